@@ -1,0 +1,119 @@
+# guard: a plain Makefile. `make test` and `make demo` are all a newcomer needs.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/guard
+MANDIR    = $(PREFIX)/share/man
+
+CC       ?= cc
+OPT      ?= -O2 -g
+EXTRA    ?=
+BUILD    ?= build
+BIN      ?= bin
+
+# Each program and the libraries it links.
+PROGRAMS     = guard guard-risk guard-policy
+PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
+PKGS_guard        = $(PKGS_COMMON)
+PKGS_guard-risk   = $(PKGS_COMMON)
+PKGS_guard-policy = $(PKGS_COMMON)
+
+# Debian packages: to build and test, and for the extras.
+DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
+             libpcre2-dev bats git
+DEBS_BENCH = hyperfine valgrind nodejs npm
+DEBS_FUZZ  = clang libclang-rt-14-dev
+
+CPPFLAGS_ALL = -Isrc/lib -include src/lib/guard_prelude.h -D_GNU_SOURCE \
+	-DGUARD_VERSION='"$(VERSION)"' -DGUARD_DATADIR='"$(DATADIR)"' \
+	$(shell pkg-config --cflags $(PKGS_COMMON) 2>/dev/null)
+CFLAGS_ALL   = -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+	-Wno-format-nonliteral -fno-strict-aliasing $(OPT) $(EXTRA) $(CFLAGS)
+LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS_COMMON) 2>/dev/null)
+
+LIB_SRC  = $(sort $(wildcard src/lib/*.c))
+LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/embedded_policy.o
+LIB_A    = $(BUILD)/libguard.a
+PROG_BIN = $(PROGRAMS:%=$(BIN)/%)
+
+UNIT_SRC = $(sort $(wildcard t/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san
+
+all: $(PROG_BIN)
+
+$(BUILD)/lib/%.o: src/lib/%.c src/lib/*.h | $(BUILD)/lib
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+# The built-in policies, compiled in so a program works from the build tree
+# and after install alike (an installed $(DATADIR)/default.yaml wins).
+$(BUILD)/lib/embedded_policy.o: src/lib/embedded_policy.S policy/default.yaml policy/nightbuilder.yaml | $(BUILD)/lib
+	$(CC) -c -o $@ $<
+
+# Program-side helpers (they print; the library never does).
+CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o
+$(BUILD)/%.o: src/%.c src/*.h src/lib/*.h | $(BUILD)/lib
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LDLIBS_COMMON) $(LDFLAGS)
+
+$(BUILD)/unit/%: t/unit/%.c t/unit/unit.h $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
+	$(CC) $(CPPFLAGS_ALL) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LDLIBS_COMMON) $(LDFLAGS)
+
+$(BUILD)/lib $(BUILD)/unit $(BIN):
+	mkdir -p $@
+
+unit: $(UNIT_BIN)
+
+# The sanitizer build lives apart so it never mixes with the normal objects.
+san:
+	$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT='-O1 -g' \
+		EXTRA='$(SAN_FLAGS)' all unit
+
+# Install missing Debian packages when root; otherwise say the one command.
+check-deps deps:
+	@sh t/deps.sh $(DEBS_TEST)
+
+test: check-deps
+	@$(MAKE) --no-print-directory all unit >/dev/null
+	@$(MAKE) --no-print-directory san >/dev/null
+	@sh t/run.sh
+
+# One pass without sanitizers, for quick iteration.
+test-fast: all unit
+	@GUARD_PASSES=plain sh t/run.sh
+
+demo: check-deps all
+	@sh share/examples/demo.sh
+
+bench: all
+	@sh t/deps.sh $(DEBS_TEST) $(DEBS_BENCH)
+	@sh t/bench/run.sh
+
+fuzz:
+	@sh t/deps.sh $(DEBS_TEST) $(DEBS_FUZZ)
+	@sh t/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(PROG_BIN) $(DESTDIR)$(BINDIR)/
+	install -m 0644 policy/*.yaml $(DESTDIR)$(DATADIR)/
+	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(DESTDIR)$(DATADIR)/default.yaml $(DESTDIR)$(DATADIR)/nightbuilder.yaml
+
+clean:
+	rm -rf build bin

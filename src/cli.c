@@ -1,0 +1,134 @@
+#include <errno.h>
+#include <stdarg.h>
+
+#include "cli.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_file.h"
+
+const char *cli_progname = "guard";
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_fail(int rc)
+{
+	cli_error("%s", guard_error_last());
+	return guard_exit_status(rc);
+}
+
+int
+cli_finish(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		cli_error("cannot write output: %s", strerror(errno ? errno : EIO));
+		return GUARD_EXIT_IO;
+	}
+	return status;
+}
+
+void
+cli_version(void)
+{
+	printf("%s %s\n", cli_progname, GUARD_VERSION);
+}
+
+/* A payload becomes an event; an event is used as it is. */
+static int
+normalise(enum guard_agent agent, cJSON **ev)
+{
+	cJSON *converted;
+	int rc;
+
+	if (!guard_adapter_is_payload(*ev))
+		return 0;
+	if ((rc = guard_adapter_event(agent, *ev, &converted)) < 0)
+		return rc;
+	cJSON_Delete(*ev);
+	*ev = converted;
+	return 0;
+}
+
+int
+cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
+	   enum guard_agent agent)
+{
+	struct guard_reader r;
+	int status = 0, rc;
+	cJSON *ev;
+
+	guard_reader_init(&r, stdin, GUARD_EVENT_MAX_DEFAULT);
+	for (;;) {
+		rc = guard_reader_next(&r, &ev);
+		if (rc == 0)
+			break;
+		if (rc == GUARD_EIO) {
+			status = cli_fail(rc);
+			break;
+		}
+		if (rc > 0 && (rc = normalise(agent, &ev)) >= 0 && (rc = stage(s, ev)) >= 0) {
+			if (guard_event_write(stdout, ev) < 0) {
+				cJSON_Delete(ev);
+				status = cli_fail(GUARD_EIO);
+				break;
+			}
+			cJSON_Delete(ev);
+			continue;
+		}
+		cli_error("%s", guard_error_last());
+		ev = guard_stage_fail(ev, rc);
+		if (guard_event_write(stdout, ev) < 0) {
+			cJSON_Delete(ev);
+			status = cli_fail(GUARD_EIO);
+			break;
+		}
+		cJSON_Delete(ev);
+		if (status == 0)
+			status = guard_exit_status(rc);
+	}
+	guard_reader_release(&r);
+	return status;
+}
+
+int
+cli_read_one(enum guard_agent agent, cJSON **out)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = guard_stream_read(stdin, GUARD_EVENT_MAX_DEFAULT, &buf, &len)) < 0)
+		return rc;
+	rc = guard_event_parse(buf, len, GUARD_EVENT_MAX_DEFAULT, out);
+	free(buf);
+	if (rc < 0)
+		return rc;
+	if ((rc = normalise(agent, out)) < 0 || (rc = guard_event_complete(*out, "cli")) < 0) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+cJSON *
+cli_command_event(const char *command, const char *cwd)
+{
+	cJSON *ev = cJSON_CreateObject();
+	cJSON_AddStringToObject(ev, "source", "cli");
+	cJSON_AddStringToObject(ev, "tool", "Bash");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(ev, "input"), "command", command);
+	if (cwd)
+		cJSON_AddStringToObject(ev, "cwd", cwd);
+	return ev;
+}

@@ -1,0 +1,301 @@
+#include <errno.h>
+#include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_path.h"
+#include "guard_policy.h"
+#include "init.h"
+
+#define SETTINGS_MAX ((size_t)1 << 20)
+
+static const char project_policy[] =
+	"# guard project policy layer (see guard-policy(5)).\n"
+	"#\n"
+	"# This file is the one layer the agent could write, so it may only\n"
+	"# tighten: its deny and ask rules apply, its allow rules never override\n"
+	"# a deny or ask from the built-in, user or managed layers, and looser\n"
+	"# limits are ignored (guard doctor reports them). guard itself denies\n"
+	"# the agent any write to this file.\n"
+	"version: 1\n"
+	"rules: []\n"
+	"# Examples:\n"
+	"# rules:\n"
+	"#   - id: no-prod-db\n"
+	"#     effect: deny\n"
+	"#     when: {regex: \"psql .*prod\"}\n"
+	"#     reason: production database is off limits\n"
+	"#   - id: ask-migrations\n"
+	"#     effect: ask\n"
+	"#     when: {path: [\"db/migrate/**\"], access: write}\n";
+
+static const char other_agents[] =
+	"Gemini CLI (.gemini/settings.json):\n"
+	"  {\"hooks\": {\"BeforeTool\": [{\"matcher\": \"*\", \"hooks\": [{\"type\": \"command\",\n"
+	"     \"command\": \"%s gemini\"}]}]}}\n"
+	"Codex CLI (~/.codex/hooks.json, or [hooks] in config.toml):\n"
+	"  {\"hooks\": {\"PreToolUse\": [{\"matcher\": \"*\", \"hooks\": [{\"type\": \"command\",\n"
+	"     \"command\": \"%s codex\"}]}]}}\n";
+
+/* True when some entry of hooks.<event> already runs guard's hook. */
+static bool
+has_guard_hook(const cJSON *list, const char *command)
+{
+	const cJSON *entry, *h;
+
+	cJSON_ArrayForEach(entry, list) {
+		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(entry, "hooks")) {
+			const cJSON *c = cJSON_GetObjectItemCaseSensitive(h, "command");
+			if (cJSON_IsString(c) && strstr(c->valuestring, command))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Add guard's hook to .claude/settings.json, keeping everything there.
+ * A file that is not a JSON object is left alone and reported.
+ */
+static int
+merge_claude_settings(const char *root, const char *command, bool *changed)
+{
+	static const char *const events[] = { "PreToolUse", "PostToolUse" };
+	char *dir = guard_xasprintf("%s/.claude", root);
+	char *path = guard_xasprintf("%s/settings.json", dir);
+	char *text = NULL, *hook_cmd = guard_xasprintf("%s claude", command);
+	cJSON *settings = NULL, *hooks;
+	size_t len;
+	struct stat st;
+	mode_t mode = 0644;
+	int rc;
+
+	*changed = false;
+	rc = guard_file_read(path, SETTINGS_MAX, 1, &text, &len);
+	if (rc == GUARD_ENOTFOUND) {
+		settings = cJSON_CreateObject();
+	} else if (rc < 0) {
+		goto out;
+	} else if (!(settings = cJSON_ParseWithLength(text, len)) || !cJSON_IsObject(settings)) {
+		rc = guard_error(GUARD_EUSAGE, "'%s' is not a JSON object; left unchanged (fix it, then run guard init again)", path);
+		goto out;
+	} else if (stat(path, &st) == 0) {
+		mode = st.st_mode & 0777;
+	}
+	hooks = cJSON_GetObjectItemCaseSensitive(settings, "hooks");
+	if (!hooks)
+		hooks = cJSON_AddObjectToObject(settings, "hooks");
+	if (!cJSON_IsObject(hooks)) {
+		rc = guard_error(GUARD_EUSAGE, "'%s': \"hooks\" is not an object; left unchanged", path);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		cJSON *list = cJSON_GetObjectItemCaseSensitive(hooks, events[i]);
+		if (!list)
+			list = cJSON_AddArrayToObject(hooks, events[i]);
+		if (!cJSON_IsArray(list)) {
+			rc = guard_error(GUARD_EUSAGE, "'%s': hooks.%s is not an array; left unchanged", path, events[i]);
+			goto out;
+		}
+		if (has_guard_hook(list, hook_cmd))
+			continue;
+		cJSON *entry = cJSON_CreateObject();
+		cJSON_AddStringToObject(entry, "matcher", "*");
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "type", "command");
+		cJSON_AddStringToObject(h, "command", hook_cmd);
+		cJSON_AddNumberToObject(h, "timeout", 30);
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(entry, "hooks"), h);
+		cJSON_AddItemToArray(list, entry);
+		*changed = true;
+	}
+	if (*changed) {
+		char *out = cJSON_Print(settings);
+		char *with_nl = guard_xasprintf("%s\n", out);
+		cJSON_free(out);
+		if ((rc = guard_mkdirs(dir, 0755)) >= 0)
+			rc = guard_file_write_atomic(path, with_nl, strlen(with_nl), mode);
+		free(with_nl);
+	} else {
+		rc = 0;
+	}
+out:
+	cJSON_Delete(settings);
+	free(text);
+	free(hook_cmd);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+static int
+write_if_missing(const char *path, const char *content, bool *written)
+{
+	struct stat st;
+
+	*written = false;
+	if (lstat(path, &st) == 0)
+		return 0;
+	*written = true;
+	return guard_file_write_atomic(path, content, strlen(content), 0644);
+}
+
+/* Append a line to .gitignore unless it is there. */
+static int
+gitignore_add(const char *root, const char *line)
+{
+	char *path = guard_xasprintf("%s/.gitignore", root), *text = NULL;
+	size_t len = 0;
+	int rc = guard_file_read(path, SETTINGS_MAX, 1, &text, &len);
+
+	if (rc == GUARD_ENOTFOUND)
+		rc = 0;
+	if (rc >= 0) {
+		bool present = false;
+		for (char *l = text; l && *l;) {
+			char *nl = strchrnul(l, '\n');
+			if ((size_t)(nl - l) == strlen(line) && !strncmp(l, line, (size_t)(nl - l)))
+				present = true;
+			l = *nl ? nl + 1 : nl;
+		}
+		if (!present) {
+			char *out = guard_xasprintf("%s%s%s\n", text ? text : "",
+						    len && text[len - 1] != '\n' ? "\n" : "", line);
+			rc = guard_file_write_atomic(path, out, strlen(out), 0644);
+			free(out);
+		}
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
+static char *
+find_root(void)
+{
+	char *here = getcwd(NULL, 0), *root = NULL;
+
+	if (!here)
+		return NULL;
+	if (guard_project_root(here, &root) == GUARD_ENOTFOUND)
+		fprintf(stderr, "guard: no .git found above here; using %s as the project root\n", root);
+	free(here);
+	return root;
+}
+
+int
+guard_cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "command", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *command = "guard hook";
+	char *root, *ai, *policy;
+	bool wrote_policy = false, changed = false;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': command = optarg; break;
+		case 'h':
+			printf("usage: guard init [--command 'guard hook']\n"
+			       "Writes .ai/policy.yaml (when missing), merges guard's hook into\n"
+			       ".claude/settings.json without touching what is there, ignores\n"
+			       ".ai/audit/ in .gitignore, and prints the Gemini and Codex snippets.\n");
+			return 0;
+		default: return GUARD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("unexpected argument '%s'", argv[optind]);
+		return GUARD_EXIT_USAGE;
+	}
+	if (!(root = find_root())) {
+		cli_error("cannot determine the current directory: %s", strerror(errno));
+		return GUARD_EXIT_IO;
+	}
+	ai = guard_xasprintf("%s/.ai", root);
+	policy = guard_xasprintf("%s/policy.yaml", ai);
+	if ((rc = guard_mkdirs(ai, 0755)) < 0 ||
+	    (rc = write_if_missing(policy, project_policy, &wrote_policy)) < 0 ||
+	    (rc = merge_claude_settings(root, command, &changed)) < 0 ||
+	    (rc = gitignore_add(root, ".ai/audit/")) < 0) {
+		c = cli_fail(rc);
+		goto out;
+	}
+	printf("%s .ai/policy.yaml\n", wrote_policy ? "wrote" : "kept  ");
+	printf("%s .claude/settings.json (PreToolUse, PostToolUse -> %s claude)\n",
+	       changed ? "hooked" : "kept  ", command);
+	printf("\n");
+	printf(other_agents, command, command);
+	c = 0;
+out:
+	free(policy);
+	free(ai);
+	free(root);
+	return c;
+}
+
+int
+guard_cmd_doctor(int argc, char **argv)
+{
+	struct guard_policy_sources src = { 0 };
+	struct guard_list errors = GUARD_LIST_INIT;
+	struct guard_policy *p = NULL;
+	char *root, *settings_path, *text = NULL;
+	size_t len;
+	struct stat st;
+	int status = 0;
+
+	(void)argv;
+	if (argc > 1) {
+		cli_error("usage: guard doctor");
+		return GUARD_EXIT_USAGE;
+	}
+	if (!(root = find_root()))
+		return GUARD_EXIT_IO;
+	printf("project: %s\n", root);
+	src.project_root = root;
+	if (guard_policy_load(&p, &src, &errors) < 0) {
+		for (size_t i = 0; i < errors.len; i++)
+			printf("  error: %s\n", errors.items[i]);
+		if (!errors.len)
+			printf("  error: %s\n", guard_error_last());
+		printf("policy: INVALID (every hook call is denied until it is fixed)\n");
+		status = GUARD_EXIT_POLICY;
+	} else {
+		const struct guard_list *w = guard_policy_warnings(p);
+		printf("policy: ok, %s%s%s\n", guard_policy_rev(p),
+		       guard_policy_unattended(p) ? ", unattended" : "",
+		       guard_policy_audit_mode(p) ? ", AUDIT MODE (allows all)" : "");
+		for (size_t i = 0; i < w->len; i++)
+			printf("  warning: %s\n", w->items[i]);
+	}
+	settings_path = guard_xasprintf("%s/.claude/settings.json", root);
+	if (guard_file_read(settings_path, SETTINGS_MAX, 1, &text, &len) < 0 || !strstr(text, "guard hook")) {
+		printf("claude hook: not installed (run guard init)\n");
+		if (!status)
+			status = GUARD_EXIT_DENY;
+	} else {
+		printf("claude hook: installed in .claude/settings.json\n");
+	}
+	/* What only the operating system can give, said plainly. */
+	if (stat("/etc/guard/policy.yaml", &st) < 0 || st.st_uid != 0)
+		printf("note: no root-owned /etc/guard/policy.yaml; an agent running as you can edit\n"
+		       "      your user policy. For real protection run the agent as another user\n"
+		       "      and keep the managed policy and approver keys root-owned.\n");
+	if (getuid() == 0)
+		printf("note: running as root; an agent with root can undo any protection.\n");
+	free(text);
+	free(settings_path);
+	guard_policy_free(p);
+	guard_list_clear(&errors);
+	free(root);
+	return status;
+}

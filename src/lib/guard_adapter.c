@@ -1,0 +1,310 @@
+#include "guard_adapter.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_event.h"
+
+static const char *const agent_names[] = { "claude", "gemini", "codex" };
+
+int
+guard_agent_parse(const char *name, enum guard_agent *out)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, agent_names[i])) {
+			*out = (enum guard_agent)i;
+			return 0;
+		}
+	return guard_error(GUARD_EUSAGE, "unknown agent '%s' (claude, gemini, codex)", name);
+}
+
+const char *
+guard_agent_name(enum guard_agent agent)
+{
+	return (unsigned)agent < 3 ? agent_names[agent] : "unknown";
+}
+
+bool
+guard_adapter_is_payload(const cJSON *obj)
+{
+	return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, "hook_event_name")) &&
+	       !cJSON_GetObjectItemCaseSensitive(obj, "v");
+}
+
+/* Gemini CLI's built-in tools, by their canonical guard name. */
+static const struct { const char *from, *to; } tool_aliases[] = {
+	{ "run_shell_command", "Bash" }, { "write_file", "Write" }, { "replace", "Edit" },
+	{ "read_file", "Read" }, { "read_many_files", "Read" }, { "list_directory", "LS" },
+	{ "glob", "Glob" }, { "search_file_content", "Grep" }, { "web_fetch", "WebFetch" },
+	{ "google_web_search", "WebSearch" }, { "save_memory", "Write" },
+	/* Codex */
+	{ "shell", "Bash" }, { "local_shell", "Bash" }, { "exec_command", "Bash" },
+	{ "apply_patch", "Edit" },
+};
+
+static const char *
+canonical_tool(const char *name)
+{
+	for (size_t i = 0; i < sizeof(tool_aliases) / sizeof(tool_aliases[0]); i++)
+		if (!strcmp(name, tool_aliases[i].from))
+			return tool_aliases[i].to;
+	return name;
+}
+
+static const char *
+phase_of(const char *hook)
+{
+	if (!strcmp(hook, "PreToolUse") || !strcmp(hook, "BeforeTool"))
+		return "pre";
+	if (!strcmp(hook, "PostToolUse") || !strcmp(hook, "AfterTool") ||
+	    !strcmp(hook, "PostToolUseFailure"))
+		return "post";
+	return "other";
+}
+
+/* Quote one argv word for a POSIX shell, so an argv array reads as a command line. */
+static void
+add_shell_word(struct guard_buf *b, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@%+=:,./-_") == strlen(w)) {
+		guard_buf_addstr(b, w);
+		return;
+	}
+	guard_buf_addch(b, '\'');
+	for (; *w; w++) {
+		if (*w == '\'')
+			guard_buf_addstr(b, "'\\''");
+		else
+			guard_buf_addch(b, *w);
+	}
+	guard_buf_addch(b, '\'');
+}
+
+/*
+ * The input as guard's stages read it: Gemini's absolute_path is a
+ * file_path; Codex may give the command as an argv array.
+ */
+static int
+normalise_input(cJSON *input)
+{
+	cJSON *cmd = cJSON_GetObjectItemCaseSensitive(input, "command");
+	cJSON *abs = cJSON_GetObjectItemCaseSensitive(input, "absolute_path");
+
+	if (cJSON_IsArray(cmd)) {
+		struct guard_buf b = GUARD_BUF_INIT;
+		const cJSON *w;
+		cJSON_ArrayForEach(w, cmd) {
+			if (!cJSON_IsString(w)) {
+				guard_buf_release(&b);
+				return guard_error(GUARD_EUSAGE, "tool_input.command array holds a non-string");
+			}
+			if (b.len)
+				guard_buf_addch(&b, ' ');
+			add_shell_word(&b, w->valuestring);
+		}
+		cJSON_ReplaceItemInObjectCaseSensitive(input, "command", cJSON_CreateString(b.buf));
+		guard_buf_release(&b);
+	}
+	if (cJSON_IsString(abs) && !cJSON_GetObjectItemCaseSensitive(input, "file_path"))
+		cJSON_AddStringToObject(input, "file_path", abs->valuestring);
+	return 0;
+}
+
+static void
+copy_string(cJSON *ev, const char *to, const cJSON *payload, const char *from)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(payload, from);
+	if (cJSON_IsString(v))
+		cJSON_AddStringToObject(ev, to, v->valuestring);
+}
+
+int
+guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
+{
+	const cJSON *hook = cJSON_GetObjectItemCaseSensitive(payload, "hook_event_name");
+	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(payload, "cwd");
+	const cJSON *tool = cJSON_GetObjectItemCaseSensitive(payload, "tool_name");
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(payload, "tool_input");
+	const cJSON *v;
+	const char *phase;
+	cJSON *ev, *actor;
+	int rc;
+
+	*out = NULL;
+	if (!cJSON_IsString(hook))
+		return guard_error(GUARD_EUSAGE, "payload has no hook_event_name string");
+	if (!cJSON_IsString(cwd) || cwd->valuestring[0] != '/')
+		return guard_error(GUARD_EUSAGE, "payload has no absolute cwd");
+	phase = phase_of(hook->valuestring);
+	if (strcmp(phase, "other")) {
+		if (!cJSON_IsString(tool) || !*tool->valuestring)
+			return guard_error(GUARD_EUSAGE, "%s payload has no tool_name string", hook->valuestring);
+		if (!cJSON_IsObject(input))
+			return guard_error(GUARD_EUSAGE, "%s payload has no tool_input object", hook->valuestring);
+	}
+
+	ev = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ev, "v", 1);
+	cJSON_AddStringToObject(ev, "source", guard_agent_name(agent));
+	cJSON_AddStringToObject(ev, "phase", phase);
+	cJSON_AddStringToObject(ev, "hook", hook->valuestring);
+	copy_string(ev, "session", payload, "session_id");
+	cJSON_AddStringToObject(ev, "cwd", cwd->valuestring);
+	actor = cJSON_AddObjectToObject(ev, "actor");
+	cJSON_AddStringToObject(actor, "user", guard_agent_name(agent));
+	cJSON_AddStringToObject(actor, "role", "agent");
+	copy_string(actor, "agent_id", payload, "agent_id");
+	copy_string(actor, "agent_type", payload, "agent_type");
+	if (cJSON_IsString(tool)) {
+		cJSON_AddStringToObject(ev, "tool", canonical_tool(tool->valuestring));
+		if (strcmp(canonical_tool(tool->valuestring), tool->valuestring))
+			cJSON_AddStringToObject(ev, "agent_tool", tool->valuestring);
+	}
+	if (cJSON_IsObject(input)) {
+		cJSON *copy = cJSON_Duplicate(input, 1);
+		if ((rc = normalise_input(copy)) < 0) {
+			cJSON_Delete(copy);
+			cJSON_Delete(ev);
+			return rc;
+		}
+		cJSON_AddItemToObject(ev, "input", copy);
+	}
+	copy_string(ev, "tool_use_id", payload, "tool_use_id");
+	copy_string(ev, "permission_mode", payload, "permission_mode");
+	copy_string(ev, "prompt", payload, "prompt");
+	copy_string(ev, "session_source", payload, "source");
+	if ((v = cJSON_GetObjectItemCaseSensitive(payload, "tool_response")))
+		cJSON_AddItemToObject(ev, "result", cJSON_Duplicate(v, 1));
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(payload, "duration_ms")))
+		cJSON_AddNumberToObject(ev, "duration_ms", v->valuedouble);
+	if ((rc = guard_event_complete(ev, guard_agent_name(agent))) < 0) {
+		cJSON_Delete(ev);
+		return rc;
+	}
+	*out = ev;
+	return 0;
+}
+
+static char *
+print_json(cJSON *obj)
+{
+	char *s = cJSON_PrintUnformatted(obj);
+	char *copy = guard_xasprintf("%s\n", s ? s : "{}");
+	cJSON_free(s);
+	cJSON_Delete(obj);
+	return copy;
+}
+
+/* "guard: <reason> [rule <id>]", the text an agent or a person reads. */
+static char *
+reason_text(const cJSON *decision)
+{
+	const char *reason = NULL, *rule = NULL;
+	const cJSON *v;
+
+	if ((v = cJSON_GetObjectItemCaseSensitive(decision, "reason")) && cJSON_IsString(v))
+		reason = v->valuestring;
+	if ((v = cJSON_GetObjectItemCaseSensitive(decision, "rule")) && cJSON_IsString(v))
+		rule = v->valuestring;
+	return guard_xasprintf("guard: %s%s%s%s", reason && *reason ? reason : "no reason given",
+			       rule ? " [rule " : "", rule ? rule : "", rule ? "]" : "");
+}
+
+static void
+claude_pre(const char *effect, const char *reason, struct guard_reply *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *h = cJSON_AddObjectToObject(o, "hookSpecificOutput");
+	cJSON_AddStringToObject(h, "hookEventName", "PreToolUse");
+	cJSON_AddStringToObject(h, "permissionDecision", effect);
+	cJSON_AddStringToObject(h, "permissionDecisionReason", reason);
+	r->out = print_json(o);
+	r->status = 0;
+}
+
+void
+guard_adapter_reply(enum guard_agent agent, const cJSON *event, struct guard_reply *r)
+{
+	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(event, "decision");
+	const cJSON *stop = cJSON_GetObjectItemCaseSensitive(event, "stop");
+	const char *phase = guard_event_str(event, "phase");
+	const char *effect = guard_event_str(event, "decision.effect");
+	char *reason;
+
+	memset(r, 0, sizeof(*r));
+	if (cJSON_IsObject(stop)) {
+		/* An unattended session that must end: stop the agent entirely. */
+		const char *why = guard_event_str(event, "stop.reason");
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "continue", 0);
+		cJSON_AddStringToObject(o, "stopReason", why ? why : "guard: session limit reached");
+		if (phase && !strcmp(phase, "pre") && agent == GUARD_AGENT_CLAUDE) {
+			cJSON *h = cJSON_AddObjectToObject(o, "hookSpecificOutput");
+			cJSON_AddStringToObject(h, "hookEventName", "PreToolUse");
+			cJSON_AddStringToObject(h, "permissionDecision", "deny");
+			cJSON_AddStringToObject(h, "permissionDecisionReason", why ? why : "guard: session ended");
+		}
+		r->out = print_json(o);
+		r->err = guard_xasprintf("%s\n", why ? why : "guard: session limit reached");
+		r->status = agent == GUARD_AGENT_CLAUDE ? 0 : 2;
+		return;
+	}
+	if (!phase || strcmp(phase, "pre") || !cJSON_IsObject(decision))
+		return; /* nothing to decide: accepted */
+	if (!effect || (strcmp(effect, "allow") && strcmp(effect, "ask")))
+		effect = "deny"; /* anything unexpected is a deny */
+	reason = reason_text(decision);
+	switch (agent) {
+	case GUARD_AGENT_CLAUDE:
+		claude_pre(effect, reason, r);
+		break;
+	case GUARD_AGENT_GEMINI: {
+		/* Gemini hooks cannot ask: ask is a deny that says approval is needed. */
+		cJSON *o = cJSON_CreateObject();
+		bool allow = !strcmp(effect, "allow");
+		cJSON_AddStringToObject(o, "decision", allow ? "allow" : "deny");
+		cJSON_AddStringToObject(o, "reason", reason);
+		r->out = print_json(o);
+		if (!allow)
+			r->err = guard_xasprintf("%s\n", reason);
+		r->status = allow ? 0 : 2;
+		break;
+	}
+	case GUARD_AGENT_CODEX:
+		/* Codex takes only deny from a hook; allow is silence. */
+		if (!strcmp(effect, "allow"))
+			break;
+		claude_pre("deny", reason, r);
+		r->err = guard_xasprintf("%s\n", reason);
+		r->status = 2;
+		break;
+	}
+	free(reason);
+}
+
+void
+guard_adapter_reply_deny(enum guard_agent agent, const char *hook, const char *reason,
+			 struct guard_reply *r)
+{
+	char *text = guard_xasprintf("guard: %s (failing closed)", reason);
+
+	memset(r, 0, sizeof(*r));
+	/* Exit 2 blocks in every agent, whatever the event; stderr is the reason. */
+	if (agent == GUARD_AGENT_CLAUDE && hook && !strcmp(hook, "PreToolUse"))
+		claude_pre("deny", text, r);
+	else if (agent == GUARD_AGENT_GEMINI) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "decision", "deny");
+		cJSON_AddStringToObject(o, "reason", text);
+		r->out = print_json(o);
+	}
+	r->err = guard_xasprintf("%s\n", text);
+	r->status = 2;
+	free(text);
+}
+
+void
+guard_reply_release(struct guard_reply *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}

@@ -1,0 +1,44 @@
+/*
+ * A growable byte buffer, after git's strbuf. Invariants: buf is never
+ * NULL and always NUL-terminated; len excludes the NUL. Allocation failure
+ * aborts (the only place the library stops the process: there is no safe
+ * way to go on, and a hook that dies exits non-zero, which the adapters
+ * treat as deny).
+ */
+#ifndef GUARD_BUF_H
+#define GUARD_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct guard_buf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+#define GUARD_BUF_INIT { guard_buf_empty, 0, 0 }
+extern char guard_buf_empty[];
+
+void guard_buf_init(struct guard_buf *b);
+void guard_buf_release(struct guard_buf *b);
+void guard_buf_reset(struct guard_buf *b);
+void guard_buf_grow(struct guard_buf *b, size_t extra);
+void guard_buf_add(struct guard_buf *b, const void *data, size_t len);
+void guard_buf_addstr(struct guard_buf *b, const char *s);
+void guard_buf_addch(struct guard_buf *b, int c);
+void guard_buf_addf(struct guard_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void guard_buf_vaddf(struct guard_buf *b, const char *fmt, va_list ap);
+/* Take ownership of the string; b is left empty. Caller frees. */
+char *guard_buf_detach(struct guard_buf *b);
+
+/* xmalloc family: abort on exhaustion. */
+void *guard_xmalloc(size_t n);
+void *guard_xcalloc(size_t n, size_t size);
+void *guard_xrealloc(void *p, size_t n);
+char *guard_xstrdup(const char *s);
+char *guard_xstrndup(const char *s, size_t n);
+char *guard_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

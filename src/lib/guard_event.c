@@ -1,0 +1,312 @@
+#include <errno.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_path.h"
+#include "guard_time.h"
+
+/* Offset of the first invalid UTF-8 sequence, or len when all is valid. */
+static size_t
+utf8_invalid_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		unsigned int cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1, cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, cp = c & 0x07;
+		} else {
+			return i;
+		}
+		for (size_t k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+/* Deepest nesting of [ and { outside strings. */
+static int
+json_depth(const char *s, size_t len, int limit)
+{
+	int depth = 0, max = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max && (max = depth) > limit)
+				return max;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return max;
+}
+
+int
+guard_event_parse(const char *buf, size_t len, size_t max, cJSON **out)
+{
+	const char *end = NULL;
+	size_t bad;
+	cJSON *obj;
+
+	*out = NULL;
+	if (len > max)
+		return guard_error(GUARD_EUSAGE, "event is %zu bytes, over the %zu-byte limit", len, max);
+	if (memchr(buf, '\0', len))
+		return guard_error(GUARD_EUSAGE, "event contains a NUL byte at offset %zu",
+				   (size_t)((const char *)memchr(buf, '\0', len) - buf));
+	if ((bad = utf8_invalid_at((const unsigned char *)buf, len)) < len)
+		return guard_error(GUARD_EUSAGE, "event is not valid UTF-8 (offset %zu)", bad);
+	if (json_depth(buf, len, GUARD_EVENT_MAX_DEPTH) > GUARD_EVENT_MAX_DEPTH)
+		return guard_error(GUARD_EUSAGE, "event nests deeper than %d levels", GUARD_EVENT_MAX_DEPTH);
+	obj = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (!obj) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= buf && at <= buf + len ? (size_t)(at - buf) : 0;
+		if (!len || strspn(buf, " \t\r\n") == len)
+			return guard_error(GUARD_EUSAGE, "empty input: expected a JSON object");
+		return guard_error(GUARD_EUSAGE, "malformed JSON near offset %zu", off);
+	}
+	while (end && end < buf + len && strchr(" \t\r\n", *end))
+		end++;
+	if (end && end < buf + len) {
+		cJSON_Delete(obj);
+		return guard_error(GUARD_EUSAGE, "trailing data after the JSON object at offset %zu",
+				   (size_t)(end - buf));
+	}
+	if (!cJSON_IsObject(obj)) {
+		cJSON_Delete(obj);
+		return guard_error(GUARD_EUSAGE, "expected a JSON object, got another JSON value");
+	}
+	*out = obj;
+	return 0;
+}
+
+void
+guard_reader_init(struct guard_reader *r, FILE *in, size_t max)
+{
+	r->in = in;
+	r->max = max;
+	r->line = NULL;
+	r->cap = 0;
+	r->lineno = 0;
+}
+
+void
+guard_reader_release(struct guard_reader *r)
+{
+	free(r->line);
+	r->line = NULL;
+	r->cap = 0;
+}
+
+/*
+ * Read one line without ever holding more than max + 1 bytes: a longer
+ * line is consumed to its end and reported.
+ */
+static int
+read_line(struct guard_reader *r, size_t *len, bool *too_long)
+{
+	size_t n = 0;
+	int c;
+
+	*too_long = false;
+	while ((c = getc(r->in)) != EOF) {
+		if (c == '\n')
+			break;
+		if (n >= r->max) {
+			*too_long = true;
+			continue;
+		}
+		if (n + 2 > r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 4096;
+			if (cap > r->max + 2)
+				cap = r->max + 2;
+			r->line = guard_xrealloc(r->line, cap);
+			r->cap = cap;
+		}
+		r->line[n++] = (char)c;
+	}
+	if (ferror(r->in))
+		return guard_error(GUARD_EIO, "cannot read input: %s", strerror(errno));
+	if (c == EOF && n == 0 && !*too_long)
+		return 0;
+	if (r->line)
+		r->line[n] = '\0';
+	*len = n;
+	return 1;
+}
+
+int
+guard_reader_next(struct guard_reader *r, cJSON **out)
+{
+	*out = NULL;
+	for (;;) {
+		size_t len = 0;
+		bool too_long;
+		int rc = read_line(r, &len, &too_long);
+		if (rc <= 0)
+			return rc;
+		r->lineno++;
+		if (too_long)
+			return guard_error(GUARD_EUSAGE, "line %lu: longer than the %zu-byte limit",
+					   r->lineno, r->max);
+		if (!len || strspn(r->line, " \t\r") == len)
+			continue;
+		rc = guard_event_parse(r->line, len, r->max, out);
+		if (rc < 0) {
+			char msg[1024];
+			snprintf(msg, sizeof(msg), "%s", guard_error_last());
+			return guard_error(rc, "line %lu: %s", r->lineno, msg);
+		}
+		return 1;
+	}
+}
+
+int
+guard_event_write(FILE *out, const cJSON *ev)
+{
+	char *s = cJSON_PrintUnformatted(ev);
+
+	if (!s)
+		return guard_error(GUARD_EIO, "cannot serialise an event");
+	fputs(s, out);
+	putc('\n', out);
+	cJSON_free(s);
+	if (fflush(out) == EOF || ferror(out))
+		return guard_error(GUARD_EIO, "cannot write output: %s", strerror(errno));
+	return 0;
+}
+
+void
+guard_uuid(char out[37])
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, out);
+}
+
+static void
+add_if_missing(cJSON *obj, const char *key, cJSON *value)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_Delete(value);
+	else
+		cJSON_AddItemToObject(obj, key, value);
+}
+
+int
+guard_event_complete(cJSON *ev, const char *source)
+{
+	char ts[GUARD_TIME_LEN], id[37];
+	const char *cwd;
+
+	add_if_missing(ev, "v", cJSON_CreateNumber(1));
+	if (!cJSON_GetObjectItemCaseSensitive(ev, "id")) {
+		guard_uuid(id);
+		cJSON_AddStringToObject(ev, "id", id);
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(ev, "ts")) {
+		guard_time_now(ts);
+		cJSON_AddStringToObject(ev, "ts", ts);
+	}
+	add_if_missing(ev, "source", cJSON_CreateString(source ? source : "cli"));
+	add_if_missing(ev, "phase", cJSON_CreateString("pre"));
+	cwd = guard_event_str(ev, "cwd");
+	if (!cwd) {
+		char *here = getcwd(NULL, 0);
+		if (!here)
+			return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+		cJSON_AddStringToObject(ev, "cwd", here);
+		free(here);
+		cwd = guard_event_str(ev, "cwd");
+	} else if (cwd[0] != '/') {
+		return guard_error(GUARD_EUSAGE, "event cwd '%s' is not an absolute path", cwd);
+	}
+	if (!guard_event_str(ev, "project")) {
+		char *root = NULL;
+		guard_project_root(cwd, &root);
+		cJSON_DeleteItemFromObjectCaseSensitive(ev, "project");
+		cJSON_AddStringToObject(ev, "project", root);
+		free(root);
+	}
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(ev, "actor"))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(ev, "actor");
+		cJSON *actor = cJSON_AddObjectToObject(ev, "actor");
+		const char *user = getenv("USER");
+		cJSON_AddStringToObject(actor, "user", user && *user ? user : "unknown");
+		cJSON_AddStringToObject(actor, "role", "agent");
+	}
+	return 0;
+}
+
+cJSON *
+guard_event_deny(const cJSON *orig, const char *rule, const char *reason)
+{
+	cJSON *ev = cJSON_CreateObject(), *d;
+	static const char *const keep[] = { "v", "id", "ts", "source", "phase", "session",
+					     "cwd", "project", "actor", "tool", "input" };
+
+	if (cJSON_IsObject(orig))
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+			const cJSON *item = cJSON_GetObjectItemCaseSensitive(orig, keep[i]);
+			if (item)
+				cJSON_AddItemToObject(ev, keep[i], cJSON_Duplicate(item, 1));
+		}
+	if (!cJSON_GetObjectItemCaseSensitive(ev, "v"))
+		cJSON_AddNumberToObject(ev, "v", 1);
+	d = cJSON_AddObjectToObject(ev, "decision");
+	cJSON_AddStringToObject(d, "effect", "deny");
+	cJSON_AddStringToObject(d, "rule", rule);
+	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddArrayToObject(d, "missing");
+	return ev;
+}
+
+const char *
+guard_event_str(const cJSON *ev, const char *path)
+{
+	const cJSON *cur = ev;
+	char key[64];
+
+	while (cur && *path) {
+		const char *dot = strchrnul(path, '.');
+		size_t n = (size_t)(dot - path);
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		cur = cJSON_GetObjectItemCaseSensitive(cur, key);
+		path = *dot ? dot + 1 : dot;
+	}
+	return cJSON_IsString(cur) ? cur->valuestring : NULL;
+}

@@ -1,0 +1,66 @@
+/*
+ * The event: one JSON object per line (DESIGN.md section 3).
+ */
+#ifndef GUARD_EVENT_H
+#define GUARD_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#define GUARD_EVENT_MAX_DEFAULT ((size_t)8 << 20) /* 8 MiB a line */
+#define GUARD_EVENT_MAX_DEPTH 64                  /* nesting of objects/arrays */
+
+/*
+ * Parse one event: rejects (GUARD_EUSAGE, message says which) NUL bytes,
+ * invalid UTF-8, nesting deeper than GUARD_EVENT_MAX_DEPTH, more than max
+ * bytes, malformed JSON and anything but an object. *out is owned by the
+ * caller.
+ */
+int guard_event_parse(const char *buf, size_t len, size_t max, cJSON **out);
+
+/* A bounded JSON Lines reader. */
+struct guard_reader {
+	FILE *in;
+	size_t max;
+	char *line;
+	size_t cap;
+	unsigned long lineno;
+};
+
+void guard_reader_init(struct guard_reader *r, FILE *in, size_t max);
+/*
+ * Next event: 1 with *out set, 0 at end of input, or a negative code for
+ * a bad line (the message names the line number); the reader has then
+ * skipped that line, so a filter can emit a deny and go on. Blank lines
+ * are skipped.
+ */
+int guard_reader_next(struct guard_reader *r, cJSON **out);
+void guard_reader_release(struct guard_reader *r);
+
+/* Write ev as one line and flush; GUARD_EIO when the stream fails. */
+int guard_event_write(FILE *out, const cJSON *ev);
+
+/*
+ * Fill what a stage needs and the producer left out: v, id (uuid), ts,
+ * source, phase ("pre"), cwd (process cwd), project (root of cwd),
+ * actor {user: $USER, role: "agent"}. Never overwrites a present key.
+ */
+int guard_event_complete(cJSON *ev, const char *source);
+
+/*
+ * The fail-closed answer for input a stage could not handle: a new event
+ * (a copy of orig's id/tool/input when orig is given) whose decision is
+ * deny with the rule (e.g. "guard.invalid-input") and the reason.
+ */
+cJSON *guard_event_deny(const cJSON *orig, const char *rule, const char *reason);
+
+/* String at a dotted path ("input.command"), or NULL. */
+const char *guard_event_str(const cJSON *ev, const char *path);
+
+/* A fresh random uuid string (libuuid). */
+void guard_uuid(char out[37]);
+
+#endif

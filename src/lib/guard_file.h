@@ -1,0 +1,38 @@
+/*
+ * Files: bounded reads, atomic writes, locks.
+ */
+#ifndef GUARD_FILE_H
+#define GUARD_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Read a whole file of at most max bytes into a malloc'd, NUL-terminated
+ * buffer (*out, *len). Refuses a symlink at the last component when
+ * nofollow is set. GUARD_ENOTFOUND when missing, GUARD_EIO otherwise.
+ */
+int guard_file_read(const char *path, size_t max, int nofollow, char **out, size_t *len);
+
+/* Read a stream to EOF, bounded by max (GUARD_EUSAGE when longer). */
+int guard_stream_read(FILE *in, size_t max, char **out, size_t *len);
+
+/*
+ * Replace path atomically: write a temp file in the same directory, fsync
+ * it, rename over path, fsync the directory. A reader sees the old or the
+ * new content, never a mix. Creates no parent directories.
+ */
+int guard_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+
+/* mkdir -p with mode for the directories it creates. */
+int guard_mkdirs(const char *path, mode_t mode);
+
+/*
+ * An exclusive lock on lockpath (created if needed, O_NOFOLLOW), waiting
+ * at most timeout_ms. *fd receives the open descriptor; release with
+ * guard_lock_release. GUARD_EEXPIRED on time-out.
+ */
+int guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd);
+void guard_lock_release(int fd);
+
+#endif

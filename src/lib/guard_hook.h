@@ -1,0 +1,25 @@
+/*
+ * The agent hook: one payload in, the agent's answer out, every stage in
+ * one process. Every failure is a deny with a reason.
+ */
+#ifndef GUARD_HOOK_H
+#define GUARD_HOOK_H
+
+#include <stddef.h>
+
+#include "guard_adapter.h"
+#include "guard_policy.h"
+
+/* Refuse more than this on stdin before even parsing it. */
+#define GUARD_HOOK_HARD_MAX ((size_t)64 << 20)
+
+/*
+ * Decide for one payload of len bytes. src (may be NULL for the standard
+ * places) says where the policy layers come from. r is always filled; the
+ * return is 0 when a decision was made, or the failure code (r is then a
+ * deny).
+ */
+int guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
+		   const char *payload, size_t len, struct guard_reply *r);
+
+#endif

@@ -1,0 +1,179 @@
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_path.h"
+
+const char *
+guard_home(void)
+{
+	const char *h = getenv("HOME");
+	if (h && *h == '/')
+		return h;
+	struct passwd *pw = getpwuid(getuid());
+	return pw && pw->pw_dir && *pw->pw_dir == '/' ? pw->pw_dir : "/";
+}
+
+/* Normalise an absolute path lexically: "//", "." and ".." removed. */
+static char *
+normalise(const char *abs)
+{
+	struct guard_buf out = GUARD_BUF_INIT;
+	const char *p = abs;
+
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *end = strchrnul(p, '/');
+		size_t n = (size_t)(end - p);
+		if (n == 1 && p[0] == '.') {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(out.buf, '/');
+			if (slash)
+				out.len = (size_t)(slash - out.buf), out.buf[out.len] = '\0';
+		} else {
+			guard_buf_addch(&out, '/');
+			guard_buf_add(&out, p, n);
+		}
+		p = end;
+	}
+	if (!out.len)
+		guard_buf_addch(&out, '/');
+	return guard_buf_detach(&out);
+}
+
+char *
+guard_path_resolve(const char *base, const char *path, const char *home)
+{
+	struct guard_buf joined = GUARD_BUF_INIT;
+	char *norm, *resolved = NULL;
+
+	if (path[0] == '~' && (path[1] == '/' || !path[1]) && home) {
+		guard_buf_addstr(&joined, home);
+		guard_buf_addstr(&joined, path + 1);
+	} else if (path[0] == '/') {
+		guard_buf_addstr(&joined, path);
+	} else {
+		guard_buf_addstr(&joined, base && *base ? base : "/");
+		guard_buf_addch(&joined, '/');
+		guard_buf_addstr(&joined, path);
+	}
+	norm = normalise(joined.buf);
+	guard_buf_release(&joined);
+
+	/*
+	 * realpath(3) on the longest existing prefix, then the rest appended.
+	 * Lexical ".." removal first is what a shell user means by "a/../b"
+	 * unless a is a symlink; the symlink case is caught because the
+	 * remaining prefix is resolved for real below.
+	 */
+	size_t n = strlen(norm);
+	for (;;) {
+		char saved = norm[n];
+		norm[n] = '\0';
+		resolved = realpath(n ? norm : "/", NULL);
+		norm[n] = saved;
+		if (resolved || n == 0)
+			break;
+		while (n > 0 && norm[n - 1] != '/')
+			n--;
+		if (n > 0)
+			n--; /* drop the slash too */
+	}
+	if (!resolved)
+		return norm;
+	struct guard_buf out = GUARD_BUF_INIT;
+	guard_buf_addstr(&out, resolved);
+	if (norm[n]) {
+		if (out.len > 1)
+			guard_buf_addstr(&out, norm + n);
+		else
+			guard_buf_addstr(&out, norm + n + (norm[n] == '/'));
+	}
+	free(resolved);
+	free(norm);
+	/* The appended tail may hold ".." only if the input did; normalise again. */
+	char *final = normalise(out.buf[0] == '/' ? out.buf : "/");
+	guard_buf_release(&out);
+	return final;
+}
+
+bool
+guard_path_inside(const char *root, const char *abs)
+{
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n == 1 && root[0] == '/')
+		return abs[0] == '/';
+	return !strncmp(root, abs, n) && (abs[n] == '\0' || abs[n] == '/');
+}
+
+char *
+guard_path_display(const char *root, const char *abs)
+{
+	if (root && *root && guard_path_inside(root, abs)) {
+		size_t n = strlen(root);
+		while (n > 1 && root[n - 1] == '/')
+			n--;
+		if (n == 1)
+			return guard_xstrdup(abs[1] ? abs + 1 : ".");
+		return guard_xstrdup(abs[n] ? abs + n + 1 : ".");
+	}
+	return guard_xstrdup(abs);
+}
+
+static bool
+exists(const char *dir, const char *name)
+{
+	struct stat st;
+	char *p = guard_xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", name);
+	bool ok = lstat(p, &st) == 0;
+	free(p);
+	return ok;
+}
+
+int
+guard_project_root(const char *start, char **out)
+{
+	const char *env = getenv("GUARD_DIR");
+	char *dir;
+
+	*out = NULL;
+	if (env && *env) {
+		char *r = realpath(env, NULL);
+		if (!r)
+			return guard_error(GUARD_ENOTFOUND, "GUARD_DIR '%s': %s", env, strerror(errno));
+		*out = r;
+		return 0;
+	}
+	dir = realpath(start, NULL);
+	if (!dir)
+		dir = guard_path_resolve("/", start, NULL);
+	char *cur = guard_xstrdup(dir);
+	for (;;) {
+		if (exists(cur, ".git") || exists(cur, ".ai/policy.yaml")) {
+			free(dir);
+			*out = cur;
+			return 0;
+		}
+		char *slash = strrchr(cur, '/');
+		if (!slash || slash == cur) {
+			if (!strcmp(cur, "/"))
+				break;
+			cur[1] = '\0';
+			continue;
+		}
+		*slash = '\0';
+	}
+	free(cur);
+	*out = dir;
+	return guard_error(GUARD_ENOTFOUND, "no project root (.git or .ai/policy.yaml) above '%s'", start);
+}

@@ -1,0 +1,39 @@
+/*
+ * Paths: the project root, resolution through symlinks, containment.
+ * All returned strings are malloc'd and owned by the caller.
+ */
+#ifndef GUARD_PATH_H
+#define GUARD_PATH_H
+
+#include <stdbool.h>
+
+/*
+ * Find the project root the way git finds .git: walk up from start (an
+ * absolute directory) to the first directory holding .git (directory or
+ * file) or .ai/policy.yaml. $GUARD_DIR, when set, wins. With no root
+ * found, *out is the canonical start itself and the return is GUARD_ENOTFOUND
+ * (callers usually go on with it).
+ */
+int guard_project_root(const char *start, char **out);
+
+/*
+ * Resolve path (absolute, relative to base, or "~/..." against home) to an
+ * absolute canonical path: symlinks in the longest existing prefix are
+ * resolved with realpath(3), the rest is normalised lexically ("." and ".."
+ * removed). Never fails on a path that does not exist.
+ */
+char *guard_path_resolve(const char *base, const char *path, const char *home);
+
+/* True when abs (canonical) is root itself or below it. */
+bool guard_path_inside(const char *root, const char *abs);
+
+/*
+ * How a path is shown and matched by policy globs: relative to root when
+ * inside it ("." for root itself), otherwise absolute.
+ */
+char *guard_path_display(const char *root, const char *abs);
+
+/* $HOME, or the passwd entry's home; "/" when neither is known. Not owned. */
+const char *guard_home(void);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * The layered policy (DESIGN.md section 5): load, validate, merge, decide.
+ *
+ * Layers, from the bottom: built-in (policy/default.yaml, plus
+ * policy/nightbuilder.yaml when the profile is unattended), user, managed,
+ * then the project layer (.ai/policy.yaml), which may only tighten.
+ */
+#ifndef GUARD_POLICY_H
+#define GUARD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_list.h"
+#include "guard_types.h"
+
+struct guard_policy; /* opaque, immutable once loaded */
+
+enum guard_layer {
+	GUARD_LAYER_BUILTIN,
+	GUARD_LAYER_USER,
+	GUARD_LAYER_MANAGED,
+	GUARD_LAYER_PROJECT
+};
+
+/*
+ * Where each layer comes from. NULL means the standard place:
+ *   builtin: $GUARD_DEFAULT_POLICY, else $(DATADIR)/default.yaml when it
+ *            exists, else the copy compiled into the program
+ *   user:    $GUARD_USER_POLICY, else $XDG_CONFIG_HOME/guard/policy.yaml,
+ *            else ~/.config/guard/policy.yaml
+ *   managed: $GUARD_MANAGED_POLICY, else /etc/guard/policy.yaml
+ *   project: <project_root>/.ai/policy.yaml
+ * "" skips a layer. A missing user/managed/project file is no error.
+ * profile: NULL means what the layers say, tightened by $GUARD_PROFILE.
+ */
+struct guard_policy_sources {
+	const char *builtin;
+	const char *user;
+	const char *managed;
+	const char *project;
+	const char *project_root;
+	const char *profile;
+};
+
+/*
+ * Load and merge every layer. All errors of all files go to errors as
+ * "file:line:col: message" and the return is GUARD_EPOLICY; *out is then
+ * NULL. A user or managed file that others can write is an error. Caller
+ * frees *out with guard_policy_free.
+ */
+int guard_policy_load(struct guard_policy **out, const struct guard_policy_sources *src,
+		      struct guard_list *errors);
+
+/* Lint one file as the given layer; every error goes to errors. */
+int guard_policy_validate_file(const char *path, enum guard_layer layer, struct guard_list *errors);
+
+void guard_policy_free(struct guard_policy *p);
+
+/* "sha256:<hex>" of the canonical merged policy. */
+const char *guard_policy_rev(const struct guard_policy *p);
+
+/* The merged policy as JSON (for later stages: approval, audit, session). */
+const cJSON *guard_policy_tree(const struct guard_policy *p);
+
+/* Notes for guard doctor: looser project settings that were ignored, etc. */
+const struct guard_list *guard_policy_warnings(const struct guard_policy *p);
+
+bool guard_policy_unattended(const struct guard_policy *p);
+bool guard_policy_audit_mode(const struct guard_policy *p);
+size_t guard_policy_max_event_bytes(const struct guard_policy *p);
+
+/*
+ * Decide: read the event's tool, input, actor, source and risk (which
+ * must be present), add "decision" {effect, rule, reason, missing[],
+ * policy_rev} and return the effect. Rules go deny, then ask, then allow,
+ * first match in each group; no match gives the policy's default.
+ * Audit mode allows all but keeps the would-be effect in decision.would.
+ * Unattended turns ask into deny.
+ */
+enum guard_effect guard_policy_decide(const struct guard_policy *p, cJSON *event);
+
+/*
+ * What the risk stage reads from the policy (policy "risk:" section).
+ */
+enum guard_tool_kind {
+	GUARD_TOOL_RATED,       /* fixed level/class, e.g. "low/R" */
+	GUARD_TOOL_ANALYSE,     /* run the shell analyzer on input.command */
+	GUARD_TOOL_ANNOTATIONS  /* MCP: rate from hints (destructive/readOnly) */
+};
+
+struct guard_tool_rating {
+	const char *pattern;    /* glob; '|' separates alternatives */
+	enum guard_tool_kind kind;
+	enum guard_level level; /* for RATED */
+	char cls;               /* for RATED */
+};
+
+struct guard_command_rating {
+	const char *match;      /* words; each a glob, matched as an argv prefix */
+	enum guard_level level;
+	char cls;
+	const char *reason;
+};
+
+struct guard_risk_config {
+	const struct guard_tool_rating *tools;
+	size_t ntools;
+	const struct guard_command_rating *commands;
+	size_t ncommands;
+	const char *const *critical_namespaces;  /* kubernetes */
+	size_t ncritical_namespaces;
+	const char *const *sensitive_paths;      /* path globs: secrets */
+	size_t nsensitive_paths;
+	const char *const *protected_paths;      /* path globs: guard's own state and wiring */
+	size_t nprotected_paths;
+	const char *const *scratch_paths;        /* project build/temp folders: cheap to delete */
+	size_t nscratch_paths;
+	const char *const *allowed_hosts;        /* host globs reachable without raising risk */
+	size_t nallowed_hosts;
+};
+
+const struct guard_risk_config *guard_policy_risk(const struct guard_policy *p);
+
+#endif

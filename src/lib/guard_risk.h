@@ -1,0 +1,54 @@
+/*
+ * Risk analysis (DESIGN.md section 6): the tool table, MCP annotations,
+ * the shell analyzer, Kubernetes rules, path sensitivity and the policy's
+ * command entries, combined into one rating.
+ */
+#ifndef GUARD_RISK_H
+#define GUARD_RISK_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_buf.h"
+#include "guard_list.h"
+#include "guard_policy.h"
+#include "guard_types.h"
+
+struct guard_risk {
+	enum guard_level level;
+	char cls;                  /* R W D X of the highest-rated part */
+	struct guard_list reasons; /* every reason, in order found */
+	struct guard_list targets; /* paths written, moved or deleted (display form) */
+	struct guard_list reads;   /* paths only read (display form) */
+	struct guard_list hosts;   /* network hosts reached */
+	bool unparsed;             /* part of the input could not be analysed */
+};
+
+struct guard_risk_ctx {
+	const struct guard_risk_config *cfg;
+	const char *cwd;           /* absolute; where relative paths start */
+	const char *project;       /* canonical project root */
+	const char *home;          /* for "~" */
+	struct guard_buf *explain; /* when not NULL, the step-by-step analysis */
+};
+
+void guard_risk_init(struct guard_risk *r);
+void guard_risk_release(struct guard_risk *r);
+
+/* Rate one shell command line. */
+int guard_risk_command(const struct guard_risk_ctx *ctx, const char *command, struct guard_risk *out);
+
+/* Rate one event by its tool and input. */
+int guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct guard_risk *out);
+
+/*
+ * The risk as the event's "risk" object: {level, class, reasons,
+ * targets} plus reads, hosts and unparsed when not empty.
+ */
+cJSON *guard_risk_to_json(const struct guard_risk *r);
+
+/* Rate the event and set its "risk" key (replacing any present). */
+int guard_risk_event(const struct guard_risk_ctx *ctx, cJSON *event);
+
+#endif

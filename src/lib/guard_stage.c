@@ -1,0 +1,108 @@
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_path.h"
+#include "guard_risk.h"
+#include "guard_stage.h"
+
+void
+guard_stages_init(struct guard_stages *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void
+guard_stages_release(struct guard_stages *s)
+{
+	guard_policy_free(s->policy);
+	free(s->project);
+	guard_list_clear(&s->errors);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+guard_stages_policy(struct guard_stages *s, const char *project, const struct guard_policy **out)
+{
+	int rc;
+
+	*out = NULL;
+	if (s->policy && s->project && !strcmp(s->project, project)) {
+		*out = s->policy;
+		return 0;
+	}
+	guard_policy_free(s->policy);
+	s->policy = NULL;
+	free(s->project);
+	s->project = guard_xstrdup(project);
+	guard_list_clear(&s->errors);
+	s->src.project_root = project;
+	rc = guard_policy_load(&s->policy, &s->src, &s->errors);
+	s->src.project_root = NULL;
+	if (rc < 0) {
+		free(s->project);
+		s->project = NULL;
+		if (s->errors.len)
+			return guard_error(GUARD_EPOLICY, "policy invalid: %s%s", s->errors.items[0],
+					   s->errors.len > 1 ? " (and more; run guard-policy --validate)" : "");
+		return rc;
+	}
+	*out = s->policy;
+	return 0;
+}
+
+int
+guard_stage_risk(struct guard_stages *s, cJSON *ev, struct guard_buf *explain)
+{
+	const struct guard_policy *p;
+	struct guard_risk_ctx ctx;
+	int rc;
+
+	if ((rc = guard_event_complete(ev, NULL)) < 0)
+		return rc;
+	if ((rc = guard_stages_policy(s, guard_event_str(ev, "project"), &p)) < 0)
+		return rc;
+	ctx.cfg = guard_policy_risk(p);
+	ctx.cwd = guard_event_str(ev, "cwd");
+	ctx.project = guard_event_str(ev, "project");
+	ctx.home = guard_home();
+	ctx.explain = explain;
+	return guard_risk_event(&ctx, ev);
+}
+
+int
+guard_stage_decide(struct guard_stages *s, cJSON *ev)
+{
+	const struct guard_policy *p;
+	int rc;
+
+	if (!cJSON_GetObjectItemCaseSensitive(ev, "risk")) {
+		if ((rc = guard_stage_risk(s, ev, NULL)) < 0)
+			return rc;
+	} else if ((rc = guard_event_complete(ev, NULL)) < 0) {
+		return rc;
+	}
+	if ((rc = guard_stages_policy(s, guard_event_str(ev, "project"), &p)) < 0)
+		return rc;
+	guard_policy_decide(p, ev);
+	return 0;
+}
+
+const char *
+guard_fail_rule(int rc)
+{
+	switch (rc) {
+	case GUARD_EPOLICY:
+		return "guard.policy-invalid";
+	case GUARD_EUSAGE:
+		return "guard.invalid-input";
+	default:
+		return "guard.internal-error";
+	}
+}
+
+cJSON *
+guard_stage_fail(cJSON *ev, int rc)
+{
+	cJSON *deny = guard_event_deny(ev, guard_fail_rule(rc), guard_error_last());
+	cJSON_Delete(ev);
+	return deny;
+}

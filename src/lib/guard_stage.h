@@ -1,0 +1,50 @@
+/*
+ * The stages as programs and the hook run them: one implementation of each,
+ * with the policy loaded once per project and kept for the next event.
+ */
+#ifndef GUARD_STAGE_H
+#define GUARD_STAGE_H
+
+#include <cjson/cJSON.h>
+
+#include "guard_buf.h"
+#include "guard_list.h"
+#include "guard_policy.h"
+
+struct guard_stages {
+	struct guard_policy_sources src; /* project and project_root are set per event */
+	char *project;                   /* root the cached policy was loaded for */
+	struct guard_policy *policy;     /* owned */
+	struct guard_list errors;        /* policy errors of the last load */
+};
+
+void guard_stages_init(struct guard_stages *s);
+void guard_stages_release(struct guard_stages *s);
+
+/*
+ * The merged policy for the project root (loaded on first use, cached).
+ * On GUARD_EPOLICY, s->errors holds every error.
+ */
+int guard_stages_policy(struct guard_stages *s, const char *project, const struct guard_policy **out);
+
+/*
+ * Complete the event (guard_event_complete) and add "risk". explain, when
+ * not NULL, receives the analyzer's steps.
+ */
+int guard_stage_risk(struct guard_stages *s, cJSON *ev, struct guard_buf *explain);
+
+/* Add "decision" (rating the risk first when the event has none). */
+int guard_stage_decide(struct guard_stages *s, cJSON *ev);
+
+/*
+ * Turn ev into a fail-closed deny for the failure rc just recorded with
+ * guard_error(); returns a new event and deletes ev (which may be NULL).
+ * The rule says what failed: guard.invalid-input, guard.policy-invalid
+ * or guard.internal-error.
+ */
+cJSON *guard_stage_fail(cJSON *ev, int rc);
+
+/* The rule id naming a failure code. */
+const char *guard_fail_rule(int rc);
+
+#endif

@@ -1,0 +1,145 @@
+#include <ctype.h>
+#include <limits.h>
+
+#include "guard_error.h"
+#include "guard_time.h"
+
+static const struct { char unit; long long seconds; } units[] = {
+	{ 'w', 604800 }, { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 },
+};
+
+int
+guard_duration_parse(const char *s, long long *out)
+{
+	long long total = 0;
+	const char *p = s;
+
+	if (!s || !*s)
+		return guard_error(GUARD_EUSAGE, "empty duration");
+	while (*p) {
+		long long n = 0, mult = 0;
+		if (!isdigit((unsigned char)*p))
+			return guard_error(GUARD_EUSAGE, "bad duration '%s' (use e.g. 30s, 15m, 4h, 1h30m)", s);
+		while (isdigit((unsigned char)*p)) {
+			if (n > (LLONG_MAX - 9) / 10)
+				return guard_error(GUARD_EUSAGE, "duration '%s' is too large", s);
+			n = n * 10 + (*p++ - '0');
+		}
+		if (!*p && p == s + strspn(s, "0123456789")) {
+			mult = 1; /* a bare number is seconds */
+		} else {
+			for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+				if (*p == units[i].unit)
+					mult = units[i].seconds;
+			if (!mult)
+				return guard_error(GUARD_EUSAGE, "bad duration '%s': unknown unit '%c' (s, m, h, d, w)", s, *p);
+			p++;
+		}
+		if (n > (LLONG_MAX - total) / mult)
+			return guard_error(GUARD_EUSAGE, "duration '%s' is too large", s);
+		total += n * mult;
+	}
+	*out = total;
+	return 0;
+}
+
+void
+guard_duration_format(long long seconds, char *out, size_t size)
+{
+	size_t len = 0;
+
+	if (seconds <= 0) {
+		snprintf(out, size, "0s");
+		return;
+	}
+	out[0] = '\0';
+	for (size_t i = 1; i < sizeof(units) / sizeof(units[0]); i++) { /* d h m s */
+		long long n = seconds / units[i].seconds;
+		if (!n)
+			continue;
+		seconds -= n * units[i].seconds;
+		int w = snprintf(out + len, len < size ? size - len : 0, "%lld%c", n, units[i].unit);
+		if (w > 0)
+			len += (size_t)w;
+	}
+}
+
+void
+guard_time_format(const struct timespec *ts, char out[GUARD_TIME_LEN])
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+	size_t n;
+
+	gmtime_r(&t, &tm);
+	n = strftime(out, GUARD_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, GUARD_TIME_LEN - n, ".%03uZ", (unsigned)(ts->tv_nsec / 1000000) % 1000u);
+}
+
+void
+guard_time_now(char out[GUARD_TIME_LEN])
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	guard_time_format(&ts, out);
+}
+
+static int
+digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+guard_time_parse(const char *s, struct timespec *out)
+{
+	const char *p = s;
+	struct tm tm = { 0 };
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	long nsec = 0;
+
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
+	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
+	    digits(&p, 2, &sec))
+		goto bad;
+	if (*p == '.') {
+		long scale = 100000000;
+		p++;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		for (; isdigit((unsigned char)*p); p++, scale /= 10)
+			nsec += scale ? (*p - '0') * scale : 0;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
+			goto bad;
+		oh *= sign, om *= sign;
+	} else {
+		goto bad;
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		goto bad;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	out->tv_sec = timegm(&tm) - (time_t)oh * 3600 - (time_t)om * 60;
+	out->tv_nsec = nsec;
+	return 0;
+bad:
+	return guard_error(GUARD_EUSAGE, "bad time '%s' (want RFC 3339, e.g. 2026-11-21T03:04:05Z)", s);
+}
