@@ -65,13 +65,17 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 {
 	struct guard_reader r;
 	int status = 0, rc;
+	unsigned long seen = 0;
 	cJSON *ev;
 
 	guard_reader_init(&r, stdin, GUARD_EVENT_MAX_DEFAULT);
 	for (;;) {
 		rc = guard_reader_next(&r, &ev);
+		if (rc == 0 && seen == 0)
+			rc = guard_error(GUARD_EUSAGE, "no event on stdin");
 		if (rc == 0)
 			break;
+		seen++;
 		if (rc == GUARD_EIO) {
 			status = cli_fail(rc);
 			break;

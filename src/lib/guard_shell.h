@@ -1,0 +1,113 @@
+/*
+ * A POSIX-shell-like parser for risk analysis (DESIGN.md section 6).
+ *
+ * It does not run anything and expands nothing it cannot know: it turns
+ * a command line into the simple commands a shell would run, with their
+ * words after quote removal, their redirections and their nesting. A word
+ * that holds an expansion it cannot resolve ($VAR, $(..), `..`) keeps the
+ * expansion's source text and is flagged, so the analyzer can be careful
+ * with it. Commands inside $( ), backticks and <( ) are listed too.
+ *
+ * Everything is bounded (input, tokens, commands, nesting). Past a bound,
+ * or on an unterminated quote, the result is marked unparsed with a reason
+ * and holds what was parsed so far.
+ */
+#ifndef GUARD_SHELL_H
+#define GUARD_SHELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "guard_list.h"
+
+#define GUARD_SHELL_MAX_INPUT (64 * 1024)
+#define GUARD_SHELL_MAX_TOKENS 8192
+#define GUARD_SHELL_MAX_CMDS 1024
+#define GUARD_SHELL_MAX_DEPTH 32
+
+/* Word flags. */
+#define GUARD_WORD_DYNAMIC 0x01 /* holds an expansion the parser cannot resolve */
+#define GUARD_WORD_SUBST 0x02   /* holds $( ), backticks or <( ) */
+#define GUARD_WORD_GLOB 0x04    /* unquoted * ? or [ */
+#define GUARD_WORD_QUOTED 0x08  /* some part was quoted or escaped */
+#define GUARD_WORD_TILDE 0x10   /* starts with an unquoted ~ */
+
+struct guard_shell_word {
+	char *text;   /* after quote removal; unresolved expansions kept as written */
+	char *bare;   /* text with unresolved expansions removed (NULL unless DYNAMIC) */
+	unsigned flags;
+};
+
+enum guard_redir_op {
+	GUARD_REDIR_OUT,        /* >  >|  */
+	GUARD_REDIR_APPEND,     /* >> */
+	GUARD_REDIR_OUT_ALL,    /* &>  &>>  >&file */
+	GUARD_REDIR_IN,         /* <  */
+	GUARD_REDIR_RW,         /* <> */
+	GUARD_REDIR_HEREDOC,    /* << and <<-: body holds the data */
+	GUARD_REDIR_HERESTRING, /* <<< word */
+	GUARD_REDIR_DUP         /* >&N  <&N  >&-  */
+};
+
+struct guard_shell_redir {
+	int fd;                       /* explicit fd, or -1 */
+	enum guard_redir_op op;
+	struct guard_shell_word target; /* file, fd, heredoc delimiter or here-string */
+	char *body;                   /* heredoc body (NULL otherwise) */
+	bool body_literal;            /* quoted delimiter: no expansion in body */
+};
+
+struct guard_shell_cmd {
+	struct guard_shell_word *argv;
+	size_t argc;
+	struct guard_shell_word *assigns; /* VAR=value prefixes */
+	size_t nassigns;
+	struct guard_shell_redir *redirs;
+	size_t nredirs;
+	unsigned depth;      /* 0 top level; +1 per ( ), { }, $( ), `..` */
+	unsigned pipeline;   /* id shared by the commands of one pipeline */
+	unsigned pipe_pos;   /* 0 for the first command of its pipeline */
+	bool piped_out;      /* stdout feeds the next command */
+	bool background;     /* ended by & */
+	bool substituted;    /* inside $( ), backticks or <( ) */
+	const char *function;/* name of the function whose body this is, or NULL */
+	bool defines_function; /* "name() ..." : argv[0] is the name */
+	size_t alloc_argv, alloc_assigns, alloc_redirs;
+};
+
+/* Variables the parser may expand (others stay unresolved). */
+struct guard_shell_vars {
+	const char *home; /* $HOME and ~ */
+	const char *pwd;  /* $PWD */
+};
+
+struct guard_shell {
+	struct guard_shell_cmd *cmds;
+	size_t ncmds;
+	size_t alloc;
+	size_t ntokens;
+	bool unparsed;
+	char *reason;            /* why unparsed (owned), or NULL */
+	struct guard_list tokens;/* token texts, only when asked for */
+	struct guard_list functions; /* names of functions defined */
+	bool want_tokens;
+	struct guard_list known_names;  /* variables assigned in the line */
+	struct guard_list known_values;
+};
+
+/*
+ * Parse src (len bytes). sh must have been zeroed (or released). Always
+ * returns 0: failures are reported through sh->unparsed and sh->reason.
+ * Set sh->want_tokens first to collect sh->tokens for an explanation.
+ * Caller releases sh with guard_shell_release.
+ */
+int guard_shell_parse(struct guard_shell *sh, const char *src, size_t len,
+		      const struct guard_shell_vars *vars);
+
+void guard_shell_release(struct guard_shell *sh);
+
+/* The command's pipeline predecessor in sh, or NULL. */
+const struct guard_shell_cmd *guard_shell_prev_in_pipe(const struct guard_shell *sh,
+							const struct guard_shell_cmd *c);
+
+#endif

@@ -1,0 +1,303 @@
+/* Unit tests: glob, path, time, duration, hash, buffers, files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_glob.h"
+#include "guard_hash.h"
+#include "guard_path.h"
+#include "guard_time.h"
+#include "guard_types.h"
+
+static char tmpdir[256];
+
+static char *
+tmp_path(const char *name)
+{
+	return guard_xasprintf("%s/%s", tmpdir, name);
+}
+
+TEST(glob_star_stays_in_segment)
+{
+	CHECK(guard_glob_match("*.c", "a.c"));
+	CHECK(!guard_glob_match("*.c", "dir/a.c"));
+	CHECK(guard_glob_match("src/*", "src/x"));
+	CHECK(!guard_glob_match("src/*", "src/x/y"));
+	CHECK(guard_glob_match("mcp__*", "mcp__kube__delete"));
+}
+
+TEST(glob_double_star)
+{
+	CHECK(guard_glob_match("src/**", "src/a/b/c.c"));
+	CHECK(guard_glob_match("**/.env", ".env"));
+	CHECK(guard_glob_match("**/.env", "a/b/.env"));
+	CHECK(guard_glob_match("**/.env", "/home/u/p/.env"));
+	CHECK(!guard_glob_match("**/.env", "a/.envrc"));
+	CHECK(guard_glob_match(".ai/approvals/**", ".ai/approvals/x.json"));
+	CHECK(!guard_glob_match(".ai/approvals/**", ".ai/plans/x.md"));
+	CHECK(guard_glob_match("a/**/b", "a/b"));
+	CHECK(guard_glob_match("a/**/b", "a/x/y/b"));
+}
+
+TEST(glob_classes_braces_escapes)
+{
+	CHECK(guard_glob_match("file[0-9].txt", "file7.txt"));
+	CHECK(!guard_glob_match("file[!0-9].txt", "file7.txt"));
+	CHECK(guard_glob_match("*.{yml,yaml}", "x.yaml"));
+	CHECK(guard_glob_match("*.{yml,yaml}", "x.yml"));
+	CHECK(!guard_glob_match("*.{yml,yaml}", "x.json"));
+	CHECK(guard_glob_match("a\\*b", "a*b"));
+	CHECK(!guard_glob_match("a\\*b", "axb"));
+	CHECK(guard_glob_match("?", "x"));
+	CHECK(!guard_glob_match("?", "/"));
+	CHECK(guard_glob_match("[", "["));
+}
+
+TEST(glob_path_rules)
+{
+	CHECK(guard_glob_match_path("*.pem", "keys/a.pem", "/home/u"));
+	CHECK(guard_glob_match_path("*.pem", "/etc/ssl/a.pem", "/home/u"));
+	CHECK(guard_glob_match_path("~/.ssh/**", "/home/u/.ssh/id_rsa", "/home/u"));
+	CHECK(!guard_glob_match_path("~/.ssh/**", "/home/uu/.ssh/id_rsa", "/home/u"));
+	CHECK(!guard_glob_match_path("~/.ssh/**", ".ssh/id_rsa", "/home/u"));
+	CHECK(guard_glob_match_path("~", "/home/u", "/home/u/"));
+	CHECK(!guard_glob_match_path("~/x", "/home/u/x", NULL));
+	CHECK(guard_glob_match_path(".claude/settings*.json", ".claude/settings.local.json", "/h"));
+}
+
+TEST(path_resolve_lexical_and_symlinks)
+{
+	char *a = guard_path_resolve("/x/y", "../z/./w", NULL);
+	CHECK_STR(a, "/x/z/w");
+	free(a);
+	a = guard_path_resolve("/x", "~/k", "/home/u");
+	CHECK_STR(a, "/home/u/k");
+	free(a);
+	a = guard_path_resolve("/x", "/../../etc", NULL);
+	CHECK_STR(a, "/etc");
+	free(a);
+
+	char *dir = tmp_path("real"), *link = tmp_path("link");
+	mkdir(dir, 0755);
+	CHECK(symlink(dir, link) == 0);
+	char *r = guard_path_resolve(tmpdir, "link/new/file", NULL);
+	char *canon = realpath(dir, NULL);
+	char *want = guard_xasprintf("%s/new/file", canon);
+	CHECK_STR(r, want);
+	free(r), free(want), free(canon), free(dir), free(link);
+}
+
+TEST(path_inside_and_display)
+{
+	CHECK(guard_path_inside("/p", "/p"));
+	CHECK(guard_path_inside("/p", "/p/a"));
+	CHECK(!guard_path_inside("/p", "/pa"));
+	CHECK(!guard_path_inside("/p", "/"));
+	CHECK(guard_path_inside("/", "/etc"));
+	char *d = guard_path_display("/p", "/p/a/b");
+	CHECK_STR(d, "a/b");
+	free(d);
+	d = guard_path_display("/p", "/p");
+	CHECK_STR(d, ".");
+	free(d);
+	d = guard_path_display("/p", "/etc/passwd");
+	CHECK_STR(d, "/etc/passwd");
+	free(d);
+}
+
+TEST(project_root_walks_up)
+{
+	char *proj = tmp_path("proj"), *git = tmp_path("proj/.git"), *deep = tmp_path("proj/a/b");
+	char *root = NULL;
+	mkdir(proj, 0755);
+	mkdir(git, 0755);
+	guard_mkdirs(deep, 0755);
+	unsetenv("GUARD_DIR");
+	CHECK(guard_project_root(deep, &root) == 0);
+	char *canon = realpath(proj, NULL);
+	CHECK_STR(root, canon);
+	free(root);
+	setenv("GUARD_DIR", deep, 1);
+	CHECK(guard_project_root("/", &root) == 0);
+	char *cdeep = realpath(deep, NULL);
+	CHECK_STR(root, cdeep);
+	unsetenv("GUARD_DIR");
+	free(root), free(canon), free(cdeep), free(proj), free(git), free(deep);
+}
+
+TEST(duration_parse)
+{
+	long long s;
+	CHECK(guard_duration_parse("15m", &s) == 0 && s == 900);
+	CHECK(guard_duration_parse("4h", &s) == 0 && s == 14400);
+	CHECK(guard_duration_parse("1h30m", &s) == 0 && s == 5400);
+	CHECK(guard_duration_parse("90", &s) == 0 && s == 90);
+	CHECK(guard_duration_parse("2d", &s) == 0 && s == 172800);
+	CHECK(guard_duration_parse("", &s) == GUARD_EUSAGE);
+	CHECK(guard_duration_parse("-5m", &s) == GUARD_EUSAGE);
+	CHECK(guard_duration_parse("5x", &s) == GUARD_EUSAGE);
+	CHECK(guard_duration_parse("m", &s) == GUARD_EUSAGE);
+	CHECK(guard_duration_parse("99999999999999999999h", &s) == GUARD_EUSAGE);
+	char buf[32];
+	guard_duration_format(5400, buf, sizeof(buf));
+	CHECK_STR(buf, "1h30m");
+	guard_duration_format(0, buf, sizeof(buf));
+	CHECK_STR(buf, "0s");
+}
+
+TEST(time_format_and_parse)
+{
+	struct timespec ts = { 1795230245, 678000000 }, back;
+	char buf[GUARD_TIME_LEN];
+	guard_time_format(&ts, buf);
+	CHECK_STR(buf, "2026-11-21T03:04:05.678Z");
+	CHECK(guard_time_parse(buf, &back) == 0 && back.tv_sec == ts.tv_sec && back.tv_nsec == ts.tv_nsec);
+	CHECK(guard_time_parse("2026-11-21T05:04:05+02:00", &back) == 0 && back.tv_sec == 1795230245);
+	CHECK(guard_time_parse("2026-11-21", &back) == GUARD_EUSAGE);
+	CHECK(guard_time_parse("2026-13-21T03:04:05Z", &back) == GUARD_EUSAGE);
+	CHECK(guard_time_parse("2026-11-21T03:04:05", &back) == GUARD_EUSAGE);
+	guard_time_now(buf);
+	CHECK(strlen(buf) == 24 && buf[23] == 'Z');
+}
+
+TEST(sha256_and_canonical_json)
+{
+	char hex[GUARD_SHA256_HEX];
+	guard_sha256_hex("abc", 3, hex);
+	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	cJSON *a = cJSON_Parse("{\"b\":[1,{\"z\":null,\"a\":\"x\\\"y\"}],\"a\":true}");
+	char *c = guard_json_canonical(a);
+	CHECK_STR(c, "{\"a\":true,\"b\":[1,{\"a\":\"x\\\"y\",\"z\":null}]}");
+	free(c);
+	cJSON_Delete(a);
+}
+
+TEST(levels_and_effects)
+{
+	enum guard_level l;
+	enum guard_effect e;
+	CHECK(guard_level_parse("high", &l) == 0 && l == GUARD_LEVEL_HIGH);
+	CHECK(guard_level_parse("severe", &l) == GUARD_EUSAGE);
+	CHECK(strstr(guard_error_last(), "severe") != NULL);
+	CHECK(guard_effect_parse("ask", &e) == 0 && e == GUARD_EFFECT_ASK);
+	CHECK_STR(guard_level_name(GUARD_LEVEL_CRITICAL), "critical");
+	CHECK_STR(guard_effect_name(GUARD_EFFECT_DENY), "deny");
+}
+
+TEST(buf_grows_and_formats)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	CHECK_STR(b.buf, "");
+	for (int i = 0; i < 1000; i++)
+		guard_buf_addf(&b, "%d,", i);
+	CHECK(b.len == strlen(b.buf));
+	CHECK(!strncmp(b.buf, "0,1,2,", 6));
+	char *s = guard_buf_detach(&b);
+	CHECK_STR(b.buf, "");
+	free(s);
+}
+
+TEST(file_atomic_write_and_bounded_read)
+{
+	char *p = tmp_path("state.json"), *out;
+	size_t len;
+	CHECK(guard_file_write_atomic(p, "one", 3, 0600) == 0);
+	CHECK(guard_file_write_atomic(p, "two!", 4, 0600) == 0);
+	CHECK(guard_file_read(p, 100, 1, &out, &len) == 0 && len == 4 && !strcmp(out, "two!"));
+	free(out);
+	CHECK(guard_file_read(p, 2, 1, &out, &len) == GUARD_EUSAGE);
+	char *missing = tmp_path("nope");
+	CHECK(guard_file_read(missing, 100, 1, &out, &len) == GUARD_ENOTFOUND);
+	char *link = tmp_path("state.link");
+	CHECK(symlink(p, link) == 0);
+	CHECK(guard_file_read(link, 100, 1, &out, &len) == GUARD_EIO);
+	CHECK(strstr(guard_error_last(), "symbolic link") != NULL);
+	struct stat st;
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600);
+	char *ro = tmp_path("ro");
+	mkdir(ro, 0500);
+	char *inro = guard_xasprintf("%s/x", ro);
+	if (geteuid() != 0)
+		CHECK(guard_file_write_atomic(inro, "x", 1, 0600) == GUARD_EIO);
+	free(p), free(missing), free(link), free(ro), free(inro);
+}
+
+TEST(file_atomic_write_survives_sigkill)
+{
+	/* A writer killed at any point leaves the old or the new content. */
+	char *p = tmp_path("torn.json");
+	static char big[1 << 20];
+	memset(big, 'n', sizeof(big));
+	CHECK(guard_file_write_atomic(p, "old", 3, 0644) == 0);
+	for (int round = 0; round < 20; round++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			for (;;)
+				guard_file_write_atomic(p, big, sizeof(big), 0644);
+		}
+		usleep(1000 + round * 500);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		char *out;
+		size_t len;
+		CHECK(guard_file_read(p, sizeof(big), 1, &out, &len) == 0);
+		CHECK((len == 3 && !memcmp(out, "old", 3)) ||
+		      (len == sizeof(big) && !memcmp(out, big, len)));
+		free(out);
+	}
+	free(p);
+}
+
+TEST(lock_times_out_when_held)
+{
+	char *p = tmp_path("lock");
+	int fd1, fd2;
+	CHECK(guard_lock_acquire(p, 100, &fd1) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int f;
+		_exit(guard_lock_acquire(p, 50, &f) == GUARD_EEXPIRED ? 0 : 1);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	guard_lock_release(fd1);
+	CHECK(guard_lock_acquire(p, 50, &fd2) == 0);
+	guard_lock_release(fd2);
+	free(p);
+}
+
+int
+main(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/guard-unit-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 2;
+	RUN(glob_star_stays_in_segment);
+	RUN(glob_double_star);
+	RUN(glob_classes_braces_escapes);
+	RUN(glob_path_rules);
+	RUN(path_resolve_lexical_and_symlinks);
+	RUN(path_inside_and_display);
+	RUN(project_root_walks_up);
+	RUN(duration_parse);
+	RUN(time_format_and_parse);
+	RUN(sha256_and_canonical_json);
+	RUN(levels_and_effects);
+	RUN(buf_grows_and_formats);
+	RUN(file_atomic_write_and_bounded_read);
+	RUN(file_atomic_write_survives_sigkill);
+	RUN(lock_times_out_when_held);
+	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmpdir);
+	free(cmd);
+	return unit_done();
+}
