@@ -86,6 +86,7 @@ struct guard_shell {
 	size_t ncmds;
 	size_t alloc;
 	size_t ntokens;
+	unsigned npipelines;
 	bool unparsed;
 	char *reason;            /* why unparsed (owned), or NULL */
 	struct guard_list tokens;/* token texts, only when asked for */
