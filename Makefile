@@ -47,7 +47,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 all: $(PROG_BIN)
 
-$(BUILD)/lib/%.o: src/lib/%.c src/lib/*.h | $(BUILD)/lib
+$(BUILD)/lib/%.o: src/lib/%.c src/lib/*.h $(BUILD)/datadir.stamp | $(BUILD)/lib
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
 # The built-in policies, compiled in so a program works from the build tree
@@ -69,6 +69,12 @@ $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
 
 $(BUILD)/unit/%: t/unit/%.c t/unit/unit.h $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
 	$(CC) $(CPPFLAGS_ALL) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LDLIBS_COMMON) $(LDFLAGS)
+
+# DATADIR is compiled in: a different PREFIX rebuilds the library.
+$(BUILD)/datadir.stamp: FORCE | $(BUILD)/lib
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+
+FORCE:
 
 $(BUILD)/lib $(BUILD)/unit $(BIN):
 	mkdir -p $@
@@ -110,10 +116,14 @@ install: all
 	install -m 0644 policy/*.yaml $(DESTDIR)$(DATADIR)/
 	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 share/completions/guard.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/guard
 
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(DESTDIR)$(DATADIR)/default.yaml $(DESTDIR)$(DATADIR)/nightbuilder.yaml
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/guard
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(DESTDIR)$(MANDIR)/man5/guard-policy.5
 
 clean:
 	rm -rf build bin
