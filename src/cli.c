@@ -2,11 +2,21 @@
 #include <stdarg.h>
 
 #include "cli.h"
+#include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
 
 const char *cli_progname = "guard";
+
+void
+cli_init(const char *progname)
+{
+	cJSON_Hooks hooks = { guard_xmalloc, free };
+
+	cli_progname = progname;
+	cJSON_InitHooks(&hooks);
+}
 
 void
 cli_error(const char *fmt, ...)

@@ -14,6 +14,9 @@
 
 extern const char *cli_progname;
 
+/* Name the program and route cJSON's allocations through guard_xmalloc. */
+void cli_init(const char *progname);
+
 /* "progname: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -183,7 +183,7 @@ main(int argc, char **argv)
 	bool do_check = false, do_validate = false;
 	int c, status;
 
-	cli_progname = "guard-policy";
+	cli_init("guard-policy");
 	guard_stages_init(&stages);
 	while ((c = getopt_long(argc, argv, "+kc:vl:p:a:hV", opts, NULL)) != -1) {
 		switch (c) {

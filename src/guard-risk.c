@@ -81,7 +81,7 @@ main(int argc, char **argv)
 	int c, status;
 	cJSON *ev = NULL;
 
-	cli_progname = "guard-risk";
+	cli_init("guard-risk");
 	guard_stages_init(&stages);
 	while ((c = getopt_long(argc, argv, "c:eC:p:a:hV", opts, NULL)) != -1) {
 		switch (c) {

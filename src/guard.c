@@ -4,10 +4,12 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
@@ -40,6 +42,38 @@ usage(FILE *f)
 		"See guard(1), guard-risk(1), guard-policy(1), guard-policy(5).\n");
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
+/*
+ * A crash by signal would be a non-blocking error to Claude Code, a silent
+ * pass: turn it into the blocking exit 2. (Not under the sanitizers, which
+ * need these signals for their reports.)
+ */
+static void
+crashed(int sig)
+{
+	static const char msg[] = "guard: internal error (fatal signal), failing closed\n";
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more to do */
+	}
+	_exit(2);
+}
+
+static void
+block_on_crash(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = crashed;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+#else
+static void block_on_crash(void) {}
+#endif
+
 static int
 cmd_hook(int argc, char **argv)
 {
@@ -49,6 +83,8 @@ cmd_hook(int argc, char **argv)
 	size_t len = 0;
 	int rc;
 
+	guard_oom_status = 2; /* out of memory in a hook must still block */
+	block_on_crash();
 	if (argc != 2 || guard_agent_parse(argv[1], &agent) < 0) {
 		/* Even a mis-wired hook must block, not pass: exit 2. */
 		fprintf(stderr, "guard: usage: guard hook claude|gemini|codex (denying)\n");
@@ -156,7 +192,7 @@ main(int argc, char **argv)
 {
 	const char *cmd;
 
-	cli_progname = "guard";
+	cli_init("guard");
 	if (argc < 2) {
 		usage(stderr);
 		return GUARD_EXIT_USAGE;

@@ -2,14 +2,19 @@
 
 #include "guard_buf.h"
 
+#include <unistd.h>
+
 char guard_buf_empty[1];
+int guard_oom_status = 8;
 
 static void
 out_of_memory(void)
 {
-	static const char msg[] = "guard: out of memory\n";
-	fwrite(msg, 1, sizeof(msg) - 1, stderr);
-	abort();
+	static const char msg[] = "guard: out of memory (failing closed)\n";
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more to do */
+	}
+	_exit(guard_oom_status);
 }
 
 void *

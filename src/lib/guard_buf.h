@@ -1,9 +1,11 @@
 /*
  * A growable byte buffer, after git's strbuf. Invariants: buf is never
- * NULL and always NUL-terminated; len excludes the NUL. Allocation failure
- * aborts (the only place the library stops the process: there is no safe
- * way to go on, and a hook that dies exits non-zero, which the adapters
- * treat as deny).
+ * NULL and always NUL-terminated; len excludes the NUL.
+ *
+ * Allocation failure ends the process with guard_oom_status: the only
+ * place the library stops the process, because there is no safe way to
+ * go on. Programs leave it at 8 (system failure); the hook sets 2, the
+ * status that blocks in every agent, so running out of memory is a deny.
  */
 #ifndef GUARD_BUF_H
 #define GUARD_BUF_H
@@ -16,6 +18,8 @@ struct guard_buf {
 	size_t len;
 	size_t alloc;
 };
+
+extern int guard_oom_status;
 
 #define GUARD_BUF_INIT { guard_buf_empty, 0, 0 }
 extern char guard_buf_empty[];

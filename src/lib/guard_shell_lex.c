@@ -1,0 +1,539 @@
+/*
+ * Words: quoting ('', "", $'..', backslash), expansions ($VAR, ${..},
+ * $( ), $(( )), backticks) and brace expansion. Quote removal happens
+ * here; an expansion that cannot be resolved is kept as written and
+ * flags the word, and the commands inside $( ) and backticks are parsed
+ * into the same result.
+ */
+#include <ctype.h>
+#include <stdint.h>
+
+#include "guard_shell_int.h"
+
+void
+shell_wordbuf_init(struct shell_wordbuf *w)
+{
+	guard_buf_init(&w->text);
+	guard_buf_init(&w->bare);
+	guard_buf_init(&w->mask);
+	w->flags = 0;
+}
+
+void
+shell_wordbuf_release(struct shell_wordbuf *w)
+{
+	guard_buf_release(&w->text);
+	guard_buf_release(&w->bare);
+	guard_buf_release(&w->mask);
+}
+
+void
+shell_wordbuf_take(struct shell_wordbuf *w, struct guard_shell_word *out)
+{
+	out->flags = w->flags;
+	out->text = guard_buf_detach(&w->text);
+	out->bare = (w->flags & GUARD_WORD_DYNAMIC) ? guard_buf_detach(&w->bare) : NULL;
+	shell_wordbuf_release(w);
+}
+
+bool
+shell_is_meta(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
+	       c == '(' || c == ')' || c == '<' || c == '>' || c == '\r';
+}
+
+/* Literal text: goes to text and bare alike. */
+static void
+add_lit(struct shell_wordbuf *w, const char *s, size_t n, bool quoted)
+{
+	guard_buf_add(&w->text, s, n);
+	guard_buf_add(&w->bare, s, n);
+	for (size_t i = 0; i < n; i++)
+		guard_buf_addch(&w->mask, quoted ? 'q' : 'u');
+	if (quoted)
+		w->flags |= GUARD_WORD_QUOTED;
+}
+
+static void
+add_ch(struct shell_wordbuf *w, int c, bool quoted)
+{
+	char ch = (char)c;
+	add_lit(w, &ch, 1, quoted);
+}
+
+/* An unresolved expansion: shown as written in text, absent from bare. */
+static void
+add_unresolved(struct shell_wordbuf *w, const char *s, size_t n, unsigned flags)
+{
+	guard_buf_add(&w->text, s, n);
+	for (size_t i = 0; i < n; i++)
+		guard_buf_addch(&w->mask, 'q');
+	w->flags |= GUARD_WORD_DYNAMIC | flags;
+}
+
+static bool
+is_name_start(int c)
+{
+	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool
+is_name_char(int c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Index just past the ')' matching the '(' at open, honouring quotes; 0 if none. */
+static size_t
+match_paren(const char *s, size_t len, size_t open)
+{
+	int depth = 0;
+	for (size_t i = open; i < len; i++) {
+		char c = s[i];
+		if (c == '\\') {
+			i++;
+		} else if (c == '\'') {
+			const char *q = memchr(s + i + 1, '\'', len - i - 1);
+			if (!q)
+				return 0;
+			i = (size_t)(q - s);
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')' && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* $( ... ): parse the commands inside, in place, one level deeper. */
+static void
+lex_command_subst(struct shell_parser *p, struct shell_wordbuf *w, size_t start)
+{
+	bool saved_subst = p->substituted;
+
+	if (p->depth + 1 > GUARD_SHELL_MAX_DEPTH) {
+		shell_fail(p, "nesting deeper than %d", GUARD_SHELL_MAX_DEPTH);
+		return;
+	}
+	p->depth++;
+	p->substituted = true;
+	shell_parse_list(p, ')');
+	p->substituted = saved_subst;
+	p->depth--;
+	add_unresolved(w, p->s + start, p->pos - start, GUARD_WORD_SUBST);
+}
+
+/* `...`: unescape \` \\ \$ and parse the result as a nested command list. */
+static void
+lex_backtick(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	size_t start = p->pos++;
+	struct guard_buf inner = GUARD_BUF_INIT;
+
+	for (;;) {
+		int c = shell_peek(p, 0);
+		if (c < 0) {
+			guard_buf_release(&inner);
+			shell_fail(p, "unterminated backquote");
+			return;
+		}
+		p->pos++;
+		if (c == '`')
+			break;
+		if (c == '\\' && (shell_peek(p, 0) == '`' || shell_peek(p, 0) == '\\' ||
+				  shell_peek(p, 0) == '$')) {
+			c = shell_peek(p, 0);
+			p->pos++;
+		}
+		guard_buf_addch(&inner, c);
+	}
+	if (p->depth + 1 > GUARD_SHELL_MAX_DEPTH) {
+		guard_buf_release(&inner);
+		shell_fail(p, "nesting deeper than %d", GUARD_SHELL_MAX_DEPTH);
+		return;
+	}
+	shell_parse_sub(p, inner.buf, inner.len);
+	guard_buf_release(&inner);
+	add_unresolved(w, p->s + start, p->pos - start, GUARD_WORD_SUBST);
+}
+
+/* ${...}: a known plain variable resolves; anything else stays unresolved. */
+static void
+lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
+{
+	size_t start = p->pos, i = p->pos + 2;
+	int depth = 1;
+
+	for (; i < p->len && depth; i++) {
+		if (p->s[i] == '\\')
+			i++;
+		else if (p->s[i] == '{')
+			depth++;
+		else if (p->s[i] == '}')
+			depth--;
+	}
+	if (depth) {
+		shell_fail(p, "unterminated ${");
+		return;
+	}
+	const char *body = p->s + start + 2;
+	size_t n = i - 1 - (start + 2);
+	p->pos = i;
+	/* A command hidden in a default value is not analysed: refuse it. */
+	if (memmem(body, n, "$(", 2) || memchr(body, '`', n)) {
+		shell_fail(p, "command substitution inside ${...}");
+		return;
+	}
+	size_t k = 0;
+	while (k < n && is_name_char((unsigned char)body[k]))
+		k++;
+	const char *v = k == n && k ? shell_var_value(p, body, k) : NULL;
+	if (v)
+		add_lit(w, v, strlen(v), quoted);
+	else
+		add_unresolved(w, p->s + start, p->pos - start, 0);
+}
+
+/* After '$' at p->pos: every kind of parameter or substitution. */
+static void
+lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
+{
+	size_t start = p->pos;
+	int c = shell_peek(p, 1);
+
+	if (c == '(' && shell_peek(p, 2) == '(') {
+		size_t end = match_paren(p->s, p->len, p->pos + 1);
+		if (!end) {
+			shell_fail(p, "unterminated $((");
+			return;
+		}
+		p->pos = end;
+		add_unresolved(w, p->s + start, end - start, 0);
+	} else if (c == '(') {
+		p->pos += 2;
+		lex_command_subst(p, w, start);
+	} else if (c == '{') {
+		lex_brace_param(p, w, quoted);
+	} else if (c >= 0 && is_name_start(c)) {
+		size_t i = p->pos + 1;
+		while (i < p->len && is_name_char((unsigned char)p->s[i]))
+			i++;
+		const char *v = shell_var_value(p, p->s + start + 1, i - start - 1);
+		p->pos = i;
+		if (v)
+			add_lit(w, v, strlen(v), quoted);
+		else
+			add_unresolved(w, p->s + start, i - start, 0);
+	} else if (c >= 0 && (isdigit(c) || strchr("@*#?$!-", c))) {
+		p->pos += 2;
+		add_unresolved(w, p->s + start, 2, 0);
+	} else {
+		p->pos++;
+		add_ch(w, '$', quoted);
+	}
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Append code point cp as UTF-8. */
+static void
+add_utf8(struct shell_wordbuf *w, uint32_t cp)
+{
+	char b[4];
+	size_t n;
+	if (cp < 0x80) {
+		b[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+	} else {
+		if (cp > 0x10FFFF)
+			return;
+		b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+	}
+	add_lit(w, b, n, true);
+}
+
+/* Read up to max digits of the given base at p->pos; returns the value. */
+static uint32_t
+read_digits(struct shell_parser *p, int base, int max, int *count)
+{
+	uint32_t v = 0;
+	*count = 0;
+	while (*count < max) {
+		int c = shell_peek(p, 0), d = c < 0 ? -1 : hexval(c);
+		if (d < 0 || d >= base)
+			break;
+		v = v * (uint32_t)base + (uint32_t)d;
+		p->pos++;
+		(*count)++;
+	}
+	return v;
+}
+
+/* One escape inside $'..' (p->pos just after the backslash). */
+static void
+lex_ansi_escape(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	static const char from[] = "abeEfnrtv\\'\"?", to[] = "\a\b\033\033\f\n\r\t\v\\'\"?";
+	int c = shell_peek(p, 0), n;
+	const char *k;
+
+	if (c < 0)
+		return;
+	p->pos++;
+	if ((k = strchr(from, c)) != NULL) {
+		add_ch(w, to[k - from], true);
+	} else if (c == 'x') {
+		uint32_t v = read_digits(p, 16, 2, &n);
+		if (!n)
+			add_lit(w, "\\x", 2, true);
+		else if (v)
+			add_ch(w, (int)v, true);
+	} else if (c == 'u' || c == 'U') {
+		uint32_t v = read_digits(p, 16, c == 'u' ? 4 : 8, &n);
+		if (n && v)
+			add_utf8(w, v);
+	} else if (c >= '0' && c <= '7') {
+		p->pos--;
+		uint32_t v = read_digits(p, 8, 3, &n);
+		if (v)
+			add_ch(w, (int)(v & 0xFF), true);
+	} else if (c == 'c' && shell_peek(p, 0) >= 0) {
+		add_ch(w, shell_peek(p, 0) & 0x1F, true);
+		p->pos++;
+	} else {
+		add_ch(w, '\\', true);
+		add_ch(w, c, true);
+	}
+}
+
+static void
+lex_ansi(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	p->pos += 2; /* $' */
+	for (;;) {
+		int c = shell_peek(p, 0);
+		if (c < 0) {
+			shell_fail(p, "unterminated $'");
+			return;
+		}
+		p->pos++;
+		if (c == '\'')
+			break;
+		if (c == '\\')
+			lex_ansi_escape(p, w);
+		else
+			add_ch(w, c, true);
+	}
+	w->flags |= GUARD_WORD_QUOTED;
+}
+
+static void
+lex_single(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	const char *q = memchr(p->s + p->pos + 1, '\'', p->len - p->pos - 1);
+	if (!q) {
+		shell_fail(p, "unterminated single quote");
+		return;
+	}
+	size_t n = (size_t)(q - (p->s + p->pos + 1));
+	add_lit(w, p->s + p->pos + 1, n, true);
+	w->flags |= GUARD_WORD_QUOTED;
+	p->pos += n + 2;
+}
+
+static void
+lex_double(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	p->pos++;
+	w->flags |= GUARD_WORD_QUOTED;
+	while (!shell_failed(p)) {
+		int c = shell_peek(p, 0);
+		if (c < 0) {
+			shell_fail(p, "unterminated double quote");
+			return;
+		}
+		if (c == '"') {
+			p->pos++;
+			return;
+		}
+		if (c == '\\') {
+			int d = shell_peek(p, 1);
+			if (d == '\n') {
+				p->pos += 2;
+			} else if (d == '$' || d == '`' || d == '"' || d == '\\') {
+				add_ch(w, d, true);
+				p->pos += 2;
+			} else {
+				add_ch(w, '\\', true);
+				p->pos++;
+			}
+		} else if (c == '$') {
+			lex_dollar(p, w, true);
+		} else if (c == '`') {
+			lex_backtick(p, w);
+		} else {
+			add_ch(w, c, true);
+			p->pos++;
+		}
+	}
+}
+
+/* ~ or ~/... at the start of a word: kept as "~" for path resolution. */
+static void
+lex_tilde(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	size_t i = p->pos + 1;
+	while (i < p->len && !shell_is_meta((unsigned char)p->s[i]) && p->s[i] != '/')
+		i++;
+	if (i == p->pos + 1) {
+		add_ch(w, '~', false);
+		w->flags |= GUARD_WORD_TILDE;
+		p->pos++;
+		return;
+	}
+	/* ~user: root's home is known; others are somebody's home. */
+	size_t n = i - p->pos - 1;
+	if (n == 4 && !memcmp(p->s + p->pos + 1, "root", 4))
+		add_lit(w, "/root", 5, false);
+	else {
+		add_lit(w, "/home/", 6, false);
+		add_lit(w, p->s + p->pos + 1, n, false);
+	}
+	p->pos = i;
+}
+
+void
+shell_lex_word(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	size_t start = p->pos;
+
+	while (!shell_failed(p)) {
+		int c = shell_peek(p, 0);
+		if (c < 0 || shell_is_meta(c))
+			break;
+		if (c == '\\') {
+			int d = shell_peek(p, 1);
+			if (d == '\n') {
+				p->pos += 2;
+				continue;
+			}
+			p->pos += d < 0 ? 1 : 2;
+			if (d >= 0)
+				add_ch(w, d, true);
+		} else if (c == '\'') {
+			lex_single(p, w);
+		} else if (c == '"') {
+			lex_double(p, w);
+		} else if (c == '$' && shell_peek(p, 1) == '\'') {
+			lex_ansi(p, w);
+		} else if (c == '$' && shell_peek(p, 1) == '"') {
+			p->pos++;
+			lex_double(p, w);
+		} else if (c == '$') {
+			lex_dollar(p, w, false);
+		} else if (c == '`') {
+			lex_backtick(p, w);
+		} else if (c == '~' && p->pos == start) {
+			lex_tilde(p, w);
+		} else {
+			if (c == '*' || c == '?' || c == '[')
+				w->flags |= GUARD_WORD_GLOB;
+			add_ch(w, c, false);
+			p->pos++;
+		}
+	}
+	shell_token(p, p->s + start, p->pos - start);
+}
+
+/*
+ * Brace expansion of one unquoted {a,b,...} group (the first one found),
+ * applied again to each result so "{a,b}/{c,d}" gives four words.
+ */
+static size_t
+expand_text(const char *text, const char *mask, size_t len, unsigned flags,
+	    struct guard_shell_word *out, size_t max, size_t count)
+{
+	size_t open = SIZE_MAX, close = SIZE_MAX, depth = 0;
+	bool comma = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (mask[i] != 'u')
+			continue;
+		if (text[i] == '{') {
+			if (!depth++)
+				open = i, comma = false;
+		} else if (text[i] == '}' && depth) {
+			if (!--depth) {
+				if (comma) {
+					close = i;
+					break;
+				}
+				open = SIZE_MAX;
+			}
+		} else if (text[i] == ',' && depth == 1) {
+			comma = true;
+		}
+	}
+	if (close == SIZE_MAX) {
+		if (count < max) {
+			out[count].text = guard_xstrndup(text, len);
+			out[count].bare = NULL;
+			out[count].flags = flags;
+			count++;
+		}
+		return count;
+	}
+	size_t alt = open + 1;
+	depth = 0;
+	for (size_t i = open + 1; i <= close && count < max; i++) {
+		if (mask[i] == 'u' && text[i] == '{')
+			depth++;
+		else if (mask[i] == 'u' && text[i] == '}' && depth && i != close)
+			depth--;
+		else if (i == close || (mask[i] == 'u' && text[i] == ',' && !depth)) {
+			struct guard_buf t = GUARD_BUF_INIT, m = GUARD_BUF_INIT;
+			guard_buf_add(&t, text, open);
+			guard_buf_add(&t, text + alt, i - alt);
+			guard_buf_add(&t, text + close + 1, len - close - 1);
+			guard_buf_add(&m, mask, open);
+			guard_buf_add(&m, mask + alt, i - alt);
+			guard_buf_add(&m, mask + close + 1, len - close - 1);
+			count = expand_text(t.buf, m.buf, t.len, flags, out, max, count);
+			guard_buf_release(&t);
+			guard_buf_release(&m);
+			alt = i + 1;
+		}
+	}
+	return count;
+}
+
+size_t
+shell_brace_expand(const struct shell_wordbuf *w, struct guard_shell_word *out, size_t max)
+{
+	if ((w->flags & GUARD_WORD_DYNAMIC) || !memchr(w->text.buf, '{', w->text.len) ||
+	    w->mask.len != w->text.len)
+		return 0;
+	size_t n = expand_text(w->text.buf, w->mask.buf, w->text.len, w->flags, out, max, 0);
+	if (n == 1 && !strcmp(out[0].text, w->text.buf)) {
+		free(out[0].text);
+		return 0;
+	}
+	return n;
+}
