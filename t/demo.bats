@@ -13,7 +13,7 @@ setup() { setup_guard; }
 	# Everyday work passes; the sneaky and destructive calls do not.
 	[[ "$output" =~ allow\ +Bash\ git\ status ]]
 	[[ "$output" =~ deny\ +Read\ \.env ]]
-	[[ "$output" =~ ask\ +Bash\ git\ push\ --force\ origin\ main ]]
+	[[ "$output" =~ ask\ +Bash\ git\ push\ --force\ origin\ fix/parser ]]
 	[[ "$output" =~ allow\ +Bash\ git\ push\ --force-with-lease ]]
 	[[ "$output" =~ deny\ +Write\ \.ai/policy\.yaml ]]
 	[[ "$output" =~ deny\ +Bash\ sed\ -i ]]

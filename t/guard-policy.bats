@@ -23,9 +23,10 @@ setup() { setup_guard; }
 	[ "$output" = deny ]
 	run guard-policy --check <<<"$(bash_payload 'make test')"
 	[ "$status" -eq 0 ]
-	run guard-policy --check <<<'{"tool":'
+	run --separate-stderr guard-policy --check <<<'{"tool":'
 	[ "$status" -eq 2 ]
-	[[ "$output" == deny* ]]
+	[ "$output" = deny ]
+	[[ "$stderr" == *"malformed JSON"* ]]
 }
 
 @test "guard-policy filter adds the decision with rule and policy revision" {
