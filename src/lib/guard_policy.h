@@ -33,8 +33,13 @@ enum guard_layer {
  *            else ~/.config/guard/policy.yaml
  *   managed: $GUARD_MANAGED_POLICY, else /etc/guard/policy.yaml
  *   project: <project_root>/.ai/policy.yaml
+ *   nightbuilder (read only when the profile is unattended):
+ *            $GUARD_NIGHTBUILDER_POLICY, else nightbuilder.yaml beside
+ *            the builtin file when there is one, else the compiled copy
  * "" skips a layer. A missing user/managed/project file is no error.
- * profile: NULL means what the layers say, tightened by $GUARD_PROFILE.
+ * profile: NULL means what the layers say, tightened by $GUARD_PROFILE
+ * (=unattended). An explicit profile replaces the layers' word, except a
+ * managed or project "unattended", which sticks.
  */
 struct guard_policy_sources {
 	const char *builtin;
@@ -43,6 +48,7 @@ struct guard_policy_sources {
 	const char *project;
 	const char *project_root;
 	const char *profile;
+	const char *nightbuilder;
 };
 
 /*
@@ -54,7 +60,11 @@ struct guard_policy_sources {
 int guard_policy_load(struct guard_policy **out, const struct guard_policy_sources *src,
 		      struct guard_list *errors);
 
-/* Lint one file as the given layer; every error goes to errors. */
+/*
+ * Lint one file as the given layer; every error goes to errors. A user,
+ * managed or project file must not be writable by group or others and
+ * must be owned by the caller or root.
+ */
 int guard_policy_validate_file(const char *path, enum guard_layer layer, struct guard_list *errors);
 
 void guard_policy_free(struct guard_policy *p);
@@ -77,8 +87,13 @@ size_t guard_policy_max_event_bytes(const struct guard_policy *p);
  * must be present), add "decision" {effect, rule, reason, missing[],
  * policy_rev} and return the effect. Rules go deny, then ask, then allow,
  * first match in each group; no match gives the policy's default.
- * Audit mode allows all but keeps the would-be effect in decision.would.
- * Unattended turns ask into deny.
+ * Audit mode allows all but keeps the would-be effect in decision.would
+ * (a managed-layer deny stays a deny when audit mode was set below the
+ * managed layer). Unattended turns ask into deny and sets
+ * decision.unattended: true, so a later stage can look for an approval
+ * of that exact action. An event without a well-formed risk is denied
+ * with rule "guard.invalid-input"; an actor without tool.use with rule
+ * "guard.rbac".
  */
 enum guard_effect guard_policy_decide(const struct guard_policy *p, cJSON *event);
 
@@ -91,6 +106,7 @@ enum guard_tool_kind {
 	GUARD_TOOL_ANNOTATIONS  /* MCP: rate from hints (destructive/readOnly) */
 };
 
+/* In policy order: the first pattern that matches a tool name wins. */
 struct guard_tool_rating {
 	const char *pattern;    /* glob; '|' separates alternatives */
 	enum guard_tool_kind kind;
@@ -123,5 +139,14 @@ struct guard_risk_config {
 };
 
 const struct guard_risk_config *guard_policy_risk(const struct guard_policy *p);
+
+/*
+ * Is path in a glob list (sensitive_paths, protected_paths, scratch_paths)?
+ * The lists read like .gitignore: entries in order, "!glob" excludes, the
+ * last entry that matches decides ("**" + "/.env.*" then "!**" + "/.env.example").
+ * A folder glob ending in slash-star-star also matches the folder itself.
+ * Globs as guard_glob_match_path.
+ */
+bool guard_policy_path_listed(const char *const *globs, size_t n, const char *path, const char *home);
 
 #endif

@@ -311,7 +311,9 @@ on_scalar(struct parser *p, const yaml_event_t *ev)
 		report(p, m, true, "more than %d nodes", GUARD_YAML_MAX_NODES);
 		return;
 	}
-	if (tag && strcmp(tag, "!") && strncmp(tag, "tag:yaml.org,2002:", 18)) {
+	if (tag && strcmp(tag, "!") && strcmp(tag, "tag:yaml.org,2002:str") && strcmp(tag, "tag:yaml.org,2002:int") &&
+	    strcmp(tag, "tag:yaml.org,2002:float") && strcmp(tag, "tag:yaml.org,2002:bool") &&
+	    strcmp(tag, "tag:yaml.org,2002:null")) {
 		report(p, m, false, "unsupported tag '%s'", tag);
 		return;
 	}

@@ -1,0 +1,413 @@
+/*
+ * Deciding one event: read what the rules look at once, walk the deny,
+ * ask and allow groups (first match in each), then apply RBAC,
+ * unattended and audit mode. No allocation per rule: the only
+ * allocations are one PCRE2 match block (when a regex rule is reached)
+ * and the decision object.
+ */
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_glob.h"
+#include "guard_policy_internal.h"
+
+#define MAX_ACTOR_ROLES 16
+
+struct gp_event {
+	const char *tool, *source, *phase, *user, *command;
+	const char *roles[MAX_ACTOR_ROLES];
+	size_t nroles;
+	uint64_t perms;
+	unsigned level_bit, class_bit;
+	char cls;
+	const cJSON *targets, *reads, *hosts;
+	bool unparsed;
+	pcre2_match_data *md; /* made on first use */
+};
+
+/* ---- matching ---- */
+
+bool
+gp_glob_name(const struct gp_glob *g, const char *s)
+{
+	return g->literal ? !strcmp(g->pat, s) : guard_glob_match(g->pat, s);
+}
+
+bool
+gp_globs_name(const struct gp_globs *l, const char *s)
+{
+	for (size_t i = l->n; i-- > 0;)
+		if (gp_glob_name(&l->v[i], s))
+			return !l->v[i].negate;
+	return l->n && l->v[0].negate; /* "!x" alone means "anything but x" */
+}
+
+static bool
+glob_path(const struct gp_glob *g, const char *path, size_t plen, const char *home, bool ancestors)
+{
+	bool full = true;
+
+	if (g->suffix_len && (plen < g->suffix_len || memcmp(path + plen - g->suffix_len, g->suffix, g->suffix_len)))
+		full = false;
+	else if (g->prefix && strncmp(path, g->prefix, g->prefix_len))
+		full = false;
+	if (full && guard_glob_match_path(g->pat, path, home))
+		return true;
+	if (g->dir_pat && guard_glob_match_path(g->dir_pat, path, home))
+		return true;
+	if (!ancestors || g->negate || !g->prefix || !g->prefix_dir_len)
+		return false;
+	/* a deletion of a directory above what the pattern names */
+	if (!strcmp(path, "."))
+		return g->prefix[0] != '/';
+	if (!strcmp(path, "/"))
+		return g->prefix[0] == '/';
+	while (plen > 1 && path[plen - 1] == '/')
+		plen--;
+	return plen < g->prefix_dir_len && !memcmp(g->prefix, path, plen) && g->prefix[plen] == '/';
+}
+
+bool
+gp_globs_path(const struct gp_globs *l, const char *path, const char *home, bool ancestors)
+{
+	size_t plen = strlen(path);
+
+	for (size_t i = l->n; i-- > 0;)
+		if (glob_path(&l->v[i], path, plen, home, ancestors))
+			return !l->v[i].negate;
+	return l->n && l->v[0].negate;
+}
+
+bool
+guard_policy_path_listed(const char *const *globs, size_t n, const char *path, const char *home)
+{
+	for (size_t i = n; i-- > 0;) {
+		const char *g = globs[i];
+		bool neg = *g == '!';
+		size_t len = strlen(g + neg);
+		if (guard_glob_match_path(g + neg, path, home))
+			return !neg;
+		if (len > 3 && !strcmp(g + neg + len - 3, "/**")) {
+			char stack[512];
+			if (len - 3 < sizeof(stack)) {
+				memcpy(stack, g + neg, len - 3);
+				stack[len - 3] = '\0';
+				if (guard_glob_match_path(stack, path, home))
+					return !neg;
+			}
+		}
+	}
+	return n && globs[0][0] == '!';
+}
+
+static bool
+any_path(const struct gp_globs *l, const cJSON *paths, const char *home, bool ancestors)
+{
+	for (const cJSON *c = paths ? paths->child : NULL; c; c = c->next)
+		if (gp_globs_path(l, c->valuestring, home, ancestors))
+			return true;
+	return false;
+}
+
+/* 1 match, 0 no match, -1 could not tell (match limit, bad UTF-8). */
+static int
+regex_match(const struct guard_policy *p, const struct gp_rule *r, struct gp_event *ev)
+{
+	int rc;
+
+	if (!ev->command)
+		return 0;
+	if (!ev->md && !(ev->md = pcre2_match_data_create(1, NULL)))
+		abort();
+	rc = pcre2_match(r->regex, (PCRE2_SPTR)ev->command, PCRE2_ZERO_TERMINATED, 0, 0, ev->md, p->mctx);
+	if (rc >= 0)
+		return 1;
+	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+static bool
+rule_matches(const struct guard_policy *p, const struct gp_rule *r, struct gp_event *ev)
+{
+	if (r->risk_mask && !(r->risk_mask & ev->level_bit))
+		return false;
+	if (r->class_mask && !(r->class_mask & ev->class_bit))
+		return false;
+	if (r->unparsed >= 0 && r->unparsed != ev->unparsed)
+		return false;
+	if (r->tool.n && !gp_globs_name(&r->tool, ev->tool))
+		return false;
+	if (r->source.n && !gp_globs_name(&r->source, ev->source))
+		return false;
+	if (r->phase.n && !gp_globs_name(&r->phase, ev->phase))
+		return false;
+	if (r->user.n && !gp_globs_name(&r->user, ev->user))
+		return false;
+	if (r->role.n) {
+		bool found = false;
+		for (size_t i = 0; i < ev->nroles && !found; i++)
+			found = gp_globs_name(&r->role, ev->roles[i]);
+		if (!found)
+			return false;
+	}
+	if (r->path.n) {
+		bool ancestors = ev->cls == GUARD_CLASS_DELETE;
+		bool hit = false;
+		if (r->access != GP_ACCESS_READ)
+			hit = any_path(&r->path, ev->targets, p->home, ancestors);
+		if (!hit && r->access != GP_ACCESS_WRITE)
+			hit = any_path(&r->path, ev->reads, p->home, false);
+		if (!hit)
+			return false;
+	}
+	if (r->host.n) {
+		bool hit = false;
+		for (const cJSON *c = ev->hosts ? ev->hosts->child : NULL; c && !hit; c = c->next)
+			hit = gp_globs_name(&r->host, c->valuestring);
+		if (!hit)
+			return false;
+	}
+	if (r->regex) {
+		int m = regex_match(p, r, ev);
+		if (m < 0) /* undecidable: a deny or ask applies, an allow does not */
+			return r->effect != GUARD_EFFECT_ALLOW;
+		if (!m)
+			return false;
+	}
+	return true;
+}
+
+/* ---- reading the event ---- */
+
+static const char *
+str_at(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A list of strings, or absent. */
+static bool
+string_list(const cJSON *risk, const char *key, const cJSON **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(risk, key);
+
+	*out = NULL;
+	if (!v)
+		return true;
+	if (!cJSON_IsArray(v))
+		return false;
+	for (const cJSON *c = v->child; c; c = c->next)
+		if (!cJSON_IsString(c))
+			return false;
+	*out = v;
+	return true;
+}
+
+/* Read the risk; NULL when it is fine, else what is wrong with it. */
+static const char *
+read_risk(const cJSON *event, struct gp_event *ev)
+{
+	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(event, "risk");
+	const cJSON *unparsed;
+	const char *level, *cls;
+	enum guard_level l;
+
+	if (!risk)
+		return "the event has no risk rating (run guard-risk first)";
+	if (!cJSON_IsObject(risk))
+		return "the event's risk is not an object";
+	level = str_at(risk, "level");
+	if (!level || guard_level_parse(level, &l) < 0)
+		return "the event's risk.level is missing or unknown";
+	ev->level_bit = 1u << l;
+	cls = str_at(risk, "class");
+	if (!cls || strlen(cls) != 1 || !guard_class_valid(cls[0]))
+		return "the event's risk.class is missing or not one of R W D X";
+	ev->cls = cls[0];
+	ev->class_bit = gp_class_bit(cls[0]);
+	if (!string_list(risk, "targets", &ev->targets) || !string_list(risk, "reads", &ev->reads) ||
+	    !string_list(risk, "hosts", &ev->hosts))
+		return "the event's risk.targets, reads or hosts is not a list of strings";
+	unparsed = cJSON_GetObjectItemCaseSensitive(risk, "unparsed");
+	if (unparsed && !cJSON_IsBool(unparsed))
+		return "the event's risk.unparsed is not a boolean";
+	ev->unparsed = cJSON_IsTrue(unparsed);
+	return NULL;
+}
+
+static uint64_t
+perms_of_role(const struct guard_policy *p, const char *role)
+{
+	for (size_t i = 0; i < p->nroles; i++)
+		if (!strcmp(p->roles[i].name, role))
+			return p->roles[i].perms;
+	return 0;
+}
+
+static void
+read_actor(const struct guard_policy *p, const cJSON *event, struct gp_event *ev)
+{
+	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(event, "actor");
+	const cJSON *role = cJSON_GetObjectItemCaseSensitive(actor, "role");
+
+	ev->user = str_at(actor, "user");
+	for (const cJSON *r = cJSON_IsArray(role) ? role->child : role; r; r = cJSON_IsArray(role) ? r->next : NULL)
+		if (cJSON_IsString(r) && ev->nroles < MAX_ACTOR_ROLES) {
+			ev->roles[ev->nroles++] = r->valuestring;
+			ev->perms |= perms_of_role(p, r->valuestring);
+		}
+	for (size_t i = 0; ev->user && i < p->nprincipals; i++) {
+		const struct gp_principal *pr = &p->principals[i];
+		if (strcmp(pr->user, ev->user))
+			continue;
+		ev->perms |= pr->perms;
+		for (size_t j = 0; j < pr->nroles && ev->nroles < MAX_ACTOR_ROLES; j++)
+			ev->roles[ev->nroles++] = pr->roles[j];
+	}
+	if (!ev->user)
+		ev->user = "";
+}
+
+/* ---- the decision ---- */
+
+static void
+add_missing(const struct guard_policy *p, cJSON *missing, uint64_t bits)
+{
+	for (size_t i = 0; i < p->nperms; i++)
+		if (bits & ((uint64_t)1 << i))
+			cJSON_AddItemToArray(missing, cJSON_CreateString(p->perm_names[i]));
+}
+
+static cJSON *
+new_decision(cJSON *event)
+{
+	cJSON *d = cJSON_CreateObject();
+
+	if (!d)
+		abort();
+	if (cJSON_GetObjectItemCaseSensitive(event, "decision"))
+		cJSON_ReplaceItemInObjectCaseSensitive(event, "decision", d);
+	else
+		cJSON_AddItemToObject(event, "decision", d);
+	return d;
+}
+
+static void
+fill(const struct guard_policy *p, cJSON *d, enum guard_effect effect, const char *rule, const char *reason,
+     cJSON *missing)
+{
+	cJSON_AddStringToObject(d, "effect", guard_effect_name(effect));
+	cJSON_AddStringToObject(d, "rule", rule);
+	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddItemToObject(d, "missing", missing ? missing : cJSON_CreateArray());
+	cJSON_AddStringToObject(d, "policy_rev", p ? p->rev : "");
+}
+
+static const struct gp_rule *
+first_match(const struct guard_policy *p, struct gp_event *ev)
+{
+	size_t start = 0;
+
+	for (int slot = 0; slot < 3; slot++) {
+		for (size_t i = start; i < p->group_end[slot]; i++) {
+			const struct gp_rule *r = &p->rules[i];
+			/* a project allow never loosens a stricter default */
+			if (r->effect == GUARD_EFFECT_ALLOW && r->layer == GUARD_LAYER_PROJECT &&
+			    p->deflt != GUARD_EFFECT_ALLOW)
+				continue;
+			if (rule_matches(p, r, ev))
+				return r;
+		}
+		start = p->group_end[slot];
+	}
+	return NULL;
+}
+
+enum guard_effect
+guard_policy_decide(const struct guard_policy *p, cJSON *event)
+{
+	struct gp_event ev;
+	const struct gp_rule *r = NULL;
+	const char *bad, *rule, *why;
+	enum guard_effect effect;
+	cJSON *d, *missing;
+	char *reason = NULL;
+	const char *would = NULL;
+	bool unattended = false;
+	uint64_t lacking;
+
+	memset(&ev, 0, sizeof(ev));
+	d = new_decision(event);
+	if (!p) {
+		fill(p, d, GUARD_EFFECT_DENY, "guard.policy-invalid", "no policy loaded", NULL);
+		return GUARD_EFFECT_DENY;
+	}
+	if ((bad = read_risk(event, &ev))) {
+		fill(p, d, GUARD_EFFECT_DENY, "guard.invalid-input", bad, NULL);
+		return GUARD_EFFECT_DENY;
+	}
+	ev.tool = str_at(event, "tool");
+	ev.source = str_at(event, "source");
+	ev.phase = str_at(event, "phase");
+	ev.command = str_at(cJSON_GetObjectItemCaseSensitive(event, "input"), "command");
+	ev.tool = ev.tool ? ev.tool : "";
+	ev.source = ev.source ? ev.source : "";
+	ev.phase = ev.phase ? ev.phase : "pre";
+	read_actor(p, event, &ev);
+	missing = cJSON_CreateArray();
+
+	if (!(ev.perms & p->perm_tool_use)) {
+		effect = GUARD_EFFECT_DENY;
+		rule = "guard.rbac";
+		add_missing(p, missing, p->perm_tool_use);
+		reason = guard_xasprintf("actor '%s' (role %s) lacks the permission tool.use", ev.user,
+					 ev.nroles ? ev.roles[0] : "none");
+	} else {
+		r = first_match(p, &ev);
+		effect = r ? r->effect : p->deflt;
+		rule = r ? r->id : "default";
+		if (r && r->reason)
+			why = r->reason;
+		else if (r)
+			why = "";
+		else
+			why = NULL;
+		if (!r)
+			reason = guard_xasprintf("no rule matched; the policy default is %s", guard_effect_name(p->deflt));
+		else if (*why)
+			reason = guard_xstrdup(why);
+		else
+			reason = guard_xasprintf("rule '%s' (%s layer) matched", r->id, gp_layer_names[r->layer]);
+		if (r && (lacking = r->require & ~ev.perms)) {
+			char *old = reason;
+			effect = GUARD_EFFECT_DENY;
+			add_missing(p, missing, lacking);
+			reason = guard_xasprintf("rule '%s' requires permissions the actor lacks: %s", r->id, old);
+			free(old);
+		}
+	}
+	if (effect == GUARD_EFFECT_ASK && !(ev.perms & p->perm_approval_manage))
+		add_missing(p, missing, p->perm_approval_manage);
+	if (effect == GUARD_EFFECT_ASK && p->unattended) {
+		char *old = reason;
+		effect = GUARD_EFFECT_DENY;
+		reason = guard_xasprintf("unattended profile: this needs approval and no one is there to give it (%s)", old);
+		free(old);
+		unattended = true;
+	}
+	if (p->audit && effect != GUARD_EFFECT_ALLOW &&
+	    !(p->managed_deny_final && r && r->layer == GUARD_LAYER_MANAGED && effect == GUARD_EFFECT_DENY)) {
+		char *old = reason;
+		would = guard_effect_name(effect);
+		reason = guard_xasprintf("audit mode: would %s: %s", guard_effect_name(effect), old);
+		free(old);
+		effect = GUARD_EFFECT_ALLOW;
+	}
+	fill(p, d, effect, rule, reason, missing);
+	if (would)
+		cJSON_AddStringToObject(d, "would", would);
+	if (unattended)
+		cJSON_AddTrueToObject(d, "unattended");
+	free(reason);
+	pcre2_match_data_free(ev.md);
+	return effect;
+}

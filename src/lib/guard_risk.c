@@ -1,0 +1,366 @@
+/*
+ * The risk result, its merging rules and the command-line analysis loop:
+ * parse, then rate every simple command (part) and keep the highest.
+ */
+#include <stdarg.h>
+
+#include "guard_error.h"
+#include "guard_path.h"
+#include "guard_risk_int.h"
+
+void
+guard_risk_init(struct guard_risk *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->level = GUARD_LEVEL_LOW;
+	r->cls = GUARD_CLASS_READ;
+}
+
+void
+guard_risk_release(struct guard_risk *r)
+{
+	guard_list_clear(&r->reasons);
+	guard_list_clear(&r->targets);
+	guard_list_clear(&r->reads);
+	guard_list_clear(&r->hosts);
+	guard_risk_init(r);
+}
+
+/* Ties between parts of equal level go to the more harmful class. */
+static int
+class_weight(char cls)
+{
+	switch (cls) {
+	case GUARD_CLASS_DELETE: return 4;
+	case GUARD_CLASS_WRITE: return 3;
+	case GUARD_CLASS_EXEC: return 2;
+	default: return 1;
+	}
+}
+
+void
+risk_base(struct risk_state *st, enum guard_level level, char cls)
+{
+	struct guard_risk *r = st->out;
+
+	if (level > st->part_level)
+		st->part_level = level;
+	if (level > r->level || (level == r->level && class_weight(cls) > class_weight(r->cls))) {
+		r->level = level;
+		r->cls = cls;
+	}
+}
+
+static void
+indent(struct risk_state *st)
+{
+	for (unsigned i = 0; i < st->nest; i++)
+		guard_buf_addstr(st->ex, "    ");
+}
+
+void
+risk_explain(struct risk_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!st->ex)
+		return;
+	indent(st);
+	va_start(ap, fmt);
+	guard_buf_vaddf(st->ex, fmt, ap);
+	va_end(ap);
+	guard_buf_addch(st->ex, '\n');
+}
+
+void
+risk_rule(struct risk_state *st, enum guard_level level, char cls, const char *fmt, ...)
+{
+	struct guard_buf reason = GUARD_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	guard_buf_vaddf(&reason, fmt, ap);
+	va_end(ap);
+	risk_base(st, level, cls);
+	guard_list_add_unique(&st->out->reasons, reason.buf);
+	risk_explain(st, "    rule: %s  =>  %s/%c", reason.buf, guard_level_name(level), cls);
+	guard_buf_release(&reason);
+}
+
+void
+risk_unparsed(struct risk_state *st, const char *fmt, ...)
+{
+	struct guard_buf why = GUARD_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	guard_buf_vaddf(&why, fmt, ap);
+	va_end(ap);
+	st->out->unparsed = true;
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "not fully analysed (%s): rated high", why.buf);
+	guard_buf_release(&why);
+}
+
+static void
+explain_part(struct risk_state *st, size_t n, const struct guard_shell_cmd *c)
+{
+	struct guard_buf line = GUARD_BUF_INIT;
+
+	if (!st->ex)
+		return;
+	for (size_t i = 0; i < c->nassigns; i++)
+		guard_buf_addf(&line, "%s%s", line.len ? " " : "", c->assigns[i].text);
+	for (size_t i = 0; i < c->argc; i++)
+		guard_buf_addf(&line, "%s%s", line.len ? " " : "", c->argv[i].text);
+	for (size_t i = 0; i < c->nredirs; i++) {
+		static const char *const ops[] = { ">", ">>", "&>", "<", "<>", "<<", "<<<", ">&" };
+		guard_buf_addf(&line, "%s%s%s", line.len ? " " : "", ops[c->redirs[i].op],
+			       c->redirs[i].target.text);
+	}
+	risk_explain(st, "part %zu (depth %u%s%s%s): %s", n, c->depth, c->substituted ? ", substituted" : "",
+		     c->pipe_pos ? ", reads the pipe" : "", c->background ? ", background" : "", line.buf);
+	guard_buf_release(&line);
+}
+
+static void
+set_cwd(struct risk_state *st, char *dir)
+{
+	for (size_t i = 0; i < st->ncwds; i++)
+		free(st->cwds[i]);
+	st->cwds[0] = dir;
+	st->ncwds = 1;
+}
+
+static void
+add_cwd(struct risk_state *st, const char *dir)
+{
+	for (size_t i = 0; i < st->ncwds; i++)
+		if (!strcmp(st->cwds[i], dir))
+			return;
+	if (st->ncwds < RISK_MAX_CWDS)
+		st->cwds[st->ncwds++] = guard_xstrdup(dir);
+}
+
+/*
+ * cd changes where later relative paths start. A cd inside ( ) ends with
+ * it, so once a shallower part runs both places stay possible.
+ */
+static void
+track_cd(struct risk_state *st, const struct guard_shell_cmd *c)
+{
+	const char *to = NULL;
+
+	if (c->depth < st->cd_depth && st->cwd_before_cd) {
+		add_cwd(st, st->cwd_before_cd);
+		free(st->cwd_before_cd);
+		st->cwd_before_cd = NULL;
+		st->cd_depth = 0;
+	}
+	if (!c->argc || (strcmp(c->argv[0].text, "cd") && strcmp(c->argv[0].text, "pushd")))
+		return;
+	for (size_t i = 1; i < c->argc; i++)
+		if (c->argv[i].text[0] != '-' || !c->argv[i].text[1]) {
+			to = c->argv[i].text;
+			if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+				st->cwd_unknown = true;
+				risk_explain(st, "    cd to a computed place: later relative paths are uncertain");
+				return;
+			}
+			break;
+		}
+	if (to && !strcmp(to, "-")) {
+		st->cwd_unknown = true;
+		return;
+	}
+	char *dir = guard_path_resolve(st->cwds[0], to ? to : "~", st->ctx->home);
+	if (c->depth > 0 && !st->cwd_before_cd) {
+		st->cwd_before_cd = guard_xstrdup(st->cwds[0]);
+		st->cd_depth = c->depth;
+	}
+	risk_explain(st, "    cd: relative paths now start at %s", dir);
+	set_cwd(st, dir);
+}
+
+/* A function that calls itself in a pipe or in the background forks forever. */
+static void
+check_fork_bomb(struct risk_state *st, const struct guard_shell_cmd *c)
+{
+	if (c->function && c->argc && !strcmp(c->argv[0].text, c->function) &&
+	    (c->piped_out || c->pipe_pos || c->background))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+			  "fork bomb: function %s calls itself in a pipe or background", c->function);
+}
+
+static void
+explain_tokens(struct risk_state *st, const struct guard_shell *sh)
+{
+	struct guard_buf line = GUARD_BUF_INIT;
+
+	if (!st->ex)
+		return;
+	for (size_t i = 0; i < sh->tokens.len; i++)
+		guard_buf_addf(&line, "%s[%s]", i ? " " : "", sh->tokens.items[i]);
+	risk_explain(st, "tokens: %s", line.len ? line.buf : "(none)");
+	guard_buf_release(&line);
+}
+
+void
+risk_command_line(struct risk_state *st, const char *command, size_t len)
+{
+	struct guard_shell sh;
+	struct guard_shell_vars vars = { st->ctx->home, st->cwds[0] };
+
+	memset(&sh, 0, sizeof(sh));
+	sh.want_tokens = st->ex != NULL;
+	guard_shell_parse(&sh, command, len, &vars);
+	explain_tokens(st, &sh);
+	for (size_t i = 0; i < sh.ncmds; i++) {
+		const struct guard_shell_cmd *c = &sh.cmds[i];
+		struct risk_cmd rc;
+		explain_part(st, i + 1, c);
+		track_cd(st, c);
+		check_fork_bomb(st, c);
+		memset(&rc, 0, sizeof(rc));
+		rc.sh = &sh;
+		rc.cmd = c;
+		rc.argv = c->argv;
+		rc.argc = c->argc;
+		risk_part(st, &rc);
+	}
+	if (sh.unparsed)
+		risk_unparsed(st, "%s", sh.reason);
+	guard_shell_release(&sh);
+}
+
+void
+risk_nested(struct risk_state *st, const char *what, const char *script, size_t len)
+{
+	if (st->nest >= RISK_MAX_NEST) {
+		risk_unparsed(st, "%s nested more than %d deep", what, RISK_MAX_NEST);
+		return;
+	}
+	risk_explain(st, "    entering nested shell: %s", what);
+	st->nest++;
+	risk_command_line(st, script, len);
+	st->nest--;
+	risk_explain(st, "    leaving nested shell: %s", what);
+}
+
+static void
+state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out)
+{
+	memset(st, 0, sizeof(*st));
+	st->ctx = ctx;
+	st->out = out;
+	st->ex = ctx->explain;
+	st->cwds[0] = guard_xstrdup(ctx->cwd && *ctx->cwd ? ctx->cwd : (ctx->project ? ctx->project : "/"));
+	st->ncwds = 1;
+}
+
+static void
+state_release(struct risk_state *st)
+{
+	for (size_t i = 0; i < st->ncwds; i++)
+		free(st->cwds[i]);
+	free(st->cwd_before_cd);
+}
+
+static void
+explain_list(struct risk_state *st, const char *title, const struct guard_list *l)
+{
+	if (!l->len)
+		return;
+	risk_explain(st, "%s:", title);
+	for (size_t i = 0; i < l->len; i++)
+		risk_explain(st, "  - %s", l->items[i]);
+}
+
+void
+risk_explain_result(struct risk_state *st)
+{
+	const struct guard_risk *r = st->out;
+
+	if (!st->ex)
+		return;
+	risk_explain(st, "result: %s/%c%s", guard_level_name(r->level), r->cls,
+		     r->unparsed ? " (not fully analysed)" : "");
+	explain_list(st, "reasons", &r->reasons);
+	explain_list(st, "targets (written, moved or deleted)", &r->targets);
+	explain_list(st, "reads", &r->reads);
+	explain_list(st, "hosts", &r->hosts);
+}
+
+int
+guard_risk_command(const struct guard_risk_ctx *ctx, const char *command, struct guard_risk *out)
+{
+	struct risk_state st;
+
+	if (!ctx || !command || !out)
+		return guard_error(GUARD_EUSAGE, "guard_risk_command: missing argument");
+	state_init(&st, ctx, out);
+	risk_explain(&st, "command: %s", command);
+	risk_command_line(&st, command, strlen(command));
+	risk_explain_result(&st);
+	state_release(&st);
+	return 0;
+}
+
+/* For guard_risk_tools.c: a state over ctx/out with explanation. */
+void
+risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out)
+{
+	state_init(st, ctx, out);
+}
+
+void
+risk_state_end(struct risk_state *st)
+{
+	risk_explain_result(st);
+	state_release(st);
+}
+
+static cJSON *
+list_json(const struct guard_list *l)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < l->len; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(l->items[i]));
+	return a;
+}
+
+cJSON *
+guard_risk_to_json(const struct guard_risk *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	char cls[2] = { r->cls, '\0' };
+
+	cJSON_AddStringToObject(o, "level", guard_level_name(r->level));
+	cJSON_AddStringToObject(o, "class", cls);
+	cJSON_AddItemToObject(o, "reasons", list_json(&r->reasons));
+	cJSON_AddItemToObject(o, "targets", list_json(&r->targets));
+	if (r->reads.len)
+		cJSON_AddItemToObject(o, "reads", list_json(&r->reads));
+	if (r->hosts.len)
+		cJSON_AddItemToObject(o, "hosts", list_json(&r->hosts));
+	if (r->unparsed)
+		cJSON_AddBoolToObject(o, "unparsed", true);
+	return o;
+}
+
+int
+guard_risk_event(const struct guard_risk_ctx *ctx, cJSON *event)
+{
+	struct guard_risk r;
+	int rc;
+
+	if (!cJSON_IsObject(event))
+		return guard_error(GUARD_EUSAGE, "event is not a JSON object");
+	guard_risk_init(&r);
+	rc = guard_risk_rate(ctx, event, &r);
+	if (rc == 0) {
+		cJSON_DeleteItemFromObjectCaseSensitive(event, "risk");
+		cJSON_AddItemToObject(event, "risk", guard_risk_to_json(&r));
+	}
+	guard_risk_release(&r);
+	return rc;
+}

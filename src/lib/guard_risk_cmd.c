@@ -1,0 +1,603 @@
+/*
+ * One part: its redirections, the wrappers in front of the real verb
+ * (sudo, env, nohup, timeout, xargs, ...), the policy's command entries,
+ * then the verb modules; what none of them knows is rated by a table of
+ * everyday commands or as an unknown program.
+ */
+#include <ctype.h>
+
+#include "guard_glob.h"
+#include "guard_risk_int.h"
+
+bool
+risk_word_is(const struct guard_shell_word *w, const char *s)
+{
+	return !strcmp(w->text, s);
+}
+
+bool
+risk_ieq(const char *a, const char *b)
+{
+	return !strcasecmp(a, b);
+}
+
+const char *
+risk_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+bool
+risk_arg_has(const struct risk_cmd *c, const char *s)
+{
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strcmp(c->argv[i].text, s))
+			return true;
+	return false;
+}
+
+bool
+risk_flag(const struct risk_cmd *c, char letter, const char *longname)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			return false;
+		if (longname && a[0] == '-' && a[1] == '-' && !strcmp(a + 2, longname))
+			return true;
+		if (letter && a[0] == '-' && a[1] != '-' && a[1] && strchr(a + 1, letter))
+			return true;
+	}
+	return false;
+}
+
+const char *
+risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longopt)
+{
+	size_t ll = longopt ? strlen(longopt) : 0;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			return NULL;
+		if (shortopt && !strcmp(a, shortopt))
+			return i + 1 < c->argc ? c->argv[i + 1].text : NULL;
+		if (shortopt && !strncmp(a, shortopt, strlen(shortopt)) && strlen(shortopt) == 2 &&
+		    a[2] && shortopt[1] != '-')
+			return a + 2;
+		if (longopt && !strncmp(a, longopt, ll)) {
+			if (a[ll] == '=')
+				return a + ll + 1;
+			if (!a[ll])
+				return i + 1 < c->argc ? c->argv[i + 1].text : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Is opt (e.g. "-t" or "--target") in the space-separated list? */
+static bool
+in_list(const char *list, const char *opt, size_t n)
+{
+	if (!list)
+		return false;
+	for (const char *p = list; (p = strstr(p, opt)) != NULL; p += n) {
+		bool start = p == list || p[-1] == ' ';
+		bool end = p[n] == ' ' || !p[n];
+		if (start && end && (size_t)(strlen(opt)) >= n)
+			return true;
+	}
+	return false;
+}
+
+static bool
+option_takes_value(const char *with_arg, const char *a)
+{
+	if (a[1] == '-') {
+		if (strchr(a, '='))
+			return false;
+		return in_list(with_arg, a, strlen(a));
+	}
+	/* "-abc": the last letter takes the next word if listed and nothing follows. */
+	char last[3] = { '-', a[strlen(a) - 1], '\0' };
+	if (strlen(a) > 2) {
+		/* "-tDIR": value attached when the first letter takes one. */
+		char first[3] = { '-', a[1], '\0' };
+		if (in_list(with_arg, first, 2))
+			return false;
+	}
+	return in_list(with_arg, last, 2);
+}
+
+size_t
+risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
+	      const struct guard_shell_word **out, size_t max)
+{
+	size_t n = 0;
+	bool opts = true;
+
+	for (size_t i = from; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (opts && !strcmp(a, "--")) {
+			opts = false;
+			continue;
+		}
+		if (opts && a[0] == '-' && a[1]) {
+			if (option_takes_value(with_arg, a))
+				i++;
+			continue;
+		}
+		if (n < max)
+			out[n] = &c->argv[i];
+		n++;
+	}
+	return n < max ? n : max;
+}
+
+/* ---- redirections -------------------------------------------------- */
+
+static void
+rate_redirs(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		const struct guard_shell_redir *r = &cmd->redirs[i];
+		switch (r->op) {
+		case GUARD_REDIR_OUT: case GUARD_REDIR_OUT_ALL:
+			risk_path(st, cmd->argc ? "redirect >" : "truncate >", &r->target, PATH_TRUNCATE);
+			break;
+		case GUARD_REDIR_APPEND: case GUARD_REDIR_RW:
+			risk_path(st, "redirect >>", &r->target, PATH_WRITE);
+			break;
+		case GUARD_REDIR_IN:
+			risk_path(st, "redirect <", &r->target, PATH_READ);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- wrappers ------------------------------------------------------ */
+
+struct wrapper {
+	const char *name;
+	const char *with_arg;  /* options taking a value */
+	unsigned positional;   /* words to skip after the options (timeout's duration) */
+	unsigned flags;
+};
+
+#define W_ELEVATE 0x01
+#define W_XARGS 0x02
+#define W_ASSIGN 0x04     /* NAME=value words may follow (env) */
+#define W_ALONE_SHELL 0x08 /* with no command: an interactive (root) shell */
+
+static const struct wrapper wrappers[] = {
+	{ "sudo", "-u -g -h -p -C -D -r -t -T -U --user --group --host --prompt --close-from --chdir --role --type --command-timeout --other-user", 0, W_ELEVATE | W_ASSIGN | W_ALONE_SHELL },
+	{ "doas", "-u -C", 0, W_ELEVATE | W_ALONE_SHELL },
+	{ "run0", "-u --user", 0, W_ELEVATE | W_ALONE_SHELL },
+	{ "env", "-u -C -S --unset --chdir --split-string", 0, W_ASSIGN },
+	{ "command", NULL, 0, 0 },
+	{ "builtin", NULL, 0, 0 },
+	{ "exec", "-a", 0, 0 },
+	{ "nohup", NULL, 0, 0 },
+	{ "time", "-f -o --format --output", 0, 0 },
+	{ "nice", "-n --adjustment", 0, 0 },
+	{ "ionice", "-c -n --class --classdata", 0, 0 },
+	{ "timeout", "-s -k --signal --kill-after", 1, 0 },
+	{ "stdbuf", "-i -o -e --input --output --error", 0, 0 },
+	{ "chroot", "--userspec --groups", 1, W_ELEVATE },
+	{ "xargs", "-I -L -l -n -P -d -E -e -s -a --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
+	{ "setsid", NULL, 0, 0 },
+	{ "unbuffer", NULL, 0, 0 },
+	{ "caffeinate", "-t -w", 0, 0 },
+	{ "proxychains", "-f", 0, 0 },
+	{ "proxychains4", "-f", 0, 0 },
+	{ "torsocks", NULL, 0, 0 },
+	{ "strace", "-o -e -p -s -u -E -I -S -X -P -a -b", 0, 0 },
+	{ "ltrace", "-o -e -p -s -u -n -a", 0, 0 },
+	{ "valgrind", NULL, 0, 0 },
+	{ "fakeroot", NULL, 0, 0 },
+	{ "catchsegv", NULL, 0, 0 },
+	{ "npx", "-p --package -c --call", 0, 0 },
+	{ "bunx", "-p --package", 0, 0 },
+	{ "pnpx", NULL, 0, 0 },
+	{ "dotenv", "-e -v -c", 0, 0 },
+	{ "noglob", NULL, 0, 0 },
+	{ "nocorrect", NULL, 0, 0 },
+	{ "xvfb-run", "-n -s -f -e --server-num --server-args --auth-file --error-file", 0, 0 },
+	{ "dbus-run-session", NULL, 0, 0 },
+	{ "firejail", NULL, 0, 0 },
+	{ "flock", "-w -E --timeout --conflict-exit-code", 1, 0 },
+	{ "runuser", "-u -g -G --user --group", 0, W_ELEVATE },
+	{ "pkexec", "--user", 0, W_ELEVATE | W_ALONE_SHELL },
+	{ "watch", "-n -d -g -q --interval --differences --chgexit", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+static const struct wrapper *
+find_wrapper(const char *name)
+{
+	for (size_t i = 0; wrappers[i].name; i++)
+		if (!strcmp(wrappers[i].name, name))
+			return &wrappers[i];
+	return NULL;
+}
+
+static void
+set_name(struct risk_cmd *c)
+{
+	c->name[0] = '\0';
+	if (!c->argc || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
+		return;
+	snprintf(c->name, sizeof(c->name), "%s", risk_basename(c->argv[0].text));
+}
+
+/* Words of a command string given to watch / flock -c / env -S: a nested shell. */
+static bool
+nested_string(struct risk_state *st, struct risk_cmd *c, size_t at, const char *what)
+{
+	struct guard_buf script = GUARD_BUF_INIT;
+
+	for (size_t i = at; i < c->argc; i++) {
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			guard_buf_release(&script);
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what,
+				  c->argv[i].text);
+			return true;
+		}
+		guard_buf_addf(&script, "%s%s", i > at ? " " : "", c->argv[i].text);
+	}
+	risk_nested(st, what, script.buf, script.len);
+	guard_buf_release(&script);
+	return true;
+}
+
+/*
+ * Strip one wrapper from the front of c. Returns 1 when stripped, 0 when
+ * argv[0] is no wrapper, -1 when the wrapper settled the part itself.
+ */
+static int
+strip_wrapper(struct risk_state *st, struct risk_cmd *c)
+{
+	const struct wrapper *w = find_wrapper(c->name);
+	size_t i = 1;
+
+	if (!w)
+		return 0;
+	if (!strcmp(w->name, "command") && (risk_flag(c, 'v', NULL) || risk_flag(c, 'V', NULL))) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return -1;
+	}
+	if (!strcmp(w->name, "ionice") && risk_flag(c, 'p', NULL))
+		return -1;
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(w->name, "env") && (!strcmp(a, "-S") || !strncmp(a, "--split-string", 14))) {
+			size_t at = i + (strchr(a, '=') ? 0 : 1);
+			if (at < c->argc)
+				return nested_string(st, c, at, "env -S") ? -1 : -1;
+		}
+		if (!strcmp(w->name, "flock") && (!strcmp(a, "-c") || !strcmp(a, "--command")))
+			return nested_string(st, c, i + 1, "flock -c") ? -1 : -1;
+		if (!strcmp(w->name, "npx") && (!strcmp(a, "-c") || !strcmp(a, "--call")))
+			return nested_string(st, c, i + 1, "npx -c") ? -1 : -1;
+		if ((!strcmp(w->name, "sudo") || !strcmp(w->name, "doas")) && (!strcmp(a, "-s") || !strcmp(a, "-i")) &&
+		    i + 1 >= c->argc) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", w->name);
+			return -1;
+		}
+		if (option_takes_value(w->with_arg, a))
+			i++;
+	}
+	if (w->flags & W_ASSIGN)
+		while (i < c->argc && strchr(c->argv[i].text, '=') && c->argv[i].text[0] != '=' &&
+		       c->argv[i].text[0] != '-')
+			i++;
+	for (unsigned k = 0; k < w->positional && i < c->argc; k++)
+		i++;
+	if (w->flags & W_ELEVATE)
+		c->elevated = true;
+	if (w->flags & W_XARGS)
+		c->xargs = true;
+	risk_explain(st, "    wrapper: %s (seen through)", w->name);
+	if (i >= c->argc) {
+		if (w->flags & W_ALONE_SHELL)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", w->name);
+		else if (!strcmp(w->name, "env"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "env prints the environment (may hold secrets)");
+		else if (w->flags & W_XARGS)
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* xargs alone is echo */
+		return -1;
+	}
+	if (!strcmp(w->name, "watch"))
+		return nested_string(st, c, i, "watch") ? -1 : -1;
+	c->argv += i;
+	c->argc -= i;
+	set_name(c);
+	return 1;
+}
+
+/* ---- policy command entries ------------------------------------------ */
+
+static void
+policy_commands(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	for (size_t i = 0; cfg && i < cfg->ncommands; i++) {
+		const struct guard_command_rating *e = &cfg->commands[i];
+		const char *p = e->match;
+		size_t k = 0;
+		bool ok = p && *p;
+		while (ok && *p) {
+			char word[256];
+			size_t n = strcspn(p, " \t");
+			if (n >= sizeof(word) || k >= c->argc) {
+				ok = false;
+				break;
+			}
+			memcpy(word, p, n);
+			word[n] = '\0';
+			const char *arg = k == 0 ? c->name : c->argv[k].text;
+			ok = guard_glob_match(word, arg) || (k == 0 && guard_glob_match(word, c->argv[0].text));
+			k++;
+			p += n;
+			while (*p == ' ' || *p == '\t')
+				p++;
+		}
+		if (ok)
+			risk_rule(st, e->level, e->cls, "%s", e->reason && *e->reason ? e->reason : e->match);
+	}
+}
+
+/* ---- everyday commands ------------------------------------------------ */
+
+/* Read-only tools: their operands are files read (after the first, for some). */
+static const char *const readers[] = {
+	"cat", "less", "more", "head", "tail", "wc", "nl", "tac", "od", "xxd", "hexdump", "strings",
+	"file", "stat", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum",
+	"cksum", "sum", "sort", "uniq", "cut", "paste", "column", "fold", "fmt", "diff", "cmp", "comm",
+	"bat", "batcat", "zcat", "bzcat", "xzcat", "zless", "readlink", "realpath", "ls", "tree", "du",
+	"base64", "base32", "iconv", "expand", "unexpand", "tsort", "pr", "look", "colordiff", "vimdiff",
+	"exa", "eza", "lsd", "dircolors", "wdiff", "sdiff", "diff3", "lsattr", "getfacl", "objdump",
+	"nm", "readelf", "ldd", "size", "sha3sum", "shasum", "pdftotext", "exiftool", "identify",
+	NULL
+};
+
+/* Read-only tools whose first operand is a pattern or program. */
+static const char *const pattern_readers[] = {
+	"grep", "egrep", "fgrep", "rg", "ag", "ack", "jq", "yq", "awk", "gawk", "mawk", "nawk",
+	"zgrep", "xmllint", "gojq", "jaq", "csvgrep", NULL
+};
+
+static const char *const harmless[] = {
+	"echo", "printf", "true", "false", "pwd", "cd", "pushd", "popd", "dirs", "which", "type",
+	"whoami", "id", "date", "uname", "hostname", "uptime", "ps", "pgrep", "top", "htop", "free",
+	"df", "test", "[", "[[", "seq", "sleep", "wait", "basename", "dirname", "expr", "bc", "dc",
+	"tr", "yes", "export", "set", "unset", "shift", "local", "declare", "typeset", "readonly",
+	"alias", "unalias", "read", "exit", "return", "break", "continue", ":", "let", "getopts",
+	"hash", "trap", "umask", "ulimit", "shopt", "history", "man", "help", "info", "clear", "tput",
+	"stty", "locale", "nproc", "arch", "lscpu", "lsb_release", "sw_vers", "cal", "groups", "who",
+	"w", "tty", "mktemp", "whereis", "apropos", "lsblk", "lsusb", "lspci", "vmstat", "iostat",
+	"nvidia-smi", "jobs", "fg", "bg", "disown", "times", "tldr", "cowsay", "figlet", "uuidgen",
+	"getconf", "logname", "users", "numfmt", "factor", "rev", "shuf", "envsubst", "gettext",
+	"notify-send", "say", "osascript-noop", "xdg-open", "open", "pbpaste", "pbcopy", "xclip",
+	"xsel", "wl-copy", "wl-paste", "ncdu", "lsof", "ss", "netstat", "ip", "ifconfig", "dig",
+	"nslookup", "host", "ping", "traceroute", "mtr", "whois", "sysctl-noop", "systemd-analyze",
+	"journalctl", "dmesg", "last", "finger", "timedatectl", "hostnamectl", "localectl",
+	"pip-noop", "column", "watchman", "direnv", "nvm", "pyenv", "rbenv", "asdf", "mise",
+	"conda-noop", "fnm", "volta", "corepack", "sdk", "jenv", "goenv", "tput", "reset", "printf",
+	"compgen", "complete", "fc", "source-noop", "wait", "enable", "caller", "mapfile", "readarray",
+	NULL
+};
+
+/* Build, test and development tools: everyday, run project code (X). */
+static const char *const devtools[] = {
+	"make", "gmake", "cmake", "ninja", "meson", "gcc", "cc", "clang", "g++", "c++", "clang++",
+	"ld", "ar", "as", "ranlib", "strip", "go", "rustc", "rustup", "rustfmt", "clippy-driver",
+	"tsc", "eslint", "prettier", "black", "ruff", "flake8", "mypy", "pylint", "isort", "pytest",
+	"py.test", "tox", "nox", "java", "javac", "mvn", "gradle", "gradlew", "dotnet", "bundle",
+	"rake", "rspec", "composer", "swift", "swiftc", "xcodebuild", "jest", "vitest", "mocha",
+	"playwright", "cypress", "webpack", "vite", "esbuild", "rollup", "parcel", "bazel", "bazelisk",
+	"buck", "buck2", "ctest", "gdb", "lldb", "shellcheck", "shfmt", "clang-format", "clang-tidy",
+	"gofmt", "goimports", "golangci-lint", "hadolint", "pre-commit", "bats", "cargo-fmt",
+	"kotlinc", "scalac", "sbt", "lein", "clojure", "mix", "elixir", "erl", "rebar3", "ghc",
+	"cabal", "stack", "ocaml", "dune", "opam", "zig", "nim", "crystal", "dart", "flutter",
+	"elm", "purs", "julia", "R", "Rscript-noop", "lua-noop", "luarocks", "perltidy", "cpanm-noop",
+	"phpunit", "phpstan", "psalm", "pint", "artisan-noop", "stylelint", "tslint", "jshint",
+	"standard", "xo", "biome", "oxlint", "dprint", "taplo", "yamllint", "markdownlint",
+	"actionlint", "tflint", "checkov-noop", "semgrep", "bandit", "safety", "pip-audit",
+	"coverage", "nyc", "c8", "istanbul", "karma", "ava", "tap", "uvu", "turbo", "nx", "lerna",
+	"rush", "tsx", "ts-node", "nodemon", "storybook", "docusaurus", "hugo", "jekyll", "mkdocs",
+	"sphinx-build", "doxygen", "pandoc", "asciidoctor", "latexmk", "pdflatex", "xelatex",
+	"protoc", "buf", "flatc", "thrift", "swagger-codegen", "openapi-generator", "sqlc",
+	"graphql-codegen", "prisma-noop", "alembic-noop", "diesel-noop", "wasm-pack", "trunk",
+	"maturin", "cython", "f2py", "nvcc", "emcc", "autoreconf", "autoconf", "automake",
+	"libtool", "pkg-config", "configure", "qmake", "scons", "waf", "premake5", "xmake",
+	"gradle-wrapper", "ant", "ivy", "jbang", "jshell", "groovy", "kotlin", "scala", "tree-sitter",
+	"ctags", "cscope", "global", "gtags", "git-lfs", "hyperfine", "perf", "time-noop",
+	"entr", "inotifywait", "fswatch", "watchexec", "cargo-watch", "air", "reflex", "just",
+	"task", "mage", "earthly", "act", "diff-so-fancy", "delta", "tig", "lazygit", "gitk",
+	"code", "vim", "vi", "nvim", "nano", "emacs", "ed", "ex", "micro", "helix", "hx", "kak",
+	NULL
+};
+
+static bool
+in_table(const char *const *t, const char *name)
+{
+	for (size_t i = 0; t[i]; i++)
+		if (!strcmp(t[i], name))
+			return true;
+	return false;
+}
+
+/* Files read by a reader: its operands (after the pattern, for some). */
+static void
+rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
+{
+	const struct guard_shell_word *ops[64];
+	const char *with_arg = pattern_first
+		? "-A -B -C -m -e -f -t -g -T -F -v --max-count --context --after-context --before-context "
+		  "--regexp --file --glob --type --type-not --max-depth --arg --argjson --slurpfile --rawfile "
+		  "--indent --field-separator -M --max-columns -j --threads"
+		: !strcmp(c->name, "cut")
+		? "-f -b -c -d --fields --bytes --characters --delimiter --output-delimiter"
+		: "-n -c -k -t -o -T -S -w -W -I -L -P --lines --bytes --key --field-separator --output "
+		  "--width -s --separator";
+	size_t n = risk_operands(c, 1, with_arg, ops, 64);
+	bool explicit_pattern = risk_opt_value(c, "-e", "--regexp") || risk_opt_value(c, "-f", "--file");
+	size_t first = pattern_first && !explicit_pattern ? 1 : 0;
+
+	/* awk -f prog / jq --arg: the pattern is not an operand then */
+	if (pattern_first && (!strcmp(c->name, "awk") || !strcmp(c->name, "gawk")) && risk_opt_value(c, "-f", NULL))
+		first = 0;
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	for (size_t i = first; i < n; i++)
+		if (strcmp(ops[i]->text, "-"))
+			risk_path(st, c->name, ops[i], PATH_READ);
+	const char *f = risk_opt_value(c, "-f", "--file");
+	if (f && pattern_first) {
+		struct guard_shell_word w = { (char *)f, NULL, 0 };
+		risk_path(st, c->name, &w, PATH_READ);
+	}
+	/* sort -o FILE, awk > is a redirect; sort -o writes. */
+	const char *o = !strcmp(c->name, "sort") ? risk_opt_value(c, "-o", "--output") : NULL;
+	if (o) {
+		struct guard_shell_word w = { (char *)o, NULL, 0 };
+		risk_path(st, "sort -o", &w, PATH_TRUNCATE);
+	}
+}
+
+static void
+generic(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (in_table(readers, c->name)) {
+		rate_reader(st, c, false);
+		return;
+	}
+	if (in_table(pattern_readers, c->name)) {
+		rate_reader(st, c, true);
+		return;
+	}
+	if (in_table(harmless, c->name)) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	for (size_t i = 1; i < c->argc; i++)
+		risk_sniff_arg(st, c->name, &c->argv[i]);
+	if (in_table(devtools, c->name)) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+		return;
+	}
+	if (c->argv[0].text[0] == '.' || strchr(c->argv[0].text, '/')) {
+		risk_path(st, "run", &c->argv[0], PATH_EXEC);
+		return;
+	}
+	/* A function defined earlier on the line: its body was rated. */
+	if (guard_list_has(&c->sh->functions, c->name)) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+		return;
+	}
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown command: %s", c->name);
+}
+
+/* $(echo rm) -rf /: the verb is unknown, so judge the arguments as a delete. */
+static void
+computed_verb(struct risk_state *st, const struct risk_cmd *c)
+{
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "command name is computed at run time: %s",
+		  c->argv[0].text);
+	for (size_t i = 1; i < c->argc; i++) {
+		if (c->argv[i].text[0] == '-')
+			continue;
+		struct risk_state quiet = *st;
+		struct guard_risk scratch;
+		guard_risk_init(&scratch);
+		quiet.out = &scratch;
+		quiet.ex = NULL;
+		quiet.remote = true;
+		risk_path(&quiet, "computed command", &c->argv[i], PATH_DELETE_TREE);
+		if (scratch.level == GUARD_LEVEL_CRITICAL)
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+				  "computed command on a critical path: %s", c->argv[i].text);
+		guard_risk_release(&scratch);
+	}
+}
+
+/* xargs fed literal data (<<< "/", echo a b |): the full command is known. */
+static bool
+xargs_literal(struct risk_state *st, const struct risk_cmd *c)
+{
+	char *input = risk_literal_stdin(c);
+	struct guard_buf line = GUARD_BUF_INIT;
+
+	if (!input)
+		return false;
+	for (size_t i = 0; i < c->argc; i++) {
+		guard_buf_addstr(&line, i ? " '" : "'");
+		for (const char *s = c->argv[i].text; *s; s++)
+			guard_buf_addstr(&line, *s == '\'' ? "'\\''" : (char[2]){ *s, 0 });
+		guard_buf_addch(&line, '\'');
+	}
+	for (char *s = input; *s; s++)
+		if (*s == '\n')
+			*s = ' ';
+	guard_buf_addf(&line, " %s", input);
+	risk_explain(st, "    xargs input is literal: %s", input);
+	risk_nested(st, "xargs", line.buf, line.len);
+	guard_buf_release(&line);
+	free(input);
+	return true;
+}
+
+void
+risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
+{
+	int stripped;
+	unsigned guard = 0;
+
+	set_name(c);
+	while (c->argc && c->name[0] && (stripped = strip_wrapper(st, c)) != 0 && guard++ < 16)
+		if (stripped < 0)
+			return;
+	if (!c->argc)
+		return;
+	if (!c->name[0]) {
+		computed_verb(st, c);
+		return;
+	}
+	if (c->xargs && !c->find_items && xargs_literal(st, c))
+		return;
+	policy_commands(st, c);
+	if (risk_verb_fs(st, c) || risk_verb_git(st, c) || risk_verb_shell(st, c) ||
+	    risk_verb_interp(st, c) || risk_verb_k8s(st, c) || risk_verb_infra(st, c) ||
+	    risk_verb_sql(st, c) || risk_verb_sys(st, c) || risk_verb_net(st, c))
+		return;
+	generic(st, c);
+}
+
+void
+risk_part(struct risk_state *st, struct risk_cmd *c)
+{
+	enum guard_level outer = st->part_level;
+
+	st->part_level = GUARD_LEVEL_LOW;
+	rate_redirs(st, c);
+	if (c->argc)
+		risk_analyse_cmd(st, c);
+	else
+		risk_base(st, GUARD_LEVEL_LOW, c->cmd->nredirs ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
+	if (c->elevated && st->part_level < GUARD_LEVEL_HIGH)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "runs as root: %s", c->name[0] ? c->name : "command");
+	if (st->part_level < outer)
+		st->part_level = outer;
+}

@@ -1,0 +1,431 @@
+/*
+ * Filesystem verbs: delete (rm, rmdir, unlink, shred, rimraf), copy and
+ * move, permissions, file writers (tee, touch, mkdir, sed -i, tar -x),
+ * disks (dd, mkfs, wipefs, fdisk) and find with -delete / -exec.
+ */
+#include "guard_risk_int.h"
+
+#define MAXOPS 256
+
+static void
+each_operand(struct risk_state *st, const struct risk_cmd *c, const char *with_arg, const char *verb,
+	     enum risk_path_op op)
+{
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, with_arg, ops, MAXOPS);
+
+	for (size_t i = 0; i < n; i++)
+		risk_path(st, verb, ops[i], op);
+}
+
+/* "{}" of find -exec, or arguments still to come from xargs. */
+static bool
+items_from_elsewhere(struct risk_state *st, const struct risk_cmd *c, const char *verb, bool tree)
+{
+	if (c->find_items) {
+		struct guard_shell_word root = { (char *)c->find_root, NULL,
+						  c->find_root[0] == '~' ? GUARD_WORD_TILDE : 0 };
+		char what[96];
+		snprintf(what, sizeof(what), "find -exec %s%s%s", verb, tree ? "" : " (each file)",
+			 c->find_filtered ? "" : " (no filter)");
+		risk_path(st, what, &root,
+			  c->find_filtered ? PATH_DELETE_UNDER : PATH_DELETE_TREE);
+		return true;
+	}
+	if (c->xargs) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "xargs %s: the files to delete come from input",
+			  verb);
+		return true;
+	}
+	return false;
+}
+
+static void
+rate_rm(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool tree = risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', NULL);
+	const char *verb = tree ? "rm -r" : "rm";
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, NULL, ops, MAXOPS);
+
+	if (risk_arg_has(c, "--no-preserve-root"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "rm --no-preserve-root");
+	if (items_from_elsewhere(st, c, verb, tree) && !n)
+		return;
+	if (!n && !c->xargs)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_DELETE);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(ops[i]->text, "{}") && c->find_items)
+			continue;
+		risk_path(st, verb, ops[i], tree ? PATH_DELETE_TREE : PATH_DELETE);
+	}
+}
+
+/* cp/mv/install/ln: last operand (or -t DIR) is the destination. */
+static void
+rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
+{
+	const char *with_arg = "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group --backup";
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, with_arg, ops, MAXOPS);
+	const char *tdir = risk_opt_value(c, "-t", "--target-directory");
+	size_t nsrc = tdir ? n : (n ? n - 1 : 0);
+	bool is_ln = !strcmp(c->name, "ln");
+	char verb[96];
+
+	snprintf(verb, sizeof(verb), "%s", c->name);
+	if (c->xargs && !c->find_items)
+		risk_rule(st, GUARD_LEVEL_MEDIUM, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+			  "xargs %s: the files come from input", verb);
+	for (size_t i = 0; i < nsrc; i++) {
+		if (is_ln)
+			continue; /* the link target is not touched */
+		risk_path(st, verb, ops[i], move ? PATH_MOVE : PATH_READ);
+	}
+	if (tdir) {
+		struct guard_shell_word w = { (char *)tdir, NULL, 0 };
+		risk_path(st, verb, &w, PATH_WRITE);
+	} else if (n) {
+		risk_path(st, verb, ops[n - 1], PATH_WRITE);
+	}
+	risk_base(st, GUARD_LEVEL_LOW, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE);
+}
+
+static void
+rate_perm(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool tree = risk_flag(c, 'R', "recursive");
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, "--reference --from", ops, MAXOPS);
+	char verb[96];
+	size_t first = risk_opt_value(c, NULL, "--reference") ? 0 : 1;
+
+	snprintf(verb, sizeof(verb), "%s%s", c->name, tree ? " -R" : "");
+	/* chmod's mode may look like an option ("-x", "-w"): then every operand is a path */
+	for (size_t i = 1; !strcmp(c->name, "chmod") && i < c->argc; i++)
+		if (c->argv[i].text[0] == '-' && c->argv[i].text[1] &&
+		    strspn(c->argv[i].text + 1, "rwxXst") == strlen(c->argv[i].text + 1))
+			first = 0;
+	if (first && n) {
+		const char *mode = ops[0]->text;
+		if (!strcmp(c->name, "chmod") && (strstr(mode, "+s") || strstr(mode, "u+s") ||
+						   (strlen(mode) == 4 && (mode[0] == '4' || mode[0] == '6'))))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "chmod sets the setuid bit: %s", mode);
+		if (!strcmp(c->name, "chmod") && (strstr(mode, "777") || strstr(mode, "o+w") || strstr(mode, "a+w")))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "chmod makes files world-writable: %s", mode);
+	}
+	if (c->xargs || c->find_items)
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s on files from input", verb);
+	for (size_t i = first; i < n; i++)
+		if (strcmp(ops[i]->text, "{}"))
+			risk_path(st, verb, ops[i], tree ? PATH_PERM_TREE : PATH_PERM);
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+static void
+rate_dd(struct risk_state *st, const struct risk_cmd *c)
+{
+	risk_base(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE);
+	for (size_t i = 1; i < c->argc; i++) {
+		const struct guard_shell_word *a = &c->argv[i];
+		if (!strncmp(a->text, "of=", 3) || !strncmp(a->text, "if=", 3)) {
+			struct guard_shell_word w = { a->text + 3, a->bare ? a->bare : NULL, a->flags };
+			if (a->bare && !strncmp(a->bare, "of=", 3))
+				w.bare = a->bare + 3;
+			else if (a->bare)
+				w.bare = NULL;
+			risk_path(st, a->text[0] == 'o' ? "dd of=" : "dd if=", &w,
+				  a->text[0] == 'o' ? PATH_TRUNCATE : PATH_READ);
+		}
+	}
+}
+
+/* mkfs, wipefs, fdisk and friends: listing is fine, the rest destroys disks. */
+static void
+rate_disk(struct risk_state *st, const struct risk_cmd *c)
+{
+	if ((!strcmp(c->name, "fdisk") || !strcmp(c->name, "sfdisk") || !strcmp(c->name, "parted")) &&
+	    (risk_flag(c, 'l', "list") || risk_arg_has(c, "print"))) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	if (!strcmp(c->name, "wipefs") && c->argc == 2) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s rewrites a disk or filesystem", c->name);
+	each_operand(st, c, "-t -L -b -c -N -O -o -U", c->name, PATH_WRITE);
+}
+
+static void
+rate_truncate(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, "-s -r --size --reference", ops, MAXOPS);
+	const char *size = risk_opt_value(c, "-s", "--size");
+
+	for (size_t i = 0; i < n; i++) {
+		risk_path(st, "truncate", ops[i], PATH_TRUNCATE);
+		if (size && !strcmp(size, "0"))
+			risk_path(st, "truncate -s 0", ops[i], PATH_DELETE);
+	}
+}
+
+static void
+rate_sed(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool inplace = false;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			break;
+		if (!strncmp(a, "--in-place", 10) || (a[0] == '-' && a[1] != '-' && strchr(a, 'i') &&
+						       strspn(a + 1, "nrEsuzi") >= 1 && a[1] != 'e'))
+			inplace = true;
+	}
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, "-e -f -l --expression --file --line-length", ops, MAXOPS);
+	size_t first = risk_opt_value(c, "-e", "--expression") || risk_opt_value(c, "-f", "--file") ? 0 : 1;
+	risk_base(st, GUARD_LEVEL_LOW, inplace ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
+	if (inplace && (c->xargs || c->find_items))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "sed -i on files from input");
+	for (size_t i = first; i < n; i++)
+		if (strcmp(ops[i]->text, "{}"))
+			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);
+}
+
+static void
+rate_tar(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *mode = c->argc > 1 ? c->argv[1].text : "";
+	bool oldstyle = mode[0] && mode[0] != '-';
+	bool extract = risk_flag(c, 'x', "extract") || risk_flag(c, 'x', "get") || (oldstyle && strchr(mode, 'x'));
+	bool create = risk_flag(c, 'c', "create") || (oldstyle && strchr(mode, 'c'));
+	const char *dir = risk_opt_value(c, "-C", "--directory");
+	const char *file = risk_opt_value(c, NULL, "--file");
+
+	/* "-xzf FILE" and old-style "xzf FILE": the word after the f cluster */
+	for (size_t i = 1; !file && i + 1 < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		size_t l = strlen(a);
+		if (((a[0] == '-' && a[1] != '-') || (i == 1 && oldstyle)) && l && a[l - 1] == 'f')
+			file = c->argv[i + 1].text;
+	}
+	risk_base(st, GUARD_LEVEL_LOW, extract || create ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
+	if (file && strcmp(file, "-")) {
+		struct guard_shell_word w = { (char *)file, NULL, 0 };
+		risk_path(st, "tar", &w, create ? PATH_TRUNCATE : PATH_READ);
+	}
+	if (extract) {
+		struct guard_shell_word w = { (char *)(dir ? dir : "."), NULL, 0 };
+		risk_path(st, "tar -x", &w, PATH_WRITE);
+	}
+	if (create) {
+		/* what goes into the archive is read */
+		for (size_t i = oldstyle ? 2 : 1; i < c->argc; i++) {
+			const char *a = c->argv[i].text;
+			if (a[0] == '-' || (file && !strcmp(a, file)) || (dir && !strcmp(a, dir)))
+				continue;
+			risk_path(st, "tar -c", &c->argv[i], PATH_READ);
+		}
+	}
+}
+
+static void
+rate_unzip(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *dir = risk_opt_value(c, "-d", NULL);
+	struct guard_shell_word w = { (char *)(dir ? dir : "."), NULL, 0 };
+	const struct guard_shell_word *ops[4];
+
+	if (risk_flag(c, 'l', NULL)) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	if (risk_operands(c, 1, "-d -x", ops, 4))
+		risk_path(st, c->name, ops[0], PATH_READ);
+	risk_path(st, c->name, &w, PATH_WRITE);
+}
+
+static void
+rate_rsync(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, "-e --rsh --exclude --include --filter -f --rsync-path --port "
+				 "--password-file --log-file --files-from --exclude-from --include-from -B "
+				 "--block-size --bwlimit --chmod --chown -T --temp-dir --partial-dir --backup-dir "
+				 "--suffix --timeout --contimeout --compare-dest --copy-dest --link-dest", ops, MAXOPS);
+	bool del = false;
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strncmp(c->argv[i].text, "--delete", 8) || !strcmp(c->argv[i].text, "--remove-source-files"))
+			del = true;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = ops[i]->text, *colon = strchr(t, ':');
+		bool remote = colon && (!strchr(t, '/') || colon < strchr(t, '/'));
+		if (remote) {
+			char host[256];
+			size_t hl = (size_t)(colon - t);
+			const char *at = memchr(t, '@', hl);
+			if (at)
+				hl -= (size_t)(at + 1 - t), t = at + 1;
+			snprintf(host, sizeof(host), "%.*s", (int)hl, t);
+			if (risk_remote_host(st, "rsync", host))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "rsync copies files to or from another machine");
+			continue;
+		}
+		if (i + 1 < n)
+			risk_path(st, "rsync", ops[i], PATH_READ);
+		else
+			risk_path(st, del ? "rsync --delete" : "rsync", ops[i], del ? PATH_DELETE_TREE : PATH_WRITE);
+	}
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+/* find ROOTS EXPR: -delete and -exec rm delete what matches under the roots. */
+static void
+rate_find(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *roots[32];
+	size_t nroots = 0, i = 1;
+	bool filtered = false, deletes = false;
+	const char *name = NULL;
+	char under[32][1024];
+
+	while (i < c->argc && (c->argv[i].text[0] == '-' && (c->argv[i].text[1] == 'H' ||
+	       c->argv[i].text[1] == 'L' || c->argv[i].text[1] == 'P') && !c->argv[i].text[2]))
+		i++;
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (a[0] == '-' || a[0] == '(' || a[0] == '!' || a[0] == ')')
+			break;
+		if (nroots < 32)
+			roots[nroots++] = &c->argv[i];
+	}
+	static struct guard_shell_word dot = { ".", NULL, 0 };
+	if (!nroots)
+		roots[nroots++] = &dot;
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	for (size_t r = 0; r < nroots; r++)
+		risk_path(st, "find", roots[r], PATH_READ);
+	for (size_t k = i; k < c->argc; k++) {
+		const char *a = c->argv[k].text;
+		if ((!strcmp(a, "-name") || !strcmp(a, "-iname")) && k + 1 < c->argc && !name)
+			name = c->argv[k + 1].text;
+		if (!strcmp(a, "-exec") || !strcmp(a, "-execdir") || !strcmp(a, "-ok") || !strcmp(a, "-okdir"))
+			break;
+		if (a[0] == '-' && strcmp(a, "-delete") && strcmp(a, "-print") && strcmp(a, "-print0") &&
+		    strcmp(a, "-maxdepth") && strcmp(a, "-mindepth") && strcmp(a, "-depth") && strcmp(a, "-xdev") &&
+		    strcmp(a, "-mount") && strcmp(a, "-follow") && strcmp(a, "-prune") &&
+		    strcmp(a, "-type") && strcmp(a, "-xtype") && strcmp(a, "-o") && strcmp(a, "-a") && strcmp(a, "-not") &&
+		    strcmp(a, "-or") && strcmp(a, "-and"))
+			filtered = true;
+	}
+	/* what a filtered delete reaches: the root, any depth, the -name glob */
+	for (size_t r = 0; r < nroots; r++)
+		snprintf(under[r], sizeof(under[r]), "%s/**%s%s", roots[r]->text, name ? "/" : "", name ? name : "");
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "-name") || !strcmp(a, "-iname") || !strcmp(a, "-path") || !strcmp(a, "-ipath") ||
+		    !strcmp(a, "-regex") || !strcmp(a, "-iregex") || !strcmp(a, "-newer") || !strcmp(a, "-mtime") ||
+		    !strcmp(a, "-mmin") || !strcmp(a, "-size") || !strcmp(a, "-empty") || !strcmp(a, "-user") ||
+		    !strcmp(a, "-perm") || !strcmp(a, "-atime") || !strcmp(a, "-ctime") || !strcmp(a, "-wholename"))
+			filtered = true;
+
+		if (!strcmp(a, "-delete")) {
+			deletes = true;
+		} else if (!strcmp(a, "-fprint") || !strcmp(a, "-fls") || !strcmp(a, "-fprintf")) {
+			if (i + 1 < c->argc)
+				risk_path(st, "find -fprint", &c->argv[i + 1], PATH_TRUNCATE);
+		} else if (!strcmp(a, "-exec") || !strcmp(a, "-execdir") || !strcmp(a, "-ok") || !strcmp(a, "-okdir")) {
+			size_t end = i + 1;
+			while (end < c->argc && strcmp(c->argv[end].text, ";") && strcmp(c->argv[end].text, "+"))
+				end++;
+			for (size_t r = 0; r < nroots; r++) {
+				struct risk_cmd inner = *c;
+				inner.argv = c->argv + i + 1;
+				inner.argc = end - i - 1;
+				inner.find_items = true;
+				inner.xargs = false;
+				inner.find_root = filtered ? under[r] : roots[r]->text;
+				inner.find_filtered = filtered;
+				risk_explain(st, "    find %s runs: %s ...", a, inner.argc ? inner.argv[0].text : "");
+				if (inner.argc)
+					risk_analyse_cmd(st, &inner);
+			}
+			i = end;
+		}
+	}
+	if (!deletes)
+		return;
+	for (size_t r = 0; r < nroots; r++) {
+		struct guard_shell_word w = { under[r], NULL, roots[r]->flags };
+		risk_path(st, filtered ? "find -delete" : "find -delete (no filter)", filtered ? &w : roots[r],
+			  filtered ? PATH_DELETE_UNDER : PATH_DELETE_TREE);
+	}
+}
+
+static void
+rate_writers(struct risk_state *st, const struct risk_cmd *c, const char *with_arg, enum risk_path_op op)
+{
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	each_operand(st, c, with_arg, c->name, op);
+}
+
+bool
+risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	if (!strcmp(n, "rm") || !strcmp(n, "trash") || !strcmp(n, "trash-put"))
+		rate_rm(st, c);
+	else if (!strcmp(n, "rimraf") || !strcmp(n, "del-cli")) {
+		if (!items_from_elsewhere(st, c, n, true))
+			each_operand(st, c, NULL, n, PATH_DELETE_TREE);
+	} else if (!strcmp(n, "rmdir") || !strcmp(n, "unlink")) {
+		if (!items_from_elsewhere(st, c, n, false))
+			each_operand(st, c, NULL, n, PATH_DELETE);
+	} else if (!strcmp(n, "shred") || !strcmp(n, "srm") || !strcmp(n, "wipe")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s destroys file contents beyond recovery", n);
+		if (!items_from_elsewhere(st, c, n, false))
+			each_operand(st, c, "-n -s --iterations --size --random-source", n, PATH_DELETE);
+	} else if (!strcmp(n, "mv"))
+		rate_copy(st, c, true);
+	else if (!strcmp(n, "cp") || !strcmp(n, "install") || !strcmp(n, "ln") || !strcmp(n, "scp-local"))
+		rate_copy(st, c, false);
+	else if (!strcmp(n, "chmod") || !strcmp(n, "chown") || !strcmp(n, "chgrp") || !strcmp(n, "setfacl") ||
+		 !strcmp(n, "chattr"))
+		rate_perm(st, c);
+	else if (!strcmp(n, "dd"))
+		rate_dd(st, c);
+	else if (!strncmp(n, "mkfs", 4) || !strcmp(n, "wipefs") || !strcmp(n, "fdisk") || !strcmp(n, "sfdisk") ||
+		 !strcmp(n, "parted") || !strcmp(n, "sgdisk") || !strcmp(n, "gdisk") || !strcmp(n, "mkswap") ||
+		 !strcmp(n, "blkdiscard") || !strcmp(n, "cryptsetup") || !strcmp(n, "mke2fs"))
+		rate_disk(st, c);
+	else if (!strcmp(n, "truncate"))
+		rate_truncate(st, c);
+	else if (!strcmp(n, "tee"))
+		rate_writers(st, c, NULL, risk_flag(c, 'a', "append") ? PATH_WRITE : PATH_TRUNCATE);
+	else if (!strcmp(n, "touch") || !strcmp(n, "mkdir") || !strcmp(n, "mkfifo") || !strcmp(n, "mknod"))
+		rate_writers(st, c, "-m -d -t -r --mode --date --reference --context", PATH_WRITE);
+	else if (!strcmp(n, "sed") || !strcmp(n, "gsed"))
+		rate_sed(st, c);
+	else if (!strcmp(n, "tar") || !strcmp(n, "bsdtar"))
+		rate_tar(st, c);
+	else if (!strcmp(n, "unzip") || !strcmp(n, "7z"))
+		rate_unzip(st, c);
+	else if (!strcmp(n, "rsync"))
+		rate_rsync(st, c);
+	else if (!strcmp(n, "find"))
+		rate_find(st, c);
+	else if (!strcmp(n, "zip") || !strcmp(n, "gzip") || !strcmp(n, "gunzip") || !strcmp(n, "bzip2") ||
+		 !strcmp(n, "xz") || !strcmp(n, "zstd")) {
+		/* compress in place replaces the file; the data stays */
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		each_operand(st, c, "-o -S --suffix", n, PATH_WRITE);
+	} else if (!strcmp(n, "split") || !strcmp(n, "csplit") || !strcmp(n, "patch")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		each_operand(st, c, "-p -i -o -d -b -l -n -a --input --output --directory", n, PATH_WRITE);
+	} else
+		return false;
+	return true;
+}

@@ -1,0 +1,380 @@
+/*
+ * git: everyday verbs are low; what loses work (reset --hard, clean -f,
+ * checkout -- ., restore, stash drop), rewrites shared history (push
+ * --force, filter-branch) or bypasses hooks is high; guard's own wiring
+ * (core.hooksPath) is critical.
+ */
+#include <sys/stat.h>
+
+#include "guard_path.h"
+#include "guard_risk_int.h"
+
+static const char *const protected_branches[] = { "main", "master", "develop", "production", "prod",
+						   "release", "trunk", NULL };
+
+static bool
+protected_branch(const char *ref)
+{
+	const char *colon = strrchr(ref, ':');
+	const char *name = colon ? colon + 1 : ref;
+	if (*name == '+')
+		name++;
+	if (!strncmp(name, "refs/heads/", 11))
+		name += 11;
+	for (size_t i = 0; protected_branches[i]; i++)
+		if (!strcmp(name, protected_branches[i]))
+			return true;
+	return false;
+}
+
+/* Words after the subcommand, options first. */
+struct git_args {
+	const struct guard_shell_word *w;
+	size_t n;
+};
+
+static bool
+has(const struct git_args *a, const char *opt)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->w[i].text, opt))
+			return true;
+	return false;
+}
+
+static bool
+has_prefix(const struct git_args *a, const char *prefix)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strncmp(a->w[i].text, prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
+/* A short flag in any cluster ("-fdx" has f, d and x). */
+static bool
+has_short(const struct git_args *a, char letter)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "--"))
+			return false;
+		if (t[0] == '-' && t[1] != '-' && strchr(t + 1, letter))
+			return true;
+	}
+	return false;
+}
+
+/* Operands after "--" (pathspecs). */
+static size_t
+after_dashdash(const struct git_args *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->w[i].text, "--"))
+			return i + 1;
+	return a->n;
+}
+
+static void
+git_push(struct risk_state *st, const struct git_args *a)
+{
+	bool lease = has_prefix(a, "--force-with-lease") || has(a, "--force-if-includes");
+	bool force = has(a, "--force") || has_short(a, 'f');
+	bool plus = false, to_protected = false, del = has(a, "--delete") || has_short(a, 'd');
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (t[0] == '-')
+			continue;
+		if (t[0] == '+')
+			plus = true;
+		if (t[0] == ':' && t[1])
+			del = true;
+		if (protected_branch(t))
+			to_protected = true;
+	}
+	if (has(a, "--mirror"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --mirror overwrites every remote ref");
+	if (has(a, "--no-verify"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git push --no-verify skips the pre-push hook");
+	if ((force && !lease) || plus) {
+		if (to_protected)
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+				  "git push --force to a protected branch rewrites shared history");
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --force rewrites remote history");
+	} else if (force && lease) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git push --force-with-lease");
+	}
+	if (del)
+		risk_rule(st, to_protected ? GUARD_LEVEL_CRITICAL : GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+			  "git push deletes a remote branch");
+	risk_base(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE);
+}
+
+/* Pathspecs whose working-tree changes are thrown away. */
+static void
+discard_paths(struct risk_state *st, const char *verb, const struct git_args *a, size_t from)
+{
+	for (size_t i = from; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (t[0] == '-' && i < after_dashdash(a))
+			continue;
+		if (!strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)")) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s discards all uncommitted changes", verb);
+			continue;
+		}
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s discards uncommitted changes: %s", verb, t);
+		risk_path(st, verb, &a->w[i], PATH_WRITE);
+	}
+}
+
+/* Does a word name an existing file or folder (so checkout X restores it)? */
+static bool
+exists_here(const struct risk_state *st, const char *t)
+{
+	struct stat sb;
+	char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
+	bool ok = stat(abs, &sb) == 0;
+	free(abs);
+	return ok;
+}
+
+static void
+git_checkout(struct risk_state *st, const struct git_args *a)
+{
+	size_t dd = after_dashdash(a), first = a->n, nops = 0;
+
+	if (has(a, "-b") || has(a, "-B") || has(a, "--orphan")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		return;
+	}
+	if (has(a, "-f") || has(a, "--force"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git checkout --force discards uncommitted changes");
+	if (dd < a->n) {
+		discard_paths(st, "git checkout --", a, dd);
+		return;
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (a->w[i].text[0] != '-') {
+			if (first == a->n)
+				first = i;
+			nops++;
+		}
+	/* "git checkout ." / "git checkout file.c" / "git checkout HEAD file.c" */
+	if (nops >= 2)
+		discard_paths(st, "git checkout", a, first + 1);
+	else if (nops == 1 && (!strcmp(a->w[first].text, ".") || exists_here(st, a->w[first].text)))
+		discard_paths(st, "git checkout", a, first);
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+static void
+git_restore(struct risk_state *st, const struct git_args *a)
+{
+	bool staged = has(a, "--staged") || has(a, "-S");
+	bool worktree = has(a, "--worktree") || has(a, "-W");
+
+	if (staged && !worktree) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		return;
+	}
+	const struct guard_shell_word *first = NULL;
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "--source") || !strcmp(t, "-s")) {
+			i++;
+			continue;
+		}
+		if (t[0] != '-' || i >= after_dashdash(a)) {
+			first = &a->w[i];
+			discard_paths(st, "git restore", a, i);
+			break;
+		}
+	}
+	if (!first)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+static void
+git_clean(struct risk_state *st, const struct git_args *a)
+{
+	if (has_short(a, 'n') || has(a, "--dry-run")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	if (has_short(a, 'f') || has(a, "--force")) {
+		bool x = has_short(a, 'x');
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git clean -f deletes untracked files%s",
+			  x ? " (and ignored ones)" : "");
+		/* ignored files include guard's own audit log (.ai/audit) */
+		if (x)
+			risk_path_str(st, "git clean -x", ".", PATH_DELETE_UNDER);
+		return;
+	}
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+static void
+git_config(struct risk_state *st, const struct git_args *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcasecmp(t, "core.hooksPath") || !strncasecmp(t, "core.hooksPath=", 15)) {
+			if (has(a, "--get") || has(a, "-l") || has(a, "--list") || a->n == 1)
+				break;
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "git config core.hooksPath rewires guard's git hooks");
+			return;
+		}
+		if (!strncasecmp(t, "core.fsmonitor", 14) || !strncasecmp(t, "core.sshCommand", 15) ||
+		    !strncasecmp(t, "core.pager", 10) || !strncasecmp(t, "alias.", 6) ||
+		    !strncasecmp(t, "credential.helper", 17)) {
+			if (i + 1 < a->n)
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "git config %s runs commands later", t);
+		}
+	}
+	if (has(a, "--global") || has(a, "--system"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git config changes settings outside the project");
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+static void
+git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
+{
+	if (!strcmp(sub, "push")) {
+		git_push(st, a);
+	} else if (!strcmp(sub, "reset")) {
+		if (has(a, "--hard") || has(a, "--merge") || has(a, "--keep"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git reset --hard discards uncommitted changes");
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "clean")) {
+		git_clean(st, a);
+	} else if (!strcmp(sub, "checkout")) {
+		git_checkout(st, a);
+	} else if (!strcmp(sub, "restore")) {
+		git_restore(st, a);
+	} else if (!strcmp(sub, "switch")) {
+		if (has(a, "--discard-changes") || has(a, "-f") || has(a, "--force"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git switch --discard-changes");
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "branch")) {
+		if (has(a, "-D") || (has_short(a, 'd') && has_short(a, 'f')) || (has(a, "--delete") && has(a, "--force")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git branch -D deletes an unmerged branch");
+		else if (has_short(a, 'd') || has(a, "--delete"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "git branch -d deletes a merged branch");
+		else if (has(a, "-f") || has(a, "--force") || has(a, "-M") || has(a, "-C"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git branch --force moves a branch");
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(sub, "stash")) {
+		const char *verb = a->n ? a->w[0].text : "push";
+		if (!strcmp(verb, "drop") || !strcmp(verb, "clear"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git stash %s deletes stashed work", verb);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "filter-branch") || !strcmp(sub, "filter-repo")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s rewrites the whole history", sub);
+	} else if (!strcmp(sub, "reflog")) {
+		if (a->n && (!strcmp(a->w[0].text, "expire") || !strcmp(a->w[0].text, "delete")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git reflog %s drops recovery points", a->w[0].text);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(sub, "gc") || !strcmp(sub, "prune")) {
+		if (has_prefix(a, "--prune=now") || has_prefix(a, "--prune=all") || (!strcmp(sub, "prune") && !has(a, "-n")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s --prune=now drops unreachable objects", sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "update-ref")) {
+		if (has(a, "-d"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git update-ref -d deletes a ref");
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git update-ref moves a ref");
+	} else if (!strcmp(sub, "rm")) {
+		if (has(a, "--cached")) {
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+			return;
+		}
+		bool tree = has_short(a, 'r');
+		for (size_t i = 0; i < a->n; i++)
+			if (a->w[i].text[0] != '-' || i >= after_dashdash(a))
+				risk_path(st, tree ? "git rm -r" : "git rm", &a->w[i], tree ? PATH_DELETE_TREE : PATH_DELETE);
+	} else if (!strcmp(sub, "mv")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		for (size_t i = 0; i < a->n; i++)
+			if (a->w[i].text[0] != '-')
+				risk_path(st, "git mv", &a->w[i], i + 1 == a->n ? PATH_WRITE : PATH_MOVE);
+	} else if (!strcmp(sub, "commit") || !strcmp(sub, "merge") || !strcmp(sub, "am") || !strcmp(sub, "cherry-pick") ||
+		   !strcmp(sub, "revert") || !strcmp(sub, "rebase")) {
+		if (has(a, "--no-verify") || (!strcmp(sub, "commit") && has_short(a, 'n') && !has(a, "-m")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git %s --no-verify skips the commit hooks", sub);
+		if (!strcmp(sub, "rebase"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git rebase rewrites local history");
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "config")) {
+		git_config(st, a);
+	} else if (!strcmp(sub, "tag")) {
+		if (has_short(a, 'd') || has(a, "--delete"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "git tag -d deletes a tag");
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "worktree") || !strcmp(sub, "submodule")) {
+		if (has(a, "--force") || has(a, "-f"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s --force discards changes", sub);
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "clone") || !strcmp(sub, "fetch") || !strcmp(sub, "pull") || !strcmp(sub, "ls-remote")) {
+		for (size_t i = 0; i < a->n; i++)
+			if (strstr(a->w[i].text, "://") || (strchr(a->w[i].text, '@') && strchr(a->w[i].text, ':')))
+				risk_host(st, "git", a->w[i].text);
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "apply") || !strcmp(sub, "init") || !strcmp(sub, "add") || !strcmp(sub, "notes") ||
+		   !strcmp(sub, "remote") || !strcmp(sub, "bisect") || !strcmp(sub, "sparse-checkout") ||
+		   !strcmp(sub, "lfs") || !strcmp(sub, "maintenance")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else {
+		/* status, log, diff, show, blame, grep, ls-files, rev-parse, describe, ... */
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	}
+}
+
+bool
+risk_verb_git(struct risk_state *st, struct risk_cmd *c)
+{
+	size_t i = 1;
+	const char *dir = NULL;
+
+	if (strcmp(c->name, "git"))
+		return false;
+	for (; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] != '-')
+			break;
+		if (!strcmp(t, "-C") && i + 1 < c->argc)
+			dir = c->argv[++i].text;
+		else if (!strcmp(t, "-c") && i + 1 < c->argc) {
+			const char *kv = c->argv[++i].text;
+			if (!strncasecmp(kv, "core.hooksPath", 14))
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+					  "git -c core.hooksPath bypasses guard's git hooks");
+			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "core.sshCommand", 15) ||
+				 !strncasecmp(kv, "alias.", 6))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git -c %s runs a command", kv);
+		} else if (!strcmp(t, "--git-dir") || !strcmp(t, "--work-tree") || !strcmp(t, "--namespace"))
+			i++;
+	}
+	if (i >= c->argc) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return true;
+	}
+	struct git_args a = { c->argv + i + 1, c->argc - i - 1 };
+	char *saved = NULL;
+	if (dir) {
+		/* git -C DIR: paths start there */
+		saved = st->cwds[0];
+		st->cwds[0] = guard_path_resolve(saved, dir, st->ctx->home);
+	}
+	git_sub(st, c->argv[i].text, &a);
+	if (dir) {
+		free(st->cwds[0]);
+		st->cwds[0] = saved;
+	}
+	return true;
+}

@@ -1,0 +1,448 @@
+/*
+ * Infrastructure and release tools: docker/podman, terraform/tofu/pulumi,
+ * cloud CLIs, deploy commands, package publishing, package managers and
+ * the GitHub CLI.
+ */
+#include "guard_risk_int.h"
+
+/* The n-th word that is not an option (1-based), or "". */
+static const char *
+nth_word(const struct risk_cmd *c, unsigned n, const char *with_arg)
+{
+	unsigned k = 0;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] == '-') {
+			if (with_arg && !strchr(t, '=') && strstr(with_arg, t) && t[1])
+				i++;
+			continue;
+		}
+		if (++k == n)
+			return t;
+	}
+	return "";
+}
+
+static bool
+any_arg_prefix(const struct risk_cmd *c, const char *prefix)
+{
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strncmp(c->argv[i].text, prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
+static void
+docker_run(struct risk_state *st, const struct risk_cmd *c, const char *tool)
+{
+	bool priv = risk_arg_has(c, "--privileged") || any_arg_prefix(c, "--cap-add=SYS_ADMIN") ||
+		    risk_arg_has(c, "--pid=host") || risk_arg_has(c, "--net=host") || risk_arg_has(c, "--network=host");
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s run starts a container", tool);
+	if (priv)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s run with host privileges", tool);
+	for (size_t i = 1; i + 1 < c->argc; i++) {
+		const char *t = c->argv[i].text, *v = NULL;
+		if (!strcmp(t, "-v") || !strcmp(t, "--volume") || !strcmp(t, "--mount"))
+			v = c->argv[i + 1].text;
+		else if (!strncmp(t, "--volume=", 9) || !strncmp(t, "-v", 2))
+			v = strchr(t, '=') ? strchr(t, '=') + 1 : t + 2;
+		if (!v || !*v)
+			continue;
+		char src[1024];
+		const char *colon = strchr(v, ':');
+		size_t n = colon ? (size_t)(colon - v) : strlen(v);
+		if (!strncmp(v, "type=", 5) || n >= sizeof(src))
+			continue;
+		memcpy(src, v, n);
+		src[n] = '\0';
+		if (src[0] == '/' || src[0] == '~' || src[0] == '.') {
+			if (!strcmp(src, "/") || !strcmp(src, "/etc") || !strcmp(src, "/var/run/docker.sock") ||
+			    !strcmp(src, "/root"))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s run mounts the host: %s", tool, src);
+			struct guard_shell_word w = { src, NULL, src[0] == '~' ? GUARD_WORD_TILDE : 0 };
+			risk_path(st, "container mount", &w, PATH_READ);
+		}
+	}
+}
+
+static void
+rate_docker(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *tool = c->name;
+	const char *sub = nth_word(c, 1, "-H --host --context -c --config -l --log-level");
+	const char *sub2 = nth_word(c, 2, "-H --host --context -c --config -f --file -p --project-name");
+	bool force = risk_flag(c, 'f', "force");
+
+	if (!strcmp(sub, "compose") || !strcmp(tool, "docker-compose") || !strcmp(tool, "podman-compose")) {
+		const char *verb = !strcmp(sub, "compose") ? sub2 : sub;
+		if (!strcmp(verb, "down") && (risk_flag(c, 'v', "volumes") || any_arg_prefix(c, "--rmi")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s compose down -v deletes volumes", tool);
+		else if (!strcmp(verb, "down") || !strcmp(verb, "rm") || !strcmp(verb, "stop") || !strcmp(verb, "kill"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s compose %s", tool, verb);
+		else if (!strcmp(verb, "push"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s compose push publishes images", tool);
+		else if (!strcmp(verb, "up") || !strcmp(verb, "run") || !strcmp(verb, "exec"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s compose %s runs containers", tool, verb);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	if (!strcmp(sub, "system") || !strcmp(sub, "volume") || !strcmp(sub, "image") || !strcmp(sub, "container") ||
+	    !strcmp(sub, "network") || !strcmp(sub, "builder") || !strcmp(sub, "buildx")) {
+		if (!strcmp(sub2, "prune"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s %s prune deletes data", tool, sub);
+		else if (!strcmp(sub2, "rm") || !strcmp(sub2, "remove"))
+			risk_rule(st, !strcmp(sub, "volume") ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE,
+				  "%s %s rm", tool, sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	if (!strcmp(sub, "rm"))
+		risk_rule(st, force ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s rm%s removes containers",
+			  tool, force ? " -f" : "");
+	else if (!strcmp(sub, "rmi"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s rmi removes images", tool);
+	else if (!strcmp(sub, "push"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s push publishes an image", tool);
+	else if (!strcmp(sub, "run") || !strcmp(sub, "create"))
+		docker_run(st, c, tool);
+	else if (!strcmp(sub, "exec"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s exec runs a command in a container", tool);
+	else if (!strcmp(sub, "stop") || !strcmp(sub, "kill") || !strcmp(sub, "restart") || !strcmp(sub, "pause"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s %s a container", tool, sub);
+	else if (!strcmp(sub, "login"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s login stores credentials", tool);
+	else if (!strcmp(sub, "build") || !strcmp(sub, "pull") || !strcmp(sub, "tag") || !strcmp(sub, "start") ||
+		 !strcmp(sub, "commit") || !strcmp(sub, "save") || !strcmp(sub, "load") || !strcmp(sub, "cp"))
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* ps, logs, images, inspect, version, info */
+}
+
+static void
+rate_terraform(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *sub = nth_word(c, 1, NULL);
+	bool auto_ok = risk_arg_has(c, "-auto-approve") || risk_arg_has(c, "--auto-approve");
+	const char *tool = c->name;
+
+	if (!strcmp(sub, "apply") || !strcmp(sub, "destroy") || !strcmp(sub, "up") || !strcmp(sub, "import")) {
+		if (!strcmp(sub, "apply") && risk_flag(c, 0, "destroy"))
+			sub = "destroy";
+		risk_rule(st, GUARD_LEVEL_CRITICAL, !strcmp(sub, "destroy") ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+			  "%s %s changes real infrastructure%s", tool, sub, auto_ok ? " (-auto-approve: no confirmation)" : "");
+	} else if (!strcmp(sub, "state")) {
+		const char *op = nth_word(c, 2, NULL);
+		if (!strcmp(op, "rm") || !strcmp(op, "mv") || !strcmp(op, "push") || !strcmp(op, "replace-provider"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s state %s edits the state", tool, op);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(sub, "taint") || !strcmp(sub, "untaint") || !strcmp(sub, "force-unlock") ||
+		   !strcmp(sub, "workspace") || !strcmp(sub, "cancel") || !strcmp(sub, "refresh")) {
+		if (!strcmp(sub, "workspace") && strcmp(nth_word(c, 2, NULL), "delete"))
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s %s", tool, sub);
+	} else if (!strcmp(sub, "init") || !strcmp(sub, "plan") || !strcmp(sub, "preview") || !strcmp(sub, "validate") ||
+		   !strcmp(sub, "fmt") || !strcmp(sub, "show") || !strcmp(sub, "output") || !strcmp(sub, "providers") ||
+		   !strcmp(sub, "version") || !strcmp(sub, "graph") || !strcmp(sub, "console") || !strcmp(sub, "stack") ||
+		   !strcmp(sub, "config") || !strcmp(sub, "login") || !strcmp(sub, "get")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s %s", tool, sub);
+	}
+}
+
+static bool
+word_has(const struct risk_cmd *c, const char *needle)
+{
+	for (size_t i = 1; i < c->argc; i++)
+		if (strstr(c->argv[i].text, needle))
+			return true;
+	return false;
+}
+
+/* aws/gcloud/az: reads are medium (cloud data), changes high, deletes high or critical. */
+static void
+rate_cloud(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *tool = c->name;
+
+	if (word_has(c, "terminate-instances") || word_has(c, "delete-db") || word_has(c, "delete-stack") ||
+	    word_has(c, "delete-bucket") || word_has(c, "delete-cluster") || !strcmp(nth_word(c, 2, NULL), "rb") ||
+	    (!strcmp(tool, "az") && !strcmp(nth_word(c, 1, NULL), "group") && !strcmp(nth_word(c, 2, NULL), "delete")) ||
+	    (!strcmp(tool, "gcloud") && word_has(c, "projects") && risk_arg_has(c, "delete"))) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s deletes cloud infrastructure", tool);
+		return;
+	}
+	if (!strcmp(nth_word(c, 1, NULL), "s3") && !strcmp(nth_word(c, 2, NULL), "rm")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "aws s3 rm deletes objects%s",
+			  risk_arg_has(c, "--recursive") ? " recursively" : "");
+		return;
+	}
+	if (!strcmp(nth_word(c, 1, NULL), "s3") && (!strcmp(nth_word(c, 2, NULL), "sync") || !strcmp(nth_word(c, 2, NULL), "cp") ||
+						      !strcmp(nth_word(c, 2, NULL), "mv"))) {
+		risk_rule(st, risk_arg_has(c, "--delete") ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+			  "aws s3 %s copies data", nth_word(c, 2, NULL));
+		return;
+	}
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] == '-')
+			continue;
+		if (!strncmp(t, "delete", 6) || !strncmp(t, "remove", 6) || !strncmp(t, "destroy", 7) ||
+		    !strncmp(t, "terminate", 9) || !strncmp(t, "purge", 5)) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s %s deletes cloud resources", tool, t);
+			return;
+		}
+		if (!strncmp(t, "create", 6) || !strncmp(t, "update", 6) || !strncmp(t, "put", 3) ||
+		    !strncmp(t, "deploy", 6) || !strncmp(t, "set", 3) || !strncmp(t, "modify", 6) ||
+		    !strncmp(t, "run-instances", 13) || !strncmp(t, "start", 5) || !strncmp(t, "stop", 4) ||
+		    !strncmp(t, "attach", 6) || !strncmp(t, "invoke", 6) || !strcmp(t, "up")) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s %s changes cloud resources", tool, t);
+			return;
+		}
+	}
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s reads cloud resources", tool);
+}
+
+/* Deploy tools: production deploys are high. */
+static bool
+rate_deploy(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name, *sub = nth_word(c, 1, NULL);
+	bool prod = risk_arg_has(c, "--prod") || risk_arg_has(c, "--production") || word_has(c, "production") ||
+		    word_has(c, "prod");
+
+	if (!strcmp(n, "vercel") || !strcmp(n, "netlify") || !strcmp(n, "surge") || !strcmp(n, "firebase")) {
+		if (!strcmp(sub, "remove") || !strcmp(sub, "rm") || word_has(c, "sites:delete") || word_has(c, "delete"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s deletes a deployment", n);
+		else if (!strcmp(n, "firebase") && strcmp(sub, "deploy"))
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		else if (prod || !strcmp(n, "firebase"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s deploys to production", n);
+		else if (!*sub || !strcmp(sub, "deploy"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s deploys a preview", n);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(n, "fly") || !strcmp(n, "flyctl")) {
+		if (!strcmp(sub, "deploy"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "fly deploy ships to production");
+		else if (!strcmp(sub, "destroy") || (!strcmp(sub, "apps") && word_has(c, "destroy")))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "fly destroys an app");
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "fly %s", sub);
+	} else if (!strcmp(n, "heroku")) {
+		if (word_has(c, "destroy") || word_has(c, "pg:reset") || word_has(c, "pg:kill"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "heroku %s destroys an app or database", sub);
+		else if (word_has(c, "config:set") || word_has(c, "config:unset") || word_has(c, "releases:rollback") ||
+			 word_has(c, "ps:scale") || word_has(c, "run") || word_has(c, "deploy"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "heroku %s changes a live app", sub);
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "heroku %s", sub);
+	} else if (!strcmp(n, "serverless") || !strcmp(n, "sls")) {
+		if (!strcmp(sub, "remove"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "serverless remove deletes the stack");
+		else if (!strcmp(sub, "deploy"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "serverless deploy");
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	} else if (!strcmp(n, "cap") || !strcmp(n, "capistrano")) {
+		risk_rule(st, word_has(c, "deploy") ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+			  "capistrano %s", sub);
+	} else if (!strcmp(n, "ansible-playbook") || !strcmp(n, "ansible")) {
+		if (risk_arg_has(c, "--check") || risk_arg_has(c, "-C") || risk_arg_has(c, "--syntax-check"))
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s changes remote machines", n);
+	} else if (!strcmp(n, "eb") || !strcmp(n, "gcloud-deploy") || !strcmp(n, "kamal") || !strcmp(n, "railway") ||
+		   !strcmp(n, "render") || !strcmp(n, "wrangler") || !strcmp(n, "cdk") || !strcmp(n, "sam") ||
+		   !strcmp(n, "amplify") || !strcmp(n, "doctl") || !strcmp(n, "skaffold")) {
+		if (!strcmp(sub, "deploy") || !strcmp(sub, "publish") || !strcmp(sub, "up") || !strcmp(sub, "run"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s %s deploys", n, sub);
+		else if (!strcmp(sub, "destroy") || !strcmp(sub, "delete") || !strcmp(sub, "terminate") || !strcmp(sub, "remove"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s %s destroys a deployment", n, sub);
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s %s", n, sub);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* npm/yarn/pnpm/bun: local installs and scripts are everyday; publish is not. */
+static void
+rate_js_pm(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name, *sub = nth_word(c, 1, "--prefix -C --dir --filter -w --workspace");
+
+	if (!strcmp(sub, "publish") || !strcmp(sub, "release"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s publish releases a package", n);
+	else if (!strcmp(sub, "unpublish") || (!strcmp(sub, "deprecate")))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s %s removes a published package", n, sub);
+	else if (!strcmp(sub, "dist-tag") || !strcmp(sub, "owner") || !strcmp(sub, "access") || !strcmp(sub, "token") ||
+		 !strcmp(sub, "adduser") || !strcmp(sub, "login"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s %s changes registry settings", n, sub);
+	else if ((risk_flag(c, 'g', "global") || !strcmp(sub, "global")) &&
+		 (!strcmp(sub, "install") || !strcmp(sub, "i") || !strcmp(sub, "add") || !strcmp(sub, "global") ||
+		  !strcmp(sub, "uninstall") || !strcmp(sub, "remove") || !strcmp(sub, "rm")))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s installs packages globally", n);
+	else if (!strcmp(sub, "exec") || !strcmp(sub, "x") || !strcmp(sub, "dlx")) {
+		struct risk_cmd inner = *c;
+		size_t i = 1;
+		while (i < c->argc && strcmp(c->argv[i].text, sub))
+			i++;
+		i++;
+		while (i < c->argc && c->argv[i].text[0] == '-')
+			i++;
+		if (i < c->argc) {
+			inner.argv = c->argv + i;
+			inner.argc = c->argc - i;
+			risk_analyse_cmd(st, &inner);
+		}
+	} else if (!strcmp(sub, "cache") && word_has(c, "clean"))
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_DELETE);
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+}
+
+static bool
+rate_packages(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name, *sub = nth_word(c, 1, "-r --requirement -c --constraint -i --index-url -t --target");
+
+	if (!strcmp(n, "npm") || !strcmp(n, "yarn") || !strcmp(n, "pnpm") || !strcmp(n, "bun")) {
+		rate_js_pm(st, c);
+	} else if (!strcmp(n, "pip") || !strcmp(n, "pip3") || !strcmp(n, "pipx") || !strcmp(n, "uv") ||
+		   !strcmp(n, "poetry") || !strcmp(n, "pipenv") || !strcmp(n, "conda") || !strcmp(n, "mamba")) {
+		if (!strcmp(sub, "publish") || (!strcmp(n, "uv") && !strcmp(sub, "publish")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s publish releases a package", n);
+		else if (!strcmp(sub, "install") || !strcmp(sub, "add") || !strcmp(sub, "sync") || !strcmp(sub, "create")) {
+			if (risk_arg_has(c, "--break-system-packages") || (c->elevated))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s installs into the system", n);
+			else if (!strcmp(n, "pip") || !strcmp(n, "pip3"))
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s install downloads and runs packages", n);
+			else
+				risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+			const char *req = risk_opt_value(c, "-r", "--requirement");
+			if (req) {
+				struct guard_shell_word w = { (char *)req, NULL, 0 };
+				risk_path(st, n, &w, PATH_READ);
+			}
+		} else if (!strcmp(sub, "uninstall") || !strcmp(sub, "remove"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s %s removes packages", n, sub);
+		else if (!strcmp(sub, "run")) {
+			size_t i = 1;
+			while (i < c->argc && strcmp(c->argv[i].text, "run"))
+				i++;
+			for (i++; i < c->argc && c->argv[i].text[0] == '-'; i++)
+				;
+			if (i < c->argc) {
+				struct risk_cmd inner = *c;
+				inner.argv = c->argv + i;
+				inner.argc = c->argc - i;
+				risk_analyse_cmd(st, &inner);
+			}
+		} else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(n, "cargo")) {
+		if (!strcmp(sub, "publish") || !strcmp(sub, "yank") || !strcmp(sub, "owner"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "cargo %s changes a published crate", sub);
+		else if (!strcmp(sub, "install"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "cargo install builds and installs a binary");
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	} else if (!strcmp(n, "twine") || !strcmp(n, "flit")) {
+		if (!strcmp(sub, "upload") || !strcmp(sub, "publish"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s %s publishes a package", n, sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(n, "gem")) {
+		if (!strcmp(sub, "push") || !strcmp(sub, "yank") || !strcmp(sub, "owner"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gem %s changes a published gem", sub);
+		else if (!strcmp(sub, "install") || !strcmp(sub, "uninstall"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "gem %s", sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(n, "go")) {
+		if (!strcmp(sub, "install") || !strcmp(sub, "get"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "go %s downloads and installs", sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	} else if (!strcmp(n, "mvn") || !strcmp(n, "gradle") || !strcmp(n, "gradlew")) {
+		if (word_has(c, "deploy") || word_has(c, "publish") || word_has(c, "release"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s publishes artifacts", n);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	} else if (!strcmp(n, "dotnet") || !strcmp(n, "nuget")) {
+		if (word_has(c, "push") && (word_has(c, "nuget") || !strcmp(n, "nuget")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s nuget push publishes a package", n);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	} else if (!strcmp(n, "brew")) {
+		if (!strcmp(sub, "install") || !strcmp(sub, "upgrade") || !strcmp(sub, "tap"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "brew %s installs software", sub);
+		else if (!strcmp(sub, "uninstall") || !strcmp(sub, "remove") || !strcmp(sub, "cleanup"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "brew %s removes software", sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void
+rate_gh(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *a = nth_word(c, 1, "-R --repo"), *b = nth_word(c, 2, "-R --repo");
+
+	if (!strcmp(a, "repo") && (!strcmp(b, "delete") || !strcmp(b, "archive")))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "gh repo %s", b);
+	else if (!strcmp(a, "release") && !strcmp(b, "create"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gh release create publishes a release");
+	else if (!strcmp(a, "release") && !strcmp(b, "delete"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "gh release delete");
+	else if (!strcmp(a, "pr") && !strcmp(b, "merge"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gh pr merge merges into the base branch");
+	else if (!strcmp(a, "secret") || !strcmp(a, "variable") || (!strcmp(a, "auth") && !strcmp(b, "token")))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gh %s %s handles secrets", a, b);
+	else if (!strcmp(a, "api")) {
+		const char *m = risk_opt_value(c, "-X", "--method");
+		if (m && !strcasecmp(m, "DELETE"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "gh api DELETE");
+		else if (m && strcasecmp(m, "GET"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "gh api %s", m);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(b, "delete") || !strcmp(b, "close"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "gh %s %s", a, b);
+	else if (!strcmp(a, "workflow") && !strcmp(b, "run"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "gh workflow run starts CI");
+	else if (!strcmp(b, "create") || !strcmp(b, "edit") || !strcmp(b, "comment") || !strcmp(b, "review"))
+		risk_base(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE);
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+bool
+risk_verb_infra(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	if (!strcmp(n, "docker") || !strcmp(n, "podman") || !strcmp(n, "nerdctl") || !strcmp(n, "docker-compose") ||
+	    !strcmp(n, "podman-compose"))
+		rate_docker(st, c);
+	else if (!strcmp(n, "terraform") || !strcmp(n, "tofu") || !strcmp(n, "terragrunt") || !strcmp(n, "pulumi"))
+		rate_terraform(st, c);
+	else if (!strcmp(n, "aws") || !strcmp(n, "gcloud") || !strcmp(n, "az") || !strcmp(n, "gsutil"))
+		rate_cloud(st, c);
+	else if (!strcmp(n, "gh") || !strcmp(n, "hub") || !strcmp(n, "glab"))
+		rate_gh(st, c);
+	else if (rate_deploy(st, c) || rate_packages(st, c))
+		;
+	else
+		return false;
+	return true;
+}

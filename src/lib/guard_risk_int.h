@@ -1,0 +1,129 @@
+/*
+ * Internal to guard_risk*.c: the analysis state, the rule helpers every
+ * verb module uses, and the verb modules' entry points.
+ */
+#ifndef GUARD_RISK_INT_H
+#define GUARD_RISK_INT_H
+
+#include "guard_risk.h"
+#include "guard_shell.h"
+
+#define RISK_MAX_NEST 8   /* sh -c / eval / python -c inside each other */
+#define RISK_MAX_CWDS 4   /* places a relative path may start from */
+
+struct risk_state {
+	const struct guard_risk_ctx *ctx;
+	struct guard_risk *out;
+	struct guard_buf *ex;       /* explanation, or NULL */
+	unsigned nest;              /* nested shells entered */
+	bool remote;                /* ssh / docker exec: paths are not ours */
+	char *cwds[RISK_MAX_CWDS];  /* candidate working directories (owned) */
+	size_t ncwds;
+	bool cwd_unknown;           /* a cd to a computed place happened */
+	unsigned cd_depth;          /* nesting depth of the last cd */
+	char *cwd_before_cd;        /* to widen the candidates when a subshell ends */
+	enum guard_level part_level; /* highest level of the part being rated */
+};
+
+/* One simple command after the wrappers are stripped. */
+struct risk_cmd {
+	const struct guard_shell *sh;
+	const struct guard_shell_cmd *cmd;
+	const struct guard_shell_word *argv; /* argv[0] is the verb */
+	size_t argc;
+	char name[64];     /* argv[0] without directories, or "" when computed */
+	bool elevated;     /* through sudo, doas, su */
+	bool xargs;        /* more arguments arrive on stdin */
+	bool find_items;   /* "{}" stands for files found by find */
+	const char *find_root; /* their root, when find_items */
+	bool find_filtered;    /* find selected some files (-name ...), not all */
+};
+
+/* Record a rule: merge level/class into the result, add the reason. */
+void risk_rule(struct risk_state *st, enum guard_level level, char cls, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Only raise the level/class, no reason (everyday commands). */
+void risk_base(struct risk_state *st, enum guard_level level, char cls);
+/* A line of explanation at the current nesting (no-op without explain). */
+void risk_explain(struct risk_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void risk_unparsed(struct risk_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Analyse a nested command line (sh -c, eval, heredoc scripts). */
+void risk_nested(struct risk_state *st, const char *what, const char *script, size_t len);
+
+/* Paths. */
+enum risk_path_op {
+	PATH_READ,
+	PATH_WRITE,
+	PATH_TRUNCATE,     /* > file */
+	PATH_DELETE,       /* one file */
+	PATH_DELETE_TREE,  /* recursive */
+	PATH_DELETE_UNDER, /* some files below (find -name x -delete) */
+	PATH_MOVE,         /* mv source */
+	PATH_PERM,         /* chmod/chown one path */
+	PATH_PERM_TREE,    /* chmod/chown -R */
+	PATH_EXEC          /* a script that is run */
+};
+void risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word *w,
+	       enum risk_path_op op);
+void risk_path_str(struct risk_state *st, const char *verb, const char *path, enum risk_path_op op);
+/* A path in an argument such as --file=PATH or @PATH: check it only if sensitive. */
+void risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell_word *w);
+bool risk_host_local(const char *host);
+bool risk_remote_host(struct risk_state *st, const char *verb, const char *url);
+bool risk_host_private(const char *host);
+bool risk_host_metadata(const char *host);
+bool risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs);
+void risk_host(struct risk_state *st, const char *verb, const char *url);
+
+/* Argument helpers. */
+bool risk_flag(const struct risk_cmd *c, char letter, const char *longname);
+const char *risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/*
+ * Operands (non-options) of c from index from, skipping the values of the
+ * options listed in with_arg ("-t --target-directory ..."). Returns the count.
+ */
+size_t risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
+		     const struct guard_shell_word **out, size_t max);
+bool risk_word_is(const struct guard_shell_word *w, const char *s);
+bool risk_arg_has(const struct risk_cmd *c, const char *s);
+bool risk_ieq(const char *a, const char *b);
+const char *risk_basename(const char *path);
+
+/* Verb modules: each returns true when it knew the verb. */
+/* Rate one part: its redirections, then the command (wrappers stripped). */
+void risk_part(struct risk_state *st, struct risk_cmd *c);
+/* Rate a command given as words (find -exec, xargs, wrappers): no redirections. */
+void risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_fs(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_git(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_shell(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_interp(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_infra(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_k8s(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_sql(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_sys(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_net(struct risk_state *st, struct risk_cmd *c);
+
+/* Nested shells: is name a shell; what an interpreter reading stdin runs. */
+bool risk_is_shell(const char *name);
+char *risk_printed_text(const struct guard_shell_cmd *c);
+char *risk_literal_stdin(const struct risk_cmd *c);
+enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
+void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
+			enum risk_stdin_kind kind);
+
+/* SQL and interpreter text scans (also used by tool inputs). */
+void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
+void risk_code_text(struct risk_state *st, const char *lang, const char *code);
+/* Kubernetes namespace escalation: one level up in a critical namespace. */
+bool risk_namespace_critical(const struct risk_state *st, const char *ns);
+
+void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
+void risk_state_end(struct risk_state *st);
+void risk_explain_result(struct risk_state *st);
+
+/* Analyse a whole command line into st (used by the public API and nesting). */
+void risk_command_line(struct risk_state *st, const char *command, size_t len);
+
+#endif

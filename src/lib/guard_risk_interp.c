@@ -1,0 +1,379 @@
+/*
+ * Interpreter one-liners (python -c, node -e, perl -e, ruby -e, php -r,
+ * awk programs): a keyword scan for deletes, shell-outs, writes and
+ * network use. A literal path or command string found in the call is
+ * rated like the shell equivalent; anything else is rated conservatively.
+ */
+#include <ctype.h>
+
+#include "guard_risk_int.h"
+
+#define CODE_MAX_FINDINGS 32
+
+/* The string literal starting at p (quote char at *p): copied into out. */
+static const char *
+read_literal(const char *p, char *out, size_t size)
+{
+	char q = *p++;
+	size_t n = 0;
+
+	while (*p && *p != q) {
+		if (*p == '\\' && p[1])
+			p++;
+		if (n + 1 < size)
+			out[n++] = *p;
+		p++;
+	}
+	out[n] = '\0';
+	return *p == q ? p + 1 : NULL;
+}
+
+static bool
+is_quote(char c)
+{
+	return c == '\'' || c == '"' || c == '`';
+}
+
+/* First literal inside the call's parentheses (or after a perl-style space). */
+static bool
+call_literal(const char *after, char *out, size_t size)
+{
+	const char *p = after;
+	int depth = 0;
+
+	for (; *p && (size_t)(p - after) < 400; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth < 0)
+			return false;
+		else if (*p == ';' && depth <= 0)
+			return false;
+		else if (is_quote(*p))
+			return read_literal(p, out, size) != NULL;
+	}
+	return false;
+}
+
+/* The literal just before pos within one statement (Path('/x').unlink()). */
+static bool
+literal_before(const char *code, const char *pos, char *out, size_t size)
+{
+	const char *p = pos;
+	while (p > code && (size_t)(pos - p) < 200 && p[-1] != ';' && p[-1] != '\n') {
+		p--;
+		if (is_quote(*p)) {
+			const char *open = p - 1;
+			while (open >= code && *open != *p)
+				open--;
+			if (open < code)
+				return false;
+			return read_literal(open, out, size) != NULL;
+		}
+	}
+	return false;
+}
+
+/* A list literal of strings, ['rm', '-rf', '/']: joined as a shell command. */
+static bool
+list_command(const char *after, struct guard_buf *cmd)
+{
+	const char *p = after;
+	while (*p == '(' || *p == ' ')
+		p++;
+	if (*p != '[')
+		return false;
+	p++;
+	for (;;) {
+		char lit[1024];
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == ']')
+			return cmd->len > 0;
+		if (!is_quote(*p) || !(p = read_literal(p, lit, sizeof(lit))))
+			return false;
+		/* single-quote each word so the shell parser sees it as one */
+		guard_buf_addstr(cmd, cmd->len ? " '" : "'");
+		for (const char *s = lit; *s; s++) {
+			if (*s == '\'')
+				guard_buf_addstr(cmd, "'\\''");
+			else
+				guard_buf_addch(cmd, *s);
+		}
+		guard_buf_addch(cmd, '\'');
+	}
+}
+
+struct code_call {
+	const char *needle;
+	enum { CALL_DELETE, CALL_DELETE_TREE, CALL_EXEC, CALL_WRITE, CALL_LITERAL_BEFORE_DELETE, CALL_OPEN } kind;
+};
+
+static const struct code_call calls[] = {
+	{ "rmtree", CALL_DELETE_TREE }, { "remove_tree", CALL_DELETE_TREE }, { "rm_rf", CALL_DELETE_TREE },
+	{ "rm_r(", CALL_DELETE_TREE }, { "removedirs", CALL_DELETE_TREE }, { "rmSync", CALL_DELETE_TREE },
+	{ "rmdirSync", CALL_DELETE_TREE }, { "fs.rm(", CALL_DELETE_TREE }, { "rimraf", CALL_DELETE_TREE },
+	{ "deleteRecursively", CALL_DELETE_TREE }, { "Deno.remove", CALL_DELETE_TREE },
+	{ "os.remove", CALL_DELETE }, { "os.unlink", CALL_DELETE }, { "os.rmdir", CALL_DELETE },
+	{ "unlinkSync", CALL_DELETE }, { "fs.unlink", CALL_DELETE }, { "File.delete", CALL_DELETE },
+	{ "FileUtils.rm", CALL_DELETE }, { "unlink", CALL_DELETE }, { "rmdir", CALL_DELETE },
+	{ "send2trash", CALL_DELETE }, { ".unlink(", CALL_LITERAL_BEFORE_DELETE },
+	{ ".rmdir(", CALL_LITERAL_BEFORE_DELETE },
+	{ "os.system", CALL_EXEC }, { "subprocess", CALL_EXEC }, { "os.popen", CALL_EXEC },
+	{ "os.exec", CALL_EXEC }, { "os.spawn", CALL_EXEC }, { "child_process", CALL_EXEC },
+	{ "execSync", CALL_EXEC }, { "spawnSync", CALL_EXEC }, { "execFile", CALL_EXEC },
+	{ "spawn(", CALL_EXEC }, { "system(", CALL_EXEC }, { "system ", CALL_EXEC }, { "exec(", CALL_EXEC },
+	{ "shell_exec", CALL_EXEC }, { "passthru", CALL_EXEC }, { "popen", CALL_EXEC },
+	{ "proc_open", CALL_EXEC }, { "IO.popen", CALL_EXEC }, { "Open3", CALL_EXEC }, { "qx", CALL_EXEC },
+	{ "%x", CALL_EXEC }, { "Deno.run", CALL_EXEC }, { "Deno.Command", CALL_EXEC }, { "Bun.spawn", CALL_EXEC },
+	{ "Runtime.getRuntime", CALL_EXEC }, { "do shell script", CALL_EXEC },
+	{ "writeFileSync", CALL_WRITE }, { "write_text", CALL_LITERAL_BEFORE_DELETE }, { "File.write", CALL_WRITE },
+	{ "file_put_contents", CALL_WRITE }, { "open(", CALL_OPEN }, { NULL, 0 },
+};
+
+/* Whole-identifier match for short needles ("unlink" not in "unlinkSync"). */
+static bool
+word_at(const char *code, const char *p, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (isalnum((unsigned char)needle[n - 1]) && (isalnum((unsigned char)p[n]) || p[n] == '_'))
+		return false;
+	if (p > code && isalnum((unsigned char)needle[0]) && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return needle[0] == 'r' && p[-1] == '.' ? true : false;
+	return true;
+}
+
+static void
+code_exec(struct risk_state *st, const char *lang, const char *after)
+{
+	char lit[4096];
+	struct guard_buf cmd = GUARD_BUF_INIT;
+	char what[64];
+
+	snprintf(what, sizeof(what), "%s shell-out", lang);
+	/* subprocess.run([...]), os.system(...): look from the call's '(' */
+	const char *paren = after;
+	while (*paren && (isalnum((unsigned char)*paren) || *paren == '.' || *paren == '_') && paren - after < 40)
+		paren++;
+	if (*paren == '(')
+		after = paren;
+	if (list_command(after, &cmd)) {
+		risk_nested(st, what, cmd.buf, cmd.len);
+	} else if (call_literal(after, lit, sizeof(lit))) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a shell command", lang);
+		risk_nested(st, what, lit, strlen(lit));
+	} else {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed shell command", lang);
+	}
+	guard_buf_release(&cmd);
+}
+
+static void
+code_call(struct risk_state *st, const char *lang, const char *code, const char *p, const struct code_call *k)
+{
+	char lit[4096];
+	const char *after = p + strlen(k->needle);
+	char verb[96];
+
+	switch (k->kind) {
+	case CALL_EXEC:
+		code_exec(st, lang, after);
+		return;
+	case CALL_OPEN: {
+		/* open('path', 'w'): the mode says read or write */
+		char mode[16] = "";
+		const char *rest;
+		snprintf(verb, sizeof(verb), "%s open", lang);
+		const char *q = after;
+		while (*q && !is_quote(*q) && *q != ')' && q - after < 40)
+			q++;
+		if (!is_quote(*q) || !(rest = read_literal(q, lit, sizeof(lit))))
+			return;
+		while (*rest == ' ' || *rest == ',')
+			rest++;
+		if (is_quote(*rest))
+			read_literal(rest, mode, sizeof(mode));
+		risk_path_str(st, verb, lit, strpbrk(mode, "wax+") ? PATH_TRUNCATE : PATH_READ);
+		return;
+	}
+	case CALL_WRITE:
+		snprintf(verb, sizeof(verb), "%s %s", lang, k->needle);
+		if (call_literal(after, lit, sizeof(lit)))
+			risk_path_str(st, verb, lit, PATH_TRUNCATE);
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s writes a file", verb);
+		return;
+	case CALL_LITERAL_BEFORE_DELETE:
+		snprintf(verb, sizeof(verb), "%s %s", lang, k->needle);
+		if (literal_before(code, p, lit, sizeof(lit)))
+			risk_path_str(st, verb, lit, strstr(k->needle, "write") ? PATH_TRUNCATE : PATH_DELETE);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s on a computed path", verb);
+		return;
+	default:
+		snprintf(verb, sizeof(verb), "%s %s", lang, k->needle);
+		if (call_literal(after, lit, sizeof(lit)))
+			risk_path_str(st, verb, lit, k->kind == CALL_DELETE_TREE ? PATH_DELETE_TREE : PATH_DELETE);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s deletes a computed path", verb);
+	}
+}
+
+/* Path-like literals that name secrets; URLs' hosts. */
+static void
+code_literals(struct risk_state *st, const char *lang, const char *code)
+{
+	char lit[4096];
+	for (const char *p = code; *p; p++) {
+		if (!is_quote(*p))
+			continue;
+		const char *end = read_literal(p, lit, sizeof(lit));
+		if (!end)
+			return;
+		struct guard_shell_word w = { lit, NULL, 0 };
+		if (!strncmp(lit, "http://", 7) || !strncmp(lit, "https://", 8))
+			risk_host(st, lang, lit);
+		else if (lit[0] == '~')
+			w.flags = GUARD_WORD_TILDE, risk_sniff_arg(st, lang, &w);
+		else
+			risk_sniff_arg(st, lang, &w);
+		p = end - 1;
+	}
+}
+
+void
+risk_code_text(struct risk_state *st, const char *lang, const char *code)
+{
+	unsigned found = 0;
+
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	for (const struct code_call *k = calls; k->needle; k++) {
+		for (const char *p = code; (p = strstr(p, k->needle)) != NULL && found < CODE_MAX_FINDINGS;
+		     p += strlen(k->needle)) {
+			if (!word_at(code, p, k->needle))
+				continue;
+			/* "unlink" inside "os.unlink" was handled by the longer needle */
+			if ((!strcmp(k->needle, "unlink") || !strcmp(k->needle, "rmdir")) && p > code && p[-1] == '.')
+				continue;
+			if (!strcmp(k->needle, "exec(") && p > code && (p[-1] == '.' || p[-1] == '_'))
+				continue;
+			if (!strcmp(k->needle, "system ") && strcmp(lang, "perl") && strcmp(lang, "ruby"))
+				continue;
+			if (!strcmp(k->needle, "open(") && p > code && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+				continue;
+			found++;
+			code_call(st, lang, code, p, k);
+		}
+	}
+	if (found >= CODE_MAX_FINDINGS)
+		risk_unparsed(st, "%s code with too many calls", lang);
+	code_literals(st, lang, code);
+}
+
+/* Django's manage.py: flush and reset wipe the database. */
+static void
+risk_django(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (risk_arg_has(c, "flush") || risk_arg_has(c, "reset_db") || risk_arg_has(c, "sqlflush"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "manage.py flush wipes the database");
+	else if (risk_arg_has(c, "migrate"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "manage.py migrate changes the database schema");
+}
+
+/* -c CODE / -e CODE / -r CODE, or a script, or stdin. */
+static void
+rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, const char *code_opts,
+	    const char *with_arg)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!strcmp(t, "--"))
+			break;
+		if (t[0] != '-' || !t[1])
+			break;
+		/* "-c", "-e", and perl's clusters like "-pie", "-lne" */
+		bool is_code = false;
+		if (t[1] != '-') {
+			char opt[3] = { '-', t[strlen(t) - 1], '\0' };
+			is_code = strstr(code_opts, opt) != NULL && (strlen(t) == 2 || !strcmp(lang, "perl"));
+		} else {
+			is_code = strstr(code_opts, t) != NULL && t[2];
+		}
+		if (is_code && i + 1 < c->argc) {
+			const struct guard_shell_word *w = &c->argv[i + 1];
+			if (w->flags & GUARD_WORD_DYNAMIC)
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs computed code", lang);
+			else
+				risk_code_text(st, lang, w->text);
+			/* perl -pi -e: the files after the code are edited in place */
+			if (!strcmp(lang, "perl") && risk_flag(c, 'i', NULL))
+				for (size_t k = i + 2; k < c->argc; k++)
+					risk_path(st, "perl -i", &c->argv[k], PATH_WRITE);
+			return;
+		}
+		if (!strcmp(t, "-m") && i + 1 < c->argc) {
+			const char *mod = c->argv[i + 1].text;
+			if (!strcmp(mod, "pip")) {
+				struct risk_cmd pip = *c;
+				pip.argv += i + 1;
+				pip.argc -= i + 1;
+				snprintf(pip.name, sizeof(pip.name), "pip");
+				risk_analyse_cmd(st, &pip);
+			} else if (!strcmp(mod, "http.server") || !strcmp(mod, "SimpleHTTPServer")) {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s serves files over http", lang);
+			} else if (!strcmp(mod, "twine") && i + 2 < c->argc && !strcmp(c->argv[i + 2].text, "upload")) {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "twine upload publishes a package");
+			} else {
+				risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+			}
+			return;
+		}
+		if (strstr(with_arg, t) && i + 1 < c->argc)
+			i++;
+	}
+	const struct guard_shell_word *ops[2];
+	if (risk_operands(c, 1, with_arg, ops, 2) && strcmp(ops[0]->text, "-")) {
+		risk_path(st, lang, ops[0], PATH_EXEC);
+		if (!strcmp(risk_basename(ops[0]->text), "manage.py"))
+			risk_django(st, c);
+		return;
+	}
+	risk_stdin_program(st, c, lang, STDIN_CODE);
+}
+
+bool
+risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	if (!strncmp(n, "python", 6) || !strncmp(n, "pypy", 4)) {
+		rate_interp(st, c, "python", "-c", "-W -X -Q");
+	} else if (!strcmp(n, "node") || !strcmp(n, "nodejs")) {
+		if (c->argc == 1 && !c->cmd->pipe_pos && !c->cmd->nredirs)
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+		else
+			rate_interp(st, c, "node", "-e --eval -p --print", "-r --require --import --loader");
+	} else if (!strcmp(n, "perl")) {
+		rate_interp(st, c, "perl", "-e -E", "-I -M -m -x");
+	} else if (!strcmp(n, "ruby")) {
+		rate_interp(st, c, "ruby", "-e", "-I -r -C");
+	} else if (!strcmp(n, "php")) {
+		rate_interp(st, c, "php", "-r", "-d -c -f");
+	} else if (!strcmp(n, "lua") || !strcmp(n, "luajit")) {
+		rate_interp(st, c, "lua", "-e", "-l");
+	} else if (!strcmp(n, "Rscript")) {
+		rate_interp(st, c, "R", "-e", "");
+	} else if (!strcmp(n, "osascript")) {
+		rate_interp(st, c, "osascript", "-e", "-l");
+	} else if (!strcmp(n, "awk") || !strcmp(n, "gawk") || !strcmp(n, "mawk")) {
+		/* awk is a reader, unless its program calls system() or pipes to a command */
+		const struct guard_shell_word *ops[1];
+		if (risk_operands(c, 1, "-f -v -F", ops, 1) && (strstr(ops[0]->text, "system(") ||
+								 strstr(ops[0]->text, "| \"") ||
+								 strstr(ops[0]->text, "|\"")))
+			risk_code_text(st, "awk", ops[0]->text);
+		return false; /* the reader rules still apply to its files */
+	} else {
+		return false;
+	}
+	return true;
+}

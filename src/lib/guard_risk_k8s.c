@@ -1,0 +1,170 @@
+/*
+ * Kubernetes (kubectl, oc) and helm: reads are low, changes medium,
+ * deletes/scale/exec/drain high; a critical namespace (the policy's list;
+ * no namespace given means "default") raises one level; scaling to zero,
+ * deleting a namespace or --all are critical.
+ */
+#include "guard_risk_int.h"
+
+static const char *const default_critical_ns[] = { "production", "prod", "default", "kube-system", NULL };
+
+bool
+risk_namespace_critical(const struct risk_state *st, const char *ns)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	if (!ns || !*ns)
+		ns = "default";
+	if (!strcmp(ns, "*"))
+		return true; /* all namespaces include the critical ones */
+	if (!cfg) {
+		for (size_t i = 0; default_critical_ns[i]; i++)
+			if (!strcmp(default_critical_ns[i], ns))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < cfg->ncritical_namespaces; i++)
+		if (!strcmp(cfg->critical_namespaces[i], ns))
+			return true;
+	return false;
+}
+
+static enum guard_level
+up(enum guard_level l)
+{
+	return l < GUARD_LEVEL_CRITICAL ? l + 1 : l;
+}
+
+/* The namespace a kubectl/helm command acts on ("*" for all). */
+static const char *
+namespace_of(const struct risk_cmd *c)
+{
+	const char *ns = risk_opt_value(c, "-n", "--namespace");
+	if (risk_flag(c, 'A', "all-namespaces"))
+		return "*";
+	return ns ? ns : "default";
+}
+
+/* The first word after the global options: the verb. */
+static size_t
+verb_index(const struct risk_cmd *c, const char *with_arg)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] != '-')
+			return i;
+		if (!strchr(t, '=') && strstr(with_arg, t) && strlen(t) > 1)
+			i++;
+	}
+	return c->argc;
+}
+
+static void
+rate_with_ns(struct risk_state *st, const char *tool, const char *what, enum guard_level level, char cls,
+	     const char *ns)
+{
+	bool crit = risk_namespace_critical(st, ns);
+	if (crit)
+		risk_rule(st, up(level), cls, "%s %s in critical namespace %s", tool, what, !strcmp(ns, "*") ? "(all)" : ns);
+	else if (level > GUARD_LEVEL_LOW)
+		risk_rule(st, level, cls, "%s %s in namespace %s", tool, what, ns);
+	else
+		risk_base(st, level, cls);
+}
+
+static void
+rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t v = verb_index(c, "-n --namespace --context --cluster --kubeconfig -s --server --user -l --selector -o -f --filename -c --container");
+	const char *verb = v < c->argc ? c->argv[v].text : "";
+	const char *ns = namespace_of(c);
+	const char *kind = v + 1 < c->argc ? c->argv[v + 1].text : "";
+
+	if (!*verb || !strcmp(verb, "get") || !strcmp(verb, "describe") || !strcmp(verb, "logs") ||
+	    !strcmp(verb, "top") || !strcmp(verb, "explain") || !strcmp(verb, "version") ||
+	    !strcmp(verb, "api-resources") || !strcmp(verb, "cluster-info") || !strcmp(verb, "config") ||
+	    !strcmp(verb, "auth") || !strcmp(verb, "diff") || !strcmp(verb, "events") || !strcmp(verb, "wait") ||
+	    !strcmp(verb, "completion") || !strcmp(verb, "api-versions")) {
+		if (!strcmp(verb, "get") && (!strncmp(kind, "secret", 6)))
+			rate_with_ns(st, "kubectl", "get secrets", GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, ns);
+		else if (!strcmp(verb, "config") && !strcmp(kind, "view") && risk_arg_has(c, "--raw"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "kubectl config view --raw shows credentials");
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(verb, "delete")) {
+		if (!strcmp(kind, "namespace") || !strcmp(kind, "ns") || !strncmp(kind, "namespace/", 10) ||
+		    !strncmp(kind, "ns/", 3))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "kubectl delete namespace");
+		else if (risk_arg_has(c, "--all") || risk_flag(c, 'A', "all-namespaces"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "kubectl delete --all");
+		else if (!strcmp(kind, "pv") || !strcmp(kind, "pvc") || !strncmp(kind, "persistentvolume", 16) ||
+			 !strcmp(kind, "crd") || !strncmp(kind, "customresourcedefinition", 24) || !strcmp(kind, "node"))
+			rate_with_ns(st, "kubectl", "delete of storage or cluster objects", GUARD_LEVEL_CRITICAL,
+				     GUARD_CLASS_DELETE, ns);
+		else
+			rate_with_ns(st, "kubectl", "delete", GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, ns);
+	} else if (!strcmp(verb, "scale")) {
+		const char *rep = risk_opt_value(c, NULL, "--replicas");
+		if (rep && !strcmp(rep, "0"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "kubectl scale --replicas=0 stops the workload");
+		else
+			rate_with_ns(st, "kubectl", "scale", GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
+	} else if (!strcmp(verb, "exec") || !strcmp(verb, "attach") || !strcmp(verb, "debug") ||
+		   !strcmp(verb, "cp") || !strcmp(verb, "port-forward") || !strcmp(verb, "proxy")) {
+		rate_with_ns(st, "kubectl", verb, strcmp(verb, "port-forward") && strcmp(verb, "proxy")
+			     ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, ns);
+	} else if (!strcmp(verb, "drain") || !strcmp(verb, "cordon") || !strcmp(verb, "uncordon") ||
+		   !strcmp(verb, "taint")) {
+		/* nodes have no namespace */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "kubectl %s changes a cluster node", verb);
+	} else if (!strcmp(verb, "replace")) {
+		rate_with_ns(st, "kubectl", verb, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
+	} else if (!strcmp(verb, "rollout")) {
+		if (!strcmp(kind, "status") || !strcmp(kind, "history"))
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		else
+			rate_with_ns(st, "kubectl rollout", kind, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
+	} else {
+		/* apply, create, patch, edit, label, annotate, set, run, expose, autoscale */
+		rate_with_ns(st, "kubectl", verb, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, ns);
+		if (risk_arg_has(c, "--force") || risk_arg_has(c, "--prune"))
+			rate_with_ns(st, "kubectl", "with --force/--prune", GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, ns);
+	}
+	const char *f = risk_opt_value(c, "-f", "--filename");
+	if (f && strcmp(f, "-") && !strstr(f, "://")) {
+		struct guard_shell_word w = { (char *)f, NULL, 0 };
+		risk_path(st, "kubectl -f", &w, PATH_READ);
+	}
+}
+
+static void
+rate_helm(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t v = verb_index(c, "-n --namespace --kube-context --kubeconfig --repository-config");
+	const char *verb = v < c->argc ? c->argv[v].text : "";
+	const char *ns = namespace_of(c);
+
+	if (!strcmp(verb, "uninstall") || !strcmp(verb, "delete") || !strcmp(verb, "del") || !strcmp(verb, "un"))
+		rate_with_ns(st, "helm", "uninstall", GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, ns);
+	else if (!strcmp(verb, "rollback"))
+		rate_with_ns(st, "helm", "rollback", GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
+	else if (!strcmp(verb, "install") || !strcmp(verb, "upgrade"))
+		rate_with_ns(st, "helm", verb, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, ns);
+	else if (!strcmp(verb, "push") || (!strcmp(verb, "plugin") && risk_arg_has(c, "install")))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "helm %s", verb);
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+bool
+risk_verb_k8s(struct risk_state *st, struct risk_cmd *c)
+{
+	if (!strcmp(c->name, "kubectl") || !strcmp(c->name, "oc") || !strcmp(c->name, "k") ||
+	    !strcmp(c->name, "microk8s.kubectl"))
+		rate_kubectl(st, c);
+	else if (!strcmp(c->name, "helm"))
+		rate_helm(st, c);
+	else
+		return false;
+	return true;
+}

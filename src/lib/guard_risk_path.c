@@ -1,0 +1,621 @@
+/*
+ * Paths: where a path lands (project, its scratch folders, home, system
+ * directories, devices), whether it is a secret or guard's own state, and
+ * what reading, writing or deleting it there is worth.
+ */
+#include <sys/stat.h>
+
+#include "guard_glob.h"
+#include "guard_path.h"
+#include "guard_risk_int.h"
+
+enum place {
+	P_PROJECT_ROOT, /* the project itself, or everything in it */
+	P_GIT_DIR,      /* .git itself */
+	P_GIT_INSIDE,   /* below .git */
+	P_SCRATCH,      /* a build/temp folder of the project */
+	P_PROJECT,
+	P_ROOT,         /* / */
+	P_HOME_ROOT,    /* ~ itself, or everything in it */
+	P_SYSTEM,       /* /etc, /usr/lib, ... (two levels) */
+	P_TEMP,         /* below /tmp */
+	P_DEV_HARMLESS, /* /dev/null, stdout, ... */
+	P_DEVICE,       /* disks and memory */
+	P_NET,          /* /dev/tcp/host/port */
+	P_OUTSIDE
+};
+
+static const char *const default_scratch[] = {
+	"build", "dist", "out", "target", "node_modules", "tmp", "temp", ".cache", "__pycache__",
+	"coverage", ".pytest_cache", ".mypy_cache", ".tox", ".next", ".nuxt", ".parcel-cache",
+	".turbo", ".gradle", "*.egg-info", ".venv", "venv", "_build", ".build", "obj", NULL
+};
+
+static const char *const system_dirs[] = {
+	"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/var", "/boot",
+	"/opt", "/root", "/home", "/srv", "/sys", "/proc", "/dev", "/snap", "/mnt", "/media",
+	"/run", "/System", "/Library", "/Applications", "/Users", "/private", NULL
+};
+
+static const char *const device_prefixes[] = {
+	"/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/nvme", "/dev/mmcblk", "/dev/disk",
+	"/dev/mapper/", "/dev/md", "/dev/loop", "/dev/mem", "/dev/kmem", "/dev/port", "/dev/dm-",
+	"/dev/rdisk", "/dev/sr", NULL
+};
+
+static const char *const harmless_dev[] = {
+	"/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty",
+	"/dev/random", "/dev/urandom", "/dev/full", NULL
+};
+
+static bool
+has_prefix_dir(const char *abs, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(abs, dir, n) && (abs[n] == '/' || !abs[n]);
+}
+
+/* "*", ".*", "*.*", "**": a last segment that matches everything. */
+static bool
+glob_all(const char *seg)
+{
+	if (!*seg)
+		return false;
+	bool star = false;
+	for (; *seg; seg++) {
+		if (*seg == '*')
+			star = true;
+		else if (*seg != '.' && *seg != '?')
+			return false;
+	}
+	return star;
+}
+
+static bool
+is_scratch(const struct risk_state *st, const char *display)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	const char *const *pats = cfg ? cfg->scratch_paths : default_scratch;
+	size_t n = cfg ? cfg->nscratch_paths : sizeof(default_scratch) / sizeof(*default_scratch) - 1;
+	char prefix[4096];
+
+	if (!strcmp(display, ".") || display[0] == '/')
+		return false;
+	/* Each leading part of the path: "build/x/y" is in "build". */
+	for (size_t len = 0;;) {
+		const char *slash = strchr(display + len, '/');
+		len = slash ? (size_t)(slash - display) : strlen(display);
+		if (len >= sizeof(prefix))
+			return false;
+		memcpy(prefix, display, len);
+		prefix[len] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			char pat[256];
+			size_t pl = strlen(pats[i]);
+			if (pl >= sizeof(pat))
+				continue;
+			memcpy(pat, pats[i], pl + 1);
+			/* A trailing "/" + "**" or "/" names the folder itself. */
+			if (pl > 3 && !strcmp(pat + pl - 3, "/**"))
+				pat[pl -= 3] = '\0';
+			while (pl > 1 && pat[pl - 1] == '/')
+				pat[--pl] = '\0';
+			if (guard_glob_match_path(pat, prefix, st->ctx->home))
+				return true;
+		}
+		if (!slash)
+			return false;
+		len++;
+	}
+}
+
+static enum place
+place_of(const struct risk_state *st, const char *abs, const char *display)
+{
+	const char *project = st->ctx->project, *home = st->ctx->home;
+	const char *last = strrchr(abs, '/');
+	char parent[4096];
+
+	/* A last segment of only stars and dots is everything in dir. */
+	if (last && glob_all(last + 1)) {
+		size_t n = (size_t)(last - abs);
+		if (n >= sizeof(parent))
+			return P_OUTSIDE;
+		memcpy(parent, abs, n);
+		parent[n ? n : 1] = '\0';
+		if (!n)
+			parent[0] = '/';
+		if (!strcmp(parent, "/"))
+			return P_ROOT;
+		if (project && !strcmp(parent, project))
+			return P_PROJECT_ROOT;
+		if (home && !strcmp(parent, home))
+			return P_HOME_ROOT;
+		for (size_t i = 0; system_dirs[i]; i++)
+			if (!strcmp(parent, system_dirs[i]))
+				return P_SYSTEM;
+	}
+	if (project && guard_path_inside(project, abs)) {
+		if (!strcmp(display, "."))
+			return P_PROJECT_ROOT;
+		if (!strcmp(display, ".git"))
+			return P_GIT_DIR;
+		if (!strncmp(display, ".git/", 5))
+			return P_GIT_INSIDE;
+		return is_scratch(st, display) ? P_SCRATCH : P_PROJECT;
+	}
+	if (!strcmp(abs, "/"))
+		return P_ROOT;
+	if (home && strcmp(home, "/") && !strcmp(abs, home))
+		return P_HOME_ROOT;
+	for (size_t i = 0; harmless_dev[i]; i++)
+		if (!strcmp(abs, harmless_dev[i]))
+			return P_DEV_HARMLESS;
+	if (has_prefix_dir(abs, "/dev/fd") || has_prefix_dir(abs, "/proc/self/fd"))
+		return P_DEV_HARMLESS;
+	if (has_prefix_dir(abs, "/dev/tcp") || has_prefix_dir(abs, "/dev/udp"))
+		return P_NET;
+	for (size_t i = 0; device_prefixes[i]; i++)
+		if (!strncmp(abs, device_prefixes[i], strlen(device_prefixes[i])))
+			return P_DEVICE;
+	if (home && strcmp(home, "/") && guard_path_inside(home, abs))
+		return P_OUTSIDE;
+	static const char *const temps[] = { "/tmp", "/var/tmp", "/dev/shm", NULL };
+	for (size_t i = 0; temps[i]; i++)
+		if (has_prefix_dir(abs, temps[i]))
+			return strcmp(abs, temps[i]) ? P_TEMP : P_SYSTEM;
+	for (size_t i = 0; system_dirs[i]; i++) {
+		if (!has_prefix_dir(abs, system_dirs[i]))
+			continue;
+		/* The directory and its first level (/usr/lib, /etc/ssh). */
+		const char *rest = abs + strlen(system_dirs[i]);
+		if (!*rest || !strchr(rest + 1, '/'))
+			return P_SYSTEM;
+	}
+	return P_OUTSIDE;
+}
+
+/* How a path is named in a reason: "~/x" under home. */
+static void
+pretty(const struct risk_state *st, const char *display, char *buf, size_t size)
+{
+	const char *home = st->ctx->home;
+	size_t hl = home ? strlen(home) : 0;
+
+	if (hl > 1 && display[0] == '/' && !strncmp(display, home, hl) && (!display[hl] || display[hl] == '/'))
+		snprintf(buf, size, "~%s", display + hl);
+	else
+		snprintf(buf, size, "%s", display);
+}
+
+/*
+ * The policy's path lists read like .gitignore: in order, "!glob"
+ * excludes, the last entry that matches decides, and a folder glob
+ * ending in slash-star-star also matches the folder itself (the same
+ * reading as guard_policy_path_listed).
+ */
+static bool
+list_match(const char *const *globs, size_t n, const char *path, const char *home)
+{
+	for (size_t i = n; i-- > 0;) {
+		const char *g = globs[i];
+		bool neg = *g == '!';
+		size_t len = strlen(g + neg);
+		if (guard_glob_match_path(g + neg, path, home))
+			return !neg;
+		if (len > 3 && !strcmp(g + neg + len - 3, "/**") && len - 3 < 512) {
+			char folder[512];
+			memcpy(folder, g + neg, len - 3);
+			folder[len - 3] = '\0';
+			if (guard_glob_match_path(folder, path, home))
+				return !neg;
+		}
+	}
+	return false;
+}
+
+static bool
+listed(const char *const *globs, size_t n, const char *display, const char *abs, const char *home)
+{
+	return list_match(globs, n, display, home) || (abs && list_match(globs, n, abs, home));
+}
+
+bool
+risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	return cfg && listed(cfg->sensitive_paths, cfg->nsensitive_paths, display, abs, st->ctx->home);
+}
+
+/* Is dir (display or absolute form) a folder above what glob g names? */
+static bool
+above(const char *g, const char *display, const char *abs, const char *home)
+{
+	char lit[1024];
+	size_t n = strcspn(g, "*?[{");
+	const char *path = g[0] == '/' ? abs : display;
+
+	if (!strncmp(g, "**", 2))
+		return false;
+	if (g[0] == '~' && g[1] == '/') {
+		if (!home)
+			return false;
+		snprintf(lit, sizeof(lit), "%s%.*s", home, (int)(n - 1), g + 1);
+		path = abs;
+	} else {
+		snprintf(lit, sizeof(lit), "%.*s", (int)n, g);
+	}
+	if (!path)
+		return false;
+	if (g[0] != '/' && g[0] != '~' && !strcmp(display, "."))
+		return true; /* the project root holds every project-relative glob */
+	size_t pl = strlen(path);
+	return !strncmp(lit, path, pl) && lit[pl] == '/' && (pl > 1 || path[0] != '/');
+}
+
+static bool
+is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	if (!cfg)
+		return false;
+	if (listed(cfg->protected_paths, cfg->nprotected_paths, display, abs, st->ctx->home))
+		return true;
+	for (size_t i = 0; ancestors && i < cfg->nprotected_paths; i++)
+		if (cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], display, abs, st->ctx->home))
+			return true;
+	return false;
+}
+
+static bool
+is_regular_file(const char *abs)
+{
+	struct stat sb;
+	return stat(abs, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static void
+rate_read(struct risk_state *st, const char *verb, enum place pl, const char *abs, const char *shown)
+{
+	switch (pl) {
+	case P_DEVICE:
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reads a raw device: %s", verb, shown);
+		return;
+	case P_NET:
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a network connection: %s", verb, shown);
+		return;
+	case P_ROOT: case P_HOME_ROOT: case P_SYSTEM: case P_OUTSIDE:
+		if (has_prefix_dir(abs, "/usr/share") || has_prefix_dir(abs, "/usr/include") ||
+		    has_prefix_dir(abs, "/proc/self") || !strcmp(abs, "/etc/os-release"))
+			return;
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s reads outside the project: %s", verb, shown);
+		return;
+	default:
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	}
+}
+
+static bool
+critical_file(const char *abs)
+{
+	static const char *const files[] = { "/etc/passwd", "/etc/shadow", "/etc/sudoers", "/etc/group",
+					     "/etc/gshadow", "/etc/fstab", NULL };
+	for (size_t i = 0; files[i]; i++)
+		if (!strcmp(abs, files[i]))
+			return true;
+	return has_prefix_dir(abs, "/etc/sudoers.d") || has_prefix_dir(abs, "/boot");
+}
+
+static void
+rate_write(struct risk_state *st, const char *verb, enum place pl, const char *abs, const char *shown,
+	   bool truncate)
+{
+	switch (pl) {
+	case P_DEVICE:
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s writes to a raw device: %s", verb, shown);
+		return;
+	case P_NET:
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s sends data over the network: %s", verb, shown);
+		return;
+	case P_DEV_HARMLESS: case P_TEMP:
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		return;
+	case P_GIT_DIR: case P_GIT_INSIDE:
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s writes git internals: %s", verb, shown);
+		return;
+	case P_PROJECT: case P_SCRATCH: case P_PROJECT_ROOT:
+		if (truncate && pl == P_PROJECT && is_regular_file(abs))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s overwrites a project file: %s", verb, shown);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		return;
+	default:
+		if (critical_file(abs))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s writes a system file: %s", verb, shown);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s writes outside the project: %s", verb, shown);
+	}
+}
+
+/* Some files below a folder (find -name x -delete). */
+static void
+rate_delete_under(struct risk_state *st, const char *verb, enum place pl, const char *shown)
+{
+	char cls = GUARD_CLASS_DELETE;
+
+	switch (pl) {
+	case P_ROOT: case P_SYSTEM: case P_DEVICE:
+		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s across a system directory: %s", verb, shown);
+		return;
+	case P_SCRATCH: case P_TEMP:
+		risk_rule(st, GUARD_LEVEL_LOW, cls, "%s inside a scratch folder: %s", verb, shown);
+		return;
+	case P_PROJECT_ROOT: case P_PROJECT:
+		risk_rule(st, GUARD_LEVEL_MEDIUM, cls, "%s deletes matching files in the project: %s", verb, shown);
+		return;
+	case P_GIT_DIR: case P_GIT_INSIDE:
+		risk_rule(st, GUARD_LEVEL_HIGH, cls, "%s inside git internals: %s", verb, shown);
+		return;
+	default:
+		risk_rule(st, GUARD_LEVEL_HIGH, cls, "%s outside the project: %s", verb, shown);
+	}
+}
+
+/* Deleting, moving away or changing permissions, by place. */
+static void
+rate_destroy(struct risk_state *st, const char *verb, enum place pl, const char *abs, const char *shown,
+	     enum risk_path_op op)
+{
+	bool tree = op == PATH_DELETE_TREE || op == PATH_PERM_TREE;
+	bool perm = op == PATH_PERM || op == PATH_PERM_TREE;
+	char cls = perm ? GUARD_CLASS_WRITE : GUARD_CLASS_DELETE;
+
+	if (op == PATH_DELETE_UNDER) {
+		rate_delete_under(st, verb, pl, shown);
+		return;
+	}
+	switch (pl) {
+	case P_ROOT:
+		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on the filesystem root: %s", verb, shown);
+		return;
+	case P_HOME_ROOT:
+		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on the home directory: %s", verb, shown);
+		return;
+	case P_SYSTEM:
+		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on a system directory: %s", verb, shown);
+		return;
+	case P_DEVICE:
+		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on a raw device: %s", verb, shown);
+		return;
+	case P_PROJECT_ROOT:
+		if (perm && !tree)
+			risk_base(st, GUARD_LEVEL_LOW, cls);
+		else
+			risk_rule(st, perm ? GUARD_LEVEL_MEDIUM : GUARD_LEVEL_CRITICAL, cls,
+				  "%s on the whole project: %s", verb, shown);
+		return;
+	case P_GIT_DIR:
+		if (perm)
+			risk_rule(st, GUARD_LEVEL_MEDIUM, cls, "%s on the git repository: %s", verb, shown);
+		else
+			risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s destroys the git repository: %s", verb, shown);
+		return;
+	case P_GIT_INSIDE:
+		risk_rule(st, GUARD_LEVEL_HIGH, cls, "%s inside git internals: %s", verb, shown);
+		return;
+	case P_SCRATCH: case P_TEMP:
+		risk_rule(st, GUARD_LEVEL_LOW, cls, "%s inside a scratch folder: %s", verb, shown);
+		return;
+	case P_DEV_HARMLESS: case P_NET:
+		risk_rule(st, perm || op == PATH_DELETE || op == PATH_DELETE_TREE ? GUARD_LEVEL_HIGH
+			  : GUARD_LEVEL_LOW, cls, "%s on a device file: %s", verb, shown);
+		return;
+	case P_PROJECT:
+		if (perm || op == PATH_MOVE)
+			risk_base(st, GUARD_LEVEL_LOW, cls);
+		else if (tree && !is_regular_file(abs))
+			risk_rule(st, GUARD_LEVEL_HIGH, cls, "%s deletes a project folder: %s", verb, shown);
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, cls, "%s deletes a project file: %s", verb, shown);
+		return;
+	default:
+		if (perm && !tree && critical_file(abs))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on a system file: %s", verb, shown);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, cls, "%s outside the project: %s", verb, shown);
+	}
+}
+
+static void
+rate_place(struct risk_state *st, const char *verb, const char *abs, const char *display,
+	   enum risk_path_op op)
+{
+	char shown[4096], root[4096];
+	enum place pl;
+
+	/* some files below a root folder: judged by the root folder's place */
+	const char *deep = op == PATH_DELETE_UNDER ? strstr(abs, "/**") : NULL;
+	if (deep && (size_t)(deep - abs) < sizeof(root)) {
+		memcpy(root, abs, (size_t)(deep - abs));
+		root[deep - abs] = '\0';
+		if (!root[0])
+			root[0] = '/', root[1] = '\0';
+		char *rdisp = guard_path_display(st->ctx->project, root);
+		pl = place_of(st, root, rdisp);
+		free(rdisp);
+	} else {
+		pl = place_of(st, abs, display);
+	}
+	pretty(st, display, shown, sizeof(shown));
+	switch (op) {
+	case PATH_READ:
+		rate_read(st, verb, pl, abs, shown);
+		break;
+	case PATH_EXEC:
+		if (pl == P_PROJECT || pl == P_SCRATCH || pl == P_TEMP)
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a script: %s", verb, shown);
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a script outside the project: %s",
+				  verb, shown);
+		break;
+	case PATH_WRITE: case PATH_TRUNCATE:
+		rate_write(st, verb, pl, abs, shown, op == PATH_TRUNCATE);
+		break;
+	default:
+		rate_destroy(st, verb, pl, abs, shown, op);
+	}
+}
+
+/* Secrets and guard's own state, whatever the place. */
+static void
+rate_special(struct risk_state *st, const char *verb, const char *abs, const char *display,
+	     enum risk_path_op op)
+{
+	char shown[4096];
+
+	pretty(st, display, shown, sizeof(shown));
+	if (risk_is_sensitive(st, display, abs))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, op == PATH_READ || op == PATH_EXEC ? GUARD_CLASS_READ
+			  : GUARD_CLASS_WRITE, "%s touches a sensitive path: %s", verb, shown);
+	bool removes = op == PATH_DELETE || op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER || op == PATH_MOVE;
+	if (op != PATH_READ && op != PATH_EXEC && is_protected(st, display, abs, removes))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, op == PATH_DELETE || op == PATH_DELETE_TREE
+			  ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE, "%s changes guard's own state: %s", verb, shown);
+}
+
+static void
+record(struct risk_state *st, const char *display, enum risk_path_op op)
+{
+	if (st->remote)
+		return;
+	for (size_t i = 0; harmless_dev[i]; i++)
+		if (!strcmp(display, harmless_dev[i]))
+			return;
+	if (op == PATH_READ || op == PATH_EXEC)
+		guard_list_add_unique(&st->out->reads, display);
+	else
+		guard_list_add_unique(&st->out->targets, display);
+}
+
+/* One literal path from one starting directory. */
+static void
+path_from(struct risk_state *st, const char *verb, const char *cwd, const char *path,
+	  enum risk_path_op op, bool first)
+{
+	char *abs = guard_path_resolve(cwd, path, st->ctx->home);
+	char *display = guard_path_display(st->ctx->project, abs);
+
+	if (first)
+		record(st, display, op);
+	if (!st->remote)
+		rate_special(st, verb, abs, display, op);
+	rate_place(st, verb, abs, display, op);
+	/* ".env*" could be ".env": check the glob with its stars removed. */
+	const char *lastseg = strrchr(display, '/');
+	if (strchr(lastseg ? lastseg : display, '*') && !strstr(display, "**") && !st->remote) {
+		struct guard_buf bare = GUARD_BUF_INIT;
+		for (const char *p = display; *p; p++)
+			if (*p != '*')
+				guard_buf_addch(&bare, *p);
+		char *babs = guard_path_resolve(cwd, bare.buf, st->ctx->home);
+		rate_special(st, verb, babs, bare.buf, op);
+		free(babs);
+		guard_buf_release(&bare);
+	}
+	free(abs);
+	free(display);
+}
+
+void
+risk_path_str(struct risk_state *st, const char *verb, const char *path, enum risk_path_op op)
+{
+	bool relative = path[0] != '/' && path[0] != '~';
+
+	if (!*path)
+		return;
+	if (relative && st->cwd_unknown && op != PATH_READ) {
+		risk_rule(st, GUARD_LEVEL_HIGH, op == PATH_WRITE ? GUARD_CLASS_WRITE : GUARD_CLASS_DELETE,
+			  "%s on %s after cd to a computed place", verb, path);
+	}
+	for (size_t i = 0; i < (relative ? st->ncwds : 1); i++)
+		path_from(st, verb, st->cwds[i], path, op, true);
+}
+
+void
+risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word *w,
+	  enum risk_path_op op)
+{
+	const char *text = w->text;
+	struct guard_buf tmp = GUARD_BUF_INIT;
+
+	/* A quoted "~" is a file named ~, not the home directory. */
+	if (text[0] == '~' && !(w->flags & GUARD_WORD_TILDE)) {
+		guard_buf_addstr(&tmp, "./");
+		guard_buf_addstr(&tmp, text);
+		text = tmp.buf;
+	}
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		if (!st->remote)
+			guard_list_add_unique(op == PATH_READ || op == PATH_EXEC ? &st->out->reads : &st->out->targets,
+					      text);
+		if (op == PATH_READ || op == PATH_EXEC)
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s reads a path that depends on a variable: %s",
+				  verb, text);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, op == PATH_WRITE || op == PATH_TRUNCATE ? GUARD_CLASS_WRITE
+				  : GUARD_CLASS_DELETE, "%s target depends on a variable: %s", verb, text);
+		/* What it becomes when the variables are empty: "$DIR/" is "/". */
+		if (w->bare && *w->bare && op != PATH_READ) {
+			struct risk_state quiet = *st;
+			struct guard_risk scratch;
+			guard_risk_init(&scratch);
+			quiet.out = &scratch;
+			quiet.ex = NULL;
+			quiet.remote = true;
+			risk_path_str(&quiet, verb, w->bare, op);
+			if (scratch.level == GUARD_LEVEL_CRITICAL)
+				risk_rule(st, GUARD_LEVEL_CRITICAL, scratch.cls,
+					  "%s could hit %s when the variable is empty", verb, w->bare);
+			guard_risk_release(&scratch);
+		}
+		guard_buf_release(&tmp);
+		return;
+	}
+	risk_path_str(st, verb, text, op);
+	guard_buf_release(&tmp);
+}
+
+void
+risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell_word *w)
+{
+	const char *t = w->text, *p;
+
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		return;
+	/* --opt=PATH, name=@PATH, @PATH */
+	if ((p = strchr(t, '@')) != NULL)
+		t = p + 1;
+	else if (t[0] == '-' && (p = strchr(t, '=')) != NULL)
+		t = p + 1;
+	if (!*t || t[0] == '-' || strchr(t, ' ') || strstr(t, "://"))
+		return;
+	struct guard_buf tmp = GUARD_BUF_INIT;
+	if (t[0] == '~' && !(w->flags & GUARD_WORD_TILDE) && t == w->text) {
+		guard_buf_addstr(&tmp, "./");
+		guard_buf_addstr(&tmp, t);
+		t = tmp.buf;
+	}
+	char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
+	char *display = guard_path_display(st->ctx->project, abs);
+	guard_buf_release(&tmp);
+	if (risk_is_sensitive(st, display, abs)) {
+		char shown[4096];
+		pretty(st, display, shown, sizeof(shown));
+		if (!st->remote)
+			guard_list_add_unique(&st->out->reads, display);
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s touches a sensitive path: %s", verb, shown);
+	}
+	free(abs);
+	free(display);
+}

@@ -1,0 +1,368 @@
+/*
+ * Nested shells: sh -c / bash -lc strings, eval, source, heredoc scripts,
+ * and a shell reading its commands from a pipe (echo ... | sh, curl ... |
+ * bash, base64 -d | sh); remote shells (ssh host cmd, su -c).
+ */
+#include "guard_risk_int.h"
+
+static const char *const shells[] = { "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish",
+				       "csh", "tcsh", "busybox", "yash", "oksh", "pdksh", NULL };
+
+static bool
+in_list(const char *const *t, const char *name)
+{
+	for (size_t i = 0; t[i]; i++)
+		if (!strcmp(t[i], name))
+			return true;
+	return false;
+}
+
+bool
+risk_is_shell(const char *name)
+{
+	return in_list(shells, name);
+}
+
+/* Base64 decode of text (whitespace skipped); NULL when it is not base64. */
+static char *
+base64_decode(const char *text)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct guard_buf out = GUARD_BUF_INIT;
+	unsigned acc = 0, bits = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '=' || *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+			continue;
+		const char *k = memchr(alphabet, *p, 64);
+		if (!k || !*p) {
+			guard_buf_release(&out);
+			return NULL;
+		}
+		acc = (acc << 6) | (unsigned)(k - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			char ch = (char)((acc >> bits) & 0xFF);
+			if (!ch) {
+				guard_buf_release(&out);
+				return NULL;
+			}
+			guard_buf_addch(&out, ch);
+		}
+	}
+	return guard_buf_detach(&out);
+}
+
+/* The literal text echo/printf would print, or NULL. Caller frees. */
+char *
+risk_printed_text(const struct guard_shell_cmd *c)
+{
+	struct guard_buf out = GUARD_BUF_INIT;
+	size_t i = 1;
+	const char *name = c->argc ? risk_basename(c->argv[0].text) : "";
+	bool printf_ = !strcmp(name, "printf");
+
+	if (strcmp(name, "echo") && !printf_)
+		return NULL;
+	while (i < c->argc && c->argv[i].text[0] == '-' && !printf_ && strspn(c->argv[i].text + 1, "neE") ==
+	       strlen(c->argv[i].text + 1))
+		i++;
+	for (; i < c->argc; i++) {
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			guard_buf_release(&out);
+			return NULL;
+		}
+		if (out.len && !printf_)
+			guard_buf_addch(&out, ' ');
+		/* printf's format and echo -e: \n is a newline, other escapes kept */
+		for (const char *p = c->argv[i].text; *p; p++) {
+			if (p[0] == '\\' && p[1] == 'n') {
+				guard_buf_addch(&out, '\n');
+				p++;
+			} else if (p[0] == '%' && p[1] == 's' && printf_) {
+				p++; /* the argument follows as the next word */
+			} else {
+				guard_buf_addch(&out, *p);
+			}
+		}
+	}
+	return guard_buf_detach(&out);
+}
+
+static bool
+is_decoder(const struct guard_shell_cmd *c)
+{
+	if (!c->argc)
+		return false;
+	const char *n = risk_basename(c->argv[0].text);
+	bool decode = false;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!strcmp(t, "-d") || !strcmp(t, "--decode") || !strcmp(t, "-D") || !strcmp(t, "-r"))
+			decode = true;
+	}
+	return (!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "xxd") || !strcmp(n, "openssl") ||
+		!strcmp(n, "uudecode")) && (decode || !strcmp(n, "uudecode"));
+}
+
+static bool
+is_download(const struct guard_shell_cmd *c)
+{
+	static const char *const dl[] = { "curl", "wget", "fetch", "http", "https", "aria2c", "lwp-request",
+					   "GET", "xh", "invoke-webrequest", "iwr", NULL };
+	if (!c->argc)
+		return false;
+	const char *n = risk_basename(c->argv[0].text);
+	size_t i = 0;
+	/* sudo curl, env curl */
+	while (i + 1 < c->argc && (!strcmp(n, "sudo") || !strcmp(n, "env") || !strcmp(n, "command")))
+		n = risk_basename(c->argv[++i].text);
+	return in_list(dl, n);
+}
+
+static void
+stdin_text(struct risk_state *st, const char *what, const char *text, enum risk_stdin_kind kind)
+{
+	if (kind == STDIN_SHELL)
+		risk_nested(st, what, text, strlen(text));
+	else if (kind == STDIN_SQL)
+		risk_sql_text(st, what, text);
+	else
+		risk_code_text(st, what, text);
+}
+
+/* The literal data on a command's stdin (here-string, heredoc, echo |), or NULL. Caller frees. */
+char *
+risk_literal_stdin(const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		const struct guard_shell_redir *r = &cmd->redirs[i];
+		if (r->op == GUARD_REDIR_HERESTRING && !(r->target.flags & GUARD_WORD_DYNAMIC))
+			return guard_xstrdup(r->target.text);
+		if (r->op == GUARD_REDIR_HEREDOC && r->body && r->body_literal)
+			return guard_xstrdup(r->body);
+	}
+	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(c->sh, cmd);
+	return prev ? risk_printed_text(prev) : NULL;
+}
+
+/*
+ * What an interpreter reading stdin (sh, bash, python -) will run: the
+ * previous command of its pipeline, a heredoc, a here-string or a file.
+ */
+void
+risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
+		   enum risk_stdin_kind kind)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		const struct guard_shell_redir *r = &cmd->redirs[i];
+		if (r->op == GUARD_REDIR_HEREDOC || r->op == GUARD_REDIR_HERESTRING) {
+			const char *body = r->op == GUARD_REDIR_HEREDOC ? (r->body ? r->body : "") : r->target.text;
+			if (r->op == GUARD_REDIR_HERESTRING && (r->target.flags & GUARD_WORD_DYNAMIC))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed here-string", what);
+			else
+				stdin_text(st, what, body, kind);
+			return;
+		}
+		if (r->op == GUARD_REDIR_IN) {
+			risk_path(st, what, &r->target, kind == STDIN_SQL ? PATH_READ : PATH_EXEC);
+			if (kind == STDIN_SQL)
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file", what);
+			return;
+		}
+	}
+	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(c->sh, cmd);
+	if (!cmd->pipe_pos) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s started without a script%s", what,
+			  kind == STDIN_SQL ? " (interactive)" : "");
+		return;
+	}
+	if (!prev) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from a pipe", what);
+		return;
+	}
+	if (is_download(prev)) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "downloaded script piped to %s", what);
+		return;
+	}
+	char *text = risk_printed_text(prev);
+	if (!text && is_decoder(prev)) {
+		const struct guard_shell_cmd *src = guard_shell_prev_in_pipe(c->sh, prev);
+		char *encoded = src ? risk_printed_text(src) : NULL;
+		for (size_t i = 0; !encoded && i < prev->nredirs; i++)
+			if (prev->redirs[i].op == GUARD_REDIR_HERESTRING && !(prev->redirs[i].target.flags & GUARD_WORD_DYNAMIC))
+				encoded = guard_xstrdup(prev->redirs[i].target.text);
+		if (encoded && !strcmp(risk_basename(prev->argv[0].text), "base64"))
+			text = base64_decode(encoded);
+		free(encoded);
+		if (!text) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "decoded data piped to %s", what);
+			return;
+		}
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "obfuscated (encoded) command piped to %s", what);
+	}
+	if (text) {
+		risk_explain(st, "    %s reads from the pipe: %s", what, text);
+		stdin_text(st, what, text, kind);
+		free(text);
+		return;
+	}
+	if (prev->argc && !strcmp(risk_basename(prev->argv[0].text), "cat") && prev->argc == 2) {
+		risk_path(st, what, &prev->argv[1], PATH_EXEC);
+		return;
+	}
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from a pipe: %s", what,
+		  prev->argc ? prev->argv[0].text : "(subshell)");
+}
+
+/* A command string: analysed recursively, unless computed. */
+static void
+nested_word(struct risk_state *st, const char *what, const struct guard_shell_word *w)
+{
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, w->text);
+		return;
+	}
+	risk_nested(st, what, w->text, strlen(w->text));
+}
+
+static void
+rate_shell(struct risk_state *st, const struct risk_cmd *c)
+{
+	char what[96];
+	bool dash_c = false;
+	size_t i = 1;
+
+	if (!strcmp(c->name, "busybox")) {
+		/* busybox sh -c / busybox rm: the applet is the command */
+		if (c->argc < 2)
+			return;
+		struct risk_cmd inner = *c;
+		inner.argv++;
+		inner.argc--;
+		risk_analyse_cmd(st, &inner);
+		return;
+	}
+	for (; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!strcmp(t, "--")) {
+			i++;
+			break;
+		}
+		if ((t[0] != '-' && t[0] != '+') || !t[1])
+			break;
+		if (t[1] != '-' && strchr(t + 1, 'c'))
+			dash_c = true;
+		if (!strcmp(t, "-o") || !strcmp(t, "+o") || !strcmp(t, "-O") || !strcmp(t, "+O") ||
+		    !strcmp(t, "--rcfile") || !strcmp(t, "--init-file"))
+			i++;
+	}
+	snprintf(what, sizeof(what), "%s%s", c->name, dash_c ? " -c" : "");
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	if (dash_c) {
+		if (i < c->argc)
+			nested_word(st, what, &c->argv[i]);
+		else
+			risk_unparsed(st, "%s without a command string", what);
+		return;
+	}
+	if (i < c->argc) {
+		risk_path(st, c->name, &c->argv[i], PATH_EXEC);
+		return;
+	}
+	risk_stdin_program(st, c, what, STDIN_SHELL);
+}
+
+static void
+rate_eval(struct risk_state *st, const struct risk_cmd *c)
+{
+	struct guard_buf script = GUARD_BUF_INIT;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "eval of a computed string: %s", c->argv[i].text);
+			guard_buf_release(&script);
+			return;
+		}
+		guard_buf_addf(&script, "%s%s", i > 1 ? " " : "", c->argv[i].text);
+	}
+	risk_nested(st, "eval", script.buf, script.len);
+	guard_buf_release(&script);
+}
+
+static void
+rate_ssh(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[64];
+	size_t n = risk_operands(c, 1, "-p -i -l -o -F -J -L -R -D -b -c -E -e -I -m -O -Q -S -W -w -B", ops, 64);
+	struct guard_buf script = GUARD_BUF_INIT;
+	bool saved = st->remote;
+
+	if (!n) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
+	const char *host = ops[0]->text, *at = strrchr(host, '@');
+	bool foreign = risk_remote_host(st, "ssh", at ? at + 1 : host);
+	enum guard_level level = foreign ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM;
+	if (n == 1) {
+		risk_rule(st, level, GUARD_CLASS_EXEC, "ssh opens a shell on another machine: %s", at ? at + 1 : host);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (ops[i]->flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "ssh runs a computed command");
+			guard_buf_release(&script);
+			return;
+		}
+		guard_buf_addf(&script, "%s%s", i > 1 ? " " : "", ops[i]->text);
+	}
+	risk_rule(st, level, GUARD_CLASS_EXEC, "ssh runs a command on another machine: %s", at ? at + 1 : host);
+	st->remote = true;
+	risk_nested(st, "ssh (remote)", script.buf, script.len);
+	st->remote = saved;
+	guard_buf_release(&script);
+}
+
+static void
+rate_su(struct risk_state *st, struct risk_cmd *c)
+{
+	c->elevated = true;
+	const char *cmd = risk_opt_value(c, "-c", "--command");
+	if (!cmd) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", c->name);
+		return;
+	}
+	for (size_t i = 1; i + 1 < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "-c") || !strcmp(c->argv[i].text, "--command")) {
+			nested_word(st, "su -c", &c->argv[i + 1]);
+			return;
+		}
+	risk_nested(st, "su -c", cmd, strlen(cmd));
+}
+
+bool
+risk_verb_shell(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	if (in_list(shells, n)) {
+		rate_shell(st, c);
+	} else if (!strcmp(n, "eval")) {
+		rate_eval(st, c);
+	} else if (!strcmp(n, "source") || !strcmp(n, ".")) {
+		if (c->argc > 1)
+			risk_path(st, n, &c->argv[1], PATH_EXEC);
+	} else if (!strcmp(n, "ssh") || !strcmp(n, "mosh")) {
+		rate_ssh(st, c);
+	} else if (!strcmp(n, "su")) {
+		rate_su(st, c);
+	} else {
+		return false;
+	}
+	return true;
+}

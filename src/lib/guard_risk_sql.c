@@ -1,0 +1,311 @@
+/*
+ * SQL through database clients (psql -c, mysql -e, sqlite3 db "..",
+ * mongosh --eval, redis-cli): DROP and TRUNCATE are critical, DELETE or
+ * UPDATE without WHERE critical, with WHERE high / medium; plus the
+ * migration tools that wipe databases.
+ */
+#include <ctype.h>
+
+#include "guard_risk_int.h"
+
+/* Next statement keyword at p (comments and blanks skipped); NULL at end. */
+static const char *
+skip_noise(const char *p)
+{
+	for (;;) {
+		while (*p && (isspace((unsigned char)*p) || *p == '(' || *p == ';'))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return *p ? p : NULL;
+		}
+	}
+}
+
+/* End of the statement starting at p (the ';' outside quotes, or the end). */
+static const char *
+statement_end(const char *p)
+{
+	char q = 0;
+	for (; *p; p++) {
+		if (q) {
+			if (*p == q)
+				q = 0;
+		} else if (*p == '\'' || *p == '"' || *p == '`') {
+			q = *p;
+		} else if (*p == ';') {
+			return p;
+		}
+	}
+	return p;
+}
+
+static bool
+keyword(const char *p, const char *kw)
+{
+	size_t n = strlen(kw);
+	return !strncasecmp(p, kw, n) && !isalnum((unsigned char)p[n]) && p[n] != '_';
+}
+
+/* Does the statement [p, end) hold the keyword outside quotes? */
+static bool
+has_keyword(const char *p, const char *end, const char *kw)
+{
+	char q = 0;
+	for (const char *s = p; s < end; s++) {
+		if (q) {
+			if (*s == q)
+				q = 0;
+		} else if (*s == '\'' || *s == '"' || *s == '`') {
+			q = *s;
+		} else if ((s == p || !isalnum((unsigned char)s[-1])) && keyword(s, kw)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+sql_statement(struct risk_state *st, const char *client, const char *p, const char *end)
+{
+	char head[48];
+	size_t n = 0;
+	while (p + n < end && n + 1 < sizeof(head) && !isspace((unsigned char)p[n]))
+		n++;
+	memcpy(head, p, n);
+	head[n] = '\0';
+
+	if (keyword(p, "DROP"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: DROP destroys data", client);
+	else if (keyword(p, "TRUNCATE"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: TRUNCATE empties a table", client);
+	else if (keyword(p, "DELETE"))
+		if (has_keyword(p, end, "WHERE"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s: DELETE with WHERE", client);
+		else
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: DELETE without WHERE empties a table", client);
+	else if (keyword(p, "UPDATE"))
+		if (has_keyword(p, end, "WHERE"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s: UPDATE with WHERE", client);
+		else
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s: UPDATE without WHERE rewrites a table", client);
+	else if (keyword(p, "ALTER") || keyword(p, "GRANT") || keyword(p, "REVOKE") || keyword(p, "RENAME"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s: %s changes the schema or permissions", client, head);
+	else if (keyword(p, "FLUSHALL") || keyword(p, "FLUSHDB"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: %s wipes the database", client, head);
+	else if (keyword(p, "SELECT") || keyword(p, "SHOW") || keyword(p, "EXPLAIN") || keyword(p, "DESCRIBE") ||
+		 keyword(p, "DESC") || keyword(p, "WITH") || keyword(p, "VALUES") || keyword(p, "PRAGMA") ||
+		 keyword(p, "BEGIN") || keyword(p, "COMMIT") || keyword(p, "ROLLBACK") || keyword(p, "SET") ||
+		 keyword(p, "USE") || p[0] == '\\' || p[0] == '.')
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	else if (keyword(p, "INSERT") || keyword(p, "CREATE") || keyword(p, "REPLACE") || keyword(p, "MERGE") ||
+		 keyword(p, "COPY") || keyword(p, "UPSERT") || keyword(p, "VACUUM") || keyword(p, "ANALYZE") ||
+		 keyword(p, "REINDEX"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s: %s writes data", client, head);
+	else
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s: statement %s", client, head);
+}
+
+/* MongoDB shell code: drops and unfiltered deletes. */
+static bool
+mongo_text(struct risk_state *st, const char *client, const char *code)
+{
+	if (strstr(code, "dropDatabase") || strstr(code, ".drop(") || strstr(code, "deleteMany({})") ||
+	    strstr(code, "remove({})") || strstr(code, "deleteMany( {} )")) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: drops or empties a collection", client);
+		return true;
+	}
+	if (strstr(code, "deleteMany") || strstr(code, ".remove(") || strstr(code, "updateMany({}")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s: deletes or rewrites many documents", client);
+		return true;
+	}
+	if (strstr(code, "deleteOne") || strstr(code, "updateOne") || strstr(code, "updateMany") ||
+	    strstr(code, "insert")) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s: writes documents", client);
+		return true;
+	}
+	return false;
+}
+
+void
+risk_sql_text(struct risk_state *st, const char *client, const char *sql)
+{
+	const char *p = sql;
+	unsigned count = 0;
+
+	if (mongo_text(st, client, sql))
+		return;
+	while ((p = skip_noise(p)) != NULL) {
+		const char *end = statement_end(p);
+		if (++count > 256) {
+			risk_unparsed(st, "more than 256 SQL statements");
+			return;
+		}
+		sql_statement(st, client, p, end);
+		p = *end ? end + 1 : end;
+	}
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+static void
+sql_word(struct risk_state *st, const char *client, const struct guard_shell_word *w)
+{
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs computed SQL: %s", client, w->text);
+	else
+		risk_sql_text(st, client, w->text);
+}
+
+/* The SQL given by option (-c, -e, --eval, ...); true when found. */
+static bool
+sql_option(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+{
+	size_t ll = longopt ? strlen(longopt) : 0;
+	bool found = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (shortopt && !strcmp(t, shortopt) && i + 1 < c->argc) {
+			sql_word(st, c->name, &c->argv[++i]);
+			found = true;
+		} else if (longopt && !strncmp(t, longopt, ll) && t[ll] == '=') {
+			struct guard_shell_word w = c->argv[i];
+			w.text = (char *)t + ll + 1;
+			sql_word(st, c->name, &w);
+			found = true;
+		} else if (longopt && !strcmp(t, longopt) && i + 1 < c->argc) {
+			sql_word(st, c->name, &c->argv[++i]);
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void
+sql_file(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+{
+	const char *f = risk_opt_value(c, shortopt, longopt);
+	if (f) {
+		struct guard_shell_word w = { (char *)f, NULL, 0 };
+		risk_path(st, c->name, &w, PATH_READ);
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file: %s", c->name, f);
+	}
+}
+
+static void
+rate_redis(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[8];
+	size_t n = risk_operands(c, 1, "-h -p -a -n -u --user --pass -s --tls", ops, 8);
+
+	if (!n) {
+		risk_stdin_program(st, c, "redis-cli", STDIN_SQL);
+		return;
+	}
+	const char *cmd = ops[0]->text;
+	if (!strcasecmp(cmd, "FLUSHALL") || !strcasecmp(cmd, "FLUSHDB"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "redis-cli %s wipes the database", cmd);
+	else if (!strcasecmp(cmd, "SHUTDOWN") || !strcasecmp(cmd, "CONFIG") || !strcasecmp(cmd, "DEBUG") ||
+		 !strcasecmp(cmd, "SLAVEOF") || !strcasecmp(cmd, "REPLICAOF"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "redis-cli %s changes the server", cmd);
+	else if (!strcasecmp(cmd, "DEL") || !strcasecmp(cmd, "UNLINK") || !strcasecmp(cmd, "EXPIRE"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "redis-cli %s deletes keys", cmd);
+	else if (!strcasecmp(cmd, "SET") || !strcasecmp(cmd, "HSET") || !strcasecmp(cmd, "LPUSH") ||
+		 !strcasecmp(cmd, "RPUSH") || !strcasecmp(cmd, "SADD") || !strcasecmp(cmd, "INCR"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "redis-cli %s writes", cmd);
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+/* rails db:drop, prisma migrate reset, dropdb, ... */
+static bool
+rate_migrations(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name;
+	bool rails = !strcmp(n, "rails") || !strcmp(n, "rake") || !strcmp(n, "bin/rails");
+
+	if (!strcmp(n, "dropdb") || (!strcmp(n, "mysqladmin") && risk_arg_has(c, "drop"))) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s drops a database", n);
+	} else if (rails && (risk_arg_has(c, "db:drop") || risk_arg_has(c, "db:reset") || risk_arg_has(c, "db:schema:load") ||
+			     risk_arg_has(c, "db:purge") || risk_arg_has(c, "db:setup"))) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s wipes the database", n);
+	} else if (rails && (risk_arg_has(c, "db:migrate") || risk_arg_has(c, "db:rollback"))) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s changes the database schema", n);
+	} else if (rails) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	} else if (!strcmp(n, "prisma")) {
+		if ((risk_arg_has(c, "migrate") && risk_arg_has(c, "reset")) || risk_arg_has(c, "--force-reset") ||
+		    risk_arg_has(c, "--accept-data-loss"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "prisma resets the database");
+		else if (risk_arg_has(c, "migrate") || (risk_arg_has(c, "db") && risk_arg_has(c, "push")))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "prisma changes the database schema");
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	} else if (!strcmp(n, "alembic") || !strcmp(n, "knex") || !strcmp(n, "sequelize") || !strcmp(n, "flyway") ||
+		   !strcmp(n, "liquibase") || !strcmp(n, "migrate") || !strcmp(n, "goose") || !strcmp(n, "dbmate")) {
+		bool down = risk_arg_has(c, "downgrade") || risk_arg_has(c, "down") || risk_arg_has(c, "clean") ||
+			    risk_arg_has(c, "migrate:rollback") || risk_arg_has(c, "db:drop") || risk_arg_has(c, "drop") ||
+			    risk_arg_has(c, "reset");
+		if (down)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s rolls back or drops the database", n);
+		else
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s changes the database schema", n);
+	} else if (!strcmp(n, "pg_restore") && (risk_flag(c, 'c', "clean"))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "pg_restore --clean drops objects first");
+	} else if (!strcmp(n, "pg_dump") || !strcmp(n, "mysqldump") || !strcmp(n, "pg_restore") ||
+		   !strcmp(n, "createdb") || !strcmp(n, "pg_isready")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+bool
+risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *n = c->name;
+	bool found;
+
+	if (!strcmp(n, "psql") || !strcmp(n, "pgcli")) {
+		found = sql_option(st, c, "-c", "--command");
+		sql_file(st, c, "-f", "--file");
+		if (!found && !risk_opt_value(c, "-f", "--file") && !risk_flag(c, 'l', "list"))
+			risk_stdin_program(st, c, n, STDIN_SQL);
+	} else if (!strcmp(n, "mysql") || !strcmp(n, "mariadb") || !strcmp(n, "mycli") || !strcmp(n, "cqlsh") ||
+		   !strcmp(n, "cockroach")) {
+		found = sql_option(st, c, "-e", "--execute");
+		if (!found)
+			risk_stdin_program(st, c, n, STDIN_SQL);
+	} else if (!strcmp(n, "sqlite3") || !strcmp(n, "sqlite") || !strcmp(n, "duckdb")) {
+		const struct guard_shell_word *ops[4];
+		size_t k = risk_operands(c, 1, "-cmd -separator -nullvalue -c", ops, 4);
+		found = sql_option(st, c, "-cmd", NULL) || sql_option(st, c, "-c", NULL);
+		if (k >= 1)
+			risk_path(st, n, ops[0], PATH_WRITE);
+		if (k >= 2)
+			sql_word(st, n, ops[1]);
+		else if (!found)
+			risk_stdin_program(st, c, n, STDIN_SQL);
+	} else if (!strcmp(n, "mongo") || !strcmp(n, "mongosh")) {
+		found = sql_option(st, c, NULL, "--eval");
+		if (!found)
+			risk_stdin_program(st, c, n, STDIN_SQL);
+	} else if (!strcmp(n, "redis-cli") || !strcmp(n, "valkey-cli")) {
+		rate_redis(st, c);
+	} else if (!strcmp(n, "clickhouse-client") || !strcmp(n, "clickhouse")) {
+		if (!sql_option(st, c, "-q", "--query"))
+			risk_stdin_program(st, c, n, STDIN_SQL);
+	} else if (!strcmp(n, "sqlcmd")) {
+		if (!sql_option(st, c, "-Q", NULL) && !sql_option(st, c, "-q", NULL))
+			risk_stdin_program(st, c, n, STDIN_SQL);
+	} else {
+		return rate_migrations(st, c);
+	}
+	return true;
+}

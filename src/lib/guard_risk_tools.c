@@ -1,0 +1,279 @@
+/*
+ * Rating an event by its tool: the policy's tool table (first match),
+ * then what the tool's input says: paths read or written, URLs fetched,
+ * shell commands (analysed), MCP annotations and names, Kubernetes
+ * namespaces and replica counts.
+ */
+#include <ctype.h>
+
+#include "guard_error.h"
+#include "guard_glob.h"
+#include "guard_risk_int.h"
+
+/* Does a '|'-separated list of globs match the tool name? */
+static bool
+pattern_matches(const char *pattern, const char *tool)
+{
+	char alt[256];
+
+	for (const char *p = pattern; *p;) {
+		size_t n = strcspn(p, "|");
+		if (n < sizeof(alt)) {
+			memcpy(alt, p, n);
+			alt[n] = '\0';
+			if (guard_glob_match(alt, tool))
+				return true;
+		}
+		p += n;
+		if (*p == '|')
+			p++;
+	}
+	return false;
+}
+
+/* Built-in kinds for tools the policy does not list. */
+static const struct guard_tool_rating builtin_tools[] = {
+	{ "Bash|run_shell_command|shell|local_shell|exec_command|container.exec", GUARD_TOOL_ANALYSE, GUARD_LEVEL_HIGH, 'X' },
+	{ "mcp__*", GUARD_TOOL_ANNOTATIONS, GUARD_LEVEL_MEDIUM, 'X' },
+	{ "Read|Glob|Grep|LS|NotebookRead|read_file|read_many_files|list_directory|glob|search_file_content",
+	  GUARD_TOOL_RATED, GUARD_LEVEL_LOW, 'R' },
+	{ "Write|Edit|MultiEdit|NotebookEdit|write_file|replace|apply_patch", GUARD_TOOL_RATED, GUARD_LEVEL_MEDIUM, 'W' },
+	{ "WebFetch|WebSearch|web_fetch|google_web_search", GUARD_TOOL_RATED, GUARD_LEVEL_LOW, 'R' },
+	{ "Task|Agent|TodoWrite|TodoRead|ExitPlanMode|save_memory|BashOutput|KillShell|KillBash|SlashCommand",
+	  GUARD_TOOL_RATED, GUARD_LEVEL_LOW, 'X' },
+};
+
+static const struct guard_tool_rating *
+find_rating(const struct guard_risk_config *cfg, const char *tool, bool *from_policy)
+{
+	*from_policy = true;
+	for (size_t i = 0; cfg && i < cfg->ntools; i++)
+		if (cfg->tools[i].pattern && pattern_matches(cfg->tools[i].pattern, tool))
+			return &cfg->tools[i];
+	*from_policy = false;
+	for (size_t i = 0; i < sizeof(builtin_tools) / sizeof(*builtin_tools); i++)
+		if (pattern_matches(builtin_tools[i].pattern, tool))
+			return &builtin_tools[i];
+	return NULL;
+}
+
+static const char *
+input_str(const cJSON *input, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(input, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void
+tool_path(struct risk_state *st, const char *tool, const char *path, enum risk_path_op op)
+{
+	struct guard_shell_word w = { (char *)path, NULL, path[0] == '~' ? GUARD_WORD_TILDE : 0 };
+	if (*path)
+		risk_path(st, tool, &w, op);
+}
+
+/* The paths a file tool reads or writes. */
+static void
+file_tool_paths(struct risk_state *st, const char *tool, const cJSON *input)
+{
+	static const char *const read_keys[] = { "file_path", "path", "absolute_path", "notebook_path", NULL };
+	bool writes = !strcmp(tool, "Write") || !strcmp(tool, "Edit") || !strcmp(tool, "MultiEdit") ||
+		      !strcmp(tool, "NotebookEdit") || !strcmp(tool, "write_file") || !strcmp(tool, "replace");
+
+	for (size_t i = 0; read_keys[i]; i++) {
+		const char *p = input_str(input, read_keys[i]);
+		if (p)
+			tool_path(st, tool, p, writes ? (strcmp(tool, "Write") ? PATH_WRITE : PATH_TRUNCATE) : PATH_READ);
+	}
+	/* Glob's pattern may itself reach elsewhere (an absolute or ~ pattern). */
+	const char *pat = input_str(input, "pattern");
+	if (pat && (!strcmp(tool, "Glob") || !strcmp(tool, "glob")) &&
+	    (pat[0] == '/' || pat[0] == '~' || strstr(pat, "..")))
+		tool_path(st, tool, pat, PATH_READ);
+	const cJSON *paths = cJSON_GetObjectItemCaseSensitive(input, "paths");
+	const cJSON *it;
+	cJSON_ArrayForEach(it, paths)
+		if (cJSON_IsString(it))
+			tool_path(st, tool, it->valuestring, PATH_READ);
+}
+
+static void
+fetch_url(struct risk_state *st, const char *tool, const char *url)
+{
+	char host[256];
+	const char *p = strstr(url, "://");
+
+	if (!strncasecmp(url, "file:", 5)) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reads a local file by URL: %s", tool, url);
+		return;
+	}
+	if (!p) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s with an unusual URL: %s", tool, url);
+		return;
+	}
+	risk_host(st, tool, url);
+	p += 3;
+	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
+	if (at && (!slash || at < slash))
+		p = at + 1;
+	size_t n = 0;
+	while (p[n] && p[n] != '/' && p[n] != ':' && n + 1 < sizeof(host))
+		host[n] = (char)tolower((unsigned char)p[n]), n++;
+	host[n] = '\0';
+	if (risk_host_local(host) || risk_host_private(host) || risk_host_metadata(host))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reaches a private, loopback or metadata address: %s",
+			  tool, host);
+}
+
+static bool
+name_has(const char *tool, const char *word)
+{
+	char lower[256];
+	size_t n = 0;
+	for (; tool[n] && n + 1 < sizeof(lower); n++)
+		lower[n] = (char)tolower((unsigned char)tool[n]);
+	lower[n] = '\0';
+	return strstr(lower, word) != NULL;
+}
+
+static bool
+hint(const cJSON *event, const char *a, const char *b)
+{
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(event, "hints");
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, a)) || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, b));
+}
+
+/* Kubernetes through an MCP tool: namespace and replicas fields. */
+static void
+kube_fields(struct risk_state *st, const char *tool, const cJSON *input)
+{
+	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(input, "replicas");
+	const char *ns = input_str(input, "namespace");
+
+	if (cJSON_IsNumber(rep) && rep->valuedouble == 0 && name_has(tool, "scale"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s scales to 0 replicas", tool);
+	if (ns && risk_namespace_critical(st, ns) && st->out->level < GUARD_LEVEL_CRITICAL)
+		risk_rule(st, st->out->level + 1, st->out->cls, "%s in critical namespace %s", tool, ns);
+}
+
+static void
+annotations(struct risk_state *st, const char *tool, const cJSON *event, const cJSON *input)
+{
+	static const char *const destroy_words[] = { "delete", "drop", "destroy", "remove", "purge", "truncate",
+						     "wipe", "erase", NULL };
+	bool destructive = hint(event, "destructive", "destructiveHint");
+	bool readonly = hint(event, "readOnly", "readOnlyHint");
+
+	if (destructive)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s is marked destructive", tool);
+	else if (readonly)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	else
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s has no read-only or destructive hint", tool);
+	for (size_t i = 0; destroy_words[i]; i++)
+		if (name_has(tool, destroy_words[i])) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "tool name says %s: %s", destroy_words[i], tool);
+			break;
+		}
+	const char *cmd = input_str(input, "command");
+	if (cmd)
+		risk_command_line(st, cmd, strlen(cmd));
+	const char *sql = input_str(input, "sql");
+	if (!sql && (name_has(tool, "sql") || name_has(tool, "postgres") || name_has(tool, "mysql") ||
+		     name_has(tool, "database") || name_has(tool, "bigquery") || name_has(tool, "supabase") ||
+		     name_has(tool, "snowflake") || name_has(tool, "_db")))
+		sql = input_str(input, "query");
+	if (sql)
+		risk_sql_text(st, tool, sql);
+	static const char *const path_keys[] = { "path", "file_path", "filePath", "filename", NULL };
+	bool writes = name_has(tool, "write") || name_has(tool, "edit") || name_has(tool, "create") ||
+		      name_has(tool, "move") || name_has(tool, "delete") || name_has(tool, "remove");
+	for (size_t i = 0; path_keys[i]; i++) {
+		const char *p = input_str(input, path_keys[i]);
+		if (p && (p[0] == '/' || p[0] == '~' || p[0] == '.' || strchr(p, '/')))
+			tool_path(st, tool, p, writes ? (name_has(tool, "delete") || name_has(tool, "remove") ? PATH_DELETE
+							 : PATH_WRITE) : PATH_READ);
+	}
+	kube_fields(st, tool, input);
+}
+
+/* input.command as a string, or as argv (Codex): joined and analysed. */
+static void
+analyse_command(struct risk_state *st, const char *tool, const cJSON *input)
+{
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(input, "command");
+
+	if (cJSON_IsString(cmd)) {
+		risk_explain(st, "command: %s", cmd->valuestring);
+		risk_command_line(st, cmd->valuestring, strlen(cmd->valuestring));
+		return;
+	}
+	if (cJSON_IsArray(cmd) && cJSON_GetArraySize(cmd) > 0) {
+		struct guard_buf line = GUARD_BUF_INIT;
+		const cJSON *it;
+		cJSON_ArrayForEach(it, cmd) {
+			if (!cJSON_IsString(it)) {
+				guard_buf_release(&line);
+				risk_unparsed(st, "%s command array holds a non-string", tool);
+				return;
+			}
+			guard_buf_addstr(&line, line.len ? " '" : "'");
+			for (const char *s = it->valuestring; *s; s++)
+				guard_buf_addstr(&line, *s == '\'' ? "'\\''" : (char[2]){ *s, 0 });
+			guard_buf_addch(&line, '\'');
+		}
+		risk_explain(st, "command: %s", line.buf);
+		risk_command_line(st, line.buf, line.len);
+		guard_buf_release(&line);
+		return;
+	}
+	risk_unparsed(st, "%s without a command string", tool);
+}
+
+int
+guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct guard_risk *out)
+{
+	struct risk_state st;
+	const cJSON *tv = cJSON_GetObjectItemCaseSensitive(event, "tool");
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
+	bool from_policy;
+
+	if (!ctx || !event || !out)
+		return guard_error(GUARD_EUSAGE, "guard_risk_rate: missing argument");
+	risk_state_begin(&st, ctx, out);
+	if (!cJSON_IsString(tv) || !*tv->valuestring) {
+		risk_explain(&st, "no tool: nothing to rate");
+		risk_state_end(&st);
+		return 0;
+	}
+	const char *tool = tv->valuestring;
+	const struct guard_tool_rating *r = find_rating(ctx->cfg, tool, &from_policy);
+	if (!r) {
+		risk_explain(&st, "tool: %s (not in the tool table)", tool);
+		risk_rule(&st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown tool: %s", tool);
+	} else {
+		static const char *const kinds[] = { "rated", "analyse", "annotations" };
+		risk_explain(&st, "tool: %s (%s %s: %s)", tool, from_policy ? "policy" : "built-in", kinds[r->kind],
+			     r->pattern);
+		switch (r->kind) {
+		case GUARD_TOOL_RATED:
+			risk_base(&st, r->level, guard_class_valid(r->cls) ? r->cls : GUARD_CLASS_EXEC);
+			risk_explain(&st, "    rated %s/%c by the tool table", guard_level_name(r->level), r->cls);
+			break;
+		case GUARD_TOOL_ANALYSE:
+			analyse_command(&st, tool, input);
+			break;
+		case GUARD_TOOL_ANNOTATIONS:
+			annotations(&st, tool, event, input);
+			break;
+		}
+	}
+	if (cJSON_IsObject(input) && (!r || r->kind == GUARD_TOOL_RATED)) {
+		file_tool_paths(&st, tool, input);
+		const char *url = input_str(input, "url");
+		if (url)
+			fetch_url(&st, tool, url);
+	}
+	risk_state_end(&st);
+	return 0;
+}

@@ -1,0 +1,787 @@
+/*
+ * The grammar: lists, and-or lists, pipelines, simple commands,
+ * subshells, groups, function definitions, the reserved words of
+ * if/while/for (skipped: their bodies are commands like any other),
+ * redirections and heredoc bodies. Words are lexed in guard_shell_lex.c.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "guard_shell_int.h"
+
+void
+shell_fail(struct shell_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	if (p->sh->unparsed)
+		return; /* the first reason is the useful one */
+	va_start(ap, fmt);
+	guard_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	p->sh->unparsed = true;
+	p->sh->reason = guard_buf_detach(&b);
+	p->pos = p->len; /* stop everything */
+}
+
+void
+shell_token(struct shell_parser *p, const char *text, size_t n)
+{
+	if (++p->sh->ntokens > GUARD_SHELL_MAX_TOKENS)
+		shell_fail(p, "more than %d tokens", GUARD_SHELL_MAX_TOKENS);
+	else if (p->sh->want_tokens)
+		guard_list_take(&p->sh->tokens, guard_xstrndup(text, n));
+}
+
+const char *
+shell_var_value(const struct shell_parser *p, const char *name, size_t n)
+{
+	const struct guard_shell *sh = p->sh;
+
+	for (size_t i = sh->known_names.len; i-- > 0;)
+		if (strlen(sh->known_names.items[i]) == n && !memcmp(sh->known_names.items[i], name, n))
+			return sh->known_values.items[i][0] == '\x01' ? NULL : sh->known_values.items[i];
+	if (p->vars && p->vars->home && n == 4 && !memcmp(name, "HOME", 4))
+		return p->vars->home;
+	if (p->vars && p->vars->pwd && n == 3 && !memcmp(name, "PWD", 3))
+		return p->vars->pwd;
+	return NULL;
+}
+
+/* Remember NAME=value (unknown when the value is computed). */
+static void
+remember_var(struct guard_shell *sh, const struct guard_shell_word *assign)
+{
+	const char *eq = strchr(assign->text, '=');
+	if (!eq)
+		return;
+	guard_list_take(&sh->known_names, guard_xstrndup(assign->text, (size_t)(eq - assign->text)));
+	guard_list_add(&sh->known_values, (assign->flags & GUARD_WORD_DYNAMIC) ? "\x01" : eq + 1);
+}
+
+static void
+word_release(struct guard_shell_word *w)
+{
+	free(w->text);
+	free(w->bare);
+}
+
+static void
+cmd_release(struct guard_shell_cmd *c)
+{
+	for (size_t i = 0; i < c->argc; i++)
+		word_release(&c->argv[i]);
+	for (size_t i = 0; i < c->nassigns; i++)
+		word_release(&c->assigns[i]);
+	for (size_t i = 0; i < c->nredirs; i++) {
+		word_release(&c->redirs[i].target);
+		free(c->redirs[i].body);
+	}
+	free(c->argv);
+	free(c->assigns);
+	free(c->redirs);
+}
+
+void
+guard_shell_release(struct guard_shell *sh)
+{
+	for (size_t i = 0; i < sh->ncmds; i++)
+		cmd_release(&sh->cmds[i]);
+	free(sh->cmds);
+	free(sh->reason);
+	guard_list_clear(&sh->tokens);
+	guard_list_clear(&sh->functions);
+	guard_list_clear(&sh->known_names);
+	guard_list_clear(&sh->known_values);
+	memset(sh, 0, sizeof(*sh));
+}
+
+static void
+push_word(struct guard_shell_word **v, size_t *n, size_t *alloc, struct guard_shell_word w)
+{
+	if (*n == *alloc) {
+		*alloc = *alloc ? *alloc * 2 : 4;
+		*v = guard_xrealloc(*v, *alloc * sizeof(**v));
+	}
+	(*v)[(*n)++] = w;
+}
+
+static struct guard_shell_redir *
+push_redir(struct guard_shell_cmd *c)
+{
+	if (c->nredirs == c->alloc_redirs) {
+		c->alloc_redirs = c->alloc_redirs ? c->alloc_redirs * 2 : 2;
+		c->redirs = guard_xrealloc(c->redirs, c->alloc_redirs * sizeof(*c->redirs));
+	}
+	struct guard_shell_redir *r = &c->redirs[c->nredirs++];
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	return r;
+}
+
+/* Move the finished command c into the result; returns its index. */
+static size_t
+append_cmd(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
+{
+	struct guard_shell *sh = p->sh;
+
+	if (sh->ncmds >= GUARD_SHELL_MAX_CMDS) {
+		shell_fail(p, "more than %d commands", GUARD_SHELL_MAX_CMDS);
+		cmd_release(c);
+		return SIZE_MAX;
+	}
+	if (sh->ncmds == sh->alloc) {
+		sh->alloc = sh->alloc ? sh->alloc * 2 : 8;
+		sh->cmds = guard_xrealloc(sh->cmds, sh->alloc * sizeof(*sh->cmds));
+	}
+	sh->cmds[sh->ncmds] = *c;
+	for (size_t i = 0; i < p->npending; i++)
+		if (p->pending[i].serial == serial && p->pending[i].cmd == SIZE_MAX)
+			p->pending[i].cmd = sh->ncmds;
+	if (!c->argc && c->nassigns)
+		for (size_t i = 0; i < c->nassigns; i++)
+			remember_var(sh, &c->assigns[i]);
+	return sh->ncmds++;
+}
+
+static void
+skip_blanks(struct shell_parser *p)
+{
+	for (;;) {
+		int c = shell_peek(p, 0);
+		if (c == ' ' || c == '\t' || c == '\r')
+			p->pos++;
+		else if (c == '\\' && shell_peek(p, 1) == '\n')
+			p->pos += 2;
+		else
+			return;
+	}
+}
+
+/* Read the bodies of the heredocs started on the line just ended. */
+static void
+read_heredocs(struct shell_parser *p)
+{
+	for (size_t i = 0; i < p->npending; i++) {
+		struct shell_pending_heredoc *h = &p->pending[i];
+		struct guard_buf body = GUARD_BUF_INIT;
+		size_t dl = strlen(h->delim);
+		while (p->pos < p->len) {
+			const char *line = p->s + p->pos;
+			const char *nl = memchr(line, '\n', p->len - p->pos);
+			size_t n = nl ? (size_t)(nl - line) : p->len - p->pos;
+			p->pos += n + (nl ? 1 : 0);
+			const char *cmp = line;
+			size_t cn = n;
+			while (h->strip_tabs && cn && *cmp == '\t')
+				cmp++, cn--;
+			if (cn && cmp[cn - 1] == '\r')
+				cn--;
+			if (cn == dl && !memcmp(cmp, h->delim, dl))
+				break;
+			guard_buf_add(&body, cmp, cn);
+			guard_buf_addch(&body, '\n');
+		}
+		if (h->cmd < p->sh->ncmds && h->redir < p->sh->cmds[h->cmd].nredirs) {
+			struct guard_shell_redir *r = &p->sh->cmds[h->cmd].redirs[h->redir];
+			free(r->body);
+			r->body = guard_buf_detach(&body);
+		} else {
+			guard_buf_release(&body);
+		}
+		free(h->delim);
+	}
+	p->npending = 0;
+}
+
+/* Blanks, comments and newlines between commands. */
+static void
+skip_separators(struct shell_parser *p, bool semicolons)
+{
+	for (;;) {
+		skip_blanks(p);
+		int c = shell_peek(p, 0);
+		if (c == '#') {
+			while (p->pos < p->len && p->s[p->pos] != '\n')
+				p->pos++;
+		} else if (c == '\n') {
+			p->pos++;
+			read_heredocs(p);
+		} else if (semicolons && c == ';' && shell_peek(p, 1) != ';') {
+			p->pos++;
+		} else {
+			return;
+		}
+	}
+}
+
+static bool
+at_word(const struct shell_parser *p, const char *w)
+{
+	size_t n = strlen(w);
+	if (p->pos + n > p->len || memcmp(p->s + p->pos, w, n))
+		return false;
+	int after = shell_peek(p, n);
+	return after < 0 || shell_is_meta(after);
+}
+
+static bool
+is_assignment(const struct guard_shell_word *w)
+{
+	const char *t = w->text;
+	if (!(isalpha((unsigned char)*t) || *t == '_'))
+		return false;
+	while (isalnum((unsigned char)*t) || *t == '_')
+		t++;
+	if (*t == '+' && t[1] == '=')
+		t++;
+	return *t == '=';
+}
+
+/* The redirection operator at p->pos (after an optional fd); 0 if none. */
+static int
+lex_redir_op(struct shell_parser *p, struct guard_shell_redir *r, bool *heredoc_strip)
+{
+	const char *s = p->s + p->pos;
+	size_t left = p->len - p->pos;
+#define OP(str, code) if (left >= strlen(str) && !memcmp(s, str, strlen(str))) { \
+		p->pos += strlen(str); r->op = code; return 1; }
+	*heredoc_strip = false;
+	OP("<<<", GUARD_REDIR_HERESTRING);
+	if (left >= 3 && !memcmp(s, "<<-", 3)) {
+		p->pos += 3;
+		r->op = GUARD_REDIR_HEREDOC;
+		*heredoc_strip = true;
+		return 1;
+	}
+	OP("<<", GUARD_REDIR_HEREDOC);
+	OP("&>>", GUARD_REDIR_OUT_ALL);
+	OP("&>", GUARD_REDIR_OUT_ALL);
+	OP(">>", GUARD_REDIR_APPEND);
+	OP(">&", GUARD_REDIR_DUP);
+	OP("<&", GUARD_REDIR_DUP);
+	OP(">|", GUARD_REDIR_OUT);
+	OP("<>", GUARD_REDIR_RW);
+	OP(">", GUARD_REDIR_OUT);
+	OP("<", GUARD_REDIR_IN);
+#undef OP
+	return 0;
+}
+
+/* Is there a redirection at p->pos ("2>", ">", "&>", "<<"...)? */
+static bool
+redir_ahead(const struct shell_parser *p)
+{
+	size_t i = p->pos;
+	while (i < p->len && isdigit((unsigned char)p->s[i]))
+		i++;
+	if (i >= p->len)
+		return false;
+	char c = p->s[i];
+	if (c == '&' && i == p->pos)
+		return i + 1 < p->len && p->s[i + 1] == '>';
+	if ((c == '<' || c == '>') && i + 1 < p->len && p->s[i + 1] == '(' && i == p->pos)
+		return false; /* process substitution */
+	return c == '<' || c == '>';
+}
+
+static void
+parse_redir(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
+{
+	struct guard_shell_redir *r = push_redir(c);
+	struct shell_wordbuf w;
+	bool strip;
+	size_t start = p->pos;
+
+	if (isdigit(shell_peek(p, 0)))
+		r->fd = (int)strtol(p->s + p->pos, NULL, 10) & 0xFFFF;
+	while (isdigit(shell_peek(p, 0)))
+		p->pos++;
+	lex_redir_op(p, r, &strip);
+	shell_token(p, p->s + start, p->pos - start);
+	skip_blanks(p);
+	int ch = shell_peek(p, 0);
+	if (ch < 0 || shell_is_meta(ch)) {
+		shell_fail(p, "redirection without a target");
+		r->target.text = guard_xstrdup("");
+		return;
+	}
+	shell_wordbuf_init(&w);
+	shell_lex_word(p, &w);
+	shell_wordbuf_take(&w, &r->target);
+	/* ">&word" with a non-number is "&>word" in bash. */
+	if (r->op == GUARD_REDIR_DUP && p->s[start + (r->fd >= 0)] == '>' && r->target.text[0] &&
+	    strspn(r->target.text, "0123456789-") != strlen(r->target.text))
+		r->op = GUARD_REDIR_OUT_ALL;
+	if (r->op == GUARD_REDIR_HEREDOC) {
+		if (p->npending == SHELL_MAX_HEREDOCS) {
+			shell_fail(p, "more than %d heredocs on one line", SHELL_MAX_HEREDOCS);
+			return;
+		}
+		struct shell_pending_heredoc *h = &p->pending[p->npending++];
+		h->serial = serial;
+		h->cmd = SIZE_MAX;
+		h->redir = c->nredirs - 1;
+		h->delim = guard_xstrdup(r->target.text);
+		h->strip_tabs = strip;
+		r->body_literal = (r->target.flags & GUARD_WORD_QUOTED) != 0;
+	}
+}
+
+static void
+cmd_init(struct shell_parser *p, struct guard_shell_cmd *c, unsigned pipeline, unsigned pos)
+{
+	memset(c, 0, sizeof(*c));
+	c->depth = p->depth;
+	c->pipeline = pipeline;
+	c->pipe_pos = pos;
+	c->substituted = p->substituted;
+	c->function = p->function;
+}
+
+/* Push one lexed word onto argv, or onto the assignments before argv[0]. */
+static void
+add_word(struct guard_shell_cmd *c, struct shell_wordbuf *w)
+{
+	struct guard_shell_word one;
+
+	shell_wordbuf_take(w, &one);
+	if (!c->argc && is_assignment(&one))
+		push_word(&c->assigns, &c->nassigns, &c->alloc_assigns, one);
+	else
+		push_word(&c->argv, &c->argc, &c->alloc_argv, one);
+}
+
+static void parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
+			  size_t *last);
+
+/* The body of a compound command: ( list ) or { list; }, one level deeper. */
+static void
+parse_compound(struct shell_parser *p, int open, const char *function)
+{
+	const char *saved = p->function;
+
+	if (p->depth + 1 > GUARD_SHELL_MAX_DEPTH) {
+		shell_fail(p, "nesting deeper than %d", GUARD_SHELL_MAX_DEPTH);
+		return;
+	}
+	shell_token(p, open == '(' ? "(" : "{", 1);
+	p->pos++;
+	p->depth++;
+	if (function)
+		p->function = function;
+	shell_parse_list(p, open == '(' ? ')' : '}');
+	p->function = saved;
+	p->depth--;
+}
+
+/* Redirections after ) or }: kept on an empty command so their targets count. */
+static void
+parse_trailing_redirs(struct shell_parser *p, unsigned pipeline, unsigned pos, size_t *last)
+{
+	struct guard_shell_cmd c;
+	unsigned serial = ++*p->serial_next;
+
+	cmd_init(p, &c, pipeline, pos);
+	for (;;) {
+		skip_blanks(p);
+		if (!redir_ahead(p) || shell_failed(p))
+			break;
+		parse_redir(p, &c, serial);
+	}
+	if (c.nredirs) {
+		size_t i = append_cmd(p, &c, serial);
+		if (i != SIZE_MAX)
+			*last = i;
+	} else {
+		cmd_release(&c);
+	}
+}
+
+/* for NAME [in WORDS]: the loop variable becomes unknown. */
+static void
+parse_for_head(struct shell_parser *p)
+{
+	struct shell_wordbuf w;
+
+	skip_blanks(p);
+	if (shell_peek(p, 0) == '(' && shell_peek(p, 1) == '(') {
+		size_t depth = 0;
+		for (; p->pos < p->len; p->pos++) {
+			if (p->s[p->pos] == '(')
+				depth++;
+			else if (p->s[p->pos] == ')' && --depth == 0) {
+				p->pos++;
+				break;
+			}
+		}
+		return;
+	}
+	shell_wordbuf_init(&w);
+	shell_lex_word(p, &w);
+	guard_list_add(&p->sh->known_names, w.text.buf);
+	guard_list_add(&p->sh->known_values, "\x01");
+	shell_wordbuf_release(&w);
+	for (;;) {
+		skip_blanks(p);
+		int c = shell_peek(p, 0);
+		if (c < 0 || c == ';' || c == '\n' || shell_failed(p) || at_word(p, "do"))
+			return;
+		if (shell_is_meta(c)) {
+			shell_fail(p, "unexpected '%c' in for loop", c);
+			return;
+		}
+		shell_wordbuf_init(&w);
+		shell_lex_word(p, &w);
+		shell_wordbuf_release(&w);
+	}
+}
+
+static const char *const reserved_skip[] = {
+	"if", "then", "elif", "else", "fi", "do", "done", "while", "until", "!", NULL
+};
+
+/* A reserved word at command position that is only structure: skip it. */
+static bool
+skip_reserved(struct shell_parser *p)
+{
+	for (size_t i = 0; reserved_skip[i]; i++)
+		if (at_word(p, reserved_skip[i])) {
+			shell_token(p, p->s + p->pos, strlen(reserved_skip[i]));
+			p->pos += strlen(reserved_skip[i]);
+			return true;
+		}
+	if (at_word(p, "for") || at_word(p, "select")) {
+		p->pos += at_word(p, "for") ? 3 : 6;
+		parse_for_head(p);
+		return true;
+	}
+	return false;
+}
+
+/* name() body, or "function name [()] body". */
+static void
+parse_function(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial,
+	       unsigned pipeline, unsigned pos, size_t *last)
+{
+	const char *name;
+	size_t idx;
+
+	c->defines_function = true;
+	skip_blanks(p);
+	if (shell_peek(p, 0) == '(') {
+		p->pos++;
+		skip_blanks(p);
+		if (shell_peek(p, 0) != ')') {
+			shell_fail(p, "bad function definition");
+			cmd_release(c);
+			return;
+		}
+		p->pos++;
+	}
+	guard_list_add(&p->sh->functions, c->argv[0].text);
+	name = p->sh->functions.items[p->sh->functions.len - 1];
+	idx = append_cmd(p, c, serial);
+	if (idx != SIZE_MAX)
+		*last = idx;
+	skip_separators(p, false);
+	int ch = shell_peek(p, 0);
+	if (ch == '(' || (ch == '{' && at_word(p, "{")))
+		parse_compound(p, ch, name);
+	else
+		shell_fail(p, "function body is not ( ) or { }");
+	(void)pipeline, (void)pos;
+}
+
+/* [[ ... ]]: words only; < > && || ( ) are operators of the test. */
+static void
+parse_double_bracket(struct shell_parser *p, struct guard_shell_cmd *c)
+{
+	struct shell_wordbuf w;
+
+	for (;;) {
+		skip_blanks(p);
+		int ch = shell_peek(p, 0);
+		if (ch < 0 || ch == '\n') {
+			shell_fail(p, "unterminated [[");
+			return;
+		}
+		if (at_word(p, "]]")) {
+			p->pos += 2;
+			return;
+		}
+		shell_wordbuf_init(&w);
+		if (shell_is_meta(ch)) {
+			size_t n = 1;
+			while (shell_peek(p, n) == ch)
+				n++;
+			guard_buf_add(&w.text, p->s + p->pos, n);
+			p->pos += n;
+		} else {
+			shell_lex_word(p, &w);
+		}
+		add_word(c, &w);
+		if (shell_failed(p))
+			return;
+	}
+}
+
+/* Words and redirections of one simple command, until an operator. */
+static void
+parse_simple(struct shell_parser *p, int term, unsigned pipeline, unsigned pos, size_t *last)
+{
+	struct guard_shell_cmd c;
+	unsigned serial = ++*p->serial_next;
+
+	cmd_init(p, &c, pipeline, pos);
+	for (;;) {
+		skip_blanks(p);
+		int ch = shell_peek(p, 0);
+		if (ch < 0 || shell_failed(p))
+			break;
+		if (ch == '#') {
+			/* a comment runs to the end of the line */
+			while (p->pos < p->len && p->s[p->pos] != '\n')
+				p->pos++;
+			break;
+		}
+		if (redir_ahead(p)) {
+			parse_redir(p, &c, serial);
+			continue;
+		}
+		if ((ch == '<' || ch == '>') && shell_peek(p, 1) == '(') {
+			/* process substitution: a word whose commands run */
+			struct shell_wordbuf w;
+			size_t start = p->pos;
+			shell_wordbuf_init(&w);
+			bool saved = p->substituted;
+			p->pos += 2;
+			p->depth++;
+			p->substituted = true;
+			shell_parse_list(p, ')');
+			p->depth--;
+			p->substituted = saved;
+			guard_buf_add(&w.text, p->s + start, p->pos - start);
+			guard_buf_add(&w.mask, p->s + start, p->pos - start);
+			w.flags = GUARD_WORD_DYNAMIC | GUARD_WORD_SUBST;
+			add_word(&c, &w);
+			continue;
+		}
+		if (ch == '(' && c.argc == 1 && !c.nassigns) {
+			parse_function(p, &c, serial, pipeline, pos, last);
+			return;
+		}
+		if (shell_is_meta(ch)) {
+			if (ch == ')' && term != ')')
+				shell_fail(p, "unexpected ')'");
+			else if (ch == '(')
+				shell_fail(p, "unexpected '('");
+			break;
+		}
+		struct shell_wordbuf w;
+		struct guard_shell_word expanded[SHELL_MAX_BRACE_WORDS];
+		shell_wordbuf_init(&w);
+		shell_lex_word(p, &w);
+		size_t n = c.argc ? shell_brace_expand(&w, expanded, SHELL_MAX_BRACE_WORDS) : 0;
+		if (n) {
+			shell_wordbuf_release(&w);
+			for (size_t i = 0; i < n; i++)
+				push_word(&c.argv, &c.argc, &c.alloc_argv, expanded[i]);
+		} else {
+			add_word(&c, &w);
+		}
+		if (c.argc == 1 && !strcmp(c.argv[0].text, "[[") && !(c.argv[0].flags & GUARD_WORD_QUOTED))
+			parse_double_bracket(p, &c);
+	}
+	if (c.argc || c.nassigns || c.nredirs) {
+		size_t i = append_cmd(p, &c, serial);
+		if (i != SIZE_MAX)
+			*last = i;
+	} else {
+		cmd_release(&c);
+	}
+}
+
+static void
+parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos, size_t *last)
+{
+	for (;;) {
+		skip_blanks(p);
+		if (shell_failed(p))
+			return;
+		if (!skip_reserved(p))
+			break;
+		skip_separators(p, true);
+	}
+	int ch = shell_peek(p, 0);
+	if (ch == '(' && shell_peek(p, 1) == '(') {
+		/* (( arithmetic )): nothing runs */
+		p->pos += 2;
+		size_t depth = 2;
+		while (p->pos < p->len && depth) {
+			if (p->s[p->pos] == '(')
+				depth++;
+			else if (p->s[p->pos] == ')')
+				depth--;
+			p->pos++;
+		}
+		if (depth)
+			shell_fail(p, "unterminated ((");
+		return;
+	}
+	if (ch == '(' || (ch == '{' && at_word(p, "{"))) {
+		parse_compound(p, ch, NULL);
+		parse_trailing_redirs(p, pipeline, pos, last);
+		return;
+	}
+	if (at_word(p, "case")) {
+		shell_fail(p, "case statements are not analysed");
+		return;
+	}
+	if (at_word(p, "function")) {
+		struct guard_shell_cmd c;
+		struct shell_wordbuf w;
+		unsigned serial = ++*p->serial_next;
+		p->pos += 8;
+		skip_blanks(p);
+		cmd_init(p, &c, pipeline, pos);
+		shell_wordbuf_init(&w);
+		shell_lex_word(p, &w);
+		push_word(&c.argv, &c.argc, &c.alloc_argv, (struct guard_shell_word){ 0 });
+		shell_wordbuf_take(&w, &c.argv[0]);
+		parse_function(p, &c, serial, pipeline, pos, last);
+		return;
+	}
+	parse_simple(p, term, pipeline, pos, last);
+}
+
+/* cmd1 | cmd2 |& cmd3 */
+static void
+parse_pipeline(struct shell_parser *p, int term)
+{
+	unsigned id = p->sh->npipelines++, pos = 0;
+	size_t first = p->sh->ncmds;
+
+	for (;;) {
+		size_t last = SIZE_MAX;
+		parse_command(p, term, id, pos++, &last);
+		skip_blanks(p);
+		if (shell_failed(p))
+			return;
+		if (shell_peek(p, 0) == '|' && shell_peek(p, 1) != '|') {
+			p->pos += shell_peek(p, 1) == '&' ? 2 : 1;
+			shell_token(p, "|", 1);
+			if (last != SIZE_MAX)
+				p->sh->cmds[last].piped_out = true;
+			skip_separators(p, false);
+			continue;
+		}
+		break;
+	}
+	if (shell_peek(p, 0) == '&' && shell_peek(p, 1) != '&' && shell_peek(p, 1) != '>')
+		for (size_t i = first; i < p->sh->ncmds; i++)
+			p->sh->cmds[i].background = true;
+}
+
+void
+shell_parse_list(struct shell_parser *p, int term)
+{
+	for (;;) {
+		skip_separators(p, true);
+		if (shell_failed(p))
+			return;
+		int c = shell_peek(p, 0);
+		if (c < 0) {
+			if (term)
+				shell_fail(p, "missing '%c'", term);
+			return;
+		}
+		if (term == ')' && c == ')') {
+			shell_token(p, ")", 1);
+			p->pos++;
+			return;
+		}
+		if (term == '}' && at_word(p, "}")) {
+			shell_token(p, "}", 1);
+			p->pos++;
+			return;
+		}
+		if (c == ';' && shell_peek(p, 1) == ';') {
+			shell_fail(p, "unexpected ';;'");
+			return;
+		}
+		size_t before = p->pos;
+		parse_pipeline(p, term);
+		skip_blanks(p);
+		c = shell_peek(p, 0);
+		if ((c == '&' && shell_peek(p, 1) == '&') || (c == '|' && shell_peek(p, 1) == '|')) {
+			shell_token(p, p->s + p->pos, 2);
+			p->pos += 2;
+			skip_separators(p, false);
+		} else if (c == '&' || (c == ';' && shell_peek(p, 1) != ';')) {
+			shell_token(p, p->s + p->pos, 1);
+			p->pos++;
+		} else if (p->pos == before && c >= 0 && c != '\n' && !(term == ')' && c == ')') &&
+			   !(term == '}' && at_word(p, "}"))) {
+			shell_fail(p, "unexpected '%c'", c);
+			return;
+		}
+	}
+}
+
+void
+shell_parse_sub(struct shell_parser *outer, const char *src, size_t len)
+{
+	struct shell_parser p;
+
+	memset(&p, 0, sizeof(p));
+	p.s = src;
+	p.len = len;
+	p.sh = outer->sh;
+	p.vars = outer->vars;
+	p.depth = outer->depth + 1;
+	p.substituted = true;
+	p.function = outer->function;
+	p.serial_next = outer->serial_next;
+	shell_parse_list(&p, 0);
+	read_heredocs(&p);
+}
+
+int
+guard_shell_parse(struct guard_shell *sh, const char *src, size_t len,
+		  const struct guard_shell_vars *vars)
+{
+	struct shell_parser p;
+	unsigned serial = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.s = src;
+	p.len = len;
+	p.sh = sh;
+	p.vars = vars;
+	p.serial_next = &serial;
+	if (len > GUARD_SHELL_MAX_INPUT) {
+		shell_fail(&p, "command longer than %d bytes", GUARD_SHELL_MAX_INPUT);
+		return 0;
+	}
+	if (memchr(src, '\0', len)) {
+		shell_fail(&p, "NUL byte in command");
+		return 0;
+	}
+	shell_parse_list(&p, 0);
+	read_heredocs(&p);
+	return 0;
+}
+
+const struct guard_shell_cmd *
+guard_shell_prev_in_pipe(const struct guard_shell *sh, const struct guard_shell_cmd *c)
+{
+	if (!c->pipe_pos)
+		return NULL;
+	for (size_t i = (size_t)(c - sh->cmds); i-- > 0;)
+		if (sh->cmds[i].pipeline == c->pipeline && sh->cmds[i].pipe_pos == c->pipe_pos - 1)
+			return &sh->cmds[i];
+	return NULL;
+}

@@ -1,0 +1,179 @@
+/*
+ * The command corpus (t/corpus/commands.jsonl) against the real default
+ * policy: each line is rated by the risk stage and decided by the policy
+ * in a fresh project (with .git/, build/, node_modules/) and home, and
+ * must give its expected verdict. One TAP line per corpus line. Runs
+ * from the repository root.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guard_buf.h"
+#include "guard_list.h"
+#include "guard_policy.h"
+#include "guard_risk.h"
+
+#define CORPUS "t/corpus/commands.jsonl"
+
+static int count, failed;
+
+static void
+tap(bool ok, const char *name, const char *diag)
+{
+	count++;
+	if (!ok)
+		failed++;
+	printf("%s %d - ", ok ? "ok" : "not ok", count);
+	for (const char *p = name; *p; p++)
+		fputs(*p == '\n' ? "\\n" : (char[2]){ *p, 0 }, stdout);
+	putchar('\n');
+	if (!ok && diag)
+		printf("#   %s\n", diag);
+	fflush(stdout);
+}
+
+static char *
+make_dir(const char *tmpl)
+{
+	char *t = guard_xstrdup(tmpl);
+	if (!mkdtemp(t)) {
+		free(t);
+		return NULL;
+	}
+	char *real = realpath(t, NULL);
+	free(t);
+	return real;
+}
+
+static void
+sub_dir(const char *root, const char *name)
+{
+	char *p = guard_xasprintf("%s/%s", root, name);
+	mkdir(p, 0700);
+	free(p);
+}
+
+static void
+remove_dir(const char *root, const char *name)
+{
+	char *p = guard_xasprintf("%s/%s", root, name);
+	rmdir(p);
+	free(p);
+}
+
+static cJSON *
+make_event(const char *command, const char *project)
+{
+	cJSON *ev = cJSON_CreateObject();
+	cJSON *input = cJSON_CreateObject();
+	cJSON *actor = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(ev, "tool", "Bash");
+	cJSON_AddStringToObject(input, "command", command);
+	cJSON_AddItemToObject(ev, "input", input);
+	cJSON_AddStringToObject(ev, "cwd", project);
+	cJSON_AddStringToObject(ev, "project", project);
+	cJSON_AddStringToObject(actor, "user", "claude");
+	cJSON_AddStringToObject(actor, "role", "agent");
+	cJSON_AddItemToObject(ev, "actor", actor);
+	cJSON_AddStringToObject(ev, "source", "claude");
+	cJSON_AddStringToObject(ev, "phase", "pre");
+	return ev;
+}
+
+/* One corpus line: rate, decide, compare. */
+static void
+run_case(const struct guard_policy *policy, const struct guard_risk_ctx *ctx, const char *line,
+	 unsigned long lineno, unsigned *allow)
+{
+	cJSON *c = cJSON_Parse(line);
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(c, "command");
+	const cJSON *exp = cJSON_GetObjectItemCaseSensitive(c, "expected");
+	char diag[4096];
+
+	if (!cJSON_IsString(cmd) || !cJSON_IsString(exp)) {
+		snprintf(diag, sizeof(diag), "line %lu: needs \"command\" and \"expected\"", lineno);
+		tap(false, "malformed corpus line", diag);
+		cJSON_Delete(c);
+		return;
+	}
+	if (!strcmp(exp->valuestring, "allow"))
+		(*allow)++;
+	cJSON *ev = make_event(cmd->valuestring, ctx->project);
+	int rc = guard_risk_event(ctx, ev);
+	enum guard_effect eff = rc < 0 ? GUARD_EFFECT_DENY : guard_policy_decide(policy, ev);
+	bool ok = rc == 0 && !strcmp(guard_effect_name(eff), exp->valuestring);
+	char *risk = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(ev, "risk"));
+	const char *rule = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(ev, "decision"), "rule"));
+	snprintf(diag, sizeof(diag), "line %lu: got %s (rule %s), expected %s; risk %s", lineno,
+		 guard_effect_name(eff), rule ? rule : "-", exp->valuestring, risk ? risk : "-");
+	tap(ok, cmd->valuestring, diag);
+	free(risk);
+	cJSON_Delete(ev);
+	cJSON_Delete(c);
+}
+
+int
+main(void)
+{
+	struct guard_policy *policy = NULL;
+	struct guard_list errors = GUARD_LIST_INIT;
+	char *project = make_dir("/tmp/guard-corpus-proj-XXXXXX");
+	char *home = make_dir("/tmp/guard-corpus-home-XXXXXX");
+	unsigned lines = 0, allow = 0;
+	FILE *f = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!project || !home) {
+		printf("not ok 1 - temporary directories: %s\n1..1\n", strerror(errno));
+		return 1;
+	}
+	sub_dir(project, ".git");
+	sub_dir(project, "build");
+	sub_dir(project, "node_modules");
+	setenv("HOME", home, 1);
+
+	struct guard_policy_sources src = { .builtin = "policy/default.yaml", .user = "", .managed = "",
+					     .project = "", .project_root = project };
+	if (guard_policy_load(&policy, &src, &errors) < 0) {
+		tap(false, "load policy/default.yaml", errors.len ? errors.items[0] : "unknown error");
+		goto out;
+	}
+	struct guard_risk_ctx ctx = { guard_policy_risk(policy), project, project, home, NULL };
+	if (!(f = fopen(CORPUS, "r"))) {
+		tap(false, "open " CORPUS, strerror(errno));
+		goto out;
+	}
+	ssize_t n;
+	unsigned long lineno = 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		if (n <= 1 || line[0] == '#')
+			continue;
+		lines++;
+		run_case(policy, &ctx, line, lineno, &allow);
+	}
+	char diag[128];
+	snprintf(diag, sizeof(diag), "%u cases", lines);
+	tap(lines >= 400, "corpus has at least 400 cases", diag);
+	snprintf(diag, sizeof(diag), "%u of %u allow", allow, lines);
+	tap(lines && allow * 100 >= lines * 40, "corpus is at least 40% everyday (allow) commands", diag);
+out:
+	if (f)
+		fclose(f);
+	free(line);
+	guard_policy_free(policy);
+	guard_list_clear(&errors);
+	remove_dir(project, ".git");
+	remove_dir(project, "build");
+	remove_dir(project, "node_modules");
+	rmdir(project);
+	rmdir(home);
+	free(project);
+	free(home);
+	printf("1..%d\n", count);
+	return failed ? 1 : 0;
+}
