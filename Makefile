@@ -23,7 +23,7 @@ PKGS_guard-policy = $(PKGS_COMMON)
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
              libpcre2-dev bats git jq
-DEBS_BENCH = hyperfine valgrind nodejs npm
+DEBS_BENCH = hyperfine valgrind nodejs npm time
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
 CPPFLAGS_ALL = -Isrc/lib -include src/lib/guard_prelude.h -D_GNU_SOURCE \

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "guard_error.h"
 #include "guard_file.h"
+#include "guard_json.h"
 #include "guard_path.h"
 #include "guard_policy.h"
 #include "init.h"
@@ -113,9 +114,7 @@ merge_claude_settings(const char *root, const char *command, bool *changed)
 		*changed = true;
 	}
 	if (*changed) {
-		char *out = cJSON_Print(settings);
-		char *with_nl = guard_xasprintf("%s\n", out);
-		cJSON_free(out);
+		char *with_nl = guard_json_pretty(settings, 0);
 		if ((rc = guard_mkdirs(dir, 0755)) >= 0)
 			rc = guard_file_write_atomic(path, with_nl, strlen(with_nl), mode);
 		free(with_nl);

@@ -1,10 +1,10 @@
-/* SHA-256 (libsodium) and canonical JSON. */
+/* SHA-256 (libsodium); the canonical JSON it is taken over is in guard_json.h. */
 #ifndef GUARD_HASH_H
 #define GUARD_HASH_H
 
 #include <stddef.h>
 
-#include <cjson/cJSON.h>
+#include "guard_json.h"
 
 #define GUARD_SHA256_HEX 65
 
@@ -12,11 +12,5 @@
 int guard_crypto_init(void);
 
 void guard_sha256_hex(const void *data, size_t len, char out[GUARD_SHA256_HEX]);
-
-/*
- * Canonical JSON: keys sorted bytewise at every level, no insignificant
- * white space, numbers as cJSON prints them. Caller frees.
- */
-char *guard_json_canonical(const cJSON *item);
 
 #endif

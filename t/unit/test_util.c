@@ -179,6 +179,40 @@ TEST(sha256_and_canonical_json)
 	cJSON_Delete(a);
 }
 
+TEST(canonical_json_agrees_with_cjson)
+{
+	/* Without objects to sort, canonical must be byte-identical to cJSON's. */
+	const char *docs[] = {
+		"[1,-2,3.5,1e300,0.1,12345678901,-0.0,true,false,null]",
+		"[\"tab\\there\",\"q\\\"uote\",\"back\\\\slash\",\"ctl\\u0001\",\"caf\u00e9\",\"nl\\n\"]",
+		"[[],{},[[1]],\"\"]",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		cJSON *j = cJSON_Parse(docs[i]);
+		CHECK(j != NULL);
+		char *ours = guard_json_canonical(j), *theirs = cJSON_PrintUnformatted(j);
+		CHECK_STR(ours, theirs);
+		free(ours);
+		cJSON_free(theirs);
+		cJSON_Delete(j);
+	}
+}
+
+TEST(pretty_json_for_committed_files)
+{
+	cJSON *j = cJSON_Parse("{\"b\":[1,{\"y\":{},\"x\":[]}],\"a\":\"s\"}");
+	char *p = guard_json_pretty(j, 0);
+	CHECK_STR(p, "{\n  \"b\": [\n    1,\n    {\n      \"y\": {},\n      \"x\": []\n    }\n  ],\n  \"a\": \"s\"\n}\n");
+	free(p);
+	p = guard_json_pretty(j, 1);
+	CHECK(!strncmp(p, "{\n  \"a\": \"s\",", 13));
+	cJSON *back = cJSON_Parse(p);
+	CHECK(cJSON_Compare(j, back, 1));
+	cJSON_Delete(back);
+	free(p);
+	cJSON_Delete(j);
+}
+
 TEST(levels_and_effects)
 {
 	enum guard_level l;
@@ -290,6 +324,8 @@ main(void)
 	RUN(duration_parse);
 	RUN(time_format_and_parse);
 	RUN(sha256_and_canonical_json);
+	RUN(canonical_json_agrees_with_cjson);
+	RUN(pretty_json_for_committed_files);
 	RUN(levels_and_effects);
 	RUN(buf_grows_and_formats);
 	RUN(file_atomic_write_and_bounded_read);

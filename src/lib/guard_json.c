@@ -1,0 +1,151 @@
+#include <math.h>
+#include <stdbool.h>
+
+#include "guard_json.h"
+
+void
+guard_json_add_string(struct guard_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	guard_buf_addch(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		guard_buf_add(b, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"': guard_buf_addstr(b, "\\\""); break;
+		case '\\': guard_buf_addstr(b, "\\\\"); break;
+		case '\b': guard_buf_addstr(b, "\\b"); break;
+		case '\f': guard_buf_addstr(b, "\\f"); break;
+		case '\n': guard_buf_addstr(b, "\\n"); break;
+		case '\r': guard_buf_addstr(b, "\\r"); break;
+		case '\t': guard_buf_addstr(b, "\\t"); break;
+		default:
+			guard_buf_addstr(b, "\\u00");
+			guard_buf_addch(b, hex[c >> 4]);
+			guard_buf_addch(b, hex[c & 15]);
+		}
+	}
+	guard_buf_add(b, run, (size_t)(s - run));
+	guard_buf_addch(b, '"');
+}
+
+/* Numbers exactly as cJSON 1.7.15 prints them, so the two forms agree. */
+static void
+add_number(struct guard_buf *b, const cJSON *item)
+{
+	double d = item->valuedouble, test;
+	char tmp[32];
+
+	if (isnan(d) || isinf(d)) {
+		guard_buf_addstr(b, "null");
+	} else {
+		snprintf(tmp, sizeof(tmp), "%1.15g", d);
+		if (sscanf(tmp, "%lg", &test) != 1 || test != d)
+			snprintf(tmp, sizeof(tmp), "%1.17g", d);
+		guard_buf_addstr(b, tmp);
+	}
+}
+
+static int
+compare_keys(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	return strcmp(x->string, y->string);
+}
+
+/* The children of an object, sorted by key when asked. Caller frees. */
+static const cJSON **
+members(const cJSON *obj, int sort_keys, size_t *n)
+{
+	size_t count = 0, i = 0;
+	const cJSON **kids;
+
+	for (const cJSON *c = obj->child; c; c = c->next)
+		count++;
+	kids = guard_xcalloc(count, sizeof(*kids));
+	for (const cJSON *c = obj->child; c; c = c->next)
+		kids[i++] = c;
+	if (sort_keys)
+		qsort(kids, count, sizeof(*kids), compare_keys);
+	*n = count;
+	return kids;
+}
+
+static void
+add_scalar(struct guard_buf *b, const cJSON *item)
+{
+	if (cJSON_IsString(item))
+		guard_json_add_string(b, item->valuestring);
+	else if (cJSON_IsNumber(item))
+		add_number(b, item);
+	else if (cJSON_IsTrue(item))
+		guard_buf_addstr(b, "true");
+	else if (cJSON_IsFalse(item))
+		guard_buf_addstr(b, "false");
+	else if (cJSON_IsRaw(item) && item->valuestring)
+		guard_buf_addstr(b, item->valuestring);
+	else
+		guard_buf_addstr(b, "null");
+}
+
+/* indent < 0: compact. */
+static void
+emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
+{
+	bool pretty = indent >= 0;
+	size_t n;
+
+	if (cJSON_IsObject(item)) {
+		const cJSON **kids = members(item, sort_keys, &n);
+		guard_buf_addch(b, '{');
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				guard_buf_addch(b, ',');
+			if (pretty)
+				guard_buf_addf(b, "\n%*s", (indent + 1) * 2, "");
+			guard_json_add_string(b, kids[i]->string);
+			guard_buf_addstr(b, pretty ? ": " : ":");
+			emit(b, kids[i], sort_keys, pretty ? indent + 1 : -1);
+		}
+		if (pretty && n)
+			guard_buf_addf(b, "\n%*s", indent * 2, "");
+		guard_buf_addch(b, '}');
+		free(kids);
+	} else if (cJSON_IsArray(item)) {
+		guard_buf_addch(b, '[');
+		for (const cJSON *c = item->child; c; c = c->next) {
+			if (c != item->child)
+				guard_buf_addch(b, ',');
+			if (pretty)
+				guard_buf_addf(b, "\n%*s", (indent + 1) * 2, "");
+			emit(b, c, sort_keys, pretty ? indent + 1 : -1);
+		}
+		if (pretty && item->child)
+			guard_buf_addf(b, "\n%*s", indent * 2, "");
+		guard_buf_addch(b, ']');
+	} else {
+		add_scalar(b, item);
+	}
+}
+
+char *
+guard_json_canonical(const cJSON *item)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	emit(&b, item, 1, -1);
+	return guard_buf_detach(&b);
+}
+
+char *
+guard_json_pretty(const cJSON *item, int sort_keys)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	emit(&b, item, sort_keys, 0);
+	guard_buf_addch(&b, '\n');
+	return guard_buf_detach(&b);
+}

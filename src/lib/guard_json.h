@@ -1,0 +1,29 @@
+/*
+ * JSON text guard writes itself: the canonical form that is hashed and
+ * the pretty form of files people read and commit. (Parsing is cJSON's.)
+ */
+#ifndef GUARD_JSON_H
+#define GUARD_JSON_H
+
+#include <cjson/cJSON.h>
+
+#include "guard_buf.h"
+
+/*
+ * Canonical JSON: keys sorted bytewise at every level, no insignificant
+ * white space, numbers as cJSON prints them, strings escaped minimally
+ * (", \ and control characters; UTF-8 as is). Caller frees.
+ */
+char *guard_json_canonical(const cJSON *item);
+
+/*
+ * Pretty JSON for files that are committed: two-space indentation, one
+ * member or element per line, a final newline; keys sorted when sort_keys
+ * is set, else in their order. Caller frees.
+ */
+char *guard_json_pretty(const cJSON *item, int sort_keys);
+
+/* Append s as a JSON string literal. */
+void guard_json_add_string(struct guard_buf *b, const char *s);
+
+#endif
