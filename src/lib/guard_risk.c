@@ -114,7 +114,10 @@ explain_part(struct risk_state *st, size_t n, const struct guard_shell_cmd *c)
 		guard_buf_addf(&line, "%s%s", line.len ? " " : "", c->argv[i].text);
 	for (size_t i = 0; i < c->nredirs; i++) {
 		static const char *const ops[] = { ">", ">>", "&>", "<", "<>", "<<", "<<<", ">&" };
-		guard_buf_addf(&line, "%s%s%s", line.len ? " " : "", ops[c->redirs[i].op],
+		char fd[16] = "";
+		if (c->redirs[i].fd >= 0)
+			snprintf(fd, sizeof(fd), "%d", c->redirs[i].fd);
+		guard_buf_addf(&line, "%s%s%s%s", line.len ? " " : "", fd, ops[c->redirs[i].op],
 			       c->redirs[i].target.text);
 	}
 	risk_explain(st, "part %zu (depth %u%s%s%s): %s", n, c->depth, c->substituted ? ", substituted" : "",

@@ -84,16 +84,14 @@ sql_statement(struct risk_state *st, const char *client, const char *p, const ch
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: DROP destroys data", client);
 	else if (keyword(p, "TRUNCATE"))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: TRUNCATE empties a table", client);
+	else if (keyword(p, "DELETE") && has_keyword(p, end, "WHERE"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s: DELETE with WHERE", client);
 	else if (keyword(p, "DELETE"))
-		if (has_keyword(p, end, "WHERE"))
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s: DELETE with WHERE", client);
-		else
-			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: DELETE without WHERE empties a table", client);
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: DELETE without WHERE empties a table", client);
+	else if (keyword(p, "UPDATE") && has_keyword(p, end, "WHERE"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s: UPDATE with WHERE", client);
 	else if (keyword(p, "UPDATE"))
-		if (has_keyword(p, end, "WHERE"))
-			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s: UPDATE with WHERE", client);
-		else
-			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s: UPDATE without WHERE rewrites a table", client);
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s: UPDATE without WHERE rewrites a table", client);
 	else if (keyword(p, "ALTER") || keyword(p, "GRANT") || keyword(p, "REVOKE") || keyword(p, "RENAME"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s: %s changes the schema or permissions", client, head);
 	else if (keyword(p, "FLUSHALL") || keyword(p, "FLUSHDB"))
