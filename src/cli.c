@@ -79,6 +79,7 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	cJSON *ev;
 
 	guard_reader_init(&r, stdin, GUARD_EVENT_MAX_DEFAULT);
+	r.flush = stdout;
 	for (;;) {
 		rc = guard_reader_next(&r, &ev);
 		if (rc == 0 && seen == 0)

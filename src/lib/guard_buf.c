@@ -133,7 +133,7 @@ guard_buf_addstr(struct guard_buf *b, const char *s)
 }
 
 void
-guard_buf_addch(struct guard_buf *b, int c)
+guard_buf_addch_slow(struct guard_buf *b, int c)
 {
 	guard_buf_grow(b, 1);
 	b->buf[b->len++] = (char)c;

@@ -30,7 +30,18 @@ void guard_buf_reset(struct guard_buf *b);
 void guard_buf_grow(struct guard_buf *b, size_t extra);
 void guard_buf_add(struct guard_buf *b, const void *data, size_t len);
 void guard_buf_addstr(struct guard_buf *b, const char *s);
-void guard_buf_addch(struct guard_buf *b, int c);
+void guard_buf_addch_slow(struct guard_buf *b, int c);
+
+static inline void
+guard_buf_addch(struct guard_buf *b, int c)
+{
+	if (b->len + 1 < b->alloc) {
+		b->buf[b->len++] = (char)c;
+		b->buf[b->len] = '\0';
+	} else {
+		guard_buf_addch_slow(b, c);
+	}
+}
 void guard_buf_addf(struct guard_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void guard_buf_vaddf(struct guard_buf *b, const char *fmt, va_list ap);

@@ -21,9 +21,15 @@
  */
 int guard_event_parse(const char *buf, size_t len, size_t max, cJSON **out);
 
-/* A bounded JSON Lines reader. */
+/*
+ * A bounded JSON Lines reader. When flush is set, that stream is flushed
+ * each time the reader is about to wait for more input: a filter's output
+ * then goes out in batches while input is plentiful, and at once when the
+ * input pauses, so interactive use never sees a held-back event.
+ */
 struct guard_reader {
 	FILE *in;
+	FILE *flush;
 	size_t max;
 	char *line;
 	size_t cap;
@@ -40,7 +46,10 @@ void guard_reader_init(struct guard_reader *r, FILE *in, size_t max);
 int guard_reader_next(struct guard_reader *r, cJSON **out);
 void guard_reader_release(struct guard_reader *r);
 
-/* Write ev as one line and flush; GUARD_EIO when the stream fails. */
+/*
+ * Write ev as one line (flushed by the reader's flush, or the caller);
+ * GUARD_EIO when the stream has failed.
+ */
 int guard_event_write(FILE *out, const cJSON *ev);
 
 /*

@@ -43,6 +43,9 @@ add_number(struct guard_buf *b, const cJSON *item)
 
 	if (isnan(d) || isinf(d)) {
 		guard_buf_addstr(b, "null");
+	} else if (d == (double)(long long)d && fabs(d) < 1e15 && !(d == 0 && signbit(d))) {
+		/* What %1.15g prints for an integer this small, without printf. */
+		guard_buf_addf(b, "%lld", (long long)d);
 	} else {
 		snprintf(tmp, sizeof(tmp), "%1.15g", d);
 		if (sscanf(tmp, "%lg", &test) != 1 || test != d)
@@ -100,7 +103,21 @@ emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
 	bool pretty = indent >= 0;
 	size_t n;
 
-	if (cJSON_IsObject(item)) {
+	if (cJSON_IsObject(item) && !sort_keys) {
+		guard_buf_addch(b, '{');
+		for (const cJSON *c = item->child; c; c = c->next) {
+			if (c != item->child)
+				guard_buf_addch(b, ',');
+			if (pretty)
+				guard_buf_addf(b, "\n%*s", (indent + 1) * 2, "");
+			guard_json_add_string(b, c->string);
+			guard_buf_addstr(b, pretty ? ": " : ":");
+			emit(b, c, sort_keys, pretty ? indent + 1 : -1);
+		}
+		if (pretty && item->child)
+			guard_buf_addf(b, "\n%*s", indent * 2, "");
+		guard_buf_addch(b, '}');
+	} else if (cJSON_IsObject(item)) {
 		const cJSON **kids = members(item, sort_keys, &n);
 		guard_buf_addch(b, '{');
 		for (size_t i = 0; i < n; i++) {
@@ -131,6 +148,12 @@ emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
 	} else {
 		add_scalar(b, item);
 	}
+}
+
+void
+guard_json_append(struct guard_buf *b, const cJSON *item)
+{
+	emit(b, item, 0, -1);
 }
 
 char *

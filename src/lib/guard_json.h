@@ -23,6 +23,9 @@ char *guard_json_canonical(const cJSON *item);
  */
 char *guard_json_pretty(const cJSON *item, int sort_keys);
 
+/* Append item as compact JSON, keys in their order (what cJSON prints). */
+void guard_json_append(struct guard_buf *b, const cJSON *item);
+
 /* Append s as a JSON string literal. */
 void guard_json_add_string(struct guard_buf *b, const char *s);
 

@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guard_buf.h"
@@ -49,6 +50,39 @@ normalise(const char *abs)
 	return guard_buf_detach(&out);
 }
 
+/*
+ * realpath(3) with a short memory: a stream rates many paths under the
+ * same few directories, and each realpath costs a readlink per component.
+ * An answer is reused for one second at most, so a changed symlink is
+ * seen again almost at once (any answer is already stale the moment it is
+ * given: the action runs after the analysis).
+ */
+#define RESOLVE_CACHE 64
+
+static char *
+realpath_cached(const char *path)
+{
+	static _Thread_local struct {
+		char *path, *resolved; /* resolved NULL: did not resolve */
+		time_t at;
+	} cache[RESOLVE_CACHE];
+	struct timespec now;
+	unsigned h = 2166136261u;
+
+	for (const char *p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h %= RESOLVE_CACHE;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (cache[h].path && cache[h].at == now.tv_sec && !strcmp(cache[h].path, path))
+		return cache[h].resolved ? guard_xstrdup(cache[h].resolved) : NULL;
+	free(cache[h].path);
+	free(cache[h].resolved);
+	cache[h].path = guard_xstrdup(path);
+	cache[h].resolved = realpath(path, NULL);
+	cache[h].at = now.tv_sec;
+	return cache[h].resolved ? guard_xstrdup(cache[h].resolved) : NULL;
+}
+
 char *
 guard_path_resolve(const char *base, const char *path, const char *home)
 {
@@ -78,7 +112,7 @@ guard_path_resolve(const char *base, const char *path, const char *home)
 	for (;;) {
 		char saved = norm[n];
 		norm[n] = '\0';
-		resolved = realpath(n ? norm : "/", NULL);
+		resolved = realpath_cached(n ? norm : "/");
 		norm[n] = saved;
 		if (resolved || n == 0)
 			break;
