@@ -266,6 +266,8 @@ state_release(struct risk_state *st)
 	for (size_t i = 0; i < st->ncwds; i++)
 		free(st->cwds[i]);
 	free(st->cwd_before_cd);
+	guard_list_clear(&st->aliases);
+	guard_list_clear(&st->downloads);
 }
 
 static void

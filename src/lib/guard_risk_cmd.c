@@ -144,6 +144,10 @@ rate_redirs(struct risk_state *st, const struct risk_cmd *c)
 
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
+		const char *t = r->target.text;
+		/* > >(tee log), < <(list): a pipe to or from commands rated as parts */
+		if ((r->target.flags & GUARD_WORD_SUBST) && (t[0] == '<' || t[0] == '>') && t[1] == '(')
+			continue;
 		switch (r->op) {
 		case GUARD_REDIR_OUT: case GUARD_REDIR_OUT_ALL:
 			risk_path(st, cmd->argc ? "redirect >" : "truncate >", &r->target, PATH_TRUNCATE);
@@ -566,6 +570,10 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	unsigned guard = 0;
 
 	set_name(c);
+	if (c->argc && c->argv == c->cmd->argv && risk_alias_expand(st, c))
+		return;
+	if (risk_split_words(st, c))
+		return;
 	while (c->argc && c->name[0] && (stripped = strip_wrapper(st, c)) != 0 && guard++ < 16)
 		if (stripped < 0)
 			return;
@@ -577,6 +585,9 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	}
 	if (c->xargs && !c->find_items && xargs_literal(st, c))
 		return;
+	if (!strcmp(c->name, "alias"))
+		risk_alias_define(st, c);
+	risk_note_download(st, c);
 	policy_commands(st, c);
 	if (risk_verb_fs(st, c) || risk_verb_git(st, c) || risk_verb_shell(st, c) ||
 	    risk_verb_interp(st, c) || risk_verb_k8s(st, c) || risk_verb_infra(st, c) ||

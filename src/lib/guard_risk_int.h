@@ -23,6 +23,11 @@ struct risk_state {
 	unsigned cd_depth;          /* nesting depth of the last cd */
 	char *cwd_before_cd;        /* to widen the candidates when a subshell ends */
 	enum guard_level part_level; /* highest level of the part being rated */
+	/* What earlier parts of the line leave for later ones (owned by the
+	 * outermost state; copies made for quiet ratings only read them). */
+	struct guard_list aliases;   /* "NAME=VALUE" defined by alias, in order */
+	unsigned alias_active;       /* bit i: alias i is being expanded */
+	struct guard_list downloads; /* absolute paths a downloader wrote */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -118,6 +123,15 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /* Kubernetes namespace escalation: one level up in a critical namespace. */
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
+
+/* Flow between parts (guard_risk_flow.c). */
+bool risk_split_words(struct risk_state *st, struct risk_cmd *c);
+void risk_alias_define(struct risk_state *st, const struct risk_cmd *c);
+bool risk_alias_expand(struct risk_state *st, const struct risk_cmd *c);
+void risk_note_download(struct risk_state *st, const struct risk_cmd *c);
+/* <( list ) or $( list ) as a program: what its list prints is run (false: w is no such word). */
+bool risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, const char *what,
+			enum risk_stdin_kind kind);
 
 void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
 void risk_state_end(struct risk_state *st);

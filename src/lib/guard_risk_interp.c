@@ -332,6 +332,8 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 	}
 	const struct guard_shell_word *ops[2];
 	if (risk_operands(c, 1, with_arg, ops, 2) && strcmp(ops[0]->text, "-")) {
+		if (risk_subst_program(st, ops[0], lang, STDIN_CODE))
+			return;
 		risk_path(st, lang, ops[0], PATH_EXEC);
 		if (!strcmp(risk_basename(ops[0]->text), "manage.py"))
 			risk_django(st, c);

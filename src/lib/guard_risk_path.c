@@ -3,6 +3,9 @@
  * directories, devices), whether it is a secret or guard's own state, and
  * what reading, writing or deleting it there is worth.
  */
+#include <dirent.h>
+#include <fnmatch.h>
+#include <glob.h>
 #include <sys/stat.h>
 
 #include "guard_glob.h"
@@ -498,6 +501,8 @@ record(struct risk_state *st, const char *display, enum risk_path_op op)
 		guard_list_add_unique(&st->out->targets, display);
 }
 
+static void glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op);
+
 /* One literal path from one starting directory. */
 static void
 path_from(struct risk_state *st, const char *verb, const char *cwd, const char *path,
@@ -523,8 +528,266 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 		free(babs);
 		guard_buf_release(&bare);
 	}
+	if (!st->remote && strpbrk(abs, "*?["))
+		glob_could_match(st, verb, abs, op);
+	if (op == PATH_EXEC && guard_list_has(&st->downloads, abs))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "downloaded code executed: %s runs %s", verb,
+			  display);
 	free(abs);
 	free(display);
+}
+
+/* ---- globs ------------------------------------------------------------ */
+
+/* Rate the path abs (a name a glob could stand for) as sensitive or protected. */
+static void
+special_abs(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op)
+{
+	char *display = guard_path_display(st->ctx->project, abs);
+	rate_special(st, verb, abs, display, op);
+	free(display);
+}
+
+/* A list glob as an absolute path: "~/x" under home, "x" under the project. */
+static char *
+list_glob_abs(const struct risk_state *st, const char *g)
+{
+	if (g[0] == '/')
+		return guard_xstrdup(g);
+	if (g[0] == '~' && g[1] == '/')
+		return st->ctx->home ? guard_xasprintf("%s%s", st->ctx->home, g + 1) : NULL;
+	return st->ctx->project ? guard_xasprintf("%s/%s", st->ctx->project, g) : NULL;
+}
+
+/*
+ * The glob pattern abs (e.g. /p/.e*, ~/.ss?/id_*) checked against names it
+ * could match whether or not they exist now: the file names of the
+ * sensitive and protected lists (the entry for .env files gives ".env"
+ * in the pattern's folder), and their literal folders (~/.ssh, which the
+ * pattern's folders could match).
+ */
+/* Does the glob segment name something ("*", ".*", "?*" name anything)? */
+static bool
+glob_specific(const char *seg)
+{
+	for (const char *p = seg; *p; p++) {
+		if (*p == '[') {
+			const char *close = strchr(p + 1 + (p[1] == ']'), ']');
+			if (!close)
+				return true;
+			p = close;
+		} else if (*p != '*' && *p != '?' && *p != '.') {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+check_glob_list(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op,
+		const char *const *globs, size_t n)
+{
+	const char *slash = strrchr(abs, '/');
+	const char *seg = slash ? slash + 1 : abs;
+	size_t dirlen = slash ? (size_t)(slash - abs) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *g = globs[i];
+		if (g[0] == '!')
+			continue;
+		const char *gslash = strrchr(g, '/');
+		const char *gseg = gslash ? gslash + 1 : g;
+		/* 1. the last segment against the list's file name (".env.*" gives ".env.") */
+		if (strpbrk(seg, "*?[") && strcmp(gseg, "**") && glob_specific(seg)) {
+			char cand[256];
+			size_t k = 0;
+			for (const char *q = gseg; *q && k + 1 < sizeof(cand); q++)
+				if (*q != '*')
+					cand[k++] = *q;
+			cand[k] = '\0';
+			if (k && cand[k - 1] != '.' && !strpbrk(cand, "?[{") && !fnmatch(seg, cand, FNM_PERIOD)) {
+				char *c = guard_xasprintf("%.*s/%s", (int)dirlen, abs, cand);
+				special_abs(st, verb, c, op);
+				free(c);
+			}
+		}
+		/* 2. a literal path or folder of the list against the pattern and its folders */
+		size_t gl = strlen(g);
+		bool folder = gl > 3 && !strcmp(g + gl - 3, "/**");
+		size_t lit = strcspn(g, "*?[{");
+		if (lit < gl - (folder ? 3 : 0) || (g[0] != '/' && g[0] != '~' && !strncmp(g, "**", 2)))
+			continue;
+		char *root = list_glob_abs(st, g);
+		if (!root)
+			continue;
+		if (folder)
+			root[strlen(root) - 3] = '\0';
+		for (size_t end = 1; abs[end - 1]; end++) {
+			if (abs[end] != '/' && abs[end])
+				continue;
+			if (!abs[end] || folder) {
+				char prefix[4096];
+				if (end >= sizeof(prefix))
+					break;
+				memcpy(prefix, abs, end);
+				prefix[end] = '\0';
+				if (strpbrk(prefix, "*?[") && !fnmatch(prefix, root, FNM_PATHNAME | FNM_PERIOD)) {
+					char *c = guard_xasprintf("%s%s", root, abs + end);
+					special_abs(st, verb, c, op);
+					free(c);
+					break;
+				}
+			}
+			if (!abs[end])
+				break;
+		}
+		free(root);
+	}
+}
+
+static void
+glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	if (!cfg)
+		return;
+	check_glob_list(st, verb, abs, op, cfg->sensitive_paths, cfg->nsensitive_paths);
+	if (op != PATH_READ && op != PATH_EXEC)
+		check_glob_list(st, verb, abs, op, cfg->protected_paths, cfg->nprotected_paths);
+}
+
+#define RISK_GLOB_MAX 256        /* matches checked one by one */
+#define RISK_GLOB_DIRENTS 20000  /* directory entries glob(3) may read per word */
+
+static _Thread_local unsigned long glob_budget;
+static _Thread_local bool glob_cut;
+
+static void *
+budget_opendir(const char *path)
+{
+	return opendir(path);
+}
+
+static struct dirent *
+budget_readdir(void *d)
+{
+	if (!glob_budget) {
+		glob_cut = true;
+		return NULL;
+	}
+	glob_budget--;
+	return readdir(d);
+}
+
+static void
+budget_closedir(void *d)
+{
+	closedir(d);
+}
+
+static void
+add_escaped(struct guard_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("*?[]\\", *s))
+			guard_buf_addch(b, '\\');
+		guard_buf_addch(b, *s);
+	}
+}
+
+/* The level path alone would get, without recording anything. */
+static enum guard_level
+quiet_level(struct risk_state *st, const char *verb, const char *cwd, const char *path, enum risk_path_op op)
+{
+	struct risk_state quiet = *st;
+	struct guard_risk scratch;
+	enum guard_level level;
+
+	guard_risk_init(&scratch);
+	quiet.out = &scratch;
+	quiet.ex = NULL;
+	path_from(&quiet, verb, cwd, path, op, false);
+	level = scratch.level;
+	guard_risk_release(&scratch);
+	return level;
+}
+
+/*
+ * An unquoted glob word: the files it names now (glob(3) from cwd, bounded),
+ * each recorded and checked; one that rates higher than the pattern itself
+ * (a secret, a system folder) adds its own reasons.
+ */
+static void
+expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char *text, bool tilde,
+	    enum risk_path_op op)
+{
+	struct guard_buf pat = GUARD_BUF_INIT;
+	glob_t g;
+
+	if (tilde && text[0] == '~' && (text[1] == '/' || !text[1])) {
+		if (!st->ctx->home)
+			return;
+		add_escaped(&pat, st->ctx->home);
+		guard_buf_addstr(&pat, text + 1);
+	} else if (text[0] == '/') {
+		guard_buf_addstr(&pat, text);
+	} else {
+		add_escaped(&pat, cwd);
+		guard_buf_addch(&pat, '/');
+		guard_buf_addstr(&pat, text);
+	}
+	memset(&g, 0, sizeof(g));
+	g.gl_opendir = budget_opendir;
+	g.gl_readdir = budget_readdir;
+	g.gl_closedir = budget_closedir;
+	g.gl_lstat = lstat;
+	g.gl_stat = stat;
+	glob_budget = RISK_GLOB_DIRENTS;
+	glob_cut = false;
+	int rc = glob(pat.buf, GLOB_NOSORT | GLOB_ALTDIRFUNC, NULL, &g);
+	if (rc == 0) {
+		enum guard_level seen = quiet_level(st, verb, cwd, text, op);
+		size_t n = g.gl_pathc < RISK_GLOB_MAX ? g.gl_pathc : RISK_GLOB_MAX;
+		risk_explain(st, "    glob %s matches %zu path%s%s", text, g.gl_pathc, g.gl_pathc == 1 ? "" : "s",
+			     glob_cut ? " (directory listing cut short)" : "");
+		for (size_t i = 0; i < n; i++) {
+			const char *m = g.gl_pathv[i];
+			const char *base = strrchr(m, '/');
+			base = base ? base + 1 : m;
+			if (!strcmp(base, ".") || !strcmp(base, ".."))
+				continue; /* bash skips them (globskipdots); rm refuses them */
+			enum guard_level level = quiet_level(st, verb, "/", m, op);
+			char *display = guard_path_display(st->ctx->project, m);
+			record(st, display, op);
+			free(display);
+			if (level > seen) {
+				path_from(st, verb, "/", m, op, false);
+				seen = level;
+			}
+		}
+		if (g.gl_pathc > RISK_GLOB_MAX || glob_cut)
+			risk_rule(st, GUARD_LEVEL_MEDIUM, op == PATH_READ || op == PATH_EXEC ? GUARD_CLASS_READ
+				  : GUARD_CLASS_WRITE, "%s: %s matches more than %d paths, only the first were checked",
+				  verb, text, RISK_GLOB_MAX);
+	} else if (glob_cut) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s: %s reaches too many folders to check", verb,
+			  text);
+	}
+	globfree(&g);
+	guard_buf_release(&pat);
+}
+
+static void
+risk_path_glob(struct risk_state *st, const char *verb, const struct guard_shell_word *w, const char *text,
+	       enum risk_path_op op)
+{
+	bool relative = text[0] != '/' && !(text[0] == '~' && (w->flags & GUARD_WORD_TILDE));
+
+	if (st->remote || !strpbrk(text, "*?["))
+		return;
+	for (size_t i = 0; i < (relative ? st->ncwds : 1); i++)
+		expand_glob(st, verb, st->cwds[i], text, (w->flags & GUARD_WORD_TILDE) != 0, op);
 }
 
 void
@@ -583,6 +846,7 @@ risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word
 		return;
 	}
 	risk_path_str(st, verb, text, op);
+	risk_path_glob(st, verb, w, text, op);
 	guard_buf_release(&tmp);
 }
 

@@ -132,6 +132,9 @@ stdin_text(struct risk_state *st, const char *what, const char *text, enum risk_
 		risk_code_text(st, what, text);
 }
 
+static void program_from(struct risk_state *st, const struct guard_shell *sh, const struct guard_shell_cmd *prev,
+			 const char *what, enum risk_stdin_kind kind, const char *via);
+
 /* The literal data on a command's stdin (here-string, heredoc, echo |), or NULL. Caller frees. */
 char *
 risk_literal_stdin(const struct risk_cmd *c)
@@ -169,6 +172,8 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 			return;
 		}
 		if (r->op == GUARD_REDIR_IN) {
+			if (risk_subst_program(st, &r->target, what, kind))
+				return;
 			risk_path(st, what, &r->target, kind == STDIN_SQL ? PATH_READ : PATH_EXEC);
 			if (kind == STDIN_SQL)
 				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file", what);
@@ -185,13 +190,21 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from a pipe", what);
 		return;
 	}
+	program_from(st, c->sh, prev, what, kind, "a pipe");
+}
+
+/* The output of prev (a command of sh) is the program what runs. */
+static void
+program_from(struct risk_state *st, const struct guard_shell *sh, const struct guard_shell_cmd *prev,
+	     const char *what, enum risk_stdin_kind kind, const char *via)
+{
 	if (is_download(prev)) {
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "downloaded script piped to %s", what);
 		return;
 	}
 	char *text = risk_printed_text(prev);
 	if (!text && is_decoder(prev)) {
-		const struct guard_shell_cmd *src = guard_shell_prev_in_pipe(c->sh, prev);
+		const struct guard_shell_cmd *src = guard_shell_prev_in_pipe(sh, prev);
 		char *encoded = src ? risk_printed_text(src) : NULL;
 		for (size_t i = 0; !encoded && i < prev->nredirs; i++)
 			if (prev->redirs[i].op == GUARD_REDIR_HERESTRING && !(prev->redirs[i].target.flags & GUARD_WORD_DYNAMIC))
@@ -215,8 +228,65 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 		risk_path(st, what, &prev->argv[1], PATH_EXEC);
 		return;
 	}
-	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from a pipe: %s", what,
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from %s: %s", what, via,
 		  prev->argc ? prev->argv[0].text : "(subshell)");
+}
+
+/* Index just past the ')' matching the '(' at t[open], honouring quotes; 0 if none. */
+static size_t
+close_paren(const char *t, size_t open)
+{
+	int depth = 0;
+	for (size_t i = open; t[i]; i++) {
+		if (t[i] == '\\' && t[i + 1]) {
+			i++;
+		} else if (t[i] == '\'') {
+			const char *q = strchr(t + i + 1, '\'');
+			if (!q)
+				return 0;
+			i = (size_t)(q - t);
+		} else if (t[i] == '(') {
+			depth++;
+		} else if (t[i] == ')' && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * sh <(curl URL), bash < <(echo ...), source <(...), bash -c "$(curl URL)":
+ * the whole word is one substitution whose list prints the program. Its
+ * commands were rated as parts already; here what they print is run.
+ */
+bool
+risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, const char *what,
+		   enum risk_stdin_kind kind)
+{
+	const char *t = w->text;
+	size_t n = strlen(t);
+
+	if (!(w->flags & GUARD_WORD_SUBST) || n < 4 || !((t[0] == '<' && t[1] == '(') ||
+							 (t[0] == '$' && t[1] == '(' && t[2] != '(')))
+		return false;
+	if (close_paren(t, 1) != n)
+		return false;
+	struct guard_shell sh;
+	struct guard_shell_vars vars = { st->ctx->home, st->cwds[0] };
+	const struct guard_shell_cmd *last = NULL;
+	const char *via = t[0] == '<' ? "a process substitution" : "a command substitution";
+
+	memset(&sh, 0, sizeof(sh));
+	guard_shell_parse(&sh, t + 2, n - 3, &vars);
+	for (size_t i = 0; i < sh.ncmds; i++)
+		if (sh.cmds[i].depth == 0 && !sh.cmds[i].piped_out)
+			last = &sh.cmds[i];
+	if (sh.unparsed || !last)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from %s", what, via);
+	else
+		program_from(st, &sh, last, what, kind, via);
+	guard_shell_release(&sh);
+	return true;
 }
 
 /* A command string: analysed recursively, unless computed. */
@@ -224,6 +294,8 @@ static void
 nested_word(struct risk_state *st, const char *what, const struct guard_shell_word *w)
 {
 	if (w->flags & GUARD_WORD_DYNAMIC) {
+		if (risk_subst_program(st, w, what, STDIN_SHELL))
+			return;
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, w->text);
 		return;
 	}
@@ -271,7 +343,8 @@ rate_shell(struct risk_state *st, const struct risk_cmd *c)
 		return;
 	}
 	if (i < c->argc) {
-		risk_path(st, c->name, &c->argv[i], PATH_EXEC);
+		if (!risk_subst_program(st, &c->argv[i], c->name, STDIN_SHELL))
+			risk_path(st, c->name, &c->argv[i], PATH_EXEC);
 		return;
 	}
 	risk_stdin_program(st, c, what, STDIN_SHELL);
@@ -284,6 +357,10 @@ rate_eval(struct risk_state *st, const struct risk_cmd *c)
 
 	for (size_t i = 1; i < c->argc; i++) {
 		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			if (c->argc == 2 && risk_subst_program(st, &c->argv[i], "eval", STDIN_SHELL)) {
+				guard_buf_release(&script);
+				return;
+			}
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "eval of a computed string: %s", c->argv[i].text);
 			guard_buf_release(&script);
 			return;
@@ -355,7 +432,7 @@ risk_verb_shell(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "eval")) {
 		rate_eval(st, c);
 	} else if (!strcmp(n, "source") || !strcmp(n, ".")) {
-		if (c->argc > 1)
+		if (c->argc > 1 && !risk_subst_program(st, &c->argv[1], n, STDIN_SHELL))
 			risk_path(st, n, &c->argv[1], PATH_EXEC);
 	} else if (!strcmp(n, "ssh") || !strcmp(n, "mosh")) {
 		rate_ssh(st, c);

@@ -242,7 +242,15 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		return guard_error(GUARD_EUSAGE, "guard_risk_rate: missing argument");
 	risk_state_begin(&st, ctx, out);
 	if (!cJSON_IsString(tv) || !*tv->valuestring) {
-		risk_explain(&st, "no tool: nothing to rate");
+		/* Before an action, an event that names no tool cannot be judged: fail closed. */
+		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(event, "phase");
+		const char *phase = cJSON_IsString(ph) ? ph->valuestring : NULL;
+		if (!phase || (strcmp(phase, "post") && strcmp(phase, "other"))) {
+			st.out->unparsed = true;
+			risk_rule(&st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "event names no tool");
+		} else {
+			risk_explain(&st, "no tool: nothing to rate");
+		}
 		risk_state_end(&st);
 		return 0;
 	}

@@ -209,7 +209,7 @@ skip_separators(struct shell_parser *p, bool semicolons)
 		} else if (c == '\n') {
 			p->pos++;
 			read_heredocs(p);
-		} else if (semicolons && c == ';' && shell_peek(p, 1) != ';') {
+		} else if (semicolons && c == ';' && shell_peek(p, 1) != ';' && shell_peek(p, 1) != '&') {
 			p->pos++;
 		} else {
 			return;
@@ -238,6 +238,13 @@ is_assignment(const struct guard_shell_word *w)
 	if (*t == '+' && t[1] == '=')
 		t++;
 	return *t == '=';
+}
+
+static bool
+word_is_assignment(const struct shell_wordbuf *w)
+{
+	struct guard_shell_word tmp = { w->text.buf ? w->text.buf : (char *)"", NULL, 0 };
+	return is_assignment(&tmp);
 }
 
 /* The redirection operator at p->pos (after an optional fd); 0 if none. */
@@ -287,6 +294,32 @@ redir_ahead(const struct shell_parser *p)
 	return c == '<' || c == '>';
 }
 
+/*
+ * <( list ) or >( list ) at p->pos: a word (the source text) whose
+ * commands run, parsed one level deeper. w is initialised here.
+ */
+static void
+lex_procsub(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	size_t start = p->pos;
+	bool saved = p->substituted;
+
+	shell_wordbuf_init(w);
+	if (p->depth + 1 > GUARD_SHELL_MAX_DEPTH) {
+		shell_fail(p, "nesting deeper than %d", GUARD_SHELL_MAX_DEPTH);
+		return;
+	}
+	p->pos += 2;
+	p->depth++;
+	p->substituted = true;
+	shell_parse_list(p, ')');
+	p->depth--;
+	p->substituted = saved;
+	guard_buf_add(&w->text, p->s + start, p->pos - start);
+	guard_buf_add(&w->mask, p->s + start, p->pos - start);
+	w->flags = GUARD_WORD_DYNAMIC | GUARD_WORD_SUBST;
+}
+
 static void
 parse_redir(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 {
@@ -303,6 +336,12 @@ parse_redir(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 	shell_token(p, p->s + start, p->pos - start);
 	skip_blanks(p);
 	int ch = shell_peek(p, 0);
+	if ((ch == '<' || ch == '>') && shell_peek(p, 1) == '(' && r->op != GUARD_REDIR_HEREDOC) {
+		/* cmd < <(list): reads what the list prints */
+		lex_procsub(p, &w);
+		shell_wordbuf_take(&w, &r->target);
+		return;
+	}
 	if (ch < 0 || shell_is_meta(ch)) {
 		shell_fail(p, "redirection without a target");
 		r->target.text = guard_xstrdup("");
@@ -439,6 +478,81 @@ parse_for_head(struct shell_parser *p)
 	}
 }
 
+/*
+ * case WORD in [(]PAT[|PAT]...) LIST ;; ... esac. The patterns are data;
+ * each branch's list is parsed like any other (until ;; ;& ;;& or esac).
+ */
+static void
+parse_case(struct shell_parser *p)
+{
+	struct shell_wordbuf w;
+
+	shell_token(p, "case", 4);
+	p->pos += 4;
+	skip_blanks(p);
+	if (shell_peek(p, 0) < 0 || shell_is_meta(shell_peek(p, 0))) {
+		shell_fail(p, "case without a word");
+		return;
+	}
+	shell_wordbuf_init(&w);
+	shell_lex_word(p, &w);
+	shell_wordbuf_release(&w);
+	skip_separators(p, false);
+	if (!at_word(p, "in")) {
+		shell_fail(p, "case without 'in'");
+		return;
+	}
+	shell_token(p, "in", 2);
+	p->pos += 2;
+	for (;;) {
+		skip_separators(p, false);
+		if (shell_failed(p))
+			return;
+		if (shell_peek(p, 0) < 0) {
+			shell_fail(p, "missing 'esac'");
+			return;
+		}
+		if (at_word(p, "esac")) {
+			shell_token(p, "esac", 4);
+			p->pos += 4;
+			return;
+		}
+		if (shell_peek(p, 0) == '(')
+			p->pos++;
+		/* PAT | PAT ... ) */
+		for (;;) {
+			skip_blanks(p);
+			int ch = shell_peek(p, 0);
+			if (ch == ')') {
+				p->pos++;
+				break;
+			}
+			if (ch == '|') {
+				p->pos++;
+				continue;
+			}
+			if (ch < 0 || shell_is_meta(ch)) {
+				shell_fail(p, "bad case pattern");
+				return;
+			}
+			shell_wordbuf_init(&w);
+			shell_lex_word(p, &w);
+			shell_wordbuf_release(&w);
+			if (shell_failed(p))
+				return;
+		}
+		shell_parse_list(p, 'c');
+		if (shell_failed(p))
+			return;
+		/* ;;  ;&  ;;& */
+		if (shell_peek(p, 0) == ';') {
+			p->pos += shell_peek(p, 1) == ';' ? 2 : 1;
+			if (shell_peek(p, 0) == '&')
+				p->pos++;
+		}
+	}
+}
+
 static const char *const reserved_skip[] = {
 	"if", "then", "elif", "else", "fi", "do", "done", "while", "until", "!", NULL
 };
@@ -552,20 +666,8 @@ parse_simple(struct shell_parser *p, int term, unsigned pipeline, unsigned pos, 
 			continue;
 		}
 		if ((ch == '<' || ch == '>') && shell_peek(p, 1) == '(') {
-			/* process substitution: a word whose commands run */
 			struct shell_wordbuf w;
-			size_t start = p->pos;
-			shell_wordbuf_init(&w);
-			bool saved = p->substituted;
-			p->pos += 2;
-			p->depth++;
-			p->substituted = true;
-			shell_parse_list(p, ')');
-			p->depth--;
-			p->substituted = saved;
-			guard_buf_add(&w.text, p->s + start, p->pos - start);
-			guard_buf_add(&w.mask, p->s + start, p->pos - start);
-			w.flags = GUARD_WORD_DYNAMIC | GUARD_WORD_SUBST;
+			lex_procsub(p, &w);
 			add_word(&c, &w);
 			continue;
 		}
@@ -584,7 +686,9 @@ parse_simple(struct shell_parser *p, int term, unsigned pipeline, unsigned pos, 
 		struct guard_shell_word expanded[SHELL_MAX_BRACE_WORDS];
 		shell_wordbuf_init(&w);
 		shell_lex_word(p, &w);
-		size_t n = c.argc ? shell_brace_expand(&w, expanded, SHELL_MAX_BRACE_WORDS) : 0;
+		/* {rm,-rf,/} at the command position expands too; NAME={a,b} does not */
+		size_t n = c.argc || !word_is_assignment(&w) ? shell_brace_expand(&w, expanded, SHELL_MAX_BRACE_WORDS)
+							     : 0;
 		if (n) {
 			shell_wordbuf_release(&w);
 			for (size_t i = 0; i < n; i++)
@@ -637,7 +741,8 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 		return;
 	}
 	if (at_word(p, "case")) {
-		shell_fail(p, "case statements are not analysed");
+		parse_case(p);
+		parse_trailing_redirs(p, pipeline, pos, last);
 		return;
 	}
 	if (at_word(p, "function")) {
@@ -694,7 +799,7 @@ shell_parse_list(struct shell_parser *p, int term)
 			return;
 		int c = shell_peek(p, 0);
 		if (c < 0) {
-			if (term)
+			if (term && term != 'c') /* parse_case reports a missing esac */
 				shell_fail(p, "missing '%c'", term);
 			return;
 		}
@@ -708,6 +813,9 @@ shell_parse_list(struct shell_parser *p, int term)
 			p->pos++;
 			return;
 		}
+		if (term == 'c' && ((c == ';' && (shell_peek(p, 1) == ';' || shell_peek(p, 1) == '&')) ||
+				    at_word(p, "esac")))
+			return; /* the end of a case branch */
 		if (c == ';' && shell_peek(p, 1) == ';') {
 			shell_fail(p, "unexpected ';;'");
 			return;
@@ -720,11 +828,11 @@ shell_parse_list(struct shell_parser *p, int term)
 			shell_token(p, p->s + p->pos, 2);
 			p->pos += 2;
 			skip_separators(p, false);
-		} else if (c == '&' || (c == ';' && shell_peek(p, 1) != ';')) {
+		} else if (c == '&' || (c == ';' && shell_peek(p, 1) != ';' && shell_peek(p, 1) != '&')) {
 			shell_token(p, p->s + p->pos, 1);
 			p->pos++;
 		} else if (p->pos == before && c >= 0 && c != '\n' && !(term == ')' && c == ')') &&
-			   !(term == '}' && at_word(p, "}"))) {
+			   !(term == '}' && at_word(p, "}")) && !(term == 'c' && c == ';')) {
 			shell_fail(p, "unexpected '%c'", c);
 			return;
 		}

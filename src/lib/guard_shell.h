@@ -31,6 +31,10 @@
 #define GUARD_WORD_GLOB 0x04    /* unquoted * ? or [ */
 #define GUARD_WORD_QUOTED 0x08  /* some part was quoted or escaped */
 #define GUARD_WORD_TILDE 0x10   /* starts with an unquoted ~ */
+#define GUARD_WORD_SPLIT 0x20   /* an unquoted expansion put field separators in
+				   text (shown as spaces): the shell splits it */
+#define GUARD_WORD_FOLDED 0x40  /* held $( ) or backticks of a constant echo/printf,
+				   replaced by its output */
 
 struct guard_shell_word {
 	char *text;   /* after quote removal; unresolved expansions kept as written */

@@ -72,6 +72,33 @@ add_unresolved(struct shell_wordbuf *w, const char *s, size_t n, unsigned flags)
 	w->flags |= GUARD_WORD_DYNAMIC | flags;
 }
 
+/*
+ * The value of an expansion the parser knows. Quoted, it is literal text.
+ * Unquoted, the shell splits it at $IFS (shown as spaces, flagged SPLIT)
+ * and expands its globs.
+ */
+static void
+add_value(struct shell_parser *p, struct shell_wordbuf *w, const char *v, size_t n, bool quoted)
+{
+	if (quoted) {
+		add_lit(w, v, n, true);
+		return;
+	}
+	const char *ifs = shell_var_value(p, "IFS", 3);
+	if (!ifs)
+		ifs = " \t\n";
+	for (size_t i = 0; i < n; i++) {
+		char ch = v[i];
+		if (ch == ' ' || ch == '\t' || ch == '\n' || strchr(ifs, ch)) {
+			ch = ' ';
+			w->flags |= GUARD_WORD_SPLIT;
+		} else if (ch == '*' || ch == '?' || ch == '[') {
+			w->flags |= GUARD_WORD_GLOB;
+		}
+		add_lit(w, &ch, 1, false);
+	}
+}
+
 static bool
 is_name_start(int c)
 {
@@ -107,11 +134,103 @@ match_paren(const char *s, size_t len, size_t open)
 	return 0;
 }
 
+#define SHELL_MAX_FOLD 4096
+
+/* Append the words of c from i, joined by sep; false on anything not literal. */
+static bool
+fold_words(const struct shell_parser *p, const struct guard_shell_cmd *c, size_t i, const char *sep,
+	   bool quoted, struct guard_buf *out)
+{
+	for (size_t k = i; k < c->argc; k++) {
+		const struct guard_shell_word *a = &c->argv[k];
+		const char *t = a->text;
+		if ((a->flags & GUARD_WORD_DYNAMIC) || strchr(t, '\\'))
+			return false;
+		/* echo .e*: the shell globbed it first; only an unquoted result globs again */
+		if ((a->flags & GUARD_WORD_GLOB) && quoted)
+			return false;
+		if (k > i)
+			guard_buf_addstr(out, sep);
+		if (a->flags & GUARD_WORD_TILDE) {
+			if (!p->vars || !p->vars->home)
+				return false;
+			guard_buf_addstr(out, p->vars->home);
+			t++;
+		}
+		guard_buf_addstr(out, t);
+		if (out->len > SHELL_MAX_FOLD)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * $(echo x) / `printf x`: the single command just parsed (from index
+ * first) prints constant text. Returns that text without its trailing
+ * newlines (caller frees), or NULL when it is anything else.
+ */
+static char *
+fold_subst(const struct shell_parser *p, size_t first, bool quoted)
+{
+	const struct guard_shell *sh = p->sh;
+	struct guard_buf out = GUARD_BUF_INIT;
+	bool ok = false;
+
+	if (shell_failed(p) || sh->ncmds != first + 1)
+		return NULL;
+	const struct guard_shell_cmd *c = &sh->cmds[first];
+	if (!c->argc || c->nredirs || c->nassigns || c->piped_out || c->pipe_pos || c->background ||
+	    c->defines_function || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
+		return NULL;
+	const char *name = strrchr(c->argv[0].text, '/');
+	name = name ? name + 1 : c->argv[0].text;
+	if (guard_list_has(&sh->functions, name))
+		return NULL; /* echo() { ...; }: not the builtin */
+	if (!strcmp(name, "echo")) {
+		size_t i = 1;
+		while (i < c->argc && c->argv[i].text[0] == '-' && c->argv[i].text[1] &&
+		       strspn(c->argv[i].text + 1, "neE") == strlen(c->argv[i].text + 1))
+			i++;
+		ok = fold_words(p, c, i, " ", quoted, &out);
+	} else if (!strcmp(name, "printf") && c->argc >= 2 && !(c->argv[1].flags & GUARD_WORD_DYNAMIC)) {
+		const char *fmt = c->argv[1].text;
+		if (!strcmp(fmt, "%s"))
+			ok = fold_words(p, c, 2, "", quoted, &out);
+		else if (!strcmp(fmt, "%s\\n"))
+			ok = fold_words(p, c, 2, "\n", quoted, &out);
+		else if (c->argc == 2 && !strchr(fmt, '%'))
+			ok = fold_words(p, c, 1, "", quoted, &out);
+	}
+	if (!ok) {
+		guard_buf_release(&out);
+		return NULL;
+	}
+	while (out.len && out.buf[out.len - 1] == '\n')
+		out.buf[--out.len] = '\0';
+	return guard_buf_detach(&out);
+}
+
+/* After a substitution's commands were parsed: its constant output, or unresolved. */
+static void
+add_subst(struct shell_parser *p, struct shell_wordbuf *w, size_t first, size_t start, bool quoted)
+{
+	char *v = fold_subst(p, first, quoted);
+
+	if (!v) {
+		add_unresolved(w, p->s + start, p->pos - start, GUARD_WORD_SUBST);
+		return;
+	}
+	add_value(p, w, v, strlen(v), quoted);
+	w->flags |= GUARD_WORD_FOLDED;
+	free(v);
+}
+
 /* $( ... ): parse the commands inside, in place, one level deeper. */
 static void
-lex_command_subst(struct shell_parser *p, struct shell_wordbuf *w, size_t start)
+lex_command_subst(struct shell_parser *p, struct shell_wordbuf *w, size_t start, bool quoted)
 {
 	bool saved_subst = p->substituted;
+	size_t first = p->sh->ncmds;
 
 	if (p->depth + 1 > GUARD_SHELL_MAX_DEPTH) {
 		shell_fail(p, "nesting deeper than %d", GUARD_SHELL_MAX_DEPTH);
@@ -122,14 +241,14 @@ lex_command_subst(struct shell_parser *p, struct shell_wordbuf *w, size_t start)
 	shell_parse_list(p, ')');
 	p->substituted = saved_subst;
 	p->depth--;
-	add_unresolved(w, p->s + start, p->pos - start, GUARD_WORD_SUBST);
+	add_subst(p, w, first, start, quoted);
 }
 
 /* `...`: unescape \` \\ \$ and parse the result as a nested command list. */
 static void
-lex_backtick(struct shell_parser *p, struct shell_wordbuf *w)
+lex_backtick(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 {
-	size_t start = p->pos++;
+	size_t start = p->pos++, first = p->sh->ncmds;
 	struct guard_buf inner = GUARD_BUF_INIT;
 
 	for (;;) {
@@ -156,7 +275,7 @@ lex_backtick(struct shell_parser *p, struct shell_wordbuf *w)
 	}
 	shell_parse_sub(p, inner.buf, inner.len);
 	guard_buf_release(&inner);
-	add_unresolved(w, p->s + start, p->pos - start, GUARD_WORD_SUBST);
+	add_subst(p, w, first, start, quoted);
 }
 
 /* ${...}: a known plain variable resolves; anything else stays unresolved. */
@@ -190,8 +309,10 @@ lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	while (k < n && is_name_char((unsigned char)body[k]))
 		k++;
 	const char *v = k == n && k ? shell_var_value(p, body, k) : NULL;
+	if (!v && !quoted && n == 3 && !memcmp(body, "IFS", 3))
+		v = " "; /* ${IFS} unquoted: a field separator */
 	if (v)
-		add_lit(w, v, strlen(v), quoted);
+		add_value(p, w, v, strlen(v), quoted);
 	else
 		add_unresolved(w, p->s + start, p->pos - start, 0);
 }
@@ -213,7 +334,7 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 		add_unresolved(w, p->s + start, end - start, 0);
 	} else if (c == '(') {
 		p->pos += 2;
-		lex_command_subst(p, w, start);
+		lex_command_subst(p, w, start, quoted);
 	} else if (c == '{') {
 		lex_brace_param(p, w, quoted);
 	} else if (c >= 0 && is_name_start(c)) {
@@ -221,9 +342,11 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 		while (i < p->len && is_name_char((unsigned char)p->s[i]))
 			i++;
 		const char *v = shell_var_value(p, p->s + start + 1, i - start - 1);
+		if (!v && !quoted && i - start - 1 == 3 && !memcmp(p->s + start + 1, "IFS", 3))
+			v = " "; /* $IFS unquoted: a field separator */
 		p->pos = i;
 		if (v)
-			add_lit(w, v, strlen(v), quoted);
+			add_value(p, w, v, strlen(v), quoted);
 		else
 			add_unresolved(w, p->s + start, i - start, 0);
 	} else if (c >= 0 && (isdigit(c) || strchr("@*#?$!-", c))) {
@@ -387,7 +510,7 @@ lex_double(struct shell_parser *p, struct shell_wordbuf *w)
 		} else if (c == '$') {
 			lex_dollar(p, w, true);
 		} else if (c == '`') {
-			lex_backtick(p, w);
+			lex_backtick(p, w, true);
 		} else {
 			add_ch(w, c, true);
 			p->pos++;
@@ -449,7 +572,7 @@ shell_lex_word(struct shell_parser *p, struct shell_wordbuf *w)
 		} else if (c == '$') {
 			lex_dollar(p, w, false);
 		} else if (c == '`') {
-			lex_backtick(p, w);
+			lex_backtick(p, w, false);
 		} else if (c == '~' && p->pos == start) {
 			lex_tilde(p, w);
 		} else {

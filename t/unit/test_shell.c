@@ -183,6 +183,83 @@ TEST(process_substitution)
 	CHECK(sh.cmds[2].argv[1].flags & GUARD_WORD_SUBST);
 }
 
+TEST(case_statement)
+{
+	parse("case \"$1\" in\n  (a|b*) rm x ;;\n  c) echo c; ls ;&\n  *) touch y ;;&\nesac > log; pwd");
+	CHECK(!sh.unparsed);
+	CHECK(sh.ncmds == 6);
+	CHECK_STR(arg(0, 0), "rm");
+	CHECK_STR(arg(1, 0), "echo");
+	CHECK_STR(arg(2, 0), "ls");
+	CHECK_STR(arg(3, 0), "touch");
+	CHECK(sh.cmds[4].argc == 0 && sh.cmds[4].nredirs == 1);
+	CHECK_STR(arg(5, 0), "pwd");
+	parse("case x in a) ;; esac");
+	CHECK(!sh.unparsed && sh.ncmds == 0);
+	parse("echo $(case x in a) echo in;; esac) esac");
+	CHECK(!sh.unparsed);
+	CHECK_STR(arg(1, 0), "echo");
+	CHECK_STR(arg(1, 2), "esac");
+}
+
+TEST(constant_substitution_folded)
+{
+	parse("cat $(echo .env) \"$(printf '%s' a b)\" `echo x` $(printf '%s\\n' p q) $(echo ~/k)");
+	CHECK(!sh.unparsed);
+	const struct guard_shell_cmd *c = &sh.cmds[sh.ncmds - 1];
+	CHECK_STR(c->argv[0].text, "cat");
+	CHECK_STR(c->argv[1].text, ".env");
+	CHECK(!(c->argv[1].flags & GUARD_WORD_DYNAMIC) && (c->argv[1].flags & GUARD_WORD_FOLDED));
+	CHECK_STR(c->argv[2].text, "ab");
+	CHECK_STR(c->argv[3].text, "x");
+	CHECK_STR(c->argv[4].text, "p q");
+	CHECK(c->argv[4].flags & GUARD_WORD_SPLIT);
+	CHECK_STR(c->argv[5].text, "/home/u/k");
+	/* not constant: kept unresolved */
+	parse("rm $(cat f) $(echo $X) $(printf '\\057') $(echo a; echo b) $(echo a | tr a b)");
+	c = &sh.cmds[sh.ncmds - 1];
+	CHECK_STR(c->argv[0].text, "rm");
+	for (size_t i = 1; i < c->argc; i++)
+		CHECK(c->argv[i].flags & GUARD_WORD_DYNAMIC);
+	parse("echo() { :; }; cat $(echo x)");
+	CHECK(sh.cmds[sh.ncmds - 1].argv[1].flags & GUARD_WORD_DYNAMIC);
+}
+
+TEST(unquoted_expansion_splits)
+{
+	parse("a='-rf /'; rm $a \"$a\" ${IFS}x");
+	CHECK_STR(arg(1, 1), "-rf /");
+	CHECK(sh.cmds[1].argv[1].flags & GUARD_WORD_SPLIT);
+	CHECK(!(sh.cmds[1].argv[2].flags & GUARD_WORD_SPLIT));
+	CHECK(sh.cmds[1].argv[3].flags & GUARD_WORD_SPLIT);
+	parse("IFS=,; a=rm,-rf; $a");
+	CHECK(sh.ncmds == 3);
+	CHECK_STR(arg(2, 0), "rm -rf");
+	CHECK(sh.ncmds == 3 && (sh.cmds[2].argv[0].flags & GUARD_WORD_SPLIT));
+	parse("p='*.c'; ls $p");
+	CHECK_STR(arg(1, 1), "*.c");
+	CHECK(sh.ncmds == 2 && (sh.cmds[1].argv[1].flags & GUARD_WORD_GLOB));
+}
+
+TEST(brace_expansion_at_command_position)
+{
+	parse("{rm,-rf,/}; a={x,y} b");
+	CHECK_STR(arg(0, 0), "rm");
+	CHECK_STR(arg(0, 2), "/");
+	CHECK(sh.cmds[1].nassigns == 1 && !strcmp(sh.cmds[1].assigns[0].text, "a={x,y}"));
+}
+
+TEST(process_substitution_as_redirection)
+{
+	parse("bash < <(echo rm -rf /)");
+	CHECK(!sh.unparsed);
+	CHECK(sh.ncmds == 2);
+	CHECK_STR(arg(0, 0), "echo");
+	CHECK(sh.cmds[1].nredirs == 1 && sh.cmds[1].redirs[0].op == GUARD_REDIR_IN);
+	CHECK(sh.cmds[1].redirs[0].target.flags & GUARD_WORD_SUBST);
+	CHECK_STR(sh.cmds[1].redirs[0].target.text, "<(echo rm -rf /)");
+}
+
 TEST(unterminated_is_unparsed)
 {
 	parse("echo \"abc");
@@ -197,8 +274,10 @@ TEST(unterminated_is_unparsed)
 	CHECK(sh.unparsed);
 	parse("ls )");
 	CHECK(sh.unparsed);
-	parse("case x in a) ls;; esac");
-	CHECK(sh.unparsed && strstr(sh.reason, "case"));
+	parse("case x in a) ls;;");
+	CHECK(sh.unparsed && strstr(sh.reason, "esac"));
+	parse("case x a) ls;; esac");
+	CHECK(sh.unparsed && strstr(sh.reason, "in"));
 	parse("echo ${X:-$(rm -rf /)}");
 	CHECK(sh.unparsed);
 }
@@ -275,6 +354,11 @@ main(void)
 	RUN(control_structures);
 	RUN(double_bracket_is_a_test);
 	RUN(process_substitution);
+	RUN(case_statement);
+	RUN(constant_substitution_folded);
+	RUN(unquoted_expansion_splits);
+	RUN(brace_expansion_at_command_position);
+	RUN(process_substitution_as_redirection);
 	RUN(unterminated_is_unparsed);
 	RUN(bounds);
 	RUN(tokens_for_explain);
