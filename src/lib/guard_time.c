@@ -79,10 +79,18 @@ guard_time_format(const struct timespec *ts, char out[GUARD_TIME_LEN])
 void
 guard_time_now(char out[GUARD_TIME_LEN])
 {
+	/* The date and time of day change once a second: format them once. */
+	static _Thread_local char second[GUARD_TIME_LEN];
+	static _Thread_local time_t second_of;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	guard_time_format(&ts, out);
+	if (!second[0] || ts.tv_sec != second_of) {
+		guard_time_format(&ts, second);
+		second_of = ts.tv_sec;
+	}
+	memcpy(out, second, 20); /* "YYYY-MM-DDTHH:MM:SS" */
+	snprintf(out + 19, GUARD_TIME_LEN - 19, ".%03uZ", (unsigned)(ts.tv_nsec / 1000000) % 1000u);
 }
 
 static int
