@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <sodium.h>
 #include <uuid/uuid.h>
@@ -20,6 +21,14 @@ utf8_invalid_at(const unsigned char *s, size_t len)
 		unsigned char c = s[i];
 		size_t n;
 		unsigned int cp;
+		if (i + 8 <= len) { /* eight ASCII bytes at a time */
+			uint64_t word;
+			memcpy(&word, s + i, 8);
+			if (!(word & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
 		if (c < 0x80) {
 			i++;
 			continue;
@@ -46,30 +55,43 @@ utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
-/* Deepest nesting of [ and { outside strings. */
-static int
-json_depth(const char *s, size_t len, int limit)
+/*
+ * Nesting deeper than limit? Checked on the parsed tree (cJSON bounds its
+ * own recursion at 1000 levels), which is cheaper than a scan of the text.
+ */
+/* Only to word an error: does the text nest past cJSON's own limit? */
+static bool
+json_nesting_exceeded(const char *s, size_t len)
 {
-	int depth = 0, max = 0;
+	int depth = 0;
 	bool in_string = false;
 
 	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
 		if (in_string) {
-			if (c == '\\')
+			if (s[i] == '\\')
 				i++;
-			else if (c == '"')
+			else if (s[i] == '"')
 				in_string = false;
-		} else if (c == '"') {
+		} else if (s[i] == '"') {
 			in_string = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > max && (max = depth) > limit)
-				return max;
-		} else if (c == '}' || c == ']') {
+		} else if ((s[i] == '{' || s[i] == '[') && ++depth > GUARD_EVENT_MAX_DEPTH) {
+			return true;
+		} else if (s[i] == '}' || s[i] == ']') {
 			depth--;
 		}
 	}
-	return max;
+	return false;
+}
+
+static bool
+too_deep(const cJSON *item, int depth, int limit)
+{
+	if (depth > limit)
+		return true;
+	for (const cJSON *c = item->child; c; c = c->next)
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && too_deep(c, depth + 1, limit))
+			return true;
+	return false;
 }
 
 int
@@ -87,8 +109,6 @@ guard_event_parse(const char *buf, size_t len, size_t max, cJSON **out)
 				   (size_t)((const char *)memchr(buf, '\0', len) - buf));
 	if ((bad = utf8_invalid_at((const unsigned char *)buf, len)) < len)
 		return guard_error(GUARD_EUSAGE, "event is not valid UTF-8 (offset %zu)", bad);
-	if (json_depth(buf, len, GUARD_EVENT_MAX_DEPTH) > GUARD_EVENT_MAX_DEPTH)
-		return guard_error(GUARD_EUSAGE, "event nests deeper than %d levels", GUARD_EVENT_MAX_DEPTH);
 	obj = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!obj) {
 		const char *at = cJSON_GetErrorPtr();
@@ -99,9 +119,15 @@ guard_event_parse(const char *buf, size_t len, size_t max, cJSON **out)
 			blank++;
 		if (blank == len)
 			return guard_error(GUARD_EUSAGE, "empty input: expected a JSON object");
+		if (json_nesting_exceeded(buf, len))
+			return guard_error(GUARD_EUSAGE, "event nests deeper than %d levels", GUARD_EVENT_MAX_DEPTH);
 		return guard_error(GUARD_EUSAGE, "malformed JSON near offset %zu", off);
 	}
-	while (end && end < buf + len && strchr(" \t\r\n", *end))
+	if (too_deep(obj, 1, GUARD_EVENT_MAX_DEPTH)) {
+		cJSON_Delete(obj);
+		return guard_error(GUARD_EUSAGE, "event nests deeper than %d levels", GUARD_EVENT_MAX_DEPTH);
+	}
+	while (end && end < buf + len && memchr(" \t\r\n", *end, 4))
 		end++;
 	if (end && end < buf + len) {
 		cJSON_Delete(obj);
@@ -147,44 +173,70 @@ input_drained(FILE *in)
 #endif
 }
 
+/* Append n bytes to the line, or only count them once it is over max. */
+static void
+line_add(struct guard_reader *r, const char *p, size_t n, size_t *len, bool *too_long)
+{
+	if (*too_long || *len + n > r->max) {
+		*too_long = true;
+		return;
+	}
+	if (*len + n + 1 > r->cap) {
+		size_t cap = r->cap ? r->cap : 4096;
+		while (cap < *len + n + 1)
+			cap *= 2;
+		r->line = guard_xrealloc(r->line, cap);
+		r->cap = cap;
+	}
+	memcpy(r->line + *len, p, n);
+	*len += n;
+}
+
 /*
  * Read one line without ever holding more than max + 1 bytes: a longer
- * line is consumed to its end and reported.
+ * line is consumed to its end and reported. With glibc, whole runs are
+ * taken from the stream's buffer with memchr; elsewhere a byte at a time.
  */
 static int
 read_line(struct guard_reader *r, size_t *len, bool *too_long)
 {
-	size_t n = 0;
+	bool any = false;
 	int c;
 
+	*len = 0;
 	*too_long = false;
 	for (;;) {
-		if (r->flush && input_drained(r->in) && fflush(r->flush) == EOF)
-			return guard_error(GUARD_EIO, "cannot write output: %s", strerror(errno));
-		if ((c = getc_unlocked(r->in)) == EOF)
-			break;
-		if (c == '\n')
-			break;
-		if (n >= r->max) {
-			*too_long = true;
+		if (input_drained(r->in)) {
+			if (r->flush && fflush(r->flush) == EOF)
+				return guard_error(GUARD_EIO, "cannot write output: %s", strerror(errno));
+			if ((c = getc_unlocked(r->in)) == EOF)
+				break;
+			any = true;
+			if (c == '\n')
+				goto done;
+			char ch = (char)c;
+			line_add(r, &ch, 1, len, too_long);
 			continue;
 		}
-		if (n + 2 > r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 4096;
-			if (cap > r->max + 2)
-				cap = r->max + 2;
-			r->line = guard_xrealloc(r->line, cap);
-			r->cap = cap;
-		}
-		r->line[n++] = (char)c;
+#ifdef __GLIBC__
+		char *start = r->in->_IO_read_ptr, *end = r->in->_IO_read_end;
+		char *nl = memchr(start, '\n', (size_t)(end - start));
+		any = true;
+		line_add(r, start, (size_t)((nl ? nl : end) - start), len, too_long);
+		r->in->_IO_read_ptr = nl ? nl + 1 : end;
+		if (nl)
+			goto done;
+#endif
 	}
 	if (ferror(r->in))
 		return guard_error(GUARD_EIO, "cannot read input: %s", strerror(errno));
-	if (c == EOF && n == 0 && !*too_long)
+	if (!any)
 		return 0;
+done:
 	if (r->line)
-		r->line[n] = '\0';
-	*len = n;
+		r->line[*len] = '\0';
+	else
+		r->line = guard_xcalloc(1, 1), r->cap = 1;
 	return 1;
 }
 

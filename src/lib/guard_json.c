@@ -3,6 +3,13 @@
 
 #include "guard_json.h"
 
+/* Bytes a JSON string cannot hold as they are: controls, '"' and '\\'. */
+static const unsigned char must_escape[256] = {
+	[0x00] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 void
 guard_json_add_string(struct guard_buf *b, const char *s)
 {
@@ -12,7 +19,7 @@ guard_json_add_string(struct guard_buf *b, const char *s)
 	guard_buf_addch(b, '"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!must_escape[c])
 			continue;
 		guard_buf_add(b, run, (size_t)(s - run));
 		run = s + 1;

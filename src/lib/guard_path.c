@@ -57,7 +57,7 @@ normalise(const char *abs)
  * seen again almost at once (any answer is already stale the moment it is
  * given: the action runs after the analysis).
  */
-#define RESOLVE_CACHE 64
+#define RESOLVE_CACHE 1024
 
 static char *
 realpath_cached(const char *path)

@@ -658,7 +658,7 @@ glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum 
 }
 
 #define RISK_GLOB_MAX 256        /* matches checked one by one */
-#define RISK_GLOB_DIRENTS 20000  /* directory entries glob(3) may read per word */
+#define RISK_GLOB_DIRENTS 4000   /* directory entries glob(3) may read per word */
 
 static _Thread_local unsigned long glob_budget;
 static _Thread_local bool glob_cut;
@@ -785,6 +785,13 @@ risk_path_glob(struct risk_state *st, const char *verb, const struct guard_shell
 	bool relative = text[0] != '/' && !(text[0] == '~' && (w->flags & GUARD_WORD_TILDE));
 
 	if (st->remote || !strpbrk(text, "*?["))
+		return;
+	/*
+	 * A recursive "**" pattern (what find -name records) already critical:
+	 * no match can change the outcome, glob(3) reads "**" as "*" anyway,
+	 * and from / it would read thousands of folders for nothing.
+	 */
+	if (st->out->level >= GUARD_LEVEL_CRITICAL && strstr(text, "**"))
 		return;
 	for (size_t i = 0; i < (relative ? st->ncwds : 1); i++)
 		expand_glob(st, verb, st->cwds[i], text, (w->flags & GUARD_WORD_TILDE) != 0, op);
