@@ -41,7 +41,7 @@ PROG_BIN = $(PROGRAMS:%=$(BIN)/%)
 UNIT_SRC = $(sort $(wildcard t/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
 
-SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san
 
@@ -69,6 +69,9 @@ $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
 
 $(BUILD)/unit/%: t/unit/%.c t/unit/unit.h $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
 	$(CC) $(CPPFLAGS_ALL) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LDLIBS_COMMON) $(LDFLAGS)
+
+# The fuzz regression replay compiles the fuzzers' entry points in.
+$(BUILD)/unit/test_fuzz_regressions: t/fuzz/targets.c
 
 # DATADIR is compiled in: a different PREFIX rebuilds the library.
 $(BUILD)/datadir.stamp: FORCE | $(BUILD)/lib

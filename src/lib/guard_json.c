@@ -50,7 +50,7 @@ add_number(struct guard_buf *b, const cJSON *item)
 
 	if (isnan(d) || isinf(d)) {
 		guard_buf_addstr(b, "null");
-	} else if (d == (double)(long long)d && fabs(d) < 1e15 && !(d == 0 && signbit(d))) {
+	} else if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
 		/* What %1.15g prints for an integer this small, without printf. */
 		guard_buf_addf(b, "%lld", (long long)d);
 	} else {

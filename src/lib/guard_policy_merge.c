@@ -7,6 +7,7 @@
  * write, so everything it says passes a "tighter or equal" test; what
  * fails is ignored and reported as a warning (guard doctor shows them).
  */
+#include <math.h>
 #include <stdarg.h>
 
 #include "guard_buf.h"
@@ -336,7 +337,8 @@ number_of(const cJSON *v, enum tu unit)
 	switch (unit) {
 	case TU_DUR: return gp_parse_duration(v);
 	case TU_SIZE: return gp_parse_size(v);
-	default: return cJSON_IsNumber(v) ? (long long)v->valuedouble : -1;
+	default: /* the schema check bounds it; stay defined if it ever does not */
+		return cJSON_IsNumber(v) && fabs(v->valuedouble) < 9.2e18 ? (long long)v->valuedouble : -1;
 	}
 }
 

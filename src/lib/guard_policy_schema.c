@@ -3,6 +3,7 @@
  * as tables. Validation walks one layer's document and reports every
  * problem with its position, so a user fixes a file in one round.
  */
+#include <math.h>
 #include <ctype.h>
 #include <stdarg.h>
 
@@ -401,6 +402,11 @@ validate(struct gs_ctx *c, const cJSON *v, const struct gs_node *n)
 		}
 		break;
 	case GS_INT:
+		/* Range first: casting a double past long long is undefined. */
+		if (cJSON_IsNumber(v) && fabs(v->valuedouble) >= 9.2e18) {
+			err(c, v, false, c->path, "%g is out of range %lld..%lld", v->valuedouble, n->min, n->max);
+			return;
+		}
 		if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble) {
 			err(c, v, false, c->path, "must be a whole number, not %s", json_kind(v));
 			return;

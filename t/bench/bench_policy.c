@@ -202,6 +202,7 @@ main(int argc, char **argv)
 		cJSON *ev = cJSON_Parse(sc->event);
 		double *per = calloc((size_t)batches, sizeof(double));
 		const char *rule;
+		char rule_id[128];
 
 		if (only && strcmp(only, sc->name))
 			goto next;
@@ -215,6 +216,8 @@ main(int argc, char **argv)
 				rule ? rule : "(none)", want);
 			return 1;
 		}
+		/* A copy: each decide below replaces the decision the id lives in. */
+		snprintf(rule_id, sizeof(rule_id), "%s", rule);
 		for (long b = 0; b < batches; b++) {
 			t0 = now_us();
 			for (long i = 0; i < iters; i++)
@@ -223,7 +226,7 @@ main(int argc, char **argv)
 		}
 		qsort(per, (size_t)batches, sizeof(double), cmp_double);
 		printf("%-6s %10ld %12.3f %12.3f %12.3f  %s\n", sc->name, iters * batches, per[batches / 2],
-		       per[batches - 1], per[0], rule);
+		       per[batches - 1], per[0], rule_id);
 next:
 		free(per);
 		cJSON_Delete(ev);

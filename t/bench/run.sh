@@ -192,6 +192,30 @@ rss_long=$(awk -F'\t' '$1 ~ /^long/ {r = $5 > r ? $5 : r; p = $6 > p ? $6 : p} E
 say "median: $eps_med events/s; peak RSS 100k -> $EVENTS: risk $rss_risk_100k -> ${rss_long% *} KiB, policy $rss_pol_100k -> ${rss_long#* } KiB"
 rm -f "$tmp/events-long.jsonl" "$tmp/events-100k.jsonl"
 
+# What each kind of event costs guard-risk alone (2,000 copies of one
+# event per run, so the process start is amortised): finds the outliers
+# that set the stream's pace.
+sh t/bench/gen_events.sh "$tmp/payloads/list" 100 "$tmp/templates.jsonl"
+printf 'us_per_event\tpayload\ttool\twhat\n' >"$out/stream-per-event.tsv"
+i=0
+while IFS= read -r line; do
+	i=$((i + 1))
+	k=0
+	while [ "$k" -lt 2000 ]; do printf '%s\n' "$line"; k=$((k + 1)); done >"$tmp/one.jsonl"
+	t0=$(date +%s.%N)
+	(cd "$proj" && HOME=$home "$root/bin/guard-risk" <"$tmp/one.jsonl" >/dev/null)
+	t1=$(date +%s.%N)
+	what=$(printf '%s' "$line" | jq -r '(.input.command // .input.file_path // .input.url // .input.pattern // "") | .[0:60] | gsub("\n"; " ")')
+	printf '%s\t%03d\t%s\t%s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", (b - a) * 1e6 / 2000}')" \
+		"$i" "$(printf '%s' "$line" | jq -r .tool)" "$what" >>"$out/stream-per-event.tsv"
+done <"$tmp/templates.jsonl"
+say "guard-risk alone, us per event by kind (t/bench/out/stream-per-event.tsv): median $(
+	awk -F'\t' 'NR > 1 {print $1}' "$out/stream-per-event.tsv" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'), slowest:"
+sed 1d "$out/stream-per-event.tsv" | sort -rn | head -5 | while IFS="$(printf '\t')" read -r us n tool what; do
+	say "  $us us  $n $tool: $what"
+done
+rm -f "$tmp/one.jsonl" "$tmp/templates.jsonl"
+
 # ---------------------------------------------------------------- 3. policy, 1,000 rules
 hr "3. policy evaluation: guard_policy_decide with 1,000 rules"
 mkdir -p "$tmp/policy"

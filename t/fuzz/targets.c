@@ -28,8 +28,18 @@ static char fuzz_default_policy[4096];
 static char fuzz_nightbuilder[4096];
 static char fuzz_project[4096];
 static char fuzz_cwd[4200];
-static char fuzz_policy_tmp[64];
+static char fuzz_policy_tmp[4096];
 static struct guard_policy *fuzz_shell_policy;
+static FILE *fuzz_null;
+
+/* Where the filters' writer prints to: the bytes do not matter, the printing does. */
+static FILE *
+fuzz_sink(void)
+{
+	if (!fuzz_null && !(fuzz_null = fopen("/dev/null", "w")))
+		abort();
+	return fuzz_null;
+}
 
 static void
 fuzz_paths(void)
@@ -64,8 +74,9 @@ fuzz_sources(void)
 }
 
 /*
- * (a) The event reader and parser, the three adapters, and the whole hook
- * (Claude Code) with the default policy.
+ * (a) The event reader and parser, the three adapters, the event writer
+ * (what guard-risk and guard-policy print), and the whole hook (Claude
+ * Code) with the default policy.
  */
 int
 fuzz_hook_one(const uint8_t *data, size_t size)
@@ -78,10 +89,12 @@ fuzz_hook_one(const uint8_t *data, size_t size)
 	/* The parser on its own, then every adapter on what it accepts. */
 	if (guard_event_parse((const char *)data, size, (size_t)1 << 20, &obj) == 0) {
 		(void)guard_adapter_is_payload(obj);
+		guard_event_write(fuzz_sink(), obj);
 		for (size_t i = 0; i < sizeof(agents) / sizeof(agents[0]); i++) {
 			cJSON *ev = NULL;
 			if (guard_adapter_event(agents[i], obj, &ev) == 0) {
 				(void)guard_event_str(ev, "input.command");
+				guard_event_write(fuzz_sink(), ev);
 				guard_adapter_reply(agents[i], ev, &reply);
 				guard_reply_release(&reply);
 			}
@@ -156,14 +169,20 @@ fuzz_policy_tmp_remove(void)
 		unlink(fuzz_policy_tmp);
 }
 
-/* Write the input to this process's own temp file (mode 0600). */
+/*
+ * Write the input to this process's own temp file (mode 0600), in $TMPDIR
+ * (t/fuzz/run.sh points it into build/fuzz/: a crashing run cannot remove
+ * its file).
+ */
 static const char *
 fuzz_policy_file(const uint8_t *data, size_t size)
 {
 	int fd;
 
 	if (!fuzz_policy_tmp[0]) {
-		snprintf(fuzz_policy_tmp, sizeof(fuzz_policy_tmp), "/tmp/guard-fuzz-policy-XXXXXX");
+		const char *dir = getenv("TMPDIR");
+		snprintf(fuzz_policy_tmp, sizeof(fuzz_policy_tmp), "%s/guard-fuzz-policy-XXXXXX",
+			 dir && *dir ? dir : "/tmp");
 		fd = mkstemp(fuzz_policy_tmp);
 		if (fd < 0)
 			abort();
@@ -288,4 +307,7 @@ fuzz_cleanup(void)
 	fuzz_shell_policy = NULL;
 	fuzz_policy_tmp_remove();
 	fuzz_policy_tmp[0] = '\0';
+	if (fuzz_null)
+		fclose(fuzz_null);
+	fuzz_null = NULL;
 }
