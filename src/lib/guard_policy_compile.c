@@ -57,6 +57,7 @@ gp_glob_compile(struct guard_policy *p, struct gp_glob *g, const char *pat, bool
 	len = strlen(pat);
 	lit = strcspn(pat, GLOB_META);
 	g->literal = lit == len;
+	g->name_pre_len = lit;
 	/* the literal tail: a match must end with it */
 	{
 		size_t last = 0;
@@ -73,8 +74,22 @@ gp_glob_compile(struct guard_policy *p, struct gp_glob *g, const char *pat, bool
 		return;
 	if (len > 3 && !strcmp(pat + len - 3, "/**"))
 		g->dir_pat = gp_strdup(p, pat); /* trimmed below */
-	if (g->dir_pat)
-		((char *)g->dir_pat)[len - 3] = '\0';
+	if (g->dir_pat) {
+		size_t dl = len - 3, last = 0, from = 0;
+		((char *)g->dir_pat)[dl] = '\0';
+		/* "~/x" sees the path below home: its literal end comes after "~/" */
+		if (pat[0] == '~' && (pat[1] == '/' || !pat[1]))
+			from = dl < 2 ? dl : 2;
+		for (size_t i = from; i < dl; i++)
+			if (strchr(GLOB_META, pat[i]))
+				last = i + 1;
+		if (last >= 2 && pat[last - 1] == '*' && pat[last - 2] == '*' && last < dl && pat[last] == '/')
+			last++;
+		if (last < from)
+			last = from;
+		g->dir_suffix = g->dir_pat + last;
+		g->dir_suffix_len = dl - last;
+	}
 	if (!strchr(pat, '/'))
 		return; /* basename patterns: no prefix */
 	if (pat[0] == '~' && pat[1] == '/') {
@@ -98,6 +113,11 @@ gp_glob_compile(struct guard_policy *p, struct gp_glob *g, const char *pat, bool
 			g->prefix_dir_len = i;
 			break;
 		}
+	/* the folder pattern keeps the prefix up to where it ends, if it is matched whole */
+	if (g->dir_pat && (strchr(g->dir_pat, '/') || !strcmp(g->dir_pat, "~"))) {
+		size_t dl = len - 3, dlit = lit < dl ? lit : dl;
+		g->dir_prefix_len = g->prefix_len - (lit - dlit);
+	}
 }
 
 /* The entries of a string-or-list value. */
@@ -455,7 +475,8 @@ compile_rule(struct guard_policy *p, const cJSON *rule, struct gp_rule *r, struc
 								r->id, (size_t)offset, (const char *)msg));
 			return GUARD_EPOLICY;
 		}
-		pcre2_jit_compile(r->regex, PCRE2_JIT_COMPLETE); /* no JIT: the interpreter still works */
+		/* no JIT: the interpreter still works */
+		r->jit = pcre2_jit_compile(r->regex, PCRE2_JIT_COMPLETE) == 0;
 	}
 	return perms_of(p, cJSON_GetObjectItemCaseSensitive(rule, "require"), &r->require, errors);
 }
@@ -469,6 +490,56 @@ layer_rank(enum guard_layer l)
 	case GUARD_LAYER_USER: return 1;
 	case GUARD_LAYER_BUILTIN: return 2;
 	default: return 3;
+	}
+}
+
+static int
+cmp_tool_ref(const void *a, const void *b)
+{
+	const struct gp_tool_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* p->tool_refs and p->untooled (see guard_policy_internal.h). */
+static void
+index_tools(struct guard_policy *p)
+{
+	size_t nrefs = 0;
+
+	p->untooled = gp_alloc(p, (p->nrules + 1) * sizeof(*p->untooled));
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct gp_globs *t = &p->rules[i].tool;
+		bool lit = t->n > 0;
+		for (size_t j = 0; j < t->n && lit; j++)
+			lit = t->v[j].literal && !t->v[j].negate;
+		if (lit)
+			nrefs += t->n;
+		else
+			p->untooled[p->nuntooled++] = (uint32_t)i;
+	}
+	p->tool_refs = gp_alloc(p, (nrefs + 1) * sizeof(*p->tool_refs));
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct gp_globs *t = &p->rules[i].tool;
+		bool lit = t->n > 0;
+		for (size_t j = 0; j < t->n && lit; j++)
+			lit = t->v[j].literal && !t->v[j].negate;
+		for (size_t j = 0; lit && j < t->n; j++) {
+			p->tool_refs[p->ntool_refs].name = t->v[j].pat;
+			p->tool_refs[p->ntool_refs++].rule = (uint32_t)i;
+		}
+	}
+	if (p->ntool_refs)
+		qsort(p->tool_refs, p->ntool_refs, sizeof(*p->tool_refs), cmp_tool_ref);
+	p->tool_names = gp_alloc(p, (p->ntool_refs + 1) * sizeof(*p->tool_names));
+	for (size_t i = 0; i < p->ntool_refs; i++) {
+		if (i && !strcmp(p->tool_refs[i].name, p->tool_refs[i - 1].name)) {
+			p->tool_names[p->ntool_names - 1].end = i + 1;
+			continue;
+		}
+		p->tool_names[p->ntool_names].name = p->tool_refs[i].name;
+		p->tool_names[p->ntool_names].begin = i;
+		p->tool_names[p->ntool_names++].end = i + 1;
 	}
 }
 
@@ -493,6 +564,7 @@ compile_rules(struct guard_policy *p, struct guard_list *errors)
 		p->group_end[slot] = p->nrules;
 	}
 	free(all);
+	index_tools(p);
 	return rc;
 }
 

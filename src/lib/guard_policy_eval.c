@@ -22,6 +22,8 @@ struct gp_event {
 	const cJSON *targets, *reads, *hosts;
 	bool unparsed;
 	pcre2_match_data *md; /* made on first use */
+	int utf;              /* the command as UTF-8: 0 not checked yet, 1 valid, -1 invalid */
+	size_t command_len;
 };
 
 /* ---- matching ---- */
@@ -29,7 +31,16 @@ struct gp_event {
 bool
 gp_glob_name(const struct gp_glob *g, const char *s)
 {
-	return g->literal ? !strcmp(g->pat, s) : guard_glob_match(g->pat, s);
+	if (g->literal)
+		return !strcmp(g->pat, s);
+	if (g->name_pre_len && strncmp(s, g->pat, g->name_pre_len))
+		return false;
+	if (g->suffix_len) {
+		size_t n = strlen(s);
+		if (n < g->suffix_len || memcmp(s + n - g->suffix_len, g->suffix, g->suffix_len))
+			return false;
+	}
+	return guard_glob_match(g->pat, s);
 }
 
 bool
@@ -52,7 +63,11 @@ glob_path(const struct gp_glob *g, const char *path, size_t plen, const char *ho
 		full = false;
 	if (full && guard_glob_match_path(g->pat, path, home))
 		return true;
-	if (g->dir_pat && guard_glob_match_path(g->dir_pat, path, home))
+	if (g->dir_pat &&
+	    !(g->dir_suffix_len && (plen < g->dir_suffix_len ||
+				    memcmp(path + plen - g->dir_suffix_len, g->dir_suffix, g->dir_suffix_len))) &&
+	    !(g->dir_prefix_len && strncmp(path, g->prefix, g->dir_prefix_len)) &&
+	    guard_glob_match_path(g->dir_pat, path, home))
 		return true;
 	if (!ancestors || g->negate || !g->prefix || !g->prefix_dir_len)
 		return false;
@@ -116,16 +131,28 @@ regex_match(const struct guard_policy *p, const struct gp_rule *r, struct gp_eve
 
 	if (!ev->command)
 		return 0;
+	if (ev->utf < 0)
+		return -1; /* every regex is UTF: each one would reject the subject alike */
 	if (!ev->md && !(ev->md = pcre2_match_data_create(1, NULL)))
 		abort();
-	rc = pcre2_match(r->regex, (PCRE2_SPTR)ev->command, PCRE2_ZERO_TERMINATED, 0, 0, ev->md, p->mctx);
+	/*
+	 * The subject is checked as UTF-8 on the first match only; after that a
+	 * JIT-compiled regex runs directly (what pcre2_match would call).
+	 */
+	if (ev->utf > 0 && r->jit)
+		rc = pcre2_jit_match(r->regex, (PCRE2_SPTR)ev->command, ev->command_len, 0, 0, ev->md, p->mctx);
+	else
+		rc = pcre2_match(r->regex, (PCRE2_SPTR)ev->command, ev->command_len, 0,
+				 ev->utf > 0 ? PCRE2_NO_UTF_CHECK : 0, ev->md, p->mctx);
+	if (!ev->utf)
+		ev->utf = rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21 ? -1 : 1;
 	if (rc >= 0)
 		return 1;
 	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
 static bool
-rule_matches(const struct guard_policy *p, const struct gp_rule *r, struct gp_event *ev)
+rule_matches(const struct guard_policy *p, const struct gp_rule *r, struct gp_event *ev, bool tool_ok)
 {
 	if (r->risk_mask && !(r->risk_mask & ev->level_bit))
 		return false;
@@ -133,7 +160,7 @@ rule_matches(const struct guard_policy *p, const struct gp_rule *r, struct gp_ev
 		return false;
 	if (r->unparsed >= 0 && r->unparsed != ev->unparsed)
 		return false;
-	if (r->tool.n && !gp_globs_name(&r->tool, ev->tool))
+	if (r->tool.n && !tool_ok && !gp_globs_name(&r->tool, ev->tool))
 		return false;
 	if (r->source.n && !gp_globs_name(&r->source, ev->source))
 		return false;
@@ -302,8 +329,66 @@ fill(const struct guard_policy *p, cJSON *d, enum guard_effect effect, const cha
 	cJSON_AddStringToObject(d, "policy_rev", p ? p->rev : "");
 }
 
+static const struct gp_rule *first_match_all(const struct guard_policy *p, struct gp_event *ev);
+
+/* The rule at index i, if it may be the first match. */
+static inline bool
+try_rule(const struct guard_policy *p, size_t i, struct gp_event *ev, bool tool_ok)
+{
+	const struct gp_rule *r = &p->rules[i];
+	/* a project allow never loosens a stricter default */
+	if (r->effect == GUARD_EFFECT_ALLOW && r->layer == GUARD_LAYER_PROJECT && p->deflt != GUARD_EFFECT_ALLOW)
+		return false;
+	return rule_matches(p, r, ev, tool_ok);
+}
+
+/*
+ * The rules in order (deny, ask, allow groups are consecutive), skipping
+ * those whose literal tool names cannot match: the rules listed under
+ * ev->tool merged with the untooled ones.
+ */
 static const struct gp_rule *
 first_match(const struct guard_policy *p, struct gp_event *ev)
+{
+	size_t lo = 0, hi = p->ntool_names, a = 0, b = 0, bend = 0;
+
+	if (p->tool_refs && p->untooled) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(p->tool_names[mid].name, ev->tool);
+			if (!c) {
+				b = p->tool_names[mid].begin;
+				bend = p->tool_names[mid].end;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (;;) {
+			size_t i;
+			bool indexed;
+			if (a < p->nuntooled && (b >= bend || p->untooled[a] < p->tool_refs[b].rule)) {
+				i = p->untooled[a++];
+				indexed = false;
+			} else if (b < bend) {
+				i = p->tool_refs[b++].rule;
+				indexed = true; /* its tool condition names ev->tool */
+			} else {
+				return NULL;
+			}
+			while (b < bend && p->tool_refs[b].rule == i)
+				b++; /* the name twice in one rule */
+			if (try_rule(p, i, ev, indexed))
+				return &p->rules[i];
+		}
+	}
+	return first_match_all(p, ev);
+}
+
+static const struct gp_rule *
+first_match_all(const struct guard_policy *p, struct gp_event *ev)
 {
 	size_t start = 0;
 
@@ -314,7 +399,7 @@ first_match(const struct guard_policy *p, struct gp_event *ev)
 			if (r->effect == GUARD_EFFECT_ALLOW && r->layer == GUARD_LAYER_PROJECT &&
 			    p->deflt != GUARD_EFFECT_ALLOW)
 				continue;
-			if (rule_matches(p, r, ev))
+			if (rule_matches(p, r, ev, false))
 				return r;
 		}
 		start = p->group_end[slot];
@@ -349,6 +434,7 @@ guard_policy_decide(const struct guard_policy *p, cJSON *event)
 	ev.source = str_at(event, "source");
 	ev.phase = str_at(event, "phase");
 	ev.command = str_at(cJSON_GetObjectItemCaseSensitive(event, "input"), "command");
+	ev.command_len = ev.command ? strlen(ev.command) : 0;
 	ev.tool = ev.tool ? ev.tool : "";
 	ev.source = ev.source ? ev.source : "";
 	ev.phase = ev.phase ? ev.phase : "pre";

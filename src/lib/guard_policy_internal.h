@@ -31,6 +31,11 @@ struct gp_glob {
 	size_t suffix_len;
 	bool negate;         /* "!pattern": an exclusion (the last matching entry decides) */
 	bool literal;        /* no glob characters: plain string compare (names, hosts) */
+	size_t name_pre_len; /* literal start of pat a whole-string match needs (names) */
+	/* prefilters for dir_pat: a literal end and the length of prefix it needs */
+	const char *dir_suffix;
+	size_t dir_suffix_len;
+	size_t dir_prefix_len;
 };
 
 /* An ordered list of globs with gitignore semantics: the last match decides. */
@@ -52,8 +57,19 @@ struct gp_rule {
 	unsigned risk_mask;        /* bit per level; 0: no condition */
 	unsigned class_mask;       /* bit per class R W D X; 0: no condition */
 	pcre2_code *regex;         /* owned; NULL: no condition */
+	bool jit;                  /* regex was JIT-compiled */
 	int unparsed;              /* -1 no condition, else 0/1 */
 	uint64_t require;          /* permissions the actor must hold */
+};
+
+struct gp_tool_ref {
+	const char *name;
+	uint32_t rule;
+};
+
+struct gp_tool_name {
+	const char *name;
+	size_t begin, end;
 };
 
 struct gp_role {
@@ -80,6 +96,17 @@ struct guard_policy {
 
 	struct gp_rule *rules;       /* deny group, ask group, allow group */
 	size_t nrules;
+	/*
+	 * Rules by tool: a rule whose tool condition is only literal names is
+	 * listed under each name (sorted by name, then rule); every other rule
+	 * is in untooled (in rule order).
+	 */
+	struct gp_tool_ref *tool_refs;
+	size_t ntool_refs;
+	struct gp_tool_name *tool_names; /* each name once, sorted: its tool_refs range */
+	size_t ntool_names;
+	uint32_t *untooled;
+	size_t nuntooled;
 	size_t group_end[3];         /* rules[..group_end[GUARD_EFFECT_x]) per group */
 
 	const char *perm_names[GP_MAX_PERMS];

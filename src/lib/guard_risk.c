@@ -253,6 +253,7 @@ static void
 state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out)
 {
 	memset(st, 0, sizeof(*st));
+	risk_glob_cache_epoch();
 	st->ctx = ctx;
 	st->out = out;
 	st->ex = ctx->explain;

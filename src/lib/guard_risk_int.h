@@ -133,6 +133,9 @@ void risk_note_download(struct risk_state *st, const struct risk_cmd *c);
 bool risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, const char *what,
 			enum risk_stdin_kind kind);
 
+/* Start of an analysis: compiled glob lists are checked against the config again. */
+void risk_glob_cache_epoch(void);
+
 void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
 void risk_state_end(struct risk_state *st);
 void risk_explain_result(struct risk_state *st);

@@ -74,6 +74,220 @@ glob_all(const char *seg)
 	return star;
 }
 
+/*
+ * The config's glob lists, compiled once: each entry with the literal
+ * start and end a matching string must have, so most entries are ruled
+ * out by a compare before the matcher runs. Cached per thread, keyed by
+ * the list and checked against a copy of its text (a list freed and
+ * another allocated in its place is recompiled).
+ */
+#define LG_META "*?[]{}\\"
+#define LG_SLOTS 6
+#define LG_MAX 48
+#define LG_ARENA 4096
+
+struct lit_glob {
+	const char *pat;    /* NULL: no such pattern */
+	const char *pre;    /* literal start of the whole string, or NULL */
+	size_t pre_len;
+	const char *suf;    /* literal end */
+	size_t suf_len;
+	const char *mid;    /* a literal run somewhere in the string, or NULL */
+	size_t mid_len;
+	bool tilde;         /* "~/..." or "~": only below home */
+};
+
+struct lg_entry {
+	const char *text;   /* the entry as written (copy), for validation */
+	bool neg;
+	struct lit_glob g, folder;
+};
+
+enum lg_mode { LG_LIST, LG_SCRATCH };
+
+struct lg_slot {
+	const char *const *key;
+	size_t n;
+	enum lg_mode mode;
+	bool used;
+	unsigned long epoch;  /* validated during this analysis */
+	struct lg_entry v[LG_MAX];
+	char arena[LG_ARENA];
+	size_t used_bytes;
+};
+
+static _Thread_local struct lg_slot lg_slots[LG_SLOTS];
+static _Thread_local unsigned lg_next;
+static _Thread_local unsigned long lg_epoch = 1;
+
+/* A new analysis: the config may have changed since the last one. */
+void
+risk_glob_cache_epoch(void)
+{
+	lg_epoch++;
+}
+
+static char *
+lg_copy(struct lg_slot *s, const char *p, size_t len)
+{
+	if (s->used_bytes + len + 1 > LG_ARENA)
+		return NULL;
+	char *d = s->arena + s->used_bytes;
+	memcpy(d, p, len);
+	d[len] = '\0';
+	s->used_bytes += len + 1;
+	return d;
+}
+
+static void
+lg_compile(struct lit_glob *g, const char *pat)
+{
+	size_t len = strlen(pat), last = 0, from = 0;
+
+	g->pat = pat;
+	/* "~/x" is matched below home: its literal end comes after "~/" */
+	if (pat[0] == '~' && (pat[1] == '/' || !pat[1]))
+		last = from = len < 2 ? len : 2;
+	for (size_t i = from; i < len; i++)
+		if (strchr(LG_META, pat[i]))
+			last = i + 1;
+	/* "**" + "/" may match nothing, so that '/' is not required */
+	if (last >= 2 && pat[last - 1] == '*' && pat[last - 2] == '*' && pat[last] == '/')
+		last++;
+	g->suf = pat + last;
+	g->suf_len = len - last;
+	g->pre = NULL;
+	g->pre_len = 0;
+	g->tilde = pat[0] == '~' && (pat[1] == '/' || !pat[1]);
+	/* basename patterns and "~/" ones see another string than the path */
+	if (strchr(pat, '/') && !g->tilde) {
+		g->pre = pat;
+		g->pre_len = strcspn(pat, LG_META);
+	}
+	/* the longest literal run between wildcards (not in a class or braces) */
+	g->mid = NULL;
+	g->mid_len = 0;
+	if (strpbrk(pat, "[{"))
+		return;
+	for (size_t i = 0; i < last;) {
+		if (strchr(LG_META, pat[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < len && !strchr(LG_META, pat[j]))
+			j++;
+		size_t a = i;
+		/* "**" + "/" may match nothing */
+		if (a >= 2 && pat[a - 1] == '*' && pat[a - 2] == '*' && pat[a] == '/')
+			a++;
+		if (i > 0 && j - a > g->mid_len && j < len) {
+			g->mid = pat + a;
+			g->mid_len = j - a;
+		}
+		i = j;
+	}
+}
+
+static inline bool
+lg_may(const struct lit_glob *g, const char *path, size_t len, bool home_ok)
+{
+	if (g->tilde && !home_ok)
+		return false;
+	if (g->suf_len && (len < g->suf_len || memcmp(path + len - g->suf_len, g->suf, g->suf_len)))
+		return false;
+	if (g->pre_len && strncmp(path, g->pre, g->pre_len))
+		return false;
+	if (g->mid_len && !memmem(path, len, g->mid, g->mid_len))
+		return false;
+	return true;
+}
+
+static bool
+lg_fill(struct lg_slot *s, const char *const *globs, size_t n, enum lg_mode mode)
+{
+	s->used = false;
+	s->used_bytes = 0;
+	if (n > LG_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		struct lg_entry *e = &s->v[i];
+		const char *g = globs[i];
+		size_t len = strlen(g);
+		memset(e, 0, sizeof(*e));
+		if (!(e->text = lg_copy(s, g, len)))
+			return false;
+		if (mode == LG_SCRATCH) {
+			/* A trailing "/" + "**" or "/" names the folder itself. */
+			if (len >= 256)
+				continue; /* never matched */
+			size_t pl = len;
+			if (pl > 3 && !strcmp(g + pl - 3, "/**"))
+				pl -= 3;
+			while (pl > 1 && g[pl - 1] == '/')
+				pl--;
+			char *pat = lg_copy(s, g, pl);
+			if (!pat)
+				return false;
+			lg_compile(&e->g, pat);
+			continue;
+		}
+		e->neg = *g == '!';
+		const char *body = e->text + e->neg;
+		size_t blen = len - e->neg;
+		lg_compile(&e->g, body);
+		if (blen > 3 && !strcmp(body + blen - 3, "/**") && blen - 3 < 512) {
+			char *folder = lg_copy(s, body, blen - 3);
+			if (!folder)
+				return false;
+			lg_compile(&e->folder, folder);
+		}
+	}
+	s->key = globs;
+	s->n = n;
+	s->mode = mode;
+	s->used = true;
+	return true;
+}
+
+/* Could a "~/" pattern match path (guard_glob_match_path's first test)? */
+static bool
+lg_below_home(const char *path, const char *home)
+{
+	if (!home || !*home)
+		return false;
+	size_t hl = strlen(home);
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	return !strncmp(path, home, hl) && (!path[hl] || path[hl] == '/');
+}
+
+/* The compiled form of globs, or NULL when it does not fit the cache. */
+static const struct lg_slot *
+lg_get(const char *const *globs, size_t n, enum lg_mode mode)
+{
+	for (unsigned k = 0; k < LG_SLOTS; k++) {
+		struct lg_slot *s = &lg_slots[k];
+		if (!s->used || s->key != globs || s->n != n || s->mode != mode)
+			continue;
+		if (s->epoch == lg_epoch)
+			return s;
+		size_t i = 0;
+		while (i < n && !strcmp(s->v[i].text, globs[i]))
+			i++;
+		if (i == n || lg_fill(s, globs, n, mode)) {
+			s->epoch = lg_epoch;
+			return s;
+		}
+		return NULL;
+	}
+	struct lg_slot *s = &lg_slots[lg_next++ % LG_SLOTS];
+	if (!lg_fill(s, globs, n, mode))
+		return NULL;
+	s->epoch = lg_epoch;
+	return s;
+}
+
 static bool
 is_scratch(const struct risk_state *st, const char *display)
 {
@@ -84,6 +298,27 @@ is_scratch(const struct risk_state *st, const char *display)
 
 	if (!strcmp(display, ".") || display[0] == '/')
 		return false;
+	const struct lg_slot *c = lg_get(pats, n, LG_SCRATCH);
+	if (c) {
+		bool home_ok = true; /* display is relative: rarely below home, not worth a check */
+		/* Each leading part of the path: "build/x/y" is in "build". */
+		for (size_t len = 0;;) {
+			const char *slash = strchr(display + len, '/');
+			len = slash ? (size_t)(slash - display) : strlen(display);
+			if (len >= sizeof(prefix))
+				return false;
+			memcpy(prefix, display, len);
+			prefix[len] = '\0';
+			for (size_t i = 0; i < n; i++) {
+				const struct lit_glob *g = &c->v[i].g;
+				if (g->pat && lg_may(g, prefix, len, home_ok) && guard_glob_match_path(g->pat, prefix, st->ctx->home))
+					return true;
+			}
+			if (!slash)
+				return false;
+			len++;
+		}
+	}
 	/* Each leading part of the path: "build/x/y" is in "build". */
 	for (size_t len = 0;;) {
 		const char *slash = strchr(display + len, '/');
@@ -185,10 +420,19 @@ pretty(const struct risk_state *st, const char *display, char *buf, size_t size)
 	const char *home = st->ctx->home;
 	size_t hl = home ? strlen(home) : 0;
 
-	if (hl > 1 && display[0] == '/' && !strncmp(display, home, hl) && (!display[hl] || display[hl] == '/'))
-		snprintf(buf, size, "~%s", display + hl);
-	else
-		snprintf(buf, size, "%s", display);
+	size_t k = 0;
+
+	if (hl > 1 && display[0] == '/' && !strncmp(display, home, hl) && (!display[hl] || display[hl] == '/')) {
+		if (size > 1)
+			buf[k++] = '~';
+		display += hl;
+	}
+	/* as snprintf: cut at size - 1 */
+	size_t dl = strlen(display);
+	if (k + dl >= size)
+		dl = size > k ? size - k - 1 : 0;
+	memcpy(buf + k, display, dl);
+	buf[k + dl] = '\0';
 }
 
 /*
@@ -200,6 +444,20 @@ pretty(const struct risk_state *st, const char *display, char *buf, size_t size)
 static bool
 list_match(const char *const *globs, size_t n, const char *path, const char *home)
 {
+	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
+	if (c) {
+		size_t plen = strlen(path);
+		bool home_ok = lg_below_home(path, home);
+		for (size_t i = n; i-- > 0;) {
+			const struct lg_entry *e = &c->v[i];
+			if (lg_may(&e->g, path, plen, home_ok) && guard_glob_match_path(e->g.pat, path, home))
+				return !e->neg;
+			if (e->folder.pat && lg_may(&e->folder, path, plen, home_ok) &&
+			    guard_glob_match_path(e->folder.pat, path, home))
+				return !e->neg;
+		}
+		return false;
+	}
 	for (size_t i = n; i-- > 0;) {
 		const char *g = globs[i];
 		bool neg = *g == '!';
@@ -220,7 +478,7 @@ list_match(const char *const *globs, size_t n, const char *path, const char *hom
 static bool
 listed(const char *const *globs, size_t n, const char *display, const char *abs, const char *home)
 {
-	return list_match(globs, n, display, home) || (abs && list_match(globs, n, abs, home));
+	return list_match(globs, n, display, home) || (abs && strcmp(abs, display) && list_match(globs, n, abs, home));
 }
 
 bool
@@ -476,13 +734,17 @@ rate_special(struct risk_state *st, const char *verb, const char *abs, const cha
 	     enum risk_path_op op)
 {
 	char shown[4096];
+	bool sensitive = risk_is_sensitive(st, display, abs);
+	bool removes = op == PATH_DELETE || op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER || op == PATH_MOVE;
+	bool prot = op != PATH_READ && op != PATH_EXEC && is_protected(st, display, abs, removes);
 
+	if (!sensitive && !prot)
+		return;
 	pretty(st, display, shown, sizeof(shown));
-	if (risk_is_sensitive(st, display, abs))
+	if (sensitive)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, op == PATH_READ || op == PATH_EXEC ? GUARD_CLASS_READ
 			  : GUARD_CLASS_WRITE, "%s touches a sensitive path: %s", verb, shown);
-	bool removes = op == PATH_DELETE || op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER || op == PATH_MOVE;
-	if (op != PATH_READ && op != PATH_EXEC && is_protected(st, display, abs, removes))
+	if (prot)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, op == PATH_DELETE || op == PATH_DELETE_TREE
 			  ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE, "%s changes guard's own state: %s", verb, shown);
 }
