@@ -58,10 +58,11 @@ gp_glob_compile(struct guard_policy *p, struct gp_glob *g, const char *pat, bool
 	lit = strcspn(pat, GLOB_META);
 	g->literal = lit == len;
 	g->name_pre_len = lit;
-	/* the literal tail: a match must end with it */
+	/* the literal tail: a match must end with it ("~/" is not literal: it
+	 * stands for the home directory, so the tail starts after it) */
 	{
-		size_t last = 0;
-		for (size_t i = 0; i < len; i++)
+		size_t last = path && pat[0] == '~' && (pat[1] == '/' || !pat[1]) ? (len < 2 ? len : 2) : 0;
+		for (size_t i = last; i < len; i++)
 			if (strchr(GLOB_META, pat[i]))
 				last = i + 1;
 		/* "**" + "/" may match nothing, so that '/' is not required */

@@ -325,6 +325,27 @@ TEST(policy_conditions)
 	guard_policy_free(p);
 }
 
+/* A literal "~/" path names a file in the home directory (was never matched). */
+TEST(policy_literal_home_paths_match)
+{
+	struct guard_policy *p = load1(BASE
+		"rules:\n"
+		"  - {id: netrc, effect: deny, when: {path: \"~/.netrc\"}}\n"
+		"  - {id: home-tools, effect: ask, when: {path: \"~/bin/tool\", access: write}}\n");
+	const char *home = getenv("HOME") && *getenv("HOME") ? getenv("HOME") : "/";
+	char ev[512];
+
+	CHECK(p);
+	snprintf(ev, sizeof(ev), "{\"tool\":\"Read\"," AGENT ",\"risk\":{\"level\":\"low\",\"class\":\"R\",\"reads\":[\"%s/.netrc\"]}}", home);
+	CHECK_STR(decide(p, ev), "deny");
+	CHECK_STR(rule(), "netrc");
+	snprintf(ev, sizeof(ev), "{\"tool\":\"Write\"," AGENT ",\"risk\":{\"level\":\"medium\",\"class\":\"W\",\"targets\":[\"%s/bin/tool\"]}}", home);
+	CHECK_STR(decide(p, ev), "ask");
+	/* not the same name elsewhere */
+	CHECK_STR(decide(p, "{\"tool\":\"Read\"," AGENT ",\"risk\":{\"level\":\"low\",\"class\":\"R\",\"reads\":[\"/srv/x/.netrc\"]}}"), "allow");
+	guard_policy_free(p);
+}
+
 TEST(policy_invalid_risk_fails_closed)
 {
 	struct guard_policy *p = load1(BASE);
@@ -690,6 +711,7 @@ main(void)
 	RUN(policy_load_time);
 	RUN(policy_groups_deny_ask_allow);
 	RUN(policy_conditions);
+	RUN(policy_literal_home_paths_match);
 	RUN(policy_invalid_risk_fails_closed);
 	RUN(policy_rbac_missing);
 	RUN(policy_audit_mode);
