@@ -279,6 +279,19 @@ risk_django(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "manage.py migrate changes the database schema");
 }
 
+/*
+ * The arguments after the code or the script are the program's to read
+ * (perl -ne 'print' .env, python3 x.py ~/.ssh/id_rsa): every one that is
+ * not an option is checked as a path it may read.
+ */
+static void
+program_args_read(struct risk_state *st, const struct risk_cmd *c, size_t from, const char *lang)
+{
+	for (size_t k = from; k < c->argc; k++)
+		if (c->argv[k].text[0] != '-')
+			risk_path(st, lang, &c->argv[k], PATH_READ);
+}
+
 /* -c CODE / -e CODE / -r CODE, or a script, or stdin. */
 static void
 rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, const char *code_opts,
@@ -308,6 +321,8 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 			if (!strcmp(lang, "perl") && risk_flag(c, 'i', NULL))
 				for (size_t k = i + 2; k < c->argc; k++)
 					risk_path(st, "perl -i", &c->argv[k], PATH_WRITE);
+			else
+				program_args_read(st, c, i + 2, lang);
 			return;
 		}
 		if (!strcmp(t, "-m") && i + 1 < c->argc) {
@@ -335,6 +350,7 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 		if (risk_subst_program(st, ops[0], lang, STDIN_CODE))
 			return;
 		risk_path(st, lang, ops[0], PATH_EXEC);
+		program_args_read(st, c, (size_t)(ops[0] - c->argv) + 1, lang);
 		if (!strcmp(risk_basename(ops[0]->text), "manage.py"))
 			risk_django(st, c);
 		return;
