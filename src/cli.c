@@ -74,6 +74,7 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	   enum guard_agent agent)
 {
 	struct guard_reader r;
+	struct guard_event_mark mark = { 0 };
 	int status = 0, rc;
 	unsigned long seen = 0;
 	cJSON *ev;
@@ -98,8 +99,10 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 			status = cli_fail(rc);
 			break;
 		}
+		if (rc > 0)
+			guard_event_mark(&mark, ev);
 		if (rc > 0 && (rc = normalise(agent, &ev)) >= 0 && (rc = stage(s, ev)) >= 0) {
-			if (guard_event_write(stdout, ev) < 0) {
+			if (guard_event_write_since(stdout, ev, &mark, r.line, r.len) < 0) {
 				cJSON_Delete(ev);
 				status = cli_fail(GUARD_EIO);
 				break;
@@ -119,6 +122,7 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 			status = guard_exit_status(rc);
 	}
 	guard_reader_release(&r);
+	guard_event_mark_release(&mark);
 	return status;
 }
 

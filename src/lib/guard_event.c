@@ -149,6 +149,7 @@ guard_reader_init(struct guard_reader *r, FILE *in, size_t max)
 	r->flush = NULL;
 	r->max = max;
 	r->line = NULL;
+	r->len = 0;
 	r->cap = 0;
 	r->lineno = 0;
 }
@@ -250,6 +251,7 @@ guard_reader_next(struct guard_reader *r, cJSON **out)
 		int rc = read_line(r, &len, &too_long);
 		if (rc <= 0)
 			return rc;
+		r->len = len;
 		r->lineno++;
 		if (too_long)
 			return guard_error(GUARD_EUSAGE, "line %lu: longer than the %zu-byte limit",
@@ -287,6 +289,59 @@ guard_event_write(FILE *out, const cJSON *ev)
  * write them. uuid_generate_random() reseeds its fallback PRNG with five
  * system calls on every call, which dominated a stream of events.
  */
+void
+guard_event_mark(struct guard_event_mark *m, const cJSON *ev)
+{
+	m->n = 0;
+	for (const cJSON *c = ev->child; c; c = c->next) {
+		if (m->n == m->alloc) {
+			m->alloc = m->alloc ? m->alloc * 2 : 32;
+			m->members = guard_xrealloc(m->members, m->alloc * sizeof(*m->members));
+		}
+		m->members[m->n++] = c;
+	}
+}
+
+void
+guard_event_mark_release(struct guard_event_mark *m)
+{
+	free(m->members);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+guard_event_write_since(FILE *out, const cJSON *ev, const struct guard_event_mark *m,
+			const char *line, size_t len)
+{
+	static _Thread_local struct guard_buf tail = GUARD_BUF_INIT;
+	const cJSON *c = ev->child;
+
+	/* The marked members must still lead, in order. */
+	for (size_t i = 0; i < m->n; i++, c = c->next)
+		if (c != m->members[i])
+			return guard_event_write(out, ev);
+	while (len && memchr(" \t\r\n", line[len - 1], 4))
+		len--;
+	if (!len || line[len - 1] != '}')
+		return guard_event_write(out, ev);
+	guard_buf_reset(&tail);
+	for (bool first = m->n == 0; c; c = c->next, first = false) {
+		if (!first)
+			guard_buf_addch(&tail, ',');
+		guard_json_add_string(&tail, c->string);
+		guard_buf_addch(&tail, ':');
+		guard_json_append(&tail, c);
+	}
+	guard_buf_addstr(&tail, "}\n");
+	fwrite(line, 1, len - 1, out);
+	fwrite(tail.buf, 1, tail.len, out);
+	if (tail.alloc > ((size_t)1 << 20))
+		guard_buf_release(&tail);
+	if (ferror(out))
+		return guard_error(GUARD_EIO, "cannot write output: %s", strerror(errno));
+	return 0;
+}
+
 void
 guard_uuid(char out[37])
 {

@@ -31,7 +31,8 @@ struct guard_reader {
 	FILE *in;
 	FILE *flush;
 	size_t max;
-	char *line;
+	char *line;   /* the last line read, NUL-terminated */
+	size_t len;   /* its length */
 	size_t cap;
 	unsigned long lineno;
 };
@@ -51,6 +52,26 @@ void guard_reader_release(struct guard_reader *r);
  * GUARD_EIO when the stream has failed.
  */
 int guard_event_write(FILE *out, const cJSON *ev);
+
+/*
+ * What a stage added. Mark an event's top-level members before a stage;
+ * guard_event_write_since then copies the line the event was parsed from
+ * and prints only the members added after the mark, so every key a stage
+ * did not touch passes through byte for byte (and a stream is spared
+ * printing it again). When the marked members are no longer the event's
+ * first ones, in order (a stage replaced or removed one), the whole event
+ * is printed instead.
+ */
+struct guard_event_mark {
+	const cJSON **members;
+	size_t n;
+	size_t alloc;
+};
+
+void guard_event_mark(struct guard_event_mark *m, const cJSON *ev);
+void guard_event_mark_release(struct guard_event_mark *m);
+int guard_event_write_since(FILE *out, const cJSON *ev, const struct guard_event_mark *m,
+			    const char *line, size_t len);
 
 /*
  * Fill what a stage needs and the producer left out: v, id (uuid), ts,

@@ -120,6 +120,62 @@ TEST(deny_event_keeps_identity)
 	cJSON_Delete(ev);
 }
 
+/* Write ev with write_since into a string. Caller frees. */
+static char *
+written_since(const cJSON *ev, const struct guard_event_mark *m, const char *line)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	CHECK(guard_event_write_since(f, ev, m, line, strlen(line)) == 0);
+	fclose(f);
+	return out;
+}
+
+TEST(write_since_passes_untouched_keys_byte_for_byte)
+{
+	const char *line = "{\"a\": 1.50,  \"b\" : \"x\\u0041\"}  ";
+	struct guard_event_mark m = { 0 };
+	cJSON *ev;
+	CHECK(parse(line, &ev) == 0);
+	guard_event_mark(&m, ev);
+	cJSON_AddStringToObject(ev, "risk", "r");
+	cJSON_AddNumberToObject(ev, "n", 2);
+	char *out = written_since(ev, &m, line);
+	CHECK_STR(out, "{\"a\": 1.50,  \"b\" : \"x\\u0041\",\"risk\":\"r\",\"n\":2}\n");
+	cJSON *back = cJSON_Parse(out);
+	CHECK(cJSON_Compare(back, ev, 1));
+	cJSON_Delete(back);
+	free(out);
+	cJSON_Delete(ev);
+	/* an empty object gets no leading comma */
+	CHECK(parse("{ }", &ev) == 0);
+	guard_event_mark(&m, ev);
+	cJSON_AddTrueToObject(ev, "k");
+	out = written_since(ev, &m, "{ }");
+	CHECK_STR(out, "{ \"k\":true}\n");
+	free(out);
+	cJSON_Delete(ev);
+	guard_event_mark_release(&m);
+}
+
+TEST(write_since_reprints_when_a_key_was_replaced)
+{
+	const char *line = "{\"risk\": \"forged\", \"a\": 1}";
+	struct guard_event_mark m = { 0 };
+	cJSON *ev;
+	CHECK(parse(line, &ev) == 0);
+	guard_event_mark(&m, ev);
+	cJSON_DeleteItemFromObjectCaseSensitive(ev, "risk");
+	cJSON_AddStringToObject(ev, "risk", "real");
+	char *out = written_since(ev, &m, line);
+	CHECK_STR(out, "{\"a\":1,\"risk\":\"real\"}\n");
+	CHECK(strstr(out, "forged") == NULL);
+	free(out);
+	cJSON_Delete(ev);
+	guard_event_mark_release(&m);
+}
+
 static const char claude_pre[] =
 	"{\"session_id\":\"abc123\",\"transcript_path\":\"/t.jsonl\",\"cwd\":\"/tmp\","
 	"\"permission_mode\":\"default\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
@@ -287,6 +343,8 @@ main(void)
 	RUN(reader_skips_bad_lines_and_bounds_length);
 	RUN(complete_fills_only_what_is_missing);
 	RUN(deny_event_keeps_identity);
+	RUN(write_since_passes_untouched_keys_byte_for_byte);
+	RUN(write_since_reprints_when_a_key_was_replaced);
 	RUN(claude_payload_becomes_event);
 	RUN(payload_missing_fields_is_an_error);
 	RUN(gemini_and_codex_inputs_normalise);
