@@ -25,8 +25,16 @@ guard_agent_name(enum guard_agent agent)
 bool
 guard_adapter_is_payload(const cJSON *obj)
 {
-	return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, "hook_event_name")) &&
-	       !cJSON_GetObjectItemCaseSensitive(obj, "v");
+	const cJSON *hook = NULL;
+
+	/* One walk over the members: this runs on every event of a stream. */
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		if (c->string[0] == 'v' && !c->string[1])
+			return false;
+		if (!hook && !strcmp(c->string, "hook_event_name"))
+			hook = c;
+	}
+	return cJSON_IsString(hook);
 }
 
 /* Gemini CLI's built-in tools, by their canonical guard name. */

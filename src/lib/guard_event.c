@@ -365,15 +365,6 @@ guard_uuid(char out[37])
 	uuid_unparse_lower(u, out);
 }
 
-static void
-add_if_missing(cJSON *obj, const char *key, cJSON *value)
-{
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		cJSON_Delete(value);
-	else
-		cJSON_AddItemToObject(obj, key, value);
-}
-
 /*
  * The project root of cwd. A stream's events mostly share one cwd, and
  * the walk up costs a stat per level, so the last answer is kept.
@@ -392,39 +383,73 @@ project_of(const char *cwd)
 	return last_root;
 }
 
+/* The members guard_event_complete looks at, found in one walk. */
+struct known_members {
+	const cJSON *v, *id, *ts, *source, *phase, *cwd, *project, *actor;
+};
+
+/* First match wins, as with cJSON_GetObjectItemCaseSensitive. */
+static void
+find_known(const cJSON *ev, struct known_members *k)
+{
+	memset(k, 0, sizeof(*k));
+	for (const cJSON *c = ev->child; c; c = c->next) {
+		const char *n = c->string;
+		const cJSON **slot = NULL;
+		switch (n[0]) {
+		case 'v': slot = !strcmp(n, "v") ? &k->v : NULL; break;
+		case 'i': slot = !strcmp(n, "id") ? &k->id : NULL; break;
+		case 't': slot = !strcmp(n, "ts") ? &k->ts : NULL; break;
+		case 's': slot = !strcmp(n, "source") ? &k->source : NULL; break;
+		case 'c': slot = !strcmp(n, "cwd") ? &k->cwd : NULL; break;
+		case 'a': slot = !strcmp(n, "actor") ? &k->actor : NULL; break;
+		case 'p':
+			slot = !strcmp(n, "phase") ? &k->phase : !strcmp(n, "project") ? &k->project : NULL;
+			break;
+		}
+		if (slot && !*slot)
+			*slot = c;
+	}
+}
+
 int
 guard_event_complete(cJSON *ev, const char *source)
 {
 	char ts[GUARD_TIME_LEN], id[37];
+	struct known_members k;
 	const char *cwd;
 
-	add_if_missing(ev, "v", cJSON_CreateNumber(1));
-	if (!cJSON_GetObjectItemCaseSensitive(ev, "id")) {
+	find_known(ev, &k);
+	if (!k.v)
+		cJSON_AddNumberToObject(ev, "v", 1);
+	if (!k.id) {
 		guard_uuid(id);
 		cJSON_AddStringToObject(ev, "id", id);
 	}
-	if (!cJSON_GetObjectItemCaseSensitive(ev, "ts")) {
+	if (!k.ts) {
 		guard_time_now(ts);
 		cJSON_AddStringToObject(ev, "ts", ts);
 	}
-	add_if_missing(ev, "source", cJSON_CreateString(source ? source : "cli"));
-	add_if_missing(ev, "phase", cJSON_CreateString("pre"));
-	cwd = guard_event_str(ev, "cwd");
-	if (!cwd) {
+	if (!k.source)
+		cJSON_AddStringToObject(ev, "source", source ? source : "cli");
+	if (!k.phase)
+		cJSON_AddStringToObject(ev, "phase", "pre");
+	if (k.cwd && !cJSON_IsString(k.cwd)) {
+		return guard_error(GUARD_EUSAGE, "event cwd must be a string (an absolute path)");
+	} else if (!k.cwd) {
 		char *here = getcwd(NULL, 0);
 		if (!here)
 			return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
-		cJSON_AddStringToObject(ev, "cwd", here);
+		cwd = cJSON_AddStringToObject(ev, "cwd", here)->valuestring;
 		free(here);
-		cwd = guard_event_str(ev, "cwd");
-	} else if (cwd[0] != '/') {
+	} else if ((cwd = k.cwd->valuestring)[0] != '/') {
 		return guard_error(GUARD_EUSAGE, "event cwd '%s' is not an absolute path", cwd);
 	}
-	if (!guard_event_str(ev, "project")) {
+	if (!cJSON_IsString(k.project)) {
 		cJSON_DeleteItemFromObjectCaseSensitive(ev, "project");
 		cJSON_AddStringToObject(ev, "project", project_of(cwd));
 	}
-	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(ev, "actor"))) {
+	if (!cJSON_IsObject(k.actor)) {
 		cJSON_DeleteItemFromObjectCaseSensitive(ev, "actor");
 		cJSON *actor = cJSON_AddObjectToObject(ev, "actor");
 		const char *user = getenv("USER");

@@ -105,6 +105,17 @@ TEST(complete_fills_only_what_is_missing)
 	CHECK(parse("{\"cwd\":\"relative\"}", &ev) == 0);
 	CHECK(guard_event_complete(ev, "cli") == GUARD_EUSAGE);
 	cJSON_Delete(ev);
+	CHECK(parse("{\"cwd\":5}", &ev) == 0);
+	CHECK(guard_event_complete(ev, "cli") == GUARD_EUSAGE);
+	CHECK(strstr(guard_error_last(), "cwd must be a string") != NULL);
+	cJSON_Delete(ev);
+	/* a malformed project or actor is replaced, once */
+	CHECK(parse("{\"cwd\":\"/tmp\",\"project\":1,\"actor\":\"me\"}", &ev) == 0);
+	CHECK(guard_event_complete(ev, "cli") == 0);
+	CHECK(guard_event_str(ev, "project") != NULL);
+	CHECK_STR(guard_event_str(ev, "actor.role"), "agent");
+	CHECK(cJSON_GetArraySize(ev) == 8);
+	cJSON_Delete(ev);
 }
 
 TEST(deny_event_keeps_identity)
