@@ -30,3 +30,16 @@ setup() { setup_guard; }
 		[ -z "$output" ]
 	done
 }
+
+@test "deps.sh names the one apt-get command when it cannot install" {
+	if [ "$(id -u)" = 0 ]; then
+		run su nobody -s /bin/sh -c "sh '$REPO_ROOT/t/deps.sh' bats guard-no-such-package"
+	else
+		run sh "$REPO_ROOT/t/deps.sh" bats guard-no-such-package
+	fi
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"sudo apt-get install -y guard-no-such-package"* ]]
+	[[ "$output" != *"install -y bats"* ]]
+	run sh "$REPO_ROOT/t/deps.sh" bats
+	[ "$status" -eq 0 ]
+}
