@@ -5,6 +5,7 @@
  * everyday commands or as an unknown program.
  */
 #include <ctype.h>
+#include <threads.h>
 
 #include "guard_glob.h"
 #include "guard_risk_int.h"
@@ -221,14 +222,8 @@ static const struct wrapper wrappers[] = {
 	{ NULL, NULL, 0, 0 },
 };
 
-static const struct wrapper *
-find_wrapper(const char *name)
-{
-	for (size_t i = 0; wrappers[i].name; i++)
-		if (!strcmp(wrappers[i].name, name))
-			return &wrappers[i];
-	return NULL;
-}
+
+static const struct wrapper *find_wrapper(const char *name); /* in the verb index below */
 
 static void
 set_name(struct risk_cmd *c)
@@ -435,13 +430,158 @@ static const char *const devtools[] = {
 	NULL
 };
 
-static bool
-in_table(const char *const *t, const char *name)
+
+/* ---- the verb index ---------------------------------------------------- */
+
+/*
+ * Every name in the tables above and in the verb modules' lists, hashed
+ * once: a command's verb is looked up once instead of being compared with
+ * each list in turn.
+ */
+
+/* The verb modules, in the order they are asked. */
+static const struct verb_module {
+	bool (*rate)(struct risk_state *st, struct risk_cmd *c);
+	const char *const *names;
+} verb_modules[] = {
+	{ risk_verb_fs, risk_fs_verbs },
+	{ risk_verb_git, risk_git_verbs },
+	{ risk_verb_shell, risk_shell_verbs },
+	{ risk_verb_interp, risk_interp_verbs },
+	{ risk_verb_k8s, risk_k8s_verbs },
+	{ risk_verb_infra, risk_infra_verbs },
+	{ risk_verb_sql, risk_sql_verbs },
+	{ risk_verb_sys, risk_sys_verbs },
+	{ risk_verb_net, risk_net_verbs },
+};
+#define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
+
+/* The everyday table a name is in (the first one, as they are tried in this order). */
+enum everyday { EV_NONE, EV_READER, EV_PATTERN_READER, EV_HARMLESS, EV_DEVTOOL };
+
+struct verb {
+	const char *name;
+	unsigned modules;              /* bit i: verb_modules[i] knows the name */
+	enum everyday everyday;
+	bool downloader;
+	const struct wrapper *wrapper;
+};
+
+#define VERB_MAX 1024     /* names (about 800 today) */
+#define VERB_SLOTS 2048   /* hash slots: a power of two, at most half full */
+#define VERB_PREFIX_MAX 8 /* "mkfs*" entries */
+
+static struct verb verbs[VERB_MAX];
+static size_t nverbs;
+static unsigned short verb_slots[VERB_SLOTS]; /* index into verbs + 1; 0: empty */
+static struct {
+	const char *text;
+	size_t len;
+	unsigned modules;
+} verb_prefixes[VERB_PREFIX_MAX];
+static size_t nverb_prefixes;
+static once_flag verb_once = ONCE_FLAG_INIT;
+
+static unsigned
+verb_hash(const char *s)
 {
-	for (size_t i = 0; t[i]; i++)
-		if (!strcmp(t[i], name))
-			return true;
-	return false;
+	unsigned h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The entry for name; with add, created when missing. */
+static struct verb *
+verb_slot(const char *name, bool add)
+{
+	for (unsigned h = verb_hash(name);; h++) {
+		unsigned short k = verb_slots[h & (VERB_SLOTS - 1)];
+		if (!k) {
+			if (!add)
+				return NULL;
+			if (nverbs == VERB_MAX)
+				abort(); /* the tables outgrew VERB_MAX */
+			verbs[nverbs].name = name;
+			verb_slots[h & (VERB_SLOTS - 1)] = (unsigned short)++nverbs;
+			return &verbs[nverbs - 1];
+		}
+		if (!strcmp(verbs[k - 1].name, name))
+			return &verbs[k - 1];
+	}
+}
+
+static void
+verb_everyday(const char *const *t, enum everyday e)
+{
+	for (size_t i = 0; t[i]; i++) {
+		struct verb *v = verb_slot(t[i], true);
+		if (v->everyday == EV_NONE)
+			v->everyday = e;
+	}
+}
+
+static void
+verb_index_build(void)
+{
+	for (size_t m = 0; m < N_VERB_MODULES; m++)
+		for (const char *const *n = verb_modules[m].names; *n; n++) {
+			size_t len = strlen(*n);
+			if (len && (*n)[len - 1] == '*') {
+				if (nverb_prefixes == VERB_PREFIX_MAX)
+					abort(); /* more prefixes than VERB_PREFIX_MAX */
+				verb_prefixes[nverb_prefixes].text = *n;
+				verb_prefixes[nverb_prefixes].len = len - 1;
+				verb_prefixes[nverb_prefixes++].modules = 1u << m;
+				continue;
+			}
+			verb_slot(*n, true)->modules |= 1u << m;
+		}
+	for (size_t i = 0; wrappers[i].name; i++) {
+		struct verb *v = verb_slot(wrappers[i].name, true);
+		if (!v->wrapper)
+			v->wrapper = &wrappers[i];
+	}
+	for (size_t i = 0; risk_downloaders[i]; i++)
+		verb_slot(risk_downloaders[i], true)->downloader = true;
+	verb_everyday(readers, EV_READER);
+	verb_everyday(pattern_readers, EV_PATTERN_READER);
+	verb_everyday(harmless, EV_HARMLESS);
+	verb_everyday(devtools, EV_DEVTOOL);
+}
+
+/* What the tables know about name, or NULL. */
+static const struct verb *
+verb_find(const char *name)
+{
+	call_once(&verb_once, verb_index_build);
+	return verb_slot(name, false);
+}
+
+/* The modules that know name (its entry v, if any, plus prefix matches). */
+static unsigned
+verb_modules_of(const struct verb *v, const char *name)
+{
+	unsigned m = v ? v->modules : 0;
+
+	for (size_t i = 0; i < nverb_prefixes; i++)
+		if (name[0] == verb_prefixes[i].text[0] && !strncmp(name, verb_prefixes[i].text, verb_prefixes[i].len))
+			m |= verb_prefixes[i].modules;
+	return m;
+}
+
+static const struct wrapper *
+find_wrapper(const char *name)
+{
+	const struct verb *v = verb_find(name);
+	return v ? v->wrapper : NULL;
+}
+
+bool
+risk_is_downloader(const char *name)
+{
+	const struct verb *v = verb_find(name);
+	return v && v->downloader;
 }
 
 /* Files read by a reader: its operands (after the pattern, for some). */
@@ -482,23 +622,25 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 }
 
 static void
-generic(struct risk_state *st, const struct risk_cmd *c)
+generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 {
-	if (in_table(readers, c->name)) {
+	enum everyday e = v ? v->everyday : EV_NONE;
+
+	if (e == EV_READER) {
 		rate_reader(st, c, false);
 		return;
 	}
-	if (in_table(pattern_readers, c->name)) {
+	if (e == EV_PATTERN_READER) {
 		rate_reader(st, c, true);
 		return;
 	}
-	if (in_table(harmless, c->name)) {
+	if (e == EV_HARMLESS) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return;
 	}
 	for (size_t i = 1; i < c->argc; i++)
 		risk_sniff_arg(st, c->name, &c->argv[i]);
-	if (in_table(devtools, c->name)) {
+	if (e == EV_DEVTOOL) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
 		return;
 	}
@@ -589,11 +731,12 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		risk_alias_define(st, c);
 	risk_note_download(st, c);
 	policy_commands(st, c);
-	if (risk_verb_fs(st, c) || risk_verb_git(st, c) || risk_verb_shell(st, c) ||
-	    risk_verb_interp(st, c) || risk_verb_k8s(st, c) || risk_verb_infra(st, c) ||
-	    risk_verb_sql(st, c) || risk_verb_sys(st, c) || risk_verb_net(st, c))
-		return;
-	generic(st, c);
+	const struct verb *v = verb_find(c->name);
+	unsigned modules = verb_modules_of(v, c->name);
+	for (size_t m = 0; m < N_VERB_MODULES; m++)
+		if ((modules & 1u << m) && verb_modules[m].rate(st, c))
+			return;
+	generic(st, c, v);
 }
 
 void

@@ -350,13 +350,10 @@ note_in_dir(struct risk_state *st, const char *verb, const char *dir, const char
 	}
 }
 
-static bool
-is_downloader(const char *n)
-{
-	return !strcmp(n, "curl") || !strcmp(n, "wget") || !strcmp(n, "wget2") || !strcmp(n, "aria2c") ||
-	       !strcmp(n, "http") || !strcmp(n, "https") || !strcmp(n, "xh") || !strcmp(n, "fetch") ||
-	       !strcmp(n, "lwp-request") || !strcmp(n, "GET");
-}
+/* Looked up through the verb index (risk_is_downloader). */
+const char *const risk_downloaders[] = {
+	"curl", "wget", "wget2", "aria2c", "http", "https", "xh", "fetch", "lwp-request", "GET", NULL
+};
 
 /* Output redirections of the part: where stdout goes. */
 static void
@@ -381,13 +378,13 @@ risk_note_download(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!strcmp(n, "tee")) {
 		const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(c->sh, c->cmd);
-		if (prev && prev->argc && is_downloader(risk_basename(prev->argv[0].text)))
+		if (prev && prev->argc && risk_is_downloader(risk_basename(prev->argv[0].text)))
 			for (size_t i = 1; i < c->argc; i++)
 				if (c->argv[i].text[0] != '-' && !(c->argv[i].flags & GUARD_WORD_DYNAMIC))
 					note_file(st, "tee", c->argv[i].text);
 		return;
 	}
-	if (!is_downloader(n))
+	if (!risk_is_downloader(n))
 		return;
 	note_redirs(st, n, c->cmd);
 	if (strcmp(n, "curl") && strcmp(n, "wget") && strcmp(n, "wget2"))

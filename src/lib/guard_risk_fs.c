@@ -371,6 +371,15 @@ rate_writers(struct risk_state *st, const struct risk_cmd *c, const char *with_a
 	each_operand(st, c, with_arg, c->name, op);
 }
 
+const char *const risk_fs_verbs[] = {
+	"rm", "trash", "trash-put", "rimraf", "del-cli", "rmdir", "unlink", "shred", "srm", "wipe", "mv",
+	"cp", "install", "ln", "scp-local", "chmod", "chown", "chgrp", "setfacl", "chattr", "dd", "mkfs*",
+	"wipefs", "fdisk", "sfdisk", "parted", "sgdisk", "gdisk", "mkswap", "blkdiscard", "cryptsetup",
+	"mke2fs", "truncate", "tee", "touch", "mkdir", "mkfifo", "mknod", "sed", "gsed", "tar", "bsdtar",
+	"unzip", "7z", "rsync", "find", "zip", "gzip", "gunzip", "bzip2", "xz", "zstd", "split", "csplit",
+	"patch", NULL
+};
+
 bool
 risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
 {

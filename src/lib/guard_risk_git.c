@@ -335,6 +335,8 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 	}
 }
 
+const char *const risk_git_verbs[] = { "git", NULL };
+
 bool
 risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 {

@@ -208,6 +208,19 @@ rate_cloud(struct risk_state *st, const struct risk_cmd *c)
 }
 
 /* Deploy tools: production deploys are high. */
+/* risk_verb_infra: docker, terraform, cloud, gh, then rate_deploy and rate_packages. */
+const char *const risk_infra_verbs[] = {
+	"docker", "podman", "nerdctl", "docker-compose", "podman-compose", "terraform", "tofu", "terragrunt",
+	"pulumi", "aws", "gcloud", "az", "gsutil", "gh", "hub", "glab",
+	/* deploy */
+	"vercel", "netlify", "surge", "firebase", "fly", "flyctl", "heroku", "serverless", "sls", "cap",
+	"capistrano", "ansible-playbook", "ansible", "eb", "gcloud-deploy", "kamal", "railway", "render",
+	"wrangler", "cdk", "sam", "amplify", "doctl", "skaffold",
+	/* packages */
+	"npm", "yarn", "pnpm", "bun", "pip", "pip3", "pipx", "uv", "poetry", "pipenv", "conda", "mamba",
+	"cargo", "twine", "flit", "gem", "go", "mvn", "gradle", "gradlew", "dotnet", "nuget", "brew", NULL
+};
+
 static bool
 rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 {

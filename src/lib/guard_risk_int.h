@@ -95,7 +95,23 @@ bool risk_arg_has(const struct risk_cmd *c, const char *s);
 bool risk_ieq(const char *a, const char *b);
 const char *risk_basename(const char *path);
 
-/* Verb modules: each returns true when it knew the verb. */
+/*
+ * Verb modules: each returns true when it knew the verb. A module is asked
+ * only about the names in its list (NULL-terminated; "mkfs*" is a prefix),
+ * so a verb added to a module's rules goes into its list too.
+ */
+extern const char *const risk_fs_verbs[];
+extern const char *const risk_git_verbs[];
+extern const char *const risk_shell_verbs[];
+extern const char *const risk_interp_verbs[];
+extern const char *const risk_k8s_verbs[];
+extern const char *const risk_infra_verbs[];
+extern const char *const risk_sql_verbs[];
+extern const char *const risk_sys_verbs[];
+extern const char *const risk_net_verbs[];
+/* Programs that download (guard_risk_flow.c), and a fast test for one. */
+extern const char *const risk_downloaders[];
+bool risk_is_downloader(const char *name);
 /* Rate one part: its redirections, then the command (wrappers stripped). */
 void risk_part(struct risk_state *st, struct risk_cmd *c);
 /* Rate a command given as words (find -exec, xargs, wrappers): no redirections. */

@@ -358,6 +358,11 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 	risk_stdin_program(st, c, lang, STDIN_CODE);
 }
 
+const char *const risk_interp_verbs[] = {
+	"python*", "pypy*", "node", "nodejs", "perl", "ruby", "php", "lua", "luajit", "Rscript", "osascript",
+	"awk", "gawk", "mawk", NULL
+};
+
 bool
 risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 {

@@ -156,6 +156,8 @@ rate_helm(struct risk_state *st, const struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
 
+const char *const risk_k8s_verbs[] = { "kubectl", "oc", "k", "microk8s.kubectl", "helm", NULL };
+
 bool
 risk_verb_k8s(struct risk_state *st, struct risk_cmd *c)
 {

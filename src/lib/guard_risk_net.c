@@ -232,6 +232,11 @@ rate_scp(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+const char *const risk_net_verbs[] = {
+	"curl", "http", "https", "xh", "httpie", "wget", "wget2", "aria2c", "nc", "ncat", "netcat", "socat",
+	"telnet", "scp", "sftp", "ftp", "lftp", "tftp", NULL
+};
+
 bool
 risk_verb_net(struct risk_state *st, struct risk_cmd *c)
 {

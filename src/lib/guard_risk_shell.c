@@ -5,8 +5,10 @@
  */
 #include "guard_risk_int.h"
 
-static const char *const shells[] = { "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish",
-				       "csh", "tcsh", "busybox", "yash", "oksh", "pdksh", NULL };
+#define SHELL_NAMES "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox", \
+	"yash", "oksh", "pdksh"
+
+static const char *const shells[] = { SHELL_NAMES, NULL };
 
 static bool
 in_list(const char *const *t, const char *name)
@@ -421,6 +423,8 @@ rate_su(struct risk_state *st, struct risk_cmd *c)
 		}
 	risk_nested(st, "su -c", cmd, strlen(cmd));
 }
+
+const char *const risk_shell_verbs[] = { SHELL_NAMES, "eval", "source", ".", "ssh", "mosh", "su", NULL };
 
 bool
 risk_verb_shell(struct risk_state *st, struct risk_cmd *c)

@@ -221,6 +221,16 @@ rate_redis(struct risk_state *st, const struct risk_cmd *c)
 }
 
 /* rails db:drop, prisma migrate reset, dropdb, ... */
+/* risk_verb_sql: the clients, then rate_migrations. */
+const char *const risk_sql_verbs[] = {
+	"psql", "pgcli", "mysql", "mariadb", "mycli", "cqlsh", "cockroach", "sqlite3", "sqlite", "duckdb",
+	"mongo", "mongosh", "redis-cli", "valkey-cli", "clickhouse-client", "clickhouse", "sqlcmd",
+	/* migrations */
+	"rails", "rake", "bin/rails", "dropdb", "mysqladmin", "prisma", "alembic", "knex", "sequelize",
+	"flyway", "liquibase", "migrate", "goose", "dbmate", "pg_restore", "pg_dump", "mysqldump",
+	"createdb", "pg_isready", NULL
+};
+
 static bool
 rate_migrations(struct risk_state *st, const struct risk_cmd *c)
 {

@@ -105,6 +105,17 @@ rate_system_pm(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s without signature checks", n);
 }
 
+const char *const risk_sys_verbs[] = {
+	"shutdown", "reboot", "halt", "poweroff", "init", "telinit", "systemctl", "service", "rc-service",
+	"launchctl", "kill", "killall", "pkill", "killall5", "crontab", "iptables", "ip6tables", "nft", "ufw",
+	"firewall-cmd", "pfctl", "userdel", "deluser", "groupdel", "delgroup", "useradd", "adduser",
+	"usermod", "passwd", "chpasswd", "groupadd", "gpasswd", "chsh", "visudo", "vipw", "mount", "umount",
+	"swapoff", "swapon", "losetup", "sysctl", "modprobe", "insmod", "rmmod", "kextload", "setenforce",
+	"aa-disable", "csrutil", "spctl", "apt", "apt-get", "aptitude", "yum", "dnf", "apk", "pacman",
+	"zypper", "snap", "flatpak", "port", "dpkg", "rpm", "emerge", "nix-env", "history",
+	"update-alternatives", "ldconfig", "update-grub", "grub-install", "efibootmgr", NULL
+};
+
 bool
 risk_verb_sys(struct risk_state *st, struct risk_cmd *c)
 {
