@@ -229,11 +229,43 @@ string_list(const cJSON *risk, const char *key, const cJSON **out)
 	return true;
 }
 
+/* The event's top-level members decide reads, found in one walk. */
+struct top_members {
+	const cJSON *risk, *actor, *decision, *tool, *source, *phase, *input;
+};
+
+/* First match wins, as with cJSON_GetObjectItemCaseSensitive. */
+static void
+find_top(const cJSON *event, struct top_members *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (const cJSON *c = event->child; c; c = c->next) {
+		const char *n = c->string;
+		const cJSON **slot = NULL;
+		switch (n[0]) {
+		case 'r': slot = !strcmp(n, "risk") ? &t->risk : NULL; break;
+		case 'a': slot = !strcmp(n, "actor") ? &t->actor : NULL; break;
+		case 'd': slot = !strcmp(n, "decision") ? &t->decision : NULL; break;
+		case 't': slot = !strcmp(n, "tool") ? &t->tool : NULL; break;
+		case 's': slot = !strcmp(n, "source") ? &t->source : NULL; break;
+		case 'p': slot = !strcmp(n, "phase") ? &t->phase : NULL; break;
+		case 'i': slot = !strcmp(n, "input") ? &t->input : NULL; break;
+		}
+		if (slot && !*slot)
+			*slot = c;
+	}
+}
+
+static const char *
+string_of(const cJSON *v)
+{
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 /* Read the risk; NULL when it is fine, else what is wrong with it. */
 static const char *
-read_risk(const cJSON *event, struct gp_event *ev)
+read_risk(const cJSON *risk, struct gp_event *ev)
 {
-	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(event, "risk");
 	const cJSON *unparsed;
 	const char *level, *cls;
 	enum guard_level l;
@@ -271,9 +303,8 @@ perms_of_role(const struct guard_policy *p, const char *role)
 }
 
 static void
-read_actor(const struct guard_policy *p, const cJSON *event, struct gp_event *ev)
+read_actor(const struct guard_policy *p, const cJSON *actor, struct gp_event *ev)
 {
-	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(event, "actor");
 	const cJSON *role = cJSON_GetObjectItemCaseSensitive(actor, "role");
 
 	ev->user = str_at(actor, "user");
@@ -305,13 +336,13 @@ add_missing(const struct guard_policy *p, cJSON *missing, uint64_t bits)
 }
 
 static cJSON *
-new_decision(cJSON *event)
+new_decision(cJSON *event, const cJSON *present)
 {
 	cJSON *d = cJSON_CreateObject();
 
 	if (!d)
 		abort();
-	if (cJSON_GetObjectItemCaseSensitive(event, "decision"))
+	if (present)
 		cJSON_ReplaceItemInObjectCaseSensitive(event, "decision", d);
 	else
 		cJSON_AddItemToObject(event, "decision", d);
@@ -410,6 +441,7 @@ first_match_all(const struct guard_policy *p, struct gp_event *ev)
 enum guard_effect
 guard_policy_decide(const struct guard_policy *p, cJSON *event)
 {
+	struct top_members top;
 	struct gp_event ev;
 	const struct gp_rule *r = NULL;
 	const char *bad, *rule, *why;
@@ -421,24 +453,25 @@ guard_policy_decide(const struct guard_policy *p, cJSON *event)
 	uint64_t lacking;
 
 	memset(&ev, 0, sizeof(ev));
-	d = new_decision(event);
+	find_top(event, &top);
+	d = new_decision(event, top.decision);
 	if (!p) {
 		fill(p, d, GUARD_EFFECT_DENY, "guard.policy-invalid", "no policy loaded", NULL);
 		return GUARD_EFFECT_DENY;
 	}
-	if ((bad = read_risk(event, &ev))) {
+	if ((bad = read_risk(top.risk, &ev))) {
 		fill(p, d, GUARD_EFFECT_DENY, "guard.invalid-input", bad, NULL);
 		return GUARD_EFFECT_DENY;
 	}
-	ev.tool = str_at(event, "tool");
-	ev.source = str_at(event, "source");
-	ev.phase = str_at(event, "phase");
-	ev.command = str_at(cJSON_GetObjectItemCaseSensitive(event, "input"), "command");
+	ev.tool = string_of(top.tool);
+	ev.source = string_of(top.source);
+	ev.phase = string_of(top.phase);
+	ev.command = str_at(top.input, "command");
 	ev.command_len = ev.command ? strlen(ev.command) : 0;
 	ev.tool = ev.tool ? ev.tool : "";
 	ev.source = ev.source ? ev.source : "";
 	ev.phase = ev.phase ? ev.phase : "pre";
-	read_actor(p, event, &ev);
+	read_actor(p, top.actor, &ev);
 	missing = cJSON_CreateArray();
 
 	if (!(ev.perms & p->perm_tool_use)) {
