@@ -96,7 +96,7 @@ guard_buf_reset(struct guard_buf *b)
 }
 
 void
-guard_buf_grow(struct guard_buf *b, size_t extra)
+guard_buf_grow_slow(struct guard_buf *b, size_t extra)
 {
 	size_t need;
 

@@ -27,7 +27,16 @@ extern char guard_buf_empty[];
 void guard_buf_init(struct guard_buf *b);
 void guard_buf_release(struct guard_buf *b);
 void guard_buf_reset(struct guard_buf *b);
-void guard_buf_grow(struct guard_buf *b, size_t extra);
+void guard_buf_grow_slow(struct guard_buf *b, size_t extra);
+
+/* Make room for extra more bytes (and the NUL). */
+static inline void
+guard_buf_grow(struct guard_buf *b, size_t extra)
+{
+	/* alloc > len whenever alloc is set, so this cannot overflow */
+	if (!b->alloc || extra >= b->alloc - b->len)
+		guard_buf_grow_slow(b, extra);
+}
 void guard_buf_add(struct guard_buf *b, const void *data, size_t len);
 void guard_buf_addstr(struct guard_buf *b, const char *s);
 void guard_buf_addch_slow(struct guard_buf *b, int c);
