@@ -83,8 +83,6 @@ glob_all(const char *seg)
  */
 #define LG_META "*?[]{}\\"
 #define LG_SLOTS 6
-#define LG_MAX 48
-#define LG_ARENA 4096
 
 struct lit_glob {
 	const char *pat;    /* NULL: no such pattern */
@@ -111,9 +109,9 @@ struct lg_slot {
 	enum lg_mode mode;
 	bool used;
 	unsigned long epoch;  /* validated during this analysis */
-	struct lg_entry v[LG_MAX];
-	char arena[LG_ARENA];
-	size_t used_bytes;
+	struct lg_entry *v;   /* n entries (cap allocated) */
+	size_t cap;
+	struct guard_list texts; /* the strings the entries point into, owned */
 };
 
 static _Thread_local struct lg_slot lg_slots[LG_SLOTS];
@@ -127,15 +125,12 @@ risk_glob_cache_epoch(void)
 	lg_epoch++;
 }
 
+/* A copy of len bytes of p, owned by the slot. */
 static char *
 lg_copy(struct lg_slot *s, const char *p, size_t len)
 {
-	if (s->used_bytes + len + 1 > LG_ARENA)
-		return NULL;
-	char *d = s->arena + s->used_bytes;
-	memcpy(d, p, len);
-	d[len] = '\0';
-	s->used_bytes += len + 1;
+	char *d = guard_xstrndup(p, len);
+	guard_list_take(&s->texts, d);
 	return d;
 }
 
@@ -203,51 +198,42 @@ lg_may(const struct lit_glob *g, const char *path, size_t len, bool home_ok)
 	return true;
 }
 
-static bool
+/* Compile globs into s; any number of entries of any length. */
+static void
 lg_fill(struct lg_slot *s, const char *const *globs, size_t n, enum lg_mode mode)
 {
-	s->used = false;
-	s->used_bytes = 0;
-	if (n > LG_MAX)
-		return false;
+	guard_list_clear(&s->texts);
+	if (n > s->cap) {
+		s->v = guard_xrealloc(s->v, n * sizeof(*s->v));
+		s->cap = n;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct lg_entry *e = &s->v[i];
 		const char *g = globs[i];
 		size_t len = strlen(g);
 		memset(e, 0, sizeof(*e));
-		if (!(e->text = lg_copy(s, g, len)))
-			return false;
+		e->text = lg_copy(s, g, len);
 		if (mode == LG_SCRATCH) {
 			/* A trailing "/" + "**" or "/" names the folder itself. */
-			if (len >= 256)
-				continue; /* never matched */
 			size_t pl = len;
 			if (pl > 3 && !strcmp(g + pl - 3, "/**"))
 				pl -= 3;
 			while (pl > 1 && g[pl - 1] == '/')
 				pl--;
-			char *pat = lg_copy(s, g, pl);
-			if (!pat)
-				return false;
-			lg_compile(&e->g, pat);
+			lg_compile(&e->g, lg_copy(s, g, pl));
 			continue;
 		}
 		e->neg = *g == '!';
 		const char *body = e->text + e->neg;
 		size_t blen = len - e->neg;
 		lg_compile(&e->g, body);
-		if (blen > 3 && !strcmp(body + blen - 3, "/**") && blen - 3 < 512) {
-			char *folder = lg_copy(s, body, blen - 3);
-			if (!folder)
-				return false;
-			lg_compile(&e->folder, folder);
-		}
+		if (blen > 3 && !strcmp(body + blen - 3, "/**"))
+			lg_compile(&e->folder, lg_copy(s, body, blen - 3));
 	}
 	s->key = globs;
 	s->n = n;
 	s->mode = mode;
 	s->used = true;
-	return true;
 }
 
 /* Could a "~/" pattern match path (guard_glob_match_path's first test)? */
@@ -262,7 +248,7 @@ lg_below_home(const char *path, const char *home)
 	return !strncmp(path, home, hl) && (!path[hl] || path[hl] == '/');
 }
 
-/* The compiled form of globs, or NULL when it does not fit the cache. */
+/* The compiled form of globs (compiled now when not cached). */
 static const struct lg_slot *
 lg_get(const char *const *globs, size_t n, enum lg_mode mode)
 {
@@ -275,15 +261,13 @@ lg_get(const char *const *globs, size_t n, enum lg_mode mode)
 		size_t i = 0;
 		while (i < n && !strcmp(s->v[i].text, globs[i]))
 			i++;
-		if (i == n || lg_fill(s, globs, n, mode)) {
-			s->epoch = lg_epoch;
-			return s;
-		}
-		return NULL;
+		if (i < n)
+			lg_fill(s, globs, n, mode);
+		s->epoch = lg_epoch;
+		return s;
 	}
 	struct lg_slot *s = &lg_slots[lg_next++ % LG_SLOTS];
-	if (!lg_fill(s, globs, n, mode))
-		return NULL;
+	lg_fill(s, globs, n, mode);
 	s->epoch = lg_epoch;
 	return s;
 }
@@ -299,26 +283,7 @@ is_scratch(const struct risk_state *st, const char *display)
 	if (!strcmp(display, ".") || display[0] == '/')
 		return false;
 	const struct lg_slot *c = lg_get(pats, n, LG_SCRATCH);
-	if (c) {
-		bool home_ok = true; /* display is relative: rarely below home, not worth a check */
-		/* Each leading part of the path: "build/x/y" is in "build". */
-		for (size_t len = 0;;) {
-			const char *slash = strchr(display + len, '/');
-			len = slash ? (size_t)(slash - display) : strlen(display);
-			if (len >= sizeof(prefix))
-				return false;
-			memcpy(prefix, display, len);
-			prefix[len] = '\0';
-			for (size_t i = 0; i < n; i++) {
-				const struct lit_glob *g = &c->v[i].g;
-				if (g->pat && lg_may(g, prefix, len, home_ok) && guard_glob_match_path(g->pat, prefix, st->ctx->home))
-					return true;
-			}
-			if (!slash)
-				return false;
-			len++;
-		}
-	}
+	bool home_ok = true; /* display is relative: rarely below home, not worth a check */
 	/* Each leading part of the path: "build/x/y" is in "build". */
 	for (size_t len = 0;;) {
 		const char *slash = strchr(display + len, '/');
@@ -328,17 +293,8 @@ is_scratch(const struct risk_state *st, const char *display)
 		memcpy(prefix, display, len);
 		prefix[len] = '\0';
 		for (size_t i = 0; i < n; i++) {
-			char pat[256];
-			size_t pl = strlen(pats[i]);
-			if (pl >= sizeof(pat))
-				continue;
-			memcpy(pat, pats[i], pl + 1);
-			/* A trailing "/" + "**" or "/" names the folder itself. */
-			if (pl > 3 && !strcmp(pat + pl - 3, "/**"))
-				pat[pl -= 3] = '\0';
-			while (pl > 1 && pat[pl - 1] == '/')
-				pat[--pl] = '\0';
-			if (guard_glob_match_path(pat, prefix, st->ctx->home))
+			const struct lit_glob *g = &c->v[i].g;
+			if (g->pat && lg_may(g, prefix, len, home_ok) && guard_glob_match_path(g->pat, prefix, st->ctx->home))
 				return true;
 		}
 		if (!slash)
@@ -445,32 +401,16 @@ static bool
 list_match(const char *const *globs, size_t n, const char *path, const char *home)
 {
 	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
-	if (c) {
-		size_t plen = strlen(path);
-		bool home_ok = lg_below_home(path, home);
-		for (size_t i = n; i-- > 0;) {
-			const struct lg_entry *e = &c->v[i];
-			if (lg_may(&e->g, path, plen, home_ok) && guard_glob_match_path(e->g.pat, path, home))
-				return !e->neg;
-			if (e->folder.pat && lg_may(&e->folder, path, plen, home_ok) &&
-			    guard_glob_match_path(e->folder.pat, path, home))
-				return !e->neg;
-		}
-		return false;
-	}
+	size_t plen = strlen(path);
+	bool home_ok = lg_below_home(path, home);
+
 	for (size_t i = n; i-- > 0;) {
-		const char *g = globs[i];
-		bool neg = *g == '!';
-		size_t len = strlen(g + neg);
-		if (guard_glob_match_path(g + neg, path, home))
-			return !neg;
-		if (len > 3 && !strcmp(g + neg + len - 3, "/**") && len - 3 < 512) {
-			char folder[512];
-			memcpy(folder, g + neg, len - 3);
-			folder[len - 3] = '\0';
-			if (guard_glob_match_path(folder, path, home))
-				return !neg;
-		}
+		const struct lg_entry *e = &c->v[i];
+		if (lg_may(&e->g, path, plen, home_ok) && guard_glob_match_path(e->g.pat, path, home))
+			return !e->neg;
+		if (e->folder.pat && lg_may(&e->folder, path, plen, home_ok) &&
+		    guard_glob_match_path(e->folder.pat, path, home))
+			return !e->neg;
 	}
 	return false;
 }

@@ -66,6 +66,31 @@ has_reason(const char *needle)
 		       guard_level_name(r.level), r.reasons.len ? r.reasons.items[0] : "-"); } \
 } while (0)
 
+/* Long lists are compiled like short ones (no cap, no other code path). */
+TEST(long_sensitive_lists)
+{
+	static char names[300][40];
+	const char *list[300];
+	const char *const *saved = cfg.sensitive_paths;
+	size_t nsaved = cfg.nsensitive_paths;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "**/secret-%03d.txt", i);
+		list[i] = names[i];
+	}
+	list[299] = "**/very/deep/folder/name/that/is/long/**";
+	cfg.sensitive_paths = list;
+	cfg.nsensitive_paths = 300;
+	CRITICAL("cat secret-250.txt");
+	CHECK(has_reason("sensitive path"));
+	CRITICAL("cat very/deep/folder/name/that/is/long/x");
+	ALLOWED("cat secret-300.txt");
+	cfg.sensitive_paths = saved;
+	cfg.nsensitive_paths = nsaved;
+	/* and back to the short list: recompiled, not the long one */
+	ALLOWED("cat secret-250.txt");
+}
+
 TEST(rm_by_place)
 {
 	LOW("rm -rf build");
@@ -816,6 +841,7 @@ int
 main(void)
 {
 	setup();
+	RUN(long_sensitive_lists);
 	RUN(rm_by_place);
 	RUN(variables_and_computed_targets);
 	RUN(obfuscation_seen_through);
