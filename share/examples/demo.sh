@@ -45,7 +45,7 @@ while IFS= read -r call; do
 	*) denied=$((denied + 1)); color=$red ;;
 	esac
 	printf '%2d %s%-5s%s %s\n' "$n" "$color" "$effect" "$reset" "$what"
-	[ "$effect" = allow ] || printf '         %s%s%s\n' "$dim" "$(printf '%s' "$reason" | cut -c1-110)" "$reset"
+	[ "$effect" = allow ] || printf '         %s%s%s\n' "$dim" "$reason" "$reset"
 done <"$here/demo-session.jsonl"
 echo
 echo "${bold}$n calls: $allowed allowed, $asked asked, $denied denied${reset}"

@@ -201,19 +201,37 @@ print_json(cJSON *obj)
 	return copy;
 }
 
-/* "guard: <reason> [rule <id>]", the text an agent or a person reads. */
+/*
+ * "guard: <reason> (<what the risk stage found>) [rule <id>]", the text an
+ * agent or a person reads: the rule says why it matters, the risk
+ * reasons what exactly was seen (at most two, so the text stays short).
+ */
 static char *
-reason_text(const cJSON *decision)
+reason_text(const cJSON *event, const cJSON *decision)
 {
 	const char *reason = NULL, *rule = NULL;
-	const cJSON *v;
+	const cJSON *v, *why = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(event, "risk"), "reasons");
+	const cJSON *reasons = cJSON_IsArray(why) ? why : NULL;
+	struct guard_buf b = GUARD_BUF_INIT;
+	int shown = 0;
 
 	if ((v = cJSON_GetObjectItemCaseSensitive(decision, "reason")) && cJSON_IsString(v))
 		reason = v->valuestring;
 	if ((v = cJSON_GetObjectItemCaseSensitive(decision, "rule")) && cJSON_IsString(v))
 		rule = v->valuestring;
-	return guard_xasprintf("guard: %s%s%s%s", reason && *reason ? reason : "no reason given",
-			       rule ? " [rule " : "", rule ? rule : "", rule ? "]" : "");
+	guard_buf_addf(&b, "guard: %s", reason && *reason ? reason : "no reason given");
+	cJSON_ArrayForEach(v, reasons) {
+		if (!cJSON_IsString(v) || shown == 2)
+			continue;
+		guard_buf_addstr(&b, shown++ ? "; " : " (");
+		guard_buf_addstr(&b, v->valuestring);
+	}
+	if (shown)
+		guard_buf_addf(&b, "%s)", cJSON_GetArraySize(why) > 2 ? "; ..." : "");
+	if (rule)
+		guard_buf_addf(&b, " [rule %s]", rule);
+	return guard_buf_detach(&b);
 }
 
 static void
@@ -259,7 +277,7 @@ guard_adapter_reply(enum guard_agent agent, const cJSON *event, struct guard_rep
 		return; /* nothing to decide: accepted */
 	if (!effect || (strcmp(effect, "allow") && strcmp(effect, "ask")))
 		effect = "deny"; /* anything unexpected is a deny */
-	reason = reason_text(decision);
+	reason = reason_text(event, decision);
 	switch (agent) {
 	case GUARD_AGENT_CLAUDE:
 		claude_pre(effect, reason, r);

@@ -295,6 +295,24 @@ TEST(claude_reply_mirrors_decision)
 	cJSON_Delete(ev);
 }
 
+TEST(reply_names_what_the_risk_stage_found)
+{
+	struct guard_reply r;
+	cJSON *ev = decided("deny");
+	cJSON *why = cJSON_AddArrayToObject(cJSON_AddObjectToObject(ev, "risk"), "reasons");
+	cJSON_AddItemToArray(why, cJSON_CreateString("first"));
+	guard_adapter_reply(GUARD_AGENT_CLAUDE, ev, &r);
+	CHECK(strstr(r.out, "because (first) [rule r1]") != NULL);
+	guard_reply_release(&r);
+	cJSON_AddItemToArray(why, cJSON_CreateString("second"));
+	cJSON_AddItemToArray(why, cJSON_CreateString("third"));
+	guard_adapter_reply(GUARD_AGENT_CLAUDE, ev, &r);
+	CHECK(strstr(r.out, "because (first; second; ...) [rule r1]") != NULL);
+	CHECK(strstr(r.out, "third") == NULL);
+	guard_reply_release(&r);
+	cJSON_Delete(ev);
+}
+
 TEST(gemini_and_codex_replies)
 {
 	struct guard_reply r;
@@ -360,6 +378,7 @@ main(void)
 	RUN(payload_missing_fields_is_an_error);
 	RUN(gemini_and_codex_inputs_normalise);
 	RUN(claude_reply_mirrors_decision);
+	RUN(reply_names_what_the_risk_stage_found);
 	RUN(gemini_and_codex_replies);
 	RUN(failure_reply_blocks_every_agent);
 	RUN(stop_request_ends_the_agent);
