@@ -62,7 +62,7 @@ $(BUILD)/%.o: src/%.c src/*.h src/lib/*.h | $(BUILD)/lib
 
 $(LIB_A): $(LIB_OBJ)
 	rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LDLIBS_COMMON) $(LDFLAGS)

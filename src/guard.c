@@ -77,7 +77,7 @@ static void block_on_crash(void) {}
 static int
 cmd_hook(int argc, char **argv)
 {
-	enum guard_agent agent;
+	enum guard_agent agent = GUARD_AGENT_CLAUDE;
 	struct guard_reply reply;
 	char *buf = NULL;
 	size_t len = 0;

@@ -386,7 +386,7 @@ level_mask(const cJSON *v)
 		if (!cJSON_IsString(c))
 			continue;
 		const char *s = c->valuestring, *name = s + strspn(s, "<>=");
-		enum guard_level l;
+		enum guard_level l = GUARD_LEVEL_LOW;
 		if (guard_level_parse(name, &l) < 0)
 			continue;
 		for (int i = 0; i < 4; i++) {

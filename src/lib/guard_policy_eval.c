@@ -268,7 +268,7 @@ read_risk(const cJSON *risk, struct gp_event *ev)
 {
 	const cJSON *unparsed;
 	const char *level, *cls;
-	enum guard_level l;
+	enum guard_level l = GUARD_LEVEL_LOW;
 
 	if (!risk)
 		return "the event has no risk rating (run guard-risk first)";

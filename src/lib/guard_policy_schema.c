@@ -164,7 +164,7 @@ gp_parse_size(const cJSON *v)
 long long
 gp_parse_duration(const cJSON *v)
 {
-	long long s;
+	long long s = 0;
 
 	if (cJSON_IsNumber(v))
 		return v->valuedouble >= 0 && v->valuedouble < 1e12 && v->valuedouble == (double)(long long)v->valuedouble
