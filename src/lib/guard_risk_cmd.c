@@ -231,7 +231,12 @@ set_name(struct risk_cmd *c)
 	c->name[0] = '\0';
 	if (!c->argc || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
 		return;
-	snprintf(c->name, sizeof(c->name), "%s", risk_basename(c->argv[0].text));
+	const char *base = risk_basename(c->argv[0].text);
+	size_t n = strlen(base);
+	if (n >= sizeof(c->name))
+		n = sizeof(c->name) - 1; /* cut like snprintf */
+	memcpy(c->name, base, n);
+	c->name[n] = '\0';
 }
 
 /* Words of a command string given to watch / flock -c / env -S: a nested shell. */

@@ -432,26 +432,28 @@ risk_is_sensitive(const struct risk_state *st, const char *display, const char *
 static bool
 above(const char *g, const char *display, const char *abs, const char *home)
 {
-	char lit[1024];
-	size_t n = strcspn(g, "*?[{");
+	size_t n = strcspn(g, "*?[{"); /* the glob's literal start */
 	const char *path = g[0] == '/' ? abs : display;
+	const char *lit = g;
+	char expanded[1024];
 
 	if (!strncmp(g, "**", 2))
 		return false;
 	if (g[0] == '~' && g[1] == '/') {
 		if (!home)
 			return false;
-		snprintf(lit, sizeof(lit), "%s%.*s", home, (int)(n - 1), g + 1);
+		snprintf(expanded, sizeof(expanded), "%s%.*s", home, (int)(n - 1), g + 1);
+		lit = expanded;
+		n = strlen(expanded);
 		path = abs;
-	} else {
-		snprintf(lit, sizeof(lit), "%.*s", (int)n, g);
 	}
 	if (!path)
 		return false;
 	if (g[0] != '/' && g[0] != '~' && !strcmp(display, "."))
 		return true; /* the project root holds every project-relative glob */
+	/* path, then a '/', must begin the literal start */
 	size_t pl = strlen(path);
-	return !strncmp(lit, path, pl) && lit[pl] == '/' && (pl > 1 || path[0] != '/');
+	return pl < n && !strncmp(lit, path, pl) && lit[pl] == '/' && (pl > 1 || path[0] != '/');
 }
 
 static bool
