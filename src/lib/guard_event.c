@@ -383,73 +383,65 @@ project_of(const char *cwd)
 	return last_root;
 }
 
-/* The members guard_event_complete looks at, found in one walk. */
-struct known_members {
-	const cJSON *v, *id, *ts, *source, *phase, *cwd, *project, *actor;
-};
-
-/* First match wins, as with cJSON_GetObjectItemCaseSensitive. */
-static void
-find_known(const cJSON *ev, struct known_members *k)
+void
+guard_event_members(const cJSON *obj, const char *const *names, size_t n, const cJSON **out)
 {
-	memset(k, 0, sizeof(*k));
-	for (const cJSON *c = ev->child; c; c = c->next) {
-		const char *n = c->string;
-		const cJSON **slot = NULL;
-		switch (n[0]) {
-		case 'v': slot = !strcmp(n, "v") ? &k->v : NULL; break;
-		case 'i': slot = !strcmp(n, "id") ? &k->id : NULL; break;
-		case 't': slot = !strcmp(n, "ts") ? &k->ts : NULL; break;
-		case 's': slot = !strcmp(n, "source") ? &k->source : NULL; break;
-		case 'c': slot = !strcmp(n, "cwd") ? &k->cwd : NULL; break;
-		case 'a': slot = !strcmp(n, "actor") ? &k->actor : NULL; break;
-		case 'p':
-			slot = !strcmp(n, "phase") ? &k->phase : !strcmp(n, "project") ? &k->project : NULL;
-			break;
-		}
-		if (slot && !*slot)
-			*slot = c;
-	}
+	size_t found = 0;
+
+	memset(out, 0, n * sizeof(*out));
+	for (const cJSON *c = obj->child; c && found < n; c = c->next)
+		for (size_t i = 0; i < n; i++)
+			if (!out[i] && c->string[0] == names[i][0] && !strcmp(c->string, names[i])) {
+				out[i] = c;
+				found++;
+				break;
+			}
 }
+
+/* The members guard_event_complete looks at, in this order. */
+enum { K_V, K_ID, K_TS, K_SOURCE, K_PHASE, K_CWD, K_PROJECT, K_ACTOR, K_COUNT };
+static const char *const known_names[K_COUNT] = {
+	"v", "id", "ts", "source", "phase", "cwd", "project", "actor",
+};
 
 int
 guard_event_complete(cJSON *ev, const char *source)
 {
 	char ts[GUARD_TIME_LEN], id[37];
-	struct known_members k;
+	const cJSON *k[K_COUNT];
 	const char *cwd;
 
-	find_known(ev, &k);
-	if (!k.v)
+	guard_event_members(ev, known_names, K_COUNT, k);
+	if (!k[K_V])
 		cJSON_AddNumberToObject(ev, "v", 1);
-	if (!k.id) {
+	if (!k[K_ID]) {
 		guard_uuid(id);
 		cJSON_AddStringToObject(ev, "id", id);
 	}
-	if (!k.ts) {
+	if (!k[K_TS]) {
 		guard_time_now(ts);
 		cJSON_AddStringToObject(ev, "ts", ts);
 	}
-	if (!k.source)
+	if (!k[K_SOURCE])
 		cJSON_AddStringToObject(ev, "source", source ? source : "cli");
-	if (!k.phase)
+	if (!k[K_PHASE])
 		cJSON_AddStringToObject(ev, "phase", "pre");
-	if (k.cwd && !cJSON_IsString(k.cwd)) {
+	if (k[K_CWD] && !cJSON_IsString(k[K_CWD])) {
 		return guard_error(GUARD_EUSAGE, "event cwd must be a string (an absolute path)");
-	} else if (!k.cwd) {
+	} else if (!k[K_CWD]) {
 		char *here = getcwd(NULL, 0);
 		if (!here)
 			return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
 		cwd = cJSON_AddStringToObject(ev, "cwd", here)->valuestring;
 		free(here);
-	} else if ((cwd = k.cwd->valuestring)[0] != '/') {
+	} else if ((cwd = k[K_CWD]->valuestring)[0] != '/') {
 		return guard_error(GUARD_EUSAGE, "event cwd '%s' is not an absolute path", cwd);
 	}
-	if (!cJSON_IsString(k.project)) {
+	if (!cJSON_IsString(k[K_PROJECT])) {
 		cJSON_DeleteItemFromObjectCaseSensitive(ev, "project");
 		cJSON_AddStringToObject(ev, "project", project_of(cwd));
 	}
-	if (!cJSON_IsObject(k.actor)) {
+	if (!cJSON_IsObject(k[K_ACTOR])) {
 		cJSON_DeleteItemFromObjectCaseSensitive(ev, "actor");
 		cJSON *actor = cJSON_AddObjectToObject(ev, "actor");
 		const char *user = getenv("USER");

@@ -87,6 +87,12 @@ int guard_event_complete(cJSON *ev, const char *source);
  */
 cJSON *guard_event_deny(const cJSON *orig, const char *rule, const char *reason);
 
+/*
+ * Several top-level members of obj in one walk (a lookup each would walk
+ * every key again): out[i] is the first member named names[i], or NULL.
+ */
+void guard_event_members(const cJSON *obj, const char *const *names, size_t n, const cJSON **out);
+
 /* String at a dotted path ("input.command"), or NULL. */
 const char *guard_event_str(const cJSON *ev, const char *path);
 

@@ -8,6 +8,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_glob.h"
+#include "guard_event.h"
 #include "guard_policy_internal.h"
 
 #define MAX_ACTOR_ROLES 16
@@ -229,32 +230,11 @@ string_list(const cJSON *risk, const char *key, const cJSON **out)
 	return true;
 }
 
-/* The event's top-level members decide reads, found in one walk. */
-struct top_members {
-	const cJSON *risk, *actor, *decision, *tool, *source, *phase, *input;
+/* The event's top-level members a decision reads, in this order. */
+enum { T_RISK, T_ACTOR, T_DECISION, T_TOOL, T_SOURCE, T_PHASE, T_INPUT, T_COUNT };
+static const char *const top_names[T_COUNT] = {
+	"risk", "actor", "decision", "tool", "source", "phase", "input",
 };
-
-/* First match wins, as with cJSON_GetObjectItemCaseSensitive. */
-static void
-find_top(const cJSON *event, struct top_members *t)
-{
-	memset(t, 0, sizeof(*t));
-	for (const cJSON *c = event->child; c; c = c->next) {
-		const char *n = c->string;
-		const cJSON **slot = NULL;
-		switch (n[0]) {
-		case 'r': slot = !strcmp(n, "risk") ? &t->risk : NULL; break;
-		case 'a': slot = !strcmp(n, "actor") ? &t->actor : NULL; break;
-		case 'd': slot = !strcmp(n, "decision") ? &t->decision : NULL; break;
-		case 't': slot = !strcmp(n, "tool") ? &t->tool : NULL; break;
-		case 's': slot = !strcmp(n, "source") ? &t->source : NULL; break;
-		case 'p': slot = !strcmp(n, "phase") ? &t->phase : NULL; break;
-		case 'i': slot = !strcmp(n, "input") ? &t->input : NULL; break;
-		}
-		if (slot && !*slot)
-			*slot = c;
-	}
-}
 
 static const char *
 string_of(const cJSON *v)
@@ -441,7 +421,7 @@ first_match_all(const struct guard_policy *p, struct gp_event *ev)
 enum guard_effect
 guard_policy_decide(const struct guard_policy *p, cJSON *event)
 {
-	struct top_members top;
+	const cJSON *top[T_COUNT];
 	struct gp_event ev;
 	const struct gp_rule *r = NULL;
 	const char *bad, *rule, *why;
@@ -453,25 +433,25 @@ guard_policy_decide(const struct guard_policy *p, cJSON *event)
 	uint64_t lacking;
 
 	memset(&ev, 0, sizeof(ev));
-	find_top(event, &top);
-	d = new_decision(event, top.decision);
+	guard_event_members(event, top_names, T_COUNT, top);
+	d = new_decision(event, top[T_DECISION]);
 	if (!p) {
 		fill(p, d, GUARD_EFFECT_DENY, "guard.policy-invalid", "no policy loaded", NULL);
 		return GUARD_EFFECT_DENY;
 	}
-	if ((bad = read_risk(top.risk, &ev))) {
+	if ((bad = read_risk(top[T_RISK], &ev))) {
 		fill(p, d, GUARD_EFFECT_DENY, "guard.invalid-input", bad, NULL);
 		return GUARD_EFFECT_DENY;
 	}
-	ev.tool = string_of(top.tool);
-	ev.source = string_of(top.source);
-	ev.phase = string_of(top.phase);
-	ev.command = str_at(top.input, "command");
+	ev.tool = string_of(top[T_TOOL]);
+	ev.source = string_of(top[T_SOURCE]);
+	ev.phase = string_of(top[T_PHASE]);
+	ev.command = str_at(top[T_INPUT], "command");
 	ev.command_len = ev.command ? strlen(ev.command) : 0;
 	ev.tool = ev.tool ? ev.tool : "";
 	ev.source = ev.source ? ev.source : "";
 	ev.phase = ev.phase ? ev.phase : "pre";
-	read_actor(p, top.actor, &ev);
+	read_actor(p, top[T_ACTOR], &ev);
 	missing = cJSON_CreateArray();
 
 	if (!(ev.perms & p->perm_tool_use)) {
