@@ -72,6 +72,18 @@ risk_explain(struct risk_state *st, const char *fmt, ...)
 	guard_buf_addch(st->ex, '\n');
 }
 
+struct risk_state
+risk_quiet(const struct risk_state *st, struct guard_risk *scratch, bool remote)
+{
+	struct risk_state quiet = *st;
+
+	guard_risk_init(scratch);
+	quiet.out = scratch;
+	quiet.ex = NULL;
+	quiet.remote = remote;
+	return quiet;
+}
+
 void
 risk_rule(struct risk_state *st, enum guard_level level, char cls, const char *fmt, ...)
 {

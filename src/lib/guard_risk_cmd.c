@@ -670,12 +670,8 @@ computed_verb(struct risk_state *st, const struct risk_cmd *c)
 	for (size_t i = 1; i < c->argc; i++) {
 		if (c->argv[i].text[0] == '-')
 			continue;
-		struct risk_state quiet = *st;
 		struct guard_risk scratch;
-		guard_risk_init(&scratch);
-		quiet.out = &scratch;
-		quiet.ex = NULL;
-		quiet.remote = true;
+		struct risk_state quiet = risk_quiet(st, &scratch, true);
 		risk_path(&quiet, "computed command", &c->argv[i], PATH_DELETE_TREE);
 		if (scratch.level == GUARD_LEVEL_CRITICAL)
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,

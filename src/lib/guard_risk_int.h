@@ -49,6 +49,13 @@ void risk_rule(struct risk_state *st, enum guard_level level, char cls, const ch
 	__attribute__((format(printf, 4, 5)));
 /* Only raise the level/class, no reason (everyday commands). */
 void risk_base(struct risk_state *st, enum guard_level level, char cls);
+
+/*
+ * A copy of st that rates into scratch (initialised here; the caller
+ * releases it) and explains nothing: to ask what something would rate
+ * without recording it. remote: treat paths as not on this machine.
+ */
+struct risk_state risk_quiet(const struct risk_state *st, struct guard_risk *scratch, bool remote);
 /* A line of explanation at the current nesting (no-op without explain). */
 void risk_explain(struct risk_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void risk_unparsed(struct risk_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

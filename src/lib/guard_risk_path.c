@@ -904,13 +904,10 @@ add_escaped(struct guard_buf *b, const char *s)
 static enum guard_level
 quiet_level(struct risk_state *st, const char *verb, const char *cwd, const char *path, enum risk_path_op op)
 {
-	struct risk_state quiet = *st;
 	struct guard_risk scratch;
+	struct risk_state quiet = risk_quiet(st, &scratch, st->remote);
 	enum guard_level level;
 
-	guard_risk_init(&scratch);
-	quiet.out = &scratch;
-	quiet.ex = NULL;
 	path_from(&quiet, verb, cwd, path, op, false);
 	level = scratch.level;
 	guard_risk_release(&scratch);
@@ -1041,12 +1038,8 @@ risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word
 				  : GUARD_CLASS_DELETE, "%s target depends on a variable: %s", verb, text);
 		/* What it becomes when the variables are empty: "$DIR/" is "/". */
 		if (w->bare && *w->bare && op != PATH_READ) {
-			struct risk_state quiet = *st;
 			struct guard_risk scratch;
-			guard_risk_init(&scratch);
-			quiet.out = &scratch;
-			quiet.ex = NULL;
-			quiet.remote = true;
+			struct risk_state quiet = risk_quiet(st, &scratch, true);
 			risk_path_str(&quiet, verb, w->bare, op);
 			if (scratch.level == GUARD_LEVEL_CRITICAL)
 				risk_rule(st, GUARD_LEVEL_CRITICAL, scratch.cls,
