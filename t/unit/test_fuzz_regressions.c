@@ -125,27 +125,55 @@ TEST(seed_corpora_exist)
 	}
 }
 
+/*
+ * Run every input in t/fuzz/<kind>/<target> through the target's entry
+ * point; each() hears of every file, with whether it read and ran clean.
+ */
+static void
+replay(const char *kind, size_t t, void (*each)(size_t t, const char *file, bool ok))
+{
+	char dir[4096];
+	size_t n;
+	char **files;
+
+	snprintf(dir, sizeof(dir), "%s/t/fuzz/%s/%s", root_dir(), kind, targets[t].name);
+	files = list_files(dir, &n);
+	for (size_t i = 0; i < n; i++) {
+		char path[8192];
+		uint8_t *data;
+		size_t len;
+		bool ok;
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		ok = read_file(path, &data, &len);
+		if (!ok)
+			printf("#   cannot read %s\n", path);
+		else
+			ok = targets[t].one(data, len) == 0;
+		each(t, files[i], ok);
+		free(data);
+		free(files[i]);
+	}
+	free(files);
+}
+
+static void
+seed_checked(size_t t, const char *file, bool ok)
+{
+	if (!ok)
+		printf("#   seed %s/%s failed\n", targets[t].name, file);
+	CHECK(ok);
+}
+
+static void
+regression_reported(size_t t, const char *file, bool ok)
+{
+	report(ok, targets[t].name, file);
+}
+
 TEST(seeds_replay)
 {
-	for (size_t t = 0; t < NTARGETS; t++) {
-		char dir[4096];
-		size_t n;
-		char **files;
-		snprintf(dir, sizeof(dir), "%s/t/fuzz/seeds/%s", root_dir(), targets[t].name);
-		files = list_files(dir, &n);
-		for (size_t i = 0; i < n; i++) {
-			char path[8192];
-			uint8_t *data;
-			size_t len;
-			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-			CHECK(read_file(path, &data, &len));
-			if (data)
-				CHECK(targets[t].one(data, len) == 0);
-			free(data);
-			free(files[i]);
-		}
-		free(files);
-	}
+	for (size_t t = 0; t < NTARGETS; t++)
+		replay("seeds", t, seed_checked);
 }
 
 int
@@ -153,29 +181,9 @@ main(void)
 {
 	RUN(seed_corpora_exist);
 	RUN(seeds_replay);
-	for (size_t t = 0; t < NTARGETS; t++) {
-		char dir[4096];
-		size_t n;
-		char **files;
-		snprintf(dir, sizeof(dir), "%s/t/fuzz/regressions/%s", root_dir(), targets[t].name);
-		files = list_files(dir, &n);
-		for (size_t i = 0; i < n; i++) {
-			char path[8192];
-			uint8_t *data;
-			size_t len;
-			bool ok;
-			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-			ok = read_file(path, &data, &len);
-			if (!ok)
-				printf("#   cannot read %s\n", path);
-			else
-				ok = targets[t].one(data, len) == 0;
-			report(ok, targets[t].name, files[i]);
-			free(data);
-			free(files[i]);
-		}
-		free(files);
-	}
+	/* One TAP line per regression input, so each names itself. */
+	for (size_t t = 0; t < NTARGETS; t++)
+		replay("regressions", t, regression_reported);
 	fuzz_cleanup();
 	return unit_done();
 }
