@@ -7,6 +7,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_event.h"
+#include "guard_hash.h"
 #include "guard_json.h"
 #include "guard_path.h"
 #include "guard_time.h"
@@ -351,9 +352,8 @@ guard_uuid(char out[37])
 	uuid_t u;
 
 	if (left < sizeof(u)) {
-		if (sodium_init() < 0) {
-			/* randombytes still seeds itself from the kernel */
-		}
+		/* On failure randombytes still seeds itself from the kernel. */
+		(void)guard_crypto_init();
 		randombytes_buf(pool, sizeof(pool));
 		left = sizeof(pool);
 	}
