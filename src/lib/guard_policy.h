@@ -128,6 +128,9 @@ struct guard_risk_config {
 	size_t ncommands;
 	const char *const *critical_namespaces;  /* kubernetes */
 	size_t ncritical_namespaces;
+	/* Path glob lists read like .gitignore: in order, "!glob" excludes,
+	 * the last entry that matches decides, and a folder glob ending in
+	 * slash-star-star also names the folder itself. */
 	const char *const *sensitive_paths;      /* path globs: secrets */
 	size_t nsensitive_paths;
 	const char *const *protected_paths;      /* path globs: guard's own state and wiring */
@@ -139,14 +142,5 @@ struct guard_risk_config {
 };
 
 const struct guard_risk_config *guard_policy_risk(const struct guard_policy *p);
-
-/*
- * Is path in a glob list (sensitive_paths, protected_paths, scratch_paths)?
- * The lists read like .gitignore: entries in order, "!glob" excludes, the
- * last entry that matches decides ("**" + "/.env.*" then "!**" + "/.env.example").
- * A folder glob ending in slash-star-star also matches the folder itself.
- * Globs as guard_glob_match_path.
- */
-bool guard_policy_path_listed(const char *const *globs, size_t n, const char *path, const char *home);
 
 #endif

@@ -93,28 +93,6 @@ gp_globs_path(const struct gp_globs *l, const char *path, const char *home, bool
 	return l->n && l->v[0].negate;
 }
 
-bool
-guard_policy_path_listed(const char *const *globs, size_t n, const char *path, const char *home)
-{
-	for (size_t i = n; i-- > 0;) {
-		const char *g = globs[i];
-		bool neg = *g == '!';
-		size_t len = strlen(g + neg);
-		if (guard_glob_match_path(g + neg, path, home))
-			return !neg;
-		if (len > 3 && !strcmp(g + neg + len - 3, "/**")) {
-			char stack[512];
-			if (len - 3 < sizeof(stack)) {
-				memcpy(stack, g + neg, len - 3);
-				stack[len - 3] = '\0';
-				if (guard_glob_match_path(stack, path, home))
-					return !neg;
-			}
-		}
-	}
-	return n && globs[0][0] == '!';
-}
-
 static bool
 any_path(const struct gp_globs *l, const cJSON *paths, const char *home, bool ancestors)
 {

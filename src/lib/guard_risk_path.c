@@ -394,8 +394,9 @@ pretty(const struct risk_state *st, const char *display, char *buf, size_t size)
 /*
  * The policy's path lists read like .gitignore: in order, "!glob"
  * excludes, the last entry that matches decides, and a folder glob
- * ending in slash-star-star also matches the folder itself (the same
- * reading as guard_policy_path_listed).
+ * ending in slash-star-star also matches the folder itself. (Unlike a
+ * rule's path condition, gp_globs_path, a list that starts with "!" does
+ * not mean "everything but" here; the shipped lists never start so.)
  */
 static bool
 list_match(const char *const *globs, size_t n, const char *path, const char *home)

@@ -158,8 +158,14 @@ fuzz_use_policy(const struct guard_policy *p)
 		cJSON_Delete(ev);
 	}
 	cfg = guard_policy_risk(p);
-	if (cfg && cfg->sensitive_paths)
-		(void)guard_policy_path_listed(cfg->sensitive_paths, cfg->nsensitive_paths, "/p/.env", "/home/dev");
+	if (cfg) {
+		/* The fuzzed path lists, through the analyzer that reads them. */
+		struct guard_risk_ctx ctx = { cfg, "/p", "/p", "/home/dev", NULL };
+		struct guard_risk r;
+		guard_risk_init(&r);
+		(void)guard_risk_command(&ctx, "cat .env ~/.ssh/id_rsa; rm -rf .ai build", &r);
+		guard_risk_release(&r);
+	}
 }
 
 static void
