@@ -14,16 +14,16 @@ BUILD    ?= build
 BIN      ?= bin
 
 # Each program and the libraries it links.
+# libgit2 costs ~10 ms at start-up (DESIGN.md section 1): only the
+# programs that need git link it, never the hook's.
 PROGRAMS     = guard guard-risk guard-policy
 PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
-PKGS_guard        = $(PKGS_COMMON)
-PKGS_guard-risk   = $(PKGS_COMMON)
-PKGS_guard-policy = $(PKGS_COMMON)
+PKGS_GIT     = libgit2
 
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
-             libpcre2-dev bats git jq
-DEBS_BENCH = hyperfine valgrind nodejs npm time
+             libpcre2-dev libgit2-dev bats git jq python3
+DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
 CPPFLAGS_ALL = -Isrc/lib -include src/lib/guard_prelude.h -D_GNU_SOURCE \
@@ -32,6 +32,11 @@ CPPFLAGS_ALL = -Isrc/lib -include src/lib/guard_prelude.h -D_GNU_SOURCE \
 CFLAGS_ALL   = -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wno-format-nonliteral -fno-strict-aliasing $(OPT) $(EXTRA) $(CFLAGS)
 LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS_COMMON) 2>/dev/null)
+CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
+LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
+# Programs (and unit tests) that link libgit2: name them here.
+GIT_PROGRAMS  =
+GIT_UNITS     =
 
 LIB_SRC  = $(sort $(wildcard src/lib/*.c))
 LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/embedded_policy.o
@@ -48,7 +53,7 @@ SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-poi
 all: $(PROG_BIN)
 
 $(BUILD)/lib/%.o: src/lib/%.c src/lib/*.h $(BUILD)/datadir.stamp | $(BUILD)/lib
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -c -o $@ $<
 
 # The built-in policies, compiled in so a program works from the build tree
 # and after install alike (an installed $(DATADIR)/default.yaml wins).
@@ -64,11 +69,13 @@ $(LIB_A): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+git_libs = $(if $(filter $(1),$(GIT_PROGRAMS) $(GIT_UNITS)),$(LDLIBS_GIT))
+
 $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LDLIBS_COMMON) $(LDFLAGS)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
 
 $(BUILD)/unit/%: t/unit/%.c t/unit/unit.h $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
-	$(CC) $(CPPFLAGS_ALL) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LDLIBS_COMMON) $(LDFLAGS)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
 
 # The fuzz regression replay compiles the fuzzers' entry points in.
 $(BUILD)/unit/test_fuzz_regressions: t/fuzz/targets.c
