@@ -13,6 +13,7 @@
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
+#include "approve_view.h"
 #include "guard_hook.h"
 #include "guard_path.h"
 #include "guard_risk.h"
@@ -90,12 +91,16 @@ cmd_hook(int argc, char **argv)
 		fprintf(stderr, "guard: usage: guard hook claude|gemini|codex (denying)\n");
 		return 2;
 	}
+	/* a wait for a person's decision shows its progress on stderr */
+	struct approve_progress progress = { isatty(STDERR_FILENO), NULL, 0 };
+	guard_hook_on_wait(approve_progress_tick, &progress);
 	rc = guard_stream_read(stdin, GUARD_HOOK_HARD_MAX, &buf, &len);
 	if (rc < 0)
 		guard_adapter_reply_deny(agent, NULL, guard_error_last(), &reply);
 	else
 		guard_hook_run(agent, NULL, buf, len, &reply);
 	free(buf);
+	approve_progress_done(&progress);
 	if (reply.out)
 		fputs(reply.out, stdout);
 	if (reply.err)

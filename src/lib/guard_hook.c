@@ -1,7 +1,81 @@
+#include <stdlib.h>
+#include <string.h>
+
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_hook.h"
 #include "guard_stage.h"
+
+static guard_approval_tick wait_tick;
+static void *wait_arg;
+static bool stateless;
+
+void
+guard_hook_on_wait(guard_approval_tick tick, void *arg)
+{
+	wait_tick = tick;
+	wait_arg = arg;
+}
+
+void
+guard_hook_stateless(bool on)
+{
+	stateless = on;
+}
+
+static void
+set_decision(cJSON *ev, const char *key, const char *value)
+{
+	cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+
+	if (cJSON_GetObjectItemCaseSensitive(d, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(d, key, cJSON_CreateString(value));
+	else
+		cJSON_AddStringToObject(d, key, value);
+}
+
+/*
+ * An ask that the gate left pending. Attended, wait up to hook_wait for a
+ * person; then answer deny with the request id and the command that
+ * approves it, so the agent can retry once a person has. Unattended, the
+ * deny stands and the request waits for the morning briefing.
+ */
+static int
+await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
+{
+	struct guard_approval_config c;
+	const char *id = guard_event_str(ev, "approval.id");
+	const char *effect = guard_event_str(ev, "decision.effect");
+	char *reason;
+	int rc;
+
+	if (!id || !effect || !strcmp(effect, "allow"))
+		return 0;
+	if ((rc = guard_approval_config(p, &c)) < 0)
+		return rc;
+	if (!strcmp(effect, "ask") && c.hook_wait > 0) {
+		struct guard_approval_store st;
+		cJSON *req = NULL;
+		if ((rc = guard_approval_store_open(&st, guard_event_str(ev, "project"), false)) < 0)
+			return rc;
+		rc = guard_approval_wait(&st, id, c.hook_wait, c.poll_ms, wait_tick, wait_arg, &req);
+		guard_approval_store_close(&st);
+		cJSON_Delete(req);
+		if (rc == 0)
+			return guard_stage_gate(s, ev); /* approved meanwhile: consume it */
+	}
+	if (!strcmp(effect, "ask"))
+		reason = guard_xasprintf("approval required: %s. Request %s waits for a person, who approves it with: "
+					 "guard-approve approve %.8s (then retry the same call once)",
+					 guard_event_str(ev, "decision.reason"), id, id);
+	else
+		reason = guard_xasprintf("%s. Request %s is recorded for a person to review in the morning briefing",
+					 guard_event_str(ev, "decision.reason"), id);
+	set_decision(ev, "effect", "deny");
+	set_decision(ev, "reason", reason);
+	free(reason);
+	return 0;
+}
 
 int
 guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
@@ -32,8 +106,11 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		if ((rc = guard_stage_risk(&stages, ev, NULL)) < 0 ||
 		    (rc = guard_stage_decide(&stages, ev)) < 0)
 			goto fail;
+		if (!stateless && ((rc = guard_stage_gate(&stages, ev)) < 0 ||
+				   (rc = await_approval(&stages, policy, ev)) < 0))
+			goto fail;
 	}
-	/* Approval, audit and session stages join here as they land. */
+	/* Audit and session stages join here as they land. */
 	guard_adapter_reply(agent, ev, r);
 	rc = 0;
 	goto out;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "guard_adapter.h"
+#include "guard_approval.h"
 #include "guard_policy.h"
 
 /* Refuse more than this on stdin before even parsing it. */
@@ -21,5 +22,14 @@
  */
 int guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		   const char *payload, size_t len, struct guard_reply *r);
+
+/*
+ * While the hook waits for a person's decision (approval.hook_wait), tick
+ * is called on every look; the library prints nothing itself.
+ */
+void guard_hook_on_wait(guard_approval_tick tick, void *arg);
+
+/* Write no state (approval requests): for fuzzing and dry runs. */
+void guard_hook_stateless(bool on);
 
 #endif

@@ -78,6 +78,14 @@ const cJSON *guard_policy_tree(const struct guard_policy *p);
 /* Notes for guard doctor: looser project settings that were ignored, etc. */
 const struct guard_list *guard_policy_warnings(const struct guard_policy *p);
 
+/*
+ * A principal (user and managed layers only) by name: whether they hold
+ * permission perm through their roles, and whether one of their roles is
+ * role. Both false for someone the policy does not name.
+ */
+bool guard_policy_principal_can(const struct guard_policy *p, const char *user, const char *perm);
+bool guard_policy_principal_is(const struct guard_policy *p, const char *user, const char *role);
+
 bool guard_policy_unattended(const struct guard_policy *p);
 bool guard_policy_audit_mode(const struct guard_policy *p);
 size_t guard_policy_max_event_bytes(const struct guard_policy *p);

@@ -260,6 +260,37 @@ perms_of_role(const struct guard_policy *p, const char *role)
 	return 0;
 }
 
+static const struct gp_principal *
+principal(const struct guard_policy *p, const char *user)
+{
+	for (size_t i = 0; user && i < p->nprincipals; i++)
+		if (!strcmp(p->principals[i].user, user))
+			return &p->principals[i];
+	return NULL;
+}
+
+bool
+guard_policy_principal_can(const struct guard_policy *p, const char *user, const char *perm)
+{
+	const struct gp_principal *pr = principal(p, user);
+
+	for (size_t i = 0; pr && i < p->nperms; i++)
+		if (!strcmp(p->perm_names[i], perm))
+			return pr->perms & ((uint64_t)1 << i);
+	return false;
+}
+
+bool
+guard_policy_principal_is(const struct guard_policy *p, const char *user, const char *role)
+{
+	const struct gp_principal *pr = principal(p, user);
+
+	for (size_t i = 0; pr && i < pr->nroles; i++)
+		if (!strcmp(pr->roles[i], role))
+			return true;
+	return false;
+}
+
 static void
 read_actor(const struct guard_policy *p, const cJSON *actor, struct gp_event *ev)
 {

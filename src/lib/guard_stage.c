@@ -1,3 +1,4 @@
+#include "guard_approval.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_path.h"
@@ -105,4 +106,21 @@ guard_stage_fail(cJSON *ev, int rc)
 	cJSON *deny = guard_event_deny(ev, guard_fail_rule(rc), guard_error_last());
 	cJSON_Delete(ev);
 	return deny;
+}
+
+int
+guard_stage_gate(struct guard_stages *s, cJSON *ev)
+{
+	const struct guard_policy *p;
+	int rc;
+
+	if (!cJSON_GetObjectItemCaseSensitive(ev, "decision")) {
+		if ((rc = guard_stage_decide(s, ev)) < 0)
+			return rc;
+	} else if ((rc = guard_event_complete(ev, NULL)) < 0) {
+		return rc;
+	}
+	if ((rc = guard_stages_policy(s, guard_event_str(ev, "project"), &p)) < 0)
+		return rc;
+	return guard_approval_gate(p, guard_event_str(ev, "project"), ev);
 }

@@ -37,6 +37,13 @@ int guard_stage_risk(struct guard_stages *s, cJSON *ev, struct guard_buf *explai
 int guard_stage_decide(struct guard_stages *s, cJSON *ev);
 
 /*
+ * The approval gate (deciding first when the event has no decision): an
+ * ask with a valid approval of its exact action becomes allow; otherwise
+ * the pending request is named in "approval".
+ */
+int guard_stage_gate(struct guard_stages *s, cJSON *ev);
+
+/*
  * Turn ev into a fail-closed deny for the failure rc just recorded with
  * guard_error(); returns a new event and deletes ev (which may be NULL).
  * The rule says what failed: guard.invalid-input, guard.policy-invalid

@@ -121,7 +121,8 @@ fuzz_hook_one(const uint8_t *data, size_t size)
 		}
 	}
 
-	/* The whole hook, as guard hook claude runs it. */
+	/* The whole hook, as guard hook claude runs it (writing no approval files). */
+	guard_hook_stateless(true);
 	guard_hook_run(GUARD_AGENT_CLAUDE, &src, (const char *)data, size, &reply);
 	guard_reply_release(&reply);
 	return 0;

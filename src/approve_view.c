@@ -1,0 +1,489 @@
+/*
+ * What guard-approve prints, and its approver key files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "approve_view.h"
+#include "cli.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_file.h"
+#include "guard_glob.h"
+#include "guard_json.h"
+#include "guard_path.h"
+#include "guard_time.h"
+
+static const char *
+str(const cJSON *obj, const char *key)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	return s ? s : "";
+}
+
+static long long
+epoch(const cJSON *obj, const char *key)
+{
+	struct timespec ts;
+	return guard_time_parse(str(obj, key), &ts) < 0 ? 0 : (long long)ts.tv_sec;
+}
+
+/* "3m", "2h", "4d": short ages for a table. */
+static void
+short_duration(long long s, char *out, size_t size)
+{
+	if (s < 0)
+		s = 0;
+	if (s > 99999999LL * 86400)
+		s = 99999999LL * 86400;
+	if (s < 120)
+		snprintf(out, size, "%llds", s);
+	else if (s < 7200)
+		snprintf(out, size, "%lldm", s / 60);
+	else if (s < 172800)
+		snprintf(out, size, "%lldh", s / 3600);
+	else
+		snprintf(out, size, "%lldd", s / 86400);
+}
+
+/* ---- list ---- */
+
+void
+approve_filter_init(struct approve_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->status = "pending";
+}
+
+void
+approve_filter_release(struct approve_filter *f)
+{
+	free(f->args);
+	f->args = NULL;
+	f->nargs = 0;
+}
+
+void
+approve_args_add(struct approve_filter *f, char *arg)
+{
+	f->args = guard_xrealloc(f->args, (f->nargs + 1) * sizeof(*f->args));
+	f->args[f->nargs++] = arg;
+}
+
+static int
+parse_count(const char *name, const char *value, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(value, &end, 10);
+	if (errno || *end || !*value || *out < 0)
+		return guard_error(GUARD_EUSAGE, "--%s %s: expected a whole number", name, value);
+	return 0;
+}
+
+int
+approve_filter_option(struct approve_filter *f, const char *name, const char *value)
+{
+	static const char *const states[] = { "pending", "approved", "rejected", "expired", "cancelled", "consumed", "all" };
+
+	if (!strcmp(name, "status")) {
+		for (size_t i = 0; i < sizeof(states) / sizeof(*states); i++)
+			if (!strcmp(value, states[i])) {
+				f->status = states[i];
+				return 0;
+			}
+		return guard_error(GUARD_EUSAGE, "--status %s: expected pending, approved, rejected, expired, cancelled, consumed or all", value);
+	}
+	if (!strcmp(name, "requester") || !strcmp(name, "user")) {
+		f->requester = value;
+		return 0;
+	}
+	if (!strcmp(name, "risk")) {
+		char level[16];
+		size_t n = strlen(value);
+		f->risk_plus = n && value[n - 1] == '+';
+		snprintf(level, sizeof(level), "%.*s", (int)(n - f->risk_plus), value);
+		if (guard_level_parse(level, &f->risk) < 0)
+			return guard_error(GUARD_EUSAGE, "--risk %s: expected low, medium, high or critical (a final + means at least)", value);
+		f->risk_set = true;
+		return 0;
+	}
+	if (!strcmp(name, "older-than") || !strcmp(name, "newer-than")) {
+		long long *d = name[0] == 'o' ? &f->older : &f->newer;
+		if (guard_duration_parse(value, d) < 0)
+			return guard_error(GUARD_EUSAGE, "--%s %s: %s", name, value, guard_error_last());
+		return 0;
+	}
+	if (!strcmp(name, "limit"))
+		return parse_count(name, value, &f->limit);
+	if (!strcmp(name, "offset"))
+		return parse_count(name, value, &f->offset);
+	return guard_error(GUARD_EUSAGE, "--%s is not an option of this verb", name);
+}
+
+struct collect {
+	const struct approve_filter *f;
+	long long now;
+	cJSON **reqs;
+	size_t n, alloc;
+};
+
+static bool
+matches(const struct collect *c, const cJSON *req)
+{
+	const struct approve_filter *f = c->f;
+	const char *state = guard_approval_status(req, NULL);
+	long long age = c->now - epoch(req, "requested_at");
+	enum guard_level level = GUARD_LEVEL_LOW;
+
+	if (strcmp(f->status, "all") && strcmp(f->status, state))
+		return false;
+	if (f->tool && !guard_glob_match(f->tool, str(req, "tool")))
+		return false;
+	if (f->requester && strcmp(f->requester, str(req, "requested_by")))
+		return false;
+	guard_level_parse(str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"), &level);
+	if (f->risk_set && (f->risk_plus ? level < f->risk : level != f->risk))
+		return false;
+	if ((f->older && age < f->older) || (f->newer && age > f->newer))
+		return false;
+	return true;
+}
+
+static int
+collect_one(cJSON *req, void *arg)
+{
+	struct collect *c = arg;
+
+	if (!matches(c, req))
+		return 0;
+	if (c->n == c->alloc) {
+		c->alloc = c->alloc ? 2 * c->alloc : 256;
+		c->reqs = guard_xrealloc(c->reqs, c->alloc * sizeof(*c->reqs));
+	}
+	c->reqs[c->n++] = req;
+	return 1;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	int d = strcmp(str(x, "requested_at"), str(y, "requested_at"));
+	return d ? d : strcmp(str(x, "id"), str(y, "id"));
+}
+
+static void
+skip_bad(const char *file, const char *why, void *arg)
+{
+	(void)file;
+	(void)arg;
+	cli_error("skipping %s", why);
+}
+
+static int
+terminal_width(void)
+{
+	struct winsize w;
+	return isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 40 ? w.ws_col : 0;
+}
+
+static void
+print_row(const cJSON *req, long long now, int width)
+{
+	char age[24], left_s[24];
+	long long left;
+	const char *state = guard_approval_status(req, &left);
+	int n;
+
+	short_duration(now - epoch(req, "requested_at"), age, sizeof(age));
+	if (left)
+		short_duration(left, left_s, sizeof(left_s));
+	else
+		snprintf(left_s, sizeof(left_s), "-");
+	n = printf("%-8.8s  %-9s  %-8s  %5s  %5s  %-10.10s  %-16.16s  ", str(req, "id"), state,
+		   str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"), age, left_s, str(req, "tool"),
+		   str(req, "requested_by"));
+	printf("%.*s\n", width > n + 8 ? width - n : 1000, str(req, "summary"));
+}
+
+int
+approve_list(struct guard_approval_store *s, const struct approve_filter *f, bool json)
+{
+	struct collect c = { f, (long long)time(NULL), NULL, 0, 0 };
+	size_t from, to;
+	int rc;
+
+	if ((rc = guard_approval_each(s, collect_one, &c, skip_bad)) < 0)
+		return rc;
+	if (c.n)
+		qsort(c.reqs, c.n, sizeof(*c.reqs), by_time);
+	from = (size_t)f->offset < c.n ? (size_t)f->offset : c.n;
+	to = f->limit && from + (size_t)f->limit < c.n ? from + (size_t)f->limit : c.n;
+	if (json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = from; i < to; i++) {
+			cJSON *r = cJSON_Duplicate(c.reqs[i], 1);
+			cJSON_ReplaceItemInObjectCaseSensitive(r, "status", cJSON_CreateString(guard_approval_status(r, NULL)));
+			cJSON_AddItemToArray(arr, r);
+		}
+		char *text = guard_json_pretty(arr, 1);
+		fputs(text, stdout);
+		free(text);
+		cJSON_Delete(arr);
+	} else if (to > from) {
+		int width = terminal_width();
+		printf("%-8s  %-9s  %-8s  %5s  %5s  %-10s  %-16s  %s\n", "ID", "STATUS", "RISK", "AGE", "LEFT", "TOOL",
+		       "REQUESTED BY", "SUMMARY");
+		for (size_t i = from; i < to; i++)
+			print_row(c.reqs[i], c.now, width);
+	}
+	if (!json && isatty(STDERR_FILENO))
+		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,
+			strcmp(f->status, "all") ? f->status : "", c.n == 1 ? "" : "s");
+	for (size_t i = 0; i < c.n; i++)
+		cJSON_Delete(c.reqs[i]);
+	free(c.reqs);
+	return 0;
+}
+
+/* ---- one request ---- */
+
+int
+approve_state_status(const char *state)
+{
+	if (!strcmp(state, "approved"))
+		return GUARD_EXIT_OK;
+	if (!strcmp(state, "pending"))
+		return GUARD_EXIT_PENDING;
+	if (!strcmp(state, "consumed"))
+		return GUARD_EXIT_CONFLICT;
+	if (!strcmp(state, "expired"))
+		return GUARD_EXIT_EXPIRED;
+	return GUARD_EXIT_DENY;
+}
+
+void
+approve_print_request(const cJSON *req, bool json)
+{
+	const cJSON *d;
+	long long left;
+	const char *state = guard_approval_status(req, &left);
+
+	if (json) {
+		cJSON *r = cJSON_Duplicate(req, 1);
+		cJSON_ReplaceItemInObjectCaseSensitive(r, "status", cJSON_CreateString(state));
+		char *text = guard_json_pretty(r, 1);
+		fputs(text, stdout);
+		free(text);
+		cJSON_Delete(r);
+		return;
+	}
+	printf("request   %s\n", str(req, "id"));
+	printf("status    %s", state);
+	if (left)
+		printf(" (%llds left)", left);
+	printf("\naction    %s\n", str(req, "summary"));
+	printf("risk      %s%s%s\n", str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
+	       *str(req, "rule") ? ", asked by rule " : "", str(req, "rule"));
+	printf("by        %s at %s\n", str(req, "requested_by"), str(req, "requested_at"));
+	printf("expires   %s\n", str(req, "expires_at"));
+	printf("digest    %s\n", str(req, "action_digest"));
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		printf("decision  %s by %s (%s) at %s%s%s%s\n", str(d, "verdict"), str(d, "by"),
+		       *str(d, "role") ? str(d, "role") : "no role", str(d, "at"), *str(d, "sig") ? ", signed" : "",
+		       *str(d, "comment") ? ": " : "", str(d, "comment"));
+	if (*str(req, "consumed_at"))
+		printf("consumed  %s\n", str(req, "consumed_at"));
+}
+
+void
+approve_print_decided(const cJSON *req, const char *who, bool signed_it)
+{
+	const char *state = guard_approval_status(req, NULL);
+	const cJSON *d;
+	int n = 0;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		n += !strcmp(str(d, "verdict"), "approve");
+	if (!strcmp(state, "pending"))
+		printf("%s pending: approval %d recorded by %s%s; more approvers needed\n", str(req, "id"), n, who,
+		       signed_it ? " (signed)" : "");
+	else
+		printf("%s %s by %s%s\n", str(req, "id"), state, who, signed_it ? " (signed)" : "");
+}
+
+/* ---- wait ---- */
+
+void
+approve_progress_tick(const cJSON *req, const char *state, long long left, void *arg)
+{
+	struct approve_progress *p = arg;
+	long long total = epoch(req, "expires_at") - epoch(req, "requested_at");
+	char l[24];
+
+	if (p->tty && !strcmp(state, "pending")) {
+		int cells = 20, done = total > 0 ? (int)((total - left) * cells / total) : cells;
+		char bar[21];
+		if (done < 0)
+			done = 0;
+		if (done > cells)
+			done = cells;
+		memset(bar, '#', (size_t)done);
+		memset(bar + done, '-', (size_t)(cells - done));
+		bar[cells] = '\0';
+		short_duration(left, l, sizeof(l));
+		fprintf(stderr, "\r\033[K[%s] %s left  %.8s  %.60s", bar, l, str(req, "id"), str(req, "summary"));
+		fflush(stderr);
+		p->drawn = 1;
+		return;
+	}
+	if (p->last && !strcmp(p->last, state))
+		return;
+	if (p->drawn)
+		fputc('\n', stderr), p->drawn = 0;
+	free(p->last);
+	p->last = guard_xstrdup(state);
+	if (!strcmp(state, "pending"))
+		fprintf(stderr, "%s pending, %llds left: %s\n", str(req, "id"), left, str(req, "summary"));
+	else
+		fprintf(stderr, "%s %s\n", str(req, "id"), state);
+}
+
+void
+approve_progress_done(struct approve_progress *p)
+{
+	if (p->drawn)
+		fputc('\n', stderr);
+	p->drawn = 0;
+	free(p->last);
+	p->last = NULL;
+}
+
+/* ---- verify ---- */
+
+int
+approve_verify_one(cJSON *req, void *arg)
+{
+	struct approve_verify *v = arg;
+	const cJSON *d;
+	struct guard_buf why = GUARD_BUF_INIT;
+	int decisions = 0, signed_ok = 0;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions")) {
+		struct guard_reviewer who;
+		const char *by = str(d, "by");
+		decisions++;
+		if (guard_approval_reviewer(v->policy, v->cfg, by, &who) < 0 && strcmp(str(d, "verdict"), "cancel")) {
+			guard_buf_addf(&why, "; %s: %s", by, guard_error_last());
+			continue;
+		}
+		if (who.key) {
+			if (guard_approval_check_sig(req, d, who.key) < 0)
+				guard_buf_addf(&why, "; %s", guard_error_last());
+			else
+				signed_ok++;
+		} else if (*str(d, "sig")) {
+			guard_buf_addf(&why, "; %s signed, but the policy lists no key for them", by);
+		} else if (v->cfg->require_signature && strcmp(str(d, "verdict"), "cancel")) {
+			guard_buf_addf(&why, "; the decision by %s is not signed (approval.require_signature)", by);
+		}
+	}
+	if (why.len) {
+		printf("BAD %s: %s\n", str(req, "id"), why.buf + 2);
+		v->bad++;
+	} else {
+		printf("ok  %s: %d decision%s, %d signed and verified\n", str(req, "id"), decisions,
+		       decisions == 1 ? "" : "s", signed_ok);
+		v->ok++;
+	}
+	guard_buf_release(&why);
+	return 0;
+}
+
+/* ---- keys ---- */
+
+static char *
+keys_dir(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+
+	if (xdg && *xdg == '/')
+		return guard_xasprintf("%s/guard/keys", xdg);
+	return guard_xasprintf("%s/.config/guard/keys", guard_home());
+}
+
+char *
+approve_key_path(const char *user)
+{
+	char *dir, *path;
+
+	if (!*user || user[0] == '.' ||
+	    strspn(user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-") != strlen(user))
+		return NULL;
+	dir = keys_dir();
+	path = guard_xasprintf("%s/%s.key", dir, user);
+	free(dir);
+	return path;
+}
+
+#define KEY_HEADER "guard ed25519 secret key\n"
+
+int
+approve_key_read(const char *path, unsigned char sk[GUARD_KEY_SECRET_BYTES])
+{
+	struct stat st;
+	char *text, *b64;
+	size_t len, bin = 0;
+	int rc;
+
+	if (!path)
+		return guard_error(GUARD_EUSAGE, "this reviewer name cannot name a key file");
+	if ((rc = guard_file_read(path, 4096, 1, &text, &len)) < 0)
+		return rc;
+	if (stat(path, &st) == 0 && (st.st_mode & 077)) {
+		free(text);
+		return guard_error(GUARD_EPOLICY, "%s is readable by others (mode %03o); chmod 600 it", path, st.st_mode & 0777);
+	}
+	b64 = strncmp(text, KEY_HEADER, strlen(KEY_HEADER)) ? NULL : text + strlen(KEY_HEADER);
+	if (b64)
+		b64[strcspn(b64, "\r\n")] = '\0';
+	if (!b64 || sodium_base642bin(sk, GUARD_KEY_SECRET_BYTES, b64, strlen(b64), NULL, &bin, NULL,
+				      sodium_base64_VARIANT_ORIGINAL) < 0 || bin != GUARD_KEY_SECRET_BYTES)
+		rc = guard_error(GUARD_EPOLICY, "%s is not a guard secret key", path);
+	sodium_memzero(text, len);
+	free(text);
+	return rc;
+}
+
+int
+approve_key_write(const char *path, const unsigned char sk[GUARD_KEY_SECRET_BYTES])
+{
+	char b64[sodium_base64_ENCODED_LEN(GUARD_KEY_SECRET_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+	char *dir = keys_dir(), *text;
+	int rc;
+
+	if ((rc = guard_mkdirs(dir, 0700)) < 0) {
+		free(dir);
+		return rc;
+	}
+	free(dir);
+	sodium_bin2base64(b64, sizeof(b64), sk, GUARD_KEY_SECRET_BYTES, sodium_base64_VARIANT_ORIGINAL);
+	text = guard_xasprintf(KEY_HEADER "%s\n", b64);
+	rc = guard_file_write_atomic(path, text, strlen(text), 0600);
+	sodium_memzero(text, strlen(text));
+	sodium_memzero(b64, sizeof(b64));
+	free(text);
+	return rc;
+}

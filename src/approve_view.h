@@ -1,0 +1,77 @@
+/*
+ * guard-approve's side of the library line: what it prints (tables,
+ * progress, reports) and the approver key files it reads and writes.
+ */
+#ifndef APPROVE_VIEW_H
+#define APPROVE_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_approval.h"
+#include "guard_types.h"
+
+/* ---- list ---- */
+
+struct approve_filter {
+	const char *status;      /* "pending" by default; "all" for any */
+	const char *tool;        /* glob */
+	const char *requester;
+	enum guard_level risk;   /* with risk_set: this level, or at least it with risk_plus */
+	bool risk_set, risk_plus;
+	long long older, newer;  /* seconds; 0: no bound */
+	long limit, offset;      /* limit 0: all */
+	char **args;             /* the verb's operands */
+	size_t nargs;
+};
+
+void approve_filter_init(struct approve_filter *f);
+void approve_filter_release(struct approve_filter *f);
+void approve_args_add(struct approve_filter *f, char *arg);
+
+/* Set the filter named by a long option ("status", "risk", ...). */
+int approve_filter_option(struct approve_filter *f, const char *name, const char *value);
+
+/* Print the matching requests, oldest first: a table, or a JSON array. */
+int approve_list(struct guard_approval_store *s, const struct approve_filter *f, bool json);
+
+/* ---- one request ---- */
+
+void approve_print_request(const cJSON *req, bool json);
+void approve_print_decided(const cJSON *req, const char *who, bool signed_it);
+
+/* The exit status for a state: 0 approved, 1 rejected or cancelled, 3 pending, 4 consumed, 6 expired. */
+int approve_state_status(const char *state);
+
+/* ---- wait ---- */
+
+struct approve_progress {
+	bool tty;
+	char *last;   /* the state last printed */
+	int drawn;    /* a bar is on the line */
+};
+
+void approve_progress_tick(const cJSON *req, const char *state, long long left, void *arg);
+void approve_progress_done(struct approve_progress *p);
+
+/* ---- verify ---- */
+
+struct approve_verify {
+	const struct guard_policy *policy;
+	const struct guard_approval_config *cfg;
+	int ok, bad;
+};
+
+/* guard_approval_each callback: check every decision's signature. */
+int approve_verify_one(cJSON *req, void *arg);
+
+/* ---- keys ---- */
+
+/* ~/.config/guard/keys/<user>.key, or NULL when user cannot name a file. */
+char *approve_key_path(const char *user);
+int approve_key_read(const char *path, unsigned char sk[GUARD_KEY_SECRET_BYTES]);
+int approve_key_write(const char *path, const unsigned char sk[GUARD_KEY_SECRET_BYTES]);
+
+#endif

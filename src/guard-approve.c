@@ -1,0 +1,543 @@
+/*
+ * guard-approve: the approval store and its verbs; as a filter, the gate
+ * that turns an approved `ask` into allow, once.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "approve_view.h"
+#include "cli.h"
+#include "guard_approval.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_file.h"
+#include "guard_path.h"
+#include "guard_time.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: guard-approve request [--command CMD | --tool T --input JSON] [--cwd DIR] < event.json\n"
+		"       guard-approve list [--status S] [--tool T] [--requester U] [--risk L]\n"
+		"                          [--older-than DUR] [--newer-than DUR] [--limit N] [--offset N] [--json]\n"
+		"       guard-approve show ID [--json]\n"
+		"       guard-approve status ID\n"
+		"       guard-approve approve|reject ID [--reason TEXT] [--as USER]\n"
+		"       guard-approve cancel ID [--reason TEXT] [--as USER]\n"
+		"       guard-approve wait ID [--timeout DUR]\n"
+		"       guard-approve gate < events.jsonl      (also: guard-approve --gate)\n"
+		"       guard-approve expire\n"
+		"       guard-approve keygen [--as USER] [--force]\n"
+		"       guard-approve verify ID... | --all\n"
+		"\n"
+		"Human approval bound to one exact action: one JSON file per request in\n"
+		".ai/approvals/. IDs may be shortened to any unique prefix.\n"
+		"\n"
+		"  --as USER       who is acting (default: git's user.email, else $USER)\n"
+		"  --reason TEXT   the comment recorded with a decision\n"
+		"  --json          JSON instead of a table\n"
+		"  -h, --help      this text;  -V, --version  the version\n"
+		"\n"
+		"Exit: 0 ok/approved, 1 rejected or not permitted, 2 usage or bad input,\n"
+		"3 pending, 4 already decided (or consumed), 5 unknown id, 6 expired,\n"
+		"7 configuration invalid, 8 I/O failure.\n");
+}
+
+struct ctx {
+	struct guard_stages stages;
+	const struct guard_policy *policy;
+	struct guard_approval_config cfg;
+	struct guard_approval_store store;
+	char *root;
+	const char *as;
+};
+
+/* The project, its policy and its store (created only when asked). */
+static int
+open_project(struct ctx *c, bool create)
+{
+	char *here = getcwd(NULL, 0);
+	int rc;
+
+	if (!here)
+		return guard_error(GUARD_EIO, "cannot find the current directory: %s", strerror(errno));
+	rc = guard_project_root(here, &c->root);
+	free(here);
+	if (rc < 0)
+		return rc;
+	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0 ||
+	    (rc = guard_approval_config(c->policy, &c->cfg)) < 0)
+		return rc;
+	return guard_approval_store_open(&c->store, c->root, create);
+}
+
+/* --as, else git's user.email, else $USER. */
+static const char *
+identity(struct ctx *c)
+{
+	static char email[256];
+	FILE *p;
+
+	if (c->as)
+		return c->as;
+	if (!email[0] && (p = popen("git config --get user.email 2>/dev/null", "r"))) {
+		if (fgets(email, sizeof(email), p))
+			email[strcspn(email, "\r\n")] = '\0';
+		pclose(p);
+	}
+	if (email[0])
+		return email;
+	return getenv("USER") && *getenv("USER") ? getenv("USER") : "unknown";
+}
+
+static int
+need_view(struct ctx *c)
+{
+	const char *who = identity(c);
+
+	if (guard_policy_principal_can(c->policy, who, "approval.view"))
+		return 0;
+	return guard_error(GUARD_EDENY, "'%s' lacks the permission approval.view (principals are read from the user "
+			   "and managed policy layers only)", who);
+}
+
+/* ---- request ---- */
+
+static int
+cmd_request(struct ctx *c, const char *command, const char *tool, const char *input, const char *cwd)
+{
+	cJSON *ev = NULL, *req = NULL;
+	bool created;
+	int rc;
+
+	if (command) {
+		ev = cli_command_event(command, cwd);
+	} else if (tool) {
+		cJSON *in = input ? cJSON_Parse(input) : cJSON_CreateObject();
+		if (!cJSON_IsObject(in)) {
+			cJSON_Delete(in);
+			return guard_error(GUARD_EUSAGE, "--input must be a JSON object");
+		}
+		ev = cJSON_CreateObject();
+		cJSON_AddStringToObject(ev, "source", "cli");
+		cJSON_AddStringToObject(ev, "tool", tool);
+		cJSON_AddItemToObject(ev, "input", in);
+		if (cwd)
+			cJSON_AddStringToObject(ev, "cwd", cwd);
+	} else if ((rc = cli_read_one(GUARD_AGENT_CLAUDE, &ev)) < 0) {
+		return rc;
+	}
+	if (command || tool) {
+		cJSON *actor = cJSON_AddObjectToObject(ev, "actor");
+		cJSON_AddStringToObject(actor, "user", identity(c));
+		cJSON_AddStringToObject(actor, "role", "agent");
+	}
+	if ((rc = guard_event_complete(ev, "cli")) < 0 ||
+	    (!cJSON_GetObjectItemCaseSensitive(ev, "risk") && (rc = guard_stage_risk(&c->stages, ev, NULL)) < 0))
+		goto out;
+	free(c->root);
+	c->root = guard_xstrdup(guard_event_str(ev, "project"));
+	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0 ||
+	    (rc = guard_approval_config(c->policy, &c->cfg)) < 0 ||
+	    (rc = guard_approval_store_open(&c->store, c->root, true)) < 0 ||
+	    (rc = guard_approval_lock(&c->store)) < 0 ||
+	    (rc = guard_approval_request(&c->store, &c->cfg, ev, NULL, &req, &created)) < 0)
+		goto out;
+	guard_approval_unlock(&c->store);
+	if (!created)
+		cli_error("a pending request for this exact action exists: %s", guard_event_str(req, "id"));
+	printf("%s\n", guard_event_str(req, "id"));
+	rc = 0;
+out:
+	cJSON_Delete(req);
+	cJSON_Delete(ev);
+	return rc;
+}
+
+/* ---- deciding ---- */
+
+static int
+load_secret_key(const char *user, const char *key_line, unsigned char sk[GUARD_KEY_SECRET_BYTES])
+{
+	char *path = approve_key_path(user), pub[128];
+	int rc = approve_key_read(path, sk);
+
+	if (rc == GUARD_ENOTFOUND)
+		rc = guard_error(GUARD_EPOLICY, "the policy gives %s a key, but %s does not exist (guard-approve keygen --as %s)",
+				 user, path, user);
+	else if (rc == 0 && (rc = guard_key_public_line(sk, pub, sizeof(pub))) == 0 && strcmp(pub, key_line))
+		rc = guard_error(GUARD_EPOLICY, "%s is not the key the policy lists for %s", path, user);
+	free(path);
+	return rc;
+}
+
+static int
+cmd_decide(struct ctx *c, const char *verdict, const char *prefix, const char *reason)
+{
+	struct guard_reviewer who;
+	struct guard_verdict v = { verdict, reason, NULL };
+	unsigned char sk[GUARD_KEY_SECRET_BYTES];
+	char id[GUARD_APPROVAL_ID_LEN];
+	const char *me = identity(c);
+	cJSON *req = NULL;
+	int rc;
+
+	if ((rc = guard_approval_resolve(&c->store, prefix, id)) < 0)
+		return rc;
+	if (!strcmp(verdict, "cancel")) {
+		/* the requester withdraws, or a reviewer does */
+		memset(&who, 0, sizeof(who));
+		who.user = me;
+	} else if ((rc = guard_approval_reviewer(c->policy, &c->cfg, me, &who)) < 0) {
+		return rc;
+	}
+	if (who.key) {
+		if ((rc = load_secret_key(me, who.key, sk)) < 0)
+			return rc;
+		v.secret_key = sk;
+	}
+	if ((rc = guard_approval_lock(&c->store)) < 0 || (rc = guard_approval_load(&c->store, id, &req)) < 0)
+		goto out;
+	if (!strcmp(verdict, "cancel") && strcmp(guard_event_str(req, "requested_by"), me)) {
+		struct guard_reviewer mgr;
+		if ((rc = guard_approval_reviewer(c->policy, &c->cfg, me, &mgr)) < 0) {
+			rc = guard_error(GUARD_EDENY, "only the requester (%s) or a reviewer may cancel %s: %s",
+					 guard_event_str(req, "requested_by"), id, guard_error_last());
+			goto out;
+		}
+		who = mgr;
+	}
+	if (guard_approval_mark_expired(req) && (rc = guard_approval_save(&c->store, req)) < 0)
+		goto out;
+	if ((rc = guard_approval_decide(req, &c->cfg, &who, &v)) < 0 ||
+	    (rc = guard_approval_save(&c->store, req)) < 0)
+		goto out;
+	guard_approval_unlock(&c->store);
+	approve_print_decided(req, me, v.secret_key != NULL);
+	rc = 0;
+out:
+	sodium_memzero(sk, sizeof(sk));
+	cJSON_Delete(req);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static int
+load_one(struct ctx *c, const char *prefix, cJSON **req)
+{
+	char id[GUARD_APPROVAL_ID_LEN];
+	int rc = guard_approval_resolve(&c->store, prefix, id);
+
+	return rc < 0 ? rc : guard_approval_load(&c->store, id, req);
+}
+
+static int
+cmd_show(struct ctx *c, const char *prefix, bool json)
+{
+	cJSON *req;
+	int rc;
+
+	if ((rc = need_view(c)) < 0 || (rc = load_one(c, prefix, &req)) < 0)
+		return rc;
+	approve_print_request(req, json);
+	cJSON_Delete(req);
+	return 0;
+}
+
+static int
+cmd_status(struct ctx *c, const char *prefix)
+{
+	long long left;
+	const char *state;
+	cJSON *req;
+	int rc;
+
+	if ((rc = load_one(c, prefix, &req)) < 0)
+		return rc;
+	state = guard_approval_status(req, &left);
+	if (left)
+		printf("%s %s %llds\n", guard_event_str(req, "id"), state, left);
+	else
+		printf("%s %s\n", guard_event_str(req, "id"), state);
+	rc = approve_state_status(state);
+	cJSON_Delete(req);
+	return rc;
+}
+
+static int
+cmd_wait(struct ctx *c, const char *prefix, long long timeout)
+{
+	char id[GUARD_APPROVAL_ID_LEN];
+	struct approve_progress prog = { isatty(STDERR_FILENO), NULL, 0 };
+	cJSON *req = NULL;
+	int rc;
+
+	if ((rc = guard_approval_resolve(&c->store, prefix, id)) < 0)
+		return rc;
+	rc = guard_approval_wait(&c->store, id, timeout, c->cfg.poll_ms, approve_progress_tick, &prog, &req);
+	approve_progress_done(&prog);
+	if (req)
+		printf("%s %s\n", id, guard_approval_status(req, NULL));
+	cJSON_Delete(req);
+	if (rc == GUARD_EEXPIRED && !req)
+		return rc; /* our own time-out: the message says so */
+	return rc < 0 && rc != GUARD_EDENY && rc != GUARD_EEXPIRED ? rc : -rc;
+}
+
+struct sweep {
+	struct ctx *c;
+	int expired, failed;
+};
+
+static int
+sweep_one(cJSON *req, void *arg)
+{
+	struct sweep *s = arg;
+
+	if (guard_approval_mark_expired(req)) {
+		if (guard_approval_save(&s->c->store, req) < 0) {
+			cli_error("%s", guard_error_last());
+			s->failed++;
+		} else {
+			printf("expired %s  %s\n", guard_event_str(req, "id"), guard_event_str(req, "summary"));
+			s->expired++;
+		}
+	}
+	return 0;
+}
+
+static void
+report_bad(const char *file, const char *why, void *arg)
+{
+	(void)arg;
+	(void)file;
+	cli_error("skipping %s", why);
+}
+
+static int
+cmd_expire(struct ctx *c)
+{
+	struct sweep s = { c, 0, 0 };
+	int rc;
+
+	if ((rc = guard_approval_lock(&c->store)) < 0 ||
+	    (rc = guard_approval_each(&c->store, sweep_one, &s, report_bad)) < 0)
+		return rc;
+	fprintf(stderr, "%d request%s expired\n", s.expired, s.expired == 1 ? "" : "s");
+	return s.failed ? GUARD_EIO : 0;
+}
+
+static int
+cmd_verify(struct ctx *c, int argc, char **argv, bool all)
+{
+	struct approve_verify v = { c->policy, &c->cfg, 0, 0 };
+	int rc;
+
+	if (all) {
+		if ((rc = guard_approval_each(&c->store, approve_verify_one, &v, report_bad)) < 0)
+			return rc;
+	} else {
+		if (argc == 0)
+			return guard_error(GUARD_EUSAGE, "verify needs request ids, or --all");
+		for (int i = 0; i < argc; i++) {
+			cJSON *req;
+			if ((rc = load_one(c, argv[i], &req)) < 0)
+				return rc;
+			approve_verify_one(req, &v);
+			cJSON_Delete(req);
+		}
+	}
+	fprintf(stderr, "%d request%s verified, %d with problems\n", v.ok, v.ok == 1 ? "" : "s", v.bad);
+	return v.bad ? GUARD_EDENY : 0;
+}
+
+static int
+cmd_keygen(struct ctx *c, bool force)
+{
+	const char *me = identity(c);
+	unsigned char sk[GUARD_KEY_SECRET_BYTES];
+	char pub[128], *path = approve_key_path(me);
+	int rc;
+
+	if (!path)
+		return guard_error(GUARD_EUSAGE, "'%s' cannot name a key file (letters, digits, . _ @ + - only)", me);
+	if (!force && access(path, F_OK) == 0) {
+		rc = guard_error(GUARD_ECONFLICT, "%s exists; --force replaces it (and every decision it signed stops verifying "
+				 "once the policy lists the new key)", path);
+		free(path);
+		return rc;
+	}
+	if ((rc = guard_key_generate(sk, pub, sizeof(pub))) == 0)
+		rc = approve_key_write(path, sk);
+	sodium_memzero(sk, sizeof(sk));
+	if (rc == 0) {
+		fprintf(stderr, "secret key written to %s (mode 0600)\n"
+			"Add the public key to the user (~/.config/guard/policy.yaml) or managed\n"
+			"(/etc/guard/policy.yaml) policy, never to the project's:\n\n", path);
+		printf("principals:\n  %s:\n    roles: [admin]\n    key: \"%s\"\n", me, pub);
+	}
+	free(path);
+	return rc;
+}
+
+static int
+cmd_list(struct ctx *c, struct approve_filter *f, bool json)
+{
+	int rc;
+
+	if ((rc = need_view(c)) < 0)
+		return rc;
+	return approve_list(&c->store, f, json);
+}
+
+/* ---- the gate as a filter ---- */
+
+int
+main(int argc, char **argv)
+{
+	enum { O_AS = 256, O_REASON, O_JSON, O_STATUS, O_TOOL, O_REQUESTER, O_RISK, O_OLDER, O_NEWER,
+	       O_LIMIT, O_OFFSET, O_TIMEOUT, O_FORCE, O_ALL, O_COMMAND, O_INPUT, O_CWD, O_GATE };
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, O_AS },
+		{ "reason", required_argument, NULL, O_REASON },
+		{ "comment", required_argument, NULL, O_REASON },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "status", required_argument, NULL, O_STATUS },
+		{ "tool", required_argument, NULL, O_TOOL },
+		{ "requester", required_argument, NULL, O_REQUESTER },
+		{ "user", required_argument, NULL, O_REQUESTER },
+		{ "risk", required_argument, NULL, O_RISK },
+		{ "older-than", required_argument, NULL, O_OLDER },
+		{ "newer-than", required_argument, NULL, O_NEWER },
+		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "offset", required_argument, NULL, O_OFFSET },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "all", no_argument, NULL, O_ALL },
+		{ "command", required_argument, NULL, O_COMMAND },
+		{ "input", required_argument, NULL, O_INPUT },
+		{ "cwd", required_argument, NULL, O_CWD },
+		{ "gate", no_argument, NULL, O_GATE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx c;
+	struct approve_filter f;
+	const char *verb = NULL, *reason = NULL, *command = NULL, *tool = NULL, *input = NULL, *cwd = NULL;
+	bool json = false, force = false, all = false, gate = false;
+	long long timeout = 0;
+	int opt, rc, status;
+
+	cli_init("guard-approve");
+	memset(&c, 0, sizeof(c));
+	approve_filter_init(&f);
+	guard_stages_init(&c.stages);
+	c.store.lock_fd = -1;
+	/* options may come before or after the verb */
+	while ((opt = getopt_long(argc, argv, "-hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 1:
+			if (!verb) {
+				verb = optarg;
+				break;
+			}
+			approve_args_add(&f, optarg);
+			break;
+		case O_AS: c.as = optarg; break;
+		case O_REASON: reason = optarg; break;
+		case O_JSON: json = true; break;
+		case O_FORCE: force = true; break;
+		case O_ALL: all = true; break;
+		case O_COMMAND: command = optarg; break;
+		case O_INPUT: input = optarg; break;
+		case O_CWD: cwd = optarg; break;
+		case O_GATE: gate = true; break;
+		case O_TOOL: tool = optarg; f.tool = optarg; break;
+		case O_TIMEOUT:
+			if (guard_duration_parse(optarg, &timeout) < 0) {
+				cli_error("--timeout %s: %s", optarg, guard_error_last());
+				return GUARD_EXIT_USAGE;
+			}
+			break;
+		case 'h': usage(stdout); return cli_finish(0);
+		case 'V': cli_version(); return cli_finish(0);
+		default: {
+			const char *name = NULL;
+			for (const struct option *o = opts; o->name && opt != '?'; o++)
+				if (o->val == opt && !name)
+					name = o->name;
+			if (!name || approve_filter_option(&f, name, optarg) < 0) {
+				if (name)
+					cli_error("%s", guard_error_last());
+				usage(stderr);
+				return GUARD_EXIT_USAGE;
+			}
+		}
+		}
+	}
+	if (gate || (verb && !strcmp(verb, "gate"))) {
+		status = cli_filter(&c.stages, guard_stage_gate, GUARD_AGENT_CLAUDE);
+		guard_stages_release(&c.stages);
+		return cli_finish(status);
+	}
+	if (!verb) {
+		usage(stderr);
+		return GUARD_EXIT_USAGE;
+	}
+	if (!strcmp(verb, "help")) {
+		usage(stdout);
+		return cli_finish(0);
+	}
+	if (!strcmp(verb, "keygen")) {
+		rc = cmd_keygen(&c, force);
+		goto done;
+	}
+	if (!strcmp(verb, "request")) {
+		rc = cmd_request(&c, command, tool, input, cwd);
+		goto done;
+	}
+	rc = open_project(&c, false);
+	if (rc == GUARD_ENOTFOUND && (!strcmp(verb, "list") || !strcmp(verb, "expire") ||
+				      (!strcmp(verb, "verify") && all)))
+		rc = guard_approval_store_open(&c.store, c.root, true);
+	if (rc < 0)
+		goto done;
+	if (!strcmp(verb, "list"))
+		rc = cmd_list(&c, &f, json);
+	else if (!strcmp(verb, "expire"))
+		rc = cmd_expire(&c);
+	else if (!strcmp(verb, "verify"))
+		rc = cmd_verify(&c, (int)f.nargs, f.args, all);
+	else if (f.nargs != 1)
+		rc = guard_error(GUARD_EUSAGE, "%s needs one request id", verb);
+	else if (!strcmp(verb, "show"))
+		rc = cmd_show(&c, f.args[0], json);
+	else if (!strcmp(verb, "status"))
+		rc = cmd_status(&c, f.args[0]);
+	else if (!strcmp(verb, "approve"))
+		rc = cmd_decide(&c, "approve", f.args[0], reason);
+	else if (!strcmp(verb, "reject"))
+		rc = cmd_decide(&c, "reject", f.args[0], reason);
+	else if (!strcmp(verb, "cancel"))
+		rc = cmd_decide(&c, "cancel", f.args[0], reason);
+	else if (!strcmp(verb, "wait"))
+		rc = cmd_wait(&c, f.args[0], timeout);
+	else
+		rc = guard_error(GUARD_EUSAGE, "unknown verb '%s' (guard-approve --help lists them)", verb);
+done:
+	status = rc < 0 ? cli_fail(rc) : rc;
+	guard_approval_store_close(&c.store);
+	guard_stages_release(&c.stages);
+	approve_filter_release(&f);
+	free(c.root);
+	return cli_finish(status);
+}

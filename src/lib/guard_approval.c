@@ -1,0 +1,495 @@
+/*
+ * Approval requests and their state machine (DESIGN.md section 8):
+ * pending -> approved | rejected | expired | cancelled, approved ->
+ * consumed. Only pending moves.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "guard_approval.h"
+#include "guard_approval_int.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_hash.h"
+#include "guard_json.h"
+#include "guard_time.h"
+#include "guard_types.h"
+
+#define SUMMARY_MAX 160
+
+const char *
+gap_str(const cJSON *obj, const char *key)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	return s ? s : "";
+}
+
+long long
+gap_time(const cJSON *obj, const char *key)
+{
+	struct timespec ts;
+
+	if (guard_time_parse(gap_str(obj, key), &ts) < 0)
+		return -1;
+	return (long long)ts.tv_sec;
+}
+
+static bool
+is_state(const char *s)
+{
+	static const char *const states[] = { "pending", "approved", "rejected", "expired", "cancelled", "consumed" };
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(*states); i++)
+		if (!strcmp(s, states[i]))
+			return true;
+	return false;
+}
+
+bool
+gap_request_wellformed(const cJSON *req, const char *id)
+{
+	const char *digest = gap_str(req, "action_digest");
+	enum guard_level level;
+
+	return !strcmp(gap_str(req, "id"), id) && is_state(gap_str(req, "status")) &&
+	       strlen(digest) == 64 && strspn(digest, "0123456789abcdef") == 64 &&
+	       gap_time(req, "requested_at") >= 0 && gap_time(req, "expires_at") >= 0 &&
+	       *gap_str(req, "requested_by") &&
+	       cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(req, "decisions")) &&
+	       guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"), &level) == 0;
+}
+
+/* ---- configuration ---- */
+
+static int
+env_seconds(const char *name, long long *out, long long scale)
+{
+	const char *v = getenv(name);
+	char *end;
+	double d;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno || *end || !(d > 0) || d > 1e7)
+		return guard_error(GUARD_EPOLICY, "%s=%s: expected a positive number of seconds", name, v);
+	*out = (long long)(d * (double)scale);
+	if (*out < 1)
+		*out = 1;
+	return 1;
+}
+
+static long long
+tree_duration(const cJSON *a, const char *key, long long deflt)
+{
+	long long v;
+	const char *s = gap_str(a, key);
+
+	return *s && guard_duration_parse(s, &v) == 0 ? v : deflt;
+}
+
+int
+guard_approval_config(const struct guard_policy *p, struct guard_approval_config *c)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "approval");
+	const cJSON *min = cJSON_GetObjectItemCaseSensitive(a, "min");
+	const cJSON *v;
+	const char *env = getenv("APPROVAL_WORKFLOW_ENABLED");
+	static char overridden[96];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	overridden[0] = '\0';
+	c->enabled = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "enabled"));
+	c->timeout = tree_duration(a, "timeout", 300);
+	c->poll_ms = tree_duration(a, "poll_interval", 1) * 1000;
+	c->hook_wait = tree_duration(a, "hook_wait", 0);
+	for (int l = GUARD_LEVEL_LOW; l <= GUARD_LEVEL_CRITICAL; l++) {
+		v = cJSON_GetObjectItemCaseSensitive(min, guard_level_name(l));
+		c->min[l] = cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 100 ? (int)v->valuedouble
+			   : l == GUARD_LEVEL_CRITICAL ? 2 : 1;
+	}
+	c->approver_role = *gap_str(a, "approver_role") ? gap_str(a, "approver_role") : NULL;
+	c->require_signature = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "require_signature"));
+	c->single_use = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "single_use"));
+
+	if (env && *env) {
+		if (!strcmp(env, "1") || !strcasecmp(env, "true") || !strcasecmp(env, "yes") || !strcasecmp(env, "on"))
+			c->enabled = true;
+		else if (!strcmp(env, "0") || !strcasecmp(env, "false") || !strcasecmp(env, "no") || !strcasecmp(env, "off"))
+			c->enabled = false;
+		else
+			return guard_error(GUARD_EPOLICY, "APPROVAL_WORKFLOW_ENABLED=%s: expected true or false", env);
+		strncat(overridden, " APPROVAL_WORKFLOW_ENABLED", sizeof(overridden) - strlen(overridden) - 1);
+	}
+	if ((rc = env_seconds("APPROVAL_TIMEOUT", &c->timeout, 1)) < 0)
+		return rc;
+	if (rc)
+		strncat(overridden, " APPROVAL_TIMEOUT", sizeof(overridden) - strlen(overridden) - 1);
+	if ((rc = env_seconds("APPROVAL_POLLING_INTERVAL", &c->poll_ms, 1000)) < 0)
+		return rc;
+	if (rc)
+		strncat(overridden, " APPROVAL_POLLING_INTERVAL", sizeof(overridden) - strlen(overridden) - 1);
+	if (c->poll_ms < 10)
+		c->poll_ms = 10;
+	c->overridden = overridden[0] ? overridden + 1 : NULL;
+	return 0;
+}
+
+/* ---- the action ---- */
+
+int
+guard_approval_digest(const cJSON *ev, char out[65])
+{
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(ev, "input");
+	cJSON *action = cJSON_CreateObject(), *in;
+	char *text;
+
+	if (!*gap_str(ev, "tool") || !cJSON_IsObject(input) || !*gap_str(ev, "cwd") || !*gap_str(ev, "project")) {
+		cJSON_Delete(action);
+		return guard_error(GUARD_EUSAGE, "the event lacks the tool, input, cwd or project an approval is bound to");
+	}
+	in = cJSON_Duplicate(input, 1);
+	/* A Bash description is a note for people, not part of what runs. */
+	if (!strcmp(gap_str(ev, "tool"), "Bash"))
+		cJSON_DeleteItemFromObjectCaseSensitive(in, "description");
+	cJSON_AddStringToObject(action, "tool", gap_str(ev, "tool"));
+	cJSON_AddItemToObject(action, "input", in);
+	cJSON_AddStringToObject(action, "cwd", gap_str(ev, "cwd"));
+	cJSON_AddStringToObject(action, "project", gap_str(ev, "project"));
+	text = guard_json_canonical(action);
+	guard_sha256_hex(text, strlen(text), out);
+	free(text);
+	cJSON_Delete(action);
+	return 0;
+}
+
+/* One line, at most SUMMARY_MAX bytes, cut on a UTF-8 boundary. */
+static void
+add_clipped(struct guard_buf *b, const char *s)
+{
+	size_t n = 0, start = b->len;
+
+	for (; s[n] && s[n] != '\n' && s[n] != '\r'; n++)
+		;
+	if (n > SUMMARY_MAX) {
+		n = SUMMARY_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	guard_buf_add(b, s, n);
+	if (s[n] || b->len - start < strlen(s))
+		guard_buf_addstr(b, " ...");
+}
+
+/*
+ * What a person needs to recognise the action: the command, the path or
+ * the URL. Never file contents or the conversation.
+ */
+static char *
+summarise(const cJSON *ev)
+{
+	static const char *const keys[] = { "command", "file_path", "url", "path", "pattern", "query", "notebook_path" };
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(ev, "input");
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	guard_buf_addf(&b, "%s", gap_str(ev, "tool"));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		const char *v = gap_str(input, keys[i]);
+		if (*v) {
+			guard_buf_addstr(&b, ": ");
+			add_clipped(&b, v);
+			break;
+		}
+	}
+	return guard_buf_detach(&b);
+}
+
+/* Set (add or replace) an RFC 3339 member. */
+static void
+set_time(cJSON *obj, const char *key, time_t t)
+{
+	struct timespec ts = { t, 0 };
+	char s[GUARD_TIME_LEN];
+
+	guard_time_format(&ts, s);
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateString(s));
+	else
+		cJSON_AddStringToObject(obj, key, s);
+}
+
+static cJSON *
+new_request(const struct guard_approval_config *c, const cJSON *ev, const char *digest, const char *requester)
+{
+	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk");
+	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(ev, "actor");
+	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+	cJSON *req = cJSON_CreateObject(), *r;
+	char id[GUARD_APPROVAL_ID_LEN], *summary;
+	time_t now = time(NULL);
+	enum guard_level level = GUARD_LEVEL_HIGH;
+
+	guard_uuid(id);
+	summary = summarise(ev);
+	cJSON_AddNumberToObject(req, "v", 1);
+	cJSON_AddStringToObject(req, "id", id);
+	cJSON_AddStringToObject(req, "project", gap_str(ev, "project"));
+	cJSON_AddStringToObject(req, "session", gap_str(ev, "session"));
+	cJSON_AddStringToObject(req, "trace_id", gap_str(ev, "id"));
+	cJSON_AddStringToObject(req, "tool", gap_str(ev, "tool"));
+	cJSON_AddStringToObject(req, "summary", summary);
+	cJSON_AddStringToObject(req, "action_digest", digest);
+	/* an event without a rating asks for the care of a high one */
+	guard_level_parse(gap_str(risk, "level"), &level);
+	r = cJSON_AddObjectToObject(req, "risk");
+	cJSON_AddStringToObject(r, "level", guard_level_name(level));
+	if (*gap_str(risk, "class"))
+		cJSON_AddStringToObject(r, "class", gap_str(risk, "class"));
+	if (*gap_str(decision, "rule"))
+		cJSON_AddStringToObject(req, "rule", gap_str(decision, "rule"));
+	cJSON_AddStringToObject(req, "requested_by", requester ? requester
+				: *gap_str(actor, "user") ? gap_str(actor, "user") : "unknown");
+	set_time(req, "requested_at", now);
+	set_time(req, "expires_at", now + (time_t)c->timeout);
+	cJSON_AddStringToObject(req, "status", "pending");
+	cJSON_AddArrayToObject(req, "decisions");
+	cJSON_AddNullToObject(req, "decided_at");
+	cJSON_AddNullToObject(req, "consumed_at");
+	free(summary);
+	return req;
+}
+
+int
+guard_approval_request(struct guard_approval_store *s, const struct guard_approval_config *c,
+		       const cJSON *ev, const char *requester, cJSON **out, bool *created)
+{
+	char digest[65];
+	cJSON *old = NULL, *req;
+	int rc;
+
+	*out = NULL;
+	*created = false;
+	if ((rc = guard_approval_digest(ev, digest)) < 0 || (rc = gap_index_get(s, digest, &old)) < 0)
+		return rc;
+	if (old && !strcmp(guard_approval_status(old, NULL), "pending")) {
+		*out = old;
+		return 0;
+	}
+	/* record the expiry of the request this one replaces */
+	if (old && guard_approval_mark_expired(old) && (rc = guard_approval_save(s, old)) < 0) {
+		cJSON_Delete(old);
+		return rc;
+	}
+	cJSON_Delete(old);
+	req = new_request(c, ev, digest, requester);
+	if ((rc = guard_approval_save(s, req)) < 0 ||
+	    (rc = gap_index_put(s, digest, gap_str(req, "id"))) < 0) {
+		cJSON_Delete(req);
+		return rc;
+	}
+	*out = req;
+	*created = true;
+	return 0;
+}
+
+/* ---- state ---- */
+
+const char *
+guard_approval_status(const cJSON *req, long long *left)
+{
+	const char *status = gap_str(req, "status");
+	long long exp = gap_time(req, "expires_at"), now = (long long)time(NULL);
+
+	if (left)
+		*left = 0;
+	if (strcmp(status, "pending") && strcmp(status, "approved"))
+		return status;
+	if (exp < 0 || now >= exp)
+		return "expired";
+	if (left)
+		*left = exp - now;
+	return status;
+}
+
+int
+guard_approval_mark_expired(cJSON *req)
+{
+	const char *stored = gap_str(req, "status");
+
+	if (strcmp(guard_approval_status(req, NULL), "expired") || !strcmp(stored, "expired"))
+		return 0;
+	cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString("expired"));
+	if (!strcmp(stored, "pending"))
+		cJSON_ReplaceItemInObjectCaseSensitive(req, "decided_at",
+						       cJSON_CreateString(gap_str(req, "expires_at")));
+	return 1;
+}
+
+int
+guard_approval_reviewer(const struct guard_policy *p, const struct guard_approval_config *c,
+			const char *user, struct guard_reviewer *out)
+{
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "principals"), user);
+	const cJSON *roles = cJSON_GetObjectItemCaseSensitive(pr, "roles");
+
+	memset(out, 0, sizeof(*out));
+	out->user = user;
+	if (!pr)
+		return guard_error(GUARD_EDENY, "'%s' is not a principal of the user or managed policy, so lacks approval.manage "
+				   "(add it under principals: in ~/.config/guard/policy.yaml or /etc/guard/policy.yaml)", user);
+	if (!guard_policy_principal_can(p, user, "approval.manage"))
+		return guard_error(GUARD_EDENY, "'%s' lacks the permission approval.manage", user);
+	if (c->approver_role && !guard_policy_principal_is(p, user, c->approver_role))
+		return guard_error(GUARD_EDENY, "'%s' lacks the role %s (approval.approver_role)", user, c->approver_role);
+	out->role = c->approver_role ? c->approver_role : cJSON_GetStringValue(cJSON_GetArrayItem(roles, 0));
+	out->key = *gap_str(pr, "key") ? gap_str(pr, "key") : NULL;
+	return 0;
+}
+
+static const cJSON *
+decision_by(const cJSON *req, const char *user)
+{
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		if (!strcmp(gap_str(d, "by"), user))
+			return d;
+	return NULL;
+}
+
+static int
+approvals_of(const cJSON *req)
+{
+	const cJSON *d;
+	int n = 0;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		n += !strcmp(gap_str(d, "verdict"), "approve");
+	return n;
+}
+
+static enum guard_level
+level_of(const cJSON *req)
+{
+	enum guard_level l = GUARD_LEVEL_CRITICAL;
+
+	guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"), &l);
+	return l;
+}
+
+static int
+already_decided(const cJSON *req, const char *state)
+{
+	const cJSON *d, *last = NULL;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		last = d;
+	if (!strcmp(state, "expired"))
+		return guard_error(GUARD_ECONFLICT, "request %s expired at %s; nothing was changed",
+				   gap_str(req, "id"), gap_str(req, "expires_at"));
+	if (last)
+		return guard_error(GUARD_ECONFLICT, "request %s is already %s (%s by %s at %s); nothing was changed",
+				   gap_str(req, "id"), state, gap_str(last, "verdict"), gap_str(last, "by"), gap_str(last, "at"));
+	return guard_error(GUARD_ECONFLICT, "request %s is already %s; nothing was changed", gap_str(req, "id"), state);
+}
+
+int
+guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
+		      const struct guard_reviewer *who, const struct guard_verdict *v)
+{
+	const char *state = guard_approval_status(req, NULL);
+	const cJSON *prior;
+	cJSON *d;
+	char now[GUARD_TIME_LEN];
+	int rc;
+
+	if (strcmp(state, "pending"))
+		return already_decided(req, state);
+	if ((prior = decision_by(req, who->user)))
+		return guard_error(GUARD_ECONFLICT, "%s already decided request %s (%s at %s); one decision per reviewer",
+				   who->user, gap_str(req, "id"), gap_str(prior, "verdict"), gap_str(prior, "at"));
+	if (!strcmp(v->verdict, "approve") && !strcmp(gap_str(req, "requested_by"), who->user))
+		return guard_error(GUARD_EDENY, "%s requested %s and cannot approve it", who->user, gap_str(req, "id"));
+
+	guard_time_now(now);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "by", who->user);
+	if (who->role)
+		cJSON_AddStringToObject(d, "role", who->role);
+	else
+		cJSON_AddNullToObject(d, "role");
+	cJSON_AddStringToObject(d, "verdict", v->verdict);
+	if (v->comment)
+		cJSON_AddStringToObject(d, "comment", v->comment);
+	else
+		cJSON_AddNullToObject(d, "comment");
+	cJSON_AddStringToObject(d, "at", now);
+	if (v->secret_key && (rc = guard_approval_sign(req, d, v->secret_key)) < 0) {
+		cJSON_Delete(d);
+		return rc;
+	}
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(req, "decisions"), d);
+
+	if (!strcmp(v->verdict, "approve") && approvals_of(req) < c->min[level_of(req)])
+		return 0; /* more approvers needed */
+	cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString(
+		!strcmp(v->verdict, "approve") ? "approved" : !strcmp(v->verdict, "reject") ? "rejected" : "cancelled"));
+	cJSON_ReplaceItemInObjectCaseSensitive(req, "decided_at", cJSON_CreateString(now));
+	/* an approval is good for one timeout from the moment it was given */
+	if (!strcmp(v->verdict, "approve"))
+		set_time(req, "expires_at", time(NULL) + (time_t)c->timeout);
+	return 0;
+}
+
+bool
+guard_approval_valid(const struct guard_policy *p, const struct guard_approval_config *c,
+		     const cJSON *req, enum guard_level level, const char **why)
+{
+	static char reason[256];
+	const char *requester = gap_str(req, "requested_by");
+	const cJSON *d, *e;
+	int good = 0, need;
+
+	if (level < level_of(req))
+		level = level_of(req);
+	need = c->min[level];
+	if (strcmp(guard_approval_status(req, NULL), "approved")) {
+		snprintf(reason, sizeof(reason), "request %s is %s", gap_str(req, "id"), guard_approval_status(req, NULL));
+		*why = reason;
+		return false;
+	}
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions")) {
+		struct guard_reviewer who;
+		const char *by = gap_str(d, "by");
+		bool dup = false;
+
+		if (!strcmp(gap_str(d, "verdict"), "reject")) {
+			snprintf(reason, sizeof(reason), "%.64s rejected request %s", by, gap_str(req, "id"));
+			*why = reason;
+			return false;
+		}
+		if (strcmp(gap_str(d, "verdict"), "approve") || !strcmp(by, requester))
+			continue;
+		for (e = cJSON_GetObjectItemCaseSensitive(req, "decisions")->child; e != d; e = e->next)
+			dup |= !strcmp(gap_str(e, "by"), by);
+		if (dup || guard_approval_reviewer(p, c, by, &who) < 0)
+			continue;
+		if (who.key ? guard_approval_check_sig(req, d, who.key) < 0 : c->require_signature)
+			continue;
+		good++;
+	}
+	if (good < need) {
+		snprintf(reason, sizeof(reason), "request %s has %d valid approval%s of the %d a %s action needs%s",
+			 gap_str(req, "id"), good, good == 1 ? "" : "s", need, guard_level_name(level),
+			 c->require_signature ? " (signatures required)" : "");
+		*why = reason;
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,190 @@
+/*
+ * Approvals (DESIGN.md section 8): one JSON file per request in
+ * <project>/.ai/approvals/<uuid>.json, bound to one exact action.
+ *
+ * A request is a cJSON object with the fields of the design: v, id,
+ * project, session, trace_id, tool, summary, action_digest, risk,
+ * requested_by, requested_at, expires_at, status, decisions[], decided_at,
+ * consumed_at. Every read goes through guard_approval_status(), which
+ * computes expiry, so an expired request is never seen as pending.
+ */
+#ifndef GUARD_APPROVAL_H
+#define GUARD_APPROVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_policy.h"
+#include "guard_types.h"
+
+#define GUARD_APPROVAL_ID_LEN 37 /* a uuid and its NUL */
+#define GUARD_APPROVAL_LOCK_MS 5000
+
+/* The approval settings in force (policy "approval:", then the seed's env). */
+struct guard_approval_config {
+	bool enabled;            /* APPROVAL_WORKFLOW_ENABLED */
+	long long timeout;       /* seconds; APPROVAL_TIMEOUT */
+	long long poll_ms;       /* APPROVAL_POLLING_INTERVAL (seconds) */
+	long long hook_wait;     /* seconds */
+	int min[4];              /* distinct approvers by risk level */
+	const char *approver_role;
+	bool require_signature;
+	bool single_use;
+	const char *overridden;  /* the env variables that changed the policy's word, or NULL */
+};
+
+/* Fill c from the policy and the environment (GUARD_EPOLICY on a bad env value). */
+int guard_approval_config(const struct guard_policy *p, struct guard_approval_config *c);
+
+/* ---- the store ---- */
+
+struct guard_approval_store {
+	char *root;   /* the project root */
+	char *dir;    /* <root>/.ai/approvals */
+	int lock_fd;  /* -1 when not locked */
+};
+
+/*
+ * Open the store of a project. create makes .ai/approvals when missing.
+ * A symlinked or non-directory approvals folder (or .ai) is refused.
+ */
+int guard_approval_store_open(struct guard_approval_store *s, const char *root, bool create);
+void guard_approval_store_close(struct guard_approval_store *s);
+
+/* The store-wide lock that serialises every change. */
+int guard_approval_lock(struct guard_approval_store *s);
+void guard_approval_unlock(struct guard_approval_store *s);
+
+/*
+ * Resolve a full id or a unique prefix (hex digits and dashes only;
+ * anything else, like "../x", is refused with GUARD_EUSAGE). An unknown id
+ * is GUARD_ENOTFOUND; an ambiguous prefix GUARD_EUSAGE with the
+ * candidates in the message.
+ */
+int guard_approval_resolve(struct guard_approval_store *s, const char *prefix, char id[GUARD_APPROVAL_ID_LEN]);
+
+/* Load and save one request (save is atomic; call with the lock held). */
+int guard_approval_load(struct guard_approval_store *s, const char *id, cJSON **out);
+int guard_approval_save(struct guard_approval_store *s, const cJSON *req);
+
+/*
+ * Every request, each passed to fn (which may keep it by returning 1;
+ * otherwise it is freed). A file that cannot be read or parsed is
+ * reported through bad (when not NULL) and skipped.
+ */
+int guard_approval_each(struct guard_approval_store *s,
+			int (*fn)(cJSON *req, void *arg), void *arg,
+			void (*bad)(const char *file, const char *why, void *arg));
+
+/* ---- requests and their state ---- */
+
+/* sha256 hex of the canonical {tool, input, cwd, project} of an event. */
+int guard_approval_digest(const cJSON *ev, char out[65]);
+
+/*
+ * The pending request for the event's action, or a new one (with the lock
+ * held by the caller). *created says which. requester overrides the
+ * event's actor.user when not NULL.
+ */
+int guard_approval_request(struct guard_approval_store *s, const struct guard_approval_config *c,
+			   const cJSON *ev, const char *requester, cJSON **out, bool *created);
+
+/*
+ * The state as of now: "expired" replaces "pending" (and "approved")
+ * once expires_at has passed. *left receives the seconds until expiry
+ * (0 when none).
+ */
+const char *guard_approval_status(const cJSON *req, long long *left);
+
+/* A reviewer as the policy knows them (user and managed layers only). */
+struct guard_reviewer {
+	const char *user;
+	const char *role;      /* the role recorded on the decision */
+	const char *key;       /* "ed25519:..." from the policy, or NULL */
+};
+
+/*
+ * Check that user may decide (approval.manage, and approver_role when set).
+ * GUARD_EDENY with the missing permission or role named.
+ */
+int guard_approval_reviewer(const struct guard_policy *p, const struct guard_approval_config *c,
+			    const char *user, struct guard_reviewer *out);
+
+/* A verdict: "approve", "reject" or "cancel". */
+struct guard_verdict {
+	const char *verdict;
+	const char *comment;   /* may be NULL */
+	const unsigned char *secret_key; /* sign with it when not NULL */
+};
+
+/*
+ * Record a decision on a loaded request (lock held; the caller saves).
+ * GUARD_ECONFLICT when the request is no longer pending (message: who
+ * decided and when) or the reviewer decided it before; GUARD_EDENY for a
+ * self-approval. Approvals move the request to approved once min distinct
+ * approvers agree; one rejection rejects it.
+ */
+int guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
+			  const struct guard_reviewer *who, const struct guard_verdict *v);
+
+/* Record expiry on a request whose time has passed (lock held). 1 when changed. */
+int guard_approval_mark_expired(cJSON *req);
+
+/*
+ * Whether an approved request may allow its action now: every counted
+ * approval is by a current principal with the right to decide, not the
+ * requester, and correctly signed when the principal has a key (required
+ * when require_signature), and min distinct approvers agree for the
+ * higher of level (the action's rating now) and the request's own.
+ * why receives the reason when not.
+ */
+bool guard_approval_valid(const struct guard_policy *p, const struct guard_approval_config *c,
+			  const cJSON *req, enum guard_level level, const char **why);
+
+/* ---- signatures (Ed25519, libsodium) ---- */
+
+#define GUARD_KEY_SECRET_BYTES 64
+#define GUARD_KEY_PUBLIC_BYTES 32
+
+/* A new key pair; pub_line receives "ed25519:<base64>". */
+int guard_key_generate(unsigned char sk[GUARD_KEY_SECRET_BYTES], char *pub_line, size_t size);
+
+/* "ed25519:<base64>" of a secret key's public half. */
+int guard_key_public_line(const unsigned char sk[GUARD_KEY_SECRET_BYTES], char *pub_line, size_t size);
+
+/* The canonical text a decision's signature covers (caller frees). */
+char *guard_approval_signed_text(const cJSON *req, const cJSON *decision);
+
+/* Add sig and key to a decision. */
+int guard_approval_sign(const cJSON *req, cJSON *decision, const unsigned char sk[GUARD_KEY_SECRET_BYTES]);
+
+/* 0 when decision carries a valid signature by key_line; GUARD_EDENY otherwise. */
+int guard_approval_check_sig(const cJSON *req, const cJSON *decision, const char *key_line);
+
+/* ---- the gate ---- */
+
+/*
+ * The gate stage, for an event carrying a decision. An ask (or an
+ * unattended deny) whose exact action has a valid approval becomes allow,
+ * consuming a single-use approval; otherwise a pending request is created
+ * or reused and named in "approval" {id, status}. Other events pass.
+ */
+int guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev);
+
+/* Called on every look while waiting: the request, its state, seconds left. */
+typedef void (*guard_approval_tick)(const cJSON *req, const char *state, long long left, void *arg);
+
+/*
+ * Wait for request id to leave pending, at most max_s seconds (0: until
+ * it expires), looking every poll_ms (and at once on a change, through
+ * inotify). *final receives the request as last read. Returns 0 when
+ * approved (or consumed), GUARD_EDENY when rejected or cancelled,
+ * GUARD_EEXPIRED when expired or out of time.
+ */
+int guard_approval_wait(struct guard_approval_store *s, const char *id, long long max_s, long long poll_ms,
+			guard_approval_tick tick, void *arg, cJSON **final);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * The gate: where an `ask` meets the approval store, in the pipeline and
+ * in the hook; and waiting for a person's decision.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guard_approval.h"
+#include "guard_approval_int.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_time.h"
+
+static void
+set_approval(cJSON *ev, const cJSON *req, const char *status, const char *note)
+{
+	cJSON *a = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(a, "id", gap_str(req, "id"));
+	cJSON_AddStringToObject(a, "status", status);
+	cJSON_AddStringToObject(a, "expires_at", gap_str(req, "expires_at"));
+	if (note)
+		cJSON_AddStringToObject(a, "note", note);
+	cJSON_DeleteItemFromObjectCaseSensitive(ev, "approval");
+	cJSON_AddItemToObject(ev, "approval", a);
+}
+
+static void
+set_member(cJSON *obj, const char *key, cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
+	else
+		cJSON_AddItemToObject(obj, key, v);
+}
+
+/* Who approved, for the decision's reason. */
+static char *
+approvers(const cJSON *req)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		if (!strcmp(gap_str(d, "verdict"), "approve"))
+			guard_buf_addf(&b, "%s%s", b.len ? ", " : "", gap_str(d, "by"));
+	return guard_buf_detach(&b);
+}
+
+static int
+allow(struct guard_approval_store *s, const struct guard_approval_config *c, cJSON *ev, cJSON *req)
+{
+	cJSON *decision = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+	char now[GUARD_TIME_LEN], *who = approvers(req);
+	char *reason = guard_xasprintf("approved by %s (request %s)", who, gap_str(req, "id"));
+	int rc = 0;
+
+	free(who);
+	if (c->single_use) {
+		guard_time_now(now);
+		cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString("consumed"));
+		cJSON_ReplaceItemInObjectCaseSensitive(req, "consumed_at", cJSON_CreateString(now));
+		if ((rc = guard_approval_save(s, req)) < 0) {
+			free(reason);
+			return rc; /* not consumed, so not allowed */
+		}
+	}
+	set_member(decision, "asked", cJSON_CreateString(gap_str(decision, "rule")));
+	set_member(decision, "effect", cJSON_CreateString("allow"));
+	set_member(decision, "rule", cJSON_CreateString("guard.approved"));
+	set_member(decision, "reason", cJSON_CreateString(reason));
+	cJSON_DeleteItemFromObjectCaseSensitive(decision, "unattended");
+	set_approval(ev, req, c->single_use ? "consumed" : "approved", NULL);
+	free(reason);
+	return 0;
+}
+
+static bool
+wants_approval(const cJSON *ev, const char *phase)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+	const char *effect = gap_str(d, "effect");
+
+	if (strcmp(phase, "pre"))
+		return false;
+	return !strcmp(effect, "ask") ||
+	       (!strcmp(effect, "deny") && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "unattended")));
+}
+
+int
+guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
+{
+	struct guard_approval_config c;
+	struct guard_approval_store s;
+	const char *why = NULL;
+	cJSON *req = NULL;
+	char digest[65];
+	bool created;
+	int rc;
+
+	if (!wants_approval(ev, *gap_str(ev, "phase") ? gap_str(ev, "phase") : "pre"))
+		return 0;
+	if ((rc = guard_approval_config(p, &c)) < 0)
+		return rc;
+	if (!c.enabled) {
+		/* the seed's fallback: an ask goes to the agent's own prompt */
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddStringToObject(a, "status", "disabled");
+		cJSON_AddStringToObject(a, "note", c.overridden ? "approval workflow disabled by APPROVAL_WORKFLOW_ENABLED; the ask stays with the agent's own prompt"
+					: "approval workflow disabled (approval.enabled: false); the ask stays with the agent's own prompt");
+		set_member(ev, "approval", a);
+		return 0;
+	}
+	if ((rc = guard_approval_digest(ev, digest)) < 0 ||
+	    (rc = guard_approval_store_open(&s, root, true)) < 0)
+		return rc;
+	if ((rc = guard_approval_lock(&s)) < 0)
+		goto out;
+	if ((rc = gap_index_get(&s, digest, &req)) < 0)
+		goto out;
+	if (req && !strcmp(guard_approval_status(req, NULL), "approved")) {
+		enum guard_level level = GUARD_LEVEL_CRITICAL;
+		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);
+		if (guard_approval_valid(p, &c, req, level, &why)) {
+			rc = allow(&s, &c, ev, req);
+			goto out;
+		}
+	}
+	cJSON_Delete(req);
+	req = NULL;
+	if ((rc = guard_approval_request(&s, &c, ev, NULL, &req, &created)) < 0)
+		goto out;
+	set_approval(ev, req, "pending", why);
+	cJSON_AddBoolToObject(cJSON_GetObjectItemCaseSensitive(ev, "approval"), "created", created);
+out:
+	cJSON_Delete(req);
+	guard_approval_store_close(&s);
+	return rc;
+}
+
+/* ---- waiting ---- */
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+guard_approval_wait(struct guard_approval_store *s, const char *id, long long max_s, long long poll_ms,
+		    guard_approval_tick tick, void *arg, cJSON **final)
+{
+	long long deadline = max_s > 0 ? now_ms() + max_s * 1000 : -1;
+	int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), rc;
+	const char *state;
+	char buf[4096];
+
+	*final = NULL;
+	/* inotify wakes us at once on a decision; polling is the fallback */
+	if (ino >= 0 && inotify_add_watch(ino, s->dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+		close(ino);
+		ino = -1;
+	}
+	for (;;) {
+		long long left, wait;
+		cJSON *req;
+
+		if ((rc = guard_approval_load(s, id, &req)) < 0)
+			break;
+		state = guard_approval_status(req, &left);
+		if (tick)
+			tick(req, state, left, arg);
+		if (strcmp(state, "pending")) {
+			*final = req;
+			rc = !strcmp(state, "approved") || !strcmp(state, "consumed") ? 0
+			   : !strcmp(state, "expired") ? GUARD_EEXPIRED : GUARD_EDENY;
+			break;
+		}
+		cJSON_Delete(req);
+		wait = poll_ms;
+		if (left * 1000 < wait)
+			wait = left * 1000 + 10;
+		if (deadline >= 0) {
+			if (now_ms() >= deadline) {
+				rc = guard_error(GUARD_EEXPIRED, "no decision on %s within %llds", id, max_s);
+				break;
+			}
+			if (deadline - now_ms() < wait)
+				wait = deadline - now_ms();
+		}
+		if (ino >= 0) {
+			struct pollfd pfd = { ino, POLLIN, 0 };
+			if (poll(&pfd, 1, (int)(wait > 0 ? wait : 0)) > 0)
+				while (read(ino, buf, sizeof(buf)) > 0)
+					;
+		} else {
+			struct timespec ts = { wait / 1000, (wait % 1000) * 1000000 };
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
+	}
+	if (ino >= 0)
+		close(ino);
+	return rc;
+}

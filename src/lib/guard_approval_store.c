@@ -1,0 +1,411 @@
+/*
+ * The approval store: .ai/approvals/<uuid>.json, one request a file,
+ * pretty JSON with sorted keys (committed, so diffs stay readable), every
+ * change atomic under one store-wide lock.
+ *
+ * A small index, .ai/approvals/.digest/<action digest> holding the newest
+ * request id for that action, keeps request and gate O(1) with thousands
+ * of files on disk. It is derived data: rebuilt from the files whenever
+ * the folder is missing (a fresh clone), and every entry is checked
+ * against the request it names before it is believed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guard_approval.h"
+#include "guard_approval_int.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_json.h"
+
+#define REQUEST_MAX ((size_t)1 << 20)  /* a request file is small; refuse a huge one */
+
+/* A directory that must be a real directory, not a symlink to one. */
+static int
+real_dir(const char *path, bool create)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return guard_error(GUARD_EIO, "%s: %s", path, strerror(errno));
+		if (!create)
+			return guard_error(GUARD_ENOTFOUND, "%s: no approvals here yet", path);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return guard_error(GUARD_EIO, "cannot create %s: %s", path, strerror(errno));
+		if (lstat(path, &st) < 0)
+			return guard_error(GUARD_EIO, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISLNK(st.st_mode))
+		return guard_error(GUARD_EDENY, "refusing %s: it is a symlink, and approvals must stay inside the project", path);
+	if (!S_ISDIR(st.st_mode))
+		return guard_error(GUARD_EIO, "%s is not a directory", path);
+	return 0;
+}
+
+int
+guard_approval_store_open(struct guard_approval_store *s, const char *root, bool create)
+{
+	char *ai = guard_xasprintf("%s/.ai", root);
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->lock_fd = -1;
+	s->root = guard_xstrdup(root);
+	s->dir = guard_xasprintf("%s/approvals", ai);
+	rc = real_dir(ai, create);
+	free(ai);
+	if (rc == 0)
+		rc = real_dir(s->dir, create);
+	if (rc == 0 && create) {
+		/* the lock and the index are this machine's, not the project's */
+		char *ign = guard_xasprintf("%s/.gitignore", s->dir);
+		if (access(ign, F_OK) < 0)
+			rc = guard_file_write_atomic(ign, ".lock\n.digest/\n", 15, 0644);
+		free(ign);
+	}
+	if (rc < 0)
+		guard_approval_store_close(s);
+	return rc;
+}
+
+void
+guard_approval_store_close(struct guard_approval_store *s)
+{
+	guard_approval_unlock(s);
+	free(s->root);
+	free(s->dir);
+	s->root = s->dir = NULL;
+}
+
+int
+guard_approval_lock(struct guard_approval_store *s)
+{
+	char *path;
+	int rc;
+
+	if (s->lock_fd >= 0)
+		return 0;
+	path = guard_xasprintf("%s/.lock", s->dir);
+	rc = guard_lock_acquire(path, GUARD_APPROVAL_LOCK_MS, &s->lock_fd);
+	free(path);
+	if (rc < 0)
+		s->lock_fd = -1;
+	return rc;
+}
+
+void
+guard_approval_unlock(struct guard_approval_store *s)
+{
+	if (s->lock_fd >= 0)
+		guard_lock_release(s->lock_fd);
+	s->lock_fd = -1;
+}
+
+/* ---- ids ---- */
+
+static bool
+id_chars(const char *s)
+{
+	return *s && strspn(s, "0123456789abcdef-") == strlen(s);
+}
+
+/* A full id: the 36 characters of a lower-case uuid. */
+bool
+gap_id_valid(const char *id)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+	if (strlen(id) != 36)
+		return false;
+	for (size_t i = 0; i < 36; i++)
+		if (shape[i] == '-' ? id[i] != '-' : !strchr("0123456789abcdef", id[i]) || !id[i])
+			return false;
+	return true;
+}
+
+/* "<id>.json" names a request file; returns the id length or 0. */
+static size_t
+request_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n != 41 || strcmp(name + 36, ".json"))
+		return 0;
+	char id[GUARD_APPROVAL_ID_LEN];
+	memcpy(id, name, 36);
+	id[36] = '\0';
+	return gap_id_valid(id) ? 36 : 0;
+}
+
+int
+guard_approval_resolve(struct guard_approval_store *s, const char *prefix, char id[GUARD_APPROVAL_ID_LEN])
+{
+	struct guard_buf cand = GUARD_BUF_INIT;
+	size_t plen = strlen(prefix), found = 0;
+	struct dirent *d;
+	DIR *dir;
+
+	if (!id_chars(prefix) || plen > 36)
+		return guard_error(GUARD_EUSAGE, "'%.64s' is not an approval id (hex digits and dashes only)", prefix);
+	if (plen == 36) {
+		char *path = guard_xasprintf("%s/%s.json", s->dir, prefix);
+		int exists = access(path, F_OK) == 0;
+		free(path);
+		if (!exists)
+			return guard_error(GUARD_ENOTFOUND, "no approval request %s", prefix);
+		memcpy(id, prefix, GUARD_APPROVAL_ID_LEN);
+		return 0;
+	}
+	if (!(dir = opendir(s->dir)))
+		return guard_error(GUARD_EIO, "%s: %s", s->dir, strerror(errno));
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, prefix, plen) || !request_file(d->d_name))
+			continue;
+		if (found++ == 0)
+			memcpy(id, d->d_name, 36), id[36] = '\0';
+		if (found <= 10)
+			guard_buf_addf(&cand, "\n  %.36s", d->d_name);
+	}
+	closedir(dir);
+	if (found == 0) {
+		guard_buf_release(&cand);
+		return guard_error(GUARD_ENOTFOUND, "no approval request starts with '%s'", prefix);
+	}
+	if (found > 1) {
+		int rc = guard_error(GUARD_EUSAGE, "'%s' is ambiguous: %zu requests start with it:%s%s", prefix,
+				     found, cand.buf, found > 10 ? "\n  ..." : "");
+		guard_buf_release(&cand);
+		return rc;
+	}
+	guard_buf_release(&cand);
+	return 0;
+}
+
+/* ---- files ---- */
+
+static int
+load_path(const char *path, const char *id, cJSON **out)
+{
+	const char *end = NULL;
+	size_t len;
+	char *text;
+	int rc;
+
+	*out = NULL;
+	if ((rc = guard_file_read(path, REQUEST_MAX, 1, &text, &len)) < 0) {
+		if (rc == GUARD_ENOTFOUND)
+			return guard_error(GUARD_ENOTFOUND, "no approval request %s", id);
+		return rc;
+	}
+	*out = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	free(text);
+	if (!*out || !cJSON_IsObject(*out)) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return guard_error(GUARD_EUSAGE, "%s: not a JSON object (near byte %td)", path,
+				   end ? end - text : (ptrdiff_t)0);
+	}
+	if (!gap_request_wellformed(*out, id)) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		return guard_error(GUARD_EUSAGE, "%s: not an approval request (missing or mistyped fields, or an id that is not the file's)", path);
+	}
+	return 0;
+}
+
+int
+guard_approval_load(struct guard_approval_store *s, const char *id, cJSON **out)
+{
+	char *path;
+	int rc;
+
+	if (!gap_id_valid(id))
+		return guard_error(GUARD_EUSAGE, "'%.64s' is not an approval id", id);
+	path = guard_xasprintf("%s/%s.json", s->dir, id);
+	rc = load_path(path, id, out);
+	free(path);
+	return rc;
+}
+
+int
+guard_approval_save(struct guard_approval_store *s, const cJSON *req)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req, "id"));
+	char *path, *text;
+	int rc;
+
+	if (!id || !gap_id_valid(id))
+		return guard_error(GUARD_EUSAGE, "refusing to save a request without a valid id");
+	path = guard_xasprintf("%s/%s.json", s->dir, id);
+	text = guard_json_pretty(req, 1);
+	rc = guard_file_write_atomic(path, text, strlen(text), 0644);
+	free(text);
+	free(path);
+	return rc;
+}
+
+int
+guard_approval_each(struct guard_approval_store *s, int (*fn)(cJSON *req, void *arg), void *arg,
+		    void (*bad)(const char *file, const char *why, void *arg))
+{
+	struct dirent *d;
+	DIR *dir;
+
+	if (!(dir = opendir(s->dir)))
+		return guard_error(GUARD_EIO, "%s: %s", s->dir, strerror(errno));
+	while ((d = readdir(dir))) {
+		char id[GUARD_APPROVAL_ID_LEN], *path;
+		cJSON *req;
+
+		if (!request_file(d->d_name))
+			continue;
+		memcpy(id, d->d_name, 36);
+		id[36] = '\0';
+		path = guard_xasprintf("%s/%s", s->dir, d->d_name);
+		if (load_path(path, id, &req) < 0) {
+			if (bad)
+				bad(path, guard_error_last(), arg);
+		} else if (fn(req, arg) != 1) {
+			cJSON_Delete(req);
+		}
+		free(path);
+	}
+	closedir(dir);
+	return 0;
+}
+
+/* ---- the digest index ---- */
+
+static int
+index_dir(struct guard_approval_store *s, char **out)
+{
+	struct stat st;
+
+	*out = guard_xasprintf("%s/.digest", s->dir);
+	if (lstat(*out, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0 : guard_error(GUARD_EIO, "%s is not a directory", *out);
+	return 1; /* missing */
+}
+
+static int
+index_put(const char *idir, const char *digest, const char *id)
+{
+	char *path = guard_xasprintf("%s/%s", idir, digest);
+	int rc = guard_file_write_atomic(path, id, strlen(id), 0644);
+	free(path);
+	return rc;
+}
+
+struct rebuild {
+	const char *idir;
+	int rc;
+};
+
+/* The newest request for each action wins: files are visited in any order. */
+static int
+rebuild_one(cJSON *req, void *arg)
+{
+	struct rebuild *r = arg;
+	const char *digest = gap_str(req, "action_digest"), *id = gap_str(req, "id");
+	char *path = guard_xasprintf("%s/%s", r->idir, digest);
+	cJSON *old = NULL;
+	char *text = NULL;
+	size_t len;
+
+	if (guard_file_read(path, 64, 1, &text, &len) == 0 && gap_id_valid(text)) {
+		/* keep the newer of the two */
+		char *opath = guard_xasprintf("%s/../%s.json", r->idir, text);
+		if (load_path(opath, text, &old) == 0 &&
+		    strcmp(gap_str(old, "requested_at"), gap_str(req, "requested_at")) > 0)
+			id = NULL;
+		cJSON_Delete(old);
+		free(opath);
+	}
+	free(text);
+	free(path);
+	if (id && r->rc == 0)
+		r->rc = index_put(r->idir, digest, id);
+	return 0;
+}
+
+static int
+index_rebuild(struct guard_approval_store *s, const char *idir)
+{
+	char *tmp = guard_xasprintf("%s.new.%ld", idir, (long)getpid());
+	struct rebuild r = { tmp, 0 };
+	int rc;
+
+	if (mkdir(tmp, 0755) < 0)
+		rc = guard_error(GUARD_EIO, "cannot create %s: %s", tmp, strerror(errno));
+	else if ((rc = guard_approval_each(s, rebuild_one, &r, NULL)) == 0 && (rc = r.rc) == 0 &&
+		 rename(tmp, idir) < 0)
+		rc = guard_error(GUARD_EIO, "cannot rename %s: %s", tmp, strerror(errno));
+	if (rc < 0) {
+		/* leave no half-built index behind */
+		DIR *d = opendir(tmp);
+		for (struct dirent *e; d && (e = readdir(d));) {
+			char *p = guard_xasprintf("%s/%s", tmp, e->d_name);
+			if (e->d_name[0] != '.')
+				unlink(p);
+			free(p);
+		}
+		if (d)
+			closedir(d);
+		rmdir(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+int
+gap_index_get(struct guard_approval_store *s, const char *digest, cJSON **out)
+{
+	char *idir, *path, *text = NULL;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = index_dir(s, &idir)) == 1)
+		rc = index_rebuild(s, idir);
+	if (rc < 0) {
+		free(idir);
+		return rc;
+	}
+	path = guard_xasprintf("%s/%s", idir, digest);
+	rc = guard_file_read(path, 64, 1, &text, &len);
+	free(path);
+	free(idir);
+	if (rc == GUARD_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	/* believe the index only when the request it names is for this action */
+	if (gap_id_valid(text) && guard_approval_load(s, text, out) == 0 &&
+	    strcmp(gap_str(*out, "action_digest"), digest)) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	free(text);
+	return 0;
+}
+
+int
+gap_index_put(struct guard_approval_store *s, const char *digest, const char *id)
+{
+	char *idir;
+	int rc = index_dir(s, &idir);
+
+	if (rc == 1)
+		rc = index_rebuild(s, idir);
+	if (rc == 0)
+		rc = index_put(idir, digest, id);
+	free(idir);
+	return rc;
+}
