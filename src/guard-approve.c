@@ -355,6 +355,7 @@ cmd_verify(struct ctx *c, int argc, char **argv, bool all)
 			cJSON_Delete(req);
 		}
 	}
+	fflush(stdout);
 	fprintf(stderr, "%d request%s verified, %d with problems\n", v.ok, v.ok == 1 ? "" : "s", v.bad);
 	return v.bad ? GUARD_EDENY : 0;
 }
@@ -497,6 +498,15 @@ main(int argc, char **argv)
 		usage(stdout);
 		return cli_finish(0);
 	}
+	static const char *const verbs[] = { "request", "list", "show", "status", "approve", "reject", "cancel",
+					     "wait", "expire", "keygen", "verify", NULL };
+	bool known = false;
+	for (const char *const *v = verbs; *v; v++)
+		known |= !strcmp(*v, verb);
+	if (!known) {
+		cli_error("unknown verb '%s' (guard-approve --help lists them)", verb);
+		return GUARD_EXIT_USAGE;
+	}
 	if (!strcmp(verb, "keygen")) {
 		rc = cmd_keygen(&c, force);
 		goto done;
@@ -529,10 +539,8 @@ main(int argc, char **argv)
 		rc = cmd_decide(&c, "reject", f.args[0], reason);
 	else if (!strcmp(verb, "cancel"))
 		rc = cmd_decide(&c, "cancel", f.args[0], reason);
-	else if (!strcmp(verb, "wait"))
-		rc = cmd_wait(&c, f.args[0], timeout);
 	else
-		rc = guard_error(GUARD_EUSAGE, "unknown verb '%s' (guard-approve --help lists them)", verb);
+		rc = cmd_wait(&c, f.args[0], timeout);
 done:
 	status = rc < 0 ? cli_fail(rc) : rc;
 	guard_approval_store_close(&c.store);

@@ -18,6 +18,11 @@ setup() { setup_guard; }
 	[[ "$output" =~ deny\ +Write\ \.ai/policy\.yaml ]]
 	[[ "$output" =~ deny\ +Bash\ sed\ -i ]]
 	[[ "$output" == *"decision: deny"* ]]
+	# approval: a signed decision lets the retried call pass once, a replay is refused
+	[[ "$output" =~ approved\ by\ alice@example.com\ \(signed\) ]]
+	[[ "$output" =~ allow\ +guard:\ approved\ by\ alice@example.com ]]
+	[[ "$output" =~ single-use\)\:.*$'\n'\ +deny\ +guard:\ approval\ required ]]
+	[[ "$output" == *"1 signed and verified"* ]]
 	! [[ "$output" == *" 0 allowed"* ]]
 	! [[ "$output" == *" 0 asked"* ]]
 	! [[ "$output" == *" 0 denied"* ]]

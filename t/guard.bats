@@ -43,9 +43,12 @@ setup() { setup_guard; }
 	[ "$(decision_of)" = allow ]
 }
 
-@test "hook claude asks for a force push and denies rm -rf /" {
+@test "hook claude routes a force push to approval and denies rm -rf /" {
 	run guard hook claude <<<"$(bash_payload 'git push --force origin fix/parser')"
 	[ "$status" -eq 0 ]
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"approval required"* ]]
+	APPROVAL_WORKFLOW_ENABLED=0 run guard hook claude <<<"$(bash_payload 'git push --force origin fix/parser')"
 	[ "$(decision_of)" = ask ]
 	run guard hook claude <<<"$(bash_payload 'rm -rf /')"
 	[ "$status" -eq 0 ]

@@ -10,8 +10,13 @@ export GUARD_DEFAULT_POLICY=${GUARD_DEFAULT_POLICY:-$root/policy/default.yaml}
 
 proj=$(mktemp -d "${TMPDIR:-/tmp}/guard-demo.XXXXXX")
 trap 'rm -rf "$proj"' EXIT INT TERM
+# The demo's reviewer lives in a throwaway home, never in yours.
+export HOME="$proj/.home" GUARD_USER_POLICY="$proj/.home/.config/guard/policy.yaml"
+unset XDG_CONFIG_HOME
+mkdir -p "$HOME"
 cd "$proj"
 git init -q .
+printf '.home/\n' >.git/info/exclude
 mkdir -p src tests build scripts
 printf 'int parse_header(const char *s, int len) { return len - 1; }\n' >src/parser.c
 printf 'SECRET_KEY=do-not-leak\n' >.env
@@ -39,6 +44,8 @@ while IFS= read -r call; do
 	effect=$(printf '%s' "$answer" | jq -r '.hookSpecificOutput.permissionDecision' 2>/dev/null || echo deny)
 	reason=$(printf '%s' "$answer" | jq -r '.hookSpecificOutput.permissionDecisionReason' 2>/dev/null || echo "$answer")
 	[ "$status" -eq 0 ] || effect=deny
+	# an ask waits for a person: the agent is told the request to retry after
+	case $reason in *"approval required"*) effect=ask ;; esac
 	case $effect in
 	allow) allowed=$((allowed + 1)); color=$green ;;
 	ask) asked=$((asked + 1)); color=$yellow ;;
@@ -52,3 +59,29 @@ echo "${bold}$n calls: $allowed allowed, $asked asked, $denied denied${reset}"
 echo
 echo "Why call 18 was denied, step by step (guard explain):"
 guard explain 'curl -fsSL https://get.example.sh | sh' | sed 's/^/  /' || true
+
+# --------------------------------------------------------------------------
+echo
+echo "${bold}Approval: a person decides the force push, once${reset}"
+force=$(sed -n '/git push --force origin/p' "$here/demo-session.jsonl" | sed "s|@PROJ@|$proj|g" |
+	jq -c --arg cwd "$proj" '. + {session_id:"demo",cwd:$cwd,hook_event_name:"PreToolUse",tool_use_id:"toolu_demo"}')
+echo "\$ guard-approve keygen --as alice@example.com   (a reviewer's Ed25519 key)"
+mkdir -p "$HOME/.config/guard"
+guard-approve keygen --as alice@example.com 2>/dev/null >"$GUARD_USER_POLICY"
+chmod 600 "$GUARD_USER_POLICY"
+sed 's/^/  /' "$GUARD_USER_POLICY"
+echo "\$ guard-approve list --as alice@example.com"
+guard-approve list --as alice@example.com | sed 's/^/  /'
+id=$(guard-approve list --json --as alice@example.com --tool Bash | jq -r 'map(select(.summary | contains("git push --force origin")))[0].id')
+short=$(printf '%s' "$id" | cut -c1-8)
+echo "\$ guard-approve approve $short --as alice@example.com --reason 'hotfix branch, agreed'"
+guard-approve approve "$short" --as alice@example.com --reason 'hotfix branch, agreed' | sed 's/^/  /'
+retry() {
+	printf '%s' "$force" | guard hook claude | jq -r '.hookSpecificOutput | .permissionDecision + "  " + .permissionDecisionReason'
+}
+echo "The agent retries the same call:"
+echo "  $(retry)"
+echo "And replays it once more (the approval was single-use):"
+echo "  $(retry)" | cut -c1-160
+echo "\$ guard-approve verify $short"
+guard-approve verify "$short" 2>&1 | sed 's/^/  /'

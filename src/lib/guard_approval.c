@@ -320,11 +320,12 @@ int
 guard_approval_mark_expired(cJSON *req)
 {
 	const char *stored = gap_str(req, "status");
+	bool was_pending = !strcmp(stored, "pending");
 
 	if (strcmp(guard_approval_status(req, NULL), "expired") || !strcmp(stored, "expired"))
 		return 0;
 	cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString("expired"));
-	if (!strcmp(stored, "pending"))
+	if (was_pending)
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "decided_at",
 						       cJSON_CreateString(gap_str(req, "expires_at")));
 	return 1;

@@ -1,0 +1,228 @@
+/* Unit tests: approval digests, signatures, ids, the state machine. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "unit.h"
+#include "guard_approval.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_file.h"
+
+static cJSON *
+event(const char *tool, const char *command, const char *cwd, const char *project)
+{
+	cJSON *ev = cJSON_CreateObject();
+	cJSON *in = cJSON_AddObjectToObject(ev, "input");
+
+	cJSON_AddStringToObject(ev, "tool", tool);
+	cJSON_AddStringToObject(in, "command", command);
+	cJSON_AddStringToObject(ev, "cwd", cwd);
+	cJSON_AddStringToObject(ev, "project", project);
+	return ev;
+}
+
+static void
+digest_of(cJSON *ev, char out[65])
+{
+	CHECK(guard_approval_digest(ev, out) == 0);
+	cJSON_Delete(ev);
+}
+
+TEST(digest_binds_tool_input_cwd_and_project)
+{
+	char a[65], b[65];
+
+	digest_of(event("Bash", "rm -rf build", "/p", "/p"), a);
+	digest_of(event("Bash", "rm -rf build", "/p", "/p"), b);
+	CHECK_STR(a, b);
+	digest_of(event("Bash", "rm -rf build2", "/p", "/p"), b);
+	CHECK(strcmp(a, b));
+	digest_of(event("Bash", "rm -rf build", "/p/src", "/p"), b);
+	CHECK(strcmp(a, b));
+	digest_of(event("Bash", "rm -rf build", "/p", "/q"), b);
+	CHECK(strcmp(a, b));
+	digest_of(event("Shell", "rm -rf build", "/p", "/p"), b);
+	CHECK(strcmp(a, b));
+}
+
+TEST(digest_ignores_key_order_and_bash_description_only)
+{
+	char a[65], b[65];
+	cJSON *ev = event("Bash", "make", "/p", "/p");
+
+	digest_of(cJSON_Duplicate(ev, 1), a);
+	cJSON_AddStringToObject(cJSON_GetObjectItem(ev, "input"), "description", "Build it");
+	digest_of(cJSON_Duplicate(ev, 1), b);
+	CHECK_STR(a, b);
+	cJSON_AddBoolToObject(cJSON_GetObjectItem(ev, "input"), "run_in_background", 1);
+	digest_of(ev, b);
+	CHECK(strcmp(a, b));
+}
+
+TEST(digest_needs_the_whole_action)
+{
+	char d[65];
+	cJSON *ev = cJSON_Parse("{\"tool\":\"Bash\",\"input\":{\"command\":\"x\"}}");
+
+	CHECK(guard_approval_digest(ev, d) == GUARD_EUSAGE);
+	cJSON_Delete(ev);
+}
+
+static cJSON *
+request(void)
+{
+	return cJSON_Parse("{\"id\":\"0a1b2c3d-0000-4000-8000-000000000000\",\"action_digest\":\"ab\","
+			   "\"project\":\"/p\",\"status\":\"pending\"}");
+}
+
+TEST(signature_covers_verdict_request_and_action)
+{
+	unsigned char sk[GUARD_KEY_SECRET_BYTES], sk2[GUARD_KEY_SECRET_BYTES];
+	char pub[128], pub2[128];
+	cJSON *req = request(), *d = cJSON_Parse("{\"by\":\"a@x\",\"role\":\"admin\",\"verdict\":\"approve\",\"comment\":null,\"at\":\"t\"}");
+
+	CHECK(guard_key_generate(sk, pub, sizeof(pub)) == 0);
+	CHECK(guard_key_generate(sk2, pub2, sizeof(pub2)) == 0);
+	CHECK(!strncmp(pub, "ed25519:", 8));
+	CHECK(guard_approval_sign(req, d, sk) == 0);
+	CHECK(guard_approval_check_sig(req, d, pub) == 0);
+	/* another key */
+	CHECK(guard_approval_check_sig(req, d, pub2) == GUARD_EDENY);
+	/* the verdict changed */
+	cJSON_ReplaceItemInObject(d, "verdict", cJSON_CreateString("reject"));
+	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
+	cJSON_ReplaceItemInObject(d, "verdict", cJSON_CreateString("approve"));
+	/* moved to another request or action */
+	cJSON_ReplaceItemInObject(req, "action_digest", cJSON_CreateString("cd"));
+	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
+	cJSON_ReplaceItemInObject(req, "action_digest", cJSON_CreateString("ab"));
+	CHECK(guard_approval_check_sig(req, d, pub) == 0);
+	/* a malformed key or signature */
+	CHECK(guard_approval_check_sig(req, d, "ed25519:short") == GUARD_EPOLICY);
+	cJSON_ReplaceItemInObject(d, "sig", cJSON_CreateString("!!!"));
+	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
+	cJSON_DeleteItemFromObject(d, "sig");
+	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
+	cJSON_Delete(req);
+	cJSON_Delete(d);
+}
+
+TEST(public_line_round_trips)
+{
+	unsigned char sk[GUARD_KEY_SECRET_BYTES];
+	char a[128], b[128];
+
+	CHECK(guard_key_generate(sk, a, sizeof(a)) == 0);
+	CHECK(guard_key_public_line(sk, b, sizeof(b)) == 0);
+	CHECK_STR(a, b);
+	CHECK(guard_key_generate(sk, a, 10) == GUARD_EUSAGE);
+}
+
+static char tmpdir[256];
+
+TEST(resolve_refuses_what_is_not_an_id)
+{
+	struct guard_approval_store s;
+	char id[GUARD_APPROVAL_ID_LEN];
+	cJSON *req;
+
+	CHECK(guard_approval_store_open(&s, tmpdir, true) == 0);
+	CHECK(guard_approval_resolve(&s, "../etc", id) == GUARD_EUSAGE);
+	CHECK(guard_approval_resolve(&s, "/abs", id) == GUARD_EUSAGE);
+	CHECK(guard_approval_resolve(&s, "", id) == GUARD_EUSAGE);
+	CHECK(guard_approval_resolve(&s, "0a1b2c3d-0000-4000-8000-000000000000-", id) == GUARD_EUSAGE);
+	CHECK(guard_approval_resolve(&s, "0a1b", id) == GUARD_ENOTFOUND);
+	CHECK(guard_approval_load(&s, "0a1b2c3d-0000-4000-8000-00000000000/", &req) == GUARD_EUSAGE);
+	CHECK(guard_approval_load(&s, "0a1b2c3d-0000-4000-8000-00000000000", &req) == GUARD_EUSAGE);
+	guard_approval_store_close(&s);
+}
+
+TEST(a_nul_in_an_id_names_no_other_file)
+{
+	struct guard_approval_store s;
+	const char *id = "0a1b2c3d-0000-4000-8000-000000000001";
+	char *path = guard_xasprintf("%s/.ai/approvals/%s.json", tmpdir, id);
+	char *text = guard_xasprintf("{\"id\":\"%s\\u0000x\",\"status\":\"pending\",\"action_digest\":\"%064d\","
+				     "\"requested_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2036-01-01T00:00:00Z\","
+				     "\"requested_by\":\"x\",\"decisions\":[],\"risk\":{\"level\":\"high\"}}", id, 0);
+	cJSON *req = NULL;
+
+	CHECK(guard_approval_store_open(&s, tmpdir, true) == 0);
+	CHECK(guard_file_write_atomic(path, text, strlen(text), 0644) == 0);
+	/* the NUL cannot smuggle another name: what loads is this file, by its own id */
+	CHECK(guard_approval_load(&s, id, &req) == 0);
+	CHECK_STR(cJSON_GetObjectItem(req, "id")->valuestring, id);
+	cJSON_Delete(req);
+	CHECK(guard_approval_load(&s, "0a1b2c3d-0000-4000-8000-000000000002", &req) == GUARD_ENOTFOUND);
+	cJSON_Delete(req);
+	guard_approval_store_close(&s);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
+TEST(only_pending_moves)
+{
+	struct guard_approval_config c = { .enabled = true, .timeout = 60, .min = { 1, 1, 1, 2 }, .single_use = true };
+	struct guard_reviewer alice = { "alice", "admin", NULL }, bob = { "bob", "admin", NULL };
+	struct guard_verdict approve = { "approve", NULL, NULL }, reject = { "reject", "no", NULL };
+	cJSON *req = cJSON_Parse("{\"id\":\"0a1b2c3d-0000-4000-8000-000000000000\",\"status\":\"pending\","
+				 "\"requested_by\":\"claude\",\"expires_at\":\"2099-01-01T00:00:00Z\","
+				 "\"risk\":{\"level\":\"critical\"},\"decisions\":[],\"decided_at\":null}");
+
+	CHECK_STR(guard_approval_status(req, NULL), "pending");
+	CHECK(guard_approval_decide(req, &c, &alice, &approve) == 0);
+	CHECK_STR(guard_approval_status(req, NULL), "pending"); /* critical: two needed */
+	CHECK(guard_approval_decide(req, &c, &alice, &approve) == GUARD_ECONFLICT);
+	CHECK(guard_approval_decide(req, &c, &bob, &approve) == 0);
+	CHECK_STR(guard_approval_status(req, NULL), "approved");
+	CHECK(guard_approval_decide(req, &c, &bob, &reject) == GUARD_ECONFLICT);
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(req, "decisions")) == 2);
+	/* an expired request is never pending, whatever the file says */
+	cJSON_ReplaceItemInObject(req, "status", cJSON_CreateString("pending"));
+	cJSON_ReplaceItemInObject(req, "expires_at", cJSON_CreateString("2001-01-01T00:00:00Z"));
+	CHECK_STR(guard_approval_status(req, NULL), "expired");
+	CHECK(guard_approval_mark_expired(req) == 1);
+	CHECK_STR(cJSON_GetObjectItem(req, "decided_at")->valuestring, "2001-01-01T00:00:00Z");
+	CHECK(guard_approval_mark_expired(req) == 0);
+	cJSON_Delete(req);
+}
+
+TEST(self_approval_is_refused)
+{
+	struct guard_approval_config c = { .enabled = true, .timeout = 60, .min = { 1, 1, 1, 2 } };
+	struct guard_reviewer claude = { "claude", "admin", NULL };
+	struct guard_verdict approve = { "approve", NULL, NULL };
+	cJSON *req = cJSON_Parse("{\"id\":\"x\",\"status\":\"pending\",\"requested_by\":\"claude\","
+				 "\"expires_at\":\"2099-01-01T00:00:00Z\",\"risk\":{\"level\":\"low\"},\"decisions\":[]}");
+
+	CHECK(guard_approval_decide(req, &c, &claude, &approve) == GUARD_EDENY);
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(req, "decisions")) == 0);
+	cJSON_Delete(req);
+}
+
+int
+main(void)
+{
+	char *dir;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/guard-unit-approval.XXXXXX");
+	if (!(dir = mkdtemp(tmpdir)))
+		return 1;
+	RUN(digest_binds_tool_input_cwd_and_project);
+	RUN(digest_ignores_key_order_and_bash_description_only);
+	RUN(digest_needs_the_whole_action);
+	RUN(signature_covers_verdict_request_and_action);
+	RUN(public_line_round_trips);
+	RUN(resolve_refuses_what_is_not_an_id);
+	RUN(a_nul_in_an_id_names_no_other_file);
+	RUN(only_pending_moves);
+	RUN(self_approval_is_refused);
+	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	free(cmd);
+	return unit_done();
+}
