@@ -241,7 +241,10 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 	if (phase && strcmp(phase, "other"))
 		bump(object_member(state, "counters", 0), "tool_calls", 1);
 	/* Idle is measured up to this call, so check before noting the activity. */
-	breaches = guard_session_breaches(state, guard_policy_tree(policy), time(NULL), -1);
+	/* Today's LOC as guard-session check or the supervisor last measured it. */
+	const cJSON *day = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc");
+	breaches = guard_session_breaches(state, guard_policy_tree(policy), time(NULL),
+					  cJSON_IsNumber(day) ? (long long)day->valuedouble : -1);
 	if ((rc = guard_session_apply(root, state, breaches, &stop)) < 0)
 		goto out;
 	guard_time_now(ts);
