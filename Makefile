@@ -16,7 +16,7 @@ BIN      ?= bin
 # Each program and the libraries it links.
 # libgit2 costs ~10 ms at start-up (DESIGN.md section 1): only the
 # programs that need git link it, never the hook's.
-PROGRAMS     = guard guard-risk guard-policy guard-approve
+PROGRAMS     = guard guard-risk guard-policy guard-approve guard-session
 PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
 PKGS_GIT     = libgit2
 
@@ -35,7 +35,7 @@ LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS_COMMON) 2>/dev/null)
 CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
 LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
 # Programs (and unit tests) that link libgit2: name them here.
-GIT_PROGRAMS  =
+GIT_PROGRAMS  = guard-session
 GIT_UNITS     =
 
 LIB_SRC  = $(sort $(wildcard src/lib/*.c))

@@ -64,7 +64,7 @@ has_guard_hook(const cJSON *list, const char *command)
 static int
 merge_claude_settings(const char *root, const char *command, bool *changed)
 {
-	static const char *const events[] = { "PreToolUse", "PostToolUse" };
+	static const char *const events[] = { "PreToolUse", "PostToolUse", "SessionStart" };
 	char *dir = guard_xasprintf("%s/.claude", root);
 	char *path = guard_xasprintf("%s/settings.json", dir);
 	char *text = NULL, *hook_cmd = guard_xasprintf("%s claude", command);
@@ -229,7 +229,7 @@ guard_cmd_init(int argc, char **argv)
 		goto out;
 	}
 	printf("%s .ai/policy.yaml\n", wrote_policy ? "wrote" : "kept  ");
-	printf("%s .claude/settings.json (PreToolUse, PostToolUse -> %s claude)\n",
+	printf("%s .claude/settings.json (PreToolUse, PostToolUse, SessionStart -> %s claude)\n",
 	       changed ? "hooked" : "kept  ", command);
 	printf("\n");
 	printf(other_agents, command, command);

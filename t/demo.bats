@@ -27,3 +27,14 @@ setup() { setup_guard; }
 	! [[ "$output" == *" 0 asked"* ]]
 	! [[ "$output" == *" 0 denied"* ]]
 }
+
+@test "the demo's unattended run trips a limit, leaves a PR body, and the briefing lists the deferred plan" {
+	run env GUARD_BIN="$GUARD_BIN" sh "$REPO_ROOT/share/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"continue":false'*"3 files created, over the limit of 2"* ]]
+	[[ "$output" == *"run exit status: 1"* ]]
+	[[ "$output" == *"gh pr create --base main --head ai/nightbuilder/"* ]]
+	[[ "$output" == *"## Summary"* ]]
+	[[ "$output" == *"## [보류] "*" - cache layer"* ]]
+	[[ "$output" == *"choices: revise (수정), proceed (진행), keep (유지), discard (폐기)"* ]]
+}

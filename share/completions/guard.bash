@@ -1,8 +1,8 @@
-# bash completion for guard, guard-risk and guard-policy
+# bash completion for guard, guard-risk, guard-policy and guard-session
 _guard() {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "hook init explain doctor risk policy help version" -- "$cur"))
+		COMPREPLY=($(compgen -W "hook init explain doctor risk policy session help version" -- "$cur"))
 	elif [ "${COMP_WORDS[1]}" = hook ] && [ "$COMP_CWORD" -eq 2 ]; then
 		COMPREPLY=($(compgen -W "claude gemini codex" -- "$cur"))
 	fi
@@ -13,6 +13,14 @@ _guard_risk() {
 _guard_policy() {
 	COMPREPLY=($(compgen -W "--check --command --validate --layer --policy --profile --agent --help --version test" -- "${COMP_WORDS[COMP_CWORD]}"))
 }
+_guard_session() {
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "start run track check end status list defer briefing plans --help --version" -- "${COMP_WORDS[COMP_CWORD]}"))
+	else
+		COMPREPLY=($(compgen -W "--task --id --json --summary --round --ratio --gate --reason --critique --plan resolve --as" -- "${COMP_WORDS[COMP_CWORD]}"))
+	fi
+}
 complete -F _guard guard
+complete -F _guard_session guard-session
 complete -F _guard_risk guard-risk
 complete -F _guard_policy guard-policy

@@ -85,3 +85,48 @@ echo "And replays it once more (the approval was single-use):"
 echo "  $(retry)" | cut -c1-160
 echo "\$ guard-approve verify $short"
 guard-approve verify "$short" 2>&1 | sed 's/^/  /'
+
+# ==================================================================== guard-session
+# An unattended run that trips a limit and leaves a PR body; a deferred
+# plan and the morning briefing that lists it. Self-contained: its own repo.
+sproj=$(mktemp -d "${TMPDIR:-/tmp}/guard-demo-session.XXXXXX")
+sout=$(mktemp "${TMPDIR:-/tmp}/guard-demo-run.XXXXXX")
+trap 'rm -rf "$proj" "$sproj" "$sout"' EXIT INT TERM
+cd "$sproj"
+git init -q -b main .
+git config user.email demo@example.com && git config user.name demo
+mkdir -p src && printf 'int main(void) { return 0; }\n' >src/main.c
+git add -A && git commit -qm init
+mkdir -p .ai && printf 'version: 1\nsession:\n  max_files_created: 2\n' >.ai/policy.yaml
+echo
+echo "${bold}guard-session${reset}: an unattended run limited to 2 new files, in $sproj"
+# The "agent": writes files through the hook, as Claude Code would.
+cat >agent.sh <<'AGENT'
+for f in a b c d; do
+	for ev in PreToolUse PostToolUse; do
+		[ $ev = PostToolUse ] && printf 'int %s;\n' "$f" >"src/$f.c"
+		answer=$(jq -cn --arg cwd "$PWD" --arg e $ev --arg p "$PWD/src/$f.c" \
+			'{session_id:"n",cwd:$cwd,hook_event_name:$e,tool_name:"Write",tool_input:{file_path:$p,content:"x"},tool_use_id:$p,tool_response:{}}' |
+			guard hook claude 2>/dev/null)
+		echo "  agent: $ev Write src/$f.c -> $(printf '%s' "$answer" | jq -c '{continue, stopReason} | with_entries(select(.value != null))' 2>/dev/null)"
+		case $answer in *'"continue":false'*) sleep 30 ;; esac   # a stopped agent: the supervisor ends it
+	done
+done
+AGENT
+git add agent.sh && git commit -qm agent
+st=0
+guard-session run --task demo-files -- sh agent.sh >"$sout" 2>&1 || st=$?
+sed 's/^/  /' "$sout"
+echo "  run exit status: $st"
+id=$(ls .ai/sessions/*-demo-files.json | sed 's|.*/||; s|\.json$||')
+guard-session status --id "$id" | sed 's/^/  /'
+echo "  PR body (.ai/sessions/$id.pr.md):"
+sed -n '1,12p' ".ai/sessions/$id.pr.md" | sed 's/^/    /'
+echo
+plan=$(guard-session defer --summary 'cache layer' --round 3 --ratio 62.5 --gate fail --reason rounds \
+	--critique 'no eviction policy' 2>/dev/null)
+echo "deferred plan $plan; PENDING_PLANS.md now ends with:"
+tail -n 6 PENDING_PLANS.md | sed 's/^/  /'
+echo
+echo "the next morning's briefing (guard-session briefing):"
+guard-session briefing | sed 's/^/  /'

@@ -273,6 +273,15 @@ guard_adapter_reply(enum guard_agent agent, const cJSON *event, struct guard_rep
 		r->status = agent == GUARD_AGENT_CLAUDE ? 0 : 2;
 		return;
 	}
+	if (agent == GUARD_AGENT_CLAUDE && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(event, "context"))) {
+		/* SessionStart: the briefing, as context for the agent. */
+		cJSON *o = cJSON_CreateObject();
+		cJSON *h = cJSON_AddObjectToObject(o, "hookSpecificOutput");
+		cJSON_AddStringToObject(h, "hookEventName", guard_event_str(event, "hook") ?: "SessionStart");
+		cJSON_AddStringToObject(h, "additionalContext", guard_event_str(event, "context"));
+		r->out = print_json(o);
+		return;
+	}
 	if (!phase || strcmp(phase, "pre") || !cJSON_IsObject(decision))
 		return; /* nothing to decide: accepted */
 	if (!effect || (strcmp(effect, "allow") && strcmp(effect, "ask")))

@@ -4,6 +4,7 @@
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_hook.h"
+#include "guard_session.h"
 #include "guard_stage.h"
 
 static guard_approval_tick wait_tick;
@@ -85,11 +86,17 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	const struct guard_policy *policy;
 	cJSON *raw = NULL, *ev = NULL;
 	const char *hook = NULL;
+	/* An unattended session names itself in the agent's environment. */
+	const char *session = getenv("GUARD_SESSION");
 	int rc;
 
+	if (session && !*session)
+		session = NULL;
 	guard_stages_init(&stages);
 	if (src)
 		stages.src = *src;
+	if (session && !stages.src.profile)
+		stages.src.profile = "unattended";
 	if ((rc = guard_event_parse(payload, len, GUARD_HOOK_HARD_MAX, &raw)) < 0)
 		goto fail;
 	hook = guard_event_str(raw, "hook_event_name");
@@ -110,7 +117,16 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 				   (rc = await_approval(&stages, policy, ev)) < 0))
 			goto fail;
 	}
-	/* Audit and session stages join here as they land. */
+	/* The audit stage joins here as it lands. */
+	if (session && !stateless) {
+		if ((rc = guard_session_track(guard_event_str(ev, "project"), session, policy, ev)) < 0)
+			goto fail;
+	} else if (hook && !strcmp(hook, "SessionStart")) {
+		struct guard_buf brief = GUARD_BUF_INIT;
+		if (guard_briefing(guard_event_str(ev, "project"), time(NULL), &brief) > 0)
+			cJSON_AddStringToObject(ev, "context", brief.buf);
+		guard_buf_release(&brief);
+	}
 	guard_adapter_reply(agent, ev, r);
 	rc = 0;
 	goto out;

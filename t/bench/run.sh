@@ -264,6 +264,10 @@ for f in "$typical" "$tmp/big.json"; do
 	say "$name: $(ir_of "$tmp/cg-hook-$name") instructions (top functions: t/bench/out/callgrind.hook-$name.txt)"
 done
 
+# ---------------------------------------------------------------- 6. guard-session check vs git
+hr "6. guard-session check vs git diff --numstat (20,000 files, 2,000 changed)"
+sh t/bench/session.sh | tee "$out/session.txt"
+
 # ---------------------------------------------------------------- summary
 pol_last=$(awk '$1 == "last" {print $3}' "$out/policy.txt")
 mem_typ=$(awk -F'\t' '$1 == "typical" {m = $4 > m ? $4 : m} END {print m}' "$out/memory.tsv")

@@ -33,7 +33,7 @@ EOF
 )
 cppflags=$(printf '%s\n' "$flags" | sed -n 1p)
 cflags=$(printf '%s\n' "$flags" | sed -n 2p)
-ldlibs=$(printf '%s\n' "$flags" | sed -n 3p)
+ldlibs="$(printf '%s\n' "$flags" | sed -n 3p) $(pkg-config --libs libgit2)"  # guard_git.o is in $objs
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
 # ---------------------------------------------------------------- build

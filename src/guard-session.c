@@ -1,0 +1,976 @@
+/*
+ * guard-session: unattended runs held to their limits (DESIGN.md section 9).
+ * One function per verb; the state, limits and counters live in
+ * libguard (guard_session*.c), the git side in guard_git.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_file.h"
+#include "guard_git.h"
+#include "guard_glob.h"
+#include "guard_path.h"
+#include "guard_session.h"
+#include "guard_stage.h"
+#include "guard_time.h"
+
+#define GRACE_SECONDS 3   /* between TERM and KILL */
+#define LOC_POLL_SECONDS 10
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: guard-session start --task SLUG\n"
+		"       guard-session run [--task SLUG] -- CMD [ARGS...]\n"
+		"       guard-session track [--id ID] < event.json\n"
+		"       guard-session check [--id ID] [--json]\n"
+		"       guard-session end [--id ID]\n"
+		"       guard-session status [--id ID] [--json]\n"
+		"       guard-session list [--json]\n"
+		"       guard-session defer --summary S --round N --ratio PCT --gate pass|fail|na\n"
+		"                           --reason stall|rounds|gate --critique TEXT... [--plan FILE]\n"
+		"       guard-session briefing\n"
+		"       guard-session plans resolve ID --as revised|proceed|keep|discard\n"
+		"\n"
+		"Unattended runs on their own branch, held to the limits of the policy's\n"
+		"session: section (policy/nightbuilder.yaml). The session is --id, else\n"
+		"$GUARD_SESSION, else the latest one.\n"
+		"\n"
+		"  -t, --task SLUG     what the run is for (a-z, 0-9, '.', '_', '-')\n"
+		"  -i, --id ID         the session\n"
+		"  -j, --json          JSON instead of a table\n"
+		"  -h, --help          this text;  -V, --version  the version\n"
+		"\n"
+		"Exit: 0 ok, 1 refused or a limit breached, 2 usage or bad input, 4 already\n"
+		"decided, 5 no such session or plan, 6 stopped on a time limit, 7 policy\n"
+		"invalid, 8 I/O failure (disk, lock, libgit2).\n");
+}
+
+struct ctx {
+	char *root;
+	struct guard_stages stages;
+	const struct guard_policy *policy;
+	const cJSON *tree;
+	const char *id;
+	int json;
+};
+
+static int
+ctx_init(struct ctx *c)
+{
+	char *here = getcwd(NULL, 0);
+	int rc;
+
+	if (!here)
+		return guard_error(GUARD_EIO, "cannot read the current directory: %s", strerror(errno));
+	rc = guard_project_root(here, &c->root);
+	free(here);
+	if (rc < 0)
+		return guard_error(GUARD_ENOTFOUND, "not in a project (no .git found above the current directory)");
+	guard_stages_init(&c->stages);
+	c->stages.src.profile = "unattended"; /* a session is unattended by definition */
+	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0) {
+		for (size_t i = 0; i < c->stages.errors.len; i++)
+			fprintf(stderr, "%s\n", c->stages.errors.items[i]);
+		return rc;
+	}
+	c->tree = guard_policy_tree(c->policy);
+	return 0;
+}
+
+static void
+ctx_release(struct ctx *c)
+{
+	guard_stages_release(&c->stages);
+	free(c->root);
+}
+
+/* The session meant: --id, $GUARD_SESSION, else the latest one (caller frees). */
+static int
+pick_id(struct ctx *c, char **out)
+{
+	const char *env = getenv("GUARD_SESSION");
+	cJSON *list = NULL;
+	int rc;
+
+	*out = NULL;
+	if (c->id || (env && *env)) {
+		*out = guard_xstrdup(c->id ? c->id : env);
+		return guard_session_id_check(*out);
+	}
+	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
+		return rc;
+	int n = cJSON_GetArraySize(list);
+	if (n)
+		*out = guard_xstrdup(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, n - 1), "id")));
+	cJSON_Delete(list);
+	return *out ? 0 : guard_error(GUARD_ENOTFOUND, "no session in %s", c->root);
+}
+
+static double
+num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static const char *
+str(const cJSON *o, const char *key)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+	return s ? s : "-";
+}
+
+static void
+set_str(cJSON *o, const char *key, const char *v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+	cJSON_AddStringToObject(o, key, v);
+}
+
+static void
+set_num(cJSON *o, const char *key, double v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+	cJSON_AddNumberToObject(o, key, v);
+}
+
+/* ---------------------------------------------------------------- start */
+
+static int
+slug_check(const char *slug)
+{
+	size_t n = slug ? strlen(slug) : 0;
+	if (!n || n > 60 || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", slug[0]) || strstr(slug, "..") ||
+	    strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return guard_error(GUARD_EUSAGE, "task '%s' must be a slug: a-z, 0-9, '.', '_', '-', at most 60, "
+				   "starting with a letter or digit", slug ? slug : "");
+	return 0;
+}
+
+static char *
+branch_name(const cJSON *tree, const char *slug, time_t now)
+{
+	const cJSON *br = cJSON_GetObjectItemCaseSensitive(tree, "branch");
+	const char *pat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(br, "pattern"));
+	struct guard_buf b = GUARD_BUF_INIT;
+	char day[11];
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	for (const char *p = pat ? pat : "ai/nightbuilder/{date}/{slug}"; *p; p++) {
+		if (!strncmp(p, "{date}", 6))
+			guard_buf_addstr(&b, day), p += 5;
+		else if (!strncmp(p, "{slug}", 6))
+			guard_buf_addstr(&b, slug), p += 5;
+		else
+			guard_buf_addch(&b, *p);
+	}
+	return guard_buf_detach(&b);
+}
+
+static bool
+protected_branch(const cJSON *tree, const char *name)
+{
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "branch"), "protected"))
+		if (cJSON_IsString(p) && guard_glob_match(p->valuestring, name))
+			return true;
+	return false;
+}
+
+static int
+refuse(struct ctx *c, const char *task, char *why)
+{
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "task", task);
+	cJSON_AddStringToObject(f, "reason", why);
+	guard_session_audit(c->root, NULL, "session.refuse", f);
+	int rc = guard_error(GUARD_EDENY, "refusing to start: %s", why);
+	free(why);
+	return rc;
+}
+
+/* Start a session; *out_id is its id (caller frees). */
+static int
+start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
+{
+	time_t now = time(NULL);
+	struct guard_git *g = NULL;
+	cJSON *list = NULL, *state = NULL, *sup;
+	char *why, *name = NULL, *made = NULL, *id = NULL, oid[41], ts[GUARD_TIME_LEN], stampbuf[32];
+	const char *base = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c->tree, "branch"), "base"));
+	struct tm tm;
+	int fd = -1, rc;
+
+	*out_id = NULL;
+	if ((rc = slug_check(task)) < 0)
+		return rc;
+	if ((rc = guard_git_open(c->root, &g)) < 0)
+		return rc;
+	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
+		goto out;
+	if ((why = guard_session_refusal(c->tree, list, now))) {
+		rc = refuse(c, task, why);
+		goto out;
+	}
+	if ((rc = guard_git_check_clean(g)) < 0) {
+		rc = refuse(c, task, guard_xstrdup(guard_error_last()));
+		goto out;
+	}
+	name = branch_name(c->tree, task, now);
+	if (protected_branch(c->tree, name)) {
+		rc = refuse(c, task, guard_xasprintf("branch '%s' is protected (policy branch.protected)", name));
+		goto out;
+	}
+	if ((rc = guard_git_start_branch(g, base ? base : "main", name, &made, oid)) < 0)
+		goto out;
+
+	gmtime_r(&now, &tm);
+	strftime(stampbuf, sizeof(stampbuf), "%Y%m%d-%H%M%S", &tm);
+	id = guard_xasprintf("%s-%s", stampbuf, task);
+	guard_time_now(ts);
+	state = cJSON_CreateObject();
+	cJSON_AddNumberToObject(state, "v", 1);
+	cJSON_AddStringToObject(state, "id", id);
+	cJSON_AddStringToObject(state, "task", task);
+	cJSON_AddStringToObject(state, "project", c->root);
+	cJSON_AddStringToObject(state, "branch", made);
+	cJSON_AddStringToObject(state, "base_branch", base ? base : "main");
+	cJSON_AddStringToObject(state, "base", oid);
+	cJSON_AddStringToObject(state, "started_at", ts);
+	cJSON_AddStringToObject(state, "last_activity", ts);
+	cJSON_AddStringToObject(state, "status", "running");
+	cJSON_AddStringToObject(state, "policy_rev", guard_policy_rev(c->policy));
+	cJSON_AddItemToObject(state, "limits", guard_session_limits(c->tree));
+	cJSON_AddObjectToObject(state, "counters");
+	if (supervisor > 0) {
+		sup = cJSON_AddObjectToObject(state, "supervisor");
+		cJSON_AddNumberToObject(sup, "pid", (double)supervisor);
+		cJSON_AddNumberToObject(sup, "start", (double)guard_proc_start(supervisor));
+	}
+	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_save(c->root, state)) < 0)
+		goto out;
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "task", task);
+	cJSON_AddStringToObject(f, "branch", made);
+	cJSON_AddStringToObject(f, "base", oid);
+	cJSON_AddItemToObject(f, "limits", guard_session_limits(c->tree));
+	rc = guard_session_audit(c->root, id, "session.start", f);
+	*out_id = id;
+	id = NULL;
+out:
+	guard_lock_release(fd);
+	cJSON_Delete(state);
+	cJSON_Delete(list);
+	free(id);
+	free(name);
+	free(made);
+	guard_git_close(g);
+	return rc;
+}
+
+static int
+cmd_start(struct ctx *c, const char *task)
+{
+	char *id = NULL;
+	int rc = start_session(c, task, 0, &id);
+
+	if (rc < 0)
+		return cli_fail(rc);
+	printf("export GUARD_SESSION=%s\n", id);
+	fprintf(stderr, "%s: session %s started; run the agent with GUARD_SESSION set\n", cli_progname, id);
+	free(id);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- measure */
+
+/*
+ * Measure the session's LOC with libgit2 and record it (counters.loc,
+ * counters.loc_deleted, counters.day_loc) under the lock. scan may be NULL.
+ */
+static int
+measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *ch, struct guard_scan *scan)
+{
+	struct guard_git *g = NULL;
+	cJSON *state = NULL, *list = NULL, *day = NULL;
+	int fd = -1, rc;
+
+	*state_out = NULL;
+	if ((rc = guard_session_lock(c->root, id, &fd)) < 0)
+		return rc;
+	if ((rc = guard_session_load(c->root, id, &state)) < 0)
+		goto out;
+	if ((rc = guard_git_open(c->root, &g)) < 0 ||
+	    (rc = guard_git_changes(g, str(state, "base"), ch, scan ? guard_scan_line : NULL, scan)) < 0)
+		goto out;
+	cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
+	set_num(counters, "loc", (double)ch->added);
+	set_num(counters, "loc_deleted", (double)ch->deleted);
+	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
+		goto out;
+	/* Today's total with this session's fresh count in place of the stored one. */
+	for (cJSON *s = list->child; s; s = s->next)
+		if (!strcmp(str(s, "id"), id))
+			set_num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc", (double)ch->added);
+	day = guard_session_day(list, time(NULL));
+	set_num(counters, "day_loc", num(day, "loc"));
+	rc = guard_session_save(c->root, state);
+out:
+	guard_lock_release(fd);
+	guard_git_close(g);
+	cJSON_Delete(list);
+	cJSON_Delete(day);
+	if (rc < 0)
+		cJSON_Delete(state);
+	else
+		*state_out = state;
+	return rc;
+}
+
+/* Breaches now: computed for a running session, recorded for a finished one. */
+static cJSON *
+current_breaches(struct ctx *c, const cJSON *state)
+{
+	if (!strcmp(guard_session_status(state), "running"))
+		return guard_session_breaches(state, c->tree, time(NULL),
+					      (long long)num(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc"));
+	cJSON *all = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(state, "breaches"), 1);
+	if (!cJSON_IsArray(all)) {
+		cJSON_Delete(all);
+		all = cJSON_CreateArray();
+	}
+	const cJSON *w;
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(state, "warnings"))
+		cJSON_AddItemToArray(all, cJSON_Duplicate(w, 1));
+	return all;
+}
+
+static void
+print_table(const cJSON *state, const cJSON *breaches)
+{
+	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(state, "limits");
+	const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(state, "counters"), *b;
+	long long el = guard_session_seconds(state, "started_at", time(NULL));
+	long long idle = guard_session_seconds(state, "last_activity", time(NULL));
+	char e1[32], e2[32], l1[32], l2[32];
+	static const char *const rows[][2] = {
+		{ "loc", "max_loc" }, { "day_loc", "max_loc_per_day" }, { "files_created", "max_files_created" },
+		{ "files_modified", "max_files_modified" }, { "files_deleted", "max_files_deleted" },
+		{ "same_file_streak", "same_file_streak" }, { "denied_retries", "denied_retries" },
+		{ "outside_project", NULL }, { "unknown_hosts", NULL }, { "tool_calls", NULL },
+	};
+
+	guard_duration_format(el < 0 ? 0 : el, e1, sizeof(e1));
+	guard_duration_format(idle < 0 ? 0 : idle, e2, sizeof(e2));
+	guard_duration_format((long long)num(lim, "max_duration"), l1, sizeof(l1));
+	guard_duration_format((long long)num(lim, "idle_timeout"), l2, sizeof(l2));
+	printf("session   %s (%s)\ntask      %s\nbranch    %s (from %s at %.12s)\nstarted   %s\n",
+	       str(state, "id"), guard_session_status(state), str(state, "task"), str(state, "branch"),
+	       str(state, "base_branch"), str(state, "base"), str(state, "started_at"));
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(state, "ended_at")))
+		printf("ended     %s: %s\n", str(state, "ended_at"), str(state, "end_reason"));
+	printf("\n%-18s %10s %10s\n", "counter", "value", "limit");
+	printf("%-18s %10s %10s\n", "elapsed", e1, l1);
+	printf("%-18s %10s %10s\n", "idle", e2, l2);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char lim_s[32] = "-";
+		if (rows[i][1] && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(lim, rows[i][1])))
+			snprintf(lim_s, sizeof(lim_s), "%.0f", num(lim, rows[i][1]));
+		else if (!rows[i][1] && strcmp(rows[i][0], "tool_calls"))
+			snprintf(lim_s, sizeof(lim_s), "0");
+		printf("%-18s %10.0f %10s\n", rows[i][0], num(cnt, rows[i][0]), lim_s);
+	}
+	cJSON_ArrayForEach(b, breaches)
+		printf("%s: %s: %s\n", !strcmp(str(b, "action"), "warn") ? "WARNING" : "BREACHED", str(b, "limit"),
+		       str(b, "message"));
+}
+
+static int
+report(struct ctx *c, const cJSON *state, const cJSON *breaches, const struct guard_changes *ch)
+{
+	int status = 0;
+	const cJSON *b;
+
+	if (c->json) {
+		cJSON *o = cJSON_Duplicate(state, 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "pending");
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "denied");
+		set_str(o, "status", guard_session_status(state));
+		set_num(o, "elapsed", (double)guard_session_seconds(state, "started_at", time(NULL)));
+		set_num(o, "idle", (double)guard_session_seconds(state, "last_activity", time(NULL)));
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "breaches");
+		cJSON_AddItemToObject(o, "breaches", cJSON_Duplicate(breaches, 1));
+		if (ch) {
+			cJSON *files = cJSON_AddArrayToObject(o, "changes");
+			for (size_t i = 0; i < ch->len; i++) {
+				cJSON *f = cJSON_CreateObject();
+				cJSON_AddStringToObject(f, "path", ch->items[i].path);
+				if (ch->items[i].old_path)
+					cJSON_AddStringToObject(f, "old_path", ch->items[i].old_path);
+				cJSON_AddItemToObject(f, "status", cJSON_CreateStringReference(
+					ch->items[i].status == 'A' ? "A" : ch->items[i].status == 'D' ? "D" :
+					ch->items[i].status == 'R' ? "R" : ch->items[i].status == 'T' ? "T" : "M"));
+				if (ch->items[i].added >= 0) {
+					cJSON_AddNumberToObject(f, "added", (double)ch->items[i].added);
+					cJSON_AddNumberToObject(f, "deleted", (double)ch->items[i].deleted);
+				} else {
+					cJSON_AddBoolToObject(f, "binary", 1);
+				}
+				cJSON_AddItemToArray(files, f);
+			}
+		}
+		char *s = cJSON_PrintUnformatted(o);
+		puts(s);
+		cJSON_free(s);
+		cJSON_Delete(o);
+	} else {
+		print_table(state, breaches);
+	}
+	cJSON_ArrayForEach(b, breaches)
+		if (strcmp(str(b, "action"), "warn")) {
+			cli_error("limit breached: %s (%s)", str(b, "limit"), str(b, "message"));
+			status = GUARD_EXIT_DENY;
+		}
+	return status;
+}
+
+static int
+cmd_check(struct ctx *c)
+{
+	struct guard_changes ch = { 0 };
+	cJSON *state = NULL, *breaches;
+	char *id = NULL;
+	int rc;
+
+	if ((rc = pick_id(c, &id)) < 0 || (rc = measure(c, id, &state, &ch, NULL)) < 0) {
+		free(id);
+		guard_changes_release(&ch);
+		return cli_fail(rc);
+	}
+	breaches = current_breaches(c, state);
+	rc = report(c, state, breaches, &ch);
+	cJSON_Delete(breaches);
+	cJSON_Delete(state);
+	guard_changes_release(&ch);
+	free(id);
+	return rc;
+}
+
+static int
+cmd_status(struct ctx *c)
+{
+	cJSON *state = NULL, *breaches;
+	char *id = NULL;
+	int rc;
+
+	if ((rc = pick_id(c, &id)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0) {
+		free(id);
+		return cli_fail(rc);
+	}
+	breaches = current_breaches(c, state);
+	report(c, state, breaches, NULL);
+	cJSON_Delete(breaches);
+	cJSON_Delete(state);
+	free(id);
+	return 0; /* status answers "what is it", not "is it within limits" */
+}
+
+static int
+cmd_list(struct ctx *c)
+{
+	struct guard_list skipped = GUARD_LIST_INIT;
+	cJSON *list = NULL;
+	const cJSON *s;
+	int rc = guard_session_list(c->root, &list, &skipped);
+
+	if (rc < 0)
+		return cli_fail(rc);
+	for (size_t i = 0; i < skipped.len; i++)
+		cli_error("skipped: %s", skipped.items[i]);
+	if (c->json) {
+		cJSON *out = cJSON_CreateArray();
+		cJSON_ArrayForEach(s, list) {
+			cJSON *o = cJSON_CreateObject();
+			const char *keys[] = { "id", "task", "branch", "started_at", "ended_at", "end_reason" };
+			for (size_t i = 0; i < 6; i++)
+				if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, keys[i])))
+					cJSON_AddStringToObject(o, keys[i], str(s, keys[i]));
+			cJSON_AddStringToObject(o, "status", guard_session_status(s));
+			cJSON_AddItemToObject(o, "counters", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "counters"), 1));
+			cJSON_AddItemToArray(out, o);
+		}
+		char *txt = cJSON_PrintUnformatted(out);
+		puts(txt);
+		cJSON_free(txt);
+		cJSON_Delete(out);
+	} else {
+		printf("%-36s %-11s %-24s %6s %s\n", "id", "status", "started", "loc", "end");
+		cJSON_ArrayForEach(s, list)
+			printf("%-36s %-11s %-24s %6.0f %s\n", str(s, "id"), guard_session_status(s), str(s, "started_at"),
+			       num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc"), str(s, "end_reason"));
+	}
+	cJSON_Delete(list);
+	guard_list_clear(&skipped);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- end */
+
+static char *
+shell_quote(const char *s)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	guard_buf_addch(&b, '\'');
+	for (; *s; s++)
+		guard_buf_addstr(&b, *s == '\'' ? "'\\''" : (char[]){ *s, 0 });
+	guard_buf_addch(&b, '\'');
+	return guard_buf_detach(&b);
+}
+
+static int
+end_session(struct ctx *c, const char *id, const char *why, bool quiet)
+{
+	struct guard_changes ch = { 0 };
+	struct guard_scan *scan = NULL;
+	struct guard_list labels = GUARD_LIST_INIT;
+	struct guard_buf body = GUARD_BUF_INIT, cmd = GUARD_BUF_INIT;
+	cJSON *state = NULL, *f;
+	char ts[GUARD_TIME_LEN], *path = NULL, *rel = NULL, *q;
+	int fd = -1, rc;
+
+	if ((rc = guard_scan_new(c->tree, &scan)) < 0 || (rc = measure(c, id, &state, &ch, scan)) < 0)
+		goto out;
+	cJSON_Delete(state);
+	state = NULL;
+	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0)
+		goto out;
+	if (strcmp(str(state, "status"), "ended")) {
+		guard_time_now(ts);
+		set_str(state, "status", "ended");
+		set_str(state, "ended_at", ts);
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(state, "end_reason")))
+			set_str(state, "end_reason", why);
+	}
+	rel = guard_xasprintf(".ai/sessions/%s.pr.md", id);
+	set_str(state, "pr_body", rel);
+	set_num(state, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
+	guard_session_pr_body(state, c->tree, &ch, guard_scan_findings(scan), &body, &labels);
+	path = guard_xasprintf("%s/%s", c->root, rel);
+	if ((rc = guard_file_write_atomic(path, body.buf, body.len, 0644)) < 0 ||
+	    (rc = guard_session_save(c->root, state)) < 0)
+		goto out;
+	f = cJSON_CreateObject();
+	cJSON_AddNumberToObject(f, "loc", (double)ch.added);
+	cJSON_AddNumberToObject(f, "loc_deleted", (double)ch.deleted);
+	cJSON_AddNumberToObject(f, "files", (double)ch.len);
+	cJSON_AddNumberToObject(f, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
+	cJSON_AddStringToObject(f, "reason", str(state, "end_reason"));
+	cJSON_AddStringToObject(f, "pr_body", rel);
+	rc = guard_session_audit(c->root, id, "session.end", f);
+
+	q = shell_quote(str(state, "task"));
+	guard_buf_addf(&cmd, "gh pr create --base %s --head %s --title %s --body-file %s", str(state, "base_branch"),
+		       str(state, "branch"), q, rel);
+	free(q);
+	for (size_t i = 0; i < labels.len; i++) {
+		q = shell_quote(labels.items[i]);
+		guard_buf_addf(&cmd, " --label %s", q);
+		free(q);
+	}
+	if (!quiet)
+		fprintf(stderr, "%s: session %s ended; PR body in %s\n", cli_progname, id, rel);
+	printf("%s\n", cmd.buf);
+out:
+	guard_lock_release(fd);
+	guard_scan_free(scan);
+	guard_changes_release(&ch);
+	guard_list_clear(&labels);
+	guard_buf_release(&body);
+	guard_buf_release(&cmd);
+	cJSON_Delete(state);
+	free(path);
+	free(rel);
+	return rc;
+}
+
+static int
+cmd_end(struct ctx *c)
+{
+	char *id = NULL;
+	int rc = pick_id(c, &id);
+
+	if (rc >= 0)
+		rc = end_session(c, id, "ended by guard-session end", false);
+	free(id);
+	return rc < 0 ? cli_fail(rc) : 0;
+}
+
+/* ---------------------------------------------------------------- track */
+
+static int
+cmd_track(struct ctx *c)
+{
+	cJSON *ev = NULL;
+	char *id = NULL;
+	int rc;
+
+	if ((rc = pick_id(c, &id)) < 0 || (rc = cli_read_one(GUARD_AGENT_CLAUDE, &ev)) < 0)
+		goto out;
+	if (!strcmp(guard_event_str(ev, "phase") ?: "", "pre") &&
+	    !cJSON_GetObjectItemCaseSensitive(ev, "decision") && (rc = guard_stage_decide(&c->stages, ev)) < 0)
+		goto out;
+	if ((rc = guard_session_track(c->root, id, c->policy, ev)) < 0)
+		goto out;
+	const char *stop = guard_event_str(ev, "stop.reason");
+	if (stop) {
+		cli_error("%s", stop);
+		rc = GUARD_EDENY;
+	}
+out:
+	cJSON_Delete(ev);
+	free(id);
+	return rc == GUARD_EDENY ? GUARD_EXIT_DENY : rc < 0 ? cli_fail(rc) : 0;
+}
+
+/* ---------------------------------------------------------------- run */
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* TERM the child's process group, then KILL it after the grace period. */
+static int
+stop_child(pid_t child)
+{
+	int st = 0;
+
+	kill(-child, SIGTERM);
+	for (int i = 0; i < GRACE_SECONDS * 10; i++) {
+		if (waitpid(child, &st, WNOHANG) == child)
+			return st;
+		usleep(100000);
+	}
+	kill(-child, SIGKILL);
+	waitpid(child, &st, 0);
+	return st;
+}
+
+/*
+ * Why the supervisor must stop the run now, or NULL: the session ended
+ * (a hook breach), a time limit passed, or a limit that needs git (LOC).
+ * *code is the exit status for it.
+ */
+static char *
+must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
+{
+	struct guard_changes ch = { 0 };
+	cJSON *state = NULL, *breaches = NULL;
+	char *stop = NULL;
+	int fd = -1;
+
+	if (measure_loc && measure(c, id, &state, &ch, NULL) >= 0)
+		cJSON_Delete(state);
+	state = NULL;
+	guard_changes_release(&ch);
+	if (guard_session_lock(c->root, id, &fd) < 0 || guard_session_load(c->root, id, &state) < 0) {
+		guard_lock_release(fd);
+		*code = GUARD_EXIT_IO;
+		return guard_xasprintf("guard: cannot read session %s: %s", id, guard_error_last());
+	}
+	if (!strcmp(guard_session_status(state), "running")) {
+		breaches = guard_session_breaches(state, c->tree, time(NULL),
+						  (long long)num(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc"));
+		guard_session_apply(c->root, state, breaches, &stop);
+		if (stop)
+			guard_session_save(c->root, state);
+	} else {
+		stop = guard_xasprintf("guard: session %s was ended: %s", id, str(state, "end_reason"));
+	}
+	*code = GUARD_EXIT_DENY;
+	if (stop) {
+		const cJSON *b;
+		cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(state, "breaches"))
+			if (!strcmp(str(b, "limit"), "duration") || !strcmp(str(b, "limit"), "idle"))
+				*code = GUARD_EXIT_EXPIRED;
+	}
+	cJSON_Delete(breaches);
+	cJSON_Delete(state);
+	guard_lock_release(fd);
+	return stop;
+}
+
+static int
+cmd_run(struct ctx *c, const char *task, char **argv)
+{
+	char *id = NULL, *made_task = NULL, *stop = NULL;
+	struct sigaction sa;
+	pid_t child;
+	int rc, st = 0, code = 0, ticks = 0;
+
+	if (!task) {
+		/* Name the run after the command: "claude" -> run-claude. */
+		const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+		struct guard_buf b = GUARD_BUF_INIT;
+		guard_buf_addstr(&b, "run-");
+		for (const char *p = base; *p && b.len < 40; p++)
+			guard_buf_addch(&b, strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", *p) && *p ? *p : '-');
+		task = made_task = guard_buf_detach(&b);
+	}
+	if ((rc = start_session(c, task, (long)getpid(), &id)) < 0) {
+		free(made_task);
+		return cli_fail(rc);
+	}
+	fprintf(stderr, "%s: session %s started; supervising %s\n", cli_progname, id, argv[0]);
+	fflush(stdout);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if ((child = fork()) < 0) {
+		rc = guard_error(GUARD_EIO, "cannot fork: %s", strerror(errno));
+		goto out;
+	}
+	if (child == 0) {
+		setpgid(0, 0);
+		setenv("GUARD_SESSION", id, 1);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: cannot run %s: %s\n", cli_progname, argv[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(child, child);
+	for (;;) {
+		if (waitpid(child, &st, WNOHANG) == child)
+			break;
+		if (got_signal) {
+			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
+			code = 128 + got_signal;
+		} else if (ticks % 10 == 0) {
+			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks, &code);
+		}
+		if (stop) {
+			fprintf(stderr, "%s\n", stop);
+			st = stop_child(child);
+			break;
+		}
+		usleep(100000);
+		ticks++;
+	}
+	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", false)) < 0)
+		cli_error("%s", guard_error_last());
+	if (stop)
+		rc = code;
+	else
+		rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+out:
+	free(stop);
+	free(id);
+	free(made_task);
+	return rc < 0 ? cli_fail(rc) : rc;
+}
+
+/* ---------------------------------------------------------------- plans */
+
+static int
+cmd_defer(struct ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "summary", required_argument, NULL, 's' }, { "round", required_argument, NULL, 'n' },
+		{ "ratio", required_argument, NULL, 'r' }, { "gate", required_argument, NULL, 'g' },
+		{ "reason", required_argument, NULL, 'w' }, { "critique", required_argument, NULL, 'c' },
+		{ "plan", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 },
+	};
+	struct guard_defer d = { 0 };
+	const char *plan = NULL;
+	char *text = NULL, *id = NULL, *end;
+	int opt, ncrit = 0, rc;
+
+	d.round = -1;
+	d.ratio = -1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': d.summary = optarg; break;
+		case 'n': d.round = (int)strtol(optarg, &end, 10); if (*end) d.round = -1; break;
+		case 'r': d.ratio = strtod(optarg, &end); if (*end == '%') end++; if (*end || end == optarg) d.ratio = -1; break;
+		case 'g': d.gate = optarg; break;
+		case 'w': d.reason = optarg; break;
+		case 'c':
+			if (ncrit == 3) {
+				cli_error("at most three --critique items");
+				return GUARD_EXIT_USAGE;
+			}
+			d.critique[ncrit++] = optarg;
+			break;
+		case 'p': plan = optarg; break;
+		default: usage(stderr); return GUARD_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !d.summary || !ncrit) {
+		cli_error("defer needs --summary, --round, --ratio, --gate, --reason and --critique");
+		return GUARD_EXIT_USAGE;
+	}
+	if (plan && (rc = guard_file_read(plan, (size_t)4 << 20, 0, &text, &d.plan_len)) < 0)
+		return cli_fail(rc);
+	d.plan_text = text;
+	rc = guard_plan_defer(c->root, &d, time(NULL), &id);
+	free(text);
+	if (rc < 0)
+		return cli_fail(rc);
+	printf("%s\n", id);
+	fprintf(stderr, "%s: deferred: .ai/plans/%s.md, entry added to PENDING_PLANS.md\n", cli_progname, id);
+	free(id);
+	return 0;
+}
+
+static int
+cmd_plans(struct ctx *c, int argc, char **argv)
+{
+	const char *as = NULL;
+	int rc;
+
+	if (argc == 5 && !strcmp(argv[1], "resolve") && !strcmp(argv[3], "--as"))
+		as = argv[4];
+	else if (argc == 4 && !strcmp(argv[1], "resolve") && !strncmp(argv[3], "--as=", 5))
+		as = argv[3] + 5;
+	if (!as) {
+		cli_error("usage: guard-session plans resolve ID --as revised|proceed|keep|discard");
+		return GUARD_EXIT_USAGE;
+	}
+	const char *id = argv[2];
+	char *stem = guard_xstrdup(id);
+	size_t n = strlen(stem);
+	if (n > 3 && !strcmp(stem + n - 3, ".md"))
+		stem[n - 3] = '\0';
+	if (!strncmp(stem, ".ai/plans/", 10))
+		memmove(stem, stem + 10, strlen(stem + 10) + 1);
+	rc = guard_plan_resolve(c->root, stem, as, time(NULL));
+	free(stem);
+	if (rc < 0)
+		return cli_fail(rc);
+	fprintf(stderr, "%s: plan %s resolved as %s\n", cli_progname, id, as);
+	return 0;
+}
+
+static int
+cmd_briefing(struct ctx *c)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	int rc = guard_briefing(c->root, time(NULL), &b);
+
+	if (rc < 0) {
+		guard_buf_release(&b);
+		return cli_fail(rc);
+	}
+	fputs(b.buf, stdout);
+	guard_buf_release(&b);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- main */
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "task", required_argument, NULL, 't' }, { "id", required_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	};
+	struct ctx c;
+	const char *verb, *task = NULL;
+	int opt, rc;
+
+	cli_init("guard-session");
+	memset(&c, 0, sizeof(c));
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
+		usage(stdout);
+		return cli_finish(0);
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+		cli_version();
+		return cli_finish(0);
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return GUARD_EXIT_USAGE;
+	}
+	verb = argv[1];
+	if (strcmp(verb, "defer") && strcmp(verb, "plans")) {
+		optind = 2;
+		while ((opt = getopt_long(argc, argv, "+t:i:jhV", opts, NULL)) != -1) {
+			switch (opt) {
+			case 't': task = optarg; break;
+			case 'i': c.id = optarg; break;
+			case 'j': c.json = 1; break;
+			case 'h': usage(stdout); return cli_finish(0);
+			case 'V': cli_version(); return cli_finish(0);
+			default: usage(stderr); return GUARD_EXIT_USAGE;
+			}
+		}
+		bool is_run = !strcmp(verb, "run");
+		if ((!is_run && optind != argc) || (is_run && optind >= argc) ||
+		    (task && strcmp(verb, "start") && !is_run) || (!task && !strcmp(verb, "start"))) {
+			cli_error("%s", !strcmp(verb, "start") && !task ? "start needs --task SLUG"
+				  : is_run ? "run needs a command after --" : "unexpected arguments");
+			usage(stderr);
+			return GUARD_EXIT_USAGE;
+		}
+	}
+	static const char *const verbs[] = { "start", "run", "track", "check", "end", "status", "list", "defer",
+					     "briefing", "plans" };
+	bool known = false;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		known |= !strcmp(verb, verbs[i]);
+	if (!known) {
+		cli_error("unknown verb '%s'", verb);
+		usage(stderr);
+		return GUARD_EXIT_USAGE;
+	}
+	if ((rc = ctx_init(&c)) < 0) {
+		rc = cli_fail(rc);
+		ctx_release(&c);
+		return rc;
+	}
+	if (!strcmp(verb, "start"))
+		rc = cmd_start(&c, task);
+	else if (!strcmp(verb, "run"))
+		rc = cmd_run(&c, task, argv + optind);
+	else if (!strcmp(verb, "track"))
+		rc = cmd_track(&c);
+	else if (!strcmp(verb, "check"))
+		rc = cmd_check(&c);
+	else if (!strcmp(verb, "end"))
+		rc = cmd_end(&c);
+	else if (!strcmp(verb, "status"))
+		rc = cmd_status(&c);
+	else if (!strcmp(verb, "list"))
+		rc = cmd_list(&c);
+	else if (!strcmp(verb, "defer"))
+		rc = cmd_defer(&c, argc - 1, argv + 1);
+	else if (!strcmp(verb, "plans"))
+		rc = cmd_plans(&c, argc - 1, argv + 1);
+	else
+		rc = cmd_briefing(&c);
+	ctx_release(&c);
+	return cli_finish(rc);
+}

@@ -1,0 +1,250 @@
+#include <git2.h>
+
+/* libgit2's *_INIT macros fill only the version field. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include "guard_error.h"
+#include "guard_git.h"
+
+/* git's own default (diff.renameLimit): bounds the quadratic rename search. */
+#define RENAME_LIMIT 1000
+
+struct guard_git {
+	git_repository *repo;
+	char *root;
+};
+
+static int
+git_fail(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+	return guard_error(code, "%s: %s", what, e && e->message ? e->message : "libgit2 error");
+}
+
+int
+guard_git_open(const char *dir, struct guard_git **out)
+{
+	struct guard_git *g;
+	git_repository *repo = NULL;
+	int err;
+
+	*out = NULL;
+	git_libgit2_init();
+	if ((err = git_repository_open_ext(&repo, dir, 0, NULL)) < 0) {
+		git_libgit2_shutdown();
+		if (err == GIT_ENOTFOUND)
+			return guard_error(GUARD_ENOTFOUND, "'%s' is not in a git repository", dir);
+		return git_fail(GUARD_EIO, "cannot open the repository");
+	}
+	if (git_repository_is_bare(repo)) {
+		git_repository_free(repo);
+		git_libgit2_shutdown();
+		return guard_error(GUARD_EUSAGE, "'%s' is a bare repository (a session needs a working tree)", dir);
+	}
+	g = guard_xcalloc(1, sizeof(*g));
+	g->repo = repo;
+	g->root = guard_xstrdup(git_repository_workdir(repo));
+	if (strlen(g->root) > 1 && g->root[strlen(g->root) - 1] == '/')
+		g->root[strlen(g->root) - 1] = '\0';
+	*out = g;
+	return 0;
+}
+
+void
+guard_git_close(struct guard_git *g)
+{
+	if (!g)
+		return;
+	git_repository_free(g->repo);
+	free(g->root);
+	free(g);
+	git_libgit2_shutdown();
+}
+
+const char *
+guard_git_root(const struct guard_git *g)
+{
+	return g->root;
+}
+
+int
+guard_git_check_clean(struct guard_git *g)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	int rc = 0;
+
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&list, g->repo, &opts) < 0)
+		return git_fail(GUARD_EIO, "cannot read the status");
+	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+		const char *path = d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : NULL;
+		if (!path || e->status == GIT_STATUS_CURRENT || guard_session_own_path(path))
+			continue;
+		rc = guard_error(GUARD_EDENY, "the working tree is not clean ('%s' %s); commit or stash first", path,
+				 e->status & GIT_STATUS_WT_NEW ? "is untracked" : "has changes");
+		break;
+	}
+	git_status_list_free(list);
+	return rc;
+}
+
+int
+guard_git_current_branch(struct guard_git *g, char **out)
+{
+	git_reference *head = NULL;
+	int err;
+
+	*out = NULL;
+	err = git_repository_head(&head, g->repo);
+	if (err == GIT_EUNBORNBRANCH || err == GIT_ENOTFOUND)
+		return guard_error(GUARD_ENOTFOUND, "the repository has no commit yet");
+	if (err < 0)
+		return git_fail(GUARD_EIO, "cannot read HEAD");
+	if (git_reference_is_branch(head))
+		*out = guard_xstrdup(git_reference_shorthand(head));
+	git_reference_free(head);
+	return 0;
+}
+
+int
+guard_git_start_branch(struct guard_git *g, const char *base, const char *name, char **out_name,
+		       char out_oid[41])
+{
+	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_reference *ref = NULL, *branch = NULL;
+	git_commit *commit = NULL;
+	char *try = NULL, *refname = NULL;
+	int err, rc = 0;
+
+	*out_name = NULL;
+	if (git_branch_lookup(&ref, g->repo, base, GIT_BRANCH_LOCAL) < 0)
+		return guard_error(GUARD_ENOTFOUND, "no branch '%s' to start from (policy branch.base)", base);
+	if (git_commit_lookup(&commit, g->repo, git_reference_target(ref)) < 0) {
+		rc = git_fail(GUARD_EIO, "cannot read the base commit");
+		goto out;
+	}
+	for (int n = 1; n < 100; n++) {
+		free(try);
+		try = n == 1 ? guard_xstrdup(name) : guard_xasprintf("%s-%d", name, n);
+		err = git_branch_create(&branch, g->repo, try, commit, 0);
+		if (err != GIT_EEXISTS)
+			break;
+	}
+	if (err < 0) {
+		rc = git_fail(err == GIT_EINVALIDSPEC ? GUARD_EUSAGE : GUARD_EIO, "cannot create the branch");
+		goto out;
+	}
+	/* Safe checkout: the tree is clean, so nothing of the user's is lost. */
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	refname = guard_xasprintf("refs/heads/%s", try);
+	if (git_checkout_tree(g->repo, (const git_object *)commit, &co) < 0 ||
+	    git_repository_set_head(g->repo, refname) < 0) {
+		rc = git_fail(GUARD_EIO, "cannot check out the branch");
+		goto out;
+	}
+	git_oid_tostr(out_oid, 41, git_commit_id(commit));
+	*out_name = try;
+	try = NULL;
+out:
+	free(refname);
+	free(try);
+	git_reference_free(branch);
+	git_reference_free(ref);
+	git_commit_free(commit);
+	return rc;
+}
+
+static int
+patch_lines(git_patch *patch, const char *path, guard_git_line_fn line, void *ctx)
+{
+	for (size_t h = 0; h < git_patch_num_hunks(patch); h++) {
+		int n = git_patch_num_lines_in_hunk(patch, h);
+		for (int i = 0; i < n; i++) {
+			const git_diff_line *l;
+			if (git_patch_get_line_in_hunk(&l, patch, h, (size_t)i) < 0)
+				return git_fail(GUARD_EIO, "cannot read the diff");
+			if (l->origin == GIT_DIFF_LINE_ADDITION)
+				line(ctx, path, (long)l->new_lineno, l->content, l->content_len);
+		}
+	}
+	return 0;
+}
+
+static char
+status_letter(git_delta_t s)
+{
+	switch (s) {
+	case GIT_DELTA_ADDED: case GIT_DELTA_UNTRACKED: return 'A';
+	case GIT_DELTA_DELETED: return 'D';
+	case GIT_DELTA_RENAMED: return 'R';
+	case GIT_DELTA_TYPECHANGE: return 'T';
+	default: return 'M';
+	}
+}
+
+int
+guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_changes *out,
+		  guard_git_line_fn line, void *ctx)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_oid oid;
+	int rc = 0;
+
+	if (git_oid_fromstr(&oid, base_oid) < 0 || git_commit_lookup(&commit, g->repo, &oid) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		rc = git_fail(GUARD_EIO, "cannot read the session's base commit");
+		goto out;
+	}
+	/* As git add -A would see it: untracked files are new files, in full. */
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+		     GIT_DIFF_SHOW_UNTRACKED_CONTENT | GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (git_diff_tree_to_workdir_with_index(&diff, g->repo, tree, &opts) < 0) {
+		rc = git_fail(GUARD_EIO, "cannot diff the working tree");
+		goto out;
+	}
+	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+	fo.rename_limit = RENAME_LIMIT;
+	if (git_diff_find_similar(diff, &fo) < 0) {
+		rc = git_fail(GUARD_EIO, "cannot find renames");
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && rc >= 0; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		git_patch *patch = NULL;
+		size_t adds = 0, dels = 0;
+
+		if (guard_session_own_path(path) || d->status == GIT_DELTA_UNMODIFIED ||
+		    d->status == GIT_DELTA_IGNORED)
+			continue;
+		if (git_patch_from_diff(&patch, diff, i) < 0) {
+			rc = git_fail(GUARD_EIO, "cannot diff a file");
+			break;
+		}
+		d = git_patch_get_delta(patch);
+		if (d->flags & GIT_DIFF_FLAG_BINARY) {
+			guard_changes_add(out, path, d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL,
+					  status_letter(d->status), -1, -1);
+		} else {
+			git_patch_line_stats(NULL, &adds, &dels, patch);
+			guard_changes_add(out, path, d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL,
+					  status_letter(d->status), (long)adds, (long)dels);
+			if (line)
+				rc = patch_lines(patch, path, line, ctx);
+		}
+		git_patch_free(patch);
+	}
+out:
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/*
+ * The git side of unattended sessions, through libgit2. Only programs
+ * that call these link libgit2 (it costs ~10 ms at start): never the hook.
+ */
+#ifndef GUARD_GIT_H
+#define GUARD_GIT_H
+
+#include <stddef.h>
+
+#include "guard_session.h"
+
+struct guard_git; /* an open repository */
+
+/* Open the repository holding dir. GUARD_ENOTFOUND when there is none. */
+int guard_git_open(const char *dir, struct guard_git **out);
+void guard_git_close(struct guard_git *g);
+
+/* The working tree, without a trailing slash (not owned). */
+const char *guard_git_root(const struct guard_git *g);
+
+/*
+ * GUARD_EDENY naming the first change when the working tree or index
+ * differs from HEAD (untracked files count; guard's own state does not).
+ */
+int guard_git_check_clean(struct guard_git *g);
+
+/* The checked-out branch's short name (caller frees); NULL when detached. */
+int guard_git_current_branch(struct guard_git *g, char **out);
+
+/*
+ * Create branch name (or name-2, name-3, ... when taken) at the tip of
+ * branch base and check it out. *out_name (caller frees) is the branch
+ * made, out_oid the base commit in hex.
+ */
+int guard_git_start_branch(struct guard_git *g, const char *base, const char *name, char **out_name,
+			   char out_oid[41]);
+
+/* Called for each added line of a text file in the diff. */
+typedef void (*guard_git_line_fn)(void *ctx, const char *path, long lineno, const char *text, size_t len);
+
+/*
+ * The session's changes: commit base_oid against the working tree
+ * (index and untracked files included, renames found as git does by
+ * default, guard's own state left out). Counts match git diff --numstat;
+ * a binary file has added = -1. line, when not NULL, sees each added line.
+ */
+int guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_changes *out,
+		      guard_git_line_fn line, void *ctx);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * Unattended sessions (DESIGN.md section 9): the state file, limits,
+ * counters kept by the hook, deferred plans and the morning briefing.
+ * Nothing here links libgit2 (that is guard_git.h), so the hook can
+ * keep a session's counters at hook speed.
+ *
+ * A session is .ai/sessions/<id>.json under the project root, written
+ * pretty with sorted keys, atomically, under .ai/sessions/<id>.lock.
+ */
+#ifndef GUARD_SESSION_H
+#define GUARD_SESSION_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_buf.h"
+#include "guard_policy.h"
+
+#define GUARD_SESSION_MAX_BYTES ((size_t)4 << 20)
+
+/* 0 when id is a safe session id ([A-Za-z0-9._-], no leading dot, <= 128). */
+int guard_session_id_check(const char *id);
+
+/* "<root>/.ai/sessions/<id><suffix>" (caller frees). */
+char *guard_session_path(const char *root, const char *id, const char *suffix);
+
+/*
+ * Load a session (caller owns *out). GUARD_ENOTFOUND for an unknown id,
+ * GUARD_EUSAGE for a malformed file (the message names it).
+ */
+int guard_session_load(const char *root, const char *id, cJSON **out);
+
+/* Write the state atomically (the caller holds the lock). */
+int guard_session_save(const char *root, const cJSON *state);
+
+/* The session's lock (.ai/sessions/<id>.lock), waiting up to 5 s. */
+int guard_session_lock(const char *root, const char *id, int *fd);
+
+/*
+ * "running", "ended" or "interrupted": a session recorded as running
+ * whose supervisor (pid and its start time) is gone was interrupted.
+ */
+const char *guard_session_status(const cJSON *state);
+
+/* The start time of pid in clock ticks since boot (/proc), 0 when gone. */
+unsigned long long guard_proc_start(long pid);
+
+/*
+ * Every session of the project, oldest first (caller deletes the array).
+ * A malformed file is skipped with a note in *skipped (may be NULL).
+ */
+int guard_session_list(const char *root, cJSON **out, struct guard_list *skipped);
+
+/*
+ * The one place a session's audit-worthy records go (session.start,
+ * session.end, session.terminate, session.warn, session.refuse):
+ * appended as a JSON line to .ai/sessions/<id>.log.jsonl. fields is
+ * taken over. id may be NULL for records of no session (a refused start:
+ * they go to .ai/sessions/refused.log.jsonl).
+ */
+int guard_session_audit(const char *root, const char *id, const char *name, cJSON *fields);
+
+/* ---- limits (guard_session_limits.c) ---------------------------------- */
+
+/*
+ * The limits in force from the policy's session: section, durations in
+ * seconds (a new object; absent limits are left out).
+ */
+cJSON *guard_session_limits(const cJSON *policy_tree);
+
+/* Seconds between two RFC 3339 timestamps in a state (b - a); -1 if bad. */
+long long guard_session_seconds(const cJSON *state, const char *key, time_t now);
+
+/*
+ * Today's totals over every session of the project started on the UTC
+ * day of now: {sessions, loc, day_stopped, last_start} (a new object).
+ */
+cJSON *guard_session_day(const cJSON *sessions, time_t now);
+
+/*
+ * Every limit breached by the state at now (a new array of
+ * {limit, value, max, action, incident, message}); day_loc is today's LOC
+ * over all sessions (this one included). The action and incident come
+ * from the policy's anomalies: section.
+ */
+cJSON *guard_session_breaches(const cJSON *state, const cJSON *policy_tree, time_t now, long long day_loc);
+
+/*
+ * Record breaches not recorded before: a warning stays a warning (and a
+ * session.warn record); any other action ends the session (status
+ * "ended", a session.terminate record with the incident), stop_day also
+ * stops unattended starts for the day. *stop receives the reason text
+ * when the session had to end now (caller frees; NULL otherwise).
+ */
+int guard_session_apply(const char *root, cJSON *state, const cJSON *breaches, char **stop);
+
+/* Why start must refuse (caller frees), or NULL when a start is allowed. */
+char *guard_session_refusal(const cJSON *policy_tree, const cJSON *sessions, time_t now);
+
+/* ---- counters (guard_session_track.c) --------------------------------- */
+
+/*
+ * Count one completed event (with risk and, before the call, decision)
+ * into the session: pre marks the files a call will write and counts
+ * access outside the project, unknown hosts and denied retries; post
+ * classifies the marked files as created, modified or deleted. Then
+ * check the limits. On a breach that ends the session, ev gets
+ * "stop": {reason} (the adapter turns it into continue:false and a deny).
+ */
+int guard_session_track(const char *root, const char *id, const struct guard_policy *policy, cJSON *ev);
+
+/* ---- deferred plans and briefing (guard_session_plans.c, _brief.c) ---- */
+
+struct guard_defer {
+	const char *summary;
+	int round;
+	double ratio;           /* percent */
+	const char *gate;       /* pass | fail | na */
+	const char *reason;     /* stall | rounds | gate */
+	const char *critique[3];
+	const char *plan_text;  /* may be NULL */
+	size_t plan_len;
+};
+
+/* Save the plan and append the [보류] entry; *id_out is the plan id (caller frees). */
+int guard_plan_defer(const char *root, const struct guard_defer *d, time_t now, char **id_out);
+
+/* Mark entry id as revised | proceed | keep | discard, in place. */
+int guard_plan_resolve(const char *root, const char *id, const char *as, time_t now);
+
+/* The morning briefing as text (caller releases b). */
+int guard_briefing(const char *root, time_t now, struct guard_buf *b);
+
+/* ---- the PR body (guard_session_pr.c) ---------------------------------- */
+
+struct guard_change {
+	char *path;       /* new path */
+	char *old_path;   /* for a rename, else NULL */
+	char status;      /* A M D R T */
+	long added;       /* -1 for binary */
+	long deleted;
+};
+
+struct guard_changes {
+	struct guard_change *items;
+	size_t len, alloc;
+	long added, deleted; /* totals over text files */
+};
+
+void guard_changes_release(struct guard_changes *c);
+void guard_changes_add(struct guard_changes *c, const char *path, const char *old_path, char status,
+		       long added, long deleted);
+
+/* True when path is guard's own state (.ai/, PENDING_PLANS.md): never counted. */
+bool guard_session_own_path(const char *path);
+
+/*
+ * The security scan of a session diff: the policy's forbidden_patterns
+ * over every added line. Findings are {id, path, line, message, severity}.
+ */
+struct guard_scan;
+int guard_scan_new(const cJSON *policy_tree, struct guard_scan **out);
+/* Fits guard_git_line_fn. */
+void guard_scan_line(void *scan, const char *path, long lineno, const char *text, size_t len);
+const cJSON *guard_scan_findings(const struct guard_scan *s);
+size_t guard_scan_patterns(const struct guard_scan *s);
+void guard_scan_free(struct guard_scan *s);
+
+/*
+ * The PR body: summary, changed files, LOC, the security scan (findings:
+ * array of {id, path, line, message}), session log, labels and required
+ * reviewers. labels receives the labels (caller clears).
+ */
+void guard_session_pr_body(const cJSON *state, const cJSON *policy_tree, const struct guard_changes *c,
+			   const cJSON *findings, struct guard_buf *b, struct guard_list *labels);
+
+#endif

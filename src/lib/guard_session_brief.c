@@ -1,0 +1,154 @@
+#include <dirent.h>
+
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_session.h"
+#include "guard_time.h"
+
+#define APPROVAL_MAX_BYTES ((size_t)1 << 20)
+#define BRIEF_LAST_NIGHT (24 * 3600) /* sessions started this recently */
+
+static const char *
+str(const cJSON *o, const char *key)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+	return s ? s : "-";
+}
+
+/* Every [보류] entry of PENDING_PLANS.md, with its four choices. */
+static int
+deferred(const char *root, struct guard_buf *b)
+{
+	char *path = guard_xasprintf("%s/PENDING_PLANS.md", root), *text = NULL;
+	size_t len;
+	int n = 0, rc = guard_file_read(path, (size_t)4 << 20, 1, &text, &len);
+
+	free(path);
+	if (rc == GUARD_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	for (char *h = strstr(text, "## [보류] "); h; h = strstr(h + 1, "\n## [보류] ")) {
+		if (*h == '\n')
+			h++;
+		char *eol = strchr(h, '\n'), *next = strstr(h + 1, "\n## ");
+		char *plan = strstr(h, "`.ai/plans/"), *state = strstr(h, "- **상태**: ");
+		if (!n++)
+			guard_buf_addstr(b, "Deferred plans ([보류]) waiting for a decision:\n");
+		guard_buf_addf(b, "- %.*s\n", (int)(eol ? eol - h - 3 : (long)strlen(h) - 3), h + 3);
+		if (state && (!next || state < next)) {
+			char *se = strchr(state, '\n');
+			guard_buf_addf(b, "  %.*s\n", (int)(se ? se - state - 2 : (long)strlen(state) - 2), state + 2);
+		}
+		if (plan && (!next || plan < next)) {
+			char *id = plan + strlen("`.ai/plans/"), *close = strstr(id, ".md`");
+			if (close) {
+				guard_buf_addf(b, "  plan: .ai/plans/%.*s.md\n", (int)(close - id), id);
+				guard_buf_addf(b, "  choices: revise (수정), proceed (진행), keep (유지), discard (폐기):\n"
+					       "    guard-session plans resolve %.*s --as revised|proceed|keep|discard\n",
+					       (int)(close - id), id);
+			}
+		}
+	}
+	free(text);
+	return n;
+}
+
+/* Approvals still pending (DESIGN.md section 8 fields), expiry read now. */
+static int
+approvals(const char *root, time_t now, struct guard_buf *b)
+{
+	char *dir = guard_xasprintf("%s/.ai/approvals", root);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		char *path, *text = NULL;
+		struct timespec exp;
+		size_t len;
+		if (l < 6 || strcmp(e->d_name + l - 5, ".json") || e->d_name[0] == '.')
+			continue;
+		path = guard_xasprintf("%s/%s", dir, e->d_name);
+		if (guard_file_read(path, APPROVAL_MAX_BYTES, 1, &text, &len) == 0) {
+			cJSON *a = cJSON_ParseWithLength(text, len);
+			const cJSON *risk = cJSON_GetObjectItemCaseSensitive(a, "risk");
+			const char *level = cJSON_IsString(risk) ? risk->valuestring : str(risk, "level");
+			if (!strcmp(str(a, "status"), "pending") && guard_time_parse(str(a, "expires_at"), &exp) == 0 &&
+			    exp.tv_sec > now) {
+				char left[32];
+				guard_duration_format((long long)(exp.tv_sec - now), left, sizeof(left));
+				if (!n++)
+					guard_buf_addstr(b, "Approvals pending (guard-approve list):\n");
+				guard_buf_addf(b, "- %.8s %s: %s (risk %s, by %s, expires in %s)\n", str(a, "id"),
+					       str(a, "tool"), str(a, "summary"), level, str(a, "requested_by"), left);
+			}
+			cJSON_Delete(a);
+		}
+		free(text);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+static int
+last_night(const char *root, time_t now, struct guard_buf *b)
+{
+	cJSON *list = NULL;
+	const cJSON *s, *v;
+	int n = 0;
+
+	guard_session_list(root, &list, NULL);
+	cJSON_ArrayForEach(s, list) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(s, "counters");
+		const cJSON *lim = cJSON_GetObjectItemCaseSensitive(s, "limits");
+		long long age = guard_session_seconds(s, "started_at", now);
+		if (age < 0 || age > BRIEF_LAST_NIGHT)
+			continue;
+		if (!n++)
+			guard_buf_addstr(b, "Unattended sessions of the last 24 hours:\n");
+		guard_buf_addf(b, "- %s (%s) task %s, branch %s: %.0f/%.0f LOC, files %.0f created, %.0f modified, "
+			       "%.0f deleted\n", str(s, "id"), guard_session_status(s), str(s, "task"), str(s, "branch"),
+			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "loc")) ?: 0,
+			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(lim, "max_loc")) ?: 0,
+			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "files_created")) ?: 0,
+			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "files_modified")) ?: 0,
+			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "files_deleted")) ?: 0);
+		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(s, "breaches"))
+			guard_buf_addf(b, "  incident%s%s: %s\n", cJSON_GetObjectItemCaseSensitive(v, "incident") ? " " : "",
+				       cJSON_GetObjectItemCaseSensitive(v, "incident") ? str(v, "incident") : "",
+				       str(v, "message"));
+		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(s, "warnings"))
+			guard_buf_addf(b, "  warning: %s\n", str(v, "message"));
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "pr_body")))
+			guard_buf_addf(b, "  PR body: %s\n", str(s, "pr_body"));
+	}
+	cJSON_Delete(list);
+	return n;
+}
+
+int
+guard_briefing(const char *root, time_t now, struct guard_buf *b)
+{
+	int n = 0, rc;
+
+	guard_buf_addstr(b, "guard briefing: what waits for a person\n\n");
+	if ((rc = deferred(root, b)) < 0)
+		return rc;
+	n += rc;
+	if (rc)
+		guard_buf_addch(b, '\n');
+	if ((rc = approvals(root, now, b)) > 0)
+		guard_buf_addch(b, '\n');
+	n += rc;
+	if ((rc = last_night(root, now, b)) > 0)
+		guard_buf_addch(b, '\n');
+	n += rc;
+	if (!n)
+		guard_buf_addstr(b, "Nothing waits: no deferred plan, no pending approval, no session in the last 24 hours.\n");
+	return n;
+}

@@ -1,0 +1,171 @@
+#include "guard_error.h"
+#include "guard_glob.h"
+#include "guard_session.h"
+#include "guard_time.h"
+
+void
+guard_changes_add(struct guard_changes *c, const char *path, const char *old_path, char status,
+		  long added, long deleted)
+{
+	struct guard_change *x;
+
+	if (c->len == c->alloc)
+		c->items = guard_xrealloc(c->items, (c->alloc = c->alloc ? 2 * c->alloc : 64) * sizeof(*c->items));
+	x = &c->items[c->len++];
+	x->path = guard_xstrdup(path);
+	x->old_path = old_path ? guard_xstrdup(old_path) : NULL;
+	x->status = status;
+	x->added = added;
+	x->deleted = deleted;
+	if (added >= 0) {
+		c->added += added;
+		c->deleted += deleted;
+	}
+}
+
+void
+guard_changes_release(struct guard_changes *c)
+{
+	for (size_t i = 0; i < c->len; i++) {
+		free(c->items[i].path);
+		free(c->items[i].old_path);
+	}
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}
+
+static const char *
+str(const cJSON *obj, const char *key)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	return s ? s : "-";
+}
+
+static double
+num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static bool
+matches_any(const cJSON *category, const char *path)
+{
+	const cJSON *g;
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(category, "paths"))
+		if (cJSON_IsString(g) && guard_glob_match_path(g->valuestring, path, NULL))
+			return true;
+	return false;
+}
+
+/* Which categories the change touches: tests only, general, security, db. */
+static void
+reviewers(const cJSON *tree, const struct guard_changes *c, struct guard_buf *b, bool *security)
+{
+	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "pr"), "reviewers");
+	const char *names[] = { "security", "db" };
+	bool hit[2] = { false, false }, tests_only = c->len > 0;
+	struct guard_list teams = GUARD_LIST_INIT;
+	double need;
+
+	for (size_t i = 0; i < c->len; i++) {
+		const char *paths[2] = { c->items[i].path, c->items[i].old_path };
+		bool test = false;
+		for (int k = 0; k < 2 && paths[k]; k++) {
+			test |= matches_any(cJSON_GetObjectItemCaseSensitive(rv, "tests"), paths[k]);
+			for (int j = 0; j < 2; j++)
+				hit[j] |= matches_any(cJSON_GetObjectItemCaseSensitive(rv, names[j]), paths[k]);
+		}
+		tests_only &= test;
+	}
+	*security = hit[0];
+	need = num(cJSON_GetObjectItemCaseSensitive(rv, tests_only ? "tests" : "general"), "min");
+	guard_buf_addf(b, "- %s: %.0f reviewer%s\n", tests_only ? "tests only" : "general", need, need == 1 ? "" : "s");
+	for (int j = 0; j < 2; j++) {
+		const cJSON *cat = cJSON_GetObjectItemCaseSensitive(rv, names[j]), *t;
+		if (!hit[j])
+			continue;
+		guard_buf_addf(b, "- %s paths changed: %.0f reviewers", names[j], num(cat, "min"));
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cat, "teams"))
+			if (cJSON_IsString(t)) {
+				guard_buf_addf(b, " + team %s", t->valuestring);
+				guard_list_add_unique(&teams, t->valuestring);
+			}
+		guard_buf_addch(b, '\n');
+		if (num(cat, "min") > need)
+			need = num(cat, "min");
+	}
+	guard_buf_addf(b, "\nAt least %.0f approving review%s", need, need == 1 ? "" : "s");
+	for (size_t i = 0; i < teams.len; i++)
+		guard_buf_addf(b, "%s%s", i ? ", " : ", including team ", teams.items[i]);
+	guard_buf_addstr(b, ".\n");
+	guard_list_clear(&teams);
+}
+
+void
+guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_changes *c,
+		      const cJSON *findings, struct guard_buf *b, struct guard_list *labels)
+{
+	const cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(tree, "pr"), *v;
+	const char *base = str(state, "base"), *reason = str(state, "end_reason");
+	struct guard_buf rv = GUARD_BUF_INIT;
+	bool security = false;
+	char took[32] = "-";
+	struct timespec a, z;
+
+	if (guard_time_parse(str(state, "started_at"), &a) == 0 && guard_time_parse(str(state, "ended_at"), &z) == 0)
+		guard_duration_format((long long)(z.tv_sec - a.tv_sec), took, sizeof(took));
+	guard_buf_addf(b, "# %s\n\n## Summary\n\n", str(state, "task"));
+	guard_buf_addf(b, "Unattended session `%s` on branch `%s`, cut from `%s` at `%.12s`.\n",
+		       str(state, "id"), str(state, "branch"), str(state, "base_branch"), base);
+	guard_buf_addf(b, "Ran %s (%s to %s), %.0f tool calls; %s.\n\n", took, str(state, "started_at"),
+		       str(state, "ended_at"), num(counters, "tool_calls"),
+		       strcmp(reason, "-") ? reason : "ended normally");
+	guard_buf_addf(b, "Files: %.0f created, %.0f modified, %.0f deleted (as the hook saw them).\n",
+		       num(counters, "files_created"), num(counters, "files_modified"), num(counters, "files_deleted"));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(state, "breaches"))
+		guard_buf_addf(b, "- **limit breached**: %s (%s%s%s)\n", str(v, "message"), str(v, "action"),
+			       cJSON_GetObjectItemCaseSensitive(v, "incident") ? ", incident " : "",
+			       cJSON_GetObjectItemCaseSensitive(v, "incident") ? str(v, "incident") : "");
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(state, "warnings"))
+		guard_buf_addf(b, "- **warning**: %s\n", str(v, "message"));
+
+	guard_buf_addf(b, "\n## Changed files (%zu)\n\n", c->len);
+	guard_buf_addstr(b, "| status | file | added | deleted |\n| --- | --- | ---: | ---: |\n");
+	for (size_t i = 0; i < c->len; i++) {
+		const struct guard_change *x = &c->items[i];
+		char *name = x->old_path ? guard_xasprintf("`%s` → `%s`", x->old_path, x->path)
+					 : guard_xasprintf("`%s`", x->path);
+		if (x->added < 0)
+			guard_buf_addf(b, "| %c | %s | binary | binary |\n", x->status, name);
+		else
+			guard_buf_addf(b, "| %c | %s | %ld | %ld |\n", x->status, name, x->added, x->deleted);
+		free(name);
+	}
+	guard_buf_addf(b, "\n## Lines of code\n\n%ld added, %ld deleted (as `git diff --numstat %.12s` with "
+		       "untracked files; binary files not counted). Session limit: %.0f added lines.\n",
+		       c->added, c->deleted, base, num(cJSON_GetObjectItemCaseSensitive(state, "limits"), "max_loc"));
+
+	guard_buf_addstr(b, "\n## Security scan\n\n");
+	if (!cJSON_GetArraySize(findings))
+		guard_buf_addstr(b, "Clean: no forbidden pattern of the policy in the added lines.\n");
+	cJSON_ArrayForEach(v, findings)
+		guard_buf_addf(b, "- **%s** `%s:%.0f`: %s (%s)\n", str(v, "id"), str(v, "path"), num(v, "line"),
+			       str(v, "message"), str(v, "severity"));
+
+	guard_buf_addf(b, "\n## Session log\n\n`.ai/sessions/%s.log.jsonl`\n", str(state, "id"));
+
+	reviewers(tree, c, &rv, &security);
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(pr, "labels"))
+		if (cJSON_IsString(v))
+			guard_list_add_unique(labels, v->valuestring);
+	if (security)
+		guard_list_add_unique(labels, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pr, "security_label"))
+				      ?: "needs-security-review");
+	guard_buf_addstr(b, "\n## Labels\n\n");
+	for (size_t i = 0; i < labels->len; i++)
+		guard_buf_addf(b, "%s`%s`", i ? ", " : "", labels->items[i]);
+	guard_buf_addf(b, "%s\n## Required reviewers\n\n%s", labels->len ? "\n" : "none\n", rv.buf);
+	guard_buf_release(&rv);
+}

@@ -1,0 +1,267 @@
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_file.h"
+#include "guard_glob.h"
+#include "guard_hash.h"
+#include "guard_json.h"
+#include "guard_session.h"
+#include "guard_time.h"
+
+#define PENDING_MAX 64 /* calls announced and not yet completed */
+#define SEEN_MAX 20    /* outside paths / hosts kept for the report */
+
+bool
+guard_session_own_path(const char *path)
+{
+	return !strncmp(path, ".ai/", 4) || !strcmp(path, ".ai") || !strcmp(path, "PENDING_PLANS.md");
+}
+
+static cJSON *
+object_member(cJSON *obj, const char *key, int array)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+		v = array ? cJSON_AddArrayToObject(obj, key) : cJSON_AddObjectToObject(obj, key);
+	}
+	return v;
+}
+
+static void
+bump(cJSON *counters, const char *key, double by)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(counters, key);
+	if (cJSON_IsNumber(v))
+		cJSON_SetNumberValue(v, v->valuedouble + by);
+	else
+		cJSON_AddNumberToObject(counters, key, by);
+}
+
+static void
+set_number(cJSON *obj, const char *key, double n)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (cJSON_IsNumber(v))
+		cJSON_SetNumberValue(v, n);
+	else {
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+		cJSON_AddNumberToObject(obj, key, n);
+	}
+}
+
+static void
+remember(cJSON *list, const char *s)
+{
+	const cJSON *v;
+	cJSON_ArrayForEach(v, list)
+		if (!strcmp(v->valuestring, s))
+			return;
+	if (cJSON_GetArraySize(list) < SEEN_MAX)
+		cJSON_AddItemToArray(list, cJSON_CreateString(s));
+}
+
+static bool
+harmless_device(const char *p)
+{
+	static const char *const ok[] = { "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty" };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(p, ok[i]))
+			return true;
+	return false;
+}
+
+static bool
+host_allowed(const struct guard_policy *policy, const char *host)
+{
+	const struct guard_risk_config *cfg = guard_policy_risk(policy);
+	for (size_t i = 0; i < cfg->nallowed_hosts; i++)
+		if (guard_glob_match(cfg->allowed_hosts[i], host))
+			return true;
+	return false;
+}
+
+/* Before the call: what it reaches, whether it was denied, what it will write. */
+static void
+count_pre(cJSON *state, const char *root, const struct guard_policy *policy, const cJSON *ev)
+{
+	cJSON *counters = object_member(state, "counters", 0);
+	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk");
+	const char *effect = guard_event_str(ev, "decision.effect");
+	const char *lists[] = { "targets", "reads" };
+	const cJSON *v;
+
+	for (size_t i = 0; i < 2; i++)
+		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(risk, lists[i])) {
+			/* The analyzer shows a path outside the project (after symlinks) absolute. */
+			if (cJSON_IsString(v) && v->valuestring[0] == '/' && !harmless_device(v->valuestring)) {
+				bump(counters, "outside_project", 1);
+				remember(object_member(state, "outside", 1), v->valuestring);
+			}
+		}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(risk, "hosts"))
+		if (cJSON_IsString(v) && !host_allowed(policy, v->valuestring)) {
+			bump(counters, "unknown_hosts", 1);
+			remember(object_member(state, "hosts", 1), v->valuestring);
+		}
+
+	if (!effect || strcmp(effect, "allow")) {
+		/* The same denied action again: counted per exact tool and input. */
+		cJSON *key = cJSON_CreateObject();
+		char *canon, hex[GUARD_SHA256_HEX];
+		cJSON_AddStringToObject(key, "tool", guard_event_str(ev, "tool") ?: "");
+		cJSON_AddItemToObject(key, "input", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ev, "input"), 1));
+		canon = guard_json_canonical(key);
+		guard_sha256_hex(canon, strlen(canon), hex);
+		free(canon);
+		cJSON_Delete(key);
+		cJSON *denied = object_member(state, "denied", 0);
+		bump(denied, hex, 1);
+		double tries = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(denied, hex));
+		const cJSON *cur = cJSON_GetObjectItemCaseSensitive(counters, "denied_retries");
+		if (!cJSON_IsNumber(cur) || tries - 1 > cur->valuedouble)
+			set_number(counters, "denied_retries", tries - 1);
+		return;
+	}
+
+	/* Allowed: note which files existed, to classify them once it ran. */
+	cJSON *pending = object_member(state, "pending", 0), *marks = cJSON_CreateArray();
+	const char *use = guard_event_str(ev, "tool_use_id");
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(risk, "targets")) {
+		struct stat st;
+		if (!cJSON_IsString(v) || v->valuestring[0] == '/' || guard_session_own_path(v->valuestring))
+			continue;
+		char *abs = guard_xasprintf("%s/%s", root, v->valuestring);
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "path", v->valuestring);
+		cJSON_AddBoolToObject(m, "existed", lstat(abs, &st) == 0);
+		cJSON_AddItemToArray(marks, m);
+		free(abs);
+	}
+	if (!use || !cJSON_GetArraySize(marks)) {
+		cJSON_Delete(marks);
+		return;
+	}
+	while (cJSON_GetArraySize(pending) >= PENDING_MAX)
+		cJSON_DeleteItemFromArray(pending, 0);
+	cJSON_DeleteItemFromObjectCaseSensitive(pending, use);
+	cJSON_AddItemToObject(pending, use, marks);
+}
+
+/* A file's net change over the session, from its previous and latest change. */
+static const char *
+combine(const char *prev, const char *now)
+{
+	if (!prev)
+		return now;
+	if (!strcmp(prev, "created"))
+		return !strcmp(now, "deleted") ? NULL : "created";
+	if (!strcmp(prev, "deleted"))
+		return !strcmp(now, "deleted") ? "deleted" : "modified";
+	return now; /* modified, then modified or deleted */
+}
+
+/* After the call: classify the files it was going to write. */
+static void
+count_post(cJSON *state, const char *root, const cJSON *ev)
+{
+	cJSON *pending = object_member(state, "pending", 0), *files = object_member(state, "files", 0);
+	cJSON *counters = object_member(state, "counters", 0);
+	const char *use = guard_event_str(ev, "tool_use_id");
+	cJSON *marks = use ? cJSON_DetachItemFromObjectCaseSensitive(pending, use) : NULL;
+	const cJSON *m, *f;
+	double created = 0, modified = 0, deleted = 0;
+
+	cJSON_ArrayForEach(m, marks) {
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "path"));
+		bool existed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "existed"));
+		char *abs = guard_xasprintf("%s/%s", root, path);
+		struct stat st;
+		bool exists = lstat(abs, &st) == 0;
+		const char *kind = existed ? (exists ? "modified" : "deleted") : (exists ? "created" : NULL);
+		free(abs);
+		if (!kind)
+			continue;
+		const char *prev = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(files, path));
+		const char *net = combine(prev, kind);
+		cJSON_DeleteItemFromObjectCaseSensitive(files, path);
+		if (net)
+			cJSON_AddStringToObject(files, path, net);
+		if (!strcmp(kind, "deleted"))
+			continue;
+		/* The same file written again and again: a loop, not progress. */
+		const char *last = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "streak_file"));
+		double streak = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(counters, "same_file_streak"));
+		if (last && !strcmp(last, path) && streak == streak)
+			streak += 1;
+		else
+			streak = 1;
+		cJSON_DeleteItemFromObjectCaseSensitive(state, "streak_file");
+		cJSON_AddStringToObject(state, "streak_file", path);
+		set_number(counters, "same_file_streak", streak);
+	}
+	cJSON_Delete(marks);
+	cJSON_ArrayForEach(f, files) {
+		created += !strcmp(f->valuestring, "created");
+		modified += !strcmp(f->valuestring, "modified");
+		deleted += !strcmp(f->valuestring, "deleted");
+	}
+	set_number(counters, "files_created", created);
+	set_number(counters, "files_modified", modified);
+	set_number(counters, "files_deleted", deleted);
+}
+
+int
+guard_session_track(const char *root, const char *id, const struct guard_policy *policy, cJSON *ev)
+{
+	const char *phase = guard_event_str(ev, "phase");
+	cJSON *state = NULL, *breaches = NULL;
+	char *stop = NULL, ts[GUARD_TIME_LEN];
+	int fd = -1, rc;
+
+	if ((rc = guard_session_id_check(id)) < 0)
+		return rc;
+	if ((rc = guard_session_lock(root, id, &fd)) < 0)
+		return rc;
+	if ((rc = guard_session_load(root, id, &state)) < 0)
+		goto out;
+	if (strcmp(guard_session_status(state), "running")) {
+		const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "end_reason"));
+		stop = guard_xasprintf("guard: unattended session %s is %s%s%s; no more tool calls", id,
+				       guard_session_status(state), why ? ": " : "", why ? why : "");
+		goto stop;
+	}
+	if (phase && !strcmp(phase, "pre"))
+		count_pre(state, root, policy, ev);
+	else if (phase && !strcmp(phase, "post"))
+		count_post(state, root, ev);
+	if (phase && strcmp(phase, "other"))
+		bump(object_member(state, "counters", 0), "tool_calls", 1);
+	/* Idle is measured up to this call, so check before noting the activity. */
+	/* Today's LOC as guard-session check or the supervisor last measured it. */
+	const cJSON *day = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc");
+	breaches = guard_session_breaches(state, guard_policy_tree(policy), time(NULL),
+					  cJSON_IsNumber(day) ? (long long)day->valuedouble : -1);
+	if ((rc = guard_session_apply(root, state, breaches, &stop)) < 0)
+		goto out;
+	guard_time_now(ts);
+	cJSON_DeleteItemFromObjectCaseSensitive(state, "last_activity");
+	cJSON_AddStringToObject(state, "last_activity", ts);
+	if ((rc = guard_session_save(root, state)) < 0)
+		goto out;
+stop:
+	if (stop) {
+		cJSON_DeleteItemFromObjectCaseSensitive(ev, "stop");
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(ev, "stop"), "reason", stop);
+	}
+	rc = 0;
+out:
+	free(stop);
+	cJSON_Delete(breaches);
+	cJSON_Delete(state);
+	guard_lock_release(fd);
+	return rc;
+}

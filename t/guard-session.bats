@@ -1,0 +1,525 @@
+#!/usr/bin/env bats
+# guard-session: unattended sessions, their limits, the hook's counters,
+# the PR body, deferred plans and the briefing. Fixture repos are built
+# with the git CLI; time limits are tested by ageing the state files.
+
+load helper
+
+setup() {
+	setup_guard
+	git -C "$PROJ" config user.email t@example.com
+	git -C "$PROJ" config user.name tester
+	git -C "$PROJ" checkout -q -b main
+	printf 'one\ntwo\nthree\n' >"$PROJ/src/main.c"
+	printf 'doc\n' >"$PROJ/README"
+	git -C "$PROJ" add -A && git -C "$PROJ" commit -qm init
+}
+
+# Tighter limits in the project layer, so each threshold is a few calls away.
+small_limits() {
+	mkdir -p .ai
+	cat >.ai/policy.yaml <<'Y'
+version: 1
+session:
+  max_loc: 5
+  max_files_created: 2
+  max_files_modified: 3
+  max_files_deleted: 2
+  max_loc_per_day: 8
+  same_file_streak: 3
+  denied_retries: 2
+Y
+}
+
+start() {
+	run --separate-stderr guard-session start --task "${1:-t1}"
+	[ "$status" -eq 0 ]
+	export GUARD_SESSION=${output#export GUARD_SESSION=}
+	STATE=.ai/sessions/$GUARD_SESSION.json
+}
+
+# hook PHASE TOOL INPUT-JSON [use-id]: one hook call, answer in $output.
+hook() {
+	local ev=PreToolUse
+	[ "$1" = post ] && ev=PostToolUse
+	run --separate-stderr guard hook claude <<<"$(jq -cn --arg e "$ev" --arg t "$2" --argjson i "$3" --arg cwd "$PROJ" --arg u "${4:-u1}" \
+		'{session_id:"c1",cwd:$cwd,hook_event_name:$e,tool_name:$t,tool_input:$i,tool_use_id:$u,tool_response:{}}')"
+	[ "$status" -eq 0 ]
+}
+
+# A call that runs: pre, then the effect ($4, a shell snippet), then post.
+call() {
+	hook pre "$1" "$2" "$3"
+	[ "$(printf '%s' "$output" | jq -r '.continue')" != false ] || return 0
+	eval "$4"
+	hook post "$1" "$2" "$3"
+}
+
+stopped() { [ "$(printf '%s' "$output" | jq -r '.continue')" = false ]; }
+not_stopped() { [ "$(printf '%s' "$output" | jq -r '.continue')" != false ]; }
+field() { jq -r "$1" "$STATE"; }
+
+# Set a timestamp of the state to N seconds ago (atomic, like guard does).
+age() {
+	local ts
+	ts=$(date -u -d "@$(($(date +%s) - $2))" +%Y-%m-%dT%H:%M:%S.000Z)
+	jq --arg t "$ts" ".$1 = \$t" "$STATE" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
+}
+
+# A finished session of today: fake_session ID ENDED-SECONDS-AGO LOC [day_stopped]
+fake_session() {
+	local now=$(date +%s) started ended
+	started=$(date -u -d "@$((now - $2 - 60))" +%Y-%m-%dT%H:%M:%S.000Z)
+	ended=$(date -u -d "@$((now - $2))" +%Y-%m-%dT%H:%M:%S.000Z)
+	[ "$(date -u -d "@$((now - $2 - 60))" +%F)" = "$(date -u +%F)" ] || skip "too close to midnight UTC for a same-day fixture"
+	mkdir -p .ai/sessions
+	jq -n --arg id "$1" --arg s "$started" --arg e "$ended" --argjson loc "$3" --argjson stop "${4:-false}" \
+		'{v:1,id:$id,task:"old",status:"ended",started_at:$s,ended_at:$e,last_activity:$e,
+		  limits:{},counters:{loc:$loc},day_stopped:$stop}' >".ai/sessions/$1.json"
+}
+
+@test "start cuts the session branch from main, records the state and prints the export" {
+	git checkout -q -b other
+	start fix-parser
+	[[ "$GUARD_SESSION" == *-fix-parser ]]
+	[ "$(git branch --show-current)" = "ai/nightbuilder/$(date -u +%F)/fix-parser" ]
+	[ "$(field .base)" = "$(git rev-parse main)" ]
+	[ "$(field .status)" = running ]
+	[ "$(field .limits.max_loc)" = 1000 ]
+	[ "$(field .limits.max_duration)" = 14400 ]
+	jq -e '.started_at and .last_activity' "$STATE"
+	grep -q '"event":"session.start"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
+	run guard-session list
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$GUARD_SESSION"*running* ]]
+}
+
+@test "start refuses a dirty tree, a protected branch, a bad slug and no repository" {
+	echo change >>src/main.c
+	run guard-session start --task t1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not clean"*"src/main.c"* ]]
+	git checkout -q src/main.c
+	echo new >untracked.txt
+	run guard-session start --task t1
+	[ "$status" -eq 1 ]
+	rm untracked.txt
+	sed 's|pattern: "ai/nightbuilder/{date}/{slug}"|pattern: "{slug}"|' "$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
+	GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml run guard-session start --task develop
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'develop' is protected"* ]]
+	run guard-session start --task 'Bad/Slug'
+	[ "$status" -eq 2 ]
+	[ "$(git branch --show-current)" = main ]
+	mkdir "$BATS_TEST_TMPDIR/norepo" && cd "$BATS_TEST_TMPDIR/norepo"
+	run guard-session start --task t1
+	[ "$status" -eq 5 ]
+}
+
+@test "unknown and malformed sessions: exit 5 and a clear error, nothing changed" {
+	run guard-session status --id nope
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no session 'nope'"* ]]
+	run guard-session check --id ../../etc
+	[ "$status" -eq 2 ]
+	mkdir -p .ai/sessions && printf '{"id": "bad", "status": ' >.ai/sessions/bad.json
+	run guard-session status --id bad
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a session state file"* ]]
+	[ "$(cat .ai/sessions/bad.json)" = '{"id": "bad", "status": ' ]
+	GUARD_SESSION=bad run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
+	[ "$status" -eq 2 ]
+	[ "$(decision_of)" = deny ]
+}
+
+@test "sessions per day: the third start of the day is allowed, the fourth refused" {
+	fake_session s1 7200 0
+	fake_session s2 3600 0
+	run guard-session start --task t3
+	[ "$status" -eq 0 ]
+	git checkout -q main
+	fake_session s3 3000 0
+	jq '.status = "ended" | .ended_at = "2000-01-01T00:00:00Z"' .ai/sessions/*-t3.json >x && mv x .ai/sessions/*-t3.json
+	run guard-session start --task t4
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"4 sessions today already, the limit is 3"* || "$output" == *"sessions today already"* ]]
+	grep -q session.refuse .ai/sessions/refused.log.jsonl
+}
+
+@test "cooldown: refused 14 minutes after the last session, allowed at 15" {
+	fake_session s1 840 0
+	run guard-session start --task t1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cooldown"* ]]
+	fake_session s1 900 0
+	run guard-session start --task t1
+	[ "$status" -eq 0 ]
+}
+
+@test "today's LOC budget: 2,999 lines allow a start, 3,000 refuse it, a stopped day refuses" {
+	fake_session s1 3600 2999
+	run guard-session start --task t1
+	[ "$status" -eq 0 ]
+	git checkout -q main && rm .ai/sessions/*-t1.json
+	fake_session s1 3600 3000
+	run guard-session start --task t1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"LOC budget is used up (3000 of 3000"* ]]
+	fake_session s1 3600 10 true
+	run guard-session start --task t1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"stopped for"* ]]
+}
+
+# LOC: what guard-session check measures against git diff --numstat of the
+# same trees (untracked files added through a scratch index).
+numstat_git() {
+	local idx=$BATS_TEST_TMPDIR/index
+	cp .git/index "$idx"
+	GIT_INDEX_FILE=$idx git add -A
+	GIT_INDEX_FILE=$idx git diff --cached --numstat -z -M "$1" -- . ':!.ai' ':!PENDING_PLANS.md' | python3 -c '
+import sys
+d = sys.stdin.buffer.read().split(b"\0"); i = 0; out = []
+while i < len(d) - 1:
+    a, r, p = d[i].split(b"\t", 2)
+    if p == b"": p = d[i + 2]; i += 3
+    else: i += 1
+    out.append("%s\t%s\t%s" % (a.decode(), r.decode(), p.decode()))
+print("\n".join(sorted(out)))'
+}
+numstat_guard() {
+	guard-session check --json | jq -r '.changes[] | "\(if .binary then "-" else .added end)\t\(if .binary then "-" else .deleted end)\t\(.path)"' | sort
+}
+
+@test "LOC equals git diff --numstat: edits, renames, binary, deleted, untracked and CRLF" {
+	seq 1 40 >src/long.txt
+	printf 'a\r\nb\r\n' >src/crlf.txt
+	printf 'x\0y' >src/blob.bin
+	printf 'gone\n' >src/gone.txt
+	git add -A && git commit -qm more
+	start loc
+	base=$(field .base)
+	printf 'zero\n' | cat - src/main.c >x && mv x src/main.c            # edit
+	git mv src/long.txt src/longer.txt && echo 41 >>src/longer.txt     # rename + edit
+	printf 'x\0z\0w' >src/blob.bin                                      # binary
+	rm src/gone.txt                                                     # deleted
+	printf 'n1\nn2\nn3\n' >src/new.c                                    # untracked
+	mkdir -p src/deep && printf 'd\n' >src/deep/d.c                     # untracked dir
+	printf 'a\r\nB\r\nc\n' >src/crlf.txt                                # CRLF
+	printf 'bin\0' >src/newbin.dat                                      # untracked binary
+	echo state >>.ai/sessions/extra.txt                                 # guard's own: never
+	run numstat_guard
+	want=$(numstat_git "$base")
+	echo "guard:"; echo "$output"; echo "git:"; echo "$want"
+	[ "$output" = "$want" ]
+	[[ "$want" == *"src/longer.txt"* ]]
+	[[ "$want" == *"-	-	src/blob.bin"* ]]
+	[ "$(field .counters.loc)" = "$(printf '%s\n' "$want" | awk '$1 != "-" {s += $1} END {print s}')" ]
+}
+
+@test "max_loc: 5 lines pass, the 6th ends the session at the next call" {
+	small_limits
+	start
+	printf '1\n2\n3\n4\n' >src/new.c
+	printf 'x\n' >>src/main.c
+	run guard-session check
+	[ "$status" -eq 0 ]
+	printf 'y\n' >>src/main.c
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"limit breached: loc (6 lines of code in the session, over the limit of 5)"* ]]
+	hook pre Bash '{"command":"ls"}'
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ "$(field .status)" = ended ]
+}
+
+@test "files created: the 2nd new file passes, the 3rd ends the session" {
+	small_limits
+	start
+	for f in a b; do
+		call Write "{\"file_path\":\"$PROJ/src/$f.c\",\"content\":\"x\"}" u$f "echo x >src/$f.c"
+		not_stopped
+	done
+	[ "$(field .counters.files_created)" = 2 ]
+	call Write "{\"file_path\":\"$PROJ/src/c.c\",\"content\":\"x\"}" uc "echo x >src/c.c"
+	stopped
+	[ "$(field .status)" = ended ]
+	[[ "$(field .end_reason)" == *"3 files created, over the limit of 2"* ]]
+	grep -q '"event":"session.terminate".*"limit":"files_created"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
+}
+
+@test "files modified: over the limit is a warning, recorded and shown, not an end" {
+	small_limits
+	start
+	for f in f1 f2 f3 f4; do echo x >src/$f.c; done
+	git add -A && git commit -qm files && git checkout -q main 2>/dev/null; git checkout -q -
+	for f in f1 f2 f3; do
+		call Edit "{\"file_path\":\"$PROJ/src/$f.c\",\"old_string\":\"x\",\"new_string\":\"y\"}" u$f "echo y >src/$f.c"
+	done
+	[ "$(field '.warnings | length')" = 0 ]
+	call Edit "{\"file_path\":\"$PROJ/src/f4.c\",\"old_string\":\"x\",\"new_string\":\"y\"}" uf4 "echo y >src/f4.c"
+	not_stopped
+	[ "$(field .status)" = running ]
+	[ "$(field '.warnings[0].limit')" = files_modified ]
+	run guard-session status
+	[[ "$output" == *"WARNING: files_modified"* ]]
+	grep -q session.warn ".ai/sessions/$GUARD_SESSION.log.jsonl"
+}
+
+@test "same-file streak: 2 edits in a row pass, the 3rd ends the session (P3)" {
+	small_limits
+	start
+	for i in 1 2; do
+		call Edit "{\"file_path\":\"$PROJ/src/main.c\",\"old_string\":\"one\",\"new_string\":\"one\"}" u$i "echo $i >>src/main.c"
+		not_stopped
+	done
+	call Edit "{\"file_path\":\"$PROJ/README\",\"old_string\":\"doc\",\"new_string\":\"d\"}" ur "echo r >>README"
+	for i in 3 4; do
+		call Edit "{\"file_path\":\"$PROJ/src/main.c\",\"old_string\":\"one\",\"new_string\":\"one\"}" u$i "echo $i >>src/main.c"
+		not_stopped
+	done
+	call Edit "{\"file_path\":\"$PROJ/src/main.c\",\"old_string\":\"one\",\"new_string\":\"one\"}" u5 "echo 5 >>src/main.c"
+	stopped
+	[ "$(field '.breaches[0].limit')" = same_file_streak ]
+	[ "$(field '.breaches[0].incident')" = P3 ]
+}
+
+@test "files deleted: 2 deletions pass, the 3rd ends the session (P2)" {
+	small_limits
+	for f in d1 d2 d3; do echo x >src/$f.c; done
+	git add -A && git commit -qm del
+	start
+	for f in d1 d2; do
+		call Bash "{\"command\":\"rm src/$f.c\"}" u$f "rm src/$f.c"
+		not_stopped
+	done
+	call Bash '{"command":"rm src/d3.c"}' u3 "rm src/d3.c"
+	stopped
+	[ "$(field '.breaches[0].limit')" = files_deleted ]
+	[ "$(field '.breaches[0].incident')" = P2 ]
+}
+
+@test "outside the project: project reads pass, one read through a symlink out ends it (P3)" {
+	start
+	hook pre Bash '{"command":"cat src/main.c README"}'
+	not_stopped
+	ln -s /etc "$PROJ/etc-link"
+	hook pre Bash '{"command":"cat etc-link/hostname"}'
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ "$(field '.breaches[0].limit')" = outside_project ]
+	[ "$(field '.outside[0]')" = /etc/hostname ]
+	[ "$(field '.breaches[0].incident')" = P3 ]
+}
+
+@test "network: an allowed host passes, any other host ends the session (P3)" {
+	start
+	hook pre Bash '{"command":"git clone https://github.com/a/b"}'
+	not_stopped
+	hook pre WebFetch '{"url":"https://evil.example.com/x","prompt":"p"}'
+	stopped
+	[ "$(field '.hosts[0]')" = evil.example.com ]
+	[ "$(field '.breaches[0].limit')" = unknown_host ]
+}
+
+@test "denied retries: the same denied command tried 2 times passes, a 2nd retry ends it (P2)" {
+	small_limits
+	start
+	hook pre Bash '{"command":"cat .env"}'
+	[ "$(decision_of)" = deny ]
+	not_stopped
+	hook pre Bash '{"command":"cat .env"}'
+	not_stopped
+	[ "$(field .counters.denied_retries)" = 1 ]
+	hook pre Bash '{"command":"cat  .env"}'
+	not_stopped
+	hook pre Bash '{"command":"cat .env"}'
+	stopped
+	[ "$(field '.breaches[0].limit')" = denied_retries ]
+	[ "$(field '.breaches[0].incident')" = P2 ]
+}
+
+@test "session duration: 4h minus a minute passes, 4h ends it" {
+	start
+	age started_at $((4 * 3600 - 60))
+	hook pre Bash '{"command":"ls"}'
+	not_stopped
+	age started_at $((4 * 3600))
+	hook pre Bash '{"command":"ls"}'
+	stopped
+	[ "$(field '.breaches[0].limit')" = duration ]
+}
+
+@test "idle: 29 minutes without a call pass, 30 minutes end the session" {
+	start
+	age last_activity $((29 * 60))
+	hook pre Bash '{"command":"ls"}'
+	not_stopped
+	age last_activity $((30 * 60))
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"limit breached: idle"* ]]
+	hook post Bash '{"command":"ls"}'
+	stopped
+}
+
+@test "LOC per day: a breach ends the session and stops unattended starts for the day" {
+	small_limits
+	fake_session s0 3600 4
+	start
+	printf '1\n2\n3\n4\n' >src/new.c
+	run guard-session check --json
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | jq .counters.day_loc)" = 8 ]
+	echo 5 >>src/new.c
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"loc_per_day"* ]]
+	hook pre Bash '{"command":"ls"}'
+	stopped
+	[ "$(field .day_stopped)" = true ]
+	run guard-session end
+	[ "$status" -eq 0 ]
+	git add src && git commit -qm wip && git checkout -q main
+	jq '.ended_at = "2000-01-01T00:00:00Z"' "$STATE" >x && mv x "$STATE"
+	run guard-session start --task again
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"stopped for"* ]]
+}
+
+@test "end writes the PR body: files, LOC, scan, log, labels, reviewers, gh line" {
+	start auth-fix
+	mkdir -p src/auth tests
+	printf 'int ok;\n' >src/auth/login.c
+	printf -- '-----BEGIN RSA PRIVATE KEY-----\n' >src/key.txt
+	printf 't\n' >tests/t.c
+	run --separate-stderr guard-session end
+	[ "$status" -eq 0 ]
+	[[ "$output" == "gh pr create --base main --head ai/nightbuilder/"*"--body-file .ai/sessions/$GUARD_SESSION.pr.md"*"--label 'needs-security-review'"* ]]
+	body=.ai/sessions/$GUARD_SESSION.pr.md
+	grep -q '^## Summary' "$body"
+	grep -q '| A | `src/auth/login.c` | 1 | 0 |' "$body"
+	grep -q '^3 added, 0 deleted' "$body"
+	grep -q '\*\*private-key\*\* `src/key.txt:1`' "$body"
+	grep -q "\`.ai/sessions/$GUARD_SESSION.log.jsonl\`" "$body"
+	grep -q '`ai-generated`, `nightbuilder`, `needs-security-review`' "$body"
+	grep -q 'security paths changed: 2 reviewers + team security' "$body"
+	[ "$(field .status)" = ended ]
+	grep -q '"event":"session.end"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
+}
+
+@test "a tests-only change needs one reviewer and no security label" {
+	start tests-only
+	mkdir -p tests && printf 't\n' >tests/t_a.c
+	run guard-session end
+	[ "$status" -eq 0 ]
+	[[ "$output" != *needs-security-review* ]]
+	grep -q 'tests only: 1 reviewer$' .ai/sessions/$GUARD_SESSION.pr.md
+}
+
+@test "run supervises the command, ends the session and exits with its status" {
+	run guard-session run --task r1 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt; exit 3'
+	[ "$status" -eq 3 ]
+	id=$(cat src/sid.txt)
+	[ "$(jq -r .status .ai/sessions/$id.json)" = ended ]
+	[ -f .ai/sessions/$id.pr.md ]
+	[[ "$output" == *"gh pr create"* ]]
+}
+
+@test "run stops the command on the duration limit with TERM then KILL, exit 6" {
+	guard-session run --task r2 -- sh -c 'trap "" TERM; sleep 60' 3>&- &
+	sup=$!
+	for _ in $(seq 50); do ls .ai/sessions/*-r2.json >/dev/null 2>&1 && break; sleep 0.1; done
+	STATE=$(ls .ai/sessions/*-r2.json)
+	age started_at $((5 * 3600))
+	wait "$sup" && st=0 || st=$?
+	[ "$st" -eq 6 ]
+	[ "$(field .status)" = ended ]
+	[ "$(field '.breaches[0].limit')" = duration ]
+}
+
+@test "a killed supervisor leaves a session that status reports as interrupted" {
+	guard-session run --task r3 -- sleep 60 3>&- &
+	sup=$!
+	for _ in $(seq 50); do ls .ai/sessions/*-r3.json >/dev/null 2>&1 && break; sleep 0.1; done
+	sleep 0.3
+	child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+	kill -9 "$sup"
+	wait "$sup" || true
+	[ -n "$child" ] && kill "$child"
+	id=$(basename .ai/sessions/*-r3.json .json)
+	run guard-session status --id "$id"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"($id) interrupted"* || "$output" == *"$id (interrupted)"* ]]
+	[ "$(jq -r .status .ai/sessions/$id.json)" = running ]
+	run guard-session list --json
+	[ "$(printf '%s' "$output" | jq -r '.[0].status')" = interrupted ]
+}
+
+@test "defer appends the [보류] entry in the DESIGN format and saves the plan" {
+	printf '# plan\nsteps\n' >"$BATS_TEST_TMPDIR/plan.md"
+	run --separate-stderr guard-session defer --summary 'cache layer' --round 3 --ratio 62.5 --gate fail --reason rounds \
+		--critique 'no eviction' --critique 'tests thin' --plan "$BATS_TEST_TMPDIR/plan.md"
+	[ "$status" -eq 0 ]
+	id=$(printf '%s\n' "$output" | head -1)
+	[[ "$id" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{4}_cache-layer$ ]]
+	cmp "$BATS_TEST_TMPDIR/plan.md" ".ai/plans/$id.md"
+	when=$(printf '%s' "$id" | sed -E 's/^([0-9-]{10})_([0-9]{2})([0-9]{2})_.*/\1 \2:\3/')
+	expected="## [보류] $when - cache layer
+- **상태**: 미수렴 (라운드 3, 가중 비율 62.5%)
+- **C6 Hard Gate**: 실패
+- **저장된 계획서**: \`.ai/plans/$id.md\`
+- **사유**: 라운드 초과
+- **마지막 비평 요약**: no eviction; tests thin"
+	[ "$(tail -n 6 PENDING_PLANS.md)" = "$expected" ]
+	run guard-session defer --summary 'x' --round 1 --ratio 10 --gate maybe --reason stall --critique c
+	[ "$status" -eq 2 ]
+}
+
+@test "briefing lists deferred plans with the four choices, pending approvals and recent sessions" {
+	guard-session defer --summary 'cache layer' --round 3 --ratio 40 --gate na --reason stall --critique c >/dev/null
+	mkdir -p .ai/approvals
+	exp=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+	jq -n --arg e "$exp" '{v:1,id:"abcdef12-0000",tool:"Bash",summary:"git push --force",risk:{level:"high"},requested_by:"claude",status:"pending",expires_at:$e}' >.ai/approvals/a.json
+	jq -n '{v:1,id:"old",tool:"Bash",summary:"expired one",status:"pending",expires_at:"2000-01-01T00:00:00Z"}' >.ai/approvals/b.json
+	fake_session s1 3600 12
+	jq '.breaches = [{limit:"files_deleted",incident:"P2",message:"11 files deleted, over the limit of 10"}]' .ai/sessions/s1.json >x && mv x .ai/sessions/s1.json
+	run guard-session briefing
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[보류]"*"cache layer"* ]]
+	[[ "$output" == *"revise (수정), proceed (진행), keep (유지), discard (폐기)"* ]]
+	[[ "$output" == *"git push --force (risk high"* ]]
+	[[ "$output" != *"expired one"* ]]
+	[[ "$output" == *"s1 (ended)"*"incident P2: 11 files deleted"* ]]
+	run guard hook claude <<<"$(jq -cn --arg cwd "$PROJ" '{session_id:"c",cwd:$cwd,hook_event_name:"SessionStart",source:"startup"}')"
+	[ "$status" -eq 0 ]
+	[[ "$(printf '%s' "$output" | jq -r .hookSpecificOutput.additionalContext)" == *"cache layer"* ]]
+}
+
+@test "plans resolve updates the entry in place; a decided plan is a conflict" {
+	a=$(guard-session defer --summary 'plan a' --round 3 --ratio 40 --gate na --reason stall --critique c 2>/dev/null)
+	b=$(guard-session defer --summary 'plan b' --round 3 --ratio 40 --gate pass --reason stall --critique c 2>/dev/null)
+	run guard-session plans resolve "$a" --as keep
+	[ "$status" -eq 0 ]
+	grep -q '^- \*\*결정\*\*: 유지' PENDING_PLANS.md
+	run guard-session plans resolve "$a" --as discard
+	[ "$status" -eq 0 ]
+	grep -q '^## \[폐기\] .* - plan a$' PENDING_PLANS.md
+	[ "$(grep -c '결정' PENDING_PLANS.md)" = 1 ]
+	grep -q '^## \[보류\] .* - plan b$' PENDING_PLANS.md
+	run guard-session plans resolve "$a" --as proceed
+	[ "$status" -eq 4 ]
+	run guard-session plans resolve nope --as keep
+	[ "$status" -eq 5 ]
+	run guard-session plans resolve "$b" --as maybe
+	[ "$status" -eq 2 ]
+	run guard-session briefing
+	[[ "$output" != *"plan a"* ]]
+	[[ "$output" == *"plan b"* ]]
+}
+
+@test "guard links no libgit2; guard-session does" {
+	[ -z "$(ldd "$GUARD_BIN/guard" | grep git2)" ]
+	ldd "$GUARD_BIN/guard-session" | grep -q git2
+}
