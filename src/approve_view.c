@@ -132,56 +132,69 @@ approve_filter_option(struct approve_filter *f, const char *name, const char *va
 	return guard_error(GUARD_EUSAGE, "--%s is not an option of this verb", name);
 }
 
+/* What list shows of a request, read in one walk of its members. */
+struct row {
+	const char *id, *state, *level, *requested_at, *tool, *by, *summary;
+	long long age, left;
+	cJSON *req;   /* kept for --json, else NULL */
+};
+
 struct collect {
 	const struct approve_filter *f;
 	long long now;
-	cJSON **reqs;
+	bool json;
+	struct row *rows;
 	size_t n, alloc;
 };
 
-static bool
-matches(const struct collect *c, const cJSON *req)
+static const char *
+member_str(const cJSON *m)
 {
-	const struct approve_filter *f = c->f;
-	const char *state = guard_approval_status(req, NULL);
-	long long age = c->now - epoch(req, "requested_at");
-	enum guard_level level = GUARD_LEVEL_LOW;
-
-	if (strcmp(f->status, "all") && strcmp(f->status, state))
-		return false;
-	if (f->tool && !guard_glob_match(f->tool, str(req, "tool")))
-		return false;
-	if (f->requester && strcmp(f->requester, str(req, "requested_by")))
-		return false;
-	guard_level_parse(str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"), &level);
-	if (f->risk_set && (f->risk_plus ? level < f->risk : level != f->risk))
-		return false;
-	if ((f->older && age < f->older) || (f->newer && age > f->newer))
-		return false;
-	return true;
+	return cJSON_IsString(m) ? m->valuestring : "";
 }
 
 static int
 collect_one(cJSON *req, void *arg)
 {
+	static const char *const names[] = { "id", "requested_at", "tool", "requested_by", "summary", "risk" };
 	struct collect *c = arg;
+	const struct approve_filter *f = c->f;
+	const cJSON *m[6];
+	struct row r;
+	enum guard_level level = GUARD_LEVEL_LOW;
 
-	if (!matches(c, req))
+	guard_event_members(req, names, 6, m);
+	r.state = guard_approval_status(req, &r.left);
+	if (strcmp(f->status, "all") && strcmp(f->status, r.state))
+		return 0;
+	r.id = member_str(m[0]);
+	r.requested_at = member_str(m[1]);
+	r.tool = member_str(m[2]);
+	r.by = member_str(m[3]);
+	r.summary = member_str(m[4]);
+	r.level = str(m[5], "level");
+	r.age = c->now - epoch(req, "requested_at");
+	guard_level_parse(r.level, &level);
+	if ((f->tool && !guard_glob_match(f->tool, r.tool)) || (f->requester && strcmp(f->requester, r.by)) ||
+	    (f->risk_set && (f->risk_plus ? level < f->risk : level != f->risk)) ||
+	    (f->older && r.age < f->older) || (f->newer && r.age > f->newer))
 		return 0;
 	if (c->n == c->alloc) {
 		c->alloc = c->alloc ? 2 * c->alloc : 256;
-		c->reqs = guard_xrealloc(c->reqs, c->alloc * sizeof(*c->reqs));
+		c->rows = guard_xrealloc(c->rows, c->alloc * sizeof(*c->rows));
 	}
-	c->reqs[c->n++] = req;
+	/* the strings point into req, which is kept until the rows are printed */
+	r.req = req;
+	c->rows[c->n++] = r;
 	return 1;
 }
 
 static int
 by_time(const void *a, const void *b)
 {
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	int d = strcmp(str(x, "requested_at"), str(y, "requested_at"));
-	return d ? d : strcmp(str(x, "id"), str(y, "id"));
+	const struct row *x = a, *y = b;
+	int d = strcmp(x->requested_at, y->requested_at);
+	return d ? d : strcmp(x->id, y->id);
 }
 
 static void
@@ -200,61 +213,68 @@ terminal_width(void)
 }
 
 static void
-print_row(const cJSON *req, long long now, int width)
+print_row(const struct row *r, int width)
 {
 	char age[24], left_s[24];
-	long long left;
-	const char *state = guard_approval_status(req, &left);
 	int n;
 
-	short_duration(now - epoch(req, "requested_at"), age, sizeof(age));
-	if (left)
-		short_duration(left, left_s, sizeof(left_s));
+	short_duration(r->age, age, sizeof(age));
+	if (r->left)
+		short_duration(r->left, left_s, sizeof(left_s));
 	else
 		snprintf(left_s, sizeof(left_s), "-");
-	n = printf("%-8.8s  %-9s  %-8s  %5s  %5s  %-10.10s  %-16.16s  ", str(req, "id"), state,
-		   str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"), age, left_s, str(req, "tool"),
-		   str(req, "requested_by"));
-	printf("%.*s\n", width > n + 8 ? width - n : 1000, str(req, "summary"));
+	n = printf("%-8.8s  %-9s  %-8s  %5s  %5s  %-10.10s  %-16.16s  ", r->id, r->state, r->level, age, left_s,
+		   r->tool, r->by);
+	printf("%.*s\n", width > n + 8 ? width - n : 1000, r->summary);
+}
+
+/* The request as a compact JSON object with its state as of now. */
+static void
+print_json(const struct row *r, bool first)
+{
+	cJSON *st = cJSON_GetObjectItemCaseSensitive(r->req, "status");
+	char *text;
+
+	if (strcmp(member_str(st), r->state))
+		cJSON_ReplaceItemInObjectCaseSensitive(r->req, "status", cJSON_CreateString(r->state));
+	text = cJSON_PrintUnformatted(r->req);
+	printf("%s%s", first ? "[\n  " : ",\n  ", text);
+	cJSON_free(text);
 }
 
 int
 approve_list(struct guard_approval_store *s, const struct approve_filter *f, bool json)
 {
-	struct collect c = { f, (long long)time(NULL), NULL, 0, 0 };
+	struct collect c = { f, (long long)time(NULL), json, NULL, 0, 0 };
 	size_t from, to;
 	int rc;
 
-	if ((rc = guard_approval_each(s, collect_one, &c, skip_bad)) < 0)
+	cli_bulk_begin();
+	if ((rc = guard_approval_each(s, collect_one, &c, skip_bad)) < 0) {
+		cli_bulk_end();
+		free(c.rows);
 		return rc;
+	}
 	if (c.n)
-		qsort(c.reqs, c.n, sizeof(*c.reqs), by_time);
+		qsort(c.rows, c.n, sizeof(*c.rows), by_time);
 	from = (size_t)f->offset < c.n ? (size_t)f->offset : c.n;
 	to = f->limit && from + (size_t)f->limit < c.n ? from + (size_t)f->limit : c.n;
 	if (json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = from; i < to; i++) {
-			cJSON *r = cJSON_Duplicate(c.reqs[i], 1);
-			cJSON_ReplaceItemInObjectCaseSensitive(r, "status", cJSON_CreateString(guard_approval_status(r, NULL)));
-			cJSON_AddItemToArray(arr, r);
-		}
-		char *text = guard_json_pretty(arr, 1);
-		fputs(text, stdout);
-		free(text);
-		cJSON_Delete(arr);
+		for (size_t i = from; i < to; i++)
+			print_json(&c.rows[i], i == from);
+		fputs(to > from ? "\n]\n" : "[]\n", stdout);
 	} else if (to > from) {
 		int width = terminal_width();
 		printf("%-8s  %-9s  %-8s  %5s  %5s  %-10s  %-16s  %s\n", "ID", "STATUS", "RISK", "AGE", "LEFT", "TOOL",
 		       "REQUESTED BY", "SUMMARY");
 		for (size_t i = from; i < to; i++)
-			print_row(c.reqs[i], c.now, width);
+			print_row(&c.rows[i], width);
 	}
 	if (!json && isatty(STDERR_FILENO))
 		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,
 			strcmp(f->status, "all") ? f->status : "", c.n == 1 ? "" : "s");
-	for (size_t i = 0; i < c.n; i++)
-		cJSON_Delete(c.reqs[i]);
-	free(c.reqs);
+	cli_bulk_end(); /* every request at once */
+	free(c.rows);
 	return 0;
 }
 

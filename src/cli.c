@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "cli.h"
 #include "guard_buf.h"
@@ -47,12 +48,61 @@ arena_malloc(size_t n)
 	return p;
 }
 
+/*
+ * Bulk mode, for reading thousands of small files at once: cJSON
+ * allocates from 1 MiB chunks and nothing is freed one by one; the
+ * chunks go together at cli_bulk_end.
+ */
+#define BULK_CHUNK ((size_t)1 << 20)
+static struct {
+	struct { char *base; size_t cap; } *chunks;
+	size_t n, used;
+} bulk;
+
+static void parse_from_arena(bool on);
+
+static void *
+bulk_malloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (!bulk.n || n > bulk.chunks[bulk.n - 1].cap - bulk.used) {
+		size_t cap = n > BULK_CHUNK ? n : BULK_CHUNK;
+		bulk.chunks = guard_xrealloc(bulk.chunks, (bulk.n + 1) * sizeof(*bulk.chunks));
+		bulk.chunks[bulk.n].base = guard_xmalloc(cap);
+		bulk.chunks[bulk.n++].cap = cap;
+		bulk.used = 0;
+	}
+	void *p = bulk.chunks[bulk.n - 1].base + bulk.used;
+	bulk.used += n;
+	return p;
+}
+
 static void
 hooked_free(void *p)
 {
 	if ((char *)p >= arena.base && (char *)p < arena.base + arena.cap)
 		return; /* freed with the arena */
+	for (size_t i = bulk.n; i-- > 0;)
+		if ((char *)p >= bulk.chunks[i].base && (char *)p < bulk.chunks[i].base + bulk.chunks[i].cap)
+			return; /* freed with the chunks */
 	free(p);
+}
+
+void
+cli_bulk_begin(void)
+{
+	cJSON_Hooks hooks = { bulk_malloc, hooked_free };
+	cJSON_InitHooks(&hooks);
+}
+
+void
+cli_bulk_end(void)
+{
+	for (size_t i = 0; i < bulk.n; i++)
+		free(bulk.chunks[i].base);
+	free(bulk.chunks);
+	memset(&bulk, 0, sizeof(bulk));
+	parse_from_arena(false);
 }
 
 static void

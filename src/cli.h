@@ -17,6 +17,14 @@ extern const char *cli_progname;
 /* Name the program and route cJSON's allocations through guard_xmalloc. */
 void cli_init(const char *progname);
 
+/*
+ * Between these, cJSON allocates from large chunks and frees nothing;
+ * cli_bulk_end releases every tree parsed since at once (so the caller
+ * must not use them after, nor delete them).
+ */
+void cli_bulk_begin(void);
+void cli_bulk_end(void);
+
 /* "progname: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

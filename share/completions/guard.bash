@@ -1,8 +1,8 @@
-# bash completion for guard, guard-risk, guard-policy and guard-session
+# bash completion for guard, guard-risk, guard-policy, guard-approve and guard-session
 _guard() {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "hook init explain doctor risk policy session help version" -- "$cur"))
+		COMPREPLY=($(compgen -W "hook init explain doctor risk policy approve session help version" -- "$cur"))
 	elif [ "${COMP_WORDS[1]}" = hook ] && [ "$COMP_CWORD" -eq 2 ]; then
 		COMPREPLY=($(compgen -W "claude gemini codex" -- "$cur"))
 	fi
@@ -20,7 +20,15 @@ _guard_session() {
 		COMPREPLY=($(compgen -W "--task --id --json --summary --round --ratio --gate --reason --critique --plan resolve --as" -- "${COMP_WORDS[COMP_CWORD]}"))
 	fi
 }
+_guard_approve() {
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "request list show status approve reject cancel wait gate expire keygen verify --help --version" -- "${COMP_WORDS[COMP_CWORD]}"))
+	else
+		COMPREPLY=($(compgen -W "--as --reason --json --status --tool --requester --risk --older-than --newer-than --limit --offset --timeout --force --all --command --input --cwd" -- "${COMP_WORDS[COMP_CWORD]}"))
+	fi
+}
 complete -F _guard guard
+complete -F _guard_approve guard-approve
 complete -F _guard_session guard-session
 complete -F _guard_risk guard-risk
 complete -F _guard_policy guard-policy

@@ -298,68 +298,85 @@ static int
 index_put(const char *idir, const char *digest, const char *id)
 {
 	char *path = guard_xasprintf("%s/%s", idir, digest);
-	int rc = guard_file_write_atomic(path, id, strlen(id), 0644);
+	int rc = guard_file_write_cache(path, id, strlen(id), 0644);
 	free(path);
 	return rc;
 }
 
-struct rebuild {
-	const char *idir;
-	int rc;
+/* What the rebuild keeps of each request: the newest per action wins. */
+struct entry {
+	char digest[65], id[GUARD_APPROVAL_ID_LEN], at[40];
 };
 
-/* The newest request for each action wins: files are visited in any order. */
+struct rebuild {
+	struct entry *e;
+	size_t n, alloc;
+};
+
 static int
 rebuild_one(cJSON *req, void *arg)
 {
 	struct rebuild *r = arg;
-	const char *digest = gap_str(req, "action_digest"), *id = gap_str(req, "id");
-	char *path = guard_xasprintf("%s/%s", r->idir, digest);
-	cJSON *old = NULL;
-	char *text = NULL;
-	size_t len;
+	struct entry *e;
 
-	if (guard_file_read(path, 64, 1, &text, &len) == 0 && gap_id_valid(text)) {
-		/* keep the newer of the two */
-		char *opath = guard_xasprintf("%s/../%s.json", r->idir, text);
-		if (load_path(opath, text, &old) == 0 &&
-		    strcmp(gap_str(old, "requested_at"), gap_str(req, "requested_at")) > 0)
-			id = NULL;
-		cJSON_Delete(old);
-		free(opath);
+	if (r->n == r->alloc) {
+		r->alloc = r->alloc ? 2 * r->alloc : 256;
+		r->e = guard_xrealloc(r->e, r->alloc * sizeof(*r->e));
 	}
-	free(text);
-	free(path);
-	if (id && r->rc == 0)
-		r->rc = index_put(r->idir, digest, id);
+	e = &r->e[r->n++];
+	snprintf(e->digest, sizeof(e->digest), "%s", gap_str(req, "action_digest"));
+	snprintf(e->id, sizeof(e->id), "%s", gap_str(req, "id"));
+	snprintf(e->at, sizeof(e->at), "%s", gap_str(req, "requested_at"));
 	return 0;
 }
 
+/* By digest, newest first. */
+static int
+by_digest(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int d = strcmp(x->digest, y->digest);
+	return d ? d : strcmp(y->at, x->at);
+}
+
+static void
+remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char *p = guard_xasprintf("%s/%s", dir, e->d_name);
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* Build the index aside, then rename it into place: never half an index. */
 static int
 index_rebuild(struct guard_approval_store *s, const char *idir)
 {
 	char *tmp = guard_xasprintf("%s.new.%ld", idir, (long)getpid());
-	struct rebuild r = { tmp, 0 };
-	int rc;
+	struct rebuild r = { NULL, 0, 0 };
+	int rc = 0;
 
 	if (mkdir(tmp, 0755) < 0)
 		rc = guard_error(GUARD_EIO, "cannot create %s: %s", tmp, strerror(errno));
-	else if ((rc = guard_approval_each(s, rebuild_one, &r, NULL)) == 0 && (rc = r.rc) == 0 &&
-		 rename(tmp, idir) < 0)
+	if (rc == 0)
+		rc = guard_approval_each(s, rebuild_one, &r, NULL);
+	if (rc == 0 && r.n)
+		qsort(r.e, r.n, sizeof(*r.e), by_digest);
+	for (size_t i = 0; rc == 0 && i < r.n; i++)
+		if (i == 0 || strcmp(r.e[i].digest, r.e[i - 1].digest))
+			rc = index_put(tmp, r.e[i].digest, r.e[i].id);
+	if (rc == 0 && rename(tmp, idir) < 0)
 		rc = guard_error(GUARD_EIO, "cannot rename %s: %s", tmp, strerror(errno));
-	if (rc < 0) {
-		/* leave no half-built index behind */
-		DIR *d = opendir(tmp);
-		for (struct dirent *e; d && (e = readdir(d));) {
-			char *p = guard_xasprintf("%s/%s", tmp, e->d_name);
-			if (e->d_name[0] != '.')
-				unlink(p);
-			free(p);
-		}
-		if (d)
-			closedir(d);
-		rmdir(tmp);
-	}
+	if (rc < 0)
+		remove_dir(tmp);
+	free(r.e);
 	free(tmp);
 	return rc;
 }

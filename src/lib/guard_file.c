@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -105,8 +106,8 @@ fsync_dir(const char *path)
 	return rc;
 }
 
-int
-guard_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+static int
+replace_file(const char *path, const void *data, size_t len, mode_t mode, bool durable)
 {
 	char *tmp = guard_xasprintf("%s.tmp.%ld.XXXXXX", path, (long)getpid());
 	const char *p = data;
@@ -130,7 +131,7 @@ guard_file_write_atomic(const char *path, const void *data, size_t len, mode_t m
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0)) {
 		rc = guard_error(GUARD_EIO, "cannot sync '%s': %s", path, strerror(errno));
 		goto fail;
 	}
@@ -145,13 +146,25 @@ guard_file_write_atomic(const char *path, const void *data, size_t len, mode_t m
 		goto fail;
 	}
 	free(tmp);
-	return fsync_dir(path);
+	return durable ? fsync_dir(path) : 0;
 fail:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+int
+guard_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return replace_file(path, data, len, mode, true);
+}
+
+int
+guard_file_write_cache(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return replace_file(path, data, len, mode, false);
 }
 
 int

@@ -24,6 +24,13 @@ int guard_stream_read(FILE *in, size_t max, char **out, size_t *len);
  */
 int guard_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * The same, without the fsyncs: for derived data that is rebuilt when
+ * lost (an index), where a crash may leave the old content but never a
+ * torn one.
+ */
+int guard_file_write_cache(const char *path, const void *data, size_t len, mode_t mode);
+
 /* mkdir -p with mode for the directories it creates. */
 int guard_mkdirs(const char *path, mode_t mode);
 

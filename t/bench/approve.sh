@@ -1,0 +1,115 @@
+#!/bin/sh
+# guard-approve as a person feels it: p50/p95 of each CLI verb (request,
+# approve, status, gate) with 10,000 requests on disk, full
+# request-approve-gate cycles from 50 concurrent clients, and `list` of
+# 10,000 pending requests. The seed design's HTTP+SQLite service reported
+# 50 requests/s at p95 397 ms; its numbers are quoted, it is not run here.
+#
+# Knobs: BENCH_APPROVE_ON_DISK=10000  BENCH_APPROVE_VERBS=200
+#        BENCH_APPROVE_CLIENTS=50     BENCH_APPROVE_CYCLES=20 (per client)
+set -eu
+cd "$(dirname "$0")/../.."
+root=$PWD
+ON_DISK=${BENCH_APPROVE_ON_DISK:-10000}
+VERBS=${BENCH_APPROVE_VERBS:-200}
+CLIENTS=${BENCH_APPROVE_CLIENTS:-50}
+CYCLES=${BENCH_APPROVE_CYCLES:-20}
+bld=$root/build/bench
+mkdir -p "$bld"
+${CC:-cc} -O2 -Wall -Wextra -o "$bld/runcmds" t/bench/runcmds.c
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/guard-bench-approve.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME=$tmp/home PATH=$root/bin:$PATH
+export GUARD_DEFAULT_POLICY=$root/policy/default.yaml GUARD_MANAGED_POLICY=$tmp/none
+export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
+unset GUARD_PROFILE GUARD_DIR XDG_CONFIG_HOME APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
+mkdir -p "$HOME/.config/guard"
+printf 'principals:\n  alice@example.com: {roles: [admin]}\napproval: {timeout: 1d}\n' >"$GUARD_USER_POLICY"
+chmod 600 "$GUARD_USER_POLICY"
+proj=$tmp/proj
+git init -q "$proj"
+mkdir -p "$proj/build"
+cd "$proj"
+
+# 10,000 pending requests: one made by the program, copied with fresh ids
+# and digests (the index is rebuilt from the files on first use).
+seed=$(guard-approve request --as claude --command 'git push --force origin seed')
+python3 - "$proj/.ai/approvals" "$seed" "$ON_DISK" <<'EOF'
+import json, sys, uuid, hashlib
+d, seed, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+req = json.load(open(f"{d}/{seed}.json"))
+for i in range(n - 1):
+    req["id"] = str(uuid.uuid4())
+    req["action_digest"] = hashlib.sha256(f"bench-{i}".encode()).hexdigest()
+    req["summary"] = f"Bash: git push --force origin b{i}"
+    with open(f"{d}/{req['id']}.json", "w") as f:
+        json.dump(req, f, indent=2, sort_keys=True)
+        f.write("\n")
+EOF
+rm -rf "$proj/.ai/approvals/.digest"
+guard-approve list --as alice@example.com --json --limit 1 >/dev/null   # warm the cache like a user's second call
+echo "requests on disk: $(ls "$proj/.ai/approvals" | grep -c '\.json$')"
+
+# ---- each verb, one process per call, interleaved
+i=0
+: >"$tmp/phase1.tsv"
+while [ $i -lt "$VERBS" ]; do
+	printf 'request\t-\tguard-approve\trequest\t--as\tclaude\t--command\tgit push --force origin v%d\n' $i >>"$tmp/phase1.tsv"
+	i=$((i + 1))
+done
+"$bld/runcmds" "$tmp/phase1.tsv" >"$tmp/request.txt"
+: >"$tmp/phase2.tsv"
+for f in $(grep -l '"Bash: git push --force origin v' "$proj"/.ai/approvals/*.json); do
+	id=$(basename "$f" .json)
+	cmd=$(jq -r '.summary | sub("^Bash: "; "")' "$f")
+	jq -cn --arg c "$cmd" '{tool:"Bash",input:{command:$c},actor:{user:"claude",role:"agent"}}' >"$tmp/ev.$id"
+	printf 'status\t-\tguard-approve\tstatus\t%s\n' "$id" >>"$tmp/phase2.tsv"
+	printf 'approve\t-\tguard-approve\tapprove\t%s\t--as\talice@example.com\n' "${id%%-*}" >>"$tmp/phase2.tsv"
+	printf 'gate\t%s\tguard-approve\tgate\n' "$tmp/ev.$id" >>"$tmp/phase2.tsv"
+done
+"$bld/runcmds" "$tmp/phase2.tsv" >"$tmp/verbs.txt"
+echo "per verb, ms ($ON_DISK requests on disk; exit statuses after the colon count: status 3 = pending, gate 0):"
+cat "$tmp/request.txt"
+tail -n +2 "$tmp/verbs.txt"
+
+# ---- list of 10,000 pending
+: >"$tmp/list.tsv"
+for r in 1 2 3 4 5 6 7 8 9 10; do
+	printf 'list-json\t-\tguard-approve\tlist\t--as\talice@example.com\t--json\n' >>"$tmp/list.tsv"
+	printf 'list-table\t-\tguard-approve\tlist\t--as\talice@example.com\n' >>"$tmp/list.tsv"
+done
+echo "list of $(guard-approve list --as alice@example.com --json | jq length) pending requests, ms:"
+"$bld/runcmds" "$tmp/list.tsv"
+
+# ---- full cycles from concurrent clients
+cat >"$tmp/client.sh" <<'EOF'
+# one client: request, approve, gate, CYCLES times, each a distinct action
+c=$1 n=$2
+i=0
+while [ $i -lt "$n" ]; do
+	cmd="git push --force origin c$c-$i"
+	id=$(guard-approve request --as claude --command "$cmd") || exit 1
+	guard-approve approve "$id" --as alice@example.com >/dev/null || exit 1
+	printf '{"tool":"Bash","input":{"command":"%s"},"actor":{"user":"claude","role":"agent"}}\n' "$cmd" |
+		guard-approve gate | grep -q '"effect":"allow"' || exit 1
+	i=$((i + 1))
+done
+EOF
+start=$(date +%s.%N)
+c=0
+pids=""
+while [ $c -lt "$CLIENTS" ]; do
+	sh "$tmp/client.sh" $c "$CYCLES" &
+	pids="$pids $!"
+	c=$((c + 1))
+done
+fail=0
+for p in $pids; do wait "$p" || fail=$((fail + 1)); done
+end=$(date +%s.%N)
+total=$((CLIENTS * CYCLES))
+awk -v n="$total" -v s="$start" -v e="$end" -v f="$fail" -v c="$CLIENTS" 'BEGIN {
+	printf "cycles: %d request-approve-gate cycles from %d concurrent clients in %.2f s: %.0f cycles/s (%d clients failed)\n",
+		n, c, e - s, n / (e - s), f }'
+consumed=$(grep -l '"status": "consumed"' "$proj"/.ai/approvals/*.json | wc -l)
+echo "consumed approvals on disk: $consumed (expected $total + $VERBS)"
