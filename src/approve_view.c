@@ -249,9 +249,7 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 	size_t from, to;
 	int rc;
 
-	cli_bulk_begin();
 	if ((rc = guard_approval_each(s, collect_one, &c, skip_bad)) < 0) {
-		cli_bulk_end();
 		free(c.rows);
 		return rc;
 	}
@@ -273,7 +271,7 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 	if (!json && isatty(STDERR_FILENO))
 		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,
 			strcmp(f->status, "all") ? f->status : "", c.n == 1 ? "" : "s");
-	cli_bulk_end(); /* every request at once */
+	/* the requests go with the program's bulk allocations (cli_bulk_begin) */
 	free(c.rows);
 	return 0;
 }

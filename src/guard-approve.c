@@ -507,6 +507,8 @@ main(int argc, char **argv)
 		cli_error("unknown verb '%s' (guard-approve --help lists them)", verb);
 		return GUARD_EXIT_USAGE;
 	}
+	/* a short-lived process: nothing cJSON allocates is freed one by one */
+	cli_bulk_begin();
 	if (!strcmp(verb, "keygen")) {
 		rc = cmd_keygen(&c, force);
 		goto done;
@@ -547,5 +549,6 @@ done:
 	guard_stages_release(&c.stages);
 	approve_filter_release(&f);
 	free(c.root);
+	cli_bulk_end();
 	return cli_finish(status);
 }

@@ -91,6 +91,8 @@ cmd_hook(int argc, char **argv)
 		fprintf(stderr, "guard: usage: guard hook claude|gemini|codex (denying)\n");
 		return 2;
 	}
+	/* one payload, then exit: nothing cJSON allocates is freed one by one */
+	cli_bulk_begin();
 	/* a wait for a person's decision shows its progress on stderr */
 	struct approve_progress progress = { isatty(STDERR_FILENO), NULL, 0 };
 	guard_hook_on_wait(approve_progress_tick, &progress);
@@ -101,6 +103,7 @@ cmd_hook(int argc, char **argv)
 		guard_hook_run(agent, NULL, buf, len, &reply);
 	free(buf);
 	approve_progress_done(&progress);
+	cli_bulk_end();
 	if (reply.out)
 		fputs(reply.out, stdout);
 	if (reply.err)

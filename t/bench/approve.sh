@@ -84,15 +84,17 @@ echo "list of $(guard-approve list --as alice@example.com --json | jq length) pe
 
 # ---- full cycles from concurrent clients
 cat >"$tmp/client.sh" <<'EOF'
-# one client: request, approve, gate, CYCLES times, each a distinct action
-c=$1 n=$2
+# One client: request, approve, gate, CYCLES times, each a distinct action.
+# Only the three guard-approve processes (and the $( ) of the id) per
+# cycle; whether every gate allowed is counted afterwards.
+c=$1 n=$2 dir=$3
 i=0
 while [ $i -lt "$n" ]; do
 	cmd="git push --force origin c$c-$i"
+	printf '{"tool":"Bash","input":{"command":"%s"},"actor":{"user":"claude","role":"agent"}}\n' "$cmd" >"$dir/ev.$c"
 	id=$(guard-approve request --as claude --command "$cmd") || exit 1
 	guard-approve approve "$id" --as alice@example.com >/dev/null || exit 1
-	printf '{"tool":"Bash","input":{"command":"%s"},"actor":{"user":"claude","role":"agent"}}\n' "$cmd" |
-		guard-approve gate | grep -q '"effect":"allow"' || exit 1
+	guard-approve gate <"$dir/ev.$c" >>"$dir/gate.$c" || exit 1
 	i=$((i + 1))
 done
 EOF
@@ -100,7 +102,7 @@ start=$(date +%s.%N)
 c=0
 pids=""
 while [ $c -lt "$CLIENTS" ]; do
-	sh "$tmp/client.sh" $c "$CYCLES" &
+	sh "$tmp/client.sh" $c "$CYCLES" "$tmp" &
 	pids="$pids $!"
 	c=$((c + 1))
 done
@@ -112,4 +114,8 @@ awk -v n="$total" -v s="$start" -v e="$end" -v f="$fail" -v c="$CLIENTS" 'BEGIN 
 	printf "cycles: %d request-approve-gate cycles from %d concurrent clients in %.2f s: %.0f cycles/s (%d clients failed)\n",
 		n, c, e - s, n / (e - s), f }'
 consumed=$(grep -l '"status": "consumed"' "$proj"/.ai/approvals/*.json | wc -l)
-echo "consumed approvals on disk: $consumed (expected $total + $VERBS)"
+allowed=$(cat "$tmp"/gate.* | grep -c '"rule":"guard.approved"' || true)
+echo "gates that allowed: $allowed of $total; consumed approvals on disk: $consumed (expected $total + $VERBS)"
+# CPU per cycle, one client alone: what the 2 cores must pay for each cycle
+/usr/bin/time -f '%U %S' -o "$tmp/cpu" sh "$tmp/client.sh" solo 50 "$tmp"
+awk '{printf "cpu per cycle (one client, 50 cycles): %.2f ms user + %.2f ms system\n", $1 * 20, $2 * 20}' "$tmp/cpu"
