@@ -16,7 +16,7 @@ BIN      ?= bin
 # Each program and the libraries it links.
 # libgit2 costs ~10 ms at start-up (DESIGN.md section 1): only the
 # programs that need git link it, never the hook's.
-PROGRAMS     = guard guard-risk guard-policy
+PROGRAMS     = guard guard-risk guard-policy guard-audit
 PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
 PKGS_GIT     = libgit2
 
@@ -62,6 +62,8 @@ $(BUILD)/lib/embedded_policy.o: src/lib/embedded_policy.S policy/default.yaml po
 
 # Program-side helpers (they print; the library never does).
 CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o
+# Objects only one program needs, beside its main.
+PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
 $(BUILD)/%.o: src/%.c src/*.h src/lib/*.h | $(BUILD)/lib
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -71,8 +73,10 @@ $(LIB_A): $(LIB_OBJ)
 
 git_libs = $(if $(filter $(1),$(GIT_PROGRAMS) $(GIT_UNITS)),$(LDLIBS_GIT))
 
+$(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
+
 $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(PROG_OBJ_$*) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 $(BUILD)/unit/%: t/unit/%.c t/unit/unit.h $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)

@@ -94,6 +94,9 @@ int guard_audit_append(struct guard_audit *log, const char *event_name, const cJ
 int guard_audit_begin(struct guard_audit *log);
 int guard_audit_commit(struct guard_audit *log);
 
+/* Override audit.fsync for this handle (a command-line --fsync). */
+void guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode);
+
 /* Records appended and committed through this handle. */
 unsigned long guard_audit_written(const struct guard_audit *log);
 

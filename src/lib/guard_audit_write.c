@@ -524,6 +524,12 @@ guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON 
 	return rc < 0 ? rc : crc;
 }
 
+void
+guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode)
+{
+	log->cfg.fsync = mode;
+}
+
 unsigned long
 guard_audit_written(const struct guard_audit *log)
 {

@@ -33,7 +33,9 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		    (rc = guard_stage_decide(&stages, ev)) < 0)
 			goto fail;
 	}
-	/* Approval, audit and session stages join here as they land. */
+	/* Approval and session stages join here as they land; audit stays last. */
+	if (strcmp(guard_event_str(ev, "phase"), "other") && (rc = guard_stage_audit(&stages, ev)) < 0)
+		goto fail;
 	guard_adapter_reply(agent, ev, r);
 	rc = 0;
 	goto out;

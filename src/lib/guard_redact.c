@@ -250,11 +250,32 @@ pointer_add(struct guard_buf *p, const char *key)
 	}
 }
 
+/* A member named like a secret ("password", "api_key", ...) is masked whole, whatever it holds. */
+static bool
+secret_name(const char *key)
+{
+	static const char *const names[] = {
+		"password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "credential", "private_key",
+		"access_key",
+	};
+	for (size_t i = 0; key && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasestr(key, names[i]))
+			return true;
+	return false;
+}
+
 static int
 redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, cJSON *erased)
 {
 	int total = 0;
 
+	if (cJSON_IsString(item) && item->valuestring && secret_name(item->string) &&
+	    strncmp(item->valuestring, "[REDACTED", 9)) {
+		cJSON_SetValuestring(item, "[REDACTED:secret-field]");
+		if (erased)
+			cJSON_AddItemToArray(erased, cJSON_CreateString(ptr->buf));
+		return 1;
+	}
 	if (cJSON_IsString(item) && item->valuestring) {
 		struct guard_buf out = GUARD_BUF_INIT;
 		int m = guard_redact_text(r, item->valuestring, strlen(item->valuestring), &out);

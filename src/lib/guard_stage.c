@@ -1,3 +1,4 @@
+#include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_path.h"
@@ -83,6 +84,39 @@ guard_stage_decide(struct guard_stages *s, cJSON *ev)
 	if ((rc = guard_stages_policy(s, guard_event_str(ev, "project"), &p)) < 0)
 		return rc;
 	guard_policy_decide(p, ev);
+	return 0;
+}
+
+int
+guard_stage_audit(struct guard_stages *s, cJSON *ev)
+{
+	const struct guard_policy *p;
+	struct guard_audit *log;
+	const char *project = guard_event_str(ev, "project");
+	bool fail_closed = true;
+	int rc;
+
+	if (!project)
+		return guard_error(GUARD_EUSAGE, "cannot audit an event without a project");
+	if ((rc = guard_stages_policy(s, project, &p)) < 0)
+		return rc;
+	if ((rc = guard_audit_open(&log, project, p)) == 0) {
+		fail_closed = guard_audit_fail_closed(log);
+		rc = guard_audit_append(log, NULL, ev);
+		guard_audit_close(log);
+	} else {
+		struct guard_audit_config cfg;
+		char *why = guard_xstrdup(guard_error_last());
+		if (guard_audit_config(&cfg, project, p) == 0) {
+			fail_closed = cfg.fail_closed;
+			guard_audit_config_release(&cfg);
+		}
+		guard_error(rc, "%s", why);
+		free(why);
+	}
+	if (rc < 0 && fail_closed)
+		return guard_error(rc, "the audit record cannot be written, so the action is denied "
+				   "(audit.fail_closed): %s", guard_error_last());
 	return 0;
 }
 
