@@ -407,6 +407,16 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 
 	if ((rc = guard_audit_files(dir, NULL, NULL, &names)) < 0 && !(follow && rc == GUARD_ENOTFOUND))
 		return cli_fail(rc);
+	/* Follow from the end of the newest file's complete lines. */
+	if (names.len) {
+		struct guard_audit_file af;
+		current = guard_xasprintf("%s/%s", dir, names.items[names.len - 1]);
+		if (guard_audit_file_open(&af, dir, names.items[names.len - 1]) == 0) {
+			const char *nl = af.size ? memrchr(af.data, '\n', af.size) : NULL;
+			off = nl ? (off_t)(nl - af.data + 1) : 0;
+			guard_audit_file_close(&af);
+		}
+	}
 	/* The last n lines, newest file first until there are enough. */
 	for (size_t i = names.len; i-- > 0 && keep.len < n;) {
 		struct guard_audit_file af;
@@ -419,11 +429,6 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 		while (guard_audit_file_next(&af, &line, &len, &complete) > 0)
 			if (complete)
 				guard_list_take(&lines, guard_xstrndup(line, len));
-		if (i == names.len - 1) {
-			current = guard_xstrdup(af.path);
-			off = (off_t)(af.size - (af.size && af.data[af.size - 1] != '\n' ?
-				(size_t)(af.data + af.size - ((const char *)memrchr(af.data, '\n', af.size) ?: af.data - 1) - 1) : 0));
-		}
 		guard_audit_file_close(&af);
 		for (size_t k = lines.len; k-- > 0 && keep.len < n;)
 			guard_list_add(&keep, lines.items[k]);

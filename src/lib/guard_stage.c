@@ -93,6 +93,7 @@ guard_stage_audit(struct guard_stages *s, cJSON *ev)
 	const struct guard_policy *p;
 	struct guard_audit *log;
 	const char *project = guard_event_str(ev, "project");
+	struct guard_audit_config cfg = { 0 };
 	bool fail_closed = true;
 	int rc;
 
@@ -100,24 +101,26 @@ guard_stage_audit(struct guard_stages *s, cJSON *ev)
 		return guard_error(GUARD_EUSAGE, "cannot audit an event without a project");
 	if ((rc = guard_stages_policy(s, project, &p)) < 0)
 		return rc;
-	if ((rc = guard_audit_open(&log, project, p)) == 0) {
+	bool opened = (rc = guard_audit_open(&log, project, p)) == 0;
+	if (opened) {
 		fail_closed = guard_audit_fail_closed(log);
 		rc = guard_audit_append(log, NULL, ev);
 		guard_audit_close(log);
-	} else {
-		struct guard_audit_config cfg;
-		char *why = guard_xstrdup(guard_error_last());
-		if (guard_audit_config(&cfg, project, p) == 0) {
-			fail_closed = cfg.fail_closed;
-			guard_audit_config_release(&cfg);
-		}
-		guard_error(rc, "%s", why);
-		free(why);
 	}
-	if (rc < 0 && fail_closed)
-		return guard_error(rc, "the audit record cannot be written, so the action is denied "
-				   "(audit.fail_closed): %s", guard_error_last());
-	return 0;
+	if (rc == 0)
+		return 0;
+	char *why = guard_xstrdup(guard_error_last());
+	if (!opened && guard_audit_config(&cfg, project, p) == 0) {
+		fail_closed = cfg.fail_closed;
+		guard_audit_config_release(&cfg);
+	}
+	if (fail_closed)
+		rc = guard_error(rc, "the audit record cannot be written, so the action is denied "
+				 "(audit.fail_closed): %s", why);
+	else
+		rc = 0;
+	free(why);
+	return rc;
 }
 
 const char *
