@@ -22,3 +22,12 @@ setup() { setup_guard; }
 	! [[ "$output" == *" 0 asked"* ]]
 	! [[ "$output" == *" 0 denied"* ]]
 }
+
+@test "the demo shows the audit log, a clean verify, then the edited line caught" {
+	run env GUARD_BIN="$GUARD_BIN" sh "$REPO_ROOT/share/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"The audit log"* ]]
+	[[ "$output" =~ ok:\ 22\ records\ in\ 1\ file ]]
+	[[ "$output" =~ decisions\ by\ effect ]]
+	[[ "$output" =~ \.jsonl:[0-9]+:\ seq\ [0-9]+:\ hash\ mismatch ]]
+}
