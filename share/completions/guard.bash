@@ -1,4 +1,4 @@
-# bash completion for guard, guard-risk and guard-policy
+# bash completion for guard, guard-risk, guard-policy and guard-audit
 _guard() {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
@@ -13,6 +13,15 @@ _guard_risk() {
 _guard_policy() {
 	COMPREPLY=($(compgen -W "--check --command --validate --layer --policy --profile --agent --help --version test" -- "${COMP_WORDS[COMP_CWORD]}"))
 }
+_guard_audit() {
+	local cur=${COMP_WORDS[COMP_CWORD]}
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "append log verify seal query stats export tail prune --tee --help --version" -- "$cur"))
+	else
+		COMPREPLY=($(compgen -W "--from --to --checkpoint --before --since --until --event --tool --risk --decision --session --actor --approval --csv --json --table --fsync --policy -n -f" -- "$cur"))
+	fi
+}
 complete -F _guard guard
 complete -F _guard_risk guard-risk
 complete -F _guard_policy guard-policy
+complete -F _guard_audit guard-audit
