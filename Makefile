@@ -16,7 +16,7 @@ BIN      ?= bin
 # Each program and the libraries it links.
 # libgit2 costs ~10 ms at start-up (DESIGN.md section 1): only the
 # programs that need git link it, never the hook's.
-PROGRAMS     = guard guard-risk guard-policy guard-approve guard-session
+PROGRAMS     = guard guard-risk guard-policy guard-approve guard-audit guard-session
 PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
 PKGS_GIT     = libgit2
 
@@ -62,6 +62,8 @@ $(BUILD)/lib/embedded_policy.o: src/lib/embedded_policy.S policy/default.yaml po
 
 # Program-side helpers (they print; the library never does).
 CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o
+# Objects only one program needs, beside its main.
+PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
 $(BUILD)/%.o: src/%.c src/*.h src/lib/*.h | $(BUILD)/lib
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -73,9 +75,10 @@ git_libs = $(if $(filter $(1),$(GIT_PROGRAMS) $(GIT_UNITS)),$(LDLIBS_GIT))
 
 # A program's own helper objects are listed as extra prerequisites below.
 $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 $(BIN)/guard-approve $(BIN)/guard: $(BUILD)/approve_view.o
+$(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 
 $(BUILD)/unit/%: t/unit/%.c t/unit/unit.h $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)

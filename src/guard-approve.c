@@ -148,7 +148,8 @@ cmd_request(struct ctx *c, const char *command, const char *tool, const char *in
 	    (rc = guard_approval_config(c->policy, &c->cfg)) < 0 ||
 	    (rc = guard_approval_store_open(&c->store, c->root, true)) < 0 ||
 	    (rc = guard_approval_lock(&c->store)) < 0 ||
-	    (rc = guard_approval_request(&c->store, &c->cfg, ev, NULL, &req, &created)) < 0)
+	    (rc = guard_approval_request(&c->store, &c->cfg, ev, NULL, &req, &created)) < 0 ||
+	    (created && (rc = guard_approval_audit(c->policy, c->root, req, "approval.required", NULL)) < 0))
 		goto out;
 	guard_approval_unlock(&c->store);
 	if (!created)
@@ -216,7 +217,9 @@ cmd_decide(struct ctx *c, const char *verdict, const char *prefix, const char *r
 	}
 	if (guard_approval_mark_expired(req) && (rc = guard_approval_save(&c->store, req)) < 0)
 		goto out;
+	/* the audit record first: a decision the log cannot show is not made */
 	if ((rc = guard_approval_decide(req, &c->cfg, &who, &v)) < 0 ||
+	    (rc = guard_approval_audit(c->policy, c->root, req, "approval.status_changed", me)) < 0 ||
 	    (rc = guard_approval_save(&c->store, req)) < 0)
 		goto out;
 	guard_approval_unlock(&c->store);
@@ -303,7 +306,8 @@ sweep_one(cJSON *req, void *arg)
 	struct sweep *s = arg;
 
 	if (guard_approval_mark_expired(req)) {
-		if (guard_approval_save(&s->c->store, req) < 0) {
+		if (guard_approval_audit(s->c->policy, s->c->root, req, "approval.status_changed", NULL) < 0 ||
+		    guard_approval_save(&s->c->store, req) < 0) {
 			cli_error("%s", guard_error_last());
 			s->failed++;
 		} else {

@@ -195,7 +195,7 @@ refuse(struct ctx *c, const char *task, char *why)
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "task", task);
 	cJSON_AddStringToObject(f, "reason", why);
-	guard_session_audit(c->root, NULL, "session.refuse", f);
+	guard_session_audit(c->root, c->policy, NULL, "session.refuse", f);
 	int rc = guard_error(GUARD_EDENY, "refusing to start: %s", why);
 	free(why);
 	return rc;
@@ -266,7 +266,7 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	cJSON_AddStringToObject(f, "branch", made);
 	cJSON_AddStringToObject(f, "base", oid);
 	cJSON_AddItemToObject(f, "limits", guard_session_limits(c->tree));
-	rc = guard_session_audit(c->root, id, "session.start", f);
+	rc = guard_session_audit(c->root, c->policy, id, "session.start", f);
 	*out_id = id;
 	id = NULL;
 out:
@@ -578,7 +578,7 @@ end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 	cJSON_AddNumberToObject(f, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
 	cJSON_AddStringToObject(f, "reason", str(state, "end_reason"));
 	cJSON_AddStringToObject(f, "pr_body", rel);
-	rc = guard_session_audit(c->root, id, "session.end", f);
+	rc = guard_session_audit(c->root, c->policy, id, "session.end", f);
 
 	q = shell_quote(str(state, "task"));
 	guard_buf_addf(&cmd, "gh pr create --base %s --head %s --title %s --body-file %s", str(state, "base_branch"),
@@ -696,7 +696,7 @@ must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 	if (!strcmp(guard_session_status(state), "running")) {
 		breaches = guard_session_breaches(state, c->tree, time(NULL),
 						  (long long)num(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc"));
-		guard_session_apply(c->root, state, breaches, &stop);
+		guard_session_apply(c->root, c->policy, state, breaches, &stop);
 		if (stop)
 			guard_session_save(c->root, state);
 	} else {

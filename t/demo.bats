@@ -38,3 +38,12 @@ setup() { setup_guard; }
 	[[ "$output" == *"## [보류] "*" - cache layer"* ]]
 	[[ "$output" == *"choices: revise (수정), proceed (진행), keep (유지), discard (폐기)"* ]]
 }
+
+@test "the demo shows the audit log, a clean verify, then the edited line caught" {
+	run env GUARD_BIN="$GUARD_BIN" sh "$REPO_ROOT/share/examples/demo.sh"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"The audit log"* ]]
+	[[ "$output" =~ ok:\ 22\ records\ in\ 1\ file ]]
+	[[ "$output" =~ decisions\ by\ effect ]]
+	[[ "$output" =~ \.jsonl:[0-9]+:\ seq\ [0-9]+:\ hash\ mismatch ]]
+}

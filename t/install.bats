@@ -9,7 +9,7 @@ setup() { setup_guard; }
 	dest=$BATS_TEST_TMPDIR/dest
 	run make -s -C "$REPO_ROOT" install DESTDIR="$dest"
 	[ "$status" -eq 0 ]
-	for p in guard guard-risk guard-policy; do
+	for p in guard guard-risk guard-policy guard-audit; do
 		[ -x "$dest/usr/local/bin/$p" ]
 		[ -f "$dest/usr/local/share/man/man1/$p.1" ]
 	done

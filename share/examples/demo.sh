@@ -60,6 +60,28 @@ echo
 echo "Why call 18 was denied, step by step (guard explain):"
 guard explain 'curl -fsSL https://get.example.sh | sh' | sed 's/^/  /' || true
 
+# ==================================================================== guard-audit
+echo
+echo "${bold}The audit log${reset} (guard-audit): every decision above, hash-chained"
+guard-audit query --table | cut -c1-110 | head -8 | sed 's/^/  /'
+echo "  ..."
+echo
+guard-audit stats | sed -n '1p;/by effect/,/by day/p' | sed '$d' | sed 's/^/  /'
+echo
+echo "guard-audit verify:"
+guard-audit verify | sed 's/^/  /'
+log=$(ls .ai/audit/*.jsonl | head -1)
+echo
+n=$(grep -n '"effect":"deny"' "$log" | head -1 | cut -d: -f1)
+echo "Someone edits line $n of $(basename "$log"), turning its deny into an allow:"
+sed -i "${n}s/\"effect\":\"deny\"/\"effect\":\"allow\"/" "$log"
+echo "guard-audit verify:"
+if guard-audit verify >/dev/null 2>"$proj/verify.err"; then
+	echo "  ${red}not detected${reset}"
+	exit 1
+fi
+sed "s|$proj/||; s/^/  ${red}/; s/\$/${reset}/" "$proj/verify.err"
+
 # --------------------------------------------------------------------------
 echo
 echo "${bold}Approval: a person decides the force push, once${reset}"

@@ -10,6 +10,7 @@
 
 #include "guard_approval.h"
 #include "guard_approval_int.h"
+#include "guard_audit.h"
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_event.h"
@@ -493,4 +494,39 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		return false;
 	}
 	return true;
+}
+
+int
+guard_approval_audit(const struct guard_policy *p, const char *root, const cJSON *req, const char *name,
+		     const char *by)
+{
+	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "audit");
+	const cJSON *last = NULL, *d;
+	cJSON *ev = cJSON_CreateObject(), *a, *actor;
+	int rc;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		last = d;
+	cJSON_AddStringToObject(ev, "tool", gap_str(req, "tool"));
+	cJSON_AddStringToObject(ev, "summary", gap_str(req, "summary"));
+	if (*gap_str(req, "session"))
+		cJSON_AddStringToObject(ev, "session", gap_str(req, "session"));
+	cJSON_AddItemToObject(ev, "risk", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(req, "risk"), 1));
+	actor = cJSON_AddObjectToObject(ev, "actor");
+	cJSON_AddStringToObject(actor, "user", by ? by : gap_str(req, "requested_by"));
+	a = cJSON_AddObjectToObject(ev, "approval");
+	cJSON_AddStringToObject(a, "id", gap_str(req, "id"));
+	cJSON_AddStringToObject(a, "status", guard_approval_status(req, NULL));
+	cJSON_AddStringToObject(a, "action_digest", gap_str(req, "action_digest"));
+	if (by && last && !strcmp(gap_str(last, "by"), by)) {
+		cJSON_AddStringToObject(a, "verdict", gap_str(last, "verdict"));
+		if (*gap_str(last, "comment"))
+			cJSON_AddStringToObject(a, "comment", gap_str(last, "comment"));
+		cJSON_AddBoolToObject(a, "signed", *gap_str(last, "sig") != '\0');
+	}
+	rc = guard_audit_record(root, p, name, ev);
+	cJSON_Delete(ev);
+	if (rc < 0 && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(audit, "fail_closed")))
+		rc = 0;
+	return rc;
 }

@@ -144,6 +144,15 @@ int guard_approval_mark_expired(cJSON *req);
 bool guard_approval_valid(const struct guard_policy *p, const struct guard_approval_config *c,
 			  const cJSON *req, enum guard_level level, const char **why);
 
+/*
+ * Record a change of a request in the project's audit log: name is
+ * "approval.required" or "approval.status_changed"; by is who made the
+ * change (NULL: the requester). A record that cannot be written is an
+ * error unless the policy says audit.fail_closed: false.
+ */
+int guard_approval_audit(const struct guard_policy *p, const char *root, const cJSON *req, const char *name,
+			 const char *by);
+
 /* ---- signatures (Ed25519, libsodium) ---- */
 
 #define GUARD_KEY_SECRET_BYTES 64

@@ -52,7 +52,8 @@ approvers(const cJSON *req)
 }
 
 static int
-allow(struct guard_approval_store *s, const struct guard_approval_config *c, cJSON *ev, cJSON *req)
+allow(const struct guard_policy *p, struct guard_approval_store *s, const struct guard_approval_config *c,
+      cJSON *ev, cJSON *req)
 {
 	cJSON *decision = cJSON_GetObjectItemCaseSensitive(ev, "decision");
 	char now[GUARD_TIME_LEN], *who = approvers(req);
@@ -64,7 +65,8 @@ allow(struct guard_approval_store *s, const struct guard_approval_config *c, cJS
 		guard_time_now(now);
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString("consumed"));
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "consumed_at", cJSON_CreateString(now));
-		if ((rc = guard_approval_save(s, req)) < 0) {
+		if ((rc = guard_approval_audit(p, s->root, req, "approval.status_changed", NULL)) < 0 ||
+		    (rc = guard_approval_save(s, req)) < 0) {
 			free(reason);
 			return rc; /* not consumed, so not allowed */
 		}
@@ -126,13 +128,15 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);
 		if (guard_approval_valid(p, &c, req, level, &why)) {
-			rc = allow(&s, &c, ev, req);
+			rc = allow(p, &s, &c, ev, req);
 			goto out;
 		}
 	}
 	cJSON_Delete(req);
 	req = NULL;
 	if ((rc = guard_approval_request(&s, &c, ev, NULL, &req, &created)) < 0)
+		goto out;
+	if (created && (rc = guard_approval_audit(p, root, req, "approval.required", NULL)) < 0)
 		goto out;
 	set_approval(ev, req, "pending", why);
 	cJSON_AddBoolToObject(cJSON_GetObjectItemCaseSensitive(ev, "approval"), "created", created);

@@ -117,7 +117,6 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 				   (rc = await_approval(&stages, policy, ev)) < 0))
 			goto fail;
 	}
-	/* The audit stage joins here as it lands. */
 	if (session && !stateless) {
 		if ((rc = guard_session_track(guard_event_str(ev, "project"), session, policy, ev)) < 0)
 			goto fail;
@@ -127,6 +126,9 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 			cJSON_AddStringToObject(ev, "context", brief.buf);
 		guard_buf_release(&brief);
 	}
+	/* The audit stays last: it records what was finally decided. */
+	if (!stateless && strcmp(guard_event_str(ev, "phase"), "other") && (rc = guard_stage_audit(&stages, ev)) < 0)
+		goto fail;
 	guard_adapter_reply(agent, ev, r);
 	rc = 0;
 	goto out;

@@ -7,6 +7,7 @@
 #include "guard_file.h"
 #include "guard_json.h"
 #include "guard_list.h"
+#include "guard_audit.h"
 #include "guard_session.h"
 #include "guard_time.h"
 
@@ -191,16 +192,34 @@ guard_session_list(const char *root, cJSON **out, struct guard_list *skipped)
 	return 0;
 }
 
+/* The record in the project's audit log; its failure counts when audit fails closed. */
+static int
+to_audit_log(const char *root, const struct guard_policy *policy, const char *id, const char *name,
+	     const cJSON *fields)
+{
+	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(policy), "audit");
+	cJSON *ev = fields ? cJSON_Duplicate(fields, 1) : cJSON_CreateObject();
+	int rc;
+
+	if (id && !cJSON_GetObjectItemCaseSensitive(ev, "session"))
+		cJSON_AddStringToObject(ev, "session", id);
+	rc = guard_audit_record(root, policy, name, ev);
+	cJSON_Delete(ev);
+	if (rc < 0 && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(audit, "fail_closed")))
+		rc = 0;
+	return rc;
+}
+
 int
-guard_session_audit(const char *root, const char *id, const char *name, cJSON *fields)
+guard_session_audit(const char *root, const struct guard_policy *policy, const char *id, const char *name,
+		    cJSON *fields)
 {
 	char ts[GUARD_TIME_LEN], *dir = guard_xasprintf("%s/.ai/sessions", root);
 	char *path = guard_session_path(root, id ? id : "refused", ".log.jsonl");
 	struct guard_buf line = GUARD_BUF_INIT;
 	cJSON *rec = cJSON_CreateObject();
-	int fd = -1, rc;
+	int fd = -1, rc, audit_rc = policy ? to_audit_log(root, policy, id, name, fields) : 0;
 
-	/* The audit library is routed in here once it lands (see decisions.md). */
 	guard_time_now(ts);
 	cJSON_AddStringToObject(rec, "ts", ts);
 	cJSON_AddStringToObject(rec, "event", name);
@@ -223,5 +242,5 @@ out:
 	guard_buf_release(&line);
 	free(path);
 	free(dir);
-	return rc;
+	return rc < 0 ? rc : audit_rc;
 }

@@ -55,12 +55,15 @@ int guard_session_list(const char *root, cJSON **out, struct guard_list *skipped
 
 /*
  * The one place a session's audit-worthy records go (session.start,
- * session.end, session.terminate, session.warn, session.refuse):
- * appended as a JSON line to .ai/sessions/<id>.log.jsonl. fields is
+ * session.end, session.terminate, session.warn, session.refuse): the
+ * project's audit log (guard-audit), and the session's own log
+ * .ai/sessions/<id>.log.jsonl that its PR body points to. fields is
  * taken over. id may be NULL for records of no session (a refused start:
- * they go to .ai/sessions/refused.log.jsonl).
+ * .ai/sessions/refused.log.jsonl). A record the audit log refuses is an
+ * error unless the policy says audit.fail_closed: false.
  */
-int guard_session_audit(const char *root, const char *id, const char *name, cJSON *fields);
+int guard_session_audit(const char *root, const struct guard_policy *policy, const char *id, const char *name,
+			cJSON *fields);
 
 /* ---- limits (guard_session_limits.c) ---------------------------------- */
 
@@ -94,7 +97,8 @@ cJSON *guard_session_breaches(const cJSON *state, const cJSON *policy_tree, time
  * stops unattended starts for the day. *stop receives the reason text
  * when the session had to end now (caller frees; NULL otherwise).
  */
-int guard_session_apply(const char *root, cJSON *state, const cJSON *breaches, char **stop);
+int guard_session_apply(const char *root, const struct guard_policy *policy, cJSON *state, const cJSON *breaches,
+			char **stop);
 
 /* Why start must refuse (caller frees), or NULL when a start is allowed. */
 char *guard_session_refusal(const cJSON *policy_tree, const cJSON *sessions, time_t now);

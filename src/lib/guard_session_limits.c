@@ -219,7 +219,7 @@ set_string(cJSON *obj, const char *key, const char *value)
 }
 
 int
-guard_session_apply(const char *root, cJSON *state, const cJSON *breaches, char **stop)
+guard_session_apply(const char *root, const struct guard_policy *policy, cJSON *state, const cJSON *breaches, char **stop)
 {
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "id"));
 	cJSON *warnings = array_member(state, "warnings"), *ended = array_member(state, "breaches");
@@ -243,7 +243,7 @@ guard_session_apply(const char *root, cJSON *state, const cJSON *breaches, char 
 		cJSON_AddStringToObject(copy, "at", ts);
 		cJSON_AddItemToArray(list, copy);
 		if (warn) {
-			int r = guard_session_audit(root, id, "session.warn", cJSON_Duplicate(b, 1));
+			int r = guard_session_audit(root, policy, id, "session.warn", cJSON_Duplicate(b, 1));
 			rc = rc < 0 ? rc : r;
 			continue;
 		}
@@ -252,7 +252,7 @@ guard_session_apply(const char *root, cJSON *state, const cJSON *breaches, char 
 			cJSON_AddTrueToObject(state, "day_stopped");
 		}
 		guard_buf_addf(&why, "%s%s", why.len ? "; " : "", msg);
-		int r = guard_session_audit(root, id, "session.terminate", cJSON_Duplicate(b, 1));
+		int r = guard_session_audit(root, policy, id, "session.terminate", cJSON_Duplicate(b, 1));
 		rc = rc < 0 ? rc : r;
 	}
 	if (why.len && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "status")), "running")) {

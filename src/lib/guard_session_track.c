@@ -245,7 +245,7 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 	const cJSON *day = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc");
 	breaches = guard_session_breaches(state, guard_policy_tree(policy), time(NULL),
 					  cJSON_IsNumber(day) ? (long long)day->valuedouble : -1);
-	if ((rc = guard_session_apply(root, state, breaches, &stop)) < 0)
+	if ((rc = guard_session_apply(root, policy, state, breaches, &stop)) < 0)
 		goto out;
 	guard_time_now(ts);
 	cJSON_DeleteItemFromObjectCaseSensitive(state, "last_activity");

@@ -1,4 +1,5 @@
 #include "guard_approval.h"
+#include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_path.h"
@@ -85,6 +86,42 @@ guard_stage_decide(struct guard_stages *s, cJSON *ev)
 		return rc;
 	guard_policy_decide(p, ev);
 	return 0;
+}
+
+int
+guard_stage_audit(struct guard_stages *s, cJSON *ev)
+{
+	const struct guard_policy *p;
+	struct guard_audit *log;
+	const char *project = guard_event_str(ev, "project");
+	struct guard_audit_config cfg = { 0 };
+	bool fail_closed = true;
+	int rc;
+
+	if (!project)
+		return guard_error(GUARD_EUSAGE, "cannot audit an event without a project");
+	if ((rc = guard_stages_policy(s, project, &p)) < 0)
+		return rc;
+	bool opened = (rc = guard_audit_open(&log, project, p)) == 0;
+	if (opened) {
+		fail_closed = guard_audit_fail_closed(log);
+		rc = guard_audit_append(log, NULL, ev);
+		guard_audit_close(log);
+	}
+	if (rc == 0)
+		return 0;
+	char *why = guard_xstrdup(guard_error_last());
+	if (!opened && guard_audit_config(&cfg, project, p) == 0) {
+		fail_closed = cfg.fail_closed;
+		guard_audit_config_release(&cfg);
+	}
+	if (fail_closed)
+		rc = guard_error(rc, "the audit record cannot be written, so the action is denied "
+				 "(audit.fail_closed): %s", why);
+	else
+		rc = 0;
+	free(why);
+	return rc;
 }
 
 const char *

@@ -44,6 +44,14 @@ int guard_stage_decide(struct guard_stages *s, cJSON *ev);
 int guard_stage_gate(struct guard_stages *s, cJSON *ev);
 
 /*
+ * Write ev to the project's audit log: a "decision" for a pre-phase
+ * event, a "tool.result" for a post-phase one. When the record cannot be
+ * written the error is returned (the caller denies) unless the policy
+ * says audit.fail_closed: false.
+ */
+int guard_stage_audit(struct guard_stages *s, cJSON *ev);
+
+/*
  * Turn ev into a fail-closed deny for the failure rc just recorded with
  * guard_error(); returns a new event and deletes ev (which may be NULL).
  * The rule says what failed: guard.invalid-input, guard.policy-invalid

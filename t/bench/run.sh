@@ -25,7 +25,7 @@ PEER_ROUNDS=${BENCH_PEER_ROUNDS:-5}
 EVENTS=${BENCH_EVENTS:-1000000}
 STREAM_RUNS=${BENCH_STREAM_RUNS:-3}
 
-for p in guard guard-risk guard-policy; do
+for p in guard guard-risk guard-policy guard-audit; do
 	[ -x "bin/$p" ] || { echo "bench: bin/$p is missing (run make all)" >&2; exit 2; }
 done
 for t in jq awk valgrind callgrind_annotate /usr/bin/time; do
@@ -268,6 +268,12 @@ done
 hr "6. guard-session check vs git diff --numstat (20,000 files, 2,000 changed)"
 sh t/bench/session.sh | tee "$out/session.txt"
 
+# ---------------------------------------------------------------- 7. audit log
+hr "7. audit log: guard-audit append / verify / query, and the Python reference"
+sh t/bench/gen_events.sh "$tmp/payloads/list" "$EVENTS" "$tmp/events-audit.jsonl"
+(HOME=$home sh t/bench/audit.sh "$tmp/events-audit.jsonl" "$proj" "$out") | tee "$out/audit.txt"
+rm -f "$tmp/events-audit.jsonl"
+
 # ---------------------------------------------------------------- summary
 pol_last=$(awk '$1 == "last" {print $3}' "$out/policy.txt")
 mem_typ=$(awk -F'\t' '$1 == "typical" {m = $4 > m ? $4 : m} END {print m}' "$out/memory.tsv")
@@ -286,5 +292,7 @@ verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= 
 	say "stream peak RSS:        risk $rss_risk_100k -> ${rss_long% *} KiB, policy $rss_pol_100k -> ${rss_long#* } KiB (100k -> $EVENTS events)"
 	say "policy, 1,000 rules:    $pol_last us per decide (worst case) (target <= 20 us: $(verdict "$pol_last" 20 le))"
 	say "hook peak RSS:          typical $mem_typ KiB, 1 MB Write $mem_big KiB (target <= 8192 KiB: $(verdict "$mem_big" 8192 le))"
+	say "audit append (batch):   $(awk -F'\t' '$1 ~ /batch/ {print $4}' "$out/audit.tsv") records/s (target >= 200000: $(verdict "$(awk -F'\t' '$1 ~ /batch/ {print $4}' "$out/audit.tsv")" 200000 ge))"
+	say "audit verify:           $(awk -F'\t' '$1 ~ /verify/ {print $4}' "$out/audit.tsv") records/s (target >= 500000: $(verdict "$(awk -F'\t' '$1 ~ /verify/ {print $4}' "$out/audit.tsv")" 500000 ge))"
 	say "raw results:            t/bench/out/"
 } | tee "$out/summary.txt"

@@ -1,0 +1,464 @@
+#include <errno.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit_read.h"
+#include "cli.h"
+#include "guard_audit.h"
+#include "guard_error.h"
+#include "guard_list.h"
+
+static int
+normalise(const char *in, bool end_of_day, char out[GUARD_TIME_LEN], char day[11])
+{
+	struct timespec ts;
+	char buf[40];
+
+	if (strlen(in) == 10) {
+		snprintf(buf, sizeof(buf), "%sT%s", in, end_of_day ? "23:59:59.999Z" : "00:00:00Z");
+		in = buf;
+	}
+	if (guard_time_parse(in, &ts) < 0)
+		return guard_error(GUARD_EUSAGE, "'%s' is not a time (RFC 3339 or YYYY-MM-DD)", in);
+	guard_time_format(&ts, out);
+	memcpy(day, out, 10);
+	day[10] = '\0';
+	return 0;
+}
+
+int
+audit_filter_prepare(struct audit_filter *f)
+{
+	int rc;
+
+	if (f->since && (rc = normalise(f->since, false, f->since_ts, f->from_day)) < 0)
+		return rc;
+	if (f->until && (rc = normalise(f->until, true, f->until_ts, f->to_day)) < 0)
+		return rc;
+	return 0;
+}
+
+static const char *
+str_at(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *
+str_in(const cJSON *o, const char *k, const char *k2)
+{
+	return str_at(cJSON_GetObjectItemCaseSensitive(o, k), k2);
+}
+
+static bool
+eq(const char *want, const char *have)
+{
+	return !want || (have && !strcmp(want, have));
+}
+
+/* A cheap test before parsing: a wanted value must appear as a JSON string somewhere. */
+static bool
+may_match(const struct audit_filter *f, const char *line, size_t len)
+{
+	const char *const wanted[] = { f->event, f->tool, f->session, f->decision, f->risk };
+	char pat[256];
+
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		if (!wanted[i])
+			continue;
+		int n = snprintf(pat, sizeof(pat), "\"%s\"", wanted[i]);
+		if (n > 0 && (size_t)n < sizeof(pat) && !memmem(line, len, pat, (size_t)n))
+			return false;
+	}
+	return true;
+}
+
+static bool
+matches(const struct audit_filter *f, const cJSON *r)
+{
+	const char *ts = str_at(r, "ts");
+
+	if (*f->since_ts && (!ts || strcmp(ts, f->since_ts) < 0))
+		return false;
+	if (*f->until_ts && (!ts || strcmp(ts, f->until_ts) > 0))
+		return false;
+	if (f->approval && !eq(f->approval, str_in(r, "approval", "status")) &&
+	    !eq(f->approval, str_in(r, "approval", "id")))
+		return false;
+	return eq(f->event, str_at(r, "event")) && eq(f->tool, str_at(r, "tool")) &&
+	       eq(f->risk, str_in(r, "risk", "level")) && eq(f->decision, str_in(r, "decision", "effect")) &&
+	       eq(f->session, str_at(r, "session")) && eq(f->actor, str_in(r, "actor", "user"));
+}
+
+/*
+ * Call fn for each record that matches (line and its parse); stop on a
+ * negative return. A line that does not parse is skipped with a warning
+ * naming it (verify is the tool that judges it).
+ */
+static int
+each_record(const char *dir, const struct audit_filter *f,
+	    int (*fn)(void *arg, const char *line, size_t len, const cJSON *rec), void *arg)
+{
+	struct guard_list names = GUARD_LIST_INIT;
+	int rc;
+
+	if ((rc = guard_audit_files(dir, *f->from_day ? f->from_day : NULL, *f->to_day ? f->to_day : NULL, &names)) < 0)
+		return rc;
+	for (size_t i = 0; i < names.len && rc >= 0; i++) {
+		struct guard_audit_file af;
+		const char *line;
+		size_t len;
+		bool complete;
+		if ((rc = guard_audit_file_open(&af, dir, names.items[i])) < 0)
+			break;
+		while (rc >= 0 && guard_audit_file_next(&af, &line, &len, &complete) > 0) {
+			if (!may_match(f, line, len))
+				continue;
+			cJSON *rec = cJSON_ParseWithLength(line, len);
+			if (!cJSON_IsObject(rec)) {
+				cli_error("warning: %s:%lu: not a record, skipped (run guard-audit verify)", af.path, af.lineno);
+			} else if (matches(f, rec)) {
+				rc = fn(arg, line, len, rec);
+			}
+			cJSON_Delete(rec);
+		}
+		guard_audit_file_close(&af);
+	}
+	guard_list_clear(&names);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- query, export */
+
+struct qstate {
+	enum audit_out out;
+	unsigned long n;
+};
+
+static void
+csv_field(const char *s, bool last)
+{
+	if (!s)
+		s = "";
+	if (strpbrk(s, ",\"\n\r")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+static const char *
+num_text(const cJSON *v, char *buf, size_t size)
+{
+	if (cJSON_IsNumber(v)) {
+		snprintf(buf, size, "%.15g", v->valuedouble);
+		return buf;
+	}
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v) ? "true" : "false";
+	return "";
+}
+
+static int
+print_one(void *arg, const char *line, size_t len, const cJSON *r)
+{
+	struct qstate *q = arg;
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(r, "data");
+	char seq[32], dur[32], succ[8], erased[16];
+
+	switch (q->out) {
+	case AUDIT_OUT_JSONL:
+		fwrite(line, 1, len, stdout);
+		putchar('\n');
+		break;
+	case AUDIT_OUT_JSON:
+		fputs(q->n ? ",\n" : "[\n", stdout);
+		fwrite(line, 1, len, stdout);
+		break;
+	case AUDIT_OUT_TABLE: {
+		const char *sum = str_at(r, "summary");
+		printf("%-24s %7s  %-18s %-10s %-8s %-6s %.60s\n", str_at(r, "ts") ? str_at(r, "ts") : "-",
+		       num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)), str_at(r, "event"),
+		       str_at(r, "tool") ? str_at(r, "tool") : "-", str_in(r, "risk", "level") ? str_in(r, "risk", "level") : "-",
+		       str_in(r, "decision", "effect") ? str_in(r, "decision", "effect") : "-", sum ? sum : "");
+		break;
+	}
+	case AUDIT_OUT_CSV:
+		snprintf(erased, sizeof(erased), "%d", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "erased")));
+		snprintf(succ, sizeof(succ), "%s", num_text(cJSON_GetObjectItemCaseSensitive(data, "success"), succ, sizeof(succ)));
+		csv_field(num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)), false);
+		csv_field(str_at(r, "ts"), false);
+		csv_field(str_at(r, "event"), false);
+		csv_field(str_at(r, "session"), false);
+		csv_field(str_in(r, "actor", "user"), false);
+		csv_field(str_at(r, "tool"), false);
+		csv_field(str_in(r, "risk", "level"), false);
+		csv_field(str_in(r, "decision", "effect"), false);
+		csv_field(str_in(r, "decision", "rule"), false);
+		csv_field(str_in(r, "approval", "status"), false);
+		csv_field(str_at(r, "summary"), false);
+		csv_field(succ, false);
+		csv_field(num_text(cJSON_GetObjectItemCaseSensitive(data, "duration_ms"), dur, sizeof(dur)), false);
+		csv_field(erased, false);
+		csv_field(str_at(r, "hash"), true);
+		break;
+	}
+	q->n++;
+	return ferror(stdout) ? guard_error(GUARD_EIO, "cannot write output: %s", strerror(errno)) : 0;
+}
+
+int
+audit_query(const char *dir, const struct audit_filter *f, enum audit_out out)
+{
+	struct qstate q = { out, 0 };
+	static char obuf[1 << 16];
+	int rc;
+
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (out == AUDIT_OUT_TABLE)
+		printf("%-24s %7s  %-18s %-10s %-8s %-6s %s\n", "TS", "SEQ", "EVENT", "TOOL", "RISK", "EFFECT", "SUMMARY");
+	if (out == AUDIT_OUT_CSV)
+		puts("seq,ts,event,session,actor,tool,risk,decision,rule,approval,summary,success,duration_ms,erased,hash");
+	rc = each_record(dir, f, print_one, &q);
+	if (out == AUDIT_OUT_JSON)
+		puts(q.n ? "\n]" : "[]");
+	return rc < 0 ? cli_fail(rc) : 0;
+}
+
+/* ---------------------------------------------------------------- stats */
+
+struct counter {
+	cJSON *by; /* object: name -> count */
+};
+
+struct sstate {
+	cJSON *event, *tool, *risk, *decision, *day, *session;
+	unsigned long records, ok, failed;
+	double *dur;
+	size_t ndur, adur;
+};
+
+static void
+bump(cJSON *obj, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key ? key : "-");
+	if (v)
+		cJSON_SetNumberValue(v, v->valuedouble + 1);
+	else
+		cJSON_AddNumberToObject(obj, key ? key : "-", 1);
+}
+
+static int
+stat_one(void *arg, const char *line, size_t len, const cJSON *r)
+{
+	struct sstate *s = arg;
+	const char *ts = str_at(r, "ts"), *event = str_at(r, "event");
+	char day[11] = "-";
+
+	(void)line;
+	(void)len;
+	if (ts && strlen(ts) >= 10)
+		snprintf(day, sizeof(day), "%.10s", ts);
+	s->records++;
+	bump(s->event, event);
+	bump(s->day, day);
+	bump(s->session, str_at(r, "session"));
+	if (event && !strcmp(event, "decision")) {
+		bump(s->tool, str_at(r, "tool"));
+		bump(s->risk, str_in(r, "risk", "level"));
+		bump(s->decision, str_in(r, "decision", "effect"));
+	}
+	if (event && !strcmp(event, "tool.result")) {
+		const cJSON *data = cJSON_GetObjectItemCaseSensitive(r, "data");
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(data, "duration_ms");
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(data, "success")))
+			s->ok++;
+		else
+			s->failed++;
+		if (cJSON_IsNumber(d)) {
+			if (s->ndur == s->adur) {
+				s->adur = s->adur ? s->adur * 2 : 1024;
+				s->dur = guard_xrealloc(s->dur, s->adur * sizeof(*s->dur));
+			}
+			s->dur[s->ndur++] = d->valuedouble;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of sorted v. */
+static double
+percentile(const double *v, size_t n, double p)
+{
+	size_t k = (size_t)ceil(p / 100.0 * (double)n);
+	return v[k ? k - 1 : 0];
+}
+
+static void
+print_counts(const char *title, const cJSON *obj)
+{
+	const cJSON *c;
+	printf("%s:\n", title);
+	cJSON_ArrayForEach(c, obj)
+		printf("  %-36s %10.0f\n", c->string, c->valuedouble);
+}
+
+int
+audit_stats(const char *dir, const struct audit_filter *f, bool json)
+{
+	struct sstate s = { 0 };
+	cJSON *all = cJSON_CreateObject(), *res;
+	int rc;
+
+	s.event = cJSON_AddObjectToObject(all, "by_event");
+	s.tool = cJSON_AddObjectToObject(all, "by_tool");
+	s.risk = cJSON_AddObjectToObject(all, "by_risk");
+	s.decision = cJSON_AddObjectToObject(all, "by_decision");
+	s.day = cJSON_AddObjectToObject(all, "by_day");
+	s.session = cJSON_AddObjectToObject(all, "by_session");
+	if ((rc = each_record(dir, f, stat_one, &s)) < 0) {
+		cJSON_Delete(all);
+		free(s.dur);
+		return cli_fail(rc);
+	}
+	cJSON_AddNumberToObject(all, "records", (double)s.records);
+	res = cJSON_AddObjectToObject(all, "tool_results");
+	cJSON_AddNumberToObject(res, "success", (double)s.ok);
+	cJSON_AddNumberToObject(res, "failure", (double)s.failed);
+	if (s.ok + s.failed)
+		cJSON_AddNumberToObject(res, "success_rate", round(1000.0 * (double)s.ok / (double)(s.ok + s.failed)) / 1000);
+	if (s.ndur) {
+		qsort(s.dur, s.ndur, sizeof(*s.dur), cmp_double);
+		cJSON_AddNumberToObject(res, "duration_ms_p50", percentile(s.dur, s.ndur, 50));
+		cJSON_AddNumberToObject(res, "duration_ms_p95", percentile(s.dur, s.ndur, 95));
+	}
+	if (json) {
+		char *text = cJSON_PrintUnformatted(all);
+		puts(text);
+		cJSON_free(text);
+	} else {
+		printf("records: %lu\n", s.records);
+		print_counts("by event", s.event);
+		print_counts("decisions by tool", s.tool);
+		print_counts("decisions by risk", s.risk);
+		print_counts("decisions by effect", s.decision);
+		print_counts("by day", s.day);
+		print_counts("by session", s.session);
+		printf("tool results: %lu succeeded, %lu failed", s.ok, s.failed);
+		if (s.ok + s.failed)
+			printf(" (%.1f%% success)", 100.0 * (double)s.ok / (double)(s.ok + s.failed));
+		putchar('\n');
+		if (s.ndur)
+			printf("duration: p50 %.0f ms, p95 %.0f ms (%zu results)\n", percentile(s.dur, s.ndur, 50),
+			       percentile(s.dur, s.ndur, 95), s.ndur);
+	}
+	cJSON_Delete(all);
+	free(s.dur);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- tail */
+
+/* Print the complete lines of path from *off on; *off moves past them. */
+static void
+print_from(const char *path, off_t *off)
+{
+	FILE *fp = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!fp)
+		return;
+	fseeko(fp, *off, SEEK_SET);
+	while ((n = getline(&line, &cap, fp)) > 0 && line[n - 1] == '\n') {
+		fwrite(line, 1, (size_t)n, stdout);
+		*off += n;
+	}
+	free(line);
+	fclose(fp);
+	fflush(stdout);
+}
+
+int
+audit_tail(const char *dir, unsigned long n, bool follow)
+{
+	struct guard_list names = GUARD_LIST_INIT, keep = GUARD_LIST_INIT;
+	char *current = NULL;
+	off_t off = 0;
+	int rc;
+
+	if ((rc = guard_audit_files(dir, NULL, NULL, &names)) < 0 && !(follow && rc == GUARD_ENOTFOUND))
+		return cli_fail(rc);
+	/* Follow from the end of the newest file's complete lines. */
+	if (names.len) {
+		struct guard_audit_file af;
+		current = guard_xasprintf("%s/%s", dir, names.items[names.len - 1]);
+		if (guard_audit_file_open(&af, dir, names.items[names.len - 1]) == 0) {
+			const char *nl = af.size ? memrchr(af.data, '\n', af.size) : NULL;
+			off = nl ? (off_t)(nl - af.data + 1) : 0;
+			guard_audit_file_close(&af);
+		}
+	}
+	/* The last n lines, newest file first until there are enough. */
+	for (size_t i = names.len; i-- > 0 && keep.len < n;) {
+		struct guard_audit_file af;
+		struct guard_list lines = GUARD_LIST_INIT;
+		const char *line;
+		size_t len;
+		bool complete;
+		if (guard_audit_file_open(&af, dir, names.items[i]) < 0)
+			continue;
+		while (guard_audit_file_next(&af, &line, &len, &complete) > 0)
+			if (complete)
+				guard_list_take(&lines, guard_xstrndup(line, len));
+		guard_audit_file_close(&af);
+		for (size_t k = lines.len; k-- > 0 && keep.len < n;)
+			guard_list_add(&keep, lines.items[k]);
+		guard_list_clear(&lines);
+	}
+	for (size_t k = keep.len; k-- > 0;)
+		puts(keep.items[k]);
+	fflush(stdout);
+	guard_list_clear(&keep);
+	while (follow && !ferror(stdout)) {
+		struct timespec pause = { 0, 200 * 1000 * 1000 };
+		struct guard_list now = GUARD_LIST_INIT;
+		nanosleep(&pause, NULL);
+		if (current)
+			print_from(current, &off);
+		guard_audit_files(dir, NULL, NULL, &now);
+		if (now.len) {
+			char *newest = guard_xasprintf("%s/%s", dir, now.items[now.len - 1]);
+			if (!current || strcmp(newest, current)) {
+				free(current);
+				current = newest;
+				off = 0;
+				print_from(current, &off);
+			} else {
+				free(newest);
+			}
+		}
+		guard_list_clear(&now);
+	}
+	free(current);
+	guard_list_clear(&names);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* guard-audit's reading side: filters, query/export, stats, tail (they print). */
+#ifndef GUARD_AUDIT_READ_H
+#define GUARD_AUDIT_READ_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_time.h"
+
+struct audit_filter {
+	const char *since, *until;          /* as given */
+	const char *event, *tool, *risk, *decision, *session, *actor, *approval;
+	char since_ts[GUARD_TIME_LEN], until_ts[GUARD_TIME_LEN]; /* normalised; "" for none */
+	char from_day[11], to_day[11];      /* day files to read; "" for all */
+};
+
+enum audit_out { AUDIT_OUT_JSONL, AUDIT_OUT_TABLE, AUDIT_OUT_CSV, AUDIT_OUT_JSON };
+
+/* Check and normalise since/until (RFC 3339 or YYYY-MM-DD; until a date means its whole day). */
+int audit_filter_prepare(struct audit_filter *f);
+
+/* Print the matching records; returns the exit status. */
+int audit_query(const char *dir, const struct audit_filter *f, enum audit_out out);
+int audit_stats(const char *dir, const struct audit_filter *f, bool json);
+int audit_tail(const char *dir, unsigned long n, bool follow);
+
+#endif

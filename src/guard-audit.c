@@ -1,0 +1,528 @@
+/*
+ * guard-audit: write, check and read the tamper-evident audit log.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guard_audit.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_list.h"
+#include "guard_path.h"
+#include "guard_time.h"
+#include "audit_read.h"
+
+static const char *const commands_help =
+	"usage: guard-audit [OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"The project's audit log: .ai/audit/YYYY-MM-DD.jsonl, one hash-chained\n"
+	"record a line, secrets redacted before the write.\n"
+	"\n"
+	"  append [--tee] [--event NAME]   append each JSON event on stdin\n"
+	"  --tee                           the same, passing each event through\n"
+	"  log EVENT [KEY=VALUE...]        append one record from the shell\n"
+	"  verify [--from D] [--to D] [--checkpoint FILE]   recompute the chain\n"
+	"  seal                            print checkpoints of what is not sealed yet\n"
+	"  query [FILTERS] [--table|--json]  records that match, JSONL or a table\n"
+	"  stats [FILTERS] [--json]        counts, success rate, latency p50/p95\n"
+	"  export --csv|--json [FILTERS]   records as CSV or one JSON array\n"
+	"  tail [-n N] [-f]                the last N records, then follow\n"
+	"  prune --before DATE             remove sealed day files older than DATE\n"
+	"\n"
+	"FILTERS: --since T --until T (RFC 3339 or YYYY-MM-DD), --event, --tool,\n"
+	"--risk, --decision, --session, --actor, --approval (status or id).\n"
+	"\n"
+	"  -p, --policy FILE   use FILE as the built-in policy layer\n"
+	"      --fsync MODE    always, batch or never (append, log, --tee)\n"
+	"  -h, --help          this text (or COMMAND --help);  -V, --version\n"
+	"\n"
+	"Exit: 0 ok / verified, 1 verify found tampering or prune met an unsealed\n"
+	"file, 2 usage or bad input, 5 no audit log, 6 lock timed out,\n"
+	"7 policy invalid, 8 I/O failure.\n";
+
+struct ctx {
+	struct guard_stages stages;
+	const struct guard_policy *policy;
+	char *root;
+	struct guard_audit_config cfg;
+	const char *fsync;
+};
+
+static int
+ctx_load(struct ctx *c)
+{
+	char *here = getcwd(NULL, 0);
+	int rc;
+
+	if (!here)
+		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+	guard_project_root(here, &c->root);
+	free(here);
+	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0)
+		return rc;
+	return guard_audit_config(&c->cfg, c->root, c->policy);
+}
+
+static int
+open_log(struct ctx *c, struct guard_audit **log)
+{
+	int rc = guard_audit_open(log, c->root, c->policy);
+
+	if (rc == 0 && c->fsync)
+		guard_audit_set_fsync(*log, !strcmp(c->fsync, "always") ? GUARD_AUDIT_FSYNC_ALWAYS :
+					    !strcmp(c->fsync, "never") ? GUARD_AUDIT_FSYNC_NEVER : GUARD_AUDIT_FSYNC_BATCH);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- append, --tee */
+
+/* stdin in big reads; lines found with memchr. */
+struct input {
+	char *buf;
+	size_t len, off, cap;
+	bool eof;
+	unsigned long lineno;
+};
+
+static bool
+input_ready(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	return poll(&p, 1, 0) > 0;
+}
+
+/* 1 with a line, 0 at the end, GUARD_EUSAGE for a line over the limit (skipped). */
+static int
+input_next(struct input *in, char **line, size_t *len)
+{
+	for (;;) {
+		char *nl = memchr(in->buf + in->off, '\n', in->len - in->off);
+		if (nl || (in->eof && in->off < in->len)) {
+			*line = in->buf + in->off;
+			*len = nl ? (size_t)(nl - *line) : in->len - in->off;
+			in->off += *len + (nl != NULL);
+			in->lineno++;
+			return 1;
+		}
+		if (in->eof)
+			return 0;
+		if (in->off) {
+			memmove(in->buf, in->buf + in->off, in->len - in->off);
+			in->len -= in->off;
+			in->off = 0;
+		}
+		if (in->len == in->cap) {
+			if (in->cap >= GUARD_EVENT_MAX_DEFAULT + 1) {
+				in->len = 0; /* drop the over-long line's start; the rest is skipped below */
+				in->lineno++;
+				return guard_error(GUARD_EUSAGE, "stdin:%lu: line longer than %zu bytes", in->lineno,
+						   GUARD_EVENT_MAX_DEFAULT);
+			}
+			in->cap = in->cap ? in->cap * 2 : (size_t)1 << 20;
+			in->buf = guard_xrealloc(in->buf, in->cap);
+		}
+		ssize_t n = read(0, in->buf + in->len, in->cap - in->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return guard_error(GUARD_EIO, "cannot read stdin: %s", strerror(errno));
+		if (n == 0)
+			in->eof = true;
+		in->len += (size_t)n;
+	}
+}
+
+static bool
+input_buffered(const struct input *in)
+{
+	return memchr(in->buf + in->off, '\n', in->len - in->off) != NULL;
+}
+
+static int
+cmd_append(struct ctx *c, bool tee, const char *event_name)
+{
+	struct guard_audit *log;
+	struct input in = { 0 };
+	struct guard_buf out = GUARD_BUF_INIT;
+	unsigned long batch = 0, limit;
+	int status = 0, rc;
+	char *line = NULL;
+	size_t len = 0;
+
+	if ((rc = open_log(c, &log)) < 0)
+		return cli_fail(rc);
+	limit = c->fsync && !strcmp(c->fsync, "always") ? 1 : 4096;
+	if (!c->fsync && c->cfg.fsync == GUARD_AUDIT_FSYNC_ALWAYS)
+		limit = 1;
+	for (;;) {
+		rc = input_next(&in, &line, &len);
+		if (rc == 0)
+			break;
+		if (rc == GUARD_EIO) {
+			status = cli_fail(rc);
+			break;
+		}
+		if (rc > 0) {
+			cJSON *ev = NULL;
+			size_t sp = 0;
+			while (sp < len && (line[sp] == ' ' || line[sp] == '\t' || line[sp] == '\r'))
+				sp++;
+			if (sp == len)
+				continue;
+			if ((rc = guard_event_parse(line, len, GUARD_EVENT_MAX_DEFAULT, &ev)) == 0) {
+				if (!batch && (rc = guard_audit_begin(log)) < 0) {
+					cJSON_Delete(ev);
+					status = cli_fail(rc);
+					break;
+				}
+				rc = guard_audit_append(log, event_name, ev);
+				cJSON_Delete(ev);
+				if (rc == GUARD_EIO || rc == GUARD_EEXPIRED) {
+					status = cli_fail(rc);
+					break;
+				}
+				if (rc == 0)
+					batch++;
+			}
+			if (tee) {
+				guard_buf_add(&out, line, len);
+				guard_buf_addch(&out, '\n');
+			}
+			if (rc < 0) {
+				cli_error("stdin:%lu: %s", in.lineno, guard_error_last());
+				status = GUARD_EXIT_USAGE;
+			}
+		} else {
+			cli_error("%s", guard_error_last());
+			status = GUARD_EXIT_USAGE;
+		}
+		/* Commit when the batch is full or the input pauses: a pipeline never waits on us. */
+		if (batch >= limit || (!input_buffered(&in) && !input_ready())) {
+			if ((rc = guard_audit_commit(log)) < 0) {
+				status = cli_fail(rc);
+				break;
+			}
+			batch = 0;
+			if (out.len) {
+				fwrite(out.buf, 1, out.len, stdout);
+				fflush(stdout);
+				guard_buf_reset(&out);
+			}
+		}
+	}
+	if (batch && (rc = guard_audit_commit(log)) < 0 && status != GUARD_EXIT_IO)
+		status = cli_fail(rc);
+	if (out.len && status != GUARD_EXIT_IO)
+		fwrite(out.buf, 1, out.len, stdout);
+	guard_audit_close(log);
+	guard_buf_release(&out);
+	free(in.buf);
+	return status;
+}
+
+/* log EVENT key=value...: id, session, tool, summary at the top, actor=U as actor.user, the rest as data. */
+static int
+cmd_log(struct ctx *c, int argc, char **argv)
+{
+	static const char *const top[] = { "id", "session", "tool", "summary" };
+	struct guard_audit *log;
+	cJSON *ev, *data, *actor;
+	char id[37];
+	const char *user = getenv("USER");
+	int rc;
+
+	if (argc < 1 || !*argv[0]) {
+		cli_error("log needs an EVENT name");
+		return GUARD_EXIT_USAGE;
+	}
+	ev = cJSON_CreateObject();
+	cJSON_AddStringToObject(ev, "event", argv[0]);
+	data = cJSON_AddObjectToObject(ev, "data");
+	actor = cJSON_AddObjectToObject(ev, "actor");
+	for (int i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		bool placed = false;
+		if (!eq || eq == argv[i]) {
+			cli_error("'%s' is not KEY=VALUE", argv[i]);
+			cJSON_Delete(ev);
+			return GUARD_EXIT_USAGE;
+		}
+		*eq = '\0';
+		for (size_t k = 0; k < sizeof(top) / sizeof(top[0]); k++)
+			if (!strcmp(argv[i], top[k])) {
+				cJSON_DeleteItemFromObjectCaseSensitive(ev, top[k]);
+				cJSON_AddStringToObject(ev, top[k], eq + 1);
+				placed = true;
+			}
+		if (!strcmp(argv[i], "actor")) {
+			cJSON_AddStringToObject(actor, "user", eq + 1);
+			placed = true;
+		}
+		if (!placed) {
+			cJSON_DeleteItemFromObjectCaseSensitive(data, argv[i]);
+			cJSON_AddStringToObject(data, argv[i], eq + 1);
+		}
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(actor, "user"))
+		cJSON_AddStringToObject(actor, "user", user && *user ? user : "unknown");
+	cJSON_AddStringToObject(actor, "role", "cli");
+	if (!cJSON_GetObjectItemCaseSensitive(ev, "id")) {
+		guard_uuid(id);
+		cJSON_AddStringToObject(ev, "id", id);
+	}
+	if ((rc = open_log(c, &log)) == 0) {
+		rc = guard_audit_append(log, NULL, ev);
+		guard_audit_close(log);
+	}
+	cJSON_Delete(ev);
+	return rc < 0 ? cli_fail(rc) : 0;
+}
+
+/* ---------------------------------------------------------------- verify, seal, prune */
+
+static int
+cmd_verify(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
+{
+	struct guard_audit_verify_opts o = { from, to, checkpoint };
+	struct guard_audit_verify_result r;
+	int rc = guard_audit_verify(c->cfg.dir, &o, &r);
+
+	if (rc < 0) {
+		guard_audit_verify_release(&r);
+		return cli_fail(rc);
+	}
+	if (!quiet) {
+		for (size_t i = 0; i < r.notes.len; i++)
+			printf("note: %s\n", r.notes.items[i]);
+		if (r.records)
+			printf("ok: %lu records in %lu file%s, seq %lu..%lu, last hash %s%s\n", r.records, r.files,
+			       r.files == 1 ? "" : "s", r.first_seq, r.last_seq, r.last_hash,
+			       checkpoint ? (r.checkpoints ? ", held to the checkpoints" : ", no checkpoint in range") : "");
+		else
+			printf("ok: no records%s\n", from || to ? " in the range" : "");
+	}
+	guard_audit_verify_release(&r);
+	return 0;
+}
+
+static int
+cmd_seal(struct ctx *c)
+{
+	cJSON *out = cJSON_CreateArray(), *cp;
+	int rc = guard_audit_seal(c->cfg.dir, out);
+
+	if (rc == 0) {
+		cJSON_ArrayForEach(cp, out)
+			guard_event_write(stdout, cp);
+		if (!cJSON_GetArraySize(out))
+			cli_error("nothing new to seal");
+	}
+	cJSON_Delete(out);
+	return rc < 0 ? cli_fail(rc) : 0;
+}
+
+static int
+cmd_prune(struct ctx *c, const char *before)
+{
+	struct guard_list names = GUARD_LIST_INIT;
+	int rc, status = 0;
+	unsigned long removed = 0;
+
+	if ((rc = guard_audit_files(c->cfg.dir, NULL, NULL, &names)) < 0)
+		return cli_fail(rc);
+	for (size_t i = 0; i < names.len && strncmp(names.items[i], before, 10) < 0; i++) {
+		bool sealed;
+		if ((rc = guard_audit_sealed(c->cfg.dir, names.items[i], &sealed)) < 0) {
+			status = cli_fail(rc);
+			break;
+		}
+		if (!sealed) {
+			/* Stop here: what is kept stays one unbroken chain. */
+			cli_error("%s/%s is not sealed (run guard-audit seal first); kept it and every later file",
+				  c->cfg.dir, names.items[i]);
+			status = GUARD_EXIT_DENY;
+			break;
+		}
+		char *path = guard_xasprintf("%s/%s", c->cfg.dir, names.items[i]);
+		char *torn = guard_xasprintf("%s.torn", path);
+		if (unlink(path) < 0) {
+			cli_error("cannot remove '%s': %s", path, strerror(errno));
+			status = GUARD_EXIT_IO;
+		} else {
+			unlink(torn);
+			printf("removed %s\n", path);
+			removed++;
+		}
+		free(path);
+		free(torn);
+		if (status)
+			break;
+	}
+	if (!removed && !status)
+		printf("nothing older than %s\n", before);
+	guard_list_clear(&names);
+	return status;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static bool
+is_date(const char *s)
+{
+	struct timespec ts;
+	char buf[32];
+
+	if (strlen(s) != 10)
+		return false;
+	snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
+	return guard_time_parse(buf, &ts) == 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_FSYNC = 256, O_FROM, O_TO, O_CHECKPOINT, O_BEFORE, O_TEE, O_EVENT, O_TOOL, O_RISK, O_DECISION,
+	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE };
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "fsync", required_argument, NULL, O_FSYNC },
+		{ "tee", no_argument, NULL, O_TEE },
+		{ "event", required_argument, NULL, O_EVENT },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "checkpoint", required_argument, NULL, O_CHECKPOINT },
+		{ "before", required_argument, NULL, O_BEFORE },
+		{ "tool", required_argument, NULL, O_TOOL },
+		{ "risk", required_argument, NULL, O_RISK },
+		{ "decision", required_argument, NULL, O_DECISION },
+		{ "session", required_argument, NULL, O_SESSION },
+		{ "actor", required_argument, NULL, O_ACTOR },
+		{ "approval", required_argument, NULL, O_APPROVAL },
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "until", required_argument, NULL, O_UNTIL },
+		{ "csv", no_argument, NULL, O_CSV },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "table", no_argument, NULL, O_TABLE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "lines", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx c;
+	struct audit_filter f = { 0 };
+	const char *from = NULL, *to = NULL, *checkpoint = NULL, *before = NULL, *event_name = NULL;
+	bool tee = false, quiet = false, follow = false, csv = false, json = false, table = false;
+	long lines = 10;
+	int ch, status, rc;
+	const char *cmd;
+
+	cli_init("guard-audit");
+	memset(&c, 0, sizeof(c));
+	guard_stages_init(&c.stages);
+	/* Options may come before or after the command: "+" would stop at it, so let getopt permute. */
+	while ((ch = getopt_long(argc, argv, "p:qfn:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': c.stages.src.builtin = optarg; break;
+		case O_FSYNC:
+			if (strcmp(optarg, "always") && strcmp(optarg, "batch") && strcmp(optarg, "never")) {
+				cli_error("--fsync takes always, batch or never, not '%s'", optarg);
+				return GUARD_EXIT_USAGE;
+			}
+			c.fsync = optarg;
+			break;
+		case O_TEE: tee = true; break;
+		case O_EVENT: event_name = optarg; break;
+		case O_FROM: from = optarg; break;
+		case O_TO: to = optarg; break;
+		case O_CHECKPOINT: checkpoint = optarg; break;
+		case O_BEFORE: before = optarg; break;
+		case O_TOOL: f.tool = optarg; break;
+		case O_RISK: f.risk = optarg; break;
+		case O_DECISION: f.decision = optarg; break;
+		case O_SESSION: f.session = optarg; break;
+		case O_ACTOR: f.actor = optarg; break;
+		case O_APPROVAL: f.approval = optarg; break;
+		case O_SINCE: f.since = optarg; break;
+		case O_UNTIL: f.until = optarg; break;
+		case O_CSV: csv = true; break;
+		case O_JSON: json = true; break;
+		case O_TABLE: table = true; break;
+		case 'q': quiet = true; break;
+		case 'f': follow = true; break;
+		case 'n': {
+			char *end;
+			lines = strtol(optarg, &end, 10);
+			if (*end || lines < 0) {
+				cli_error("-n takes a count, not '%s'", optarg);
+				return GUARD_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'h': fputs(commands_help, stdout); return cli_finish(0);
+		case 'V': cli_version(); return cli_finish(0);
+		default: fputs(commands_help, stderr); return GUARD_EXIT_USAGE;
+		}
+	}
+	f.event = event_name;
+	cmd = optind < argc ? argv[optind++] : (tee ? "append" : NULL);
+	if (!cmd) {
+		cli_error("a command is needed (append, log, verify, seal, query, stats, export, tail, prune)");
+		fputs(commands_help, stderr);
+		return GUARD_EXIT_USAGE;
+	}
+	if (strcmp(cmd, "log") && optind < argc) {
+		cli_error("unexpected argument '%s'", argv[optind]);
+		return GUARD_EXIT_USAGE;
+	}
+	if ((from && !is_date(from)) || (to && !is_date(to)) || (before && !is_date(before))) {
+		cli_error("dates are YYYY-MM-DD");
+		return GUARD_EXIT_USAGE;
+	}
+	if ((rc = audit_filter_prepare(&f)) < 0)
+		return cli_fail(rc);
+	if (!strcmp(cmd, "export") && csv == json) {
+		cli_error("export takes one of --csv or --json");
+		return GUARD_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "prune") && !before) {
+		cli_error("prune needs --before DATE");
+		return GUARD_EXIT_USAGE;
+	}
+	if ((rc = ctx_load(&c)) < 0) {
+		status = cli_fail(rc);
+		goto out;
+	}
+	if (!strcmp(cmd, "append"))
+		status = cmd_append(&c, tee, event_name);
+	else if (!strcmp(cmd, "log"))
+		status = cmd_log(&c, argc - optind, argv + optind);
+	else if (!strcmp(cmd, "verify"))
+		status = cmd_verify(&c, from, to, checkpoint, quiet);
+	else if (!strcmp(cmd, "seal"))
+		status = cmd_seal(&c);
+	else if (!strcmp(cmd, "prune"))
+		status = cmd_prune(&c, before);
+	else if (!strcmp(cmd, "query"))
+		status = audit_query(c.cfg.dir, &f, table || (!json && isatty(1)) ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL);
+	else if (!strcmp(cmd, "export"))
+		status = audit_query(c.cfg.dir, &f, csv ? AUDIT_OUT_CSV : AUDIT_OUT_JSON);
+	else if (!strcmp(cmd, "stats"))
+		status = audit_stats(c.cfg.dir, &f, json);
+	else if (!strcmp(cmd, "tail"))
+		status = audit_tail(c.cfg.dir, (unsigned long)lines, follow);
+	else {
+		cli_error("unknown command '%s'", cmd);
+		status = GUARD_EXIT_USAGE;
+	}
+out:
+	guard_audit_config_release(&c.cfg);
+	free(c.root);
+	guard_stages_release(&c.stages);
+	return cli_finish(status);
+}

@@ -1,0 +1,192 @@
+/*
+ * The audit log (DESIGN.md section 9): daily JSON Lines files
+ * <project>/.ai/audit/YYYY-MM-DD.jsonl (UTC; policy audit.dir may move
+ * them), one record a line, chained by hash across files.
+ *
+ * A record holds v, seq, ts, event, id, session, actor, tool, summary,
+ * input_digest, risk, decision, approval, policy_rev, erased, data, prev
+ * and hash. The line is the canonical JSON (guard_json_canonical) of the
+ * record without "hash", with ,"hash":"<hex>" added as its last member;
+ * hash is the SHA-256 of that canonical text, prev the hash of the record
+ * before (64 zeros for the first). seq counts up by one from 1.
+ *
+ * Writers serialise on <dir>/.lock. Under it a writer finds the tail from
+ * the last line of the newest file (cached per handle while the file has
+ * not changed under it), so an append costs the same at any log size. A
+ * torn last line (a writer killed mid-write) is moved to <file>.torn and
+ * recorded in the chain as an "audit.torn" record before the next one.
+ */
+#ifndef GUARD_AUDIT_H
+#define GUARD_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_buf.h"
+#include "guard_policy.h"
+
+#define GUARD_AUDIT_HASH_LEN 64
+#define GUARD_AUDIT_LOCK_TIMEOUT_MS 5000 /* $GUARD_AUDIT_LOCK_TIMEOUT_MS overrides */
+#define GUARD_AUDIT_SUMMARY_MAX 1024     /* bytes of summary / error text kept */
+
+enum guard_audit_fsync {
+	GUARD_AUDIT_FSYNC_NEVER,  /* leave it to the kernel */
+	GUARD_AUDIT_FSYNC_BATCH,  /* at the end of a stream, and at most ~1 s apart */
+	GUARD_AUDIT_FSYNC_ALWAYS  /* before every append returns */
+};
+
+/* What the policy's audit: section says, with the defaults filled in. */
+struct guard_audit_config {
+	char *dir;                    /* absolute; owned */
+	enum guard_audit_fsync fsync;
+	bool fail_closed;
+	int lock_timeout_ms;
+};
+
+/*
+ * Read audit.{dir,fsync,fail_closed} from the policy (NULL: defaults:
+ * .ai/audit, batch, fail closed) for the project root. Release with
+ * guard_audit_config_release.
+ */
+int guard_audit_config(struct guard_audit_config *out, const char *project_root,
+		       const struct guard_policy *policy);
+void guard_audit_config_release(struct guard_audit_config *c);
+
+/* ---------------------------------------------------------------- writing */
+
+struct guard_audit; /* an open log: one writer, one thread */
+
+/*
+ * Open the log of project_root under policy (NULL: the defaults, built-in
+ * redaction only). Creates the directory (0700). Nothing is locked until
+ * an append. Free with guard_audit_close.
+ */
+int guard_audit_open(struct guard_audit **out, const char *project_root, const struct guard_policy *policy);
+
+/*
+ * Append one record for event (a guard event, DESIGN.md section 3, or
+ * any object; not modified). event_name: "decision", "tool.result",
+ * "approval.required", "session.start", ...; NULL takes the event's
+ * "event" string, else "tool.result" for a post-phase event, else
+ * "decision". The record takes id, session, actor, tool, risk, decision,
+ * approval and policy_rev from the event; summary and input_digest from
+ * its input; any other top-level member goes into "data". For a
+ * tool.result, data holds success, duration_ms and error (from result).
+ * Every string is redacted before it is written.
+ *
+ * Outside guard_audit_begin/commit the record is on disk (synced per
+ * audit.fsync) when this returns 0. Errors: GUARD_EIO (cannot write,
+ * the log's tail is unreadable), GUARD_EEXPIRED (lock time-out),
+ * GUARD_EUSAGE (event_name missing or not a string).
+ */
+int guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event);
+
+/*
+ * A batch: begin takes the lock; appends in between are buffered and
+ * written by commit with one write, then synced (per audit.fsync) and the
+ * lock released. On a failed commit nothing of the batch stays in the log
+ * (the file is cut back), and the error says so. A batch never spans
+ * more than one day file: an append that starts a new day writes the
+ * buffered records first.
+ */
+int guard_audit_begin(struct guard_audit *log);
+int guard_audit_commit(struct guard_audit *log);
+
+/* Override audit.fsync for this handle (a command-line --fsync). */
+void guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode);
+
+/* Records appended and committed through this handle. */
+unsigned long guard_audit_written(const struct guard_audit *log);
+
+/* Whether a failure to write must deny the action (audit.fail_closed). */
+bool guard_audit_fail_closed(const struct guard_audit *log);
+
+/* Commit what is pending (errors are lost: commit first to see them), sync, free. */
+void guard_audit_close(struct guard_audit *log);
+
+/*
+ * One record in one call: open, append, close. For a stage that writes
+ * now and then (approval.required, session.start, ...).
+ */
+int guard_audit_record(const char *project_root, const struct guard_policy *policy,
+		       const char *event_name, const cJSON *event);
+
+/* ---------------------------------------------------------------- reading */
+
+/*
+ * The day files of dir, sorted ("YYYY-MM-DD.jsonl" names only), limited
+ * to from..to (inclusive "YYYY-MM-DD", either NULL). names are malloc'd;
+ * release with guard_list_clear. GUARD_ENOTFOUND when dir is missing.
+ */
+int guard_audit_files(const char *dir, const char *from, const char *to, struct guard_list *names);
+
+/* A line reader over one file: mmap'd, so reading a line copies nothing. */
+struct guard_audit_file {
+	char *path;
+	const char *name;      /* the "YYYY-MM-DD.jsonl" part of path */
+	const char *data;      /* the whole file */
+	size_t size;
+	size_t off;            /* where the next line starts */
+	unsigned long lineno;  /* of the line last returned */
+};
+
+int guard_audit_file_open(struct guard_audit_file *f, const char *dir, const char *name);
+/*
+ * Next line: 1 with *line and *len set (without the newline; *complete
+ * false when the file ended before one), 0 at the end.
+ */
+int guard_audit_file_next(struct guard_audit_file *f, const char **line, size_t *len, bool *complete);
+void guard_audit_file_close(struct guard_audit_file *f);
+
+/*
+ * Check one line as a record: it ends in ,"hash":"<64 hex>"} and the
+ * SHA-256 of the text before it (closed with "}") is that hash. hash_out
+ * (65 bytes) receives it. GUARD_EDENY with a message saying what is wrong.
+ */
+int guard_audit_line_check(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_LEN + 1]);
+
+/* -------------------------------- verify and seal */
+
+struct guard_audit_verify_opts {
+	const char *from, *to;        /* "YYYY-MM-DD" or NULL */
+	const char *checkpoint_path;  /* checkpoints to hold the log to, or NULL */
+};
+
+struct guard_audit_verify_result {
+	unsigned long records;        /* records checked */
+	unsigned long files;
+	unsigned long first_seq, last_seq;
+	unsigned long checkpoints;    /* checkpoints the log was held to */
+	char last_hash[GUARD_AUDIT_HASH_LEN + 1];
+	struct guard_list notes;      /* things worth saying that are no failure */
+};
+
+/*
+ * Recompute the chain. 0 when every record checks out; GUARD_EDENY with
+ * "FILE:LINE: seq N: what is wrong" for the first bad record (the tail
+ * missing against a checkpoint included); GUARD_EIO when a file cannot
+ * be read; GUARD_EUSAGE for a malformed checkpoint file. Release the
+ * result with guard_audit_verify_release.
+ */
+int guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o,
+		       struct guard_audit_verify_result *res);
+void guard_audit_verify_release(struct guard_audit_verify_result *res);
+
+/*
+ * Seal: for each day file whose end no checkpoint in <dir>/seals.jsonl
+ * covers yet, make a checkpoint {v, type, file, records, first_seq,
+ * last_seq, last_hash, ts, prev, hash} chained (prev) to the one before,
+ * append it to seals.jsonl and add it to out (an array; the caller
+ * prints it for a witness the agent cannot write to). Takes the lock.
+ */
+int guard_audit_seal(const char *dir, cJSON *out);
+
+/*
+ * Whether the file (name) is sealed as it stands: the last checkpoint for
+ * it in seals.jsonl has its current record count and last hash.
+ */
+int guard_audit_sealed(const char *dir, const char *name, bool *sealed);
+
+#endif

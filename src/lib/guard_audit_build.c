@@ -1,0 +1,197 @@
+#include "guard_audit_int.h"
+#include "guard_error.h"
+#include "guard_hash.h"
+#include "guard_json.h"
+
+/* Members a record takes as they are, or summarises, or leaves out. */
+static const char *const taken[] = {
+	"event", "id", "session", "actor", "tool", "risk", "decision", "approval", "policy_rev", "summary",
+};
+static const char *const dropped[] = {
+	/* the writer's own, redundant, or summarised */
+	"v", "ts", "seq", "prev", "hash", "erased", "project", "phase", "hook", "permission_mode",
+	"hints", "input", "result", "duration_ms", "session_source", "data",
+};
+
+static bool
+listed(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, list[i]))
+			return true;
+	return false;
+}
+
+/* Cut s to at most max bytes without splitting a UTF-8 sequence. */
+static void
+truncate_utf8(char *s, size_t max)
+{
+	size_t len = strlen(s);
+	if (len <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
+static const char *
+str_at(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* What a person reads first: the command, the path, the url. */
+static char *
+summarise_input(const cJSON *input)
+{
+	static const char *const keys[] = {
+		"command", "file_path", "notebook_path", "url", "query", "pattern", "path", "description",
+	};
+	const char *s;
+
+	if (!cJSON_IsObject(input))
+		return NULL;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((s = str_at(input, keys[i])))
+			return guard_xstrdup(s);
+	char *all = guard_json_canonical(input);
+	return all;
+}
+
+/* success, duration_ms and error of a post-phase event. */
+static void
+add_result(cJSON *data, const cJSON *event)
+{
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(event, "result");
+	const cJSON *dur = cJSON_GetObjectItemCaseSensitive(event, "duration_ms");
+	const char *hook = str_at(event, "hook"), *err = NULL;
+	bool ok = !(hook && !strcmp(hook, "PostToolUseFailure"));
+	const cJSON *v;
+
+	if (cJSON_IsObject(res)) {
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(res, "success")) ||
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "is_error")) ||
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "interrupted")))
+			ok = false;
+		if ((v = cJSON_GetObjectItemCaseSensitive(res, "error")) && !cJSON_IsNull(v) && !cJSON_IsFalse(v)) {
+			ok = false;
+			err = cJSON_IsString(v) ? v->valuestring : "error";
+		}
+		if (!ok && !err)
+			err = str_at(res, "stderr");
+	} else if (cJSON_IsString(res) && !ok) {
+		err = res->valuestring;
+	}
+	if (!err && !ok)
+		err = str_at(event, "error");
+	cJSON_AddBoolToObject(data, "success", ok);
+	if (cJSON_IsNumber(dur))
+		cJSON_AddNumberToObject(data, "duration_ms", dur->valuedouble);
+	else
+		cJSON_AddNullToObject(data, "duration_ms");
+	if (err && *err)
+		cJSON_AddStringToObject(data, "error", err);
+}
+
+static void
+add_copy(cJSON *rec, const char *key, const cJSON *v)
+{
+	cJSON_AddItemToObject(rec, key, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+}
+
+/* "sha256:<hex>" of the canonical input, so an approval or a dispute can match it. */
+static void
+add_digest(cJSON *rec, const cJSON *input)
+{
+	char hex[GUARD_SHA256_HEX], *canon;
+
+	if (!input) {
+		cJSON_AddNullToObject(rec, "input_digest");
+		return;
+	}
+	canon = guard_json_canonical(input);
+	guard_sha256_hex(canon, strlen(canon), hex);
+	free(canon);
+	char *d = guard_xasprintf("sha256:%s", hex);
+	cJSON_AddStringToObject(rec, "input_digest", d);
+	free(d);
+}
+
+int
+audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out)
+{
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
+	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(event, "decision");
+	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(event, "policy_rev");
+	const char *name = event_name, *summary;
+	cJSON *rec, *data, *dec, *erased, *c;
+
+	*out = NULL;
+	if (!cJSON_IsObject(event))
+		return guard_error(GUARD_EUSAGE, "an audit event must be a JSON object");
+	if (!name)
+		name = str_at(event, "event");
+	if (!name) {
+		const char *phase = str_at(event, "phase");
+		name = phase && !strcmp(phase, "post") ? "tool.result" : decision ? "decision" : NULL;
+	}
+	if (!name || !*name)
+		return guard_error(GUARD_EUSAGE, "the event has no \"event\" name (and is no decision or tool result)");
+
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "event", name);
+	for (size_t i = 1; i < 8; i++) /* id .. approval */
+		add_copy(rec, taken[i], cJSON_GetObjectItemCaseSensitive(event, taken[i]));
+	dec = cJSON_GetObjectItemCaseSensitive(rec, "decision");
+	if (cJSON_IsObject(dec)) {
+		cJSON *pr = cJSON_DetachItemFromObjectCaseSensitive(dec, "policy_rev");
+		if (!rev)
+			rev = pr;
+		cJSON_AddItemToObject(rec, "policy_rev", rev ? cJSON_Duplicate(rev, 1) : cJSON_CreateNull());
+		cJSON_Delete(pr);
+	} else {
+		add_copy(rec, "policy_rev", rev);
+	}
+	char *sum = (summary = str_at(event, "summary")) ? guard_xstrdup(summary) : summarise_input(input);
+	if (sum)
+		cJSON_AddStringToObject(rec, "summary", sum);
+	else
+		cJSON_AddNullToObject(rec, "summary");
+	free(sum);
+	add_digest(rec, input);
+
+	data = cJSON_CreateObject();
+	if (!strcmp(name, "tool.result"))
+		add_result(data, event);
+	cJSON_ArrayForEach(c, event) {
+		if (!c->string || listed(c->string, taken, sizeof(taken) / sizeof(taken[0])) ||
+		    listed(c->string, dropped, sizeof(dropped) / sizeof(dropped[0])))
+			continue;
+		if (!cJSON_GetObjectItemCaseSensitive(data, c->string))
+			cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+	}
+	/* A "data" object the producer gave is merged in (log key=value uses it). */
+	const cJSON *given = cJSON_GetObjectItemCaseSensitive(event, "data");
+	if (cJSON_IsObject(given)) {
+		cJSON_ArrayForEach(c, given)
+			if (c->string && !cJSON_GetObjectItemCaseSensitive(data, c->string))
+				cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+	}
+	if (cJSON_GetArraySize(data))
+		cJSON_AddItemToObject(rec, "data", data);
+	else
+		cJSON_Delete(data);
+
+	/* Redact first, then cut: a cut could leave half a secret unmatched. */
+	erased = cJSON_CreateArray();
+	guard_redact_json(r, rec, "", erased);
+	cJSON_AddItemToObject(rec, "erased", erased);
+	if ((c = cJSON_GetObjectItemCaseSensitive(rec, "summary")) && cJSON_IsString(c))
+		truncate_utf8(c->valuestring, GUARD_AUDIT_SUMMARY_MAX);
+	if ((c = cJSON_GetObjectItemCaseSensitive(rec, "data")) &&
+	    (c = cJSON_GetObjectItemCaseSensitive(c, "error")) && cJSON_IsString(c))
+		truncate_utf8(c->valuestring, GUARD_AUDIT_SUMMARY_MAX);
+	*out = rec;
+	return 0;
+}

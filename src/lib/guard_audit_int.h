@@ -1,0 +1,28 @@
+/* Shared between the audit log's writer and readers; not public. */
+#ifndef GUARD_AUDIT_INT_H
+#define GUARD_AUDIT_INT_H
+
+#include <cjson/cJSON.h>
+
+#include "guard_audit.h"
+#include "guard_redact.h"
+
+/* ,"hash":"<64 hex>"} closing every line */
+#define AUDIT_HASH_TAIL (sizeof(",\"hash\":\"") - 1 + GUARD_AUDIT_HASH_LEN + 2)
+#define AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define AUDIT_SEALS "seals.jsonl"
+#define AUDIT_LOCK ".lock"
+
+/*
+ * The record for event, without v, seq, ts, prev and hash (the writer
+ * adds those under the lock), every string redacted. Caller owns *out.
+ */
+int audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out);
+
+/* True when name is "YYYY-MM-DD.jsonl". */
+bool audit_is_day_file(const char *name);
+
+/* Lock the log directory (timeout from $GUARD_AUDIT_LOCK_TIMEOUT_MS or the default). */
+int audit_lock(const char *dir, int timeout_ms, int *fd);
+
+#endif

@@ -1,0 +1,479 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "guard_audit_int.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_file.h"
+#include "guard_hash.h"
+#include "guard_json.h"
+#include "guard_list.h"
+#include "guard_time.h"
+
+#define SEALS_MAX ((size_t)64 << 20)
+
+/* ---------------------------------------------------------------- checkpoints */
+
+struct checkpoint {
+	char file[32];
+	unsigned long records, first_seq, last_seq;
+	char last_hash[GUARD_AUDIT_HASH_LEN + 1];
+	char hash[GUARD_AUDIT_HASH_LEN + 1];
+	char ts[GUARD_TIME_LEN];
+	unsigned long lineno;
+};
+
+struct checkpoints {
+	struct checkpoint *c;
+	size_t n;
+};
+
+static const char *
+str_of(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool
+count_of(const cJSON *o, const char *k, unsigned long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0)
+		return false;
+	*out = (unsigned long)v->valuedouble;
+	return true;
+}
+
+/* sha256 hex of the canonical object without its "hash" member. */
+static void
+self_hash(const cJSON *obj, char out[GUARD_SHA256_HEX])
+{
+	cJSON *copy = cJSON_Duplicate(obj, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "hash");
+	char *canon = guard_json_canonical(copy);
+	guard_sha256_hex(canon, strlen(canon), out);
+	free(canon);
+	cJSON_Delete(copy);
+}
+
+/* Parse checkpoints (JSON Lines), each checked against its own hash and the one before. */
+static int
+checkpoints_parse(const char *path, const char *text, struct checkpoints *cps)
+{
+	const char *p = text;
+	unsigned long lineno = 0;
+	char prev[GUARD_AUDIT_HASH_LEN + 1] = "";
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		lineno++;
+		if (len == 0) {
+			p += nl ? 1 : 0;
+			if (!nl)
+				break;
+			continue;
+		}
+		cJSON *o = cJSON_ParseWithLength(p, len);
+		struct checkpoint c = { .lineno = lineno };
+		const char *file = str_of(o, "file"), *lh = str_of(o, "last_hash"), *h = str_of(o, "hash");
+		const char *pv = str_of(o, "prev"), *type = str_of(o, "type"), *ts = str_of(o, "ts");
+		char want[GUARD_SHA256_HEX];
+		if (!cJSON_IsObject(o) || !type || strcmp(type, "guard.audit.checkpoint") || !file ||
+		    !audit_is_day_file(file) || !lh || strlen(lh) != GUARD_AUDIT_HASH_LEN || !h || !pv || !ts ||
+		    !count_of(o, "records", &c.records) || !count_of(o, "first_seq", &c.first_seq) ||
+		    !count_of(o, "last_seq", &c.last_seq)) {
+			cJSON_Delete(o);
+			return guard_error(GUARD_EUSAGE, "%s:%lu: not an audit checkpoint", path, lineno);
+		}
+		self_hash(o, want);
+		if (strcmp(want, h)) {
+			cJSON_Delete(o);
+			return guard_error(GUARD_EDENY, "%s:%lu: checkpoint hash mismatch: the checkpoint was changed",
+					   path, lineno);
+		}
+		if (*prev && strcmp(pv, prev)) {
+			cJSON_Delete(o);
+			return guard_error(GUARD_EDENY, "%s:%lu: checkpoint does not chain to the one before it", path,
+					   lineno);
+		}
+		snprintf(c.file, sizeof(c.file), "%s", file);
+		memcpy(c.last_hash, lh, sizeof(c.last_hash));
+		snprintf(c.hash, sizeof(c.hash), "%s", h);
+		snprintf(c.ts, sizeof(c.ts), "%s", ts);
+		memcpy(prev, c.hash, sizeof(prev));
+		cps->c = guard_xrealloc(cps->c, (cps->n + 1) * sizeof(*cps->c));
+		cps->c[cps->n++] = c;
+		cJSON_Delete(o);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static int
+checkpoints_load(const char *path, bool missing_ok, struct checkpoints *cps)
+{
+	char *text;
+	size_t len;
+	int rc = guard_file_read(path, SEALS_MAX, 1, &text, &len);
+
+	if (rc == GUARD_ENOTFOUND && missing_ok)
+		return 0;
+	if (rc < 0)
+		return rc;
+	rc = checkpoints_parse(path, text, cps);
+	free(text);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- verify */
+
+struct chain {
+	bool started;
+	unsigned long seq;
+	char hash[GUARD_AUDIT_HASH_LEN + 1];
+};
+
+static int
+bad(const struct guard_audit_file *f, unsigned long seq, const char *what)
+{
+	if (seq)
+		return guard_error(GUARD_EDENY, "%s:%lu: seq %lu: %s", f->path, f->lineno, seq, what);
+	return guard_error(GUARD_EDENY, "%s:%lu: %s", f->path, f->lineno, what);
+}
+
+/* The seq a damaged line claims, for the message (0 when it says none). */
+static unsigned long
+claimed_seq(const char *line, size_t len)
+{
+	const char *s = memmem(line, len, "\"seq\":", 6);
+	return s ? strtoul(s + 6, NULL, 10) : 0;
+}
+
+static int
+check_record(const struct guard_audit_file *f, const char *line, size_t len, struct chain *ch,
+	     const struct checkpoints *cps, struct guard_audit_verify_result *res)
+{
+	char hash[GUARD_AUDIT_HASH_LEN + 1];
+	const cJSON *k[5];
+	static const char *const names[5] = { "seq", "prev", "ts", "event", "v" };
+	cJSON *rec;
+	unsigned long seq;
+	int rc = 0;
+
+	if (guard_audit_line_check(line, len, hash) < 0) {
+		char *why = guard_xstrdup(guard_error_last());
+		rc = bad(f, claimed_seq(line, len), why);
+		free(why);
+		return rc;
+	}
+	if (!(rec = cJSON_ParseWithLength(line, len)) || !cJSON_IsObject(rec)) {
+		cJSON_Delete(rec);
+		return bad(f, claimed_seq(line, len), "not a JSON object");
+	}
+	guard_event_members(rec, names, 5, k);
+	if (!cJSON_IsNumber(k[0]) || k[0]->valuedouble < 1 || !cJSON_IsString(k[1]) || !cJSON_IsString(k[2]) ||
+	    !cJSON_IsString(k[3]) || !cJSON_IsNumber(k[4]) || k[4]->valueint != 1) {
+		cJSON_Delete(rec);
+		return bad(f, claimed_seq(line, len), "a record needs v 1, seq, prev, ts and event");
+	}
+	seq = (unsigned long)k[0]->valuedouble;
+	const char *prev = k[1]->valuestring, *ts = k[2]->valuestring;
+	if (!ch->started) {
+		if (seq == 1 && strcmp(prev, AUDIT_ZERO_HASH)) {
+			rc = bad(f, seq, "the first record's prev is not zero");
+			goto out;
+		}
+		if (seq > 1) {
+			bool held = false;
+			for (size_t i = 0; i < cps->n; i++) {
+				if (cps->c[i].last_seq + 1 != seq)
+					continue;
+				if (strcmp(cps->c[i].last_hash, prev)) {
+					rc = bad(f, seq, "prev does not match the checkpoint of the record before it");
+					goto out;
+				}
+				held = true;
+			}
+			guard_list_take(&res->notes, guard_xasprintf("the log starts at seq %lu (%s)%s", seq, f->name,
+				held ? ", which continues a checkpoint" : "; earlier records were pruned or are outside the range"));
+		}
+		res->first_seq = seq;
+	} else if (seq != ch->seq + 1) {
+		char *why = guard_xasprintf("expected seq %lu: a record was removed, inserted or reordered", ch->seq + 1);
+		rc = bad(f, seq, why);
+		free(why);
+		goto out;
+	} else if (strcmp(prev, ch->hash)) {
+		char *why = guard_xasprintf("prev is not the hash of seq %lu: the chain is broken", ch->seq);
+		rc = bad(f, seq, why);
+		free(why);
+		goto out;
+	}
+	if (strncmp(ts, f->name, 10)) {
+		rc = bad(f, seq, "its ts is not of this file's day");
+		goto out;
+	}
+	if (!strcmp(k[3]->valuestring, "audit.torn"))
+		guard_list_take(&res->notes, guard_xasprintf("%s:%lu: seq %lu records a torn write that was moved aside",
+							     f->path, f->lineno, seq));
+	for (size_t i = 0; i < cps->n; i++) {
+		const struct checkpoint *c = &cps->c[i];
+		if (strcmp(c->file, f->name) || c->records != f->lineno)
+			continue;
+		if (c->last_seq != seq || strcmp(c->last_hash, hash)) {
+			char *why = guard_xasprintf("does not match the checkpoint sealed %s (seq %lu, hash %.12s...): "
+						    "the log was rewritten", c->ts, c->last_seq, c->last_hash);
+			rc = bad(f, seq, why);
+			free(why);
+			goto out;
+		}
+		res->checkpoints++;
+	}
+	ch->started = true;
+	ch->seq = seq;
+	memcpy(ch->hash, hash, sizeof(ch->hash));
+	res->records++;
+	res->last_seq = seq;
+	memcpy(res->last_hash, hash, sizeof(res->last_hash));
+out:
+	cJSON_Delete(rec);
+	return rc;
+}
+
+static int
+verify_file(const char *dir, const char *name, struct chain *ch, const struct checkpoints *cps,
+	    struct guard_audit_verify_result *res)
+{
+	struct guard_audit_file f;
+	const char *line;
+	size_t len;
+	bool complete;
+	int rc;
+
+	if ((rc = guard_audit_file_open(&f, dir, name)) < 0)
+		return rc;
+	while ((rc = guard_audit_file_next(&f, &line, &len, &complete)) > 0) {
+		if (!complete) {
+			char *why = guard_xasprintf("torn last record (%zu bytes without a newline: a writer stopped "
+						    "mid-write); the next append moves it to %s.torn", len, f.name);
+			rc = bad(&f, claimed_seq(line, len), why);
+			free(why);
+			break;
+		}
+		if ((rc = check_record(&f, line, len, ch, cps, res)) < 0)
+			break;
+	}
+	if (rc == 0) {
+		for (size_t i = 0; i < cps->n; i++) {
+			if (strcmp(cps->c[i].file, name) || cps->c[i].records <= f.lineno)
+				continue;
+			rc = guard_error(GUARD_EDENY, "%s:%lu: the file ends at seq %lu, but the checkpoint sealed %s "
+					 "says %lu records up to seq %lu: records were cut from the tail",
+					 f.path, f.lineno, ch->seq, cps->c[i].ts, cps->c[i].records, cps->c[i].last_seq);
+			break;
+		}
+	}
+	guard_audit_file_close(&f);
+	res->files++;
+	return rc;
+}
+
+void
+guard_audit_verify_release(struct guard_audit_verify_result *res)
+{
+	guard_list_clear(&res->notes);
+}
+
+int
+guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, struct guard_audit_verify_result *res)
+{
+	struct guard_list names = GUARD_LIST_INIT;
+	struct checkpoints cps = { 0 };
+	struct chain ch = { 0 };
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (o->checkpoint_path && (rc = checkpoints_load(o->checkpoint_path, false, &cps)) < 0)
+		goto out;
+	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0)
+		goto out;
+	/* A checkpointed file that is gone: fine before the first kept file (pruned), else deleted. */
+	for (size_t i = 0; i < cps.n; i++) {
+		const char *f = cps.c[i].file;
+		if ((o->from && strncmp(f, o->from, 10) < 0) || (o->to && strncmp(f, o->to, 10) > 0))
+			continue;
+		if (!guard_list_has(&names, f) && names.len && strcmp(f, names.items[0]) > 0) {
+			rc = guard_error(GUARD_EDENY, "%s/%s: missing, but the checkpoint sealed %s (%s:%lu) covers it",
+					 dir, f, cps.c[i].ts, o->checkpoint_path, cps.c[i].lineno);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < names.len; i++)
+		if ((rc = verify_file(dir, names.items[i], &ch, &cps, res)) < 0)
+			goto out;
+	if (!res->records && cps.n && !names.len)
+		rc = guard_error(GUARD_EDENY, "%s: no audit records, but %zu checkpoint%s cover some", dir, cps.n,
+				 cps.n == 1 ? "" : "s");
+out:
+	guard_list_clear(&names);
+	free(cps.c);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- seal */
+
+/* Records, first and last seq, last hash of one (verified) day file. */
+static int
+file_head(const char *dir, const char *name, struct checkpoint *c)
+{
+	struct guard_audit_file f;
+	const char *line, *last = NULL;
+	size_t len, lastlen = 0;
+	bool complete;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->file, sizeof(c->file), "%s", name);
+	if ((rc = guard_audit_file_open(&f, dir, name)) < 0)
+		return rc;
+	while ((rc = guard_audit_file_next(&f, &line, &len, &complete)) > 0) {
+		if (!complete) {
+			rc = guard_error(GUARD_EDENY, "%s:%lu: torn last record; append once or verify first", f.path,
+					 f.lineno);
+			break;
+		}
+		if (!c->first_seq)
+			c->first_seq = claimed_seq(line, len);
+		last = line;
+		lastlen = len;
+		c->records = f.lineno;
+	}
+	if (rc == 0 && last) {
+		c->last_seq = claimed_seq(last, lastlen);
+		rc = guard_audit_line_check(last, lastlen, c->last_hash);
+	}
+	guard_audit_file_close(&f);
+	return rc;
+}
+
+static const struct checkpoint *
+latest_for(const struct checkpoints *cps, const char *name)
+{
+	for (size_t i = cps->n; i-- > 0;)
+		if (!strcmp(cps->c[i].file, name))
+			return &cps->c[i];
+	return NULL;
+}
+
+int
+guard_audit_sealed(const char *dir, const char *name, bool *sealed)
+{
+	struct checkpoints cps = { 0 };
+	struct checkpoint now;
+	char *path = guard_xasprintf("%s/" AUDIT_SEALS, dir);
+	int rc;
+
+	*sealed = false;
+	if ((rc = checkpoints_load(path, true, &cps)) == 0 && (rc = file_head(dir, name, &now)) == 0) {
+		const struct checkpoint *c = latest_for(&cps, name);
+		*sealed = c && c->records == now.records && !strcmp(c->last_hash, now.last_hash);
+	}
+	free(cps.c);
+	free(path);
+	return rc;
+}
+
+static cJSON *
+checkpoint_json(const struct checkpoint *c, const char *prev, const char *ts)
+{
+	char hex[GUARD_SHA256_HEX];
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "v", 1);
+	cJSON_AddStringToObject(o, "type", "guard.audit.checkpoint");
+	cJSON_AddStringToObject(o, "file", c->file);
+	cJSON_AddNumberToObject(o, "records", (double)c->records);
+	cJSON_AddNumberToObject(o, "first_seq", (double)c->first_seq);
+	cJSON_AddNumberToObject(o, "last_seq", (double)c->last_seq);
+	cJSON_AddStringToObject(o, "last_hash", c->last_hash);
+	cJSON_AddStringToObject(o, "ts", ts);
+	cJSON_AddStringToObject(o, "prev", prev);
+	self_hash(o, hex);
+	cJSON_AddStringToObject(o, "hash", hex);
+	return o;
+}
+
+static int
+append_seals(const char *dir, const struct guard_buf *text)
+{
+	char *path = guard_xasprintf("%s/" AUDIT_SEALS, dir);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600), rc = 0;
+
+	if (fd < 0 || write(fd, text->buf, text->len) != (ssize_t)text->len || fsync(fd) < 0)
+		rc = guard_error(GUARD_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
+int
+guard_audit_seal(const char *dir, cJSON *out)
+{
+	struct guard_audit_verify_opts vo = { 0 };
+	struct guard_audit_verify_result vr;
+	struct guard_list names = GUARD_LIST_INIT;
+	struct checkpoints cps = { 0 };
+	struct guard_buf text = GUARD_BUF_INIT;
+	char *seals = guard_xasprintf("%s/" AUDIT_SEALS, dir), prev[GUARD_AUDIT_HASH_LEN + 1], ts[GUARD_TIME_LEN];
+	int lockfd = -1, rc;
+	struct guard_audit_config cfg;
+
+	if ((rc = guard_audit_config(&cfg, dir, NULL)) < 0)
+		goto out;
+	rc = audit_lock(dir, cfg.lock_timeout_ms, &lockfd);
+	guard_audit_config_release(&cfg);
+	if (rc < 0)
+		goto out;
+	if ((rc = checkpoints_load(seals, true, &cps)) < 0)
+		goto out;
+	/* Never seal a log that does not verify: the seal would bless the damage. */
+	vo.checkpoint_path = cps.n ? seals : NULL;
+	rc = guard_audit_verify(dir, &vo, &vr);
+	guard_audit_verify_release(&vr);
+	if (rc < 0)
+		goto out;
+	if ((rc = guard_audit_files(dir, NULL, NULL, &names)) < 0)
+		goto out;
+	memcpy(prev, cps.n ? cps.c[cps.n - 1].hash : AUDIT_ZERO_HASH, sizeof(prev));
+	guard_time_now(ts);
+	for (size_t i = 0; i < names.len; i++) {
+		struct checkpoint now;
+		const struct checkpoint *last = latest_for(&cps, names.items[i]);
+		if ((rc = file_head(dir, names.items[i], &now)) < 0)
+			goto out;
+		if (!now.records || (last && last->records == now.records && !strcmp(last->last_hash, now.last_hash)))
+			continue;
+		cJSON *cp = checkpoint_json(&now, prev, ts);
+		char *line = guard_json_canonical(cp);
+		guard_buf_addstr(&text, line);
+		guard_buf_addch(&text, '\n');
+		free(line);
+		memcpy(prev, cJSON_GetObjectItemCaseSensitive(cp, "hash")->valuestring, sizeof(prev));
+		cJSON_AddItemToArray(out, cp);
+	}
+	if (text.len)
+		rc = append_seals(dir, &text);
+out:
+	guard_lock_release(lockfd);
+	guard_buf_release(&text);
+	guard_list_clear(&names);
+	free(cps.c);
+	free(seals);
+	return rc;
+}

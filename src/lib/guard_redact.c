@@ -1,0 +1,323 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "guard_error.h"
+#include "guard_redact.h"
+
+/* Bounds on one match, so a hostile string cannot stall the writer. */
+#define REDACT_MATCH_LIMIT 1000000
+#define REDACT_DEPTH_LIMIT 10000
+
+struct redact_entry {
+	char *id;
+	char *replacement;
+	pcre2_code *re;
+	size_t minlen; /* no match is possible in a shorter subject */
+};
+
+struct guard_redactor {
+	struct redact_entry *e;
+	size_t n;
+	size_t minlen; /* the smallest of the entries' */
+	pcre2_match_context *mctx;
+	pcre2_match_data *md; /* one is enough: the redactor is used by one thread */
+};
+
+struct builtin {
+	const char *id;
+	const char *regex;
+};
+
+/*
+ * Shapes published by the providers (and by gitleaks' rules). Broad
+ * assignment patterns last: specific ids name what was found first.
+ */
+static const struct builtin builtins[] = {
+	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)" },
+	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b" },
+	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}" },
+	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}" },
+	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}" },
+	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}" },
+	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})" },
+	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}" },
+	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}" },
+	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+" },
+	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}" },
+	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}" },
+	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}" },
+	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}" },
+	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*" },
+	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@" },
+	{ "password-assignment",
+	  "(?i)(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|credentials?)"
+	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}" },
+	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}" },
+	{ NULL, NULL },
+};
+
+const char *const guard_redact_builtin_ids[] = {
+	"private-key", "aws-access-key", "aws-secret-key", "gcp-api-key", "azure-storage-key",
+	"azure-client-secret", "github-token", "gitlab-token", "slack-token", "slack-webhook",
+	"npm-token", "stripe-key", "openai-anthropic-key", "jwt", "bearer-token", "url-credentials",
+	"password-assignment", "password-option", NULL,
+};
+
+void
+guard_redactor_free(struct guard_redactor *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->e[i].id);
+		free(r->e[i].replacement);
+		pcre2_code_free(r->e[i].re);
+	}
+	free(r->e);
+	pcre2_match_data_free(r->md);
+	pcre2_match_context_free(r->mctx);
+	free(r);
+}
+
+/* Compile one entry into slot e (which is left empty on failure). */
+static int
+compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement)
+{
+	int code;
+	PCRE2_SIZE off;
+	uint32_t minlen = 0;
+
+	e->re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+			      &code, &off, NULL);
+	if (!e->re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		return guard_error(GUARD_EPOLICY, "redact '%s': regex does not compile at offset %zu: %s",
+				   id, (size_t)off, (char *)msg);
+	}
+	pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE); /* without JIT the interpreter does it */
+	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
+	e->minlen = minlen;
+	e->id = guard_xstrdup(id);
+	e->replacement = replacement ? guard_xstrdup(replacement) : guard_xasprintf("[REDACTED:%s]", id);
+	return 0;
+}
+
+static const cJSON *
+policy_entry(const cJSON *list, const char *id)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, list) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
+		if (cJSON_IsString(v) && !strcmp(v->valuestring, id))
+			return it;
+	}
+	return NULL;
+}
+
+static const char *
+str_member(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
+{
+	struct guard_redactor *r = guard_xcalloc(1, sizeof(*r));
+	size_t cap = sizeof(builtins) / sizeof(builtins[0]) + (size_t)cJSON_GetArraySize(policy_redact);
+	const cJSON *it;
+	int rc;
+
+	*out = NULL;
+	r->e = guard_xcalloc(cap, sizeof(*r->e));
+	r->minlen = (size_t)-1;
+	for (const struct builtin *b = builtins; b->id; b++) {
+		const cJSON *over = policy_entry(policy_redact, b->id);
+		if (over)
+			continue; /* added below, in the policy's order */
+		if ((rc = compile_entry(&r->e[r->n], b->id, b->regex, NULL)) < 0)
+			goto fail;
+		r->n++;
+	}
+	cJSON_ArrayForEach(it, policy_redact) {
+		const char *id = str_member(it, "id"), *regex = str_member(it, "regex");
+		if (!id || !regex) {
+			rc = guard_error(GUARD_EPOLICY, "redact entry without id and regex strings");
+			goto fail;
+		}
+		if ((rc = compile_entry(&r->e[r->n], id, regex, str_member(it, "replacement"))) < 0)
+			goto fail;
+		r->n++;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (r->e[i].minlen < r->minlen)
+			r->minlen = r->e[i].minlen;
+	if (!(r->mctx = pcre2_match_context_create(NULL)) || !(r->md = pcre2_match_data_create(1, NULL))) {
+		rc = guard_error(GUARD_EIO, "out of memory for the redaction patterns");
+		goto fail;
+	}
+	pcre2_set_match_limit(r->mctx, REDACT_MATCH_LIMIT);
+	pcre2_set_depth_limit(r->mctx, REDACT_DEPTH_LIMIT);
+	*out = r;
+	return 0;
+fail:
+	guard_redactor_free(r);
+	return rc;
+}
+
+/*
+ * Apply entry e to src, appending to dst. Returns matches masked, 0 when
+ * none (dst untouched), or GUARD_EDENY when the match limit was hit.
+ */
+static int
+apply_entry(const struct guard_redactor *r, const struct redact_entry *e, const char *src, size_t len,
+	    struct guard_buf *dst)
+{
+	PCRE2_SIZE start = 0;
+	int n = 0;
+
+	while (start <= len) {
+		int m = pcre2_match(e->re, (PCRE2_SPTR)src, len, start, 0, r->md, r->mctx);
+		if (m == PCRE2_ERROR_NOMATCH)
+			break;
+		if (m < 0)
+			return GUARD_EDENY;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+		if (ov[1] == ov[0]) { /* an empty match masks nothing: step on */
+			start = ov[1] + 1;
+			continue;
+		}
+		guard_buf_add(dst, src + start, ov[0] - start);
+		guard_buf_addstr(dst, e->replacement);
+		start = ov[1];
+		n++;
+	}
+	if (n)
+		guard_buf_add(dst, src + start, len - start);
+	return n;
+}
+
+int
+guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, struct guard_buf *out)
+{
+	struct guard_buf cur = GUARD_BUF_INIT, next = GUARD_BUF_INIT;
+	const char *src = s;
+	size_t srclen = len;
+	int total = 0;
+
+	if (len < r->minlen)
+		return 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (srclen < r->e[i].minlen)
+			continue;
+		int m = apply_entry(r, &r->e[i], src, srclen, &next);
+		if (m < 0) {
+			guard_buf_release(&cur);
+			guard_buf_release(&next);
+			return m;
+		}
+		if (m == 0)
+			continue;
+		total += m;
+		struct guard_buf t = cur;
+		cur = next;
+		next = t;
+		guard_buf_reset(&next);
+		src = cur.buf;
+		srclen = cur.len;
+	}
+	if (total)
+		guard_buf_add(out, cur.buf, cur.len);
+	guard_buf_release(&cur);
+	guard_buf_release(&next);
+	return total;
+}
+
+/* Append key to a JSON pointer, escaping '~' and '/' (RFC 6901). */
+static void
+pointer_add(struct guard_buf *p, const char *key)
+{
+	guard_buf_addch(p, '/');
+	for (; *key; key++) {
+		if (*key == '~')
+			guard_buf_addstr(p, "~0");
+		else if (*key == '/')
+			guard_buf_addstr(p, "~1");
+		else
+			guard_buf_addch(p, *key);
+	}
+}
+
+/* A member named like a secret ("password", "api_key", ...) is masked whole, whatever it holds. */
+static bool
+secret_name(const char *key)
+{
+	static const char *const names[] = {
+		"password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "credential", "private_key",
+		"access_key",
+	};
+	for (size_t i = 0; key && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasestr(key, names[i]))
+			return true;
+	return false;
+}
+
+static int
+redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, cJSON *erased)
+{
+	int total = 0;
+
+	if (cJSON_IsString(item) && item->valuestring && secret_name(item->string) &&
+	    strncmp(item->valuestring, "[REDACTED", 9)) {
+		cJSON_SetValuestring(item, "[REDACTED:secret-field]");
+		if (erased)
+			cJSON_AddItemToArray(erased, cJSON_CreateString(ptr->buf));
+		return 1;
+	}
+	if (cJSON_IsString(item) && item->valuestring) {
+		struct guard_buf out = GUARD_BUF_INIT;
+		int m = guard_redact_text(r, item->valuestring, strlen(item->valuestring), &out);
+		if (m < 0) {
+			guard_buf_reset(&out);
+			guard_buf_addstr(&out, "[REDACTED:unscannable]");
+		}
+		if (m != 0) {
+			cJSON_SetValuestring(item, out.buf);
+			if (erased)
+				cJSON_AddItemToArray(erased, cJSON_CreateString(ptr->buf));
+			total++;
+		}
+		guard_buf_release(&out);
+		return total;
+	}
+	if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
+		size_t mark = ptr->len, i = 0;
+		cJSON *c;
+		cJSON_ArrayForEach(c, item) {
+			if (cJSON_IsObject(item)) {
+				pointer_add(ptr, c->string ? c->string : "");
+			} else {
+				guard_buf_addf(ptr, "/%zu", i);
+			}
+			total += redact_walk(r, c, ptr, erased);
+			ptr->len = mark;
+			ptr->buf[mark] = '\0';
+			i++;
+		}
+	}
+	return total;
+}
+
+int
+guard_redact_json(const struct guard_redactor *r, cJSON *item, const char *base, cJSON *erased)
+{
+	struct guard_buf ptr = GUARD_BUF_INIT;
+	int n;
+
+	guard_buf_addstr(&ptr, base ? base : "");
+	n = redact_walk(r, item, &ptr, erased);
+	guard_buf_release(&ptr);
+	return n;
+}

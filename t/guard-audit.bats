@@ -1,0 +1,385 @@
+#!/usr/bin/env bats
+# guard-audit: the tamper-evident log, end to end.
+
+load helper
+
+setup() {
+	setup_guard
+	LOG=$PROJ/.ai/audit
+}
+
+day() { date -u +%Y-%m-%d; }
+logfile() { echo "$LOG/$(day).jsonl"; }
+
+# n records from the shell
+fill() { for i in $(seq "$1"); do guard-audit log test.event n="$i" >/dev/null; done; }
+
+@test "log appends chained records and verify accepts them" {
+	fill 3
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok: 3 records in 1 file, seq 1..3"* ]]
+	run jq -r '.seq' "$(logfile)"
+	[ "$output" = "$(printf '1\n2\n3')" ]
+	# prev links each record to the hash of the one before
+	[ "$(sed -n 2p "$(logfile)" | jq -r .prev)" = "$(sed -n 1p "$(logfile)" | jq -r .hash)" ]
+	[ "$(sed -n 1p "$(logfile)" | jq -r .prev)" = "$(printf '0%.0s' $(seq 64))" ]
+}
+
+@test "the hash is the sha256 of the canonical record without it" {
+	fill 1
+	line=$(cat "$(logfile)")
+	want=$(printf '%s' "$line" | jq -r .hash)
+	got=$(printf '%s' "$line" | jq -cS 'del(.hash)' | tr -d '\n' | sha256sum | cut -d' ' -f1)
+	[ "$want" = "$got" ]
+}
+
+@test "editing one field is caught, naming file, line and seq" {
+	fill 3
+	sed -i '2s/"n":"2"/"n":"9"/' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl:2: seq 2: hash mismatch"* ]]
+}
+
+@test "deleting a line is caught" {
+	fill 3
+	sed -i '2d' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:2: seq 3: expected seq 2"* ]]
+}
+
+@test "swapping two lines is caught" {
+	fill 3
+	f=$(logfile)
+	{ sed -n 1p "$f"; sed -n 3p "$f"; sed -n 2p "$f"; } >"$f.new" && mv "$f.new" "$f"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:2: seq 3: expected seq 2"* ]]
+}
+
+# Rewrite the log from line $1 on, with a forged record inserted there
+# (hashes recomputed), as an attacker who knows the format would.
+forge() {
+	python3 - "$(logfile)" "$1" <<'PY'
+import hashlib, json, sys
+path, at = sys.argv[1], int(sys.argv[2])
+recs = [json.loads(l) for l in open(path)]
+if at:
+    fake = dict(recs[at - 1]); fake["summary"] = "nothing to see"
+    recs.insert(at, fake)
+out, prev = [], "0" * 64
+for i, r in enumerate(recs):
+    r = dict(r); r.pop("hash", None); r["seq"] = i + 1; r["prev"] = prev
+    body = json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    h = hashlib.sha256(body.encode()).hexdigest()
+    out.append(body[:-1] + ',"hash":"%s"}' % h); prev = h
+open(path, "w").write("\n".join(out) + "\n")
+PY
+}
+
+@test "a forged record with recomputed hashes passes verify alone but not against a checkpoint" {
+	fill 3
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	forge 1
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:3: seq 3: does not match the checkpoint"* ]]
+}
+
+@test "re-hashing the whole file is caught against a checkpoint" {
+	fill 3
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	sed -i 's/"n":"1"/"n":"7"/' "$(logfile)"
+	forge 0
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"does not match the checkpoint"* ]]
+}
+
+@test "truncating the tail is caught against a checkpoint" {
+	fill 4
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	sed -i '$d' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"records were cut from the tail"* ]]
+}
+
+@test "seal chains checkpoints and prints nothing new when sealed" {
+	fill 2
+	run guard-audit seal
+	[ "$status" -eq 0 ]
+	cp1=$output
+	[ "$(printf '%s' "$cp1" | jq -r '.records, .last_seq, .type')" = "$(printf '2\n2\nguard.audit.checkpoint')" ]
+	run guard-audit seal
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"nothing new to seal"* ]]
+	fill 1
+	cp2=$(guard-audit seal)
+	[ "$(printf '%s' "$cp2" | jq -r .prev)" = "$(printf '%s' "$cp1" | jq -r .hash)" ]
+	# A changed checkpoint is refused.
+	printf '%s\n' "$cp1" | sed 's/"records":2/"records":1/' >"$BATS_TEST_TMPDIR/bad.jsonl"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/bad.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"checkpoint hash mismatch"* ]]
+}
+
+@test "seal refuses a log that does not verify" {
+	fill 2
+	sed -i '1s/"n":"1"/"n":"5"/' "$(logfile)"
+	run guard-audit seal
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"hash mismatch"* ]]
+}
+
+@test "a torn last line is reported, and the next append moves it aside without losing a record" {
+	fill 2
+	printf '{"actor":null,"approval":null,"seq":3,"ts":"2' >>"$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:3: seq 3: torn last record"* ]]
+	guard-audit log after.torn
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seq 3 records a torn write"* ]]
+	[[ "$output" == *"seq 1..4"* ]]
+	[ "$(jq -r .event "$(logfile)" | tr '\n' ' ')" = "test.event test.event audit.torn after.torn " ]
+	grep -q '"seq":3,"ts":"2' "$(logfile).torn"
+}
+
+@test "eight concurrent writers of 10,000 records make one linear chain" {
+	for w in 1 2 3 4 5 6 7 8; do
+		awk -v w="$w" 'BEGIN { for (i = 1; i <= 10000; i++) printf "{\"event\":\"load\",\"session\":\"w%d\",\"summary\":\"%d\"}\n", w, i }' \
+			>"$BATS_TEST_TMPDIR/in$w.jsonl"
+	done
+	for w in 1 2 3 4 5 6 7 8; do
+		guard-audit append <"$BATS_TEST_TMPDIR/in$w.jsonl" &
+	done
+	wait
+	run guard-audit verify
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok: 80000 records"* ]]
+	[[ "$output" == *"seq 1..80000"* ]]
+	# Every writer's records are there, in its own order.
+	for w in 1 8; do
+		[ "$(cat "$LOG"/*.jsonl | jq -r "select(.session == \"w$w\") | .summary" | tr '\n' ' ')" = \
+		  "$(seq 10000 | tr '\n' ' ')" ]
+	done
+}
+
+@test "secrets in commands, file contents and tool output never reach the disk" {
+	aws=AKIAQWERTYUIOPASDFGH
+	gh=ghp_abcdefghijklmnopqrstuvwxyz0123456789AB
+	pw=Sup3rS3cretPassw0rd
+	jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U
+	key=$(printf -- '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAzzzSECRETKEYDATA\n-----END RSA PRIVATE KEY-----')
+	run guard hook claude <<<"$(bash_payload "curl -H 'Authorization: Bearer $gh' https://bob:$pw@example.com/x?k=$aws")"
+	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/src/k.pem" --arg c "$key
+token: $jwt" '{file_path:$p,content:$c}')")"
+	post=$(jq -cn --arg cwd "$PROJ" --arg e "error: password=$pw rejected for $aws" \
+		'{session_id:"s1",cwd:$cwd,hook_event_name:"PostToolUse",tool_name:"Bash",tool_input:{command:"deploy"},
+		  tool_response:{stdout:"ok",stderr:$e,interrupted:true},duration_ms:40,tool_use_id:"t9"}')
+	run guard hook claude <<<"$post"
+	guard-audit log note secret_token="$gh" text="jwt $jwt"
+	[ "$(cat "$LOG"/*.jsonl | wc -l)" -eq 4 ]
+	for s in "$aws" "$gh" "$pw" "$jwt" "SECRETKEYDATA"; do
+		! grep -rqF -- "$s" "$LOG"
+	done
+	grep -q 'REDACTED:aws-access-key' "$(logfile)"
+	grep -q '"erased":\["/summary"\]' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+}
+
+@test "the hook records a decision and a tool result" {
+	run guard hook claude <<<"$(bash_payload 'git status')"
+	[ "$(decision_of)" = allow ]
+	post=$(jq -cn --arg cwd "$PROJ" '{session_id:"s1",cwd:$cwd,hook_event_name:"PostToolUse",tool_name:"Bash",
+		tool_input:{command:"git status"},tool_response:{stdout:"clean",stderr:"",interrupted:false},duration_ms:7,tool_use_id:"t1"}')
+	guard hook claude <<<"$post"
+	run jq -c '[.event, .tool, .summary, .decision.effect // null, .data.success // null, .data.duration_ms // null]' "$(logfile)"
+	[ "${lines[0]}" = '["decision","Bash","git status","allow",null,null]' ]
+	[ "${lines[1]}" = '["tool.result","Bash","git status",null,true,7]' ]
+}
+
+@test "the hook denies and says why when the record cannot be written" {
+	mkdir -p "$PROJ/.ai"
+	printf 'not a directory\n' >"$LOG"
+	run --separate-stderr guard hook claude <<<"$(bash_payload 'git status')"
+	[ "$status" -eq 2 ]
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"audit record cannot be written"* ]]
+}
+
+@test "audit.fail_closed: false lets the action through without a record" {
+	mkdir -p "$PROJ/.ai"
+	printf 'not a directory\n' >"$LOG"
+	sed 's/fail_closed: true/fail_closed: false/' "$REPO_ROOT/policy/default.yaml" >"$BATS_TEST_TMPDIR/builtin.yaml"
+	GUARD_DEFAULT_POLICY=$BATS_TEST_TMPDIR/builtin.yaml run guard hook claude <<<"$(bash_payload 'git status')"
+	[ "$(decision_of)" = allow ]
+}
+
+@test "a day file that cannot be opened fails with exit 8 naming it" {
+	mkdir -p "$(logfile)"
+	run guard-audit log x
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"cannot open audit log '$(logfile)'"* ]]
+}
+
+@test "a full disk loses nothing already written and leaves no partial record" {
+	fill 2
+	python3 - "$(logfile)" <<'PY'
+import resource, subprocess, sys, os
+size = os.path.getsize(sys.argv[1])
+# RLIMIT_FSIZE at the current size: the next write fails with EFBIG, like a full disk.
+def limit():
+    import signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, size + 10))
+r = subprocess.run(["guard-audit", "log", "big", "pad=" + "x" * 200], preexec_fn=limit, capture_output=True, text=True)
+print(r.returncode, r.stderr)
+sys.exit(0 if r.returncode == 8 and "1 record not written" in r.stderr else 1)
+PY
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok: 2 records"* ]]
+	guard-audit log after
+	run guard-audit verify
+	[[ "$output" == *"seq 1..3"* ]]
+}
+
+@test "a held lock times out with exit 6" {
+	fill 1
+	flock "$LOG/.lock" sleep 2 &
+	sleep 0.3
+	GUARD_AUDIT_LOCK_TIMEOUT_MS=100 run guard-audit log x
+	wait
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"locked by another writer"* ]]
+}
+
+@test "malformed input lines are reported with their number; the good ones are written" {
+	run guard-audit append <<<$'{"event":"a"}\nnot json\n{"no":"name"}\n{"event":"b"}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"stdin:2:"* ]]
+	[[ "$output" == *"stdin:3:"*"no \"event\" name"* ]]
+	[ "$(jq -r .event "$(logfile)" | tr '\n' ' ')" = "a b " ]
+}
+
+@test "--tee passes every event through and records it" {
+	run guard-audit --tee <<<$'{"event":"a","x":1}\n{"event":"b"}'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"event":"a","x":1}' ]
+	[ "${lines[1]}" = '{"event":"b"}' ]
+	[ "$(wc -l <"$(logfile)")" -eq 2 ]
+}
+
+@test "query filters and prints a table or JSONL; export gives CSV and JSON" {
+	run guard hook claude <<<"$(bash_payload 'git status')"
+	run guard hook claude <<<"$(bash_payload 'rm -rf /')"
+	guard-audit log session.start session=s2
+	run guard-audit query --decision deny
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(printf '%s' "$output" | jq -r .summary)" = "rm -rf /" ]
+	run guard-audit query --session s2 --event session.start
+	[ "${#lines[@]}" -eq 1 ]
+	run guard-audit query --table --tool Bash
+	[[ "${lines[0]}" == TS*SEQ*EVENT*TOOL* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	run guard-audit query --since 2000-01-01 --until 2000-01-02
+	[ -z "$output" ]
+	run guard-audit export --csv
+	[ "${lines[0]}" = "seq,ts,event,session,actor,tool,risk,decision,rule,approval,summary,success,duration_ms,erased,hash" ]
+	[ "${#lines[@]}" -eq 4 ]
+	run guard-audit export --json
+	[ "$(printf '%s' "$output" | jq length)" -eq 3 ]
+	run guard-audit export
+	[ "$status" -eq 2 ]
+}
+
+@test "stats counts and gives latency percentiles" {
+	run guard hook claude <<<"$(bash_payload 'git status')"
+	for d in 10 20 30 40; do
+		jq -cn --arg cwd "$PROJ" --argjson d "$d" '{session_id:"s1",cwd:$cwd,hook_event_name:"PostToolUse",tool_name:"Bash",
+			tool_input:{command:"ls"},tool_response:{interrupted:($d == 40)},duration_ms:$d,tool_use_id:"t"}' | guard hook claude >/dev/null
+	done
+	run guard-audit stats --json
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | jq -c '[.records, .by_decision.allow, .tool_results.success, .tool_results.failure, .tool_results.duration_ms_p50, .tool_results.duration_ms_p95]')" = "[5,1,3,1,20,40]" ]
+	run guard-audit stats
+	[[ "$output" == *"3 succeeded, 1 failed (75.0% success)"* ]]
+}
+
+@test "tail prints the last records and follows new ones" {
+	fill 5
+	run guard-audit tail -n 2
+	[ "$(printf '%s\n' "$output" | jq -r .seq | tr '\n' ' ')" = "4 5 " ]
+	guard-audit tail -n 0 -f >"$BATS_TEST_TMPDIR/follow" &
+	pid=$!
+	sleep 0.5
+	guard-audit log followed
+	sleep 0.6
+	kill "$pid"
+	[ "$(jq -r .event "$BATS_TEST_TMPDIR/follow")" = followed ]
+}
+
+@test "prune removes only sealed files and verify goes on from the first kept record" {
+	mkdir -p "$LOG"
+	fill 2
+	# Move the records to an older day, as if written then (rehash: ts is part of the record).
+	old=2020-01-01
+	python3 - "$(logfile)" "$LOG/$old.jsonl" <<'PY'
+import hashlib, json, sys
+src, dst = sys.argv[1], sys.argv[2]
+out, prev = [], "0" * 64
+for i, l in enumerate(open(src)):
+    r = json.loads(l); r.pop("hash"); r["ts"] = "2020-01-01" + r["ts"][10:]; r["prev"] = prev
+    body = json.dumps(r, sort_keys=True, separators=(",", ":"))
+    prev = hashlib.sha256(body.encode()).hexdigest()
+    out.append(body[:-1] + ',"hash":"%s"}' % prev)
+open(dst, "w").write("\n".join(out) + "\n")
+PY
+	rm "$(logfile)"
+	guard-audit log today
+	run guard-audit prune --before "$(day)"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$old.jsonl is not sealed"* ]]
+	[ -f "$LOG/$old.jsonl" ]
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	run guard-audit prune --before "$(day)"
+	[ "$status" -eq 0 ]
+	[ ! -f "$LOG/$old.jsonl" ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"starts at seq 3"* ]]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"continues a checkpoint"* ]]
+}
+
+@test "usage errors exit 2; --help exits 0; no log is exit 5" {
+	run guard-audit
+	[ "$status" -eq 2 ]
+	run guard-audit frobnicate
+	[ "$status" -eq 2 ]
+	run guard-audit verify --from yesterday
+	[ "$status" -eq 2 ]
+	run guard-audit prune
+	[ "$status" -eq 2 ]
+	run guard-audit log
+	[ "$status" -eq 2 ]
+	run guard-audit --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: guard-audit"* ]]
+	run guard-audit verify
+	[ "$status" -eq 5 ]
+}

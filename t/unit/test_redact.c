@@ -1,0 +1,100 @@
+/* Redaction: built-in patterns, policy patterns, JSON pointers of what was masked. */
+#include "guard_error.h"
+#include "guard_redact.h"
+#include "unit.h"
+
+static char *
+masked(const struct guard_redactor *r, const char *s)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	int n = guard_redact_text(r, s, strlen(s), &b);
+	if (n == 0)
+		guard_buf_addstr(&b, s);
+	return guard_buf_detach(&b);
+}
+
+static void
+check_masked(const struct guard_redactor *r, const char *s, const char *secret, const char *id)
+{
+	char *m = masked(r, s);
+	char *tag = guard_xasprintf("[REDACTED:%s]", id);
+	CHECK(!strstr(m, secret));
+	CHECK(strstr(m, tag) != NULL);
+	if (strstr(m, secret) || !strstr(m, tag))
+		printf("#   %s -> %s\n", s, m);
+	free(tag);
+	free(m);
+}
+
+TEST(redact_builtins)
+{
+	struct guard_redactor *r;
+	CHECK(guard_redactor_new(&r, NULL) == 0);
+	check_masked(r, "export K=AKIAQWERTYUIOPASDFGH", "AKIAQWERTYUIOPASDFGH", "aws-access-key");
+	check_masked(r, "GH=ghp_abcdefghijklmnopqrstuvwxyz0123456789AB gh pr list",
+		     "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB", "github-token");
+	check_masked(r, "glpat-abcdefghij0123456789", "glpat-abcdefghij0123456789", "gitlab-token");
+	check_masked(r, "SLACK=xoxb-1234567890-abcdefghij", "xoxb-1234567890-abcdefghij", "slack-token");
+	check_masked(r, "npm_abcdefghijklmnopqrstuvwxyz0123456789", "npm_abcdefghijklmnopqrstuvwxyz0123456789", "npm-token");
+	check_masked(r, "sk_live_abcdefghijklmnop1234", "sk_live_abcdefghijklmnop1234", "stripe-key");
+	check_masked(r, "key AIzaSyA1234567890abcdefghijklmnopqrstuv", "AIzaSyA1234567890abcdefghijklmnopqrstuv", "gcp-api-key");
+	check_masked(r, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA\n-----END OPENSSH PRIVATE KEY-----",
+		     "b3BlbnNzaA", "private-key");
+	check_masked(r, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
+		     "dozjgNryP4J3jVmNHl0w5N", "jwt");
+	check_masked(r, "mysql -u root --password hunter2hunter2", "hunter2hunter2", "password-option");
+	check_masked(r, "DB_PASSWORD=correcthorse", "correcthorse", "password-assignment");
+	check_masked(r, "psql postgres://app:s3cr3tpw@db/x", "s3cr3tpw", "url-credentials");
+	check_masked(r, "curl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz'", "abcdefghijklmnopqrstuvwxyz",
+		     "bearer-token");
+	/* Ordinary text is left alone. */
+	char *m = masked(r, "git status && make test");
+	CHECK_STR(m, "git status && make test");
+	free(m);
+	guard_redactor_free(r);
+}
+
+TEST(redact_policy_entries)
+{
+	cJSON *list = cJSON_Parse("[{\"id\":\"ticket\",\"regex\":\"TCK-[0-9]{4}\"},"
+				  "{\"id\":\"jwt\",\"regex\":\"JWT[0-9]+\",\"replacement\":\"<jwt>\"}]");
+	struct guard_redactor *r;
+	CHECK(guard_redactor_new(&r, list) == 0);
+	check_masked(r, "see TCK-1234 now", "TCK-1234", "ticket");
+	char *m = masked(r, "a JWT123 b");
+	CHECK_STR(m, "a <jwt> b"); /* a policy entry replaces the built-in of that id */
+	free(m);
+	guard_redactor_free(r);
+	cJSON_Delete(list);
+
+	list = cJSON_Parse("[{\"id\":\"bad\",\"regex\":\"(unclosed\"}]");
+	CHECK(guard_redactor_new(&r, list) == GUARD_EPOLICY);
+	CHECK(strstr(guard_error_last(), "redact 'bad'") != NULL);
+	cJSON_Delete(list);
+}
+
+TEST(redact_json_pointers)
+{
+	struct guard_redactor *r;
+	cJSON *o = cJSON_Parse("{\"summary\":\"x AKIAQWERTYUIOPASDFGH\",\"data\":{\"a/b\":[\"ok\",\"token=abcdefgh\"],"
+			       "\"api_key\":\"short\"}}");
+	cJSON *erased = cJSON_CreateArray();
+	CHECK(guard_redactor_new(&r, NULL) == 0);
+	CHECK(guard_redact_json(r, o, "", erased) == 3);
+	char *e = cJSON_PrintUnformatted(erased);
+	CHECK_STR(e, "[\"/summary\",\"/data/a~1b/1\",\"/data/api_key\"]");
+	free(e);
+	CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "data"), "api_key")->valuestring, "[REDACTED:secret-field]");
+	cJSON_Delete(o);
+	cJSON_Delete(erased);
+	guard_redactor_free(r);
+}
+
+int
+main(void)
+{
+	RUN(redact_builtins);
+	RUN(redact_policy_entries);
+	RUN(redact_json_pointers);
+	return unit_done();
+}
