@@ -33,14 +33,16 @@ usage(FILE *f)
 		"  init              set up this repository: .ai/policy.yaml and the Claude hook\n"
 		"  explain 'CMD'     how a shell command is rated and what the policy decides\n"
 		"  doctor            check the policy layers and the hook wiring\n"
-		"  risk, policy, audit, ...  run guard-risk, guard-policy, guard-audit, ... with ARGS\n"
+		"  risk, policy, approve, audit, session\n"
+		"                    run guard-risk, guard-policy, ... with ARGS\n"
 		"  help, --help      this text;  version, --version  the version\n"
 		"\n"
 		"Exit codes (every guard program):\n"
 		"  0 ok/allow  1 deny  2 usage/bad input  3 approval required  4 conflict\n"
 		"  5 not found  6 expired  7 policy invalid  8 I/O failure\n"
 		"\n"
-		"See guard(1), guard-risk(1), guard-policy(1), guard-audit(1), guard-policy(5).\n");
+		"See guard(1), guard-risk(1), guard-policy(1), guard-approve(1), guard-audit(1),\n"
+		"guard-session(1), guard-policy(5).\n");
 }
 
 #if !defined(__SANITIZE_ADDRESS__)
