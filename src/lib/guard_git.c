@@ -3,7 +3,10 @@
 /* libgit2's *_INIT macros fill only the version field. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <sys/stat.h>
+
 #include "guard_error.h"
+#include "guard_file.h"
 #include "guard_git.h"
 
 /* git's own default (diff.renameLimit): bounds the quadratic rename search. */
@@ -186,6 +189,158 @@ status_letter(git_delta_t s)
 	}
 }
 
+/*
+ * Whether no attribute and no conversion can apply to any file of the
+ * diff, so a file's content needs no filter and the default diff driver:
+ * no .gitattributes in the index, among the changes or beside any changed
+ * path, no info/attributes, no global or system attributes file, and
+ * core.autocrlf false. libgit2 answers the same question for every file
+ * and side (four attribute lookups, each resolving the path through
+ * realpath); asked once here, check costs about half as much.
+ */
+static bool
+attribute_free(struct guard_git *g, git_diff *diff)
+{
+	static const int levels[] = { GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM };
+	static const char *const names[] = { "attributes", "gitattributes" };
+	git_config *cfg = NULL;
+	git_index *index = NULL;
+	git_buf buf = { 0 };
+	const char *last = NULL;
+	size_t last_len = 0;
+	bool plain = true;
+	int autocrlf = 0, err;
+	struct stat st;
+
+	if (git_repository_config_snapshot(&cfg, g->repo) < 0)
+		return false;
+	err = git_config_get_bool(&autocrlf, cfg, "core.autocrlf");
+	plain = (err == GIT_ENOTFOUND || (err == 0 && !autocrlf));
+	if (plain && git_config_get_path(&buf, cfg, "core.attributesfile") != GIT_ENOTFOUND)
+		plain = false; /* set (or unreadable): let libgit2 read it */
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	for (size_t i = 0; plain && i < 2; i++) {
+		char *dirs, *tok, *save = NULL;
+		if (git_libgit2_opts(GIT_OPT_GET_SEARCH_PATH, levels[i], &buf) < 0)
+			return false;
+		dirs = guard_xstrdup(buf.ptr ? buf.ptr : "");
+		git_buf_dispose(&buf);
+		for (tok = strtok_r(dirs, ":", &save); tok && plain; tok = strtok_r(NULL, ":", &save)) {
+			char *path = guard_xasprintf("%s/%s", tok, names[i]);
+			plain = lstat(path, &st) < 0;
+			free(path);
+		}
+		free(dirs);
+	}
+	if (plain && git_repository_item_path(&buf, g->repo, GIT_REPOSITORY_ITEM_INFO) == 0) {
+		char *path = guard_xasprintf("%s/attributes", buf.ptr);
+		plain = lstat(path, &st) < 0;
+		free(path);
+	} else {
+		plain = false;
+	}
+	git_buf_dispose(&buf);
+	if (!plain || git_repository_index(&index, g->repo) < 0)
+		return false;
+	for (size_t i = 0; plain && i < git_index_entrycount(index); i++) {
+		const char *p = git_index_get_byindex(index, i)->path, *slash = strrchr(p, '/');
+		plain = strcmp(slash ? slash + 1 : p, ".gitattributes") != 0;
+	}
+	git_index_free(index);
+	/* Untracked or ignored ones: look beside every changed path, and up. */
+	for (size_t i = 0; plain && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *p = d->new_file.path ? d->new_file.path : d->old_file.path;
+		const char *slash = strrchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : 0;
+		if (last && len == last_len && !strncmp(p, last, len))
+			continue; /* this directory was looked at last time */
+		last = p;
+		last_len = len;
+		for (;;) {
+			char *path = guard_xasprintf("%s%s%.*s/.gitattributes", g->root, len ? "/" : "", (int)len, p);
+			plain = lstat(path, &st) < 0;
+			free(path);
+			if (!plain || !len)
+				break;
+			while (len && p[len - 1] != '/')
+				len--;
+			if (len)
+				len--;
+		}
+	}
+	return plain;
+}
+
+/* Files larger than this are binary to libgit2 (its default max_size). */
+#define PLAIN_MAX_SIZE ((git_object_size_t)512 << 20)
+
+static bool
+regular_mode(uint32_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+/*
+ * The patch of a regular file with no attributes in play, as libgit2
+ * would make it from the diff (old side from the base tree, new side
+ * from the working tree), without the per-file attribute lookups.
+ * 1 when d is not such a file (use git_patch_from_diff).
+ */
+static int
+plain_patch(struct guard_git *g, const git_diff_delta *d, git_patch **out)
+{
+	bool has_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
+	bool has_new = d->status != GIT_DELTA_DELETED;
+	git_blob *blob = NULL;
+	char *text = NULL, *path;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if ((d->status != GIT_DELTA_MODIFIED && has_old && has_new) || (has_old && !regular_mode(d->old_file.mode)) ||
+	    (has_new && (!regular_mode(d->new_file.mode) || d->new_file.size > PLAIN_MAX_SIZE)) ||
+	    (has_old && d->old_file.size > PLAIN_MAX_SIZE))
+		return 1;
+	if (has_old && git_blob_lookup(&blob, g->repo, &d->old_file.id) < 0)
+		return git_fail(GUARD_EIO, "cannot read a file of the base commit");
+	if (has_old && git_blob_rawsize(blob) > PLAIN_MAX_SIZE) {
+		git_blob_free(blob);
+		return 1;
+	}
+	if (has_new) {
+		path = guard_xasprintf("%s/%s", g->root, d->new_file.path);
+		rc = guard_file_read(path, (size_t)PLAIN_MAX_SIZE, 1, &text, &len);
+		free(path);
+		if (rc < 0) {
+			/* Changed under us or not a plain file: libgit2 decides. */
+			git_blob_free(blob);
+			return 1;
+		}
+	}
+	if (git_patch_from_buffers(out, blob ? git_blob_rawcontent(blob) : NULL, blob ? (size_t)git_blob_rawsize(blob) : 0,
+				   NULL, text, len, NULL, NULL) < 0)
+		rc = git_fail(GUARD_EIO, "cannot diff a file");
+	else
+		rc = 0;
+	free(text);
+	git_blob_free(blob);
+	return rc;
+}
+
+static bool
+adds_and_deletes(git_diff *diff)
+{
+	bool adds = false, dels = false;
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && !(adds && dels); i++) {
+		git_delta_t s = git_diff_get_delta(diff, i)->status;
+		adds |= s == GIT_DELTA_ADDED || s == GIT_DELTA_UNTRACKED;
+		dels |= s == GIT_DELTA_DELETED;
+	}
+	return adds && dels;
+}
+
 int
 guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_changes *out,
 		  guard_git_line_fn line, void *ctx)
@@ -196,6 +351,7 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 	git_tree *tree = NULL;
 	git_diff *diff = NULL;
 	git_oid oid;
+	bool plain;
 	int rc = 0;
 
 	if (git_oid_fromstr(&oid, base_oid) < 0 || git_commit_lookup(&commit, g->repo, &oid) < 0 ||
@@ -210,33 +366,36 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 		rc = git_fail(GUARD_EIO, "cannot diff the working tree");
 		goto out;
 	}
+	/* A rename pairs an added with a deleted file: none, nothing to find. */
 	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
 	fo.rename_limit = RENAME_LIMIT;
-	if (git_diff_find_similar(diff, &fo) < 0) {
+	if (adds_and_deletes(diff) && git_diff_find_similar(diff, &fo) < 0) {
 		rc = git_fail(GUARD_EIO, "cannot find renames");
 		goto out;
 	}
+	plain = attribute_free(g, diff);
 	for (size_t i = 0; i < git_diff_num_deltas(diff) && rc >= 0; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		const char *old = d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL;
+		char status = status_letter(d->status);
 		git_patch *patch = NULL;
 		size_t adds = 0, dels = 0;
 
 		if (guard_session_own_path(path) || d->status == GIT_DELTA_UNMODIFIED ||
 		    d->status == GIT_DELTA_IGNORED)
 			continue;
-		if (git_patch_from_diff(&patch, diff, i) < 0) {
+		if ((rc = plain ? plain_patch(g, d, &patch) : 1) < 0)
+			break;
+		if (rc == 1 && (rc = git_patch_from_diff(&patch, diff, i)) < 0) {
 			rc = git_fail(GUARD_EIO, "cannot diff a file");
 			break;
 		}
-		d = git_patch_get_delta(patch);
-		if (d->flags & GIT_DIFF_FLAG_BINARY) {
-			guard_changes_add(out, path, d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL,
-					  status_letter(d->status), -1, -1);
+		if (git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY) {
+			guard_changes_add(out, path, old, status, -1, -1);
 		} else {
 			git_patch_line_stats(NULL, &adds, &dels, patch);
-			guard_changes_add(out, path, d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL,
-					  status_letter(d->status), (long)adds, (long)dels);
+			guard_changes_add(out, path, old, status, (long)adds, (long)dels);
 			if (line)
 				rc = patch_lines(patch, path, line, ctx);
 		}
