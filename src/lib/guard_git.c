@@ -4,6 +4,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "guard_error.h"
 #include "guard_file.h"
@@ -283,49 +284,117 @@ regular_mode(uint32_t mode)
 }
 
 /*
- * The patch of a regular file with no attributes in play, as libgit2
- * would make it from the diff (old side from the base tree, new side
- * from the working tree), without the per-file attribute lookups.
- * 1 when d is not such a file (use git_patch_from_diff).
+ * The working tree's content of path as git add would store it: a
+ * symlink's target, a regular file through the to-odb filters (none when
+ * plain). 1 when there is no such file (or not one git stores).
  */
 static int
-plain_patch(struct guard_git *g, const git_diff_delta *d, git_patch **out)
+workdir_content(struct guard_git *g, const char *path, bool plain, git_buf *out)
+{
+	char *abs = guard_xasprintf("%s/%s", g->root, path), *text = NULL;
+	git_filter_list *fl = NULL;
+	struct stat st;
+	size_t len = 0;
+	int rc = 1;
+
+	if (lstat(abs, &st) < 0 || st.st_size > (off_t)PLAIN_MAX_SIZE) {
+		free(abs);
+		return 1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(abs, target, sizeof(target));
+		if (n >= 0 && (size_t)n < sizeof(target) && git_buf_set(out, target, (size_t)n) == 0)
+			rc = 0;
+	} else if (S_ISREG(st.st_mode) && plain) {
+		if (guard_file_read(abs, (size_t)PLAIN_MAX_SIZE, 1, &text, &len) == 0 && git_buf_set(out, text, len) == 0)
+			rc = 0;
+		free(text);
+	} else if (S_ISREG(st.st_mode)) {
+		if (git_filter_list_load(&fl, g->repo, NULL, path, GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT) < 0)
+			rc = git_fail(GUARD_EIO, "cannot read the attributes of a file");
+		else if (!fl && guard_file_read(abs, (size_t)PLAIN_MAX_SIZE, 1, &text, &len) == 0)
+			rc = git_buf_set(out, text, len) == 0 ? 0 : 1;
+		else if (fl && git_filter_list_apply_to_file(out, fl, g->repo, path) == 0)
+			rc = 0;
+		free(text);
+		git_filter_list_free(fl);
+	}
+	free(abs);
+	return rc;
+}
+
+/*
+ * The patch of a file diffed from buffers: the old side from the base
+ * tree, the new side from the working tree. Used (1) for regular files
+ * when no attribute can apply, to skip libgit2's per-file attribute
+ * lookups, and, whatever the attributes, (2) for a type change, whose
+ * lines libgit2 does not count, and (3) for a file deleted from the
+ * index but still in the working tree, which libgit2's merged diff
+ * calls deleted and git add -A keeps. 1 when d is none of these (use
+ * git_patch_from_diff). The patch points into *src: release it after
+ * the patch (source_release).
+ */
+struct source {
+	git_buf text;
+	git_blob *blob;
+	bool kept; /* deleted from the index, kept in the working tree */
+};
+
+static void
+source_release(struct source *src)
+{
+	git_buf_dispose(&src->text);
+	git_blob_free(src->blob);
+	src->blob = NULL;
+}
+
+static int
+buffer_patch(struct guard_git *g, const git_diff_delta *d, bool plain, git_patch **out, struct source *src)
 {
 	bool has_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
 	bool has_new = d->status != GIT_DELTA_DELETED;
+	bool regular = (!has_old || regular_mode(d->old_file.mode)) && (!has_new || regular_mode(d->new_file.mode));
+	git_buf text = { 0 };
 	git_blob *blob = NULL;
-	char *text = NULL, *path;
-	size_t len = 0;
-	int rc;
+	int rc, ignored = 0;
 
 	*out = NULL;
-	if ((d->status != GIT_DELTA_MODIFIED && has_old && has_new) || (has_old && !regular_mode(d->old_file.mode)) ||
-	    (has_new && (!regular_mode(d->new_file.mode) || d->new_file.size > PLAIN_MAX_SIZE)) ||
-	    (has_old && d->old_file.size > PLAIN_MAX_SIZE))
+	if (d->status == GIT_DELTA_DELETED && d->old_file.mode != GIT_FILEMODE_COMMIT &&
+	    git_ignore_path_is_ignored(&ignored, g->repo, d->old_file.path) == 0 && !ignored &&
+	    workdir_content(g, d->old_file.path, plain, &text) == 0) {
+		has_new = true; /* still there, untracked: git add -A adds it back */
+		src->kept = true;
+	} else if (d->status == GIT_DELTA_TYPECHANGE) {
+		if (d->old_file.mode == GIT_FILEMODE_COMMIT || d->new_file.mode == GIT_FILEMODE_COMMIT)
+			return 1;
+	} else if (!plain || !regular || (d->status != GIT_DELTA_MODIFIED && has_old && has_new) ||
+		   (has_new && d->new_file.size > PLAIN_MAX_SIZE)) {
 		return 1;
-	if (has_old && git_blob_lookup(&blob, g->repo, &d->old_file.id) < 0)
+	}
+	if (has_old && git_blob_lookup(&blob, g->repo, &d->old_file.id) < 0) {
+		git_buf_dispose(&text);
 		return git_fail(GUARD_EIO, "cannot read a file of the base commit");
+	}
 	if (has_old && git_blob_rawsize(blob) > PLAIN_MAX_SIZE) {
 		git_blob_free(blob);
+		git_buf_dispose(&text);
 		return 1;
 	}
-	if (has_new) {
-		path = guard_xasprintf("%s/%s", g->root, d->new_file.path);
-		rc = guard_file_read(path, (size_t)PLAIN_MAX_SIZE, 1, &text, &len);
-		free(path);
-		if (rc < 0) {
-			/* Changed under us or not a plain file: libgit2 decides. */
-			git_blob_free(blob);
-			return 1;
-		}
+	if (has_new && !text.ptr && (rc = workdir_content(g, d->new_file.path, plain, &text)) != 0) {
+		/* Changed under us or not a plain file: libgit2 decides. */
+		git_blob_free(blob);
+		return rc;
 	}
-	if (git_patch_from_buffers(out, blob ? git_blob_rawcontent(blob) : NULL, blob ? (size_t)git_blob_rawsize(blob) : 0,
-				   NULL, text, len, NULL, NULL) < 0)
-		rc = git_fail(GUARD_EIO, "cannot diff a file");
+	/* With attributes in play, name the path so the diff driver (-diff) applies. */
+	const char *as = plain ? NULL : d->new_file.path ? d->new_file.path : d->old_file.path;
+	if (blob)
+		rc = git_patch_from_blob_and_buffer(out, blob, as, text.ptr, text.size, as, NULL);
 	else
-		rc = 0;
-	free(text);
-	git_blob_free(blob);
+		rc = git_patch_from_buffers(out, NULL, 0, as, text.ptr, text.size, as, NULL);
+	rc = rc < 0 ? git_fail(GUARD_EIO, "cannot diff a file") : 0;
+	src->text = text;
+	src->blob = blob;
 	return rc;
 }
 
@@ -378,20 +447,33 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
 		const char *old = d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL;
-		char status = status_letter(d->status);
+		char status;
 		git_patch *patch = NULL;
+		struct source src = { { 0 }, NULL, false };
 		size_t adds = 0, dels = 0;
 
 		if (guard_session_own_path(path) || d->status == GIT_DELTA_UNMODIFIED ||
 		    d->status == GIT_DELTA_IGNORED)
 			continue;
-		if ((rc = plain ? plain_patch(g, d, &patch) : 1) < 0)
+		if ((rc = buffer_patch(g, d, plain, &patch, &src)) < 0) {
+			source_release(&src);
 			break;
+		}
 		if (rc == 1 && (rc = git_patch_from_diff(&patch, diff, i)) < 0) {
 			rc = git_fail(GUARD_EIO, "cannot diff a file");
 			break;
 		}
-		if (git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY) {
+		const git_diff_delta *pd = git_patch_get_delta(patch);
+		status = src.kept ? 'M' : status_letter(d->status);
+		if (!(pd->flags & GIT_DIFF_FLAG_BINARY) && git_patch_num_hunks(patch) == 0 &&
+		    (src.kept || (d->status == GIT_DELTA_MODIFIED && d->old_file.mode == d->new_file.mode))) {
+			/* The same content as git would store it (a CRLF-only change under
+			 * a text attribute, a file unstaged but kept): git lists nothing. */
+			git_patch_free(patch);
+			source_release(&src);
+			continue;
+		}
+		if (pd->flags & GIT_DIFF_FLAG_BINARY) {
 			guard_changes_add(out, path, old, status, -1, -1);
 		} else {
 			git_patch_line_stats(NULL, &adds, &dels, patch);
@@ -400,6 +482,7 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 				rc = patch_lines(patch, path, line, ctx);
 		}
 		git_patch_free(patch);
+		source_release(&src);
 	}
 out:
 	git_diff_free(diff);
