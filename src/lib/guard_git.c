@@ -386,12 +386,16 @@ buffer_patch(struct guard_git *g, const git_diff_delta *d, bool plain, git_patch
 		git_blob_free(blob);
 		return rc;
 	}
-	/* With attributes in play, name the path so the diff driver (-diff) applies. */
-	const char *as = plain ? NULL : d->new_file.path ? d->new_file.path : d->old_file.path;
-	if (blob)
+	/*
+	 * With attributes in play, the blob and the path bring the repository's
+	 * diff driver (-diff); plain buffers without a repository look up none.
+	 */
+	const char *as = d->new_file.path ? d->new_file.path : d->old_file.path;
+	if (blob && !plain)
 		rc = git_patch_from_blob_and_buffer(out, blob, as, text.ptr, text.size, as, NULL);
 	else
-		rc = git_patch_from_buffers(out, NULL, 0, as, text.ptr, text.size, as, NULL);
+		rc = git_patch_from_buffers(out, blob ? git_blob_rawcontent(blob) : NULL,
+					    blob ? (size_t)git_blob_rawsize(blob) : 0, NULL, text.ptr, text.size, NULL, NULL);
 	rc = rc < 0 ? git_fail(GUARD_EIO, "cannot diff a file") : 0;
 	src->text = text;
 	src->blob = blob;
