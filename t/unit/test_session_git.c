@@ -251,6 +251,38 @@ TEST(loc_attributes_untracked_and_info)
 	same_as_git(want);
 }
 
+TEST(loc_global_and_configured_attributes)
+{
+	/* The user's attributes file applies; core.attributesFile replaces it. */
+	char *global = guard_xasprintf("%s/home/.config/git/attributes", tmpdir);
+	fixture("printf 'g\\n' >g.txt && printf 'h\\n' >h.txt && printf 'i\\n' >i.txt");
+	CHECK(sh("mkdir -p \"$HOME/.config/git\" && printf 'g.txt -diff\\n' >\"$HOME/.config/git/attributes\" && "
+		 "printf 'g\\nG\\n' >g.txt && printf 'h\\nH\\n' >h.txt && printf 'i\\nI\\n' >i.txt") == 0);
+	static const char *const global_only[] = { "-\t-\tg.txt", "1\t0\th.txt", "1\t0\ti.txt", NULL };
+	same_as_git(global_only);
+	CHECK(sh("printf 'h.txt -diff\\n' >.git/more-attributes && "
+		 "git config core.attributesFile \"$PWD/.git/more-attributes\"") == 0);
+	static const char *const configured[] = { "1\t0\tg.txt", "-\t-\th.txt", "1\t0\ti.txt", NULL };
+	same_as_git(configured);
+	CHECK(unlink(global) == 0);
+	free(global);
+}
+
+TEST(loc_index_and_worktree_disagree)
+{
+	/* What counts is the working tree as git add -A would stage it, not the index. */
+	fixture("printf 'a\\nb\\n' >a.txt && printf 'c\\n' >c.txt && printf 'r\\n' >r.txt");
+	CHECK(sh("printf 'n\\n' >new.txt && git add new.txt && rm new.txt && "   /* staged, then removed */
+		 "printf 'a\\nX\\n' >a.txt && git add a.txt && printf 'a\\nb\\n' >a.txt && " /* staged, reverted */
+		 "git rm -q c.txt && printf 'c\\nd\\n' >c.txt && "                       /* removed, re-created */
+		 "printf 'rr\\n' >r.txt && git add r.txt && printf 'rrr\\nq\\n' >r.txt") == 0);
+	static const char *const want[] = { "1\t0\tc.txt", "2\t1\tr.txt", NULL };
+	same_as_git(want);
+	char *got = guard_numstat(NULL);
+	CHECK_STR(got, "1\t0\tc.txt\n2\t1\tr.txt\n");
+	free(got);
+}
+
 TEST(loc_mode_symlink_and_typechange)
 {
 	fixture("printf '#!/bin/sh\\n' >run.sh && printf 't\\n' >t.txt && printf 'l\\n' >was-file");
@@ -383,6 +415,8 @@ main(void)
 	RUN(loc_crlf_with_text_attribute);
 	RUN(loc_crlf_with_autocrlf);
 	RUN(loc_attributes_untracked_and_info);
+	RUN(loc_global_and_configured_attributes);
+	RUN(loc_index_and_worktree_disagree);
 	RUN(loc_mode_symlink_and_typechange);
 	RUN(loc_own_state_excluded);
 	RUN(changes_feed_every_added_line);
