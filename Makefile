@@ -36,7 +36,7 @@ CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
 LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
 # Programs (and unit tests) that link libgit2: name them here.
 GIT_PROGRAMS  = guard-session
-GIT_UNITS     =
+GIT_UNITS     = test_session_git
 
 LIB_SRC  = $(sort $(wildcard src/lib/*.c))
 LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/embedded_policy.o

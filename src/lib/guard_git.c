@@ -3,7 +3,11 @@
 /* libgit2's *_INIT macros fill only the version field. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "guard_error.h"
+#include "guard_file.h"
 #include "guard_git.h"
 
 /* git's own default (diff.renameLimit): bounds the quadratic rename search. */
@@ -186,6 +190,230 @@ status_letter(git_delta_t s)
 	}
 }
 
+/*
+ * Whether no attribute and no conversion can apply to any file of the
+ * diff, so a file's content needs no filter and the default diff driver:
+ * no .gitattributes in the index, among the changes or beside any changed
+ * path, no info/attributes, no global or system attributes file, and
+ * core.autocrlf false. libgit2 answers the same question for every file
+ * and side (four attribute lookups, each resolving the path through
+ * realpath); asked once here, check costs about half as much.
+ */
+static bool
+attribute_free(struct guard_git *g, git_diff *diff)
+{
+	static const int levels[] = { GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM };
+	static const char *const names[] = { "attributes", "gitattributes" };
+	git_config *cfg = NULL;
+	git_index *index = NULL;
+	git_buf buf = { 0 };
+	const char *last = NULL;
+	size_t last_len = 0;
+	bool plain = true;
+	int autocrlf = 0, err;
+	struct stat st;
+
+	if (git_repository_config_snapshot(&cfg, g->repo) < 0)
+		return false;
+	err = git_config_get_bool(&autocrlf, cfg, "core.autocrlf");
+	plain = (err == GIT_ENOTFOUND || (err == 0 && !autocrlf));
+	if (plain && git_config_get_path(&buf, cfg, "core.attributesfile") != GIT_ENOTFOUND)
+		plain = false; /* set (or unreadable): let libgit2 read it */
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	for (size_t i = 0; plain && i < 2; i++) {
+		char *dirs, *tok, *save = NULL;
+		if (git_libgit2_opts(GIT_OPT_GET_SEARCH_PATH, levels[i], &buf) < 0)
+			return false;
+		dirs = guard_xstrdup(buf.ptr ? buf.ptr : "");
+		git_buf_dispose(&buf);
+		for (tok = strtok_r(dirs, ":", &save); tok && plain; tok = strtok_r(NULL, ":", &save)) {
+			char *path = guard_xasprintf("%s/%s", tok, names[i]);
+			plain = lstat(path, &st) < 0;
+			free(path);
+		}
+		free(dirs);
+	}
+	if (plain && git_repository_item_path(&buf, g->repo, GIT_REPOSITORY_ITEM_INFO) == 0) {
+		char *path = guard_xasprintf("%s/attributes", buf.ptr);
+		plain = lstat(path, &st) < 0;
+		free(path);
+	} else {
+		plain = false;
+	}
+	git_buf_dispose(&buf);
+	if (!plain || git_repository_index(&index, g->repo) < 0)
+		return false;
+	for (size_t i = 0; plain && i < git_index_entrycount(index); i++) {
+		const char *p = git_index_get_byindex(index, i)->path, *slash = strrchr(p, '/');
+		plain = strcmp(slash ? slash + 1 : p, ".gitattributes") != 0;
+	}
+	git_index_free(index);
+	/* Untracked or ignored ones: look beside every changed path, and up. */
+	for (size_t i = 0; plain && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *p = d->new_file.path ? d->new_file.path : d->old_file.path;
+		const char *slash = strrchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : 0;
+		if (last && len == last_len && !strncmp(p, last, len))
+			continue; /* this directory was looked at last time */
+		last = p;
+		last_len = len;
+		for (;;) {
+			char *path = guard_xasprintf("%s%s%.*s/.gitattributes", g->root, len ? "/" : "", (int)len, p);
+			plain = lstat(path, &st) < 0;
+			free(path);
+			if (!plain || !len)
+				break;
+			while (len && p[len - 1] != '/')
+				len--;
+			if (len)
+				len--;
+		}
+	}
+	return plain;
+}
+
+/* Files larger than this are binary to libgit2 (its default max_size). */
+#define PLAIN_MAX_SIZE ((git_object_size_t)512 << 20)
+
+static bool
+regular_mode(uint32_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+/*
+ * The working tree's content of path as git add would store it: a
+ * symlink's target, a regular file through the to-odb filters (none when
+ * plain). 1 when there is no such file (or not one git stores).
+ */
+static int
+workdir_content(struct guard_git *g, const char *path, bool plain, git_buf *out)
+{
+	char *abs = guard_xasprintf("%s/%s", g->root, path), *text = NULL;
+	git_filter_list *fl = NULL;
+	struct stat st;
+	size_t len = 0;
+	int rc = 1;
+
+	if (lstat(abs, &st) < 0 || st.st_size > (off_t)PLAIN_MAX_SIZE) {
+		free(abs);
+		return 1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(abs, target, sizeof(target));
+		if (n >= 0 && (size_t)n < sizeof(target) && git_buf_set(out, target, (size_t)n) == 0)
+			rc = 0;
+	} else if (S_ISREG(st.st_mode) && plain) {
+		if (guard_file_read(abs, (size_t)PLAIN_MAX_SIZE, 1, &text, &len) == 0 && git_buf_set(out, text, len) == 0)
+			rc = 0;
+		free(text);
+	} else if (S_ISREG(st.st_mode)) {
+		if (git_filter_list_load(&fl, g->repo, NULL, path, GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT) < 0)
+			rc = git_fail(GUARD_EIO, "cannot read the attributes of a file");
+		else if (!fl && guard_file_read(abs, (size_t)PLAIN_MAX_SIZE, 1, &text, &len) == 0)
+			rc = git_buf_set(out, text, len) == 0 ? 0 : 1;
+		else if (fl && git_filter_list_apply_to_file(out, fl, g->repo, path) == 0)
+			rc = 0;
+		free(text);
+		git_filter_list_free(fl);
+	}
+	free(abs);
+	return rc;
+}
+
+/*
+ * The patch of a file diffed from buffers: the old side from the base
+ * tree, the new side from the working tree. Used (1) for regular files
+ * when no attribute can apply, to skip libgit2's per-file attribute
+ * lookups, and, whatever the attributes, (2) for a type change, whose
+ * lines libgit2 does not count, and (3) for a file deleted from the
+ * index but still in the working tree, which libgit2's merged diff
+ * calls deleted and git add -A keeps. 1 when d is none of these (use
+ * git_patch_from_diff). The patch points into *src: release it after
+ * the patch (source_release).
+ */
+struct source {
+	git_buf text;
+	git_blob *blob;
+	bool kept; /* deleted from the index, kept in the working tree */
+};
+
+static void
+source_release(struct source *src)
+{
+	git_buf_dispose(&src->text);
+	git_blob_free(src->blob);
+	src->blob = NULL;
+}
+
+static int
+buffer_patch(struct guard_git *g, const git_diff_delta *d, bool plain, git_patch **out, struct source *src)
+{
+	bool has_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
+	bool has_new = d->status != GIT_DELTA_DELETED;
+	bool regular = (!has_old || regular_mode(d->old_file.mode)) && (!has_new || regular_mode(d->new_file.mode));
+	git_buf text = { 0 };
+	git_blob *blob = NULL;
+	int rc, ignored = 0;
+
+	*out = NULL;
+	if (d->status == GIT_DELTA_DELETED && d->old_file.mode != GIT_FILEMODE_COMMIT &&
+	    git_ignore_path_is_ignored(&ignored, g->repo, d->old_file.path) == 0 && !ignored &&
+	    workdir_content(g, d->old_file.path, plain, &text) == 0) {
+		has_new = true; /* still there, untracked: git add -A adds it back */
+		src->kept = true;
+	} else if (d->status == GIT_DELTA_TYPECHANGE) {
+		if (d->old_file.mode == GIT_FILEMODE_COMMIT || d->new_file.mode == GIT_FILEMODE_COMMIT)
+			return 1;
+	} else if (!plain || !regular || (d->status != GIT_DELTA_MODIFIED && has_old && has_new) ||
+		   (has_new && d->new_file.size > PLAIN_MAX_SIZE)) {
+		return 1;
+	}
+	if (has_old && git_blob_lookup(&blob, g->repo, &d->old_file.id) < 0) {
+		git_buf_dispose(&text);
+		return git_fail(GUARD_EIO, "cannot read a file of the base commit");
+	}
+	if (has_old && git_blob_rawsize(blob) > PLAIN_MAX_SIZE) {
+		git_blob_free(blob);
+		git_buf_dispose(&text);
+		return 1;
+	}
+	if (has_new && !text.ptr && (rc = workdir_content(g, d->new_file.path, plain, &text)) != 0) {
+		/* Changed under us or not a plain file: libgit2 decides. */
+		git_blob_free(blob);
+		return rc;
+	}
+	/*
+	 * With attributes in play, the blob and the path bring the repository's
+	 * diff driver (-diff); plain buffers without a repository look up none.
+	 */
+	const char *as = d->new_file.path ? d->new_file.path : d->old_file.path;
+	if (blob && !plain)
+		rc = git_patch_from_blob_and_buffer(out, blob, as, text.ptr, text.size, as, NULL);
+	else
+		rc = git_patch_from_buffers(out, blob ? git_blob_rawcontent(blob) : NULL,
+					    blob ? (size_t)git_blob_rawsize(blob) : 0, NULL, text.ptr, text.size, NULL, NULL);
+	rc = rc < 0 ? git_fail(GUARD_EIO, "cannot diff a file") : 0;
+	src->text = text;
+	src->blob = blob;
+	return rc;
+}
+
+static bool
+adds_and_deletes(git_diff *diff)
+{
+	bool adds = false, dels = false;
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && !(adds && dels); i++) {
+		git_delta_t s = git_diff_get_delta(diff, i)->status;
+		adds |= s == GIT_DELTA_ADDED || s == GIT_DELTA_UNTRACKED;
+		dels |= s == GIT_DELTA_DELETED;
+	}
+	return adds && dels;
+}
+
 int
 guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_changes *out,
 		  guard_git_line_fn line, void *ctx)
@@ -196,6 +424,7 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 	git_tree *tree = NULL;
 	git_diff *diff = NULL;
 	git_oid oid;
+	bool plain;
 	int rc = 0;
 
 	if (git_oid_fromstr(&oid, base_oid) < 0 || git_commit_lookup(&commit, g->repo, &oid) < 0 ||
@@ -210,37 +439,54 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 		rc = git_fail(GUARD_EIO, "cannot diff the working tree");
 		goto out;
 	}
+	/* A rename pairs an added with a deleted file: none, nothing to find. */
 	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
 	fo.rename_limit = RENAME_LIMIT;
-	if (git_diff_find_similar(diff, &fo) < 0) {
+	if (adds_and_deletes(diff) && git_diff_find_similar(diff, &fo) < 0) {
 		rc = git_fail(GUARD_EIO, "cannot find renames");
 		goto out;
 	}
+	plain = attribute_free(g, diff);
 	for (size_t i = 0; i < git_diff_num_deltas(diff) && rc >= 0; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		const char *old = d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL;
+		char status;
 		git_patch *patch = NULL;
+		struct source src = { { 0 }, NULL, false };
 		size_t adds = 0, dels = 0;
 
 		if (guard_session_own_path(path) || d->status == GIT_DELTA_UNMODIFIED ||
 		    d->status == GIT_DELTA_IGNORED)
 			continue;
-		if (git_patch_from_diff(&patch, diff, i) < 0) {
+		if ((rc = buffer_patch(g, d, plain, &patch, &src)) < 0) {
+			source_release(&src);
+			break;
+		}
+		if (rc == 1 && (rc = git_patch_from_diff(&patch, diff, i)) < 0) {
 			rc = git_fail(GUARD_EIO, "cannot diff a file");
 			break;
 		}
-		d = git_patch_get_delta(patch);
-		if (d->flags & GIT_DIFF_FLAG_BINARY) {
-			guard_changes_add(out, path, d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL,
-					  status_letter(d->status), -1, -1);
+		const git_diff_delta *pd = git_patch_get_delta(patch);
+		status = src.kept ? 'M' : status_letter(d->status);
+		if (!(pd->flags & GIT_DIFF_FLAG_BINARY) && git_patch_num_hunks(patch) == 0 &&
+		    (src.kept || (d->status == GIT_DELTA_MODIFIED && d->old_file.mode == d->new_file.mode))) {
+			/* The same content as git would store it (a CRLF-only change under
+			 * a text attribute, a file unstaged but kept): git lists nothing. */
+			git_patch_free(patch);
+			source_release(&src);
+			continue;
+		}
+		if (pd->flags & GIT_DIFF_FLAG_BINARY) {
+			guard_changes_add(out, path, old, status, -1, -1);
 		} else {
 			git_patch_line_stats(NULL, &adds, &dels, patch);
-			guard_changes_add(out, path, d->status == GIT_DELTA_RENAMED ? d->old_file.path : NULL,
-					  status_letter(d->status), (long)adds, (long)dels);
+			guard_changes_add(out, path, old, status, (long)adds, (long)dels);
 			if (line)
 				rc = patch_lines(patch, path, line, ctx);
 		}
 		git_patch_free(patch);
+		source_release(&src);
 	}
 out:
 	git_diff_free(diff);

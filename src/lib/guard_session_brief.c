@@ -15,6 +15,14 @@ str(const cJSON *o, const char *key)
 	return s ? s : "-";
 }
 
+/* A counter, 0 when absent or not a number (never "nan" in the text). */
+static double
+num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
 /* Every [보류] entry of PENDING_PLANS.md, with its four choices. */
 static int
 deferred(const char *root, struct guard_buf *b)
@@ -111,13 +119,14 @@ last_night(const char *root, time_t now, struct guard_buf *b)
 			continue;
 		if (!n++)
 			guard_buf_addstr(b, "Unattended sessions of the last 24 hours:\n");
-		guard_buf_addf(b, "- %s (%s) task %s, branch %s: %.0f/%.0f LOC, files %.0f created, %.0f modified, "
+		const cJSON *max = cJSON_GetObjectItemCaseSensitive(lim, "max_loc");
+		char limit[32] = "";
+		if (cJSON_IsNumber(max))
+			snprintf(limit, sizeof(limit), "/%.0f", max->valuedouble);
+		guard_buf_addf(b, "- %s (%s) task %s, branch %s: %.0f%s LOC, files %.0f created, %.0f modified, "
 			       "%.0f deleted\n", str(s, "id"), guard_session_status(s), str(s, "task"), str(s, "branch"),
-			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "loc")) ?: 0,
-			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(lim, "max_loc")) ?: 0,
-			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "files_created")) ?: 0,
-			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "files_modified")) ?: 0,
-			       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "files_deleted")) ?: 0);
+			       num(c, "loc"), limit, num(c, "files_created"), num(c, "files_modified"),
+			       num(c, "files_deleted"));
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(s, "breaches"))
 			guard_buf_addf(b, "  incident%s%s: %s\n", cJSON_GetObjectItemCaseSensitive(v, "incident") ? " " : "",
 				       cJSON_GetObjectItemCaseSensitive(v, "incident") ? str(v, "incident") : "",

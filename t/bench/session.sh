@@ -4,12 +4,14 @@
 # `git diff --numstat BASE` sees the same trees). Same numbers, side by
 # side in one run; the target is at most 2x git's wall time.
 #   BENCH_FILES=20000 BENCH_CHANGED=2000 BENCH_RUNS=5
+#   BENCH_GUARD_SESSION=path/to/guard-session (another build, to compare)
 set -eu
 cd "$(dirname "$0")/../.."
 root=$PWD
 FILES=${BENCH_FILES:-20000}
 CHANGED=${BENCH_CHANGED:-2000}
 RUNS=${BENCH_RUNS:-5}
+GS=${BENCH_GUARD_SESSION:-$root/bin/guard-session}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guard-bench-session.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 export HOME=$tmp/home GUARD_MANAGED_POLICY=$tmp/none GUARD_DEFAULT_POLICY=$root/policy/default.yaml
@@ -30,7 +32,7 @@ g=""; s=""
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	t0=$(now); git diff --numstat "$base" >"$tmp/git.txt"; t1=$(now)
-	"$root/bin/guard-session" check --json >"$tmp/guard.json" || true; t2=$(now)
+	"$GS" check --json >"$tmp/guard.json" || true; t2=$(now)
 	g="$g $(( (t1 - t0) / 1000000 ))"; s="$s $(( (t2 - t1) / 1000000 ))"
 	i=$((i + 1))
 done
@@ -38,7 +40,9 @@ med() { printf '%s\n' $1 | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1)
 git_sum=$(awk '{a += $1; d += $2; n++} END {print n " files, " a " added, " d " deleted"}' "$tmp/git.txt")
 guard_sum=$(jq -r '.changes | "\(length) files, \(map(.added) | add) added, \(map(.deleted) | add) deleted"' "$tmp/guard.json")
 same=$( [ "$(sort "$tmp/git.txt")" = "$(jq -r '.changes[] | "\(.added)\t\(.deleted)\t\(.path)"' "$tmp/guard.json" | sort)" ] && echo yes || echo NO)
-echo "repository: $FILES files, $CHANGED changed; $RUNS runs each"
+echo "repository: $FILES files, $CHANGED changed; $RUNS runs each, interleaved"
+echo "runs (ms), git:  $g"
+echo "runs (ms), guard:$s"
 echo "git diff --numstat:   median $(med "$g") ms  ($git_sum)"
 echo "guard-session check:  median $(med "$s") ms  ($guard_sum)"
 echo "same numbers per file: $same"
