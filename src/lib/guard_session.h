@@ -60,7 +60,8 @@ int guard_session_list(const char *root, cJSON **out, struct guard_list *skipped
  * .ai/sessions/<id>.log.jsonl that its PR body points to. fields is
  * taken over. id may be NULL for records of no session (a refused start:
  * .ai/sessions/refused.log.jsonl). A record the audit log refuses is an
- * error unless the policy says audit.fail_closed: false.
+ * error unless the policy says audit.fail_closed: false. With no policy
+ * (unit tests of the session logic) only the session's own log is written.
  */
 int guard_session_audit(const char *root, const struct guard_policy *policy, const char *id, const char *name,
 			cJSON *fields);

@@ -390,12 +390,12 @@ TEST(apply_warns_once_and_ends_with_the_incident)
 	s = new_state("s1", tree, now);
 	counter(s, "files_modified", 51);
 	b = guard_session_breaches(s, tree, now, 0);
-	CHECK(guard_session_apply(root, s, b, &stop) == 0);
+	CHECK(guard_session_apply(root, NULL, s, b, &stop) == 0);
 	CHECK(!stop);
 	CHECK_STR(sget(s, "status"), "running");
 	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(s, "warnings")) == 1);
 	/* Seen again: not recorded twice. */
-	CHECK(guard_session_apply(root, s, b, &stop) == 0 && !stop);
+	CHECK(guard_session_apply(root, NULL, s, b, &stop) == 0 && !stop);
 	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(s, "warnings")) == 1);
 	cJSON_Delete(b);
 	log = slurp(root, ".ai/sessions/s1.log.jsonl");
@@ -404,7 +404,7 @@ TEST(apply_warns_once_and_ends_with_the_incident)
 
 	counter(s, "files_deleted", 11);
 	b = guard_session_breaches(s, tree, now, 0);
-	CHECK(guard_session_apply(root, s, b, &stop) == 0);
+	CHECK(guard_session_apply(root, NULL, s, b, &stop) == 0);
 	CHECK(stop && strstr(stop, "unattended session s1 ended") && strstr(stop, "11 files deleted"));
 	CHECK_STR(sget(s, "status"), "ended");
 	CHECK(sget(s, "ended_at") && sget(s, "end_reason"));
@@ -421,7 +421,7 @@ TEST(apply_warns_once_and_ends_with_the_incident)
 	/* The daily budget: ends the session and stops the day. */
 	s = new_state("s2", tree, now);
 	b = guard_session_breaches(s, tree, now, 3001);
-	CHECK(guard_session_apply(root, s, b, &stop) == 0 && stop);
+	CHECK(guard_session_apply(root, NULL, s, b, &stop) == 0 && stop);
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(s, "day_stopped")));
 	CHECK_STR(sget(s, "status"), "ended");
 	free(stop);
