@@ -1,7 +1,8 @@
 #!/bin/sh
 # guard-approve as a person feels it: p50/p95 of each CLI verb (request,
 # approve, status, gate) with 10,000 requests on disk, full
-# request-approve-gate cycles from 50 concurrent clients, and `list` of
+# request-approve-gate cycles from 50 concurrent clients (as shell scripts
+# running the CLI, and as programs calling the library), and `list` of
 # 10,000 pending requests. The seed design's HTTP+SQLite service reported
 # 50 requests/s at p95 397 ms; its numbers are quoted, it is not run here.
 #
@@ -17,6 +18,14 @@ CYCLES=${BENCH_APPROVE_CYCLES:-20}
 bld=$root/build/bench
 mkdir -p "$bld"
 ${CC:-cc} -O2 -Wall -Wextra -o "$bld/runcmds" t/bench/runcmds.c
+# The library driver, with the library's own flags, asked of make itself.
+flags=$(make -s --no-print-directory -f Makefile -f - guard-print-flags <<'EOF'
+guard-print-flags: ; $(info $(CPPFLAGS_ALL))$(info $(CFLAGS_ALL))$(info $(LDLIBS_COMMON))@:
+EOF
+)
+eval "set -- $(printf '%s\n' "$flags" | sed -n 1p) $(printf '%s\n' "$flags" | sed -n 2p)"
+# shellcheck disable=SC2046  # a word list
+${CC:-cc} "$@" -o "$bld/bench_approve" t/bench/bench_approve.c build/libguard.a $(printf '%s\n' "$flags" | sed -n 3p)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guard-bench-approve.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -116,6 +125,8 @@ awk -v n="$total" -v s="$start" -v e="$end" -v f="$fail" -v c="$CLIENTS" 'BEGIN 
 consumed=$(grep -l '"status": "consumed"' "$proj"/.ai/approvals/*.json | wc -l)
 allowed=$(cat "$tmp"/gate.* | grep -c '"rule":"guard.approved"' || true)
 echo "gates that allowed: $allowed of $total; consumed approvals on disk: $consumed (expected $total + $VERBS)"
+# The same cycles through the library: the store itself, no process starts
+"$bld/bench_approve" -c "$CLIENTS" -n "$CYCLES" "$proj"
 # CPU per cycle, one client alone: what the 2 cores must pay for each cycle
 /usr/bin/time -f '%U %S' -o "$tmp/cpu" sh "$tmp/client.sh" solo 50 "$tmp"
 awk '{printf "cpu per cycle (one client, 50 cycles): %.2f ms user + %.2f ms system\n", $1 * 20, $2 * 20}' "$tmp/cpu"

@@ -274,6 +274,10 @@ sh t/bench/gen_events.sh "$tmp/payloads/list" "$EVENTS" "$tmp/events-audit.jsonl
 (HOME=$home sh t/bench/audit.sh "$tmp/events-audit.jsonl" "$proj" "$out") | tee "$out/audit.txt"
 rm -f "$tmp/events-audit.jsonl"
 
+# ---------------------------------------------------------------- 8. approvals
+hr "8. guard-approve: each verb with 10,000 requests on disk, list, concurrent cycles"
+sh t/bench/approve.sh | tee "$out/approve.txt"
+
 # ---------------------------------------------------------------- summary
 pol_last=$(awk '$1 == "last" {print $3}' "$out/policy.txt")
 mem_typ=$(awk -F'\t' '$1 == "typical" {m = $4 > m ? $4 : m} END {print m}' "$out/memory.tsv")
