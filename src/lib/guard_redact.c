@@ -258,8 +258,22 @@ secret_name(const char *key)
 		"password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "credential", "private_key",
 		"access_key",
 	};
-	for (size_t i = 0; key && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasestr(key, names[i]))
+	char low[128];
+	size_t len;
+
+	if (!key || (len = strlen(key)) < 5) /* the shortest name is "token" */
+		return false;
+	if (len >= sizeof(low)) { /* a long key: the slow way */
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcasestr(key, names[i]))
+				return true;
+		return false;
+	}
+	/* Lower-case once, then strstr: strcasestr per name cost as much as all the regexes. */
+	for (size_t i = 0; i <= len; i++)
+		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + ('a' - 'A') : key[i]);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strstr(low, names[i]))
 			return true;
 	return false;
 }
