@@ -17,7 +17,7 @@ static bool
 listed(const char *name, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(name, list[i]))
+		if (name[0] == list[i][0] && !strcmp(name, list[i]))
 			return true;
 	return false;
 }
