@@ -271,7 +271,9 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 	if (!json && isatty(STDERR_FILENO))
 		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,
 			strcmp(f->status, "all") ? f->status : "", c.n == 1 ? "" : "s");
-	/* the requests go with the program's bulk allocations (cli_bulk_begin) */
+	/* in bulk mode the requests go with the program's other allocations */
+	for (size_t i = 0; !cli_bulk_on() && i < c.n; i++)
+		cJSON_Delete(c.rows[i].req);
 	free(c.rows);
 	return 0;
 }

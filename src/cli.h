@@ -34,6 +34,9 @@ void cli_bulk_end(void);
 void cli_arena_begin(void);
 void cli_arena_end(void);
 
+/* Whether bulk allocation is in effect (not under ASan, which checks every free). */
+bool cli_bulk_on(void);
+
 /* "progname: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -100,7 +100,8 @@ static int
 input_next(struct input *in, char **line, size_t *len)
 {
 	for (;;) {
-		char *nl = memchr(in->buf + in->off, '\n', in->len - in->off);
+		/* nothing read yet: buf may still be NULL, which memchr must not see */
+		char *nl = in->len > in->off ? memchr(in->buf + in->off, '\n', in->len - in->off) : NULL;
 		if (nl || (in->eof && in->off < in->len)) {
 			*line = in->buf + in->off;
 			*len = nl ? (size_t)(nl - *line) : in->len - in->off;

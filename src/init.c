@@ -241,6 +241,31 @@ out:
 	return c;
 }
 
+/* Who can approve, and whether their decisions are proof or a claim. */
+static void
+doctor_approvals(const struct guard_policy *p)
+{
+	const cJSON *tree = guard_policy_tree(p), *pr;
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(tree, "approval");
+	int approvers = 0, keyed = 0;
+
+	cJSON_ArrayForEach(pr, cJSON_GetObjectItemCaseSensitive(tree, "principals")) {
+		if (!guard_policy_principal_can(p, pr->string, "approval.manage"))
+			continue;
+		approvers++;
+		keyed += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pr, "key"));
+	}
+	printf("approvals: %d approver%s (%d with a signing key), signatures %s\n", approvers,
+	       approvers == 1 ? "" : "s", keyed,
+	       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "require_signature")) ? "required" : "not required");
+	if (!approvers)
+		printf("  note: nobody can approve an ask yet: add principals with roles [admin] to\n"
+		       "        ~/.config/guard/policy.yaml (guard-approve keygen prints the lines)\n");
+	else if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "require_signature")))
+		printf("  note: unsigned decisions count, and --as is only a claim; set\n"
+		       "        approval.require_signature: true with keys the agent cannot read\n");
+}
+
 int
 guard_cmd_doctor(int argc, char **argv)
 {
@@ -275,6 +300,7 @@ guard_cmd_doctor(int argc, char **argv)
 		       guard_policy_audit_mode(p) ? ", AUDIT MODE (allows all)" : "");
 		for (size_t i = 0; i < w->len; i++)
 			printf("  warning: %s\n", w->items[i]);
+		doctor_approvals(p);
 	}
 	settings_path = guard_xasprintf("%s/.claude/settings.json", root);
 	if (guard_file_read(settings_path, SETTINGS_MAX, 1, &text, &len) < 0 || !strstr(text, "guard hook")) {
