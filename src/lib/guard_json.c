@@ -183,6 +183,12 @@ guard_json_append(struct guard_buf *b, const cJSON *item)
 	emit(b, item, 0, -1);
 }
 
+void
+guard_json_canonical_append(struct guard_buf *b, const cJSON *item)
+{
+	emit(b, item, 1, -1);
+}
+
 char *
 guard_json_canonical(const cJSON *item)
 {
