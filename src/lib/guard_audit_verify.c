@@ -165,13 +165,17 @@ struct span {
 static size_t
 string_end(const char *p, size_t len, size_t i)
 {
-	for (i++; i < len; i++) {
-		if (p[i] == '\\')
-			i++;
-		else if (p[i] == '"')
-			return i + 1;
-		else if ((unsigned char)p[i] < 0x20)
+	for (i++; i < len;) {
+		/* memchr to the next quote; it closes the string unless an odd run of backslashes escapes it */
+		const char *q = memchr(p + i, '"', len - i);
+		if (!q)
 			return 0;
+		size_t at = (size_t)(q - p), bs = 0;
+		while (at - bs > i && p[at - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return at + 1;
+		i = at + 1;
 	}
 	return 0;
 }
@@ -228,8 +232,12 @@ value_end(const char *p, size_t len, size_t i)
 static bool
 top_members(const char *p, size_t len, const char *const *names, size_t n, struct span *out)
 {
-	size_t i;
+	size_t i, nlen[8];
 
+	if (n > 8)
+		return false;
+	for (size_t k = 0; k < n; k++)
+		nlen[k] = strlen(names[k]);
 	memset(out, 0, n * sizeof(*out));
 	if (!len || p[0] != '{')
 		return false;
@@ -247,8 +255,7 @@ top_members(const char *p, size_t len, const char *const *names, size_t n, struc
 		if (!(vend = value_end(p, len, vstart)))
 			return false;
 		for (size_t k = 0; k < n; k++) {
-			size_t kl = strlen(names[k]);
-			if (kend - i - 2 == kl && !memcmp(p + i + 1, names[k], kl)) {
+			if (kend - i - 2 == nlen[k] && !memcmp(p + i + 1, names[k], nlen[k])) {
 				if (out[k].p)
 					return false; /* a member twice: not a record guard wrote */
 				out[k].p = p + vstart;
