@@ -76,21 +76,25 @@ may_match(const struct audit_filter *f, const char *line, size_t len)
 	return true;
 }
 
+/* Members are looked up only for the filters given: each lookup walks the record's keys. */
 static bool
 matches(const struct audit_filter *f, const cJSON *r)
 {
-	const char *ts = str_at(r, "ts");
-
-	if (*f->since_ts && (!ts || strcmp(ts, f->since_ts) < 0))
-		return false;
-	if (*f->until_ts && (!ts || strcmp(ts, f->until_ts) > 0))
-		return false;
+	if (*f->since_ts || *f->until_ts) {
+		const char *ts = str_at(r, "ts");
+		if (*f->since_ts && (!ts || strcmp(ts, f->since_ts) < 0))
+			return false;
+		if (*f->until_ts && (!ts || strcmp(ts, f->until_ts) > 0))
+			return false;
+	}
 	if (f->approval && !eq(f->approval, str_in(r, "approval", "status")) &&
 	    !eq(f->approval, str_in(r, "approval", "id")))
 		return false;
-	return eq(f->event, str_at(r, "event")) && eq(f->tool, str_at(r, "tool")) &&
-	       eq(f->risk, str_in(r, "risk", "level")) && eq(f->decision, str_in(r, "decision", "effect")) &&
-	       eq(f->session, str_at(r, "session")) && eq(f->actor, str_in(r, "actor", "user"));
+	return (!f->event || eq(f->event, str_at(r, "event"))) && (!f->tool || eq(f->tool, str_at(r, "tool"))) &&
+	       (!f->risk || eq(f->risk, str_in(r, "risk", "level"))) &&
+	       (!f->decision || eq(f->decision, str_in(r, "decision", "effect"))) &&
+	       (!f->session || eq(f->session, str_at(r, "session"))) &&
+	       (!f->actor || eq(f->actor, str_in(r, "actor", "user")));
 }
 
 /*
@@ -117,7 +121,10 @@ each_record(const char *dir, const struct audit_filter *f,
 		while (rc >= 0 && guard_audit_file_next(&af, &line, &len, &complete) > 0) {
 			if (!may_match(f, line, len))
 				continue;
+			/* Parsed into the arena (emptied at the next record); fn runs on the heap. */
+			cli_arena_begin();
 			cJSON *rec = cJSON_ParseWithLength(line, len);
+			cli_arena_end();
 			if (!cJSON_IsObject(rec)) {
 				cli_error("warning: %s:%lu: not a record, skipped (run guard-audit verify)", af.path, af.lineno);
 			} else if (matches(f, rec)) {

@@ -128,6 +128,23 @@ parse_from_arena(bool on)
 }
 
 void
+cli_arena_begin(void)
+{
+	if (!arena.base) {
+		arena.cap = (size_t)256 << 10;
+		arena.base = guard_xmalloc(arena.cap);
+	}
+	arena_reset();
+	parse_from_arena(true);
+}
+
+void
+cli_arena_end(void)
+{
+	parse_from_arena(false);
+}
+
+void
 cli_init(const char *progname)
 {
 	cli_progname = progname;

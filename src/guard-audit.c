@@ -174,20 +174,26 @@ cmd_append(struct ctx *c, bool tee, const char *event_name)
 				sp++;
 			if (sp == len)
 				continue;
+			/* The event and the record built from it live in the arena, gone at the next event. */
+			cli_arena_begin();
 			if ((rc = guard_event_parse(line, len, GUARD_EVENT_MAX_DEFAULT, &ev)) == 0) {
 				if (!batch && (rc = guard_audit_begin(log)) < 0) {
 					cJSON_Delete(ev);
+					cli_arena_end();
 					status = cli_fail(rc);
 					break;
 				}
 				rc = guard_audit_append(log, event_name, ev);
 				cJSON_Delete(ev);
+				cli_arena_end();
 				if (rc == GUARD_EIO || rc == GUARD_EEXPIRED) {
 					status = cli_fail(rc);
 					break;
 				}
 				if (rc == 0)
 					batch++;
+			} else {
+				cli_arena_end();
 			}
 			if (tee) {
 				guard_buf_add(&out, line, len);

@@ -102,6 +102,38 @@ PY
 	[[ "$output" == *"does not match the checkpoint"* ]]
 }
 
+@test "verify reads only top-level members: a nested seq is data, a member named twice is refused" {
+	guard-audit log test.event seq=99 prev=x >/dev/null
+	fill 1
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok: 2 records"* ]]
+	# A second top-level "seq", hash recomputed: the line is refused, not read either way.
+	python3 - "$(logfile)" <<'PY'
+import hashlib, sys
+path = sys.argv[1]
+lines = open(path).read().splitlines()
+body = lines[1][:lines[1].rindex(',"hash":')] + ',"seq":2}'
+h = hashlib.sha256(body.encode()).hexdigest()
+lines[1] = body[:-1] + ',"hash":"%s"}' % h
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:2: seq 2: not a JSON object"* ]]
+}
+
+@test "an edit past the first batch of lines verify hashes together names its line" {
+	seq 9000 | awk '{printf "{\"event\":\"test.bulk\",\"n\":%d}\n", $1}' | guard-audit append >/dev/null
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok: 9000 records"* ]]
+	sed -i '8500s/"n":8500/"n":8501/' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl:8500: seq 8500: hash mismatch"* ]]
+}
+
 @test "truncating the tail is caught against a checkpoint" {
 	fill 4
 	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"

@@ -17,7 +17,7 @@ static bool
 listed(const char *name, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(name, list[i]))
+		if (name[0] == list[i][0] && !strcmp(name, list[i]))
 			return true;
 	return false;
 }
@@ -104,18 +104,17 @@ add_copy(cJSON *rec, const char *key, const cJSON *v)
 static void
 add_digest(cJSON *rec, const cJSON *input)
 {
-	char hex[GUARD_SHA256_HEX], *canon;
+	struct guard_buf canon = GUARD_BUF_INIT;
+	char d[sizeof("sha256:") - 1 + GUARD_SHA256_HEX] = "sha256:";
 
 	if (!input) {
 		cJSON_AddNullToObject(rec, "input_digest");
 		return;
 	}
-	canon = guard_json_canonical(input);
-	guard_sha256_hex(canon, strlen(canon), hex);
-	free(canon);
-	char *d = guard_xasprintf("sha256:%s", hex);
+	guard_json_canonical_append(&canon, input);
+	guard_sha256_hex(canon.buf, canon.len, d + sizeof("sha256:") - 1);
+	guard_buf_release(&canon);
 	cJSON_AddStringToObject(rec, "input_digest", d);
-	free(d);
 }
 
 int

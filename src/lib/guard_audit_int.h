@@ -19,6 +19,14 @@
  */
 int audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out);
 
+/*
+ * guard_audit_line_check without the error state, safe from any thread:
+ * one of AUDIT_LINE_*; audit_line_error turns it into the error.
+ */
+enum { AUDIT_LINE_OK, AUDIT_LINE_NOT_RECORD, AUDIT_LINE_NO_HASH, AUDIT_LINE_MISMATCH };
+int audit_line_verify(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_LEN + 1]);
+int audit_line_error(int why);
+
 /* True when name is "YYYY-MM-DD.jsonl". */
 bool audit_is_day_file(const char *name);
 

@@ -111,18 +111,19 @@ is_hex(const char *s, size_t n)
 }
 
 int
-guard_audit_line_check(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_LEN + 1])
+audit_line_verify(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_LEN + 1])
 {
 	static const char key[] = ",\"hash\":\"";
 	char got[GUARD_SHA256_HEX];
 	size_t body;
 
+	hash_out[0] = '\0';
 	if (len < AUDIT_HASH_TAIL + 2 || line[0] != '{')
-		return guard_error(GUARD_EDENY, "not a record (too short or not a JSON object)");
+		return AUDIT_LINE_NOT_RECORD;
 	body = len - AUDIT_HASH_TAIL;
 	if (memcmp(line + body, key, sizeof(key) - 1) || memcmp(line + len - 2, "\"}", 2) ||
 	    !is_hex(line + body + sizeof(key) - 1, GUARD_AUDIT_HASH_LEN))
-		return guard_error(GUARD_EDENY, "the line does not end in its \"hash\" member");
+		return AUDIT_LINE_NO_HASH;
 	memcpy(hash_out, line + body + sizeof(key) - 1, GUARD_AUDIT_HASH_LEN);
 	hash_out[GUARD_AUDIT_HASH_LEN] = '\0';
 	/* The hashed text is the line up to the hash member, closed again. */
@@ -134,6 +135,27 @@ guard_audit_line_check(const char *line, size_t len, char hash_out[GUARD_AUDIT_H
 	crypto_hash_sha256_final(&st, md);
 	sodium_bin2hex(got, sizeof(got), md, sizeof(md));
 	if (memcmp(got, hash_out, GUARD_AUDIT_HASH_LEN))
+		return AUDIT_LINE_MISMATCH;
+	return AUDIT_LINE_OK;
+}
+
+int
+audit_line_error(int why)
+{
+	switch (why) {
+	case AUDIT_LINE_OK:
+		return 0;
+	case AUDIT_LINE_NOT_RECORD:
+		return guard_error(GUARD_EDENY, "not a record (too short or not a JSON object)");
+	case AUDIT_LINE_NO_HASH:
+		return guard_error(GUARD_EDENY, "the line does not end in its \"hash\" member");
+	default:
 		return guard_error(GUARD_EDENY, "hash mismatch: the record was changed after it was written");
-	return 0;
+	}
+}
+
+int
+guard_audit_line_check(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_LEN + 1])
+{
+	return audit_line_error(audit_line_verify(line, len, hash_out));
 }

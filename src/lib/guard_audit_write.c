@@ -448,21 +448,19 @@ static int
 add_record(struct guard_audit *log, cJSON *rec, const char *ts)
 {
 	char hex[GUARD_SHA256_HEX];
-	char *canon;
-	size_t len;
+	size_t start = log->pending.len;
 
 	cJSON_AddNumberToObject(rec, "v", 1);
 	cJSON_AddNumberToObject(rec, "seq", (double)(log->seq + 1));
 	cJSON_AddStringToObject(rec, "ts", ts);
 	cJSON_AddStringToObject(rec, "prev", log->hash);
-	canon = guard_json_canonical(rec);
-	len = strlen(canon);
-	guard_sha256_hex(canon, len, hex);
-	guard_buf_add(&log->pending, canon, len - 1); /* without the closing brace */
+	/* Canonical text straight into the batch, hashed there, its closing brace replaced by the hash member. */
+	guard_json_canonical_append(&log->pending, rec);
+	guard_sha256_hex(log->pending.buf + start, log->pending.len - start, hex);
+	log->pending.len--;
 	guard_buf_addstr(&log->pending, ",\"hash\":\"");
 	guard_buf_addstr(&log->pending, hex);
 	guard_buf_addstr(&log->pending, "\"}\n");
-	free(canon);
 	log->seq++;
 	memcpy(log->hash, hex, sizeof(log->hash));
 	log->npending++;

@@ -16,6 +16,9 @@
  */
 char *guard_json_canonical(const cJSON *item);
 
+/* The same canonical text, appended to b (no allocation of its own). */
+void guard_json_canonical_append(struct guard_buf *b, const cJSON *item);
+
 /*
  * Pretty JSON for files that are committed: two-space indentation, one
  * member or element per line, a final newline; keys sorted when sort_keys

@@ -13,6 +13,7 @@ struct redact_entry {
 	char *replacement;
 	pcre2_code *re;
 	size_t minlen; /* no match is possible in a shorter subject */
+	bool jit;      /* JIT-compiled: matched with pcre2_jit_match directly */
 };
 
 struct guard_redactor {
@@ -95,7 +96,11 @@ compile_entry(struct redact_entry *e, const char *id, const char *regex, const c
 		return guard_error(GUARD_EPOLICY, "redact '%s': regex does not compile at offset %zu: %s",
 				   id, (size_t)off, (char *)msg);
 	}
-	pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE); /* without JIT the interpreter does it */
+	size_t jitsize = 0;
+	/* without JIT the interpreter does it */
+	if (pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE) == 0 &&
+	    pcre2_pattern_info(e->re, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0)
+		e->jit = true;
 	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
 	e->minlen = minlen;
 	e->id = guard_xstrdup(id);
@@ -179,7 +184,9 @@ apply_entry(const struct guard_redactor *r, const struct redact_entry *e, const 
 	int n = 0;
 
 	while (start <= len) {
-		int m = pcre2_match(e->re, (PCRE2_SPTR)src, len, start, 0, r->md, r->mctx);
+		/* The same match (limits included) without pcre2_match's checks and dispatch, each call. */
+		int m = e->jit ? pcre2_jit_match(e->re, (PCRE2_SPTR)src, len, start, 0, r->md, r->mctx)
+			       : pcre2_match(e->re, (PCRE2_SPTR)src, len, start, 0, r->md, r->mctx);
 		if (m == PCRE2_ERROR_NOMATCH)
 			break;
 		if (m < 0)
@@ -258,8 +265,22 @@ secret_name(const char *key)
 		"password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "credential", "private_key",
 		"access_key",
 	};
-	for (size_t i = 0; key && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcasestr(key, names[i]))
+	char low[128];
+	size_t len;
+
+	if (!key || (len = strlen(key)) < 5) /* the shortest name is "token" */
+		return false;
+	if (len >= sizeof(low)) { /* a long key: the slow way */
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcasestr(key, names[i]))
+				return true;
+		return false;
+	}
+	/* Lower-case once, then strstr: strcasestr per name cost as much as all the regexes. */
+	for (size_t i = 0; i <= len; i++)
+		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + ('a' - 'A') : key[i]);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strstr(low, names[i]))
 			return true;
 	return false;
 }
@@ -299,7 +320,13 @@ redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, 
 			if (cJSON_IsObject(item)) {
 				pointer_add(ptr, c->string ? c->string : "");
 			} else {
-				guard_buf_addf(ptr, "/%zu", i);
+				char num[24], *d = num + sizeof(num);
+				size_t v = i;
+				do
+					*--d = (char)('0' + v % 10);
+				while ((v /= 10));
+				*--d = '/';
+				guard_buf_add(ptr, d, (size_t)(num + sizeof(num) - d));
 			}
 			total += redact_walk(r, c, ptr, erased);
 			ptr->len = mark;
