@@ -16,9 +16,22 @@ struct redact_entry {
 	bool jit;      /* JIT-compiled: matched with pcre2_jit_match directly */
 };
 
+/*
+ * JIT compiling every pattern costs more than a hook's one record takes
+ * to scan (about 2M instructions), so patterns are interpreted until the
+ * redactor has scanned JIT_AFTER bytes, then JIT-compiled for the stream.
+ */
+#define JIT_AFTER ((size_t)64 << 10)
+
+struct redact_usage {
+	size_t scanned;
+	bool jitted;
+};
+
 struct guard_redactor {
 	struct redact_entry *e;
 	size_t n;
+	struct redact_usage *usage; /* changes as a const redactor is used */
 	size_t minlen; /* the smallest of the entries' */
 	pcre2_match_context *mctx;
 	pcre2_match_data *md; /* one is enough: the redactor is used by one thread */
@@ -75,6 +88,7 @@ guard_redactor_free(struct guard_redactor *r)
 		pcre2_code_free(r->e[i].re);
 	}
 	free(r->e);
+	free(r->usage);
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
 	free(r);
@@ -96,11 +110,6 @@ compile_entry(struct redact_entry *e, const char *id, const char *regex, const c
 		return guard_error(GUARD_EPOLICY, "redact '%s': regex does not compile at offset %zu: %s",
 				   id, (size_t)off, (char *)msg);
 	}
-	size_t jitsize = 0;
-	/* without JIT the interpreter does it */
-	if (pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE) == 0 &&
-	    pcre2_pattern_info(e->re, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0)
-		e->jit = true;
 	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
 	e->minlen = minlen;
 	e->id = guard_xstrdup(id);
@@ -137,6 +146,7 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 
 	*out = NULL;
 	r->e = guard_xcalloc(cap, sizeof(*r->e));
+	r->usage = guard_xcalloc(1, sizeof(*r->usage));
 	r->minlen = (size_t)-1;
 	for (const struct builtin *b = builtins; b->id; b++) {
 		const cJSON *over = policy_entry(policy_redact, b->id);
@@ -206,6 +216,19 @@ apply_entry(const struct guard_redactor *r, const struct redact_entry *e, const 
 	return n;
 }
 
+/* JIT-compile every pattern that can be; without JIT the interpreter goes on. */
+static void
+jit_all(const struct guard_redactor *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		size_t jitsize = 0;
+		if (pcre2_jit_compile(r->e[i].re, PCRE2_JIT_COMPLETE) == 0 &&
+		    pcre2_pattern_info(r->e[i].re, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0)
+			r->e[i].jit = true;
+	}
+	r->usage->jitted = true;
+}
+
 int
 guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, struct guard_buf *out)
 {
@@ -216,6 +239,8 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 
 	if (len < r->minlen)
 		return 0;
+	if (!r->usage->jitted && (r->usage->scanned += len) > JIT_AFTER)
+		jit_all(r);
 	for (size_t i = 0; i < r->n; i++) {
 		if (srclen < r->e[i].minlen)
 			continue;
