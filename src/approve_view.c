@@ -136,10 +136,12 @@ approve_filter_option(struct approve_filter *f, const char *name, const char *va
 struct row {
 	const char *id, *state, *level, *requested_at, *tool, *by, *summary;
 	long long age, left;
-	cJSON *req;   /* kept for --json, else NULL */
+	cJSON *req;   /* the strings point into it */
+	char *text;   /* for --json: the file as it is */
 };
 
 struct collect {
+	struct guard_approval_store *s;
 	const struct approve_filter *f;
 	long long now;
 	bool json;
@@ -185,6 +187,7 @@ collect_one(cJSON *req, void *arg)
 	}
 	/* the strings point into req, which is kept until the rows are printed */
 	r.req = req;
+	r.text = c->json ? guard_xstrdup(c->s->text) : NULL;
 	c->rows[c->n++] = r;
 	return 1;
 }
@@ -228,24 +231,33 @@ print_row(const struct row *r, int width)
 	printf("%.*s\n", width > n + 8 ? width - n : 1000, r->summary);
 }
 
-/* The request as a compact JSON object with its state as of now. */
+/*
+ * The request with its state as of now: the file as it is (pretty, sorted
+ * keys), printed again only when expiry changed its state.
+ */
 static void
 print_json(const struct row *r, bool first)
 {
 	cJSON *st = cJSON_GetObjectItemCaseSensitive(r->req, "status");
-	char *text;
+	char *text = NULL;
+	size_t len;
 
-	if (strcmp(member_str(st), r->state))
+	fputs(first ? "[\n" : ",\n", stdout);
+	if (strcmp(member_str(st), r->state) || !r->text) {
 		cJSON_ReplaceItemInObjectCaseSensitive(r->req, "status", cJSON_CreateString(r->state));
-	text = cJSON_PrintUnformatted(r->req);
-	printf("%s%s", first ? "[\n  " : ",\n  ", text);
-	cJSON_free(text);
+		text = guard_json_pretty(r->req, 1);
+	}
+	len = strlen(text ? text : r->text);
+	while (len && (text ? text : r->text)[len - 1] == '\n')
+		len--;
+	fwrite(text ? text : r->text, 1, len, stdout);
+	free(text);
 }
 
 int
 approve_list(struct guard_approval_store *s, const struct approve_filter *f, bool json)
 {
-	struct collect c = { f, (long long)time(NULL), json, NULL, 0, 0 };
+	struct collect c = { s, f, (long long)time(NULL), json, NULL, 0, 0 };
 	size_t from, to;
 	int rc;
 
@@ -272,8 +284,11 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,
 			strcmp(f->status, "all") ? f->status : "", c.n == 1 ? "" : "s");
 	/* in bulk mode the requests go with the program's other allocations */
-	for (size_t i = 0; !cli_bulk_on() && i < c.n; i++)
-		cJSON_Delete(c.rows[i].req);
+	for (size_t i = 0; i < c.n; i++) {
+		if (!cli_bulk_on())
+			cJSON_Delete(c.rows[i].req);
+		free(c.rows[i].text);
+	}
 	free(c.rows);
 	return 0;
 }

@@ -45,6 +45,7 @@ struct guard_approval_store {
 	char *root;   /* the project root */
 	char *dir;    /* <root>/.ai/approvals */
 	int lock_fd;  /* -1 when not locked */
+	const char *text; /* in a guard_approval_each callback: the file's bytes */
 };
 
 /*

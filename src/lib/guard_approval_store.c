@@ -144,10 +144,20 @@ request_file(const char *name)
 	return gap_id_valid(id) ? 36 : 0;
 }
 
+static void
+note_candidate(const char *name, char id[GUARD_APPROVAL_ID_LEN], size_t *found, struct guard_buf *cand)
+{
+	if ((*found)++ == 0)
+		memcpy(id, name, 36), id[36] = '\0';
+	if (*found <= 10)
+		guard_buf_addf(cand, "\n  %.36s", name);
+}
+
 int
 guard_approval_resolve(struct guard_approval_store *s, const char *prefix, char id[GUARD_APPROVAL_ID_LEN])
 {
 	struct guard_buf cand = GUARD_BUF_INIT;
+	struct guard_list listed = GUARD_LIST_INIT, all = GUARD_LIST_INIT;
 	size_t plen = strlen(prefix), found = 0;
 	struct dirent *d;
 	DIR *dir;
@@ -163,17 +173,38 @@ guard_approval_resolve(struct guard_approval_store *s, const char *prefix, char 
 		memcpy(id, prefix, GUARD_APPROVAL_ID_LEN);
 		return 0;
 	}
-	if (!(dir = opendir(s->dir)))
-		return guard_error(GUARD_EIO, "%s: %s", s->dir, strerror(errno));
-	while ((d = readdir(dir))) {
-		if (strncmp(d->d_name, prefix, plen) || !request_file(d->d_name))
-			continue;
-		if (found++ == 0)
-			memcpy(id, d->d_name, 36), id[36] = '\0';
-		if (found <= 10)
-			guard_buf_addf(&cand, "\n  %.36s", d->d_name);
+	if (gap_ids_lookup(s, prefix, &listed)) {
+		for (size_t i = 0; i < listed.len; i++)
+			note_candidate(listed.items[i], id, &found, &cand);
+	} else {
+		char mtime[64];
+		bool have_mtime = gap_ids_mtime(s, mtime) == 0;
+		if (!(dir = opendir(s->dir))) {
+			guard_buf_release(&cand);
+			return guard_error(GUARD_EIO, "%s: %s", s->dir, strerror(errno));
+		}
+		while ((d = readdir(dir))) {
+			if (!request_file(d->d_name))
+				continue;
+			d->d_name[36] = '\0';
+			guard_list_add(&all, d->d_name);
+			if (!strncmp(d->d_name, prefix, plen))
+				note_candidate(d->d_name, id, &found, &cand);
+		}
+		closedir(dir);
+		/* the next short prefix is answered from the list, written under the
+		 * lock so it cannot interleave with a writer's update of it */
+		bool had_lock = s->lock_fd >= 0;
+		char now[64];
+		if (have_mtime && (had_lock || guard_approval_lock(s) == 0)) {
+			if (gap_ids_mtime(s, now) == 0 && !strcmp(now, mtime))
+				gap_ids_write(s, mtime, &all);
+			if (!had_lock)
+				guard_approval_unlock(s);
+		}
 	}
-	closedir(dir);
+	guard_list_clear(&listed);
+	guard_list_clear(&all);
 	if (found == 0) {
 		guard_buf_release(&cand);
 		return guard_error(GUARD_ENOTFOUND, "no approval request starts with '%s'", prefix);
@@ -190,34 +221,92 @@ guard_approval_resolve(struct guard_approval_store *s, const char *prefix, char 
 
 /* ---- files ---- */
 
+/*
+ * Read a request file: no symlink, nothing that blocks (a FIFO named like
+ * a request), at most REQUEST_MAX bytes. A short read of a regular file
+ * is its end, so a small file costs one open, one read and one close.
+ */
 static int
-load_path(const char *path, const char *id, cJSON **out)
+read_request(int dirfd, const char *name, const char *display, char **out, size_t *len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	size_t cap = 8192;
+	char *buf;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return GUARD_ENOTFOUND;
+		return guard_error(GUARD_EIO, "cannot open %s: %s", display,
+				   errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+	}
+	buf = guard_xmalloc(cap);
+	for (;;) {
+		ssize_t n = read(fd, buf + *len, cap - *len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int rc = guard_error(GUARD_EIO, "cannot read %s: %s", display, strerror(errno));
+			free(buf);
+			close(fd);
+			return rc;
+		}
+		*len += (size_t)n;
+		if (n == 0 || *len < cap - 1)
+			break;
+		if (cap > REQUEST_MAX) {
+			free(buf);
+			close(fd);
+			return guard_error(GUARD_EUSAGE, "%s is larger than %zu bytes", display, REQUEST_MAX);
+		}
+		cap *= 2;
+		buf = guard_xrealloc(buf, cap);
+	}
+	close(fd);
+	buf[*len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static int
+load_at(int dirfd, const char *name, const char *display, const char *id, cJSON **out, char **keep_text)
 {
 	const char *end = NULL;
+	ptrdiff_t at;
 	size_t len;
 	char *text;
 	int rc;
 
 	*out = NULL;
-	if ((rc = guard_file_read(path, REQUEST_MAX, 1, &text, &len)) < 0) {
+	if ((rc = read_request(dirfd, name, display, &text, &len)) < 0) {
 		if (rc == GUARD_ENOTFOUND)
 			return guard_error(GUARD_ENOTFOUND, "no approval request %s", id);
 		return rc;
 	}
 	*out = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	free(text);
+	at = end ? end - text : 0;
+	if (keep_text)
+		*keep_text = text;
+	else
+		free(text);
 	if (!*out || !cJSON_IsObject(*out)) {
 		cJSON_Delete(*out);
 		*out = NULL;
-		return guard_error(GUARD_EUSAGE, "%s: not a JSON object (near byte %td)", path,
-				   end ? end - text : (ptrdiff_t)0);
+		return guard_error(GUARD_EUSAGE, "%s: not a JSON object (near byte %td)", display, at);
 	}
 	if (!gap_request_wellformed(*out, id)) {
 		cJSON_Delete(*out);
 		*out = NULL;
-		return guard_error(GUARD_EUSAGE, "%s: not an approval request (missing or mistyped fields, or an id that is not the file's)", path);
+		return guard_error(GUARD_EUSAGE, "%s: not an approval request (missing or mistyped fields, or an id that is not the file's)", display);
 	}
 	return 0;
+}
+
+static int
+load_path(const char *path, const char *id, cJSON **out)
+{
+	return load_at(AT_FDCWD, path, path, id, out, NULL);
 }
 
 int
@@ -245,7 +334,10 @@ guard_approval_save(struct guard_approval_store *s, const cJSON *req)
 		return guard_error(GUARD_EUSAGE, "refusing to save a request without a valid id");
 	path = guard_xasprintf("%s/%s.json", s->dir, id);
 	text = guard_json_pretty(req, 1);
+	bool current = gap_ids_before_write(s), is_new = access(path, F_OK) != 0;
 	rc = guard_file_write_atomic(path, text, strlen(text), 0644);
+	if (rc == 0)
+		gap_ids_after_write(s, is_new ? id : NULL, current);
 	free(text);
 	free(path);
 	return rc;
@@ -261,21 +353,25 @@ guard_approval_each(struct guard_approval_store *s, int (*fn)(cJSON *req, void *
 	if (!(dir = opendir(s->dir)))
 		return guard_error(GUARD_EIO, "%s: %s", s->dir, strerror(errno));
 	while ((d = readdir(dir))) {
-		char id[GUARD_APPROVAL_ID_LEN], *path;
+		char id[GUARD_APPROVAL_ID_LEN], display[4096], *text;
 		cJSON *req;
 
 		if (!request_file(d->d_name))
 			continue;
 		memcpy(id, d->d_name, 36);
 		id[36] = '\0';
-		path = guard_xasprintf("%s/%s", s->dir, d->d_name);
-		if (load_path(path, id, &req) < 0) {
+		snprintf(display, sizeof(display), "%s/%s", s->dir, d->d_name);
+		text = NULL;
+		if (load_at(dirfd(dir), d->d_name, display, id, &req, &text) < 0) {
 			if (bad)
-				bad(path, guard_error_last(), arg);
-		} else if (fn(req, arg) != 1) {
-			cJSON_Delete(req);
+				bad(display, guard_error_last(), arg);
+		} else {
+			s->text = text;
+			if (fn(req, arg) != 1)
+				cJSON_Delete(req);
+			s->text = NULL;
 		}
-		free(path);
+		free(text);
 	}
 	closedir(dir);
 	return 0;

@@ -1,0 +1,163 @@
+/*
+ * Short id prefixes without reading the whole folder: a list of request
+ * ids, .ai/approvals/.digest/ids, trusted only while the folder's mtime
+ * is the one recorded beside it (.digest/ids.mtime). Every change guard
+ * makes to the folder happens under the store lock and records the new
+ * mtime; any other change (git pull, a copy) moves the mtime, and the
+ * next lookup reads the folder and writes the list afresh. The list lives
+ * in .digest/ so writing it does not move the folder's own mtime.
+ *
+ * Derived data like the digest index: written without fsync, rebuilt when
+ * missing or stale, and a listed id is believed only if its file exists.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guard_approval_int.h"
+#include "guard_buf.h"
+#include "guard_file.h"
+
+#define IDS_MAX ((size_t)64 << 20)
+
+static int
+dir_mtime(const char *dir, char out[64])
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return -1;
+	snprintf(out, 64, "%lld.%09ld %llu\n", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		 (unsigned long long)st.st_ino);
+	return 0;
+}
+
+static char *
+ids_path(const struct guard_approval_store *s, const char *name)
+{
+	return guard_xasprintf("%s/.digest/%s", s->dir, name);
+}
+
+/* .digest must be a real folder: never write through a symlink the agent made. */
+static bool
+index_is_dir(const struct guard_approval_store *s)
+{
+	char *dir = guard_xasprintf("%s/.digest", s->dir);
+	struct stat st;
+	bool ok = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(dir);
+	return ok;
+}
+
+/* Whether the recorded mtime is the folder's now. */
+static bool
+list_current(const struct guard_approval_store *s)
+{
+	char now[64], *path, *text = NULL;
+	size_t len;
+	bool ok;
+
+	if (!index_is_dir(s))
+		return false;
+	path = ids_path(s, "ids.mtime");
+	ok = dir_mtime(s->dir, now) == 0 && guard_file_read(path, 64, 1, &text, &len) == 0 && !strcmp(text, now);
+	free(text);
+	free(path);
+	return ok;
+}
+
+int
+gap_ids_lookup(struct guard_approval_store *s, const char *prefix, struct guard_list *matches)
+{
+	char *path, *text = NULL, *line, *next;
+	size_t plen = strlen(prefix), len;
+
+	if (!list_current(s))
+		return 0;
+	path = ids_path(s, "ids");
+	if (guard_file_read(path, IDS_MAX, 1, &text, &len) < 0) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	for (line = text; *line; line = next) {
+		next = strchr(line, '\n');
+		if (!next)
+			break;
+		*next++ = '\0';
+		if (!strncmp(line, prefix, plen) && gap_id_valid(line)) {
+			char *file = guard_xasprintf("%s/%s.json", s->dir, line);
+			if (access(file, F_OK) == 0)
+				guard_list_add(matches, line);
+			free(file);
+		}
+	}
+	free(text);
+	return 1;
+}
+
+void
+gap_ids_write(struct guard_approval_store *s, const char *mtime, const struct guard_list *ids)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	char *dir = guard_xasprintf("%s/.digest", s->dir), *path;
+
+	/* a hint: when it cannot be written, lookups read the folder */
+	if (index_is_dir(s)) {
+		for (size_t i = 0; i < ids->len; i++)
+			guard_buf_addf(&b, "%s\n", ids->items[i]);
+		path = ids_path(s, "ids");
+		if (guard_file_write_cache(path, b.buf, b.len, 0644) == 0) {
+			free(path);
+			path = ids_path(s, "ids.mtime");
+			guard_file_write_cache(path, mtime, strlen(mtime), 0644);
+		}
+		free(path);
+	}
+	guard_buf_release(&b);
+	free(dir);
+}
+
+int
+gap_ids_mtime(const struct guard_approval_store *s, char out[64])
+{
+	return dir_mtime(s->dir, out);
+}
+
+bool
+gap_ids_before_write(const struct guard_approval_store *s)
+{
+	return list_current(s);
+}
+
+void
+gap_ids_after_write(struct guard_approval_store *s, const char *id, bool current)
+{
+	char now[64], *path;
+
+	if (!current || dir_mtime(s->dir, now) < 0)
+		return;
+	/* a new request joins the list; a replaced one is there already */
+	path = ids_path(s, "ids");
+	if (id) {
+		char line[GUARD_APPROVAL_ID_LEN + 1];
+		int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+		snprintf(line, sizeof(line), "%s\n", id);
+		bool ok = fd >= 0 && write(fd, line, strlen(line)) == (ssize_t)strlen(line);
+		if (fd >= 0)
+			close(fd);
+		if (!ok) {
+			free(path);
+			return; /* the mtime stays old: the next lookup reads the folder */
+		}
+	}
+	free(path);
+	path = ids_path(s, "ids.mtime");
+	guard_file_write_cache(path, now, strlen(now), 0644);
+	free(path);
+}
