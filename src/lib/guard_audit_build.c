@@ -194,3 +194,59 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 	*out = rec;
 	return 0;
 }
+
+struct guard_audit_rec *
+guard_audit_rec_new(void)
+{
+	struct guard_audit_rec *rec = guard_xcalloc(1, sizeof(*rec));
+	guard_buf_init(&rec->text);
+	return rec;
+}
+
+void
+guard_audit_rec_free(struct guard_audit_rec *rec)
+{
+	if (!rec)
+		return;
+	guard_buf_release(&rec->text);
+	free(rec);
+}
+
+int
+guard_audit_redactor_new(const struct guard_policy *policy, struct guard_redactor **out)
+{
+	const cJSON *redact = policy ? cJSON_GetObjectItemCaseSensitive(guard_policy_tree(policy), "redact") : NULL;
+	return guard_redactor_new(out, redact);
+}
+
+int
+guard_audit_prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event,
+		    struct guard_audit_rec *out)
+{
+	static const char marks[AUDIT_MARKS][2] = { { AUDIT_MARK_PREV }, { AUDIT_MARK_SEQ }, { AUDIT_MARK_TS } };
+	cJSON *rec;
+	size_t at = 0;
+	int rc;
+
+	guard_buf_reset(&out->text);
+	if ((rc = audit_build(r, event_name, event, &rec)) < 0)
+		return rc;
+	/* Placeholders printed as they are: sorted with the other members, so the marks land where the values go. */
+	cJSON_AddNumberToObject(rec, "v", 1);
+	cJSON_AddRawToObject(rec, "seq", marks[1]);
+	cJSON_AddRawToObject(rec, "ts", marks[2]);
+	cJSON_AddRawToObject(rec, "prev", marks[0]);
+	guard_json_canonical_append(&out->text, rec);
+	cJSON_Delete(rec);
+	for (int i = 0; i < AUDIT_MARKS; i++) {
+		const char *m = memchr(out->text.buf + at, marks[i][0], out->text.len - at);
+		if (!m)
+			return guard_error(GUARD_EIO, "cannot print the audit record (no place for its %s)",
+					   i == 0 ? "prev" : i == 1 ? "seq" : "ts");
+		out->mark[i] = (size_t)(m - out->text.buf);
+		at = out->mark[i] + 1;
+	}
+	crypto_hash_sha256_init(&out->head);
+	crypto_hash_sha256_update(&out->head, (const unsigned char *)out->text.buf, out->mark[0]);
+	return 0;
+}
