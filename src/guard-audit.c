@@ -154,7 +154,7 @@ input_buffered(const struct input *in)
  */
 #define CHUNK_LINES 256
 #define CHUNK_BYTES ((size_t)4 << 20)
-#define CHUNKS 8
+#define CHUNKS 64
 #define BUILDERS 2
 
 struct chunk {
