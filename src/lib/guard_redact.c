@@ -379,12 +379,21 @@ secret_name(const char *key)
 				return true;
 		return false;
 	}
-	/* Lower-case once, then strstr: strcasestr per name cost as much as all the regexes. */
+	/*
+	 * Lower-case once, then one pass: at each position only the names
+	 * that start with its letter are compared (strstr per name cost as
+	 * much again as the walk).
+	 */
 	for (size_t i = 0; i <= len; i++)
 		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + ('a' - 'A') : key[i]);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strstr(low, names[i]))
-			return true;
+	for (size_t i = 0; i + 5 <= len; i++) {
+		char c = low[i];
+		if (c != 'p' && c != 's' && c != 't' && c != 'a' && c != 'c')
+			continue;
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (names[j][0] == c && !strncmp(low + i, names[j], strlen(names[j])))
+				return true;
+	}
 	return false;
 }
 
