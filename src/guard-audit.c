@@ -200,7 +200,7 @@ build_chunk(struct chunk *ch, const struct guard_redactor *red, const char *even
 		/* The event and the record built from it live in the arena, gone at the next event. */
 		cli_arena_begin();
 		if ((rc = guard_event_parse(ch->text.buf + ch->off[i], ch->len[i], GUARD_EVENT_MAX_DEFAULT, &ev)) == 0)
-			rc = guard_audit_prepare(red, event_name, ev, ch->rec[i]);
+			rc = guard_audit_prepare_owned(red, event_name, ev, ch->rec[i]);
 		cJSON_Delete(ev);
 		cli_arena_end();
 		ch->rc[i] = rc;

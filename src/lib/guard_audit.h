@@ -100,6 +100,9 @@ void guard_audit_rec_free(struct guard_audit_rec *rec);
 int guard_audit_redactor_new(const struct guard_policy *policy, struct guard_redactor **out);
 int guard_audit_prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event,
 			struct guard_audit_rec *out);
+/* The same for an event the caller deletes right after: its members are moved into the record, not copied. */
+int guard_audit_prepare_owned(const struct guard_redactor *r, const char *event_name, cJSON *event,
+			      struct guard_audit_rec *out);
 int guard_audit_append_rec(struct guard_audit *log, const struct guard_audit_rec *rec);
 
 /*

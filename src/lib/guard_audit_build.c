@@ -94,10 +94,32 @@ add_result(cJSON *data, const cJSON *event)
 		cJSON_AddStringToObject(data, "error", err);
 }
 
-static void
-add_copy(cJSON *rec, const char *key, const cJSON *v)
+/* v itself, moved out of the event, when the event is ours to take apart; else a copy. */
+static cJSON *
+take_or_copy(cJSON *event, const cJSON *v, bool take)
 {
-	cJSON_AddItemToObject(rec, key, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+	if (!take)
+		return cJSON_Duplicate(v, 1);
+	return cJSON_DetachItemViaPointer(event, (cJSON *)v);
+}
+
+static void
+add_copy(cJSON *rec, const char *key, cJSON *event, const cJSON *v, bool take)
+{
+	cJSON_AddItemToObject(rec, key, v ? take_or_copy(event, v, take) : cJSON_CreateNull());
+}
+
+/* Member c of obj into data under its name: moved when take, else copied. */
+static void
+add_member(cJSON *data, cJSON *obj, cJSON *c, bool take)
+{
+	if (!take) {
+		cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+		return;
+	}
+	cJSON_DetachItemViaPointer(obj, c);
+	/* c keeps its name: add it as it is (cJSON_AddItemToObject would copy the name). */
+	cJSON_AddItemToArray(data, c);
 }
 
 /* "sha256:<hex>" of the canonical input, so an approval or a dispute can match it. */
@@ -117,9 +139,10 @@ add_digest(cJSON *rec, const cJSON *input)
 	cJSON_AddStringToObject(rec, "input_digest", d);
 }
 
-int
-audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out)
+static int
+build(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, cJSON **out)
 {
+	cJSON *ev = (cJSON *)event; /* changed only when take */
 	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
 	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(event, "decision");
 	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(event, "policy_rev");
@@ -141,7 +164,7 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 	rec = cJSON_CreateObject();
 	cJSON_AddStringToObject(rec, "event", name);
 	for (size_t i = 1; i < 8; i++) /* id .. approval */
-		add_copy(rec, taken[i], cJSON_GetObjectItemCaseSensitive(event, taken[i]));
+		add_copy(rec, taken[i], ev, cJSON_GetObjectItemCaseSensitive(event, taken[i]), take);
 	dec = cJSON_GetObjectItemCaseSensitive(rec, "decision");
 	if (cJSON_IsObject(dec)) {
 		cJSON *pr = cJSON_DetachItemFromObjectCaseSensitive(dec, "policy_rev");
@@ -150,7 +173,7 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 		cJSON_AddItemToObject(rec, "policy_rev", rev ? cJSON_Duplicate(rev, 1) : cJSON_CreateNull());
 		cJSON_Delete(pr);
 	} else {
-		add_copy(rec, "policy_rev", rev);
+		add_copy(rec, "policy_rev", ev, rev, take);
 	}
 	char *sum = (summary = str_at(event, "summary")) ? guard_xstrdup(summary) : summarise_input(input);
 	if (sum)
@@ -163,19 +186,23 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 	data = cJSON_CreateObject();
 	if (!strcmp(name, "tool.result"))
 		add_result(data, event);
-	cJSON_ArrayForEach(c, event) {
+	cJSON *next;
+	for (c = ev->child; c; c = next) {
+		next = c->next;
 		if (!c->string || listed(c->string, taken, sizeof(taken) / sizeof(taken[0])) ||
 		    listed(c->string, dropped, sizeof(dropped) / sizeof(dropped[0])))
 			continue;
 		if (!cJSON_GetObjectItemCaseSensitive(data, c->string))
-			cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+			add_member(data, ev, c, take);
 	}
 	/* A "data" object the producer gave is merged in (log key=value uses it). */
-	const cJSON *given = cJSON_GetObjectItemCaseSensitive(event, "data");
+	cJSON *given = cJSON_GetObjectItemCaseSensitive(event, "data");
 	if (cJSON_IsObject(given)) {
-		cJSON_ArrayForEach(c, given)
-			if (c->string && !cJSON_GetObjectItemCaseSensitive(data, c->string))
-				cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+		for (cJSON *g = given->child; g; g = next) {
+			next = g->next;
+			if (g->string && !cJSON_GetObjectItemCaseSensitive(data, g->string))
+				add_member(data, given, g, take);
+		}
 	}
 	if (cJSON_GetArraySize(data))
 		cJSON_AddItemToObject(rec, "data", data);
@@ -193,6 +220,12 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 		truncate_utf8(c->valuestring, GUARD_AUDIT_SUMMARY_MAX);
 	*out = rec;
 	return 0;
+}
+
+int
+audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out)
+{
+	return build(r, event_name, event, false, out);
 }
 
 struct guard_audit_rec *
@@ -219,9 +252,9 @@ guard_audit_redactor_new(const struct guard_policy *policy, struct guard_redacto
 	return guard_redactor_new(out, redact);
 }
 
-int
-guard_audit_prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event,
-		    struct guard_audit_rec *out)
+static int
+prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take,
+	struct guard_audit_rec *out)
 {
 	static const char marks[AUDIT_MARKS][2] = { { AUDIT_MARK_PREV }, { AUDIT_MARK_SEQ }, { AUDIT_MARK_TS } };
 	cJSON *rec;
@@ -229,7 +262,7 @@ guard_audit_prepare(const struct guard_redactor *r, const char *event_name, cons
 	int rc;
 
 	guard_buf_reset(&out->text);
-	if ((rc = audit_build(r, event_name, event, &rec)) < 0)
+	if ((rc = build(r, event_name, event, take, &rec)) < 0)
 		return rc;
 	/* Placeholders printed as they are: sorted with the other members, so the marks land where the values go. */
 	cJSON_AddNumberToObject(rec, "v", 1);
@@ -249,4 +282,18 @@ guard_audit_prepare(const struct guard_redactor *r, const char *event_name, cons
 	crypto_hash_sha256_init(&out->head);
 	crypto_hash_sha256_update(&out->head, (const unsigned char *)out->text.buf, out->mark[0]);
 	return 0;
+}
+
+int
+guard_audit_prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event,
+		    struct guard_audit_rec *out)
+{
+	return prepare(r, event_name, event, false, out);
+}
+
+int
+guard_audit_prepare_owned(const struct guard_redactor *r, const char *event_name, cJSON *event,
+			  struct guard_audit_rec *out)
+{
+	return prepare(r, event_name, event, true, out);
 }
