@@ -124,23 +124,26 @@ add_member(cJSON *data, cJSON *obj, cJSON *c, bool take)
 
 /* "sha256:<hex>" of the canonical input, so an approval or a dispute can match it. */
 static void
-add_digest(cJSON *rec, const cJSON *input)
+add_digest(cJSON *rec, const cJSON *input, struct guard_buf *scratch)
 {
-	struct guard_buf canon = GUARD_BUF_INIT;
+	struct guard_buf own = GUARD_BUF_INIT, *canon = scratch ? scratch : &own;
 	char d[sizeof("sha256:") - 1 + GUARD_SHA256_HEX] = "sha256:";
 
 	if (!input) {
 		cJSON_AddNullToObject(rec, "input_digest");
 		return;
 	}
-	guard_json_canonical_append(&canon, input);
-	guard_sha256_hex(canon.buf, canon.len, d + sizeof("sha256:") - 1);
-	guard_buf_release(&canon);
+	guard_buf_reset(canon);
+	guard_json_canonical_append(canon, input);
+	guard_sha256_hex(canon->buf, canon->len, d + sizeof("sha256:") - 1);
+	guard_buf_reset(canon);
+	guard_buf_release(&own);
 	cJSON_AddStringToObject(rec, "input_digest", d);
 }
 
 static int
-build(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, cJSON **out)
+build(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, struct guard_buf *scratch,
+      cJSON **out)
 {
 	cJSON *ev = (cJSON *)event; /* changed only when take */
 	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
@@ -181,7 +184,7 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 	else
 		cJSON_AddNullToObject(rec, "summary");
 	free(sum);
-	add_digest(rec, input);
+	add_digest(rec, input, scratch);
 
 	data = cJSON_CreateObject();
 	if (!strcmp(name, "tool.result"))
@@ -225,7 +228,7 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 int
 audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out)
 {
-	return build(r, event_name, event, false, out);
+	return build(r, event_name, event, false, NULL, out);
 }
 
 struct guard_audit_rec *
@@ -262,7 +265,8 @@ prepare(const struct guard_redactor *r, const char *event_name, const cJSON *eve
 	int rc;
 
 	guard_buf_reset(&out->text);
-	if ((rc = build(r, event_name, event, take, &rec)) < 0)
+	/* out->text, empty until the record is printed, holds the input's canonical text meanwhile */
+	if ((rc = build(r, event_name, event, take, &out->text, &rec)) < 0)
 		return rc;
 	/* Placeholders printed as they are: sorted with the other members, so the marks land where the values go. */
 	cJSON_AddNumberToObject(rec, "v", 1);
