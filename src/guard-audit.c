@@ -298,8 +298,10 @@ append_chunk(struct appender *a, struct chunk *ch)
 		if (a->batch >= a->limit && commit_batch(a) < 0)
 			break;
 	}
-	for (size_t i = 0; i < ch->n; i++)
+	for (size_t i = 0; i < ch->n; i++) {
 		free(ch->err[i]);
+		ch->err[i] = NULL;
+	}
 	ch->n = 0;
 	guard_buf_reset(&ch->text);
 	ch->built = false;
@@ -413,6 +415,7 @@ cmd_append(struct ctx *c, bool tee, const char *event_name)
 		cur->lineno[cur->n] = in.lineno;
 		if (!cur->rec[cur->n])
 			cur->rec[cur->n] = guard_audit_rec_new();
+		cur->err[cur->n] = NULL;
 		guard_buf_add(&cur->text, line, len);
 		if (++cur->n == CHUNK_LINES || cur->text.len >= CHUNK_BYTES) {
 			submit(p, cur);
