@@ -91,7 +91,10 @@ int guard_audit_append(struct guard_audit *log, const char *event_name, const cJ
  * has its own redactor (guard_audit_redactor_new) and its own cJSON
  * allocation. guard_audit_append_rec then adds the prepared record to the
  * log exactly as guard_audit_append does (same lock, batches, errors);
- * the record can be reused for the next prepare.
+ * the record can be reused for the next prepare. A record from
+ * guard_audit_rec_new is freed with guard_audit_rec_free; a redactor from
+ * guard_audit_redactor_new (the policy's redact patterns and the
+ * built-in set) with guard_redactor_free.
  */
 struct guard_redactor;
 struct guard_audit_rec;
