@@ -15,10 +15,13 @@ const char *cli_progname = "guard";
  * allocations a line. While it parses, cJSON allocates from this arena,
  * emptied after each event; everything else (what stages add, the policy)
  * comes from the heap, and the shared free hook tells the two apart.
+ * Each thread has its own arena (guard-audit append builds records on
+ * two), and the hooks are set once: they look at the calling thread's.
  */
-static struct {
+static _Thread_local struct {
 	char *base;
 	size_t used, cap;
+	bool on;
 } arena;
 
 /* Under ASan the arena is poisoned between events: a stale event is a report. */
@@ -57,9 +60,8 @@ arena_malloc(size_t n)
 static struct {
 	struct { char *base; size_t cap; } *chunks;
 	size_t n, used;
+	bool on; /* single-threaded programs only */
 } bulk;
-
-static void parse_from_arena(bool on);
 
 static void *
 bulk_malloc(size_t n)
@@ -75,6 +77,16 @@ bulk_malloc(size_t n)
 	void *p = bulk.chunks[bulk.n - 1].base + bulk.used;
 	bulk.used += n;
 	return p;
+}
+
+static void *
+hooked_malloc(size_t n)
+{
+	if (arena.on)
+		return arena_malloc(n);
+	if (bulk.on)
+		return bulk_malloc(n);
+	return guard_xmalloc(n);
 }
 
 static void
@@ -95,8 +107,7 @@ cli_bulk_begin(void)
 	/* under ASan every tree is freed one by one, so the checks still see it */
 	(void)bulk_malloc;
 #else
-	cJSON_Hooks hooks = { bulk_malloc, hooked_free };
-	cJSON_InitHooks(&hooks);
+	bulk.on = true;
 #endif
 }
 
@@ -117,14 +128,6 @@ cli_bulk_end(void)
 		free(bulk.chunks[i].base);
 	free(bulk.chunks);
 	memset(&bulk, 0, sizeof(bulk));
-	parse_from_arena(false);
-}
-
-static void
-parse_from_arena(bool on)
-{
-	cJSON_Hooks hooks = { on ? arena_malloc : guard_xmalloc, hooked_free };
-	cJSON_InitHooks(&hooks);
 }
 
 void
@@ -135,20 +138,30 @@ cli_arena_begin(void)
 		arena.base = guard_xmalloc(arena.cap);
 	}
 	arena_reset();
-	parse_from_arena(true);
+	arena.on = true;
 }
 
 void
 cli_arena_end(void)
 {
-	parse_from_arena(false);
+	arena.on = false;
+}
+
+void
+cli_arena_release(void)
+{
+	ASAN_UNPOISON_MEMORY_REGION(arena.base, arena.cap);
+	free(arena.base);
+	memset(&arena, 0, sizeof(arena));
 }
 
 void
 cli_init(const char *progname)
 {
+	cJSON_Hooks hooks = { hooked_malloc, hooked_free };
+
 	cli_progname = progname;
-	parse_from_arena(false);
+	cJSON_InitHooks(&hooks);
 }
 
 void
@@ -227,9 +240,9 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	}
 	for (;;) {
 		arena_reset(); /* the previous event is deleted: start afresh */
-		parse_from_arena(true);
+		arena.on = true;
 		rc = guard_reader_next(&r, &ev);
-		parse_from_arena(false);
+		arena.on = false;
 		if (rc == 0 && seen == 0)
 			rc = guard_error(GUARD_EUSAGE, "no event on stdin");
 		if (rc == 0)

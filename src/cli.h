@@ -36,6 +36,8 @@ bool cli_bulk_on(void);
  */
 void cli_arena_begin(void);
 void cli_arena_end(void);
+/* Free the calling thread's arena (a thread that used one, before it ends). */
+void cli_arena_release(void);
 
 /* "progname: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -13,6 +14,7 @@
 #include "guard_event.h"
 #include "guard_list.h"
 #include "guard_path.h"
+#include "guard_redact.h"
 #include "guard_time.h"
 #include "audit_read.h"
 
@@ -143,92 +145,315 @@ input_buffered(const struct input *in)
 	return memchr(in->buf + in->off, '\n', in->len - in->off) != NULL;
 }
 
+/*
+ * append is a pipeline: this thread reads stdin into chunks of lines and
+ * appends the records in the order read (seq, prev, ts, the hash of the
+ * rest, the batches, the lock: all here, so the chain is as before);
+ * BUILDERS threads parse, redact and print the records of each chunk
+ * (guard_audit_prepare), each with its own redactor and cJSON arena.
+ */
+#define CHUNK_LINES 256
+#define CHUNK_BYTES ((size_t)4 << 20)
+#define CHUNKS 64
+#define BUILDERS 2
+
+struct chunk {
+	struct guard_buf text;  /* the lines, back to back */
+	size_t n;
+	size_t off[CHUNK_LINES], len[CHUNK_LINES];
+	unsigned long lineno[CHUNK_LINES];
+	struct guard_audit_rec *rec[CHUNK_LINES];
+	int rc[CHUNK_LINES];
+	char *err[CHUNK_LINES]; /* what a failed prepare said */
+	bool built;             /* under mu */
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct chunk chunk[CHUNKS];
+	unsigned long tail, head, taken; /* [tail, head) submitted and not appended; taken: next to build */
+	bool quit;
+	const char *event_name;
+	int nthreads;
+	struct builder {
+		struct pipeline *p;
+		struct guard_redactor *red;
+		pthread_t thread;
+	} b[BUILDERS];
+};
+
+struct appender {
+	struct guard_audit *log;
+	unsigned long batch, limit;
+	int status;
+	bool stop, tee;
+	struct guard_buf out;
+};
+
+static void
+build_chunk(struct chunk *ch, const struct guard_redactor *red, const char *event_name)
+{
+	for (size_t i = 0; i < ch->n; i++) {
+		cJSON *ev = NULL;
+		int rc;
+		/* The event and the record built from it live in the arena, gone at the next event. */
+		cli_arena_begin();
+		if ((rc = guard_event_parse(ch->text.buf + ch->off[i], ch->len[i], GUARD_EVENT_MAX_DEFAULT, &ev)) == 0)
+			rc = guard_audit_prepare_owned(red, event_name, ev, ch->rec[i]);
+		cJSON_Delete(ev);
+		cli_arena_end();
+		ch->rc[i] = rc;
+		ch->err[i] = rc < 0 ? guard_xstrdup(guard_error_last()) : NULL;
+	}
+}
+
+static void *
+builder(void *arg)
+{
+	struct builder *b = arg;
+	struct pipeline *p = b->p;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->quit && p->taken == p->head)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->quit)
+			break;
+		struct chunk *ch = &p->chunk[p->taken++ % CHUNKS];
+		pthread_mutex_unlock(&p->mu);
+		build_chunk(ch, b->red, p->event_name);
+		pthread_mutex_lock(&p->mu);
+		ch->built = true;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	cli_arena_release();
+	return NULL;
+}
+
+static void
+submit(struct pipeline *p, struct chunk *ch)
+{
+	if (!p->nthreads) { /* no thread could be started: build here */
+		build_chunk(ch, p->b[0].red, p->event_name);
+		ch->built = true;
+		p->head++;
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->head++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Commit the batch (the lock is released) and pass the tee'd lines on. */
+static int
+commit_batch(struct appender *a)
+{
+	int rc = guard_audit_commit(a->log);
+
+	if (rc < 0) {
+		a->status = cli_fail(rc);
+		a->stop = true;
+		return rc;
+	}
+	a->batch = 0;
+	if (a->out.len) {
+		fwrite(a->out.buf, 1, a->out.len, stdout);
+		fflush(stdout);
+		guard_buf_reset(&a->out);
+	}
+	return 0;
+}
+
+static void
+append_chunk(struct appender *a, struct chunk *ch)
+{
+	for (size_t i = 0; i < ch->n && !a->stop; i++) {
+		int rc = ch->rc[i];
+		if (rc == 0) {
+			if (!a->batch && (rc = guard_audit_begin(a->log)) < 0) {
+				a->status = cli_fail(rc);
+				a->stop = true;
+				break;
+			}
+			rc = guard_audit_append_rec(a->log, ch->rec[i]);
+			if (rc == GUARD_EIO || rc == GUARD_EEXPIRED) {
+				a->status = cli_fail(rc);
+				a->stop = true;
+				break;
+			}
+			if (rc == 0)
+				a->batch++;
+		}
+		if (a->tee) {
+			guard_buf_add(&a->out, ch->text.buf + ch->off[i], ch->len[i]);
+			guard_buf_addch(&a->out, '\n');
+		}
+		if (rc < 0) {
+			cli_error("stdin:%lu: %s", ch->lineno[i], ch->rc[i] < 0 ? ch->err[i] : guard_error_last());
+			a->status = GUARD_EXIT_USAGE;
+		}
+		if (a->batch >= a->limit && commit_batch(a) < 0)
+			break;
+	}
+	for (size_t i = 0; i < ch->n; i++) {
+		free(ch->err[i]);
+		ch->err[i] = NULL;
+	}
+	ch->n = 0;
+	guard_buf_reset(&ch->text);
+	ch->built = false;
+}
+
+/* Append the oldest submitted chunk, waiting for it to be built when asked. */
+static bool
+append_oldest(struct pipeline *p, struct appender *a, bool wait)
+{
+	struct chunk *ch = &p->chunk[p->tail % CHUNKS];
+	bool built;
+
+	pthread_mutex_lock(&p->mu);
+	while (wait && !ch->built)
+		pthread_cond_wait(&p->done, &p->mu);
+	built = ch->built;
+	pthread_mutex_unlock(&p->mu);
+	if (!built)
+		return false;
+	append_chunk(a, ch);
+	p->tail++;
+	return true;
+}
+
+/* Everything read so far appended (unless an error stopped the stream). */
+static void
+drain(struct pipeline *p, struct appender *a, struct chunk **cur)
+{
+	if (*cur) {
+		submit(p, *cur);
+		*cur = NULL;
+	}
+	while (p->tail < p->head && !a->stop)
+		append_oldest(p, a, true);
+}
+
 static int
 cmd_append(struct ctx *c, bool tee, const char *event_name)
 {
-	struct guard_audit *log;
+	struct appender a = { .tee = tee, .out = GUARD_BUF_INIT };
+	struct pipeline *p = guard_xcalloc(1, sizeof(*p));
 	struct input in = { 0 };
-	struct guard_buf out = GUARD_BUF_INIT;
-	unsigned long batch = 0, limit;
-	int status = 0, rc;
+	struct chunk *cur = NULL;
 	char *line = NULL;
 	size_t len = 0;
+	int rc;
 
-	if ((rc = open_log(c, &log)) < 0)
+	if ((rc = open_log(c, &a.log)) < 0) {
+		free(p);
 		return cli_fail(rc);
-	limit = c->fsync && !strcmp(c->fsync, "always") ? 1 : 4096;
+	}
+	a.limit = c->fsync && !strcmp(c->fsync, "always") ? 1 : 4096;
 	if (!c->fsync && c->cfg.fsync == GUARD_AUDIT_FSYNC_ALWAYS)
-		limit = 1;
-	for (;;) {
+		a.limit = 1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->event_name = event_name;
+	for (int i = 0; i < CHUNKS; i++)
+		guard_buf_init(&p->chunk[i].text);
+	for (int i = 0; i < BUILDERS; i++) {
+		p->b[i].p = p;
+		if ((rc = guard_audit_redactor_new(c->policy, &p->b[i].red)) < 0) {
+			a.status = cli_fail(rc);
+			a.stop = true;
+			break;
+		}
+	}
+	for (int i = 0; i < BUILDERS && !a.stop; i++)
+		if (pthread_create(&p->b[p->nthreads].thread, NULL, builder, &p->b[p->nthreads]) == 0)
+			p->nthreads++;
+
+	while (!a.stop) {
+		/* The input pauses: what was read goes to disk (and on, with --tee) before we wait; a pipeline never waits on us. */
+		if ((cur || p->tail < p->head || a.batch || a.out.len) && !input_buffered(&in) && !input_ready()) {
+			drain(p, &a, &cur);
+			if (a.stop || commit_batch(&a) < 0)
+				break;
+		}
 		rc = input_next(&in, &line, &len);
 		if (rc == 0)
 			break;
-		if (rc == GUARD_EIO) {
-			status = cli_fail(rc);
-			break;
+		if (rc < 0) {
+			char *msg = guard_xstrdup(guard_error_last());
+			drain(p, &a, &cur);
+			if (!a.stop && rc == GUARD_EIO) {
+				guard_error(rc, "%s", msg);
+				a.status = cli_fail(rc);
+				a.stop = true;
+			} else if (!a.stop) {
+				cli_error("%s", msg);
+				a.status = GUARD_EXIT_USAGE;
+			}
+			free(msg);
+			continue;
 		}
-		if (rc > 0) {
-			cJSON *ev = NULL;
-			size_t sp = 0;
-			while (sp < len && (line[sp] == ' ' || line[sp] == '\t' || line[sp] == '\r'))
-				sp++;
-			if (sp == len)
-				continue;
-			/* The event and the record built from it live in the arena, gone at the next event. */
-			cli_arena_begin();
-			if ((rc = guard_event_parse(line, len, GUARD_EVENT_MAX_DEFAULT, &ev)) == 0) {
-				if (!batch && (rc = guard_audit_begin(log)) < 0) {
-					cJSON_Delete(ev);
-					cli_arena_end();
-					status = cli_fail(rc);
-					break;
-				}
-				rc = guard_audit_append(log, event_name, ev);
-				cJSON_Delete(ev);
-				cli_arena_end();
-				if (rc == GUARD_EIO || rc == GUARD_EEXPIRED) {
-					status = cli_fail(rc);
-					break;
-				}
-				if (rc == 0)
-					batch++;
-			} else {
-				cli_arena_end();
-			}
-			if (tee) {
-				guard_buf_add(&out, line, len);
-				guard_buf_addch(&out, '\n');
-			}
-			if (rc < 0) {
-				cli_error("stdin:%lu: %s", in.lineno, guard_error_last());
-				status = GUARD_EXIT_USAGE;
-			}
-		} else {
-			cli_error("%s", guard_error_last());
-			status = GUARD_EXIT_USAGE;
-		}
-		/* Commit when the batch is full or the input pauses: a pipeline never waits on us. */
-		if (batch >= limit || (!input_buffered(&in) && !input_ready())) {
-			if ((rc = guard_audit_commit(log)) < 0) {
-				status = cli_fail(rc);
+		size_t sp = 0;
+		while (sp < len && (line[sp] == ' ' || line[sp] == '\t' || line[sp] == '\r'))
+			sp++;
+		if (sp == len)
+			continue;
+		if (!cur) {
+			while (p->head - p->tail == CHUNKS && !a.stop)
+				append_oldest(p, &a, true);
+			if (a.stop)
 				break;
-			}
-			batch = 0;
-			if (out.len) {
-				fwrite(out.buf, 1, out.len, stdout);
-				fflush(stdout);
-				guard_buf_reset(&out);
-			}
+			cur = &p->chunk[p->head % CHUNKS];
 		}
+		cur->off[cur->n] = cur->text.len;
+		cur->len[cur->n] = len;
+		cur->lineno[cur->n] = in.lineno;
+		if (!cur->rec[cur->n])
+			cur->rec[cur->n] = guard_audit_rec_new();
+		cur->err[cur->n] = NULL;
+		guard_buf_add(&cur->text, line, len);
+		if (++cur->n == CHUNK_LINES || cur->text.len >= CHUNK_BYTES) {
+			submit(p, cur);
+			cur = NULL;
+		}
+		while (p->tail < p->head && !a.stop && append_oldest(p, &a, false))
+			;
 	}
-	if (batch && (rc = guard_audit_commit(log)) < 0 && status != GUARD_EXIT_IO)
-		status = cli_fail(rc);
-	if (out.len && status != GUARD_EXIT_IO)
-		fwrite(out.buf, 1, out.len, stdout);
-	guard_audit_close(log);
-	guard_buf_release(&out);
+	if (!a.stop)
+		drain(p, &a, &cur);
+	if (a.batch && (rc = guard_audit_commit(a.log)) < 0 && a.status != GUARD_EXIT_IO)
+		a.status = cli_fail(rc);
+	if (a.out.len && a.status != GUARD_EXIT_IO)
+		fwrite(a.out.buf, 1, a.out.len, stdout);
+
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < p->nthreads; i++)
+		pthread_join(p->b[i].thread, NULL);
+	for (int i = 0; i < BUILDERS; i++)
+		guard_redactor_free(p->b[i].red);
+	for (int i = 0; i < CHUNKS; i++) {
+		for (size_t j = 0; j < p->chunk[i].n; j++)
+			free(p->chunk[i].err[j]);
+		for (size_t j = 0; j < CHUNK_LINES; j++)
+			guard_audit_rec_free(p->chunk[i].rec[j]);
+		guard_buf_release(&p->chunk[i].text);
+	}
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	guard_audit_close(a.log);
+	guard_buf_release(&a.out);
 	free(in.buf);
-	return status;
+	return a.status;
 }
 
 /* log EVENT key=value...: id, session, tool, summary at the top, actor=U as actor.user, the rest as data. */

@@ -84,6 +84,31 @@ int guard_audit_open(struct guard_audit **out, const char *project_root, const s
 int guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event);
 
 /*
+ * The same in two steps, so the work can be spread over threads.
+ * guard_audit_prepare builds, redacts and prints the record (all but its
+ * prev, seq, ts and hash) and hashes the part of the canonical text that
+ * comes before prev; it touches no log and is safe from any thread that
+ * has its own redactor (guard_audit_redactor_new) and its own cJSON
+ * allocation. guard_audit_append_rec then adds the prepared record to the
+ * log exactly as guard_audit_append does (same lock, batches, errors);
+ * the record can be reused for the next prepare. A record from
+ * guard_audit_rec_new is freed with guard_audit_rec_free; a redactor from
+ * guard_audit_redactor_new (the policy's redact patterns and the
+ * built-in set) with guard_redactor_free.
+ */
+struct guard_redactor;
+struct guard_audit_rec;
+struct guard_audit_rec *guard_audit_rec_new(void);
+void guard_audit_rec_free(struct guard_audit_rec *rec);
+int guard_audit_redactor_new(const struct guard_policy *policy, struct guard_redactor **out);
+int guard_audit_prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event,
+			struct guard_audit_rec *out);
+/* The same for an event the caller deletes right after: its members are moved into the record, not copied. */
+int guard_audit_prepare_owned(const struct guard_redactor *r, const char *event_name, cJSON *event,
+			      struct guard_audit_rec *out);
+int guard_audit_append_rec(struct guard_audit *log, const struct guard_audit_rec *rec);
+
+/*
  * A batch: begin takes the lock; appends in between are buffered and
  * written by commit with one write, then synced (per audit.fsync) and the
  * lock released. On a failed commit nothing of the batch stays in the log

@@ -94,32 +94,58 @@ add_result(cJSON *data, const cJSON *event)
 		cJSON_AddStringToObject(data, "error", err);
 }
 
-static void
-add_copy(cJSON *rec, const char *key, const cJSON *v)
+/* v itself, moved out of the event, when the event is ours to take apart; else a copy. */
+static cJSON *
+take_or_copy(cJSON *event, const cJSON *v, bool take)
 {
-	cJSON_AddItemToObject(rec, key, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+	if (!take)
+		return cJSON_Duplicate(v, 1);
+	return cJSON_DetachItemViaPointer(event, (cJSON *)v);
+}
+
+static void
+add_copy(cJSON *rec, const char *key, cJSON *event, const cJSON *v, bool take)
+{
+	cJSON_AddItemToObject(rec, key, v ? take_or_copy(event, v, take) : cJSON_CreateNull());
+}
+
+/* Member c of obj into data under its name: moved when take, else copied. */
+static void
+add_member(cJSON *data, cJSON *obj, cJSON *c, bool take)
+{
+	if (!take) {
+		cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+		return;
+	}
+	cJSON_DetachItemViaPointer(obj, c);
+	/* c keeps its name: add it as it is (cJSON_AddItemToObject would copy the name). */
+	cJSON_AddItemToArray(data, c);
 }
 
 /* "sha256:<hex>" of the canonical input, so an approval or a dispute can match it. */
 static void
-add_digest(cJSON *rec, const cJSON *input)
+add_digest(cJSON *rec, const cJSON *input, struct guard_buf *scratch)
 {
-	struct guard_buf canon = GUARD_BUF_INIT;
+	struct guard_buf own = GUARD_BUF_INIT, *canon = scratch ? scratch : &own;
 	char d[sizeof("sha256:") - 1 + GUARD_SHA256_HEX] = "sha256:";
 
 	if (!input) {
 		cJSON_AddNullToObject(rec, "input_digest");
 		return;
 	}
-	guard_json_canonical_append(&canon, input);
-	guard_sha256_hex(canon.buf, canon.len, d + sizeof("sha256:") - 1);
-	guard_buf_release(&canon);
+	guard_buf_reset(canon);
+	guard_json_canonical_append(canon, input);
+	guard_sha256_hex(canon->buf, canon->len, d + sizeof("sha256:") - 1);
+	guard_buf_reset(canon);
+	guard_buf_release(&own);
 	cJSON_AddStringToObject(rec, "input_digest", d);
 }
 
-int
-audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out)
+static int
+build(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, struct guard_buf *scratch,
+      cJSON **out)
 {
+	cJSON *ev = (cJSON *)event; /* changed only when take */
 	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
 	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(event, "decision");
 	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(event, "policy_rev");
@@ -141,7 +167,7 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 	rec = cJSON_CreateObject();
 	cJSON_AddStringToObject(rec, "event", name);
 	for (size_t i = 1; i < 8; i++) /* id .. approval */
-		add_copy(rec, taken[i], cJSON_GetObjectItemCaseSensitive(event, taken[i]));
+		add_copy(rec, taken[i], ev, cJSON_GetObjectItemCaseSensitive(event, taken[i]), take);
 	dec = cJSON_GetObjectItemCaseSensitive(rec, "decision");
 	if (cJSON_IsObject(dec)) {
 		cJSON *pr = cJSON_DetachItemFromObjectCaseSensitive(dec, "policy_rev");
@@ -150,7 +176,7 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 		cJSON_AddItemToObject(rec, "policy_rev", rev ? cJSON_Duplicate(rev, 1) : cJSON_CreateNull());
 		cJSON_Delete(pr);
 	} else {
-		add_copy(rec, "policy_rev", rev);
+		add_copy(rec, "policy_rev", ev, rev, take);
 	}
 	char *sum = (summary = str_at(event, "summary")) ? guard_xstrdup(summary) : summarise_input(input);
 	if (sum)
@@ -158,24 +184,28 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 	else
 		cJSON_AddNullToObject(rec, "summary");
 	free(sum);
-	add_digest(rec, input);
+	add_digest(rec, input, scratch);
 
 	data = cJSON_CreateObject();
 	if (!strcmp(name, "tool.result"))
 		add_result(data, event);
-	cJSON_ArrayForEach(c, event) {
+	cJSON *next;
+	for (c = ev->child; c; c = next) {
+		next = c->next;
 		if (!c->string || listed(c->string, taken, sizeof(taken) / sizeof(taken[0])) ||
 		    listed(c->string, dropped, sizeof(dropped) / sizeof(dropped[0])))
 			continue;
 		if (!cJSON_GetObjectItemCaseSensitive(data, c->string))
-			cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+			add_member(data, ev, c, take);
 	}
 	/* A "data" object the producer gave is merged in (log key=value uses it). */
-	const cJSON *given = cJSON_GetObjectItemCaseSensitive(event, "data");
+	cJSON *given = cJSON_GetObjectItemCaseSensitive(event, "data");
 	if (cJSON_IsObject(given)) {
-		cJSON_ArrayForEach(c, given)
-			if (c->string && !cJSON_GetObjectItemCaseSensitive(data, c->string))
-				cJSON_AddItemToObject(data, c->string, cJSON_Duplicate(c, 1));
+		for (cJSON *g = given->child; g; g = next) {
+			next = g->next;
+			if (g->string && !cJSON_GetObjectItemCaseSensitive(data, g->string))
+				add_member(data, given, g, take);
+		}
 	}
 	if (cJSON_GetArraySize(data))
 		cJSON_AddItemToObject(rec, "data", data);
@@ -193,4 +223,81 @@ audit_build(const struct guard_redactor *r, const char *event_name, const cJSON 
 		truncate_utf8(c->valuestring, GUARD_AUDIT_SUMMARY_MAX);
 	*out = rec;
 	return 0;
+}
+
+int
+audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out)
+{
+	return build(r, event_name, event, false, NULL, out);
+}
+
+struct guard_audit_rec *
+guard_audit_rec_new(void)
+{
+	struct guard_audit_rec *rec = guard_xcalloc(1, sizeof(*rec));
+	guard_buf_init(&rec->text);
+	return rec;
+}
+
+void
+guard_audit_rec_free(struct guard_audit_rec *rec)
+{
+	if (!rec)
+		return;
+	guard_buf_release(&rec->text);
+	free(rec);
+}
+
+int
+guard_audit_redactor_new(const struct guard_policy *policy, struct guard_redactor **out)
+{
+	const cJSON *redact = policy ? cJSON_GetObjectItemCaseSensitive(guard_policy_tree(policy), "redact") : NULL;
+	return guard_redactor_new(out, redact);
+}
+
+static int
+prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take,
+	struct guard_audit_rec *out)
+{
+	static const char marks[AUDIT_MARKS][2] = { { AUDIT_MARK_PREV }, { AUDIT_MARK_SEQ }, { AUDIT_MARK_TS } };
+	cJSON *rec;
+	size_t at = 0;
+	int rc;
+
+	guard_buf_reset(&out->text);
+	/* out->text, empty until the record is printed, holds the input's canonical text meanwhile */
+	if ((rc = build(r, event_name, event, take, &out->text, &rec)) < 0)
+		return rc;
+	/* Placeholders printed as they are: sorted with the other members, so the marks land where the values go. */
+	cJSON_AddNumberToObject(rec, "v", 1);
+	cJSON_AddRawToObject(rec, "seq", marks[1]);
+	cJSON_AddRawToObject(rec, "ts", marks[2]);
+	cJSON_AddRawToObject(rec, "prev", marks[0]);
+	guard_json_canonical_append(&out->text, rec);
+	cJSON_Delete(rec);
+	for (int i = 0; i < AUDIT_MARKS; i++) {
+		const char *m = memchr(out->text.buf + at, marks[i][0], out->text.len - at);
+		if (!m)
+			return guard_error(GUARD_EIO, "cannot print the audit record (no place for its %s)",
+					   i == 0 ? "prev" : i == 1 ? "seq" : "ts");
+		out->mark[i] = (size_t)(m - out->text.buf);
+		at = out->mark[i] + 1;
+	}
+	crypto_hash_sha256_init(&out->head);
+	crypto_hash_sha256_update(&out->head, (const unsigned char *)out->text.buf, out->mark[0]);
+	return 0;
+}
+
+int
+guard_audit_prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event,
+		    struct guard_audit_rec *out)
+{
+	return prepare(r, event_name, event, false, out);
+}
+
+int
+guard_audit_prepare_owned(const struct guard_redactor *r, const char *event_name, cJSON *event,
+			  struct guard_audit_rec *out)
+{
+	return prepare(r, event_name, event, true, out);
 }

@@ -3,6 +3,7 @@
 #define GUARD_AUDIT_INT_H
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "guard_audit.h"
 #include "guard_redact.h"
@@ -18,6 +19,19 @@
  * adds those under the lock), every string redacted. Caller owns *out.
  */
 int audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out);
+
+/*
+ * A prepared record: its canonical text with one marker byte (AUDIT_MARK_*,
+ * control bytes that canonical JSON always escapes inside strings) where
+ * the values of prev, seq and ts go, and the SHA-256 state after the text
+ * before prev. The writer fills in the three values and hashes the rest.
+ */
+enum { AUDIT_MARK_PREV = 1, AUDIT_MARK_SEQ, AUDIT_MARK_TS, AUDIT_MARKS = 3 };
+struct guard_audit_rec {
+	struct guard_buf text;
+	size_t mark[AUDIT_MARKS];
+	crypto_hash_sha256_state head;
+};
 
 /*
  * guard_audit_line_check without the error state, safe from any thread:

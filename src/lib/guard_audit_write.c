@@ -36,7 +36,7 @@ struct guard_audit {
 	unsigned long batch_seq;        /* seq and hash when the batch began */
 	char batch_hash[GUARD_AUDIT_HASH_LEN + 1];
 	unsigned long written;
-	struct guard_buf line;          /* scratch for one record */
+	struct guard_audit_rec *rec;    /* scratch for guard_audit_append */
 };
 
 void
@@ -112,7 +112,6 @@ guard_audit_open(struct guard_audit **out, const char *project_root, const struc
 	*out = NULL;
 	log->lockfd = log->fd = -1;
 	guard_buf_init(&log->pending);
-	guard_buf_init(&log->line);
 	if ((rc = guard_audit_config(&log->cfg, project_root, policy)) < 0 ||
 	    (rc = guard_redactor_new(&log->red, redact)) < 0)
 		goto fail;
@@ -443,39 +442,58 @@ guard_audit_commit(struct guard_audit *log)
 	return rc;
 }
 
-/* Add one built record (without v/seq/ts/prev/hash) to the batch. */
-static int
-add_record(struct guard_audit *log, cJSON *rec, const char *ts)
+/*
+ * Add one prepared record to the batch: its text goes straight into the
+ * batch with prev, seq and ts filled in; the hash goes on from the state
+ * the prepare left after the text before prev, so the bytes hashed are the
+ * canonical record without its hash, as before. Its closing brace is then
+ * replaced by the hash member.
+ */
+static void
+add_record(struct guard_audit *log, const struct guard_audit_rec *r, const char *ts)
 {
-	char hex[GUARD_SHA256_HEX];
+	crypto_hash_sha256_state st = r->head;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char hex[GUARD_SHA256_HEX], num[24], *p = num + sizeof(num);
+	const char *t = r->text.buf;
+	const size_t *m = r->mark;
 	size_t start = log->pending.len;
+	unsigned long seq = log->seq + 1;
 
-	cJSON_AddNumberToObject(rec, "v", 1);
-	cJSON_AddNumberToObject(rec, "seq", (double)(log->seq + 1));
-	cJSON_AddStringToObject(rec, "ts", ts);
-	cJSON_AddStringToObject(rec, "prev", log->hash);
-	/* Canonical text straight into the batch, hashed there, its closing brace replaced by the hash member. */
-	guard_json_canonical_append(&log->pending, rec);
-	guard_sha256_hex(log->pending.buf + start, log->pending.len - start, hex);
+	do
+		*--p = (char)('0' + seq % 10);
+	while ((seq /= 10));
+	guard_buf_add(&log->pending, t, m[0]);
+	guard_buf_addch(&log->pending, '"');
+	guard_buf_add(&log->pending, log->hash, GUARD_AUDIT_HASH_LEN);
+	guard_buf_addch(&log->pending, '"');
+	guard_buf_add(&log->pending, t + m[0] + 1, m[1] - m[0] - 1);
+	guard_buf_add(&log->pending, p, (size_t)(num + sizeof(num) - p));
+	guard_buf_add(&log->pending, t + m[1] + 1, m[2] - m[1] - 1);
+	guard_buf_addch(&log->pending, '"');
+	guard_buf_addstr(&log->pending, ts);
+	guard_buf_addch(&log->pending, '"');
+	guard_buf_add(&log->pending, t + m[2] + 1, r->text.len - m[2] - 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)log->pending.buf + start + m[0],
+				  log->pending.len - start - m[0]);
+	crypto_hash_sha256_final(&st, digest);
+	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 	log->pending.len--;
 	guard_buf_addstr(&log->pending, ",\"hash\":\"");
-	guard_buf_addstr(&log->pending, hex);
+	guard_buf_add(&log->pending, hex, GUARD_AUDIT_HASH_LEN);
 	guard_buf_addstr(&log->pending, "\"}\n");
 	log->seq++;
 	memcpy(log->hash, hex, sizeof(log->hash));
 	log->npending++;
-	return 0;
 }
 
 static int
-append_locked(struct guard_audit *log, const char *event_name, const cJSON *event)
+append_locked(struct guard_audit *log, const struct guard_audit_rec *rec)
 {
 	char ts[GUARD_TIME_LEN];
-	cJSON *rec = NULL, *torn = NULL;
-	int rc;
+	cJSON *torn = NULL;
+	int rc = 0;
 
-	if ((rc = audit_build(log->red, event_name, event, &rec)) < 0)
-		return rc;
 	guard_time_now(ts);
 	if (log->fd >= 0 && strncmp(log->day, ts, 10)) {
 		/* A new day: the batch so far belongs to the old file. */
@@ -494,18 +512,33 @@ append_locked(struct guard_audit *log, const char *event_name, const cJSON *even
 		log->batch_seq = log->seq;
 		memcpy(log->batch_hash, log->hash, sizeof(log->hash));
 		if (torn) {
-			cJSON *trec = NULL;
-			if ((rc = audit_build(log->red, "audit.torn", torn, &trec)) < 0)
+			struct guard_audit_rec *trec = guard_audit_rec_new();
+			rc = guard_audit_prepare(log->red, "audit.torn", torn, trec);
+			if (rc == 0)
+				add_record(log, trec, ts);
+			guard_audit_rec_free(trec);
+			if (rc < 0)
 				goto out;
-			add_record(log, trec, ts);
-			cJSON_Delete(trec);
 		}
 	}
-	rc = add_record(log, rec, ts);
+	add_record(log, rec, ts);
 out:
 	cJSON_Delete(torn);
-	cJSON_Delete(rec);
 	return rc;
+}
+
+int
+guard_audit_append_rec(struct guard_audit *log, const struct guard_audit_rec *rec)
+{
+	int rc;
+
+	if (log->lockfd >= 0)
+		return append_locked(log, rec);
+	if ((rc = guard_audit_begin(log)) < 0)
+		return rc;
+	rc = append_locked(log, rec);
+	int crc = guard_audit_commit(log);
+	return rc < 0 ? rc : crc;
 }
 
 int
@@ -513,13 +546,11 @@ guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON 
 {
 	int rc;
 
-	if (log->lockfd >= 0)
-		return append_locked(log, event_name, event);
-	if ((rc = guard_audit_begin(log)) < 0)
+	if (!log->rec)
+		log->rec = guard_audit_rec_new();
+	if ((rc = guard_audit_prepare(log->red, event_name, event, log->rec)) < 0)
 		return rc;
-	rc = append_locked(log, event_name, event);
-	int crc = guard_audit_commit(log);
-	return rc < 0 ? rc : crc;
+	return guard_audit_append_rec(log, log->rec);
 }
 
 void
@@ -557,7 +588,7 @@ guard_audit_close(struct guard_audit *log)
 	guard_redactor_free(log->red);
 	guard_audit_config_release(&log->cfg);
 	guard_buf_release(&log->pending);
-	guard_buf_release(&log->line);
+	guard_audit_rec_free(log->rec);
 	free(log);
 }
 

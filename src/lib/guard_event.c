@@ -112,7 +112,7 @@ guard_event_parse(const char *buf, size_t len, size_t max, cJSON **out)
 		return guard_error(GUARD_EUSAGE, "event is not valid UTF-8 (offset %zu)", bad);
 	obj = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!obj) {
-		const char *at = cJSON_GetErrorPtr();
+		const char *at = end; /* where the parse stopped; cJSON_GetErrorPtr is shared by all threads */
 		size_t off = at && at >= buf && at <= buf + len ? (size_t)(at - buf) : 0;
 		size_t blank = 0;
 		/* buf need not be NUL-terminated: no strspn here (found by t/fuzz) */

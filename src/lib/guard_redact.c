@@ -14,6 +14,16 @@ struct redact_entry {
 	pcre2_code *re;
 	size_t minlen; /* no match is possible in a shorter subject */
 	bool jit;      /* JIT-compiled: matched with pcre2_jit_match directly */
+	/*
+	 * What PCRE2 knows any match contains (pcre2_pattern_info): one byte
+	 * of first (the starting code unit or the start bitmap) and one of
+	 * req (the required code unit, either case). An empty set says
+	 * nothing. Only ASCII values are kept, and only ASCII subjects are
+	 * filtered (caseless matching in UTF mode can pair an ASCII letter
+	 * with a non-ASCII character), so a skipped call is one that could
+	 * not have matched.
+	 */
+	uint64_t first[4], req[4];
 };
 
 /*
@@ -94,6 +104,68 @@ guard_redactor_free(struct guard_redactor *r)
 	free(r);
 }
 
+static void
+set_ascii_either_case(uint64_t set[4], uint32_t c)
+{
+	if (c >= 128)
+		return;
+	set[c >> 6] |= (uint64_t)1 << (c & 63);
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+		c ^= 0x20;
+		set[c >> 6] |= (uint64_t)1 << (c & 63);
+	}
+}
+
+static void
+prefilter_of(struct redact_entry *e)
+{
+	uint32_t type = 0, unit = 0, has_req = 0, req = 0;
+	const uint8_t *bits = NULL;
+
+	memset(e->first, 0, sizeof(e->first));
+	memset(e->req, 0, sizeof(e->req));
+	if (e->minlen == 0)
+		return; /* an empty match masks nothing, but do not second-guess such a pattern */
+	if (pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
+	    pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 128) {
+		set_ascii_either_case(e->first, unit);
+	} else if (type == 0 && pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits) {
+		bool ascii_only = true;
+		for (int i = 16; i < 32; i++)
+			if (bits[i])
+				ascii_only = false;
+		/* A start with a non-ASCII byte is possible: no first set (ASCII subjects only are filtered, but stay simple). */
+		for (int i = 0; ascii_only && i < 16; i++)
+			e->first[i / 8] |= (uint64_t)bits[i] << (8 * (i % 8));
+	}
+	if (pcre2_pattern_info(e->re, PCRE2_INFO_LASTCODETYPE, &has_req) == 0 && has_req == 1 &&
+	    pcre2_pattern_info(e->re, PCRE2_INFO_LASTCODEUNIT, &req) == 0)
+		set_ascii_either_case(e->req, req);
+}
+
+static bool
+meets(const uint64_t need[4], const uint64_t present[4])
+{
+	if (!(need[0] | need[1] | need[2] | need[3]))
+		return true;
+	return (need[0] & present[0]) | (need[1] & present[1]) | (need[2] & present[2]) | (need[3] & present[3]);
+}
+
+/* The bytes s holds; false when one is not ASCII (then nothing is filtered). */
+static bool
+present_of(const char *s, size_t len, uint64_t present[4])
+{
+	unsigned char hi = 0;
+
+	memset(present, 0, 4 * sizeof(present[0]));
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		hi |= c;
+		present[c >> 6] |= (uint64_t)1 << (c & 63);
+	}
+	return !(hi & 0x80);
+}
+
 /* Compile one entry into slot e (which is left empty on failure). */
 static int
 compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement)
@@ -112,6 +184,7 @@ compile_entry(struct redact_entry *e, const char *id, const char *regex, const c
 	}
 	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
 	e->minlen = minlen;
+	prefilter_of(e);
 	e->id = guard_xstrdup(id);
 	e->replacement = replacement ? guard_xstrdup(replacement) : guard_xasprintf("[REDACTED:%s]", id);
 	return 0;
@@ -241,8 +314,12 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		return 0;
 	if (!r->usage->jitted && (r->usage->scanned += len) > JIT_AFTER)
 		jit_all(r);
+	uint64_t present[4];
+	bool filter = present_of(src, srclen, present);
 	for (size_t i = 0; i < r->n; i++) {
 		if (srclen < r->e[i].minlen)
+			continue;
+		if (filter && (!meets(r->e[i].first, present) || !meets(r->e[i].req, present)))
 			continue;
 		int m = apply_entry(r, &r->e[i], src, srclen, &next);
 		if (m < 0) {
@@ -259,6 +336,7 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		guard_buf_reset(&next);
 		src = cur.buf;
 		srclen = cur.len;
+		filter = present_of(src, srclen, present); /* the masked text holds other bytes */
 	}
 	if (total)
 		guard_buf_add(out, cur.buf, cur.len);
@@ -301,12 +379,21 @@ secret_name(const char *key)
 				return true;
 		return false;
 	}
-	/* Lower-case once, then strstr: strcasestr per name cost as much as all the regexes. */
+	/*
+	 * Lower-case once, then one pass: at each position only the names
+	 * that start with its letter are compared (strstr per name cost as
+	 * much again as the walk).
+	 */
 	for (size_t i = 0; i <= len; i++)
 		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + ('a' - 'A') : key[i]);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strstr(low, names[i]))
-			return true;
+	for (size_t i = 0; i + 5 <= len; i++) {
+		char c = low[i];
+		if (c != 'p' && c != 's' && c != 't' && c != 'a' && c != 'c')
+			continue;
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (names[j][0] == c && !strncmp(low + i, names[j], strlen(names[j])))
+				return true;
+	}
 	return false;
 }
 

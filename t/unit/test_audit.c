@@ -4,7 +4,14 @@
 
 #include "guard_audit.h"
 #include "guard_error.h"
+#include "guard_file.h"
+#include "guard_json.h"
+#include "guard_list.h"
+#include "guard_redact.h"
 #include "unit.h"
+
+/* ,"hash":"<64 hex>"} */
+#define AUDIT_HASH_TAIL_LEN (sizeof(",\"hash\":\"\"}") - 1 + GUARD_AUDIT_HASH_LEN)
 
 static char root[] = "/tmp/guard-audit-unit.XXXXXX";
 
@@ -85,6 +92,66 @@ TEST(audit_config_defaults)
 	guard_audit_config_release(&c);
 }
 
+/*
+ * A record's line is its canonical text (prev, seq and ts filled in by
+ * the writer) with the hash member before the closing brace, through
+ * guard_audit_append and through prepare + append_rec alike.
+ */
+TEST(audit_record_is_canonical)
+{
+	struct guard_audit *log;
+	struct guard_redactor *red;
+	struct guard_audit_rec *rec = guard_audit_rec_new();
+	struct guard_list names = GUARD_LIST_INIT;
+	char *proj = guard_xasprintf("%s/canon", root), *dir = guard_xasprintf("%s/.ai/audit", proj);
+	const char *text = "{\"id\":\"e1\",\"session\":\"s\",\"actor\":{\"user\":\"u\"},\"tool\":\"Bash\","
+			   "\"risk\":{\"level\":\"high\"},\"decision\":{\"verdict\":\"ask\",\"policy_rev\":\"r1\"},"
+			   "\"approval\":null,\"input\":{\"command\":\"echo \\u0001\\u0002\\u0003 \\\"q\\\" "
+			   "AKIAABCDEFGHIJKLMNOP\"},\"cwd\":\"/x\",\"zz\":{\"prev\":\"\",\"seq\":1,\"ts\":\"t\"}}";
+	cJSON *e = cJSON_Parse(text);
+
+	CHECK(e != NULL);
+	CHECK(guard_mkdirs(proj, 0700) == 0);
+	CHECK(guard_audit_open(&log, proj, NULL) == 0);
+	CHECK(guard_audit_redactor_new(NULL, &red) == 0);
+	CHECK(guard_audit_append(log, "decision", e) == 0);
+	for (int i = 0; i < 12; i++) {
+		CHECK(guard_audit_prepare(red, i % 2 ? "tool.result" : NULL, e, rec) == 0);
+		CHECK(guard_audit_append_rec(log, rec) == 0);
+	}
+	guard_audit_close(log);
+	guard_redactor_free(red);
+	guard_audit_rec_free(rec);
+	cJSON_Delete(e);
+
+	CHECK(guard_audit_files(dir, NULL, NULL, &names) == 0 && names.len == 1);
+	char *path = guard_xasprintf("%s/%s", dir, names.items[0]), *all = NULL, *line, *save = NULL;
+	size_t len;
+	int n = 0;
+	CHECK(guard_file_read(path, (size_t)1 << 24, 1, &all, &len) == 0);
+	CHECK(strstr(all, "AKIAABCDEFGHIJKLMNOP") == NULL);
+	for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		char hash[GUARD_AUDIT_HASH_LEN + 1];
+		cJSON *r = cJSON_Parse(line);
+		CHECK(r && guard_audit_line_check(line, strlen(line), hash) == 0);
+		CHECK_STR(cJSON_GetObjectItemCaseSensitive(r, "hash")->valuestring, hash);
+		CHECK(cJSON_GetObjectItemCaseSensitive(r, "seq")->valuedouble == n + 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(r, "hash");
+		char *canon = guard_json_canonical(r);
+		size_t clen = strlen(canon);
+		CHECK(clen == strlen(line) - AUDIT_HASH_TAIL_LEN + 1);
+		CHECK(!strncmp(canon, line, clen - 1) && canon[clen - 1] == '}');
+		free(canon);
+		cJSON_Delete(r);
+	}
+	CHECK(n == 13);
+	free(all);
+	free(path);
+	guard_list_clear(&names);
+	free(dir);
+	free(proj);
+}
+
 int
 main(void)
 {
@@ -94,6 +161,7 @@ main(void)
 	RUN(audit_needs_an_event_name);
 	RUN(audit_line_check);
 	RUN(audit_config_defaults);
+	RUN(audit_record_is_canonical);
 	char *cmd = guard_xasprintf("rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", root);
