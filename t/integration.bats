@@ -69,3 +69,10 @@ events() { guard-audit query | jq -r '.event'; }
 	# the session's own log, for the PR body, has them too
 	grep -q '"event":"session.terminate"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
 }
+
+@test "an Authorization: token header in a command never reaches the audit log" {
+	run guard hook claude <<<"$(bash_payload 'curl -H "Authorization: token qwertyuiopasdfghjkl1234" https://api.github.com/user')"
+	run guard hook claude <<<"$(bash_payload 'curl -H "Authorization: Bearer zxcvbnmasdfghjklqwer" https://example.com')"
+	! grep -rq -e qwertyuiopasdfghjkl1234 -e zxcvbnmasdfghjklqwer .ai/audit/
+	[ "$(guard-audit query | jq -s '[.[].erased | length] | add')" -ge 2 ]
+}
