@@ -114,6 +114,7 @@ static int
 cmd_request(struct ctx *c, const char *command, const char *tool, const char *input, const char *cwd)
 {
 	cJSON *ev = NULL, *req = NULL;
+	char digest[65];
 	bool created;
 	int rc;
 
@@ -147,11 +148,12 @@ cmd_request(struct ctx *c, const char *command, const char *tool, const char *in
 	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0 ||
 	    (rc = guard_approval_config(c->policy, &c->cfg)) < 0 ||
 	    (rc = guard_approval_store_open(&c->store, c->root, true)) < 0 ||
-	    (rc = guard_approval_lock(&c->store)) < 0 ||
+	    (rc = guard_approval_digest(ev, digest)) < 0 ||
+	    (rc = guard_approval_lock_action(&c->store, digest)) < 0 ||
 	    (rc = guard_approval_request(&c->store, &c->cfg, ev, NULL, &req, &created)) < 0 ||
 	    (created && (rc = guard_approval_audit(c->policy, c->root, req, "approval.required", NULL)) < 0))
 		goto out;
-	guard_approval_unlock(&c->store);
+	guard_approval_unlock_action(&c->store);
 	if (!created)
 		cli_error("a pending request for this exact action exists: %s", guard_event_str(req, "id"));
 	printf("%s\n", guard_event_str(req, "id"));
@@ -204,7 +206,13 @@ cmd_decide(struct ctx *c, const char *verdict, const char *prefix, const char *r
 			return rc;
 		v.secret_key = sk;
 	}
-	if ((rc = guard_approval_lock(&c->store)) < 0 || (rc = guard_approval_load(&c->store, id, &req)) < 0)
+	/* the request's action lock, then the request as it is under it */
+	if ((rc = guard_approval_load(&c->store, id, &req)) < 0 ||
+	    (rc = guard_approval_lock_action(&c->store, guard_event_str(req, "action_digest"))) < 0)
+		goto out;
+	cJSON_Delete(req);
+	req = NULL;
+	if ((rc = guard_approval_load(&c->store, id, &req)) < 0)
 		goto out;
 	if (!strcmp(verdict, "cancel") && strcmp(guard_event_str(req, "requested_by"), me)) {
 		struct guard_reviewer mgr;
@@ -222,7 +230,7 @@ cmd_decide(struct ctx *c, const char *verdict, const char *prefix, const char *r
 	    (rc = guard_approval_audit(c->policy, c->root, req, "approval.status_changed", me)) < 0 ||
 	    (rc = guard_approval_save(&c->store, req)) < 0)
 		goto out;
-	guard_approval_unlock(&c->store);
+	guard_approval_unlock_action(&c->store);
 	approve_print_decided(req, me, v.secret_key != NULL);
 	rc = 0;
 out:
@@ -304,17 +312,30 @@ static int
 sweep_one(cJSON *req, void *arg)
 {
 	struct sweep *s = arg;
+	struct guard_approval_store *st = &s->c->store;
+	cJSON *now = NULL;
+	char id[GUARD_APPROVAL_ID_LEN];
 
-	if (guard_approval_mark_expired(req)) {
-		if (guard_approval_audit(s->c->policy, s->c->root, req, "approval.status_changed", NULL) < 0 ||
-		    guard_approval_save(&s->c->store, req) < 0) {
+	if (strcmp(guard_approval_status(req, NULL), "expired") || !strcmp(guard_event_str(req, "status"), "expired"))
+		return 0;
+	/* under the action's lock, the request as it is now */
+	snprintf(id, sizeof(id), "%s", guard_event_str(req, "id"));
+	if (guard_approval_lock_action(st, guard_event_str(req, "action_digest")) < 0 ||
+	    guard_approval_load(st, id, &now) < 0) {
+		cli_error("%s", guard_error_last());
+		s->failed++;
+	} else if (guard_approval_mark_expired(now)) {
+		if (guard_approval_audit(s->c->policy, s->c->root, now, "approval.status_changed", NULL) < 0 ||
+		    guard_approval_save(st, now) < 0) {
 			cli_error("%s", guard_error_last());
 			s->failed++;
 		} else {
-			printf("expired %s  %s\n", guard_event_str(req, "id"), guard_event_str(req, "summary"));
+			printf("expired %s  %s\n", id, guard_event_str(now, "summary"));
 			s->expired++;
 		}
 	}
+	guard_approval_unlock_action(st);
+	cJSON_Delete(now);
 	return 0;
 }
 
@@ -332,8 +353,7 @@ cmd_expire(struct ctx *c)
 	struct sweep s = { c, 0, 0 };
 	int rc;
 
-	if ((rc = guard_approval_lock(&c->store)) < 0 ||
-	    (rc = guard_approval_each(&c->store, sweep_one, &s, report_bad)) < 0)
+	if ((rc = guard_approval_each(&c->store, sweep_one, &s, report_bad)) < 0)
 		return rc;
 	fprintf(stderr, "%d request%s expired\n", s.expired, s.expired == 1 ? "" : "s");
 	return s.failed ? GUARD_EIO : 0;

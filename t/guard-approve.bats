@@ -67,7 +67,7 @@ gate() {
 	[ "$(jq -r .risk.level "$f")" = high ]
 	[ "$(jq -r .requested_by "$f")" = claude ]
 	# the lock and the index stay out of git
-	[ "$(cat "$PROJ/.ai/approvals/.gitignore")" = "$(printf '.lock\n.digest/')" ]
+	[ "$(cat "$PROJ/.ai/approvals/.gitignore")" = "$(printf '.lock\n.locks/\n.tmp/\n.digest/')" ]
 }
 
 @test "a request's summary is short and never carries file contents" {
@@ -571,7 +571,8 @@ signed_alice() {
 	[ "$(ls "$PROJ/.ai/approvals/"*.json | wc -l)" -eq 1000 ]
 	for f in "$PROJ"/.ai/approvals/*.json; do jq -e .id "$f" >/dev/null || exit 1; done
 	# no temp files left behind
-	[ -z "$(ls -A "$PROJ/.ai/approvals" | grep -v -e '\.json$' -e '^\.lock$' -e '^\.digest$' -e '^\.gitignore$')" ]
+	[ -z "$(ls -A "$PROJ/.ai/approvals" | grep -v -e '\.json$' -e '^\.lock$' -e '^\.locks$' -e '^\.tmp$' -e '^\.digest$' -e '^\.gitignore$')" ]
+	[ -z "$(ls -A "$PROJ/.ai/approvals/.tmp")" ]
 }
 
 @test "a writer killed with SIGKILL at random points leaves the old or the new file, never a torn one" {

@@ -44,7 +44,8 @@ int guard_approval_config(const struct guard_policy *p, struct guard_approval_co
 struct guard_approval_store {
 	char *root;   /* the project root */
 	char *dir;    /* <root>/.ai/approvals */
-	int lock_fd;  /* -1 when not locked */
+	int lock_fd;  /* the store-wide lock; -1 when not held */
+	int action_fd; /* one action's lock; -1 when not held */
 	const char *text; /* in a guard_approval_each callback: the file's bytes */
 };
 
@@ -55,7 +56,15 @@ struct guard_approval_store {
 int guard_approval_store_open(struct guard_approval_store *s, const char *root, bool create);
 void guard_approval_store_close(struct guard_approval_store *s);
 
-/* The store-wide lock that serialises every change. */
+/*
+ * Locks. Every change of an action's requests happens under that action's
+ * lock (by action digest; 256 lock files), so different actions change
+ * side by side and their fsyncs overlap. The store-wide lock is held only
+ * while a file is renamed into place and the id list follows it, and while
+ * the digest index is rebuilt. Take the action's lock before the store's.
+ */
+int guard_approval_lock_action(struct guard_approval_store *s, const char *digest);
+void guard_approval_unlock_action(struct guard_approval_store *s);
 int guard_approval_lock(struct guard_approval_store *s);
 void guard_approval_unlock(struct guard_approval_store *s);
 
@@ -67,7 +76,10 @@ void guard_approval_unlock(struct guard_approval_store *s);
  */
 int guard_approval_resolve(struct guard_approval_store *s, const char *prefix, char id[GUARD_APPROVAL_ID_LEN]);
 
-/* Load and save one request (save is atomic; call with the lock held). */
+/*
+ * Load and save one request. Save is atomic and durable; call it with the
+ * request's action lock held (it takes the store lock for the rename).
+ */
 int guard_approval_load(struct guard_approval_store *s, const char *id, cJSON **out);
 int guard_approval_save(struct guard_approval_store *s, const cJSON *req);
 
@@ -86,8 +98,8 @@ int guard_approval_each(struct guard_approval_store *s,
 int guard_approval_digest(const cJSON *ev, char out[65]);
 
 /*
- * The pending request for the event's action, or a new one (with the lock
- * held by the caller). *created says which. requester overrides the
+ * The pending request for the event's action, or a new one (with the
+ * action's lock held by the caller). *created says which. requester overrides the
  * event's actor.user when not NULL.
  */
 int guard_approval_request(struct guard_approval_store *s, const struct guard_approval_config *c,

@@ -120,7 +120,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 	if ((rc = guard_approval_digest(ev, digest)) < 0 ||
 	    (rc = guard_approval_store_open(&s, root, true)) < 0)
 		return rc;
-	if ((rc = guard_approval_lock(&s)) < 0)
+	if ((rc = guard_approval_lock_action(&s, digest)) < 0)
 		goto out;
 	if ((rc = gap_index_get(&s, digest, &req)) < 0)
 		goto out;

@@ -57,6 +57,7 @@ guard_approval_store_open(struct guard_approval_store *s, const char *root, bool
 
 	memset(s, 0, sizeof(*s));
 	s->lock_fd = -1;
+	s->action_fd = -1;
 	s->root = guard_xstrdup(root);
 	s->dir = guard_xasprintf("%s/approvals", ai);
 	rc = real_dir(ai, create);
@@ -64,10 +65,14 @@ guard_approval_store_open(struct guard_approval_store *s, const char *root, bool
 	if (rc == 0)
 		rc = real_dir(s->dir, create);
 	if (rc == 0 && create) {
-		/* the lock and the index are this machine's, not the project's */
-		char *ign = guard_xasprintf("%s/.gitignore", s->dir);
-		if (access(ign, F_OK) < 0)
-			rc = guard_file_write_atomic(ign, ".lock\n.digest/\n", 15, 0644);
+		/* the locks and the index are this machine's, not the project's */
+		static const char ignore[] = ".lock\n.locks/\n.tmp/\n.digest/\n", old[] = ".lock\n.digest/\n";
+		char *ign = guard_xasprintf("%s/.gitignore", s->dir), *text = NULL;
+		size_t len;
+		int have = guard_file_read(ign, 4096, 1, &text, &len);
+		if (have == GUARD_ENOTFOUND || (have == 0 && !strcmp(text, old)))
+			rc = guard_file_write_atomic(ign, ignore, strlen(ignore), 0644);
+		free(text);
 		free(ign);
 	}
 	if (rc < 0)
@@ -79,6 +84,7 @@ void
 guard_approval_store_close(struct guard_approval_store *s)
 {
 	guard_approval_unlock(s);
+	guard_approval_unlock_action(s);
 	free(s->root);
 	free(s->dir);
 	s->root = s->dir = NULL;
@@ -106,6 +112,41 @@ guard_approval_unlock(struct guard_approval_store *s)
 	if (s->lock_fd >= 0)
 		guard_lock_release(s->lock_fd);
 	s->lock_fd = -1;
+}
+
+int
+guard_approval_lock_action(struct guard_approval_store *s, const char *digest)
+{
+	char *dir = guard_xasprintf("%s/.locks", s->dir), *path;
+	int rc;
+
+	if (s->action_fd >= 0) {
+		free(dir);
+		return 0;
+	}
+	if (strspn(digest, "0123456789abcdef") < 2) {
+		free(dir);
+		return guard_error(GUARD_EUSAGE, "'%.16s' is not an action digest", digest);
+	}
+	if ((rc = real_dir(dir, true)) < 0) {
+		free(dir);
+		return rc;
+	}
+	path = guard_xasprintf("%s/%.2s", dir, digest);
+	rc = guard_lock_acquire(path, GUARD_APPROVAL_LOCK_MS, &s->action_fd);
+	if (rc < 0)
+		s->action_fd = -1;
+	free(path);
+	free(dir);
+	return rc;
+}
+
+void
+guard_approval_unlock_action(struct guard_approval_store *s)
+{
+	if (s->action_fd >= 0)
+		guard_lock_release(s->action_fd);
+	s->action_fd = -1;
 }
 
 /* ---- ids ---- */
@@ -327,17 +368,34 @@ int
 guard_approval_save(struct guard_approval_store *s, const cJSON *req)
 {
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req, "id"));
-	char *path, *text;
+	char *path, *text, *tmp;
 	int rc;
 
 	if (!id || !gap_id_valid(id))
 		return guard_error(GUARD_EUSAGE, "refusing to save a request without a valid id");
 	path = guard_xasprintf("%s/%s.json", s->dir, id);
 	text = guard_json_pretty(req, 1);
-	bool current = gap_ids_before_write(s), is_new = access(path, F_OK) != 0;
-	rc = guard_file_write_atomic(path, text, strlen(text), 0644);
-	if (rc == 0)
-		gap_ids_after_write(s, is_new ? id : NULL, current);
+	/*
+	 * The slow part, writing and syncing the new text, outside the store
+	 * lock, and in .tmp/ so the folder itself changes only by the rename.
+	 */
+	char *tmpdir = guard_xasprintf("%s/.tmp", s->dir);
+	rc = real_dir(tmpdir, true);
+	if (rc == 0 && (rc = guard_file_stage(path, tmpdir, text, strlen(text), 0644, true, &tmp)) == 0) {
+		bool had_lock = s->lock_fd >= 0;
+		if ((rc = guard_approval_lock(s)) < 0) {
+			guard_file_discard(tmp);
+		} else {
+			bool current = gap_ids_before_write(s), is_new = access(path, F_OK) != 0;
+			if ((rc = guard_file_commit(tmp, path)) == 0)
+				gap_ids_after_write(s, is_new ? id : NULL, current);
+			if (!had_lock)
+				guard_approval_unlock(s);
+			if (rc == 0)
+				rc = guard_file_sync_dir(path);
+		}
+	}
+	free(tmpdir);
 	free(text);
 	free(path);
 	return rc;
@@ -477,6 +535,23 @@ index_rebuild(struct guard_approval_store *s, const char *idir)
 	return rc;
 }
 
+/* Rebuild a missing index under the store lock, unless another process just did. */
+static int
+rebuild_locked(struct guard_approval_store *s, const char *idir)
+{
+	bool had_lock = s->lock_fd >= 0;
+	struct stat st;
+	int rc;
+
+	if ((rc = guard_approval_lock(s)) < 0)
+		return rc;
+	rc = lstat(idir, &st) == 0 ? (S_ISDIR(st.st_mode) ? 0 : guard_error(GUARD_EIO, "%s is not a directory", idir))
+				   : index_rebuild(s, idir);
+	if (!had_lock)
+		guard_approval_unlock(s);
+	return rc;
+}
+
 int
 gap_index_get(struct guard_approval_store *s, const char *digest, cJSON **out)
 {
@@ -486,7 +561,7 @@ gap_index_get(struct guard_approval_store *s, const char *digest, cJSON **out)
 
 	*out = NULL;
 	if ((rc = index_dir(s, &idir)) == 1)
-		rc = index_rebuild(s, idir);
+		rc = rebuild_locked(s, idir);
 	if (rc < 0) {
 		free(idir);
 		return rc;
@@ -516,7 +591,7 @@ gap_index_put(struct guard_approval_store *s, const char *digest, const char *id
 	int rc = index_dir(s, &idir);
 
 	if (rc == 1)
-		rc = index_rebuild(s, idir);
+		rc = rebuild_locked(s, idir);
 	if (rc == 0)
 		rc = index_put(idir, digest, id);
 	free(idir);

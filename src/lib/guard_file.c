@@ -106,13 +106,17 @@ fsync_dir(const char *path)
 	return rc;
 }
 
-static int
-replace_file(const char *path, const void *data, size_t len, mode_t mode, bool durable)
+int
+guard_file_stage(const char *path, const char *tmpdir, const void *data, size_t len, mode_t mode, bool durable,
+		 char **tmp_out)
 {
-	char *tmp = guard_xasprintf("%s.tmp.%ld.XXXXXX", path, (long)getpid());
+	const char *base = strrchr(path, '/');
+	char *tmp = tmpdir ? guard_xasprintf("%s/%s.tmp.%ld.XXXXXX", tmpdir, base ? base + 1 : path, (long)getpid())
+			   : guard_xasprintf("%s.tmp.%ld.XXXXXX", path, (long)getpid());
 	const char *p = data;
 	int fd, rc = 0;
 
+	*tmp_out = NULL;
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		rc = guard_error(GUARD_EIO, "cannot create a temporary file beside '%s': %s",
@@ -140,19 +144,53 @@ replace_file(const char *path, const void *data, size_t len, mode_t mode, bool d
 		rc = guard_error(GUARD_EIO, "cannot close '%s': %s", path, strerror(errno));
 		goto fail;
 	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		rc = guard_error(GUARD_EIO, "cannot replace '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	return durable ? fsync_dir(path) : 0;
+	*tmp_out = tmp;
+	return 0;
 fail:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+int
+guard_file_commit(char *tmp, const char *path)
+{
+	int rc = 0;
+
+	if (rename(tmp, path) < 0) {
+		rc = guard_error(GUARD_EIO, "cannot replace '%s': %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+void
+guard_file_discard(char *tmp)
+{
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+}
+
+int
+guard_file_sync_dir(const char *path)
+{
+	return fsync_dir(path);
+}
+
+static int
+replace_file(const char *path, const void *data, size_t len, mode_t mode, bool durable)
+{
+	char *tmp;
+	int rc;
+
+	if ((rc = guard_file_stage(path, NULL, data, len, mode, durable, &tmp)) < 0 ||
+	    (rc = guard_file_commit(tmp, path)) < 0)
+		return rc;
+	return durable ? fsync_dir(path) : 0;
 }
 
 int

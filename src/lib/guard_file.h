@@ -31,6 +31,21 @@ int guard_file_write_atomic(const char *path, const void *data, size_t len, mode
  */
 int guard_file_write_cache(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * guard_file_write_atomic in its three steps, for a writer that renames
+ * under a lock but syncs outside it: stage writes (and, when durable,
+ * syncs) a temporary file beside path, or in tmpdir (on the same file
+ * system) when not NULL, *tmp owned by the caller; commit
+ * renames it over path (and frees it); sync_dir makes the rename durable.
+ * discard removes a staged file that is not wanted after all.
+ */
+#include <stdbool.h>
+int guard_file_stage(const char *path, const char *tmpdir, const void *data, size_t len, mode_t mode, bool durable,
+		     char **tmp);
+int guard_file_commit(char *tmp, const char *path);
+void guard_file_discard(char *tmp);
+int guard_file_sync_dir(const char *path);
+
 /* mkdir -p with mode for the directories it creates. */
 int guard_mkdirs(const char *path, mode_t mode);
 

@@ -74,9 +74,9 @@ client(const char *project, int id, int cycles)
 		snprintf(req_id, sizeof(req_id), "%s", got);
 		cJSON_Delete(ev);
 		/* 2. a person approves it */
-		if (guard_approval_store_open(&s, project, false) < 0 || guard_approval_lock(&s) < 0 ||
-		    guard_approval_load(&s, req_id, &req) < 0 || guard_approval_decide(req, &c, &who, &v) < 0 ||
-		    guard_approval_save(&s, req) < 0)
+		if (guard_approval_store_open(&s, project, false) < 0 || guard_approval_load(&s, req_id, &req) < 0 ||
+		    guard_approval_lock_action(&s, guard_event_str(req, "action_digest")) < 0 ||
+		    guard_approval_decide(req, &c, &who, &v) < 0 || guard_approval_save(&s, req) < 0)
 			bad++;
 		cJSON_Delete(req);
 		guard_approval_store_close(&s);
