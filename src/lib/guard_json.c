@@ -14,31 +14,44 @@ void
 guard_json_add_string(struct guard_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
+	size_t len = strlen(s), i = 0, run;
+	char *d;
 
-	guard_buf_addch(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (!must_escape[c])
-			continue;
-		guard_buf_add(b, run, (size_t)(s - run));
-		run = s + 1;
+	/* Room for the string without escapes, written in runs; an escape grows it as needed. */
+	guard_buf_grow(b, len + 2);
+	d = b->buf + b->len;
+	*d++ = '"';
+	for (;;) {
+		for (run = i; i < len && !must_escape[(unsigned char)s[i]]; i++)
+			;
+		memcpy(d, s + run, i - run);
+		d += i - run;
+		if (i == len)
+			break;
+		unsigned char c = (unsigned char)s[i++];
+		/* At most 6 bytes for this escape, plus the rest unescaped and the closing quote. */
+		b->len = (size_t)(d - b->buf);
+		guard_buf_grow(b, 6 + (len - i) + 1);
+		d = b->buf + b->len;
+		*d++ = '\\';
 		switch (c) {
-		case '"': guard_buf_addstr(b, "\\\""); break;
-		case '\\': guard_buf_addstr(b, "\\\\"); break;
-		case '\b': guard_buf_addstr(b, "\\b"); break;
-		case '\f': guard_buf_addstr(b, "\\f"); break;
-		case '\n': guard_buf_addstr(b, "\\n"); break;
-		case '\r': guard_buf_addstr(b, "\\r"); break;
-		case '\t': guard_buf_addstr(b, "\\t"); break;
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '\b': *d++ = 'b'; break;
+		case '\f': *d++ = 'f'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
 		default:
-			guard_buf_addstr(b, "\\u00");
-			guard_buf_addch(b, hex[c >> 4]);
-			guard_buf_addch(b, hex[c & 15]);
+			memcpy(d, "u00", 3);
+			d += 3;
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 15];
 		}
 	}
-	guard_buf_add(b, run, (size_t)(s - run));
-	guard_buf_addch(b, '"');
+	*d++ = '"';
+	*d = '\0';
+	b->len = (size_t)(d - b->buf);
 }
 
 /* Numbers exactly as cJSON 1.7.15 prints them, so the two forms agree. */
@@ -76,16 +89,23 @@ compare_keys(const void *a, const void *b)
 	return strcmp(x->string, y->string);
 }
 
-/* The children of an object, sorted by key when asked. Caller frees. */
+/* Members an object may have before members() allocates their array. */
+#define MEMBERS_ON_STACK 32
+
+/*
+ * The children of an object, sorted by key when asked: in stack (which
+ * holds MEMBERS_ON_STACK) when they fit, else allocated. Caller frees
+ * the result when it is not stack.
+ */
 static const cJSON **
-members(const cJSON *obj, int sort_keys, size_t *n)
+members(const cJSON *obj, int sort_keys, size_t *n, const cJSON **stack)
 {
 	size_t count = 0, i = 0;
 	const cJSON **kids;
 
 	for (const cJSON *c = obj->child; c; c = c->next)
 		count++;
-	kids = guard_xcalloc(count, sizeof(*kids));
+	kids = count <= MEMBERS_ON_STACK ? stack : guard_xcalloc(count, sizeof(*kids));
 	for (const cJSON *c = obj->child; c; c = c->next)
 		kids[i++] = c;
 	if (sort_keys && count > 24) {
@@ -145,7 +165,8 @@ emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
 			guard_buf_addf(b, "\n%*s", indent * 2, "");
 		guard_buf_addch(b, '}');
 	} else if (cJSON_IsObject(item)) {
-		const cJSON **kids = members(item, sort_keys, &n);
+		const cJSON *stack[MEMBERS_ON_STACK];
+		const cJSON **kids = members(item, sort_keys, &n, stack);
 		guard_buf_addch(b, '{');
 		for (size_t i = 0; i < n; i++) {
 			if (i)
@@ -159,7 +180,8 @@ emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
 		if (pretty && n)
 			guard_buf_addf(b, "\n%*s", indent * 2, "");
 		guard_buf_addch(b, '}');
-		free(kids);
+		if (kids != stack)
+			free(kids);
 	} else if (cJSON_IsArray(item)) {
 		guard_buf_addch(b, '[');
 		for (const cJSON *c = item->child; c; c = c->next) {
