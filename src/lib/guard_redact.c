@@ -33,9 +33,28 @@ struct redact_entry {
  */
 #define JIT_AFTER ((size_t)64 << 10)
 
+/*
+ * Strings found clean, so a value repeated in the records that follow
+ * (tool, cwd, session, actor, ...) is not scanned again: CLEAN_SLOTS
+ * slots, chosen by a hash of the bytes, each the last clean string of
+ * at most CLEAN_MAX bytes that fell there. A hit is a string of the same
+ * length and the same bytes (memcmp), so its result is the one already
+ * found: every pattern ran to PCRE2_ERROR_NOMATCH or was skipped by its
+ * prefilter, and neither depends on anything but the bytes and the
+ * patterns. A match, or a match limit hit, is never stored.
+ */
+#define CLEAN_SLOTS 64
+#define CLEAN_MAX 96
+
+struct redact_clean {
+	size_t len; /* 0: empty (an empty string is never scanned) */
+	char s[CLEAN_MAX];
+};
+
 struct redact_usage {
 	size_t scanned;
 	bool jitted;
+	struct redact_clean clean[CLEAN_SLOTS];
 };
 
 struct guard_redactor {
@@ -314,6 +333,15 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		return 0;
 	if (!r->usage->jitted && (r->usage->scanned += len) > JIT_AFTER)
 		jit_all(r);
+	struct redact_clean *slot = NULL;
+	if (len <= CLEAN_MAX) {
+		uint32_t h = 2166136261u; /* FNV-1a: picks the slot only; equality is memcmp */
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (unsigned char)s[i]) * 16777619u;
+		slot = &r->usage->clean[(h ^ (h >> 16)) % CLEAN_SLOTS];
+		if (slot->len == len && !memcmp(slot->s, s, len))
+			return 0;
+	}
 	uint64_t present[4];
 	bool filter = present_of(src, srclen, present);
 	for (size_t i = 0; i < r->n; i++) {
@@ -338,8 +366,12 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		srclen = cur.len;
 		filter = present_of(src, srclen, present); /* the masked text holds other bytes */
 	}
-	if (total)
+	if (total) {
 		guard_buf_add(out, cur.buf, cur.len);
+	} else if (slot) {
+		memcpy(slot->s, s, len);
+		slot->len = len;
+	}
 	guard_buf_release(&cur);
 	guard_buf_release(&next);
 	return total;
@@ -350,13 +382,14 @@ static void
 pointer_add(struct guard_buf *p, const char *key)
 {
 	guard_buf_addch(p, '/');
-	for (; *key; key++) {
-		if (*key == '~')
-			guard_buf_addstr(p, "~0");
-		else if (*key == '/')
-			guard_buf_addstr(p, "~1");
-		else
-			guard_buf_addch(p, *key);
+	for (;;) {
+		size_t run = strcspn(key, "~/");
+		guard_buf_add(p, key, run);
+		key += run;
+		if (!*key)
+			break;
+		guard_buf_addstr(p, *key == '~' ? "~0" : "~1");
+		key++;
 	}
 }
 
