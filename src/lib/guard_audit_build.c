@@ -13,6 +13,35 @@ static const char *const dropped[] = {
 	"hints", "input", "result", "duration_ms", "session_source", "data",
 };
 
+/* The members build() reads from the event: taken[] in its order, then these. */
+enum { M_EVENT = 0, M_DECISION = 6, M_POLICY_REV = 8, M_SUMMARY = 9 }; /* in taken[] */
+enum { M_TAKEN = sizeof(taken) / sizeof(taken[0]), M_INPUT = M_TAKEN, M_PHASE, M_DATA, M_COUNT };
+static const char *const read_names[M_COUNT - M_TAKEN] = { "input", "phase", "data" };
+
+/*
+ * The first member of each name build() reads, in one walk of the event
+ * (what cJSON_GetObjectItemCaseSensitive finds for each, as long as none
+ * was detached: only members read here are, and only after this).
+ */
+static void
+find_members(const cJSON *event, const cJSON *at[M_COUNT])
+{
+	for (size_t i = 0; i < M_COUNT; i++)
+		at[i] = NULL;
+	for (const cJSON *c = event->child; c; c = c->next) {
+		const char *name = c->string;
+		if (!name)
+			continue;
+		for (size_t i = 0; i < M_COUNT; i++) {
+			const char *want = i < M_TAKEN ? taken[i] : read_names[i - M_TAKEN];
+			if (name[0] == want[0] && !at[i] && !strcmp(name, want)) {
+				at[i] = c;
+				break;
+			}
+		}
+	}
+}
+
 static bool
 listed(const char *name, const char *const *list, size_t n)
 {
@@ -146,19 +175,19 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
       cJSON **out)
 {
 	cJSON *ev = (cJSON *)event; /* changed only when take */
-	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
-	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(event, "decision");
-	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(event, "policy_rev");
+	const cJSON *at[M_COUNT];
 	const char *name = event_name, *summary;
 	cJSON *rec, *data, *dec, *erased, *c;
 
 	*out = NULL;
 	if (!cJSON_IsObject(event))
 		return guard_error(GUARD_EUSAGE, "an audit event must be a JSON object");
+	find_members(event, at);
+	const cJSON *input = at[M_INPUT], *decision = at[M_DECISION], *rev = at[M_POLICY_REV];
 	if (!name)
-		name = str_at(event, "event");
+		name = cJSON_IsString(at[M_EVENT]) ? at[M_EVENT]->valuestring : NULL;
 	if (!name) {
-		const char *phase = str_at(event, "phase");
+		const char *phase = cJSON_IsString(at[M_PHASE]) ? at[M_PHASE]->valuestring : NULL;
 		name = phase && !strcmp(phase, "post") ? "tool.result" : decision ? "decision" : NULL;
 	}
 	if (!name || !*name)
@@ -167,7 +196,7 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 	rec = cJSON_CreateObject();
 	cJSON_AddStringToObject(rec, "event", name);
 	for (size_t i = 1; i < 8; i++) /* id .. approval */
-		add_copy(rec, taken[i], ev, cJSON_GetObjectItemCaseSensitive(event, taken[i]), take);
+		add_copy(rec, taken[i], ev, at[i], take);
 	dec = cJSON_GetObjectItemCaseSensitive(rec, "decision");
 	if (cJSON_IsObject(dec)) {
 		cJSON *pr = cJSON_DetachItemFromObjectCaseSensitive(dec, "policy_rev");
@@ -178,7 +207,8 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 	} else {
 		add_copy(rec, "policy_rev", ev, rev, take);
 	}
-	char *sum = (summary = str_at(event, "summary")) ? guard_xstrdup(summary) : summarise_input(input);
+	summary = cJSON_IsString(at[M_SUMMARY]) ? at[M_SUMMARY]->valuestring : NULL;
+	char *sum = summary ? guard_xstrdup(summary) : summarise_input(input);
 	if (sum)
 		cJSON_AddStringToObject(rec, "summary", sum);
 	else
@@ -199,7 +229,7 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 			add_member(data, ev, c, take);
 	}
 	/* A "data" object the producer gave is merged in (log key=value uses it). */
-	cJSON *given = cJSON_GetObjectItemCaseSensitive(event, "data");
+	cJSON *given = (cJSON *)at[M_DATA];
 	if (cJSON_IsObject(given)) {
 		for (cJSON *g = given->child; g; g = next) {
 			next = g->next;
