@@ -393,6 +393,12 @@ pointer_add(struct guard_buf *p, const char *key)
 	}
 }
 
+static inline char
+lower_ascii(char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
 /* A member named like a secret ("password", "api_key", ...) is masked whole, whatever it holds. */
 static bool
 secret_name(const char *key)
@@ -401,45 +407,91 @@ secret_name(const char *key)
 		"password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "credential", "private_key",
 		"access_key",
 	};
-	char low[128];
 	size_t len;
 
 	if (!key || (len = strlen(key)) < 5) /* the shortest name is "token" */
 		return false;
-	if (len >= sizeof(low)) { /* a long key: the slow way */
+	if (len >= 128) { /* a long key: the slow way */
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (strcasestr(key, names[i]))
 				return true;
 		return false;
 	}
 	/*
-	 * Lower-case once, then one pass: at each position only the names
-	 * that start with its letter are compared (strstr per name cost as
-	 * much again as the walk).
+	 * One pass: at each position only the names that start with its
+	 * letter (either case) are compared, byte by byte, lower-cased as
+	 * they are read (a copy of the key and strncmp calls cost as much
+	 * again as the walk).
 	 */
-	for (size_t i = 0; i <= len; i++)
-		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + ('a' - 'A') : key[i]);
 	for (size_t i = 0; i + 5 <= len; i++) {
-		char c = low[i];
+		char c = lower_ascii(key[i]);
 		if (c != 'p' && c != 's' && c != 't' && c != 'a' && c != 'c')
 			continue;
-		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
-			if (names[j][0] == c && !strncmp(low + i, names[j], strlen(names[j])))
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+			const char *n = names[j], *k = key + i;
+			if (n[0] != c)
+				continue;
+			while (*n && lower_ascii(*k) == *n) /* stops at the key's NUL: no name holds one */
+				n++, k++;
+			if (!*n)
 				return true;
+		}
 	}
 	return false;
 }
 
+/*
+ * Where the walk is: a chain of members up to the root, turned into a
+ * JSON pointer only when a string is masked (most never are).
+ */
+struct walk_at {
+	const struct walk_at *up; /* NULL at the root, whose key is the base pointer */
+	const char *key;	  /* the member's name; NULL for an array element */
+	size_t index;
+};
+
+static void
+pointer_of(struct guard_buf *p, const struct walk_at *at)
+{
+	if (!at->up) {
+		guard_buf_addstr(p, at->key);
+		return;
+	}
+	pointer_of(p, at->up);
+	if (at->key) {
+		pointer_add(p, at->key);
+	} else {
+		char num[24], *d = num + sizeof(num);
+		size_t v = at->index;
+		do
+			*--d = (char)('0' + v % 10);
+		while ((v /= 10));
+		*--d = '/';
+		guard_buf_add(p, d, (size_t)(num + sizeof(num) - d));
+	}
+}
+
+static void
+add_erased(cJSON *erased, const struct walk_at *at)
+{
+	struct guard_buf ptr = GUARD_BUF_INIT;
+
+	if (!erased)
+		return;
+	pointer_of(&ptr, at);
+	cJSON_AddItemToArray(erased, cJSON_CreateString(ptr.buf));
+	guard_buf_release(&ptr);
+}
+
 static int
-redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, cJSON *erased)
+redact_walk(const struct guard_redactor *r, cJSON *item, const struct walk_at *at, cJSON *erased)
 {
 	int total = 0;
 
 	if (cJSON_IsString(item) && item->valuestring && secret_name(item->string) &&
 	    strncmp(item->valuestring, "[REDACTED", 9)) {
 		cJSON_SetValuestring(item, "[REDACTED:secret-field]");
-		if (erased)
-			cJSON_AddItemToArray(erased, cJSON_CreateString(ptr->buf));
+		add_erased(erased, at);
 		return 1;
 	}
 	if (cJSON_IsString(item) && item->valuestring) {
@@ -451,32 +503,20 @@ redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, 
 		}
 		if (m != 0) {
 			cJSON_SetValuestring(item, out.buf);
-			if (erased)
-				cJSON_AddItemToArray(erased, cJSON_CreateString(ptr->buf));
+			add_erased(erased, at);
 			total++;
 		}
 		guard_buf_release(&out);
 		return total;
 	}
 	if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
-		size_t mark = ptr->len, i = 0;
+		bool object = cJSON_IsObject(item);
+		struct walk_at below = { at, NULL, 0 };
 		cJSON *c;
 		cJSON_ArrayForEach(c, item) {
-			if (cJSON_IsObject(item)) {
-				pointer_add(ptr, c->string ? c->string : "");
-			} else {
-				char num[24], *d = num + sizeof(num);
-				size_t v = i;
-				do
-					*--d = (char)('0' + v % 10);
-				while ((v /= 10));
-				*--d = '/';
-				guard_buf_add(ptr, d, (size_t)(num + sizeof(num) - d));
-			}
-			total += redact_walk(r, c, ptr, erased);
-			ptr->len = mark;
-			ptr->buf[mark] = '\0';
-			i++;
+			below.key = object ? (c->string ? c->string : "") : NULL;
+			total += redact_walk(r, c, &below, erased);
+			below.index++;
 		}
 	}
 	return total;
@@ -485,11 +525,7 @@ redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, 
 int
 guard_redact_json(const struct guard_redactor *r, cJSON *item, const char *base, cJSON *erased)
 {
-	struct guard_buf ptr = GUARD_BUF_INIT;
-	int n;
+	struct walk_at root = { NULL, base ? base : "", 0 };
 
-	guard_buf_addstr(&ptr, base ? base : "");
-	n = redact_walk(r, item, &ptr, erased);
-	guard_buf_release(&ptr);
-	return n;
+	return redact_walk(r, item, &root, erased);
 }
