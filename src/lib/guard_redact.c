@@ -24,6 +24,11 @@ struct redact_entry {
 	 * not have matched.
 	 */
 	uint64_t first[4], req[4];
+	/*
+	 * A built-in pattern's own knowledge (struct builtin's needs): any
+	 * match holds one of these bytes. Empty for a policy's pattern.
+	 */
+	uint64_t needs[4];
 };
 
 /*
@@ -69,34 +74,43 @@ struct guard_redactor {
 struct builtin {
 	const char *id;
 	const char *regex;
+	/*
+	 * Bytes of which any match holds one, read off the regex where
+	 * PCRE2's required code unit says nothing (a class such as [=:] or
+	 * \s, which without PCRE2_UCP is ASCII white space only); NULL when
+	 * nothing is claimed. Used as a prefilter, on ASCII subjects only.
+	 */
+	const char *needs;
 };
+
+#define SPACES " \t\n\v\f\r" /* \s */
 
 /*
  * Shapes published by the providers (and by gitleaks' rules). Broad
  * assignment patterns last: specific ids name what was found first.
  */
 static const struct builtin builtins[] = {
-	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)" },
-	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b" },
-	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}" },
-	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}" },
-	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}" },
-	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}" },
-	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})" },
-	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}" },
-	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}" },
-	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+" },
-	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}" },
-	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}" },
-	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}" },
-	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}" },
-	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*" },
-	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@" },
+	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL },
+	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL },
+	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}", "=:" },
+	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL },
+	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL },
+	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL },
+	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL },
+	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL },
+	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL },
+	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL },
+	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL },
+	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL },
+	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL },
+	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL },
+	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES },
+	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL },
 	{ "password-assignment",
 	  "(?i)(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|credentials?)"
-	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}" },
-	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}" },
-	{ NULL, NULL },
+	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}", "=:" },
+	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}", "=" SPACES },
+	{ NULL, NULL, NULL },
 };
 
 const char *const guard_redact_builtin_ids[] = {
@@ -187,7 +201,7 @@ present_of(const char *s, size_t len, uint64_t present[4])
 
 /* Compile one entry into slot e (which is left empty on failure). */
 static int
-compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement)
+compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement, const char *needs)
 {
 	int code;
 	PCRE2_SIZE off;
@@ -204,6 +218,9 @@ compile_entry(struct redact_entry *e, const char *id, const char *regex, const c
 	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
 	e->minlen = minlen;
 	prefilter_of(e);
+	memset(e->needs, 0, sizeof(e->needs));
+	for (; needs && *needs; needs++)
+		e->needs[(unsigned char)*needs >> 6] |= (uint64_t)1 << ((unsigned char)*needs & 63);
 	e->id = guard_xstrdup(id);
 	e->replacement = replacement ? guard_xstrdup(replacement) : guard_xasprintf("[REDACTED:%s]", id);
 	return 0;
@@ -244,7 +261,7 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 		const cJSON *over = policy_entry(policy_redact, b->id);
 		if (over)
 			continue; /* added below, in the policy's order */
-		if ((rc = compile_entry(&r->e[r->n], b->id, b->regex, NULL)) < 0)
+		if ((rc = compile_entry(&r->e[r->n], b->id, b->regex, NULL, b->needs)) < 0)
 			goto fail;
 		r->n++;
 	}
@@ -254,7 +271,7 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 			rc = guard_error(GUARD_EPOLICY, "redact entry without id and regex strings");
 			goto fail;
 		}
-		if ((rc = compile_entry(&r->e[r->n], id, regex, str_member(it, "replacement"))) < 0)
+		if ((rc = compile_entry(&r->e[r->n], id, regex, str_member(it, "replacement"), NULL)) < 0)
 			goto fail;
 		r->n++;
 	}
@@ -347,7 +364,8 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 	for (size_t i = 0; i < r->n; i++) {
 		if (srclen < r->e[i].minlen)
 			continue;
-		if (filter && (!meets(r->e[i].first, present) || !meets(r->e[i].req, present)))
+		if (filter && (!meets(r->e[i].first, present) || !meets(r->e[i].req, present) ||
+			       !meets(r->e[i].needs, present)))
 			continue;
 		int m = apply_entry(r, &r->e[i], src, srclen, &next);
 		if (m < 0) {
