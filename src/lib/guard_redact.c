@@ -67,6 +67,15 @@ struct guard_redactor {
 	size_t n;
 	struct redact_usage *usage; /* changes as a const redactor is used */
 	size_t minlen; /* the smallest of the entries' */
+	/*
+	 * The prefilter sets of the first FILTERED entries turned around: for
+	 * each ASCII byte, the entries (bit i for entry i) whose first, req
+	 * and needs set hold it, and the entries whose set is empty (it says
+	 * nothing). One walk of a string ORs its bytes' words together, and
+	 * an entry is a candidate when each of its three sets is met.
+	 */
+	uint32_t by_byte[128][3];
+	uint32_t no_set[3];
 	pcre2_match_context *mctx;
 	pcre2_match_data *md; /* one is enough: the redactor is used by one thread */
 };
@@ -176,27 +185,64 @@ prefilter_of(struct redact_entry *e)
 		set_ascii_either_case(e->req, req);
 }
 
+#define FILTERED 32 /* entries after these are always run */
+
 static bool
-meets(const uint64_t need[4], const uint64_t present[4])
+has_byte(const uint64_t set[4], unsigned c)
 {
-	if (!(need[0] | need[1] | need[2] | need[3]))
-		return true;
-	return (need[0] & present[0]) | (need[1] & present[1]) | (need[2] & present[2]) | (need[3] & present[3]);
+	return set[c >> 6] >> (c & 63) & 1;
 }
 
-/* The bytes s holds; false when one is not ASCII (then nothing is filtered). */
 static bool
-present_of(const char *s, size_t len, uint64_t present[4])
+empty_set(const uint64_t set[4])
 {
+	return !(set[0] | set[1] | set[2] | set[3]);
+}
+
+/* Fill in r->by_byte and r->no_set from the entries' sets. */
+static void
+index_prefilters(struct guard_redactor *r)
+{
+	memset(r->by_byte, 0, sizeof(r->by_byte));
+	memset(r->no_set, 0, sizeof(r->no_set));
+	for (size_t i = 0; i < r->n && i < FILTERED; i++) {
+		const uint64_t *sets[3] = { r->e[i].first, r->e[i].req, r->e[i].needs };
+		uint32_t bit = (uint32_t)1 << i;
+		for (int k = 0; k < 3; k++) {
+			if (empty_set(sets[k])) {
+				r->no_set[k] |= bit;
+				continue;
+			}
+			for (unsigned c = 0; c < 128; c++)
+				if (has_byte(sets[k], c))
+					r->by_byte[c][k] |= bit;
+		}
+	}
+}
+
+/*
+ * The entries among the first FILTERED that can match s (bit i for entry
+ * i): each of whose first, req and needs sets is empty or holds a byte
+ * of s. All of them when s has a byte that is not ASCII (caseless UTF
+ * matching can pair an ASCII letter with a non-ASCII character).
+ */
+static uint32_t
+candidates(const struct guard_redactor *r, const char *s, size_t len)
+{
+	uint32_t first = 0, req = 0, needs = 0;
 	unsigned char hi = 0;
 
-	memset(present, 0, 4 * sizeof(present[0]));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		const uint32_t *w = r->by_byte[c & 127];
 		hi |= c;
-		present[c >> 6] |= (uint64_t)1 << (c & 63);
+		first |= w[0];
+		req |= w[1];
+		needs |= w[2];
 	}
-	return !(hi & 0x80);
+	if (hi & 0x80)
+		return ~(uint32_t)0;
+	return (first | r->no_set[0]) & (req | r->no_set[1]) & (needs | r->no_set[2]);
 }
 
 /* Compile one entry into slot e (which is left empty on failure). */
@@ -278,6 +324,7 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 	for (size_t i = 0; i < r->n; i++)
 		if (r->e[i].minlen < r->minlen)
 			r->minlen = r->e[i].minlen;
+	index_prefilters(r);
 	if (!(r->mctx = pcre2_match_context_create(NULL)) || !(r->md = pcre2_match_data_create(1, NULL))) {
 		rc = guard_error(GUARD_EIO, "out of memory for the redaction patterns");
 		goto fail;
@@ -359,13 +406,11 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		if (slot->len == len && !memcmp(slot->s, s, len))
 			return 0;
 	}
-	uint64_t present[4];
-	bool filter = present_of(src, srclen, present);
+	uint32_t cand = candidates(r, src, srclen);
 	for (size_t i = 0; i < r->n; i++) {
 		if (srclen < r->e[i].minlen)
 			continue;
-		if (filter && (!meets(r->e[i].first, present) || !meets(r->e[i].req, present) ||
-			       !meets(r->e[i].needs, present)))
+		if (i < FILTERED && !(cand >> i & 1))
 			continue;
 		int m = apply_entry(r, &r->e[i], src, srclen, &next);
 		if (m < 0) {
@@ -382,7 +427,7 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		guard_buf_reset(&next);
 		src = cur.buf;
 		srclen = cur.len;
-		filter = present_of(src, srclen, present); /* the masked text holds other bytes */
+		cand = candidates(r, src, srclen); /* the masked text holds other bytes */
 	}
 	if (total) {
 		guard_buf_add(out, cur.buf, cur.len);
