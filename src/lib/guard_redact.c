@@ -1,3 +1,5 @@
+#include <ctype.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -146,21 +148,48 @@ guard_redactor_free(struct guard_redactor *r)
 	free(r);
 }
 
+/*
+ * Whether any part of regex may match without regard to case: an inline
+ * option run ('(', '?', then letters, '^' or '-'; white space allowed
+ * anywhere in it) that holds an 'i'. Over-cautious (a literal "\\(?i" or
+ * a class holding "(?i" count too), never the other way: PCRE2_CASELESS
+ * is not passed to pcre2_compile here, and the inline option is the
+ * only other way to set it.
+ */
+static bool
+maybe_caseless(const char *regex)
+{
+	for (const char *p = strchr(regex, '('); p; p = strchr(p + 1, '(')) {
+		const char *q = p + 1;
+		while (isspace((unsigned char)*q))
+			q++;
+		if (*q != '?')
+			continue;
+		for (q++; isalpha((unsigned char)*q) || *q == '^' || *q == '-' || isspace((unsigned char)*q); q++)
+			if (*q == 'i')
+				return true;
+	}
+	return false;
+}
+
+/* Add c (ASCII only) to set, in both cases unless exact. */
 static void
-set_ascii_either_case(uint64_t set[4], uint32_t c)
+set_ascii_either_case(uint64_t set[4], uint32_t c, bool exact)
 {
 	if (c >= 128)
 		return;
 	set[c >> 6] |= (uint64_t)1 << (c & 63);
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+	if (!exact && (c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
 		c ^= 0x20;
 		set[c >> 6] |= (uint64_t)1 << (c & 63);
 	}
 }
 
 static void
-prefilter_of(struct redact_entry *e)
+prefilter_of(struct redact_entry *e, const char *regex)
 {
+	/* A pattern that never ignores case: its first and required code units are exact. */
+	bool exact = !maybe_caseless(regex);
 	uint32_t type = 0, unit = 0, has_req = 0, req = 0;
 	const uint8_t *bits = NULL;
 
@@ -170,7 +199,7 @@ prefilter_of(struct redact_entry *e)
 		return; /* an empty match masks nothing, but do not second-guess such a pattern */
 	if (pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
 	    pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 128) {
-		set_ascii_either_case(e->first, unit);
+		set_ascii_either_case(e->first, unit, exact);
 	} else if (type == 0 && pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits) {
 		bool ascii_only = true;
 		for (int i = 16; i < 32; i++)
@@ -182,7 +211,7 @@ prefilter_of(struct redact_entry *e)
 	}
 	if (pcre2_pattern_info(e->re, PCRE2_INFO_LASTCODETYPE, &has_req) == 0 && has_req == 1 &&
 	    pcre2_pattern_info(e->re, PCRE2_INFO_LASTCODEUNIT, &req) == 0)
-		set_ascii_either_case(e->req, req);
+		set_ascii_either_case(e->req, req, exact);
 }
 
 #define FILTERED 32 /* entries after these are always run */
@@ -263,7 +292,7 @@ compile_entry(struct redact_entry *e, const char *id, const char *regex, const c
 	}
 	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
 	e->minlen = minlen;
-	prefilter_of(e);
+	prefilter_of(e, regex);
 	memset(e->needs, 0, sizeof(e->needs));
 	for (; needs && *needs; needs++)
 		e->needs[(unsigned char)*needs >> 6] |= (uint64_t)1 << ((unsigned char)*needs & 63);

@@ -118,6 +118,21 @@ TEST(redact_repeated_and_prefiltered)
 	CHECK_STR(m, "tokenabcdefghijklmnopqrstuvwxyz");
 	free(m);
 	guard_redactor_free(r);
+
+	/* A pattern that ignores case in part of it keeps both cases in its prefilter; one that never does, only its own. */
+	cJSON *list = cJSON_Parse("[{\"id\":\"q\",\"regex\":\"(?i:QWERTY)[0-9]{4}\"},"
+				  "{\"id\":\"z\",\"regex\":\"[0-9]{4}(?i)ZXCV\"},"
+				  "{\"id\":\"t\",\"regex\":\"TCK-[0-9]{4}\"}]");
+	CHECK(guard_redactor_new(&r, list) == 0);
+	check_masked(r, "id qwerty1234", "qwerty1234", "q");
+	check_masked(r, "id QwErTy1234", "QwErTy1234", "q");
+	check_masked(r, "id 1234zxcv", "1234zxcv", "z");
+	check_masked(r, "TCK-1234", "TCK-1234", "t");
+	m = masked(r, "tck-1234");
+	CHECK_STR(m, "tck-1234");
+	free(m);
+	guard_redactor_free(r);
+	cJSON_Delete(list);
 }
 
 int
