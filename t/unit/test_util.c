@@ -219,7 +219,7 @@ TEST(canonical_json_escapes_anywhere)
 	/* More members than the printer sorts on its stack: the same order. */
 	cJSON *o = cJSON_CreateObject();
 	for (int i = 39; i >= 0; i--) {
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof(key), "k%02d", i);
 		cJSON_AddNumberToObject(o, key, i);
 	}
