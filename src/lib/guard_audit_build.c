@@ -13,6 +13,35 @@ static const char *const dropped[] = {
 	"hints", "input", "result", "duration_ms", "session_source", "data",
 };
 
+/* The members build() reads from the event: taken[] in its order, then these. */
+enum { M_EVENT = 0, M_DECISION = 6, M_POLICY_REV = 8, M_SUMMARY = 9 }; /* in taken[] */
+enum { M_TAKEN = sizeof(taken) / sizeof(taken[0]), M_INPUT = M_TAKEN, M_PHASE, M_DATA, M_COUNT };
+static const char *const read_names[M_COUNT - M_TAKEN] = { "input", "phase", "data" };
+
+/*
+ * The first member of each name build() reads, in one walk of the event
+ * (what cJSON_GetObjectItemCaseSensitive finds for each, as long as none
+ * was detached: only members read here are, and only after this).
+ */
+static void
+find_members(const cJSON *event, const cJSON *at[M_COUNT])
+{
+	for (size_t i = 0; i < M_COUNT; i++)
+		at[i] = NULL;
+	for (const cJSON *c = event->child; c; c = c->next) {
+		const char *name = c->string;
+		if (!name)
+			continue;
+		for (size_t i = 0; i < M_COUNT; i++) {
+			const char *want = i < M_TAKEN ? taken[i] : read_names[i - M_TAKEN];
+			if (name[0] == want[0] && !at[i] && !strcmp(name, want)) {
+				at[i] = c;
+				break;
+			}
+		}
+	}
+}
+
 static bool
 listed(const char *name, const char *const *list, size_t n)
 {
@@ -85,13 +114,13 @@ add_result(cJSON *data, const cJSON *event)
 	}
 	if (!err && !ok)
 		err = str_at(event, "error");
-	cJSON_AddBoolToObject(data, "success", ok);
+	cJSON_AddItemToObjectCS(data, "success", cJSON_CreateBool(ok));
 	if (cJSON_IsNumber(dur))
-		cJSON_AddNumberToObject(data, "duration_ms", dur->valuedouble);
+		cJSON_AddItemToObjectCS(data, "duration_ms", cJSON_CreateNumber(dur->valuedouble));
 	else
-		cJSON_AddNullToObject(data, "duration_ms");
+		cJSON_AddItemToObjectCS(data, "duration_ms", cJSON_CreateNull());
 	if (err && *err)
-		cJSON_AddStringToObject(data, "error", err);
+		cJSON_AddItemToObjectCS(data, "error", cJSON_CreateString(err));
 }
 
 /* v itself, moved out of the event, when the event is ours to take apart; else a copy. */
@@ -103,10 +132,11 @@ take_or_copy(cJSON *event, const cJSON *v, bool take)
 	return cJSON_DetachItemViaPointer(event, (cJSON *)v);
 }
 
+/* Keys the record's tree takes are string literals or taken[]: added without a copy (cJSON_AddItemToObjectCS). */
 static void
 add_copy(cJSON *rec, const char *key, cJSON *event, const cJSON *v, bool take)
 {
-	cJSON_AddItemToObject(rec, key, v ? take_or_copy(event, v, take) : cJSON_CreateNull());
+	cJSON_AddItemToObjectCS(rec, key, v ? take_or_copy(event, v, take) : cJSON_CreateNull());
 }
 
 /* Member c of obj into data under its name: moved when take, else copied. */
@@ -130,7 +160,7 @@ add_digest(cJSON *rec, const cJSON *input, struct guard_buf *scratch)
 	char d[sizeof("sha256:") - 1 + GUARD_SHA256_HEX] = "sha256:";
 
 	if (!input) {
-		cJSON_AddNullToObject(rec, "input_digest");
+		cJSON_AddItemToObjectCS(rec, "input_digest", cJSON_CreateNull());
 		return;
 	}
 	guard_buf_reset(canon);
@@ -138,7 +168,7 @@ add_digest(cJSON *rec, const cJSON *input, struct guard_buf *scratch)
 	guard_sha256_hex(canon->buf, canon->len, d + sizeof("sha256:") - 1);
 	guard_buf_reset(canon);
 	guard_buf_release(&own);
-	cJSON_AddStringToObject(rec, "input_digest", d);
+	cJSON_AddItemToObjectCS(rec, "input_digest", cJSON_CreateString(d));
 }
 
 static int
@@ -146,43 +176,44 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
       cJSON **out)
 {
 	cJSON *ev = (cJSON *)event; /* changed only when take */
-	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
-	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(event, "decision");
-	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(event, "policy_rev");
+	const cJSON *at[M_COUNT];
 	const char *name = event_name, *summary;
 	cJSON *rec, *data, *dec, *erased, *c;
 
 	*out = NULL;
 	if (!cJSON_IsObject(event))
 		return guard_error(GUARD_EUSAGE, "an audit event must be a JSON object");
+	find_members(event, at);
+	const cJSON *input = at[M_INPUT], *decision = at[M_DECISION], *rev = at[M_POLICY_REV];
 	if (!name)
-		name = str_at(event, "event");
+		name = cJSON_IsString(at[M_EVENT]) ? at[M_EVENT]->valuestring : NULL;
 	if (!name) {
-		const char *phase = str_at(event, "phase");
+		const char *phase = cJSON_IsString(at[M_PHASE]) ? at[M_PHASE]->valuestring : NULL;
 		name = phase && !strcmp(phase, "post") ? "tool.result" : decision ? "decision" : NULL;
 	}
 	if (!name || !*name)
 		return guard_error(GUARD_EUSAGE, "the event has no \"event\" name (and is no decision or tool result)");
 
 	rec = cJSON_CreateObject();
-	cJSON_AddStringToObject(rec, "event", name);
+	cJSON_AddItemToObjectCS(rec, "event", cJSON_CreateString(name));
 	for (size_t i = 1; i < 8; i++) /* id .. approval */
-		add_copy(rec, taken[i], ev, cJSON_GetObjectItemCaseSensitive(event, taken[i]), take);
+		add_copy(rec, taken[i], ev, at[i], take);
 	dec = cJSON_GetObjectItemCaseSensitive(rec, "decision");
 	if (cJSON_IsObject(dec)) {
 		cJSON *pr = cJSON_DetachItemFromObjectCaseSensitive(dec, "policy_rev");
 		if (!rev)
 			rev = pr;
-		cJSON_AddItemToObject(rec, "policy_rev", rev ? cJSON_Duplicate(rev, 1) : cJSON_CreateNull());
+		cJSON_AddItemToObjectCS(rec, "policy_rev", rev ? cJSON_Duplicate(rev, 1) : cJSON_CreateNull());
 		cJSON_Delete(pr);
 	} else {
 		add_copy(rec, "policy_rev", ev, rev, take);
 	}
-	char *sum = (summary = str_at(event, "summary")) ? guard_xstrdup(summary) : summarise_input(input);
+	summary = cJSON_IsString(at[M_SUMMARY]) ? at[M_SUMMARY]->valuestring : NULL;
+	char *sum = summary ? guard_xstrdup(summary) : summarise_input(input);
 	if (sum)
-		cJSON_AddStringToObject(rec, "summary", sum);
+		cJSON_AddItemToObjectCS(rec, "summary", cJSON_CreateString(sum));
 	else
-		cJSON_AddNullToObject(rec, "summary");
+		cJSON_AddItemToObjectCS(rec, "summary", cJSON_CreateNull());
 	free(sum);
 	add_digest(rec, input, scratch);
 
@@ -199,7 +230,7 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 			add_member(data, ev, c, take);
 	}
 	/* A "data" object the producer gave is merged in (log key=value uses it). */
-	cJSON *given = cJSON_GetObjectItemCaseSensitive(event, "data");
+	cJSON *given = (cJSON *)at[M_DATA];
 	if (cJSON_IsObject(given)) {
 		for (cJSON *g = given->child; g; g = next) {
 			next = g->next;
@@ -208,14 +239,14 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 		}
 	}
 	if (cJSON_GetArraySize(data))
-		cJSON_AddItemToObject(rec, "data", data);
+		cJSON_AddItemToObjectCS(rec, "data", data);
 	else
 		cJSON_Delete(data);
 
 	/* Redact first, then cut: a cut could leave half a secret unmatched. */
 	erased = cJSON_CreateArray();
 	guard_redact_json(r, rec, "", erased);
-	cJSON_AddItemToObject(rec, "erased", erased);
+	cJSON_AddItemToObjectCS(rec, "erased", erased);
 	if ((c = cJSON_GetObjectItemCaseSensitive(rec, "summary")) && cJSON_IsString(c))
 		truncate_utf8(c->valuestring, GUARD_AUDIT_SUMMARY_MAX);
 	if ((c = cJSON_GetObjectItemCaseSensitive(rec, "data")) &&
@@ -269,10 +300,10 @@ prepare(const struct guard_redactor *r, const char *event_name, const cJSON *eve
 	if ((rc = build(r, event_name, event, take, &out->text, &rec)) < 0)
 		return rc;
 	/* Placeholders printed as they are: sorted with the other members, so the marks land where the values go. */
-	cJSON_AddNumberToObject(rec, "v", 1);
-	cJSON_AddRawToObject(rec, "seq", marks[1]);
-	cJSON_AddRawToObject(rec, "ts", marks[2]);
-	cJSON_AddRawToObject(rec, "prev", marks[0]);
+	cJSON_AddItemToObjectCS(rec, "v", cJSON_CreateNumber(1));
+	cJSON_AddItemToObjectCS(rec, "seq", cJSON_CreateRaw(marks[1]));
+	cJSON_AddItemToObjectCS(rec, "ts", cJSON_CreateRaw(marks[2]));
+	cJSON_AddItemToObjectCS(rec, "prev", cJSON_CreateRaw(marks[0]));
 	guard_json_canonical_append(&out->text, rec);
 	cJSON_Delete(rec);
 	for (int i = 0; i < AUDIT_MARKS; i++) {

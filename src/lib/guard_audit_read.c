@@ -133,7 +133,7 @@ audit_line_verify(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_L
 	crypto_hash_sha256_update(&st, (const unsigned char *)line, body);
 	crypto_hash_sha256_update(&st, (const unsigned char *)"}", 1);
 	crypto_hash_sha256_final(&st, md);
-	sodium_bin2hex(got, sizeof(got), md, sizeof(md));
+	guard_hex(got, md, sizeof(md));
 	if (memcmp(got, hash_out, GUARD_AUDIT_HASH_LEN))
 		return AUDIT_LINE_MISMATCH;
 	return AUDIT_LINE_OK;

@@ -477,7 +477,7 @@ add_record(struct guard_audit *log, const struct guard_audit_rec *r, const char 
 	crypto_hash_sha256_update(&st, (const unsigned char *)log->pending.buf + start + m[0],
 				  log->pending.len - start - m[0]);
 	crypto_hash_sha256_final(&st, digest);
-	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	guard_hex(hex, digest, sizeof(digest));
 	log->pending.len--;
 	guard_buf_addstr(&log->pending, ",\"hash\":\"");
 	guard_buf_add(&log->pending, hex, GUARD_AUDIT_HASH_LEN);

@@ -12,10 +12,22 @@ guard_crypto_init(void)
 }
 
 void
+guard_hex(char *out, const unsigned char *bin, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[bin[i] >> 4];
+		out[2 * i + 1] = digits[bin[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
 guard_sha256_hex(const void *data, size_t len, char out[GUARD_SHA256_HEX])
 {
 	unsigned char digest[crypto_hash_sha256_BYTES];
 
 	crypto_hash_sha256(digest, data, len);
-	sodium_bin2hex(out, GUARD_SHA256_HEX, digest, sizeof(digest));
+	guard_hex(out, digest, sizeof(digest));
 }

@@ -13,4 +13,10 @@ int guard_crypto_init(void);
 
 void guard_sha256_hex(const void *data, size_t len, char out[GUARD_SHA256_HEX]);
 
+/*
+ * n bytes as 2n lower-case hex digits and a NUL (what sodium_bin2hex
+ * writes, without its constant-time arithmetic: digests are public).
+ */
+void guard_hex(char *out, const unsigned char *bin, size_t n);
+
 #endif

@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "guard_json.h"
 
@@ -10,35 +11,75 @@ static const unsigned char must_escape[256] = {
 	['"'] = 1, ['\\'] = 1,
 };
 
+/* Eight bytes at a time: a byte below 0x20, a '"' or a '\\' in w (exact as a yes/no). */
+#define ONES ((uint64_t)0x0101010101010101)
+#define HIGHS ((uint64_t)0x8080808080808080)
+#define HAS_ZERO(w) (((w) - ONES) & ~(w) & HIGHS)
+#define HAS_BELOW(w, n) (((w) - ONES * (n)) & ~(w) & HIGHS)
+
+/* The first index from i on of a byte that must be escaped, or len. */
+static size_t
+plain_run(const char *s, size_t i, size_t len)
+{
+	for (;;) {
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (HAS_BELOW(w, 0x20) | HAS_ZERO(w ^ (ONES * '"')) | HAS_ZERO(w ^ (ONES * '\\')))
+				break;
+			i += 8;
+		}
+		size_t end = len - i > 8 ? i + 8 : len;
+		for (; i < end; i++)
+			if (must_escape[(unsigned char)s[i]])
+				return i;
+		if (i == len)
+			return len;
+	}
+}
+
 void
 guard_json_add_string(struct guard_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
+	size_t len = strlen(s), i = 0, run;
+	char *d;
 
-	guard_buf_addch(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (!must_escape[c])
-			continue;
-		guard_buf_add(b, run, (size_t)(s - run));
-		run = s + 1;
+	/* Room for the string without escapes, written in runs; an escape grows it as needed. */
+	guard_buf_grow(b, len + 2);
+	d = b->buf + b->len;
+	*d++ = '"';
+	for (;;) {
+		run = i;
+		i = plain_run(s, i, len);
+		memcpy(d, s + run, i - run);
+		d += i - run;
+		if (i == len)
+			break;
+		unsigned char c = (unsigned char)s[i++];
+		/* At most 6 bytes for this escape, plus the rest unescaped and the closing quote. */
+		b->len = (size_t)(d - b->buf);
+		guard_buf_grow(b, 6 + (len - i) + 1);
+		d = b->buf + b->len;
+		*d++ = '\\';
 		switch (c) {
-		case '"': guard_buf_addstr(b, "\\\""); break;
-		case '\\': guard_buf_addstr(b, "\\\\"); break;
-		case '\b': guard_buf_addstr(b, "\\b"); break;
-		case '\f': guard_buf_addstr(b, "\\f"); break;
-		case '\n': guard_buf_addstr(b, "\\n"); break;
-		case '\r': guard_buf_addstr(b, "\\r"); break;
-		case '\t': guard_buf_addstr(b, "\\t"); break;
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '\b': *d++ = 'b'; break;
+		case '\f': *d++ = 'f'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
 		default:
-			guard_buf_addstr(b, "\\u00");
-			guard_buf_addch(b, hex[c >> 4]);
-			guard_buf_addch(b, hex[c & 15]);
+			memcpy(d, "u00", 3);
+			d += 3;
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 15];
 		}
 	}
-	guard_buf_add(b, run, (size_t)(s - run));
-	guard_buf_addch(b, '"');
+	*d++ = '"';
+	*d = '\0';
+	b->len = (size_t)(d - b->buf);
 }
 
 /* Numbers exactly as cJSON 1.7.15 prints them, so the two forms agree. */
@@ -76,16 +117,23 @@ compare_keys(const void *a, const void *b)
 	return strcmp(x->string, y->string);
 }
 
-/* The children of an object, sorted by key when asked. Caller frees. */
+/* Members an object may have before members() allocates their array. */
+#define MEMBERS_ON_STACK 32
+
+/*
+ * The children of an object, sorted by key when asked: in stack (which
+ * holds MEMBERS_ON_STACK) when they fit, else allocated. Caller frees
+ * the result when it is not stack.
+ */
 static const cJSON **
-members(const cJSON *obj, int sort_keys, size_t *n)
+members(const cJSON *obj, int sort_keys, size_t *n, const cJSON **stack)
 {
 	size_t count = 0, i = 0;
 	const cJSON **kids;
 
 	for (const cJSON *c = obj->child; c; c = c->next)
 		count++;
-	kids = guard_xcalloc(count, sizeof(*kids));
+	kids = count <= MEMBERS_ON_STACK ? stack : guard_xcalloc(count, sizeof(*kids));
 	for (const cJSON *c = obj->child; c; c = c->next)
 		kids[i++] = c;
 	if (sort_keys && count > 24) {
@@ -95,7 +143,10 @@ members(const cJSON *obj, int sort_keys, size_t *n)
 		for (size_t j = 1; j < count; j++) {
 			const cJSON *k = kids[j];
 			size_t at = j;
-			while (at > 0 && strcmp(kids[at - 1]->string, k->string) > 0) {
+			/* strcmp's order; most keys differ in their first byte */
+			while (at > 0 && ((unsigned char)kids[at - 1]->string[0] != (unsigned char)k->string[0]
+						  ? (unsigned char)kids[at - 1]->string[0] > (unsigned char)k->string[0]
+						  : strcmp(kids[at - 1]->string, k->string) > 0)) {
 				kids[at] = kids[at - 1];
 				at--;
 			}
@@ -106,21 +157,25 @@ members(const cJSON *obj, int sort_keys, size_t *n)
 	return kids;
 }
 
+/* What cJSON_IsString and the others test, without a call into the library each; a null item is cJSON_Invalid. */
+#define TYPE_OF(item) ((item) ? (item)->type & 0xFF : cJSON_Invalid)
+
 static void
 add_scalar(struct guard_buf *b, const cJSON *item)
 {
-	if (cJSON_IsString(item))
-		guard_json_add_string(b, item->valuestring);
-	else if (cJSON_IsNumber(item))
-		add_number(b, item);
-	else if (cJSON_IsTrue(item))
-		guard_buf_addstr(b, "true");
-	else if (cJSON_IsFalse(item))
-		guard_buf_addstr(b, "false");
-	else if (cJSON_IsRaw(item) && item->valuestring)
-		guard_buf_addstr(b, item->valuestring);
-	else
-		guard_buf_addstr(b, "null");
+	switch (TYPE_OF(item)) {
+	case cJSON_String: guard_json_add_string(b, item->valuestring); break;
+	case cJSON_Number: add_number(b, item); break;
+	case cJSON_True: guard_buf_add(b, "true", 4); break;
+	case cJSON_False: guard_buf_add(b, "false", 5); break;
+	case cJSON_Raw:
+		if (item->valuestring) {
+			guard_buf_addstr(b, item->valuestring);
+			break;
+		}
+		/* fall through */
+	default: guard_buf_add(b, "null", 4);
+	}
 }
 
 /* indent < 0: compact. */
@@ -128,9 +183,10 @@ static void
 emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
 {
 	bool pretty = indent >= 0;
+	int type = TYPE_OF(item);
 	size_t n;
 
-	if (cJSON_IsObject(item) && !sort_keys) {
+	if (type == cJSON_Object && !sort_keys) {
 		guard_buf_addch(b, '{');
 		for (const cJSON *c = item->child; c; c = c->next) {
 			if (c != item->child)
@@ -144,8 +200,9 @@ emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
 		if (pretty && item->child)
 			guard_buf_addf(b, "\n%*s", indent * 2, "");
 		guard_buf_addch(b, '}');
-	} else if (cJSON_IsObject(item)) {
-		const cJSON **kids = members(item, sort_keys, &n);
+	} else if (type == cJSON_Object) {
+		const cJSON *stack[MEMBERS_ON_STACK];
+		const cJSON **kids = members(item, sort_keys, &n, stack);
 		guard_buf_addch(b, '{');
 		for (size_t i = 0; i < n; i++) {
 			if (i)
@@ -153,14 +210,18 @@ emit(struct guard_buf *b, const cJSON *item, int sort_keys, int indent)
 			if (pretty)
 				guard_buf_addf(b, "\n%*s", (indent + 1) * 2, "");
 			guard_json_add_string(b, kids[i]->string);
-			guard_buf_addstr(b, pretty ? ": " : ":");
+			if (pretty)
+				guard_buf_add(b, ": ", 2);
+			else
+				guard_buf_addch(b, ':');
 			emit(b, kids[i], sort_keys, pretty ? indent + 1 : -1);
 		}
 		if (pretty && n)
 			guard_buf_addf(b, "\n%*s", indent * 2, "");
 		guard_buf_addch(b, '}');
-		free(kids);
-	} else if (cJSON_IsArray(item)) {
+		if (kids != stack)
+			free(kids);
+	} else if (type == cJSON_Array) {
 		guard_buf_addch(b, '[');
 		for (const cJSON *c = item->child; c; c = c->next) {
 			if (c != item->child)

@@ -1,3 +1,5 @@
+#include <ctype.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -24,6 +26,11 @@ struct redact_entry {
 	 * not have matched.
 	 */
 	uint64_t first[4], req[4];
+	/*
+	 * A built-in pattern's own knowledge (struct builtin's needs): any
+	 * match holds one of these bytes. Empty for a policy's pattern.
+	 */
+	uint64_t needs[4];
 };
 
 /*
@@ -33,9 +40,28 @@ struct redact_entry {
  */
 #define JIT_AFTER ((size_t)64 << 10)
 
+/*
+ * Strings found clean, so a value repeated in the records that follow
+ * (tool, cwd, session, actor, ...) is not scanned again: CLEAN_SLOTS
+ * slots, chosen by a hash of the bytes, each the last clean string of
+ * at most CLEAN_MAX bytes that fell there. A hit is a string of the same
+ * length and the same bytes (memcmp), so its result is the one already
+ * found: every pattern ran to PCRE2_ERROR_NOMATCH or was skipped by its
+ * prefilter, and neither depends on anything but the bytes and the
+ * patterns. A match, or a match limit hit, is never stored.
+ */
+#define CLEAN_SLOTS 64
+#define CLEAN_MAX 96
+
+struct redact_clean {
+	size_t len; /* 0: empty (an empty string is never scanned) */
+	char s[CLEAN_MAX];
+};
+
 struct redact_usage {
 	size_t scanned;
 	bool jitted;
+	struct redact_clean clean[CLEAN_SLOTS];
 };
 
 struct guard_redactor {
@@ -43,6 +69,15 @@ struct guard_redactor {
 	size_t n;
 	struct redact_usage *usage; /* changes as a const redactor is used */
 	size_t minlen; /* the smallest of the entries' */
+	/*
+	 * The prefilter sets of the first FILTERED entries turned around: for
+	 * each ASCII byte, the entries (bit i for entry i) whose first, req
+	 * and needs set hold it, and the entries whose set is empty (it says
+	 * nothing). One walk of a string ORs its bytes' words together, and
+	 * an entry is a candidate when each of its three sets is met.
+	 */
+	uint32_t by_byte[128][3];
+	uint32_t no_set[3];
 	pcre2_match_context *mctx;
 	pcre2_match_data *md; /* one is enough: the redactor is used by one thread */
 };
@@ -50,34 +85,43 @@ struct guard_redactor {
 struct builtin {
 	const char *id;
 	const char *regex;
+	/*
+	 * Bytes of which any match holds one, read off the regex where
+	 * PCRE2's required code unit says nothing (a class such as [=:] or
+	 * \s, which without PCRE2_UCP is ASCII white space only); NULL when
+	 * nothing is claimed. Used as a prefilter, on ASCII subjects only.
+	 */
+	const char *needs;
 };
+
+#define SPACES " \t\n\v\f\r" /* \s */
 
 /*
  * Shapes published by the providers (and by gitleaks' rules). Broad
  * assignment patterns last: specific ids name what was found first.
  */
 static const struct builtin builtins[] = {
-	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)" },
-	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b" },
-	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}" },
-	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}" },
-	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}" },
-	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}" },
-	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})" },
-	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}" },
-	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}" },
-	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+" },
-	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}" },
-	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}" },
-	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}" },
-	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}" },
-	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*" },
-	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@" },
+	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL },
+	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL },
+	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}", "=:" },
+	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL },
+	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL },
+	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL },
+	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL },
+	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL },
+	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL },
+	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL },
+	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL },
+	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL },
+	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL },
+	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL },
+	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES },
+	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL },
 	{ "password-assignment",
 	  "(?i)(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|credentials?)"
-	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}" },
-	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}" },
-	{ NULL, NULL },
+	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}", "=:" },
+	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}", "=" SPACES },
+	{ NULL, NULL, NULL },
 };
 
 const char *const guard_redact_builtin_ids[] = {
@@ -104,21 +148,48 @@ guard_redactor_free(struct guard_redactor *r)
 	free(r);
 }
 
+/*
+ * Whether any part of regex may match without regard to case: an inline
+ * option run ('(', '?', then letters, '^' or '-'; white space allowed
+ * anywhere in it) that holds an 'i'. Over-cautious (a literal "\\(?i" or
+ * a class holding "(?i" count too), never the other way: PCRE2_CASELESS
+ * is not passed to pcre2_compile here, and the inline option is the
+ * only other way to set it.
+ */
+static bool
+maybe_caseless(const char *regex)
+{
+	for (const char *p = strchr(regex, '('); p; p = strchr(p + 1, '(')) {
+		const char *q = p + 1;
+		while (isspace((unsigned char)*q))
+			q++;
+		if (*q != '?')
+			continue;
+		for (q++; isalpha((unsigned char)*q) || *q == '^' || *q == '-' || isspace((unsigned char)*q); q++)
+			if (*q == 'i')
+				return true;
+	}
+	return false;
+}
+
+/* Add c (ASCII only) to set, in both cases unless exact. */
 static void
-set_ascii_either_case(uint64_t set[4], uint32_t c)
+set_ascii_either_case(uint64_t set[4], uint32_t c, bool exact)
 {
 	if (c >= 128)
 		return;
 	set[c >> 6] |= (uint64_t)1 << (c & 63);
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+	if (!exact && (c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
 		c ^= 0x20;
 		set[c >> 6] |= (uint64_t)1 << (c & 63);
 	}
 }
 
 static void
-prefilter_of(struct redact_entry *e)
+prefilter_of(struct redact_entry *e, const char *regex)
 {
+	/* A pattern that never ignores case: its first and required code units are exact. */
+	bool exact = !maybe_caseless(regex);
 	uint32_t type = 0, unit = 0, has_req = 0, req = 0;
 	const uint8_t *bits = NULL;
 
@@ -128,7 +199,7 @@ prefilter_of(struct redact_entry *e)
 		return; /* an empty match masks nothing, but do not second-guess such a pattern */
 	if (pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
 	    pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 128) {
-		set_ascii_either_case(e->first, unit);
+		set_ascii_either_case(e->first, unit, exact);
 	} else if (type == 0 && pcre2_pattern_info(e->re, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits) {
 		bool ascii_only = true;
 		for (int i = 16; i < 32; i++)
@@ -140,35 +211,72 @@ prefilter_of(struct redact_entry *e)
 	}
 	if (pcre2_pattern_info(e->re, PCRE2_INFO_LASTCODETYPE, &has_req) == 0 && has_req == 1 &&
 	    pcre2_pattern_info(e->re, PCRE2_INFO_LASTCODEUNIT, &req) == 0)
-		set_ascii_either_case(e->req, req);
+		set_ascii_either_case(e->req, req, exact);
+}
+
+#define FILTERED 32 /* entries after these are always run */
+
+static bool
+has_byte(const uint64_t set[4], unsigned c)
+{
+	return set[c >> 6] >> (c & 63) & 1;
 }
 
 static bool
-meets(const uint64_t need[4], const uint64_t present[4])
+empty_set(const uint64_t set[4])
 {
-	if (!(need[0] | need[1] | need[2] | need[3]))
-		return true;
-	return (need[0] & present[0]) | (need[1] & present[1]) | (need[2] & present[2]) | (need[3] & present[3]);
+	return !(set[0] | set[1] | set[2] | set[3]);
 }
 
-/* The bytes s holds; false when one is not ASCII (then nothing is filtered). */
-static bool
-present_of(const char *s, size_t len, uint64_t present[4])
+/* Fill in r->by_byte and r->no_set from the entries' sets. */
+static void
+index_prefilters(struct guard_redactor *r)
 {
+	memset(r->by_byte, 0, sizeof(r->by_byte));
+	memset(r->no_set, 0, sizeof(r->no_set));
+	for (size_t i = 0; i < r->n && i < FILTERED; i++) {
+		const uint64_t *sets[3] = { r->e[i].first, r->e[i].req, r->e[i].needs };
+		uint32_t bit = (uint32_t)1 << i;
+		for (int k = 0; k < 3; k++) {
+			if (empty_set(sets[k])) {
+				r->no_set[k] |= bit;
+				continue;
+			}
+			for (unsigned c = 0; c < 128; c++)
+				if (has_byte(sets[k], c))
+					r->by_byte[c][k] |= bit;
+		}
+	}
+}
+
+/*
+ * The entries among the first FILTERED that can match s (bit i for entry
+ * i): each of whose first, req and needs sets is empty or holds a byte
+ * of s. All of them when s has a byte that is not ASCII (caseless UTF
+ * matching can pair an ASCII letter with a non-ASCII character).
+ */
+static uint32_t
+candidates(const struct guard_redactor *r, const char *s, size_t len)
+{
+	uint32_t first = 0, req = 0, needs = 0;
 	unsigned char hi = 0;
 
-	memset(present, 0, 4 * sizeof(present[0]));
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		const uint32_t *w = r->by_byte[c & 127];
 		hi |= c;
-		present[c >> 6] |= (uint64_t)1 << (c & 63);
+		first |= w[0];
+		req |= w[1];
+		needs |= w[2];
 	}
-	return !(hi & 0x80);
+	if (hi & 0x80)
+		return ~(uint32_t)0;
+	return (first | r->no_set[0]) & (req | r->no_set[1]) & (needs | r->no_set[2]);
 }
 
 /* Compile one entry into slot e (which is left empty on failure). */
 static int
-compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement)
+compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement, const char *needs)
 {
 	int code;
 	PCRE2_SIZE off;
@@ -184,7 +292,10 @@ compile_entry(struct redact_entry *e, const char *id, const char *regex, const c
 	}
 	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
 	e->minlen = minlen;
-	prefilter_of(e);
+	prefilter_of(e, regex);
+	memset(e->needs, 0, sizeof(e->needs));
+	for (; needs && *needs; needs++)
+		e->needs[(unsigned char)*needs >> 6] |= (uint64_t)1 << ((unsigned char)*needs & 63);
 	e->id = guard_xstrdup(id);
 	e->replacement = replacement ? guard_xstrdup(replacement) : guard_xasprintf("[REDACTED:%s]", id);
 	return 0;
@@ -225,7 +336,7 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 		const cJSON *over = policy_entry(policy_redact, b->id);
 		if (over)
 			continue; /* added below, in the policy's order */
-		if ((rc = compile_entry(&r->e[r->n], b->id, b->regex, NULL)) < 0)
+		if ((rc = compile_entry(&r->e[r->n], b->id, b->regex, NULL, b->needs)) < 0)
 			goto fail;
 		r->n++;
 	}
@@ -235,13 +346,14 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 			rc = guard_error(GUARD_EPOLICY, "redact entry without id and regex strings");
 			goto fail;
 		}
-		if ((rc = compile_entry(&r->e[r->n], id, regex, str_member(it, "replacement"))) < 0)
+		if ((rc = compile_entry(&r->e[r->n], id, regex, str_member(it, "replacement"), NULL)) < 0)
 			goto fail;
 		r->n++;
 	}
 	for (size_t i = 0; i < r->n; i++)
 		if (r->e[i].minlen < r->minlen)
 			r->minlen = r->e[i].minlen;
+	index_prefilters(r);
 	if (!(r->mctx = pcre2_match_context_create(NULL)) || !(r->md = pcre2_match_data_create(1, NULL))) {
 		rc = guard_error(GUARD_EIO, "out of memory for the redaction patterns");
 		goto fail;
@@ -314,12 +426,20 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		return 0;
 	if (!r->usage->jitted && (r->usage->scanned += len) > JIT_AFTER)
 		jit_all(r);
-	uint64_t present[4];
-	bool filter = present_of(src, srclen, present);
+	struct redact_clean *slot = NULL;
+	if (len <= CLEAN_MAX) {
+		uint32_t h = 2166136261u; /* FNV-1a: picks the slot only; equality is memcmp */
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (unsigned char)s[i]) * 16777619u;
+		slot = &r->usage->clean[(h ^ (h >> 16)) % CLEAN_SLOTS];
+		if (slot->len == len && !memcmp(slot->s, s, len))
+			return 0;
+	}
+	uint32_t cand = candidates(r, src, srclen);
 	for (size_t i = 0; i < r->n; i++) {
 		if (srclen < r->e[i].minlen)
 			continue;
-		if (filter && (!meets(r->e[i].first, present) || !meets(r->e[i].req, present)))
+		if (i < FILTERED && !(cand >> i & 1))
 			continue;
 		int m = apply_entry(r, &r->e[i], src, srclen, &next);
 		if (m < 0) {
@@ -336,10 +456,14 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		guard_buf_reset(&next);
 		src = cur.buf;
 		srclen = cur.len;
-		filter = present_of(src, srclen, present); /* the masked text holds other bytes */
+		cand = candidates(r, src, srclen); /* the masked text holds other bytes */
 	}
-	if (total)
+	if (total) {
 		guard_buf_add(out, cur.buf, cur.len);
+	} else if (slot) {
+		memcpy(slot->s, s, len);
+		slot->len = len;
+	}
 	guard_buf_release(&cur);
 	guard_buf_release(&next);
 	return total;
@@ -350,14 +474,21 @@ static void
 pointer_add(struct guard_buf *p, const char *key)
 {
 	guard_buf_addch(p, '/');
-	for (; *key; key++) {
-		if (*key == '~')
-			guard_buf_addstr(p, "~0");
-		else if (*key == '/')
-			guard_buf_addstr(p, "~1");
-		else
-			guard_buf_addch(p, *key);
+	for (;;) {
+		size_t run = strcspn(key, "~/");
+		guard_buf_add(p, key, run);
+		key += run;
+		if (!*key)
+			break;
+		guard_buf_addstr(p, *key == '~' ? "~0" : "~1");
+		key++;
 	}
+}
+
+static inline char
+lower_ascii(char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 }
 
 /* A member named like a secret ("password", "api_key", ...) is masked whole, whatever it holds. */
@@ -368,45 +499,91 @@ secret_name(const char *key)
 		"password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "credential", "private_key",
 		"access_key",
 	};
-	char low[128];
 	size_t len;
 
 	if (!key || (len = strlen(key)) < 5) /* the shortest name is "token" */
 		return false;
-	if (len >= sizeof(low)) { /* a long key: the slow way */
+	if (len >= 128) { /* a long key: the slow way */
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (strcasestr(key, names[i]))
 				return true;
 		return false;
 	}
 	/*
-	 * Lower-case once, then one pass: at each position only the names
-	 * that start with its letter are compared (strstr per name cost as
-	 * much again as the walk).
+	 * One pass: at each position only the names that start with its
+	 * letter (either case) are compared, byte by byte, lower-cased as
+	 * they are read (a copy of the key and strncmp calls cost as much
+	 * again as the walk).
 	 */
-	for (size_t i = 0; i <= len; i++)
-		low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + ('a' - 'A') : key[i]);
 	for (size_t i = 0; i + 5 <= len; i++) {
-		char c = low[i];
+		char c = lower_ascii(key[i]);
 		if (c != 'p' && c != 's' && c != 't' && c != 'a' && c != 'c')
 			continue;
-		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
-			if (names[j][0] == c && !strncmp(low + i, names[j], strlen(names[j])))
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+			const char *n = names[j], *k = key + i;
+			if (n[0] != c)
+				continue;
+			while (*n && lower_ascii(*k) == *n) /* stops at the key's NUL: no name holds one */
+				n++, k++;
+			if (!*n)
 				return true;
+		}
 	}
 	return false;
 }
 
+/*
+ * Where the walk is: a chain of members up to the root, turned into a
+ * JSON pointer only when a string is masked (most never are).
+ */
+struct walk_at {
+	const struct walk_at *up; /* NULL at the root, whose key is the base pointer */
+	const char *key;	  /* the member's name; NULL for an array element */
+	size_t index;
+};
+
+static void
+pointer_of(struct guard_buf *p, const struct walk_at *at)
+{
+	if (!at->up) {
+		guard_buf_addstr(p, at->key);
+		return;
+	}
+	pointer_of(p, at->up);
+	if (at->key) {
+		pointer_add(p, at->key);
+	} else {
+		char num[24], *d = num + sizeof(num);
+		size_t v = at->index;
+		do
+			*--d = (char)('0' + v % 10);
+		while ((v /= 10));
+		*--d = '/';
+		guard_buf_add(p, d, (size_t)(num + sizeof(num) - d));
+	}
+}
+
+static void
+add_erased(cJSON *erased, const struct walk_at *at)
+{
+	struct guard_buf ptr = GUARD_BUF_INIT;
+
+	if (!erased)
+		return;
+	pointer_of(&ptr, at);
+	cJSON_AddItemToArray(erased, cJSON_CreateString(ptr.buf));
+	guard_buf_release(&ptr);
+}
+
 static int
-redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, cJSON *erased)
+redact_walk(const struct guard_redactor *r, cJSON *item, const struct walk_at *at, cJSON *erased)
 {
 	int total = 0;
 
 	if (cJSON_IsString(item) && item->valuestring && secret_name(item->string) &&
 	    strncmp(item->valuestring, "[REDACTED", 9)) {
 		cJSON_SetValuestring(item, "[REDACTED:secret-field]");
-		if (erased)
-			cJSON_AddItemToArray(erased, cJSON_CreateString(ptr->buf));
+		add_erased(erased, at);
 		return 1;
 	}
 	if (cJSON_IsString(item) && item->valuestring) {
@@ -418,32 +595,20 @@ redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, 
 		}
 		if (m != 0) {
 			cJSON_SetValuestring(item, out.buf);
-			if (erased)
-				cJSON_AddItemToArray(erased, cJSON_CreateString(ptr->buf));
+			add_erased(erased, at);
 			total++;
 		}
 		guard_buf_release(&out);
 		return total;
 	}
 	if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
-		size_t mark = ptr->len, i = 0;
+		bool object = cJSON_IsObject(item);
+		struct walk_at below = { at, NULL, 0 };
 		cJSON *c;
 		cJSON_ArrayForEach(c, item) {
-			if (cJSON_IsObject(item)) {
-				pointer_add(ptr, c->string ? c->string : "");
-			} else {
-				char num[24], *d = num + sizeof(num);
-				size_t v = i;
-				do
-					*--d = (char)('0' + v % 10);
-				while ((v /= 10));
-				*--d = '/';
-				guard_buf_add(ptr, d, (size_t)(num + sizeof(num) - d));
-			}
-			total += redact_walk(r, c, ptr, erased);
-			ptr->len = mark;
-			ptr->buf[mark] = '\0';
-			i++;
+			below.key = object ? (c->string ? c->string : "") : NULL;
+			total += redact_walk(r, c, &below, erased);
+			below.index++;
 		}
 	}
 	return total;
@@ -452,11 +617,7 @@ redact_walk(const struct guard_redactor *r, cJSON *item, struct guard_buf *ptr, 
 int
 guard_redact_json(const struct guard_redactor *r, cJSON *item, const char *base, cJSON *erased)
 {
-	struct guard_buf ptr = GUARD_BUF_INIT;
-	int n;
+	struct walk_at root = { NULL, base ? base : "", 0 };
 
-	guard_buf_addstr(&ptr, base ? base : "");
-	n = redact_walk(r, item, &ptr, erased);
-	guard_buf_release(&ptr);
-	return n;
+	return redact_walk(r, item, &root, erased);
 }

@@ -90,11 +90,57 @@ TEST(redact_json_pointers)
 	guard_redactor_free(r);
 }
 
+TEST(redact_repeated_and_prefiltered)
+{
+	struct guard_redactor *r;
+	CHECK(guard_redactor_new(&r, NULL) == 0);
+	/* A string found clean is remembered; the same bytes again, and near misses, give what a first scan gives. */
+	for (int round = 0; round < 3; round++) {
+		char *m = masked(r, "/home/user/project");
+		CHECK_STR(m, "/home/user/project");
+		free(m);
+		check_masked(r, "export K=AKIAQWERTYUIOPASDFGH", "AKIAQWERTYUIOPASDFGH", "aws-access-key");
+		check_masked(r, "/home/user/project AKIAQWERTYUIOPASDFGH", "AKIAQWERTYUIOPASDFGH", "aws-access-key");
+		check_masked(r, "/home/user/project?password=hunter22", "hunter22", "password-assignment");
+		m = masked(r, "/home/user/projecT");
+		CHECK_STR(m, "/home/user/projecT");
+		free(m);
+	}
+	/* The bytes a built-in names: without '=' or ':' no assignment, without white space no bearer. */
+	char *m = masked(r, "password hunter22");
+	CHECK_STR(m, "password hunter22");
+	free(m);
+	check_masked(r, "password:hunter22", "hunter22", "password-assignment");
+	check_masked(r, "Bearer\tabcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz", "bearer-token");
+	check_masked(r, "token\x0b" "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz", "bearer-token");
+	check_masked(r, "--token\fabcdefgh", "abcdefgh", "password-option");
+	m = masked(r, "tokenabcdefghijklmnopqrstuvwxyz");
+	CHECK_STR(m, "tokenabcdefghijklmnopqrstuvwxyz");
+	free(m);
+	guard_redactor_free(r);
+
+	/* A pattern that ignores case in part of it keeps both cases in its prefilter; one that never does, only its own. */
+	cJSON *list = cJSON_Parse("[{\"id\":\"q\",\"regex\":\"(?i:QWERTY)[0-9]{4}\"},"
+				  "{\"id\":\"z\",\"regex\":\"[0-9]{4}(?i)ZXCV\"},"
+				  "{\"id\":\"t\",\"regex\":\"TCK-[0-9]{4}\"}]");
+	CHECK(guard_redactor_new(&r, list) == 0);
+	check_masked(r, "id qwerty1234", "qwerty1234", "q");
+	check_masked(r, "id QwErTy1234", "QwErTy1234", "q");
+	check_masked(r, "id 1234zxcv", "1234zxcv", "z");
+	check_masked(r, "TCK-1234", "TCK-1234", "t");
+	m = masked(r, "tck-1234");
+	CHECK_STR(m, "tck-1234");
+	free(m);
+	guard_redactor_free(r);
+	cJSON_Delete(list);
+}
+
 int
 main(void)
 {
 	RUN(redact_builtins);
 	RUN(redact_policy_entries);
 	RUN(redact_json_pointers);
+	RUN(redact_repeated_and_prefiltered);
 	return unit_done();
 }

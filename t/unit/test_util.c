@@ -198,6 +198,49 @@ TEST(canonical_json_agrees_with_cjson)
 	}
 }
 
+TEST(canonical_json_escapes_anywhere)
+{
+	/* An escape at every offset of a string, against cJSON's own printing; runs longer than eight bytes. */
+	const char *specials[] = { "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9", "/" };
+	char s[64];
+	for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
+		for (size_t at = 0; at < 20; at++) {
+			memset(s, 'a', at);
+			snprintf(s + at, sizeof(s) - at, "%sbbbbbbbbbbbbbbbbb\x02z", specials[k]);
+			cJSON *j = cJSON_CreateArray();
+			cJSON_AddItemToArray(j, cJSON_CreateString(s));
+			char *ours = guard_json_canonical(j), *theirs = cJSON_PrintUnformatted(j);
+			CHECK_STR(ours, theirs);
+			free(ours);
+			cJSON_free(theirs);
+			cJSON_Delete(j);
+		}
+	}
+	/* More members than the printer sorts on its stack: the same order. */
+	cJSON *o = cJSON_CreateObject();
+	for (int i = 39; i >= 0; i--) {
+		char key[16];
+		snprintf(key, sizeof(key), "k%02d", i);
+		cJSON_AddNumberToObject(o, key, i);
+	}
+	char *c = guard_json_canonical(o);
+	CHECK(!strncmp(c, "{\"k00\":0,\"k01\":1,", sizeof("{\"k00\":0,\"k01\":1,") - 1));
+	CHECK(strstr(c, "\"k38\":38,\"k39\":39}") != NULL);
+	free(c);
+	cJSON_Delete(o);
+	/* Keys that differ past their first byte, and one that is a prefix of another. */
+	o = cJSON_Parse("{\"ab\":1,\"a\":2,\"aa\":3,\"\\u00e9\":4,\"B\":5}");
+	c = guard_json_canonical(o);
+	CHECK_STR(c, "{\"B\":5,\"a\":2,\"aa\":3,\"ab\":1,\"\u00e9\":4}");
+	free(c);
+	cJSON_Delete(o);
+	/* Hex as sodium_bin2hex writes it. */
+	unsigned char bin[3] = { 0x00, 0xab, 0xff };
+	char hex[7];
+	guard_hex(hex, bin, sizeof(bin));
+	CHECK_STR(hex, "00abff");
+}
+
 TEST(pretty_json_for_committed_files)
 {
 	cJSON *j = cJSON_Parse("{\"b\":[1,{\"y\":{},\"x\":[]}],\"a\":\"s\"}");
@@ -325,6 +368,7 @@ main(void)
 	RUN(time_format_and_parse);
 	RUN(sha256_and_canonical_json);
 	RUN(canonical_json_agrees_with_cjson);
+	RUN(canonical_json_escapes_anywhere);
 	RUN(pretty_json_for_committed_files);
 	RUN(levels_and_effects);
 	RUN(buf_grows_and_formats);
