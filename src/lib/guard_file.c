@@ -231,7 +231,7 @@ guard_mkdirs(const char *path, mode_t mode)
 int
 guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd)
 {
-	struct timespec start, now, pause = { 0, 2 * 1000 * 1000 };
+	struct timespec start, now, pause = { 0, 50 * 1000 };
 	int f = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	*fd = -1;
@@ -251,7 +251,10 @@ guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd)
 			return guard_error(GUARD_EEXPIRED, "timed out after %d ms waiting for lock '%s'",
 					   timeout_ms, lockpath);
 		}
+		/* locks are held briefly: look again soon, then back off to 2 ms */
 		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 2 * 1000 * 1000)
+			pause.tv_nsec *= 2;
 	}
 	*fd = f;
 	return 0;

@@ -125,8 +125,15 @@ awk -v n="$total" -v s="$start" -v e="$end" -v f="$fail" -v c="$CLIENTS" 'BEGIN 
 consumed=$(grep -l '"status": "consumed"' "$proj"/.ai/approvals/*.json | wc -l)
 allowed=$(cat "$tmp"/gate.* | grep -c '"rule":"guard.approved"' || true)
 echo "gates that allowed: $allowed of $total; consumed approvals on disk: $consumed (expected $total + $VERBS)"
-# The same cycles through the library: the store itself, no process starts
+# The same cycles through the library: the store itself, no process starts;
+# on this store, then on a fresh one (a big folder slows every create and
+# rename in it: they queue on the folder's lock in the kernel)
+printf 'with %s requests on disk: ' "$(ls "$proj/.ai/approvals" | grep -c '\.json$')"
 "$bld/bench_approve" -c "$CLIENTS" -n "$CYCLES" "$proj"
+fresh=$tmp/fresh
+git init -q "$fresh"
+printf 'on a fresh store: '
+"$bld/bench_approve" -c "$CLIENTS" -n "$CYCLES" "$fresh"
 # CPU per cycle, one client alone: what the 2 cores must pay for each cycle
 /usr/bin/time -f '%U %S' -o "$tmp/cpu" sh "$tmp/client.sh" solo 50 "$tmp"
 awk '{printf "cpu per cycle (one client, 50 cycles): %.2f ms user + %.2f ms system\n", $1 * 20, $2 * 20}' "$tmp/cpu"
