@@ -218,10 +218,7 @@ set_time(cJSON *obj, const char *key, time_t t)
 	char s[GUARD_TIME_LEN];
 
 	guard_time_format(&ts, s);
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, cJSON_CreateString(s));
-	else
-		cJSON_AddStringToObject(obj, key, s);
+	guard_json_set(obj, key, cJSON_CreateString(s));
 }
 
 static cJSON *

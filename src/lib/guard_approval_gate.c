@@ -13,6 +13,7 @@
 #include "guard_approval_int.h"
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_json.h"
 #include "guard_time.h"
 
 static void
@@ -25,17 +26,7 @@ set_approval(cJSON *ev, const cJSON *req, const char *status, const char *note)
 	cJSON_AddStringToObject(a, "expires_at", gap_str(req, "expires_at"));
 	if (note)
 		cJSON_AddStringToObject(a, "note", note);
-	cJSON_DeleteItemFromObjectCaseSensitive(ev, "approval");
-	cJSON_AddItemToObject(ev, "approval", a);
-}
-
-static void
-set_member(cJSON *obj, const char *key, cJSON *v)
-{
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v);
-	else
-		cJSON_AddItemToObject(obj, key, v);
+	guard_json_set(ev, "approval", a);
 }
 
 /* Who approved, for the decision's reason. */
@@ -71,10 +62,10 @@ allow(const struct guard_policy *p, struct guard_approval_store *s, const struct
 			return rc; /* not consumed, so not allowed */
 		}
 	}
-	set_member(decision, "asked", cJSON_CreateString(gap_str(decision, "rule")));
-	set_member(decision, "effect", cJSON_CreateString("allow"));
-	set_member(decision, "rule", cJSON_CreateString("guard.approved"));
-	set_member(decision, "reason", cJSON_CreateString(reason));
+	guard_json_set(decision, "asked", cJSON_CreateString(gap_str(decision, "rule")));
+	guard_json_set(decision, "effect", cJSON_CreateString("allow"));
+	guard_json_set(decision, "rule", cJSON_CreateString("guard.approved"));
+	guard_json_set(decision, "reason", cJSON_CreateString(reason));
 	cJSON_DeleteItemFromObjectCaseSensitive(decision, "unattended");
 	set_approval(ev, req, c->single_use ? "consumed" : "approved", NULL);
 	free(reason);
@@ -114,7 +105,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		cJSON_AddStringToObject(a, "status", "disabled");
 		cJSON_AddStringToObject(a, "note", c.overridden ? "approval workflow disabled by APPROVAL_WORKFLOW_ENABLED; the ask stays with the agent's own prompt"
 					: "approval workflow disabled (approval.enabled: false); the ask stays with the agent's own prompt");
-		set_member(ev, "approval", a);
+		guard_json_set(ev, "approval", a);
 		return 0;
 	}
 	if ((rc = guard_approval_digest(ev, digest)) < 0 ||

@@ -4,6 +4,7 @@
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_hook.h"
+#include "guard_json.h"
 #include "guard_session.h"
 #include "guard_stage.h"
 
@@ -27,12 +28,7 @@ guard_hook_stateless(bool on)
 static void
 set_decision(cJSON *ev, const char *key, const char *value)
 {
-	cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
-
-	if (cJSON_GetObjectItemCaseSensitive(d, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(d, key, cJSON_CreateString(value));
-	else
-		cJSON_AddStringToObject(d, key, value);
+	guard_json_set(cJSON_GetObjectItemCaseSensitive(ev, "decision"), key, cJSON_CreateString(value));
 }
 
 /*

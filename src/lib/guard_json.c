@@ -266,3 +266,12 @@ guard_json_pretty(const cJSON *item, int sort_keys)
 	guard_buf_addch(&b, '\n');
 	return guard_buf_detach(&b);
 }
+
+void
+guard_json_set(cJSON *obj, const char *key, cJSON *item)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item);
+	else
+		cJSON_AddItemToObject(obj, key, item);
+}

@@ -32,4 +32,7 @@ void guard_json_append(struct guard_buf *b, const cJSON *item);
 /* Append s as a JSON string literal. */
 void guard_json_add_string(struct guard_buf *b, const char *s);
 
+/* Set obj's member key to item (taken over): replaced in place, or added. */
+void guard_json_set(cJSON *obj, const char *key, cJSON *item);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "guard_buf.h"
 #include "guard_glob.h"
+#include "guard_json.h"
 #include "guard_policy_internal.h"
 
 static void __attribute__((format(printf, 5, 6)))
@@ -36,22 +37,13 @@ dup(const cJSON *v)
 	return c;
 }
 
-static void
-set_item(cJSON *obj, const char *key, cJSON *item)
-{
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item);
-	else
-		cJSON_AddItemToObject(obj, key, item);
-}
-
 static cJSON *
 child_object(cJSON *obj, const char *key)
 {
 	cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!cJSON_IsObject(c)) {
 		c = cJSON_CreateObject();
-		set_item(obj, key, c);
+		guard_json_set(obj, key, c);
 	}
 	return c;
 }
@@ -62,7 +54,7 @@ child_array(cJSON *obj, const char *key)
 	cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!cJSON_IsArray(c)) {
 		c = cJSON_CreateArray();
-		set_item(obj, key, c);
+		guard_json_set(obj, key, c);
 	}
 	return c;
 }
@@ -121,7 +113,7 @@ merge_top_scalar(struct gp_merge *m, const struct guard_yaml_doc *doc, enum guar
 			return;
 		}
 	}
-	set_item(m->tree, key, dup(v));
+	guard_json_set(m->tree, key, dup(v));
 	if (!strcmp(key, "mode"))
 		m->mode_layer = layer;
 	if (!strcmp(key, "profile"))
@@ -155,7 +147,7 @@ merge_rules(struct gp_merge *m, const struct guard_yaml_doc *doc, enum guard_lay
 		const char *id = str_of(r, "id"), *effect = str_of(r, "effect");
 		cJSON *copy = dup(r), *old = id ? gp_map_get(&ids, id) : NULL;
 
-		set_item(copy, "layer", cJSON_CreateString(gp_layer_names[layer]));
+		guard_json_set(copy, "layer", cJSON_CreateString(gp_layer_names[layer]));
 		if (layer != GUARD_LAYER_PROJECT) {
 			if (id) /* before the old rule (and its key) is freed */
 				gp_map_put(&ids, str_of(copy, "id"), copy);
@@ -242,7 +234,7 @@ merge_tools(cJSON *risk, const cJSON *v)
 			const cJSON *mine = cJSON_GetObjectItemCaseSensitive(v, e->string);
 			cJSON_AddItemToObject(merged, e->string, dup(mine ? mine : e));
 		}
-	set_item(risk, "tools", merged);
+	guard_json_set(risk, "tools", merged);
 }
 
 static void
@@ -405,7 +397,7 @@ merge_section(struct gp_merge *m, const struct guard_yaml_doc *doc, enum guard_l
 		return;
 	}
 	if (layer != GUARD_LAYER_PROJECT) {
-		set_item(parent, v->string, dup(v));
+		guard_json_set(parent, v->string, dup(v));
 	} else {
 		const struct tighten *t = tighten_for(path);
 		const cJSON *cur = cJSON_GetObjectItemCaseSensitive(parent, v->string);
@@ -415,7 +407,7 @@ merge_section(struct gp_merge *m, const struct guard_yaml_doc *doc, enum guard_l
 		if (t->kind == TK_EXTEND && cJSON_IsArray(v))
 			extend_list(m, doc, layer, parent, v->string, v, true);
 		else if (not_looser(t, cur, v))
-			set_item(parent, v->string, dup(v));
+			guard_json_set(parent, v->string, dup(v));
 		else if (t->kind == TK_FIXED)
 			warn(m, doc, v, true, "project layer: %s ignored (only trusted layers set it)", path);
 		else
@@ -435,13 +427,13 @@ gp_merge_layer(struct gp_merge *m, const struct guard_yaml_doc *doc, enum guard_
 	for (const cJSON *e = doc->root->child; e; e = e->next) {
 		const char *k = e->string;
 		if (!strcmp(k, "version")) {
-			set_item(m->tree, k, dup(e));
+			guard_json_set(m->tree, k, dup(e));
 		} else if (!strcmp(k, "mode") || !strcmp(k, "profile") || !strcmp(k, "default")) {
 			merge_top_scalar(m, doc, layer, e);
 		} else if (!strcmp(k, "roles") || !strcmp(k, "principals")) {
 			cJSON *dst = child_object(m->tree, k);
 			for (const cJSON *r = e->child; r; r = r->next)
-				set_item(dst, r->string, dup(r));
+				guard_json_set(dst, r->string, dup(r));
 		} else if (!strcmp(k, "risk")) {
 			merge_risk(m, doc, layer, e);
 		} else if (!strcmp(k, "rules")) {

@@ -1,4 +1,5 @@
 #include "guard_error.h"
+#include "guard_json.h"
 #include "guard_session.h"
 #include "guard_time.h"
 
@@ -214,8 +215,7 @@ array_member(cJSON *obj, const char *key)
 static void
 set_string(cJSON *obj, const char *key, const char *value)
 {
-	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-	cJSON_AddStringToObject(obj, key, value);
+	guard_json_set(obj, key, cJSON_CreateString(value));
 }
 
 int

@@ -199,8 +199,7 @@ count_post(cJSON *state, const char *root, const cJSON *ev)
 			streak += 1;
 		else
 			streak = 1;
-		cJSON_DeleteItemFromObjectCaseSensitive(state, "streak_file");
-		cJSON_AddStringToObject(state, "streak_file", path);
+		guard_json_set(state, "streak_file", cJSON_CreateString(path));
 		set_number(counters, "same_file_streak", streak);
 	}
 	cJSON_Delete(marks);
@@ -248,8 +247,7 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 	if ((rc = guard_session_apply(root, policy, state, breaches, &stop)) < 0)
 		goto out;
 	guard_time_now(ts);
-	cJSON_DeleteItemFromObjectCaseSensitive(state, "last_activity");
-	cJSON_AddStringToObject(state, "last_activity", ts);
+	guard_json_set(state, "last_activity", cJSON_CreateString(ts));
 	if ((rc = guard_session_save(root, state)) < 0)
 		goto out;
 stop:
