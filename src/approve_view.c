@@ -203,9 +203,8 @@ by_time(const void *a, const void *b)
 static void
 skip_bad(const char *file, const char *why, void *arg)
 {
-	(void)file;
 	(void)arg;
-	cli_error("skipping %s", why);
+	cli_error("skipping %s: %s", file, why);
 }
 
 static int

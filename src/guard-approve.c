@@ -343,8 +343,7 @@ static void
 report_bad(const char *file, const char *why, void *arg)
 {
 	(void)arg;
-	(void)file;
-	cli_error("skipping %s", why);
+	cli_error("skipping %s: %s", file, why);
 }
 
 static int

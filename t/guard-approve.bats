@@ -673,3 +673,16 @@ signed_alice() {
 	[ "$status" -eq 3 ]
 	[ -z "$(ls "$BATS_TEST_TMPDIR/elsewhere")" ]
 }
+
+@test "a FIFO named like a request is skipped or refused, never waited on" {
+	id=$(request)
+	fifo=00000000-0000-4000-8000-00000000ffff
+	mkfifo "$(file_of "$fifo")"
+	run timeout 10 guard-approve list --as alice@example.com --json
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"skipping $PROJ/.ai/approvals/$fifo.json"* ]]
+	[[ "$output" == *"$id"* ]]
+	run timeout 10 guard-approve status "$fifo"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a JSON object"* ]]
+}

@@ -262,56 +262,9 @@ guard_approval_resolve(struct guard_approval_store *s, const char *prefix, char 
 
 /* ---- files ---- */
 
-/*
- * Read a request file: no symlink, nothing that blocks (a FIFO named like
- * a request), at most REQUEST_MAX bytes. A short read of a regular file
- * is its end, so a small file costs one open, one read and one close.
- */
+/* path is relative to dirfd (AT_FDCWD: the cwd); messages name it as given. */
 static int
-read_request(int dirfd, const char *name, const char *display, char **out, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	size_t cap = 8192;
-	char *buf;
-
-	*out = NULL;
-	*len = 0;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return GUARD_ENOTFOUND;
-		return guard_error(GUARD_EIO, "cannot open %s: %s", display,
-				   errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-	}
-	buf = guard_xmalloc(cap);
-	for (;;) {
-		ssize_t n = read(fd, buf + *len, cap - *len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int rc = guard_error(GUARD_EIO, "cannot read %s: %s", display, strerror(errno));
-			free(buf);
-			close(fd);
-			return rc;
-		}
-		*len += (size_t)n;
-		if (n == 0 || *len < cap - 1)
-			break;
-		if (cap > REQUEST_MAX) {
-			free(buf);
-			close(fd);
-			return guard_error(GUARD_EUSAGE, "%s is larger than %zu bytes", display, REQUEST_MAX);
-		}
-		cap *= 2;
-		buf = guard_xrealloc(buf, cap);
-	}
-	close(fd);
-	buf[*len] = '\0';
-	*out = buf;
-	return 0;
-}
-
-static int
-load_at(int dirfd, const char *name, const char *display, const char *id, cJSON **out, char **keep_text)
+load_at(int dirfd, const char *path, const char *id, cJSON **out, char **keep_text)
 {
 	const char *end = NULL;
 	ptrdiff_t at;
@@ -320,7 +273,7 @@ load_at(int dirfd, const char *name, const char *display, const char *id, cJSON 
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_request(dirfd, name, display, &text, &len)) < 0) {
+	if ((rc = guard_file_read_at(dirfd, path, REQUEST_MAX, 1, &text, &len)) < 0) {
 		if (rc == GUARD_ENOTFOUND)
 			return guard_error(GUARD_ENOTFOUND, "no approval request %s", id);
 		return rc;
@@ -334,21 +287,16 @@ load_at(int dirfd, const char *name, const char *display, const char *id, cJSON 
 	if (!*out || !cJSON_IsObject(*out)) {
 		cJSON_Delete(*out);
 		*out = NULL;
-		return guard_error(GUARD_EUSAGE, "%s: not a JSON object (near byte %td)", display, at);
+		return guard_error(GUARD_EUSAGE, "%s: not a JSON object (near byte %td)", path, at);
 	}
 	if (!gap_request_wellformed(*out, id)) {
 		cJSON_Delete(*out);
 		*out = NULL;
-		return guard_error(GUARD_EUSAGE, "%s: not an approval request (missing or mistyped fields, or an id that is not the file's)", display);
+		return guard_error(GUARD_EUSAGE, "%s: not an approval request (missing or mistyped fields, or an id that is not the file's)", path);
 	}
 	return 0;
 }
 
-static int
-load_path(const char *path, const char *id, cJSON **out)
-{
-	return load_at(AT_FDCWD, path, path, id, out, NULL);
-}
 
 int
 guard_approval_load(struct guard_approval_store *s, const char *id, cJSON **out)
@@ -359,7 +307,7 @@ guard_approval_load(struct guard_approval_store *s, const char *id, cJSON **out)
 	if (!gap_id_valid(id))
 		return guard_error(GUARD_EUSAGE, "'%.64s' is not an approval id", id);
 	path = guard_xasprintf("%s/%s.json", s->dir, id);
-	rc = load_path(path, id, out);
+	rc = load_at(AT_FDCWD, path, id, out, NULL);
 	free(path);
 	return rc;
 }
@@ -418,11 +366,12 @@ guard_approval_each(struct guard_approval_store *s, int (*fn)(cJSON *req, void *
 			continue;
 		memcpy(id, d->d_name, 36);
 		id[36] = '\0';
-		snprintf(display, sizeof(display), "%s/%s", s->dir, d->d_name);
 		text = NULL;
-		if (load_at(dirfd(dir), d->d_name, display, id, &req, &text) < 0) {
-			if (bad)
+		if (load_at(dirfd(dir), d->d_name, id, &req, &text) < 0) {
+			if (bad) {
+				snprintf(display, sizeof(display), "%s/%s", s->dir, d->d_name);
 				bad(display, guard_error_last(), arg);
+			}
 		} else {
 			s->text = text;
 			if (fn(req, arg) != 1)

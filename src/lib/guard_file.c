@@ -16,7 +16,8 @@ read_fd(int fd, const char *name, size_t max, char **out, size_t *len)
 	struct guard_buf b = GUARD_BUF_INIT;
 
 	for (;;) {
-		guard_buf_grow(&b, 65536);
+		/* most files guard reads are small: start at 8 KiB, then double */
+		guard_buf_grow(&b, b.alloc ? b.alloc : 8192);
 		size_t room = b.alloc - b.len - 1;
 		ssize_t n = read(fd, b.buf + b.len, room);
 		if (n < 0) {
@@ -33,6 +34,9 @@ read_fd(int fd, const char *name, size_t max, char **out, size_t *len)
 			guard_buf_release(&b);
 			return guard_error(GUARD_EUSAGE, "'%s' is larger than %zu bytes", name, max);
 		}
+		/* a regular file reads short only at its end: no read just to see 0 */
+		if ((size_t)n < room)
+			break;
 	}
 	*len = b.len;
 	*out = guard_buf_detach(&b);
@@ -42,7 +46,14 @@ read_fd(int fd, const char *name, size_t max, char **out, size_t *len)
 int
 guard_file_read(const char *path, size_t max, int nofollow, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+	return guard_file_read_at(AT_FDCWD, path, max, nofollow, out, len);
+}
+
+int
+guard_file_read_at(int dirfd, const char *path, size_t max, int nofollow, char **out, size_t *len)
+{
+	/* O_NONBLOCK: a FIFO put where a file should be fails instead of hanging */
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
 	int rc;
 
 	*out = NULL;

@@ -10,9 +10,13 @@
 /*
  * Read a whole file of at most max bytes into a malloc'd, NUL-terminated
  * buffer (*out, *len). Refuses a symlink at the last component when
- * nofollow is set. GUARD_ENOTFOUND when missing, GUARD_EIO otherwise.
+ * nofollow is set; a FIFO or other file that would block is an error,
+ * never a hang. GUARD_ENOTFOUND when missing, GUARD_EIO otherwise.
  */
 int guard_file_read(const char *path, size_t max, int nofollow, char **out, size_t *len);
+
+/* The same, path relative to the open folder dirfd (AT_FDCWD: the cwd). */
+int guard_file_read_at(int dirfd, const char *path, size_t max, int nofollow, char **out, size_t *len);
 
 /* Read a stream to EOF, bounded by max (GUARD_EUSAGE when longer). */
 int guard_stream_read(FILE *in, size_t max, char **out, size_t *len);
