@@ -479,10 +479,10 @@ numstat_guard() {
 
 @test "briefing lists deferred plans with the four choices, pending approvals and recent sessions" {
 	guard-session defer --summary 'cache layer' --round 3 --ratio 40 --gate na --reason stall --critique c >/dev/null
-	mkdir -p .ai/approvals
-	exp=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
-	jq -n --arg e "$exp" '{v:1,id:"abcdef12-0000",tool:"Bash",summary:"git push --force",risk:{level:"high"},requested_by:"claude",status:"pending",expires_at:$e}' >.ai/approvals/a.json
-	jq -n '{v:1,id:"old",tool:"Bash",summary:"expired one",status:"pending",expires_at:"2000-01-01T00:00:00Z"}' >.ai/approvals/b.json
+	# two requests made by guard-approve; the second one aged past its expiry
+	guard-approve request --as claude --command 'git push --force' >/dev/null
+	old=$(guard-approve request --as claude --command 'echo expired one')
+	jq '.expires_at = "2000-01-01T00:00:00Z"' ".ai/approvals/$old.json" >x && mv x ".ai/approvals/$old.json"
 	fake_session s1 3600 12
 	jq '.breaches = [{limit:"files_deleted",incident:"P2",message:"11 files deleted, over the limit of 10"}]' .ai/sessions/s1.json >x && mv x .ai/sessions/s1.json
 	run guard-session briefing

@@ -1,11 +1,9 @@
-#include <dirent.h>
-
+#include "guard_approval.h"
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_session.h"
 #include "guard_time.h"
 
-#define APPROVAL_MAX_BYTES ((size_t)1 << 20)
 #define BRIEF_LAST_NIGHT (24 * 3600) /* sessions started this recently */
 
 static const char *
@@ -63,44 +61,41 @@ deferred(const char *root, struct guard_buf *b)
 }
 
 /* Approvals still pending (DESIGN.md section 8 fields), expiry read now. */
-static int
-approvals(const char *root, time_t now, struct guard_buf *b)
-{
-	char *dir = guard_xasprintf("%s/.ai/approvals", root);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
+struct pending {
+	struct guard_buf *b;
+	int n;
+};
 
-	while (d && (e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		char *path, *text = NULL;
-		struct timespec exp;
-		size_t len;
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json") || e->d_name[0] == '.')
-			continue;
-		path = guard_xasprintf("%s/%s", dir, e->d_name);
-		if (guard_file_read(path, APPROVAL_MAX_BYTES, 1, &text, &len) == 0) {
-			cJSON *a = cJSON_ParseWithLength(text, len);
-			const cJSON *risk = cJSON_GetObjectItemCaseSensitive(a, "risk");
-			const char *level = cJSON_IsString(risk) ? risk->valuestring : str(risk, "level");
-			if (!strcmp(str(a, "status"), "pending") && guard_time_parse(str(a, "expires_at"), &exp) == 0 &&
-			    exp.tv_sec > now) {
-				char left[32];
-				guard_duration_format((long long)(exp.tv_sec - now), left, sizeof(left));
-				if (!n++)
-					guard_buf_addstr(b, "Approvals pending (guard-approve list):\n");
-				guard_buf_addf(b, "- %.8s %s: %s (risk %s, by %s, expires in %s)\n", str(a, "id"),
-					       str(a, "tool"), str(a, "summary"), level, str(a, "requested_by"), left);
-			}
-			cJSON_Delete(a);
-		}
-		free(text);
-		free(path);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-	return n;
+static int
+pending_one(cJSON *req, void *arg)
+{
+	struct pending *p = arg;
+	long long left;
+	char l[32];
+
+	if (strcmp(guard_approval_status(req, &left), "pending"))
+		return 0;
+	guard_duration_format(left, l, sizeof(l));
+	if (!p->n++)
+		guard_buf_addstr(p->b, "Approvals pending (guard-approve list):\n");
+	guard_buf_addf(p->b, "- %.8s %s: %s (risk %s, by %s, expires in %s)\n", str(req, "id"), str(req, "tool"),
+		       str(req, "summary"), str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
+		       str(req, "requested_by"), l);
+	return 0;
+}
+
+/* Read through the approval store, so expiry and what counts as a request are its own. */
+static int
+approvals(const char *root, struct guard_buf *b)
+{
+	struct guard_approval_store s;
+	struct pending p = { b, 0 };
+
+	if (guard_approval_store_open(&s, root, false) < 0)
+		return 0; /* no approvals yet, or a folder the store refuses */
+	guard_approval_each(&s, pending_one, &p, NULL);
+	guard_approval_store_close(&s);
+	return p.n;
 }
 
 static int
@@ -151,7 +146,7 @@ guard_briefing(const char *root, time_t now, struct guard_buf *b)
 	n += rc;
 	if (rc)
 		guard_buf_addch(b, '\n');
-	if ((rc = approvals(root, now, b)) > 0)
+	if ((rc = approvals(root, b)) > 0)
 		guard_buf_addch(b, '\n');
 	n += rc;
 	if ((rc = last_night(root, now, b)) > 0)

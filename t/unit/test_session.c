@@ -909,14 +909,18 @@ TEST(briefing_lists_plans_approvals_and_sessions)
 	CHECK(guard_plan_defer(root, &d, now, &id) == 0);
 	ago(now, -3600, exp); /* expires in an hour */
 	ago(now, 60, old);    /* expired a minute ago */
-	t = guard_xasprintf("{\"id\": \"abcdef0123456789\", \"status\": \"pending\", \"tool\": \"Bash\","
-			    " \"summary\": \"rm -rf build\", \"risk\": {\"level\": \"high\"}, \"requested_by\": \"agent\","
-			    " \"expires_at\": \"%s\"}", exp);
-	put(root, ".ai/approvals/abcdef0123456789.json", t);
+	/* two approval requests as guard-approve writes them (DESIGN.md section 8) */
+	t = guard_xasprintf("{\"v\": 1, \"id\": \"abcdef01-0000-4000-8000-000000000000\", \"status\": \"pending\","
+			    " \"tool\": \"Bash\", \"summary\": \"rm -rf build\", \"risk\": {\"level\": \"high\"},"
+			    " \"requested_by\": \"agent\", \"requested_at\": \"%s\", \"expires_at\": \"%s\","
+			    " \"action_digest\": \"%064d\", \"decisions\": []}", old, exp, 1);
+	put(root, ".ai/approvals/abcdef01-0000-4000-8000-000000000000.json", t);
 	free(t);
-	t = guard_xasprintf("{\"id\": \"ffff000000000000\", \"status\": \"pending\", \"tool\": \"Bash\","
-			    " \"summary\": \"stale\", \"expires_at\": \"%s\"}", old);
-	put(root, ".ai/approvals/ffff000000000000.json", t);
+	t = guard_xasprintf("{\"v\": 1, \"id\": \"ffff0000-0000-4000-8000-000000000000\", \"status\": \"pending\","
+			    " \"tool\": \"Bash\", \"summary\": \"stale\", \"risk\": {\"level\": \"low\"},"
+			    " \"requested_by\": \"agent\", \"requested_at\": \"%s\", \"expires_at\": \"%s\","
+			    " \"action_digest\": \"%064d\", \"decisions\": []}", old, old, 2);
+	put(root, ".ai/approvals/ffff0000-0000-4000-8000-000000000000.json", t);
 	free(t);
 
 	cJSON *s = new_state("night1", cJSON_GetObjectItem(NULL, "x"), now);
