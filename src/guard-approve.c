@@ -150,7 +150,7 @@ cmd_request(struct ctx *c, const char *command, const char *tool, const char *in
 	    (rc = guard_approval_store_open(&c->store, c->root, true)) < 0 ||
 	    (rc = guard_approval_digest(ev, digest)) < 0 ||
 	    (rc = guard_approval_lock_action(&c->store, digest)) < 0 ||
-	    (rc = guard_approval_request(&c->store, &c->cfg, ev, NULL, &req, &created)) < 0 ||
+	    (rc = guard_approval_request(&c->store, &c->cfg, ev, digest, &req, &created)) < 0 ||
 	    (created && (rc = guard_approval_audit(c->policy, c->root, req, "approval.required", NULL)) < 0))
 		goto out;
 	guard_approval_unlock_action(&c->store);

@@ -222,7 +222,7 @@ set_time(cJSON *obj, const char *key, time_t t)
 }
 
 static cJSON *
-new_request(const struct guard_approval_config *c, const cJSON *ev, const char *digest, const char *requester)
+new_request(const struct guard_approval_config *c, const cJSON *ev, const char *digest)
 {
 	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk");
 	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(ev, "actor");
@@ -250,8 +250,7 @@ new_request(const struct guard_approval_config *c, const cJSON *ev, const char *
 		cJSON_AddStringToObject(r, "class", gap_str(risk, "class"));
 	if (*gap_str(decision, "rule"))
 		cJSON_AddStringToObject(req, "rule", gap_str(decision, "rule"));
-	cJSON_AddStringToObject(req, "requested_by", requester ? requester
-				: *gap_str(actor, "user") ? gap_str(actor, "user") : "unknown");
+	cJSON_AddStringToObject(req, "requested_by", *gap_str(actor, "user") ? gap_str(actor, "user") : "unknown");
 	set_time(req, "requested_at", now);
 	set_time(req, "expires_at", now + (time_t)c->timeout);
 	cJSON_AddStringToObject(req, "status", "pending");
@@ -264,15 +263,14 @@ new_request(const struct guard_approval_config *c, const cJSON *ev, const char *
 
 int
 guard_approval_request(struct guard_approval_store *s, const struct guard_approval_config *c,
-		       const cJSON *ev, const char *requester, cJSON **out, bool *created)
+		       const cJSON *ev, const char *digest, cJSON **out, bool *created)
 {
-	char digest[65];
 	cJSON *old = NULL, *req;
 	int rc;
 
 	*out = NULL;
 	*created = false;
-	if ((rc = guard_approval_digest(ev, digest)) < 0 || (rc = gap_index_get(s, digest, &old)) < 0)
+	if ((rc = gap_index_get(s, digest, &old)) < 0)
 		return rc;
 	if (old && !strcmp(guard_approval_status(old, NULL), "pending")) {
 		*out = old;
@@ -284,7 +282,7 @@ guard_approval_request(struct guard_approval_store *s, const struct guard_approv
 		return rc;
 	}
 	cJSON_Delete(old);
-	req = new_request(c, ev, digest, requester);
+	req = new_request(c, ev, digest);
 	if ((rc = guard_approval_save(s, req)) < 0 ||
 	    (rc = gap_index_put(s, digest, gap_str(req, "id"))) < 0) {
 		cJSON_Delete(req);

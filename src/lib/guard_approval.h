@@ -98,12 +98,12 @@ int guard_approval_each(struct guard_approval_store *s,
 int guard_approval_digest(const cJSON *ev, char out[65]);
 
 /*
- * The pending request for the event's action, or a new one (with the
- * action's lock held by the caller). *created says which. requester overrides the
- * event's actor.user when not NULL.
+ * The pending request for the event's action (digest: its
+ * guard_approval_digest, which the caller has for the action's lock), or
+ * a new one (with that lock held). *created says which.
  */
 int guard_approval_request(struct guard_approval_store *s, const struct guard_approval_config *c,
-			   const cJSON *ev, const char *requester, cJSON **out, bool *created);
+			   const cJSON *ev, const char *digest, cJSON **out, bool *created);
 
 /*
  * The state as of now: "expired" replaces "pending" (and "approved")

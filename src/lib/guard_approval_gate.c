@@ -125,7 +125,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 	}
 	cJSON_Delete(req);
 	req = NULL;
-	if ((rc = guard_approval_request(&s, &c, ev, NULL, &req, &created)) < 0)
+	if ((rc = guard_approval_request(&s, &c, ev, digest, &req, &created)) < 0)
 		goto out;
 	if (created && (rc = guard_approval_audit(p, root, req, "approval.required", NULL)) < 0)
 		goto out;
