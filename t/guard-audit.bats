@@ -224,12 +224,28 @@ token: $jwt" '{file_path:$p,content:$c}')")"
 	guard-audit log note secret_token="$gh" text="jwt $jwt"
 	[ "$(cat "$LOG"/*.jsonl | wc -l)" -eq 4 ]
 	for s in "$aws" "$gh" "$pw" "$jwt" "SECRETKEYDATA"; do
-		! grep -rqF -- "$s" "$LOG"
+		refute grep -rqF -- "$s" "$LOG"
 	done
 	grep -q 'REDACTED:aws-access-key' "$(logfile)"
 	grep -q '"erased":\["/summary"\]' "$(logfile)"
 	run guard-audit verify
 	[ "$status" -eq 0 ]
+}
+
+@test "the shipped policy keeps every built-in secret shape (none narrowed by the default layer)" {
+	# shapes the default layer's own, narrower patterns once let through
+	agpa=AGPAQWERTYUIOPASDFGH
+	pat=github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz
+	dbpw=correct-horse-battery
+	run guard hook claude <<<"$(bash_payload "export DB_PASSWORD=$dbpw K=$agpa T=$pat")"
+	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/src/k.pem" \
+		--arg c "$(printf -- '-----BEGIN PRIVATE KEY-----\nMIIEvQTRUNCATEDKEYDATA')" '{file_path:$p,content:$c}')")"
+	for s in "$agpa" "$pat" "$dbpw" "TRUNCATEDKEYDATA"; do
+		refute grep -rqF -- "$s" "$LOG"
+	done
+	grep -q 'REDACTED:aws-access-key' "$(logfile)"
+	grep -q 'REDACTED:github-token' "$(logfile)"
+	grep -q 'REDACTED:password-assignment' "$(logfile)"
 }
 
 @test "the hook records a decision and a tool result" {

@@ -4,6 +4,15 @@ bats_require_minimum_version 1.5.0
 # $GUARD_BIN (bin/ or the sanitizer build), every test gets a fresh git
 # project and a fresh HOME, and no policy layer of this machine leaks in.
 
+# `! cmd` never fails a bats test (errexit ignores a negated command unless
+# it is the last line); this does, naming the command that succeeded.
+refute() {
+	if "$@"; then
+		echo "# expected to fail: $*" >&2
+		return 1
+	fi
+}
+
 setup_guard() {
 	GUARD_BIN=${GUARD_BIN:-$BATS_TEST_DIRNAME/../bin}
 	export PATH="$GUARD_BIN:$PATH"

@@ -73,6 +73,6 @@ events() { guard-audit query | jq -r '.event'; }
 @test "an Authorization: token header in a command never reaches the audit log" {
 	run guard hook claude <<<"$(bash_payload 'curl -H "Authorization: token qwertyuiopasdfghjkl1234" https://api.github.com/user')"
 	run guard hook claude <<<"$(bash_payload 'curl -H "Authorization: Bearer zxcvbnmasdfghjklqwer" https://example.com')"
-	! grep -rq -e qwertyuiopasdfghjkl1234 -e zxcvbnmasdfghjklqwer .ai/audit/
+	refute grep -rq -e qwertyuiopasdfghjkl1234 -e zxcvbnmasdfghjklqwer .ai/audit/
 	[ "$(guard-audit query | jq -s '[.[].erased | length] | add')" -ge 2 ]
 }

@@ -44,7 +44,7 @@ int guard_approval_config(const struct guard_policy *p, struct guard_approval_co
 struct guard_approval_store {
 	char *root;   /* the project root */
 	char *dir;    /* <root>/.ai/approvals */
-	int lock_fd;  /* the store-wide lock; -1 when not held */
+	int lock_fd;  /* the store-wide lock, exclusive; -1 when not held */
 	int action_fd; /* one action's lock; -1 when not held */
 	const char *text; /* in a guard_approval_each callback: the file's bytes */
 };
@@ -58,10 +58,12 @@ void guard_approval_store_close(struct guard_approval_store *s);
 
 /*
  * Locks. Every change of an action's requests happens under that action's
- * lock (by action digest; 256 lock files), so different actions change
- * side by side and their fsyncs overlap. The store-wide lock is held only
- * while a file is renamed into place and the id list follows it, and while
- * the digest index is rebuilt. Take the action's lock before the store's.
+ * lock (the first three hex digits of its digest: 4,096 lock files), so different actions change
+ * side by side and their fsyncs overlap. The store-wide lock is taken
+ * shared while a file is renamed into place and the id list follows it
+ * (writers of different actions never wait for each other), exclusive
+ * while the id list or the digest index is written afresh. Take the
+ * action's lock before the store's.
  */
 int guard_approval_lock_action(struct guard_approval_store *s, const char *digest);
 void guard_approval_unlock_action(struct guard_approval_store *s);

@@ -24,6 +24,7 @@
 
 #define IDS_MAX ((size_t)64 << 20)
 
+/* Fixed width, so a new stamp overwrites the old one in place (see mtime_store). */
 static int
 dir_mtime(const char *dir, char out[64])
 {
@@ -31,7 +32,7 @@ dir_mtime(const char *dir, char out[64])
 
 	if (stat(dir, &st) < 0)
 		return -1;
-	snprintf(out, 64, "%lld.%09ld %llu\n", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	snprintf(out, 64, "%020lld.%09ld %020llu\n", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
 		 (unsigned long long)st.st_ino);
 	return 0;
 }
@@ -40,6 +41,27 @@ static char *
 ids_path(const struct guard_approval_store *s, const char *name)
 {
 	return guard_xasprintf("%s/.digest/%s", s->dir, name);
+}
+
+/*
+ * Record the folder's stamp: written over the old one in place, as every
+ * stamp has the same length, instead of a new file renamed over it (a
+ * create and a rename in .digest on every save). A torn write leaves a
+ * stamp that matches no folder state, so the list is read afresh: safe.
+ */
+static void
+mtime_store(const struct guard_approval_store *s, const char *stamp, bool fresh)
+{
+	char *path = ids_path(s, "ids.mtime");
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (fresh ? O_TRUNC : 0), 0644);
+	size_t len = strlen(stamp);
+
+	if (fd >= 0) {
+		if (pwrite(fd, stamp, len, 0) != (ssize_t)len && ftruncate(fd, 0) < 0)
+			unlink(path); /* leave no stamp anybody trusts */
+		close(fd);
+	}
+	free(path);
 }
 
 /* .digest must be a real folder: never write through a symlink the agent made. */
@@ -90,7 +112,8 @@ gap_ids_lookup(struct guard_approval_store *s, const char *prefix, struct guard_
 		if (!next)
 			break;
 		*next++ = '\0';
-		if (!strncmp(line, prefix, plen) && gap_id_valid(line)) {
+		/* an id appended twice (a save retried after its rename failed) is one request */
+		if (!strncmp(line, prefix, plen) && gap_id_valid(line) && !guard_list_has(matches, line)) {
 			char *file = guard_xasprintf("%s/%s.json", s->dir, line);
 			if (access(file, F_OK) == 0)
 				guard_list_add(matches, line);
@@ -112,11 +135,8 @@ gap_ids_write(struct guard_approval_store *s, const char *mtime, const struct gu
 		for (size_t i = 0; i < ids->len; i++)
 			guard_buf_addf(&b, "%s\n", ids->items[i]);
 		path = ids_path(s, "ids");
-		if (guard_file_write_cache(path, b.buf, b.len, 0644) == 0) {
-			free(path);
-			path = ids_path(s, "ids.mtime");
-			guard_file_write_cache(path, mtime, strlen(mtime), 0644);
-		}
+		if (guard_file_write_cache(path, b.buf, b.len, 0644) == 0)
+			mtime_store(s, mtime, true);
 		free(path);
 	}
 	guard_buf_release(&b);
@@ -129,35 +149,42 @@ gap_ids_mtime(const struct guard_approval_store *s, char out[64])
 	return dir_mtime(s->dir, out);
 }
 
+/*
+ * Writers hold the store lock shared, so they interleave; what keeps a
+ * current list complete is the order. A new id is appended before its
+ * file is renamed in, whether or not the list is current now (a writer
+ * that found it current may record the folder's stamp after this file
+ * appears). The stamp is recorded only by a writer that found the list
+ * current before its own change, and is the folder's stamp after it:
+ * every file guard had renamed in by then was listed first. Two writers
+ * recording out of order leave an older stamp, which only makes the next
+ * lookup read the folder. The list is written afresh only under the
+ * exclusive lock, so an append never lands in a file being replaced.
+ */
 bool
-gap_ids_before_write(const struct guard_approval_store *s)
+gap_ids_before_write(struct guard_approval_store *s, const char *new_id)
 {
-	return list_current(s);
-}
+	bool current = list_current(s);
 
-void
-gap_ids_after_write(struct guard_approval_store *s, const char *id, bool current)
-{
-	char now[64], *path;
-
-	if (!current || dir_mtime(s->dir, now) < 0)
-		return;
-	/* a new request joins the list; a replaced one is there already */
-	path = ids_path(s, "ids");
-	if (id) {
-		char line[GUARD_APPROVAL_ID_LEN + 1];
+	if (new_id && (current || index_is_dir(s))) {
+		char line[GUARD_APPROVAL_ID_LEN + 1], *path = ids_path(s, "ids");
 		int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-		snprintf(line, sizeof(line), "%s\n", id);
+		snprintf(line, sizeof(line), "%s\n", new_id);
 		bool ok = fd >= 0 && write(fd, line, strlen(line)) == (ssize_t)strlen(line);
 		if (fd >= 0)
 			close(fd);
-		if (!ok) {
-			free(path);
-			return; /* the mtime stays old: the next lookup reads the folder */
-		}
+		free(path);
+		if (!ok)
+			current = false; /* the stamp stays old: the next lookup reads the folder */
 	}
-	free(path);
-	path = ids_path(s, "ids.mtime");
-	guard_file_write_cache(path, now, strlen(now), 0644);
-	free(path);
+	return current;
+}
+
+void
+gap_ids_after_write(struct guard_approval_store *s, bool current)
+{
+	char now[64];
+
+	if (current && dir_mtime(s->dir, now) == 0)
+		mtime_store(s, now, false);
 }

@@ -26,15 +26,15 @@ int gap_index_put(struct guard_approval_store *s, const char *digest, const char
  * with every existing listed id starting with prefix in matches, or 0
  * when the list is not current (read the folder, then gap_ids_write the
  * ids found with the mtime taken before reading). A write into the folder
- * is bracketed: current = before_write(); ...; after_write(id if the
- * file is new, current).
+ * is bracketed, under the store lock taken shared: current =
+ * before_write(id if the file is new); rename; after_write(current).
  */
 #include "guard_list.h"
 int gap_ids_lookup(struct guard_approval_store *s, const char *prefix, struct guard_list *matches);
 int gap_ids_mtime(const struct guard_approval_store *s, char out[64]);
 void gap_ids_write(struct guard_approval_store *s, const char *mtime, const struct guard_list *ids);
-bool gap_ids_before_write(const struct guard_approval_store *s);
-void gap_ids_after_write(struct guard_approval_store *s, const char *id, bool current);
+bool gap_ids_before_write(struct guard_approval_store *s, const char *new_id);
+void gap_ids_after_write(struct guard_approval_store *s, bool current);
 
 /* Seconds since the epoch of an RFC 3339 member, or -1. */
 long long gap_time(const cJSON *obj, const char *key);

@@ -1,13 +1,16 @@
 /*
  * The approval store: .ai/approvals/<uuid>.json, one request a file,
- * pretty JSON with sorted keys (committed, so diffs stay readable), every
- * change atomic under one store-wide lock.
+ * pretty JSON with sorted keys (committed, so diffs stay readable). A
+ * change to a request happens under its action's lock (.locks/), is
+ * staged and synced in .tmp/, and is renamed into place under the short
+ * store lock (.lock).
  *
- * A small index, .ai/approvals/.digest/<action digest> holding the newest
- * request id for that action, keeps request and gate O(1) with thousands
- * of files on disk. It is derived data: rebuilt from the files whenever
- * the folder is missing (a fresh clone), and every entry is checked
- * against the request it names before it is believed.
+ * A small index, .ai/approvals/.digest/<action digest>, names the newest
+ * request for that action (a symlink whose target is the id), so request
+ * and gate stay O(1) with thousands of files on disk. It is derived data:
+ * rebuilt from the files whenever the folder is missing (a fresh clone),
+ * and every entry is checked against the request it names before it is
+ * believed.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -68,9 +71,12 @@ guard_approval_store_open(struct guard_approval_store *s, const char *root, bool
 		/* the locks and the index are this machine's, not the project's */
 		static const char ignore[] = ".lock\n.locks/\n.tmp/\n.digest/\n", old[] = ".lock\n.digest/\n";
 		char *ign = guard_xasprintf("%s/.gitignore", s->dir), *text = NULL;
+		struct stat st;
 		size_t len;
-		int have = guard_file_read(ign, 4096, 1, &text, &len);
-		if (have == GUARD_ENOTFOUND || (have == 0 && !strcmp(text, old)))
+		/* read it only when it may be missing or the old text (by its length) */
+		int have = lstat(ign, &st) == 0 && st.st_size != (off_t)strlen(old) ? 0
+			   : guard_file_read(ign, 4096, 1, &text, &len);
+		if (have == GUARD_ENOTFOUND || (have == 0 && text && !strcmp(text, old)))
 			rc = guard_file_write_atomic(ign, ignore, strlen(ignore), 0644);
 		free(text);
 		free(ign);
@@ -106,6 +112,19 @@ guard_approval_lock(struct guard_approval_store *s)
 	return rc;
 }
 
+/* The store lock shared: writers of different actions rename side by side. */
+static int
+store_lock_shared(struct guard_approval_store *s, int *fd)
+{
+	char *path = guard_xasprintf("%s/.lock", s->dir);
+	int rc = guard_lock_acquire_shared(path, GUARD_APPROVAL_LOCK_MS, fd);
+
+	free(path);
+	if (rc < 0)
+		*fd = -1;
+	return rc;
+}
+
 void
 guard_approval_unlock(struct guard_approval_store *s)
 {
@@ -124,7 +143,7 @@ guard_approval_lock_action(struct guard_approval_store *s, const char *digest)
 		free(dir);
 		return 0;
 	}
-	if (strspn(digest, "0123456789abcdef") < 2) {
+	if (strspn(digest, "0123456789abcdef") < 3) {
 		free(dir);
 		return guard_error(GUARD_EUSAGE, "'%.16s' is not an action digest", digest);
 	}
@@ -132,7 +151,7 @@ guard_approval_lock_action(struct guard_approval_store *s, const char *digest)
 		free(dir);
 		return rc;
 	}
-	path = guard_xasprintf("%s/%.2s", dir, digest);
+	path = guard_xasprintf("%s/%.3s", dir, digest);
 	rc = guard_lock_acquire(path, GUARD_APPROVAL_LOCK_MS, &s->action_fd);
 	if (rc < 0)
 		s->action_fd = -1;
@@ -330,15 +349,16 @@ guard_approval_save(struct guard_approval_store *s, const cJSON *req)
 	char *tmpdir = guard_xasprintf("%s/.tmp", s->dir);
 	rc = real_dir(tmpdir, true);
 	if (rc == 0 && (rc = guard_file_stage(path, tmpdir, text, strlen(text), 0644, true, &tmp)) == 0) {
-		bool had_lock = s->lock_fd >= 0;
-		if ((rc = guard_approval_lock(s)) < 0) {
+		/* the file is this action's (its lock is held): whether it is new cannot change now */
+		bool is_new = access(path, F_OK) != 0;
+		int shared = -1;
+		if (s->lock_fd < 0 && (rc = store_lock_shared(s, &shared)) < 0) {
 			guard_file_discard(tmp);
 		} else {
-			bool current = gap_ids_before_write(s), is_new = access(path, F_OK) != 0;
+			bool current = gap_ids_before_write(s, is_new ? id : NULL);
 			if ((rc = guard_file_commit(tmp, path)) == 0)
-				gap_ids_after_write(s, is_new ? id : NULL, current);
-			if (!had_lock)
-				guard_approval_unlock(s);
+				gap_ids_after_write(s, current);
+			guard_lock_release(shared);
 			if (rc == 0)
 				rc = guard_file_sync_dir(path);
 		}
@@ -397,13 +417,56 @@ index_dir(struct guard_approval_store *s, char **out)
 	return 1; /* missing */
 }
 
+/*
+ * An entry is a symlink whose target is the request id (never followed,
+ * only read): made in one call, with nothing to write back later. A
+ * newer request for the action replaces it by a rename, so a reader sees
+ * the old id or the new one.
+ */
 static int
 index_put(const char *idir, const char *digest, const char *id)
 {
-	char *path = guard_xasprintf("%s/%s", idir, digest);
-	int rc = guard_file_write_cache(path, id, strlen(id), 0644);
+	char *path = guard_xasprintf("%s/%s", idir, digest), *tmp = NULL;
+	int rc = 0;
+
+	if (symlink(id, path) < 0) {
+		if (errno == EEXIST) {
+			tmp = guard_xasprintf("%s.%ld.new", path, (long)getpid());
+			unlink(tmp);
+			if (symlink(id, tmp) < 0 || rename(tmp, path) < 0) {
+				rc = guard_error(GUARD_EIO, "cannot write %s: %s", path, strerror(errno));
+				unlink(tmp);
+			}
+		} else {
+			rc = guard_error(GUARD_EIO, "cannot write %s: %s", path, strerror(errno));
+		}
+	}
+	free(tmp);
 	free(path);
 	return rc;
+}
+
+/* An entry's id: a symlink's target, or (as older versions wrote it) a file's text. */
+static int
+index_read(const char *path, char **out)
+{
+	char buf[GUARD_APPROVAL_ID_LEN + 1];
+	size_t len;
+	ssize_t n = readlink(path, buf, sizeof(buf));
+
+	*out = NULL;
+	if (n >= 0) {
+		if ((size_t)n >= sizeof(buf))
+			n = 0; /* too long for an id: believed by nobody */
+		buf[n] = '\0';
+		*out = guard_xstrdup(buf);
+		return 0;
+	}
+	if (errno == ENOENT)
+		return GUARD_ENOTFOUND;
+	if (errno != EINVAL)
+		return guard_error(GUARD_EIO, "cannot read %s: %s", path, strerror(errno));
+	return guard_file_read(path, 64, 1, out, &len);
 }
 
 /* What the rebuild keeps of each request: the newest per action wins. */
@@ -505,7 +568,6 @@ int
 gap_index_get(struct guard_approval_store *s, const char *digest, cJSON **out)
 {
 	char *idir, *path, *text = NULL;
-	size_t len;
 	int rc;
 
 	*out = NULL;
@@ -516,7 +578,7 @@ gap_index_get(struct guard_approval_store *s, const char *digest, cJSON **out)
 		return rc;
 	}
 	path = guard_xasprintf("%s/%s", idir, digest);
-	rc = guard_file_read(path, 64, 1, &text, &len);
+	rc = index_read(path, &text);
 	free(path);
 	free(idir);
 	if (rc == GUARD_ENOTFOUND)

@@ -239,8 +239,8 @@ guard_mkdirs(const char *path, mode_t mode)
 	return rc;
 }
 
-int
-guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd)
+static int
+lock_acquire(const char *lockpath, int timeout_ms, int how, int *fd)
 {
 	struct timespec start, now, pause = { 0, 50 * 1000 };
 	int f = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -249,7 +249,7 @@ guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd)
 	if (f < 0)
 		return guard_error(GUARD_EIO, "cannot open lock '%s': %s", lockpath, strerror(errno));
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (flock(f, LOCK_EX | LOCK_NB) < 0) {
+	while (flock(f, how | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			int rc = guard_error(GUARD_EIO, "cannot lock '%s': %s", lockpath, strerror(errno));
 			close(f);
@@ -269,6 +269,18 @@ guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd)
 	}
 	*fd = f;
 	return 0;
+}
+
+int
+guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd)
+{
+	return lock_acquire(lockpath, timeout_ms, LOCK_EX, fd);
+}
+
+int
+guard_lock_acquire_shared(const char *lockpath, int timeout_ms, int *fd)
+{
+	return lock_acquire(lockpath, timeout_ms, LOCK_SH, fd);
 }
 
 void

@@ -56,9 +56,11 @@ int guard_mkdirs(const char *path, mode_t mode);
 /*
  * An exclusive lock on lockpath (created if needed, O_NOFOLLOW), waiting
  * at most timeout_ms. *fd receives the open descriptor; release with
- * guard_lock_release. GUARD_EEXPIRED on time-out.
+ * guard_lock_release. GUARD_EEXPIRED on time-out. _shared takes a shared
+ * lock: held by any number at once, never with an exclusive one.
  */
 int guard_lock_acquire(const char *lockpath, int timeout_ms, int *fd);
+int guard_lock_acquire_shared(const char *lockpath, int timeout_ms, int *fd);
 void guard_lock_release(int fd);
 
 #endif

@@ -13,7 +13,8 @@
 struct redact_entry {
 	char *id;
 	char *replacement;
-	pcre2_code *re;
+	pcre2_code *re;    /* NULL: a built-in not compiled yet (see entry_ready) */
+	const char *regex; /* a built-in's, compiled when a string first passes its prefilter */
 	size_t minlen; /* no match is possible in a shorter subject */
 	bool jit;      /* JIT-compiled: matched with pcre2_jit_match directly */
 	/*
@@ -92,6 +93,16 @@ struct builtin {
 	 * nothing is claimed. Used as a prefilter, on ASCII subjects only.
 	 */
 	const char *needs;
+	/*
+	 * What PCRE2 reports for the compiled regex (pcre2_pattern_info),
+	 * written down so a pattern is compiled only when a string may hold
+	 * its match: the minimum match length, the possible first bytes and
+	 * the required byte (either case added for a caseless pattern, as
+	 * prefilter_of does); NULL says nothing. guard_redact_check_builtins
+	 * (run by the unit tests) holds them to what PCRE2 says.
+	 */
+	unsigned minlen;
+	const char *first, *req;
 };
 
 #define SPACES " \t\n\v\f\r" /* \s */
@@ -100,28 +111,31 @@ struct builtin {
  * Shapes published by the providers (and by gitleaks' rules). Broad
  * assignment patterns last: specific ids name what was found first.
  */
+#define ALNUM "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
 static const struct builtin builtins[] = {
-	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL },
-	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL },
-	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}", "=:" },
-	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL },
-	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL },
-	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL },
-	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL },
-	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL },
-	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL },
-	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL },
-	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL },
-	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL },
-	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL },
-	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL },
-	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES },
-	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL },
+	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL,
+	  27, "-", "-" },
+	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL, 20, "A", "A" },
+	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}", "=:", 59, "a", "y" },
+	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL, 39, "A", "a" },
+	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL, 51, "A", "=" },
+	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL, 37, ALNUM "_~.-", "~" },
+	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL, 33, "g", "_" },
+	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL, 25, "g", "-" },
+	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL, 15, "x", "-" },
+	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL, 34, "h", "/" },
+	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL, 40, "n", "_" },
+	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL, 24, "prs", "_" },
+	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL, 35, "s", "-" },
+	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL, 32, "e", "." },
+	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES, 22, "BTbt", NULL },
+	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALNUM + 10, "@" },
 	{ "password-assignment",
 	  "(?i)(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|credentials?)"
-	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}", "=:" },
-	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}", "=" SPACES },
-	{ NULL, NULL, NULL },
+	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL },
+	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}", "=" SPACES, 12, "-", "-" },
+	{ NULL, NULL, NULL, 0, NULL, NULL },
 };
 
 const char *const guard_redact_builtin_ids[] = {
@@ -274,31 +288,134 @@ candidates(const struct guard_redactor *r, const char *s, size_t len)
 	return (first | r->no_set[0]) & (req | r->no_set[1]) & (needs | r->no_set[2]);
 }
 
-/* Compile one entry into slot e (which is left empty on failure). */
-static int
-compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement, const char *needs)
+static pcre2_code *
+compile_regex(const char *id, const char *regex, int *rc)
 {
 	int code;
 	PCRE2_SIZE off;
-	uint32_t minlen = 0;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+				       &code, &off, NULL);
 
-	e->re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-			      &code, &off, NULL);
-	if (!e->re) {
+	*rc = 0;
+	if (!re) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		return guard_error(GUARD_EPOLICY, "redact '%s': regex does not compile at offset %zu: %s",
-				   id, (size_t)off, (char *)msg);
+		*rc = guard_error(GUARD_EPOLICY, "redact '%s': regex does not compile at offset %zu: %s", id,
+				  (size_t)off, (char *)msg);
 	}
-	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
-	e->minlen = minlen;
-	prefilter_of(e, regex);
+	return re;
+}
+
+static void
+name_entry(struct redact_entry *e, const char *id, const char *replacement, const char *needs)
+{
 	memset(e->needs, 0, sizeof(e->needs));
 	for (; needs && *needs; needs++)
 		e->needs[(unsigned char)*needs >> 6] |= (uint64_t)1 << ((unsigned char)*needs & 63);
 	e->id = guard_xstrdup(id);
 	e->replacement = replacement ? guard_xstrdup(replacement) : guard_xasprintf("[REDACTED:%s]", id);
+}
+
+/* Compile a policy's entry into slot e now, so a bad regex is reported when the policy is. */
+static int
+compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement)
+{
+	uint32_t minlen = 0;
+	int rc;
+
+	if (!(e->re = compile_regex(id, regex, &rc)))
+		return rc;
+	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
+	e->minlen = minlen;
+	prefilter_of(e, regex);
+	name_entry(e, id, replacement, NULL);
 	return 0;
+}
+
+/* The sets a built-in declares, made as prefilter_of makes them from PCRE2's answers. */
+static void
+declared_sets(const struct builtin *b, uint64_t first[4], uint64_t req[4])
+{
+	bool exact = !maybe_caseless(b->regex);
+
+	memset(first, 0, 4 * sizeof(*first));
+	memset(req, 0, 4 * sizeof(*req));
+	for (const char *c = b->first; c && *c; c++)
+		set_ascii_either_case(first, (unsigned char)*c, exact);
+	for (const char *c = b->req; c && *c; c++)
+		set_ascii_either_case(req, (unsigned char)*c, exact);
+}
+
+/*
+ * A built-in into slot e without compiling it: compiling all eighteen
+ * costs more than a hook's record takes to scan, and most strings pass
+ * the prefilter of none of them.
+ */
+static void
+declare_entry(struct redact_entry *e, const struct builtin *b)
+{
+	e->regex = b->regex;
+	e->minlen = b->minlen;
+	declared_sets(b, e->first, e->req);
+	name_entry(e, b->id, NULL, b->needs);
+}
+
+/* Compile a declared built-in on first use (and JIT it when the redactor already has). */
+static int
+entry_ready(const struct guard_redactor *r, struct redact_entry *e)
+{
+	int rc;
+
+	if (e->re)
+		return 0;
+	if (!(e->re = compile_regex(e->id, e->regex, &rc)))
+		return rc;
+	if (r->usage->jitted && pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE) == 0) {
+		size_t jitsize = 0;
+		e->jit = pcre2_pattern_info(e->re, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0;
+	}
+	return 0;
+}
+
+static bool
+superset(const uint64_t a[4], const uint64_t b[4])
+{
+	return empty_set(a) || ((a[0] & b[0]) == b[0] && (a[1] & b[1]) == b[1] && (a[2] & b[2]) == b[2] &&
+				(a[3] & b[3]) == b[3] && !empty_set(b));
+}
+
+int
+guard_redact_check_builtins(struct guard_buf *why)
+{
+	int bad = 0;
+
+	for (const struct builtin *b = builtins; b->id; b++) {
+		struct redact_entry e;
+		uint64_t first[4], req[4];
+		int rc;
+
+		memset(&e, 0, sizeof(e));
+		if (!(e.re = compile_regex(b->id, b->regex, &rc))) {
+			guard_buf_addf(why, "%s: %s\n", b->id, guard_error_last());
+			bad++;
+			continue;
+		}
+		uint32_t minlen = 0;
+		pcre2_pattern_info(e.re, PCRE2_INFO_MINLENGTH, &minlen);
+		e.minlen = minlen;
+		prefilter_of(&e, b->regex);
+		declared_sets(b, first, req);
+		/* declared no tighter than PCRE2: every match PCRE2 allows passes the declared filter */
+		if (b->minlen > minlen || !superset(first, e.first) || !superset(req, e.req)) {
+			guard_buf_addf(why, "%s: declared minlen %u first %s req %s, PCRE2 says minlen %u%s%s\n", b->id,
+				       b->minlen, b->first ? b->first : "(none)", b->req ? b->req : "(none)", minlen,
+				       superset(first, e.first) ? "" : ", other first bytes",
+				       superset(req, e.req) ? "" : ", another required byte");
+			bad++;
+		}
+		pcre2_code_free(e.re);
+	}
+	return bad ? GUARD_EPOLICY : 0;
 }
 
 static const cJSON *
@@ -336,9 +453,7 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 		const cJSON *over = policy_entry(policy_redact, b->id);
 		if (over)
 			continue; /* added below, in the policy's order */
-		if ((rc = compile_entry(&r->e[r->n], b->id, b->regex, NULL, b->needs)) < 0)
-			goto fail;
-		r->n++;
+		declare_entry(&r->e[r->n++], b);
 	}
 	cJSON_ArrayForEach(it, policy_redact) {
 		const char *id = str_member(it, "id"), *regex = str_member(it, "regex");
@@ -346,7 +461,7 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 			rc = guard_error(GUARD_EPOLICY, "redact entry without id and regex strings");
 			goto fail;
 		}
-		if ((rc = compile_entry(&r->e[r->n], id, regex, str_member(it, "replacement"), NULL)) < 0)
+		if ((rc = compile_entry(&r->e[r->n], id, regex, str_member(it, "replacement"))) < 0)
 			goto fail;
 		r->n++;
 	}
@@ -401,13 +516,13 @@ apply_entry(const struct guard_redactor *r, const struct redact_entry *e, const 
 	return n;
 }
 
-/* JIT-compile every pattern that can be; without JIT the interpreter goes on. */
+/* JIT-compile every pattern compiled so far (later ones on compiling); without JIT the interpreter goes on. */
 static void
 jit_all(const struct guard_redactor *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		size_t jitsize = 0;
-		if (pcre2_jit_compile(r->e[i].re, PCRE2_JIT_COMPLETE) == 0 &&
+		if (r->e[i].re && pcre2_jit_compile(r->e[i].re, PCRE2_JIT_COMPLETE) == 0 &&
 		    pcre2_pattern_info(r->e[i].re, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0)
 			r->e[i].jit = true;
 	}
@@ -441,7 +556,7 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 			continue;
 		if (i < FILTERED && !(cand >> i & 1))
 			continue;
-		int m = apply_entry(r, &r->e[i], src, srclen, &next);
+		int m = entry_ready(r, &r->e[i]) < 0 ? GUARD_EDENY : apply_entry(r, &r->e[i], src, srclen, &next);
 		if (m < 0) {
 			guard_buf_release(&cur);
 			guard_buf_release(&next);

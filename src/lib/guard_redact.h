@@ -17,18 +17,26 @@
 
 #include "guard_buf.h"
 
-struct guard_redactor; /* opaque; immutable once made */
+struct guard_redactor; /* opaque; one thread at a time (it compiles and remembers as it is used) */
 
 /*
- * Compile the built-in set plus policy_redact (the policy's "redact"
- * list, may be NULL). GUARD_EPOLICY naming the id when a regex does not
- * compile. Caller frees *out with guard_redactor_free.
+ * The built-in set plus policy_redact (the policy's "redact" list, may be
+ * NULL). The policy's patterns are compiled now: GUARD_EPOLICY naming the
+ * id when one does not. Caller frees *out with guard_redactor_free.
  */
 int guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact);
 void guard_redactor_free(struct guard_redactor *r);
 
 /* Ids of the built-in patterns, NULL-terminated (for docs and tests). */
 extern const char *const guard_redact_builtin_ids[];
+
+/*
+ * Built-ins are compiled on first use, skipped until then by what their
+ * table declares of any match (length, first and required bytes). This
+ * compiles each and checks the declaration is no tighter than PCRE2's own
+ * answer; GUARD_EPOLICY with one line per wrong entry appended to why.
+ */
+int guard_redact_check_builtins(struct guard_buf *why);
 
 /*
  * Mask every secret in s (len bytes). Returns the number of matches
