@@ -58,6 +58,34 @@ TEST(audit_append_and_verify)
 	free(dir);
 }
 
+/* The chain continues after a last record longer than one read of the file's tail (4 KiB). */
+TEST(audit_continues_after_a_long_record)
+{
+	char *sub = guard_xasprintf("%s/long", root), *dir = guard_xasprintf("%s/.ai/audit", sub);
+	struct guard_audit_verify_opts o = { 0 };
+	struct guard_audit_verify_result res;
+	size_t sizes[] = { 4000, 4096, 20000, 70000 };
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		char *big = guard_xmalloc(sizes[k] + 1);
+		memset(big, 'x', sizes[k]);
+		big[sizes[k]] = '\0';
+		cJSON *e = event("long", (int)k);
+		cJSON_AddStringToObject(e, "text", big);
+		CHECK(guard_audit_record(sub, NULL, NULL, e) == 0);
+		cJSON_Delete(e);
+		e = event("after", (int)k);
+		CHECK(guard_audit_record(sub, NULL, NULL, e) == 0);
+		cJSON_Delete(e);
+		free(big);
+	}
+	CHECK(guard_audit_verify(dir, &o, &res) == 0);
+	CHECK(res.records == 8 && res.first_seq == 1 && res.last_seq == 8);
+	guard_audit_verify_release(&res);
+	free(dir);
+	free(sub);
+}
+
 TEST(audit_needs_an_event_name)
 {
 	struct guard_audit *log;
@@ -158,6 +186,7 @@ main(void)
 	if (!mkdtemp(root))
 		return 1;
 	RUN(audit_append_and_verify);
+	RUN(audit_continues_after_a_long_record);
 	RUN(audit_needs_an_event_name);
 	RUN(audit_line_check);
 	RUN(audit_config_defaults);
