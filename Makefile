@@ -39,7 +39,8 @@ GIT_PROGRAMS  = guard-session
 GIT_UNITS     = test_session_git
 
 LIB_SRC  = $(sort $(wildcard src/lib/*.c))
-LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/embedded_policy.o
+LIB_CORE = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)
+LIB_OBJ  = $(LIB_CORE) $(BUILD)/lib/embedded_policy.o
 LIB_A    = $(BUILD)/libguard.a
 PROG_BIN = $(PROGRAMS:%=$(BIN)/%)
 
@@ -56,9 +57,24 @@ $(BUILD)/lib/%.o: src/lib/%.c src/lib/*.h $(BUILD)/datadir.stamp | $(BUILD)/lib
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -c -o $@ $<
 
 # The built-in policies, compiled in so a program works from the build tree
-# and after install alike (an installed $(DATADIR)/default.yaml wins).
-$(BUILD)/lib/embedded_policy.o: src/lib/embedded_policy.S policy/default.yaml policy/nightbuilder.yaml | $(BUILD)/lib
-	$(CC) -c -o $@ $<
+# and after install alike (an installed $(DATADIR)/default.yaml wins), each
+# beside the tree policy-json made of it: a built-in layer with the shipped
+# text skips libyaml and the schema at run time. policy-json links the
+# library without this object (libguard-core.a), and fails the build when a
+# shipped policy does not validate.
+$(BUILD)/lib/embedded_policy.o: src/lib/embedded_policy.S policy/default.yaml policy/nightbuilder.yaml \
+		$(BUILD)/lib/default.json $(BUILD)/lib/nightbuilder.json | $(BUILD)/lib
+	$(CC) -c -Wa,-I$(BUILD)/lib -o $@ $<
+
+$(BUILD)/lib/%.json: policy/%.yaml $(BUILD)/policy-json | $(BUILD)/lib
+	$(BUILD)/policy-json $< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/libguard-core.a: $(LIB_CORE)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a src/lib/*.h
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libguard-core.a $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 # Program-side helpers (they print; the library never does).
 CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o

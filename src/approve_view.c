@@ -192,10 +192,11 @@ collect_one(cJSON *req, void *arg)
 	return 1;
 }
 
+/* Rows are sorted through pointers: moving the rows themselves was a fifth of a 10,000-request list. */
 static int
 by_time(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
+	const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
 	int d = strcmp(x->requested_at, y->requested_at);
 	return d ? d : strcmp(x->id, y->id);
 }
@@ -257,6 +258,7 @@ int
 approve_list(struct guard_approval_store *s, const struct approve_filter *f, bool json)
 {
 	struct collect c = { s, f, (long long)time(NULL), json, NULL, 0, 0 };
+	struct row **sorted;
 	size_t from, to;
 	int rc;
 
@@ -264,20 +266,23 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 		free(c.rows);
 		return rc;
 	}
+	sorted = guard_xcalloc(c.n ? c.n : 1, sizeof(*sorted));
+	for (size_t i = 0; i < c.n; i++)
+		sorted[i] = &c.rows[i];
 	if (c.n)
-		qsort(c.rows, c.n, sizeof(*c.rows), by_time);
+		qsort(sorted, c.n, sizeof(*sorted), by_time);
 	from = (size_t)f->offset < c.n ? (size_t)f->offset : c.n;
 	to = f->limit && from + (size_t)f->limit < c.n ? from + (size_t)f->limit : c.n;
 	if (json) {
 		for (size_t i = from; i < to; i++)
-			print_json(&c.rows[i], i == from);
+			print_json(sorted[i], i == from);
 		fputs(to > from ? "\n]\n" : "[]\n", stdout);
 	} else if (to > from) {
 		int width = terminal_width();
 		printf("%-8s  %-9s  %-8s  %5s  %5s  %-10s  %-16s  %s\n", "ID", "STATUS", "RISK", "AGE", "LEFT", "TOOL",
 		       "REQUESTED BY", "SUMMARY");
 		for (size_t i = from; i < to; i++)
-			print_row(&c.rows[i], width);
+			print_row(sorted[i], width);
 	}
 	if (!json && isatty(STDERR_FILENO))
 		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,
@@ -288,6 +293,7 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 			cJSON_Delete(c.rows[i].req);
 		free(c.rows[i].text);
 	}
+	free(sorted);
 	free(c.rows);
 	return 0;
 }

@@ -49,18 +49,33 @@ is_state(const char *s)
 	return false;
 }
 
+static const char *
+member_str(const cJSON *m)
+{
+	return cJSON_IsString(m) ? m->valuestring : "";
+}
+
+static bool
+member_time(const cJSON *m)
+{
+	struct timespec ts;
+	return cJSON_IsString(m) && guard_time_parse(m->valuestring, &ts) == 0;
+}
+
 bool
 gap_request_wellformed(const cJSON *req, const char *id)
 {
-	const char *digest = gap_str(req, "action_digest");
+	/* one walk of the members: list reads every request on disk */
+	static const char *const names[] = { "id", "status", "action_digest", "requested_at", "expires_at",
+					     "requested_by", "decisions", "risk" };
+	const cJSON *m[8];
 	enum guard_level level;
 
-	return !strcmp(gap_str(req, "id"), id) && is_state(gap_str(req, "status")) &&
-	       strlen(digest) == 64 && strspn(digest, "0123456789abcdef") == 64 &&
-	       gap_time(req, "requested_at") >= 0 && gap_time(req, "expires_at") >= 0 &&
-	       *gap_str(req, "requested_by") &&
-	       cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(req, "decisions")) &&
-	       guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"), &level) == 0;
+	guard_event_members(req, names, 8, m);
+	const char *digest = member_str(m[2]);
+	return !strcmp(member_str(m[0]), id) && is_state(member_str(m[1])) && strlen(digest) == 64 &&
+	       strspn(digest, "0123456789abcdef") == 64 && member_time(m[3]) && member_time(m[4]) &&
+	       *member_str(m[5]) && cJSON_IsArray(m[6]) && guard_level_parse(gap_str(m[7], "level"), &level) == 0;
 }
 
 /* ---- configuration ---- */

@@ -184,9 +184,11 @@ gap_id_valid(const char *id)
 
 	if (strlen(id) != 36)
 		return false;
-	for (size_t i = 0; i < 36; i++)
-		if (shape[i] == '-' ? id[i] != '-' : !strchr("0123456789abcdef", id[i]) || !id[i])
+	for (size_t i = 0; i < 36; i++) {
+		char c = id[i];
+		if (shape[i] == '-' ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
 			return false;
+	}
 	return true;
 }
 

@@ -21,6 +21,8 @@
 #endif
 
 extern const char guard_embedded_default[], guard_embedded_nightbuilder[];
+/* The same texts parsed and validated when guard was built (src/tools/policy_json.c). */
+extern const char guard_embedded_default_json[], guard_embedded_nightbuilder_json[];
 
 enum { L_BUILTIN, L_NIGHTBUILDER, L_USER, L_MANAGED, L_PROJECT, L_COUNT };
 
@@ -29,6 +31,8 @@ struct layer {
 	char *path;             /* NULL: skipped, or the embedded copy (embedded set) */
 	const char *embedded;
 	const char *embedded_name;
+	/* a built-in layer: the shipped text, and its tree as built */
+	const char *shipped, *shipped_json;
 	struct guard_yaml_doc doc;
 	bool loaded;
 };
@@ -127,6 +131,28 @@ sort_errors(struct guard_list *errors, size_t from, const char *name)
 	}
 }
 
+/*
+ * A built-in layer whose text is the shipped text (the compiled-in copy,
+ * or an installed file with the same bytes) is taken from the tree the
+ * build made of it, parsed and validated then: libyaml and the schema
+ * are most of a hook call's work otherwise. Any other text goes the long
+ * way, so an edited file is still checked.
+ */
+static bool
+load_shipped(struct layer *l, const char *name, const char *text, size_t len)
+{
+	cJSON *root;
+
+	if (!l->shipped || !*l->shipped || len != strlen(l->shipped) || memcmp(text, l->shipped, len) ||
+	    !(root = cJSON_Parse(l->shipped_json)))
+		return false;
+	guard_yaml_init(&l->doc);
+	l->doc.name = guard_xstrdup(name);
+	l->doc.root = root;
+	l->loaded = true;
+	return true;
+}
+
 /* Read, parse and validate one layer. 0, GUARD_ENOTFOUND or GUARD_EPOLICY. */
 static int
 load_layer(struct layer *l, struct guard_list *errors)
@@ -139,9 +165,15 @@ load_layer(struct layer *l, struct guard_list *errors)
 		rc = read_policy(l->path, l->layer != GUARD_LAYER_BUILTIN, &text, &len, errors);
 		if (rc < 0)
 			return rc;
+		if (load_shipped(l, l->path, text, len)) {
+			free(text);
+			return 0;
+		}
 		rc = guard_yaml_parse(&l->doc, l->path, text, len, errors);
 		free(text);
 	} else if (l->embedded) {
+		if (load_shipped(l, l->embedded_name, l->embedded, strlen(l->embedded)))
+			return 0;
 		rc = guard_yaml_parse(&l->doc, l->embedded_name, l->embedded, strlen(l->embedded), errors);
 	} else {
 		return GUARD_ENOTFOUND;
@@ -175,6 +207,10 @@ locate_builtin(const struct guard_policy_sources *src, struct layer *b, struct l
 	char *dir = NULL;
 
 	b->layer = nb->layer = GUARD_LAYER_BUILTIN;
+	b->shipped = guard_embedded_default;
+	b->shipped_json = guard_embedded_default_json;
+	nb->shipped = guard_embedded_nightbuilder;
+	nb->shipped_json = guard_embedded_nightbuilder_json;
 	if (!given && env("GUARD_DEFAULT_POLICY") && *env("GUARD_DEFAULT_POLICY"))
 		given = env("GUARD_DEFAULT_POLICY");
 	if (!given && exists(GUARD_DATADIR "/default.yaml"))

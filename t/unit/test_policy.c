@@ -8,6 +8,7 @@
 #include "guard_error.h"
 #include "guard_policy.h"
 #include "guard_policy_test.h"
+#include "guard_yaml.h"
 
 static char tmpdir[256];
 static struct guard_list errors = GUARD_LIST_INIT;
@@ -232,6 +233,63 @@ TEST(policy_shipped_files_validate)
 	CHECK(p && cJSON_GetObjectItem(guard_policy_tree(p), "session"));
 	guard_policy_free(p);
 	dump(&errors);
+}
+
+extern const char guard_embedded_default[], guard_embedded_default_json[];
+extern const char guard_embedded_nightbuilder[], guard_embedded_nightbuilder_json[];
+
+/* The trees compiled in beside the shipped YAML are what parsing that YAML gives. */
+TEST(policy_shipped_tree_is_built_from_the_yaml)
+{
+	const char *yaml[] = { guard_embedded_default, guard_embedded_nightbuilder };
+	const char *json[] = { guard_embedded_default_json, guard_embedded_nightbuilder_json };
+
+	for (int i = 0; i < 2; i++) {
+		struct guard_yaml_doc doc;
+		cJSON *built = cJSON_Parse(json[i]);
+		guard_yaml_init(&doc);
+		guard_list_clear(&errors);
+		CHECK(guard_yaml_parse(&doc, "shipped", yaml[i], strlen(yaml[i]), &errors) == 0);
+		CHECK(built && cJSON_GetArraySize(built) > 5 && cJSON_Compare(built, doc.root, true));
+		cJSON_Delete(built);
+		guard_yaml_release(&doc);
+	}
+}
+
+/*
+ * A built-in file with the shipped bytes is read from the built tree;
+ * one with other bytes is parsed and validated, so an edit is checked.
+ */
+TEST(policy_edited_builtin_is_validated)
+{
+	struct guard_policy_sources src = { 0 };
+	struct guard_policy *p = NULL;
+	char rev[80];
+
+	src.user = src.managed = src.project = src.nightbuilder = "";
+	guard_list_clear(&errors);
+	CHECK(guard_policy_load(&p, &src, &errors) == 0);
+	snprintf(rev, sizeof(rev), "%s", p ? guard_policy_rev(p) : "");
+	guard_policy_free(p);
+
+	src.builtin = put("default.yaml", guard_embedded_default);
+	CHECK(guard_policy_load(&p, &src, &errors) == 0);
+	CHECK(p && !strcmp(guard_policy_rev(p), rev));
+	guard_policy_free(p);
+
+	char *text = guard_xasprintf("%s\n# a comment changes the bytes, not the policy\n", guard_embedded_default);
+	src.builtin = put("default.yaml", text);
+	free(text);
+	CHECK(guard_policy_load(&p, &src, &errors) == 0);
+	CHECK(p && !strcmp(guard_policy_rev(p), rev));
+	guard_policy_free(p);
+
+	text = guard_xasprintf("%s\nbogus_section: 1\n", guard_embedded_default);
+	src.builtin = put("default.yaml", text);
+	free(text);
+	p = NULL;
+	CHECK(guard_policy_load(&p, &src, &errors) == GUARD_EPOLICY && !p);
+	CHECK(has_error(&errors, "bogus_section"));
 }
 
 TEST(policy_load_time)
@@ -708,6 +766,8 @@ main(void)
 	RUN(policy_refuses_writable_file);
 	RUN(policy_missing_layers_are_fine);
 	RUN(policy_shipped_files_validate);
+	RUN(policy_shipped_tree_is_built_from_the_yaml);
+	RUN(policy_edited_builtin_is_validated);
 	RUN(policy_load_time);
 	RUN(policy_groups_deny_ask_allow);
 	RUN(policy_conditions);

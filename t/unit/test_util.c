@@ -167,6 +167,26 @@ TEST(time_format_and_parse)
 	CHECK(strlen(buf) == 24 && buf[23] == 'Z');
 }
 
+/* The calendar arithmetic agrees with timegm(3) across centuries, leap days and days past a month's end. */
+TEST(time_parse_agrees_with_timegm)
+{
+	static const int years[] = { 1970, 1999, 2000, 2024, 2026, 2100, 2400, 9999 };
+	int bad = 0;
+
+	for (size_t yi = 0; yi < sizeof(years) / sizeof(years[0]); yi++)
+		for (int mo = 1; mo <= 12; mo++)
+			for (int d = 1; d <= 31; d++) {
+				struct tm tm = { .tm_year = years[yi] - 1900, .tm_mon = mo - 1, .tm_mday = d,
+						 .tm_hour = 23, .tm_min = 59, .tm_sec = 60 };
+				struct timespec got;
+				char s[40];
+				snprintf(s, sizeof(s), "%04d-%02d-%02dT23:59:60Z", years[yi], mo, d);
+				if (guard_time_parse(s, &got) < 0 || got.tv_sec != timegm(&tm))
+					bad++;
+			}
+	CHECK(bad == 0);
+}
+
 TEST(sha256_and_canonical_json)
 {
 	char hex[GUARD_SHA256_HEX];
@@ -366,6 +386,7 @@ main(void)
 	RUN(project_root_walks_up);
 	RUN(duration_parse);
 	RUN(time_format_and_parse);
+	RUN(time_parse_agrees_with_timegm);
 	RUN(sha256_and_canonical_json);
 	RUN(canonical_json_agrees_with_cjson);
 	RUN(canonical_json_escapes_anywhere);
