@@ -672,6 +672,29 @@ signed_alice() {
 	[ "$status" -eq 5 ]
 }
 
+@test "200 writers side by side: every request resolves by its 8-character prefix afterwards" {
+	a=$(request)
+	guard-approve status "${a:0:8}" >/dev/null || [ $? -eq 3 ]	# the list exists and is current
+	seq 200 | xargs -P 16 -I{} guard-approve request --as claude --command 'echo {} >build/list' >"$BATS_TEST_TMPDIR/ids"
+	[ "$(sort -u "$BATS_TEST_TMPDIR/ids" | wc -l)" -eq 200 ]
+	# the stamp the writers left is current (the last writer recorded it), or older (then
+	# the next lookup reads the folder); when current, the list must hold every file
+	current=$(python3 -c '
+import os, sys
+d = sys.argv[1]
+st = os.stat(d)
+stamp = "%020d.%09d %020d\n" % (st.st_mtime_ns // 10**9, st.st_mtime_ns % 10**9, st.st_ino)
+print("yes" if open(d + "/.digest/ids.mtime").read() == stamp else "no")' "$PROJ/.ai/approvals")
+	if [ "$current" = yes ]; then
+		for id in $(cat "$BATS_TEST_TMPDIR/ids"); do grep -qx "$id" "$PROJ/.ai/approvals/.digest/ids"; done
+	fi
+	# either way every request resolves by its 8-character prefix
+	for id in $(head -50 "$BATS_TEST_TMPDIR/ids"); do
+		run guard-approve status "${id:0:8}"
+		[ "$status" -eq 3 ]
+	done
+}
+
 @test "the id list is never written through a symlink" {
 	a=$(request)
 	guard-approve status "${a:0:6}" >/dev/null || true

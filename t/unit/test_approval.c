@@ -1,11 +1,14 @@
 /* Unit tests: approval digests, signatures, ids, the state machine. */
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "unit.h"
 #include "guard_approval.h"
+#include "guard_approval_int.h"
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
@@ -163,6 +166,94 @@ TEST(a_nul_in_an_id_names_no_other_file)
 	free(text);
 }
 
+/*
+ * Writers rename side by side under the shared store lock; the id list
+ * stays complete by order alone. Two writers, their three steps (check
+ * and list the new id, rename the file in, record the stamp) in all 20
+ * orders, with and without a clock tick between steps: whenever the list
+ * counts as current afterwards, it names every file in the folder.
+ */
+struct writer {
+	const char *id;
+	bool current;
+};
+
+static void
+writer_step(struct guard_approval_store *s, struct writer *w, int k)
+{
+	if (k == 0) {
+		w->current = gap_ids_before_write(s, w->id);
+	} else if (k == 1) {
+		char *tmp = guard_xasprintf("%s/.tmp/%s", s->dir, w->id), *path = guard_xasprintf("%s/%s.json", s->dir, w->id);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		CHECK(fd >= 0 && write(fd, "{}\n", 3) == 3);
+		close(fd);
+		CHECK(rename(tmp, path) == 0);
+		free(tmp);
+		free(path);
+	} else {
+		gap_ids_after_write(s, w->current);
+	}
+}
+
+TEST(id_list_complete_for_writers_side_by_side)
+{
+	static const char *const base = "0b0b0b0b-0000-4000-8000-000000000000";
+	char *root = guard_xasprintf("%s/ids", tmpdir), *path;
+	struct guard_approval_store s;
+	char id[GUARD_APPROVAL_ID_LEN];
+	int orders = 0, current_after = 0;
+
+	CHECK(mkdir(root, 0755) == 0);
+	CHECK(guard_approval_store_open(&s, root, true) == 0);
+	path = guard_xasprintf("%s/.tmp", s.dir);
+	mkdir(path, 0755);
+	free(path);
+	path = guard_xasprintf("%s/.digest", s.dir);
+	mkdir(path, 0755);
+	free(path);
+	path = guard_xasprintf("%s/%s.json", s.dir, base);
+	CHECK(guard_file_write_atomic(path, "{}\n", 3, 0644) == 0);
+	free(path);
+	/* the store lock's file, made once (its creation moves the folder's stamp) */
+	CHECK(guard_approval_lock(&s) == 0);
+	guard_approval_unlock(&s);
+	for (int tick = 0; tick < 2; tick++)
+		for (unsigned mask = 0; mask < 64; mask++) {
+			struct writer w[2] = { { "0a0a0a0a-0000-4000-8000-00000000000a", false },
+					       { "0c0c0c0c-0000-4000-8000-00000000000c", false } };
+			int next[2] = { 0, 0 };
+			if (__builtin_popcount(mask) != 3)
+				continue;
+			for (int i = 0; i < 2; i++) {
+				path = guard_xasprintf("%s/%s.json", s.dir, w[i].id);
+				unlink(path);
+				free(path);
+			}
+			/* a lookup that finds the list stale reads the folder and writes it afresh */
+			guard_approval_resolve(&s, "ffff", id);
+			CHECK(gap_ids_before_write(&s, NULL)); /* current, before the writers */
+			for (int k = 0; k < 6; k++) {
+				int who = mask >> k & 1;
+				writer_step(&s, &w[who], next[who]++);
+				if (tick)
+					usleep(5000); /* past the file system's clock tick: the folder's stamp moves */
+			}
+			struct guard_list m = GUARD_LIST_INIT;
+			if (gap_ids_lookup(&s, "0", &m) == 1) {
+				current_after++;
+				CHECK(guard_list_has(&m, base) && guard_list_has(&m, w[0].id) && guard_list_has(&m, w[1].id));
+			}
+			guard_list_clear(&m);
+			orders++;
+		}
+	CHECK(orders == 40);
+	CHECK(current_after > 0); /* the invariant was put to the test */
+	printf("# list current after %d of %d orders\n", current_after, orders);
+	guard_approval_store_close(&s);
+	free(root);
+}
+
 TEST(only_pending_moves)
 {
 	struct guard_approval_config c = { .enabled = true, .timeout = 60, .min = { 1, 1, 1, 2 }, .single_use = true };
@@ -218,6 +309,7 @@ main(void)
 	RUN(public_line_round_trips);
 	RUN(resolve_refuses_what_is_not_an_id);
 	RUN(a_nul_in_an_id_names_no_other_file);
+	RUN(id_list_complete_for_writers_side_by_side);
 	RUN(only_pending_moves);
 	RUN(self_approval_is_refused);
 	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
