@@ -271,6 +271,9 @@ sh t/bench/session.sh | tee "$out/session.txt"
 # ---------------------------------------------------------------- 7. audit log
 hr "7. audit log: guard-audit append / verify / query, and the Python reference"
 sh t/bench/gen_events.sh "$tmp/payloads/list" "$EVENTS" "$tmp/events-audit.jsonl"
+# the input just written (hundreds of MB) goes to disk now, not while the
+# append it feeds is being timed
+sync
 (HOME=$home sh t/bench/audit.sh "$tmp/events-audit.jsonl" "$proj" "$out") | tee "$out/audit.txt"
 rm -f "$tmp/events-audit.jsonl"
 
