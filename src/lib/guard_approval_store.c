@@ -2,8 +2,9 @@
  * The approval store: .ai/approvals/<uuid>.json, one request a file,
  * pretty JSON with sorted keys (committed, so diffs stay readable). A
  * change to a request happens under its action's lock (.locks/), is
- * staged and synced in .tmp/, and is renamed into place under the short
- * store lock (.lock).
+ * staged and synced in .tmp/, and is renamed into place under the store
+ * lock (.lock) taken shared; exclusive only to write what is derived
+ * (the id list, the digest index) afresh.
  *
  * A small index, .ai/approvals/.digest/<action digest>, names the newest
  * request for that action (a symlink whose target is the id), so request
