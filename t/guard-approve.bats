@@ -618,6 +618,25 @@ signed_alice() {
 	[ "$(readlink "$entry")" = "$id2" ]
 }
 
+@test "an index entry that names another action's request, a path or nothing is not believed" {
+	other=$(request 'git push --force origin other')
+	approve_id=$(request)
+	guard-approve approve "$approve_id" --as alice@example.com >/dev/null
+	digest=$(jq -r .action_digest "$(file_of "$approve_id")")
+	entry=$PROJ/.ai/approvals/.digest/$digest
+	for target in "$other" ../../../../etc/passwd "$(printf 'x%.0s' $(seq 200))" ""; do
+		rm -f "$entry"
+		if [ -n "$target" ]; then ln -s "$target" "$entry"; else mkfifo "$entry"; fi
+		# the gate never allows through a lying entry: it makes (or finds) a request of its own
+		run gate "$force_push"
+		[ "$(printf '%s' "$output" | jq -r .decision.effect)" != allow ]
+		[ "$(jq -r .status "$(file_of "$other")")" = pending ]
+	done
+	# the lying entry was replaced by the request the gate made for this action
+	[ -L "$entry" ]
+	[ "$(jq -r .action_digest "$(file_of "$(readlink "$entry")")")" = "$digest" ]
+}
+
 @test "cancel: the requester or a reviewer withdraws a pending request" {
 	id=$(request)
 	run guard-approve cancel "$id" --as mallory@example.com
