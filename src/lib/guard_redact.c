@@ -111,7 +111,8 @@ struct builtin {
  * Shapes published by the providers (and by gitleaks' rules). Broad
  * assignment patterns last: specific ids name what was found first.
  */
-#define ALNUM "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#define ALPHA "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#define ALNUM "0123456789" ALPHA
 
 static const struct builtin builtins[] = {
 	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL,
@@ -130,7 +131,7 @@ static const struct builtin builtins[] = {
 	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL, 35, "s", "-" },
 	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL, 32, "e", "." },
 	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES, 22, "BTbt", NULL },
-	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALNUM + 10, "@" },
+	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALPHA, "@" },
 	{ "password-assignment",
 	  "(?i)(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|credentials?)"
 	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL },
