@@ -64,7 +64,9 @@ guard-approve list --as alice@example.com --json --limit 1 >/dev/null   # warm t
 # the disk now, not in the background of the measurements (on this VM their
 # write-back during the cycles below cost a third of the throughput).
 sync
-echo "requests on disk: $(ls "$proj/.ai/approvals" | grep -c '\.json$')"
+# requests DIR: how many request files a project has
+requests() { find "$1/.ai/approvals" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l; }
+echo "requests on disk: $(requests "$proj")"
 
 # ---- each verb, one process per call, interleaved
 i=0
@@ -90,7 +92,7 @@ tail -n +2 "$tmp/verbs.txt"
 
 # ---- list of 10,000 pending
 : >"$tmp/list.tsv"
-for r in 1 2 3 4 5 6 7 8 9 10; do
+for _ in 1 2 3 4 5 6 7 8 9 10; do
 	printf 'list-json\t-\tguard-approve\tlist\t--as\talice@example.com\t--json\n' >>"$tmp/list.tsv"
 	printf 'list-table\t-\tguard-approve\tlist\t--as\talice@example.com\n' >>"$tmp/list.tsv"
 done
@@ -153,9 +155,9 @@ sync
 # the median of each (runs on this shared VM vary by a fifth).
 fresh=$tmp/fresh
 git init -q "$fresh"
-for r in 1 2 3; do
+for _ in 1 2 3; do
 	for where in "$proj" "$fresh"; do
-		printf '%s\t%s\t' "$where" "$(ls "$where/.ai/approvals" 2>/dev/null | grep -c '\.json$')"
+		printf '%s\t%s\t' "$where" "$(requests "$where")"
 		"$bld/bench_approve" -c "$CLIENTS" -n "$CYCLES" "$where"
 	done
 done | awk -F'\t' -v big="$proj" '{
