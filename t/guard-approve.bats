@@ -714,7 +714,7 @@ print("yes" if open(d + "/.digest/ids.mtime").read() == stamp else "no")' "$PROJ
 	done
 }
 
-@test "the id list is never written through a symlink" {
+@test "the id list is never written through a symlink or into a hard-linked file" {
 	a=$(request)
 	guard-approve status "${a:0:6}" >/dev/null || true
 	echo precious >"$BATS_TEST_TMPDIR/victim"
@@ -724,6 +724,21 @@ print("yes" if open(d + "/.digest/ids.mtime").read() == stamp else "no")' "$PROJ
 	run guard-approve status "${a:0:6}"
 	[ "$status" -eq 3 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/victim")" = precious ]
+	# nor into a file that another path shares by a hard link (the list or its stamp)
+	rm -f "$PROJ/.ai/approvals/.digest/ids"
+	guard-approve status "${a:0:6}" >/dev/null || true	# the list written afresh
+	for f in ids ids.mtime; do
+		echo precious >"$BATS_TEST_TMPDIR/linked-$f"
+		rm "$PROJ/.ai/approvals/.digest/$f"
+		ln "$BATS_TEST_TMPDIR/linked-$f" "$PROJ/.ai/approvals/.digest/$f"
+	done
+	b=$(request "git push --force origin fix/hard")	# a new file: the list is appended to
+	guard-approve approve "$b" --as alice@example.com >/dev/null	# a replaced one: the stamp is rewritten
+	for f in ids ids.mtime; do
+		[ "$(cat "$BATS_TEST_TMPDIR/linked-$f")" = precious ]
+	done
+	run guard-approve status "${b:0:6}"
+	[ "$status" -eq 0 ]
 	# and a symlinked index folder is not written through either
 	rm -rf "$PROJ/.ai/approvals/.digest"
 	mkdir "$BATS_TEST_TMPDIR/elsewhere"

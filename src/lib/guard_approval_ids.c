@@ -44,20 +44,42 @@ ids_path(const struct guard_approval_store *s, const char *name)
 }
 
 /*
- * Record the folder's stamp: written over the old one in place, as every
- * stamp has the same length, instead of a new file renamed over it (a
- * create and a rename in .digest on every save). A torn write leaves a
- * stamp that matches no folder state, so the list is read afresh: safe.
+ * A file of the list written where it lies (appended to, or a stamp
+ * written over): only a regular file with no other name. Never through a
+ * symlink, and never into a file some other path shares by a hard link.
+ */
+static int
+open_in_place(const char *path, int flags)
+{
+	struct stat st;
+	int fd = open(path, flags | O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Record the folder's stamp. After a save it is written over the old one
+ * in place, as every stamp has the same length, instead of a new file
+ * renamed over it (a create and a rename in .digest on every save); a
+ * torn write leaves a stamp that matches no folder state, so the list is
+ * read afresh: safe. With a list written afresh (fresh), the stamp is
+ * too.
  */
 static void
 mtime_store(const struct guard_approval_store *s, const char *stamp, bool fresh)
 {
 	char *path = ids_path(s, "ids.mtime");
-	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (fresh ? O_TRUNC : 0), 0644);
 	size_t len = strlen(stamp);
+	int fd;
 
-	if (fd >= 0) {
-		if (pwrite(fd, stamp, len, 0) != (ssize_t)len && ftruncate(fd, 0) < 0)
+	if (fresh) {
+		guard_file_write_cache(path, stamp, len, 0644);
+	} else if ((fd = open_in_place(path, 0)) >= 0) {
+		if (pwrite(fd, stamp, len, 0) != (ssize_t)len)
 			unlink(path); /* leave no stamp anybody trusts */
 		close(fd);
 	}
@@ -168,7 +190,7 @@ gap_ids_before_write(struct guard_approval_store *s, const char *new_id)
 
 	if (new_id && (current || index_is_dir(s))) {
 		char line[GUARD_APPROVAL_ID_LEN + 1], *path = ids_path(s, "ids");
-		int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+		int fd = open_in_place(path, O_APPEND);
 		snprintf(line, sizeof(line), "%s\n", new_id);
 		bool ok = fd >= 0 && write(fd, line, strlen(line)) == (ssize_t)strlen(line);
 		if (fd >= 0)
