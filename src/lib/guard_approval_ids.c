@@ -2,10 +2,12 @@
  * Short id prefixes without reading the whole folder: a list of request
  * ids, .ai/approvals/.digest/ids, trusted only while the folder's mtime
  * is the one recorded beside it (.digest/ids.mtime). Every change guard
- * makes to the folder happens under the store lock and records the new
- * mtime; any other change (git pull, a copy) moves the mtime, and the
- * next lookup reads the folder and writes the list afresh. The list lives
- * in .digest/ so writing it does not move the folder's own mtime.
+ * makes to the folder happens under the store lock, taken shared, and
+ * keeps the list complete (see gap_ids_before_write); any other change
+ * (git pull, a copy) moves the mtime, and the next lookup reads the
+ * folder and writes the list afresh under the lock taken exclusive. The
+ * list lives in .digest/ so writing it does not move the folder's own
+ * mtime.
  *
  * Derived data like the digest index: written without fsync, rebuilt when
  * missing or stale, and a listed id is believed only if its file exists.
