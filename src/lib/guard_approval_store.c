@@ -97,33 +97,24 @@ guard_approval_store_close(struct guard_approval_store *s)
 	s->root = s->dir = NULL;
 }
 
-int
-guard_approval_lock(struct guard_approval_store *s)
-{
-	char *path;
-	int rc;
-
-	if (s->lock_fd >= 0)
-		return 0;
-	path = guard_xasprintf("%s/.lock", s->dir);
-	rc = guard_lock_acquire(path, GUARD_APPROVAL_LOCK_MS, &s->lock_fd);
-	free(path);
-	if (rc < 0)
-		s->lock_fd = -1;
-	return rc;
-}
-
-/* The store lock shared: writers of different actions rename side by side. */
+/* The store lock into *fd: shared for writers renaming side by side, else exclusive. */
 static int
-store_lock_shared(struct guard_approval_store *s, int *fd)
+store_lock(struct guard_approval_store *s, bool shared, int *fd)
 {
 	char *path = guard_xasprintf("%s/.lock", s->dir);
-	int rc = guard_lock_acquire_shared(path, GUARD_APPROVAL_LOCK_MS, fd);
+	int rc = shared ? guard_lock_acquire_shared(path, GUARD_APPROVAL_LOCK_MS, fd)
+			: guard_lock_acquire(path, GUARD_APPROVAL_LOCK_MS, fd);
 
 	free(path);
 	if (rc < 0)
 		*fd = -1;
 	return rc;
+}
+
+int
+guard_approval_lock(struct guard_approval_store *s)
+{
+	return s->lock_fd >= 0 ? 0 : store_lock(s, false, &s->lock_fd);
 }
 
 void
@@ -355,7 +346,7 @@ guard_approval_save(struct guard_approval_store *s, const cJSON *req)
 		/* the file is this action's (its lock is held): whether it is new cannot change now */
 		bool is_new = access(path, F_OK) != 0;
 		int shared = -1;
-		if (s->lock_fd < 0 && (rc = store_lock_shared(s, &shared)) < 0) {
+		if (s->lock_fd < 0 && (rc = store_lock(s, true, &shared)) < 0) {
 			guard_file_discard(tmp);
 		} else {
 			bool current = gap_ids_before_write(s, is_new ? id : NULL);
