@@ -317,9 +317,9 @@ name_entry(struct redact_entry *e, const char *id, const char *replacement, cons
 	e->replacement = replacement ? guard_xstrdup(replacement) : guard_xasprintf("[REDACTED:%s]", id);
 }
 
-/* Compile a policy's entry into slot e now, so a bad regex is reported when the policy is. */
+/* Compile regex into e, with the minimum length and prefilter sets PCRE2 reports of it. */
 static int
-compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement)
+compile_measured(struct redact_entry *e, const char *id, const char *regex)
 {
 	uint32_t minlen = 0;
 	int rc;
@@ -329,8 +329,18 @@ compile_entry(struct redact_entry *e, const char *id, const char *regex, const c
 	pcre2_pattern_info(e->re, PCRE2_INFO_MINLENGTH, &minlen);
 	e->minlen = minlen;
 	prefilter_of(e, regex);
-	name_entry(e, id, replacement, NULL);
 	return 0;
+}
+
+/* Compile a policy's entry into slot e now, so a bad regex is reported when the policy is. */
+static int
+compile_entry(struct redact_entry *e, const char *id, const char *regex, const char *replacement)
+{
+	int rc = compile_measured(e, id, regex);
+
+	if (rc == 0)
+		name_entry(e, id, replacement, NULL);
+	return rc;
 }
 
 /* The sets a built-in declares, made as prefilter_of makes them from PCRE2's answers. */
@@ -393,23 +403,18 @@ guard_redact_check_builtins(struct guard_buf *why)
 	for (const struct builtin *b = builtins; b->id; b++) {
 		struct redact_entry e;
 		uint64_t first[4], req[4];
-		int rc;
 
 		memset(&e, 0, sizeof(e));
-		if (!(e.re = compile_regex(b->id, b->regex, &rc))) {
+		if (compile_measured(&e, b->id, b->regex) < 0) {
 			guard_buf_addf(why, "%s: %s\n", b->id, guard_error_last());
 			bad++;
 			continue;
 		}
-		uint32_t minlen = 0;
-		pcre2_pattern_info(e.re, PCRE2_INFO_MINLENGTH, &minlen);
-		e.minlen = minlen;
-		prefilter_of(&e, b->regex);
 		declared_sets(b, first, req);
 		/* declared no tighter than PCRE2: every match PCRE2 allows passes the declared filter */
-		if (b->minlen > minlen || !superset(first, e.first) || !superset(req, e.req)) {
-			guard_buf_addf(why, "%s: declared minlen %u first %s req %s, PCRE2 says minlen %u%s%s\n", b->id,
-				       b->minlen, b->first ? b->first : "(none)", b->req ? b->req : "(none)", minlen,
+		if (b->minlen > e.minlen || !superset(first, e.first) || !superset(req, e.req)) {
+			guard_buf_addf(why, "%s: declared minlen %u first %s req %s, PCRE2 says minlen %zu%s%s\n", b->id,
+				       b->minlen, b->first ? b->first : "(none)", b->req ? b->req : "(none)", e.minlen,
 				       superset(first, e.first) ? "" : ", other first bytes",
 				       superset(req, e.req) ? "" : ", another required byte");
 			bad++;
