@@ -27,8 +27,7 @@
 static const char *
 str(const cJSON *obj, const char *key)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-	return s ? s : "";
+	return guard_json_str(obj, key, "");
 }
 
 static long long

@@ -24,8 +24,7 @@
 const char *
 gap_str(const cJSON *obj, const char *key)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-	return s ? s : "";
+	return guard_json_str(obj, key, "");
 }
 
 long long

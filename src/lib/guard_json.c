@@ -267,6 +267,20 @@ guard_json_pretty(const cJSON *item, int sort_keys)
 	return guard_buf_detach(&b);
 }
 
+const char *
+guard_json_str(const cJSON *obj, const char *key, const char *dflt)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	return s ? s : dflt;
+}
+
+double
+guard_json_num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
 void
 guard_json_set(cJSON *obj, const char *key, cJSON *item)
 {

@@ -32,6 +32,12 @@ void guard_json_append(struct guard_buf *b, const cJSON *item);
 /* Append s as a JSON string literal. */
 void guard_json_add_string(struct guard_buf *b, const char *s);
 
+/* obj's string member key, or dflt when it is absent or not a string. */
+const char *guard_json_str(const cJSON *obj, const char *key, const char *dflt);
+
+/* obj's number member key, or 0 when it is absent or not a number (never NaN in text). */
+double guard_json_num(const cJSON *obj, const char *key);
+
 /* Set obj's member key to item (taken over): replaced in place, or added. */
 void guard_json_set(cJSON *obj, const char *key, cJSON *item);
 

@@ -1,24 +1,17 @@
 #include "guard_approval.h"
 #include "guard_error.h"
 #include "guard_file.h"
+#include "guard_json.h"
 #include "guard_session.h"
 #include "guard_time.h"
 
 #define BRIEF_LAST_NIGHT (24 * 3600) /* sessions started this recently */
 
+/* A member as the briefing shows it: "-" when missing. */
 static const char *
 str(const cJSON *o, const char *key)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
-	return s ? s : "-";
-}
-
-/* A counter, 0 when absent or not a number (never "nan" in the text). */
-static double
-num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+	return guard_json_str(o, key, "-");
 }
 
 /* Every [보류] entry of PENDING_PLANS.md, with its four choices. */
@@ -120,8 +113,8 @@ last_night(const char *root, time_t now, struct guard_buf *b)
 			snprintf(limit, sizeof(limit), "/%.0f", max->valuedouble);
 		guard_buf_addf(b, "- %s (%s) task %s, branch %s: %.0f%s LOC, files %.0f created, %.0f modified, "
 			       "%.0f deleted\n", str(s, "id"), guard_session_status(s), str(s, "task"), str(s, "branch"),
-			       num(c, "loc"), limit, num(c, "files_created"), num(c, "files_modified"),
-			       num(c, "files_deleted"));
+			       guard_json_num(c, "loc"), limit, guard_json_num(c, "files_created"), guard_json_num(c, "files_modified"),
+			       guard_json_num(c, "files_deleted"));
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(s, "breaches"))
 			guard_buf_addf(b, "  incident%s%s: %s\n", cJSON_GetObjectItemCaseSensitive(v, "incident") ? " " : "",
 				       cJSON_GetObjectItemCaseSensitive(v, "incident") ? str(v, "incident") : "",

@@ -1,5 +1,6 @@
 #include "guard_error.h"
 #include "guard_glob.h"
+#include "guard_json.h"
 #include "guard_session.h"
 #include "guard_time.h"
 
@@ -34,18 +35,11 @@ guard_changes_release(struct guard_changes *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* A member as the PR body shows it: "-" when missing. */
 static const char *
 str(const cJSON *obj, const char *key)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-	return s ? s : "-";
-}
-
-static double
-num(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+	return guard_json_str(obj, key, "-");
 }
 
 static bool
@@ -79,21 +73,21 @@ reviewers(const cJSON *tree, const struct guard_changes *c, struct guard_buf *b,
 		tests_only &= test;
 	}
 	*security = hit[0];
-	need = num(cJSON_GetObjectItemCaseSensitive(rv, tests_only ? "tests" : "general"), "min");
+	need = guard_json_num(cJSON_GetObjectItemCaseSensitive(rv, tests_only ? "tests" : "general"), "min");
 	guard_buf_addf(b, "- %s: %.0f reviewer%s\n", tests_only ? "tests only" : "general", need, need == 1 ? "" : "s");
 	for (int j = 0; j < 2; j++) {
 		const cJSON *cat = cJSON_GetObjectItemCaseSensitive(rv, names[j]), *t;
 		if (!hit[j])
 			continue;
-		guard_buf_addf(b, "- %s paths changed: %.0f reviewers", names[j], num(cat, "min"));
+		guard_buf_addf(b, "- %s paths changed: %.0f reviewers", names[j], guard_json_num(cat, "min"));
 		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cat, "teams"))
 			if (cJSON_IsString(t)) {
 				guard_buf_addf(b, " + team %s", t->valuestring);
 				guard_list_add_unique(&teams, t->valuestring);
 			}
 		guard_buf_addch(b, '\n');
-		if (num(cat, "min") > need)
-			need = num(cat, "min");
+		if (guard_json_num(cat, "min") > need)
+			need = guard_json_num(cat, "min");
 	}
 	guard_buf_addf(b, "\nAt least %.0f approving review%s", need, need == 1 ? "" : "s");
 	for (size_t i = 0; i < teams.len; i++)
@@ -120,10 +114,11 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 	guard_buf_addf(b, "Unattended session `%s` on branch `%s`, cut from `%s` at `%.12s`.\n",
 		       str(state, "id"), str(state, "branch"), str(state, "base_branch"), base);
 	guard_buf_addf(b, "Ran %s (%s to %s), %.0f tool calls; %s.\n\n", took, str(state, "started_at"),
-		       str(state, "ended_at"), num(counters, "tool_calls"),
+		       str(state, "ended_at"), guard_json_num(counters, "tool_calls"),
 		       strcmp(reason, "-") ? reason : "ended normally");
 	guard_buf_addf(b, "Files: %.0f created, %.0f modified, %.0f deleted (as the hook saw them).\n",
-		       num(counters, "files_created"), num(counters, "files_modified"), num(counters, "files_deleted"));
+		       guard_json_num(counters, "files_created"), guard_json_num(counters, "files_modified"),
+		       guard_json_num(counters, "files_deleted"));
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(state, "breaches"))
 		guard_buf_addf(b, "- **limit breached**: %s (%s%s%s)\n", str(v, "message"), str(v, "action"),
 			       cJSON_GetObjectItemCaseSensitive(v, "incident") ? ", incident " : "",
@@ -145,13 +140,13 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 	}
 	guard_buf_addf(b, "\n## Lines of code\n\n%ld added, %ld deleted (as `git diff --numstat %.12s` with "
 		       "untracked files; binary files not counted). Session limit: %.0f added lines.\n",
-		       c->added, c->deleted, base, num(cJSON_GetObjectItemCaseSensitive(state, "limits"), "max_loc"));
+		       c->added, c->deleted, base, guard_json_num(cJSON_GetObjectItemCaseSensitive(state, "limits"), "max_loc"));
 
 	guard_buf_addstr(b, "\n## Security scan\n\n");
 	if (!cJSON_GetArraySize(findings))
 		guard_buf_addstr(b, "Clean: no forbidden pattern of the policy in the added lines.\n");
 	cJSON_ArrayForEach(v, findings)
-		guard_buf_addf(b, "- **%s** `%s:%.0f`: %s (%s)\n", str(v, "id"), str(v, "path"), num(v, "line"),
+		guard_buf_addf(b, "- **%s** `%s:%.0f`: %s (%s)\n", str(v, "id"), str(v, "path"), guard_json_num(v, "line"),
 			       str(v, "message"), str(v, "severity"));
 
 	guard_buf_addf(b, "\n## Session log\n\n`.ai/sessions/%s.log.jsonl`\n", str(state, "id"));
