@@ -13,6 +13,7 @@
 #include "guard_glob.h"
 #include "guard_hash.h"
 #include "guard_path.h"
+#include "guard_state.h"
 #include "guard_time.h"
 #include "guard_types.h"
 
@@ -371,6 +372,56 @@ TEST(lock_times_out_when_held)
 	free(p);
 }
 
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* State lives in git's common folder: a repo, a linked worktree, no git. */
+TEST(state_dir_in_git_common_dir)
+{
+	char *repo = tmp_path("staterepo"), *wt = tmp_path("statewt"), *plain = tmp_path("stateplain");
+	char *dotgit = guard_xasprintf("%s/.git", repo), *wtgit = guard_xasprintf("%s/.git/worktrees/wt", repo);
+	char *out = NULL;
+
+	CHECK(guard_mkdirs(wtgit, 0755) == 0);
+	CHECK(guard_mkdirs(wt, 0755) == 0);
+	CHECK(guard_mkdirs(plain, 0755) == 0);
+	CHECK(guard_state_dir(repo, false, &out) == 0);
+	char *want = guard_xasprintf("%s/.git/guard", repo);
+	CHECK_STR(out, want);
+	free(out);
+
+	/* a worktree: .git is a file naming its gitdir, whose commondir is ../.. */
+	char *wtfile = guard_xasprintf("%s/.git", wt), *line = guard_xasprintf("gitdir: %s\n", wtgit);
+	char *cd = guard_xasprintf("%s/commondir", wtgit);
+	write_text(wtfile, line);
+	write_text(cd, "../..\n");
+	CHECK(guard_state_dir(wt, true, &out) == 0);
+	CHECK_STR(out, want);
+	struct stat st;
+	CHECK(stat(want, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
+	free(out);
+
+	CHECK(guard_state_dir(plain, false, &out) == 0);
+	char *want2 = guard_xasprintf("%s/.ai/state", plain);
+	CHECK_STR(out, want2);
+	free(out);
+
+	/* a file where the folder should be is an error, not a silent pass */
+	char *bad = guard_xasprintf("%s/.ai", plain);
+	CHECK(guard_mkdirs(bad, 0755) == 0);
+	write_text(want2, "x");
+	CHECK(guard_state_dir(plain, true, &out) == GUARD_EIO && !out);
+	free(bad), free(want2), free(cd), free(line), free(wtfile), free(want);
+	free(repo), free(wt), free(plain), free(dotgit), free(wtgit);
+}
+
 int
 main(void)
 {
@@ -396,6 +447,7 @@ main(void)
 	RUN(file_atomic_write_and_bounded_read);
 	RUN(file_atomic_write_survives_sigkill);
 	RUN(lock_times_out_when_held);
+	RUN(state_dir_in_git_common_dir);
 	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", tmpdir);
