@@ -28,6 +28,7 @@ struct risk_state {
 	struct guard_list aliases;   /* "NAME=VALUE" defined by alias, in order */
 	unsigned alias_active;       /* bit i: alias i is being expanded */
 	struct guard_list downloads; /* absolute paths a downloader wrote */
+	bool guard_mentioned;        /* an earlier part named guard's state */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -155,6 +156,17 @@ void risk_note_download(struct risk_state *st, const struct risk_cmd *c);
 /* <( list ) or $( list ) as a program: what its list prints is run (false: w is no such word). */
 bool risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, const char *what,
 			enum risk_stdin_kind kind);
+
+/* guard's own programs and state (guard_risk_guard.c, share/doc/trust.md). */
+enum { RISK_GUARD_STATE = 1, RISK_GUARD_FOLDER = 2 };
+/* path (as written) is guard's protected state, a folder holding it (not the project root), or 0. */
+int risk_guard_place(const struct risk_state *st, const char *path);
+/* c runs a guard program (by name, link or copy): its verb rated; true when it did. */
+bool risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_verb);
+/* Words of c naming guard's state or programs, judged by what c does with them. */
+void risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c);
+/* Program text (python -c, a heredoc script): guard verbs it runs, state it writes. */
+void risk_guard_code(struct risk_state *st, const char *lang, const char *code);
 
 /* Start of an analysis: compiled glob lists are checked against the config again. */
 void risk_glob_cache_epoch(void);

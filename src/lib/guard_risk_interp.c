@@ -267,6 +267,7 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 	if (found >= CODE_MAX_FINDINGS)
 		risk_unparsed(st, "%s code with too many calls", lang);
 	code_literals(st, lang, code);
+	risk_guard_code(st, lang, code);
 }
 
 /* Django's manage.py: flush and reset wipe the database. */

@@ -472,6 +472,30 @@ is_protected(const struct risk_state *st, const char *display, const char *abs, 
 	return false;
 }
 
+int
+risk_guard_place(const struct risk_state *st, const char *path)
+{
+	bool relative = path[0] != '/' && path[0] != '~';
+	int place = 0;
+
+	if (!*path || !st->ctx->cfg)
+		return 0;
+	for (size_t i = 0; i < (relative ? st->ncwds : 1) && place != RISK_GUARD_STATE; i++) {
+		char *abs = guard_path_resolve(st->cwds[i], path, st->ctx->home);
+		char *display = guard_path_display(st->ctx->project, abs);
+		const char *home = st->ctx->home;
+		bool root_or_above = !strcmp(display, ".") || !strcmp(abs, "/") || (home && !strcmp(abs, home)) ||
+				     (st->ctx->project && guard_path_inside(abs, st->ctx->project));
+		if (is_protected(st, display, abs, false))
+			place = RISK_GUARD_STATE;
+		else if (!root_or_above && is_protected(st, display, abs, true))
+			place = RISK_GUARD_FOLDER;
+		free(abs);
+		free(display);
+	}
+	return place;
+}
+
 static bool
 is_regular_file(const char *abs)
 {

@@ -436,7 +436,10 @@ risk_verb_shell(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "eval")) {
 		rate_eval(st, c);
 	} else if (!strcmp(n, "source") || !strcmp(n, ".")) {
-		if (c->argc > 1 && !risk_subst_program(st, &c->argv[1], n, STDIN_SHELL))
+		const char *f = c->argc > 1 ? c->argv[1].text : "";
+		if (!strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") || !strcmp(f, "/proc/self/fd/0") || !strcmp(f, "-"))
+			risk_stdin_program(st, c, n, STDIN_SHELL); /* source /dev/stdin <<< "..." */
+		else if (c->argc > 1 && !risk_subst_program(st, &c->argv[1], n, STDIN_SHELL))
 			risk_path(st, n, &c->argv[1], PATH_EXEC);
 	} else if (!strcmp(n, "ssh") || !strcmp(n, "mosh")) {
 		rate_ssh(st, c);

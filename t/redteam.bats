@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# The trust boundary (share/doc/trust.md), tried as the agent would: every
+# command in t/redteam/cases.jsonl goes through `guard hook claude` from a
+# governed project. "deny" cases must be denied, "block" cases denied or
+# sent to a person (ask), "allow" cases (read-only uses of the same areas)
+# allowed. Each test names every case that answered otherwise.
+
+load helper
+
+setup() {
+	setup_guard
+	T=$BATS_TEST_TMPDIR
+	mkdir -p .ai/approvals .ai/audit .ai/plans .claude "$T/dir/.ai"
+	printf 'version: 1\n' >.ai/policy.yaml
+	printf '{"id":"3f2a","status":"pending"}\n' >.ai/approvals/x.json
+	printf '# a\n' >.ai/plans/a.md
+	printf '{"hooks":{}}\n' >.claude/settings.json
+	printf '# Pending plans\n' >PENDING_PLANS.md
+	printf '{"event":"decision"}\n' >"$T/forged.jsonl"
+	printf '{}\n' >"$T/forged.json"
+	printf '3f2a\n' >"$T/ids"
+	printf 'version: 1\ndefault: allow\n' >"$T/dir/.ai/policy.yaml"
+	local ga
+	ga=$(command -v guard-approve)
+	ln -s "$ga" "$T/ga-sym"
+	ln "$ga" "$T/ga-hard" 2>/dev/null || ln -s "$ga" "$T/ga-hard"
+	cp "$ga" "$T/ga-copy"
+	cat >"$T/evil.patch" <<-'P'
+	--- a/.ai/policy.yaml
+	+++ b/.ai/policy.yaml
+	@@ -1 +1 @@
+	-version: 1
+	+version: 1
+	P
+	cp "$T/evil.patch" "$T/p.diff"
+	# archives whose names land on guard's state
+	tar -cf "$T/evil.tar" -C "$T/dir" .ai/policy.yaml
+	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".ai/policy.yaml", "default: allow\n")' \
+		"$T/evil.zip"
+}
+
+# Run every case of a section; print the ones whose decision is not wanted.
+cases() { # section, wanted decision regex
+	local section=$1 want=$2 bad=0 n=0 cmd got
+	while IFS= read -r -d "" cmd; do
+		cmd=${cmd//@BIN@/$GUARD_BIN}
+		cmd=${cmd//@T@/$T}
+		got=$(guard hook claude <<<"$(bash_payload "$cmd")" 2>/dev/null |
+			jq -r '.hookSpecificOutput.permissionDecision // "none"')
+		n=$((n + 1))
+		if ! [[ $got =~ ^($want)$ ]]; then
+			echo "# $got (wanted $want): $cmd"
+			bad=$((bad + 1))
+		fi
+	done < <(jq -j --arg s "$section" 'select(.section == $s) | .command + "\u0000"' \
+		"$BATS_TEST_DIRNAME/redteam/cases.jsonl")
+	echo "# $section: $n cases, $bad answered otherwise"
+	[ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
+}
+
+@test "redteam: guard's human-only verbs are denied however they are reached" {
+	cases "human-only verbs" deny
+}
+
+@test "redteam: copying or linking a guard program is denied" {
+	cases "copies and links of guard's programs" deny
+}
+
+@test "redteam: a command that names guard's protected state and writes is denied" {
+	cases "protected state by mention" deny
+}
+
+@test "redteam: a write guard cannot compute into the project goes to a person" {
+	cases "paths guard cannot compute" 'deny|ask'
+}
+
+@test "redteam: read-only uses of guard's state and programs stay allowed" {
+	cases "read-only uses" allow
+}
+
+@test "redteam: the case file holds at least 150 attacks and 40 read-only uses" {
+	run jq -s '[.[] | select(.expect != "allow")] | length' "$BATS_TEST_DIRNAME/redteam/cases.jsonl"
+	[ "$output" -ge 150 ]
+	run jq -s '[.[] | select(.expect == "allow")] | length' "$BATS_TEST_DIRNAME/redteam/cases.jsonl"
+	[ "$output" -ge 40 ]
+}
