@@ -733,10 +733,10 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	risk_note_download(st, c);
 	policy_commands(st, c);
 	const struct verb *v = verb_find(c->name);
-	risk_guard_mentions(st, c);
-	if (risk_guard_program(st, c, v != NULL))
-		return;
 	unsigned modules = verb_modules_of(v, c->name);
+	risk_guard_mentions(st, c);
+	if (risk_guard_program(st, c, v || modules))
+		return;
 	for (size_t m = 0; m < N_VERB_MODULES; m++)
 		if ((modules & 1u << m) && verb_modules[m].rate(st, c))
 			return;

@@ -129,7 +129,7 @@ id_add(const char *dir, const char *name)
 	nids++;
 }
 
-/* guard's programs beside the running one and on $PATH, found once. */
+/* guard's programs beside the running one, found once. */
 static void
 ids_build(void)
 {
@@ -145,18 +145,11 @@ ids_build(void)
 				id_add(exe[0] ? exe : "/", programs[i]);
 		}
 	}
-	const char *path = getenv("PATH");
-	for (const char *p = path; p && *p;) {
-		size_t len = strcspn(p, ":");
-		char dir[PATH_MAX];
-		if (len && len < sizeof(dir) && p[0] == '/') {
-			memcpy(dir, p, len);
-			dir[len] = '\0';
-			for (size_t i = 0; programs[i]; i++)
-				id_add(dir, programs[i]);
-		}
-		p += len + (p[len] == ':');
-	}
+	/*
+	 * Only the running program's folder: scanning $PATH for every name
+	 * costs more than the rest of a hook call, and a copy elsewhere is
+	 * still found by its bytes.
+	 */
 }
 
 /* Same bytes as the guard program at ids[i]? Only called when sizes agree. */
@@ -884,6 +877,16 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 	}
 }
 
+/* Is any working directory other than the project's root (which is no guard folder)? */
+static bool
+away_from_root(const struct risk_state *st)
+{
+	for (size_t i = 0; i < st->ncwds; i++)
+		if (!st->ctx->project || strcmp(st->cwds[i], st->ctx->project))
+			return true;
+	return st->cwd_unknown;
+}
+
 void
 risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -896,7 +899,7 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 	if (readonly && writes_in_place(c))
 		readonly = false;
 	/* run from inside a folder of guard's state: any relative name may be its state */
-	int here = readonly || st->remote ? 0 : risk_guard_place(st, ".");
+	int here = readonly || st->remote || !away_from_root(st) ? 0 : risk_guard_place(st, ".");
 	if (here)
 		mention_write(st, n, ".", here);
 	/* echo/printf into a file: whatever names a guard verb is a script for later */
