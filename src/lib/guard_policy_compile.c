@@ -467,7 +467,7 @@ compile_rule(struct guard_policy *p, const cJSON *rule, struct gp_rule *r, struc
 	if (cJSON_IsString(regex)) {
 		int code;
 		PCRE2_SIZE offset;
-		r->regex = pcre2_compile((PCRE2_SPTR)regex->valuestring, PCRE2_ZERO_TERMINATED, gp_regex_flags(),
+		r->regex = pcre2_compile((PCRE2_SPTR)regex->valuestring, PCRE2_ZERO_TERMINATED, guard_regex_flags(),
 					 &code, &offset, NULL);
 		if (!r->regex) {
 			PCRE2_UCHAR msg[256];
@@ -585,8 +585,8 @@ gp_compile(struct guard_policy *p, struct guard_list *errors)
 	p->max_event_bytes = max && gp_parse_size(max) > 0 ? (size_t)gp_parse_size(max) : (size_t)8 << 20;
 	if (!(p->mctx = pcre2_match_context_create(NULL)))
 		abort();
-	pcre2_set_match_limit(p->mctx, GP_REGEX_MATCH_LIMIT);
-	pcre2_set_depth_limit(p->mctx, GP_REGEX_DEPTH_LIMIT);
+	pcre2_set_match_limit(p->mctx, GUARD_REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(p->mctx, GUARD_REGEX_DEPTH_LIMIT);
 	compile_risk(p);
 	if ((rc = compile_rbac(p, errors)) < 0)
 		return rc;

@@ -13,11 +13,10 @@
 #include <pcre2.h>
 
 #include "guard_policy.h"
+#include "guard_regex.h"
 #include "guard_yaml.h"
 
 #define GP_MAX_PERMS 64
-#define GP_REGEX_MATCH_LIMIT 100000u /* backtracking steps per match */
-#define GP_REGEX_DEPTH_LIMIT 1000u
 #define GP_REV_LEN (7 + 64 + 1)      /* "sha256:" + hex + NUL */
 
 /* A glob with cheap literal prefilters computed at load. */
@@ -145,7 +144,6 @@ long long gp_parse_size(const cJSON *v);
 /* Seconds of a duration given as a number or string; -1 when malformed. */
 long long gp_parse_duration(const cJSON *v);
 /* PCRE2 compile flags used everywhere (UTF, no auto-callout). */
-uint32_t gp_regex_flags(void);
 
 /* A string -> pointer map (keys borrowed), to keep id lookups linear overall. */
 struct gp_map {

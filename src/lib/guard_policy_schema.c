@@ -174,12 +174,6 @@ gp_parse_duration(const cJSON *v)
 	return s;
 }
 
-uint32_t
-gp_regex_flags(void)
-{
-	return PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C;
-}
-
 static size_t
 map_slot(const struct gp_map *m, const char *key)
 {
@@ -267,7 +261,7 @@ check_regex_string(struct gs_ctx *c, const cJSON *v, const char *pattern)
 {
 	int code;
 	PCRE2_SIZE offset;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, gp_regex_flags(),
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, guard_regex_flags(),
 				       &code, &offset, NULL);
 	if (re) {
 		pcre2_code_free(re);

@@ -3,7 +3,7 @@
 
 #include "guard_error.h"
 #include "guard_glob.h"
-#include "guard_policy_internal.h"
+#include "guard_regex.h"
 #include "guard_session.h"
 
 #define FINDINGS_MAX 200 /* a PR body lists this many at most */
@@ -31,8 +31,8 @@ guard_scan_new(const cJSON *tree, struct guard_scan **out)
 	s->findings = cJSON_CreateArray();
 	s->md = pcre2_match_data_create(4, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
-	pcre2_set_match_limit(s->mctx, GP_REGEX_MATCH_LIMIT);
-	pcre2_set_depth_limit(s->mctx, GP_REGEX_DEPTH_LIMIT);
+	pcre2_set_match_limit(s->mctx, GUARD_REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(s->mctx, GUARD_REGEX_DEPTH_LIMIT);
 	cJSON_ArrayForEach(e, list) {
 		const char *re = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "regex"));
 		int code;
@@ -40,7 +40,7 @@ guard_scan_new(const cJSON *tree, struct guard_scan **out)
 		if (!re)
 			continue;
 		/* The schema compiled these already; a failure here is not expected. */
-		if (!(s->p[s->n].re = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, gp_regex_flags(), &code, &off, NULL))) {
+		if (!(s->p[s->n].re = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, guard_regex_flags(), &code, &off, NULL))) {
 			guard_scan_free(s);
 			*out = NULL;
 			return guard_error(GUARD_EPOLICY, "forbidden pattern '%s' does not compile",
