@@ -33,6 +33,8 @@ setup() {
 	+version: 1
 	P
 	cp "$T/evil.patch" "$T/p.diff"
+	printf 'guard-approve approve 3f2a\n' >"$T/s.sh"
+	printf 'make test\n' >"$T/ok.sh"
 	# archives whose names land on guard's state
 	tar -cf "$T/evil.tar" -C "$T/dir" .ai/policy.yaml
 	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".ai/policy.yaml", "default: allow\n")' \

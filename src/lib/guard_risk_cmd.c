@@ -285,10 +285,15 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		}
 		if (a[0] != '-' || !a[1])
 			break;
-		if (!strcmp(w->name, "env") && (!strcmp(a, "-S") || !strncmp(a, "--split-string", 14))) {
-			size_t at = i + (strchr(a, '=') ? 0 : 1);
-			if (at < c->argc)
-				return nested_string(st, c, at, "env -S") ? -1 : -1;
+		if (!strcmp(w->name, "env") && (!strcmp(a, "-S") || !strncmp(a, "--split-string", 14) ||
+						 (!strncmp(a, "-S", 2) && a[2]))) {
+			const char *eq = a[1] == 'S' ? (a[2] ? a + 2 : NULL) : strchr(a, '=') ? strchr(a, '=') + 1 : NULL;
+			if (eq) { /* --split-string=CMD, -SCMD: the command is in this word */
+				risk_nested(st, "env -S", eq, strlen(eq));
+				return -1;
+			}
+			if (i + 1 < c->argc)
+				return nested_string(st, c, i + 1, "env -S") ? -1 : -1;
 		}
 		if (!strcmp(w->name, "flock") && (!strcmp(a, "-c") || !strcmp(a, "--command")))
 			return nested_string(st, c, i + 1, "flock -c") ? -1 : -1;

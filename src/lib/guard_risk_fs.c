@@ -426,11 +426,20 @@ risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
 		rate_rsync(st, c);
 	else if (!strcmp(n, "find"))
 		rate_find(st, c);
-	else if (!strcmp(n, "zip") || !strcmp(n, "gzip") || !strcmp(n, "gunzip") || !strcmp(n, "bzip2") ||
-		 !strcmp(n, "xz") || !strcmp(n, "zstd")) {
-		/* compress in place replaces the file; the data stays */
+	else if (!strcmp(n, "zip")) {
+		/* zip ARCHIVE FILE...: the archive is written, the files read; -x/-i take patterns */
+		const struct guard_shell_word *ops[MAXOPS];
+		size_t k = risk_operands(c, 1, "-x -i -b -n -t -tt -P -O --exclude --include", ops, MAXOPS);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
-		each_operand(st, c, "-o -S --suffix", n, PATH_WRITE);
+		for (size_t i = 0; i < k && strcmp(ops[i]->text, "-x") && strcmp(ops[i]->text, "-i"); i++)
+			risk_path(st, n, ops[i], i ? PATH_READ : PATH_WRITE);
+	} else if (!strcmp(n, "gzip") || !strcmp(n, "gunzip") || !strcmp(n, "bzip2") || !strcmp(n, "xz") ||
+		   !strcmp(n, "zstd")) {
+		/* compress in place replaces the file; -c, -k, -l, -t leave it */
+		bool keeps = risk_flag(c, 'c', "stdout") || risk_flag(c, 'k', "keep") || risk_flag(c, 'l', "list") ||
+			     risk_flag(c, 't', "test");
+		risk_base(st, GUARD_LEVEL_LOW, keeps ? GUARD_CLASS_READ : GUARD_CLASS_WRITE);
+		each_operand(st, c, "-o -S --suffix", n, keeps ? PATH_READ : PATH_WRITE);
 	} else if (!strcmp(n, "split") || !strcmp(n, "csplit") || !strcmp(n, "patch")) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		each_operand(st, c, "-p -i -o -d -b -l -n -a --input --output --directory", n, PATH_WRITE);

@@ -167,6 +167,16 @@ bool risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_ve
 void risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c);
 /* Program text (python -c, a heredoc script): guard verbs it runs, state it writes. */
 void risk_guard_code(struct risk_state *st, const char *lang, const char *code);
+/* guard_risk_guard.c for guard_risk_state.c: a program's name (or a glob of one), or NULL. */
+const char *risk_guard_program_name(const char *name);
+/* The guard program text names as a path (by name, link, copy, or its folder), or NULL. */
+const char *risk_guard_program_at(const struct risk_state *st, const char *text);
+/* Does text name a guard program anywhere ("os.system('guard-audit ...')")? */
+bool risk_guard_names_program(const char *text);
+/* A guard program in text followed by one of its human-only verbs: recorded, true. */
+bool risk_guard_runs_human_verb(struct risk_state *st, const char *text);
+/* Rate guard program prog run with c's words from index from on. */
+void risk_guard_rate_program(struct risk_state *st, const struct risk_cmd *c, const char *prog, size_t from);
 
 /* Start of an analysis: compiled glob lists are checked against the config again. */
 void risk_glob_cache_epoch(void);

@@ -3,12 +3,17 @@
  * and a shell reading its commands from a pipe (echo ... | sh, curl ... |
  * bash, base64 -d | sh); remote shells (ssh host cmd, su -c).
  */
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_path.h"
 #include "guard_risk_int.h"
 
 #define SHELL_NAMES "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox", \
 	"yash", "oksh", "pdksh"
 
 static const char *const shells[] = { SHELL_NAMES, NULL };
+
+#define SCRIPT_MAX (256u << 10) /* a script file read to be analysed */
 
 static bool
 in_list(const char *const *t, const char *name)
@@ -174,8 +179,20 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 			return;
 		}
 		if (r->op == GUARD_REDIR_IN) {
+			/* python3 < /dev/stdin <<< CODE: the here-string is the program */
+			if (!strcmp(r->target.text, "/dev/stdin") || !strcmp(r->target.text, "/dev/fd/0"))
+				continue;
 			if (risk_subst_program(st, &r->target, what, kind))
 				return;
+			if (kind == STDIN_SHELL && !(r->target.flags & GUARD_WORD_DYNAMIC) && !st->remote) {
+				char *abs = guard_path_resolve(st->cwds[0], r->target.text, st->ctx->home), *data = NULL;
+				size_t len = 0;
+				if (guard_file_read(abs, SCRIPT_MAX, 0, &data, &len) == 0)
+					risk_nested(st, what, data, len);
+				guard_error_clear();
+				free(data);
+				free(abs);
+			}
 			risk_path(st, what, &r->target, kind == STDIN_SQL ? PATH_READ : PATH_EXEC);
 			if (kind == STDIN_SQL)
 				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file", what);
@@ -304,6 +321,37 @@ nested_word(struct risk_state *st, const char *what, const struct guard_shell_wo
 	risk_nested(st, what, w->text, strlen(w->text));
 }
 
+/*
+ * A script a shell runs from a file: read and analysed like sh -c (the
+ * file exists now; a name guard cannot read is rated by its place only).
+ * /dev/stdin and "-" are the shell's stdin. True when it was handled.
+ */
+static bool
+script_file(struct risk_state *st, const struct risk_cmd *c, const char *what, const struct guard_shell_word *w)
+{
+	const char *f = w->text;
+	char *data = NULL;
+	size_t len = 0;
+
+	if (!strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") || !strcmp(f, "/proc/self/fd/0") || !strcmp(f, "-")) {
+		risk_stdin_program(st, c, what, STDIN_SHELL);
+		return true;
+	}
+	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote)
+		return false;
+	char *abs = guard_path_resolve(st->cwds[0], f, st->ctx->home);
+	int rc = guard_file_read(abs, SCRIPT_MAX, 0, &data, &len);
+	free(abs);
+	if (rc < 0) {
+		guard_error_clear();
+		return false;
+	}
+	risk_explain(st, "    %s reads the script %s", what, f);
+	risk_nested(st, what, data, len);
+	free(data);
+	return false; /* its place is still rated */
+}
+
 static void
 rate_shell(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -345,7 +393,7 @@ rate_shell(struct risk_state *st, const struct risk_cmd *c)
 		return;
 	}
 	if (i < c->argc) {
-		if (!risk_subst_program(st, &c->argv[i], c->name, STDIN_SHELL))
+		if (!risk_subst_program(st, &c->argv[i], c->name, STDIN_SHELL) && !script_file(st, c, what, &c->argv[i]))
 			risk_path(st, c->name, &c->argv[i], PATH_EXEC);
 		return;
 	}
@@ -436,10 +484,7 @@ risk_verb_shell(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "eval")) {
 		rate_eval(st, c);
 	} else if (!strcmp(n, "source") || !strcmp(n, ".")) {
-		const char *f = c->argc > 1 ? c->argv[1].text : "";
-		if (!strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") || !strcmp(f, "/proc/self/fd/0") || !strcmp(f, "-"))
-			risk_stdin_program(st, c, n, STDIN_SHELL); /* source /dev/stdin <<< "..." */
-		else if (c->argc > 1 && !risk_subst_program(st, &c->argv[1], n, STDIN_SHELL))
+		if (c->argc > 1 && !risk_subst_program(st, &c->argv[1], n, STDIN_SHELL) && !script_file(st, c, n, &c->argv[1]))
 			risk_path(st, n, &c->argv[1], PATH_EXEC);
 	} else if (!strcmp(n, "ssh") || !strcmp(n, "mosh")) {
 		rate_ssh(st, c);

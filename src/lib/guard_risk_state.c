@@ -1,0 +1,841 @@
+/*
+ * guard's own files, as the agent would reach for them
+ * (share/doc/trust.md section 2): a word that names guard's protected
+ * state, or a folder that holds it, makes the command a write of that
+ * state unless the command is a known read-only use. Writers whose files
+ * are not on the command line (patches, archives, tree copies) are opened
+ * up where guard can read what they would write. Copying a guard program
+ * is a write of guard's state too.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_path.h"
+#include "guard_risk_int.h"
+
+/* ---- words that name guard's state ------------------------------------ */
+
+#define STEMS_MAX 32
+
+struct stems {
+	char text[STEMS_MAX][128];
+	size_t n;
+};
+
+/* The literal start of each protected glob: ".ai/approvals", ".claude/settings", "/etc/guard". */
+static void
+stems_of(const struct risk_state *st, struct stems *s)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	s->n = 0;
+	for (size_t i = 0; cfg && i < cfg->nprotected_paths && s->n < STEMS_MAX; i++) {
+		const char *g = cfg->protected_paths[i];
+		if (g[0] == '!')
+			continue;
+		if (g[0] == '~' && g[1] == '/')
+			g += 2;
+		while (!strncmp(g, "**/", 3))
+			g += 3;
+		size_t n = strcspn(g, "*?[{");
+		while (n && g[n - 1] == '/')
+			n--;
+		if (n < 4 || n >= sizeof(s->text[0]))
+			continue;
+		memcpy(s->text[s->n], g, n);
+		s->text[s->n++][n] = '\0';
+	}
+}
+
+static bool
+path_char(char ch)
+{
+	return ch && !strchr(" \t\n'\"`=,:;()[]{}<>|&", ch);
+}
+
+/* The path-like token of text around [at, at+len): out, cut at a '$' or '`'. */
+static void
+token_around(const char *text, const char *at, size_t len, char *out, size_t size)
+{
+	const char *b = at, *e = at + len;
+
+	while (b > text && path_char(b[-1]))
+		b--;
+	while (path_char(*e) && *e != '$')
+		e++;
+	size_t n = (size_t)(e - b) < size - 1 ? (size_t)(e - b) : size - 1;
+	memcpy(out, b, n);
+	out[n] = '\0';
+}
+
+/* Does text hold a stem, with no name character right before it? */
+static const char *
+find_stem(const char *text, const char *stem)
+{
+	for (const char *p = text; (p = strstr(p, stem)) != NULL; p++)
+		if (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '-'))
+			return p;
+	return NULL;
+}
+
+/* The folders that hold guard's state, as bare words (".ai", ".claude/"). */
+static bool
+bare_folder(const struct stems *s, const char *text, char *out, size_t size)
+{
+	const char *base = text;
+	size_t n = strlen(text);
+
+	while (n > 1 && text[n - 1] == '/')
+		n--;
+	for (const char *p = text; p < text + n; p++)
+		if (*p == '/' && p + 1 < text + n)
+			base = p + 1;
+	size_t bn = (size_t)(text + n - base);
+	for (size_t i = 0; i < s->n; i++) {
+		const char *slash = strchr(s->text[i], '/');
+		size_t fn = slash ? (size_t)(slash - s->text[i]) : strlen(s->text[i]);
+		if (fn == bn && !strncmp(base, s->text[i], fn) && s->text[i][0] != '/') {
+			if (n >= size)
+				return false;
+			memcpy(out, text, n);
+			out[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Every place in text that names guard's state: calls found(st, c, token)
+ * for each (the token is a path as written). Returns how many.
+ */
+typedef void (*mention_fn)(struct risk_state *st, const char *verb, const char *token, int place);
+static void mention_write(struct risk_state *st, const char *verb, const char *token, int place);
+
+static unsigned
+scan_state(struct risk_state *st, const struct stems *s, const char *verb, const char *text, mention_fn found)
+{
+	unsigned hits = 0;
+	char token[1024];
+
+	for (size_t i = 0; i < s->n; i++)
+		for (const char *p = text; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
+			token_around(text, p, strlen(s->text[i]), token, sizeof(token));
+			int place = risk_guard_place(st, token);
+			if (!place && found == mention_write && s->text[i][0] != '/') {
+				/* "../.ai/policy.yaml" from a link's folder: the name is guard's */
+				const char *at = strstr(token, s->text[i]);
+				if (at && at != token)
+					memmove(token, at, strlen(at) + 1);
+				place = risk_guard_place(st, token);
+			}
+			if (place) {
+				found(st, verb, token, place);
+				hits++;
+			}
+		}
+	/* bare folders, one path-like token at a time: "--directory=.ai", join('.ai', ...) */
+	for (const char *p = text; !hits && *p;) {
+		while (*p && !path_char(*p))
+			p++;
+		size_t n = 0;
+		while (path_char(p[n]))
+			n++;
+		if (n && n < sizeof(token)) {
+			char one[1024];
+			memcpy(one, p, n);
+			one[n] = '\0';
+			int place;
+			if (bare_folder(s, one, token, sizeof(token)) && (place = risk_guard_place(st, token))) {
+				found(st, verb, token, place);
+				hits++;
+			}
+		}
+		p += n;
+	}
+	return hits;
+}
+
+static void
+mention_write(struct risk_state *st, const char *verb, const char *token, int place)
+{
+	risk_path_str(st, verb, token, PATH_WRITE);
+	if (place == RISK_GUARD_FOLDER)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s names a folder of guard's own state and may write into it: %s", verb, token);
+	else
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s names guard's own state and is no read-only use: %s", verb, token);
+}
+
+static void
+mention_read(struct risk_state *st, const char *verb, const char *token, int place)
+{
+	(void)verb, (void)token, (void)place;
+	st->guard_mentioned = true;
+}
+
+/* ---- read-only uses ---------------------------------------------------- */
+
+static bool
+in_table(const char *const *t, const char *name)
+{
+	for (size_t i = 0; t[i]; i++)
+		if (!strcmp(t[i], name))
+			return true;
+	return false;
+}
+
+/* Verbs whose operands are only read (or only shown: a text, a name). */
+static const char *const readonly_verbs[] = {
+	"cat", "less", "more", "head", "tail", "wc", "nl", "tac", "od", "xxd", "hexdump", "strings", "file",
+	"stat", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum",
+	"sha3sum", "shasum", "sum", "cut", "column", "fold", "fmt", "diff", "cmp", "comm", "bat", "batcat",
+	"readlink", "realpath", "ls", "tree", "du", "base64", "colordiff", "diff3", "lsattr", "getfacl", "exa",
+	"eza", "lsd", "grep", "egrep", "fgrep", "rg", "ag", "ack", "jq", "gojq", "jaq", "zgrep", "zcat", "bzcat",
+	"xzcat", "zless", "echo", "printf", "test", "[", "[[", "cd", "pushd", "popd", "basename", "dirname",
+	"which", "type", "whereis", "man", "ldd", "readelf", "objdump", "nm", "size", "true", "false", ":", "sort",
+	"uniq", "find", "sed", "awk", "gawk", "mawk", "nawk", "yq", "wait", "shellcheck", "glow", "mdcat", "view",
+	"hexyl", "yamllint", "jsonlint", "gh", "glab", "hub", "tldr", "apropos", NULL
+};
+
+/* Of those, the ones that print a file's bytes: a copy of a guard program. */
+static const char *const content_verbs[] = {
+	"cat", "less", "more", "head", "tail", "tac", "od", "xxd", "hexdump", "base64", "bat", "batcat",
+	"sort", "uniq", "sed", "awk", "gawk", "mawk", "nawk", "cut", "fold", "fmt", "column", "zcat", NULL
+};
+
+/* Verbs whose words are text or patterns, never run: a guard verb named there is not run. */
+static const char *const text_verbs[] = {
+	"echo", "printf", "gh", "glab", "hub", "grep", "egrep", "fgrep", "rg", "ag", "ack", "zgrep", "jq", "gojq",
+	"jaq", "test", "[", "[[", "man", "which", "type", "whereis", "apropos", "tldr", "cowsay", "figlet",
+	"notify-send", "logger", "wc", "git", NULL
+};
+
+/* Verbs that copy, link or pack the files they name. */
+static const char *const copy_verbs[] = { "cp", "ln", "link", "install", "rsync", "dd", "tar", "zip", "cpio", "scp",
+	"mv", "tee", "ditto", "pax", "objcopy", "strip", "gzip", "bzip2", "xz", "zstd", "7z", "7za", "ar", "rclone",
+	"hash", NULL };
+
+/* Archive tools: every operand that is a readable archive has its names checked. */
+static const char *const extract_verbs[] = { "unzip", "7z", "7za", "bsdtar", "cpio", "unrar", "unar", "jar",
+	"pax", "atool", "aunpack", "ditto", NULL };
+
+/* The interpreters whose code the interpreter module reads (it calls risk_guard_code). */
+static bool
+interp_known(const char *n)
+{
+	return !strncmp(n, "python", 6) || !strcmp(n, "node") || !strcmp(n, "perl") || !strcmp(n, "ruby") ||
+	       !strcmp(n, "php") || !strcmp(n, "lua");
+}
+
+/* Interpreters: their code is judged by risk_guard_code; every other word is a write. */
+static bool
+is_interp(const char *n)
+{
+	return !strncmp(n, "python", 6) || !strcmp(n, "node") || !strcmp(n, "perl") || !strcmp(n, "ruby") ||
+	       !strcmp(n, "php") || !strcmp(n, "deno") || !strcmp(n, "bun") || !strcmp(n, "lua") ||
+	       !strcmp(n, "julia") || !strcmp(n, "tclsh");
+}
+
+/* git's subcommand (after -C DIR, -c KEY=VAL and other global options) is sub? */
+static bool
+git_subcommand(const struct risk_cmd *c, const char *sub)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "-C") || !strcmp(a, "-c") || !strcmp(a, "--git-dir") || !strcmp(a, "--work-tree")) {
+			i++;
+			continue;
+		}
+		if (a[0] != '-')
+			return !strcmp(a, sub);
+	}
+	return false;
+}
+
+static bool
+git_readonly(const struct risk_cmd *c)
+{
+	static const char *const subs[] = { "status", "log", "diff", "show", "blame", "ls-files", "ls-tree", "grep",
+					    "cat-file", "rev-parse", "check-ignore", "check-attr", "add", "commit",
+					    "shortlog", "describe", "annotate", "rev-list", "whatchanged",
+					    "update-index", NULL };
+	for (size_t i = 0; subs[i]; i++)
+		if (git_subcommand(c, subs[i]))
+			return true;
+	/* the index only: git rm --cached, git hash-object without -w */
+	return (git_subcommand(c, "rm") && risk_arg_has(c, "--cached")) ||
+	       (git_subcommand(c, "hash-object") && !risk_arg_has(c, "-w"));
+}
+
+/* Does a long option word abbreviate opt, as getopt_long takes it ("--in-pl")? */
+static bool
+abbreviates(const char *word, const char *opt, size_t min)
+{
+	size_t n = strcspn(word, "=");
+	return n >= min && n <= strlen(opt) && !strncmp(word, opt, n);
+}
+
+/* An option that makes an otherwise read-only verb write its files. */
+static bool
+writes_in_place(const struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			break;
+		if ((!strcmp(n, "sed") || !strcmp(n, "yq")) &&
+		    (abbreviates(a, "--in-place", 5) || (a[0] == '-' && a[1] != '-' && strchr(a, 'i'))))
+			return true;
+		if (strstr(n, "awk") && ((!strcmp(a, "-i") && i + 1 < c->argc && !strcmp(c->argv[i + 1].text, "inplace")) ||
+					 !strcmp(a, "-iinplace") || abbreviates(a, "--include", 5)))
+			return true;
+		if (!strcmp(n, "xxd") && (!strcmp(a, "-r") || abbreviates(a, "-revert", 3)))
+			return true;
+		if (!strcmp(n, "find") && (!strcmp(a, "-delete") || !strncmp(a, "-fprint", 7) || !strcmp(a, "-fls")))
+			return true;
+	}
+	if (!strcmp(n, "sort") && risk_opt_value(c, "-o", "--output"))
+		return true;
+	/* uniq IN OUT writes OUT */
+	const struct guard_shell_word *ops[4];
+	if (!strcmp(n, "uniq") && risk_operands(c, 1, "-f -s -w --skip-fields --skip-chars --check-chars", ops, 4) >= 2)
+		return true;
+	/* sed -f / awk -f: a program guard does not read; a computed program */
+	if ((!strcmp(n, "sed") || strstr(n, "awk")) && (risk_opt_value(c, "-f", "--file") ||
+							  (c->argc > 1 && (c->argv[c->argc - 1].flags & GUARD_WORD_DYNAMIC))))
+		return true;
+	return false;
+}
+
+/* The program text of sed / awk: the first operand unless -e / -f gave it. */
+static bool
+is_program_word(const struct risk_cmd *c, size_t i)
+{
+	const char *n = c->name;
+
+	if (is_interp(n))
+		return i > 1 && c->argv[i - 1].text[0] == '-' && strpbrk(c->argv[i - 1].text, "ceE") &&
+		       c->argv[i - 1].text[1] != '-';
+	if (strcmp(n, "sed") && !strstr(n, "awk"))
+		return false;
+	if (i > 1 && (!strcmp(c->argv[i - 1].text, "-e") || !strcmp(c->argv[i - 1].text, "--expression")))
+		return true;
+	for (size_t k = 1; k < c->argc; k++) {
+		const char *a = c->argv[k].text;
+		if (a[0] == '-' && a[1]) {
+			if (!strcmp(a, "-e") || !strcmp(a, "-f") || !strcmp(a, "--expression") || !strcmp(a, "-v") ||
+			    !strcmp(a, "-F"))
+				k++;
+			continue;
+		}
+		return k == i && !risk_opt_value(c, "-e", "--expression") && !risk_opt_value(c, "-f", "--file");
+	}
+	return false;
+}
+
+/* Does a program text write (or run) anything? Then naming guard's state in it is a write. */
+static bool
+code_writes(const char *code)
+{
+	static const char *const marks[] = { "rename", "replace(", "copy", "move", "symlink", "link(", "chmod",
+		"chown", "truncate", "mkdir", "makedirs", "write", "Write", "dump", "remove", "unlink", "rmtree",
+		"rmdir", "system", "exec", "spawn", "popen", "Popen", "subprocess", "child_process", "'w", "\"w",
+		"'a", "\"a", "'x", "\"x", "+'", "+\"", "'>", "\">", "O_WR", "O_RDWR", "O_TRUNC", "O_CREAT", "inplace",
+		"extract", "cpSync", "touch", "utime", "FileUtils", "print >", "print>", "printf >", "printf>", "w ",
+		"| getline", "|getline", "> ARGV", ">ARGV", "> FILENAME", ">FILENAME", "\" >", "\">", NULL };
+	for (size_t i = 0; marks[i]; i++)
+		if (strstr(code, marks[i]))
+			return true;
+	return false;
+}
+
+/* sed's e command or s///e flag: the text runs in a shell. */
+static bool
+sed_execs(const char *script)
+{
+	for (const char *p = script; *p; p++)
+		if (*p == 'e' && (p == script || strchr(";\n0123456789$ ", p[-1]) || (p[-1] == '/' && p > script + 1)) &&
+		    (!p[1] || strchr(" ;\n", p[1])))
+			return true;
+	return false;
+}
+
+/* Does a program text run other programs? */
+static bool
+code_execs(const char *code)
+{
+	static const char *const marks[] = { "system", "exec", "spawn", "popen", "Popen", "subprocess",
+		"child_process", "run(", "Command", "`", "getline", "qx", "shell_exec", "passthru", "proc_open",
+		"Open3", "IO.popen", "%x", NULL };
+	for (size_t i = 0; marks[i]; i++)
+		if (strstr(code, marks[i]))
+			return true;
+	return false;
+}
+
+void
+risk_guard_code(struct risk_state *st, const char *lang, const char *code)
+{
+	struct stems s;
+	bool writes = code_writes(code);
+
+	if (code_execs(code)) {
+		if (risk_guard_runs_human_verb(st, code))
+			return;
+		/* "guard-" + "approve": the name is built, the verb cannot be checked */
+		if (strstr(code, "guard"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "%s code runs programs and names guard: what it runs cannot be checked", lang);
+	}
+	if (writes && risk_guard_names_program(code))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s code copies or runs one of guard's programs: guard's programs are guard's state", lang);
+	stems_of(st, &s);
+	scan_state(st, &s, lang, code, writes ? mention_write : mention_read);
+}
+
+/* ---- writers whose files guard cannot list from the command -------- */
+
+/* Does the archive's bytes name guard's state (a tar or zip keeps names in the clear)? */
+static bool
+archive_names_state(const char *file, const struct stems *s)
+{
+	char *data = NULL;
+	size_t len = 0;
+	bool hit = false;
+
+	if (!file || guard_file_read(file, 64u << 20, 0, &data, &len) < 0) {
+		guard_error_clear();
+		return false; /* missing: the command fails; compressed: see trust.md */
+	}
+	for (size_t i = 0; i < s->n && !hit; i++)
+		hit = s->text[i][0] != '/' && memmem(data, len, s->text[i], strlen(s->text[i])) != NULL;
+	free(data);
+	return hit;
+}
+
+/*
+ * What lands in dir cannot be listed from the command line: a folder of
+ * guard's state is denied; the project's root only when the archive (when
+ * guard can read its names) holds guard's state.
+ */
+static void
+unknown_into(struct risk_state *st, const char *verb, const char *dir, const char *archive, const struct stems *s)
+{
+	int place = risk_guard_place(st, dir);
+
+	if (place) {
+		mention_write(st, verb, dir, place);
+		return;
+	}
+	if (archive_names_state(archive, s)) {
+		char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
+		if (st->ctx->project && guard_path_inside(abs, st->ctx->project))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "%s unpacks guard's own state (%s names it) into %s", verb, archive, dir);
+		free(abs);
+	}
+}
+
+/* A patch or archive named by a variable: nothing can be checked. */
+static void
+unknown_source(struct risk_state *st, const char *verb, const char *what)
+{
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s applies %s guard cannot read", verb, what);
+}
+
+/* A patch's target files ("+++ b/x", "rename to x"), each checked as a write. */
+static void
+patch_targets(struct risk_state *st, const char *verb, const char *file)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	if (guard_file_read(file, 8u << 20, 0, &data, &len) < 0) {
+		bool missing = guard_error_code() == GUARD_ENOTFOUND;
+		guard_error_clear();
+		if (!missing) /* a missing patch fails to apply */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s applies a patch guard cannot read: %s", verb,
+				  file);
+		return;
+	}
+	for (char *line = data; line && *line;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		const char *path = !strncmp(line, "+++ ", 4) || !strncmp(line, "--- ", 4) ? line + 4
+				   : !strncmp(line, "rename to ", 10) ? line + 10
+				   : !strncmp(line, "copy to ", 8) ? line + 8 : NULL;
+		if (path && strcmp(path, "/dev/null")) {
+			char target[1024];
+			size_t n = strcspn(path, "\t");
+			if (n < sizeof(target)) {
+				memcpy(target, path, n);
+				target[n] = '\0';
+				/* -p1: "a/x" and "b/x" are x */
+				const char *rel = (target[0] == 'a' || target[0] == 'b') && target[1] == '/' ? target + 2 : target;
+				int place = risk_guard_place(st, rel);
+				if (!place)
+					place = risk_guard_place(st, target);
+				if (place)
+					mention_write(st, verb, rel, place);
+			}
+		}
+		line = end ? end + 1 : NULL;
+	}
+	free(data);
+}
+
+/* The file a command reads on stdin (< FILE), or NULL. */
+static const char *
+stdin_file(const struct risk_cmd *c)
+{
+	for (size_t i = 0; i < c->cmd->nredirs; i++)
+		if (c->cmd->redirs[i].op == GUARD_REDIR_IN && !(c->cmd->redirs[i].target.flags & GUARD_WORD_DYNAMIC))
+			return c->cmd->redirs[i].target.text;
+	return NULL;
+}
+
+static bool
+recursive_copy(const struct risk_cmd *c)
+{
+	return risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', NULL) || risk_flag(c, 'a', "archive");
+}
+
+/* Does the folder src hold something that would land on guard's state below dest? */
+static void
+copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell_word *src, const char *dest,
+	       const struct stems *s)
+{
+	if (src->flags & GUARD_WORD_DYNAMIC) {
+		int place = risk_guard_place(st, dest);
+		if (place)
+			mention_write(st, verb, dest, place);
+		else
+			unknown_source(st, verb, "a folder named by a variable");
+		return;
+	}
+	if (strpbrk(src->text, "*?[")) {
+		char *abs = guard_path_resolve(st->cwds[0], dest, st->ctx->home);
+		if (st->ctx->project && guard_path_inside(abs, st->ctx->project))
+			unknown_source(st, verb, "a folder named by a glob");
+		free(abs);
+	}
+	/* cp -r /x/.ai . : the folder itself lands as dest/.ai */
+	char base[PATH_MAX], into0[PATH_MAX];
+	size_t bl = strlen(src->text);
+	while (bl > 1 && src->text[bl - 1] == '/')
+		bl--;
+	snprintf(base, sizeof(base), "%.*s", (int)bl, src->text);
+	if (strcmp(risk_basename(base), ".") && strcmp(risk_basename(base), "..")) {
+		snprintf(into0, sizeof(into0), "%s/%s", dest, risk_basename(base));
+		int place0 = risk_guard_place(st, into0);
+		if (place0) {
+			mention_write(st, verb, into0, place0);
+			return;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->text[i][0] == '/')
+			continue;
+		const char *slash = strchr(s->text[i], '/');
+		size_t fn = slash ? (size_t)(slash - s->text[i]) : strlen(s->text[i]);
+		char probe[PATH_MAX], into[PATH_MAX];
+		struct stat sb;
+		snprintf(probe, sizeof(probe), "%s/%.*s", src->text, (int)fn, s->text[i]);
+		char *abs = guard_path_resolve(st->cwds[0], probe, st->ctx->home);
+		bool there = lstat(abs, &sb) == 0;
+		free(abs);
+		snprintf(into, sizeof(into), "%s/%.*s", dest, (int)fn, s->text[i]);
+		int place = there ? risk_guard_place(st, into) : 0;
+		if (place) {
+			mention_write(st, verb, into, place);
+			return;
+		}
+	}
+}
+
+static void
+bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
+{
+	const char *n = c->name;
+	const struct guard_shell_word *ops[64];
+
+	if (!strcmp(n, "tar")) {
+		const char *first = c->argc > 1 ? c->argv[1].text : "";
+		bool extract = risk_flag(c, 'x', "extract") || risk_arg_has(c, "--get") ||
+			       (first[0] != '-' && strchr(first, 'x'));
+		if (extract) {
+			const char *dir = risk_opt_value(c, "-C", "--directory");
+			const char *f = risk_opt_value(c, "-f", "--file");
+			/* tar xf FILE, tar -xzf FILE: a bundle ending in f takes the next word */
+			for (size_t i = 1; !f && i + 1 < c->argc; i++) {
+				const char *a = c->argv[i].text;
+				size_t al = strlen(a);
+				if ((i == 1 || (a[0] == '-' && a[1] != '-')) && al && a[al - 1] == 'f')
+					f = c->argv[i + 1].text;
+			}
+			if (!f || !strcmp(f, "-"))
+				f = stdin_file(c); /* tar -x < FILE, tar -xf - < FILE */
+			if (!f && c->cmd->pipe_pos && !risk_guard_place(st, dir ? dir : "."))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+					  "tar -x unpacks an archive from a pipe into %s: guard cannot list it", dir ? dir : ".");
+			unknown_into(st, "tar -x", dir ? dir : ".", f, s);
+		}
+	} else if (in_table(extract_verbs, n) || (is_interp(n) && (risk_arg_has(c, "zipfile") || risk_arg_has(c, "tarfile")))) {
+		/* unzip A -d D, 7z x A -oD, jar xf A, python3 -m zipfile -e A D: each readable operand */
+		if (!strcmp(n, "unzip") && (risk_flag(c, 'l', NULL) || risk_flag(c, 'v', NULL) || risk_flag(c, 't', NULL)))
+			return;
+		const char *dir = risk_opt_value(c, "-d", NULL);
+		size_t k = risk_operands(c, 1, "-d -x -P", ops, 64);
+		for (size_t i = 0; i < k; i++)
+			if (!(ops[i]->flags & GUARD_WORD_DYNAMIC))
+				unknown_into(st, n, dir ? dir : ".", ops[i]->text, s);
+		if (stdin_file(c))
+			unknown_into(st, n, dir ? dir : ".", stdin_file(c), s);
+	} else if (!strcmp(n, "patch")) {
+		const char *in = risk_opt_value(c, "-i", "--input");
+		size_t k = risk_operands(c, 1, "-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output "
+					 "--reject-file --backup-if-mismatch", ops, 64);
+		bool dynamic = k >= 2 && (ops[1]->flags & GUARD_WORD_DYNAMIC);
+		if (!in)
+			in = k >= 2 && !dynamic ? ops[1]->text : stdin_file(c);
+		if (in)
+			patch_targets(st, "patch", in);
+		else if (dynamic || !c->cmd->pipe_pos)
+			unknown_source(st, "patch", "a patch");
+	} else if (!strcmp(n, "git") && (git_subcommand(c, "apply") || git_subcommand(c, "am"))) {
+		size_t k = risk_operands(c, 1, "-C -c -p --directory --exclude --include --git-dir --work-tree", ops, 64);
+		bool any = false;
+		for (size_t i = 0; i < k; i++) {
+			if (risk_word_is(ops[i], "apply") || risk_word_is(ops[i], "am"))
+				continue;
+			any = true;
+			if (ops[i]->flags & GUARD_WORD_DYNAMIC)
+				unknown_source(st, "git apply", "a patch");
+			else
+				patch_targets(st, "git apply", ops[i]->text);
+		}
+		if (!any && stdin_file(c))
+			patch_targets(st, "git apply", stdin_file(c));
+		else if (!any && c->cmd->pipe_pos)
+			unknown_source(st, "git apply", "a patch from a pipe");
+	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
+		size_t k = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
+					 "--filter -f --backup-dir --partial-dir", ops, 64);
+		const char *t = risk_opt_value(c, "-t", "--target-directory");
+		const char *dest = t ? t : k ? ops[k - 1]->text : NULL;
+		for (size_t i = 0; dest && i + (t ? 0 : 1) < k; i++)
+			copy_tree_into(st, n, ops[i], dest, s);
+	}
+}
+
+/* Is any working directory other than the project's root (which is no guard folder)? */
+static bool
+away_from_root(const struct risk_state *st)
+{
+	for (size_t i = 0; i < st->ncwds; i++)
+		if (!st->ctx->project || strcmp(st->cwds[i], st->ctx->project))
+			return true;
+	return st->cwd_unknown;
+}
+
+/*
+ * Where a word of c stands: a source only read (cp SRC... DEST, tar -c,
+ * zip ARCHIVE SRC..., gzip -c), a filter (--exclude, find -name), or
+ * something c may write.
+ */
+static bool
+only_read_here(const struct risk_cmd *c, size_t k)
+{
+	const char *n = c->name, *a = c->argv[k].text, *prev = k > 1 ? c->argv[k - 1].text : "";
+	const struct guard_shell_word *ops[64];
+
+	if (!strncmp(a, "--exclude", 9) || !strcmp(prev, "--exclude") || !strcmp(prev, "--exclude-dir") ||
+	    !strncmp(a, "--ignore", 8) || !strcmp(prev, "--ignore") || (!strcmp(n, "zip") && !strcmp(prev, "-x")))
+		return true;
+	if (!strcmp(n, "find") && (!strcmp(prev, "-path") || !strcmp(prev, "-name") || !strcmp(prev, "-iname") ||
+				   !strcmp(prev, "-wholename") || !strcmp(prev, "-ipath") || !strcmp(prev, "-regex") ||
+				   !strcmp(prev, "-not") || !strcmp(prev, "!")))
+		return true;
+	if (risk_is_shell(n) && k >= 1) {
+		/* sh SCRIPT / bash -n SCRIPT: the script is run or read, its words analysed */
+		size_t got = risk_operands(c, 1, "-o -O --rcfile --init-file", ops, 2);
+		return got && ops[0] == &c->argv[k] && !risk_flag(c, 'c', NULL);
+	}
+	if (!strcmp(n, "cp") || !strcmp(n, "rsync") || !strcmp(n, "scp")) {
+		const char *t = risk_opt_value(c, "-t", "--target-directory");
+		size_t got = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include --filter "
+					   "-f --backup-dir --partial-dir", ops, 64);
+		for (size_t i = 0; i + (t ? 0 : 1) < got; i++)
+			if (ops[i] == &c->argv[k])
+				return true;
+		return false;
+	}
+	if (!strcmp(n, "tar")) {
+		const char *first = c->argc > 1 ? c->argv[1].text : "";
+		bool create = risk_flag(c, 'c', "create") || (first[0] != '-' && strchr(first, 'c'));
+		return create && !(k > 1 && (!strcmp(prev, "-f") || (prev[0] == '-' && prev[strlen(prev) - 1] == 'f') ||
+					     (k == 2 && first[0] != '-' && strchr(first, 'f'))));
+	}
+	if (!strcmp(n, "zip")) {
+		size_t got = risk_operands(c, 1, "-x -i -b -n -t -tt -P -O --exclude --include", ops, 64);
+		return got && ops[0] != &c->argv[k];
+	}
+	if (!strcmp(n, "gzip") || !strcmp(n, "bzip2") || !strcmp(n, "xz") || !strcmp(n, "zstd"))
+		return risk_flag(c, 'c', "stdout") || risk_flag(c, 'k', "keep") || risk_flag(c, 'l', "list") ||
+		       risk_flag(c, 't', "test");
+	return false;
+}
+
+/* find whose -name/-path could pick guard's files, with -delete or a writing -exec. */
+static void
+find_picks_state(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
+{
+	static const char *const samples[] = { ".ai/policy.yaml", ".ai/approvals/x.json", ".ai/audit/x.jsonl",
+		".ai/sessions/x.json", ".claude/settings.json", ".claude/settings.local.json", "PENDING_PLANS.md",
+		".git/hooks/pre-commit", NULL };
+	(void)s;
+	for (size_t i = 1; i + 1 < c->argc; i++) {
+		const char *o = c->argv[i].text, *pat = c->argv[i + 1].text;
+		bool name = !strcmp(o, "-name") || !strcmp(o, "-iname");
+		bool path = !strcmp(o, "-path") || !strcmp(o, "-wholename") || !strcmp(o, "-ipath");
+		if (!name && !path)
+			continue;
+		if (i > 1 && (!strcmp(c->argv[i - 1].text, "-not") || !strcmp(c->argv[i - 1].text, "!")))
+			continue;
+		for (size_t k = 0; samples[k]; k++) {
+			char p[256];
+			snprintf(p, sizeof(p), "./%s", samples[k]);
+			const char *subject = name ? risk_basename(samples[k]) : p;
+			if (fnmatch(pat, subject, name && !strcmp(o, "-iname") ? FNM_CASEFOLD : 0) == 0 &&
+			    risk_guard_place(st, samples[k]) == RISK_GUARD_STATE) {
+				risk_path_str(st, "find", samples[k], PATH_WRITE);
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+					  "find %s %s would pick guard's own state (%s) for a writer", o, pat, samples[k]);
+				return;
+			}
+		}
+	}
+}
+
+/* find -exec CMD ... where CMD is no read-only verb, or edits in place. */
+static bool
+find_execs_writer(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i + 1 < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (strcmp(a, "-exec") && strcmp(a, "-execdir") && strcmp(a, "-ok") && strcmp(a, "-okdir"))
+			continue;
+		if (!in_table(readonly_verbs, risk_basename(c->argv[i + 1].text)))
+			return true;
+		for (size_t k = i + 2; k < c->argc && strcmp(c->argv[k].text, ";") && strcmp(c->argv[k].text, "+"); k++)
+			if (!strncmp(c->argv[k].text, "-i", 2) || abbreviates(c->argv[k].text, "--in-place", 5))
+				return true;
+	}
+	return false;
+}
+
+void
+risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name;
+	bool interp = is_interp(n);
+	bool readonly = in_table(readonly_verbs, n) || (!strcmp(n, "git") && git_readonly(c)) ||
+			risk_guard_program_name(n);
+	bool copies = in_table(copy_verbs, n) || in_table(content_verbs, n);
+	bool text = in_table(text_verbs, n) || risk_guard_program_name(n);
+	const struct guard_shell_cmd *cmd = c->cmd;
+	struct stems s;
+
+	if (readonly && writes_in_place(c))
+		readonly = false;
+	if (!strcmp(n, "sed") || strstr(n, "awk"))
+		for (size_t i = 1; readonly && i < c->argc; i++)
+			if (is_program_word(c, i) && (code_writes(c->argv[i].text) || (!strcmp(n, "sed") && sed_execs(c->argv[i].text))))
+				readonly = false; /* print > f, w FILE, s///e: every name it is given may be written */
+	/* echo/printf into a file: whatever names a guard verb is a script for later */
+	if ((!strcmp(n, "echo") || !strcmp(n, "printf")) && cmd->nredirs)
+		text = false;
+	/* git commit -m / tag -m hold text; other git subcommands run hooks, pagers, editors */
+	if (!strcmp(n, "git") && !git_subcommand(c, "commit") && !git_subcommand(c, "tag"))
+		text = false;
+	/* VAR=value in front: PAGER=, GIT_EDITOR=, BASH_ENV=, PROMPT_COMMAND= run what they name */
+	for (size_t i = 0; i < cmd->nassigns; i++)
+		if (risk_guard_runs_human_verb(st, cmd->assigns[i].text))
+			return;
+	/* interpreters guard has no code rules for: their code and stdin judged here */
+	if (interp && !interp_known(n)) {
+		char *in = risk_literal_stdin(c);
+		if (in)
+			risk_guard_code(st, n, in);
+		free(in);
+		for (size_t i = 1; i < c->argc; i++)
+			if (is_program_word(c, i) || (i > 1 && !strcmp(c->argv[i - 1].text, "eval")))
+				risk_guard_code(st, n, c->argv[i].text);
+	}
+	/* run from inside a folder of guard's state: any relative name may be its state */
+	int here = readonly || st->remote || !away_from_root(st) ? 0 : risk_guard_place(st, ".");
+	if (here)
+		mention_write(st, n, ".", here);
+	stems_of(st, &s);
+	/* every word of the simple command: a wrapper's -C DIR too */
+	for (size_t i = 1; i < cmd->argc; i++) {
+		const struct guard_shell_word *w = &cmd->argv[i];
+		size_t k = (size_t)(w - c->argv);
+		bool own = w >= c->argv && k < c->argc;
+		if (own && k == 0)
+			continue;
+		bool program_text = own && is_program_word(c, k);
+		/* an option's value that is run, inside a text verb: git -c core.pager=, man -P */
+		bool runs_value = k > 1 && (!strcmp(c->argv[k - 1].text, "-c") || !strcmp(c->argv[k - 1].text, "-P") ||
+					    !strncmp(c->argv[k - 1].text, "--pager", 7) || !strncmp(w->text, "--pager=", 8));
+		if ((!text || runs_value) && !(program_text && interp) && risk_guard_runs_human_verb(st, w->text))
+			return; /* chrt ... guard-approve approve, sed 's/x/guard-audit prune/e' */
+		if (program_text && interp)
+			continue; /* risk_guard_code judges it */
+		bool reads = readonly || (own && only_read_here(c, k));
+		scan_state(st, &s, n, w->text, reads ? mention_read : mention_write);
+		if (own && !readonly && !text && !(w->flags & GUARD_WORD_DYNAMIC)) {
+			/* a guard program among another command's words is what it runs (taskset, gdb --args, ld.so) */
+			const char *prog = risk_guard_program_name(risk_basename(w->text));
+			if (prog && !copies && (strchr(w->text, '/') || k + 1 < c->argc)) {
+				risk_guard_rate_program(st, c, prog, k + 1);
+				continue;
+			}
+		}
+		if (copies && (w->flags & GUARD_WORD_DYNAMIC) && risk_guard_names_program(w->text))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "%s copies or links one of guard's programs: %s", n, w->text);
+		if (copies && !(w->flags & GUARD_WORD_DYNAMIC)) {
+			const char *eq = !strncmp(w->text, "if=", 3) ? w->text + 3 : w->text;
+			const char *prog = risk_guard_program_at(st, eq);
+			if (prog)
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+					  "%s copies or links guard's program %s: guard's programs are guard's state", n, prog);
+		}
+	}
+	/* tee < guard-approve, strip -o x < ...: a guard program on stdin */
+	for (size_t i = 0; copies && i < cmd->nredirs; i++)
+		if (cmd->redirs[i].op == GUARD_REDIR_IN && !(cmd->redirs[i].target.flags & GUARD_WORD_DYNAMIC) &&
+		    risk_guard_program_at(st, cmd->redirs[i].target.text))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s copies one of guard's programs from stdin", n);
+	if (!readonly)
+		bulk_writers(st, c, &s);
+	if (!strcmp(n, "find") && (!readonly || find_execs_writer(c)))
+		find_picks_state(st, c, &s);
+	if (!strcmp(n, "at") || !strcmp(n, "batch"))
+		risk_stdin_program(st, c, n, STDIN_SHELL); /* at reads a shell script on stdin */
+	/* names of guard's state fed to a writer on stdin (ls .ai/x | xargs sed -i) */
+	if (c->xargs && !readonly && st->guard_mentioned)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s writes files named on its input after guard's state was listed", n);
+}
