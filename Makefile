@@ -26,10 +26,12 @@ DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
-CPPFLAGS_ALL = -Isrc/lib -include src/lib/guard_prelude.h -D_GNU_SOURCE \
+CPPFLAGS_ALL = -Isrc/lib -I$(BUILD)/lib -include src/lib/guard_prelude.h -D_GNU_SOURCE \
 	-DGUARD_VERSION='"$(VERSION)"' -DGUARD_DATADIR='"$(DATADIR)"' \
 	$(shell pkg-config --cflags $(PKGS_COMMON) 2>/dev/null)
-CFLAGS_ALL   = -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+# -MMD -MP: each object lists the headers it includes, so a header change
+# rebuilds only what includes it (the .d files are read at the end).
+CFLAGS_ALL   = -std=c11 -MMD -MP -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wno-format-nonliteral -fno-strict-aliasing $(OPT) $(EXTRA) $(CFLAGS)
 LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS_COMMON) 2>/dev/null)
 CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
@@ -38,7 +40,8 @@ LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
 GIT_PROGRAMS  = guard-session
 GIT_UNITS     = test_session_git
 
-LIB_SRC  = $(sort $(wildcard src/lib/*.c))
+# The risk analyzer is one area in its own folder; the rest is flat.
+LIB_SRC  = $(sort $(wildcard src/lib/*.c src/lib/risk/*.c))
 LIB_CORE = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)
 LIB_OBJ  = $(LIB_CORE) $(BUILD)/lib/embedded_policy.o
 LIB_A    = $(BUILD)/libguard.a
@@ -49,12 +52,18 @@ UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
 
 SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san
+.PHONY: check-layers all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san
 
 all: $(PROG_BIN)
 
-$(BUILD)/lib/%.o: src/lib/%.c src/lib/*.h $(BUILD)/datadir.stamp | $(BUILD)/lib
+$(BUILD)/lib/%.o: src/lib/%.c $(BUILD)/datadir.stamp | $(BUILD)/lib
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -c -o $@ $<
+
+# The everyday command tables: text, checked and compiled at build time.
+$(BUILD)/lib/risk_tables.h: src/lib/risk/commands.txt src/tools/risk_tables.awk | $(BUILD)/lib
+	awk -f src/tools/risk_tables.awk src/lib/risk/commands.txt >$@.tmp && mv $@.tmp $@
+$(BUILD)/lib/risk/guard_risk_cmd.o: $(BUILD)/lib/risk_tables.h
 
 # The built-in policies, compiled in so a program works from the build tree
 # and after install alike (an installed $(DATADIR)/default.yaml wins), each
@@ -73,14 +82,14 @@ $(BUILD)/libguard-core.a: $(LIB_CORE)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a src/lib/*.h
+$(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libguard-core.a $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 # Program-side helpers (they print; the library never does).
 CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o
 # Objects only one program needs, beside its main.
 PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
-$(BUILD)/%.o: src/%.c src/*.h src/lib/*.h | $(BUILD)/lib
+$(BUILD)/%.o: src/%.c | $(BUILD)/lib
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
@@ -90,14 +99,14 @@ $(LIB_A): $(LIB_OBJ)
 git_libs = $(if $(filter $(1),$(GIT_PROGRAMS) $(GIT_UNITS)),$(LDLIBS_GIT))
 
 # A program's own helper objects are listed as extra prerequisites below.
-$(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) src/lib/*.h src/*.h | $(BIN)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
+$(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) | $(BIN)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -MF $(BUILD)/$*.main.d -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 $(BIN)/guard-approve $(BIN)/guard: $(BUILD)/approve_view.o
 $(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 
-$(BUILD)/unit/%: t/unit/%.c t/unit/unit.h $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
+$(BUILD)/unit/%: t/unit/%.c $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -MF $@.d -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
 
 # The fuzz regression replay compiles the fuzzers' entry points in.
 $(BUILD)/unit/test_fuzz_regressions: t/fuzz/targets.c
@@ -163,3 +172,10 @@ uninstall:
 
 clean:
 	rm -rf build bin
+
+# Private headers stay in their area: guard_<area>_int.h / _internal.h is
+# included only by that area's files (and its unit tests).
+check-layers:
+	@sh t/check-layers.sh
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

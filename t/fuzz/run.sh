@@ -8,7 +8,7 @@
 #   FUZZ_TARGETS="hook policy shell"
 #   CLANG=clang
 #
-# The library is compiled from src/lib/*.c with clang (build/libguard.a is
+# The library is compiled from src/lib/*.c and src/lib/risk/*.c with clang (build/libguard.a is
 # gcc-built and has no coverage instrumentation), with the Makefile's own
 # flags; warnings stay warnings here so a clang-only warning in the library
 # does not stop the fuzzing.
@@ -51,11 +51,12 @@ compile() { # SRC OBJ EXTRA-CFLAGS
 }
 pids=""
 n=0
-for src in src/lib/*.c; do
+make -s --no-print-directory build/lib/risk_tables.h || exit 2  # the command tables, generated
+for src in src/lib/*.c src/lib/risk/*.c; do
 	o=$obj/$(basename "$src" .c).o
 	# (re)build when the source or any library header is newer than the object
 	if [ ! -f "$o" ] || [ -n "$(find "$src" -newer "$o")" ] ||
-		[ -n "$(find src/lib -name '*.h' -newer "$o" | head -1)" ]; then
+		[ -n "$(find src/lib build/lib/risk_tables.h -name '*.h' -newer "$o" | head -1)" ]; then
 		compile "$src" "$o" -fsanitize=fuzzer-no-link &
 		pids="$pids $!"
 		n=$((n + 1))
@@ -77,7 +78,7 @@ if grep -q 'warning:' "$out/build.log"; then
 fi
 # Only the objects of sources that exist now (a removed file leaves a stale .o).
 objs="$obj/embedded_policy.o"
-for src in src/lib/*.c; do
+for src in src/lib/*.c src/lib/risk/*.c; do
 	objs="$objs $obj/$(basename "$src" .c).o"
 done
 for t in $TARGETS; do

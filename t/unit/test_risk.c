@@ -9,6 +9,7 @@
 
 #include "guard_buf.h"
 #include "guard_risk.h"
+#include "risk/guard_risk_int.h" /* risk_everyday_dead */
 #include "unit.h"
 
 static const char *const sens[] = { "**/.env", "**/.env.*", "!**/.env.example", "~/.ssh/**", "~/.aws/**",
@@ -837,6 +838,36 @@ teardown(void)
 	guard_risk_release(&r);
 }
 
+/* A harmless entry states the argument shapes it allows (src/lib/risk/commands.txt). */
+TEST(harmless_shapes)
+{
+	LOW("trap 'rm -f /tmp/x.lock' EXIT");
+	LOW("trap - INT");
+	LOW("trap -p");
+	LEVEL("trap 'rm -rf /' EXIT", GUARD_LEVEL_CRITICAL);
+	LEVEL("trap \"$CLEANUP\" EXIT", GUARD_LEVEL_HIGH);
+	LOW("dc -e '2 3 + p'");
+	LOW("echo '1 2 !<a p' | dc");
+	LEVEL("dc -e '!rm -rf ~'", GUARD_LEVEL_CRITICAL);
+	LOW("ip addr show");
+	LOW("ip -br a");
+	LOW("ip route get 1.1.1.1");
+	LEVEL("ip link set eth0 down", GUARD_LEVEL_HIGH);
+	LEVEL("ip route del default", GUARD_LEVEL_HIGH);
+	LEVEL("ip netns exec blue rm -rf /", GUARD_LEVEL_CRITICAL);
+	MEDIUM("enable -f ./evil.so evil");
+	LOW("enable -n echo");
+}
+
+/* Every entry of commands.txt is used: no wrapper claims its name first. */
+TEST(no_dead_everyday_entry)
+{
+	const char *dead = risk_everyday_dead();
+	if (dead)
+		printf("#   '%s' in commands.txt is claimed by a wrapper: remove it there or here\n", dead);
+	CHECK(dead == NULL);
+}
+
 int
 main(void)
 {
@@ -856,6 +887,8 @@ main(void)
 	RUN(databases);
 	RUN(publish_deploy_system);
 	RUN(no_cry_wolf);
+	RUN(harmless_shapes);
+	RUN(no_dead_everyday_entry);
 	RUN(compound_takes_the_max);
 	RUN(unparsed_is_high);
 	RUN(globs_reach_secrets);

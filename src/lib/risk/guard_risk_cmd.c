@@ -240,7 +240,7 @@ set_name(struct risk_cmd *c)
 }
 
 /* Words of a command string given to watch / flock -c / env -S: a nested shell. */
-static bool
+static void
 nested_string(struct risk_state *st, struct risk_cmd *c, size_t at, const char *what)
 {
 	struct guard_buf script = GUARD_BUF_INIT;
@@ -250,13 +250,12 @@ nested_string(struct risk_state *st, struct risk_cmd *c, size_t at, const char *
 			guard_buf_release(&script);
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what,
 				  c->argv[i].text);
-			return true;
+			return;
 		}
 		guard_buf_addf(&script, "%s%s", i > at ? " " : "", c->argv[i].text);
 	}
 	risk_nested(st, what, script.buf, script.len);
 	guard_buf_release(&script);
-	return true;
 }
 
 /*
@@ -292,13 +291,19 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 				risk_nested(st, "env -S", eq, strlen(eq));
 				return -1;
 			}
-			if (i + 1 < c->argc)
-				return nested_string(st, c, i + 1, "env -S") ? -1 : -1;
+			if (i + 1 < c->argc) {
+				nested_string(st, c, i + 1, "env -S");
+				return -1;
+			}
 		}
-		if (!strcmp(w->name, "flock") && (!strcmp(a, "-c") || !strcmp(a, "--command")))
-			return nested_string(st, c, i + 1, "flock -c") ? -1 : -1;
-		if (!strcmp(w->name, "npx") && (!strcmp(a, "-c") || !strcmp(a, "--call")))
-			return nested_string(st, c, i + 1, "npx -c") ? -1 : -1;
+		if (!strcmp(w->name, "flock") && (!strcmp(a, "-c") || !strcmp(a, "--command"))) {
+			nested_string(st, c, i + 1, "flock -c");
+			return -1;
+		}
+		if (!strcmp(w->name, "npx") && (!strcmp(a, "-c") || !strcmp(a, "--call"))) {
+			nested_string(st, c, i + 1, "npx -c");
+			return -1;
+		}
 		if ((!strcmp(w->name, "sudo") || !strcmp(w->name, "doas")) && (!strcmp(a, "-s") || !strcmp(a, "-i")) &&
 		    i + 1 >= c->argc) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", w->name);
@@ -327,8 +332,10 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* xargs alone is echo */
 		return -1;
 	}
-	if (!strcmp(w->name, "watch"))
-		return nested_string(st, c, i, "watch") ? -1 : -1;
+	if (!strcmp(w->name, "watch")) {
+		nested_string(st, c, i, "watch");
+		return -1;
+	}
 	c->argv += i;
 	c->argc -= i;
 	set_name(c);
@@ -370,76 +377,21 @@ policy_commands(struct risk_state *st, const struct risk_cmd *c)
 
 /* ---- everyday commands ------------------------------------------------ */
 
-/* Read-only tools: their operands are files read (after the first, for some). */
-static const char *const readers[] = {
-	"cat", "less", "more", "head", "tail", "wc", "nl", "tac", "od", "xxd", "hexdump", "strings",
-	"file", "stat", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum",
-	"cksum", "sum", "sort", "uniq", "cut", "paste", "column", "fold", "fmt", "diff", "cmp", "comm",
-	"bat", "batcat", "zcat", "bzcat", "xzcat", "zless", "readlink", "realpath", "ls", "tree", "du",
-	"base64", "base32", "iconv", "expand", "unexpand", "tsort", "pr", "look", "colordiff", "vimdiff",
-	"exa", "eza", "lsd", "dircolors", "wdiff", "sdiff", "diff3", "lsattr", "getfacl", "objdump",
-	"nm", "readelf", "ldd", "size", "sha3sum", "shasum", "pdftotext", "exiftool", "identify",
-	NULL
+/*
+ * Everyday commands that no verb module claims: readers, pattern readers,
+ * harmless commands (with the argument shapes they are looked at for) and
+ * development tools, compiled from src/lib/risk/commands.txt.
+ */
+enum everyday { EV_NONE, EV_READER, EV_PATTERN_READER, EV_HARMLESS, EV_DEVTOOL };
+enum shape { SHAPE_ANY, SHAPE_SHELL_FIRST, SHAPE_DC, SHAPE_IP, SHAPE_ENABLE };
+
+struct everyday_entry {
+	const char *name;
+	enum everyday table;
+	enum shape shape;
 };
 
-/* Read-only tools whose first operand is a pattern or program. */
-static const char *const pattern_readers[] = {
-	"grep", "egrep", "fgrep", "rg", "ag", "ack", "jq", "yq", "awk", "gawk", "mawk", "nawk",
-	"zgrep", "xmllint", "gojq", "jaq", "csvgrep", NULL
-};
-
-static const char *const harmless[] = {
-	"echo", "printf", "true", "false", "pwd", "cd", "pushd", "popd", "dirs", "which", "type",
-	"whoami", "id", "date", "uname", "hostname", "uptime", "ps", "pgrep", "top", "htop", "free",
-	"df", "test", "[", "[[", "seq", "sleep", "wait", "basename", "dirname", "expr", "bc", "dc",
-	"tr", "yes", "export", "set", "unset", "shift", "local", "declare", "typeset", "readonly",
-	"alias", "unalias", "read", "exit", "return", "break", "continue", ":", "let", "getopts",
-	"hash", "trap", "umask", "ulimit", "shopt", "history", "man", "help", "info", "clear", "tput",
-	"stty", "locale", "nproc", "arch", "lscpu", "lsb_release", "sw_vers", "cal", "groups", "who",
-	"w", "tty", "mktemp", "whereis", "apropos", "lsblk", "lsusb", "lspci", "vmstat", "iostat",
-	"nvidia-smi", "jobs", "fg", "bg", "disown", "times", "tldr", "cowsay", "figlet", "uuidgen",
-	"getconf", "logname", "users", "numfmt", "factor", "rev", "shuf", "envsubst", "gettext",
-	"notify-send", "say", "osascript-noop", "xdg-open", "open", "pbpaste", "pbcopy", "xclip",
-	"xsel", "wl-copy", "wl-paste", "ncdu", "lsof", "ss", "netstat", "ip", "ifconfig", "dig",
-	"nslookup", "host", "ping", "traceroute", "mtr", "whois", "sysctl-noop", "systemd-analyze",
-	"journalctl", "dmesg", "last", "finger", "timedatectl", "hostnamectl", "localectl",
-	"pip-noop", "column", "watchman", "direnv", "nvm", "pyenv", "rbenv", "asdf", "mise",
-	"conda-noop", "fnm", "volta", "corepack", "sdk", "jenv", "goenv", "tput", "reset", "printf",
-	"compgen", "complete", "fc", "source-noop", "wait", "enable", "caller", "mapfile", "readarray",
-	NULL
-};
-
-/* Build, test and development tools: everyday, run project code (X). */
-static const char *const devtools[] = {
-	"make", "gmake", "cmake", "ninja", "meson", "gcc", "cc", "clang", "g++", "c++", "clang++",
-	"ld", "ar", "as", "ranlib", "strip", "go", "rustc", "rustup", "rustfmt", "clippy-driver",
-	"tsc", "eslint", "prettier", "black", "ruff", "flake8", "mypy", "pylint", "isort", "pytest",
-	"py.test", "tox", "nox", "java", "javac", "mvn", "gradle", "gradlew", "dotnet", "bundle",
-	"rake", "rspec", "composer", "swift", "swiftc", "xcodebuild", "jest", "vitest", "mocha",
-	"playwright", "cypress", "webpack", "vite", "esbuild", "rollup", "parcel", "bazel", "bazelisk",
-	"buck", "buck2", "ctest", "gdb", "lldb", "shellcheck", "shfmt", "clang-format", "clang-tidy",
-	"gofmt", "goimports", "golangci-lint", "hadolint", "pre-commit", "bats", "cargo-fmt",
-	"kotlinc", "scalac", "sbt", "lein", "clojure", "mix", "elixir", "erl", "rebar3", "ghc",
-	"cabal", "stack", "ocaml", "dune", "opam", "zig", "nim", "crystal", "dart", "flutter",
-	"elm", "purs", "julia", "R", "Rscript-noop", "lua-noop", "luarocks", "perltidy", "cpanm-noop",
-	"phpunit", "phpstan", "psalm", "pint", "artisan-noop", "stylelint", "tslint", "jshint",
-	"standard", "xo", "biome", "oxlint", "dprint", "taplo", "yamllint", "markdownlint",
-	"actionlint", "tflint", "checkov-noop", "semgrep", "bandit", "safety", "pip-audit",
-	"coverage", "nyc", "c8", "istanbul", "karma", "ava", "tap", "uvu", "turbo", "nx", "lerna",
-	"rush", "tsx", "ts-node", "nodemon", "storybook", "docusaurus", "hugo", "jekyll", "mkdocs",
-	"sphinx-build", "doxygen", "pandoc", "asciidoctor", "latexmk", "pdflatex", "xelatex",
-	"protoc", "buf", "flatc", "thrift", "swagger-codegen", "openapi-generator", "sqlc",
-	"graphql-codegen", "prisma-noop", "alembic-noop", "diesel-noop", "wasm-pack", "trunk",
-	"maturin", "cython", "f2py", "nvcc", "emcc", "autoreconf", "autoconf", "automake",
-	"libtool", "pkg-config", "configure", "qmake", "scons", "waf", "premake5", "xmake",
-	"gradle-wrapper", "ant", "ivy", "jbang", "jshell", "groovy", "kotlin", "scala", "tree-sitter",
-	"ctags", "cscope", "global", "gtags", "git-lfs", "hyperfine", "perf", "time-noop",
-	"entr", "inotifywait", "fswatch", "watchexec", "cargo-watch", "air", "reflex", "just",
-	"task", "mage", "earthly", "act", "diff-so-fancy", "delta", "tig", "lazygit", "gitk",
-	"code", "vim", "vi", "nvim", "nano", "emacs", "ed", "ex", "micro", "helix", "hx", "kak",
-	NULL
-};
-
+#include "risk_tables.h"
 
 /* ---- the verb index ---------------------------------------------------- */
 
@@ -466,13 +418,11 @@ static const struct verb_module {
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 
-/* The everyday table a name is in (the first one, as they are tried in this order). */
-enum everyday { EV_NONE, EV_READER, EV_PATTERN_READER, EV_HARMLESS, EV_DEVTOOL };
-
 struct verb {
 	const char *name;
 	unsigned modules;              /* bit i: verb_modules[i] knows the name */
 	enum everyday everyday;
+	enum shape shape;
 	bool downloader;
 	const struct wrapper *wrapper;
 };
@@ -522,12 +472,12 @@ verb_slot(const char *name, bool add)
 }
 
 static void
-verb_everyday(const char *const *t, enum everyday e)
+verb_everyday(void)
 {
-	for (size_t i = 0; t[i]; i++) {
-		struct verb *v = verb_slot(t[i], true);
-		if (v->everyday == EV_NONE)
-			v->everyday = e;
+	for (const struct everyday_entry *e = everyday_entries; e->name; e++) {
+		struct verb *v = verb_slot(e->name, true);
+		v->everyday = e->table;
+		v->shape = e->shape;
 	}
 }
 
@@ -554,10 +504,7 @@ verb_index_build(void)
 	}
 	for (size_t i = 0; risk_downloaders[i]; i++)
 		verb_slot(risk_downloaders[i], true)->downloader = true;
-	verb_everyday(readers, EV_READER);
-	verb_everyday(pattern_readers, EV_PATTERN_READER);
-	verb_everyday(harmless, EV_HARMLESS);
-	verb_everyday(devtools, EV_DEVTOOL);
+	verb_everyday();
 }
 
 /* What the tables know about name, or NULL. */
@@ -631,6 +578,112 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 	}
 }
 
+/* trap ACTION SIGNAL...: the action is a command line run later. */
+static void
+shape_trap(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[2];
+	size_t n = risk_operands(c, 1, NULL, ops, 2);
+
+	if (!n || risk_flag(c, 'p', NULL) || risk_flag(c, 'l', NULL) || !strcmp(ops[0]->text, "-"))
+		return; /* trap -p, trap - SIG (reset) */
+	if (ops[0]->flags & GUARD_WORD_DYNAMIC)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "trap runs a computed command: %s", ops[0]->text);
+	else if (n > 1 || ops[0]->text[0])
+		risk_nested(st, "trap", ops[0]->text, strlen(ops[0]->text));
+}
+
+/* dc: '!' runs the rest of the line in a shell. */
+static void
+shape_dc(struct risk_state *st, const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *bang = strchr(c->argv[i].text, '!');
+		/* "!<", "!=", "!>" are comparisons */
+		while (bang && strchr("<=>", bang[1]) && bang[1])
+			bang = strchr(bang + 2, '!');
+		if (!bang)
+			continue;
+		size_t len = strcspn(bang + 1, "\n");
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "dc runs a shell command ('!')");
+		risk_nested(st, "dc !", bang + 1, len);
+	}
+}
+
+/* ip: show/list/get read; anything else changes this machine's network; netns exec runs a command. */
+static void
+shape_ip(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const reads[] = { "show", "list", "ls", "lst", "get", "help", "monitor", NULL };
+	const struct guard_shell_word *ops[3];
+	size_t n = risk_operands(c, 1, "-n -netns -b -batch -rc -rcvbuf -l -loops -f -family", ops, 3);
+
+	if (risk_arg_has(c, "-b") || risk_arg_has(c, "-batch")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "ip -batch runs commands from a file");
+		return;
+	}
+	if (n >= 2 && !strcmp(ops[0]->text, "netns") && !strcmp(ops[1]->text, "exec")) {
+		for (size_t i = 1; i + 1 < c->argc; i++)
+			if (&c->argv[i] == ops[1] && i + 2 < c->argc) {
+				struct risk_cmd inner = *c;
+				inner.argv = c->argv + i + 2;
+				inner.argc = c->argc - i - 2;
+				inner.elevated = true; /* ip netns exec needs root */
+				risk_analyse_cmd(st, &inner);
+				return;
+			}
+		return;
+	}
+	if (n < 2 || !strcmp(ops[0]->text, "help"))
+		return;
+	for (size_t i = 0; reads[i]; i++)
+		if (!strcmp(ops[1]->text, reads[i]))
+			return;
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "ip %s %s changes this machine's network configuration",
+		  ops[0]->text, ops[1]->text);
+}
+
+static void
+harmless_shape(struct risk_state *st, const struct risk_cmd *c, enum shape shape)
+{
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	switch (shape) {
+	case SHAPE_SHELL_FIRST:
+		shape_trap(st, c);
+		break;
+	case SHAPE_DC:
+		shape_dc(st, c);
+		break;
+	case SHAPE_IP:
+		shape_ip(st, c);
+		break;
+	case SHAPE_ENABLE:
+		if (risk_opt_value(c, "-f", NULL))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "enable -f loads a shared object into the shell: %s",
+				  risk_opt_value(c, "-f", NULL));
+		break;
+	case SHAPE_ANY:
+		break;
+	}
+}
+
+/*
+ * The first everyday entry a wrapper claims, or NULL: a wrapper is always
+ * stripped first, so such an entry is never used. (A verb module may
+ * decline a command, so an entry beside a module is its fallback.)
+ */
+const char *
+risk_everyday_dead(void)
+{
+	call_once(&verb_once, verb_index_build);
+	for (const struct everyday_entry *e = everyday_entries; e->name; e++) {
+		const struct verb *v = verb_slot(e->name, false);
+		if (v && v->wrapper)
+			return e->name;
+	}
+	return NULL;
+}
+
 static void
 generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 {
@@ -645,7 +698,7 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 		return;
 	}
 	if (e == EV_HARMLESS) {
-		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		harmless_shape(st, c, v->shape);
 		return;
 	}
 	for (size_t i = 1; i < c->argc; i++)

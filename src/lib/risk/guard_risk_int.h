@@ -178,6 +178,9 @@ bool risk_guard_runs_human_verb(struct risk_state *st, const char *text);
 /* Rate guard program prog run with c's words from index from on. */
 void risk_guard_rate_program(struct risk_state *st, const struct risk_cmd *c, const char *prog, size_t from);
 
+/* The first entry of commands.txt a wrapper claims (a dead entry), or NULL. */
+const char *risk_everyday_dead(void);
+
 /* Start of an analysis: compiled glob lists are checked against the config again. */
 void risk_glob_cache_epoch(void);
 
