@@ -199,6 +199,69 @@ cli_version(void)
 	printf("%s %s\n", cli_progname, GUARD_VERSION);
 }
 
+void
+cli_usage(FILE *f, const struct cli_command *cmds, const char *summary)
+{
+	fprintf(f, "usage: %s VERB [ARGS]\n%s%s\nverbs:\n", cli_progname, summary ? summary : "", summary ? "\n" : "");
+	for (const struct cli_command *c = cmds; c->name; c++)
+		fprintf(f, "  %-10s %s%s\n", c->name, c->help, c->flags & CLI_HUMAN ? " (people only)" : "");
+	fprintf(f, "'%s VERB --help' shows a verb's arguments. Exit codes: guard(1).\n", cli_progname);
+}
+
+static const struct cli_command *
+find_command(const struct cli_command *cmds, const char *name)
+{
+	for (const struct cli_command *c = cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void
+verb_usage(FILE *f, const struct cli_command *c)
+{
+	fprintf(f, "usage: %s %s %s\n%s%s\n", cli_progname, c->name, c->usage ? c->usage : "", c->help,
+		c->flags & CLI_HUMAN ? "\nA person's verb: guard denies it to the agent (share/doc/trust.md)." : "");
+}
+
+int
+cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+	const struct cli_command *c;
+
+	if (!verb) {
+		cli_usage(stderr, cmds, summary);
+		return GUARD_EXIT_USAGE;
+	}
+	if (!strcmp(verb, "--help") || !strcmp(verb, "-h") || !strcmp(verb, "help")) {
+		if (argc > 2 && (c = find_command(cmds, argv[2]))) {
+			verb_usage(stdout, c);
+			return cli_finish(0);
+		}
+		cli_usage(stdout, cmds, summary);
+		return cli_finish(0);
+	}
+	if (!strcmp(verb, "--version") || !strcmp(verb, "-V")) {
+		cli_version();
+		return cli_finish(0);
+	}
+	if (!(c = find_command(cmds, verb))) {
+		cli_error("unknown verb '%s' ('%s --help' lists them)", verb, cli_progname);
+		return GUARD_EXIT_USAGE;
+	}
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			verb_usage(stdout, c);
+			return cli_finish(0);
+		}
+	guard_error_clear();
+	int rc = c->fn(argc - 1, argv + 1);
+	if (rc < 0 && *guard_error_last())
+		cli_error("%s", guard_error_last());
+	return cli_finish(guard_exit_status(rc));
+}
+
 /* A payload becomes an event; an event is used as it is. */
 static int
 normalise(enum guard_agent agent, cJSON **ev)

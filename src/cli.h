@@ -51,6 +51,39 @@ int cli_finish(int status);
 void cli_version(void);
 
 /*
+ * A program is a table of verbs, as git's commands[]: one entry per verb,
+ * one dispatch, per-verb help from the table. fn gets the verb's own
+ * argv (argv[0] is the verb) and returns 0 or a negative GUARD_E* (an
+ * outcome too: GUARD_EDENY for violations found, GUARD_EPENDING for
+ * still pending). On an error the library's last message is printed for
+ * it; a verb returning an outcome clears any message it handled
+ * (guard_error_clear). Only cli_dispatch maps the result to an exit
+ * status.
+ */
+struct cli_command {
+	const char *name;                   /* the verb; NULL ends the table */
+	int (*fn)(int argc, char **argv);
+	unsigned flags;
+	const char *usage;                  /* what follows the verb: "ID [--as WHO]" */
+	const char *help;                   /* one line */
+};
+
+/* The verb decides, erases or speaks for a person (share/doc/trust.md). */
+#define CLI_HUMAN 0x01
+
+/*
+ * Run the verb argv[1] of cmds: "PROG VERB --help" prints the verb's
+ * usage, "PROG --help" / "help" every verb, "--version" the version; an
+ * unknown or missing verb is a usage error listing the verbs. Returns the
+ * exit status, stdout flushed and checked. summary: one line under
+ * "usage:" in the full help.
+ */
+int cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char **argv);
+
+/* The full help of a program's table, to f. */
+void cli_usage(FILE *f, const struct cli_command *cmds, const char *summary);
+
+/*
  * Run stage over JSON Lines on stdin, one event out per event in. An agent
  * payload is normalised first (as agent). A line that cannot be parsed
  * or staged becomes a deny event on stdout and an error on stderr, and the

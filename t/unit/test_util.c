@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "../../src/cli.h" /* cli_dispatch, linked from build/cli.o */
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
@@ -422,6 +423,48 @@ TEST(state_dir_in_git_common_dir)
 	free(repo), free(wt), free(plain), free(dotgit), free(wtgit);
 }
 
+static int verb_calls, verb_argc;
+
+static int
+verb_ok(int argc, char **argv)
+{
+	verb_calls++;
+	verb_argc = argc;
+	return strcmp(argv[0], "ok") ? GUARD_EUSAGE : 0;
+}
+
+static int
+verb_pending(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return GUARD_EPENDING;
+}
+
+/* One table, one dispatch: the verb's own argv, exit statuses from return codes. */
+TEST(cli_dispatch_runs_the_table)
+{
+	static const struct cli_command cmds[] = {
+		{ "ok", verb_ok, 0, "[ARG]", "succeeds" },
+		{ "wait", verb_pending, CLI_HUMAN, "", "still pending" },
+		{ NULL, NULL, 0, NULL, NULL },
+	};
+	char *ok[] = { "prog", "ok", "a", "b", NULL }, *wait[] = { "prog", "wait", NULL };
+	char *bad[] = { "prog", "nope", NULL }, *none[] = { "prog", NULL };
+	char *help[] = { "prog", "ok", "x", "--help", NULL }, *after[] = { "prog", "ok", "--", "--help", NULL };
+
+	cli_init("prog");
+	CHECK(cli_dispatch(cmds, NULL, 4, ok) == 0 && verb_calls == 1 && verb_argc == 3);
+	CHECK(cli_dispatch(cmds, NULL, 2, wait) == GUARD_EXIT_PENDING);
+	CHECK(cli_dispatch(cmds, NULL, 2, bad) == GUARD_EXIT_USAGE && verb_calls == 1);
+	CHECK(cli_dispatch(cmds, NULL, 1, none) == GUARD_EXIT_USAGE);
+	FILE *saved = stdout;
+	stdout = fopen("/dev/null", "w");
+	CHECK(cli_dispatch(cmds, NULL, 4, help) == 0 && verb_calls == 1); /* per-verb help, verb not run */
+	fclose(stdout);
+	stdout = saved;
+	CHECK(cli_dispatch(cmds, NULL, 4, after) == 0 && verb_calls == 2); /* "--" ends the options */
+}
+
 int
 main(void)
 {
@@ -448,6 +491,7 @@ main(void)
 	RUN(file_atomic_write_survives_sigkill);
 	RUN(lock_times_out_when_held);
 	RUN(state_dir_in_git_common_dir);
+	RUN(cli_dispatch_runs_the_table);
 	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", tmpdir);
