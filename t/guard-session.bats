@@ -2,6 +2,8 @@
 # guard-session: unattended sessions, their limits, the hook's counters,
 # the PR body, deferred plans and the briefing. Fixture repos are built
 # with the git CLI; time limits are tested by ageing the state files.
+# A session's live state is in git's common directory ($(state_dir)), its
+# reports in .ai/sessions.
 
 load helper
 
@@ -31,11 +33,16 @@ session:
 Y
 }
 
+# Where the live states are: <git common dir>/guard/sessions.
+state_dir() {
+	printf '%s/guard/sessions' "$(cd "$(git rev-parse --git-common-dir)" && pwd -P)"
+}
+
 start() {
 	run --separate-stderr guard-session start --task "${1:-t1}"
 	[ "$status" -eq 0 ]
 	export GUARD_SESSION=${output#export GUARD_SESSION=}
-	STATE=.ai/sessions/$GUARD_SESSION.json
+	STATE=$(state_dir)/$GUARD_SESSION.json
 }
 
 # hook PHASE TOOL INPUT-JSON [use-id]: one hook call, answer in $output.
@@ -66,16 +73,32 @@ age() {
 	jq --arg t "$ts" ".$1 = \$t" "$STATE" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
 }
 
-# A finished session of today: fake_session ID ENDED-SECONDS-AGO LOC [day_stopped]
+# A finished session of today: fake_session ID ENDED-SECONDS-AGO LOC [day_stopped],
+# in the live state (old_session: in the old layout, .ai/sessions, to be imported).
 fake_session() {
-	local now=$(date +%s) started ended
+	local dir=${FAKE_DIR:-$(state_dir)} now=$(date +%s) started ended
 	started=$(date -u -d "@$((now - $2 - 60))" +%Y-%m-%dT%H:%M:%S.000Z)
 	ended=$(date -u -d "@$((now - $2))" +%Y-%m-%dT%H:%M:%S.000Z)
 	[ "$(date -u -d "@$((now - $2 - 60))" +%F)" = "$(date -u +%F)" ] || skip "too close to midnight UTC for a same-day fixture"
-	mkdir -p .ai/sessions
+	mkdir -p "$dir"
 	jq -n --arg id "$1" --arg s "$started" --arg e "$ended" --argjson loc "$3" --argjson stop "${4:-false}" \
 		'{v:1,id:$id,task:"old",status:"ended",started_at:$s,ended_at:$e,last_activity:$e,
-		  limits:{},counters:{loc:$loc},day_stopped:$stop}' >".ai/sessions/$1.json"
+		  limits:{},counters:{loc:$loc},day_stopped:$stop}' >"$dir/$1.json"
+}
+old_session() { FAKE_DIR=.ai/sessions fake_session "$@"; }
+
+# Wait (5 s at most) until the session of task $1 is marked running.
+wait_running() {
+	for _ in $(seq 50); do
+		jq -e '.status == "running"' "$(state_dir)"/*-"$1".json >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Take a finished session out of the cooldown: ended long ago.
+cooled() {
+	jq '.ended_at = "2000-01-01T00:00:00Z"' "$1" >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
 @test "start cuts the session branch from main, records the state and prints the export" {
@@ -88,6 +111,8 @@ fake_session() {
 	[ "$(field .limits.max_loc)" = 1000 ]
 	[ "$(field .limits.max_duration)" = 14400 ]
 	jq -e '.started_at and .last_activity' "$STATE"
+	# the report for people, beside the session's log
+	[ "$(jq -r .branch ".ai/sessions/$GUARD_SESSION.json")" = "$(field .branch)" ]
 	grep -q '"event":"session.start"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
 	run guard-session list
 	[ "$status" -eq 0 ]
@@ -122,11 +147,11 @@ fake_session() {
 	[[ "$output" == *"no session 'nope'"* ]]
 	run guard-session check --id ../../etc
 	[ "$status" -eq 2 ]
-	mkdir -p .ai/sessions && printf '{"id": "bad", "status": ' >.ai/sessions/bad.json
+	mkdir -p "$(state_dir)" && printf '{"id": "bad", "status": ' >"$(state_dir)/bad.json"
 	run guard-session status --id bad
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"not a session state file"* ]]
-	[ "$(cat .ai/sessions/bad.json)" = '{"id": "bad", "status": ' ]
+	[ "$(cat "$(state_dir)/bad.json")" = '{"id": "bad", "status": ' ]
 	GUARD_SESSION=bad run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
 	[ "$status" -eq 2 ]
 	[ "$(decision_of)" = deny ]
@@ -139,7 +164,7 @@ fake_session() {
 	[ "$status" -eq 0 ]
 	git checkout -q main
 	fake_session s3 3000 0
-	jq '.status = "ended" | .ended_at = "2000-01-01T00:00:00Z"' .ai/sessions/*-t3.json >x && mv x .ai/sessions/*-t3.json
+	jq '.status = "ended" | .ended_at = "2000-01-01T00:00:00Z"' "$(state_dir)"/*-t3.json >x && mv x "$(state_dir)"/*-t3.json
 	run guard-session start --task t4
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"4 sessions today already, the limit is 3"* || "$output" == *"sessions today already"* ]]
@@ -160,7 +185,7 @@ fake_session() {
 	fake_session s1 3600 2999
 	run guard-session start --task t1
 	[ "$status" -eq 0 ]
-	git checkout -q main && rm .ai/sessions/*-t1.json
+	git checkout -q main && rm "$(state_dir)"/*-t1.json
 	fake_session s1 3600 3000
 	run guard-session start --task t1
 	[ "$status" -eq 1 ]
@@ -422,6 +447,7 @@ numstat_guard() {
 	run guard-session run --task r1 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt; exit 3'
 	[ "$status" -eq 3 ]
 	id=$(cat src/sid.txt)
+	[ "$(jq -r .status "$(state_dir)/$id.json")" = ended ]
 	[ "$(jq -r .status .ai/sessions/$id.json)" = ended ]
 	[ -f .ai/sessions/$id.pr.md ]
 	[[ "$output" == *"gh pr create"* ]]
@@ -430,8 +456,8 @@ numstat_guard() {
 @test "run stops the command on the duration limit with TERM then KILL, exit 6" {
 	guard-session run --task r2 -- sh -c 'trap "" TERM; sleep 60' 3>&- &
 	sup=$!
-	for _ in $(seq 50); do ls .ai/sessions/*-r2.json >/dev/null 2>&1 && break; sleep 0.1; done
-	STATE=$(ls .ai/sessions/*-r2.json)
+	wait_running r2
+	STATE=$(ls "$(state_dir)"/*-r2.json)
 	age started_at $((5 * 3600))
 	wait "$sup" && st=0 || st=$?
 	[ "$st" -eq 6 ]
@@ -442,17 +468,20 @@ numstat_guard() {
 @test "a killed supervisor leaves a session that status reports as interrupted" {
 	guard-session run --task r3 -- sleep 60 3>&- &
 	sup=$!
-	for _ in $(seq 50); do ls .ai/sessions/*-r3.json >/dev/null 2>&1 && break; sleep 0.1; done
-	sleep 0.3
-	child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+	wait_running r3
+	for _ in $(seq 50); do
+		child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+		[ -n "$child" ] && break
+		sleep 0.1
+	done
 	kill -9 "$sup"
 	wait "$sup" || true
 	[ -n "$child" ] && kill "$child"
-	id=$(basename .ai/sessions/*-r3.json .json)
+	id=$(basename "$(state_dir)"/*-r3.json .json)
 	run guard-session status --id "$id"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"($id) interrupted"* || "$output" == *"$id (interrupted)"* ]]
-	[ "$(jq -r .status .ai/sessions/$id.json)" = running ]
+	[ "$(jq -r .status "$(state_dir)/$id.json")" = running ]
 	run guard-session list --json
 	[ "$(printf '%s' "$output" | jq -r '.[0].status')" = interrupted ]
 }
@@ -484,7 +513,7 @@ numstat_guard() {
 	old=$(guard-approve request --as claude --command 'echo expired one')
 	jq '.expires_at = "2000-01-01T00:00:00Z"' ".ai/approvals/$old.json" >x && mv x ".ai/approvals/$old.json"
 	fake_session s1 3600 12
-	jq '.breaches = [{limit:"files_deleted",incident:"P2",message:"11 files deleted, over the limit of 10"}]' .ai/sessions/s1.json >x && mv x .ai/sessions/s1.json
+	jq '.breaches = [{limit:"files_deleted",incident:"P2",message:"11 files deleted, over the limit of 10"}]' "$(state_dir)/s1.json" >x && mv x "$(state_dir)/s1.json"
 	run guard-session briefing
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"[보류]"*"cache layer"* ]]
@@ -523,3 +552,4 @@ numstat_guard() {
 	[ -z "$(ldd "$GUARD_BIN/guard" | grep git2)" ]
 	ldd "$GUARD_BIN/guard-session" | grep -q git2
 }
+
