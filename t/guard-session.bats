@@ -553,3 +553,159 @@ numstat_guard() {
 	ldd "$GUARD_BIN/guard-session" | grep -q git2
 }
 
+# ---- Session state the work tree cannot lose (issue 10, item 5) ----------
+# The counters that enforce limits live in git's common directory; what
+# the agent or a person does to the work tree must not reset them.
+
+# A daily-LOC stop: 4 lines earlier today and 5 in this session, over 8.
+# The session is ended and out of its cooldown, so only the day's stop
+# can refuse the next start; the agent's work is left untracked.
+day_stop() {
+	small_limits
+	fake_session s0 3600 4
+	start
+	printf '1\n2\n3\n4\n5\n' >src/new.c
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"loc_per_day"* ]]
+	hook pre Bash '{"command":"ls"}'
+	stopped
+	[ "$(field .day_stopped)" = true ]
+	run guard-session end
+	[ "$status" -eq 0 ]
+	cooled "$STATE"
+	[ -f ".ai/sessions/$GUARD_SESSION.json" ]
+	unset GUARD_SESSION
+}
+
+still_stopped() {
+	run --separate-stderr guard-session start --task again
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"refusing to start: unattended runs are stopped for $(date -u +%F)"* ]]
+}
+
+@test "git stash -u after a daily-LOC stop: the next start is still refused" {
+	day_stop
+	git stash -u -q
+	[ -z "$(git status --porcelain --ignored)" ]
+	[ ! -e .ai/policy.yaml ] && [ ! -e .ai/sessions ]   # the reports and the project policy went too
+	still_stopped
+}
+
+@test "git clean -fdx, reset --hard and checkout after a daily-LOC stop: the next start is still refused" {
+	day_stop
+	git add -A && git commit -qm wip
+	git reset -q --hard HEAD~1
+	git checkout -q main
+	git clean -fdxq
+	[ ! -e .ai ]
+	still_stopped
+	[ "$(git branch --show-current)" = main ]
+}
+
+@test "a person removing .ai/sessions removes the reports, not the counters" {
+	day_stop
+	id=$(basename "$STATE" .json)
+	rm -rf .ai/sessions
+	still_stopped
+	run guard-session status --id "$id"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$id (ended)"* ]]
+	run guard-session list --json
+	[ "$(printf '%s' "$output" | jq length)" = 2 ]
+}
+
+@test "sessions per day and the cooldown survive git clean -fdx" {
+	fake_session s1 7200 0
+	start c1
+	run guard-session end
+	[ "$status" -eq 0 ]
+	git checkout -q main && git clean -fdxq
+	run --separate-stderr guard-session start --task c2
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cooldown: the last session ended"* ]]
+	cooled "$STATE"
+	fake_session s2 3600 0
+	git clean -fdxq
+	run --separate-stderr guard-session start --task c3
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"3 sessions today already, the limit is 3"* ]]
+}
+
+@test "old-layout state in .ai/sessions is imported once: counted, never twice, never lost" {
+	old_session s1 7200 1500
+	old_session s2 3600 1400
+	printf '{"id": "bad", ' >.ai/sessions/bad.json    # malformed: skipped before, skipped now
+	run guard-session list --json
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | jq -c 'map(.id)')" = '["s1","s2"]' ]
+	cmp .ai/sessions/s1.json "$(state_dir)/s1.json"  # copied as it was; the old file stays
+	run guard-session list --json                     # a second run imports nothing more
+	[ "$(printf '%s' "$output" | jq length)" = 2 ]
+	[ "$(ls "$(state_dir)" | grep -c '\.json$')" = 2 ]
+	# Imported, the old place is reports: removing it loses nothing, a new file there adds nothing.
+	rm -rf .ai/sessions
+	old_session late 60 5000
+	# 2 sessions and 2,900 lines today: a third start is allowed (counted twice: 4 and 5,800).
+	start t3
+	run guard-session end
+	[ "$status" -eq 0 ]
+	cooled "$STATE"
+	git checkout -q main
+	run --separate-stderr guard-session start --task t4
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"3 sessions today already"* ]]
+	grep -q '"imported"' "$(state_dir)"/.imported-*
+}
+
+@test "a session in a linked worktree counts toward the same daily limits" {
+	git worktree add -q "$BATS_TEST_TMPDIR/wt" -b wt-base main
+	WT=$(cd "$BATS_TEST_TMPDIR/wt" && pwd -P) MAIN=$PROJ
+	fake_session s1 7200 0
+	fake_session s2 7000 0
+	cd "$WT" && PROJ=$WT                               # hook calls come from the worktree
+	start in-wt                                       # the third of the day, from the worktree
+	[ "$STATE" = "$(cd "$PROJ" && state_dir)/$GUARD_SESSION.json" ]
+	[ "$(field .project)" = "$WT" ]
+	[ -f "$WT/.ai/sessions/$GUARD_SESSION.json" ]      # its report in its own worktree
+	call Write "{\"file_path\":\"$WT/src/w.c\",\"content\":\"x\"}" uw "echo x >src/w.c"
+	not_stopped
+	[ "$(field .counters.files_created)" = 1 ]
+	# The same session named from the main worktree: not tracked there (its files are not there).
+	cd "$MAIN" && PROJ=$MAIN
+	run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"runs in '$WT'"* ]]
+	unset GUARD_SESSION
+	run --separate-stderr guard-session start --task in-main
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"session "*"-in-wt is still running"* ]]
+	(cd "$WT" && guard-session end >/dev/null 2>&1)
+	cooled "$STATE"
+	run --separate-stderr guard-session start --task in-main
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"3 sessions today already, the limit is 3"* ]]
+}
+
+@test "start fails closed when the state folder cannot be written: exit 8, nothing cut or written" {
+	mkdir -p .git/guard && printf 'x' >.git/guard/sessions   # a file where the folder must be
+	before=$(git for-each-ref | sha256sum)
+	run --separate-stderr guard-session start --task t1
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == "guard-session: cannot keep session state in '$PROJ/.git/guard/sessions'"*"not a folder"* ]]
+	[ "$(git for-each-ref | sha256sum)" = "$before" ]
+	[ "$(git branch --show-current)" = main ]
+	[ -z "$(git status --porcelain --ignored)" ]
+	[ "$(cat .git/guard/sessions)" = x ]
+	# The hook of a session denies the same way: no count can be kept.
+	GUARD_SESSION=s1 run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"cannot keep session state"* ]]
+	# And a folder that exists but cannot be written to (a lock cannot be made).
+	rm .git/guard/sessions && mkdir .git/guard/sessions && mkdir .git/guard/sessions/.start.lock
+	run --separate-stderr guard-session start --task t1
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"cannot keep session state in '$PROJ/.git/guard/sessions/.start.lock'"* ]]
+	[ "$(git for-each-ref | sha256sum)" = "$before" ]
+	[ -z "$(ls .git/guard/sessions | grep json)" ]
+}
