@@ -269,6 +269,31 @@ cut_branch(struct ctx *c, struct guard_git *g, cJSON *state, const char *name)
 	return rc;
 }
 
+/*
+ * "<stamp>-<task>", or with -2, -3 when a session of that id exists (two
+ * starts in one second): an existing state is never overwritten, so no
+ * count is lost. The caller holds the start lock. *out: caller frees.
+ */
+static int
+free_id(struct ctx *c, const char *stamp, const char *task, char **out)
+{
+	struct stat st;
+	char *path = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	for (int n = 1; n < 100 && !*out && rc >= 0; n++) {
+		char *id = n == 1 ? guard_xasprintf("%s-%s", stamp, task) : guard_xasprintf("%s-%s-%d", stamp, task, n);
+		if ((rc = guard_session_state_path(c->root, id, &path)) >= 0 && lstat(path, &st) < 0 && errno == ENOENT)
+			*out = id;
+		else
+			free(id);
+		free(path);
+		path = NULL;
+	}
+	return *out ? 0 : rc < 0 ? rc : guard_error(GUARD_EIO, "no free session id for '%s-%s'", stamp, task);
+}
+
 /* Start a session; *out_id is its id (caller frees). */
 static int
 start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
@@ -307,7 +332,8 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 
 	gmtime_r(&now, &tm);
 	strftime(stampbuf, sizeof(stampbuf), "%Y%m%d-%H%M%S", &tm);
-	id = guard_xasprintf("%s-%s", stampbuf, task);
+	if ((rc = free_id(c, stampbuf, task, &id)) < 0)
+		goto out;
 	state = new_state(c, id, task, base ? base : "main", supervisor);
 	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_save(c->root, state)) < 0 ||
 	    (rc = cut_branch(c, g, state, name)) < 0)

@@ -709,3 +709,18 @@ still_stopped() {
 	[ "$(git for-each-ref | sha256sum)" = "$before" ]
 	[ -z "$(ls .git/guard/sessions | grep json)" ]
 }
+
+@test "two starts in one second never share an id: no session's state is overwritten" {
+	sed -e 's/max_sessions_per_day: 3 /max_sessions_per_day: 20/' -e 's/cooldown: 15m /cooldown: 0   /' \
+		"$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
+	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml
+	# an ended session of this task at each of the next few seconds
+	now=$(date +%s)
+	for t in 0 1 2 3 4; do
+		fake_session "$(date -u -d "@$((now + t))" +%Y%m%d-%H%M%S)-same" 120 7
+	done
+	start same
+	[[ "$GUARD_SESSION" == *-same-2 ]]
+	[ "$(ls "$(state_dir)" | grep -c '\.json$')" = 6 ]
+	for f in "$(state_dir)"/*-same.json; do [ "$(jq -r .counters.loc "$f")" = 7 ]; done
+}
