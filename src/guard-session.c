@@ -109,9 +109,13 @@ pick_id(struct ctx *c, char **out)
 	}
 	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
 		return rc;
-	int n = cJSON_GetArraySize(list);
-	if (n)
-		*out = guard_xstrdup(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, n - 1), "id")));
+	/* The state is shared by every worktree; the latest is this worktree's latest. */
+	for (const cJSON *s = list->child; s; s = s->next)
+		if (guard_session_here(s, c->root) == 0) {
+			free(*out);
+			*out = guard_xstrdup(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "id")));
+		}
+	guard_error_clear();
 	cJSON_Delete(list);
 	return *out ? 0 : guard_error(GUARD_ENOTFOUND, "no session in %s", c->root);
 }
@@ -201,23 +205,115 @@ refuse(struct ctx *c, const char *task, char *why)
 	return rc;
 }
 
+/* A new session's state, before its branch exists (a new object). */
+static cJSON *
+new_state(struct ctx *c, const char *id, const char *task, const char *base, long supervisor)
+{
+	cJSON *state = cJSON_CreateObject(), *sup;
+	char ts[GUARD_TIME_LEN];
+
+	guard_time_now(ts);
+	cJSON_AddNumberToObject(state, "v", 1);
+	cJSON_AddStringToObject(state, "id", id);
+	cJSON_AddStringToObject(state, "task", task);
+	cJSON_AddStringToObject(state, "project", c->root);
+	cJSON_AddStringToObject(state, "base_branch", base);
+	cJSON_AddStringToObject(state, "started_at", ts);
+	cJSON_AddStringToObject(state, "last_activity", ts);
+	/* Until the branch is cut: a start that stops half-way counts, and runs nothing. */
+	cJSON_AddStringToObject(state, "status", "ended");
+	cJSON_AddStringToObject(state, "end_reason", "the start did not finish");
+	cJSON_AddStringToObject(state, "policy_rev", guard_policy_rev(c->policy));
+	cJSON_AddItemToObject(state, "limits", guard_session_limits(c->tree));
+	cJSON_AddObjectToObject(state, "counters");
+	if (supervisor > 0) {
+		sup = cJSON_AddObjectToObject(state, "supervisor");
+		cJSON_AddNumberToObject(sup, "pid", (double)supervisor);
+		cJSON_AddNumberToObject(sup, "start", (double)guard_proc_start(supervisor));
+	}
+	return state;
+}
+
+/*
+ * Cut the session's branch and mark the saved state running. The state
+ * was written first, so a state folder that cannot be written refuses the
+ * start before git is touched; a branch that cannot be cut takes the
+ * state back.
+ */
+static int
+cut_branch(struct ctx *c, struct guard_git *g, cJSON *state, const char *name)
+{
+	const char *id = str(state, "id");
+	char *made = NULL, oid[41];
+	int rc;
+
+	if ((rc = guard_git_start_branch(g, str(state, "base_branch"), name, &made, oid)) < 0) {
+		char *why = guard_xstrdup(guard_error_last());
+		if (guard_session_forget(c->root, id) < 0)
+			guard_error_clear(); /* left as "ended": it counts, it runs nothing */
+		rc = guard_error(rc, "%s", why);
+		free(why);
+		return rc;
+	}
+	set_str(state, "branch", made);
+	set_str(state, "base", oid);
+	set_str(state, "status", "running");
+	cJSON_DeleteItemFromObjectCaseSensitive(state, "end_reason");
+	free(made);
+	if ((rc = guard_session_save(c->root, state)) < 0) {
+		char *why = guard_xstrdup(guard_error_last());
+		rc = guard_error(rc, "branch '%s' was cut, but the session could not be marked running "
+				 "(it counts for today and runs nothing): %s", str(state, "branch"), why);
+		free(why);
+	}
+	return rc;
+}
+
+/*
+ * "<stamp>-<task>", or with -2, -3 when a session of that id exists (two
+ * starts in one second): an existing state is never overwritten, so no
+ * count is lost. The caller holds the start lock. *out: caller frees.
+ */
+static int
+free_id(struct ctx *c, const char *stamp, const char *task, char **out)
+{
+	struct stat st;
+	char *path = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	for (int n = 1; n < 100 && !*out && rc >= 0; n++) {
+		char *id = n == 1 ? guard_xasprintf("%s-%s", stamp, task) : guard_xasprintf("%s-%s-%d", stamp, task, n);
+		if ((rc = guard_session_state_path(c->root, id, &path)) >= 0 && lstat(path, &st) < 0 && errno == ENOENT)
+			*out = id;
+		else
+			free(id);
+		free(path);
+		path = NULL;
+	}
+	return *out ? 0 : rc < 0 ? rc : guard_error(GUARD_EIO, "no free session id for '%s-%s'", stamp, task);
+}
+
 /* Start a session; *out_id is its id (caller frees). */
 static int
 start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 {
 	time_t now = time(NULL);
 	struct guard_git *g = NULL;
-	cJSON *list = NULL, *state = NULL, *sup;
-	char *why, *name = NULL, *made = NULL, *id = NULL, oid[41], ts[GUARD_TIME_LEN], stampbuf[32];
+	cJSON *list = NULL, *state = NULL;
+	char *why, *name = NULL, *id = NULL, stampbuf[32];
 	const char *base = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c->tree, "branch"), "base"));
 	struct tm tm;
-	int fd = -1, rc;
+	int start_fd = -1, fd = -1, rc;
 
 	*out_id = NULL;
 	if ((rc = slug_check(task)) < 0)
 		return rc;
 	if ((rc = guard_git_open(c->root, &g)) < 0)
 		return rc;
+	/* One start at a time per repository, from the checks to the saved state. */
+	if ((rc = guard_session_start_lock(c->root, &start_fd)) < 0)
+		goto out;
 	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
 		goto out;
 	if ((why = guard_session_refusal(c->tree, list, now))) {
@@ -233,49 +329,34 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 		rc = refuse(c, task, guard_xasprintf("branch '%s' is protected (policy branch.protected)", name));
 		goto out;
 	}
-	if ((rc = guard_git_start_branch(g, base ? base : "main", name, &made, oid)) < 0)
-		goto out;
 
 	gmtime_r(&now, &tm);
 	strftime(stampbuf, sizeof(stampbuf), "%Y%m%d-%H%M%S", &tm);
-	id = guard_xasprintf("%s-%s", stampbuf, task);
-	guard_time_now(ts);
-	state = cJSON_CreateObject();
-	cJSON_AddNumberToObject(state, "v", 1);
-	cJSON_AddStringToObject(state, "id", id);
-	cJSON_AddStringToObject(state, "task", task);
-	cJSON_AddStringToObject(state, "project", c->root);
-	cJSON_AddStringToObject(state, "branch", made);
-	cJSON_AddStringToObject(state, "base_branch", base ? base : "main");
-	cJSON_AddStringToObject(state, "base", oid);
-	cJSON_AddStringToObject(state, "started_at", ts);
-	cJSON_AddStringToObject(state, "last_activity", ts);
-	cJSON_AddStringToObject(state, "status", "running");
-	cJSON_AddStringToObject(state, "policy_rev", guard_policy_rev(c->policy));
-	cJSON_AddItemToObject(state, "limits", guard_session_limits(c->tree));
-	cJSON_AddObjectToObject(state, "counters");
-	if (supervisor > 0) {
-		sup = cJSON_AddObjectToObject(state, "supervisor");
-		cJSON_AddNumberToObject(sup, "pid", (double)supervisor);
-		cJSON_AddNumberToObject(sup, "start", (double)guard_proc_start(supervisor));
-	}
-	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_save(c->root, state)) < 0)
+	if ((rc = free_id(c, stampbuf, task, &id)) < 0)
 		goto out;
+	state = new_state(c, id, task, base ? base : "main", supervisor);
+	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_save(c->root, state)) < 0 ||
+	    (rc = cut_branch(c, g, state, name)) < 0)
+		goto out;
+	guard_lock_release(start_fd);
+	start_fd = -1;
+	rc = guard_session_report(c->root, state);
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "task", task);
-	cJSON_AddStringToObject(f, "branch", made);
-	cJSON_AddStringToObject(f, "base", oid);
+	cJSON_AddStringToObject(f, "branch", str(state, "branch"));
+	cJSON_AddStringToObject(f, "base", str(state, "base"));
 	cJSON_AddItemToObject(f, "limits", guard_session_limits(c->tree));
-	rc = guard_session_audit(c->root, c->policy, id, "session.start", f);
+	int audit_rc = guard_session_audit(c->root, c->policy, id, "session.start", f);
+	rc = rc < 0 ? rc : audit_rc;
 	*out_id = id;
 	id = NULL;
 out:
 	guard_lock_release(fd);
+	guard_lock_release(start_fd);
 	cJSON_Delete(state);
 	cJSON_Delete(list);
 	free(id);
 	free(name);
-	free(made);
 	guard_git_close(g);
 	return rc;
 }
@@ -286,8 +367,10 @@ cmd_start(struct ctx *c, const char *task)
 	char *id = NULL;
 	int rc = start_session(c, task, 0, &id);
 
-	if (rc < 0)
+	if (rc < 0) {
+		free(id);
 		return cli_fail(rc);
+	}
 	printf("export GUARD_SESSION=%s\n", id);
 	fprintf(stderr, "%s: session %s started; run the agent with GUARD_SESSION set\n", cli_progname, id);
 	free(id);
@@ -310,7 +393,7 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 	*state_out = NULL;
 	if ((rc = guard_session_lock(c->root, id, &fd)) < 0)
 		return rc;
-	if ((rc = guard_session_load(c->root, id, &state)) < 0)
+	if ((rc = guard_session_load(c->root, id, &state)) < 0 || (rc = guard_session_here(state, c->root)) < 0)
 		goto out;
 	if ((rc = guard_git_open(c->root, &g)) < 0 ||
 	    (rc = guard_git_changes(g, str(state, "base"), ch, scan ? guard_scan_line : NULL, scan)) < 0)
@@ -326,7 +409,8 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 			set_num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc", (double)ch->added);
 	day = guard_session_day(list, time(NULL));
 	set_num(counters, "day_loc", num(day, "loc"));
-	rc = guard_session_save(c->root, state);
+	if ((rc = guard_session_save(c->root, state)) >= 0)
+		rc = guard_session_report(c->root, state);
 out:
 	guard_lock_release(fd);
 	guard_git_close(g);
@@ -568,8 +652,8 @@ end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 	set_num(state, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
 	guard_session_pr_body(state, c->tree, &ch, guard_scan_findings(scan), &body, &labels);
 	path = guard_xasprintf("%s/%s", c->root, rel);
-	if ((rc = guard_file_write_atomic(path, body.buf, body.len, 0644)) < 0 ||
-	    (rc = guard_session_save(c->root, state)) < 0)
+	if ((rc = guard_session_save(c->root, state)) < 0 || (rc = guard_session_report(c->root, state)) < 0 ||
+	    (rc = guard_file_write_atomic(path, body.buf, body.len, 0644)) < 0)
 		goto out;
 	f = cJSON_CreateObject();
 	cJSON_AddNumberToObject(f, "loc", (double)ch.added);
@@ -697,8 +781,8 @@ must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 		breaches = guard_session_breaches(state, c->tree, time(NULL),
 						  (long long)num(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc"));
 		guard_session_apply(c->root, c->policy, state, breaches, &stop);
-		if (stop)
-			guard_session_save(c->root, state);
+		if (stop && guard_session_save(c->root, state) >= 0)
+			guard_session_report(c->root, state);
 	} else {
 		stop = guard_xasprintf("guard: session %s was ended: %s", id, str(state, "end_reason"));
 	}
@@ -733,6 +817,7 @@ cmd_run(struct ctx *c, const char *task, char **argv)
 		task = made_task = guard_buf_detach(&b);
 	}
 	if ((rc = start_session(c, task, (long)getpid(), &id)) < 0) {
+		free(id);
 		free(made_task);
 		return cli_fail(rc);
 	}

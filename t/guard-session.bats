@@ -2,6 +2,8 @@
 # guard-session: unattended sessions, their limits, the hook's counters,
 # the PR body, deferred plans and the briefing. Fixture repos are built
 # with the git CLI; time limits are tested by ageing the state files.
+# A session's live state is in git's common directory ($(state_dir)), its
+# reports in .ai/sessions.
 
 load helper
 
@@ -31,11 +33,16 @@ session:
 Y
 }
 
+# Where the live states are: <git common dir>/guard/sessions.
+state_dir() {
+	printf '%s/guard/sessions' "$(cd "$(git rev-parse --git-common-dir)" && pwd -P)"
+}
+
 start() {
 	run --separate-stderr guard-session start --task "${1:-t1}"
 	[ "$status" -eq 0 ]
 	export GUARD_SESSION=${output#export GUARD_SESSION=}
-	STATE=.ai/sessions/$GUARD_SESSION.json
+	STATE=$(state_dir)/$GUARD_SESSION.json
 }
 
 # hook PHASE TOOL INPUT-JSON [use-id]: one hook call, answer in $output.
@@ -66,16 +73,32 @@ age() {
 	jq --arg t "$ts" ".$1 = \$t" "$STATE" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
 }
 
-# A finished session of today: fake_session ID ENDED-SECONDS-AGO LOC [day_stopped]
+# A finished session of today: fake_session ID ENDED-SECONDS-AGO LOC [day_stopped],
+# in the live state (old_session: in the old layout, .ai/sessions, to be imported).
 fake_session() {
-	local now=$(date +%s) started ended
+	local dir=${FAKE_DIR:-$(state_dir)} now=$(date +%s) started ended
 	started=$(date -u -d "@$((now - $2 - 60))" +%Y-%m-%dT%H:%M:%S.000Z)
 	ended=$(date -u -d "@$((now - $2))" +%Y-%m-%dT%H:%M:%S.000Z)
 	[ "$(date -u -d "@$((now - $2 - 60))" +%F)" = "$(date -u +%F)" ] || skip "too close to midnight UTC for a same-day fixture"
-	mkdir -p .ai/sessions
+	mkdir -p "$dir"
 	jq -n --arg id "$1" --arg s "$started" --arg e "$ended" --argjson loc "$3" --argjson stop "${4:-false}" \
 		'{v:1,id:$id,task:"old",status:"ended",started_at:$s,ended_at:$e,last_activity:$e,
-		  limits:{},counters:{loc:$loc},day_stopped:$stop}' >".ai/sessions/$1.json"
+		  limits:{},counters:{loc:$loc},day_stopped:$stop}' >"$dir/$1.json"
+}
+old_session() { FAKE_DIR=.ai/sessions fake_session "$@"; }
+
+# Wait (5 s at most) until the session of task $1 is marked running.
+wait_running() {
+	for _ in $(seq 50); do
+		jq -e '.status == "running"' "$(state_dir)"/*-"$1".json >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Take a finished session out of the cooldown: ended long ago.
+cooled() {
+	jq '.ended_at = "2000-01-01T00:00:00Z"' "$1" >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
 @test "start cuts the session branch from main, records the state and prints the export" {
@@ -88,6 +111,8 @@ fake_session() {
 	[ "$(field .limits.max_loc)" = 1000 ]
 	[ "$(field .limits.max_duration)" = 14400 ]
 	jq -e '.started_at and .last_activity' "$STATE"
+	# the report for people, beside the session's log
+	[ "$(jq -r .branch ".ai/sessions/$GUARD_SESSION.json")" = "$(field .branch)" ]
 	grep -q '"event":"session.start"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
 	run guard-session list
 	[ "$status" -eq 0 ]
@@ -122,11 +147,11 @@ fake_session() {
 	[[ "$output" == *"no session 'nope'"* ]]
 	run guard-session check --id ../../etc
 	[ "$status" -eq 2 ]
-	mkdir -p .ai/sessions && printf '{"id": "bad", "status": ' >.ai/sessions/bad.json
+	mkdir -p "$(state_dir)" && printf '{"id": "bad", "status": ' >"$(state_dir)/bad.json"
 	run guard-session status --id bad
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"not a session state file"* ]]
-	[ "$(cat .ai/sessions/bad.json)" = '{"id": "bad", "status": ' ]
+	[ "$(cat "$(state_dir)/bad.json")" = '{"id": "bad", "status": ' ]
 	GUARD_SESSION=bad run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
 	[ "$status" -eq 2 ]
 	[ "$(decision_of)" = deny ]
@@ -139,7 +164,7 @@ fake_session() {
 	[ "$status" -eq 0 ]
 	git checkout -q main
 	fake_session s3 3000 0
-	jq '.status = "ended" | .ended_at = "2000-01-01T00:00:00Z"' .ai/sessions/*-t3.json >x && mv x .ai/sessions/*-t3.json
+	jq '.status = "ended" | .ended_at = "2000-01-01T00:00:00Z"' "$(state_dir)"/*-t3.json >x && mv x "$(state_dir)"/*-t3.json
 	run guard-session start --task t4
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"4 sessions today already, the limit is 3"* || "$output" == *"sessions today already"* ]]
@@ -160,7 +185,7 @@ fake_session() {
 	fake_session s1 3600 2999
 	run guard-session start --task t1
 	[ "$status" -eq 0 ]
-	git checkout -q main && rm .ai/sessions/*-t1.json
+	git checkout -q main && rm "$(state_dir)"/*-t1.json
 	fake_session s1 3600 3000
 	run guard-session start --task t1
 	[ "$status" -eq 1 ]
@@ -422,6 +447,7 @@ numstat_guard() {
 	run guard-session run --task r1 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt; exit 3'
 	[ "$status" -eq 3 ]
 	id=$(cat src/sid.txt)
+	[ "$(jq -r .status "$(state_dir)/$id.json")" = ended ]
 	[ "$(jq -r .status .ai/sessions/$id.json)" = ended ]
 	[ -f .ai/sessions/$id.pr.md ]
 	[[ "$output" == *"gh pr create"* ]]
@@ -430,8 +456,8 @@ numstat_guard() {
 @test "run stops the command on the duration limit with TERM then KILL, exit 6" {
 	guard-session run --task r2 -- sh -c 'trap "" TERM; sleep 60' 3>&- &
 	sup=$!
-	for _ in $(seq 50); do ls .ai/sessions/*-r2.json >/dev/null 2>&1 && break; sleep 0.1; done
-	STATE=$(ls .ai/sessions/*-r2.json)
+	wait_running r2
+	STATE=$(ls "$(state_dir)"/*-r2.json)
 	age started_at $((5 * 3600))
 	wait "$sup" && st=0 || st=$?
 	[ "$st" -eq 6 ]
@@ -442,17 +468,20 @@ numstat_guard() {
 @test "a killed supervisor leaves a session that status reports as interrupted" {
 	guard-session run --task r3 -- sleep 60 3>&- &
 	sup=$!
-	for _ in $(seq 50); do ls .ai/sessions/*-r3.json >/dev/null 2>&1 && break; sleep 0.1; done
-	sleep 0.3
-	child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+	wait_running r3
+	for _ in $(seq 50); do
+		child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+		[ -n "$child" ] && break
+		sleep 0.1
+	done
 	kill -9 "$sup"
 	wait "$sup" || true
 	[ -n "$child" ] && kill "$child"
-	id=$(basename .ai/sessions/*-r3.json .json)
+	id=$(basename "$(state_dir)"/*-r3.json .json)
 	run guard-session status --id "$id"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"($id) interrupted"* || "$output" == *"$id (interrupted)"* ]]
-	[ "$(jq -r .status .ai/sessions/$id.json)" = running ]
+	[ "$(jq -r .status "$(state_dir)/$id.json")" = running ]
 	run guard-session list --json
 	[ "$(printf '%s' "$output" | jq -r '.[0].status')" = interrupted ]
 }
@@ -484,7 +513,7 @@ numstat_guard() {
 	old=$(guard-approve request --as claude --command 'echo expired one')
 	jq '.expires_at = "2000-01-01T00:00:00Z"' ".ai/approvals/$old.json" >x && mv x ".ai/approvals/$old.json"
 	fake_session s1 3600 12
-	jq '.breaches = [{limit:"files_deleted",incident:"P2",message:"11 files deleted, over the limit of 10"}]' .ai/sessions/s1.json >x && mv x .ai/sessions/s1.json
+	jq '.breaches = [{limit:"files_deleted",incident:"P2",message:"11 files deleted, over the limit of 10"}]' "$(state_dir)/s1.json" >x && mv x "$(state_dir)/s1.json"
 	run guard-session briefing
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"[보류]"*"cache layer"* ]]
@@ -522,4 +551,176 @@ numstat_guard() {
 @test "guard links no libgit2; guard-session does" {
 	[ -z "$(ldd "$GUARD_BIN/guard" | grep git2)" ]
 	ldd "$GUARD_BIN/guard-session" | grep -q git2
+}
+
+# ---- Session state the work tree cannot lose (issue 10, item 5) ----------
+# The counters that enforce limits live in git's common directory; what
+# the agent or a person does to the work tree must not reset them.
+
+# A daily-LOC stop: 4 lines earlier today and 5 in this session, over 8.
+# The session is ended and out of its cooldown, so only the day's stop
+# can refuse the next start; the agent's work is left untracked.
+day_stop() {
+	small_limits
+	fake_session s0 3600 4
+	start
+	printf '1\n2\n3\n4\n5\n' >src/new.c
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"loc_per_day"* ]]
+	hook pre Bash '{"command":"ls"}'
+	stopped
+	[ "$(field .day_stopped)" = true ]
+	run guard-session end
+	[ "$status" -eq 0 ]
+	cooled "$STATE"
+	[ -f ".ai/sessions/$GUARD_SESSION.json" ]
+	unset GUARD_SESSION
+}
+
+still_stopped() {
+	run --separate-stderr guard-session start --task again
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"refusing to start: unattended runs are stopped for $(date -u +%F)"* ]]
+}
+
+@test "git stash -u after a daily-LOC stop: the next start is still refused" {
+	day_stop
+	git stash -u -q
+	[ -z "$(git status --porcelain --ignored)" ]
+	[ ! -e .ai/policy.yaml ] && [ ! -e .ai/sessions ]   # the reports and the project policy went too
+	still_stopped
+}
+
+@test "git clean -fdx, reset --hard and checkout after a daily-LOC stop: the next start is still refused" {
+	day_stop
+	git add -A && git commit -qm wip
+	git reset -q --hard HEAD~1
+	git checkout -q main
+	git clean -fdxq
+	[ ! -e .ai ]
+	still_stopped
+	[ "$(git branch --show-current)" = main ]
+}
+
+@test "a person removing .ai/sessions removes the reports, not the counters" {
+	day_stop
+	id=$(basename "$STATE" .json)
+	rm -rf .ai/sessions
+	still_stopped
+	run guard-session status --id "$id"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$id (ended)"* ]]
+	run guard-session list --json
+	[ "$(printf '%s' "$output" | jq length)" = 2 ]
+}
+
+@test "sessions per day and the cooldown survive git clean -fdx" {
+	fake_session s1 7200 0
+	start c1
+	run guard-session end
+	[ "$status" -eq 0 ]
+	git checkout -q main && git clean -fdxq
+	run --separate-stderr guard-session start --task c2
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cooldown: the last session ended"* ]]
+	cooled "$STATE"
+	fake_session s2 3600 0
+	git clean -fdxq
+	run --separate-stderr guard-session start --task c3
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"3 sessions today already, the limit is 3"* ]]
+}
+
+@test "old-layout state in .ai/sessions is imported once: counted, never twice, never lost" {
+	old_session s1 7200 1500
+	old_session s2 3600 1400
+	printf '{"id": "bad", ' >.ai/sessions/bad.json    # malformed: skipped before, skipped now
+	run guard-session list --json
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | jq -c 'map(.id)')" = '["s1","s2"]' ]
+	cmp .ai/sessions/s1.json "$(state_dir)/s1.json"  # copied as it was; the old file stays
+	run guard-session list --json                     # a second run imports nothing more
+	[ "$(printf '%s' "$output" | jq length)" = 2 ]
+	[ "$(ls "$(state_dir)" | grep -c '\.json$')" = 2 ]
+	# Imported, the old place is reports: removing it loses nothing, a new file there adds nothing.
+	rm -rf .ai/sessions
+	old_session late 60 5000
+	# 2 sessions and 2,900 lines today: a third start is allowed (counted twice: 4 and 5,800).
+	start t3
+	run guard-session end
+	[ "$status" -eq 0 ]
+	cooled "$STATE"
+	git checkout -q main
+	run --separate-stderr guard-session start --task t4
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"3 sessions today already"* ]]
+	grep -q '"imported"' "$(state_dir)"/.imported-*
+}
+
+@test "a session in a linked worktree counts toward the same daily limits" {
+	git worktree add -q "$BATS_TEST_TMPDIR/wt" -b wt-base main
+	WT=$(cd "$BATS_TEST_TMPDIR/wt" && pwd -P) MAIN=$PROJ
+	fake_session s1 7200 0
+	fake_session s2 7000 0
+	cd "$WT" && PROJ=$WT                               # hook calls come from the worktree
+	start in-wt                                       # the third of the day, from the worktree
+	[ "$STATE" = "$(cd "$PROJ" && state_dir)/$GUARD_SESSION.json" ]
+	[ "$(field .project)" = "$WT" ]
+	[ -f "$WT/.ai/sessions/$GUARD_SESSION.json" ]      # its report in its own worktree
+	call Write "{\"file_path\":\"$WT/src/w.c\",\"content\":\"x\"}" uw "echo x >src/w.c"
+	not_stopped
+	[ "$(field .counters.files_created)" = 1 ]
+	# The same session named from the main worktree: not tracked there (its files are not there).
+	cd "$MAIN" && PROJ=$MAIN
+	run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"runs in '$WT'"* ]]
+	unset GUARD_SESSION
+	run --separate-stderr guard-session start --task in-main
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"session "*"-in-wt is still running"* ]]
+	(cd "$WT" && guard-session end >/dev/null 2>&1)
+	cooled "$STATE"
+	run --separate-stderr guard-session start --task in-main
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"3 sessions today already, the limit is 3"* ]]
+}
+
+@test "start fails closed when the state folder cannot be written: exit 8, nothing cut or written" {
+	mkdir -p .git/guard && printf 'x' >.git/guard/sessions   # a file where the folder must be
+	before=$(git for-each-ref | sha256sum)
+	run --separate-stderr guard-session start --task t1
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == "guard-session: cannot keep session state in '$PROJ/.git/guard/sessions'"*"not a folder"* ]]
+	[ "$(git for-each-ref | sha256sum)" = "$before" ]
+	[ "$(git branch --show-current)" = main ]
+	[ -z "$(git status --porcelain --ignored)" ]
+	[ "$(cat .git/guard/sessions)" = x ]
+	# The hook of a session denies the same way: no count can be kept.
+	GUARD_SESSION=s1 run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"cannot keep session state"* ]]
+	# And a folder that exists but cannot be written to (a lock cannot be made).
+	rm .git/guard/sessions && mkdir .git/guard/sessions && mkdir .git/guard/sessions/.start.lock
+	run --separate-stderr guard-session start --task t1
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"cannot keep session state in '$PROJ/.git/guard/sessions/.start.lock'"* ]]
+	[ "$(git for-each-ref | sha256sum)" = "$before" ]
+	[ -z "$(ls .git/guard/sessions | grep json)" ]
+}
+
+@test "two starts in one second never share an id: no session's state is overwritten" {
+	sed -e 's/max_sessions_per_day: 3 /max_sessions_per_day: 20/' -e 's/cooldown: 15m /cooldown: 0   /' \
+		"$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
+	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml
+	# an ended session of this task at each of the next few seconds
+	now=$(date +%s)
+	for t in 0 1 2 3 4; do
+		fake_session "$(date -u -d "@$((now + t))" +%Y%m%d-%H%M%S)-same" 120 7
+	done
+	start same
+	[[ "$GUARD_SESSION" == *-same-2 ]]
+	[ "$(ls "$(state_dir)" | grep -c '\.json$')" = 6 ]
+	for f in "$(state_dir)"/*-same.json; do [ "$(jq -r .counters.loc "$f")" = 7 ]; done
 }

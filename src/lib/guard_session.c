@@ -1,14 +1,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "guard_error.h"
 #include "guard_file.h"
+#include "guard_hash.h"
 #include "guard_json.h"
 #include "guard_list.h"
 #include "guard_audit.h"
 #include "guard_session.h"
+#include "guard_state.h"
 #include "guard_time.h"
 
 int
@@ -28,51 +31,337 @@ guard_session_path(const char *root, const char *id, const char *suffix)
 	return guard_xasprintf("%s/.ai/sessions/%s%s", root, id, suffix);
 }
 
-int
-guard_session_load(const char *root, const char *id, cJSON **out)
+/* ---- where the live state is ------------------------------------------
+ *
+ * "<state dir>/sessions" (guard_state_dir: git's common directory) holds
+ * <id>.json, the state that enforces limits, and <id>.lock. Names that
+ * start with a dot are guard's own: ".start.lock" (one start at a time
+ * per repository), ".import.lock", and ".imported-<hash of root>", the
+ * marker that root's old .ai/sessions was imported. No session id starts
+ * with a dot, so they never meet.
+ */
+
+/* Copy the last message before wrapping it (guard_error reuses its buffer). */
+static int
+state_error(int rc, const char *dir)
 {
-	char *path, *text = NULL;
+	char *why = guard_xstrdup(guard_error_last());
+	rc = guard_error(rc, "cannot keep session state in '%s' (the counters that enforce limits): %s", dir, why);
+	free(why);
+	return rc;
+}
+
+/* The object in text when it is a state file of session id, else NULL. */
+static cJSON *
+parse_state(const char *text, size_t len, const char *id)
+{
+	cJSON *s = cJSON_ParseWithLength(text, len);
+	const cJSON *sid = cJSON_GetObjectItemCaseSensitive(s, "id");
+
+	if (!cJSON_IsObject(s) || !cJSON_IsString(sid) || strcmp(sid->valuestring, id) ||
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(s, "counters")) ||
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(s, "limits")) ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "status"))) {
+		cJSON_Delete(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The id of a "<id>.json" entry (caller frees), or NULL for anything else. */
+static char *
+json_entry_id(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len <= 5 || strcmp(name + len - 5, ".json") || name[0] == '.')
+		return NULL;
+	char *id = guard_xstrndup(name, len - 5);
+	if (guard_session_id_check(id) < 0) {
+		guard_error_clear();
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+static char *
+import_marker(const char *dir, const char *root)
+{
+	char hex[GUARD_SHA256_HEX];
+
+	guard_sha256_hex(root, strlen(root), hex);
+	return guard_xasprintf("%s/.imported-%.16s", dir, hex);
+}
+
+/* Whether root's old place, .ai/sessions, has any "<id>.json" to import. */
+static bool
+has_old_states(const char *root)
+{
+	char *old = guard_xasprintf("%s/.ai/sessions", root);
+	DIR *d = opendir(old);
+	struct dirent *e;
+	bool found = false;
+
+	free(old);
+	while (d && !found && (e = readdir(d))) {
+		char *id = json_entry_id(e->d_name);
+		found = id != NULL;
+		free(id);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * Import one old state file: copied byte for byte, and only when no state
+ * of that id exists, so a second run (or a report written later under the
+ * same name) never counts a session twice. The old file stays as a report.
+ */
+static int
+import_one(const char *root, const char *dir, const char *id, cJSON *imported, cJSON *skipped)
+{
+	char *old = guard_session_path(root, id, ".json"), *new = guard_xasprintf("%s/%s.json", dir, id);
+	char *text = NULL;
 	size_t len;
+	struct stat st;
+	cJSON *s = NULL;
+	int rc = 0;
+
+	if (lstat(new, &st) == 0)
+		goto out; /* already here */
+	if (guard_file_read(old, GUARD_SESSION_MAX_BYTES, 1, &text, &len) < 0 || !(s = parse_state(text, len, id))) {
+		/* Malformed before the upgrade too: list skipped it, so it never counted. */
+		guard_error_clear();
+		cJSON_AddItemToArray(skipped, cJSON_CreateString(id));
+		goto out;
+	}
+	if ((rc = guard_file_write_atomic(new, text, len, 0600)) >= 0)
+		cJSON_AddItemToArray(imported, cJSON_CreateString(id));
+out:
+	cJSON_Delete(s);
+	free(text);
+	free(new);
+	free(old);
+	return rc;
+}
+
+/*
+ * Import root's old-layout state into dir once (per worktree root): every
+ * state file, then the marker. A crash between leaves no marker, and the
+ * next run imports only what is missing.
+ */
+static int
+import_old(const char *root, const char *dir, const char *marker)
+{
+	char *lock = guard_xasprintf("%s/.import.lock", dir), *old = guard_xasprintf("%s/.ai/sessions", root);
+	cJSON *rec = cJSON_CreateObject(), *imported, *skipped;
+	char ts[GUARD_TIME_LEN];
+	struct stat st;
+	struct dirent *e;
+	DIR *d = NULL;
+	int fd = -1, rc;
+
+	if ((rc = guard_lock_acquire(lock, 5000, &fd)) < 0 || lstat(marker, &st) == 0)
+		goto out; /* or another process imported meanwhile */
+	guard_time_now(ts);
+	cJSON_AddStringToObject(rec, "root", root);
+	cJSON_AddStringToObject(rec, "at", ts);
+	imported = cJSON_AddArrayToObject(rec, "imported");
+	skipped = cJSON_AddArrayToObject(rec, "skipped");
+	if (!(d = opendir(old)) && errno != ENOENT) {
+		rc = guard_error(GUARD_EIO, "cannot read '%s': %s", old, strerror(errno));
+		goto out;
+	}
+	while (d && rc >= 0 && (e = readdir(d))) {
+		char *id = json_entry_id(e->d_name);
+		if (id)
+			rc = import_one(root, dir, id, imported, skipped);
+		free(id);
+	}
+	if (rc >= 0) {
+		char *text = guard_json_pretty(rec, 1);
+		rc = guard_file_write_atomic(marker, text, strlen(text), 0600);
+		free(text);
+	}
+out:
+	if (d)
+		closedir(d);
+	guard_lock_release(fd);
+	cJSON_Delete(rec);
+	free(old);
+	free(lock);
+	return rc;
+}
+
+/*
+ * The folder of the live states (caller frees *out). With create it is
+ * made, and root's old state imported on first use. Without, nothing is
+ * made unless there is old state to import: *out may not exist yet.
+ */
+static int
+sessions_dir(const char *root, bool create, char **out)
+{
+	char *state = NULL, *dir = NULL, *marker = NULL;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = guard_state_dir(root, false, &state)) < 0)
+		return rc;
+	dir = guard_xasprintf("%s/sessions", state);
+	marker = import_marker(dir, root);
+	if (lstat(marker, &st) == 0 || (!create && !has_old_states(root)))
+		goto done;
+	free(state);
+	state = NULL;
+	if ((rc = guard_state_dir(root, true, &state)) < 0 || (rc = guard_mkdirs(dir, 0700)) < 0)
+		goto fail;
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		rc = guard_error(GUARD_EIO, "'%s' is not a folder", dir);
+		goto fail;
+	}
+	if ((rc = import_old(root, dir, marker)) < 0)
+		goto fail;
+done:
+	*out = dir;
+	dir = NULL;
+	goto out;
+fail:
+	rc = state_error(rc, dir);
+out:
+	free(marker);
+	free(state);
+	free(dir);
+	return rc;
+}
+
+/* "<state dir>/sessions/<name>" (caller frees *out); create as for sessions_dir. */
+static int
+state_file(const char *root, const char *name, bool create, char **out)
+{
+	char *dir = NULL;
+	int rc = sessions_dir(root, create, &dir);
+
+	*out = rc < 0 ? NULL : guard_xasprintf("%s/%s", dir, name);
+	free(dir);
+	return rc;
+}
+
+int
+guard_session_state_path(const char *root, const char *id, char **out)
+{
+	char *name;
 	int rc;
 
 	*out = NULL;
 	if ((rc = guard_session_id_check(id)) < 0)
 		return rc;
-	path = guard_session_path(root, id, ".json");
+	name = guard_xasprintf("%s.json", id);
+	rc = state_file(root, name, false, out);
+	free(name);
+	return rc;
+}
+
+int
+guard_session_load(const char *root, const char *id, cJSON **out)
+{
+	char *path = NULL, *text = NULL;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = guard_session_state_path(root, id, &path)) < 0)
+		return rc;
 	rc = guard_file_read(path, GUARD_SESSION_MAX_BYTES, 1, &text, &len);
 	if (rc == GUARD_ENOTFOUND)
 		rc = guard_error(GUARD_ENOTFOUND, "no session '%s' in %s", id, root);
-	else if (rc >= 0) {
-		cJSON *s = cJSON_ParseWithLength(text, len);
-		const cJSON *sid = cJSON_GetObjectItemCaseSensitive(s, "id");
-		if (!cJSON_IsObject(s) || !cJSON_IsString(sid) || strcmp(sid->valuestring, id) ||
-		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(s, "counters")) ||
-		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(s, "limits")) ||
-		    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "status"))) {
-			cJSON_Delete(s);
-			rc = guard_error(GUARD_EUSAGE, "'%s' is not a session state file (left as it is)", path);
-		} else {
-			*out = s;
-		}
-	}
+	else if (rc >= 0 && !(*out = parse_state(text, len, id)))
+		rc = guard_error(GUARD_EUSAGE, "'%s' is not a session state file (left as it is)", path);
 	free(text);
 	free(path);
 	return rc;
 }
 
 int
+guard_session_here(const cJSON *state, const char *root)
+{
+	const char *project = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "project"));
+
+	if (project && strcmp(project, root))
+		return guard_error(GUARD_ENOTFOUND, "session '%s' runs in '%s', not in '%s'",
+				   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "id")), project, root);
+	return 0;
+}
+
+int
 guard_session_save(const char *root, const cJSON *state)
 {
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "id"));
-	char *path, *text;
+	char *path = NULL, *text;
 	int rc;
 
-	if ((rc = guard_session_id_check(id)) < 0)
+	if ((rc = guard_session_state_path(root, id, &path)) < 0)
 		return rc;
-	path = guard_session_path(root, id, ".json");
 	text = guard_json_pretty(state, 1);
-	rc = guard_file_write_atomic(path, text, strlen(text), 0644);
+	if ((rc = guard_file_write_atomic(path, text, strlen(text), 0600)) < 0)
+		rc = state_error(rc, path);
 	free(text);
+	free(path);
+	return rc;
+}
+
+int
+guard_session_forget(const char *root, const char *id)
+{
+	char *path = NULL;
+	int rc;
+
+	if ((rc = guard_session_state_path(root, id, &path)) < 0)
+		return rc;
+	if (unlink(path) < 0 && errno != ENOENT)
+		rc = guard_error(GUARD_EIO, "cannot remove '%s': %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+int
+guard_session_report(const char *root, const cJSON *state)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "id"));
+	char *dir = guard_xasprintf("%s/.ai/sessions", root), *path = NULL, *text = NULL;
+	cJSON *copy = cJSON_Duplicate(state, 1);
+	int rc;
+
+	/* The hook's bookkeeping means nothing to a reader. */
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "pending");
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "denied");
+	if ((rc = guard_session_id_check(id)) < 0 || (rc = guard_mkdirs(dir, 0755)) < 0)
+		goto out;
+	path = guard_session_path(root, id, ".json");
+	text = guard_json_pretty(copy, 1);
+	rc = guard_file_write_atomic(path, text, strlen(text), 0644);
+out:
+	free(text);
+	free(path);
+	free(dir);
+	cJSON_Delete(copy);
+	return rc;
+}
+
+/* An exclusive lock on "<state dir>/sessions/<name>", waiting up to 5 s. */
+static int
+state_lock(const char *root, const char *name, int *fd)
+{
+	char *path = NULL;
+	int rc;
+
+	*fd = -1;
+	if ((rc = state_file(root, name, true, &path)) < 0)
+		return rc;
+	if ((rc = guard_lock_acquire(path, 5000, fd)) < 0 && rc != GUARD_EEXPIRED)
+		rc = state_error(rc, path);
 	free(path);
 	return rc;
 }
@@ -80,15 +369,22 @@ guard_session_save(const char *root, const cJSON *state)
 int
 guard_session_lock(const char *root, const char *id, int *fd)
 {
-	char *dir = guard_xasprintf("%s/.ai/sessions", root);
-	char *path = guard_session_path(root, id, ".lock");
+	char *name;
 	int rc;
 
-	if ((rc = guard_mkdirs(dir, 0755)) >= 0)
-		rc = guard_lock_acquire(path, 5000, fd);
-	free(path);
-	free(dir);
+	*fd = -1;
+	if ((rc = guard_session_id_check(id)) < 0)
+		return rc;
+	name = guard_xasprintf("%s.lock", id);
+	rc = state_lock(root, name, fd);
+	free(name);
 	return rc;
+}
+
+int
+guard_session_start_lock(const char *root, int *fd)
+{
+	return state_lock(root, ".start.lock", fd);
 }
 
 unsigned long long
@@ -154,24 +450,27 @@ by_start(const void *a, const void *b)
 int
 guard_session_list(const char *root, cJSON **out, struct guard_list *skipped)
 {
-	char *dir = guard_xasprintf("%s/.ai/sessions", root);
 	cJSON **items = NULL, *list = cJSON_CreateArray();
 	size_t n = 0, alloc = 0;
 	struct dirent *e;
+	char *dir = NULL;
 	DIR *d;
+	int rc;
 
 	*out = list;
+	if ((rc = sessions_dir(root, false, &dir)) < 0)
+		return rc;
 	if (!(d = opendir(dir))) {
 		int err = errno;
+		rc = err == ENOENT ? 0 : guard_error(GUARD_EIO, "cannot read '%s': %s", dir, strerror(err));
 		free(dir);
-		return err == ENOENT ? 0 : guard_error(GUARD_EIO, "cannot read '%s/.ai/sessions': %s", root, strerror(err));
+		return rc;
 	}
 	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
+		char *id = json_entry_id(e->d_name);
 		cJSON *s;
-		if (len <= 5 || strcmp(e->d_name + len - 5, ".json") || e->d_name[0] == '.')
+		if (!id)
 			continue;
-		char *id = guard_xstrndup(e->d_name, len - 5);
 		if (guard_session_load(root, id, &s) < 0) {
 			if (skipped)
 				guard_list_add(skipped, guard_error_last());

@@ -4,8 +4,13 @@
  * Nothing here links libgit2 (that is guard_git.h), so the hook can
  * keep a session's counters at hook speed.
  *
- * A session is .ai/sessions/<id>.json under the project root, written
- * pretty with sorted keys, atomically, under .ai/sessions/<id>.lock.
+ * A session's live state, the one that enforces limits, is
+ * "<state dir>/sessions/<id>.json" (guard_state_dir: git's common
+ * directory, shared by every worktree, out of reach of stash, clean,
+ * checkout and reset), written pretty with sorted keys, atomically, under
+ * "<id>.lock" beside it. The project's .ai/sessions/ keeps what people
+ * read: a report copy (<id>.json), the session's log and its PR body.
+ * Old-layout state found there is imported once per worktree on first use.
  */
 #ifndef GUARD_SESSION_H
 #define GUARD_SESSION_H
@@ -23,20 +28,50 @@
 /* 0 when id is a safe session id ([A-Za-z0-9._-], no leading dot, <= 128). */
 int guard_session_id_check(const char *id);
 
-/* "<root>/.ai/sessions/<id><suffix>" (caller frees). */
+/* "<root>/.ai/sessions/<id><suffix>", the session's reports (caller frees). */
 char *guard_session_path(const char *root, const char *id, const char *suffix);
 
+/* "<state dir>/sessions/<id>.json", the live state (caller frees *out). */
+int guard_session_state_path(const char *root, const char *id, char **out);
+
 /*
- * Load a session (caller owns *out). GUARD_ENOTFOUND for an unknown id,
- * GUARD_EUSAGE for a malformed file (the message names it).
+ * Load a session's live state (caller owns *out). GUARD_ENOTFOUND for an
+ * unknown id, GUARD_EUSAGE for a malformed file (the message names it).
  */
 int guard_session_load(const char *root, const char *id, cJSON **out);
 
-/* Write the state atomically (the caller holds the lock). */
+/*
+ * 0 when the session runs in the worktree at root; GUARD_ENOTFOUND for a
+ * session of another worktree of the repository, whose files and LOC
+ * this worktree cannot measure.
+ */
+int guard_session_here(const cJSON *state, const char *root);
+
+/* Write the live state atomically (the caller holds the lock). */
 int guard_session_save(const char *root, const cJSON *state);
 
-/* The session's lock (.ai/sessions/<id>.lock), waiting up to 5 s. */
+/* Remove the live state of a start that did not happen (the caller holds the locks). */
+int guard_session_forget(const char *root, const char *id);
+
+/*
+ * Write the report copy .ai/sessions/<id>.json for people (without the
+ * hook's bookkeeping). Nothing reads it back: losing it loses no count.
+ */
+int guard_session_report(const char *root, const cJSON *state);
+
+/*
+ * The session's lock ("<state dir>/sessions/<id>.lock"), waiting up to
+ * 5 s. Taking it makes the state folder and imports old state; a folder
+ * that cannot be made or written is an error (start refuses, the hook
+ * denies), never a fall back to the work tree.
+ */
 int guard_session_lock(const char *root, const char *id, int *fd);
+
+/*
+ * The repository's start lock: held from the refusal checks to the saved
+ * state, so two starts cannot both pass the daily limits.
+ */
+int guard_session_start_lock(const char *root, int *fd);
 
 /*
  * "running", "ended" or "interrupted": a session recorded as running
@@ -48,7 +83,8 @@ const char *guard_session_status(const cJSON *state);
 unsigned long long guard_proc_start(long pid);
 
 /*
- * Every session of the project, oldest first (caller deletes the array).
+ * Every session of the repository (all its worktrees), oldest first
+ * (caller deletes the array).
  * A malformed file is skipped with a note in *skipped (may be NULL).
  */
 int guard_session_list(const char *root, cJSON **out, struct guard_list *skipped);
@@ -158,7 +194,7 @@ void guard_changes_release(struct guard_changes *c);
 void guard_changes_add(struct guard_changes *c, const char *path, const char *old_path, char status,
 		       long added, long deleted);
 
-/* True when path is guard's own state (.ai/, PENDING_PLANS.md): never counted. */
+/* True when path is guard's own state (.ai/, .git/guard/, PENDING_PLANS.md): never counted. */
 bool guard_session_own_path(const char *path);
 
 /*

@@ -17,7 +17,8 @@
 bool
 guard_session_own_path(const char *path)
 {
-	return !strncmp(path, ".ai/", 4) || !strcmp(path, ".ai") || !strcmp(path, "PENDING_PLANS.md");
+	return !strncmp(path, ".ai/", 4) || !strcmp(path, ".ai") || !strcmp(path, "PENDING_PLANS.md") ||
+	       !strncmp(path, ".git/guard/", 11);
 }
 
 static cJSON *
@@ -225,7 +226,7 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 		return rc;
 	if ((rc = guard_session_lock(root, id, &fd)) < 0)
 		return rc;
-	if ((rc = guard_session_load(root, id, &state)) < 0)
+	if ((rc = guard_session_load(root, id, &state)) < 0 || (rc = guard_session_here(state, root)) < 0)
 		goto out;
 	if (strcmp(guard_session_status(state), "running")) {
 		const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "end_reason"));
@@ -250,6 +251,9 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 	guard_json_set(state, "last_activity", cJSON_CreateString(ts));
 	if ((rc = guard_session_save(root, state)) < 0)
 		goto out;
+	/* Ended now: refresh the report for people; the live state is saved, so its failure loses no count. */
+	if (stop && guard_session_report(root, state) < 0)
+		guard_error_clear();
 stop:
 	if (stop) {
 		cJSON_DeleteItemFromObjectCaseSensitive(ev, "stop");

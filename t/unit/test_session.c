@@ -18,6 +18,9 @@
 #include "guard_session.h"
 #include "guard_time.h"
 
+/* Where the live states are in a project without git (guard_state_dir). */
+#define STATE_DIR ".ai/state/sessions"
+
 static char tmpdir[256];
 static int nroot;
 
@@ -166,7 +169,7 @@ TEST(session_save_load_roundtrip_sorted)
 	CHECK(save(root, s) == 0);
 	CHECK(guard_session_load(root, "s1", &back) == 0);
 	CHECK(cJSON_Compare(s, back, 1));
-	text = slurp(root, ".ai/sessions/s1.json");
+	text = slurp(root, STATE_DIR "/s1.json");
 	/* Pretty, sorted keys: "counters" before "id" before "v". */
 	CHECK(text && strstr(text, "\"counters\"") < strstr(text, "\"id\"") && strstr(text, "\"id\"") < strstr(text, "\"v\""));
 	CHECK(text && strchr(text, '\n'));
@@ -193,10 +196,10 @@ TEST(session_load_errors_leave_the_file)
 	CHECK(strstr(guard_error_last(), "no session 'nope'"));
 	CHECK(guard_session_load(root, "../etc", &s) == GUARD_EUSAGE && !s);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		put(root, ".ai/sessions/s1.json", bad[i]);
+		put(root, STATE_DIR "/s1.json", bad[i]);
 		CHECK(guard_session_load(root, "s1", &s) == GUARD_EUSAGE && !s);
 		CHECK(strstr(guard_error_last(), "is not a session state file"));
-		char *text = slurp(root, ".ai/sessions/s1.json");
+		char *text = slurp(root, STATE_DIR "/s1.json");
 		CHECK_STR(text, bad[i]);
 		free(text);
 	}
@@ -749,13 +752,180 @@ TEST(track_idle_from_aged_state_and_bad_files)
 	/* Unknown and malformed sessions: an error, the file left as it is. */
 	ev = cJSON_Parse("{\"phase\": \"pre\"}");
 	CHECK(guard_session_track(root, "none", p, ev) == GUARD_ENOTFOUND);
-	put(root, ".ai/sessions/bad.json", "{\"id\": \"bad\"");
+	put(root, STATE_DIR "/bad.json", "{\"id\": \"bad\"");
 	CHECK(guard_session_track(root, "bad", p, ev) == GUARD_EUSAGE);
-	char *text = slurp(root, ".ai/sessions/bad.json");
+	char *text = slurp(root, STATE_DIR "/bad.json");
 	CHECK_STR(text, "{\"id\": \"bad\"");
 	free(text);
 	CHECK(guard_session_track(root, "../bad", p, ev) == GUARD_EUSAGE);
 	cJSON_Delete(ev);
+	guard_policy_free(p);
+	free(root);
+}
+
+
+/* ---------------------------------------------------------------- where the state is */
+
+static void
+rm_rf(const char *root, const char *rel)
+{
+	char *cmd = guard_xasprintf("rm -rf '%s'/%s", root, rel);
+	CHECK(system(cmd) == 0);
+	free(cmd);
+}
+
+static int
+count_states(const char *root)
+{
+	struct guard_list skipped = { 0 };
+	cJSON *list = NULL;
+	CHECK(guard_session_list(root, &list, &skipped) == 0);
+	int n = cJSON_GetArraySize(list);
+	cJSON_Delete(list);
+	guard_list_clear(&skipped);
+	return n;
+}
+
+TEST(state_is_out_of_the_reports_folder)
+{
+	char *root = new_root(), *text, *path = NULL;
+	cJSON *tree = cJSON_Parse(nightbuilder_tree), *s = new_state("s1", tree, time(NULL)), *back = NULL;
+	struct stat st;
+
+	CHECK(save(root, s) == 0);
+	CHECK(guard_session_state_path(root, "s1", &path) == 0);
+	CHECK(path && strstr(path, "/" STATE_DIR "/s1.json"));
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 077) == 0);
+	/* Nothing in the reports' folder is state: removing it loses no session. */
+	put(root, ".ai/sessions/s1.json", "{}");
+	rm_rf(root, ".ai/sessions");
+	CHECK(guard_session_load(root, "s1", &back) == 0);
+	cJSON_Delete(back);
+	CHECK(count_states(root) == 1);
+	/* The report: the state for people, without the hook's bookkeeping. */
+	cJSON_AddObjectToObject(s, "pending");
+	cJSON_AddObjectToObject(s, "denied");
+	CHECK(guard_session_report(root, s) == 0);
+	text = slurp(root, ".ai/sessions/s1.json");
+	CHECK(text && strstr(text, "\"counters\"") && !strstr(text, "\"pending\"") && !strstr(text, "\"denied\""));
+	free(text);
+	/* guard's state in git's common dir never counts as the agent's work. */
+	CHECK(guard_session_own_path(".git/guard/sessions/s1.json"));
+	CHECK(!guard_session_own_path(".git/hooks/pre-commit"));
+	free(path);
+	cJSON_Delete(s);
+	cJSON_Delete(tree);
+	free(root);
+}
+
+/* An old-layout state file as it was written before the state moved. */
+static void
+put_old(const char *root, const char *id, double loc)
+{
+	char ts[GUARD_TIME_LEN];
+	ago(time(NULL), 60, ts);
+	char *text = guard_xasprintf("{\"id\": \"%s\", \"status\": \"ended\", \"started_at\": \"%s\", \"ended_at\": \"%s\","
+				     " \"counters\": {\"loc\": %.0f}, \"limits\": {}}", id, ts, ts, loc);
+	char *rel = guard_xasprintf(".ai/sessions/%s.json", id);
+	put(root, rel, text);
+	free(rel);
+	free(text);
+}
+
+TEST(state_migrates_old_layout_once)
+{
+	char *root = new_root(), *a, *b;
+	cJSON *list = NULL;
+	int fd = -1;
+
+	put_old(root, "o1", 1000);
+	put_old(root, "o2", 1500);
+	put(root, ".ai/sessions/bad.json", "{\"id\": \"bad\"");
+	put(root, ".ai/sessions/o1.log.jsonl", "{}\n");
+	/* A read imports on first use; a second read imports nothing more. */
+	CHECK(count_states(root) == 2);
+	CHECK(count_states(root) == 2);
+	a = slurp(root, ".ai/sessions/o1.json");
+	b = slurp(root, STATE_DIR "/o1.json");
+	CHECK(a && b && !strcmp(a, b)); /* byte for byte, and the old file kept */
+	free(a);
+	free(b);
+	a = slurp(root, ".ai/sessions/bad.json");
+	CHECK_STR(a, "{\"id\": \"bad\"");
+	free(a);
+	/* Today's totals count each imported session once. */
+	CHECK(guard_session_list(root, &list, NULL) == 0);
+	cJSON *day = guard_session_day(list, time(NULL));
+	/* (In the first two minutes of a UTC day the fixtures are yesterday's.) */
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(day, "loc")) == 2500 || time(NULL) % 86400 < 120);
+	cJSON_Delete(day);
+	cJSON_Delete(list);
+	/* After the import the old place is reports only: new files there are not state. */
+	put_old(root, "late", 9999);
+	CHECK(guard_session_lock(root, "o1", &fd) == 0);
+	guard_lock_release(fd);
+	CHECK(count_states(root) == 2);
+	cJSON *late = NULL;
+	CHECK(guard_session_load(root, "late", &late) == GUARD_ENOTFOUND && !late);
+	/* A state written since is never overwritten by an old file of its id. */
+	char *rel = guard_xasprintf("%s/o2.json", STATE_DIR);
+	put(root, rel, "{\"id\": \"o2\", \"status\": \"ended\", \"counters\": {\"loc\": 7}, \"limits\": {}}");
+	free(rel);
+	rm_rf(root, STATE_DIR "/.imported-*");
+	CHECK(count_states(root) == 3); /* "late" imported now, as a fresh first use */
+	cJSON *o2 = loaded(root, "o2");
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(o2, "counters"), "loc")) == 7);
+	cJSON_Delete(o2);
+	free(root);
+}
+
+TEST(state_folder_unwritable_fails_closed)
+{
+	char *root = new_root(), *stop;
+	struct guard_policy *p = small_policy(root);
+	cJSON *tree = cJSON_Parse(nightbuilder_tree), *s = new_state("s1", tree, time(NULL)), *ev, *list = NULL;
+	int fd = -1;
+
+	/* A file where the folder must be: nothing can be kept, so nothing starts or runs. */
+	put(root, STATE_DIR, "not a folder");
+	put_old(root, "o1", 10);
+	CHECK(guard_session_lock(root, "s1", &fd) == GUARD_EIO && fd == -1);
+	CHECK(strstr(guard_error_last(), "cannot keep session state in") && strstr(guard_error_last(), STATE_DIR));
+	CHECK(guard_session_start_lock(root, &fd) == GUARD_EIO && fd == -1);
+	CHECK(guard_session_list(root, &list, NULL) == GUARD_EIO);
+	cJSON_Delete(list);
+	ev = cJSON_Parse("{\"phase\": \"pre\"}");
+	CHECK(guard_session_track(root, "s1", p, ev) == GUARD_EIO);
+	CHECK(!cJSON_GetObjectItem(ev, "stop"));
+	cJSON_Delete(ev);
+	stop = slurp(root, STATE_DIR);
+	CHECK_STR(stop, "not a folder");
+	free(stop);
+	/* The old file is left where it was: nothing lost. */
+	stop = slurp(root, ".ai/sessions/o1.json");
+	CHECK(stop != NULL);
+	free(stop);
+	cJSON_Delete(s);
+	cJSON_Delete(tree);
+	guard_policy_free(p);
+	free(root);
+}
+
+TEST(state_of_another_worktree_is_not_tracked_here)
+{
+	char *root = new_root();
+	struct guard_policy *p = small_policy(root);
+	cJSON *s = start_state(root, p, "s1"), *ev;
+
+	CHECK(guard_session_here(s, root) == 0);
+	cJSON_AddStringToObject(s, "project", "/elsewhere/wt");
+	CHECK(save(root, s) == 0);
+	CHECK(guard_session_here(s, root) == GUARD_ENOTFOUND);
+	CHECK(strstr(guard_error_last(), "runs in '/elsewhere/wt'"));
+	ev = cJSON_Parse("{\"phase\": \"pre\", \"decision\": {\"effect\": \"allow\"}}");
+	CHECK(guard_session_track(root, "s1", p, ev) == GUARD_ENOTFOUND);
+	cJSON_Delete(ev);
+	cJSON_Delete(s);
 	guard_policy_free(p);
 	free(root);
 }
@@ -980,6 +1150,10 @@ main(void)
 	RUN(track_streak_counts_in_a_row_and_resets);
 	RUN(track_denied_retries_outside_and_hosts);
 	RUN(track_idle_from_aged_state_and_bad_files);
+	RUN(state_is_out_of_the_reports_folder);
+	RUN(state_migrates_old_layout_once);
+	RUN(state_folder_unwritable_fails_closed);
+	RUN(state_of_another_worktree_is_not_tracked_here);
 	RUN(plans_defer_entry_format);
 	RUN(plans_defer_rejects_bad_input_and_writes_nothing);
 	RUN(plans_resolve_in_place);
