@@ -430,7 +430,7 @@ numstat_guard() {
 @test "run stops the command on the duration limit with TERM then KILL, exit 6" {
 	guard-session run --task r2 -- sh -c 'trap "" TERM; sleep 60' 3>&- &
 	sup=$!
-	for _ in $(seq 50); do ls .ai/sessions/*-r2.json >/dev/null 2>&1 && break; sleep 0.1; done
+	wait_for_file '.ai/sessions/*-r2.json' "session r2's state file"
 	STATE=$(ls .ai/sessions/*-r2.json)
 	age started_at $((5 * 3600))
 	wait "$sup" && st=0 || st=$?
@@ -442,9 +442,9 @@ numstat_guard() {
 @test "a killed supervisor leaves a session that status reports as interrupted" {
 	guard-session run --task r3 -- sleep 60 3>&- &
 	sup=$!
-	for _ in $(seq 50); do ls .ai/sessions/*-r3.json >/dev/null 2>&1 && break; sleep 0.1; done
-	sleep 0.3
-	child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+	wait_for_file '.ai/sessions/*-r3.json' "session r3's state file"
+	# the command itself, past its exec (before it, TERM would not end it)
+	child=$(wait_for_child "$sup" sleep)
 	kill -9 "$sup"
 	wait "$sup" || true
 	[ -n "$child" ] && kill "$child"
