@@ -97,3 +97,27 @@ wait_for_clock_tick() {
 clock_moved_past() {
 	touch "$2" && [ -n "$(find "$2" -newer "$1")" ]
 }
+
+# For a test that must act while a command runs (decide a request during
+# its wait): run_bg [--separate-stderr] CMD [ARGS...] starts CMD in the
+# background on the caller's stdin, its output in $BATS_TEST_TMPDIR/bg.out
+# (stderr too, as `run` does, unless --separate-stderr: then bg.err), for
+# wait_for_line to watch; finish_bg waits for it and sets $status, $output
+# and $stderr as `run` would.
+run_bg() {
+	local out=$BATS_TEST_TMPDIR/bg.out err=$BATS_TEST_TMPDIR/bg.err
+	if [ "$1" = --separate-stderr ]; then
+		shift
+		"$@" <&0 >"$out" 2>"$err" 3>&- &
+	else
+		: >"$err"
+		"$@" <&0 >"$out" 2>&1 3>&- &
+	fi
+	bg_pid=$!
+}
+
+finish_bg() {
+	wait "$bg_pid" && status=0 || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/bg.out")
+	stderr=$(cat "$BATS_TEST_TMPDIR/bg.err")
+}
