@@ -140,6 +140,14 @@ test: check-deps
 test-fast: all unit
 	@GUARD_PASSES=plain sh t/run.sh
 
+# The suites three times beside two busy loops, as on a shared CI machine:
+# run it before landing anything that touches timing. The plain pass only;
+# GUARD_PASSES="plain san" for both (slower), GUARD_STRESS_ROUNDS=N.
+.PHONY: test-stress
+test-stress: check-deps
+	@$(MAKE) --no-print-directory all unit $(if $(findstring san,$(GUARD_PASSES)),san) >/dev/null
+	@sh t/stress.sh
+
 demo: check-deps all
 	@sh share/examples/demo.sh
 

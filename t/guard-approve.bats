@@ -222,7 +222,7 @@ gate() {
 	[[ "$output" == "$id pending "* ]]
 	# two files sharing a prefix (the copy a tick after guard's own write:
 	# see "Short id prefixes" in share/doc/decisions.md)
-	sleep 0.05
+	wait_for_clock_tick "$PROJ/.ai/approvals"
 	other=${id:0:2}ffffff-0000-4000-8000-000000000000
 	jq --arg i "$other" '.id = $i' "$(file_of "$id")" >"$(file_of "$other")"
 	run guard-approve status "${id:0:2}"
@@ -443,16 +443,19 @@ signed_alice() {
 
 @test "wait exits 0 on approval, 1 on rejection, 6 on expiry, with plain lines off a TTY" {
 	id=$(request)
-	( sleep 0.3; guard-approve approve "$id" --as alice@example.com >/dev/null ) &
-	APPROVAL_POLLING_INTERVAL=0.1 run guard-approve wait "$id"
-	wait
+	# decide once wait has said pending: the decision arrives during it
+	APPROVAL_POLLING_INTERVAL=0.1 run_bg guard-approve wait "$id"
+	wait_for_line "$BATS_TEST_TMPDIR/bg.out" "$id pending"
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"$id pending"* ]]
 	[[ "$output" == *"$id approved"* ]]
 	id=$(request 'git push --force origin r')
-	( sleep 0.3; guard-approve reject "$id" --as bob@example.com >/dev/null ) &
-	APPROVAL_POLLING_INTERVAL=0.1 run guard-approve wait "$id"
-	wait
+	APPROVAL_POLLING_INTERVAL=0.1 run_bg guard-approve wait "$id"
+	wait_for_line "$BATS_TEST_TMPDIR/bg.out" "$id pending"
+	guard-approve reject "$id" --as bob@example.com >/dev/null
+	finish_bg
 	[ "$status" -eq 1 ]
 	id=$(APPROVAL_TIMEOUT=1 request 'git push --force origin e')
 	APPROVAL_POLLING_INTERVAL=0.1 run guard-approve wait "$id"
@@ -514,13 +517,12 @@ signed_alice() {
 
 @test "hook claude waits up to approval.hook_wait for a person" {
 	reviewers alice@example.com bob@example.com <<<'approval: {hook_wait: 20s, poll_interval: 1s}'
-	( for i in $(seq 50); do
-		id=$(ls "$PROJ/.ai/approvals/" 2>/dev/null | sed -n 's/\.json$//p')
-		[ -n "$id" ] && { guard-approve approve "$id" --as alice@example.com >/dev/null; exit; }
-		sleep 0.1
-	  done ) &
-	run --separate-stderr guard hook claude <<<"$(bash_payload "$force_push")"
-	wait
+	run_bg --separate-stderr guard hook claude <<<"$(bash_payload "$force_push")"
+	# approve once the hook has said pending: the decision arrives during its wait
+	wait_for_line "$BATS_TEST_TMPDIR/bg.err" pending
+	id=$(ls "$PROJ/.ai/approvals/" | sed -n 's/\.json$//p')
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
 	[ "$status" -eq 0 ]
 	[ "$(decision_of)" = allow ]
 	# off a TTY the wait says so in plain lines
@@ -581,6 +583,8 @@ signed_alice() {
 		f=$(file_of "$id")
 		guard-approve approve "$id" --as alice@example.com >/dev/null 2>&1 &
 		pid=$!
+		# the random kill point is the test (no condition to wait for):
+		# either outcome passes below, so a slow machine cannot fail it
 		sleep "0.00$((RANDOM % 10))"
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
@@ -676,7 +680,7 @@ signed_alice() {
 	# a request copied in by hand (a git pull) is found, and makes a prefix
 	# ambiguous. (A copy within the same clock tick as guard's own last write
 	# leaves the folder's mtime as guard recorded it: the documented blind spot.)
-	sleep 0.05
+	wait_for_clock_tick "$PROJ/.ai/approvals"
 	c=${a:0:6}aa-0000-4000-8000-000000000000
 	jq --arg i "$c" '.id = $i' "$(file_of "$a")" >"$(file_of "$c")"
 	run guard-approve status "${c:0:8}"
@@ -685,7 +689,7 @@ signed_alice() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *ambiguous* ]]
 	# a file removed by hand is not believed from the list
-	sleep 0.05
+	wait_for_clock_tick "$PROJ/.ai/approvals"
 	rm "$(file_of "$b")"
 	run guard-approve status "${b:0:6}"
 	[ "$status" -eq 5 ]

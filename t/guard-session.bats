@@ -89,11 +89,8 @@ old_session() { FAKE_DIR=.ai/sessions fake_session "$@"; }
 
 # Wait (5 s at most) until the session of task $1 is marked running.
 wait_running() {
-	for _ in $(seq 50); do
-		jq -e '.status == "running"' "$(state_dir)"/*-"$1".json >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_for "session $1 to be running" \
+		sh -c 'jq -e ".status == \"running\"" "$1"/*-"$2".json >/dev/null 2>&1' _ "$(state_dir)" "$1"
 }
 
 # Take a finished session out of the cooldown: ended long ago.
@@ -469,11 +466,8 @@ numstat_guard() {
 	guard-session run --task r3 -- sleep 60 3>&- &
 	sup=$!
 	wait_running r3
-	for _ in $(seq 50); do
-		child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
-		[ -n "$child" ] && break
-		sleep 0.1
-	done
+	# the command itself, past its exec (before it, TERM would not end it)
+	child=$(wait_for_child "$sup" sleep)
 	kill -9 "$sup"
 	wait "$sup" || true
 	[ -n "$child" ] && kill "$child"

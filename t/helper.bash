@@ -46,3 +46,78 @@ tool_payload() {
 decision_of() {
 	printf '%s' "$output" | jq -r '.hookSpecificOutput.permissionDecision'
 }
+
+# Waiting on a condition, not on the clock: a fixed sleep that stands for
+# "until X has happened" loses the race on a busy machine. wait_for
+# DESCRIPTION CMD [ARGS...] runs CMD (its stderr discarded) every 50 ms
+# until it succeeds, and fails the test naming DESCRIPTION once
+# $WAIT_DEADLINE seconds (30) have passed without it.
+wait_for() {
+	local what=$1 limit=${WAIT_DEADLINE:-30}
+	local deadline=$((SECONDS + limit))
+	shift
+	until "$@" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "# gave up after ${limit}s waiting for $what" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# wait_for_file PATTERN [DESCRIPTION]: until a file matches the glob.
+wait_for_file() {
+	wait_for "${2:-a file matching $1}" glob_matches "$1"
+}
+
+glob_matches() {
+	compgen -G "$1" >/dev/null
+}
+
+# wait_for_line FILE TEXT: until FILE has a line containing TEXT.
+wait_for_line() {
+	wait_for "'$2' in $1" grep -qF -- "$2" "$1"
+}
+
+# wait_for_child PID [NAME]: until PID has a child process (named NAME,
+# i.e. past its exec), then print the child's pid.
+wait_for_child() {
+	wait_for "a child ${2:+'$2' }of process $1" pgrep -P "$1" ${2:+-x "$2"} >/dev/null
+	pgrep -P "$1" ${2:+-x "$2"}
+}
+
+# wait_for_clock_tick PATH: until the file system clock has moved past
+# PATH's mtime, so the next change to PATH gets a different one (a probe
+# file on the same file system, touched until it is newer).
+wait_for_clock_tick() {
+	local probe=$BATS_TEST_TMPDIR/.clock-probe
+	wait_for "the clock to move past the mtime of $1" clock_moved_past "$1" "$probe"
+}
+
+clock_moved_past() {
+	touch "$2" && [ -n "$(find "$2" -newer "$1")" ]
+}
+
+# For a test that must act while a command runs (decide a request during
+# its wait): run_bg [--separate-stderr] CMD [ARGS...] starts CMD in the
+# background on the caller's stdin, its output in $BATS_TEST_TMPDIR/bg.out
+# (stderr too, as `run` does, unless --separate-stderr: then bg.err), for
+# wait_for_line to watch; finish_bg waits for it and sets $status, $output
+# and $stderr as `run` would.
+run_bg() {
+	local out=$BATS_TEST_TMPDIR/bg.out err=$BATS_TEST_TMPDIR/bg.err
+	if [ "$1" = --separate-stderr ]; then
+		shift
+		"$@" <&0 >"$out" 2>"$err" 3>&- &
+	else
+		: >"$err"
+		"$@" <&0 >"$out" 2>&1 3>&- &
+	fi
+	bg_pid=$!
+}
+
+finish_bg() {
+	wait "$bg_pid" && status=0 || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/bg.out")
+	stderr=$(cat "$BATS_TEST_TMPDIR/bg.err")
+}

@@ -126,11 +126,16 @@ echo "${bold}guard-session${reset}: an unattended run limited to 2 new files, in
 cat >agent.sh <<'AGENT'
 for f in a b c d; do
 	for ev in PreToolUse PostToolUse; do
+		# The hook's answer is printed whole even when the supervisor's TERM
+		# comes meanwhile (a busy machine): it is ignored here, and its KILL
+		# follows the grace period. In the sleep below TERM ends the agent.
+		trap '' TERM
 		[ $ev = PostToolUse ] && printf 'int %s;\n' "$f" >"src/$f.c"
 		answer=$(jq -cn --arg cwd "$PWD" --arg e $ev --arg p "$PWD/src/$f.c" \
 			'{session_id:"n",cwd:$cwd,hook_event_name:$e,tool_name:"Write",tool_input:{file_path:$p,content:"x"},tool_use_id:$p,tool_response:{}}' |
 			guard hook claude 2>/dev/null)
 		echo "  agent: $ev Write src/$f.c -> $(printf '%s' "$answer" | jq -c '{continue, stopReason} | with_entries(select(.value != null))' 2>/dev/null)"
+		trap - TERM
 		case $answer in *'"continue":false'*) sleep 30 ;; esac   # a stopped agent: the supervisor ends it
 	done
 done
