@@ -11,8 +11,9 @@ setup() {
 day() { date -u +%Y-%m-%d; }
 logfile() { echo "$LOG/$(day).jsonl"; }
 
-# n records from the shell
-fill() { for i in $(seq "$1"); do guard-audit log test.event n="$i" >/dev/null; done; }
+# n records from the shell, never synced: a test that rewrites them by hand
+# is not also caught by the synced-record watermark (tests of it sync)
+fill() { for i in $(seq "$1"); do guard-audit log --fsync never test.event n="$i" >/dev/null; done; }
 
 @test "log appends chained records and verify accepts them" {
 	fill 3
@@ -120,7 +121,72 @@ open(path, "w").write("\n".join(lines) + "\n")
 PY
 	run guard-audit verify
 	[ "$status" -eq 1 ]
-	[[ "$output" == *".jsonl:2: seq 2: not a JSON object"* ]]
+	[[ "$output" == *".jsonl:2: seq 2: the record names a member twice (/seq)"* ]]
+}
+
+# Rewrite line $2 of file $1 with python expression $3 applied to its text
+# (before the hash member), hash recomputed: a forger who knows the format.
+rehash_line() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import hashlib, sys
+path, at, expr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lines = open(path).read().splitlines()
+body = lines[at - 1][:lines[at - 1].rindex(',"hash":')] + "}"
+body = eval(expr, {"body": body})
+h = hashlib.sha256(body.encode()).hexdigest()
+lines[at - 1] = body[:-1] + ',"hash":"%s"}' % h
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+}
+
+@test "append and log refuse a member named twice anywhere, and write nothing" {
+	run guard-audit append <<<'{"event":"x","decision":{"effect":"allow","effect":"deny"}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"stdin:1: the event names a member twice (/decision/effect)"* ]]
+	run guard-audit append <<<'{"event":"x","event":"y"}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"twice (/event)"* ]]
+	run guard-audit append <<<'{"event":"x","input":{"edits":[{"a":1},{"old":"p","old":"q"}]}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"twice (/input/edits/1/old)"* ]]
+	[ ! -s "$(logfile)" ]
+	# the same members once each are fine
+	run guard-audit append <<<'{"event":"x","decision":{"effect":"allow","rule":"r"}}'
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$(logfile)")" -eq 1 ]
+}
+
+@test "append and log refuse the log's own event names (audit.*)" {
+	run guard-audit append <<<'{"event":"audit.pruned","data":{"last_seq":9}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"written by the audit log itself"* ]]
+	run guard-audit log audit.torn
+	[ "$status" -eq 2 ]
+	run guard-audit append --event audit.pruned <<<'{"x":1}'
+	[ "$status" -eq 2 ]
+	[ ! -s "$(logfile)" ]
+}
+
+@test "verify flags a member named twice written into the file by hand, top level and nested" {
+	fill 3
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/saved"
+	rehash_line "$(logfile)" 2 'body.replace("\"decision\":null", "\"decision\":{\"effect\":\"allow\",\"effect\":\"deny\"}")'
+	grep -q '"effect":"allow","effect":"deny"' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl:2: seq 2: the record names a member twice (/decision/effect)"* ]]
+	# jq reads the last one, cJSON the first: the reason it is refused
+	[ "$(sed -n 2p "$(logfile)" | jq -r .decision.effect)" = deny ]
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	rehash_line "$(logfile)" 1 'body[:-1] + ",\"summary\":\"all good\"}"'
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl:1: seq 1: the record names a member twice (/summary)"* ]]
+	# out of canonical order but no member twice: still a record
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	rehash_line "$(logfile)" 3 'body.replace("{\"actor\":", "{\"zz\":1,\"actor\":", 1)'
+	run guard-audit verify
+	[ "$status" -eq 0 ]
 }
 
 @test "an edit past the first batch of lines verify hashes together names its line" {

@@ -79,7 +79,9 @@ int guard_audit_open(struct guard_audit **out, const char *project_root, const s
  * Outside guard_audit_begin/commit the record is on disk (synced per
  * audit.fsync) when this returns 0. Errors: GUARD_EIO (cannot write,
  * the log's tail is unreadable), GUARD_EEXPIRED (lock time-out),
- * GUARD_EUSAGE (event_name missing or not a string).
+ * GUARD_EUSAGE (event_name missing or not a string; an "audit.*" name,
+ * which only the log itself writes; a member named twice anywhere in the
+ * event, which readers would take two ways).
  */
 int guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event);
 

@@ -14,6 +14,9 @@
 #define AUDIT_SEALS "seals.jsonl"
 #define AUDIT_LOCK ".lock"
 
+/* Event names only the log itself writes (audit.torn, audit.pruned): append and log refuse them. */
+#define AUDIT_OWN_PREFIX "audit."
+
 /*
  * The record for event, without v, seq, ts, prev and hash (the writer
  * adds those under the lock), every string redacted. Caller owns *out.
@@ -32,6 +35,10 @@ struct guard_audit_rec {
 	size_t mark[AUDIT_MARKS];
 	crypto_hash_sha256_state head;
 };
+
+/* guard_audit_prepare for the log's own records (an AUDIT_OWN_PREFIX name). */
+int audit_prepare_own(const struct guard_redactor *r, const char *event_name, const cJSON *event,
+		      struct guard_audit_rec *out);
 
 /*
  * guard_audit_line_check without the error state, safe from any thread:

@@ -401,6 +401,7 @@ struct vline {
 	unsigned long lineno;
 	bool complete;
 	int why;
+	char *dup;      /* the JSON pointer of a member named twice (malloc'd), or NULL */
 	char hash[GUARD_AUDIT_HASH_LEN + 1];
 };
 
@@ -409,13 +410,113 @@ struct vrange {
 	size_t from, to;
 };
 
+#define PLAIN_DEPTH_MAX 64
+
+/*
+ * Whether the object or array at p[i], and all it holds, has its member
+ * names in strictly rising byte order with no escape or NUL in them, as
+ * the canonical writer prints every record: then no object in it names
+ * a member twice. *end gets the index after it. False says only "not
+ * plainly canonical", and cJSON decides (dup_of). This keeps verify's
+ * pace: a parse of every record would double its cost.
+ */
+static bool
+plainly_unique(const char *p, size_t len, size_t i, size_t *end, int depth)
+{
+	const bool obj = p[i] == '{';
+	const char close = obj ? '}' : ']';
+	const char *prev = NULL;
+	size_t prevn = 0;
+	bool seen_hash = false;
+
+	if (depth > PLAIN_DEPTH_MAX)
+		return false;
+	i = skip_ws(p, len, i + 1);
+	if (i < len && p[i] == close) {
+		*end = i + 1;
+		return true;
+	}
+	for (;;) {
+		if (obj) {
+			size_t kend;
+			if (i >= len || p[i] != '"' || !(kend = string_end(p, len, i)))
+				return false;
+			const char *k = p + i + 1;
+			size_t kn = kend - i - 2;
+			if (memchr(k, '\\', kn) || memchr(k, '\0', kn))
+				return false;
+			if (depth == 0 && kn == 4 && !memcmp(k, "hash", 4)) {
+				/* the writer puts the record's own hash last, out of order: once */
+				if (seen_hash)
+					return false;
+				seen_hash = true;
+			} else {
+				int c = prev ? memcmp(prev, k, prevn < kn ? prevn : kn) : -1;
+				if (c > 0 || (c == 0 && prevn >= kn))
+					return false;
+				prev = k;
+				prevn = kn;
+			}
+			i = skip_ws(p, len, kend);
+			if (i >= len || p[i] != ':')
+				return false;
+			i = skip_ws(p, len, i + 1);
+		}
+		if (i >= len)
+			return false;
+		if (p[i] == '{' || p[i] == '[') {
+			if (!plainly_unique(p, len, i, &i, depth + 1))
+				return false;
+		} else if (!(i = value_end(p, len, i))) {
+			return false;
+		}
+		i = skip_ws(p, len, i);
+		if (i < len && p[i] == ',') {
+			i = skip_ws(p, len, i + 1);
+			continue;
+		}
+		if (i < len && p[i] == close) {
+			*end = i + 1;
+			return true;
+		}
+		return false;
+	}
+}
+
+/*
+ * A member named twice anywhere in a record: the hash binds the bytes,
+ * but readers would disagree on what they say. cJSON keeps both members,
+ * so a parse and a walk find it; done here, beside the hash, on both
+ * threads, for the records not plainly canonical.
+ */
+static char *
+dup_of(const char *line, size_t len)
+{
+	struct guard_buf path = GUARD_BUF_INIT;
+	cJSON *o = cJSON_ParseWithLength(line, len);
+	char *out = NULL;
+
+	if (o && guard_json_dup_key(o, &path))
+		out = guard_buf_detach(&path);
+	guard_buf_release(&path);
+	cJSON_Delete(o);
+	return out;
+}
+
 static void *
 hash_range(void *arg)
 {
 	struct vrange *r = arg;
-	for (size_t i = r->from; i < r->to; i++)
-		if (r->v[i].complete)
-			r->v[i].why = audit_line_verify(r->v[i].line, r->v[i].len, r->v[i].hash);
+	for (size_t i = r->from; i < r->to; i++) {
+		struct vline *l = &r->v[i];
+		l->dup = NULL;
+		if (!l->complete)
+			continue;
+		l->why = audit_line_verify(l->line, l->len, l->hash);
+		size_t end;
+		if (l->why == AUDIT_LINE_OK && !plainly_unique(l->line, l->len, 0, &end, 0))
+			l->dup = dup_of(l->line, l->len);
+	}
 	return NULL;
 }
 
@@ -462,7 +563,18 @@ verify_file(const char *dir, const char *name, struct chain *ch, const struct ch
 				free(why);
 				break;
 			}
+			if (v[i].dup) {
+				char *why = guard_xasprintf("the record names a member twice (%s): readers would disagree "
+							    "on what it says", v[i].dup);
+				rc = bad(&f, claimed_seq(v[i].line, v[i].len), why);
+				free(why);
+				break;
+			}
 			rc = check_record(&f, v[i].line, v[i].len, v[i].why, v[i].hash, ch, cps, res);
+		}
+		for (size_t i = 0; i < n; i++) {
+			free(v[i].dup);
+			v[i].dup = NULL;
 		}
 		if (rc == 0)
 			f.lineno = read_to;

@@ -513,7 +513,7 @@ append_locked(struct guard_audit *log, const struct guard_audit_rec *rec)
 		memcpy(log->batch_hash, log->hash, sizeof(log->hash));
 		if (torn) {
 			struct guard_audit_rec *trec = guard_audit_rec_new();
-			rc = guard_audit_prepare(log->red, "audit.torn", torn, trec);
+			rc = audit_prepare_own(log->red, "audit.torn", torn, trec);
 			if (rc == 0)
 				add_record(log, trec, ts);
 			guard_audit_rec_free(trec);
