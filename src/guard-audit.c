@@ -557,47 +557,40 @@ cmd_seal(struct ctx *c)
 	return rc < 0 ? cli_fail(rc) : 0;
 }
 
+/* Who runs a verb that speaks for a person: $USER, as log does. */
+static cJSON *
+cli_actor(void)
+{
+	const char *user = getenv("USER");
+	cJSON *actor = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(actor, "user", user && *user ? user : "unknown");
+	cJSON_AddStringToObject(actor, "role", "cli");
+	return actor;
+}
+
 static int
 cmd_prune(struct ctx *c, const char *before)
 {
-	struct guard_list names = GUARD_LIST_INIT;
-	int rc, status = 0;
-	unsigned long removed = 0;
+	struct guard_audit *log;
+	cJSON *out = cJSON_CreateObject(), *actor = cli_actor(), *f;
+	int rc;
 
-	if ((rc = guard_audit_files(c->cfg.dir, NULL, NULL, &names)) < 0)
-		return cli_fail(rc);
-	for (size_t i = 0; i < names.len && strncmp(names.items[i], before, 10) < 0; i++) {
-		bool sealed;
-		if ((rc = guard_audit_sealed(c->cfg.dir, names.items[i], &sealed)) < 0) {
-			status = cli_fail(rc);
-			break;
-		}
-		if (!sealed) {
-			/* Stop here: what is kept stays one unbroken chain. */
-			cli_error("%s/%s is not sealed (run guard-audit seal first); kept it and every later file",
-				  c->cfg.dir, names.items[i]);
-			status = GUARD_EXIT_DENY;
-			break;
-		}
-		char *path = guard_xasprintf("%s/%s", c->cfg.dir, names.items[i]);
-		char *torn = guard_xasprintf("%s.torn", path);
-		if (unlink(path) < 0) {
-			cli_error("cannot remove '%s': %s", path, strerror(errno));
-			status = GUARD_EXIT_IO;
-		} else {
-			unlink(torn);
-			printf("removed %s\n", path);
-			removed++;
-		}
-		free(path);
-		free(torn);
-		if (status)
-			break;
+	if ((rc = open_log(c, &log)) == 0) {
+		rc = guard_audit_prune(log, before, actor, out);
+		guard_audit_close(log);
 	}
-	if (!removed && !status)
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out, "removed"))
+		printf("removed %s/%s\n", c->cfg.dir, f->valuestring);
+	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(out, "seq");
+	if (cJSON_IsNumber(seq))
+		printf("recorded as seq %.0f (audit.pruned); run guard-audit seal so a witness holds it\n",
+		       seq->valuedouble);
+	else if (rc == 0)
 		printf("nothing older than %s\n", before);
-	guard_list_clear(&names);
-	return status;
+	cJSON_Delete(out);
+	cJSON_Delete(actor);
+	return rc < 0 ? cli_fail(rc) : 0;
 }
 
 /* ---------------------------------------------------------------- main */

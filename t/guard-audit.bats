@@ -345,7 +345,7 @@ token: $jwt" '{file_path:$p,content:$c}')")"
 @test "a day file that cannot be opened fails with exit 8 naming it" {
 	mkdir -p "$(logfile)"
 	run guard-audit log x
-	[ "$status" -eq 8 ]
+	echo "status $status: $output"; [ "$status" -eq 8 ]
 	[[ "$output" == *"cannot open audit log '$(logfile)'"* ]]
 }
 
@@ -446,23 +446,36 @@ PY
 	[ "$(jq -r .event "$BATS_TEST_TMPDIR/follow")" = followed ]
 }
 
-@test "prune removes only sealed files and verify goes on from the first kept record" {
-	mkdir -p "$LOG"
-	fill 2
-	# Move the records to an older day, as if written then (rehash: ts is part of the record).
-	old=2020-01-01
-	python3 - "$(logfile)" "$LOG/$old.jsonl" <<'PY'
+# backdate DAY:N...: the oldest N records of today's file go to DAY.jsonl
+# (in order), ts and hashes recomputed, the chain kept: a log written over
+# several days. What is left stays in today's file.
+backdate() {
+	python3 - "$(logfile)" "$LOG" "$@" <<'PY'
 import hashlib, json, sys
-src, dst = sys.argv[1], sys.argv[2]
-out, prev = [], "0" * 64
-for i, l in enumerate(open(src)):
-    r = json.loads(l); r.pop("hash"); r["ts"] = "2020-01-01" + r["ts"][10:]; r["prev"] = prev
-    body = json.dumps(r, sort_keys=True, separators=(",", ":"))
+src, logdir, plan = sys.argv[1], sys.argv[2], sys.argv[3:]
+recs = [json.loads(l) for l in open(src)]
+days = []
+for p in plan:
+    d, n = p.split(":"); days += [d] * int(n)
+today = recs[0]["ts"][:10]
+days += [today] * (len(recs) - len(days))
+files, prev = {}, "0" * 64
+for r, d in zip(recs, days):
+    r.pop("hash"); r["ts"] = d + r["ts"][10:]; r["prev"] = prev
+    body = json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     prev = hashlib.sha256(body.encode()).hexdigest()
-    out.append(body[:-1] + ',"hash":"%s"}' % prev)
-open(dst, "w").write("\n".join(out) + "\n")
+    files.setdefault(d, []).append(body[:-1] + ',"hash":"%s"}' % prev)
+for d, lines in files.items():
+    open("%s/%s.jsonl" % (logdir, d), "w").write("\n".join(lines) + "\n")
+if today not in files:
+    import os; os.remove(src)
 PY
-	rm "$(logfile)"
+}
+
+@test "prune removes only sealed files and verify goes on from the first kept record" {
+	fill 2
+	old=2020-01-01
+	backdate "$old:2"
 	guard-audit log today
 	run guard-audit prune --before "$(day)"
 	[ "$status" -eq 1 ]
@@ -471,13 +484,133 @@ PY
 	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
 	run guard-audit prune --before "$(day)"
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed $LOG/$old.jsonl"* ]]
+	[[ "$output" == *"recorded as seq 4 (audit.pruned)"* ]]
 	[ ! -f "$LOG/$old.jsonl" ]
 	run guard-audit verify
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"starts at seq 3"* ]]
+	[[ "$output" == *"starts at seq 3 ($(day).jsonl): seq 1..2 were pruned, as seq 4 (audit.pruned) records"* ]]
 	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"continues a checkpoint"* ]]
+}
+
+@test "prune records what it removed, and the chain goes on from it" {
+	fill 5
+	backdate 2020-01-01:2 2020-01-02:2
+	h2=$(sed -n 2p "$LOG/2020-01-01.jsonl" | jq -r .hash)
+	h4=$(sed -n 2p "$LOG/2020-01-02.jsonl" | jq -r .hash)
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	cp1=$(sed -n 1p "$BATS_TEST_TMPDIR/cp.jsonl" | jq -r .hash)
+	USER=sec-lead run guard-audit prune --before 2020-01-02
+	[ "$status" -eq 0 ]
+	[ ! -f "$LOG/2020-01-01.jsonl" ] && [ -f "$LOG/2020-01-02.jsonl" ]
+	rec=$(tail -n 1 "$(logfile)")
+	[ "$(jq -r '.event, .seq, .actor.user, .actor.role' <<<"$rec" | tr '\n' ' ')" = "audit.pruned 6 sec-lead cli " ]
+	[ "$(jq -c '.data | [.file_count, .records, .first_file, .last_file, .first_seq, .last_seq, .earlier, .before]' <<<"$rec")" = \
+	  '[1,2,"2020-01-01.jsonl","2020-01-01.jsonl",1,2,null,"2020-01-02"]' ]
+	[ "$(jq -r .data.first_prev <<<"$rec")" = "$(printf '0%.0s' $(seq 64))" ]
+	[ "$(jq -r .data.last_hash <<<"$rec")" = "$h2" ]
+	[ "$(jq -c '.data.files[0] | [.file, .records, .first_seq, .last_seq, .last_hash == "'"$h2"'", .sealed_by == "'"$cp1"'"]' <<<"$rec")" = \
+	  '["2020-01-01.jsonl",2,1,2,true,true]' ]
+	[ "$(jq -r .prev <<<"$rec")" = "$(sed -n 1p "$(logfile)" | jq -r .hash)" ]
+	# The chain goes on: seq 7 after the prune record, no restart at 1.
+	guard-audit log after.prune
+	[ "$(tail -n 1 "$(logfile)" | jq -r .seq)" = 7 ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seq 1..2 were pruned, as seq 6 (audit.pruned) records"* ]]
+	[[ "$output" == *"ok: 5 records in 2 files, seq 3..7"* ]]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+	# A second prune takes the next file and says which record accounted for the ones before.
+	run guard-audit prune --before 2099-01-01
+	[ "$status" -eq 0 ]
+	[ ! -f "$LOG/2020-01-02.jsonl" ] && [ -f "$(logfile)" ]
+	rec=$(tail -n 1 "$(logfile)")
+	[ "$(jq -c '.data | [.first_seq, .last_seq, .last_hash == "'"$h4"'", .earlier.seq, .earlier.hash == "'"$(sed -n 2p "$(logfile)" | jq -r .hash)"'"]' <<<"$rec")" = \
+	  '[3,4,true,6,true]' ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seq 1..4 were pruned, as seq 8 (audit.pruned) records"* ]]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+}
+
+@test "prune, then delete the oldest file: verify --checkpoint fails only for the deletion" {
+	fill 6
+	backdate 2020-01-01:2 2020-01-02:2 2020-01-03:1
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	cp -a "$LOG" "$BATS_TEST_TMPDIR/saved"
+	# The deletion alone: the oldest sealed file gone, no prune record.
+	rm "$LOG/2020-01-01.jsonl"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-02.jsonl:1: seq 3: seq 1..2 are missing"*"no audit.pruned record accounts for them: an older day file was deleted"* ]]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-01.jsonl: missing, but the checkpoint sealed"*"(seq 1..2), and no audit.pruned record accounts for its removal"* ]]
+	rm -rf "$LOG" && cp -a "$BATS_TEST_TMPDIR/saved" "$LOG"
+	# The prune alone verifies.
+	run guard-audit prune --before 2020-01-02
+	[ "$status" -eq 0 ]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	# The prune, then a deletion of the oldest file left.
+	rm "$LOG/2020-01-02.jsonl"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-02.jsonl: missing, but the checkpoint sealed"*"(seq 3..4), and no audit.pruned record accounts for its removal: the file was deleted"* ]]
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-03.jsonl:1: seq 5: seq 1..4 are missing"*"the last prune (seq 7) accounts up to seq 2"* ]]
+	# Deleting the file that holds the prune record as well: no record at all.
+	rm "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"seq 5: seq 1..4 are missing"* ]]
+}
+
+@test "a prune that stopped part way still verifies; one that cannot write its record removes nothing" {
+	fill 5
+	backdate 2020-01-01:2 2020-01-02:2
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	cp "$LOG/2020-01-02.jsonl" "$BATS_TEST_TMPDIR/second"
+	run guard-audit prune --before 2099-01-01
+	[ "$status" -eq 0 ]
+	# As if the second unlink had failed: the file is back, the record names both.
+	cp "$BATS_TEST_TMPDIR/second" "$LOG/2020-01-02.jsonl"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seq 1..2 were pruned"* ]]
+	# The record cannot be written (a full disk): nothing goes.
+	guard-audit seal >/dev/null
+	size=$(stat -c %s "$(logfile)")
+	run python3 -c '
+import resource, signal, subprocess, sys
+def limit():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+sys.exit(subprocess.run(["guard-audit", "prune", "--before", "2099-01-01"], preexec_fn=limit).returncode)' "$size"
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"cannot write the audit log"* ]]
+	[ -f "$LOG/2020-01-02.jsonl" ]
+	[ "$(stat -c %s "$(logfile)")" -eq "$size" ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+}
+
+@test "prune refuses a log that does not verify, and removes nothing" {
+	fill 3
+	backdate 2020-01-01:2
+	guard-audit seal >/dev/null
+	sed -i '1s/"n":"1"/"n":"5"/' "$LOG/2020-01-01.jsonl"
+	run guard-audit prune --before 2099-01-01
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the log does not verify, so nothing is pruned"*"hash mismatch"* ]]
+	[ -f "$LOG/2020-01-01.jsonl" ]
+	[ "$(jq -r .event "$(logfile)")" = test.event ]
 }
 
 @test "usage errors exit 2; --help exits 0; no log is exit 5" {

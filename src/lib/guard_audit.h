@@ -187,6 +187,9 @@ struct guard_audit_verify_result {
 	unsigned long first_seq, last_seq;
 	unsigned long checkpoints;    /* checkpoints the log was held to */
 	char last_hash[GUARD_AUDIT_HASH_LEN + 1];
+	/* The audit.pruned record that accounts for the records before first_seq (0: none needed). */
+	unsigned long pruned_seq;
+	char pruned_hash[GUARD_AUDIT_HASH_LEN + 1];
 	struct guard_list notes;      /* things worth saying that are no failure */
 };
 
@@ -209,6 +212,28 @@ void guard_audit_verify_release(struct guard_audit_verify_result *res);
  * prints it for a witness the agent cannot write to). Takes the lock.
  */
 int guard_audit_seal(const char *dir, cJSON *out);
+
+/*
+ * Prune: remove the day files older than before (and than today, whose
+ * file takes the record) that are sealed as they stand, oldest first,
+ * stopping at the first that is not (kept, with every later one, so what
+ * stays is one chain). First the log must verify, held to seals.jsonl;
+ * then an "audit.pruned" record by actor goes into the chain and is
+ * synced before anything is removed. It names the files (each with its
+ * records, first and last seq, last hash and the checkpoint that sealed
+ * it), the counts, the range of seq, the prev of the first removed
+ * record, the hash of the last, and the prune record that accounted for
+ * earlier records (null when the log started at seq 1). verify holds the
+ * start of the log to it: a file gone without one was deleted.
+ *
+ * log must not be in a batch. out (an object) receives the record's
+ * data, its seq and hash, and "removed" (the files actually removed).
+ * GUARD_EDENY when the log does not verify, or at the first file that is
+ * not sealed (what came before it is pruned all the same); GUARD_EIO
+ * when the record cannot be written (nothing is removed) or a file cannot
+ * be removed (the record stands; verify accepts the files left).
+ */
+int guard_audit_prune(struct guard_audit *log, const char *before, const cJSON *actor, cJSON *out);
 
 /*
  * Whether the file (name) is sealed as it stands: the last checkpoint for

@@ -48,6 +48,28 @@ enum { AUDIT_LINE_OK, AUDIT_LINE_NOT_RECORD, AUDIT_LINE_NO_HASH, AUDIT_LINE_MISM
 int audit_line_verify(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_LEN + 1]);
 int audit_line_error(int why);
 
+/* What a day file holds, and the checkpoint in seals.jsonl that seals it as it stands. */
+struct audit_head {
+	char file[32];
+	unsigned long records, first_seq, last_seq;
+	char first_prev[GUARD_AUDIT_HASH_LEN + 1]; /* the prev of its first record */
+	char last_hash[GUARD_AUDIT_HASH_LEN + 1];
+	char sealed_by[GUARD_AUDIT_HASH_LEN + 1];  /* the checkpoint's hash; "" when not sealed as it stands */
+};
+int audit_file_head(const char *dir, const char *name, struct audit_head *h);
+
+/* Under a batch's lock: write what is pending and sync it now, keeping the lock. */
+int audit_flush(struct guard_audit *log);
+
+/* The directory of an open log. */
+const char *audit_dir(const struct guard_audit *log);
+
+/* seq and hash of the last record this handle appended (or found at the tail). */
+void audit_last(const struct guard_audit *log, unsigned long *seq, char hash[GUARD_AUDIT_HASH_LEN + 1]);
+
+/* Add a record of the log's own (an AUDIT_OWN_PREFIX name) to the batch begun. */
+int audit_append_own(struct guard_audit *log, const char *event_name, const cJSON *event);
+
 /* True when name is "YYYY-MM-DD.jsonl". */
 bool audit_is_day_file(const char *name);
 

@@ -137,7 +137,53 @@ struct chain {
 	bool started;
 	unsigned long seq;
 	char hash[GUARD_AUDIT_HASH_LEN + 1];
+	/* Where the log starts, and the audit.pruned record that accounts for what came before. */
+	unsigned long start_seq;
+	char start_prev[GUARD_AUDIT_HASH_LEN + 1];
+	char start_file[32];
+	unsigned long cover_seq;        /* 0: none (yet) */
+	char cover_hash[GUARD_AUDIT_HASH_LEN + 1];
+	cJSON *cover_files;             /* the covering record's data.files; owned */
+	unsigned long last_prune_seq, last_prune_through; /* the newest prune seen, for messages */
+	unsigned long prune_through;    /* the highest seq any prune record says it removed */
 };
+
+/* An audit.pruned record's data: what it removed, for the start of the log to be held to. */
+static void
+note_prune(const char *line, size_t len, unsigned long seq, const char *hash, struct chain *ch)
+{
+	cJSON *rec = cJSON_ParseWithLength(line, len);
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(rec, "data"), *f;
+	unsigned long last;
+	const char *lh = str_of(data, "last_hash");
+	bool covers = false;
+
+	if (!count_of(data, "last_seq", &last) || !lh) {
+		cJSON_Delete(rec);
+		return;
+	}
+	ch->last_prune_seq = seq;
+	ch->last_prune_through = last;
+	if (last > ch->prune_through)
+		ch->prune_through = last;
+	/* The start is accounted for when its prev is the last removed record (or, after a
+	 * prune that stopped part way, the last record of one of the files it removed). */
+	if (!ch->cover_seq && ch->start_seq > 1) {
+		covers = last + 1 == ch->start_seq && !strcmp(lh, ch->start_prev);
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(data, "files")) {
+			unsigned long fl;
+			const char *fh = str_of(f, "last_hash");
+			if (count_of(f, "last_seq", &fl) && fh && fl + 1 == ch->start_seq && !strcmp(fh, ch->start_prev))
+				covers = true;
+		}
+	}
+	if (covers) {
+		ch->cover_seq = seq;
+		memcpy(ch->cover_hash, hash, sizeof(ch->cover_hash));
+		ch->cover_files = cJSON_DetachItemFromObjectCaseSensitive((cJSON *)data, "files");
+	}
+	cJSON_Delete(rec);
+}
 
 static int
 bad(const struct guard_audit_file *f, unsigned long seq, const char *what)
@@ -331,20 +377,15 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 			rc = bad(f, seq, "the first record's prev is not zero");
 			goto out;
 		}
-		if (seq > 1) {
-			bool held = false;
-			for (size_t i = 0; i < cps->n; i++) {
-				if (cps->c[i].last_seq + 1 != seq)
-					continue;
-				if (strcmp(cps->c[i].last_hash, prev)) {
-					rc = bad(f, seq, "prev does not match the checkpoint of the record before it");
-					goto out;
-				}
-				held = true;
+		for (size_t i = 0; seq > 1 && i < cps->n; i++) {
+			if (cps->c[i].last_seq + 1 == seq && strcmp(cps->c[i].last_hash, prev)) {
+				rc = bad(f, seq, "prev does not match the checkpoint of the record before it");
+				goto out;
 			}
-			guard_list_take(&res->notes, guard_xasprintf("the log starts at seq %lu (%s)%s", seq, f->name,
-				held ? ", which continues a checkpoint" : "; earlier records were pruned or are outside the range"));
 		}
+		ch->start_seq = seq;
+		memcpy(ch->start_prev, prev, sizeof(ch->start_prev));
+		snprintf(ch->start_file, sizeof(ch->start_file), "%s", f->name);
 		res->first_seq = seq;
 	} else if (seq != ch->seq + 1) {
 		char *why = guard_xasprintf("expected seq %lu: a record was removed, inserted or reordered", ch->seq + 1);
@@ -364,6 +405,8 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 	if (!strcmp(event, "audit.torn"))
 		guard_list_take(&res->notes, guard_xasprintf("%s:%lu: seq %lu records a torn write that was moved aside",
 							     f->path, f->lineno, seq));
+	else if (!strcmp(event, "audit.pruned"))
+		note_prune(line, len, seq, hash, ch);
 	for (size_t i = 0; i < cps->n; i++) {
 		const struct checkpoint *c = &cps->c[i];
 		if (strcmp(c->file, f->name) || c->records != f->lineno)
@@ -601,20 +644,93 @@ guard_audit_verify_release(struct guard_audit_verify_result *res)
 	guard_list_clear(&res->notes);
 }
 
+/*
+ * A checkpointed file that is gone from before the first kept one: a
+ * prune when an audit.pruned record in the chain accounts for its last
+ * record (and, when the one that accounts for the start of the log lists
+ * the file, says what the checkpoint says); else the file was deleted.
+ */
+static int
+check_removed(const char *dir, const struct guard_audit_verify_opts *o, const struct checkpoint *c,
+	      const struct chain *ch)
+{
+	const cJSON *f;
+
+	if (ch->started && c->last_seq >= ch->start_seq)
+		return guard_error(GUARD_EDENY, "%s/%s: missing; the checkpoint sealed %s (%s:%lu) says it held seq "
+				   "%lu..%lu, but the log now starts at seq %lu: the log was rewritten", dir, c->file,
+				   c->ts, o->checkpoint_path, c->lineno, c->first_seq, c->last_seq, ch->start_seq);
+	if (c->last_seq > ch->prune_through)
+		return guard_error(GUARD_EDENY, "%s/%s: missing, but the checkpoint sealed %s (%s:%lu) covers it "
+				   "(seq %lu..%lu), and no audit.pruned record accounts for its removal: the file was deleted",
+				   dir, c->file, c->ts, o->checkpoint_path, c->lineno, c->first_seq, c->last_seq);
+	cJSON_ArrayForEach(f, ch->cover_files) {
+		unsigned long last;
+		const char *name = str_of(f, "file"), *lh = str_of(f, "last_hash");
+		if (!name || strcmp(name, c->file) || !count_of(f, "last_seq", &last) || !lh)
+			continue;
+		if (last < c->last_seq || (last == c->last_seq && strcmp(lh, c->last_hash)))
+			return guard_error(GUARD_EDENY, "%s/%s: the prune record (seq %lu) says it ended at seq %lu "
+					   "(hash %.12s...), but the checkpoint sealed %s (%s:%lu) says seq %lu (hash %.12s...)",
+					   dir, c->file, ch->cover_seq, last, lh, c->ts, o->checkpoint_path, c->lineno,
+					   c->last_seq, c->last_hash);
+	}
+	return 0;
+}
+
+/*
+ * The records before the first kept one: none (seq 1), pruned (an
+ * audit.pruned record later in the chain names the record the first
+ * kept one follows), outside a partial range, or deleted.
+ */
+static int
+check_start(const char *dir, bool whole, const struct chain *ch, struct guard_audit_verify_result *res)
+{
+	if (!ch->started || ch->start_seq <= 1)
+		return 0;
+	if (ch->cover_seq) {
+		res->pruned_seq = ch->cover_seq;
+		memcpy(res->pruned_hash, ch->cover_hash, sizeof(res->pruned_hash));
+		guard_list_take(&res->notes, guard_xasprintf("the log starts at seq %lu (%s): seq 1..%lu were pruned, "
+							     "as seq %lu (audit.pruned) records", ch->start_seq,
+							     ch->start_file, ch->start_seq - 1, ch->cover_seq));
+		return 0;
+	}
+	if (!whole) {
+		guard_list_take(&res->notes, guard_xasprintf("the log starts at seq %lu (%s); earlier records are "
+							     "outside the range (verify the whole log to hold them to a "
+							     "prune record)", ch->start_seq, ch->start_file));
+		return 0;
+	}
+	char *last = ch->last_prune_seq ? guard_xasprintf("; the last prune (seq %lu) accounts up to seq %lu",
+							  ch->last_prune_seq, ch->last_prune_through)
+					: guard_xstrdup("");
+	int rc = guard_error(GUARD_EDENY, "%s/%s:1: seq %lu: seq 1..%lu are missing (its prev %.12s... is a "
+			     "record that is gone) and no audit.pruned record accounts for them: an older day file "
+			     "was deleted%s", dir, ch->start_file, ch->start_seq, ch->start_seq - 1, ch->start_prev,
+			     last);
+	free(last);
+	return rc;
+}
+
 int
 guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, struct guard_audit_verify_result *res)
 {
-	struct guard_list names = GUARD_LIST_INIT;
+	struct guard_list names = GUARD_LIST_INIT, all = GUARD_LIST_INIT;
 	struct checkpoints cps = { 0 };
 	struct chain ch = { 0 };
+	bool whole;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if (o->checkpoint_path && (rc = checkpoints_load(o->checkpoint_path, false, &cps)) < 0)
 		goto out;
-	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0)
+	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0 ||
+	    (rc = guard_audit_files(dir, NULL, NULL, &all)) < 0)
 		goto out;
-	/* A checkpointed file that is gone: fine before the first kept file (pruned), else deleted. */
+	/* The range holds the first and the last file: the start of the log is checked, not noted. */
+	whole = names.len == all.len;
+	/* A checkpointed file that is gone after the first kept one was deleted; before it, see check_removed. */
 	for (size_t i = 0; i < cps.n; i++) {
 		const char *f = cps.c[i].file;
 		if ((o->from && strncmp(f, o->from, 10) < 0) || (o->to && strncmp(f, o->to, 10) > 0))
@@ -628,25 +744,56 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 	for (size_t i = 0; i < names.len; i++)
 		if ((rc = verify_file(dir, names.items[i], &ch, &cps, res)) < 0)
 			goto out;
-	if (!res->records && cps.n && !names.len)
+	if (!res->records && cps.n && !names.len) {
 		rc = guard_error(GUARD_EDENY, "%s: no audit records, but %zu checkpoint%s cover some", dir, cps.n,
 				 cps.n == 1 ? "" : "s");
+		goto out;
+	}
+	for (size_t i = 0; i < cps.n; i++) {
+		const struct checkpoint *c = &cps.c[i];
+		if ((o->from && strncmp(c->file, o->from, 10) < 0) || (o->to && strncmp(c->file, o->to, 10) > 0) ||
+		    guard_list_has(&names, c->file))
+			continue;
+		if ((rc = check_removed(dir, o, c, &ch)) < 0)
+			goto out;
+	}
+	rc = check_start(dir, whole, &ch, res);
 out:
+	cJSON_Delete(ch.cover_files);
 	guard_list_clear(&names);
+	guard_list_clear(&all);
 	free(cps.c);
 	return rc;
 }
 
 /* ---------------------------------------------------------------- seal */
 
-/* Records, first and last seq, last hash of one (verified) day file. */
+/* seq and prev of a record line, read as verify reads them (0 and "" when it has none). */
+static void
+seq_prev_of(const char *line, size_t len, unsigned long *seq, char prev[GUARD_AUDIT_HASH_LEN + 1])
+{
+	static const char *const names[2] = { "seq", "prev" };
+	struct span k[2];
+
+	*seq = 0;
+	prev[0] = '\0';
+	if (!top_members(line, len, names, 2, k))
+		return;
+	if (!span_seq(k[0], seq))
+		*seq = 0;
+	if (!span_plain(k[1], prev, GUARD_AUDIT_HASH_LEN + 1))
+		prev[0] = '\0';
+}
+
+/* Records, first and last seq, last hash (and first prev, when asked) of one (verified) day file. */
 static int
-file_head(const char *dir, const char *name, struct checkpoint *c)
+file_head(const char *dir, const char *name, struct checkpoint *c, char *first_prev)
 {
 	struct guard_audit_file f;
 	const char *line, *last = NULL;
 	size_t len, lastlen = 0;
 	bool complete;
+	char prev[GUARD_AUDIT_HASH_LEN + 1];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -659,14 +806,17 @@ file_head(const char *dir, const char *name, struct checkpoint *c)
 					 f.lineno);
 			break;
 		}
-		if (!c->first_seq)
-			c->first_seq = claimed_seq(line, len);
+		if (f.lineno == 1) {
+			seq_prev_of(line, len, &c->first_seq, prev);
+			if (first_prev)
+				memcpy(first_prev, prev, sizeof(prev));
+		}
 		last = line;
 		lastlen = len;
 		c->records = f.lineno;
 	}
 	if (rc == 0 && last) {
-		c->last_seq = claimed_seq(last, lastlen);
+		seq_prev_of(last, lastlen, &c->last_seq, prev);
 		rc = guard_audit_line_check(last, lastlen, c->last_hash);
 	}
 	guard_audit_file_close(&f);
@@ -691,9 +841,33 @@ guard_audit_sealed(const char *dir, const char *name, bool *sealed)
 	int rc;
 
 	*sealed = false;
-	if ((rc = checkpoints_load(path, true, &cps)) == 0 && (rc = file_head(dir, name, &now)) == 0) {
+	if ((rc = checkpoints_load(path, true, &cps)) == 0 && (rc = file_head(dir, name, &now, NULL)) == 0) {
 		const struct checkpoint *c = latest_for(&cps, name);
 		*sealed = c && c->records == now.records && !strcmp(c->last_hash, now.last_hash);
+	}
+	free(cps.c);
+	free(path);
+	return rc;
+}
+
+int
+audit_file_head(const char *dir, const char *name, struct audit_head *h)
+{
+	struct checkpoints cps = { 0 };
+	struct checkpoint now;
+	char *path = guard_xasprintf("%s/" AUDIT_SEALS, dir);
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = checkpoints_load(path, true, &cps)) == 0 && (rc = file_head(dir, name, &now, h->first_prev)) == 0) {
+		const struct checkpoint *c = latest_for(&cps, name);
+		snprintf(h->file, sizeof(h->file), "%s", name);
+		h->records = now.records;
+		h->first_seq = now.first_seq;
+		h->last_seq = now.last_seq;
+		memcpy(h->last_hash, now.last_hash, sizeof(h->last_hash));
+		if (c && c->records == now.records && !strcmp(c->last_hash, now.last_hash))
+			memcpy(h->sealed_by, c->hash, sizeof(h->sealed_by));
 	}
 	free(cps.c);
 	free(path);
@@ -767,7 +941,7 @@ guard_audit_seal(const char *dir, cJSON *out)
 	for (size_t i = 0; i < names.len; i++) {
 		struct checkpoint now;
 		const struct checkpoint *last = latest_for(&cps, names.items[i]);
-		if ((rc = file_head(dir, names.items[i], &now)) < 0)
+		if ((rc = file_head(dir, names.items[i], &now, NULL)) < 0)
 			goto out;
 		if (!now.records || (last && last->records == now.records && !strcmp(last->last_hash, now.last_hash)))
 			continue;

@@ -553,6 +553,48 @@ guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON 
 	return guard_audit_append_rec(log, log->rec);
 }
 
+int
+audit_append_own(struct guard_audit *log, const char *event_name, const cJSON *event)
+{
+	struct guard_audit_rec *rec;
+	int rc;
+
+	if (log->lockfd < 0)
+		return guard_error(GUARD_EIO, "audit log '%s': the log's own record outside a batch", log->cfg.dir);
+	rec = guard_audit_rec_new();
+	if ((rc = audit_prepare_own(log->red, event_name, event, rec)) == 0)
+		rc = append_locked(log, rec);
+	guard_audit_rec_free(rec);
+	return rc;
+}
+
+int
+audit_flush(struct guard_audit *log)
+{
+	int rc = 0;
+
+	if (log->lockfd < 0)
+		return guard_error(GUARD_EIO, "audit log '%s': flush outside a batch", log->cfg.dir);
+	if (log->npending && log->fd >= 0)
+		rc = write_pending(log);
+	if (rc == 0 && log->fd >= 0 && fdatasync(log->fd) < 0)
+		rc = guard_error(GUARD_EIO, "cannot sync the audit log in '%s': %s", log->cfg.dir, strerror(errno));
+	return rc;
+}
+
+const char *
+audit_dir(const struct guard_audit *log)
+{
+	return log->cfg.dir;
+}
+
+void
+audit_last(const struct guard_audit *log, unsigned long *seq, char hash[GUARD_AUDIT_HASH_LEN + 1])
+{
+	*seq = log->seq;
+	memcpy(hash, log->hash, GUARD_AUDIT_HASH_LEN + 1);
+}
+
 void
 guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode)
 {
