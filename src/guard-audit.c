@@ -519,7 +519,7 @@ cmd_log(struct ctx *c, int argc, char **argv)
 static int
 cmd_verify(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
 {
-	struct guard_audit_verify_opts o = { from, to, checkpoint };
+	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root };
 	struct guard_audit_verify_result r;
 	int rc = guard_audit_verify(c->cfg.dir, &o, &r);
 

@@ -238,12 +238,13 @@ PY
 	[[ "$output" == *"hash mismatch"* ]]
 }
 
-@test "a torn last line is reported, and the next append moves it aside without losing a record" {
+@test "a torn last line never synced is accepted, and the next append moves it aside without losing a record" {
 	fill 2
 	printf '{"actor":null,"approval":null,"seq":3,"ts":"2' >>"$(logfile)"
 	run guard-audit verify
-	[ "$status" -eq 1 ]
-	[[ "$output" == *".jsonl:3: seq 3: torn last record"* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *".jsonl:3: a torn last record (45 bytes, never synced)"* ]]
+	[[ "$output" == *"ok: 2 records"* ]]
 	guard-audit log after.torn
 	run guard-audit verify
 	[ "$status" -eq 0 ]
@@ -251,6 +252,93 @@ PY
 	[[ "$output" == *"seq 1..4"* ]]
 	[ "$(jq -r .event "$(logfile)" | tr '\n' ' ')" = "test.event test.event audit.torn after.torn " ]
 	grep -q '"seq":3,"ts":"2' "$(logfile).torn"
+}
+
+# The synced-record watermark of this project's log.
+synced() { cat "$PROJ"/.git/guard/audit-*.synced; }
+
+@test "every synced append moves the watermark in the state folder; the others leave it" {
+	guard-audit log --fsync always a
+	guard-audit log --fsync always b
+	[ "$(synced | cut -d' ' -f3,4)" = "$(day).jsonl 00000000000000000002" ]
+	[ "$(synced | cut -d' ' -f6)" = "$(tail -n 1 "$(logfile)" | jq -r .hash)" ]
+	[ "$(synced | cut -d' ' -f5)" = "$(printf '%020d' "$(stat -c %s "$(logfile)")")" ]
+	guard-audit log --fsync never c
+	[ "$(synced | cut -d' ' -f4)" = 00000000000000000002 ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"no synced-record watermark"* ]]
+}
+
+@test "a synced record cut afterwards is tampering, and later appends do not launder it" {
+	for e in a b c; do guard-audit log --fsync always "$e"; done
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/saved"
+	# Cut into the last synced record: a torn line, but inside what was synced.
+	truncate -s -20 "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:3: seq 3: a torn last record at byte "*"but the log was synced up to byte"*"(seq 3): a record that was once complete was cut"* ]]
+	# The writer moves the fragment aside and goes on; the cut stays visible.
+	for e in d e f g; do guard-audit log --fsync always "$e"; done
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:3: seq 3: was synced with hash"*"records were cut or rewritten after they were on disk"* ]]
+	[ "$(synced | cut -d' ' -f4)" = 00000000000000000003 ]
+	# A whole synced record removed at the line boundary.
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	sed -i '$d' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl: seq 3 was synced"*"the file no longer holds it: records that were once complete were cut"* ]]
+	# The day file gone altogether.
+	rm "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl: missing, but seq 3 was synced in it"* ]]
+	# Put back as it was synced: it verifies again.
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+}
+
+@test "a torn end past the watermark is accepted; one too long, or in an older file, is not" {
+	guard-audit log --fsync always a
+	guard-audit log --fsync never b
+	truncate -s -30 "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"a torn last record"*"never synced"* ]]
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/saved"
+	# Longer than one record can be: not a writer's.
+	head -c 8500000 /dev/zero | tr '\0' x >>"$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"longer than one write"* ]]
+	# In a file a later one follows.
+	rm "$(logfile)" "$PROJ"/.git/guard/audit-*.synced
+	fill 2
+	backdate 2020-01-01:2
+	guard-audit log --fsync never c
+	truncate -s -30 "$LOG/2020-01-01.jsonl"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-01.jsonl:2: seq 2: a record without its newline"*"in a file a later one follows: it was cut"* ]]
+}
+
+@test "a damaged watermark fails verify; a missing one is said" {
+	guard-audit log --fsync always a
+	f=$(echo "$PROJ"/.git/guard/audit-*.synced)
+	printf 'garbage\n' >"$f"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"synced-record watermark"*"is damaged"* ]]
+	rm "$f"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no synced-record watermark yet"* ]]
+	# The next synced append makes a new one.
+	guard-audit log --fsync always b
+	[ "$(synced | cut -d' ' -f4)" = 00000000000000000002 ]
 }
 
 @test "eight concurrent writers of 10,000 records make one linear chain" {
@@ -565,11 +653,11 @@ PY
 	run guard-audit verify
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"2020-01-03.jsonl:1: seq 5: seq 1..4 are missing"*"the last prune (seq 7) accounts up to seq 2"* ]]
-	# Deleting the file that holds the prune record as well: no record at all.
+	# Deleting the file that holds the prune record as well: the record was synced there.
 	rm "$(logfile)"
 	run guard-audit verify
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"seq 5: seq 1..4 are missing"* ]]
+	[[ "$output" == *"$(day).jsonl: missing, but seq 7 was synced in it"*"the file was deleted"* ]]
 }
 
 @test "a prune that stopped part way still verifies; one that cannot write its record removes nothing" {

@@ -179,6 +179,8 @@ int guard_audit_line_check(const char *line, size_t len, char hash_out[GUARD_AUD
 struct guard_audit_verify_opts {
 	const char *from, *to;        /* "YYYY-MM-DD" or NULL */
 	const char *checkpoint_path;  /* checkpoints to hold the log to, or NULL */
+	const char *root;             /* the project, whose state folder keeps the synced-record
+				       * watermark to hold the log to; NULL: none */
 };
 
 struct guard_audit_verify_result {
@@ -195,10 +197,13 @@ struct guard_audit_verify_result {
 
 /*
  * Recompute the chain. 0 when every record checks out; GUARD_EDENY with
- * "FILE:LINE: seq N: what is wrong" for the first bad record (the tail
- * missing against a checkpoint included); GUARD_EIO when a file cannot
- * be read; GUARD_EUSAGE for a malformed checkpoint file. Release the
- * result with guard_audit_verify_release.
+ * "FILE:LINE: seq N: what is wrong" for the first bad record: a hash,
+ * prev or seq that does not follow, a member named twice, a record the
+ * synced-record watermark or a checkpoint says was there and is not, a
+ * start of the log no audit.pruned record accounts for, a torn last line
+ * that is not a crash's (see torn_end). GUARD_EIO when a file cannot be
+ * read; GUARD_EUSAGE for a malformed checkpoint file. Release the result
+ * with guard_audit_verify_release.
  */
 int guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o,
 		       struct guard_audit_verify_result *res);

@@ -2,6 +2,8 @@
 #ifndef GUARD_AUDIT_INT_H
 #define GUARD_AUDIT_INT_H
 
+#include <sys/types.h>
+
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
@@ -61,14 +63,29 @@ int audit_file_head(const char *dir, const char *name, struct audit_head *h);
 /* Under a batch's lock: write what is pending and sync it now, keeping the lock. */
 int audit_flush(struct guard_audit *log);
 
-/* The directory of an open log. */
+/* The directory of an open log, and the project it belongs to. */
 const char *audit_dir(const struct guard_audit *log);
+const char *audit_root(const struct guard_audit *log);
 
 /* seq and hash of the last record this handle appended (or found at the tail). */
 void audit_last(const struct guard_audit *log, unsigned long *seq, char hash[GUARD_AUDIT_HASH_LEN + 1]);
 
 /* Add a record of the log's own (an AUDIT_OWN_PREFIX name) to the batch begun. */
 int audit_append_own(struct guard_audit *log, const char *event_name, const cJSON *event);
+
+/* The synced-record watermark (guard_audit_synced.c): the last record known to be on disk. */
+struct audit_synced {
+	char file[32];  /* its day file */
+	unsigned long seq;
+	off_t size;     /* where it ends in the file (after its newline) */
+	char hash[GUARD_AUDIT_HASH_LEN + 1];
+};
+/* Where the watermark of the log in dir lives, in root's state folder (made when create). */
+int audit_synced_path(const char *root, const char *dir, bool create, char **out);
+/* *found false when there is none; GUARD_EDENY when it is damaged. */
+int audit_synced_read(const char *path, struct audit_synced *w, bool *found);
+int audit_synced_write(const char *path, const struct audit_synced *w);
+bool audit_synced_intact(const char *dir, const struct audit_synced *w, int fd);
 
 /* True when name is "YYYY-MM-DD.jsonl". */
 bool audit_is_day_file(const char *name);

@@ -129,6 +129,7 @@ prune_locked(struct guard_audit *log, const char *before, const cJSON *actor, cJ
 	if (strncmp(before, limit, 10) < 0)
 		memcpy(limit, before, 10);
 	vo.checkpoint_path = access(seals, F_OK) == 0 ? seals : NULL;
+	vo.root = audit_root(log);
 	rc = guard_audit_verify(dir, &vo, &vr);
 	if (rc == GUARD_EDENY) {
 		char *why = guard_xstrdup(guard_error_last());

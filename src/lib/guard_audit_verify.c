@@ -146,6 +146,10 @@ struct chain {
 	cJSON *cover_files;             /* the covering record's data.files; owned */
 	unsigned long last_prune_seq, last_prune_through; /* the newest prune seen, for messages */
 	unsigned long prune_through;    /* the highest seq any prune record says it removed */
+	/* The synced-record watermark (guard_audit_synced.c), when there is one. */
+	bool wm, wm_seen;
+	struct audit_synced w;
+	const char *newest;             /* the newest day file: the only one a torn end may be in */
 };
 
 /* An audit.pruned record's data: what it removed, for the start of the log to be held to. */
@@ -402,6 +406,17 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 		rc = bad(f, seq, "its ts is not of this file's day");
 		goto out;
 	}
+	if (ch->wm && seq == ch->w.seq && !strcmp(f->name, ch->w.file)) {
+		if (strcmp(hash, ch->w.hash)) {
+			char *why = guard_xasprintf("was synced with hash %.12s... (ending at byte %lld) and now has hash "
+						    "%.12s...: records were cut or rewritten after they were on disk",
+						    ch->w.hash, (long long)ch->w.size, hash);
+			rc = bad(f, seq, why);
+			free(why);
+			goto out;
+		}
+		ch->wm_seen = true;
+	}
 	if (!strcmp(event, "audit.torn"))
 		guard_list_take(&res->notes, guard_xasprintf("%s:%lu: seq %lu records a torn write that was moved aside",
 							     f->path, f->lineno, seq));
@@ -577,6 +592,45 @@ hash_batch(struct vline *v, size_t n)
 	pthread_join(t, NULL);
 }
 
+/* The longest record the writer makes (an event line at its limit, plus what the record adds): one write. */
+#define AUDIT_RECORD_MAX (GUARD_EVENT_MAX_DEFAULT + ((size_t)64 << 10))
+
+/*
+ * A last line without its newline. A writer that stopped mid-write
+ * leaves one: never synced (it lies past the watermark), no longer than
+ * one record, at the end of the newest file; it was never acknowledged,
+ * so it is noted, and the next append moves it aside. Anything else is a
+ * record that was once complete, cut.
+ */
+static int
+torn_end(const struct guard_audit_file *f, const char *line, size_t len, const struct chain *ch,
+	 struct guard_audit_verify_result *res)
+{
+	off_t at = (off_t)(line - f->data);
+	char *why = NULL;
+	int rc = 0;
+
+	if (ch->newest && strcmp(f->name, ch->newest))
+		why = guard_xasprintf("a record without its newline (%zu bytes) in a file a later one follows: it "
+				      "was cut", len);
+	else if (len > AUDIT_RECORD_MAX)
+		why = guard_xasprintf("a torn last record of %zu bytes, longer than one write (%zu): it was not "
+				      "torn by a writer", len, AUDIT_RECORD_MAX);
+	else if (ch->wm && !strcmp(ch->w.file, f->name) && at < ch->w.size)
+		why = guard_xasprintf("a torn last record at byte %lld, but the log was synced up to byte %lld "
+				      "(seq %lu): a record that was once complete was cut", (long long)at,
+				      (long long)ch->w.size, ch->w.seq);
+	if (why) {
+		rc = bad(f, claimed_seq(line, len), why);
+		free(why);
+		return rc;
+	}
+	guard_list_take(&res->notes, guard_xasprintf("%s:%lu: a torn last record (%zu bytes, never synced): a writer "
+						     "stopped mid-write; the next append moves it to %s.torn", f->path,
+						     f->lineno, len, f->name));
+	return 0;
+}
+
 static int
 verify_file(const char *dir, const char *name, struct chain *ch, const struct checkpoints *cps,
 	    struct guard_audit_verify_result *res)
@@ -600,10 +654,7 @@ verify_file(const char *dir, const char *name, struct chain *ch, const struct ch
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			f.lineno = v[i].lineno; /* for the messages */
 			if (!v[i].complete) {
-				char *why = guard_xasprintf("torn last record (%zu bytes without a newline: a writer stopped "
-							    "mid-write); the next append moves it to %s.torn", v[i].len, f.name);
-				rc = bad(&f, claimed_seq(v[i].line, v[i].len), why);
-				free(why);
+				rc = torn_end(&f, v[i].line, v[i].len, ch, res);
 				break;
 			}
 			if (v[i].dup) {
@@ -679,6 +730,50 @@ check_removed(const char *dir, const struct guard_audit_verify_opts *o, const st
 }
 
 /*
+ * The watermark's record must still be there (check_record compared its
+ * hash when it met it): else it was cut, or its file deleted (unless a
+ * prune removed it).
+ */
+static int
+check_synced(const char *dir, const struct guard_audit_verify_opts *o, const struct guard_list *names,
+	     const struct chain *ch)
+{
+	const struct audit_synced *w = &ch->w;
+
+	if (!ch->wm || ch->wm_seen)
+		return 0;
+	if ((o->from && strncmp(w->file, o->from, 10) < 0) || (o->to && strncmp(w->file, o->to, 10) > 0))
+		return 0;
+	if (guard_list_has(names, w->file))
+		return guard_error(GUARD_EDENY, "%s/%s: seq %lu was synced (hash %.12s..., ending at byte %lld) and "
+				   "the file no longer holds it: records that were once complete were cut", dir,
+				   w->file, w->seq, w->hash, (long long)w->size);
+	if (w->seq <= ch->prune_through)
+		return 0;
+	return guard_error(GUARD_EDENY, "%s/%s: missing, but seq %lu was synced in it (hash %.12s...): the file "
+			   "was deleted", dir, w->file, w->seq, w->hash);
+}
+
+/* The watermark of the log, when the caller named the project; a note when there is none. */
+static int
+load_synced(const char *dir, const struct guard_audit_verify_opts *o, struct chain *ch,
+	    struct guard_audit_verify_result *res)
+{
+	char *path = NULL;
+	int rc;
+
+	if (!o->root)
+		return 0;
+	if ((rc = audit_synced_path(o->root, dir, false, &path)) < 0)
+		return rc;
+	if ((rc = audit_synced_read(path, &ch->w, &ch->wm)) == 0 && !ch->wm)
+		guard_list_add(&res->notes, "no synced-record watermark yet: a cut tail is caught only against a "
+			       "checkpoint");
+	free(path);
+	return rc;
+}
+
+/*
  * The records before the first kept one: none (seq 1), pruned (an
  * audit.pruned record later in the chain names the record the first
  * kept one follows), outside a partial range, or deleted.
@@ -730,6 +825,9 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 		goto out;
 	/* The range holds the first and the last file: the start of the log is checked, not noted. */
 	whole = names.len == all.len;
+	ch.newest = all.len ? all.items[all.len - 1] : NULL;
+	if ((rc = load_synced(dir, o, &ch, res)) < 0)
+		goto out;
 	/* A checkpointed file that is gone after the first kept one was deleted; before it, see check_removed. */
 	for (size_t i = 0; i < cps.n; i++) {
 		const char *f = cps.c[i].file;
@@ -757,6 +855,8 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 		if ((rc = check_removed(dir, o, c, &ch)) < 0)
 			goto out;
 	}
+	if ((rc = check_synced(dir, o, &names, &ch)) < 0)
+		goto out;
 	rc = check_start(dir, whole, &ch, res);
 out:
 	cJSON_Delete(ch.cover_files);

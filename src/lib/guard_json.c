@@ -333,23 +333,24 @@ dup_pointer(struct guard_buf *p, const struct dup_at *at)
 static const cJSON *
 dup_member(const cJSON *obj)
 {
-	const cJSON *c, *prev = NULL, *stack[MEMBERS_ON_STACK], **kids, *hit = NULL;
-	size_t n;
+	const cJSON *c, *d, *prev = NULL, *stack[MEMBERS_ON_STACK], **kids, *hit = NULL;
+	size_t n = 0;
 
-	for (c = obj->child; c; prev = c, c = c->next)
+	for (c = obj->child; c; prev = c, c = c->next, n++)
 		if (prev && strcmp(prev->string, c->string) >= 0)
 			break;
 	if (!c)
 		return NULL;
-	kids = members(obj, 0, &n, stack);
+	for (; c; c = c->next)
+		n++;
 	if (n <= MEMBERS_ON_STACK) {
-		for (size_t i = 1; i < n && !hit; i++)
-			for (size_t j = 0; j < i && !hit; j++)
-				if (!strcmp(kids[i]->string, kids[j]->string))
-					hit = kids[i];
-		return hit;
+		/* what the hook sees: a few members, compared in place (first bytes before strcmp) */
+		for (c = obj->child->next; c; c = c->next)
+			for (d = obj->child; d != c; d = d->next)
+				if (d->string[0] == c->string[0] && !strcmp(d->string, c->string))
+					return c;
+		return NULL;
 	}
-	free(kids);
 	kids = members(obj, 1, &n, stack);
 	for (size_t i = 1; i < n && !hit; i++)
 		if (!strcmp(kids[i - 1]->string, kids[i]->string))
