@@ -54,16 +54,29 @@ struct ctx {
 	const char *fsync;
 };
 
+/*
+ * The project, its policy and its log's settings. A verb that writes the
+ * log (writes) needs a project: outside one it would make .ai/ wherever
+ * it was run, so it says so instead (exit 5; GUARD_DIR names one).
+ */
 static int
-ctx_load(struct ctx *c)
+ctx_load(struct ctx *c, bool writes)
 {
 	char *here = getcwd(NULL, 0);
 	int rc;
 
 	if (!here)
 		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
-	guard_project_root(here, &c->root);
+	rc = guard_project_root(here, &c->root);
 	free(here);
+	if (rc == GUARD_ENOTFOUND && writes) {
+		char *why = guard_xstrdup(guard_error_last());
+		rc = guard_error(GUARD_ENOTFOUND, "%s; not writing an audit log here (set GUARD_DIR to the project)",
+				 why);
+		free(why);
+		return rc;
+	}
+	guard_error_clear();
 	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0)
 		return rc;
 	return guard_audit_config(&c->cfg, c->root, c->policy);
@@ -719,7 +732,8 @@ main(int argc, char **argv)
 		cli_error("prune needs --before DATE");
 		return GUARD_EXIT_USAGE;
 	}
-	if ((rc = ctx_load(&c)) < 0) {
+	bool writes = !strcmp(cmd, "append") || !strcmp(cmd, "log") || !strcmp(cmd, "prune") || !strcmp(cmd, "seal");
+	if ((rc = ctx_load(&c, writes)) < 0) {
 		status = cli_fail(rc);
 		goto out;
 	}

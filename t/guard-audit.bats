@@ -437,6 +437,34 @@ token: $jwt" '{file_path:$p,content:$c}')")"
 	[[ "$output" == *"cannot open audit log '$(logfile)'"* ]]
 }
 
+@test "a day file that is a symbolic link is tampering (exit 1), not an I/O failure" {
+	fill 2
+	mv "$(logfile)" "$BATS_TEST_TMPDIR/elsewhere.jsonl"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere.jsonl" "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(logfile)' is a symbolic link, not a day file the log wrote: tampering"* ]]
+	rm "$(logfile)"
+	mkfifo "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not a regular file"* ]]
+}
+
+@test "log and append outside a project write nothing and say so (exit 5)" {
+	mkdir "$BATS_TEST_TMPDIR/loose"
+	cd "$BATS_TEST_TMPDIR/loose"
+	run guard-audit log x
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no project root"*"not writing an audit log here"* ]]
+	run guard-audit append <<<'{"event":"x"}'
+	[ "$status" -eq 5 ]
+	[ ! -e .ai ]
+	GUARD_DIR=$PROJ run guard-audit log x
+	[ "$status" -eq 0 ]
+	[ -s "$(logfile)" ]
+}
+
 @test "a full disk loses nothing already written and leaves no partial record" {
 	fill 2
 	python3 - "$(logfile)" <<'PY'
