@@ -33,7 +33,8 @@ static const char *const commands_help =
 	"  stats [FILTERS] [--json]        counts, success rate, latency p50/p95\n"
 	"  export --csv|--json [FILTERS]   records as CSV or one JSON array\n"
 	"  tail [-n N] [-f]                the last N records, then follow\n"
-	"  prune --before DATE             remove sealed day files older than DATE\n"
+	"  prune --before DATE             remove sealed day files older than DATE,\n"
+	"                                  recorded in the chain (audit.pruned)\n"
 	"\n"
 	"FILTERS: --since T --until T (RFC 3339 or YYYY-MM-DD), --event, --tool,\n"
 	"--risk, --decision, --session, --actor, --approval (status or id).\n"
@@ -54,16 +55,29 @@ struct ctx {
 	const char *fsync;
 };
 
+/*
+ * The project, its policy and its log's settings. A verb that writes the
+ * log (writes) needs a project: outside one it would make .ai/ wherever
+ * it was run, so it says so instead (exit 5; GUARD_DIR names one).
+ */
 static int
-ctx_load(struct ctx *c)
+ctx_load(struct ctx *c, bool writes)
 {
 	char *here = getcwd(NULL, 0);
 	int rc;
 
 	if (!here)
 		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
-	guard_project_root(here, &c->root);
+	rc = guard_project_root(here, &c->root);
 	free(here);
+	if (rc == GUARD_ENOTFOUND && writes) {
+		char *why = guard_xstrdup(guard_error_last());
+		rc = guard_error(GUARD_ENOTFOUND, "%s; not writing an audit log here (set GUARD_DIR to the project)",
+				 why);
+		free(why);
+		return rc;
+	}
+	guard_error_clear();
 	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0)
 		return rc;
 	return guard_audit_config(&c->cfg, c->root, c->policy);
@@ -519,7 +533,7 @@ cmd_log(struct ctx *c, int argc, char **argv)
 static int
 cmd_verify(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
 {
-	struct guard_audit_verify_opts o = { from, to, checkpoint };
+	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root };
 	struct guard_audit_verify_result r;
 	int rc = guard_audit_verify(c->cfg.dir, &o, &r);
 
@@ -557,47 +571,40 @@ cmd_seal(struct ctx *c)
 	return rc < 0 ? cli_fail(rc) : 0;
 }
 
+/* Who runs a verb that speaks for a person: $USER, as log does. */
+static cJSON *
+cli_actor(void)
+{
+	const char *user = getenv("USER");
+	cJSON *actor = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(actor, "user", user && *user ? user : "unknown");
+	cJSON_AddStringToObject(actor, "role", "cli");
+	return actor;
+}
+
 static int
 cmd_prune(struct ctx *c, const char *before)
 {
-	struct guard_list names = GUARD_LIST_INIT;
-	int rc, status = 0;
-	unsigned long removed = 0;
+	struct guard_audit *log;
+	cJSON *out = cJSON_CreateObject(), *actor = cli_actor(), *f;
+	int rc;
 
-	if ((rc = guard_audit_files(c->cfg.dir, NULL, NULL, &names)) < 0)
-		return cli_fail(rc);
-	for (size_t i = 0; i < names.len && strncmp(names.items[i], before, 10) < 0; i++) {
-		bool sealed;
-		if ((rc = guard_audit_sealed(c->cfg.dir, names.items[i], &sealed)) < 0) {
-			status = cli_fail(rc);
-			break;
-		}
-		if (!sealed) {
-			/* Stop here: what is kept stays one unbroken chain. */
-			cli_error("%s/%s is not sealed (run guard-audit seal first); kept it and every later file",
-				  c->cfg.dir, names.items[i]);
-			status = GUARD_EXIT_DENY;
-			break;
-		}
-		char *path = guard_xasprintf("%s/%s", c->cfg.dir, names.items[i]);
-		char *torn = guard_xasprintf("%s.torn", path);
-		if (unlink(path) < 0) {
-			cli_error("cannot remove '%s': %s", path, strerror(errno));
-			status = GUARD_EXIT_IO;
-		} else {
-			unlink(torn);
-			printf("removed %s\n", path);
-			removed++;
-		}
-		free(path);
-		free(torn);
-		if (status)
-			break;
+	if ((rc = open_log(c, &log)) == 0) {
+		rc = guard_audit_prune(log, before, actor, out);
+		guard_audit_close(log);
 	}
-	if (!removed && !status)
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(out, "removed"))
+		printf("removed %s/%s\n", c->cfg.dir, f->valuestring);
+	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(out, "seq");
+	if (cJSON_IsNumber(seq))
+		printf("recorded as seq %.0f (audit.pruned); run guard-audit seal so a witness holds it\n",
+		       seq->valuedouble);
+	else if (rc == 0)
 		printf("nothing older than %s\n", before);
-	guard_list_clear(&names);
-	return status;
+	cJSON_Delete(out);
+	cJSON_Delete(actor);
+	return rc < 0 ? cli_fail(rc) : 0;
 }
 
 /* ---------------------------------------------------------------- main */
@@ -726,7 +733,8 @@ main(int argc, char **argv)
 		cli_error("prune needs --before DATE");
 		return GUARD_EXIT_USAGE;
 	}
-	if ((rc = ctx_load(&c)) < 0) {
+	bool writes = !strcmp(cmd, "append") || !strcmp(cmd, "log") || !strcmp(cmd, "prune") || !strcmp(cmd, "seal");
+	if ((rc = ctx_load(&c, writes)) < 0) {
 		status = cli_fail(rc);
 		goto out;
 	}

@@ -11,8 +11,9 @@ setup() {
 day() { date -u +%Y-%m-%d; }
 logfile() { echo "$LOG/$(day).jsonl"; }
 
-# n records from the shell
-fill() { for i in $(seq "$1"); do guard-audit log test.event n="$i" >/dev/null; done; }
+# n records from the shell, never synced: a test that rewrites them by hand
+# is not also caught by the synced-record watermark (tests of it sync)
+fill() { for i in $(seq "$1"); do guard-audit log --fsync never test.event n="$i" >/dev/null; done; }
 
 @test "log appends chained records and verify accepts them" {
 	fill 3
@@ -120,7 +121,72 @@ open(path, "w").write("\n".join(lines) + "\n")
 PY
 	run guard-audit verify
 	[ "$status" -eq 1 ]
-	[[ "$output" == *".jsonl:2: seq 2: not a JSON object"* ]]
+	[[ "$output" == *".jsonl:2: seq 2: the record names a member twice (/seq)"* ]]
+}
+
+# Rewrite line $2 of file $1 with python expression $3 applied to its text
+# (before the hash member), hash recomputed: a forger who knows the format.
+rehash_line() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import hashlib, sys
+path, at, expr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lines = open(path).read().splitlines()
+body = lines[at - 1][:lines[at - 1].rindex(',"hash":')] + "}"
+body = eval(expr, {"body": body})
+h = hashlib.sha256(body.encode()).hexdigest()
+lines[at - 1] = body[:-1] + ',"hash":"%s"}' % h
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+}
+
+@test "append and log refuse a member named twice anywhere, and write nothing" {
+	run guard-audit append <<<'{"event":"x","decision":{"effect":"allow","effect":"deny"}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"stdin:1: the event names a member twice (/decision/effect)"* ]]
+	run guard-audit append <<<'{"event":"x","event":"y"}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"twice (/event)"* ]]
+	run guard-audit append <<<'{"event":"x","input":{"edits":[{"a":1},{"old":"p","old":"q"}]}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"twice (/input/edits/1/old)"* ]]
+	[ ! -s "$(logfile)" ]
+	# the same members once each are fine
+	run guard-audit append <<<'{"event":"x","decision":{"effect":"allow","rule":"r"}}'
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$(logfile)")" -eq 1 ]
+}
+
+@test "append and log refuse the log's own event names (audit.*)" {
+	run guard-audit append <<<'{"event":"audit.pruned","data":{"last_seq":9}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"written by the audit log itself"* ]]
+	run guard-audit log audit.torn
+	[ "$status" -eq 2 ]
+	run guard-audit append --event audit.pruned <<<'{"x":1}'
+	[ "$status" -eq 2 ]
+	[ ! -s "$(logfile)" ]
+}
+
+@test "verify flags a member named twice written into the file by hand, top level and nested" {
+	fill 3
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/saved"
+	rehash_line "$(logfile)" 2 'body.replace("\"decision\":null", "\"decision\":{\"effect\":\"allow\",\"effect\":\"deny\"}")'
+	grep -q '"effect":"allow","effect":"deny"' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl:2: seq 2: the record names a member twice (/decision/effect)"* ]]
+	# jq reads the last one, cJSON the first: the reason it is refused
+	[ "$(sed -n 2p "$(logfile)" | jq -r .decision.effect)" = deny ]
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	rehash_line "$(logfile)" 1 'body[:-1] + ",\"summary\":\"all good\"}"'
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl:1: seq 1: the record names a member twice (/summary)"* ]]
+	# out of canonical order but no member twice: still a record
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	rehash_line "$(logfile)" 3 'body.replace("{\"actor\":", "{\"zz\":1,\"actor\":", 1)'
+	run guard-audit verify
+	[ "$status" -eq 0 ]
 }
 
 @test "an edit past the first batch of lines verify hashes together names its line" {
@@ -172,12 +238,13 @@ PY
 	[[ "$output" == *"hash mismatch"* ]]
 }
 
-@test "a torn last line is reported, and the next append moves it aside without losing a record" {
+@test "a torn last line never synced is accepted, and the next append moves it aside without losing a record" {
 	fill 2
 	printf '{"actor":null,"approval":null,"seq":3,"ts":"2' >>"$(logfile)"
 	run guard-audit verify
-	[ "$status" -eq 1 ]
-	[[ "$output" == *".jsonl:3: seq 3: torn last record"* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *".jsonl:3: a torn last record (45 bytes, never synced)"* ]]
+	[[ "$output" == *"ok: 2 records"* ]]
 	guard-audit log after.torn
 	run guard-audit verify
 	[ "$status" -eq 0 ]
@@ -185,6 +252,93 @@ PY
 	[[ "$output" == *"seq 1..4"* ]]
 	[ "$(jq -r .event "$(logfile)" | tr '\n' ' ')" = "test.event test.event audit.torn after.torn " ]
 	grep -q '"seq":3,"ts":"2' "$(logfile).torn"
+}
+
+# The synced-record watermark of this project's log.
+synced() { cat "$PROJ"/.git/guard/audit-*.synced; }
+
+@test "every synced append moves the watermark in the state folder; the others leave it" {
+	guard-audit log --fsync always a
+	guard-audit log --fsync always b
+	[ "$(synced | cut -d' ' -f3,4)" = "$(day).jsonl 00000000000000000002" ]
+	[ "$(synced | cut -d' ' -f6)" = "$(tail -n 1 "$(logfile)" | jq -r .hash)" ]
+	[ "$(synced | cut -d' ' -f5)" = "$(printf '%020d' "$(stat -c %s "$(logfile)")")" ]
+	guard-audit log --fsync never c
+	[ "$(synced | cut -d' ' -f4)" = 00000000000000000002 ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"no synced-record watermark"* ]]
+}
+
+@test "a synced record cut afterwards is tampering, and later appends do not launder it" {
+	for e in a b c; do guard-audit log --fsync always "$e"; done
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/saved"
+	# Cut into the last synced record: a torn line, but inside what was synced.
+	truncate -s -20 "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:3: seq 3: a torn last record at byte "*"but the log was synced up to byte"*"(seq 3): a record that was once complete was cut"* ]]
+	# The writer moves the fragment aside and goes on; the cut stays visible.
+	for e in d e f g; do guard-audit log --fsync always "$e"; done
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".jsonl:3: seq 3: was synced with hash"*"records were cut or rewritten after they were on disk"* ]]
+	[ "$(synced | cut -d' ' -f4)" = 00000000000000000003 ]
+	# A whole synced record removed at the line boundary.
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	sed -i '$d' "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl: seq 3 was synced"*"the file no longer holds it: records that were once complete were cut"* ]]
+	# The day file gone altogether.
+	rm "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl: missing, but seq 3 was synced in it"* ]]
+	# Put back as it was synced: it verifies again.
+	cp "$BATS_TEST_TMPDIR/saved" "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+}
+
+@test "a torn end past the watermark is accepted; one too long, or in an older file, is not" {
+	guard-audit log --fsync always a
+	guard-audit log --fsync never b
+	truncate -s -30 "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"a torn last record"*"never synced"* ]]
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/saved"
+	# Longer than one record can be: not a writer's.
+	head -c 8500000 /dev/zero | tr '\0' x >>"$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"longer than one write"* ]]
+	# In a file a later one follows.
+	rm "$(logfile)" "$PROJ"/.git/guard/audit-*.synced
+	fill 2
+	backdate 2020-01-01:2
+	guard-audit log --fsync never c
+	truncate -s -30 "$LOG/2020-01-01.jsonl"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-01.jsonl:2: seq 2: a record without its newline"*"in a file a later one follows: it was cut"* ]]
+}
+
+@test "a damaged watermark fails verify; a missing one is said" {
+	guard-audit log --fsync always a
+	f=$(echo "$PROJ"/.git/guard/audit-*.synced)
+	printf 'garbage\n' >"$f"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"synced-record watermark"*"is damaged"* ]]
+	rm "$f"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no synced-record watermark yet"* ]]
+	# The next synced append makes a new one.
+	guard-audit log --fsync always b
+	[ "$(synced | cut -d' ' -f4)" = 00000000000000000002 ]
 }
 
 @test "eight concurrent writers of 10,000 records make one linear chain" {
@@ -279,8 +433,36 @@ token: $jwt" '{file_path:$p,content:$c}')")"
 @test "a day file that cannot be opened fails with exit 8 naming it" {
 	mkdir -p "$(logfile)"
 	run guard-audit log x
-	[ "$status" -eq 8 ]
+	echo "status $status: $output"; [ "$status" -eq 8 ]
 	[[ "$output" == *"cannot open audit log '$(logfile)'"* ]]
+}
+
+@test "a day file that is a symbolic link is tampering (exit 1), not an I/O failure" {
+	fill 2
+	mv "$(logfile)" "$BATS_TEST_TMPDIR/elsewhere.jsonl"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere.jsonl" "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(logfile)' is a symbolic link, not a day file the log wrote: tampering"* ]]
+	rm "$(logfile)"
+	mkfifo "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not a regular file"* ]]
+}
+
+@test "log and append outside a project write nothing and say so (exit 5)" {
+	mkdir "$BATS_TEST_TMPDIR/loose"
+	cd "$BATS_TEST_TMPDIR/loose"
+	run guard-audit log x
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no project root"*"not writing an audit log here"* ]]
+	run guard-audit append <<<'{"event":"x"}'
+	[ "$status" -eq 5 ]
+	[ ! -e .ai ]
+	GUARD_DIR=$PROJ run guard-audit log x
+	[ "$status" -eq 0 ]
+	[ -s "$(logfile)" ]
 }
 
 @test "a full disk loses nothing already written and leaves no partial record" {
@@ -383,23 +565,36 @@ PY
 	[ "$(jq -r .event "$BATS_TEST_TMPDIR/follow" | tr '\n' ' ')" = "test.event followed " ]
 }
 
-@test "prune removes only sealed files and verify goes on from the first kept record" {
-	mkdir -p "$LOG"
-	fill 2
-	# Move the records to an older day, as if written then (rehash: ts is part of the record).
-	old=2020-01-01
-	python3 - "$(logfile)" "$LOG/$old.jsonl" <<'PY'
+# backdate DAY:N...: the oldest N records of today's file go to DAY.jsonl
+# (in order), ts and hashes recomputed, the chain kept: a log written over
+# several days. What is left stays in today's file.
+backdate() {
+	python3 - "$(logfile)" "$LOG" "$@" <<'PY'
 import hashlib, json, sys
-src, dst = sys.argv[1], sys.argv[2]
-out, prev = [], "0" * 64
-for i, l in enumerate(open(src)):
-    r = json.loads(l); r.pop("hash"); r["ts"] = "2020-01-01" + r["ts"][10:]; r["prev"] = prev
-    body = json.dumps(r, sort_keys=True, separators=(",", ":"))
+src, logdir, plan = sys.argv[1], sys.argv[2], sys.argv[3:]
+recs = [json.loads(l) for l in open(src)]
+days = []
+for p in plan:
+    d, n = p.split(":"); days += [d] * int(n)
+today = recs[0]["ts"][:10]
+days += [today] * (len(recs) - len(days))
+files, prev = {}, "0" * 64
+for r, d in zip(recs, days):
+    r.pop("hash"); r["ts"] = d + r["ts"][10:]; r["prev"] = prev
+    body = json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     prev = hashlib.sha256(body.encode()).hexdigest()
-    out.append(body[:-1] + ',"hash":"%s"}' % prev)
-open(dst, "w").write("\n".join(out) + "\n")
+    files.setdefault(d, []).append(body[:-1] + ',"hash":"%s"}' % prev)
+for d, lines in files.items():
+    open("%s/%s.jsonl" % (logdir, d), "w").write("\n".join(lines) + "\n")
+if today not in files:
+    import os; os.remove(src)
 PY
-	rm "$(logfile)"
+}
+
+@test "prune removes only sealed files and verify goes on from the first kept record" {
+	fill 2
+	old=2020-01-01
+	backdate "$old:2"
 	guard-audit log today
 	run guard-audit prune --before "$(day)"
 	[ "$status" -eq 1 ]
@@ -408,13 +603,133 @@ PY
 	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
 	run guard-audit prune --before "$(day)"
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"removed $LOG/$old.jsonl"* ]]
+	[[ "$output" == *"recorded as seq 4 (audit.pruned)"* ]]
 	[ ! -f "$LOG/$old.jsonl" ]
 	run guard-audit verify
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"starts at seq 3"* ]]
+	[[ "$output" == *"starts at seq 3 ($(day).jsonl): seq 1..2 were pruned, as seq 4 (audit.pruned) records"* ]]
 	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"continues a checkpoint"* ]]
+}
+
+@test "prune records what it removed, and the chain goes on from it" {
+	fill 5
+	backdate 2020-01-01:2 2020-01-02:2
+	h2=$(sed -n 2p "$LOG/2020-01-01.jsonl" | jq -r .hash)
+	h4=$(sed -n 2p "$LOG/2020-01-02.jsonl" | jq -r .hash)
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	cp1=$(sed -n 1p "$BATS_TEST_TMPDIR/cp.jsonl" | jq -r .hash)
+	USER=sec-lead run guard-audit prune --before 2020-01-02
+	[ "$status" -eq 0 ]
+	[ ! -f "$LOG/2020-01-01.jsonl" ] && [ -f "$LOG/2020-01-02.jsonl" ]
+	rec=$(tail -n 1 "$(logfile)")
+	[ "$(jq -r '.event, .seq, .actor.user, .actor.role' <<<"$rec" | tr '\n' ' ')" = "audit.pruned 6 sec-lead cli " ]
+	[ "$(jq -c '.data | [.file_count, .records, .first_file, .last_file, .first_seq, .last_seq, .earlier, .before]' <<<"$rec")" = \
+	  '[1,2,"2020-01-01.jsonl","2020-01-01.jsonl",1,2,null,"2020-01-02"]' ]
+	[ "$(jq -r .data.first_prev <<<"$rec")" = "$(printf '0%.0s' $(seq 64))" ]
+	[ "$(jq -r .data.last_hash <<<"$rec")" = "$h2" ]
+	[ "$(jq -c '.data.files[0] | [.file, .records, .first_seq, .last_seq, .last_hash == "'"$h2"'", .sealed_by == "'"$cp1"'"]' <<<"$rec")" = \
+	  '["2020-01-01.jsonl",2,1,2,true,true]' ]
+	[ "$(jq -r .prev <<<"$rec")" = "$(sed -n 1p "$(logfile)" | jq -r .hash)" ]
+	# The chain goes on: seq 7 after the prune record, no restart at 1.
+	guard-audit log after.prune
+	[ "$(tail -n 1 "$(logfile)" | jq -r .seq)" = 7 ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seq 1..2 were pruned, as seq 6 (audit.pruned) records"* ]]
+	[[ "$output" == *"ok: 5 records in 2 files, seq 3..7"* ]]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+	# A second prune takes the next file and says which record accounted for the ones before.
+	run guard-audit prune --before 2099-01-01
+	[ "$status" -eq 0 ]
+	[ ! -f "$LOG/2020-01-02.jsonl" ] && [ -f "$(logfile)" ]
+	rec=$(tail -n 1 "$(logfile)")
+	[ "$(jq -c '.data | [.first_seq, .last_seq, .last_hash == "'"$h4"'", .earlier.seq, .earlier.hash == "'"$(sed -n 2p "$(logfile)" | jq -r .hash)"'"]' <<<"$rec")" = \
+	  '[3,4,true,6,true]' ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seq 1..4 were pruned, as seq 8 (audit.pruned) records"* ]]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+}
+
+@test "prune, then delete the oldest file: verify --checkpoint fails only for the deletion" {
+	fill 6
+	backdate 2020-01-01:2 2020-01-02:2 2020-01-03:1
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	cp -a "$LOG" "$BATS_TEST_TMPDIR/saved"
+	# The deletion alone: the oldest sealed file gone, no prune record.
+	rm "$LOG/2020-01-01.jsonl"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-02.jsonl:1: seq 3: seq 1..2 are missing"*"no audit.pruned record accounts for them: an older day file was deleted"* ]]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-01.jsonl: missing, but the checkpoint sealed"*"(seq 1..2), and no audit.pruned record accounts for its removal"* ]]
+	rm -rf "$LOG" && cp -a "$BATS_TEST_TMPDIR/saved" "$LOG"
+	# The prune alone verifies.
+	run guard-audit prune --before 2020-01-02
+	[ "$status" -eq 0 ]
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	# The prune, then a deletion of the oldest file left.
+	rm "$LOG/2020-01-02.jsonl"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-02.jsonl: missing, but the checkpoint sealed"*"(seq 3..4), and no audit.pruned record accounts for its removal: the file was deleted"* ]]
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2020-01-03.jsonl:1: seq 5: seq 1..4 are missing"*"the last prune (seq 7) accounts up to seq 2"* ]]
+	# Deleting the file that holds the prune record as well: the record was synced there.
+	rm "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl: missing, but seq 7 was synced in it"*"the file was deleted"* ]]
+}
+
+@test "a prune that stopped part way still verifies; one that cannot write its record removes nothing" {
+	fill 5
+	backdate 2020-01-01:2 2020-01-02:2
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	cp "$LOG/2020-01-02.jsonl" "$BATS_TEST_TMPDIR/second"
+	run guard-audit prune --before 2099-01-01
+	[ "$status" -eq 0 ]
+	# As if the second unlink had failed: the file is back, the record names both.
+	cp "$BATS_TEST_TMPDIR/second" "$LOG/2020-01-02.jsonl"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"seq 1..2 were pruned"* ]]
+	# The record cannot be written (a full disk): nothing goes.
+	guard-audit seal >/dev/null
+	size=$(stat -c %s "$(logfile)")
+	run python3 -c '
+import resource, signal, subprocess, sys
+def limit():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+sys.exit(subprocess.run(["guard-audit", "prune", "--before", "2099-01-01"], preexec_fn=limit).returncode)' "$size"
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"cannot write the audit log"* ]]
+	[ -f "$LOG/2020-01-02.jsonl" ]
+	[ "$(stat -c %s "$(logfile)")" -eq "$size" ]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+}
+
+@test "prune refuses a log that does not verify, and removes nothing" {
+	fill 3
+	backdate 2020-01-01:2
+	guard-audit seal >/dev/null
+	sed -i '1s/"n":"1"/"n":"5"/' "$LOG/2020-01-01.jsonl"
+	run guard-audit prune --before 2099-01-01
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the log does not verify, so nothing is pruned"*"hash mismatch"* ]]
+	[ -f "$LOG/2020-01-01.jsonl" ]
+	[ "$(jq -r .event "$(logfile)")" = test.event ]
 }
 
 @test "usage errors exit 2; --help exits 0; no log is exit 5" {

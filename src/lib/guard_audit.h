@@ -79,7 +79,9 @@ int guard_audit_open(struct guard_audit **out, const char *project_root, const s
  * Outside guard_audit_begin/commit the record is on disk (synced per
  * audit.fsync) when this returns 0. Errors: GUARD_EIO (cannot write,
  * the log's tail is unreadable), GUARD_EEXPIRED (lock time-out),
- * GUARD_EUSAGE (event_name missing or not a string).
+ * GUARD_EUSAGE (event_name missing or not a string; an "audit.*" name,
+ * which only the log itself writes; a member named twice anywhere in the
+ * event, which readers would take two ways).
  */
 int guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event);
 
@@ -177,6 +179,8 @@ int guard_audit_line_check(const char *line, size_t len, char hash_out[GUARD_AUD
 struct guard_audit_verify_opts {
 	const char *from, *to;        /* "YYYY-MM-DD" or NULL */
 	const char *checkpoint_path;  /* checkpoints to hold the log to, or NULL */
+	const char *root;             /* the project, whose state folder keeps the synced-record
+				       * watermark to hold the log to; NULL: none */
 };
 
 struct guard_audit_verify_result {
@@ -185,15 +189,21 @@ struct guard_audit_verify_result {
 	unsigned long first_seq, last_seq;
 	unsigned long checkpoints;    /* checkpoints the log was held to */
 	char last_hash[GUARD_AUDIT_HASH_LEN + 1];
+	/* The audit.pruned record that accounts for the records before first_seq (0: none needed). */
+	unsigned long pruned_seq;
+	char pruned_hash[GUARD_AUDIT_HASH_LEN + 1];
 	struct guard_list notes;      /* things worth saying that are no failure */
 };
 
 /*
  * Recompute the chain. 0 when every record checks out; GUARD_EDENY with
- * "FILE:LINE: seq N: what is wrong" for the first bad record (the tail
- * missing against a checkpoint included); GUARD_EIO when a file cannot
- * be read; GUARD_EUSAGE for a malformed checkpoint file. Release the
- * result with guard_audit_verify_release.
+ * "FILE:LINE: seq N: what is wrong" for the first bad record: a hash,
+ * prev or seq that does not follow, a member named twice, a record the
+ * synced-record watermark or a checkpoint says was there and is not, a
+ * start of the log no audit.pruned record accounts for, a torn last line
+ * that is not a crash's (see torn_end). GUARD_EIO when a file cannot be
+ * read; GUARD_EUSAGE for a malformed checkpoint file. Release the result
+ * with guard_audit_verify_release.
  */
 int guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o,
 		       struct guard_audit_verify_result *res);
@@ -207,6 +217,28 @@ void guard_audit_verify_release(struct guard_audit_verify_result *res);
  * prints it for a witness the agent cannot write to). Takes the lock.
  */
 int guard_audit_seal(const char *dir, cJSON *out);
+
+/*
+ * Prune: remove the day files older than before (and than today, whose
+ * file takes the record) that are sealed as they stand, oldest first,
+ * stopping at the first that is not (kept, with every later one, so what
+ * stays is one chain). First the log must verify, held to seals.jsonl;
+ * then an "audit.pruned" record by actor goes into the chain and is
+ * synced before anything is removed. It names the files (each with its
+ * records, first and last seq, last hash and the checkpoint that sealed
+ * it), the counts, the range of seq, the prev of the first removed
+ * record, the hash of the last, and the prune record that accounted for
+ * earlier records (null when the log started at seq 1). verify holds the
+ * start of the log to it: a file gone without one was deleted.
+ *
+ * log must not be in a batch. out (an object) receives the record's
+ * data, its seq and hash, and "removed" (the files actually removed).
+ * GUARD_EDENY when the log does not verify, or at the first file that is
+ * not sealed (what came before it is pruned all the same); GUARD_EIO
+ * when the record cannot be written (nothing is removed) or a file cannot
+ * be removed (the record stands; verify accepts the files left).
+ */
+int guard_audit_prune(struct guard_audit *log, const char *before, const cJSON *actor, cJSON *out);
 
 /*
  * Whether the file (name) is sealed as it stands: the last checkpoint for

@@ -171,9 +171,26 @@ add_digest(cJSON *rec, const cJSON *input, struct guard_buf *scratch)
 	cJSON_AddItemToObjectCS(rec, "input_digest", cJSON_CreateString(d));
 }
 
+/*
+ * An event that names a member twice anywhere says two things: cJSON
+ * (query, the gate) reads the first, jq and Python the last. Refused.
+ */
 static int
-build(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, struct guard_buf *scratch,
-      cJSON **out)
+check_unique(const cJSON *event)
+{
+	struct guard_buf path = GUARD_BUF_INIT;
+	int rc = 0;
+
+	if (guard_json_dup_key(event, &path))
+		rc = guard_error(GUARD_EUSAGE, "the event names a member twice (%s): refused, it would read one "
+				 "way here and another elsewhere", path.buf);
+	guard_buf_release(&path);
+	return rc;
+}
+
+static int
+build(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, bool own,
+      struct guard_buf *scratch, cJSON **out)
 {
 	cJSON *ev = (cJSON *)event; /* changed only when take */
 	const cJSON *at[M_COUNT];
@@ -183,6 +200,8 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 	*out = NULL;
 	if (!cJSON_IsObject(event))
 		return guard_error(GUARD_EUSAGE, "an audit event must be a JSON object");
+	if (check_unique(event) < 0)
+		return GUARD_EUSAGE;
 	find_members(event, at);
 	const cJSON *input = at[M_INPUT], *decision = at[M_DECISION], *rev = at[M_POLICY_REV];
 	if (!name)
@@ -193,6 +212,9 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 	}
 	if (!name || !*name)
 		return guard_error(GUARD_EUSAGE, "the event has no \"event\" name (and is no decision or tool result)");
+	if (!own && !strncmp(name, AUDIT_OWN_PREFIX, sizeof(AUDIT_OWN_PREFIX) - 1))
+		return guard_error(GUARD_EUSAGE, "event '%s': names starting with '" AUDIT_OWN_PREFIX "' are "
+				   "written by the audit log itself (a torn write, a prune)", name);
 
 	rec = cJSON_CreateObject();
 	cJSON_AddItemToObjectCS(rec, "event", cJSON_CreateString(name));
@@ -259,7 +281,7 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 int
 audit_build(const struct guard_redactor *r, const char *event_name, const cJSON *event, cJSON **out)
 {
-	return build(r, event_name, event, false, NULL, out);
+	return build(r, event_name, event, false, false, NULL, out);
 }
 
 struct guard_audit_rec *
@@ -287,7 +309,7 @@ guard_audit_redactor_new(const struct guard_policy *policy, struct guard_redacto
 }
 
 static int
-prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take,
+prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, bool own,
 	struct guard_audit_rec *out)
 {
 	static const char marks[AUDIT_MARKS][2] = { { AUDIT_MARK_PREV }, { AUDIT_MARK_SEQ }, { AUDIT_MARK_TS } };
@@ -297,7 +319,7 @@ prepare(const struct guard_redactor *r, const char *event_name, const cJSON *eve
 
 	guard_buf_reset(&out->text);
 	/* out->text, empty until the record is printed, holds the input's canonical text meanwhile */
-	if ((rc = build(r, event_name, event, take, &out->text, &rec)) < 0)
+	if ((rc = build(r, event_name, event, take, own, &out->text, &rec)) < 0)
 		return rc;
 	/* Placeholders printed as they are: sorted with the other members, so the marks land where the values go. */
 	cJSON_AddItemToObjectCS(rec, "v", cJSON_CreateNumber(1));
@@ -323,12 +345,19 @@ int
 guard_audit_prepare(const struct guard_redactor *r, const char *event_name, const cJSON *event,
 		    struct guard_audit_rec *out)
 {
-	return prepare(r, event_name, event, false, out);
+	return prepare(r, event_name, event, false, false, out);
+}
+
+int
+audit_prepare_own(const struct guard_redactor *r, const char *event_name, const cJSON *event,
+		  struct guard_audit_rec *out)
+{
+	return prepare(r, event_name, event, false, true, out);
 }
 
 int
 guard_audit_prepare_owned(const struct guard_redactor *r, const char *event_name, cJSON *event,
 			  struct guard_audit_rec *out)
 {
-	return prepare(r, event_name, event, true, out);
+	return prepare(r, event_name, event, true, false, out);
 }

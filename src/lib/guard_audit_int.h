@@ -2,6 +2,8 @@
 #ifndef GUARD_AUDIT_INT_H
 #define GUARD_AUDIT_INT_H
 
+#include <sys/types.h>
+
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
@@ -13,6 +15,9 @@
 #define AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define AUDIT_SEALS "seals.jsonl"
 #define AUDIT_LOCK ".lock"
+
+/* Event names only the log itself writes (audit.torn, audit.pruned): append and log refuse them. */
+#define AUDIT_OWN_PREFIX "audit."
 
 /*
  * The record for event, without v, seq, ts, prev and hash (the writer
@@ -33,6 +38,10 @@ struct guard_audit_rec {
 	crypto_hash_sha256_state head;
 };
 
+/* guard_audit_prepare for the log's own records (an AUDIT_OWN_PREFIX name). */
+int audit_prepare_own(const struct guard_redactor *r, const char *event_name, const cJSON *event,
+		      struct guard_audit_rec *out);
+
 /*
  * guard_audit_line_check without the error state, safe from any thread:
  * one of AUDIT_LINE_*; audit_line_error turns it into the error.
@@ -40,6 +49,43 @@ struct guard_audit_rec {
 enum { AUDIT_LINE_OK, AUDIT_LINE_NOT_RECORD, AUDIT_LINE_NO_HASH, AUDIT_LINE_MISMATCH };
 int audit_line_verify(const char *line, size_t len, char hash_out[GUARD_AUDIT_HASH_LEN + 1]);
 int audit_line_error(int why);
+
+/* What a day file holds, and the checkpoint in seals.jsonl that seals it as it stands. */
+struct audit_head {
+	char file[32];
+	unsigned long records, first_seq, last_seq;
+	char first_prev[GUARD_AUDIT_HASH_LEN + 1]; /* the prev of its first record */
+	char last_hash[GUARD_AUDIT_HASH_LEN + 1];
+	char sealed_by[GUARD_AUDIT_HASH_LEN + 1];  /* the checkpoint's hash; "" when not sealed as it stands */
+};
+int audit_file_head(const char *dir, const char *name, struct audit_head *h);
+
+/* Under a batch's lock: write what is pending and sync it now, keeping the lock. */
+int audit_flush(struct guard_audit *log);
+
+/* The directory of an open log, and the project it belongs to. */
+const char *audit_dir(const struct guard_audit *log);
+const char *audit_root(const struct guard_audit *log);
+
+/* seq and hash of the last record this handle appended (or found at the tail). */
+void audit_last(const struct guard_audit *log, unsigned long *seq, char hash[GUARD_AUDIT_HASH_LEN + 1]);
+
+/* Add a record of the log's own (an AUDIT_OWN_PREFIX name) to the batch begun. */
+int audit_append_own(struct guard_audit *log, const char *event_name, const cJSON *event);
+
+/* The synced-record watermark (guard_audit_synced.c): the last record known to be on disk. */
+struct audit_synced {
+	char file[32];  /* its day file */
+	unsigned long seq;
+	off_t size;     /* where it ends in the file (after its newline) */
+	char hash[GUARD_AUDIT_HASH_LEN + 1];
+};
+/* Where the watermark of the log in dir lives, in root's state folder (made when create). */
+int audit_synced_path(const char *root, const char *dir, bool create, char **out);
+/* *found false when there is none; GUARD_EDENY when it is damaged. */
+int audit_synced_read(const char *path, struct audit_synced *w, bool *found);
+int audit_synced_write(const char *path, const struct audit_synced *w);
+bool audit_synced_intact(const char *dir, const struct audit_synced *w, int fd);
 
 /* True when name is "YYYY-MM-DD.jsonl". */
 bool audit_is_day_file(const char *name);

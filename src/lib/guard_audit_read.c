@@ -51,9 +51,19 @@ guard_audit_file_open(struct guard_audit_file *f, const char *dir, const char *n
 	memset(f, 0, sizeof(*f));
 	f->path = guard_xasprintf("%s/%s", dir, name);
 	f->name = strrchr(f->path, '/') + 1;
-	if ((fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		int rc = guard_error(errno == ENOENT ? GUARD_ENOTFOUND : GUARD_EIO, "cannot open '%s': %s", f->path,
-				     strerror(errno));
+	if ((fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		int rc;
+		/* A link or anything but a file where a day file belongs: put there, not written by guard. */
+		if (fd < 0 && errno == ELOOP)
+			rc = guard_error(GUARD_EDENY, "'%s' is a symbolic link, not a day file the log wrote: tampering",
+					 f->path);
+		else if (fd >= 0 && !S_ISREG(st.st_mode))
+			rc = guard_error(GUARD_EDENY, "'%s' is not a regular file, not a day file the log wrote: tampering",
+					 f->path);
+		else
+			rc = guard_error(errno == ENOENT ? GUARD_ENOTFOUND : GUARD_EIO, "cannot open '%s': %s", f->path,
+					 strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(f->path);

@@ -137,7 +137,57 @@ struct chain {
 	bool started;
 	unsigned long seq;
 	char hash[GUARD_AUDIT_HASH_LEN + 1];
+	/* Where the log starts, and the audit.pruned record that accounts for what came before. */
+	unsigned long start_seq;
+	char start_prev[GUARD_AUDIT_HASH_LEN + 1];
+	char start_file[32];
+	unsigned long cover_seq;        /* 0: none (yet) */
+	char cover_hash[GUARD_AUDIT_HASH_LEN + 1];
+	cJSON *cover_files;             /* the covering record's data.files; owned */
+	unsigned long last_prune_seq, last_prune_through; /* the newest prune seen, for messages */
+	unsigned long prune_through;    /* the highest seq any prune record says it removed */
+	/* The synced-record watermark (guard_audit_synced.c), when there is one. */
+	bool wm, wm_seen;
+	struct audit_synced w;
+	const char *newest;             /* the newest day file: the only one a torn end may be in */
 };
+
+/* An audit.pruned record's data: what it removed, for the start of the log to be held to. */
+static void
+note_prune(const char *line, size_t len, unsigned long seq, const char *hash, struct chain *ch)
+{
+	cJSON *rec = cJSON_ParseWithLength(line, len);
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(rec, "data"), *f;
+	unsigned long last;
+	const char *lh = str_of(data, "last_hash");
+	bool covers = false;
+
+	if (!count_of(data, "last_seq", &last) || !lh) {
+		cJSON_Delete(rec);
+		return;
+	}
+	ch->last_prune_seq = seq;
+	ch->last_prune_through = last;
+	if (last > ch->prune_through)
+		ch->prune_through = last;
+	/* The start is accounted for when its prev is the last removed record (or, after a
+	 * prune that stopped part way, the last record of one of the files it removed). */
+	if (!ch->cover_seq && ch->start_seq > 1) {
+		covers = last + 1 == ch->start_seq && !strcmp(lh, ch->start_prev);
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(data, "files")) {
+			unsigned long fl;
+			const char *fh = str_of(f, "last_hash");
+			if (count_of(f, "last_seq", &fl) && fh && fl + 1 == ch->start_seq && !strcmp(fh, ch->start_prev))
+				covers = true;
+		}
+	}
+	if (covers) {
+		ch->cover_seq = seq;
+		memcpy(ch->cover_hash, hash, sizeof(ch->cover_hash));
+		ch->cover_files = cJSON_DetachItemFromObjectCaseSensitive((cJSON *)data, "files");
+	}
+	cJSON_Delete(rec);
+}
 
 static int
 bad(const struct guard_audit_file *f, unsigned long seq, const char *what)
@@ -331,20 +381,15 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 			rc = bad(f, seq, "the first record's prev is not zero");
 			goto out;
 		}
-		if (seq > 1) {
-			bool held = false;
-			for (size_t i = 0; i < cps->n; i++) {
-				if (cps->c[i].last_seq + 1 != seq)
-					continue;
-				if (strcmp(cps->c[i].last_hash, prev)) {
-					rc = bad(f, seq, "prev does not match the checkpoint of the record before it");
-					goto out;
-				}
-				held = true;
+		for (size_t i = 0; seq > 1 && i < cps->n; i++) {
+			if (cps->c[i].last_seq + 1 == seq && strcmp(cps->c[i].last_hash, prev)) {
+				rc = bad(f, seq, "prev does not match the checkpoint of the record before it");
+				goto out;
 			}
-			guard_list_take(&res->notes, guard_xasprintf("the log starts at seq %lu (%s)%s", seq, f->name,
-				held ? ", which continues a checkpoint" : "; earlier records were pruned or are outside the range"));
 		}
+		ch->start_seq = seq;
+		memcpy(ch->start_prev, prev, sizeof(ch->start_prev));
+		snprintf(ch->start_file, sizeof(ch->start_file), "%s", f->name);
 		res->first_seq = seq;
 	} else if (seq != ch->seq + 1) {
 		char *why = guard_xasprintf("expected seq %lu: a record was removed, inserted or reordered", ch->seq + 1);
@@ -361,9 +406,22 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 		rc = bad(f, seq, "its ts is not of this file's day");
 		goto out;
 	}
+	if (ch->wm && seq == ch->w.seq && !strcmp(f->name, ch->w.file)) {
+		if (strcmp(hash, ch->w.hash)) {
+			char *why = guard_xasprintf("was synced with hash %.12s... (ending at byte %lld) and now has hash "
+						    "%.12s...: records were cut or rewritten after they were on disk",
+						    ch->w.hash, (long long)ch->w.size, hash);
+			rc = bad(f, seq, why);
+			free(why);
+			goto out;
+		}
+		ch->wm_seen = true;
+	}
 	if (!strcmp(event, "audit.torn"))
 		guard_list_take(&res->notes, guard_xasprintf("%s:%lu: seq %lu records a torn write that was moved aside",
 							     f->path, f->lineno, seq));
+	else if (!strcmp(event, "audit.pruned"))
+		note_prune(line, len, seq, hash, ch);
 	for (size_t i = 0; i < cps->n; i++) {
 		const struct checkpoint *c = &cps->c[i];
 		if (strcmp(c->file, f->name) || c->records != f->lineno)
@@ -401,6 +459,7 @@ struct vline {
 	unsigned long lineno;
 	bool complete;
 	int why;
+	char *dup;      /* the JSON pointer of a member named twice (malloc'd), or NULL */
 	char hash[GUARD_AUDIT_HASH_LEN + 1];
 };
 
@@ -409,13 +468,113 @@ struct vrange {
 	size_t from, to;
 };
 
+#define PLAIN_DEPTH_MAX 64
+
+/*
+ * Whether the object or array at p[i], and all it holds, has its member
+ * names in strictly rising byte order with no escape or NUL in them, as
+ * the canonical writer prints every record: then no object in it names
+ * a member twice. *end gets the index after it. False says only "not
+ * plainly canonical", and cJSON decides (dup_of). This keeps verify's
+ * pace: a parse of every record would double its cost.
+ */
+static bool
+plainly_unique(const char *p, size_t len, size_t i, size_t *end, int depth)
+{
+	const bool obj = p[i] == '{';
+	const char close = obj ? '}' : ']';
+	const char *prev = NULL;
+	size_t prevn = 0;
+	bool seen_hash = false;
+
+	if (depth > PLAIN_DEPTH_MAX)
+		return false;
+	i = skip_ws(p, len, i + 1);
+	if (i < len && p[i] == close) {
+		*end = i + 1;
+		return true;
+	}
+	for (;;) {
+		if (obj) {
+			size_t kend;
+			if (i >= len || p[i] != '"' || !(kend = string_end(p, len, i)))
+				return false;
+			const char *k = p + i + 1;
+			size_t kn = kend - i - 2;
+			if (memchr(k, '\\', kn) || memchr(k, '\0', kn))
+				return false;
+			if (depth == 0 && kn == 4 && !memcmp(k, "hash", 4)) {
+				/* the writer puts the record's own hash last, out of order: once */
+				if (seen_hash)
+					return false;
+				seen_hash = true;
+			} else {
+				int c = prev ? memcmp(prev, k, prevn < kn ? prevn : kn) : -1;
+				if (c > 0 || (c == 0 && prevn >= kn))
+					return false;
+				prev = k;
+				prevn = kn;
+			}
+			i = skip_ws(p, len, kend);
+			if (i >= len || p[i] != ':')
+				return false;
+			i = skip_ws(p, len, i + 1);
+		}
+		if (i >= len)
+			return false;
+		if (p[i] == '{' || p[i] == '[') {
+			if (!plainly_unique(p, len, i, &i, depth + 1))
+				return false;
+		} else if (!(i = value_end(p, len, i))) {
+			return false;
+		}
+		i = skip_ws(p, len, i);
+		if (i < len && p[i] == ',') {
+			i = skip_ws(p, len, i + 1);
+			continue;
+		}
+		if (i < len && p[i] == close) {
+			*end = i + 1;
+			return true;
+		}
+		return false;
+	}
+}
+
+/*
+ * A member named twice anywhere in a record: the hash binds the bytes,
+ * but readers would disagree on what they say. cJSON keeps both members,
+ * so a parse and a walk find it; done here, beside the hash, on both
+ * threads, for the records not plainly canonical.
+ */
+static char *
+dup_of(const char *line, size_t len)
+{
+	struct guard_buf path = GUARD_BUF_INIT;
+	cJSON *o = cJSON_ParseWithLength(line, len);
+	char *out = NULL;
+
+	if (o && guard_json_dup_key(o, &path))
+		out = guard_buf_detach(&path);
+	guard_buf_release(&path);
+	cJSON_Delete(o);
+	return out;
+}
+
 static void *
 hash_range(void *arg)
 {
 	struct vrange *r = arg;
-	for (size_t i = r->from; i < r->to; i++)
-		if (r->v[i].complete)
-			r->v[i].why = audit_line_verify(r->v[i].line, r->v[i].len, r->v[i].hash);
+	for (size_t i = r->from; i < r->to; i++) {
+		struct vline *l = &r->v[i];
+		l->dup = NULL;
+		if (!l->complete)
+			continue;
+		l->why = audit_line_verify(l->line, l->len, l->hash);
+		size_t end;
+		if (l->why == AUDIT_LINE_OK && !plainly_unique(l->line, l->len, 0, &end, 0))
+			l->dup = dup_of(l->line, l->len);
+	}
 	return NULL;
 }
 
@@ -431,6 +590,45 @@ hash_batch(struct vline *v, size_t n)
 	}
 	hash_range(&hi);
 	pthread_join(t, NULL);
+}
+
+/* The longest record the writer makes (an event line at its limit, plus what the record adds): one write. */
+#define AUDIT_RECORD_MAX (GUARD_EVENT_MAX_DEFAULT + ((size_t)64 << 10))
+
+/*
+ * A last line without its newline. A writer that stopped mid-write
+ * leaves one: never synced (it lies past the watermark), no longer than
+ * one record, at the end of the newest file; it was never acknowledged,
+ * so it is noted, and the next append moves it aside. Anything else is a
+ * record that was once complete, cut.
+ */
+static int
+torn_end(const struct guard_audit_file *f, const char *line, size_t len, const struct chain *ch,
+	 struct guard_audit_verify_result *res)
+{
+	off_t at = (off_t)(line - f->data);
+	char *why = NULL;
+	int rc = 0;
+
+	if (ch->newest && strcmp(f->name, ch->newest))
+		why = guard_xasprintf("a record without its newline (%zu bytes) in a file a later one follows: it "
+				      "was cut", len);
+	else if (len > AUDIT_RECORD_MAX)
+		why = guard_xasprintf("a torn last record of %zu bytes, longer than one write (%zu): it was not "
+				      "torn by a writer", len, AUDIT_RECORD_MAX);
+	else if (ch->wm && !strcmp(ch->w.file, f->name) && at < ch->w.size)
+		why = guard_xasprintf("a torn last record at byte %lld, but the log was synced up to byte %lld "
+				      "(seq %lu): a record that was once complete was cut", (long long)at,
+				      (long long)ch->w.size, ch->w.seq);
+	if (why) {
+		rc = bad(f, claimed_seq(line, len), why);
+		free(why);
+		return rc;
+	}
+	guard_list_take(&res->notes, guard_xasprintf("%s:%lu: a torn last record (%zu bytes, never synced): a writer "
+						     "stopped mid-write; the next append moves it to %s.torn", f->path,
+						     f->lineno, len, f->name));
+	return 0;
 }
 
 static int
@@ -456,13 +654,21 @@ verify_file(const char *dir, const char *name, struct chain *ch, const struct ch
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			f.lineno = v[i].lineno; /* for the messages */
 			if (!v[i].complete) {
-				char *why = guard_xasprintf("torn last record (%zu bytes without a newline: a writer stopped "
-							    "mid-write); the next append moves it to %s.torn", v[i].len, f.name);
+				rc = torn_end(&f, v[i].line, v[i].len, ch, res);
+				break;
+			}
+			if (v[i].dup) {
+				char *why = guard_xasprintf("the record names a member twice (%s): readers would disagree "
+							    "on what it says", v[i].dup);
 				rc = bad(&f, claimed_seq(v[i].line, v[i].len), why);
 				free(why);
 				break;
 			}
 			rc = check_record(&f, v[i].line, v[i].len, v[i].why, v[i].hash, ch, cps, res);
+		}
+		for (size_t i = 0; i < n; i++) {
+			free(v[i].dup);
+			v[i].dup = NULL;
 		}
 		if (rc == 0)
 			f.lineno = read_to;
@@ -489,20 +695,140 @@ guard_audit_verify_release(struct guard_audit_verify_result *res)
 	guard_list_clear(&res->notes);
 }
 
+/*
+ * A checkpointed file that is gone from before the first kept one: a
+ * prune when an audit.pruned record in the chain accounts for its last
+ * record (and, when the one that accounts for the start of the log lists
+ * the file, says what the checkpoint says); else the file was deleted.
+ */
+static int
+check_removed(const char *dir, const struct guard_audit_verify_opts *o, const struct checkpoint *c,
+	      const struct chain *ch)
+{
+	const cJSON *f;
+
+	if (ch->started && c->last_seq >= ch->start_seq)
+		return guard_error(GUARD_EDENY, "%s/%s: missing; the checkpoint sealed %s (%s:%lu) says it held seq "
+				   "%lu..%lu, but the log now starts at seq %lu: the log was rewritten", dir, c->file,
+				   c->ts, o->checkpoint_path, c->lineno, c->first_seq, c->last_seq, ch->start_seq);
+	if (c->last_seq > ch->prune_through)
+		return guard_error(GUARD_EDENY, "%s/%s: missing, but the checkpoint sealed %s (%s:%lu) covers it "
+				   "(seq %lu..%lu), and no audit.pruned record accounts for its removal: the file was deleted",
+				   dir, c->file, c->ts, o->checkpoint_path, c->lineno, c->first_seq, c->last_seq);
+	cJSON_ArrayForEach(f, ch->cover_files) {
+		unsigned long last;
+		const char *name = str_of(f, "file"), *lh = str_of(f, "last_hash");
+		if (!name || strcmp(name, c->file) || !count_of(f, "last_seq", &last) || !lh)
+			continue;
+		if (last < c->last_seq || (last == c->last_seq && strcmp(lh, c->last_hash)))
+			return guard_error(GUARD_EDENY, "%s/%s: the prune record (seq %lu) says it ended at seq %lu "
+					   "(hash %.12s...), but the checkpoint sealed %s (%s:%lu) says seq %lu (hash %.12s...)",
+					   dir, c->file, ch->cover_seq, last, lh, c->ts, o->checkpoint_path, c->lineno,
+					   c->last_seq, c->last_hash);
+	}
+	return 0;
+}
+
+/*
+ * The watermark's record must still be there (check_record compared its
+ * hash when it met it): else it was cut, or its file deleted (unless a
+ * prune removed it).
+ */
+static int
+check_synced(const char *dir, const struct guard_audit_verify_opts *o, const struct guard_list *names,
+	     const struct chain *ch)
+{
+	const struct audit_synced *w = &ch->w;
+
+	if (!ch->wm || ch->wm_seen)
+		return 0;
+	if ((o->from && strncmp(w->file, o->from, 10) < 0) || (o->to && strncmp(w->file, o->to, 10) > 0))
+		return 0;
+	if (guard_list_has(names, w->file))
+		return guard_error(GUARD_EDENY, "%s/%s: seq %lu was synced (hash %.12s..., ending at byte %lld) and "
+				   "the file no longer holds it: records that were once complete were cut", dir,
+				   w->file, w->seq, w->hash, (long long)w->size);
+	if (w->seq <= ch->prune_through)
+		return 0;
+	return guard_error(GUARD_EDENY, "%s/%s: missing, but seq %lu was synced in it (hash %.12s...): the file "
+			   "was deleted", dir, w->file, w->seq, w->hash);
+}
+
+/* The watermark of the log, when the caller named the project; a note when there is none. */
+static int
+load_synced(const char *dir, const struct guard_audit_verify_opts *o, struct chain *ch,
+	    struct guard_audit_verify_result *res)
+{
+	char *path = NULL;
+	int rc;
+
+	if (!o->root)
+		return 0;
+	if ((rc = audit_synced_path(o->root, dir, false, &path)) < 0)
+		return rc;
+	if ((rc = audit_synced_read(path, &ch->w, &ch->wm)) == 0 && !ch->wm)
+		guard_list_add(&res->notes, "no synced-record watermark yet: a cut tail is caught only against a "
+			       "checkpoint");
+	free(path);
+	return rc;
+}
+
+/*
+ * The records before the first kept one: none (seq 1), pruned (an
+ * audit.pruned record later in the chain names the record the first
+ * kept one follows), outside a partial range, or deleted.
+ */
+static int
+check_start(const char *dir, bool whole, const struct chain *ch, struct guard_audit_verify_result *res)
+{
+	if (!ch->started || ch->start_seq <= 1)
+		return 0;
+	if (ch->cover_seq) {
+		res->pruned_seq = ch->cover_seq;
+		memcpy(res->pruned_hash, ch->cover_hash, sizeof(res->pruned_hash));
+		guard_list_take(&res->notes, guard_xasprintf("the log starts at seq %lu (%s): seq 1..%lu were pruned, "
+							     "as seq %lu (audit.pruned) records", ch->start_seq,
+							     ch->start_file, ch->start_seq - 1, ch->cover_seq));
+		return 0;
+	}
+	if (!whole) {
+		guard_list_take(&res->notes, guard_xasprintf("the log starts at seq %lu (%s); earlier records are "
+							     "outside the range (verify the whole log to hold them to a "
+							     "prune record)", ch->start_seq, ch->start_file));
+		return 0;
+	}
+	char *last = ch->last_prune_seq ? guard_xasprintf("; the last prune (seq %lu) accounts up to seq %lu",
+							  ch->last_prune_seq, ch->last_prune_through)
+					: guard_xstrdup("");
+	int rc = guard_error(GUARD_EDENY, "%s/%s:1: seq %lu: seq 1..%lu are missing (its prev %.12s... is a "
+			     "record that is gone) and no audit.pruned record accounts for them: an older day file "
+			     "was deleted%s", dir, ch->start_file, ch->start_seq, ch->start_seq - 1, ch->start_prev,
+			     last);
+	free(last);
+	return rc;
+}
+
 int
 guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, struct guard_audit_verify_result *res)
 {
-	struct guard_list names = GUARD_LIST_INIT;
+	struct guard_list names = GUARD_LIST_INIT, all = GUARD_LIST_INIT;
 	struct checkpoints cps = { 0 };
 	struct chain ch = { 0 };
+	bool whole;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if (o->checkpoint_path && (rc = checkpoints_load(o->checkpoint_path, false, &cps)) < 0)
 		goto out;
-	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0)
+	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0 ||
+	    (rc = guard_audit_files(dir, NULL, NULL, &all)) < 0)
 		goto out;
-	/* A checkpointed file that is gone: fine before the first kept file (pruned), else deleted. */
+	/* The range holds the first and the last file: the start of the log is checked, not noted. */
+	whole = names.len == all.len;
+	ch.newest = all.len ? all.items[all.len - 1] : NULL;
+	if ((rc = load_synced(dir, o, &ch, res)) < 0)
+		goto out;
+	/* A checkpointed file that is gone after the first kept one was deleted; before it, see check_removed. */
 	for (size_t i = 0; i < cps.n; i++) {
 		const char *f = cps.c[i].file;
 		if ((o->from && strncmp(f, o->from, 10) < 0) || (o->to && strncmp(f, o->to, 10) > 0))
@@ -516,25 +842,58 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 	for (size_t i = 0; i < names.len; i++)
 		if ((rc = verify_file(dir, names.items[i], &ch, &cps, res)) < 0)
 			goto out;
-	if (!res->records && cps.n && !names.len)
+	if (!res->records && cps.n && !names.len) {
 		rc = guard_error(GUARD_EDENY, "%s: no audit records, but %zu checkpoint%s cover some", dir, cps.n,
 				 cps.n == 1 ? "" : "s");
+		goto out;
+	}
+	for (size_t i = 0; i < cps.n; i++) {
+		const struct checkpoint *c = &cps.c[i];
+		if ((o->from && strncmp(c->file, o->from, 10) < 0) || (o->to && strncmp(c->file, o->to, 10) > 0) ||
+		    guard_list_has(&names, c->file))
+			continue;
+		if ((rc = check_removed(dir, o, c, &ch)) < 0)
+			goto out;
+	}
+	if ((rc = check_synced(dir, o, &names, &ch)) < 0)
+		goto out;
+	rc = check_start(dir, whole, &ch, res);
 out:
+	cJSON_Delete(ch.cover_files);
 	guard_list_clear(&names);
+	guard_list_clear(&all);
 	free(cps.c);
 	return rc;
 }
 
 /* ---------------------------------------------------------------- seal */
 
-/* Records, first and last seq, last hash of one (verified) day file. */
+/* seq and prev of a record line, read as verify reads them (0 and "" when it has none). */
+static void
+seq_prev_of(const char *line, size_t len, unsigned long *seq, char prev[GUARD_AUDIT_HASH_LEN + 1])
+{
+	static const char *const names[2] = { "seq", "prev" };
+	struct span k[2];
+
+	*seq = 0;
+	prev[0] = '\0';
+	if (!top_members(line, len, names, 2, k))
+		return;
+	if (!span_seq(k[0], seq))
+		*seq = 0;
+	if (!span_plain(k[1], prev, GUARD_AUDIT_HASH_LEN + 1))
+		prev[0] = '\0';
+}
+
+/* Records, first and last seq, last hash (and first prev, when asked) of one (verified) day file. */
 static int
-file_head(const char *dir, const char *name, struct checkpoint *c)
+file_head(const char *dir, const char *name, struct checkpoint *c, char *first_prev)
 {
 	struct guard_audit_file f;
 	const char *line, *last = NULL;
 	size_t len, lastlen = 0;
 	bool complete;
+	char prev[GUARD_AUDIT_HASH_LEN + 1];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -547,14 +906,17 @@ file_head(const char *dir, const char *name, struct checkpoint *c)
 					 f.lineno);
 			break;
 		}
-		if (!c->first_seq)
-			c->first_seq = claimed_seq(line, len);
+		if (f.lineno == 1) {
+			seq_prev_of(line, len, &c->first_seq, prev);
+			if (first_prev)
+				memcpy(first_prev, prev, sizeof(prev));
+		}
 		last = line;
 		lastlen = len;
 		c->records = f.lineno;
 	}
 	if (rc == 0 && last) {
-		c->last_seq = claimed_seq(last, lastlen);
+		seq_prev_of(last, lastlen, &c->last_seq, prev);
 		rc = guard_audit_line_check(last, lastlen, c->last_hash);
 	}
 	guard_audit_file_close(&f);
@@ -579,9 +941,33 @@ guard_audit_sealed(const char *dir, const char *name, bool *sealed)
 	int rc;
 
 	*sealed = false;
-	if ((rc = checkpoints_load(path, true, &cps)) == 0 && (rc = file_head(dir, name, &now)) == 0) {
+	if ((rc = checkpoints_load(path, true, &cps)) == 0 && (rc = file_head(dir, name, &now, NULL)) == 0) {
 		const struct checkpoint *c = latest_for(&cps, name);
 		*sealed = c && c->records == now.records && !strcmp(c->last_hash, now.last_hash);
+	}
+	free(cps.c);
+	free(path);
+	return rc;
+}
+
+int
+audit_file_head(const char *dir, const char *name, struct audit_head *h)
+{
+	struct checkpoints cps = { 0 };
+	struct checkpoint now;
+	char *path = guard_xasprintf("%s/" AUDIT_SEALS, dir);
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = checkpoints_load(path, true, &cps)) == 0 && (rc = file_head(dir, name, &now, h->first_prev)) == 0) {
+		const struct checkpoint *c = latest_for(&cps, name);
+		snprintf(h->file, sizeof(h->file), "%s", name);
+		h->records = now.records;
+		h->first_seq = now.first_seq;
+		h->last_seq = now.last_seq;
+		memcpy(h->last_hash, now.last_hash, sizeof(h->last_hash));
+		if (c && c->records == now.records && !strcmp(c->last_hash, now.last_hash))
+			memcpy(h->sealed_by, c->hash, sizeof(h->sealed_by));
 	}
 	free(cps.c);
 	free(path);
@@ -655,7 +1041,7 @@ guard_audit_seal(const char *dir, cJSON *out)
 	for (size_t i = 0; i < names.len; i++) {
 		struct checkpoint now;
 		const struct checkpoint *last = latest_for(&cps, names.items[i]);
-		if ((rc = file_head(dir, names.items[i], &now)) < 0)
+		if ((rc = file_head(dir, names.items[i], &now, NULL)) < 0)
 			goto out;
 		if (!now.records || (last && last->records == now.records && !strcmp(last->last_hash, now.last_hash)))
 			continue;

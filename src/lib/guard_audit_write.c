@@ -19,6 +19,8 @@
 
 struct guard_audit {
 	struct guard_audit_config cfg;
+	char *root;                     /* the project's, for the state folder */
+	char *synced_path;              /* the synced-record watermark, found at the first sync */
 	struct guard_redactor *red;
 	int lockfd;                     /* -1 unless in a batch */
 	int fd;                         /* the open day file, -1 when none */
@@ -117,6 +119,7 @@ guard_audit_open(struct guard_audit **out, const char *project_root, const struc
 		goto fail;
 	if ((rc = guard_mkdirs(log->cfg.dir, 0700)) < 0)
 		goto fail;
+	log->root = guard_xstrdup(project_root);
 	*out = log;
 	return 0;
 fail:
@@ -382,6 +385,46 @@ write_pending(struct guard_audit *log)
 	return 0;
 }
 
+/*
+ * The day file was just synced under the lock: move the watermark to the
+ * tail. Unless the record it names is no longer where it was synced:
+ * then it stays, so that verify still sees the cut (a writer that moved
+ * it on would launder the tampering). Only on a sync, at most about once
+ * a second under audit.fsync batch, so the hook's usual call pays
+ * nothing. A watermark that cannot be kept costs no record: verify is
+ * the weaker for it, and says so.
+ */
+static void
+mark_synced(struct guard_audit *log)
+{
+	struct audit_synced old, now = { 0 };
+	bool found;
+	int code = guard_error_code();
+	char *before;
+
+	if (!log->seq || log->fd < 0)
+		return;
+	before = guard_xstrdup(guard_error_last()); /* a caller's error outlives this */
+	if ((!log->synced_path && audit_synced_path(log->root, log->cfg.dir, true, &log->synced_path) < 0) ||
+	    audit_synced_read(log->synced_path, &old, &found) < 0)
+		goto out;
+	snprintf(now.file, sizeof(now.file), "%s.jsonl", log->day);
+	now.seq = log->seq;
+	now.size = log->size;
+	memcpy(now.hash, log->hash, sizeof(now.hash));
+	if (found && (old.seq == now.seq && !strcmp(old.hash, now.hash)))
+		goto out;
+	if (found && !audit_synced_intact(log->cfg.dir, &old, strcmp(old.file, now.file) ? -1 : log->fd))
+		goto out;
+	audit_synced_write(log->synced_path, &now);
+out:
+	if (code)
+		guard_error(code, "%s", before);
+	else
+		guard_error_clear();
+	free(before);
+}
+
 /* fsync batch: sync when the last sync (the lock file's mtime) is over a second old. */
 static int
 sync_day(struct guard_audit *log, bool final)
@@ -399,8 +442,10 @@ sync_day(struct guard_audit *log, bool final)
 	}
 	if (fdatasync(log->fd) < 0)
 		return guard_error(GUARD_EIO, "cannot sync the audit log in '%s': %s", log->cfg.dir, strerror(errno));
-	if (log->lockfd >= 0)
+	if (log->lockfd >= 0) {
 		futimens(log->lockfd, NULL);
+		mark_synced(log);
+	}
 	return 0;
 }
 
@@ -513,7 +558,7 @@ append_locked(struct guard_audit *log, const struct guard_audit_rec *rec)
 		memcpy(log->batch_hash, log->hash, sizeof(log->hash));
 		if (torn) {
 			struct guard_audit_rec *trec = guard_audit_rec_new();
-			rc = guard_audit_prepare(log->red, "audit.torn", torn, trec);
+			rc = audit_prepare_own(log->red, "audit.torn", torn, trec);
 			if (rc == 0)
 				add_record(log, trec, ts);
 			guard_audit_rec_free(trec);
@@ -553,6 +598,56 @@ guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON 
 	return guard_audit_append_rec(log, log->rec);
 }
 
+int
+audit_append_own(struct guard_audit *log, const char *event_name, const cJSON *event)
+{
+	struct guard_audit_rec *rec;
+	int rc;
+
+	if (log->lockfd < 0)
+		return guard_error(GUARD_EIO, "audit log '%s': the log's own record outside a batch", log->cfg.dir);
+	rec = guard_audit_rec_new();
+	if ((rc = audit_prepare_own(log->red, event_name, event, rec)) == 0)
+		rc = append_locked(log, rec);
+	guard_audit_rec_free(rec);
+	return rc;
+}
+
+int
+audit_flush(struct guard_audit *log)
+{
+	int rc = 0;
+
+	if (log->lockfd < 0)
+		return guard_error(GUARD_EIO, "audit log '%s': flush outside a batch", log->cfg.dir);
+	if (log->npending && log->fd >= 0)
+		rc = write_pending(log);
+	if (rc == 0 && log->fd >= 0 && fdatasync(log->fd) < 0)
+		rc = guard_error(GUARD_EIO, "cannot sync the audit log in '%s': %s", log->cfg.dir, strerror(errno));
+	if (rc == 0)
+		mark_synced(log);
+	return rc;
+}
+
+const char *
+audit_dir(const struct guard_audit *log)
+{
+	return log->cfg.dir;
+}
+
+const char *
+audit_root(const struct guard_audit *log)
+{
+	return log->root;
+}
+
+void
+audit_last(const struct guard_audit *log, unsigned long *seq, char hash[GUARD_AUDIT_HASH_LEN + 1])
+{
+	*seq = log->seq;
+	memcpy(hash, log->hash, GUARD_AUDIT_HASH_LEN + 1);
+}
+
 void
 guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode)
 {
@@ -587,6 +682,8 @@ guard_audit_close(struct guard_audit *log)
 	}
 	guard_redactor_free(log->red);
 	guard_audit_config_release(&log->cfg);
+	free(log->root);
+	free(log->synced_path);
 	guard_buf_release(&log->pending);
 	guard_audit_rec_free(log->rec);
 	free(log);

@@ -289,3 +289,102 @@ guard_json_set(cJSON *obj, const char *key, cJSON *item)
 	else
 		cJSON_AddItemToObject(obj, key, item);
 }
+
+/* ---------------------------------------------------------------- duplicate members */
+
+/* Where the walk is: the chain of keys (or array indexes) from the root. */
+struct dup_at {
+	const struct dup_at *up;
+	const char *key; /* NULL for an array element */
+	size_t index;
+};
+
+static void
+dup_pointer(struct guard_buf *p, const struct dup_at *at)
+{
+	char num[24];
+
+	if (!at)
+		return;
+	dup_pointer(p, at->up);
+	guard_buf_addch(p, '/');
+	if (!at->key) {
+		snprintf(num, sizeof(num), "%zu", at->index);
+		guard_buf_addstr(p, num);
+		return;
+	}
+	for (const char *k = at->key;;) {
+		size_t run = strcspn(k, "~/");
+		guard_buf_add(p, k, run);
+		k += run;
+		if (!*k)
+			break;
+		guard_buf_addstr(p, *k == '~' ? "~0" : "~1");
+		k++;
+	}
+}
+
+/*
+ * The second member of obj whose name an earlier one has, or NULL.
+ * Canonical objects (every record guard writes) have their keys in
+ * strictly rising order, which one pass confirms; others are compared
+ * pairwise when small, sorted when not.
+ */
+static const cJSON *
+dup_member(const cJSON *obj)
+{
+	const cJSON *c, *d, *prev = NULL, *stack[MEMBERS_ON_STACK], **kids, *hit = NULL;
+	size_t n = 0;
+
+	for (c = obj->child; c; prev = c, c = c->next, n++)
+		if (prev && strcmp(prev->string, c->string) >= 0)
+			break;
+	if (!c)
+		return NULL;
+	for (; c; c = c->next)
+		n++;
+	if (n <= MEMBERS_ON_STACK) {
+		/* what the hook sees: a few members, compared in place (first bytes before strcmp) */
+		for (c = obj->child->next; c; c = c->next)
+			for (d = obj->child; d != c; d = d->next)
+				if (d->string[0] == c->string[0] && !strcmp(d->string, c->string))
+					return c;
+		return NULL;
+	}
+	kids = members(obj, 1, &n, stack);
+	for (size_t i = 1; i < n && !hit; i++)
+		if (!strcmp(kids[i - 1]->string, kids[i]->string))
+			hit = kids[i];
+	free(kids);
+	return hit;
+}
+
+static bool
+dup_walk(const cJSON *item, const struct dup_at *at, struct guard_buf *path)
+{
+	const cJSON *hit;
+	size_t i = 0;
+
+	if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
+		return false;
+	if (cJSON_IsObject(item) && (hit = dup_member(item))) {
+		if (path) {
+			struct dup_at here = { at, hit->string, 0 };
+			guard_buf_reset(path);
+			dup_pointer(path, &here);
+		}
+		return true;
+	}
+	for (const cJSON *c = item->child; c; c = c->next, i++) {
+		struct dup_at here = { at, cJSON_IsObject(item) ? c->string : NULL, i };
+		if (dup_walk(c, &here, path))
+			return true;
+	}
+	return false;
+}
+
+bool
+guard_json_dup_key(const cJSON *item, struct guard_buf *path)
+{
+	return dup_walk(item, NULL, path);
+}

@@ -5,6 +5,8 @@
 #ifndef GUARD_JSON_H
 #define GUARD_JSON_H
 
+#include <stdbool.h>
+
 #include <cjson/cJSON.h>
 
 #include "guard_buf.h"
@@ -40,5 +42,14 @@ double guard_json_num(const cJSON *obj, const char *key);
 
 /* Set obj's member key to item (taken over): replaced in place, or added. */
 void guard_json_set(cJSON *obj, const char *key, cJSON *item);
+
+/*
+ * Whether an object anywhere in item names a member twice. cJSON keeps
+ * both as children and its lookups return the first, while other readers
+ * (jq, Python) take the last: a record or event that says two things must
+ * be refused, not read one way. When path is not NULL it receives the
+ * JSON pointer of the second member ("/decision/effect").
+ */
+bool guard_json_dup_key(const cJSON *item, struct guard_buf *path);
 
 #endif

@@ -180,6 +180,43 @@ TEST(audit_record_is_canonical)
 	free(proj);
 }
 
+/* A member named twice, anywhere: found with its JSON pointer; unique ones, however many, are not. */
+TEST(json_dup_key)
+{
+	static const struct { const char *json, *path; } cases[] = {
+		{ "{\"a\":1,\"b\":2}", NULL },
+		{ "{\"b\":1,\"a\":2,\"c\":{\"y\":1,\"x\":[1,{\"q\":1}]}}", NULL },
+		{ "{\"effect\":\"allow\",\"effect\":\"deny\"}", "/effect" },
+		{ "{\"d\":{\"r\":1,\"e\":2,\"r\":3}}", "/d/r" },
+		{ "{\"l\":[0,{\"k\":1},{\"a/b\":1,\"a/b\":2}]}", "/l/2/a~1b" },
+		{ "[{\"x\":1,\"x\":1}]", "/0/x" },
+		{ "{\"eff\\u0065ct\":1,\"effect\":2}", "/effect" }, /* the same name, escaped */
+	};
+	struct guard_buf path = GUARD_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *j = cJSON_Parse(cases[i].json);
+		CHECK(j != NULL);
+		bool dup = guard_json_dup_key(j, &path);
+		CHECK(dup == (cases[i].path != NULL));
+		if (dup && cases[i].path)
+			CHECK(!strcmp(path.buf, cases[i].path));
+		cJSON_Delete(j);
+	}
+	/* A wide object takes the sorted path: 100 members, one repeated at the end. */
+	cJSON *wide = cJSON_CreateObject();
+	char key[16];
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof(key), "k%03d", (i * 37) % 100);
+		cJSON_AddNumberToObject(wide, key, i);
+	}
+	CHECK(!guard_json_dup_key(wide, NULL));
+	cJSON_AddNumberToObject(wide, "k050", 1);
+	CHECK(guard_json_dup_key(wide, &path) && !strcmp(path.buf, "/k050"));
+	cJSON_Delete(wide);
+	guard_buf_release(&path);
+}
+
 int
 main(void)
 {
@@ -191,6 +228,7 @@ main(void)
 	RUN(audit_line_check);
 	RUN(audit_config_defaults);
 	RUN(audit_record_is_canonical);
+	RUN(json_dup_key);
 	char *cmd = guard_xasprintf("rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", root);
