@@ -354,24 +354,24 @@ gate() {
 }
 
 @test "keygen writes a 0600 key, prints the policy lines, and will not overwrite it" {
-	run guard-approve keygen --as alice@example.com
+	run guard-approve keygen --no-passphrase --as alice@example.com
 	[ "$status" -eq 0 ]
 	k=$HOME/.config/guard/keys/alice@example.com.key
 	[ "$(stat -c %a "$k")" = 600 ]
 	[ "$(stat -c %a "$(dirname "$k")")" = 700 ]
 	[[ "$output" == *'key: "ed25519:'* ]]
 	[[ "$output" == *"alice@example.com:"* ]]
-	run guard-approve keygen --as alice@example.com
+	run guard-approve keygen --no-passphrase --as alice@example.com
 	[ "$status" -eq 4 ]
-	run guard-approve keygen --as alice@example.com --force
+	run guard-approve keygen --no-passphrase --as alice@example.com --force
 	[ "$status" -eq 0 ]
-	run guard-approve keygen --as '../evil'
+	run guard-approve keygen --no-passphrase --as '../evil'
 	[ "$status" -eq 2 ]
 }
 
 # Give alice a key in the user layer; extra YAML after it on stdin.
 signed_alice() {
-	guard-approve keygen --as alice@example.com 2>/dev/null | sed -n 's/^ *key: //p' >"$BATS_TEST_TMPDIR/alice.pub"
+	guard-approve keygen --no-passphrase --as alice@example.com 2>/dev/null | sed -n 's/^ *key: //p' >"$BATS_TEST_TMPDIR/alice.pub"
 	{
 		echo "principals:"
 		echo "  alice@example.com: {roles: [admin], key: $(cat "$BATS_TEST_TMPDIR/alice.pub")}"
@@ -416,9 +416,11 @@ signed_alice() {
 	[[ "$(jq -r .approval.note <<<"$out")" == *"0 valid approvals"* ]]
 	run guard-approve verify "$id"
 	[ "$status" -eq 1 ]
-	# bob has no key: with signatures required his decision cannot count
+	# bob has no key: with signatures required his decision cannot count, so it is refused
 	id=$(request 'git push --force origin z')
-	guard-approve approve "$id" --as bob@example.com >/dev/null
+	run guard-approve approve "$id" --as bob@example.com
+	[ "$status" -eq 7 ]
+	[ "$(jq -r .status "$(file_of "$id")")" = pending ]
 	[ "$(gate 'git push --force origin z' | jq -r .decision.effect)" = ask ]
 	# alice's real, signed approval does
 	id=$(request 'git push --force origin w')
@@ -434,7 +436,7 @@ signed_alice() {
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"readable by others"* ]]
 	chmod 600 "$HOME/.config/guard/keys/alice@example.com.key"
-	guard-approve keygen --as alice@example.com --force >/dev/null 2>&1
+	guard-approve keygen --no-passphrase --as alice@example.com --force >/dev/null 2>&1
 	run guard-approve approve "$id" --as alice@example.com
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"not the key the policy lists"* ]]

@@ -410,14 +410,39 @@ already_decided(const cJSON *req, const char *state)
 	return guard_error(GUARD_ECONFLICT, "request %s is already %s; nothing was changed", gap_str(req, "id"), state);
 }
 
+/* The expiry of an approval given now: one timeout, and never past an earlier approver's. */
+static long long
+approval_expiry(const cJSON *req, const struct guard_approval_config *c, long long now)
+{
+	long long exp = now + c->timeout;
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions")) {
+		long long t = gap_time(d, "expires_at");
+		if (!strcmp(gap_str(d, "verdict"), "approve") && t >= 0 && t < exp)
+			exp = t;
+	}
+	return exp;
+}
+
+/* The state a verdict leaves the request in. */
+static const char *
+result_of(const cJSON *req, const struct guard_approval_config *c, const char *verdict)
+{
+	if (!strcmp(verdict, "approve"))
+		return approvals_of(req) + 1 < c->min[level_of(req)] ? "pending" : "approved";
+	return !strcmp(verdict, "reject") ? "rejected" : "cancelled";
+}
+
 int
 guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 		      const struct guard_reviewer *who, const struct guard_verdict *v)
 {
-	const char *state = guard_approval_status(req, NULL);
+	const char *state = guard_approval_status(req, NULL), *result;
 	const cJSON *prior;
 	cJSON *d;
-	char now[GUARD_TIME_LEN];
+	char now[GUARD_TIME_LEN], exp[GUARD_TIME_LEN];
+	struct timespec ts = { 0, 0 };
 	int rc;
 
 	if (strcmp(state, "pending"))
@@ -429,6 +454,18 @@ guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 		return guard_error(GUARD_EDENY, "%s requested %s and cannot approve it", who->user, gap_str(req, "id"));
 
 	guard_time_now(now);
+	result = result_of(req, c, v->verdict);
+	/*
+	 * An approval is good for one timeout from the moment it was given
+	 * (and the request for the shortest of its approvals'); a rejection
+	 * or a cancel leaves the expiry as it was. The decision records both,
+	 * so its signature covers them.
+	 */
+	if (!strcmp(v->verdict, "approve"))
+		ts.tv_sec = (time_t)approval_expiry(req, c, (long long)time(NULL));
+	else
+		ts.tv_sec = (time_t)gap_time(req, "expires_at");
+	guard_time_format(&ts, exp);
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "by", who->user);
 	if (who->role)
@@ -441,21 +478,58 @@ guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 	else
 		cJSON_AddNullToObject(d, "comment");
 	cJSON_AddStringToObject(d, "at", now);
+	cJSON_AddStringToObject(d, "expires_at", exp);
+	cJSON_AddStringToObject(d, "result", result);
 	if (v->secret_key && (rc = guard_approval_sign(req, d, v->secret_key)) < 0) {
 		cJSON_Delete(d);
 		return rc;
 	}
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(req, "decisions"), d);
-
-	if (!strcmp(v->verdict, "approve") && approvals_of(req) < c->min[level_of(req)])
+	if (!strcmp(result, "pending"))
 		return 0; /* more approvers needed */
-	cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString(
-		!strcmp(v->verdict, "approve") ? "approved" : !strcmp(v->verdict, "reject") ? "rejected" : "cancelled"));
+	cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString(result));
 	cJSON_ReplaceItemInObjectCaseSensitive(req, "decided_at", cJSON_CreateString(now));
-	/* an approval is good for one timeout from the moment it was given */
-	if (!strcmp(v->verdict, "approve"))
-		set_time(req, "expires_at", time(NULL) + (time_t)c->timeout);
+	guard_json_set(req, "expires_at", cJSON_CreateString(exp));
 	return 0;
+}
+
+/*
+ * The request's own status, decided_at and expires_at are what its last
+ * decision (whose signature covers them) says: an edited or restored file
+ * that disagrees is not trusted. A decision from before "result" was
+ * recorded has nothing to compare with.
+ */
+bool
+guard_approval_consistent(const cJSON *req, const char **why)
+{
+	static char reason[256];
+	const cJSON *d, *last = NULL;
+	const char *result, *status = gap_str(req, "status");
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		last = d;
+	if (!last || !*(result = gap_str(last, "result")))
+		return true;
+	if (!strcmp(result, "pending")) {
+		if (!strcmp(status, "pending") || !strcmp(status, "expired"))
+			return true;
+		snprintf(reason, sizeof(reason), "request %s says %s, but its last decision (by %.64s) left it pending",
+			 gap_str(req, "id"), status, gap_str(last, "by"));
+	} else if (strcmp(status, result) && strcmp(status, "expired") &&
+		   !(!strcmp(result, "approved") && !strcmp(status, "consumed"))) {
+		snprintf(reason, sizeof(reason), "request %s says %s, but its last decision (by %.64s) made it %s",
+			 gap_str(req, "id"), status, gap_str(last, "by"), result);
+	} else if (strcmp(gap_str(req, "decided_at"), gap_str(last, "at"))) {
+		snprintf(reason, sizeof(reason), "request %s says it was decided at %.40s, but its last decision was at %.40s",
+			 gap_str(req, "id"), gap_str(req, "decided_at"), gap_str(last, "at"));
+	} else if (gap_time(req, "expires_at") != gap_time(last, "expires_at")) {
+		snprintf(reason, sizeof(reason), "request %s says it expires at %.40s, but its last decision set %.40s",
+			 gap_str(req, "id"), gap_str(req, "expires_at"), gap_str(last, "expires_at"));
+	} else {
+		return true;
+	}
+	*why = reason;
+	return false;
 }
 
 bool
@@ -475,9 +549,12 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		*why = reason;
 		return false;
 	}
+	if (!guard_approval_consistent(req, why))
+		return false;
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions")) {
 		struct guard_reviewer who;
 		const char *by = gap_str(d, "by");
+		long long exp = gap_time(d, "expires_at");
 		bool dup = false;
 
 		if (!strcmp(gap_str(d, "verdict"), "reject")) {
@@ -492,6 +569,9 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		if (dup || guard_approval_reviewer(p, c, by, &who) < 0)
 			continue;
 		if (who.key ? guard_approval_check_sig(req, d, who.key) < 0 : c->require_signature)
+			continue;
+		/* the decision's own expiry, which its signature covers */
+		if (cJSON_HasObjectItem(d, "expires_at") && (exp < 0 || (long long)time(NULL) >= exp))
 			continue;
 		good++;
 	}

@@ -54,6 +54,11 @@ allow(const struct guard_policy *p, struct guard_approval_store *s, const struct
 	free(who);
 	if (c->single_use) {
 		guard_time_now(now);
+		/* the marker first: once it exists, no file can say unused again */
+		if ((rc = guard_approval_consume_mark(s->root, req, now)) < 0) {
+			free(reason);
+			return rc;
+		}
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString("consumed"));
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "consumed_at", cJSON_CreateString(now));
 		if ((rc = guard_approval_audit(p, s->root, req, "approval.status_changed", NULL)) < 0 ||
@@ -70,6 +75,23 @@ allow(const struct guard_policy *p, struct guard_approval_store *s, const struct
 	set_approval(ev, req, c->single_use ? "consumed" : "approved", NULL);
 	free(reason);
 	return 0;
+}
+
+/* 1 (with why) when the approval has a consumption marker, whatever its file says. */
+static int
+used_already(const char *root, const cJSON *req, const char **why)
+{
+	static char reason[200];
+	char *at = NULL;
+	int rc = guard_approval_consumed(root, gap_str(req, "id"), &at);
+
+	if (rc == 1)
+		snprintf(reason, sizeof(reason), "request %s was used at %.40s; its file no longer says so, and is not believed",
+			 gap_str(req, "id"), at);
+	if (rc == 1)
+		*why = reason;
+	free(at);
+	return rc;
 }
 
 static bool
@@ -119,8 +141,12 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);
 		if (guard_approval_valid(p, &c, req, level, &why)) {
-			rc = allow(p, &s, &c, ev, req);
-			goto out;
+			if ((rc = used_already(root, req, &why)) < 0)
+				goto out;
+			if (rc == 0) {
+				rc = allow(p, &s, &c, ev, req);
+				goto out;
+			}
 		}
 	}
 	cJSON_Delete(req);
