@@ -2,6 +2,7 @@
  * What guard-approve prints, and its approver key files.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,17 @@ skip_bad(const char *file, const char *why, void *arg)
 	cli_error("skipping %s: %s", file, why);
 }
 
+/* s with control characters shown (a file older than the summary's own quoting, or edited), at most max bytes. */
+static void
+print_visible(const char *label, const char *s, int max)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	guard_buf_add_visible(&b, s);
+	printf("%s%.*s\n", label, max, b.buf ? b.buf : "");
+	guard_buf_release(&b);
+}
+
 static int
 terminal_width(void)
 {
@@ -227,7 +239,7 @@ print_row(const struct row *r, int width)
 		snprintf(left_s, sizeof(left_s), "-");
 	n = printf("%-8.8s  %-9s  %-8s  %5s  %5s  %-10.10s  %-16.16s  ", r->id, r->state, r->level, age, left_s,
 		   r->tool, r->by);
-	printf("%.*s\n", width > n + 8 ? width - n : 1000, r->summary);
+	print_visible("", r->summary, width > n + 8 ? width - n : 1000);
 }
 
 /*
@@ -313,6 +325,30 @@ approve_state_status(const char *state)
 	return GUARD_EXIT_DENY;
 }
 
+/* The whole stored input, each member shown visibly, and the risk reasons. */
+static void
+print_input(const cJSON *req)
+{
+	const cJSON *in = cJSON_GetObjectItemCaseSensitive(req, "input"), *m;
+	const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(req, "risk"), "reasons");
+	bool first = true;
+
+	cJSON_ArrayForEach(m, in) {
+		char *label = guard_xasprintf("%-10s%s: ", first ? "input" : "", m->string), *text = NULL;
+		print_visible(label, cJSON_IsString(m) ? m->valuestring : (text = cJSON_PrintUnformatted(m)), INT_MAX);
+		free(text);
+		free(label);
+		first = false;
+	}
+	if (!in)
+		printf("input     (not stored: a request made by an older guard; the digest binds it)\n");
+	first = true;
+	cJSON_ArrayForEach(m, reasons) {
+		print_visible(first ? "reasons   " : "          ", cJSON_IsString(m) ? m->valuestring : "", INT_MAX);
+		first = false;
+	}
+}
+
 void
 approve_print_request(const cJSON *req, bool json)
 {
@@ -333,7 +369,9 @@ approve_print_request(const cJSON *req, bool json)
 	printf("status    %s", state);
 	if (left)
 		printf(" (%llds left)", left);
-	printf("\naction    %s\n", str(req, "summary"));
+	printf("\n");
+	print_visible("action    ", str(req, "summary"), INT_MAX);
+	print_input(req);
 	printf("risk      %s%s%s\n", str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
 	       *str(req, "rule") ? ", asked by rule " : "", str(req, "rule"));
 	printf("by        %s at %s\n", str(req, "requested_by"), str(req, "requested_at"));

@@ -70,15 +70,18 @@ gate() {
 	[ "$(cat "$PROJ/.ai/approvals/.gitignore")" = "$(printf '.lock\n.locks/\n.tmp/\n.digest/')" ]
 }
 
-@test "a request's summary is short and never carries file contents" {
+@test "a request's summary is short and never carries file contents; the input is stored whole, secrets redacted" {
 	long=$(printf 'echo %0300d' 0)
 	id=$(request "$long")
 	[ "$(jq -r '.summary | length' "$(file_of "$id")")" -le 170 ]
-	id=$(jq -cn --arg p "$PROJ/src/a.c" '{tool:"Write",input:{file_path:$p,content:"TOPSECRET-CONTENT\nline2"},actor:{user:"claude"}}' |
+	[ "$(jq -r .input.command "$(file_of "$id")")" = "$long" ]
+	id=$(jq -cn --arg p "$PROJ/src/a.c" '{tool:"Write",input:{file_path:$p,content:"CONTENT-LINE\nkey=AKIAIOSFODNN7EXAMPLE"},actor:{user:"claude"}}' |
 		guard-approve request)
 	f=$(file_of "$id")
 	[ "$(jq -r .summary "$f")" = "Write: $PROJ/src/a.c" ]
-	refute grep -q TOPSECRET "$f"
+	# what is approved is what runs (issue 10): the content is there, its secret is not
+	[ "$(jq -r .input.content "$f")" = "$(printf 'CONTENT-LINE\nkey=[REDACTED:aws-access-key]')" ]
+	refute grep -q AKIAIOSFODNN7EXAMPLE "$f"
 }
 
 @test "request reuses the pending request of the same action, and not of another" {
@@ -163,7 +166,8 @@ gate() {
 	run guard-approve status "$id"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *rejected* ]]
-	[ "$(gate "$force_push" | jq -r .decision.effect)" = ask ]
+	# the agent hears the rejection (approve-trust.bats has the rest)
+	[ "$(gate "$force_push" | jq -r .decision.effect)" = deny ]
 }
 
 @test "the requester cannot approve its own request" {

@@ -33,6 +33,8 @@ struct guard_approval_config {
 	const char *approver_role;
 	bool require_signature;
 	bool single_use;
+	long long rejection_ttl;  /* seconds a rejection answers the same action; 0: not at all */
+	const cJSON *redact;     /* the policy's redact list, for what a request stores */
 	const char *overridden;  /* the env variables that changed the policy's word, or NULL */
 };
 
@@ -100,9 +102,18 @@ int guard_approval_each(struct guard_approval_store *s,
 int guard_approval_digest(const cJSON *ev, char out[65]);
 
 /*
+ * 1 when req is a rejection still in force (approval.rejection_ttl from
+ * the rejecting decision), with *reason "rejected by X at T: comment
+ * (...)" (caller frees); 0 otherwise.
+ */
+int guard_approval_rejection(const cJSON *req, const struct guard_approval_config *c, char **reason);
+
+/*
  * The pending request for the event's action (digest: its
  * guard_approval_digest, which the caller has for the action's lock), or
- * a new one (with that lock held). *created says which.
+ * a new one (with that lock held). *created says which. GUARD_EDENY,
+ * with guard_approval_rejection's reason, while the action's last
+ * request is a rejection in force: asking again is refused.
  */
 int guard_approval_request(struct guard_approval_store *s, const struct guard_approval_config *c,
 			   const cJSON *ev, const char *digest, cJSON **out, bool *created);

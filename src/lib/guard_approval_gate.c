@@ -77,6 +77,19 @@ allow(const struct guard_policy *p, struct guard_approval_store *s, const struct
 	return 0;
 }
 
+/* A rejection in force answers the agent: deny, with who said no, when and why. */
+static void
+rejected(cJSON *ev, const cJSON *req, const char *reason)
+{
+	cJSON *decision = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+
+	guard_json_set(decision, "asked", cJSON_CreateString(gap_str(decision, "rule")));
+	guard_json_set(decision, "effect", cJSON_CreateString("deny"));
+	guard_json_set(decision, "rule", cJSON_CreateString("guard.rejected"));
+	guard_json_set(decision, "reason", cJSON_CreateString(reason));
+	set_approval(ev, req, "rejected", NULL);
+}
+
 /* 1 (with why) when the approval has a consumption marker, whatever its file says. */
 static int
 used_already(const char *root, const cJSON *req, const char **why)
@@ -113,7 +126,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 	struct guard_approval_store s;
 	const char *why = NULL;
 	cJSON *req = NULL;
-	char digest[65];
+	char digest[65], *said_no = NULL;
 	bool created;
 	int rc;
 
@@ -137,6 +150,11 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		goto out;
 	if ((rc = gap_index_get(&s, digest, &req)) < 0)
 		goto out;
+	if (req && guard_approval_rejection(req, &c, &said_no) == 1) {
+		rejected(ev, req, said_no);
+		free(said_no);
+		goto out;
+	}
 	if (req && !strcmp(guard_approval_status(req, NULL), "approved")) {
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);
