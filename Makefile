@@ -103,6 +103,7 @@ $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) | $(BIN)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -MF $(BUILD)/$*.main.d -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 $(BIN)/guard-approve $(BIN)/guard: $(BUILD)/approve_view.o
+$(BIN)/guard-approve: $(BUILD)/approve_key.o
 $(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 
 $(BUILD)/unit/%: t/unit/%.c $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit

@@ -2,6 +2,7 @@
  * What guard-approve prints, and its approver key files.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,17 @@ skip_bad(const char *file, const char *why, void *arg)
 	cli_error("skipping %s: %s", file, why);
 }
 
+/* s with control characters shown (a file older than the summary's own quoting, or edited), at most max bytes. */
+static void
+print_visible(const char *label, const char *s, int max)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	guard_buf_add_visible(&b, s);
+	printf("%s%.*s\n", label, max, b.buf ? b.buf : "");
+	guard_buf_release(&b);
+}
+
 static int
 terminal_width(void)
 {
@@ -227,7 +239,7 @@ print_row(const struct row *r, int width)
 		snprintf(left_s, sizeof(left_s), "-");
 	n = printf("%-8.8s  %-9s  %-8s  %5s  %5s  %-10.10s  %-16.16s  ", r->id, r->state, r->level, age, left_s,
 		   r->tool, r->by);
-	printf("%.*s\n", width > n + 8 ? width - n : 1000, r->summary);
+	print_visible("", r->summary, width > n + 8 ? width - n : 1000);
 }
 
 /*
@@ -313,6 +325,30 @@ approve_state_status(const char *state)
 	return GUARD_EXIT_DENY;
 }
 
+/* The whole stored input, each member shown visibly, and the risk reasons. */
+static void
+print_input(const cJSON *req)
+{
+	const cJSON *in = cJSON_GetObjectItemCaseSensitive(req, "input"), *m;
+	const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(req, "risk"), "reasons");
+	bool first = true;
+
+	cJSON_ArrayForEach(m, in) {
+		char *label = guard_xasprintf("%-10s%s: ", first ? "input" : "", m->string), *text = NULL;
+		print_visible(label, cJSON_IsString(m) ? m->valuestring : (text = cJSON_PrintUnformatted(m)), INT_MAX);
+		free(text);
+		free(label);
+		first = false;
+	}
+	if (!in)
+		printf("input     (not stored: a request made by an older guard; the digest binds it)\n");
+	first = true;
+	cJSON_ArrayForEach(m, reasons) {
+		print_visible(first ? "reasons   " : "          ", cJSON_IsString(m) ? m->valuestring : "", INT_MAX);
+		first = false;
+	}
+}
+
 void
 approve_print_request(const cJSON *req, bool json)
 {
@@ -333,7 +369,9 @@ approve_print_request(const cJSON *req, bool json)
 	printf("status    %s", state);
 	if (left)
 		printf(" (%llds left)", left);
-	printf("\naction    %s\n", str(req, "summary"));
+	printf("\n");
+	print_visible("action    ", str(req, "summary"), INT_MAX);
+	print_input(req);
 	printf("risk      %s%s%s\n", str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
 	       *str(req, "rule") ? ", asked by rule " : "", str(req, "rule"));
 	printf("by        %s at %s\n", str(req, "requested_by"), str(req, "requested_at"));
@@ -412,6 +450,25 @@ approve_progress_done(struct approve_progress *p)
 
 /* ---- verify ---- */
 
+/* The file's own fields against its last decision and its consumption marker. */
+static void
+verify_state(const cJSON *req, const struct approve_verify *v, struct guard_buf *why)
+{
+	const char *status = str(req, "status"), *diff = NULL;
+	char *at = NULL;
+	int rc;
+
+	if (!guard_approval_consistent(req, &diff))
+		guard_buf_addf(why, "; %s (edited or restored)", diff);
+	rc = guard_approval_consumed(v->root, str(req, "id"), &at);
+	if (rc < 0)
+		guard_buf_addf(why, "; %s", guard_error_last());
+	else if (rc == 1 && strcmp(status, "consumed"))
+		guard_buf_addf(why, "; the file says %s, but the approval was used at %s (restored or edited after use)",
+			       status, at);
+	free(at);
+}
+
 int
 approve_verify_one(cJSON *req, void *arg)
 {
@@ -439,6 +496,7 @@ approve_verify_one(cJSON *req, void *arg)
 			guard_buf_addf(&why, "; the decision by %s is not signed (approval.require_signature)", by);
 		}
 	}
+	verify_state(req, v, &why);
 	if (why.len) {
 		printf("BAD %s: %s\n", str(req, "id"), why.buf + 2);
 		v->bad++;
@@ -449,80 +507,4 @@ approve_verify_one(cJSON *req, void *arg)
 	}
 	guard_buf_release(&why);
 	return 0;
-}
-
-/* ---- keys ---- */
-
-static char *
-keys_dir(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-
-	if (xdg && *xdg == '/')
-		return guard_xasprintf("%s/guard/keys", xdg);
-	return guard_xasprintf("%s/.config/guard/keys", guard_home());
-}
-
-char *
-approve_key_path(const char *user)
-{
-	char *dir, *path;
-
-	if (!*user || user[0] == '.' ||
-	    strspn(user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-") != strlen(user))
-		return NULL;
-	dir = keys_dir();
-	path = guard_xasprintf("%s/%s.key", dir, user);
-	free(dir);
-	return path;
-}
-
-#define KEY_HEADER "guard ed25519 secret key\n"
-
-int
-approve_key_read(const char *path, unsigned char sk[GUARD_KEY_SECRET_BYTES])
-{
-	struct stat st;
-	char *text, *b64;
-	size_t len, bin = 0;
-	int rc;
-
-	if (!path)
-		return guard_error(GUARD_EUSAGE, "this reviewer name cannot name a key file");
-	if ((rc = guard_file_read(path, 4096, 1, &text, &len)) < 0)
-		return rc;
-	if (stat(path, &st) == 0 && (st.st_mode & 077)) {
-		free(text);
-		return guard_error(GUARD_EPOLICY, "%s is readable by others (mode %03o); chmod 600 it", path, st.st_mode & 0777);
-	}
-	b64 = strncmp(text, KEY_HEADER, strlen(KEY_HEADER)) ? NULL : text + strlen(KEY_HEADER);
-	if (b64)
-		b64[strcspn(b64, "\r\n")] = '\0';
-	if (!b64 || sodium_base642bin(sk, GUARD_KEY_SECRET_BYTES, b64, strlen(b64), NULL, &bin, NULL,
-				      sodium_base64_VARIANT_ORIGINAL) < 0 || bin != GUARD_KEY_SECRET_BYTES)
-		rc = guard_error(GUARD_EPOLICY, "%s is not a guard secret key", path);
-	sodium_memzero(text, len);
-	free(text);
-	return rc;
-}
-
-int
-approve_key_write(const char *path, const unsigned char sk[GUARD_KEY_SECRET_BYTES])
-{
-	char b64[sodium_base64_ENCODED_LEN(GUARD_KEY_SECRET_BYTES, sodium_base64_VARIANT_ORIGINAL)];
-	char *dir = keys_dir(), *text;
-	int rc;
-
-	if ((rc = guard_mkdirs(dir, 0700)) < 0) {
-		free(dir);
-		return rc;
-	}
-	free(dir);
-	sodium_bin2base64(b64, sizeof(b64), sk, GUARD_KEY_SECRET_BYTES, sodium_base64_VARIANT_ORIGINAL);
-	text = guard_xasprintf(KEY_HEADER "%s\n", b64);
-	rc = guard_file_write_atomic(path, text, strlen(text), 0600);
-	sodium_memzero(text, strlen(text));
-	sodium_memzero(b64, sizeof(b64));
-	free(text);
-	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * guard-approve's side of the library line: what it prints (tables,
- * progress, reports) and the approver key files it reads and writes.
+ * progress, reports). Key files are approve_key.h's.
  */
 #ifndef APPROVE_VIEW_H
 #define APPROVE_VIEW_H
@@ -61,17 +61,14 @@ void approve_progress_done(struct approve_progress *p);
 struct approve_verify {
 	const struct guard_policy *policy;
 	const struct guard_approval_config *cfg;
+	const char *root;  /* the project: where its consumption markers are */
 	int ok, bad;
 };
 
-/* guard_approval_each callback: check every decision's signature. */
+/*
+ * guard_approval_each callback: check every decision's signature, that
+ * the file agrees with its last decision, and with its consumption marker.
+ */
 int approve_verify_one(cJSON *req, void *arg);
-
-/* ---- keys ---- */
-
-/* ~/.config/guard/keys/<user>.key, or NULL when user cannot name a file. */
-char *approve_key_path(const char *user);
-int approve_key_read(const char *path, unsigned char sk[GUARD_KEY_SECRET_BYTES]);
-int approve_key_write(const char *path, const unsigned char sk[GUARD_KEY_SECRET_BYTES]);
 
 #endif

@@ -11,12 +11,14 @@
 
 #include <sodium.h>
 
+#include "approve_key.h"
 #include "approve_view.h"
 #include "cli.h"
 #include "guard_approval.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
+#include "guard_json.h"
 #include "guard_path.h"
 #include "guard_time.h"
 
@@ -34,7 +36,8 @@ usage(FILE *f)
 		"       guard-approve wait ID [--timeout DUR]\n"
 		"       guard-approve gate < events.jsonl      (also: guard-approve --gate)\n"
 		"       guard-approve expire\n"
-		"       guard-approve keygen [--as USER] [--force]\n"
+		"       guard-approve keygen [--as USER] [--no-passphrase] [--install] [--force]\n"
+		"       guard-approve keygen --public [--install] [--as USER]\n"
 		"       guard-approve verify ID... | --all\n"
 		"\n"
 		"Human approval bound to one exact action: one JSON file per request in\n"
@@ -201,6 +204,11 @@ cmd_decide(struct ctx *c, const char *verdict, const char *prefix, const char *r
 	} else if ((rc = guard_approval_reviewer(c->policy, &c->cfg, me, &who)) < 0) {
 		return rc;
 	}
+	/* a decision that could not count is refused before anything is written */
+	if (!who.key && c->cfg.require_signature && strcmp(verdict, "cancel"))
+		return guard_error(GUARD_EPOLICY, "approval.require_signature is on and the policy lists no key for %s, so an "
+				   "unsigned decision would not count; nothing was written (make one with: guard-approve keygen "
+				   "--as %s --install)", me, me);
 	if (who.key) {
 		if ((rc = load_secret_key(me, who.key, sk)) < 0)
 			return rc;
@@ -250,6 +258,26 @@ load_one(struct ctx *c, const char *prefix, cJSON **req)
 	return rc < 0 ? rc : guard_approval_load(&c->store, id, req);
 }
 
+/*
+ * A request with a consumption marker is consumed, whatever its file says
+ * (guard_approval_consumed): shown so, with a warning when they differ.
+ */
+static int
+apply_marker(struct ctx *c, cJSON *req)
+{
+	char *at = NULL;
+	int rc = guard_approval_consumed(c->root, guard_event_str(req, "id"), &at);
+
+	if (rc == 1 && strcmp(guard_event_str(req, "status"), "consumed")) {
+		cli_error("warning: %s says %s, but it was used at %s (its file was restored or edited)",
+			  guard_event_str(req, "id"), guard_event_str(req, "status"), at);
+		guard_json_set(req, "status", cJSON_CreateString("consumed"));
+		guard_json_set(req, "consumed_at", cJSON_CreateString(at));
+	}
+	free(at);
+	return rc < 0 ? rc : 0;
+}
+
 static int
 cmd_show(struct ctx *c, const char *prefix, bool json)
 {
@@ -258,6 +286,10 @@ cmd_show(struct ctx *c, const char *prefix, bool json)
 
 	if ((rc = need_view(c)) < 0 || (rc = load_one(c, prefix, &req)) < 0)
 		return rc;
+	if ((rc = apply_marker(c, req)) < 0) {
+		cJSON_Delete(req);
+		return rc;
+	}
 	approve_print_request(req, json);
 	cJSON_Delete(req);
 	return 0;
@@ -273,6 +305,10 @@ cmd_status(struct ctx *c, const char *prefix)
 
 	if ((rc = load_one(c, prefix, &req)) < 0)
 		return rc;
+	if ((rc = apply_marker(c, req)) < 0) {
+		cJSON_Delete(req);
+		return rc;
+	}
 	state = guard_approval_status(req, &left);
 	if (left)
 		printf("%s %s %llds\n", guard_event_str(req, "id"), state, left);
@@ -361,7 +397,7 @@ cmd_expire(struct ctx *c)
 static int
 cmd_verify(struct ctx *c, int argc, char **argv, bool all)
 {
-	struct approve_verify v = { c->policy, &c->cfg, 0, 0 };
+	struct approve_verify v = { c->policy, &c->cfg, c->root, 0, 0 };
 	int rc;
 
 	if (all) {
@@ -380,11 +416,53 @@ cmd_verify(struct ctx *c, int argc, char **argv, bool all)
 	}
 	fflush(stdout);
 	fprintf(stderr, "%d request%s verified, %d with problems\n", v.ok, v.ok == 1 ? "" : "s", v.bad);
-	return v.bad ? GUARD_EDENY : 0;
+	return v.bad ? guard_error(GUARD_EDENY, "verification failed") : 0;
+}
+
+struct keygen_opts {
+	bool force, no_passphrase, install, public_only;
+};
+
+/* The lines a person adds to the user or managed policy. */
+static void
+print_principal(const char *me, const char *pub)
+{
+	printf("principals:\n  %s:\n    roles: [admin]\n    key: \"%s\"\n", me, pub);
 }
 
 static int
-cmd_keygen(struct ctx *c, bool force)
+install(const char *me, const char *pub, bool dry_run)
+{
+	char *where = NULL;
+	int rc = approve_install_principal(me, pub, dry_run, &where);
+
+	if (dry_run)
+		;
+	else if (rc == 1)
+		fprintf(stderr, "%s already lists %s with this key\n", where, me);
+	else if (rc == 0)
+		fprintf(stderr, "added %s (roles [admin]) with this key to %s\n", me, where);
+	free(where);
+	return rc < 0 ? rc : 0;
+}
+
+/* keygen --public [--install]: the lines of the key that exists. */
+static int
+keygen_public(const char *me, const char *path, const struct keygen_opts *o)
+{
+	char pub[128];
+	int rc = approve_key_public(path, pub, sizeof(pub));
+
+	if (rc == GUARD_ENOTFOUND)
+		return guard_error(GUARD_ENOTFOUND, "%s does not exist (guard-approve keygen --as %s makes it)", path, me);
+	if (rc < 0 || (o->install && (rc = install(me, pub, false)) < 0))
+		return rc;
+	print_principal(me, pub);
+	return 0;
+}
+
+static int
+cmd_keygen(struct ctx *c, const struct keygen_opts *o)
 {
 	const char *me = identity(c);
 	unsigned char sk[GUARD_KEY_SECRET_BYTES];
@@ -393,21 +471,33 @@ cmd_keygen(struct ctx *c, bool force)
 
 	if (!path)
 		return guard_error(GUARD_EUSAGE, "'%s' cannot name a key file (letters, digits, . _ @ + - only)", me);
-	if (!force && access(path, F_OK) == 0) {
-		rc = guard_error(GUARD_ECONFLICT, "%s exists; --force replaces it (and every decision it signed stops verifying "
+	if (o->public_only) {
+		rc = keygen_public(me, path, o);
+		free(path);
+		return rc;
+	}
+	if (!o->force && access(path, F_OK) == 0) {
+		rc = guard_error(GUARD_ECONFLICT, "%s exists; --public reprints its policy lines (--public --install adds them "
+				 "to your user policy), --force replaces it (and every decision it signed stops verifying "
 				 "once the policy lists the new key)", path);
 		free(path);
 		return rc;
 	}
-	if ((rc = guard_key_generate(sk, pub, sizeof(pub))) == 0)
-		rc = approve_key_write(path, sk);
+	/* an entry that cannot be installed is found before a key is written */
+	if ((rc = guard_key_generate(sk, pub, sizeof(pub))) == 0 && (!o->install || (rc = install(me, pub, true)) == 0))
+		rc = approve_key_write(path, sk, o->no_passphrase);
 	sodium_memzero(sk, sizeof(sk));
-	if (rc == 0) {
-		fprintf(stderr, "secret key written to %s (mode 0600)\n"
-			"Add the public key to the user (~/.config/guard/policy.yaml) or managed\n"
-			"(/etc/guard/policy.yaml) policy, never to the project's:\n\n", path);
-		printf("principals:\n  %s:\n    roles: [admin]\n    key: \"%s\"\n", me, pub);
-	}
+	if (rc == 0)
+		fprintf(stderr, "secret key written to %s (mode 0600, %s)\n", path,
+			o->no_passphrase ? "NOT sealed: whoever can read it can sign; for CI and test keys only"
+					 : "sealed with your passphrase");
+	if (rc == 0 && o->install)
+		rc = install(me, pub, false);
+	else if (rc == 0)
+		fprintf(stderr, "Add the public key to the user (~/.config/guard/policy.yaml) or managed\n"
+			"(/etc/guard/policy.yaml) policy, never to the project's (--install does the first):\n\n");
+	if (rc == 0)
+		print_principal(me, pub);
 	free(path);
 	return rc;
 }
@@ -428,7 +518,8 @@ int
 main(int argc, char **argv)
 {
 	enum { O_AS = 256, O_REASON, O_JSON, O_STATUS, O_TOOL, O_REQUESTER, O_RISK, O_OLDER, O_NEWER,
-	       O_LIMIT, O_OFFSET, O_TIMEOUT, O_FORCE, O_ALL, O_COMMAND, O_INPUT, O_CWD, O_GATE };
+	       O_LIMIT, O_OFFSET, O_TIMEOUT, O_FORCE, O_ALL, O_COMMAND, O_INPUT, O_CWD, O_GATE,
+	       O_NO_PASS, O_INSTALL, O_PUBLIC };
 	static const struct option opts[] = {
 		{ "as", required_argument, NULL, O_AS },
 		{ "reason", required_argument, NULL, O_REASON },
@@ -450,6 +541,9 @@ main(int argc, char **argv)
 		{ "input", required_argument, NULL, O_INPUT },
 		{ "cwd", required_argument, NULL, O_CWD },
 		{ "gate", no_argument, NULL, O_GATE },
+		{ "no-passphrase", no_argument, NULL, O_NO_PASS },
+		{ "install", no_argument, NULL, O_INSTALL },
+		{ "public", no_argument, NULL, O_PUBLIC },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -457,7 +551,8 @@ main(int argc, char **argv)
 	struct ctx c;
 	struct approve_filter f;
 	const char *verb = NULL, *reason = NULL, *command = NULL, *tool = NULL, *input = NULL, *cwd = NULL;
-	bool json = false, force = false, all = false, gate = false;
+	bool json = false, all = false, gate = false;
+	struct keygen_opts kg = { false, false, false, false };
 	long long timeout = 0;
 	int opt, rc, status;
 
@@ -479,7 +574,10 @@ main(int argc, char **argv)
 		case O_AS: c.as = optarg; break;
 		case O_REASON: reason = optarg; break;
 		case O_JSON: json = true; break;
-		case O_FORCE: force = true; break;
+		case O_FORCE: kg.force = true; break;
+		case O_NO_PASS: kg.no_passphrase = true; break;
+		case O_INSTALL: kg.install = true; break;
+		case O_PUBLIC: kg.public_only = true; break;
 		case O_ALL: all = true; break;
 		case O_COMMAND: command = optarg; break;
 		case O_INPUT: input = optarg; break;
@@ -533,7 +631,7 @@ main(int argc, char **argv)
 	/* a short-lived process: nothing cJSON allocates is freed one by one */
 	cli_bulk_begin();
 	if (!strcmp(verb, "keygen")) {
-		rc = cmd_keygen(&c, force);
+		rc = cmd_keygen(&c, &kg);
 		goto done;
 	}
 	if (!strcmp(verb, "request")) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard_approval.h"
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_json.h"
@@ -266,6 +267,44 @@ doctor_approvals(const struct guard_policy *p)
 		       "        approval.require_signature: true with keys the agent cannot read\n");
 }
 
+/* The shortest timeout (seconds) of guard's PreToolUse hooks in Claude settings; 60 (Claude's default) when unset. */
+static long long
+claude_hook_timeout(const char *text)
+{
+	cJSON *settings = cJSON_Parse(text), *entry, *h;
+	long long t = -1;
+
+	cJSON_ArrayForEach(entry, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(settings, "hooks"),
+								   "PreToolUse"))
+		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(entry, "hooks")) {
+			const cJSON *to = cJSON_GetObjectItemCaseSensitive(h, "timeout");
+			const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(h, "command"));
+			long long v = cJSON_IsNumber(to) && to->valuedouble > 0 ? (long long)to->valuedouble : 60;
+			if (cmd && strstr(cmd, "guard") && strstr(cmd, "hook") && (t < 0 || v < t))
+				t = v;
+		}
+	cJSON_Delete(settings);
+	return t < 0 ? 60 : t;
+}
+
+/*
+ * A hook that times out does not block (Claude Code runs the tool), so
+ * the hook's wait for a person must end before the agent gives up on it.
+ */
+static bool
+doctor_hook_wait(const struct guard_policy *p, const char *settings)
+{
+	struct guard_approval_config c;
+	long long limit = claude_hook_timeout(settings);
+
+	if (!p || guard_approval_config(p, &c) < 0 || c.hook_wait < limit)
+		return true;
+	printf("  problem: approval.hook_wait (%llds) is at or above the hook's timeout (%llds in .claude/settings.json):\n"
+	       "           a hook that times out does not block, so the agent's call would run unapproved;\n"
+	       "           lower hook_wait below %llds, or raise the timeout\n", c.hook_wait, limit, limit);
+	return false;
+}
+
 int
 guard_cmd_doctor(int argc, char **argv)
 {
@@ -309,6 +348,8 @@ guard_cmd_doctor(int argc, char **argv)
 			status = GUARD_EXIT_DENY;
 	} else {
 		printf("claude hook: installed in .claude/settings.json\n");
+		if (!doctor_hook_wait(p, text) && !status)
+			status = GUARD_EXIT_DENY;
 	}
 	/* What only the operating system can give, said plainly. */
 	if (stat("/etc/guard/policy.yaml", &st) < 0 || st.st_uid != 0)

@@ -70,15 +70,18 @@ gate() {
 	[ "$(cat "$PROJ/.ai/approvals/.gitignore")" = "$(printf '.lock\n.locks/\n.tmp/\n.digest/')" ]
 }
 
-@test "a request's summary is short and never carries file contents" {
+@test "a request's summary is short and never carries file contents; the input is stored whole, secrets redacted" {
 	long=$(printf 'echo %0300d' 0)
 	id=$(request "$long")
 	[ "$(jq -r '.summary | length' "$(file_of "$id")")" -le 170 ]
-	id=$(jq -cn --arg p "$PROJ/src/a.c" '{tool:"Write",input:{file_path:$p,content:"TOPSECRET-CONTENT\nline2"},actor:{user:"claude"}}' |
+	[ "$(jq -r .input.command "$(file_of "$id")")" = "$long" ]
+	id=$(jq -cn --arg p "$PROJ/src/a.c" '{tool:"Write",input:{file_path:$p,content:"CONTENT-LINE\nkey=AKIAIOSFODNN7EXAMPLE"},actor:{user:"claude"}}' |
 		guard-approve request)
 	f=$(file_of "$id")
 	[ "$(jq -r .summary "$f")" = "Write: $PROJ/src/a.c" ]
-	refute grep -q TOPSECRET "$f"
+	# what is approved is what runs (issue 10): the content is there, its secret is not
+	[ "$(jq -r .input.content "$f")" = "$(printf 'CONTENT-LINE\nkey=[REDACTED:aws-access-key]')" ]
+	refute grep -q AKIAIOSFODNN7EXAMPLE "$f"
 }
 
 @test "request reuses the pending request of the same action, and not of another" {
@@ -163,7 +166,8 @@ gate() {
 	run guard-approve status "$id"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *rejected* ]]
-	[ "$(gate "$force_push" | jq -r .decision.effect)" = ask ]
+	# the agent hears the rejection (approve-trust.bats has the rest)
+	[ "$(gate "$force_push" | jq -r .decision.effect)" = deny ]
 }
 
 @test "the requester cannot approve its own request" {
@@ -354,24 +358,24 @@ gate() {
 }
 
 @test "keygen writes a 0600 key, prints the policy lines, and will not overwrite it" {
-	run guard-approve keygen --as alice@example.com
+	run guard-approve keygen --no-passphrase --as alice@example.com
 	[ "$status" -eq 0 ]
 	k=$HOME/.config/guard/keys/alice@example.com.key
 	[ "$(stat -c %a "$k")" = 600 ]
 	[ "$(stat -c %a "$(dirname "$k")")" = 700 ]
 	[[ "$output" == *'key: "ed25519:'* ]]
 	[[ "$output" == *"alice@example.com:"* ]]
-	run guard-approve keygen --as alice@example.com
+	run guard-approve keygen --no-passphrase --as alice@example.com
 	[ "$status" -eq 4 ]
-	run guard-approve keygen --as alice@example.com --force
+	run guard-approve keygen --no-passphrase --as alice@example.com --force
 	[ "$status" -eq 0 ]
-	run guard-approve keygen --as '../evil'
+	run guard-approve keygen --no-passphrase --as '../evil'
 	[ "$status" -eq 2 ]
 }
 
 # Give alice a key in the user layer; extra YAML after it on stdin.
 signed_alice() {
-	guard-approve keygen --as alice@example.com 2>/dev/null | sed -n 's/^ *key: //p' >"$BATS_TEST_TMPDIR/alice.pub"
+	guard-approve keygen --no-passphrase --as alice@example.com 2>/dev/null | sed -n 's/^ *key: //p' >"$BATS_TEST_TMPDIR/alice.pub"
 	{
 		echo "principals:"
 		echo "  alice@example.com: {roles: [admin], key: $(cat "$BATS_TEST_TMPDIR/alice.pub")}"
@@ -416,9 +420,11 @@ signed_alice() {
 	[[ "$(jq -r .approval.note <<<"$out")" == *"0 valid approvals"* ]]
 	run guard-approve verify "$id"
 	[ "$status" -eq 1 ]
-	# bob has no key: with signatures required his decision cannot count
+	# bob has no key: with signatures required his decision cannot count, so it is refused
 	id=$(request 'git push --force origin z')
-	guard-approve approve "$id" --as bob@example.com >/dev/null
+	run guard-approve approve "$id" --as bob@example.com
+	[ "$status" -eq 7 ]
+	[ "$(jq -r .status "$(file_of "$id")")" = pending ]
 	[ "$(gate 'git push --force origin z' | jq -r .decision.effect)" = ask ]
 	# alice's real, signed approval does
 	id=$(request 'git push --force origin w')
@@ -434,7 +440,7 @@ signed_alice() {
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"readable by others"* ]]
 	chmod 600 "$HOME/.config/guard/keys/alice@example.com.key"
-	guard-approve keygen --as alice@example.com --force >/dev/null 2>&1
+	guard-approve keygen --no-passphrase --as alice@example.com --force >/dev/null 2>&1
 	run guard-approve approve "$id" --as alice@example.com
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"not the key the policy lists"* ]]

@@ -87,9 +87,9 @@ echo
 echo "${bold}Approval: a person decides the force push, once${reset}"
 force=$(sed -n '/git push --force origin/p' "$here/demo-session.jsonl" | sed "s|@PROJ@|$proj|g" |
 	jq -c --arg cwd "$proj" '. + {session_id:"demo",cwd:$cwd,hook_event_name:"PreToolUse",tool_use_id:"toolu_demo"}')
-echo "\$ guard-approve keygen --as alice@example.com   (a reviewer's Ed25519 key)"
+echo "\$ guard-approve keygen --no-passphrase --install --as alice@example.com   (a demo reviewer's Ed25519 key; real ones are sealed with a passphrase)"
 mkdir -p "$HOME/.config/guard"
-guard-approve keygen --as alice@example.com 2>/dev/null >"$GUARD_USER_POLICY"
+guard-approve keygen --no-passphrase --install --as alice@example.com >/dev/null 2>&1
 chmod 600 "$GUARD_USER_POLICY"
 sed 's/^/  /' "$GUARD_USER_POLICY"
 echo "\$ guard-approve list --as alice@example.com"

@@ -16,6 +16,7 @@
 #include "guard_event.h"
 #include "guard_hash.h"
 #include "guard_json.h"
+#include "guard_redact.h"
 #include "guard_time.h"
 #include "guard_types.h"
 
@@ -102,8 +103,11 @@ static long long
 tree_duration(const cJSON *a, const char *key, long long deflt)
 {
 	long long v;
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(a, key);
 	const char *s = gap_str(a, key);
 
+	if (cJSON_IsNumber(n) && n->valuedouble >= 0)
+		return (long long)n->valuedouble;
 	return *s && guard_duration_parse(s, &v) == 0 ? v : deflt;
 }
 
@@ -131,6 +135,8 @@ guard_approval_config(const struct guard_policy *p, struct guard_approval_config
 	c->approver_role = *gap_str(a, "approver_role") ? gap_str(a, "approver_role") : NULL;
 	c->require_signature = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "require_signature"));
 	c->single_use = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "single_use"));
+	c->rejection_ttl = tree_duration(a, "rejection_ttl", 3600);
+	c->redact = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "redact");
 
 	if (env && *env) {
 		if (!strcmp(env, "1") || !strcasecmp(env, "true") || !strcasecmp(env, "yes") || !strcasecmp(env, "on"))
@@ -183,44 +189,38 @@ guard_approval_digest(const cJSON *ev, char out[65])
 	return 0;
 }
 
-/* One line, at most SUMMARY_MAX bytes, cut on a UTF-8 boundary. */
-static void
-add_clipped(struct guard_buf *b, const char *s)
-{
-	size_t n = 0, start = b->len;
-
-	for (; s[n] && s[n] != '\n' && s[n] != '\r'; n++)
-		;
-	if (n > SUMMARY_MAX) {
-		n = SUMMARY_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	guard_buf_add(b, s, n);
-	if (s[n] || b->len - start < strlen(s))
-		guard_buf_addstr(b, " ...");
-}
-
 /*
  * What a person needs to recognise the action: the command, the path or
- * the URL. Never file contents or the conversation.
+ * the URL, redacted and shown visibly (guard_buf_add_visible), at most
+ * SUMMARY_MAX bytes cut on a UTF-8 boundary and marked " ..." when cut.
+ * The whole input is stored beside it; never the conversation.
  */
 static char *
-summarise(const cJSON *ev)
+summarise(const char *tool, const cJSON *input)
 {
 	static const char *const keys[] = { "command", "file_path", "url", "path", "pattern", "query", "notebook_path" };
-	const cJSON *input = cJSON_GetObjectItemCaseSensitive(ev, "input");
-	struct guard_buf b = GUARD_BUF_INIT;
+	struct guard_buf b = GUARD_BUF_INIT, v = GUARD_BUF_INIT;
 
-	guard_buf_addf(&b, "%s", gap_str(ev, "tool"));
+	guard_buf_addf(&b, "%s", tool);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
-		const char *v = gap_str(input, keys[i]);
-		if (*v) {
-			guard_buf_addstr(&b, ": ");
-			add_clipped(&b, v);
-			break;
+		const char *s = gap_str(input, keys[i]);
+		size_t n;
+		if (!*s)
+			continue;
+		guard_buf_add_visible(&v, s);
+		n = v.len;
+		if (n > SUMMARY_MAX) {
+			n = SUMMARY_MAX;
+			while (n > 0 && ((unsigned char)v.buf[n] & 0xC0) == 0x80)
+				n--;
 		}
+		guard_buf_addstr(&b, ": ");
+		guard_buf_add(&b, v.buf, n);
+		if (n < v.len)
+			guard_buf_addstr(&b, " ...");
+		break;
 	}
+	guard_buf_release(&v);
 	return guard_buf_detach(&b);
 }
 
@@ -235,19 +235,52 @@ set_time(cJSON *obj, const char *key, time_t t)
 	guard_json_set(obj, key, cJSON_CreateString(s));
 }
 
-static cJSON *
-new_request(const struct guard_approval_config *c, const cJSON *ev, const char *digest)
+/*
+ * The tool input and risk reasons as stored: whole, so what a person
+ * approves is what runs, but redacted like the audit log (a secret never
+ * lands in a committed file).
+ */
+static int
+stored_input(const struct guard_approval_config *c, const cJSON *ev, cJSON **input, cJSON **reasons)
+{
+	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "reasons");
+	struct guard_redactor *red = NULL;
+	int rc;
+
+	*input = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ev, "input"), 1);
+	*reasons = cJSON_IsArray(rs) ? cJSON_Duplicate(rs, 1) : cJSON_CreateArray();
+	if (!*input)
+		*input = cJSON_CreateObject();
+	if ((rc = guard_redactor_new(&red, c->redact)) < 0) {
+		cJSON_Delete(*input);
+		cJSON_Delete(*reasons);
+		*input = *reasons = NULL;
+		return rc;
+	}
+	guard_redact_json(red, *input, "", NULL);
+	guard_redact_json(red, *reasons, "", NULL);
+	guard_redactor_free(red);
+	return 0;
+}
+
+static int
+new_request(const struct guard_approval_config *c, const cJSON *ev, const char *digest, cJSON **out)
 {
 	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk");
 	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(ev, "actor");
 	const cJSON *decision = cJSON_GetObjectItemCaseSensitive(ev, "decision");
-	cJSON *req = cJSON_CreateObject(), *r;
+	cJSON *req, *r, *input, *reasons;
 	char id[GUARD_APPROVAL_ID_LEN], *summary;
 	time_t now = time(NULL);
 	enum guard_level level = GUARD_LEVEL_HIGH;
+	int rc;
 
+	*out = NULL;
+	if ((rc = stored_input(c, ev, &input, &reasons)) < 0)
+		return rc;
+	req = cJSON_CreateObject();
 	guard_uuid(id);
-	summary = summarise(ev);
+	summary = summarise(gap_str(ev, "tool"), input);
 	cJSON_AddNumberToObject(req, "v", 1);
 	cJSON_AddStringToObject(req, "id", id);
 	cJSON_AddStringToObject(req, "project", gap_str(ev, "project"));
@@ -262,6 +295,8 @@ new_request(const struct guard_approval_config *c, const cJSON *ev, const char *
 	cJSON_AddStringToObject(r, "level", guard_level_name(level));
 	if (*gap_str(risk, "class"))
 		cJSON_AddStringToObject(r, "class", gap_str(risk, "class"));
+	cJSON_AddItemToObject(r, "reasons", reasons);
+	cJSON_AddItemToObject(req, "input", input);
 	if (*gap_str(decision, "rule"))
 		cJSON_AddStringToObject(req, "rule", gap_str(decision, "rule"));
 	cJSON_AddStringToObject(req, "requested_by", *gap_str(actor, "user") ? gap_str(actor, "user") : "unknown");
@@ -272,7 +307,33 @@ new_request(const struct guard_approval_config *c, const cJSON *ev, const char *
 	cJSON_AddNullToObject(req, "decided_at");
 	cJSON_AddNullToObject(req, "consumed_at");
 	free(summary);
-	return req;
+	*out = req;
+	return 0;
+}
+
+int
+guard_approval_rejection(const cJSON *req, const struct guard_approval_config *c, char **reason)
+{
+	const cJSON *d, *last = NULL;
+	struct timespec until = { 0, 0 };
+	char u[GUARD_TIME_LEN];
+
+	*reason = NULL;
+	if (strcmp(gap_str(req, "status"), "rejected") || c->rejection_ttl <= 0)
+		return 0;
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		if (!strcmp(gap_str(d, "verdict"), "reject"))
+			last = d;
+	until.tv_sec = (time_t)((last ? gap_time(last, "at") : gap_time(req, "decided_at")) + c->rejection_ttl);
+	if (until.tv_sec <= c->rejection_ttl || time(NULL) >= until.tv_sec)
+		return 0;
+	guard_time_format(&until, u);
+	*reason = guard_xasprintf("rejected by %s at %s: %s (request %s; asking again for this exact action is refused "
+				  "until %s, approval.rejection_ttl)", last ? gap_str(last, "by") : "a reviewer",
+				  last ? gap_str(last, "at") : gap_str(req, "decided_at"),
+				  last && *gap_str(last, "comment") ? gap_str(last, "comment") : "no reason given",
+				  gap_str(req, "id"), u);
+	return 1;
 }
 
 int
@@ -280,6 +341,7 @@ guard_approval_request(struct guard_approval_store *s, const struct guard_approv
 		       const cJSON *ev, const char *digest, cJSON **out, bool *created)
 {
 	cJSON *old = NULL, *req;
+	char *why = NULL;
 	int rc;
 
 	*out = NULL;
@@ -290,13 +352,21 @@ guard_approval_request(struct guard_approval_store *s, const struct guard_approv
 		*out = old;
 		return 0;
 	}
+	/* a person said no: the agent hears it, and does not ask again at once */
+	if (old && guard_approval_rejection(old, c, &why) == 1) {
+		rc = guard_error(GUARD_EDENY, "%s", why);
+		free(why);
+		cJSON_Delete(old);
+		return rc;
+	}
 	/* record the expiry of the request this one replaces */
 	if (old && guard_approval_mark_expired(old) && (rc = guard_approval_save(s, old)) < 0) {
 		cJSON_Delete(old);
 		return rc;
 	}
 	cJSON_Delete(old);
-	req = new_request(c, ev, digest);
+	if ((rc = new_request(c, ev, digest, &req)) < 0)
+		return rc;
 	if ((rc = guard_approval_save(s, req)) < 0 ||
 	    (rc = gap_index_put(s, digest, gap_str(req, "id"))) < 0) {
 		cJSON_Delete(req);
@@ -410,14 +480,39 @@ already_decided(const cJSON *req, const char *state)
 	return guard_error(GUARD_ECONFLICT, "request %s is already %s; nothing was changed", gap_str(req, "id"), state);
 }
 
+/* The expiry of an approval given now: one timeout, and never past an earlier approver's. */
+static long long
+approval_expiry(const cJSON *req, const struct guard_approval_config *c, long long now)
+{
+	long long exp = now + c->timeout;
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions")) {
+		long long t = gap_time(d, "expires_at");
+		if (!strcmp(gap_str(d, "verdict"), "approve") && t >= 0 && t < exp)
+			exp = t;
+	}
+	return exp;
+}
+
+/* The state a verdict leaves the request in. */
+static const char *
+result_of(const cJSON *req, const struct guard_approval_config *c, const char *verdict)
+{
+	if (!strcmp(verdict, "approve"))
+		return approvals_of(req) + 1 < c->min[level_of(req)] ? "pending" : "approved";
+	return !strcmp(verdict, "reject") ? "rejected" : "cancelled";
+}
+
 int
 guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 		      const struct guard_reviewer *who, const struct guard_verdict *v)
 {
-	const char *state = guard_approval_status(req, NULL);
+	const char *state = guard_approval_status(req, NULL), *result;
 	const cJSON *prior;
 	cJSON *d;
-	char now[GUARD_TIME_LEN];
+	char now[GUARD_TIME_LEN], exp[GUARD_TIME_LEN];
+	struct timespec ts = { 0, 0 };
 	int rc;
 
 	if (strcmp(state, "pending"))
@@ -429,6 +524,18 @@ guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 		return guard_error(GUARD_EDENY, "%s requested %s and cannot approve it", who->user, gap_str(req, "id"));
 
 	guard_time_now(now);
+	result = result_of(req, c, v->verdict);
+	/*
+	 * An approval is good for one timeout from the moment it was given
+	 * (and the request for the shortest of its approvals'); a rejection
+	 * or a cancel leaves the expiry as it was. The decision records both,
+	 * so its signature covers them.
+	 */
+	if (!strcmp(v->verdict, "approve"))
+		ts.tv_sec = (time_t)approval_expiry(req, c, (long long)time(NULL));
+	else
+		ts.tv_sec = (time_t)gap_time(req, "expires_at");
+	guard_time_format(&ts, exp);
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "by", who->user);
 	if (who->role)
@@ -441,21 +548,58 @@ guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 	else
 		cJSON_AddNullToObject(d, "comment");
 	cJSON_AddStringToObject(d, "at", now);
+	cJSON_AddStringToObject(d, "expires_at", exp);
+	cJSON_AddStringToObject(d, "result", result);
 	if (v->secret_key && (rc = guard_approval_sign(req, d, v->secret_key)) < 0) {
 		cJSON_Delete(d);
 		return rc;
 	}
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(req, "decisions"), d);
-
-	if (!strcmp(v->verdict, "approve") && approvals_of(req) < c->min[level_of(req)])
+	if (!strcmp(result, "pending"))
 		return 0; /* more approvers needed */
-	cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString(
-		!strcmp(v->verdict, "approve") ? "approved" : !strcmp(v->verdict, "reject") ? "rejected" : "cancelled"));
+	cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString(result));
 	cJSON_ReplaceItemInObjectCaseSensitive(req, "decided_at", cJSON_CreateString(now));
-	/* an approval is good for one timeout from the moment it was given */
-	if (!strcmp(v->verdict, "approve"))
-		set_time(req, "expires_at", time(NULL) + (time_t)c->timeout);
+	guard_json_set(req, "expires_at", cJSON_CreateString(exp));
 	return 0;
+}
+
+/*
+ * The request's own status, decided_at and expires_at are what its last
+ * decision (whose signature covers them) says: an edited or restored file
+ * that disagrees is not trusted. A decision from before "result" was
+ * recorded has nothing to compare with.
+ */
+bool
+guard_approval_consistent(const cJSON *req, const char **why)
+{
+	static char reason[256];
+	const cJSON *d, *last = NULL;
+	const char *result, *status = gap_str(req, "status");
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
+		last = d;
+	if (!last || !*(result = gap_str(last, "result")))
+		return true;
+	if (!strcmp(result, "pending")) {
+		if (!strcmp(status, "pending") || !strcmp(status, "expired"))
+			return true;
+		snprintf(reason, sizeof(reason), "request %s says %s, but its last decision (by %.64s) left it pending",
+			 gap_str(req, "id"), status, gap_str(last, "by"));
+	} else if (strcmp(status, result) && strcmp(status, "expired") &&
+		   !(!strcmp(result, "approved") && !strcmp(status, "consumed"))) {
+		snprintf(reason, sizeof(reason), "request %s says %s, but its last decision (by %.64s) made it %s",
+			 gap_str(req, "id"), status, gap_str(last, "by"), result);
+	} else if (strcmp(gap_str(req, "decided_at"), gap_str(last, "at"))) {
+		snprintf(reason, sizeof(reason), "request %s says it was decided at %.40s, but its last decision was at %.40s",
+			 gap_str(req, "id"), gap_str(req, "decided_at"), gap_str(last, "at"));
+	} else if (gap_time(req, "expires_at") != gap_time(last, "expires_at")) {
+		snprintf(reason, sizeof(reason), "request %s says it expires at %.40s, but its last decision set %.40s",
+			 gap_str(req, "id"), gap_str(req, "expires_at"), gap_str(last, "expires_at"));
+	} else {
+		return true;
+	}
+	*why = reason;
+	return false;
 }
 
 bool
@@ -475,9 +619,12 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		*why = reason;
 		return false;
 	}
+	if (!guard_approval_consistent(req, why))
+		return false;
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions")) {
 		struct guard_reviewer who;
 		const char *by = gap_str(d, "by");
+		long long exp = gap_time(d, "expires_at");
 		bool dup = false;
 
 		if (!strcmp(gap_str(d, "verdict"), "reject")) {
@@ -492,6 +639,9 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		if (dup || guard_approval_reviewer(p, c, by, &who) < 0)
 			continue;
 		if (who.key ? guard_approval_check_sig(req, d, who.key) < 0 : c->require_signature)
+			continue;
+		/* the decision's own expiry, which its signature covers */
+		if (cJSON_HasObjectItem(d, "expires_at") && (exp < 0 || (long long)time(NULL) >= exp))
 			continue;
 		good++;
 	}

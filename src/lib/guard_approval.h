@@ -33,6 +33,8 @@ struct guard_approval_config {
 	const char *approver_role;
 	bool require_signature;
 	bool single_use;
+	long long rejection_ttl;  /* seconds a rejection answers the same action; 0: not at all */
+	const cJSON *redact;     /* the policy's redact list, for what a request stores */
 	const char *overridden;  /* the env variables that changed the policy's word, or NULL */
 };
 
@@ -100,9 +102,18 @@ int guard_approval_each(struct guard_approval_store *s,
 int guard_approval_digest(const cJSON *ev, char out[65]);
 
 /*
+ * 1 when req is a rejection still in force (approval.rejection_ttl from
+ * the rejecting decision), with *reason "rejected by X at T: comment
+ * (...)" (caller frees); 0 otherwise.
+ */
+int guard_approval_rejection(const cJSON *req, const struct guard_approval_config *c, char **reason);
+
+/*
  * The pending request for the event's action (digest: its
  * guard_approval_digest, which the caller has for the action's lock), or
- * a new one (with that lock held). *created says which.
+ * a new one (with that lock held). *created says which. GUARD_EDENY,
+ * with guard_approval_rejection's reason, while the action's last
+ * request is a rejection in force: asking again is refused.
  */
 int guard_approval_request(struct guard_approval_store *s, const struct guard_approval_config *c,
 			   const cJSON *ev, const char *digest, cJSON **out, bool *created);
@@ -149,11 +160,19 @@ int guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 int guard_approval_mark_expired(cJSON *req);
 
 /*
+ * Whether the request's status, decided_at and expires_at are what its
+ * last decision recorded (and signed); why receives the difference.
+ */
+bool guard_approval_consistent(const cJSON *req, const char **why);
+
+/*
  * Whether an approved request may allow its action now: every counted
  * approval is by a current principal with the right to decide, not the
  * requester, and correctly signed when the principal has a key (required
- * when require_signature), and min distinct approvers agree for the
- * higher of level (the action's rating now) and the request's own.
+ * when require_signature) and not past its own expiry, min distinct
+ * approvers agree for the higher of level (the action's rating now) and
+ * the request's own, and the file agrees with its last decision. It does
+ * not look for a consumption marker: the gate does (guard_approval_consumed).
  * why receives the reason when not.
  */
 bool guard_approval_valid(const struct guard_policy *p, const struct guard_approval_config *c,
@@ -179,14 +198,55 @@ int guard_key_generate(unsigned char sk[GUARD_KEY_SECRET_BYTES], char *pub_line,
 /* "ed25519:<base64>" of a secret key's public half. */
 int guard_key_public_line(const unsigned char sk[GUARD_KEY_SECRET_BYTES], char *pub_line, size_t size);
 
+/*
+ * Key files (guard_key.c). guard_key_text makes a key file's text: sealed
+ * under pass (Argon2id + secretbox, like signify) or, with pass NULL,
+ * unsealed (CI and test keys; weaker: whoever reads it can sign). Caller
+ * frees *out (and should wipe it). guard_key_text_open reads it back:
+ * GUARD_EUSAGE when sealed and pass is NULL, GUARD_EDENY for a wrong
+ * passphrase, GUARD_EPOLICY for a malformed file. guard_key_text_public
+ * gives the public key line without the passphrase.
+ */
+int guard_key_text(const unsigned char sk[GUARD_KEY_SECRET_BYTES], const char *pass, size_t pass_len, char **out);
+bool guard_key_text_sealed(const char *text);
+int guard_key_text_open(const char *text, const char *pass, size_t pass_len, unsigned char sk[GUARD_KEY_SECRET_BYTES]);
+int guard_key_text_public(const char *text, char *pub_line, size_t size);
+
+/* The signature format guard writes: "sig_v" on a signed decision. */
+#define GUARD_SIG_FORMAT 2
+
+/* Whether a decision's signature is of the current format (older ones are refused). */
+bool guard_approval_sig_current(const cJSON *decision);
+
 /* The canonical text a decision's signature covers (caller frees). */
 char *guard_approval_signed_text(const cJSON *req, const cJSON *decision);
 
-/* Add sig and key to a decision. */
+/* Add sig_v, sig and key to a decision (its expires_at and result set first). */
 int guard_approval_sign(const cJSON *req, cJSON *decision, const unsigned char sk[GUARD_KEY_SECRET_BYTES]);
 
-/* 0 when decision carries a valid signature by key_line; GUARD_EDENY otherwise. */
+/*
+ * 0 when decision carries a valid current-format signature by key_line;
+ * GUARD_EDENY otherwise (an old-format signature included).
+ */
 int guard_approval_check_sig(const cJSON *req, const cJSON *decision, const char *key_line);
+
+/* ---- consumption (guard_approval_consume.c) ---- */
+
+/*
+ * A consumed approval leaves a create-once marker, <state>/consumed/<id>
+ * (guard_state.h: in git's common directory), which no edit or restore
+ * of the request file undoes. consumed returns 1 when id has a marker
+ * (*at, when not NULL, receives its consumed_at, caller frees), 0 when
+ * it has none, or a negative code when that cannot be told (the gate
+ * then denies). One lstat when no marker exists.
+ */
+int guard_approval_consumed(const char *root, const char *id, char **at);
+
+/*
+ * Create id's marker (O_EXCL, fsync'd with its folder). GUARD_ECONFLICT
+ * when one exists: the approval was used already.
+ */
+int guard_approval_consume_mark(const char *root, const cJSON *req, const char *at);
 
 /* ---- the gate ---- */
 

@@ -54,6 +54,11 @@ allow(const struct guard_policy *p, struct guard_approval_store *s, const struct
 	free(who);
 	if (c->single_use) {
 		guard_time_now(now);
+		/* the marker first: once it exists, no file can say unused again */
+		if ((rc = guard_approval_consume_mark(s->root, req, now)) < 0) {
+			free(reason);
+			return rc;
+		}
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString("consumed"));
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "consumed_at", cJSON_CreateString(now));
 		if ((rc = guard_approval_audit(p, s->root, req, "approval.status_changed", NULL)) < 0 ||
@@ -70,6 +75,36 @@ allow(const struct guard_policy *p, struct guard_approval_store *s, const struct
 	set_approval(ev, req, c->single_use ? "consumed" : "approved", NULL);
 	free(reason);
 	return 0;
+}
+
+/* A rejection in force answers the agent: deny, with who said no, when and why. */
+static void
+rejected(cJSON *ev, const cJSON *req, const char *reason)
+{
+	cJSON *decision = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+
+	guard_json_set(decision, "asked", cJSON_CreateString(gap_str(decision, "rule")));
+	guard_json_set(decision, "effect", cJSON_CreateString("deny"));
+	guard_json_set(decision, "rule", cJSON_CreateString("guard.rejected"));
+	guard_json_set(decision, "reason", cJSON_CreateString(reason));
+	set_approval(ev, req, "rejected", NULL);
+}
+
+/* 1 (with why) when the approval has a consumption marker, whatever its file says. */
+static int
+used_already(const char *root, const cJSON *req, const char **why)
+{
+	static char reason[200];
+	char *at = NULL;
+	int rc = guard_approval_consumed(root, gap_str(req, "id"), &at);
+
+	if (rc == 1)
+		snprintf(reason, sizeof(reason), "request %s was used at %.40s; its file no longer says so, and is not believed",
+			 gap_str(req, "id"), at);
+	if (rc == 1)
+		*why = reason;
+	free(at);
+	return rc;
 }
 
 static bool
@@ -91,7 +126,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 	struct guard_approval_store s;
 	const char *why = NULL;
 	cJSON *req = NULL;
-	char digest[65];
+	char digest[65], *said_no = NULL;
 	bool created;
 	int rc;
 
@@ -115,12 +150,21 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		goto out;
 	if ((rc = gap_index_get(&s, digest, &req)) < 0)
 		goto out;
+	if (req && guard_approval_rejection(req, &c, &said_no) == 1) {
+		rejected(ev, req, said_no);
+		free(said_no);
+		goto out;
+	}
 	if (req && !strcmp(guard_approval_status(req, NULL), "approved")) {
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);
 		if (guard_approval_valid(p, &c, req, level, &why)) {
-			rc = allow(p, &s, &c, ev, req);
-			goto out;
+			if ((rc = used_already(root, req, &why)) < 0)
+				goto out;
+			if (rc == 0) {
+				rc = allow(p, &s, &c, ev, req);
+				goto out;
+			}
 		}
 	}
 	cJSON_Delete(req);

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "guard_buf.h"
@@ -178,4 +179,80 @@ guard_buf_detach(struct guard_buf *b)
 	s = b->buf;
 	guard_buf_init(b);
 	return s;
+}
+
+/* Length of a valid UTF-8 sequence at s (1-4), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A code point that shows nothing or reorders what follows: U+0080-009F, 200B-200F, 202A-202E, 2066-2069, FEFF. */
+static bool
+invisible(const unsigned char *s, size_t n, unsigned *cp)
+{
+	*cp = n == 2 ? (unsigned)(s[0] & 0x1F) << 6 | (s[1] & 0x3F)
+	    : n == 3 ? (unsigned)(s[0] & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F) : 0;
+	return (*cp >= 0x80 && *cp <= 0x9F) || (*cp >= 0x200B && *cp <= 0x200F) || (*cp >= 0x202A && *cp <= 0x202E) ||
+	       (*cp >= 0x2066 && *cp <= 0x2069) || *cp == 0xFEFF;
+}
+
+static bool
+needs_quoting(const unsigned char *s)
+{
+	unsigned cp;
+
+	while (*s) {
+		size_t n = *s < 0x80 ? 1 : utf8_len(s);
+		if (n == 0 || (n == 1 && (*s < 0x20 || *s == 0x7F)) || (n > 1 && invisible(s, n, &cp)))
+			return true;
+		s += n;
+	}
+	return false;
+}
+
+void
+guard_buf_add_visible(struct guard_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned cp;
+
+	if (!needs_quoting(s)) {
+		guard_buf_addstr(b, str);
+		return;
+	}
+	guard_buf_addstr(b, "$'");
+	while (*s) {
+		size_t n = *s < 0x80 ? 1 : utf8_len(s);
+		if (n == 1) {
+			switch (*s) {
+			case '\n': guard_buf_addstr(b, "\\n"); break;
+			case '\t': guard_buf_addstr(b, "\\t"); break;
+			case '\r': guard_buf_addstr(b, "\\r"); break;
+			case 0x1B: guard_buf_addstr(b, "\\E"); break;
+			case '\\': guard_buf_addstr(b, "\\\\"); break;
+			case '\'': guard_buf_addstr(b, "\\'"); break;
+			default:
+				if (*s < 0x20 || *s == 0x7F)
+					guard_buf_addf(b, "\\x%02X", *s);
+				else
+					guard_buf_add(b, (const char *)s, 1);
+			}
+		} else if (n == 0) {
+			guard_buf_addf(b, "\\x%02X", *s);
+			n = 1;
+		} else if (invisible(s, n, &cp)) {
+			guard_buf_addf(b, "\\u%04X", cp);
+		} else {
+			guard_buf_add(b, (const char *)s, n);
+		}
+		s += n;
+	}
+	guard_buf_addstr(b, "'");
 }

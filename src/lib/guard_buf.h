@@ -65,4 +65,13 @@ char *guard_xstrdup(const char *s);
 char *guard_xstrndup(const char *s, size_t n);
 char *guard_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Append s as a person should see it before approving it: unchanged when
+ * it is printable UTF-8, else quoted the way bash writes $'...', with
+ * newlines, tabs, other control bytes, invalid UTF-8 and the invisible
+ * or reordering code points (bidi overrides, zero-width spaces) escaped,
+ * so "ls -la\nrm -rf x" cannot pass for "ls -la".
+ */
+void guard_buf_add_visible(struct guard_buf *b, const char *s);
+
 #endif

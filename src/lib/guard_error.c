@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "guard_error.h"
 
@@ -9,11 +10,14 @@ static _Thread_local int last_code;
 int
 guard_error(int code, const char *fmt, ...)
 {
+	char msg[sizeof(last_message)];
 	va_list ap;
 
+	/* formatted aside first: a message may quote guard_error_last() */
 	va_start(ap, fmt);
-	vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_message, msg, sizeof(msg));
 	last_code = code;
 	return code;
 }

@@ -48,6 +48,9 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
 
 	if (!id || !effect || !strcmp(effect, "allow"))
 		return 0;
+	/* a person's rejection is the answer, in their words */
+	if (!strcmp(guard_event_str(ev, "approval.status") ? guard_event_str(ev, "approval.status") : "", "rejected"))
+		return 0;
 	if ((rc = guard_approval_config(p, &c)) < 0)
 		return rc;
 	if (!strcmp(effect, "ask") && c.hook_wait > 0) {

@@ -257,6 +257,16 @@ layer_path(const char *given, const char *envname, char *fallback)
 	return *s ? guard_xstrdup(s) : NULL;
 }
 
+char *
+guard_policy_user_path(void)
+{
+	const char *xdg = env("XDG_CONFIG_HOME");
+
+	return layer_path(NULL, "GUARD_USER_POLICY",
+			  xdg && xdg[0] == '/' ? guard_xasprintf("%s/guard/policy.yaml", xdg)
+			  : guard_xasprintf("%s/.config/guard/policy.yaml", guard_home()));
+}
+
 static void
 locate_others(const struct guard_policy_sources *src, struct layer *L)
 {

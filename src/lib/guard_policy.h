@@ -67,6 +67,13 @@ int guard_policy_load(struct guard_policy **out, const struct guard_policy_sourc
  */
 int guard_policy_validate_file(const char *path, enum guard_layer layer, struct guard_list *errors);
 
+/*
+ * Where the user layer is read from ($GUARD_USER_POLICY, else
+ * $XDG_CONFIG_HOME/guard or ~/.config/guard/policy.yaml); NULL when
+ * GUARD_USER_POLICY is set empty (no user layer). Caller frees.
+ */
+char *guard_policy_user_path(void);
+
 void guard_policy_free(struct guard_policy *p);
 
 /* "sha256:<hex>" of the canonical merged policy. */

@@ -293,6 +293,7 @@ static const struct tighten {
 	{ "approval.min.*", TK_HIGHER, TU_NUM, NULL, "1" },
 	{ "approval.require_signature", TK_TRUE, TU_NUM, NULL, NULL },
 	{ "approval.single_use", TK_TRUE, TU_NUM, NULL, NULL },
+	{ "approval.rejection_ttl", TK_HIGHER, TU_DUR, NULL, "1h" },
 	{ "audit.fsync", TK_ORDER, TU_NUM, fsync_order, "batch" },
 	{ "audit.fail_closed", TK_TRUE, TU_NUM, NULL, NULL },
 	{ "session.cooldown", TK_HIGHER, TU_DUR, NULL, NULL },

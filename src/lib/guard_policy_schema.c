@@ -624,6 +624,27 @@ static const struct gs_node str_node = { .type = GS_STR };
 static const struct gs_node strs_node = { .type = GS_STRS, .check = check_no_negation };
 static const struct gs_node bool_node = { .type = GS_BOOL };
 static const struct gs_node dur_node = { .type = GS_DURATION };
+
+/*
+ * A hook that outlives the agent's hook timeout does not block: Claude
+ * Code runs the tool anyway. So the hook's wait must end before the
+ * default timeout (60 s); guard doctor compares it with the timeout
+ * written in .claude/settings.json (guard init writes 30 s).
+ */
+#define AGENT_HOOK_TIMEOUT 60
+
+static void
+check_hook_wait(struct gs_ctx *c, const cJSON *v, const struct gs_node *n)
+{
+	long long s = gp_parse_duration(v);
+	(void)n;
+	if (s >= AGENT_HOOK_TIMEOUT)
+		err(c, v, false, c->path, "%llds is at or above the agent's hook timeout (Claude Code: %ds): a hook that times "
+		    "out does not block, so the action would run unapproved; use less than %ds (less than the timeout in "
+		    ".claude/settings.json, which guard init sets to 30s)", s, AGENT_HOOK_TIMEOUT, AGENT_HOOK_TIMEOUT);
+}
+
+static const struct gs_node hook_wait_node = { .type = GS_DURATION, .check = check_hook_wait };
 static const struct gs_node count_node = { .type = GS_INT, .min = 0, .max = 1000000000 };
 static const struct gs_node regex_node = { .type = GS_REGEX };
 static const struct gs_node level_node = { .type = GS_ENUM, .choices = levels };
@@ -697,11 +718,12 @@ static const struct gs_field approval_fields[] = {
 	{ "enabled", &bool_node, 0 },
 	{ "timeout", &dur_node, 0 },
 	{ "poll_interval", &dur_node, 0 },
-	{ "hook_wait", &dur_node, 0 },
+	{ "hook_wait", &hook_wait_node, 0 },
 	{ "min", NODE(GS_MAP, .what = "approval.min", .fields = min_fields), 0 },
 	{ "approver_role", &str_node, 0 },
 	{ "require_signature", &bool_node, 0 },
 	{ "single_use", &bool_node, 0 },
+	{ "rejection_ttl", &dur_node, 0 },
 	{ NULL, NULL, 0 },
 };
 

@@ -123,6 +123,81 @@ TEST(public_line_round_trips)
 	CHECK(guard_key_generate(sk, a, 10) == GUARD_EUSAGE);
 }
 
+TEST(sealed_key_round_trips_and_refuses_a_wrong_passphrase)
+{
+	unsigned char sk[GUARD_KEY_SECRET_BYTES], back[GUARD_KEY_SECRET_BYTES];
+	char pub[128], pub2[128], *text, *edited;
+
+	CHECK(guard_key_generate(sk, pub, sizeof(pub)) == 0);
+	CHECK(guard_key_text(sk, "pw", 2, &text) == 0);
+	CHECK(guard_key_text_sealed(text));
+	CHECK(guard_key_text_public(text, pub2, sizeof(pub2)) == 0);
+	CHECK_STR(pub, pub2);
+	CHECK(guard_key_text_open(text, "pw", 2, back) == 0);
+	CHECK(!memcmp(sk, back, sizeof(sk)));
+	CHECK(guard_key_text_open(text, "px", 2, back) == GUARD_EDENY);
+	CHECK(guard_key_text_open(text, NULL, 0, back) == GUARD_EUSAGE);
+	/* the public line is checked against the secret */
+	edited = guard_xstrdup(text);
+	edited[strlen("guard ed25519 secret key, sealed\npublic: ed25519:") + 3] ^= 1;
+	CHECK(guard_key_text_open(edited, "pw", 2, back) == GUARD_EPOLICY);
+	free(edited);
+	/* costs out of bounds are refused before any work */
+	edited = guard_xasprintf("guard ed25519 secret key, sealed\npublic: %s\nkdf: argon2id13 2 99999999999 "
+				 "AAAAAAAAAAAAAAAAAAAAAA==\nbox: x y\n", pub);
+	CHECK(guard_key_text_open(edited, "pw", 2, back) == GUARD_EPOLICY);
+	free(edited);
+	free(text);
+	/* unsealed: the format of every older key file */
+	CHECK(guard_key_text(sk, NULL, 0, &text) == 0);
+	CHECK(!guard_key_text_sealed(text));
+	CHECK(!strncmp(text, "guard ed25519 secret key\n", 25));
+	CHECK(guard_key_text_open(text, NULL, 0, back) == 0);
+	CHECK(!memcmp(sk, back, sizeof(sk)));
+	free(text);
+}
+
+TEST(signature_covers_expiry_and_the_state_left)
+{
+	struct guard_approval_config c = { .enabled = true, .timeout = 60, .min = { 1, 1, 1, 2 }, .single_use = true };
+	unsigned char sk[GUARD_KEY_SECRET_BYTES];
+	char pub[128];
+	struct guard_reviewer alice = { "alice", "admin", NULL };
+	struct guard_verdict approve = { "approve", NULL, sk };
+	const char *why = NULL;
+	cJSON *req = cJSON_Parse("{\"id\":\"0a1b2c3d-0000-4000-8000-000000000000\",\"status\":\"pending\","
+				 "\"action_digest\":\"ab\",\"requested_by\":\"claude\",\"expires_at\":\"2099-01-01T00:00:00Z\","
+				 "\"risk\":{\"level\":\"high\"},\"decisions\":[],\"decided_at\":null}");
+	cJSON *d;
+
+	CHECK(guard_key_generate(sk, pub, sizeof(pub)) == 0);
+	CHECK(guard_approval_decide(req, &c, &alice, &approve) == 0);
+	d = cJSON_GetArrayItem(cJSON_GetObjectItem(req, "decisions"), 0);
+	CHECK(guard_approval_check_sig(req, d, pub) == 0);
+	CHECK(guard_approval_consistent(req, &why));
+	CHECK_STR(cJSON_GetObjectItem(d, "result")->valuestring, "approved");
+	CHECK_STR(cJSON_GetObjectItem(d, "expires_at")->valuestring, cJSON_GetObjectItem(req, "expires_at")->valuestring);
+	/* the request's own fields must agree with the signed decision */
+	cJSON_ReplaceItemInObject(req, "expires_at", cJSON_CreateString("2099-01-01T00:00:00Z"));
+	CHECK(!guard_approval_consistent(req, &why));
+	cJSON_ReplaceItemInObject(req, "expires_at", cJSON_CreateString(cJSON_GetObjectItem(d, "expires_at")->valuestring));
+	cJSON_ReplaceItemInObject(req, "decided_at", cJSON_CreateString("2001-01-01T00:00:00.000Z"));
+	CHECK(!guard_approval_consistent(req, &why));
+	cJSON_ReplaceItemInObject(req, "decided_at", cJSON_CreateString(cJSON_GetObjectItem(d, "at")->valuestring));
+	CHECK(guard_approval_consistent(req, &why));
+	/* and the decision's own expiry and result are signed */
+	cJSON_ReplaceItemInObject(d, "result", cJSON_CreateString("pending"));
+	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
+	cJSON_ReplaceItemInObject(d, "result", cJSON_CreateString("approved"));
+	cJSON_ReplaceItemInObject(d, "expires_at", cJSON_CreateString("2099-01-01T00:00:00Z"));
+	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
+	/* an old-format signature is refused and named */
+	cJSON_DeleteItemFromObject(d, "sig_v");
+	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
+	CHECK(strstr(guard_error_last(), "old-format") != NULL);
+	cJSON_Delete(req);
+}
+
 static char tmpdir[256];
 
 TEST(resolve_refuses_what_is_not_an_id)
@@ -306,6 +381,8 @@ main(void)
 	RUN(digest_ignores_key_order_and_bash_description_only);
 	RUN(digest_needs_the_whole_action);
 	RUN(signature_covers_verdict_request_and_action);
+	RUN(sealed_key_round_trips_and_refuses_a_wrong_passphrase);
+	RUN(signature_covers_expiry_and_the_state_left);
 	RUN(public_line_round_trips);
 	RUN(resolve_refuses_what_is_not_an_id);
 	RUN(a_nul_in_an_id_names_no_other_file);
