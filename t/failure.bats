@@ -237,7 +237,7 @@ session_repo() {
 # sweep_malloc CMD EXPECT: the hook on CMD with its Nth allocation failing,
 # for every N until one runs with no failure left to inject. Each answer
 # is exit 2, or exit 0 with EXPECT (a failure a library got around), never
-# anything else; an allow must have its audit record. The sanitizer pass
+# anything else, nor a crash; an allow must have its audit record. The sanitizer pass
 # steps through N faster: ASan multiplies both the calls and their cost.
 # (No `run` here: it would double the time of a few hundred calls.)
 sweep_malloc() {
@@ -248,6 +248,11 @@ sweep_malloc() {
 		st=0
 		inject "malloc:$n" guard hook claude <<<"$p" >"$out" 2>"$err" || st=$?
 		[ -s "$INJECT_LOG" ] || break
+		# a crash turned into exit 2 by the hook's handler is still a crash
+		if grep -q 'fatal signal' "$err"; then
+			echo "# malloc:$n -> $(cat "$err")"
+			return 1
+		fi
 		if [ "$st" -ne 2 ]; then
 			echo "# malloc:$n -> exit $st: $(cat "$err")"
 			[ "$st" -eq 0 ]
