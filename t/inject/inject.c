@@ -4,7 +4,8 @@
  *
  *   LD_PRELOAD=build/inject.so GUARD_INJECT='write:1:*.jsonl' guard hook claude
  *
- * GUARD_INJECT is a comma-separated list of rules OP:N[:GLOB].
+ * GUARD_INJECT is a comma-separated list of rules OP:N[+][:GLOB] (at most
+ * 8); a rule it cannot read ends the process with exit 125.
  *   OP    open (open, openat, mkostemp)     fails with EACCES
  *         read (read, pread)                EIO
  *         write                             ENOSPC
@@ -25,7 +26,8 @@
  *
  * Only calls made through the dynamic symbol are seen: libc's own inner
  * opens (fopen, opendir) and stdio's writes are not. The shim's own work
- * (readlink, fnmatch, the log) is not counted.
+ * (readlink, fnmatch, the log) is not counted. Under ASan, preload it with
+ * ASAN_OPTIONS=verify_asan_link_order=0: it must come before the runtime.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -144,8 +146,10 @@ parse_rules(void)
 	const char *all = getenv("GUARD_INJECT"), *s = all;
 
 	busy++;
-	while (s && *s && nrules < MAX_RULES) {
+	while (s && *s) {
 		struct rule *r = &rules[nrules];
+		if (nrules == MAX_RULES)
+			goto bad;
 		size_t len = strcspn(s, ":,");
 		int i;
 
