@@ -52,7 +52,7 @@ UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
 
 SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: check-layers all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san
+.PHONY: check-layers all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san inject
 
 all: $(PROG_BIN)
 
@@ -121,7 +121,15 @@ FORCE:
 $(BUILD)/lib $(BUILD)/unit $(BIN):
 	mkdir -p $@
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(BUILD)/inject.so
+
+# The failure-injection shim for t/failure.bats (t/inject/inject.c): a
+# preload library, never sanitized itself, so it serves both passes.
+INJECT_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -O2 -g -fPIC -shared
+$(BUILD)/inject.so: t/inject/inject.c | $(BUILD)/lib
+	$(CC) $(INJECT_CFLAGS) -o $@ $< -ldl
+
+inject: $(BUILD)/inject.so
 
 # The sanitizer build lives apart so it never mixes with the normal objects.
 san:

@@ -348,6 +348,17 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	cJSON_AddItemToObject(f, "limits", guard_session_limits(c->tree));
 	int audit_rc = guard_session_audit(c->root, c->policy, id, "session.start", f);
 	rc = rc < 0 ? rc : audit_rc;
+	if (rc < 0) {
+		/* a start that could not be recorded runs nothing: ended, still counted */
+		char *cause = guard_xstrdup(guard_error_last());
+		set_str(state, "status", "ended");
+		set_str(state, "end_reason", "the start could not be recorded");
+		if (guard_session_save(c->root, state) < 0)
+			guard_error_clear();
+		rc = guard_error(rc, "%s", cause);
+		free(cause);
+		goto out;
+	}
 	*out_id = id;
 	id = NULL;
 out:

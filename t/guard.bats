@@ -267,7 +267,7 @@ setup() { setup_guard; }
 @test "hook claude denies a payload that names a member twice (the tool may run the one guard did not read)" {
 	run guard hook claude <<<'{"session_id":"s","cwd":"'"$PROJ"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls","command":"rm -rf ~"},"tool_use_id":"t"}'
 	[ "$status" -eq 2 ]
-	[[ $output == *"names a member twice (/tool_input/command)"* ]]
+	[[ $output == *"the event names a member twice (/tool_input/command)"* ]]
 	run guard hook claude <<<'{"session_id":"s","cwd":"'"$PROJ"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"tool_use_id":"t"}'
 	[ "$status" -eq 0 ]
 }

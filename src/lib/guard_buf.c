@@ -8,8 +8,8 @@
 char guard_buf_empty[1];
 int guard_oom_status = 8;
 
-static void
-out_of_memory(void)
+void
+guard_oom(void)
 {
 	static const char msg[] = "guard: out of memory (failing closed)\n";
 	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
@@ -23,7 +23,7 @@ guard_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		out_of_memory();
+		guard_oom();
 	return p;
 }
 
@@ -32,7 +32,7 @@ guard_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		out_of_memory();
+		guard_oom();
 	return p;
 }
 
@@ -41,7 +41,7 @@ guard_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		out_of_memory();
+		guard_oom();
 	return q;
 }
 
@@ -102,7 +102,7 @@ guard_buf_grow_slow(struct guard_buf *b, size_t extra)
 	size_t need;
 
 	if (extra > SIZE_MAX - b->len - 1)
-		out_of_memory();
+		guard_oom();
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;

@@ -57,7 +57,13 @@ void guard_buf_vaddf(struct guard_buf *b, const char *fmt, va_list ap);
 /* Take ownership of the string; b is left empty. Caller frees. */
 char *guard_buf_detach(struct guard_buf *b);
 
-/* xmalloc family: abort on exhaustion. */
+/*
+ * Out of memory: end the process with guard_oom_status. For allocations
+ * made by other libraries (cJSON, pcre2, libyaml) that return NULL.
+ */
+__attribute__((noreturn)) void guard_oom(void);
+
+/* xmalloc family: guard_oom() on exhaustion. */
 void *guard_xmalloc(size_t n);
 void *guard_xcalloc(size_t n, size_t size);
 void *guard_xrealloc(void *p, size_t n);

@@ -142,8 +142,8 @@ guard_event_parse(const char *buf, size_t len, size_t max, cJSON **out)
 	/* {"command":"ls","command":"rm -rf ~"}: guard would read one, the agent run the other */
 	struct guard_buf dup = GUARD_BUF_INIT;
 	if (guard_json_dup_key(obj, &dup)) {
-		int rc = guard_error(GUARD_EUSAGE, "event names a member twice (%s): refused, as readers differ on which counts",
-				     dup.buf);
+		int rc = guard_error(GUARD_EUSAGE, "the event names a member twice (%s): refused, it would read one "
+				     "way here and another elsewhere", dup.buf);
 		guard_buf_release(&dup);
 		cJSON_Delete(obj);
 		return rc;

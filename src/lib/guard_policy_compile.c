@@ -584,7 +584,7 @@ gp_compile(struct guard_policy *p, struct guard_list *errors)
 		p->deflt = GUARD_EFFECT_DENY; /* no layer said: fail closed */
 	p->max_event_bytes = max && gp_parse_size(max) > 0 ? (size_t)gp_parse_size(max) : (size_t)8 << 20;
 	if (!(p->mctx = pcre2_match_context_create(NULL)))
-		abort();
+		guard_oom();
 	pcre2_set_match_limit(p->mctx, GUARD_REGEX_MATCH_LIMIT);
 	pcre2_set_depth_limit(p->mctx, GUARD_REGEX_DEPTH_LIMIT);
 	compile_risk(p);

@@ -113,7 +113,7 @@ regex_match(const struct guard_policy *p, const struct gp_rule *r, struct gp_eve
 	if (ev->utf < 0)
 		return -1; /* every regex is UTF: each one would reject the subject alike */
 	if (!ev->md && !(ev->md = pcre2_match_data_create(1, NULL)))
-		abort();
+		guard_oom();
 	/*
 	 * The subject is checked as UTF-8 on the first match only; after that a
 	 * JIT-compiled regex runs directly (what pcre2_match would call).
@@ -330,7 +330,7 @@ new_decision(cJSON *event, const cJSON *present)
 	cJSON *d = cJSON_CreateObject();
 
 	if (!d)
-		abort();
+		guard_oom();
 	if (present)
 		cJSON_ReplaceItemInObjectCaseSensitive(event, "decision", d);
 	else

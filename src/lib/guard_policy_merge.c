@@ -33,7 +33,7 @@ dup(const cJSON *v)
 {
 	cJSON *c = cJSON_Duplicate(v, 1);
 	if (!c)
-		abort();
+		guard_oom();
 	return c;
 }
 
@@ -80,7 +80,7 @@ gp_merge_init(struct gp_merge *m, struct guard_list *warnings)
 {
 	memset(m, 0, sizeof(*m));
 	if (!(m->tree = cJSON_CreateObject()))
-		abort();
+		guard_oom();
 	m->warnings = warnings;
 }
 

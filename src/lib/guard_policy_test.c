@@ -133,7 +133,7 @@ build_event(struct runner *r, const cJSON *c)
 			cJSON_AddItemToObject(ev, "risk", cJSON_Duplicate(risk, 1));
 	}
 	if (!ev)
-		abort();
+		guard_oom();
 	if (!cJSON_GetObjectItemCaseSensitive(ev, "project"))
 		cJSON_AddStringToObject(ev, "project", r->project);
 	if (!cJSON_GetObjectItemCaseSensitive(ev, "cwd"))

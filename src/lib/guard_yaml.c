@@ -323,7 +323,7 @@ on_scalar(struct parser *p, const yaml_event_t *ev)
 	else
 		item = resolve_plain(v);
 	if (!item)
-		abort(); /* cJSON allocation failure: as guard_xmalloc does */
+		guard_oom(); /* cJSON allocation failure: as guard_xmalloc does */
 	attach(p, item, m, ev->data.scalar.anchor ? guard_xstrdup((const char *)ev->data.scalar.anchor) : NULL, 1);
 }
 
@@ -350,7 +350,7 @@ on_start(struct parser *p, const yaml_event_t *ev, bool is_map)
 	memset(f, 0, sizeof(*f));
 	f->node = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
 	if (!f->node)
-		abort();
+		guard_oom();
 	f->is_map = is_map;
 	f->mark = m;
 	f->anchor = anchor ? guard_xstrdup((const char *)anchor) : NULL;
@@ -394,7 +394,7 @@ on_alias(struct parser *p, const yaml_event_t *ev)
 	}
 	p->nodes += a->count;
 	if (!(copy = cJSON_Duplicate(a->node, 1)))
-		abort();
+		guard_oom();
 	attach(p, copy, m, NULL, a->count);
 	/* attach recorded the top; the children of the copy sit at the alias too */
 	for (const cJSON *c = copy->child; c; c = c->next)
@@ -445,14 +445,14 @@ guard_yaml_parse(struct guard_yaml_doc *doc, const char *name, const char *text,
 	p.doc = doc;
 	p.errors = errors;
 	if (!(p.graveyard = cJSON_CreateArray()))
-		abort();
+		guard_oom();
 	if (len > GUARD_YAML_MAX_BYTES) {
 		struct guard_yaml_mark none = { 0, 0 };
 		report(&p, none, true, "larger than %zu bytes", GUARD_YAML_MAX_BYTES);
 		goto out;
 	}
 	if (!yaml_parser_initialize(&yp))
-		abort();
+		guard_oom();
 	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
 	while (!done && !p.fatal) {
 		if (!yaml_parser_parse(&yp, &ev)) {
@@ -499,7 +499,7 @@ guard_yaml_parse(struct guard_yaml_doc *doc, const char *name, const char *text,
 out:
 	parser_release(&p);
 	if (!p.failed && !doc->root && !(doc->root = cJSON_CreateNull()))
-		abort();
+		guard_oom();
 	if (p.failed) {
 		cJSON_Delete(doc->root);
 		doc->root = NULL;
