@@ -315,14 +315,14 @@ int
 approve_state_status(const char *state)
 {
 	if (!strcmp(state, "approved"))
-		return GUARD_EXIT_OK;
+		return GUARD_OK;
 	if (!strcmp(state, "pending"))
-		return GUARD_EXIT_PENDING;
+		return GUARD_EPENDING;
 	if (!strcmp(state, "consumed"))
-		return GUARD_EXIT_CONFLICT;
+		return GUARD_ECONFLICT;
 	if (!strcmp(state, "expired"))
-		return GUARD_EXIT_EXPIRED;
-	return GUARD_EXIT_DENY;
+		return GUARD_EEXPIRED;
+	return GUARD_EDENY;
 }
 
 /* The whole stored input, each member shown visibly, and the risk reasons. */

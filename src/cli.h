@@ -70,13 +70,16 @@ struct cli_command {
 
 /* The verb decides, erases or speaks for a person (share/doc/trust.md). */
 #define CLI_HUMAN 0x01
+/* The verb's arguments are its own: "--help" among them is not taken as a help request. */
+#define CLI_RAW 0x02
 
 /*
  * Run the verb argv[1] of cmds: "PROG VERB --help" prints the verb's
  * usage, "PROG --help" / "help" every verb, "--version" the version; an
  * unknown or missing verb is a usage error listing the verbs. Returns the
- * exit status, stdout flushed and checked. summary: one line under
- * "usage:" in the full help.
+ * exit status, stdout flushed and checked. summary: the text under
+ * "usage:" in the full help. When the entry that ends the table has an
+ * fn, a verb not in the table goes to it (guard runs guard-VERB so).
  */
 int cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char **argv);
 

@@ -51,6 +51,9 @@ struct guard_approval_store {
 	const char *text; /* in a guard_approval_each callback: the file's bytes */
 };
 
+/* A store not open yet: closing it is a no-op, its locks are not held. */
+#define GUARD_APPROVAL_STORE_INIT { .root = NULL, .dir = NULL, .lock_fd = -1, .action_fd = -1, .text = NULL }
+
 /*
  * Open the store of a project. create makes .ai/approvals when missing.
  * A symlinked or non-directory approvals folder (or .ai) is refused.
