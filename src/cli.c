@@ -272,6 +272,8 @@ cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char
 	int rc = c->fn(argc - 1, argv + 1);
 	if (rc < 0 && *guard_error_last())
 		cli_error("%s", guard_error_last());
+	if (c->name && (c->flags & CLI_HOOK) == CLI_HOOK)
+		return guard_exit_status(rc);
 	return cli_finish(guard_exit_status(rc));
 }
 

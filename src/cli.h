@@ -72,6 +72,12 @@ struct cli_command {
 #define CLI_HUMAN 0x01
 /* The verb's arguments are its own: "--help" among them is not taken as a help request. */
 #define CLI_RAW 0x02
+/*
+ * An agent's hook: CLI_RAW, and its status stands even when stdout fails
+ * (the verb flushes and says so itself): a mis-wired or failing hook must
+ * still block with its own code, not turn into another.
+ */
+#define CLI_HOOK (0x04 | CLI_RAW)
 
 /*
  * Run the verb argv[1] of cmds: "PROG VERB --help" prints the verb's
