@@ -454,11 +454,12 @@ approve_progress_done(struct approve_progress *p)
 static void
 verify_state(const cJSON *req, const struct approve_verify *v, struct guard_buf *why)
 {
-	const char *status = str(req, "status"), *diff = NULL;
+	const char *status = str(req, "status");
+	char diff[GUARD_APPROVAL_WHY_MAX];
 	char *at = NULL;
 	int rc;
 
-	if (!guard_approval_consistent(req, &diff))
+	if (!guard_approval_consistent(req, diff))
 		guard_buf_addf(why, "; %s (edited or restored)", diff);
 	rc = guard_approval_consumed(v->root, str(req, "id"), &at);
 	if (rc < 0)
