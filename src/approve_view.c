@@ -315,14 +315,14 @@ int
 approve_state_status(const char *state)
 {
 	if (!strcmp(state, "approved"))
-		return GUARD_EXIT_OK;
+		return GUARD_OK;
 	if (!strcmp(state, "pending"))
-		return GUARD_EXIT_PENDING;
+		return GUARD_EPENDING;
 	if (!strcmp(state, "consumed"))
-		return GUARD_EXIT_CONFLICT;
+		return GUARD_ECONFLICT;
 	if (!strcmp(state, "expired"))
-		return GUARD_EXIT_EXPIRED;
-	return GUARD_EXIT_DENY;
+		return GUARD_EEXPIRED;
+	return GUARD_EDENY;
 }
 
 /* The whole stored input, each member shown visibly, and the risk reasons. */
@@ -454,11 +454,12 @@ approve_progress_done(struct approve_progress *p)
 static void
 verify_state(const cJSON *req, const struct approve_verify *v, struct guard_buf *why)
 {
-	const char *status = str(req, "status"), *diff = NULL;
+	const char *status = str(req, "status");
+	char diff[GUARD_APPROVAL_WHY_MAX];
 	char *at = NULL;
 	int rc;
 
-	if (!guard_approval_consistent(req, &diff))
+	if (!guard_approval_consistent(req, diff))
 		guard_buf_addf(why, "; %s (edited or restored)", diff);
 	rc = guard_approval_consumed(v->root, str(req, "id"), &at);
 	if (rc < 0)

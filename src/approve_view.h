@@ -42,7 +42,11 @@ int approve_list(struct guard_approval_store *s, const struct approve_filter *f,
 void approve_print_request(const cJSON *req, bool json);
 void approve_print_decided(const cJSON *req, const char *who, bool signed_it);
 
-/* The exit status for a state: 0 approved, 1 rejected or cancelled, 3 pending, 4 consumed, 6 expired. */
+/*
+ * The answer for a state, as an outcome code: 0 approved, GUARD_EDENY
+ * rejected or cancelled, GUARD_EPENDING, GUARD_ECONFLICT consumed,
+ * GUARD_EEXPIRED.
+ */
 int approve_state_status(const char *state);
 
 /* ---- wait ---- */

@@ -239,7 +239,7 @@ audit_query(const char *dir, const struct audit_filter *f, enum audit_out out)
 	rc = each_record(dir, f, print_one, &q);
 	if (out == AUDIT_OUT_JSON)
 		puts(q.n ? "\n]" : "[]");
-	return rc < 0 ? cli_fail(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* ---------------------------------------------------------------- stats */
@@ -343,7 +343,7 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 	if ((rc = each_record(dir, f, stat_one, &s)) < 0) {
 		cJSON_Delete(all);
 		free(s.dur);
-		return cli_fail(rc);
+		return rc;
 	}
 	cJSON_AddNumberToObject(all, "records", (double)s.records);
 	res = cJSON_AddObjectToObject(all, "tool_results");
@@ -413,7 +413,7 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 	int rc;
 
 	if ((rc = guard_audit_files(dir, NULL, NULL, &names)) < 0 && !(follow && rc == GUARD_ENOTFOUND))
-		return cli_fail(rc);
+		return rc;
 	/* Follow from the end of the newest file's complete lines. */
 	if (names.len) {
 		struct guard_audit_file af;

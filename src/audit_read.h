@@ -20,7 +20,7 @@ enum audit_out { AUDIT_OUT_JSONL, AUDIT_OUT_TABLE, AUDIT_OUT_CSV, AUDIT_OUT_JSON
 /* Check and normalise since/until (RFC 3339 or YYYY-MM-DD; until a date means its whole day). */
 int audit_filter_prepare(struct audit_filter *f);
 
-/* Print the matching records; returns the exit status. */
+/* Print the matching records; 0 or a negative GUARD_E*. */
 int audit_query(const char *dir, const struct audit_filter *f, enum audit_out out);
 int audit_stats(const char *dir, const struct audit_filter *f, bool json);
 int audit_tail(const char *dir, unsigned long n, bool follow);

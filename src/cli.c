@@ -203,8 +203,14 @@ void
 cli_usage(FILE *f, const struct cli_command *cmds, const char *summary)
 {
 	fprintf(f, "usage: %s VERB [ARGS]\n%s%s\nverbs:\n", cli_progname, summary ? summary : "", summary ? "\n" : "");
-	for (const struct cli_command *c = cmds; c->name; c++)
-		fprintf(f, "  %-10s %s%s\n", c->name, c->help, c->flags & CLI_HUMAN ? " (people only)" : "");
+	for (const struct cli_command *c = cmds; c->name; c++) {
+		/* the verb with its arguments when they are short, as "hook AGENT" */
+		char head[64];
+		int n = snprintf(head, sizeof(head), "%s %s", c->name, c->usage ? c->usage : "");
+		if (n < 0 || n > 18)
+			snprintf(head, sizeof(head), "%s", c->name);
+		fprintf(f, "  %-18s %s%s\n", head, c->help, c->flags & CLI_HUMAN ? " (people only)" : "");
+	}
 	fprintf(f, "'%s VERB --help' shows a verb's arguments. Exit codes: guard(1).\n", cli_progname);
 }
 
@@ -247,10 +253,17 @@ cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char
 		return cli_finish(0);
 	}
 	if (!(c = find_command(cmds, verb))) {
-		cli_error("unknown verb '%s' ('%s --help' lists them)", verb, cli_progname);
-		return GUARD_EXIT_USAGE;
+		for (c = cmds; c->name; c++)
+			;
+		if (!c->fn || verb[0] == '-') {
+			if (verb[0] == '-')
+				cli_error("unknown option '%s' ('%s --help' lists the verbs)", verb, cli_progname);
+			else
+				cli_error("unknown verb '%s' ('%s --help' lists them)", verb, cli_progname);
+			return GUARD_EXIT_USAGE;
+		}
 	}
-	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+	for (int i = 2; i < argc && c->name && !(c->flags & CLI_RAW) && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			verb_usage(stdout, c);
 			return cli_finish(0);
@@ -259,6 +272,8 @@ cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char
 	int rc = c->fn(argc - 1, argv + 1);
 	if (rc < 0 && *guard_error_last())
 		cli_error("%s", guard_error_last());
+	if (c->name && (c->flags & CLI_HOOK) == CLI_HOOK)
+		return guard_exit_status(rc);
 	return cli_finish(guard_exit_status(rc));
 }
 

@@ -70,13 +70,22 @@ struct cli_command {
 
 /* The verb decides, erases or speaks for a person (share/doc/trust.md). */
 #define CLI_HUMAN 0x01
+/* The verb's arguments are its own: "--help" among them is not taken as a help request. */
+#define CLI_RAW 0x02
+/*
+ * An agent's hook: CLI_RAW, and its status stands even when stdout fails
+ * (the verb flushes and says so itself): a mis-wired or failing hook must
+ * still block with its own code, not turn into another.
+ */
+#define CLI_HOOK (0x04 | CLI_RAW)
 
 /*
  * Run the verb argv[1] of cmds: "PROG VERB --help" prints the verb's
  * usage, "PROG --help" / "help" every verb, "--version" the version; an
  * unknown or missing verb is a usage error listing the verbs. Returns the
- * exit status, stdout flushed and checked. summary: one line under
- * "usage:" in the full help.
+ * exit status, stdout flushed and checked. summary: the text under
+ * "usage:" in the full help. When the entry that ends the table has an
+ * fn, a verb not in the table goes to it (guard runs guard-VERB so).
  */
 int cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char **argv);
 

@@ -22,36 +22,20 @@
 #include "guard_path.h"
 #include "guard_time.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-		"usage: guard-approve request [--command CMD | --tool T --input JSON] [--cwd DIR] < event.json\n"
-		"       guard-approve list [--status S] [--tool T] [--requester U] [--risk L]\n"
-		"                          [--older-than DUR] [--newer-than DUR] [--limit N] [--offset N] [--json]\n"
-		"       guard-approve show ID [--json]\n"
-		"       guard-approve status ID\n"
-		"       guard-approve approve|reject ID [--reason TEXT] [--as USER]\n"
-		"       guard-approve cancel ID [--reason TEXT] [--as USER]\n"
-		"       guard-approve wait ID [--timeout DUR]\n"
-		"       guard-approve gate < events.jsonl      (also: guard-approve --gate)\n"
-		"       guard-approve expire\n"
-		"       guard-approve keygen [--as USER] [--no-passphrase] [--install] [--force]\n"
-		"       guard-approve keygen --public [--install] [--as USER]\n"
-		"       guard-approve verify ID... | --all\n"
-		"\n"
-		"Human approval bound to one exact action: one JSON file per request in\n"
-		".ai/approvals/. IDs may be shortened to any unique prefix.\n"
-		"\n"
-		"  --as USER       who is acting (default: git's user.email, else $USER)\n"
-		"  --reason TEXT   the comment recorded with a decision\n"
-		"  --json          JSON instead of a table\n"
-		"  -h, --help      this text;  -V, --version  the version\n"
-		"\n"
-		"Exit: 0 ok/approved, 1 rejected or not permitted, 2 usage or bad input,\n"
-		"3 pending, 4 already decided (or consumed), 5 unknown id, 6 expired,\n"
-		"7 configuration invalid, 8 I/O failure.\n");
-}
+/* Under "usage:" in the full help; each verb's line comes from the table. */
+static const char summary[] =
+	"Human approval bound to one exact action: one JSON file per request in\n"
+	".ai/approvals/. IDs may be shortened to any unique prefix. Options may\n"
+	"come before or after the verb.\n"
+	"\n"
+	"  --as USER       who is acting (default: git's user.email, else $USER)\n"
+	"  --reason TEXT   the comment recorded with a decision\n"
+	"  --json          JSON instead of a table\n"
+	"  -h, --help      this text;  -V, --version  the version\n"
+	"\n"
+	"Exit: 0 ok/approved, 1 rejected or not permitted, 2 usage or bad input,\n"
+	"3 pending, 4 already decided (or consumed), 5 unknown id, 6 expired,\n"
+	"7 configuration invalid, 8 I/O failure.";
 
 struct ctx {
 	struct guard_stages stages;
@@ -61,6 +45,21 @@ struct ctx {
 	char *root;
 	const char *as;
 };
+
+/* The options, wherever they stood on the command line. */
+struct keygen_opts {
+	bool force, no_passphrase, install, public_only;
+};
+
+static struct opts {
+	const char *reason, *command, *tool, *input, *cwd;
+	bool json, all, gate;
+	struct keygen_opts kg;
+	long long timeout;
+	struct approve_filter f;  /* list's filters; the verb's operands */
+} opt;
+
+static struct ctx ctx = { .store = GUARD_APPROVAL_STORE_INIT };
 
 /* The project, its policy and its store (created only when asked). */
 static int
@@ -114,7 +113,7 @@ need_view(struct ctx *c)
 /* ---- request ---- */
 
 static int
-cmd_request(struct ctx *c, const char *command, const char *tool, const char *input, const char *cwd)
+request_action(struct ctx *c, const char *command, const char *tool, const char *input, const char *cwd)
 {
 	cJSON *ev = NULL, *req = NULL;
 	char digest[65];
@@ -185,7 +184,7 @@ load_secret_key(const char *user, const char *key_line, unsigned char sk[GUARD_K
 }
 
 static int
-cmd_decide(struct ctx *c, const char *verdict, const char *prefix, const char *reason)
+decide(struct ctx *c, const char *verdict, const char *prefix, const char *reason)
 {
 	struct guard_reviewer who;
 	struct guard_verdict v = { verdict, reason, NULL };
@@ -279,7 +278,7 @@ apply_marker(struct ctx *c, cJSON *req)
 }
 
 static int
-cmd_show(struct ctx *c, const char *prefix, bool json)
+show_one(struct ctx *c, const char *prefix, bool json)
 {
 	cJSON *req;
 	int rc;
@@ -296,7 +295,7 @@ cmd_show(struct ctx *c, const char *prefix, bool json)
 }
 
 static int
-cmd_status(struct ctx *c, const char *prefix)
+status_one(struct ctx *c, const char *prefix)
 {
 	long long left;
 	const char *state;
@@ -316,11 +315,12 @@ cmd_status(struct ctx *c, const char *prefix)
 		printf("%s %s\n", guard_event_str(req, "id"), state);
 	rc = approve_state_status(state);
 	cJSON_Delete(req);
+	guard_error_clear(); /* the state is the answer */
 	return rc;
 }
 
 static int
-cmd_wait(struct ctx *c, const char *prefix, long long timeout)
+wait_one(struct ctx *c, const char *prefix, long long timeout)
 {
 	char id[GUARD_APPROVAL_ID_LEN];
 	struct approve_progress prog = { isatty(STDERR_FILENO), NULL, 0 };
@@ -336,7 +336,9 @@ cmd_wait(struct ctx *c, const char *prefix, long long timeout)
 	cJSON_Delete(req);
 	if (rc == GUARD_EEXPIRED && !req)
 		return rc; /* our own time-out: the message says so */
-	return rc < 0 && rc != GUARD_EDENY && rc != GUARD_EEXPIRED ? rc : -rc;
+	if (rc == GUARD_EDENY || rc == GUARD_EEXPIRED)
+		guard_error_clear(); /* the state printed is the answer */
+	return rc;
 }
 
 struct sweep {
@@ -383,7 +385,7 @@ report_bad(const char *file, const char *why, void *arg)
 }
 
 static int
-cmd_expire(struct ctx *c)
+expire_all(struct ctx *c)
 {
 	struct sweep s = { c, 0, 0 };
 	int rc;
@@ -395,7 +397,7 @@ cmd_expire(struct ctx *c)
 }
 
 static int
-cmd_verify(struct ctx *c, int argc, char **argv, bool all)
+verify_some(struct ctx *c, int argc, char **argv, bool all)
 {
 	struct approve_verify v = { c->policy, &c->cfg, c->root, 0, 0 };
 	int rc;
@@ -418,10 +420,6 @@ cmd_verify(struct ctx *c, int argc, char **argv, bool all)
 	fprintf(stderr, "%d request%s verified, %d with problems\n", v.ok, v.ok == 1 ? "" : "s", v.bad);
 	return v.bad ? guard_error(GUARD_EDENY, "verification failed") : 0;
 }
-
-struct keygen_opts {
-	bool force, no_passphrase, install, public_only;
-};
 
 /* The lines a person adds to the user or managed policy. */
 static void
@@ -462,7 +460,7 @@ keygen_public(const char *me, const char *path, const struct keygen_opts *o)
 }
 
 static int
-cmd_keygen(struct ctx *c, const struct keygen_opts *o)
+keygen(struct ctx *c, const struct keygen_opts *o)
 {
 	const char *me = identity(c);
 	unsigned char sk[GUARD_KEY_SECRET_BYTES];
@@ -503,7 +501,7 @@ cmd_keygen(struct ctx *c, const struct keygen_opts *o)
 }
 
 static int
-cmd_list(struct ctx *c, struct approve_filter *f, bool json)
+list_some(struct ctx *c, struct approve_filter *f, bool json)
 {
 	int rc;
 
@@ -512,10 +510,144 @@ cmd_list(struct ctx *c, struct approve_filter *f, bool json)
 	return approve_list(&c->store, f, json);
 }
 
-/* ---- the gate as a filter ---- */
+/* ---- the verbs ---- */
 
-int
-main(int argc, char **argv)
+/* A verb on the project's store; the listing verbs make the store when it is missing. */
+static int
+open_verb(bool create_missing)
+{
+	int rc;
+
+	/* a short-lived process: nothing cJSON allocates is freed one by one */
+	cli_bulk_begin();
+	rc = open_project(&ctx, false);
+	if (rc == GUARD_ENOTFOUND && create_missing)
+		rc = guard_approval_store_open(&ctx.store, ctx.root, true);
+	return rc;
+}
+
+/* The verbs on one request: the store, then exactly one id. */
+static int
+open_one(int argc, char **argv)
+{
+	int rc = open_verb(false);
+
+	if (rc == 0 && argc != 2)
+		rc = guard_error(GUARD_EUSAGE, "%s needs one request id", argv[0]);
+	return rc;
+}
+
+static int
+cmd_request(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	cli_bulk_begin();
+	return request_action(&ctx, opt.command, opt.tool, opt.input, opt.cwd);
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+	int rc = open_verb(true);
+
+	(void)argc, (void)argv;
+	return rc < 0 ? rc : list_some(&ctx, &opt.f, opt.json);
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	int rc = open_one(argc, argv);
+
+	return rc < 0 ? rc : show_one(&ctx, argv[1], opt.json);
+}
+
+static int
+cmd_status(int argc, char **argv)
+{
+	int rc = open_one(argc, argv);
+
+	return rc < 0 ? rc : status_one(&ctx, argv[1]);
+}
+
+static int
+cmd_decide(int argc, char **argv)
+{
+	int rc = open_one(argc, argv);
+
+	return rc < 0 ? rc : decide(&ctx, argv[0], argv[1], opt.reason);
+}
+
+static int
+cmd_wait(int argc, char **argv)
+{
+	int rc = open_one(argc, argv);
+
+	return rc < 0 ? rc : wait_one(&ctx, argv[1], opt.timeout);
+}
+
+static int
+cmd_gate(int argc, char **argv)
+{
+	int status = cli_filter(&ctx.stages, guard_stage_gate, GUARD_AGENT_CLAUDE);
+
+	(void)argc, (void)argv;
+	guard_error_clear(); /* each bad line was reported on its own */
+	return -status;
+}
+
+static int
+cmd_expire(int argc, char **argv)
+{
+	int rc = open_verb(true);
+
+	(void)argc, (void)argv;
+	return rc < 0 ? rc : expire_all(&ctx);
+}
+
+static int
+cmd_keygen(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	cli_bulk_begin();
+	return keygen(&ctx, &opt.kg);
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	int rc = open_verb(opt.all);
+
+	return rc < 0 ? rc : verify_some(&ctx, argc - 1, argv + 1, opt.all);
+}
+
+static const struct cli_command commands[] = {
+	{ "request", cmd_request, 0, "[--command CMD | --tool T --input JSON] [--cwd DIR] < event.json",
+	  "ask a person to approve one exact action; prints its id" },
+	{ "list", cmd_list, 0, "[--status S] [--tool T] [--requester U] [--risk L] [--older-than DUR] "
+	  "[--newer-than DUR] [--limit N] [--offset N] [--json]", "the requests, oldest first (pending by default)" },
+	{ "show", cmd_show, 0, "ID [--json]", "one request in full" },
+	{ "status", cmd_status, 0, "ID", "one request's state, in the exit code too" },
+	{ "approve", cmd_decide, CLI_HUMAN, "ID [--reason TEXT] [--as USER]", "approve a request" },
+	{ "reject", cmd_decide, CLI_HUMAN, "ID [--reason TEXT] [--as USER]", "reject a request" },
+	{ "cancel", cmd_decide, CLI_HUMAN, "ID [--reason TEXT] [--as USER]", "withdraw a request" },
+	{ "wait", cmd_wait, 0, "ID [--timeout DUR]", "wait for a request to be decided" },
+	{ "gate", cmd_gate, 0, "< events.jsonl  (also: guard-approve --gate)",
+	  "the filter: an approved ask becomes allow, once" },
+	{ "expire", cmd_expire, CLI_HUMAN, "", "mark the requests past their time expired" },
+	{ "keygen", cmd_keygen, CLI_HUMAN, "[--as USER] [--no-passphrase] [--install] [--force] | --public [--install]",
+	  "make a signing key and print its policy lines" },
+	{ "verify", cmd_verify, 0, "ID... | --all", "check the decisions' signatures" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+/*
+ * Options may come before or after the verb: read them all here, then
+ * hand the table the verb and its operands. Returns -1 to go on, else
+ * the exit status.
+ */
+static int
+parse_options(int argc, char **argv, const char **verb)
 {
 	enum { O_AS = 256, O_REASON, O_JSON, O_STATUS, O_TOOL, O_REQUESTER, O_RISK, O_OLDER, O_NEWER,
 	       O_LIMIT, O_OFFSET, O_TIMEOUT, O_FORCE, O_ALL, O_COMMAND, O_INPUT, O_CWD, O_GATE,
@@ -548,128 +680,84 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctx c;
-	struct approve_filter f;
-	const char *verb = NULL, *reason = NULL, *command = NULL, *tool = NULL, *input = NULL, *cwd = NULL;
-	bool json = false, all = false, gate = false;
-	struct keygen_opts kg = { false, false, false, false };
-	long long timeout = 0;
-	int opt, rc, status;
+	int o;
 
-	cli_init("guard-approve");
-	memset(&c, 0, sizeof(c));
-	approve_filter_init(&f);
-	guard_stages_init(&c.stages);
-	c.store.lock_fd = -1;
-	/* options may come before or after the verb */
-	while ((opt = getopt_long(argc, argv, "-hV", opts, NULL)) != -1) {
-		switch (opt) {
+	while ((o = getopt_long(argc, argv, "-hV", opts, NULL)) != -1) {
+		switch (o) {
 		case 1:
-			if (!verb) {
-				verb = optarg;
-				break;
-			}
-			approve_args_add(&f, optarg);
+			if (!*verb)
+				*verb = optarg;
+			else
+				approve_args_add(&opt.f, optarg);
 			break;
-		case O_AS: c.as = optarg; break;
-		case O_REASON: reason = optarg; break;
-		case O_JSON: json = true; break;
-		case O_FORCE: kg.force = true; break;
-		case O_NO_PASS: kg.no_passphrase = true; break;
-		case O_INSTALL: kg.install = true; break;
-		case O_PUBLIC: kg.public_only = true; break;
-		case O_ALL: all = true; break;
-		case O_COMMAND: command = optarg; break;
-		case O_INPUT: input = optarg; break;
-		case O_CWD: cwd = optarg; break;
-		case O_GATE: gate = true; break;
-		case O_TOOL: tool = optarg; f.tool = optarg; break;
+		case O_AS: ctx.as = optarg; break;
+		case O_REASON: opt.reason = optarg; break;
+		case O_JSON: opt.json = true; break;
+		case O_FORCE: opt.kg.force = true; break;
+		case O_NO_PASS: opt.kg.no_passphrase = true; break;
+		case O_INSTALL: opt.kg.install = true; break;
+		case O_PUBLIC: opt.kg.public_only = true; break;
+		case O_ALL: opt.all = true; break;
+		case O_COMMAND: opt.command = optarg; break;
+		case O_INPUT: opt.input = optarg; break;
+		case O_CWD: opt.cwd = optarg; break;
+		case O_GATE: opt.gate = true; break;
+		case O_TOOL: opt.tool = optarg; opt.f.tool = optarg; break;
 		case O_TIMEOUT:
-			if (guard_duration_parse(optarg, &timeout) < 0) {
+			if (guard_duration_parse(optarg, &opt.timeout) < 0) {
 				cli_error("--timeout %s: %s", optarg, guard_error_last());
 				return GUARD_EXIT_USAGE;
 			}
 			break;
-		case 'h': usage(stdout); return cli_finish(0);
+		case 'h': *verb = *verb ? *verb : "--help"; return -2;
 		case 'V': cli_version(); return cli_finish(0);
 		default: {
 			const char *name = NULL;
-			for (const struct option *o = opts; o->name && opt != '?'; o++)
-				if (o->val == opt && !name)
-					name = o->name;
-			if (!name || approve_filter_option(&f, name, optarg) < 0) {
+			for (const struct option *p = opts; p->name && o != '?'; p++)
+				if (p->val == o && !name)
+					name = p->name;
+			if (!name || approve_filter_option(&opt.f, name, optarg) < 0) {
 				if (name)
 					cli_error("%s", guard_error_last());
-				usage(stderr);
+				cli_usage(stderr, commands, summary);
 				return GUARD_EXIT_USAGE;
 			}
 		}
 		}
 	}
-	if (gate || (verb && !strcmp(verb, "gate"))) {
-		status = cli_filter(&c.stages, guard_stage_gate, GUARD_AGENT_CLAUDE);
-		guard_stages_release(&c.stages);
-		return cli_finish(status);
-	}
-	if (!verb) {
-		usage(stderr);
-		return GUARD_EXIT_USAGE;
-	}
-	if (!strcmp(verb, "help")) {
-		usage(stdout);
-		return cli_finish(0);
-	}
-	static const char *const verbs[] = { "request", "list", "show", "status", "approve", "reject", "cancel",
-					     "wait", "expire", "keygen", "verify", NULL };
-	bool known = false;
-	for (const char *const *v = verbs; *v; v++)
-		known |= !strcmp(*v, verb);
-	if (!known) {
-		cli_error("unknown verb '%s' (guard-approve --help lists them)", verb);
-		return GUARD_EXIT_USAGE;
-	}
-	/* a short-lived process: nothing cJSON allocates is freed one by one */
-	cli_bulk_begin();
-	if (!strcmp(verb, "keygen")) {
-		rc = cmd_keygen(&c, &kg);
-		goto done;
-	}
-	if (!strcmp(verb, "request")) {
-		rc = cmd_request(&c, command, tool, input, cwd);
-		goto done;
-	}
-	rc = open_project(&c, false);
-	if (rc == GUARD_ENOTFOUND && (!strcmp(verb, "list") || !strcmp(verb, "expire") ||
-				      (!strcmp(verb, "verify") && all)))
-		rc = guard_approval_store_open(&c.store, c.root, true);
-	if (rc < 0)
-		goto done;
-	if (!strcmp(verb, "list"))
-		rc = cmd_list(&c, &f, json);
-	else if (!strcmp(verb, "expire"))
-		rc = cmd_expire(&c);
-	else if (!strcmp(verb, "verify"))
-		rc = cmd_verify(&c, (int)f.nargs, f.args, all);
-	else if (f.nargs != 1)
-		rc = guard_error(GUARD_EUSAGE, "%s needs one request id", verb);
-	else if (!strcmp(verb, "show"))
-		rc = cmd_show(&c, f.args[0], json);
-	else if (!strcmp(verb, "status"))
-		rc = cmd_status(&c, f.args[0]);
-	else if (!strcmp(verb, "approve"))
-		rc = cmd_decide(&c, "approve", f.args[0], reason);
-	else if (!strcmp(verb, "reject"))
-		rc = cmd_decide(&c, "reject", f.args[0], reason);
-	else if (!strcmp(verb, "cancel"))
-		rc = cmd_decide(&c, "cancel", f.args[0], reason);
-	else
-		rc = cmd_wait(&c, f.args[0], timeout);
-done:
-	status = rc < 0 ? cli_fail(rc) : rc;
-	guard_approval_store_close(&c.store);
-	guard_stages_release(&c.stages);
-	approve_filter_release(&f);
-	free(c.root);
+	if (opt.gate)
+		*verb = "gate";
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *verb = NULL;
+	int status;
+
+	cli_init("guard-approve");
+	approve_filter_init(&opt.f);
+	guard_stages_init(&ctx.stages);
+	if ((status = parse_options(argc, argv, &verb)) >= 0)
+		goto out;
+	/* the table sees PROG VERB OPERANDS... (PROG VERB --help after -h) */
+	char **args = guard_xcalloc(opt.f.nargs + 4, sizeof(*args));
+	int n = 0;
+	args[n++] = argv[0];
+	if (verb)
+		args[n++] = (char *)verb;
+	for (size_t i = 0; i < opt.f.nargs; i++)
+		args[n++] = opt.f.args[i];
+	if (status == -2 && strcmp(verb, "--help"))
+		args[n++] = "--help";
+	status = cli_dispatch(commands, summary, n, args);
+	free(args);
+out:
+	guard_approval_store_close(&ctx.store);
+	guard_stages_release(&ctx.stages);
+	approve_filter_release(&opt.f);
+	free(ctx.root);
 	cli_bulk_end();
-	return cli_finish(status);
+	return status;
 }

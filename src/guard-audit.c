@@ -18,34 +18,22 @@
 #include "guard_time.h"
 #include "audit_read.h"
 
-static const char *const commands_help =
-	"usage: guard-audit [OPTIONS] COMMAND [ARGS]\n"
-	"\n"
+/* Under "usage:" in the full help; each verb's line comes from the table. */
+static const char summary[] =
 	"The project's audit log: .ai/audit/YYYY-MM-DD.jsonl, one hash-chained\n"
-	"record a line, secrets redacted before the write.\n"
-	"\n"
-	"  append [--tee] [--event NAME]   append each JSON event on stdin\n"
-	"  --tee                           the same, passing each event through\n"
-	"  log EVENT [KEY=VALUE...]        append one record from the shell\n"
-	"  verify [--from D] [--to D] [--checkpoint FILE]   recompute the chain\n"
-	"  seal                            print checkpoints of what is not sealed yet\n"
-	"  query [FILTERS] [--table|--json]  records that match, JSONL or a table\n"
-	"  stats [FILTERS] [--json]        counts, success rate, latency p50/p95\n"
-	"  export --csv|--json [FILTERS]   records as CSV or one JSON array\n"
-	"  tail [-n N] [-f]                the last N records, then follow\n"
-	"  prune --before DATE             remove sealed day files older than DATE,\n"
-	"                                  recorded in the chain (audit.pruned)\n"
+	"record a line, secrets redacted before the write. Options may come\n"
+	"before or after the verb; --tee alone is append --tee.\n"
 	"\n"
 	"FILTERS: --since T --until T (RFC 3339 or YYYY-MM-DD), --event, --tool,\n"
 	"--risk, --decision, --session, --actor, --approval (status or id).\n"
 	"\n"
 	"  -p, --policy FILE   use FILE as the built-in policy layer\n"
 	"      --fsync MODE    always, batch or never (append, log, --tee)\n"
-	"  -h, --help          this text (or COMMAND --help);  -V, --version\n"
+	"  -h, --help          this text (or VERB --help);  -V, --version\n"
 	"\n"
 	"Exit: 0 ok / verified, 1 verify found tampering or prune met an unsealed\n"
 	"file, 2 usage or bad input, 5 no audit log, 6 lock timed out,\n"
-	"7 policy invalid, 8 I/O failure.\n";
+	"7 policy invalid, 8 I/O failure.";
 
 struct ctx {
 	struct guard_stages stages;
@@ -261,6 +249,14 @@ submit(struct pipeline *p, struct chunk *ch)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* A stream goes on past a bad line: each failure is reported as it happens. */
+static int
+reported(int rc)
+{
+	cli_error("%s", guard_error_last());
+	return rc;
+}
+
 /* Commit the batch (the lock is released) and pass the tee'd lines on. */
 static int
 commit_batch(struct appender *a)
@@ -268,7 +264,7 @@ commit_batch(struct appender *a)
 	int rc = guard_audit_commit(a->log);
 
 	if (rc < 0) {
-		a->status = cli_fail(rc);
+		a->status = reported(rc);
 		a->stop = true;
 		return rc;
 	}
@@ -288,13 +284,13 @@ append_chunk(struct appender *a, struct chunk *ch)
 		int rc = ch->rc[i];
 		if (rc == 0) {
 			if (!a->batch && (rc = guard_audit_begin(a->log)) < 0) {
-				a->status = cli_fail(rc);
+				a->status = reported(rc);
 				a->stop = true;
 				break;
 			}
 			rc = guard_audit_append_rec(a->log, ch->rec[i]);
 			if (rc == GUARD_EIO || rc == GUARD_EEXPIRED) {
-				a->status = cli_fail(rc);
+				a->status = reported(rc);
 				a->stop = true;
 				break;
 			}
@@ -307,7 +303,7 @@ append_chunk(struct appender *a, struct chunk *ch)
 		}
 		if (rc < 0) {
 			cli_error("stdin:%lu: %s", ch->lineno[i], ch->rc[i] < 0 ? ch->err[i] : guard_error_last());
-			a->status = GUARD_EXIT_USAGE;
+			a->status = GUARD_EUSAGE;
 		}
 		if (a->batch >= a->limit && commit_batch(a) < 0)
 			break;
@@ -353,7 +349,7 @@ drain(struct pipeline *p, struct appender *a, struct chunk **cur)
 }
 
 static int
-cmd_append(struct ctx *c, bool tee, const char *event_name)
+append_events(struct ctx *c, bool tee, const char *event_name)
 {
 	struct appender a = { .tee = tee, .out = GUARD_BUF_INIT };
 	struct pipeline *p = guard_xcalloc(1, sizeof(*p));
@@ -365,7 +361,7 @@ cmd_append(struct ctx *c, bool tee, const char *event_name)
 
 	if ((rc = open_log(c, &a.log)) < 0) {
 		free(p);
-		return cli_fail(rc);
+		return rc;
 	}
 	a.limit = c->fsync && !strcmp(c->fsync, "always") ? 1 : 4096;
 	if (!c->fsync && c->cfg.fsync == GUARD_AUDIT_FSYNC_ALWAYS)
@@ -379,7 +375,7 @@ cmd_append(struct ctx *c, bool tee, const char *event_name)
 	for (int i = 0; i < BUILDERS; i++) {
 		p->b[i].p = p;
 		if ((rc = guard_audit_redactor_new(c->policy, &p->b[i].red)) < 0) {
-			a.status = cli_fail(rc);
+			a.status = reported(rc);
 			a.stop = true;
 			break;
 		}
@@ -403,11 +399,11 @@ cmd_append(struct ctx *c, bool tee, const char *event_name)
 			drain(p, &a, &cur);
 			if (!a.stop && rc == GUARD_EIO) {
 				guard_error(rc, "%s", msg);
-				a.status = cli_fail(rc);
+				a.status = reported(rc);
 				a.stop = true;
 			} else if (!a.stop) {
 				cli_error("%s", msg);
-				a.status = GUARD_EXIT_USAGE;
+				a.status = GUARD_EUSAGE;
 			}
 			free(msg);
 			continue;
@@ -440,9 +436,9 @@ cmd_append(struct ctx *c, bool tee, const char *event_name)
 	}
 	if (!a.stop)
 		drain(p, &a, &cur);
-	if (a.batch && (rc = guard_audit_commit(a.log)) < 0 && a.status != GUARD_EXIT_IO)
-		a.status = cli_fail(rc);
-	if (a.out.len && a.status != GUARD_EXIT_IO)
+	if (a.batch && (rc = guard_audit_commit(a.log)) < 0 && a.status != GUARD_EIO)
+		a.status = reported(rc);
+	if (a.out.len && a.status != GUARD_EIO)
 		fwrite(a.out.buf, 1, a.out.len, stdout);
 
 	pthread_mutex_lock(&p->mu);
@@ -467,12 +463,13 @@ cmd_append(struct ctx *c, bool tee, const char *event_name)
 	guard_audit_close(a.log);
 	guard_buf_release(&a.out);
 	free(in.buf);
+	guard_error_clear(); /* each failure was reported where it happened */
 	return a.status;
 }
 
 /* log EVENT key=value...: id, session, tool, summary at the top, actor=U as actor.user, the rest as data. */
 static int
-cmd_log(struct ctx *c, int argc, char **argv)
+log_one(struct ctx *c, int argc, char **argv)
 {
 	static const char *const top[] = { "id", "session", "tool", "summary" };
 	struct guard_audit *log;
@@ -481,10 +478,8 @@ cmd_log(struct ctx *c, int argc, char **argv)
 	const char *user = getenv("USER");
 	int rc;
 
-	if (argc < 1 || !*argv[0]) {
-		cli_error("log needs an EVENT name");
-		return GUARD_EXIT_USAGE;
-	}
+	if (argc < 1 || !*argv[0])
+		return guard_error(GUARD_EUSAGE, "log needs an EVENT name");
 	ev = cJSON_CreateObject();
 	cJSON_AddStringToObject(ev, "event", argv[0]);
 	data = cJSON_AddObjectToObject(ev, "data");
@@ -493,9 +488,8 @@ cmd_log(struct ctx *c, int argc, char **argv)
 		char *eq = strchr(argv[i], '=');
 		bool placed = false;
 		if (!eq || eq == argv[i]) {
-			cli_error("'%s' is not KEY=VALUE", argv[i]);
 			cJSON_Delete(ev);
-			return GUARD_EXIT_USAGE;
+			return guard_error(GUARD_EUSAGE, "'%s' is not KEY=VALUE", argv[i]);
 		}
 		*eq = '\0';
 		for (size_t k = 0; k < sizeof(top) / sizeof(top[0]); k++)
@@ -525,13 +519,13 @@ cmd_log(struct ctx *c, int argc, char **argv)
 		guard_audit_close(log);
 	}
 	cJSON_Delete(ev);
-	return rc < 0 ? cli_fail(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* ---------------------------------------------------------------- verify, seal, prune */
 
 static int
-cmd_verify(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
+verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
 {
 	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root };
 	struct guard_audit_verify_result r;
@@ -539,7 +533,7 @@ cmd_verify(struct ctx *c, const char *from, const char *to, const char *checkpoi
 
 	if (rc < 0) {
 		guard_audit_verify_release(&r);
-		return cli_fail(rc);
+		return rc;
 	}
 	if (!quiet) {
 		for (size_t i = 0; i < r.notes.len; i++)
@@ -556,7 +550,7 @@ cmd_verify(struct ctx *c, const char *from, const char *to, const char *checkpoi
 }
 
 static int
-cmd_seal(struct ctx *c)
+seal_log(struct ctx *c)
 {
 	cJSON *out = cJSON_CreateArray(), *cp;
 	int rc = guard_audit_seal(c->cfg.dir, out);
@@ -568,7 +562,7 @@ cmd_seal(struct ctx *c)
 			cli_error("nothing new to seal");
 	}
 	cJSON_Delete(out);
-	return rc < 0 ? cli_fail(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* Who runs a verb that speaks for a person: $USER, as log does. */
@@ -584,7 +578,7 @@ cli_actor(void)
 }
 
 static int
-cmd_prune(struct ctx *c, const char *before)
+prune_log(struct ctx *c, const char *before)
 {
 	struct guard_audit *log;
 	cJSON *out = cJSON_CreateObject(), *actor = cli_actor(), *f;
@@ -604,10 +598,20 @@ cmd_prune(struct ctx *c, const char *before)
 		printf("nothing older than %s\n", before);
 	cJSON_Delete(out);
 	cJSON_Delete(actor);
-	return rc < 0 ? cli_fail(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
-/* ---------------------------------------------------------------- main */
+/* ---------------------------------------------------------------- the verbs */
+
+static struct ctx ctx;
+
+/* The options, wherever they stood on the command line. */
+static struct {
+	const char *from, *to, *checkpoint, *before, *event_name;
+	bool tee, quiet, follow, csv, json, table, help;
+	long lines;
+	struct audit_filter f;
+} opt = { .lines = 10 };
 
 static bool
 is_date(const char *s)
@@ -621,8 +625,131 @@ is_date(const char *s)
 	return guard_time_parse(buf, &ts) == 0;
 }
 
-int
-main(int argc, char **argv)
+/*
+ * What every verb checks before it loads the project: no stray operand
+ * (log takes them), dates that are dates, filters that parse.
+ */
+static int
+check_args(int argc, char **argv)
+{
+	if (strcmp(argv[0], "log") && argc > 1)
+		return guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[1]);
+	if ((opt.from && !is_date(opt.from)) || (opt.to && !is_date(opt.to)) || (opt.before && !is_date(opt.before)))
+		return guard_error(GUARD_EUSAGE, "dates are YYYY-MM-DD");
+	return audit_filter_prepare(&opt.f);
+}
+
+/* check_args, then the project (writes: the verb writes the log). */
+static int
+begin(int argc, char **argv, bool writes)
+{
+	int rc = check_args(argc, argv);
+
+	return rc < 0 ? rc : ctx_load(&ctx, writes);
+}
+
+static int
+cmd_append(int argc, char **argv)
+{
+	int rc = begin(argc, argv, true);
+
+	return rc < 0 ? rc : append_events(&ctx, opt.tee, opt.event_name);
+}
+
+static int
+cmd_log(int argc, char **argv)
+{
+	int rc = begin(argc, argv, true);
+
+	return rc < 0 ? rc : log_one(&ctx, argc - 1, argv + 1);
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	int rc = begin(argc, argv, false);
+
+	return rc < 0 ? rc : verify_log(&ctx, opt.from, opt.to, opt.checkpoint, opt.quiet);
+}
+
+static int
+cmd_seal(int argc, char **argv)
+{
+	int rc = begin(argc, argv, true);
+
+	return rc < 0 ? rc : seal_log(&ctx);
+}
+
+static int
+cmd_prune(int argc, char **argv)
+{
+	int rc = check_args(argc, argv);
+
+	if (rc == 0 && !opt.before)
+		rc = guard_error(GUARD_EUSAGE, "prune needs --before DATE");
+	if (rc == 0)
+		rc = ctx_load(&ctx, true);
+	return rc < 0 ? rc : prune_log(&ctx, opt.before);
+}
+
+static int
+cmd_query(int argc, char **argv)
+{
+	int rc = begin(argc, argv, false);
+	bool table = opt.table || (!opt.json && isatty(1));
+
+	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL);
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	int rc = check_args(argc, argv);
+
+	if (rc == 0 && opt.csv == opt.json)
+		rc = guard_error(GUARD_EUSAGE, "export takes one of --csv or --json");
+	if (rc == 0)
+		rc = ctx_load(&ctx, false);
+	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, opt.csv ? AUDIT_OUT_CSV : AUDIT_OUT_JSON);
+}
+
+static int
+cmd_stats(int argc, char **argv)
+{
+	int rc = begin(argc, argv, false);
+
+	return rc < 0 ? rc : audit_stats(ctx.cfg.dir, &opt.f, opt.json);
+}
+
+static int
+cmd_tail(int argc, char **argv)
+{
+	int rc = begin(argc, argv, false);
+
+	return rc < 0 ? rc : audit_tail(ctx.cfg.dir, (unsigned long)opt.lines, opt.follow);
+}
+
+static const struct cli_command commands[] = {
+	{ "append", cmd_append, CLI_HUMAN, "[--tee] [--event NAME] < events.jsonl", "append each JSON event on stdin" },
+	{ "log", cmd_log, CLI_HUMAN, "EVENT [KEY=VALUE...]", "append one record from the shell" },
+	{ "verify", cmd_verify, 0, "[--from D] [--to D] [--checkpoint FILE] [-q]", "recompute the chain" },
+	{ "seal", cmd_seal, CLI_HUMAN, "", "print checkpoints of what is not sealed yet" },
+	{ "query", cmd_query, 0, "[FILTERS] [--table|--json]", "records that match, JSONL or a table" },
+	{ "stats", cmd_stats, 0, "[FILTERS] [--json]", "counts, success rate, latency p50/p95" },
+	{ "export", cmd_export, 0, "--csv|--json [FILTERS]", "records as CSV or one JSON array" },
+	{ "tail", cmd_tail, 0, "[-n N] [-f]", "the last N records, then follow" },
+	{ "prune", cmd_prune, CLI_HUMAN, "--before DATE",
+	  "remove sealed day files older than DATE, recorded in the chain (audit.pruned)" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+/*
+ * Options may come before or after the verb: "+" would stop at it, so
+ * getopt permutes, leaving the verb and its operands at argv[optind..].
+ * Returns -1 to go on, else the exit status.
+ */
+static int
+parse_options(int argc, char **argv)
 {
 	enum { O_FSYNC = 256, O_FROM, O_TO, O_CHECKPOINT, O_BEFORE, O_TEE, O_EVENT, O_TOOL, O_RISK, O_DECISION,
 	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE };
@@ -653,116 +780,81 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctx c;
-	struct audit_filter f = { 0 };
-	const char *from = NULL, *to = NULL, *checkpoint = NULL, *before = NULL, *event_name = NULL;
-	bool tee = false, quiet = false, follow = false, csv = false, json = false, table = false;
-	long lines = 10;
-	int ch, status, rc;
-	const char *cmd;
+	int ch;
 
-	cli_init("guard-audit");
-	memset(&c, 0, sizeof(c));
-	guard_stages_init(&c.stages);
-	/* Options may come before or after the command: "+" would stop at it, so let getopt permute. */
 	while ((ch = getopt_long(argc, argv, "p:qfn:hV", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'p': c.stages.src.builtin = optarg; break;
+		case 'p': ctx.stages.src.builtin = optarg; break;
 		case O_FSYNC:
 			if (strcmp(optarg, "always") && strcmp(optarg, "batch") && strcmp(optarg, "never")) {
 				cli_error("--fsync takes always, batch or never, not '%s'", optarg);
 				return GUARD_EXIT_USAGE;
 			}
-			c.fsync = optarg;
+			ctx.fsync = optarg;
 			break;
-		case O_TEE: tee = true; break;
-		case O_EVENT: event_name = optarg; break;
-		case O_FROM: from = optarg; break;
-		case O_TO: to = optarg; break;
-		case O_CHECKPOINT: checkpoint = optarg; break;
-		case O_BEFORE: before = optarg; break;
-		case O_TOOL: f.tool = optarg; break;
-		case O_RISK: f.risk = optarg; break;
-		case O_DECISION: f.decision = optarg; break;
-		case O_SESSION: f.session = optarg; break;
-		case O_ACTOR: f.actor = optarg; break;
-		case O_APPROVAL: f.approval = optarg; break;
-		case O_SINCE: f.since = optarg; break;
-		case O_UNTIL: f.until = optarg; break;
-		case O_CSV: csv = true; break;
-		case O_JSON: json = true; break;
-		case O_TABLE: table = true; break;
-		case 'q': quiet = true; break;
-		case 'f': follow = true; break;
+		case O_TEE: opt.tee = true; break;
+		case O_EVENT: opt.event_name = optarg; opt.f.event = optarg; break;
+		case O_FROM: opt.from = optarg; break;
+		case O_TO: opt.to = optarg; break;
+		case O_CHECKPOINT: opt.checkpoint = optarg; break;
+		case O_BEFORE: opt.before = optarg; break;
+		case O_TOOL: opt.f.tool = optarg; break;
+		case O_RISK: opt.f.risk = optarg; break;
+		case O_DECISION: opt.f.decision = optarg; break;
+		case O_SESSION: opt.f.session = optarg; break;
+		case O_ACTOR: opt.f.actor = optarg; break;
+		case O_APPROVAL: opt.f.approval = optarg; break;
+		case O_SINCE: opt.f.since = optarg; break;
+		case O_UNTIL: opt.f.until = optarg; break;
+		case O_CSV: opt.csv = true; break;
+		case O_JSON: opt.json = true; break;
+		case O_TABLE: opt.table = true; break;
+		case 'q': opt.quiet = true; break;
+		case 'f': opt.follow = true; break;
 		case 'n': {
 			char *end;
-			lines = strtol(optarg, &end, 10);
-			if (*end || lines < 0) {
+			opt.lines = strtol(optarg, &end, 10);
+			if (*end || opt.lines < 0) {
 				cli_error("-n takes a count, not '%s'", optarg);
 				return GUARD_EXIT_USAGE;
 			}
 			break;
 		}
-		case 'h': fputs(commands_help, stdout); return cli_finish(0);
+		case 'h': opt.help = true; break;
 		case 'V': cli_version(); return cli_finish(0);
-		default: fputs(commands_help, stderr); return GUARD_EXIT_USAGE;
+		default: cli_usage(stderr, commands, summary); return GUARD_EXIT_USAGE;
 		}
 	}
-	f.event = event_name;
-	cmd = optind < argc ? argv[optind++] : (tee ? "append" : NULL);
-	if (!cmd) {
-		cli_error("a command is needed (append, log, verify, seal, query, stats, export, tail, prune)");
-		fputs(commands_help, stderr);
-		return GUARD_EXIT_USAGE;
-	}
-	if (strcmp(cmd, "log") && optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return GUARD_EXIT_USAGE;
-	}
-	if ((from && !is_date(from)) || (to && !is_date(to)) || (before && !is_date(before))) {
-		cli_error("dates are YYYY-MM-DD");
-		return GUARD_EXIT_USAGE;
-	}
-	if ((rc = audit_filter_prepare(&f)) < 0)
-		return cli_fail(rc);
-	if (!strcmp(cmd, "export") && csv == json) {
-		cli_error("export takes one of --csv or --json");
-		return GUARD_EXIT_USAGE;
-	}
-	if (!strcmp(cmd, "prune") && !before) {
-		cli_error("prune needs --before DATE");
-		return GUARD_EXIT_USAGE;
-	}
-	bool writes = !strcmp(cmd, "append") || !strcmp(cmd, "log") || !strcmp(cmd, "prune") || !strcmp(cmd, "seal");
-	if ((rc = ctx_load(&c, writes)) < 0) {
-		status = cli_fail(rc);
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *args[4] = { argv[0], NULL, NULL, NULL };
+	int status, n = 1;
+
+	cli_init("guard-audit");
+	guard_stages_init(&ctx.stages);
+	if ((status = parse_options(argc, argv)) >= 0)
+		goto out;
+	if (opt.help || optind == argc) {
+		/* [VERB] --help, or --tee alone (append), or no verb at all */
+		if (optind < argc)
+			args[n++] = argv[optind];
+		else if (opt.tee && !opt.help)
+			args[n++] = "append";
+		if (opt.help)
+			args[n++] = "--help";
+		status = cli_dispatch(commands, summary, n, args);
 		goto out;
 	}
-	if (!strcmp(cmd, "append"))
-		status = cmd_append(&c, tee, event_name);
-	else if (!strcmp(cmd, "log"))
-		status = cmd_log(&c, argc - optind, argv + optind);
-	else if (!strcmp(cmd, "verify"))
-		status = cmd_verify(&c, from, to, checkpoint, quiet);
-	else if (!strcmp(cmd, "seal"))
-		status = cmd_seal(&c);
-	else if (!strcmp(cmd, "prune"))
-		status = cmd_prune(&c, before);
-	else if (!strcmp(cmd, "query"))
-		status = audit_query(c.cfg.dir, &f, table || (!json && isatty(1)) ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL);
-	else if (!strcmp(cmd, "export"))
-		status = audit_query(c.cfg.dir, &f, csv ? AUDIT_OUT_CSV : AUDIT_OUT_JSON);
-	else if (!strcmp(cmd, "stats"))
-		status = audit_stats(c.cfg.dir, &f, json);
-	else if (!strcmp(cmd, "tail"))
-		status = audit_tail(c.cfg.dir, (unsigned long)lines, follow);
-	else {
-		cli_error("unknown command '%s'", cmd);
-		status = GUARD_EXIT_USAGE;
-	}
+	/* the table sees PROG VERB OPERANDS... */
+	argv[optind - 1] = argv[0];
+	status = cli_dispatch(commands, summary, argc - optind + 1, argv + optind - 1);
 out:
-	guard_audit_config_release(&c.cfg);
-	free(c.root);
-	guard_stages_release(&c.stages);
-	return cli_finish(status);
+	guard_audit_config_release(&ctx.cfg);
+	free(ctx.root);
+	guard_stages_release(&ctx.stages);
+	return status;
 }

@@ -162,8 +162,16 @@ stage_decide(struct guard_stages *s, cJSON *ev)
 	return guard_stage_decide(s, ev);
 }
 
-int
-main(int argc, char **argv)
+struct opts {
+	struct guard_stages *stages;
+	enum guard_agent agent;
+	const char *command, *layer;
+	bool check, validate;
+};
+
+/* The options, checked together. Returns -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option opts[] = {
 		{ "check", no_argument, NULL, 'k' },
@@ -177,30 +185,24 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct guard_stages stages;
-	enum guard_agent agent = GUARD_AGENT_CLAUDE;
-	const char *command = NULL, *layer = NULL;
-	bool do_check = false, do_validate = false;
-	int c, status;
+	int c;
 
-	cli_init("guard-policy");
-	guard_stages_init(&stages);
 	while ((c = getopt_long(argc, argv, "+kc:vl:p:a:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': do_check = true; break;
-		case 'c': command = optarg; break;
-		case 'v': do_validate = true; break;
-		case 'l': layer = optarg; break;
-		case 'p': stages.src.builtin = optarg; break;
+		case 'k': o->check = true; break;
+		case 'c': o->command = optarg; break;
+		case 'v': o->validate = true; break;
+		case 'l': o->layer = optarg; break;
+		case 'p': o->stages->src.builtin = optarg; break;
 		case 'P':
 			if (strcmp(optarg, "attended") && strcmp(optarg, "unattended")) {
 				cli_error("unknown profile '%s' (attended, unattended)", optarg);
 				return GUARD_EXIT_USAGE;
 			}
-			stages.src.profile = optarg;
+			o->stages->src.profile = optarg;
 			break;
 		case 'a':
-			if (guard_agent_parse(optarg, &agent) < 0)
+			if (guard_agent_parse(optarg, &o->agent) < 0)
 				return cli_fail(GUARD_EUSAGE);
 			break;
 		case 'h': usage(stdout); return cli_finish(0);
@@ -208,28 +210,42 @@ main(int argc, char **argv)
 		default: usage(stderr); return GUARD_EXIT_USAGE;
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (do_check + do_validate > 1 || (command && !do_check) || (layer && !do_validate)) {
+	if (o->check + o->validate > 1 || (o->command && !o->check) || (o->layer && !o->validate)) {
 		cli_error("--check and --validate do not combine; --command goes with --check, --layer with --validate");
 		return GUARD_EXIT_USAGE;
 	}
-	if (argc > 0 && !strcmp(argv[0], "test") && !do_check && !do_validate) {
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct guard_stages stages;
+	struct opts o = { &stages, GUARD_AGENT_CLAUDE, NULL, NULL, false, false };
+	int status;
+
+	cli_init("guard-policy");
+	guard_stages_init(&stages);
+	if ((status = parse_options(argc, argv, &o)) >= 0)
+		return status;
+	argc -= optind;
+	argv += optind;
+	if (argc > 0 && !strcmp(argv[0], "test") && !o.check && !o.validate) {
 		status = run_tests(&stages, argc - 1, argv + 1);
-	} else if (do_validate) {
+	} else if (o.validate) {
 		if (argc > 1) {
 			cli_error("--validate takes one FILE at most");
 			return GUARD_EXIT_USAGE;
 		}
-		status = validate(&stages, argc ? argv[0] : NULL, layer);
+		status = validate(&stages, argc ? argv[0] : NULL, o.layer);
 	} else if (argc > 0) {
 		cli_error("unexpected argument '%s'", argv[0]);
 		usage(stderr);
 		return GUARD_EXIT_USAGE;
-	} else if (do_check) {
-		status = check(&stages, command, agent);
+	} else if (o.check) {
+		status = check(&stages, o.command, o.agent);
 	} else {
-		status = cli_filter(&stages, stage_decide, agent);
+		status = cli_filter(&stages, stage_decide, o.agent);
 	}
 	guard_stages_release(&stages);
 	return cli_finish(status);

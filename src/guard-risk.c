@@ -61,8 +61,16 @@ rate_one(struct guard_stages *s, cJSON *ev, bool explain)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+struct opts {
+	struct guard_stages *stages;
+	enum guard_agent agent;
+	const char *command, *cwd;
+	bool explain;
+};
+
+/* The options, checked together. Returns -1 to go on, else the exit status. */
+static int
+parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option opts[] = {
 		{ "command", required_argument, NULL, 'c' },
@@ -74,23 +82,16 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct guard_stages stages;
-	enum guard_agent agent = GUARD_AGENT_CLAUDE;
-	const char *command = NULL, *cwd = NULL;
-	bool explain = false;
-	int c, status;
-	cJSON *ev = NULL;
+	int c;
 
-	cli_init("guard-risk");
-	guard_stages_init(&stages);
 	while ((c = getopt_long(argc, argv, "c:eC:p:a:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': command = optarg; break;
-		case 'e': explain = true; break;
-		case 'C': cwd = optarg; break;
-		case 'p': stages.src.builtin = optarg; break;
+		case 'c': o->command = optarg; break;
+		case 'e': o->explain = true; break;
+		case 'C': o->cwd = optarg; break;
+		case 'p': o->stages->src.builtin = optarg; break;
 		case 'a':
-			if (guard_agent_parse(optarg, &agent) < 0)
+			if (guard_agent_parse(optarg, &o->agent) < 0)
 				return cli_fail(GUARD_EUSAGE);
 			break;
 		case 'h': usage(stdout); return cli_finish(0);
@@ -103,25 +104,39 @@ main(int argc, char **argv)
 		usage(stderr);
 		return GUARD_EXIT_USAGE;
 	}
-	if (cwd && !command) {
+	if (o->cwd && !o->command) {
 		cli_error("--cwd goes with --command");
 		return GUARD_EXIT_USAGE;
 	}
+	return -1;
+}
 
-	if (command) {
+int
+main(int argc, char **argv)
+{
+	struct guard_stages stages;
+	struct opts o = { &stages, GUARD_AGENT_CLAUDE, NULL, NULL, false };
+	int status;
+	cJSON *ev = NULL;
+
+	cli_init("guard-risk");
+	guard_stages_init(&stages);
+	if ((status = parse_options(argc, argv, &o)) >= 0)
+		return status;
+	if (o.command) {
 		char *abs = NULL;
-		if (cwd && !(abs = realpath(cwd, NULL))) {
-			cli_error("cannot use directory '%s'", cwd);
+		if (o.cwd && !(abs = realpath(o.cwd, NULL))) {
+			cli_error("cannot use directory '%s'", o.cwd);
 			return GUARD_EXIT_USAGE;
 		}
-		ev = cli_command_event(command, abs);
+		ev = cli_command_event(o.command, abs);
 		free(abs);
-		status = rate_one(&stages, ev, explain);
-	} else if (explain) {
-		int rc = cli_read_one(agent, &ev);
+		status = rate_one(&stages, ev, o.explain);
+	} else if (o.explain) {
+		int rc = cli_read_one(o.agent, &ev);
 		status = rc < 0 ? cli_fail(rc) : rate_one(&stages, ev, true);
 	} else {
-		status = cli_filter(&stages, stage_risk, agent);
+		status = cli_filter(&stages, stage_risk, o.agent);
 	}
 	cJSON_Delete(ev);
 	guard_stages_release(&stages);

@@ -25,35 +25,22 @@
 #define GRACE_SECONDS 3   /* between TERM and KILL */
 #define LOC_POLL_SECONDS 10
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-		"usage: guard-session start --task SLUG\n"
-		"       guard-session run [--task SLUG] -- CMD [ARGS...]\n"
-		"       guard-session track [--id ID] < event.json\n"
-		"       guard-session check [--id ID] [--json]\n"
-		"       guard-session end [--id ID]\n"
-		"       guard-session status [--id ID] [--json]\n"
-		"       guard-session list [--json]\n"
-		"       guard-session defer --summary S --round N --ratio PCT --gate pass|fail|na\n"
-		"                           --reason stall|rounds|gate --critique TEXT... [--plan FILE]\n"
-		"       guard-session briefing\n"
-		"       guard-session plans resolve ID --as revised|proceed|keep|discard\n"
-		"\n"
-		"Unattended runs on their own branch, held to the limits of the policy's\n"
-		"session: section (policy/nightbuilder.yaml). The session is --id, else\n"
-		"$GUARD_SESSION, else the latest one.\n"
-		"\n"
-		"  -t, --task SLUG     what the run is for (a-z, 0-9, '.', '_', '-')\n"
-		"  -i, --id ID         the session\n"
-		"  -j, --json          JSON instead of a table\n"
-		"  -h, --help          this text;  -V, --version  the version\n"
-		"\n"
-		"Exit: 0 ok, 1 refused or a limit breached, 2 usage or bad input, 4 already\n"
-		"decided, 5 no such session or plan, 6 stopped on a time limit, 7 policy\n"
-		"invalid, 8 I/O failure (disk, lock, libgit2).\n");
-}
+/* Under "usage:" in the full help; each verb's line comes from the table. */
+static const char summary[] =
+	"Unattended runs on their own branch, held to the limits of the policy's\n"
+	"session: section (policy/nightbuilder.yaml). The session is --id, else\n"
+	"$GUARD_SESSION, else the latest one.\n"
+	"\n"
+	"  -t, --task SLUG     what the run is for (a-z, 0-9, '.', '_', '-')\n"
+	"  -i, --id ID         the session\n"
+	"  -j, --json          JSON instead of a table\n"
+	"  -h, --help          this text;  -V, --version  the version\n"
+	"\n"
+	"Exit: 0 ok, 1 refused or a limit breached, 2 usage or bad input, 4 already\n"
+	"decided, 5 no such session or plan, 6 stopped on a time limit, 7 policy\n"
+	"invalid, 8 I/O failure (disk, lock, libgit2).";
+
+static void usage(FILE *f);
 
 struct ctx {
 	char *root;
@@ -373,14 +360,14 @@ out:
 }
 
 static int
-cmd_start(struct ctx *c, const char *task)
+verb_start(struct ctx *c, const char *task)
 {
 	char *id = NULL;
 	int rc = start_session(c, task, 0, &id);
 
 	if (rc < 0) {
 		free(id);
-		return cli_fail(rc);
+		return rc;
 	}
 	printf("export GUARD_SESSION=%s\n", id);
 	fprintf(stderr, "%s: session %s started; run the agent with GUARD_SESSION set\n", cli_progname, id);
@@ -536,13 +523,13 @@ report(struct ctx *c, const cJSON *state, const cJSON *breaches, const struct gu
 	cJSON_ArrayForEach(b, breaches)
 		if (strcmp(str(b, "action"), "warn")) {
 			cli_error("limit breached: %s (%s)", str(b, "limit"), str(b, "message"));
-			status = GUARD_EXIT_DENY;
+			status = GUARD_EDENY;
 		}
 	return status;
 }
 
 static int
-cmd_check(struct ctx *c)
+verb_check(struct ctx *c)
 {
 	struct guard_changes ch = { 0 };
 	cJSON *state = NULL, *breaches;
@@ -552,10 +539,11 @@ cmd_check(struct ctx *c)
 	if ((rc = pick_id(c, &id)) < 0 || (rc = measure(c, id, &state, &ch, NULL)) < 0) {
 		free(id);
 		guard_changes_release(&ch);
-		return cli_fail(rc);
+		return rc;
 	}
 	breaches = current_breaches(c, state);
 	rc = report(c, state, breaches, &ch);
+	guard_error_clear(); /* each breach was printed */
 	cJSON_Delete(breaches);
 	cJSON_Delete(state);
 	guard_changes_release(&ch);
@@ -564,7 +552,7 @@ cmd_check(struct ctx *c)
 }
 
 static int
-cmd_status(struct ctx *c)
+verb_status(struct ctx *c)
 {
 	cJSON *state = NULL, *breaches;
 	char *id = NULL;
@@ -572,7 +560,7 @@ cmd_status(struct ctx *c)
 
 	if ((rc = pick_id(c, &id)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0) {
 		free(id);
-		return cli_fail(rc);
+		return rc;
 	}
 	breaches = current_breaches(c, state);
 	report(c, state, breaches, NULL);
@@ -583,7 +571,7 @@ cmd_status(struct ctx *c)
 }
 
 static int
-cmd_list(struct ctx *c)
+verb_list(struct ctx *c)
 {
 	struct guard_list skipped = GUARD_LIST_INIT;
 	cJSON *list = NULL;
@@ -591,7 +579,7 @@ cmd_list(struct ctx *c)
 	int rc = guard_session_list(c->root, &list, &skipped);
 
 	if (rc < 0)
-		return cli_fail(rc);
+		return rc;
 	for (size_t i = 0; i < skipped.len; i++)
 		cli_error("skipped: %s", skipped.items[i]);
 	if (c->json) {
@@ -701,7 +689,7 @@ out:
 }
 
 static int
-cmd_end(struct ctx *c)
+verb_end(struct ctx *c)
 {
 	char *id = NULL;
 	int rc = pick_id(c, &id);
@@ -709,13 +697,13 @@ cmd_end(struct ctx *c)
 	if (rc >= 0)
 		rc = end_session(c, id, "ended by guard-session end", false);
 	free(id);
-	return rc < 0 ? cli_fail(rc) : 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* ---------------------------------------------------------------- track */
 
 static int
-cmd_track(struct ctx *c)
+verb_track(struct ctx *c)
 {
 	cJSON *ev = NULL;
 	char *id = NULL;
@@ -736,7 +724,9 @@ cmd_track(struct ctx *c)
 out:
 	cJSON_Delete(ev);
 	free(id);
-	return rc == GUARD_EDENY ? GUARD_EXIT_DENY : rc < 0 ? cli_fail(rc) : 0;
+	if (rc == GUARD_EDENY)
+		guard_error_clear(); /* the reason was printed */
+	return rc < 0 ? rc : 0;
 }
 
 /* ---------------------------------------------------------------- run */
@@ -811,7 +801,7 @@ must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 }
 
 static int
-cmd_run(struct ctx *c, const char *task, char **argv)
+verb_run(struct ctx *c, const char *task, char **argv)
 {
 	char *id = NULL, *made_task = NULL, *stop = NULL;
 	struct sigaction sa;
@@ -830,7 +820,7 @@ cmd_run(struct ctx *c, const char *task, char **argv)
 	if ((rc = start_session(c, task, (long)getpid(), &id)) < 0) {
 		free(id);
 		free(made_task);
-		return cli_fail(rc);
+		return rc;
 	}
 	fprintf(stderr, "%s: session %s started; supervising %s\n", cli_progname, id, argv[0]);
 	fflush(stdout);
@@ -873,21 +863,23 @@ cmd_run(struct ctx *c, const char *task, char **argv)
 	}
 	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", false)) < 0)
 		cli_error("%s", guard_error_last());
+	guard_error_clear();
+	/* the command's own status, negated like an outcome: run passes it through */
 	if (stop)
-		rc = code;
+		rc = -code;
 	else
-		rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		rc = -(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 out:
 	free(stop);
 	free(id);
 	free(made_task);
-	return rc < 0 ? cli_fail(rc) : rc;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- plans */
 
 static int
-cmd_defer(struct ctx *c, int argc, char **argv)
+verb_defer(struct ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "summary", required_argument, NULL, 's' }, { "round", required_argument, NULL, 'n' },
@@ -912,26 +904,23 @@ cmd_defer(struct ctx *c, int argc, char **argv)
 		case 'w': d.reason = optarg; break;
 		case 'c':
 			if (ncrit == 3) {
-				cli_error("at most three --critique items");
-				return GUARD_EXIT_USAGE;
+				return guard_error(GUARD_EUSAGE, "at most three --critique items");
 			}
 			d.critique[ncrit++] = optarg;
 			break;
 		case 'p': plan = optarg; break;
-		default: usage(stderr); return GUARD_EXIT_USAGE;
+		default: usage(stderr); return GUARD_EUSAGE;
 		}
 	}
-	if (optind != argc || !d.summary || !ncrit) {
-		cli_error("defer needs --summary, --round, --ratio, --gate, --reason and --critique");
-		return GUARD_EXIT_USAGE;
-	}
+	if (optind != argc || !d.summary || !ncrit)
+		return guard_error(GUARD_EUSAGE, "defer needs --summary, --round, --ratio, --gate, --reason and --critique");
 	if (plan && (rc = guard_file_read(plan, (size_t)4 << 20, 0, &text, &d.plan_len)) < 0)
-		return cli_fail(rc);
+		return rc;
 	d.plan_text = text;
 	rc = guard_plan_defer(c->root, &d, time(NULL), &id);
 	free(text);
 	if (rc < 0)
-		return cli_fail(rc);
+		return rc;
 	printf("%s\n", id);
 	fprintf(stderr, "%s: deferred: .ai/plans/%s.md, entry added to PENDING_PLANS.md\n", cli_progname, id);
 	free(id);
@@ -939,7 +928,7 @@ cmd_defer(struct ctx *c, int argc, char **argv)
 }
 
 static int
-cmd_plans(struct ctx *c, int argc, char **argv)
+verb_plans(struct ctx *c, int argc, char **argv)
 {
 	const char *as = NULL;
 	int rc;
@@ -948,10 +937,8 @@ cmd_plans(struct ctx *c, int argc, char **argv)
 		as = argv[4];
 	else if (argc == 4 && !strcmp(argv[1], "resolve") && !strncmp(argv[3], "--as=", 5))
 		as = argv[3] + 5;
-	if (!as) {
-		cli_error("usage: guard-session plans resolve ID --as revised|proceed|keep|discard");
-		return GUARD_EXIT_USAGE;
-	}
+	if (!as)
+		return guard_error(GUARD_EUSAGE, "usage: guard-session plans resolve ID --as revised|proceed|keep|discard");
 	const char *id = argv[2];
 	char *stem = guard_xstrdup(id);
 	size_t n = strlen(stem);
@@ -962,111 +949,137 @@ cmd_plans(struct ctx *c, int argc, char **argv)
 	rc = guard_plan_resolve(c->root, stem, as, time(NULL));
 	free(stem);
 	if (rc < 0)
-		return cli_fail(rc);
+		return rc;
 	fprintf(stderr, "%s: plan %s resolved as %s\n", cli_progname, id, as);
 	return 0;
 }
 
 static int
-cmd_briefing(struct ctx *c)
+verb_briefing(struct ctx *c)
 {
 	struct guard_buf b = GUARD_BUF_INIT;
 	int rc = guard_briefing(c->root, time(NULL), &b);
 
 	if (rc < 0) {
 		guard_buf_release(&b);
-		return cli_fail(rc);
+		return rc;
 	}
 	fputs(b.buf, stdout);
 	guard_buf_release(&b);
 	return 0;
 }
 
-/* ---------------------------------------------------------------- main */
+/* ---------------------------------------------------------------- the verbs */
 
-int
-main(int argc, char **argv)
+static struct ctx ctx;
+static char *argv0;     /* getopt's messages name the program */
+
+/*
+ * The options every verb but defer and plans shares, then the project.
+ * *first: the verb's first operand (run's command). Returns 0 to go on,
+ * 1 when -h or -V answered, else a negative GUARD_E*.
+ */
+static int
+begin(int argc, char **argv, const char **task, int *first)
 {
 	static const struct option opts[] = {
 		{ "task", required_argument, NULL, 't' }, { "id", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
-	struct ctx c;
-	const char *verb, *task = NULL;
-	int opt, rc;
+	const char *verb = argv[0];
+	bool is_run = !strcmp(verb, "run");
+	int o;
+
+	argv[0] = argv0;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+t:i:jhV", opts, NULL)) != -1) {
+		switch (o) {
+		case 't': *task = optarg; break;
+		case 'i': ctx.id = optarg; break;
+		case 'j': ctx.json = 1; break;
+		case 'h': usage(stdout); return 1;
+		case 'V': cli_version(); return 1;
+		default: usage(stderr); return GUARD_EUSAGE;
+		}
+	}
+	argv[0] = (char *)verb;
+	if ((!is_run && optind != argc) || (is_run && optind >= argc) ||
+	    (*task && strcmp(verb, "start") && !is_run) || (!*task && !strcmp(verb, "start"))) {
+		cli_error("%s", !strcmp(verb, "start") && !*task ? "start needs --task SLUG"
+			  : is_run ? "run needs a command after --" : "unexpected arguments");
+		usage(stderr);
+		return GUARD_EUSAGE;
+	}
+	*first = optind;
+	return ctx_init(&ctx);
+}
+
+/* A verb with the shared options: begin, then fn(ctx, task, operands). */
+#define VERB(name, call)                                                     \
+	static int cmd_##name(int argc, char **argv)                         \
+	{                                                                    \
+		const char *task = NULL;                                     \
+		int first = 0, rc = begin(argc, argv, &task, &first);        \
+		(void)task;                                                  \
+		return rc < 0 ? rc : rc > 0 ? 0 : (call);                    \
+	}
+VERB(start, verb_start(&ctx, task))
+VERB(run, verb_run(&ctx, task, argv + first))
+VERB(track, verb_track(&ctx))
+VERB(check, verb_check(&ctx))
+VERB(end, verb_end(&ctx))
+VERB(status, verb_status(&ctx))
+VERB(list, verb_list(&ctx))
+VERB(briefing, verb_briefing(&ctx))
+
+/* defer and plans read their own arguments. */
+static int
+cmd_defer(int argc, char **argv)
+{
+	int rc = ctx_init(&ctx);
+
+	return rc < 0 ? rc : verb_defer(&ctx, argc, argv);
+}
+
+static int
+cmd_plans(int argc, char **argv)
+{
+	int rc = ctx_init(&ctx);
+
+	return rc < 0 ? rc : verb_plans(&ctx, argc, argv);
+}
+
+static const struct cli_command commands[] = {
+	{ "start", cmd_start, CLI_HUMAN, "--task SLUG", "start a session on its own branch" },
+	{ "run", cmd_run, CLI_HUMAN | CLI_RAW, "[--task SLUG] -- CMD [ARGS...]",
+	  "start a session and supervise CMD in it, stopping it on a breach" },
+	{ "track", cmd_track, CLI_HUMAN, "[--id ID] < event.json", "count one agent event against the limits" },
+	{ "check", cmd_check, 0, "[--id ID] [--json]", "measure the session; exit 1 on a breach" },
+	{ "end", cmd_end, CLI_HUMAN, "[--id ID]", "end the session" },
+	{ "status", cmd_status, 0, "[--id ID] [--json]", "the session's counters and limits" },
+	{ "list", cmd_list, 0, "[--json]", "every session" },
+	{ "defer", cmd_defer, 0, "--summary S --round N --ratio PCT --gate pass|fail|na --reason stall|rounds|gate "
+	  "--critique TEXT... [--plan FILE]", "set a plan aside for a person, in .ai/plans/" },
+	{ "briefing", cmd_briefing, 0, "", "what a person should know before the next run" },
+	{ "plans", cmd_plans, CLI_HUMAN, "resolve ID --as revised|proceed|keep|discard", "settle a deferred plan" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+static void
+usage(FILE *f)
+{
+	cli_usage(f, commands, summary);
+}
+
+int
+main(int argc, char **argv)
+{
+	int status;
 
 	cli_init("guard-session");
-	memset(&c, 0, sizeof(c));
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
-		usage(stdout);
-		return cli_finish(0);
-	}
-	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
-		cli_version();
-		return cli_finish(0);
-	}
-	if (argc < 2) {
-		usage(stderr);
-		return GUARD_EXIT_USAGE;
-	}
-	verb = argv[1];
-	if (strcmp(verb, "defer") && strcmp(verb, "plans")) {
-		optind = 2;
-		while ((opt = getopt_long(argc, argv, "+t:i:jhV", opts, NULL)) != -1) {
-			switch (opt) {
-			case 't': task = optarg; break;
-			case 'i': c.id = optarg; break;
-			case 'j': c.json = 1; break;
-			case 'h': usage(stdout); return cli_finish(0);
-			case 'V': cli_version(); return cli_finish(0);
-			default: usage(stderr); return GUARD_EXIT_USAGE;
-			}
-		}
-		bool is_run = !strcmp(verb, "run");
-		if ((!is_run && optind != argc) || (is_run && optind >= argc) ||
-		    (task && strcmp(verb, "start") && !is_run) || (!task && !strcmp(verb, "start"))) {
-			cli_error("%s", !strcmp(verb, "start") && !task ? "start needs --task SLUG"
-				  : is_run ? "run needs a command after --" : "unexpected arguments");
-			usage(stderr);
-			return GUARD_EXIT_USAGE;
-		}
-	}
-	static const char *const verbs[] = { "start", "run", "track", "check", "end", "status", "list", "defer",
-					     "briefing", "plans" };
-	bool known = false;
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		known |= !strcmp(verb, verbs[i]);
-	if (!known) {
-		cli_error("unknown verb '%s'", verb);
-		usage(stderr);
-		return GUARD_EXIT_USAGE;
-	}
-	if ((rc = ctx_init(&c)) < 0) {
-		rc = cli_fail(rc);
-		ctx_release(&c);
-		return rc;
-	}
-	if (!strcmp(verb, "start"))
-		rc = cmd_start(&c, task);
-	else if (!strcmp(verb, "run"))
-		rc = cmd_run(&c, task, argv + optind);
-	else if (!strcmp(verb, "track"))
-		rc = cmd_track(&c);
-	else if (!strcmp(verb, "check"))
-		rc = cmd_check(&c);
-	else if (!strcmp(verb, "end"))
-		rc = cmd_end(&c);
-	else if (!strcmp(verb, "status"))
-		rc = cmd_status(&c);
-	else if (!strcmp(verb, "list"))
-		rc = cmd_list(&c);
-	else if (!strcmp(verb, "defer"))
-		rc = cmd_defer(&c, argc - 1, argv + 1);
-	else if (!strcmp(verb, "plans"))
-		rc = cmd_plans(&c, argc - 1, argv + 1);
-	else
-		rc = cmd_briefing(&c);
-	ctx_release(&c);
-	return cli_finish(rc);
+	argv0 = argv[0];
+	status = cli_dispatch(commands, summary, argc, argv);
+	ctx_release(&ctx);
+	return status;
 }

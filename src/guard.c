@@ -21,29 +21,17 @@
 
 #include "init.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-		"usage: guard COMMAND [ARGS]\n"
-		"\n"
-		"Governs what AI coding agents do in a git repository.\n"
-		"\n"
-		"  hook AGENT        answer one agent hook payload on stdin (claude, gemini, codex)\n"
-		"  init              set up this repository: .ai/policy.yaml and the Claude hook\n"
-		"  explain 'CMD'     how a shell command is rated and what the policy decides\n"
-		"  doctor            check the policy layers and the hook wiring\n"
-		"  risk, policy, approve, audit, session\n"
-		"                    run guard-risk, guard-policy, ... with ARGS\n"
-		"  help, --help      this text;  version, --version  the version\n"
-		"\n"
-		"Exit codes (every guard program):\n"
-		"  0 ok/allow  1 deny  2 usage/bad input  3 approval required  4 conflict\n"
-		"  5 not found  6 expired  7 policy invalid  8 I/O failure\n"
-		"\n"
-		"See guard(1), guard-risk(1), guard-policy(1), guard-approve(1), guard-audit(1),\n"
-		"guard-session(1), guard-policy(5).\n");
-}
+/* Under "usage:" in the full help; each verb's line comes from the table. */
+static const char summary[] =
+	"Governs what AI coding agents do in a git repository. Any other NAME\n"
+	"runs guard-NAME with ARGS: risk, policy, approve, audit, session.\n"
+	"\n"
+	"Exit codes (every guard program):\n"
+	"  0 ok/allow  1 deny  2 usage/bad input  3 approval required  4 conflict\n"
+	"  5 not found  6 expired  7 policy invalid  8 I/O failure\n"
+	"\n"
+	"See guard(1), guard-risk(1), guard-policy(1), guard-approve(1), guard-audit(1),\n"
+	"guard-session(1), guard-policy(5).";
 
 #if !defined(__SANITIZE_ADDRESS__)
 /*
@@ -90,8 +78,7 @@ cmd_hook(int argc, char **argv)
 	block_on_crash();
 	if (argc != 2 || guard_agent_parse(argv[1], &agent) < 0) {
 		/* Even a mis-wired hook must block, not pass: exit 2. */
-		fprintf(stderr, "guard: usage: guard hook claude|gemini|codex (denying)\n");
-		return 2;
+		return guard_error(GUARD_EUSAGE, "usage: guard hook claude|gemini|codex (denying)");
 	}
 	/* one payload, then exit: nothing cJSON allocates is freed one by one */
 	cli_bulk_begin();
@@ -112,11 +99,10 @@ cmd_hook(int argc, char **argv)
 		fputs(reply.err, stderr);
 	rc = reply.status;
 	guard_reply_release(&reply);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "guard: cannot write the hook answer (denying)\n");
-		return 2;
-	}
-	return rc;
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return guard_error(GUARD_EUSAGE, "cannot write the hook answer (denying)");
+	guard_error_clear(); /* the reply said it all */
+	return -rc;
 }
 
 static int
@@ -127,14 +113,12 @@ cmd_explain(int argc, char **argv)
 	cJSON *ev;
 	int rc, status;
 
-	if (argc != 2) {
-		cli_error("usage: guard explain 'COMMAND'");
-		return GUARD_EXIT_USAGE;
-	}
+	if (argc != 2)
+		return guard_error(GUARD_EUSAGE, "usage: guard explain 'COMMAND'");
 	guard_stages_init(&stages);
 	ev = cli_command_event(argv[1], NULL);
 	if ((rc = guard_stage_risk(&stages, ev, &text)) < 0 || (rc = guard_stage_decide(&stages, ev)) < 0) {
-		status = cli_fail(rc);
+		status = rc;
 		goto out;
 	}
 	fputs(text.buf, stdout);
@@ -146,7 +130,8 @@ cmd_explain(int argc, char **argv)
 	printf("decision: %s (rule %s)%s%s\n", effect ? effect : "deny", rule ? rule : "-",
 	       reason && *reason ? ": " : "", reason ? reason : "");
 	printf("policy: %s\n", guard_event_str(ev, "decision.policy_rev") ?: "-");
-	status = effect && !strcmp(effect, "allow") ? 0 : effect && !strcmp(effect, "ask") ? 3 : 1;
+	guard_error_clear(); /* the decision printed is the answer */
+	status = effect && !strcmp(effect, "allow") ? 0 : effect && !strcmp(effect, "ask") ? GUARD_EPENDING : GUARD_EDENY;
 out:
 	cJSON_Delete(ev);
 	guard_buf_release(&text);
@@ -169,16 +154,17 @@ self_dir(void)
 	return exe;
 }
 
+/* guard NAME ARGS: run guard-NAME, beside this program or on $PATH. */
 static int
-dispatch(char **argv)
+cmd_other(int argc, char **argv)
 {
 	const char *name = argv[0];
 	char *dir, *prog;
+	int rc;
 
-	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz-") != strlen(name)) {
-		cli_error("'%s' is not a guard command (see guard help)", name);
-		return GUARD_EXIT_USAGE;
-	}
+	(void)argc;
+	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz-") != strlen(name))
+		return guard_error(GUARD_EUSAGE, "'%s' is not a guard command (see guard help)", name);
 	prog = guard_xasprintf("guard-%s", name);
 	argv[0] = prog;
 	if ((dir = self_dir())) {
@@ -190,44 +176,34 @@ dispatch(char **argv)
 	}
 	execvp(prog, argv);
 	if (errno == ENOENT)
-		cli_error("'%s' is not a guard command (no %s program; see guard help)", name, prog);
+		rc = guard_error(GUARD_EUSAGE, "'%s' is not a guard command (no %s program; see guard help)", name, prog);
 	else
-		cli_error("cannot run %s: %s", prog, strerror(errno));
+		rc = guard_error(GUARD_EUSAGE, "cannot run %s: %s", prog, strerror(errno));
 	free(prog);
-	return GUARD_EXIT_USAGE;
+	return rc;
 }
+
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	cli_version();
+	return 0;
+}
+
+static const struct cli_command commands[] = {
+	{ "hook", cmd_hook, CLI_HUMAN | CLI_HOOK, "AGENT", "answer one agent hook payload on stdin (claude, gemini, codex)" },
+	{ "init", cmd_init, CLI_HUMAN, "[--command 'guard hook']",
+	  "set up this repository: .ai/policy.yaml, the Claude hook, .ai/audit/ ignored" },
+	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
+	{ "doctor", cmd_doctor, 0, "", "check the policy layers and the hook wiring" },
+	{ "version", cmd_version, 0, "", "the version (also --version)" },
+	{ NULL, cmd_other, 0, NULL, NULL }, /* guard NAME: guard-NAME */
+};
 
 int
 main(int argc, char **argv)
 {
-	const char *cmd;
-
 	cli_init("guard");
-	if (argc < 2) {
-		usage(stderr);
-		return GUARD_EXIT_USAGE;
-	}
-	cmd = argv[1];
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		usage(stdout);
-		return cli_finish(0);
-	}
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-		cli_version();
-		return cli_finish(0);
-	}
-	if (!strcmp(cmd, "hook"))
-		return cmd_hook(argc - 1, argv + 1);
-	if (!strcmp(cmd, "explain"))
-		return cli_finish(cmd_explain(argc - 1, argv + 1));
-	if (!strcmp(cmd, "init"))
-		return cli_finish(guard_cmd_init(argc - 1, argv + 1));
-	if (!strcmp(cmd, "doctor"))
-		return cli_finish(guard_cmd_doctor(argc - 1, argv + 1));
-	if (cmd[0] == '-') {
-		cli_error("unknown option '%s'", cmd);
-		usage(stderr);
-		return GUARD_EXIT_USAGE;
-	}
-	return dispatch(argv + 1);
+	return cli_dispatch(commands, summary, argc, argv);
 }

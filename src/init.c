@@ -187,11 +187,10 @@ find_root(void)
 }
 
 int
-guard_cmd_init(int argc, char **argv)
+cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "command", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *command = "guard hook";
@@ -200,33 +199,23 @@ guard_cmd_init(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': command = optarg; break;
-		case 'h':
-			printf("usage: guard init [--command 'guard hook']\n"
-			       "Writes .ai/policy.yaml (when missing), merges guard's hook into\n"
-			       ".claude/settings.json without touching what is there, ignores\n"
-			       ".ai/audit/ in .gitignore, and prints the Gemini and Codex snippets.\n");
-			return 0;
-		default: return GUARD_EXIT_USAGE;
+		default: return GUARD_EUSAGE; /* getopt said why */
 		}
 	}
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		return GUARD_EXIT_USAGE;
-	}
-	if (!(root = find_root())) {
-		cli_error("cannot determine the current directory: %s", strerror(errno));
-		return GUARD_EXIT_IO;
-	}
+	if (optind < argc)
+		return guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if (!(root = find_root()))
+		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
 	ai = guard_xasprintf("%s/.ai", root);
 	policy = guard_xasprintf("%s/policy.yaml", ai);
 	if ((rc = guard_mkdirs(ai, 0755)) < 0 ||
 	    (rc = write_if_missing(policy, project_policy, &wrote_policy)) < 0 ||
 	    (rc = merge_claude_settings(root, command, &changed)) < 0 ||
 	    (rc = gitignore_add(root, ".ai/audit/")) < 0) {
-		c = cli_fail(rc);
+		c = rc;
 		goto out;
 	}
 	printf("%s .ai/policy.yaml\n", wrote_policy ? "wrote" : "kept  ");
@@ -306,7 +295,7 @@ doctor_hook_wait(const struct guard_policy *p, const char *settings)
 }
 
 int
-guard_cmd_doctor(int argc, char **argv)
+cmd_doctor(int argc, char **argv)
 {
 	struct guard_policy_sources src = { 0 };
 	struct guard_list errors = GUARD_LIST_INIT;
@@ -317,12 +306,12 @@ guard_cmd_doctor(int argc, char **argv)
 	int status = 0;
 
 	(void)argv;
-	if (argc > 1) {
-		cli_error("usage: guard doctor");
-		return GUARD_EXIT_USAGE;
+	if (argc > 1)
+		return guard_error(GUARD_EUSAGE, "usage: guard doctor");
+	if (!(root = find_root())) {
+		guard_error_clear(); /* as before: the exit code says it */
+		return GUARD_EIO;
 	}
-	if (!(root = find_root()))
-		return GUARD_EXIT_IO;
 	printf("project: %s\n", root);
 	src.project_root = root;
 	if (guard_policy_load(&p, &src, &errors) < 0) {
@@ -331,7 +320,7 @@ guard_cmd_doctor(int argc, char **argv)
 		if (!errors.len)
 			printf("  error: %s\n", guard_error_last());
 		printf("policy: INVALID (every hook call is denied until it is fixed)\n");
-		status = GUARD_EXIT_POLICY;
+		status = GUARD_EPOLICY;
 	} else {
 		const struct guard_list *w = guard_policy_warnings(p);
 		printf("policy: ok, %s%s%s\n", guard_policy_rev(p),
@@ -345,11 +334,11 @@ guard_cmd_doctor(int argc, char **argv)
 	if (guard_file_read(settings_path, SETTINGS_MAX, 1, &text, &len) < 0 || !strstr(text, "guard hook")) {
 		printf("claude hook: not installed (run guard init)\n");
 		if (!status)
-			status = GUARD_EXIT_DENY;
+			status = GUARD_EDENY;
 	} else {
 		printf("claude hook: installed in .claude/settings.json\n");
 		if (!doctor_hook_wait(p, text) && !status)
-			status = GUARD_EXIT_DENY;
+			status = GUARD_EDENY;
 	}
 	/* What only the operating system can give, said plainly. */
 	if (stat("/etc/guard/policy.yaml", &st) < 0 || st.st_uid != 0)
@@ -363,5 +352,6 @@ guard_cmd_doctor(int argc, char **argv)
 	guard_policy_free(p);
 	guard_list_clear(&errors);
 	free(root);
+	guard_error_clear(); /* the report above is the answer */
 	return status;
 }

@@ -2,7 +2,8 @@
 #ifndef GUARD_INIT_H
 #define GUARD_INIT_H
 
-int guard_cmd_init(int argc, char **argv);
-int guard_cmd_doctor(int argc, char **argv);
+/* Verbs of guard's table: 0 or a negative GUARD_E*. */
+int cmd_init(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 #endif

@@ -111,6 +111,15 @@ tree_duration(const cJSON *a, const char *key, long long deflt)
 	return *s && guard_duration_parse(s, &v) == 0 ? v : deflt;
 }
 
+/* Name one more environment variable that overrode the policy. */
+static void
+overridden_add(struct guard_approval_config *c, const char *name)
+{
+	size_t n = strlen(c->overridden);
+
+	snprintf(c->overridden + n, sizeof(c->overridden) - n, "%s%s", n ? " " : "", name);
+}
+
 int
 guard_approval_config(const struct guard_policy *p, struct guard_approval_config *c)
 {
@@ -118,11 +127,9 @@ guard_approval_config(const struct guard_policy *p, struct guard_approval_config
 	const cJSON *min = cJSON_GetObjectItemCaseSensitive(a, "min");
 	const cJSON *v;
 	const char *env = getenv("APPROVAL_WORKFLOW_ENABLED");
-	static char overridden[96];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	overridden[0] = '\0';
 	c->enabled = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "enabled"));
 	c->timeout = tree_duration(a, "timeout", 300);
 	c->poll_ms = tree_duration(a, "poll_interval", 1) * 1000;
@@ -145,19 +152,18 @@ guard_approval_config(const struct guard_policy *p, struct guard_approval_config
 			c->enabled = false;
 		else
 			return guard_error(GUARD_EPOLICY, "APPROVAL_WORKFLOW_ENABLED=%s: expected true or false", env);
-		strncat(overridden, " APPROVAL_WORKFLOW_ENABLED", sizeof(overridden) - strlen(overridden) - 1);
+		overridden_add(c, "APPROVAL_WORKFLOW_ENABLED");
 	}
 	if ((rc = env_seconds("APPROVAL_TIMEOUT", &c->timeout, 1)) < 0)
 		return rc;
 	if (rc)
-		strncat(overridden, " APPROVAL_TIMEOUT", sizeof(overridden) - strlen(overridden) - 1);
+		overridden_add(c, "APPROVAL_TIMEOUT");
 	if ((rc = env_seconds("APPROVAL_POLLING_INTERVAL", &c->poll_ms, 1000)) < 0)
 		return rc;
 	if (rc)
-		strncat(overridden, " APPROVAL_POLLING_INTERVAL", sizeof(overridden) - strlen(overridden) - 1);
+		overridden_add(c, "APPROVAL_POLLING_INTERVAL");
 	if (c->poll_ms < 10)
 		c->poll_ms = 10;
-	c->overridden = overridden[0] ? overridden + 1 : NULL;
 	return 0;
 }
 
@@ -570,9 +576,8 @@ guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
  * recorded has nothing to compare with.
  */
 bool
-guard_approval_consistent(const cJSON *req, const char **why)
+guard_approval_consistent(const cJSON *req, char why[GUARD_APPROVAL_WHY_MAX])
 {
-	static char reason[256];
 	const cJSON *d, *last = NULL;
 	const char *result, *status = gap_str(req, "status");
 
@@ -583,30 +588,28 @@ guard_approval_consistent(const cJSON *req, const char **why)
 	if (!strcmp(result, "pending")) {
 		if (!strcmp(status, "pending") || !strcmp(status, "expired"))
 			return true;
-		snprintf(reason, sizeof(reason), "request %s says %s, but its last decision (by %.64s) left it pending",
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "request %s says %s, but its last decision (by %.64s) left it pending",
 			 gap_str(req, "id"), status, gap_str(last, "by"));
 	} else if (strcmp(status, result) && strcmp(status, "expired") &&
 		   !(!strcmp(result, "approved") && !strcmp(status, "consumed"))) {
-		snprintf(reason, sizeof(reason), "request %s says %s, but its last decision (by %.64s) made it %s",
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "request %s says %s, but its last decision (by %.64s) made it %s",
 			 gap_str(req, "id"), status, gap_str(last, "by"), result);
 	} else if (strcmp(gap_str(req, "decided_at"), gap_str(last, "at"))) {
-		snprintf(reason, sizeof(reason), "request %s says it was decided at %.40s, but its last decision was at %.40s",
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "request %s says it was decided at %.40s, but its last decision was at %.40s",
 			 gap_str(req, "id"), gap_str(req, "decided_at"), gap_str(last, "at"));
 	} else if (gap_time(req, "expires_at") != gap_time(last, "expires_at")) {
-		snprintf(reason, sizeof(reason), "request %s says it expires at %.40s, but its last decision set %.40s",
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "request %s says it expires at %.40s, but its last decision set %.40s",
 			 gap_str(req, "id"), gap_str(req, "expires_at"), gap_str(last, "expires_at"));
 	} else {
 		return true;
 	}
-	*why = reason;
 	return false;
 }
 
 bool
 guard_approval_valid(const struct guard_policy *p, const struct guard_approval_config *c,
-		     const cJSON *req, enum guard_level level, const char **why)
+		     const cJSON *req, enum guard_level level, char why[GUARD_APPROVAL_WHY_MAX])
 {
-	static char reason[256];
 	const char *requester = gap_str(req, "requested_by");
 	const cJSON *d, *e;
 	int good = 0, need;
@@ -615,8 +618,7 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		level = level_of(req);
 	need = c->min[level];
 	if (strcmp(guard_approval_status(req, NULL), "approved")) {
-		snprintf(reason, sizeof(reason), "request %s is %s", gap_str(req, "id"), guard_approval_status(req, NULL));
-		*why = reason;
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "request %s is %s", gap_str(req, "id"), guard_approval_status(req, NULL));
 		return false;
 	}
 	if (!guard_approval_consistent(req, why))
@@ -628,8 +630,7 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		bool dup = false;
 
 		if (!strcmp(gap_str(d, "verdict"), "reject")) {
-			snprintf(reason, sizeof(reason), "%.64s rejected request %s", by, gap_str(req, "id"));
-			*why = reason;
+			snprintf(why, GUARD_APPROVAL_WHY_MAX, "%.64s rejected request %s", by, gap_str(req, "id"));
 			return false;
 		}
 		if (strcmp(gap_str(d, "verdict"), "approve") || !strcmp(by, requester))
@@ -646,10 +647,9 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 		good++;
 	}
 	if (good < need) {
-		snprintf(reason, sizeof(reason), "request %s has %d valid approval%s of the %d a %s action needs%s",
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "request %s has %d valid approval%s of the %d a %s action needs%s",
 			 gap_str(req, "id"), good, good == 1 ? "" : "s", need, guard_level_name(level),
 			 c->require_signature ? " (signatures required)" : "");
-		*why = reason;
 		return false;
 	}
 	return true;

@@ -35,7 +35,7 @@ struct guard_approval_config {
 	bool single_use;
 	long long rejection_ttl;  /* seconds a rejection answers the same action; 0: not at all */
 	const cJSON *redact;     /* the policy's redact list, for what a request stores */
-	const char *overridden;  /* the env variables that changed the policy's word, or NULL */
+	char overridden[96];     /* the env variables that changed the policy's word, or "" */
 };
 
 /* Fill c from the policy and the environment (GUARD_EPOLICY on a bad env value). */
@@ -50,6 +50,9 @@ struct guard_approval_store {
 	int action_fd; /* one action's lock; -1 when not held */
 	const char *text; /* in a guard_approval_each callback: the file's bytes */
 };
+
+/* A store not open yet: closing it is a no-op, its locks are not held. */
+#define GUARD_APPROVAL_STORE_INIT { .root = NULL, .dir = NULL, .lock_fd = -1, .action_fd = -1, .text = NULL }
 
 /*
  * Open the store of a project. create makes .ai/approvals when missing.
@@ -159,11 +162,15 @@ int guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 /* Record expiry on a request whose time has passed (lock held). 1 when changed. */
 int guard_approval_mark_expired(cJSON *req);
 
+/* Room for the reason guard_approval_consistent and _valid give. */
+#define GUARD_APPROVAL_WHY_MAX 256
+
 /*
  * Whether the request's status, decided_at and expires_at are what its
- * last decision recorded (and signed); why receives the difference.
+ * last decision recorded (and signed); why (the caller's) receives the
+ * difference.
  */
-bool guard_approval_consistent(const cJSON *req, const char **why);
+bool guard_approval_consistent(const cJSON *req, char why[GUARD_APPROVAL_WHY_MAX]);
 
 /*
  * Whether an approved request may allow its action now: every counted
@@ -173,10 +180,10 @@ bool guard_approval_consistent(const cJSON *req, const char **why);
  * approvers agree for the higher of level (the action's rating now) and
  * the request's own, and the file agrees with its last decision. It does
  * not look for a consumption marker: the gate does (guard_approval_consumed).
- * why receives the reason when not.
+ * why (the caller's) receives the reason when not.
  */
 bool guard_approval_valid(const struct guard_policy *p, const struct guard_approval_config *c,
-			  const cJSON *req, enum guard_level level, const char **why);
+			  const cJSON *req, enum guard_level level, char why[GUARD_APPROVAL_WHY_MAX]);
 
 /*
  * Record a change of a request in the project's audit log: name is

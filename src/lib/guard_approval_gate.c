@@ -92,17 +92,14 @@ rejected(cJSON *ev, const cJSON *req, const char *reason)
 
 /* 1 (with why) when the approval has a consumption marker, whatever its file says. */
 static int
-used_already(const char *root, const cJSON *req, const char **why)
+used_already(const char *root, const cJSON *req, char why[GUARD_APPROVAL_WHY_MAX])
 {
-	static char reason[200];
 	char *at = NULL;
 	int rc = guard_approval_consumed(root, gap_str(req, "id"), &at);
 
 	if (rc == 1)
-		snprintf(reason, sizeof(reason), "request %s was used at %.40s; its file no longer says so, and is not believed",
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "request %s was used at %.40s; its file no longer says so, and is not believed",
 			 gap_str(req, "id"), at);
-	if (rc == 1)
-		*why = reason;
 	free(at);
 	return rc;
 }
@@ -124,7 +121,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 {
 	struct guard_approval_config c;
 	struct guard_approval_store s;
-	const char *why = NULL;
+	char why[GUARD_APPROVAL_WHY_MAX] = "";
 	cJSON *req = NULL;
 	char digest[65], *said_no = NULL;
 	bool created;
@@ -138,7 +135,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		/* the seed's fallback: an ask goes to the agent's own prompt */
 		cJSON *a = cJSON_CreateObject();
 		cJSON_AddStringToObject(a, "status", "disabled");
-		cJSON_AddStringToObject(a, "note", c.overridden ? "approval workflow disabled by APPROVAL_WORKFLOW_ENABLED; the ask stays with the agent's own prompt"
+		cJSON_AddStringToObject(a, "note", c.overridden[0] ? "approval workflow disabled by APPROVAL_WORKFLOW_ENABLED; the ask stays with the agent's own prompt"
 					: "approval workflow disabled (approval.enabled: false); the ask stays with the agent's own prompt");
 		guard_json_set(ev, "approval", a);
 		return 0;
@@ -158,8 +155,8 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 	if (req && !strcmp(guard_approval_status(req, NULL), "approved")) {
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);
-		if (guard_approval_valid(p, &c, req, level, &why)) {
-			if ((rc = used_already(root, req, &why)) < 0)
+		if (guard_approval_valid(p, &c, req, level, why)) {
+			if ((rc = used_already(root, req, why)) < 0)
 				goto out;
 			if (rc == 0) {
 				rc = allow(p, &s, &c, ev, req);
@@ -173,7 +170,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		goto out;
 	if (created && (rc = guard_approval_audit(p, root, req, "approval.required", NULL)) < 0)
 		goto out;
-	set_approval(ev, req, "pending", why);
+	set_approval(ev, req, "pending", why[0] ? why : NULL);
 	cJSON_AddBoolToObject(cJSON_GetObjectItemCaseSensitive(ev, "approval"), "created", created);
 out:
 	cJSON_Delete(req);

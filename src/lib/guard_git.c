@@ -222,17 +222,19 @@ attribute_free(struct guard_git *g, git_diff *diff)
 	git_buf_dispose(&buf);
 	git_config_free(cfg);
 	for (size_t i = 0; plain && i < 2; i++) {
-		char *dirs, *tok, *save = NULL;
+		const char *dir, *end;
 		if (git_libgit2_opts(GIT_OPT_GET_SEARCH_PATH, levels[i], &buf) < 0)
 			return false;
-		dirs = guard_xstrdup(buf.ptr ? buf.ptr : "");
-		git_buf_dispose(&buf);
-		for (tok = strtok_r(dirs, ":", &save); tok && plain; tok = strtok_r(NULL, ":", &save)) {
-			char *path = guard_xasprintf("%s/%s", tok, names[i]);
+		/* each directory of the ':'-separated list (empty ones skipped, as strtok did) */
+		for (dir = buf.ptr ? buf.ptr : ""; *dir && plain; dir = *end ? end + 1 : end) {
+			end = dir + strcspn(dir, ":");
+			if (end == dir)
+				continue;
+			char *path = guard_xasprintf("%.*s/%s", (int)(end - dir), dir, names[i]);
 			plain = lstat(path, &st) < 0;
 			free(path);
 		}
-		free(dirs);
+		git_buf_dispose(&buf);
 	}
 	if (plain && git_repository_item_path(&buf, g->repo, GIT_REPOSITORY_ITEM_INFO) == 0) {
 		char *path = guard_xasprintf("%s/attributes", buf.ptr);

@@ -162,7 +162,7 @@ main(int argc, char **argv)
 	/* LABEL:ROUNDS:ARGV */
 	for (int i = optind; i < argc && ncmds < MAX_CMDS; i++) {
 		struct cmd *c = &cmds[ncmds];
-		char *spec = strdup(argv[i]), *p, *q, *save = NULL;
+		char *spec = strdup(argv[i]), *p, *q, *w;
 		int k = 0;
 
 		memset(c, 0, sizeof(*c));
@@ -171,8 +171,16 @@ main(int argc, char **argv)
 		*p = *q = '\0';
 		c->label = spec;
 		c->rounds = atoi(p + 1);
-		for (char *w = strtok_r(q + 1, " ", &save); w && k < MAX_ARGS; w = strtok_r(NULL, " ", &save))
+		/* the words of the command, split on spaces (runs of them count as one) */
+		for (w = q + 1; k < MAX_ARGS; ) {
+			w += strspn(w, " ");
+			if (!*w)
+				break;
 			c->argv[k++] = w;
+			w += strcspn(w, " ");
+			if (*w)
+				*w++ = '\0';
+		}
 		if (!k || c->rounds < 1)
 			usage();
 		if (access(c->argv[0], X_OK) < 0)

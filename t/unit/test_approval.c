@@ -164,7 +164,7 @@ TEST(signature_covers_expiry_and_the_state_left)
 	char pub[128];
 	struct guard_reviewer alice = { "alice", "admin", NULL };
 	struct guard_verdict approve = { "approve", NULL, sk };
-	const char *why = NULL;
+	char why[GUARD_APPROVAL_WHY_MAX];
 	cJSON *req = cJSON_Parse("{\"id\":\"0a1b2c3d-0000-4000-8000-000000000000\",\"status\":\"pending\","
 				 "\"action_digest\":\"ab\",\"requested_by\":\"claude\",\"expires_at\":\"2099-01-01T00:00:00Z\","
 				 "\"risk\":{\"level\":\"high\"},\"decisions\":[],\"decided_at\":null}");
@@ -174,17 +174,17 @@ TEST(signature_covers_expiry_and_the_state_left)
 	CHECK(guard_approval_decide(req, &c, &alice, &approve) == 0);
 	d = cJSON_GetArrayItem(cJSON_GetObjectItem(req, "decisions"), 0);
 	CHECK(guard_approval_check_sig(req, d, pub) == 0);
-	CHECK(guard_approval_consistent(req, &why));
+	CHECK(guard_approval_consistent(req, why));
 	CHECK_STR(cJSON_GetObjectItem(d, "result")->valuestring, "approved");
 	CHECK_STR(cJSON_GetObjectItem(d, "expires_at")->valuestring, cJSON_GetObjectItem(req, "expires_at")->valuestring);
 	/* the request's own fields must agree with the signed decision */
 	cJSON_ReplaceItemInObject(req, "expires_at", cJSON_CreateString("2099-01-01T00:00:00Z"));
-	CHECK(!guard_approval_consistent(req, &why));
+	CHECK(!guard_approval_consistent(req, why));
 	cJSON_ReplaceItemInObject(req, "expires_at", cJSON_CreateString(cJSON_GetObjectItem(d, "expires_at")->valuestring));
 	cJSON_ReplaceItemInObject(req, "decided_at", cJSON_CreateString("2001-01-01T00:00:00.000Z"));
-	CHECK(!guard_approval_consistent(req, &why));
+	CHECK(!guard_approval_consistent(req, why));
 	cJSON_ReplaceItemInObject(req, "decided_at", cJSON_CreateString(cJSON_GetObjectItem(d, "at")->valuestring));
-	CHECK(guard_approval_consistent(req, &why));
+	CHECK(guard_approval_consistent(req, why));
 	/* and the decision's own expiry and result are signed */
 	cJSON_ReplaceItemInObject(d, "result", cJSON_CreateString("pending"));
 	CHECK(guard_approval_check_sig(req, d, pub) == GUARD_EDENY);
