@@ -9,9 +9,29 @@ command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
 	{ echo "hook_ir.sh: needs valgrind (make bench installs it)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/home" "$tmp/proj/src" "$tmp/proj/build"
-git init -q "$tmp/proj"
-echo x >"$tmp/proj/README.md"
+# each build with the policy of its own tree (an older build may not read a newer one)
+policy_of() {
+	local p
+	p=$(cd "$1/.." && pwd)/policy/default.yaml
+	[ -f "$p" ] || p=$root/policy/default.yaml
+	printf '%s\n' "$p"
+}
+# one project per build, each warmed by a first call (which creates .ai/audit):
+# calls measured afterwards see the same state whichever build runs first
+k=0
+for b in "$@"; do
+	mkdir -p "$tmp/home" "$tmp/proj$k/src" "$tmp/proj$k/build"
+	git init -q "$tmp/proj$k"
+	echo x >"$tmp/proj$k/README.md"
+	# every record synced: "batch" syncs depend on the clock, and so would the counts
+	mkdir -p "$tmp/proj$k/.ai"
+	printf 'version: 1\naudit: {fsync: always}\n' >"$tmp/proj$k/.ai/policy.yaml"
+	(cd "$tmp/proj$k" && jq -cn --arg cwd "$tmp/proj$k" \
+		'{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",tool_input:{command:"true"},tool_use_id:"w"}' |
+		HOME=$tmp/home GUARD_DEFAULT_POLICY=$(policy_of "$b") GUARD_MANAGED_POLICY=$tmp/none \
+		"$b/guard" hook claude >/dev/null 2>&1) || true
+	k=$((k + 1))
+done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cmds=("npm test" "git status" "rm -rf build" "cat README.md" "grep -rn TODO src | head"
 	"git push --force origin main" "python3 -c 'import os; print(os.getcwd())'" "find . -name '*.o' -delete")
@@ -20,12 +40,12 @@ for b in "$@"; do printf '%14s' "$(basename "$(dirname "$b")")/bin"; done
 echo
 sums=()
 for c in "${cmds[@]}"; do
-	p=$(jq -cn --arg c "$c" --arg cwd "$tmp/proj" \
-		'{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",tool_input:{command:$c},tool_use_id:"t"}')
 	printf '%-44s' "$c"
 	k=0
 	for b in "$@"; do
-		(cd "$tmp/proj" && echo "$p" | HOME=$tmp/home GUARD_DEFAULT_POLICY=$root/policy/default.yaml \
+		p=$(jq -cn --arg c "$c" --arg cwd "$tmp/proj$k" \
+			'{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",tool_input:{command:$c},tool_use_id:"t"}')
+		(cd "$tmp/proj$k" && echo "$p" | HOME=$tmp/home GUARD_DEFAULT_POLICY=$(policy_of "$b") \
 			GUARD_MANAGED_POLICY=$tmp/none valgrind -q --tool=callgrind --callgrind-out-file="$tmp/cg" \
 			"$b/guard" hook claude >/dev/null 2>&1) || true
 		ir=$(callgrind_annotate "$tmp/cg" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}' || true)
