@@ -252,3 +252,118 @@ refused() {
 	mkdir -p .ai && printf 'version: 1\nbranch:\n  base: elsewhere\n' >.ai/policy.yaml
 	[ "$(guard-git base)" = master ]
 }
+
+# A random history on a branch off main: edits, new files, deletions,
+# renames, binaries, .ai/ state, merges from main. Seeded by $1.
+random_history() {
+	RANDOM=$1
+	git checkout -q -b "ai/nightbuilder/2026-01-01/r$1" main
+	local i n f
+	for i in $(seq $((RANDOM % 6 + 1))); do
+		for n in $(seq $((RANDOM % 4 + 1))); do
+			f=src/f$((RANDOM % 8)).c
+			case $((RANDOM % 7)) in
+			0) git rm -qf "$f" >/dev/null 2>&1 || true ;;
+			1) git mv -f "$f" "src/moved$((RANDOM % 4)).c" 2>/dev/null || true ;;
+			2) printf 'bin\0%d\n' $RANDOM >"src/b$((RANDOM % 3)).bin" ;;
+			3) mkdir -p .ai/plans && seq $((RANDOM % 40)) >".ai/plans/p$RANDOM.md" ;;
+			*) [ -f "$f" ] && sed -i "$((RANDOM % 5 + 1))d" "$f"; seq $RANDOM $((RANDOM % 30 + RANDOM)) | head -$((RANDOM % 50)) >>"$f" ;;
+			esac
+		done
+		git add -A && git commit -qm "step $i" --allow-empty
+		if [ $((RANDOM % 4)) = 0 ]; then
+			git checkout -q main
+			seq 1 $((RANDOM % 20 + 1)) >>src/main.c && git commit -qam "main moves"
+			git checkout -q "ai/nightbuilder/2026-01-01/r$1"
+			git merge -q --no-edit main >/dev/null 2>&1 || { git merge --abort; }
+		fi
+	done
+}
+
+@test "check: LOC equals git diff --numstat base...head on 50 random histories (.ai/ excluded)" {
+	mkdir -p .ai/plans
+	for f in 0 1 2 3; do seq 1 $((f * 7 + 3)) >src/f$f.c; done
+	git add -A && git commit -qm files
+	for seed in $(seq 1 50); do
+		random_history "$seed"
+		read -r a d < <(git diff --numstat main...HEAD -- . ':!.ai' | awk '$1 != "-" { a += $1; d += $2 } END { print a + 0, d + 0 }')
+		files=$(git diff --numstat main...HEAD -- . ':!.ai' | wc -l)
+		run guard-git check --base main --head HEAD --json
+		[ "$status" -le 1 ] || { echo "$output"; false; }
+		ga=$(jq .loc.added <<<"$output"); gd=$(jq .loc.deleted <<<"$output"); gf=$(jq '.changes | length' <<<"$output")
+		[ "$a $d $files" = "$ga $gd $gf" ] || { echo "seed $seed: git $a $d $files, guard-git $ga $gd $gf"; git diff --numstat main...HEAD; jq -c '.changes[]' <<<"$output"; false; }
+		git checkout -q main
+	done
+}
+
+@test "check: a clean AI branch passes; the table, JSON and exit 0" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/ok
+	printf 'int x;\n' >src/new.c && mkdir -p tests docs && echo t >tests/t.sh && echo d >docs/d.md
+	git add -A && git commit -qm ok
+	run guard-git check --base main --head HEAD
+	[ "$status" -eq 0 ]
+	[[ $output == *"loc        +3 -0"* ]]
+	[[ $output == *"3 created, 0 modified, 0 deleted"* ]]
+	[[ $output == *"violations none"* ]]
+	run guard-git check --base main --head ai/nightbuilder/2026-01-01/ok --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .branch <<<"$output")" = ai/nightbuilder/2026-01-01/ok ]
+	[ "$(jq '.violations | length' <<<"$output")" = 0 ]
+}
+
+@test "check: branch name, new files outside src/ tests/, docs outside docs/, limits; exit 1; GitHub annotations" {
+	git checkout -q -b ai/nightbuilder/bad-name
+	mkdir -p .ai && cat >.ai/policy.yaml <<'Y'
+version: 1
+session:
+  max_loc: 5
+  max_files_created: 2
+  max_files_modified: 0
+Y
+	git add .ai && git commit -qm policy
+	echo x >top.txt && echo d >src/README.md && seq 10 >src/big.c && echo m >>src/main.c
+	git add -A && git commit -qm bad
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	rules=$(jq -r '[.violations[] | .rule + ":" + .severity] | join(" ")' <<<"$output")
+	echo "$rules"
+	[[ $rules == *"branch.pattern:error"* ]]
+	[[ $rules == *"files.location:error"* ]]
+	[[ $rules == *"session.max_loc:error"* ]]
+	[[ $rules == *"session.max_files_created:error"* ]]
+	[[ $rules == *"session.max_files_modified:warning"* ]]
+	[ "$(jq '[.violations[] | select(.rule == "files.location")] | length' <<<"$output")" = 2 ]
+	run guard-git check --base main --head HEAD --format github
+	[ "$status" -eq 1 ]
+	[[ $output == *"::error file=top.txt,line=1,title=guard-git files.location::'top.txt' is a new file here"* ]]
+	[[ $output == *"::warning title=guard-git session.max_files_modified::"* ]]
+	# --branch names the head in CI (a detached checkout)
+	git checkout -q --detach
+	run guard-git check --base main --head HEAD --branch ai/nightbuilder/2026-01-01/fine --json
+	[ "$(jq '[.violations[] | select(.rule == "branch.pattern")] | length' <<<"$output")" = 0 ]
+}
+
+@test "check: an AI-to-AI merge in the range is named, merge or cherry-pick" {
+	other_ai
+	theirs=$(git rev-parse ai/nightbuilder/2026-01-01/other)
+	git checkout -q -b ai/nightbuilder/2026-01-02/mine main
+	git merge -q --no-edit ai/nightbuilder/2026-01-01/other
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .branch' <<<"$output")" = ai/nightbuilder/2026-01-01/other ]
+	git checkout -q -b ai/nightbuilder/2026-01-02/picked main
+	git cherry-pick -x "$theirs" >/dev/null
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"cherry-picked commits of ${theirs:0:12}"* ]]
+}
+
+@test "check: usage errors and unknown revisions" {
+	run guard-git check --base nope --head HEAD
+	[ "$status" -eq 5 ]
+	[[ $output == *"unknown revision 'nope'"* ]]
+	run guard-git check --format xml
+	[ "$status" -eq 2 ]
+	run guard-git check --bogus
+	[ "$status" -eq 2 ]
+}

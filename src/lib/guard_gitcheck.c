@@ -106,10 +106,74 @@ limit(cJSON *violations, const cJSON *tree, const char *key, const char *anomaly
 				  (long)max->valuedouble, key));
 }
 
+/*
+ * Whether git would call this pair a rename: libgit2's similarity pairs
+ * files git does not (a file cut to a third). git's rule
+ * (diffcore-rename.c): sizes within half of the larger, and the bytes
+ * kept from the source at least half of the larger file.
+ */
+static bool
+git_rename(git_patch *patch, const git_diff_delta *d)
+{
+	git_object_size_t a = d->old_file.size, b = d->new_file.size, max = a > b ? a : b;
+	git_object_size_t gone = 0;
+
+	if (!max || (a > b ? a - b : b - a) * 2 > max)
+		return max == 0;
+	for (size_t h = 0; h < git_patch_num_hunks(patch); h++) {
+		int n = git_patch_num_lines_in_hunk(patch, h);
+		for (int i = 0; i < n; i++) {
+			const git_diff_line *l;
+			if (git_patch_get_line_in_hunk(&l, patch, h, (size_t)i) == 0 && l->origin == GIT_DIFF_LINE_DELETION)
+				gone += l->content_len;
+		}
+	}
+	return (a - (gone < a ? gone : a)) * 2 >= max;
+}
+
+/* The lines of a blob as git diff counts a whole new or deleted file (-1: binary). */
+static long
+blob_lines(git_repository *repo, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	long n = 0;
+
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return 0;
+	if (git_blob_is_binary(blob)) {
+		git_blob_free(blob);
+		return -1;
+	}
+	const char *p = git_blob_rawcontent(blob);
+	git_object_size_t len = git_blob_rawsize(blob);
+	for (git_object_size_t i = 0; i < len; i++)
+		n += p[i] == '\n';
+	if (len && p[len - 1] != '\n')
+		n++;
+	git_blob_free(blob);
+	return n;
+}
+
+static void
+add_change(cJSON *changes, const char *path, const char *old, char status, long adds, long dels)
+{
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "path", path);
+	if (old)
+		cJSON_AddStringToObject(c, "old_path", old);
+	cJSON_AddStringToObject(c, "status", (char[]){ status, 0 });
+	cJSON_AddNumberToObject(c, "added", (double)adds);
+	cJSON_AddNumberToObject(c, "deleted", (double)dels);
+	cJSON_AddItemToArray(changes, c);
+}
+
 static int
 diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report, cJSON *violations)
 {
 	git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	/* guard's own state is left out before renames are paired, as git diff -- ':!.ai' does */
+	char *own[] = { "!.ai/*", "!PENDING_PLANS.md", "*" };
 	git_tree *a = NULL, *b = NULL;
 	git_diff *diff = NULL;
 	cJSON *changes = cJSON_AddArrayToObject(report, "changes");
@@ -117,7 +181,7 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 	int rc = 0;
 
 	if ((from && git_commit_tree(&a, from) < 0) || git_commit_tree(&b, to) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0) {
+	    (opts.pathspec.strings = own, opts.pathspec.count = 3, git_diff_tree_to_tree(&diff, repo, a, b, &opts) < 0)) {
 		rc = fail("cannot diff the range");
 		goto out;
 	}
@@ -134,7 +198,7 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 		size_t adds = 0, dels = 0;
 		char status;
 
-		if (guard_session_own_path(path) && (d->status != GIT_DELTA_RENAMED || guard_session_own_path(d->old_file.path)))
+		if (guard_session_own_path(path))
 			continue;
 		if (git_patch_from_diff(&patch, diff, i) < 0) {
 			rc = fail("cannot diff a file");
@@ -143,6 +207,21 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 		bool binary = git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY;
 		if (!binary)
 			git_patch_line_stats(NULL, &adds, &dels, patch);
+		if (d->status == GIT_DELTA_RENAMED && !binary && d->similarity < 100 && !git_rename(patch, d)) {
+			/* git sees a deletion and a new file */
+			long o = blob_lines(repo, &d->old_file.id), n = blob_lines(repo, &d->new_file.id);
+			git_patch_free(patch);
+			add_change(changes, d->old_file.path, NULL, 'D', o < 0 ? -1 : 0, o);
+			add_change(changes, path, NULL, 'A', n, n < 0 ? -1 : 0);
+			removed++, created++;
+			added += n > 0 ? n : 0;
+			deleted += o > 0 ? o : 0;
+			const char *why = location_problem(path);
+			if (why)
+				violation(violations, "files.location", "error", path,
+					  guard_xasprintf("'%s' is a new file here: %s", path, why));
+			continue;
+		}
 		git_patch_free(patch);
 		switch (d->status) {
 		case GIT_DELTA_ADDED: status = 'A'; created++; break;
