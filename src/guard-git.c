@@ -274,7 +274,7 @@ cmd_hook(int argc, char **argv)
 	char *input = NULL, *updates = NULL;
 	size_t len = 0, ulen = 0;
 	bool enforce;
-	int i = 1, rc;
+	int i = 1, rc = 0;
 
 	if (i + 1 < argc && !strcmp(argv[i], "--chain"))
 		chain = argv[i + 1], i += 2;
