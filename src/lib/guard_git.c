@@ -16,6 +16,7 @@
 struct guard_git {
 	git_repository *repo;
 	char *root;
+	int bare;
 };
 
 static int
@@ -52,6 +53,46 @@ guard_git_open(const char *dir, struct guard_git **out)
 		g->root[strlen(g->root) - 1] = '\0';
 	*out = g;
 	return 0;
+}
+
+int
+guard_git_open_env(const char *dir, struct guard_git **out)
+{
+	struct guard_git *g;
+	git_repository *repo = NULL;
+	const char *path;
+	int err;
+
+	*out = NULL;
+	git_libgit2_init();
+	if ((err = git_repository_open_ext(&repo, getenv("GIT_DIR") ? NULL : dir, GIT_REPOSITORY_OPEN_FROM_ENV,
+					   NULL)) < 0) {
+		git_libgit2_shutdown();
+		if (err == GIT_ENOTFOUND)
+			return guard_error(GUARD_ENOTFOUND, "'%s' is not in a git repository", dir);
+		return git_fail(GUARD_EIO, "cannot open the repository");
+	}
+	g = guard_xcalloc(1, sizeof(*g));
+	g->repo = repo;
+	g->bare = git_repository_is_bare(repo);
+	path = g->bare ? git_repository_path(repo) : git_repository_workdir(repo);
+	g->root = guard_xstrdup(path);
+	if (strlen(g->root) > 1 && g->root[strlen(g->root) - 1] == '/')
+		g->root[strlen(g->root) - 1] = '\0';
+	*out = g;
+	return 0;
+}
+
+struct git_repository *
+guard_git_repository(struct guard_git *g)
+{
+	return g->repo;
+}
+
+int
+guard_git_is_bare(const struct guard_git *g)
+{
+	return g->bare;
 }
 
 void

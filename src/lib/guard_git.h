@@ -10,10 +10,25 @@
 #include "guard_session.h"
 
 struct guard_git; /* an open repository */
+struct git_repository;
 
 /* Open the repository holding dir. GUARD_ENOTFOUND when there is none. */
 int guard_git_open(const char *dir, struct guard_git **out);
 void guard_git_close(struct guard_git *g);
+
+/*
+ * Open the repository a git hook or a CI step runs in: GIT_DIR,
+ * GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES are honoured
+ * (a push's quarantine), a bare repository is accepted (its root is then
+ * the git directory). dir is where to start looking when GIT_DIR is unset.
+ */
+int guard_git_open_env(const char *dir, struct guard_git **out);
+
+/* The libgit2 repository, for the other guard_git*.c files (not owned). */
+struct git_repository *guard_git_repository(struct guard_git *g);
+
+/* 1 when the repository has no working tree. */
+int guard_git_is_bare(const struct guard_git *g);
 
 /* The working tree, without a trailing slash (not owned). */
 const char *guard_git_root(const struct guard_git *g);

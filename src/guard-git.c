@@ -1,0 +1,459 @@
+/*
+ * guard-git: branch, merge and PR rules at the git layer, through libgit2.
+ * The hooks git runs (reference-transaction, pre-commit, pre-push) exec
+ * "guard-git hook"; CI runs "guard-git check".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_gitrules.h"
+#include "guard_json.h"
+#include "guard_path.h"
+#include "guard_policy.h"
+#include "guard_stage.h"
+
+/* A ref transaction's or a push's lines: bounded, as every input. */
+#define HOOK_INPUT_MAX ((size_t)64 << 20)
+
+/* The project around the current directory, and its unattended policy. */
+struct project {
+	char *root;
+	struct guard_stages stages;
+	const cJSON *tree;
+	struct guard_branch_rules rules;
+};
+
+#define PROJECT_INIT { NULL, { { NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL, GUARD_LIST_INIT }, NULL, \
+		       GUARD_BRANCH_RULES_INIT }
+
+static int
+project_root(struct project *p)
+{
+	char *here = getcwd(NULL, 0);
+	int rc;
+
+	if (!here)
+		return guard_error(GUARD_EIO, "cannot read the current directory: %s", strerror(errno));
+	rc = guard_project_root(here, &p->root);
+	free(here);
+	return rc == GUARD_ENOTFOUND ? 0 : rc; /* a bare repository: the git directory itself */
+}
+
+/* The branch and PR rules are the unattended profile's (policy/nightbuilder.yaml). */
+static int
+project_policy(struct project *p)
+{
+	const struct guard_policy *policy;
+	int rc;
+
+	p->stages.src.profile = "unattended";
+	if ((rc = guard_stages_policy(&p->stages, p->root, &policy)) < 0) {
+		for (size_t i = 0; i < p->stages.errors.len; i++)
+			cli_error("%s", p->stages.errors.items[i]);
+		return rc;
+	}
+	p->tree = guard_policy_tree(policy);
+	guard_branch_rules_load(&p->rules, p->tree);
+	return 0;
+}
+
+static void
+project_release(struct project *p)
+{
+	guard_branch_rules_release(&p->rules);
+	guard_stages_release(&p->stages);
+	free(p->root);
+}
+
+static int
+open_repo(const struct project *p, struct guard_git **g)
+{
+	return guard_git_open_env(p->root ? p->root : ".", g);
+}
+
+/* ------------------------------------------------------------- install */
+
+static int
+install(bool uninstall)
+{
+	struct project p = PROJECT_INIT;
+	struct guard_list done = GUARD_LIST_INIT;
+	struct guard_git *g = NULL;
+	char *dir = NULL, *self = NULL;
+	int rc;
+
+	if ((rc = project_root(&p)) < 0 || (rc = open_repo(&p, &g)) < 0 || (rc = guard_git_hooks_dir(g, &dir)) < 0)
+		goto out;
+	if (uninstall) {
+		rc = guard_git_hooks_uninstall(dir, &done);
+	} else if (!(self = realpath("/proc/self/exe", NULL))) {
+		rc = guard_error(GUARD_EIO, "cannot find this program's path: %s", strerror(errno));
+	} else {
+		rc = guard_git_hooks_install(dir, self, &done);
+	}
+	for (size_t i = 0; i < done.len; i++)
+		printf("%s: %s (%s)\n", cli_progname, done.items[i], dir);
+out:
+	guard_list_clear(&done);
+	free(self);
+	free(dir);
+	guard_git_close(g);
+	project_release(&p);
+	return rc;
+}
+
+static int
+cmd_install(int argc, char **argv)
+{
+	bool uninstall = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--uninstall"))
+			uninstall = true;
+		else
+			return guard_error(GUARD_EUSAGE, "install: unknown argument '%s'", argv[i]);
+	}
+	return install(uninstall);
+}
+
+static int
+cmd_uninstall(int argc, char **argv)
+{
+	if (argc > 1)
+		return guard_error(GUARD_EUSAGE, "uninstall: unknown argument '%s'", argv[1]);
+	return install(true);
+}
+
+/* ---------------------------------------------------------------- base */
+
+static int
+cmd_base(int argc, char **argv)
+{
+	struct project p = PROJECT_INIT;
+	struct guard_git *g = NULL;
+	char *base = NULL;
+	int rc;
+
+	if (argc > 1)
+		return guard_error(GUARD_EUSAGE, "base: unknown argument '%s'", argv[1]);
+	if ((rc = project_root(&p)) == 0 && (rc = project_policy(&p)) == 0 && (rc = open_repo(&p, &g)) == 0 &&
+	    (rc = guard_git_base_branch(g, p.rules.base, &base)) == 0)
+		printf("%s\n", base);
+	free(base);
+	guard_git_close(g);
+	project_release(&p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- hook */
+
+/* Run the hook guard's replaced, stdin the bytes git gave us. Returns only on failure. */
+static int
+run_chained(const char *hook, const char *input, size_t len, int argc, char **argv)
+{
+	char *chained = guard_xasprintf("%s.guard-chained", hook);
+	char **args;
+	int fd;
+
+	if (access(chained, X_OK) < 0) {
+		free(chained);
+		return 0; /* none (git skips a hook that is not executable too) */
+	}
+	if ((fd = memfd_create("guard-git-hook", MFD_CLOEXEC)) < 0 || (len && write(fd, input, len) != (ssize_t)len) ||
+	    lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0) {
+		free(chained);
+		return guard_error(GUARD_EIO, "cannot pass the hook's input on: %s", strerror(errno));
+	}
+	close(fd);
+	args = guard_xcalloc((size_t)argc + 2, sizeof(*args));
+	args[0] = chained;
+	for (int i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	fflush(stdout);
+	execv(chained, args);
+	int err = errno;
+	free(args);
+	guard_error(GUARD_EIO, "cannot run the chained hook '%s': %s", chained, strerror(err));
+	free(chained);
+	return GUARD_EIO;
+}
+
+/* pre-push lines "<local-ref> <local-oid> <remote-ref> <remote-oid>" as ref updates of the remote. */
+static char *
+push_as_updates(const char *input, size_t len, size_t *out_len)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	for (const char *p = input, *end = input + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end;
+		char *line = guard_xstrndup(p, (size_t)(eol - p));
+		char lref[1024], loid[64], rref[1024], roid[64];
+		if (sscanf(line, "%1023s %63s %1023s %63s", lref, loid, rref, roid) == 4)
+			guard_buf_addf(&b, "%s %s %s\n", roid, loid, rref);
+		else if (*line)
+			guard_buf_addf(&b, "%s\n", line); /* malformed: the check names it */
+		free(line);
+		p = eol + 1;
+	}
+	*out_len = b.len;
+	return guard_buf_detach(&b);
+}
+
+static void
+print_violations(const cJSON *violations)
+{
+	const cJSON *v;
+	cJSON_ArrayForEach(v, violations)
+		cli_error("refused: %s [%s]", guard_json_str(v, "message", ""), guard_json_str(v, "rule", ""));
+}
+
+/* The verdict on updates ("<old> <new> <ref>" lines) while sessions run. */
+static int
+judge(struct project *p, const cJSON *sessions, const char *updates, size_t len)
+{
+	struct guard_git *g = NULL;
+	cJSON *violations = cJSON_CreateArray();
+	const char *recorded = guard_json_str(cJSON_GetArrayItem(sessions, 0), "base_branch", NULL);
+	char *base = NULL;
+	int rc;
+
+	if ((rc = project_policy(p)) < 0 || (rc = open_repo(p, &g)) < 0)
+		goto out;
+	if (p->rules.base || !recorded)
+		rc = guard_git_base_branch(g, p->rules.base, &base);
+	else
+		base = guard_xstrdup(recorded); /* the branch the session was cut from */
+	if (rc < 0 || (rc = guard_git_ref_check(g, &p->rules, sessions, base, updates, len, violations)) < 0)
+		goto out;
+	if (cJSON_GetArraySize(violations)) {
+		print_violations(violations);
+		rc = GUARD_EDENY;
+	}
+out:
+	cJSON_Delete(violations);
+	free(base);
+	guard_git_close(g);
+	return rc;
+}
+
+/* Before a commit: refuse at once when HEAD is not a running session's branch. */
+static int
+judge_commit(struct project *p, const cJSON *sessions)
+{
+	struct guard_git *g = NULL;
+	char *branch = NULL, *line = NULL;
+	int rc;
+
+	if ((rc = open_repo(p, &g)) < 0 || (rc = guard_git_current_branch(g, &branch)) < 0) {
+		guard_git_close(g);
+		return rc == GUARD_ENOTFOUND ? 0 : rc; /* the first commit: reference-transaction decides */
+	}
+	guard_git_close(g);
+	if (!branch)
+		return 0; /* detached: no branch moves */
+	line = guard_xasprintf("%040d %040d refs/heads/%s\n", 0, 0, branch);
+	rc = judge(p, sessions, line, strlen(line));
+	free(line);
+	free(branch);
+	return rc;
+}
+
+static int
+cmd_hook(int argc, char **argv)
+{
+	struct project p = PROJECT_INIT;
+	const char *chain = NULL, *name;
+	cJSON *sessions = NULL;
+	char *input = NULL, *updates = NULL;
+	size_t len = 0, ulen = 0;
+	bool enforce;
+	int i = 1, rc = 0;
+
+	if (i + 1 < argc && !strcmp(argv[i], "--chain"))
+		chain = argv[i + 1], i += 2;
+	if (i >= argc)
+		return guard_error(GUARD_EUSAGE, "hook: which hook? (reference-transaction, pre-commit, pre-push)");
+	name = argv[i++];
+	enforce = !strcmp(name, "pre-commit") || !strcmp(name, "pre-push") ||
+		  (!strcmp(name, "reference-transaction") && i < argc && !strcmp(argv[i], "prepared"));
+	if (strcmp(name, "pre-commit") && strcmp(name, "pre-push") && strcmp(name, "reference-transaction"))
+		return guard_error(GUARD_EUSAGE, "hook: unknown hook '%s'", name);
+	if (strcmp(name, "pre-commit") && (rc = guard_stream_read(stdin, HOOK_INPUT_MAX, &input, &len)) < 0)
+		return rc;
+	/* Only a running unattended session's rules are enforced here; without one git goes on. */
+	if (enforce && (rc = project_root(&p)) == 0 && p.root && (rc = guard_git_running_sessions(p.root, &sessions)) == 0 &&
+	    cJSON_GetArraySize(sessions)) {
+		if (!strcmp(name, "pre-commit")) {
+			rc = judge_commit(&p, sessions);
+		} else if (!strcmp(name, "pre-push")) {
+			updates = push_as_updates(input ? input : "", len, &ulen);
+			rc = judge(&p, sessions, updates, ulen);
+		} else {
+			rc = judge(&p, sessions, input, len);
+		}
+	}
+	cJSON_Delete(sessions);
+	project_release(&p);
+	free(updates);
+	if (rc == 0 && chain)
+		rc = run_chained(chain, input, len, argc - i, argv + i);
+	free(input);
+	if (rc == GUARD_EDENY)
+		guard_error_clear(); /* printed, rule by rule */
+	return rc;
+}
+
+/* --------------------------------------------------------------- check */
+
+/* GitHub's workflow-command escapes: data, and properties (also ':' and ','). */
+static void
+github_escaped(const char *s, bool property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			fputs("%25", stdout);
+		else if (*s == '\r')
+			fputs("%0D", stdout);
+		else if (*s == '\n')
+			fputs("%0A", stdout);
+		else if (property && *s == ':')
+			fputs("%3A", stdout);
+		else if (property && *s == ',')
+			fputs("%2C", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void
+print_github(const cJSON *report)
+{
+	const cJSON *v;
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(report, "violations")) {
+		const char *file = guard_json_str(v, "file", NULL);
+		printf("::%s ", strcmp(guard_json_str(v, "severity", "error"), "warning") ? "error" : "warning");
+		if (file) {
+			fputs("file=", stdout);
+			github_escaped(file, true);
+			fputs(",line=1,", stdout);
+		}
+		fputs("title=guard-git ", stdout);
+		github_escaped(guard_json_str(v, "rule", ""), true);
+		fputs("::", stdout);
+		github_escaped(guard_json_str(v, "message", ""), false);
+		putchar('\n');
+	}
+}
+
+static void
+print_table(const cJSON *report)
+{
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(report, "loc");
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(report, "files");
+	const cJSON *v;
+
+	printf("%-10s %s...%s (merge base %.12s)\n", "range", guard_json_str(report, "base", ""),
+	       guard_json_str(report, "head", ""), guard_json_str(report, "merge_base", "none"));
+	printf("%-10s %s\n", "branch", guard_json_str(report, "branch", "(unknown)"));
+	printf("%-10s +%.0f -%.0f\n", "loc", guard_json_num(loc, "added"), guard_json_num(loc, "deleted"));
+	printf("%-10s %.0f created, %.0f modified, %.0f deleted\n", "files", guard_json_num(files, "created"),
+	       guard_json_num(files, "modified"), guard_json_num(files, "deleted"));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(report, "violations"))
+		printf("%-10s %-22s %s\n", guard_json_str(v, "severity", ""), guard_json_str(v, "rule", ""),
+		       guard_json_str(v, "message", ""));
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(report, "violations")))
+		printf("%-10s none\n", "violations");
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "head", required_argument, NULL, 'H' },
+		{ "branch", required_argument, NULL, 'B' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct guard_git_check c = { NULL, "HEAD", NULL, NULL };
+	struct project p = PROJECT_INIT;
+	struct guard_git *g = NULL;
+	const char *format = "text";
+	cJSON *report = NULL;
+	int opt, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': c.base = optarg; break;
+		case 'H': c.head = optarg; break;
+		case 'B': c.branch = optarg; break;
+		case 'j': format = "json"; break;
+		case 'f': format = optarg; break;
+		default: return guard_error(GUARD_EUSAGE, "check: unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return guard_error(GUARD_EUSAGE, "check: unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "github"))
+		return guard_error(GUARD_EUSAGE, "check: --format is text, json or github, not '%s'", format);
+	if ((rc = project_root(&p)) < 0 || (rc = project_policy(&p)) < 0 || (rc = open_repo(&p, &g)) < 0)
+		goto out;
+	char *detected = NULL;
+	if (!c.base && (rc = guard_git_base_branch(g, p.rules.base, &detected)) < 0)
+		goto out;
+	c.base = c.base ? c.base : detected;
+	c.tree = p.tree;
+	rc = guard_git_check_range(g, &c, &report);
+	free(detected);
+	if (rc < 0)
+		goto out;
+	if (!strcmp(format, "json")) {
+		char *text = guard_json_pretty(report, 0);
+		puts(text);
+		free(text);
+	} else if (!strcmp(format, "github")) {
+		print_github(report);
+	} else {
+		print_table(report);
+	}
+	const cJSON *v;
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(report, "violations"))
+		if (strcmp(guard_json_str(v, "severity", "error"), "warning"))
+			rc = GUARD_EDENY;
+out:
+	cJSON_Delete(report);
+	guard_git_close(g);
+	project_release(&p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static const struct cli_command commands[] = {
+	{ "install", cmd_install, CLI_HUMAN, "[--uninstall]",
+	  "write the git hooks (reference-transaction, pre-commit, pre-push), chained to those already there" },
+	{ "uninstall", cmd_uninstall, CLI_HUMAN, "", "remove guard's git hooks, putting back the ones they chained to" },
+	{ "hook", cmd_hook, 0, "[--chain HOOK] NAME [ARGS...] < git's input",
+	  "what the installed hooks run: enforce the branch rules while an unattended session runs" },
+	{ "base", cmd_base, 0, "", "print the base branch (policy, origin/HEAD, init.defaultBranch, main, master)" },
+	{ "check", cmd_check, 0, "[--base REF] [--head REF] [--branch NAME] [--json | --format text|json|github]",
+	  "check a PR range base...head against the branch and PR rules; exit 1 on violations" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+int
+main(int argc, char **argv)
+{
+	cli_init("guard-git");
+	return cli_dispatch(commands, "Branch, merge and PR rules at the git layer (guard-git(1)).", argc, argv);
+}

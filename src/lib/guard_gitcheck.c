@@ -1,0 +1,349 @@
+/*
+ * The PR rules git can answer for a range base...head (seed 004 4.1-4.3,
+ * DESIGN.md section 9): for CI and pre-push, on trees only (the working
+ * tree is guard_git_changes's business).
+ */
+#include <git2.h>
+
+/* libgit2's *_INIT macros fill only the version field. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_glob.h"
+#include "guard_gitrules.h"
+#include "guard_json.h"
+#include "guard_session.h"
+
+/* git's own default (diff.renameLimit). */
+#define RENAME_LIMIT 1000
+
+static int
+fail(const char *what)
+{
+	const git_error *e = git_error_last();
+	return guard_error(GUARD_EIO, "%s: %s", what, e && e->message ? e->message : "libgit2 error");
+}
+
+static int
+peel(git_repository *repo, const char *rev, git_commit **out)
+{
+	git_object *o = NULL;
+	int err;
+
+	if ((err = git_revparse_single(&o, repo, rev)) < 0) {
+		return err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC || err == GIT_EAMBIGUOUS
+			? guard_error(GUARD_ENOTFOUND, "unknown revision '%s'", rev) : fail("cannot read a revision");
+	}
+	err = git_object_peel((git_object **)out, o, GIT_OBJECT_COMMIT);
+	git_object_free(o);
+	return err < 0 ? guard_error(GUARD_EUSAGE, "'%s' is not a commit", rev) : 0;
+}
+
+static void
+violation(cJSON *list, const char *rule, const char *severity, const char *file, char *message)
+{
+	cJSON *v = cJSON_CreateObject();
+	cJSON_AddStringToObject(v, "rule", rule);
+	cJSON_AddStringToObject(v, "severity", severity);
+	if (file)
+		cJSON_AddStringToObject(v, "file", file);
+	cJSON_AddStringToObject(v, "message", message);
+	cJSON_AddItemToArray(list, v);
+	free(message);
+}
+
+static bool
+under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && path[n] == '/';
+}
+
+/* Where a new file may go unattended (policy/nightbuilder.yaml, nb-*-in-*). */
+static const char *
+location_problem(const char *path)
+{
+	bool doc = guard_glob_match("**/*.{md,markdown,rst,adoc}", path);
+	if (doc && !under(path, "docs"))
+		return "new documents go only under docs/ or .ai/";
+	if (!doc && !under(path, "src") && !under(path, "tests") && !under(path, "docs"))
+		return "new files go only under src/ and tests/ (docs under docs/ and .ai/)";
+	return NULL;
+}
+
+/* The head's branch name: given, or the local branch head names, or HEAD's (caller frees). */
+static char *
+branch_of(git_repository *repo, const char *head)
+{
+	git_reference *ref = NULL;
+	char *name = NULL;
+
+	if (!strcmp(head, "HEAD")) {
+		if (git_repository_head(&ref, repo) == 0 && git_reference_is_branch(ref))
+			name = guard_xstrdup(git_reference_shorthand(ref));
+	} else if (git_branch_lookup(&ref, repo, !strncmp(head, "refs/heads/", 11) ? head + 11 : head,
+				     GIT_BRANCH_LOCAL) == 0) {
+		name = guard_xstrdup(git_reference_shorthand(ref));
+	}
+	git_reference_free(ref);
+	return name;
+}
+
+static void
+limit(cJSON *violations, const cJSON *tree, const char *key, const char *anomaly, long value, const char *what)
+{
+	const cJSON *max = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "session"), key);
+	const cJSON *an = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "anomalies"), anomaly);
+	const char *action = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(an, "action"));
+	char rule[64];
+
+	if (!cJSON_IsNumber(max) || value <= (long)max->valuedouble)
+		return;
+	snprintf(rule, sizeof(rule), "session.%s", key);
+	violation(violations, rule, action && !strcmp(action, "warn") ? "warning" : "error", NULL,
+		  guard_xasprintf("%ld %s, more than the limit of %ld (policy session.%s)", value, what,
+				  (long)max->valuedouble, key));
+}
+
+/*
+ * Whether git would call this pair a rename: libgit2's similarity pairs
+ * files git does not (a file cut to a third). git's rule
+ * (diffcore-rename.c): sizes within half of the larger, and the bytes
+ * kept from the source at least half of the larger file.
+ */
+static bool
+git_rename(git_patch *patch, const git_diff_delta *d)
+{
+	git_object_size_t a = d->old_file.size, b = d->new_file.size, max = a > b ? a : b;
+	git_object_size_t gone = 0;
+
+	if (!max || (a > b ? a - b : b - a) * 2 > max)
+		return max == 0;
+	for (size_t h = 0; h < git_patch_num_hunks(patch); h++) {
+		int n = git_patch_num_lines_in_hunk(patch, h);
+		for (int i = 0; i < n; i++) {
+			const git_diff_line *l;
+			if (git_patch_get_line_in_hunk(&l, patch, h, (size_t)i) == 0 && l->origin == GIT_DIFF_LINE_DELETION)
+				gone += l->content_len;
+		}
+	}
+	return (a - (gone < a ? gone : a)) * 2 >= max;
+}
+
+/* The lines of a blob as git diff counts a whole new or deleted file (-1: binary). */
+static long
+blob_lines(git_repository *repo, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	long n = 0;
+
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return 0;
+	if (git_blob_is_binary(blob)) {
+		git_blob_free(blob);
+		return -1;
+	}
+	const char *p = git_blob_rawcontent(blob);
+	git_object_size_t len = git_blob_rawsize(blob);
+	for (git_object_size_t i = 0; i < len; i++)
+		n += p[i] == '\n';
+	if (len && p[len - 1] != '\n')
+		n++;
+	git_blob_free(blob);
+	return n;
+}
+
+static void
+add_change(cJSON *changes, const char *path, const char *old, char status, long adds, long dels)
+{
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "path", path);
+	if (old)
+		cJSON_AddStringToObject(c, "old_path", old);
+	cJSON_AddStringToObject(c, "status", (char[]){ status, 0 });
+	cJSON_AddNumberToObject(c, "added", (double)adds);
+	cJSON_AddNumberToObject(c, "deleted", (double)dels);
+	cJSON_AddItemToArray(changes, c);
+}
+
+static int
+diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report, cJSON *violations)
+{
+	git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	/* guard's own state is left out before renames are paired, as git diff -- ':!.ai' does */
+	char *own[] = { "!.ai/*", "!PENDING_PLANS.md", "*" };
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	cJSON *changes = cJSON_AddArrayToObject(report, "changes");
+	long added = 0, deleted = 0, created = 0, modified = 0, removed = 0;
+	int rc = 0;
+
+	if ((from && git_commit_tree(&a, from) < 0) || git_commit_tree(&b, to) < 0 ||
+	    (opts.pathspec.strings = own, opts.pathspec.count = 3, git_diff_tree_to_tree(&diff, repo, a, b, &opts) < 0)) {
+		rc = fail("cannot diff the range");
+		goto out;
+	}
+	fo.flags = GIT_DIFF_FIND_RENAMES;
+	fo.rename_limit = RENAME_LIMIT;
+	if (git_diff_find_similar(diff, &fo) < 0) {
+		rc = fail("cannot find renames");
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		git_patch *patch = NULL;
+		size_t adds = 0, dels = 0;
+		char status;
+
+		if (guard_session_own_path(path))
+			continue;
+		if (git_patch_from_diff(&patch, diff, i) < 0) {
+			rc = fail("cannot diff a file");
+			goto out;
+		}
+		bool binary = git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY;
+		if (!binary)
+			git_patch_line_stats(NULL, &adds, &dels, patch);
+		if (d->status == GIT_DELTA_RENAMED && !binary && d->similarity < 100 && !git_rename(patch, d)) {
+			/* git sees a deletion and a new file */
+			long o = blob_lines(repo, &d->old_file.id), n = blob_lines(repo, &d->new_file.id);
+			git_patch_free(patch);
+			add_change(changes, d->old_file.path, NULL, 'D', o < 0 ? -1 : 0, o);
+			add_change(changes, path, NULL, 'A', n, n < 0 ? -1 : 0);
+			removed++, created++;
+			added += n > 0 ? n : 0;
+			deleted += o > 0 ? o : 0;
+			const char *why = location_problem(path);
+			if (why)
+				violation(violations, "files.location", "error", path,
+					  guard_xasprintf("'%s' is a new file here: %s", path, why));
+			continue;
+		}
+		git_patch_free(patch);
+		switch (d->status) {
+		case GIT_DELTA_ADDED: status = 'A'; created++; break;
+		case GIT_DELTA_DELETED: status = 'D'; removed++; break;
+		case GIT_DELTA_RENAMED: status = 'R'; modified++; break;
+		case GIT_DELTA_TYPECHANGE: status = 'T'; modified++; break;
+		default: status = 'M'; modified++; break;
+		}
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "path", path);
+		if (status == 'R')
+			cJSON_AddStringToObject(c, "old_path", d->old_file.path);
+		cJSON_AddStringToObject(c, "status", (char[]){ status, 0 });
+		cJSON_AddNumberToObject(c, "added", binary ? -1 : (double)adds);
+		cJSON_AddNumberToObject(c, "deleted", binary ? -1 : (double)dels);
+		cJSON_AddItemToArray(changes, c);
+		added += (long)adds;
+		deleted += (long)dels;
+		const char *why;
+		if ((status == 'A' || status == 'R') && (why = location_problem(path)))
+			violation(violations, "files.location", "error", path,
+				  guard_xasprintf("'%s' is a new file here: %s", path, why));
+	}
+	cJSON *loc = cJSON_AddObjectToObject(report, "loc");
+	cJSON_AddNumberToObject(loc, "added", (double)added);
+	cJSON_AddNumberToObject(loc, "deleted", (double)deleted);
+	cJSON *files = cJSON_AddObjectToObject(report, "files");
+	cJSON_AddNumberToObject(files, "created", (double)created);
+	cJSON_AddNumberToObject(files, "modified", (double)modified);
+	cJSON_AddNumberToObject(files, "deleted", (double)removed);
+out:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	return rc;
+}
+
+int
+guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out)
+{
+	git_repository *repo = guard_git_repository(g);
+	struct guard_branch_rules rules = GUARD_BRANCH_RULES_INIT;
+	git_commit *base = NULL, *head = NULL, *mbc = NULL;
+	cJSON *report = cJSON_CreateObject(), *violations, *found = NULL, *f;
+	char hex[GIT_OID_HEXSZ + 1], *branch = NULL;
+	git_oid mb;
+	int rc;
+
+	*out = NULL;
+	guard_branch_rules_load(&rules, c->tree);
+	if ((rc = peel(repo, c->base, &base)) < 0 || (rc = peel(repo, c->head, &head)) < 0)
+		goto out;
+	cJSON_AddStringToObject(report, "base", c->base);
+	cJSON_AddStringToObject(report, "head", c->head);
+	cJSON_AddStringToObject(report, "head_commit", git_oid_tostr(hex, sizeof(hex), git_commit_id(head)));
+	int err = git_merge_base(&mb, repo, git_commit_id(base), git_commit_id(head));
+	if (err == 0 && git_commit_lookup(&mbc, repo, &mb) < 0) {
+		rc = fail("cannot read the merge base");
+		goto out;
+	}
+	if (err < 0 && err != GIT_ENOTFOUND) {
+		rc = fail("cannot find the merge base");
+		goto out;
+	}
+	cJSON_AddItemToObject(report, "merge_base", mbc ? cJSON_CreateString(git_oid_tostr(hex, sizeof(hex), &mb))
+						       : cJSON_CreateNull());
+	branch = c->branch ? guard_xstrdup(c->branch) : branch_of(repo, c->head);
+	cJSON_AddItemToObject(report, "branch", branch ? cJSON_CreateString(branch) : cJSON_CreateNull());
+	violations = cJSON_CreateArray();
+	cJSON_AddItemToObject(report, "violations", violations);
+	if (!branch)
+		violation(violations, "branch.pattern", "warning", NULL,
+			  guard_xasprintf("the head's branch name is unknown (give --branch NAME): not checked"));
+	else if (!guard_branch_name_ok(&rules, branch))
+		violation(violations, "branch.pattern", "error", NULL,
+			  guard_xasprintf("branch '%s' does not match '%s' (policy branch.pattern)", branch, rules.pattern));
+	if ((rc = diff_range(repo, mbc, head, report, violations)) < 0)
+		goto out;
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(report, "loc");
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(report, "files");
+	limit(violations, c->tree, "max_loc", "loc", (long)guard_json_num(loc, "added"), "lines added");
+	limit(violations, c->tree, "max_files_created", "files_created", (long)guard_json_num(files, "created"), "files created");
+	limit(violations, c->tree, "max_files_modified", "files_modified", (long)guard_json_num(files, "modified"), "files modified");
+	limit(violations, c->tree, "max_files_deleted", "files_deleted", (long)guard_json_num(files, "deleted"), "files deleted");
+	if (!rules.allow_ai_merge) {
+		found = cJSON_CreateArray();
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(head));
+		rc = guard_git_ai_merges(g, &rules, branch, c->base, NULL, hex, found);
+		if (rc == GUARD_EDENY) {
+			violation(violations, "branch.ai_merge", "error", NULL, guard_xstrdup(guard_error_last()));
+			rc = 0;
+		}
+	}
+	cJSON_ArrayForEach(f, found) {
+		const cJSON *commits = cJSON_GetObjectItemCaseSensitive(f, "commits"), *x;
+		struct guard_buf list = GUARD_BUF_INIT;
+		int n = 0;
+		cJSON_ArrayForEach(x, commits)
+			if (n++ < 5)
+				guard_buf_addf(&list, "%s%.12s", list.len ? " " : "", x->valuestring);
+		if (n > 5)
+			guard_buf_addf(&list, " and %d more", n - 5);
+		violation(violations, "branch.ai_merge", "error", NULL,
+			  guard_xasprintf("the range takes in the work of AI branch '%s' (%s of %s): no AI-to-AI merges "
+					  "(policy branch.allow_ai_merge)", guard_json_str(f, "branch", "?"),
+					  !strcmp(guard_json_str(f, "how", ""), "merge") ? "commits" : "cherry-picked commits",
+					  list.buf));
+		cJSON *v = cJSON_GetArrayItem(violations, cJSON_GetArraySize(violations) - 1);
+		cJSON_AddStringToObject(v, "branch", guard_json_str(f, "branch", "?"));
+		cJSON_AddItemToObject(v, "commits", cJSON_Duplicate(commits, 1));
+		guard_buf_release(&list);
+	}
+out:
+	guard_branch_rules_release(&rules);
+	free(branch);
+	git_commit_free(base);
+	git_commit_free(head);
+	git_commit_free(mbc);
+	cJSON_Delete(found);
+	if (rc < 0)
+		cJSON_Delete(report);
+	else
+		*out = report;
+	return rc;
+}

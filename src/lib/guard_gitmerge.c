@@ -1,0 +1,288 @@
+/*
+ * No AI-to-AI merges (seed 004): whatever moved the ref — merge, fast
+ * forward, pull, rebase onto it, cherry-pick — the commits it brings in
+ * are compared with the work of every other AI branch.
+ */
+#include <git2.h>
+
+/* libgit2's *_INIT macros fill only the version field. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_gitrules.h"
+
+/* Walks are bounded: a branch with more commits of its own is not a session's. */
+#define WALK_MAX 20000
+/* Patch-ids cost a diff per commit: computed only for ranges this small. */
+#define PATCHID_NEW_MAX 200
+#define PATCHID_OTHER_MAX 2000
+
+struct oids {
+	git_oid *v;
+	size_t len, alloc;
+};
+
+static void
+oids_add(struct oids *o, const git_oid *id)
+{
+	if (o->len == o->alloc) {
+		o->alloc = o->alloc ? o->alloc * 2 : 64;
+		o->v = guard_xrealloc(o->v, o->alloc * sizeof(*o->v));
+	}
+	git_oid_cpy(&o->v[o->len++], id);
+}
+
+static int
+oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+static bool
+oids_has(const struct oids *o, const git_oid *id)
+{
+	return o->len && bsearch(id, o->v, o->len, sizeof(*o->v), oid_cmp) != NULL;
+}
+
+static int
+fail(const char *what)
+{
+	const git_error *e = git_error_last();
+	return guard_error(GUARD_EIO, "%s: %s", what, e && e->message ? e->message : "libgit2 error");
+}
+
+/* Commits reachable from tip and from none of hide (sorted when sort). */
+static int
+walk(git_repository *repo, const git_oid *tip, const git_oid *hide, size_t nhide, struct oids *out, bool sort)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	int err;
+
+	if (git_revwalk_new(&w, repo) < 0 || git_revwalk_push(w, tip) < 0) {
+		git_revwalk_free(w);
+		return fail("cannot walk the history");
+	}
+	for (size_t i = 0; i < nhide; i++)
+		git_revwalk_hide(w, &hide[i]); /* unknown here (a remote's oid): nothing to hide */
+	git_error_clear();
+	while ((err = git_revwalk_next(&id, w)) == 0 && out->len < WALK_MAX)
+		oids_add(out, &id);
+	git_revwalk_free(w);
+	if (err < 0 && err != GIT_ITEROVER)
+		return fail("cannot walk the history");
+	if (err == 0)
+		return guard_error(GUARD_EDENY, "more than %d commits of their own on one branch: not checked", WALK_MAX);
+	if (sort)
+		qsort(out->v, out->len, sizeof(*out->v), oid_cmp);
+	return 0;
+}
+
+/* The "(cherry picked from commit X)" trailers of a commit, as oids. */
+static void
+cherry_sources(git_commit *c, struct oids *out)
+{
+	static const char tag[] = "(cherry picked from commit ";
+	const char *msg = git_commit_message(c);
+	git_oid id;
+
+	for (const char *p = msg ? strstr(msg, tag) : NULL; p; p = strstr(p + 1, tag)) {
+		const char *hex = p + sizeof(tag) - 1;
+		if (strspn(hex, "0123456789abcdef") >= GIT_OID_HEXSZ && git_oid_fromstrn(&id, hex, GIT_OID_HEXSZ) == 0)
+			oids_add(out, &id);
+	}
+}
+
+/* The patch-id of a commit with one parent (or none); 1 for a merge. */
+static int
+patch_id(git_repository *repo, const git_oid *cid, git_oid *out)
+{
+	git_commit *c = NULL, *parent = NULL;
+	git_tree *t = NULL, *pt = NULL;
+	git_diff *diff = NULL;
+	int rc = 1;
+
+	if (git_commit_lookup(&c, repo, cid) < 0)
+		return fail("cannot read a commit");
+	if (git_commit_parentcount(c) > 1)
+		goto out;
+	if ((git_commit_parentcount(c) == 1 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&pt, parent) < 0)) ||
+	    git_commit_tree(&t, c) < 0 || git_diff_tree_to_tree(&diff, repo, pt, t, NULL) < 0 ||
+	    git_diff_patchid(out, diff, NULL) < 0) {
+		rc = fail("cannot compute a patch-id");
+		goto out;
+	}
+	rc = git_diff_num_deltas(diff) ? 0 : 1; /* an empty change matches nothing */
+out:
+	git_diff_free(diff);
+	git_tree_free(t);
+	git_tree_free(pt);
+	git_commit_free(parent);
+	git_commit_free(c);
+	return rc;
+}
+
+static void
+report(cJSON *found, const char *branch, const char *how, const struct oids *commits)
+{
+	cJSON *o = cJSON_CreateObject(), *list;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	cJSON_AddStringToObject(o, "branch", branch);
+	cJSON_AddStringToObject(o, "how", how);
+	list = cJSON_AddArrayToObject(o, "commits");
+	for (size_t i = 0; i < commits->len; i++)
+		cJSON_AddItemToArray(list, cJSON_CreateString(git_oid_tostr(hex, sizeof(hex), &commits->v[i])));
+	cJSON_AddItemToArray(found, o);
+}
+
+struct incoming {
+	struct oids commits;   /* what the update brings in */
+	struct oids picked;    /* their cherry-pick trailers */
+	struct oids pids;      /* their patch-ids, when computed */
+	bool pids_done;
+};
+
+static int
+incoming_patch_ids(git_repository *repo, struct incoming *in)
+{
+	git_oid pid;
+	int rc;
+
+	if (in->pids_done)
+		return 0;
+	in->pids_done = true;
+	for (size_t i = 0; i < in->commits.len; i++) {
+		if ((rc = patch_id(repo, &in->commits.v[i], &pid)) < 0)
+			return rc;
+		if (rc == 0)
+			oids_add(&in->pids, &pid);
+	}
+	if (in->pids.len)
+		qsort(in->pids.v, in->pids.len, sizeof(*in->pids.v), oid_cmp);
+	return 0;
+}
+
+/* Compare what comes in with one other AI branch's own commits. */
+static int
+against(git_repository *repo, struct incoming *in, const char *branch, const git_oid *tip, const git_oid *hide,
+	size_t nhide, cJSON *found)
+{
+	struct oids theirs = { 0 }, hit = { 0 }, picked = { 0 };
+	git_oid pid;
+	int rc;
+
+	if ((rc = walk(repo, tip, hide, nhide, &theirs, true)) < 0)
+		goto out;
+	for (size_t i = 0; i < in->commits.len; i++)
+		if (oids_has(&theirs, &in->commits.v[i]))
+			oids_add(&hit, &in->commits.v[i]);
+	if (hit.len) {
+		report(found, branch, "merge", &hit);
+		qsort(hit.v, hit.len, sizeof(*hit.v), oid_cmp);
+	}
+	for (size_t i = 0; i < in->picked.len; i++)
+		if (oids_has(&theirs, &in->picked.v[i]))
+			oids_add(&picked, &in->picked.v[i]);
+	if (!picked.len && theirs.len && in->commits.len <= PATCHID_NEW_MAX && theirs.len <= PATCHID_OTHER_MAX) {
+		if ((rc = incoming_patch_ids(repo, in)) < 0)
+			goto out;
+		for (size_t i = 0; i < theirs.len && in->pids.len; i++) {
+			if (oids_has(&hit, &theirs.v[i]))
+				continue;
+			if ((rc = patch_id(repo, &theirs.v[i], &pid)) < 0)
+				goto out;
+			if (rc == 0 && oids_has(&in->pids, &pid))
+				oids_add(&picked, &theirs.v[i]);
+		}
+		rc = 0;
+	}
+	if (picked.len)
+		report(found, branch, "cherry-pick", &picked);
+out:
+	free(theirs.v);
+	free(hit.v);
+	free(picked.v);
+	return rc;
+}
+
+static bool
+resolve(git_repository *repo, const char *rev, git_oid *out)
+{
+	git_object *o = NULL;
+	if (!rev || git_revparse_single(&o, repo, rev) < 0)
+		return false;
+	git_object *c = NULL;
+	bool ok = git_object_peel(&c, o, GIT_OBJECT_COMMIT) == 0;
+	if (ok)
+		git_oid_cpy(out, git_object_id(c));
+	git_object_free(c);
+	git_object_free(o);
+	return ok;
+}
+
+int
+guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, const char *self, const char *base,
+		    const char *old_hex, const char *new_hex, cJSON *found)
+{
+	git_repository *repo = guard_git_repository(g);
+	struct incoming in = { { 0 }, { 0 }, { 0 }, false };
+	git_branch_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_branch_t type;
+	git_oid tip, hide[2];
+	size_t nhide = 0;
+	int rc = 0, err;
+
+	if (git_oid_fromstr(&tip, new_hex) < 0)
+		return guard_error(GUARD_EUSAGE, "'%s' is not an object id", new_hex);
+	if (git_oid_is_zero(&tip))
+		return 0; /* a deletion brings nothing in */
+	if (old_hex && git_oid_fromstr(&hide[nhide], old_hex) == 0 && !git_oid_is_zero(&hide[nhide]))
+		nhide++;
+	if (resolve(repo, base, &hide[nhide]))
+		nhide++;
+	if ((rc = walk(repo, &tip, hide, nhide, &in.commits, false)) < 0)
+		goto out;
+	if (!in.commits.len)
+		goto out;
+	for (size_t i = 0; i < in.commits.len; i++) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, repo, &in.commits.v[i]) < 0) {
+			rc = fail("cannot read a commit");
+			goto out;
+		}
+		cherry_sources(c, &in.picked);
+		git_commit_free(c);
+	}
+	/* Only the base is hidden from the other branch: what it shares with ours counts too. */
+	nhide = resolve(repo, base, &hide[0]) ? 1 : 0;
+	if (git_branch_iterator_new(&it, repo, GIT_BRANCH_ALL) < 0) {
+		rc = fail("cannot list the branches");
+		goto out;
+	}
+	while ((err = git_branch_next(&ref, &type, it)) == 0) {
+		const char *name = NULL, *shortname;
+		if (git_branch_name(&name, ref) < 0 || git_reference_type(ref) != GIT_REFERENCE_DIRECT) {
+			git_reference_free(ref);
+			continue;
+		}
+		shortname = name;
+		if (type == GIT_BRANCH_REMOTE && strchr(name, '/'))
+			shortname = strchr(name, '/') + 1; /* origin/ai/... is ai/... */
+		if (guard_branch_ai(r, shortname) && !(self && !strcmp(shortname, self)))
+			rc = against(repo, &in, name, git_reference_target(ref), hide, nhide, found);
+		git_reference_free(ref);
+		if (rc < 0)
+			goto out;
+	}
+	if (err != GIT_ITEROVER)
+		rc = fail("cannot list the branches");
+out:
+	git_branch_iterator_free(it);
+	free(in.commits.v);
+	free(in.picked.v);
+	free(in.pids.v);
+	return rc;
+}

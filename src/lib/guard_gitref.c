@@ -1,0 +1,164 @@
+/*
+ * The reference transaction's verdict while an unattended session runs:
+ * every ref update git makes passes here, whatever command made it
+ * (commit, update-ref, branch -f, reset, merge, pull, rebase, fetch into
+ * a branch, push to this repository).
+ */
+#include <git2.h>
+
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_gitrules.h"
+#include "guard_session.h"
+
+int
+guard_git_running_sessions(const char *root, cJSON **out)
+{
+	cJSON *all = NULL, *running = cJSON_CreateArray(), *s, *next;
+	int rc;
+
+	*out = NULL;
+	if ((rc = guard_session_list(root, &all, NULL)) < 0) {
+		cJSON_Delete(all);
+		cJSON_Delete(running);
+		return rc;
+	}
+	for (s = all->child; s; s = next) {
+		next = s->next;
+		if (!strcmp(guard_session_status(s), "running"))
+			cJSON_AddItemToArray(running, cJSON_DetachItemViaPointer(all, s));
+	}
+	cJSON_Delete(all);
+	*out = running;
+	return 0;
+}
+
+static void
+violation(cJSON *violations, const char *rule, const char *ref, char *message)
+{
+	cJSON *v = cJSON_CreateObject();
+	cJSON_AddStringToObject(v, "rule", rule);
+	cJSON_AddStringToObject(v, "ref", ref);
+	cJSON_AddStringToObject(v, "message", message);
+	cJSON_AddItemToArray(violations, v);
+	free(message);
+}
+
+/* The running session whose branch is name, or NULL. */
+static const cJSON *
+owner(const cJSON *sessions, const char *name)
+{
+	const cJSON *s;
+	cJSON_ArrayForEach(s, sessions) {
+		const char *b = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "branch"));
+		if (b && !strcmp(b, name))
+			return s;
+	}
+	return NULL;
+}
+
+static const char *
+sessions_text(const cJSON *sessions, struct guard_buf *b)
+{
+	const cJSON *s;
+	cJSON_ArrayForEach(s, sessions) {
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "id"));
+		const char *br = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "branch"));
+		guard_buf_addf(b, "%s%s (branch %s)", b->len ? ", " : "", id ? id : "?", br ? br : "?");
+	}
+	return b->buf;
+}
+
+static int
+check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions, const char *base,
+	  const char *old_hex, const char *new_hex, const char *ref, cJSON *violations)
+{
+	static const char heads[] = "refs/heads/";
+	const char *name = ref + sizeof(heads) - 1;
+	struct guard_buf who = GUARD_BUF_INIT;
+	int rc = 0;
+
+	if (strncmp(ref, heads, sizeof(heads) - 1))
+		return 0; /* tags, remote-tracking refs, HEAD, notes, stash */
+	sessions_text(sessions, &who);
+	if (guard_branch_protected(r, name) || (base && !strcmp(name, base))) {
+		violation(violations, "branch.protected", ref,
+			  guard_xasprintf("'%s' is a protected branch%s: no update while an unattended session runs "
+					  "(%s; policy branch.protected)", name, base && !strcmp(name, base) ? " (the base)" : "",
+					  who.buf));
+	} else if (!owner(sessions, name)) {
+		violation(violations, "branch.own", ref,
+			  guard_xasprintf("'%s' is not the branch of the running unattended session: %s may move only "
+					  "its own branch", name, who.buf));
+	} else if (!r->allow_ai_merge) {
+		cJSON *found = cJSON_CreateArray(), *f;
+		char *baseref = base ? guard_xasprintf("refs/heads/%s", base) : NULL;
+		rc = guard_git_ai_merges(g, r, name, baseref, old_hex, new_hex, found);
+		free(baseref);
+		if (rc == GUARD_EDENY) {
+			violation(violations, "branch.ai_merge", ref,
+				  guard_xasprintf("'%s': %s", name, guard_error_last()));
+			rc = 0;
+		}
+		cJSON_ArrayForEach(f, found) {
+			const char *other = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "branch"));
+			const char *how = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "how"));
+			const cJSON *commits = cJSON_GetObjectItemCaseSensitive(f, "commits"), *c;
+			struct guard_buf list = GUARD_BUF_INIT;
+			int n = 0;
+			cJSON_ArrayForEach(c, commits)
+				if (n++ < 5)
+					guard_buf_addf(&list, "%s%.12s", list.len ? " " : "", c->valuestring);
+			if (n > 5)
+				guard_buf_addf(&list, " and %d more", n - 5);
+			violation(violations, "branch.ai_merge", ref,
+				  guard_xasprintf("'%s' would take in the work of AI branch '%s' (%s of %s): no AI-to-AI "
+						  "merges (policy branch.allow_ai_merge)", name, other,
+						  !strcmp(how, "merge") ? "commits" : "cherry-picked commits", list.buf));
+			cJSON *v = cJSON_GetArrayItem(violations, cJSON_GetArraySize(violations) - 1);
+			cJSON_AddStringToObject(v, "branch", other);
+			cJSON_AddItemToObject(v, "commits", cJSON_Duplicate(commits, 1));
+			guard_buf_release(&list);
+		}
+		cJSON_Delete(found);
+	}
+	guard_buf_release(&who);
+	return rc;
+}
+
+static bool
+is_hex(const char *s, size_t n)
+{
+	return n == GIT_OID_HEXSZ && strspn(s, "0123456789abcdef") >= n;
+}
+
+int
+guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions, const char *base,
+		    const char *input, size_t len, cJSON *violations)
+{
+	const char *p = input, *end = input + len;
+	int rc = 0;
+
+	while (p < end && rc >= 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end;
+		const char *sp1 = memchr(p, ' ', (size_t)(eol - p));
+		const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
+		if (eol == p) {
+			p = eol + 1;
+			continue;
+		}
+		if (!sp2 || !is_hex(p, (size_t)(sp1 - p)) || !is_hex(sp1 + 1, (size_t)(sp2 - sp1 - 1)) || sp2 + 1 >= eol ||
+		    memchr(sp2 + 1, '\0', (size_t)(eol - sp2 - 1)))
+			return guard_error(GUARD_EUSAGE, "malformed ref update '%.*s' (expected '<old> <new> <ref>')",
+					   (int)(eol - p > 200 ? 200 : eol - p), p);
+		char *old_hex = guard_xstrndup(p, (size_t)(sp1 - p));
+		char *new_hex = guard_xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
+		char *ref = guard_xstrndup(sp2 + 1, (size_t)(eol - sp2 - 1));
+		rc = check_one(g, r, sessions, base, old_hex, new_hex, ref, violations);
+		free(old_hex);
+		free(new_hex);
+		free(ref);
+		p = eol + 1;
+	}
+	return rc;
+}

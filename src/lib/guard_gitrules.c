@@ -1,0 +1,88 @@
+/*
+ * The policy's branch: section as guard-git reads it. No libgit2 here.
+ */
+#include <string.h>
+
+#include "guard_buf.h"
+#include "guard_glob.h"
+#include "guard_gitrules.h"
+
+#define DEFAULT_PATTERN "ai/nightbuilder/{date}/{slug}"
+
+void
+guard_branch_rules_load(struct guard_branch_rules *r, const cJSON *tree)
+{
+	const cJSON *br = cJSON_GetObjectItemCaseSensitive(tree, "branch"), *p;
+	const char *pattern = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(br, "pattern"));
+	const char *base = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(br, "base"));
+	const cJSON *prot = cJSON_GetObjectItemCaseSensitive(br, "protected");
+
+	r->pattern = guard_xstrdup(pattern && *pattern ? pattern : DEFAULT_PATTERN);
+	r->base = base && *base ? guard_xstrdup(base) : NULL;
+	r->allow_ai_merge = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(br, "allow_ai_merge"));
+	if (!cJSON_IsArray(prot)) {
+		guard_list_add(&r->protected, "main");
+		guard_list_add(&r->protected, "master");
+		guard_list_add(&r->protected, "develop");
+	}
+	cJSON_ArrayForEach(p, prot)
+		if (cJSON_IsString(p) && *p->valuestring)
+			guard_list_add_unique(&r->protected, p->valuestring);
+}
+
+void
+guard_branch_rules_release(struct guard_branch_rules *r)
+{
+	guard_list_clear(&r->protected);
+	free(r->pattern);
+	free(r->base);
+	r->pattern = r->base = NULL;
+}
+
+bool
+guard_branch_protected(const struct guard_branch_rules *r, const char *name)
+{
+	for (size_t i = 0; i < r->protected.len; i++)
+		if (guard_glob_match(r->protected.items[i], name))
+			return true;
+	return false;
+}
+
+bool
+guard_branch_ai(const struct guard_branch_rules *r, const char *name)
+{
+	const char *brace = strchr(r->pattern, '{');
+	size_t n = brace ? (size_t)(brace - r->pattern) : strlen(r->pattern);
+	/* A pattern without a fixed prefix would make every branch an AI branch. */
+	return n > 0 && !strncmp(name, r->pattern, n) && (brace || !name[n]);
+}
+
+bool
+guard_branch_name_ok(const struct guard_branch_rules *r, const char *name)
+{
+	struct guard_buf glob = GUARD_BUF_INIT;
+	bool ok;
+
+	for (const char *p = r->pattern; *p; p++) {
+		if (!strncmp(p, "{date}", 6)) {
+			guard_buf_addstr(&glob, "[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]");
+			p += 5;
+		} else if (!strncmp(p, "{slug}", 6)) {
+			guard_buf_addstr(&glob, "[a-z0-9]*");
+			p += 5;
+		} else {
+			if (strchr("*?[]{}\\", *p))
+				guard_buf_addch(&glob, '\\');
+			guard_buf_addch(&glob, *p);
+		}
+	}
+	ok = guard_glob_match(glob.buf, name);
+	/* A slug is what guard-session accepts: a-z, 0-9, '.', '_', '-'. */
+	if (ok && strstr(r->pattern, "{slug}")) {
+		const char *slash = strrchr(name, '/');
+		const char *slug = slash ? slash + 1 : name;
+		ok = strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(slug) && !strstr(slug, "..");
+	}
+	guard_buf_release(&glob);
+	return ok;
+}

@@ -1,0 +1,141 @@
+/*
+ * guard-git's rules (DESIGN.md section 9, seed 004): branch names,
+ * protected branches, the base branch, AI-to-AI merges, the reference
+ * transaction's verdict and the checks of a PR range. Everything here
+ * but the branch rules themselves reads the repository through libgit2
+ * (guard_git.h): only the programs listed in the Makefile's GIT_PROGRAMS
+ * may call it.
+ */
+#ifndef GUARD_GITRULES_H
+#define GUARD_GITRULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_git.h"
+#include "guard_list.h"
+
+/* ---- the policy's branch: section (guard_gitrules.c) -------------------- */
+
+struct guard_branch_rules {
+	struct guard_list protected; /* globs: main, master, develop */
+	char *pattern;               /* ai/nightbuilder/{date}/{slug} */
+	char *base;                  /* branch.base of a trusted layer, or NULL: detect */
+	bool allow_ai_merge;
+};
+
+#define GUARD_BRANCH_RULES_INIT { GUARD_LIST_INIT, NULL, NULL, false }
+
+/*
+ * Fill r from a merged policy tree (NULL: the defaults). The merge keeps
+ * pattern and base to the trusted layers; the project layer may only add
+ * protected branches. Release with guard_branch_rules_release.
+ */
+void guard_branch_rules_load(struct guard_branch_rules *r, const cJSON *tree);
+void guard_branch_rules_release(struct guard_branch_rules *r);
+
+/* name is a short branch name ("main", not "refs/heads/main"). */
+bool guard_branch_protected(const struct guard_branch_rules *r, const char *name);
+/* Under the pattern's fixed prefix ("ai/nightbuilder/"): an AI branch, well named or not. */
+bool guard_branch_ai(const struct guard_branch_rules *r, const char *name);
+/* Matches the whole pattern ({date} a YYYY-MM-DD, {slug} one path segment). */
+bool guard_branch_name_ok(const struct guard_branch_rules *r, const char *name);
+
+/* ---- the base branch (guard_gitbase.c) ---------------------------------- */
+
+/*
+ * The branch sessions start from and PRs go to, short name in *out
+ * (caller frees): configured when a trusted layer set branch.base, else
+ * the branch origin/HEAD names, else init.defaultBranch, else main, else
+ * master — each only when that local branch exists. GUARD_ENOTFOUND when
+ * none does.
+ */
+int guard_git_base_branch(struct guard_git *g, const char *configured, char **out);
+
+/* ---- AI-to-AI merges (guard_gitmerge.c) --------------------------------- */
+
+/*
+ * The work of other AI branches that the commits reachable from new_hex,
+ * and neither from old_hex (NULL or all zeros: none) nor from the base
+ * branch, would bring in: commits reachable from another AI branch (local
+ * or remote-tracking) and not from the base, and commits cherry-picked
+ * from those (the "(cherry picked from commit X)" trailer, or the same
+ * patch-id). self (short name, may be NULL) is the branch being moved,
+ * never "another". Appends to found one {branch, how, commits[]} per
+ * branch and kind ("merge" or "cherry-pick"). r->allow_ai_merge is not
+ * looked at: the caller decides.
+ */
+int guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, const char *self,
+			const char *base, const char *old_hex, const char *new_hex, cJSON *found);
+
+/* ---- the reference transaction (guard_gitref.c) ------------------------- */
+
+/*
+ * The running sessions of the repository (guard_session_status), as a
+ * new array of their states. Errors reading them are errors: the hook
+ * fails closed.
+ */
+int guard_git_running_sessions(const char *root, cJSON **out);
+
+/*
+ * The verdict on one ref transaction while sessions are running: input
+ * is git's "<old> <new> <ref>" lines (reference-transaction; pre-push
+ * lines are turned into these by the caller). Appends to violations one
+ * {rule, ref, message[, branch, commits]} per refused update:
+ *   branch.protected  a protected branch (or the base) would change
+ *   branch.own        a branch other than a running session's own
+ *   branch.ai_merge   another AI branch's work would come in
+ * Refs outside refs/heads/ are not looked at. Returns 0 (violations or
+ * not), or an error (a malformed line is GUARD_EUSAGE).
+ */
+int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions,
+			const char *base, const char *input, size_t len, cJSON *violations);
+
+/* ---- a PR range (guard_gitcheck.c) -------------------------------------- */
+
+struct guard_git_check {
+	const char *base;   /* revision */
+	const char *head;   /* revision */
+	const char *branch; /* the head's branch name, or NULL: from head when it names one */
+	const cJSON *tree;  /* merged policy (session: and branch: sections), may be NULL */
+};
+
+/*
+ * Check base...head (from their merge base to head, as git diff
+ * base...head) against the PR rules: branch name, LOC (added lines, as
+ * git diff --numstat, guard's own state left out), where new files go,
+ * files created/modified/deleted against the session limits, AI-to-AI
+ * merges. *out (caller deletes): {base, head, merge_base, branch, loc:
+ * {added, deleted}, files: {created, modified, deleted}, changes:
+ * [{path, old_path?, status, added, deleted}], violations: [{rule,
+ * message, file?, severity}]}. Violations are data: the return is 0.
+ */
+int guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out);
+
+/* ---- hooks (guard_githooks.c) ------------------------------------------- */
+
+/* The hooks guard-git installs. */
+extern const char *const guard_git_hook_names[];
+
+/* core.hooksPath (relative: to the working tree) or <common dir>/hooks (caller frees). */
+int guard_git_hooks_dir(struct guard_git *g, char **out);
+
+/*
+ * Write each hook into dir as a script that execs "program hook --chain
+ * PATH NAME args": a hook already there that is not guard's is moved to
+ * NAME.guard-chained (the backup, run after guard's checks pass). A
+ * hook of guard's is rewritten in place, so a second install changes
+ * nothing else. done receives one line per hook ("installed pre-push",
+ * "chained pre-commit (was there)", "current reference-transaction").
+ */
+int guard_git_hooks_install(const char *dir, const char *program, struct guard_list *done);
+
+/* Remove guard's hooks, putting back the ones they chained to. */
+int guard_git_hooks_uninstall(const char *dir, struct guard_list *done);
+
+/* 1 when path is a hook written by guard_git_hooks_install, 0 when not, 2 when missing. */
+int guard_git_hook_is_ours(const char *path);
+
+#endif

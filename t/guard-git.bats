@@ -1,0 +1,369 @@
+#!/usr/bin/env bats
+# guard-git: the git hooks, the branch rules while an unattended session
+# runs (every way of moving a ref), base branch detection and the PR range
+# check. Real repositories, history made with git (which runs the hooks).
+
+load helper
+
+setup() {
+	setup_guard
+	git config --global user.email t@example.com
+	git config --global user.name tester
+	git config --global init.defaultBranch main
+	git -C "$PROJ" checkout -q -b main
+	printf 'one\ntwo\nthree\n' >src/main.c
+	git add -A && git commit -qm init
+}
+
+# Another AI branch with work of its own, made before the session (allowed then).
+other_ai() {
+	git checkout -q -b ai/nightbuilder/2026-01-01/other main
+	printf 'theirs\n' >src/theirs.c
+	git add src/theirs.c && git commit -qm 'their work'
+	printf 'more\n' >>src/main.c
+	git commit -qam 'their second'
+	git checkout -q main
+}
+
+session() {
+	run --separate-stderr guard-session start --task t1
+	[ "$status" -eq 0 ]
+	export GUARD_SESSION=${output#export GUARD_SESSION=}
+	OWN=$(git branch --show-current)
+	[[ $OWN == ai/nightbuilder/*/t1 ]]
+}
+
+# refused RULE CMD...: the command fails and guard names the rule.
+refused() {
+	local rule=$1; shift
+	run "$@"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"guard-git: refused: "*"[$rule]"* ]]
+}
+
+@test "install writes the three hooks; a second install changes nothing" {
+	run guard-git install
+	[ "$status" -eq 0 ]
+	[[ $output == *"installed reference-transaction"* ]]
+	for h in reference-transaction pre-commit pre-push; do
+		[ -x .git/hooks/$h ]
+		grep -q "hook --chain \"\$0\" $h" .git/hooks/$h
+	done
+	sum=$(cat .git/hooks/* | md5sum)
+	run guard-git install
+	[ "$status" -eq 0 ]
+	[[ $output == *"current pre-push"* ]]
+	[ "$(cat .git/hooks/* | md5sum)" = "$sum" ]
+	[ ! -e .git/hooks/pre-push.guard-chained ]
+}
+
+@test "install chains to a hook already there, keeps it, and uninstall puts it back" {
+	printf '#!/bin/sh\necho "theirs $1" >>"%s/ran"\ncat >>"%s/ran"\n' "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" >.git/hooks/reference-transaction
+	chmod +x .git/hooks/reference-transaction
+	cp .git/hooks/reference-transaction "$BATS_TEST_TMPDIR/orig"
+	guard-git install
+	cmp .git/hooks/reference-transaction.guard-chained "$BATS_TEST_TMPDIR/orig"
+	git branch feature
+	# the chained hook ran for each state and got git's lines on stdin
+	grep -q '^theirs prepared$' "$BATS_TEST_TMPDIR/ran"
+	grep -q '^theirs committed$' "$BATS_TEST_TMPDIR/ran"
+	grep -q " refs/heads/feature$" "$BATS_TEST_TMPDIR/ran"
+	guard-git install # idempotent: the backup stays the original
+	cmp .git/hooks/reference-transaction.guard-chained "$BATS_TEST_TMPDIR/orig"
+	run guard-git install --uninstall
+	[ "$status" -eq 0 ]
+	[[ $output == *"restored reference-transaction"* ]]
+	[[ $output == *"removed pre-push"* ]]
+	cmp .git/hooks/reference-transaction "$BATS_TEST_TMPDIR/orig"
+	[ ! -e .git/hooks/pre-push ]
+	[ ! -e .git/hooks/reference-transaction.guard-chained ]
+}
+
+@test "a chained hook that refuses still refuses; guard refusing skips it" {
+	printf '#!/bin/sh\nexit 1\n' >.git/hooks/pre-commit
+	chmod +x .git/hooks/pre-commit
+	guard-git install
+	echo x >>src/main.c
+	refute git commit -qam x
+	git commit -qam x --no-verify
+}
+
+@test "install honours core.hooksPath (relative to the working tree)" {
+	git config core.hooksPath .githooks
+	echo .githooks/ >>.git/info/exclude
+	guard-git install
+	[ -x .githooks/reference-transaction ]
+	[ ! -e .git/hooks/reference-transaction ]
+	other_ai
+	session
+	refused branch.protected git update-ref refs/heads/main HEAD
+}
+
+@test "uninstall and install are people's verbs" {
+	run guard-git --help
+	[[ $output == *"install"*"(people only)"* ]]
+	run guard-git uninstall --help
+	[[ $output == *"A person's verb"* ]]
+}
+
+@test "session: a commit on main is refused, with --no-verify too" {
+	guard-git install
+	session
+	git checkout -q main
+	echo bad >>src/main.c
+	refused branch.protected git commit -qam bad
+	refused branch.protected git commit -qam bad --no-verify
+	[[ $output == *"'main' is a protected branch"*"$GUARD_SESSION"* ]]
+	[ "$(git log --format=%s -1 main)" = init ]
+}
+
+@test "session: update-ref, branch -f and reset of a protected branch are refused" {
+	guard-git install
+	git branch develop
+	session
+	echo x >>src/main.c && git commit -qam own
+	refused branch.protected git update-ref refs/heads/main HEAD
+	refused branch.protected git branch -f master HEAD
+	refused branch.protected git branch -f develop HEAD
+	refused branch.protected git branch -D develop
+	git checkout -q main
+	refused branch.protected git reset -q --hard "$OWN"
+	[ "$(git log --format=%s -1 main)" = init ]
+}
+
+@test "session: the session's own branch moves; no other branch does" {
+	guard-git install
+	other_ai
+	session
+	echo x >>src/main.c
+	git commit -qam own
+	git reset -q --hard HEAD~1
+	refused branch.own git branch ai/nightbuilder/2026-01-02/another
+	refused branch.own git branch -f ai/nightbuilder/2026-01-01/other HEAD
+	refused branch.own git checkout -q -b feature/dodge
+	refused branch.own git update-ref refs/heads/ai/nightbuilder/2026-01-01/other HEAD
+}
+
+@test "session: pull, merge, cherry-pick and rebase of another AI branch are refused, naming it" {
+	guard-git install
+	other_ai
+	theirs=$(git rev-parse ai/nightbuilder/2026-01-01/other)
+	session
+	# a refused update leaves the files git already wrote: clean up after each
+	refused branch.ai_merge git pull -q --no-rebase --no-edit . ai/nightbuilder/2026-01-01/other
+	[[ $output == *"AI branch 'ai/nightbuilder/2026-01-01/other' (commits of ${theirs:0:12}"* ]]
+	[[ $output != *"cherry-picked"* ]]
+	git reset -q --hard && git clean -qfd src
+	refused branch.ai_merge git merge -q --no-edit --no-ff ai/nightbuilder/2026-01-01/other
+	git merge --abort 2>/dev/null || git reset -q --hard; git clean -qfd src
+	refused branch.ai_merge git cherry-pick -x "$theirs"
+	[[ $output == *"(cherry-picked commits of ${theirs:0:12})"* ]]
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard; git clean -qfd src
+	# without -x: the same patch-id
+	refused branch.ai_merge git cherry-pick "$theirs"
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard; git clean -qfd src
+	echo mine >src/mine.c && git add src/mine.c && git commit -qm mine
+	refused branch.ai_merge git rebase -q ai/nightbuilder/2026-01-01/other
+	git rebase --abort 2>/dev/null || true
+	[ "$(git log --format=%s -1)" = mine ]
+	[ "$(git branch --show-current)" = "$OWN" ]
+}
+
+@test "outside a session, on a feature branch, the same commands are allowed" {
+	guard-git install
+	other_ai
+	theirs=$(git rev-parse ai/nightbuilder/2026-01-01/other)
+	git checkout -q -b feature/x
+	git cherry-pick -x "$theirs"
+	git pull -q --no-rebase --no-edit . ai/nightbuilder/2026-01-01/other
+	git branch -f master HEAD
+	git update-ref refs/heads/main HEAD
+	git checkout -q main
+	echo ok >>src/main.c && git commit -qam direct
+	git reset -q --hard HEAD~1
+	git branch ai/nightbuilder/2026-01-02/new
+}
+
+@test "an ended session no longer holds the branches" {
+	guard-git install
+	session
+	echo x >>src/main.c && git commit -qam own
+	guard-session end >/dev/null 2>&1 || true
+	[ "$(guard-session status --json 2>/dev/null | jq -r .status)" != running ] || skip "session still running"
+	git update-ref refs/heads/main HEAD
+}
+
+@test "the hook fails closed on malformed input during a session" {
+	session
+	run guard-git hook reference-transaction prepared <<<"garbage"
+	[ "$status" -eq 2 ]
+	[[ $output == *"malformed ref update"* ]]
+	# committed and aborted are only told: nothing to refuse
+	run guard-git hook reference-transaction committed <<<"garbage"
+	[ "$status" -eq 0 ]
+}
+
+@test "pre-push refuses a push to a protected branch during a session" {
+	guard-git install
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git remote add origin "$BATS_TEST_TMPDIR/remote.git"
+	session
+	echo x >>src/main.c && git commit -qam own
+	refused branch.protected git push -q origin HEAD:main
+	git push -q origin "$OWN"
+}
+
+@test "base: master when there is no main, init.defaultBranch, origin/HEAD" {
+	git branch -m main master
+	run guard-git base
+	[ "$status" -eq 0 ]
+	[ "$output" = master ]
+	git branch trunk
+	git config init.defaultBranch trunk
+	[ "$(guard-git base)" = trunk ]
+	git branch dev
+	git update-ref refs/remotes/origin/dev HEAD
+	git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/dev
+	[ "$(guard-git base)" = dev ]
+	git branch -m master other
+	git branch -D trunk dev
+	git config --unset init.defaultBranch
+	git symbolic-ref -d refs/remotes/origin/HEAD
+	run guard-git base
+	[ "$status" -eq 5 ]
+}
+
+@test "session with master as the base: master and a configured base are held" {
+	git branch -m main master
+	[ "$(guard-git base)" = master ]
+	# guard-session takes the base from a trusted layer until it asks guard-git
+	mkdir -p "$HOME/.config/guard"
+	printf 'version: 1\nbranch:\n  base: master\n  protected: [release/*]\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	git branch release/1
+	guard-git install
+	session
+	echo x >>src/main.c && git commit -qam own
+	refused branch.protected git update-ref refs/heads/master HEAD
+	[[ $output == *"'master' is a protected branch"* ]]
+	refused branch.protected git branch -f release/1 HEAD
+	# the project layer cannot move the base
+	mkdir -p .ai && printf 'version: 1\nbranch:\n  base: elsewhere\n' >.ai/policy.yaml
+	[ "$(guard-git base)" = master ]
+}
+
+# A random history on a branch off main: edits, new files, deletions,
+# renames, binaries, .ai/ state, merges from main. Seeded by $1.
+random_history() {
+	RANDOM=$1
+	git checkout -q -b "ai/nightbuilder/2026-01-01/r$1" main
+	local i n f
+	for i in $(seq $((RANDOM % 6 + 1))); do
+		for n in $(seq $((RANDOM % 4 + 1))); do
+			f=src/f$((RANDOM % 8)).c
+			case $((RANDOM % 7)) in
+			0) git rm -qf "$f" >/dev/null 2>&1 || true ;;
+			1) git mv -f "$f" "src/moved$((RANDOM % 4)).c" 2>/dev/null || true ;;
+			2) printf 'bin\0%d\n' $RANDOM >"src/b$((RANDOM % 3)).bin" ;;
+			3) mkdir -p .ai/plans && seq $((RANDOM % 40)) >".ai/plans/p$RANDOM.md" ;;
+			*) [ -f "$f" ] && sed -i "$((RANDOM % 5 + 1))d" "$f"; seq $RANDOM $((RANDOM % 30 + RANDOM)) | head -$((RANDOM % 50)) >>"$f" ;;
+			esac
+		done
+		git add -A && git commit -qm "step $i" --allow-empty
+		if [ $((RANDOM % 4)) = 0 ]; then
+			git checkout -q main
+			seq 1 $((RANDOM % 20 + 1)) >>src/main.c && git commit -qam "main moves"
+			git checkout -q "ai/nightbuilder/2026-01-01/r$1"
+			git merge -q --no-edit main >/dev/null 2>&1 || { git merge --abort; }
+		fi
+	done
+}
+
+@test "check: LOC equals git diff --numstat base...head on 50 random histories (.ai/ excluded)" {
+	mkdir -p .ai/plans
+	for f in 0 1 2 3; do seq 1 $((f * 7 + 3)) >src/f$f.c; done
+	git add -A && git commit -qm files
+	for seed in $(seq 1 50); do
+		random_history "$seed"
+		read -r a d < <(git diff --numstat main...HEAD -- . ':!.ai' | awk '$1 != "-" { a += $1; d += $2 } END { print a + 0, d + 0 }')
+		files=$(git diff --numstat main...HEAD -- . ':!.ai' | wc -l)
+		run guard-git check --base main --head HEAD --json
+		[ "$status" -le 1 ] || { echo "$output"; false; }
+		ga=$(jq .loc.added <<<"$output"); gd=$(jq .loc.deleted <<<"$output"); gf=$(jq '.changes | length' <<<"$output")
+		[ "$a $d $files" = "$ga $gd $gf" ] || { echo "seed $seed: git $a $d $files, guard-git $ga $gd $gf"; git diff --numstat main...HEAD; jq -c '.changes[]' <<<"$output"; false; }
+		git checkout -q main
+	done
+}
+
+@test "check: a clean AI branch passes; the table, JSON and exit 0" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/ok
+	printf 'int x;\n' >src/new.c && mkdir -p tests docs && echo t >tests/t.sh && echo d >docs/d.md
+	git add -A && git commit -qm ok
+	run guard-git check --base main --head HEAD
+	[ "$status" -eq 0 ]
+	[[ $output == *"loc        +3 -0"* ]]
+	[[ $output == *"3 created, 0 modified, 0 deleted"* ]]
+	[[ $output == *"violations none"* ]]
+	run guard-git check --base main --head ai/nightbuilder/2026-01-01/ok --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .branch <<<"$output")" = ai/nightbuilder/2026-01-01/ok ]
+	[ "$(jq '.violations | length' <<<"$output")" = 0 ]
+}
+
+@test "check: branch name, new files outside src/ tests/, docs outside docs/, limits; exit 1; GitHub annotations" {
+	git checkout -q -b ai/nightbuilder/bad-name
+	mkdir -p .ai && cat >.ai/policy.yaml <<'Y'
+version: 1
+session:
+  max_loc: 5
+  max_files_created: 2
+  max_files_modified: 0
+Y
+	git add .ai && git commit -qm policy
+	echo x >top.txt && echo d >src/README.md && seq 10 >src/big.c && echo m >>src/main.c
+	git add -A && git commit -qm bad
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	rules=$(jq -r '[.violations[] | .rule + ":" + .severity] | join(" ")' <<<"$output")
+	echo "$rules"
+	[[ $rules == *"branch.pattern:error"* ]]
+	[[ $rules == *"files.location:error"* ]]
+	[[ $rules == *"session.max_loc:error"* ]]
+	[[ $rules == *"session.max_files_created:error"* ]]
+	[[ $rules == *"session.max_files_modified:warning"* ]]
+	[ "$(jq '[.violations[] | select(.rule == "files.location")] | length' <<<"$output")" = 2 ]
+	run guard-git check --base main --head HEAD --format github
+	[ "$status" -eq 1 ]
+	[[ $output == *"::error file=top.txt,line=1,title=guard-git files.location::'top.txt' is a new file here"* ]]
+	[[ $output == *"::warning title=guard-git session.max_files_modified::"* ]]
+	# --branch names the head in CI (a detached checkout)
+	git checkout -q --detach
+	run guard-git check --base main --head HEAD --branch ai/nightbuilder/2026-01-01/fine --json
+	[ "$(jq '[.violations[] | select(.rule == "branch.pattern")] | length' <<<"$output")" = 0 ]
+}
+
+@test "check: an AI-to-AI merge in the range is named, merge or cherry-pick" {
+	other_ai
+	theirs=$(git rev-parse ai/nightbuilder/2026-01-01/other)
+	git checkout -q -b ai/nightbuilder/2026-01-02/mine main
+	git merge -q --no-edit ai/nightbuilder/2026-01-01/other
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .branch' <<<"$output")" = ai/nightbuilder/2026-01-01/other ]
+	git checkout -q -b ai/nightbuilder/2026-01-02/picked main
+	git cherry-pick -x "$theirs" >/dev/null
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"cherry-picked commits of ${theirs:0:12}"* ]]
+}
+
+@test "check: usage errors and unknown revisions" {
+	run guard-git check --base nope --head HEAD
+	[ "$status" -eq 5 ]
+	[[ $output == *"unknown revision 'nope'"* ]]
+	run guard-git check --format xml
+	[ "$status" -eq 2 ]
+	run guard-git check --bogus
+	[ "$status" -eq 2 ]
+}
