@@ -430,7 +430,8 @@ guard_session_status(const cJSON *state)
 	/* A supervised session lives as long as its supervisor does. */
 	double pid = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sup, "pid"));
 	double start = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sup, "start"));
-	if (pid != pid || start != start || guard_proc_start((long)pid) != (unsigned long long)start)
+	/* a start of 0 was never read: it must not match a pid that is gone (also 0) */
+	if (pid != pid || start != start || start <= 0 || guard_proc_start((long)pid) != (unsigned long long)start)
 		return "interrupted";
 	return "running";
 }

@@ -227,13 +227,19 @@ TEST(session_status_interrupted_when_supervisor_gone)
 	/* Same pid, another start time: a reused pid is not our supervisor. */
 	set(sup, "start", cJSON_CreateNumber((double)guard_proc_start(getpid()) + 1));
 	CHECK_STR(guard_session_status(s), "interrupted");
-	/* A supervisor that died. */
-	if ((child = fork()) == 0)
-		_exit(0);
+	/* A supervisor that died: read its start while it lives (it waits on a pipe). */
+	int hold[2];
+	CHECK(pipe(hold) == 0);
+	if ((child = fork()) == 0) {
+		char b;
+		close(hold[1]);
+		_exit(read(hold[0], &b, 1) < 0);
+	}
 	CHECK(child > 0);
-	unsigned long long start = 0;
-	for (int i = 0; i < 1000 && !start; i++)
-		start = guard_proc_start(child);
+	close(hold[0]);
+	unsigned long long start = guard_proc_start(child);
+	CHECK(start > 0);
+	close(hold[1]);
 	waitpid(child, NULL, 0);
 	set(sup, "pid", cJSON_CreateNumber(child));
 	set(sup, "start", cJSON_CreateNumber((double)start));
