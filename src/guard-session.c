@@ -16,6 +16,7 @@
 #include "guard_event.h"
 #include "guard_file.h"
 #include "guard_git.h"
+#include "guard_gitrules.h"
 #include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_session.h"
@@ -321,7 +322,12 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	strftime(stampbuf, sizeof(stampbuf), "%Y%m%d-%H%M%S", &tm);
 	if ((rc = free_id(c, stampbuf, task, &id)) < 0)
 		goto out;
-	state = new_state(c, id, task, base ? base : "main", supervisor);
+	/* a trusted branch.base, else origin/HEAD, init.defaultBranch, main, master */
+	char *detected = NULL;
+	if ((rc = guard_git_base_branch(g, base, &detected)) < 0)
+		goto out;
+	state = new_state(c, id, task, detected, supervisor);
+	free(detected);
 	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_save(c->root, state)) < 0 ||
 	    (rc = cut_branch(c, g, state, name)) < 0)
 		goto out;

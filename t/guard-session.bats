@@ -718,3 +718,28 @@ still_stopped() {
 	[ "$(ls "$(state_dir)" | grep -c '\.json$')" = 6 ]
 	for f in "$(state_dir)"/*-same.json; do [ "$(jq -r .counters.loc "$f")" = 7 ]; done
 }
+
+@test "start cuts the branch from the detected base: master when there is no main, init.defaultBranch, a trusted branch.base" {
+	git branch -m main master
+	run --separate-stderr guard-session start --task from-master
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .base_branch "$(state_dir)"/*-from-master.json)" = master ]
+	[ "$(git merge-base HEAD master)" = "$(git rev-parse master)" ]
+	git checkout -q master
+	guard-session end --id "$(jq -r .id "$(state_dir)"/*-from-master.json)" >/dev/null 2>&1 || true
+	# no branch to start from at all: refused, naming the candidates, nothing saved as running
+	git branch -m master trunk
+	git config init.defaultBranch nope
+	run --separate-stderr guard-session start --task nowhere
+	[ "$status" -ne 0 ]
+	[ -z "$(ls "$(state_dir)"/*-nowhere.json 2>/dev/null)" ] ||
+		[ "$(jq -r .status "$(state_dir)"/*-nowhere.json)" != running ]
+	# a trusted layer names it
+	mkdir -p "$HOME/.config/guard"
+	printf 'version: 1\nbranch:\n  base: trunk\nsession:\n  max_sessions_per_day: 9\n  cooldown: 0s\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	run --separate-stderr guard-session start --task from-trunk
+	echo "# $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .base_branch "$(state_dir)"/*-from-trunk.json)" = trunk ]
+}
