@@ -293,6 +293,20 @@ program_args_read(struct risk_state *st, const struct risk_cmd *c, size_t from, 
 			risk_path(st, lang, &c->argv[k], PATH_READ);
 }
 
+/* perl -i / -pi -e: a flag cluster with i, not a -M/-I word that happens to hold one. */
+static bool
+perl_in_place(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--") || a[0] != '-')
+			break;
+		if (a[1] != '-' && !strchr("MmIx", a[1]) && strchr(a, 'i'))
+			return true;
+	}
+	return false;
+}
+
 /* -c CODE / -e CODE / -r CODE, or a script, or stdin. */
 static void
 rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, const char *code_opts,
@@ -308,7 +322,9 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 		bool is_code = false;
 		if (t[1] != '-') {
 			char opt[3] = { '-', t[strlen(t) - 1], '\0' };
-			is_code = strstr(code_opts, opt) != NULL && (strlen(t) == 2 || !strcmp(lang, "perl"));
+			/* perl -MFile::Path=rmtree / -Ilib take a value: no cluster ends in them */
+			bool cluster = !strcmp(lang, "perl") && !strchr("MmIx", t[1]) && !strpbrk(t, ":=/.");
+			is_code = strstr(code_opts, opt) != NULL && (strlen(t) == 2 || cluster);
 		} else {
 			is_code = strstr(code_opts, t) != NULL && t[2];
 		}
@@ -319,7 +335,7 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 			else
 				risk_code_text(st, lang, w->text);
 			/* perl -pi -e: the files after the code are edited in place */
-			if (!strcmp(lang, "perl") && risk_flag(c, 'i', NULL))
+			if (!strcmp(lang, "perl") && perl_in_place(c))
 				for (size_t k = i + 2; k < c->argc; k++)
 					risk_path(st, "perl -i", &c->argv[k], PATH_WRITE);
 			else
