@@ -704,6 +704,19 @@ only_read_here(const struct risk_cmd *c, size_t k)
 				   !strcmp(prev, "-wholename") || !strcmp(prev, "-ipath") || !strcmp(prev, "-regex") ||
 				   !strcmp(prev, "-not") || !strcmp(prev, "!")))
 		return true;
+	if (!strcmp(n, "perl") || !strcmp(n, "ruby")) {
+		/* perl -ne / -pe without -i: the files after the code are the loop's input */
+		bool loop = false;
+		for (size_t i = 1; i < c->argc && c->argv[i].text[0] == '-'; i++) {
+			const char *o = c->argv[i].text;
+			if (o[1] == '-' || strchr("MmIx", o[1]))
+				continue;
+			if (strchr(o, 'i'))
+				return false;
+			loop |= strpbrk(o + 1, "np") != NULL;
+		}
+		return loop;
+	}
 	if (risk_is_shell(n) && k >= 1) {
 		/* sh SCRIPT / bash -n SCRIPT: the script is run or read, its words analysed */
 		size_t got = risk_operands(c, 1, "-o -O --rcfile --init-file", ops, 2);
