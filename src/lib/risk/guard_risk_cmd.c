@@ -17,6 +17,24 @@ risk_word_is(const struct guard_shell_word *w, const char *s)
 }
 
 bool
+risk_name_in(const char *const *names, const char *name)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+bool
+risk_text_has_any(const char *text, const char *const *needles)
+{
+	for (size_t i = 0; needles[i]; i++)
+		if (strstr(text, needles[i]))
+			return true;
+	return false;
+}
+
+bool
 risk_ieq(const char *a, const char *b)
 {
 	return !strcasecmp(a, b);

@@ -269,16 +269,11 @@ risk_guard_rate_program(struct risk_state *st, const struct risk_cmd *c, const c
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "%s runs a computed verb: %s", prog, verb->text);
 		return;
 	}
-	if (c->xargs || c->find_items) {
-		/* the verb, or words after it, arrive at run time */
-		if (!verb || !verb_in(prog, verb->text, false) || c->xargs) {
-			bool known = verb && verb_in(prog, verb->text, false);
-			if (!known) {
-				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
-					  "%s takes its verb from its input: it cannot be checked", prog);
-				return;
-			}
-		}
+	/* xargs, find -exec: unless a plain verb is written, it arrives at run time */
+	if ((c->xargs || c->find_items) && !(verb && verb_in(prog, verb->text, false))) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "%s takes its verb from its input: it cannot be checked",
+			  prog);
+		return;
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }

@@ -99,6 +99,10 @@ const char *risk_opt_value(const struct risk_cmd *c, const char *shortopt, const
 size_t risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
 		     const struct guard_shell_word **out, size_t max);
 bool risk_word_is(const struct guard_shell_word *w, const char *s);
+/* name is one of the NULL-terminated names. */
+bool risk_name_in(const char *const *names, const char *name);
+/* text holds one of the NULL-terminated needles somewhere. */
+bool risk_text_has_any(const char *text, const char *const *needles);
 bool risk_arg_has(const struct risk_cmd *c, const char *s);
 bool risk_ieq(const char *a, const char *b);
 const char *risk_basename(const char *path);

@@ -15,19 +15,10 @@ static const char *const shells[] = { SHELL_NAMES, NULL };
 
 #define SCRIPT_MAX (256u << 10) /* a script file read to be analysed */
 
-static bool
-in_list(const char *const *t, const char *name)
-{
-	for (size_t i = 0; t[i]; i++)
-		if (!strcmp(t[i], name))
-			return true;
-	return false;
-}
-
 bool
 risk_is_shell(const char *name)
 {
-	return in_list(shells, name);
+	return risk_name_in(shells, name);
 }
 
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64. */
@@ -125,7 +116,7 @@ is_download(const struct guard_shell_cmd *c)
 	/* sudo curl, env curl */
 	while (i + 1 < c->argc && (!strcmp(n, "sudo") || !strcmp(n, "env") || !strcmp(n, "command")))
 		n = risk_basename(c->argv[++i].text);
-	return in_list(dl, n);
+	return risk_name_in(dl, n);
 }
 
 static void
@@ -159,6 +150,28 @@ risk_literal_stdin(const struct risk_cmd *c)
 }
 
 /*
+ * A script a shell runs from a file (sh FILE, . FILE, sh < FILE): read and
+ * analysed like sh -c when it exists now; its place is rated apart.
+ */
+static void
+nest_script(struct risk_state *st, const char *what, const struct guard_shell_word *w)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote)
+		return;
+	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	if (guard_file_read(abs, SCRIPT_MAX, 0, &data, &len) == 0) {
+		risk_explain(st, "    %s reads the script %s", what, w->text);
+		risk_nested(st, what, data, len);
+	}
+	guard_error_clear();
+	free(data);
+	free(abs);
+}
+
+/*
  * What an interpreter reading stdin (sh, bash, python -) will run: the
  * previous command of its pipeline, a heredoc, a here-string or a file.
  */
@@ -184,15 +197,8 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 				continue;
 			if (risk_subst_program(st, &r->target, what, kind))
 				return;
-			if (kind == STDIN_SHELL && !(r->target.flags & GUARD_WORD_DYNAMIC) && !st->remote) {
-				char *abs = guard_path_resolve(st->cwds[0], r->target.text, st->ctx->home), *data = NULL;
-				size_t len = 0;
-				if (guard_file_read(abs, SCRIPT_MAX, 0, &data, &len) == 0)
-					risk_nested(st, what, data, len);
-				guard_error_clear();
-				free(data);
-				free(abs);
-			}
+			if (kind == STDIN_SHELL)
+				nest_script(st, what, &r->target);
 			risk_path(st, what, &r->target, kind == STDIN_SQL ? PATH_READ : PATH_EXEC);
 			if (kind == STDIN_SQL)
 				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file", what);
@@ -322,34 +328,23 @@ nested_word(struct risk_state *st, const char *what, const struct guard_shell_wo
 }
 
 /*
- * A script a shell runs from a file: read and analysed like sh -c (the
- * file exists now; a name guard cannot read is rated by its place only).
- * /dev/stdin and "-" are the shell's stdin. True when it was handled.
+ * The script a shell or source runs, named by w: <(list) or $(list) is
+ * rated as a program, /dev/stdin or "-" is the shell's stdin, a file is
+ * read and analysed (when it exists now) and rated by its place.
  */
-static bool
-script_file(struct risk_state *st, const struct risk_cmd *c, const char *what, const struct guard_shell_word *w)
+static void
+script_operand(struct risk_state *st, const struct risk_cmd *c, const char *what, const struct guard_shell_word *w)
 {
 	const char *f = w->text;
-	char *data = NULL;
-	size_t len = 0;
 
+	if (risk_subst_program(st, w, c->name, STDIN_SHELL))
+		return;
 	if (!strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") || !strcmp(f, "/proc/self/fd/0") || !strcmp(f, "-")) {
 		risk_stdin_program(st, c, what, STDIN_SHELL);
-		return true;
+		return;
 	}
-	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote)
-		return false;
-	char *abs = guard_path_resolve(st->cwds[0], f, st->ctx->home);
-	int rc = guard_file_read(abs, SCRIPT_MAX, 0, &data, &len);
-	free(abs);
-	if (rc < 0) {
-		guard_error_clear();
-		return false;
-	}
-	risk_explain(st, "    %s reads the script %s", what, f);
-	risk_nested(st, what, data, len);
-	free(data);
-	return false; /* its place is still rated */
+	nest_script(st, what, w);
+	risk_path(st, c->name, w, PATH_EXEC);
 }
 
 static void
@@ -393,8 +388,7 @@ rate_shell(struct risk_state *st, const struct risk_cmd *c)
 		return;
 	}
 	if (i < c->argc) {
-		if (!risk_subst_program(st, &c->argv[i], c->name, STDIN_SHELL) && !script_file(st, c, what, &c->argv[i]))
-			risk_path(st, c->name, &c->argv[i], PATH_EXEC);
+		script_operand(st, c, what, &c->argv[i]);
 		return;
 	}
 	risk_stdin_program(st, c, what, STDIN_SHELL);
@@ -479,13 +473,13 @@ risk_verb_shell(struct risk_state *st, struct risk_cmd *c)
 {
 	const char *n = c->name;
 
-	if (in_list(shells, n)) {
+	if (risk_name_in(shells, n)) {
 		rate_shell(st, c);
 	} else if (!strcmp(n, "eval")) {
 		rate_eval(st, c);
 	} else if (!strcmp(n, "source") || !strcmp(n, ".")) {
-		if (c->argc > 1 && !risk_subst_program(st, &c->argv[1], n, STDIN_SHELL) && !script_file(st, c, n, &c->argv[1]))
-			risk_path(st, n, &c->argv[1], PATH_EXEC);
+		if (c->argc > 1)
+			script_operand(st, c, n, &c->argv[1]);
 	} else if (!strcmp(n, "ssh") || !strcmp(n, "mosh")) {
 		rate_ssh(st, c);
 	} else if (!strcmp(n, "su")) {

@@ -182,15 +182,6 @@ mention_read(struct risk_state *st, const char *verb, const char *token, int pla
 
 /* ---- read-only uses ---------------------------------------------------- */
 
-static bool
-in_table(const char *const *t, const char *name)
-{
-	for (size_t i = 0; t[i]; i++)
-		if (!strcmp(t[i], name))
-			return true;
-	return false;
-}
-
 /* Verbs whose operands are only read (or only shown: a text, a name). */
 static const char *const readonly_verbs[] = {
 	"cat", "less", "more", "head", "tail", "wc", "nl", "tac", "od", "xxd", "hexdump", "strings", "file",
@@ -352,10 +343,7 @@ code_writes(const char *code)
 		"'a", "\"a", "'x", "\"x", "+'", "+\"", "'>", "\">", "O_WR", "O_RDWR", "O_TRUNC", "O_CREAT", "inplace",
 		"extract", "cpSync", "touch", "utime", "FileUtils", "print >", "print>", "printf >", "printf>", "w ",
 		"| getline", "|getline", "> ARGV", ">ARGV", "> FILENAME", ">FILENAME", "\" >", "\">", NULL };
-	for (size_t i = 0; marks[i]; i++)
-		if (strstr(code, marks[i]))
-			return true;
-	return false;
+	return risk_text_has_any(code, marks);
 }
 
 /* sed's e command or s///e flag: the text runs in a shell. */
@@ -376,10 +364,7 @@ code_execs(const char *code)
 	static const char *const marks[] = { "system", "exec", "spawn", "popen", "Popen", "subprocess",
 		"child_process", "run(", "Command", "`", "getline", "qx", "shell_exec", "passthru", "proc_open",
 		"Open3", "IO.popen", "%x", NULL };
-	for (size_t i = 0; marks[i]; i++)
-		if (strstr(code, marks[i]))
-			return true;
-	return false;
+	return risk_text_has_any(code, marks);
 }
 
 void
@@ -617,7 +602,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 					  "tar -x unpacks an archive from a pipe into %s: guard cannot list it", dir ? dir : ".");
 			unknown_into(st, "tar -x", dir ? dir : ".", f, s);
 		}
-	} else if (in_table(extract_verbs, n) || (is_interp(n) && (risk_arg_has(c, "zipfile") || risk_arg_has(c, "tarfile")))) {
+	} else if (risk_name_in(extract_verbs, n) || (is_interp(n) && (risk_arg_has(c, "zipfile") || risk_arg_has(c, "tarfile")))) {
 		/* unzip A -d D, 7z x A -oD, jar xf A, python3 -m zipfile -e A D: each readable operand */
 		if (!strcmp(n, "unzip") && (risk_flag(c, 'l', NULL) || risk_flag(c, 'v', NULL) || risk_flag(c, 't', NULL)))
 			return;
@@ -786,7 +771,7 @@ find_execs_writer(const struct risk_cmd *c)
 		const char *a = c->argv[i].text;
 		if (strcmp(a, "-exec") && strcmp(a, "-execdir") && strcmp(a, "-ok") && strcmp(a, "-okdir"))
 			continue;
-		if (!in_table(readonly_verbs, risk_basename(c->argv[i + 1].text)))
+		if (!risk_name_in(readonly_verbs, risk_basename(c->argv[i + 1].text)))
 			return true;
 		for (size_t k = i + 2; k < c->argc && strcmp(c->argv[k].text, ";") && strcmp(c->argv[k].text, "+"); k++)
 			if (!strncmp(c->argv[k].text, "-i", 2) || abbreviates(c->argv[k].text, "--in-place", 5))
@@ -800,10 +785,10 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 {
 	const char *n = c->name;
 	bool interp = is_interp(n);
-	bool readonly = in_table(readonly_verbs, n) || (!strcmp(n, "git") && git_readonly(c)) ||
+	bool readonly = risk_name_in(readonly_verbs, n) || (!strcmp(n, "git") && git_readonly(c)) ||
 			risk_guard_program_name(n);
-	bool copies = in_table(copy_verbs, n) || in_table(content_verbs, n);
-	bool text = in_table(text_verbs, n) || risk_guard_program_name(n);
+	bool copies = risk_name_in(copy_verbs, n) || risk_name_in(content_verbs, n);
+	bool text = risk_name_in(text_verbs, n) || risk_guard_program_name(n);
 	const struct guard_shell_cmd *cmd = c->cmd;
 	struct stems s;
 
