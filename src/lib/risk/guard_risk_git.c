@@ -6,6 +6,7 @@
  */
 #include <sys/stat.h>
 
+#include "guard_buf.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
@@ -196,6 +197,22 @@ git_restore(struct risk_state *st, const struct git_args *a)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 
+/* "git ... -- PATHS" where no path reaches guard's state (".ai" or the whole tree). */
+static bool
+pathspec_elsewhere(const struct git_args *a)
+{
+	size_t i = 0;
+
+	while (i < a->n && strcmp(a->w[i].text, "--"))
+		i++;
+	if (i + 1 >= a->n)
+		return false;
+	for (i++; i < a->n; i++)
+		if (!strcmp(a->w[i].text, ".") || strstr(a->w[i].text, ".ai") || (a->w[i].flags & GUARD_WORD_DYNAMIC))
+			return false;
+	return true;
+}
+
 static void
 git_clean(struct risk_state *st, const struct git_args *a)
 {
@@ -203,16 +220,38 @@ git_clean(struct risk_state *st, const struct git_args *a)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return;
 	}
-	if (has_short(a, 'f') || has(a, "--force")) {
-		bool x = has_short(a, 'x');
+	bool force = has_short(a, 'f') || has(a, "--force");
+	bool x = has_short(a, 'x'), only_ignored = has_short(a, 'X');
+	if (force)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git clean -f deletes untracked files%s",
-			  x ? " (and ignored ones)" : "");
-		/* ignored files include guard's own audit log (.ai/audit) */
-		if (x)
-			risk_path_str(st, "git clean -x", ".", PATH_DELETE_UNDER);
+			  x ? " (and ignored ones)" : only_ignored ? " (only ignored ones)" : "");
+	/*
+	 * Ignored files include guard's own audit log (.ai/audit); without
+	 * -f too, since git -c clean.requireForce=false needs none.
+	 */
+	if (x || only_ignored)
+		risk_path_str(st, only_ignored ? "git clean -X" : "git clean -x", ".", PATH_DELETE_UNDER);
+	else if (!force)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+/* git stash -u / --all: untracked and ignored files leave the work tree. */
+static void
+git_stash_away(struct risk_state *st, const struct git_args *a)
+{
+	if (pathspec_elsewhere(a))
+		return;
+	if (has_short(a, 'a') || has(a, "--all")) {
+		/* ignored files: guard's audit log among them */
+		risk_path_str(st, "git stash --all", ".", PATH_DELETE_UNDER);
 		return;
 	}
-	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	struct stat sb;
+	char *ai = st->ctx->project ? guard_xasprintf("%s/.ai", st->ctx->project) : NULL;
+	if ((has_short(a, 'u') || has(a, "--include-untracked")) && ai && lstat(ai, &sb) == 0)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git stash -u takes untracked files away: guard's policy and approvals among them when uncommitted");
+	free(ai);
 }
 
 static void
@@ -272,6 +311,8 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git stash %s deletes stashed work", verb);
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		if (verb[0] == '-' || !strcmp(verb, "push") || !strcmp(verb, "save"))
+			git_stash_away(st, a);
 	} else if (!strcmp(sub, "filter-branch") || !strcmp(sub, "filter-repo")) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s rewrites the whole history", sub);
 	} else if (!strcmp(sub, "reflog")) {
@@ -337,6 +378,20 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 
 const char *const risk_git_verbs[] = { "git", NULL };
 
+size_t
+risk_git_sub_index(const struct risk_cmd *c)
+{
+	size_t i = 1;
+
+	for (; i < c->argc && c->argv[i].text[0] == '-'; i++) {
+		const char *t = c->argv[i].text;
+		if (!strcmp(t, "-C") || !strcmp(t, "-c") || !strcmp(t, "--git-dir") || !strcmp(t, "--work-tree") ||
+		    !strcmp(t, "--namespace"))
+			i++;
+	}
+	return i < c->argc ? i : c->argc;
+}
+
 bool
 risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 {
@@ -345,10 +400,9 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 
 	if (strcmp(c->name, "git"))
 		return false;
-	for (; i < c->argc; i++) {
+	size_t sub = risk_git_sub_index(c);
+	for (; i < sub; i++) {
 		const char *t = c->argv[i].text;
-		if (t[0] != '-')
-			break;
 		if (!strcmp(t, "-C") && i + 1 < c->argc)
 			dir = c->argv[++i].text;
 		else if (!strcmp(t, "-c") && i + 1 < c->argc) {
@@ -359,8 +413,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "core.sshCommand", 15) ||
 				 !strncasecmp(kv, "alias.", 6))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git -c %s runs a command", kv);
-		} else if (!strcmp(t, "--git-dir") || !strcmp(t, "--work-tree") || !strcmp(t, "--namespace"))
-			i++;
+		}
 	}
 	if (i >= c->argc) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);

@@ -130,6 +130,8 @@ void risk_part(struct risk_state *st, struct risk_cmd *c);
 void risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_fs(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_git(struct risk_state *st, struct risk_cmd *c);
+/* The index of git's subcommand in c->argv, past -C DIR, -c K=V and the other global options (argc: none). */
+size_t risk_git_sub_index(const struct risk_cmd *c);
 bool risk_verb_shell(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_interp(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_infra(struct risk_state *st, struct risk_cmd *c);

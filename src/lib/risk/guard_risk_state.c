@@ -234,20 +234,12 @@ is_interp(const char *n)
 	       !strcmp(n, "julia") || !strcmp(n, "tclsh");
 }
 
-/* git's subcommand (after -C DIR, -c KEY=VAL and other global options) is sub? */
+/* git's subcommand is sub? */
 static bool
 git_subcommand(const struct risk_cmd *c, const char *sub)
 {
-	for (size_t i = 1; i < c->argc; i++) {
-		const char *a = c->argv[i].text;
-		if (!strcmp(a, "-C") || !strcmp(a, "-c") || !strcmp(a, "--git-dir") || !strcmp(a, "--work-tree")) {
-			i++;
-			continue;
-		}
-		if (a[0] != '-')
-			return !strcmp(a, sub);
-	}
-	return false;
+	size_t i = risk_git_sub_index(c);
+	return i < c->argc && !strcmp(c->argv[i].text, sub);
 }
 
 static bool
@@ -549,32 +541,6 @@ copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell
 	}
 }
 
-/* Does the project hold guard's state (a .ai folder)? */
-static bool
-holds_guard_state(const struct risk_state *st)
-{
-	struct stat sb;
-	char *p = st->ctx->project ? guard_xasprintf("%s/.ai", st->ctx->project) : NULL;
-	bool there = p && lstat(p, &sb) == 0;
-	free(p);
-	return there;
-}
-
-/* git ... -- PATHS where no path reaches guard's state. */
-static bool
-pathspec_elsewhere(const struct risk_cmd *c)
-{
-	size_t i = 1;
-	while (i < c->argc && strcmp(c->argv[i].text, "--"))
-		i++;
-	if (i + 1 >= c->argc)
-		return false;
-	for (i++; i < c->argc; i++)
-		if (!strcmp(c->argv[i].text, ".") || strstr(c->argv[i].text, ".ai") || (c->argv[i].flags & GUARD_WORD_DYNAMIC))
-			return false;
-	return true;
-}
-
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
@@ -640,17 +606,6 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			patch_targets(st, "git apply", stdin_file(c));
 		else if (!any && c->cmd->pipe_pos)
 			unknown_source(st, "git apply", "a patch from a pipe");
-	} else if (!strcmp(n, "git") && (git_subcommand(c, "stash") || git_subcommand(c, "clean")) && !pathspec_elsewhere(c)) {
-		/* untracked and ignored files go: guard's audit log is ignored, an uncommitted policy untracked */
-		bool stash = git_subcommand(c, "stash");
-		bool ignored = stash ? risk_flag(c, 'a', "all") : risk_flag(c, 'X', NULL);
-		bool untracked = stash && (risk_flag(c, 'u', "include-untracked") || ignored);
-		if (ignored && holds_guard_state(st))
-			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
-				  "git %s takes ignored files away: guard's audit log and state among them", stash ? "stash --all" : "clean -X");
-		else if (untracked && holds_guard_state(st))
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
-				  "git stash -u takes untracked files away: guard's policy and approvals among them when uncommitted");
 	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
 		size_t k = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
 					 "--filter -f --backup-dir --partial-dir", ops, 64);
