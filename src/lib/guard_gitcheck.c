@@ -316,23 +316,12 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 		}
 	}
 	cJSON_ArrayForEach(f, found) {
-		const cJSON *commits = cJSON_GetObjectItemCaseSensitive(f, "commits"), *x;
-		struct guard_buf list = GUARD_BUF_INIT;
-		int n = 0;
-		cJSON_ArrayForEach(x, commits)
-			if (n++ < 5)
-				guard_buf_addf(&list, "%s%.12s", list.len ? " " : "", x->valuestring);
-		if (n > 5)
-			guard_buf_addf(&list, " and %d more", n - 5);
+		char *evidence = guard_git_merge_evidence(f);
 		violation(violations, "branch.ai_merge", "error", NULL,
-			  guard_xasprintf("the range takes in the work of AI branch '%s' (%s of %s): no AI-to-AI merges "
-					  "(policy branch.allow_ai_merge)", guard_json_str(f, "branch", "?"),
-					  !strcmp(guard_json_str(f, "how", ""), "merge") ? "commits" : "cherry-picked commits",
-					  list.buf));
-		cJSON *v = cJSON_GetArrayItem(violations, cJSON_GetArraySize(violations) - 1);
-		cJSON_AddStringToObject(v, "branch", guard_json_str(f, "branch", "?"));
-		cJSON_AddItemToObject(v, "commits", cJSON_Duplicate(commits, 1));
-		guard_buf_release(&list);
+			  guard_xasprintf("the range takes in the work of AI branch '%s' (%s): no AI-to-AI merges "
+					  "(policy branch.allow_ai_merge)", guard_json_str(f, "branch", "?"), evidence));
+		guard_git_merge_detail(cJSON_GetArrayItem(violations, cJSON_GetArraySize(violations) - 1), f);
+		free(evidence);
 	}
 out:
 	guard_branch_rules_release(&rules);

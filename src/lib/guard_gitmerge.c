@@ -286,3 +286,30 @@ out:
 	free(in.pids.v);
 	return rc;
 }
+
+char *
+guard_git_merge_evidence(const cJSON *finding)
+{
+	const cJSON *commits = cJSON_GetObjectItemCaseSensitive(finding, "commits"), *c;
+	const char *how = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(finding, "how"));
+	struct guard_buf list = GUARD_BUF_INIT;
+	int n = 0;
+
+	guard_buf_addstr(&list, how && !strcmp(how, "merge") ? "commits of" : "cherry-picked commits of");
+	cJSON_ArrayForEach(c, commits)
+		if (n++ < 5)
+			guard_buf_addf(&list, " %.12s", c->valuestring);
+	if (n > 5)
+		guard_buf_addf(&list, " and %d more", n - 5);
+	return guard_buf_detach(&list);
+}
+
+void
+guard_git_merge_detail(cJSON *violation, const cJSON *finding)
+{
+	const char *branch = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(finding, "branch"));
+
+	cJSON_AddStringToObject(violation, "branch", branch ? branch : "?");
+	cJSON_AddItemToObject(violation, "commits",
+			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(finding, "commits"), 1));
+}

@@ -9,6 +9,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_gitrules.h"
+#include "guard_json.h"
 #include "guard_session.h"
 
 int
@@ -101,24 +102,13 @@ check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *
 			rc = 0;
 		}
 		cJSON_ArrayForEach(f, found) {
-			const char *other = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "branch"));
-			const char *how = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "how"));
-			const cJSON *commits = cJSON_GetObjectItemCaseSensitive(f, "commits"), *c;
-			struct guard_buf list = GUARD_BUF_INIT;
-			int n = 0;
-			cJSON_ArrayForEach(c, commits)
-				if (n++ < 5)
-					guard_buf_addf(&list, "%s%.12s", list.len ? " " : "", c->valuestring);
-			if (n > 5)
-				guard_buf_addf(&list, " and %d more", n - 5);
+			char *evidence = guard_git_merge_evidence(f);
 			violation(violations, "branch.ai_merge", ref,
-				  guard_xasprintf("'%s' would take in the work of AI branch '%s' (%s of %s): no AI-to-AI "
-						  "merges (policy branch.allow_ai_merge)", name, other,
-						  !strcmp(how, "merge") ? "commits" : "cherry-picked commits", list.buf));
-			cJSON *v = cJSON_GetArrayItem(violations, cJSON_GetArraySize(violations) - 1);
-			cJSON_AddStringToObject(v, "branch", other);
-			cJSON_AddItemToObject(v, "commits", cJSON_Duplicate(commits, 1));
-			guard_buf_release(&list);
+				  guard_xasprintf("'%s' would take in the work of AI branch '%s' (%s): no AI-to-AI "
+						  "merges (policy branch.allow_ai_merge)", name,
+						  guard_json_str(f, "branch", "?"), evidence));
+			guard_git_merge_detail(cJSON_GetArrayItem(violations, cJSON_GetArraySize(violations) - 1), f);
+			free(evidence);
 		}
 		cJSON_Delete(found);
 	}

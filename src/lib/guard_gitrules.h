@@ -70,6 +70,15 @@ int guard_git_base_branch(struct guard_git *g, const char *configured, char **ou
 int guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, const char *self,
 			const char *base, const char *old_hex, const char *new_hex, cJSON *found);
 
+/*
+ * How a message names one finding of guard_git_ai_merges: "commits of
+ * 1a2b3c4d5e6f 7a8b... and 3 more" (or "cherry-picked commits of ...").
+ * Caller frees.
+ */
+char *guard_git_merge_evidence(const cJSON *finding);
+/* Add the finding's branch and commits to a violation object. */
+void guard_git_merge_detail(cJSON *violation, const cJSON *finding);
+
 /* ---- the reference transaction (guard_gitref.c) ------------------------- */
 
 /*
