@@ -49,9 +49,11 @@ git_common_dir(const char *root)
 	struct stat st;
 	char *out = NULL;
 
-	if (lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode)) {
+	int there = lstat(dotgit, &st);
+
+	if (there == 0 && S_ISDIR(st.st_mode)) {
 		out = common_of(dotgit);
-	} else if (lstat(dotgit, &st) == 0 && S_ISREG(st.st_mode)) {
+	} else if (there == 0 && S_ISREG(st.st_mode)) {
 		char *line = first_line(dotgit);
 		if (line && !strncmp(line, "gitdir:", 7)) {
 			const char *p = line + 7;

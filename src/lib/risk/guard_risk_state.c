@@ -249,12 +249,12 @@ git_readonly(const struct risk_cmd *c)
 					    "cat-file", "rev-parse", "check-ignore", "check-attr", "add", "commit",
 					    "shortlog", "describe", "annotate", "rev-list", "whatchanged",
 					    "update-index", NULL };
-	for (size_t i = 0; subs[i]; i++)
-		if (git_subcommand(c, subs[i]))
-			return true;
+	size_t i = risk_git_sub_index(c);
+	const char *sub = i < c->argc ? c->argv[i].text : "";
+
 	/* the index only: git rm --cached, git hash-object without -w */
-	return (git_subcommand(c, "rm") && risk_arg_has(c, "--cached")) ||
-	       (git_subcommand(c, "hash-object") && !risk_arg_has(c, "-w"));
+	return risk_name_in(subs, sub) || (!strcmp(sub, "rm") && risk_arg_has(c, "--cached")) ||
+	       (!strcmp(sub, "hash-object") && !risk_arg_has(c, "-w"));
 }
 
 /* Does a long option word abbreviate opt, as getopt_long takes it ("--in-pl")? */
