@@ -104,7 +104,6 @@ audit_always() {
 	injected ftruncate
 	# never synced and shorter than a record: what a crash leaves, accepted with a note
 	run guard-audit verify
-	echo "# $output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"torn"* ]]
 	# the next writer keeps the fragment in .torn and says so in the chain
@@ -117,13 +116,18 @@ audit_always() {
 	[ "$status" -eq 0 ]
 }
 
-@test "audit: a failed lock or write of the log also refuses an approval decision" {
+# A pending request ($id, file $req, a copy of it in $BATS_TEST_TMPDIR/req) and alice as its reviewer.
+pending_request() {
 	id=$(guard-approve request --as claude --command 'git push --force origin fix/parser')
 	printf 'principals:\n  alice@example.com: {roles: [admin]}\n' >"$HOME/policy.yaml"
 	chmod 600 "$HOME/policy.yaml"
 	export GUARD_USER_POLICY=$HOME/policy.yaml
 	req=$PROJ/.ai/approvals/$id.json
 	cp "$req" "$BATS_TEST_TMPDIR/req"
+}
+
+@test "audit: a failed lock or write of the log also refuses an approval decision" {
+	pending_request
 	for rule in 'flock:1:*/.ai/audit/.lock' 'write:1:*/.ai/audit/*.jsonl'; do
 		run inject "$rule" guard-approve approve "$id" --as alice@example.com
 		[ "$status" -eq 8 ]
@@ -135,12 +139,7 @@ audit_always() {
 # ---------------------------------------------------------------- approvals
 
 @test "approve: a failed save leaves the request file byte for byte as it was" {
-	id=$(guard-approve request --as claude --command 'git push --force origin fix/parser')
-	printf 'principals:\n  alice@example.com: {roles: [admin]}\n' >"$HOME/policy.yaml"
-	chmod 600 "$HOME/policy.yaml"
-	export GUARD_USER_POLICY=$HOME/policy.yaml
-	req=$PROJ/.ai/approvals/$id.json
-	cp "$req" "$BATS_TEST_TMPDIR/req"
+	pending_request
 	for rule in 'rename:1:*/.ai/approvals/*.json' 'write:1:*/.ai/approvals/.tmp/*' \
 		    'fsync:1:*/.ai/approvals/.tmp/*' 'open:1:*/.ai/approvals/.tmp/*' \
 		    'flock:1:*/.ai/approvals/.lock' 'flock:1:*/.ai/approvals/.locks/*'; do

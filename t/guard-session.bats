@@ -739,7 +739,6 @@ still_stopped() {
 	printf 'version: 1\nbranch:\n  base: trunk\nsession:\n  max_sessions_per_day: 9\n  cooldown: 0s\n' >"$HOME/.config/guard/policy.yaml"
 	chmod 600 "$HOME/.config/guard/policy.yaml"
 	run --separate-stderr guard-session start --task from-trunk
-	echo "# $stderr"
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .base_branch "$(state_dir)"/*-from-trunk.json)" = trunk ]
 }
