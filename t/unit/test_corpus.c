@@ -1,11 +1,12 @@
 /*
- * The command corpus (t/corpus/commands.jsonl) against the real default
+ * The command corpus (every .jsonl file in t/corpus/, one file per family) against the real default
  * policy: each line is rated by the risk stage and decided by the policy
  * in a fresh project (with .git/, build/, node_modules/) and home, and
  * must give its expected verdict. One TAP line per corpus line. Runs
  * from the repository root.
  */
 #include <errno.h>
+#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,7 +15,7 @@
 #include "guard_policy.h"
 #include "guard_risk.h"
 
-#define CORPUS "t/corpus/commands.jsonl"
+#define CORPUS "t/corpus/*.jsonl"
 
 static int count, failed;
 
@@ -85,7 +86,7 @@ make_event(const char *command, const char *project)
 /* One corpus line: rate, decide, compare. */
 static void
 run_case(const struct guard_policy *policy, const struct guard_risk_ctx *ctx, const char *line,
-	 unsigned long lineno, unsigned *allow)
+	 const char *file, unsigned long lineno, unsigned *allow)
 {
 	cJSON *c = cJSON_Parse(line);
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(c, "command");
@@ -93,7 +94,7 @@ run_case(const struct guard_policy *policy, const struct guard_risk_ctx *ctx, co
 	char diag[4096];
 
 	if (!cJSON_IsString(cmd) || !cJSON_IsString(exp)) {
-		snprintf(diag, sizeof(diag), "line %lu: needs \"command\" and \"expected\"", lineno);
+		snprintf(diag, sizeof(diag), "%s:%lu: needs \"command\" and \"expected\"", file, lineno);
 		tap(false, "malformed corpus line", diag);
 		cJSON_Delete(c);
 		return;
@@ -107,7 +108,7 @@ run_case(const struct guard_policy *policy, const struct guard_risk_ctx *ctx, co
 	char *risk = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(ev, "risk"));
 	const char *rule = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(ev, "decision"), "rule"));
-	snprintf(diag, sizeof(diag), "line %lu: got %s (rule %s), expected %s; risk %s", lineno,
+	snprintf(diag, sizeof(diag), "%s:%lu: got %s (rule %s), expected %s; risk %s", file, lineno,
 		 guard_effect_name(eff), rule ? rule : "-", exp->valuestring, risk ? risk : "-");
 	tap(ok, cmd->valuestring, diag);
 	free(risk);
@@ -143,19 +144,30 @@ main(void)
 		goto out;
 	}
 	struct guard_risk_ctx ctx = { guard_policy_risk(policy), project, project, home, NULL };
-	if (!(f = fopen(CORPUS, "r"))) {
-		tap(false, "open " CORPUS, strerror(errno));
+	glob_t files = { 0 };
+	if (glob(CORPUS, 0, NULL, &files) != 0 || files.gl_pathc == 0) {
+		tap(false, "find " CORPUS, "no corpus file");
+		globfree(&files);
 		goto out;
 	}
-	ssize_t n;
-	unsigned long lineno = 0;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		if (n <= 1 || line[0] == '#')
+	for (size_t i = 0; i < files.gl_pathc; i++) {
+		if (!(f = fopen(files.gl_pathv[i], "r"))) {
+			tap(false, files.gl_pathv[i], strerror(errno));
 			continue;
-		lines++;
-		run_case(policy, &ctx, line, lineno, &allow);
+		}
+		ssize_t n;
+		unsigned long lineno = 0;
+		while ((n = getline(&line, &cap, f)) > 0) {
+			lineno++;
+			if (n <= 1 || line[0] == '#')
+				continue;
+			lines++;
+			run_case(policy, &ctx, line, files.gl_pathv[i], lineno, &allow);
+		}
+		fclose(f);
+		f = NULL;
 	}
+	globfree(&files);
 	char diag[128];
 	snprintf(diag, sizeof(diag), "%u cases", lines);
 	tap(lines >= 400, "corpus has at least 400 cases", diag);
