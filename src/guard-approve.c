@@ -232,13 +232,16 @@ decide(struct ctx *c, const char *verdict, const char *prefix, const char *reaso
 	}
 	if (guard_approval_mark_expired(req) && (rc = guard_approval_save(&c->store, req)) < 0)
 		goto out;
-	/* the audit record first: a decision the log cannot show is not made */
+	char was[32];
+	snprintf(was, sizeof(was), "%s", guard_approval_status(req, NULL));
 	if ((rc = guard_approval_decide(req, &c->cfg, &who, &v)) < 0 ||
-	    (rc = guard_approval_audit(c->policy, c->root, req, "approval.status_changed", me)) < 0 ||
-	    (rc = guard_approval_save(&c->store, req)) < 0)
+	    (rc = guard_approval_audit_save(&c->store, c->policy, c->root, req, "approval.status_changed", me,
+					    was)) < 0)
 		goto out;
 	guard_approval_unlock_action(&c->store);
 	approve_print_decided(req, me, v.secret_key != NULL);
+	if (c->store.unsynced)
+		cli_error("warning: %s is decided, but a crash could undo it: %s", id, guard_error_last());
 	rc = 0;
 out:
 	sodium_memzero(sk, sizeof(sk));
@@ -363,8 +366,8 @@ sweep_one(cJSON *req, void *arg)
 		cli_error("%s", guard_error_last());
 		s->failed++;
 	} else if (guard_approval_mark_expired(now)) {
-		if (guard_approval_audit(s->c->policy, s->c->root, now, "approval.status_changed", NULL) < 0 ||
-		    guard_approval_save(st, now) < 0) {
+		if (guard_approval_audit_save(st, s->c->policy, s->c->root, now, "approval.status_changed", NULL,
+					      "pending") < 0) {
 			cli_error("%s", guard_error_last());
 			s->failed++;
 		} else {

@@ -152,7 +152,13 @@ pending_request() {
 		[ -z "$(ls -A "$PROJ/.ai/approvals/.tmp" 2>/dev/null)" ]
 		run guard-approve status "$id"
 		[ "$status" -eq 3 ]
+		# the log already held the decision: its next record says it did not take effect
+		last=$(jq -c --arg id "$id" 'select(.approval.id == $id)' "$PROJ"/.ai/audit/*.jsonl | tail -n1)
+		[ "$(jq -r .approval.status <<<"$last")" = pending ]
+		[ -n "$(jq -r '.approval.not_saved // empty' <<<"$last")" ]
 	done
+	run guard-audit verify
+	[ "$status" -eq 0 ]
 	# and the gate still refuses the action
 	run guard hook claude <<<"$(bash_payload 'git push --force origin fix/parser')"
 	[ "$(decision_of)" = deny ]
@@ -161,6 +167,18 @@ pending_request() {
 	[ "$status" -eq 0 ]
 	run guard-approve status "$id"
 	[ "$status" -eq 0 ]
+}
+
+@test "approve: a folder that cannot be synced after the save still reports the decision it made" {
+	pending_request
+	run --separate-stderr inject 'fsync:1:*/.ai/approvals' guard-approve approve "$id" --as alice@example.com
+	injected fsync
+	# the request file is in place, so the approval is made: exit 0, with a warning saying what may be lost
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: $id is decided, but a crash could undo it"* ]]
+	run guard-approve status "$id"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .approval.status <(jq -c --arg id "$id" 'select(.approval.id == $id)' "$PROJ"/.ai/audit/*.jsonl | tail -n1))" = approved ]
 }
 
 # ---------------------------------------------------------------- sessions

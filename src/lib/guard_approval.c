@@ -655,14 +655,11 @@ guard_approval_valid(const struct guard_policy *p, const struct guard_approval_c
 	return true;
 }
 
-int
-guard_approval_audit(const struct guard_policy *p, const char *root, const cJSON *req, const char *name,
-		     const char *by)
+static cJSON *
+audit_event(const cJSON *req, const char *by)
 {
-	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "audit");
 	const cJSON *last = NULL, *d;
 	cJSON *ev = cJSON_CreateObject(), *a, *actor;
-	int rc;
 
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
 		last = d;
@@ -683,9 +680,49 @@ guard_approval_audit(const struct guard_policy *p, const char *root, const cJSON
 			cJSON_AddStringToObject(a, "comment", gap_str(last, "comment"));
 		cJSON_AddBoolToObject(a, "signed", *gap_str(last, "sig") != '\0');
 	}
-	rc = guard_audit_record(root, p, name, ev);
-	cJSON_Delete(ev);
+	return ev;
+}
+
+/* A record that cannot be written is an error unless audit.fail_closed is false. */
+static int
+audit_write(const struct guard_policy *p, const char *root, const char *name, const cJSON *ev)
+{
+	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "audit");
+	int rc = guard_audit_record(root, p, name, ev);
+
 	if (rc < 0 && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(audit, "fail_closed")))
 		rc = 0;
+	return rc;
+}
+
+int
+guard_approval_audit(const struct guard_policy *p, const char *root, const cJSON *req, const char *name,
+		     const char *by)
+{
+	cJSON *ev = audit_event(req, by);
+	int rc = audit_write(p, root, name, ev);
+
+	cJSON_Delete(ev);
+	return rc;
+}
+
+int
+guard_approval_audit_save(struct guard_approval_store *s, const struct guard_policy *p, const char *root,
+			  const cJSON *req, const char *name, const char *by, const char *was)
+{
+	int rc;
+
+	if ((rc = guard_approval_audit(p, root, req, name, by)) < 0 || (rc = guard_approval_save(s, req)) == 0)
+		return rc;
+	/* the log already shows the change: say it did not take effect */
+	char *why = guard_xstrdup(guard_error_last());
+	cJSON *ev = audit_event(req, by);
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(ev, "approval");
+	cJSON_ReplaceItemInObjectCaseSensitive(a, "status", cJSON_CreateString(was));
+	cJSON_AddStringToObject(a, "not_saved", why);
+	audit_write(p, root, "approval.status_changed", ev);
+	cJSON_Delete(ev);
+	guard_error(rc, "%s", why);
+	free(why);
 	return rc;
 }

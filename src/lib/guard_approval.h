@@ -49,10 +49,11 @@ struct guard_approval_store {
 	int lock_fd;  /* the store-wide lock, exclusive; -1 when not held */
 	int action_fd; /* one action's lock; -1 when not held */
 	const char *text; /* in a guard_approval_each callback: the file's bytes */
+	bool unsynced; /* the last save is in place, but its folder could not be synced */
 };
 
 /* A store not open yet: closing it is a no-op, its locks are not held. */
-#define GUARD_APPROVAL_STORE_INIT { .root = NULL, .dir = NULL, .lock_fd = -1, .action_fd = -1, .text = NULL }
+#define GUARD_APPROVAL_STORE_INIT { .root = NULL, .dir = NULL, .lock_fd = -1, .action_fd = -1, .text = NULL, .unsynced = false }
 
 /*
  * Open the store of a project. create makes .ai/approvals when missing.
@@ -193,6 +194,16 @@ bool guard_approval_valid(const struct guard_policy *p, const struct guard_appro
  */
 int guard_approval_audit(const struct guard_policy *p, const char *root, const cJSON *req, const char *name,
 			 const char *by);
+
+/*
+ * Record a change of a request (as guard_approval_audit), then save it.
+ * The record comes first: a decision the log cannot show is not made.
+ * When the save then fails, a second record says the change did not take
+ * effect and the request stays as it was, status `was`; the save's error
+ * is returned.
+ */
+int guard_approval_audit_save(struct guard_approval_store *s, const struct guard_policy *p, const char *root,
+			      const cJSON *req, const char *name, const char *by, const char *was);
 
 /* ---- signatures (Ed25519, libsodium) ---- */
 

@@ -61,8 +61,8 @@ allow(const struct guard_policy *p, struct guard_approval_store *s, const struct
 		}
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "status", cJSON_CreateString("consumed"));
 		cJSON_ReplaceItemInObjectCaseSensitive(req, "consumed_at", cJSON_CreateString(now));
-		if ((rc = guard_approval_audit(p, s->root, req, "approval.status_changed", NULL)) < 0 ||
-		    (rc = guard_approval_save(s, req)) < 0) {
+		if ((rc = guard_approval_audit_save(s, p, s->root, req, "approval.status_changed", NULL,
+						    "approved")) < 0) {
 			free(reason);
 			return rc; /* not consumed, so not allowed */
 		}

@@ -353,8 +353,8 @@ guard_approval_save(struct guard_approval_store *s, const cJSON *req)
 			if ((rc = guard_file_commit(tmp, path)) == 0)
 				gap_ids_after_write(s, current);
 			guard_lock_release(shared);
-			if (rc == 0)
-				rc = guard_file_sync_dir(path);
+			/* in place and seen by every reader: a failed folder sync only loses durability */
+			s->unsynced = rc == 0 && guard_file_sync_dir(path) < 0;
 		}
 	}
 	free(tmpdir);
