@@ -359,7 +359,7 @@ replace_checked(const char *path, const char *text, mode_t mode)
 int
 approve_install_principal(const char *user, const char *pub, bool dry_run, char **where)
 {
-	struct guard_yaml_doc doc, after;
+	struct guard_yaml_doc doc = GUARD_YAML_DOC_INIT, after = GUARD_YAML_DOC_INIT;
 	char *path = guard_policy_user_path(), *text = NULL, *entry = NULL, *out = NULL, *dir;
 	const cJSON *had;
 	cJSON *expect = NULL, *p;
@@ -369,8 +369,6 @@ approve_install_principal(const char *user, const char *pub, bool dry_run, char 
 	int rc;
 
 	*where = path;
-	guard_yaml_init(&doc);
-	guard_yaml_init(&after);
 	if (!path)
 		return guard_error(GUARD_EUSAGE, "GUARD_USER_POLICY is set empty: there is no user layer to install into");
 	rc = guard_file_read(path, GUARD_YAML_MAX_BYTES, 1, &text, &len);

@@ -297,7 +297,7 @@ int
 cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	   enum guard_agent agent)
 {
-	struct guard_reader r;
+	struct guard_reader r = GUARD_READER_INIT(stdin, GUARD_EVENT_MAX_DEFAULT);
 	struct guard_event_mark mark = { 0 };
 	int status = 0, rc;
 	unsigned long seen = 0;
@@ -310,7 +310,6 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	static char inbuf[1 << 16], outbuf[1 << 16];
 	setvbuf(stdin, inbuf, _IOFBF, sizeof(inbuf));
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	guard_reader_init(&r, stdin, GUARD_EVENT_MAX_DEFAULT);
 	r.flush = stdout;
 	if (!arena.base) {
 		arena.cap = (size_t)256 << 10;

@@ -59,7 +59,7 @@ static struct opts {
 	struct approve_filter f;  /* list's filters; the verb's operands */
 } opt;
 
-static struct ctx ctx = { .store = GUARD_APPROVAL_STORE_INIT };
+static struct ctx ctx = { .stages = GUARD_STAGES_INIT, .store = GUARD_APPROVAL_STORE_INIT };
 
 /* The project, its policy and its store (created only when asked). */
 static int
@@ -741,7 +741,6 @@ main(int argc, char **argv)
 
 	cli_init("guard-approve");
 	approve_filter_init(&opt.f);
-	guard_stages_init(&ctx.stages);
 	if ((status = parse_options(argc, argv, &verb)) >= 0)
 		goto out;
 	/* the table sees PROG VERB OPERANDS... (PROG VERB --help after -h) */

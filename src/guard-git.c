@@ -30,8 +30,7 @@ struct project {
 	struct guard_branch_rules rules;
 };
 
-#define PROJECT_INIT { NULL, { { NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL, GUARD_LIST_INIT }, NULL, \
-		       GUARD_BRANCH_RULES_INIT }
+#define PROJECT_INIT { .root = NULL, .stages = GUARD_STAGES_INIT, .tree = NULL, .rules = GUARD_BRANCH_RULES_INIT }
 
 static int
 project_root(struct project *p)

@@ -37,6 +37,10 @@ struct guard_reader {
 	unsigned long lineno;
 };
 
+/* A reader of in, lines of at most max bytes (as guard_reader_init). */
+#define GUARD_READER_INIT(in_, max_) \
+	{ .in = (in_), .flush = NULL, .max = (max_), .line = NULL, .len = 0, .cap = 0, .lineno = 0 }
+
 void guard_reader_init(struct guard_reader *r, FILE *in, size_t max);
 /*
  * Next event: 1 with *out set, 0 at end of input, or a negative code for

@@ -18,6 +18,9 @@ struct guard_stages {
 	struct guard_list errors;        /* policy errors of the last load */
 };
 
+/* Stages with nothing loaded yet: releasing them is a no-op. */
+#define GUARD_STAGES_INIT { .src = { 0 }, .project = NULL, .policy = NULL, .errors = GUARD_LIST_INIT }
+
 void guard_stages_init(struct guard_stages *s);
 void guard_stages_release(struct guard_stages *s);
 

@@ -43,6 +43,9 @@ struct guard_yaml_doc {
 	size_t alloc;
 };
 
+/* A document not parsed yet: releasing it is a no-op. */
+#define GUARD_YAML_DOC_INIT { .name = NULL, .root = NULL, .pos = NULL, .npos = 0, .alloc = 0 }
+
 void guard_yaml_init(struct guard_yaml_doc *doc);
 
 /*
