@@ -635,7 +635,7 @@ static const struct cli_command commands[] = {
 	{ "reject", cmd_decide, CLI_HUMAN, "ID [--reason TEXT] [--as USER]", "reject a request" },
 	{ "cancel", cmd_decide, CLI_HUMAN, "ID [--reason TEXT] [--as USER]", "withdraw a request" },
 	{ "wait", cmd_wait, 0, "ID [--timeout DUR]", "wait for a request to be decided" },
-	{ "gate", cmd_gate, 0, "< events.jsonl  (also: guard-approve --gate)",
+	{ "gate", cmd_gate, CLI_HUMAN, "< events.jsonl  (also: guard-approve --gate)",
 	  "the filter: an approved ask becomes allow, once" },
 	{ "expire", cmd_expire, CLI_HUMAN, "", "mark the requests past their time expired" },
 	{ "keygen", cmd_keygen, CLI_HUMAN, "[--as USER] [--no-passphrase] [--install] [--force] | --public [--install]",

@@ -86,3 +86,40 @@ cases() { # section, wanted decision regex
 	run jq -s '[.[] | select(.expect == "allow")] | length' "$BATS_TEST_DIRNAME/redteam/cases.jsonl"
 	[ "$output" -ge 40 ]
 }
+
+# Every program's --help marks its people-only verbs; the analyzer keeps its
+# own lists (src/lib/risk/guard_risk_guard.c). Hold the two to each other, so
+# a verb added to a program is classified before it ships: marked verbs are
+# denied, the others are plain reads.
+@test "redteam: every verb a program lists is classified as its --help says" {
+	local p verb mark level bad=0 n=0
+	for p in "$GUARD_BIN"/guard*; do
+		p=${p##*/}
+		while IFS=$'\t' read -r verb mark; do
+			n=$((n + 1))
+			level=$(guard-risk <<<"$(jq -nc --arg c "$p $verb" '{tool: "Bash", input: {command: $c}, cwd: "/"}')" |
+				jq -r .risk.level)
+			if [ -n "$mark" ] && [ "$level" != critical ]; then
+				echo "# $p $verb is a person's verb, but rated $level"
+				bad=$((bad + 1))
+			elif [ -z "$mark" ] && [ "$level" = critical ]; then
+				echo "# $p $verb is not marked a person's verb, but rated critical"
+				bad=$((bad + 1))
+			fi
+		done < <("$GUARD_BIN/$p" --help 2>&1 | sed -n 's/^  \([a-z][a-z-]*\)\b.*/\1/p' | while read -r v; do
+			"$GUARD_BIN/$p" --help 2>&1 | grep -qE "^  $v\b.*\(people only\)$" && printf '%s\tyes\n' "$v" ||
+				printf '%s\t\n' "$v"
+		done)
+	done
+	echo "# $n verbs, $bad misclassified"
+	[ "$n" -ge 30 ] && [ "$bad" -eq 0 ]
+}
+
+@test "redteam: a verb guard does not know is a person's, with the reason" {
+	run guard-risk <<<'{"tool":"Bash","input":{"command":"guard-audit rewrite-history"},"cwd":"/"}'
+	[ "$(jq -r .risk.level <<<"$output")" = critical ]
+	[[ "$(jq -r '.risk.reasons[]' <<<"$output")" == *"guard-audit rewrite-history is not a verb guard lets an agent run"* ]]
+	# options first, then a plain verb: still a read
+	run guard-risk <<<'{"tool":"Bash","input":{"command":"guard-approve --as claude list --json"},"cwd":"/"}'
+	[ "$(jq -r .risk.level <<<"$output")" = low ]
+}

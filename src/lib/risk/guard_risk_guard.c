@@ -37,12 +37,17 @@ static const struct {
 	{ "guard-audit", "prune" },     { "guard-audit", "append" },   { "guard-audit", "log" },
 	{ "guard-audit", "seal" },      { "guard-audit", "--tee" },
 	{ "guard-session", "start" },   { "guard-session", "end" },    { "guard-session", "run" },
-	{ "guard-session", "resolve" }, { "guard-session", "track" },
+	{ "guard-session", "resolve" }, { "guard-session", "track" },  { "guard-session", "plans" },
 	{ "guard-git", "install" },     { "guard-git", "uninstall" },
 	{ NULL, NULL },
 };
 
-/* Verbs that only read (or, for request and defer, speak for the agent). */
+/*
+ * Verbs that only read (or, for request and defer, speak for the agent).
+ * A program's verb in neither list is denied: a verb added to a program
+ * is a person's until it is named here (t/redteam.bats holds every
+ * program's --help to these lists).
+ */
 static const struct {
 	const char *prog, *verb;
 } plain_verbs[] = {
@@ -53,7 +58,8 @@ static const struct {
 	{ "guard-audit", "verify" },    { "guard-audit", "query" },    { "guard-audit", "stats" },
 	{ "guard-audit", "export" },    { "guard-audit", "tail" },
 	{ "guard-session", "status" },  { "guard-session", "list" },   { "guard-session", "briefing" },
-	{ "guard-session", "check" },   { "guard-session", "defer" },  { "guard-session", "plans" },
+	{ "guard-session", "check" },   { "guard-session", "defer" },
+	{ "guard-git", "check" },       { "guard-git", "base" },       { "guard-git", "hook" },
 	{ NULL, NULL },
 };
 
@@ -108,6 +114,16 @@ static bool
 all_plain(const char *prog)
 {
 	return !strcmp(prog, "guard-risk") || !strcmp(prog, "guard-policy") || !strcmp(prog, "guard-scan");
+}
+
+/* Is any word of argv[from..argc) one of prog's plain verbs? (Options may come before the verb.) */
+static bool
+plain_word(const struct risk_cmd *c, const char *prog, size_t from)
+{
+	for (size_t i = from; i < c->argc; i++)
+		if (c->argv[i].text[0] != '-' && verb_in(prog, c->argv[i].text, false))
+			return true;
+	return false;
 }
 
 /* ---- a guard program under another name ----------------------------- */
@@ -273,6 +289,11 @@ risk_guard_rate_program(struct risk_state *st, const struct risk_cmd *c, const c
 	if ((c->xargs || c->find_items) && !(verb && verb_in(prog, verb->text, false))) {
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "%s takes its verb from its input: it cannot be checked",
 			  prog);
+		return;
+	}
+	if (verb && !plain_word(c, prog, from)) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+			  "%s %s is not a verb guard lets an agent run (a person's verbs are denied)", prog, verb->text);
 		return;
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
