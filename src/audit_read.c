@@ -112,7 +112,7 @@ each_record(const char *dir, const struct audit_filter *f,
 	if ((rc = guard_audit_files(dir, *f->from_day ? f->from_day : NULL, *f->to_day ? f->to_day : NULL, &names)) < 0)
 		return rc;
 	for (size_t i = 0; i < names.len && rc >= 0; i++) {
-		struct guard_audit_file af;
+		struct guard_audit_file af = GUARD_AUDIT_FILE_INIT;
 		const char *line;
 		size_t len;
 		bool complete;
@@ -416,7 +416,7 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 		return rc;
 	/* Follow from the end of the newest file's complete lines. */
 	if (names.len) {
-		struct guard_audit_file af;
+		struct guard_audit_file af = GUARD_AUDIT_FILE_INIT;
 		current = guard_xasprintf("%s/%s", dir, names.items[names.len - 1]);
 		if (guard_audit_file_open(&af, dir, names.items[names.len - 1]) == 0) {
 			const char *nl = af.size ? memrchr(af.data, '\n', af.size) : NULL;
@@ -426,7 +426,7 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 	}
 	/* The last n lines, newest file first until there are enough. */
 	for (size_t i = names.len; i-- > 0 && keep.len < n;) {
-		struct guard_audit_file af;
+		struct guard_audit_file af = GUARD_AUDIT_FILE_INIT;
 		struct guard_list lines = GUARD_LIST_INIT;
 		const char *line;
 		size_t len;

@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <poll.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -84,387 +82,40 @@ open_log(struct ctx *c, struct guard_audit **log)
 
 /* ---------------------------------------------------------------- append, --tee */
 
-/* stdin in big reads; lines found with memchr. */
-struct input {
-	char *buf;
-	size_t len, off, cap;
-	bool eof;
-	unsigned long lineno;
-};
-
-static bool
-input_ready(void)
-{
-	struct pollfd p = { .fd = 0, .events = POLLIN };
-	return poll(&p, 1, 0) > 0;
-}
-
-/* 1 with a line, 0 at the end, GUARD_EUSAGE for a line over the limit (skipped). */
-static int
-input_next(struct input *in, char **line, size_t *len)
-{
-	for (;;) {
-		/* nothing read yet: buf may still be NULL, which memchr must not see */
-		char *nl = in->len > in->off ? memchr(in->buf + in->off, '\n', in->len - in->off) : NULL;
-		if (nl || (in->eof && in->off < in->len)) {
-			*line = in->buf + in->off;
-			*len = nl ? (size_t)(nl - *line) : in->len - in->off;
-			in->off += *len + (nl != NULL);
-			in->lineno++;
-			return 1;
-		}
-		if (in->eof)
-			return 0;
-		if (in->off) {
-			memmove(in->buf, in->buf + in->off, in->len - in->off);
-			in->len -= in->off;
-			in->off = 0;
-		}
-		if (in->len == in->cap) {
-			if (in->cap >= GUARD_EVENT_MAX_DEFAULT + 1) {
-				in->len = 0; /* drop the over-long line's start; the rest is skipped below */
-				in->lineno++;
-				return guard_error(GUARD_EUSAGE, "stdin:%lu: line longer than %zu bytes", in->lineno,
-						   GUARD_EVENT_MAX_DEFAULT);
-			}
-			in->cap = in->cap ? in->cap * 2 : (size_t)1 << 20;
-			in->buf = guard_xrealloc(in->buf, in->cap);
-		}
-		ssize_t n = read(0, in->buf + in->len, in->cap - in->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return guard_error(GUARD_EIO, "cannot read stdin: %s", strerror(errno));
-		if (n == 0)
-			in->eof = true;
-		in->len += (size_t)n;
-	}
-}
-
-static bool
-input_buffered(const struct input *in)
-{
-	return memchr(in->buf + in->off, '\n', in->len - in->off) != NULL;
-}
-
-/*
- * append is a pipeline: this thread reads stdin into chunks of lines and
- * appends the records in the order read (seq, prev, ts, the hash of the
- * rest, the batches, the lock: all here, so the chain is as before);
- * BUILDERS threads parse, redact and print the records of each chunk
- * (guard_audit_prepare), each with its own redactor and cJSON arena.
- */
-#define CHUNK_LINES 256
-#define CHUNK_BYTES ((size_t)4 << 20)
-#define CHUNKS 64
-#define BUILDERS 2
-
-struct chunk {
-	struct guard_buf text;  /* the lines, back to back */
-	size_t n;
-	size_t off[CHUNK_LINES], len[CHUNK_LINES];
-	unsigned long lineno[CHUNK_LINES];
-	struct guard_audit_rec *rec[CHUNK_LINES];
-	int rc[CHUNK_LINES];
-	char *err[CHUNK_LINES]; /* what a failed prepare said */
-	bool built;             /* under mu */
-};
-
-struct pipeline {
-	pthread_mutex_t mu;
-	pthread_cond_t work, done;
-	struct chunk chunk[CHUNKS];
-	unsigned long tail, head, taken; /* [tail, head) submitted and not appended; taken: next to build */
-	bool quit;
-	const char *event_name;
-	int nthreads;
-	struct builder {
-		struct pipeline *p;
-		struct guard_redactor *red;
-		pthread_t thread;
-	} b[BUILDERS];
-};
-
-struct appender {
-	struct guard_audit *log;
-	unsigned long batch, limit;
-	int status;
-	bool stop, tee;
-	struct guard_buf out;
-};
-
 static void
-build_chunk(struct chunk *ch, const struct guard_redactor *red, const char *event_name)
+tee_out(void *arg, const char *buf, size_t len)
 {
-	for (size_t i = 0; i < ch->n; i++) {
-		cJSON *ev = NULL;
-		int rc;
-		/* The event and the record built from it live in the arena, gone at the next event. */
-		cli_arena_begin();
-		if ((rc = guard_event_parse(ch->text.buf + ch->off[i], ch->len[i], GUARD_EVENT_MAX_DEFAULT, &ev)) == 0)
-			rc = guard_audit_prepare_owned(red, event_name, ev, ch->rec[i]);
-		cJSON_Delete(ev);
-		cli_arena_end();
-		ch->rc[i] = rc;
-		ch->err[i] = rc < 0 ? guard_xstrdup(guard_error_last()) : NULL;
-	}
-}
-
-static void *
-builder(void *arg)
-{
-	struct builder *b = arg;
-	struct pipeline *p = b->p;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->quit && p->taken == p->head)
-			pthread_cond_wait(&p->work, &p->mu);
-		if (p->quit)
-			break;
-		struct chunk *ch = &p->chunk[p->taken++ % CHUNKS];
-		pthread_mutex_unlock(&p->mu);
-		build_chunk(ch, b->red, p->event_name);
-		pthread_mutex_lock(&p->mu);
-		ch->built = true;
-		pthread_cond_broadcast(&p->done);
-	}
-	pthread_mutex_unlock(&p->mu);
-	cli_arena_release();
-	return NULL;
+	(void)arg;
+	fwrite(buf, 1, len, stdout);
+	fflush(stdout);
 }
 
 static void
-submit(struct pipeline *p, struct chunk *ch)
+stream_error(void *arg, const char *msg)
 {
-	if (!p->nthreads) { /* no thread could be started: build here */
-		build_chunk(ch, p->b[0].red, p->event_name);
-		ch->built = true;
-		p->head++;
-		return;
-	}
-	pthread_mutex_lock(&p->mu);
-	p->head++;
-	pthread_cond_signal(&p->work);
-	pthread_mutex_unlock(&p->mu);
-}
-
-/* A stream goes on past a bad line: each failure is reported as it happens. */
-static int
-reported(int rc)
-{
-	cli_error("%s", guard_error_last());
-	return rc;
-}
-
-/* Commit the batch (the lock is released) and pass the tee'd lines on. */
-static int
-commit_batch(struct appender *a)
-{
-	int rc = guard_audit_commit(a->log);
-
-	if (rc < 0) {
-		a->status = reported(rc);
-		a->stop = true;
-		return rc;
-	}
-	a->batch = 0;
-	if (a->out.len) {
-		fwrite(a->out.buf, 1, a->out.len, stdout);
-		fflush(stdout);
-		guard_buf_reset(&a->out);
-	}
-	return 0;
-}
-
-static void
-append_chunk(struct appender *a, struct chunk *ch)
-{
-	for (size_t i = 0; i < ch->n && !a->stop; i++) {
-		int rc = ch->rc[i];
-		if (rc == 0) {
-			if (!a->batch && (rc = guard_audit_begin(a->log)) < 0) {
-				a->status = reported(rc);
-				a->stop = true;
-				break;
-			}
-			rc = guard_audit_append_rec(a->log, ch->rec[i]);
-			if (rc == GUARD_EIO || rc == GUARD_EEXPIRED) {
-				a->status = reported(rc);
-				a->stop = true;
-				break;
-			}
-			if (rc == 0)
-				a->batch++;
-		}
-		if (a->tee) {
-			guard_buf_add(&a->out, ch->text.buf + ch->off[i], ch->len[i]);
-			guard_buf_addch(&a->out, '\n');
-		}
-		if (rc < 0) {
-			cli_error("stdin:%lu: %s", ch->lineno[i], ch->rc[i] < 0 ? ch->err[i] : guard_error_last());
-			a->status = GUARD_EUSAGE;
-		}
-		if (a->batch >= a->limit && commit_batch(a) < 0)
-			break;
-	}
-	for (size_t i = 0; i < ch->n; i++) {
-		free(ch->err[i]);
-		ch->err[i] = NULL;
-	}
-	ch->n = 0;
-	guard_buf_reset(&ch->text);
-	ch->built = false;
-}
-
-/* Append the oldest submitted chunk, waiting for it to be built when asked. */
-static bool
-append_oldest(struct pipeline *p, struct appender *a, bool wait)
-{
-	struct chunk *ch = &p->chunk[p->tail % CHUNKS];
-	bool built;
-
-	pthread_mutex_lock(&p->mu);
-	while (wait && !ch->built)
-		pthread_cond_wait(&p->done, &p->mu);
-	built = ch->built;
-	pthread_mutex_unlock(&p->mu);
-	if (!built)
-		return false;
-	append_chunk(a, ch);
-	p->tail++;
-	return true;
-}
-
-/* Everything read so far appended (unless an error stopped the stream). */
-static void
-drain(struct pipeline *p, struct appender *a, struct chunk **cur)
-{
-	if (*cur) {
-		submit(p, *cur);
-		*cur = NULL;
-	}
-	while (p->tail < p->head && !a->stop)
-		append_oldest(p, a, true);
+	(void)arg;
+	cli_error("%s", msg);
 }
 
 static int
 append_events(struct ctx *c, bool tee, const char *event_name)
 {
-	struct appender a = { .tee = tee, .out = GUARD_BUF_INIT };
-	struct pipeline *p = guard_xcalloc(1, sizeof(*p));
-	struct input in = { 0 };
-	struct chunk *cur = NULL;
-	char *line = NULL;
-	size_t len = 0;
+	struct guard_audit_stream s = GUARD_AUDIT_STREAM_INIT;
+	struct guard_audit *log;
 	int rc;
 
-	if ((rc = open_log(c, &a.log)) < 0) {
-		free(p);
+	if ((rc = open_log(c, &log)) < 0)
 		return rc;
-	}
-	a.limit = c->fsync && !strcmp(c->fsync, "always") ? 1 : 4096;
-	if (!c->fsync && c->cfg.fsync == GUARD_AUDIT_FSYNC_ALWAYS)
-		a.limit = 1;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->done, NULL);
-	p->event_name = event_name;
-	for (int i = 0; i < CHUNKS; i++)
-		guard_buf_init(&p->chunk[i].text);
-	for (int i = 0; i < BUILDERS; i++) {
-		p->b[i].p = p;
-		if ((rc = guard_audit_redactor_new(c->policy, &p->b[i].red)) < 0) {
-			a.status = reported(rc);
-			a.stop = true;
-			break;
-		}
-	}
-	for (int i = 0; i < BUILDERS && !a.stop; i++)
-		if (pthread_create(&p->b[p->nthreads].thread, NULL, builder, &p->b[p->nthreads]) == 0)
-			p->nthreads++;
-
-	while (!a.stop) {
-		/* The input pauses: what was read goes to disk (and on, with --tee) before we wait; a pipeline never waits on us. */
-		if ((cur || p->tail < p->head || a.batch || a.out.len) && !input_buffered(&in) && !input_ready()) {
-			drain(p, &a, &cur);
-			if (a.stop || commit_batch(&a) < 0)
-				break;
-		}
-		rc = input_next(&in, &line, &len);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			char *msg = guard_xstrdup(guard_error_last());
-			drain(p, &a, &cur);
-			if (!a.stop && rc == GUARD_EIO) {
-				guard_error(rc, "%s", msg);
-				a.status = reported(rc);
-				a.stop = true;
-			} else if (!a.stop) {
-				cli_error("%s", msg);
-				a.status = GUARD_EUSAGE;
-			}
-			free(msg);
-			continue;
-		}
-		size_t sp = 0;
-		while (sp < len && (line[sp] == ' ' || line[sp] == '\t' || line[sp] == '\r'))
-			sp++;
-		if (sp == len)
-			continue;
-		if (!cur) {
-			while (p->head - p->tail == CHUNKS && !a.stop)
-				append_oldest(p, &a, true);
-			if (a.stop)
-				break;
-			cur = &p->chunk[p->head % CHUNKS];
-		}
-		cur->off[cur->n] = cur->text.len;
-		cur->len[cur->n] = len;
-		cur->lineno[cur->n] = in.lineno;
-		if (!cur->rec[cur->n])
-			cur->rec[cur->n] = guard_audit_rec_new();
-		cur->err[cur->n] = NULL;
-		guard_buf_add(&cur->text, line, len);
-		if (++cur->n == CHUNK_LINES || cur->text.len >= CHUNK_BYTES) {
-			submit(p, cur);
-			cur = NULL;
-		}
-		while (p->tail < p->head && !a.stop && append_oldest(p, &a, false))
-			;
-	}
-	if (!a.stop)
-		drain(p, &a, &cur);
-	if (a.batch && (rc = guard_audit_commit(a.log)) < 0 && a.status != GUARD_EIO)
-		a.status = reported(rc);
-	if (a.out.len && a.status != GUARD_EIO)
-		fwrite(a.out.buf, 1, a.out.len, stdout);
-
-	pthread_mutex_lock(&p->mu);
-	p->quit = true;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->mu);
-	for (int i = 0; i < p->nthreads; i++)
-		pthread_join(p->b[i].thread, NULL);
-	for (int i = 0; i < BUILDERS; i++)
-		guard_redactor_free(p->b[i].red);
-	for (int i = 0; i < CHUNKS; i++) {
-		for (size_t j = 0; j < p->chunk[i].n; j++)
-			free(p->chunk[i].err[j]);
-		for (size_t j = 0; j < CHUNK_LINES; j++)
-			guard_audit_rec_free(p->chunk[i].rec[j]);
-		guard_buf_release(&p->chunk[i].text);
-	}
-	pthread_cond_destroy(&p->done);
-	pthread_cond_destroy(&p->work);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
-	guard_audit_close(a.log);
-	guard_buf_release(&a.out);
-	free(in.buf);
-	guard_error_clear(); /* each failure was reported where it happened */
-	return a.status;
+	s.event_name = event_name;
+	s.tee = tee;
+	s.out = tee_out;
+	s.error = stream_error;
+	s.arena_begin = cli_arena_begin;
+	s.arena_end = cli_arena_end;
+	s.arena_release = cli_arena_release;
+	rc = guard_audit_append_stream(log, c->policy, &s);
+	guard_audit_close(log);
+	return rc;
 }
 
 /* log EVENT key=value...: id, session, tool, summary at the top, actor=U as actor.user, the rest as data. */
@@ -528,7 +179,7 @@ static int
 verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
 {
 	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root };
-	struct guard_audit_verify_result r;
+	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
 	int rc = guard_audit_verify(c->cfg.dir, &o, &r);
 
 	if (rc < 0) {
@@ -603,7 +254,7 @@ prune_log(struct ctx *c, const char *before)
 
 /* ---------------------------------------------------------------- the verbs */
 
-static struct ctx ctx;
+static struct ctx ctx = { .cfg = GUARD_AUDIT_CONFIG_INIT };
 
 /* The options, wherever they stood on the command line. */
 static struct {

@@ -44,6 +44,8 @@ struct guard_audit_config {
 	bool fail_closed;
 	int lock_timeout_ms;
 };
+#define GUARD_AUDIT_CONFIG_INIT \
+	{ .dir = NULL, .fsync = GUARD_AUDIT_FSYNC_BATCH, .fail_closed = true, .lock_timeout_ms = GUARD_AUDIT_LOCK_TIMEOUT_MS }
 
 /*
  * Read audit.{dir,fsync,fail_closed} from the policy (NULL: defaults:
@@ -121,6 +123,39 @@ int guard_audit_append_rec(struct guard_audit *log, const struct guard_audit_rec
 int guard_audit_begin(struct guard_audit *log);
 int guard_audit_commit(struct guard_audit *log);
 
+/*
+ * A stream of events, one JSON object a line (guard-audit append): read
+ * from in_fd to its end and appended in the order read, in batches (one
+ * lock and one write each; one record a batch under audit.fsync always),
+ * committed whenever the input pauses, so what was read is on disk before
+ * the stream waits for more. Records are built on two threads, each with
+ * its own redactor from policy. A bad line (not JSON, no event name, over
+ * GUARD_EVENT_MAX_DEFAULT bytes, an audit.* name) goes by: error gets
+ * "stdin:LINE: why" and the stream goes on; a write, sync or lock failure
+ * stops it (error gets why). With tee every line read, good or bad, goes
+ * to out once the batch it came in is committed.
+ *
+ * The arena callbacks (may be NULL) bracket each event's parse on the
+ * thread that parses it, and arena_release runs as a builder thread ends:
+ * a program that gives cJSON a per-thread arena passes its own.
+ *
+ * Returns 0, GUARD_EUSAGE when some line was bad, or the error that
+ * stopped the stream (each already passed to error; the error state is
+ * clear on return).
+ */
+struct guard_audit_stream {
+	int in_fd;
+	const char *event_name;  /* every record's event name (NULL: each event's own) */
+	bool tee;
+	void *arg;               /* for the callbacks */
+	void (*out)(void *arg, const char *buf, size_t len);
+	void (*error)(void *arg, const char *msg);
+	void (*arena_begin)(void), (*arena_end)(void), (*arena_release)(void);
+};
+#define GUARD_AUDIT_STREAM_INIT { .in_fd = 0, .event_name = NULL, .tee = false, .arg = NULL, .out = NULL, .error = NULL }
+int guard_audit_append_stream(struct guard_audit *log, const struct guard_policy *policy,
+			      const struct guard_audit_stream *s);
+
 /* Override audit.fsync for this handle (a command-line --fsync). */
 void guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode);
 
@@ -158,6 +193,7 @@ struct guard_audit_file {
 	size_t off;            /* where the next line starts */
 	unsigned long lineno;  /* of the line last returned */
 };
+#define GUARD_AUDIT_FILE_INIT { .path = NULL, .name = NULL, .data = NULL, .size = 0, .off = 0, .lineno = 0 }
 
 int guard_audit_file_open(struct guard_audit_file *f, const char *dir, const char *name);
 /*
@@ -194,6 +230,7 @@ struct guard_audit_verify_result {
 	char pruned_hash[GUARD_AUDIT_HASH_LEN + 1];
 	struct guard_list notes;      /* things worth saying that are no failure */
 };
+#define GUARD_AUDIT_VERIFY_RESULT_INIT { .records = 0, .notes = GUARD_LIST_INIT }
 
 /*
  * Recompute the chain. 0 when every record checks out; GUARD_EDENY with

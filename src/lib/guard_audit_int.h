@@ -63,6 +63,9 @@ int audit_file_head(const char *dir, const char *name, struct audit_head *h);
 /* Under a batch's lock: write what is pending and sync it now, keeping the lock. */
 int audit_flush(struct guard_audit *log);
 
+/* The audit.fsync in effect for an open log (after guard_audit_set_fsync). */
+enum guard_audit_fsync audit_fsync_mode(const struct guard_audit *log);
+
 /* The directory of an open log, and the project it belongs to. */
 const char *audit_dir(const struct guard_audit *log);
 const char *audit_root(const struct guard_audit *log);

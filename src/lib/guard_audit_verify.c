@@ -635,7 +635,7 @@ static int
 verify_file(const char *dir, const char *name, struct chain *ch, const struct checkpoints *cps,
 	    struct guard_audit_verify_result *res)
 {
-	struct guard_audit_file f;
+	struct guard_audit_file f = GUARD_AUDIT_FILE_INIT;
 	struct vline *v;
 	size_t n;
 	int rc;
@@ -889,7 +889,7 @@ seq_prev_of(const char *line, size_t len, unsigned long *seq, char prev[GUARD_AU
 static int
 file_head(const char *dir, const char *name, struct checkpoint *c, char *first_prev)
 {
-	struct guard_audit_file f;
+	struct guard_audit_file f = GUARD_AUDIT_FILE_INIT;
 	const char *line, *last = NULL;
 	size_t len, lastlen = 0;
 	bool complete;
@@ -1012,7 +1012,7 @@ int
 guard_audit_seal(const char *dir, cJSON *out)
 {
 	struct guard_audit_verify_opts vo = { 0 };
-	struct guard_audit_verify_result vr;
+	struct guard_audit_verify_result vr = GUARD_AUDIT_VERIFY_RESULT_INIT;
 	struct guard_list names = GUARD_LIST_INIT;
 	struct checkpoints cps = { 0 };
 	struct guard_buf text = GUARD_BUF_INIT;

@@ -654,6 +654,12 @@ guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode)
 	log->cfg.fsync = mode;
 }
 
+enum guard_audit_fsync
+audit_fsync_mode(const struct guard_audit *log)
+{
+	return log->cfg.fsync;
+}
+
 unsigned long
 guard_audit_written(const struct guard_audit *log)
 {
