@@ -24,6 +24,8 @@ static const char summary[] =
 	"\n"
 	"FILTERS: --since T --until T (RFC 3339 or YYYY-MM-DD), --event, --tool,\n"
 	"--risk, --decision, --session, --actor, --approval (status or id).\n"
+	"query, stats and export verify what they read first and warn when it\n"
+	"does not (--no-verify: do not).\n"
 	"\n"
 	"  -p, --policy FILE   use FILE as the built-in policy layer\n"
 	"      --fsync MODE    always, batch or never (append, log, --tee)\n"
@@ -42,9 +44,10 @@ struct ctx {
 };
 
 /*
- * The project, its policy and its log's settings. A verb that writes the
- * log (writes) needs a project: outside one it would make .ai/ wherever
- * it was run, so it says so instead (exit 5; GUARD_DIR names one).
+ * The project, its policy and its log's settings. Every verb needs a
+ * project: outside one a writer would make .ai/ wherever it was run and
+ * a reader would read whatever .ai/ it found there, so it says so
+ * instead (exit 5; GUARD_DIR names one).
  */
 static int
 ctx_load(struct ctx *c, bool writes)
@@ -56,14 +59,15 @@ ctx_load(struct ctx *c, bool writes)
 		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
 	rc = guard_project_root(here, &c->root);
 	free(here);
-	if (rc == GUARD_ENOTFOUND && writes) {
+	if (rc == GUARD_ENOTFOUND) {
 		char *why = guard_xstrdup(guard_error_last());
-		rc = guard_error(GUARD_ENOTFOUND, "%s; not writing an audit log here (set GUARD_DIR to the project)",
-				 why);
+		rc = guard_error(GUARD_ENOTFOUND, "%s; %s an audit log here (set GUARD_DIR to the project)", why,
+				 writes ? "not writing" : "no project, so no");
 		free(why);
 		return rc;
 	}
-	guard_error_clear();
+	if (rc < 0)
+		return rc;
 	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0)
 		return rc;
 	return guard_audit_config(&c->cfg, c->root, c->policy);
@@ -259,7 +263,7 @@ static struct ctx ctx = { .cfg = GUARD_AUDIT_CONFIG_INIT };
 /* The options, wherever they stood on the command line. */
 static struct {
 	const char *from, *to, *checkpoint, *before, *event_name;
-	bool tee, quiet, follow, csv, json, table, help;
+	bool tee, quiet, follow, csv, json, table, help, no_verify;
 	long lines;
 	struct audit_filter f;
 } opt = { .lines = 10 };
@@ -343,10 +347,46 @@ cmd_prune(int argc, char **argv)
 	return rc < 0 ? rc : prune_log(&ctx, opt.before);
 }
 
+/*
+ * What query, stats and export read is verified first, at verify's pace
+ * (the same day files, held to the synced-record watermark): a log that
+ * does not verify is still read, under a warning on stderr naming the
+ * first broken record. --no-verify skips it.
+ */
+static int
+check_read(void)
+{
+	struct guard_audit_verify_opts o = { *opt.f.from_day ? opt.f.from_day : NULL,
+					     *opt.f.to_day ? opt.f.to_day : NULL, NULL, ctx.root };
+	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
+	int rc;
+
+	if (opt.no_verify)
+		return 0;
+	rc = guard_audit_verify(ctx.cfg.dir, &o, &r);
+	guard_audit_verify_release(&r);
+	if (rc == GUARD_EDENY) {
+		cli_error("warning: the log does not verify: %s; the records shown may have been changed "
+			  "(run guard-audit verify)", guard_error_last());
+		guard_error_clear();
+		return 0;
+	}
+	return rc;
+}
+
+/* begin, then check_read. */
+static int
+begin_read(int argc, char **argv)
+{
+	int rc = begin(argc, argv, false);
+
+	return rc < 0 ? rc : check_read();
+}
+
 static int
 cmd_query(int argc, char **argv)
 {
-	int rc = begin(argc, argv, false);
+	int rc = begin_read(argc, argv);
 	bool table = opt.table || (!opt.json && isatty(1));
 
 	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL);
@@ -361,13 +401,15 @@ cmd_export(int argc, char **argv)
 		rc = guard_error(GUARD_EUSAGE, "export takes one of --csv or --json");
 	if (rc == 0)
 		rc = ctx_load(&ctx, false);
+	if (rc == 0)
+		rc = check_read();
 	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, opt.csv ? AUDIT_OUT_CSV : AUDIT_OUT_JSON);
 }
 
 static int
 cmd_stats(int argc, char **argv)
 {
-	int rc = begin(argc, argv, false);
+	int rc = begin_read(argc, argv);
 
 	return rc < 0 ? rc : audit_stats(ctx.cfg.dir, &opt.f, opt.json);
 }
@@ -403,7 +445,7 @@ static int
 parse_options(int argc, char **argv)
 {
 	enum { O_FSYNC = 256, O_FROM, O_TO, O_CHECKPOINT, O_BEFORE, O_TEE, O_EVENT, O_TOOL, O_RISK, O_DECISION,
-	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE };
+	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE, O_NO_VERIFY };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fsync", required_argument, NULL, O_FSYNC },
@@ -424,6 +466,7 @@ parse_options(int argc, char **argv)
 		{ "csv", no_argument, NULL, O_CSV },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "table", no_argument, NULL, O_TABLE },
+		{ "no-verify", no_argument, NULL, O_NO_VERIFY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "lines", required_argument, NULL, 'n' },
@@ -460,6 +503,7 @@ parse_options(int argc, char **argv)
 		case O_CSV: opt.csv = true; break;
 		case O_JSON: opt.json = true; break;
 		case O_TABLE: opt.table = true; break;
+		case O_NO_VERIFY: opt.no_verify = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'f': opt.follow = true; break;
 		case 'n': {

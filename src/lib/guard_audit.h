@@ -88,6 +88,15 @@ int guard_audit_open(struct guard_audit **out, const char *project_root, const s
 int guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event);
 
 /*
+ * An event name is 1..GUARD_AUDIT_EVENT_NAME_MAX letters, digits, '.',
+ * '_', '-' or ':', beginning with a letter or digit ("decision",
+ * "tool.result", "session.start"). 0, or GUARD_EUSAGE saying what is
+ * wrong. Every append checks it, and the readers' --event filter.
+ */
+#define GUARD_AUDIT_EVENT_NAME_MAX 64
+int guard_audit_event_name_check(const char *name);
+
+/*
  * The same in two steps, so the work can be spread over threads.
  * guard_audit_prepare builds, redacts and prints the record (all but its
  * prev, seq, ts and hash) and hashes the part of the canonical text that

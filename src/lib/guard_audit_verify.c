@@ -406,6 +406,18 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 		rc = bad(f, seq, "its ts is not of this file's day");
 		goto out;
 	}
+	/* A file's first record never changes (a prune removes whole files): a later one was cut from the head. */
+	for (size_t i = 0; f->lineno == 1 && i < cps->n; i++) {
+		const struct checkpoint *c = &cps->c[i];
+		if (strcmp(c->file, f->name) || seq <= c->first_seq)
+			continue;
+		char *why = guard_xasprintf("the file starts here, but the checkpoint sealed %s says it started at seq "
+					    "%lu: seq %lu..%lu were cut from the head of the file", c->ts, c->first_seq,
+					    c->first_seq, seq - 1);
+		rc = bad(f, seq, why);
+		free(why);
+		goto out;
+	}
 	if (ch->wm && seq == ch->w.seq && !strcmp(f->name, ch->w.file)) {
 		if (strcmp(hash, ch->w.hash)) {
 			char *why = guard_xasprintf("was synced with hash %.12s... (ending at byte %lld) and now has hash "
@@ -802,8 +814,8 @@ check_start(const char *dir, bool whole, const struct chain *ch, struct guard_au
 					: guard_xstrdup("");
 	int rc = guard_error(GUARD_EDENY, "%s/%s:1: seq %lu: seq 1..%lu are missing (its prev %.12s... is a "
 			     "record that is gone) and no audit.pruned record accounts for them: an older day file "
-			     "was deleted%s", dir, ch->start_file, ch->start_seq, ch->start_seq - 1, ch->start_prev,
-			     last);
+			     "was deleted, or the head of %s was cut (verify --checkpoint tells which)%s", dir,
+			     ch->start_file, ch->start_seq, ch->start_seq - 1, ch->start_prev, ch->start_file, last);
 	free(last);
 	return rc;
 }

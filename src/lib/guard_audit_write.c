@@ -268,6 +268,16 @@ file_tail(struct guard_audit *log, const char *path, int fd, bool *found, cJSON 
 	return rc;
 }
 
+/* A day file that cannot be opened: a symbolic link where one belongs was put there (exit 1), else I/O. */
+static int
+open_failed(const char *what, const char *path)
+{
+	if (errno == ELOOP)
+		return guard_error(GUARD_EDENY, "'%s' is a symbolic link, not a day file the log wrote: tampering "
+				   "(run guard-audit verify)", path);
+	return guard_error(GUARD_EIO, "cannot open %s'%s': %s", what, path, strerror(errno));
+}
+
 /* Where the chain stands, for a day file that is still empty: the newest earlier file. */
 static int
 previous_tail(struct guard_audit *log, cJSON **torn)
@@ -286,7 +296,7 @@ previous_tail(struct guard_audit *log, cJSON **torn)
 		char *path = guard_xasprintf("%s/%s", log->cfg.dir, names.items[i]);
 		int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
-			rc = guard_error(GUARD_EIO, "cannot open '%s': %s", path, strerror(errno));
+			rc = open_failed("", path);
 		} else {
 			rc = file_tail(log, path, fd, &found, torn);
 			close(fd);
@@ -324,7 +334,7 @@ open_day(struct guard_audit *log, cJSON **torn)
 
 	log->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (log->fd < 0) {
-		rc = guard_error(GUARD_EIO, "cannot open audit log '%s': %s", path, strerror(errno));
+		rc = open_failed("audit log ", path);
 		goto out;
 	}
 	if ((rc = file_tail(log, path, log->fd, &found, torn)) < 0)

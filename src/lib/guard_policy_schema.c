@@ -130,6 +130,12 @@ gp_suggest(const char *word, const char *const *names)
 	return NULL;
 }
 
+const char *
+guard_policy_suggest(const char *word, const char *const *names)
+{
+	return gp_suggest(word, names);
+}
+
 long long
 gp_parse_size(const cJSON *v)
 {

