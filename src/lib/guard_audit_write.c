@@ -39,6 +39,8 @@ struct guard_audit {
 	char batch_hash[GUARD_AUDIT_HASH_LEN + 1];
 	unsigned long written;
 	struct guard_audit_rec *rec;    /* scratch for guard_audit_append */
+	bool durable;                   /* the batch holds an allowed action's record: synced before commit returns */
+	bool synced;                    /* sync_day synced the day file just now */
 };
 
 void
@@ -452,6 +454,7 @@ sync_day(struct guard_audit *log, bool final)
 	}
 	if (fdatasync(log->fd) < 0)
 		return guard_error(GUARD_EIO, "cannot sync the audit log in '%s': %s", log->cfg.dir, strerror(errno));
+	log->synced = true;
 	if (log->lockfd >= 0) {
 		futimens(log->lockfd, NULL);
 		mark_synced(log);
@@ -488,12 +491,23 @@ guard_audit_commit(struct guard_audit *log)
 
 	if (log->lockfd < 0)
 		return 0;
+	log->synced = false;
 	if (log->npending && log->fd >= 0)
 		rc = write_pending(log);
 	if (rc == 0)
 		rc = sync_day(log, log->cfg.fsync == GUARD_AUDIT_FSYNC_ALWAYS);
 	guard_lock_release(log->lockfd);
 	log->lockfd = -1;
+	/*
+	 * An allowed action's record is on disk before the action runs: when
+	 * the one-second rule did not sync it, it is synced here, after the
+	 * lock is released (a group commit: hooks running side by side share
+	 * the file system's journal commit instead of queueing on the lock).
+	 */
+	if (rc == 0 && log->durable && !log->synced && log->fd >= 0 && log->cfg.fsync != GUARD_AUDIT_FSYNC_NEVER &&
+	    fdatasync(log->fd) < 0)
+		rc = guard_error(GUARD_EIO, "cannot sync the audit log in '%s': %s", log->cfg.dir, strerror(errno));
+	log->durable = false;
 	return rc;
 }
 
@@ -596,6 +610,19 @@ guard_audit_append_rec(struct guard_audit *log, const struct guard_audit_rec *re
 	return rc < 0 ? rc : crc;
 }
 
+/* An event that lets an action run (or asks a person to): a decision allow or ask, before the tool runs. */
+static bool
+allows(const cJSON *event)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(event, "decision");
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(d, "effect");
+	const cJSON *phase = cJSON_GetObjectItemCaseSensitive(event, "phase");
+
+	if (!cJSON_IsString(e) || (cJSON_IsString(phase) && !strcmp(phase->valuestring, "post")))
+		return false;
+	return !strcmp(e->valuestring, "allow") || !strcmp(e->valuestring, "ask");
+}
+
 int
 guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event)
 {
@@ -605,6 +632,8 @@ guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON 
 		log->rec = guard_audit_rec_new();
 	if ((rc = guard_audit_prepare(log->red, event_name, event, log->rec)) < 0)
 		return rc;
+	if (allows(event))
+		log->durable = true;
 	return guard_audit_append_rec(log, log->rec);
 }
 
