@@ -6,10 +6,13 @@
 #include <math.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 #include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_event.h"
+#include "guard_file.h"
 #include "guard_list.h"
 #include "guard_path.h"
 #include "guard_redact.h"
@@ -179,13 +182,59 @@ log_one(struct ctx *c, int argc, char **argv)
 
 /* ---------------------------------------------------------------- verify, seal, prune */
 
+/* --key: the verification key itself, or a file whose first line holds it. */
 static int
-verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
+load_key(const char *arg, char **out)
 {
-	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root };
-	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
-	int rc = guard_audit_verify(c->cfg.dir, &o, &r);
+	size_t len;
+	int rc;
 
+	*out = NULL;
+	if (!arg)
+		return 0;
+	if (!strncmp(arg, "guard-seal-v1:", 14)) {
+		*out = guard_xstrdup(arg);
+		return 0;
+	}
+	if ((rc = guard_file_read(arg, 4096, 0, out, &len)) < 0)
+		return rc;
+	(*out)[strcspn(*out, "\r\n")] = '\0';
+	return 0;
+}
+
+/* What --key found: how far the log is sealed. */
+static void
+print_sealed(const struct guard_audit_verify_result *r)
+{
+	char len[32];
+
+	guard_duration_format(r->epoch_len, len, sizeof(len));
+	if (!r->seal_tags) {
+		printf("sealed: no seal tag yet (epochs of %s from %lld): nothing is protected by the key\n", len,
+		       r->epoch_start);
+		return;
+	}
+	printf("sealed: %lu tag%s good, epochs %llu..%llu (of %s from %lld), through seq %lu", r->seal_tags,
+	       r->seal_tags == 1 ? "" : "s", r->first_epoch, r->last_epoch, len, r->epoch_start, r->sealed_seq);
+	if (r->last_seq > r->sealed_seq + 1)
+		printf("; seq %lu..%lu not sealed yet", r->sealed_seq + 2, r->last_seq);
+	putchar('\n');
+}
+
+static int
+verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, const char *key, bool quiet)
+{
+	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root, NULL };
+	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
+	char *k;
+	int rc = load_key(key, &k);
+
+	o.key = k;
+	if (rc == 0)
+		rc = guard_audit_verify(c->cfg.dir, &o, &r);
+	if (k)
+		sodium_memzero(k, strlen(k));
+	free(k);
 	if (rc < 0) {
 		guard_audit_verify_release(&r);
 		return rc;
@@ -199,6 +248,8 @@ verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoi
 			       checkpoint ? (r.checkpoints ? ", held to the checkpoints" : ", no checkpoint in range") : "");
 		else
 			printf("ok: no records%s\n", from || to ? " in the range" : "");
+		if (key)
+			print_sealed(&r);
 	}
 	guard_audit_verify_release(&r);
 	return 0;
@@ -207,8 +258,22 @@ verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoi
 static int
 seal_log(struct ctx *c)
 {
-	cJSON *out = cJSON_CreateArray(), *cp;
-	int rc = guard_audit_seal(c->cfg.dir, out);
+	cJSON *out, *cp;
+	struct guard_audit *log;
+	bool tagged = false;
+	int rc;
+
+	/* With a sealing key, the tail is tagged first, so the checkpoint covers the tag. */
+	if ((rc = open_log(c, &log)) < 0)
+		return rc;
+	rc = guard_audit_seal_now(log, &tagged);
+	guard_audit_close(log);
+	if (rc < 0)
+		return rc;
+	if (tagged)
+		cli_error("the tail is sealed with this epoch's key (an audit.seal record)");
+	out = cJSON_CreateArray();
+	rc = guard_audit_seal(c->cfg.dir, out);
 
 	if (rc == 0) {
 		cJSON_ArrayForEach(cp, out)
@@ -262,7 +327,7 @@ static struct ctx ctx = { .cfg = GUARD_AUDIT_CONFIG_INIT };
 
 /* The options, wherever they stood on the command line. */
 static struct {
-	const char *from, *to, *checkpoint, *before, *event_name;
+	const char *from, *to, *checkpoint, *before, *event_name, *key;
 	bool tee, quiet, follow, csv, json, table, help, no_verify;
 	long lines;
 	struct audit_filter f;
@@ -287,7 +352,7 @@ is_date(const char *s)
 static int
 check_args(int argc, char **argv)
 {
-	if (strcmp(argv[0], "log") && argc > 1)
+	if (strcmp(argv[0], "log") && strcmp(argv[0], "seal-key") && argc > 1)
 		return guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[1]);
 	if ((opt.from && !is_date(opt.from)) || (opt.to && !is_date(opt.to)) || (opt.before && !is_date(opt.before)))
 		return guard_error(GUARD_EUSAGE, "dates are YYYY-MM-DD");
@@ -324,7 +389,7 @@ cmd_verify(int argc, char **argv)
 {
 	int rc = begin(argc, argv, false);
 
-	return rc < 0 ? rc : verify_log(&ctx, opt.from, opt.to, opt.checkpoint, opt.quiet);
+	return rc < 0 ? rc : verify_log(&ctx, opt.from, opt.to, opt.checkpoint, opt.key, opt.quiet);
 }
 
 static int
@@ -333,6 +398,32 @@ cmd_seal(int argc, char **argv)
 	int rc = begin(argc, argv, true);
 
 	return rc < 0 ? rc : seal_log(&ctx);
+}
+
+/* seal-key init: the sealing key in the state folder, the verification key shown once. */
+static int
+cmd_seal_key(int argc, char **argv)
+{
+	char *vkey, len[32];
+	int rc = check_args(argc, argv);
+
+	if (rc == 0 && (argc != 2 || strcmp(argv[1], "init")))
+		rc = guard_error(GUARD_EUSAGE, "seal-key takes one action: init");
+	if (rc == 0)
+		rc = ctx_load(&ctx, true);
+	if (rc == 0)
+		rc = guard_audit_seal_key_init(ctx.root, ctx.cfg.dir, ctx.cfg.seal_epoch, &vkey);
+	if (rc < 0)
+		return rc;
+	guard_duration_format(ctx.cfg.seal_epoch, len, sizeof(len));
+	printf("%s\n", vkey);
+	fflush(stdout);
+	cli_error("the line above is the verification key: keep it off this machine (a password manager, paper); "
+		  "it is shown once and kept nowhere here. The sealing key evolves every %s in the state folder. "
+		  "Check the log with: guard-audit verify --key KEY", len);
+	sodium_memzero(vkey, strlen(vkey));
+	free(vkey);
+	return 0;
 }
 
 static int
@@ -357,7 +448,7 @@ static int
 check_read(void)
 {
 	struct guard_audit_verify_opts o = { *opt.f.from_day ? opt.f.from_day : NULL,
-					     *opt.f.to_day ? opt.f.to_day : NULL, NULL, ctx.root };
+					     *opt.f.to_day ? opt.f.to_day : NULL, NULL, ctx.root, NULL };
 	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
 	int rc;
 
@@ -425,8 +516,10 @@ cmd_tail(int argc, char **argv)
 static const struct cli_command commands[] = {
 	{ "append", cmd_append, CLI_HUMAN, "[--tee] [--event NAME] < events.jsonl", "append each JSON event on stdin" },
 	{ "log", cmd_log, CLI_HUMAN, "EVENT [KEY=VALUE...]", "append one record from the shell" },
-	{ "verify", cmd_verify, 0, "[--from D] [--to D] [--checkpoint FILE] [-q]", "recompute the chain" },
-	{ "seal", cmd_seal, CLI_HUMAN, "", "print checkpoints of what is not sealed yet" },
+	{ "verify", cmd_verify, 0, "[--from D] [--to D] [--checkpoint FILE] [--key KEY|FILE] [-q]",
+	  "recompute the chain (and the seal tags, with the verification key)" },
+	{ "seal", cmd_seal, CLI_HUMAN, "", "tag the tail (with a sealing key), print checkpoints of what is not sealed yet" },
+	{ "seal-key", cmd_seal_key, CLI_HUMAN, "init", "make the forward-secure sealing key; print the verification key once" },
 	{ "query", cmd_query, 0, "[FILTERS] [--table|--json]", "records that match, JSONL or a table" },
 	{ "stats", cmd_stats, 0, "[FILTERS] [--json]", "counts, success rate, latency p50/p95" },
 	{ "export", cmd_export, 0, "--csv|--json [FILTERS]", "records as CSV or one JSON array" },
@@ -445,7 +538,7 @@ static int
 parse_options(int argc, char **argv)
 {
 	enum { O_FSYNC = 256, O_FROM, O_TO, O_CHECKPOINT, O_BEFORE, O_TEE, O_EVENT, O_TOOL, O_RISK, O_DECISION,
-	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE, O_NO_VERIFY };
+	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE, O_NO_VERIFY, O_KEY };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fsync", required_argument, NULL, O_FSYNC },
@@ -467,6 +560,7 @@ parse_options(int argc, char **argv)
 		{ "json", no_argument, NULL, O_JSON },
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "no-verify", no_argument, NULL, O_NO_VERIFY },
+		{ "key", required_argument, NULL, O_KEY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "lines", required_argument, NULL, 'n' },
@@ -504,6 +598,7 @@ parse_options(int argc, char **argv)
 		case O_JSON: opt.json = true; break;
 		case O_TABLE: opt.table = true; break;
 		case O_NO_VERIFY: opt.no_verify = true; break;
+		case O_KEY: opt.key = optarg; break;
 		case 'q': opt.quiet = true; break;
 		case 'f': opt.follow = true; break;
 		case 'n': {

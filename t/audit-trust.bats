@@ -255,3 +255,161 @@ PY
 	[ "$status" -eq 0 ]
 }
 
+
+# ---------------------------------------------------------------- forward-secure sealing
+
+# a trusted layer (the user's) with one-second epochs
+short_epochs() {
+	printf 'audit:\n  seal_epoch: 1s\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	export GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml
+}
+key_start() { printf '%s' "$KEY" | cut -d: -f2; }
+after_epoch() { [ "$(date +%s)" -ge "$(( $(key_start) + $1 ))" ]; }
+sealkey() { ls "$PROJ"/.git/guard/audit-*.sealkey; }
+
+# rechain FILE: renumber seq, recompute every prev and hash after the records were edited (what an agent with write access does)
+rechain() {
+	python3 - "$1" <<'PY'
+import hashlib, re, sys
+path = sys.argv[1]
+out, prev = [], None
+for n, line in enumerate(open(path).read().splitlines()):
+    line = re.sub(r'"seq":[0-9]+,"session"', '"seq":%d,"session"' % (n + 1), line, count=1)
+    if prev is not None:
+        line = re.sub(r'"prev":"[0-9a-f]{64}"', '"prev":"%s"' % prev, line, count=1)
+    body = line[:line.rindex(',"hash":"')]
+    h = hashlib.sha256((body + "}").encode()).hexdigest()
+    out.append(body + ',"hash":"%s"}' % h)
+    prev = h
+open(path, "w").write("\n".join(out) + "\n")
+PY
+}
+
+@test "seal-key init: the verification key shown once, the sealing key in the state folder, a second init refused" {
+	short_epochs
+	guard-audit log a >/dev/null
+	run --separate-stderr guard-audit seal-key init
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^guard-seal-v1:[0-9]+:1:[0-9a-f]{64}$ ]]
+	[[ "$stderr" == *"keep it off this machine"* ]]
+	KEY=$output
+	[ "$(stat -c %a "$(sealkey)")" = 600 ]
+	# the project's own files never hold it
+	refute grep -rqF "${KEY##*:}" "$PROJ/.ai"
+	run guard-audit seal-key init
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"a sealing key exists already"* ]]
+	run guard-audit seal-key frob
+	[ "$status" -eq 2 ]
+	# the key moves one way each epoch, in place: the verification key is gone from the machine
+	ino=$(stat -c %i "$(sealkey)")
+	wait_for "epoch 1" after_epoch 1
+	guard-audit log b >/dev/null
+	[ "$(stat -c %i "$(sealkey)")" = "$ino" ]
+	refute grep -qF "${KEY##*:}" "$(sealkey)"
+}
+
+@test "every epoch's tail is tagged; verify --key checks each tag and says how far the log is sealed" {
+	short_epochs
+	KEY=$(guard-audit seal-key init 2>/dev/null)
+	guard-audit log a >/dev/null
+	guard-audit log b >/dev/null
+	wait_for "epoch 1" after_epoch 1
+	guard-audit log c >/dev/null
+	wait_for "epoch 2" after_epoch 2
+	guard-audit log d >/dev/null
+	# a seal before the first record of each later epoch (a loaded machine may cross more epochs)
+	tags=$(jq -r 'select(.event == "audit.seal") | .seq' "$(logfile)" | wc -l)
+	[ "$tags" -ge 2 ]
+	[ "$(jq -r .event "$(logfile)" | grep -v audit.seal | tr '\n' ' ')" = "a b c d " ]
+	last=$(jq -r .seq "$(logfile)" | tail -1)
+	run guard-audit verify --key "$KEY"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sealed: $tags tags good, epochs "*" (of 1s from $(key_start)), through seq $((last - 2)); seq $last..$last not sealed yet"* ]]
+	# seal tags the tail at once; the key may also come from a file
+	guard-audit seal >/dev/null 2>&1
+	printf '%s\n' "$KEY" >"$BATS_TEST_TMPDIR/key"
+	run guard-audit verify --key "$BATS_TEST_TMPDIR/key"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$((tags + 1)) tags good"*"through seq $((last))"* ]]
+	[[ "$output" != *"not sealed yet"* ]]
+	# plain verify is unchanged by the seal records
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+}
+
+@test "an agent holding today's sealing key cannot rewrite an earlier epoch: verify --key names the first bad epoch" {
+	short_epochs
+	KEY=$(guard-audit seal-key init 2>/dev/null)
+	guard-audit log --fsync never a n=1 >/dev/null
+	wait_for "epoch 1" after_epoch 1
+	guard-audit log --fsync never b n=2 >/dev/null
+	wait_for "epoch 2" after_epoch 2
+	guard-audit log --fsync never c n=3 >/dev/null
+	rm -f "$PROJ"/.git/guard/audit-*.synced   # the watermark is another witness; this test is about the key
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/orig"
+	# the agent reads the sealing key as it stands and rewrites record 1 (epoch 0)
+	stolen=$(awk '{print $NF}' "$(sealkey)")
+	sed -i '1s/"n":"1"/"n":"9"/' "$(logfile)"
+	rechain "$(logfile)"
+	run guard-audit verify
+	[ "$status" -eq 0 ]     # the plain chain cannot tell
+	# with the stolen key it re-tags every seal: the epoch-0 tag still fails, as it needs epoch 0's key
+	python3 - "$(logfile)" "$stolen" <<'PY'
+import hashlib, hmac, json, re, sys
+path, key = sys.argv[1], bytes.fromhex(sys.argv[2])
+lines = open(path).read().splitlines()
+for i, l in enumerate(lines):
+    r = json.loads(l)
+    if r["event"] == "audit.seal":
+        prev = json.loads(lines[i - 1])
+        msg = "guard-seal-v1:%d:%d:%s" % (r["data"]["epoch"], prev["seq"], prev["hash"])
+        tag = hashlib.blake2b(msg.encode(), key=key, digest_size=32).hexdigest()
+        l = re.sub(r'"sealed_hash":"[0-9a-f]{64}"', '"sealed_hash":"%s"' % prev["hash"], l)
+        l = re.sub(r'"tag":"[0-9a-f]{64}"', '"tag":"%s"' % tag, l)
+        lines[i] = l
+    # rechain as it goes
+    if i:
+        lines[i] = re.sub(r'"prev":"[0-9a-f]{64}"', '"prev":"%s"' % json.loads(lines[i - 1])["hash"], lines[i], count=1)
+    body = lines[i][:lines[i].rindex(',"hash":"')]
+    lines[i] = body + ',"hash":"%s"}' % hashlib.sha256((body + "}").encode()).hexdigest()
+open(path, "w").write("\n".join(lines) + "\n")
+PY
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	first=$(jq -r 'select(.event == "audit.seal") | "\(.seq) \(.data.epoch)"' "$BATS_TEST_TMPDIR/orig" | head -1)
+	run guard-audit verify --key "$KEY"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *":${first% *}: seq ${first% *}: the seal tag of epoch ${first#* } does not verify with this key"*"(first bad epoch: ${first#* })"* ]]
+	# removing the seals instead: the epochs jump with no tag between
+	cp "$BATS_TEST_TMPDIR/orig" "$(logfile)"
+	sed -i '/"event":"audit.seal"/d' "$(logfile)"
+	rechain "$(logfile)"
+	run guard-audit verify --key "$KEY"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"a record of epoch"*"with no seal tag of that epoch between them: a seal was removed"* ]]
+	# the untouched log verifies; a wrong or malformed key does not
+	cp "$BATS_TEST_TMPDIR/orig" "$(logfile)"
+	run guard-audit verify --key "$KEY"
+	[ "$status" -eq 0 ]
+	other="${KEY%:*}:$(printf '%064d' 0)"
+	run guard-audit verify --key "$other"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the seal tag of epoch ${first#* } does not verify"* ]]
+	run guard-audit verify --key 'guard-seal-v1:1:1:zz'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a verification key"* ]]
+}
+
+@test "audit.seal_epoch is a trusted layer's: the project layer cannot set it, nor the agent write a seal record" {
+	mkdir -p .ai && printf 'audit:\n  seal_epoch: 1s\n' >.ai/policy.yaml
+	run --separate-stderr guard-audit seal-key init
+	[ "$status" -eq 0 ]
+	[[ "$output" == guard-seal-v1:*:900:* ]]
+	run guard-audit append <<<'{"event":"audit.seal","data":{"epoch":0}}'
+	[ "$status" -eq 2 ]
+	run guard-audit log audit.seal
+	[ "$status" -eq 2 ]
+}

@@ -43,9 +43,11 @@ struct guard_audit_config {
 	enum guard_audit_fsync fsync;
 	bool fail_closed;
 	int lock_timeout_ms;
+	long long seal_epoch;         /* seconds a sealing key lasts (audit.seal_epoch, 15m) */
 };
 #define GUARD_AUDIT_CONFIG_INIT \
-	{ .dir = NULL, .fsync = GUARD_AUDIT_FSYNC_BATCH, .fail_closed = true, .lock_timeout_ms = GUARD_AUDIT_LOCK_TIMEOUT_MS }
+	{ .dir = NULL, .fsync = GUARD_AUDIT_FSYNC_BATCH, .fail_closed = true, .lock_timeout_ms = GUARD_AUDIT_LOCK_TIMEOUT_MS, \
+	  .seal_epoch = 900 }
 
 /*
  * Read audit.{dir,fsync,fail_closed} from the policy (NULL: defaults:
@@ -226,6 +228,8 @@ struct guard_audit_verify_opts {
 	const char *checkpoint_path;  /* checkpoints to hold the log to, or NULL */
 	const char *root;             /* the project, whose state folder keeps the synced-record
 				       * watermark to hold the log to; NULL: none */
+	const char *key;              /* a verification key (guard_audit_seal_key_init) to check every
+				       * audit.seal tag with; NULL: tags are not checked */
 };
 
 struct guard_audit_verify_result {
@@ -238,6 +242,10 @@ struct guard_audit_verify_result {
 	unsigned long pruned_seq;
 	char pruned_hash[GUARD_AUDIT_HASH_LEN + 1];
 	struct guard_list notes;      /* things worth saying that are no failure */
+	/* With a key: the audit.seal tags checked, the epochs they span, the last sealed record. */
+	unsigned long seal_tags, sealed_seq;
+	unsigned long long first_epoch, last_epoch;
+	long long epoch_start, epoch_len;
 };
 #define GUARD_AUDIT_VERIFY_RESULT_INIT { .records = 0, .notes = GUARD_LIST_INIT }
 
@@ -263,6 +271,23 @@ void guard_audit_verify_release(struct guard_audit_verify_result *res);
  * prints it for a witness the agent cannot write to). Takes the lock.
  */
 int guard_audit_seal(const char *dir, cJSON *out);
+
+/*
+ * Forward-secure sealing. Make the sealing key of the log in dir, in the
+ * state folder of root, evolving every epoch_seconds from now; *vkey
+ * (malloc'd) gets the verification key "guard-seal-v1:START:SECONDS:HEX",
+ * which is kept nowhere else: the caller shows it to a person once.
+ * From then on each writer, before its first record in a new epoch,
+ * appends an "audit.seal" record whose data {epoch, sealed_seq, sealed_hash, tag} tags
+ * the last record of the epoch before (tag: keyed BLAKE2b-256 of
+ * "guard-seal-v1:EPOCH:SEQ:HASH" under that epoch's key), then moves the
+ * key on to the current epoch, the old key overwritten. guard_audit_seal
+ * tags the tail at once. GUARD_ECONFLICT when a key exists.
+ */
+#define GUARD_AUDIT_SEAL_EPOCH_DEFAULT 900
+/* Tag the log's tail now (an audit.seal record) unless it is tagged; *tagged says whether one was written. */
+int guard_audit_seal_now(struct guard_audit *log, bool *tagged);
+int guard_audit_seal_key_init(const char *root, const char *dir, long long epoch_seconds, char **vkey);
 
 /*
  * Prune: remove the day files older than before (and than today, whose

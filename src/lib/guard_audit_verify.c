@@ -150,7 +150,14 @@ struct chain {
 	bool wm, wm_seen;
 	struct audit_synced w;
 	const char *newest;             /* the newest day file: the only one a torn end may be in */
+	/* With a verification key: the key of fss.epoch, derived as the tags need it. */
+	bool fss_on;
+	struct audit_fss fss;
+	bool fss_open;                  /* records of rec_epoch since the last tag */
+	unsigned long long rec_epoch;
+	unsigned long open_seq;         /* the first of them */
 };
+
 
 /* An audit.pruned record's data: what it removed, for the start of the log to be held to. */
 static void
@@ -195,6 +202,86 @@ bad(const struct guard_audit_file *f, unsigned long seq, const char *what)
 	if (seq)
 		return guard_error(GUARD_EDENY, "%s:%lu: seq %lu: %s", f->path, f->lineno, seq, what);
 	return guard_error(GUARD_EDENY, "%s:%lu: %s", f->path, f->lineno, what);
+}
+
+/* The epoch a record's ts falls in under the verification key (-1: before the key, or no ts). */
+static long long
+ts_epoch(const struct chain *ch, const char *ts)
+{
+	struct timespec t;
+
+	if (guard_time_parse(ts, &t) < 0 || t.tv_sec < ch->fss.start)
+		return -1;
+	return (long long)audit_fss_epoch_at(&ch->fss, t.tv_sec);
+}
+
+/*
+ * An audit.seal record under a verification key: it tags the record before
+ * it (seq and hash), with the key of its epoch; epochs never go back. And
+ * a record of a later epoch than the records before it follows a tag of
+ * theirs (every writer tags an epoch's tail before the next epoch's first
+ * record): else a tag was removed.
+ */
+static int
+check_seal(const struct guard_audit_file *f, const char *line, size_t len, unsigned long seq, const char *ts,
+	   bool is_seal, struct chain *ch, struct guard_audit_verify_result *res)
+{
+	long long e = ts_epoch(ch, ts);
+	char *why = NULL;
+	int rc = 0;
+
+	if (!is_seal) {
+		if (e < 0)
+			return 0;
+		if (ch->fss_open && (unsigned long long)e > ch->rec_epoch)
+			why = guard_xasprintf("a record of epoch %lld follows records of epoch %llu (from seq %lu) with no "
+					      "seal tag of that epoch between them: a seal was removed", e, ch->rec_epoch,
+					      ch->open_seq);
+		else if (!ch->fss_open || (unsigned long long)e > ch->rec_epoch) {
+			ch->fss_open = true;
+			ch->rec_epoch = (unsigned long long)e;
+			ch->open_seq = seq;
+		}
+		goto out;
+	}
+	cJSON *rec = cJSON_ParseWithLength(line, len);
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "data");
+	const cJSON *je = cJSON_GetObjectItemCaseSensitive(d, "epoch"), *js = cJSON_GetObjectItemCaseSensitive(d, "sealed_seq");
+	const char *h = str_of(d, "sealed_hash"), *tag = str_of(d, "tag");
+	char want[GUARD_AUDIT_HASH_LEN + 1];
+
+	if (!cJSON_IsNumber(je) || je->valuedouble < 0 || !cJSON_IsNumber(js) || !h || !tag) {
+		why = guard_xstrdup("a seal record without its epoch, seq, hash and tag");
+	} else if ((unsigned long)js->valuedouble != ch->seq || strcmp(h, ch->hash)) {
+		why = guard_xasprintf("the seal tags seq %.0f, but the record before it is seq %lu (hash %.12s...): "
+				      "records were moved", js->valuedouble, ch->seq, ch->hash);
+	} else if ((unsigned long long)je->valuedouble < ch->fss.epoch) {
+		why = guard_xasprintf("a seal of epoch %.0f after one of epoch %llu: epochs never go back",
+				      je->valuedouble, ch->fss.epoch);
+	} else {
+		unsigned long long epoch = (unsigned long long)je->valuedouble;
+		for (; ch->fss.epoch < epoch; ch->fss.epoch++)
+			audit_fss_evolve(ch->fss.key);
+		audit_fss_tag(ch->fss.key, epoch, ch->seq, ch->hash, want);
+		if (strlen(tag) != GUARD_AUDIT_HASH_LEN || sodium_memcmp(want, tag, GUARD_AUDIT_HASH_LEN)) {
+			why = guard_xasprintf("the seal tag of epoch %llu does not verify with this key: the records up to "
+					      "seq %lu were changed after they were sealed, or the tag was forged "
+					      "(first bad epoch: %llu)", epoch, ch->seq, epoch);
+		} else {
+			if (!res->seal_tags++)
+				res->first_epoch = epoch;
+			res->last_epoch = epoch;
+			res->sealed_seq = ch->seq;
+			ch->fss_open = false;
+		}
+	}
+	cJSON_Delete(rec);
+out:
+	if (why) {
+		rc = bad(f, seq, why);
+		free(why);
+	}
+	return rc;
 }
 
 /* The seq a damaged line claims, for the message (0 when it says none). */
@@ -429,6 +516,8 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 		}
 		ch->wm_seen = true;
 	}
+	if (ch->fss_on && (rc = check_seal(f, line, len, seq, ts, !strcmp(event, AUDIT_SEAL_EVENT), ch, res)) < 0)
+		goto out;
 	if (!strcmp(event, "audit.torn"))
 		guard_list_take(&res->notes, guard_xasprintf("%s:%lu: seq %lu records a torn write that was moved aside",
 							     f->path, f->lineno, seq));
@@ -830,6 +919,13 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	if (o->key) {
+		if ((rc = audit_fss_parse_vkey(o->key, &ch.fss)) < 0)
+			goto out;
+		ch.fss_on = true;
+		res->epoch_start = ch.fss.start;
+		res->epoch_len = ch.fss.len;
+	}
 	if (o->checkpoint_path && (rc = checkpoints_load(o->checkpoint_path, false, &cps)) < 0)
 		goto out;
 	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0 ||
@@ -872,6 +968,7 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 	rc = check_start(dir, whole, &ch, res);
 out:
 	cJSON_Delete(ch.cover_files);
+	sodium_memzero(&ch.fss, sizeof(ch.fss));
 	guard_list_clear(&names);
 	guard_list_clear(&all);
 	free(cps.c);

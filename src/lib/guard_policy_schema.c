@@ -737,6 +737,7 @@ static const struct gs_field audit_fields[] = {
 	{ "fsync", NODE(GS_ENUM, .choices = fsyncs), 0 },
 	{ "dir", &str_node, 0 },
 	{ "fail_closed", &bool_node, 0 },
+	{ "seal_epoch", &dur_node, 0 },
 	{ NULL, NULL, 0 },
 };
 
