@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <sodium.h>
+#include <syslog.h>
 
 #include "cli.h"
 #include "guard_audit.h"
@@ -255,6 +256,39 @@ verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoi
 	return 0;
 }
 
+/*
+ * Each checkpoint also goes to syslog(3), a witness outside the project
+ * (facility and tag: the trusted layers' audit.witness.syslog; authpriv,
+ * readable by root only on Debian, and "guard-audit" by default). One
+ * message a checkpoint, the JSON line as seal printed it, which
+ * verify --checkpoint reads back from a syslog or journal export.
+ */
+static void
+witness_syslog(const struct ctx *c, const cJSON *cps)
+{
+	static const struct { const char *name; int facility; } facilities[] = {
+		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(c->policy), "audit");
+	const cJSON *sl = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(audit, "witness"), "syslog");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(sl, "facility"), *t = cJSON_GetObjectItemCaseSensitive(sl, "tag");
+	int facility = LOG_AUTHPRIV;
+	const cJSON *cp;
+
+	for (size_t i = 0; cJSON_IsString(f) && i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (!strcmp(f->valuestring, facilities[i].name))
+			facility = facilities[i].facility;
+	openlog(cJSON_IsString(t) && *t->valuestring ? t->valuestring : "guard-audit", LOG_PID, facility);
+	cJSON_ArrayForEach(cp, cps) {
+		char *line = cJSON_PrintUnformatted(cp);
+		syslog(LOG_NOTICE, "%s", line);
+		cJSON_free(line);
+	}
+	closelog();
+}
+
 static int
 seal_log(struct ctx *c)
 {
@@ -280,6 +314,8 @@ seal_log(struct ctx *c)
 			guard_event_write(stdout, cp);
 		if (!cJSON_GetArraySize(out))
 			cli_error("nothing new to seal");
+		else
+			witness_syslog(c, out);
 	}
 	cJSON_Delete(out);
 	return rc < 0 ? rc : 0;

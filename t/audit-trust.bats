@@ -413,3 +413,62 @@ PY
 	run guard-audit log audit.seal
 	[ "$status" -eq 2 ]
 }
+
+# ---------------------------------------------------------------- witnesses
+
+@test "seal sends each checkpoint to syslog, with the trusted layer's facility and tag" {
+	command -v strace >/dev/null || { echo "# strace is missing (DEBS_TEST installs it)" >&2; return 1; }
+	fill 2
+	# no syslog daemon here: strace lets the connect to /dev/log succeed and shows what is sent
+	strace -f -s 4096 -e trace=connect,sendto -e inject=connect:retval=0 -o "$BATS_TEST_TMPDIR/st" \
+		guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl" 2>/dev/null
+	grep -q '/dev/log' "$BATS_TEST_TMPDIR/st"
+	# authpriv.notice is <85>
+	grep 'sendto' "$BATS_TEST_TMPDIR/st" | grep -q '"<85>.*guard-audit\[[0-9]*\]: {.*guard.audit.checkpoint'
+	guard-audit log more >/dev/null
+	printf 'audit:\n  witness:\n    syslog:\n      facility: local3\n      tag: myguard\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml strace -f -s 4096 -e trace=connect,sendto -e inject=connect:retval=0 \
+		-o "$BATS_TEST_TMPDIR/st2" guard-audit seal >/dev/null 2>&1
+	# local3.notice is <157>
+	grep 'sendto' "$BATS_TEST_TMPDIR/st2" | grep -q '"<157>.*myguard\[[0-9]*\]: {'
+	# the project layer (the agent's side) cannot point the witness elsewhere
+	mkdir -p .ai && printf 'audit:\n  witness:\n    syslog:\n      tag: quiet\n' >.ai/policy.yaml
+	guard-audit log again >/dev/null
+	strace -f -s 4096 -e trace=connect,sendto -e inject=connect:retval=0 -o "$BATS_TEST_TMPDIR/st3" guard-audit seal >/dev/null 2>&1
+	grep 'sendto' "$BATS_TEST_TMPDIR/st3" | grep -q 'guard-audit\[[0-9]*\]: {'
+	refute grep -q 'quiet\[' "$BATS_TEST_TMPDIR/st3"
+}
+
+@test "verify --checkpoint reads a syslog or journal export as the witness" {
+	fill 3
+	guard-audit seal >"$BATS_TEST_TMPDIR/cp.jsonl"
+	# a syslog file: other programs' lines around guard's
+	{
+		echo 'Dec  6 11:00:00 host sshd[99]: Accepted publickey for root'
+		sed 's/^/Dec  6 11:00:01 host guard-audit[42]: /' "$BATS_TEST_TMPDIR/cp.jsonl"
+		echo 'Dec  6 11:00:02 host cron[7]: (root) CMD {not json}'
+	} >"$BATS_TEST_TMPDIR/syslog"
+	# a journal export (journalctl -o json): one JSON record a line, the checkpoint in MESSAGE
+	{
+		jq -cn '{MESSAGE:"something else", _PID:"1"}'
+		jq -c '{MESSAGE: tojson, SYSLOG_IDENTIFIER: "guard-audit", _PID: "42"}' "$BATS_TEST_TMPDIR/cp.jsonl"
+	} >"$BATS_TEST_TMPDIR/journal.json"
+	for w in syslog journal.json; do
+		run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/$w"
+		echo "$w: $output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"held to the checkpoints"* ]]
+	done
+	# the export still holds the log to what it saw
+	sed -i '$d' "$(logfile)"
+	for w in syslog journal.json; do
+		run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/$w"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"records were cut from the tail"* ]]
+	done
+	# a checkpoint changed inside the export is caught
+	sed -i 's/"records":3/"records":2/' "$BATS_TEST_TMPDIR/syslog"
+	run guard-audit verify --checkpoint "$BATS_TEST_TMPDIR/syslog"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"syslog:2: checkpoint hash mismatch"* ]]
+}

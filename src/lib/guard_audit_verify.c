@@ -59,7 +59,40 @@ self_hash(const cJSON *obj, char out[GUARD_SHA256_HEX])
 	cJSON_Delete(copy);
 }
 
-/* Parse checkpoints (JSON Lines), each checked against its own hash and the one before. */
+#define CHECKPOINT_TYPE "guard.audit.checkpoint"
+
+/*
+ * One line of a witness file as JSON: a checkpoint line as seal printed
+ * it; a journal export's record (journalctl -o json) whose MESSAGE is one;
+ * a syslog line ("... guard-audit[PID]: {...}") holding one. NULL for a
+ * line of an export that holds no checkpoint (another program's), which
+ * is skipped; any other line is parsed as it is (and refused if no
+ * checkpoint).
+ */
+static cJSON *
+witness_line(const char *p, size_t len)
+{
+	const char *brace = memchr(p, '{', len);
+	bool ours = memmem(p, len, CHECKPOINT_TYPE, sizeof(CHECKPOINT_TYPE) - 1) != NULL;
+	cJSON *o;
+
+	if (brace == p) {
+		o = cJSON_ParseWithLength(p, len);
+		const char *msg = str_of(o, "MESSAGE");
+		if (msg && !str_of(o, "type")) {
+			cJSON *m = strstr(msg, CHECKPOINT_TYPE) ? witness_line(msg, strlen(msg)) : NULL;
+			cJSON_Delete(o);
+			return m;
+		}
+		return o ? o : cJSON_CreateNull();
+	}
+	if (!ours || !brace)
+		return NULL;
+	o = cJSON_ParseWithLength(brace, len - (size_t)(brace - p));
+	return o ? o : cJSON_CreateNull();
+}
+
+/* Parse checkpoints (JSON Lines, or an export holding them), each checked against its own hash and the one before. */
 static int
 checkpoints_parse(const char *path, const char *text, struct checkpoints *cps)
 {
@@ -77,7 +110,13 @@ checkpoints_parse(const char *path, const char *text, struct checkpoints *cps)
 				break;
 			continue;
 		}
-		cJSON *o = cJSON_ParseWithLength(p, len);
+		cJSON *o = witness_line(p, len);
+		if (!o) { /* a line of a syslog or journal export that is not guard's */
+			if (!nl)
+				break;
+			p = nl + 1;
+			continue;
+		}
 		struct checkpoint c = { .lineno = lineno };
 		const char *file = str_of(o, "file"), *lh = str_of(o, "last_hash"), *h = str_of(o, "hash");
 		const char *pv = str_of(o, "prev"), *type = str_of(o, "type"), *ts = str_of(o, "ts");
