@@ -3,15 +3,7 @@
 # verify, tampering named for what it is, durability.
 
 load helper
-
-setup() {
-	setup_guard
-	LOG=$PROJ/.ai/audit
-}
-
-day() { date -u +%Y-%m-%d; }
-logfile() { echo "$LOG/$(day).jsonl"; }
-fill() { for i in $(seq "$1"); do guard-audit log --fsync never test.event n="$i" >/dev/null; done; }
+load audit
 
 # ---------------------------------------------------------------- filters and event names
 
