@@ -36,8 +36,8 @@ static const char summary[] =
 	"  -h, --help          this text (or VERB --help);  -V, --version\n"
 	"\n"
 	"Exit: 0 ok / verified, 1 verify found tampering or prune met an unsealed\n"
-	"file, 2 usage or bad input, 5 no audit log, 6 lock timed out,\n"
-	"7 policy invalid, 8 I/O failure.";
+	"file, 2 usage or bad input, 4 a sealing key exists, 5 no audit log or\n"
+	"no project, 6 lock timed out, 7 policy invalid, 8 I/O failure.";
 
 struct ctx {
 	struct guard_stages stages;
