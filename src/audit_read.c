@@ -8,7 +8,10 @@
 #include "cli.h"
 #include "guard_audit.h"
 #include "guard_error.h"
+#include "guard_buf.h"
 #include "guard_list.h"
+#include "guard_policy.h"
+#include "guard_types.h"
 
 static int
 normalise(const char *in, bool end_of_day, char out[GUARD_TIME_LEN], char day[11])
@@ -28,10 +31,52 @@ normalise(const char *in, bool end_of_day, char out[GUARD_TIME_LEN], char day[11
 	return 0;
 }
 
+/* A filter value that must be one of names: else exit 2 naming them, with a "did you mean". */
+static int
+one_of(const char *opt, const char *what, const char *v, const char *const *names)
+{
+	struct guard_buf list = GUARD_BUF_INIT;
+	const char *hint;
+	int rc;
+
+	if (!v)
+		return 0;
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(v, *n))
+			return 0;
+	for (const char *const *n = names; *n; n++)
+		guard_buf_addf(&list, "%s%s", n == names ? "" : ", ", *n);
+	hint = guard_policy_suggest(v, names);
+	rc = guard_error(GUARD_EUSAGE, "%s '%s' is not %s (%s)%s%s%s", opt, v, what, list.buf,
+			 hint ? ", did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+	guard_buf_release(&list);
+	return rc;
+}
+
+/* Event names guard itself writes: a filter a letter or two from one is a typo. */
+static const char *const known_events[] = {
+	"decision", "tool.result", "approval.required", "approval.status_changed", "session.start",
+	"session.end", "session.terminate", "audit.torn", "audit.pruned", NULL,
+};
+
 int
 audit_filter_prepare(struct audit_filter *f)
 {
 	int rc;
+
+	if ((rc = one_of("--risk", "a risk level", f->risk, guard_level_names)) < 0 ||
+	    (rc = one_of("--decision", "a decision effect", f->decision, guard_effect_names)) < 0)
+		return rc;
+	if (f->event) {
+		const char *hint = guard_policy_suggest(f->event, known_events);
+		if (guard_audit_event_name_check(f->event) < 0)
+			return guard_error(GUARD_EUSAGE, "--event: %s", guard_error_last());
+		for (const char *const *n = known_events; hint && *n; n++)
+			if (!strcmp(*n, f->event))
+				hint = NULL;
+		if (hint)
+			cli_error("warning: --event '%s' is no event guard writes, did you mean '%s'?", f->event, hint);
+	}
 
 	if (f->since && (rc = normalise(f->since, false, f->since_ts, f->from_day)) < 0)
 		return rc;
@@ -112,7 +157,7 @@ each_record(const char *dir, const struct audit_filter *f,
 	if ((rc = guard_audit_files(dir, *f->from_day ? f->from_day : NULL, *f->to_day ? f->to_day : NULL, &names)) < 0)
 		return rc;
 	for (size_t i = 0; i < names.len && rc >= 0; i++) {
-		struct guard_audit_file af;
+		struct guard_audit_file af = GUARD_AUDIT_FILE_INIT;
 		const char *line;
 		size_t len;
 		bool complete;
@@ -145,13 +190,24 @@ struct qstate {
 	unsigned long n;
 };
 
+/*
+ * One CSV cell. A text cell beginning with = + - @ tab or CR is a formula
+ * to a spreadsheet (=HYPERLINK(...) in a command the agent ran): it gets
+ * a leading ' (OWASP's advice), so it is shown as text, never run. text
+ * is false for the cells guard makes from numbers.
+ */
 static void
-csv_field(const char *s, bool last)
+csv_cell(const char *s, bool text, bool last)
 {
+	bool formula;
+
 	if (!s)
 		s = "";
-	if (strpbrk(s, ",\"\n\r")) {
+	formula = text && *s && strchr("=+-@\t\r", *s);
+	if (formula || strpbrk(s, ",\"\n\r")) {
 		putchar('"');
+		if (formula)
+			putchar('\'');
 		for (; *s; s++) {
 			if (*s == '"')
 				putchar('"');
@@ -162,6 +218,18 @@ csv_field(const char *s, bool last)
 		fputs(s, stdout);
 	}
 	putchar(last ? '\n' : ',');
+}
+
+/* s (or dflt when NULL), at most size-1 bytes, each control byte (and DEL) shown as '?'. */
+static const char *
+shown(const char *s, const char *dflt, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (s = s ? s : dflt; *s && n + 1 < size; s++, n++)
+		buf[n] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	buf[n] = '\0';
+	return buf;
 }
 
 static const char *
@@ -193,31 +261,34 @@ print_one(void *arg, const char *line, size_t len, const cJSON *r)
 		fwrite(line, 1, len, stdout);
 		break;
 	case AUDIT_OUT_TABLE: {
-		const char *sum = str_at(r, "summary");
-		printf("%-24s %7s  %-18s %-10s %-8s %-6s %.60s\n", str_at(r, "ts") ? str_at(r, "ts") : "-",
-		       num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)), str_at(r, "event"),
-		       str_at(r, "tool") ? str_at(r, "tool") : "-", str_in(r, "risk", "level") ? str_in(r, "risk", "level") : "-",
-		       str_in(r, "decision", "effect") ? str_in(r, "decision", "effect") : "-", sum ? sum : "");
+		/* a terminal shows the table: no control byte of the agent's reaches it */
+		char ts[64], ev[128], tool[128], risk[32], eff[32], sum[64];
+		printf("%-24s %7s  %-18s %-10s %-8s %-6s %s\n", shown(str_at(r, "ts"), "-", ts, sizeof(ts)),
+		       num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)),
+		       shown(str_at(r, "event"), "(null)", ev, sizeof(ev)), shown(str_at(r, "tool"), "-", tool, sizeof(tool)),
+		       shown(str_in(r, "risk", "level"), "-", risk, sizeof(risk)),
+		       shown(str_in(r, "decision", "effect"), "-", eff, sizeof(eff)),
+		       shown(str_at(r, "summary"), "", sum, 61));
 		break;
 	}
 	case AUDIT_OUT_CSV:
 		snprintf(erased, sizeof(erased), "%d", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "erased")));
 		snprintf(succ, sizeof(succ), "%s", num_text(cJSON_GetObjectItemCaseSensitive(data, "success"), succ, sizeof(succ)));
-		csv_field(num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)), false);
-		csv_field(str_at(r, "ts"), false);
-		csv_field(str_at(r, "event"), false);
-		csv_field(str_at(r, "session"), false);
-		csv_field(str_in(r, "actor", "user"), false);
-		csv_field(str_at(r, "tool"), false);
-		csv_field(str_in(r, "risk", "level"), false);
-		csv_field(str_in(r, "decision", "effect"), false);
-		csv_field(str_in(r, "decision", "rule"), false);
-		csv_field(str_in(r, "approval", "status"), false);
-		csv_field(str_at(r, "summary"), false);
-		csv_field(succ, false);
-		csv_field(num_text(cJSON_GetObjectItemCaseSensitive(data, "duration_ms"), dur, sizeof(dur)), false);
-		csv_field(erased, false);
-		csv_field(str_at(r, "hash"), true);
+		csv_cell(num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)), false, false);
+		csv_cell(str_at(r, "ts"), true, false);
+		csv_cell(str_at(r, "event"), true, false);
+		csv_cell(str_at(r, "session"), true, false);
+		csv_cell(str_in(r, "actor", "user"), true, false);
+		csv_cell(str_at(r, "tool"), true, false);
+		csv_cell(str_in(r, "risk", "level"), true, false);
+		csv_cell(str_in(r, "decision", "effect"), true, false);
+		csv_cell(str_in(r, "decision", "rule"), true, false);
+		csv_cell(str_in(r, "approval", "status"), true, false);
+		csv_cell(str_at(r, "summary"), true, false);
+		csv_cell(succ, false, false);
+		csv_cell(num_text(cJSON_GetObjectItemCaseSensitive(data, "duration_ms"), dur, sizeof(dur)), false, false);
+		csv_cell(erased, false, false);
+		csv_cell(str_at(r, "hash"), true, true);
 		break;
 	}
 	q->n++;
@@ -416,7 +487,7 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 		return rc;
 	/* Follow from the end of the newest file's complete lines. */
 	if (names.len) {
-		struct guard_audit_file af;
+		struct guard_audit_file af = GUARD_AUDIT_FILE_INIT;
 		current = guard_xasprintf("%s/%s", dir, names.items[names.len - 1]);
 		if (guard_audit_file_open(&af, dir, names.items[names.len - 1]) == 0) {
 			const char *nl = af.size ? memrchr(af.data, '\n', af.size) : NULL;
@@ -426,7 +497,7 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 	}
 	/* The last n lines, newest file first until there are enough. */
 	for (size_t i = names.len; i-- > 0 && keep.len < n;) {
-		struct guard_audit_file af;
+		struct guard_audit_file af = GUARD_AUDIT_FILE_INIT;
 		struct guard_list lines = GUARD_LIST_INIT;
 		const char *line;
 		size_t len;

@@ -4,14 +4,16 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <poll.h>
-#include <pthread.h>
 #include <unistd.h>
+
+#include <sodium.h>
+#include <syslog.h>
 
 #include "cli.h"
 #include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_event.h"
+#include "guard_file.h"
 #include "guard_list.h"
 #include "guard_path.h"
 #include "guard_redact.h"
@@ -26,14 +28,16 @@ static const char summary[] =
 	"\n"
 	"FILTERS: --since T --until T (RFC 3339 or YYYY-MM-DD), --event, --tool,\n"
 	"--risk, --decision, --session, --actor, --approval (status or id).\n"
+	"query, stats and export verify what they read first and warn when it\n"
+	"does not (--no-verify: do not).\n"
 	"\n"
 	"  -p, --policy FILE   use FILE as the built-in policy layer\n"
 	"      --fsync MODE    always, batch or never (append, log, --tee)\n"
 	"  -h, --help          this text (or VERB --help);  -V, --version\n"
 	"\n"
 	"Exit: 0 ok / verified, 1 verify found tampering or prune met an unsealed\n"
-	"file, 2 usage or bad input, 5 no audit log, 6 lock timed out,\n"
-	"7 policy invalid, 8 I/O failure.";
+	"file, 2 usage or bad input, 4 a sealing key exists, 5 no audit log or\n"
+	"no project, 6 lock timed out, 7 policy invalid, 8 I/O failure.";
 
 struct ctx {
 	struct guard_stages stages;
@@ -44,9 +48,10 @@ struct ctx {
 };
 
 /*
- * The project, its policy and its log's settings. A verb that writes the
- * log (writes) needs a project: outside one it would make .ai/ wherever
- * it was run, so it says so instead (exit 5; GUARD_DIR names one).
+ * The project, its policy and its log's settings. Every verb needs a
+ * project: outside one a writer would make .ai/ wherever it was run and
+ * a reader would read whatever .ai/ it found there, so it says so
+ * instead (exit 5; GUARD_DIR names one).
  */
 static int
 ctx_load(struct ctx *c, bool writes)
@@ -58,14 +63,15 @@ ctx_load(struct ctx *c, bool writes)
 		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
 	rc = guard_project_root(here, &c->root);
 	free(here);
-	if (rc == GUARD_ENOTFOUND && writes) {
+	if (rc == GUARD_ENOTFOUND) {
 		char *why = guard_xstrdup(guard_error_last());
-		rc = guard_error(GUARD_ENOTFOUND, "%s; not writing an audit log here (set GUARD_DIR to the project)",
-				 why);
+		rc = guard_error(GUARD_ENOTFOUND, "%s; %s an audit log here (set GUARD_DIR to the project)", why,
+				 writes ? "not writing" : "no project, so no");
 		free(why);
 		return rc;
 	}
-	guard_error_clear();
+	if (rc < 0)
+		return rc;
 	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0)
 		return rc;
 	return guard_audit_config(&c->cfg, c->root, c->policy);
@@ -84,387 +90,40 @@ open_log(struct ctx *c, struct guard_audit **log)
 
 /* ---------------------------------------------------------------- append, --tee */
 
-/* stdin in big reads; lines found with memchr. */
-struct input {
-	char *buf;
-	size_t len, off, cap;
-	bool eof;
-	unsigned long lineno;
-};
-
-static bool
-input_ready(void)
-{
-	struct pollfd p = { .fd = 0, .events = POLLIN };
-	return poll(&p, 1, 0) > 0;
-}
-
-/* 1 with a line, 0 at the end, GUARD_EUSAGE for a line over the limit (skipped). */
-static int
-input_next(struct input *in, char **line, size_t *len)
-{
-	for (;;) {
-		/* nothing read yet: buf may still be NULL, which memchr must not see */
-		char *nl = in->len > in->off ? memchr(in->buf + in->off, '\n', in->len - in->off) : NULL;
-		if (nl || (in->eof && in->off < in->len)) {
-			*line = in->buf + in->off;
-			*len = nl ? (size_t)(nl - *line) : in->len - in->off;
-			in->off += *len + (nl != NULL);
-			in->lineno++;
-			return 1;
-		}
-		if (in->eof)
-			return 0;
-		if (in->off) {
-			memmove(in->buf, in->buf + in->off, in->len - in->off);
-			in->len -= in->off;
-			in->off = 0;
-		}
-		if (in->len == in->cap) {
-			if (in->cap >= GUARD_EVENT_MAX_DEFAULT + 1) {
-				in->len = 0; /* drop the over-long line's start; the rest is skipped below */
-				in->lineno++;
-				return guard_error(GUARD_EUSAGE, "stdin:%lu: line longer than %zu bytes", in->lineno,
-						   GUARD_EVENT_MAX_DEFAULT);
-			}
-			in->cap = in->cap ? in->cap * 2 : (size_t)1 << 20;
-			in->buf = guard_xrealloc(in->buf, in->cap);
-		}
-		ssize_t n = read(0, in->buf + in->len, in->cap - in->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return guard_error(GUARD_EIO, "cannot read stdin: %s", strerror(errno));
-		if (n == 0)
-			in->eof = true;
-		in->len += (size_t)n;
-	}
-}
-
-static bool
-input_buffered(const struct input *in)
-{
-	return memchr(in->buf + in->off, '\n', in->len - in->off) != NULL;
-}
-
-/*
- * append is a pipeline: this thread reads stdin into chunks of lines and
- * appends the records in the order read (seq, prev, ts, the hash of the
- * rest, the batches, the lock: all here, so the chain is as before);
- * BUILDERS threads parse, redact and print the records of each chunk
- * (guard_audit_prepare), each with its own redactor and cJSON arena.
- */
-#define CHUNK_LINES 256
-#define CHUNK_BYTES ((size_t)4 << 20)
-#define CHUNKS 64
-#define BUILDERS 2
-
-struct chunk {
-	struct guard_buf text;  /* the lines, back to back */
-	size_t n;
-	size_t off[CHUNK_LINES], len[CHUNK_LINES];
-	unsigned long lineno[CHUNK_LINES];
-	struct guard_audit_rec *rec[CHUNK_LINES];
-	int rc[CHUNK_LINES];
-	char *err[CHUNK_LINES]; /* what a failed prepare said */
-	bool built;             /* under mu */
-};
-
-struct pipeline {
-	pthread_mutex_t mu;
-	pthread_cond_t work, done;
-	struct chunk chunk[CHUNKS];
-	unsigned long tail, head, taken; /* [tail, head) submitted and not appended; taken: next to build */
-	bool quit;
-	const char *event_name;
-	int nthreads;
-	struct builder {
-		struct pipeline *p;
-		struct guard_redactor *red;
-		pthread_t thread;
-	} b[BUILDERS];
-};
-
-struct appender {
-	struct guard_audit *log;
-	unsigned long batch, limit;
-	int status;
-	bool stop, tee;
-	struct guard_buf out;
-};
-
 static void
-build_chunk(struct chunk *ch, const struct guard_redactor *red, const char *event_name)
+tee_out(void *arg, const char *buf, size_t len)
 {
-	for (size_t i = 0; i < ch->n; i++) {
-		cJSON *ev = NULL;
-		int rc;
-		/* The event and the record built from it live in the arena, gone at the next event. */
-		cli_arena_begin();
-		if ((rc = guard_event_parse(ch->text.buf + ch->off[i], ch->len[i], GUARD_EVENT_MAX_DEFAULT, &ev)) == 0)
-			rc = guard_audit_prepare_owned(red, event_name, ev, ch->rec[i]);
-		cJSON_Delete(ev);
-		cli_arena_end();
-		ch->rc[i] = rc;
-		ch->err[i] = rc < 0 ? guard_xstrdup(guard_error_last()) : NULL;
-	}
-}
-
-static void *
-builder(void *arg)
-{
-	struct builder *b = arg;
-	struct pipeline *p = b->p;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->quit && p->taken == p->head)
-			pthread_cond_wait(&p->work, &p->mu);
-		if (p->quit)
-			break;
-		struct chunk *ch = &p->chunk[p->taken++ % CHUNKS];
-		pthread_mutex_unlock(&p->mu);
-		build_chunk(ch, b->red, p->event_name);
-		pthread_mutex_lock(&p->mu);
-		ch->built = true;
-		pthread_cond_broadcast(&p->done);
-	}
-	pthread_mutex_unlock(&p->mu);
-	cli_arena_release();
-	return NULL;
+	(void)arg;
+	fwrite(buf, 1, len, stdout);
+	fflush(stdout);
 }
 
 static void
-submit(struct pipeline *p, struct chunk *ch)
+stream_error(void *arg, const char *msg)
 {
-	if (!p->nthreads) { /* no thread could be started: build here */
-		build_chunk(ch, p->b[0].red, p->event_name);
-		ch->built = true;
-		p->head++;
-		return;
-	}
-	pthread_mutex_lock(&p->mu);
-	p->head++;
-	pthread_cond_signal(&p->work);
-	pthread_mutex_unlock(&p->mu);
-}
-
-/* A stream goes on past a bad line: each failure is reported as it happens. */
-static int
-reported(int rc)
-{
-	cli_error("%s", guard_error_last());
-	return rc;
-}
-
-/* Commit the batch (the lock is released) and pass the tee'd lines on. */
-static int
-commit_batch(struct appender *a)
-{
-	int rc = guard_audit_commit(a->log);
-
-	if (rc < 0) {
-		a->status = reported(rc);
-		a->stop = true;
-		return rc;
-	}
-	a->batch = 0;
-	if (a->out.len) {
-		fwrite(a->out.buf, 1, a->out.len, stdout);
-		fflush(stdout);
-		guard_buf_reset(&a->out);
-	}
-	return 0;
-}
-
-static void
-append_chunk(struct appender *a, struct chunk *ch)
-{
-	for (size_t i = 0; i < ch->n && !a->stop; i++) {
-		int rc = ch->rc[i];
-		if (rc == 0) {
-			if (!a->batch && (rc = guard_audit_begin(a->log)) < 0) {
-				a->status = reported(rc);
-				a->stop = true;
-				break;
-			}
-			rc = guard_audit_append_rec(a->log, ch->rec[i]);
-			if (rc == GUARD_EIO || rc == GUARD_EEXPIRED) {
-				a->status = reported(rc);
-				a->stop = true;
-				break;
-			}
-			if (rc == 0)
-				a->batch++;
-		}
-		if (a->tee) {
-			guard_buf_add(&a->out, ch->text.buf + ch->off[i], ch->len[i]);
-			guard_buf_addch(&a->out, '\n');
-		}
-		if (rc < 0) {
-			cli_error("stdin:%lu: %s", ch->lineno[i], ch->rc[i] < 0 ? ch->err[i] : guard_error_last());
-			a->status = GUARD_EUSAGE;
-		}
-		if (a->batch >= a->limit && commit_batch(a) < 0)
-			break;
-	}
-	for (size_t i = 0; i < ch->n; i++) {
-		free(ch->err[i]);
-		ch->err[i] = NULL;
-	}
-	ch->n = 0;
-	guard_buf_reset(&ch->text);
-	ch->built = false;
-}
-
-/* Append the oldest submitted chunk, waiting for it to be built when asked. */
-static bool
-append_oldest(struct pipeline *p, struct appender *a, bool wait)
-{
-	struct chunk *ch = &p->chunk[p->tail % CHUNKS];
-	bool built;
-
-	pthread_mutex_lock(&p->mu);
-	while (wait && !ch->built)
-		pthread_cond_wait(&p->done, &p->mu);
-	built = ch->built;
-	pthread_mutex_unlock(&p->mu);
-	if (!built)
-		return false;
-	append_chunk(a, ch);
-	p->tail++;
-	return true;
-}
-
-/* Everything read so far appended (unless an error stopped the stream). */
-static void
-drain(struct pipeline *p, struct appender *a, struct chunk **cur)
-{
-	if (*cur) {
-		submit(p, *cur);
-		*cur = NULL;
-	}
-	while (p->tail < p->head && !a->stop)
-		append_oldest(p, a, true);
+	(void)arg;
+	cli_error("%s", msg);
 }
 
 static int
 append_events(struct ctx *c, bool tee, const char *event_name)
 {
-	struct appender a = { .tee = tee, .out = GUARD_BUF_INIT };
-	struct pipeline *p = guard_xcalloc(1, sizeof(*p));
-	struct input in = { 0 };
-	struct chunk *cur = NULL;
-	char *line = NULL;
-	size_t len = 0;
+	struct guard_audit_stream s = GUARD_AUDIT_STREAM_INIT;
+	struct guard_audit *log;
 	int rc;
 
-	if ((rc = open_log(c, &a.log)) < 0) {
-		free(p);
+	if ((rc = open_log(c, &log)) < 0)
 		return rc;
-	}
-	a.limit = c->fsync && !strcmp(c->fsync, "always") ? 1 : 4096;
-	if (!c->fsync && c->cfg.fsync == GUARD_AUDIT_FSYNC_ALWAYS)
-		a.limit = 1;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->done, NULL);
-	p->event_name = event_name;
-	for (int i = 0; i < CHUNKS; i++)
-		guard_buf_init(&p->chunk[i].text);
-	for (int i = 0; i < BUILDERS; i++) {
-		p->b[i].p = p;
-		if ((rc = guard_audit_redactor_new(c->policy, &p->b[i].red)) < 0) {
-			a.status = reported(rc);
-			a.stop = true;
-			break;
-		}
-	}
-	for (int i = 0; i < BUILDERS && !a.stop; i++)
-		if (pthread_create(&p->b[p->nthreads].thread, NULL, builder, &p->b[p->nthreads]) == 0)
-			p->nthreads++;
-
-	while (!a.stop) {
-		/* The input pauses: what was read goes to disk (and on, with --tee) before we wait; a pipeline never waits on us. */
-		if ((cur || p->tail < p->head || a.batch || a.out.len) && !input_buffered(&in) && !input_ready()) {
-			drain(p, &a, &cur);
-			if (a.stop || commit_batch(&a) < 0)
-				break;
-		}
-		rc = input_next(&in, &line, &len);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			char *msg = guard_xstrdup(guard_error_last());
-			drain(p, &a, &cur);
-			if (!a.stop && rc == GUARD_EIO) {
-				guard_error(rc, "%s", msg);
-				a.status = reported(rc);
-				a.stop = true;
-			} else if (!a.stop) {
-				cli_error("%s", msg);
-				a.status = GUARD_EUSAGE;
-			}
-			free(msg);
-			continue;
-		}
-		size_t sp = 0;
-		while (sp < len && (line[sp] == ' ' || line[sp] == '\t' || line[sp] == '\r'))
-			sp++;
-		if (sp == len)
-			continue;
-		if (!cur) {
-			while (p->head - p->tail == CHUNKS && !a.stop)
-				append_oldest(p, &a, true);
-			if (a.stop)
-				break;
-			cur = &p->chunk[p->head % CHUNKS];
-		}
-		cur->off[cur->n] = cur->text.len;
-		cur->len[cur->n] = len;
-		cur->lineno[cur->n] = in.lineno;
-		if (!cur->rec[cur->n])
-			cur->rec[cur->n] = guard_audit_rec_new();
-		cur->err[cur->n] = NULL;
-		guard_buf_add(&cur->text, line, len);
-		if (++cur->n == CHUNK_LINES || cur->text.len >= CHUNK_BYTES) {
-			submit(p, cur);
-			cur = NULL;
-		}
-		while (p->tail < p->head && !a.stop && append_oldest(p, &a, false))
-			;
-	}
-	if (!a.stop)
-		drain(p, &a, &cur);
-	if (a.batch && (rc = guard_audit_commit(a.log)) < 0 && a.status != GUARD_EIO)
-		a.status = reported(rc);
-	if (a.out.len && a.status != GUARD_EIO)
-		fwrite(a.out.buf, 1, a.out.len, stdout);
-
-	pthread_mutex_lock(&p->mu);
-	p->quit = true;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->mu);
-	for (int i = 0; i < p->nthreads; i++)
-		pthread_join(p->b[i].thread, NULL);
-	for (int i = 0; i < BUILDERS; i++)
-		guard_redactor_free(p->b[i].red);
-	for (int i = 0; i < CHUNKS; i++) {
-		for (size_t j = 0; j < p->chunk[i].n; j++)
-			free(p->chunk[i].err[j]);
-		for (size_t j = 0; j < CHUNK_LINES; j++)
-			guard_audit_rec_free(p->chunk[i].rec[j]);
-		guard_buf_release(&p->chunk[i].text);
-	}
-	pthread_cond_destroy(&p->done);
-	pthread_cond_destroy(&p->work);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
-	guard_audit_close(a.log);
-	guard_buf_release(&a.out);
-	free(in.buf);
-	guard_error_clear(); /* each failure was reported where it happened */
-	return a.status;
+	s.event_name = event_name;
+	s.tee = tee;
+	s.out = tee_out;
+	s.error = stream_error;
+	s.arena_begin = cli_arena_begin;
+	s.arena_end = cli_arena_end;
+	s.arena_release = cli_arena_release;
+	rc = guard_audit_append_stream(log, c->policy, &s);
+	guard_audit_close(log);
+	return rc;
 }
 
 /* log EVENT key=value...: id, session, tool, summary at the top, actor=U as actor.user, the rest as data. */
@@ -524,13 +183,59 @@ log_one(struct ctx *c, int argc, char **argv)
 
 /* ---------------------------------------------------------------- verify, seal, prune */
 
+/* --key: the verification key itself, or a file whose first line holds it. */
 static int
-verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, bool quiet)
+load_key(const char *arg, char **out)
 {
-	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root };
-	struct guard_audit_verify_result r;
-	int rc = guard_audit_verify(c->cfg.dir, &o, &r);
+	size_t len;
+	int rc;
 
+	*out = NULL;
+	if (!arg)
+		return 0;
+	if (!strncmp(arg, "guard-seal-v1:", 14)) {
+		*out = guard_xstrdup(arg);
+		return 0;
+	}
+	if ((rc = guard_file_read(arg, 4096, 0, out, &len)) < 0)
+		return rc;
+	(*out)[strcspn(*out, "\r\n")] = '\0';
+	return 0;
+}
+
+/* What --key found: how far the log is sealed. */
+static void
+print_sealed(const struct guard_audit_verify_result *r)
+{
+	char len[32];
+
+	guard_duration_format(r->epoch_len, len, sizeof(len));
+	if (!r->seal_tags) {
+		printf("sealed: no seal tag yet (epochs of %s from %lld): nothing is protected by the key\n", len,
+		       r->epoch_start);
+		return;
+	}
+	printf("sealed: %lu tag%s good, epochs %llu..%llu (of %s from %lld), through seq %lu", r->seal_tags,
+	       r->seal_tags == 1 ? "" : "s", r->first_epoch, r->last_epoch, len, r->epoch_start, r->sealed_seq);
+	if (r->last_seq > r->sealed_seq + 1)
+		printf("; seq %lu..%lu not sealed yet", r->sealed_seq + 2, r->last_seq);
+	putchar('\n');
+}
+
+static int
+verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, const char *key, bool quiet)
+{
+	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root, NULL };
+	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
+	char *k;
+	int rc = load_key(key, &k);
+
+	o.key = k;
+	if (rc == 0)
+		rc = guard_audit_verify(c->cfg.dir, &o, &r);
+	if (k)
+		sodium_memzero(k, strlen(k));
+	free(k);
 	if (rc < 0) {
 		guard_audit_verify_release(&r);
 		return rc;
@@ -544,22 +249,73 @@ verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoi
 			       checkpoint ? (r.checkpoints ? ", held to the checkpoints" : ", no checkpoint in range") : "");
 		else
 			printf("ok: no records%s\n", from || to ? " in the range" : "");
+		if (key)
+			print_sealed(&r);
 	}
 	guard_audit_verify_release(&r);
 	return 0;
 }
 
+/*
+ * Each checkpoint also goes to syslog(3), a witness outside the project
+ * (facility and tag: the trusted layers' audit.witness.syslog; authpriv,
+ * readable by root only on Debian, and "guard-audit" by default). One
+ * message a checkpoint, the JSON line as seal printed it, which
+ * verify --checkpoint reads back from a syslog or journal export.
+ */
+static void
+witness_syslog(const struct ctx *c, const cJSON *cps)
+{
+	static const struct { const char *name; int facility; } facilities[] = {
+		{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(c->policy), "audit");
+	const cJSON *sl = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(audit, "witness"), "syslog");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(sl, "facility"), *t = cJSON_GetObjectItemCaseSensitive(sl, "tag");
+	int facility = LOG_AUTHPRIV;
+	const cJSON *cp;
+
+	for (size_t i = 0; cJSON_IsString(f) && i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (!strcmp(f->valuestring, facilities[i].name))
+			facility = facilities[i].facility;
+	openlog(cJSON_IsString(t) && *t->valuestring ? t->valuestring : "guard-audit", LOG_PID, facility);
+	cJSON_ArrayForEach(cp, cps) {
+		char *line = cJSON_PrintUnformatted(cp);
+		syslog(LOG_NOTICE, "%s", line);
+		cJSON_free(line);
+	}
+	closelog();
+}
+
 static int
 seal_log(struct ctx *c)
 {
-	cJSON *out = cJSON_CreateArray(), *cp;
-	int rc = guard_audit_seal(c->cfg.dir, out);
+	cJSON *out, *cp;
+	struct guard_audit *log;
+	bool tagged = false;
+	int rc;
+
+	/* With a sealing key, the tail is tagged first, so the checkpoint covers the tag. */
+	if ((rc = open_log(c, &log)) < 0)
+		return rc;
+	rc = guard_audit_seal_now(log, &tagged);
+	guard_audit_close(log);
+	if (rc < 0)
+		return rc;
+	if (tagged)
+		cli_error("the tail is sealed with this epoch's key (an audit.seal record)");
+	out = cJSON_CreateArray();
+	rc = guard_audit_seal(c->cfg.dir, out);
 
 	if (rc == 0) {
 		cJSON_ArrayForEach(cp, out)
 			guard_event_write(stdout, cp);
 		if (!cJSON_GetArraySize(out))
 			cli_error("nothing new to seal");
+		else
+			witness_syslog(c, out);
 	}
 	cJSON_Delete(out);
 	return rc < 0 ? rc : 0;
@@ -603,12 +359,12 @@ prune_log(struct ctx *c, const char *before)
 
 /* ---------------------------------------------------------------- the verbs */
 
-static struct ctx ctx;
+static struct ctx ctx = { .cfg = GUARD_AUDIT_CONFIG_INIT };
 
 /* The options, wherever they stood on the command line. */
 static struct {
-	const char *from, *to, *checkpoint, *before, *event_name;
-	bool tee, quiet, follow, csv, json, table, help;
+	const char *from, *to, *checkpoint, *before, *event_name, *key;
+	bool tee, quiet, follow, csv, json, table, help, no_verify;
 	long lines;
 	struct audit_filter f;
 } opt = { .lines = 10 };
@@ -632,7 +388,7 @@ is_date(const char *s)
 static int
 check_args(int argc, char **argv)
 {
-	if (strcmp(argv[0], "log") && argc > 1)
+	if (strcmp(argv[0], "log") && strcmp(argv[0], "seal-key") && argc > 1)
 		return guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[1]);
 	if ((opt.from && !is_date(opt.from)) || (opt.to && !is_date(opt.to)) || (opt.before && !is_date(opt.before)))
 		return guard_error(GUARD_EUSAGE, "dates are YYYY-MM-DD");
@@ -669,7 +425,7 @@ cmd_verify(int argc, char **argv)
 {
 	int rc = begin(argc, argv, false);
 
-	return rc < 0 ? rc : verify_log(&ctx, opt.from, opt.to, opt.checkpoint, opt.quiet);
+	return rc < 0 ? rc : verify_log(&ctx, opt.from, opt.to, opt.checkpoint, opt.key, opt.quiet);
 }
 
 static int
@@ -678,6 +434,32 @@ cmd_seal(int argc, char **argv)
 	int rc = begin(argc, argv, true);
 
 	return rc < 0 ? rc : seal_log(&ctx);
+}
+
+/* seal-key init: the sealing key in the state folder, the verification key shown once. */
+static int
+cmd_seal_key(int argc, char **argv)
+{
+	char *vkey, len[32];
+	int rc = check_args(argc, argv);
+
+	if (rc == 0 && (argc != 2 || strcmp(argv[1], "init")))
+		rc = guard_error(GUARD_EUSAGE, "seal-key takes one action: init");
+	if (rc == 0)
+		rc = ctx_load(&ctx, true);
+	if (rc == 0)
+		rc = guard_audit_seal_key_init(ctx.root, ctx.cfg.dir, ctx.cfg.seal_epoch, &vkey);
+	if (rc < 0)
+		return rc;
+	guard_duration_format(ctx.cfg.seal_epoch, len, sizeof(len));
+	printf("%s\n", vkey);
+	fflush(stdout);
+	cli_error("the line above is the verification key: keep it off this machine (a password manager, paper); "
+		  "it is shown once and kept nowhere here. The sealing key evolves every %s in the state folder. "
+		  "Check the log with: guard-audit verify --key KEY", len);
+	sodium_memzero(vkey, strlen(vkey));
+	free(vkey);
+	return 0;
 }
 
 static int
@@ -692,10 +474,46 @@ cmd_prune(int argc, char **argv)
 	return rc < 0 ? rc : prune_log(&ctx, opt.before);
 }
 
+/*
+ * What query, stats and export read is verified first, at verify's pace
+ * (the same day files, held to the synced-record watermark): a log that
+ * does not verify is still read, under a warning on stderr naming the
+ * first broken record. --no-verify skips it.
+ */
+static int
+check_read(void)
+{
+	struct guard_audit_verify_opts o = { *opt.f.from_day ? opt.f.from_day : NULL,
+					     *opt.f.to_day ? opt.f.to_day : NULL, NULL, ctx.root, NULL };
+	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
+	int rc;
+
+	if (opt.no_verify)
+		return 0;
+	rc = guard_audit_verify(ctx.cfg.dir, &o, &r);
+	guard_audit_verify_release(&r);
+	if (rc == GUARD_EDENY) {
+		cli_error("warning: the log does not verify: %s; the records shown may have been changed "
+			  "(run guard-audit verify)", guard_error_last());
+		guard_error_clear();
+		return 0;
+	}
+	return rc;
+}
+
+/* begin, then check_read. */
+static int
+begin_read(int argc, char **argv)
+{
+	int rc = begin(argc, argv, false);
+
+	return rc < 0 ? rc : check_read();
+}
+
 static int
 cmd_query(int argc, char **argv)
 {
-	int rc = begin(argc, argv, false);
+	int rc = begin_read(argc, argv);
 	bool table = opt.table || (!opt.json && isatty(1));
 
 	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL);
@@ -710,13 +528,15 @@ cmd_export(int argc, char **argv)
 		rc = guard_error(GUARD_EUSAGE, "export takes one of --csv or --json");
 	if (rc == 0)
 		rc = ctx_load(&ctx, false);
+	if (rc == 0)
+		rc = check_read();
 	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, opt.csv ? AUDIT_OUT_CSV : AUDIT_OUT_JSON);
 }
 
 static int
 cmd_stats(int argc, char **argv)
 {
-	int rc = begin(argc, argv, false);
+	int rc = begin_read(argc, argv);
 
 	return rc < 0 ? rc : audit_stats(ctx.cfg.dir, &opt.f, opt.json);
 }
@@ -732,8 +552,10 @@ cmd_tail(int argc, char **argv)
 static const struct cli_command commands[] = {
 	{ "append", cmd_append, CLI_HUMAN, "[--tee] [--event NAME] < events.jsonl", "append each JSON event on stdin" },
 	{ "log", cmd_log, CLI_HUMAN, "EVENT [KEY=VALUE...]", "append one record from the shell" },
-	{ "verify", cmd_verify, 0, "[--from D] [--to D] [--checkpoint FILE] [-q]", "recompute the chain" },
-	{ "seal", cmd_seal, CLI_HUMAN, "", "print checkpoints of what is not sealed yet" },
+	{ "verify", cmd_verify, 0, "[--from D] [--to D] [--checkpoint FILE] [--key KEY|FILE] [-q]",
+	  "recompute the chain (and the seal tags, with the verification key)" },
+	{ "seal", cmd_seal, CLI_HUMAN, "", "tag the tail (with a sealing key), print checkpoints of what is not sealed yet" },
+	{ "seal-key", cmd_seal_key, CLI_HUMAN, "init", "make the forward-secure sealing key; print the verification key once" },
 	{ "query", cmd_query, 0, "[FILTERS] [--table|--json]", "records that match, JSONL or a table" },
 	{ "stats", cmd_stats, 0, "[FILTERS] [--json]", "counts, success rate, latency p50/p95" },
 	{ "export", cmd_export, 0, "--csv|--json [FILTERS]", "records as CSV or one JSON array" },
@@ -752,7 +574,7 @@ static int
 parse_options(int argc, char **argv)
 {
 	enum { O_FSYNC = 256, O_FROM, O_TO, O_CHECKPOINT, O_BEFORE, O_TEE, O_EVENT, O_TOOL, O_RISK, O_DECISION,
-	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE };
+	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE, O_NO_VERIFY, O_KEY };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fsync", required_argument, NULL, O_FSYNC },
@@ -773,6 +595,8 @@ parse_options(int argc, char **argv)
 		{ "csv", no_argument, NULL, O_CSV },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "table", no_argument, NULL, O_TABLE },
+		{ "no-verify", no_argument, NULL, O_NO_VERIFY },
+		{ "key", required_argument, NULL, O_KEY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "lines", required_argument, NULL, 'n' },
@@ -809,6 +633,8 @@ parse_options(int argc, char **argv)
 		case O_CSV: opt.csv = true; break;
 		case O_JSON: opt.json = true; break;
 		case O_TABLE: opt.table = true; break;
+		case O_NO_VERIFY: opt.no_verify = true; break;
+		case O_KEY: opt.key = optarg; break;
 		case 'q': opt.quiet = true; break;
 		case 'f': opt.follow = true; break;
 		case 'n': {

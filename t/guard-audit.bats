@@ -2,18 +2,7 @@
 # guard-audit: the tamper-evident log, end to end.
 
 load helper
-
-setup() {
-	setup_guard
-	LOG=$PROJ/.ai/audit
-}
-
-day() { date -u +%Y-%m-%d; }
-logfile() { echo "$LOG/$(day).jsonl"; }
-
-# n records from the shell, never synced: a test that rewrites them by hand
-# is not also caught by the synced-record watermark (tests of it sync)
-fill() { for i in $(seq "$1"); do guard-audit log --fsync never test.event n="$i" >/dev/null; done; }
+load audit
 
 @test "log appends chained records and verify accepts them" {
 	fill 3

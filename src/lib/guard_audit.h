@@ -43,7 +43,11 @@ struct guard_audit_config {
 	enum guard_audit_fsync fsync;
 	bool fail_closed;
 	int lock_timeout_ms;
+	long long seal_epoch;         /* seconds a sealing key lasts (audit.seal_epoch, 15m) */
 };
+#define GUARD_AUDIT_CONFIG_INIT \
+	{ .dir = NULL, .fsync = GUARD_AUDIT_FSYNC_BATCH, .fail_closed = true, .lock_timeout_ms = GUARD_AUDIT_LOCK_TIMEOUT_MS, \
+	  .seal_epoch = 900 }
 
 /*
  * Read audit.{dir,fsync,fail_closed} from the policy (NULL: defaults:
@@ -86,6 +90,15 @@ int guard_audit_open(struct guard_audit **out, const char *project_root, const s
 int guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event);
 
 /*
+ * An event name is 1..GUARD_AUDIT_EVENT_NAME_MAX letters, digits, '.',
+ * '_', '-' or ':', beginning with a letter or digit ("decision",
+ * "tool.result", "session.start"). 0, or GUARD_EUSAGE saying what is
+ * wrong. Every append checks it, and the readers' --event filter.
+ */
+#define GUARD_AUDIT_EVENT_NAME_MAX 64
+int guard_audit_event_name_check(const char *name);
+
+/*
  * The same in two steps, so the work can be spread over threads.
  * guard_audit_prepare builds, redacts and prints the record (all but its
  * prev, seq, ts and hash) and hashes the part of the canonical text that
@@ -120,6 +133,39 @@ int guard_audit_append_rec(struct guard_audit *log, const struct guard_audit_rec
  */
 int guard_audit_begin(struct guard_audit *log);
 int guard_audit_commit(struct guard_audit *log);
+
+/*
+ * A stream of events, one JSON object a line (guard-audit append): read
+ * from in_fd to its end and appended in the order read, in batches (one
+ * lock and one write each; one record a batch under audit.fsync always),
+ * committed whenever the input pauses, so what was read is on disk before
+ * the stream waits for more. Records are built on two threads, each with
+ * its own redactor from policy. A bad line (not JSON, no event name, over
+ * GUARD_EVENT_MAX_DEFAULT bytes, an audit.* name) goes by: error gets
+ * "stdin:LINE: why" and the stream goes on; a write, sync or lock failure
+ * stops it (error gets why). With tee every line read, good or bad, goes
+ * to out once the batch it came in is committed.
+ *
+ * The arena callbacks (may be NULL) bracket each event's parse on the
+ * thread that parses it, and arena_release runs as a builder thread ends:
+ * a program that gives cJSON a per-thread arena passes its own.
+ *
+ * Returns 0, GUARD_EUSAGE when some line was bad, or the error that
+ * stopped the stream (each already passed to error; the error state is
+ * clear on return).
+ */
+struct guard_audit_stream {
+	int in_fd;
+	const char *event_name;  /* every record's event name (NULL: each event's own) */
+	bool tee;
+	void *arg;               /* for the callbacks */
+	void (*out)(void *arg, const char *buf, size_t len);
+	void (*error)(void *arg, const char *msg);
+	void (*arena_begin)(void), (*arena_end)(void), (*arena_release)(void);
+};
+#define GUARD_AUDIT_STREAM_INIT { .in_fd = 0, .event_name = NULL, .tee = false, .arg = NULL, .out = NULL, .error = NULL }
+int guard_audit_append_stream(struct guard_audit *log, const struct guard_policy *policy,
+			      const struct guard_audit_stream *s);
 
 /* Override audit.fsync for this handle (a command-line --fsync). */
 void guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode);
@@ -158,6 +204,7 @@ struct guard_audit_file {
 	size_t off;            /* where the next line starts */
 	unsigned long lineno;  /* of the line last returned */
 };
+#define GUARD_AUDIT_FILE_INIT { .path = NULL, .name = NULL, .data = NULL, .size = 0, .off = 0, .lineno = 0 }
 
 int guard_audit_file_open(struct guard_audit_file *f, const char *dir, const char *name);
 /*
@@ -181,6 +228,8 @@ struct guard_audit_verify_opts {
 	const char *checkpoint_path;  /* checkpoints to hold the log to, or NULL */
 	const char *root;             /* the project, whose state folder keeps the synced-record
 				       * watermark to hold the log to; NULL: none */
+	const char *key;              /* a verification key (guard_audit_seal_key_init) to check every
+				       * audit.seal tag with; NULL: tags are not checked */
 };
 
 struct guard_audit_verify_result {
@@ -193,7 +242,12 @@ struct guard_audit_verify_result {
 	unsigned long pruned_seq;
 	char pruned_hash[GUARD_AUDIT_HASH_LEN + 1];
 	struct guard_list notes;      /* things worth saying that are no failure */
+	/* With a key: the audit.seal tags checked, the epochs they span, the last sealed record. */
+	unsigned long seal_tags, sealed_seq;
+	unsigned long long first_epoch, last_epoch;
+	long long epoch_start, epoch_len;
 };
+#define GUARD_AUDIT_VERIFY_RESULT_INIT { .records = 0, .notes = GUARD_LIST_INIT }
 
 /*
  * Recompute the chain. 0 when every record checks out; GUARD_EDENY with
@@ -217,6 +271,23 @@ void guard_audit_verify_release(struct guard_audit_verify_result *res);
  * prints it for a witness the agent cannot write to). Takes the lock.
  */
 int guard_audit_seal(const char *dir, cJSON *out);
+
+/*
+ * Forward-secure sealing. Make the sealing key of the log in dir, in the
+ * state folder of root, evolving every epoch_seconds from now; *vkey
+ * (malloc'd) gets the verification key "guard-seal-v1:START:SECONDS:HEX",
+ * which is kept nowhere else: the caller shows it to a person once.
+ * From then on each writer, before its first record in a new epoch,
+ * appends an "audit.seal" record whose data {epoch, sealed_seq, sealed_hash, tag} tags
+ * the last record of the epoch before (tag: keyed BLAKE2b-256 of
+ * "guard-seal-v1:EPOCH:SEQ:HASH" under that epoch's key), then moves the
+ * key on to the current epoch, the old key overwritten. guard_audit_seal
+ * tags the tail at once. GUARD_ECONFLICT when a key exists.
+ */
+#define GUARD_AUDIT_SEAL_EPOCH_DEFAULT 900
+/* Tag the log's tail now (an audit.seal record) unless it is tagged; *tagged says whether one was written. */
+int guard_audit_seal_now(struct guard_audit *log, bool *tagged);
+int guard_audit_seal_key_init(const char *root, const char *dir, long long epoch_seconds, char **vkey);
 
 /*
  * Prune: remove the day files older than before (and than today, whose

@@ -188,6 +188,30 @@ check_unique(const cJSON *event)
 	return rc;
 }
 
+int
+guard_audit_event_name_check(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > GUARD_AUDIT_EVENT_NAME_MAX)
+		return guard_error(GUARD_EUSAGE, "event name of %zu bytes: an event name has 1 to %d", n,
+				   GUARD_AUDIT_EVENT_NAME_MAX);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (alnum || (i && (c == '.' || c == '_' || c == '-' || c == ':')))
+			continue;
+		/* the name as given when it is printable, else only what comes before the bad byte */
+		size_t shown = n;
+		for (size_t k = 0; k < n && shown == n; k++)
+			if ((unsigned char)name[k] < 0x20 || (unsigned char)name[k] > 0x7e)
+				shown = i;
+		return guard_error(GUARD_EUSAGE, "event name '%.*s': byte %zu (0x%02x) is not a letter, digit, '.', '_', "
+				   "'-' or ':' (an event name begins with a letter or digit)", (int)shown, name, i + 1, c);
+	}
+	return 0;
+}
+
 static int
 build(const struct guard_redactor *r, const char *event_name, const cJSON *event, bool take, bool own,
       struct guard_buf *scratch, cJSON **out)
@@ -212,6 +236,8 @@ build(const struct guard_redactor *r, const char *event_name, const cJSON *event
 	}
 	if (!name || !*name)
 		return guard_error(GUARD_EUSAGE, "the event has no \"event\" name (and is no decision or tool result)");
+	if (guard_audit_event_name_check(name) < 0)
+		return GUARD_EUSAGE;
 	if (!own && !strncmp(name, AUDIT_OWN_PREFIX, sizeof(AUDIT_OWN_PREFIX) - 1))
 		return guard_error(GUARD_EUSAGE, "event '%s': names starting with '" AUDIT_OWN_PREFIX "' are "
 				   "written by the audit log itself (a torn write, a prune)", name);

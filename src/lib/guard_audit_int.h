@@ -63,6 +63,9 @@ int audit_file_head(const char *dir, const char *name, struct audit_head *h);
 /* Under a batch's lock: write what is pending and sync it now, keeping the lock. */
 int audit_flush(struct guard_audit *log);
 
+/* The audit.fsync in effect for an open log (after guard_audit_set_fsync). */
+enum guard_audit_fsync audit_fsync_mode(const struct guard_audit *log);
+
 /* The directory of an open log, and the project it belongs to. */
 const char *audit_dir(const struct guard_audit *log);
 const char *audit_root(const struct guard_audit *log);
@@ -80,6 +83,40 @@ struct audit_synced {
 	off_t size;     /* where it ends in the file (after its newline) */
 	char hash[GUARD_AUDIT_HASH_LEN + 1];
 };
+/* <state folder of root>/audit-<hash of dir>.<ext>: a file of the log in dir kept out of the agent's reach. */
+int audit_state_path(const char *root, const char *dir, const char *ext, bool create, char **out);
+
+/*
+ * Forward-secure sealing (guard_audit_fss.c). The sealing key as a writer
+ * holds it; under the log's lock, before each record,
+ * audit_fss_step tags the tail with the key of its epoch when a later
+ * epoch has begun (an audit.seal record) and evolves the key to now,
+ * erasing the old one. A log without a sealing key costs one failed open
+ * per handle and epoch.
+ */
+struct audit_fss {
+	bool loaded, none;
+	unsigned long long checked;   /* the epoch of now when the key was last brought up to date */
+	long long start, len;         /* epoch 0 starts at start (unix s); each lasts len s */
+	unsigned long long epoch;     /* the key's */
+	unsigned long tagged;         /* the seq of the last audit.seal record written with it */
+	unsigned char key[32];
+};
+#define AUDIT_FSS_EXT "sealkey"
+#define AUDIT_SEAL_EVENT "audit.seal"
+/* The tag of (epoch, seq, hash) under key: keyed BLAKE2b-256, hex in out (65 bytes). */
+void audit_fss_tag(const unsigned char key[32], unsigned long long epoch, unsigned long seq, const char *hash,
+		   char out[GUARD_AUDIT_HASH_LEN + 1]);
+/* The next epoch's key: a one-way step. */
+void audit_fss_evolve(unsigned char key[32]);
+/* Read / write (in place, synced) the key file open on fd. */
+int audit_fss_load(int fd, const char *path, struct audit_fss *k);
+int audit_fss_store(int fd, const char *path, const struct audit_fss *k);
+/* The epoch a unix time falls in. */
+unsigned long long audit_fss_epoch_at(const struct audit_fss *k, long long now);
+/* A verification key's text (guard-seal-v1:START:SECONDS:HEX) as epoch 0's key; GUARD_EUSAGE when it is none. */
+int audit_fss_parse_vkey(const char *text, struct audit_fss *k);
+
 /* Where the watermark of the log in dir lives, in root's state folder (made when create). */
 int audit_synced_path(const char *root, const char *dir, bool create, char **out);
 /* *found false when there is none; GUARD_EDENY when it is damaged. */

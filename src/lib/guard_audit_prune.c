@@ -117,7 +117,7 @@ prune_locked(struct guard_audit *log, const char *before, const cJSON *actor, cJ
 {
 	const char *dir = audit_dir(log);
 	struct guard_audit_verify_opts vo = { 0 };
-	struct guard_audit_verify_result vr;
+	struct guard_audit_verify_result vr = GUARD_AUDIT_VERIFY_RESULT_INIT;
 	struct audit_head *heads = NULL;
 	char *seals = guard_xasprintf("%s/" AUDIT_SEALS, dir), *unsealed = NULL, limit[GUARD_TIME_LEN], hash[GUARD_AUDIT_HASH_LEN + 1];
 	size_t n = 0;

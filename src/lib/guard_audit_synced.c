@@ -32,7 +32,7 @@ fnv1a(const char *s)
 }
 
 int
-audit_synced_path(const char *root, const char *dir, bool create, char **out)
+audit_state_path(const char *root, const char *dir, const char *ext, bool create, char **out)
 {
 	char *state;
 	int rc;
@@ -41,13 +41,19 @@ audit_synced_path(const char *root, const char *dir, bool create, char **out)
 	if ((rc = guard_state_dir(root, create, &state)) < 0)
 		return rc;
 	/*
-	 * One watermark per audit folder, named by its path: worktrees share the
+	 * One file per audit folder, named by its path: worktrees share the
 	 * state folder, not their logs. The path as configured is enough (no
 	 * realpath on the hook's path): roots are canonical (guard_project_root).
 	 */
-	*out = guard_xasprintf("%s/audit-%016llx.synced", state, fnv1a(dir));
+	*out = guard_xasprintf("%s/audit-%016llx.%s", state, fnv1a(dir), ext);
 	free(state);
 	return 0;
+}
+
+int
+audit_synced_path(const char *root, const char *dir, bool create, char **out)
+{
+	return audit_state_path(root, dir, "synced", create, out);
 }
 
 /* A fixed-width field of digits at p: false unless all n are digits. */

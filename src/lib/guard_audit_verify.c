@@ -59,7 +59,40 @@ self_hash(const cJSON *obj, char out[GUARD_SHA256_HEX])
 	cJSON_Delete(copy);
 }
 
-/* Parse checkpoints (JSON Lines), each checked against its own hash and the one before. */
+#define CHECKPOINT_TYPE "guard.audit.checkpoint"
+
+/*
+ * One line of a witness file as JSON: a checkpoint line as seal printed
+ * it; a journal export's record (journalctl -o json) whose MESSAGE is one;
+ * a syslog line ("... guard-audit[PID]: {...}") holding one. NULL for a
+ * line of an export that holds no checkpoint (another program's), which
+ * is skipped; any other line is parsed as it is (and refused if no
+ * checkpoint).
+ */
+static cJSON *
+witness_line(const char *p, size_t len)
+{
+	const char *brace = memchr(p, '{', len);
+	bool ours = memmem(p, len, CHECKPOINT_TYPE, sizeof(CHECKPOINT_TYPE) - 1) != NULL;
+	cJSON *o;
+
+	if (brace == p) {
+		o = cJSON_ParseWithLength(p, len);
+		const char *msg = str_of(o, "MESSAGE");
+		if (msg && !str_of(o, "type")) {
+			cJSON *m = strstr(msg, CHECKPOINT_TYPE) ? witness_line(msg, strlen(msg)) : NULL;
+			cJSON_Delete(o);
+			return m;
+		}
+		return o ? o : cJSON_CreateNull();
+	}
+	if (!ours || !brace)
+		return NULL;
+	o = cJSON_ParseWithLength(brace, len - (size_t)(brace - p));
+	return o ? o : cJSON_CreateNull();
+}
+
+/* Parse checkpoints (JSON Lines, or an export holding them), each checked against its own hash and the one before. */
 static int
 checkpoints_parse(const char *path, const char *text, struct checkpoints *cps)
 {
@@ -77,7 +110,13 @@ checkpoints_parse(const char *path, const char *text, struct checkpoints *cps)
 				break;
 			continue;
 		}
-		cJSON *o = cJSON_ParseWithLength(p, len);
+		cJSON *o = witness_line(p, len);
+		if (!o) { /* a line of a syslog or journal export that is not guard's */
+			if (!nl)
+				break;
+			p = nl + 1;
+			continue;
+		}
 		struct checkpoint c = { .lineno = lineno };
 		const char *file = str_of(o, "file"), *lh = str_of(o, "last_hash"), *h = str_of(o, "hash");
 		const char *pv = str_of(o, "prev"), *type = str_of(o, "type"), *ts = str_of(o, "ts");
@@ -150,7 +189,14 @@ struct chain {
 	bool wm, wm_seen;
 	struct audit_synced w;
 	const char *newest;             /* the newest day file: the only one a torn end may be in */
+	/* With a verification key: the key of fss.epoch, derived as the tags need it. */
+	bool fss_on;
+	struct audit_fss fss;
+	bool fss_open;                  /* records of rec_epoch since the last tag */
+	unsigned long long rec_epoch;
+	unsigned long open_seq;         /* the first of them */
 };
+
 
 /* An audit.pruned record's data: what it removed, for the start of the log to be held to. */
 static void
@@ -195,6 +241,86 @@ bad(const struct guard_audit_file *f, unsigned long seq, const char *what)
 	if (seq)
 		return guard_error(GUARD_EDENY, "%s:%lu: seq %lu: %s", f->path, f->lineno, seq, what);
 	return guard_error(GUARD_EDENY, "%s:%lu: %s", f->path, f->lineno, what);
+}
+
+/* The epoch a record's ts falls in under the verification key (-1: before the key, or no ts). */
+static long long
+ts_epoch(const struct chain *ch, const char *ts)
+{
+	struct timespec t;
+
+	if (guard_time_parse(ts, &t) < 0 || t.tv_sec < ch->fss.start)
+		return -1;
+	return (long long)audit_fss_epoch_at(&ch->fss, t.tv_sec);
+}
+
+/*
+ * An audit.seal record under a verification key: it tags the record before
+ * it (seq and hash), with the key of its epoch; epochs never go back. And
+ * a record of a later epoch than the records before it follows a tag of
+ * theirs (every writer tags an epoch's tail before the next epoch's first
+ * record): else a tag was removed.
+ */
+static int
+check_seal(const struct guard_audit_file *f, const char *line, size_t len, unsigned long seq, const char *ts,
+	   bool is_seal, struct chain *ch, struct guard_audit_verify_result *res)
+{
+	long long e = ts_epoch(ch, ts);
+	char *why = NULL;
+	int rc = 0;
+
+	if (!is_seal) {
+		if (e < 0)
+			return 0;
+		if (ch->fss_open && (unsigned long long)e > ch->rec_epoch)
+			why = guard_xasprintf("a record of epoch %lld follows records of epoch %llu (from seq %lu) with no "
+					      "seal tag of that epoch between them: a seal was removed", e, ch->rec_epoch,
+					      ch->open_seq);
+		else if (!ch->fss_open || (unsigned long long)e > ch->rec_epoch) {
+			ch->fss_open = true;
+			ch->rec_epoch = (unsigned long long)e;
+			ch->open_seq = seq;
+		}
+		goto out;
+	}
+	cJSON *rec = cJSON_ParseWithLength(line, len);
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "data");
+	const cJSON *je = cJSON_GetObjectItemCaseSensitive(d, "epoch"), *js = cJSON_GetObjectItemCaseSensitive(d, "sealed_seq");
+	const char *h = str_of(d, "sealed_hash"), *tag = str_of(d, "tag");
+	char want[GUARD_AUDIT_HASH_LEN + 1];
+
+	if (!cJSON_IsNumber(je) || je->valuedouble < 0 || !cJSON_IsNumber(js) || !h || !tag) {
+		why = guard_xstrdup("a seal record without its epoch, seq, hash and tag");
+	} else if ((unsigned long)js->valuedouble != ch->seq || strcmp(h, ch->hash)) {
+		why = guard_xasprintf("the seal tags seq %.0f, but the record before it is seq %lu (hash %.12s...): "
+				      "records were moved", js->valuedouble, ch->seq, ch->hash);
+	} else if ((unsigned long long)je->valuedouble < ch->fss.epoch) {
+		why = guard_xasprintf("a seal of epoch %.0f after one of epoch %llu: epochs never go back",
+				      je->valuedouble, ch->fss.epoch);
+	} else {
+		unsigned long long epoch = (unsigned long long)je->valuedouble;
+		for (; ch->fss.epoch < epoch; ch->fss.epoch++)
+			audit_fss_evolve(ch->fss.key);
+		audit_fss_tag(ch->fss.key, epoch, ch->seq, ch->hash, want);
+		if (strlen(tag) != GUARD_AUDIT_HASH_LEN || sodium_memcmp(want, tag, GUARD_AUDIT_HASH_LEN)) {
+			why = guard_xasprintf("the seal tag of epoch %llu does not verify with this key: the records up to "
+					      "seq %lu were changed after they were sealed, or the tag was forged "
+					      "(first bad epoch: %llu)", epoch, ch->seq, epoch);
+		} else {
+			if (!res->seal_tags++)
+				res->first_epoch = epoch;
+			res->last_epoch = epoch;
+			res->sealed_seq = ch->seq;
+			ch->fss_open = false;
+		}
+	}
+	cJSON_Delete(rec);
+out:
+	if (why) {
+		rc = bad(f, seq, why);
+		free(why);
+	}
+	return rc;
 }
 
 /* The seq a damaged line claims, for the message (0 when it says none). */
@@ -406,6 +532,18 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 		rc = bad(f, seq, "its ts is not of this file's day");
 		goto out;
 	}
+	/* A file's first record never changes (a prune removes whole files): a later one was cut from the head. */
+	for (size_t i = 0; f->lineno == 1 && i < cps->n; i++) {
+		const struct checkpoint *c = &cps->c[i];
+		if (strcmp(c->file, f->name) || seq <= c->first_seq)
+			continue;
+		char *why = guard_xasprintf("the file starts here, but the checkpoint sealed %s says it started at seq "
+					    "%lu: seq %lu..%lu were cut from the head of the file", c->ts, c->first_seq,
+					    c->first_seq, seq - 1);
+		rc = bad(f, seq, why);
+		free(why);
+		goto out;
+	}
 	if (ch->wm && seq == ch->w.seq && !strcmp(f->name, ch->w.file)) {
 		if (strcmp(hash, ch->w.hash)) {
 			char *why = guard_xasprintf("was synced with hash %.12s... (ending at byte %lld) and now has hash "
@@ -417,6 +555,8 @@ check_record(const struct guard_audit_file *f, const char *line, size_t len, int
 		}
 		ch->wm_seen = true;
 	}
+	if (ch->fss_on && (rc = check_seal(f, line, len, seq, ts, !strcmp(event, AUDIT_SEAL_EVENT), ch, res)) < 0)
+		goto out;
 	if (!strcmp(event, "audit.torn"))
 		guard_list_take(&res->notes, guard_xasprintf("%s:%lu: seq %lu records a torn write that was moved aside",
 							     f->path, f->lineno, seq));
@@ -635,7 +775,7 @@ static int
 verify_file(const char *dir, const char *name, struct chain *ch, const struct checkpoints *cps,
 	    struct guard_audit_verify_result *res)
 {
-	struct guard_audit_file f;
+	struct guard_audit_file f = GUARD_AUDIT_FILE_INIT;
 	struct vline *v;
 	size_t n;
 	int rc;
@@ -802,8 +942,8 @@ check_start(const char *dir, bool whole, const struct chain *ch, struct guard_au
 					: guard_xstrdup("");
 	int rc = guard_error(GUARD_EDENY, "%s/%s:1: seq %lu: seq 1..%lu are missing (its prev %.12s... is a "
 			     "record that is gone) and no audit.pruned record accounts for them: an older day file "
-			     "was deleted%s", dir, ch->start_file, ch->start_seq, ch->start_seq - 1, ch->start_prev,
-			     last);
+			     "was deleted, or the head of %s was cut (verify --checkpoint tells which)%s", dir,
+			     ch->start_file, ch->start_seq, ch->start_seq - 1, ch->start_prev, ch->start_file, last);
 	free(last);
 	return rc;
 }
@@ -818,6 +958,13 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	if (o->key) {
+		if ((rc = audit_fss_parse_vkey(o->key, &ch.fss)) < 0)
+			goto out;
+		ch.fss_on = true;
+		res->epoch_start = ch.fss.start;
+		res->epoch_len = ch.fss.len;
+	}
 	if (o->checkpoint_path && (rc = checkpoints_load(o->checkpoint_path, false, &cps)) < 0)
 		goto out;
 	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0 ||
@@ -860,6 +1007,7 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 	rc = check_start(dir, whole, &ch, res);
 out:
 	cJSON_Delete(ch.cover_files);
+	sodium_memzero(&ch.fss, sizeof(ch.fss));
 	guard_list_clear(&names);
 	guard_list_clear(&all);
 	free(cps.c);
@@ -889,7 +1037,7 @@ seq_prev_of(const char *line, size_t len, unsigned long *seq, char prev[GUARD_AU
 static int
 file_head(const char *dir, const char *name, struct checkpoint *c, char *first_prev)
 {
-	struct guard_audit_file f;
+	struct guard_audit_file f = GUARD_AUDIT_FILE_INIT;
 	const char *line, *last = NULL;
 	size_t len, lastlen = 0;
 	bool complete;
@@ -1012,7 +1160,7 @@ int
 guard_audit_seal(const char *dir, cJSON *out)
 {
 	struct guard_audit_verify_opts vo = { 0 };
-	struct guard_audit_verify_result vr;
+	struct guard_audit_verify_result vr = GUARD_AUDIT_VERIFY_RESULT_INIT;
 	struct guard_list names = GUARD_LIST_INIT;
 	struct checkpoints cps = { 0 };
 	struct guard_buf text = GUARD_BUF_INIT;

@@ -39,6 +39,10 @@ struct guard_audit {
 	char batch_hash[GUARD_AUDIT_HASH_LEN + 1];
 	unsigned long written;
 	struct guard_audit_rec *rec;    /* scratch for guard_audit_append */
+	bool durable;                   /* the batch holds an allowed action's record: synced before commit returns */
+	bool synced;                    /* sync_day synced the day file just now */
+	struct audit_fss fss;           /* the sealing key's epoch and timing (the key itself is not kept) */
+	char *fss_path;
 };
 
 void
@@ -68,6 +72,12 @@ guard_audit_config(struct guard_audit_config *out, const char *project_root, con
 	}
 	if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(audit, "fail_closed")))
 		out->fail_closed = false;
+	out->seal_epoch = GUARD_AUDIT_SEAL_EPOCH_DEFAULT;
+	v = cJSON_GetObjectItemCaseSensitive(audit, "seal_epoch");
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1)
+		out->seal_epoch = (long long)v->valuedouble;
+	else if (cJSON_IsString(v) && guard_duration_parse(v->valuestring, &out->seal_epoch) < 0)
+		return guard_error(GUARD_EPOLICY, "audit.seal_epoch '%s' is not a duration", v->valuestring);
 	if ((env = getenv("GUARD_AUDIT_LOCK_TIMEOUT_MS")) && *env) {
 		char *end;
 		long ms = strtol(env, &end, 10);
@@ -268,6 +278,16 @@ file_tail(struct guard_audit *log, const char *path, int fd, bool *found, cJSON 
 	return rc;
 }
 
+/* A day file that cannot be opened: a symbolic link where one belongs was put there (exit 1), else I/O. */
+static int
+open_failed(const char *what, const char *path)
+{
+	if (errno == ELOOP)
+		return guard_error(GUARD_EDENY, "'%s' is a symbolic link, not a day file the log wrote: tampering "
+				   "(run guard-audit verify)", path);
+	return guard_error(GUARD_EIO, "cannot open %s'%s': %s", what, path, strerror(errno));
+}
+
 /* Where the chain stands, for a day file that is still empty: the newest earlier file. */
 static int
 previous_tail(struct guard_audit *log, cJSON **torn)
@@ -286,7 +306,7 @@ previous_tail(struct guard_audit *log, cJSON **torn)
 		char *path = guard_xasprintf("%s/%s", log->cfg.dir, names.items[i]);
 		int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
-			rc = guard_error(GUARD_EIO, "cannot open '%s': %s", path, strerror(errno));
+			rc = open_failed("", path);
 		} else {
 			rc = file_tail(log, path, fd, &found, torn);
 			close(fd);
@@ -324,7 +344,7 @@ open_day(struct guard_audit *log, cJSON **torn)
 
 	log->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (log->fd < 0) {
-		rc = guard_error(GUARD_EIO, "cannot open audit log '%s': %s", path, strerror(errno));
+		rc = open_failed("audit log ", path);
 		goto out;
 	}
 	if ((rc = file_tail(log, path, log->fd, &found, torn)) < 0)
@@ -442,6 +462,7 @@ sync_day(struct guard_audit *log, bool final)
 	}
 	if (fdatasync(log->fd) < 0)
 		return guard_error(GUARD_EIO, "cannot sync the audit log in '%s': %s", log->cfg.dir, strerror(errno));
+	log->synced = true;
 	if (log->lockfd >= 0) {
 		futimens(log->lockfd, NULL);
 		mark_synced(log);
@@ -478,12 +499,23 @@ guard_audit_commit(struct guard_audit *log)
 
 	if (log->lockfd < 0)
 		return 0;
+	log->synced = false;
 	if (log->npending && log->fd >= 0)
 		rc = write_pending(log);
 	if (rc == 0)
 		rc = sync_day(log, log->cfg.fsync == GUARD_AUDIT_FSYNC_ALWAYS);
 	guard_lock_release(log->lockfd);
 	log->lockfd = -1;
+	/*
+	 * An allowed action's record is on disk before the action runs: when
+	 * the one-second rule did not sync it, it is synced here, after the
+	 * lock is released (a group commit: hooks running side by side share
+	 * the file system's journal commit instead of queueing on the lock).
+	 */
+	if (rc == 0 && log->durable && !log->synced && log->fd >= 0 && log->cfg.fsync != GUARD_AUDIT_FSYNC_NEVER &&
+	    fdatasync(log->fd) < 0)
+		rc = guard_error(GUARD_EIO, "cannot sync the audit log in '%s': %s", log->cfg.dir, strerror(errno));
+	log->durable = false;
 	return rc;
 }
 
@@ -532,14 +564,17 @@ add_record(struct guard_audit *log, const struct guard_audit_rec *r, const char 
 	log->npending++;
 }
 
+/*
+ * Under the lock, the day file of ts open and the chain's tail known: a
+ * new day writes the batch so far to the old file; a torn end found is
+ * recorded first (audit.torn).
+ */
 static int
-append_locked(struct guard_audit *log, const struct guard_audit_rec *rec)
+day_ready(struct guard_audit *log, const char *ts)
 {
-	char ts[GUARD_TIME_LEN];
 	cJSON *torn = NULL;
 	int rc = 0;
 
-	guard_time_now(ts);
 	if (log->fd >= 0 && strncmp(log->day, ts, 10)) {
 		/* A new day: the batch so far belongs to the old file. */
 		if (log->npending && (rc = write_pending(log)) < 0)
@@ -562,14 +597,128 @@ append_locked(struct guard_audit *log, const struct guard_audit_rec *rec)
 			if (rc == 0)
 				add_record(log, trec, ts);
 			guard_audit_rec_free(trec);
-			if (rc < 0)
-				goto out;
 		}
 	}
-	add_record(log, rec, ts);
 out:
 	cJSON_Delete(torn);
 	return rc;
+}
+
+/* The audit.seal record tagging the tail (seq, hash) with the key of k's epoch. */
+static int
+add_seal(struct guard_audit *log, const struct audit_fss *k, const char *ts)
+{
+	struct guard_audit_rec *trec = guard_audit_rec_new();
+	cJSON *d = cJSON_CreateObject();
+	char tag[GUARD_AUDIT_HASH_LEN + 1];
+	int rc;
+
+	audit_fss_tag(k->key, k->epoch, log->seq, log->hash, tag);
+	cJSON_AddStringToObject(d, "summary", "forward-secure seal of the records up to here");
+	cJSON_AddNumberToObject(d, "epoch", (double)k->epoch);
+	cJSON_AddNumberToObject(d, "sealed_seq", (double)log->seq);
+	cJSON_AddStringToObject(d, "sealed_hash", log->hash);
+	cJSON_AddStringToObject(d, "tag", tag);
+	if ((rc = audit_prepare_own(log->red, AUDIT_SEAL_EVENT, d, trec)) == 0)
+		add_record(log, trec, ts);
+	guard_audit_rec_free(trec);
+	cJSON_Delete(d);
+	return rc;
+}
+
+/*
+ * Under the lock, before a record: when the sealing key is of an earlier
+ * epoch than now, tag the tail with it (force: tag an untagged tail in
+ * any case), then move the key on to now, the old one overwritten. Once
+ * an epoch, per handle; nothing when the log has no sealing key.
+ */
+static int
+fss_step(struct guard_audit *log, const char *ts, bool force)
+{
+	struct audit_fss k = { 0 };
+	struct timespec now;
+	bool changed = false;
+	int fd, rc;
+
+	if (log->fss.none && !force)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (log->fss.loaded && !force && audit_fss_epoch_at(&log->fss, now.tv_sec) == log->fss.checked)
+		return 0;
+	if (!log->fss_path && audit_state_path(log->root, log->cfg.dir, AUDIT_FSS_EXT, false, &log->fss_path) < 0) {
+		guard_error_clear(); /* no state folder: no key in it */
+		log->fss.none = true;
+		return 0;
+	}
+	if ((fd = open(log->fss_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT) {
+			log->fss.none = true;
+			return 0;
+		}
+		return guard_error(GUARD_EIO, "cannot open the sealing key '%s': %s", log->fss_path, strerror(errno));
+	}
+	if ((rc = audit_fss_load(fd, log->fss_path, &k)) == 0) {
+		unsigned long long e = audit_fss_epoch_at(&k, now.tv_sec);
+		if (log->seq > k.tagged && (e > k.epoch || force)) {
+			if ((rc = add_seal(log, &k, ts)) == 0) {
+				k.tagged = log->seq;
+				changed = true;
+			}
+		}
+		for (; rc == 0 && k.epoch < e; k.epoch++) {
+			audit_fss_evolve(k.key);
+			changed = true;
+		}
+		if (rc == 0 && changed)
+			rc = audit_fss_store(fd, log->fss_path, &k);
+		if (rc == 0) {
+			log->fss = k;
+			log->fss.checked = e;
+			sodium_memzero(log->fss.key, sizeof(log->fss.key));
+		}
+	}
+	sodium_memzero(&k, sizeof(k));
+	close(fd);
+	return rc;
+}
+
+int
+guard_audit_seal_now(struct guard_audit *log, bool *tagged)
+{
+	char ts[GUARD_TIME_LEN];
+	unsigned long before;
+	int rc;
+
+	*tagged = false;
+	if (!log->fss_path && audit_state_path(log->root, log->cfg.dir, AUDIT_FSS_EXT, false, &log->fss_path) < 0) {
+		guard_error_clear(); /* no state folder: no key in it */
+		return 0;
+	}
+	if (access(log->fss_path, F_OK) != 0)
+		return 0;
+	if ((rc = guard_audit_begin(log)) < 0)
+		return rc;
+	guard_time_now(ts);
+	rc = day_ready(log, ts);
+	before = log->seq;
+	if (rc == 0)
+		rc = fss_step(log, ts, true);
+	*tagged = rc == 0 && log->seq > before;
+	int crc = guard_audit_commit(log);
+	return rc < 0 ? rc : crc;
+}
+
+static int
+append_locked(struct guard_audit *log, const struct guard_audit_rec *rec)
+{
+	char ts[GUARD_TIME_LEN];
+	int rc;
+
+	guard_time_now(ts);
+	if ((rc = day_ready(log, ts)) < 0 || (rc = fss_step(log, ts, false)) < 0)
+		return rc;
+	add_record(log, rec, ts);
+	return 0;
 }
 
 int
@@ -586,6 +735,19 @@ guard_audit_append_rec(struct guard_audit *log, const struct guard_audit_rec *re
 	return rc < 0 ? rc : crc;
 }
 
+/* An event that lets an action run (or asks a person to): a decision allow or ask, before the tool runs. */
+static bool
+allows(const cJSON *event)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(event, "decision");
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(d, "effect");
+	const cJSON *phase = cJSON_GetObjectItemCaseSensitive(event, "phase");
+
+	if (!cJSON_IsString(e) || (cJSON_IsString(phase) && !strcmp(phase->valuestring, "post")))
+		return false;
+	return !strcmp(e->valuestring, "allow") || !strcmp(e->valuestring, "ask");
+}
+
 int
 guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON *event)
 {
@@ -595,6 +757,8 @@ guard_audit_append(struct guard_audit *log, const char *event_name, const cJSON 
 		log->rec = guard_audit_rec_new();
 	if ((rc = guard_audit_prepare(log->red, event_name, event, log->rec)) < 0)
 		return rc;
+	if (allows(event))
+		log->durable = true;
 	return guard_audit_append_rec(log, log->rec);
 }
 
@@ -654,6 +818,12 @@ guard_audit_set_fsync(struct guard_audit *log, enum guard_audit_fsync mode)
 	log->cfg.fsync = mode;
 }
 
+enum guard_audit_fsync
+audit_fsync_mode(const struct guard_audit *log)
+{
+	return log->cfg.fsync;
+}
+
 unsigned long
 guard_audit_written(const struct guard_audit *log)
 {
@@ -684,6 +854,7 @@ guard_audit_close(struct guard_audit *log)
 	guard_audit_config_release(&log->cfg);
 	free(log->root);
 	free(log->synced_path);
+	free(log->fss_path);
 	guard_buf_release(&log->pending);
 	guard_audit_rec_free(log->rec);
 	free(log);

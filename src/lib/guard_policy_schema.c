@@ -130,6 +130,12 @@ gp_suggest(const char *word, const char *const *names)
 	return NULL;
 }
 
+const char *
+guard_policy_suggest(const char *word, const char *const *names)
+{
+	return gp_suggest(word, names);
+}
+
 long long
 gp_parse_size(const cJSON *v)
 {
@@ -727,10 +733,26 @@ static const struct gs_field approval_fields[] = {
 	{ NULL, NULL, 0 },
 };
 
+static const char *const syslog_facilities[] = { "auth", "authpriv", "daemon", "user", "local0", "local1", "local2",
+						 "local3", "local4", "local5", "local6", "local7", NULL };
+
+static const struct gs_field syslog_fields[] = {
+	{ "facility", NODE(GS_ENUM, .choices = syslog_facilities), 0 },
+	{ "tag", &str_node, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct gs_field witness_fields[] = {
+	{ "syslog", NODE(GS_MAP, .what = "audit.witness.syslog", .fields = syslog_fields), 0 },
+	{ NULL, NULL, 0 },
+};
+
 static const struct gs_field audit_fields[] = {
 	{ "fsync", NODE(GS_ENUM, .choices = fsyncs), 0 },
 	{ "dir", &str_node, 0 },
 	{ "fail_closed", &bool_node, 0 },
+	{ "seal_epoch", &dur_node, 0 },
+	{ "witness", NODE(GS_MAP, .what = "audit.witness", .fields = witness_fields), 0 },
 	{ NULL, NULL, 0 },
 };
 

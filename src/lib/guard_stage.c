@@ -94,7 +94,7 @@ guard_stage_audit(struct guard_stages *s, cJSON *ev)
 	const struct guard_policy *p;
 	struct guard_audit *log;
 	const char *project = guard_event_str(ev, "project");
-	struct guard_audit_config cfg = { 0 };
+	struct guard_audit_config cfg = GUARD_AUDIT_CONFIG_INIT;
 	bool fail_closed = true;
 	int rc;
 

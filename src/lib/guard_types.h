@@ -21,6 +21,10 @@ enum guard_effect {
 	GUARD_EFFECT_DENY
 };
 
+/* The names, in order, NULL-terminated (for lists and "did you mean"). */
+extern const char *const guard_level_names[];
+extern const char *const guard_effect_names[];
+
 const char *guard_level_name(enum guard_level level);
 /* 0, or GUARD_EUSAGE for an unknown name. */
 int guard_level_parse(const char *name, enum guard_level *out);

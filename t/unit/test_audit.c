@@ -220,6 +220,66 @@ TEST(json_dup_key)
 	guard_buf_release(&path);
 }
 
+struct captured {
+	struct guard_buf out, err;
+	int errors;
+};
+
+static void
+cap_out(void *arg, const char *buf, size_t len)
+{
+	guard_buf_add(&((struct captured *)arg)->out, buf, len);
+}
+
+static void
+cap_err(void *arg, const char *msg)
+{
+	struct captured *c = arg;
+	guard_buf_addstr(&c->err, msg);
+	guard_buf_addch(&c->err, '\n');
+	c->errors++;
+}
+
+/* The bulk append through the library: records in order, bad lines named, tee'd lines passed on. */
+TEST(audit_append_stream)
+{
+	static const char input[] = "{\"event\":\"a\",\"n\":1}\nnot json\n\n{\"event\":\"audit.x\"}\n{\"event\":\"b\"}";
+	char *sub = guard_xasprintf("%s/stream", root), *dir = guard_xasprintf("%s/.ai/audit", sub);
+	struct guard_audit_stream s = GUARD_AUDIT_STREAM_INIT;
+	struct guard_audit_verify_opts o = { 0 };
+	struct guard_audit_verify_result res = GUARD_AUDIT_VERIFY_RESULT_INIT;
+	struct captured c = { GUARD_BUF_INIT, GUARD_BUF_INIT, 0 };
+	struct guard_audit *log;
+	int fds[2];
+
+	CHECK(pipe(fds) == 0);
+	CHECK(write(fds[1], input, sizeof(input) - 1) == (ssize_t)(sizeof(input) - 1));
+	close(fds[1]);
+	s.in_fd = fds[0];
+	s.tee = true;
+	s.arg = &c;
+	s.out = cap_out;
+	s.error = cap_err;
+	CHECK(guard_audit_open(&log, sub, NULL) == 0);
+	CHECK(guard_audit_append_stream(log, NULL, &s) == GUARD_EUSAGE);
+	CHECK(!*guard_error_last());
+	CHECK(guard_audit_written(log) == 2);
+	guard_audit_close(log);
+	close(fds[0]);
+	CHECK(c.errors == 2);
+	CHECK(strstr(c.err.buf, "stdin:2: ") != NULL);
+	CHECK(strstr(c.err.buf, "stdin:4: ") != NULL);
+	/* every non-blank line read, good or bad, is passed on */
+	CHECK_STR(c.out.buf, "{\"event\":\"a\",\"n\":1}\nnot json\n{\"event\":\"audit.x\"}\n{\"event\":\"b\"}\n");
+	CHECK(guard_audit_verify(dir, &o, &res) == 0);
+	CHECK(res.records == 2 && res.last_seq == 2);
+	guard_audit_verify_release(&res);
+	guard_buf_release(&c.out);
+	guard_buf_release(&c.err);
+	free(dir);
+	free(sub);
+}
+
 int
 main(void)
 {
@@ -232,6 +292,7 @@ main(void)
 	RUN(audit_config_defaults);
 	RUN(audit_record_is_canonical);
 	RUN(json_dup_key);
+	RUN(audit_append_stream);
 	char *cmd = guard_xasprintf("rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", root);
