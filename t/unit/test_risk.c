@@ -593,8 +593,13 @@ TEST(constant_substitution_folded)
 	CRITICAL("cat $(echo .e*)");
 	ALLOWED("cat $(echo README.md)");
 	ALLOWED("ls \"$(echo src)\"");
+	/* printf's escapes are decoded (octal, hex, %b) */
+	CRITICAL("rm -rf $(printf '\\057')");
+	CRITICAL("eval \"$(printf '\\x72\\x6d -rf ~')\"");
+	CRITICAL("eval \"$(printf '%b' '\\0162m -rf ~')\"");
+	ALLOWED("eval \"$(printf 'echo %s\\n' hi)\"");
+	HIGH("rm -rf $(printf '%d' 5)");
 	/* anything else keeps the conservative reading */
-	HIGH("rm -rf $(printf '\\057')");
 	HIGH("rm -rf $(cat list.txt)");
 	HIGH("rm -rf $(echo $X)");
 	HIGH("echo() { printf /; }; rm -rf $(echo x)");
