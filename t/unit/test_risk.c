@@ -202,7 +202,12 @@ TEST(find_and_xargs)
 	LOW("find . -name '*.c' -exec grep -l main {} +");
 	HIGH("xargs rm < list");
 	CHECK(has_reason("come from input"));
-	HIGH("find . -name '*.tmp' | xargs rm");
+	/* find | xargs: the items are find's files, rated like find -exec */
+	MEDIUM("find . -name '*.tmp' | xargs rm");
+	CHECK(has_reason("find -exec rm"));
+	MEDIUM("find . -name '*.tmp' -print0 | xargs -0 -I{} rm -f {}");
+	CRITICAL("find / -name '*.log' | xargs rm -rf");
+	HIGH("find . -name '*.tmp' -print0 | xargs -0 sh -c");
 	LOW("find . -name '*.py'");
 }
 

@@ -281,6 +281,7 @@ state_release(struct risk_state *st)
 	free(st->cwd_before_cd);
 	guard_list_clear(&st->aliases);
 	guard_list_clear(&st->downloads);
+	guard_list_clear(&st->later);
 }
 
 static void

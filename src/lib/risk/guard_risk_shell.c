@@ -8,7 +8,7 @@
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
-#define SHELL_NAMES "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox", \
+#define SHELL_NAMES "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox", "toybox", \
 	"yash", "oksh", "pdksh"
 
 static const char *const shells[] = { SHELL_NAMES, NULL };
@@ -159,7 +159,7 @@ nest_script(struct risk_state *st, const char *what, const struct guard_shell_wo
 	char *data = NULL;
 	size_t len = 0;
 
-	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote)
+	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote || risk_later_run(st, NULL, w, what))
 		return;
 	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
 	if (guard_file_read(abs, SCRIPT_MAX, 0, &data, &len) == 0) {
@@ -354,8 +354,8 @@ rate_shell(struct risk_state *st, const struct risk_cmd *c)
 	bool dash_c = false;
 	size_t i = 1;
 
-	if (!strcmp(c->name, "busybox")) {
-		/* busybox sh -c / busybox rm: the applet is the command */
+	if (!strcmp(c->name, "busybox") || !strcmp(c->name, "toybox")) {
+		/* busybox sh -c / toybox rm: the applet is the command */
 		if (c->argc < 2)
 			return;
 		struct risk_cmd inner = *c;
