@@ -1011,9 +1011,185 @@ risk_runs_inside(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/* ---- make and vim: programs that run shell lines from their input ------ */
+
+/* Past the ')' matching the '(' at p[-1], or NULL. */
+static const char *
+paren_end(const char *p)
+{
+	int depth = 1;
+	for (; *p; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && !--depth)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Makefile text: recipe lines (a tab, or after "target: ;") and
+ * $(shell ...) run in a shell; $$ is a dollar sign there.
+ */
+static void
+makefile_text(struct risk_state *st, const char *what, const char *text)
+{
+	struct guard_buf line = GUARD_BUF_INIT;
+
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *l = guard_xstrndup(p, n);
+		const char *recipe = NULL;
+		p += n + (p[n] == '\n');
+		for (const char *sh = l; (sh = strstr(sh, "$(shell ")) != NULL;) {
+			const char *end = paren_end(sh + 2);
+			if (!end)
+				break;
+			risk_nested(st, what, sh + 8, (size_t)(end - sh - 8));
+			sh = end;
+		}
+		if (l[0] == '\t') {
+			recipe = l + 1;
+		} else {
+			const char *colon = strchr(l, ':');
+			const char *semi = colon && colon[1] != '=' ? strchr(colon, ';') : NULL;
+			if (semi)
+				recipe = semi + 1;
+		}
+		if (recipe) {
+			while (*recipe == ' ' || *recipe == '@' || *recipe == '-' || *recipe == '+')
+				recipe++;
+			guard_buf_reset(&line);
+			for (const char *r = recipe; *r; r++) {
+				guard_buf_addch(&line, *r);
+				if (r[0] == '$' && r[1] == '$')
+					r++;
+			}
+			if (line.len)
+				risk_nested(st, what, line.buf, line.len);
+		}
+		free(l);
+	}
+	guard_buf_release(&line);
+}
+
+/* make -f /dev/stdin, -f -, --eval TEXT, -f FILE written earlier: the makefile is analysed. */
+static bool
+rate_make(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool handled = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *v = NULL;
+		const struct guard_shell_word *w = NULL;
+		if (!strncmp(a, "--eval=", 7)) {
+			v = a + 7, w = &c->argv[i];
+		} else if ((!strcmp(a, "--eval") || !strcmp(a, "-E")) && i + 1 < c->argc) {
+			w = &c->argv[++i], v = w->text;
+		}
+		if (v) {
+			handled = true;
+			if (w->flags & GUARD_WORD_DYNAMIC)
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "make --eval of computed text");
+			else
+				makefile_text(st, "make --eval", v);
+			continue;
+		}
+		const char *f = NULL;
+		if ((!strcmp(a, "-f") || !strcmp(a, "--file") || !strcmp(a, "--makefile")) && i + 1 < c->argc)
+			w = &c->argv[++i], f = w->text;
+		else if (!strncmp(a, "--file=", 7) || !strncmp(a, "--makefile=", 11))
+			w = &c->argv[i], f = strchr(a, '=') + 1;
+		else if (!strncmp(a, "-f", 2) && a[2])
+			w = &c->argv[i], f = a + 2;
+		if (!f)
+			continue;
+		if (!strcmp(f, "-") || !strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") || !strcmp(f, "/proc/self/fd/0")) {
+			char *text = risk_literal_stdin(c);
+			handled = true;
+			if (text) {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "make runs a makefile given on its input");
+				makefile_text(st, "make -f -", text);
+			} else {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "make runs a makefile from its input");
+			}
+			free(text);
+		} else if (!(w->flags & GUARD_WORD_DYNAMIC) && st->later.len) {
+			char *abs = guard_path_resolve(st->cwds[0], f, st->ctx->home);
+			char kind = 0;
+			const char *text = later_find(st, "T", abs, &kind);
+			if (text) {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "make runs %s, written earlier on this line", f);
+				makefile_text(st, "make -f", text);
+			}
+			free(abs);
+		}
+	}
+	if (handled)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	return handled;
+}
+
+/* One vim command (-c CMD, +CMD, --cmd CMD): :!cmd, :r !cmd, :w !cmd, system() run a shell. */
+static void
+vim_command(struct risk_state *st, const char *name, const struct guard_shell_word *w)
+{
+	const char *p = w->text;
+
+	while (*p == ':' || *p == ' ')
+		p++;
+	if (!strncmp(p, "silent", 6)) {
+		p += 6;
+		while (*p == '!' || *p == ' ')
+			p++;
+	}
+	while (*p == '%' || *p == '.' || *p == ',' || *p == '$' || (*p >= '0' && *p <= '9'))
+		p++; /* a range: :%!sort filters the buffer through sort */
+	const char *bang = NULL;
+	if (*p == '!')
+		bang = p + 1;
+	else if ((p[0] == 'r' || p[0] == 'w') && (bang = strchr(p, '!')) != NULL && strspn(p, "readwrit ") >= (size_t)(bang - p))
+		bang++;
+	else
+		bang = NULL;
+	bool calls = strstr(p, "system(") || strstr(p, "systemlist(") || strstr(p, "jobstart(") || strstr(p, "termopen(");
+	if (!bang && !calls)
+		return;
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed shell command", name);
+		return;
+	}
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s -c runs a shell command: %s", name, w->text);
+	if (bang)
+		risk_nested(st, name, bang, strlen(bang));
+	else
+		risk_code_text(st, name, p);
+}
+
+static bool
+rate_vim(struct risk_state *st, const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			break;
+		if ((!strcmp(a, "-c") || !strcmp(a, "--cmd")) && i + 1 < c->argc) {
+			vim_command(st, c->name, &c->argv[++i]);
+		} else if (a[0] == '+' && a[1]) {
+			struct guard_shell_word w = c->argv[i];
+			w.text = (char *)a + 1;
+			vim_command(st, c->name, &w);
+		} else if (!strcmp(a, "-S") && i + 1 < c->argc) {
+			i++;
+		}
+	}
+	return false; /* the everyday rules still see its files */
+}
+
 /* ---- the module ------------------------------------------------------- */
 
-const char *const risk_run_verbs[] = { "parallel", "script", "systemd-run", "tmux", "screen", NULL };
+const char *const risk_run_verbs[] = { "parallel", "script", "systemd-run", "tmux", "screen", "make", "gmake",
+					"vim", "vi", "nvim", "ex", "view", "gvim", NULL };
 
 bool
 risk_verb_run(struct risk_state *st, struct risk_cmd *c)
@@ -1030,6 +1206,10 @@ risk_verb_run(struct risk_state *st, struct risk_cmd *c)
 		rate_tmux(st, c);
 	else if (!strcmp(n, "screen"))
 		rate_screen(st, c);
+	else if (!strcmp(n, "make") || !strcmp(n, "gmake"))
+		return rate_make(st, c);
+	else if (n[0] == 'v' || n[0] == 'e' || n[0] == 'n' || n[0] == 'g')
+		return rate_vim(st, c);
 	else
 		return false;
 	return true;

@@ -63,9 +63,10 @@ risk_printed_text(const struct guard_shell_cmd *c)
 
 	if (strcmp(name, "echo") && !printf_)
 		return NULL;
+	bool escapes = printf_;
 	while (i < c->argc && c->argv[i].text[0] == '-' && !printf_ && strspn(c->argv[i].text + 1, "neE") ==
 	       strlen(c->argv[i].text + 1))
-		i++;
+		escapes |= strchr(c->argv[i++].text, 'e') != NULL;
 	for (; i < c->argc; i++) {
 		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
 			guard_buf_release(&out);
@@ -73,8 +74,13 @@ risk_printed_text(const struct guard_shell_cmd *c)
 		}
 		if (out.len && !printf_)
 			guard_buf_addch(&out, ' ');
-		/* printf's format and echo -e: \n is a newline, other escapes kept */
-		for (const char *p = c->argv[i].text; *p; p++) {
+		/* printf's format and echo -e: escapes decoded (\t, \x72, \0162); %s takes the next word */
+		const char *t = c->argv[i].text;
+		struct guard_buf dec = GUARD_BUF_INIT;
+		if (escapes && strchr(t, '\\') && (!printf_ || i == 1) &&
+		    guard_shell_unescape(t, strlen(t), !printf_, &dec))
+			t = dec.buf;
+		for (const char *p = t; *p; p++) {
 			if (p[0] == '\\' && p[1] == 'n') {
 				guard_buf_addch(&out, '\n');
 				p++;
@@ -84,6 +90,7 @@ risk_printed_text(const struct guard_shell_cmd *c)
 				guard_buf_addch(&out, *p);
 			}
 		}
+		guard_buf_release(&dec);
 	}
 	return guard_buf_detach(&out);
 }
