@@ -365,6 +365,15 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		while (i < c->argc && strchr(c->argv[i].text, '=') && c->argv[i].text[0] != '=' &&
 		       c->argv[i].text[0] != '-')
 			i++;
+	const char *dir = !strcmp(w->name, "env") ? risk_opt_value(c, "-C", "--chdir") : NULL;
+	if (dir && i < c->argc) {
+		/* env -C DIR CMD: CMD's relative paths start at DIR */
+		struct risk_cmd inner = *c;
+		inner.argv += i;
+		inner.argc -= i;
+		risk_in_dir(st, dir, &inner);
+		return -1;
+	}
 	for (unsigned k = 0; k < w->positional && i < c->argc; k++)
 		i++;
 	if (w->flags & W_ELEVATE)
@@ -765,6 +774,7 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 	/* A function defined earlier on the line: its body was rated. */
 	if (guard_list_has(&c->sh->functions, c->name)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+		risk_function_call(st, c);
 		return;
 	}
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown command: %s", c->name);

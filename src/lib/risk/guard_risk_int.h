@@ -150,6 +150,8 @@ bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
 bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
 /* docker exec, kubectl exec, npm scripts, git aliases: the command they run (never claims c). */
 void risk_runs_inside(struct risk_state *st, const struct risk_cmd *c);
+/* f ARGS, a function defined on the line: its body rated with $1 ... as ARGS. */
+void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
 /* What part c leaves for later parts: files written, programs copied. */
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */
@@ -209,6 +211,9 @@ void risk_glob_cache_epoch(void);
 void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
 void risk_state_end(struct risk_state *st);
 void risk_explain_result(struct risk_state *st);
+
+/* Rate c with relative paths starting at dir (env -C DIR). */
+void risk_in_dir(struct risk_state *st, const char *dir, struct risk_cmd *c);
 
 /* Analyse a whole command line into st (used by the public API and nesting). */
 void risk_command_line(struct risk_state *st, const char *command, size_t len);

@@ -76,7 +76,7 @@ rate_elsewhere(struct risk_state *st, const char *where, const char *script, siz
 	memset(&quiet.later, 0, sizeof(quiet.later));
 	risk_explain(st, "    runs %s: %.*s", where, (int)(len > 200 ? 200 : len), script);
 	risk_nested(&quiet, where, script, len);
-	if (scratch.level > GUARD_LEVEL_LOW || scratch.unparsed) {
+	if (scratch.level >= GUARD_LEVEL_HIGH || scratch.unparsed) {
 		enum guard_level lv = scratch.level > GUARD_LEVEL_HIGH ? GUARD_LEVEL_HIGH : scratch.level;
 		risk_rule(st, lv, scratch.cls, "runs %s: %s", where,
 			  scratch.reasons.len ? scratch.reasons.items[scratch.reasons.len - 1] : "a command");
@@ -1184,6 +1184,84 @@ rate_vim(struct risk_state *st, const struct risk_cmd *c)
 		}
 	}
 	return false; /* the everyday rules still see its files */
+}
+
+/* ---- functions called with arguments ------------------------------------ */
+
+/* $1..$9 in t replaced by the call's arguments (args[0] is $1); false when none was. */
+static bool
+fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs, struct guard_buf *out,
+		bool *tilde)
+{
+	bool any = false;
+
+	for (const char *p = t; *p; p++) {
+		size_t k = 0, skip = 0;
+		if (p[0] == '$' && p[1] >= '1' && p[1] <= '9')
+			k = (size_t)(p[1] - '0'), skip = 1;
+		else if (p[0] == '$' && p[1] == '{' && p[2] >= '1' && p[2] <= '9' && p[3] == '}')
+			k = (size_t)(p[2] - '0'), skip = 3;
+		if (!k) {
+			guard_buf_addch(out, *p);
+			continue;
+		}
+		if (k <= nargs) {
+			if (p == t && (args[k - 1].flags & GUARD_WORD_TILDE))
+				*tilde = true;
+			guard_buf_addstr(out, args[k - 1].text);
+		}
+		any = true;
+		p += skip;
+	}
+	return any;
+}
+
+/*
+ * f ARGS after f() { ...; }: the body's commands were rated with $1 ...
+ * unknown; rated again with the arguments of this call in their place.
+ */
+void
+risk_function_call(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell *sh = c->sh;
+
+	if (c->argc < 2 || st->nest >= RISK_MAX_NEST)
+		return;
+	for (size_t i = 1; i < c->argc; i++)
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+			return;
+	for (size_t k = 0; k < sh->ncmds; k++) {
+		const struct guard_shell_cmd *body = &sh->cmds[k];
+		if (!body->function || strcmp(body->function, c->name) || !body->argc || body->argc > 64)
+			continue;
+		struct guard_shell_word words[64];
+		struct guard_buf texts[64];
+		bool changed = false;
+		for (size_t w = 0; w < body->argc; w++) {
+			bool tilde = false;
+			guard_buf_init(&texts[w]);
+			words[w] = body->argv[w];
+			if ((body->argv[w].flags & GUARD_WORD_DYNAMIC) &&
+			    fill_positional(body->argv[w].text, c->argv + 1, c->argc - 1, &texts[w], &tilde)) {
+				words[w].text = texts[w].buf ? texts[w].buf : (char *)"";
+				words[w].bare = NULL;
+				words[w].flags = (tilde ? GUARD_WORD_TILDE : 0) | GUARD_WORD_QUOTED;
+				changed = true;
+			}
+		}
+		if (changed) {
+			struct risk_cmd call = *c;
+			call.cmd = body;
+			call.argv = words;
+			call.argc = body->argc;
+			risk_explain(st, "    %s is called with arguments: its body runs with them", c->name);
+			st->nest++;
+			risk_analyse_cmd(st, &call);
+			st->nest--;
+		}
+		for (size_t w = 0; w < body->argc; w++)
+			guard_buf_release(&texts[w]);
+	}
 }
 
 /* ---- the module ------------------------------------------------------- */
