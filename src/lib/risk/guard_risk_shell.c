@@ -225,6 +225,34 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 	program_from(st, c->sh, prev, what, kind, "a pipe");
 }
 
+/*
+ * eval "$(ssh-agent -s)", source <(kubectl completion bash), eval "$(pyenv
+ * init -)": a known tool printing its own shell setup (completion, init,
+ * hook, env). Not a shell, an interpreter or anything that prints data.
+ */
+static bool
+prints_shell_setup(const struct guard_shell_cmd *prev)
+{
+	static const char *const tools[] = {
+		"ssh-agent", "direnv", "pyenv", "rbenv", "nodenv", "goenv", "jenv", "plenv", "fnm", "zoxide",
+		"starship", "brew", "opam", "mise", "rtx", "asdf", "conda", "micromamba", "mamba", "kubectl",
+		"helm", "gh", "glab", "docker", "podman", "npm", "pnpm", "pip", "pip3", "rustup", "poetry", "uv",
+		"just", "oh-my-posh", "thefuck", "atuin", "mcfly", "keychain", "luarocks", "dircolors",
+		"register-python-argcomplete", "minikube", "fzf", "kind", "k3d", "terraform", "aws", "gcloud",
+		"az", "stern", "kustomize", "argocd", "flux", "cargo", "deno", "bun", "rye", "pixi", NULL
+	};
+	static const char *const verbs[] = { "completion", "completions", "init", "hook", "env", "shellenv",
+					     "activate", "docker-env", "-s", "--sh", "shell-init", "--bash", "--zsh",
+					     NULL };
+	if (!prev->argc || prev->nredirs || (prev->argv[0].flags & GUARD_WORD_DYNAMIC) ||
+	    !risk_name_in(tools, prev->argv[0].text))
+		return false;
+	for (size_t i = 1; i < prev->argc; i++)
+		if (!(prev->argv[i].flags & GUARD_WORD_DYNAMIC) && risk_name_in(verbs, prev->argv[i].text))
+			return true;
+	return false;
+}
+
 /* The output of prev (a command of sh) is the program what runs. */
 static void
 program_from(struct risk_state *st, const struct guard_shell *sh, const struct guard_shell_cmd *prev,
@@ -232,6 +260,11 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 {
 	if (is_download(prev)) {
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "downloaded script piped to %s", what);
+		return;
+	}
+	if (prints_shell_setup(prev)) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs the shell setup %s prints", what,
+			  prev->argv[0].text);
 		return;
 	}
 	char *text = risk_printed_text(prev);
