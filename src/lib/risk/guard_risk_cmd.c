@@ -856,8 +856,6 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	}
 	if (c->xargs && !c->find_items && risk_xargs(st, c))
 		return;
-	if (glob_verb(st, c))
-		return;
 	if (!strcmp(c->name, "alias"))
 		risk_alias_define(st, c);
 	risk_note_download(st, c);
@@ -866,6 +864,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	unsigned modules = verb_modules_of(v, c->name);
 	risk_guard_mentions(st, c);
 	if (risk_guard_program(st, c, v || modules))
+		return;
+	if (!v && glob_verb(st, c))
 		return;
 	risk_runs_inside(st, c);
 	for (size_t m = 0; m < N_VERB_MODULES; m++)
