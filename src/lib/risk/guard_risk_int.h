@@ -173,6 +173,8 @@ void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 
 /* Flow between parts (guard_risk_flow.c). */
+/* Append t in single quotes, as one shell word. */
+void risk_add_single_quoted(struct guard_buf *b, const char *t);
 bool risk_split_words(struct risk_state *st, struct risk_cmd *c);
 void risk_alias_define(struct risk_state *st, const struct risk_cmd *c);
 bool risk_alias_expand(struct risk_state *st, const struct risk_cmd *c);

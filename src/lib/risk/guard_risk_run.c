@@ -19,18 +19,10 @@
 static void
 add_quoted(struct guard_buf *b, const char *t)
 {
-	if (!*t) {
+	if (*t)
+		risk_add_single_quoted(b, t);
+	else
 		guard_buf_addstr(b, "''");
-		return;
-	}
-	guard_buf_addch(b, '\'');
-	for (; *t; t++) {
-		if (*t == '\'')
-			guard_buf_addstr(b, "'\\''");
-		else
-			guard_buf_addch(b, *t);
-	}
-	guard_buf_addch(b, '\'');
 }
 
 /* A word as shell text: quoted, a leading ~ (home) kept outside the quotes. */
@@ -877,7 +869,7 @@ run_npm_script(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 		name = s;
 	else if ((!strcmp(s, "run") || !strcmp(s, "run-script") || !strcmp(s, "rum") || !strcmp(s, "urn")) &&
 		 sub + 1 < c->argc)
-		name = c->argv[first_operand_at(c, sub + 1, NULL) < c->argc ? first_operand_at(c, sub + 1, NULL) : sub].text;
+		name = first_operand_at(c, sub + 1, NULL) < c->argc ? c->argv[first_operand_at(c, sub + 1, NULL)].text : NULL;
 	else if (strcmp(c->name, "npm"))
 		name = s; /* yarn NAME, pnpm NAME, bun NAME */
 	const char *cmd = name ? later_find(st, "N", name, NULL) : NULL;
@@ -1127,7 +1119,8 @@ rate_make(struct risk_state *st, const struct risk_cmd *c)
 			w = &c->argv[i], f = a + 2;
 		if (!f)
 			continue;
-		if (!strcmp(f, "-") || !strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") || !strcmp(f, "/proc/self/fd/0")) {
+		if (!strcmp(f, "-") || !strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") ||
+		    !strcmp(f, "/proc/self/fd/0")) {
 			char *text = risk_literal_stdin(c);
 			handled = true;
 			if (text) {
