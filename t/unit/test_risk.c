@@ -934,6 +934,10 @@ TEST(shell_form_family)
 	CRITICAL("/usr/bin/r[m] -rf ~");
 	CHECK(has_reason("command name is a glob"));
 	MEDIUM("/usr/bin/l[s] -la");
+	MEDIUM("./scripts/*.sh");
+	CHECK(has_reason("runs a script"));
+	CRITICAL("/*/* -rf ~"); /* could be rm, among many */
+	CHECK(has_reason("matching many programs"));
 	CRITICAL("{rm,-rf,~}");
 	CRITICAL("h=~; rm -rf \"$h\"");
 	CHECK(has_reason("home directory"));

@@ -812,6 +812,12 @@ glob_verb(struct risk_state *st, struct risk_cmd *c)
 	if (!(c->argv[0].flags & GUARD_WORD_GLOB) || !strpbrk(pattern, "*?["))
 		return false;
 	call_once(&verb_once, verb_index_build);
+	for (size_t i = 0; i < nverbs && hits <= 8; i++)
+		if (!fnmatch(pattern, verbs[i].name, 0))
+			hits++;
+	if (!hits)
+		return false; /* no known program (a script named by a glob): rated by its path */
+	hits = 0;
 	for (size_t i = 0; i < nverbs && hits <= 8; i++) {
 		if (fnmatch(pattern, verbs[i].name, 0) || ++hits > 8)
 			continue;
