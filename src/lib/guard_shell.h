@@ -111,6 +111,14 @@ int guard_shell_parse(struct guard_shell *sh, const char *src, size_t len,
 
 void guard_shell_release(struct guard_shell *sh);
 
+struct guard_buf;
+/*
+ * Append s (n bytes) with printf's backslash escapes decoded (zero_octal:
+ * %b / echo -e, where octal is \0NNN). false when the text would hold a
+ * NUL byte or stop output (\c).
+ */
+bool guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard_buf *out);
+
 /* The command's pipeline predecessor in sh, or NULL. */
 const struct guard_shell_cmd *guard_shell_prev_in_pipe(const struct guard_shell *sh,
 							const struct guard_shell_cmd *c);

@@ -134,17 +134,30 @@ match_paren(const char *s, size_t len, size_t open)
 	return 0;
 }
 
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #define SHELL_MAX_FOLD 4096
 
 /* Append the words of c from i, joined by sep; false on anything not literal. */
 static bool
-fold_words(const struct shell_parser *p, const struct guard_shell_cmd *c, size_t i, const char *sep,
-	   bool quoted, struct guard_buf *out)
+fold_words(const struct shell_parser *p, const struct guard_shell_cmd *c, size_t i, size_t end, const char *sep,
+	   bool quoted, bool backslash_ok, struct guard_buf *out)
 {
-	for (size_t k = i; k < c->argc; k++) {
+	for (size_t k = i; k < end && k < c->argc; k++) {
 		const struct guard_shell_word *a = &c->argv[k];
 		const char *t = a->text;
-		if ((a->flags & GUARD_WORD_DYNAMIC) || strchr(t, '\\'))
+		/* echo's backslashes differ between shells; printf's arguments are given apart */
+		if ((a->flags & GUARD_WORD_DYNAMIC) || (strchr(t, '\\') && !backslash_ok))
 			return false;
 		/* echo .e*: the shell globbed it first; only an unquoted result globs again */
 		if ((a->flags & GUARD_WORD_GLOB) && quoted)
@@ -161,6 +174,162 @@ fold_words(const struct shell_parser *p, const struct guard_shell_cmd *c, size_t
 		if (out->len > SHELL_MAX_FOLD)
 			return false;
 	}
+	return true;
+}
+
+/*
+ * The backslash escapes of printf's format and %b arguments (octal
+ * \NNN, and \0NNN for %b and echo -e), \xHH, \n and the other letters.
+ * Appends to out; false when the text holds a NUL byte or stops output
+ * (\c), which the callers do not model.
+ */
+bool
+guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard_buf *out)
+{
+	static const char from[] = "abefnrtv\\\"'", to[] = "\a\b\033\f\n\r\t\v\\\"'";
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 >= n) {
+			guard_buf_addch(out, s[i]);
+			continue;
+		}
+		char c = s[++i];
+		const char *k = strchr(from, c);
+		unsigned v = 0;
+		int digits = 0;
+		if (c && k) {
+			guard_buf_addch(out, to[k - from]);
+			continue;
+		}
+		if (c == 'x') {
+			while (digits < 2 && i + 1 < n && hexval((unsigned char)s[i + 1]) >= 0)
+				v = v * 16 + (unsigned)hexval((unsigned char)s[++i]), digits++;
+			if (!digits) {
+				guard_buf_addstr(out, "\\x");
+				continue;
+			}
+		} else if (c >= '0' && c <= '7') {
+			int max = 3;
+			if (zero_octal && c == '0')
+				max = 3; /* \0NNN: the 0 is a prefix */
+			else
+				i--, max = zero_octal ? 0 : 3;
+			if (!max) { /* echo -e \1: not an escape */
+				guard_buf_addch(out, '\\');
+				continue;
+			}
+			while (digits < max && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7')
+				v = v * 8 + (unsigned)(s[++i] - '0'), digits++;
+		} else if (c == 'c') {
+			return false;
+		} else {
+			guard_buf_addch(out, '\\');
+			guard_buf_addch(out, c);
+			continue;
+		}
+		if (!(v & 0xFF))
+			return false;
+		guard_buf_addch(out, (char)(v & 0xFF));
+	}
+	return true;
+}
+
+/*
+ * printf FORMAT ARGS of literal words: %s and %b take the next argument
+ * (%b decoding its escapes), %% is a percent sign, the format is reused
+ * while arguments remain. false on any other conversion.
+ */
+static bool
+fold_printf(const struct shell_parser *p, const struct guard_shell_cmd *c, bool quoted, struct guard_buf *out)
+{
+	const char *fmt = c->argv[1].text;
+	size_t arg = 2;
+
+	do {
+		size_t used = arg;
+		for (const char *f = fmt; *f; f++) {
+			if (*f == '\\') {
+				size_t n = 1;
+				while (f[n] && f[n] != '\\' && f[n] != '%')
+					n++;
+				if (!guard_shell_unescape(f, n, false, out))
+					return false;
+				f += n - 1;
+				continue;
+			}
+			if (*f != '%') {
+				guard_buf_addch(out, *f);
+				continue;
+			}
+			f++;
+			if (*f == '%') {
+				guard_buf_addch(out, '%');
+				continue;
+			}
+			if (*f != 's' && *f != 'b')
+				return false;
+			if (arg >= c->argc)
+				continue; /* a missing argument prints nothing */
+			struct guard_buf one = GUARD_BUF_INIT;
+			bool ok = fold_words(p, c, arg, arg + 1, "", quoted, true, &one) &&
+				  (*f == 's' ? (guard_buf_add(out, one.buf, one.len), true)
+					     : guard_shell_unescape(one.buf, one.len, true, out));
+			guard_buf_release(&one);
+			if (!ok)
+				return false;
+			arg++;
+		}
+		if (arg == used)
+			break; /* the format took no argument: not reused */
+	} while (arg < c->argc && out->len <= SHELL_MAX_FOLD);
+	return out->len <= SHELL_MAX_FOLD;
+}
+
+/*
+ * mktemp [-d] [-t|-p DIR|--tmpdir[=DIR]] [TEMPLATE]: the name it prints is
+ * not known, but where it is: below the temporary folder (taken as /tmp),
+ * below DIR, or TEMPLATE in the working folder. Its X's stay as written.
+ */
+static bool
+fold_mktemp(const struct guard_shell_cmd *c, struct guard_buf *out)
+{
+	const char *dir = NULL, *tmpl = NULL;
+	bool tmp = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (c->argv[i].flags & (GUARD_WORD_DYNAMIC | GUARD_WORD_GLOB))
+			return false;
+		if (!strcmp(a, "-p") || !strcmp(a, "--tmpdir")) {
+			if (i + 1 >= c->argc || (c->argv[i + 1].flags & GUARD_WORD_DYNAMIC))
+				return false;
+			dir = c->argv[++i].text;
+		} else if (!strncmp(a, "--tmpdir=", 9)) {
+			dir = a + 9;
+		} else if (!strncmp(a, "-p", 2)) {
+			dir = a + 2;
+		} else if (!strcmp(a, "-t")) {
+			tmp = true;
+		} else if (!strcmp(a, "--suffix") || (a[0] == '-' && a[1] != '-' && strspn(a + 1, "dqut") != strlen(a + 1))) {
+			return false; /* options this does not model */
+		} else if (a[0] == '-' && a[1]) {
+			if (strchr(a, 't') && a[1] != '-')
+				tmp = true;
+		} else if (!tmpl) {
+			tmpl = a;
+		} else {
+			return false;
+		}
+	}
+	if (tmpl && (tmpl[0] == '/' || tmpl[0] == '~') && !dir && !tmp) {
+		guard_buf_addstr(out, tmpl);
+		return tmpl[0] == '/';
+	}
+	if (!tmpl || tmp || dir) {
+		guard_buf_addstr(out, dir && *dir ? dir : "/tmp");
+		guard_buf_addch(out, '/');
+	}
+	guard_buf_addstr(out, tmpl ? tmpl : "tmp.XXXXXXXXXX");
 	return true;
 }
 
@@ -191,15 +360,12 @@ fold_subst(const struct shell_parser *p, size_t first, bool quoted)
 		while (i < c->argc && c->argv[i].text[0] == '-' && c->argv[i].text[1] &&
 		       strspn(c->argv[i].text + 1, "neE") == strlen(c->argv[i].text + 1))
 			i++;
-		ok = fold_words(p, c, i, " ", quoted, &out);
-	} else if (!strcmp(name, "printf") && c->argc >= 2 && !(c->argv[1].flags & GUARD_WORD_DYNAMIC)) {
-		const char *fmt = c->argv[1].text;
-		if (!strcmp(fmt, "%s"))
-			ok = fold_words(p, c, 2, "", quoted, &out);
-		else if (!strcmp(fmt, "%s\\n"))
-			ok = fold_words(p, c, 2, "\n", quoted, &out);
-		else if (c->argc == 2 && !strchr(fmt, '%'))
-			ok = fold_words(p, c, 1, "", quoted, &out);
+		ok = fold_words(p, c, i, c->argc, " ", quoted, false, &out);
+	} else if (!strcmp(name, "printf") && c->argc >= 2 && !(c->argv[1].flags & GUARD_WORD_DYNAMIC) &&
+		   strcmp(c->argv[1].text, "-v")) {
+		ok = fold_printf(p, c, quoted, &out);
+	} else if (!strcmp(name, "mktemp")) {
+		ok = fold_mktemp(c, &out);
 	}
 	if (!ok) {
 		guard_buf_release(&out);
@@ -317,6 +483,33 @@ lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 		add_unresolved(w, p->s + start, p->pos - start, 0);
 }
 
+static void lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted);
+
+/*
+ * $(( $(cmd) + `cmd` )): the value is unknown, but the commands inside
+ * run; they are parsed (into a scratch word) so they are rated too.
+ */
+static void
+lex_arith_substs(struct shell_parser *p, size_t from, size_t to)
+{
+	for (size_t i = from; i < to && !shell_failed(p);) {
+		char c = p->s[i];
+		if ((c == '$' && i + 1 < to && p->s[i + 1] == '(') || c == '`') {
+			struct shell_wordbuf scratch;
+			shell_wordbuf_init(&scratch);
+			p->pos = i;
+			if (c == '`')
+				lex_backtick(p, &scratch, true);
+			else
+				lex_dollar(p, &scratch, true);
+			shell_wordbuf_release(&scratch);
+			i = p->pos > i ? p->pos : i + 1;
+		} else {
+			i++;
+		}
+	}
+}
+
 /* After '$' at p->pos: every kind of parameter or substitution. */
 static void
 lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
@@ -330,6 +523,7 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 			shell_fail(p, "unterminated $((");
 			return;
 		}
+		lex_arith_substs(p, start + 3, end - 2);
 		p->pos = end;
 		add_unresolved(w, p->s + start, end - start, 0);
 	} else if (c == '(') {
@@ -358,17 +552,6 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Append code point cp as UTF-8. */
 static void
@@ -542,6 +725,24 @@ lex_tilde(struct shell_parser *p, struct shell_wordbuf *w)
 	p->pos = i;
 }
 
+/* A ~ just after NAME= (unquoted so far) followed by the end of the word or '/'. */
+static bool
+assignment_tilde(const struct shell_parser *p, const struct shell_wordbuf *w)
+{
+	const char *t = w->text.buf;
+	size_t n = w->text.len;
+	int next = shell_peek(p, 1);
+
+	if (!n || t[n - 1] != '=' || w->flags || (next >= 0 && next != '/' && !shell_is_meta(next)))
+		return false;
+	if (!is_name_start((unsigned char)t[0]))
+		return false;
+	for (size_t i = 1; i + 1 < n; i++)
+		if (!is_name_char((unsigned char)t[i]))
+			return false;
+	return true;
+}
+
 void
 shell_lex_word(struct shell_parser *p, struct shell_wordbuf *w)
 {
@@ -575,6 +776,10 @@ shell_lex_word(struct shell_parser *p, struct shell_wordbuf *w)
 			lex_backtick(p, w, false);
 		} else if (c == '~' && p->pos == start) {
 			lex_tilde(p, w);
+		} else if (c == '~' && assignment_tilde(p, w) && p->vars && p->vars->home) {
+			/* h=~ and h=~/x: the shell expands the tilde of an assignment */
+			add_lit(w, p->vars->home, strlen(p->vars->home), false);
+			p->pos++;
 		} else {
 			if (c == '*' || c == '?' || c == '[')
 				w->flags |= GUARD_WORD_GLOB;
@@ -618,7 +823,10 @@ expand_text(const char *text, const char *mask, size_t len, unsigned flags,
 		if (count < max) {
 			out[count].text = guard_xstrndup(text, len);
 			out[count].bare = NULL;
-			out[count].flags = flags;
+			out[count].flags = flags & ~GUARD_WORD_TILDE;
+			/* {rm,-rf,~}: a word the expansion starts with ~ is the home directory */
+			if (len && text[0] == '~' && mask[0] == 'u' && (len == 1 || text[1] == '/'))
+				out[count].flags |= GUARD_WORD_TILDE;
 			count++;
 		}
 		return count;

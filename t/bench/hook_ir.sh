@@ -1,6 +1,7 @@
 #!/bin/bash
-# Instructions (callgrind) of one `guard hook claude` call for each of eight
-# everyday Bash payloads, for one or more guard bin folders side by side:
+# Instructions (callgrind) of one `guard hook claude` call for each of eleven
+# Bash payloads (eight everyday, three from the runner, write-then-run and
+# shell-form families), for one or more guard bin folders side by side:
 #   t/bench/hook_ir.sh OLD/bin NEW/bin
 # Instruction counts repeat exactly whatever else the machine does, so two
 # builds compare here where wall-clock times would be noise.
@@ -34,7 +35,9 @@ for b in "$@"; do
 done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cmds=("npm test" "git status" "rm -rf build" "cat README.md" "grep -rn TODO src | head"
-	"git push --force origin main" "python3 -c 'import os; print(os.getcwd())'" "find . -name '*.o' -delete")
+	"git push --force origin main" "python3 -c 'import os; print(os.getcwd())'" "find . -name '*.o' -delete"
+	"find . -name '*.tmp' | xargs rm -f" "echo 'make test' > run.sh && sh run.sh"
+	"eval \"\$(printf '\\x72\\x6d -rf ~')\"")
 printf '%-44s' "payload"
 for b in "$@"; do printf '%14s' "$(basename "$(dirname "$b")")/bin"; done
 echo

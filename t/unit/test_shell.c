@@ -216,7 +216,17 @@ TEST(constant_substitution_folded)
 	CHECK(c->argv[4].flags & GUARD_WORD_SPLIT);
 	CHECK_STR(c->argv[5].text, "/home/u/k");
 	/* not constant: kept unresolved */
-	parse("rm $(cat f) $(echo $X) $(printf '\\057') $(echo a; echo b) $(echo a | tr a b)");
+	parse("rm $(printf '\\057\\x2f%b' '\\0101') $(mktemp -d) $(mktemp -p build x.XXX)");
+	c = &sh.cmds[sh.ncmds - 1];
+	CHECK_STR(c->argv[1].text, "//A");
+	CHECK_STR(c->argv[2].text, "/tmp/tmp.XXXXXXXXXX");
+	CHECK_STR(c->argv[3].text, "build/x.XXX");
+	parse("h=~; x=~/k; y=a~; echo $(( $(rm a) + `rm b` ))");
+	CHECK_STR(sh.known_values.items[0], "/home/u");
+	CHECK_STR(sh.known_values.items[1], "/home/u/k");
+	CHECK_STR(sh.known_values.items[2], "a~");
+	CHECK(sh.ncmds == 6 && !strcmp(sh.cmds[3].argv[0].text, "rm") && !strcmp(sh.cmds[4].argv[1].text, "b"));
+	parse("rm $(cat f) $(echo $X) $(printf '%d' 1) $(mktemp $T) $(echo a; echo b) $(echo a | tr a b)");
 	c = &sh.cmds[sh.ncmds - 1];
 	CHECK_STR(c->argv[0].text, "rm");
 	for (size_t i = 1; i < c->argc; i++)

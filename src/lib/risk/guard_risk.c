@@ -196,6 +196,24 @@ track_cd(struct risk_state *st, const struct guard_shell_cmd *c)
 	set_cwd(st, dir);
 }
 
+/* Rate c as run in dir (env -C DIR): relative paths start there, then the old places return. */
+void
+risk_in_dir(struct risk_state *st, const char *dir, struct risk_cmd *c)
+{
+	char *saved[RISK_MAX_CWDS];
+	size_t nsaved = st->ncwds;
+
+	memcpy(saved, st->cwds, sizeof(saved));
+	st->cwds[0] = guard_path_resolve(saved[0], dir, st->ctx->home);
+	st->ncwds = 1;
+	risk_explain(st, "    relative paths start at %s for this command", st->cwds[0]);
+	risk_analyse_cmd(st, c);
+	for (size_t i = 0; i < st->ncwds; i++)
+		free(st->cwds[i]);
+	memcpy(st->cwds, saved, sizeof(saved));
+	st->ncwds = nsaved;
+}
+
 /* A function that calls itself in a pipe or in the background forks forever. */
 static void
 check_fork_bomb(struct risk_state *st, const struct guard_shell_cmd *c)
@@ -281,6 +299,7 @@ state_release(struct risk_state *st)
 	free(st->cwd_before_cd);
 	guard_list_clear(&st->aliases);
 	guard_list_clear(&st->downloads);
+	guard_list_clear(&st->later);
 }
 
 static void

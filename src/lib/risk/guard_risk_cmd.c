@@ -5,6 +5,7 @@
  * everyday commands or as an unknown program.
  */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <threads.h>
 
 #include "guard_glob.h"
@@ -201,7 +202,7 @@ static const struct wrapper wrappers[] = {
 	{ "sudo", "-u -g -h -p -C -D -r -t -T -U --user --group --host --prompt --close-from --chdir --role --type --command-timeout --other-user", 0, W_ELEVATE | W_ASSIGN | W_ALONE_SHELL },
 	{ "doas", "-u -C", 0, W_ELEVATE | W_ALONE_SHELL },
 	{ "run0", "-u --user", 0, W_ELEVATE | W_ALONE_SHELL },
-	{ "env", "-u -C -S --unset --chdir --split-string", 0, W_ASSIGN },
+	{ "env", "-u -C -S -P --unset --chdir --split-string", 0, W_ASSIGN },
 	{ "command", NULL, 0, 0 },
 	{ "builtin", NULL, 0, 0 },
 	{ "exec", "-a", 0, 0 },
@@ -212,7 +213,7 @@ static const struct wrapper wrappers[] = {
 	{ "timeout", "-s -k --signal --kill-after", 1, 0 },
 	{ "stdbuf", "-i -o -e --input --output --error", 0, 0 },
 	{ "chroot", "--userspec --groups", 1, W_ELEVATE },
-	{ "xargs", "-I -L -l -n -P -d -E -e -s -a --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
+	{ "xargs", "-I -J -L -l -n -P -d -E -e -s -a --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
 	{ "setsid", NULL, 0, 0 },
 	{ "unbuffer", NULL, 0, 0 },
 	{ "caffeinate", "-t -w", 0, 0 },
@@ -234,7 +235,8 @@ static const struct wrapper wrappers[] = {
 	{ "dbus-run-session", NULL, 0, 0 },
 	{ "firejail", NULL, 0, 0 },
 	{ "flock", "-w -E --timeout --conflict-exit-code", 1, 0 },
-	{ "runuser", "-u -g -G --user --group", 0, W_ELEVATE },
+	{ "runuser", "-u -g -G --user --group -s --shell -w --whitelist-environment", 0, W_ELEVATE },
+	{ "chronic", NULL, 0, 0 },
 	{ "pkexec", "--user", 0, W_ELEVATE | W_ALONE_SHELL },
 	{ "watch", "-n -d -g -q --interval --differences --chgexit", 0, 0 },
 	{ NULL, NULL, 0, 0 },
@@ -276,6 +278,24 @@ nested_string(struct risk_state *st, struct risk_cmd *c, size_t at, const char *
 	guard_buf_release(&script);
 }
 
+/* xargs's options that say where items go (-I R, -i[R], --replace[=R], -J R) and come from (-a FILE). */
+static void
+xargs_option(struct risk_cmd *c, const char *a, const char *next)
+{
+	if (!strcmp(a, "-I") || !strcmp(a, "-J"))
+		c->xargs_repl = next;
+	else if ((!strncmp(a, "-I", 2) || !strncmp(a, "-J", 2)) && a[2])
+		c->xargs_repl = a + 2;
+	else if (!strcmp(a, "-i") || !strcmp(a, "--replace"))
+		c->xargs_repl = "{}";
+	else if (!strncmp(a, "-i", 2) && a[2])
+		c->xargs_repl = a + 2;
+	else if (!strncmp(a, "--replace=", 10))
+		c->xargs_repl = a + 10;
+	else if (!strcmp(a, "-a") || !strncmp(a, "--arg-file", 10) || (!strncmp(a, "-a", 2) && a[2]))
+		c->xargs_file = true;
+}
+
 /*
  * Strip one wrapper from the front of c. Returns 1 when stripped, 0 when
  * argv[0] is no wrapper, -1 when the wrapper settled the part itself.
@@ -294,12 +314,21 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 	}
 	if (!strcmp(w->name, "ionice") && risk_flag(c, 'p', NULL))
 		return -1;
+	/* runuser [-l] USER -c CMD: the command string, wherever it is */
+	for (size_t k = 1; !strcmp(w->name, "runuser") && k + 1 < c->argc; k++)
+		if (!strcmp(c->argv[k].text, "-c") || !strcmp(c->argv[k].text, "--command")) {
+			c->elevated = true;
+			nested_string(st, c, k + 1, "runuser -c");
+			return -1;
+		}
 	for (; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
 		if (!strcmp(a, "--")) {
 			i++;
 			break;
 		}
+		if (!strcmp(a, "-") && !strcmp(w->name, "env"))
+			continue; /* env -: an empty environment, like -i */
 		if (a[0] != '-' || !a[1])
 			break;
 		if (!strcmp(w->name, "env") && (!strcmp(a, "-S") || !strncmp(a, "--split-string", 14) ||
@@ -318,6 +347,8 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 			nested_string(st, c, i + 1, "flock -c");
 			return -1;
 		}
+		if (w->flags & W_XARGS)
+			xargs_option(c, a, i + 1 < c->argc ? c->argv[i + 1].text : NULL);
 		if (!strcmp(w->name, "npx") && (!strcmp(a, "-c") || !strcmp(a, "--call"))) {
 			nested_string(st, c, i + 1, "npx -c");
 			return -1;
@@ -334,6 +365,15 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		while (i < c->argc && strchr(c->argv[i].text, '=') && c->argv[i].text[0] != '=' &&
 		       c->argv[i].text[0] != '-')
 			i++;
+	const char *dir = !strcmp(w->name, "env") ? risk_opt_value(c, "-C", "--chdir") : NULL;
+	if (dir && i < c->argc) {
+		/* env -C DIR CMD: CMD's relative paths start at DIR */
+		struct risk_cmd inner = *c;
+		inner.argv += i;
+		inner.argc -= i;
+		risk_in_dir(st, dir, &inner);
+		return -1;
+	}
 	for (unsigned k = 0; k < w->positional && i < c->argc; k++)
 		i++;
 	if (w->flags & W_ELEVATE)
@@ -433,6 +473,7 @@ static const struct verb_module {
 	{ risk_verb_sql, risk_sql_verbs },
 	{ risk_verb_sys, risk_sys_verbs },
 	{ risk_verb_net, risk_net_verbs },
+	{ risk_verb_run, risk_run_verbs },
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 
@@ -726,12 +767,14 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 		return;
 	}
 	if (c->argv[0].text[0] == '.' || strchr(c->argv[0].text, '/')) {
-		risk_path(st, "run", &c->argv[0], PATH_EXEC);
+		if (!risk_later_run(st, c, &c->argv[0], "run"))
+			risk_path(st, "run", &c->argv[0], PATH_EXEC);
 		return;
 	}
 	/* A function defined earlier on the line: its body was rated. */
 	if (guard_list_has(&c->sh->functions, c->name)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+		risk_function_call(st, c);
 		return;
 	}
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown command: %s", c->name);
@@ -756,29 +799,44 @@ computed_verb(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
-/* xargs fed literal data (<<< "/", echo a b |): the full command is known. */
+/*
+ * /usr/bin/r[m] -rf ~, /???/?m: the shell globs the command word, so each
+ * known program it could name is rated with these arguments.
+ */
 static bool
-xargs_literal(struct risk_state *st, const struct risk_cmd *c)
+glob_verb(struct risk_state *st, struct risk_cmd *c)
 {
-	char *input = risk_literal_stdin(c);
-	struct guard_buf line = GUARD_BUF_INIT;
+	const char *pattern = c->name;
+	size_t hits = 0;
 
-	if (!input)
+	if (!(c->argv[0].flags & GUARD_WORD_GLOB) || !strpbrk(pattern, "*?["))
 		return false;
-	for (size_t i = 0; i < c->argc; i++) {
-		guard_buf_addstr(&line, i ? " '" : "'");
-		for (const char *s = c->argv[i].text; *s; s++)
-			guard_buf_addstr(&line, *s == '\'' ? "'\\''" : (char[2]){ *s, 0 });
-		guard_buf_addch(&line, '\'');
+	call_once(&verb_once, verb_index_build);
+	for (size_t i = 0; i < nverbs && hits <= 8; i++)
+		if (!fnmatch(pattern, verbs[i].name, 0))
+			hits++;
+	if (!hits)
+		return false; /* no known program (a script named by a glob): rated by its path */
+	hits = 0;
+	for (size_t i = 0; i < nverbs && hits <= 8; i++) {
+		if (fnmatch(pattern, verbs[i].name, 0) || ++hits > 8)
+			continue;
+		struct guard_shell_word words[64];
+		size_t n = c->argc < 64 ? c->argc : 64;
+		memcpy(words, c->argv, n * sizeof(*words));
+		words[0].text = (char *)verbs[i].name;
+		words[0].flags = 0;
+		struct risk_cmd as = *c;
+		as.argv = words;
+		as.argc = n;
+		risk_explain(st, "    the command word %s could be %s", c->argv[0].text, verbs[i].name);
+		risk_analyse_cmd(st, &as);
 	}
-	for (char *s = input; *s; s++)
-		if (*s == '\n')
-			*s = ' ';
-	guard_buf_addf(&line, " %s", input);
-	risk_explain(st, "    xargs input is literal: %s", input);
-	risk_nested(st, "xargs", line.buf, line.len);
-	guard_buf_release(&line);
-	free(input);
+	if (hits > 8)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "command name is a glob matching many programs: %s",
+			  c->argv[0].text);
+	else
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "command name is a glob: %s", c->argv[0].text);
 	return true;
 }
 
@@ -802,7 +860,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		computed_verb(st, c);
 		return;
 	}
-	if (c->xargs && !c->find_items && xargs_literal(st, c))
+	if (c->xargs && !c->find_items && risk_xargs(st, c))
 		return;
 	if (!strcmp(c->name, "alias"))
 		risk_alias_define(st, c);
@@ -813,6 +871,9 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	risk_guard_mentions(st, c);
 	if (risk_guard_program(st, c, v || modules))
 		return;
+	if (!v && glob_verb(st, c))
+		return;
+	risk_runs_inside(st, c);
 	for (size_t m = 0; m < N_VERB_MODULES; m++)
 		if ((modules & 1u << m) && verb_modules[m].rate(st, c))
 			return;
@@ -826,6 +887,8 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 
 	st->part_level = GUARD_LEVEL_LOW;
 	rate_redirs(st, c);
+	set_name(c);
+	risk_later_note(st, c);
 	if (c->argc)
 		risk_analyse_cmd(st, c);
 	else

@@ -13,8 +13,8 @@
 
 /* ---- words for a nested command line ----------------------------------- */
 
-static void
-add_single_quoted(struct guard_buf *b, const char *t)
+void
+risk_add_single_quoted(struct guard_buf *b, const char *t)
 {
 	guard_buf_addch(b, '\'');
 	for (; *t; t++) {
@@ -39,7 +39,7 @@ add_word_source(struct guard_buf *b, const struct guard_shell_word *w)
 	if (w->flags & GUARD_WORD_DYNAMIC) {
 		guard_buf_addstr(b, "\"${computed}\"");
 		if (w->bare && *w->bare)
-			add_single_quoted(b, w->bare);
+			risk_add_single_quoted(b, w->bare);
 		return;
 	}
 	if (w->flags & GUARD_WORD_SPLIT) {
@@ -50,7 +50,7 @@ add_word_source(struct guard_buf *b, const struct guard_shell_word *w)
 				char *field = guard_xstrndup(p, n);
 				if (!first)
 					guard_buf_addch(b, ' ');
-				add_single_quoted(b, field);
+				risk_add_single_quoted(b, field);
 				free(field);
 				first = false;
 			}
@@ -66,7 +66,7 @@ add_word_source(struct guard_buf *b, const struct guard_shell_word *w)
 		if (!*t)
 			return;
 	}
-	add_single_quoted(b, t);
+	risk_add_single_quoted(b, t);
 }
 
 /* ---- word splitting ---------------------------------------------------- */

@@ -171,6 +171,117 @@ rate_truncate(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/* A sed file name argument: the rest of the line. */
+static const char *
+sed_file(const char *p, char *out, size_t size)
+{
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p && *p != '\n' && n + 1 < size)
+		out[n++] = *p++;
+	out[n] = '\0';
+	return p;
+}
+
+/* Past one sed address (a line number, $, /re/ or \cREc), or p when none. */
+static const char *
+sed_address(const char *p)
+{
+	if (*p == '$')
+		return p + 1;
+	if (*p >= '0' && *p <= '9') {
+		while ((*p >= '0' && *p <= '9') || *p == '~')
+			p++;
+		return p;
+	}
+	if (*p == '/' || (*p == '\\' && p[1])) {
+		char d = *p == '/' ? '/' : p[1];
+		p += *p == '/' ? 1 : 2;
+		while (*p && *p != d)
+			p += (*p == '\\' && p[1]) ? 2 : 1;
+		if (*p)
+			p++;
+		while (*p == 'I' || *p == 'M')
+			p++;
+	}
+	return p;
+}
+
+/*
+ * A sed script: e (run a command, or the pattern space), s///e, w FILE
+ * and s///w FILE (write), r FILE (read). Other commands only edit text.
+ */
+static void
+sed_script(struct risk_state *st, const char *script)
+{
+	char file[1024];
+	const char *p = script;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ';' || *p == '\n' || *p == '{' || *p == '}')
+			p++;
+		const char *a = sed_address(p);
+		if (a != p && *a == ',')
+			a = sed_address(a + 1);
+		p = a;
+		while (*p == ' ' || *p == '!')
+			p++;
+		char cmd = *p;
+		if (!cmd)
+			break;
+		p++;
+		if (cmd == 's' || cmd == 'y') {
+			char d = *p;
+			if (!d || d == '\n' || d == '\\')
+				break;
+			p++;
+			for (int part = 0; part < 2 && *p; part++) {
+				while (*p && *p != d)
+					p += (*p == '\\' && p[1]) ? 2 : 1;
+				if (*p)
+					p++;
+			}
+			bool exec = false;
+			while (*p && *p != ';' && *p != '\n' && *p != '}') {
+				if (*p == 'e' && cmd == 's')
+					exec = true;
+				if (*p == 'w' && cmd == 's') {
+					p = sed_file(p + 1, file, sizeof(file));
+					risk_path_str(st, "sed s///w", file, PATH_WRITE);
+					break;
+				}
+				p++;
+			}
+			if (exec)
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "sed s///e runs the result as a shell command");
+		} else if (cmd == 'e') {
+			p = sed_file(p, file, sizeof(file));
+			if (!file[0]) {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "sed e runs its input lines as shell commands");
+			} else {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "sed e runs a shell command: %s", file);
+				risk_nested(st, "sed e", file, strlen(file));
+			}
+		} else if (cmd == 'w' || cmd == 'W') {
+			p = sed_file(p, file, sizeof(file));
+			if (file[0] && strcmp(file, "/dev/stdout") && strcmp(file, "/dev/stderr"))
+				risk_path_str(st, "sed w", file, PATH_WRITE);
+		} else if (cmd == 'r' || cmd == 'R') {
+			p = sed_file(p, file, sizeof(file));
+			if (file[0])
+				risk_path_str(st, "sed r", file, PATH_READ);
+		} else if (cmd == 'a' || cmd == 'i' || cmd == 'c' || cmd == '#') {
+			while (*p && *p != '\n')
+				p++;
+		} else {
+			while (*p && *p != ';' && *p != '\n' && *p != '}')
+				p++;
+		}
+	}
+}
+
 static void
 rate_sed(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -189,9 +300,56 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 	risk_base(st, GUARD_LEVEL_LOW, inplace ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
 	if (inplace && (c->xargs || c->find_items))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "sed -i on files from input");
+	/* the script: -e SCRIPT words, or the first operand */
+	bool scripts = false;
+	for (size_t i = 1; i + 1 < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "-e") || !strcmp(a, "--expression")) {
+			scripts = true;
+			if (!(c->argv[i + 1].flags & GUARD_WORD_DYNAMIC))
+				sed_script(st, c->argv[++i].text);
+		}
+	}
+	if (!scripts && n && first && !(ops[0]->flags & GUARD_WORD_DYNAMIC))
+		sed_script(st, ops[0]->text);
 	for (size_t i = first; i < n; i++)
 		if (strcmp(ops[i]->text, "{}"))
 			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);
+}
+
+/* tar --to-command, --checkpoint-action=exec=, -I/--use-compress-program, -F/--info-script: commands tar runs. */
+static void
+tar_commands(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const longs[] = { "--to-command", "--use-compress-program", "--info-script",
+					     "--new-volume-script", "--rsh-command", NULL };
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *cmd = NULL, *opt = a;
+		const struct guard_shell_word *w = &c->argv[i];
+		if (!strncmp(a, "--checkpoint-action=", 20) && (!strncmp(a + 20, "exec=", 5) || !strncmp(a + 20, "exec ", 5)))
+			cmd = a + 25, opt = "--checkpoint-action=exec";
+		for (size_t k = 0; !cmd && longs[k]; k++) {
+			size_t n = strlen(longs[k]);
+			if (!strncmp(a, longs[k], n) && a[n] == '=')
+				cmd = a + n + 1, opt = longs[k];
+			else if (!strcmp(a, longs[k]) && i + 1 < c->argc)
+				w = &c->argv[++i], cmd = w->text;
+		}
+		if (!cmd && (!strcmp(a, "-I") || !strcmp(a, "-F")) && i + 1 < c->argc)
+			w = &c->argv[++i], cmd = w->text;
+		if (!cmd)
+			continue;
+		if (w->flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "tar %s runs a computed command", opt);
+			continue;
+		}
+		if (strcmp(opt, "-I") && strncmp(opt, "--use-compress", 14))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "tar %s runs a command: %s", opt, cmd);
+		risk_nested(st, "tar", cmd, strlen(cmd));
+	}
 }
 
 static void
@@ -212,6 +370,7 @@ rate_tar(struct risk_state *st, const struct risk_cmd *c)
 			file = c->argv[i + 1].text;
 	}
 	risk_base(st, GUARD_LEVEL_LOW, extract || create ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
+	tar_commands(st, c);
 	if (file && strcmp(file, "-")) {
 		struct guard_shell_word w = { (char *)file, NULL, 0 };
 		risk_path(st, "tar", &w, create ? PATH_TRUNCATE : PATH_READ);

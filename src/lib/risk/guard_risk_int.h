@@ -29,6 +29,8 @@ struct risk_state {
 	unsigned alias_active;       /* bit i: alias i is being expanded */
 	struct guard_list downloads; /* absolute paths a downloader wrote */
 	bool guard_mentioned;        /* an earlier part named guard's state */
+	struct guard_list later;     /* files written, programs copied, npm scripts and
+					git aliases set, for later parts (guard_risk_run.c) */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -43,6 +45,8 @@ struct risk_cmd {
 	bool find_items;   /* "{}" stands for files found by find */
 	const char *find_root; /* their root, when find_items */
 	bool find_filtered;    /* find selected some files (-name ...), not all */
+	const char *xargs_repl; /* xargs -I/-i/--replace/-J: the replacement string */
+	bool xargs_file;        /* xargs -a FILE: the items come from a file, not stdin */
 };
 
 /* Record a rule: merge level/class into the result, add the reason. */
@@ -121,6 +125,7 @@ extern const char *const risk_infra_verbs[];
 extern const char *const risk_sql_verbs[];
 extern const char *const risk_sys_verbs[];
 extern const char *const risk_net_verbs[];
+extern const char *const risk_run_verbs[];
 /* Programs that download (guard_risk_flow.c), and a fast test for one. */
 extern const char *const risk_downloaders[];
 bool risk_is_downloader(const char *name);
@@ -139,6 +144,19 @@ bool risk_verb_k8s(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_sql(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_sys(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_net(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
+
+/* Runners (guard_risk_run.c). xargs CMD (wrapper stripped): true when rated. */
+bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
+/* docker exec, kubectl exec, npm scripts, git aliases: the command they run (never claims c). */
+void risk_runs_inside(struct risk_state *st, const struct risk_cmd *c);
+/* f ARGS, a function defined on the line: its body rated with $1 ... as ARGS. */
+void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
+/* What part c leaves for later parts: files written, programs copied. */
+void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
+/* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */
+bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *file,
+		    const char *what);
 
 /* Nested shells: is name a shell; what an interpreter reading stdin runs. */
 bool risk_is_shell(const char *name);
@@ -155,6 +173,8 @@ void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 
 /* Flow between parts (guard_risk_flow.c). */
+/* Append t in single quotes, as one shell word. */
+void risk_add_single_quoted(struct guard_buf *b, const char *t);
 bool risk_split_words(struct risk_state *st, struct risk_cmd *c);
 void risk_alias_define(struct risk_state *st, const struct risk_cmd *c);
 bool risk_alias_expand(struct risk_state *st, const struct risk_cmd *c);
@@ -193,6 +213,9 @@ void risk_glob_cache_epoch(void);
 void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
 void risk_state_end(struct risk_state *st);
 void risk_explain_result(struct risk_state *st);
+
+/* Rate c with relative paths starting at dir (env -C DIR). */
+void risk_in_dir(struct risk_state *st, const char *dir, struct risk_cmd *c);
 
 /* Analyse a whole command line into st (used by the public API and nesting). */
 void risk_command_line(struct risk_state *st, const char *command, size_t len);

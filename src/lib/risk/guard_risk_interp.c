@@ -125,7 +125,8 @@ static const struct code_call calls[] = {
 	{ "shell_exec", CALL_EXEC }, { "passthru", CALL_EXEC }, { "popen", CALL_EXEC },
 	{ "proc_open", CALL_EXEC }, { "IO.popen", CALL_EXEC }, { "Open3", CALL_EXEC }, { "qx", CALL_EXEC },
 	{ "%x", CALL_EXEC }, { "Deno.run", CALL_EXEC }, { "Deno.Command", CALL_EXEC }, { "Bun.spawn", CALL_EXEC },
-	{ "Runtime.getRuntime", CALL_EXEC }, { "do shell script", CALL_EXEC },
+	{ "Runtime.getRuntime", CALL_EXEC }, { "do shell script", CALL_EXEC }, { "os.execute", CALL_EXEC },
+	{ "io.popen", CALL_EXEC },
 	{ "writeFileSync", CALL_WRITE }, { "write_text", CALL_LITERAL_BEFORE_DELETE }, { "File.write", CALL_WRITE },
 	{ "file_put_contents", CALL_WRITE }, { "open(", CALL_OPEN }, { NULL, 0 },
 };
@@ -240,6 +241,38 @@ code_literals(struct risk_state *st, const char *lang, const char *code)
 	}
 }
 
+/*
+ * Is p inside a string literal that cannot run code ('...' or "..."
+ * holding no interpolation: no $ @ { or backquote)? awk 'BEGIN{print
+ * "system(rm)"}' prints text; "#{system('x')}" and f"{os.system(x)}" run.
+ */
+static bool
+in_inert_literal(const char *code, const char *p)
+{
+	char q = 0;
+	const char *open = NULL;
+
+	for (const char *s = code; s < p; s++) {
+		if (q && *s == '\\' && s[1]) {
+			s++;
+		} else if (q && *s == q) {
+			q = 0;
+		} else if (!q && (*s == '\'' || *s == '"')) {
+			q = *s;
+			open = s;
+		}
+	}
+	if (!q)
+		return false;
+	for (const char *s = open + 1; *s && *s != q; s++) {
+		if (*s == '\\' && s[1])
+			s++;
+		else if (*s == '$' || *s == '@' || *s == '{' || *s == '`')
+			return false;
+	}
+	return true;
+}
+
 void
 risk_code_text(struct risk_state *st, const char *lang, const char *code)
 {
@@ -260,6 +293,8 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 				continue;
 			if (!strcmp(k->needle, "open(") && p > code && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
 				continue;
+			if (in_inert_literal(code, p))
+				continue; /* text the program prints, not a call */
 			found++;
 			code_call(st, lang, code, p, k);
 		}

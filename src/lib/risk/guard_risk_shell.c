@@ -8,7 +8,7 @@
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
-#define SHELL_NAMES "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox", \
+#define SHELL_NAMES "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox", "toybox", \
 	"yash", "oksh", "pdksh"
 
 static const char *const shells[] = { SHELL_NAMES, NULL };
@@ -63,9 +63,10 @@ risk_printed_text(const struct guard_shell_cmd *c)
 
 	if (strcmp(name, "echo") && !printf_)
 		return NULL;
+	bool escapes = printf_;
 	while (i < c->argc && c->argv[i].text[0] == '-' && !printf_ && strspn(c->argv[i].text + 1, "neE") ==
 	       strlen(c->argv[i].text + 1))
-		i++;
+		escapes |= strchr(c->argv[i++].text, 'e') != NULL;
 	for (; i < c->argc; i++) {
 		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
 			guard_buf_release(&out);
@@ -73,8 +74,13 @@ risk_printed_text(const struct guard_shell_cmd *c)
 		}
 		if (out.len && !printf_)
 			guard_buf_addch(&out, ' ');
-		/* printf's format and echo -e: \n is a newline, other escapes kept */
-		for (const char *p = c->argv[i].text; *p; p++) {
+		/* printf's format and echo -e: escapes decoded (\t, \x72, \0162); %s takes the next word */
+		const char *t = c->argv[i].text;
+		struct guard_buf dec = GUARD_BUF_INIT;
+		if (escapes && strchr(t, '\\') && (!printf_ || i == 1) &&
+		    guard_shell_unescape(t, strlen(t), !printf_, &dec))
+			t = dec.buf;
+		for (const char *p = t; *p; p++) {
 			if (p[0] == '\\' && p[1] == 'n') {
 				guard_buf_addch(&out, '\n');
 				p++;
@@ -84,6 +90,7 @@ risk_printed_text(const struct guard_shell_cmd *c)
 				guard_buf_addch(&out, *p);
 			}
 		}
+		guard_buf_release(&dec);
 	}
 	return guard_buf_detach(&out);
 }
@@ -159,7 +166,7 @@ nest_script(struct risk_state *st, const char *what, const struct guard_shell_wo
 	char *data = NULL;
 	size_t len = 0;
 
-	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote)
+	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote || risk_later_run(st, NULL, w, what))
 		return;
 	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
 	if (guard_file_read(abs, SCRIPT_MAX, 0, &data, &len) == 0) {
@@ -218,6 +225,34 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 	program_from(st, c->sh, prev, what, kind, "a pipe");
 }
 
+/*
+ * eval "$(ssh-agent -s)", source <(kubectl completion bash), eval "$(pyenv
+ * init -)": a known tool printing its own shell setup (completion, init,
+ * hook, env). Not a shell, an interpreter or anything that prints data.
+ */
+static bool
+prints_shell_setup(const struct guard_shell_cmd *prev)
+{
+	static const char *const tools[] = {
+		"ssh-agent", "direnv", "pyenv", "rbenv", "nodenv", "goenv", "jenv", "plenv", "fnm", "zoxide",
+		"starship", "brew", "opam", "mise", "rtx", "asdf", "conda", "micromamba", "mamba", "kubectl",
+		"helm", "gh", "glab", "docker", "podman", "npm", "pnpm", "pip", "pip3", "rustup", "poetry", "uv",
+		"just", "oh-my-posh", "thefuck", "atuin", "mcfly", "keychain", "luarocks", "dircolors",
+		"register-python-argcomplete", "minikube", "fzf", "kind", "k3d", "terraform", "aws", "gcloud",
+		"az", "stern", "kustomize", "argocd", "flux", "cargo", "deno", "bun", "rye", "pixi", NULL
+	};
+	static const char *const verbs[] = { "completion", "completions", "init", "hook", "env", "shellenv",
+					     "activate", "docker-env", "-s", "--sh", "shell-init", "--bash", "--zsh",
+					     NULL };
+	if (!prev->argc || prev->nredirs || (prev->argv[0].flags & GUARD_WORD_DYNAMIC) ||
+	    !risk_name_in(tools, prev->argv[0].text))
+		return false;
+	for (size_t i = 1; i < prev->argc; i++)
+		if (!(prev->argv[i].flags & GUARD_WORD_DYNAMIC) && risk_name_in(verbs, prev->argv[i].text))
+			return true;
+	return false;
+}
+
 /* The output of prev (a command of sh) is the program what runs. */
 static void
 program_from(struct risk_state *st, const struct guard_shell *sh, const struct guard_shell_cmd *prev,
@@ -225,6 +260,11 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 {
 	if (is_download(prev)) {
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "downloaded script piped to %s", what);
+		return;
+	}
+	if (prints_shell_setup(prev)) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs the shell setup %s prints", what,
+			  prev->argv[0].text);
 		return;
 	}
 	char *text = risk_printed_text(prev);
@@ -354,8 +394,8 @@ rate_shell(struct risk_state *st, const struct risk_cmd *c)
 	bool dash_c = false;
 	size_t i = 1;
 
-	if (!strcmp(c->name, "busybox")) {
-		/* busybox sh -c / busybox rm: the applet is the command */
+	if (!strcmp(c->name, "busybox") || !strcmp(c->name, "toybox")) {
+		/* busybox sh -c / toybox rm: the applet is the command */
 		if (c->argc < 2)
 			return;
 		struct risk_cmd inner = *c;

@@ -1,0 +1,1310 @@
+/*
+ * Command runners whose command is not simply the words that follow:
+ * a string (script -c, tmux, screen -X stuff), words after a subcommand
+ * (systemd-run, docker exec/run, kubectl exec), a list of arguments
+ * (GNU parallel, xargs -I), or another machine (a container or pod).
+ * And what one part of a line leaves for a later part to run: a script
+ * written (echo ... > x.sh && sh x.sh), a program copied or linked
+ * (cp /bin/rm ./del && ./del), an npm script or a git alias set.
+ */
+#include "guard_path.h"
+#include "guard_risk_int.h"
+
+#define RUN_MAX_ITEMS 16  /* literal arguments rated one by one (parallel, xargs -I) */
+#define RUN_MAX_LATER 64  /* things recorded for later parts */
+#define RUN_MAX_TEXT (64u << 10)
+
+/* ---- helpers -------------------------------------------------------- */
+
+static void
+add_quoted(struct guard_buf *b, const char *t)
+{
+	if (*t)
+		risk_add_single_quoted(b, t);
+	else
+		guard_buf_addstr(b, "''");
+}
+
+/* A word as shell text: quoted, a leading ~ (home) kept outside the quotes. */
+static void
+add_word(struct guard_buf *b, const char *t, bool tilde)
+{
+	if (tilde && t[0] == '~' && (!t[1] || t[1] == '/')) {
+		guard_buf_addstr(b, t[1] ? "~/" : "~");
+		if (t[1] && t[2])
+			add_quoted(b, t + 2);
+		return;
+	}
+	add_quoted(b, t);
+}
+
+/* The words of c from index from, each quoted, into a command line; false when one is computed. */
+static bool
+join_words(const struct risk_cmd *c, size_t from, size_t to, struct guard_buf *out)
+{
+	for (size_t i = from; i < to && i < c->argc; i++) {
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+			return false;
+		if (out->len)
+			guard_buf_addch(out, ' ');
+		add_word(out, c->argv[i].text, c->argv[i].flags & GUARD_WORD_TILDE);
+	}
+	return true;
+}
+
+/*
+ * Rate a command line that runs somewhere else (a container, a pod,
+ * another machine): paths are not this machine's, nothing it defines
+ * is left for later parts here, and it is at most high.
+ */
+static void
+rate_elsewhere(struct risk_state *st, const char *where, const char *script, size_t len)
+{
+	struct guard_risk scratch;
+	struct risk_state quiet = risk_quiet(st, &scratch, true);
+
+	memset(&quiet.aliases, 0, sizeof(quiet.aliases));
+	memset(&quiet.downloads, 0, sizeof(quiet.downloads));
+	memset(&quiet.later, 0, sizeof(quiet.later));
+	risk_explain(st, "    runs %s: %.*s", where, (int)(len > 200 ? 200 : len), script);
+	risk_nested(&quiet, where, script, len);
+	if (scratch.level >= GUARD_LEVEL_HIGH || scratch.unparsed) {
+		enum guard_level lv = scratch.level > GUARD_LEVEL_HIGH ? GUARD_LEVEL_HIGH : scratch.level;
+		risk_rule(st, lv, scratch.cls, "runs %s: %s", where,
+			  scratch.reasons.len ? scratch.reasons.items[scratch.reasons.len - 1] : "a command");
+	}
+	guard_list_clear(&quiet.aliases);
+	guard_list_clear(&quiet.downloads);
+	guard_list_clear(&quiet.later);
+	guard_risk_release(&scratch);
+}
+
+/* Words of c from index from as a command line run elsewhere. */
+static void
+words_elsewhere(struct risk_state *st, const struct risk_cmd *c, size_t from, const char *where)
+{
+	struct guard_buf line = GUARD_BUF_INIT;
+
+	if (from >= c->argc)
+		return;
+	if (!join_words(c, from, c->argc, &line))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "runs a computed command %s", where);
+	else
+		rate_elsewhere(st, where, line.buf, line.len);
+	guard_buf_release(&line);
+}
+
+/* Words of c from index from as a command run here. */
+static void
+words_here(struct risk_state *st, const struct risk_cmd *c, size_t from)
+{
+	if (from >= c->argc)
+		return;
+	struct risk_cmd inner = *c;
+	inner.argv = c->argv + from;
+	inner.argc = c->argc - from;
+	risk_analyse_cmd(st, &inner);
+}
+
+/* One word as a command string run here (script -c, tmux new-session 'cmd'). */
+static void
+string_here(struct risk_state *st, const char *what, const struct guard_shell_word *w)
+{
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, w->text);
+		return;
+	}
+	risk_nested(st, what, w->text, strlen(w->text));
+}
+
+/* Index of the first operand from index from, skipping the options in with_arg (argc: none). */
+static size_t
+first_operand_at(const struct risk_cmd *c, size_t from, const char *with_arg)
+{
+	const struct guard_shell_word *ops[1];
+
+	if (!risk_operands(c, from, with_arg, ops, 1))
+		return c->argc;
+	return (size_t)(ops[0] - c->argv);
+}
+
+/* The next non-empty line of *p (terminated in place), or NULL. */
+static char *
+next_line(char **p)
+{
+	while (**p == '\n')
+		(*p)++;
+	if (!**p)
+		return NULL;
+	char *start = *p, *nl = strchr(start, '\n');
+	if (nl) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else {
+		*p = start + strlen(start);
+	}
+	return start;
+}
+
+/* ---- script, systemd-run, tmux, screen -------------------------------- */
+
+/* script [-q] -c CMD [FILE]: CMD runs in a shell; without -c an interactive shell. */
+static void
+rate_script(struct risk_state *st, const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			break;
+		bool cmd = !strcmp(a, "--command") || (a[0] == '-' && a[1] != '-' && a[strlen(a) - 1] == 'c');
+		if (!strncmp(a, "--command=", 10)) {
+			struct guard_shell_word w = c->argv[i];
+			w.text = (char *)a + 10;
+			string_here(st, "script -c", &w);
+			return;
+		}
+		if (cmd && i + 1 < c->argc) {
+			string_here(st, "script -c", &c->argv[i + 1]);
+			return;
+		}
+	}
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "script starts a recorded interactive shell");
+}
+
+/* systemd-run [OPTIONS] CMD...: a transient service (root unless --user), maybe on another host. */
+static void
+rate_systemd_run(struct risk_state *st, struct risk_cmd *c)
+{
+	size_t at = first_operand_at(c, 1, "-u --unit -p --property -E --setenv -M --machine -H --host --slice "
+				     "--description --uid --gid --nice --working-directory --on-active --on-boot "
+				     "--on-startup --on-unit-active --on-unit-inactive --on-calendar --timer-property "
+				     "--path-property --socket-property --service-type --slice-inherit");
+	const char *host = risk_opt_value(c, "-H", "--host");
+	const char *machine = risk_opt_value(c, "-M", "--machine");
+	bool user = risk_arg_has(c, "--user");
+
+	if (at >= c->argc) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "systemd-run without a command");
+		return;
+	}
+	if (host || machine) {
+		words_elsewhere(st, c, at, host ? "on another machine (systemd-run -H)" : "in a container (systemd-run -M)");
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "systemd-run runs a command on %s", host ? host : machine);
+		return;
+	}
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "systemd-run starts %s service: %s",
+		  user ? "a user" : "a system (root)", c->argv[at].text);
+	struct risk_cmd inner = *c;
+	inner.argv = c->argv + at;
+	inner.argc = c->argc - at;
+	inner.elevated = c->elevated || !user;
+	risk_analyse_cmd(st, &inner);
+	if (inner.elevated)
+		c->elevated = true;
+}
+
+/* Keys typed by tmux send-keys / screen -X stuff, as the text a shell reads. */
+static void
+typed_text(struct risk_state *st, const char *what, const struct risk_cmd *c, size_t from, size_t to, bool screen)
+{
+	struct guard_buf text = GUARD_BUF_INIT;
+
+	for (size_t i = from; i < to; i++) {
+		const char *k = c->argv[i].text;
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s types a computed command: %s", what, k);
+			guard_buf_release(&text);
+			return;
+		}
+		if (!screen && (!strcmp(k, "Enter") || !strcmp(k, "C-m") || !strcmp(k, "C-j") || !strcmp(k, "KPEnter"))) {
+			guard_buf_addch(&text, '\n');
+			continue;
+		}
+		if (!screen && !strcmp(k, "Space")) {
+			guard_buf_addch(&text, ' ');
+			continue;
+		}
+		for (const char *p = k; *p; p++) {
+			if (p[0] == '\\' && p[1] == 'n')
+				guard_buf_addch(&text, '\n'), p++;
+			else if (p[0] == '\\' && p[1] == 'r')
+				guard_buf_addch(&text, '\n'), p++;
+			else if (screen && p[0] == '^' && (p[1] == 'M' || p[1] == 'J'))
+				guard_buf_addch(&text, '\n'), p++;
+			else if (p[0] == '\\' && p[1] == '0' && p[2] == '1' && p[3] == '5')
+				guard_buf_addch(&text, '\n'), p += 3;
+			else
+				guard_buf_addch(&text, *p);
+		}
+	}
+	if (text.len) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s types a command into a terminal", what);
+		risk_nested(st, what, text.buf, text.len);
+	}
+	guard_buf_release(&text);
+}
+
+static const char *const tmux_runs[] = {
+	"new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp",
+	"respawn-window", "respawnw", "run-shell", "run", "display-popup", "popup", "pipe-pane", "pipep", NULL
+};
+
+/* tmux [-L S -S P -f F] CMD ARGS [; CMD ARGS]: send-keys types, new-session and friends run a command. */
+static void
+rate_tmux(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t i = 1;
+
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	while (i < c->argc && c->argv[i].text[0] == '-') {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "-c") && i + 1 < c->argc) { /* tmux -c CMD: runs CMD in the default shell */
+			string_here(st, "tmux -c", &c->argv[i + 1]);
+			return;
+		}
+		i += (!strcmp(a, "-L") || !strcmp(a, "-S") || !strcmp(a, "-f") || !strcmp(a, "-T")) ? 2 : 1;
+	}
+	while (i < c->argc) {
+		size_t end = i;
+		while (end < c->argc && strcmp(c->argv[end].text, ";") && strcmp(c->argv[end].text, "\\;"))
+			end++;
+		const char *sub = c->argv[i].text;
+		struct risk_cmd one = *c;
+		one.argv = c->argv + i;
+		one.argc = end - i;
+		bool send = !strcmp(sub, "send-keys") || !strcmp(sub, "send");
+		size_t at = first_operand_at(&one, 1, send ? "-t -N -c" : "-s -n -t -c -x -y -e -F -l -p -T -o");
+		if (send && !risk_flag(&one, 'X', NULL))
+			typed_text(st, "tmux send-keys", &one, at, one.argc, false);
+		else if (risk_name_in(tmux_runs, sub) && at < one.argc) {
+			struct guard_buf line = GUARD_BUF_INIT;
+			char what[64];
+			snprintf(what, sizeof(what), "tmux %s", sub);
+			if (one.argc - at == 1) {
+				string_here(st, what, &one.argv[at]);
+			} else if (join_words(&one, at, one.argc, &line)) {
+				risk_nested(st, what, line.buf, line.len);
+			} else {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command", what);
+			}
+			guard_buf_release(&line);
+		}
+		i = end + 1;
+	}
+}
+
+/* screen [OPTIONS] [CMD ARGS]: runs CMD in a new terminal; -X stuff TEXT types into one. */
+static void
+rate_screen(struct risk_state *st, const struct risk_cmd *c)
+{
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "-X")) {
+			if (i + 1 < c->argc && !strcmp(c->argv[i + 1].text, "stuff"))
+				typed_text(st, "screen stuff", c, i + 2, c->argc, true);
+			else if (i + 1 < c->argc && (!strcmp(c->argv[i + 1].text, "exec") ||
+						     !strcmp(c->argv[i + 1].text, "screen")))
+				words_here(st, c, i + 2);
+			return;
+		}
+		if (a[0] != '-') {
+			words_here(st, c, i);
+			return;
+		}
+		/* -S NAME, -dmS NAME: a cluster ending in an option with a value */
+		if (!strcmp(a, "-Logfile") || (a[1] != '-' && strchr("Scehp" "Tts", a[strlen(a) - 1])))
+			i++;
+	}
+}
+
+/* ---- GNU parallel ----------------------------------------------------- */
+
+static bool
+parallel_sep(const char *t)
+{
+	return !strcmp(t, ":::") || !strcmp(t, "::::") || !strcmp(t, ":::+") || !strcmp(t, "::::+");
+}
+
+/* The command template tpl with each {...} replacement string (or the end) given item. */
+static void
+fill_template(struct guard_buf *line, const char *tpl, const char *item, bool item_is_code, bool tilde)
+{
+	bool used = false;
+
+	for (const char *p = tpl; *p; p++) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			size_t n = close ? (size_t)(close - p - 1) : 0;
+			if (close && n <= 3 && strspn(p + 1, "./#%0123456789") >= n) {
+				if (item_is_code)
+					guard_buf_addstr(line, item);
+				else
+					add_word(line, item, tilde);
+				used = true;
+				p = close;
+				continue;
+			}
+		}
+		guard_buf_addch(line, *p);
+	}
+	if (!used) {
+		guard_buf_addch(line, ' ');
+		if (item_is_code)
+			guard_buf_addstr(line, item);
+		else
+			add_word(line, item, tilde);
+	}
+}
+
+/*
+ * parallel [OPTIONS] [CMD ...] [::: ARGS | :::: FILES]: the command
+ * (joined into a shell line, as parallel does) runs once per argument,
+ * {} standing for it; without a command each argument is a command
+ * line. Arguments from files or stdin are not known.
+ */
+static void
+rate_parallel(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t i = 1, cmd_from, cmd_to;
+	bool pipe = false, args_known = true, have_sep = false;
+	const char *with_arg = " -j --jobs -S --sshlogin --sshloginfile -a --arg-file --colsep -C -d --delimiter -I "
+			       "--replace -E --eof --tmpdir --timeout --joblog --results --res --workdir --wd --env "
+			       "--tag-string --halt --memfree --load --delay --retries -N -n -L --max-args --max-lines "
+			       "--block --block-size --recstart --recend --basefile --bf --return --transferfile "
+			       "--trc --ssh --termseq --shebang-wrap --resume-failed -P --max-procs --nice ";
+
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (parallel_sep(a) || a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "--pipe") || !strcmp(a, "--pipepart") || !strcmp(a, "--spreadstdin"))
+			pipe = true;
+		if (!strcmp(a, "-a") || !strcmp(a, "--arg-file") || !strncmp(a, "--arg-file=", 11) ||
+		    !strncmp(a, "-a", 2))
+			args_known = false;
+		if (!strcmp(a, "-S") || !strcmp(a, "--sshlogin") || !strcmp(a, "--sshloginfile") ||
+		    !strncmp(a, "--sshlogin=", 11))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel --sshlogin runs commands on other machines");
+		char opt[40];
+		snprintf(opt, sizeof(opt), " %s ", a);
+		if (!strchr(a, '=') && strstr(with_arg, opt))
+			i++;
+	}
+	cmd_from = i;
+	while (i < c->argc && !parallel_sep(c->argv[i].text))
+		i++;
+	cmd_to = i;
+	have_sep = i < c->argc;
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+
+	struct guard_buf tpl = GUARD_BUF_INIT;
+	bool tpl_known = true;
+	for (size_t k = cmd_from; k < cmd_to; k++) {
+		if (c->argv[k].flags & GUARD_WORD_DYNAMIC)
+			tpl_known = false;
+		guard_buf_addf(&tpl, "%s%s", tpl.len ? " " : "", c->argv[k].text);
+	}
+	if (!tpl_known) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel runs a computed command: %s", tpl.buf);
+		guard_buf_release(&tpl);
+		return;
+	}
+	if (pipe) { /* the command reads chunks of stdin: it runs as written */
+		if (tpl.len)
+			risk_nested(st, "parallel --pipe", tpl.buf, tpl.len);
+		guard_buf_release(&tpl);
+		return;
+	}
+	/* the arguments: after ::: they are literal; :::: names files; none: stdin */
+	const char *items[RUN_MAX_ITEMS];
+	bool tildes[RUN_MAX_ITEMS];
+	size_t nitems = 0, nstdin = 0;
+	char *input = NULL;
+	if (!have_sep) {
+		struct risk_cmd self = *c;
+		input = risk_literal_stdin(&self);
+		if (!input)
+			args_known = false;
+		else
+			for (char *p = input, *s; nitems < RUN_MAX_ITEMS && (s = next_line(&p));)
+				tildes[nitems] = false, items[nitems++] = s;
+		nstdin = nitems; /* the shell's view of echo's output: kept as shell text */
+	}
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "::::") || !strcmp(a, "::::+")) {
+			args_known = false;
+			break;
+		}
+		if (parallel_sep(a))
+			continue;
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			args_known = false;
+			continue;
+		}
+		if (nitems < RUN_MAX_ITEMS)
+			tildes[nitems] = c->argv[i].flags & GUARD_WORD_TILDE, items[nitems++] = a;
+	}
+	if (!tpl.len && !args_known)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel runs commands from its input");
+	else if (!args_known) {
+		/* the template with an unknown argument */
+		struct guard_buf line = GUARD_BUF_INIT;
+		fill_template(&line, tpl.buf, "\"$parallel_input\"", true, false);
+		risk_nested(st, "parallel", line.buf, line.len);
+		guard_buf_release(&line);
+	}
+	for (size_t k = 0; k < nitems; k++) {
+		struct guard_buf line = GUARD_BUF_INIT;
+		if (tpl.len)
+			fill_template(&line, tpl.buf, items[k], k < nstdin, tildes[k]);
+		else
+			guard_buf_addstr(&line, items[k]);
+		risk_nested(st, "parallel", line.buf, line.len);
+		guard_buf_release(&line);
+	}
+	free(input);
+	guard_buf_release(&tpl);
+}
+
+/* ---- xargs ------------------------------------------------------------ */
+
+/* "-I R" and friends were read by the wrapper: R in a word of c. */
+static bool
+has_repl(const struct risk_cmd *c, const char *w)
+{
+	return c->xargs_repl && *c->xargs_repl && strstr(w, c->xargs_repl);
+}
+
+/* xargs fed literal data (<<< "/", echo a b |): the full command is known. */
+static bool
+xargs_literal(struct risk_state *st, const struct risk_cmd *c)
+{
+	char *input = c->xargs_file ? NULL : risk_literal_stdin(c);
+
+	if (!input)
+		return false;
+	risk_explain(st, "    xargs input is literal: %s", input);
+	if (c->xargs_repl) {
+		/* -I R: one command per input line, R replaced by the line */
+		size_t n = 0;
+		for (char *p = input, *s; n++ < RUN_MAX_ITEMS && (s = next_line(&p));) {
+			struct guard_buf line = GUARD_BUF_INIT;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			for (size_t i = 0; i < c->argc; i++) {
+				struct guard_buf word = GUARD_BUF_INIT;
+				size_t rl = strlen(c->xargs_repl);
+				for (const char *t = c->argv[i].text; *t;) {
+					if (rl && !strncmp(t, c->xargs_repl, rl)) {
+						guard_buf_addstr(&word, s);
+						t += rl;
+					} else {
+						guard_buf_addch(&word, *t++);
+					}
+				}
+				if (i)
+					guard_buf_addch(&line, ' ');
+				add_word(&line, word.buf ? word.buf : "", true);
+				guard_buf_release(&word);
+			}
+			risk_nested(st, "xargs -I", line.buf, line.len);
+			guard_buf_release(&line);
+		}
+		free(input);
+		return true;
+	}
+	struct guard_buf line = GUARD_BUF_INIT;
+	struct risk_cmd self = *c;
+	join_words(&self, 0, c->argc, &line);
+	for (char *s = input; *s; s++)
+		if (*s == '\n')
+			*s = ' ';
+	guard_buf_addf(&line, " %s", input);
+	risk_nested(st, "xargs", line.buf, line.len);
+	guard_buf_release(&line);
+	free(input);
+	return true;
+}
+
+/*
+ * find ... | xargs CMD: the items are the files find printed, so CMD is
+ * rated like find ... -exec CMD {} + (its filter, its root).
+ */
+static bool
+xargs_from_find(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *prev = c->xargs_file ? NULL : guard_shell_prev_in_pipe(c->sh, c->cmd);
+	struct guard_shell_word words[128];
+	size_t n = 0;
+	bool repl_used = false;
+
+	if (!prev || !prev->argc || (prev->argv[0].flags & GUARD_WORD_DYNAMIC) ||
+	    strcmp(risk_basename(prev->argv[0].text), "find") || prev->argc + c->argc + 3 > 128)
+		return false;
+	for (size_t i = 0; i < prev->argc; i++) {
+		const char *a = prev->argv[i].text;
+		if (!strncmp(a, "-exec", 5) || !strncmp(a, "-ok", 3) || !strcmp(a, "-delete") || !strncmp(a, "-fprint", 7))
+			return false;
+		if (!strcmp(a, "-print0") || !strcmp(a, "-print"))
+			continue;
+		words[n++] = prev->argv[i];
+	}
+	words[n++] = (struct guard_shell_word){ (char *)"-exec", NULL, 0 };
+	for (size_t i = 0; i < c->argc; i++) {
+		words[n] = c->argv[i];
+		if (c->xargs_repl && !strcmp(c->argv[i].text, c->xargs_repl)) {
+			words[n].text = (char *)"{}";
+			repl_used = true;
+		} else if (has_repl(c, c->argv[i].text)) {
+			words[n].flags |= GUARD_WORD_DYNAMIC; /* part of the word comes from input */
+		}
+		n++;
+	}
+	if (!repl_used)
+		words[n++] = (struct guard_shell_word){ (char *)"{}", NULL, 0 };
+	words[n++] = (struct guard_shell_word){ (char *)"+", NULL, 0 };
+	risk_explain(st, "    xargs takes the files find prints: rated as find -exec");
+	struct risk_cmd as_find = *c;
+	as_find.argv = words;
+	as_find.argc = n;
+	as_find.xargs = false;
+	as_find.xargs_repl = NULL;
+	risk_analyse_cmd(st, &as_find);
+	return true;
+}
+
+/*
+ * xargs CMD with input not known here: a shell or the command word
+ * taken from the input runs commands from it; -I R words are input.
+ */
+static bool
+xargs_runs_input(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool repl_word0 = c->xargs_repl && has_repl(c, c->argv[0].text);
+
+	if (repl_word0) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "xargs runs commands from its input");
+		return true;
+	}
+	if (risk_is_shell(c->name)) {
+		/* xargs sh -c [{}] / xargs -I{} bash -c {}: the command string is, or comes from, input */
+		size_t i = 1;
+		while (i < c->argc && c->argv[i].text[0] == '-' && !strchr(c->argv[i].text, 'c'))
+			i++;
+		bool dash_c = i < c->argc && c->argv[i].text[0] == '-';
+		if (!dash_c || i + 1 >= c->argc || has_repl(c, c->argv[i + 1].text)) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "xargs runs %s with %s from its input", c->name,
+				  dash_c ? "commands" : "scripts");
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+xargs_unknown(struct risk_state *st, struct risk_cmd *c)
+{
+	if (!c->xargs_repl)
+		return false;
+	/*
+	 * -I R: words that are R come from input. A word holding R names
+	 * an input item's relative neighbour ({}.bak): R stands for a name
+	 * here. Inside an interpreter's code it stays unknown.
+	 */
+	struct guard_shell_word words[64];
+	struct guard_buf texts[64];
+	size_t n = 0;
+	bool code = risk_is_shell(c->name) || risk_name_in((const char *const[]){ "python", "python3", "perl",
+		"ruby", "node", "php", "awk", "eval", NULL }, c->name);
+	for (size_t i = 0; i < c->argc && n < 64; i++) {
+		if (!strcmp(c->argv[i].text, c->xargs_repl))
+			continue;
+		words[n] = c->argv[i];
+		guard_buf_init(&texts[n]);
+		if (has_repl(c, c->argv[i].text) && code) {
+			words[n].flags |= GUARD_WORD_DYNAMIC;
+			words[n].bare = (char *)"";
+		} else if (has_repl(c, c->argv[i].text)) {
+			size_t rl = strlen(c->xargs_repl);
+			for (const char *t = c->argv[i].text; *t;)
+				if (!strncmp(t, c->xargs_repl, rl))
+					guard_buf_addstr(&texts[n], "xargs-item"), t += rl;
+				else
+					guard_buf_addch(&texts[n], *t++);
+			words[n].text = texts[n].buf;
+		}
+		n++;
+	}
+	struct risk_cmd inner = *c;
+	inner.argv = words;
+	inner.argc = n;
+	inner.xargs_repl = NULL;
+	risk_analyse_cmd(st, &inner);
+	for (size_t i = 0; i < n; i++)
+		guard_buf_release(&texts[i]);
+	return true;
+}
+
+bool
+risk_xargs(struct risk_state *st, struct risk_cmd *c)
+{
+	if (xargs_literal(st, c) || xargs_runs_input(st, c) || xargs_from_find(st, c))
+		return true;
+	return xargs_unknown(st, c);
+}
+
+/* ---- containers and pods ---------------------------------------------- */
+
+/* docker/podman exec [OPTIONS] CONTAINER CMD..., run [OPTIONS] IMAGE [CMD...]: CMD runs in the container. */
+static void
+container_command(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t sub = first_operand_at(c, 1, "-H --host --context -c --config -l --log-level");
+	if (sub >= c->argc)
+		return;
+	const char *s = c->argv[sub].text;
+	bool exec = !strcmp(s, "exec"), run = !strcmp(s, "run");
+	if (!exec && !run)
+		return;
+	const char *with_arg = exec ? "-e --env --env-file -u --user -w --workdir --detach-keys"
+		: "-v --volume -e --env --env-file -p --publish -w --workdir -u --user --name --network --net "
+		  "--entrypoint -m --memory --cpus -l --label --mount --platform --pull --restart -h --hostname "
+		  "--add-host --device --cap-add --cap-drop --security-opt --ulimit --log-driver --log-opt --tmpfs "
+		  "--volumes-from --ipc --pid --uts --gpus --shm-size --cpu-shares --runtime --stop-signal "
+		  "--health-cmd --label-file --cidfile --dns --expose --group-add --link --mac-address "
+		  "--memory-swap --oom-score-adj --publish-all --storage-opt --sysctl --userns --cgroupns";
+	size_t target = first_operand_at(c, sub + 1, with_arg);
+	char where[192];
+	if (target + 1 >= c->argc)
+		return;
+	snprintf(where, sizeof(where), "in the container (%s %s %.40s)", c->name, s, c->argv[target].text);
+	words_elsewhere(st, c, target + 1, where);
+}
+
+/* kubectl exec [OPTIONS] POD -- CMD...: CMD runs in the pod, not here. */
+static void
+pod_command(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t dd = 0;
+	bool exec = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		if (!strcmp(c->argv[i].text, "exec"))
+			exec = true;
+		if (!strcmp(c->argv[i].text, "--")) {
+			dd = i;
+			break;
+		}
+	}
+	if (exec && dd && dd + 1 < c->argc)
+		words_elsewhere(st, c, dd + 1, "in the pod (kubectl exec)");
+}
+
+/* ---- what earlier parts leave for later ones ------------------------------- */
+
+/*
+ * st->later holds "KIND KEY\x1fVALUE": T a file written with text VALUE,
+ * U a file written with unknown content, P a file that is a copy of or
+ * link to program VALUE, N an npm script KEY running VALUE, G a git
+ * alias KEY standing for VALUE.
+ */
+static void
+later_add(struct risk_state *st, char kind, const char *key, const char *value, bool append)
+{
+	if (st->later.len >= RUN_MAX_LATER || strlen(value) > RUN_MAX_TEXT)
+		return;
+	char *entry = guard_xasprintf("%c%s\x1f%s", kind, key, value);
+	for (size_t i = st->later.len; append && i-- > 0;) {
+		const char *e = st->later.items[i];
+		size_t kl = strlen(key);
+		if (e[0] == 'T' && kind == 'T' && !strncmp(e + 1, key, kl) && e[kl + 1] == '\x1f') {
+			free(entry);
+			entry = guard_xasprintf("T%s\x1f%s%s", key, e + kl + 2, value);
+			break;
+		}
+	}
+	guard_list_take(&st->later, entry);
+}
+
+/* The value recorded for kind and key (the latest), with its kind in *kind_out; or NULL. */
+static const char *
+later_find(const struct risk_state *st, const char *kinds, const char *key, char *kind_out)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = st->later.len; i-- > 0;) {
+		const char *e = st->later.items[i];
+		if (strchr(kinds, e[0]) && !strncmp(e + 1, key, kl) && e[kl + 1] == '\x1f') {
+			if (kind_out)
+				*kind_out = e[0];
+			return e + kl + 2;
+		}
+	}
+	return NULL;
+}
+
+static const char *const bin_dirs[] = { "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin",
+					"/usr/local/sbin", NULL };
+
+/* cp/ln/install SRC DST (two operands): DST becomes what SRC is. */
+static void
+note_copy(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[3];
+	size_t n = risk_operands(c, 1, "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
+
+	if (n != 2 || (ops[0]->flags & GUARD_WORD_DYNAMIC) || (ops[1]->flags & GUARD_WORD_DYNAMIC))
+		return;
+	char *src = guard_path_resolve(st->cwds[0], ops[0]->text, st->ctx->home);
+	const char *dst_text = ops[1]->text;
+	size_t dl = strlen(dst_text);
+	char *dst = (!strcmp(dst_text, ".") || (dl && dst_text[dl - 1] == '/'))
+		? guard_xasprintf("%s/%s", dst_text, risk_basename(ops[0]->text)) : guard_xstrdup(dst_text);
+	char *dst_abs = guard_path_resolve(st->cwds[0], dst, st->ctx->home);
+	char kind = 0;
+	const char *what = later_find(st, "TUP", src, &kind);
+	if (what) {
+		later_add(st, kind, dst_abs, what, false);
+	} else {
+		char *dir = guard_xstrdup(src);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (risk_name_in(bin_dirs, dir))
+				later_add(st, 'P', dst_abs, slash + 1, false);
+		} else if (!strchr(ops[0]->text, '/') && !strcmp(c->name, "ln")) {
+			/* ln -s rm x: a relative link names a file here, not a program */
+		}
+		free(dir);
+	}
+	free(src);
+	free(dst);
+	free(dst_abs);
+}
+
+/* echo/printf/cat<<EOF > FILE (or >> FILE): FILE holds that text from now on. */
+static void
+note_redirect_writes(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		const struct guard_shell_redir *r = &cmd->redirs[i];
+		if ((r->op != GUARD_REDIR_OUT && r->op != GUARD_REDIR_APPEND && r->op != GUARD_REDIR_OUT_ALL) ||
+		    (r->fd >= 0 && r->fd != 1) || (r->target.flags & GUARD_WORD_DYNAMIC))
+			continue;
+		char *abs = guard_path_resolve(st->cwds[0], r->target.text, st->ctx->home);
+		char *text = risk_printed_text(cmd);
+		if (!text && cmd->argc && !strcmp(risk_basename(cmd->argv[0].text), "cat") && cmd->argc == 1)
+			text = risk_literal_stdin(c);
+		if (text && !strcmp(risk_basename(cmd->argv[0].text), "echo") && !risk_arg_has(c, "-n")) {
+			char *line = guard_xasprintf("%s\n", text); /* echo ends its line */
+			free(text);
+			text = line;
+		}
+		if (text)
+			later_add(st, 'T', abs, text, r->op == GUARD_REDIR_APPEND);
+		else if (cmd->argc)
+			later_add(st, 'U', abs, cmd->argv[0].text, false);
+		free(text);
+		free(abs);
+	}
+}
+
+/* tee FILE... <<< TEXT / echo TEXT | tee FILE. */
+static void
+note_tee(struct risk_state *st, const struct risk_cmd *c)
+{
+	char *text = risk_literal_stdin(c);
+	bool append = risk_flag(c, 'a', "append");
+
+	for (size_t i = 1; i < c->argc; i++) {
+		if (c->argv[i].text[0] == '-' || (c->argv[i].flags & GUARD_WORD_DYNAMIC))
+			continue;
+		char *abs = guard_path_resolve(st->cwds[0], c->argv[i].text, st->ctx->home);
+		if (text)
+			later_add(st, 'T', abs, text, append);
+		else
+			later_add(st, 'U', abs, "tee", false);
+		free(abs);
+	}
+	free(text);
+}
+
+/* npm pkg set scripts.NAME=CMD: NAME runs CMD later (npm test, npm run NAME). */
+static void
+note_npm_script(struct risk_state *st, const struct risk_cmd *c, size_t set_at)
+{
+	for (size_t i = set_at + 1; i < c->argc; i++) {
+		const struct guard_shell_word *w = &c->argv[i];
+		if (strncmp(w->text, "scripts.", 8))
+			continue;
+		const char *eq = strchr(w->text, '=');
+		if (!eq)
+			continue;
+		char *name = guard_xstrndup(w->text + 8, (size_t)(eq - w->text - 8));
+		if (w->flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "npm script %s set to a computed command", name);
+		} else {
+			later_add(st, 'N', name, eq + 1, false);
+			char what[96];
+			snprintf(what, sizeof(what), "npm script %.40s (runs later)", name);
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "npm pkg set %s: a command npm runs later", name);
+			risk_nested(st, what, eq + 1, strlen(eq + 1));
+		}
+		free(name);
+	}
+}
+
+/* npm test / npm run NAME / yarn NAME after the script was set on this line. */
+static void
+run_npm_script(struct risk_state *st, const struct risk_cmd *c, size_t sub)
+{
+	static const char *const direct[] = { "test", "t", "tst", "start", "stop", "restart", NULL };
+	const char *s = c->argv[sub].text, *name = NULL;
+
+	if (risk_name_in(direct, s))
+		name = s;
+	else if ((!strcmp(s, "run") || !strcmp(s, "run-script") || !strcmp(s, "rum") || !strcmp(s, "urn")) &&
+		 sub + 1 < c->argc)
+		name = first_operand_at(c, sub + 1, NULL) < c->argc ? c->argv[first_operand_at(c, sub + 1, NULL)].text : NULL;
+	else if (strcmp(c->name, "npm"))
+		name = s; /* yarn NAME, pnpm NAME, bun NAME */
+	const char *cmd = name ? later_find(st, "N", name, NULL) : NULL;
+	if (!cmd)
+		return;
+	char what[160];
+	snprintf(what, sizeof(what), "%s %.60s (script set earlier on this line)", c->name, name);
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs the script %s set earlier on this line: %s",
+		  c->name, name, cmd);
+	risk_nested(st, what, cmd, strlen(cmd));
+}
+
+/* git -c alias.X=V, git config alias.X V: remembered; git X runs V. */
+static void
+git_aliases(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t sub = 0;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "-c") && i + 1 < c->argc) {
+			const char *kv = c->argv[++i].text, *eq = strchr(kv, '=');
+			if (!strncasecmp(kv, "alias.", 6) && eq && !(c->argv[i].flags & GUARD_WORD_DYNAMIC)) {
+				char *name = guard_xstrndup(kv + 6, (size_t)(eq - kv - 6));
+				later_add(st, 'G', name, eq + 1, false);
+				free(name);
+			}
+			continue;
+		}
+		if (!strcmp(a, "-C") || !strcmp(a, "--git-dir") || !strcmp(a, "--work-tree") || !strcmp(a, "--namespace")) {
+			i++;
+			continue;
+		}
+		if (a[0] != '-') {
+			sub = i;
+			break;
+		}
+	}
+	if (!sub)
+		return;
+	const char *s = c->argv[sub].text;
+	if (!strcmp(s, "config")) {
+		for (size_t i = sub + 1; i + 1 < c->argc; i++)
+			if (!strncasecmp(c->argv[i].text, "alias.", 6) && !(c->argv[i + 1].flags & GUARD_WORD_DYNAMIC)) {
+				later_add(st, 'G', c->argv[i].text + 6, c->argv[i + 1].text, false);
+				break;
+			}
+		return;
+	}
+	const char *v = later_find(st, "G", s, NULL);
+	if (!v)
+		return;
+	struct guard_buf line = GUARD_BUF_INIT;
+	char what[96];
+	snprintf(what, sizeof(what), "git alias %.40s (set earlier on this line)", s);
+	if (v[0] == '!') {
+		guard_buf_addstr(&line, v + 1);
+	} else {
+		guard_buf_addstr(&line, "git ");
+		guard_buf_addstr(&line, v);
+	}
+	/* the alias's arguments follow its text */
+	struct guard_buf rest = GUARD_BUF_INIT;
+	if (join_words(c, sub + 1, c->argc, &rest) && rest.len)
+		guard_buf_addf(&line, " %s", rest.buf);
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "git %s runs the alias set earlier on this line: %s", s, v);
+	if (strncmp(v, s, strlen(s)) || v[0] == '!') /* not an alias of itself */
+		risk_nested(st, what, line.buf, line.len);
+	guard_buf_release(&rest);
+	guard_buf_release(&line);
+}
+
+void
+risk_later_note(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (st->remote)
+		return;
+	note_redirect_writes(st, c);
+	if (!c->argc || !c->name[0])
+		return;
+	if (!strcmp(c->name, "cp") || !strcmp(c->name, "ln") || !strcmp(c->name, "install") || !strcmp(c->name, "mv"))
+		note_copy(st, c);
+	else if (!strcmp(c->name, "tee"))
+		note_tee(st, c);
+}
+
+/*
+ * file (as run: sh FILE, . FILE, ./FILE ARGS) was written earlier on this
+ * line: rate what it holds. Returns true when it was.
+ */
+bool
+risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *file, const char *what)
+{
+	char kind = 0;
+
+	if (!st->later.len || (file->flags & GUARD_WORD_DYNAMIC))
+		return false;
+	char *abs = guard_path_resolve(st->cwds[0], file->text, st->ctx->home);
+	const char *v = later_find(st, "TUP", abs, &kind);
+	free(abs);
+	if (!v)
+		return false;
+	if (kind == 'U') {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s, written earlier on this line by %s",
+			  what, file->text, v);
+	} else if (kind == 'T') {
+		char nwhat[128];
+		snprintf(nwhat, sizeof(nwhat), "%s %.60s (written earlier on this line)", what, file->text);
+		risk_explain(st, "    %s was written earlier on this line: its text is run", file->text);
+		/* a #! line naming another interpreter is still read as shell */
+		risk_nested(st, nwhat, v, strlen(v));
+	} else if (c && c->argc && &c->argv[0] == file) {
+		/* ./del -rf ~ after cp /bin/rm ./del: it is rm */
+		struct guard_shell_word words[64];
+		size_t n = c->argc < 64 ? c->argc : 64;
+		memcpy(words, c->argv, n * sizeof(*words));
+		words[0].text = (char *)v;
+		words[0].flags = 0;
+		struct risk_cmd as = *c;
+		as.argv = words;
+		as.argc = n;
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s is a copy of %s made earlier on this line", file->text, v);
+		risk_analyse_cmd(st, &as);
+	} else {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs %s, a copy of %s", what, file->text, v);
+	}
+	return true;
+}
+
+/*
+ * Before the verb modules: runners inside commands they also rate
+ * (docker exec, kubectl exec, npm scripts, git aliases). Never claims the
+ * command: the module still rates it.
+ */
+void
+risk_runs_inside(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	if (!strcmp(n, "docker") || !strcmp(n, "podman") || !strcmp(n, "nerdctl")) {
+		container_command(st, c);
+	} else if (!strcmp(n, "kubectl") || !strcmp(n, "oc")) {
+		pod_command(st, c);
+	} else if (!strcmp(n, "git")) {
+		git_aliases(st, c);
+	} else if (!strcmp(n, "npm") || !strcmp(n, "yarn") || !strcmp(n, "pnpm") || !strcmp(n, "bun")) {
+		size_t sub = first_operand_at(c, 1, "--prefix -C --dir --filter -w --workspace");
+		if (sub >= c->argc)
+			return;
+		if (!strcmp(c->argv[sub].text, "pkg") && sub + 1 < c->argc && !strcmp(c->argv[sub + 1].text, "set"))
+			note_npm_script(st, c, sub + 1);
+		else if (st->later.len)
+			run_npm_script(st, c, sub);
+	}
+}
+
+/* ---- make and vim: programs that run shell lines from their input ------ */
+
+/* Past the ')' matching the '(' at p[-1], or NULL. */
+static const char *
+paren_end(const char *p)
+{
+	int depth = 1;
+	for (; *p; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && !--depth)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Makefile text: recipe lines (a tab, or after "target: ;") and
+ * $(shell ...) run in a shell; $$ is a dollar sign there.
+ */
+static void
+makefile_text(struct risk_state *st, const char *what, const char *text)
+{
+	struct guard_buf line = GUARD_BUF_INIT;
+
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *l = guard_xstrndup(p, n);
+		const char *recipe = NULL;
+		p += n + (p[n] == '\n');
+		for (const char *sh = l; (sh = strstr(sh, "$(shell ")) != NULL;) {
+			const char *end = paren_end(sh + 2);
+			if (!end)
+				break;
+			risk_nested(st, what, sh + 8, (size_t)(end - sh - 8));
+			sh = end;
+		}
+		if (l[0] == '\t') {
+			recipe = l + 1;
+		} else {
+			const char *colon = strchr(l, ':');
+			const char *semi = colon && colon[1] != '=' ? strchr(colon, ';') : NULL;
+			if (semi)
+				recipe = semi + 1;
+		}
+		if (recipe) {
+			while (*recipe == ' ' || *recipe == '@' || *recipe == '-' || *recipe == '+')
+				recipe++;
+			guard_buf_reset(&line);
+			for (const char *r = recipe; *r; r++) {
+				guard_buf_addch(&line, *r);
+				if (r[0] == '$' && r[1] == '$')
+					r++;
+			}
+			if (line.len)
+				risk_nested(st, what, line.buf, line.len);
+		}
+		free(l);
+	}
+	guard_buf_release(&line);
+}
+
+/* make -f /dev/stdin, -f -, --eval TEXT, -f FILE written earlier: the makefile is analysed. */
+static bool
+rate_make(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool handled = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *v = NULL;
+		const struct guard_shell_word *w = NULL;
+		if (!strncmp(a, "--eval=", 7)) {
+			v = a + 7, w = &c->argv[i];
+		} else if ((!strcmp(a, "--eval") || !strcmp(a, "-E")) && i + 1 < c->argc) {
+			w = &c->argv[++i], v = w->text;
+		}
+		if (v) {
+			handled = true;
+			if (w->flags & GUARD_WORD_DYNAMIC)
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "make --eval of computed text");
+			else
+				makefile_text(st, "make --eval", v);
+			continue;
+		}
+		const char *f = NULL;
+		if ((!strcmp(a, "-f") || !strcmp(a, "--file") || !strcmp(a, "--makefile")) && i + 1 < c->argc)
+			w = &c->argv[++i], f = w->text;
+		else if (!strncmp(a, "--file=", 7) || !strncmp(a, "--makefile=", 11))
+			w = &c->argv[i], f = strchr(a, '=') + 1;
+		else if (!strncmp(a, "-f", 2) && a[2])
+			w = &c->argv[i], f = a + 2;
+		if (!f)
+			continue;
+		if (!strcmp(f, "-") || !strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") ||
+		    !strcmp(f, "/proc/self/fd/0")) {
+			char *text = risk_literal_stdin(c);
+			handled = true;
+			if (text) {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "make runs a makefile given on its input");
+				makefile_text(st, "make -f -", text);
+			} else {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "make runs a makefile from its input");
+			}
+			free(text);
+		} else if (!(w->flags & GUARD_WORD_DYNAMIC) && st->later.len) {
+			char *abs = guard_path_resolve(st->cwds[0], f, st->ctx->home);
+			char kind = 0;
+			const char *text = later_find(st, "T", abs, &kind);
+			if (text) {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "make runs %s, written earlier on this line", f);
+				makefile_text(st, "make -f", text);
+			}
+			free(abs);
+		}
+	}
+	if (handled)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	return handled;
+}
+
+/* One vim command (-c CMD, +CMD, --cmd CMD): :!cmd, :r !cmd, :w !cmd, system() run a shell. */
+static void
+vim_command(struct risk_state *st, const char *name, const struct guard_shell_word *w)
+{
+	const char *p = w->text;
+
+	while (*p == ':' || *p == ' ')
+		p++;
+	if (!strncmp(p, "silent", 6)) {
+		p += 6;
+		while (*p == '!' || *p == ' ')
+			p++;
+	}
+	while (*p == '%' || *p == '.' || *p == ',' || *p == '$' || (*p >= '0' && *p <= '9'))
+		p++; /* a range: :%!sort filters the buffer through sort */
+	const char *bang = NULL;
+	if (*p == '!')
+		bang = p + 1;
+	else if ((p[0] == 'r' || p[0] == 'w') && (bang = strchr(p, '!')) != NULL && strspn(p, "readwrit ") >= (size_t)(bang - p))
+		bang++;
+	else
+		bang = NULL;
+	bool calls = strstr(p, "system(") || strstr(p, "systemlist(") || strstr(p, "jobstart(") || strstr(p, "termopen(");
+	if (!bang && !calls)
+		return;
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed shell command", name);
+		return;
+	}
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s -c runs a shell command: %s", name, w->text);
+	if (bang)
+		risk_nested(st, name, bang, strlen(bang));
+	else
+		risk_code_text(st, name, p);
+}
+
+static bool
+rate_vim(struct risk_state *st, const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			break;
+		if ((!strcmp(a, "-c") || !strcmp(a, "--cmd")) && i + 1 < c->argc) {
+			vim_command(st, c->name, &c->argv[++i]);
+		} else if (a[0] == '+' && a[1]) {
+			struct guard_shell_word w = c->argv[i];
+			w.text = (char *)a + 1;
+			vim_command(st, c->name, &w);
+		} else if (!strcmp(a, "-S") && i + 1 < c->argc) {
+			i++;
+		}
+	}
+	return false; /* the everyday rules still see its files */
+}
+
+/* ---- functions called with arguments ------------------------------------ */
+
+/* $1..$9 in t replaced by the call's arguments (args[0] is $1); false when none was. */
+static bool
+fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs, struct guard_buf *out,
+		bool *tilde)
+{
+	bool any = false;
+
+	for (const char *p = t; *p; p++) {
+		size_t k = 0, skip = 0;
+		if (p[0] == '$' && p[1] >= '1' && p[1] <= '9')
+			k = (size_t)(p[1] - '0'), skip = 1;
+		else if (p[0] == '$' && p[1] == '{' && p[2] >= '1' && p[2] <= '9' && p[3] == '}')
+			k = (size_t)(p[2] - '0'), skip = 3;
+		if (!k) {
+			guard_buf_addch(out, *p);
+			continue;
+		}
+		if (k <= nargs) {
+			if (p == t && (args[k - 1].flags & GUARD_WORD_TILDE))
+				*tilde = true;
+			guard_buf_addstr(out, args[k - 1].text);
+		}
+		any = true;
+		p += skip;
+	}
+	return any;
+}
+
+/*
+ * f ARGS after f() { ...; }: the body's commands were rated with $1 ...
+ * unknown; rated again with the arguments of this call in their place.
+ */
+void
+risk_function_call(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell *sh = c->sh;
+
+	if (c->argc < 2 || st->nest >= RISK_MAX_NEST)
+		return;
+	for (size_t i = 1; i < c->argc; i++)
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+			return;
+	for (size_t k = 0; k < sh->ncmds; k++) {
+		const struct guard_shell_cmd *body = &sh->cmds[k];
+		if (!body->function || strcmp(body->function, c->name) || !body->argc || body->argc > 64)
+			continue;
+		struct guard_shell_word words[64];
+		struct guard_buf texts[64];
+		bool changed = false;
+		for (size_t w = 0; w < body->argc; w++) {
+			bool tilde = false;
+			guard_buf_init(&texts[w]);
+			words[w] = body->argv[w];
+			if ((body->argv[w].flags & GUARD_WORD_DYNAMIC) &&
+			    fill_positional(body->argv[w].text, c->argv + 1, c->argc - 1, &texts[w], &tilde)) {
+				words[w].text = texts[w].buf ? texts[w].buf : (char *)"";
+				words[w].bare = NULL;
+				words[w].flags = (tilde ? GUARD_WORD_TILDE : 0) | GUARD_WORD_QUOTED;
+				changed = true;
+			}
+		}
+		if (changed) {
+			struct risk_cmd call = *c;
+			call.cmd = body;
+			call.argv = words;
+			call.argc = body->argc;
+			risk_explain(st, "    %s is called with arguments: its body runs with them", c->name);
+			st->nest++;
+			risk_analyse_cmd(st, &call);
+			st->nest--;
+		}
+		for (size_t w = 0; w < body->argc; w++)
+			guard_buf_release(&texts[w]);
+	}
+}
+
+/* ---- the module ------------------------------------------------------- */
+
+const char *const risk_run_verbs[] = { "parallel", "script", "systemd-run", "tmux", "screen", "make", "gmake",
+					"vim", "vi", "nvim", "ex", "view", "gvim", NULL };
+
+bool
+risk_verb_run(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	if (!strcmp(n, "parallel"))
+		rate_parallel(st, c);
+	else if (!strcmp(n, "script"))
+		rate_script(st, c);
+	else if (!strcmp(n, "systemd-run"))
+		rate_systemd_run(st, c);
+	else if (!strcmp(n, "tmux"))
+		rate_tmux(st, c);
+	else if (!strcmp(n, "screen"))
+		rate_screen(st, c);
+	else if (!strcmp(n, "make") || !strcmp(n, "gmake"))
+		return rate_make(st, c);
+	else if (n[0] == 'v' || n[0] == 'e' || n[0] == 'n' || n[0] == 'g')
+		return rate_vim(st, c);
+	else
+		return false;
+	return true;
+}
