@@ -193,10 +193,10 @@ cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "hook", cmd_hook, CLI_HUMAN | CLI_HOOK, "AGENT", "answer one agent hook payload on stdin (claude, gemini, codex)" },
-	{ "init", cmd_init, CLI_HUMAN, "[--command 'guard hook']",
-	  "set up this repository: .ai/policy.yaml, the Claude hook, .ai/audit/ ignored" },
+	{ "init", cmd_init, CLI_HUMAN, "[--agent claude|gemini|codex|all] [--command 'guard hook'] [--remove]",
+	  "set up this repository: .ai/policy.yaml, the agents' hooks, runtime files ignored" },
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
-	{ "doctor", cmd_doctor, 0, "", "check the policy layers and the hook wiring" },
+	{ "doctor", cmd_doctor, 0, "", "check the policy layers and prove each agent hook denies 'rm -rf ~'" },
 	{ "version", cmd_version, 0, "", "the version (also --version)" },
 	{ NULL, cmd_other, 0, NULL, NULL }, /* guard NAME: guard-NAME */
 };
