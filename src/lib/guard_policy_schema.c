@@ -657,6 +657,7 @@ static const char *const profiles[] = { "attended", "unattended", NULL };
 static const char *const classes[] = { "R", "W", "D", "X", NULL };
 static const char *const accesses[] = { "read", "write", "any", NULL };
 static const char *const fsyncs[] = { "always", "batch", "never", NULL };
+static const char *const attendeds[] = { "request", "agent-prompt", NULL };
 static const char *const actions[] = { "warn", "end", "refuse", "stop_day", NULL };
 static const char *const incidents[] = { "none", "P1", "P2", "P3", "P4", NULL };
 
@@ -724,6 +725,7 @@ static const struct gs_field approval_fields[] = {
 	{ "require_signature", &bool_node, 0 },
 	{ "single_use", &bool_node, 0 },
 	{ "rejection_ttl", &dur_node, 0 },
+	{ "attended", NODE(GS_ENUM, .choices = attendeds), 0 },
 	{ NULL, NULL, 0 },
 };
 
