@@ -6,6 +6,7 @@
 
 #include "audit_read.h"
 #include "cli.h"
+#include "guard_buf.h"
 #include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_list.h"
@@ -143,6 +144,7 @@ each_record(const char *dir, const struct audit_filter *f,
 struct qstate {
 	enum audit_out out;
 	unsigned long n;
+	bool color; /* the effect coloured (a terminal, NO_COLOR unset) */
 };
 
 static void
@@ -176,6 +178,12 @@ num_text(const cJSON *v, char *buf, size_t size)
 	return "";
 }
 
+static void
+table_header(void)
+{
+	printf("%-24s %7s  %-18s %-10s %-8s %-6s %s\n", "TS", "SEQ", "EVENT", "TOOL", "RISK", "EFFECT", "SUMMARY");
+}
+
 static int
 print_one(void *arg, const char *line, size_t len, const cJSON *r)
 {
@@ -193,11 +201,15 @@ print_one(void *arg, const char *line, size_t len, const cJSON *r)
 		fwrite(line, 1, len, stdout);
 		break;
 	case AUDIT_OUT_TABLE: {
-		const char *sum = str_at(r, "summary");
-		printf("%-24s %7s  %-18s %-10s %-8s %-6s %.60s\n", str_at(r, "ts") ? str_at(r, "ts") : "-",
+		const char *sum = str_at(r, "summary"), *effect = str_in(r, "decision", "effect");
+		const char *c = q->color ? cli_color_of(effect) : "";
+		struct guard_buf vis = GUARD_BUF_INIT;
+		guard_buf_add_visible(&vis, sum ? sum : ""); /* a summary is the agent's text */
+		printf("%-24s %7s  %-18s %-10s %-8s %s%s%s%-6s%s %.60s\n", str_at(r, "ts") ? str_at(r, "ts") : "-",
 		       num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)), str_at(r, "event"),
 		       str_at(r, "tool") ? str_at(r, "tool") : "-", str_in(r, "risk", "level") ? str_in(r, "risk", "level") : "-",
-		       str_in(r, "decision", "effect") ? str_in(r, "decision", "effect") : "-", sum ? sum : "");
+		       *c ? "\033[" : "", c, *c ? "m" : "", effect ? effect : "-", *c ? "\033[0m" : "", vis.buf);
+		guard_buf_release(&vis);
 		break;
 	}
 	case AUDIT_OUT_CSV:
@@ -227,13 +239,13 @@ print_one(void *arg, const char *line, size_t len, const cJSON *r)
 int
 audit_query(const char *dir, const struct audit_filter *f, enum audit_out out)
 {
-	struct qstate q = { out, 0 };
+	struct qstate q = { out, 0, cli_color(STDOUT_FILENO) };
 	static char obuf[1 << 16];
 	int rc;
 
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	if (out == AUDIT_OUT_TABLE)
-		printf("%-24s %7s  %-18s %-10s %-8s %-6s %s\n", "TS", "SEQ", "EVENT", "TOOL", "RISK", "EFFECT", "SUMMARY");
+		table_header();
 	if (out == AUDIT_OUT_CSV)
 		puts("seq,ts,event,session,actor,tool,risk,decision,rule,approval,summary,success,duration_ms,erased,hash");
 	rc = each_record(dir, f, print_one, &q);
@@ -383,6 +395,23 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 
 /* ---------------------------------------------------------------- tail */
 
+/* tail's lines: as they are, or (on a terminal) as query's table */
+static struct qstate tail_q;
+
+static void
+tail_line(const char *line, size_t len)
+{
+	cJSON *r;
+
+	if (tail_q.out != AUDIT_OUT_TABLE || !(r = cJSON_ParseWithLength(line, len))) {
+		fwrite(line, 1, len, stdout);
+		putchar('\n');
+		return;
+	}
+	print_one(&tail_q, line, len, r);
+	cJSON_Delete(r);
+}
+
 /* Print the complete lines of path from *off on; *off moves past them. */
 static void
 print_from(const char *path, off_t *off)
@@ -396,7 +425,7 @@ print_from(const char *path, off_t *off)
 		return;
 	fseeko(fp, *off, SEEK_SET);
 	while ((n = getline(&line, &cap, fp)) > 0 && line[n - 1] == '\n') {
-		fwrite(line, 1, (size_t)n, stdout);
+		tail_line(line, (size_t)n - 1);
 		*off += n;
 	}
 	free(line);
@@ -405,7 +434,7 @@ print_from(const char *path, off_t *off)
 }
 
 int
-audit_tail(const char *dir, unsigned long n, bool follow)
+audit_tail(const char *dir, unsigned long n, bool follow, bool table)
 {
 	struct guard_list names = GUARD_LIST_INIT, keep = GUARD_LIST_INIT;
 	char *current = NULL;
@@ -441,8 +470,12 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 			guard_list_add(&keep, lines.items[k]);
 		guard_list_clear(&lines);
 	}
+	tail_q.out = table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL;
+	tail_q.color = table && cli_color(STDOUT_FILENO);
+	if (table)
+		table_header();
 	for (size_t k = keep.len; k-- > 0;)
-		puts(keep.items[k]);
+		tail_line(keep.items[k], strlen(keep.items[k]));
 	fflush(stdout);
 	guard_list_clear(&keep);
 	while (follow && !ferror(stdout)) {

@@ -331,7 +331,7 @@ static int
 wait_one(struct ctx *c, const char *prefix, long long timeout)
 {
 	char id[GUARD_APPROVAL_ID_LEN];
-	struct approve_progress prog = { isatty(STDERR_FILENO), NULL, 0 };
+	struct approve_progress prog = { cli_terminal(STDERR_FILENO), NULL, 0 };
 	cJSON *req = NULL;
 	int rc;
 
@@ -691,6 +691,7 @@ parse_options(int argc, char **argv, const char **verb)
 	};
 	int o;
 
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((o = getopt_long(argc, argv, "-hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 1:
@@ -720,6 +721,7 @@ parse_options(int argc, char **argv, const char **verb)
 			break;
 		case 'h': *verb = *verb ? *verb : "--help"; return -2;
 		case 'V': cli_version(); return cli_finish(0);
+		case '?': return cli_bad_option(argv, opts);
 		default: {
 			const char *name = NULL;
 			for (const struct option *p = opts; p->name && o != '?'; p++)

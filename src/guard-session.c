@@ -901,6 +901,7 @@ verb_defer(struct ctx *c, int argc, char **argv)
 	d.round = -1;
 	d.ratio = -1;
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's': d.summary = optarg; break;
@@ -915,7 +916,7 @@ verb_defer(struct ctx *c, int argc, char **argv)
 			d.critique[ncrit++] = optarg;
 			break;
 		case 'p': plan = optarg; break;
-		default: usage(stderr); return GUARD_EUSAGE;
+		default: cli_bad_option(argv, opts); return GUARD_EUSAGE;
 		}
 	}
 	if (optind != argc || !d.summary || !ncrit)
@@ -999,6 +1000,7 @@ begin(int argc, char **argv, const char **task, int *first)
 
 	argv[0] = argv0;
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((o = getopt_long(argc, argv, "+t:i:jhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 't': *task = optarg; break;
@@ -1006,7 +1008,7 @@ begin(int argc, char **argv, const char **task, int *first)
 		case 'j': ctx.json = 1; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': cli_version(); return 1;
-		default: usage(stderr); return GUARD_EUSAGE;
+		default: cli_bad_option(argv, opts); return GUARD_EUSAGE;
 		}
 	}
 	argv[0] = (char *)verb;

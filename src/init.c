@@ -438,12 +438,13 @@ cmd_init(int argc, char **argv)
 	int c, rc = 0;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((c = getopt_long(argc, argv, "c:a:r", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': free(command); command = guard_xstrdup(optarg); break;
 		case 'a': if ((rc = parse_agent(optarg, &agents)) < 0) goto out; break;
 		case 'r': remove = true; break;
-		default: rc = GUARD_EUSAGE; goto out; /* getopt said why */
+		default: cli_bad_option(argv, opts); rc = GUARD_EUSAGE; goto out;
 		}
 	}
 	if (optind < argc) {
