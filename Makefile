@@ -6,6 +6,11 @@ DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/guard
 MANDIR    = $(PREFIX)/share/man
+# Completion: one file per program where bash-completion's loader looks for
+# it, zsh's vendor directory (on Debian's $fpath), fish's vendor directory.
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 OPT      ?= -O2 -g
@@ -22,7 +27,7 @@ PKGS_GIT     = libgit2
 
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
-             libpcre2-dev libgit2-dev bats git jq python3
+             libpcre2-dev libgit2-dev bats git jq python3 zsh fish
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
@@ -181,13 +186,16 @@ install: all
 	install -m 0644 policy/*.yaml $(DESTDIR)$(DATADIR)/
 	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
-	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0644 share/completions/guard.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/guard
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 $(PROGRAMS:%=share/completions/bash/%) $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 share/completions/zsh/_guard $(DESTDIR)$(ZSHCOMPDIR)/
+	install -m 0644 $(PROGRAMS:%=share/completions/fish/%.fish) $(DESTDIR)$(FISHCOMPDIR)/
 
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(DESTDIR)$(DATADIR)/default.yaml $(DESTDIR)$(DATADIR)/nightbuilder.yaml
-	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/guard
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(DESTDIR)$(ZSHCOMPDIR)/_guard
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(FISHCOMPDIR)/%.fish)
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(DESTDIR)$(MANDIR)/man5/guard-policy.5
 
 clean:
