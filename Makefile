@@ -57,7 +57,7 @@ UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
 
 SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: check-layers all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san inject
+.PHONY: deb check-layers all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san inject
 
 all: $(PROG_BIN)
 
@@ -191,6 +191,13 @@ install: all
 	install -m 0644 share/completions/zsh/_guard $(DESTDIR)$(ZSHCOMPDIR)/
 	install -m 0644 $(PROGRAMS:%=share/completions/fish/%.fish) $(DESTDIR)$(FISHCOMPDIR)/
 
+# A Debian package of the programs, man pages, completions and policies
+# (src/tools/deb.sh): dpkg-deb and dpkg-shlibdeps (dpkg-dev), fakeroot.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+deb:
+	@sh t/deps.sh dpkg-dev fakeroot
+	@sh src/tools/deb.sh $(VERSION) $(DEB_ARCH)
+
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(DESTDIR)$(DATADIR)/default.yaml $(DESTDIR)$(DATADIR)/nightbuilder.yaml
@@ -206,4 +213,4 @@ clean:
 check-layers:
 	@sh t/check-layers.sh
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
