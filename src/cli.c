@@ -319,7 +319,7 @@ cli_color_of(const char *word)
 {
 	static const char *const red[] = { "deny", "rejected", "critical", "expired", NULL };
 	static const char *const yellow[] = { "ask", "pending", "high", NULL };
-	static const char *const green[] = { "allow", "approved", "low", NULL };
+	static const char *const green[] = { "allow", "approved", "low", "running", NULL };
 
 	for (size_t i = 0; word && red[i]; i++)
 		if (!strcmp(word, red[i]))

@@ -588,7 +588,9 @@ verb_list(struct ctx *c)
 		return rc;
 	for (size_t i = 0; i < skipped.len; i++)
 		cli_error("skipped: %s", skipped.items[i]);
-	if (c->json) {
+	/* --json: one array; a pipe: JSON Lines; a terminal: the table */
+	bool table = !c->json && isatty(STDOUT_FILENO), color = table && cli_color(STDOUT_FILENO);
+	if (!table) {
 		cJSON *out = cJSON_CreateArray();
 		cJSON_ArrayForEach(s, list) {
 			cJSON *o = cJSON_CreateObject();
@@ -600,15 +602,26 @@ verb_list(struct ctx *c)
 			cJSON_AddItemToObject(o, "counters", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "counters"), 1));
 			cJSON_AddItemToArray(out, o);
 		}
-		char *txt = cJSON_PrintUnformatted(out);
-		puts(txt);
-		cJSON_free(txt);
+		if (c->json) {
+			char *txt = cJSON_PrintUnformatted(out);
+			puts(txt);
+			cJSON_free(txt);
+		} else {
+			cJSON_ArrayForEach(s, out) {
+				char *txt = cJSON_PrintUnformatted(s);
+				puts(txt);
+				cJSON_free(txt);
+			}
+		}
 		cJSON_Delete(out);
 	} else {
 		printf("%-36s %-11s %-24s %6s %s\n", "id", "status", "started", "loc", "end");
-		cJSON_ArrayForEach(s, list)
-			printf("%-36s %-11s %-24s %6.0f %s\n", str(s, "id"), guard_session_status(s), str(s, "started_at"),
+		cJSON_ArrayForEach(s, list) {
+			const char *st = guard_session_status(s), *k = color ? cli_color_of(st) : "";
+			printf("%-36s %s%s%s%-11s%s %-24s %6.0f %s\n", str(s, "id"), *k ? "\033[" : "", k, *k ? "m" : "", st,
+			       *k ? "\033[0m" : "", str(s, "started_at"),
 			       num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc"), str(s, "end_reason"));
+		}
 	}
 	cJSON_Delete(list);
 	guard_list_clear(&skipped);
@@ -1066,7 +1079,7 @@ static const struct cli_command commands[] = {
 	{ "check", cmd_check, 0, "[--id ID] [--json]", "measure the session; exit 1 on a breach" },
 	{ "end", cmd_end, CLI_HUMAN, "[--id ID]", "end the session" },
 	{ "status", cmd_status, 0, "[--id ID] [--json]", "the session's counters and limits" },
-	{ "list", cmd_list, 0, "[--json]", "every session" },
+	{ "list", cmd_list, 0, "[--json]", "every session (a table on a terminal, JSON Lines in a pipe)" },
 	{ "defer", cmd_defer, 0, "--summary S --round N --ratio PCT --gate pass|fail|na --reason stall|rounds|gate "
 	  "--critique TEXT... [--plan FILE]", "set a plan aside for a person, in .ai/plans/" },
 	{ "briefing", cmd_briefing, 0, "", "what a person should know before the next run" },

@@ -63,3 +63,21 @@ esc=$'\033'
 	run env TERM=xterm "${pty[@]}" guard-approve wait "$id" --timeout 1s
 	[[ "$output" == *"$esc[K["* ]]
 }
+
+@test "guard-session list: JSON Lines in a pipe, a table on a terminal, one array with --json" {
+	dir=$(cd "$(git rev-parse --git-common-dir)" && pwd -P)/guard/sessions
+	mkdir -p "$dir"
+	for id in s1 s2; do
+		jq -n --arg id $id '{v:1,id:$id,task:"old",status:"ended",started_at:"2026-01-01T00:00:00.000Z",
+			ended_at:"2026-01-01T01:00:00.000Z",last_activity:"2026-01-01T01:00:00.000Z",limits:{},counters:{loc:3}}' >"$dir/$id.json"
+	done
+	run guard-session list
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq -sc 'map(.id) | sort' <<<"$output")" = '["s1","s2"]' ]
+	run guard-session list --json
+	[ "$(jq -c 'map(.id) | sort' <<<"$output")" = '["s1","s2"]' ]
+	run env TERM=xterm "${pty[@]}" guard-session list
+	[[ "$output" == "id "*"status"* ]]
+	[[ "$output" == *"s1 "*"ended"* ]]
+}
