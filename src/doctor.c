@@ -291,6 +291,11 @@ prove(struct doctor *d, const struct agent_conf *a, const char *where, const cha
 	}
 	printf("%s hook: installed and proven in %s: '%s' denied, '%s' %s (%s)\n", a->name, where,
 	       PROOF_DESTRUCTIVE, PROOF_EVERYDAY, !strcmp(v, "allow") ? "allowed" : v, command);
+	/* proven with this shell's PATH, which need not be the agent's */
+	size_t word = strcspn(command + strspn(command, " \t"), " \t");
+	if (!memchr(command + strspn(command, " \t"), '/', word))
+		printf("  note: '%.*s' is found through PATH, and the agent's PATH may differ; '%s' writes the absolute path\n",
+		       (int)word, command + strspn(command, " \t"), fix);
 	ok = true;
 out:
 	run_release(&bad);

@@ -72,6 +72,16 @@ claude_settings() {
 	[[ "$output" == *"claude hook: installed and proven in ~/.claude/settings.json"* ]]
 }
 
+@test "doctor notes a hook command found through PATH" {
+	claude_settings .claude/settings.json 'guard hook claude'
+	run guard doctor
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"note: 'guard' is found through PATH, and the agent's PATH may differ; 'guard init --agent claude' writes the absolute path"* ]]
+	guard init >/dev/null
+	run guard doctor
+	[[ "$output" != *"found through PATH"* ]]
+}
+
 @test "doctor reports no hook at all as a problem" {
 	run guard doctor
 	[ "$status" -eq 1 ]
