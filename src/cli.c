@@ -11,6 +11,7 @@
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
+#include "guard_suggest.h"
 
 const char *cli_progname = "guard";
 
@@ -218,52 +219,10 @@ cli_usage(FILE *f, const struct cli_command *cmds, const char *summary)
 	fprintf(f, "'%s VERB --help' shows a verb's arguments. Exit codes: guard(1).\n", cli_progname);
 }
 
-/* Optimal string alignment distance (transpositions count one), capped at cap + 1. */
-static size_t
-edit_distance(const char *a, const char *b, size_t cap)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return cap + 1;
-	if ((la > lb ? la - lb : lb - la) > cap)
-		return cap + 1;
-	size_t d[65][65];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	return d[la][lb] > cap ? cap + 1 : d[la][lb];
-}
-
 const char *
 cli_closest(const char *word, const char *const *candidates)
 {
-	size_t cap = strlen(word) <= 4 ? 1 : 2, best = cap + 1, n = strlen(word);
-	const char *pick = NULL, *prefixed = NULL;
-	int prefixes = 0;
-
-	if (!n)
-		return NULL;
-	for (const char *const *c = candidates; *c; c++) {
-		size_t d = edit_distance(word, *c, cap);
-		if (d < best)
-			best = d, pick = *c;
-		if (n >= 2 && !strncmp(*c, word, n))
-			prefixes++, prefixed = *c;
-	}
-	return pick ? pick : prefixes == 1 ? prefixed : NULL;
+	return guard_suggest(word, candidates);
 }
 
 int

@@ -89,11 +89,7 @@ struct cli_command {
  */
 int cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char **argv);
 
-/*
- * The candidate closest to word, for "did you mean": within two edits
- * (one for words of up to four letters), or the one candidate word
- * begins; NULL when none is close. candidates ends with NULL.
- */
+/* The candidate closest to word, for "did you mean" (guard_suggest); NULL when none is close. */
 const char *cli_closest(const char *word, const char *const *candidates);
 
 struct option;
