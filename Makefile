@@ -6,6 +6,11 @@ DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/guard
 MANDIR    = $(PREFIX)/share/man
+# Completion: one file per program where bash-completion's loader looks for
+# it, zsh's vendor directory (on Debian's $fpath), fish's vendor directory.
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 CC       ?= cc
 OPT      ?= -O2 -g
@@ -22,7 +27,7 @@ PKGS_GIT     = libgit2
 
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
-             libpcre2-dev libgit2-dev bats git jq python3 strace
+             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
@@ -52,7 +57,7 @@ UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
 
 SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: check-layers all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san inject
+.PHONY: deb check-layers all test test-fast check-deps deps install uninstall demo bench fuzz clean unit san inject
 
 all: $(PROG_BIN)
 
@@ -86,7 +91,7 @@ $(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libguard-core.a $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 # Program-side helpers (they print; the library never does).
-CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o
+CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o
 # Objects only one program needs, beside its main.
 PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
 # guard-git loads no CA certificates (src/git_notls.c).
@@ -181,13 +186,23 @@ install: all
 	install -m 0644 policy/*.yaml $(DESTDIR)$(DATADIR)/
 	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
-	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0644 share/completions/guard.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/guard
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 $(PROGRAMS:%=share/completions/bash/%) $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 share/completions/zsh/_guard $(DESTDIR)$(ZSHCOMPDIR)/
+	install -m 0644 $(PROGRAMS:%=share/completions/fish/%.fish) $(DESTDIR)$(FISHCOMPDIR)/
+
+# A Debian package of the programs, man pages, completions and policies
+# (src/tools/deb.sh): dpkg-deb and dpkg-shlibdeps (dpkg-dev), fakeroot.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+deb:
+	@sh t/deps.sh dpkg-dev fakeroot
+	@sh src/tools/deb.sh $(VERSION) $(DEB_ARCH)
 
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(DESTDIR)$(DATADIR)/default.yaml $(DESTDIR)$(DATADIR)/nightbuilder.yaml
-	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/guard
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(DESTDIR)$(ZSHCOMPDIR)/_guard
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(FISHCOMPDIR)/%.fish)
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(DESTDIR)$(MANDIR)/man5/guard-policy.5
 
 clean:
@@ -198,4 +213,4 @@ clean:
 check-layers:
 	@sh t/check-layers.sh
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

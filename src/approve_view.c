@@ -226,10 +226,25 @@ terminal_width(void)
 	return isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 40 ? w.ws_col : 0;
 }
 
+/* s with control characters made visible (a tool name comes from the agent), malloc'd. */
+static char *
+visible(const char *s)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	guard_buf_add_visible(&b, s ? s : "");
+	return guard_buf_detach(&b);
+}
+
+/* The widths of the columns that hold names: whole names, never cut (mcp__github__create_pull_request). */
+struct widths {
+	int tool, by;
+};
+
 static void
-print_row(const struct row *r, int width)
+print_row(const struct row *r, int width, const struct widths *w, bool color)
 {
 	char age[24], left_s[24];
+	const char *c = color ? cli_color_of(r->state) : "";
 	int n;
 
 	short_duration(r->age, age, sizeof(age));
@@ -237,8 +252,13 @@ print_row(const struct row *r, int width)
 		short_duration(r->left, left_s, sizeof(left_s));
 	else
 		snprintf(left_s, sizeof(left_s), "-");
-	n = printf("%-8.8s  %-9s  %-8s  %5s  %5s  %-10.10s  %-16.16s  ", r->id, r->state, r->level, age, left_s,
-		   r->tool, r->by);
+	char *tool = visible(r->tool), *by = visible(r->by);
+	n = printf("%-8.8s  %s%s%s%-9s%s  %-8s  %5s  %5s  %-*.200s  %-*.200s  ", r->id, *c ? "\033[" : "", c,
+		   *c ? "m" : "", r->state, *c ? "\033[0m" : "", r->level, age, left_s, w->tool, tool, w->by, by);
+	free(tool);
+	free(by);
+	if (*c)
+		n -= (int)strlen(c) + 7; /* the escape codes take no columns */
 	print_visible("", r->summary, width > n + 8 ? width - n : 1000);
 }
 
@@ -290,10 +310,19 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 		fputs(to > from ? "\n]\n" : "[]\n", stdout);
 	} else if (to > from) {
 		int width = terminal_width();
-		printf("%-8s  %-9s  %-8s  %5s  %5s  %-10s  %-16s  %s\n", "ID", "STATUS", "RISK", "AGE", "LEFT", "TOOL",
-		       "REQUESTED BY", "SUMMARY");
+		struct widths w = { 4, 12 };
+		for (size_t i = from; i < to; i++) {
+			char *tool = visible(sorted[i]->tool), *by = visible(sorted[i]->by);
+			int t = (int)strlen(tool), b = (int)strlen(by);
+			free(tool);
+			free(by);
+			w.tool = t > w.tool ? (t > 200 ? 200 : t) : w.tool;
+			w.by = b > w.by ? (b > 200 ? 200 : b) : w.by;
+		}
+		printf("%-8s  %-9s  %-8s  %5s  %5s  %-*s  %-*s  %s\n", "ID", "STATUS", "RISK", "AGE", "LEFT", w.tool, "TOOL",
+		       w.by, "REQUESTED BY", "SUMMARY");
 		for (size_t i = from; i < to; i++)
-			print_row(sorted[i], width);
+			print_row(sorted[i], width, &w, cli_color(STDOUT_FILENO));
 	}
 	if (!json && isatty(STDERR_FILENO))
 		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,

@@ -188,6 +188,7 @@ each_record(const char *dir, const struct audit_filter *f,
 struct qstate {
 	enum audit_out out;
 	unsigned long n;
+	bool color; /* the effect coloured (a terminal, NO_COLOR unset) */
 };
 
 /*
@@ -244,6 +245,12 @@ num_text(const cJSON *v, char *buf, size_t size)
 	return "";
 }
 
+static void
+table_header(void)
+{
+	printf("%-24s %7s  %-18s %-10s %-8s %-6s %s\n", "TS", "SEQ", "EVENT", "TOOL", "RISK", "EFFECT", "SUMMARY");
+}
+
 static int
 print_one(void *arg, const char *line, size_t len, const cJSON *r)
 {
@@ -263,11 +270,12 @@ print_one(void *arg, const char *line, size_t len, const cJSON *r)
 	case AUDIT_OUT_TABLE: {
 		/* a terminal shows the table: no control byte of the agent's reaches it */
 		char ts[64], ev[128], tool[128], risk[32], eff[32], sum[64];
-		printf("%-24s %7s  %-18s %-10s %-8s %-6s %s\n", shown(str_at(r, "ts"), "-", ts, sizeof(ts)),
+		const char *c = q->color ? cli_color_of(str_in(r, "decision", "effect")) : "";
+		printf("%-24s %7s  %-18s %-10s %-8s %s%s%s%-6s%s %s\n", shown(str_at(r, "ts"), "-", ts, sizeof(ts)),
 		       num_text(cJSON_GetObjectItemCaseSensitive(r, "seq"), seq, sizeof(seq)),
 		       shown(str_at(r, "event"), "(null)", ev, sizeof(ev)), shown(str_at(r, "tool"), "-", tool, sizeof(tool)),
-		       shown(str_in(r, "risk", "level"), "-", risk, sizeof(risk)),
-		       shown(str_in(r, "decision", "effect"), "-", eff, sizeof(eff)),
+		       shown(str_in(r, "risk", "level"), "-", risk, sizeof(risk)), *c ? "\033[" : "", c, *c ? "m" : "",
+		       shown(str_in(r, "decision", "effect"), "-", eff, sizeof(eff)), *c ? "\033[0m" : "",
 		       shown(str_at(r, "summary"), "", sum, 61));
 		break;
 	}
@@ -298,13 +306,13 @@ print_one(void *arg, const char *line, size_t len, const cJSON *r)
 int
 audit_query(const char *dir, const struct audit_filter *f, enum audit_out out)
 {
-	struct qstate q = { out, 0 };
+	struct qstate q = { out, 0, cli_color(STDOUT_FILENO) };
 	static char obuf[1 << 16];
 	int rc;
 
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	if (out == AUDIT_OUT_TABLE)
-		printf("%-24s %7s  %-18s %-10s %-8s %-6s %s\n", "TS", "SEQ", "EVENT", "TOOL", "RISK", "EFFECT", "SUMMARY");
+		table_header();
 	if (out == AUDIT_OUT_CSV)
 		puts("seq,ts,event,session,actor,tool,risk,decision,rule,approval,summary,success,duration_ms,erased,hash");
 	rc = each_record(dir, f, print_one, &q);
@@ -454,6 +462,23 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 
 /* ---------------------------------------------------------------- tail */
 
+/* tail's lines: as they are, or (on a terminal) as query's table */
+static struct qstate tail_q;
+
+static void
+tail_line(const char *line, size_t len)
+{
+	cJSON *r;
+
+	if (tail_q.out != AUDIT_OUT_TABLE || !(r = cJSON_ParseWithLength(line, len))) {
+		fwrite(line, 1, len, stdout);
+		putchar('\n');
+		return;
+	}
+	print_one(&tail_q, line, len, r);
+	cJSON_Delete(r);
+}
+
 /* Print the complete lines of path from *off on; *off moves past them. */
 static void
 print_from(const char *path, off_t *off)
@@ -467,7 +492,7 @@ print_from(const char *path, off_t *off)
 		return;
 	fseeko(fp, *off, SEEK_SET);
 	while ((n = getline(&line, &cap, fp)) > 0 && line[n - 1] == '\n') {
-		fwrite(line, 1, (size_t)n, stdout);
+		tail_line(line, (size_t)n - 1);
 		*off += n;
 	}
 	free(line);
@@ -476,7 +501,7 @@ print_from(const char *path, off_t *off)
 }
 
 int
-audit_tail(const char *dir, unsigned long n, bool follow)
+audit_tail(const char *dir, unsigned long n, bool follow, bool table)
 {
 	struct guard_list names = GUARD_LIST_INIT, keep = GUARD_LIST_INIT;
 	char *current = NULL;
@@ -512,8 +537,12 @@ audit_tail(const char *dir, unsigned long n, bool follow)
 			guard_list_add(&keep, lines.items[k]);
 		guard_list_clear(&lines);
 	}
+	tail_q.out = table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL;
+	tail_q.color = table && cli_color(STDOUT_FILENO);
+	if (table)
+		table_header();
 	for (size_t k = keep.len; k-- > 0;)
-		puts(keep.items[k]);
+		tail_line(keep.items[k], strlen(keep.items[k]));
 	fflush(stdout);
 	guard_list_clear(&keep);
 	while (follow && !ferror(stdout)) {

@@ -1,12 +1,17 @@
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
+#include "guard_suggest.h"
 
 const char *cli_progname = "guard";
 
@@ -214,6 +219,103 @@ cli_usage(FILE *f, const struct cli_command *cmds, const char *summary)
 	fprintf(f, "'%s VERB --help' shows a verb's arguments. Exit codes: guard(1).\n", cli_progname);
 }
 
+const char *
+cli_closest(const char *word, const char *const *candidates)
+{
+	return guard_suggest(word, candidates);
+}
+
+int
+cli_bad_option(char **argv, const struct option *opts)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	const char *names[64];
+	size_t n = 0;
+
+	if (optopt) {
+		/* a known option without its value (as a long or a short one), or an unknown short one */
+		for (const struct option *o = opts; o->name; o++)
+			if (o->val == optopt && o->has_arg == required_argument) {
+				if (!strncmp(arg, "--", 2))
+					cli_error("option '--%s' needs a value ('%s --help' shows it)", o->name, cli_progname);
+				else
+					cli_error("option '-%c' needs a value ('%s --help' shows it)", optopt, cli_progname);
+				return GUARD_EXIT_USAGE;
+			}
+		cli_error("unknown option '-%c' ('%s --help' lists them)", optopt > 0 && optopt < 128 && isprint(optopt) ? optopt : '?', cli_progname);
+		return GUARD_EXIT_USAGE;
+	}
+	for (const struct option *o = opts; o->name && n < 63; o++)
+		names[n++] = o->name;
+	names[n] = NULL;
+	const char *word = arg + strspn(arg, "-");
+	char *bare = guard_xstrndup(word, strcspn(word, "="));
+	const char *close = cli_closest(bare, names);
+	free(bare);
+	if (close)
+		cli_error("unknown option '%s' (did you mean --%s?)", arg, close);
+	else
+		cli_error("unknown option '%s' ('%s --help' lists them)", arg, cli_progname);
+	return GUARD_EXIT_USAGE;
+}
+
+bool
+cli_terminal(int fd)
+{
+	const char *term = getenv("TERM");
+	return isatty(fd) && term && *term && strcmp(term, "dumb");
+}
+
+bool
+cli_color(int fd)
+{
+	const char *no = getenv("NO_COLOR");
+	return cli_terminal(fd) && !(no && *no);
+}
+
+const char *
+cli_color_of(const char *word)
+{
+	static const char *const red[] = { "deny", "rejected", "critical", "expired", NULL };
+	static const char *const yellow[] = { "ask", "pending", "high", NULL };
+	static const char *const green[] = { "allow", "approved", "low", "running", NULL };
+
+	for (size_t i = 0; word && red[i]; i++)
+		if (!strcmp(word, red[i]))
+			return "31";
+	for (size_t i = 0; word && yellow[i]; i++)
+		if (!strcmp(word, yellow[i]))
+			return "33";
+	for (size_t i = 0; word && green[i]; i++)
+		if (!strcmp(word, green[i]))
+			return "32";
+	return "";
+}
+
+int
+cli_need_file(const char *option, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		return 0;
+	cli_error("%s %s: no such file (check the path)", option, path);
+	return GUARD_EXIT_NOTFOUND;
+}
+
+/* The verb names of a table, for "did you mean" (malloc'd, NULL-terminated). */
+static const char **
+verb_names(const struct cli_command *cmds)
+{
+	size_t n = 0;
+	for (const struct cli_command *c = cmds; c->name; c++)
+		n++;
+	const char **names = guard_xcalloc(n + 1, sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = cmds[i].name;
+	return names;
+}
+
 static const struct cli_command *
 find_command(const struct cli_command *cmds, const char *name)
 {
@@ -256,10 +358,18 @@ cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char
 		for (c = cmds; c->name; c++)
 			;
 		if (!c->fn || verb[0] == '-') {
-			if (verb[0] == '-')
+			static const char *const global[] = { "help", "version", NULL };
+			const char **names = verb_names(cmds);
+			const char *close = cli_closest(verb + strspn(verb, "-"), verb[0] == '-' ? global : names);
+			if (verb[0] == '-' && close)
+				cli_error("unknown option '%s' (did you mean --%s?)", verb, close);
+			else if (verb[0] == '-')
 				cli_error("unknown option '%s' ('%s --help' lists the verbs)", verb, cli_progname);
+			else if (close)
+				cli_error("unknown verb '%s' (did you mean %s?)", verb, close);
 			else
 				cli_error("unknown verb '%s' ('%s --help' lists them)", verb, cli_progname);
+			free(names);
 			return GUARD_EXIT_USAGE;
 		}
 	}

@@ -89,6 +89,29 @@ struct cli_command {
  */
 int cli_dispatch(const struct cli_command *cmds, const char *summary, int argc, char **argv);
 
+/* The candidate closest to word, for "did you mean" (guard_suggest); NULL when none is close. */
+const char *cli_closest(const char *word, const char *const *candidates);
+
+struct option;
+/*
+ * getopt_long returned '?' (with opterr = 0): say what was wrong in one
+ * line, "unknown option '--polcy' (did you mean --policy?)" or
+ * "option '--policy' needs a value", and return the usage exit status.
+ */
+int cli_bad_option(char **argv, const struct option *opts);
+
+/* An option's FILE must exist: 0, or the error said and exit 5 (not found). */
+int cli_need_file(const char *option, const char *path);
+
+/* Whether fd is a terminal that takes escape codes (TERM set and not "dumb"). */
+bool cli_terminal(int fd);
+
+/* Colour on fd: cli_terminal, and NO_COLOR unset or empty (no-color.org). */
+bool cli_color(int fd);
+
+/* The SGR code for a decision or state word ("deny", "rejected", ...), "" for none. */
+const char *cli_color_of(const char *word);
+
 /* The full help of a program's table, to f. */
 void cli_usage(FILE *f, const struct cli_command *cmds, const char *summary);
 

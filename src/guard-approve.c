@@ -3,6 +3,7 @@
  * that turns an approved `ask` into allow, once.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -71,6 +72,9 @@ open_project(struct ctx *c, bool create)
 	if (!here)
 		return guard_error(GUARD_EIO, "cannot find the current directory: %s", strerror(errno));
 	rc = guard_project_root(here, &c->root);
+	if (rc < 0) /* no store to make here: say where one is */
+		rc = guard_error(GUARD_ENOTFOUND, "no project here (no .git or .ai/policy.yaml above %s): run guard-approve "
+				 "inside your repository, or set GUARD_DIR to it", here);
 	free(here);
 	if (rc < 0)
 		return rc;
@@ -96,7 +100,10 @@ identity(struct ctx *c)
 	}
 	if (email[0])
 		return email;
-	return getenv("USER") && *getenv("USER") ? getenv("USER") : "unknown";
+	if (getenv("USER") && *getenv("USER"))
+		return getenv("USER");
+	struct passwd *pw = getpwuid(getuid());
+	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown";
 }
 
 static int
@@ -107,7 +114,8 @@ need_view(struct ctx *c)
 	if (guard_policy_principal_can(c->policy, who, "approval.view"))
 		return 0;
 	return guard_error(GUARD_EDENY, "'%s' lacks the permission approval.view (principals are read from the user "
-			   "and managed policy layers only)", who);
+			   "and managed policy layers only): 'guard-approve keygen --install' makes you an approver; "
+			   "--as USER names another principal", who);
 }
 
 /* ---- request ---- */
@@ -326,7 +334,7 @@ static int
 wait_one(struct ctx *c, const char *prefix, long long timeout)
 {
 	char id[GUARD_APPROVAL_ID_LEN];
-	struct approve_progress prog = { isatty(STDERR_FILENO), NULL, 0 };
+	struct approve_progress prog = { cli_terminal(STDERR_FILENO), NULL, 0 };
 	cJSON *req = NULL;
 	int rc;
 
@@ -524,7 +532,7 @@ open_verb(bool create_missing)
 	/* a short-lived process: nothing cJSON allocates is freed one by one */
 	cli_bulk_begin();
 	rc = open_project(&ctx, false);
-	if (rc == GUARD_ENOTFOUND && create_missing)
+	if (rc == GUARD_ENOTFOUND && create_missing && ctx.policy)
 		rc = guard_approval_store_open(&ctx.store, ctx.root, true);
 	return rc;
 }
@@ -638,7 +646,7 @@ static const struct cli_command commands[] = {
 	{ "gate", cmd_gate, CLI_HUMAN, "< events.jsonl  (also: guard-approve --gate)",
 	  "the filter: an approved ask becomes allow, once" },
 	{ "expire", cmd_expire, CLI_HUMAN, "", "mark the requests past their time expired" },
-	{ "keygen", cmd_keygen, CLI_HUMAN, "[--as USER] [--no-passphrase] [--install] [--force] | --public [--install]",
+	{ "keygen", cmd_keygen, CLI_HUMAN, "[--as USER] [--no-passphrase] [--install] [--force] | --show|--public [--install]",
 	  "make a signing key and print its policy lines" },
 	{ "verify", cmd_verify, 0, "ID... | --all", "check the decisions' signatures" },
 	{ NULL, NULL, 0, NULL, NULL },
@@ -679,12 +687,14 @@ parse_options(int argc, char **argv, const char **verb)
 		{ "no-passphrase", no_argument, NULL, O_NO_PASS },
 		{ "install", no_argument, NULL, O_INSTALL },
 		{ "public", no_argument, NULL, O_PUBLIC },
+		{ "show", no_argument, NULL, O_PUBLIC },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
 
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((o = getopt_long(argc, argv, "-hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 1:
@@ -714,6 +724,7 @@ parse_options(int argc, char **argv, const char **verb)
 			break;
 		case 'h': *verb = *verb ? *verb : "--help"; return -2;
 		case 'V': cli_version(); return cli_finish(0);
+		case '?': return cli_bad_option(argv, opts);
 		default: {
 			const char *name = NULL;
 			for (const struct option *p = opts; p->name && o != '?'; p++)

@@ -546,7 +546,9 @@ cmd_tail(int argc, char **argv)
 {
 	int rc = begin(argc, argv, false);
 
-	return rc < 0 ? rc : audit_tail(ctx.cfg.dir, (unsigned long)opt.lines, opt.follow);
+	bool table = opt.table || (!opt.json && isatty(STDOUT_FILENO));
+
+	return rc < 0 ? rc : audit_tail(ctx.cfg.dir, (unsigned long)opt.lines, opt.follow, table);
 }
 
 static const struct cli_command commands[] = {
@@ -559,7 +561,7 @@ static const struct cli_command commands[] = {
 	{ "query", cmd_query, 0, "[FILTERS] [--table|--json]", "records that match, JSONL or a table" },
 	{ "stats", cmd_stats, 0, "[FILTERS] [--json]", "counts, success rate, latency p50/p95" },
 	{ "export", cmd_export, 0, "--csv|--json [FILTERS]", "records as CSV or one JSON array" },
-	{ "tail", cmd_tail, 0, "[-n N] [-f]", "the last N records, then follow" },
+	{ "tail", cmd_tail, 0, "[-n N] [-f] [--table|--json]", "the last N records, then follow (a table on a terminal)" },
 	{ "prune", cmd_prune, CLI_HUMAN, "--before DATE",
 	  "remove sealed day files older than DATE, recorded in the chain (audit.pruned)" },
 	{ NULL, NULL, 0, NULL, NULL },
@@ -606,9 +608,14 @@ parse_options(int argc, char **argv)
 	};
 	int ch;
 
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((ch = getopt_long(argc, argv, "p:qfn:hV", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'p': ctx.stages.src.builtin = optarg; break;
+		case 'p':
+			if ((ch = cli_need_file("--policy", optarg)))
+				return ch;
+			ctx.stages.src.builtin = optarg;
+			break;
 		case O_FSYNC:
 			if (strcmp(optarg, "always") && strcmp(optarg, "batch") && strcmp(optarg, "never")) {
 				cli_error("--fsync takes always, batch or never, not '%s'", optarg);
@@ -648,7 +655,7 @@ parse_options(int argc, char **argv)
 		}
 		case 'h': opt.help = true; break;
 		case 'V': cli_version(); return cli_finish(0);
-		default: cli_usage(stderr, commands, summary); return GUARD_EXIT_USAGE;
+		default: return cli_bad_option(argv, opts);
 		}
 	}
 	return -1;

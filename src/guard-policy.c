@@ -99,6 +99,8 @@ validate(struct guard_stages *s, const char *file, const char *layer_name)
 			cli_error("unknown layer '%s' (builtin, user, managed, project)", layer_name);
 			return GUARD_EXIT_USAGE;
 		}
+		if ((rc = cli_need_file("--validate", file)))
+			return rc;
 		rc = guard_policy_validate_file(file, layer, &errors);
 	} else {
 		struct guard_policy *p = NULL;
@@ -129,7 +131,7 @@ validate(struct guard_stages *s, const char *file, const char *layer_name)
 static int
 run_tests(struct guard_stages *s, int argc, char **argv)
 {
-	int passed = 0, failed = 0, status = 0;
+	int passed = 0, failed = 0, status = 0, ran = 0;
 
 	if (argc == 0) {
 		cli_error("test needs at least one CASES.yaml file");
@@ -137,22 +139,30 @@ run_tests(struct guard_stages *s, int argc, char **argv)
 	}
 	for (int i = 0; i < argc; i++) {
 		struct guard_buf report = GUARD_BUF_INIT;
-		int p = 0, f = 0;
+		int p = 0, f = 0, missing = cli_need_file("test", argv[i]);
+		if (missing) {
+			status = status == 0 || status == GUARD_EXIT_DENY ? missing : status;
+			continue;
+		}
 		int rc = guard_policy_test_file(argv[i], &s->src, &report, &p, &f);
 		fputs(report.buf, stdout);
-		guard_buf_release(&report);
 		if (rc < 0) {
-			cli_error("%s", guard_error_last());
+			if (!strstr(report.buf, guard_error_last())) /* said once */
+				cli_error("%s", guard_error_last());
+			guard_buf_release(&report);
 			if (status == 0 || status == GUARD_EXIT_DENY)
 				status = guard_exit_status(rc);
 			continue;
 		}
+		guard_buf_release(&report);
+		ran++;
 		passed += p;
 		failed += f;
 		if (f && status == 0)
 			status = GUARD_EXIT_DENY;
 	}
-	printf("%d passed, %d failed\n", passed, failed);
+	if (ran) /* a file that could not be read has no cases to count */
+		printf("%d passed, %d failed\n", passed, failed);
 	return status;
 }
 
@@ -187,13 +197,18 @@ parse_options(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((c = getopt_long(argc, argv, "+kc:vl:p:a:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->check = true; break;
 		case 'c': o->command = optarg; break;
 		case 'v': o->validate = true; break;
 		case 'l': o->layer = optarg; break;
-		case 'p': o->stages->src.builtin = optarg; break;
+		case 'p':
+			if ((c = cli_need_file("--policy", optarg)))
+				return c;
+			o->stages->src.builtin = optarg;
+			break;
 		case 'P':
 			if (strcmp(optarg, "attended") && strcmp(optarg, "unattended")) {
 				cli_error("unknown profile '%s' (attended, unattended)", optarg);
@@ -207,7 +222,7 @@ parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case 'h': usage(stdout); return cli_finish(0);
 		case 'V': cli_version(); return cli_finish(0);
-		default: usage(stderr); return GUARD_EXIT_USAGE;
+		default: return cli_bad_option(argv, opts);
 		}
 	}
 	if (o->check + o->validate > 1 || (o->command && !o->check) || (o->layer && !o->validate)) {

@@ -84,19 +84,24 @@ parse_options(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((c = getopt_long(argc, argv, "c:eC:p:a:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->command = optarg; break;
 		case 'e': o->explain = true; break;
 		case 'C': o->cwd = optarg; break;
-		case 'p': o->stages->src.builtin = optarg; break;
+		case 'p':
+			if ((c = cli_need_file("--policy", optarg)))
+				return c;
+			o->stages->src.builtin = optarg;
+			break;
 		case 'a':
 			if (guard_agent_parse(optarg, &o->agent) < 0)
 				return cli_fail(GUARD_EUSAGE);
 			break;
 		case 'h': usage(stdout); return cli_finish(0);
 		case 'V': cli_version(); return cli_finish(0);
-		default: usage(stderr); return GUARD_EXIT_USAGE;
+		default: return cli_bad_option(argv, opts);
 		}
 	}
 	if (optind < argc) {

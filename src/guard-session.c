@@ -588,7 +588,9 @@ verb_list(struct ctx *c)
 		return rc;
 	for (size_t i = 0; i < skipped.len; i++)
 		cli_error("skipped: %s", skipped.items[i]);
-	if (c->json) {
+	/* --json: one array; a pipe: JSON Lines; a terminal: the table */
+	bool table = !c->json && isatty(STDOUT_FILENO), color = table && cli_color(STDOUT_FILENO);
+	if (!table) {
 		cJSON *out = cJSON_CreateArray();
 		cJSON_ArrayForEach(s, list) {
 			cJSON *o = cJSON_CreateObject();
@@ -600,15 +602,26 @@ verb_list(struct ctx *c)
 			cJSON_AddItemToObject(o, "counters", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "counters"), 1));
 			cJSON_AddItemToArray(out, o);
 		}
-		char *txt = cJSON_PrintUnformatted(out);
-		puts(txt);
-		cJSON_free(txt);
+		if (c->json) {
+			char *txt = cJSON_PrintUnformatted(out);
+			puts(txt);
+			cJSON_free(txt);
+		} else {
+			cJSON_ArrayForEach(s, out) {
+				char *txt = cJSON_PrintUnformatted(s);
+				puts(txt);
+				cJSON_free(txt);
+			}
+		}
 		cJSON_Delete(out);
 	} else {
 		printf("%-36s %-11s %-24s %6s %s\n", "id", "status", "started", "loc", "end");
-		cJSON_ArrayForEach(s, list)
-			printf("%-36s %-11s %-24s %6.0f %s\n", str(s, "id"), guard_session_status(s), str(s, "started_at"),
+		cJSON_ArrayForEach(s, list) {
+			const char *st = guard_session_status(s), *k = color ? cli_color_of(st) : "";
+			printf("%-36s %s%s%s%-11s%s %-24s %6.0f %s\n", str(s, "id"), *k ? "\033[" : "", k, *k ? "m" : "", st,
+			       *k ? "\033[0m" : "", str(s, "started_at"),
 			       num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc"), str(s, "end_reason"));
+		}
 	}
 	cJSON_Delete(list);
 	guard_list_clear(&skipped);
@@ -901,6 +914,7 @@ verb_defer(struct ctx *c, int argc, char **argv)
 	d.round = -1;
 	d.ratio = -1;
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's': d.summary = optarg; break;
@@ -915,7 +929,7 @@ verb_defer(struct ctx *c, int argc, char **argv)
 			d.critique[ncrit++] = optarg;
 			break;
 		case 'p': plan = optarg; break;
-		default: usage(stderr); return GUARD_EUSAGE;
+		default: cli_bad_option(argv, opts); return GUARD_EUSAGE;
 		}
 	}
 	if (optind != argc || !d.summary || !ncrit)
@@ -999,6 +1013,7 @@ begin(int argc, char **argv, const char **task, int *first)
 
 	argv[0] = argv0;
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it in one line */
 	while ((o = getopt_long(argc, argv, "+t:i:jhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 't': *task = optarg; break;
@@ -1006,7 +1021,7 @@ begin(int argc, char **argv, const char **task, int *first)
 		case 'j': ctx.json = 1; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': cli_version(); return 1;
-		default: usage(stderr); return GUARD_EUSAGE;
+		default: cli_bad_option(argv, opts); return GUARD_EUSAGE;
 		}
 	}
 	argv[0] = (char *)verb;
@@ -1064,7 +1079,7 @@ static const struct cli_command commands[] = {
 	{ "check", cmd_check, 0, "[--id ID] [--json]", "measure the session; exit 1 on a breach" },
 	{ "end", cmd_end, CLI_HUMAN, "[--id ID]", "end the session" },
 	{ "status", cmd_status, 0, "[--id ID] [--json]", "the session's counters and limits" },
-	{ "list", cmd_list, 0, "[--json]", "every session" },
+	{ "list", cmd_list, 0, "[--json]", "every session (a table on a terminal, JSON Lines in a pipe)" },
 	{ "defer", cmd_defer, 0, "--summary S --round N --ratio PCT --gate pass|fail|na --reason stall|rounds|gate "
 	  "--critique TEXT... [--plan FILE]", "set a plan aside for a person, in .ai/plans/" },
 	{ "briefing", cmd_briefing, 0, "", "what a person should know before the next run" },

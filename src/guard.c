@@ -78,12 +78,17 @@ cmd_hook(int argc, char **argv)
 	block_on_crash();
 	if (argc != 2 || guard_agent_parse(argv[1], &agent) < 0) {
 		/* Even a mis-wired hook must block, not pass: exit 2. */
+		static const char *const agents[] = { "claude", "gemini", "codex", NULL };
+		const char *close = argc == 2 ? cli_closest(argv[1], agents) : NULL;
+		if (close)
+			return guard_error(GUARD_EUSAGE, "unknown agent '%s' (did you mean %s?); usage: guard hook "
+					   "claude|gemini|codex (denying)", argv[1], close);
 		return guard_error(GUARD_EUSAGE, "usage: guard hook claude|gemini|codex (denying)");
 	}
 	/* one payload, then exit: nothing cJSON allocates is freed one by one */
 	cli_bulk_begin();
 	/* a wait for a person's decision shows its progress on stderr */
-	struct approve_progress progress = { isatty(STDERR_FILENO), NULL, 0 };
+	struct approve_progress progress = { cli_terminal(STDERR_FILENO), NULL, 0 };
 	guard_hook_on_wait(approve_progress_tick, &progress);
 	rc = guard_stream_read(stdin, GUARD_HOOK_HARD_MAX, &buf, &len);
 	if (rc < 0)
@@ -175,7 +180,12 @@ cmd_other(int argc, char **argv)
 		free(path);
 	}
 	execvp(prog, argv);
-	if (errno == ENOENT)
+	static const char *const known[] = { "hook", "init", "explain", "doctor", "version", "help", "risk", "policy",
+					     "approve", "audit", "session", "git", "scan", "mcp", NULL };
+	const char *close = errno == ENOENT ? cli_closest(name, known) : NULL;
+	if (close)
+		rc = guard_error(GUARD_EUSAGE, "'%s' is not a guard command (did you mean %s?)", name, close);
+	else if (errno == ENOENT)
 		rc = guard_error(GUARD_EUSAGE, "'%s' is not a guard command (no %s program; see guard help)", name, prog);
 	else
 		rc = guard_error(GUARD_EUSAGE, "cannot run %s: %s", prog, strerror(errno));
@@ -193,10 +203,10 @@ cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "hook", cmd_hook, CLI_HUMAN | CLI_HOOK, "AGENT", "answer one agent hook payload on stdin (claude, gemini, codex)" },
-	{ "init", cmd_init, CLI_HUMAN, "[--command 'guard hook']",
-	  "set up this repository: .ai/policy.yaml, the Claude hook, .ai/audit/ ignored" },
+	{ "init", cmd_init, CLI_HUMAN, "[--agent claude|gemini|codex|all] [--command 'guard hook'] [--remove]",
+	  "set up this repository: .ai/policy.yaml, the agents' hooks, runtime files ignored" },
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
-	{ "doctor", cmd_doctor, 0, "", "check the policy layers and the hook wiring" },
+	{ "doctor", cmd_doctor, 0, "", "check the policy layers and prove each agent hook denies 'rm -rf ~'" },
 	{ "version", cmd_version, 0, "", "the version (also --version)" },
 	{ NULL, cmd_other, 0, NULL, NULL }, /* guard NAME: guard-NAME */
 };

@@ -11,6 +11,8 @@
 #include "guard_path.h"
 #include "guard_policy.h"
 #include "init.h"
+#include "agents.h"
+#include "guard_buf.h"
 
 #define SETTINGS_MAX ((size_t)1 << 20)
 
@@ -34,147 +36,8 @@ static const char project_policy[] =
 	"#     effect: ask\n"
 	"#     when: {path: [\"db/migrate/**\"], access: write}\n";
 
-static const char other_agents[] =
-	"Gemini CLI (.gemini/settings.json):\n"
-	"  {\"hooks\": {\"BeforeTool\": [{\"matcher\": \"*\", \"hooks\": [{\"type\": \"command\",\n"
-	"     \"command\": \"%s gemini\"}]}]}}\n"
-	"Codex CLI (~/.codex/hooks.json, or [hooks] in config.toml):\n"
-	"  {\"hooks\": {\"PreToolUse\": [{\"matcher\": \"*\", \"hooks\": [{\"type\": \"command\",\n"
-	"     \"command\": \"%s codex\"}]}]}}\n";
-
-/* True when some entry of hooks.<event> already runs guard's hook. */
-static bool
-has_guard_hook(const cJSON *list, const char *command)
-{
-	const cJSON *entry, *h;
-
-	cJSON_ArrayForEach(entry, list) {
-		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(entry, "hooks")) {
-			const cJSON *c = cJSON_GetObjectItemCaseSensitive(h, "command");
-			if (cJSON_IsString(c) && strstr(c->valuestring, command))
-				return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Add guard's hook to .claude/settings.json, keeping everything there.
- * A file that is not a JSON object is left alone and reported.
- */
-static int
-merge_claude_settings(const char *root, const char *command, bool *changed)
-{
-	static const char *const events[] = { "PreToolUse", "PostToolUse", "SessionStart" };
-	char *dir = guard_xasprintf("%s/.claude", root);
-	char *path = guard_xasprintf("%s/settings.json", dir);
-	char *text = NULL, *hook_cmd = guard_xasprintf("%s claude", command);
-	cJSON *settings = NULL, *hooks;
-	size_t len;
-	struct stat st;
-	mode_t mode = 0644;
-	int rc;
-
-	*changed = false;
-	rc = guard_file_read(path, SETTINGS_MAX, 1, &text, &len);
-	if (rc == GUARD_ENOTFOUND) {
-		settings = cJSON_CreateObject();
-	} else if (rc < 0) {
-		goto out;
-	} else if (!(settings = cJSON_ParseWithLength(text, len)) || !cJSON_IsObject(settings)) {
-		rc = guard_error(GUARD_EUSAGE, "'%s' is not a JSON object; left unchanged (fix it, then run guard init again)", path);
-		goto out;
-	} else if (stat(path, &st) == 0) {
-		mode = st.st_mode & 0777;
-	}
-	hooks = cJSON_GetObjectItemCaseSensitive(settings, "hooks");
-	if (!hooks)
-		hooks = cJSON_AddObjectToObject(settings, "hooks");
-	if (!cJSON_IsObject(hooks)) {
-		rc = guard_error(GUARD_EUSAGE, "'%s': \"hooks\" is not an object; left unchanged", path);
-		goto out;
-	}
-	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-		cJSON *list = cJSON_GetObjectItemCaseSensitive(hooks, events[i]);
-		if (!list)
-			list = cJSON_AddArrayToObject(hooks, events[i]);
-		if (!cJSON_IsArray(list)) {
-			rc = guard_error(GUARD_EUSAGE, "'%s': hooks.%s is not an array; left unchanged", path, events[i]);
-			goto out;
-		}
-		if (has_guard_hook(list, hook_cmd))
-			continue;
-		cJSON *entry = cJSON_CreateObject();
-		cJSON_AddStringToObject(entry, "matcher", "*");
-		cJSON *h = cJSON_CreateObject();
-		cJSON_AddStringToObject(h, "type", "command");
-		cJSON_AddStringToObject(h, "command", hook_cmd);
-		cJSON_AddNumberToObject(h, "timeout", 30);
-		cJSON_AddItemToArray(cJSON_AddArrayToObject(entry, "hooks"), h);
-		cJSON_AddItemToArray(list, entry);
-		*changed = true;
-	}
-	if (*changed) {
-		char *with_nl = guard_json_pretty(settings, 0);
-		if ((rc = guard_mkdirs(dir, 0755)) >= 0)
-			rc = guard_file_write_atomic(path, with_nl, strlen(with_nl), mode);
-		free(with_nl);
-	} else {
-		rc = 0;
-	}
-out:
-	cJSON_Delete(settings);
-	free(text);
-	free(hook_cmd);
-	free(path);
-	free(dir);
-	return rc;
-}
-
-static int
-write_if_missing(const char *path, const char *content, bool *written)
-{
-	struct stat st;
-
-	*written = false;
-	if (lstat(path, &st) == 0)
-		return 0;
-	*written = true;
-	return guard_file_write_atomic(path, content, strlen(content), 0644);
-}
-
-/* Append a line to .gitignore unless it is there. */
-static int
-gitignore_add(const char *root, const char *line)
-{
-	char *path = guard_xasprintf("%s/.gitignore", root), *text = NULL;
-	size_t len = 0;
-	int rc = guard_file_read(path, SETTINGS_MAX, 1, &text, &len);
-
-	if (rc == GUARD_ENOTFOUND)
-		rc = 0;
-	if (rc >= 0) {
-		bool present = false;
-		for (char *l = text; l && *l;) {
-			char *nl = strchrnul(l, '\n');
-			if ((size_t)(nl - l) == strlen(line) && !strncmp(l, line, (size_t)(nl - l)))
-				present = true;
-			l = *nl ? nl + 1 : nl;
-		}
-		if (!present) {
-			char *out = guard_xasprintf("%s%s%s\n", text ? text : "",
-						    len && text[len - 1] != '\n' ? "\n" : "", line);
-			rc = guard_file_write_atomic(path, out, strlen(out), 0644);
-			free(out);
-		}
-	}
-	free(text);
-	free(path);
-	return rc;
-}
-
-static char *
-find_root(void)
+char *
+init_find_root(void)
 {
 	char *here = getcwd(NULL, 0), *root = NULL;
 
@@ -186,172 +49,451 @@ find_root(void)
 	return root;
 }
 
+/*
+ * What guard init writes, planned in full before anything is written: a
+ * settings file that cannot be read or merged stops init with nothing
+ * changed (no half-done init).
+ */
+struct plan {
+	char *path;   /* absolute */
+	char *data;   /* the new content; NULL: nothing to write */
+	mode_t mode;
+	char *say;    /* the line printed for it */
+};
+#define PLAN_MAX 8
+struct plans {
+	struct plan p[PLAN_MAX];
+	size_t n;
+};
+#define PLANS_INIT { { { NULL, NULL, 0, NULL } }, 0 }
+
+static void
+plan_add(struct plans *ps, char *path, char *data, mode_t mode, char *say)
+{
+	struct plan *p = &ps->p[ps->n++];
+	p->path = path, p->data = data, p->mode = mode, p->say = say;
+}
+
+static void
+plans_release(struct plans *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->p[i].path);
+		free(ps->p[i].data);
+		free(ps->p[i].say);
+	}
+	ps->n = 0;
+}
+
+/* Write every planned file (their folders made), saying what each got. */
+static int
+plans_write(struct plans *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		struct plan *p = &ps->p[i];
+		if (p->data) {
+			char *dir = guard_xstrdup(p->path);
+			*strrchr(dir, '/') = '\0';
+			int rc = guard_mkdirs(dir, 0755);
+			free(dir);
+			if (rc < 0 || (rc = guard_file_write_atomic(p->path, p->data, strlen(p->data), p->mode)) < 0)
+				return rc;
+		}
+		printf("%s\n", p->say);
+	}
+	return 0;
+}
+
+static mode_t
+file_mode(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_mode & 0777 : 0644;
+}
+
+/* An agent's events guard hooks, and the timeout it writes (the agent's unit). */
+struct agent_wiring {
+	const char *events[3];
+	int timeout;
+};
+
+static const struct agent_wiring wirings[3] = {
+	{ { "PreToolUse", "PostToolUse", "SessionStart" }, 30 },
+	{ { "BeforeTool", "AfterTool", NULL }, 30000 },
+	{ { "PreToolUse", "PostToolUse", NULL }, 30 },
+};
+
+/*
+ * Put guard's hook in hooks.<event> of settings: a guard hook already
+ * there gets this command (and a matcher of everything before a tool
+ * runs); without one an entry is added. With remove, guard's hooks go
+ * (and the entries and lists they leave empty). Sets *changed.
+ */
+static int
+merge_event(cJSON *hooks, const char *event, const char *hook_cmd, int timeout, bool remove, bool *changed,
+	    const char *path)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(hooks, event), *entry, *next;
+	bool have = false;
+
+	if (!list && remove)
+		return 0;
+	if (!list)
+		list = cJSON_AddArrayToObject(hooks, event);
+	if (!cJSON_IsArray(list))
+		return guard_error(GUARD_EUSAGE, "'%s': hooks.%s is not an array; left unchanged", path, event);
+	for (entry = list->child; entry; entry = next) {
+		next = entry->next;
+		cJSON *hs = cJSON_GetObjectItemCaseSensitive(entry, "hooks"), *h, *hn;
+		bool ours = false;
+		for (h = cJSON_IsArray(hs) ? hs->child : NULL; h; h = hn) {
+			hn = h->next;
+			cJSON *c = cJSON_GetObjectItemCaseSensitive(h, "command");
+			if (!cJSON_IsString(c) || !agent_is_guard_command(c->valuestring))
+				continue;
+			ours = true;
+			if (remove) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(hs, h));
+				*changed = true;
+			} else if (strcmp(c->valuestring, hook_cmd)) {
+				cJSON_SetValuestring(c, hook_cmd);
+				*changed = true;
+			}
+		}
+		if (!ours)
+			continue;
+		have = true;
+		if (remove && !cJSON_GetArraySize(hs)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(list, entry));
+			continue;
+		}
+		cJSON *m = cJSON_GetObjectItemCaseSensitive(entry, "matcher");
+		if (!remove && m && !(cJSON_IsString(m) && !strcmp(m->valuestring, "*"))) {
+			/* a narrower matcher lets calls past guard (guard doctor names them) */
+			guard_json_set(entry, "matcher", cJSON_CreateString("*"));
+			*changed = true;
+		}
+	}
+	if (remove) {
+		if (!cJSON_GetArraySize(list))
+			cJSON_DeleteItemFromObjectCaseSensitive(hooks, event);
+		return 0;
+	}
+	if (!have) {
+		entry = cJSON_CreateObject();
+		cJSON_AddStringToObject(entry, "matcher", "*");
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "type", "command");
+		cJSON_AddStringToObject(h, "command", hook_cmd);
+		cJSON_AddNumberToObject(h, "timeout", timeout);
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(entry, "hooks"), h);
+		cJSON_AddItemToArray(list, entry);
+		*changed = true;
+	}
+	return 0;
+}
+
+/* Gemini CLI runs hooks only when they are switched on. */
+static void
+gemini_switch_on(cJSON *settings, cJSON *hooks, bool *changed)
+{
+	cJSON *tools = cJSON_GetObjectItemCaseSensitive(settings, "tools");
+	if (!tools)
+		tools = cJSON_AddObjectToObject(settings, "tools");
+	if (cJSON_IsObject(tools) && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tools, "enableHooks"))) {
+		guard_json_set(tools, "enableHooks", cJSON_CreateTrue());
+		*changed = true;
+	}
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(hooks, "enabled"))) {
+		guard_json_set(hooks, "enabled", cJSON_CreateTrue());
+		*changed = true;
+	}
+}
+
+/* Plan an agent's JSON settings file: guard's hooks merged in (or taken out). */
+static int
+plan_json(struct plans *ps, const struct agent_conf *a, const char *root, const char *hook_cmd, bool remove)
+{
+	const struct agent_wiring *w = &wirings[a->agent];
+	char *path = guard_xasprintf("%s/%s/%s", root, a->dir, a->file);
+	cJSON *settings = NULL, *hooks;
+	bool changed = false;
+	int rc = agent_json_read(path, &settings);
+
+	if (rc == GUARD_ENOTFOUND && remove) {
+		plan_add(ps, path, NULL, 0, guard_xasprintf("none   %s/%s", a->dir, a->file));
+		return 0;
+	}
+	if (rc == GUARD_ENOTFOUND)
+		settings = cJSON_CreateObject();
+	else if (rc < 0) {
+		char *why = guard_xstrdup(guard_error_last());
+		rc = guard_error(rc, "%s; left unchanged (fix it, then run guard init again)", why);
+		free(why);
+		goto fail;
+	}
+	hooks = cJSON_GetObjectItemCaseSensitive(settings, "hooks");
+	if (!hooks && !remove)
+		hooks = cJSON_AddObjectToObject(settings, "hooks");
+	if (hooks && !cJSON_IsObject(hooks)) {
+		rc = guard_error(GUARD_EUSAGE, "'%s': \"hooks\" is not an object; left unchanged", path);
+		goto fail;
+	}
+	for (size_t i = 0; hooks && i < 3 && w->events[i]; i++)
+		if ((rc = merge_event(hooks, w->events[i], hook_cmd, w->timeout, remove, &changed, path)) < 0)
+			goto fail;
+	if (!remove && a->agent == GUARD_AGENT_GEMINI)
+		gemini_switch_on(settings, hooks, &changed);
+	char *say;
+	if (remove)
+		say = guard_xasprintf("%s %s/%s", changed ? "unhooked" : "none  ", a->dir, a->file);
+	else
+		say = guard_xasprintf("%s %s/%s (%s, %s%s%s -> %s)", changed ? "hooked" : "kept  ", a->dir, a->file,
+				      w->events[0], w->events[1], w->events[2] ? ", " : "", w->events[2] ? w->events[2] : "",
+				      hook_cmd);
+	plan_add(ps, path, changed ? guard_json_pretty(settings, 0) : NULL, file_mode(path), say);
+	cJSON_Delete(settings);
+	return 0;
+fail:
+	cJSON_Delete(settings);
+	free(path);
+	return rc;
+}
+
+/* The TOML guard writes in Codex's config.toml, between its marks. */
+static char *
+codex_block(const char *hook_cmd)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	guard_buf_addstr(&b, AGENT_TOML_BEGIN "\n");
+	for (size_t i = 0; i < 2; i++) {
+		const char *ev = wirings[GUARD_AGENT_CODEX].events[i];
+		guard_buf_addf(&b, "[[hooks.%s]]\nmatcher = \"*\"\n[[hooks.%s.hooks]]\ntype = \"command\"\ncommand = ", ev, ev);
+		guard_json_add_string(&b, hook_cmd); /* a JSON string is a TOML basic string */
+		guard_buf_addf(&b, "\ntimeout = %d\n", wirings[GUARD_AGENT_CODEX].timeout);
+	}
+	guard_buf_addstr(&b, AGENT_TOML_END "\n");
+	return guard_buf_detach(&b);
+}
+
+/* Whether a line of text outside guard's block starts a hooks table or key of its own. */
+static bool
+toml_has_own_hooks(const char *text)
+{
+	for (const char *l = text; l && *l;) {
+		const char *s = l + strspn(l, " \t");
+		if (!strncmp(s, "[hooks", 6) || !strncmp(s, "[[hooks", 7) || !strncmp(s, "hooks ", 6) ||
+		    !strncmp(s, "hooks=", 6) || !strncmp(s, "hooks.", 6))
+			return true;
+		l = strchr(l, '\n');
+		l = l ? l + 1 : NULL;
+	}
+	return false;
+}
+
+/* Plan .codex/config.toml: guard's marked block added, replaced or taken out; the rest kept as it is. */
+static int
+plan_codex(struct plans *ps, const char *root, const char *hook_cmd, bool remove)
+{
+	char *path = guard_xasprintf("%s/.codex/" AGENT_CODEX_TOML, root), *text = NULL, *block = codex_block(hook_cmd);
+	size_t len = 0;
+	int rc = guard_file_read(path, (size_t)1 << 20, 1, &text, &len);
+	struct guard_buf out = GUARD_BUF_INIT;
+
+	if (rc < 0 && rc != GUARD_ENOTFOUND)
+		goto out;
+	const char *begin = text ? strstr(text, AGENT_TOML_BEGIN) : NULL, *end = begin ? strstr(begin, AGENT_TOML_END) : NULL;
+	if (begin && !end) {
+		rc = guard_error(GUARD_EUSAGE, "'%s': guard's block has no end mark ('%s'); left unchanged (fix it by hand)",
+				 path, AGENT_TOML_END);
+		goto out;
+	}
+	if (end)
+		end += strlen(AGENT_TOML_END) + (end[strlen(AGENT_TOML_END)] == '\n');
+	/* the text without guard's block */
+	if (text)
+		guard_buf_add(&out, text, begin ? (size_t)(begin - text) : len);
+	if (!remove && toml_has_own_hooks(out.buf)) {
+		rc = guard_error(GUARD_EUSAGE, "'%s' has hooks of its own; left unchanged (add guard's by hand:"
+				 " a [[hooks.PreToolUse]] entry running \"%s\")", path, hook_cmd);
+		goto out;
+	}
+	if (end)
+		guard_buf_addstr(&out, end);
+	if (!remove) {
+		if (out.len && out.buf[out.len - 1] != '\n')
+			guard_buf_addch(&out, '\n');
+		guard_buf_addstr(&out, block);
+	}
+	bool changed = !text || strcmp(out.buf, text);
+	if (remove && !begin)
+		changed = false;
+	char *say = remove ? guard_xasprintf("%s .codex/" AGENT_CODEX_TOML, changed ? "unhooked" : "none  ")
+			   : guard_xasprintf("%s .codex/" AGENT_CODEX_TOML " (PreToolUse, PostToolUse -> %s)",
+					     changed ? "hooked" : "kept  ", hook_cmd);
+	plan_add(ps, path, changed ? guard_buf_detach(&out) : NULL, file_mode(path), say);
+	path = NULL;
+	rc = 0;
+out:
+	guard_buf_release(&out);
+	free(block);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/*
+ * What guard keeps for this machine only, ignored by git: the audit log,
+ * the state of a project that is no git repository, locks, the approval
+ * store's digest index and temporary files, and the log of refused
+ * session starts. The policy, approval requests and decisions, plans and
+ * session logs are meant to be committed (share/doc/decisions.md).
+ */
+static const char *const ignored[] = {
+	".ai/audit/", ".ai/state/", ".ai/**/.lock", ".ai/**/*.lock", ".ai/approvals/.locks/", ".ai/approvals/.tmp/",
+	".ai/approvals/.digest/", ".ai/sessions/refused.log.jsonl", NULL,
+};
+
+/* Plan .gitignore with every entry of ignored it lacks. */
+static int
+plan_gitignore(struct plans *ps, const char *root)
+{
+	char *path = guard_xasprintf("%s/.gitignore", root), *text = NULL;
+	size_t len = 0;
+	int rc = guard_file_read(path, SETTINGS_MAX, 1, &text, &len), added = 0;
+	struct guard_buf out = GUARD_BUF_INIT;
+
+	if (rc < 0 && rc != GUARD_ENOTFOUND) {
+		free(path);
+		return rc;
+	}
+	if (text)
+		guard_buf_add(&out, text, len);
+	for (size_t i = 0; ignored[i]; i++) {
+		bool present = false;
+		for (char *l = text; l && *l;) {
+			char *nl = strchrnul(l, '\n');
+			if ((size_t)(nl - l) == strlen(ignored[i]) && !strncmp(l, ignored[i], (size_t)(nl - l)))
+				present = true;
+			l = *nl ? nl + 1 : nl;
+		}
+		if (present)
+			continue;
+		if (out.len && out.buf[out.len - 1] != '\n')
+			guard_buf_addch(&out, '\n');
+		if (!added++ && !(text && strstr(text, "# guard's runtime files")))
+			guard_buf_addstr(&out, "# guard's runtime files (this machine's, not the project's)\n");
+		guard_buf_addf(&out, "%s\n", ignored[i]);
+	}
+	plan_add(ps, path, added ? guard_buf_detach(&out) : NULL, file_mode(path),
+		 guard_xasprintf("%s .gitignore (guard's runtime files)", added ? "ignore" : "kept  "));
+	guard_buf_release(&out);
+	free(text);
+	return 0;
+}
+
+/* The hook command's program: this guard, by its absolute path. */
+static char *
+default_command(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	char *quoted = exe ? agent_shell_quote(exe) : NULL;
+	char *cmd = guard_xasprintf("%s hook", quoted ? quoted : "guard");
+	free(quoted);
+	free(exe);
+	return cmd;
+}
+
+#define AGENT_BIT(a) (1u << (a))
+
+static int
+parse_agent(const char *name, unsigned *agents)
+{
+	enum guard_agent a;
+
+	if (!strcmp(name, "all")) {
+		*agents |= AGENT_BIT(GUARD_AGENT_CLAUDE) | AGENT_BIT(GUARD_AGENT_GEMINI) | AGENT_BIT(GUARD_AGENT_CODEX);
+		return 0;
+	}
+	if (guard_agent_parse(name, &a) < 0)
+		return guard_error(GUARD_EUSAGE, "unknown agent '%s' (claude, gemini, codex or all)", name);
+	*agents |= AGENT_BIT(a);
+	return 0;
+}
+
 int
 cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "command", required_argument, NULL, 'c' },
+		{ "agent", required_argument, NULL, 'a' },
+		{ "remove", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *command = "guard hook";
-	char *root, *ai, *policy;
-	bool wrote_policy = false, changed = false;
-	int c, rc;
+	struct plans ps = PLANS_INIT;
+	char *command = NULL, *root = NULL, *hook_cmd;
+	unsigned agents = 0;
+	bool remove = false;
+	int c, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+	opterr = 0; /* cli_bad_option says it in one line */
+	while ((c = getopt_long(argc, argv, "c:a:r", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': command = optarg; break;
-		default: return GUARD_EUSAGE; /* getopt said why */
+		case 'c': free(command); command = guard_xstrdup(optarg); break;
+		case 'a': if ((rc = parse_agent(optarg, &agents)) < 0) goto out; break;
+		case 'r': remove = true; break;
+		default: cli_bad_option(argv, opts); rc = GUARD_EUSAGE; goto out;
 		}
 	}
-	if (optind < argc)
-		return guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[optind]);
-	if (!(root = find_root()))
-		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
-	ai = guard_xasprintf("%s/.ai", root);
-	policy = guard_xasprintf("%s/policy.yaml", ai);
-	if ((rc = guard_mkdirs(ai, 0755)) < 0 ||
-	    (rc = write_if_missing(policy, project_policy, &wrote_policy)) < 0 ||
-	    (rc = merge_claude_settings(root, command, &changed)) < 0 ||
-	    (rc = gitignore_add(root, ".ai/audit/")) < 0) {
-		c = rc;
+	if (optind < argc) {
+		rc = guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	printf("%s .ai/policy.yaml\n", wrote_policy ? "wrote" : "kept  ");
-	printf("%s .claude/settings.json (PreToolUse, PostToolUse, SessionStart -> %s claude)\n",
-	       changed ? "hooked" : "kept  ", command);
-	printf("\n");
-	printf(other_agents, command, command);
-	c = 0;
-out:
-	free(policy);
-	free(ai);
-	free(root);
-	return c;
-}
-
-/* Who can approve, and whether their decisions are proof or a claim. */
-static void
-doctor_approvals(const struct guard_policy *p)
-{
-	const cJSON *tree = guard_policy_tree(p), *pr;
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(tree, "approval");
-	int approvers = 0, keyed = 0;
-
-	cJSON_ArrayForEach(pr, cJSON_GetObjectItemCaseSensitive(tree, "principals")) {
-		if (!guard_policy_principal_can(p, pr->string, "approval.manage"))
+	if (!agents) /* claude by default; --remove takes every agent's out */
+		agents = remove ? 7u : AGENT_BIT(GUARD_AGENT_CLAUDE);
+	if (!(root = init_find_root())) {
+		rc = guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+		goto out;
+	}
+	if (!command)
+		command = default_command();
+	if (!remove) {
+		char *policy = guard_xasprintf("%s/.ai/policy.yaml", root);
+		struct stat st;
+		bool have = lstat(policy, &st) == 0;
+		plan_add(&ps, policy, have ? NULL : guard_xstrdup(project_policy), 0644,
+			 guard_xstrdup(have ? "kept   .ai/policy.yaml" : "wrote .ai/policy.yaml"));
+	}
+	for (size_t i = 0; i < 3 && rc >= 0; i++) {
+		const struct agent_conf *a = &agent_confs[i];
+		if (!(agents & AGENT_BIT(a->agent)))
 			continue;
-		approvers++;
-		keyed += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pr, "key"));
+		hook_cmd = agent_hook_command(command, a->name);
+		rc = a->agent == GUARD_AGENT_CODEX ? plan_codex(&ps, root, hook_cmd, remove)
+						   : plan_json(&ps, a, root, hook_cmd, remove);
+		free(hook_cmd);
 	}
-	printf("approvals: %d approver%s (%d with a signing key), signatures %s\n", approvers,
-	       approvers == 1 ? "" : "s", keyed,
-	       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "require_signature")) ? "required" : "not required");
-	if (!approvers)
-		printf("  note: nobody can approve an ask yet: add principals with roles [admin] to\n"
-		       "        ~/.config/guard/policy.yaml (guard-approve keygen prints the lines)\n");
-	else if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "require_signature")))
-		printf("  note: unsigned decisions count, and --as is only a claim; set\n"
-		       "        approval.require_signature: true with keys the agent cannot read\n");
-}
-
-/* The shortest timeout (seconds) of guard's PreToolUse hooks in Claude settings; 60 (Claude's default) when unset. */
-static long long
-claude_hook_timeout(const char *text)
-{
-	cJSON *settings = cJSON_Parse(text), *entry, *h;
-	long long t = -1;
-
-	cJSON_ArrayForEach(entry, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(settings, "hooks"),
-								   "PreToolUse"))
-		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(entry, "hooks")) {
-			const cJSON *to = cJSON_GetObjectItemCaseSensitive(h, "timeout");
-			const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(h, "command"));
-			long long v = cJSON_IsNumber(to) && to->valuedouble > 0 ? (long long)to->valuedouble : 60;
-			if (cmd && strstr(cmd, "guard") && strstr(cmd, "hook") && (t < 0 || v < t))
-				t = v;
-		}
-	cJSON_Delete(settings);
-	return t < 0 ? 60 : t;
-}
-
-/*
- * A hook that times out does not block (Claude Code runs the tool), so
- * the hook's wait for a person must end before the agent gives up on it.
- */
-static bool
-doctor_hook_wait(const struct guard_policy *p, const char *settings)
-{
-	struct guard_approval_config c;
-	long long limit = claude_hook_timeout(settings);
-
-	if (!p || guard_approval_config(p, &c) < 0 || c.hook_wait < limit)
-		return true;
-	printf("  problem: approval.hook_wait (%llds) is at or above the hook's timeout (%llds in .claude/settings.json):\n"
-	       "           a hook that times out does not block, so the agent's call would run unapproved;\n"
-	       "           lower hook_wait below %llds, or raise the timeout\n", c.hook_wait, limit, limit);
-	return false;
-}
-
-int
-cmd_doctor(int argc, char **argv)
-{
-	struct guard_policy_sources src = { 0 };
-	struct guard_list errors = GUARD_LIST_INIT;
-	struct guard_policy *p = NULL;
-	char *root, *settings_path, *text = NULL;
-	size_t len;
-	struct stat st;
-	int status = 0;
-
-	(void)argv;
-	if (argc > 1)
-		return guard_error(GUARD_EUSAGE, "usage: guard doctor");
-	if (!(root = find_root())) {
-		guard_error_clear(); /* as before: the exit code says it */
-		return GUARD_EIO;
+	if (rc >= 0 && !remove)
+		rc = plan_gitignore(&ps, root);
+	/* nothing is written unless every file could be planned */
+	if (rc < 0 || (rc = plans_write(&ps)) < 0)
+		goto out;
+	if (remove) {
+		printf("\nguard's hooks are out; .ai/ (policy, approvals, audit log) is kept: remove it by hand if you mean to.\n");
+		goto out;
 	}
-	printf("project: %s\n", root);
-	src.project_root = root;
-	if (guard_policy_load(&p, &src, &errors) < 0) {
-		for (size_t i = 0; i < errors.len; i++)
-			printf("  error: %s\n", errors.items[i]);
-		if (!errors.len)
-			printf("  error: %s\n", guard_error_last());
-		printf("policy: INVALID (every hook call is denied until it is fixed)\n");
-		status = GUARD_EPOLICY;
-	} else {
-		const struct guard_list *w = guard_policy_warnings(p);
-		printf("policy: ok, %s%s%s\n", guard_policy_rev(p),
-		       guard_policy_unattended(p) ? ", unattended" : "",
-		       guard_policy_audit_mode(p) ? ", AUDIT MODE (allows all)" : "");
-		for (size_t i = 0; i < w->len; i++)
-			printf("  warning: %s\n", w->items[i]);
-		doctor_approvals(p);
-	}
-	settings_path = guard_xasprintf("%s/.claude/settings.json", root);
-	if (guard_file_read(settings_path, SETTINGS_MAX, 1, &text, &len) < 0 || !strstr(text, "guard hook")) {
-		printf("claude hook: not installed (run guard init)\n");
-		if (!status)
-			status = GUARD_EDENY;
-	} else {
-		printf("claude hook: installed in .claude/settings.json\n");
-		if (!doctor_hook_wait(p, text) && !status)
-			status = GUARD_EDENY;
-	}
-	/* What only the operating system can give, said plainly. */
-	if (stat("/etc/guard/policy.yaml", &st) < 0 || st.st_uid != 0)
-		printf("note: no root-owned /etc/guard/policy.yaml; an agent running as you can edit\n"
-		       "      your user policy. For real protection run the agent as another user\n"
-		       "      and keep the managed policy and approver keys root-owned.\n");
-	if (getuid() == 0)
-		printf("note: running as root; an agent with root can undo any protection.\n");
-	free(text);
-	free(settings_path);
-	guard_policy_free(p);
-	guard_list_clear(&errors);
+	printf("\nThe hooks run %s: this guard, by its absolute path. A guard that is gone\n"
+	       "(uninstalled, or not on a teammate's machine) exits 127, which '|| exit 2' turns into a block.\n"
+	       "--command 'guard hook' relies on PATH instead. 'guard doctor' proves the wiring.\n", command);
+	if (!(agents & AGENT_BIT(GUARD_AGENT_GEMINI)))
+		printf("Gemini CLI: guard init --agent gemini writes .gemini/settings.json (hooks switched on).\n");
+	if (!(agents & AGENT_BIT(GUARD_AGENT_CODEX)))
+		printf("Codex CLI: guard init --agent codex writes .codex/config.toml.\n");
+out:
+	plans_release(&ps);
+	free(command);
 	free(root);
-	guard_error_clear(); /* the report above is the answer */
-	return status;
+	return rc;
 }

@@ -6,4 +6,7 @@
 int cmd_init(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 
+/* The project root above the current directory (told on stderr when there is no .git), malloc'd; NULL on error. */
+char *init_find_root(void);
+
 #endif

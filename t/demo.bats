@@ -36,7 +36,7 @@ setup() { setup_guard; }
 	[[ "$output" == *"gh pr create --base main --head ai/nightbuilder/"* ]]
 	[[ "$output" == *"## Summary"* ]]
 	[[ "$output" == *"## [보류] "*" - cache layer"* ]]
-	[[ "$output" == *"choices: revise (수정), proceed (진행), keep (유지), discard (폐기)"* ]]
+	[[ "$output" == *"choices: revise, proceed, keep, discard"* ]]
 }
 
 @test "the demo shows the audit log, a clean verify, then the edited line caught" {

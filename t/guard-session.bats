@@ -510,8 +510,11 @@ numstat_guard() {
 	jq '.breaches = [{limit:"files_deleted",incident:"P2",message:"11 files deleted, over the limit of 10"}]' "$(state_dir)/s1.json" >x && mv x "$(state_dir)/s1.json"
 	run guard-session briefing
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"[보류]"*"cache layer"* ]]
-	[[ "$output" == *"revise (수정), proceed (진행), keep (유지), discard (폐기)"* ]]
+	# English words in the briefing; the Korean markers stay in PENDING_PLANS.md (issue 16)
+	[[ "$output" == *"Deferred plans waiting for a decision"*"cache layer"* ]]
+	[[ "$output" == *"status: not converged after round "* ]]
+	[[ "$output" == *"choices: revise, proceed, keep, discard"* ]]
+	refute grep -qP '[\x{AC00}-\x{D7AF}]' <<<"$output"
 	[[ "$output" == *"git push --force (risk high"* ]]
 	[[ "$output" != *"expired one"* ]]
 	[[ "$output" == *"s1 (ended)"*"incident P2: 11 files deleted"* ]]

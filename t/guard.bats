@@ -212,10 +212,12 @@ setup() { setup_guard; }
 	[ -f .ai/policy.yaml ]
 	run jq -r '.permissions.allow[0]' .claude/settings.json
 	[ "$output" = 'Bash(npm test)' ]
+	# the hook runs this guard by its absolute path (issue 16), a missing one blocks
+	gabs=$(realpath "$GUARD_BIN/guard")
 	run jq -r '[.hooks.PreToolUse[].hooks[].command] | join(",")' .claude/settings.json
-	[ "$output" = 'other-hook,guard hook claude' ]
+	[ "$output" = "other-hook,$gabs hook claude || exit 2" ]
 	run jq -r '.hooks.PostToolUse[0].hooks[0].command' .claude/settings.json
-	[ "$output" = 'guard hook claude' ]
+	[ "$output" = "$gabs hook claude || exit 2" ]
 	grep -qx '.ai/audit/' .gitignore
 	guard-policy --validate .ai/policy.yaml
 }
@@ -237,8 +239,11 @@ setup() { setup_guard; }
 	printf '{"hooks": [' >.claude/settings.json
 	run guard init
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"not a JSON object; left unchanged"* ]]
+	[[ "$output" == *".claude/settings.json:1:11: not JSON; left unchanged"* ]]
 	[ "$(cat .claude/settings.json)" = '{"hooks": [' ]
+	# nothing else was written either
+	[ ! -e .ai/policy.yaml ]
+	[ ! -e .gitignore ]
 }
 
 @test "guard explain shows the analysis and the decision" {

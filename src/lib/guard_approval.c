@@ -143,6 +143,7 @@ guard_approval_config(const struct guard_policy *p, struct guard_approval_config
 	c->require_signature = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "require_signature"));
 	c->single_use = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "single_use"));
 	c->rejection_ttl = tree_duration(a, "rejection_ttl", 3600);
+	c->agent_prompt = !strcmp(gap_str(a, "attended"), "agent-prompt");
 	c->redact = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "redact");
 
 	if (env && *env) {

@@ -34,6 +34,7 @@ struct guard_approval_config {
 	bool require_signature;
 	bool single_use;
 	long long rejection_ttl;  /* seconds a rejection answers the same action; 0: not at all */
+	bool agent_prompt;       /* attended: agent-prompt (an ask goes to Claude Code's own prompt) */
 	const cJSON *redact;     /* the policy's redact list, for what a request stores */
 	char overridden[96];     /* the env variables that changed the policy's word, or "" */
 };

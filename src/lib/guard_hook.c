@@ -77,6 +77,50 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
 	return 0;
 }
 
+/*
+ * approval.attended: agent-prompt (user and managed layers only): an ask
+ * in an attended Claude Code session goes to Claude's own permission
+ * prompt instead of a request file. Not when the session is unattended,
+ * nor in a permission mode that may not show a prompt.
+ */
+static bool
+agent_prompt(enum guard_agent agent, const struct guard_policy *p, const char *session, const cJSON *ev)
+{
+	struct guard_approval_config c;
+	const char *mode = guard_event_str(ev, "permission_mode");
+
+	if (agent != GUARD_AGENT_CLAUDE || session || guard_policy_unattended(p) ||
+	    guard_approval_config(p, &c) < 0 || !c.agent_prompt)
+		return false;
+	return !mode || !strcmp(mode, "default") || !strcmp(mode, "plan") || !strcmp(mode, "acceptEdits");
+}
+
+/*
+ * The call ran: when the policy asks for it, the person said yes at the
+ * agent's prompt (a no leaves no PostToolUse, so no record). The pre
+ * decision is made again on the post event's input, in a copy.
+ */
+static int
+record_prompt_outcome(struct guard_stages *s, cJSON *ev)
+{
+	cJSON *copy = cJSON_Duplicate(ev, 1);
+	int rc;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "phase");
+	cJSON_AddStringToObject(copy, "phase", "pre");
+	if ((rc = guard_stage_risk(s, copy, NULL)) >= 0 && (rc = guard_stage_decide(s, copy)) >= 0 &&
+	    !strcmp(guard_event_str(copy, "decision.effect") ? guard_event_str(copy, "decision.effect") : "", "ask")) {
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddStringToObject(a, "via", "agent-prompt");
+		cJSON_AddStringToObject(a, "status", "approved");
+		cJSON_AddStringToObject(a, "by", "the person at Claude Code's permission prompt (unsigned)");
+		cJSON_AddStringToObject(a, "rule", guard_event_str(copy, "decision.rule") ? guard_event_str(copy, "decision.rule") : "-");
+		guard_json_set(ev, "approval", a);
+	}
+	cJSON_Delete(copy);
+	return rc < 0 ? rc : 0;
+}
+
 int
 guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	       const char *payload, size_t len, struct guard_reply *r)
@@ -112,8 +156,19 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		if ((rc = guard_stage_risk(&stages, ev, NULL)) < 0 ||
 		    (rc = guard_stage_decide(&stages, ev)) < 0)
 			goto fail;
-		if (!stateless && ((rc = guard_stage_gate(&stages, ev)) < 0 ||
-				   (rc = await_approval(&stages, policy, ev)) < 0))
+		const char *effect = guard_event_str(ev, "decision.effect");
+		if (effect && !strcmp(effect, "ask") && agent_prompt(agent, policy, session, ev)) {
+			cJSON *a = cJSON_CreateObject();
+			cJSON_AddStringToObject(a, "via", "agent-prompt");
+			cJSON_AddStringToObject(a, "status", "asked");
+			guard_json_set(ev, "approval", a);
+		} else if (!stateless && ((rc = guard_stage_gate(&stages, ev)) < 0 ||
+					  (rc = await_approval(&stages, policy, ev)) < 0)) {
+			goto fail;
+		}
+	} else if (!strcmp(guard_event_str(ev, "phase"), "post") && !stateless &&
+		   agent_prompt(agent, policy, session, ev)) {
+		if ((rc = record_prompt_outcome(&stages, ev)) < 0)
 			goto fail;
 	}
 	if (session && !stateless) {

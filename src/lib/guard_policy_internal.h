@@ -134,11 +134,6 @@ extern const char *const gp_layer_names[4];
 /* schema: every error of one layer's document into errors; returns their count. */
 size_t gp_validate(const struct guard_yaml_doc *doc, enum guard_layer layer, struct guard_list *errors);
 
-/* Edit distance (with transpositions) for "did you mean". */
-size_t gp_edit_distance(const char *a, const char *b);
-/* The closest of names (NULL-terminated) within a small distance, or NULL. */
-const char *gp_suggest(const char *word, const char *const *names);
-
 /* Parse "8MiB", "512k", 1048576 ... into bytes; -1 when malformed. */
 long long gp_parse_size(const cJSON *v);
 /* Seconds of a duration given as a number or string; -1 when malformed. */

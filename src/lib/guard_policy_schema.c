@@ -10,6 +10,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_policy_internal.h"
+#include "guard_suggest.h"
 #include "guard_time.h"
 
 enum gs_type {
@@ -79,56 +80,6 @@ err(struct gs_ctx *c, const cJSON *node, bool at_key, const char *where, const c
 
 /* ---- helpers shared with the other policy files ---- */
 
-size_t
-gp_edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t d[33][33];
-
-	if (la > 32 || lb > 32)
-		return 99;
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < best)
-				best = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[la][lb];
-}
-
-const char *
-gp_suggest(const char *word, const char *const *names)
-{
-	const char *const *start = names;
-	const char *best = NULL;
-	size_t best_d = 99, limit = strlen(word) <= 4 ? 1 : 2;
-
-	for (; *names; names++) {
-		size_t dist = gp_edit_distance(word, *names);
-		if (dist < best_d) {
-			best_d = dist;
-			best = *names;
-		}
-	}
-	if (best_d <= limit)
-		return best;
-	/* a prefix of a known name: "@sensitive" for "@sensitive_paths" */
-	for (names = start; strlen(word) >= 3 && *names; names++)
-		if (!strncmp(*names, word, strlen(word)))
-			return *names;
-	return NULL;
-}
 
 const char *
 guard_policy_suggest(const char *word, const char *const *names)
@@ -254,7 +205,7 @@ check_enum(struct gs_ctx *c, const cJSON *v, const struct gs_node *n)
 			return;
 	for (const char *const *ch = n->choices; *ch; ch++)
 		guard_buf_addf(&list, "%s%s", ch == n->choices ? "" : ", ", *ch);
-	hint = gp_suggest(v->valuestring, n->choices);
+	hint = guard_suggest(v->valuestring, n->choices);
 	if (hint)
 		err(c, v, false, c->path, "'%s' is not one of %s, did you mean '%s'?", v->valuestring, list.buf, hint);
 	else
@@ -310,7 +261,7 @@ validate_map(struct gs_ctx *c, const cJSON *v, const struct gs_node *n)
 		while (f->key && strcmp(f->key, m->string))
 			f++;
 		if (!f->key) {
-			const char *hint = gp_suggest(m->string, names);
+			const char *hint = guard_suggest(m->string, names);
 			if (hint)
 				err(c, m, true, NULL, "unknown key '%s' in %s, did you mean '%s'?", m->string, n->what, hint);
 			else
@@ -463,7 +414,7 @@ check_refs(struct gs_ctx *c, const cJSON *v, const char *const *allowed, const c
 			ok |= !strcmp(s + 1, *a);
 		if (ok)
 			continue;
-		const char *hint = gp_suggest(s + 1, allowed);
+		const char *hint = guard_suggest(s + 1, allowed);
 		struct guard_buf names = GUARD_BUF_INIT;
 		for (const char *const *a = allowed; *a; a++)
 			guard_buf_addf(&names, "%s@%s", a == allowed ? "" : ", ", *a);
@@ -511,7 +462,7 @@ check_risk_cond(struct gs_ctx *c, const cJSON *v, const struct gs_node *n)
 		s += strspn(s, "<>=");
 		if ((s - m->valuestring > 2) || (s - m->valuestring == 1 && m->valuestring[0] == '=') ||
 		    (s - m->valuestring == 2 && m->valuestring[1] != '=') || guard_level_parse(s, &l) < 0) {
-			const char *hint = gp_suggest(s, levels);
+			const char *hint = guard_suggest(s, levels);
 			err(c, m, false, c->path, "'%s' is not a risk level (low, medium, high, critical, or >=high style)%s%s%s",
 			    m->valuestring, hint ? ", did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
 		}
@@ -663,6 +614,7 @@ static const char *const profiles[] = { "attended", "unattended", NULL };
 static const char *const classes[] = { "R", "W", "D", "X", NULL };
 static const char *const accesses[] = { "read", "write", "any", NULL };
 static const char *const fsyncs[] = { "always", "batch", "never", NULL };
+static const char *const attendeds[] = { "request", "agent-prompt", NULL };
 static const char *const actions[] = { "warn", "end", "refuse", "stop_day", NULL };
 static const char *const incidents[] = { "none", "P1", "P2", "P3", "P4", NULL };
 
@@ -730,6 +682,7 @@ static const struct gs_field approval_fields[] = {
 	{ "require_signature", &bool_node, 0 },
 	{ "single_use", &bool_node, 0 },
 	{ "rejection_ttl", &dur_node, 0 },
+	{ "attended", NODE(GS_ENUM, .choices = attendeds), 0 },
 	{ NULL, NULL, 0 },
 };
 

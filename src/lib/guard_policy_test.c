@@ -7,6 +7,7 @@
 #include "guard_error.h"
 #include "guard_path.h"
 #include "guard_policy_internal.h"
+#include "guard_suggest.h"
 #include "guard_policy_test.h"
 #include "guard_risk.h"
 
@@ -35,7 +36,7 @@ check_keys(struct runner *r, const cJSON *obj, const char *const *known, const c
 			ok = !strcmp(*k, m->string);
 		if (ok)
 			continue;
-		const char *hint = gp_suggest(m->string, known);
+		const char *hint = guard_suggest(m->string, known);
 		if (hint)
 			guard_yaml_error(&r->doc, m, true, &r->errors, "unknown key '%s' in %s, did you mean '%s'?",
 					 m->string, what, hint);

@@ -32,18 +32,21 @@ deferred(const char *root, struct guard_buf *b)
 			h++;
 		char *eol = strchr(h, '\n'), *next = strstr(h + 1, "\n## ");
 		char *plan = strstr(h, "`.ai/plans/"), *state = strstr(h, "- **상태**: ");
+		/* English words here: the Korean markers stay inside PENDING_PLANS.md (guard-session(1)) */
+		const char *title = h + strlen("## [보류] ");
+		int round;
+		double ratio;
 		if (!n++)
-			guard_buf_addstr(b, "Deferred plans ([보류]) waiting for a decision:\n");
-		guard_buf_addf(b, "- %.*s\n", (int)(eol ? eol - h - 3 : (long)strlen(h) - 3), h + 3);
-		if (state && (!next || state < next)) {
-			char *se = strchr(state, '\n');
-			guard_buf_addf(b, "  %.*s\n", (int)(se ? se - state - 2 : (long)strlen(state) - 2), state + 2);
-		}
+			guard_buf_addstr(b, "Deferred plans waiting for a decision (PENDING_PLANS.md):\n");
+		guard_buf_addf(b, "- %.*s\n", (int)(eol ? eol - title : (long)strlen(title)), title);
+		if (state && (!next || state < next) &&
+		    sscanf(state, "- **상태**: 미수렴 (라운드 %d, 가중 비율 %lf%%)", &round, &ratio) == 2)
+			guard_buf_addf(b, "  status: not converged after round %d (weighted ratio %.1f%%)\n", round, ratio);
 		if (plan && (!next || plan < next)) {
 			char *id = plan + strlen("`.ai/plans/"), *close = strstr(id, ".md`");
 			if (close) {
 				guard_buf_addf(b, "  plan: .ai/plans/%.*s.md\n", (int)(close - id), id);
-				guard_buf_addf(b, "  choices: revise (수정), proceed (진행), keep (유지), discard (폐기):\n"
+				guard_buf_addf(b, "  choices: revise, proceed, keep, discard:\n"
 					       "    guard-session plans resolve %.*s --as revised|proceed|keep|discard\n",
 					       (int)(close - id), id);
 			}

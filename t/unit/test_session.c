@@ -1110,12 +1110,14 @@ TEST(briefing_lists_plans_approvals_and_sessions)
 	cJSON_Delete(s);
 
 	CHECK(guard_briefing(root, now, &b) == 3);
-	CHECK(strstr(b.buf, "Deferred plans ([보류]) waiting for a decision:\n- [보류] "));
-	CHECK(strstr(b.buf, " - retry logic\n  **상태**: 미수렴 (라운드 3, 가중 비율 62.5%)\n"));
+	/* English words in the briefing; the Korean markers stay in PENDING_PLANS.md (issue 16) */
+	CHECK(strstr(b.buf, "Deferred plans waiting for a decision (PENDING_PLANS.md):\n- 20"));
+	CHECK(strstr(b.buf, " - retry logic\n  status: not converged after round 3 (weighted ratio 62.5%)\n"));
 	char *line = guard_xasprintf("    guard-session plans resolve %s --as revised|proceed|keep|discard\n", id);
 	CHECK(strstr(b.buf, line));
 	free(line);
-	CHECK(strstr(b.buf, "revise (수정), proceed (진행), keep (유지), discard (폐기)"));
+	CHECK(strstr(b.buf, "choices: revise, proceed, keep, discard:"));
+	CHECK(!strstr(b.buf, "보류") && !strstr(b.buf, "상태"));
 	CHECK(strstr(b.buf, "- abcdef01 Bash: rm -rf build (risk high, by agent, expires in "));
 	CHECK(!strstr(b.buf, "stale"));
 	CHECK(strstr(b.buf, "- night1 (ended) task t"));

@@ -1,0 +1,127 @@
+#include <string.h>
+
+#include "agents.h"
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_file.h"
+
+#define SETTINGS_MAX ((size_t)1 << 20)
+
+static const char *const claude_tools[] = { "Bash", "Write", "Edit", "MultiEdit", "NotebookEdit",
+					    "mcp__server__tool", NULL };
+static const char *const gemini_tools[] = { "run_shell_command", "write_file", "replace", NULL };
+static const char *const codex_tools[] = { "Bash", NULL };
+
+const struct agent_conf agent_confs[3] = {
+	{ GUARD_AGENT_CLAUDE, "claude", ".claude", "settings.json", "PreToolUse", false, claude_tools },
+	{ GUARD_AGENT_GEMINI, "gemini", ".gemini", "settings.json", "BeforeTool", true, gemini_tools },
+	{ GUARD_AGENT_CODEX, "codex", ".codex", "hooks.json", "PreToolUse", false, codex_tools },
+};
+
+int
+agent_json_read(const char *path, cJSON **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	const char *end = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = guard_file_read(path, SETTINGS_MAX, 1, &text, &len)) < 0)
+		return rc;
+	*out = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!*out) {
+		/* where the parser stopped, as an editor counts it */
+		size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+		if (off > 0 && off < len && text[off - 1] == '/' && (text[off] == '/' || text[off] == '*'))
+			off--; /* cJSON stops on the second character of a comment's opening */
+		unsigned line = 1, col = 1;
+		for (size_t i = 0; i < off; i++, col++)
+			if (text[i] == '\n')
+				line++, col = 0;
+		const char *what = off < len && text[off] == '/' ? "a comment (JSON has none)" : "not JSON";
+		rc = guard_error(GUARD_EUSAGE, "%s:%u:%u: %s", path,
+				 line, col, what);
+	} else if (!cJSON_IsObject(*out)) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		rc = guard_error(GUARD_EUSAGE, "'%s' is not a JSON object",
+				 path);
+	}
+	free(text);
+	return rc;
+}
+
+bool
+agent_is_guard_command(const char *command)
+{
+	const char *g = command ? strstr(command, "guard") : NULL;
+	return g && strstr(g, " hook");
+}
+
+void
+agent_each_hook(const cJSON *settings, const char *event,
+		void (*fn)(const cJSON *matcher, const cJSON *hook, void *arg), void *arg)
+{
+	const cJSON *entry, *h;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(settings, "hooks"), event);
+
+	if (!cJSON_IsArray(list))
+		return;
+	cJSON_ArrayForEach(entry, list) {
+		const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(entry, "hooks");
+		if (!cJSON_IsArray(hooks))
+			continue;
+		cJSON_ArrayForEach(h, hooks)
+			if (cJSON_IsObject(h))
+				fn(cJSON_GetObjectItemCaseSensitive(entry, "matcher"), h, arg);
+	}
+}
+
+char *
+agent_shell_quote(const char *word)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	if (*word && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@%=,") == strlen(word))
+		return guard_xstrdup(word);
+	guard_buf_addch(&b, '\'');
+	for (const char *p = word; *p; p++)
+		guard_buf_addstr(&b, *p == '\'' ? "'\\''" : (char[]){ *p, 0 });
+	guard_buf_addch(&b, '\'');
+	return guard_buf_detach(&b);
+}
+
+char *
+agent_hook_command(const char *command, const char *agent)
+{
+	/* a guard that is gone (uninstalled, another machine) exits 127: turn that into a block */
+	return guard_xasprintf("%s %s || exit 2", command, agent);
+}
+
+void
+agent_toml_commands(const char *text, const char *event, void (*fn)(const char *command, void *arg), void *arg)
+{
+	const char *begin = strstr(text, AGENT_TOML_BEGIN), *end;
+	char *table = guard_xasprintf("[[hooks.%s.hooks]]", event);
+	bool in = false;
+
+	if (!begin || !(end = strstr(begin, AGENT_TOML_END)))
+		goto out;
+	for (const char *l = begin; l < end;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		if (*l == '[')
+			in = n == strlen(table) && !strncmp(l, table, n);
+		/* guard writes each command as a basic string, which is JSON's string syntax */
+		if (in && n > 10 && !strncmp(l, "command = ", 10)) {
+			cJSON *s = cJSON_ParseWithLength(l + 10, n - 10);
+			if (cJSON_IsString(s))
+				fn(s->valuestring, arg);
+			cJSON_Delete(s);
+		}
+		l += n + (nl != NULL);
+	}
+out:
+	free(table);
+}
