@@ -10,6 +10,7 @@
 #include "guard_error.h"
 #include "guard_buf.h"
 #include "guard_list.h"
+#include "guard_suggest.h"
 #include "guard_policy.h"
 #include "guard_types.h"
 
@@ -46,7 +47,7 @@ one_of(const char *opt, const char *what, const char *v, const char *const *name
 			return 0;
 	for (const char *const *n = names; *n; n++)
 		guard_buf_addf(&list, "%s%s", n == names ? "" : ", ", *n);
-	hint = guard_policy_suggest(v, names);
+	hint = guard_suggest(v, names);
 	rc = guard_error(GUARD_EUSAGE, "%s '%s' is not %s (%s)%s%s%s", opt, v, what, list.buf,
 			 hint ? ", did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
 	guard_buf_release(&list);
@@ -68,7 +69,7 @@ audit_filter_prepare(struct audit_filter *f)
 	    (rc = one_of("--decision", "a decision effect", f->decision, guard_effect_names)) < 0)
 		return rc;
 	if (f->event) {
-		const char *hint = guard_policy_suggest(f->event, known_events);
+		const char *hint = guard_suggest(f->event, known_events);
 		if (guard_audit_event_name_check(f->event) < 0)
 			return guard_error(GUARD_EUSAGE, "--event: %s", guard_error_last());
 		for (const char *const *n = known_events; hint && *n; n++)

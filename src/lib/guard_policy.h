@@ -76,12 +76,6 @@ char *guard_policy_user_path(void);
 
 void guard_policy_free(struct guard_policy *p);
 
-/*
- * The name in names (NULL-terminated) word is most likely a misspelling
- * of, for a "did you mean" (the policy schema's own rule), or NULL.
- */
-const char *guard_policy_suggest(const char *word, const char *const *names);
-
 /* "sha256:<hex>" of the canonical merged policy. */
 const char *guard_policy_rev(const struct guard_policy *p);
 

@@ -80,13 +80,6 @@ err(struct gs_ctx *c, const cJSON *node, bool at_key, const char *where, const c
 
 /* ---- helpers shared with the other policy files ---- */
 
-
-const char *
-guard_policy_suggest(const char *word, const char *const *names)
-{
-	return gp_suggest(word, names);
-}
-
 long long
 gp_parse_size(const cJSON *v)
 {
