@@ -110,7 +110,7 @@ $(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 $(BIN)/guard-git: $(PROG_OBJ_guard-git)
 
 $(BUILD)/unit/%: t/unit/%.c $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -MF $@.d -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -MF $@.d -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 # The fuzz regression replay compiles the fuzzers' entry points in.
 $(BUILD)/unit/test_fuzz_regressions: t/fuzz/targets.c
