@@ -216,6 +216,17 @@ const char *const guard_redact_builtin_ids[] = {
 	"basic-auth", "mysql-password", "user-password", "high-entropy", NULL,
 };
 
+bool
+guard_redact_builtin(size_t i, const char **id, const char **regex, bool (**check)(const char *s, size_t len))
+{
+	if (i >= sizeof(builtins) / sizeof(builtins[0]) - 1)
+		return false;
+	*id = builtins[i].id;
+	*regex = builtins[i].regex;
+	*check = builtins[i].check;
+	return true;
+}
+
 void
 guard_redactor_free(struct guard_redactor *r)
 {

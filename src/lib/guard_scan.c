@@ -1,0 +1,490 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "guard_error.h"
+#include "guard_glob.h"
+#include "guard_hash.h"
+#include "guard_redact.h"
+#include "guard_regex.h"
+#include "guard_scan.h"
+
+#define SCAN_MATCH_LIMIT 1000000 /* as the redactor's: a hostile line cannot stall a scan */
+#define SCAN_DEPTH_LIMIT 10000
+#define PREVIEW_MAX 4
+
+/* What a built-in secret rule is called and which words any match holds (lower case). */
+struct builtin_info {
+	const char *id, *message, *severity;
+	const char *keywords; /* '|'-separated */
+};
+
+static const struct builtin_info infos[] = {
+	{ "private-key", "a private key", "critical", "private key" },
+	{ "aws-access-key", "an AWS access key id", "high", "akia|asia|agpa|aida|aroa|anpa" },
+	{ "aws-secret-key", "an AWS secret access key", "critical", "secret" },
+	{ "gcp-api-key", "a Google API key", "high", "aiza" },
+	{ "azure-storage-key", "an Azure storage account key", "critical", "accountkey" },
+	{ "azure-client-secret", "an Azure client secret", "high", "8q~" },
+	{ "github-token", "a GitHub token", "high", "ghp_|gho_|ghu_|ghs_|ghr_|github_pat_" },
+	{ "gitlab-token", "a GitLab token", "high", "glpat-|gldt-|glrt-|glptt-|glcbt-" },
+	{ "slack-token", "a Slack token", "high", "xox" },
+	{ "slack-webhook", "a Slack webhook URL", "high", "hooks.slack.com" },
+	{ "npm-token", "an npm token", "high", "npm_" },
+	{ "pypi-token", "a PyPI token", "high", "pypi-" },
+	{ "sendgrid-key", "a SendGrid API key", "high", "sg." },
+	{ "twilio-key", "a Twilio API key", "high", "sk" },
+	{ "gcp-private-key-id", "a Google service-account private_key_id", "high", "private_key_id" },
+	{ "stripe-key", "a Stripe key", "high", "_live_|_test_" },
+	{ "openai-anthropic-key", "an OpenAI or Anthropic API key", "high", "sk-" },
+	{ "jwt", "a JSON Web Token", "medium", "eyj" },
+	{ "basic-auth", "credentials in a basic-auth header", "high", "basic" },
+	{ "mysql-password", "a MySQL password on the command line", "high", "mysql|mariadb" },
+	{ "user-password", "a password in -u user:password", "high", "curl|wget|lftp|http" },
+	{ "bearer-token", "a bearer token", "high", "bearer|token" },
+	{ "url-credentials", "a password in a URL", "high", "://" },
+	{ "password-assignment", "a hard-coded credential", "high",
+	  "pass|pwd|secret|key|token|auth|credential|cookie|session" },
+	{ "password-option", "a password given as an option", "high", "--pass|--token|--secret|--api-key" },
+	{ "high-entropy", "a high-entropy value named like a secret", "medium",
+	  "key|secret|token|pass|pwd|auth|credential|cookie|session|signature|salt" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+struct rule {
+	char *id, *message, *severity;
+	bool secret;
+	cJSON *paths;		/* globs the rule is limited to (NULL: every path) */
+	pcre2_code *re;
+	bool jit;
+	bool (*check)(const char *s, size_t len);
+	bool always;            /* no keywords: matched against every text */
+};
+
+struct guard_scanner {
+	struct rule *r;
+	size_t n;
+	pcre2_code *kw;	      /* every keyword, each ending in (*MARK:<rule index>) */
+	unsigned char *cand;  /* per rule, set while scanning a text */
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	cJSON *exclude;       /* scan.exclude globs */
+	bool allow_inline;
+};
+
+static const struct builtin_info *
+info_of(const char *id)
+{
+	for (const struct builtin_info *i = infos; i->id; i++)
+		if (!strcmp(i->id, id))
+			return i;
+	return NULL;
+}
+
+static pcre2_code *
+compile(const char *id, const char *regex, bool *jit, int *rc)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
+				       guard_regex_flags() | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+
+	*rc = 0;
+	if (!re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		*rc = guard_error(GUARD_EPOLICY, "scan rule '%s': regex does not compile at offset %zu: %s", id,
+				  (size_t)off, (char *)msg);
+		return NULL;
+	}
+	*jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+	return re;
+}
+
+/* Append kw (literal, quoted) to the keyword pattern, marked with rule i. */
+static void
+add_keyword(struct guard_buf *b, const char *kw, size_t len, size_t i)
+{
+	if (b->len)
+		guard_buf_addch(b, '|');
+	for (size_t k = 0; k < len; k++) {
+		unsigned char c = (unsigned char)kw[k];
+		if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9') && c < 128)
+			guard_buf_addch(b, '\\');
+		guard_buf_addch(b, (char)c);
+	}
+	guard_buf_addf(b, "(*MARK:%zu)", i);
+}
+
+static void
+add_keywords_text(struct guard_buf *b, const char *list, size_t i)
+{
+	while (*list) {
+		size_t n = strcspn(list, "|");
+		if (n)
+			add_keyword(b, list, n, i);
+		list += n;
+		if (*list)
+			list++;
+	}
+}
+
+static const char *
+member(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* A policy entry into rule r (its keywords into b). */
+static int
+policy_rule(struct rule *r, const cJSON *e, size_t i, struct guard_buf *b)
+{
+	const char *id = member(e, "id"), *regex = member(e, "regex");
+	const cJSON *kws = cJSON_GetObjectItemCaseSensitive(e, "keywords"), *k;
+	const struct builtin_info *bi = id ? info_of(id) : NULL;
+	int rc;
+
+	if (!id || !regex)
+		return guard_error(GUARD_EPOLICY, "forbidden pattern without id and regex strings");
+	if (!(r->re = compile(id, regex, &r->jit, &rc)))
+		return rc;
+	r->id = guard_xstrdup(id);
+	r->message = guard_xstrdup(member(e, "message") ?: bi ? bi->message : "forbidden pattern");
+	r->severity = guard_xstrdup(member(e, "severity") ?: bi ? bi->severity : "high");
+	r->secret = bi != NULL;
+	if (cJSON_GetObjectItemCaseSensitive(e, "paths"))
+		r->paths = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "paths"), 1);
+	r->always = !cJSON_GetArraySize(kws);
+	cJSON_ArrayForEach(k, kws)
+		if (cJSON_IsString(k) && *k->valuestring)
+			add_keyword(b, k->valuestring, strlen(k->valuestring), i);
+		else
+			r->always = true; /* an empty keyword is in every text */
+	return 0;
+}
+
+int
+guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(tree, "forbidden_patterns"), *e;
+	const cJSON *scan = cJSON_GetObjectItemCaseSensitive(tree, "scan");
+	struct guard_scanner *s = guard_xcalloc(1, sizeof(*s));
+	struct guard_buf kw = GUARD_BUF_INIT;
+	const char *id, *regex;
+	bool (*check)(const char *, size_t);
+	size_t cap = (size_t)cJSON_GetArraySize(list);
+	int rc = 0;
+
+	*out = NULL;
+	for (size_t i = 0; guard_redact_builtin(i, &id, &regex, &check); i++)
+		cap++;
+	s->r = guard_xcalloc(cap + 1, sizeof(*s->r));
+	s->allow_inline = true;
+	for (size_t i = 0; guard_redact_builtin(i, &id, &regex, &check); i++) {
+		const struct builtin_info *bi = info_of(id);
+		struct rule *r = &s->r[s->n];
+		if (!(r->re = compile(id, regex, &r->jit, &rc)))
+			goto fail;
+		r->id = guard_xstrdup(id);
+		r->message = guard_xstrdup(bi ? bi->message : id);
+		r->severity = guard_xstrdup(bi ? bi->severity : "high");
+		r->secret = true;
+		r->check = check;
+		r->always = !bi;
+		if (bi)
+			add_keywords_text(&kw, bi->keywords, s->n);
+		s->n++;
+	}
+	cJSON_ArrayForEach(e, list) {
+		if ((rc = policy_rule(&s->r[s->n], e, s->n, &kw)) < 0)
+			goto fail;
+		s->n++;
+	}
+	if (kw.len) {
+		char *pat = guard_xasprintf("(?i)(?:%s)", kw.buf);
+		bool jit;
+		s->kw = compile("keywords", pat, &jit, &rc);
+		free(pat);
+		if (!s->kw)
+			goto fail;
+	}
+	s->cand = guard_xcalloc(s->n + 1, 1);
+	s->md = pcre2_match_data_create(2, NULL);
+	s->mctx = pcre2_match_context_create(NULL);
+	if (!s->md || !s->mctx) {
+		rc = guard_error(GUARD_EIO, "out of memory for the scan rules");
+		goto fail;
+	}
+	pcre2_set_match_limit(s->mctx, SCAN_MATCH_LIMIT);
+	pcre2_set_depth_limit(s->mctx, SCAN_DEPTH_LIMIT);
+	if (cJSON_GetObjectItemCaseSensitive(scan, "exclude"))
+		s->exclude = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(scan, "exclude"), 1);
+	guard_buf_release(&kw);
+	*out = s;
+	return 0;
+fail:
+	guard_buf_release(&kw);
+	guard_scanner_free(s);
+	return rc;
+}
+
+void
+guard_scanner_free(struct guard_scanner *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->r[i].id);
+		free(s->r[i].message);
+		free(s->r[i].severity);
+		cJSON_Delete(s->r[i].paths);
+		pcre2_code_free(s->r[i].re);
+	}
+	free(s->r);
+	free(s->cand);
+	pcre2_code_free(s->kw);
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	cJSON_Delete(s->exclude);
+	free(s);
+}
+
+void
+guard_scanner_inline_allow(struct guard_scanner *s, bool on)
+{
+	s->allow_inline = on;
+}
+
+static bool
+globs_match(const cJSON *globs, const char *path)
+{
+	const cJSON *g;
+
+	if (cJSON_IsString(globs))
+		return guard_glob_match_path(globs->valuestring, path, NULL);
+	cJSON_ArrayForEach(g, globs)
+		if (cJSON_IsString(g) && guard_glob_match_path(g->valuestring, path, NULL))
+			return true;
+	return false;
+}
+
+bool
+guard_scanner_excluded(const struct guard_scanner *s, const char *path)
+{
+	return s->exclude && globs_match(s->exclude, path);
+}
+
+static int
+match(const struct guard_scanner *s, const pcre2_code *re, bool jit, const char *text, size_t len, size_t from)
+{
+	return jit ? pcre2_jit_match(re, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx)
+		   : pcre2_match(re, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
+}
+
+/* Mark the rules whose keywords text holds; the rules without keywords always. Returns how many. */
+static size_t
+candidates(struct guard_scanner *s, const char *text, size_t len)
+{
+	size_t n = 0, left = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		s->cand[i] = s->r[i].always;
+		n += s->cand[i];
+		left += !s->cand[i];
+	}
+	for (size_t from = 0; s->kw && left && from < len;) {
+		int m = pcre2_match(s->kw, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
+		if (m == PCRE2_ERROR_NOMATCH)
+			break;
+		if (m < 0) { /* cannot tell: every rule */
+			memset(s->cand, 1, s->n);
+			return s->n;
+		}
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+		const char *mark = (const char *)pcre2_get_mark(s->md);
+		size_t i = mark ? strtoul(mark, NULL, 10) : 0;
+		if (i < s->n && !s->cand[i]) {
+			s->cand[i] = 1;
+			n++;
+			left--;
+		}
+		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	return n;
+}
+
+/* Line starts of text, found once per text when a rule first matches. */
+struct lines {
+	size_t *start;
+	size_t n;
+};
+
+static void
+index_lines(struct lines *l, const char *text, size_t len)
+{
+	size_t cap = 64;
+
+	l->start = guard_xmalloc(cap * sizeof(*l->start));
+	l->start[l->n++] = 0;
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++) {
+		if (l->n == cap)
+			l->start = guard_xrealloc(l->start, (cap *= 2) * sizeof(*l->start));
+		l->start[l->n++] = (size_t)(p - text) + 1;
+	}
+}
+
+static size_t
+line_of(const struct lines *l, size_t off)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (l->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether line ln (from 0) or the one above says "guard-scan:allow ID reason". */
+static bool
+allowed(const struct lines *l, const char *text, size_t len, size_t ln, const char *id)
+{
+	for (size_t k = ln >= 1 ? ln - 1 : 0; k <= ln; k++) {
+		size_t a = l->start[k], z = k + 1 < l->n ? l->start[k + 1] : len;
+		const char *p = text + a, *end = text + z;
+		while ((p = memmem(p, (size_t)(end - p), "guard-scan:allow", 16))) {
+			p += 16;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			size_t idlen = strlen(id);
+			if ((size_t)(end - p) > idlen && !strncmp(p, id, idlen) && (p[idlen] == ' ' || p[idlen] == '\t')) {
+				const char *r = p + idlen;
+				while (r < end && (*r == ' ' || *r == '\t'))
+					r++;
+				if (r < end && *r != '\n' && *r != '\r' && *r != '*' && *r != '-')
+					return true; /* a reason follows */
+			}
+		}
+	}
+	return false;
+}
+
+static void
+add_finding(const struct rule *r, const char *path, long line, size_t col, const char *m, size_t mlen,
+	    cJSON *findings)
+{
+	char hash[GUARD_SHA256_HEX], fp[GUARD_SHA256_HEX], preview[PREVIEW_MAX * 4 + 8];
+	size_t show = mlen / 2 < PREVIEW_MAX ? mlen / 2 : PREVIEW_MAX, o = 0;
+	cJSON *f = cJSON_CreateObject();
+
+	guard_sha256_hex(m, mlen, hash);
+	char *key = guard_xasprintf("%s:%s", r->id, hash);
+	guard_sha256_hex(key, strlen(key), fp);
+	free(key);
+	for (size_t i = 0; i < show; i++)
+		preview[o++] = m[i] >= 0x20 && m[i] < 0x7f ? m[i] : '?';
+	preview[o] = 0;
+	cJSON_AddStringToObject(f, "rule", r->id);
+	cJSON_AddStringToObject(f, "path", path);
+	cJSON_AddNumberToObject(f, "line", (double)line);
+	cJSON_AddNumberToObject(f, "column", (double)col);
+	cJSON_AddStringToObject(f, "severity", r->severity);
+	cJSON_AddStringToObject(f, "kind", r->secret ? "secret" : "pattern");
+	cJSON_AddStringToObject(f, "message", r->message);
+	cJSON_AddStringToObject(f, "preview", preview);
+	hash[16] = 0;
+	cJSON_AddStringToObject(f, "hash", hash);
+	fp[32] = 0;
+	cJSON_AddStringToObject(f, "fingerprint", fp);
+	cJSON_AddItemToArray(findings, f);
+}
+
+int
+guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, size_t len, long first_line,
+		   const long *linemap, cJSON *findings)
+{
+	struct lines l = { NULL, 0 };
+	int found = 0;
+
+	if (!len || !candidates(s, text, len))
+		return 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct rule *r = &s->r[i];
+		if (!s->cand[i] || (r->paths && !globs_match(r->paths, path)))
+			continue;
+		for (size_t from = 0; from <= len;) {
+			int m = match(s, r->re, r->jit, text, len, from);
+			if (m == PCRE2_ERROR_NOMATCH)
+				break;
+			const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+			size_t a = m < 0 ? from : ov[0], z = m < 0 ? len : ov[1];
+			if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)))) {
+				from = a + 1;
+				continue;
+			}
+			/* over the match limit: the rest cannot be cleared, so it counts as found */
+			if (!l.start)
+				index_lines(&l, text, len);
+			size_t ln = line_of(&l, a);
+			if (!s->allow_inline || !allowed(&l, text, len, ln, r->id)) {
+				add_finding(r, path, linemap ? linemap[ln] : first_line + (long)ln, a - l.start[ln] + 1,
+					    text + a, z - a, findings);
+				found++;
+			}
+			if (m < 0)
+				break;
+			from = z;
+		}
+	}
+	free(l.start);
+	return found;
+}
+
+cJSON *
+guard_scanner_rules(const struct guard_scanner *s)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < s->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", s->r[i].id);
+		cJSON_AddStringToObject(o, "severity", s->r[i].severity);
+		cJSON_AddStringToObject(o, "kind", s->r[i].secret ? "secret" : "pattern");
+		cJSON_AddStringToObject(o, "message", s->r[i].message);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* One text of an edit, its lines numbered from 1 within it. */
+static int
+scan_member(struct guard_scanner *s, const char *path, const cJSON *v, cJSON *findings)
+{
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return 0;
+	return guard_scanner_scan(s, path, v->valuestring, strlen(v->valuestring), 1, NULL, findings);
+}
+
+int
+guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings)
+{
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
+	const char *path;
+	int n = 0;
+
+	if (!cJSON_IsObject(input))
+		input = cJSON_GetObjectItemCaseSensitive(in, "input");
+	if (!cJSON_IsObject(input))
+		input = in;
+	path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
+	if (guard_scanner_excluded(s, path))
+		return 0;
+	n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "content"), findings);
+	n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_string"), findings);
+	n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_source"), findings);
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(input, "edits"))
+		n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), findings);
+	return n;
+}
