@@ -380,15 +380,18 @@ binary(const char *text, size_t len)
 	return memchr(text, 0, len < BINARY_PEEK ? len : BINARY_PEEK) != NULL;
 }
 
-static void
+static int
 scan_text(struct run *r, const char *path, const char *text, size_t len, const long *lines)
 {
+	int rc;
+
 	r->files++;
 	if (binary(text, len)) {
 		r->skipped++;
-		return;
+		return 0;
 	}
-	guard_scanner_scan(r->sc, path, text, len, 1, lines, r->findings);
+	rc = guard_scanner_scan(r->sc, path, text, len, 1, lines, r->findings);
+	return rc < 0 ? rc : 0;
 }
 
 /* The path as the repository's .gitignore sees it (relative to its work tree), or NULL outside it. */
@@ -477,9 +480,9 @@ scan_path(struct run *r, const char *path, bool top)
 	}
 	if ((rc = guard_file_read(path, FILE_MAX, 0, &text, &len)) < 0)
 		return rc;
-	scan_text(r, path, text, len, NULL);
+	rc = scan_text(r, path, text, len, NULL);
 	free(text);
-	return 0;
+	return rc;
 }
 
 static int
@@ -519,13 +522,14 @@ struct added {
 	struct guard_buf text;
 	long *lines;
 	size_t n, cap;
+	int rc;
 };
 
 static void
 added_flush(struct added *a)
 {
-	if (a->path && a->n && !guard_scanner_excluded(a->r->sc, a->path))
-		scan_text(a->r, a->path, a->text.buf, a->text.len, a->lines);
+	if (a->path && a->n && !guard_scanner_excluded(a->r->sc, a->path) && a->rc == 0)
+		a->rc = scan_text(a->r, a->path, a->text.buf, a->text.len, a->lines);
 	free(a->path);
 	a->path = NULL;
 	a->n = 0;
@@ -556,10 +560,12 @@ on_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l,
 static int
 scan_diff(struct run *r, git_diff *diff)
 {
-	struct added a = { r, NULL, GUARD_BUF_INIT, NULL, 0, 0 };
+	struct added a = { r, NULL, GUARD_BUF_INIT, NULL, 0, 0, 0 };
 	int rc = git_diff_foreach(diff, NULL, NULL, NULL, on_line, &a) < 0 ? git_fail("cannot read the diff") : 0;
 
 	added_flush(&a);
+	if (rc == 0)
+		rc = a.rc;
 	guard_buf_release(&a.text);
 	free(a.lines);
 	return rc;
@@ -653,8 +659,8 @@ cmd_stdin(int argc, char **argv)
 	if ((rc = parse_opts(&r, argc, argv, false)) < 0 || (rc = run_start(&r)) < 0 ||
 	    (rc = guard_stream_read(stdin, STDIN_MAX, &text, &len)) < 0)
 		goto out;
-	scan_text(&r, r.stdin_path ? r.stdin_path : "-", text, len, NULL);
-	rc = finish(&r);
+	if ((rc = scan_text(&r, r.stdin_path ? r.stdin_path : "-", text, len, NULL)) == 0)
+		rc = finish(&r);
 out:
 	free(text);
 	run_release(&r);

@@ -54,8 +54,9 @@ struct rule {
 	char *id, *message, *severity;
 	bool secret;
 	cJSON *paths;		/* globs the rule is limited to (NULL: every path) */
-	pcre2_code *re;
-	bool jit;
+	char *regex;
+	pcre2_code *re;         /* compiled on first use: most texts are candidates for few rules */
+	bool jit, jit_tried;
 	bool (*check)(const char *s, size_t len);
 	bool always;            /* no keywords: matched against every text */
 };
@@ -64,6 +65,7 @@ struct guard_scanner {
 	struct rule *r;
 	size_t n;
 	pcre2_code *kw;	      /* every keyword, each ending in (*MARK:<rule index>) */
+	bool kw_jit_tried;
 	unsigned char *cand;  /* per rule, set while scanning a text */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -81,7 +83,7 @@ info_of(const char *id)
 }
 
 static pcre2_code *
-compile(const char *id, const char *regex, bool *jit, int *rc)
+compile(const char *id, const char *regex, int *rc)
 {
 	int code;
 	PCRE2_SIZE off;
@@ -96,8 +98,22 @@ compile(const char *id, const char *regex, bool *jit, int *rc)
 				  (size_t)off, (char *)msg);
 		return NULL;
 	}
-	*jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
 	return re;
+}
+
+/*
+ * JIT compiling costs more than interpreting a short text (an agent's
+ * edit, a diff's lines), so a pattern is JIT-compiled when it first meets
+ * a text of JIT_FROM bytes or more.
+ */
+#define JIT_FROM ((size_t)16 << 10)
+
+static bool
+jit_now(pcre2_code *re)
+{
+	size_t size = 0;
+	return pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0 && pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	       size > 0;
 }
 
 /* Append kw (literal, quoted) to the keyword pattern, marked with rule i. */
@@ -141,12 +157,10 @@ policy_rule(struct rule *r, const cJSON *e, size_t i, struct guard_buf *b)
 	const char *id = member(e, "id"), *regex = member(e, "regex");
 	const cJSON *kws = cJSON_GetObjectItemCaseSensitive(e, "keywords"), *k;
 	const struct builtin_info *bi = id ? info_of(id) : NULL;
-	int rc;
 
 	if (!id || !regex)
 		return guard_error(GUARD_EPOLICY, "forbidden pattern without id and regex strings");
-	if (!(r->re = compile(id, regex, &r->jit, &rc)))
-		return rc;
+	r->regex = guard_xstrdup(regex);
 	r->id = guard_xstrdup(id);
 	r->message = guard_xstrdup(member(e, "message") ?: bi ? bi->message : "forbidden pattern");
 	r->severity = guard_xstrdup(member(e, "severity") ?: bi ? bi->severity : "high");
@@ -182,8 +196,7 @@ guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
 	for (size_t i = 0; guard_redact_builtin(i, &id, &regex, &check); i++) {
 		const struct builtin_info *bi = info_of(id);
 		struct rule *r = &s->r[s->n];
-		if (!(r->re = compile(id, regex, &r->jit, &rc)))
-			goto fail;
+		r->regex = guard_xstrdup(regex);
 		r->id = guard_xstrdup(id);
 		r->message = guard_xstrdup(bi ? bi->message : id);
 		r->severity = guard_xstrdup(bi ? bi->severity : "high");
@@ -201,8 +214,7 @@ guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
 	}
 	if (kw.len) {
 		char *pat = guard_xasprintf("(?i)(?:%s)", kw.buf);
-		bool jit;
-		s->kw = compile("keywords", pat, &jit, &rc);
+		s->kw = compile("keywords", pat, &rc);
 		free(pat);
 		if (!s->kw)
 			goto fail;
@@ -236,6 +248,7 @@ guard_scanner_free(struct guard_scanner *s)
 		free(s->r[i].id);
 		free(s->r[i].message);
 		free(s->r[i].severity);
+		free(s->r[i].regex);
 		cJSON_Delete(s->r[i].paths);
 		pcre2_code_free(s->r[i].re);
 	}
@@ -290,6 +303,10 @@ candidates(struct guard_scanner *s, const char *text, size_t len)
 		s->cand[i] = s->r[i].always;
 		n += s->cand[i];
 		left += !s->cand[i];
+	}
+	if (s->kw && len >= JIT_FROM && !s->kw_jit_tried) {
+		s->kw_jit_tried = true;
+		jit_now(s->kw);
 	}
 	for (size_t from = 0; s->kw && left && from < len;) {
 		int m = pcre2_match(s->kw, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
@@ -411,9 +428,18 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 	if (!len || !candidates(s, text, len))
 		return 0;
 	for (size_t i = 0; i < s->n; i++) {
-		const struct rule *r = &s->r[i];
+		struct rule *r = &s->r[i];
+		int rc;
 		if (!s->cand[i] || (r->paths && !globs_match(r->paths, path)))
 			continue;
+		if (!r->re && !(r->re = compile(r->id, r->regex, &rc))) {
+			free(l.start);
+			return rc;
+		}
+		if (len >= JIT_FROM && !r->jit_tried) {
+			r->jit_tried = true;
+			r->jit = jit_now(r->re);
+		}
 		for (size_t from = 0; from <= len;) {
 			int m = match(s, r->re, r->jit, text, len, from);
 			if (m == PCRE2_ERROR_NOMATCH)
@@ -481,10 +507,18 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
 	if (guard_scanner_excluded(s, path))
 		return 0;
-	n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "content"), findings);
-	n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_string"), findings);
-	n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_source"), findings);
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(input, "edits"))
-		n += scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), findings);
+	static const char *const texts[] = { "content", "new_string", "new_source" };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, texts[i]), findings);
+		if (m < 0)
+			return m;
+		n += m;
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(input, "edits")) {
+		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), findings);
+		if (m < 0)
+			return m;
+		n += m;
+	}
 	return n;
 }

@@ -36,7 +36,8 @@ bool guard_scanner_excluded(const struct guard_scanner *s, const char *path);
  * lines[i] of the file when lines is given, first_line + i otherwise.
  * Appends one object per finding to findings: rule, path, line, column,
  * severity, message, kind ("secret" or "pattern"), preview, hash,
- * fingerprint. Returns the number appended.
+ * fingerprint. Returns the number appended, or GUARD_EPOLICY when a
+ * rule's regex (compiled on first use) does not compile.
  */
 int guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, size_t len, long first_line,
 		       const long *lines, cJSON *findings);
