@@ -32,7 +32,7 @@ static const struct builtin_info infos[] = {
 	{ "npm-token", "an npm token", "high", "npm_" },
 	{ "pypi-token", "a PyPI token", "high", "pypi-" },
 	{ "sendgrid-key", "a SendGrid API key", "high", "sg." },
-	{ "twilio-key", "a Twilio API key", "high", "sk" },
+	{ "twilio-key", "a Twilio API key", "high", "sk0|sk1|sk2|sk3|sk4|sk5|sk6|sk7|sk8|sk9|ska|skb|skc|skd|ske|skf" },
 	{ "gcp-private-key-id", "a Google service-account private_key_id", "high", "private_key_id" },
 	{ "stripe-key", "a Stripe key", "high", "_live_|_test_" },
 	{ "openai-anthropic-key", "an OpenAI or Anthropic API key", "high", "sk-" },
@@ -59,14 +59,32 @@ struct rule {
 	bool jit, jit_tried;
 	bool (*check)(const char *s, size_t len);
 	bool always;            /* no keywords: matched against every text */
+	bool multiline;         /* a match may run past its keyword's line (a PEM block) */
+	size_t *hits;           /* while scanning: starts of the lines holding one of its keywords */
+	size_t nhits, caphits;
+};
+
+/* A keyword, lower case, and the rule it stands for. */
+struct keyword {
+	char *word;
+	size_t len, rule;
 };
 
 struct guard_scanner {
 	struct rule *r;
 	size_t n;
-	pcre2_code *kw;	      /* every keyword, each ending in (*MARK:<rule index>) */
-	bool kw_jit_tried;
-	unsigned char *cand;  /* per rule, set while scanning a text */
+	/*
+	 * The keywords, found in one pass over a text by their byte pairs:
+	 * for each pair of bytes (either case) that starts some keyword at
+	 * offset 0 or 1, the list of those keywords (bucket, lists). Only even offsets of the
+	 * text are looked at: a keyword of 3 bytes or more starting at an odd
+	 * one has its pair at offset 1 on an even one.
+	 */
+	struct keyword *kws;
+	size_t nkws;
+	uint16_t *bucket;     /* per pair: 0, or 1 + the index of its list in lists */
+	struct pair_list { size_t *kw; unsigned char *off; size_t n; } *lists;
+	size_t nlists;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	cJSON *exclude;       /* scan.exclude globs */
@@ -83,12 +101,11 @@ info_of(const char *id)
 }
 
 static pcre2_code *
-compile(const char *id, const char *regex, int *rc)
+compile_with(const char *id, const char *regex, uint32_t flags, int *rc)
 {
 	int code;
 	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
-				       guard_regex_flags() | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, flags, &code, &off, NULL);
 
 	*rc = 0;
 	if (!re) {
@@ -99,6 +116,12 @@ compile(const char *id, const char *regex, int *rc)
 		return NULL;
 	}
 	return re;
+}
+
+static pcre2_code *
+compile(const char *id, const char *regex, int *rc)
+{
+	return compile_with(id, regex, guard_regex_flags() | PCRE2_MATCH_INVALID_UTF, rc);
 }
 
 /*
@@ -116,32 +139,88 @@ jit_now(pcre2_code *re)
 	       size > 0;
 }
 
-/* Append kw (literal, quoted) to the keyword pattern, marked with rule i. */
-static void
-add_keyword(struct guard_buf *b, const char *kw, size_t len, size_t i)
+/* ASCII lower case of every byte, by table: the pair scan reads two per step */
+#define L4(c) (c), (c) + 1, (c) + 2, (c) + 3
+#define L16(c) L4(c), L4((c) + 4), L4((c) + 8), L4((c) + 12)
+#define L64(c) L16(c), L16((c) + 16), L16((c) + 32), L16((c) + 48)
+static const unsigned char lower_table[256] = {
+	L64(0),
+	'@', L4('a'), L4('e'), L4('i'), L4('m'), L4('q'), L4('u'), 'y', 'z', '[', '\\', ']', '^', '_',
+	L16(96), L16(112), L64(128), L64(192),
+};
+
+static unsigned char
+lower(unsigned char c)
 {
-	if (b->len)
-		guard_buf_addch(b, '|');
-	for (size_t k = 0; k < len; k++) {
-		unsigned char c = (unsigned char)kw[k];
-		if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9') && c < 128)
-			guard_buf_addch(b, '\\');
-		guard_buf_addch(b, (char)c);
-	}
-	guard_buf_addf(b, "(*MARK:%zu)", i);
+	return lower_table[c];
 }
 
-static void
-add_keywords_text(struct guard_buf *b, const char *list, size_t i)
+static unsigned char
+upper(unsigned char c)
 {
-	while (*list) {
+	return c >= 'a' && c <= 'z' ? (unsigned char)(c & ~0x20) : c;
+}
+
+/* Two bytes as the pair scan reads them: one 16-bit index, the first byte low. */
+static unsigned
+raw_pair(unsigned char a, unsigned char b)
+{
+	return (unsigned)a | (unsigned)b << 8;
+}
+
+/* Keyword kw (len bytes) of rule i; one shorter than 3 bytes would be missed at odd offsets, so it is refused. */
+static int
+add_keyword(struct guard_scanner *s, const char *kw, size_t len, size_t i)
+{
+	struct keyword *k;
+
+	if (len < 3)
+		return guard_error(GUARD_EPOLICY, "scan rule '%s': keyword '%.*s' is shorter than 3 characters",
+				   s->r[i].id, (int)len, kw);
+	s->kws = guard_xrealloc(s->kws, (s->nkws + 1) * sizeof(*s->kws));
+	k = &s->kws[s->nkws++];
+	k->word = guard_xstrndup(kw, len);
+	for (size_t j = 0; j < len; j++)
+		k->word[j] = (char)lower((unsigned char)k->word[j]);
+	k->len = len;
+	k->rule = i;
+	if (!s->bucket)
+		s->bucket = guard_xcalloc(65536, sizeof(*s->bucket));
+	for (int off = 0; off < 2; off++) {
+		unsigned char a = (unsigned char)k->word[off], b = (unsigned char)k->word[off + 1];
+		unsigned p = raw_pair(a, b);
+		struct pair_list *l;
+		if (!s->bucket[p]) {
+			s->lists = guard_xrealloc(s->lists, (s->nlists + 1) * sizeof(*s->lists));
+			memset(&s->lists[s->nlists], 0, sizeof(*s->lists));
+			s->nlists++;
+			/* the same list for every case of the two bytes */
+			for (int ca = 0; ca < 2; ca++)
+				for (int cb = 0; cb < 2; cb++)
+					s->bucket[raw_pair(ca ? upper(a) : a, cb ? upper(b) : b)] = (uint16_t)s->nlists;
+		}
+		l = &s->lists[s->bucket[p] - 1];
+		l->kw = guard_xrealloc(l->kw, (l->n + 1) * sizeof(*l->kw));
+		l->off = guard_xrealloc(l->off, l->n + 1);
+		l->kw[l->n] = s->nkws - 1;
+		l->off[l->n++] = (unsigned char)off;
+	}
+	return 0;
+}
+
+static int
+add_keywords_text(struct guard_scanner *s, const char *list, size_t i)
+{
+	int rc = 0;
+
+	while (*list && rc == 0) {
 		size_t n = strcspn(list, "|");
-		if (n)
-			add_keyword(b, list, n, i);
+		rc = add_keyword(s, list, n, i);
 		list += n;
 		if (*list)
 			list++;
 	}
+	return rc;
 }
 
 static const char *
@@ -152,8 +231,9 @@ member(const cJSON *o, const char *k)
 
 /* A policy entry into rule r (its keywords into b). */
 static int
-policy_rule(struct rule *r, const cJSON *e, size_t i, struct guard_buf *b)
+policy_rule(struct guard_scanner *s, const cJSON *e, size_t i)
 {
+	struct rule *r = &s->r[i];
 	const char *id = member(e, "id"), *regex = member(e, "regex");
 	const cJSON *kws = cJSON_GetObjectItemCaseSensitive(e, "keywords"), *k;
 	const struct builtin_info *bi = id ? info_of(id) : NULL;
@@ -168,11 +248,13 @@ policy_rule(struct rule *r, const cJSON *e, size_t i, struct guard_buf *b)
 	if (cJSON_GetObjectItemCaseSensitive(e, "paths"))
 		r->paths = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "paths"), 1);
 	r->always = !cJSON_GetArraySize(kws);
-	cJSON_ArrayForEach(k, kws)
-		if (cJSON_IsString(k) && *k->valuestring)
-			add_keyword(b, k->valuestring, strlen(k->valuestring), i);
-		else
-			r->always = true; /* an empty keyword is in every text */
+	cJSON_ArrayForEach(k, kws) {
+		int rc;
+		if (!cJSON_IsString(k) || strlen(k->valuestring) < 3)
+			r->always = true; /* a keyword this short prefilters nothing (and the pair scan needs 3 bytes) */
+		else if ((rc = add_keyword(s, k->valuestring, strlen(k->valuestring), i)) < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -182,7 +264,6 @@ guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(tree, "forbidden_patterns"), *e;
 	const cJSON *scan = cJSON_GetObjectItemCaseSensitive(tree, "scan");
 	struct guard_scanner *s = guard_xcalloc(1, sizeof(*s));
-	struct guard_buf kw = GUARD_BUF_INIT;
 	const char *id, *regex;
 	bool (*check)(const char *, size_t);
 	size_t cap = (size_t)cJSON_GetArraySize(list);
@@ -203,23 +284,16 @@ guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
 		r->secret = true;
 		r->check = check;
 		r->always = !bi;
-		if (bi)
-			add_keywords_text(&kw, bi->keywords, s->n);
+		r->multiline = !strcmp(id, "private-key");
 		s->n++;
+		if (bi && (rc = add_keywords_text(s, bi->keywords, s->n - 1)) < 0)
+			goto fail;
 	}
 	cJSON_ArrayForEach(e, list) {
-		if ((rc = policy_rule(&s->r[s->n], e, s->n, &kw)) < 0)
-			goto fail;
 		s->n++;
-	}
-	if (kw.len) {
-		char *pat = guard_xasprintf("(?i)(?:%s)", kw.buf);
-		s->kw = compile("keywords", pat, &rc);
-		free(pat);
-		if (!s->kw)
+		if ((rc = policy_rule(s, e, s->n - 1)) < 0)
 			goto fail;
 	}
-	s->cand = guard_xcalloc(s->n + 1, 1);
 	s->md = pcre2_match_data_create(2, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	if (!s->md || !s->mctx) {
@@ -230,11 +304,9 @@ guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
 	pcre2_set_depth_limit(s->mctx, SCAN_DEPTH_LIMIT);
 	if (cJSON_GetObjectItemCaseSensitive(scan, "exclude"))
 		s->exclude = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(scan, "exclude"), 1);
-	guard_buf_release(&kw);
 	*out = s;
 	return 0;
 fail:
-	guard_buf_release(&kw);
 	guard_scanner_free(s);
 	return rc;
 }
@@ -251,10 +323,18 @@ guard_scanner_free(struct guard_scanner *s)
 		free(s->r[i].regex);
 		cJSON_Delete(s->r[i].paths);
 		pcre2_code_free(s->r[i].re);
+		free(s->r[i].hits);
 	}
 	free(s->r);
-	free(s->cand);
-	pcre2_code_free(s->kw);
+	for (size_t i = 0; i < s->nkws; i++)
+		free(s->kws[i].word);
+	free(s->kws);
+	for (size_t i = 0; i < s->nlists; i++) {
+		free(s->lists[i].kw);
+		free(s->lists[i].off);
+	}
+	free(s->lists);
+	free(s->bucket);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
 	cJSON_Delete(s->exclude);
@@ -293,38 +373,66 @@ match(const struct guard_scanner *s, const pcre2_code *re, bool jit, const char 
 		   : pcre2_match(re, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
 }
 
-/* Mark the rules whose keywords text holds; the rules without keywords always. Returns how many. */
+/* Note that the line starting at start holds a keyword of rule r (once per line). */
+static void
+add_hit(struct rule *r, size_t start)
+{
+	if (r->nhits && r->hits[r->nhits - 1] == start)
+		return;
+	if (r->nhits == r->caphits)
+		r->hits = guard_xrealloc(r->hits, (r->caphits = r->caphits ? r->caphits * 2 : 16) * sizeof(*r->hits));
+	r->hits[r->nhits++] = start;
+}
+
+/* Whether kw is at text + at (either case). */
+static bool
+keyword_at(const struct keyword *k, const char *text, size_t len, size_t at)
+{
+	if (at + k->len > len)
+		return false;
+	for (size_t j = 0; j < k->len; j++)
+		if (lower((unsigned char)text[at + j]) != (unsigned char)k->word[j])
+			return false;
+	return true;
+}
+
+/*
+ * Find every keyword in text, noting for each rule the lines that hold
+ * one of its keywords. Returns how many rules have a hit or no keywords.
+ */
 static size_t
 candidates(struct guard_scanner *s, const char *text, size_t len)
 {
-	size_t n = 0, left = 0;
+	size_t n = 0, line = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
-		s->cand[i] = s->r[i].always;
-		n += s->cand[i];
-		left += !s->cand[i];
+		s->r[i].nhits = 0;
+		n += s->r[i].always;
 	}
-	if (s->kw && len >= JIT_FROM && !s->kw_jit_tried) {
-		s->kw_jit_tried = true;
-		jit_now(s->kw);
-	}
-	for (size_t from = 0; s->kw && left && from < len;) {
-		int m = pcre2_match(s->kw, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
-		if (m == PCRE2_ERROR_NOMATCH)
-			break;
-		if (m < 0) { /* cannot tell: every rule */
-			memset(s->cand, 1, s->n);
-			return s->n;
+	if (!s->nkws || len < 3)
+		return n;
+	size_t seen = 0; /* newlines looked for up to here: line is the start of the line holding seen */
+	const unsigned char *t = (const unsigned char *)text;
+	for (size_t i = 0; i + 1 < len; i += 2) {
+		uint16_t b = s->bucket[raw_pair(t[i], t[i + 1])];
+		if (!b)
+			continue;
+		const struct pair_list *l = &s->lists[b - 1];
+		for (size_t j = 0; j < l->n; j++) {
+			const struct keyword *kw = &s->kws[l->kw[j]];
+			size_t at = i - l->off[j];
+			if (i < l->off[j] || !keyword_at(kw, text, len, at))
+				continue;
+			if (at > seen) {
+				const char *nl = memrchr(text + seen, '\n', at - seen);
+				if (nl)
+					line = (size_t)(nl - text) + 1;
+				seen = at;
+			}
+			if (!s->r[kw->rule].nhits)
+				n++;
+			add_hit(&s->r[kw->rule], line);
 		}
-		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-		const char *mark = (const char *)pcre2_get_mark(s->md);
-		size_t i = mark ? strtoul(mark, NULL, 10) : 0;
-		if (i < s->n && !s->cand[i]) {
-			s->cand[i] = 1;
-			n++;
-			left--;
-		}
-		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 	}
 	return n;
 }
@@ -430,7 +538,7 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 	for (size_t i = 0; i < s->n; i++) {
 		struct rule *r = &s->r[i];
 		int rc;
-		if (!s->cand[i] || (r->paths && !globs_match(r->paths, path)))
+		if ((!r->always && !r->nhits) || (r->paths && !globs_match(r->paths, path)))
 			continue;
 		if (!r->re && !(r->re = compile(r->id, r->regex, &rc))) {
 			free(l.start);
@@ -440,28 +548,44 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 			r->jit_tried = true;
 			r->jit = jit_now(r->re);
 		}
-		for (size_t from = 0; from <= len;) {
-			int m = match(s, r->re, r->jit, text, len, from);
-			if (m == PCRE2_ERROR_NOMATCH)
-				break;
-			const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-			size_t a = m < 0 ? from : ov[0], z = m < 0 ? len : ov[1];
-			if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)))) {
-				from = a + 1;
-				continue;
+		/*
+		 * Each line holding one of the rule's keywords (a match holds
+		 * one), to its end, or to the text's for a multi-line rule;
+		 * every line for a rule without keywords.
+		 */
+		size_t done = 0; /* matched up to here */
+		for (size_t h = 0; h < (r->always ? 1 : r->nhits); h++) {
+			size_t from = r->always ? 0 : r->hits[h], end = len;
+			if (from < done)
+				from = done;
+			if (!r->always && !r->multiline) {
+				const char *nl = memchr(text + from, '\n', len - from);
+				end = nl ? (size_t)(nl - text) + 1 : len;
 			}
-			/* over the match limit: the rest cannot be cleared, so it counts as found */
-			if (!l.start)
-				index_lines(&l, text, len);
-			size_t ln = line_of(&l, a);
-			if (!s->allow_inline || !allowed(&l, text, len, ln, r->id)) {
-				add_finding(r, path, linemap ? linemap[ln] : first_line + (long)ln, a - l.start[ln] + 1,
-					    text + a, z - a, findings);
-				found++;
+			while (from <= end) {
+				int m = match(s, r->re, r->jit, text, end, from);
+				if (m == PCRE2_ERROR_NOMATCH)
+					break;
+				const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+				size_t a = m < 0 ? from : ov[0], z = m < 0 ? end : ov[1];
+				if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)))) {
+					from = a + 1;
+					continue;
+				}
+				/* over the match limit: the rest cannot be cleared, so it counts as found */
+				if (!l.start)
+					index_lines(&l, text, len);
+				size_t ln = line_of(&l, a);
+				if (!s->allow_inline || !allowed(&l, text, len, ln, r->id)) {
+					add_finding(r, path, linemap ? linemap[ln] : first_line + (long)ln,
+						    a - l.start[ln] + 1, text + a, z - a, findings);
+					found++;
+				}
+				if (m < 0)
+					break;
+				from = z;
 			}
-			if (m < 0)
-				break;
-			from = z;
+			done = from > end ? from : end;
 		}
 	}
 	free(l.start);

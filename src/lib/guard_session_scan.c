@@ -54,6 +54,7 @@ guard_scan_line(void *scan, const char *path, long lineno, const char *text, siz
 		cJSON_AddNumberToObject(k, "line", (double)lineno);
 		cJSON_AddStringToObject(k, "message", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "message")));
 		cJSON_AddStringToObject(k, "severity", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "severity")));
+		cJSON_AddStringToObject(k, "kind", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind")));
 		cJSON_Delete(f);
 		if (cJSON_GetArraySize(s->findings) < FINDINGS_MAX)
 			cJSON_AddItemToArray(s->findings, k);
