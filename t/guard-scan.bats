@@ -278,3 +278,18 @@ KEY = '$aws'" '{file_path:$p,content:$c}')
 	refute grep -rqF -- "eval(q)" "$LOG"
 	grep -qF 'guard-scan:aws-access-key' "$LOG"/*.jsonl
 }
+
+@test "the planted-secret corpus (t/scan): recall >= 98%, false findings <= 2%" {
+	[ "$(grep -vc '^#' "$REPO_ROOT/t/scan/expected.tsv")" -ge 150 ]
+	run "$REPO_ROOT/t/scan/score.sh" "$(command -v guard-scan)"
+	[ "$status" -eq 0 ]
+	echo "# $output" >&3
+	read -r found want recall false lines pct < <(sed -E 's/found ([0-9]+) of ([0-9]+) \(([0-9]+)% recall\), ([0-9]+) false of ([0-9]+) finding lines \(([0-9]+)%\)/\1 \2 \3 \4 \5 \6/' <<<"$output")
+	[ "$((found * 100))" -ge "$((want * 98))" ]
+	[ "$((false * 100))" -le "$((lines * 2))" ]
+	# the corpus is what make_corpus.py writes (regenerating it changes nothing)
+	cp -r "$REPO_ROOT/t/scan" "$BATS_TEST_TMPDIR/scan"
+	python3 "$BATS_TEST_TMPDIR/scan/make_corpus.py" >/dev/null
+	diff -r "$REPO_ROOT/t/scan/corpus" "$BATS_TEST_TMPDIR/scan/corpus"
+	diff "$REPO_ROOT/t/scan/expected.tsv" "$BATS_TEST_TMPDIR/scan/expected.tsv"
+}

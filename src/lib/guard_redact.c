@@ -179,7 +179,7 @@ static const struct builtin builtins[] = {
 	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL,
 	  27, "-", "-", NULL },
 	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL, 20, "A", "A", NULL },
-	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}", "=:", 59, "a", "y", NULL },
+	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?\\K[A-Za-z0-9/+=]{40}", "=:", 59, "a", "y", NULL },
 	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL, 39, "A", "a", NULL },
 	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL, 51, "A", "=", NULL },
 	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL, 37, ALNUM "_~.-", "~", NULL },
@@ -202,8 +202,8 @@ static const struct builtin builtins[] = {
 	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALPHA, "@", NULL },
 	{ "password-assignment",
 	  "(?i)(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|auth(?!or|ori)|token|credentials?|cookie|session[_-]?key)"
-	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL, NULL },
-	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}", "=" SPACES, 12, "-", "-", NULL },
+	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?\\K[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL, NULL },
+	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)\\K[^\\s\"']{4,}", "=" SPACES, 12, "-", "-", NULL },
 	{ "high-entropy", "(?i)(?:key|secret|token|passw|pwd|auth|credential|cookie|session|signature|salt)[A-Za-z0-9_.-]*[\"']?(?:\\s*[=:]\\s*|\\s+)[\"']?\\K[A-Za-z0-9+/_.~=-]{20,}", NULL, 24, NULL, NULL, entropic },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };

@@ -496,6 +496,55 @@ allowed(const struct lines *l, const char *text, size_t len, size_t ln, const ch
 	return false;
 }
 
+/* Whether s (len bytes) holds needle, either case. */
+static bool
+holds(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (!strncasecmp(s + i, needle, n))
+			return true;
+	return false;
+}
+
+/*
+ * A secret rule's match that is no secret: a placeholder, a documented
+ * example, a test key marked as such, a reference to where the secret
+ * lives (an environment variable, a template), or a type name where a
+ * value would be. The match is the rule's (after \K: the value alone for
+ * assignments). Redaction masks these all the same; a scan does not
+ * report them.
+ */
+static bool
+not_a_secret(const char *m, size_t len)
+{
+	static const char *const marks[] = {
+		"example", "xxxx", "****", "<", ">", "${", "{{", "%(", "$(", "your_", "your-", "placeholder", "changeme",
+		"change_me", "dummy", "redacted", "os.environ", "process.env", "getenv", "env(", "env[", "sk_test_",
+		"pk_test_", "pk_live_", "rk_test_", "fake", "0000000000", "1234567890",
+	};
+	static const char *const words[] = {
+		"string", "str", "none", "null", "nil", "true", "false", "undefined", "password", "passwd", "secret",
+		"token", "required", "optional", "int", "bool", "boolean", "number", "text", "hidden", "self",
+	};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (holds(m, len, marks[i]))
+			return true;
+	/* a value that is a bare word of the language (type hints, field kinds) */
+	size_t n = len;
+	while (n && strchr("\"';,)", m[n - 1]))
+		n--;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (n == strlen(words[i]) && !strncasecmp(m, words[i], n))
+			return true;
+	/* a variable or call (os.getenv(...), config.password, $VAR) rather than a literal */
+	if (m[0] == '$' || (n > 2 && m[n - 1] == '(') || memchr(m, '(', n))
+		return true;
+	return false;
+}
+
 static void
 add_finding(const struct rule *r, const char *path, long line, size_t col, const char *m, size_t mlen,
 	    cJSON *findings)
@@ -568,7 +617,8 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 					break;
 				const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 				size_t a = m < 0 ? from : ov[0], z = m < 0 ? end : ov[1];
-				if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)))) {
+				if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)) ||
+					       (r->secret && not_a_secret(text + a, z - a)))) {
 					from = a + 1;
 					continue;
 				}
