@@ -160,7 +160,7 @@ plant() {
 	run guard-scan files --baseline "$BATS_TEST_TMPDIR/base.json"
 	[ "$status" -eq 0 ]
 	# another secret of the same rule in the same file is new
-	printf 'OTHER = "AKIAZZZZYYYYXXXXWWWW"\n' >>"$PROJ/src/app.py"
+	printf 'OTHER = "AKIAZQ7RTYUIOPASDFG2"\n' >>"$PROJ/src/app.py"
 	run guard-scan files --baseline "$BATS_TEST_TMPDIR/base.json" --format jsonl
 	[ "$status" -eq 1 ]
 	[ "$(jq -r .line <<<"$output")" = 7 ]

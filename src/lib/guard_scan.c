@@ -581,6 +581,8 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 {
 	struct lines l = { NULL, 0 };
 	int found = 0;
+	/* the secrets found so far: a later (broader) rule's match over one of them is the same secret */
+	size_t (*spans)[2] = NULL, nspans = 0;
 
 	if (!len || !candidates(s, text, len))
 		return 0;
@@ -591,6 +593,7 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 			continue;
 		if (!r->re && !(r->re = compile(r->id, r->regex, &rc))) {
 			free(l.start);
+			free(spans);
 			return rc;
 		}
 		if (len >= JIT_FROM && !r->jit_tried) {
@@ -622,11 +625,19 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 					from = a + 1;
 					continue;
 				}
+				bool seen = false;
+				for (size_t k = 0; r->secret && k < nspans && !seen; k++)
+					seen = a < spans[k][1] && spans[k][0] < z;
+				if (r->secret && !seen) {
+					spans = guard_xrealloc(spans, (nspans + 1) * sizeof(*spans));
+					spans[nspans][0] = a;
+					spans[nspans++][1] = z;
+				}
 				/* over the match limit: the rest cannot be cleared, so it counts as found */
 				if (!l.start)
 					index_lines(&l, text, len);
 				size_t ln = line_of(&l, a);
-				if (!s->allow_inline || !allowed(&l, text, len, ln, r->id)) {
+				if (!seen && (!s->allow_inline || !allowed(&l, text, len, ln, r->id))) {
 					add_finding(r, path, linemap ? linemap[ln] : first_line + (long)ln,
 						    a - l.start[ln] + 1, text + a, z - a, findings);
 					found++;
@@ -639,6 +650,7 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 		}
 	}
 	free(l.start);
+	free(spans);
 	return found;
 }
 
