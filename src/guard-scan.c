@@ -143,23 +143,6 @@ parse_opts(struct run *r, int argc, char **argv, bool takes_args)
 
 /* ------------------------------------------------------------- output */
 
-static void
-github_escaped(const char *s, bool property)
-{
-	for (; *s; s++) {
-		if (*s == '%')
-			fputs("%25", stdout);
-		else if (*s == '\r')
-			fputs("%0D", stdout);
-		else if (*s == '\n')
-			fputs("%0A", stdout);
-		else if (property && (*s == ':' || *s == ','))
-			printf("%%%02X", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-}
-
 static const char *
 str(const cJSON *o, const char *k)
 {
@@ -183,14 +166,14 @@ print_github(const cJSON *findings)
 		printf("::%s file=", !strcmp(sev, "critical") || !strcmp(sev, "high") ? "error"
 				     : !strcmp(sev, "medium")			     ? "warning"
 										     : "notice");
-		github_escaped(str(f, "path"), true);
+		cli_github_escaped(str(f, "path"), true);
 		printf(",line=%.0f,col=%.0f,title=", guard_json_num(f, "line"), guard_json_num(f, "column"));
-		github_escaped("guard-scan ", true);
-		github_escaped(str(f, "rule"), true);
+		cli_github_escaped("guard-scan ", true);
+		cli_github_escaped(str(f, "rule"), true);
 		fputs("::", stdout);
-		github_escaped(str(f, "message"), false);
+		cli_github_escaped(str(f, "message"), false);
 		fputs(" (", stdout);
-		github_escaped(s, false);
+		cli_github_escaped(s, false);
 		fputs(")\n", stdout);
 		free(s);
 	}
