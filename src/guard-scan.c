@@ -426,7 +426,8 @@ scan_dir(struct run *r, const char *path)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".git"))
 			guard_list_add(&names, e->d_name);
 	closedir(d);
-	qsort(names.items, names.len, sizeof(*names.items), by_name);
+	if (names.len)
+		qsort(names.items, names.len, sizeof(*names.items), by_name);
 	for (size_t i = 0; i < names.len && rc == 0; i++) {
 		char *sub = strcmp(path, ".") ? guard_xasprintf("%s/%s", path, names.items[i])
 					      : guard_xstrdup(names.items[i]);

@@ -195,7 +195,7 @@ TEST(redact_secret_names)
 	CHECK(guard_redact_json(r, o, "", NULL) == 7);
 	char *e = cJSON_PrintUnformatted(o);
 	for (int i = 1; i <= 7; i++) {
-		char v[8];
+		char v[16];
 		snprintf(v, sizeof(v), "\"x%d\"", i);
 		CHECK(!strstr(e, v));
 	}
