@@ -2,7 +2,7 @@
 # guard-scan side by side with secretlint (npm, recommended preset) and
 # Debian's git-secrets, in one run: recall per kind on the planted-secret
 # corpus (t/scan), and wall time on a tree of about 20,000 real text files
-# (copied from this machine's /usr/include, /usr/share/perl and python
+# (copied from this machine's /usr/include, perl, python, node and doc
 # libraries) with the corpus inside. Bench only: make test needs neither
 # peer. Prints a summary; nothing is asserted.
 #   t/bench/scan.sh            (SCAN_FILES=20000, SCAN_PEERS=/tmp/scan-peers)
@@ -59,8 +59,8 @@ done
 
 # speed on the tree
 mkdir -p "$work/tree"
-find /usr/include /usr/share/perl /usr/lib/python3 -type f -size -256k 2>/dev/null | head -n "$files" |
-	while read -r f; do d=$work/tree/$(dirname "${f#/}"); mkdir -p "$d"; cp "$f" "$d/"; done
+(find /usr/include /usr/share/perl /usr/share/perl5 /usr/lib/python3 /usr/share/doc /usr/lib/node_modules /usr/share/nodejs -type f -size -256k 2>/dev/null || true) | head -n "$files" |
+	tar -cf - -T - 2>/dev/null | tar -xf - -C "$work/tree"
 cp -r t/scan/corpus "$work/tree/corpus"
 n=$(find "$work/tree" -type f | wc -l)
 (cd "$work/tree" && git init -q . && git secrets --register-aws >/dev/null)
