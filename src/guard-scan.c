@@ -29,7 +29,7 @@
 
 struct run {
 	struct guard_stages stages;
-	char *root;
+	char *root, *cwd;
 	struct guard_scanner *sc;
 	git_repository *repo;
 	cJSON *findings;
@@ -38,7 +38,7 @@ struct run {
 	long files, skipped;
 };
 
-#define RUN_INIT { { { NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL, GUARD_LIST_INIT }, NULL, NULL, NULL, \
+#define RUN_INIT { { { NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL, GUARD_LIST_INIT }, NULL, NULL, NULL, NULL, \
 		   NULL, NULL, NULL, NULL, NULL, GUARD_LIST_INIT, 0, 0 }
 
 static int
@@ -75,6 +75,7 @@ run_release(struct run *r)
 	guard_list_clear(&r->args);
 	guard_stages_release(&r->stages);
 	free(r->root);
+	free(r->cwd);
 }
 
 static int
@@ -377,7 +378,13 @@ scan_text(struct run *r, const char *path, const char *text, size_t len, const l
 	return rc < 0 ? rc : 0;
 }
 
-/* The path as the repository's .gitignore sees it (relative to its work tree), or NULL outside it. */
+/*
+ * Whether the repository's .gitignore ignores path. The path is made
+ * absolute from the current folder's real path (found once), not with
+ * realpath(3): a readlink of every component of every file cost more than
+ * the scan. A path that then does not lie under the work tree (a top
+ * argument with "..", a link) is not ignored: scanned, which errs safe.
+ */
 static bool
 ignored(struct run *r, const char *path)
 {
@@ -387,10 +394,13 @@ ignored(struct run *r, const char *path)
 
 	if (!wd)
 		return false;
-	if (!(abs = realpath(path, NULL)))
+	if (!r->cwd && !(r->cwd = realpath(".", NULL)))
 		return false;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	abs = path[0] == '/' ? guard_xstrdup(path) : guard_xasprintf("%s/%s", r->cwd, path);
 	size_t n = strlen(wd);
-	if (!strncmp(abs, wd, n) && abs[n])
+	if (!strncmp(abs, wd, n) && abs[n] && !strstr(abs + n, "/../"))
 		git_ignore_path_is_ignored(&ign, r->repo, abs + n);
 	free(abs);
 	return ign == 1;
