@@ -21,13 +21,13 @@ BIN      ?= bin
 # Each program and the libraries it links.
 # libgit2 costs ~10 ms at start-up (DESIGN.md section 1): only the
 # programs that need git link it, never the hook's.
-PROGRAMS     = guard guard-risk guard-policy guard-approve guard-audit guard-session guard-git
+PROGRAMS     = guard guard-risk guard-policy guard-approve guard-audit guard-session guard-git guard-scan
 PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
 PKGS_GIT     = libgit2
 
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
-             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish
+             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish python3-jsonschema
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
@@ -42,7 +42,7 @@ LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS_COMMON) 2>/dev/null)
 CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
 LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
 # Programs (and unit tests) that link libgit2: name them here.
-GIT_PROGRAMS  = guard-session guard-git
+GIT_PROGRAMS  = guard-session guard-git guard-scan
 GIT_UNITS     = test_session_git
 
 # The risk analyzer is one area in its own folder; the rest is flat.
@@ -96,6 +96,7 @@ CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o
 PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
 # guard-git loads no CA certificates (src/git_notls.c).
 PROG_OBJ_guard-git = $(BUILD)/git_notls.o
+PROG_OBJ_guard-scan = $(BUILD)/git_notls.o
 $(BUILD)/%.o: src/%.c | $(BUILD)/lib
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -113,9 +114,10 @@ $(BIN)/guard-approve $(BIN)/guard: $(BUILD)/approve_view.o
 $(BIN)/guard-approve: $(BUILD)/approve_key.o
 $(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 $(BIN)/guard-git: $(PROG_OBJ_guard-git)
+$(BIN)/guard-scan: $(PROG_OBJ_guard-scan)
 
 $(BUILD)/unit/%: t/unit/%.c $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -MF $@.d -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDFLAGS)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) -It/unit $(CFLAGS_ALL) -MF $@.d -o $@ $< $(CLI_OBJ) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 # The fuzz regression replay compiles the fuzzers' entry points in.
 $(BUILD)/unit/test_fuzz_regressions: t/fuzz/targets.c

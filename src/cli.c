@@ -181,6 +181,25 @@ cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void
+cli_github_escaped(const char *s, bool property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			fputs("%25", stdout);
+		else if (*s == '\r')
+			fputs("%0D", stdout);
+		else if (*s == '\n')
+			fputs("%0A", stdout);
+		else if (property && *s == ':')
+			fputs("%3A", stdout);
+		else if (property && *s == ',')
+			fputs("%2C", stdout);
+		else
+			putchar(*s);
+	}
+}
+
 int
 cli_fail(int rc)
 {

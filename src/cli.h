@@ -42,6 +42,9 @@ void cli_arena_release(void);
 /* "progname: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* s on stdout with GitHub's workflow-command escapes: data, or a property (also ':' and ','). */
+void cli_github_escaped(const char *s, bool property);
+
 /* Print the last library error and return its exit status. */
 int cli_fail(int rc);
 

@@ -311,26 +311,6 @@ cmd_hook(int argc, char **argv)
 
 /* --------------------------------------------------------------- check */
 
-/* GitHub's workflow-command escapes: data, and properties (also ':' and ','). */
-static void
-github_escaped(const char *s, bool property)
-{
-	for (; *s; s++) {
-		if (*s == '%')
-			fputs("%25", stdout);
-		else if (*s == '\r')
-			fputs("%0D", stdout);
-		else if (*s == '\n')
-			fputs("%0A", stdout);
-		else if (property && *s == ':')
-			fputs("%3A", stdout);
-		else if (property && *s == ',')
-			fputs("%2C", stdout);
-		else
-			putchar(*s);
-	}
-}
-
 static void
 print_github(const cJSON *report)
 {
@@ -340,13 +320,13 @@ print_github(const cJSON *report)
 		printf("::%s ", strcmp(guard_json_str(v, "severity", "error"), "warning") ? "error" : "warning");
 		if (file) {
 			fputs("file=", stdout);
-			github_escaped(file, true);
+			cli_github_escaped(file, true);
 			fputs(",line=1,", stdout);
 		}
 		fputs("title=guard-git ", stdout);
-		github_escaped(guard_json_str(v, "rule", ""), true);
+		cli_github_escaped(guard_json_str(v, "rule", ""), true);
 		fputs("::", stdout);
-		github_escaped(guard_json_str(v, "message", ""), false);
+		cli_github_escaped(guard_json_str(v, "message", ""), false);
 		putchar('\n');
 	}
 }

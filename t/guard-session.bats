@@ -424,6 +424,7 @@ numstat_guard() {
 	grep -q '| A | `src/auth/login.c` | 1 | 0 |' "$body"
 	grep -q '^3 added, 0 deleted' "$body"
 	grep -q '\*\*private-key\*\* `src/key.txt:1`' "$body"
+	grep -q '^\*\*실패 (fail)\*\*: 1 finding in the added lines: 1 secret, 0 forbidden patterns' "$body"
 	grep -q "\`.ai/sessions/$GUARD_SESSION.log.jsonl\`" "$body"
 	grep -q '`ai-generated`, `nightbuilder`, `needs-security-review`' "$body"
 	grep -q 'security paths changed: 2 reviewers + team security' "$body"
@@ -438,6 +439,7 @@ numstat_guard() {
 	[ "$status" -eq 0 ]
 	[[ "$output" != *needs-security-review* ]]
 	grep -q 'tests only: 1 reviewer$' .ai/sessions/$GUARD_SESSION.pr.md
+	grep -q '^\*\*통과 (pass)\*\*: 0 findings' .ai/sessions/$GUARD_SESSION.pr.md
 }
 
 @test "run supervises the command, ends the session and exits with its status" {

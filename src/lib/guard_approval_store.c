@@ -342,7 +342,7 @@ guard_approval_save(struct guard_approval_store *s, const cJSON *req)
 	 */
 	char *tmpdir = guard_xasprintf("%s/.tmp", s->dir);
 	rc = real_dir(tmpdir, true);
-	if (rc == 0 && (rc = guard_file_stage(path, tmpdir, text, strlen(text), 0644, true, &tmp)) == 0) {
+	if (rc == 0 && (rc = guard_file_stage(path, tmpdir, text, strlen(text), 0600, true, &tmp)) == 0) {
 		/* the file is this action's (its lock is held): whether it is new cannot change now */
 		bool is_new = access(path, F_OK) != 0;
 		int shared = -1;

@@ -5,6 +5,7 @@
 #include "guard_event.h"
 #include "guard_hook.h"
 #include "guard_json.h"
+#include "guard_scan.h"
 #include "guard_session.h"
 #include "guard_stage.h"
 
@@ -121,6 +122,50 @@ record_prompt_outcome(struct guard_stages *s, cJSON *ev)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * An agent's Write/Edit/MultiEdit/NotebookEdit that would put a secret or
+ * a forbidden pattern in a file is denied, naming the rule and the line
+ * (the text itself is never repeated). The agent's own guard-scan:allow
+ * comments do not count: the agent is who the rule is against.
+ */
+static int
+scan_edit(const struct guard_policy *p, cJSON *ev)
+{
+	static const char *const tools[] = { "Write", "Edit", "MultiEdit", "NotebookEdit" };
+	const char *tool = guard_event_str(ev, "tool"), *effect = guard_event_str(ev, "decision.effect");
+	struct guard_scanner *sc = NULL;
+	cJSON *found;
+	bool edit = false;
+	int rc;
+
+	for (size_t i = 0; tool && i < sizeof(tools) / sizeof(tools[0]); i++)
+		edit |= !strcmp(tool, tools[i]);
+	if (!edit || (effect && !strcmp(effect, "deny")))
+		return 0;
+	if ((rc = guard_scanner_new(guard_policy_tree(p), &sc)) < 0)
+		return rc;
+	guard_scanner_inline_allow(sc, false);
+	found = cJSON_CreateArray();
+	if ((rc = guard_scanner_tool_input(sc, ev, found)) > 0) {
+		const cJSON *f = cJSON_GetArrayItem(found, 0);
+		char *reason = guard_xasprintf("guard-scan: this %s writes %s (rule %s, line %.0f of the text written; "
+					       "%d finding%s in all) into %s; keep secrets out of files (read them from the "
+					       "environment or a secret store)",
+					       tool, guard_json_str(f, "message", ""), guard_json_str(f, "rule", ""),
+					       guard_json_num(f, "line"), rc, rc == 1 ? "" : "s",
+					       guard_json_str(f, "path", "the file"));
+		char *rule = guard_xasprintf("guard-scan:%s", guard_json_str(f, "rule", ""));
+		set_decision(ev, "effect", "deny");
+		set_decision(ev, "reason", reason);
+		set_decision(ev, "rule", rule);
+		free(reason);
+		free(rule);
+	}
+	cJSON_Delete(found);
+	guard_scanner_free(sc);
+	return rc < 0 ? rc : 0;
+}
+
 int
 guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	       const char *payload, size_t len, struct guard_reply *r)
@@ -154,7 +199,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	}
 	if (!strcmp(guard_event_str(ev, "phase"), "pre")) {
 		if ((rc = guard_stage_risk(&stages, ev, NULL)) < 0 ||
-		    (rc = guard_stage_decide(&stages, ev)) < 0)
+		    (rc = guard_stage_decide(&stages, ev)) < 0 || (rc = scan_edit(policy, ev)) < 0)
 			goto fail;
 		const char *effect = guard_event_str(ev, "decision.effect");
 		if (effect && !strcmp(effect, "ask") && agent_prompt(agent, policy, session, ev)) {

@@ -798,6 +798,12 @@ static const struct gs_field forbidden_fields[] = {
 	{ "message", &str_node, 0 },
 	{ "severity", &level_node, 0 },
 	{ "paths", NODE(GS_STRS, .check = check_plain_patterns), 0 },
+	{ "keywords", &str_list_node, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct gs_field scan_fields[] = {
+	{ "exclude", &globs_node, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -837,6 +843,8 @@ static const struct gs_field top_fields[] = {
 	{ "pr", NODE(GS_MAP, .what = "pr", .fields = pr_fields), 0 },
 	{ "forbidden_patterns", NODE(GS_LIST, .item = NODE(GS_MAP, .what = "forbidden pattern", .fields = forbidden_fields), .check = check_ids), 0 },
 	{ "redact", NODE(GS_LIST, .item = NODE(GS_MAP, .what = "redact entry", .fields = redact_fields), .check = check_ids), 0 },
+	/* what guard-scan skips: not the project's to say (the agent writes there) */
+	{ "scan", NODE(GS_MAP, .what = "scan", .fields = scan_fields), GS_NOT_PROJECT },
 	{ NULL, NULL, 0 },
 };
 

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <math.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -32,6 +33,7 @@ struct redact_entry {
 	 * match holds one of these bytes. Empty for a policy's pattern.
 	 */
 	uint64_t needs[4];
+	bool (*check)(const char *s, size_t len); /* a built-in's (struct builtin's check) */
 };
 
 /*
@@ -103,9 +105,68 @@ struct builtin {
 	 */
 	unsigned minlen;
 	const char *first, *req;
+	/* NULL, or what a match must also be to count (the regex finds where to look): true to mask it */
+	bool (*check)(const char *s, size_t len);
 };
 
 #define SPACES " \t\n\v\f\r" /* \s */
+
+/*
+ * A value that looks drawn at random: letters and digits both, few
+ * separators (words-joined-by-dashes are names), not a path, and at
+ * least ENTROPY_MIN bits of Shannon entropy per character. Random
+ * base64 or hex of 20 characters or more is well above; identifiers,
+ * version strings and sentences are below.
+ */
+#define ENTROPY_MIN 3.5
+
+double
+guard_redact_entropy(const char *s, size_t len)
+{
+	unsigned count[256] = { 0 };
+	double h = 0;
+
+	for (size_t i = 0; i < len; i++)
+		count[(unsigned char)s[i]]++;
+	for (unsigned c = 0; c < 256; c++) {
+		if (!count[c])
+			continue;
+		double p = (double)count[c] / (double)len;
+		h -= p * log2(p);
+	}
+	return h;
+}
+
+/* 8-4-4-4-12 hex digits: an identifier, not a secret */
+static bool
+uuid_shape(const char *s, size_t len)
+{
+	if (len != 36)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool
+entropic(const char *s, size_t len)
+{
+	size_t digits = 0, letters = 0, seps = 0;
+
+	if (!len || s[0] == '/' || s[0] == '.' || memmem(s, len, "//", 2) || uuid_shape(s, len))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			letters++;
+		else if (c == '-' || c == '_' || c == '.')
+			seps++;
+	}
+	return digits && letters && seps * 8 <= len && guard_redact_entropy(s, len) >= ENTROPY_MIN;
+}
 
 /*
  * Shapes published by the providers (and by gitleaks' rules). Broad
@@ -116,35 +177,55 @@ struct builtin {
 
 static const struct builtin builtins[] = {
 	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL,
-	  27, "-", "-" },
-	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL, 20, "A", "A" },
-	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?[A-Za-z0-9/+=]{40}", "=:", 59, "a", "y" },
-	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL, 39, "A", "a" },
-	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL, 51, "A", "=" },
-	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL, 37, ALNUM "_~.-", "~" },
-	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL, 33, "g", "_" },
-	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL, 25, "g", "-" },
-	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL, 15, "x", "-" },
-	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL, 34, "h", "/" },
-	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL, 40, "n", "_" },
-	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL, 24, "prs", "_" },
-	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL, 35, "s", "-" },
-	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL, 32, "e", "." },
-	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES, 22, "BTbt", NULL },
-	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALPHA, "@" },
+	  27, "-", "-", NULL },
+	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL, 20, "A", "A", NULL },
+	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?\\K[A-Za-z0-9/+=]{40}", "=:", 59, "a", "y", NULL },
+	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL, 39, "A", "a", NULL },
+	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL, 51, "A", "=", NULL },
+	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL, 37, ALNUM "_~.-", "~", NULL },
+	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL, 33, "g", "_", NULL },
+	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL, 25, "g", "-", NULL },
+	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL, 15, "x", "-", NULL },
+	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL, 34, "h", "/", NULL },
+	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL, 40, "n", "_", NULL },
+	{ "pypi-token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", NULL, 70, "p", "c", NULL },
+	{ "sendgrid-key", "\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}", NULL, 36, "S", ".", NULL },
+	{ "twilio-key", "\\bSK[0-9a-fA-F]{32}\\b", NULL, 34, "S", "K", NULL },
+	{ "gcp-private-key-id", "(?i)private_key_id[\"']?\\s*[=:]\\s*[\"']?\\K[0-9a-f]{40}", "=:", 55, "p", "d", NULL },
+	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL, 24, "prs", "_", NULL },
+	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL, 35, "s", "-", NULL },
+	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL, 32, "e", ".", NULL },
+	{ "basic-auth", "(?i)authorization[\"']?\\s*[=:]\\s*[\"']?basic\\s+\\K[A-Za-z0-9+/]{4,}={0,2}", "=:", 24, "a", "c", NULL },
+	{ "mysql-password", "\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb)\\b[^\\n|;&]*?\\s-p\\K(?:'[^'\\n]*'|\"[^\"\\n]*\"|[^\\s\"'|;&]+)", NULL, 9, "m", "p", NULL },
+	{ "user-password", "\\b(?:curl|wget|lftp|http|https)\\b[^\\n|;&]*?\\s(?:-u|--user|--proxy-user)(?:=|\\s*)[\"']?[^\\s:\"'-][^\\s:\"']*:\\K[^\\s\"'|;&]+", NULL, 10, "chlw", ":", NULL },
+	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES, 22, "BTbt", NULL, NULL },
+	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALPHA, "@", NULL },
 	{ "password-assignment",
-	  "(?i)(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|credentials?)"
-	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL },
-	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)[^\\s\"']{4,}", "=" SPACES, 12, "-", "-" },
-	{ NULL, NULL, NULL, 0, NULL, NULL },
+	  "(?i)(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|auth(?!or|ori)|token|credentials?|cookie|session[_-]?key)"
+	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?\\K[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL, NULL },
+	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)\\K[^\\s\"']{4,}", "=" SPACES, 12, "-", "-", NULL },
+	{ "high-entropy", "(?i)(?:key|secret|token|passw|pwd|auth|credential|cookie|session|signature|salt)[A-Za-z0-9_.-]*[\"']?(?:\\s*[=:]\\s*|\\s+)[\"']?\\K[A-Za-z0-9+/_.~=-]{20,}", NULL, 24, NULL, NULL, entropic },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
 const char *const guard_redact_builtin_ids[] = {
 	"private-key", "aws-access-key", "aws-secret-key", "gcp-api-key", "azure-storage-key",
 	"azure-client-secret", "github-token", "gitlab-token", "slack-token", "slack-webhook",
 	"npm-token", "stripe-key", "openai-anthropic-key", "jwt", "bearer-token", "url-credentials",
-	"password-assignment", "password-option", NULL,
+	"password-assignment", "password-option", "pypi-token", "sendgrid-key", "twilio-key", "gcp-private-key-id",
+	"basic-auth", "mysql-password", "user-password", "high-entropy", NULL,
 };
+
+bool
+guard_redact_builtin(size_t i, const char **id, const char **regex, bool (**check)(const char *s, size_t len))
+{
+	if (i >= sizeof(builtins) / sizeof(builtins[0]) - 1)
+		return false;
+	*id = builtins[i].id;
+	*regex = builtins[i].regex;
+	*check = builtins[i].check;
+	return true;
+}
 
 void
 guard_redactor_free(struct guard_redactor *r)
@@ -369,6 +450,7 @@ declare_entry(struct redact_entry *e, const struct builtin *b)
 	e->minlen = b->minlen;
 	declared_sets(b, e->first, e->req);
 	name_entry(e, b->id, NULL, b->needs);
+	e->check = b->check;
 }
 
 /* Compile a declared built-in on first use (and JIT it when the redactor already has). */
@@ -496,25 +578,29 @@ static int
 apply_entry(const struct guard_redactor *r, const struct redact_entry *e, const char *src, size_t len,
 	    struct guard_buf *dst)
 {
-	PCRE2_SIZE start = 0;
+	PCRE2_SIZE start = 0, from = 0; /* copied up to start; searching from from */
 	int n = 0;
 
-	while (start <= len) {
+	while (from <= len) {
 		/* The same match (limits included) without pcre2_match's checks and dispatch, each call. */
-		int m = e->jit ? pcre2_jit_match(e->re, (PCRE2_SPTR)src, len, start, 0, r->md, r->mctx)
-			       : pcre2_match(e->re, (PCRE2_SPTR)src, len, start, 0, r->md, r->mctx);
+		int m = e->jit ? pcre2_jit_match(e->re, (PCRE2_SPTR)src, len, from, 0, r->md, r->mctx)
+			       : pcre2_match(e->re, (PCRE2_SPTR)src, len, from, 0, r->md, r->mctx);
 		if (m == PCRE2_ERROR_NOMATCH)
 			break;
 		if (m < 0)
 			return GUARD_EDENY;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-		if (ov[1] == ov[0]) { /* an empty match masks nothing: step on */
-			start = ov[1] + 1;
+		if (ov[1] <= ov[0]) { /* an empty match masks nothing: step on */
+			from = ov[0] + 1;
+			continue;
+		}
+		if (e->check && !e->check(src + ov[0], ov[1] - ov[0])) {
+			from = ov[0] + 1; /* not one: look again from within it (another keyword may start there) */
 			continue;
 		}
 		guard_buf_add(dst, src + start, ov[0] - start);
 		guard_buf_addstr(dst, e->replacement);
-		start = ov[1];
+		start = from = ov[1];
 		n++;
 	}
 	if (n)
@@ -612,17 +698,41 @@ lower_ascii(char c)
 	return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 }
 
+/*
+ * "auth" as a word of the key: "auth", "basic_auth", "X-Auth", "authKey",
+ * not "author" or "oauth_client_id" (a lower-case letter on either side
+ * makes it part of another word).
+ */
+static bool
+auth_word(const char *key, size_t len)
+{
+	for (size_t i = 0; i + 4 <= len; i++) {
+		if (lower_ascii(key[i]) != 'a' || lower_ascii(key[i + 1]) != 'u' || lower_ascii(key[i + 2]) != 't' ||
+		    lower_ascii(key[i + 3]) != 'h')
+			continue;
+		bool before = i > 0 && key[i - 1] >= 'a' && key[i - 1] <= 'z';
+		bool after = i + 4 < len && key[i + 4] >= 'a' && key[i + 4] <= 'z';
+		if (!before && !after)
+			return true;
+	}
+	return false;
+}
+
 /* A member named like a secret ("password", "api_key", ...) is masked whole, whatever it holds. */
 static bool
 secret_name(const char *key)
 {
 	static const char *const names[] = {
 		"password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "credential", "private_key",
-		"access_key",
+		"access_key", "passphrase", "cookie", "session_key", "sessionkey", "session-key",
 	};
 	size_t len;
 
-	if (!key || (len = strlen(key)) < 5) /* the shortest name is "token" */
+	if (!key || (len = strlen(key)) < 4)
+		return false;
+	if (auth_word(key, len))
+		return true;
+	if (len < 5) /* the shortest name is "token" */
 		return false;
 	if (len >= 128) { /* a long key: the slow way */
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -27,6 +27,16 @@ struct guard_redactor; /* opaque; one thread at a time (it compiles and remember
 int guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact);
 void guard_redactor_free(struct guard_redactor *r);
 
+/* Shannon entropy of s in bits per byte (the high-entropy rule's measure). */
+double guard_redact_entropy(const char *s, size_t len);
+
+/*
+ * The i-th built-in (from 0): its id, regex and the check a match must
+ * also pass (NULL: none). False past the last. guard-scan's secret rules
+ * are these, so a shape added once is masked and found alike.
+ */
+bool guard_redact_builtin(size_t i, const char **id, const char **regex, bool (**check)(const char *s, size_t len));
+
 /* Ids of the built-in patterns, NULL-terminated (for docs and tests). */
 extern const char *const guard_redact_builtin_ids[];
 

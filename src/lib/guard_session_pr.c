@@ -143,8 +143,16 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 		       c->added, c->deleted, base, guard_json_num(cJSON_GetObjectItemCaseSensitive(state, "limits"), "max_loc"));
 
 	guard_buf_addstr(b, "\n## Security scan\n\n");
-	if (!cJSON_GetArraySize(findings))
-		guard_buf_addstr(b, "Clean: no forbidden pattern of the policy in the added lines.\n");
+	int nsecrets = 0, nfound = cJSON_GetArraySize(findings);
+	cJSON_ArrayForEach(v, findings)
+		nsecrets += !strcmp(str(v, "kind"), "secret");
+	if (!nfound)
+		guard_buf_addstr(b, "**통과 (pass)**: 0 findings: no secret and no forbidden pattern in the added lines "
+				    "(guard-scan's rules).\n");
+	else
+		guard_buf_addf(b, "**실패 (fail)**: %d finding%s in the added lines: %d secret%s, %d forbidden pattern%s "
+			       "(guard-scan's rules).\n\n", nfound, nfound == 1 ? "" : "s", nsecrets, nsecrets == 1 ? "" : "s",
+			       nfound - nsecrets, nfound - nsecrets == 1 ? "" : "s");
 	cJSON_ArrayForEach(v, findings)
 		guard_buf_addf(b, "- **%s** `%s:%.0f`: %s (%s)\n", str(v, "id"), str(v, "path"), guard_json_num(v, "line"),
 			       str(v, "message"), str(v, "severity"));

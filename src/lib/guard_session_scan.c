@@ -1,96 +1,65 @@
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
+/*
+ * The session's scan of the added lines for its PR body: guard-scan's
+ * rules (guard_scanner), one line at a time as guard_git_changes gives
+ * them, findings kept as the PR body lists them.
+ */
 #include "guard_error.h"
-#include "guard_glob.h"
-#include "guard_regex.h"
+#include "guard_scan.h"
 #include "guard_session.h"
 
 #define FINDINGS_MAX 200 /* a PR body lists this many at most */
 
-struct pattern {
-	const cJSON *def; /* the policy entry: id, message, severity, paths */
-	pcre2_code *re;
-};
-
 struct guard_scan {
-	struct pattern *p;
-	size_t n;
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;
+	struct guard_scanner *sc;
+	size_t rules;
 	cJSON *findings;
+	cJSON *one; /* a line's, before they are kept */
 };
 
 int
 guard_scan_new(const cJSON *tree, struct guard_scan **out)
 {
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(tree, "forbidden_patterns"), *e;
 	struct guard_scan *s = guard_xcalloc(1, sizeof(*s));
+	int rc;
 
-	s->p = guard_xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*s->p));
-	s->findings = cJSON_CreateArray();
-	s->md = pcre2_match_data_create(4, NULL);
-	s->mctx = pcre2_match_context_create(NULL);
-	pcre2_set_match_limit(s->mctx, GUARD_REGEX_MATCH_LIMIT);
-	pcre2_set_depth_limit(s->mctx, GUARD_REGEX_DEPTH_LIMIT);
-	cJSON_ArrayForEach(e, list) {
-		const char *re = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "regex"));
-		int code;
-		PCRE2_SIZE off;
-		if (!re)
-			continue;
-		/* The schema compiled these already; a failure here is not expected. */
-		if (!(s->p[s->n].re = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, guard_regex_flags(), &code, &off, NULL))) {
-			guard_scan_free(s);
-			*out = NULL;
-			return guard_error(GUARD_EPOLICY, "forbidden pattern '%s' does not compile",
-					   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "id")));
-		}
-		s->p[s->n++].def = e;
+	*out = NULL;
+	if ((rc = guard_scanner_new(tree, &s->sc)) < 0) {
+		free(s);
+		return rc;
 	}
+	cJSON *rules = guard_scanner_rules(s->sc);
+	s->rules = (size_t)cJSON_GetArraySize(rules);
+	cJSON_Delete(rules);
+	/* the agent wrote these lines: its own allow comments do not clear them */
+	guard_scanner_inline_allow(s->sc, false);
+	s->findings = cJSON_CreateArray();
+	s->one = cJSON_CreateArray();
 	*out = s;
 	return 0;
-}
-
-static bool
-path_applies(const cJSON *def, const char *path)
-{
-	const cJSON *paths = cJSON_GetObjectItemCaseSensitive(def, "paths"), *g;
-	bool any = false;
-
-	if (cJSON_IsString(paths))
-		return guard_glob_match_path(paths->valuestring, path, NULL);
-	cJSON_ArrayForEach(g, paths) {
-		any = true;
-		if (cJSON_IsString(g) && guard_glob_match_path(g->valuestring, path, NULL))
-			return true;
-	}
-	return !any;
 }
 
 void
 guard_scan_line(void *scan, const char *path, long lineno, const char *text, size_t len)
 {
 	struct guard_scan *s = scan;
+	cJSON *f;
 
-	for (size_t i = 0; i < s->n && cJSON_GetArraySize(s->findings) < FINDINGS_MAX; i++) {
-		/* Invalid UTF-8 in a file is data, not an error: match it as is. */
-		int rc = pcre2_match(s->p[i].re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
-		if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_BADUTFOFFSET) {
-			/* Over the match limit: report it rather than pass it silently. */
-			rc = 1;
-		}
-		if (rc < 0 || !path_applies(s->p[i].def, path))
-			continue;
-		cJSON *f = cJSON_CreateObject();
-		const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s->p[i].def, "message"));
-		const char *sev = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s->p[i].def, "severity"));
-		cJSON_AddStringToObject(f, "id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s->p[i].def, "id")));
-		cJSON_AddStringToObject(f, "path", path);
-		cJSON_AddNumberToObject(f, "line", (double)lineno);
-		cJSON_AddStringToObject(f, "message", msg ? msg : "forbidden pattern");
-		cJSON_AddStringToObject(f, "severity", sev ? sev : "high");
-		cJSON_AddItemToArray(s->findings, f);
+	if (cJSON_GetArraySize(s->findings) >= FINDINGS_MAX || guard_scanner_excluded(s->sc, path))
+		return;
+	guard_scanner_scan(s->sc, path, text, len, lineno, NULL, s->one);
+	while ((f = cJSON_DetachItemFromArray(s->one, 0))) {
+		cJSON *k = cJSON_CreateObject();
+		cJSON_AddStringToObject(k, "id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "rule")));
+		cJSON_AddStringToObject(k, "path", path);
+		cJSON_AddNumberToObject(k, "line", (double)lineno);
+		cJSON_AddStringToObject(k, "message", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "message")));
+		cJSON_AddStringToObject(k, "severity", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "severity")));
+		cJSON_AddStringToObject(k, "kind", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind")));
+		cJSON_Delete(f);
+		if (cJSON_GetArraySize(s->findings) < FINDINGS_MAX)
+			cJSON_AddItemToArray(s->findings, k);
+		else
+			cJSON_Delete(k);
 	}
 }
 
@@ -103,7 +72,7 @@ guard_scan_findings(const struct guard_scan *s)
 size_t
 guard_scan_patterns(const struct guard_scan *s)
 {
-	return s->n;
+	return s->rules;
 }
 
 void
@@ -111,11 +80,8 @@ guard_scan_free(struct guard_scan *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++)
-		pcre2_code_free(s->p[i].re);
-	free(s->p);
-	pcre2_match_data_free(s->md);
-	pcre2_match_context_free(s->mctx);
+	guard_scanner_free(s->sc);
 	cJSON_Delete(s->findings);
+	cJSON_Delete(s->one);
 	free(s);
 }

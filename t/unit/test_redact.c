@@ -135,6 +135,76 @@ TEST(redact_repeated_and_prefiltered)
 	cJSON_Delete(list);
 }
 
+/* The forms that once reached the log whole (issue 13), each masked, the rest of the text kept. */
+TEST(redact_issue13_forms)
+{
+	struct guard_redactor *r;
+	CHECK(guard_redactor_new(&r, NULL) == 0);
+	check_masked(r, "curl -H 'Authorization: Basic dXNlcjpodW50ZXIy' https://x", "dXNlcjpodW50ZXIy", "basic-auth");
+	check_masked(r, "{\"Authorization\": \"basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\"}", "QWxhZGRpbjpvcGVu", "basic-auth");
+	check_masked(r, "mysql -u root -phunter2pw app", "hunter2pw", "mysql-password");
+	check_masked(r, "mysqldump -h db -uadmin -p's3cr3t!' app > x.sql", "s3cr3t", "mysql-password");
+	check_masked(r, "curl -u alice:Tr0ub4dor https://api.example.com", "Tr0ub4dor", "user-password");
+	check_masked(r, "curl --user 'bob:correct-horse' https://x", "correct-horse", "user-password");
+	check_masked(r, "SENDGRID=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",
+		     "TwL2iGABf9DHoTf", "sendgrid-key");
+	check_masked(r, "{\"type\": \"service_account\", \"private_key_id\": \"1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c\"}",
+		     "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c", "gcp-private-key-id");
+	check_masked(r, "deploy --signing-key 9fQ2xT7vLp3Zk8RmW4sBn6Yc1Hd5Je0G", "9fQ2xT7vLp3Zk8RmW4sBn6Yc1Hd5Je0G",
+		     "high-entropy");
+	check_masked(r, "twilio SK0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef", "twilio-key");
+	check_masked(r, "PASSPHRASE=opensesame1", "opensesame1", "password-assignment");
+	check_masked(r, "export SESSION_KEY=abcdef123456", "abcdef123456", "password-assignment");
+	check_masked(r, "cookie: sid=abcdef0123456789", "sid=abcdef0123456789", "password-assignment");
+	check_masked(r, "AUTH=letmein99", "letmein99", "password-assignment");
+	/* The keyword stays: only the secret goes. */
+	char *m = masked(r, "mysql -u root -phunter2pw app");
+	CHECK_STR(m, "mysql -u root -p[REDACTED:mysql-password] app");
+	free(m);
+	/* Look-alikes are left alone: other tools' -p and -u, prose, names, identifiers. */
+	static const char *const clean[] = {
+		"mkdir -p build/out && cp -p a b",
+		"docker run -u 1000:1000 image",
+		"git log --author=alice",
+		"author: Jane Doe <jane@example.com>",
+		"Basic authentication is disabled here",
+		"session 3f2a8b1c-4d5e-6f70-8192-a3b4c5d6e7f8 resumed",
+		"key /usr/lib/x86_64-linux-gnu/libfoo.so.1",
+		"signing key release-2024-v1.2.3-final-build",
+		"cache key build_linux_x86_64_release_2024",
+		"the key component of this configuration_manager",
+	};
+	for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+		m = masked(r, clean[i]);
+		CHECK_STR(m, clean[i]);
+		free(m);
+	}
+	guard_redactor_free(r);
+	CHECK(guard_redact_entropy("aaaa", 4) == 0);
+	CHECK(guard_redact_entropy("abcd", 4) == 2);
+}
+
+/* Members named auth, passphrase, cookie, SESSION_KEY are masked whole; author and oauth_client_id are not. */
+TEST(redact_secret_names)
+{
+	struct guard_redactor *r;
+	cJSON *o = cJSON_Parse("{\"auth\":\"x1\",\"basic_auth\":\"x2\",\"X-Auth\":\"x3\",\"authKey\":\"x4\","
+			       "\"passphrase\":\"x5\",\"Cookie\":\"x6\",\"SESSION_KEY\":\"x7\",\"author\":\"jane\","
+			       "\"oauth_client_id\":\"cid\",\"session\":\"s1\"}");
+	CHECK(guard_redactor_new(&r, NULL) == 0);
+	CHECK(guard_redact_json(r, o, "", NULL) == 7);
+	char *e = cJSON_PrintUnformatted(o);
+	for (int i = 1; i <= 7; i++) {
+		char v[16];
+		snprintf(v, sizeof(v), "\"x%d\"", i);
+		CHECK(!strstr(e, v));
+	}
+	CHECK(strstr(e, "\"jane\"") && strstr(e, "\"cid\"") && strstr(e, "\"s1\""));
+	free(e);
+	cJSON_Delete(o);
+	guard_redactor_free(r);
+}
+
 /* What the built-ins declare of their matches, to be skipped uncompiled, is no tighter than PCRE2's own answer. */
 TEST(redact_builtin_declarations)
 {
@@ -153,5 +223,7 @@ main(void)
 	RUN(redact_json_pointers);
 	RUN(redact_repeated_and_prefiltered);
 	RUN(redact_builtin_declarations);
+	RUN(redact_issue13_forms);
+	RUN(redact_secret_names);
 	return unit_done();
 }

@@ -1,0 +1,710 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "guard_error.h"
+#include "guard_glob.h"
+#include "guard_hash.h"
+#include "guard_redact.h"
+#include "guard_regex.h"
+#include "guard_scan.h"
+
+#define SCAN_MATCH_LIMIT 1000000 /* as the redactor's: a hostile line cannot stall a scan */
+#define SCAN_DEPTH_LIMIT 10000
+#define PREVIEW_MAX 4
+
+/* What a built-in secret rule is called and which words any match holds (lower case). */
+struct builtin_info {
+	const char *id, *message, *severity;
+	const char *keywords; /* '|'-separated */
+};
+
+static const struct builtin_info infos[] = {
+	{ "private-key", "a private key", "critical", "private key" },
+	{ "aws-access-key", "an AWS access key id", "high", "akia|asia|agpa|aida|aroa|anpa" },
+	{ "aws-secret-key", "an AWS secret access key", "critical", "secret" },
+	{ "gcp-api-key", "a Google API key", "high", "aiza" },
+	{ "azure-storage-key", "an Azure storage account key", "critical", "accountkey" },
+	{ "azure-client-secret", "an Azure client secret", "high", "8q~" },
+	{ "github-token", "a GitHub token", "high", "ghp_|gho_|ghu_|ghs_|ghr_|github_pat_" },
+	{ "gitlab-token", "a GitLab token", "high", "glpat-|gldt-|glrt-|glptt-|glcbt-" },
+	{ "slack-token", "a Slack token", "high", "xox" },
+	{ "slack-webhook", "a Slack webhook URL", "high", "hooks.slack.com" },
+	{ "npm-token", "an npm token", "high", "npm_" },
+	{ "pypi-token", "a PyPI token", "high", "pypi-" },
+	{ "sendgrid-key", "a SendGrid API key", "high", "sg." },
+	{ "twilio-key", "a Twilio API key", "high", "sk0|sk1|sk2|sk3|sk4|sk5|sk6|sk7|sk8|sk9|ska|skb|skc|skd|ske|skf" },
+	{ "gcp-private-key-id", "a Google service-account private_key_id", "high", "private_key_id" },
+	{ "stripe-key", "a Stripe key", "high", "_live_|_test_" },
+	{ "openai-anthropic-key", "an OpenAI or Anthropic API key", "high", "sk-" },
+	{ "jwt", "a JSON Web Token", "medium", "eyj" },
+	{ "basic-auth", "credentials in a basic-auth header", "high", "basic" },
+	{ "mysql-password", "a MySQL password on the command line", "high", "mysql|mariadb" },
+	{ "user-password", "a password in -u user:password", "high", "curl|wget|lftp|http" },
+	{ "bearer-token", "a bearer token", "high", "bearer|token" },
+	{ "url-credentials", "a password in a URL", "high", "://" },
+	{ "password-assignment", "a hard-coded credential", "high",
+	  "pass|pwd|secret|key|token|auth|credential|cookie|session" },
+	{ "password-option", "a password given as an option", "high", "--pass|--token|--secret|--api-key" },
+	{ "high-entropy", "a high-entropy value named like a secret", "medium",
+	  "key|secret|token|pass|pwd|auth|credential|cookie|session|signature|salt" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+struct rule {
+	char *id, *message, *severity;
+	bool secret;
+	cJSON *paths;		/* globs the rule is limited to (NULL: every path) */
+	char *regex;
+	pcre2_code *re;         /* compiled on first use: most texts are candidates for few rules */
+	bool jit, jit_tried;
+	bool (*check)(const char *s, size_t len);
+	bool always;            /* no keywords: matched against every text */
+	bool multiline;         /* a match may run past its keyword's line (a PEM block) */
+	size_t *hits;           /* while scanning: starts of the lines holding one of its keywords */
+	size_t nhits, caphits;
+};
+
+/* A keyword, lower case, and the rule it stands for. */
+struct keyword {
+	char *word;
+	size_t len, rule;
+};
+
+struct guard_scanner {
+	struct rule *r;
+	size_t n;
+	/*
+	 * The keywords, found in one pass over a text by their byte pairs:
+	 * for each pair of bytes (either case) that starts some keyword at
+	 * offset 0 or 1, the list of those keywords (bucket, lists). Only even offsets of the
+	 * text are looked at: a keyword of 3 bytes or more starting at an odd
+	 * one has its pair at offset 1 on an even one.
+	 */
+	struct keyword *kws;
+	size_t nkws;
+	uint16_t *bucket;     /* per pair: 0, or 1 + the index of its list in lists */
+	struct pair_list { size_t *kw; unsigned char *off; size_t n; } *lists;
+	size_t nlists;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	cJSON *exclude;       /* scan.exclude globs */
+	bool allow_inline;
+};
+
+static const struct builtin_info *
+info_of(const char *id)
+{
+	for (const struct builtin_info *i = infos; i->id; i++)
+		if (!strcmp(i->id, id))
+			return i;
+	return NULL;
+}
+
+static pcre2_code *
+compile_with(const char *id, const char *regex, uint32_t flags, int *rc)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, flags, &code, &off, NULL);
+
+	*rc = 0;
+	if (!re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		*rc = guard_error(GUARD_EPOLICY, "scan rule '%s': regex does not compile at offset %zu: %s", id,
+				  (size_t)off, (char *)msg);
+		return NULL;
+	}
+	return re;
+}
+
+static pcre2_code *
+compile(const char *id, const char *regex, int *rc)
+{
+	return compile_with(id, regex, guard_regex_flags() | PCRE2_MATCH_INVALID_UTF, rc);
+}
+
+/*
+ * JIT compiling costs more than interpreting a short text (an agent's
+ * edit, a diff's lines), so a pattern is JIT-compiled when it first meets
+ * a text of JIT_FROM bytes or more.
+ */
+#define JIT_FROM ((size_t)16 << 10)
+
+static bool
+jit_now(pcre2_code *re)
+{
+	size_t size = 0;
+	return pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0 && pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &size) == 0 &&
+	       size > 0;
+}
+
+/* ASCII lower case of every byte, by table: the pair scan reads two per step */
+#define L4(c) (c), (c) + 1, (c) + 2, (c) + 3
+#define L16(c) L4(c), L4((c) + 4), L4((c) + 8), L4((c) + 12)
+#define L64(c) L16(c), L16((c) + 16), L16((c) + 32), L16((c) + 48)
+static const unsigned char lower_table[256] = {
+	L64(0),
+	'@', L4('a'), L4('e'), L4('i'), L4('m'), L4('q'), L4('u'), 'y', 'z', '[', '\\', ']', '^', '_',
+	L16(96), L16(112), L64(128), L64(192),
+};
+
+static unsigned char
+lower(unsigned char c)
+{
+	return lower_table[c];
+}
+
+static unsigned char
+upper(unsigned char c)
+{
+	return c >= 'a' && c <= 'z' ? (unsigned char)(c & ~0x20) : c;
+}
+
+/* Two bytes as the pair scan reads them: one 16-bit index, the first byte low. */
+static unsigned
+raw_pair(unsigned char a, unsigned char b)
+{
+	return (unsigned)a | (unsigned)b << 8;
+}
+
+/* Keyword kw (len bytes) of rule i; one shorter than 3 bytes would be missed at odd offsets, so it is refused. */
+static int
+add_keyword(struct guard_scanner *s, const char *kw, size_t len, size_t i)
+{
+	struct keyword *k;
+
+	if (len < 3)
+		return guard_error(GUARD_EPOLICY, "scan rule '%s': keyword '%.*s' is shorter than 3 characters",
+				   s->r[i].id, (int)len, kw);
+	s->kws = guard_xrealloc(s->kws, (s->nkws + 1) * sizeof(*s->kws));
+	k = &s->kws[s->nkws++];
+	k->word = guard_xstrndup(kw, len);
+	for (size_t j = 0; j < len; j++)
+		k->word[j] = (char)lower((unsigned char)k->word[j]);
+	k->len = len;
+	k->rule = i;
+	if (!s->bucket)
+		s->bucket = guard_xcalloc(65536, sizeof(*s->bucket));
+	for (int off = 0; off < 2; off++) {
+		unsigned char a = (unsigned char)k->word[off], b = (unsigned char)k->word[off + 1];
+		unsigned p = raw_pair(a, b);
+		struct pair_list *l;
+		if (!s->bucket[p]) {
+			s->lists = guard_xrealloc(s->lists, (s->nlists + 1) * sizeof(*s->lists));
+			memset(&s->lists[s->nlists], 0, sizeof(*s->lists));
+			s->nlists++;
+			/* the same list for every case of the two bytes */
+			for (int ca = 0; ca < 2; ca++)
+				for (int cb = 0; cb < 2; cb++)
+					s->bucket[raw_pair(ca ? upper(a) : a, cb ? upper(b) : b)] = (uint16_t)s->nlists;
+		}
+		l = &s->lists[s->bucket[p] - 1];
+		l->kw = guard_xrealloc(l->kw, (l->n + 1) * sizeof(*l->kw));
+		l->off = guard_xrealloc(l->off, l->n + 1);
+		l->kw[l->n] = s->nkws - 1;
+		l->off[l->n++] = (unsigned char)off;
+	}
+	return 0;
+}
+
+static int
+add_keywords_text(struct guard_scanner *s, const char *list, size_t i)
+{
+	int rc = 0;
+
+	while (*list && rc == 0) {
+		size_t n = strcspn(list, "|");
+		rc = add_keyword(s, list, n, i);
+		list += n;
+		if (*list)
+			list++;
+	}
+	return rc;
+}
+
+static const char *
+member(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* A policy entry into rule r (its keywords into b). */
+static int
+policy_rule(struct guard_scanner *s, const cJSON *e, size_t i)
+{
+	struct rule *r = &s->r[i];
+	const char *id = member(e, "id"), *regex = member(e, "regex");
+	const cJSON *kws = cJSON_GetObjectItemCaseSensitive(e, "keywords"), *k;
+	const struct builtin_info *bi = id ? info_of(id) : NULL;
+
+	if (!id || !regex)
+		return guard_error(GUARD_EPOLICY, "forbidden pattern without id and regex strings");
+	r->regex = guard_xstrdup(regex);
+	r->id = guard_xstrdup(id);
+	r->message = guard_xstrdup(member(e, "message") ?: bi ? bi->message : "forbidden pattern");
+	r->severity = guard_xstrdup(member(e, "severity") ?: bi ? bi->severity : "high");
+	r->secret = bi != NULL;
+	if (cJSON_GetObjectItemCaseSensitive(e, "paths"))
+		r->paths = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "paths"), 1);
+	r->always = !cJSON_GetArraySize(kws);
+	cJSON_ArrayForEach(k, kws) {
+		int rc;
+		if (!cJSON_IsString(k) || strlen(k->valuestring) < 3)
+			r->always = true; /* a keyword this short prefilters nothing (and the pair scan needs 3 bytes) */
+		else if ((rc = add_keyword(s, k->valuestring, strlen(k->valuestring), i)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(tree, "forbidden_patterns"), *e;
+	const cJSON *scan = cJSON_GetObjectItemCaseSensitive(tree, "scan");
+	struct guard_scanner *s = guard_xcalloc(1, sizeof(*s));
+	const char *id, *regex;
+	bool (*check)(const char *, size_t);
+	size_t cap = (size_t)cJSON_GetArraySize(list);
+	int rc = 0;
+
+	*out = NULL;
+	for (size_t i = 0; guard_redact_builtin(i, &id, &regex, &check); i++)
+		cap++;
+	s->r = guard_xcalloc(cap + 1, sizeof(*s->r));
+	s->allow_inline = true;
+	for (size_t i = 0; guard_redact_builtin(i, &id, &regex, &check); i++) {
+		const struct builtin_info *bi = info_of(id);
+		struct rule *r = &s->r[s->n];
+		r->regex = guard_xstrdup(regex);
+		r->id = guard_xstrdup(id);
+		r->message = guard_xstrdup(bi ? bi->message : id);
+		r->severity = guard_xstrdup(bi ? bi->severity : "high");
+		r->secret = true;
+		r->check = check;
+		r->always = !bi;
+		r->multiline = !strcmp(id, "private-key");
+		s->n++;
+		if (bi && (rc = add_keywords_text(s, bi->keywords, s->n - 1)) < 0)
+			goto fail;
+	}
+	cJSON_ArrayForEach(e, list) {
+		s->n++;
+		if ((rc = policy_rule(s, e, s->n - 1)) < 0)
+			goto fail;
+	}
+	s->md = pcre2_match_data_create(2, NULL);
+	s->mctx = pcre2_match_context_create(NULL);
+	if (!s->md || !s->mctx) {
+		rc = guard_error(GUARD_EIO, "out of memory for the scan rules");
+		goto fail;
+	}
+	pcre2_set_match_limit(s->mctx, SCAN_MATCH_LIMIT);
+	pcre2_set_depth_limit(s->mctx, SCAN_DEPTH_LIMIT);
+	if (cJSON_GetObjectItemCaseSensitive(scan, "exclude"))
+		s->exclude = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(scan, "exclude"), 1);
+	*out = s;
+	return 0;
+fail:
+	guard_scanner_free(s);
+	return rc;
+}
+
+void
+guard_scanner_free(struct guard_scanner *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->r[i].id);
+		free(s->r[i].message);
+		free(s->r[i].severity);
+		free(s->r[i].regex);
+		cJSON_Delete(s->r[i].paths);
+		pcre2_code_free(s->r[i].re);
+		free(s->r[i].hits);
+	}
+	free(s->r);
+	for (size_t i = 0; i < s->nkws; i++)
+		free(s->kws[i].word);
+	free(s->kws);
+	for (size_t i = 0; i < s->nlists; i++) {
+		free(s->lists[i].kw);
+		free(s->lists[i].off);
+	}
+	free(s->lists);
+	free(s->bucket);
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	cJSON_Delete(s->exclude);
+	free(s);
+}
+
+void
+guard_scanner_inline_allow(struct guard_scanner *s, bool on)
+{
+	s->allow_inline = on;
+}
+
+static bool
+globs_match(const cJSON *globs, const char *path)
+{
+	const cJSON *g;
+
+	if (cJSON_IsString(globs))
+		return guard_glob_match_path(globs->valuestring, path, NULL);
+	cJSON_ArrayForEach(g, globs)
+		if (cJSON_IsString(g) && guard_glob_match_path(g->valuestring, path, NULL))
+			return true;
+	return false;
+}
+
+bool
+guard_scanner_excluded(const struct guard_scanner *s, const char *path)
+{
+	return s->exclude && globs_match(s->exclude, path);
+}
+
+static int
+match(const struct guard_scanner *s, const pcre2_code *re, bool jit, const char *text, size_t len, size_t from)
+{
+	return jit ? pcre2_jit_match(re, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx)
+		   : pcre2_match(re, (PCRE2_SPTR)text, len, from, 0, s->md, s->mctx);
+}
+
+/* Note that the line starting at start holds a keyword of rule r (once per line). */
+static void
+add_hit(struct rule *r, size_t start)
+{
+	if (r->nhits && r->hits[r->nhits - 1] == start)
+		return;
+	if (r->nhits == r->caphits)
+		r->hits = guard_xrealloc(r->hits, (r->caphits = r->caphits ? r->caphits * 2 : 16) * sizeof(*r->hits));
+	r->hits[r->nhits++] = start;
+}
+
+/* Whether kw is at text + at (either case). */
+static bool
+keyword_at(const struct keyword *k, const char *text, size_t len, size_t at)
+{
+	if (at + k->len > len)
+		return false;
+	for (size_t j = 0; j < k->len; j++)
+		if (lower((unsigned char)text[at + j]) != (unsigned char)k->word[j])
+			return false;
+	return true;
+}
+
+/*
+ * Find every keyword in text, noting for each rule the lines that hold
+ * one of its keywords. Returns how many rules have a hit or no keywords.
+ */
+static size_t
+candidates(struct guard_scanner *s, const char *text, size_t len)
+{
+	size_t n = 0, line = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		s->r[i].nhits = 0;
+		n += s->r[i].always;
+	}
+	if (!s->nkws || len < 3)
+		return n;
+	size_t seen = 0; /* newlines looked for up to here: line is the start of the line holding seen */
+	const unsigned char *t = (const unsigned char *)text;
+	for (size_t i = 0; i + 1 < len; i += 2) {
+		uint16_t b = s->bucket[raw_pair(t[i], t[i + 1])];
+		if (!b)
+			continue;
+		const struct pair_list *l = &s->lists[b - 1];
+		for (size_t j = 0; j < l->n; j++) {
+			const struct keyword *kw = &s->kws[l->kw[j]];
+			size_t at = i - l->off[j];
+			if (i < l->off[j] || !keyword_at(kw, text, len, at))
+				continue;
+			if (at > seen) {
+				const char *nl = memrchr(text + seen, '\n', at - seen);
+				if (nl)
+					line = (size_t)(nl - text) + 1;
+				seen = at;
+			}
+			if (!s->r[kw->rule].nhits)
+				n++;
+			add_hit(&s->r[kw->rule], line);
+		}
+	}
+	return n;
+}
+
+/* Line starts of text, found once per text when a rule first matches. */
+struct lines {
+	size_t *start;
+	size_t n;
+};
+
+static void
+index_lines(struct lines *l, const char *text, size_t len)
+{
+	size_t cap = 64;
+
+	l->start = guard_xmalloc(cap * sizeof(*l->start));
+	l->start[l->n++] = 0;
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++) {
+		if (l->n == cap)
+			l->start = guard_xrealloc(l->start, (cap *= 2) * sizeof(*l->start));
+		l->start[l->n++] = (size_t)(p - text) + 1;
+	}
+}
+
+static size_t
+line_of(const struct lines *l, size_t off)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (l->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether line ln (from 0) or the one above says "guard-scan:allow ID reason". */
+static bool
+allowed(const struct lines *l, const char *text, size_t len, size_t ln, const char *id)
+{
+	for (size_t k = ln >= 1 ? ln - 1 : 0; k <= ln; k++) {
+		size_t a = l->start[k], z = k + 1 < l->n ? l->start[k + 1] : len;
+		const char *p = text + a, *end = text + z;
+		while ((p = memmem(p, (size_t)(end - p), "guard-scan:allow", 16))) {
+			p += 16;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			size_t idlen = strlen(id);
+			if ((size_t)(end - p) > idlen && !strncmp(p, id, idlen) && (p[idlen] == ' ' || p[idlen] == '\t')) {
+				const char *r = p + idlen;
+				while (r < end && (*r == ' ' || *r == '\t'))
+					r++;
+				if (r < end && *r != '\n' && *r != '\r' && *r != '*' && *r != '-')
+					return true; /* a reason follows */
+			}
+		}
+	}
+	return false;
+}
+
+/* Whether s (len bytes) holds needle, either case. */
+static bool
+holds(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (!strncasecmp(s + i, needle, n))
+			return true;
+	return false;
+}
+
+/*
+ * A secret rule's match that is no secret: a placeholder, a documented
+ * example, a test key marked as such, a reference to where the secret
+ * lives (an environment variable, a template), or a type name where a
+ * value would be. The match is the rule's (after \K: the value alone for
+ * assignments). Redaction masks these all the same; a scan does not
+ * report them.
+ */
+static bool
+not_a_secret(const char *m, size_t len)
+{
+	static const char *const marks[] = {
+		"example", "xxxx", "****", "<", ">", "${", "{{", "%(", "$(", "your_", "your-", "placeholder", "changeme",
+		"change_me", "dummy", "redacted", "os.environ", "process.env", "getenv", "env(", "env[", "sk_test_",
+		"pk_test_", "pk_live_", "rk_test_", "fake", "0000000000", "1234567890",
+	};
+	static const char *const words[] = {
+		"string", "str", "none", "null", "nil", "true", "false", "undefined", "password", "passwd", "secret",
+		"token", "required", "optional", "int", "bool", "boolean", "number", "text", "hidden", "self",
+	};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (holds(m, len, marks[i]))
+			return true;
+	/* a value that is a bare word of the language (type hints, field kinds) */
+	size_t n = len;
+	while (n && strchr("\"';,)", m[n - 1]))
+		n--;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (n == strlen(words[i]) && !strncasecmp(m, words[i], n))
+			return true;
+	/* a variable or call (os.getenv(...), config.password, $VAR) rather than a literal */
+	if (m[0] == '$' || (n > 2 && m[n - 1] == '(') || memchr(m, '(', n))
+		return true;
+	return false;
+}
+
+static void
+add_finding(const struct rule *r, const char *path, long line, size_t col, const char *m, size_t mlen,
+	    cJSON *findings)
+{
+	char hash[GUARD_SHA256_HEX], fp[GUARD_SHA256_HEX], preview[PREVIEW_MAX * 4 + 8];
+	size_t show = mlen / 2 < PREVIEW_MAX ? mlen / 2 : PREVIEW_MAX, o = 0;
+	cJSON *f = cJSON_CreateObject();
+
+	guard_sha256_hex(m, mlen, hash);
+	char *key = guard_xasprintf("%s:%s", r->id, hash);
+	guard_sha256_hex(key, strlen(key), fp);
+	free(key);
+	for (size_t i = 0; i < show; i++)
+		preview[o++] = m[i] >= 0x20 && m[i] < 0x7f ? m[i] : '?';
+	preview[o] = 0;
+	cJSON_AddStringToObject(f, "rule", r->id);
+	cJSON_AddStringToObject(f, "path", path);
+	cJSON_AddNumberToObject(f, "line", (double)line);
+	cJSON_AddNumberToObject(f, "column", (double)col);
+	cJSON_AddStringToObject(f, "severity", r->severity);
+	cJSON_AddStringToObject(f, "kind", r->secret ? "secret" : "pattern");
+	cJSON_AddStringToObject(f, "message", r->message);
+	cJSON_AddStringToObject(f, "preview", preview);
+	hash[16] = 0;
+	cJSON_AddStringToObject(f, "hash", hash);
+	fp[32] = 0;
+	cJSON_AddStringToObject(f, "fingerprint", fp);
+	cJSON_AddItemToArray(findings, f);
+}
+
+int
+guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, size_t len, long first_line,
+		   const long *linemap, cJSON *findings)
+{
+	struct lines l = { NULL, 0 };
+	int found = 0;
+	/* the secrets found so far: a later (broader) rule's match over one of them is the same secret */
+	size_t (*spans)[2] = NULL, nspans = 0;
+
+	if (!len || !candidates(s, text, len))
+		return 0;
+	for (size_t i = 0; i < s->n; i++) {
+		struct rule *r = &s->r[i];
+		int rc;
+		if ((!r->always && !r->nhits) || (r->paths && !globs_match(r->paths, path)))
+			continue;
+		if (!r->re && !(r->re = compile(r->id, r->regex, &rc))) {
+			free(l.start);
+			free(spans);
+			return rc;
+		}
+		if (len >= JIT_FROM && !r->jit_tried) {
+			r->jit_tried = true;
+			r->jit = jit_now(r->re);
+		}
+		/*
+		 * Each line holding one of the rule's keywords (a match holds
+		 * one), to its end, or to the text's for a multi-line rule;
+		 * every line for a rule without keywords.
+		 */
+		size_t done = 0; /* matched up to here */
+		for (size_t h = 0; h < (r->always ? 1 : r->nhits); h++) {
+			size_t from = r->always ? 0 : r->hits[h], end = len;
+			if (from < done)
+				from = done;
+			if (!r->always && !r->multiline) {
+				const char *nl = memchr(text + from, '\n', len - from);
+				end = nl ? (size_t)(nl - text) + 1 : len;
+			}
+			while (from <= end) {
+				int m = match(s, r->re, r->jit, text, end, from);
+				if (m == PCRE2_ERROR_NOMATCH)
+					break;
+				const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+				size_t a = m < 0 ? from : ov[0], z = m < 0 ? end : ov[1];
+				if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)) ||
+					       (r->secret && not_a_secret(text + a, z - a)))) {
+					from = a + 1;
+					continue;
+				}
+				bool seen = false;
+				for (size_t k = 0; r->secret && k < nspans && !seen; k++)
+					seen = a < spans[k][1] && spans[k][0] < z;
+				if (r->secret && !seen) {
+					spans = guard_xrealloc(spans, (nspans + 1) * sizeof(*spans));
+					spans[nspans][0] = a;
+					spans[nspans++][1] = z;
+				}
+				/* over the match limit: the rest cannot be cleared, so it counts as found */
+				if (!l.start)
+					index_lines(&l, text, len);
+				size_t ln = line_of(&l, a);
+				if (!seen && (!s->allow_inline || !allowed(&l, text, len, ln, r->id))) {
+					add_finding(r, path, linemap ? linemap[ln] : first_line + (long)ln,
+						    a - l.start[ln] + 1, text + a, z - a, findings);
+					found++;
+				}
+				if (m < 0)
+					break;
+				from = z;
+			}
+			done = from > end ? from : end;
+		}
+	}
+	free(l.start);
+	free(spans);
+	return found;
+}
+
+cJSON *
+guard_scanner_rules(const struct guard_scanner *s)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < s->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", s->r[i].id);
+		cJSON_AddStringToObject(o, "severity", s->r[i].severity);
+		cJSON_AddStringToObject(o, "kind", s->r[i].secret ? "secret" : "pattern");
+		cJSON_AddStringToObject(o, "message", s->r[i].message);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* One text of an edit, its lines numbered from 1 within it. */
+static int
+scan_member(struct guard_scanner *s, const char *path, const cJSON *v, cJSON *findings)
+{
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return 0;
+	return guard_scanner_scan(s, path, v->valuestring, strlen(v->valuestring), 1, NULL, findings);
+}
+
+int
+guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings)
+{
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
+	const char *path;
+	int n = 0;
+
+	if (!cJSON_IsObject(input))
+		input = cJSON_GetObjectItemCaseSensitive(in, "input");
+	if (!cJSON_IsObject(input))
+		input = in;
+	path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
+	if (guard_scanner_excluded(s, path))
+		return 0;
+	static const char *const texts[] = { "content", "new_string", "new_source" };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, texts[i]), findings);
+		if (m < 0)
+			return m;
+		n += m;
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(input, "edits")) {
+		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), findings);
+		if (m < 0)
+			return m;
+		n += m;
+	}
+	return n;
+}

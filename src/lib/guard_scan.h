@@ -1,0 +1,57 @@
+/*
+ * The scanner: secrets and forbidden patterns in text (a file, a diff's
+ * added lines, an agent's edit). One rule set: the redactor's built-in
+ * secret shapes (guard_redact_builtin) plus the policy's
+ * forbidden_patterns (id, regex, message, severity, paths, keywords); a
+ * policy entry with a built-in's id replaces it. Every rule has keywords,
+ * and a text holding none of a rule's (either case) is not matched
+ * against it: one pass of one JIT-compiled pattern finds the candidates.
+ *
+ * A finding never holds the matched text: only its first characters (at
+ * most 4, at most half of it), a hash of it and a fingerprint (rule and
+ * hash) that a baseline keeps.
+ */
+#ifndef GUARD_SCAN_H
+#define GUARD_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+struct guard_scanner; /* one thread at a time */
+
+/* Rules from the policy tree (NULL: the built-ins only). GUARD_EPOLICY naming a rule that does not compile. */
+int guard_scanner_new(const cJSON *policy_tree, struct guard_scanner **out);
+void guard_scanner_free(struct guard_scanner *s);
+
+/* Honour inline "guard-scan:allow RULE-ID reason" comments (default on; the hook turns them off). */
+void guard_scanner_inline_allow(struct guard_scanner *s, bool on);
+
+/* Whether the policy's scan.exclude globs name path (such a file is not scanned). */
+bool guard_scanner_excluded(const struct guard_scanner *s, const char *path);
+
+/*
+ * Scan text (len bytes) found at path. Line i of text (from 0) is line
+ * lines[i] of the file when lines is given, first_line + i otherwise.
+ * Appends one object per finding to findings: rule, path, line, column,
+ * severity, message, kind ("secret" or "pattern"), preview, hash,
+ * fingerprint. Returns the number appended, or GUARD_EPOLICY when a
+ * rule's regex (compiled on first use) does not compile.
+ */
+int guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, size_t len, long first_line,
+		       const long *lines, cJSON *findings);
+
+/*
+ * Scan what one Write/Edit/MultiEdit/NotebookEdit would write: in is a
+ * hook payload (tool_input), an event (input) or the tool input itself.
+ * Findings name the input's file_path and the line within the text
+ * written (content, new_string, each edit's new_string). Returns the
+ * number found.
+ */
+int guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings);
+
+/* The rules, for "guard-scan rules" and SARIF's rule list: [{id, severity, message, kind, keywords}]. */
+cJSON *guard_scanner_rules(const struct guard_scanner *s);
+
+#endif

@@ -1,0 +1,10 @@
+INSERT INTO sessions (id) VALUES ('e4a71100-fbda-26e1-d787-4178665a3b14');
+INSERT INTO sessions (id) VALUES ('387ff217-79d1-3884-81c7-9e2b20f037ff');
+INSERT INTO sessions (id) VALUES ('a859ffd9-01b2-fb68-d6e8-285aca0330a8');
+INSERT INTO sessions (id) VALUES ('c1289314-677e-2059-eb88-77cc45390a83');
+INSERT INTO sessions (id) VALUES ('29e47918-8744-93e0-3499-1fc90e5e2167');
+INSERT INTO sessions (id) VALUES ('4932af73-8430-21ea-6639-57f5227a7d46');
+INSERT INTO sessions (id) VALUES ('a2b55323-54f2-60f8-0cf2-e6f61fdc3ae2');
+INSERT INTO sessions (id) VALUES ('f0923c34-cfe9-74f2-8457-1ba9710d855b');
+INSERT INTO sessions (id) VALUES ('2e4b53fc-727a-b661-50cd-b4744b5c5239');
+INSERT INTO sessions (id) VALUES ('03ad1a1d-1e93-e59f-344d-61ae603cddb3');

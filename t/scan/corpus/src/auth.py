@@ -1,0 +1,10 @@
+    if password == confirm_password_0:
+    if password == confirm_password_1:
+    if password == confirm_password_2:
+    if password == confirm_password_3:
+    if password == confirm_password_4:
+    if password == confirm_password_5:
+    if password == confirm_password_6:
+    if password == confirm_password_7:
+    if password == confirm_password_8:
+    if password == confirm_password_9:

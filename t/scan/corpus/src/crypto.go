@@ -1,0 +1,10 @@
+	keyLen0 := 32 // bytes of the session key
+	keyLen1 := 32 // bytes of the session key
+	keyLen2 := 32 // bytes of the session key
+	keyLen3 := 32 // bytes of the session key
+	keyLen4 := 32 // bytes of the session key
+	keyLen5 := 32 // bytes of the session key
+	keyLen6 := 32 // bytes of the session key
+	keyLen7 := 32 // bytes of the session key
+	keyLen8 := 32 // bytes of the session key
+	keyLen9 := 32 // bytes of the session key

@@ -1,0 +1,6 @@
+DATABASE_URL = "mongodb+srv://svc0:yvOkd0_F2zfmDq@cluster0.mongodb.net/prod"
+DATABASE_URL = "mongodb+srv://svc1:0HjQlM!WMk5QJp@cluster1.mongodb.net/prod"
+DATABASE_URL = "mongodb+srv://svc2:2qmqg9%jeD5HLc@cluster2.mongodb.net/prod"
+DATABASE_URL = "mongodb+srv://svc3:X5psQX#Eho5DC6@cluster3.mongodb.net/prod"
+DATABASE_URL = "mongodb+srv://svc4:zxgqw9!Wf9tRdD@cluster4.mongodb.net/prod"
+DATABASE_URL = "mongodb+srv://svc5:XG6oi4%PzT7PfV@cluster5.mongodb.net/prod"

@@ -1,0 +1,10 @@
+  password0: string;
+  password1: string;
+  password2: string;
+  password3: string;
+  password4: string;
+  password5: string;
+  password6: string;
+  password7: string;
+  password8: string;
+  password9: string;

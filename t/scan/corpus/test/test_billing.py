@@ -1,0 +1,10 @@
+STRIPE_TEST_KEY = "sk_test_dLJNFz6ajmaOI81dncbxMwVt"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_ZwKd6ptU8DYtrVahcxczEfj0"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_Qu3bKJaoZFc5BYGraKrSS5Se"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_3BFtvow6pRVi2S1BYETROAJv"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_CngbRDHBEyv6eJTMwJWmoAOW"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_PEH6rwJNrHlz011i64Zv7fKB"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_l3k9a6Qn75ZqFQqNUlIc9CN3"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_J9Riv9cH1Jgb5Pqbwq0IPPjX"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_nn5HwL1mjZOYDzNRTqHzjjMr"  # Stripe test mode key
+STRIPE_TEST_KEY = "sk_test_6I5pp2z4RYxBueujBTMRqm2m"  # Stripe test mode key
