@@ -506,18 +506,6 @@ guard_redact_check_builtins(struct guard_buf *why)
 	return bad ? GUARD_EPOLICY : 0;
 }
 
-static const cJSON *
-policy_entry(const cJSON *list, const char *id)
-{
-	const cJSON *it;
-	cJSON_ArrayForEach(it, list) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
-		if (cJSON_IsString(v) && !strcmp(v->valuestring, id))
-			return it;
-	}
-	return NULL;
-}
-
 static const char *
 str_member(const cJSON *obj, const char *key)
 {
@@ -537,12 +525,13 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 	r->e = guard_xcalloc(cap, sizeof(*r->e));
 	r->usage = guard_xcalloc(1, sizeof(*r->usage));
 	r->minlen = (size_t)-1;
-	for (const struct builtin *b = builtins; b->id; b++) {
-		const cJSON *over = policy_entry(policy_redact, b->id);
-		if (over)
-			continue; /* added below, in the policy's order */
+	/*
+	 * Every built-in applies: a policy entry of the same id runs beside it,
+	 * never instead (the project layer is the agent's to write, and must
+	 * not be able to switch off the masking of a key).
+	 */
+	for (const struct builtin *b = builtins; b->id; b++)
 		declare_entry(&r->e[r->n++], b);
-	}
 	cJSON_ArrayForEach(it, policy_redact) {
 		const char *id = str_member(it, "id"), *regex = str_member(it, "regex");
 		if (!id || !regex) {

@@ -62,7 +62,16 @@ TEST(redact_policy_entries)
 	CHECK(guard_redactor_new(&r, list) == 0);
 	check_masked(r, "see TCK-1234 now", "TCK-1234", "ticket");
 	char *m = masked(r, "a JWT123 b");
-	CHECK_STR(m, "a <jwt> b"); /* a policy entry replaces the built-in of that id */
+	CHECK_STR(m, "a <jwt> b"); /* a policy entry of a built-in's id adds its own pattern */
+	free(m);
+	guard_redactor_free(r);
+	cJSON_Delete(list);
+
+	/* ...and never switches the built-in off: the project layer is the agent's to write */
+	list = cJSON_Parse("[{\"id\":\"aws-access-key\",\"regex\":\"x^\"}]");
+	CHECK(guard_redactor_new(&r, list) == 0);
+	m = masked(r, "key AKIAIOSFODNN7EXAMPLE here");
+	CHECK(strstr(m, "AKIAIOSFODNN7EXAMPLE") == NULL);
 	free(m);
 	guard_redactor_free(r);
 	cJSON_Delete(list);
