@@ -20,6 +20,7 @@
 #include "guard_stage.h"
 
 #include "init.h"
+#include "mcp.h"
 
 /* Under "usage:" in the full help; each verb's line comes from the table. */
 static const char summary[] =
@@ -196,6 +197,8 @@ static const struct cli_command commands[] = {
 	{ "init", cmd_init, CLI_HUMAN, "[--command 'guard hook']",
 	  "set up this repository: .ai/policy.yaml, the Claude hook, .ai/audit/ ignored" },
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
+	{ "mcp", cmd_mcp, 0, "[--name NAME] [--propose] [--max-frame BYTES] -- SERVER-COMMAND [ARGS...]",
+	  "run an MCP server behind guard: every tools/call is rated, decided, approved and audited" },
 	{ "doctor", cmd_doctor, 0, "", "check the policy layers and the hook wiring" },
 	{ "version", cmd_version, 0, "", "the version (also --version)" },
 	{ NULL, cmd_other, 0, NULL, NULL }, /* guard NAME: guard-NAME */

@@ -38,7 +38,7 @@ set_decision(cJSON *ev, const char *key, const char *value)
  * deny stands and the request waits for the morning briefing.
  */
 static int
-await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
+await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, bool wait)
 {
 	struct guard_approval_config c;
 	const char *id = guard_event_str(ev, "approval.id");
@@ -53,7 +53,7 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
 		return 0;
 	if ((rc = guard_approval_config(p, &c)) < 0)
 		return rc;
-	if (!strcmp(effect, "ask") && c.hook_wait > 0) {
+	if (wait && !strcmp(effect, "ask") && c.hook_wait > 0) {
 		struct guard_approval_store st;
 		cJSON *req = NULL;
 		if ((rc = guard_approval_store_open(&st, guard_event_str(ev, "project"), false)) < 0)
@@ -78,6 +78,31 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
 }
 
 int
+guard_hook_pre(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, bool wait)
+{
+	int rc;
+
+	if ((rc = guard_stage_risk(s, ev, NULL)) < 0 || (rc = guard_stage_decide(s, ev)) < 0)
+		return rc;
+	if (!stateless && ((rc = guard_stage_gate(s, ev)) < 0 || (rc = await_approval(s, p, ev, wait)) < 0))
+		return rc;
+	return 0;
+}
+
+void
+guard_hook_stages(struct guard_stages *s, const struct guard_policy_sources *src)
+{
+	/* An unattended session names itself in the agent's environment. */
+	const char *session = getenv("GUARD_SESSION");
+
+	guard_stages_init(s);
+	if (src)
+		s->src = *src;
+	if (session && *session && !s->src.profile)
+		s->src.profile = "unattended";
+}
+
+int
 guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	       const char *payload, size_t len, struct guard_reply *r)
 {
@@ -91,11 +116,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 
 	if (session && !*session)
 		session = NULL;
-	guard_stages_init(&stages);
-	if (src)
-		stages.src = *src;
-	if (session && !stages.src.profile)
-		stages.src.profile = "unattended";
+	guard_hook_stages(&stages, src);
 	if ((rc = guard_event_parse(payload, len, GUARD_HOOK_HARD_MAX, &raw)) < 0)
 		goto fail;
 	hook = guard_event_str(raw, "hook_event_name");
@@ -108,14 +129,8 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 				 len, guard_policy_max_event_bytes(policy));
 		goto fail;
 	}
-	if (!strcmp(guard_event_str(ev, "phase"), "pre")) {
-		if ((rc = guard_stage_risk(&stages, ev, NULL)) < 0 ||
-		    (rc = guard_stage_decide(&stages, ev)) < 0)
-			goto fail;
-		if (!stateless && ((rc = guard_stage_gate(&stages, ev)) < 0 ||
-				   (rc = await_approval(&stages, policy, ev)) < 0))
-			goto fail;
-	}
+	if (!strcmp(guard_event_str(ev, "phase"), "pre") && (rc = guard_hook_pre(&stages, policy, ev, true)) < 0)
+		goto fail;
 	if (session && !stateless) {
 		if ((rc = guard_session_track(guard_event_str(ev, "project"), session, policy, ev)) < 0)
 			goto fail;

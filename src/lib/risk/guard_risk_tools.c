@@ -168,6 +168,9 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s is marked destructive", tool);
 	else if (readonly)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	else if (hint(event, "untrustedReadOnlyHint", "untrustedReadOnlyHint"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s says it is read-only, but its MCP server is not "
+			  "trusted (mcp.trusted_servers)", tool);
 	else
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s has no read-only or destructive hint", tool);
 	for (size_t i = 0; destroy_words[i]; i++)
