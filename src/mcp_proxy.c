@@ -857,13 +857,11 @@ cmd_mcp(int argc, char **argv)
 	if (!px.server_exited && waitpid(px.pid, &px.server_status, 0) == px.pid)
 		px.server_exited = true;
 	rc = 0;
-	if (!px.client_eof && px.server_exited) {
-		/* the server went first: say how */
-		if (WIFEXITED(px.server_status) && WEXITSTATUS(px.server_status))
-			rc = guard_error(GUARD_EIO, "the server %s exited with status %d", argv[first], WEXITSTATUS(px.server_status));
-		else if (WIFSIGNALED(px.server_status))
-			rc = guard_error(GUARD_EIO, "the server %s was killed by signal %d", argv[first], WTERMSIG(px.server_status));
-	}
+	/* a failing server is reported; one our shutdown stopped is not */
+	if (px.server_exited && WIFEXITED(px.server_status) && WEXITSTATUS(px.server_status))
+		rc = guard_error(GUARD_EIO, "the server %s exited with status %d", argv[first], WEXITSTATUS(px.server_status));
+	else if (px.server_exited && WIFSIGNALED(px.server_status) && !px.kill_step)
+		rc = guard_error(GUARD_EIO, "the server %s was killed by signal %d", argv[first], WTERMSIG(px.server_status));
 out:
 	finish(&px);
 	return rc;
