@@ -381,3 +381,11 @@ approval: {hook_wait: 20s}'
 	[[ "$output" == *"cannot run /nonexistent/server"* ]]
 	[[ "$output" == *"exited with status 127"* ]]
 }
+
+@test "policy/examples/k8s-mcp.yaml validates as a user layer and passes its cases (seed 001's table)" {
+	run guard-policy --validate --layer user "$REPO_ROOT/policy/examples/k8s-mcp.yaml"
+	[ "$status" -eq 0 ]
+	run guard-policy test "$REPO_ROOT/t/policy/k8s-mcp.cases.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"28 passed, 0 failed"* ]]
+}
