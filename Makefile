@@ -86,7 +86,7 @@ $(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libguard-core.a $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 # Program-side helpers (they print; the library never does).
-CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o
+CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/init_mcp.o
 # Objects only one program needs, beside its main.
 PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
 # guard-git loads no CA certificates (src/git_notls.c).

@@ -194,7 +194,7 @@ cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "hook", cmd_hook, CLI_HUMAN | CLI_HOOK, "AGENT", "answer one agent hook payload on stdin (claude, gemini, codex)" },
-	{ "init", cmd_init, CLI_HUMAN, "[--command 'guard hook']",
+	{ "init", cmd_init, CLI_HUMAN, "[--command 'guard hook'] | --mcp [--remove]",
 	  "set up this repository: .ai/policy.yaml, the Claude hook, .ai/audit/ ignored" },
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
 	{ "mcp", cmd_mcp, 0, "[--name NAME] [--propose] [--max-frame BYTES] -- SERVER-COMMAND [ARGS...]",

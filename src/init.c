@@ -11,6 +11,7 @@
 #include "guard_path.h"
 #include "guard_policy.h"
 #include "init.h"
+#include "init_mcp.h"
 
 #define SETTINGS_MAX ((size_t)1 << 20)
 
@@ -191,9 +192,12 @@ cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "command", required_argument, NULL, 'c' },
+		{ "mcp", no_argument, NULL, 'm' },
+		{ "remove", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *command = "guard hook";
+	bool mcp = false, remove = false;
 	char *root, *ai, *policy;
 	bool wrote_policy = false, changed = false;
 	int c, rc;
@@ -202,13 +206,22 @@ cmd_init(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': command = optarg; break;
+		case 'm': mcp = true; break;
+		case 'r': remove = true; break;
 		default: return GUARD_EUSAGE; /* getopt said why */
 		}
 	}
 	if (optind < argc)
 		return guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if (remove && !mcp)
+		return guard_error(GUARD_EUSAGE, "--remove goes with --mcp (guard init --mcp --remove)");
 	if (!(root = find_root()))
 		return guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+	if (mcp) { /* the MCP wiring alone: src/init_mcp.c */
+		rc = init_mcp(root, remove);
+		free(root);
+		return rc;
+	}
 	ai = guard_xasprintf("%s/.ai", root);
 	policy = guard_xasprintf("%s/policy.yaml", ai);
 	if ((rc = guard_mkdirs(ai, 0755)) < 0 ||
@@ -340,6 +353,8 @@ cmd_doctor(int argc, char **argv)
 		if (!doctor_hook_wait(p, text) && !status)
 			status = GUARD_EDENY;
 	}
+	if (doctor_mcp(root) > 0 && !status)
+		status = GUARD_EDENY;
 	/* What only the operating system can give, said plainly. */
 	if (stat("/etc/guard/policy.yaml", &st) < 0 || st.st_uid != 0)
 		printf("note: no root-owned /etc/guard/policy.yaml; an agent running as you can edit\n"

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,6 +54,9 @@ struct mcp_proxy {
 	bool propose_flag;
 	size_t max_flag;
 	struct guard_policy_mcp cfg;
+	struct guard_stages stages;   /* the policy, kept while its files stay the same */
+	bool stages_on;
+	char sig[4][96];              /* what each layer file looked like when it was loaded */
 	pid_t pid;
 	int pidfd, sigfd, to_server, from_server;
 	bool client_eof, server_eof, server_exited, initialized, client_gone;
@@ -185,16 +189,60 @@ id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
 	cJSON_free(s);
 }
 
-/* ---- the policy, read fresh for every call (an edit applies at once) ---- */
+/* ---- the policy: loaded again as soon as a layer file changes ---- */
+
+/* A file's identity and version, to see an edit without reading it. */
+static void
+file_sig(const char *path, char out[96])
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) < 0)
+		snprintf(out, 96, "-");
+	else
+		snprintf(out, 96, "%lx:%lx:%lld:%ld.%09ld", (unsigned long)st.st_dev, (unsigned long)st.st_ino,
+			 (long long)st.st_size, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/* Did any layer file change since the policy was loaded? Records the new look. */
+static bool
+layers_changed(struct mcp_proxy *px)
+{
+	const char *env_default = getenv("GUARD_DEFAULT_POLICY"), *env_managed = getenv("GUARD_MANAGED_POLICY");
+	char *user = guard_policy_user_path();
+	char *project = guard_xasprintf("%s/.ai/policy.yaml", px->project);
+	const char *paths[4] = { env_default && *env_default ? env_default : GUARD_DATADIR "/default.yaml", user,
+				 env_managed ? env_managed : "/etc/guard/policy.yaml", project };
+	bool changed = false;
+
+	for (size_t i = 0; i < 4; i++) {
+		char now[96];
+		file_sig(paths[i], now);
+		if (strcmp(now, px->sig[i])) {
+			changed = true;
+			memcpy(px->sig[i], now, sizeof(now));
+		}
+	}
+	free(user);
+	free(project);
+	return changed;
+}
 
 static int
-load_policy(struct mcp_proxy *px, struct guard_stages *st, const struct guard_policy **p)
+load_policy(struct mcp_proxy *px, const struct guard_policy **p)
 {
 	int rc;
 
-	guard_hook_stages(st, NULL);
-	if ((rc = guard_stages_policy(st, px->project, p)) < 0)
+	if (layers_changed(px) || !px->stages_on) {
+		if (px->stages_on)
+			guard_stages_release(&px->stages);
+		guard_hook_stages(&px->stages, NULL);
+		px->stages_on = true;
+	}
+	if ((rc = guard_stages_policy(&px->stages, px->project, p)) < 0) {
+		px->sig[0][0] = '\0'; /* try again next time */
 		return rc;
+	}
 	guard_policy_mcp(*p, px->name, &px->cfg);
 	if (px->max_flag && px->max_flag < px->cfg.max_frame_bytes)
 		px->cfg.max_frame_bytes = px->max_flag;
@@ -208,16 +256,12 @@ load_policy(struct mcp_proxy *px, struct guard_stages *st, const struct guard_po
 static void
 audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, const char *why)
 {
-	struct guard_stages st;
 	const struct guard_policy *pol;
 	cJSON *ev = guard_mcp_result_event(p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
 
-	guard_hook_stages(&st, NULL);
-	if (guard_event_complete(ev, "mcp") < 0 || guard_stages_policy(&st, px->project, &pol) < 0 ||
-	    guard_stage_audit(&st, ev) < 0)
+	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 || guard_stage_audit(&px->stages, ev) < 0)
 		note(px, "the result of %s is not in the audit log: %s", guard_event_str(p->ev, "tool"), guard_error_last());
 	cJSON_Delete(ev);
-	guard_stages_release(&st);
 }
 
 /* ---- our own tools/list, to know the tools whatever the client asks ---- */
@@ -299,7 +343,7 @@ rpc_error(struct mcp_queue *q, const char *id, int code, const char *msg)
 static void
 govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len)
 {
-	struct guard_stages st;
+	struct guard_stages *st = &px->stages;
 	const struct guard_policy *p = NULL;
 	cJSON *ev = NULL;
 	int rc;
@@ -308,7 +352,7 @@ govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data,
 		refuse(px, id, "guard denied this call: too many calls in flight (try again when some have answered)");
 		return;
 	}
-	if ((rc = load_policy(px, &st, &p)) < 0 ||
+	if ((rc = load_policy(px, &p)) < 0 ||
 	    (rc = guard_mcp_call_event(msg, px->name, &px->tools, px->cwd, &ev)) < 0 ||
 	    (rc = guard_event_complete(ev, "mcp")) < 0)
 		goto fail;
@@ -317,9 +361,9 @@ govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data,
 				 len, guard_policy_max_event_bytes(p));
 		goto fail;
 	}
-	if ((rc = guard_hook_pre(&st, p, ev, !px->cfg.propose && !px->propose_flag)) < 0)
+	if ((rc = guard_hook_pre(st, p, ev, !px->cfg.propose && !px->propose_flag)) < 0)
 		goto fail;
-	if ((rc = guard_stage_audit(&st, ev)) < 0)
+	if ((rc = guard_stage_audit(st, ev)) < 0)
 		goto fail;
 	if (!strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
 		struct mcp_pending *pp = pending_add(px, id, P_CALL);
@@ -327,14 +371,12 @@ govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data,
 		pp->t0 = now_ns();
 		queue_add(&px->to_server_q, data, len);
 		queue_add(&px->to_server_q, "\n", 1);
-		guard_stages_release(&st);
 		return;
 	}
 	char *text = guard_mcp_refusal_text(ev, px->cfg.propose || px->propose_flag);
 	refuse(px, id, text);
 	free(text);
 	cJSON_Delete(ev);
-	guard_stages_release(&st);
 	return;
 fail: {
 	/* the hook's fail-closed answer, recorded when the log can take it */
@@ -344,10 +386,9 @@ fail: {
 	free(why);
 	if (ev && p) {
 		ev = guard_stage_fail(ev, rc);
-		guard_stage_audit(&st, ev);
+		guard_stage_audit(st, ev);
 	}
 	cJSON_Delete(ev);
-	guard_stages_release(&st);
 }
 }
 
@@ -802,6 +843,8 @@ finish(struct mcp_proxy *px)
 		close(px->pidfd);
 	if (px->sigfd >= 0)
 		close(px->sigfd);
+	if (px->stages_on)
+		guard_stages_release(&px->stages);
 	free(px->cwd);
 	free(px->project);
 }
@@ -810,7 +853,6 @@ int
 cmd_mcp(int argc, char **argv)
 {
 	struct mcp_proxy px;
-	struct guard_stages st;
 	const struct guard_policy *pol;
 	sigset_t mask, old;
 	int first = 0, rc, fl_in, fl_out;
@@ -831,9 +873,8 @@ cmd_mcp(int argc, char **argv)
 	if (!px.project)
 		px.project = guard_xstrdup(px.cwd);
 	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
-	if (load_policy(&px, &st, &pol) < 0)
+	if (load_policy(&px, &pol) < 0)
 		note(&px, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
-	guard_stages_release(&st);
 	char rnd[37];
 	guard_uuid(rnd);
 	snprintf(px.own_prefix, sizeof(px.own_prefix), "guard-mcp-%.8s", rnd);

@@ -389,3 +389,52 @@ approval: {hook_wait: 20s}'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"28 passed, 0 failed"* ]]
 }
+
+@test "guard init --mcp wraps each stdio server of .mcp.json, keeps the rest, and --remove restores it; doctor tells" {
+	cat >"$PROJ/.mcp.json" <<J
+{"mcpServers": {
+  "fs": {"command": "node", "args": ["$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js", "$ALLOWED"], "env": {"X": "1"}},
+  "web": {"type": "http", "url": "http://127.0.0.1:1/mcp"},
+  "bad__name": {"command": "true"}
+}, "other": 1}
+J
+	cp "$PROJ/.mcp.json" "$BATS_TEST_TMPDIR/orig.json"
+	run guard doctor
+	[[ "$output" == *"mcp server fs: NOT wrapped (run guard init --mcp)"* ]]
+	run guard init --mcp
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"wrapped   fs -> guard mcp --name fs -- ..."* ]]
+	[[ "$output" == *"kept      web (not a stdio server"* ]]
+	[[ "$output" == *"kept      bad__name (rename it"* ]]
+	jq -e '.mcpServers.fs.command == "guard" and .mcpServers.fs.args[0:5] == ["mcp","--name","fs","--","node"] and .mcpServers.fs.env.X == "1" and .other == 1' "$PROJ/.mcp.json"
+	# the wrapped entry runs: the client reaches the server through guard
+	cmd=$(jq -r '.mcpServers.fs.command' "$PROJ/.mcp.json")
+	mapfile -t args < <(jq -r '.mcpServers.fs.args[]' "$PROJ/.mcp.json")
+	run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}]' "$cmd" "${args[@]}"
+	[ "$(text 0)" = hello ]
+	audit | has 'select(.event=="decision") | .tool == "mcp__fs__read_text_file"'
+	run guard doctor
+	[[ "$output" == *"mcp server fs: wrapped (guard mcp)"* ]]
+	[[ "$output" == *"mcp server web: NOT governed"* ]]
+	# twice is once
+	run guard init --mcp
+	[[ "$output" == *"kept      fs (wrapped already)"* ]]
+	run guard init --mcp --remove
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unwrapped fs"* ]]
+	[ "$(jq -S . "$PROJ/.mcp.json")" = "$(jq -S . "$BATS_TEST_TMPDIR/orig.json")" ]
+}
+
+@test "guard init --mcp leaves a .mcp.json that is not an object with mcpServers unchanged; --remove needs --mcp" {
+	echo '["not", "an object"]' >"$PROJ/.mcp.json"
+	run guard init --mcp
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"left unchanged"* ]]
+	[ "$(cat "$PROJ/.mcp.json")" = '["not", "an object"]' ]
+	run guard init --remove
+	[ "$status" -eq 2 ]
+	rm "$PROJ/.mcp.json"
+	run guard init --mcp
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no .mcp.json"* ]]
+}
