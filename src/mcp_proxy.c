@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_hook.h"
@@ -56,6 +57,7 @@ struct mcp_proxy {
 	struct guard_policy_mcp cfg;
 	struct guard_stages stages;   /* the policy, kept while its files stay the same */
 	bool stages_on;
+	struct guard_audit *log;      /* the audit log, open while the policy stays */
 	char sig[4][96];              /* what each layer file looked like when it was loaded */
 	pid_t pid;
 	int pidfd, sigfd, to_server, from_server;
@@ -234,6 +236,8 @@ load_policy(struct mcp_proxy *px, const struct guard_policy **p)
 	int rc;
 
 	if (layers_changed(px) || !px->stages_on) {
+		guard_audit_close(px->log);
+		px->log = NULL;
 		if (px->stages_on)
 			guard_stages_release(&px->stages);
 		guard_hook_stages(&px->stages, NULL);
@@ -259,7 +263,8 @@ audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, c
 	const struct guard_policy *pol;
 	cJSON *ev = guard_mcp_result_event(p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
 
-	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 || guard_stage_audit(&px->stages, ev) < 0)
+	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 ||
+	    guard_stage_audit_keep(&px->stages, &px->log, ev) < 0)
 		note(px, "the result of %s is not in the audit log: %s", guard_event_str(p->ev, "tool"), guard_error_last());
 	cJSON_Delete(ev);
 }
@@ -363,7 +368,7 @@ govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data,
 	}
 	if ((rc = guard_hook_pre(st, p, ev, !px->cfg.propose && !px->propose_flag)) < 0)
 		goto fail;
-	if ((rc = guard_stage_audit(st, ev)) < 0)
+	if ((rc = guard_stage_audit_keep(st, &px->log, ev)) < 0)
 		goto fail;
 	if (!strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
 		struct mcp_pending *pp = pending_add(px, id, P_CALL);
@@ -386,7 +391,7 @@ fail: {
 	free(why);
 	if (ev && p) {
 		ev = guard_stage_fail(ev, rc);
-		guard_stage_audit(st, ev);
+		guard_stage_audit_keep(st, &px->log, ev);
 	}
 	cJSON_Delete(ev);
 }
@@ -843,6 +848,7 @@ finish(struct mcp_proxy *px)
 		close(px->pidfd);
 	if (px->sigfd >= 0)
 		close(px->sigfd);
+	guard_audit_close(px->log);
 	if (px->stages_on)
 		guard_stages_release(&px->stages);
 	free(px->cwd);

@@ -238,7 +238,8 @@ approval: {hook_wait: 20s}'
 		{"op":"call","name":"trigger-long-running-operation","args":{"duration":60,"steps":2},"cancelAfterMs":300}]' \
 		guard mcp --name every -- sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}"
 	[ "$status" -eq 0 ]
-	[ "$(step 0 | jq '.result.progress | length')" -eq 3 ]
+	n=$(step 0 | jq '.result.progress | length')
+	[ "$n" -eq 3 ] || { step 0 >&2; false; }
 	step 1 | jq -e '.ok == false'
 	grep -q '"notifications/cancelled"' "$log"
 	audit | has 'select(.event=="tool.result") | .data.error=="cancelled by the client"'
