@@ -59,6 +59,14 @@ user_policy() {
 	chmod 600 "$GUARD_USER_POLICY"
 }
 
+# raw_teed N: the frames in $BATS_TEST_TMPDIR/in through guard mcp (t/mcp/raw.py,
+# until N answers) to the everything server; what the server read is in $log.
+raw_teed() {
+	log=$BATS_TEST_TMPDIR/server-in.log
+	run --separate-stderr python3 "$MCPD/raw.py" --expect "$1" -- guard mcp --name every -- \
+		sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+}
+
 init_frames() {
 	echo '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}'
 	echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
@@ -79,15 +87,13 @@ init_frames() {
 }
 
 @test "ungoverned client messages reach the server byte for byte and in order; ours never reach the client" {
-	log=$BATS_TEST_TMPDIR/server-in.log
 	{
 		init_frames
 		echo '{ "method" : "ping", "id" : "p1" ,  "jsonrpc":"2.0" , "params":{"_meta":{"note":"h\u00e9llo ✓"}}}'
 		echo '{"jsonrpc":"2.0","id":"l1","method":"tools/list","params":{}}'
 		echo '{"jsonrpc":"2.0","id":2,"method":"resources/list"}'
 	} >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr python3 "$MCPD/raw.py" --expect 4 -- guard mcp --name every -- \
-		sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+	raw_teed 4
 	[ "$status" -eq 0 ]
 	# what the client sent is what the server read, plus only guard's own tools/list
 	diff <(grep -v '"id":"guard-mcp-' "$log") "$BATS_TEST_TMPDIR/in"
@@ -302,7 +308,6 @@ approval: {hook_wait: 20s}'
 }
 
 @test "malformed frames are answered with a parse error and never forwarded; the session goes on" {
-	log=$BATS_TEST_TMPDIR/server-in.log
 	{
 		init_frames
 		echo 'not json'
@@ -313,8 +318,7 @@ approval: {hook_wait: 20s}'
 		echo '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"arguments":{}}}'
 		echo '{"jsonrpc":"2.0","id":9,"method":"ping"}'
 	} >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr python3 "$MCPD/raw.py" --expect 7 -- guard mcp --name every -- \
-		sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+	raw_teed 7
 	[ "$status" -eq 0 ]
 	[ "$(jq -c 'select(.error.code == -32700)' <<<"$output" | wc -l)" -eq 3 ]
 	has 'select(.id == null and .error.code == -32600) | .error.message | test("batch")' <<<"$output"
@@ -325,14 +329,12 @@ approval: {hook_wait: 20s}'
 }
 
 @test "a 9 MB frame: a tools/call is refused with its id and not forwarded; the session goes on" {
-	log=$BATS_TEST_TMPDIR/server-in.log
 	{
 		init_frames
 		python3 -c 'import json; print(json.dumps({"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo","arguments":{"message":"x"*(9<<20)}},"id":"big"}))'
 		echo '{"jsonrpc":"2.0","id":"after","method":"tools/call","params":{"name":"echo","arguments":{"message":"small"}}}'
 	} >"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr python3 "$MCPD/raw.py" --expect 3 -- guard mcp --name every -- \
-		sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+	raw_teed 3
 	[ "$status" -eq 0 ]
 	has 'select(.id == "big") | .error.code == -32600 and (.error.message | test("over the 8388608-byte limit"))' <<<"$output"
 	has 'select(.id == "after") | .result.content[0].text == "Echo: small"' <<<"$output"
