@@ -130,7 +130,7 @@ init_frames() {
 	audit | has 'select(.event=="decision" and .tool=="mcp__fs__read_text_file") | .decision.effect == "deny"'
 }
 
-@test "a write outside the allowed folder and a move of a file are refused before the server runs them" {
+@test "a write outside the project asks a person and a write to guard's own policy is denied, before the server runs either" {
 	run --separate-stderr client '[{"op":"call","name":"write_file","args":{"path":"/etc/guard-mcp-test","content":"x"}},
 		{"op":"call","name":"write_file","args":{"path":"'"$PROJ"'/.ai/policy.yaml","content":"default: allow"}}]' \
 		guard mcp --name fs -- "${FS[@]}"
@@ -226,7 +226,7 @@ approval: {hook_wait: 20s}'
 	[[ "$(text 0)" == *"guard.policy-invalid"*"trusted_servers"* ]]
 }
 
-@test "attacker: a server renamed to a trusted one's name through --name is a person's choice, but a name with __ is refused" {
+@test "attacker: a --name with __ (which would make tool names ambiguous) is refused" {
 	run guard mcp --name 'a__b' -- true
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"no '__'"* ]]
