@@ -91,7 +91,7 @@ $(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libguard-core.a $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 # Program-side helpers (they print; the library never does).
-CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o
+CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o $(BUILD)/init_mcp.o
 # Objects only one program needs, beside its main.
 PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
 # guard-git loads no CA certificates (src/git_notls.c).
@@ -111,6 +111,8 @@ $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) | $(BIN)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -MF $(BUILD)/$*.main.d -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 
 $(BIN)/guard-approve $(BIN)/guard: $(BUILD)/approve_view.o
+# guard mcp, the MCP proxy (never libgit2: it is on every tool call's path)
+$(BIN)/guard: $(BUILD)/mcp_proxy.o
 $(BIN)/guard-approve: $(BUILD)/approve_key.o
 $(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 $(BIN)/guard-git: $(PROG_OBJ_guard-git)
@@ -146,11 +148,16 @@ san:
 	$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/bin OPT='-O1 -g' \
 		EXTRA='$(SAN_FLAGS)' all unit
 
+# The MCP test parts (t/mcp/package-lock.json): npm ci when missing or stale.
+.PHONY: mcp-deps
+mcp-deps:
+	@sh t/mcp/deps.sh
+
 # Install missing Debian packages when root; otherwise say the one command.
 check-deps deps:
 	@sh t/deps.sh $(DEBS_TEST)
 
-test: check-deps
+test: check-deps mcp-deps
 	@$(MAKE) --no-print-directory all unit >/dev/null
 	@$(MAKE) --no-print-directory san >/dev/null
 	@sh t/run.sh
@@ -163,7 +170,7 @@ test-fast: all unit
 # run it before landing anything that touches timing. The plain pass only;
 # GUARD_PASSES="plain san" for both (slower), GUARD_STRESS_ROUNDS=N.
 .PHONY: test-stress
-test-stress: check-deps
+test-stress: check-deps mcp-deps
 	@$(MAKE) --no-print-directory all unit $(if $(findstring san,$(GUARD_PASSES)),san) >/dev/null
 	@sh t/stress.sh
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "agents.h"
+#include "init_mcp.h"
 #include "cli.h"
 #include "guard_approval.h"
 #include "guard_buf.h"
@@ -584,6 +585,7 @@ cmd_doctor(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(agent_confs) / sizeof(agent_confs[0]); i++)
 		doctor_agent(&d, &agent_confs[i]);
 	doctor_githooks(&d);
+	d.problems += doctor_mcp(root);
 	/* What only the operating system can give, said plainly. */
 	if (stat("/etc/guard/policy.yaml", &st) < 0 || st.st_uid != 0)
 		printf("note: no root-owned /etc/guard/policy.yaml; an agent running as you can edit\n"

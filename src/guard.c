@@ -20,6 +20,7 @@
 #include "guard_stage.h"
 
 #include "init.h"
+#include "mcp.h"
 
 /* Under "usage:" in the full help; each verb's line comes from the table. */
 static const char summary[] =
@@ -203,9 +204,11 @@ cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "hook", cmd_hook, CLI_HUMAN | CLI_HOOK, "AGENT", "answer one agent hook payload on stdin (claude, gemini, codex)" },
-	{ "init", cmd_init, CLI_HUMAN, "[--agent claude|gemini|codex|all] [--command 'guard hook'] [--remove]",
+	{ "init", cmd_init, CLI_HUMAN, "[--agent claude|gemini|codex|all] [--command 'guard hook'] [--remove] | --mcp [--remove]",
 	  "set up this repository: .ai/policy.yaml, the agents' hooks, runtime files ignored" },
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
+	{ "mcp", cmd_mcp, 0, "[--name NAME] [--propose] [--max-frame BYTES] -- SERVER-COMMAND [ARGS...]",
+	  "run an MCP server behind guard: every tools/call is rated, decided, approved and audited" },
 	{ "doctor", cmd_doctor, 0, "", "check the policy layers and prove each agent hook denies 'rm -rf ~'" },
 	{ "version", cmd_version, 0, "", "the version (also --version)" },
 	{ NULL, cmd_other, 0, NULL, NULL }, /* guard NAME: guard-NAME */

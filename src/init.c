@@ -12,6 +12,7 @@
 #include "guard_policy.h"
 #include "init.h"
 #include "agents.h"
+#include "init_mcp.h"
 #include "guard_buf.h"
 
 #define SETTINGS_MAX ((size_t)1 << 20)
@@ -429,12 +430,13 @@ cmd_init(int argc, char **argv)
 		{ "command", required_argument, NULL, 'c' },
 		{ "agent", required_argument, NULL, 'a' },
 		{ "remove", no_argument, NULL, 'r' },
+		{ "mcp", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plans ps = PLANS_INIT;
 	char *command = NULL, *root = NULL, *hook_cmd;
 	unsigned agents = 0;
-	bool remove = false;
+	bool remove = false, mcp = false;
 	int c, rc = 0;
 
 	optind = 1;
@@ -444,6 +446,7 @@ cmd_init(int argc, char **argv)
 		case 'c': free(command); command = guard_xstrdup(optarg); break;
 		case 'a': if ((rc = parse_agent(optarg, &agents)) < 0) goto out; break;
 		case 'r': remove = true; break;
+		case 'm': mcp = true; break;
 		default: cli_bad_option(argv, opts); rc = GUARD_EUSAGE; goto out;
 		}
 	}
@@ -455,6 +458,10 @@ cmd_init(int argc, char **argv)
 		agents = remove ? 7u : AGENT_BIT(GUARD_AGENT_CLAUDE);
 	if (!(root = init_find_root())) {
 		rc = guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+		goto out;
+	}
+	if (mcp) { /* the MCP wiring alone: src/init_mcp.c */
+		rc = init_mcp(root, remove);
 		goto out;
 	}
 	if (!command)

@@ -39,7 +39,7 @@ set_decision(cJSON *ev, const char *key, const char *value)
  * deny stands and the request waits for the morning briefing.
  */
 static int
-await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
+await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, bool wait)
 {
 	struct guard_approval_config c;
 	const char *id = guard_event_str(ev, "approval.id");
@@ -54,7 +54,7 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
 		return 0;
 	if ((rc = guard_approval_config(p, &c)) < 0)
 		return rc;
-	if (!strcmp(effect, "ask") && c.hook_wait > 0) {
+	if (wait && !strcmp(effect, "ask") && c.hook_wait > 0) {
 		struct guard_approval_store st;
 		cJSON *req = NULL;
 		if ((rc = guard_approval_store_open(&st, guard_event_str(ev, "project"), false)) < 0)
@@ -166,6 +166,49 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 	return rc < 0 ? rc : 0;
 }
 
+/* Rate, decide, and hold an edit to the scan rules. */
+static int
+pre_decide(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
+{
+	int rc;
+
+	if ((rc = guard_stage_risk(s, ev, NULL)) < 0 || (rc = guard_stage_decide(s, ev)) < 0)
+		return rc;
+	return scan_edit(p, ev);
+}
+
+/* An ask, or an approval to use: the gate, then the wait for a person. */
+static int
+pre_approve(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, bool wait)
+{
+	int rc;
+
+	if (!stateless && ((rc = guard_stage_gate(s, ev)) < 0 || (rc = await_approval(s, p, ev, wait)) < 0))
+		return rc;
+	return 0;
+}
+
+int
+guard_hook_pre(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, bool wait)
+{
+	int rc = pre_decide(s, p, ev);
+
+	return rc < 0 ? rc : pre_approve(s, p, ev, wait);
+}
+
+void
+guard_hook_stages(struct guard_stages *s, const struct guard_policy_sources *src)
+{
+	/* An unattended session names itself in the agent's environment. */
+	const char *session = getenv("GUARD_SESSION");
+
+	guard_stages_init(s);
+	if (src)
+		s->src = *src;
+	if (session && *session && !s->src.profile)
+		s->src.profile = "unattended";
+}
+
 int
 guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	       const char *payload, size_t len, struct guard_reply *r)
@@ -180,11 +223,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 
 	if (session && !*session)
 		session = NULL;
-	guard_stages_init(&stages);
-	if (src)
-		stages.src = *src;
-	if (session && !stages.src.profile)
-		stages.src.profile = "unattended";
+	guard_hook_stages(&stages, src);
 	if ((rc = guard_event_parse(payload, len, GUARD_HOOK_HARD_MAX, &raw)) < 0)
 		goto fail;
 	hook = guard_event_str(raw, "hook_event_name");
@@ -198,8 +237,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		goto fail;
 	}
 	if (!strcmp(guard_event_str(ev, "phase"), "pre")) {
-		if ((rc = guard_stage_risk(&stages, ev, NULL)) < 0 ||
-		    (rc = guard_stage_decide(&stages, ev)) < 0 || (rc = scan_edit(policy, ev)) < 0)
+		if ((rc = pre_decide(&stages, policy, ev)) < 0)
 			goto fail;
 		const char *effect = guard_event_str(ev, "decision.effect");
 		if (effect && !strcmp(effect, "ask") && agent_prompt(agent, policy, session, ev)) {
@@ -207,8 +245,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 			cJSON_AddStringToObject(a, "via", "agent-prompt");
 			cJSON_AddStringToObject(a, "status", "asked");
 			guard_json_set(ev, "approval", a);
-		} else if (!stateless && ((rc = guard_stage_gate(&stages, ev)) < 0 ||
-					  (rc = await_approval(&stages, policy, ev)) < 0)) {
+		} else if ((rc = pre_approve(&stages, policy, ev, true)) < 0) {
 			goto fail;
 		}
 	} else if (!strcmp(guard_event_str(ev, "phase"), "post") && !stateless &&

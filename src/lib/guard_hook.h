@@ -10,6 +10,7 @@
 #include "guard_adapter.h"
 #include "guard_approval.h"
 #include "guard_policy.h"
+#include "guard_stage.h"
 
 /* Refuse more than this on stdin before even parsing it. */
 #define GUARD_HOOK_HARD_MAX ((size_t)64 << 20)
@@ -22,6 +23,19 @@
  */
 int guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		   const char *payload, size_t len, struct guard_reply *r);
+
+/*
+ * The pre-phase stages for an event (guard hook and guard mcp alike):
+ * risk, policy decision, approval gate and, when wait is set, up to
+ * approval.hook_wait for a person. An ask still pending after that
+ * becomes a deny naming the request and the command that approves it
+ * (approval.id/status stay in the event). p is the policy s loaded for
+ * the event's project.
+ */
+int guard_hook_pre(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, bool wait);
+
+/* Stages for the sources (NULL: the standard places); $GUARD_SESSION makes the profile unattended. */
+void guard_hook_stages(struct guard_stages *s, const struct guard_policy_sources *src);
 
 /*
  * While the hook waits for a person's decision (approval.hook_wait), tick

@@ -158,4 +158,19 @@ struct guard_risk_config {
 
 const struct guard_risk_config *guard_policy_risk(const struct guard_policy *p);
 
+/*
+ * The policy's mcp: section as it applies to the MCP server named server
+ * (guard mcp --name): whether the trusted layers name it in
+ * mcp.trusted_servers (its annotations may then lower risk), whether an
+ * ask is answered with a proposal (mcp.propose), and the largest message
+ * (mcp.max_frame_bytes, default 8 MiB).
+ */
+struct guard_policy_mcp {
+	bool trusted;
+	bool propose;
+	size_t max_frame_bytes;
+};
+
+void guard_policy_mcp(const struct guard_policy *p, const char *server, struct guard_policy_mcp *out);
+
 #endif

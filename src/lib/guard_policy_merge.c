@@ -312,6 +312,8 @@ static const struct tighten {
 	{ "pr.merge_gate.*", TK_TRUE, TU_NUM, NULL, NULL },
 	{ "pr.cleanup.*", TK_ANY, TU_NUM, NULL, NULL },
 	{ "pr.security_label", TK_FIXED, TU_NUM, NULL, NULL },
+	{ "mcp.propose", TK_TRUE, TU_NUM, NULL, NULL },
+	{ "mcp.max_frame_bytes", TK_LOWER, TU_SIZE, NULL, "8MiB" },
 };
 
 static const struct tighten *

@@ -825,6 +825,13 @@ static const struct gs_field limits_fields[] = {
 	{ NULL, NULL, 0 },
 };
 
+static const struct gs_field mcp_fields[] = {
+	{ "trusted_servers", &str_list_node, GS_NOT_PROJECT },
+	{ "propose", &bool_node, 0 },
+	{ "max_frame_bytes", NODE(GS_SIZE), 0 },
+	{ NULL, NULL, 0 },
+};
+
 static const struct gs_field top_fields[] = {
 	{ "version", NODE(GS_INT, .min = 0, .max = 1000, .check = check_version), 0 },
 	{ "mode", NODE(GS_ENUM, .choices = modes), 0 },
@@ -841,6 +848,7 @@ static const struct gs_field top_fields[] = {
 	{ "anomalies", NODE(GS_MAP, .what = "anomalies", .fields = anomaly_fields), 0 },
 	{ "branch", NODE(GS_MAP, .what = "branch", .fields = branch_fields), 0 },
 	{ "pr", NODE(GS_MAP, .what = "pr", .fields = pr_fields), 0 },
+	{ "mcp", NODE(GS_MAP, .what = "mcp", .fields = mcp_fields), 0 },
 	{ "forbidden_patterns", NODE(GS_LIST, .item = NODE(GS_MAP, .what = "forbidden pattern", .fields = forbidden_fields), .check = check_ids), 0 },
 	{ "redact", NODE(GS_LIST, .item = NODE(GS_MAP, .what = "redact entry", .fields = redact_fields), .check = check_ids), 0 },
 	/* what guard-scan skips: not the project's to say (the agent writes there) */

@@ -91,8 +91,14 @@ guard_stage_decide(struct guard_stages *s, cJSON *ev)
 int
 guard_stage_audit(struct guard_stages *s, cJSON *ev)
 {
+	return guard_stage_audit_keep(s, NULL, ev);
+}
+
+int
+guard_stage_audit_keep(struct guard_stages *s, struct guard_audit **keep, cJSON *ev)
+{
 	const struct guard_policy *p;
-	struct guard_audit *log;
+	struct guard_audit *log = keep ? *keep : NULL;
 	const char *project = guard_event_str(ev, "project");
 	struct guard_audit_config cfg = GUARD_AUDIT_CONFIG_INIT;
 	bool fail_closed = true;
@@ -102,11 +108,17 @@ guard_stage_audit(struct guard_stages *s, cJSON *ev)
 		return guard_error(GUARD_EUSAGE, "cannot audit an event without a project");
 	if ((rc = guard_stages_policy(s, project, &p)) < 0)
 		return rc;
-	bool opened = (rc = guard_audit_open(&log, project, p)) == 0;
+	bool opened = log || (rc = guard_audit_open(&log, project, p)) == 0;
 	if (opened) {
 		fail_closed = guard_audit_fail_closed(log);
 		rc = guard_audit_append(log, NULL, ev);
-		guard_audit_close(log);
+		if (keep && rc == 0) {
+			*keep = log;
+		} else {
+			guard_audit_close(log);
+			if (keep)
+				*keep = NULL;
+		}
 	}
 	if (rc == 0)
 		return 0;

@@ -55,6 +55,16 @@ int guard_stage_gate(struct guard_stages *s, cJSON *ev);
 int guard_stage_audit(struct guard_stages *s, cJSON *ev);
 
 /*
+ * The same, for a long-lived writer (guard mcp): *log, when not NULL, is
+ * the log opened by an earlier call (for the same project and policy)
+ * and is used again; otherwise one is opened and left in *log. The
+ * caller closes it (guard_audit_close) when the policy changes and at
+ * the end. After a failed write *log is closed and NULL.
+ */
+struct guard_audit;
+int guard_stage_audit_keep(struct guard_stages *s, struct guard_audit **log, cJSON *ev);
+
+/*
  * Turn ev into a fail-closed deny for the failure rc just recorded with
  * guard_error(); returns a new event and deletes ev (which may be NULL).
  * The rule says what failed: guard.invalid-input, guard.policy-invalid

@@ -303,3 +303,7 @@ verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= 
 	say "audit verify:           $(awk -F'\t' '$1 ~ /verify/ {print $4}' "$out/audit.tsv") records/s (target >= 500000: $(verdict "$(awk -F'\t' '$1 ~ /verify/ {print $4}' "$out/audit.tsv")" 500000 ge))"
 	say "raw results:            t/bench/out/"
 } | tee "$out/summary.txt"
+
+# guard mcp (issue 17): its own script, with the SDK's client and a real server.
+hr "guard mcp: overhead per tools/call and per passed-through message, memory"
+sh "$root/t/bench/mcp.sh" || { echo "bench: t/bench/mcp.sh failed" >&2; exit 1; }

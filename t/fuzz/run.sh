@@ -5,7 +5,7 @@
 # minimised into t/fuzz/regressions/<target>/ (which make test replays).
 #
 #   FUZZ_SECONDS=60     run time per target
-#   FUZZ_TARGETS="hook policy shell"
+#   FUZZ_TARGETS="hook policy shell mcp"
 #   CLANG=clang
 #
 # The library is compiled from src/lib/*.c and src/lib/risk/*.c with clang (build/libguard.a is
@@ -17,7 +17,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 root=$PWD
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-"hook policy shell"}
+TARGETS=${FUZZ_TARGETS:-"hook policy shell mcp"}
 CLANG=${CLANG:-clang}
 out=build/fuzz
 obj=$out/obj
@@ -104,6 +104,7 @@ max_len_of() {
 	hook) echo 65536 ;;   # a payload; big Writes are exercised by the unit and bats tests
 	policy) echo 32768 ;; # a policy file (default.yaml is ~9 KB)
 	shell) echo 4096 ;;   # one command line
+	mcp) echo 16384 ;;    # a few JSON-RPC frames (the reader's limit is 512 bytes here)
 	esac
 }
 

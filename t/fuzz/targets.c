@@ -20,6 +20,7 @@
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_hook.h"
+#include "guard_mcp.h"
 #include "guard_policy.h"
 #include "guard_risk.h"
 #include "guard_yaml.h"
@@ -303,6 +304,64 @@ fuzz_shell_one(const uint8_t *data, size_t size)
 	}
 	guard_buf_release(&explain);
 	free(cmd);
+	return 0;
+}
+
+/*
+ * (d) guard mcp's frame reader: the bytes arrive in reads of sizes the
+ * input's first byte picks (1..16, or 4096), against a small limit so
+ * oversized frames and their id scan are exercised; every frame is parsed
+ * as the proxy does, a tools/call becomes its event and its refusal text,
+ * a tools/list result teaches the tool table.
+ */
+struct fuzz_mcp {
+	struct guard_mcp_tools tools;
+	size_t frames;
+};
+
+static void
+fuzz_mcp_frame(void *arg, const struct guard_mcp_frame *f)
+{
+	struct fuzz_mcp *st = arg;
+	cJSON *msg = NULL, *ev = NULL;
+
+	st->frames++;
+	if (f->oversized) {
+		cJSON_Delete(*f->scan->id ? cJSON_Parse(f->scan->id) : NULL);
+		return;
+	}
+	if (guard_event_parse(f->data, f->len, 1 << 20, &msg) < 0)
+		return;
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+	if (cJSON_IsString(m) && !strcmp(m->valuestring, "tools/call") &&
+	    guard_mcp_call_event(msg, "fz", &st->tools, "/work/app", &ev) == 0) {
+		struct guard_buf b = GUARD_BUF_INIT;
+		char *text = guard_mcp_refusal_text(ev, (st->frames & 1) != 0);
+		guard_mcp_tool_error(&b, "1", text);
+		cJSON *post = guard_mcp_result_event(ev, msg, NULL, 1.0);
+		cJSON_Delete(post);
+		free(text);
+		guard_buf_release(&b);
+		cJSON_Delete(ev);
+	}
+	guard_mcp_tools_learn(&st->tools, cJSON_GetObjectItemCaseSensitive(msg, "result"));
+	st->tools.trusted = !st->tools.trusted;
+	cJSON_Delete(msg);
+}
+
+int
+fuzz_mcp_one(const uint8_t *data, size_t size)
+{
+	struct guard_mcp_frames fr;
+	struct fuzz_mcp st = { GUARD_MCP_TOOLS_INIT, 0 };
+	size_t step = size ? (data[0] & 0x10 ? 4096 : (size_t)(data[0] & 0x0f) + 1) : 1;
+
+	guard_mcp_frames_init(&fr, 512);
+	for (size_t i = 0; i < size; i += step)
+		guard_mcp_frames_feed(&fr, (const char *)data + i, size - i < step ? size - i : step, fuzz_mcp_frame, &st);
+	guard_mcp_frames_feed(&fr, "\n", 1, fuzz_mcp_frame, &st);
+	guard_mcp_frames_release(&fr);
+	guard_mcp_tools_release(&st.tools);
 	return 0;
 }
 

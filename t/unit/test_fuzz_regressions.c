@@ -21,6 +21,7 @@ static const struct {
 	{ "hook", fuzz_hook_one },
 	{ "policy", fuzz_policy_one },
 	{ "shell", fuzz_shell_one },
+	{ "mcp", fuzz_mcp_one },
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

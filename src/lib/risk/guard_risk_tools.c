@@ -150,7 +150,10 @@ kube_fields(struct risk_state *st, const char *tool, const cJSON *input)
 	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(input, "replicas");
 	const char *ns = input_str(input, "namespace");
 
-	if (cJSON_IsNumber(rep) && rep->valuedouble == 0 && name_has(tool, "scale"))
+	/* "0" as a string too: Kubernetes' clients take it as the number */
+	bool zero = (cJSON_IsNumber(rep) && rep->valuedouble == 0) ||
+		    (cJSON_IsString(rep) && strspn(rep->valuestring, "0") == strlen(rep->valuestring) && *rep->valuestring);
+	if (zero && name_has(tool, "scale"))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s scales to 0 replicas", tool);
 	if (ns && risk_namespace_critical(st, ns) && st->out->level < GUARD_LEVEL_CRITICAL)
 		risk_rule(st, st->out->level + 1, st->out->cls, "%s in critical namespace %s", tool, ns);
@@ -168,6 +171,9 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s is marked destructive", tool);
 	else if (readonly)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	else if (hint(event, "untrustedReadOnlyHint", "untrustedReadOnlyHint"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s says it is read-only, but its MCP server is not "
+			  "trusted (mcp.trusted_servers)", tool);
 	else
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s has no read-only or destructive hint", tool);
 	for (size_t i = 0; destroy_words[i]; i++)
@@ -267,6 +273,9 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		case GUARD_TOOL_RATED:
 			risk_base(&st, r->level, guard_class_valid(r->cls) ? r->cls : GUARD_CLASS_EXEC);
 			risk_explain(&st, "    rated %s/%c by the tool table", guard_level_name(r->level), r->cls);
+			/* an MCP tool rated by name (policy/examples/k8s-mcp.yaml) still escalates by namespace */
+			if (!strncmp(tool, "mcp__", 5))
+				kube_fields(&st, tool, input);
 			break;
 		case GUARD_TOOL_ANALYSE:
 			analyse_command(&st, tool, input);

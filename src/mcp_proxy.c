@@ -1,0 +1,915 @@
+/*
+ * guard mcp: a stdio proxy between an MCP client (on our stdin/stdout)
+ * and an MCP server (a child on pipes). Every message passes byte for
+ * byte, in order, except tools/call requests, which go through the hook's
+ * pipeline (risk, policy, approval gate, audit) first: allowed ones are
+ * forwarded and their answers audited; others are answered here with a
+ * tool error the model reads. One poll(2) loop, non-blocking pipes with
+ * queues both ways (no deadlock when both sides write at once).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guard_audit.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_hook.h"
+#include "guard_json.h"
+#include "guard_mcp.h"
+#include "guard_path.h"
+#include "mcp.h"
+
+#define MCP_MAX_PENDING 4096            /* requests tracked in flight */
+#define MCP_QUEUE_HIGH ((size_t)4 << 20) /* stop reading a side while its peer's queue holds this much */
+#define MCP_GRACE_MS 2000               /* after stdin closes: before SIGTERM, then before SIGKILL */
+#define MCP_LIST_PAGES 100              /* tools/list pages followed for ourselves */
+#define MCP_LIST_WAIT_MS 5000           /* calls wait this long at most for the tools' hints */
+
+enum pending_kind { P_CALL, P_LIST, P_OWN_LIST, P_INIT };
+
+struct mcp_pending {
+	char id[GUARD_MCP_ID_MAX];  /* the request id's JSON text */
+	enum pending_kind kind;
+	cJSON *ev;                  /* P_CALL: the decided pre event */
+	long long t0;               /* P_CALL: when it was forwarded (ns) */
+};
+
+struct mcp_queue {
+	struct guard_buf b;
+	size_t off;
+};
+
+struct mcp_proxy {
+	const char *name;
+	char *cwd, *project;
+	bool propose_flag;
+	size_t max_flag;
+	struct guard_policy_mcp cfg;
+	struct guard_stages stages;   /* the policy, kept while its files stay the same */
+	bool stages_on;
+	struct guard_audit *log;      /* the audit log, open while the policy stays */
+	char sig[4][96];              /* what each layer file looked like when it was loaded */
+	pid_t pid;
+	int pidfd, sigfd, to_server, from_server;
+	bool client_eof, server_eof, server_exited, initialized, client_gone;
+	int server_status;
+	long long deadline;   /* ns: next step of the shutdown, or 0 */
+	int kill_step;        /* 0 none, 1 SIGTERM sent, 2 SIGKILL sent */
+	struct mcp_queue to_client, to_server_q;
+	struct guard_mcp_frames rd_client, rd_server;
+	struct guard_mcp_tools tools;
+	struct mcp_pending *pending;
+	size_t npending, apending;
+	/* calls held while our tools/list is out, so they are rated with the hints it brings */
+	struct guard_buf *held;
+	size_t nheld;
+	long long list_deadline; /* ns: while set, a tools/list of ours is out */
+	char own_prefix[32];
+	unsigned long own_seq;
+	int list_pages;
+	bool io_error;
+};
+
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void
+note(const struct mcp_proxy *px, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A line on stderr, which the client shows as the server's log. */
+static void
+note(const struct mcp_proxy *px, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "guard mcp[%s]: ", px->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- queues ---- */
+
+static void
+queue_add(struct mcp_queue *q, const char *p, size_t n)
+{
+	guard_buf_add(&q->b, p, n);
+}
+
+static size_t
+queue_len(const struct mcp_queue *q)
+{
+	return q->b.len - q->off;
+}
+
+/* Write what the fd takes now; -1 on a closed peer or an error. */
+static int
+queue_flush(struct mcp_queue *q, int fd)
+{
+	while (queue_len(q)) {
+		ssize_t w = write(fd, q->b.buf + q->off, queue_len(q));
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			return -1;
+		}
+		q->off += (size_t)w;
+	}
+	if (q->b.alloc > ((size_t)1 << 20))
+		guard_buf_release(&q->b);
+	else
+		guard_buf_reset(&q->b);
+	q->off = 0;
+	return 0;
+}
+
+/* ---- requests in flight ---- */
+
+static struct mcp_pending *
+pending_find(struct mcp_proxy *px, const char *id)
+{
+	for (size_t i = 0; i < px->npending; i++)
+		if (!strcmp(px->pending[i].id, id))
+			return &px->pending[i];
+	return NULL;
+}
+
+static struct mcp_pending *
+pending_add(struct mcp_proxy *px, const char *id, enum pending_kind kind)
+{
+	struct mcp_pending *p = pending_find(px, id);
+
+	if (p) { /* an id used again: the newer request is the one answered next */
+		cJSON_Delete(p->ev);
+	} else {
+		if (px->npending == px->apending) {
+			px->apending = px->apending ? px->apending * 2 : 16;
+			px->pending = guard_xrealloc(px->pending, px->apending * sizeof(*px->pending));
+		}
+		p = &px->pending[px->npending++];
+	}
+	memset(p, 0, sizeof(*p));
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	p->kind = kind;
+	return p;
+}
+
+static void
+pending_drop(struct mcp_proxy *px, struct mcp_pending *p)
+{
+	cJSON_Delete(p->ev);
+	*p = px->pending[--px->npending];
+}
+
+/* The id's JSON text, or "" when it is not a string or number (or too long). */
+static void
+id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
+{
+	out[0] = '\0';
+	if (!cJSON_IsString(id) && !cJSON_IsNumber(id))
+		return;
+	char *s = cJSON_PrintUnformatted(id);
+	if (s && strlen(s) < GUARD_MCP_ID_MAX)
+		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);
+	cJSON_free(s);
+}
+
+/* ---- the policy: loaded again as soon as a layer file changes ---- */
+
+/* A file's identity and version, to see an edit without reading it. */
+static void
+file_sig(const char *path, char out[96])
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) < 0)
+		snprintf(out, 96, "-");
+	else
+		snprintf(out, 96, "%lx:%lx:%lld:%ld.%09ld", (unsigned long)st.st_dev, (unsigned long)st.st_ino,
+			 (long long)st.st_size, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/* Did any layer file change since the policy was loaded? Records the new look. */
+static bool
+layers_changed(struct mcp_proxy *px)
+{
+	const char *env_default = getenv("GUARD_DEFAULT_POLICY"), *env_managed = getenv("GUARD_MANAGED_POLICY");
+	char *user = guard_policy_user_path();
+	char *project = guard_xasprintf("%s/.ai/policy.yaml", px->project);
+	const char *paths[4] = { env_default && *env_default ? env_default : GUARD_DATADIR "/default.yaml", user,
+				 env_managed ? env_managed : "/etc/guard/policy.yaml", project };
+	bool changed = false;
+
+	for (size_t i = 0; i < 4; i++) {
+		char now[96];
+		file_sig(paths[i], now);
+		if (strcmp(now, px->sig[i])) {
+			changed = true;
+			memcpy(px->sig[i], now, sizeof(now));
+		}
+	}
+	free(user);
+	free(project);
+	return changed;
+}
+
+static int
+load_policy(struct mcp_proxy *px, const struct guard_policy **p)
+{
+	int rc;
+
+	if (layers_changed(px) || !px->stages_on) {
+		guard_audit_close(px->log);
+		px->log = NULL;
+		if (px->stages_on)
+			guard_stages_release(&px->stages);
+		guard_hook_stages(&px->stages, NULL);
+		px->stages_on = true;
+	}
+	if ((rc = guard_stages_policy(&px->stages, px->project, p)) < 0) {
+		px->sig[0][0] = '\0'; /* try again next time */
+		return rc;
+	}
+	guard_policy_mcp(*p, px->name, &px->cfg);
+	if (px->max_flag && px->max_flag < px->cfg.max_frame_bytes)
+		px->cfg.max_frame_bytes = px->max_flag;
+	px->tools.trusted = px->cfg.trusted;
+	px->rd_client.max = px->rd_server.max = px->cfg.max_frame_bytes;
+	return 0;
+}
+
+/* ---- audit of an answer ---- */
+
+static void
+audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, const char *why)
+{
+	const struct guard_policy *pol;
+	cJSON *ev = guard_mcp_result_event(p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
+
+	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 ||
+	    guard_stage_audit_keep(&px->stages, &px->log, ev) < 0)
+		note(px, "the result of %s is not in the audit log: %s", guard_event_str(p->ev, "tool"), guard_error_last());
+	cJSON_Delete(ev);
+}
+
+/* ---- our own tools/list, to know the tools whatever the client asks ---- */
+
+static void
+own_list(struct mcp_proxy *px, const cJSON *cursor)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	char id[GUARD_MCP_ID_MAX];
+
+	if (!px->initialized || px->to_server < 0 || px->npending >= MCP_MAX_PENDING)
+		return;
+	snprintf(id, sizeof(id), "\"%s-%lu\"", px->own_prefix, ++px->own_seq);
+	guard_buf_addf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"tools/list\",\"params\":{", id);
+	if (cJSON_IsString(cursor)) {
+		guard_buf_addstr(&b, "\"cursor\":");
+		guard_json_add_string(&b, cursor->valuestring);
+	}
+	guard_buf_addstr(&b, "}}\n");
+	queue_add(&px->to_server_q, b.buf, b.len);
+	guard_buf_release(&b);
+	pending_add(px, id, P_OWN_LIST);
+	px->list_deadline = now_ns() + MCP_LIST_WAIT_MS * 1000000LL;
+}
+
+static void on_client_frame(void *arg, const struct guard_mcp_frame *f);
+
+/* The tools are known (or will not be soon): judge the calls held meanwhile, in order. */
+static void
+release_held(struct mcp_proxy *px)
+{
+	struct guard_buf *held = px->held;
+	size_t n = px->nheld;
+
+	px->list_deadline = 0;
+	px->held = NULL;
+	px->nheld = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct guard_mcp_frame f = { held[i].buf, held[i].len, false, NULL };
+		on_client_frame(px, &f);
+		guard_buf_release(&held[i]);
+	}
+	free(held);
+}
+
+static void
+hold(struct mcp_proxy *px, const char *data, size_t len)
+{
+	px->held = guard_xrealloc(px->held, (px->nheld + 1) * sizeof(*px->held));
+	guard_buf_init(&px->held[px->nheld]);
+	guard_buf_add(&px->held[px->nheld++], data, len);
+}
+
+/* ---- tools/call ---- */
+
+static void
+refuse(struct mcp_proxy *px, const char *id, const char *text)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	guard_mcp_tool_error(&b, id, text);
+	queue_add(&px->to_client, b.buf, b.len);
+	guard_buf_release(&b);
+}
+
+static void
+rpc_error(struct mcp_queue *q, const char *id, int code, const char *msg)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	guard_mcp_rpc_error(&b, *id ? id : "null", code, msg);
+	queue_add(q, b.buf, b.len);
+	guard_buf_release(&b);
+}
+
+/*
+ * Decide one tools/call: forward it (allow) or answer it here. Every
+ * failure answers with a tool error naming it: nothing unjudged reaches
+ * the server.
+ */
+static void
+govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len)
+{
+	struct guard_stages *st = &px->stages;
+	const struct guard_policy *p = NULL;
+	cJSON *ev = NULL;
+	int rc;
+
+	if (px->npending >= MCP_MAX_PENDING) {
+		refuse(px, id, "guard denied this call: too many calls in flight (try again when some have answered)");
+		return;
+	}
+	if ((rc = load_policy(px, &p)) < 0 ||
+	    (rc = guard_mcp_call_event(msg, px->name, &px->tools, px->cwd, &ev)) < 0 ||
+	    (rc = guard_event_complete(ev, "mcp")) < 0)
+		goto fail;
+	if (len > guard_policy_max_event_bytes(p)) {
+		rc = guard_error(GUARD_EUSAGE, "the call is %zu bytes, over the %zu-byte limit (limits.max_event_bytes)",
+				 len, guard_policy_max_event_bytes(p));
+		goto fail;
+	}
+	if ((rc = guard_hook_pre(st, p, ev, !px->cfg.propose && !px->propose_flag)) < 0)
+		goto fail;
+	if ((rc = guard_stage_audit_keep(st, &px->log, ev)) < 0)
+		goto fail;
+	if (!strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
+		struct mcp_pending *pp = pending_add(px, id, P_CALL);
+		pp->ev = ev;
+		pp->t0 = now_ns();
+		queue_add(&px->to_server_q, data, len);
+		queue_add(&px->to_server_q, "\n", 1);
+		return;
+	}
+	char *text = guard_mcp_refusal_text(ev, px->cfg.propose || px->propose_flag);
+	refuse(px, id, text);
+	free(text);
+	cJSON_Delete(ev);
+	return;
+fail: {
+	/* the hook's fail-closed answer, recorded when the log can take it */
+	char *why = guard_xasprintf("guard denied this call (%s): %s", guard_fail_rule(rc), guard_error_last());
+	refuse(px, id, why);
+	note(px, "%s", why);
+	free(why);
+	if (ev && p) {
+		ev = guard_stage_fail(ev, rc);
+		guard_stage_audit_keep(st, &px->log, ev);
+	}
+	cJSON_Delete(ev);
+}
+}
+
+/* ---- messages from the client ---- */
+
+static void
+forward(struct mcp_queue *q, const char *data, size_t len)
+{
+	queue_add(q, data, len);
+	queue_add(q, "\n", 1);
+}
+
+static void
+client_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
+{
+	char id[GUARD_MCP_ID_MAX];
+	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
+	char *msg = guard_xasprintf("guard mcp: a message of %zu bytes is over the %zu-byte limit (mcp.max_frame_bytes); "
+				    "not forwarded", f->len, px->rd_client.max);
+
+	id_text(v, id);
+	cJSON_Delete(v);
+	note(px, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
+	     *f->scan->method ? f->scan->method : "?", *id ? id : "?");
+	if (*id || !*f->scan->method)
+		rpc_error(&px->to_client, id, -32600, msg);
+	free(msg);
+}
+
+/* A batch (JSON array): passed on unless it holds a call, which must come alone. */
+static void
+client_batch(struct mcp_proxy *px, const char *data, size_t len)
+{
+	cJSON *arr = cJSON_ParseWithLength(data, len), *it;
+	bool call = !cJSON_IsArray(arr);
+	cJSON *items = call ? NULL : arr;
+
+	cJSON_ArrayForEach(it, items) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(it, "method");
+		if (!cJSON_IsObject(it) || !cJSON_IsString(m) || !strcmp(m->valuestring, "tools/call"))
+			call = true;
+	}
+	cJSON_Delete(arr);
+	if (call) {
+		note(px, "refused a batch holding a tools/call or an unreadable member");
+		rpc_error(&px->to_client, "", -32600,
+			  "guard mcp: a batch may not hold tools/call (send each call alone) or members that are not requests");
+		return;
+	}
+	forward(&px->to_server_q, data, len);
+}
+
+static void
+on_client_frame(void *arg, const struct guard_mcp_frame *f)
+{
+	struct mcp_proxy *px = arg;
+	cJSON *msg = NULL;
+	char id[GUARD_MCP_ID_MAX];
+	size_t lead = 0;
+
+	if (f->oversized) {
+		client_oversized(px, f);
+		return;
+	}
+	while (lead < f->len && memchr(" \t\r", f->data[lead], 3))
+		lead++;
+	if (lead < f->len && f->data[lead] == '[') {
+		client_batch(px, f->data, f->len);
+		return;
+	}
+	if (guard_event_parse(f->data, f->len, px->rd_client.max, &msg) < 0) {
+		/* what guard cannot read, the server may read another way: not forwarded */
+		note(px, "refused a malformed message from the client: %s", guard_error_last());
+		char *m = guard_xasprintf("guard mcp: parse error: %s", guard_error_last());
+		rpc_error(&px->to_client, "", -32700, m);
+		free(m);
+		return;
+	}
+	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(msg, "id");
+	const char *m = cJSON_IsString(method) ? method->valuestring : NULL;
+	id_text(idv, id);
+	if (m && !strcmp(m, "tools/call")) {
+		if (!*id) {
+			note(px, "dropped a tools/call without a usable id (a notification cannot be judged and answered)");
+			if (idv)
+				rpc_error(&px->to_client, "", -32600, "guard mcp: tools/call needs a string or number id");
+		} else if (px->list_deadline && px->nheld < MCP_MAX_PENDING) {
+			hold(px, f->data, f->len);
+		} else {
+			govern(px, msg, id, f->data, f->len);
+		}
+		cJSON_Delete(msg);
+		return;
+	}
+	if (m && *id && !strcmp(m, "tools/list"))
+		pending_add(px, id, P_LIST);
+	else if (m && *id && !strcmp(m, "initialize"))
+		pending_add(px, id, P_INIT);
+	forward(&px->to_server_q, f->data, f->len);
+	if (m && !strcmp(m, "notifications/initialized") && !px->initialized) {
+		px->initialized = true;
+		own_list(px, NULL);
+	} else if (m && !strcmp(m, "notifications/cancelled")) {
+		char rid[GUARD_MCP_ID_MAX];
+		id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
+		struct mcp_pending *p = *rid ? pending_find(px, rid) : NULL;
+		if (p && p->kind == P_CALL) {
+			audit_result(px, p, NULL, "cancelled by the client");
+			pending_drop(px, p);
+		}
+	}
+	cJSON_Delete(msg);
+}
+
+/* ---- messages from the server ---- */
+
+static void
+server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
+{
+	char id[GUARD_MCP_ID_MAX];
+	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
+	struct mcp_pending *p;
+
+	id_text(v, id);
+	cJSON_Delete(v);
+	note(px, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
+	     px->rd_server.max, *id ? id : "?");
+	if (!*id || *f->scan->method)
+		return; /* a notification or a request of the server's: nobody waits on us for it */
+	char *msg = guard_xasprintf("guard mcp: the server's answer of %zu bytes is over the %zu-byte limit "
+				    "(mcp.max_frame_bytes)", f->len, px->rd_server.max);
+	p = pending_find(px, id);
+	if (p && p->kind == P_CALL)
+		audit_result(px, p, NULL, msg);
+	if (!p || p->kind != P_OWN_LIST)
+		rpc_error(&px->to_client, id, -32603, msg);
+	if (p && p->kind == P_OWN_LIST)
+		release_held(px);
+	if (p)
+		pending_drop(px, p);
+	free(msg);
+}
+
+static void
+server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, const char *data, size_t len)
+{
+	const cJSON *result = cJSON_GetObjectItemCaseSensitive(msg, "result");
+
+	switch (p->kind) {
+	case P_CALL:
+		audit_result(px, p, msg, NULL);
+		break;
+	case P_LIST:
+	case P_OWN_LIST:
+		guard_mcp_tools_learn(&px->tools, result);
+		break;
+	case P_INIT:
+		break;
+	}
+	if (p->kind == P_OWN_LIST) {
+		const cJSON *next = cJSON_GetObjectItemCaseSensitive(result, "nextCursor");
+		pending_drop(px, p);
+		if (cJSON_IsString(next) && ++px->list_pages < MCP_LIST_PAGES)
+			own_list(px, next);
+		else
+			release_held(px);
+		return; /* ours: the client never asked */
+	}
+	pending_drop(px, p);
+	forward(&px->to_client, data, len);
+}
+
+static void
+on_server_frame(void *arg, const struct guard_mcp_frame *f)
+{
+	struct mcp_proxy *px = arg;
+	cJSON *msg = NULL;
+	char id[GUARD_MCP_ID_MAX];
+
+	if (f->oversized) {
+		server_oversized(px, f);
+		return;
+	}
+	if (guard_event_parse(f->data, f->len, px->rd_server.max, &msg) < 0) {
+		forward(&px->to_client, f->data, f->len); /* not ours to judge: the client's parser decides */
+		return;
+	}
+	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+	id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	if (!method && *id) {
+		struct mcp_pending *p = pending_find(px, id);
+		if (p) {
+			server_answer(px, p, msg, f->data, f->len);
+			cJSON_Delete(msg);
+			return;
+		}
+	}
+	forward(&px->to_client, f->data, f->len);
+	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/tools/list_changed")) {
+		px->list_pages = 0;
+		own_list(px, NULL);
+	}
+	cJSON_Delete(msg);
+}
+
+/* ---- the server process ---- */
+
+static int
+spawn(struct mcp_proxy *px, char **argv, const sigset_t *oldmask)
+{
+	int in[2], out[2];
+	pid_t parent = getpid();
+
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+		return guard_error(GUARD_EIO, "cannot make pipes: %s", strerror(errno));
+	px->pid = fork();
+	if (px->pid < 0)
+		return guard_error(GUARD_EIO, "cannot fork: %s", strerror(errno));
+	if (px->pid == 0) {
+		/* its own process group, so a shutdown reaches its children too */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "guard mcp: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(px->pid, px->pid);
+	close(in[0]);
+	close(out[1]);
+	px->to_server = in[1];
+	px->from_server = out[0];
+	fcntl(px->to_server, F_SETFL, fcntl(px->to_server, F_GETFL) | O_NONBLOCK);
+	fcntl(px->from_server, F_SETFL, fcntl(px->from_server, F_GETFL) | O_NONBLOCK);
+	px->pidfd = (int)syscall(SYS_pidfd_open, px->pid, 0);
+	if (px->pidfd < 0)
+		return guard_error(GUARD_EIO, "pidfd_open: %s", strerror(errno));
+	return 0;
+}
+
+static void
+close_to_server(struct mcp_proxy *px)
+{
+	if (px->to_server >= 0) {
+		close(px->to_server);
+		px->to_server = -1;
+		px->deadline = now_ns() + MCP_GRACE_MS * 1000000LL;
+	}
+}
+
+static void
+reap(struct mcp_proxy *px)
+{
+	int status;
+
+	if (waitpid(px->pid, &status, WNOHANG) == px->pid) {
+		px->server_exited = true;
+		px->server_status = status;
+		kill(-px->pid, SIGTERM); /* what it left behind in its group */
+	}
+}
+
+/* The shutdown's next step when its deadline passed: SIGTERM, then SIGKILL. */
+static void
+shutdown_step(struct mcp_proxy *px)
+{
+	if (!px->deadline || now_ns() < px->deadline || px->server_exited)
+		return;
+	if (px->kill_step == 0) {
+		kill(-px->pid, SIGTERM);
+		px->kill_step = 1;
+		px->deadline = now_ns() + MCP_GRACE_MS * 1000000LL;
+	} else {
+		kill(-px->pid, SIGKILL);
+		px->kill_step = 2;
+		px->deadline = 0;
+	}
+}
+
+/* ---- the loop ---- */
+
+static void
+read_side(struct mcp_proxy *px, int fd, bool client)
+{
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		if (client)
+			px->client_eof = true;
+		else
+			px->server_eof = true;
+		return;
+	}
+	if (client)
+		guard_mcp_frames_feed(&px->rd_client, buf, (size_t)n, on_client_frame, px);
+	else
+		guard_mcp_frames_feed(&px->rd_server, buf, (size_t)n, on_server_frame, px);
+}
+
+static void
+on_signal(struct mcp_proxy *px)
+{
+	struct signalfd_siginfo si;
+
+	if (read(px->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	note(px, "signal %u: stopping the server", si.ssi_signo);
+	px->client_eof = true;
+	if (!px->server_exited)
+		kill(-px->pid, SIGTERM);
+	px->kill_step = 1;
+	px->deadline = now_ns() + MCP_GRACE_MS * 1000000LL;
+	close_to_server(px);
+	px->deadline = now_ns() + MCP_GRACE_MS * 1000000LL;
+}
+
+static bool
+done(const struct mcp_proxy *px)
+{
+	return px->server_exited && px->server_eof && (px->client_gone || !queue_len(&px->to_client));
+}
+
+static void
+loop(struct mcp_proxy *px)
+{
+	while (!done(px)) {
+		struct pollfd fds[6];
+		int nfds = 0, ci = -1, co = -1, si = -1, so = -1, pi = -1, gi = -1;
+		long long timeout = -1;
+
+		if (!px->client_eof && queue_len(&px->to_server_q) < MCP_QUEUE_HIGH)
+			fds[ci = nfds++] = (struct pollfd){ 0, POLLIN, 0 };
+		if (!px->client_gone && queue_len(&px->to_client))
+			fds[co = nfds++] = (struct pollfd){ 1, POLLOUT, 0 };
+		if (!px->server_eof && queue_len(&px->to_client) < MCP_QUEUE_HIGH)
+			fds[si = nfds++] = (struct pollfd){ px->from_server, POLLIN, 0 };
+		if (px->to_server >= 0 && queue_len(&px->to_server_q))
+			fds[so = nfds++] = (struct pollfd){ px->to_server, POLLOUT, 0 };
+		if (!px->server_exited)
+			fds[pi = nfds++] = (struct pollfd){ px->pidfd, POLLIN, 0 };
+		fds[gi = nfds++] = (struct pollfd){ px->sigfd, POLLIN, 0 };
+		if (px->deadline)
+			timeout = (px->deadline - now_ns()) / 1000000 + 1;
+		if (px->list_deadline) {
+			long long t = (px->list_deadline - now_ns()) / 1000000 + 1;
+			timeout = timeout < 0 || t < timeout ? t : timeout;
+		}
+		if (px->server_exited && !px->server_eof) /* a leftover holds its stdout: not for long */
+			timeout = timeout < 0 || timeout > MCP_GRACE_MS ? MCP_GRACE_MS : timeout;
+		if (timeout < -1)
+			timeout = 0;
+		int r = poll(fds, (nfds_t)nfds, (int)timeout);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r == 0 && px->server_exited && !px->server_eof)
+			px->server_eof = true;
+		if (gi >= 0 && fds[gi].revents)
+			on_signal(px);
+		if (pi >= 0 && fds[pi].revents)
+			reap(px);
+		if (si >= 0 && fds[si].revents)
+			read_side(px, px->from_server, false);
+		if (ci >= 0 && fds[ci].revents)
+			read_side(px, 0, true);
+		if (so >= 0 && fds[so].revents && queue_flush(&px->to_server_q, px->to_server) < 0) {
+			/* the server stopped reading: what it was sent is lost with it */
+			px->to_server_q.off = px->to_server_q.b.len;
+			close_to_server(px);
+		}
+		if (co >= 0 && fds[co].revents && queue_flush(&px->to_client, 1) < 0) {
+			px->client_gone = px->client_eof = true;
+			px->to_client.off = px->to_client.b.len;
+		}
+		/* the client is gone and all it sent is with the server: close its stdin */
+		if (px->client_eof && !queue_len(&px->to_server_q))
+			close_to_server(px);
+		if (px->list_deadline && (now_ns() >= px->list_deadline || px->server_eof))
+			release_held(px); /* no list came: judge them without its hints */
+		shutdown_step(px);
+	}
+}
+
+static int
+parse_args(struct mcp_proxy *px, int argc, char **argv, int *first)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--name") && i + 1 < argc) {
+			px->name = argv[++i];
+		} else if (!strcmp(argv[i], "--propose")) {
+			px->propose_flag = true;
+		} else if (!strcmp(argv[i], "--max-frame") && i + 1 < argc) {
+			char *end;
+			unsigned long long v = strtoull(argv[++i], &end, 10);
+			if (*end || !v || v > ((size_t)1 << 30))
+				return guard_error(GUARD_EUSAGE, "--max-frame takes a byte count from 1 to 1073741824, not '%s'", argv[i]);
+			px->max_flag = (size_t)v;
+		} else {
+			return guard_error(GUARD_EUSAGE, "usage: guard mcp [--name NAME] [--propose] [--max-frame BYTES] -- "
+					   "SERVER-COMMAND [ARGS...] (unknown '%s')", argv[i]);
+		}
+	}
+	if (i + 1 >= argc)
+		return guard_error(GUARD_EUSAGE, "usage: guard mcp [--name NAME] [--propose] [--max-frame BYTES] -- "
+				   "SERVER-COMMAND [ARGS...] (no server command after --)");
+	*first = i + 1;
+	if (!px->name) {
+		const char *slash = strrchr(argv[*first], '/');
+		px->name = slash ? slash + 1 : argv[*first];
+	}
+	if (!*px->name || strspn(px->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+	    strlen(px->name) || strstr(px->name, "__"))
+		return guard_error(GUARD_EUSAGE, "--name '%s': use letters, digits, '-', '_' and '.' (no '__'): "
+				   "it names the tools mcp__NAME__TOOL", px->name);
+	return 0;
+}
+
+static void
+finish(struct mcp_proxy *px)
+{
+	/* calls the server never answered are recorded too */
+	while (px->npending) {
+		struct mcp_pending *p = &px->pending[px->npending - 1];
+		if (p->kind == P_CALL)
+			audit_result(px, p, NULL, "no answer: the server or the client went away");
+		pending_drop(px, p);
+	}
+	free(px->pending);
+	for (size_t i = 0; i < px->nheld; i++)
+		guard_buf_release(&px->held[i]);
+	free(px->held);
+	guard_mcp_frames_release(&px->rd_client);
+	guard_mcp_frames_release(&px->rd_server);
+	guard_mcp_tools_release(&px->tools);
+	guard_buf_release(&px->to_client.b);
+	guard_buf_release(&px->to_server_q.b);
+	if (px->to_server >= 0)
+		close(px->to_server);
+	if (px->from_server >= 0)
+		close(px->from_server);
+	if (px->pidfd >= 0)
+		close(px->pidfd);
+	if (px->sigfd >= 0)
+		close(px->sigfd);
+	guard_audit_close(px->log);
+	if (px->stages_on)
+		guard_stages_release(&px->stages);
+	free(px->cwd);
+	free(px->project);
+}
+
+int
+cmd_mcp(int argc, char **argv)
+{
+	struct mcp_proxy px;
+	const struct guard_policy *pol;
+	sigset_t mask, old;
+	int first = 0, rc, fl_in, fl_out;
+
+	memset(&px, 0, sizeof(px));
+	px.to_server = px.from_server = px.pidfd = px.sigfd = -1;
+	guard_buf_init(&px.to_client.b);
+	guard_buf_init(&px.to_server_q.b);
+	if ((rc = parse_args(&px, argc, argv, &first)) < 0)
+		return rc;
+	guard_mcp_frames_init(&px.rd_client, GUARD_MCP_FRAME_MAX_DEFAULT);
+	guard_mcp_frames_init(&px.rd_server, GUARD_MCP_FRAME_MAX_DEFAULT);
+	if (!(px.cwd = getcwd(NULL, 0))) {
+		rc = guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+		goto out;
+	}
+	guard_project_root(px.cwd, &px.project);
+	if (!px.project)
+		px.project = guard_xstrdup(px.cwd);
+	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
+	if (load_policy(&px, &pol) < 0)
+		note(&px, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
+	char rnd[37];
+	guard_uuid(rnd);
+	snprintf(px.own_prefix, sizeof(px.own_prefix), "guard-mcp-%.8s", rnd);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	signal(SIGPIPE, SIG_IGN);
+	px.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if ((rc = spawn(&px, argv + first, &old)) < 0)
+		goto out;
+	fl_in = fcntl(0, F_GETFL);
+	fl_out = fcntl(1, F_GETFL);
+	fcntl(0, F_SETFL, fl_in | O_NONBLOCK);
+	fcntl(1, F_SETFL, fl_out | O_NONBLOCK);
+	loop(&px);
+	fcntl(0, F_SETFL, fl_in);
+	fcntl(1, F_SETFL, fl_out);
+	if (!px.server_exited && waitpid(px.pid, &px.server_status, 0) == px.pid)
+		px.server_exited = true;
+	rc = 0;
+	/* a failing server is reported; one our shutdown stopped is not */
+	if (px.server_exited && WIFEXITED(px.server_status) && WEXITSTATUS(px.server_status))
+		rc = guard_error(GUARD_EIO, "the server %s exited with status %d", argv[first], WEXITSTATUS(px.server_status));
+	else if (px.server_exited && WIFSIGNALED(px.server_status) && !px.kill_step)
+		rc = guard_error(GUARD_EIO, "the server %s was killed by signal %d", argv[first], WTERMSIG(px.server_status));
+out:
+	finish(&px);
+	return rc;
+}

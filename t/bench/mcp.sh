@@ -1,0 +1,48 @@
+#!/bin/sh
+# guard mcp's cost (issue 17), side by side in one run with the same
+# client (the SDK's, t/mcp/bench.mjs) and server (the reference
+# "everything" server): a governed tools/call (echo) and a passed-through
+# ping, direct and through `guard mcp`, rounds interleaved; then memory
+# over many governed calls. Numbers for t/bench/RESULTS.md; nothing is
+# asserted.
+#   MCP_BENCH_N=2000        requests per timed run
+#   MCP_BENCH_ROUNDS=3      interleaved rounds
+#   MCP_BENCH_MEM_N=100000  governed calls in the memory run (0: skip)
+set -eu
+cd "$(dirname "$0")/../.."
+root=$PWD
+N=${MCP_BENCH_N:-2000}
+ROUNDS=${MCP_BENCH_ROUNDS:-3}
+MEM_N=${MCP_BENCH_MEM_N:-100000}
+sh t/mcp/deps.sh
+[ -x bin/guard ] || { echo "bench: bin/guard is missing (run make all)" >&2; exit 2; }
+out=$root/t/bench/out
+mkdir -p "$out"
+proj=$(mktemp -d "${TMPDIR:-/tmp}/guard-mcp-bench.XXXXXX")
+trap 'rm -rf "$proj"' EXIT INT TERM
+git init -q "$proj"
+cd "$proj"
+ev="node $root/t/mcp/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+bench() { node "$root/t/mcp/bench.mjs" "$@"; }
+: >"$out/mcp.jsonl"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	for op in call ping; do
+		# shellcheck disable=SC2086  # $ev is a command line
+		printf '{"round":%d,"via":"direct",%s\n' "$r" "$(bench "$op" "$N" -- $ev | cut -c2-)" >>"$out/mcp.jsonl"
+		# shellcheck disable=SC2086
+		printf '{"round":%d,"via":"guard mcp",%s\n' "$r" "$(bench "$op" "$N" -- "$root/bin/guard" mcp --name every -- $ev | cut -c2-)" >>"$out/mcp.jsonl"
+	done
+	r=$((r + 1))
+done
+echo "== guard mcp: median latency per request (us), the proxy's CPU per request (us)"
+jq -r '[.round, .via, .op, .median_us, .p90_us, .cpu_us_per_op] | @tsv' "$out/mcp.jsonl" |
+	awk 'BEGIN { printf "%-5s %-9s %-4s %10s %10s %8s\n", "round", "via", "op", "median", "p90", "cpu/op" }
+	     { printf "%-5s %-9s %-4s %10s %10s %8s\n", $1, $2 " " $3, $4, $5, $6, $7 }'
+if [ "$MEM_N" -gt 0 ]; then
+	# shellcheck disable=SC2086
+	bench call "$MEM_N" $((MEM_N / 10)) -- "$root/bin/guard" mcp --name every -- $ev >"$out/mcp-mem.json"
+	echo "== guard mcp: RSS (kB) over $MEM_N governed calls"
+	jq -r '.rss_kb[] | "  after \(.[0]) calls: \(.[1]) kB"' "$out/mcp-mem.json"
+	echo "  audit records written: $(cat .ai/audit/*.jsonl | wc -l)"
+fi

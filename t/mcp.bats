@@ -1,0 +1,443 @@
+#!/usr/bin/env bats
+# guard mcp (issue 17): the stdio proxy between a real MCP client (the
+# SDK's, t/mcp/client.mjs) and real MCP servers (the reference filesystem
+# and everything servers), pinned by t/mcp/package-lock.json and installed
+# by `make mcp-deps` (npm ci). Raw frames the SDK cannot send go through
+# t/mcp/raw.py. No part of MCP is mocked.
+
+load helper
+
+setup() {
+	setup_guard
+	MCPD=$REPO_ROOT/t/mcp
+	# the parts must be there: a missing install fails, it never skips
+	if [ ! -f "$MCPD/node_modules/.guard-lock" ]; then
+		echo "# t/mcp/node_modules is missing: run 'make mcp-deps' (npm ci in t/mcp)" >&2
+		return 1
+	fi
+	ALLOWED=$PROJ/allowed
+	mkdir -p "$ALLOWED"
+	echo hello >"$ALLOWED/a.txt"
+	FS=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js" "$ALLOWED")
+	EV=(node "$MCPD/node_modules/@modelcontextprotocol/server-everything/dist/index.js")
+	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
+	mkdir -p "$HOME/.config/guard"
+	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
+}
+
+# client STEPS-JSON CMD...: the SDK client through CMD; one JSON line per step.
+client() {
+	MCP_STEPS=$1 exec node "$MCPD/client.mjs" -- "${@:2}"
+}
+
+# step N: that step's line of $output.
+step() {
+	printf '%s\n' "$output" | jq -c --argjson n "$1" 'select(.step == $n)'
+}
+
+# text N: the first text content of step N's tool result.
+text() {
+	step "$1" | jq -r '.result.content[0].text'
+}
+
+is_error() {
+	step "$1" | jq -r '.result.isError // false'
+}
+
+# has [JQ-OPTIONS] FILTER: some line of stdin makes FILTER true (jq 1.6's -e
+# looks only at the last input's output).
+has() {
+	jq -c "$@" | grep -qx true
+}
+
+audit() {
+	cat "$PROJ"/.ai/audit/*.jsonl 2>/dev/null
+}
+
+user_policy() {
+	cat >"$GUARD_USER_POLICY"
+	chmod 600 "$GUARD_USER_POLICY"
+}
+
+# raw_teed N: the frames in $BATS_TEST_TMPDIR/in through guard mcp (t/mcp/raw.py,
+# until N answers) to the everything server; what the server read is in $log.
+raw_teed() {
+	log=$BATS_TEST_TMPDIR/server-in.log
+	run --separate-stderr python3 "$MCPD/raw.py" --expect "$1" -- guard mcp --name every -- \
+		sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+}
+
+init_frames() {
+	echo '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}'
+	echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+}
+
+@test "initialize, tools/list, resources and prompts pass unchanged through the proxy" {
+	steps='[{"op":"server"},{"op":"tools"},{"op":"resources"},{"op":"prompts"},{"op":"ping"}]'
+	run --separate-stderr client "$steps" "${EV[@]}"
+	[ "$status" -eq 0 ]
+	direct=$(printf '%s\n' "$output" | grep -v '"step":"pid"')
+	run --separate-stderr client "$steps" guard mcp --name every -- "${EV[@]}"
+	[ "$status" -eq 0 ]
+	proxied=$(printf '%s\n' "$output" | grep -v '"step":"pid"')
+	[ "$(printf '%s\n' "$direct" | wc -l)" -eq 5 ]
+	[ "$direct" = "$proxied" ]
+	# the server's stderr passes through
+	[[ "$stderr" == *"Starting default (STDIO) server"* ]]
+}
+
+@test "ungoverned client messages reach the server byte for byte and in order; ours never reach the client" {
+	{
+		init_frames
+		echo '{ "method" : "ping", "id" : "p1" ,  "jsonrpc":"2.0" , "params":{"_meta":{"note":"h\u00e9llo ✓"}}}'
+		echo '{"jsonrpc":"2.0","id":"l1","method":"tools/list","params":{}}'
+		echo '{"jsonrpc":"2.0","id":2,"method":"resources/list"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 4
+	[ "$status" -eq 0 ]
+	# what the client sent is what the server read, plus only guard's own tools/list
+	diff <(grep -v '"id":"guard-mcp-' "$log") "$BATS_TEST_TMPDIR/in"
+	grep -q '"id":"guard-mcp-' "$log"
+	! grep -q 'guard-mcp-' <<<"$output"
+	[ "$(jq -r 'select(.id=="p1") | .result | length' <<<"$output")" = 0 ]
+	[ "$(jq -r 'select(.id=="l1") | .result.tools | length' <<<"$output")" -gt 5 ]
+}
+
+@test "a read inside the allowed folder is allowed and both records are in the audit log" {
+	run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}]' \
+		guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(text 0)" = hello ]
+	[ "$(is_error 0)" = false ]
+	run audit
+	[ "$(jq -r 'select(.tool=="mcp__fs__read_text_file") | .event' <<<"$output" | paste -sd, -)" = "decision,tool.result" ]
+	has 'select(.event=="decision") | .decision.effect == "allow" and .actor.role == "agent"' <<<"$output"
+	has 'select(.event=="tool.result") | .data.success == true and (.data.duration_ms | type) == "number"' <<<"$output"
+	guard-audit verify >/dev/null
+}
+
+@test "a secret read is denied with the reason the model reads, and never reaches the server" {
+	mkdir -p "$HOME/.ssh"
+	echo 'PRIVATE' >"$HOME/.ssh/id_rsa"
+	log=$BATS_TEST_TMPDIR/server-in.log
+	run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$HOME"'/.ssh/id_rsa"}}]' \
+		guard mcp --name fs -- sh -c 'tee "$0" | "$@"' "$log" "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"guard denied mcp__fs__read_text_file (rule no-secret-access)"* ]]
+	[[ "$(text 0)" != *PRIVATE* ]]
+	! grep -q 'tools/call' "$log"
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__read_text_file") | .decision.effect == "deny"'
+}
+
+@test "a write outside the project asks a person and a write to guard's own policy is denied, before the server runs either" {
+	run --separate-stderr client '[{"op":"call","name":"write_file","args":{"path":"/etc/guard-mcp-test","content":"x"}},
+		{"op":"call","name":"write_file","args":{"path":"'"$PROJ"'/.ai/policy.yaml","content":"default: allow"}}]' \
+		guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"*"guard-approve approve"* ]]
+	[ ! -e /etc/guard-mcp-test ]
+	# guard's own policy: denied outright (protect-guard), whatever a person would say
+	[[ "$(text 1)" == *"rule protect-guard"* ]]
+	[ ! -e "$PROJ/.ai/policy.yaml" ]
+}
+
+@test "an ask becomes an approval request; a person approves; the same call then passes once" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}'
+	call='{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/new.txt","content":"approved\n"}}'
+	run --separate-stderr client "[$call]" guard mcp --name fs -- "${FS[@]}"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"* ]]
+	[ ! -e "$ALLOWED/new.txt" ]
+	id=$(text 0 | sed -n 's/.*Request \([0-9a-f-]\{36\}\).*/\1/p')
+	[ -n "$id" ]
+	jq -e '.status == "pending" and .tool == "mcp__fs__write_file"' "$PROJ/.ai/approvals/$id.json"
+	# the agent's own word is not a person's: the request stays pending
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	run --separate-stderr client "[$call,$call]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ]
+	[ "$(cat "$ALLOWED/new.txt")" = approved ]
+	# single use: the same call again asks again
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"approval required"* ]]
+	audit | has 'select(.event=="decision") | .decision.rule=="guard.approved"'
+}
+
+@test "an ask approved during hook_wait runs without a retry" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 20s}'
+	call='{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/waited.txt","content":"w"}}'
+	run_bg --separate-stderr client "[$call]" guard mcp --name fs -- "${FS[@]}"
+	wait_for_file "$PROJ/.ai/approvals/*.json"
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ]
+	[ "$(cat "$ALLOWED/waited.txt")" = w ]
+}
+
+@test "propose/execute: the first destructive call is a proposal; after approval the same call executes, another does not" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}'
+	call='{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/p.txt","content":"p"}}'
+	other='{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/p.txt","content":"other"}}'
+	run --separate-stderr client "[$call]" guard mcp --name fs --propose -- "${FS[@]}"
+	[[ "$(text 0)" == "PROPOSAL (not run): mcp__fs__write_file "* ]]
+	[[ "$(text 0)" == *"risk: high/D"*"marked destructive"* ]]
+	id=$(text 0 | sed -n 's/^approval: request \([0-9a-f-]\{36\}\).*/\1/p')
+	[ -n "$id" ]
+	[ ! -e "$ALLOWED/p.txt" ]
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	# other arguments are another action: the approval does not cover them
+	run --separate-stderr client "[$other,$call]" guard mcp --name fs --propose -- "${FS[@]}"
+	[[ "$(text 0)" == "PROPOSAL (not run)"* ]]
+	[ "$(is_error 1)" = false ]
+	[ "$(cat "$ALLOWED/p.txt")" = p ]
+}
+
+@test "the policy's mcp.propose turns the split on too" {
+	user_policy <<<'mcp: {propose: true}'
+	run --separate-stderr client '[{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/q.txt","content":"q"}}]' \
+		guard mcp --name fs -- "${FS[@]}"
+	[[ "$(text 0)" == "PROPOSAL (not run)"* ]]
+}
+
+@test "an untrusted server's readOnlyHint does not lower risk; a trusted layer's mcp.trusted_servers lets it" {
+	steps='[{"op":"tools"},{"op":"call","name":"echo","args":{"message":"hi"}}]'
+	run --separate-stderr client "$steps" guard mcp --name every -- "${EV[@]}"
+	[ "$(text 1)" = "Echo: hi" ]
+	audit | has 'select(.event=="decision") | .risk.level == "medium" and (.risk.reasons[0] | test("not trusted"))'
+	rm -rf "$PROJ/.ai/audit"
+	user_policy <<<'mcp: {trusted_servers: [every]}'
+	run --separate-stderr client "$steps" guard mcp --name every -- "${EV[@]}"
+	audit | has 'select(.event=="decision") | .risk.level == "low"'
+}
+
+@test "attacker: the project layer cannot make a server trusted; the policy is refused and every call denied" {
+	mkdir -p "$PROJ/.ai"
+	echo 'mcp: {trusted_servers: [every]}' >"$PROJ/.ai/policy.yaml"
+	run guard-policy --validate --layer project "$PROJ/.ai/policy.yaml"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *trusted_servers* ]]
+	run --separate-stderr client '[{"op":"call","name":"echo","args":{"message":"hi"}}]' guard mcp --name every -- "${EV[@]}"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"guard.policy-invalid"*"trusted_servers"* ]]
+}
+
+@test "attacker: a --name with __ (which would make tool names ambiguous) is refused" {
+	run guard mcp --name 'a__b' -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no '__'"* ]]
+}
+
+@test "a destructive hint raises risk even when the list is read again without it" {
+	run --separate-stderr client '[{"op":"tools"},{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/x","content":"x"}}]' \
+		guard mcp --name fs -- "${FS[@]}"
+	audit | has 'select(.event=="decision") | .risk.level == "high" and (.risk.reasons | index("mcp__fs__write_file is marked destructive"))'
+}
+
+@test "progress notifications and cancellation pass; a cancelled call is in the audit log" {
+	log=$BATS_TEST_TMPDIR/server-in.log
+	run --separate-stderr client '[{"op":"call","name":"trigger-long-running-operation","args":{"duration":1,"steps":3},"progress":true},
+		{"op":"call","name":"trigger-long-running-operation","args":{"duration":60,"steps":2},"cancelAfterMs":300}]' \
+		guard mcp --name every -- sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}"
+	[ "$status" -eq 0 ]
+	n=$(step 0 | jq '.result.progress | length')
+	[ "$n" -eq 3 ] || { step 0 >&2; false; }
+	step 1 | jq -e '.ok == false'
+	grep -q '"notifications/cancelled"' "$log"
+	audit | has 'select(.event=="tool.result") | .data.error=="cancelled by the client"'
+}
+
+@test "killing the server ends the proxy (exit 8, the client sees the end); nothing is left behind" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	guard mcp --name every -- "${EV[@]}" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	gpid=$!
+	exec 7>"$BATS_TEST_TMPDIR/in"
+	init_frames >&7
+	server=$(wait_for_child "$gpid" node)
+	wait_for_line "$BATS_TEST_TMPDIR/out" '"serverInfo"'
+	kill -KILL "$server"
+	wait "$gpid" && status=0 || status=$?
+	exec 7>&-
+	[ "$status" -eq 8 ]
+	grep -q 'killed by signal 9' "$BATS_TEST_TMPDIR/err"
+	! kill -0 "$server" 2>/dev/null
+	! pgrep -g "$server" >/dev/null
+}
+
+@test "the client going away (EOF) shuts the server down; the proxy exits 0" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	guard mcp --name every -- "${EV[@]}" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>/dev/null &
+	gpid=$!
+	exec 7>"$BATS_TEST_TMPDIR/in"
+	init_frames >&7
+	server=$(wait_for_child "$gpid" node)
+	wait_for_line "$BATS_TEST_TMPDIR/out" '"serverInfo"'
+	exec 7>&-
+	wait "$gpid" && status=0 || status=$?
+	[ "$status" -eq 0 ]
+	! kill -0 "$server" 2>/dev/null
+}
+
+@test "a client killed mid-session (SIGKILL) leaves no proxy and no server" {
+	run_bg --separate-stderr client '[{"op":"waitline","file":"'"$BATS_TEST_TMPDIR"'/never"}]' guard mcp --name every -- "${EV[@]}"
+	cpid=$bg_pid
+	wait_for_line "$BATS_TEST_TMPDIR/bg.out" '"pid"'
+	gpid=$(jq -r 'select(.step=="pid") | .pid' "$BATS_TEST_TMPDIR/bg.out")
+	server=$(wait_for_child "$gpid" node)
+	kill -KILL "$cpid"
+	wait "$cpid" || true
+	wait_for "the proxy $gpid to end" refute kill -0 "$gpid"
+	wait_for "the server $server to end" refute kill -0 "$server"
+}
+
+@test "SIGTERM to the proxy stops the server too" {
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	guard mcp --name every -- "${EV[@]}" <"$BATS_TEST_TMPDIR/in" >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	gpid=$!
+	exec 7>"$BATS_TEST_TMPDIR/in"
+	server=$(wait_for_child "$gpid" node)
+	kill -TERM "$gpid"
+	wait "$gpid" || true
+	exec 7>&-
+	! kill -0 "$server" 2>/dev/null
+	grep -q 'signal 15' "$BATS_TEST_TMPDIR/err"
+}
+
+@test "malformed frames are answered with a parse error and never forwarded; the session goes on" {
+	{
+		init_frames
+		echo 'not json'
+		echo '{"jsonrpc":"2.0","id":5,"method":"tools/call","method":"tools/call","params":{"name":"echo","arguments":{"message":"dup"}}}'
+		printf '{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"echo","arguments":{"message":"\xff"}}}\n'
+		echo '[{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"message":"batch"}}}]'
+		echo '{"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo","arguments":{"message":"no id"}}}'
+		echo '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"arguments":{}}}'
+		echo '{"jsonrpc":"2.0","id":9,"method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 7
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'select(.error.code == -32700)' <<<"$output" | wc -l)" -eq 3 ]
+	has 'select(.id == null and .error.code == -32600) | .error.message | test("batch")' <<<"$output"
+	has 'select(.id == 8) | .result.isError and (.result.content[0].text | test("without a tool name"))' <<<"$output"
+	has 'select(.id == 9) | .result == {}' <<<"$output"
+	! grep -q 'tools/call' "$log"
+	[[ "$stderr" == *"dropped a tools/call without a usable id"* ]]
+}
+
+@test "a 9 MB frame: a tools/call is refused with its id and not forwarded; the session goes on" {
+	{
+		init_frames
+		python3 -c 'import json; print(json.dumps({"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo","arguments":{"message":"x"*(9<<20)}},"id":"big"}))'
+		echo '{"jsonrpc":"2.0","id":"after","method":"tools/call","params":{"name":"echo","arguments":{"message":"small"}}}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 3
+	[ "$status" -eq 0 ]
+	has 'select(.id == "big") | .error.code == -32600 and (.error.message | test("over the 8388608-byte limit"))' <<<"$output"
+	has 'select(.id == "after") | .result.content[0].text == "Echo: small"' <<<"$output"
+	[ "$(wc -c <"$log")" -lt 100000 ]
+	# a lower limit from the command line, for answers from the server too
+	{ init_frames; echo '{"jsonrpc":"2.0","id":"l","method":"tools/list"}'; } >"$BATS_TEST_TMPDIR/in2"
+	run --separate-stderr python3 "$MCPD/raw.py" --expect 2 -- guard mcp --name every --max-frame 2000 -- "${EV[@]}" <"$BATS_TEST_TMPDIR/in2"
+	has 'select(.id == "l") | .error.code == -32603 and (.error.message | test("server.s answer"))' <<<"$output"
+}
+
+@test "frames split into single bytes and interleaved ids are answered to the right requests" {
+	{
+		init_frames
+		for i in 1 2 3; do
+			echo '{"jsonrpc":"2.0","id":"c'$i'","method":"tools/call","params":{"name":"echo","arguments":{"message":"m'$i'"}}}'
+			echo '{"jsonrpc":"2.0","id":'$i',"method":"ping"}'
+		done
+		echo '{"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"trigger-long-running-operation","arguments":{"duration":1,"steps":1}}}'
+		echo '{"jsonrpc":"2.0","id":"fast","method":"tools/call","params":{"name":"get-sum","arguments":{"a":2,"b":3}}}'
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr python3 "$MCPD/raw.py" --split --expect 9 -- guard mcp --name every -- "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 0 ]
+	for i in 1 2 3; do
+		has --arg i "$i" 'select(.id == "c" + $i) | .result.content[0].text == "Echo: m" + $i' <<<"$output"
+		has --argjson i "$i" 'select(.id == $i) | .result == {}' <<<"$output"
+	done
+	has 'select(.id == "fast") | .result.content[0].text | test("5")' <<<"$output"
+	has 'select(.id == "slow") | .result.content[0].text | test("completed")' <<<"$output"
+	# governed calls: one decision and one result each
+	[ "$(audit | jq -c 'select(.event=="decision")' | wc -l)" -eq 5 ]
+	[ "$(audit | jq -c 'select(.event=="tool.result")' | wc -l)" -eq 5 ]
+}
+
+@test "usage: --help, no server command, a bad option, a server that cannot run" {
+	run guard mcp --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: guard mcp"* ]]
+	run guard mcp --name x
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no server command"* ]]
+	run guard mcp --bogus -- true
+	[ "$status" -eq 2 ]
+	run guard mcp --max-frame 0 -- true
+	[ "$status" -eq 2 ]
+	run guard mcp --name x -- /nonexistent/server </dev/null
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"cannot run /nonexistent/server"* ]]
+	[[ "$output" == *"exited with status 127"* ]]
+}
+
+@test "policy/examples/k8s-mcp.yaml validates as a user layer and passes its cases (seed 001's table)" {
+	run guard-policy --validate --layer user "$REPO_ROOT/policy/examples/k8s-mcp.yaml"
+	[ "$status" -eq 0 ]
+	run guard-policy test "$REPO_ROOT/t/policy/k8s-mcp.cases.yaml"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"28 passed, 0 failed"* ]]
+}
+
+@test "guard init --mcp wraps each stdio server of .mcp.json, keeps the rest, and --remove restores it; doctor tells" {
+	cat >"$PROJ/.mcp.json" <<J
+{"mcpServers": {
+  "fs": {"command": "node", "args": ["$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js", "$ALLOWED"], "env": {"X": "1"}},
+  "web": {"type": "http", "url": "http://127.0.0.1:1/mcp"},
+  "bad__name": {"command": "true"}
+}, "other": 1}
+J
+	cp "$PROJ/.mcp.json" "$BATS_TEST_TMPDIR/orig.json"
+	run guard doctor
+	[[ "$output" == *"mcp server fs: NOT wrapped (run guard init --mcp)"* ]]
+	run guard init --mcp
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"wrapped   fs -> guard mcp --name fs -- ..."* ]]
+	[[ "$output" == *"kept      web (not a stdio server"* ]]
+	[[ "$output" == *"kept      bad__name (rename it"* ]]
+	jq -e '.mcpServers.fs.command == "guard" and .mcpServers.fs.args[0:5] == ["mcp","--name","fs","--","node"] and .mcpServers.fs.env.X == "1" and .other == 1' "$PROJ/.mcp.json"
+	# the wrapped entry runs: the client reaches the server through guard
+	cmd=$(jq -r '.mcpServers.fs.command' "$PROJ/.mcp.json")
+	mapfile -t args < <(jq -r '.mcpServers.fs.args[]' "$PROJ/.mcp.json")
+	run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}]' "$cmd" "${args[@]}"
+	[ "$(text 0)" = hello ]
+	audit | has 'select(.event=="decision") | .tool == "mcp__fs__read_text_file"'
+	run guard doctor
+	[[ "$output" == *"mcp server fs: wrapped (guard mcp)"* ]]
+	[[ "$output" == *"mcp server web: NOT governed"* ]]
+	# twice is once
+	run guard init --mcp
+	[[ "$output" == *"kept      fs (wrapped already)"* ]]
+	run guard init --mcp --remove
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unwrapped fs"* ]]
+	[ "$(jq -S . "$PROJ/.mcp.json")" = "$(jq -S . "$BATS_TEST_TMPDIR/orig.json")" ]
+}
+
+@test "guard init --mcp leaves a .mcp.json that is not an object with mcpServers unchanged; --remove needs --mcp" {
+	echo '["not", "an object"]' >"$PROJ/.mcp.json"
+	run guard init --mcp
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"left unchanged"* ]]
+	[ "$(cat "$PROJ/.mcp.json")" = '["not", "an object"]' ]
+	run guard init --remove
+	[ "$status" -eq 2 ]
+	rm "$PROJ/.mcp.json"
+	run guard init --mcp
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no .mcp.json"* ]]
+}

@@ -1,0 +1,61 @@
+// A real MCP client (the SDK's Client over its stdio transport) for
+// t/mcp.bats: runs the server command given after "--" (guard mcp ... or
+// the server alone) and the steps in $MCP_STEPS (a JSON array), printing
+// one JSON line per step: {"step": i, "ok": true, "result": ...} or
+// {"step": i, "ok": false, "error": "..."}.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const sep = process.argv.indexOf("--");
+if (sep < 0 || sep + 1 >= process.argv.length) {
+  console.error("usage: node client.mjs -- COMMAND [ARGS...]  (steps in $MCP_STEPS)");
+  process.exit(2);
+}
+const [command, ...args] = process.argv.slice(sep + 1);
+const steps = JSON.parse(process.env.MCP_STEPS || "[]");
+const transport = new StdioClientTransport({ command, args, stderr: "inherit", env: process.env });
+const client = new Client({ name: "guard-test-client", version: "1.0.0" });
+const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+
+await client.connect(transport);
+out({ step: "pid", pid: transport.pid });
+for (let i = 0; i < steps.length; i++) {
+  const s = steps[i];
+  try {
+    let result;
+    switch (s.op) {
+      case "server": result = { info: client.getServerVersion(), caps: client.getServerCapabilities() }; break;
+      case "tools": result = await client.listTools(); break;
+      case "resources": result = await client.listResources(); break;
+      case "read": result = await client.readResource({ uri: s.uri }); break;
+      case "prompts": result = await client.listPrompts(); break;
+      case "ping": result = await client.ping(); break;
+      case "call": {
+        const progress = [];
+        const opts = {};
+        if (s.progress) opts.onprogress = (p) => progress.push(p);
+        if (s.cancelAfterMs !== undefined) {
+          const ac = new AbortController();
+          opts.signal = ac.signal;
+          setTimeout(() => ac.abort("test cancels"), s.cancelAfterMs);
+        }
+        if (s.timeoutMs) opts.timeout = s.timeoutMs;
+        result = await client.callTool({ name: s.name, arguments: s.args || {} }, undefined, opts);
+        if (s.progress) result = { ...result, progress };
+        break;
+      }
+      case "waitline": {
+        // wait until a file has a line (a person acts meanwhile)
+        const fs = await import("node:fs");
+        while (!fs.existsSync(s.file)) await new Promise((r) => setTimeout(r, 20));
+        result = { seen: s.file };
+        break;
+      }
+      default: throw new Error("unknown op " + s.op);
+    }
+    out({ step: i, ok: true, result });
+  } catch (e) {
+    out({ step: i, ok: false, error: String(e && e.message ? e.message : e) });
+  }
+}
+await client.close();
