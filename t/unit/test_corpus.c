@@ -159,6 +159,7 @@ main(void)
 	sub_dir(project, "build");
 	sub_dir(project, "node_modules");
 	setenv("HOME", home, 1);
+	setenv("TMPDIR", "/tmp", 1); /* "$TMPDIR" resolves to the temp area that holds the project */
 
 	static const char *const profiles[2] = { "attended", "unattended" };
 	for (size_t i = 0; i < 2; i++) {

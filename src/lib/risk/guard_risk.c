@@ -93,8 +93,16 @@ risk_rule(struct risk_state *st, enum guard_level level, char cls, const char *f
 	va_start(ap, fmt);
 	guard_buf_vaddf(&reason, fmt, ap);
 	va_end(ap);
+	/* The reason a person reads first is the first one found at the highest level. */
+	bool first = level > st->out->level && st->out->reasons.len && !guard_list_has(&st->out->reasons, reason.buf);
 	risk_base(st, level, cls);
 	guard_list_add_unique(&st->out->reasons, reason.buf);
+	if (first) {
+		struct guard_list *l = &st->out->reasons;
+		char *top = l->items[l->len - 1];
+		memmove(l->items + 1, l->items, (l->len - 1) * sizeof(*l->items));
+		l->items[0] = top;
+	}
 	risk_explain(st, "    rule: %s  =>  %s/%c", reason.buf, guard_level_name(level), cls);
 	guard_buf_release(&reason);
 }
