@@ -153,6 +153,9 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /* Kubernetes namespace escalation: one level up in a critical namespace. */
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
+/* A replica count that is zero however written ("0", "00"); a patch text setting replicas to 0. */
+bool risk_count_zero(const char *s);
+bool risk_patch_zero_replicas(const char *patch);
 
 /* Flow between parts (guard_risk_flow.c). */
 bool risk_split_words(struct risk_state *st, struct risk_cmd *c);
