@@ -825,6 +825,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	enum guard_level outer = st->part_level;
 
 	st->part_level = GUARD_LEVEL_LOW;
+	risk_secret_part(st, c);
 	rate_redirs(st, c);
 	if (c->argc)
 		risk_analyse_cmd(st, c);

@@ -315,6 +315,31 @@ git_config(struct risk_state *st, const struct git_args *a)
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 
+/* git add .env (with -f past .gitignore): the secret goes into a commit and out with the next push. */
+static void
+git_add(struct risk_state *st, const struct git_args *a)
+{
+	size_t dd = after_dashdash(a);
+
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if ((t[0] == '-' && i < dd) || !strcmp(t, "--") || (a->w[i].flags & GUARD_WORD_DYNAMIC))
+			continue;
+		char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
+		char *display = guard_path_display(st->ctx->project, abs);
+		if (risk_is_sensitive(st, display, abs)) {
+			if (!st->remote)
+				guard_list_add_unique(&st->out->reads, display);
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ,
+				  "git add%s stages a secrets file for commit (and the next push): %s",
+				  has_short(a, 'f') || has(a, "--force") ? " -f" : "", t);
+		}
+		free(display);
+		free(abs);
+	}
+}
+
 /* ---- commands git runs for us --------------------------------------- */
 
 /* Settings (-c KEY=VALUE) whose value git runs in a shell. */
@@ -550,7 +575,9 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 			if (strstr(a->w[i].text, "://") || (strchr(a->w[i].text, '@') && strchr(a->w[i].text, ':')))
 				risk_host(st, "git", a->w[i].text);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
-	} else if (!strcmp(sub, "apply") || !strcmp(sub, "init") || !strcmp(sub, "add") || !strcmp(sub, "notes") ||
+	} else if (!strcmp(sub, "add")) {
+		git_add(st, a);
+	} else if (!strcmp(sub, "apply") || !strcmp(sub, "init") || !strcmp(sub, "notes") ||
 		   !strcmp(sub, "remote") || !strcmp(sub, "bisect") || !strcmp(sub, "sparse-checkout") ||
 		   !strcmp(sub, "lfs") || !strcmp(sub, "maintenance")) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);

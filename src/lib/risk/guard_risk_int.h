@@ -29,6 +29,7 @@ struct risk_state {
 	unsigned alias_active;       /* bit i: alias i is being expanded */
 	struct guard_list downloads; /* absolute paths a downloader wrote */
 	bool guard_mentioned;        /* an earlier part named guard's state */
+	const char *secret_pipe;     /* what secret the current pipeline carries (static text), or NULL */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -84,6 +85,8 @@ void risk_path_str(struct risk_state *st, const char *verb, const char *path, en
 void risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell_word *w);
 bool risk_host_local(const char *host);
 bool risk_remote_host(struct risk_state *st, const char *verb, const char *url);
+/* url's host is neither local nor in allowed_hosts (nothing recorded). */
+bool risk_url_foreign(const struct risk_state *st, const char *url);
 bool risk_host_private(const char *host);
 bool risk_host_metadata(const char *host);
 bool risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs);
@@ -156,6 +159,9 @@ bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 /* A replica count that is zero however written ("0", "00"); a patch text setting replicas to 0. */
 bool risk_count_zero(const char *s);
 bool risk_patch_zero_replicas(const char *patch);
+
+/* Secrets that leave without a file path (guard_risk_secret.c): one part, before its verb is rated. */
+void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
 
 /* Flow between parts (guard_risk_flow.c). */
 bool risk_split_words(struct risk_state *st, struct risk_cmd *c);

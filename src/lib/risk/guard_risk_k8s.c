@@ -147,8 +147,8 @@ rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 	    !strcmp(verb, "auth") || !strcmp(verb, "diff") || !strcmp(verb, "events") || !strcmp(verb, "wait") ||
 	    !strcmp(verb, "completion") || !strcmp(verb, "api-versions")) {
 		if (!strcmp(verb, "get") && (!strncmp(kind, "secret", 6) || strstr(kind, ",secret")))
-			/* a read: not raised by the namespace, high anywhere */
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "kubectl get secrets shows credentials (namespace %s)", ns);
+			/* the one read a critical namespace raises: its credentials */
+			rate_with_ns(st, "kubectl", "get secrets", GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, ns);
 		else if (!strcmp(verb, "config") && !strcmp(kind, "view") && risk_arg_has(c, "--raw"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "kubectl config view --raw shows credentials");
 		else

@@ -172,9 +172,11 @@ kube_fields(struct risk_state *st, const char *tool, const cJSON *input, bool re
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s sets replicas to 0: stops the workload", tool);
 	else if (name_has(tool, "patch") && risk_patch_zero_replicas(input_str(input, "patch")))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s patches replicas to 0: stops the workload", tool);
-	if (res && (!strncasecmp(res, "secret", 6)))
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reads Kubernetes secrets", tool);
-	if (!reads && ns && risk_namespace_critical(st, ns) && st->out->level < GUARD_LEVEL_CRITICAL)
+	bool secrets = res && !strncasecmp(res, "secret", 6);
+	if (secrets)
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s reads Kubernetes secrets", tool);
+	/* writes escalate in a critical namespace; of the reads only secrets (as kubectl get secrets) */
+	if ((!reads || secrets) && ns && risk_namespace_critical(st, ns) && st->out->level < GUARD_LEVEL_CRITICAL)
 		risk_rule(st, st->out->level + 1, st->out->cls, "%s in critical namespace %s", tool, ns);
 }
 
