@@ -23,6 +23,7 @@ guard_risk_release(struct guard_risk *r)
 	guard_list_clear(&r->targets);
 	guard_list_clear(&r->reads);
 	guard_list_clear(&r->hosts);
+	guard_list_clear(&r->creates);
 	guard_risk_init(r);
 }
 
@@ -314,6 +315,7 @@ risk_explain_result(struct risk_state *st)
 	explain_list(st, "targets (written, moved or deleted)", &r->targets);
 	explain_list(st, "reads", &r->reads);
 	explain_list(st, "hosts", &r->hosts);
+	explain_list(st, "creates (did not exist)", &r->creates);
 }
 
 int
@@ -368,6 +370,8 @@ guard_risk_to_json(const struct guard_risk *r)
 		cJSON_AddItemToObject(o, "reads", list_json(&r->reads));
 	if (r->hosts.len)
 		cJSON_AddItemToObject(o, "hosts", list_json(&r->hosts));
+	if (r->creates.len)
+		cJSON_AddItemToObject(o, "creates", list_json(&r->creates));
 	if (r->unparsed)
 		cJSON_AddBoolToObject(o, "unparsed", true);
 	return o;

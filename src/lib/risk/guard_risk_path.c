@@ -819,8 +819,10 @@ rate_special(struct risk_state *st, const char *verb, const char *abs, const cha
 }
 
 static void
-record(struct risk_state *st, const char *display, enum risk_path_op op)
+record(struct risk_state *st, const char *display, const char *abs, enum risk_path_op op)
 {
+	struct stat sb;
+
 	if (st->remote)
 		return;
 	for (size_t i = 0; harmless_dev[i]; i++)
@@ -830,6 +832,9 @@ record(struct risk_state *st, const char *display, enum risk_path_op op)
 		guard_list_add_unique(&st->out->reads, display);
 	else
 		guard_list_add_unique(&st->out->targets, display);
+	/* a write to what is not there makes a new file (or folder): the unattended rules limit where */
+	if ((op == PATH_WRITE || op == PATH_TRUNCATE) && !strpbrk(display, "*?[") && lstat(abs, &sb) != 0)
+		guard_list_add_unique(&st->out->creates, display);
 }
 
 static void glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op);
@@ -843,7 +848,7 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	char *display = guard_path_display(st->ctx->project, abs);
 
 	if (first)
-		record(st, display, op);
+		record(st, display, abs, op);
 	path_written = path;
 	rate_place(st, verb, abs, display, op);
 	if (!st->remote)
@@ -1089,7 +1094,7 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 				continue; /* bash skips them (globskipdots); rm refuses them */
 			enum guard_level level = quiet_level(st, verb, "/", m, op);
 			char *display = guard_path_display(st->ctx->project, m);
-			record(st, display, op);
+			record(st, display, m, op);
 			free(display);
 			if (level > seen) {
 				path_from(st, verb, "/", m, op, false);
