@@ -198,7 +198,7 @@ main(void)
 	globfree(&files);
 	char diag[128];
 	snprintf(diag, sizeof(diag), "%u cases", lines);
-	tap(lines >= 400, "corpus has at least 400 cases", diag);
+	tap(lines >= 1100, "corpus has at least 1100 cases", diag);
 	snprintf(diag, sizeof(diag), "%u of %u allow", allow, lines);
 	tap(lines && allow * 100 >= lines * 40, "corpus is at least 40% everyday (allow) commands", diag);
 out:
