@@ -460,7 +460,7 @@ compile_rule(struct guard_policy *p, const cJSON *rule, struct gp_rule *r, struc
 	globs_with_refs(p, &r->path, cJSON_GetObjectItemCaseSensitive(when, "path"), true);
 	globs_with_refs(p, &r->host, cJSON_GetObjectItemCaseSensitive(when, "host"), false);
 	r->access = !access || !strcmp(access, "any") ? GP_ACCESS_ANY
-		: !strcmp(access, "read") ? GP_ACCESS_READ : GP_ACCESS_WRITE;
+		: !strcmp(access, "read") ? GP_ACCESS_READ : !strcmp(access, "create") ? GP_ACCESS_CREATE : GP_ACCESS_WRITE;
 	r->risk_mask = level_mask(cJSON_GetObjectItemCaseSensitive(when, "risk"));
 	r->class_mask = class_mask(cJSON_GetObjectItemCaseSensitive(when, "class"));
 	r->unparsed = cJSON_IsBool(unparsed) ? cJSON_IsTrue(unparsed) : -1;

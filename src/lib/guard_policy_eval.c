@@ -20,7 +20,7 @@ struct gp_event {
 	uint64_t perms;
 	unsigned level_bit, class_bit;
 	char cls;
-	const cJSON *targets, *reads, *hosts;
+	const cJSON *targets, *reads, *hosts, *creates;
 	bool unparsed;
 	pcre2_match_data *md; /* made on first use */
 	int utf;              /* the command as UTF-8: 0 not checked yet, 1 valid, -1 invalid */
@@ -157,9 +157,11 @@ rule_matches(const struct guard_policy *p, const struct gp_rule *r, struct gp_ev
 	if (r->path.n) {
 		bool ancestors = ev->cls == GUARD_CLASS_DELETE;
 		bool hit = false;
-		if (r->access != GP_ACCESS_READ)
+		if (r->access == GP_ACCESS_CREATE)
+			hit = any_path(&r->path, ev->creates, p->home, false);
+		else if (r->access != GP_ACCESS_READ)
 			hit = any_path(&r->path, ev->targets, p->home, ancestors);
-		if (!hit && r->access != GP_ACCESS_WRITE)
+		if (!hit && r->access != GP_ACCESS_WRITE && r->access != GP_ACCESS_CREATE)
 			hit = any_path(&r->path, ev->reads, p->home, false);
 		if (!hit)
 			return false;
@@ -242,8 +244,8 @@ read_risk(const cJSON *risk, struct gp_event *ev)
 	ev->cls = cls[0];
 	ev->class_bit = gp_class_bit(cls[0]);
 	if (!string_list(risk, "targets", &ev->targets) || !string_list(risk, "reads", &ev->reads) ||
-	    !string_list(risk, "hosts", &ev->hosts))
-		return "the event's risk.targets, reads or hosts is not a list of strings";
+	    !string_list(risk, "hosts", &ev->hosts) || !string_list(risk, "creates", &ev->creates))
+		return "the event's risk.targets, reads, hosts or creates is not a list of strings";
 	unparsed = cJSON_GetObjectItemCaseSensitive(risk, "unparsed");
 	if (unparsed && !cJSON_IsBool(unparsed))
 		return "the event's risk.unparsed is not a boolean";

@@ -43,7 +43,7 @@ struct gp_globs {
 	size_t n;
 };
 
-enum gp_access { GP_ACCESS_ANY, GP_ACCESS_READ, GP_ACCESS_WRITE };
+enum gp_access { GP_ACCESS_ANY, GP_ACCESS_READ, GP_ACCESS_WRITE, GP_ACCESS_CREATE /* risk.creates: files made new */ };
 
 struct gp_rule {
 	const char *id;

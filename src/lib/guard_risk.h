@@ -22,6 +22,7 @@ struct guard_risk {
 	struct guard_list targets; /* paths written, moved or deleted (display form) */
 	struct guard_list reads;   /* paths only read (display form) */
 	struct guard_list hosts;   /* network hosts reached */
+	struct guard_list creates; /* targets that did not exist: files made new (display form) */
 	bool unparsed;             /* part of the input could not be analysed */
 };
 

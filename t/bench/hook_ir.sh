@@ -1,7 +1,9 @@
 #!/bin/bash
-# Instructions (callgrind) of one `guard hook claude` call for each of eleven
-# Bash payloads (eight everyday, three from the runner, write-then-run and
-# shell-form families), for one or more guard bin folders side by side:
+# Instructions (callgrind) of one `guard hook claude` call for each of fifteen
+# Bash payloads (eight everyday, seven from issue 12's families: the runner,
+# write-then-run and shell-form families, git runners, the environment in a
+# pipe, a Kubernetes read, a tool cache cleaned), for one or more guard bin
+# folders side by side:
 #   t/bench/hook_ir.sh OLD/bin NEW/bin
 # Instruction counts repeat exactly whatever else the machine does, so two
 # builds compare here where wall-clock times would be noise.
@@ -37,7 +39,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cmds=("npm test" "git status" "rm -rf build" "cat README.md" "grep -rn TODO src | head"
 	"git push --force origin main" "python3 -c 'import os; print(os.getcwd())'" "find . -name '*.o' -delete"
 	"find . -name '*.tmp' | xargs rm -f" "echo 'make test' > run.sh && sh run.sh"
-	"eval \"\$(printf '\\x72\\x6d -rf ~')\"")
+	"eval \"\$(printf '\\x72\\x6d -rf ~')\""
+	"git -c core.pager=less log -5" "env | grep -i path" "kubectl get pods -n production" "rm -rf ~/.cache/pip")
 printf '%-44s' "payload"
 for b in "$@"; do printf '%14s' "$(basename "$(dirname "$b")")/bin"; done
 echo

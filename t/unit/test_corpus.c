@@ -4,6 +4,11 @@
  * in a fresh project (with .git/, build/, node_modules/) and home, and
  * must give its expected verdict. One TAP line per corpus line. Runs
  * from the repository root.
+ *
+ * A line: {"command": CMD, "expected": allow|ask|deny, "why": ...}, and
+ * optionally "profile": "unattended" (decided by default.yaml with
+ * nightbuilder.yaml), "tool": NAME with "input": {...} and "hints": {...}
+ * for a tool other than Bash (then "command" is only the case's name).
  */
 #include <errno.h>
 #include <glob.h>
@@ -18,6 +23,7 @@
 #define CORPUS "t/corpus/*.jsonl"
 
 static int count, failed;
+static struct guard_risk_ctx corpus_ctx; /* project and home; cfg per profile */
 
 static void
 tap(bool ok, const char *name, const char *diag)
@@ -63,16 +69,27 @@ remove_dir(const char *root, const char *name)
 	free(p);
 }
 
+/* The event for one case: Bash with the command, or the case's own tool, input and hints. */
 static cJSON *
-make_event(const char *command, const char *project)
+make_event(const cJSON *c, const char *command, const char *project)
 {
 	cJSON *ev = cJSON_CreateObject();
-	cJSON *input = cJSON_CreateObject();
 	cJSON *actor = cJSON_CreateObject();
+	const cJSON *tool = cJSON_GetObjectItemCaseSensitive(c, "tool");
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(c, "input");
+	const cJSON *hints = cJSON_GetObjectItemCaseSensitive(c, "hints");
 
-	cJSON_AddStringToObject(ev, "tool", "Bash");
-	cJSON_AddStringToObject(input, "command", command);
-	cJSON_AddItemToObject(ev, "input", input);
+	if (cJSON_IsString(tool)) {
+		cJSON_AddStringToObject(ev, "tool", tool->valuestring);
+		cJSON_AddItemToObject(ev, "input", cJSON_IsObject(input) ? cJSON_Duplicate(input, 1) : cJSON_CreateObject());
+	} else {
+		cJSON *in = cJSON_CreateObject();
+		cJSON_AddStringToObject(ev, "tool", "Bash");
+		cJSON_AddStringToObject(in, "command", command);
+		cJSON_AddItemToObject(ev, "input", in);
+	}
+	if (cJSON_IsObject(hints))
+		cJSON_AddItemToObject(ev, "hints", cJSON_Duplicate(hints, 1));
 	cJSON_AddStringToObject(ev, "cwd", project);
 	cJSON_AddStringToObject(ev, "project", project);
 	cJSON_AddStringToObject(actor, "user", "claude");
@@ -85,24 +102,30 @@ make_event(const char *command, const char *project)
 
 /* One corpus line: rate, decide, compare. */
 static void
-run_case(const struct guard_policy *policy, const struct guard_risk_ctx *ctx, const char *line,
-	 const char *file, unsigned long lineno, unsigned *allow)
+run_case(struct guard_policy *const policies[2], const char *line, const char *file, unsigned long lineno,
+	 unsigned *allow)
 {
 	cJSON *c = cJSON_Parse(line);
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(c, "command");
 	const cJSON *exp = cJSON_GetObjectItemCaseSensitive(c, "expected");
+	const char *profile = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "profile"));
 	char diag[4096];
 
-	if (!cJSON_IsString(cmd) || !cJSON_IsString(exp)) {
-		snprintf(diag, sizeof(diag), "%s:%lu: needs \"command\" and \"expected\"", file, lineno);
+	if (!cJSON_IsString(cmd) || !cJSON_IsString(exp) ||
+	    (profile && strcmp(profile, "attended") && strcmp(profile, "unattended"))) {
+		snprintf(diag, sizeof(diag), "%s:%lu: needs \"command\" and \"expected\" (and \"profile\" attended or unattended)",
+			 file, lineno);
 		tap(false, "malformed corpus line", diag);
 		cJSON_Delete(c);
 		return;
 	}
+	const struct guard_policy *policy = policies[profile && !strcmp(profile, "unattended")];
+	struct guard_risk_ctx ctx = corpus_ctx;
+	ctx.cfg = guard_policy_risk(policy);
 	if (!strcmp(exp->valuestring, "allow"))
 		(*allow)++;
-	cJSON *ev = make_event(cmd->valuestring, ctx->project);
-	int rc = guard_risk_event(ctx, ev);
+	cJSON *ev = make_event(c, cmd->valuestring, ctx.project);
+	int rc = guard_risk_event(&ctx, ev);
 	enum guard_effect eff = rc < 0 ? GUARD_EFFECT_DENY : guard_policy_decide(policy, ev);
 	bool ok = rc == 0 && !strcmp(guard_effect_name(eff), exp->valuestring);
 	char *risk = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(ev, "risk"));
@@ -119,7 +142,7 @@ run_case(const struct guard_policy *policy, const struct guard_risk_ctx *ctx, co
 int
 main(void)
 {
-	struct guard_policy *policy = NULL;
+	struct guard_policy *policies[2] = { NULL, NULL }; /* attended, unattended */
 	struct guard_list errors = GUARD_LIST_INIT;
 	char *project = make_dir("/tmp/guard-corpus-proj-XXXXXX");
 	char *home = make_dir("/tmp/guard-corpus-home-XXXXXX");
@@ -136,14 +159,19 @@ main(void)
 	sub_dir(project, "build");
 	sub_dir(project, "node_modules");
 	setenv("HOME", home, 1);
+	setenv("TMPDIR", "/tmp", 1); /* "$TMPDIR" resolves to the temp area that holds the project */
 
-	struct guard_policy_sources src = { .builtin = "policy/default.yaml", .user = "", .managed = "",
-					     .project = "", .project_root = project };
-	if (guard_policy_load(&policy, &src, &errors) < 0) {
-		tap(false, "load policy/default.yaml", errors.len ? errors.items[0] : "unknown error");
-		goto out;
+	static const char *const profiles[2] = { "attended", "unattended" };
+	for (size_t i = 0; i < 2; i++) {
+		struct guard_policy_sources src = { .builtin = "policy/default.yaml", .user = "", .managed = "",
+						     .project = "", .project_root = project, .profile = profiles[i],
+						     .nightbuilder = "policy/nightbuilder.yaml" };
+		if (guard_policy_load(&policies[i], &src, &errors) < 0) {
+			tap(false, profiles[i], errors.len ? errors.items[0] : "unknown error");
+			goto out;
+		}
 	}
-	struct guard_risk_ctx ctx = { guard_policy_risk(policy), project, project, home, NULL };
+	corpus_ctx = (struct guard_risk_ctx){ NULL, project, project, home, NULL };
 	glob_t files = { 0 };
 	if (glob(CORPUS, 0, NULL, &files) != 0 || files.gl_pathc == 0) {
 		tap(false, "find " CORPUS, "no corpus file");
@@ -162,7 +190,7 @@ main(void)
 			if (n <= 1 || line[0] == '#')
 				continue;
 			lines++;
-			run_case(policy, &ctx, line, files.gl_pathv[i], lineno, &allow);
+			run_case(policies, line, files.gl_pathv[i], lineno, &allow);
 		}
 		fclose(f);
 		f = NULL;
@@ -170,14 +198,15 @@ main(void)
 	globfree(&files);
 	char diag[128];
 	snprintf(diag, sizeof(diag), "%u cases", lines);
-	tap(lines >= 400, "corpus has at least 400 cases", diag);
+	tap(lines >= 1450, "corpus has at least 1450 cases", diag);
 	snprintf(diag, sizeof(diag), "%u of %u allow", allow, lines);
 	tap(lines && allow * 100 >= lines * 40, "corpus is at least 40% everyday (allow) commands", diag);
 out:
 	if (f)
 		fclose(f);
 	free(line);
-	guard_policy_free(policy);
+	guard_policy_free(policies[0]);
+	guard_policy_free(policies[1]);
 	guard_list_clear(&errors);
 	remove_dir(project, ".git");
 	remove_dir(project, "build");

@@ -762,6 +762,66 @@ TEST(mcp_annotations)
 	cJSON_Delete(ev);
 }
 
+/* Issue 12, family 10: the first reason is the most severe and most specific one. */
+TEST(reasons_most_specific_first)
+{
+	rate("rm -rf ~");
+	CHECK(r.level == GUARD_LEVEL_CRITICAL && r.reasons.len >= 1);
+	CHECK(strstr(r.reasons.items[0], "removes the home directory: ~") != NULL);
+	rate("ls; rm -rf ..");
+	CHECK(r.level == GUARD_LEVEL_CRITICAL && r.reasons.len >= 1);
+	CHECK(strstr(r.reasons.items[0], "removes the folder that holds this project: ..") != NULL);
+	rate("cat ~/.aws/credentials");
+	CHECK(r.reasons.len >= 2 && strstr(r.reasons.items[0], "reads credentials") &&
+	      strstr(r.reasons.items[0], "~/.aws/credentials"));
+	/* a lower finding after a critical one stays behind it */
+	rate("rm -rf / ; cat /etc/hosts");
+	CHECK(strstr(r.reasons.items[0], "filesystem root") != NULL);
+}
+
+/* $TMPDIR resolves; what a write makes new is listed in creates. */
+TEST(tmpdir_and_creates)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+
+	setenv("TMPDIR", "/tmp", 1);
+	rate("rm -rf \"$TMPDIR/guard-unit-job\"");
+	CHECK(r.level == GUARD_LEVEL_LOW && guard_list_has(&r.targets, "/tmp/guard-unit-job"));
+	rate("rm -rf ${TMPDIR:-/tmp}");
+	CHECK(r.level == GUARD_LEVEL_CRITICAL);
+	unsetenv("TMPDIR");
+	rate("rm -rf \"$TMPDIR/job\""); /* unset: a variable target, as before */
+	CHECK(r.level == GUARD_LEVEL_HIGH);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	free(saved);
+	rate("echo x > brand-new-file.txt && echo y >> build");
+	CHECK(guard_list_has(&r.creates, "brand-new-file.txt") && !guard_list_has(&r.creates, "build"));
+	rate("echo x > *.txt");
+	CHECK(r.creates.len == 0);
+}
+
+/* MCP: string replica counts, exec tools high and their command remote, explicit false hints. */
+TEST(mcp_families)
+{
+	cJSON *ev = event("{\"tool\":\"mcp__k8s__scale\",\"input\":{\"namespace\":\"dev\",\"replicas\":\"00\"}}");
+	CHECK_STR(risk_level(ev), "critical");
+	cJSON_Delete(ev);
+	ev = event("{\"tool\":\"mcp__k8s__pods_exec\",\"input\":{\"namespace\":\"dev\",\"command\":\"cat ~/.ssh/id_rsa\"}}");
+	CHECK_STR(risk_level(ev), "high"); /* the pod's file, not ours */
+	cJSON_Delete(ev);
+	ev = event("{\"tool\":\"mcp__k8s__pods_exec\",\"hints\":{\"readOnlyHint\":true},\"input\":{\"command\":\"ls\"}}");
+	CHECK_STR(risk_level(ev), "low");
+	cJSON_Delete(ev);
+	ev = event("{\"tool\":\"mcp__gh__create_issue\",\"hints\":{\"destructiveHint\":false},\"input\":{}}");
+	CHECK_STR(risk_level(ev), "medium");
+	cJSON_Delete(ev);
+	ev = event("{\"tool\":\"mcp__k8s__get\",\"hints\":{\"readOnlyHint\":true},\"input\":{\"namespace\":\"production\"}}");
+	CHECK_STR(risk_level(ev), "low"); /* reads are not escalated */
+	cJSON_Delete(ev);
+}
+
 TEST(json_shape)
 {
 	rate("cat /etc/hosts && curl https://example.com -o out.html");
@@ -1027,6 +1087,9 @@ main(void)
 	RUN(word_splitting_braces_ifs);
 	RUN(tool_events);
 	RUN(mcp_annotations);
+	RUN(reasons_most_specific_first);
+	RUN(tmpdir_and_creates);
+	RUN(mcp_families);
 	RUN(json_shape);
 	RUN(explain_is_readable);
 	RUN(speed);

@@ -23,6 +23,7 @@ guard_risk_release(struct guard_risk *r)
 	guard_list_clear(&r->targets);
 	guard_list_clear(&r->reads);
 	guard_list_clear(&r->hosts);
+	guard_list_clear(&r->creates);
 	guard_risk_init(r);
 }
 
@@ -93,8 +94,16 @@ risk_rule(struct risk_state *st, enum guard_level level, char cls, const char *f
 	va_start(ap, fmt);
 	guard_buf_vaddf(&reason, fmt, ap);
 	va_end(ap);
+	/* The reason a person reads first is the first one found at the highest level. */
+	bool first = level > st->out->level && st->out->reasons.len && !guard_list_has(&st->out->reasons, reason.buf);
 	risk_base(st, level, cls);
 	guard_list_add_unique(&st->out->reasons, reason.buf);
+	if (first) {
+		struct guard_list *l = &st->out->reasons;
+		char *top = l->items[l->len - 1];
+		memmove(l->items + 1, l->items, (l->len - 1) * sizeof(*l->items));
+		l->items[0] = top;
+	}
 	risk_explain(st, "    rule: %s  =>  %s/%c", reason.buf, guard_level_name(level), cls);
 	guard_buf_release(&reason);
 }
@@ -325,6 +334,7 @@ risk_explain_result(struct risk_state *st)
 	explain_list(st, "targets (written, moved or deleted)", &r->targets);
 	explain_list(st, "reads", &r->reads);
 	explain_list(st, "hosts", &r->hosts);
+	explain_list(st, "creates (did not exist)", &r->creates);
 }
 
 int
@@ -379,6 +389,8 @@ guard_risk_to_json(const struct guard_risk *r)
 		cJSON_AddItemToObject(o, "reads", list_json(&r->reads));
 	if (r->hosts.len)
 		cJSON_AddItemToObject(o, "hosts", list_json(&r->hosts));
+	if (r->creates.len)
+		cJSON_AddItemToObject(o, "creates", list_json(&r->creates));
 	if (r->unparsed)
 		cJSON_AddBoolToObject(o, "unparsed", true);
 	return o;

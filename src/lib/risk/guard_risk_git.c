@@ -34,10 +34,11 @@ struct git_args {
 	size_t n;
 };
 
+/* An option before "--" (after it every word is a path or a branch name). */
 static bool
 has(const struct git_args *a, const char *opt)
 {
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n && strcmp(a->w[i].text, "--"); i++)
 		if (!strcmp(a->w[i].text, opt))
 			return true;
 	return false;
@@ -46,9 +47,27 @@ has(const struct git_args *a, const char *opt)
 static bool
 has_prefix(const struct git_args *a, const char *prefix)
 {
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n && strcmp(a->w[i].text, "--"); i++)
 		if (!strncmp(a->w[i].text, prefix, strlen(prefix)))
 			return true;
+	return false;
+}
+
+/*
+ * A long option as git's parse-options takes it: whole, with "=value", or
+ * cut short to at least min characters ("--har" is "--hard").
+ */
+static bool
+has_long(const struct git_args *a, const char *opt, size_t min)
+{
+	size_t full = strlen(opt);
+
+	for (size_t i = 0; i < a->n && strcmp(a->w[i].text, "--"); i++) {
+		const char *t = a->w[i].text;
+		size_t n = strcspn(t, "=");
+		if (t[0] == '-' && t[1] == '-' && n >= min && n <= full && !strncmp(t, opt, n))
+			return true;
+	}
 	return false;
 }
 
@@ -80,7 +99,12 @@ static void
 git_push(struct risk_state *st, const struct git_args *a)
 {
 	bool lease = has_prefix(a, "--force-with-lease") || has(a, "--force-if-includes");
-	bool force = has(a, "--force") || has_short(a, 'f');
+	bool force = has(a, "--force") || has_prefix(a, "--force=") || has_short(a, 'f');
+
+	if (has(a, "--dry-run") || has_short(a, 'n')) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
 	bool plus = false, to_protected = false, del = has(a, "--delete") || has_short(a, 'd');
 
 	for (size_t i = 0; i < a->n; i++) {
@@ -104,7 +128,11 @@ git_push(struct risk_state *st, const struct git_args *a)
 				  "git push --force to a protected branch rewrites shared history");
 		else
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --force rewrites remote history");
-	} else if (force && lease) {
+	} else if (lease && to_protected) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+			  "git push --force-with-lease to a protected branch rewrites shared history");
+	} else if (lease) {
+		/* an everyday push of a rebased feature branch: it fails when someone else pushed */
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git push --force-with-lease");
 	}
 	if (del)
@@ -146,12 +174,16 @@ git_checkout(struct risk_state *st, const struct git_args *a)
 {
 	size_t dd = after_dashdash(a), first = a->n, nops = 0;
 
-	if (has(a, "-b") || has(a, "-B") || has(a, "--orphan")) {
+	/* -qf, -tf, -fb: -f in any cluster */
+	if (has_short(a, 'f') || has_long(a, "--force", 5))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git checkout --force discards uncommitted changes");
+	if (has_prefix(a, "--pathspec-from-file"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+			  "git checkout --pathspec-from-file discards uncommitted changes in the files it lists");
+	if (has_short(a, 'b') || has_short(a, 'B') || has(a, "--orphan")) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		return;
 	}
-	if (has(a, "-f") || has(a, "--force"))
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git checkout --force discards uncommitted changes");
 	if (dd < a->n) {
 		discard_paths(st, "git checkout --", a, dd);
 		return;
@@ -173,8 +205,8 @@ git_checkout(struct risk_state *st, const struct git_args *a)
 static void
 git_restore(struct risk_state *st, const struct git_args *a)
 {
-	bool staged = has(a, "--staged") || has(a, "-S");
-	bool worktree = has(a, "--worktree") || has(a, "-W");
+	bool staged = has(a, "--staged") || has_short(a, 'S');
+	bool worktree = has(a, "--worktree") || has_short(a, 'W');
 
 	if (staged && !worktree) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
@@ -186,6 +218,12 @@ git_restore(struct risk_state *st, const struct git_args *a)
 		if (!strcmp(t, "--source") || !strcmp(t, "-s")) {
 			i++;
 			continue;
+		}
+		if (!strncmp(t, "--pathspec-from-file", 20)) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+				  "git restore --pathspec-from-file discards uncommitted changes in the files it lists");
+			first = &a->w[i];
+			break;
 		}
 		if (t[0] != '-' || i >= after_dashdash(a)) {
 			first = &a->w[i];
@@ -277,14 +315,183 @@ git_config(struct risk_state *st, const struct git_args *a)
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 
+/* git add .env (with -f past .gitignore): the secret goes into a commit and out with the next push. */
+static void
+git_add(struct risk_state *st, const struct git_args *a)
+{
+	size_t dd = after_dashdash(a);
+
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if ((t[0] == '-' && i < dd) || !strcmp(t, "--") || (a->w[i].flags & GUARD_WORD_DYNAMIC))
+			continue;
+		char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
+		char *display = guard_path_display(st->ctx->project, abs);
+		if (risk_is_sensitive(st, display, abs)) {
+			if (!st->remote)
+				guard_list_add_unique(&st->out->reads, display);
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ,
+				  "git add%s stages a secrets file for commit (and the next push): %s",
+				  has_short(a, 'f') || has(a, "--force") ? " -f" : "", t);
+		}
+		free(display);
+		free(abs);
+	}
+}
+
+/* ---- commands git runs for us --------------------------------------- */
+
+/* Settings (-c KEY=VALUE) whose value git runs in a shell. */
+static const char *const runner_keys[] = { "core.pager", "core.editor", "core.sshcommand", "diff.external",
+					   "sequence.editor", "interactive.difffilter", "gpg.program",
+					   "core.askpass", "pager.", "difftool.", "mergetool.", "diff.", "merge.", NULL };
+/* Environment variables git runs the same way. */
+static const char *const runner_vars[] = { "GIT_PAGER", "PAGER", "GIT_EDITOR", "EDITOR", "VISUAL",
+					   "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "GIT_SSH_COMMAND", "GIT_SSH",
+					   "GIT_ASKPASS", "SSH_ASKPASS", NULL };
+
+/* Does a KEY (lower case compare) name a setting git runs? */
+static bool
+runner_key(const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+
+	for (size_t i = 0; runner_keys[i]; i++) {
+		size_t n = strlen(runner_keys[i]);
+		if (runner_keys[i][n - 1] == '.') {
+			/* pager.<cmd>, difftool.<tool>.cmd, diff.<driver>.command, merge.<driver>.driver */
+			if (klen > n && !strncasecmp(kv, runner_keys[i], n) &&
+			    (n == 6 || (klen > 4 && (!strncasecmp(kv + klen - 4, ".cmd", 4) ||
+						     !strncasecmp(kv + klen - 8 > kv ? kv + klen - 8 : kv, ".command", 8) ||
+						     !strncasecmp(kv + klen - 7 > kv ? kv + klen - 7 : kv, ".driver", 7) ||
+						     !strncasecmp(kv + klen - 9 > kv ? kv + klen - 9 : kv, ".textconv", 9)))))
+				return true;
+		} else if (klen == n && !strncasecmp(kv, runner_keys[i], n)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A command string git hands to a shell: rated as a nested line. */
+static void
+git_runs(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *cmd)
+{
+	if (w && (w->flags & GUARD_WORD_DYNAMIC)) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, cmd);
+		return;
+	}
+	risk_explain(st, "    %s runs: %s", what, cmd);
+	risk_nested(st, what, cmd, strlen(cmd));
+}
+
+/* NAME=VALUE words in front of git (assignments, or env's operands) that git runs. */
+static void
+git_runner_env(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	for (size_t i = 0; i < cmd->nassigns + cmd->argc; i++) {
+		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[i - cmd->nassigns];
+		if (i >= cmd->nassigns && w >= c->argv)
+			break;
+		const char *eq = strchr(w->text, '=');
+		if (!eq)
+			continue;
+		for (size_t k = 0; runner_vars[k]; k++)
+			if ((size_t)(eq - w->text) == strlen(runner_vars[k]) && !strncmp(w->text, runner_vars[k], strlen(runner_vars[k])) &&
+			    eq[1]) {
+				char what[64];
+				snprintf(what, sizeof(what), "git with %s", runner_vars[k]);
+				git_runs(st, what, w, eq + 1);
+			}
+	}
+}
+
+/* The value of an option given as "-x V", "--exec V" or "--exec=V" at index i (NULL: not it). */
+static const char *
+opt_at(const struct git_args *a, size_t *i, const char *shortopt, const char *longopt)
+{
+	const char *t = a->w[*i].text;
+	size_t ll = strlen(longopt);
+
+	if ((shortopt && !strcmp(t, shortopt)) || !strcmp(t, longopt))
+		return *i + 1 < a->n ? a->w[++*i].text : NULL;
+	if (!strncmp(t, longopt, ll) && t[ll] == '=')
+		return t + ll + 1;
+	if (shortopt && !strncmp(t, shortopt, 2) && t[2] && shortopt[1] != '-')
+		return t + 2;
+	return NULL;
+}
+
+/* rebase --exec, difftool --extcmd, filter-branch --*-filter: option values git runs. */
+static void
+git_option_runners(struct risk_state *st, const char *sub, const struct git_args *a)
+{
+	static const char *const filters[] = { "--tree-filter", "--index-filter", "--env-filter", "--msg-filter",
+					       "--commit-filter", "--parent-filter", "--tag-name-filter", NULL };
+	char what[64];
+
+	for (size_t i = 0; i < a->n && strcmp(a->w[i].text, "--"); i++) {
+		const char *v = NULL;
+		size_t at = i;
+		if (!strcmp(sub, "rebase"))
+			v = opt_at(a, &i, "-x", "--exec");
+		else if (!strcmp(sub, "difftool") || !strcmp(sub, "mergetool"))
+			v = opt_at(a, &i, "-x", "--extcmd");
+		else if (!strcmp(sub, "filter-branch"))
+			for (size_t k = 0; filters[k] && !v; k++)
+				v = opt_at(a, &i, NULL, filters[k]);
+		if (v) {
+			snprintf(what, sizeof(what), "git %s %s", sub, a->w[at].text);
+			what[strcspn(what, "=")] = '\0';
+			git_runs(st, what, &a->w[i], v);
+		}
+	}
+}
+
+/* submodule foreach CMD (a shell line), bisect run CMD ARGS (a program). */
+static void
+git_operand_runners(struct risk_state *st, const struct risk_cmd *c, size_t sub_at, const char *sub,
+		    const struct git_args *a)
+{
+	size_t i = 0;
+
+	if (!strcmp(sub, "submodule")) {
+		while (i < a->n && a->w[i].text[0] == '-')
+			i++;
+		if (i >= a->n || strcmp(a->w[i].text, "foreach"))
+			return;
+		for (i++; i < a->n && a->w[i].text[0] == '-' && strcmp(a->w[i].text, "--"); i++)
+			;
+		if (i < a->n && !strcmp(a->w[i].text, "--"))
+			i++;
+		struct guard_buf line = GUARD_BUF_INIT;
+		for (size_t k = i; k < a->n; k++)
+			guard_buf_addf(&line, "%s%s", k > i ? " " : "", a->w[k].text);
+		if (line.len)
+			git_runs(st, "git submodule foreach", &a->w[i], line.buf);
+		guard_buf_release(&line);
+	} else if (!strcmp(sub, "bisect") && a->n >= 2 && !strcmp(a->w[0].text, "run")) {
+		struct risk_cmd inner = *c;
+		inner.argv = c->argv + sub_at + 2;
+		inner.argc = c->argc - sub_at - 2;
+		risk_explain(st, "    git bisect run runs: %s", inner.argv[0].text);
+		risk_analyse_cmd(st, &inner);
+	}
+}
+
 static void
 git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 {
 	if (!strcmp(sub, "push")) {
 		git_push(st, a);
 	} else if (!strcmp(sub, "reset")) {
-		if (has(a, "--hard") || has(a, "--merge") || has(a, "--keep"))
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git reset --hard discards uncommitted changes");
+		const char *how = has_long(a, "--hard", 4) ? "--hard" : has_long(a, "--merge", 4) ? "--merge"
+			: has_long(a, "--keep", 4) ? "--keep" : NULL;
+		if (how)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git reset %s discards uncommitted changes", how);
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "clean")) {
@@ -294,15 +501,17 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 	} else if (!strcmp(sub, "restore")) {
 		git_restore(st, a);
 	} else if (!strcmp(sub, "switch")) {
-		if (has(a, "--discard-changes") || has(a, "-f") || has(a, "--force"))
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git switch --discard-changes");
+		if (has_long(a, "--discard-changes", 4) || has_short(a, 'f') || has_long(a, "--force", 5))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git switch --discard-changes throws away uncommitted changes");
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "branch")) {
-		if (has(a, "-D") || (has_short(a, 'd') && has_short(a, 'f')) || (has(a, "--delete") && has(a, "--force")))
+		bool del = has_short(a, 'd') || has_long(a, "--delete", 5);
+		bool force = has_short(a, 'f') || has_long(a, "--force", 5);
+		if (has_short(a, 'D') || (del && force))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git branch -D deletes an unmerged branch");
-		else if (has_short(a, 'd') || has(a, "--delete"))
+		else if (del)
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "git branch -d deletes a merged branch");
-		else if (has(a, "-f") || has(a, "--force") || has(a, "-M") || has(a, "-C"))
+		else if (force || has_short(a, 'M') || has_short(a, 'C'))
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git branch --force moves a branch");
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	} else if (!strcmp(sub, "stash")) {
@@ -366,7 +575,9 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 			if (strstr(a->w[i].text, "://") || (strchr(a->w[i].text, '@') && strchr(a->w[i].text, ':')))
 				risk_host(st, "git", a->w[i].text);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
-	} else if (!strcmp(sub, "apply") || !strcmp(sub, "init") || !strcmp(sub, "add") || !strcmp(sub, "notes") ||
+	} else if (!strcmp(sub, "add")) {
+		git_add(st, a);
+	} else if (!strcmp(sub, "apply") || !strcmp(sub, "init") || !strcmp(sub, "notes") ||
 		   !strcmp(sub, "remote") || !strcmp(sub, "bisect") || !strcmp(sub, "sparse-checkout") ||
 		   !strcmp(sub, "lfs") || !strcmp(sub, "maintenance")) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
@@ -410,11 +621,16 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 			if (!strncasecmp(kv, "core.hooksPath", 14))
 				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 					  "git -c core.hooksPath bypasses guard's git hooks");
-			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "core.sshCommand", 15) ||
-				 !strncasecmp(kv, "alias.", 6))
+			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git -c %s runs a command", kv);
+			else if (runner_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1]) {
+				char what[96];
+				snprintf(what, sizeof(what), "git -c %.*s", (int)strcspn(kv, "="), kv);
+				git_runs(st, what, &c->argv[i], strchr(kv, '=') + 1);
+			}
 		}
 	}
+	git_runner_env(st, c);
 	if (i >= c->argc) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return true;
@@ -427,6 +643,8 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		st->cwds[0] = guard_path_resolve(saved, dir, st->ctx->home);
 	}
 	git_sub(st, c->argv[i].text, &a);
+	git_option_runners(st, c->argv[i].text, &a);
+	git_operand_runners(st, c, i, c->argv[i].text, &a);
 	if (dir) {
 		free(st->cwds[0]);
 		st->cwds[0] = saved;

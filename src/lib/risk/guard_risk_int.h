@@ -31,6 +31,7 @@ struct risk_state {
 	bool guard_mentioned;        /* an earlier part named guard's state */
 	struct guard_list later;     /* files written, programs copied, npm scripts and
 					git aliases set, for later parts (guard_risk_run.c) */
+	const char *secret_pipe;     /* what secret the current pipeline carries (static text), or NULL */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -88,6 +89,8 @@ void risk_path_str(struct risk_state *st, const char *verb, const char *path, en
 void risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell_word *w);
 bool risk_host_local(const char *host);
 bool risk_remote_host(struct risk_state *st, const char *verb, const char *url);
+/* url's host is neither local nor in allowed_hosts (nothing recorded). */
+bool risk_url_foreign(const struct risk_state *st, const char *url);
 bool risk_host_private(const char *host);
 bool risk_host_metadata(const char *host);
 bool risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs);
@@ -171,6 +174,12 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /* Kubernetes namespace escalation: one level up in a critical namespace. */
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
+/* A replica count that is zero however written ("0", "00"); a patch text setting replicas to 0. */
+bool risk_count_zero(const char *s);
+bool risk_patch_zero_replicas(const char *patch);
+
+/* Secrets that leave without a file path (guard_risk_secret.c): one part, before its verb is rated. */
+void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
 
 /* Flow between parts (guard_risk_flow.c). */
 /* Append t in single quotes, as one shell word. */

@@ -4,6 +4,8 @@
  * no namespace given means "default") raises one level; scaling to zero,
  * deleting a namespace or --all are critical.
  */
+#include <ctype.h>
+
 #include "guard_risk_int.h"
 
 static const char *const default_critical_ns[] = { "production", "prod", "default", "kube-system", NULL };
@@ -42,7 +44,61 @@ namespace_of(const struct risk_cmd *c)
 	const char *ns = risk_opt_value(c, "-n", "--namespace");
 	if (risk_flag(c, 'A', "all-namespaces"))
 		return "*";
-	return ns ? ns : "default";
+	if (ns && ns[0] == '=') /* -n=prod */
+		ns++;
+	return ns && *ns ? ns : "default";
+}
+
+/* A count that is zero however written: "0", "00", "+0". */
+bool
+risk_count_zero(const char *s)
+{
+	if (!s)
+		return false;
+	if (*s == '+')
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s != '0')
+			return false;
+	return true;
+}
+
+/*
+ * A patch (JSON merge, strategic or JSON patch, or YAML) that sets
+ * replicas to zero: the first number after each "replicas" is 0.
+ */
+bool
+risk_patch_zero_replicas(const char *patch)
+{
+	for (const char *p = patch ? strstr(patch, "replicas") : NULL; p; p = strstr(p + 8, "replicas")) {
+		const char *q = p + 8;
+		size_t k = 0;
+		while (q[k] && k < 48 && !isdigit((unsigned char)q[k]) && q[k] != '}' && q[k] != ']')
+			k++;
+		if (!isdigit((unsigned char)q[k]))
+			continue;
+		size_t n = strspn(q + k, "0123456789");
+		if (strspn(q + k, "0") == n)
+			return true;
+	}
+	return false;
+}
+
+/* --dry-run=client|server (or bare, the old client form): nothing changes. */
+static bool
+dry_run(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!strcmp(t, "--"))
+			return false;
+		if (!strcmp(t, "--dry-run") || !strcmp(t, "--dry-run=client") || !strcmp(t, "--dry-run=server") ||
+		    !strcmp(t, "--dry-run=true"))
+			return true;
+	}
+	return false;
 }
 
 /* The first word after the global options: the verb. */
@@ -80,12 +136,18 @@ rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 	const char *ns = namespace_of(c);
 	const char *kind = v + 1 < c->argc ? c->argv[v + 1].text : "";
 
+	if (dry_run(c) && strcmp(verb, "exec") && strcmp(verb, "run") && strcmp(verb, "debug")) {
+		risk_explain(st, "    kubectl --dry-run: nothing changes");
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return;
+	}
 	if (!*verb || !strcmp(verb, "get") || !strcmp(verb, "describe") || !strcmp(verb, "logs") ||
 	    !strcmp(verb, "top") || !strcmp(verb, "explain") || !strcmp(verb, "version") ||
 	    !strcmp(verb, "api-resources") || !strcmp(verb, "cluster-info") || !strcmp(verb, "config") ||
 	    !strcmp(verb, "auth") || !strcmp(verb, "diff") || !strcmp(verb, "events") || !strcmp(verb, "wait") ||
 	    !strcmp(verb, "completion") || !strcmp(verb, "api-versions")) {
-		if (!strcmp(verb, "get") && (!strncmp(kind, "secret", 6)))
+		if (!strcmp(verb, "get") && (!strncmp(kind, "secret", 6) || strstr(kind, ",secret")))
+			/* the one read a critical namespace raises: its credentials */
 			rate_with_ns(st, "kubectl", "get secrets", GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, ns);
 		else if (!strcmp(verb, "config") && !strcmp(kind, "view") && risk_arg_has(c, "--raw"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "kubectl config view --raw shows credentials");
@@ -105,7 +167,7 @@ rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 			rate_with_ns(st, "kubectl", "delete", GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, ns);
 	} else if (!strcmp(verb, "scale")) {
 		const char *rep = risk_opt_value(c, NULL, "--replicas");
-		if (rep && !strcmp(rep, "0"))
+		if (risk_count_zero(rep))
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "kubectl scale --replicas=0 stops the workload");
 		else
 			rate_with_ns(st, "kubectl", "scale", GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
@@ -124,6 +186,8 @@ rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		else
 			rate_with_ns(st, "kubectl rollout", kind, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
+	} else if (!strcmp(verb, "patch") && risk_patch_zero_replicas(risk_opt_value(c, "-p", "--patch"))) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "kubectl patch sets replicas to 0: stops the workload");
 	} else {
 		/* apply, create, patch, edit, label, annotate, set, run, expose, autoscale */
 		rate_with_ns(st, "kubectl", verb, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, ns);

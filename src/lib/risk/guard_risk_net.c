@@ -90,12 +90,18 @@ risk_host(struct risk_state *st, const char *verb, const char *url)
 
 /* Record a remote host; true when it is neither local nor allowed. */
 bool
-risk_remote_host(struct risk_state *st, const char *verb, const char *url)
+risk_url_foreign(const struct risk_state *st, const char *url)
 {
 	char host[256];
 	host_of(url, host, sizeof(host));
-	risk_host(st, verb, url);
 	return *host && !risk_host_local(host) && !host_allowed(st, host);
+}
+
+bool
+risk_remote_host(struct risk_state *st, const char *verb, const char *url)
+{
+	risk_host(st, verb, url);
+	return risk_url_foreign(st, url);
 }
 
 static bool

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <ctype.h>
 #include <sys/stat.h>
 
 #include "guard_glob.h"
@@ -303,6 +304,24 @@ is_scratch(const struct risk_state *st, const char *display)
 	}
 }
 
+/* A tool's cache below home: ~/.cache/<tool>[/...], ~/.npm/_cacache (not ~/.cache itself). */
+static bool
+home_cache(const char *home, const char *abs)
+{
+	static const char *const caches[] = { "/.cache/", "/.npm/_cacache", NULL };
+	size_t hl = strlen(home);
+
+	for (size_t i = 0; caches[i]; i++) {
+		size_t n = strlen(caches[i]);
+		const char *rest = abs + hl;
+		if (strncmp(rest, caches[i], n))
+			continue;
+		if (caches[i][n - 1] == '/' ? rest[n] && rest[n] != '*' && !glob_all(rest + n) : !rest[n] || rest[n] == '/')
+			return true;
+	}
+	return false;
+}
+
 static enum place
 place_of(const struct risk_state *st, const char *abs, const char *display)
 {
@@ -353,7 +372,7 @@ place_of(const struct risk_state *st, const char *abs, const char *display)
 		if (!strncmp(abs, device_prefixes[i], strlen(device_prefixes[i])))
 			return P_DEVICE;
 	if (home && strcmp(home, "/") && guard_path_inside(home, abs))
-		return P_OUTSIDE;
+		return home_cache(home, abs) ? P_TEMP : P_OUTSIDE;
 	static const char *const temps[] = { "/tmp", "/var/tmp", "/dev/shm", NULL };
 	for (size_t i = 0; temps[i]; i++)
 		if (has_prefix_dir(abs, temps[i]))
@@ -590,6 +609,69 @@ rate_delete_under(struct risk_state *st, const char *verb, enum place pl, const 
 	}
 }
 
+/* The path as the command wrote it, while path_from rates it (NULL elsewhere). */
+static _Thread_local const char *path_written;
+
+/*
+ * shown, or for a reason a person must recognise the path in, the path
+ * as written with where it lands: ".. (/home/me)".
+ */
+static const char *
+as_written(const char *shown, char *buf, size_t size)
+{
+	if (!path_written || !strcmp(path_written, shown))
+		return shown;
+	snprintf(buf, size, "%s (%s)", path_written, shown);
+	return buf;
+}
+
+/* The folder a path names, or for a last segment of only stars (everything in it) its folder; in buf. */
+static const char *
+folder_named(const char *abs, char *buf, size_t size)
+{
+	const char *last = strrchr(abs, '/');
+
+	if (!last || !glob_all(last + 1))
+		return abs;
+	size_t n = (size_t)(last - abs);
+	if (n + 2 > size)
+		return abs;
+	memcpy(buf, abs, n);
+	buf[n ? n : 1] = '\0';
+	if (!n)
+		buf[0] = '/';
+	return buf;
+}
+
+/*
+ * Deleting (or moving away) a folder that holds the project or the home
+ * directory: "..", everything in "../..", an ancestor, "/tmp" when the project is in
+ * it. Recorded and true when it does; the project itself is P_PROJECT_ROOT.
+ */
+static bool
+holds_project_or_home(struct risk_state *st, const char *verb, enum place pl, const char *abs, const char *shown)
+{
+	const char *project = st->ctx->project, *home = st->ctx->home;
+	char buf[4096];
+	const char *dir = folder_named(abs, buf, sizeof(buf));
+	char wbuf[8192];
+
+	if (st->remote || pl == P_ROOT)
+		return false;
+	shown = as_written(shown, wbuf, sizeof(wbuf));
+	if (project && strcmp(dir, project) && guard_path_inside(dir, project)) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s removes the folder that holds this project: %s",
+			  verb, shown);
+		return true;
+	}
+	if (home && strcmp(home, "/") && pl != P_HOME_ROOT && guard_path_inside(dir, home)) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s removes the folder that holds the home directory: %s",
+			  verb, shown);
+		return true;
+	}
+	return false;
+}
+
 /* Deleting, moving away or changing permissions, by place. */
 static void
 rate_destroy(struct risk_state *st, const char *verb, enum place pl, const char *abs, const char *shown,
@@ -599,17 +681,23 @@ rate_destroy(struct risk_state *st, const char *verb, enum place pl, const char 
 	bool perm = op == PATH_PERM || op == PATH_PERM_TREE;
 	char cls = perm ? GUARD_CLASS_WRITE : GUARD_CLASS_DELETE;
 
+	if (!perm && holds_project_or_home(st, verb, pl, abs, shown))
+		return;
 	if (op == PATH_DELETE_UNDER) {
 		rate_delete_under(st, verb, pl, shown);
 		return;
 	}
 	switch (pl) {
 	case P_ROOT:
-		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on the filesystem root: %s", verb, shown);
+		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s %s the filesystem root: %s", verb,
+			  perm ? "changes permissions across" : "removes", shown);
 		return;
-	case P_HOME_ROOT:
-		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on the home directory: %s", verb, shown);
+	case P_HOME_ROOT: {
+		char wbuf[8192];
+		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s %s the home directory: %s", verb,
+			  perm ? "changes permissions across" : "removes", as_written(shown, wbuf, sizeof(wbuf)));
 		return;
+	}
 	case P_SYSTEM:
 		risk_rule(st, GUARD_LEVEL_CRITICAL, cls, "%s on a system directory: %s", verb, shown);
 		return;
@@ -695,6 +783,19 @@ rate_place(struct risk_state *st, const char *verb, const char *abs, const char 
 	}
 }
 
+/* What an operation does to a secret, for its reason. */
+static const char *
+secret_verb(enum risk_path_op op)
+{
+	switch (op) {
+	case PATH_READ: case PATH_EXEC: return "reads credentials or keys from a sensitive path";
+	case PATH_WRITE: case PATH_TRUNCATE: return "writes credentials or keys at a sensitive path";
+	case PATH_MOVE: return "moves credentials or keys from a sensitive path";
+	case PATH_PERM: case PATH_PERM_TREE: return "changes permissions of a sensitive path";
+	default: return "deletes credentials or keys at a sensitive path";
+	}
+}
+
 /* Secrets and guard's own state, whatever the place. */
 static void
 rate_special(struct risk_state *st, const char *verb, const char *abs, const char *display,
@@ -708,17 +809,20 @@ rate_special(struct risk_state *st, const char *verb, const char *abs, const cha
 	if (!sensitive && !prot)
 		return;
 	pretty(st, display, shown, sizeof(shown));
+	char wbuf[8192];
 	if (sensitive)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, op == PATH_READ || op == PATH_EXEC ? GUARD_CLASS_READ
-			  : GUARD_CLASS_WRITE, "%s touches a sensitive path: %s", verb, shown);
+			  : GUARD_CLASS_WRITE, "%s %s: %s", verb, secret_verb(op), as_written(shown, wbuf, sizeof(wbuf)));
 	if (prot)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, op == PATH_DELETE || op == PATH_DELETE_TREE
 			  ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE, "%s changes guard's own state: %s", verb, shown);
 }
 
 static void
-record(struct risk_state *st, const char *display, enum risk_path_op op)
+record(struct risk_state *st, const char *display, const char *abs, enum risk_path_op op)
 {
+	struct stat sb;
+
 	if (st->remote)
 		return;
 	for (size_t i = 0; harmless_dev[i]; i++)
@@ -728,6 +832,9 @@ record(struct risk_state *st, const char *display, enum risk_path_op op)
 		guard_list_add_unique(&st->out->reads, display);
 	else
 		guard_list_add_unique(&st->out->targets, display);
+	/* a write to what is not there makes a new file (or folder): the unattended rules limit where */
+	if ((op == PATH_WRITE || op == PATH_TRUNCATE) && !strpbrk(display, "*?[") && lstat(abs, &sb) != 0)
+		guard_list_add_unique(&st->out->creates, display);
 }
 
 static void glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op);
@@ -741,10 +848,12 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	char *display = guard_path_display(st->ctx->project, abs);
 
 	if (first)
-		record(st, display, op);
+		record(st, display, abs, op);
+	path_written = path;
+	rate_place(st, verb, abs, display, op);
 	if (!st->remote)
 		rate_special(st, verb, abs, display, op);
-	rate_place(st, verb, abs, display, op);
+	path_written = NULL;
 	/* ".env*" could be ".env": check the glob with its stars removed. */
 	const char *lastseg = strrchr(display, '/');
 	if (strchr(lastseg ? lastseg : display, '*') && !strstr(display, "**") && !st->remote) {
@@ -985,7 +1094,7 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 				continue; /* bash skips them (globskipdots); rm refuses them */
 			enum guard_level level = quiet_level(st, verb, "/", m, op);
 			char *display = guard_path_display(st->ctx->project, m);
-			record(st, display, op);
+			record(st, display, m, op);
 			free(display);
 			if (level > seen) {
 				path_from(st, verb, "/", m, op, false);
@@ -1038,12 +1147,49 @@ risk_path_str(struct risk_state *st, const char *verb, const char *path, enum ri
 		path_from(st, verb, st->cwds[i], path, op, true);
 }
 
+/*
+ * "$TMPDIR/x", "${TMPDIR}", "${TMPDIR:-/tmp}/x": the temp area, known
+ * here as the environment's TMPDIR (the agent's, inherited) or /tmp.
+ * The resolved path in buf, or NULL when text is no such word.
+ */
+static const char *
+tmpdir_word(const char *text, char *buf, size_t size)
+{
+	static const char *const forms[] = { "${TMPDIR:-/tmp}", "${TMPDIR-/tmp}", "${TMPDIR:-/tmp/}", "${TMPDIR}",
+					     "$TMPDIR", NULL };
+	const char *env = getenv("TMPDIR");
+
+	for (size_t i = 0; forms[i]; i++) {
+		size_t n = strlen(forms[i]);
+		const char *rest = text + n;
+		if (strncmp(text, forms[i], n) || strchr(rest, '$') || strchr(rest, '`') ||
+		    (forms[i][1] != '{' && (isalnum((unsigned char)*rest) || *rest == '_')))
+			continue;
+		const char *base = env && *env ? env : NULL;
+		if (!base && strstr(forms[i], "/tmp"))
+			base = "/tmp"; /* ${TMPDIR:-/tmp} (and ${TMPDIR-/tmp} unless set empty: rare) */
+		if (!base)
+			return NULL; /* $TMPDIR unset: judged as a variable (its bare form too) */
+		if ((size_t)snprintf(buf, size, "%s%s", base, rest) >= size)
+			return NULL;
+		return buf;
+	}
+	return NULL;
+}
+
 void
 risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word *w,
 	  enum risk_path_op op)
 {
 	const char *text = w->text;
 	struct guard_buf tmp = GUARD_BUF_INIT;
+	char resolved[4096];
+
+	if ((w->flags & GUARD_WORD_DYNAMIC) && tmpdir_word(text, resolved, sizeof(resolved)) && resolved[0]) {
+		risk_explain(st, "    %s is the temp area: %s", text, resolved);
+		risk_path_str(st, verb, resolved, op);
+		return;
+	}
 
 	/* A quoted "~" is a file named ~, not the home directory. */
 	if (text[0] == '~' && !(w->flags & GUARD_WORD_TILDE)) {
@@ -1107,7 +1253,7 @@ risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell
 		pretty(st, display, shown, sizeof(shown));
 		if (!st->remote)
 			guard_list_add_unique(&st->out->reads, display);
-		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s touches a sensitive path: %s", verb, shown);
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s %s: %s", verb, secret_verb(PATH_READ), shown);
 	}
 	free(abs);
 	free(display);

@@ -136,27 +136,55 @@ name_has(const char *tool, const char *word)
 	return strstr(lower, word) != NULL;
 }
 
-static bool
+static void analyse_command(struct risk_state *st, const char *tool, const cJSON *input);
+
+/* An MCP annotation: 1 true, 0 false, -1 not given (short or Hint name). */
+static int
 hint(const cJSON *event, const char *a, const char *b)
 {
 	const cJSON *h = cJSON_GetObjectItemCaseSensitive(event, "hints");
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, a)) || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, b));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, a);
+	if (!cJSON_IsBool(v))
+		v = cJSON_GetObjectItemCaseSensitive(h, b);
+	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
 }
 
-/* Kubernetes through an MCP tool: namespace and replicas fields. */
+/* A replica count given as a number or a string ("0", "00"). */
+static bool
+replicas_zero(const cJSON *rep)
+{
+	if (cJSON_IsNumber(rep))
+		return rep->valuedouble == 0;
+	return cJSON_IsString(rep) && risk_count_zero(rep->valuestring);
+}
+
+/* Kubernetes through an MCP tool: namespace, replicas, secrets; writes escalate in a critical namespace. */
 static void
-kube_fields(struct risk_state *st, const char *tool, const cJSON *input)
+kube_fields(struct risk_state *st, const char *tool, const cJSON *input, bool reads)
 {
 	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(input, "replicas");
 	const char *ns = input_str(input, "namespace");
+	const char *res = input_str(input, "resource");
+	if (!res)
+		res = input_str(input, "kind");
 
-	/* "0" as a string too: Kubernetes' clients take it as the number */
-	bool zero = (cJSON_IsNumber(rep) && rep->valuedouble == 0) ||
-		    (cJSON_IsString(rep) && strspn(rep->valuestring, "0") == strlen(rep->valuestring) && *rep->valuestring);
-	if (zero && name_has(tool, "scale"))
-		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s scales to 0 replicas", tool);
-	if (ns && risk_namespace_critical(st, ns) && st->out->level < GUARD_LEVEL_CRITICAL)
+	if (replicas_zero(rep))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s sets replicas to 0: stops the workload", tool);
+	else if (name_has(tool, "patch") && risk_patch_zero_replicas(input_str(input, "patch")))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s patches replicas to 0: stops the workload", tool);
+	bool secrets = res && !strncasecmp(res, "secret", 6);
+	if (secrets)
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s reads Kubernetes secrets", tool);
+	/* writes escalate in a critical namespace; of the reads only secrets (as kubectl get secrets) */
+	if ((!reads || secrets) && ns && risk_namespace_critical(st, ns) && st->out->level < GUARD_LEVEL_CRITICAL)
 		risk_rule(st, st->out->level + 1, st->out->cls, "%s in critical namespace %s", tool, ns);
+}
+
+/* A tool that runs a command somewhere else (a pod, a container, a host). */
+static bool
+exec_tool(const char *tool)
+{
+	return name_has(tool, "exec") || name_has(tool, "run_command") || name_has(tool, "shell");
 }
 
 static void
@@ -164,16 +192,24 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 {
 	static const char *const destroy_words[] = { "delete", "drop", "destroy", "remove", "purge", "truncate",
 						     "wipe", "erase", NULL };
-	bool destructive = hint(event, "destructive", "destructiveHint");
-	bool readonly = hint(event, "readOnly", "readOnlyHint");
+	int destructive = hint(event, "destructive", "destructiveHint");
+	int readonly = hint(event, "readOnly", "readOnlyHint");
+	int idempotent = hint(event, "idempotent", "idempotentHint");
+	bool exec = exec_tool(tool);
 
-	if (destructive)
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s is marked destructive", tool);
-	else if (readonly)
+	if (destructive == 1)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s is marked destructive%s", tool,
+			  idempotent == 1 ? " (idempotent: repeating it changes nothing more)" : "");
+	else if (readonly == 1)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
-	else if (hint(event, "untrustedReadOnlyHint", "untrustedReadOnlyHint"))
+	else if (exec)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands and has no read-only hint", tool);
+	else if (hint(event, "untrustedReadOnlyHint", "untrustedReadOnlyHint") == 1)
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s says it is read-only, but its MCP server is not "
 			  "trusted (mcp.trusted_servers)", tool);
+	else if (destructive == 0)
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s changes things but is marked not destructive%s", tool,
+			  idempotent == 1 ? " and idempotent" : "");
 	else
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s has no read-only or destructive hint", tool);
 	for (size_t i = 0; destroy_words[i]; i++)
@@ -181,9 +217,16 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "tool name says %s: %s", destroy_words[i], tool);
 			break;
 		}
-	const char *cmd = input_str(input, "command");
-	if (cmd)
-		risk_command_line(st, cmd, strlen(cmd));
+	const cJSON *cmdv = cJSON_GetObjectItemCaseSensitive(input, "command");
+	if (cJSON_IsString(cmdv) || cJSON_IsArray(cmdv)) {
+		/* An exec tool's command runs in the pod or container: its paths are not ours. */
+		bool was = st->remote;
+		st->remote = st->remote || exec;
+		if (exec)
+			risk_explain(st, "    %s: the command runs remotely", tool);
+		analyse_command(st, tool, input);
+		st->remote = was;
+	}
 	const char *sql = input_str(input, "sql");
 	if (!sql && (name_has(tool, "sql") || name_has(tool, "postgres") || name_has(tool, "mysql") ||
 		     name_has(tool, "database") || name_has(tool, "bigquery") || name_has(tool, "supabase") ||
@@ -200,7 +243,7 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 			tool_path(st, tool, p, writes ? (name_has(tool, "delete") || name_has(tool, "remove") ? PATH_DELETE
 							 : PATH_WRITE) : PATH_READ);
 	}
-	kube_fields(st, tool, input);
+	kube_fields(st, tool, input, readonly == 1);
 }
 
 /* input.command as a string, or as argv (Codex): joined and analysed. */
@@ -275,7 +318,7 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 			risk_explain(&st, "    rated %s/%c by the tool table", guard_level_name(r->level), r->cls);
 			/* an MCP tool rated by name (policy/examples/k8s-mcp.yaml) still escalates by namespace */
 			if (!strncmp(tool, "mcp__", 5))
-				kube_fields(&st, tool, input);
+				kube_fields(&st, tool, input, r->cls == GUARD_CLASS_READ);
 			break;
 		case GUARD_TOOL_ANALYSE:
 			analyse_command(&st, tool, input);
