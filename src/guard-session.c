@@ -193,35 +193,6 @@ refuse(struct ctx *c, const char *task, char *why)
 	return rc;
 }
 
-/* A new session's state, before its branch exists (a new object). */
-static cJSON *
-new_state(struct ctx *c, const char *id, const char *task, const char *base, long supervisor)
-{
-	cJSON *state = cJSON_CreateObject(), *sup;
-	char ts[GUARD_TIME_LEN];
-
-	guard_time_now(ts);
-	cJSON_AddNumberToObject(state, "v", 1);
-	cJSON_AddStringToObject(state, "id", id);
-	cJSON_AddStringToObject(state, "task", task);
-	cJSON_AddStringToObject(state, "project", c->root);
-	cJSON_AddStringToObject(state, "base_branch", base);
-	cJSON_AddStringToObject(state, "started_at", ts);
-	cJSON_AddStringToObject(state, "last_activity", ts);
-	/* Until the branch is cut: a start that stops half-way counts, and runs nothing. */
-	cJSON_AddStringToObject(state, "status", "ended");
-	cJSON_AddStringToObject(state, "end_reason", "the start did not finish");
-	cJSON_AddStringToObject(state, "policy_rev", guard_policy_rev(c->policy));
-	cJSON_AddItemToObject(state, "limits", guard_session_limits(c->tree));
-	cJSON_AddObjectToObject(state, "counters");
-	if (supervisor > 0) {
-		sup = cJSON_AddObjectToObject(state, "supervisor");
-		cJSON_AddNumberToObject(sup, "pid", (double)supervisor);
-		cJSON_AddNumberToObject(sup, "start", (double)guard_proc_start(supervisor));
-	}
-	return state;
-}
-
 /*
  * Cut the session's branch and mark the saved state running. The state
  * was written first, so a state folder that cannot be written refuses the
@@ -326,7 +297,7 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	char *detected = NULL;
 	if ((rc = guard_git_base_branch(g, base, &detected)) < 0)
 		goto out;
-	state = new_state(c, id, task, detected, supervisor);
+	state = guard_session_record(c->policy, c->root, id, task, detected, supervisor);
 	free(detected);
 	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_save(c->root, state)) < 0 ||
 	    (rc = cut_branch(c, g, state, name)) < 0)
@@ -334,12 +305,8 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	guard_lock_release(start_fd);
 	start_fd = -1;
 	rc = guard_session_report(c->root, state);
-	cJSON *f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "task", task);
-	cJSON_AddStringToObject(f, "branch", str(state, "branch"));
-	cJSON_AddStringToObject(f, "base", str(state, "base"));
-	cJSON_AddItemToObject(f, "limits", guard_session_limits(c->tree));
-	int audit_rc = guard_session_audit(c->root, c->policy, id, "session.start", f);
+	int audit_rc = guard_session_audit(c->root, c->policy, id, "session.start",
+					   guard_session_start_fields(c->policy, state));
 	rc = rc < 0 ? rc : audit_rc;
 	if (rc < 0) {
 		/* a start that could not be recorded runs nothing: ended, still counted */
@@ -537,7 +504,7 @@ report(struct ctx *c, const cJSON *state, const cJSON *breaches, const struct gu
 static int
 verb_check(struct ctx *c)
 {
-	struct guard_changes ch = { 0 };
+	struct guard_changes ch = GUARD_CHANGES_INIT;
 	cJSON *state = NULL, *breaches;
 	char *id = NULL;
 	int rc;
@@ -631,11 +598,11 @@ shell_quote(const char *s)
 static int
 end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 {
-	struct guard_changes ch = { 0 };
+	struct guard_changes ch = GUARD_CHANGES_INIT;
 	struct guard_scan *scan = NULL;
 	struct guard_list labels = GUARD_LIST_INIT;
 	struct guard_buf body = GUARD_BUF_INIT, cmd = GUARD_BUF_INIT;
-	cJSON *state = NULL, *f;
+	cJSON *state = NULL;
 	char ts[GUARD_TIME_LEN], *path = NULL, *rel = NULL, *q;
 	int fd = -1, rc;
 
@@ -660,14 +627,8 @@ end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 	if ((rc = guard_session_save(c->root, state)) < 0 || (rc = guard_session_report(c->root, state)) < 0 ||
 	    (rc = guard_file_write_atomic(path, body.buf, body.len, 0644)) < 0)
 		goto out;
-	f = cJSON_CreateObject();
-	cJSON_AddNumberToObject(f, "loc", (double)ch.added);
-	cJSON_AddNumberToObject(f, "loc_deleted", (double)ch.deleted);
-	cJSON_AddNumberToObject(f, "files", (double)ch.len);
-	cJSON_AddNumberToObject(f, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
-	cJSON_AddStringToObject(f, "reason", str(state, "end_reason"));
-	cJSON_AddStringToObject(f, "pr_body", rel);
-	rc = guard_session_audit(c->root, c->policy, id, "session.end", f);
+	rc = guard_session_audit(c->root, c->policy, id, "session.end",
+				 guard_session_end_fields(state, &ch, (size_t)cJSON_GetArraySize(guard_scan_findings(scan)), rel));
 
 	q = shell_quote(str(state, "task"));
 	guard_buf_addf(&cmd, "gh pr create --base %s --head %s --title %s --body-file %s", str(state, "base_branch"),
@@ -770,7 +731,7 @@ stop_child(pid_t child)
 static char *
 must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 {
-	struct guard_changes ch = { 0 };
+	struct guard_changes ch = GUARD_CHANGES_INIT;
 	cJSON *state = NULL, *breaches = NULL;
 	char *stop = NULL;
 	int fd = -1;

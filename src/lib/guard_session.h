@@ -102,6 +102,25 @@ int guard_session_list(const char *root, cJSON **out, struct guard_list *skipped
 int guard_session_audit(const char *root, const struct guard_policy *policy, const char *id, const char *name,
 			cJSON *fields);
 
+/* ---- the session record (guard_session_record.c) ---------------------- */
+
+/*
+ * A new session's live state (a new object), before its branch is cut:
+ * status "ended" with end_reason "the start did not finish", so a start
+ * that stops half-way counts and runs nothing. supervisor is the pid of
+ * the process that supervises the run (0 for none).
+ */
+cJSON *guard_session_record(const struct guard_policy *policy, const char *root, const char *id, const char *task,
+			    const char *base_branch, long supervisor);
+
+/* The fields of the session.start record of state (a new object). */
+cJSON *guard_session_start_fields(const struct guard_policy *policy, const cJSON *state);
+
+struct guard_changes;
+/* The fields of the session.end record (a new object); pr_body is its path. */
+cJSON *guard_session_end_fields(const cJSON *state, const struct guard_changes *ch, size_t findings,
+				const char *pr_body);
+
 /* ---- limits (guard_session_limits.c) ---------------------------------- */
 
 /*
@@ -189,6 +208,7 @@ struct guard_changes {
 	size_t len, alloc;
 	long added, deleted; /* totals over text files */
 };
+#define GUARD_CHANGES_INIT { NULL, 0, 0, 0, 0 }
 
 void guard_changes_release(struct guard_changes *c);
 void guard_changes_add(struct guard_changes *c, const char *path, const char *old_path, char status,

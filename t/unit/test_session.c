@@ -952,6 +952,44 @@ defer_args(const char *summary)
 	return d;
 }
 
+/* The record a start writes first: ended until the branch is cut, the limits in force, the supervisor. */
+TEST(session_record_is_built_in_the_library)
+{
+	char *root = new_root();
+	struct guard_policy *p = small_policy(root);
+	cJSON *s = guard_session_record(p, root, "20260101-000000-t", "t", "main", (long)getpid()), *f;
+	struct guard_changes ch = GUARD_CHANGES_INIT;
+
+	CHECK_STR(sget(s, "id"), "20260101-000000-t");
+	CHECK_STR(sget(s, "project"), root);
+	CHECK_STR(sget(s, "base_branch"), "main");
+	CHECK_STR(sget(s, "status"), "ended");
+	CHECK_STR(sget(s, "end_reason"), "the start did not finish");
+	CHECK_STR(sget(s, "started_at"), sget(s, "last_activity"));
+	CHECK_STR(sget(s, "policy_rev"), guard_policy_rev(p));
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "limits"), "max_loc")) == 5);
+	CHECK(cJSON_IsObject(cJSON_GetObjectItem(s, "counters")));
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "supervisor"), "pid")) == getpid());
+	CHECK(save(root, s) == 0); /* a state the loader accepts */
+	f = guard_session_start_fields(p, s);
+	CHECK_STR(sget(f, "task"), "t");
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "limits"), "max_files_deleted")) == 2);
+	cJSON_Delete(f);
+	guard_changes_add(&ch, "src/a.c", NULL, 'A', 3, 0);
+	f = guard_session_end_fields(s, &ch, 2, ".ai/sessions/x.pr.md");
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(f, "loc")) == 3 && cJSON_GetNumberValue(cJSON_GetObjectItem(f, "files")) == 1);
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(f, "findings")) == 2);
+	CHECK_STR(sget(f, "reason"), "the start did not finish");
+	cJSON_Delete(f);
+	guard_changes_release(&ch);
+	cJSON_Delete(s);
+	s = guard_session_record(p, root, "x", "t", "main", 0);
+	CHECK(!cJSON_GetObjectItem(s, "supervisor"));
+	cJSON_Delete(s);
+	guard_policy_free(p);
+	free(root);
+}
+
 TEST(plans_defer_entry_format)
 {
 	char *root = new_root(), *id = NULL, *text, *plan;
@@ -1160,6 +1198,7 @@ main(void)
 	RUN(state_migrates_old_layout_once);
 	RUN(state_folder_unwritable_fails_closed);
 	RUN(state_of_another_worktree_is_not_tracked_here);
+	RUN(session_record_is_built_in_the_library);
 	RUN(plans_defer_entry_format);
 	RUN(plans_defer_rejects_bad_input_and_writes_nothing);
 	RUN(plans_resolve_in_place);
