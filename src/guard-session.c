@@ -372,6 +372,8 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 	cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
 	set_num(counters, "loc", (double)ch->added);
 	set_num(counters, "loc_deleted", (double)ch->deleted);
+	/* the hook's predicted lines since the last measure are in the measure now */
+	cJSON_DeleteItemFromObjectCaseSensitive(counters, "loc_pending");
 	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
 		goto out;
 	/* Today's total with this session's fresh count in place of the stored one. */

@@ -307,19 +307,143 @@ numstat_guard() {
 	[ "$(field '.breaches[0].incident')" = P3 ]
 }
 
-@test "files deleted: 2 deletions pass, the 3rd ends the session (P2)" {
-	small_limits
-	for f in d1 d2 d3; do echo x >src/$f.c; done
+@test "files deleted (seed 004: 10 or more): 9 pass, the rm naming the 10th is denied before it runs (P2)" {
+	for i in $(seq 1 12); do echo x >src/d$i.c; done
 	git add -A && git commit -qm del
 	start
-	for f in d1 d2; do
-		call Bash "{\"command\":\"rm src/$f.c\"}" u$f "rm src/$f.c"
+	call Bash '{"command":"rm src/d1.c src/d2.c src/d3.c src/d4.c src/d5.c src/d6.c src/d7.c src/d8.c"}' u1 "rm src/d[1-8].c"
+	not_stopped
+	call Bash '{"command":"rm src/d9.c"}' u2 "rm src/d9.c"
+	not_stopped
+	[ "$(field .counters.files_deleted)" = 9 ]
+	hook pre Bash '{"command":"rm src/d10.c"}' u3
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ -f src/d10.c ]
+	[ "$(field .status)" = ended ]
+	[ "$(field '.breaches[0].limit')" = files_deleted ]
+	[ "$(field '.breaches[0].value')" = 10 ]
+	[ "$(field '.breaches[0].predicted')" = true ]
+	[ "$(field '.breaches[0].incident')" = P2 ]
+	[[ "$(field .end_reason)" == *"10 files deleted, at the limit of 10 (predicted before the call"* ]]
+}
+
+# A fresh session of the seed's limits, with the files $1..$2 under src/$3.
+many_files() {
+	mkdir -p "src/$3"
+	for i in $(seq "$1" "$2"); do echo x >"src/$3/f$i.tmp"; done
+	git add -A && git commit -qm many
+	start
+}
+
+@test "one rm naming 10 files is denied beforehand; 9 are allowed" {
+	many_files 1 10 m
+	hook pre Bash '{"command":"rm src/m/f1.tmp src/m/f2.tmp src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp"}' u1
+	not_stopped
+	[ "$(decision_of)" = allow ]
+	hook pre Bash '{"command":"rm src/m/f1.tmp src/m/f2.tmp src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp src/m/f10.tmp"}' u2
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ "$(ls src/m | wc -l)" = 10 ]
+	[ "$(field '.breaches[0].limit')" = files_deleted ]
+}
+
+@test "other spellings of 10 deletions are denied beforehand: find -delete, git rm, a chain; rm -r by the policy" {
+	many_files 1 10 m
+	hook pre Bash '{"command":"rm -rf src/m"}' u1
+	[ "$(decision_of)" = deny ]
+	hook pre Bash '{"command":"find . -name \"*.tmp\" -delete"}' u1
+	stopped
+	[ "$(field '.breaches[0].value')" = 10 ]
+	rm "$STATE"
+	start
+	hook pre Bash '{"command":"git rm -q src/m/f1.tmp src/m/f2.tmp src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp src/m/f10.tmp"}' u1
+	stopped
+	rm "$STATE"
+	start
+	hook pre Bash '{"command":"rm src/m/f1.tmp; rm src/m/f2.tmp && rm src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp; rm src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp src/m/f10.tmp"}' u1
+	stopped
+	[ "$(ls src/m | wc -l)" = 10 ]
+}
+
+# write_json PATH LINES: the Write tool's input for a file of LINES numbered lines.
+write_json() {
+	jq -cn --arg p "$PROJ/$1" --arg c "$(seq 1 "$2")" '{file_path:$p,content:($c + "\n")}'
+}
+
+@test "LOC (seed 004: 1,000 a session): a Write of 1,000 lines passes, one more line is denied before it is written" {
+	start
+	call Write "$(write_json src/big.c 1000)" u1 "seq 1 1000 >src/big.c"
+	not_stopped
+	[ "$(field .counters.loc_pending)" = 1000 ]
+	hook pre Write "$(write_json src/one.c 1)" u2
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ ! -e src/one.c ]
+	[ "$(field '.breaches[0].limit')" = loc ]
+	[[ "$(field .end_reason)" == *"1001 lines of code in the session, over the limit of 1000 (predicted"* ]]
+}
+
+@test "a single Write of 1,500 lines is denied before it runs; an Edit's added lines count; check resets the estimate" {
+	start
+	hook pre Write "$(write_json src/huge.c 1500)" u1
+	stopped
+	[ "$(field '.breaches[0].value')" = 1500 ]
+	rm "$STATE"
+	small_limits
+	start
+	seq 1 3 >src/e.c
+	run guard-session check --json
+	[ "$(printf '%s' "$output" | jq .counters.loc)" = 3 ]
+	[ "$(field .counters.loc_pending)" = null ]
+	# an Edit turning 1 line into 3 adds 2 lines: 5 in all, at the limit
+	call Edit "$(jq -cn --arg p "$PROJ/src/e.c" '{file_path:$p,old_string:"2",new_string:"2\na\nb"}')" u2 "printf '1\n2\na\nb\n3\n' >src/e.c"
+	not_stopped
+	hook pre Edit "$(jq -cn --arg p "$PROJ/src/e.c" '{file_path:$p,old_string:"3",new_string:"c"}')" u3
+	stopped
+	[ "$(field '.breaches[0].limit')" = loc ]
+}
+
+@test "files created (seed 004: 20): touch, a redirect and mkdir make 20, the 21st is denied before it runs" {
+	start
+	files=$(for i in $(seq 1 19); do printf 'src/c%d.c ' "$i"; done)
+	call Bash "{\"command\":\"touch $files\"}" u1 "touch $files"
+	not_stopped
+	call Bash '{"command":"echo x > src/c20.c"}' u2 "echo x > src/c20.c"
+	not_stopped
+	[ "$(field .counters.files_created)" = 20 ]
+	hook pre Bash '{"command":"mkdir src/d21"}' u3
+	stopped
+	[ ! -e src/d21 ]
+	[ "$(field '.breaches[0].limit')" = files_created ]
+	[ "$(field '.breaches[0].value')" = 21 ]
+}
+
+@test "same file (seed 004: 5 times in a row): 4 edits pass, the 5th is denied before it runs (P3)" {
+	start
+	for i in 1 2 3 4; do
+		call Edit "{\"file_path\":\"$PROJ/src/main.c\",\"old_string\":\"one\",\"new_string\":\"one\"}" u$i "echo $i >>src/main.c"
 		not_stopped
 	done
-	call Bash '{"command":"rm src/d3.c"}' u3 "rm src/d3.c"
+	hook pre Edit "{\"file_path\":\"$PROJ/src/main.c\",\"old_string\":\"one\",\"new_string\":\"one\"}" u5
 	stopped
-	[ "$(field '.breaches[0].limit')" = files_deleted ]
-	[ "$(field '.breaches[0].incident')" = P2 ]
+	[ "$(field '.breaches[0].limit')" = same_file_streak ]
+	[ "$(field '.breaches[0].value')" = 5 ]
+	[ "$(field '.breaches[0].incident')" = P3 ]
+	[ "$(grep -c . src/main.c)" = 7 ]
+}
+
+@test "LOC a day (seed 004: 3,000): at 3,000 the call passes, the line past it is denied and stops the day" {
+	fake_session s0 3600 2500
+	start
+	run guard-session check
+	[ "$(field .counters.day_loc)" = 2500 ]
+	call Write "$(write_json src/day.c 500)" u1 "seq 1 500 >src/day.c"
+	not_stopped
+	hook pre Write "$(write_json src/more.c 1)" u2
+	stopped
+	[ "$(field '.breaches[0].limit')" = loc_per_day ]
+	[ "$(field .day_stopped)" = true ]
 }
 
 @test "outside the project: project reads pass, one read through a symlink out ends it (P3)" {

@@ -171,6 +171,22 @@ char *guard_session_refusal(const cJSON *policy_tree, const cJSON *sessions, tim
  */
 int guard_session_track(const char *root, const char *id, const struct guard_policy *policy, cJSON *ev);
 
+/* ---- predicted effects (guard_session_predict.c) ---------------------- */
+
+/* Lines of now that old lacks, with repeats: what a diff of old to now adds, near enough. */
+long guard_lines_added(const char *old, size_t old_len, const char *now, size_t now_len);
+
+/* The lines a Write, Edit or MultiEdit event (with risk) will add to its file; 0 for any other call. */
+long guard_session_predict_loc(const char *root, const cJSON *ev);
+
+/*
+ * The files a call with this risk will touch, as [{path, existed}] (a new
+ * array, at most max): its targets, where a deleted folder or a find
+ * pattern stands for every file under it. Absolute paths and guard's own
+ * state are left out.
+ */
+cJSON *guard_session_marks(const char *root, const cJSON *risk, size_t max);
+
 /* ---- deferred plans and briefing (guard_session_plans.c, _brief.c) ---- */
 
 struct guard_defer {

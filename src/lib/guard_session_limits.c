@@ -4,9 +4,10 @@
 #include "guard_time.h"
 
 /*
- * How each limit of DESIGN.md section 9 is measured. A count limit is a
- * maximum (breached when exceeded: max_loc 1000 allows 1,000 lines); a
- * time limit, a streak or a retry count is breached when reached; "any"
+ * How each limit of DESIGN.md section 9 is measured, as seed 004 words
+ * it. A count limit is a maximum (breached when exceeded: max_loc 1000
+ * allows 1,000 lines); deletions ("10 or more"), a time limit, a streak
+ * ("5 times in a row") or a retry count is breached when reached; "any"
  * limits are breached by the first occurrence.
  */
 enum lim_kind { LIM_MAX, LIM_REACH, LIM_ANY, LIM_TIME };
@@ -21,7 +22,7 @@ static const struct lim {
 	{ "loc", "max_loc", "loc", LIM_MAX, "lines of code in the session" },
 	{ "files_created", "max_files_created", "files_created", LIM_MAX, "files created" },
 	{ "files_modified", "max_files_modified", "files_modified", LIM_MAX, "files modified" },
-	{ "files_deleted", "max_files_deleted", "files_deleted", LIM_MAX, "files deleted" },
+	{ "files_deleted", "max_files_deleted", "files_deleted", LIM_REACH, "files deleted" },
 	{ "loc_per_day", "max_loc_per_day", NULL, LIM_MAX, "lines of code today (all sessions)" },
 	{ "duration", "max_duration", NULL, LIM_TIME, "session duration" },
 	{ "idle", "idle_timeout", NULL, LIM_TIME, "idle time" },

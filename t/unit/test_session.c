@@ -278,7 +278,7 @@ TEST(limits_counters_at_threshold_and_one_before)
 		{ "loc", "loc", 1000, 1001, "end", NULL },
 		{ "files_created", "files_created", 20, 21, "end", NULL },
 		{ "files_modified", "files_modified", 50, 51, "warn", NULL },
-		{ "files_deleted", "files_deleted", 10, 11, "end", "P2" },
+		{ "files_deleted", "files_deleted", 9, 10, "end", "P2" },
 		{ "same_file_streak", "same_file_streak", 4, 5, "end", "P3" },
 		{ "denied_retries", "denied_retries", 2, 3, "end", "P2" },
 		{ "outside_project", "outside_project", 0, 1, "end", "P3" },
