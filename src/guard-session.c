@@ -38,8 +38,9 @@ static const char summary[] =
 	"  -h, --help          this text;  -V, --version  the version\n"
 	"\n"
 	"Exit: 0 ok, 1 refused or a limit breached, 2 usage or bad input, 4 already\n"
-	"decided, 5 no such session or plan, 6 stopped on a time limit, 7 policy\n"
-	"invalid, 8 I/O failure (disk, lock, libgit2).";
+	"decided, 5 no such session or plan, 7 policy invalid, 8 I/O failure (disk,\n"
+	"lock, libgit2). run: 0 completed, 1 refused at start, 10 a limit breached,\n"
+	"11 the agent failed, 12 interrupted.";
 
 static void usage(FILE *f);
 
@@ -469,6 +470,9 @@ report(struct ctx *c, const cJSON *state, const cJSON *breaches, const struct gu
 		set_num(o, "idle", (double)guard_session_seconds(state, "last_activity", time(NULL)));
 		cJSON_DeleteItemFromObjectCaseSensitive(o, "breaches");
 		cJSON_AddItemToObject(o, "breaches", cJSON_Duplicate(breaches, 1));
+		/* the breach kind and incident level, also before the session's end */
+		if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "ending")))
+			cJSON_AddItemToObject(o, "ending", guard_session_ending(state, guard_session_status(state)));
 		if (ch) {
 			cJSON *files = cJSON_AddArrayToObject(o, "changes");
 			for (size_t i = 0; i < ch->len; i++) {
@@ -597,8 +601,21 @@ shell_quote(const char *s)
 	return guard_buf_detach(&b);
 }
 
+/* run's exit status for each ending (guard-session(1), README). */
+static const struct {
+	const char *kind;
+	int code;
+} endings[] = {
+	{ "completed", 0 }, { "breach", 10 }, { "agent_failed", 11 }, { "interrupted", 12 },
+};
+
+/*
+ * End the session: the PR body, the session.end record and the ending
+ * ({kind, limit, incident}: a breach wins over kind). *code_out, when not
+ * NULL, receives run's exit status for that ending.
+ */
 static int
-end_session(struct ctx *c, const char *id, const char *why, bool quiet)
+end_session(struct ctx *c, const char *id, const char *why, const char *kind, int *code_out)
 {
 	struct guard_changes ch = GUARD_CHANGES_INIT;
 	struct guard_scan *scan = NULL;
@@ -623,6 +640,12 @@ end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 	}
 	rel = guard_xasprintf(".ai/sessions/%s.pr.md", id);
 	set_str(state, "pr_body", rel);
+	cJSON *ending = guard_session_ending(state, kind);
+	for (size_t i = 0; code_out && i < sizeof(endings) / sizeof(endings[0]); i++)
+		if (!strcmp(endings[i].kind, str(ending, "kind")))
+			*code_out = endings[i].code;
+	cJSON_DeleteItemFromObjectCaseSensitive(state, "ending");
+	cJSON_AddItemToObject(state, "ending", ending);
 	set_num(state, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
 	guard_session_pr_body(state, c->tree, &ch, guard_scan_findings(scan), &body, &labels);
 	path = guard_xasprintf("%s/%s", c->root, rel);
@@ -641,8 +664,7 @@ end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 		guard_buf_addf(&cmd, " --label %s", q);
 		free(q);
 	}
-	if (!quiet)
-		fprintf(stderr, "%s: session %s ended; PR body in %s\n", cli_progname, id, rel);
+	fprintf(stderr, "%s: session %s ended (%s); PR body in %s\n", cli_progname, id, str(ending, "kind"), rel);
 	printf("%s\n", cmd.buf);
 out:
 	guard_lock_release(fd);
@@ -664,7 +686,7 @@ verb_end(struct ctx *c)
 	int rc = pick_id(c, &id);
 
 	if (rc >= 0)
-		rc = end_session(c, id, "ended by guard-session end", false);
+		rc = end_session(c, id, "ended by guard-session end", "completed", NULL);
 	free(id);
 	return rc < 0 ? rc : 0;
 }
@@ -731,7 +753,7 @@ stop_child(pid_t child)
  * *code is the exit status for it.
  */
 static char *
-must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
+must_stop(struct ctx *c, const char *id, bool measure_loc)
 {
 	struct guard_changes ch = GUARD_CHANGES_INIT;
 	cJSON *state = NULL, *breaches = NULL;
@@ -744,7 +766,6 @@ must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 	guard_changes_release(&ch);
 	if (guard_session_lock(c->root, id, &fd) < 0 || guard_session_load(c->root, id, &state) < 0) {
 		guard_lock_release(fd);
-		*code = GUARD_EXIT_IO;
 		return guard_xasprintf("guard: cannot read session %s: %s", id, guard_error_last());
 	}
 	if (!strcmp(guard_session_status(state), "running")) {
@@ -756,13 +777,6 @@ must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 	} else {
 		stop = guard_xasprintf("guard: session %s was ended: %s", id, str(state, "end_reason"));
 	}
-	*code = GUARD_EXIT_DENY;
-	if (stop) {
-		const cJSON *b;
-		cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(state, "breaches"))
-			if (!strcmp(str(b, "limit"), "duration") || !strcmp(str(b, "limit"), "idle"))
-				*code = GUARD_EXIT_EXPIRED;
-	}
 	cJSON_Delete(breaches);
 	cJSON_Delete(state);
 	guard_lock_release(fd);
@@ -773,6 +787,7 @@ static int
 verb_run(struct ctx *c, const char *task, char **argv)
 {
 	char *id = NULL, *made_task = NULL, *stop = NULL;
+	const char *kind;
 	struct sigaction sa;
 	pid_t child;
 	int rc, st = 0, code = 0, ticks = 0;
@@ -818,9 +833,8 @@ verb_run(struct ctx *c, const char *task, char **argv)
 			break;
 		if (got_signal) {
 			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
-			code = 128 + got_signal;
 		} else if (ticks % 10 == 0) {
-			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks, &code);
+			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks);
 		}
 		if (stop) {
 			fprintf(stderr, "%s\n", stop);
@@ -830,14 +844,13 @@ verb_run(struct ctx *c, const char *task, char **argv)
 		usleep(100000);
 		ticks++;
 	}
-	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", false)) < 0)
-		cli_error("%s", guard_error_last());
-	guard_error_clear();
-	/* the command's own status, negated like an outcome: run passes it through */
-	if (stop)
-		rc = -code;
-	else
-		rc = -(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	/* a stop without a breach was from outside: a signal, or a person's end */
+	kind = stop ? "interrupted" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "completed" : "agent_failed";
+	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code)) < 0)
+		goto out;
+	if (guard_session_lock_remove(c->root, id) < 0)
+		guard_error_clear(); /* a lock file left behind holds no state */
+	rc = -code;
 out:
 	free(stop);
 	free(id);

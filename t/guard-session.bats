@@ -564,26 +564,75 @@ write_json() {
 	grep -q 'tests only: 1 reviewer$' .ai/sessions/$GUARD_SESSION.pr.md
 }
 
-@test "run supervises the command, ends the session and exits with its status" {
+# The ending of the run of task $1 as status --json shows it.
+ending_of() {
+	guard-session status --json --id "$(basename "$(ls "$(state_dir)"/*-"$1".json)" .json)" | jq -cS '.ending'
+}
+
+@test "run: a command that finishes is completed, exit 0, and no .lock is left behind" {
+	run guard-session run --task r0 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt'
+	[ "$status" -eq 0 ]
+	id=$(cat src/sid.txt)
+	[ "$(jq -r .status "$(state_dir)/$id.json")" = ended ]
+	[ "$(ending_of r0)" = '{"kind":"completed"}' ]
+	[ -f .ai/sessions/$id.pr.md ]
+	[ ! -e "$(state_dir)/$id.lock" ]
+	[ -z "$(find "$(state_dir)" -name '2*.lock')" ]
+}
+
+@test "run: a command that fails is agent_failed, exit 11, whatever its own status" {
 	run guard-session run --task r1 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt; exit 3'
-	[ "$status" -eq 3 ]
+	[ "$status" -eq 11 ]
 	id=$(cat src/sid.txt)
 	[ "$(jq -r .status "$(state_dir)/$id.json")" = ended ]
 	[ "$(jq -r .status .ai/sessions/$id.json)" = ended ]
-	[ -f .ai/sessions/$id.pr.md ]
 	[[ "$output" == *"gh pr create"* ]]
+	[ "$(ending_of r1)" = '{"kind":"agent_failed"}' ]
 }
 
-@test "run stops the command on the duration limit with TERM then KILL, exit 6" {
-	guard-session run --task r2 -- sh -c 'trap "" TERM; sleep 60' 3>&- &
+@test "run: a breach the hook ended is exit 10 with the limit and incident in status --json, though the agent exits 0" {
+	cat >agent.sh <<'A'
+#!/bin/sh
+# a stand-in for headless Claude: calls the hook and obeys it
+out=$(printf '%s' '{"session_id":"c","cwd":"'"$PWD"'","hook_event_name":"PreToolUse","tool_name":"WebFetch","tool_input":{"url":"https://evil.example.com/","prompt":"p"},"tool_use_id":"u1"}' | guard hook claude)
+case $out in *'"continue":false'*) exit 0 ;; esac
+exit 7
+A
+	chmod +x agent.sh && echo agent.sh >>.git/info/exclude
+	run guard-session run --task r2 -- ./agent.sh
+	[ "$status" -eq 10 ]
+	[ "$(ending_of r2)" = '{"incident":"P3","kind":"breach","limit":"unknown_host"}' ]
+}
+
+@test "run: a duration of 2s set in the policy stops the command with TERM then KILL, exit 10" {
+	mkdir -p .ai && printf 'version: 1\nsession:\n  max_duration: 2s\n' >.ai/policy.yaml
+	run guard-session run --task r3 -- sh -c 'trap "" TERM; sleep 60'
+	[ "$status" -eq 10 ]
+	[ "$(ending_of r3)" = '{"kind":"breach","limit":"duration"}' ]
+	[[ "$output" == *"session duration, at the limit of 2s"* ]]
+}
+
+@test "run: an idle timeout of 2s set in the policy ends a silent agent, exit 10" {
+	mkdir -p .ai && printf 'version: 1\nsession:\n  idle_timeout: 2s\n' >.ai/policy.yaml
+	run guard-session run --task r4 -- sleep 60
+	[ "$status" -eq 10 ]
+	[ "$(ending_of r4)" = '{"kind":"breach","limit":"idle"}' ]
+}
+
+@test "run: refused at start is exit 1; a supervisor told to stop is interrupted, exit 12" {
+	echo dirty >>README
+	run guard-session run --task r5 -- true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refusing to start"* ]]
+	git checkout -q README
+	guard-session run --task r6 -- sleep 60 3>&- &
 	sup=$!
-	wait_running r2
-	STATE=$(ls "$(state_dir)"/*-r2.json)
-	age started_at $((5 * 3600))
+	wait_running r6
+	wait_for_child "$sup" sleep >/dev/null
+	kill -TERM "$sup"
 	wait "$sup" && st=0 || st=$?
-	[ "$st" -eq 6 ]
-	[ "$(field .status)" = ended ]
-	[ "$(field '.breaches[0].limit')" = duration ]
+	[ "$st" -eq 12 ]
+	[ "$(ending_of r6)" = '{"kind":"interrupted"}' ]
 }
 
 @test "a killed supervisor leaves a session that status reports as interrupted" {

@@ -68,6 +68,21 @@ int guard_session_report(const char *root, const cJSON *state);
 int guard_session_lock(const char *root, const char *id, int *fd);
 
 /*
+ * Remove the lock file of a session that has ended (taken first, so no
+ * holder is cut short); later users make it again.
+ */
+int guard_session_lock_remove(const char *root, const char *id);
+
+/*
+ * How a session ended, for run's exit status and status --json: a new
+ * object {kind, limit, incident}. kind is "breach" when any limit ended it
+ * (however detected), else the caller's kind ("completed", "agent_failed",
+ * "interrupted"); limit is the first breach's, incident the worst (P1 is
+ * worst) over its breaches, each left out when none.
+ */
+cJSON *guard_session_ending(const cJSON *state, const char *kind);
+
+/*
  * The repository's start lock: held from the refusal checks to the saved
  * state, so two starts cannot both pass the daily limits.
  */

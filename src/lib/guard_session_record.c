@@ -70,3 +70,25 @@ guard_session_end_fields(const cJSON *state, const struct guard_changes *ch, siz
 	cJSON_AddStringToObject(f, "pr_body", pr_body);
 	return f;
 }
+
+cJSON *
+guard_session_ending(const cJSON *state, const char *kind)
+{
+	const cJSON *b, *first = NULL;
+	const char *worst = NULL;
+	cJSON *out = cJSON_CreateObject();
+
+	cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(state, "breaches")) {
+		const char *inc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "incident"));
+		if (!first)
+			first = b;
+		if (inc && strlen(inc) == 2 && inc[0] == 'P' && (!worst || strcmp(inc, worst) < 0))
+			worst = inc;
+	}
+	cJSON_AddStringToObject(out, "kind", first ? "breach" : kind);
+	if (first)
+		cJSON_AddStringToObject(out, "limit", str(first, "limit"));
+	if (worst)
+		cJSON_AddStringToObject(out, "incident", worst);
+	return out;
+}
