@@ -478,12 +478,39 @@ write_json() {
 	hook pre Bash '{"command":"cat .env"}'
 	not_stopped
 	[ "$(field .counters.denied_retries)" = 1 ]
-	hook pre Bash '{"command":"cat  .env"}'
-	not_stopped
+	hook pre Bash '{"command":"cat src/main.c"}'
+	[ "$(decision_of)" = allow ]
 	hook pre Bash '{"command":"cat .env"}'
 	stopped
 	[ "$(field '.breaches[0].limit')" = denied_retries ]
 	[ "$(field '.breaches[0].incident')" = P2 ]
+}
+
+@test "denied retries are the same action in other spellings: spaces, quotes, option order, --flag=v, an extra flag" {
+	start
+	hook pre Bash '{"command":"terraform apply --var=env=prod -input=false"}'
+	[ "$(decision_of)" = deny ]
+	hook pre Bash '{"command":"terraform  apply   -input=false --var env=prod"}'
+	not_stopped
+	[ "$(field .counters.denied_retries)" = 1 ]
+	hook pre Bash '{"command":"\"terraform\" '"'"'apply'"'"' -auto-approve -input=false --var=env=prod"}'
+	not_stopped
+	[ "$(field .counters.denied_retries)" = 2 ]
+	hook pre Bash '{"command":"terraform apply -input=false --var=env=prod"}'
+	stopped
+	[ "$(field .counters.denied_retries)" = 3 ]
+	[ "$(field '.breaches[0].limit')" = denied_retries ]
+}
+
+@test "denied retries: another target or another rule is another action" {
+	start
+	hook pre Bash '{"command":"terraform apply"}'
+	hook pre Bash '{"command":"terraform destroy"}'
+	hook pre Bash '{"command":"cat .env"}'
+	hook pre Bash '{"command":"cat .env.local"}'
+	hook pre Bash '{"command":"pulumi up"}'
+	not_stopped
+	[ "$(field .counters.denied_retries)" = 0 ]
 }
 
 @test "session duration: 4h minus a minute passes, 4h ends it" {

@@ -202,6 +202,15 @@ long guard_session_predict_loc(const char *root, const cJSON *ev);
  */
 cJSON *guard_session_marks(const char *root, const cJSON *risk, size_t max);
 
+/*
+ * What makes two denied calls the same action (caller frees): the tool,
+ * the rule, the targets, and the command's words (not its bytes): each
+ * simple command's name and its words that are not options, in a fixed
+ * order, a --flag=v counting as its value (as --flag v does); the
+ * canonical input for a call that is not a command.
+ */
+char *guard_session_action_key(const cJSON *ev);
+
 /* ---- deferred plans and briefing (guard_session_plans.c, _brief.c) ---- */
 
 struct guard_defer {

@@ -5,6 +5,9 @@
 #include "guard_event.h"
 #include "guard_file.h"
 #include "guard_glob.h"
+#include "guard_json.h"
+#include "guard_list.h"
+#include "guard_shell.h"
 #include "guard_session.h"
 
 /*
@@ -203,4 +206,79 @@ guard_session_marks(const char *root, const cJSON *risk, size_t max)
 		left--;
 	}
 	return marks;
+}
+
+static int
+by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * One simple command's words, normalised: its name, then the words that
+ * are not options, sorted, with the value of a --flag=v among them (so
+ * --flag=v and --flag v match, and an option added or moved does not
+ * make a new action).
+ */
+static void
+add_words(struct guard_buf *b, const struct guard_shell_cmd *c)
+{
+	char **w = guard_xmalloc((c->argc + c->nredirs + 1) * sizeof(*w));
+	size_t n = 0;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *eq = strchr(t, '=');
+		if (t[0] == '-' && t[1] && eq && eq[1])
+			w[n++] = guard_xstrdup(eq + 1);
+		else if (t[0] != '-' || !t[1])
+			w[n++] = guard_xstrdup(t);
+	}
+	for (size_t i = 0; i < c->nredirs; i++)
+		w[n++] = guard_xasprintf(">%d:%s", (int)c->redirs[i].op, c->redirs[i].target.text);
+	if (n)
+		qsort(w, n, sizeof(*w), by_str);
+	guard_buf_addstr(b, c->argc ? c->argv[0].text : "");
+	for (size_t i = 0; i < n; i++) {
+		guard_buf_addch(b, '\x1f');
+		guard_buf_addstr(b, w[i]);
+		free(w[i]);
+	}
+	guard_buf_addch(b, '\x1e');
+	free(w);
+}
+
+char *
+guard_session_action_key(const cJSON *ev)
+{
+	const char *command = guard_event_str(ev, "input.command");
+	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk"), *v;
+	struct guard_buf b = GUARD_BUF_INIT;
+	struct guard_list targets = GUARD_LIST_INIT;
+
+	guard_buf_addf(&b, "%s\x1e%s\x1e", guard_event_str(ev, "tool") ?: "", guard_event_str(ev, "decision.rule") ?: "");
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(risk, "targets"))
+		if (cJSON_IsString(v))
+			guard_list_add(&targets, v->valuestring);
+	if (targets.len)
+		qsort(targets.items, targets.len, sizeof(*targets.items), by_str);
+	for (size_t i = 0; i < targets.len; i++)
+		guard_buf_addf(&b, "%s\x1f", targets.items[i]);
+	guard_buf_addch(&b, '\x1e');
+	guard_list_clear(&targets);
+	if (command) {
+		struct guard_shell sh;
+		memset(&sh, 0, sizeof(sh));
+		guard_shell_parse(&sh, command, strlen(command), NULL);
+		if (sh.unparsed)
+			guard_buf_addstr(&b, command); /* bytes, as before, when the words are not known */
+		else
+			for (size_t i = 0; i < sh.ncmds; i++)
+				add_words(&b, &sh.cmds[i]);
+		guard_shell_release(&sh);
+	} else {
+		char *canon = guard_json_canonical(cJSON_GetObjectItemCaseSensitive(ev, "input"));
+		guard_buf_addstr(&b, canon);
+		free(canon);
+	}
+	return guard_buf_detach(&b);
 }

@@ -187,15 +187,10 @@ count_pre(cJSON *state, const char *root, const struct guard_policy *policy, con
 		}
 
 	if (!effect || strcmp(effect, "allow")) {
-		/* The same denied action again: counted per exact tool and input. */
-		cJSON *key = cJSON_CreateObject();
-		char *canon, hex[GUARD_SHA256_HEX];
-		cJSON_AddStringToObject(key, "tool", guard_event_str(ev, "tool") ?: "");
-		cJSON_AddItemToObject(key, "input", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ev, "input"), 1));
-		canon = guard_json_canonical(key);
-		guard_sha256_hex(canon, strlen(canon), hex);
-		free(canon);
-		cJSON_Delete(key);
+		/* The same denied action again: the same rule and targets, the same words. */
+		char *key = guard_session_action_key(ev), hex[GUARD_SHA256_HEX];
+		guard_sha256_hex(key, strlen(key), hex);
+		free(key);
 		cJSON *denied = object_member(state, "denied", 0);
 		bump(denied, hex, 1);
 		double tries = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(denied, hex));
