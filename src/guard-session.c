@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
@@ -665,7 +666,11 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 		free(q);
 	}
 	fprintf(stderr, "%s: session %s ended (%s); PR body in %s\n", cli_progname, id, str(ending, "kind"), rel);
-	printf("%s\n", cmd.buf);
+	/* an empty session has nothing to propose */
+	if (ch.len)
+		printf("%s\n", cmd.buf);
+	else
+		fprintf(stderr, "%s: no changes on the branch: no pull request to open\n", cli_progname);
 out:
 	guard_lock_release(fd);
 	guard_scan_free(scan);
@@ -929,6 +934,14 @@ verb_plans(struct ctx *c, int argc, char **argv)
 	if (!strncmp(stem, ".ai/plans/", 10))
 		memmove(stem, stem + 10, strlen(stem + 10) + 1);
 	rc = guard_plan_resolve(c->root, stem, as, time(NULL));
+	if (rc >= 0) {
+		/* the decision in the audit log too (a discarded entry leaves PENDING_PLANS.md) */
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "plan", stem);
+		cJSON_AddStringToObject(f, "as", as);
+		rc = guard_audit_record(c->root, c->policy, "plan.resolve", f);
+		cJSON_Delete(f);
+	}
 	free(stem);
 	if (rc < 0)
 		return rc;

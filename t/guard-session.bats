@@ -728,8 +728,11 @@ A
 	grep -q '^- \*\*결정\*\*: 유지' PENDING_PLANS.md
 	run guard-session plans resolve "$a" --as discard
 	[ "$status" -eq 0 ]
-	grep -q '^## \[폐기\] .* - plan a$' PENDING_PLANS.md
-	[ "$(grep -c '결정' PENDING_PLANS.md)" = 1 ]
+	# discarded: the entry leaves PENDING_PLANS.md, the decision stays in the plan file and the audit log
+	! grep -q 'plan a' PENDING_PLANS.md
+	[ "$(grep -c '결정' PENDING_PLANS.md)" = 0 ]
+	grep -q '^- \*\*결정\*\*: 폐기 .*removed from PENDING_PLANS.md' ".ai/plans/$a.md"
+	grep -q "\"plan.resolve\".*\"$a\"\|\"$a\".*\"plan.resolve\"" .ai/audit/*.jsonl
 	grep -q '^## \[보류\] .* - plan b$' PENDING_PLANS.md
 	run guard-session plans resolve "$a" --as proceed
 	[ "$status" -eq 4 ]
@@ -740,6 +743,113 @@ A
 	run guard-session briefing
 	[[ "$output" != *"plan a"* ]]
 	[[ "$output" == *"plan b"* ]]
+}
+
+@test "briefing: each plan's reason and last critique; a request summary is not doubled (Bash: Bash:)" {
+	guard-session defer --summary 'cache layer' --round 3 --ratio 40 --gate na --reason gate --critique 'no eviction' --critique 'tests thin' >/dev/null
+	guard-approve request --as claude --command 'git push --force' >/dev/null
+	run guard-session briefing
+	[[ "$output" == *"  **사유**: C6 Hard Gate 실패"* ]]
+	[[ "$output" == *"  **마지막 비평 요약**: no eviction; tests thin"* ]]
+	[[ "$output" == *"Bash: git push --force (risk"* ]]
+	[[ "$output" != *"Bash: Bash:"* ]]
+}
+
+@test "PR body: tool calls counted once, plurals right; an empty session prints no gh pr create line" {
+	start empty
+	hook pre Bash '{"command":"ls"}' u1
+	hook post Bash '{"command":"ls"}' u1
+	run --separate-stderr guard-session end
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"no changes on the branch: no pull request to open"* ]]
+	grep -q ', 1 tool call; ' ".ai/sessions/$GUARD_SESSION.pr.md"
+	git checkout -q main && cooled "$STATE"
+	start two
+	for u in u1 u2; do hook pre Bash '{"command":"ls"}' $u; hook post Bash '{"command":"ls"}' $u; done
+	hook pre WebFetch '{"url":"https://evil.example.com/x","prompt":"p"}' u3
+	echo x >src/n.c
+	run --separate-stderr guard-session end
+	[[ "$output" == "gh pr create"* ]]
+	grep -q ', 3 tool calls; ' ".ai/sessions/$GUARD_SESSION.pr.md"
+	grep -q '1 network access to a host not allowed (none allowed)' ".ai/sessions/$GUARD_SESSION.pr.md"
+}
+
+@test "stronger monitoring after the files-modified warning: what is left of each budget is halved, and said so" {
+	mkdir -p .ai && printf 'version: 1\nsession:\n  max_files_modified: 1\n  max_loc: 100\n' >.ai/policy.yaml
+	for f in a b; do echo x >src/$f.c; done
+	git add -A && git commit -qm two
+	start
+	call Write "$(write_json src/w.c 20)" u0 "seq 1 20 >src/w.c"
+	for f in a b; do
+		call Edit "{\"file_path\":\"$PROJ/src/$f.c\",\"old_string\":\"x\",\"new_string\":\"y\"}" u$f "echo y >src/$f.c"
+		not_stopped
+	done
+	[ "$(field '.warnings[0].limit')" = files_modified ]
+	[ "$(field .watch.factor)" = 50 ]
+	[ "$(field .watch.before.max_loc)" = 100 ]
+	# 22 lines used (20 written, one added by each edit): 22 + half of the 78 left
+	[ "$(field .counters.loc_pending)" = 22 ]
+	[ "$(field .limits.max_loc)" = 61 ]
+	[ "$(field .watch.before.max_files_created)" = 20 ]
+	[ "$(field .limits.max_files_created)" = 10 ]
+	call Write "$(write_json src/w2.c 39)" u1 "seq 1 39 >src/w2.c"
+	not_stopped
+	hook pre Write "$(write_json src/w3.c 1)" u2
+	stopped
+	[[ "$(field .end_reason)" == *"62 lines of code in the session, over the limit of 61"* ]]
+	run guard-session briefing
+	[[ "$output" == *"stronger monitoring: since "*"cut to 50%: "*"max_loc 100 -> 61"* ]]
+	run --separate-stderr guard-session end
+	grep -q 'stronger monitoring.*cut to 50%' ".ai/sessions/$GUARD_SESSION.pr.md"
+}
+
+@test "stronger monitoring: a trusted layer sets the factor; the project layer cannot loosen it" {
+	sed 's/^session:$/session:\n  watch_factor: 25/' "$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
+	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml
+	mkdir -p .ai && printf 'version: 1\nsession:\n  watch_factor: 90\n' >.ai/policy.yaml
+	start
+	[ "$(field .limits.watch_factor)" = 25 ]
+}
+
+@test "incidents: a P2 is written to incidents.jsonl (state and report) and handed to incident.command as JSON" {
+	cat >"$BATS_TEST_TMPDIR/managed.yaml" <<Y
+version: 1
+incident:
+  command: "cat >>'$BATS_TEST_TMPDIR/pager.jsonl'"
+Y
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	for i in $(seq 1 10); do echo x >src/d$i.c; done
+	git add -A && git commit -qm del
+	start
+	hook pre Bash '{"command":"rm src/d1.c src/d2.c src/d3.c src/d4.c src/d5.c src/d6.c src/d7.c src/d8.c src/d9.c src/d10.c"}' u1
+	stopped
+	wait_for_file "$BATS_TEST_TMPDIR/pager.jsonl"
+	[ "$(jq -r '.level + " " + .limit + " " + .session' "$BATS_TEST_TMPDIR/pager.jsonl")" = "P2 files_deleted $GUARD_SESSION" ]
+	[ "$(jq -r .predicted "$BATS_TEST_TMPDIR/pager.jsonl")" = true ]
+	[ "$(jq -r .level "$(state_dir)/incidents.jsonl")" = P2 ]
+	cmp "$(state_dir)/incidents.jsonl" .ai/sessions/incidents.jsonl
+}
+
+@test "incidents: a failing incident.command is logged and the session still ends; a P3 without a command is written" {
+	printf 'version: 1\nincident:\n  command: "exit 9"\n' >"$BATS_TEST_TMPDIR/managed.yaml"
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	start
+	hook pre WebFetch '{"url":"https://evil.example.com/x","prompt":"p"}'
+	stopped
+	[ "$(field .status)" = ended ]
+	grep -q '"event":"session.incident_command_failed".*it exited with status 9' ".ai/sessions/$GUARD_SESSION.log.jsonl"
+	[ "$(jq -r '.level + " " + .limit' .ai/sessions/incidents.jsonl)" = "P3 unknown_host" ]
+}
+
+@test "incidents: the project layer cannot name an incident command" {
+	mkdir -p .ai && printf 'version: 1\nincident:\n  command: "touch pwned"\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"incident"*"user and managed layers"* ]]
+	run guard-session start --task t1
+	[ "$status" -eq 7 ]
+	[ ! -e pwned ]
 }
 
 @test "guard links no libgit2; guard-session does" {

@@ -746,6 +746,12 @@ static const struct gs_field session_fields[] = {
 	{ "same_file_streak", &count_node, 0 },
 	{ "max_files_deleted", &count_node, 0 },
 	{ "denied_retries", &count_node, 0 },
+	{ "watch_factor", NODE(GS_INT, .min = 1, .max = 100), 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct gs_field incident_fields[] = {
+	{ "command", &str_node, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -865,6 +871,7 @@ static const struct gs_field top_fields[] = {
 	{ "audit", NODE(GS_MAP, .what = "audit", .fields = audit_fields), 0 },
 	{ "session", NODE(GS_MAP, .what = "session", .fields = session_fields), 0 },
 	{ "anomalies", NODE(GS_MAP, .what = "anomalies", .fields = anomaly_fields), 0 },
+	{ "incident", NODE(GS_MAP, .what = "incident", .fields = incident_fields), GS_USER_MANAGED },
 	{ "branch", NODE(GS_MAP, .what = "branch", .fields = branch_fields), 0 },
 	{ "pr", NODE(GS_MAP, .what = "pr", .fields = pr_fields), 0 },
 	{ "forbidden_patterns", NODE(GS_LIST, .item = NODE(GS_MAP, .what = "forbidden pattern", .fields = forbidden_fields), .check = check_ids), 0 },

@@ -171,6 +171,19 @@ cJSON *guard_session_breaches(const cJSON *state, const cJSON *policy_tree, time
 int guard_session_apply(const char *root, const struct guard_policy *policy, cJSON *state, const cJSON *breaches,
 			char **stop);
 
+/*
+ * Raise the incident of a breach (one with an "incident" level): a line in
+ * "<state dir>/sessions/incidents.jsonl" and .ai/sessions/incidents.jsonl,
+ * then the trusted layers' incident.command, if any, with that line on
+ * its stdin (at most 10 s; its failure goes to the session's log, never
+ * to the caller). An error only when the incident could not be written.
+ */
+int guard_session_incident(const char *root, const struct guard_policy *policy, const cJSON *state,
+			   const cJSON *breach);
+
+/* The stronger-monitoring line (after prefix) when the session has one, for the PR body and briefing. */
+void guard_session_watch_text(const cJSON *state, const char *prefix, struct guard_buf *b);
+
 /* Why start must refuse (caller frees), or NULL when a start is allowed. */
 char *guard_session_refusal(const cJSON *policy_tree, const cJSON *sessions, time_t now);
 

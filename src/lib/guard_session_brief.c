@@ -35,9 +35,14 @@ deferred(const char *root, struct guard_buf *b)
 		if (!n++)
 			guard_buf_addstr(b, "Deferred plans ([보류]) waiting for a decision:\n");
 		guard_buf_addf(b, "- %.*s\n", (int)(eol ? eol - h - 3 : (long)strlen(h) - 3), h + 3);
-		if (state && (!next || state < next)) {
-			char *se = strchr(state, '\n');
-			guard_buf_addf(b, "  %.*s\n", (int)(se ? se - state - 2 : (long)strlen(state) - 2), state + 2);
+		/* its state, why it was set aside and the last critique */
+		static const char *const items[] = { "- **상태**: ", "- **사유**: ", "- **마지막 비평 요약**: " };
+		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+			char *at = i ? strstr(h, items[i]) : state;
+			if (at && (!next || at < next)) {
+				char *se = strchr(at, '\n');
+				guard_buf_addf(b, "  %.*s\n", (int)(se ? se - at - 2 : (long)strlen(at) - 2), at + 2);
+			}
 		}
 		if (plan && (!next || plan < next)) {
 			char *id = plan + strlen("`.ai/plans/"), *close = strstr(id, ".md`");
@@ -71,8 +76,13 @@ pending_one(cJSON *req, void *arg)
 	guard_duration_format(left, l, sizeof(l));
 	if (!p->n++)
 		guard_buf_addstr(p->b, "Approvals pending (guard-approve list):\n");
-	guard_buf_addf(p->b, "- %.8s %s: %s (risk %s, by %s, expires in %s)\n", str(req, "id"), str(req, "tool"),
-		       str(req, "summary"), str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
+	const char *tool = str(req, "tool"), *summary = str(req, "summary");
+	size_t tl = strlen(tool);
+	/* a summary that names its tool already: "Bash: ls", not "Bash: Bash: ls" */
+	if (!strncmp(summary, tool, tl) && !strncmp(summary + tl, ": ", 2))
+		summary += tl + 2;
+	guard_buf_addf(p->b, "- %.8s %s: %s (risk %s, by %s, expires in %s)\n", str(req, "id"), tool, summary,
+		       str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
 		       str(req, "requested_by"), l);
 	return 0;
 }
@@ -121,6 +131,7 @@ last_night(const char *root, time_t now, struct guard_buf *b)
 				       str(v, "message"));
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(s, "warnings"))
 			guard_buf_addf(b, "  warning: %s\n", str(v, "message"));
+		guard_session_watch_text(s, "  stronger monitoring: ", b);
 		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "pr_body")))
 			guard_buf_addf(b, "  PR body: %s\n", str(s, "pr_body"));
 	}

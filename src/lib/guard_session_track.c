@@ -306,8 +306,8 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 		count_pre(state, root, policy, ev, &predicted);
 	else if (phase && !strcmp(phase, "post"))
 		count_post(state, root, ev);
-	if (phase && strcmp(phase, "other"))
-		bump(object_member(state, "counters", 0), "tool_calls", 1);
+	if (phase && !strcmp(phase, "pre"))
+		bump(object_member(state, "counters", 0), "tool_calls", 1); /* once per call, not pre and post */
 	/* Idle is measured up to this call, so check before noting the activity. */
 	/* Today's LOC as guard-session check or the supervisor last measured it. */
 	const cJSON *day = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc");

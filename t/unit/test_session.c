@@ -646,7 +646,7 @@ TEST(track_files_created_modified_deleted_net)
 	/* A post without its pre (another hook's call) counts nothing. */
 	CHECK(!(stop = track(root, p, "s1", "post", "u99", "allow", "{\"targets\": [\"old2.c\"]}")));
 	CHECK(cnt(root, "s1", "files_modified") == 0);
-	CHECK(cnt(root, "s1", "tool_calls") == 15);
+	CHECK(cnt(root, "s1", "tool_calls") == 7); /* one per call (its pre), not pre and post */
 	cJSON_Delete(s);
 	guard_policy_free(p);
 	free(root);
@@ -691,7 +691,7 @@ TEST(track_streak_counts_in_a_row_and_resets)
 	CHECK(!(stop = write_call(root, p, "s1", "u5", "a.c", 1)));
 	CHECK(cnt(root, "s1", "same_file_streak") == 2);
 	stop = write_call(root, p, "s1", "u6", "a.c", 1);
-	CHECK(stop && strstr(stop, "3 same file modified in a row, at the limit of 3"));
+	CHECK(stop && strstr(stop, "3 times in a row the same file was modified, at the limit of 3"));
 	free(stop);
 	cJSON_Delete(s);
 	guard_policy_free(p);
@@ -720,7 +720,7 @@ TEST(track_denied_retries_outside_and_hosts)
 	CHECK(cnt(root, "s2", "outside_project") == 0 && cnt(root, "s2", "unknown_hosts") == 0);
 	/* Denied or not, the attempt counts. */
 	stop = track(root, p, "s2", "pre", "u3", "deny", "{\"reads\": [\"/etc/passwd\"]}");
-	CHECK(stop && strstr(stop, "1 accesses outside the project (none allowed)"));
+	CHECK(stop && strstr(stop, "1 access outside the project (none allowed)"));
 	free(stop);
 	cJSON *after = loaded(root, "s2");
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(after, "outside"), 0)), "/etc/passwd");
@@ -729,7 +729,7 @@ TEST(track_denied_retries_outside_and_hosts)
 
 	s = start_state(root, p, "s3");
 	stop = track(root, p, "s3", "pre", "u1", "allow", "{\"hosts\": [\"evil.example\"]}");
-	CHECK(stop && strstr(stop, "network accesses to hosts not allowed"));
+	CHECK(stop && strstr(stop, "1 network access to a host not allowed"));
 	free(stop);
 	cJSON_Delete(s);
 	guard_policy_free(p);
@@ -1078,13 +1078,17 @@ TEST(plans_resolve_in_place)
 	CHECK(text && strlen(text) == strlen(before) + strlen("- **결정**: 유지 (2026-11-21 08:30 UTC)\n"));
 	free(text);
 
-	/* Discard after keep: the tag changes, the decision line is replaced. */
+	/* Discard after keep: the entry leaves the file, the decision goes to the plan file. */
 	CHECK(guard_plan_resolve(root, a, "discard", when + 7200) == 0);
 	text = slurp(root, "PENDING_PLANS.md");
-	CHECK(text && strstr(text, "## [폐기] 2026-11-21 07:30 - first\n"));
-	CHECK(text && count_lines(text, "- **결정**") == 1 && strstr(text, "- **결정**: 폐기 (2026-11-21 09:30 UTC)\n"));
-	CHECK(text && strstr(text, "## [보류] 2026-11-21 07:31 - second\n"));
+	CHECK(text && !strstr(text, " - first\n") && count_lines(text, "- **결정**") == 0);
+	CHECK(text && strstr(text, "\n\n## [보류] 2026-11-21 07:31 - second\n"));
 	free(text);
+	char *plan = guard_xasprintf(".ai/plans/%s.md", a);
+	text = slurp(root, plan);
+	CHECK(text && strstr(text, "\n- **결정**: 폐기 (2026-11-21 09:30 UTC); the entry was removed from PENDING_PLANS.md\n"));
+	free(text);
+	free(plan);
 
 	/* The last entry of the file. */
 	CHECK(guard_plan_resolve(root, b, "proceed", when + 7200) == 0);
