@@ -852,6 +852,63 @@ Y
 	[ ! -e pwned ]
 }
 
+# cached_meta ECO NAME DOWNLOADS ADVISORIES-JSON: package metadata as guard reads it (no network).
+cached_meta() {
+	local d
+	d="$(cd "$(git rev-parse --git-common-dir)" && pwd -P)/guard/packages/$1"
+	mkdir -p "$d"
+	jq -n --argjson w "$3" --argjson a "$4" '{weekly_downloads:$w,advisories:$a}' >"$d/${2//\//%}.json"
+}
+
+@test "package vetting: lockfile, allowlist and metadata allow; unknown, unpopular, vulnerable and uncached deny" {
+	printf '{"packages":{"node_modules/left-pad":{"version":"1.3.0"}}}\n' >package-lock.json
+	git add -A && git commit -qm lock
+	start
+	hook pre Bash '{"command":"npm install left-pad@1.3.0"}' u1
+	[ "$(decision_of)" = allow ]
+	cached_meta npm react 20000000 '[]'
+	hook pre Bash '{"command":"npm add react@18 --save-dev"}' u2
+	[ "$(decision_of)" = allow ]
+	cached_meta npm tiny-thing 9999 '[]'
+	hook pre Bash '{"command":"npm install tiny-thing"}' u3
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"tiny-thing (npm) has 9999 weekly downloads, under the 10,000"* ]]
+	cached_meta pypi requests 10000 '[{"id":"CVE-2024-1"}]'
+	hook pre Bash '{"command":"pip install requests==2.0"}' u4
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"requests (pypi) has open known advisories"* ]]
+	cached_meta pypi flask 10000 '[]'
+	hook pre Bash '{"command":"python3 -m pip install flask"}' u5
+	[ "$(decision_of)" = allow ]
+	for c in "cargo add serde" "go get example.com/mod@v1" "yarn add @evil/pkg" "pnpm add x" 'npm i "$PKG"'; do
+		hook pre Bash "$(jq -cn --arg c "$c" '{command:$c}')" u6
+		[ "$(decision_of)" = deny ]
+	done
+	[[ "$output" == *"cannot know before the call"* ]]
+	hook pre Bash '{"command":"cargo add serde"}' u7
+	[[ "$output" == *"no metadata is cached"* ]]
+	not_stopped
+}
+
+@test "package vetting: a managed packages.allow admits a package; the project layer cannot add to it" {
+	printf 'version: 1\npackages:\n  allow: ["crates:serde"]\n' >"$BATS_TEST_TMPDIR/managed.yaml"
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	start
+	hook pre Bash '{"command":"cargo add serde"}' u1
+	[ "$(decision_of)" = allow ]
+	hook pre Bash '{"command":"cargo add serde_evil"}' u2
+	[ "$(decision_of)" = deny ]
+	mkdir -p .ai && printf 'version: 1\npackages:\n  allow: ["*"]\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
+}
+
+@test "package vetting applies to unattended sessions only" {
+	run guard hook claude <<<"$(jq -cn --arg cwd "$PROJ" '{session_id:"c",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",tool_input:{command:"cargo add serde"},tool_use_id:"u"}')"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"no metadata is cached"* && "$output" != *"package-vetting"* ]]
+}
+
 @test "guard links no libgit2; guard-session does" {
 	[ -z "$(ldd "$GUARD_BIN/guard" | grep git2)" ]
 	ldd "$GUARD_BIN/guard-session" | grep -q git2

@@ -750,6 +750,11 @@ static const struct gs_field session_fields[] = {
 	{ NULL, NULL, 0 },
 };
 
+static const struct gs_field packages_fields[] = {
+	{ "allow", &str_list_node, 0 },
+	{ NULL, NULL, 0 },
+};
+
 static const struct gs_field incident_fields[] = {
 	{ "command", &str_node, 0 },
 	{ NULL, NULL, 0 },
@@ -872,6 +877,7 @@ static const struct gs_field top_fields[] = {
 	{ "session", NODE(GS_MAP, .what = "session", .fields = session_fields), 0 },
 	{ "anomalies", NODE(GS_MAP, .what = "anomalies", .fields = anomaly_fields), 0 },
 	{ "incident", NODE(GS_MAP, .what = "incident", .fields = incident_fields), GS_USER_MANAGED },
+	{ "packages", NODE(GS_MAP, .what = "packages", .fields = packages_fields), GS_USER_MANAGED },
 	{ "branch", NODE(GS_MAP, .what = "branch", .fields = branch_fields), 0 },
 	{ "pr", NODE(GS_MAP, .what = "pr", .fields = pr_fields), 0 },
 	{ "forbidden_patterns", NODE(GS_LIST, .item = NODE(GS_MAP, .what = "forbidden pattern", .fields = forbidden_fields), .check = check_ids), 0 },

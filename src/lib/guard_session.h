@@ -224,6 +224,15 @@ cJSON *guard_session_marks(const char *root, const cJSON *risk, size_t max);
  */
 char *guard_session_action_key(const cJSON *ev);
 
+/*
+ * Package vetting (guard_session_vet.c): why a command's package install
+ * (npm/pnpm/yarn add|install, pip install, cargo add, go get) may not run
+ * unattended (caller frees), or NULL when every package it names is in the
+ * lockfile, on packages.allow, or shown by cached metadata to have 10,000+
+ * weekly downloads and no advisory.
+ */
+char *guard_session_vet(const char *root, const cJSON *policy_tree, const cJSON *ev);
+
 /* ---- deferred plans and briefing (guard_session_plans.c, _brief.c) ---- */
 
 struct guard_defer {

@@ -302,6 +302,18 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 				       guard_session_status(state), why ? ": " : "", why ? why : "");
 		goto stop;
 	}
+	if (phase && !strcmp(phase, "pre") && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
+		char *why = guard_session_vet(root, guard_policy_tree(policy), ev);
+		cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+		if (why && cJSON_IsObject(d)) {
+			char *reason = guard_xasprintf("unattended: %s", why);
+			guard_json_set(d, "effect", cJSON_CreateString("deny"));
+			guard_json_set(d, "rule", cJSON_CreateString("session.package-vetting"));
+			guard_json_set(d, "reason", cJSON_CreateString(reason));
+			free(reason);
+		}
+		free(why);
+	}
 	if (phase && !strcmp(phase, "pre"))
 		count_pre(state, root, policy, ev, &predicted);
 	else if (phase && !strcmp(phase, "post"))
