@@ -909,6 +909,43 @@ cached_meta() {
 	[[ "$output" != *"no metadata is cached"* && "$output" != *"package-vetting"* ]]
 }
 
+@test "night-time approvals: a request of an unattended session waits for the next briefing (24h at most), then gets the attended timeout" {
+	start
+	hook pre Bash '{"command":"git reset --hard HEAD~3"}' u1
+	[ "$(decision_of)" = deny ]
+	req=$(ls .ai/approvals/*.json | head -1)
+	[ "$(jq -r .until_briefing "$req")" = true ]
+	life=$(( $(date -d "$(jq -r .expires_at "$req")" +%s) - $(date -d "$(jq -r .requested_at "$req")" +%s) ))
+	[ "$life" -eq 86400 ]
+	# hours later, past the 5 minute attended timeout, the morning briefing still shows it
+	jq '.requested_at = "2000-01-01T00:00:00Z"' "$req" >x && mv x "$req"
+	unset GUARD_SESSION
+	run guard hook claude <<<"$(jq -cn --arg cwd "$PROJ" '{session_id:"c",cwd:$cwd,hook_event_name:"SessionStart",source:"startup"}')"
+	[[ "$(printf '%s' "$output" | jq -r .hookSpecificOutput.additionalContext)" == *"git reset --hard HEAD~3"* ]]
+	# shown: from now on it has the attended timeout (5m) left
+	[ "$(jq -r '.shown_at != null' "$req")" = true ]
+	left=$(( $(date -d "$(jq -r .expires_at "$req")" +%s) - $(date +%s) ))
+	[ "$left" -le 300 ] && [ "$left" -gt 200 ]
+	run guard-session briefing
+	[[ "$output" == *"git reset --hard HEAD~3"* ]]
+	jq '.expires_at = "2000-01-01T00:00:00Z"' "$req" >x && mv x "$req"
+	run guard-session briefing
+	[[ "$output" != *"git reset --hard HEAD~3"* ]]
+}
+
+@test "night-time approvals: a trusted approval.unattended_max bounds the wait; the project layer cannot set it" {
+	printf 'version: 1\napproval:\n  unattended_max: 2h\n' >"$BATS_TEST_TMPDIR/managed.yaml"
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	start
+	hook pre Bash '{"command":"git reset --hard HEAD~3"}' u1
+	req=$(ls .ai/approvals/*.json | head -1)
+	life=$(( $(date -d "$(jq -r .expires_at "$req")" +%s) - $(date -d "$(jq -r .requested_at "$req")" +%s) ))
+	[ "$life" -eq 7200 ]
+	mkdir -p .ai && printf 'version: 1\napproval:\n  unattended_max: 30d\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
+}
+
 @test "guard links no libgit2; guard-session does" {
 	[ -z "$(ldd "$GUARD_BIN/guard" | grep git2)" ]
 	ldd "$GUARD_BIN/guard-session" | grep -q git2

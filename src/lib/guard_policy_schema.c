@@ -724,6 +724,7 @@ static const struct gs_field approval_fields[] = {
 	{ "require_signature", &bool_node, 0 },
 	{ "single_use", &bool_node, 0 },
 	{ "rejection_ttl", &dur_node, 0 },
+	{ "unattended_max", &dur_node, GS_NOT_PROJECT },
 	{ NULL, NULL, 0 },
 };
 

@@ -2,6 +2,7 @@
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_json.h"
+#include "guard_list.h"
 #include "guard_session.h"
 #include "guard_time.h"
 
@@ -62,6 +63,7 @@ deferred(const char *root, struct guard_buf *b)
 struct pending {
 	struct guard_buf *b;
 	int n;
+	struct guard_list shown; /* unattended requests shown now for the first time */
 };
 
 static int
@@ -73,6 +75,9 @@ pending_one(cJSON *req, void *arg)
 
 	if (strcmp(guard_approval_status(req, &left), "pending"))
 		return 0;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "until_briefing")) &&
+	    !cJSON_HasObjectItem(req, "shown_at"))
+		guard_list_add(&p->shown, str(req, "id"));
 	guard_duration_format(left, l, sizeof(l));
 	if (!p->n++)
 		guard_buf_addstr(p->b, "Approvals pending (guard-approve list):\n");
@@ -91,12 +96,24 @@ pending_one(cJSON *req, void *arg)
 static int
 approvals(const char *root, struct guard_buf *b)
 {
-	struct guard_approval_store s;
-	struct pending p = { b, 0 };
+	struct guard_approval_store s = GUARD_APPROVAL_STORE_INIT;
+	struct pending p = { b, 0, GUARD_LIST_INIT };
 
 	if (guard_approval_store_open(&s, root, false) < 0)
 		return 0; /* no approvals yet, or a folder the store refuses */
 	guard_approval_each(&s, pending_one, &p, NULL);
+	/* Shown now: from here an unattended request has the attended timeout left. */
+	if (p.shown.len && guard_approval_lock(&s) >= 0) {
+		for (size_t i = 0; i < p.shown.len; i++) {
+			cJSON *req = NULL;
+			if (guard_approval_load(&s, p.shown.items[i], &req) >= 0 && guard_approval_mark_shown(req, time(NULL)))
+				guard_approval_save(&s, req);
+			cJSON_Delete(req);
+		}
+		guard_approval_unlock(&s);
+	}
+	guard_error_clear(); /* the briefing shows what it can */
+	guard_list_clear(&p.shown);
 	guard_approval_store_close(&s);
 	return p.n;
 }
