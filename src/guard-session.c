@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard_audit.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
@@ -38,8 +39,9 @@ static const char summary[] =
 	"  -h, --help          this text;  -V, --version  the version\n"
 	"\n"
 	"Exit: 0 ok, 1 refused or a limit breached, 2 usage or bad input, 4 already\n"
-	"decided, 5 no such session or plan, 6 stopped on a time limit, 7 policy\n"
-	"invalid, 8 I/O failure (disk, lock, libgit2).";
+	"decided, 5 no such session or plan, 7 policy invalid, 8 I/O failure (disk,\n"
+	"lock, libgit2). run: 0 completed, 1 refused at start, 10 a limit breached,\n"
+	"11 the agent failed, 12 interrupted.";
 
 static void usage(FILE *f);
 
@@ -193,35 +195,6 @@ refuse(struct ctx *c, const char *task, char *why)
 	return rc;
 }
 
-/* A new session's state, before its branch exists (a new object). */
-static cJSON *
-new_state(struct ctx *c, const char *id, const char *task, const char *base, long supervisor)
-{
-	cJSON *state = cJSON_CreateObject(), *sup;
-	char ts[GUARD_TIME_LEN];
-
-	guard_time_now(ts);
-	cJSON_AddNumberToObject(state, "v", 1);
-	cJSON_AddStringToObject(state, "id", id);
-	cJSON_AddStringToObject(state, "task", task);
-	cJSON_AddStringToObject(state, "project", c->root);
-	cJSON_AddStringToObject(state, "base_branch", base);
-	cJSON_AddStringToObject(state, "started_at", ts);
-	cJSON_AddStringToObject(state, "last_activity", ts);
-	/* Until the branch is cut: a start that stops half-way counts, and runs nothing. */
-	cJSON_AddStringToObject(state, "status", "ended");
-	cJSON_AddStringToObject(state, "end_reason", "the start did not finish");
-	cJSON_AddStringToObject(state, "policy_rev", guard_policy_rev(c->policy));
-	cJSON_AddItemToObject(state, "limits", guard_session_limits(c->tree));
-	cJSON_AddObjectToObject(state, "counters");
-	if (supervisor > 0) {
-		sup = cJSON_AddObjectToObject(state, "supervisor");
-		cJSON_AddNumberToObject(sup, "pid", (double)supervisor);
-		cJSON_AddNumberToObject(sup, "start", (double)guard_proc_start(supervisor));
-	}
-	return state;
-}
-
 /*
  * Cut the session's branch and mark the saved state running. The state
  * was written first, so a state folder that cannot be written refuses the
@@ -326,7 +299,7 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	char *detected = NULL;
 	if ((rc = guard_git_base_branch(g, base, &detected)) < 0)
 		goto out;
-	state = new_state(c, id, task, detected, supervisor);
+	state = guard_session_record(c->policy, c->root, id, task, detected, supervisor);
 	free(detected);
 	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_save(c->root, state)) < 0 ||
 	    (rc = cut_branch(c, g, state, name)) < 0)
@@ -334,12 +307,8 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	guard_lock_release(start_fd);
 	start_fd = -1;
 	rc = guard_session_report(c->root, state);
-	cJSON *f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "task", task);
-	cJSON_AddStringToObject(f, "branch", str(state, "branch"));
-	cJSON_AddStringToObject(f, "base", str(state, "base"));
-	cJSON_AddItemToObject(f, "limits", guard_session_limits(c->tree));
-	int audit_rc = guard_session_audit(c->root, c->policy, id, "session.start", f);
+	int audit_rc = guard_session_audit(c->root, c->policy, id, "session.start",
+					   guard_session_start_fields(c->policy, state));
 	rc = rc < 0 ? rc : audit_rc;
 	if (rc < 0) {
 		/* a start that could not be recorded runs nothing: ended, still counted */
@@ -405,6 +374,8 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 	cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
 	set_num(counters, "loc", (double)ch->added);
 	set_num(counters, "loc_deleted", (double)ch->deleted);
+	/* the hook's predicted lines since the last measure are in the measure now */
+	cJSON_DeleteItemFromObjectCaseSensitive(counters, "loc_pending");
 	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
 		goto out;
 	/* Today's total with this session's fresh count in place of the stored one. */
@@ -500,6 +471,9 @@ report(struct ctx *c, const cJSON *state, const cJSON *breaches, const struct gu
 		set_num(o, "idle", (double)guard_session_seconds(state, "last_activity", time(NULL)));
 		cJSON_DeleteItemFromObjectCaseSensitive(o, "breaches");
 		cJSON_AddItemToObject(o, "breaches", cJSON_Duplicate(breaches, 1));
+		/* the breach kind and incident level, also before the session's end */
+		if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "ending")))
+			cJSON_AddItemToObject(o, "ending", guard_session_ending(state, guard_session_status(state)));
 		if (ch) {
 			cJSON *files = cJSON_AddArrayToObject(o, "changes");
 			for (size_t i = 0; i < ch->len; i++) {
@@ -537,7 +511,7 @@ report(struct ctx *c, const cJSON *state, const cJSON *breaches, const struct gu
 static int
 verb_check(struct ctx *c)
 {
-	struct guard_changes ch = { 0 };
+	struct guard_changes ch = GUARD_CHANGES_INIT;
 	cJSON *state = NULL, *breaches;
 	char *id = NULL;
 	int rc;
@@ -641,14 +615,27 @@ shell_quote(const char *s)
 	return guard_buf_detach(&b);
 }
 
+/* run's exit status for each ending (guard-session(1), README). */
+static const struct {
+	const char *kind;
+	int code;
+} endings[] = {
+	{ "completed", 0 }, { "breach", 10 }, { "agent_failed", 11 }, { "interrupted", 12 },
+};
+
+/*
+ * End the session: the PR body, the session.end record and the ending
+ * ({kind, limit, incident}: a breach wins over kind). *code_out, when not
+ * NULL, receives run's exit status for that ending.
+ */
 static int
-end_session(struct ctx *c, const char *id, const char *why, bool quiet)
+end_session(struct ctx *c, const char *id, const char *why, const char *kind, int *code_out)
 {
-	struct guard_changes ch = { 0 };
+	struct guard_changes ch = GUARD_CHANGES_INIT;
 	struct guard_scan *scan = NULL;
 	struct guard_list labels = GUARD_LIST_INIT;
 	struct guard_buf body = GUARD_BUF_INIT, cmd = GUARD_BUF_INIT;
-	cJSON *state = NULL, *f;
+	cJSON *state = NULL;
 	char ts[GUARD_TIME_LEN], *path = NULL, *rel = NULL, *q;
 	int fd = -1, rc;
 
@@ -667,20 +654,20 @@ end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 	}
 	rel = guard_xasprintf(".ai/sessions/%s.pr.md", id);
 	set_str(state, "pr_body", rel);
+	cJSON *ending = guard_session_ending(state, kind);
+	for (size_t i = 0; code_out && i < sizeof(endings) / sizeof(endings[0]); i++)
+		if (!strcmp(endings[i].kind, str(ending, "kind")))
+			*code_out = endings[i].code;
+	cJSON_DeleteItemFromObjectCaseSensitive(state, "ending");
+	cJSON_AddItemToObject(state, "ending", ending);
 	set_num(state, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
 	guard_session_pr_body(state, c->tree, &ch, guard_scan_findings(scan), &body, &labels);
 	path = guard_xasprintf("%s/%s", c->root, rel);
 	if ((rc = guard_session_save(c->root, state)) < 0 || (rc = guard_session_report(c->root, state)) < 0 ||
 	    (rc = guard_file_write_atomic(path, body.buf, body.len, 0644)) < 0)
 		goto out;
-	f = cJSON_CreateObject();
-	cJSON_AddNumberToObject(f, "loc", (double)ch.added);
-	cJSON_AddNumberToObject(f, "loc_deleted", (double)ch.deleted);
-	cJSON_AddNumberToObject(f, "files", (double)ch.len);
-	cJSON_AddNumberToObject(f, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
-	cJSON_AddStringToObject(f, "reason", str(state, "end_reason"));
-	cJSON_AddStringToObject(f, "pr_body", rel);
-	rc = guard_session_audit(c->root, c->policy, id, "session.end", f);
+	rc = guard_session_audit(c->root, c->policy, id, "session.end",
+				 guard_session_end_fields(state, &ch, (size_t)cJSON_GetArraySize(guard_scan_findings(scan)), rel));
 
 	q = shell_quote(str(state, "task"));
 	guard_buf_addf(&cmd, "gh pr create --base %s --head %s --title %s --body-file %s", str(state, "base_branch"),
@@ -691,9 +678,12 @@ end_session(struct ctx *c, const char *id, const char *why, bool quiet)
 		guard_buf_addf(&cmd, " --label %s", q);
 		free(q);
 	}
-	if (!quiet)
-		fprintf(stderr, "%s: session %s ended; PR body in %s\n", cli_progname, id, rel);
-	printf("%s\n", cmd.buf);
+	fprintf(stderr, "%s: session %s ended (%s); PR body in %s\n", cli_progname, id, str(ending, "kind"), rel);
+	/* an empty session has nothing to propose */
+	if (ch.len)
+		printf("%s\n", cmd.buf);
+	else
+		fprintf(stderr, "%s: no changes on the branch: no pull request to open\n", cli_progname);
 out:
 	guard_lock_release(fd);
 	guard_scan_free(scan);
@@ -714,7 +704,7 @@ verb_end(struct ctx *c)
 	int rc = pick_id(c, &id);
 
 	if (rc >= 0)
-		rc = end_session(c, id, "ended by guard-session end", false);
+		rc = end_session(c, id, "ended by guard-session end", "completed", NULL);
 	free(id);
 	return rc < 0 ? rc : 0;
 }
@@ -781,9 +771,9 @@ stop_child(pid_t child)
  * *code is the exit status for it.
  */
 static char *
-must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
+must_stop(struct ctx *c, const char *id, bool measure_loc)
 {
-	struct guard_changes ch = { 0 };
+	struct guard_changes ch = GUARD_CHANGES_INIT;
 	cJSON *state = NULL, *breaches = NULL;
 	char *stop = NULL;
 	int fd = -1;
@@ -794,7 +784,6 @@ must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 	guard_changes_release(&ch);
 	if (guard_session_lock(c->root, id, &fd) < 0 || guard_session_load(c->root, id, &state) < 0) {
 		guard_lock_release(fd);
-		*code = GUARD_EXIT_IO;
 		return guard_xasprintf("guard: cannot read session %s: %s", id, guard_error_last());
 	}
 	if (!strcmp(guard_session_status(state), "running")) {
@@ -806,13 +795,6 @@ must_stop(struct ctx *c, const char *id, bool measure_loc, int *code)
 	} else {
 		stop = guard_xasprintf("guard: session %s was ended: %s", id, str(state, "end_reason"));
 	}
-	*code = GUARD_EXIT_DENY;
-	if (stop) {
-		const cJSON *b;
-		cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(state, "breaches"))
-			if (!strcmp(str(b, "limit"), "duration") || !strcmp(str(b, "limit"), "idle"))
-				*code = GUARD_EXIT_EXPIRED;
-	}
 	cJSON_Delete(breaches);
 	cJSON_Delete(state);
 	guard_lock_release(fd);
@@ -823,6 +805,7 @@ static int
 verb_run(struct ctx *c, const char *task, char **argv)
 {
 	char *id = NULL, *made_task = NULL, *stop = NULL;
+	const char *kind;
 	struct sigaction sa;
 	pid_t child;
 	int rc, st = 0, code = 0, ticks = 0;
@@ -868,9 +851,8 @@ verb_run(struct ctx *c, const char *task, char **argv)
 			break;
 		if (got_signal) {
 			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
-			code = 128 + got_signal;
 		} else if (ticks % 10 == 0) {
-			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks, &code);
+			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks);
 		}
 		if (stop) {
 			fprintf(stderr, "%s\n", stop);
@@ -880,14 +862,13 @@ verb_run(struct ctx *c, const char *task, char **argv)
 		usleep(100000);
 		ticks++;
 	}
-	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", false)) < 0)
-		cli_error("%s", guard_error_last());
-	guard_error_clear();
-	/* the command's own status, negated like an outcome: run passes it through */
-	if (stop)
-		rc = -code;
-	else
-		rc = -(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	/* a stop without a breach was from outside: a signal, or a person's end */
+	kind = stop ? "interrupted" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "completed" : "agent_failed";
+	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code)) < 0)
+		goto out;
+	if (guard_session_lock_remove(c->root, id) < 0)
+		guard_error_clear(); /* a lock file left behind holds no state */
+	rc = -code;
 out:
 	free(stop);
 	free(id);
@@ -967,6 +948,14 @@ verb_plans(struct ctx *c, int argc, char **argv)
 	if (!strncmp(stem, ".ai/plans/", 10))
 		memmove(stem, stem + 10, strlen(stem + 10) + 1);
 	rc = guard_plan_resolve(c->root, stem, as, time(NULL));
+	if (rc >= 0) {
+		/* the decision in the audit log too (a discarded entry leaves PENDING_PLANS.md) */
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "plan", stem);
+		cJSON_AddStringToObject(f, "as", as);
+		rc = guard_audit_record(c->root, c->policy, "plan.resolve", f);
+		cJSON_Delete(f);
+	}
 	free(stem);
 	if (rc < 0)
 		return rc;

@@ -307,19 +307,143 @@ numstat_guard() {
 	[ "$(field '.breaches[0].incident')" = P3 ]
 }
 
-@test "files deleted: 2 deletions pass, the 3rd ends the session (P2)" {
-	small_limits
-	for f in d1 d2 d3; do echo x >src/$f.c; done
+@test "files deleted (seed 004: 10 or more): 9 pass, the rm naming the 10th is denied before it runs (P2)" {
+	for i in $(seq 1 12); do echo x >src/d$i.c; done
 	git add -A && git commit -qm del
 	start
-	for f in d1 d2; do
-		call Bash "{\"command\":\"rm src/$f.c\"}" u$f "rm src/$f.c"
+	call Bash '{"command":"rm src/d1.c src/d2.c src/d3.c src/d4.c src/d5.c src/d6.c src/d7.c src/d8.c"}' u1 "rm src/d[1-8].c"
+	not_stopped
+	call Bash '{"command":"rm src/d9.c"}' u2 "rm src/d9.c"
+	not_stopped
+	[ "$(field .counters.files_deleted)" = 9 ]
+	hook pre Bash '{"command":"rm src/d10.c"}' u3
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ -f src/d10.c ]
+	[ "$(field .status)" = ended ]
+	[ "$(field '.breaches[0].limit')" = files_deleted ]
+	[ "$(field '.breaches[0].value')" = 10 ]
+	[ "$(field '.breaches[0].predicted')" = true ]
+	[ "$(field '.breaches[0].incident')" = P2 ]
+	[[ "$(field .end_reason)" == *"10 files deleted, at the limit of 10 (predicted before the call"* ]]
+}
+
+# A fresh session of the seed's limits, with the files $1..$2 under src/$3.
+many_files() {
+	mkdir -p "src/$3"
+	for i in $(seq "$1" "$2"); do echo x >"src/$3/f$i.tmp"; done
+	git add -A && git commit -qm many
+	start
+}
+
+@test "one rm naming 10 files is denied beforehand; 9 are allowed" {
+	many_files 1 10 m
+	hook pre Bash '{"command":"rm src/m/f1.tmp src/m/f2.tmp src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp"}' u1
+	not_stopped
+	[ "$(decision_of)" = allow ]
+	hook pre Bash '{"command":"rm src/m/f1.tmp src/m/f2.tmp src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp src/m/f10.tmp"}' u2
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ "$(ls src/m | wc -l)" = 10 ]
+	[ "$(field '.breaches[0].limit')" = files_deleted ]
+}
+
+@test "other spellings of 10 deletions are denied beforehand: find -delete, git rm, a chain; rm -r by the policy" {
+	many_files 1 10 m
+	hook pre Bash '{"command":"rm -rf src/m"}' u1
+	[ "$(decision_of)" = deny ]
+	hook pre Bash '{"command":"find . -name \"*.tmp\" -delete"}' u1
+	stopped
+	[ "$(field '.breaches[0].value')" = 10 ]
+	rm "$STATE"
+	start
+	hook pre Bash '{"command":"git rm -q src/m/f1.tmp src/m/f2.tmp src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp src/m/f10.tmp"}' u1
+	stopped
+	rm "$STATE"
+	start
+	hook pre Bash '{"command":"rm src/m/f1.tmp; rm src/m/f2.tmp && rm src/m/f3.tmp src/m/f4.tmp src/m/f5.tmp; rm src/m/f6.tmp src/m/f7.tmp src/m/f8.tmp src/m/f9.tmp src/m/f10.tmp"}' u1
+	stopped
+	[ "$(ls src/m | wc -l)" = 10 ]
+}
+
+# write_json PATH LINES: the Write tool's input for a file of LINES numbered lines.
+write_json() {
+	jq -cn --arg p "$PROJ/$1" --arg c "$(seq 1 "$2")" '{file_path:$p,content:($c + "\n")}'
+}
+
+@test "LOC (seed 004: 1,000 a session): a Write of 1,000 lines passes, one more line is denied before it is written" {
+	start
+	call Write "$(write_json src/big.c 1000)" u1 "seq 1 1000 >src/big.c"
+	not_stopped
+	[ "$(field .counters.loc_pending)" = 1000 ]
+	hook pre Write "$(write_json src/one.c 1)" u2
+	stopped
+	[ "$(decision_of)" = deny ]
+	[ ! -e src/one.c ]
+	[ "$(field '.breaches[0].limit')" = loc ]
+	[[ "$(field .end_reason)" == *"1001 lines of code in the session, over the limit of 1000 (predicted"* ]]
+}
+
+@test "a single Write of 1,500 lines is denied before it runs; an Edit's added lines count; check resets the estimate" {
+	start
+	hook pre Write "$(write_json src/huge.c 1500)" u1
+	stopped
+	[ "$(field '.breaches[0].value')" = 1500 ]
+	rm "$STATE"
+	small_limits
+	start
+	seq 1 3 >src/e.c
+	run guard-session check --json
+	[ "$(printf '%s' "$output" | jq .counters.loc)" = 3 ]
+	[ "$(field .counters.loc_pending)" = null ]
+	# an Edit turning 1 line into 3 adds 2 lines: 5 in all, at the limit
+	call Edit "$(jq -cn --arg p "$PROJ/src/e.c" '{file_path:$p,old_string:"2",new_string:"2\na\nb"}')" u2 "printf '1\n2\na\nb\n3\n' >src/e.c"
+	not_stopped
+	hook pre Edit "$(jq -cn --arg p "$PROJ/src/e.c" '{file_path:$p,old_string:"3",new_string:"c"}')" u3
+	stopped
+	[ "$(field '.breaches[0].limit')" = loc ]
+}
+
+@test "files created (seed 004: 20): touch, a redirect and mkdir make 20, the 21st is denied before it runs" {
+	start
+	files=$(for i in $(seq 1 19); do printf 'src/c%d.c ' "$i"; done)
+	call Bash "{\"command\":\"touch $files\"}" u1 "touch $files"
+	not_stopped
+	call Bash '{"command":"echo x > src/c20.c"}' u2 "echo x > src/c20.c"
+	not_stopped
+	[ "$(field .counters.files_created)" = 20 ]
+	hook pre Bash '{"command":"mkdir src/d21"}' u3
+	stopped
+	[ ! -e src/d21 ]
+	[ "$(field '.breaches[0].limit')" = files_created ]
+	[ "$(field '.breaches[0].value')" = 21 ]
+}
+
+@test "same file (seed 004: 5 times in a row): 4 edits pass, the 5th is denied before it runs (P3)" {
+	start
+	for i in 1 2 3 4; do
+		call Edit "{\"file_path\":\"$PROJ/src/main.c\",\"old_string\":\"one\",\"new_string\":\"one\"}" u$i "echo $i >>src/main.c"
 		not_stopped
 	done
-	call Bash '{"command":"rm src/d3.c"}' u3 "rm src/d3.c"
+	hook pre Edit "{\"file_path\":\"$PROJ/src/main.c\",\"old_string\":\"one\",\"new_string\":\"one\"}" u5
 	stopped
-	[ "$(field '.breaches[0].limit')" = files_deleted ]
-	[ "$(field '.breaches[0].incident')" = P2 ]
+	[ "$(field '.breaches[0].limit')" = same_file_streak ]
+	[ "$(field '.breaches[0].value')" = 5 ]
+	[ "$(field '.breaches[0].incident')" = P3 ]
+	[ "$(grep -c . src/main.c)" = 7 ]
+}
+
+@test "LOC a day (seed 004: 3,000): at 3,000 the call passes, the line past it is denied and stops the day" {
+	fake_session s0 3600 2500
+	start
+	run guard-session check
+	[ "$(field .counters.day_loc)" = 2500 ]
+	call Write "$(write_json src/day.c 500)" u1 "seq 1 500 >src/day.c"
+	not_stopped
+	hook pre Write "$(write_json src/more.c 1)" u2
+	stopped
+	[ "$(field '.breaches[0].limit')" = loc_per_day ]
+	[ "$(field .day_stopped)" = true ]
 }
 
 @test "outside the project: project reads pass, one read through a symlink out ends it (P3)" {
@@ -354,12 +478,39 @@ numstat_guard() {
 	hook pre Bash '{"command":"cat .env"}'
 	not_stopped
 	[ "$(field .counters.denied_retries)" = 1 ]
-	hook pre Bash '{"command":"cat  .env"}'
-	not_stopped
+	hook pre Bash '{"command":"cat src/main.c"}'
+	[ "$(decision_of)" = allow ]
 	hook pre Bash '{"command":"cat .env"}'
 	stopped
 	[ "$(field '.breaches[0].limit')" = denied_retries ]
 	[ "$(field '.breaches[0].incident')" = P2 ]
+}
+
+@test "denied retries are the same action in other spellings: spaces, quotes, option order, --flag=v, an extra flag" {
+	start
+	hook pre Bash '{"command":"terraform apply --var=env=prod -input=false"}'
+	[ "$(decision_of)" = deny ]
+	hook pre Bash '{"command":"terraform  apply   -input=false --var env=prod"}'
+	not_stopped
+	[ "$(field .counters.denied_retries)" = 1 ]
+	hook pre Bash '{"command":"\"terraform\" '"'"'apply'"'"' -auto-approve -input=false --var=env=prod"}'
+	not_stopped
+	[ "$(field .counters.denied_retries)" = 2 ]
+	hook pre Bash '{"command":"terraform apply -input=false --var=env=prod"}'
+	stopped
+	[ "$(field .counters.denied_retries)" = 3 ]
+	[ "$(field '.breaches[0].limit')" = denied_retries ]
+}
+
+@test "denied retries: another target or another rule is another action" {
+	start
+	hook pre Bash '{"command":"terraform apply"}'
+	hook pre Bash '{"command":"terraform destroy"}'
+	hook pre Bash '{"command":"cat .env"}'
+	hook pre Bash '{"command":"cat .env.local"}'
+	hook pre Bash '{"command":"pulumi up"}'
+	not_stopped
+	[ "$(field .counters.denied_retries)" = 0 ]
 }
 
 @test "session duration: 4h minus a minute passes, 4h ends it" {
@@ -442,26 +593,75 @@ numstat_guard() {
 	grep -q '^\*\*통과 (pass)\*\*: 0 findings' .ai/sessions/$GUARD_SESSION.pr.md
 }
 
-@test "run supervises the command, ends the session and exits with its status" {
+# The ending of the run of task $1 as status --json shows it.
+ending_of() {
+	guard-session status --json --id "$(basename "$(ls "$(state_dir)"/*-"$1".json)" .json)" | jq -cS '.ending'
+}
+
+@test "run: a command that finishes is completed, exit 0, and no .lock is left behind" {
+	run guard-session run --task r0 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt'
+	[ "$status" -eq 0 ]
+	id=$(cat src/sid.txt)
+	[ "$(jq -r .status "$(state_dir)/$id.json")" = ended ]
+	[ "$(ending_of r0)" = '{"kind":"completed"}' ]
+	[ -f .ai/sessions/$id.pr.md ]
+	[ ! -e "$(state_dir)/$id.lock" ]
+	[ -z "$(find "$(state_dir)" -name '2*.lock')" ]
+}
+
+@test "run: a command that fails is agent_failed, exit 11, whatever its own status" {
 	run guard-session run --task r1 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt; exit 3'
-	[ "$status" -eq 3 ]
+	[ "$status" -eq 11 ]
 	id=$(cat src/sid.txt)
 	[ "$(jq -r .status "$(state_dir)/$id.json")" = ended ]
 	[ "$(jq -r .status .ai/sessions/$id.json)" = ended ]
-	[ -f .ai/sessions/$id.pr.md ]
 	[[ "$output" == *"gh pr create"* ]]
+	[ "$(ending_of r1)" = '{"kind":"agent_failed"}' ]
 }
 
-@test "run stops the command on the duration limit with TERM then KILL, exit 6" {
-	guard-session run --task r2 -- sh -c 'trap "" TERM; sleep 60' 3>&- &
+@test "run: a breach the hook ended is exit 10 with the limit and incident in status --json, though the agent exits 0" {
+	cat >agent.sh <<'A'
+#!/bin/sh
+# a stand-in for headless Claude: calls the hook and obeys it
+out=$(printf '%s' '{"session_id":"c","cwd":"'"$PWD"'","hook_event_name":"PreToolUse","tool_name":"WebFetch","tool_input":{"url":"https://evil.example.com/","prompt":"p"},"tool_use_id":"u1"}' | guard hook claude)
+case $out in *'"continue":false'*) exit 0 ;; esac
+exit 7
+A
+	chmod +x agent.sh && echo agent.sh >>.git/info/exclude
+	run guard-session run --task r2 -- ./agent.sh
+	[ "$status" -eq 10 ]
+	[ "$(ending_of r2)" = '{"incident":"P3","kind":"breach","limit":"unknown_host"}' ]
+}
+
+@test "run: a duration of 2s set in the policy stops the command with TERM then KILL, exit 10" {
+	mkdir -p .ai && printf 'version: 1\nsession:\n  max_duration: 2s\n' >.ai/policy.yaml
+	run guard-session run --task r3 -- sh -c 'trap "" TERM; sleep 60'
+	[ "$status" -eq 10 ]
+	[ "$(ending_of r3)" = '{"kind":"breach","limit":"duration"}' ]
+	[[ "$output" == *"session duration, at the limit of 2s"* ]]
+}
+
+@test "run: an idle timeout of 2s set in the policy ends a silent agent, exit 10" {
+	mkdir -p .ai && printf 'version: 1\nsession:\n  idle_timeout: 2s\n' >.ai/policy.yaml
+	run guard-session run --task r4 -- sleep 60
+	[ "$status" -eq 10 ]
+	[ "$(ending_of r4)" = '{"kind":"breach","limit":"idle"}' ]
+}
+
+@test "run: refused at start is exit 1; a supervisor told to stop is interrupted, exit 12" {
+	echo dirty >>README
+	run guard-session run --task r5 -- true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refusing to start"* ]]
+	git checkout -q README
+	guard-session run --task r6 -- sleep 60 3>&- &
 	sup=$!
-	wait_running r2
-	STATE=$(ls "$(state_dir)"/*-r2.json)
-	age started_at $((5 * 3600))
+	wait_running r6
+	wait_for_child "$sup" sleep >/dev/null
+	kill -TERM "$sup"
 	wait "$sup" && st=0 || st=$?
-	[ "$st" -eq 6 ]
-	[ "$(field .status)" = ended ]
-	[ "$(field '.breaches[0].limit')" = duration ]
+	[ "$st" -eq 12 ]
+	[ "$(ending_of r6)" = '{"kind":"interrupted"}' ]
 }
 
 @test "a killed supervisor leaves a session that status reports as interrupted" {
@@ -533,8 +733,11 @@ numstat_guard() {
 	grep -q '^- \*\*결정\*\*: 유지' PENDING_PLANS.md
 	run guard-session plans resolve "$a" --as discard
 	[ "$status" -eq 0 ]
-	grep -q '^## \[폐기\] .* - plan a$' PENDING_PLANS.md
-	[ "$(grep -c '결정' PENDING_PLANS.md)" = 1 ]
+	# discarded: the entry leaves PENDING_PLANS.md, the decision stays in the plan file and the audit log
+	! grep -q 'plan a' PENDING_PLANS.md
+	[ "$(grep -c '결정' PENDING_PLANS.md)" = 0 ]
+	grep -q '^- \*\*결정\*\*: 폐기 .*removed from PENDING_PLANS.md' ".ai/plans/$a.md"
+	grep -q "\"plan.resolve\".*\"$a\"\|\"$a\".*\"plan.resolve\"" .ai/audit/*.jsonl
 	grep -q '^## \[보류\] .* - plan b$' PENDING_PLANS.md
 	run guard-session plans resolve "$a" --as proceed
 	[ "$status" -eq 4 ]
@@ -545,6 +748,207 @@ numstat_guard() {
 	run guard-session briefing
 	[[ "$output" != *"plan a"* ]]
 	[[ "$output" == *"plan b"* ]]
+}
+
+@test "briefing: each plan's reason and last critique; a request summary is not doubled (Bash: Bash:)" {
+	guard-session defer --summary 'cache layer' --round 3 --ratio 40 --gate na --reason gate --critique 'no eviction' --critique 'tests thin' >/dev/null
+	guard-approve request --as claude --command 'git push --force' >/dev/null
+	run guard-session briefing
+	[[ "$output" == *"  reason: C6 hard gate failed"* ]]
+	[[ "$output" == *"  last critique: no eviction; tests thin"* ]]
+	[[ "$output" == *"Bash: git push --force (risk"* ]]
+	[[ "$output" != *"Bash: Bash:"* ]]
+}
+
+@test "PR body: tool calls counted once, plurals right; an empty session prints no gh pr create line" {
+	start empty
+	hook pre Bash '{"command":"ls"}' u1
+	hook post Bash '{"command":"ls"}' u1
+	run --separate-stderr guard-session end
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"no changes on the branch: no pull request to open"* ]]
+	grep -q ', 1 tool call; ' ".ai/sessions/$GUARD_SESSION.pr.md"
+	git checkout -q main && cooled "$STATE"
+	start two
+	for u in u1 u2; do hook pre Bash '{"command":"ls"}' $u; hook post Bash '{"command":"ls"}' $u; done
+	hook pre WebFetch '{"url":"https://evil.example.com/x","prompt":"p"}' u3
+	echo x >src/n.c
+	run --separate-stderr guard-session end
+	[[ "$output" == "gh pr create"* ]]
+	grep -q ', 3 tool calls; ' ".ai/sessions/$GUARD_SESSION.pr.md"
+	grep -q '1 network access to a host not allowed (none allowed)' ".ai/sessions/$GUARD_SESSION.pr.md"
+}
+
+@test "stronger monitoring after the files-modified warning: what is left of each budget is halved, and said so" {
+	mkdir -p .ai && printf 'version: 1\nsession:\n  max_files_modified: 1\n  max_loc: 100\n' >.ai/policy.yaml
+	for f in a b; do echo x >src/$f.c; done
+	git add -A && git commit -qm two
+	start
+	call Write "$(write_json src/w.c 20)" u0 "seq 1 20 >src/w.c"
+	for f in a b; do
+		call Edit "{\"file_path\":\"$PROJ/src/$f.c\",\"old_string\":\"x\",\"new_string\":\"y\"}" u$f "echo y >src/$f.c"
+		not_stopped
+	done
+	[ "$(field '.warnings[0].limit')" = files_modified ]
+	[ "$(field .watch.factor)" = 50 ]
+	[ "$(field .watch.before.max_loc)" = 100 ]
+	# 22 lines used (20 written, one added by each edit): 22 + half of the 78 left
+	[ "$(field .counters.loc_pending)" = 22 ]
+	[ "$(field .limits.max_loc)" = 61 ]
+	[ "$(field .watch.before.max_files_created)" = 20 ]
+	[ "$(field .limits.max_files_created)" = 10 ]
+	call Write "$(write_json src/w2.c 39)" u1 "seq 1 39 >src/w2.c"
+	not_stopped
+	hook pre Write "$(write_json src/w3.c 1)" u2
+	stopped
+	[[ "$(field .end_reason)" == *"62 lines of code in the session, over the limit of 61"* ]]
+	run guard-session briefing
+	[[ "$output" == *"stronger monitoring: since "*"cut to 50%: "*"max_loc 100 -> 61"* ]]
+	run --separate-stderr guard-session end
+	grep -q 'stronger monitoring.*cut to 50%' ".ai/sessions/$GUARD_SESSION.pr.md"
+}
+
+@test "stronger monitoring: a trusted layer sets the factor; the project layer cannot loosen it" {
+	sed 's/^session:$/session:\n  watch_factor: 25/' "$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
+	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml
+	mkdir -p .ai && printf 'version: 1\nsession:\n  watch_factor: 90\n' >.ai/policy.yaml
+	start
+	[ "$(field .limits.watch_factor)" = 25 ]
+}
+
+@test "incidents: a P2 is written to incidents.jsonl (state and report) and handed to incident.command as JSON" {
+	cat >"$BATS_TEST_TMPDIR/managed.yaml" <<Y
+version: 1
+incident:
+  command: "cat >>'$BATS_TEST_TMPDIR/pager.jsonl'"
+Y
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	for i in $(seq 1 10); do echo x >src/d$i.c; done
+	git add -A && git commit -qm del
+	start
+	hook pre Bash '{"command":"rm src/d1.c src/d2.c src/d3.c src/d4.c src/d5.c src/d6.c src/d7.c src/d8.c src/d9.c src/d10.c"}' u1
+	stopped
+	wait_for_file "$BATS_TEST_TMPDIR/pager.jsonl"
+	[ "$(jq -r '.level + " " + .limit + " " + .session' "$BATS_TEST_TMPDIR/pager.jsonl")" = "P2 files_deleted $GUARD_SESSION" ]
+	[ "$(jq -r .predicted "$BATS_TEST_TMPDIR/pager.jsonl")" = true ]
+	[ "$(jq -r .level "$(state_dir)/incidents.jsonl")" = P2 ]
+	cmp "$(state_dir)/incidents.jsonl" .ai/sessions/incidents.jsonl
+}
+
+@test "incidents: a failing incident.command is logged and the session still ends; a P3 without a command is written" {
+	printf 'version: 1\nincident:\n  command: "exit 9"\n' >"$BATS_TEST_TMPDIR/managed.yaml"
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	start
+	hook pre WebFetch '{"url":"https://evil.example.com/x","prompt":"p"}'
+	stopped
+	[ "$(field .status)" = ended ]
+	grep -q '"event":"session.incident_command_failed".*it exited with status 9' ".ai/sessions/$GUARD_SESSION.log.jsonl"
+	[ "$(jq -r '.level + " " + .limit' .ai/sessions/incidents.jsonl)" = "P3 unknown_host" ]
+}
+
+@test "incidents: the project layer cannot name an incident command" {
+	mkdir -p .ai && printf 'version: 1\nincident:\n  command: "touch pwned"\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"incident"*"user and managed layers"* ]]
+	run guard-session start --task t1
+	[ "$status" -eq 7 ]
+	[ ! -e pwned ]
+}
+
+# cached_meta ECO NAME DOWNLOADS ADVISORIES-JSON: package metadata as guard reads it (no network).
+cached_meta() {
+	local d
+	d="$(cd "$(git rev-parse --git-common-dir)" && pwd -P)/guard/packages/$1"
+	mkdir -p "$d"
+	jq -n --argjson w "$3" --argjson a "$4" '{weekly_downloads:$w,advisories:$a}' >"$d/${2//\//%}.json"
+}
+
+@test "package vetting: lockfile, allowlist and metadata allow; unknown, unpopular, vulnerable and uncached deny" {
+	printf '{"packages":{"node_modules/left-pad":{"version":"1.3.0"}}}\n' >package-lock.json
+	git add -A && git commit -qm lock
+	start
+	hook pre Bash '{"command":"npm install left-pad@1.3.0"}' u1
+	[ "$(decision_of)" = allow ]
+	cached_meta npm react 20000000 '[]'
+	hook pre Bash '{"command":"npm add react@18 --save-dev"}' u2
+	[ "$(decision_of)" = allow ]
+	cached_meta npm tiny-thing 9999 '[]'
+	hook pre Bash '{"command":"npm install tiny-thing"}' u3
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"tiny-thing (npm) has 9999 weekly downloads, under the 10,000"* ]]
+	cached_meta pypi requests 10000 '[{"id":"CVE-2024-1"}]'
+	hook pre Bash '{"command":"pip install requests==2.0"}' u4
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"requests (pypi) has open known advisories"* ]]
+	cached_meta pypi flask 10000 '[]'
+	hook pre Bash '{"command":"python3 -m pip install flask"}' u5
+	[ "$(decision_of)" = allow ]
+	for c in "cargo add serde" "go get example.com/mod@v1" "yarn add @evil/pkg" "pnpm add x" 'npm i "$PKG"'; do
+		hook pre Bash "$(jq -cn --arg c "$c" '{command:$c}')" u6
+		[ "$(decision_of)" = deny ]
+	done
+	[[ "$output" == *"cannot know before the call"* ]]
+	hook pre Bash '{"command":"cargo add serde"}' u7
+	[[ "$output" == *"no metadata is cached"* ]]
+	not_stopped
+}
+
+@test "package vetting: a managed packages.allow admits a package; the project layer cannot add to it" {
+	printf 'version: 1\npackages:\n  allow: ["crates:serde"]\n' >"$BATS_TEST_TMPDIR/managed.yaml"
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	start
+	hook pre Bash '{"command":"cargo add serde"}' u1
+	[ "$(decision_of)" = allow ]
+	hook pre Bash '{"command":"cargo add serde_evil"}' u2
+	[ "$(decision_of)" = deny ]
+	mkdir -p .ai && printf 'version: 1\npackages:\n  allow: ["*"]\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
+}
+
+@test "package vetting applies to unattended sessions only" {
+	run guard hook claude <<<"$(jq -cn --arg cwd "$PROJ" '{session_id:"c",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",tool_input:{command:"cargo add serde"},tool_use_id:"u"}')"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"no metadata is cached"* && "$output" != *"package-vetting"* ]]
+}
+
+@test "night-time approvals: a request of an unattended session waits for the next briefing (24h at most), then gets the attended timeout" {
+	start
+	hook pre Bash '{"command":"git reset --hard HEAD~3"}' u1
+	[ "$(decision_of)" = deny ]
+	req=$(ls .ai/approvals/*.json | head -1)
+	[ "$(jq -r .until_briefing "$req")" = true ]
+	life=$(( $(date -d "$(jq -r .expires_at "$req")" +%s) - $(date -d "$(jq -r .requested_at "$req")" +%s) ))
+	[ "$life" -eq 86400 ]
+	# hours later, past the 5 minute attended timeout, the morning briefing still shows it
+	jq '.requested_at = "2000-01-01T00:00:00Z"' "$req" >x && mv x "$req"
+	unset GUARD_SESSION
+	run guard hook claude <<<"$(jq -cn --arg cwd "$PROJ" '{session_id:"c",cwd:$cwd,hook_event_name:"SessionStart",source:"startup"}')"
+	[[ "$(printf '%s' "$output" | jq -r .hookSpecificOutput.additionalContext)" == *"git reset --hard HEAD~3"* ]]
+	# shown: from now on it has the attended timeout (5m) left
+	[ "$(jq -r '.shown_at != null' "$req")" = true ]
+	left=$(( $(date -d "$(jq -r .expires_at "$req")" +%s) - $(date +%s) ))
+	[ "$left" -le 300 ] && [ "$left" -gt 200 ]
+	run guard-session briefing
+	[[ "$output" == *"git reset --hard HEAD~3"* ]]
+	jq '.expires_at = "2000-01-01T00:00:00Z"' "$req" >x && mv x "$req"
+	run guard-session briefing
+	[[ "$output" != *"git reset --hard HEAD~3"* ]]
+}
+
+@test "night-time approvals: a trusted approval.unattended_max bounds the wait; the project layer cannot set it" {
+	printf 'version: 1\napproval:\n  unattended_max: 2h\n' >"$BATS_TEST_TMPDIR/managed.yaml"
+	export GUARD_MANAGED_POLICY=$BATS_TEST_TMPDIR/managed.yaml
+	start
+	hook pre Bash '{"command":"git reset --hard HEAD~3"}' u1
+	req=$(ls .ai/approvals/*.json | head -1)
+	life=$(( $(date -d "$(jq -r .expires_at "$req")" +%s) - $(date -d "$(jq -r .requested_at "$req")" +%s) ))
+	[ "$life" -eq 7200 ]
+	mkdir -p .ai && printf 'version: 1\napproval:\n  unattended_max: 30d\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
 }
 
 @test "guard links no libgit2; guard-session does" {

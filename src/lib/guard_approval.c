@@ -144,6 +144,8 @@ guard_approval_config(const struct guard_policy *p, struct guard_approval_config
 	c->single_use = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "single_use"));
 	c->rejection_ttl = tree_duration(a, "rejection_ttl", 3600);
 	c->agent_prompt = !strcmp(gap_str(a, "attended"), "agent-prompt");
+	c->unattended = !strcmp(gap_str(guard_policy_tree(p), "profile"), "unattended");
+	c->unattended_max = tree_duration(a, "unattended_max", 24 * 3600);
 	c->redact = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(p), "redact");
 
 	if (env && *env) {
@@ -308,7 +310,14 @@ new_request(const struct guard_approval_config *c, const cJSON *ev, const char *
 		cJSON_AddStringToObject(req, "rule", gap_str(decision, "rule"));
 	cJSON_AddStringToObject(req, "requested_by", *gap_str(actor, "user") ? gap_str(actor, "user") : "unknown");
 	set_time(req, "requested_at", now);
-	set_time(req, "expires_at", now + (time_t)c->timeout);
+	if (c->unattended) {
+		/* nobody is there to answer: it waits for the next attended briefing (seed 004) */
+		set_time(req, "expires_at", now + (time_t)c->unattended_max);
+		cJSON_AddTrueToObject(req, "until_briefing");
+		cJSON_AddNumberToObject(req, "after_briefing", (double)c->timeout);
+	} else {
+		set_time(req, "expires_at", now + (time_t)c->timeout);
+	}
 	cJSON_AddStringToObject(req, "status", "pending");
 	cJSON_AddArrayToObject(req, "decisions");
 	cJSON_AddNullToObject(req, "decided_at");
@@ -401,6 +410,21 @@ guard_approval_status(const cJSON *req, long long *left)
 	if (left)
 		*left = exp - now;
 	return status;
+}
+
+int
+guard_approval_mark_shown(cJSON *req, time_t now)
+{
+	const cJSON *after = cJSON_GetObjectItemCaseSensitive(req, "after_briefing");
+	long long exp = gap_time(req, "expires_at");
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "until_briefing")) ||
+	    cJSON_HasObjectItem(req, "shown_at") || strcmp(guard_approval_status(req, NULL), "pending"))
+		return 0;
+	set_time(req, "shown_at", now);
+	if (cJSON_IsNumber(after) && after->valuedouble >= 0 && (exp < 0 || now + (long long)after->valuedouble < exp))
+		set_time(req, "expires_at", now + (time_t)after->valuedouble);
+	return 1;
 }
 
 int

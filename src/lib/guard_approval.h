@@ -37,6 +37,8 @@ struct guard_approval_config {
 	bool agent_prompt;       /* attended: agent-prompt (an ask goes to Claude Code's own prompt) */
 	const cJSON *redact;     /* the policy's redact list, for what a request stores */
 	char overridden[96];     /* the env variables that changed the policy's word, or "" */
+	bool unattended;         /* the profile in force: requests wait for the next briefing */
+	long long unattended_max; /* seconds an unattended request lives at most (approval.unattended_max, 24h) */
 };
 
 /* Fill c from the policy and the environment (GUARD_EPOLICY on a bad env value). */
@@ -163,6 +165,14 @@ int guard_approval_decide(cJSON *req, const struct guard_approval_config *c,
 
 /* Record expiry on a request whose time has passed (lock held). 1 when changed. */
 int guard_approval_mark_expired(cJSON *req);
+
+/*
+ * An unattended session's request (until_briefing) lives until the next
+ * attended briefing has shown it, or approval.unattended_max: once shown,
+ * it has after_briefing seconds (approval.timeout) left at most. Returns
+ * 1 when req changed (the caller saves it under the store lock), else 0.
+ */
+int guard_approval_mark_shown(cJSON *req, time_t now);
 
 /* Room for the reason guard_approval_consistent and _valid give. */
 #define GUARD_APPROVAL_WHY_MAX 256

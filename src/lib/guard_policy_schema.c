@@ -676,6 +676,7 @@ static const struct gs_field approval_fields[] = {
 	{ "single_use", &bool_node, 0 },
 	{ "rejection_ttl", &dur_node, 0 },
 	{ "attended", NODE(GS_ENUM, .choices = attendeds), 0 },
+	{ "unattended_max", &dur_node, GS_NOT_PROJECT },
 	{ NULL, NULL, 0 },
 };
 
@@ -714,6 +715,17 @@ static const struct gs_field session_fields[] = {
 	{ "same_file_streak", &count_node, 0 },
 	{ "max_files_deleted", &count_node, 0 },
 	{ "denied_retries", &count_node, 0 },
+	{ "watch_factor", NODE(GS_INT, .min = 1, .max = 100), 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct gs_field packages_fields[] = {
+	{ "allow", &str_list_node, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct gs_field incident_fields[] = {
+	{ "command", &str_node, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -846,6 +858,8 @@ static const struct gs_field top_fields[] = {
 	{ "audit", NODE(GS_MAP, .what = "audit", .fields = audit_fields), 0 },
 	{ "session", NODE(GS_MAP, .what = "session", .fields = session_fields), 0 },
 	{ "anomalies", NODE(GS_MAP, .what = "anomalies", .fields = anomaly_fields), 0 },
+	{ "incident", NODE(GS_MAP, .what = "incident", .fields = incident_fields), GS_USER_MANAGED },
+	{ "packages", NODE(GS_MAP, .what = "packages", .fields = packages_fields), GS_USER_MANAGED },
 	{ "branch", NODE(GS_MAP, .what = "branch", .fields = branch_fields), 0 },
 	{ "pr", NODE(GS_MAP, .what = "pr", .fields = pr_fields), 0 },
 	{ "mcp", NODE(GS_MAP, .what = "mcp", .fields = mcp_fields), 0 },

@@ -382,6 +382,23 @@ guard_session_lock(const char *root, const char *id, int *fd)
 }
 
 int
+guard_session_lock_remove(const char *root, const char *id)
+{
+	char *path = NULL, *name;
+	int fd = -1, rc;
+
+	if ((rc = guard_session_lock(root, id, &fd)) < 0)
+		return rc;
+	name = guard_xasprintf("%s.lock", id);
+	if ((rc = state_file(root, name, false, &path)) >= 0 && unlink(path) < 0 && errno != ENOENT)
+		rc = guard_error(GUARD_EIO, "cannot remove '%s': %s", path, strerror(errno));
+	guard_lock_release(fd);
+	free(name);
+	free(path);
+	return rc;
+}
+
+int
 guard_session_start_lock(const char *root, int *fd)
 {
 	return state_lock(root, ".start.lock", fd);

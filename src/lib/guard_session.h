@@ -68,6 +68,21 @@ int guard_session_report(const char *root, const cJSON *state);
 int guard_session_lock(const char *root, const char *id, int *fd);
 
 /*
+ * Remove the lock file of a session that has ended (taken first, so no
+ * holder is cut short); later users make it again.
+ */
+int guard_session_lock_remove(const char *root, const char *id);
+
+/*
+ * How a session ended, for run's exit status and status --json: a new
+ * object {kind, limit, incident}. kind is "breach" when any limit ended it
+ * (however detected), else the caller's kind ("completed", "agent_failed",
+ * "interrupted"); limit is the first breach's, incident the worst (P1 is
+ * worst) over its breaches, each left out when none.
+ */
+cJSON *guard_session_ending(const cJSON *state, const char *kind);
+
+/*
  * The repository's start lock: held from the refusal checks to the saved
  * state, so two starts cannot both pass the daily limits.
  */
@@ -101,6 +116,25 @@ int guard_session_list(const char *root, cJSON **out, struct guard_list *skipped
  */
 int guard_session_audit(const char *root, const struct guard_policy *policy, const char *id, const char *name,
 			cJSON *fields);
+
+/* ---- the session record (guard_session_record.c) ---------------------- */
+
+/*
+ * A new session's live state (a new object), before its branch is cut:
+ * status "ended" with end_reason "the start did not finish", so a start
+ * that stops half-way counts and runs nothing. supervisor is the pid of
+ * the process that supervises the run (0 for none).
+ */
+cJSON *guard_session_record(const struct guard_policy *policy, const char *root, const char *id, const char *task,
+			    const char *base_branch, long supervisor);
+
+/* The fields of the session.start record of state (a new object). */
+cJSON *guard_session_start_fields(const struct guard_policy *policy, const cJSON *state);
+
+struct guard_changes;
+/* The fields of the session.end record (a new object); pr_body is its path. */
+cJSON *guard_session_end_fields(const cJSON *state, const struct guard_changes *ch, size_t findings,
+				const char *pr_body);
 
 /* ---- limits (guard_session_limits.c) ---------------------------------- */
 
@@ -137,6 +171,19 @@ cJSON *guard_session_breaches(const cJSON *state, const cJSON *policy_tree, time
 int guard_session_apply(const char *root, const struct guard_policy *policy, cJSON *state, const cJSON *breaches,
 			char **stop);
 
+/*
+ * Raise the incident of a breach (one with an "incident" level): a line in
+ * "<state dir>/sessions/incidents.jsonl" and .ai/sessions/incidents.jsonl,
+ * then the trusted layers' incident.command, if any, with that line on
+ * its stdin (at most 10 s; its failure goes to the session's log, never
+ * to the caller). An error only when the incident could not be written.
+ */
+int guard_session_incident(const char *root, const struct guard_policy *policy, const cJSON *state,
+			   const cJSON *breach);
+
+/* The stronger-monitoring line (after prefix) when the session has one, for the PR body and briefing. */
+void guard_session_watch_text(const cJSON *state, const char *prefix, struct guard_buf *b);
+
 /* Why start must refuse (caller frees), or NULL when a start is allowed. */
 char *guard_session_refusal(const cJSON *policy_tree, const cJSON *sessions, time_t now);
 
@@ -151,6 +198,40 @@ char *guard_session_refusal(const cJSON *policy_tree, const cJSON *sessions, tim
  * "stop": {reason} (the adapter turns it into continue:false and a deny).
  */
 int guard_session_track(const char *root, const char *id, const struct guard_policy *policy, cJSON *ev);
+
+/* ---- predicted effects (guard_session_predict.c) ---------------------- */
+
+/* Lines of now that old lacks, with repeats: what a diff of old to now adds, near enough. */
+long guard_lines_added(const char *old, size_t old_len, const char *now, size_t now_len);
+
+/* The lines a Write, Edit or MultiEdit event (with risk) will add to its file; 0 for any other call. */
+long guard_session_predict_loc(const char *root, const cJSON *ev);
+
+/*
+ * The files a call with this risk will touch, as [{path, existed}] (a new
+ * array, at most max): its targets, where a deleted folder or a find
+ * pattern stands for every file under it. Absolute paths and guard's own
+ * state are left out.
+ */
+cJSON *guard_session_marks(const char *root, const cJSON *risk, size_t max);
+
+/*
+ * What makes two denied calls the same action (caller frees): the tool,
+ * the rule, the targets, and the command's words (not its bytes): each
+ * simple command's name and its words that are not options, in a fixed
+ * order, a --flag=v counting as its value (as --flag v does); the
+ * canonical input for a call that is not a command.
+ */
+char *guard_session_action_key(const cJSON *ev);
+
+/*
+ * Package vetting (guard_session_vet.c): why a command's package install
+ * (npm/pnpm/yarn add|install, pip install, cargo add, go get) may not run
+ * unattended (caller frees), or NULL when every package it names is in the
+ * lockfile, on packages.allow, or shown by cached metadata to have 10,000+
+ * weekly downloads and no advisory.
+ */
+char *guard_session_vet(const char *root, const cJSON *policy_tree, const cJSON *ev);
 
 /* ---- deferred plans and briefing (guard_session_plans.c, _brief.c) ---- */
 
@@ -189,6 +270,7 @@ struct guard_changes {
 	size_t len, alloc;
 	long added, deleted; /* totals over text files */
 };
+#define GUARD_CHANGES_INIT { NULL, 0, 0, 0, 0 }
 
 void guard_changes_release(struct guard_changes *c);
 void guard_changes_add(struct guard_changes *c, const char *path, const char *old_path, char status,

@@ -2,6 +2,7 @@
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_json.h"
+#include "guard_list.h"
 #include "guard_session.h"
 #include "guard_time.h"
 
@@ -12,6 +13,21 @@ static const char *
 str(const cJSON *o, const char *key)
 {
 	return guard_json_str(o, key, "-");
+}
+
+/* One line of a plan, its label and value in English (the reasons guard-session defer writes). */
+static void
+add_item(struct guard_buf *b, const char *label, const char *v, int len)
+{
+	static const char *const words[][2] = { { "정체", "stalled" }, { "라운드 초과", "rounds exceeded" },
+						{ "C6 Hard Gate 실패", "C6 hard gate failed" } };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if ((size_t)len == strlen(words[i][0]) && !memcmp(v, words[i][0], (size_t)len)) {
+			guard_buf_addf(b, "  %s: %s\n", label, words[i][1]);
+			return;
+		}
+	guard_buf_addf(b, "  %s: %.*s\n", label, len, v);
 }
 
 /* Every [보류] entry of PENDING_PLANS.md, with its four choices. */
@@ -42,6 +58,17 @@ deferred(const char *root, struct guard_buf *b)
 		if (state && (!next || state < next) &&
 		    sscanf(state, "- **상태**: 미수렴 (라운드 %d, 가중 비율 %lf%%)", &round, &ratio) == 2)
 			guard_buf_addf(b, "  status: not converged after round %d (weighted ratio %.1f%%)\n", round, ratio);
+		/* why it was set aside and the last critique, in English words */
+		static const char *const items[][2] = { { "- **사유**: ", "reason" },
+							{ "- **마지막 비평 요약**: ", "last critique" } };
+		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+			char *at = strstr(h, items[i][0]);
+			if (at && (!next || at < next)) {
+				at += strlen(items[i][0]);
+				char *se = strchr(at, '\n');
+				add_item(b, items[i][1], at, (int)(se ? se - at : (long)strlen(at)));
+			}
+		}
 		if (plan && (!next || plan < next)) {
 			char *id = plan + strlen("`.ai/plans/"), *close = strstr(id, ".md`");
 			if (close) {
@@ -60,6 +87,7 @@ deferred(const char *root, struct guard_buf *b)
 struct pending {
 	struct guard_buf *b;
 	int n;
+	struct guard_list shown; /* unattended requests shown now for the first time */
 };
 
 static int
@@ -71,11 +99,19 @@ pending_one(cJSON *req, void *arg)
 
 	if (strcmp(guard_approval_status(req, &left), "pending"))
 		return 0;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "until_briefing")) &&
+	    !cJSON_HasObjectItem(req, "shown_at"))
+		guard_list_add(&p->shown, str(req, "id"));
 	guard_duration_format(left, l, sizeof(l));
 	if (!p->n++)
 		guard_buf_addstr(p->b, "Approvals pending (guard-approve list):\n");
-	guard_buf_addf(p->b, "- %.8s %s: %s (risk %s, by %s, expires in %s)\n", str(req, "id"), str(req, "tool"),
-		       str(req, "summary"), str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
+	const char *tool = str(req, "tool"), *summary = str(req, "summary");
+	size_t tl = strlen(tool);
+	/* a summary that names its tool already: "Bash: ls", not "Bash: Bash: ls" */
+	if (!strncmp(summary, tool, tl) && !strncmp(summary + tl, ": ", 2))
+		summary += tl + 2;
+	guard_buf_addf(p->b, "- %.8s %s: %s (risk %s, by %s, expires in %s)\n", str(req, "id"), tool, summary,
+		       str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
 		       str(req, "requested_by"), l);
 	return 0;
 }
@@ -84,12 +120,24 @@ pending_one(cJSON *req, void *arg)
 static int
 approvals(const char *root, struct guard_buf *b)
 {
-	struct guard_approval_store s;
-	struct pending p = { b, 0 };
+	struct guard_approval_store s = GUARD_APPROVAL_STORE_INIT;
+	struct pending p = { b, 0, GUARD_LIST_INIT };
 
 	if (guard_approval_store_open(&s, root, false) < 0)
 		return 0; /* no approvals yet, or a folder the store refuses */
 	guard_approval_each(&s, pending_one, &p, NULL);
+	/* Shown now: from here an unattended request has the attended timeout left. */
+	if (p.shown.len && guard_approval_lock(&s) >= 0) {
+		for (size_t i = 0; i < p.shown.len; i++) {
+			cJSON *req = NULL;
+			if (guard_approval_load(&s, p.shown.items[i], &req) >= 0 && guard_approval_mark_shown(req, time(NULL)))
+				guard_approval_save(&s, req);
+			cJSON_Delete(req);
+		}
+		guard_approval_unlock(&s);
+	}
+	guard_error_clear(); /* the briefing shows what it can */
+	guard_list_clear(&p.shown);
 	guard_approval_store_close(&s);
 	return p.n;
 }
@@ -124,6 +172,7 @@ last_night(const char *root, time_t now, struct guard_buf *b)
 				       str(v, "message"));
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(s, "warnings"))
 			guard_buf_addf(b, "  warning: %s\n", str(v, "message"));
+		guard_session_watch_text(s, "  stronger monitoring: ", b);
 		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "pr_body")))
 			guard_buf_addf(b, "  PR body: %s\n", str(s, "pr_body"));
 	}

@@ -4,9 +4,10 @@
 #include "guard_time.h"
 
 /*
- * How each limit of DESIGN.md section 9 is measured. A count limit is a
- * maximum (breached when exceeded: max_loc 1000 allows 1,000 lines); a
- * time limit, a streak or a retry count is breached when reached; "any"
+ * How each limit of DESIGN.md section 9 is measured, as seed 004 words
+ * it. A count limit is a maximum (breached when exceeded: max_loc 1000
+ * allows 1,000 lines); deletions ("10 or more"), a time limit, a streak
+ * ("5 times in a row") or a retry count is breached when reached; "any"
  * limits are breached by the first occurrence.
  */
 enum lim_kind { LIM_MAX, LIM_REACH, LIM_ANY, LIM_TIME };
@@ -16,19 +17,23 @@ static const struct lim {
 	const char *key;      /* key under session: (NULL for "any") */
 	const char *counter;  /* key under counters (NULL: computed) */
 	enum lim_kind kind;
-	const char *what;
+	const char *what, *one; /* after a count; one: after a count of 1 */
 } lims[] = {
-	{ "loc", "max_loc", "loc", LIM_MAX, "lines of code in the session" },
-	{ "files_created", "max_files_created", "files_created", LIM_MAX, "files created" },
-	{ "files_modified", "max_files_modified", "files_modified", LIM_MAX, "files modified" },
-	{ "files_deleted", "max_files_deleted", "files_deleted", LIM_MAX, "files deleted" },
-	{ "loc_per_day", "max_loc_per_day", NULL, LIM_MAX, "lines of code today (all sessions)" },
-	{ "duration", "max_duration", NULL, LIM_TIME, "session duration" },
-	{ "idle", "idle_timeout", NULL, LIM_TIME, "idle time" },
-	{ "same_file_streak", "same_file_streak", "same_file_streak", LIM_REACH, "same file modified in a row" },
-	{ "denied_retries", "denied_retries", "denied_retries", LIM_REACH, "retries of a denied command" },
-	{ "outside_project", NULL, "outside_project", LIM_ANY, "accesses outside the project" },
-	{ "unknown_host", NULL, "unknown_hosts", LIM_ANY, "network accesses to hosts not allowed" },
+	{ "loc", "max_loc", "loc", LIM_MAX, "lines of code in the session", "line of code in the session" },
+	{ "files_created", "max_files_created", "files_created", LIM_MAX, "files created", "file created" },
+	{ "files_modified", "max_files_modified", "files_modified", LIM_MAX, "files modified", "file modified" },
+	{ "files_deleted", "max_files_deleted", "files_deleted", LIM_REACH, "files deleted", "file deleted" },
+	{ "loc_per_day", "max_loc_per_day", NULL, LIM_MAX, "lines of code today (all sessions)",
+	  "line of code today (all sessions)" },
+	{ "duration", "max_duration", NULL, LIM_TIME, "session duration", "session duration" },
+	{ "idle", "idle_timeout", NULL, LIM_TIME, "idle time", "idle time" },
+	{ "same_file_streak", "same_file_streak", "same_file_streak", LIM_REACH,
+	  "times in a row the same file was modified", "time the same file was modified" },
+	{ "denied_retries", "denied_retries", "denied_retries", LIM_REACH, "retries of a denied command",
+	  "retry of a denied command" },
+	{ "outside_project", NULL, "outside_project", LIM_ANY, "accesses outside the project", "access outside the project" },
+	{ "unknown_host", NULL, "unknown_hosts", LIM_ANY, "network accesses to hosts not allowed",
+	  "network access to a host not allowed" },
 };
 
 static const char *const duration_keys[] = { "max_duration", "idle_timeout", "cooldown" };
@@ -179,9 +184,10 @@ guard_session_breaches(const cJSON *state, const cJSON *tree, time_t now, long l
 		cJSON_AddStringToObject(b, "action", action ? action : !strcmp(l->anomaly, "files_modified") ? "warn" : "end");
 		if (incident && strcmp(incident, "none"))
 			cJSON_AddStringToObject(b, "incident", incident);
-		char *msg = l->kind == LIM_ANY ? guard_xasprintf("%s %s (none allowed)", v, l->what)
-			  : l->kind == LIM_MAX ? guard_xasprintf("%s %s, over the limit of %s", v, l->what, m)
-					       : guard_xasprintf("%s %s, at the limit of %s", v, l->what, m);
+		const char *what = value == 1 ? l->one : l->what;
+		char *msg = l->kind == LIM_ANY ? guard_xasprintf("%s %s (none allowed)", v, what)
+			  : l->kind == LIM_MAX ? guard_xasprintf("%s %s, over the limit of %s", v, what, m)
+					       : guard_xasprintf("%s %s, at the limit of %s", v, what, m);
 		cJSON_AddStringToObject(b, "message", msg);
 		free(msg);
 		cJSON_AddItemToArray(out, b);
@@ -218,6 +224,61 @@ set_string(cJSON *obj, const char *key, const char *value)
 	guard_json_set(obj, key, cJSON_CreateString(value));
 }
 
+/* Budgets that shrink once the files-modified warning asks for a closer watch. */
+static const char *const watched[][2] = {
+	{ "max_loc", "loc" }, { "max_files_created", "files_created" }, { "max_files_deleted", "files_deleted" },
+	{ "max_duration", NULL },
+};
+
+/*
+ * Stronger monitoring (seed 004: "warn + stronger monitoring"): what is
+ * left of each budget is cut to session.watch_factor percent (50 unless a
+ * layer says less), once. state.watch keeps when, the factor and the
+ * limits before.
+ */
+static void
+watch_closer(cJSON *state, const cJSON *tree, const char *ts)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "session"), "watch_factor");
+	double factor = cJSON_IsNumber(f) && f->valuedouble >= 1 && f->valuedouble <= 100 ? f->valuedouble : 50;
+	cJSON *limits = cJSON_GetObjectItemCaseSensitive(state, "limits");
+	const cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
+	cJSON *w, *before;
+
+	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(state, "watch")) || !cJSON_IsObject(limits))
+		return;
+	w = cJSON_AddObjectToObject(state, "watch");
+	cJSON_AddStringToObject(w, "since", ts);
+	cJSON_AddNumberToObject(w, "factor", factor);
+	before = cJSON_AddObjectToObject(w, "before");
+	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
+		cJSON *max = cJSON_GetObjectItemCaseSensitive(limits, watched[i][0]);
+		double used = watched[i][1] ? num(counters, watched[i][1]) : (double)guard_session_seconds(state, "started_at", time(NULL));
+		if (!strcmp(watched[i][0], "max_loc"))
+			used += num(counters, "loc_pending");
+		if (!cJSON_IsNumber(max) || used < 0 || used >= max->valuedouble)
+			continue;
+		cJSON_AddNumberToObject(before, watched[i][0], max->valuedouble);
+		cJSON_SetNumberValue(max, used + (double)(long long)((max->valuedouble - used) * factor / 100));
+	}
+}
+
+void
+guard_session_watch_text(const cJSON *state, const char *prefix, struct guard_buf *b)
+{
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(state, "watch"), *v;
+	const cJSON *limits = cJSON_GetObjectItemCaseSensitive(state, "limits");
+
+	if (!cJSON_IsObject(w))
+		return;
+	guard_buf_addf(b, "%ssince %s, after the files-modified warning, what was left of each budget was cut to %.0f%%",
+		       prefix, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(w, "since")) ?: "-", num(w, "factor"));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(w, "before"))
+		guard_buf_addf(b, "%s %s %.0f -> %.0f", v == cJSON_GetObjectItemCaseSensitive(w, "before")->child ? ":" : ",",
+			       v->string, v->valuedouble, num(limits, v->string));
+	guard_buf_addstr(b, "\n");
+}
+
 int
 guard_session_apply(const char *root, const struct guard_policy *policy, cJSON *state, const cJSON *breaches, char **stop)
 {
@@ -243,6 +304,8 @@ guard_session_apply(const char *root, const struct guard_policy *policy, cJSON *
 		cJSON_AddStringToObject(copy, "at", ts);
 		cJSON_AddItemToArray(list, copy);
 		if (warn) {
+			if (!strcmp(limit, "files_modified"))
+				watch_closer(state, policy ? guard_policy_tree(policy) : NULL, ts);
 			int r = guard_session_audit(root, policy, id, "session.warn", cJSON_Duplicate(b, 1));
 			rc = rc < 0 ? rc : r;
 			continue;
@@ -254,6 +317,10 @@ guard_session_apply(const char *root, const struct guard_policy *policy, cJSON *
 		guard_buf_addf(&why, "%s%s", why.len ? "; " : "", msg);
 		int r = guard_session_audit(root, policy, id, "session.terminate", cJSON_Duplicate(b, 1));
 		rc = rc < 0 ? rc : r;
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(b, "incident"))) {
+			r = guard_session_incident(root, policy, state, b);
+			rc = rc < 0 ? rc : r;
+		}
 	}
 	if (why.len && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "status")), "running")) {
 		set_string(state, "status", "ended");

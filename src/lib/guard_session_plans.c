@@ -196,6 +196,53 @@ find_entry(const char *text, const char *id, size_t *start, size_t *end)
 	return 0;
 }
 
+static char *
+plan_path(const char *root, const char *id)
+{
+	return guard_xasprintf("%s/.ai/plans/%s.md", root, id);
+}
+
+#define DISCARD_MARK "- **결정**: 폐기"
+
+/* Whether the plan file records that the plan was discarded. */
+static bool
+discarded(const char *root, const char *id)
+{
+	char *path = plan_path(root, id), *text = NULL;
+	size_t len;
+	bool yes = guard_file_read(path, PENDING_MAX_BYTES, 1, &text, &len) >= 0 && strstr(text, "\n" DISCARD_MARK);
+
+	guard_error_clear();
+	free(text);
+	free(path);
+	return yes;
+}
+
+/* The decision, appended to the plan file. */
+static int
+note_discard(const char *root, const char *id, const char *when)
+{
+	char *path = plan_path(root, id), *text = NULL;
+	size_t len = 0;
+	struct guard_buf b = GUARD_BUF_INIT;
+	int rc = guard_file_read(path, PENDING_MAX_BYTES, 1, &text, &len);
+
+	if (rc == GUARD_ENOTFOUND) {
+		guard_error_clear();
+		rc = 0;
+	}
+	if (rc >= 0) {
+		guard_buf_add(&b, text ? text : "", len);
+		guard_buf_addf(&b, "%s\n---\n" DISCARD_MARK " (%s UTC); the entry was removed from PENDING_PLANS.md\n",
+			       b.len && b.buf[b.len - 1] != '\n' ? "\n" : "", when);
+		rc = guard_file_write_atomic(path, b.buf, b.len, 0644);
+	}
+	guard_buf_release(&b);
+	free(text);
+	free(path);
+	return rc;
+}
+
 int
 guard_plan_resolve(const char *root, const char *id, const char *as, time_t now)
 {
@@ -214,8 +261,13 @@ guard_plan_resolve(const char *root, const char *id, const char *as, time_t now)
 		return guard_error(GUARD_EUSAGE, "'%s' is not a plan id", id);
 	if ((rc = plans_lock(root, &fd)) < 0)
 		return rc;
-	if ((rc = read_pending(root, &text, &len)) < 0 || (rc = find_entry(text, id, &start, &end)) < 0)
+	if ((rc = read_pending(root, &text, &len)) < 0)
 		goto out;
+	if ((rc = find_entry(text, id, &start, &end)) < 0) {
+		if (rc == GUARD_ENOTFOUND && discarded(root, id))
+			rc = guard_error(GUARD_ECONFLICT, "plan '%s' was already decided (discarded; see .ai/plans/%s.md)", id, id);
+		goto out;
+	}
 	if (strncmp(text + start, "## [보류]", strlen("## [보류]"))) {
 		rc = guard_error(GUARD_ECONFLICT, "plan '%s' was already decided (%.*s)", id,
 				 (int)(strchr(text + start, '\n') - (text + start)), text + start);
@@ -223,6 +275,17 @@ guard_plan_resolve(const char *root, const char *id, const char *as, time_t now)
 	}
 	stamp(now, "%Y-%m-%d %H:%M", when, sizeof(when));
 	guard_buf_add(&out, text, start);
+	if (!strcmp(as, "discard")) {
+		/* Discarded: the entry leaves PENDING_PLANS.md; the decision stays in the plan file (and the audit log). */
+		if ((rc = note_discard(root, id, when)) < 0)
+			goto out;
+		/* the last entry gone: no blank line left at the end */
+		if (end >= len && out.len > 1 && out.buf[out.len - 1] == '\n' && out.buf[out.len - 2] == '\n')
+			out.buf[--out.len] = '\0';
+		guard_buf_addstr(&out, text + end);
+		rc = write_pending(root, out.buf, out.len);
+		goto out;
+	}
 	guard_buf_addf(&out, "## %s", tag);
 	const char *body = text + start + strlen("## [보류]");
 	const char *decided = strstr(body, "- **결정**: ");

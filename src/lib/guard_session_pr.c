@@ -113,9 +113,9 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 	guard_buf_addf(b, "# %s\n\n## Summary\n\n", str(state, "task"));
 	guard_buf_addf(b, "Unattended session `%s` on branch `%s`, cut from `%s` at `%.12s`.\n",
 		       str(state, "id"), str(state, "branch"), str(state, "base_branch"), base);
-	guard_buf_addf(b, "Ran %s (%s to %s), %.0f tool calls; %s.\n\n", took, str(state, "started_at"),
+	guard_buf_addf(b, "Ran %s (%s to %s), %.0f tool call%s; %s.\n\n", took, str(state, "started_at"),
 		       str(state, "ended_at"), guard_json_num(counters, "tool_calls"),
-		       strcmp(reason, "-") ? reason : "ended normally");
+		       guard_json_num(counters, "tool_calls") == 1 ? "" : "s", strcmp(reason, "-") ? reason : "ended normally");
 	guard_buf_addf(b, "Files: %.0f created, %.0f modified, %.0f deleted (as the hook saw them).\n",
 		       guard_json_num(counters, "files_created"), guard_json_num(counters, "files_modified"),
 		       guard_json_num(counters, "files_deleted"));
@@ -125,6 +125,7 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 			       cJSON_GetObjectItemCaseSensitive(v, "incident") ? str(v, "incident") : "");
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(state, "warnings"))
 		guard_buf_addf(b, "- **warning**: %s\n", str(v, "message"));
+	guard_session_watch_text(state, "- **stronger monitoring**: ", b);
 
 	guard_buf_addf(b, "\n## Changed files (%zu)\n\n", c->len);
 	guard_buf_addstr(b, "| status | file | added | deleted |\n| --- | --- | ---: | ---: |\n");

@@ -13,6 +13,7 @@
 
 #define PENDING_MAX 64 /* calls announced and not yet completed */
 #define SEEN_MAX 20    /* outside paths / hosts kept for the report */
+#define MARKS_MAX 1000 /* files one call is counted for (a folder deleted: its files) */
 
 bool
 guard_session_own_path(const char *path)
@@ -85,9 +86,84 @@ host_allowed(const struct guard_policy *policy, const char *host)
 	return false;
 }
 
+/* Limits the prediction decides: what a call's input says it will do. */
+static const char *const predicted_limits[] = { "files_deleted", "files_created", "loc", "loc_per_day",
+						"same_file_streak" };
+
+/*
+ * The limits an allowed call would break, judged from its input before it
+ * runs: its files deleted and created (marks), the same file once more,
+ * its lines added on top of the last measured LOC and the lines of calls
+ * since. A new array of breaches (each "predicted": true), or NULL.
+ */
+static cJSON *
+predict(const cJSON *state, const char *root, const struct guard_policy *policy, const cJSON *ev, const cJSON *marks)
+{
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(state, "files"), *m, *b;
+	const char *class = guard_event_str(ev, "risk.class") ?: "";
+	const char *last = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "streak_file"));
+	cJSON *after = cJSON_Duplicate(state, 1), *all, *out = NULL;
+	cJSON *counters = object_member(after, "counters", 0);
+	double deleted = 0, created = 0, streak = -1;
+	const char *tool = guard_event_str(ev, "tool") ?: "";
+	bool writes = !strcmp(class, "W") || !strcmp(tool, "Write") || !strcmp(tool, "Edit") || !strcmp(tool, "MultiEdit") ||
+		      !strcmp(tool, "NotebookEdit");
+	long loc = guard_session_predict_loc(root, ev);
+	const cJSON *day = cJSON_GetObjectItemCaseSensitive(counters, "day_loc");
+	double pending = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(counters, "loc_pending"));
+
+	if (pending != pending)
+		pending = 0;
+	cJSON_ArrayForEach(m, marks) {
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "path"));
+		const char *was = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(files, path));
+		bool existed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "existed"));
+		if (existed && !strcmp(class, "D"))
+			deleted += !was || strcmp(was, "created"); /* a file this session created nets to nothing */
+		else if (!existed && (!was || strcmp(was, "deleted")))
+			created++;
+		else if (existed && writes && cJSON_GetArraySize(marks) == 1 && last && !strcmp(last, path))
+			streak = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(counters, "same_file_streak")) + 1;
+	}
+	bump(counters, "files_deleted", deleted);
+	bump(counters, "files_created", created);
+	if (streak > 0)
+		set_number(counters, "same_file_streak", streak);
+	bump(counters, "loc", pending + (double)loc);
+	all = guard_session_breaches(after, guard_policy_tree(policy), time(NULL),
+				     cJSON_IsNumber(day) ? (long long)(day->valuedouble + pending + (double)loc) : -1);
+	cJSON *now = guard_session_breaches(state, guard_policy_tree(policy), time(NULL),
+					    cJSON_IsNumber(day) ? (long long)(day->valuedouble + pending) : -1);
+	cJSON_ArrayForEach(b, all) {
+		const char *limit = guard_event_str(b, "limit");
+		const char *action = guard_event_str(b, "action");
+		bool known = false;
+		const cJSON *c;
+		for (size_t i = 0; i < sizeof(predicted_limits) / sizeof(predicted_limits[0]); i++)
+			known |= !strcmp(limit, predicted_limits[i]);
+		cJSON_ArrayForEach(c, now)
+			known &= strcmp(guard_event_str(c, "limit") ?: "", limit) != 0;
+		/* over before this call already: the check after it speaks for that limit */
+		if (!known || !strcmp(action, "warn"))
+			continue;
+		if (!out)
+			out = cJSON_CreateArray();
+		cJSON *copy = cJSON_Duplicate(b, 1);
+		char *msg = guard_xasprintf("%s (predicted before the call, which was denied)", guard_event_str(b, "message"));
+		guard_json_set(copy, "message", cJSON_CreateString(msg));
+		cJSON_AddTrueToObject(copy, "predicted");
+		free(msg);
+		cJSON_AddItemToArray(out, copy);
+	}
+	cJSON_Delete(now);
+	cJSON_Delete(all);
+	cJSON_Delete(after);
+	return out;
+}
+
 /* Before the call: what it reaches, whether it was denied, what it will write. */
 static void
-count_pre(cJSON *state, const char *root, const struct guard_policy *policy, const cJSON *ev)
+count_pre(cJSON *state, const char *root, const struct guard_policy *policy, const cJSON *ev, cJSON **predicted)
 {
 	cJSON *counters = object_member(state, "counters", 0);
 	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk");
@@ -95,6 +171,7 @@ count_pre(cJSON *state, const char *root, const struct guard_policy *policy, con
 	const char *lists[] = { "targets", "reads" };
 	const cJSON *v;
 
+	*predicted = NULL;
 	for (size_t i = 0; i < 2; i++)
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(risk, lists[i])) {
 			/* The analyzer shows a path outside the project (after symlinks) absolute. */
@@ -110,15 +187,10 @@ count_pre(cJSON *state, const char *root, const struct guard_policy *policy, con
 		}
 
 	if (!effect || strcmp(effect, "allow")) {
-		/* The same denied action again: counted per exact tool and input. */
-		cJSON *key = cJSON_CreateObject();
-		char *canon, hex[GUARD_SHA256_HEX];
-		cJSON_AddStringToObject(key, "tool", guard_event_str(ev, "tool") ?: "");
-		cJSON_AddItemToObject(key, "input", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ev, "input"), 1));
-		canon = guard_json_canonical(key);
-		guard_sha256_hex(canon, strlen(canon), hex);
-		free(canon);
-		cJSON_Delete(key);
+		/* The same denied action again: the same rule and targets, the same words. */
+		char *key = guard_session_action_key(ev), hex[GUARD_SHA256_HEX];
+		guard_sha256_hex(key, strlen(key), hex);
+		free(key);
 		cJSON *denied = object_member(state, "denied", 0);
 		bump(denied, hex, 1);
 		double tries = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(denied, hex));
@@ -129,20 +201,16 @@ count_pre(cJSON *state, const char *root, const struct guard_policy *policy, con
 	}
 
 	/* Allowed: note which files existed, to classify them once it ran. */
-	cJSON *pending = object_member(state, "pending", 0), *marks = cJSON_CreateArray();
+	cJSON *pending = object_member(state, "pending", 0);
+	cJSON *marks = guard_session_marks(root, risk, MARKS_MAX);
 	const char *use = guard_event_str(ev, "tool_use_id");
-	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(risk, "targets")) {
-		struct stat st;
-		if (!cJSON_IsString(v) || v->valuestring[0] == '/' || guard_session_own_path(v->valuestring))
-			continue;
-		char *abs = guard_xasprintf("%s/%s", root, v->valuestring);
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "path", v->valuestring);
-		cJSON_AddBoolToObject(m, "existed", lstat(abs, &st) == 0);
-		cJSON_AddItemToArray(marks, m);
-		free(abs);
+	*predicted = predict(state, root, policy, ev, marks);
+	if (!*predicted) {
+		long loc = guard_session_predict_loc(root, ev);
+		if (loc > 0)
+			bump(counters, "loc_pending", (double)loc);
 	}
-	if (!use || !cJSON_GetArraySize(marks)) {
+	if (!use || !cJSON_GetArraySize(marks) || *predicted) {
 		cJSON_Delete(marks);
 		return;
 	}
@@ -218,7 +286,7 @@ int
 guard_session_track(const char *root, const char *id, const struct guard_policy *policy, cJSON *ev)
 {
 	const char *phase = guard_event_str(ev, "phase");
-	cJSON *state = NULL, *breaches = NULL;
+	cJSON *state = NULL, *breaches = NULL, *predicted = NULL;
 	char *stop = NULL, ts[GUARD_TIME_LEN];
 	int fd = -1, rc;
 
@@ -234,17 +302,32 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 				       guard_session_status(state), why ? ": " : "", why ? why : "");
 		goto stop;
 	}
+	if (phase && !strcmp(phase, "pre") && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
+		char *why = guard_session_vet(root, guard_policy_tree(policy), ev);
+		cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+		if (why && cJSON_IsObject(d)) {
+			char *reason = guard_xasprintf("unattended: %s", why);
+			guard_json_set(d, "effect", cJSON_CreateString("deny"));
+			guard_json_set(d, "rule", cJSON_CreateString("session.package-vetting"));
+			guard_json_set(d, "reason", cJSON_CreateString(reason));
+			free(reason);
+		}
+		free(why);
+	}
 	if (phase && !strcmp(phase, "pre"))
-		count_pre(state, root, policy, ev);
+		count_pre(state, root, policy, ev, &predicted);
 	else if (phase && !strcmp(phase, "post"))
 		count_post(state, root, ev);
-	if (phase && strcmp(phase, "other"))
-		bump(object_member(state, "counters", 0), "tool_calls", 1);
+	if (phase && !strcmp(phase, "pre"))
+		bump(object_member(state, "counters", 0), "tool_calls", 1); /* once per call, not pre and post */
 	/* Idle is measured up to this call, so check before noting the activity. */
 	/* Today's LOC as guard-session check or the supervisor last measured it. */
 	const cJSON *day = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc");
 	breaches = guard_session_breaches(state, guard_policy_tree(policy), time(NULL),
 					  cJSON_IsNumber(day) ? (long long)day->valuedouble : -1);
+	/* The breaches this call would cause come first: it is denied, and the session ends. */
+	for (cJSON *p = predicted ? predicted->child : NULL; p; p = p->next)
+		cJSON_AddItemToArray(breaches, cJSON_Duplicate(p, 1));
 	if ((rc = guard_session_apply(root, policy, state, breaches, &stop)) < 0)
 		goto out;
 	guard_time_now(ts);
@@ -256,12 +339,18 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 		guard_error_clear();
 stop:
 	if (stop) {
+		cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+		if (predicted && cJSON_IsObject(d)) {
+			guard_json_set(d, "effect", cJSON_CreateString("deny"));
+			guard_json_set(d, "reason", cJSON_CreateString(stop));
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(ev, "stop");
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(ev, "stop"), "reason", stop);
 	}
 	rc = 0;
 out:
 	free(stop);
+	cJSON_Delete(predicted);
 	cJSON_Delete(breaches);
 	cJSON_Delete(state);
 	guard_lock_release(fd);

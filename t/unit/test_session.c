@@ -278,7 +278,7 @@ TEST(limits_counters_at_threshold_and_one_before)
 		{ "loc", "loc", 1000, 1001, "end", NULL },
 		{ "files_created", "files_created", 20, 21, "end", NULL },
 		{ "files_modified", "files_modified", 50, 51, "warn", NULL },
-		{ "files_deleted", "files_deleted", 10, 11, "end", "P2" },
+		{ "files_deleted", "files_deleted", 9, 10, "end", "P2" },
 		{ "same_file_streak", "same_file_streak", 4, 5, "end", "P3" },
 		{ "denied_retries", "denied_retries", 2, 3, "end", "P2" },
 		{ "outside_project", "outside_project", 0, 1, "end", "P3" },
@@ -646,7 +646,7 @@ TEST(track_files_created_modified_deleted_net)
 	/* A post without its pre (another hook's call) counts nothing. */
 	CHECK(!(stop = track(root, p, "s1", "post", "u99", "allow", "{\"targets\": [\"old2.c\"]}")));
 	CHECK(cnt(root, "s1", "files_modified") == 0);
-	CHECK(cnt(root, "s1", "tool_calls") == 15);
+	CHECK(cnt(root, "s1", "tool_calls") == 7); /* one per call (its pre), not pre and post */
 	cJSON_Delete(s);
 	guard_policy_free(p);
 	free(root);
@@ -691,7 +691,7 @@ TEST(track_streak_counts_in_a_row_and_resets)
 	CHECK(!(stop = write_call(root, p, "s1", "u5", "a.c", 1)));
 	CHECK(cnt(root, "s1", "same_file_streak") == 2);
 	stop = write_call(root, p, "s1", "u6", "a.c", 1);
-	CHECK(stop && strstr(stop, "3 same file modified in a row, at the limit of 3"));
+	CHECK(stop && strstr(stop, "3 times in a row the same file was modified, at the limit of 3"));
 	free(stop);
 	cJSON_Delete(s);
 	guard_policy_free(p);
@@ -720,7 +720,7 @@ TEST(track_denied_retries_outside_and_hosts)
 	CHECK(cnt(root, "s2", "outside_project") == 0 && cnt(root, "s2", "unknown_hosts") == 0);
 	/* Denied or not, the attempt counts. */
 	stop = track(root, p, "s2", "pre", "u3", "deny", "{\"reads\": [\"/etc/passwd\"]}");
-	CHECK(stop && strstr(stop, "1 accesses outside the project (none allowed)"));
+	CHECK(stop && strstr(stop, "1 access outside the project (none allowed)"));
 	free(stop);
 	cJSON *after = loaded(root, "s2");
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(after, "outside"), 0)), "/etc/passwd");
@@ -729,7 +729,7 @@ TEST(track_denied_retries_outside_and_hosts)
 
 	s = start_state(root, p, "s3");
 	stop = track(root, p, "s3", "pre", "u1", "allow", "{\"hosts\": [\"evil.example\"]}");
-	CHECK(stop && strstr(stop, "network accesses to hosts not allowed"));
+	CHECK(stop && strstr(stop, "1 network access to a host not allowed"));
 	free(stop);
 	cJSON_Delete(s);
 	guard_policy_free(p);
@@ -952,6 +952,44 @@ defer_args(const char *summary)
 	return d;
 }
 
+/* The record a start writes first: ended until the branch is cut, the limits in force, the supervisor. */
+TEST(session_record_is_built_in_the_library)
+{
+	char *root = new_root();
+	struct guard_policy *p = small_policy(root);
+	cJSON *s = guard_session_record(p, root, "20260101-000000-t", "t", "main", (long)getpid()), *f;
+	struct guard_changes ch = GUARD_CHANGES_INIT;
+
+	CHECK_STR(sget(s, "id"), "20260101-000000-t");
+	CHECK_STR(sget(s, "project"), root);
+	CHECK_STR(sget(s, "base_branch"), "main");
+	CHECK_STR(sget(s, "status"), "ended");
+	CHECK_STR(sget(s, "end_reason"), "the start did not finish");
+	CHECK_STR(sget(s, "started_at"), sget(s, "last_activity"));
+	CHECK_STR(sget(s, "policy_rev"), guard_policy_rev(p));
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "limits"), "max_loc")) == 5);
+	CHECK(cJSON_IsObject(cJSON_GetObjectItem(s, "counters")));
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "supervisor"), "pid")) == getpid());
+	CHECK(save(root, s) == 0); /* a state the loader accepts */
+	f = guard_session_start_fields(p, s);
+	CHECK_STR(sget(f, "task"), "t");
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "limits"), "max_files_deleted")) == 2);
+	cJSON_Delete(f);
+	guard_changes_add(&ch, "src/a.c", NULL, 'A', 3, 0);
+	f = guard_session_end_fields(s, &ch, 2, ".ai/sessions/x.pr.md");
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(f, "loc")) == 3 && cJSON_GetNumberValue(cJSON_GetObjectItem(f, "files")) == 1);
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(f, "findings")) == 2);
+	CHECK_STR(sget(f, "reason"), "the start did not finish");
+	cJSON_Delete(f);
+	guard_changes_release(&ch);
+	cJSON_Delete(s);
+	s = guard_session_record(p, root, "x", "t", "main", 0);
+	CHECK(!cJSON_GetObjectItem(s, "supervisor"));
+	cJSON_Delete(s);
+	guard_policy_free(p);
+	free(root);
+}
+
 TEST(plans_defer_entry_format)
 {
 	char *root = new_root(), *id = NULL, *text, *plan;
@@ -1040,13 +1078,17 @@ TEST(plans_resolve_in_place)
 	CHECK(text && strlen(text) == strlen(before) + strlen("- **결정**: 유지 (2026-11-21 08:30 UTC)\n"));
 	free(text);
 
-	/* Discard after keep: the tag changes, the decision line is replaced. */
+	/* Discard after keep: the entry leaves the file, the decision goes to the plan file. */
 	CHECK(guard_plan_resolve(root, a, "discard", when + 7200) == 0);
 	text = slurp(root, "PENDING_PLANS.md");
-	CHECK(text && strstr(text, "## [폐기] 2026-11-21 07:30 - first\n"));
-	CHECK(text && count_lines(text, "- **결정**") == 1 && strstr(text, "- **결정**: 폐기 (2026-11-21 09:30 UTC)\n"));
-	CHECK(text && strstr(text, "## [보류] 2026-11-21 07:31 - second\n"));
+	CHECK(text && !strstr(text, " - first\n") && count_lines(text, "- **결정**") == 0);
+	CHECK(text && strstr(text, "\n\n## [보류] 2026-11-21 07:31 - second\n"));
 	free(text);
+	char *plan = guard_xasprintf(".ai/plans/%s.md", a);
+	text = slurp(root, plan);
+	CHECK(text && strstr(text, "\n- **결정**: 폐기 (2026-11-21 09:30 UTC); the entry was removed from PENDING_PLANS.md\n"));
+	free(text);
+	free(plan);
 
 	/* The last entry of the file. */
 	CHECK(guard_plan_resolve(root, b, "proceed", when + 7200) == 0);
@@ -1162,6 +1204,7 @@ main(void)
 	RUN(state_migrates_old_layout_once);
 	RUN(state_folder_unwritable_fails_closed);
 	RUN(state_of_another_worktree_is_not_tracked_here);
+	RUN(session_record_is_built_in_the_library);
 	RUN(plans_defer_entry_format);
 	RUN(plans_defer_rejects_bad_input_and_writes_nothing);
 	RUN(plans_resolve_in_place);
