@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard_audit.h"
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
@@ -26,12 +27,13 @@
 struct project {
 	char *root;
 	struct guard_stages stages;
+	const struct guard_policy *policy;
 	const cJSON *tree;
 	struct guard_branch_rules rules;
 };
 
 #define PROJECT_INIT { NULL, { { NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL, GUARD_LIST_INIT }, NULL, \
-		       GUARD_BRANCH_RULES_INIT }
+		       NULL, GUARD_BRANCH_RULES_INIT }
 
 static int
 project_root(struct project *p)
@@ -53,12 +55,15 @@ project_policy(struct project *p)
 	const struct guard_policy *policy;
 	int rc;
 
+	if (p->policy)
+		return 0; /* loaded */
 	p->stages.src.profile = "unattended";
 	if ((rc = guard_stages_policy(&p->stages, p->root, &policy)) < 0) {
 		for (size_t i = 0; i < p->stages.errors.len; i++)
 			cli_error("%s", p->stages.errors.items[i]);
 		return rc;
 	}
+	p->policy = policy;
 	p->tree = guard_policy_tree(policy);
 	guard_branch_rules_load(&p->rules, p->tree);
 	return 0;
@@ -206,17 +211,42 @@ push_as_updates(const char *input, size_t len, size_t *out_len)
 	return guard_buf_detach(&b);
 }
 
+/*
+ * Each refusal, printed and written to the audit log as a git.violation
+ * (the refusal stands when the record cannot be written: it is said).
+ */
 static void
-print_violations(const cJSON *violations)
+report_violations(const struct project *p, const char *hook, const cJSON *sessions, const char *marker,
+		  const cJSON *violations)
 {
 	const cJSON *v;
-	cJSON_ArrayForEach(v, violations)
+	cJSON_ArrayForEach(v, violations) {
+		const char *user = getenv("USER");
+		cJSON *ev = cJSON_Duplicate(v, 1), *actor = cJSON_AddObjectToObject(ev, "actor");
+		const char *session = guard_json_str(cJSON_GetArrayItem(sessions, 0), "id", NULL);
+
 		cli_error("refused: %s [%s]", guard_json_str(v, "message", ""), guard_json_str(v, "rule", ""));
+		cJSON_AddStringToObject(actor, "user", user && *user ? user : "unknown");
+		cJSON_AddStringToObject(actor, "role", marker || session ? "agent" : "person");
+		if (marker)
+			cJSON_AddStringToObject(actor, "marker", marker);
+		if (session)
+			cJSON_AddStringToObject(ev, "session", session);
+		cJSON_AddStringToObject(ev, "summary", guard_json_str(v, "message", ""));
+		cJSON_AddStringToObject(ev, "git_hook", hook);
+		cJSON_DeleteItemFromObjectCaseSensitive(ev, "message");
+		if (guard_audit_record(p->root, p->policy, "git.violation", ev) < 0)
+			cli_error("the refusal above is not in the audit log: %s", guard_error_last());
+		cJSON_Delete(ev);
+	}
 }
 
-/* The verdict on updates ("<old> <new> <ref>" lines) while sessions run. */
+/*
+ * The verdict on updates ("<old> <new> <ref>" lines): the session rules
+ * while sessions run, else the agent's rule (marker set).
+ */
 static int
-judge(struct project *p, const cJSON *sessions, const char *updates, size_t len)
+judge(struct project *p, const char *hook, const cJSON *sessions, const char *marker, const char *updates, size_t len)
 {
 	struct guard_git *g = NULL;
 	cJSON *violations = cJSON_CreateArray();
@@ -230,10 +260,18 @@ judge(struct project *p, const cJSON *sessions, const char *updates, size_t len)
 		rc = guard_git_base_branch(g, p->rules.base, &base);
 	else
 		base = guard_xstrdup(recorded); /* the branch the session was cut from */
-	if (rc < 0 || (rc = guard_git_ref_check(g, &p->rules, sessions, base, updates, len, violations)) < 0)
+	if (rc == GUARD_ENOTFOUND && !sessions) {
+		rc = 0; /* no base yet (the first commit): the protected names still hold */
+		guard_error_clear();
+	}
+	if (rc < 0)
 		goto out;
-	if (cJSON_GetArraySize(violations)) {
-		print_violations(violations);
+	if (sessions)
+		rc = guard_git_ref_check(g, &p->rules, sessions, base, updates, len, violations);
+	else
+		rc = guard_git_agent_check(g, &p->rules, base, marker, updates, len, violations);
+	if (rc == 0 && cJSON_GetArraySize(violations)) {
+		report_violations(p, hook, sessions, marker, violations);
 		rc = GUARD_EDENY;
 	}
 out:
@@ -243,23 +281,21 @@ out:
 	return rc;
 }
 
-/* Before a commit: refuse at once when HEAD is not a running session's branch. */
+/* Before a commit: refuse at once when HEAD's branch may not move. */
 static int
-judge_commit(struct project *p, const cJSON *sessions)
+judge_commit(struct project *p, const cJSON *sessions, const char *marker)
 {
 	struct guard_git *g = NULL;
 	char *branch = NULL, *line = NULL;
 	int rc;
 
-	if ((rc = open_repo(p, &g)) < 0 || (rc = guard_git_current_branch(g, &branch)) < 0) {
-		guard_git_close(g);
-		return rc == GUARD_ENOTFOUND ? 0 : rc; /* the first commit: reference-transaction decides */
-	}
+	if ((rc = open_repo(p, &g)) == 0)
+		rc = guard_git_head_branch(g, &branch);
 	guard_git_close(g);
-	if (!branch)
-		return 0; /* detached: no branch moves */
+	if (rc < 0 || !branch)
+		return rc; /* detached: no branch moves */
 	line = guard_xasprintf("%040d %040d refs/heads/%s\n", 0, 0, branch);
-	rc = judge(p, sessions, line, strlen(line));
+	rc = judge(p, "pre-commit", sessions, marker, line, strlen(line));
 	free(line);
 	free(branch);
 	return rc;
@@ -269,7 +305,7 @@ static int
 cmd_hook(int argc, char **argv)
 {
 	struct project p = PROJECT_INIT;
-	const char *chain = NULL, *name;
+	const char *chain = NULL, *name, *marker = NULL;
 	cJSON *sessions = NULL;
 	char *input = NULL, *updates = NULL;
 	size_t len = 0, ulen = 0;
@@ -287,16 +323,26 @@ cmd_hook(int argc, char **argv)
 		return guard_error(GUARD_EUSAGE, "hook: unknown hook '%s'", name);
 	if (strcmp(name, "pre-commit") && (rc = guard_stream_read(stdin, HOOK_INPUT_MAX, &input, &len)) < 0)
 		return rc;
-	/* Only a running unattended session's rules are enforced here; without one git goes on. */
-	if (enforce && (rc = project_root(&p)) == 0 && p.root && (rc = guard_git_running_sessions(p.root, &sessions)) == 0 &&
-	    cJSON_GetArraySize(sessions)) {
-		if (!strcmp(name, "pre-commit")) {
-			rc = judge_commit(&p, sessions);
+	/*
+	 * A running unattended session's rules, or, without one, the agent's
+	 * rule when git runs for an agent; otherwise git goes on.
+	 */
+	if (enforce && (rc = project_root(&p)) == 0 && p.root && (rc = guard_git_running_sessions(p.root, &sessions)) == 0) {
+		if (!cJSON_GetArraySize(sessions)) {
+			cJSON_Delete(sessions);
+			sessions = NULL;
+			if ((marker = guard_git_agent_marker()) && (rc = project_policy(&p)) == 0 && p.rules.allow_agent_commit)
+				marker = NULL;
+		}
+		if (rc < 0 || (!sessions && !marker)) {
+			/* nothing to enforce */
+		} else if (!strcmp(name, "pre-commit")) {
+			rc = judge_commit(&p, sessions, marker);
 		} else if (!strcmp(name, "pre-push")) {
 			updates = push_as_updates(input ? input : "", len, &ulen);
-			rc = judge(&p, sessions, updates, ulen);
+			rc = judge(&p, name, sessions, marker, updates, ulen);
 		} else {
-			rc = judge(&p, sessions, input, len);
+			rc = judge(&p, name, sessions, marker, input, len);
 		}
 	}
 	cJSON_Delete(sessions);

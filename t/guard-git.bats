@@ -7,6 +7,8 @@ load helper
 
 setup() {
 	setup_guard
+	# the agent markers of the environment these tests run in are not the test's
+	unset CLAUDECODE GEMINI_CLI GUARD_ACTOR
 	git config --global user.email t@example.com
 	git config --global user.name tester
 	git config --global init.defaultBranch main
@@ -183,6 +185,103 @@ refused() {
 	echo ok >>src/main.c && git commit -qam direct
 	git reset -q --hard HEAD~1
 	git branch ai/nightbuilder/2026-01-02/new
+}
+
+# The git.violation records of the audit log, one JSON line each.
+violations_logged() {
+	cat .ai/audit/*.jsonl 2>/dev/null | jq -c 'select(.event == "git.violation")'
+}
+
+@test "attended agent: a commit on main is refused (CLAUDECODE, GEMINI_CLI, GUARD_ACTOR=agent), with --no-verify too" {
+	guard-git install
+	echo bad >>src/main.c
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam bad
+	[[ $output == *"'main' is a protected branch"*"CLAUDECODE is set"* ]]
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam bad --no-verify
+	GEMINI_CLI=1 refused branch.agent_commit git commit -qam bad --no-verify
+	GUARD_ACTOR=agent refused branch.agent_commit git commit -qam bad
+	# a marker only adds: GUARD_ACTOR=person does not hide CLAUDECODE
+	CLAUDECODE=1 GUARD_ACTOR=person refused branch.agent_commit git commit -qam bad
+	[ "$(git log --format=%s -1 main)" = init ]
+	# a person commits on main; an agent on a branch of its own
+	git commit -qam by-person
+	git checkout -q -b feature/agent
+	echo ok >>src/main.c
+	CLAUDECODE=1 git commit -qam by-agent
+}
+
+@test "attended agent: every other way to move main is refused; pull of upstream work is not" {
+	guard-git install
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git remote add origin "$BATS_TEST_TMPDIR/remote.git"
+	git push -q origin main
+	git branch develop
+	git checkout -q -b feature/x
+	echo x >>src/main.c && git commit -qam work
+	export CLAUDECODE=1
+	refused branch.agent_commit git update-ref refs/heads/main HEAD
+	refused branch.agent_commit git branch -f master HEAD
+	refused branch.agent_commit git branch -f develop HEAD
+	refused branch.agent_commit git branch -D develop
+	refused branch.agent_commit git push -q origin HEAD:main
+	git checkout -q main
+	refused branch.agent_commit git merge -q --ff-only feature/x
+	refused branch.agent_commit git reset -q --hard feature/x
+	git reset -q --hard # the files git already wrote
+	refused branch.agent_commit git cherry-pick feature/x
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard
+	[ "$(git log --format=%s -1 main)" = init ]
+	# work that is already upstream comes in: git pull fast-forwards main
+	unset CLAUDECODE
+	git clone -q "$BATS_TEST_TMPDIR/remote.git" "$BATS_TEST_TMPDIR/other"
+	(cd "$BATS_TEST_TMPDIR/other" && echo up >>src/main.c && git commit -qam upstream && git push -q origin main)
+	CLAUDECODE=1 git pull -q --ff-only origin main
+	[ "$(git log --format=%s -1 main)" = upstream ]
+}
+
+@test "attended agent: a policy with branch.allow_agent_commit: true lets it; the project layer cannot" {
+	guard-git install
+	mkdir -p .ai && printf 'version: 1\nbranch:\n  allow_agent_commit: true\n' >.ai/policy.yaml
+	echo x >>src/main.c
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam x
+	mkdir -p "$HOME/.config/guard"
+	printf 'version: 1\nbranch:\n  allow_agent_commit: true\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	CLAUDECODE=1 git commit -qam x
+	[ "$(git log --format=%s -1 main)" = x ]
+}
+
+@test "attended agent: the first commit of a new repository on main is refused too" {
+	git init -q "$BATS_TEST_TMPDIR/fresh" && cd "$BATS_TEST_TMPDIR/fresh"
+	guard-git install
+	echo a >a && git add a
+	CLAUDECODE=1 refused branch.agent_commit git commit -qm first
+	CLAUDECODE=1 refused branch.agent_commit git commit -qm first --no-verify
+	run git rev-parse --verify -q HEAD
+	[ "$status" -ne 0 ]
+}
+
+@test "every refusal is a git.violation record in the audit log, which verifies" {
+	guard-git install
+	echo x >>src/main.c
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam x
+	rec=$(violations_logged | tail -1)
+	[ "$(jq -r .data.rule <<<"$rec")" = branch.agent_commit ]
+	[ "$(jq -r .data.ref <<<"$rec")" = refs/heads/main ]
+	[ "$(jq -r .data.git_hook <<<"$rec")" = pre-commit ]
+	[ "$(jq -r .actor.role <<<"$rec")" = agent ]
+	[ "$(jq -r .actor.marker <<<"$rec")" = CLAUDECODE ]
+	[[ $(jq -r .summary <<<"$rec") == *"'main' is a protected branch"* ]]
+	git checkout -q -- src/main.c
+	session
+	before=$(violations_logged | wc -l)
+	refused branch.protected git update-ref refs/heads/main HEAD
+	rec=$(violations_logged | tail -1)
+	[ "$(violations_logged | wc -l)" -eq $((before + 1)) ]
+	[ "$(jq -r .data.rule <<<"$rec")" = branch.protected ]
+	[ "$(jq -r .data.git_hook <<<"$rec")" = reference-transaction ]
+	[ "$(jq -r .session <<<"$rec")" = "$GUARD_SESSION" ]
+	guard-audit verify
 }
 
 @test "an ended session no longer holds the branches" {

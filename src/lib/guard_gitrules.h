@@ -24,9 +24,10 @@ struct guard_branch_rules {
 	char *pattern;               /* ai/nightbuilder/{date}/{slug} */
 	char *base;                  /* branch.base of a trusted layer, or NULL: detect */
 	bool allow_ai_merge;
+	bool allow_agent_commit; /* attended: may an agent move a protected branch? (seed 004: no) */
 };
 
-#define GUARD_BRANCH_RULES_INIT { GUARD_LIST_INIT, NULL, NULL, false }
+#define GUARD_BRANCH_RULES_INIT { GUARD_LIST_INIT, NULL, NULL, false, false }
 
 /*
  * Fill r from a merged policy tree (NULL: the defaults). The merge keeps
@@ -42,6 +43,15 @@ bool guard_branch_protected(const struct guard_branch_rules *r, const char *name
 bool guard_branch_ai(const struct guard_branch_rules *r, const char *name);
 /* Matches the whole pattern ({date} a YYYY-MM-DD, {slug} one path segment). */
 bool guard_branch_name_ok(const struct guard_branch_rules *r, const char *name);
+
+/*
+ * Whether the process runs for an AI agent, outside a session: the name
+ * of the first marker found in the environment (CLAUDECODE, GEMINI_CLI,
+ * set by the agents for the commands they run; GUARD_ACTOR=agent, set by
+ * any other wrapper), or NULL. A marker only adds: GUARD_ACTOR=person
+ * does not hide CLAUDECODE.
+ */
+const char *guard_git_agent_marker(void);
 
 /* ---- the base branch (guard_gitbase.c) ---------------------------------- */
 
@@ -101,6 +111,19 @@ int guard_git_running_sessions(const char *root, cJSON **out);
  */
 int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions,
 			const char *base, const char *input, size_t len, cJSON *violations);
+
+/*
+ * The verdict on one ref transaction made by an agent outside a session
+ * (guard_git_agent_marker), when the policy does not allow it
+ * (branch.allow_agent_commit): a protected branch (or the base) may move
+ * only to work already on a remote-tracking branch (git pull, reset to
+ * origin/main), never to commits of the agent's, and is never deleted.
+ * A "<zeros> <zeros> <ref>" line is a commit about to be made on ref
+ * (pre-commit). Appends {rule: "branch.agent_commit", ref, message};
+ * marker names the environment variable in the message.
+ */
+int guard_git_agent_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base,
+			  const char *marker, const char *input, size_t len, cJSON *violations);
 
 /* ---- a PR range (guard_gitcheck.c) -------------------------------------- */
 
