@@ -18,10 +18,13 @@
 #include "guard_json.h"
 #include "guard_path.h"
 #include "guard_policy.h"
+#include "guard_session.h"
 #include "guard_stage.h"
 
 /* A ref transaction's or a push's lines: bounded, as every input. */
 #define HOOK_INPUT_MAX ((size_t)64 << 20)
+/* A PR body and a PR list (cleanup). */
+#define PR_BODY_MAX ((size_t)1 << 20)
 
 /* The project around the current directory, and its unattended policy. */
 struct project {
@@ -418,6 +421,150 @@ print_table(const cJSON *report)
 		printf("%-10s none\n", "violations");
 }
 
+/* The report's changes as a change list (the PR rules read those). */
+static void
+report_changes(const cJSON *report, struct guard_changes *out)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(report, "changes"))
+		guard_changes_add(out, guard_json_str(c, "path", ""), guard_json_str(c, "old_path", NULL),
+				  *guard_json_str(c, "status", "M"), (long)guard_json_num(c, "added"),
+				  (long)guard_json_num(c, "deleted"));
+}
+
+/*
+ * Paths of the range the policy forbids an unattended agent to write
+ * (security settings, auth code, env files, guard's own wiring): each
+ * changed path (and a rename's old path) decided as an edit of it.
+ */
+static int
+forbidden_paths(struct project *p, const struct guard_changes *c, cJSON *violations)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < c->len && rc == 0; i++) {
+		const char *paths[2] = { c->items[i].path, c->items[i].old_path };
+		for (int k = 0; k < 2 && paths[k] && rc == 0; k++) {
+			cJSON *ev = cJSON_CreateObject(), *in;
+			char *abs = guard_xasprintf("%s/%s", p->root, paths[k]);
+			cJSON_AddStringToObject(ev, "source", "cli");
+			cJSON_AddStringToObject(ev, "tool", "Edit");
+			cJSON_AddStringToObject(ev, "cwd", p->root);
+			in = cJSON_AddObjectToObject(ev, "input");
+			cJSON_AddStringToObject(in, "file_path", abs);
+			cJSON_AddStringToObject(in, "old_string", "");
+			cJSON_AddStringToObject(in, "new_string", "");
+			free(abs);
+			if ((rc = guard_stage_decide(&p->stages, ev)) == 0) {
+				const char *effect = guard_json_str(cJSON_GetObjectItemCaseSensitive(ev, "decision"), "effect", "");
+				const char *rule = guard_json_str(cJSON_GetObjectItemCaseSensitive(ev, "decision"), "rule", "?");
+				if (strcmp(effect, "allow"))
+					guard_git_violation(violations, "files.forbidden", "error", paths[k],
+							    guard_xasprintf("'%s'%s%s%s is a path the agent may not write: %s (policy "
+									    "rule %s)", paths[k], k ? " (renamed away to '" : "",
+									    k ? paths[0] : "", k ? "')" : "",
+									    guard_json_str(cJSON_GetObjectItemCaseSensitive(ev, "decision"),
+											   "reason", "denied"), rule));
+			}
+			cJSON_Delete(ev);
+		}
+	}
+	return rc;
+}
+
+/* The sections seed 004 asks of a PR body. */
+static const char *const body_sections[] = { "Summary", "Changed files", "Lines of code", "Security scan",
+					     "Session log", NULL };
+
+/* Each section is a "## NAME..." heading (any case) followed by some text before the next heading. */
+static void
+check_body(const char *file, const char *text, size_t len, cJSON *violations)
+{
+	for (const char *const *name = body_sections; *name; name++) {
+		size_t n = strlen(*name);
+		const char *found = NULL, *p = text, *end = text + len;
+		while (p < end && !found) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end;
+			if (eol - p >= (ptrdiff_t)(3 + n) && !strncmp(p, "## ", 3) && !strncasecmp(p + 3, *name, n))
+				found = eol;
+			p = eol + 1;
+		}
+		bool content = false;
+		for (p = found; p && p < end && !content; ) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end;
+			if (!strncmp(p, "## ", 3) && p != found)
+				break;
+			for (const char *q = p; q < eol && !content; q++)
+				content = !strchr(" \t\r\n", *q);
+			p = eol + 1;
+		}
+		if (!found || !content)
+			guard_git_violation(violations, "pr.body", "error", NULL,
+					    guard_xasprintf("the PR body '%s' %s '## %s' section (seed 004: summary, changed "
+							    "files, LOC, security scan result, session log path)", file,
+							    found ? "has an empty" : "has no", *name));
+	}
+}
+
+static int
+read_body(const char *file, char **text, size_t *len)
+{
+	if (!strcmp(file, "-"))
+		return guard_stream_read(stdin, PR_BODY_MAX, text, len);
+	return guard_file_read(file, PR_BODY_MAX, 0, text, len);
+}
+
+/* The labels given (comma separated) against pr.labels and the security label. */
+static void
+check_labels(const cJSON *tree, const cJSON *reviewers, const char *given, cJSON *violations)
+{
+	struct guard_list need = GUARD_LIST_INIT, have = GUARD_LIST_INIT;
+
+	guard_pr_labels(tree, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reviewers, "security")), &need);
+	for (const char *p = given; *p;) {
+		size_t n = strcspn(p, ",");
+		char *label = guard_xstrndup(p, n);
+		char *t = label + strspn(label, " \t");
+		for (size_t m = strlen(t); m && strchr(" \t", t[m - 1]); m--)
+			t[m - 1] = '\0';
+		if (*t)
+			guard_list_add_unique(&have, t);
+		free(label);
+		p += n + (p[n] == ',');
+	}
+	for (size_t i = 0; i < need.len; i++)
+		if (!guard_list_has(&have, need.items[i]))
+			guard_git_violation(violations, "pr.labels", "error", NULL,
+					    guard_xasprintf("the PR lacks the label '%s' (policy pr.labels%s)", need.items[i],
+							    i + 1 == need.len && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+								    reviewers, "security")) ? ", pr.security_label: security paths changed" : ""));
+	guard_list_clear(&need);
+	guard_list_clear(&have);
+}
+
+/* What check adds to the range's report: reviewers, forbidden paths, the PR's body and labels. */
+static int
+check_pr(struct project *p, cJSON *report, const char *body_file, const char *labels)
+{
+	struct guard_changes changes = { NULL, 0, 0, 0, 0 };
+	cJSON *violations = cJSON_GetObjectItemCaseSensitive(report, "violations"), *rv;
+	char *body = NULL;
+	size_t len = 0;
+	int rc;
+
+	report_changes(report, &changes);
+	rv = guard_pr_reviewers(p->tree, &changes);
+	cJSON_AddItemToObject(report, "reviewers", rv);
+	rc = forbidden_paths(p, &changes, violations);
+	guard_changes_release(&changes);
+	if (rc == 0 && body_file && (rc = read_body(body_file, &body, &len)) == 0)
+		check_body(body_file, body, len, violations);
+	free(body);
+	if (rc == 0 && labels)
+		check_labels(p->tree, rv, labels, violations);
+	return rc;
+}
+
 static int
 cmd_check(int argc, char **argv)
 {
@@ -427,8 +574,11 @@ cmd_check(int argc, char **argv)
 		{ "branch", required_argument, NULL, 'B' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "pr-body", required_argument, NULL, 'P' },
+		{ "labels", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *body = NULL, *labels = NULL;
 	struct guard_git_check c = { NULL, "HEAD", NULL, NULL };
 	struct project p = PROJECT_INIT;
 	struct guard_git *g = NULL;
@@ -445,6 +595,8 @@ cmd_check(int argc, char **argv)
 		case 'B': c.branch = optarg; break;
 		case 'j': format = "json"; break;
 		case 'f': format = optarg; break;
+		case 'P': body = optarg; break;
+		case 'L': labels = optarg; break;
 		default: return guard_error(GUARD_EUSAGE, "check: unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
@@ -461,7 +613,7 @@ cmd_check(int argc, char **argv)
 	c.tree = p.tree;
 	rc = guard_git_check_range(g, &c, &report);
 	free(detected);
-	if (rc < 0)
+	if (rc < 0 || (rc = check_pr(&p, report, body, labels)) < 0)
 		goto out;
 	if (!strcmp(format, "json")) {
 		char *text = guard_json_pretty(report, 0);
@@ -483,6 +635,98 @@ out:
 	return rc;
 }
 
+/* ----------------------------------------------------------- reviewers */
+
+static void
+print_reviewers(const cJSON *rv, const char *format)
+{
+	const cJSON *cat, *t;
+
+	if (!strcmp(format, "json")) {
+		char *text = guard_json_pretty(rv, 0);
+		puts(text);
+		free(text);
+		return;
+	}
+	if (!strcmp(format, "gh")) {
+		/* gh pr create --reviewer takes users and ORG/TEAM: the policy's team names as they are */
+		int n = 0;
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(rv, "teams"))
+			printf("%s--reviewer %s", n++ ? " " : "", t->valuestring);
+		if (n)
+			putchar('\n');
+		return;
+	}
+	cJSON_ArrayForEach(cat, cJSON_GetObjectItemCaseSensitive(rv, "categories")) {
+		double min = guard_json_num(cat, "min");
+		printf("%-10s %.0f reviewer%s", !strcmp(guard_json_str(cat, "name", ""), "tests") ? "tests only"
+		       : guard_json_str(cat, "name", ""), min, min == 1 ? "" : "s");
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cat, "teams"))
+			printf(" + team %s", t->valuestring);
+		putchar('\n');
+	}
+	printf("%-10s %.0f approving review%s", "required", guard_json_num(rv, "min"),
+	       guard_json_num(rv, "min") == 1 ? "" : "s");
+	int n = 0;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(rv, "teams"))
+		printf("%s%s", n++ ? ", " : ", including team ", t->valuestring);
+	putchar('\n');
+}
+
+static int
+cmd_reviewers(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "head", required_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct guard_git_check c = { NULL, "HEAD", NULL, NULL };
+	struct guard_changes changes = { NULL, 0, 0, 0, 0 };
+	struct project p = PROJECT_INIT;
+	struct guard_git *g = NULL;
+	const char *format = "text";
+	cJSON *report = NULL, *rv = NULL;
+	char *detected = NULL;
+	int opt, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': c.base = optarg; break;
+		case 'H': c.head = optarg; break;
+		case 'j': format = "json"; break;
+		case 'f': format = optarg; break;
+		default: return guard_error(GUARD_EUSAGE, "reviewers: unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return guard_error(GUARD_EUSAGE, "reviewers: unexpected argument '%s'", argv[optind]);
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "gh"))
+		return guard_error(GUARD_EUSAGE, "reviewers: --format is text, json or gh, not '%s'", format);
+	if ((rc = project_root(&p)) < 0 || (rc = project_policy(&p)) < 0 || (rc = open_repo(&p, &g)) < 0 ||
+	    (!c.base && (rc = guard_git_base_branch(g, p.rules.base, &detected)) < 0))
+		goto out;
+	c.base = c.base ? c.base : detected;
+	c.tree = p.tree;
+	if ((rc = guard_git_check_range(g, &c, &report)) < 0)
+		goto out;
+	report_changes(report, &changes);
+	rv = guard_pr_reviewers(p.tree, &changes);
+	print_reviewers(rv, format);
+out:
+	cJSON_Delete(rv);
+	cJSON_Delete(report);
+	guard_changes_release(&changes);
+	free(detected);
+	guard_git_close(g);
+	project_release(&p);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const struct cli_command commands[] = {
@@ -492,8 +736,11 @@ static const struct cli_command commands[] = {
 	{ "hook", cmd_hook, 0, "[--chain HOOK] NAME [ARGS...] < git's input",
 	  "what the installed hooks run: enforce the branch rules while an unattended session runs" },
 	{ "base", cmd_base, 0, "", "print the base branch (policy, origin/HEAD, init.defaultBranch, main, master)" },
-	{ "check", cmd_check, 0, "[--base REF] [--head REF] [--branch NAME] [--json | --format text|json|github]",
-	  "check a PR range base...head against the branch and PR rules; exit 1 on violations" },
+	{ "check", cmd_check, 0, "[--base REF] [--head REF] [--branch NAME] [--pr-body FILE|-] [--labels A,B] "
+	  "[--json | --format text|json|github]",
+	  "check a PR range base...head (and its body and labels) against the branch and PR rules; exit 1 on violations" },
+	{ "reviewers", cmd_reviewers, 0, "[--base REF] [--head REF] [--json | --format text|json|gh]",
+	  "the reviewers the range needs by the paths it changes (policy pr.reviewers); gh: --reviewer flags" },
 	{ NULL, NULL, 0, NULL, NULL },
 };
 

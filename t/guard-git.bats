@@ -466,3 +466,137 @@ Y
 	run guard-git check --bogus
 	[ "$status" -eq 2 ]
 }
+
+# A PR body as guard-session writes it; sections named in $@ are left out.
+pr_body() {
+	local s
+	for s in "Summary" "Changed files (1)" "Lines of code" "Security scan" "Session log"; do
+		[[ " $* " == *" ${s%% *} "* ]] && continue
+		printf '## %s\n\nsomething\n\n' "$s"
+	done
+}
+
+@test "check --pr-body: every section of seed 004 present and not empty; - reads stdin" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/body
+	echo y >src/y.c && git add -A && git commit -qm y
+	pr_body >"$BATS_TEST_TMPDIR/body.md"
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/body.md" --labels ai-generated,nightbuilder --json
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	pr_body Security Session >"$BATS_TEST_TMPDIR/body.md"
+	printf '## Session log\n\n   \n' >>"$BATS_TEST_TMPDIR/body.md"
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/body.md" --json
+	[ "$status" -eq 1 ]
+	msgs=$(jq -r '.violations[] | select(.rule == "pr.body") | .message' <<<"$output")
+	echo "$msgs"
+	[ "$(wc -l <<<"$msgs")" -eq 2 ]
+	[[ $msgs == *"has no '## Security scan' section"* ]]
+	[[ $msgs == *"has an empty '## Session log' section"* ]]
+	# a heading spelled in another case counts; '###' and a heading inside a line do not
+	run guard-git check --base main --pr-body - --json < <(pr_body Summary; printf '### Summary\n\nx\n\nsee ## Summary\n## summary of it\n\ntext\n')
+	[ "$(jq '[.violations[] | select(.rule == "pr.body")] | length' <<<"$output")" = 0 ]
+	run guard-git check --base main --pr-body - --json < <(pr_body Summary; printf '### Summary\n\nx\n')
+	[ "$(jq '[.violations[] | select(.rule == "pr.body")] | length' <<<"$output")" = 1 ]
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/none.md"
+	[ "$status" -eq 5 ]
+	head -c 2000000 /dev/zero | tr '\0' x >"$BATS_TEST_TMPDIR/big.md"
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/big.md"
+	[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+}
+
+@test "check --labels: pr.labels, and the security label when security paths changed" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/labels
+	echo y >src/y.c && git add -A && git commit -qm y
+	run guard-git check --base main --labels 'ai-generated, nightbuilder' --json
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	run guard-git check --base main --labels ai-generated --json
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '.violations[] | select(.rule == "pr.labels") | .message' <<<"$output")" = "the PR lacks the label 'nightbuilder' (policy pr.labels)" ]
+	# other spellings are other labels
+	run guard-git check --base main --labels 'AI-generated,nightbuilder,' --json
+	[ "$(jq '[.violations[] | select(.rule == "pr.labels")] | length' <<<"$output")" = 1 ]
+	mkdir -p src/security && echo s >src/security/check.c && git add -A && git commit -qm sec
+	run guard-git check --base main --labels ai-generated,nightbuilder --json
+	[[ $(jq -r '.violations[] | select(.rule == "pr.labels") | .message' <<<"$output") == *"'needs-security-review'"*"security paths changed"* ]]
+	# without --labels nothing is said about labels
+	run guard-git check --base main --json
+	[ "$(jq '[.violations[] | select(.rule == "pr.labels")] | length' <<<"$output")" = 0 ]
+}
+
+@test "check: forbidden paths of the policy, modified, created or renamed away" {
+	mkdir -p .github/workflows src/auth && echo ci >.github/workflows/ci.yml && echo a >src/auth/login.c && echo e >.env.example
+	git add -A && git commit -qm base
+	git checkout -q -b ai/nightbuilder/2026-01-01/forbid
+	echo changed >>.github/workflows/ci.yml
+	git mv src/auth/login.c src/login.c
+	echo x >>.env.example
+	echo fine >>src/main.c
+	git add -A && git commit -qm forbidden
+	run guard-git check --base main --json
+	[ "$status" -eq 1 ]
+	got=$(jq -r '[.violations[] | select(.rule == "files.forbidden") | .file] | sort | join(" ")' <<<"$output")
+	echo "$got"
+	[ "$got" = ".env.example .github/workflows/ci.yml src/auth/login.c" ]
+	[[ $(jq -r '.violations[] | select(.file == ".github/workflows/ci.yml" and .rule == "files.forbidden") | .message' <<<"$output") == *"(policy rule nb-no-security-settings)"* ]]
+	[ "$(jq -r '.changes[] | select(.path == "src/login.c") | .status' <<<"$output")" = R ]
+	[[ $(jq -r '.violations[] | select(.file == "src/auth/login.c") | .message' <<<"$output") == *"'src/auth/login.c' (renamed away to 'src/login.c') is a path the agent may not write"* ]]
+	run guard-git check --base main --format github
+	[[ $output == *"::error file=.github/workflows/ci.yml,line=1,title=guard-git files.forbidden::"* ]]
+}
+
+@test "check: commits made on a protected branch that the range carries are named" {
+	git branch develop
+	git checkout -q develop
+	echo d >>src/main.c && git commit -qam 'on develop'
+	dev=$(git rev-parse HEAD)
+	git checkout -q -b ai/nightbuilder/2026-01-01/carry
+	echo mine >src/mine.c && git add -A && git commit -qm mine
+	run guard-git check --base main --json
+	[ "$status" -eq 1 ]
+	msg=$(jq -r '.violations[] | select(.rule == "commits.protected") | .message' <<<"$output")
+	[[ $msg == *"1 commit made on protected branch 'develop' (${dev:0:12})"* ]]
+	# a remote-tracking copy counts too; the base itself does not
+	git update-ref refs/remotes/origin/master "$dev"
+	git branch -D develop
+	run guard-git check --base main --json
+	[[ $(jq -r '.violations[] | select(.rule == "commits.protected") | .message' <<<"$output") == *"'origin/master'"* ]]
+	git update-ref -d refs/remotes/origin/master
+	git checkout -q -b ai/nightbuilder/2026-01-01/clean main
+	echo ok >src/ok.c && git add -A && git commit -qm ok
+	run guard-git check --base main --json
+	[ "$(jq '[.violations[] | select(.rule == "commits.protected")] | length' <<<"$output")" = 0 ]
+}
+
+@test "reviewers: tests only 1; general 2; security 2 + team; db 2 + DBA; --format gh and json" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/rv main
+	mkdir -p tests && echo t >tests/a_test.sh && git add -A && git commit -qm t
+	run guard-git reviewers --base main --head HEAD
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "tests only 1 reviewer" ]
+	[ "${lines[1]}" = "required   1 approving review" ]
+	run guard-git reviewers --base main --format gh
+	[ "$output" = "" ]
+	echo x >>src/main.c && git commit -qam general
+	run guard-git reviewers --base main
+	[ "${lines[0]}" = "general    2 reviewers" ]
+	mkdir -p src/security db && echo s >src/security/x.c && echo q >db/1.sql && git add -A && git commit -qm secdb
+	run guard-git reviewers --base main
+	[ "${lines[1]}" = "security   2 reviewers + team security" ]
+	[ "${lines[2]}" = "db         2 reviewers + team dba" ]
+	[ "${lines[3]}" = "required   2 approving reviews, including team security, dba" ]
+	run guard-git reviewers --base main --format gh
+	[ "$output" = "--reviewer security --reviewer dba" ]
+	run guard-git reviewers --base main --json
+	[ "$(jq -r '[.categories[].name] | join(",")' <<<"$output")" = general,security,db ]
+	[ "$(jq .security <<<"$output")" = true ]
+	# a trusted layer raises the minimum; the project layer cannot lower it
+	mkdir -p "$HOME/.config/guard" .ai
+	printf 'version: 1\npr:\n  reviewers:\n    db: {min: 3}\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	printf 'version: 1\npr:\n  reviewers:\n    db: {min: 1}\n' >.ai/policy.yaml
+	run guard-git reviewers --base main
+	[ "${lines[2]}" = "db         3 reviewers + team dba" ]
+	run guard-git reviewers --format yaml
+	[ "$status" -eq 2 ]
+	run guard-git reviewers --base nope
+	[ "$status" -eq 5 ]
+}

@@ -139,12 +139,16 @@ struct guard_git_check {
  * base...head) against the PR rules: branch name, LOC (added lines, as
  * git diff --numstat, guard's own state left out), where new files go,
  * files created/modified/deleted against the session limits, AI-to-AI
- * merges. *out (caller deletes): {base, head, merge_base, branch, loc:
+ * merges, commits of the range that a protected branch other than the
+ * base holds (commits.protected). *out (caller deletes): {base, head, merge_base, branch, loc:
  * {added, deleted}, files: {created, modified, deleted}, changes:
  * [{path, old_path?, status, added, deleted}], violations: [{rule,
  * message, file?, severity}]}. Violations are data: the return is 0.
  */
 int guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out);
+
+/* Append {rule, severity, file?, message} to list; takes message. */
+void guard_git_violation(cJSON *list, const char *rule, const char *severity, const char *file, char *message);
 
 /* ---- hooks (guard_githooks.c) ------------------------------------------- */
 
