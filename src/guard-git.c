@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -25,6 +26,7 @@
 #define HOOK_INPUT_MAX ((size_t)64 << 20)
 /* A PR body and a PR list (cleanup). */
 #define PR_BODY_MAX ((size_t)1 << 20)
+#define PR_LIST_MAX ((size_t)16 << 20)
 
 /* The project around the current directory, and its unattended policy. */
 struct project {
@@ -727,6 +729,98 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------- cleanup */
+
+static int
+read_prs(const char *file, cJSON **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = !strcmp(file, "-") ? guard_stream_read(stdin, PR_LIST_MAX, &text, &len)
+				    : guard_file_read(file, PR_LIST_MAX, 0, &text, &len);
+
+	*out = NULL;
+	if (rc == 0 && !(*out = cJSON_ParseWithLength(text, len)))
+		rc = guard_error(GUARD_EUSAGE, "the PR list '%s' is not JSON (near byte %td)", file,
+				 cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - text : (ptrdiff_t)0);
+	free(text);
+	return rc;
+}
+
+static int
+cleanup(struct project *p, const char *prs_file, bool dry_run, bool json)
+{
+	struct guard_git_cleanup c = { NULL, NULL, NULL, NULL, NULL, NULL, time(NULL) };
+	struct guard_git *g = NULL;
+	cJSON *plan = cJSON_CreateArray(), *prs = NULL, *sessions = NULL, *item;
+	char *base = NULL, *head = NULL;
+	int rc;
+
+	if ((rc = project_root(p)) < 0 || (rc = project_policy(p)) < 0 || (rc = open_repo(p, &g)) < 0 ||
+	    (rc = guard_git_base_branch(g, p->rules.base, &base)) < 0 || (rc = guard_git_head_branch(g, &head)) < 0 ||
+	    (p->root && (rc = guard_git_running_sessions(p->root, &sessions)) < 0) ||
+	    (prs_file && (rc = read_prs(prs_file, &prs)) < 0))
+		goto out;
+	c.rules = &p->rules;
+	c.tree = p->tree;
+	c.base = base;
+	c.head = head;
+	c.sessions = sessions;
+	c.prs = prs;
+	if ((rc = guard_git_cleanup_plan(g, &c, plan)) < 0)
+		goto out;
+	cJSON_ArrayForEach(item, plan) {
+		const char *action = guard_json_str(item, "action", "");
+		if (!strcmp(action, "delete") && !dry_run) {
+			int err = guard_git_delete_branch(g, guard_json_str(item, "branch", ""));
+			cJSON_AddBoolToObject(item, "deleted", err == 0);
+			if (err < 0) {
+				cli_error("%s", guard_error_last());
+				rc = err;
+			}
+		}
+		if (!json)
+			printf("%-12s %s: %s\n", strcmp(action, "delete") ? action : dry_run ? "would delete" : "deleted",
+			       guard_json_str(item, "branch", ""), guard_json_str(item, "reason", ""));
+	}
+	if (json) {
+		char *text = guard_json_pretty(plan, 0);
+		puts(text);
+		free(text);
+	}
+out:
+	cJSON_Delete(plan);
+	cJSON_Delete(prs);
+	cJSON_Delete(sessions);
+	free(base);
+	free(head);
+	guard_git_close(g);
+	return rc;
+}
+
+static int
+cmd_cleanup(int argc, char **argv)
+{
+	struct project p = PROJECT_INIT;
+	const char *prs = NULL;
+	bool dry_run = false, json = false;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--dry-run"))
+			dry_run = true;
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--prs") && i + 1 < argc)
+			prs = argv[++i];
+		else
+			return guard_error(GUARD_EUSAGE, "cleanup: unknown or incomplete argument '%s'", argv[i]);
+	}
+	rc = cleanup(&p, prs, dry_run, json);
+	project_release(&p);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const struct cli_command commands[] = {
@@ -741,6 +835,9 @@ static const struct cli_command commands[] = {
 	  "check a PR range base...head (and its body and labels) against the branch and PR rules; exit 1 on violations" },
 	{ "reviewers", cmd_reviewers, 0, "[--base REF] [--head REF] [--json | --format text|json|gh]",
 	  "the reviewers the range needs by the paths it changes (policy pr.reviewers); gh: --reviewer flags" },
+	{ "cleanup", cmd_cleanup, CLI_HUMAN, "[--dry-run] [--json] [--prs FILE|-]",
+	  "delete merged, closed and PR-less AI branches, alert on stale open PRs (policy pr.cleanup; PR states from "
+	  "gh pr list --state all --json number,headRefName,state,closedAt,mergedAt)" },
 	{ NULL, NULL, 0, NULL, NULL },
 };
 

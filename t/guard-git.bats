@@ -600,3 +600,98 @@ pr_body() {
 	run guard-git reviewers --base nope
 	[ "$status" -eq 5 ]
 }
+
+# ai_branch NAME DAYS: an AI branch off main whose last commit is DAYS old.
+ai_branch() {
+	local when
+	when=$(date -u -d "$2 days ago" +%Y-%m-%dT%H:%M:%SZ)
+	git checkout -q -b "ai/nightbuilder/2026-01-01/$1" main
+	echo "$1" >"src/$1.c" && git add -A
+	GIT_COMMITTER_DATE=$when GIT_AUTHOR_DATE=$when git commit -qm "$1"
+	git checkout -q main
+}
+
+ago() { date -u -d "$1 days ago" +%Y-%m-%dT%H:%M:%SZ; }
+
+@test "cleanup: merged, closed for 7 days, no PR for 3 days deleted; stale open PR alerted; the rest kept" {
+	ai_branch merged 1
+	git merge -q --no-edit ai/nightbuilder/2026-01-01/merged
+	ai_branch squashed 20
+	ai_branch closed-old 30
+	ai_branch closed-new 30
+	ai_branch nopr-old 4
+	ai_branch nopr-new 2
+	ai_branch open-stale 15
+	ai_branch open-fresh 13
+	git branch feature/person # not an AI branch: never looked at
+	cat >"$BATS_TEST_TMPDIR/prs.json" <<J
+[
+ {"number": 1, "headRefName": "ai/nightbuilder/2026-01-01/squashed", "state": "MERGED", "closedAt": "$(ago 19)", "mergedAt": "$(ago 19)"},
+ {"number": 2, "headRefName": "ai/nightbuilder/2026-01-01/closed-old", "state": "CLOSED", "closedAt": "$(ago 8)", "mergedAt": null},
+ {"number": 3, "headRefName": "ai/nightbuilder/2026-01-01/closed-new", "state": "CLOSED", "closedAt": "$(ago 6)", "mergedAt": null},
+ {"number": 4, "headRefName": "ai/nightbuilder/2026-01-01/open-stale", "state": "OPEN", "closedAt": null, "mergedAt": null},
+ {"number": 5, "headRefName": "ai/nightbuilder/2026-01-01/open-fresh", "state": "OPEN", "closedAt": null, "mergedAt": null},
+ {"number": 6, "headRefName": "ai/nightbuilder/2026-01-01/open-fresh", "state": "CLOSED", "closedAt": "$(ago 30)", "mergedAt": null}
+]
+J
+	before=$(git branch --list | md5sum)
+	run guard-git cleanup --dry-run --prs "$BATS_TEST_TMPDIR/prs.json" --json
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	plan=$(jq -r '.[] | (.branch | sub("ai/nightbuilder/2026-01-01/"; "")) + "=" + .action' <<<"$output" | sort | tr '\n' ' ')
+	echo "$plan"
+	[ "$plan" = "closed-new=keep closed-old=delete merged=delete nopr-new=keep nopr-old=delete open-fresh=keep open-stale=alert squashed=delete " ]
+	[ "$(git branch --list | md5sum)" = "$before" ] # a dry run deletes nothing
+	run guard-git cleanup --dry-run --prs - < "$BATS_TEST_TMPDIR/prs.json"
+	[[ $output == *"would delete ai/nightbuilder/2026-01-01/closed-old: PR #2 closed without merge 8 days ago (deleted after 7)"* ]]
+	[[ $output == *"alert        ai/nightbuilder/2026-01-01/open-stale: PR #4 open, last commit 15 days ago (alert after 14)"* ]]
+	run guard-git cleanup --prs "$BATS_TEST_TMPDIR/prs.json"
+	[ "$status" -eq 0 ]
+	[[ $output == *"deleted      ai/nightbuilder/2026-01-01/nopr-old: no PR, last commit 4 days ago"* ]]
+	left=$(git branch --format='%(refname:short)' | sed 's|ai/nightbuilder/2026-01-01/||' | sort | tr '\n' ' ')
+	[ "$left" = "closed-new feature/person main nopr-new open-fresh open-stale " ]
+}
+
+@test "cleanup: without a PR list only merged branches go; the checked-out branch and a session's stay; policy durations" {
+	ai_branch old 30
+	ai_branch merged 1
+	git merge -q --no-edit ai/nightbuilder/2026-01-01/merged
+	run guard-git cleanup --dry-run --json
+	[ "$(jq -r '.[] | select(.action == "delete") | .branch' <<<"$output")" = ai/nightbuilder/2026-01-01/merged ]
+	[[ $(jq -r '.[] | select(.branch | endswith("old")) | .reason' <<<"$output") == *"no PR list given"* ]]
+	git checkout -q ai/nightbuilder/2026-01-01/old
+	run guard-git cleanup --dry-run --prs - --json <<<'[]'
+	[ "$(jq -r '.[] | select(.branch | endswith("old")) | .action + " " + .reason' <<<"$output")" = "keep checked out" ]
+	git checkout -q main
+	# a trusted layer's durations
+	mkdir -p "$HOME/.config/guard"
+	printf 'version: 1\npr:\n  cleanup:\n    no_pr_after: 40d\n    delete_merged: false\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	run guard-git cleanup --dry-run --prs - --json <<<'[]'
+	[ "$(jq '[.[] | select(.action == "delete")] | length' <<<"$output")" = 0 ]
+	rm "$HOME/.config/guard/policy.yaml"
+	# a running session's branch is kept, checked out or not
+	session
+	git checkout -q main
+	run guard-git cleanup --dry-run --prs - --json <<<'[]'
+	[ "$(jq -r --arg b "$OWN" '.[] | select(.branch == $b) | .reason' <<<"$output")" = "a running session's branch" ]
+}
+
+@test "cleanup: malformed PR lists are refused, naming the item; it is a people-only verb" {
+	ai_branch x 10
+	for bad in '{}' '[{"number": 1}]' '[{"number": 1, "headRefName": "a", "state": "DRAFT"}]' \
+		'[{"number": 1, "headRefName": "a", "state": "CLOSED", "closedAt": "yesterday"}]' 'not json'; do
+		run guard-git cleanup --prs - <<<"$bad"
+		echo "$bad: $output"
+		[ "$status" -eq 2 ]
+	done
+	[[ $output == *"is not JSON"* ]]
+	run guard-git cleanup --prs - <<<'[{"number": 1}]'
+	[[ $output == *"PR list item 0"* ]]
+	git rev-parse -q --verify ai/nightbuilder/2026-01-01/x
+	run guard-git cleanup --prs
+	[ "$status" -eq 2 ]
+	run guard-git cleanup --help
+	[[ $output == *"A person's verb"* ]]
+	run guard-risk --command 'guard-git cleanup --prs x.json'
+	[[ $output == *critical* ]]
+}

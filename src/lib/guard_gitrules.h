@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -149,6 +150,35 @@ int guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, 
 
 /* Append {rule, severity, file?, message} to list; takes message. */
 void guard_git_violation(cJSON *list, const char *rule, const char *severity, const char *file, char *message);
+
+/* ---- cleanup (guard_gitclean.c) ----------------------------------------- */
+
+struct guard_git_cleanup {
+	const struct guard_branch_rules *rules;
+	const cJSON *tree;     /* merged policy: pr.cleanup */
+	const char *base;      /* local base branch, short */
+	const char *head;      /* the checked-out branch (kept), or NULL */
+	const cJSON *sessions; /* running sessions (their branches are kept), or NULL */
+	const cJSON *prs;      /* gh pr list --state all --json number,headRefName,state,closedAt,mergedAt; NULL: unknown */
+	time_t now;
+};
+
+/* GUARD_EUSAGE naming the first malformed item of a gh PR list. */
+int guard_git_cleanup_prs_check(const cJSON *prs);
+
+/*
+ * What to do with each local AI branch, appended to out as {branch,
+ * action: delete | alert | keep, reason, age_days, pr?}: delete when
+ * merged into the base or its PR merged (pr.cleanup.delete_merged), its
+ * PR closed without merge close_unmerged_after ago (7d), or no PR and no
+ * commit for no_pr_after (3d; only with a PR list); alert when its PR is
+ * open and no commit came for alert_open_after (14d). The age is the
+ * tip's commit date. Nothing is deleted here.
+ */
+int guard_git_cleanup_plan(struct guard_git *g, const struct guard_git_cleanup *c, cJSON *out);
+
+/* Delete a local branch (libgit2: no hook runs). */
+int guard_git_delete_branch(struct guard_git *g, const char *name);
 
 /* ---- hooks (guard_githooks.c) ------------------------------------------- */
 
