@@ -172,6 +172,23 @@ refused() {
 	[ "$(git branch --show-current)" = "$OWN" ]
 }
 
+@test "session: pull, merge, cherry-pick and rebase onto a protected branch are refused too" {
+	guard-git install
+	session
+	echo x >>src/main.c && git commit -qam own
+	own=$(git rev-parse HEAD)
+	git checkout -q main
+	refused branch.protected git pull -q --no-rebase --no-edit . "$OWN"
+	git reset -q --hard && git clean -qfd src
+	refused branch.protected git merge -q --no-edit --no-ff "$OWN"
+	git merge --abort 2>/dev/null || git reset -q --hard
+	refused branch.protected git cherry-pick "$own"
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard
+	refused branch.protected git rebase -q "$OWN"
+	git rebase --abort 2>/dev/null || true
+	[ "$(git rev-parse main)" = "$(git rev-parse "$own~1")" ]
+}
+
 @test "outside a session, on a feature branch, the same commands are allowed" {
 	guard-git install
 	other_ai
@@ -179,6 +196,10 @@ refused() {
 	git checkout -q -b feature/x
 	git cherry-pick -x "$theirs"
 	git pull -q --no-rebase --no-edit . ai/nightbuilder/2026-01-01/other
+	git checkout -q -b feature/y main
+	echo y >src/y.c && git add src/y.c && git commit -qm y
+	git rebase -q ai/nightbuilder/2026-01-01/other
+	git checkout -q feature/x
 	git branch -f master HEAD
 	git update-ref refs/heads/main HEAD
 	git checkout -q main

@@ -163,10 +163,14 @@ struct ref_ctx {
 	cJSON *violations;
 };
 
+static bool zeros(const char *hex);
+
 static int
 session_line(void *ctx, const char *old_hex, const char *new_hex, const char *ref)
 {
 	struct ref_ctx *c = ctx;
+	if (!strcmp(old_hex, new_hex) && !zeros(new_hex))
+		return 0; /* written again, not moved (git reset --hard to where it is) */
 	return check_one(c->g, c->r, c->sessions, c->base, old_hex, new_hex, ref, c->violations);
 }
 
@@ -218,7 +222,7 @@ agent_line(void *ctx, const char *old_hex, const char *new_hex, const char *ref)
 	bool fresh = false;
 	int rc;
 
-	if (strncmp(ref, heads, sizeof(heads) - 1) ||
+	if (strncmp(ref, heads, sizeof(heads) - 1) || (!strcmp(old_hex, new_hex) && !zeros(new_hex)) ||
 	    !(guard_branch_protected(c->r, name) || (c->base && !strcmp(name, c->base))))
 		return 0;
 	if (zeros(new_hex))
