@@ -90,8 +90,10 @@ open_repo(const struct project *p, struct guard_git **g)
 
 /* ------------------------------------------------------------- install */
 
+enum install_mode { INSTALL, UNINSTALL, CHECK };
+
 static int
-install(bool uninstall)
+install(enum install_mode mode)
 {
 	struct project p = PROJECT_INIT;
 	struct guard_list done = GUARD_LIST_INIT;
@@ -101,10 +103,13 @@ install(bool uninstall)
 
 	if ((rc = project_root(&p)) < 0 || (rc = open_repo(&p, &g)) < 0 || (rc = guard_git_hooks_dir(g, &dir)) < 0)
 		goto out;
-	if (uninstall) {
+	if (mode == UNINSTALL) {
 		rc = guard_git_hooks_uninstall(dir, &done);
 	} else if (!(self = realpath("/proc/self/exe", NULL))) {
 		rc = guard_error(GUARD_EIO, "cannot find this program's path: %s", strerror(errno));
+	} else if (mode == CHECK) {
+		/* installed and current: 0; else 1, each hook named (guard doctor reads this) */
+		rc = guard_git_hooks_check(dir, self, &done) ? GUARD_EDENY : 0;
 	} else {
 		rc = guard_git_hooks_install(dir, self, &done);
 	}
@@ -122,15 +127,17 @@ out:
 static int
 cmd_install(int argc, char **argv)
 {
-	bool uninstall = false;
+	enum install_mode mode = INSTALL;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--uninstall"))
-			uninstall = true;
+		if (!strcmp(argv[i], "--uninstall") && mode == INSTALL)
+			mode = UNINSTALL;
+		else if (!strcmp(argv[i], "--check") && mode == INSTALL)
+			mode = CHECK;
 		else
-			return guard_error(GUARD_EUSAGE, "install: unknown argument '%s'", argv[i]);
+			return guard_error(GUARD_EUSAGE, "install: unknown or extra argument '%s'", argv[i]);
 	}
-	return install(uninstall);
+	return install(mode);
 }
 
 static int
@@ -138,7 +145,7 @@ cmd_uninstall(int argc, char **argv)
 {
 	if (argc > 1)
 		return guard_error(GUARD_EUSAGE, "uninstall: unknown argument '%s'", argv[1]);
-	return install(true);
+	return install(UNINSTALL);
 }
 
 /* ---------------------------------------------------------------- base */
@@ -824,8 +831,9 @@ cmd_cleanup(int argc, char **argv)
 /* ---------------------------------------------------------------- main */
 
 static const struct cli_command commands[] = {
-	{ "install", cmd_install, CLI_HUMAN, "[--uninstall]",
-	  "write the git hooks (reference-transaction, pre-commit, pre-push), chained to those already there" },
+	{ "install", cmd_install, CLI_HUMAN, "[--uninstall | --check]",
+	  "write the git hooks (reference-transaction, pre-commit, pre-push), chained to those already there; "
+	  "--check: exit 0 when they are installed and current, 1 when not" },
 	{ "uninstall", cmd_uninstall, CLI_HUMAN, "", "remove guard's git hooks, putting back the ones they chained to" },
 	{ "hook", cmd_hook, 0, "[--chain HOOK] NAME [ARGS...] < git's input",
 	  "what the installed hooks run: enforce the branch rules while an unattended session runs" },

@@ -102,6 +102,28 @@ refused() {
 	refused branch.protected git update-ref refs/heads/main HEAD
 }
 
+@test "install --check: 0 when installed and current, 1 naming each hook otherwise; changes nothing" {
+	run guard-git install --check
+	[ "$status" -eq 1 ]
+	[[ $output == *"missing reference-transaction"* ]]
+	[ ! -e .git/hooks/pre-push ]
+	guard-git install
+	run guard-git install --check
+	[ "$status" -eq 0 ]
+	[[ $output == *"current pre-commit"* ]]
+	# another program path, a hook replaced, a hook not executable
+	sed -i 's|exec |exec /elsewhere/|' .git/hooks/pre-push
+	printf '#!/bin/sh\nexit 0\n' >.git/hooks/pre-commit
+	chmod -x .git/hooks/reference-transaction
+	run guard-git install --check
+	[ "$status" -eq 1 ]
+	[[ $output == *"outdated pre-push"* ]]
+	[[ $output == *"not guard's pre-commit"* ]]
+	[[ $output == *"outdated reference-transaction"* ]]
+	run guard-git install --check --uninstall
+	[ "$status" -eq 2 ]
+}
+
 @test "uninstall and install are people's verbs" {
 	run guard-git --help
 	[[ $output == *"install"*"(people only)"* ]]

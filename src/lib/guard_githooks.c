@@ -122,6 +122,29 @@ guard_git_hooks_install(const char *dir, const char *program, struct guard_list 
 }
 
 int
+guard_git_hooks_check(const char *dir, const char *program, struct guard_list *done)
+{
+	int stale = 0;
+
+	for (const char *const *n = guard_git_hook_names; *n; n++) {
+		char *path = guard_xasprintf("%s/%s", dir, *n), *text = script(program, *n), *old = NULL;
+		size_t len = 0;
+		int ours = guard_git_hook_is_ours(path);
+		const char *state = ours == 2 ? "missing" : ours == 0 ? "not guard's" : "outdated";
+
+		if (ours == 1 && guard_file_read(path, 1 << 16, 0, &old, &len) == 0 && len == strlen(text) &&
+		    !memcmp(old, text, len) && access(path, X_OK) == 0)
+			state = "current";
+		stale += strcmp(state, "current") != 0;
+		guard_list_take(done, guard_xasprintf("%s %s", state, *n));
+		free(old);
+		free(text);
+		free(path);
+	}
+	return stale;
+}
+
+int
 guard_git_hooks_uninstall(const char *dir, struct guard_list *done)
 {
 	int rc = 0;

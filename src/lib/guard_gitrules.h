@@ -198,6 +198,13 @@ int guard_git_hooks_dir(struct guard_git *g, char **out);
  */
 int guard_git_hooks_install(const char *dir, const char *program, struct guard_list *done);
 
+/*
+ * Whether each hook in dir is the one guard_git_hooks_install would write
+ * for program: done receives "current NAME", "outdated NAME", "missing
+ * NAME" or "not guard's NAME". Returns how many are not current.
+ */
+int guard_git_hooks_check(const char *dir, const char *program, struct guard_list *done);
+
 /* Remove guard's hooks, putting back the ones they chained to. */
 int guard_git_hooks_uninstall(const char *dir, struct guard_list *done);
 
