@@ -52,6 +52,8 @@ refused() {
 		[ -x .git/hooks/$h ]
 		grep -q "hook --chain \"\$0\" $h" .git/hooks/$h
 	done
+	# committed and aborted start no guard-git unless a chained hook wants them
+	grep -q '^\[ "$1" = prepared \] || \[ -x "$0.guard-chained" \] || exit 0$' .git/hooks/reference-transaction
 	sum=$(cat .git/hooks/* | md5sum)
 	run guard-git install
 	[ "$status" -eq 0 ]

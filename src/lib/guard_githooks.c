@@ -68,8 +68,12 @@ script(const char *program, const char *name)
 	struct guard_buf b = GUARD_BUF_INIT;
 
 	guard_buf_addf(&b, "#!/bin/sh\n" MARK " %s, written by 'guard-git install'; 'guard-git install --uninstall'\n"
-		       "# puts back the hook that was here (kept as %s" CHAINED ", run after guard's checks pass).\n"
-		       "exec '", name, name);
+		       "# puts back the hook that was here (kept as %s" CHAINED ", run after guard's checks pass).\n",
+		       name, name);
+	/* committed and aborted are only told: no process for them unless a chained hook wants them */
+	if (!strcmp(name, "reference-transaction"))
+		guard_buf_addstr(&b, "[ \"$1\" = prepared ] || [ -x \"$0" CHAINED "\" ] || exit 0\n");
+	guard_buf_addstr(&b, "exec '");
 	for (const char *p = program; *p; p++)
 		guard_buf_addstr(&b, *p == '\'' ? "'\\''" : (char[]){ *p, 0 });
 	guard_buf_addf(&b, "' hook --chain \"$0\" %s \"$@\"\n", name);
