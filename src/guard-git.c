@@ -574,61 +574,89 @@ check_pr(struct project *p, cJSON *report, const char *body_file, const char *la
 	return rc;
 }
 
+/* check's and reviewers' options: a range, an output format, and for check the PR's. */
+struct range_opts {
+	struct guard_git_check c;
+	const char *format, *body, *labels;
+};
+
 static int
-cmd_check(int argc, char **argv)
+range_options(const char *verb, const char *formats, bool pr, int argc, char **argv, struct range_opts *o)
 {
 	static const struct option opts[] = {
 		{ "base", required_argument, NULL, 'b' },
 		{ "head", required_argument, NULL, 'H' },
-		{ "branch", required_argument, NULL, 'B' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "branch", required_argument, NULL, 'B' },
 		{ "pr-body", required_argument, NULL, 'P' },
 		{ "labels", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *body = NULL, *labels = NULL;
-	struct guard_git_check c = { NULL, "HEAD", NULL, NULL };
-	struct project p = PROJECT_INIT;
-	struct guard_git *g = NULL;
-	const char *format = "text";
-	cJSON *report = NULL;
-	int opt, rc;
+	int opt;
 
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'b': c.base = optarg; break;
-		case 'H': c.head = optarg; break;
-		case 'B': c.branch = optarg; break;
-		case 'j': format = "json"; break;
-		case 'f': format = optarg; break;
-		case 'P': body = optarg; break;
-		case 'L': labels = optarg; break;
-		default: return guard_error(GUARD_EUSAGE, "check: unknown or incomplete option '%s'", argv[optind - 1]);
+		case 'b': o->c.base = optarg; continue;
+		case 'H': o->c.head = optarg; continue;
+		case 'j': o->format = "json"; continue;
+		case 'f': o->format = optarg; continue;
+		case 'B': o->c.branch = optarg; break;
+		case 'P': o->body = optarg; break;
+		case 'L': o->labels = optarg; break;
+		default: break;
 		}
+		if (opt == '?' || opt == ':' || !pr)
+			return guard_error(GUARD_EUSAGE, "%s: unknown or incomplete option '%s'", verb, argv[optind - 1]);
 	}
 	if (optind < argc)
-		return guard_error(GUARD_EUSAGE, "check: unexpected argument '%s'", argv[optind]);
-	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "github"))
-		return guard_error(GUARD_EUSAGE, "check: --format is text, json or github, not '%s'", format);
-	if ((rc = project_root(&p)) < 0 || (rc = project_policy(&p)) < 0 || (rc = open_repo(&p, &g)) < 0)
-		goto out;
+		return guard_error(GUARD_EUSAGE, "%s: unexpected argument '%s'", verb, argv[optind]);
+	for (const char *f = formats; *f; f += strlen(f) + 1)
+		if (!strcmp(f, o->format))
+			return 0;
+	return guard_error(GUARD_EUSAGE, "%s: --format is %s, not '%s'", verb,
+			   pr ? "text, json or github" : "text, json or gh", o->format);
+}
+
+/* The range's report under the project's policy, the base detected when not given. */
+static int
+range_report(struct project *p, struct guard_git **g, struct guard_git_check *c, cJSON **report)
+{
 	char *detected = NULL;
-	if (!c.base && (rc = guard_git_base_branch(g, p.rules.base, &detected)) < 0)
-		goto out;
-	c.base = c.base ? c.base : detected;
-	c.tree = p.tree;
-	rc = guard_git_check_range(g, &c, &report);
+	int rc;
+
+	if ((rc = project_root(p)) < 0 || (rc = project_policy(p)) < 0 || (rc = open_repo(p, g)) < 0 ||
+	    (!c->base && (rc = guard_git_base_branch(*g, p->rules.base, &detected)) < 0))
+		return rc;
+	c->base = c->base ? c->base : detected;
+	c->tree = p->tree;
+	rc = guard_git_check_range(*g, c, report);
+	if (detected)
+		c->base = NULL;
 	free(detected);
-	if (rc < 0 || (rc = check_pr(&p, report, body, labels)) < 0)
+	return rc;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct range_opts o = { { NULL, "HEAD", NULL, NULL }, "text", NULL, NULL };
+	struct project p = PROJECT_INIT;
+	struct guard_git *g = NULL;
+	cJSON *report = NULL;
+	int rc;
+
+	if ((rc = range_options("check", "text\0json\0github\0", true, argc, argv, &o)) < 0)
+		return rc;
+	if ((rc = range_report(&p, &g, &o.c, &report)) < 0 || (rc = check_pr(&p, report, o.body, o.labels)) < 0)
 		goto out;
-	if (!strcmp(format, "json")) {
+	if (!strcmp(o.format, "json")) {
 		char *text = guard_json_pretty(report, 0);
 		puts(text);
 		free(text);
-	} else if (!strcmp(format, "github")) {
+	} else if (!strcmp(o.format, "github")) {
 		print_github(report);
 	} else {
 		print_table(report);
@@ -685,52 +713,23 @@ print_reviewers(const cJSON *rv, const char *format)
 static int
 cmd_reviewers(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "base", required_argument, NULL, 'b' },
-		{ "head", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct guard_git_check c = { NULL, "HEAD", NULL, NULL };
+	struct range_opts o = { { NULL, "HEAD", NULL, NULL }, "text", NULL, NULL };
 	struct guard_changes changes = { NULL, 0, 0, 0, 0 };
 	struct project p = PROJECT_INIT;
 	struct guard_git *g = NULL;
-	const char *format = "text";
 	cJSON *report = NULL, *rv = NULL;
-	char *detected = NULL;
-	int opt, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'b': c.base = optarg; break;
-		case 'H': c.head = optarg; break;
-		case 'j': format = "json"; break;
-		case 'f': format = optarg; break;
-		default: return guard_error(GUARD_EUSAGE, "reviewers: unknown or incomplete option '%s'", argv[optind - 1]);
-		}
+	if ((rc = range_options("reviewers", "text\0json\0gh\0", false, argc, argv, &o)) < 0)
+		return rc;
+	if ((rc = range_report(&p, &g, &o.c, &report)) == 0) {
+		report_changes(report, &changes);
+		rv = guard_pr_reviewers(p.tree, &changes);
+		print_reviewers(rv, o.format);
 	}
-	if (optind < argc)
-		return guard_error(GUARD_EUSAGE, "reviewers: unexpected argument '%s'", argv[optind]);
-	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "gh"))
-		return guard_error(GUARD_EUSAGE, "reviewers: --format is text, json or gh, not '%s'", format);
-	if ((rc = project_root(&p)) < 0 || (rc = project_policy(&p)) < 0 || (rc = open_repo(&p, &g)) < 0 ||
-	    (!c.base && (rc = guard_git_base_branch(g, p.rules.base, &detected)) < 0))
-		goto out;
-	c.base = c.base ? c.base : detected;
-	c.tree = p.tree;
-	if ((rc = guard_git_check_range(g, &c, &report)) < 0)
-		goto out;
-	report_changes(report, &changes);
-	rv = guard_pr_reviewers(p.tree, &changes);
-	print_reviewers(rv, format);
-out:
 	cJSON_Delete(rv);
 	cJSON_Delete(report);
 	guard_changes_release(&changes);
-	free(detected);
 	guard_git_close(g);
 	project_release(&p);
 	return rc;

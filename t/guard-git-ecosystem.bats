@@ -5,16 +5,10 @@
 # network tools stubbed).
 
 load helper
+load git_project
 
 setup() {
-	setup_guard
-	unset CLAUDECODE GEMINI_CLI GUARD_ACTOR
-	git config --global user.email t@example.com
-	git config --global user.name tester
-	git config --global init.defaultBranch main
-	git checkout -q -b main
-	printf 'one\ntwo\n' >src/main.c
-	git add -A && git commit -qm init
+	setup_git_project
 	export PRE_COMMIT_HOME=$BATS_TEST_TMPDIR/pre-commit-cache
 }
 

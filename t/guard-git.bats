@@ -4,17 +4,10 @@
 # check. Real repositories, history made with git (which runs the hooks).
 
 load helper
+load git_project
 
 setup() {
-	setup_guard
-	# the agent markers of the environment these tests run in are not the test's
-	unset CLAUDECODE GEMINI_CLI GUARD_ACTOR
-	git config --global user.email t@example.com
-	git config --global user.name tester
-	git config --global init.defaultBranch main
-	git -C "$PROJ" checkout -q -b main
-	printf 'one\ntwo\nthree\n' >src/main.c
-	git add -A && git commit -qm init
+	setup_git_project
 }
 
 # Another AI branch with work of its own, made before the session (allowed then).
