@@ -177,7 +177,7 @@ int guard_git_cleanup_prs_check(const cJSON *prs);
  */
 int guard_git_cleanup_plan(struct guard_git *g, const struct guard_git_cleanup *c, cJSON *out);
 
-/* Delete a local branch (libgit2: no hook runs). */
+/* Delete a local branch's ref (libgit2: no hook runs; its branch.<name> config stays). */
 int guard_git_delete_branch(struct guard_git *g, const char *name);
 
 /* ---- hooks (guard_githooks.c) ------------------------------------------- */
