@@ -27,7 +27,7 @@ PKGS_GIT     = libgit2
 
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
-             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish python3-jsonschema
+             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish python3-jsonschema python3-yaml pre-commit
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 

@@ -4,15 +4,10 @@
 # check. Real repositories, history made with git (which runs the hooks).
 
 load helper
+load git_project
 
 setup() {
-	setup_guard
-	git config --global user.email t@example.com
-	git config --global user.name tester
-	git config --global init.defaultBranch main
-	git -C "$PROJ" checkout -q -b main
-	printf 'one\ntwo\nthree\n' >src/main.c
-	git add -A && git commit -qm init
+	setup_git_project
 }
 
 # Another AI branch with work of its own, made before the session (allowed then).
@@ -50,6 +45,8 @@ refused() {
 		[ -x .git/hooks/$h ]
 		grep -q "hook --chain \"\$0\" $h" .git/hooks/$h
 	done
+	# committed and aborted start no guard-git unless a chained hook wants them
+	grep -q '^\[ "$1" = prepared \] || \[ -x "$0.guard-chained" \] || exit 0$' .git/hooks/reference-transaction
 	sum=$(cat .git/hooks/* | md5sum)
 	run guard-git install
 	[ "$status" -eq 0 ]
@@ -98,6 +95,28 @@ refused() {
 	other_ai
 	session
 	refused branch.protected git update-ref refs/heads/main HEAD
+}
+
+@test "install --check: 0 when installed and current, 1 naming each hook otherwise; changes nothing" {
+	run guard-git install --check
+	[ "$status" -eq 1 ]
+	[[ $output == *"missing reference-transaction"* ]]
+	[ ! -e .git/hooks/pre-push ]
+	guard-git install
+	run guard-git install --check
+	[ "$status" -eq 0 ]
+	[[ $output == *"current pre-commit"* ]]
+	# another program path, a hook replaced, a hook not executable
+	sed -i 's|exec |exec /elsewhere/|' .git/hooks/pre-push
+	printf '#!/bin/sh\nexit 0\n' >.git/hooks/pre-commit
+	chmod -x .git/hooks/reference-transaction
+	run guard-git install --check
+	[ "$status" -eq 1 ]
+	[[ $output == *"outdated pre-push"* ]]
+	[[ $output == *"not guard's pre-commit"* ]]
+	[[ $output == *"outdated reference-transaction"* ]]
+	run guard-git install --check --uninstall
+	[ "$status" -eq 2 ]
 }
 
 @test "uninstall and install are people's verbs" {
@@ -170,6 +189,23 @@ refused() {
 	[ "$(git branch --show-current)" = "$OWN" ]
 }
 
+@test "session: pull, merge, cherry-pick and rebase onto a protected branch are refused too" {
+	guard-git install
+	session
+	echo x >>src/main.c && git commit -qam own
+	own=$(git rev-parse HEAD)
+	git checkout -q main
+	refused branch.protected git pull -q --no-rebase --no-edit . "$OWN"
+	git reset -q --hard && git clean -qfd src
+	refused branch.protected git merge -q --no-edit --no-ff "$OWN"
+	git merge --abort 2>/dev/null || git reset -q --hard
+	refused branch.protected git cherry-pick "$own"
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard
+	refused branch.protected git rebase -q "$OWN"
+	git rebase --abort 2>/dev/null || true
+	[ "$(git rev-parse main)" = "$(git rev-parse "$own~1")" ]
+}
+
 @test "outside a session, on a feature branch, the same commands are allowed" {
 	guard-git install
 	other_ai
@@ -177,12 +213,113 @@ refused() {
 	git checkout -q -b feature/x
 	git cherry-pick -x "$theirs"
 	git pull -q --no-rebase --no-edit . ai/nightbuilder/2026-01-01/other
+	git checkout -q -b feature/y main
+	echo y >src/y.c && git add src/y.c && git commit -qm y
+	git rebase -q ai/nightbuilder/2026-01-01/other
+	git checkout -q feature/x
 	git branch -f master HEAD
 	git update-ref refs/heads/main HEAD
 	git checkout -q main
 	echo ok >>src/main.c && git commit -qam direct
 	git reset -q --hard HEAD~1
 	git branch ai/nightbuilder/2026-01-02/new
+}
+
+# The git.violation records of the audit log, one JSON line each.
+violations_logged() {
+	cat .ai/audit/*.jsonl 2>/dev/null | jq -c 'select(.event == "git.violation")'
+}
+
+@test "attended agent: a commit on main is refused (CLAUDECODE, GEMINI_CLI, GUARD_ACTOR=agent), with --no-verify too" {
+	guard-git install
+	echo bad >>src/main.c
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam bad
+	[[ $output == *"'main' is a protected branch"*"CLAUDECODE is set"* ]]
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam bad --no-verify
+	GEMINI_CLI=1 refused branch.agent_commit git commit -qam bad --no-verify
+	GUARD_ACTOR=agent refused branch.agent_commit git commit -qam bad
+	# a marker only adds: GUARD_ACTOR=person does not hide CLAUDECODE
+	CLAUDECODE=1 GUARD_ACTOR=person refused branch.agent_commit git commit -qam bad
+	[ "$(git log --format=%s -1 main)" = init ]
+	# a person commits on main; an agent on a branch of its own
+	git commit -qam by-person
+	git checkout -q -b feature/agent
+	echo ok >>src/main.c
+	CLAUDECODE=1 git commit -qam by-agent
+}
+
+@test "attended agent: every other way to move main is refused; pull of upstream work is not" {
+	guard-git install
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git remote add origin "$BATS_TEST_TMPDIR/remote.git"
+	git push -q origin main
+	git branch develop
+	git checkout -q -b feature/x
+	echo x >>src/main.c && git commit -qam work
+	export CLAUDECODE=1
+	refused branch.agent_commit git update-ref refs/heads/main HEAD
+	refused branch.agent_commit git branch -f master HEAD
+	refused branch.agent_commit git branch -f develop HEAD
+	refused branch.agent_commit git branch -D develop
+	refused branch.agent_commit git push -q origin HEAD:main
+	git checkout -q main
+	refused branch.agent_commit git merge -q --ff-only feature/x
+	refused branch.agent_commit git reset -q --hard feature/x
+	git reset -q --hard # the files git already wrote
+	refused branch.agent_commit git cherry-pick feature/x
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard
+	[ "$(git log --format=%s -1 main)" = init ]
+	# work that is already upstream comes in: git pull fast-forwards main
+	unset CLAUDECODE
+	git clone -q "$BATS_TEST_TMPDIR/remote.git" "$BATS_TEST_TMPDIR/other"
+	(cd "$BATS_TEST_TMPDIR/other" && echo up >>src/main.c && git commit -qam upstream && git push -q origin main)
+	CLAUDECODE=1 git pull -q --ff-only origin main
+	[ "$(git log --format=%s -1 main)" = upstream ]
+}
+
+@test "attended agent: a policy with branch.allow_agent_commit: true lets it; the project layer cannot" {
+	guard-git install
+	mkdir -p .ai && printf 'version: 1\nbranch:\n  allow_agent_commit: true\n' >.ai/policy.yaml
+	echo x >>src/main.c
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam x
+	mkdir -p "$HOME/.config/guard"
+	printf 'version: 1\nbranch:\n  allow_agent_commit: true\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	CLAUDECODE=1 git commit -qam x
+	[ "$(git log --format=%s -1 main)" = x ]
+}
+
+@test "attended agent: the first commit of a new repository on main is refused too" {
+	git init -q "$BATS_TEST_TMPDIR/fresh" && cd "$BATS_TEST_TMPDIR/fresh"
+	guard-git install
+	echo a >a && git add a
+	CLAUDECODE=1 refused branch.agent_commit git commit -qm first
+	CLAUDECODE=1 refused branch.agent_commit git commit -qm first --no-verify
+	run git rev-parse --verify -q HEAD
+	[ "$status" -ne 0 ]
+}
+
+@test "every refusal is a git.violation record in the audit log, which verifies" {
+	guard-git install
+	echo x >>src/main.c
+	CLAUDECODE=1 refused branch.agent_commit git commit -qam x
+	rec=$(violations_logged | tail -1)
+	[ "$(jq -r .data.rule <<<"$rec")" = branch.agent_commit ]
+	[ "$(jq -r .data.ref <<<"$rec")" = refs/heads/main ]
+	[ "$(jq -r .data.git_hook <<<"$rec")" = pre-commit ]
+	[ "$(jq -r .actor.role <<<"$rec")" = agent ]
+	[ "$(jq -r .actor.marker <<<"$rec")" = CLAUDECODE ]
+	[[ $(jq -r .summary <<<"$rec") == *"'main' is a protected branch"* ]]
+	git checkout -q -- src/main.c
+	session
+	before=$(violations_logged | wc -l)
+	refused branch.protected git update-ref refs/heads/main HEAD
+	rec=$(violations_logged | tail -1)
+	[ "$(violations_logged | wc -l)" -eq $((before + 1)) ]
+	[ "$(jq -r .data.rule <<<"$rec")" = branch.protected ]
+	[ "$(jq -r .data.git_hook <<<"$rec")" = reference-transaction ]
+	[ "$(jq -r .session <<<"$rec")" = "$GUARD_SESSION" ]
+	guard-audit verify
 }
 
 @test "an ended session no longer holds the branches" {
@@ -366,4 +503,233 @@ Y
 	[ "$status" -eq 2 ]
 	run guard-git check --bogus
 	[ "$status" -eq 2 ]
+}
+
+# A PR body as guard-session writes it; sections named in $@ are left out.
+pr_body() {
+	local s
+	for s in "Summary" "Changed files (1)" "Lines of code" "Security scan" "Session log"; do
+		[[ " $* " == *" ${s%% *} "* ]] && continue
+		printf '## %s\n\nsomething\n\n' "$s"
+	done
+}
+
+@test "check --pr-body: every section of seed 004 present and not empty; - reads stdin" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/body
+	echo y >src/y.c && git add -A && git commit -qm y
+	pr_body >"$BATS_TEST_TMPDIR/body.md"
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/body.md" --labels ai-generated,nightbuilder --json
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	pr_body Security Session >"$BATS_TEST_TMPDIR/body.md"
+	printf '## Session log\n\n   \n' >>"$BATS_TEST_TMPDIR/body.md"
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/body.md" --json
+	[ "$status" -eq 1 ]
+	msgs=$(jq -r '.violations[] | select(.rule == "pr.body") | .message' <<<"$output")
+	echo "$msgs"
+	[ "$(wc -l <<<"$msgs")" -eq 2 ]
+	[[ $msgs == *"has no '## Security scan' section"* ]]
+	[[ $msgs == *"has an empty '## Session log' section"* ]]
+	# a heading spelled in another case counts; '###' and a heading inside a line do not
+	run guard-git check --base main --pr-body - --json < <(pr_body Summary; printf '### Summary\n\nx\n\nsee ## Summary\n## summary of it\n\ntext\n')
+	[ "$(jq '[.violations[] | select(.rule == "pr.body")] | length' <<<"$output")" = 0 ]
+	run guard-git check --base main --pr-body - --json < <(pr_body Summary; printf '### Summary\n\nx\n')
+	[ "$(jq '[.violations[] | select(.rule == "pr.body")] | length' <<<"$output")" = 1 ]
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/none.md"
+	[ "$status" -eq 5 ]
+	head -c 2000000 /dev/zero | tr '\0' x >"$BATS_TEST_TMPDIR/big.md"
+	run guard-git check --base main --pr-body "$BATS_TEST_TMPDIR/big.md"
+	[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+}
+
+@test "check --labels: pr.labels, and the security label when security paths changed" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/labels
+	echo y >src/y.c && git add -A && git commit -qm y
+	run guard-git check --base main --labels 'ai-generated, nightbuilder' --json
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	run guard-git check --base main --labels ai-generated --json
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '.violations[] | select(.rule == "pr.labels") | .message' <<<"$output")" = "the PR lacks the label 'nightbuilder' (policy pr.labels)" ]
+	# other spellings are other labels
+	run guard-git check --base main --labels 'AI-generated,nightbuilder,' --json
+	[ "$(jq '[.violations[] | select(.rule == "pr.labels")] | length' <<<"$output")" = 1 ]
+	mkdir -p src/security && echo s >src/security/check.c && git add -A && git commit -qm sec
+	run guard-git check --base main --labels ai-generated,nightbuilder --json
+	[[ $(jq -r '.violations[] | select(.rule == "pr.labels") | .message' <<<"$output") == *"'needs-security-review'"*"security paths changed"* ]]
+	# without --labels nothing is said about labels
+	run guard-git check --base main --json
+	[ "$(jq '[.violations[] | select(.rule == "pr.labels")] | length' <<<"$output")" = 0 ]
+}
+
+@test "check: forbidden paths of the policy, modified, created or renamed away" {
+	mkdir -p .github/workflows src/auth && echo ci >.github/workflows/ci.yml && echo a >src/auth/login.c && echo e >.env.example
+	git add -A && git commit -qm base
+	git checkout -q -b ai/nightbuilder/2026-01-01/forbid
+	echo changed >>.github/workflows/ci.yml
+	git mv src/auth/login.c src/login.c
+	echo x >>.env.example
+	echo fine >>src/main.c
+	git add -A && git commit -qm forbidden
+	run guard-git check --base main --json
+	[ "$status" -eq 1 ]
+	got=$(jq -r '[.violations[] | select(.rule == "files.forbidden") | .file] | sort | join(" ")' <<<"$output")
+	echo "$got"
+	[ "$got" = ".env.example .github/workflows/ci.yml src/auth/login.c" ]
+	[[ $(jq -r '.violations[] | select(.file == ".github/workflows/ci.yml" and .rule == "files.forbidden") | .message' <<<"$output") == *"(policy rule nb-no-security-settings)"* ]]
+	[ "$(jq -r '.changes[] | select(.path == "src/login.c") | .status' <<<"$output")" = R ]
+	[[ $(jq -r '.violations[] | select(.file == "src/auth/login.c") | .message' <<<"$output") == *"'src/auth/login.c' (renamed away to 'src/login.c') is a path the agent may not write"* ]]
+	run guard-git check --base main --format github
+	[[ $output == *"::error file=.github/workflows/ci.yml,line=1,title=guard-git files.forbidden::"* ]]
+}
+
+@test "check: commits made on a protected branch that the range carries are named" {
+	git branch develop
+	git checkout -q develop
+	echo d >>src/main.c && git commit -qam 'on develop'
+	dev=$(git rev-parse HEAD)
+	git checkout -q -b ai/nightbuilder/2026-01-01/carry
+	echo mine >src/mine.c && git add -A && git commit -qm mine
+	run guard-git check --base main --json
+	[ "$status" -eq 1 ]
+	msg=$(jq -r '.violations[] | select(.rule == "commits.protected") | .message' <<<"$output")
+	[[ $msg == *"1 commit made on protected branch 'develop' (${dev:0:12})"* ]]
+	# a remote-tracking copy counts too; the base itself does not
+	git update-ref refs/remotes/origin/master "$dev"
+	git branch -D develop
+	run guard-git check --base main --json
+	[[ $(jq -r '.violations[] | select(.rule == "commits.protected") | .message' <<<"$output") == *"'origin/master'"* ]]
+	git update-ref -d refs/remotes/origin/master
+	git checkout -q -b ai/nightbuilder/2026-01-01/clean main
+	echo ok >src/ok.c && git add -A && git commit -qm ok
+	run guard-git check --base main --json
+	[ "$(jq '[.violations[] | select(.rule == "commits.protected")] | length' <<<"$output")" = 0 ]
+}
+
+@test "reviewers: tests only 1; general 2; security 2 + team; db 2 + DBA; --format gh and json" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/rv main
+	mkdir -p tests && echo t >tests/a_test.sh && git add -A && git commit -qm t
+	run guard-git reviewers --base main --head HEAD
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "tests only 1 reviewer" ]
+	[ "${lines[1]}" = "required   1 approving review" ]
+	run guard-git reviewers --base main --format gh
+	[ "$output" = "" ]
+	echo x >>src/main.c && git commit -qam general
+	run guard-git reviewers --base main
+	[ "${lines[0]}" = "general    2 reviewers" ]
+	mkdir -p src/security db && echo s >src/security/x.c && echo q >db/1.sql && git add -A && git commit -qm secdb
+	run guard-git reviewers --base main
+	[ "${lines[1]}" = "security   2 reviewers + team security" ]
+	[ "${lines[2]}" = "db         2 reviewers + team dba" ]
+	[ "${lines[3]}" = "required   2 approving reviews, including team security, dba" ]
+	run guard-git reviewers --base main --format gh
+	[ "$output" = "--reviewer security --reviewer dba" ]
+	run guard-git reviewers --base main --json
+	[ "$(jq -r '[.categories[].name] | join(",")' <<<"$output")" = general,security,db ]
+	[ "$(jq .security <<<"$output")" = true ]
+	# a trusted layer raises the minimum; the project layer cannot lower it
+	mkdir -p "$HOME/.config/guard" .ai
+	printf 'version: 1\npr:\n  reviewers:\n    db: {min: 3}\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	printf 'version: 1\npr:\n  reviewers:\n    db: {min: 1}\n' >.ai/policy.yaml
+	run guard-git reviewers --base main
+	[ "${lines[2]}" = "db         3 reviewers + team dba" ]
+	run guard-git reviewers --format yaml
+	[ "$status" -eq 2 ]
+	run guard-git reviewers --base nope
+	[ "$status" -eq 5 ]
+}
+
+# ai_branch NAME DAYS: an AI branch off main whose last commit is DAYS old.
+ai_branch() {
+	local when
+	when=$(date -u -d "$2 days ago" +%Y-%m-%dT%H:%M:%SZ)
+	git checkout -q -b "ai/nightbuilder/2026-01-01/$1" main
+	echo "$1" >"src/$1.c" && git add -A
+	GIT_COMMITTER_DATE=$when GIT_AUTHOR_DATE=$when git commit -qm "$1"
+	git checkout -q main
+}
+
+ago() { date -u -d "$1 days ago" +%Y-%m-%dT%H:%M:%SZ; }
+
+@test "cleanup: merged, closed for 7 days, no PR for 3 days deleted; stale open PR alerted; the rest kept" {
+	ai_branch merged 1
+	git merge -q --no-edit ai/nightbuilder/2026-01-01/merged
+	ai_branch squashed 20
+	ai_branch closed-old 30
+	ai_branch closed-new 30
+	ai_branch nopr-old 4
+	ai_branch nopr-new 2
+	ai_branch open-stale 15
+	ai_branch open-fresh 13
+	git branch feature/person # not an AI branch: never looked at
+	cat >"$BATS_TEST_TMPDIR/prs.json" <<J
+[
+ {"number": 1, "headRefName": "ai/nightbuilder/2026-01-01/squashed", "state": "MERGED", "closedAt": "$(ago 19)", "mergedAt": "$(ago 19)"},
+ {"number": 2, "headRefName": "ai/nightbuilder/2026-01-01/closed-old", "state": "CLOSED", "closedAt": "$(ago 8)", "mergedAt": null},
+ {"number": 3, "headRefName": "ai/nightbuilder/2026-01-01/closed-new", "state": "CLOSED", "closedAt": "$(ago 6)", "mergedAt": null},
+ {"number": 4, "headRefName": "ai/nightbuilder/2026-01-01/open-stale", "state": "OPEN", "closedAt": null, "mergedAt": null},
+ {"number": 5, "headRefName": "ai/nightbuilder/2026-01-01/open-fresh", "state": "OPEN", "closedAt": null, "mergedAt": null},
+ {"number": 6, "headRefName": "ai/nightbuilder/2026-01-01/open-fresh", "state": "CLOSED", "closedAt": "$(ago 30)", "mergedAt": null}
+]
+J
+	before=$(git branch --list | md5sum)
+	run guard-git cleanup --dry-run --prs "$BATS_TEST_TMPDIR/prs.json" --json
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	plan=$(jq -r '.[] | (.branch | sub("ai/nightbuilder/2026-01-01/"; "")) + "=" + .action' <<<"$output" | sort | tr '\n' ' ')
+	echo "$plan"
+	[ "$plan" = "closed-new=keep closed-old=delete merged=delete nopr-new=keep nopr-old=delete open-fresh=keep open-stale=alert squashed=delete " ]
+	[ "$(git branch --list | md5sum)" = "$before" ] # a dry run deletes nothing
+	run guard-git cleanup --dry-run --prs - < "$BATS_TEST_TMPDIR/prs.json"
+	[[ $output == *"would delete ai/nightbuilder/2026-01-01/closed-old: PR #2 closed without merge 8 days ago (deleted after 7)"* ]]
+	[[ $output == *"alert        ai/nightbuilder/2026-01-01/open-stale: PR #4 open, last commit 15 days ago (alert after 14)"* ]]
+	run guard-git cleanup --prs "$BATS_TEST_TMPDIR/prs.json"
+	[ "$status" -eq 0 ]
+	[[ $output == *"deleted      ai/nightbuilder/2026-01-01/nopr-old: no PR, last commit 4 days ago"* ]]
+	left=$(git branch --format='%(refname:short)' | sed 's|ai/nightbuilder/2026-01-01/||' | sort | tr '\n' ' ')
+	[ "$left" = "closed-new feature/person main nopr-new open-fresh open-stale " ]
+}
+
+@test "cleanup: without a PR list only merged branches go; the checked-out branch and a session's stay; policy durations" {
+	ai_branch old 30
+	ai_branch merged 1
+	git merge -q --no-edit ai/nightbuilder/2026-01-01/merged
+	run guard-git cleanup --dry-run --json
+	[ "$(jq -r '.[] | select(.action == "delete") | .branch' <<<"$output")" = ai/nightbuilder/2026-01-01/merged ]
+	[[ $(jq -r '.[] | select(.branch | endswith("old")) | .reason' <<<"$output") == *"no PR list given"* ]]
+	git checkout -q ai/nightbuilder/2026-01-01/old
+	run guard-git cleanup --dry-run --prs - --json <<<'[]'
+	[ "$(jq -r '.[] | select(.branch | endswith("old")) | .action + " " + .reason' <<<"$output")" = "keep checked out" ]
+	git checkout -q main
+	# a trusted layer's durations
+	mkdir -p "$HOME/.config/guard"
+	printf 'version: 1\npr:\n  cleanup:\n    no_pr_after: 40d\n    delete_merged: false\n' >"$HOME/.config/guard/policy.yaml"
+	chmod 600 "$HOME/.config/guard/policy.yaml"
+	run guard-git cleanup --dry-run --prs - --json <<<'[]'
+	[ "$(jq '[.[] | select(.action == "delete")] | length' <<<"$output")" = 0 ]
+	rm "$HOME/.config/guard/policy.yaml"
+	# a running session's branch is kept, checked out or not
+	session
+	git checkout -q main
+	run guard-git cleanup --dry-run --prs - --json <<<'[]'
+	[ "$(jq -r --arg b "$OWN" '.[] | select(.branch == $b) | .reason' <<<"$output")" = "a running session's branch" ]
+}
+
+@test "cleanup: malformed PR lists are refused, naming the item; it is a people-only verb" {
+	ai_branch x 10
+	for bad in '{}' '[{"number": 1}]' '[{"number": 1, "headRefName": "a", "state": "DRAFT"}]' \
+		'[{"number": 1, "headRefName": "a", "state": "CLOSED", "closedAt": "yesterday"}]' 'not json'; do
+		run guard-git cleanup --prs - <<<"$bad"
+		echo "$bad: $output"
+		[ "$status" -eq 2 ]
+	done
+	[[ $output == *"is not JSON"* ]]
+	run guard-git cleanup --prs - <<<'[{"number": 1}]'
+	[[ $output == *"PR list item 0"* ]]
+	git rev-parse -q --verify ai/nightbuilder/2026-01-01/x
+	run guard-git cleanup --prs
+	[ "$status" -eq 2 ]
+	run guard-git cleanup --help
+	[[ $output == *"A person's verb"* ]]
+	run guard-risk --command 'guard-git cleanup --prs x.json'
+	[[ $output == *critical* ]]
 }

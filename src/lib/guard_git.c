@@ -156,6 +156,22 @@ guard_git_current_branch(struct guard_git *g, char **out)
 }
 
 int
+guard_git_head_branch(struct guard_git *g, char **out)
+{
+	git_reference *head = NULL;
+	const char *target;
+
+	*out = NULL;
+	if (git_reference_lookup(&head, g->repo, "HEAD") < 0)
+		return git_fail(GUARD_EIO, "cannot read HEAD");
+	target = git_reference_symbolic_target(head);
+	if (target && !strncmp(target, "refs/heads/", 11))
+		*out = guard_xstrdup(target + 11);
+	git_reference_free(head);
+	return 0;
+}
+
+int
 guard_git_start_branch(struct guard_git *g, const char *base, const char *name, char **out_name,
 		       char out_oid[41])
 {

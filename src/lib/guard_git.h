@@ -42,6 +42,9 @@ int guard_git_check_clean(struct guard_git *g);
 /* The checked-out branch's short name (caller frees); NULL when detached. */
 int guard_git_current_branch(struct guard_git *g, char **out);
 
+/* The branch HEAD names, born or not yet (short, caller frees); NULL when detached. */
+int guard_git_head_branch(struct guard_git *g, char **out);
+
 /*
  * Create branch name (or name-2, name-3, ... when taken) at the tip of
  * branch base and check it out. *out_name (caller frees) is the branch

@@ -40,8 +40,8 @@ peel(git_repository *repo, const char *rev, git_commit **out)
 	return err < 0 ? guard_error(GUARD_EUSAGE, "'%s' is not a commit", rev) : 0;
 }
 
-static void
-violation(cJSON *list, const char *rule, const char *severity, const char *file, char *message)
+void
+guard_git_violation(cJSON *list, const char *rule, const char *severity, const char *file, char *message)
 {
 	cJSON *v = cJSON_CreateObject();
 	cJSON_AddStringToObject(v, "rule", rule);
@@ -52,6 +52,8 @@ violation(cJSON *list, const char *rule, const char *severity, const char *file,
 	cJSON_AddItemToArray(list, v);
 	free(message);
 }
+
+#define violation guard_git_violation
 
 static bool
 under(const char *path, const char *dir)
@@ -259,6 +261,85 @@ out:
 	return rc;
 }
 
+/* At most this many commits of a range are looked at for protected-branch work. */
+#define RANGE_MAX 5000
+
+/*
+ * Commits of the range (reachable from head, not from the merge base)
+ * that a protected branch other than the base holds: work committed on
+ * main/master/develop, local or remote-tracking, that the PR carries.
+ */
+static int
+protected_commits(git_repository *repo, const struct guard_branch_rules *r, const char *base, git_commit *basec,
+		  git_commit *head, cJSON *violations)
+{
+	git_branch_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_branch_t type;
+	git_oid range[64];
+	size_t n = 0, total = 0;
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc = 0;
+
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, git_commit_id(head)) < 0 ||
+	    git_revwalk_hide(walk, git_commit_id(basec)) < 0) {
+		git_revwalk_free(walk);
+		return fail("cannot walk the range");
+	}
+	if (git_branch_iterator_new(&it, repo, GIT_BRANCH_ALL) < 0) {
+		git_revwalk_free(walk);
+		return fail("cannot list the branches");
+	}
+	struct guard_list tips = GUARD_LIST_INIT; /* "name\0" then the oid, as text pairs */
+	while (git_branch_next(&ref, &type, it) == 0) {
+		const char *name = git_reference_shorthand(ref), *shortname = name, *slash;
+		char hex[GIT_OID_HEXSZ + 1];
+		if (type == GIT_BRANCH_REMOTE && (slash = strchr(name, '/')))
+			shortname = slash + 1;
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT && guard_branch_protected(r, shortname) &&
+		    strcmp(name, base) && strcmp(shortname, base) &&
+		    !git_oid_equal(git_reference_target(ref), git_commit_id(basec))) {
+			guard_list_add(&tips, name);
+			guard_list_add(&tips, git_oid_tostr(hex, sizeof(hex), git_reference_target(ref)));
+		}
+		git_reference_free(ref);
+	}
+	git_branch_iterator_free(it);
+	for (size_t t = 0; t + 1 < tips.len && rc == 0; t += 2) {
+		git_oid tip;
+		git_oid_fromstr(&tip, tips.items[t + 1]);
+		git_revwalk_reset(walk);
+		if (git_revwalk_push(walk, git_commit_id(head)) < 0 || git_revwalk_hide(walk, git_commit_id(basec)) < 0) {
+			rc = fail("cannot walk the range");
+			break;
+		}
+		n = total = 0;
+		while (git_revwalk_next(&id, walk) == 0 && total < RANGE_MAX) {
+			total++;
+			if ((git_oid_equal(&id, &tip) || git_graph_descendant_of(repo, &tip, &id) == 1) &&
+			    n < sizeof(range) / sizeof(range[0]))
+				range[n++] = id;
+		}
+		if (!n)
+			continue;
+		struct guard_buf b = GUARD_BUF_INIT;
+		char hex[13];
+		for (size_t i = 0; i < n && i < 5; i++)
+			guard_buf_addf(&b, "%s%s", i ? " " : "", git_oid_tostr(hex, sizeof(hex), &range[i]));
+		if (n > 5)
+			guard_buf_addf(&b, " and %zu more", n - 5);
+		violation(violations, "commits.protected", "error", NULL,
+			  guard_xasprintf("the range carries %s%zu commit%s made on protected branch '%s' (%s): no commits "
+					  "to a protected branch (policy branch.protected)", n == 64 ? "at least " : "", n,
+					  n == 1 ? "" : "s", tips.items[t], b.buf));
+		guard_buf_release(&b);
+	}
+	guard_list_clear(&tips);
+	git_revwalk_free(walk);
+	return rc;
+}
+
 int
 guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out)
 {
@@ -298,7 +379,8 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 	else if (!guard_branch_name_ok(&rules, branch))
 		violation(violations, "branch.pattern", "error", NULL,
 			  guard_xasprintf("branch '%s' does not match '%s' (policy branch.pattern)", branch, rules.pattern));
-	if ((rc = diff_range(repo, mbc, head, report, violations)) < 0)
+	if ((rc = diff_range(repo, mbc, head, report, violations)) < 0 ||
+	    (rc = protected_commits(repo, &rules, c->base, mbc ? mbc : base, head, violations)) < 0)
 		goto out;
 	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(report, "loc");
 	const cJSON *files = cJSON_GetObjectItemCaseSensitive(report, "files");

@@ -68,8 +68,12 @@ script(const char *program, const char *name)
 	struct guard_buf b = GUARD_BUF_INIT;
 
 	guard_buf_addf(&b, "#!/bin/sh\n" MARK " %s, written by 'guard-git install'; 'guard-git install --uninstall'\n"
-		       "# puts back the hook that was here (kept as %s" CHAINED ", run after guard's checks pass).\n"
-		       "exec '", name, name);
+		       "# puts back the hook that was here (kept as %s" CHAINED ", run after guard's checks pass).\n",
+		       name, name);
+	/* committed and aborted are only told: no process for them unless a chained hook wants them */
+	if (!strcmp(name, "reference-transaction"))
+		guard_buf_addstr(&b, "[ \"$1\" = prepared ] || [ -x \"$0" CHAINED "\" ] || exit 0\n");
+	guard_buf_addstr(&b, "exec '");
 	for (const char *p = program; *p; p++)
 		guard_buf_addstr(&b, *p == '\'' ? "'\\''" : (char[]){ *p, 0 });
 	guard_buf_addf(&b, "' hook --chain \"$0\" %s \"$@\"\n", name);
@@ -119,6 +123,29 @@ guard_git_hooks_install(const char *dir, const char *program, struct guard_list 
 			return rc;
 	}
 	return 0;
+}
+
+int
+guard_git_hooks_check(const char *dir, const char *program, struct guard_list *done)
+{
+	int stale = 0;
+
+	for (const char *const *n = guard_git_hook_names; *n; n++) {
+		char *path = guard_xasprintf("%s/%s", dir, *n), *text = script(program, *n), *old = NULL;
+		size_t len = 0;
+		int ours = guard_git_hook_is_ours(path);
+		const char *state = ours == 2 ? "missing" : ours == 0 ? "not guard's" : "outdated";
+
+		if (ours == 1 && guard_file_read(path, 1 << 16, 0, &old, &len) == 0 && len == strlen(text) &&
+		    !memcmp(old, text, len) && access(path, X_OK) == 0)
+			state = "current";
+		stale += strcmp(state, "current") != 0;
+		guard_list_take(done, guard_xasprintf("%s %s", state, *n));
+		free(old);
+		free(text);
+		free(path);
+	}
+	return stale;
 }
 
 int

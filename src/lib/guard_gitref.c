@@ -122,9 +122,11 @@ is_hex(const char *s, size_t n)
 	return n == GIT_OID_HEXSZ && strspn(s, "0123456789abcdef") >= n;
 }
 
-int
-guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions, const char *base,
-		    const char *input, size_t len, cJSON *violations)
+typedef int (*line_fn)(void *ctx, const char *old_hex, const char *new_hex, const char *ref);
+
+/* Each "<old> <new> <ref>" line of input, checked for shape; fn on each. */
+static int
+each_update(const char *input, size_t len, line_fn fn, void *ctx)
 {
 	const char *p = input, *end = input + len;
 	int rc = 0;
@@ -144,11 +146,103 @@ guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, con
 		char *old_hex = guard_xstrndup(p, (size_t)(sp1 - p));
 		char *new_hex = guard_xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
 		char *ref = guard_xstrndup(sp2 + 1, (size_t)(eol - sp2 - 1));
-		rc = check_one(g, r, sessions, base, old_hex, new_hex, ref, violations);
+		rc = fn(ctx, old_hex, new_hex, ref);
 		free(old_hex);
 		free(new_hex);
 		free(ref);
 		p = eol + 1;
 	}
 	return rc;
+}
+
+struct ref_ctx {
+	struct guard_git *g;
+	const struct guard_branch_rules *r;
+	const cJSON *sessions;
+	const char *base, *marker;
+	cJSON *violations;
+};
+
+static bool zeros(const char *hex);
+
+static int
+session_line(void *ctx, const char *old_hex, const char *new_hex, const char *ref)
+{
+	struct ref_ctx *c = ctx;
+	if (!strcmp(old_hex, new_hex) && !zeros(new_hex))
+		return 0; /* written again, not moved (git reset --hard to where it is) */
+	return check_one(c->g, c->r, c->sessions, c->base, old_hex, new_hex, ref, c->violations);
+}
+
+int
+guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions, const char *base,
+		    const char *input, size_t len, cJSON *violations)
+{
+	struct ref_ctx c = { g, r, sessions, base, NULL, violations };
+	return each_update(input, len, session_line, &c);
+}
+
+static bool
+zeros(const char *hex)
+{
+	return strspn(hex, "0") == strlen(hex);
+}
+
+/* Whether new_hex brings commits reachable from neither old_hex nor a remote-tracking branch. */
+static int
+new_work(git_repository *repo, const char *old_hex, const char *new_hex, bool *out)
+{
+	git_revwalk *walk = NULL;
+	git_oid id, next;
+	int err;
+
+	*out = false;
+	if (git_oid_fromstr(&id, new_hex) < 0 || git_revwalk_new(&walk, repo) < 0)
+		return guard_error(GUARD_EIO, "cannot walk the history of '%s'", new_hex);
+	if ((err = git_revwalk_push(walk, &id)) == 0 && !zeros(old_hex) && git_oid_fromstr(&id, old_hex) == 0)
+		err = git_revwalk_hide(walk, &id);
+	if (err == 0)
+		err = git_revwalk_hide_glob(walk, "refs/remotes/*");
+	if (err == 0) {
+		err = git_revwalk_next(&next, walk);
+		*out = err == 0;
+		err = err == GIT_ITEROVER ? 0 : err;
+	}
+	git_revwalk_free(walk);
+	/* An object that is not there (a ref to a missing commit): not the agent's to make. */
+	return err < 0 ? (*out = true, 0) : 0;
+}
+
+static int
+agent_line(void *ctx, const char *old_hex, const char *new_hex, const char *ref)
+{
+	static const char heads[] = "refs/heads/";
+	struct ref_ctx *c = ctx;
+	const char *name = ref + sizeof(heads) - 1, *what = NULL;
+	bool fresh = false;
+	int rc;
+
+	if (strncmp(ref, heads, sizeof(heads) - 1) || (!strcmp(old_hex, new_hex) && !zeros(new_hex)) ||
+	    !(guard_branch_protected(c->r, name) || (c->base && !strcmp(name, c->base))))
+		return 0;
+	if (zeros(new_hex))
+		what = "an agent neither commits to it nor deletes it"; /* pre-commit, or a deletion */
+	else if ((rc = new_work(guard_git_repository(c->g), old_hex, new_hex, &fresh)) < 0)
+		return rc;
+	else if (fresh)
+		what = "it takes only work already on a remote branch (git pull), no commit of the agent's";
+	if (what)
+		violation(c->violations, "branch.agent_commit", ref,
+			  guard_xasprintf("'%s' is a protected branch%s and this git runs for an agent (%s is set): %s "
+					  "(policy branch.allow_agent_commit); work on a branch of your own",
+					  name, c->base && !strcmp(name, c->base) ? " (the base)" : "", c->marker, what));
+	return 0;
+}
+
+int
+guard_git_agent_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base,
+		      const char *marker, const char *input, size_t len, cJSON *violations)
+{
+	struct ref_ctx c = { g, r, NULL, base, marker, violations };
+	return each_update(input, len, agent_line, &c);
 }

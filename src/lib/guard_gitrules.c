@@ -1,6 +1,7 @@
 /*
  * The policy's branch: section as guard-git reads it. No libgit2 here.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "guard_buf.h"
@@ -20,6 +21,7 @@ guard_branch_rules_load(struct guard_branch_rules *r, const cJSON *tree)
 	r->pattern = guard_xstrdup(pattern && *pattern ? pattern : DEFAULT_PATTERN);
 	r->base = base && *base ? guard_xstrdup(base) : NULL;
 	r->allow_ai_merge = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(br, "allow_ai_merge"));
+	r->allow_agent_commit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(br, "allow_agent_commit"));
 	if (!cJSON_IsArray(prot)) {
 		guard_list_add(&r->protected, "main");
 		guard_list_add(&r->protected, "master");
@@ -85,4 +87,18 @@ guard_branch_name_ok(const struct guard_branch_rules *r, const char *name)
 	}
 	guard_buf_release(&glob);
 	return ok;
+}
+
+const char *
+guard_git_agent_marker(void)
+{
+	static const char *const markers[] = { "CLAUDECODE", "GEMINI_CLI" };
+	const char *actor = getenv("GUARD_ACTOR");
+
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+		const char *v = getenv(markers[i]);
+		if (v && *v && strcmp(v, "0"))
+			return markers[i];
+	}
+	return actor && (!strcmp(actor, "agent") || !strcmp(actor, "ai")) ? "GUARD_ACTOR" : NULL;
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -24,9 +25,10 @@ struct guard_branch_rules {
 	char *pattern;               /* ai/nightbuilder/{date}/{slug} */
 	char *base;                  /* branch.base of a trusted layer, or NULL: detect */
 	bool allow_ai_merge;
+	bool allow_agent_commit; /* attended: may an agent move a protected branch? (seed 004: no) */
 };
 
-#define GUARD_BRANCH_RULES_INIT { GUARD_LIST_INIT, NULL, NULL, false }
+#define GUARD_BRANCH_RULES_INIT { GUARD_LIST_INIT, NULL, NULL, false, false }
 
 /*
  * Fill r from a merged policy tree (NULL: the defaults). The merge keeps
@@ -42,6 +44,15 @@ bool guard_branch_protected(const struct guard_branch_rules *r, const char *name
 bool guard_branch_ai(const struct guard_branch_rules *r, const char *name);
 /* Matches the whole pattern ({date} a YYYY-MM-DD, {slug} one path segment). */
 bool guard_branch_name_ok(const struct guard_branch_rules *r, const char *name);
+
+/*
+ * Whether the process runs for an AI agent, outside a session: the name
+ * of the first marker found in the environment (CLAUDECODE, GEMINI_CLI,
+ * set by the agents for the commands they run; GUARD_ACTOR=agent, set by
+ * any other wrapper), or NULL. A marker only adds: GUARD_ACTOR=person
+ * does not hide CLAUDECODE.
+ */
+const char *guard_git_agent_marker(void);
 
 /* ---- the base branch (guard_gitbase.c) ---------------------------------- */
 
@@ -102,6 +113,19 @@ int guard_git_running_sessions(const char *root, cJSON **out);
 int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions,
 			const char *base, const char *input, size_t len, cJSON *violations);
 
+/*
+ * The verdict on one ref transaction made by an agent outside a session
+ * (guard_git_agent_marker), when the policy does not allow it
+ * (branch.allow_agent_commit): a protected branch (or the base) may move
+ * only to work already on a remote-tracking branch (git pull, reset to
+ * origin/main), never to commits of the agent's, and is never deleted.
+ * A "<zeros> <zeros> <ref>" line is a commit about to be made on ref
+ * (pre-commit). Appends {rule: "branch.agent_commit", ref, message};
+ * marker names the environment variable in the message.
+ */
+int guard_git_agent_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base,
+			  const char *marker, const char *input, size_t len, cJSON *violations);
+
 /* ---- a PR range (guard_gitcheck.c) -------------------------------------- */
 
 struct guard_git_check {
@@ -116,12 +140,45 @@ struct guard_git_check {
  * base...head) against the PR rules: branch name, LOC (added lines, as
  * git diff --numstat, guard's own state left out), where new files go,
  * files created/modified/deleted against the session limits, AI-to-AI
- * merges. *out (caller deletes): {base, head, merge_base, branch, loc:
+ * merges, commits of the range that a protected branch other than the
+ * base holds (commits.protected). *out (caller deletes): {base, head, merge_base, branch, loc:
  * {added, deleted}, files: {created, modified, deleted}, changes:
  * [{path, old_path?, status, added, deleted}], violations: [{rule,
  * message, file?, severity}]}. Violations are data: the return is 0.
  */
 int guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out);
+
+/* Append {rule, severity, file?, message} to list; takes message. */
+void guard_git_violation(cJSON *list, const char *rule, const char *severity, const char *file, char *message);
+
+/* ---- cleanup (guard_gitclean.c) ----------------------------------------- */
+
+struct guard_git_cleanup {
+	const struct guard_branch_rules *rules;
+	const cJSON *tree;     /* merged policy: pr.cleanup */
+	const char *base;      /* local base branch, short */
+	const char *head;      /* the checked-out branch (kept), or NULL */
+	const cJSON *sessions; /* running sessions (their branches are kept), or NULL */
+	const cJSON *prs;      /* gh pr list --state all --json number,headRefName,state,closedAt,mergedAt; NULL: unknown */
+	time_t now;
+};
+
+/* GUARD_EUSAGE naming the first malformed item of a gh PR list. */
+int guard_git_cleanup_prs_check(const cJSON *prs);
+
+/*
+ * What to do with each local AI branch, appended to out as {branch,
+ * action: delete | alert | keep, reason, age_days, pr?}: delete when
+ * merged into the base or its PR merged (pr.cleanup.delete_merged), its
+ * PR closed without merge close_unmerged_after ago (7d), or no PR and no
+ * commit for no_pr_after (3d; only with a PR list); alert when its PR is
+ * open and no commit came for alert_open_after (14d). The age is the
+ * tip's commit date. Nothing is deleted here.
+ */
+int guard_git_cleanup_plan(struct guard_git *g, const struct guard_git_cleanup *c, cJSON *out);
+
+/* Delete a local branch's ref (libgit2: no hook runs; its branch.<name> config stays). */
+int guard_git_delete_branch(struct guard_git *g, const char *name);
 
 /* ---- hooks (guard_githooks.c) ------------------------------------------- */
 
@@ -140,6 +197,13 @@ int guard_git_hooks_dir(struct guard_git *g, char **out);
  * "chained pre-commit (was there)", "current reference-transaction").
  */
 int guard_git_hooks_install(const char *dir, const char *program, struct guard_list *done);
+
+/*
+ * Whether each hook in dir is the one guard_git_hooks_install would write
+ * for program: done receives "current NAME", "outdated NAME", "missing
+ * NAME" or "not guard's NAME". Returns how many are not current.
+ */
+int guard_git_hooks_check(const char *dir, const char *program, struct guard_list *done);
 
 /* Remove guard's hooks, putting back the ones they chained to. */
 int guard_git_hooks_uninstall(const char *dir, struct guard_list *done);

@@ -304,6 +304,7 @@ static const struct tighten {
 	{ "anomalies.*.incident", TK_ORDER, TU_NUM, incident_order, NULL },
 	{ "branch.protected", TK_EXTEND, TU_NUM, NULL, NULL },
 	{ "branch.allow_ai_merge", TK_FALSE, TU_NUM, NULL, NULL },
+	{ "branch.allow_agent_commit", TK_FALSE, TU_NUM, NULL, NULL },
 	{ "pr.labels", TK_EXTEND, TU_NUM, NULL, NULL },
 	{ "pr.reviewers.*.min", TK_HIGHER, TU_NUM, NULL, NULL },
 	{ "pr.reviewers.*.teams", TK_EXTEND, TU_NUM, NULL, NULL },

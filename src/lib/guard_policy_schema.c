@@ -759,6 +759,7 @@ static const struct gs_field branch_fields[] = {
 	{ "base", &str_node, 0 },
 	{ "protected", &str_list_node, 0 },
 	{ "allow_ai_merge", &bool_node, 0 },
+	{ "allow_agent_commit", &bool_node, 0 },
 	{ NULL, NULL, 0 },
 };
 

@@ -276,6 +276,17 @@ void guard_changes_release(struct guard_changes *c);
 void guard_changes_add(struct guard_changes *c, const char *path, const char *old_path, char status,
 		       long added, long deleted);
 
+/*
+ * The reviewers a change needs (seed 004, policy pr.reviewers): {base:
+ * "tests" (every path a test path) | "general", security: bool,
+ * categories: [{name, min, teams[]}] (the base first, then security and
+ * db when their paths changed), min: the approving reviews needed, teams:
+ * every team asked}. Caller deletes.
+ */
+cJSON *guard_pr_reviewers(const cJSON *tree, const struct guard_changes *c);
+/* The labels a PR needs: pr.labels, and pr.security_label when security is set. */
+void guard_pr_labels(const cJSON *tree, bool security, struct guard_list *labels);
+
 /* True when path is guard's own state (.ai/, .git/guard/, PENDING_PLANS.md): never counted. */
 bool guard_session_own_path(const char *path);
 

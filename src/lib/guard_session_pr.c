@@ -52,14 +52,13 @@ matches_any(const cJSON *category, const char *path)
 	return false;
 }
 
-/* Which categories the change touches: tests only, general, security, db. */
-static void
-reviewers(const cJSON *tree, const struct guard_changes *c, struct guard_buf *b, bool *security)
+cJSON *
+guard_pr_reviewers(const cJSON *tree, const struct guard_changes *c)
 {
 	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "pr"), "reviewers");
 	const char *names[] = { "security", "db" };
 	bool hit[2] = { false, false }, tests_only = c->len > 0;
-	struct guard_list teams = GUARD_LIST_INIT;
+	cJSON *out = cJSON_CreateObject(), *cats, *teams;
 	double need;
 
 	for (size_t i = 0; i < c->len; i++) {
@@ -72,28 +71,82 @@ reviewers(const cJSON *tree, const struct guard_changes *c, struct guard_buf *b,
 		}
 		tests_only &= test;
 	}
-	*security = hit[0];
 	need = guard_json_num(cJSON_GetObjectItemCaseSensitive(rv, tests_only ? "tests" : "general"), "min");
-	guard_buf_addf(b, "- %s: %.0f reviewer%s\n", tests_only ? "tests only" : "general", need, need == 1 ? "" : "s");
-	for (int j = 0; j < 2; j++) {
-		const cJSON *cat = cJSON_GetObjectItemCaseSensitive(rv, names[j]), *t;
-		if (!hit[j])
+	cJSON_AddStringToObject(out, "base", tests_only ? "tests" : "general");
+	cJSON_AddBoolToObject(out, "security", hit[0]);
+	cats = cJSON_AddArrayToObject(out, "categories");
+	teams = cJSON_CreateArray();
+	for (int j = -1; j < 2; j++) {
+		const char *name = j < 0 ? (tests_only ? "tests" : "general") : names[j];
+		const cJSON *cat = cJSON_GetObjectItemCaseSensitive(rv, name), *t;
+		cJSON *o, *ot;
+		if (j >= 0 && !hit[j])
 			continue;
-		guard_buf_addf(b, "- %s paths changed: %.0f reviewers", names[j], guard_json_num(cat, "min"));
-		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cat, "teams"))
-			if (cJSON_IsString(t)) {
-				guard_buf_addf(b, " + team %s", t->valuestring);
-				guard_list_add_unique(&teams, t->valuestring);
-			}
-		guard_buf_addch(b, '\n');
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", name);
+		cJSON_AddNumberToObject(o, "min", j < 0 ? need : guard_json_num(cat, "min"));
+		ot = cJSON_AddArrayToObject(o, "teams");
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cat, "teams")) {
+			bool seen = false;
+			const cJSON *u;
+			if (!cJSON_IsString(t) || j < 0)
+				continue;
+			cJSON_AddItemToArray(ot, cJSON_CreateString(t->valuestring));
+			cJSON_ArrayForEach(u, teams)
+				seen |= !strcmp(u->valuestring, t->valuestring);
+			if (!seen)
+				cJSON_AddItemToArray(teams, cJSON_CreateString(t->valuestring));
+		}
+		cJSON_AddItemToArray(cats, o);
 		if (guard_json_num(cat, "min") > need)
 			need = guard_json_num(cat, "min");
 	}
+	cJSON_AddNumberToObject(out, "min", need);
+	cJSON_AddItemToObject(out, "teams", teams);
+	return out;
+}
+
+void
+guard_pr_labels(const cJSON *tree, bool security, struct guard_list *labels)
+{
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(tree, "pr"), *v;
+
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(pr, "labels"))
+		if (cJSON_IsString(v))
+			guard_list_add_unique(labels, v->valuestring);
+	if (security)
+		guard_list_add_unique(labels, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pr, "security_label"))
+				      ?: "needs-security-review");
+}
+
+/* Which categories the change touches: tests only, general, security, db. */
+static void
+reviewers(const cJSON *tree, const struct guard_changes *c, struct guard_buf *b, bool *security)
+{
+	cJSON *rv = guard_pr_reviewers(tree, c);
+	const cJSON *cat, *t, *teams = cJSON_GetObjectItemCaseSensitive(rv, "teams");
+	double need = guard_json_num(rv, "min");
+	int i = 0;
+
+	*security = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rv, "security"));
+	cJSON_ArrayForEach(cat, cJSON_GetObjectItemCaseSensitive(rv, "categories")) {
+		double min = guard_json_num(cat, "min");
+		if (i++ == 0) {
+			guard_buf_addf(b, "- %s: %.0f reviewer%s\n", strcmp(guard_json_str(cat, "name", ""), "tests") ? "general"
+				       : "tests only", min, min == 1 ? "" : "s");
+			continue;
+		}
+		guard_buf_addf(b, "- %s paths changed: %.0f reviewers", guard_json_str(cat, "name", ""), min);
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cat, "teams"))
+			guard_buf_addf(b, " + team %s", t->valuestring);
+		guard_buf_addch(b, '\n');
+	}
 	guard_buf_addf(b, "\nAt least %.0f approving review%s", need, need == 1 ? "" : "s");
-	for (size_t i = 0; i < teams.len; i++)
-		guard_buf_addf(b, "%s%s", i ? ", " : ", including team ", teams.items[i]);
+	i = 0;
+	cJSON_ArrayForEach(t, teams)
+		guard_buf_addf(b, "%s%s", i++ ? ", " : ", including team ", t->valuestring);
 	guard_buf_addstr(b, ".\n");
-	guard_list_clear(&teams);
+	cJSON_Delete(rv);
 }
 
 void
@@ -101,7 +154,7 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 		      const cJSON *findings, struct guard_buf *b, struct guard_list *labels)
 {
 	const cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
-	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(tree, "pr"), *v;
+	const cJSON *v;
 	const char *base = str(state, "base"), *reason = str(state, "end_reason");
 	struct guard_buf rv = GUARD_BUF_INIT;
 	bool security = false;
@@ -161,12 +214,7 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 	guard_buf_addf(b, "\n## Session log\n\n`.ai/sessions/%s.log.jsonl`\n", str(state, "id"));
 
 	reviewers(tree, c, &rv, &security);
-	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(pr, "labels"))
-		if (cJSON_IsString(v))
-			guard_list_add_unique(labels, v->valuestring);
-	if (security)
-		guard_list_add_unique(labels, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pr, "security_label"))
-				      ?: "needs-security-review");
+	guard_pr_labels(tree, security, labels);
 	guard_buf_addstr(b, "\n## Labels\n\n");
 	for (size_t i = 0; i < labels->len; i++)
 		guard_buf_addf(b, "%s`%s`", i ? ", " : "", labels->items[i]);

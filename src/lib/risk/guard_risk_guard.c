@@ -38,7 +38,7 @@ static const struct {
 	{ "guard-audit", "seal" },      { "guard-audit", "--tee" },
 	{ "guard-session", "start" },   { "guard-session", "end" },    { "guard-session", "run" },
 	{ "guard-session", "resolve" }, { "guard-session", "track" },  { "guard-session", "plans" },
-	{ "guard-git", "install" },     { "guard-git", "uninstall" },
+	{ "guard-git", "install" },     { "guard-git", "uninstall" },  { "guard-git", "cleanup" },
 	{ NULL, NULL },
 };
 

@@ -1,0 +1,79 @@
+#!/bin/sh
+# guard-git's speed on a 20,000-file repository (issue 11), side by side in
+# one run with hyperfine:
+#   1. the reference-transaction hook's cost per ref update: the same
+#      update-ref pair (the session's own branch moved to a commit and back)
+#      without guard's hooks, with them (no session), and with them while
+#      an unattended session runs (every check of the session rules);
+#   2. guard-git check against git diff --numstat on a range with 500
+#      changed lines (50 files, 10 lines each).
+#   t/bench/git.sh [BIN-DIR]      (default bin/; results in t/bench/out/git/)
+set -eu
+cd "$(dirname "$0")/../.."
+bin=$(cd "${1:-bin}" && pwd)
+out=$(pwd)/t/bench/out/git
+command -v hyperfine >/dev/null || { echo "$0: hyperfine is needed (DEBS_BENCH)" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+export HOME=$tmp/home PATH="$bin:$PATH"
+unset GUARD_DEFAULT_POLICY GUARD_USER_POLICY GUARD_MANAGED_POLICY GUARD_PROFILE GUARD_DIR XDG_CONFIG_HOME \
+	CLAUDECODE GEMINI_CLI GUARD_ACTOR 2>/dev/null || true
+mkdir -p "$HOME"
+git config --global user.email bench@example.com
+git config --global user.name bench
+repo=$tmp/repo
+git init -q -b main "$repo"
+cd "$repo"
+# 20,000 files in 200 folders
+awk 'BEGIN { for (d = 0; d < 200; d++) system("mkdir -p src/d" d);
+	     for (i = 0; i < 20000; i++) { f = "src/d" (i % 200) "/f" i ".c";
+		for (l = 0; l < 20; l++) print "int v" i "_" l " = " l ";" > f; close(f) } }'
+git add -A && git commit -qm 'twenty thousand files'
+echo "files: $(git ls-files | wc -l)"
+
+# 1. reference-transaction: a pair of updates (to a commit and back), with
+# core.hooksPath=/dev/null for the run without hooks, in the same hyperfine
+upd() { # upd NAME REF A B: hyperfine's command for one pair
+	echo "sh -c 'git $1 update-ref $2 $3 && git $1 update-ref $2 $4'"
+}
+guard-git install >/dev/null
+git checkout -q -b feature/bench
+for i in 1 2; do echo "$i" >>src/d0/f0.c; git commit -qam "feature $i"; done
+a=$(git rev-parse HEAD~1) b=$(git rev-parse HEAD)
+hyperfine -N -w 5 -r 60 --export-json "$out/reftx-nosession.json" \
+	-n plain "$(upd '-c core.hooksPath=/dev/null' refs/heads/feature/bench "$a" "$b")" \
+	-n hooks "$(upd '' refs/heads/feature/bench "$a" "$b")" >"$out/reftx-nosession.txt"
+git checkout -q main
+guard-session start --task bench >"$tmp/env"
+. "$tmp/env"
+own=$(git branch --show-current)
+for i in 1 2; do echo "$i" >>src/d1/f1.c; git commit -qam "own $i"; done
+a=$(git rev-parse HEAD~1) b=$(git rev-parse HEAD)
+hyperfine -N -w 5 -r 60 --export-json "$out/reftx-session.json" \
+	-n plain "$(upd '-c core.hooksPath=/dev/null' "refs/heads/$own" "$a" "$b")" \
+	-n hooks "$(upd '' "refs/heads/$own" "$a" "$b")" >"$out/reftx-session.txt"
+guard-session end >/dev/null 2>&1 || true
+guard-git uninstall >/dev/null
+
+# 2. check against numstat, 500 changed lines
+git checkout -q -b ai/nightbuilder/2026-01-01/bench main
+for i in $(seq 100 149); do
+	f=src/d$((i % 200))/f$i.c
+	sed -i '1,5d' "$f"
+	seq 5 >>"$f"
+done
+git commit -qam 'five hundred lines'
+git diff --numstat main...HEAD | awk '{ a += $1; d += $2 } END { print "changed lines: +" a " -" d }'
+hyperfine -N -w 3 -r 30 --export-json "$out/check.json" \
+	-n numstat "git diff --numstat main...HEAD" \
+	-n check "guard-git check --base main --head HEAD --json" >"$out/check.txt"
+
+median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for k in nosession session; do
+	p=$(median "$out/reftx-$k.json" plain) h=$(median "$out/reftx-$k.json" hooks)
+	awk -v k="$k" -v p="$p" -v h="$h" 'BEGIN { printf "%s: two ref updates, median %.2f ms without hooks, %.2f ms with: overhead per ref update %.2f ms\n", k, p, h, (h - p) / 2 }'
+done
+n=$(median "$out/check.json" numstat) c=$(median "$out/check.json" check)
+awk -v n="$n" -v c="$c" 'BEGIN { printf "git diff --numstat %.2f ms, guard-git check %.2f ms: ratio %.2f\n", n, c, c / n }'

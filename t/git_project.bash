@@ -1,0 +1,12 @@
+# A git project on main with one commit (src/main.c), for guard-git's suites.
+# The agent markers of the environment the tests run in are not the test's.
+setup_git_project() {
+	setup_guard
+	unset CLAUDECODE GEMINI_CLI GUARD_ACTOR
+	git config --global user.email t@example.com
+	git config --global user.name tester
+	git config --global init.defaultBranch main
+	git -C "$PROJ" checkout -q -b main
+	printf 'one\ntwo\nthree\n' >src/main.c
+	git add -A && git commit -qm init
+}
