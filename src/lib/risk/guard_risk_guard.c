@@ -35,7 +35,7 @@ static const struct {
 	{ "guard-approve", "expire" },  { "guard-approve", "keygen" }, { "guard-approve", "--gate" },
 	{ "guard-approve", "gate" },
 	{ "guard-audit", "prune" },     { "guard-audit", "append" },   { "guard-audit", "log" },
-	{ "guard-audit", "seal" },      { "guard-audit", "--tee" },
+	{ "guard-audit", "seal" },      { "guard-audit", "--tee" },    { "guard-audit", "seal-key" },
 	{ "guard-session", "start" },   { "guard-session", "end" },    { "guard-session", "run" },
 	{ "guard-session", "resolve" }, { "guard-session", "track" },  { "guard-session", "plans" },
 	{ "guard-git", "install" },     { "guard-git", "uninstall" },  { "guard-git", "cleanup" },
@@ -60,6 +60,7 @@ static const struct {
 	{ "guard-session", "status" },  { "guard-session", "list" },   { "guard-session", "briefing" },
 	{ "guard-session", "check" },   { "guard-session", "defer" },
 	{ "guard-git", "check" },       { "guard-git", "base" },       { "guard-git", "hook" },
+	{ "guard-git", "reviewers" },   { "guard", "mcp" },
 	{ NULL, NULL },
 };
 
