@@ -6,6 +6,9 @@ load helper
 setup() {
 	setup_guard
 	COMPDIR=$REPO_ROOT/share/completions
+	# every program the Makefile builds: a new one cannot be left without completion
+	PROGRAMS=$(sed -n 's/^PROGRAMS *= *//p' "$REPO_ROOT/Makefile")
+	[ -n "$PROGRAMS" ]
 }
 
 # complete PROGRAM WORDS...: what PROGRAM's bash completion offers for the last word, one a line.
@@ -25,7 +28,7 @@ complete_words() {
 }
 
 @test "every program has its own bash completion file, registered for its name" {
-	for p in guard guard-risk guard-policy guard-approve guard-audit guard-session guard-git; do
+	for p in $PROGRAMS; do
 		[ -f "$COMPDIR/bash/$p" ]
 		run bash -c ". '$COMPDIR/bash/$p' && complete -p $p"
 		[ "$status" -eq 0 ]
@@ -82,7 +85,7 @@ complete_words() {
 	command -v zsh || skip "zsh is not installed (make test installs it: DEBS_TEST)"
 	run zsh -n "$COMPDIR/zsh/_guard"
 	[ "$status" -eq 0 ]
-	head -1 "$COMPDIR/zsh/_guard" | grep -q '^#compdef guard guard-risk guard-policy guard-approve guard-audit guard-session guard-git$'
+	[ "$(head -1 "$COMPDIR/zsh/_guard")" = "#compdef $PROGRAMS" ]
 }
 
 @test "fish's completion files parse and offer files for --policy" {
@@ -102,7 +105,7 @@ complete_words() {
 @test "make install puts every completion where bash-completion, zsh and fish look" {
 	dest=$BATS_TEST_TMPDIR/dest
 	make -s -C "$REPO_ROOT" install DESTDIR="$dest" >/dev/null
-	for p in guard guard-risk guard-policy guard-approve guard-audit guard-session guard-git; do
+	for p in $PROGRAMS; do
 		[ -f "$dest/usr/local/share/bash-completion/completions/$p" ]
 		[ -f "$dest/usr/local/share/fish/vendor_completions.d/$p.fish" ]
 	done
@@ -110,4 +113,25 @@ complete_words() {
 	make -s -C "$REPO_ROOT" uninstall DESTDIR="$dest" >/dev/null
 	[ ! -e "$dest/usr/local/share/bash-completion/completions/guard-approve" ]
 	[ ! -e "$dest/usr/local/share/zsh/vendor-completions/_guard" ]
+}
+
+@test "bash: every verb a program's --help lists is offered first" {
+	local p v bad=0
+	for p in $PROGRAMS; do
+		offered=$(complete_words "$p" "$p" '')
+		for v in $("$GUARD_BIN/$p" --help 2>&1 | sed -n 's/^  \([a-z][a-z-]*\)\b.*/\1/p'); do
+			grep -qx -- "$v" <<<"$offered" || { echo "# $p: --help lists $v, completion does not offer it"; bad=$((bad + 1)); }
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "fish: every program has its file, and guard-scan offers files for --baseline" {
+	command -v fish || skip "fish is not installed (make test installs it: DEBS_TEST)"
+	for p in $PROGRAMS; do
+		[ -f "$COMPDIR/fish/$p.fish" ]
+	done
+	touch known.json
+	run fish -c "source '$COMPDIR/fish/guard-scan.fish'; complete -C'guard-scan files --baseline kno'"
+	[[ "$output" == *"known.json"* ]]
 }

@@ -33,6 +33,8 @@ struct redact_entry {
 	 * match holds one of these bytes. Empty for a policy's pattern.
 	 */
 	uint64_t needs[4];
+	/* A built-in's words, '|'-separated, any match holds one of (either case); NULL: none claimed. */
+	const char *words;
 	bool (*check)(const char *s, size_t len); /* a built-in's (struct builtin's check) */
 };
 
@@ -107,6 +109,13 @@ struct builtin {
 	const char *first, *req;
 	/* NULL, or what a match must also be to count (the regex finds where to look): true to mask it */
 	bool (*check)(const char *s, size_t len);
+	/*
+	 * Words, '|'-separated, of which any match holds one in either case,
+	 * read off the regex's leading alternation; NULL says nothing. The
+	 * byte sets above cannot tell "-p" in a uuid from a mysql password;
+	 * these keep a hook's short strings from compiling such patterns.
+	 */
+	const char *words;
 };
 
 #define SPACES " \t\n\v\f\r" /* \s */
@@ -177,35 +186,35 @@ entropic(const char *s, size_t len)
 
 static const struct builtin builtins[] = {
 	{ "private-key", "-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\\s\\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\\z)", NULL,
-	  27, "-", "-", NULL },
-	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL, 20, "A", "A", NULL },
-	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?\\K[A-Za-z0-9/+=]{40}", "=:", 59, "a", "y", NULL },
-	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL, 39, "A", "a", NULL },
-	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL, 51, "A", "=", NULL },
-	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL, 37, ALNUM "_~.-", "~", NULL },
-	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL, 33, "g", "_", NULL },
-	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL, 25, "g", "-", NULL },
-	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL, 15, "x", "-", NULL },
-	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL, 34, "h", "/", NULL },
-	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL, 40, "n", "_", NULL },
-	{ "pypi-token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", NULL, 70, "p", "c", NULL },
-	{ "sendgrid-key", "\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}", NULL, 36, "S", ".", NULL },
-	{ "twilio-key", "\\bSK[0-9a-fA-F]{32}\\b", NULL, 34, "S", "K", NULL },
-	{ "gcp-private-key-id", "(?i)private_key_id[\"']?\\s*[=:]\\s*[\"']?\\K[0-9a-f]{40}", "=:", 55, "p", "d", NULL },
-	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL, 24, "prs", "_", NULL },
-	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL, 35, "s", "-", NULL },
-	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL, 32, "e", ".", NULL },
-	{ "basic-auth", "(?i)authorization[\"']?\\s*[=:]\\s*[\"']?basic\\s+\\K[A-Za-z0-9+/]{4,}={0,2}", "=:", 24, "a", "c", NULL },
-	{ "mysql-password", "\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb)\\b[^\\n|;&]*?\\s-p\\K(?:'[^'\\n]*'|\"[^\"\\n]*\"|[^\\s\"'|;&]+)", NULL, 9, "m", "p", NULL },
-	{ "user-password", "\\b(?:curl|wget|lftp|http|https)\\b[^\\n|;&]*?\\s(?:-u|--user|--proxy-user)(?:=|\\s*)[\"']?[^\\s:\"'-][^\\s:\"']*:\\K[^\\s\"'|;&]+", NULL, 10, "chlw", ":", NULL },
-	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES, 22, "BTbt", NULL, NULL },
-	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALPHA, "@", NULL },
+	  27, "-", "-", NULL , "-----begin" },
+	{ "aws-access-key", "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\\b", NULL, 20, "A", "A", NULL , NULL },
+	{ "aws-secret-key", "(?i)aws_?secret_?access_?key[\"']?\\s*[=:]\\s*[\"']?\\K[A-Za-z0-9/+=]{40}", "=:", 59, "a", "y", NULL , NULL },
+	{ "gcp-api-key", "\\bAIza[0-9A-Za-z_-]{35}", NULL, 39, "A", "a", NULL , NULL },
+	{ "azure-storage-key", "(?i)AccountKey=[A-Za-z0-9+/=]{40,}", NULL, 51, "A", "=", NULL , NULL },
+	{ "azure-client-secret", "\\b[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", NULL, 37, ALNUM "_~.-", "~", NULL , NULL },
+	{ "github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})", NULL, 33, "g", "_", NULL , NULL },
+	{ "gitlab-token", "\\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}", NULL, 25, "g", "-", NULL , NULL },
+	{ "slack-token", "\\bxox[abposr]-[A-Za-z0-9-]{10,}", NULL, 15, "x", "-", NULL , NULL },
+	{ "slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9/_+-]+", NULL, 34, "h", "/", NULL , NULL },
+	{ "npm-token", "\\bnpm_[A-Za-z0-9]{36}", NULL, 40, "n", "_", NULL , NULL },
+	{ "pypi-token", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", NULL, 70, "p", "c", NULL , NULL },
+	{ "sendgrid-key", "\\bSG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}", NULL, 36, "S", ".", NULL , NULL },
+	{ "twilio-key", "\\bSK[0-9a-fA-F]{32}\\b", NULL, 34, "S", "K", NULL , NULL },
+	{ "gcp-private-key-id", "(?i)private_key_id[\"']?\\s*[=:]\\s*[\"']?\\K[0-9a-f]{40}", "=:", 55, "p", "d", NULL , NULL },
+	{ "stripe-key", "\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}", NULL, 24, "prs", "_", NULL , NULL },
+	{ "openai-anthropic-key", "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}", NULL, 35, "s", "-", NULL , NULL },
+	{ "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", NULL, 32, "e", ".", NULL , NULL },
+	{ "basic-auth", "(?i)authorization[\"']?\\s*[=:]\\s*[\"']?basic\\s+\\K[A-Za-z0-9+/]{4,}={0,2}", "=:", 24, "a", "c", NULL , "authorization" },
+	{ "mysql-password", "\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb)\\b[^\\n|;&]*?\\s-p\\K(?:'[^'\\n]*'|\"[^\"\\n]*\"|[^\\s\"'|;&]+)", NULL, 9, "m", "p", NULL , "mysql|mariadb" },
+	{ "user-password", "\\b(?:curl|wget|lftp|http|https)\\b[^\\n|;&]*?\\s(?:-u|--user|--proxy-user)(?:=|\\s*)[\"']?[^\\s:\"'-][^\\s:\"']*:\\K[^\\s\"'|;&]+", NULL, 10, "chlw", ":", NULL , "curl|wget|lftp|http" },
+	{ "bearer-token", "(?i)\\b(?:bearer|token)\\s+[A-Za-z0-9._~+/-]{16,}=*", SPACES, 22, "BTbt", NULL, NULL , "bearer|token" },
+	{ "url-credentials", "\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s/:@\"']+:[^\\s/@\"']+@", NULL, 8, ALPHA, "@", NULL , "://" },
 	{ "password-assignment",
 	  "(?i)(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|auth(?!or|ori)|token|credentials?|cookie|session[_-]?key)"
-	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?\\K[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL, NULL },
-	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)\\K[^\\s\"']{4,}", "=" SPACES, 12, "-", "-", NULL },
-	{ "high-entropy", "(?i)(?:key|secret|token|passw|pwd|auth|credential|cookie|session|signature|salt)[A-Za-z0-9_.-]*[\"']?(?:\\s*[=:]\\s*|\\s+)[\"']?\\K[A-Za-z0-9+/_.~=-]{20,}", NULL, 24, NULL, NULL, entropic },
-	{ NULL, NULL, NULL, 0, NULL, NULL, NULL },
+	  "[A-Za-z0-9_]*[\"']?\\s*[=:]\\s*[\"']?\\K[^\\s\"',;&|)]{4,}", "=:", 8, NULL, NULL, NULL , "pass|pwd|secret|api|access|auth|token|credential|cookie|session" },
+	{ "password-option", "(?i)--(?:password|passwd|token|secret|api-key)(?:=|\\s+)\\K[^\\s\"']{4,}", "=" SPACES, 12, "-", "-", NULL , "--pass|--token|--secret|--api-key" },
+	{ "high-entropy", "(?i)(?:key|secret|token|passw|pwd|auth|credential|cookie|session|signature|salt)[A-Za-z0-9_.-]*[\"']?(?:\\s*[=:]\\s*|\\s+)[\"']?\\K[A-Za-z0-9+/_.~=-]{20,}", NULL, 24, NULL, NULL, entropic , "key|secret|token|passw|pwd|auth|credential|cookie|session|signature|salt" },
+	{ NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL },
 };
 
 const char *const guard_redact_builtin_ids[] = {
@@ -451,6 +460,32 @@ declare_entry(struct redact_entry *e, const struct builtin *b)
 	declared_sets(b, e->first, e->req);
 	name_entry(e, b->id, NULL, b->needs);
 	e->check = b->check;
+	e->words = b->words;
+}
+
+/*
+ * Does s hold none of e's words, in either case? Short ASCII strings only
+ * (what a hook's record holds): over WORDS_MAX bytes, or with a non-ASCII
+ * byte (caseless UTF matching pairs 'k' with the Kelvin sign), the regex
+ * decides alone.
+ */
+#define WORDS_MAX 4096
+static bool
+words_absent(const struct redact_entry *e, const char *s, size_t len)
+{
+	if (!e->words || len > WORDS_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	for (const char *w = e->words; *w;) {
+		size_t wl = strcspn(w, "|");
+		for (size_t i = 0; i + wl <= len; i++)
+			if ((s[i] | 0x20) == (w[0] | 0x20) && !strncasecmp(s + i, w, wl))
+				return false;
+		w += wl + (w[wl] == '|');
+	}
+	return true;
 }
 
 /* Compile a declared built-in on first use (and JIT it when the redactor already has). */
@@ -635,7 +670,7 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 	for (size_t i = 0; i < r->n; i++) {
 		if (srclen < r->e[i].minlen)
 			continue;
-		if (i < FILTERED && !(cand >> i & 1))
+		if ((i < FILTERED && !(cand >> i & 1)) || words_absent(&r->e[i], src, srclen))
 			continue;
 		int m = entry_ready(r, &r->e[i]) < 0 ? GUARD_EDENY : apply_entry(r, &r->e[i], src, srclen, &next);
 		if (m < 0) {

@@ -1,5 +1,5 @@
 # fish completion for guard-audit
-set -l verbs append log verify seal query stats export tail prune help
+set -l verbs append log verify seal seal-key query stats export tail prune help
 complete -c guard-audit -f
 complete -c guard-audit -n "not __fish_seen_subcommand_from $verbs" -a "$verbs"
 complete -c guard-audit -s p -l policy -r -F -d "the built-in policy layer file"
