@@ -1114,18 +1114,28 @@ still_stopped() {
 }
 
 @test "two starts in one second never share an id: no session's state is overwritten" {
-	sed -e 's/max_sessions_per_day: 3 /max_sessions_per_day: 20/' -e 's/cooldown: 15m /cooldown: 0   /' \
+	sed -e 's/max_sessions_per_day: 3 /max_sessions_per_day: 999/' -e 's/cooldown: 15m /cooldown: 0   /' \
 		"$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
 	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml
-	# an ended session of this task at each of the next few seconds
-	now=$(date +%s)
-	for t in 0 1 2 3 4; do
-		fake_session "$(date -u -d "@$((now + t))" +%Y%m%d-%H%M%S)-same" 120 7
+	# an ended session of this task at each of the next 300 seconds, whatever
+	# second start runs in on a loaded machine (printf's clock formatting is
+	# a builtin: no process per fixture)
+	local now dir t id started ended
+	now=$(date +%s) dir=$(state_dir)
+	TZ=UTC printf -v started '%(%Y-%m-%dT%H:%M:%S.000Z)T' $((now - 180))
+	TZ=UTC printf -v ended '%(%Y-%m-%dT%H:%M:%S.000Z)T' $((now - 120))
+	[ "${started%%T*}" = "$(date -u -d "@$((now + 300))" +%F)" ] || skip "too close to midnight UTC for a same-day fixture"
+	mkdir -p "$dir"
+	for ((t = 0; t < 300; t++)); do
+		TZ=UTC printf -v id '%(%Y%m%d-%H%M%S)T-same' $((now + t))
+		printf '{"v":1,"id":"%s","task":"old","status":"ended","started_at":"%s","ended_at":"%s","last_activity":"%s","limits":{},"counters":{"loc":7},"day_stopped":false}\n' \
+			"$id" "$started" "$ended" "$ended" >"$dir/$id.json"
 	done
 	start same
+	[ "$(date +%s)" -lt $((now + 300)) ]
 	[[ "$GUARD_SESSION" == *-same-2 ]]
-	[ "$(ls "$(state_dir)" | grep -c '\.json$')" = 6 ]
-	for f in "$(state_dir)"/*-same.json; do [ "$(jq -r .counters.loc "$f")" = 7 ]; done
+	[ "$(ls "$dir" | grep -c '\.json$')" = 301 ]
+	for f in "$dir"/*-same.json; do [ "$(jq -r .counters.loc "$f")" = 7 ]; done
 }
 
 @test "start cuts the branch from the detected base: master when there is no main, init.defaultBranch, a trusted branch.base" {
