@@ -678,6 +678,15 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 		guard_buf_addf(&cmd, " --label %s", q);
 		free(q);
 	}
+	/* the teams the changed paths call for (pr.reviewers), as guard-git reviewers --format gh says them */
+	cJSON *rv = guard_pr_reviewers(c->tree, &ch);
+	const cJSON *team;
+	cJSON_ArrayForEach(team, cJSON_GetObjectItemCaseSensitive(rv, "teams")) {
+		q = shell_quote(team->valuestring);
+		guard_buf_addf(&cmd, " --reviewer %s", q);
+		free(q);
+	}
+	cJSON_Delete(rv);
 	fprintf(stderr, "%s: session %s ended (%s); PR body in %s\n", cli_progname, id, str(ending, "kind"), rel);
 	/* an empty session has nothing to propose */
 	if (ch.len)

@@ -570,6 +570,9 @@ write_json() {
 	run --separate-stderr guard-session end
 	[ "$status" -eq 0 ]
 	[[ "$output" == "gh pr create --base main --head ai/nightbuilder/"*"--body-file .ai/sessions/$GUARD_SESSION.pr.md"*"--label 'needs-security-review'"* ]]
+	# the security team the auth path calls for, as a reviewer, and no other team
+	[[ "$output" == *" --reviewer 'security'" ]]
+	[[ "$output" != *"--reviewer 'dba'"* ]]
 	body=.ai/sessions/$GUARD_SESSION.pr.md
 	grep -q '^## Summary' "$body"
 	grep -q '| A | `src/auth/login.c` | 1 | 0 |' "$body"
