@@ -628,10 +628,57 @@ static const struct {
  * ({kind, limit, incident}: a breach wins over kind). *code_out, when not
  * NULL, receives run's exit status for that ending.
  */
+/*
+ * What the session's branch holds against its base (git diff --numstat
+ * base...branch), and its commits oldest first. A branch that cannot be
+ * read holds nothing for the PR: said on stderr, never fatal to the end.
+ */
+static void
+committed_changes(struct ctx *c, const cJSON *state, struct guard_changes *out, cJSON **commits)
+{
+	struct guard_git_check chk = { .base = str(state, "base"), .head = str(state, "branch"),
+				       .branch = str(state, "branch"), .tree = c->tree };
+	struct guard_git *g = NULL;
+	cJSON *report = NULL;
+	const cJSON *x;
+
+	*commits = cJSON_CreateArray();
+	if (guard_git_open(c->root, &g) < 0 || guard_git_check_range(g, &chk, &report) < 0) {
+		cli_error("warning: cannot read branch %s: %s; the PR body lists no committed change",
+			  str(state, "branch"), guard_error_last());
+		guard_error_clear();
+		guard_git_close(g);
+		return;
+	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(report, "changes")) {
+		const cJSON *old = cJSON_GetObjectItemCaseSensitive(x, "old_path");
+		guard_changes_add(out, str(x, "path"), cJSON_IsString(old) ? old->valuestring : NULL, str(x, "status")[0],
+				  (long)num(x, "added"), (long)num(x, "deleted"));
+	}
+	cJSON_Delete(*commits);
+	*commits = cJSON_DetachItemFromObjectCaseSensitive(report, "commits");
+	if (!*commits)
+		*commits = cJSON_CreateArray();
+	cJSON_Delete(report);
+	guard_git_close(g);
+}
+
+/* Is x among the committed changes as it is (same path, status and counts)? */
+static bool
+same_change(const struct guard_changes *pr, const struct guard_change *x)
+{
+	for (size_t i = 0; i < pr->len; i++)
+		if (!strcmp(pr->items[i].path, x->path) && pr->items[i].status == x->status &&
+		    pr->items[i].added == x->added && pr->items[i].deleted == x->deleted)
+			return true;
+	return false;
+}
+
 static int
 end_session(struct ctx *c, const char *id, const char *why, const char *kind, int *code_out)
 {
-	struct guard_changes ch = GUARD_CHANGES_INIT;
+	struct guard_changes ch = GUARD_CHANGES_INIT, pr = GUARD_CHANGES_INIT, left = GUARD_CHANGES_INIT;
+	cJSON *commits = NULL;
 	struct guard_scan *scan = NULL;
 	struct guard_list labels = GUARD_LIST_INIT;
 	struct guard_buf body = GUARD_BUF_INIT, cmd = GUARD_BUF_INIT;
@@ -661,7 +708,13 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	cJSON_DeleteItemFromObjectCaseSensitive(state, "ending");
 	cJSON_AddItemToObject(state, "ending", ending);
 	set_num(state, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
-	guard_session_pr_body(state, c->tree, &ch, guard_scan_findings(scan), &body, &labels);
+	/* the PR is what the branch holds; the rest of the working tree is listed apart */
+	committed_changes(c, state, &pr, &commits);
+	for (size_t i = 0; i < ch.len; i++)
+		if (!same_change(&pr, &ch.items[i]))
+			guard_changes_add(&left, ch.items[i].path, ch.items[i].old_path, ch.items[i].status,
+					  ch.items[i].added, ch.items[i].deleted);
+	guard_session_pr_body(state, c->tree, &pr, &left, commits, guard_scan_findings(scan), &body, &labels);
 	path = guard_xasprintf("%s/%s", c->root, rel);
 	if ((rc = guard_session_save(c->root, state)) < 0 || (rc = guard_session_report(c->root, state)) < 0 ||
 	    (rc = guard_file_write_atomic(path, body.buf, body.len, 0644)) < 0)
@@ -669,17 +722,19 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	rc = guard_session_audit(c->root, c->policy, id, "session.end",
 				 guard_session_end_fields(state, &ch, (size_t)cJSON_GetArraySize(guard_scan_findings(scan)), rel));
 
-	q = shell_quote(str(state, "task"));
+	char *title = guard_session_pr_title(state, commits);
+	q = shell_quote(title);
 	guard_buf_addf(&cmd, "gh pr create --base %s --head %s --title %s --body-file %s", str(state, "base_branch"),
 		       str(state, "branch"), q, rel);
 	free(q);
+	free(title);
 	for (size_t i = 0; i < labels.len; i++) {
 		q = shell_quote(labels.items[i]);
 		guard_buf_addf(&cmd, " --label %s", q);
 		free(q);
 	}
 	/* the teams the changed paths call for (pr.reviewers), as guard-git reviewers --format gh says them */
-	cJSON *rv = guard_pr_reviewers(c->tree, &ch);
+	cJSON *rv = guard_pr_reviewers(c->tree, &pr);
 	const cJSON *team;
 	cJSON_ArrayForEach(team, cJSON_GetObjectItemCaseSensitive(rv, "teams")) {
 		q = shell_quote(team->valuestring);
@@ -689,11 +744,17 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	cJSON_Delete(rv);
 	fprintf(stderr, "%s: session %s ended (%s); PR body in %s\n", cli_progname, id, str(ending, "kind"), rel);
 	/* an empty session has nothing to propose */
-	if (ch.len)
+	if (pr.len)
 		printf("%s\n", cmd.buf);
 	else
 		fprintf(stderr, "%s: no changes on the branch: no pull request to open\n", cli_progname);
+	if (left.len)
+		fprintf(stderr, "%s: %zu change%s left uncommitted in the working tree, not in the PR (listed in its body)\n",
+			cli_progname, left.len, left.len == 1 ? "" : "s");
 out:
+	guard_changes_release(&pr);
+	guard_changes_release(&left);
+	cJSON_Delete(commits);
 	guard_lock_release(fd);
 	guard_scan_free(scan);
 	guard_changes_release(&ch);

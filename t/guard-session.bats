@@ -567,16 +567,26 @@ write_json() {
 	printf 'int ok;\n' >src/auth/login.c
 	printf -- '-----BEGIN RSA PRIVATE KEY-----\n' >src/key.txt
 	printf 't\n' >tests/t.c
+	git add src tests && git commit -qm 'Check the login token before the session starts'
+	printf 'wip\n' >src/wip.c # left uncommitted: listed apart, not in the PR
 	run --separate-stderr guard-session end
 	[ "$status" -eq 0 ]
-	[[ "$output" == "gh pr create --base main --head ai/nightbuilder/"*"--body-file .ai/sessions/$GUARD_SESSION.pr.md"*"--label 'needs-security-review'"* ]]
+	[[ "$output" == "gh pr create --base main --head ai/nightbuilder/"*"--title 'Check the login token before the session starts' --body-file .ai/sessions/$GUARD_SESSION.pr.md"*"--label 'needs-security-review'"* ]]
+	[[ "$stderr" == *"1 change left uncommitted in the working tree, not in the PR"* ]]
 	# the security team the auth path calls for, as a reviewer, and no other team
 	[[ "$output" == *" --reviewer 'security'" ]]
 	[[ "$output" != *"--reviewer 'dba'"* ]]
 	body=.ai/sessions/$GUARD_SESSION.pr.md
+	grep -q '^# Check the login token before the session starts$' "$body"
 	grep -q '^## Summary' "$body"
+	grep -q '^- Check the login token before the session starts (`[0-9a-f]\{12\}`)$' "$body"
+	grep -q '^## Changed files (3)$' "$body"
 	grep -q '| A | `src/auth/login.c` | 1 | 0 |' "$body"
-	grep -q '^3 added, 0 deleted' "$body"
+	# the uncommitted file only under its own heading, after the PR's files
+	grep -q '^### Not committed: left in the working tree, not in this PR (1)$' "$body"
+	[ "$(grep -c 'src/wip.c' "$body")" = 1 ]
+	[ "$(grep -n 'src/wip.c' "$body" | cut -d: -f1)" -gt "$(grep -n '^### Not committed' "$body" | cut -d: -f1)" ]
+	grep -q '^3 added, 0 deleted in the commits' "$body"
 	grep -q '\*\*private-key\*\* `src/key.txt:1`' "$body"
 	grep -q '^\*\*실패 (fail)\*\*: 1 finding in the added lines: 1 secret, 0 forbidden patterns' "$body"
 	grep -q "\`.ai/sessions/$GUARD_SESSION.log.jsonl\`" "$body"
@@ -589,6 +599,7 @@ write_json() {
 @test "a tests-only change needs one reviewer and no security label" {
 	start tests-only
 	mkdir -p tests && printf 't\n' >tests/t_a.c
+	git add tests && git commit -qm 'Test a'
 	run guard-session end
 	[ "$status" -eq 0 ]
 	[[ "$output" != *needs-security-review* ]]
@@ -613,7 +624,7 @@ ending_of() {
 }
 
 @test "run: a command that fails is agent_failed, exit 11, whatever its own status" {
-	run guard-session run --task r1 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt; exit 3'
+	run guard-session run --task r1 -- sh -c 'echo "$GUARD_SESSION" >src/sid.txt; git add src && git commit -qm sid; exit 3'
 	[ "$status" -eq 11 ]
 	id=$(cat src/sid.txt)
 	[ "$(jq -r .status "$(state_dir)/$id.json")" = ended ]
@@ -777,8 +788,12 @@ A
 	for u in u1 u2; do hook pre Bash '{"command":"ls"}' $u; hook post Bash '{"command":"ls"}' $u; done
 	hook pre WebFetch '{"url":"https://evil.example.com/x","prompt":"p"}' u3
 	echo x >src/n.c
+	# uncommitted only: nothing on the branch, so no pull request either
 	run --separate-stderr guard-session end
-	[[ "$output" == "gh pr create"* ]]
+	[ -z "$output" ]
+	[[ "$stderr" == *"no changes on the branch: no pull request to open"* ]]
+	[[ "$stderr" == *"1 change left uncommitted"* ]]
+	grep -q '^No commits on the branch. ' ".ai/sessions/$GUARD_SESSION.pr.md"
 	grep -q ', 3 tool calls; ' ".ai/sessions/$GUARD_SESSION.pr.md"
 	grep -q '1 network access to a host not allowed (none allowed)' ".ai/sessions/$GUARD_SESSION.pr.md"
 }

@@ -130,7 +130,9 @@ for f in a b c d; do
 		# comes meanwhile (a busy machine): it is ignored here, and its KILL
 		# follows the grace period. In the sleep below TERM ends the agent.
 		trap '' TERM
-		[ $ev = PostToolUse ] && printf 'int %s;\n' "$f" >"src/$f.c"
+		# the agent commits each file it wrote (its Bash calls are not shown here)
+		[ $ev = PostToolUse ] && printf 'int %s;\n' "$f" >"src/$f.c" && git add "src/$f.c" &&
+			git commit -qm "Add the $f counter" >/dev/null
 		answer=$(jq -cn --arg cwd "$PWD" --arg e $ev --arg p "$PWD/src/$f.c" \
 			'{session_id:"n",cwd:$cwd,hook_event_name:$e,tool_name:"Write",tool_input:{file_path:$p,content:"x"},tool_use_id:$p,tool_response:{}}' |
 			guard hook claude 2>/dev/null)

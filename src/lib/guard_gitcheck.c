@@ -340,6 +340,37 @@ protected_commits(git_repository *repo, const struct guard_branch_rules *r, cons
 	return rc;
 }
 
+/* The range's commits, oldest first: {id, subject} each (at most RANGE_MAX). */
+static int
+range_commits(git_repository *repo, git_commit *from, git_commit *head, cJSON *report)
+{
+	cJSON *list = cJSON_AddArrayToObject(report, "commits");
+	git_revwalk *walk = NULL;
+	git_commit *cm;
+	git_oid id;
+	size_t n = 0;
+
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(head)) < 0 || (from && git_revwalk_hide(walk, git_commit_id(from)) < 0)) {
+		git_revwalk_free(walk);
+		return fail("cannot walk the range");
+	}
+	while (n++ < RANGE_MAX && git_revwalk_next(&id, walk) == 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		if (git_commit_lookup(&cm, repo, &id) < 0) {
+			git_revwalk_free(walk);
+			return fail("cannot read a commit of the range");
+		}
+		cJSON *item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "id", git_oid_tostr(hex, sizeof(hex), &id));
+		cJSON_AddStringToObject(item, "subject", git_commit_summary(cm) ? git_commit_summary(cm) : "");
+		cJSON_AddItemToArray(list, item);
+		git_commit_free(cm);
+	}
+	git_revwalk_free(walk);
+	return 0;
+}
+
 int
 guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out)
 {
@@ -380,6 +411,7 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 		violation(violations, "branch.pattern", "error", NULL,
 			  guard_xasprintf("branch '%s' does not match '%s' (policy branch.pattern)", branch, rules.pattern));
 	if ((rc = diff_range(repo, mbc, head, report, violations)) < 0 ||
+	    (rc = range_commits(repo, mbc, head, report)) < 0 ||
 	    (rc = protected_commits(repo, &rules, c->base, mbc ? mbc : base, head, violations)) < 0)
 		goto out;
 	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(report, "loc");

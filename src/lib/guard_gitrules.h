@@ -143,8 +143,9 @@ struct guard_git_check {
  * merges, commits of the range that a protected branch other than the
  * base holds (commits.protected). *out (caller deletes): {base, head, merge_base, branch, loc:
  * {added, deleted}, files: {created, modified, deleted}, changes:
- * [{path, old_path?, status, added, deleted}], violations: [{rule,
- * message, file?, severity}]}. Violations are data: the return is 0.
+ * [{path, old_path?, status, added, deleted}], commits: [{id, subject}]
+ * (oldest first), violations: [{rule, message, file?, severity}]}.
+ * Violations are data: the return is 0.
  */
 int guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out);
 

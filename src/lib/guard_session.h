@@ -307,7 +307,16 @@ void guard_scan_free(struct guard_scan *s);
  * array of {id, path, line, message}), session log, labels and required
  * reviewers. labels receives the labels (caller clears).
  */
+/*
+ * The PR body of a session: c is what is committed on its branch (the
+ * PR), left what the working tree holds beyond it (listed apart, not in
+ * the PR), commits the branch's commits oldest first ({id, subject}),
+ * which give the title (guard_session_pr_title) and the summary.
+ */
 void guard_session_pr_body(const cJSON *state, const cJSON *policy_tree, const struct guard_changes *c,
-			   const cJSON *findings, struct guard_buf *b, struct guard_list *labels);
+			   const struct guard_changes *left, const cJSON *commits, const cJSON *findings,
+			   struct guard_buf *b, struct guard_list *labels);
+/* The title: the only commit's subject, or the first's with how many more; the task without commits. Caller frees. */
+char *guard_session_pr_title(const cJSON *state, const cJSON *commits);
 
 #endif

@@ -149,9 +149,40 @@ reviewers(const cJSON *tree, const struct guard_changes *c, struct guard_buf *b,
 	cJSON_Delete(rv);
 }
 
+char *
+guard_session_pr_title(const cJSON *state, const cJSON *commits)
+{
+	int n = cJSON_GetArraySize(commits);
+	const char *first = n ? str(cJSON_GetArrayItem(commits, 0), "subject") : "";
+
+	if (!n || !*first)
+		return guard_xstrdup(str(state, "task"));
+	if (n == 1)
+		return guard_xstrdup(first);
+	return guard_xasprintf("%s (and %d more commit%s)", first, n - 1, n == 2 ? "" : "s");
+}
+
+/* One table of changes. */
+static void
+change_table(const struct guard_changes *c, struct guard_buf *b)
+{
+	guard_buf_addstr(b, "| status | file | added | deleted |\n| --- | --- | ---: | ---: |\n");
+	for (size_t i = 0; i < c->len; i++) {
+		const struct guard_change *x = &c->items[i];
+		char *name = x->old_path ? guard_xasprintf("`%s` → `%s`", x->old_path, x->path)
+					 : guard_xasprintf("`%s`", x->path);
+		if (x->added < 0)
+			guard_buf_addf(b, "| %c | %s | binary | binary |\n", x->status, name);
+		else
+			guard_buf_addf(b, "| %c | %s | %ld | %ld |\n", x->status, name, x->added, x->deleted);
+		free(name);
+	}
+}
+
 void
 guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_changes *c,
-		      const cJSON *findings, struct guard_buf *b, struct guard_list *labels)
+		      const struct guard_changes *left, const cJSON *commits, const cJSON *findings,
+		      struct guard_buf *b, struct guard_list *labels)
 {
 	const cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
 	const cJSON *v;
@@ -163,9 +194,18 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 
 	if (guard_time_parse(str(state, "started_at"), &a) == 0 && guard_time_parse(str(state, "ended_at"), &z) == 0)
 		guard_duration_format((long long)(z.tv_sec - a.tv_sec), took, sizeof(took));
-	guard_buf_addf(b, "# %s\n\n## Summary\n\n", str(state, "task"));
-	guard_buf_addf(b, "Unattended session `%s` on branch `%s`, cut from `%s` at `%.12s`.\n",
-		       str(state, "id"), str(state, "branch"), str(state, "base_branch"), base);
+	char *title = guard_session_pr_title(state, commits);
+	guard_buf_addf(b, "# %s\n\n## Summary\n\n", title);
+	free(title);
+	int ncommits = cJSON_GetArraySize(commits), shown = 0;
+	cJSON_ArrayForEach(v, commits)
+		if (shown++ < 20)
+			guard_buf_addf(b, "- %s (`%.12s`)\n", str(v, "subject"), str(v, "id"));
+	if (ncommits > 20)
+		guard_buf_addf(b, "- and %d more commits\n", ncommits - 20);
+	guard_buf_addf(b, "%sTask `%s`, unattended session `%s` on branch `%s`, cut from `%s` at `%.12s`.\n",
+		       ncommits ? "\n" : "No commits on the branch. ", str(state, "task"), str(state, "id"),
+		       str(state, "branch"), str(state, "base_branch"), base);
 	guard_buf_addf(b, "Ran %s (%s to %s), %.0f tool call%s; %s.\n\n", took, str(state, "started_at"),
 		       str(state, "ended_at"), guard_json_num(counters, "tool_calls"),
 		       guard_json_num(counters, "tool_calls") == 1 ? "" : "s", strcmp(reason, "-") ? reason : "ended normally");
@@ -181,20 +221,15 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 	guard_session_watch_text(state, "- **stronger monitoring**: ", b);
 
 	guard_buf_addf(b, "\n## Changed files (%zu)\n\n", c->len);
-	guard_buf_addstr(b, "| status | file | added | deleted |\n| --- | --- | ---: | ---: |\n");
-	for (size_t i = 0; i < c->len; i++) {
-		const struct guard_change *x = &c->items[i];
-		char *name = x->old_path ? guard_xasprintf("`%s` → `%s`", x->old_path, x->path)
-					 : guard_xasprintf("`%s`", x->path);
-		if (x->added < 0)
-			guard_buf_addf(b, "| %c | %s | binary | binary |\n", x->status, name);
-		else
-			guard_buf_addf(b, "| %c | %s | %ld | %ld |\n", x->status, name, x->added, x->deleted);
-		free(name);
+	change_table(c, b);
+	if (left && left->len) {
+		guard_buf_addf(b, "\n### Not committed: left in the working tree, not in this PR (%zu)\n\n", left->len);
+		change_table(left, b);
 	}
-	guard_buf_addf(b, "\n## Lines of code\n\n%ld added, %ld deleted (as `git diff --numstat %.12s` with "
-		       "untracked files; binary files not counted). Session limit: %.0f added lines.\n",
-		       c->added, c->deleted, base, guard_json_num(cJSON_GetObjectItemCaseSensitive(state, "limits"), "max_loc"));
+	guard_buf_addf(b, "\n## Lines of code\n\n%ld added, %ld deleted in the commits (as `git diff --numstat %.12s...%s`; "
+		       "binary files not counted). Session limit: %.0f added lines, counted with the working tree.\n",
+		       c->added, c->deleted, base, str(state, "branch"),
+		       guard_json_num(cJSON_GetObjectItemCaseSensitive(state, "limits"), "max_loc"));
 
 	guard_buf_addstr(b, "\n## Security scan\n\n");
 	int nsecrets = 0, nfound = cJSON_GetArraySize(findings);
