@@ -588,8 +588,13 @@ range_options(const char *verb, const char *formats, bool pr, int argc, char **a
 		case 'L': o->labels = optarg; break;
 		default: break;
 		}
-		if (opt == '?' || opt == ':' || !pr)
-			return guard_error(GUARD_EUSAGE, "%s: unknown or incomplete option '%s'", verb, argv[optind - 1]);
+		if (opt == '?' || opt == ':') {
+			cli_bad_option(argv, opts); /* one line, with "did you mean" */
+			guard_error_clear();
+			return GUARD_EUSAGE;
+		}
+		if (!pr)
+			return guard_error(GUARD_EUSAGE, "%s takes no --branch, --pr-body or --labels (check does)", verb);
 	}
 	if (optind < argc)
 		return guard_error(GUARD_EUSAGE, "%s: unexpected argument '%s'", verb, argv[optind]);

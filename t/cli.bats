@@ -34,7 +34,8 @@ setup() { setup_guard; }
 	[ "$status" -eq 2 ]
 	[ "$output" = "guard-audit: unknown verb 'quer' (did you mean query?)" ]
 	for argv in "guard-risk --polcy x" "guard-policy --chek" "guard-audit query --sinse 2026-01-01" \
-		"guard-approve list --statsu pending" "guard-session start --tsk x" "guard init --agnet claude"; do
+		"guard-approve list --statsu pending" "guard-session start --tsk x" "guard init --agnet claude" \
+		"guard-git check --bsae main" "guard-git reviewers --hed HEAD"; do
 		run $argv
 		echo "$argv: $output"
 		[ "$status" -eq 2 ]
