@@ -235,17 +235,25 @@ approval: {hook_wait: 20s}'
 @test "a destructive hint raises risk even when the list is read again without it" {
 	run --separate-stderr client '[{"op":"tools"},{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/x","content":"x"}}]' \
 		guard mcp --name fs -- "${FS[@]}"
-	audit | has 'select(.event=="decision") | .risk.level == "high" and (.risk.reasons | index("mcp__fs__write_file is marked destructive"))'
+	audit | has 'select(.event=="decision") | .risk.level == "high" and any(.risk.reasons[]; startswith("mcp__fs__write_file is marked destructive"))'
 }
 
 @test "progress notifications and cancellation pass; a cancelled call is in the audit log" {
-	log=$BATS_TEST_TMPDIR/server-in.log
+	log=$BATS_TEST_TMPDIR/server-in.log out=$BATS_TEST_TMPDIR/proxy-out.log
+	# what the proxy hands the client, kept as it passes
 	run --separate-stderr client '[{"op":"call","name":"trigger-long-running-operation","args":{"duration":1,"steps":3},"progress":true},
 		{"op":"call","name":"trigger-long-running-operation","args":{"duration":60,"steps":2},"cancelAfterMs":300}]' \
-		guard mcp --name every -- sh -c 'tee "$0" | "$@"' "$log" "${EV[@]}"
+		sh -c 'out=$1 log=$2; shift 2; guard mcp --name every -- sh -c '"'"'tee "$0" | "$@"'"'"' "$log" "$@" | tee "$out"' \
+		_ "$out" "$log" "${EV[@]}"
 	[ "$status" -eq 0 ]
+	# all three progress notifications of the first call pass, each before its answer
+	[ "$(jq -c 'select(.method == "notifications/progress") | .params.progress' "$out" | head -3 | tr '\n' ' ')" = "1 2 3 " ]
+	[ "$(grep -n '"notifications/progress"' "$out" | sed -n 3p | cut -d: -f1)" -lt \
+	  "$(grep -n 'Long running operation completed' "$out" | head -1 | cut -d: -f1)" ]
+	# the SDK's client hands a progress notification to its handler a tick later than the
+	# answer that follows it in the same read, so the last one may be dropped there
 	n=$(step 0 | jq '.result.progress | length')
-	[ "$n" -eq 3 ] || { step 0 >&2; false; }
+	[ "$n" -ge 2 ] || { step 0 >&2; false; }
 	step 1 | jq -e '.ok == false'
 	grep -q '"notifications/cancelled"' "$log"
 	audit | has 'select(.event=="tool.result") | .data.error=="cancelled by the client"'
@@ -428,14 +436,16 @@ J
 	[ "$(jq -S . "$PROJ/.mcp.json")" = "$(jq -S . "$BATS_TEST_TMPDIR/orig.json")" ]
 }
 
-@test "guard init --mcp leaves a .mcp.json that is not an object with mcpServers unchanged; --remove needs --mcp" {
+@test "guard init --mcp leaves a .mcp.json that is not an object with mcpServers unchanged; --remove alone leaves it too" {
 	echo '["not", "an object"]' >"$PROJ/.mcp.json"
 	run guard init --mcp
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"left unchanged"* ]]
 	[ "$(cat "$PROJ/.mcp.json")" = '["not", "an object"]' ]
+	# without --mcp, --remove unwires the agents' hooks (guard(1)), never .mcp.json
 	run guard init --remove
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 0 ]
+	[ "$(cat "$PROJ/.mcp.json")" = '["not", "an object"]' ]
 	rm "$PROJ/.mcp.json"
 	run guard init --mcp
 	[ "$status" -eq 0 ]
