@@ -359,7 +359,7 @@ prune_log(struct ctx *c, const char *before)
 
 /* ---------------------------------------------------------------- the verbs */
 
-static struct ctx ctx = { .cfg = GUARD_AUDIT_CONFIG_INIT };
+static struct ctx ctx = { .stages = GUARD_STAGES_INIT, .cfg = GUARD_AUDIT_CONFIG_INIT };
 
 /* The options, wherever they stood on the command line. */
 static struct {

@@ -1050,7 +1050,8 @@ verb_briefing(struct ctx *c)
 
 /* ---------------------------------------------------------------- the verbs */
 
-static struct ctx ctx;
+static struct ctx ctx = { .root = NULL, .stages = GUARD_STAGES_INIT, .policy = NULL, .tree = NULL,
+			  .id = NULL, .json = 0 };
 static char *argv0;     /* getopt's messages name the program */
 
 /*
