@@ -27,7 +27,7 @@ PKGS_GIT     = libgit2
 
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
-             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish python3-jsonschema python3-yaml pre-commit
+             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish python3-jsonschema python3-yaml pre-commit chromium
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
@@ -93,7 +93,7 @@ $(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a
 # Program-side helpers (they print; the library never does).
 CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o $(BUILD)/init_mcp.o
 # Objects only one program needs, beside its main.
-PROG_OBJ_guard-audit = $(BUILD)/audit_read.o
+PROG_OBJ_guard-audit = $(BUILD)/audit_read.o $(BUILD)/report_html.o
 # guard-git loads no CA certificates (src/git_notls.c).
 PROG_OBJ_guard-git = $(BUILD)/git_notls.o
 PROG_OBJ_guard-scan = $(BUILD)/git_notls.o
@@ -107,6 +107,10 @@ $(LIB_A): $(LIB_OBJ)
 git_libs = $(if $(filter $(1),$(GIT_PROGRAMS) $(GIT_UNITS)),$(LDLIBS_GIT))
 
 # A program's own helper objects are listed as extra prerequisites below.
+# guard-audit report's page, compiled in as the policies are (src/report_html.S).
+$(BUILD)/report_html.o: src/report_html.S share/report/report.html | $(BUILD)/lib
+	$(CC) -c -o $@ $<
+
 $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) | $(BIN)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -MF $(BUILD)/$*.main.d -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
 

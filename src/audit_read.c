@@ -7,6 +7,7 @@
 #include "audit_read.h"
 #include "cli.h"
 #include "guard_audit.h"
+#include "guard_audit_report.h"
 #include "guard_error.h"
 #include "guard_buf.h"
 #include "guard_list.h"
@@ -459,6 +460,74 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 	cJSON_Delete(all);
 	free(s.dur);
 	return 0;
+}
+
+/* ---------------------------------------------------------------- report, anomalies */
+
+/* The page: share/report/report.html, compiled in (src/report_html.S). */
+extern const char guard_report_template[];
+#define REPORT_DATA_MARK "@@GUARD_REPORT_DATA@@"
+
+static int
+report_one(void *arg, const char *line, size_t len, const cJSON *rec)
+{
+	(void)line;
+	(void)len;
+	guard_report_add(arg, rec);
+	return 0;
+}
+
+static struct guard_report *
+report_read(const char *dir, const struct audit_filter *f, int *rc)
+{
+	struct guard_report *r = guard_report_new();
+
+	if ((*rc = each_record(dir, f, report_one, r)) < 0) {
+		guard_report_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+int
+audit_report(const char *dir, const struct audit_filter *f, const char *warning)
+{
+	const char *mark = strstr(guard_report_template, REPORT_DATA_MARK);
+	struct guard_report *r;
+	char *data;
+	int rc;
+
+	if (!mark)
+		return guard_error(GUARD_EIO, "the report template has no %s", REPORT_DATA_MARK);
+	if (!(r = report_read(dir, f, &rc)))
+		return rc;
+	data = guard_report_json(r, warning);
+	guard_report_free(r);
+	fwrite(guard_report_template, 1, (size_t)(mark - guard_report_template), stdout);
+	fputs(data, stdout);
+	fputs(mark + strlen(REPORT_DATA_MARK), stdout);
+	free(data);
+	return ferror(stdout) ? guard_error(GUARD_EIO, "cannot write output: %s", strerror(errno)) : 0;
+}
+
+int
+audit_anomalies(const char *dir, const struct audit_filter *f)
+{
+	cJSON *list, *a;
+	int rc;
+	struct guard_report *r = report_read(dir, f, &rc);
+
+	if (!r)
+		return rc;
+	list = guard_report_anomalies(r);
+	guard_report_free(r);
+	cJSON_ArrayForEach(a, list) {
+		char *text = cJSON_PrintUnformatted(a);
+		puts(text);
+		cJSON_free(text);
+	}
+	cJSON_Delete(list);
+	return ferror(stdout) ? guard_error(GUARD_EIO, "cannot write output: %s", strerror(errno)) : 0;
 }
 
 /* ---------------------------------------------------------------- tail */

@@ -23,6 +23,13 @@ int audit_filter_prepare(struct audit_filter *f);
 /* Print the matching records; 0 or a negative GUARD_E*. */
 int audit_query(const char *dir, const struct audit_filter *f, enum audit_out out);
 int audit_stats(const char *dir, const struct audit_filter *f, bool json);
+/*
+ * report --html: the page (share/report/report.html) with the data of
+ * the matching records, warning (may be NULL) shown on it. anomalies:
+ * the same records' anomaly list, one JSON object a line.
+ */
+int audit_report(const char *dir, const struct audit_filter *f, const char *warning);
+int audit_anomalies(const char *dir, const struct audit_filter *f);
 /* The last n records, then new ones while follow; as query's table with table (on a terminal). */
 int audit_tail(const char *dir, unsigned long n, bool follow, bool table);
 

@@ -28,8 +28,8 @@ static const char summary[] =
 	"\n"
 	"FILTERS: --since T --until T (RFC 3339 or YYYY-MM-DD), --event, --tool,\n"
 	"--risk, --decision, --session, --actor, --approval (status or id).\n"
-	"query, stats and export verify what they read first and warn when it\n"
-	"does not (--no-verify: do not).\n"
+	"query, stats, export and report verify what they read first and warn\n"
+	"when it does not (--no-verify: do not).\n"
 	"\n"
 	"  -p, --policy FILE   use FILE as the built-in policy layer\n"
 	"      --fsync MODE    always, batch or never (append, log, --tee)\n"
@@ -364,7 +364,7 @@ static struct ctx ctx = { .stages = GUARD_STAGES_INIT, .cfg = GUARD_AUDIT_CONFIG
 /* The options, wherever they stood on the command line. */
 static struct {
 	const char *from, *to, *checkpoint, *before, *event_name, *key;
-	bool tee, quiet, follow, csv, json, table, help, no_verify;
+	bool tee, quiet, follow, csv, json, table, help, no_verify, html, anomalies;
 	long lines;
 	struct audit_filter f;
 } opt = { .lines = 10 };
@@ -390,6 +390,10 @@ check_args(int argc, char **argv)
 {
 	if (strcmp(argv[0], "log") && strcmp(argv[0], "seal-key") && argc > 1)
 		return guard_error(GUARD_EUSAGE, "unexpected argument '%s'", argv[1]);
+	if (opt.html && strcmp(argv[0], "report"))
+		return guard_error(GUARD_EUSAGE, "--html is report's (guard-audit report --html)");
+	if (opt.anomalies && strcmp(argv[0], "stats"))
+		return guard_error(GUARD_EUSAGE, "--anomalies is stats' (guard-audit stats --anomalies)");
 	if ((opt.from && !is_date(opt.from)) || (opt.to && !is_date(opt.to)) || (opt.before && !is_date(opt.before)))
 		return guard_error(GUARD_EUSAGE, "dates are YYYY-MM-DD");
 	return audit_filter_prepare(&opt.f);
@@ -480,6 +484,8 @@ cmd_prune(int argc, char **argv)
  * does not verify is still read, under a warning on stderr naming the
  * first broken record. --no-verify skips it.
  */
+static char *read_warning; /* what check_read warned, for the report's page */
+
 static int
 check_read(void)
 {
@@ -493,8 +499,9 @@ check_read(void)
 	rc = guard_audit_verify(ctx.cfg.dir, &o, &r);
 	guard_audit_verify_release(&r);
 	if (rc == GUARD_EDENY) {
-		cli_error("warning: the log does not verify: %s; the records shown may have been changed "
-			  "(run guard-audit verify)", guard_error_last());
+		read_warning = guard_xasprintf("the log does not verify: %s; the records shown may have been changed "
+					       "(run guard-audit verify)", guard_error_last());
+		cli_error("warning: %s", read_warning);
 		guard_error_clear();
 		return 0;
 	}
@@ -538,7 +545,27 @@ cmd_stats(int argc, char **argv)
 {
 	int rc = begin_read(argc, argv);
 
-	return rc < 0 ? rc : audit_stats(ctx.cfg.dir, &opt.f, opt.json);
+	if (rc == 0 && opt.anomalies && opt.json)
+		rc = guard_error(GUARD_EUSAGE, "stats --anomalies prints JSON lines already: drop --json");
+	if (rc < 0)
+		return rc;
+	return opt.anomalies ? audit_anomalies(ctx.cfg.dir, &opt.f) : audit_stats(ctx.cfg.dir, &opt.f, opt.json);
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	int rc = check_args(argc, argv);
+
+	if (rc == 0 && !opt.html)
+		rc = guard_error(GUARD_EUSAGE, "report takes --html (the one format so far): guard-audit report --html > report.html");
+	if (rc == 0 && isatty(STDOUT_FILENO))
+		rc = guard_error(GUARD_EUSAGE, "report --html writes a page: send it to a file (> report.html)");
+	if (rc == 0)
+		rc = ctx_load(&ctx, false);
+	if (rc == 0)
+		rc = check_read();
+	return rc < 0 ? rc : audit_report(ctx.cfg.dir, &opt.f, read_warning);
 }
 
 static int
@@ -559,7 +586,10 @@ static const struct cli_command commands[] = {
 	{ "seal", cmd_seal, CLI_HUMAN, "", "tag the tail (with a sealing key), print checkpoints of what is not sealed yet" },
 	{ "seal-key", cmd_seal_key, CLI_HUMAN, "init", "make the forward-secure sealing key; print the verification key once" },
 	{ "query", cmd_query, 0, "[FILTERS] [--table|--json]", "records that match, JSONL or a table" },
-	{ "stats", cmd_stats, 0, "[FILTERS] [--json]", "counts, success rate, latency p50/p95" },
+	{ "stats", cmd_stats, 0, "[FILTERS] [--json|--anomalies]",
+	  "counts, success rate, latency p50/p95; --anomalies: spikes, repeated denials, activity outside a session (JSONL)" },
+	{ "report", cmd_report, 0, "--html [FILTERS] > report.html",
+	  "one self-contained page: timeline, each call's trace, stats, anomalies" },
 	{ "export", cmd_export, 0, "--csv|--json [FILTERS]", "records as CSV or one JSON array" },
 	{ "tail", cmd_tail, 0, "[-n N] [-f] [--table|--json]", "the last N records, then follow (a table on a terminal)" },
 	{ "prune", cmd_prune, CLI_HUMAN, "--before DATE",
@@ -576,7 +606,8 @@ static int
 parse_options(int argc, char **argv)
 {
 	enum { O_FSYNC = 256, O_FROM, O_TO, O_CHECKPOINT, O_BEFORE, O_TEE, O_EVENT, O_TOOL, O_RISK, O_DECISION,
-	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE, O_NO_VERIFY, O_KEY };
+	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE, O_NO_VERIFY, O_KEY,
+	       O_HTML, O_ANOMALIES };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fsync", required_argument, NULL, O_FSYNC },
@@ -599,6 +630,8 @@ parse_options(int argc, char **argv)
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "no-verify", no_argument, NULL, O_NO_VERIFY },
 		{ "key", required_argument, NULL, O_KEY },
+		{ "html", no_argument, NULL, O_HTML },
+		{ "anomalies", no_argument, NULL, O_ANOMALIES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "follow", no_argument, NULL, 'f' },
 		{ "lines", required_argument, NULL, 'n' },
@@ -642,6 +675,8 @@ parse_options(int argc, char **argv)
 		case O_TABLE: opt.table = true; break;
 		case O_NO_VERIFY: opt.no_verify = true; break;
 		case O_KEY: opt.key = optarg; break;
+		case O_HTML: opt.html = true; break;
+		case O_ANOMALIES: opt.anomalies = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'f': opt.follow = true; break;
 		case 'n': {
@@ -688,6 +723,7 @@ main(int argc, char **argv)
 out:
 	guard_audit_config_release(&ctx.cfg);
 	free(ctx.root);
+	free(read_warning);
 	guard_stages_release(&ctx.stages);
 	return status;
 }
