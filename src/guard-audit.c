@@ -543,10 +543,10 @@ cmd_export(int argc, char **argv)
 static int
 cmd_stats(int argc, char **argv)
 {
-	int rc = begin_read(argc, argv);
+	int rc = opt.anomalies && opt.json
+			 ? guard_error(GUARD_EUSAGE, "stats --anomalies prints JSON lines already: drop --json")
+			 : begin_read(argc, argv);
 
-	if (rc == 0 && opt.anomalies && opt.json)
-		rc = guard_error(GUARD_EUSAGE, "stats --anomalies prints JSON lines already: drop --json");
 	if (rc < 0)
 		return rc;
 	return opt.anomalies ? audit_anomalies(ctx.cfg.dir, &opt.f) : audit_stats(ctx.cfg.dir, &opt.f, opt.json);
