@@ -1,5 +1,5 @@
 # fish completion for guard-audit
-set -l verbs append log verify seal seal-key query stats export tail prune help
+set -l verbs append log verify seal seal-key query stats report export tail prune help
 complete -c guard-audit -f
 complete -c guard-audit -n "not __fish_seen_subcommand_from $verbs" -a "$verbs"
 complete -c guard-audit -s p -l policy -r -F -d "the built-in policy layer file"
@@ -21,6 +21,8 @@ complete -c guard-audit -l approval -x
 complete -c guard-audit -l csv
 complete -c guard-audit -l json
 complete -c guard-audit -l table
+complete -c guard-audit -l html -d "report: one self-contained page"
+complete -c guard-audit -l anomalies -d "stats: the anomaly list as JSON Lines"
 complete -c guard-audit -s n -x
 complete -c guard-audit -s f -d "follow"
 complete -c guard-audit -s h -l help
