@@ -4,6 +4,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "audit_read.h"
 #include "cli.h"
 #include "guard_audit.h"
@@ -467,6 +469,7 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 /* The page: share/report/report.html, compiled in (src/report_html.S). */
 extern const char guard_report_template[];
 #define REPORT_DATA_MARK "@@GUARD_REPORT_DATA@@"
+#define REPORT_HASH_MARK "@@GUARD_REPORT_SCRIPT_HASH@@"
 
 static int
 report_one(void *arg, const char *line, size_t len, const cJSON *rec)
@@ -489,21 +492,47 @@ report_read(const char *dir, const struct audit_filter *f, int *rc)
 	return r;
 }
 
+/*
+ * The page's Content-Security-Policy allows one script, named by the
+ * SHA-256 of its text (the template's only executable script, after the
+ * data): a script element or handler that got into the page any other
+ * way would not run. Written into the template at its mark.
+ */
+static int
+script_hash(const char *after_data, char b64[64])
+{
+	const char *open = strstr(after_data, "<script>"), *close;
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	if (!open || !(close = strstr(open, "</script>")))
+		return guard_error(GUARD_EIO, "the report template has no script after its data");
+	open += strlen("<script>");
+	crypto_hash_sha256(h, (const unsigned char *)open, (unsigned long long)(close - open));
+	sodium_bin2base64(b64, 64, h, sizeof(h), sodium_base64_VARIANT_ORIGINAL);
+	return 0;
+}
+
 int
 audit_report(const char *dir, const struct audit_filter *f, const char *warning)
 {
+	const char *csp = strstr(guard_report_template, REPORT_HASH_MARK);
 	const char *mark = strstr(guard_report_template, REPORT_DATA_MARK);
 	struct guard_report *r;
-	char *data;
+	char *data, hash[64];
 	int rc;
 
-	if (!mark)
-		return guard_error(GUARD_EIO, "the report template has no %s", REPORT_DATA_MARK);
+	if (!mark || !csp || csp > mark)
+		return guard_error(GUARD_EIO, "the report template lacks %s or %s", REPORT_HASH_MARK, REPORT_DATA_MARK);
+	if ((rc = script_hash(mark + strlen(REPORT_DATA_MARK), hash)) < 0)
+		return rc;
 	if (!(r = report_read(dir, f, &rc)))
 		return rc;
 	data = guard_report_json(r, warning);
 	guard_report_free(r);
-	fwrite(guard_report_template, 1, (size_t)(mark - guard_report_template), stdout);
+	fwrite(guard_report_template, 1, (size_t)(csp - guard_report_template), stdout);
+	fputs(hash, stdout);
+	csp += strlen(REPORT_HASH_MARK);
+	fwrite(csp, 1, (size_t)(mark - csp), stdout);
 	fputs(data, stdout);
 	fputs(mark + strlen(REPORT_DATA_MARK), stdout);
 	free(data);

@@ -18,11 +18,13 @@ result() {
 }
 
 # render FILE: the DOM once the page's script ran (headless Chromium), in $DOM.
+# A virtual-time budget: the DOM is taken once the page's pending tasks
+# (its first-paint mark) have run, however slow the machine.
 render() {
 	command -v chromium >/dev/null || skip "chromium is not installed (make test installs it: DEBS_TEST)"
 	DOM=$BATS_TEST_TMPDIR/dom.html
 	timeout 170 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$BATS_TEST_TMPDIR/chromium" \
-		--dump-dom "file://$1" >"$DOM" 2>"$BATS_TEST_TMPDIR/chromium.err"
+		--virtual-time-budget=10000 --dump-dom "file://$1" >"$DOM" 2>"$BATS_TEST_TMPDIR/chromium.err"
 	grep -q 'id="guard-data"' "$DOM"
 }
 
@@ -85,6 +87,16 @@ hook_log() {
 	guard-audit report --html >"$BATS_TEST_TMPDIR/report.html"
 	# the data cannot close its block: the page has the template's two </script> and no raw U+2028/9
 	[ "$(grep -o '</script>' "$BATS_TEST_TMPDIR/report.html" | wc -l)" -eq 2 ]
+	# and the page runs one script, the one its Content-Security-Policy names by hash
+	python3 - "$BATS_TEST_TMPDIR/report.html" <<'PY'
+import base64, hashlib, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page).group(1)
+assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0], csp
+body = page[page.index("<script>") + len("<script>"):]
+want = base64.b64encode(hashlib.sha256(body[:body.index("</script>")].encode()).digest()).decode()
+assert "script-src 'sha256-%s'" % want in csp, (csp, want)
+PY
 	refute grep -q "$(printf '\xe2\x80\xa8')" "$BATS_TEST_TMPDIR/report.html"
 	refute grep -q "$(printf '\xe2\x80\xa9')" "$BATS_TEST_TMPDIR/report.html"
 	page_data "$BATS_TEST_TMPDIR/report.html" | jq -e '.str | index("\"><svg onload=document.title=2>")' >/dev/null

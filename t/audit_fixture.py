@@ -19,6 +19,7 @@ Scenarios:
   window  the calm session, and 3 calls after its session.end
   bench   N records (default 100000) over 20 sessions, each call a
           decision and its tool.result, commands from a realistic set
+  unique  the same with every input different (a worst case for size)
 """
 import hashlib
 import json
@@ -141,7 +142,7 @@ FILES = ["src/parser.c", "src/lexer.c", "src/main.c", "tests/test_parser.c", "in
          "docs/usage.md", "src/util/strbuf.c", "src/net/http.c", "src/net/tls.c"]
 
 
-def bench(n):
+def bench(n, unique=False):
     rnd, recs, i = random.Random(15), [], 0
     t = T0
     sessions = ["session-%02d-%s" % (k, uuid.UUID(int=rnd.getrandbits(128)).hex[:8]) for k in range(20)]
@@ -158,6 +159,8 @@ def bench(n):
             tool, cmd = rnd.choice(["Read", "Edit", "Write", "Grep"]), "%s:%d" % (rnd.choice(FILES), rnd.randint(1, 400))
         else:
             tool, cmd = "Bash", rnd.choice(COMMANDS) + ("" if rnd.random() < 0.7 else " # step %d" % rnd.randint(1, 300))
+        if unique:
+            cmd += " # %08x" % rnd.getrandbits(32)
         effect = "ask" if roll > 0.97 else "allow"
         recs.append(decision(t, sid, cmd, effect, rnd.choice(["low", "low", "medium", "high"]), "default", tool))
         recs.append(result(t + timedelta(milliseconds=rnd.randint(5, 3000)), sid, cmd, rnd.randint(5, 3000),
@@ -169,7 +172,7 @@ def main():
     scenario, out = sys.argv[1], sys.argv[2]
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
     recs = {"calm": calm, "spike": spike, "window": window}.get(scenario)
-    write(recs() if recs else bench(n), out)
+    write(recs() if recs else bench(n, scenario == "unique"), out)
 
 
 if __name__ == "__main__":
