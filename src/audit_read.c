@@ -386,21 +386,6 @@ stat_one(void *arg, const char *line, size_t len, const cJSON *r)
 	return 0;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted v. */
-static double
-percentile(const double *v, size_t n, double p)
-{
-	size_t k = (size_t)ceil(p / 100.0 * (double)n);
-	return v[k ? k - 1 : 0];
-}
-
 static void
 print_counts(const char *title, const cJSON *obj)
 {
@@ -435,9 +420,9 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 	if (s.ok + s.failed)
 		cJSON_AddNumberToObject(res, "success_rate", round(1000.0 * (double)s.ok / (double)(s.ok + s.failed)) / 1000);
 	if (s.ndur) {
-		qsort(s.dur, s.ndur, sizeof(*s.dur), cmp_double);
-		cJSON_AddNumberToObject(res, "duration_ms_p50", percentile(s.dur, s.ndur, 50));
-		cJSON_AddNumberToObject(res, "duration_ms_p95", percentile(s.dur, s.ndur, 95));
+		guard_sort_doubles(s.dur, s.ndur);
+		cJSON_AddNumberToObject(res, "duration_ms_p50", guard_percentile(s.dur, s.ndur, 50));
+		cJSON_AddNumberToObject(res, "duration_ms_p95", guard_percentile(s.dur, s.ndur, 95));
 	}
 	if (json) {
 		char *text = cJSON_PrintUnformatted(all);
@@ -456,8 +441,8 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 			printf(" (%.1f%% success)", 100.0 * (double)s.ok / (double)(s.ok + s.failed));
 		putchar('\n');
 		if (s.ndur)
-			printf("duration: p50 %.0f ms, p95 %.0f ms (%zu results)\n", percentile(s.dur, s.ndur, 50),
-			       percentile(s.dur, s.ndur, 95), s.ndur);
+			printf("duration: p50 %.0f ms, p95 %.0f ms (%zu results)\n", guard_percentile(s.dur, s.ndur, 50),
+			       guard_percentile(s.dur, s.ndur, 95), s.ndur);
 	}
 	cJSON_Delete(all);
 	free(s.dur);

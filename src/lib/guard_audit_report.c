@@ -705,9 +705,15 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Nearest rank, as guard-audit stats. */
-static double
-percentile(const double *v, size_t n, double p)
+void
+guard_sort_doubles(double *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_double);
+}
+
+double
+guard_percentile(const double *v, size_t n, double p)
 {
 	size_t k = (size_t)ceil(p / 100.0 * (double)n);
 	return v[k ? k - 1 : 0];
@@ -773,11 +779,11 @@ stats(struct guard_buf *b, const struct guard_report *r)
 	if (r->ndur) {
 		double *d = guard_xmalloc(r->ndur * sizeof(*d));
 		memcpy(d, r->dur, r->ndur * sizeof(*d));
-		qsort(d, r->ndur, sizeof(*d), cmp_double);
+		guard_sort_doubles(d, r->ndur);
 		guard_buf_addstr(b, ",\"p50\":");
-		num(b, percentile(d, r->ndur, 50));
+		num(b, guard_percentile(d, r->ndur, 50));
 		guard_buf_addstr(b, ",\"p95\":");
-		num(b, percentile(d, r->ndur, 95));
+		num(b, guard_percentile(d, r->ndur, 95));
 		free(d);
 	}
 	guard_buf_addstr(b, ",\"rules\":");

@@ -25,6 +25,8 @@
 #ifndef GUARD_AUDIT_REPORT_H
 #define GUARD_AUDIT_REPORT_H
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
 #define GUARD_REPORT_SUMMARY_MAX 96   /* bytes of an input summary kept in the page */
@@ -51,5 +53,9 @@ cJSON *guard_report_anomalies(const struct guard_report *r);
  * page. malloc'd.
  */
 char *guard_report_json(const struct guard_report *r, const char *warning);
+
+/* Sort v ascending; its nearest-rank p-th percentile (n > 0): stats and the report agree. */
+void guard_sort_doubles(double *v, size_t n);
+double guard_percentile(const double *sorted, size_t n, double p);
 
 #endif
