@@ -545,8 +545,7 @@ repeated_denials(const struct guard_report *r, cJSON *out)
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct row *w = &r->rows[i];
 		cJSON *a;
-		if (!is_call(r, w) || w->eff != GUARD_EFFECT_DENY || w->key < 0 || count[w->key] < 2 ||
-		    !strcmp(r->str.s[r->sess[w->sess].id], "-"))
+		if (!is_call(r, w) || w->eff != GUARD_EFFECT_DENY || w->key < 0 || count[w->key] < 2)
 			continue;
 		if (!(a = found[w->key])) {
 			a = found[w->key] = anomaly(r, "repeated_denial", &r->sess[w->sess], w->ms, w->ms);
@@ -620,9 +619,8 @@ guard_report_anomalies(const struct guard_report *r)
 	size_t n = 0;
 
 	for (size_t i = 0; i < r->nsess; i++) {
+		/* records of no session are judged together as "-": leaving out the session id hides nothing */
 		const struct session *s = &r->sess[i];
-		if (!strcmp(r->str.s[s->id], "-"))
-			continue; /* records of no session have no baseline or window */
 		session_spikes(r, s, all);
 		outside(r, s, false, all);
 		outside(r, s, true, all);

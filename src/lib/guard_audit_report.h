@@ -20,7 +20,8 @@
  * Each anomaly: {kind, session, from, to, count, baseline (spikes),
  * minutes (spikes), tool and summary (repeated_denial), seqs (the
  * records', at most GUARD_REPORT_SEQS_MAX)}. Consecutive spiking minutes
- * are one anomaly.
+ * are one anomaly. Records of no session are judged together as session
+ * "-" (an agent that leaves out its session id hides nothing).
  */
 #ifndef GUARD_AUDIT_REPORT_H
 #define GUARD_AUDIT_REPORT_H
