@@ -66,7 +66,7 @@ TEST(report_json_cannot_close_its_script_block)
 TEST(report_anomalies_denial_spike_and_repeat)
 {
 	struct guard_report *r = guard_report_new();
-	char ts[32], sum[32];
+	char ts[64], sum[64];
 	unsigned seq = 0;
 	cJSON *a, *x;
 
@@ -102,7 +102,7 @@ TEST(report_anomalies_denial_spike_and_repeat)
 TEST(report_no_baseline_no_spike)
 {
 	struct guard_report *r = guard_report_new();
-	char ts[32], sum[32];
+	char ts[64], sum[64];
 	cJSON *a;
 
 	/* two active minutes are no baseline, whatever the second holds */
