@@ -14,6 +14,9 @@ setup() {
 	printf 'version: 1\n' >.ai/policy.yaml
 	printf '{"id":"3f2a","status":"pending"}\n' >.ai/approvals/x.json
 	printf '# a\n' >.ai/plans/a.md
+	mkdir -p .ai/sessions .git/guard/consumed
+	printf '{}\n' >.ai/sessions/2026-12-06-t1.json
+	printf '1\n' >.git/guard/audit-0123.synced
 	printf '{"hooks":{}}\n' >.claude/settings.json
 	printf '# Pending plans\n' >PENDING_PLANS.md
 	printf '{"event":"decision"}\n' >"$T/forged.jsonl"
@@ -70,6 +73,10 @@ cases() { # section, wanted decision regex
 
 @test "redteam: a command that names guard's protected state and writes is denied" {
 	cases "protected state by mention" deny
+}
+
+@test "redteam: what guard's git hooks read (their state, git's settings, the agent's markers) cannot be steered" {
+	cases "git hooks and protected branches" deny
 }
 
 @test "redteam: a write guard cannot compute into the project goes to a person" {

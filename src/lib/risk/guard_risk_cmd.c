@@ -887,6 +887,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 
 	st->part_level = GUARD_LEVEL_LOW;
 	risk_secret_part(st, c);
+	risk_env_part(st, c);
 	rate_redirs(st, c);
 	set_name(c);
 	risk_later_note(st, c);
