@@ -43,7 +43,8 @@ setup() {
 	printf 'all:\n\t@guard-git install --uninstall\n' >"$T/mk/Makefile"
 	printf '{"scripts":{"test":"jest && guard-approve approve 3f2a","build":"tsc"}}\n' >"$T/pkg/package.json"
 	printf '#!/bin/sh\nguard-audit prune --before 2099-01-01\n' >"$T/run.sh"
-	chmod +x "$T/s.sh" "$T/run.sh"
+	printf '#!/bin/sh\nrm -rf .ai\n' >"$T/x.guard-chained"
+	chmod +x "$T/s.sh" "$T/run.sh" "$T/x.guard-chained"
 	# archives whose names land on guard's state
 	tar -cf "$T/evil.tar" -C "$T/dir" .ai/policy.yaml
 	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".ai/policy.yaml", "default: allow\n")' \
