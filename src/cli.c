@@ -10,6 +10,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_event.h"
+#include "guard_json.h"
 #include "guard_file.h"
 #include "guard_suggest.h"
 
@@ -496,6 +497,12 @@ cli_read_one(enum guard_agent agent, cJSON **out)
 	if ((rc = guard_stream_read(stdin, GUARD_EVENT_MAX_DEFAULT, &buf, &len)) < 0)
 		return rc;
 	rc = guard_event_parse(buf, len, GUARD_EVENT_MAX_DEFAULT, out);
+	if (rc == 0 && guard_json_nul_escape_at(buf, len) < len) {
+		rc = guard_error(GUARD_EUSAGE, "the event holds a \\u0000 (NUL) at offset %zu: refused, a tool would read "
+				 "past what guard reads", guard_json_nul_escape_at(buf, len));
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
 	free(buf);
 	if (rc < 0)
 		return rc;

@@ -324,6 +324,12 @@ cmd_hook(int argc, char **argv)
 	bool enforce;
 	int i = 1, rc = 0;
 
+	/*
+	 * git runs its hooks in the environment of whoever ran git: the agent.
+	 * Guard's state is where git's repository is, never where GUARD_DIR
+	 * says (GUARD_DIR=src git update-ref ... would find no session).
+	 */
+	unsetenv("GUARD_DIR");
 	if (i + 1 < argc && !strcmp(argv[i], "--chain"))
 		chain = argv[i + 1], i += 2;
 	if (i >= argc)

@@ -143,6 +143,9 @@ refused() {
 	session
 	echo x >>src/main.c && git commit -qam own
 	refused branch.protected git update-ref refs/heads/main HEAD
+	# the agent's environment cannot send the hooks to another state folder
+	mkdir -p src/elsewhere
+	GUARD_DIR=src/elsewhere refused branch.protected git update-ref refs/heads/main HEAD
 	refused branch.protected git branch -f master HEAD
 	refused branch.protected git branch -f develop HEAD
 	refused branch.protected git branch -D develop

@@ -97,6 +97,23 @@ setup() { setup_guard; }
 	[[ "$output" == *"deeper"* ]]
 }
 
+@test "hook claude denies a \\u0000 inside a string (guard would read less than the tool runs)" {
+	# "ls\u0000; rm -f canary": cJSON's string ends at the NUL, a tool's need not
+	run guard hook claude <<<'{"session_id":"s","cwd":"'"$PROJ"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls\u0000; rm -f canary"}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"NUL"*"offset"* ]]
+	run guard hook claude <<<'{"session_id":"s","cwd":"'"$PROJ"'","hook_event_name":"PreToolUse","tool_name":"Write","tool_input":{"file_path":"'"$PROJ"'/src/k.py","content":"# x\u0000\nkey = 1\n"}}'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"NUL"* ]]
+	# an escaped backslash before u0000 is text, not a NUL
+	run guard hook claude <<<'{"session_id":"s","cwd":"'"$PROJ"'","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"echo \\\\u0000"}}'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"allow"'* ]]
+	# a tool's result may hold NULs: PostToolUse is recorded as before
+	run guard hook claude <<<'{"session_id":"s","cwd":"'"$PROJ"'","hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"cat x.bin"},"tool_response":{"stdout":"a\u0000b"},"tool_use_id":"t"}'
+	[ "$status" -eq 0 ]
+}
+
 @test "hook claude denies a payload over the size limit" {
 	big=$BATS_TEST_TMPDIR/big.json
 	{ printf '{"hook_event_name":"PreToolUse","cwd":"%s","tool_name":"Write","tool_input":{"file_path":"%s/src/a.c","content":"' "$PROJ" "$PROJ"

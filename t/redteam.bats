@@ -14,6 +14,9 @@ setup() {
 	printf 'version: 1\n' >.ai/policy.yaml
 	printf '{"id":"3f2a","status":"pending"}\n' >.ai/approvals/x.json
 	printf '# a\n' >.ai/plans/a.md
+	mkdir -p .ai/sessions .git/guard/consumed
+	printf '{}\n' >.ai/sessions/2026-12-06-t1.json
+	printf '1\n' >.git/guard/audit-0123.synced
 	printf '{"hooks":{}}\n' >.claude/settings.json
 	printf '# Pending plans\n' >PENDING_PLANS.md
 	printf '{"event":"decision"}\n' >"$T/forged.jsonl"
@@ -35,6 +38,13 @@ setup() {
 	cp "$T/evil.patch" "$T/p.diff"
 	printf 'guard-approve approve 3f2a\n' >"$T/s.sh"
 	printf 'make test\n' >"$T/ok.sh"
+	# programs kept in files: a Makefile recipe, a package.json script, a script run by path
+	mkdir -p "$T/mk" "$T/pkg"
+	printf 'all:\n\t@guard-git install --uninstall\n' >"$T/mk/Makefile"
+	printf '{"scripts":{"test":"jest && guard-approve approve 3f2a","build":"tsc"}}\n' >"$T/pkg/package.json"
+	printf '#!/bin/sh\nguard-audit prune --before 2099-01-01\n' >"$T/run.sh"
+	printf '#!/bin/sh\nrm -rf .ai\n' >"$T/x.guard-chained"
+	chmod +x "$T/s.sh" "$T/run.sh" "$T/x.guard-chained"
 	# archives whose names land on guard's state
 	tar -cf "$T/evil.tar" -C "$T/dir" .ai/policy.yaml
 	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".ai/policy.yaml", "default: allow\n")' \
@@ -70,6 +80,10 @@ cases() { # section, wanted decision regex
 
 @test "redteam: a command that names guard's protected state and writes is denied" {
 	cases "protected state by mention" deny
+}
+
+@test "redteam: what guard's git hooks read (their state, git's settings, the agent's markers) cannot be steered" {
+	cases "git hooks and protected branches" deny
 }
 
 @test "redteam: a write guard cannot compute into the project goes to a person" {

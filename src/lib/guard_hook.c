@@ -237,6 +237,12 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		goto fail;
 	}
 	if (!strcmp(guard_event_str(ev, "phase"), "pre")) {
+		size_t nul = guard_json_nul_escape_at(payload, len);
+		if (nul < len) {
+			rc = guard_error(GUARD_EUSAGE, "the payload holds a \\u0000 (NUL) at offset %zu: refused, guard "
+					 "would read the text only up to it and the tool all of it", nul);
+			goto fail;
+		}
 		if ((rc = pre_decide(&stages, policy, ev)) < 0)
 			goto fail;
 		const char *effect = guard_event_str(ev, "decision.effect");

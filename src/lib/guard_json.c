@@ -388,3 +388,16 @@ guard_json_dup_key(const cJSON *item, struct guard_buf *path)
 {
 	return dup_walk(item, NULL, path);
 }
+
+size_t
+guard_json_nul_escape_at(const char *buf, size_t len)
+{
+	/* Backslashes occur only inside strings: skip escape pairs, no quote tracking. */
+	for (const char *p = buf, *end = buf + len; (p = memchr(p, '\\', (size_t)(end - p))); p += 2) {
+		if (end - p >= 6 && p[1] == 'u' && !memcmp(p + 2, "0000", 4))
+			return (size_t)(p - buf);
+		if (end - p < 2)
+			break;
+	}
+	return len;
+}

@@ -52,4 +52,11 @@ void guard_json_set(cJSON *obj, const char *key, cJSON *item);
  */
 bool guard_json_dup_key(const cJSON *item, struct guard_buf *path);
 
+/*
+ * The offset of the first \u0000 escape in the JSON text buf, or len.
+ * cJSON's strings end at a NUL, the tool's do not ("ls\u0000; rm -rf ~"):
+ * text about to be decided on is refused when it holds one.
+ */
+size_t guard_json_nul_escape_at(const char *buf, size_t len);
+
 #endif

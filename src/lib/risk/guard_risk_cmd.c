@@ -767,8 +767,10 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 		return;
 	}
 	if (c->argv[0].text[0] == '.' || strchr(c->argv[0].text, '/')) {
-		if (!risk_later_run(st, c, &c->argv[0], "run"))
+		if (!risk_later_run(st, c, &c->argv[0], "run")) {
+			risk_file_script(st, c);
 			risk_path(st, "run", &c->argv[0], PATH_EXEC);
+		}
 		return;
 	}
 	/* A function defined earlier on the line: its body was rated. */
@@ -874,6 +876,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	if (!v && glob_verb(st, c))
 		return;
 	risk_runs_inside(st, c);
+	risk_file_programs(st, c);
 	for (size_t m = 0; m < N_VERB_MODULES; m++)
 		if ((modules & 1u << m) && verb_modules[m].rate(st, c))
 			return;
@@ -887,6 +890,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 
 	st->part_level = GUARD_LEVEL_LOW;
 	risk_secret_part(st, c);
+	risk_env_part(st, c);
 	rate_redirs(st, c);
 	set_name(c);
 	risk_later_note(st, c);

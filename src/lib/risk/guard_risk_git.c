@@ -292,9 +292,43 @@ git_stash_away(struct risk_state *st, const struct git_args *a)
 	free(ai);
 }
 
+/*
+ * git config writes that change which files git reads its settings from
+ * (include.path, includeIf.*.path) or move a whole section into core
+ * (--rename-section foo core): core.hooksPath in another spelling.
+ */
+static bool
+git_config_reroutes(struct risk_state *st, const struct git_args *a)
+{
+	bool reading = has(a, "--get") || has(a, "--get-all") || has(a, "--get-regexp") || has(a, "-l") ||
+		       has(a, "--list") || has(a, "--get-urlmatch") || has(a, "--show-origin");
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "--rename-section") || !strcmp(t, "--remove-section")) {
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "git config %s moves whole sections: core.hooksPath in another spelling", t);
+			return true;
+		}
+		if (!strcmp(t, "--edit") || !strcmp(t, "-e")) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "git config --edit rewrites git's settings freely");
+			return true;
+		}
+		if (!reading && i + 1 < a->n && (!strncasecmp(t, "include.", 8) || !strncasecmp(t, "includeIf.", 10))) {
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "git config %s makes git read another settings file: core.hooksPath there bypasses "
+				  "guard's git hooks", t);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 git_config(struct risk_state *st, const struct git_args *a)
 {
+	if (git_config_reroutes(st, a))
+		return;
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text;
 		if (!strcasecmp(t, "core.hooksPath") || !strncasecmp(t, "core.hooksPath=", 15)) {
@@ -597,7 +631,7 @@ risk_git_sub_index(const struct risk_cmd *c)
 	for (; i < c->argc && c->argv[i].text[0] == '-'; i++) {
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, "-C") || !strcmp(t, "-c") || !strcmp(t, "--git-dir") || !strcmp(t, "--work-tree") ||
-		    !strcmp(t, "--namespace"))
+		    !strcmp(t, "--namespace") || !strcmp(t, "--config-env"))
 			i++;
 	}
 	return i < c->argc ? i : c->argc;
@@ -616,11 +650,21 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, "-C") && i + 1 < c->argc)
 			dir = c->argv[++i].text;
-		else if (!strcmp(t, "-c") && i + 1 < c->argc) {
-			const char *kv = c->argv[++i].text;
-			if (!strncasecmp(kv, "core.hooksPath", 14))
+		else if (!strncmp(t, "--config-env", 12) && (t[12] == '=' || (!t[12] && i + 1 < c->argc))) {
+			/* --config-env=KEY=ENVVAR: the value comes from the environment, unseen here */
+			const char *kv = t[12] == '=' ? t + 13 : c->argv[++i].text;
+			if (!strncasecmp(kv, "core.hooksPath", 14) || !strncasecmp(kv, "include", 7))
 				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
-					  "git -c core.hooksPath bypasses guard's git hooks");
+					  "git --config-env %s rewires guard's git hooks", kv);
+			else if (runner_key(kv) || !strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+					  "git --config-env %s runs a command taken from the environment", kv);
+		} else if (!strcmp(t, "-c") && i + 1 < c->argc) {
+			const char *kv = c->argv[++i].text;
+			if (!strncasecmp(kv, "core.hooksPath", 14) || !strncasecmp(kv, "include.", 8) ||
+			    !strncasecmp(kv, "includeIf.", 10))
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+					  "git -c %.*s bypasses guard's git hooks", (int)strcspn(kv, "="), kv);
 			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git -c %s runs a command", kv);
 			else if (runner_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1]) {

@@ -252,6 +252,21 @@ human(struct risk_state *st, const char *prog, const char *verb)
 		  "%s %s decides, erases or speaks for a person: an agent cannot run it", prog, verb);
 }
 
+/* guard mcp [--name N] -- SERVER ARGS: the proxy runs the server command here, rated as such. */
+static void
+guard_mcp_server(struct risk_state *st, const struct risk_cmd *c, size_t from)
+{
+	for (size_t i = from; i < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "--") && i + 1 < c->argc) {
+			struct risk_cmd inner = *c;
+			inner.argv += i + 1;
+			inner.argc -= i + 1;
+			risk_explain(st, "    guard mcp runs the server: %s", inner.argv[0].text);
+			risk_analyse_cmd(st, &inner);
+			return;
+		}
+}
+
 /*
  * Rate prog with the words argv[from..argc): denied when any word is one
  * of its human-only verbs, or when its verb cannot be known (computed,
@@ -298,6 +313,26 @@ risk_guard_rate_program(struct risk_state *st, const struct risk_cmd *c, const c
 		return;
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	if (!strcmp(prog, "guard") && verb && !strcmp(verb->text, "mcp"))
+		guard_mcp_server(st, c, (size_t)(verb - c->argv) + 1);
+	/* guard-git hook --chain FILE runs FILE (and FILE.guard-chained): a script run by path */
+	for (size_t i = from; !strcmp(prog, "guard-git") && i + 1 < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "--chain")) {
+			struct risk_cmd inner = *c;
+			inner.argv += i + 1;
+			inner.argc = 1;
+			risk_file_script(st, &inner);
+			char *chained = guard_xasprintf("%s.guard-chained", inner.argv[0].text);
+			struct guard_shell_word w = inner.argv[0];
+			w.text = chained;
+			inner.argv = &w;
+			if (!risk_later_run(st, NULL, &w, "guard-git hook --chain")) {
+				risk_file_script(st, &inner);
+				risk_path(st, "guard-git hook --chain", &w, PATH_EXEC);
+			}
+			free(chained);
+			break;
+		}
 }
 
 bool

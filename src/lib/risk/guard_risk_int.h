@@ -180,6 +180,11 @@ bool risk_patch_zero_replicas(const char *patch);
 
 /* Secrets that leave without a file path (guard_risk_secret.c): one part, before its verb is rated. */
 void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
+/* Programs in files the command runs (guard_risk_files.c): a script by path; make's and npm's files. */
+void risk_file_script(struct risk_state *st, const struct risk_cmd *c);
+void risk_file_programs(struct risk_state *st, const struct risk_cmd *c);
+/* Variables that steer guard or what git reads, set or cleared for what runs (guard_risk_env.c). */
+void risk_env_part(struct risk_state *st, const struct risk_cmd *c);
 
 /* Flow between parts (guard_risk_flow.c). */
 /* Append t in single quotes, as one shell word. */

@@ -8,6 +8,7 @@
  * is a write of guard's state too.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -687,35 +688,130 @@ only_read_here(const struct risk_cmd *c, size_t k)
 	return false;
 }
 
-/* find whose -name/-path could pick guard's files, with -delete or a writing -exec. */
+/* ---- find over guard's state ------------------------------------------- */
+
+#define FIND_STATE_MAX 4096 /* real names looked at: .ai/ and .git/guard/ stay small */
+
+/* Every file and folder below DIR (relative names from the project, depth <= 4) into out. */
+static void
+list_state(const char *project, const char *rel, unsigned depth, struct guard_list *out)
+{
+	char *abs = guard_xasprintf("%s/%s", project, rel);
+	DIR *d = opendir(abs);
+	struct dirent *e;
+
+	free(abs);
+	if (!d)
+		return;
+	while ((e = readdir(d)) && out->len < FIND_STATE_MAX) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = guard_xasprintf("%s/%s", rel, e->d_name);
+		guard_list_add(out, sub);
+		if (depth < 4 && e->d_type == DT_DIR)
+			list_state(project, sub, depth + 1, out);
+		free(sub);
+	}
+	closedir(d);
+}
+
+/*
+ * Does some start folder of find hold guard's state? find src -name x
+ * never reaches .ai/; find ., find .., find ~ and find -L do.
+ */
+static bool
+find_reaches_state(const struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *project = st->ctx->project;
+	bool any = false;
+
+	if (!project || st->cwd_unknown || risk_flag(c, 'L', NULL) || risk_flag(c, 'H', NULL))
+		return true;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] == '-' || t[0] == '(' || t[0] == '!')
+			break;
+		any = true;
+		if (c->argv[i].flags & (GUARD_WORD_DYNAMIC | GUARD_WORD_GLOB))
+			return true;
+		char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
+		bool reaches = guard_path_inside(abs, project); /* the project or a folder above it */
+		if (!reaches && guard_path_inside(project, abs)) {
+			/* inside the project: only .ai/, .git/ and .claude/ hold state */
+			const char *r = abs + strlen(project);
+			reaches = !strncmp(r, "/.ai", 4) || !strncmp(r, "/.git", 5) || !strncmp(r, "/.claude", 8);
+		} else if (!reaches) {
+			/* elsewhere: the user's and the machine's layers */
+			reaches = (st->ctx->home && guard_path_inside(abs, st->ctx->home)) || !strncmp(abs, "/etc", 4);
+		}
+		free(abs);
+		if (reaches)
+			return true;
+	}
+	return !any; /* find with no start folder: "." */
+}
+
+/* Does find's pattern (o: -name, -iname, -path, ...) match the project-relative name rel? */
+static bool
+find_pattern_hits(const char *o, const char *pat, const char *rel)
+{
+	bool name = !strcmp(o, "-name") || !strcmp(o, "-iname");
+	int flags = !strcmp(o, "-iname") || !strcmp(o, "-ipath") ? FNM_CASEFOLD : 0;
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "./%s", rel);
+	return fnmatch(pat, name ? risk_basename(rel) : p, flags) == 0 ||
+	       (!name && fnmatch(pat, rel, flags) == 0);
+}
+
+/*
+ * find whose -name/-path could pick guard's files, with -delete or a
+ * writing -exec: the patterns are matched against the names guard's
+ * state really has here (.ai/, .git/guard/, the hooks), and against
+ * typical names for state not made yet.
+ */
 static void
 find_picks_state(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
 	static const char *const samples[] = { ".ai/policy.yaml", ".ai/approvals/x.json", ".ai/audit/x.jsonl",
-		".ai/sessions/x.json", ".claude/settings.json", ".claude/settings.local.json", "PENDING_PLANS.md",
-		".git/hooks/pre-commit", NULL };
+		".ai/audit/2026-01-01.jsonl", ".ai/sessions/x.json", ".ai/audit", ".ai/approvals", ".ai/sessions", ".ai",
+		".claude/settings.json", ".claude/settings.local.json", "PENDING_PLANS.md", ".git/hooks/pre-commit",
+		".git/hooks/reference-transaction", ".git/guard", ".git/guard/sessions/x.json", ".git/guard/audit-x.synced",
+		".git/guard/consumed", ".git/config", NULL };
+	struct guard_list real = GUARD_LIST_INIT;
+	bool listed = false;
+
 	(void)s;
+	if (!find_reaches_state(st, c))
+		return;
 	for (size_t i = 1; i + 1 < c->argc; i++) {
 		const char *o = c->argv[i].text, *pat = c->argv[i + 1].text;
-		bool name = !strcmp(o, "-name") || !strcmp(o, "-iname");
-		bool path = !strcmp(o, "-path") || !strcmp(o, "-wholename") || !strcmp(o, "-ipath");
-		if (!name && !path)
+		if (strcmp(o, "-name") && strcmp(o, "-iname") && strcmp(o, "-path") && strcmp(o, "-wholename") &&
+		    strcmp(o, "-ipath"))
 			continue;
 		if (i > 1 && (!strcmp(c->argv[i - 1].text, "-not") || !strcmp(c->argv[i - 1].text, "!")))
 			continue;
-		for (size_t k = 0; samples[k]; k++) {
-			char p[256];
-			snprintf(p, sizeof(p), "./%s", samples[k]);
-			const char *subject = name ? risk_basename(samples[k]) : p;
-			if (fnmatch(pat, subject, name && !strcmp(o, "-iname") ? FNM_CASEFOLD : 0) == 0 &&
-			    risk_guard_place(st, samples[k]) == RISK_GUARD_STATE) {
-				risk_path_str(st, "find", samples[k], PATH_WRITE);
-				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
-					  "find %s %s would pick guard's own state (%s) for a writer", o, pat, samples[k]);
-				return;
-			}
+		if (!listed && st->ctx->project) {
+			list_state(st->ctx->project, ".ai", 1, &real);
+			list_state(st->ctx->project, ".git/guard", 1, &real);
+			list_state(st->ctx->project, ".git/hooks", 4, &real);
+			listed = true;
+		}
+		const char *hit = NULL;
+		for (size_t k = 0; !hit && samples[k]; k++)
+			if (find_pattern_hits(o, pat, samples[k]) && risk_guard_place(st, samples[k]) == RISK_GUARD_STATE)
+				hit = samples[k];
+		for (size_t k = 0; !hit && k < real.len; k++)
+			if (find_pattern_hits(o, pat, real.items[k]) && risk_guard_place(st, real.items[k]) == RISK_GUARD_STATE)
+				hit = real.items[k];
+		if (hit) {
+			risk_path_str(st, "find", hit, PATH_WRITE);
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "find %s %s would pick guard's own state (%s) for a writer", o, pat, hit);
+			break;
 		}
 	}
+	guard_list_clear(&real);
 }
 
 /* find -exec CMD ... where CMD is no read-only verb, or edits in place. */

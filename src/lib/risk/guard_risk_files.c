@@ -1,0 +1,193 @@
+/*
+ * Programs kept in files a command runs without spelling them out: a
+ * script run by its path (./run.sh), a Makefile's recipes (make, make -C
+ * DIR, make -f FILE) and package.json's scripts (npm test, npm run X,
+ * yarn X, pnpm X). A shell script run by path is analysed whole, as
+ * `sh FILE` is. In Makefiles, package.json and other scripts only the
+ * lines that name guard's programs or state are analysed, so an everyday
+ * build is rated as before while `make` cannot carry guard-git install
+ * --uninstall past the analyzer.
+ */
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_path.h"
+#include "guard_risk_int.h"
+
+#define FILE_PROGRAM_MAX (256u << 10) /* bytes of a Makefile, package.json or script read */
+
+/* Does a line name guard's programs or state? (cheap: a few memmem) */
+static bool
+names_guard(const char *s, size_t n)
+{
+	static const char *const words[] = { "guard", ".ai/", ".ai ", ".git/", "PENDING_PLANS", ".claude", NULL };
+	for (size_t i = 0; words[i]; i++)
+		if (memmem(s, n, words[i], strlen(words[i])))
+			return true;
+	return n >= 3 && !memcmp(s + n - 3, ".ai", 3);
+}
+
+/* Analyse the lines of text that name guard (recipe prefixes @ - + and tabs dropped). */
+static void
+guard_lines(struct risk_state *st, const char *what, const char *text, size_t len)
+{
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (names_guard(p, n)) {
+			const char *s = p;
+			while (s < p + n && strchr("\t @-+", *s))
+				s++;
+			risk_explain(st, "    %s holds: %.*s", what, (int)(p + n - s), s);
+			risk_nested(st, what, s, (size_t)(p + n - s));
+		}
+		p += n + 1;
+	}
+}
+
+/* Read a file relative to the command's folder; NULL when absent or too big. */
+static char *
+read_here(const struct risk_state *st, const char *dir, const char *name, size_t *len)
+{
+	char *base = dir ? guard_path_resolve(st->cwds[0], dir, st->ctx->home) : NULL;
+	char *abs = guard_path_resolve(base ? base : st->cwds[0], name, st->ctx->home);
+	char *data = NULL;
+
+	if (guard_file_read(abs, FILE_PROGRAM_MAX, 0, &data, len) < 0) {
+		guard_error_clear();
+		data = NULL;
+	}
+	free(abs);
+	free(base);
+	return data;
+}
+
+static bool
+is_shell_script(const char *data, size_t len)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "busybox", NULL };
+
+	if (memchr(data, '\0', len))
+		return false; /* a binary */
+	if (len < 2 || memcmp(data, "#!", 2))
+		return true; /* no #!: the shell runs it */
+	const char *nl = memchr(data, '\n', len);
+	size_t n = nl ? (size_t)(nl - data) : len;
+	/* #!/bin/sh, #!/usr/bin/env bash, #!/usr/bin/env -S bash -e */
+	for (size_t i = 2; i < n;) {
+		while (i < n && (data[i] == ' ' || data[i] == '\t'))
+			i++;
+		size_t w = i;
+		while (i < n && data[i] != ' ' && data[i] != '\t')
+			i++;
+		if (i == w)
+			break;
+		char word[128];
+		snprintf(word, sizeof(word), "%.*s", (int)(i - w), data + w);
+		const char *b = risk_basename(word);
+		if (!strcmp(b, "env") || word[0] == '-')
+			continue;
+		for (size_t k = 0; shells[k]; k++)
+			if (!strcmp(b, shells[k]))
+				return true;
+		return false;
+	}
+	return false;
+}
+
+/* ./run.sh, src/tool: the file's program, when it can be read now. */
+void
+risk_file_script(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t len = 0;
+	char *data;
+
+	if ((c->argv[0].flags & GUARD_WORD_DYNAMIC) || st->remote || !(data = read_here(st, NULL, c->argv[0].text, &len)))
+		return;
+	if (is_shell_script(data, len)) {
+		risk_explain(st, "    run reads the script %s", c->argv[0].text);
+		risk_nested(st, c->argv[0].text, data, len);
+	} else if (!memchr(data, '\0', len)) {
+		guard_lines(st, c->argv[0].text, data, len);
+	}
+	free(data);
+}
+
+static void
+make_files(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const names[] = { "GNUmakefile", "makefile", "Makefile", NULL };
+	const char *dir = risk_opt_value(c, "-C", "--directory");
+	const char *file = risk_opt_value(c, "-f", "--file");
+	size_t len = 0;
+	char *data = NULL;
+
+	if (!file)
+		file = risk_opt_value(c, NULL, "--makefile");
+	for (size_t i = 0; !data && (file ? i == 0 : names[i] != NULL); i++)
+		data = read_here(st, dir, file ? file : names[i], &len);
+	if (data)
+		guard_lines(st, "make", data, len);
+	free(data);
+}
+
+/* npm test, npm run X, yarn X, pnpm run X: X and its pre/post scripts from package.json. */
+static void
+package_scripts(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const own[] = { "install", "add", "remove", "uninstall", "ci", "exec", "dlx", "init",
+					   "create", "publish", "pack", "view", "info", "audit", "outdated",
+					   "update", "upgrade", "config", "set", "pkg", "link", "why", "list", "ls",
+					   "help", "version", "login", "logout", "whoami", "cache", "x", NULL };
+	const char *script = NULL;
+	size_t i = 1;
+
+	while (i < c->argc && c->argv[i].text[0] == '-')
+		i++;
+	if (i >= c->argc)
+		return;
+	const char *v = c->argv[i].text;
+	if (!strcmp(v, "run") || !strcmp(v, "run-script") || !strcmp(v, "rum") || !strcmp(v, "urn")) {
+		while (++i < c->argc && c->argv[i].text[0] == '-')
+			;
+		script = i < c->argc ? c->argv[i].text : NULL;
+	} else if (!strcmp(v, "test") || !strcmp(v, "t") || !strcmp(v, "tst") || !strcmp(v, "start") ||
+		   !strcmp(v, "stop") || !strcmp(v, "restart")) {
+		script = !strcmp(v, "t") || !strcmp(v, "tst") ? "test" : v;
+	} else if (strcmp(c->name, "npm") && !risk_name_in(own, v)) {
+		script = v; /* yarn build, pnpm lint */
+	}
+	if (!script)
+		return;
+	size_t len = 0;
+	char *data = read_here(st, risk_opt_value(c, "-C", "--prefix"), "package.json", &len);
+	cJSON *pkg = data ? cJSON_ParseWithLength(data, len) : NULL;
+	const cJSON *scripts = cJSON_GetObjectItemCaseSensitive(pkg, "scripts");
+	for (int k = 0; k < 3; k++) {
+		char name[256];
+		snprintf(name, sizeof(name), "%s%s", k == 0 ? "pre" : k == 2 ? "post" : "", script);
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(scripts, name);
+		if (cJSON_IsString(s)) {
+			char what[300];
+			snprintf(what, sizeof(what), "package.json script %s", name);
+			guard_lines(st, what, s->valuestring, strlen(s->valuestring));
+		}
+	}
+	cJSON_Delete(pkg);
+	free(data);
+}
+
+void
+risk_file_programs(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (st->remote)
+		return;
+	if (!strcmp(c->name, "make") || !strcmp(c->name, "gmake"))
+		make_files(st, c);
+	else if (!strcmp(c->name, "npm") || !strcmp(c->name, "yarn") || !strcmp(c->name, "pnpm") ||
+		 !strcmp(c->name, "bun"))
+		package_scripts(st, c);
+}
