@@ -56,7 +56,7 @@ static const struct {
 	{ "guard-approve", "request" }, { "guard-approve", "list" },   { "guard-approve", "show" },
 	{ "guard-approve", "status" },  { "guard-approve", "wait" },   { "guard-approve", "verify" },
 	{ "guard-audit", "verify" },    { "guard-audit", "query" },    { "guard-audit", "stats" },
-	{ "guard-audit", "export" },    { "guard-audit", "tail" },
+	{ "guard-audit", "export" },    { "guard-audit", "tail" },     { "guard-audit", "report" },
 	{ "guard-session", "status" },  { "guard-session", "list" },   { "guard-session", "briefing" },
 	{ "guard-session", "check" },   { "guard-session", "defer" },
 	{ "guard-git", "check" },       { "guard-git", "base" },       { "guard-git", "hook" },
