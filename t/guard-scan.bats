@@ -119,6 +119,69 @@ plant() {
 	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "src/app.py " ]
 }
 
+@test "ignore rules as git reads them: a tracked file is scanned whatever .gitignore says; nested .gitignore, a subfolder as cwd, dir arguments" {
+	plant
+	# the agent ignores the very file that holds a secret, after it is tracked: git still tracks it, so it is scanned
+	git add src/app.py
+	printf 'src/app.py\n*.log\nsub/deep/\n' >"$PROJ/.gitignore"
+	mkdir -p "$PROJ/sub/deep" "$PROJ/sub/keep"
+	printf 'K=%s\n' "$aws" >"$PROJ/debug.log"
+	printf 'K=%s\n' "$aws" >"$PROJ/sub/deep/x.txt"
+	printf 'local.txt\n' >"$PROJ/sub/.gitignore"
+	printf 'K=%s\n' "$aws" >"$PROJ/sub/important.txt"
+	printf 'K=%s\n' "$aws" >"$PROJ/sub/local.txt"
+	printf 'K=%s\n' "$aws" >"$PROJ/sub/keep/y.txt"
+	run guard-scan files --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "conf/ci.yaml src/app.py sub/important.txt sub/keep/y.txt " ]
+	# the same from a subfolder, paths relative to it
+	cd "$PROJ/sub"
+	run guard-scan files --format jsonl
+	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "important.txt keep/y.txt " ]
+	# an ignored folder named on the command line: its files are still ignored, as before
+	cd "$PROJ"
+	run guard-scan files sub/deep --format jsonl
+	[ "$status" -eq 0 ]
+	run guard-scan files ./sub --format jsonl
+	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "./sub/important.txt ./sub/keep/y.txt " ]
+	# a link inside a folder is not followed, ".." leaves nothing unscanned
+	ln -s "$PROJ/sub/deep" "$PROJ/link"
+	run guard-scan files ../"$(basename "$PROJ")"/sub --format jsonl
+	[ "$status" -eq 1 ]
+	refute grep -q 'link/' <<<"$output"
+}
+
+@test "many files: findings come out in the walk's order, the same on every run (two scanning threads)" {
+	mkdir -p "$PROJ/many"
+	for i in $(seq -w 1 300); do
+		if [ $((10#$i % 7)) -eq 0 ]; then printf 'K=%s\n' "$aws" >"$PROJ/many/f$i.txt"; else printf 'x = %s\n' "$i" >"$PROJ/many/f$i.txt"; fi
+	done
+	run guard-scan files many --format jsonl
+	[ "$status" -eq 1 ]
+	first=$output
+	[ "$(jq -r .path <<<"$output" | tr '\n' ' ')" = "$(for i in $(seq 7 7 300); do printf 'many/f%03d.txt ' "$i"; done)" ]
+	for run in 1 2 3; do
+		run guard-scan files many --format jsonl
+		[ "$output" = "$first" ]
+	done
+	run guard-scan files many --format table
+	[[ "${lines[-1]}" == *"42 findings in 300 files scanned" ]]
+}
+
+@test "a file that cannot be read stops the scan with an error naming it, whatever thread read it" {
+	local so=$REPO_ROOT/build/inject.so
+	[ "${GUARD_PASS:-plain}" = san ] && so=$REPO_ROOT/build/san/inject.so
+	[ -f "$so" ] || { echo "# $so is missing: run make unit" >&2; return 1; }
+	mkdir -p "$PROJ/many"
+	for i in $(seq -w 1 200); do printf 'x = %s\n' "$i" >"$PROJ/many/f$i.txt"; done
+	printf 'K=%s\n' "$aws" >"$PROJ/many/f001.txt"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD=$so \
+		GUARD_INJECT='read:1:*/many/f150.txt' run --separate-stderr guard-scan files many --format jsonl
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"many/f150.txt"* ]]
+	[ -z "$output" ]
+}
+
 @test "the project layer (the agent's to write) cannot exclude paths nor narrow a built-in rule" {
 	plant
 	mkdir -p "$PROJ/.ai"
