@@ -291,6 +291,32 @@ export GITHUB_TOKEN=$ghp"
 	[[ "$output" == *baseline* ]]
 }
 
+@test "an edit's finding names the line of the file after the edit when old_string is found there, else the line within the text, and says which" {
+	printf 'a = 1\nb = 2\nc = 3\nd = 4\nc = 3\n' >"$PROJ/e.py"
+	edit() { guard-scan tool-input --format jsonl <<<"$1" | jq -c '[.line, .line_in]'; }
+	# Edit: old_string on line 3, the secret on the second line of new_string
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"c = 3",new_string:$s}')")" = '[4,"file"]' ]
+	# old_string not in the file, a new file, a folder, a FIFO: the line within new_string
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"nowhere",new_string:$s}')")" = '[2,"text"]' ]
+	[ "$(edit "$(jq -cn --arg p "$PROJ/new.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"a",new_string:$s}')")" = '[2,"text"]' ]
+	[ "$(edit "$(jq -cn --arg p "$PROJ" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"a",new_string:$s}')")" = '[2,"text"]' ]
+	mkfifo "$PROJ/fifo"
+	[ "$(edit "$(jq -cn --arg p "$PROJ/fifo" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"a",new_string:$s}')")" = '[2,"text"]' ]
+	# MultiEdit: each edit found in the file as the edits before it left it
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s "K = '$aws'" '{file_path:$p,edits:[{old_string:"a = 1",new_string:"a = 1\n\n\n"},{old_string:"d = 4",new_string:$s}]}')")" = '[7,"file"]' ]
+	# replace_all moves what follows; a later edit that is not found falls back to its own lines
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s "K = '$aws'" '{file_path:$p,edits:[{old_string:"c = 3",new_string:"c\n3",replace_all:true},{old_string:"nowhere",new_string:("\n" + $s)}]}')")" = '[2,"text"]' ]
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s "K = '$aws'" '{file_path:$p,edits:[{old_string:"c = 3",new_string:"c\n3",replace_all:true},{old_string:"d = 4",new_string:$s}]}')")" = '[5,"file"]' ]
+	# a Write's content is the whole file
+	[ "$(edit "$(jq -cn --arg p "$PROJ/w.py" --arg c $'\n\nK = \''"$aws"\' '{file_path:$p,content:$c}')")" = '[3,"file"]' ]
+	# the hook says which
+	run guard hook claude <<<"$(tool_payload Edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"c = 3",new_string:$s}')")"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"line 4 of the file after it"* ]]
+	run guard hook claude <<<"$(tool_payload Edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"nowhere",new_string:$s}')")"
+	[[ "$output" == *"line 2 of the text written"* ]]
+}
+
 @test "guard-scan --format sarif is valid SARIF 2.1.0 (the official schema, t/scan)" {
 	python3 -c 'import jsonschema' || { echo "# python3-jsonschema is missing: make test installs it (DEBS_TEST)" >&2; return 1; }
 	plant

@@ -1,9 +1,12 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <sys/stat.h>
 #include <ctype.h>
 #include <limits.h>
 
+#include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_file.h"
 #include "guard_glob.h"
 #include "guard_hash.h"
 #include "guard_redact.h"
@@ -763,13 +766,87 @@ guard_scanner_rules(const struct guard_scanner *s)
 	return a;
 }
 
-/* One text of an edit, its lines numbered from 1 within it. */
-static int
-scan_member(struct guard_scanner *s, const char *path, const cJSON *v, cJSON *findings)
+/* Mark findings from index from on as numbered in the file ("file") or within the text written ("text"). */
+static void
+mark_lines(cJSON *findings, int from, const char *in)
 {
+	for (cJSON *f = cJSON_GetArrayItem(findings, from); f; f = f->next)
+		cJSON_AddStringToObject(f, "line_in", in);
+}
+
+/* One text of an edit, its lines numbered from first_line. */
+static int
+scan_member(struct guard_scanner *s, const char *path, const cJSON *v, long first_line, const char *in,
+	    cJSON *findings)
+{
+	int before = cJSON_GetArraySize(findings), n;
+
 	if (!cJSON_IsString(v) || !v->valuestring)
 		return 0;
-	return guard_scanner_scan(s, path, v->valuestring, strlen(v->valuestring), 1, NULL, findings);
+	n = guard_scanner_scan(s, path, v->valuestring, strlen(v->valuestring), first_line, NULL, findings);
+	if (n > 0)
+		mark_lines(findings, before, in);
+	return n;
+}
+
+#define EDIT_FILE_MAX ((size_t)16 << 20) /* a larger file is not read: its edits are numbered within their text */
+
+/*
+ * The file an Edit/MultiEdit changes, as it is now (NULL when it cannot
+ * be read: a new file, too large, not a regular file).
+ */
+static char *
+edit_target(const char *path, size_t *len)
+{
+	char *text = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > EDIT_FILE_MAX ||
+	    guard_file_read(path, EDIT_FILE_MAX, 0, &text, len) < 0) {
+		guard_error_clear();
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * One edit (old_string -> new_string) of the file (*file, *flen; NULL:
+ * unknown). When the file holds old_string, the findings in new_string
+ * are numbered by the file's lines after the edit, and the edit is
+ * applied to *file so that the next edit of a MultiEdit is found where it
+ * will be; otherwise within new_string, and the file is forgotten.
+ */
+static int
+scan_one_edit(struct guard_scanner *s, const char *path, const cJSON *e, char **file, size_t *flen, cJSON *findings)
+{
+	const char *old = member(e, "old_string"), *new = member(e, "new_string");
+	const char *at = *file && old && *old ? memmem(*file, *flen, old, strlen(old)) : NULL;
+	long line = 1;
+
+	if (!new)
+		return 0;
+	if (!at) {
+		free(*file);
+		*file = NULL;
+		return scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), 1, "text", findings);
+	}
+	for (const char *p = *file; (p = memchr(p, '\n', (size_t)(at - p))); p++)
+		line++;
+	/* the file after this edit: every occurrence with replace_all, else the first */
+	bool all = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "replace_all"));
+	size_t olen = strlen(old), nlen = strlen(new);
+	struct guard_buf b = GUARD_BUF_INIT;
+	const char *from = *file, *end = *file + *flen;
+	do {
+		guard_buf_add(&b, from, (size_t)(at - from));
+		guard_buf_add(&b, new, nlen);
+		from = at + olen;
+	} while (all && (at = memmem(from, (size_t)(end - from), old, olen)));
+	guard_buf_add(&b, from, (size_t)(end - from));
+	free(*file);
+	*flen = b.len;
+	*file = guard_buf_detach(&b);
+	return scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), line, "file", findings);
 }
 
 int
@@ -777,7 +854,9 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 {
 	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
 	const char *path;
-	int n = 0;
+	char *file = NULL;
+	size_t flen = 0;
+	int n = 0, m;
 
 	if (!cJSON_IsObject(input))
 		input = cJSON_GetObjectItemCaseSensitive(in, "input");
@@ -786,18 +865,30 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
 	if (guard_scanner_excluded(s, path))
 		return 0;
-	static const char *const texts[] = { "content", "new_string", "new_source" };
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, texts[i]), findings);
-		if (m < 0)
+	/* a Write's content is the whole file: its lines are the file's */
+	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "content"), 1, "file", findings)) < 0)
+		return m;
+	n += m;
+	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_source"), 1, "text", findings)) < 0)
+		return m;
+	n += m;
+	const cJSON *edits = cJSON_GetObjectItemCaseSensitive(input, "edits");
+	if (member(input, "new_string") || cJSON_GetArraySize(edits))
+		file = strcmp(path, "-") ? edit_target(path, &flen) : NULL;
+	if (member(input, "new_string")) {
+		if ((m = scan_one_edit(s, path, input, &file, &flen, findings)) < 0) {
+			free(file);
 			return m;
+		}
 		n += m;
 	}
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(input, "edits")) {
-		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), findings);
-		if (m < 0)
+	cJSON_ArrayForEach(e, edits) {
+		if ((m = scan_one_edit(s, path, e, &file, &flen, findings)) < 0) {
+			free(file);
 			return m;
+		}
 		n += m;
 	}
+	free(file);
 	return n;
 }
