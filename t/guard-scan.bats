@@ -317,6 +317,41 @@ export GITHUB_TOKEN=$ghp"
 	[[ "$output" == *"line 2 of the text written"* ]]
 }
 
+@test "a policy pattern marked multiline: true matches across lines (a pretty-printed service-account key); unmarked, within one line" {
+	cat >>"$GUARD_USER_POLICY" <<'Y'
+forbidden_patterns:
+  - id: sa-json
+    regex: '"type"\s*:\s*"service_account"[\s\S]{0,400}?"private_key"\s*:\s*"-----BEGIN'
+    message: a service-account key file
+    keywords: [service_account]
+    multiline: true
+  - id: sa-json-one-line
+    regex: '"type"\s*:\s*"service_account"[\s\S]{0,400}?"private_key"\s*:\s*"-----BEGIN'
+    keywords: [service_account]
+  - id: todo-block
+    regex: '^TODO:\n^  owner: \w+$'
+    keywords: [todo]
+    multiline: true
+Y
+	printf '{\n  "type": "service_account",\n  "project_id": "p",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n"\n}\n' >"$PROJ/sa.json"
+	printf 'x = 1\nTODO:\n  owner: bob\n' >"$PROJ/notes.txt"
+	run guard-scan files sa.json notes.txt --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r 'select(.rule=="sa-json") | "\(.path):\(.line)"' <<<"$output")" = sa.json:2 ]
+	[ -z "$(jq -r 'select(.rule=="sa-json-one-line") | .path' <<<"$output")" ]
+	# ^ and $ match at each line's start and end in a multi-line rule
+	[ "$(jq -r 'select(.rule=="todo-block") | "\(.path):\(.line)"' <<<"$output")" = notes.txt:2 ]
+	# the same key on one line is found by both
+	printf '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE"}\n' >"$PROJ/one.json"
+	run guard-scan files one.json --format jsonl
+	[ "$(jq -r .rule <<<"$output" | sort | grep ^sa- | tr '\n' ' ')" = "sa-json sa-json-one-line " ]
+	# multiline must be a boolean: the policy names the entry
+	printf '  - {id: bad, regex: x, multiline: "yes"}\n' >>"$GUARD_USER_POLICY"
+	run --separate-stderr guard-scan files one.json
+	[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+	[[ "$stderr" == *multiline* ]]
+}
+
 @test "guard-scan --format sarif is valid SARIF 2.1.0 (the official schema, t/scan)" {
 	python3 -c 'import jsonschema' || { echo "# python3-jsonschema is missing: make test installs it (DEBS_TEST)" >&2; return 1; }
 	plant

@@ -64,7 +64,7 @@ struct rule {
 	bool jit, jit_tried;
 	bool (*check)(const char *s, size_t len);
 	bool always;            /* no keywords: matched against every text */
-	bool multiline;         /* a match may run past its keyword's line (a PEM block) */
+	bool multiline;         /* a match may run past its keyword's line (a PEM block; a policy entry's multiline: true) */
 	size_t *hits;           /* while scanning: starts of the lines holding one of its keywords */
 	size_t nhits, caphits;
 };
@@ -123,12 +123,6 @@ compile_with(const char *id, const char *regex, uint32_t flags, int *rc)
 		return NULL;
 	}
 	return re;
-}
-
-static pcre2_code *
-compile(const char *id, const char *regex, int *rc)
-{
-	return compile_with(id, regex, guard_regex_flags() | PCRE2_MATCH_INVALID_UTF, rc);
 }
 
 /*
@@ -313,6 +307,7 @@ policy_rule(struct guard_scanner *s, const cJSON *e, size_t i)
 	if (cJSON_GetObjectItemCaseSensitive(e, "paths"))
 		r->paths = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "paths"), 1);
 	r->always = !cJSON_GetArraySize(kws);
+	r->multiline = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "multiline"));
 	cJSON_ArrayForEach(k, kws) {
 		int rc;
 		if (!cJSON_IsString(k) || strlen(k->valuestring) < 3)
@@ -687,7 +682,11 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 		int rc;
 		if ((!r->always && !r->nhits) || (r->paths && !globs_match(r->paths, path)))
 			continue;
-		if (!r->re && !(r->re = compile(r->id, r->regex, &rc))) {
+		/* a multi-line rule's ^ and $ match at each line's start and end */
+		if (!r->re && !(r->re = compile_with(r->id, r->regex,
+						     guard_regex_flags() | PCRE2_MATCH_INVALID_UTF |
+							     (r->multiline ? PCRE2_MULTILINE : 0),
+						     &rc))) {
 			free(l.start);
 			free(spans);
 			return rc;
