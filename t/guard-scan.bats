@@ -78,6 +78,16 @@ plant() {
 	printf 'print("hello")\n' >"$PROJ/src/clean.py"
 }
 
+# put_aws FILE...: each file (under $PROJ) holds the AWS key id
+put_aws() {
+	for f in "$@"; do printf 'K=%s\n' "$aws" >"$PROJ/$f"; done
+}
+
+# scanned_paths: the paths of the findings in $output, sorted, on one line
+scanned_paths() {
+	jq -r .path <<<"$output" | sort -u | tr '\n' ' '
+}
+
 @test "guard-scan finds planted secrets and forbidden patterns, names rule, file, line; exits 1; never prints a secret whole" {
 	plant
 	printf 'def f(x):\n    return eval(x)\n' >"$PROJ/src/ev.py"
@@ -103,13 +113,11 @@ plant() {
 @test "guard-scan skips what .gitignore ignores, the .git folder, binary files, and policy scan.exclude" {
 	plant
 	printf 'secret.env\nbuild/\n' >"$PROJ/.gitignore"
-	printf 'K=%s\n' "$aws" >"$PROJ/secret.env"
-	printf 'K=%s\n' "$aws" >"$PROJ/build/out.txt"
+	put_aws secret.env build/out.txt .git/leak
 	printf 'K=%s\n\0bin' "$aws" >"$PROJ/src/blob.bin"
-	printf 'K=%s\n' "$aws" >"$PROJ/.git/leak"
 	run guard-scan files --format jsonl
 	[ "$status" -eq 1 ]
-	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "conf/ci.yaml src/app.py " ]
+	[ "$(scanned_paths)" = "conf/ci.yaml src/app.py " ]
 	# an ignored file named on the command line is scanned: the user asked for it
 	run guard-scan files secret.env --format jsonl
 	[ "$status" -eq 1 ]
@@ -125,25 +133,21 @@ plant() {
 	git add src/app.py
 	printf 'src/app.py\n*.log\nsub/deep/\n' >"$PROJ/.gitignore"
 	mkdir -p "$PROJ/sub/deep" "$PROJ/sub/keep"
-	printf 'K=%s\n' "$aws" >"$PROJ/debug.log"
-	printf 'K=%s\n' "$aws" >"$PROJ/sub/deep/x.txt"
 	printf 'local.txt\n' >"$PROJ/sub/.gitignore"
-	printf 'K=%s\n' "$aws" >"$PROJ/sub/important.txt"
-	printf 'K=%s\n' "$aws" >"$PROJ/sub/local.txt"
-	printf 'K=%s\n' "$aws" >"$PROJ/sub/keep/y.txt"
+	put_aws debug.log sub/deep/x.txt sub/important.txt sub/local.txt sub/keep/y.txt
 	run guard-scan files --format jsonl
 	[ "$status" -eq 1 ]
-	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "conf/ci.yaml src/app.py sub/important.txt sub/keep/y.txt " ]
+	[ "$(scanned_paths)" = "conf/ci.yaml src/app.py sub/important.txt sub/keep/y.txt " ]
 	# the same from a subfolder, paths relative to it
 	cd "$PROJ/sub"
 	run guard-scan files --format jsonl
-	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "important.txt keep/y.txt " ]
+	[ "$(scanned_paths)" = "important.txt keep/y.txt " ]
 	# an ignored folder named on the command line: its files are still ignored, as before
 	cd "$PROJ"
 	run guard-scan files sub/deep --format jsonl
 	[ "$status" -eq 0 ]
 	run guard-scan files ./sub --format jsonl
-	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "./sub/important.txt ./sub/keep/y.txt " ]
+	[ "$(scanned_paths)" = "./sub/important.txt ./sub/keep/y.txt " ]
 	# a link inside a folder is not followed, ".." leaves nothing unscanned
 	ln -s "$PROJ/sub/deep" "$PROJ/link"
 	run guard-scan files ../"$(basename "$PROJ")"/sub --format jsonl
