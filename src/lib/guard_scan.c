@@ -809,25 +809,23 @@ edit_target(const char *path, size_t *len)
 }
 
 /*
- * One edit (old_string -> new_string) of the file (*file, *flen; NULL:
- * unknown). When the file holds old_string, the findings in new_string
- * are numbered by the file's lines after the edit, and the edit is
+ * Where edit e (old_string -> new_string) lands in the file (*file,
+ * *flen; NULL: unknown): the file's line of old_string, and the edit is
  * applied to *file so that the next edit of a MultiEdit is found where it
- * will be; otherwise within new_string, and the file is forgotten.
+ * will be. 0 when the file does not hold old_string (the file is then
+ * forgotten: later edits cannot be placed either).
  */
-static int
-scan_one_edit(struct guard_scanner *s, const char *path, const cJSON *e, char **file, size_t *flen, cJSON *findings)
+static long
+place_edit(const cJSON *e, char **file, size_t *flen)
 {
 	const char *old = member(e, "old_string"), *new = member(e, "new_string");
-	const char *at = *file && old && *old ? memmem(*file, *flen, old, strlen(old)) : NULL;
+	const char *at = *file && old && *old && new ? memmem(*file, *flen, old, strlen(old)) : NULL;
 	long line = 1;
 
-	if (!new)
-		return 0;
 	if (!at) {
 		free(*file);
 		*file = NULL;
-		return scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), 1, "text", findings);
+		return 0;
 	}
 	for (const char *p = *file; (p = memchr(p, '\n', (size_t)(at - p))); p++)
 		line++;
@@ -845,7 +843,33 @@ scan_one_edit(struct guard_scanner *s, const char *path, const cJSON *e, char **
 	free(*file);
 	*flen = b.len;
 	*file = guard_buf_detach(&b);
-	return scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), line, "file", findings);
+	return line;
+}
+
+/*
+ * An Edit's or MultiEdit's findings (from index first on, numbered within
+ * each new_string; upto[i] is where edit i's end) renumbered by the
+ * file's lines after the edits, for the edits whose old_string the file
+ * holds. The file is read only when an edit has a finding: a clean edit
+ * costs no read.
+ */
+static void
+renumber_edits(const char *path, const cJSON *const *edits, const int *upto, size_t n, int first, cJSON *findings)
+{
+	size_t flen = 0;
+	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL;
+	cJSON *f = cJSON_GetArrayItem(findings, first);
+
+	for (size_t i = 0; i < n; i++) {
+		long line = place_edit(edits[i], &file, &flen);
+		for (int k = i ? upto[i - 1] : first; k < upto[i] && f; k++, f = f->next) {
+			cJSON *ln = cJSON_GetObjectItemCaseSensitive(f, "line");
+			if (line > 0 && cJSON_IsNumber(ln))
+				cJSON_SetNumberValue(ln, ln->valuedouble + (double)(line - 1));
+			cJSON_ReplaceItemInObjectCaseSensitive(f, "line_in", cJSON_CreateString(line > 0 ? "file" : "text"));
+		}
+	}
+	free(file);
 }
 
 int
@@ -853,8 +877,6 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 {
 	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
 	const char *path;
-	char *file = NULL;
-	size_t flen = 0;
 	int n = 0, m;
 
 	if (!cJSON_IsObject(input))
@@ -871,23 +893,25 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_source"), 1, "text", findings)) < 0)
 		return m;
 	n += m;
-	const cJSON *edits = cJSON_GetObjectItemCaseSensitive(input, "edits");
-	if (member(input, "new_string") || cJSON_GetArraySize(edits))
-		file = strcmp(path, "-") ? edit_target(path, &flen) : NULL;
-	if (member(input, "new_string")) {
-		if ((m = scan_one_edit(s, path, input, &file, &flen, findings)) < 0) {
-			free(file);
-			return m;
-		}
-		n += m;
+	/* an Edit is one edit, a MultiEdit's its edits in turn: scanned first, placed in the file if found */
+	const cJSON *edits_of = cJSON_GetObjectItemCaseSensitive(input, "edits");
+	size_t cap = (size_t)cJSON_GetArraySize(edits_of) + 1, ne = 0;
+	const cJSON **edits = guard_xcalloc(cap, sizeof(*edits));
+	int *upto = guard_xcalloc(cap, sizeof(*upto)), first = cJSON_GetArraySize(findings);
+	if (member(input, "new_string"))
+		edits[ne++] = input;
+	cJSON_ArrayForEach(e, edits_of)
+		if (ne < cap)
+			edits[ne++] = e;
+	for (size_t i = 0; i < ne && m >= 0; i++) {
+		if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(edits[i], "new_string"), 1, "text",
+				     findings)) >= 0)
+			n += m;
+		upto[i] = cJSON_GetArraySize(findings);
 	}
-	cJSON_ArrayForEach(e, edits) {
-		if ((m = scan_one_edit(s, path, e, &file, &flen, findings)) < 0) {
-			free(file);
-			return m;
-		}
-		n += m;
-	}
-	free(file);
-	return n;
+	if (m >= 0 && ne && upto[ne - 1] > first)
+		renumber_edits(path, edits, upto, ne, first, findings);
+	free(edits);
+	free(upto);
+	return m < 0 ? m : n;
 }
