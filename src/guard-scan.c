@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,22 +31,26 @@
 
 struct run {
 	struct guard_stages stages;
-	char *root, *cwd;
+	char *root;
+	const struct guard_policy *policy;
 	struct guard_scanner *sc;
 	git_repository *repo;
 	cJSON *findings;
 	const char *format, *baseline, *write_baseline, *stdin_path;
 	struct guard_list args;
 	long files, skipped;
+	struct guard_list todo;  /* files: the walk's files, in order */
+	struct guard_list ign;   /* files: what .gitignore ignores, sorted (loaded on first use) */
+	char *prefix;            /* files: the current folder within the work tree ("" at its top) */
+	bool ign_loaded;
 };
 
 #define RUN_INIT { { { NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL, GUARD_LIST_INIT }, NULL, NULL, NULL, NULL, \
-		   NULL, NULL, NULL, NULL, NULL, GUARD_LIST_INIT, 0, 0 }
+		   NULL, NULL, NULL, NULL, NULL, GUARD_LIST_INIT, 0, 0, GUARD_LIST_INIT, GUARD_LIST_INIT, NULL, false }
 
 static int
 run_start(struct run *r)
 {
-	const struct guard_policy *policy;
 	char *here = getcwd(NULL, 0);
 	int rc;
 
@@ -54,12 +60,12 @@ run_start(struct run *r)
 	free(here);
 	if (rc < 0 && rc != GUARD_ENOTFOUND)
 		return rc;
-	if ((rc = guard_stages_policy(&r->stages, r->root, &policy)) < 0) {
+	if ((rc = guard_stages_policy(&r->stages, r->root, &r->policy)) < 0) {
 		for (size_t i = 0; i < r->stages.errors.len; i++)
 			cli_error("%s", r->stages.errors.items[i]);
 		return rc;
 	}
-	if ((rc = guard_scanner_new(guard_policy_tree(policy), &r->sc)) < 0)
+	if ((rc = guard_scanner_new(guard_policy_tree(r->policy), &r->sc)) < 0)
 		return rc;
 	r->findings = cJSON_CreateArray();
 	return 0;
@@ -73,9 +79,11 @@ run_release(struct run *r)
 	if (r->repo)
 		git_repository_free(r->repo);
 	guard_list_clear(&r->args);
+	guard_list_clear(&r->todo);
+	guard_list_clear(&r->ign);
+	free(r->prefix);
 	guard_stages_release(&r->stages);
 	free(r->root);
-	free(r->cwd);
 }
 
 static int
@@ -378,40 +386,103 @@ scan_text(struct run *r, const char *path, const char *text, size_t len, const l
 	return rc < 0 ? rc : 0;
 }
 
-/*
- * Whether the repository's .gitignore ignores path. The path is made
- * absolute from the current folder's real path (found once), not with
- * realpath(3): a readlink of every component of every file cost more than
- * the scan. A path that then does not lie under the work tree (a top
- * argument with "..", a link) is not ignored: scanned, which errs safe.
- */
-static bool
-ignored(struct run *r, const char *path)
-{
-	int ign = 0;
-	const char *wd = r->repo ? git_repository_workdir(r->repo) : NULL;
-	char *abs;
-
-	if (!wd)
-		return false;
-	if (!r->cwd && !(r->cwd = realpath(".", NULL)))
-		return false;
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	abs = path[0] == '/' ? guard_xstrdup(path) : guard_xasprintf("%s/%s", r->cwd, path);
-	size_t n = strlen(wd);
-	if (!strncmp(abs, wd, n) && abs[n] && !strstr(abs + n, "/../"))
-		git_ignore_path_is_ignored(&ign, r->repo, abs + n);
-	free(abs);
-	return ign == 1;
-}
-
-static int scan_path(struct run *r, const char *path, bool top);
-
 static int
 by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk entries are "d"/"f" and the name: sorted by the name. */
+static int
+by_name_after_kind(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
+static int
+on_status(const char *path, unsigned int flags, void *arg)
+{
+	if (flags & GIT_STATUS_IGNORED)
+		guard_list_add(arg, path);
+	return 0;
+}
+
+/*
+ * What .gitignore ignores, found once by one libgit2 status walk (which
+ * reads each folder's .gitignore once): the ignored files and folders
+ * ("dir/"), relative to the work tree, sorted. A tracked file is never
+ * ignored, as in git. Asking git_ignore_path_is_ignored about each file
+ * instead cost a dozen stat calls per file.
+ */
+static int
+load_ignored(struct run *r)
+{
+	git_status_options o;
+	const char *wd = git_repository_workdir(r->repo);
+	char *here;
+
+	r->ign_loaded = true;
+	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
+	if (!wd || !(here = realpath(".", NULL)))
+		return 0;
+	size_t n = strlen(wd);
+	/* the current folder within the work tree, as "sub/dir/" ("" at its top; NULL outside it) */
+	if (!strncmp(here, wd, n - 1) && (!here[n - 1] || here[n - 1] == '/'))
+		r->prefix = here[n - 1] ? guard_xasprintf("%s/", here + n) : guard_xstrdup("");
+	free(here);
+	o.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+	o.flags = GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		  GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_foreach_ext(r->repo, &o, on_status, &r->ign) < 0)
+		return git_fail("cannot list what .gitignore ignores");
+	if (r->ign.len)
+		qsort(r->ign.items, r->ign.len, sizeof(*r->ign.items), by_name);
+	return 0;
+}
+
+static bool
+in_ignored(const struct run *r, const char *rel)
+{
+	return r->ign.len && bsearch(&rel, r->ign.items, r->ign.len, sizeof(*r->ign.items), by_name);
+}
+
+/*
+ * Whether .gitignore ignores path (a folder when dir): it or a folder
+ * above it is on the ignored list. A path that does not lie under the
+ * work tree ("..", a link, outside it) is not ignored: scanned, which
+ * errs safe.
+ */
+static int
+ignored(struct run *r, const char *path, bool dir, bool *out)
+{
+	int rc;
+
+	*out = false;
+	if (!r->repo)
+		return 0;
+	if (!r->ign_loaded && (rc = load_ignored(r)) < 0)
+		return rc;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!r->prefix || !r->ign.len || path[0] == '/' || !strcmp(path, "..") || !strncmp(path, "../", 3) ||
+	    strstr(path, "/../"))
+		return 0;
+	char *rel = guard_xasprintf("%s%s/", r->prefix, path);
+	size_t len = strlen(rel);
+	for (size_t i = 0; i < len && !*out; i++) {
+		if (rel[i] != '/' || (i == len - 1 && !dir))
+			continue;
+		char c = rel[i + 1];
+		rel[i + 1] = '\0'; /* "a/", "a/b/", ...: a folder above */
+		*out = in_ignored(r, rel);
+		rel[i + 1] = c;
+	}
+	if (!*out && !dir) {
+		rel[len - 1] = '\0';
+		*out = in_ignored(r, rel);
+	}
+	free(rel);
+	return 0;
 }
 
 /* The folder a path is in ("." for a bare name). */
@@ -422,8 +493,25 @@ dir_of(const char *path)
 	return slash ? guard_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : guard_xstrdup(".");
 }
 
+/* Whether the walk leaves path out: ignored or excluded by policy. */
 static int
-scan_dir(struct run *r, const char *path)
+left_out(struct run *r, const char *path, bool dir, bool *out)
+{
+	int rc = ignored(r, path, dir, out);
+
+	if (rc == 0 && !*out)
+		*out = guard_scanner_excluded(r->sc, path);
+	return rc;
+}
+
+/*
+ * The walk: the regular files to scan, in order, into r->todo. A folder's
+ * entries are sorted by name; their types come from readdir (a stat only
+ * where the file system does not say). Links inside a folder are not
+ * followed (they may leave the tree), nor is .git entered.
+ */
+static int
+walk_dir(struct run *r, const char *path)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
@@ -432,50 +520,204 @@ scan_dir(struct run *r, const char *path)
 
 	if (!d)
 		return guard_error(GUARD_EIO, "cannot read the folder %s: %s", path, strerror(errno));
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".git"))
-			guard_list_add(&names, e->d_name);
+	while ((e = readdir(d))) {
+		unsigned char type = e->d_type;
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+			continue;
+		if (type == DT_UNKNOWN && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+		if (type != DT_DIR && type != DT_REG)
+			continue;
+		/* the kind rides in front of the name: 'd' or 'f' */
+		char *n = guard_xasprintf("%c%s", type == DT_DIR ? 'd' : 'f', e->d_name);
+		guard_list_take(&names, n);
+	}
 	closedir(d);
 	if (names.len)
-		qsort(names.items, names.len, sizeof(*names.items), by_name);
+		qsort(names.items, names.len, sizeof(*names.items), by_name_after_kind);
 	for (size_t i = 0; i < names.len && rc == 0; i++) {
-		char *sub = strcmp(path, ".") ? guard_xasprintf("%s/%s", path, names.items[i])
-					      : guard_xstrdup(names.items[i]);
-		rc = scan_path(r, sub, false);
+		const char *name = names.items[i] + 1;
+		bool dir = names.items[i][0] == 'd', out = false;
+		char *sub = strcmp(path, ".") ? guard_xasprintf("%s/%s", path, name) : guard_xstrdup(name);
+		if ((rc = left_out(r, sub, dir, &out)) == 0 && !out) {
+			if (dir)
+				rc = walk_dir(r, sub);
+			else
+				guard_list_take(&r->todo, guard_xstrdup(sub));
+		}
 		free(sub);
 	}
 	guard_list_clear(&names);
 	return rc;
 }
 
+/* A path named on the command line: a file is scanned even when ignored (the user asked for it). */
 static int
-scan_path(struct run *r, const char *path, bool top)
+walk_top(struct run *r, const char *path)
 {
 	struct stat st;
-	char *text = NULL;
-	size_t len;
-	int rc;
 
-	if (lstat(path, &st) < 0)
-		return guard_error(top ? GUARD_EUSAGE : GUARD_EIO, "cannot scan %s: %s", path, strerror(errno));
-	if (S_ISLNK(st.st_mode) && !top)
-		return 0; /* a link inside a folder is not followed (it may leave the tree) */
-	if (!top && (ignored(r, path) || guard_scanner_excluded(r->sc, path)))
-		return 0;
-	if (top && stat(path, &st) < 0)
+	if (stat(path, &st) < 0)
 		return guard_error(GUARD_EUSAGE, "cannot scan %s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return scan_dir(r, path);
-	if (!S_ISREG(st.st_mode))
-		return 0;
-	if ((size_t)st.st_size > FILE_MAX) {
-		r->skipped++;
-		return 0;
+		return walk_dir(r, path);
+	if (S_ISREG(st.st_mode))
+		guard_list_add(&r->todo, path);
+	return 0;
+}
+
+/* What one scanning thread found in one file. */
+struct result {
+	cJSON *found;
+	char *error;
+	int rc;
+	bool skipped, big; /* binary or too large; too large (not counted as scanned) */
+};
+
+/* The threads share the file list; each has its own scanner (one is not to be shared) and buffer. */
+struct pool {
+	struct run *r;
+	struct result *res;
+	atomic_size_t next;
+	atomic_bool stop;
+};
+
+struct worker {
+	struct pool *p;
+	struct guard_scanner *sc;
+	struct guard_buf buf;
+	pthread_t thread;
+};
+
+/* Read path into b (reused): NUL-terminated; GUARD_EUSAGE past FILE_MAX (the caller skips it). */
+static int
+read_into(struct guard_buf *b, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+
+	b->len = 0;
+	if (fd < 0 && errno == ENOENT)
+		return guard_error(GUARD_ENOTFOUND, "'%s' does not exist", path);
+	if (fd < 0 && errno == ELOOP)
+		return guard_error(GUARD_EIO, "'%s' is a symbolic link; refusing to follow it", path);
+	if (fd < 0)
+		return guard_error(GUARD_EIO, "cannot open '%s': %s", path, strerror(errno));
+	for (;;) {
+		/* 256 KiB at first, doubled when full: one read for most files */
+		if (!b->alloc)
+			guard_buf_grow(b, (size_t)256 << 10);
+		else if (b->alloc - b->len <= 1)
+			guard_buf_grow(b, b->alloc);
+		size_t room = b->alloc - b->len - 1;
+		ssize_t n = read(fd, b->buf + b->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			close(fd);
+			return guard_error(GUARD_EIO, "cannot read '%s': %s", path, strerror(err));
+		}
+		b->len += (size_t)n;
+		if (b->len > FILE_MAX) {
+			close(fd);
+			return GUARD_EUSAGE;
+		}
+		/* a regular file reads short only at its end: no read just to see 0 */
+		if (n == 0 || (size_t)n < room)
+			break;
 	}
-	if ((rc = guard_file_read(path, FILE_MAX, 0, &text, &len)) < 0)
-		return rc;
-	rc = scan_text(r, path, text, len, NULL);
-	free(text);
+	close(fd);
+	b->buf[b->len] = '\0';
+	return 0;
+}
+
+static void
+scan_one(struct worker *w, size_t i)
+{
+	struct result *res = &w->p->res[i];
+	const char *path = w->p->r->todo.items[i];
+	int rc = read_into(&w->buf, path);
+
+	res->found = cJSON_CreateArray();
+	if (rc == GUARD_EUSAGE || (rc == 0 && binary(w->buf.buf, w->buf.len))) {
+		res->skipped = true;
+		res->big = rc == GUARD_EUSAGE;
+		return;
+	}
+	if (rc == 0)
+		rc = guard_scanner_scan(w->sc, path, w->buf.buf, w->buf.len, 1, NULL, res->found);
+	if (rc < 0) {
+		res->rc = rc;
+		res->error = guard_xstrdup(guard_error_last());
+		atomic_store(&w->p->stop, true);
+	}
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	size_t i;
+
+	while (!atomic_load(&w->p->stop) && (i = atomic_fetch_add(&w->p->next, 1)) < w->p->r->todo.len)
+		scan_one(w, i);
+	return NULL;
+}
+
+#define THREADS 2
+#define THREADS_FROM 64 /* fewer files are not worth a second scanner */
+
+/*
+ * Scan the files of the walk, on two threads when there are many; the
+ * findings come out in the walk's order whatever thread found them, and
+ * the first file (in that order) that fails stops the scan with its error.
+ */
+static int
+scan_todo(struct run *r, const cJSON *tree)
+{
+	struct pool p = { r, guard_xcalloc(r->todo.len + 1, sizeof(struct result)), 0, false };
+	struct worker w[THREADS];
+	size_t nw = r->todo.len >= THREADS_FROM ? THREADS : 1, started = 0;
+	int rc = 0;
+
+	memset(w, 0, sizeof(w));
+	for (size_t t = 0; t < nw && rc == 0; t++) {
+		w[t].p = &p;
+		if (t == 0)
+			w[t].sc = r->sc;
+		else if ((rc = guard_scanner_new(tree, &w[t].sc)) < 0)
+			break;
+		if (t > 0 && pthread_create(&w[t].thread, NULL, work, &w[t]) != 0) {
+			guard_scanner_free(w[t].sc);
+			w[t].sc = NULL;
+			break; /* one thread less */
+		}
+		started = t + 1;
+	}
+	if (rc == 0)
+		work(&w[0]);
+	for (size_t t = 1; t < started; t++) {
+		pthread_join(w[t].thread, NULL);
+		guard_scanner_free(w[t].sc);
+	}
+	guard_buf_release(&w[0].buf);
+	for (size_t t = 1; t < started; t++)
+		guard_buf_release(&w[t].buf);
+	for (size_t i = 0; i < r->todo.len; i++) {
+		struct result *res = &p.res[i];
+		if (rc == 0 && res->rc < 0)
+			rc = guard_error(res->rc, "%s", res->error);
+		if (rc == 0 && res->found) {
+			r->files += !res->big;
+			r->skipped += res->skipped;
+			for (cJSON *f; (f = res->found->child);)
+				cJSON_AddItemToArray(r->findings, cJSON_DetachItemViaPointer(res->found, f));
+		}
+		cJSON_Delete(res->found);
+		free(res->error);
+	}
+	free(p.res);
 	return rc;
 }
 
@@ -497,9 +739,11 @@ cmd_files(int argc, char **argv)
 		char *dir = stat(r.args.items[i], &st) == 0 && S_ISDIR(st.st_mode) ? guard_xstrdup(r.args.items[i])
 										 : dir_of(r.args.items[i]);
 		if ((rc = open_repo(&r, dir, false)) == 0)
-			rc = scan_path(&r, r.args.items[i], true);
+			rc = walk_top(&r, r.args.items[i]);
 		free(dir);
 	}
+	if (rc == 0)
+		rc = scan_todo(&r, guard_policy_tree(r.policy));
 	if (rc == 0)
 		rc = finish(&r);
 out:

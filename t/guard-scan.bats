@@ -78,6 +78,16 @@ plant() {
 	printf 'print("hello")\n' >"$PROJ/src/clean.py"
 }
 
+# put_aws FILE...: each file (under $PROJ) holds the AWS key id
+put_aws() {
+	for f in "$@"; do printf 'K=%s\n' "$aws" >"$PROJ/$f"; done
+}
+
+# scanned_paths: the paths of the findings in $output, sorted, on one line
+scanned_paths() {
+	jq -r .path <<<"$output" | sort -u | tr '\n' ' '
+}
+
 @test "guard-scan finds planted secrets and forbidden patterns, names rule, file, line; exits 1; never prints a secret whole" {
 	plant
 	printf 'def f(x):\n    return eval(x)\n' >"$PROJ/src/ev.py"
@@ -103,13 +113,11 @@ plant() {
 @test "guard-scan skips what .gitignore ignores, the .git folder, binary files, and policy scan.exclude" {
 	plant
 	printf 'secret.env\nbuild/\n' >"$PROJ/.gitignore"
-	printf 'K=%s\n' "$aws" >"$PROJ/secret.env"
-	printf 'K=%s\n' "$aws" >"$PROJ/build/out.txt"
+	put_aws secret.env build/out.txt .git/leak
 	printf 'K=%s\n\0bin' "$aws" >"$PROJ/src/blob.bin"
-	printf 'K=%s\n' "$aws" >"$PROJ/.git/leak"
 	run guard-scan files --format jsonl
 	[ "$status" -eq 1 ]
-	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "conf/ci.yaml src/app.py " ]
+	[ "$(scanned_paths)" = "conf/ci.yaml src/app.py " ]
 	# an ignored file named on the command line is scanned: the user asked for it
 	run guard-scan files secret.env --format jsonl
 	[ "$status" -eq 1 ]
@@ -117,6 +125,65 @@ plant() {
 	printf 'scan:\n  exclude: ["conf/**"]\n' >>"$GUARD_USER_POLICY"
 	run guard-scan files --format jsonl
 	[ "$(jq -r .path <<<"$output" | sort -u | tr '\n' ' ')" = "src/app.py " ]
+}
+
+@test "ignore rules as git reads them: a tracked file is scanned whatever .gitignore says; nested .gitignore, a subfolder as cwd, dir arguments" {
+	plant
+	# the agent ignores the very file that holds a secret, after it is tracked: git still tracks it, so it is scanned
+	git add src/app.py
+	printf 'src/app.py\n*.log\nsub/deep/\n' >"$PROJ/.gitignore"
+	mkdir -p "$PROJ/sub/deep" "$PROJ/sub/keep"
+	printf 'local.txt\n' >"$PROJ/sub/.gitignore"
+	put_aws debug.log sub/deep/x.txt sub/important.txt sub/local.txt sub/keep/y.txt
+	run guard-scan files --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(scanned_paths)" = "conf/ci.yaml src/app.py sub/important.txt sub/keep/y.txt " ]
+	# the same from a subfolder, paths relative to it
+	cd "$PROJ/sub"
+	run guard-scan files --format jsonl
+	[ "$(scanned_paths)" = "important.txt keep/y.txt " ]
+	# an ignored folder named on the command line: its files are still ignored, as before
+	cd "$PROJ"
+	run guard-scan files sub/deep --format jsonl
+	[ "$status" -eq 0 ]
+	run guard-scan files ./sub --format jsonl
+	[ "$(scanned_paths)" = "./sub/important.txt ./sub/keep/y.txt " ]
+	# a link inside a folder is not followed, ".." leaves nothing unscanned
+	ln -s "$PROJ/sub/deep" "$PROJ/link"
+	run guard-scan files ../"$(basename "$PROJ")"/sub --format jsonl
+	[ "$status" -eq 1 ]
+	refute grep -q 'link/' <<<"$output"
+}
+
+@test "many files: findings come out in the walk's order, the same on every run (two scanning threads)" {
+	mkdir -p "$PROJ/many"
+	for i in $(seq -w 1 300); do
+		if [ $((10#$i % 7)) -eq 0 ]; then printf 'K=%s\n' "$aws" >"$PROJ/many/f$i.txt"; else printf 'x = %s\n' "$i" >"$PROJ/many/f$i.txt"; fi
+	done
+	run guard-scan files many --format jsonl
+	[ "$status" -eq 1 ]
+	first=$output
+	[ "$(jq -r .path <<<"$output" | tr '\n' ' ')" = "$(for i in $(seq 7 7 300); do printf 'many/f%03d.txt ' "$i"; done)" ]
+	for run in 1 2 3; do
+		run guard-scan files many --format jsonl
+		[ "$output" = "$first" ]
+	done
+	run guard-scan files many --format table
+	[[ "${lines[-1]}" == *"42 findings in 300 files scanned" ]]
+}
+
+@test "a file that cannot be read stops the scan with an error naming it, whatever thread read it" {
+	local so=$REPO_ROOT/build/inject.so
+	[ "${GUARD_PASS:-plain}" = san ] && so=$REPO_ROOT/build/san/inject.so
+	[ -f "$so" ] || { echo "# $so is missing: run make unit" >&2; return 1; }
+	mkdir -p "$PROJ/many"
+	for i in $(seq -w 1 200); do printf 'x = %s\n' "$i" >"$PROJ/many/f$i.txt"; done
+	printf 'K=%s\n' "$aws" >"$PROJ/many/f001.txt"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD=$so \
+		GUARD_INJECT='read:1:*/many/f150.txt' run --separate-stderr guard-scan files many --format jsonl
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"many/f150.txt"* ]]
+	[ -z "$output" ]
 }
 
 @test "the project layer (the agent's to write) cannot exclude paths nor narrow a built-in rule" {
@@ -226,6 +293,77 @@ export GITHUB_TOKEN=$ghp"
 	run guard-scan files --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == *baseline* ]]
+}
+
+@test "an edit's finding names the line of the file after the edit when old_string is found there, else the line within the text, and says which" {
+	printf 'a = 1\nb = 2\nc = 3\nd = 4\nc = 3\n' >"$PROJ/e.py"
+	edit() { guard-scan tool-input --format jsonl <<<"$1" | jq -c '[.line, .line_in]'; }
+	# Edit: old_string on line 3, the secret on the second line of new_string
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"c = 3",new_string:$s}')")" = '[4,"file"]' ]
+	# old_string not in the file, a new file, a folder, a FIFO: the line within new_string
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"nowhere",new_string:$s}')")" = '[2,"text"]' ]
+	[ "$(edit "$(jq -cn --arg p "$PROJ/new.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"a",new_string:$s}')")" = '[2,"text"]' ]
+	[ "$(edit "$(jq -cn --arg p "$PROJ" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"a",new_string:$s}')")" = '[2,"text"]' ]
+	mkfifo "$PROJ/fifo"
+	[ "$(edit "$(jq -cn --arg p "$PROJ/fifo" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"a",new_string:$s}')")" = '[2,"text"]' ]
+	# MultiEdit: each edit found in the file as the edits before it left it
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s "K = '$aws'" '{file_path:$p,edits:[{old_string:"a = 1",new_string:"a = 1\n\n\n"},{old_string:"d = 4",new_string:$s}]}')")" = '[7,"file"]' ]
+	# replace_all moves what follows; a later edit that is not found falls back to its own lines
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s "K = '$aws'" '{file_path:$p,edits:[{old_string:"c = 3",new_string:"c\n3",replace_all:true},{old_string:"nowhere",new_string:("\n" + $s)}]}')")" = '[2,"text"]' ]
+	[ "$(edit "$(jq -cn --arg p "$PROJ/e.py" --arg s "K = '$aws'" '{file_path:$p,edits:[{old_string:"c = 3",new_string:"c\n3",replace_all:true},{old_string:"d = 4",new_string:$s}]}')")" = '[5,"file"]' ]
+	# a Write's content is the whole file
+	[ "$(edit "$(jq -cn --arg p "$PROJ/w.py" --arg c $'\n\nK = \''"$aws"\' '{file_path:$p,content:$c}')")" = '[3,"file"]' ]
+	# a clean edit does not read the file; a file that cannot be read numbers within the text
+	local so=$REPO_ROOT/build/inject.so log=$BATS_TEST_TMPDIR/inject.log
+	[ "${GUARD_PASS:-plain}" = san ] && so=$REPO_ROOT/build/san/inject.so
+	[ -f "$so" ] || { echo "# $so is missing: run make unit" >&2; return 1; }
+	inj() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD=$so GUARD_INJECT='open:1+:*/e.py' GUARD_INJECT_LOG=$log "$@"; }
+	run inj guard-scan tool-input --format jsonl <<<"$(jq -cn --arg p "$PROJ/e.py" '{file_path:$p,old_string:"c = 3",new_string:"c = 4"}')"
+	[ "$status" -eq 0 ]
+	[ ! -s "$log" ]
+	[ "$(inj guard-scan tool-input --format jsonl <<<"$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"c = 3",new_string:$s}')" | jq -c '[.line, .line_in]')" = '[2,"text"]' ]
+	grep -q '^open ' "$log"
+	# the hook says which
+	run guard hook claude <<<"$(tool_payload Edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"c = 3",new_string:$s}')")"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"line 4 of the file after it"* ]]
+	run guard hook claude <<<"$(tool_payload Edit "$(jq -cn --arg p "$PROJ/e.py" --arg s $'x = 1\nK = \''"$aws"\' '{file_path:$p,old_string:"nowhere",new_string:$s}')")"
+	[[ "$output" == *"line 2 of the text written"* ]]
+}
+
+@test "a policy pattern marked multiline: true matches across lines (a pretty-printed service-account key); unmarked, within one line" {
+	cat >>"$GUARD_USER_POLICY" <<'Y'
+forbidden_patterns:
+  - id: sa-json
+    regex: '"type"\s*:\s*"service_account"[\s\S]{0,400}?"private_key"\s*:\s*"-----BEGIN'
+    message: a service-account key file
+    keywords: [service_account]
+    multiline: true
+  - id: sa-json-one-line
+    regex: '"type"\s*:\s*"service_account"[\s\S]{0,400}?"private_key"\s*:\s*"-----BEGIN'
+    keywords: [service_account]
+  - id: todo-block
+    regex: '^TODO:\n^  owner: \w+$'
+    keywords: [todo]
+    multiline: true
+Y
+	printf '{\n  "type": "service_account",\n  "project_id": "p",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n"\n}\n' >"$PROJ/sa.json"
+	printf 'x = 1\nTODO:\n  owner: bob\n' >"$PROJ/notes.txt"
+	run guard-scan files sa.json notes.txt --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r 'select(.rule=="sa-json") | "\(.path):\(.line)"' <<<"$output")" = sa.json:2 ]
+	[ -z "$(jq -r 'select(.rule=="sa-json-one-line") | .path' <<<"$output")" ]
+	# ^ and $ match at each line's start and end in a multi-line rule
+	[ "$(jq -r 'select(.rule=="todo-block") | "\(.path):\(.line)"' <<<"$output")" = notes.txt:2 ]
+	# the same key on one line is found by both
+	printf '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE"}\n' >"$PROJ/one.json"
+	run guard-scan files one.json --format jsonl
+	[ "$(jq -r .rule <<<"$output" | sort | grep ^sa- | tr '\n' ' ')" = "sa-json sa-json-one-line " ]
+	# multiline must be a boolean: the policy names the entry
+	printf '  - {id: bad, regex: x, multiline: "yes"}\n' >>"$GUARD_USER_POLICY"
+	run --separate-stderr guard-scan files one.json
+	[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+	[[ "$stderr" == *multiline* ]]
 }
 
 @test "guard-scan --format sarif is valid SARIF 2.1.0 (the official schema, t/scan)" {

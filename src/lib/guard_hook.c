@@ -148,12 +148,13 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 	found = cJSON_CreateArray();
 	if ((rc = guard_scanner_tool_input(sc, ev, found)) > 0) {
 		const cJSON *f = cJSON_GetArrayItem(found, 0);
-		char *reason = guard_xasprintf("guard-scan: this %s writes %s (rule %s, line %.0f of the text written; "
+		bool in_file = !strcmp(guard_json_str(f, "line_in", "text"), "file");
+		char *reason = guard_xasprintf("guard-scan: this %s writes %s (rule %s, line %.0f of %s; "
 					       "%d finding%s in all) into %s; keep secrets out of files (read them from the "
 					       "environment or a secret store)",
 					       tool, guard_json_str(f, "message", ""), guard_json_str(f, "rule", ""),
-					       guard_json_num(f, "line"), rc, rc == 1 ? "" : "s",
-					       guard_json_str(f, "path", "the file"));
+					       guard_json_num(f, "line"), in_file ? "the file after it" : "the text written",
+					       rc, rc == 1 ? "" : "s", guard_json_str(f, "path", "the file"));
 		char *rule = guard_xasprintf("guard-scan:%s", guard_json_str(f, "rule", ""));
 		set_decision(ev, "effect", "deny");
 		set_decision(ev, "reason", reason);

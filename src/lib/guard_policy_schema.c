@@ -812,6 +812,7 @@ static const struct gs_field forbidden_fields[] = {
 	{ "severity", &level_node, 0 },
 	{ "paths", NODE(GS_STRS, .check = check_plain_patterns), 0 },
 	{ "keywords", &str_list_node, 0 },
+	{ "multiline", &bool_node, 0 },
 	{ NULL, NULL, 0 },
 };
 

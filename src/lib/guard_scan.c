@@ -1,7 +1,12 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <sys/stat.h>
+#include <ctype.h>
+#include <limits.h>
 
+#include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_file.h"
 #include "guard_glob.h"
 #include "guard_hash.h"
 #include "guard_redact.h"
@@ -59,15 +64,16 @@ struct rule {
 	bool jit, jit_tried;
 	bool (*check)(const char *s, size_t len);
 	bool always;            /* no keywords: matched against every text */
-	bool multiline;         /* a match may run past its keyword's line (a PEM block) */
+	bool multiline;         /* a match may run past its keyword's line (a PEM block; a policy entry's multiline: true) */
 	size_t *hits;           /* while scanning: starts of the lines holding one of its keywords */
 	size_t nhits, caphits;
 };
 
-/* A keyword, lower case, and the rule it stands for. */
+/* A keyword, lower case, and the rules it stands for (one keyword, however many rules name it). */
 struct keyword {
 	char *word;
-	size_t len, rule;
+	size_t len;
+	size_t *rules, nrules;
 };
 
 struct guard_scanner {
@@ -75,10 +81,11 @@ struct guard_scanner {
 	size_t n;
 	/*
 	 * The keywords, found in one pass over a text by their byte pairs:
-	 * for each pair of bytes (either case) that starts some keyword at
-	 * offset 0 or 1, the list of those keywords (bucket, lists). Only even offsets of the
-	 * text are looked at: a keyword of 3 bytes or more starting at an odd
-	 * one has its pair at offset 1 on an even one.
+	 * for each pair of bytes (either case) that a keyword is filed
+	 * under, at its offset j or j + 1 (j chosen by pair_cost), the list
+	 * of those keywords (bucket, lists). Only even offsets of the text
+	 * are looked at: a keyword of 3 bytes or more has one of the two
+	 * pairs on an even one, whatever its own offset.
 	 */
 	struct keyword *kws;
 	size_t nkws;
@@ -118,12 +125,6 @@ compile_with(const char *id, const char *regex, uint32_t flags, int *rc)
 	return re;
 }
 
-static pcre2_code *
-compile(const char *id, const char *regex, int *rc)
-{
-	return compile_with(id, regex, guard_regex_flags() | PCRE2_MATCH_INVALID_UTF, rc);
-}
-
 /*
  * JIT compiling costs more than interpreting a short text (an agent's
  * edit, a diff's lines), so a pattern is JIT-compiled when it first meets
@@ -161,11 +162,43 @@ upper(unsigned char c)
 	return c >= 'a' && c <= 'z' ? (unsigned char)(c & ~0x20) : c;
 }
 
-/* Two bytes as the pair scan reads them: one 16-bit index, the first byte low. */
+/* Two bytes as the pair scan reads them: one 16-bit load, in the machine's byte order. */
 static unsigned
 raw_pair(unsigned char a, unsigned char b)
 {
-	return (unsigned)a | (unsigned)b << 8;
+	unsigned char two[2] = { a, b };
+	uint16_t p;
+
+	memcpy(&p, two, 2);
+	return p;
+}
+
+/*
+ * How common a pair of (lower-case) bytes is: the 160 most common pairs
+ * without a space in 30 MB of this machine's /usr/include, perl, python,
+ * node and doc files, most common first, cost the most; a pair with a
+ * space costs more still ("e "); any other pair costs 1. The pair scan
+ * stops at every text pair a keyword is filed under, so a keyword is
+ * filed under its rarest two adjacent pairs ("session" under "ss" and
+ * "si", not "se" and "es").
+ */
+static unsigned
+pair_cost(unsigned char a, unsigned char b)
+{
+	static const char common[] =
+		"th in re er te he on an or se le en at es ti li 00 co st ar is it de nt al ed nd ri me et io il "
+		"ng ra tr to ns ta ic pa ma ce >< as fi ut di la of ve el ro lt </ ll ne ou ha pr fo si .0 pe ss "
+		"om ef hi od un ex if na 20 ac ca ec ct sl us ur xs -> ib ht am no op ch 02 ea mp lo wi ge em ot "
+		"rs ig so ts tt nc ad ty su be cl ## rn :: ab ul po -- pl sh ho id bu bl ap 12 tu $s ml ee ); wa "
+		"($ rt rm my mo ub 11 ni im ia bi xt sp do oc ag ls ir tm 0. ke ft ie lf ck 01 pt va da ai ol == ";
+	char pair[4] = { (char)a, (char)b, ' ', 0 };
+
+	if (isspace(a) || isspace(b))
+		return sizeof(common) + 1;
+	for (const char *at = common; (at = strstr(at, pair)); at++)
+		if ((at - common) % 3 == 0)
+			return (unsigned)(sizeof(common) - (size_t)(at - common));
+	return 1;
 }
 
 /* Keyword kw (len bytes) of rule i; one shorter than 3 bytes would be missed at odd offsets, so it is refused. */
@@ -173,20 +206,46 @@ static int
 add_keyword(struct guard_scanner *s, const char *kw, size_t len, size_t i)
 {
 	struct keyword *k;
+	size_t at = 0;
+	unsigned best = UINT_MAX;
 
 	if (len < 3)
 		return guard_error(GUARD_EPOLICY, "scan rule '%s': keyword '%.*s' is shorter than 3 characters",
 				   s->r[i].id, (int)len, kw);
+	char *word = guard_xstrndup(kw, len);
+	for (size_t j = 0; j < len; j++)
+		word[j] = (char)lower((unsigned char)word[j]);
+	for (size_t j = 0; j < s->nkws; j++) {
+		k = &s->kws[j];
+		if (k->len == len && !memcmp(k->word, word, len)) {
+			free(word);
+			k->rules = guard_xrealloc(k->rules, (k->nrules + 1) * sizeof(*k->rules));
+			k->rules[k->nrules++] = i;
+			return 0;
+		}
+	}
 	s->kws = guard_xrealloc(s->kws, (s->nkws + 1) * sizeof(*s->kws));
 	k = &s->kws[s->nkws++];
-	k->word = guard_xstrndup(kw, len);
-	for (size_t j = 0; j < len; j++)
-		k->word[j] = (char)lower((unsigned char)k->word[j]);
+	k->word = word;
 	k->len = len;
-	k->rule = i;
+	k->rules = guard_xmalloc(sizeof(*k->rules));
+	k->rules[0] = i;
+	k->nrules = 1;
 	if (!s->bucket)
 		s->bucket = guard_xcalloc(65536, sizeof(*s->bucket));
-	for (int off = 0; off < 2; off++) {
+	/*
+	 * Pairs at and + 1: the keyword starts at an even or an odd offset
+	 * of the text, and one of its two pairs then lies on an even one.
+	 */
+	for (size_t j = 0; j + 3 <= len && j < 250; j++) {
+		const unsigned char *w = (const unsigned char *)k->word;
+		unsigned c = pair_cost(w[j], w[j + 1]) + pair_cost(w[j + 1], w[j + 2]);
+		if (c < best) {
+			best = c;
+			at = j;
+		}
+	}
+	for (size_t off = at; off < at + 2; off++) {
 		unsigned char a = (unsigned char)k->word[off], b = (unsigned char)k->word[off + 1];
 		unsigned p = raw_pair(a, b);
 		struct pair_list *l;
@@ -248,6 +307,7 @@ policy_rule(struct guard_scanner *s, const cJSON *e, size_t i)
 	if (cJSON_GetObjectItemCaseSensitive(e, "paths"))
 		r->paths = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "paths"), 1);
 	r->always = !cJSON_GetArraySize(kws);
+	r->multiline = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "multiline"));
 	cJSON_ArrayForEach(k, kws) {
 		int rc;
 		if (!cJSON_IsString(k) || strlen(k->valuestring) < 3)
@@ -326,8 +386,10 @@ guard_scanner_free(struct guard_scanner *s)
 		free(s->r[i].hits);
 	}
 	free(s->r);
-	for (size_t i = 0; i < s->nkws; i++)
+	for (size_t i = 0; i < s->nkws; i++) {
 		free(s->kws[i].word);
+		free(s->kws[i].rules);
+	}
 	free(s->kws);
 	for (size_t i = 0; i < s->nlists; i++) {
 		free(s->lists[i].kw);
@@ -396,6 +458,36 @@ keyword_at(const struct keyword *k, const char *text, size_t len, size_t at)
 	return true;
 }
 
+/* What the pair scan keeps while it goes: the start of the line holding offset seen, and how many rules have hits. */
+struct pair_scan {
+	size_t line, seen, n;
+};
+
+/* The text pair at i is filed under list b: note each of its keywords that is there. */
+static inline __attribute__((always_inline)) void
+pair_hit(struct guard_scanner *s, struct pair_scan *ps, const char *text, size_t len, size_t i, uint16_t b)
+{
+	const struct pair_list *l = &s->lists[b - 1];
+
+	for (size_t j = 0; j < l->n; j++) {
+		const struct keyword *kw = &s->kws[l->kw[j]];
+		size_t at = i - l->off[j];
+		if (i < l->off[j] || !keyword_at(kw, text, len, at))
+			continue;
+		if (at > ps->seen) {
+			const char *nl = memrchr(text + ps->seen, '\n', at - ps->seen);
+			if (nl)
+				ps->line = (size_t)(nl - text) + 1;
+			ps->seen = at;
+		}
+		for (size_t k = 0; k < kw->nrules; k++) {
+			struct rule *r = &s->r[kw->rules[k]];
+			ps->n += !r->nhits;
+			add_hit(r, ps->line);
+		}
+	}
+}
+
 /*
  * Find every keyword in text, noting for each rule the lines that hold
  * one of its keywords. Returns how many rules have a hit or no keywords.
@@ -403,38 +495,37 @@ keyword_at(const struct keyword *k, const char *text, size_t len, size_t at)
 static size_t
 candidates(struct guard_scanner *s, const char *text, size_t len)
 {
-	size_t n = 0, line = 0;
+	struct pair_scan ps = { 0, 0, 0 };
 
 	for (size_t i = 0; i < s->n; i++) {
 		s->r[i].nhits = 0;
-		n += s->r[i].always;
+		ps.n += s->r[i].always;
 	}
 	if (!s->nkws || len < 3)
-		return n;
-	size_t seen = 0; /* newlines looked for up to here: line is the start of the line holding seen */
+		return ps.n;
 	const unsigned char *t = (const unsigned char *)text;
-	for (size_t i = 0; i + 1 < len; i += 2) {
-		uint16_t b = s->bucket[raw_pair(t[i], t[i + 1])];
-		if (!b)
-			continue;
-		const struct pair_list *l = &s->lists[b - 1];
-		for (size_t j = 0; j < l->n; j++) {
-			const struct keyword *kw = &s->kws[l->kw[j]];
-			size_t at = i - l->off[j];
-			if (i < l->off[j] || !keyword_at(kw, text, len, at))
-				continue;
-			if (at > seen) {
-				const char *nl = memrchr(text + seen, '\n', at - seen);
-				if (nl)
-					line = (size_t)(nl - text) + 1;
-				seen = at;
-			}
-			if (!s->r[kw->rule].nhits)
-				n++;
-			add_hit(&s->r[kw->rule], line);
+	const uint16_t *bucket = s->bucket;
+	size_t i = 0, last = len - 1; /* the pairs start at even offsets below last */
+	for (;;) {
+		uint16_t pair, b = 0;
+		/* the hot loop: two bytes as one 16-bit index, as raw_pair filed them; four pairs a step */
+		for (; i + 8 <= last; i += 8) {
+			uint16_t q[4];
+			memcpy(q, t + i, 8);
+			if (bucket[q[0]] | bucket[q[1]] | bucket[q[2]] | bucket[q[3]])
+				break;
 		}
+		for (; i < last; i += 2) {
+			memcpy(&pair, t + i, 2);
+			if ((b = bucket[pair]))
+				break;
+		}
+		if (i >= last)
+			break;
+		pair_hit(s, &ps, text, len, i, b);
+		i += 2;
 	}
-	return n;
+	return ps.n;
 }
 
 /* Line starts of text, found once per text when a rule first matches. */
@@ -591,7 +682,11 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 		int rc;
 		if ((!r->always && !r->nhits) || (r->paths && !globs_match(r->paths, path)))
 			continue;
-		if (!r->re && !(r->re = compile(r->id, r->regex, &rc))) {
+		/* a multi-line rule's ^ and $ match at each line's start and end */
+		if (!r->re && !(r->re = compile_with(r->id, r->regex,
+						     guard_regex_flags() | PCRE2_MATCH_INVALID_UTF |
+							     (r->multiline ? PCRE2_MULTILINE : 0),
+						     &rc))) {
 			free(l.start);
 			free(spans);
 			return rc;
@@ -670,13 +765,111 @@ guard_scanner_rules(const struct guard_scanner *s)
 	return a;
 }
 
-/* One text of an edit, its lines numbered from 1 within it. */
-static int
-scan_member(struct guard_scanner *s, const char *path, const cJSON *v, cJSON *findings)
+/* Mark findings from index from on as numbered in the file ("file") or within the text written ("text"). */
+static void
+mark_lines(cJSON *findings, int from, const char *in)
 {
+	for (cJSON *f = cJSON_GetArrayItem(findings, from); f; f = f->next)
+		cJSON_AddStringToObject(f, "line_in", in);
+}
+
+/* One text of an edit, its lines numbered from first_line. */
+static int
+scan_member(struct guard_scanner *s, const char *path, const cJSON *v, long first_line, const char *in,
+	    cJSON *findings)
+{
+	int before = cJSON_GetArraySize(findings), n;
+
 	if (!cJSON_IsString(v) || !v->valuestring)
 		return 0;
-	return guard_scanner_scan(s, path, v->valuestring, strlen(v->valuestring), 1, NULL, findings);
+	n = guard_scanner_scan(s, path, v->valuestring, strlen(v->valuestring), first_line, NULL, findings);
+	if (n > 0)
+		mark_lines(findings, before, in);
+	return n;
+}
+
+#define EDIT_FILE_MAX ((size_t)16 << 20) /* a larger file is not read: its edits are numbered within their text */
+
+/*
+ * The file an Edit/MultiEdit changes, as it is now (NULL when it cannot
+ * be read: a new file, too large, not a regular file).
+ */
+static char *
+edit_target(const char *path, size_t *len)
+{
+	char *text = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > EDIT_FILE_MAX ||
+	    guard_file_read(path, EDIT_FILE_MAX, 0, &text, len) < 0) {
+		guard_error_clear();
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * Where edit e (old_string -> new_string) lands in the file (*file,
+ * *flen; NULL: unknown): the file's line of old_string, and the edit is
+ * applied to *file so that the next edit of a MultiEdit is found where it
+ * will be. 0 when the file does not hold old_string (the file is then
+ * forgotten: later edits cannot be placed either).
+ */
+static long
+place_edit(const cJSON *e, char **file, size_t *flen)
+{
+	const char *old = member(e, "old_string"), *new = member(e, "new_string");
+	const char *at = *file && old && *old && new ? memmem(*file, *flen, old, strlen(old)) : NULL;
+	long line = 1;
+
+	if (!at) {
+		free(*file);
+		*file = NULL;
+		return 0;
+	}
+	for (const char *p = *file; (p = memchr(p, '\n', (size_t)(at - p))); p++)
+		line++;
+	/* the file after this edit: every occurrence with replace_all, else the first */
+	bool all = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "replace_all"));
+	size_t olen = strlen(old), nlen = strlen(new);
+	struct guard_buf b = GUARD_BUF_INIT;
+	const char *from = *file, *end = *file + *flen;
+	do {
+		guard_buf_add(&b, from, (size_t)(at - from));
+		guard_buf_add(&b, new, nlen);
+		from = at + olen;
+	} while (all && (at = memmem(from, (size_t)(end - from), old, olen)));
+	guard_buf_add(&b, from, (size_t)(end - from));
+	free(*file);
+	*flen = b.len;
+	*file = guard_buf_detach(&b);
+	return line;
+}
+
+/*
+ * An Edit's or MultiEdit's findings (from index first on, numbered within
+ * each new_string; upto[i] is where edit i's end) renumbered by the
+ * file's lines after the edits, for the edits whose old_string the file
+ * holds. The file is read only when an edit has a finding: a clean edit
+ * costs no read.
+ */
+static void
+renumber_edits(const char *path, const cJSON *const *edits, const int *upto, size_t n, int first, cJSON *findings)
+{
+	size_t flen = 0;
+	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL;
+	cJSON *f = cJSON_GetArrayItem(findings, first);
+
+	for (size_t i = 0; i < n; i++) {
+		long line = place_edit(edits[i], &file, &flen);
+		for (int k = i ? upto[i - 1] : first; k < upto[i] && f; k++, f = f->next) {
+			cJSON *ln = cJSON_GetObjectItemCaseSensitive(f, "line");
+			if (line > 0 && cJSON_IsNumber(ln))
+				cJSON_SetNumberValue(ln, ln->valuedouble + (double)(line - 1));
+			cJSON_ReplaceItemInObjectCaseSensitive(f, "line_in", cJSON_CreateString(line > 0 ? "file" : "text"));
+		}
+	}
+	free(file);
 }
 
 int
@@ -684,7 +877,7 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 {
 	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
 	const char *path;
-	int n = 0;
+	int n = 0, m;
 
 	if (!cJSON_IsObject(input))
 		input = cJSON_GetObjectItemCaseSensitive(in, "input");
@@ -693,18 +886,32 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
 	if (guard_scanner_excluded(s, path))
 		return 0;
-	static const char *const texts[] = { "content", "new_string", "new_source" };
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, texts[i]), findings);
-		if (m < 0)
-			return m;
-		n += m;
+	/* a Write's content is the whole file: its lines are the file's */
+	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "content"), 1, "file", findings)) < 0)
+		return m;
+	n += m;
+	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_source"), 1, "text", findings)) < 0)
+		return m;
+	n += m;
+	/* an Edit is one edit, a MultiEdit's its edits in turn: scanned first, placed in the file if found */
+	const cJSON *edits_of = cJSON_GetObjectItemCaseSensitive(input, "edits");
+	size_t cap = (size_t)cJSON_GetArraySize(edits_of) + 1, ne = 0;
+	const cJSON **edits = guard_xcalloc(cap, sizeof(*edits));
+	int *upto = guard_xcalloc(cap, sizeof(*upto)), first = cJSON_GetArraySize(findings);
+	if (member(input, "new_string"))
+		edits[ne++] = input;
+	cJSON_ArrayForEach(e, edits_of)
+		if (ne < cap)
+			edits[ne++] = e;
+	for (size_t i = 0; i < ne && m >= 0; i++) {
+		if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(edits[i], "new_string"), 1, "text",
+				     findings)) >= 0)
+			n += m;
+		upto[i] = cJSON_GetArraySize(findings);
 	}
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(input, "edits")) {
-		int m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(e, "new_string"), findings);
-		if (m < 0)
-			return m;
-		n += m;
-	}
-	return n;
+	if (m >= 0 && ne && upto[ne - 1] > first)
+		renumber_edits(path, edits, upto, ne, first, findings);
+	free(edits);
+	free(upto);
+	return m < 0 ? m : n;
 }

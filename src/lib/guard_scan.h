@@ -45,9 +45,12 @@ int guard_scanner_scan(struct guard_scanner *s, const char *path, const char *te
 /*
  * Scan what one Write/Edit/MultiEdit/NotebookEdit would write: in is a
  * hook payload (tool_input), an event (input) or the tool input itself.
- * Findings name the input's file_path and the line within the text
- * written (content, new_string, each edit's new_string). Returns the
- * number found.
+ * Findings name the input's file_path and a line, and say in "line_in"
+ * which: "file", the line of the file after the edit (a Write's content;
+ * an Edit's new_string when the file exists and holds its old_string,
+ * MultiEdit's edits applied in turn), or "text", the line within the
+ * text written (a new file, an old_string not found, a notebook cell).
+ * Returns the number found.
  */
 int guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings);
 
