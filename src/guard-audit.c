@@ -514,7 +514,7 @@ static int
 cmd_query(int argc, char **argv)
 {
 	int rc = begin_read(argc, argv);
-	bool table = opt.table || (!opt.json && isatty(1));
+	bool table = cli_table_out(opt.json, opt.table);
 
 	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL);
 }
@@ -546,7 +546,7 @@ cmd_tail(int argc, char **argv)
 {
 	int rc = begin(argc, argv, false);
 
-	bool table = opt.table || (!opt.json && isatty(STDOUT_FILENO));
+	bool table = cli_table_out(opt.json, opt.table);
 
 	return rc < 0 ? rc : audit_tail(ctx.cfg.dir, (unsigned long)opt.lines, opt.follow, table);
 }

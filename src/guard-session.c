@@ -36,6 +36,7 @@ static const char summary[] =
 	"  -t, --task SLUG     what the run is for (a-z, 0-9, '.', '_', '-')\n"
 	"  -i, --id ID         the session\n"
 	"  -j, --json          JSON instead of a table\n"
+	"      --table         list: the table even in a pipe\n"
 	"  -h, --help          this text;  -V, --version  the version\n"
 	"\n"
 	"Exit: 0 ok, 1 refused or a limit breached, 2 usage or bad input, 4 already\n"
@@ -52,6 +53,7 @@ struct ctx {
 	const cJSON *tree;
 	const char *id;
 	int json;
+	bool table; /* list: --table */
 };
 
 static int
@@ -563,7 +565,7 @@ verb_list(struct ctx *c)
 	for (size_t i = 0; i < skipped.len; i++)
 		cli_error("skipped: %s", skipped.items[i]);
 	/* --json: one array; a pipe: JSON Lines; a terminal: the table */
-	bool table = !c->json && isatty(STDOUT_FILENO), color = table && cli_color(STDOUT_FILENO);
+	bool table = cli_table_out(c->json, c->table), color = table && cli_color(STDOUT_FILENO);
 	if (!table) {
 		cJSON *out = cJSON_CreateArray();
 		cJSON_ArrayForEach(s, list) {
@@ -1051,7 +1053,7 @@ verb_briefing(struct ctx *c)
 /* ---------------------------------------------------------------- the verbs */
 
 static struct ctx ctx = { .root = NULL, .stages = GUARD_STAGES_INIT, .policy = NULL, .tree = NULL,
-			  .id = NULL, .json = 0 };
+			  .id = NULL, .json = 0, .table = false };
 static char *argv0;     /* getopt's messages name the program */
 
 /*
@@ -1064,8 +1066,8 @@ begin(int argc, char **argv, const char **task, int *first)
 {
 	static const struct option opts[] = {
 		{ "task", required_argument, NULL, 't' }, { "id", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, { "table", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
 	const char *verb = argv[0];
 	bool is_run = !strcmp(verb, "run");
@@ -1079,6 +1081,7 @@ begin(int argc, char **argv, const char **task, int *first)
 		case 't': *task = optarg; break;
 		case 'i': ctx.id = optarg; break;
 		case 'j': ctx.json = 1; break;
+		case 'T': ctx.table = true; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': cli_version(); return 1;
 		default: cli_bad_option(argv, opts); return GUARD_EUSAGE;
@@ -1139,7 +1142,7 @@ static const struct cli_command commands[] = {
 	{ "check", cmd_check, 0, "[--id ID] [--json]", "measure the session; exit 1 on a breach" },
 	{ "end", cmd_end, CLI_HUMAN, "[--id ID]", "end the session" },
 	{ "status", cmd_status, 0, "[--id ID] [--json]", "the session's counters and limits" },
-	{ "list", cmd_list, 0, "[--json]", "every session (a table on a terminal, JSON Lines in a pipe)" },
+	{ "list", cmd_list, 0, "[--json|--table]", "every session (a table on a terminal, JSON Lines in a pipe, one array with --json)" },
 	{ "defer", cmd_defer, 0, "--summary S --round N --ratio PCT --gate pass|fail|na --reason stall|rounds|gate "
 	  "--critique TEXT... [--plan FILE]", "set a plan aside for a person, in .ai/plans/" },
 	{ "briefing", cmd_briefing, 0, "", "what a person should know before the next run" },
