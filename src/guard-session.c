@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,7 +26,16 @@
 #include "guard_time.h"
 
 #define GRACE_SECONDS 3   /* between TERM and KILL */
-#define LOC_POLL_SECONDS 10
+/*
+ * The supervisor measures the work tree (LOC, files) when inotify saw a
+ * change, once it has been quiet for QUIET_MS or dirty for DIRTY_MAX_MS,
+ * and every session.poll_interval (default WATCH_POLL_SECONDS) as a
+ * backstop; without inotify, every POLL_SECONDS at most.
+ */
+#define POLL_SECONDS 10
+#define WATCH_POLL_SECONDS 60
+#define QUIET_MS 200
+#define DIRTY_MAX_MS 2000
 
 /* Under "usage:" in the full help; each verb's line comes from the table. */
 static const char summary[] =
@@ -873,6 +883,100 @@ must_stop(struct ctx *c, const char *id, bool measure_loc)
 	return stop;
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The supervisor's eyes (guard_watch) and when it measures next. */
+struct supervise {
+	struct guard_watch w;
+	bool watching;
+	long long poll_ms, dirty_since, last_event, last_measure;
+};
+
+/* Record in the session's log how the work tree is watched (and why it is polled). */
+static void
+watch_log(struct ctx *c, const char *id, const struct supervise *s, const char *why)
+{
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(f, "mode", s->watching ? "inotify" : "poll");
+	cJSON_AddNumberToObject(f, "poll_interval", (double)(s->poll_ms / 1000));
+	if (s->watching)
+		cJSON_AddNumberToObject(f, "folders", (double)s->w.n);
+	if (why) {
+		cJSON_AddStringToObject(f, "reason", why);
+		fprintf(stderr, "%s: polling the work tree every %llds: %s\n", cli_progname, s->poll_ms / 1000, why);
+	}
+	if (guard_session_audit(c->root, c->policy, id, "session.watch", f) < 0)
+		guard_error_clear(); /* a note: the supervision goes on */
+}
+
+/* Watch the work tree, or say why it is polled. */
+static void
+watch_start(struct ctx *c, const char *id, struct supervise *s)
+{
+	cJSON *lim = guard_session_limits(c->tree);
+	double policy_poll = num(lim, "poll_interval");
+	const char *mode = getenv("GUARD_SESSION_WATCH");
+	char *why = NULL;
+
+	cJSON_Delete(lim);
+	s->poll_ms = (long long)(policy_poll > 0 ? policy_poll : WATCH_POLL_SECONDS) * 1000;
+	if (mode && !strcmp(mode, "poll"))
+		why = guard_xstrdup("GUARD_SESSION_WATCH=poll");
+	else if (guard_watch_open(&s->w, c->root) == 0)
+		s->watching = true;
+	else
+		why = guard_xstrdup(guard_error_last());
+	guard_error_clear();
+	if (!s->watching && s->poll_ms > POLL_SECONDS * 1000)
+		s->poll_ms = POLL_SECONDS * 1000;
+	watch_log(c, id, s, why);
+	free(why);
+	s->last_measure = now_ms();
+}
+
+/* Wait up to 100 ms for the tree to change; whether to measure it now. */
+static bool
+watch_wait(struct ctx *c, const char *id, struct supervise *s)
+{
+	struct pollfd p = { s->w.fd, POLLIN, 0 };
+	long long now;
+	int r;
+
+	/* once dirty, a burst of events is read ten times a second, not one wake-up each */
+	poll(&p, s->watching && !s->dirty_since ? 1 : 0, 100);
+	now = now_ms();
+	if (s->watching && (r = guard_watch_read(&s->w)) < 0) {
+		char *why = guard_xasprintf("%s; inotify is off for the rest of the session", guard_error_last());
+		guard_error_clear();
+		guard_watch_close(&s->w);
+		s->watching = false;
+		if (s->poll_ms > POLL_SECONDS * 1000)
+			s->poll_ms = POLL_SECONDS * 1000;
+		watch_log(c, id, s, why);
+		free(why);
+		s->dirty_since = now; /* what the lost watch missed: measured now */
+		s->last_event = 0;
+	} else if (s->watching && r) {
+		if (!s->dirty_since)
+			s->dirty_since = now;
+		s->last_event = now;
+	}
+	if ((s->dirty_since && (now - s->last_event >= QUIET_MS || now - s->dirty_since >= DIRTY_MAX_MS)) ||
+	    now - s->last_measure >= s->poll_ms) {
+		s->dirty_since = 0;
+		s->last_measure = now;
+		return true;
+	}
+	return false;
+}
+
 static int
 verb_run(struct ctx *c, const char *task, char **argv)
 {
@@ -880,6 +984,8 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	const char *kind;
 	struct sigaction sa;
 	pid_t child;
+	struct supervise sv = { GUARD_WATCH_INIT, false, 0, 0, 0, 0 };
+	bool measure = false;
 	int rc, st = 0, code = 0, ticks = 0;
 
 	if (!task) {
@@ -918,22 +1024,24 @@ verb_run(struct ctx *c, const char *task, char **argv)
 		_exit(127);
 	}
 	setpgid(child, child);
+	watch_start(c, id, &sv);
 	for (;;) {
 		if (waitpid(child, &st, WNOHANG) == child)
 			break;
 		if (got_signal) {
 			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
-		} else if (ticks % 10 == 0) {
-			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks);
+		} else if (measure || ticks % 10 == 0) {
+			stop = must_stop(c, id, measure);
 		}
 		if (stop) {
 			fprintf(stderr, "%s\n", stop);
 			st = stop_child(child);
 			break;
 		}
-		usleep(100000);
+		measure = watch_wait(c, id, &sv);
 		ticks++;
 	}
+	guard_watch_close(&sv.w);
 	/* a stop without a breach was from outside: a signal, or a person's end */
 	kind = stop ? "interrupted" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "completed" : "agent_failed";
 	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code)) < 0)
