@@ -30,12 +30,18 @@
  * The supervisor measures the work tree (LOC, files) when inotify saw a
  * change, once it has been quiet for QUIET_MS or dirty for DIRTY_MAX_MS,
  * and every session.poll_interval (default WATCH_POLL_SECONDS) as a
- * backstop; without inotify, every POLL_SECONDS at most.
+ * backstop; without inotify, every POLL_SECONDS at most. Changes never
+ * make it measure more often than every GAP_FACTOR times what the last
+ * measurement took (GAP_MIN_MS at least): an agent that touches a file
+ * twice a second costs at most a tenth of a core, as polling would on a
+ * tree that takes a second to measure.
  */
 #define POLL_SECONDS 10
 #define WATCH_POLL_SECONDS 60
 #define QUIET_MS 200
 #define DIRTY_MAX_MS 2000
+#define GAP_FACTOR 10
+#define GAP_MIN_MS 1000
 
 /* Under "usage:" in the full help; each verb's line comes from the table. */
 static const char summary[] =
@@ -895,7 +901,7 @@ now_ms(void)
 struct supervise {
 	struct guard_watch w;
 	bool watching;
-	long long poll_ms, dirty_since, last_event, last_measure;
+	long long poll_ms, dirty_since, last_event, last_measure, gap_ms;
 };
 
 /* Record in the session's log how the work tree is watched (and why it is polled). */
@@ -968,13 +974,22 @@ watch_wait(struct ctx *c, const char *id, struct supervise *s)
 			s->dirty_since = now;
 		s->last_event = now;
 	}
-	if ((s->dirty_since && (now - s->last_event >= QUIET_MS || now - s->dirty_since >= DIRTY_MAX_MS)) ||
+	if ((s->dirty_since && (now - s->last_event >= QUIET_MS || now - s->dirty_since >= DIRTY_MAX_MS) &&
+	     now - s->last_measure >= s->gap_ms) ||
 	    now - s->last_measure >= s->poll_ms) {
 		s->dirty_since = 0;
-		s->last_measure = now;
 		return true;
 	}
 	return false;
+}
+
+/* A measurement that began at began (now_ms) is done: the next is not sooner than the gap. */
+static void
+watch_measured(struct supervise *s, long long began)
+{
+	long long now = now_ms();
+	s->last_measure = now;
+	s->gap_ms = (now - began) * GAP_FACTOR > GAP_MIN_MS ? (now - began) * GAP_FACTOR : GAP_MIN_MS;
 }
 
 static int
@@ -984,7 +999,7 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	const char *kind;
 	struct sigaction sa;
 	pid_t child;
-	struct supervise sv = { GUARD_WATCH_INIT, false, 0, 0, 0, 0 };
+	struct supervise sv = { GUARD_WATCH_INIT, false, 0, 0, 0, 0, GAP_MIN_MS };
 	bool measure = false;
 	int rc, st = 0, code = 0, ticks = 0;
 
@@ -1030,8 +1045,12 @@ verb_run(struct ctx *c, const char *task, char **argv)
 			break;
 		if (got_signal) {
 			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
-		} else if (measure || ticks % 10 == 0) {
-			stop = must_stop(c, id, measure);
+		} else if (measure) {
+			long long began = now_ms();
+			stop = must_stop(c, id, true);
+			watch_measured(&sv, began);
+		} else if (ticks % 10 == 0) {
+			stop = must_stop(c, id, false);
 		}
 		if (stop) {
 			fprintf(stderr, "%s\n", stop);
