@@ -65,8 +65,8 @@ ctx_load(struct ctx *c, bool writes)
 	free(here);
 	if (rc == GUARD_ENOTFOUND) {
 		char *why = guard_xstrdup(guard_error_last());
-		rc = guard_error(GUARD_ENOTFOUND, "%s; %s an audit log here (set GUARD_DIR to the project)", why,
-				 writes ? "not writing" : "no project, so no");
+		rc = guard_error(GUARD_ENOTFOUND, "%s; %s (run guard-audit inside your repository, or set GUARD_DIR to "
+				 "the project)", why, writes ? "not writing an audit log here" : "no audit log to read here");
 		free(why);
 		return rc;
 	}

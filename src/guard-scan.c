@@ -458,6 +458,8 @@ scan_path(struct run *r, const char *path, bool top)
 	size_t len;
 	int rc;
 
+	if (lstat(path, &st) < 0 && top && errno == ENOENT)
+		return guard_error(GUARD_ENOTFOUND, "cannot scan %s: no such file or folder (check the path)", path);
 	if (lstat(path, &st) < 0)
 		return guard_error(top ? GUARD_EUSAGE : GUARD_EIO, "cannot scan %s: %s", path, strerror(errno));
 	if (S_ISLNK(st.st_mode) && !top)

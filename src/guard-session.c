@@ -83,7 +83,8 @@ ctx_init(struct ctx *c)
 	rc = guard_project_root(here, &c->root);
 	free(here);
 	if (rc < 0)
-		return guard_error(GUARD_ENOTFOUND, "not in a project (no .git found above the current directory)");
+		return guard_error(GUARD_ENOTFOUND, "not in a project (no .git found above the current directory): run "
+				   "guard-session inside your repository");
 	guard_stages_init(&c->stages);
 	c->stages.src.profile = "unattended"; /* a session is unattended by definition */
 	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0) {
