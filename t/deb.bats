@@ -54,22 +54,31 @@ Architecture: $(dpkg --print-architecture)" ]
 	refute grep -v ' root/root ' <<<"$output"
 }
 
+# proven GUARD [INIT-OPTIONS]: GUARD init here, and GUARD doctor proves the Claude hook it wrote.
+proven() {
+	run "$1" init ${2:-}
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"The hooks run $1 hook"* ]]
+	run "$1" doctor
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"claude hook: installed and proven in .claude/settings.json"*"($1 hook claude || exit 2)"* ]]
+}
+
+# swapped_fails GUARD: the bar's other half: the command swapped for a guard that is not there fails doctor.
+swapped_fails() {
+	jq '.hooks.PreToolUse[0].hooks[0].command = "/nonexistent/guard hook claude"' .claude/settings.json >s && mv s .claude/settings.json
+	run "$1" doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'/nonexistent/guard hook claude' exit 127"* ]]
+}
+
 @test "guard init and guard doctor from the extracted package prove the hook in a fresh repository" {
 	x=$BATS_TEST_TMPDIR/x
 	dpkg-deb -x "$DEB" "$x"
 	"$x/usr/bin/guard" --version | grep -qx "guard $version"
-	run "$x/usr/bin/guard" init
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"The hooks run $x/usr/bin/guard hook"* ]]
-	run "$x/usr/bin/guard" doctor
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"claude hook: installed and proven in .claude/settings.json"*"($x/usr/bin/guard hook claude || exit 2)"* ]]
-	# the bar's other half: the command swapped for a guard that is not there
-	jq '.hooks.PreToolUse[0].hooks[0].command = "/nonexistent/guard hook claude"' .claude/settings.json >s && mv s .claude/settings.json
-	run "$x/usr/bin/guard" doctor
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"'/nonexistent/guard hook claude' exit 127"* ]]
+	proven "$x/usr/bin/guard"
+	swapped_fails "$x/usr/bin/guard"
 }
 
 @test "dpkg accepts the package (a dry run)" {
@@ -109,23 +118,14 @@ left_files() {
 	[ "$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Status} ${Version}' guard)" = "install ok installed $version" ]
 	g=$R/usr/bin/guard
 	[ -x "$g" ] && [ -x "$R/usr/bin/guard-git" ]
-	run "$g" init --no-git-hooks
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"The hooks run $g hook"* ]]
-	run "$g" doctor
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"claude hook: installed and proven in .claude/settings.json"*"($g hook claude || exit 2)"* ]]
+	proven "$g" --no-git-hooks
 	# guard-git from the package too: init installs the git hooks it offers
 	run "$g" init --git-hooks
 	[ "$status" -eq 0 ]
 	grep -q "$R/usr/bin/guard-git" .git/hooks/pre-commit
 	"$g" init --remove >/dev/null
 	"$g" init --no-git-hooks >/dev/null
-	jq '.hooks.PreToolUse[0].hooks[0].command = "/nonexistent/guard hook claude"' .claude/settings.json >s && mv s .claude/settings.json
-	run "$g" doctor
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"'/nonexistent/guard hook claude' exit 127"* ]]
+	swapped_fails "$g"
 	"$g" init --no-git-hooks >/dev/null   # back to the package's guard
 	# removed: every file of the package gone; a project wired to it now blocks instead of passing
 	run sdpkg --remove guard

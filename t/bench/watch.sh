@@ -25,10 +25,7 @@ sed -e 's/max_sessions_per_day: 3 /max_sessions_per_day: 99 /' -e 's/^  cooldown
 export GUARD_NIGHTBUILDER_POLICY=$tmp/nb.yaml
 mkdir -p "$HOME" "$tmp/repo"
 cd "$tmp/repo"
-git init -q -b main . && git config user.email b@example.com && git config user.name bench
-awk -v n="$FILES" 'BEGIN { for (i = 0; i < n; i++) { d = sprintf("src/d%03d", i % 200); f = sprintf("%s/f%05d.c", d, i);
-	if (i % 200 == i) system("mkdir -p " d); for (l = 0; l < 20; l++) printf "int f%05d_%d(void) { return %d; }\n", i, l, l > f; close(f) } }'
-git add -A && git commit -qm base
+sh "$root/t/bench/make_repo.sh" "$FILES"
 echo agent.sh >>.git/info/exclude
 
 # agent.sh KIND: the agent of one scenario; writes the supervisor's CPU ticks to $tmp/ticks
