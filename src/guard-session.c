@@ -945,7 +945,8 @@ watch_start(struct ctx *c, const char *id, struct supervise *s)
 		s->poll_ms = POLL_SECONDS * 1000;
 	watch_log(c, id, s, why);
 	free(why);
-	s->last_measure = now_ms();
+	/* what the agent did before the watch was in place: measured once, a second in */
+	s->last_measure = s->dirty_since = s->last_event = now_ms();
 }
 
 /* Wait up to 100 ms for the tree to change; whether to measure it now. */
@@ -954,7 +955,7 @@ watch_wait(struct ctx *c, const char *id, struct supervise *s)
 {
 	struct pollfd p = { s->w.fd, POLLIN, 0 };
 	long long now;
-	int r;
+	int r = 0;
 
 	/* once dirty, a burst of events is read ten times a second, not one wake-up each */
 	poll(&p, s->watching && !s->dirty_since ? 1 : 0, 100);
