@@ -285,9 +285,20 @@ print_json(const struct row *r, bool first)
 	free(text);
 }
 
-int
-approve_list(struct guard_approval_store *s, const struct approve_filter *f, bool json)
+/* The request with its state as of now, on one line (JSON Lines for a pipe). */
+static void
+print_jsonl(const struct row *r)
 {
+	cJSON_ReplaceItemInObjectCaseSensitive(r->req, "status", cJSON_CreateString(r->state));
+	char *text = cJSON_PrintUnformatted(r->req);
+	puts(text);
+	cJSON_free(text);
+}
+
+int
+approve_list(struct guard_approval_store *s, const struct approve_filter *f, enum approve_form form)
+{
+	bool json = form == APPROVE_JSON;
 	struct collect c = { s, f, (long long)time(NULL), json, NULL, 0, 0 };
 	struct row **sorted;
 	size_t from, to;
@@ -308,6 +319,9 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 		for (size_t i = from; i < to; i++)
 			print_json(sorted[i], i == from);
 		fputs(to > from ? "\n]\n" : "[]\n", stdout);
+	} else if (form == APPROVE_JSONL) {
+		for (size_t i = from; i < to; i++)
+			print_jsonl(sorted[i]);
 	} else if (to > from) {
 		int width = terminal_width();
 		struct widths w = { 4, 12 };
@@ -324,7 +338,7 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, boo
 		for (size_t i = from; i < to; i++)
 			print_row(sorted[i], width, &w, cli_color(STDOUT_FILENO));
 	}
-	if (!json && isatty(STDERR_FILENO))
+	if (form == APPROVE_TABLE && isatty(STDERR_FILENO))
 		fprintf(stderr, "%zu of %zu %s request%s shown\n", to - from, c.n,
 			strcmp(f->status, "all") ? f->status : "", c.n == 1 ? "" : "s");
 	/* in bulk mode the requests go with the program's other allocations */

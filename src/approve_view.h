@@ -34,8 +34,11 @@ void approve_args_add(struct approve_filter *f, char *arg);
 /* Set the filter named by a long option ("status", "risk", ...). */
 int approve_filter_option(struct approve_filter *f, const char *name, const char *value);
 
-/* Print the matching requests, oldest first: a table, or a JSON array. */
-int approve_list(struct guard_approval_store *s, const struct approve_filter *f, bool json);
+/* How list prints: the table, one compact request a line, or one pretty JSON array (--json). */
+enum approve_form { APPROVE_TABLE, APPROVE_JSONL, APPROVE_JSON };
+
+/* Print the matching requests, oldest first, in form. */
+int approve_list(struct guard_approval_store *s, const struct approve_filter *f, enum approve_form form);
 
 /* ---- one request ---- */
 

@@ -279,6 +279,24 @@ cli_bad_option(char **argv, const struct option *opts)
 	return GUARD_EXIT_USAGE;
 }
 
+char *
+cli_sibling(const char *prog)
+{
+	char *exe = realpath("/proc/self/exe", NULL), *slash, *path;
+
+	if (!exe || !(slash = strrchr(exe, '/'))) {
+		free(exe);
+		return NULL;
+	}
+	*slash = '\0';
+	path = guard_xasprintf("%s/%s", exe, prog);
+	free(exe);
+	if (access(path, X_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
 bool
 cli_terminal(int fd)
 {
@@ -291,6 +309,12 @@ cli_color(int fd)
 {
 	const char *no = getenv("NO_COLOR");
 	return cli_terminal(fd) && !(no && *no);
+}
+
+bool
+cli_table_out(bool json, bool table)
+{
+	return table || (!json && isatty(STDOUT_FILENO));
 }
 
 const char *

@@ -106,11 +106,25 @@ int cli_bad_option(char **argv, const struct option *opts);
 /* An option's FILE must exist: 0, or the error said and exit 5 (not found). */
 int cli_need_file(const char *option, const char *path);
 
+/*
+ * The program prog beside this executable (malloc'd) when it is there and
+ * executable, else NULL (the caller falls back to $PATH).
+ */
+char *cli_sibling(const char *prog);
+
 /* Whether fd is a terminal that takes escape codes (TERM set and not "dumb"). */
 bool cli_terminal(int fd);
 
 /* Colour on fd: cli_terminal, and NO_COLOR unset or empty (no-color.org). */
 bool cli_color(int fd);
+
+/*
+ * A listing verb's form, the same for every program: the table when
+ * --table was given, JSON when --json was, else the table on a terminal
+ * and JSON (Lines, unless the verb documents one array) in a pipe. Colour
+ * is a separate question (cli_color: NO_COLOR, TERM=dumb).
+ */
+bool cli_table_out(bool json, bool table);
 
 /* The SGR code for a decision or state word ("deny", "rejected", ...), "" for none. */
 const char *cli_color_of(const char *word);

@@ -31,7 +31,9 @@ static const char summary[] =
 	"\n"
 	"  --as USER       who is acting (default: git's user.email, else $USER)\n"
 	"  --reason TEXT   the comment recorded with a decision\n"
-	"  --json          JSON instead of a table\n"
+	"  --json          JSON (list: one array) instead of a table\n"
+	"  --table         list: the table even in a pipe (the default on a terminal;\n"
+	"                  a pipe gets one JSON request a line)\n"
 	"  -h, --help      this text;  -V, --version  the version\n"
 	"\n"
 	"Exit: 0 ok/approved, 1 rejected or not permitted, 2 usage or bad input,\n"
@@ -54,7 +56,7 @@ struct keygen_opts {
 
 static struct opts {
 	const char *reason, *command, *tool, *input, *cwd;
-	bool json, all, gate;
+	bool json, table, all, gate;
 	struct keygen_opts kg;
 	long long timeout;
 	struct approve_filter f;  /* list's filters; the verb's operands */
@@ -512,13 +514,13 @@ keygen(struct ctx *c, const struct keygen_opts *o)
 }
 
 static int
-list_some(struct ctx *c, struct approve_filter *f, bool json)
+list_some(struct ctx *c, struct approve_filter *f, bool json, bool table)
 {
 	int rc;
 
 	if ((rc = need_view(c)) < 0)
 		return rc;
-	return approve_list(&c->store, f, json);
+	return approve_list(&c->store, f, cli_table_out(json, table) ? APPROVE_TABLE : json ? APPROVE_JSON : APPROVE_JSONL);
 }
 
 /* ---- the verbs ---- */
@@ -562,7 +564,7 @@ cmd_list(int argc, char **argv)
 	int rc = open_verb(true);
 
 	(void)argc, (void)argv;
-	return rc < 0 ? rc : list_some(&ctx, &opt.f, opt.json);
+	return rc < 0 ? rc : list_some(&ctx, &opt.f, opt.json, opt.table);
 }
 
 static int
@@ -636,7 +638,8 @@ static const struct cli_command commands[] = {
 	{ "request", cmd_request, 0, "[--command CMD | --tool T --input JSON] [--cwd DIR] < event.json",
 	  "ask a person to approve one exact action; prints its id" },
 	{ "list", cmd_list, 0, "[--status S] [--tool T] [--requester U] [--risk L] [--older-than DUR] "
-	  "[--newer-than DUR] [--limit N] [--offset N] [--json]", "the requests, oldest first (pending by default)" },
+	  "[--newer-than DUR] [--limit N] [--offset N] [--json|--table]",
+	  "the requests, oldest first (pending by default): a table on a terminal, JSON Lines in a pipe" },
 	{ "show", cmd_show, 0, "ID [--json]", "one request in full" },
 	{ "status", cmd_status, 0, "ID", "one request's state, in the exit code too" },
 	{ "approve", cmd_decide, CLI_HUMAN, "ID [--reason TEXT] [--as USER]", "approve a request" },
@@ -662,12 +665,13 @@ parse_options(int argc, char **argv, const char **verb)
 {
 	enum { O_AS = 256, O_REASON, O_JSON, O_STATUS, O_TOOL, O_REQUESTER, O_RISK, O_OLDER, O_NEWER,
 	       O_LIMIT, O_OFFSET, O_TIMEOUT, O_FORCE, O_ALL, O_COMMAND, O_INPUT, O_CWD, O_GATE,
-	       O_NO_PASS, O_INSTALL, O_PUBLIC };
+	       O_NO_PASS, O_INSTALL, O_PUBLIC, O_TABLE };
 	static const struct option opts[] = {
 		{ "as", required_argument, NULL, O_AS },
 		{ "reason", required_argument, NULL, O_REASON },
 		{ "comment", required_argument, NULL, O_REASON },
 		{ "json", no_argument, NULL, O_JSON },
+		{ "table", no_argument, NULL, O_TABLE },
 		{ "status", required_argument, NULL, O_STATUS },
 		{ "tool", required_argument, NULL, O_TOOL },
 		{ "requester", required_argument, NULL, O_REQUESTER },
@@ -706,6 +710,7 @@ parse_options(int argc, char **argv, const char **verb)
 		case O_AS: ctx.as = optarg; break;
 		case O_REASON: opt.reason = optarg; break;
 		case O_JSON: opt.json = true; break;
+		case O_TABLE: opt.table = true; break;
 		case O_FORCE: opt.kg.force = true; break;
 		case O_NO_PASS: opt.kg.no_passphrase = true; break;
 		case O_INSTALL: opt.kg.install = true; break;

@@ -65,8 +65,8 @@ ctx_load(struct ctx *c, bool writes)
 	free(here);
 	if (rc == GUARD_ENOTFOUND) {
 		char *why = guard_xstrdup(guard_error_last());
-		rc = guard_error(GUARD_ENOTFOUND, "%s; %s an audit log here (set GUARD_DIR to the project)", why,
-				 writes ? "not writing" : "no project, so no");
+		rc = guard_error(GUARD_ENOTFOUND, "%s; %s (run guard-audit inside your repository, or set GUARD_DIR to "
+				 "the project)", why, writes ? "not writing an audit log here" : "no audit log to read here");
 		free(why);
 		return rc;
 	}
@@ -521,7 +521,7 @@ static int
 cmd_query(int argc, char **argv)
 {
 	int rc = begin_read(argc, argv);
-	bool table = opt.table || (!opt.json && isatty(1));
+	bool table = cli_table_out(opt.json, opt.table);
 
 	return rc < 0 ? rc : audit_query(ctx.cfg.dir, &opt.f, table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL);
 }
@@ -573,7 +573,7 @@ cmd_tail(int argc, char **argv)
 {
 	int rc = begin(argc, argv, false);
 
-	bool table = opt.table || (!opt.json && isatty(STDOUT_FILENO));
+	bool table = cli_table_out(opt.json, opt.table);
 
 	return rc < 0 ? rc : audit_tail(ctx.cfg.dir, (unsigned long)opt.lines, opt.follow, table);
 }

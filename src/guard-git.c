@@ -745,7 +745,7 @@ read_prs(const char *file, cJSON **out)
 }
 
 static int
-cleanup(struct project *p, const char *prs_file, bool dry_run, bool json)
+cleanup(struct project *p, const char *prs_file, bool dry_run, bool json, bool table)
 {
 	struct guard_git_cleanup c = { NULL, NULL, NULL, NULL, NULL, NULL, time(NULL) };
 	struct guard_git *g = NULL;
@@ -776,11 +776,16 @@ cleanup(struct project *p, const char *prs_file, bool dry_run, bool json)
 				rc = err;
 			}
 		}
-		if (!json)
+		if (table) {
 			printf("%-12s %s: %s\n", strcmp(action, "delete") ? action : dry_run ? "would delete" : "deleted",
 			       guard_json_str(item, "branch", ""), guard_json_str(item, "reason", ""));
+		} else if (!json) { /* a pipe: JSON Lines */
+			char *text = cJSON_PrintUnformatted(item);
+			puts(text);
+			cJSON_free(text);
+		}
 	}
-	if (json) {
+	if (json && !table) {
 		char *text = guard_json_pretty(plan, 0);
 		puts(text);
 		free(text);
@@ -800,7 +805,7 @@ cmd_cleanup(int argc, char **argv)
 {
 	struct project p = PROJECT_INIT;
 	const char *prs = NULL;
-	bool dry_run = false, json = false;
+	bool dry_run = false, json = false, table = false;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -808,12 +813,14 @@ cmd_cleanup(int argc, char **argv)
 			dry_run = true;
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--table"))
+			table = true;
 		else if (!strcmp(argv[i], "--prs") && i + 1 < argc)
 			prs = argv[++i];
 		else
 			return guard_error(GUARD_EUSAGE, "cleanup: unknown or incomplete argument '%s'", argv[i]);
 	}
-	rc = cleanup(&p, prs, dry_run, json);
+	rc = cleanup(&p, prs, dry_run, json, cli_table_out(json, table));
 	project_release(&p);
 	return rc;
 }
@@ -833,7 +840,7 @@ static const struct cli_command commands[] = {
 	  "check a PR range base...head (and its body and labels) against the branch and PR rules; exit 1 on violations" },
 	{ "reviewers", cmd_reviewers, 0, "[--base REF] [--head REF] [--json | --format text|json|gh]",
 	  "the reviewers the range needs by the paths it changes (policy pr.reviewers); gh: --reviewer flags" },
-	{ "cleanup", cmd_cleanup, CLI_HUMAN, "[--dry-run] [--json] [--prs FILE|-]",
+	{ "cleanup", cmd_cleanup, CLI_HUMAN, "[--dry-run] [--json|--table] [--prs FILE|-]",
 	  "delete merged, closed and PR-less AI branches, alert on stale open PRs (policy pr.cleanup; PR states from "
 	  "gh pr list --state all --json number,headRefName,state,closedAt,mergedAt)" },
 	{ NULL, NULL, 0, NULL, NULL },

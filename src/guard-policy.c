@@ -85,20 +85,26 @@ print_errors(const struct guard_list *errors)
 static int
 validate(struct guard_stages *s, const char *file, const char *layer_name)
 {
-	static const char *const names[] = { "builtin", "user", "managed", "project" };
+	static const char *const names[] = { "builtin", "user", "managed", "project", NULL };
 	struct guard_list errors = GUARD_LIST_INIT;
 	int rc, status;
 
+	enum guard_layer layer = GUARD_LAYER_PROJECT;
+	bool found = !layer_name;
+	for (int i = 0; layer_name && i < 4; i++)
+		if (!strcmp(layer_name, names[i]))
+			layer = (enum guard_layer)i, found = true;
+	if (!found) {
+		const char *close = cli_closest(layer_name, names);
+		cli_error("unknown layer '%s'%s%s%s (builtin, user, managed, project)", layer_name, close ? " (did you mean " : "",
+			  close ? close : "", close ? "?)" : "");
+		return GUARD_EXIT_USAGE;
+	}
+	if (layer_name && !file) {
+		cli_error("--layer %s names the layer of a FILE: guard-policy --validate --layer %s FILE", layer_name, layer_name);
+		return GUARD_EXIT_USAGE;
+	}
 	if (file) {
-		enum guard_layer layer = GUARD_LAYER_PROJECT;
-		bool found = !layer_name;
-		for (int i = 0; layer_name && i < 4; i++)
-			if (!strcmp(layer_name, names[i]))
-				layer = (enum guard_layer)i, found = true;
-		if (!found) {
-			cli_error("unknown layer '%s' (builtin, user, managed, project)", layer_name);
-			return GUARD_EXIT_USAGE;
-		}
 		if ((rc = cli_need_file("--validate", file)))
 			return rc;
 		rc = guard_policy_validate_file(file, layer, &errors);

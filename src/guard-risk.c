@@ -1,6 +1,7 @@
 /*
  * guard-risk: rate the risk of each event (or of one command).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <unistd.h>
 
@@ -131,8 +132,9 @@ main(int argc, char **argv)
 	if (o.command) {
 		char *abs = NULL;
 		if (o.cwd && !(abs = realpath(o.cwd, NULL))) {
-			cli_error("cannot use directory '%s'", o.cwd);
-			return GUARD_EXIT_USAGE;
+			bool missing = errno == ENOENT || errno == ENOTDIR;
+			cli_error("--cwd %s: %s", o.cwd, missing ? "no such directory (check the path)" : strerror(errno));
+			return missing ? GUARD_EXIT_NOTFOUND : GUARD_EXIT_USAGE;
 		}
 		ev = cli_command_event(o.command, abs);
 		free(abs);

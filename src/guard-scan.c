@@ -134,6 +134,8 @@ parse_opts(struct run *r, int argc, char **argv, bool takes_args)
 			*dst = argv[i];
 		} else if (!strcmp(a, "--json")) {
 			r->format = "jsonl";
+		} else if (!strcmp(a, "--table")) {
+			r->format = "table";
 		} else if (a[0] == '-' && a[1]) {
 			return guard_error(GUARD_EUSAGE, "%s: unknown option '%s' ('guard-scan %s --help')", argv[0], a, argv[0]);
 		} else if (takes_args) {
@@ -143,7 +145,7 @@ parse_opts(struct run *r, int argc, char **argv, bool takes_args)
 		}
 	}
 	if (!r->format)
-		r->format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
+		r->format = cli_table_out(false, false) ? "table" : "jsonl";
 	if (strcmp(r->format, "table") && strcmp(r->format, "jsonl") && strcmp(r->format, "sarif") &&
 	    strcmp(r->format, "github"))
 		return guard_error(GUARD_EUSAGE, "%s: --format is table, jsonl, sarif or github, not '%s'", argv[0], r->format);
@@ -558,6 +560,8 @@ walk_top(struct run *r, const char *path)
 {
 	struct stat st;
 
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return guard_error(GUARD_ENOTFOUND, "cannot scan %s: no such file or folder (check the path)", path);
 	if (stat(path, &st) < 0)
 		return guard_error(GUARD_EUSAGE, "cannot scan %s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
@@ -942,9 +946,20 @@ cmd_rules(int argc, char **argv)
 
 	if ((rc = parse_opts(&r, argc, argv, false)) < 0 || (rc = run_start(&r)) < 0)
 		goto out;
+	if (strcmp(r.format, "table") && strcmp(r.format, "jsonl")) {
+		rc = guard_error(GUARD_EUSAGE, "rules: --format is table or jsonl, not '%s'", r.format);
+		goto out;
+	}
 	rules = guard_scanner_rules(r.sc);
-	cJSON_ArrayForEach(v, rules)
-		printf("%-22s %-8s %-7s %s\n", str(v, "id"), str(v, "severity"), str(v, "kind"), str(v, "message"));
+	cJSON_ArrayForEach(v, rules) {
+		if (strcmp(r.format, "table")) { /* a pipe: JSON Lines */
+			char *text = cJSON_PrintUnformatted(v);
+			puts(text);
+			cJSON_free(text);
+		} else {
+			printf("%-22s %-8s %-7s %s\n", str(v, "id"), str(v, "severity"), str(v, "kind"), str(v, "message"));
+		}
+	}
 out:
 	cJSON_Delete(rules);
 	run_release(&r);
@@ -953,7 +968,7 @@ out:
 
 /* ---------------------------------------------------------------- main */
 
-#define OUT_OPTS "[--format table|jsonl|sarif|github] [--baseline FILE] [--write-baseline FILE]"
+#define OUT_OPTS "[--table | --json | --format table|jsonl|sarif|github] [--baseline FILE] [--write-baseline FILE]"
 
 static const struct cli_command commands[] = {
 	{ "files", cmd_files, 0, "[PATH...] " OUT_OPTS,
@@ -963,7 +978,9 @@ static const struct cli_command commands[] = {
 	{ "stdin", cmd_stdin, 0, "[--path NAME] " OUT_OPTS, "scan standard input (as NAME, for the paths rules)" },
 	{ "tool-input", cmd_tool_input, 0, OUT_OPTS,
 	  "scan one Write/Edit/MultiEdit tool input (or hook payload) given as JSON on stdin" },
-	{ "rules", cmd_rules, 0, "", "list the rules: the built-in secret rules and the policy's forbidden_patterns" },
+	{ "rules", cmd_rules, 0, "[--json|--table]",
+	  "list the rules: the built-in secret rules and the policy's forbidden_patterns (a table on a terminal, "
+	  "JSON Lines in a pipe)" },
 	{ NULL, cmd_files, 0, NULL, NULL },
 };
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,7 +26,22 @@
 #include "guard_time.h"
 
 #define GRACE_SECONDS 3   /* between TERM and KILL */
-#define LOC_POLL_SECONDS 10
+/*
+ * The supervisor measures the work tree (LOC, files) when inotify saw a
+ * change, once it has been quiet for QUIET_MS or dirty for DIRTY_MAX_MS,
+ * and every session.poll_interval (default WATCH_POLL_SECONDS) as a
+ * backstop; without inotify, every POLL_SECONDS at most. Changes never
+ * make it measure more often than every GAP_FACTOR times what the last
+ * measurement took (GAP_MIN_MS at least): an agent that touches a file
+ * twice a second costs at most a tenth of a core, as polling would on a
+ * tree that takes a second to measure.
+ */
+#define POLL_SECONDS 10
+#define WATCH_POLL_SECONDS 60
+#define QUIET_MS 200
+#define DIRTY_MAX_MS 2000
+#define GAP_FACTOR 10
+#define GAP_MIN_MS 1000
 
 /* Under "usage:" in the full help; each verb's line comes from the table. */
 static const char summary[] =
@@ -36,6 +52,7 @@ static const char summary[] =
 	"  -t, --task SLUG     what the run is for (a-z, 0-9, '.', '_', '-')\n"
 	"  -i, --id ID         the session\n"
 	"  -j, --json          JSON instead of a table\n"
+	"      --table         list: the table even in a pipe\n"
 	"  -h, --help          this text;  -V, --version  the version\n"
 	"\n"
 	"Exit: 0 ok, 1 refused or a limit breached, 2 usage or bad input, 4 already\n"
@@ -52,6 +69,7 @@ struct ctx {
 	const cJSON *tree;
 	const char *id;
 	int json;
+	bool table; /* list: --table */
 };
 
 static int
@@ -65,7 +83,8 @@ ctx_init(struct ctx *c)
 	rc = guard_project_root(here, &c->root);
 	free(here);
 	if (rc < 0)
-		return guard_error(GUARD_ENOTFOUND, "not in a project (no .git found above the current directory)");
+		return guard_error(GUARD_ENOTFOUND, "not in a project (no .git found above the current directory): run "
+				   "guard-session inside your repository");
 	guard_stages_init(&c->stages);
 	c->stages.src.profile = "unattended"; /* a session is unattended by definition */
 	if ((rc = guard_stages_policy(&c->stages, c->root, &c->policy)) < 0) {
@@ -563,7 +582,7 @@ verb_list(struct ctx *c)
 	for (size_t i = 0; i < skipped.len; i++)
 		cli_error("skipped: %s", skipped.items[i]);
 	/* --json: one array; a pipe: JSON Lines; a terminal: the table */
-	bool table = !c->json && isatty(STDOUT_FILENO), color = table && cli_color(STDOUT_FILENO);
+	bool table = cli_table_out(c->json, c->table), color = table && cli_color(STDOUT_FILENO);
 	if (!table) {
 		cJSON *out = cJSON_CreateArray();
 		cJSON_ArrayForEach(s, list) {
@@ -871,6 +890,110 @@ must_stop(struct ctx *c, const char *id, bool measure_loc)
 	return stop;
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The supervisor's eyes (guard_watch) and when it measures next. */
+struct supervise {
+	struct guard_watch w;
+	bool watching;
+	long long poll_ms, dirty_since, last_event, last_measure, gap_ms;
+};
+
+/* Record in the session's log how the work tree is watched (and why it is polled). */
+static void
+watch_log(struct ctx *c, const char *id, const struct supervise *s, const char *why)
+{
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(f, "mode", s->watching ? "inotify" : "poll");
+	cJSON_AddNumberToObject(f, "poll_interval", (double)(s->poll_ms / 1000));
+	if (s->watching)
+		cJSON_AddNumberToObject(f, "folders", (double)s->w.n);
+	if (why) {
+		cJSON_AddStringToObject(f, "reason", why);
+		fprintf(stderr, "%s: polling the work tree every %llds: %s\n", cli_progname, s->poll_ms / 1000, why);
+	}
+	if (guard_session_audit(c->root, c->policy, id, "session.watch", f) < 0)
+		guard_error_clear(); /* a note: the supervision goes on */
+}
+
+/* Watch the work tree, or say why it is polled. */
+static void
+watch_start(struct ctx *c, const char *id, struct supervise *s)
+{
+	cJSON *lim = guard_session_limits(c->tree);
+	double policy_poll = num(lim, "poll_interval");
+	const char *mode = getenv("GUARD_SESSION_WATCH");
+	char *why = NULL;
+
+	cJSON_Delete(lim);
+	s->poll_ms = (long long)(policy_poll > 0 ? policy_poll : WATCH_POLL_SECONDS) * 1000;
+	if (mode && !strcmp(mode, "poll"))
+		why = guard_xstrdup("GUARD_SESSION_WATCH=poll");
+	else if (guard_watch_open(&s->w, c->root) == 0)
+		s->watching = true;
+	else
+		why = guard_xstrdup(guard_error_last());
+	guard_error_clear();
+	if (!s->watching && s->poll_ms > POLL_SECONDS * 1000)
+		s->poll_ms = POLL_SECONDS * 1000;
+	watch_log(c, id, s, why);
+	free(why);
+	/* what the agent did before the watch was in place: measured once, a second in */
+	s->last_measure = s->dirty_since = s->last_event = now_ms();
+}
+
+/* Wait up to 100 ms for the tree to change; whether to measure it now. */
+static bool
+watch_wait(struct ctx *c, const char *id, struct supervise *s)
+{
+	struct pollfd p = { s->w.fd, POLLIN, 0 };
+	long long now;
+	int r = 0;
+
+	/* once dirty, a burst of events is read ten times a second, not one wake-up each */
+	poll(&p, s->watching && !s->dirty_since ? 1 : 0, 100);
+	now = now_ms();
+	if (s->watching && (r = guard_watch_read(&s->w)) < 0) {
+		char *why = guard_xasprintf("%s; inotify is off for the rest of the session", guard_error_last());
+		guard_error_clear();
+		guard_watch_close(&s->w);
+		s->watching = false;
+		if (s->poll_ms > POLL_SECONDS * 1000)
+			s->poll_ms = POLL_SECONDS * 1000;
+		watch_log(c, id, s, why);
+		free(why);
+		s->dirty_since = now; /* what the lost watch missed: measured now */
+		s->last_event = 0;
+	} else if (s->watching && r) {
+		if (!s->dirty_since)
+			s->dirty_since = now;
+		s->last_event = now;
+	}
+	if ((s->dirty_since && (now - s->last_event >= QUIET_MS || now - s->dirty_since >= DIRTY_MAX_MS) &&
+	     now - s->last_measure >= s->gap_ms) ||
+	    now - s->last_measure >= s->poll_ms) {
+		s->dirty_since = 0;
+		return true;
+	}
+	return false;
+}
+
+/* A measurement that began at began (now_ms) is done: the next is not sooner than the gap. */
+static void
+watch_measured(struct supervise *s, long long began)
+{
+	long long now = now_ms();
+	s->last_measure = now;
+	s->gap_ms = (now - began) * GAP_FACTOR > GAP_MIN_MS ? (now - began) * GAP_FACTOR : GAP_MIN_MS;
+}
+
 static int
 verb_run(struct ctx *c, const char *task, char **argv)
 {
@@ -878,6 +1001,8 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	const char *kind;
 	struct sigaction sa;
 	pid_t child;
+	struct supervise sv = { GUARD_WATCH_INIT, false, 0, 0, 0, 0, GAP_MIN_MS };
+	bool measure = false;
 	int rc, st = 0, code = 0, ticks = 0;
 
 	if (!task) {
@@ -916,22 +1041,28 @@ verb_run(struct ctx *c, const char *task, char **argv)
 		_exit(127);
 	}
 	setpgid(child, child);
+	watch_start(c, id, &sv);
 	for (;;) {
 		if (waitpid(child, &st, WNOHANG) == child)
 			break;
 		if (got_signal) {
 			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
+		} else if (measure) {
+			long long began = now_ms();
+			stop = must_stop(c, id, true);
+			watch_measured(&sv, began);
 		} else if (ticks % 10 == 0) {
-			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks);
+			stop = must_stop(c, id, false);
 		}
 		if (stop) {
 			fprintf(stderr, "%s\n", stop);
 			st = stop_child(child);
 			break;
 		}
-		usleep(100000);
+		measure = watch_wait(c, id, &sv);
 		ticks++;
 	}
+	guard_watch_close(&sv.w);
 	/* a stop without a breach was from outside: a signal, or a person's end */
 	kind = stop ? "interrupted" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "completed" : "agent_failed";
 	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code)) < 0)
@@ -1051,7 +1182,7 @@ verb_briefing(struct ctx *c)
 /* ---------------------------------------------------------------- the verbs */
 
 static struct ctx ctx = { .root = NULL, .stages = GUARD_STAGES_INIT, .policy = NULL, .tree = NULL,
-			  .id = NULL, .json = 0 };
+			  .id = NULL, .json = 0, .table = false };
 static char *argv0;     /* getopt's messages name the program */
 
 /*
@@ -1064,8 +1195,8 @@ begin(int argc, char **argv, const char **task, int *first)
 {
 	static const struct option opts[] = {
 		{ "task", required_argument, NULL, 't' }, { "id", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, { "table", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
 	const char *verb = argv[0];
 	bool is_run = !strcmp(verb, "run");
@@ -1079,6 +1210,7 @@ begin(int argc, char **argv, const char **task, int *first)
 		case 't': *task = optarg; break;
 		case 'i': ctx.id = optarg; break;
 		case 'j': ctx.json = 1; break;
+		case 'T': ctx.table = true; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': cli_version(); return 1;
 		default: cli_bad_option(argv, opts); return GUARD_EUSAGE;
@@ -1139,7 +1271,7 @@ static const struct cli_command commands[] = {
 	{ "check", cmd_check, 0, "[--id ID] [--json]", "measure the session; exit 1 on a breach" },
 	{ "end", cmd_end, CLI_HUMAN, "[--id ID]", "end the session" },
 	{ "status", cmd_status, 0, "[--id ID] [--json]", "the session's counters and limits" },
-	{ "list", cmd_list, 0, "[--json]", "every session (a table on a terminal, JSON Lines in a pipe)" },
+	{ "list", cmd_list, 0, "[--json|--table]", "every session (a table on a terminal, JSON Lines in a pipe, one array with --json)" },
 	{ "defer", cmd_defer, 0, "--summary S --round N --ratio PCT --gate pass|fail|na --reason stall|rounds|gate "
 	  "--critique TEXT... [--plan FILE]", "set a plan aside for a person, in .ai/plans/" },
 	{ "briefing", cmd_briefing, 0, "", "what a person should know before the next run" },

@@ -145,27 +145,12 @@ out:
 	return status;
 }
 
-/* The directory this executable lives in, to find its sibling programs. */
-static char *
-self_dir(void)
-{
-	char *exe = realpath("/proc/self/exe", NULL);
-	char *slash;
-
-	if (!exe)
-		return NULL;
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	return exe;
-}
-
 /* guard NAME ARGS: run guard-NAME, beside this program or on $PATH. */
 static int
 cmd_other(int argc, char **argv)
 {
 	const char *name = argv[0];
-	char *dir, *prog;
+	char *path, *prog;
 	int rc;
 
 	(void)argc;
@@ -173,11 +158,8 @@ cmd_other(int argc, char **argv)
 		return guard_error(GUARD_EUSAGE, "'%s' is not a guard command (see guard help)", name);
 	prog = guard_xasprintf("guard-%s", name);
 	argv[0] = prog;
-	if ((dir = self_dir())) {
-		char *path = guard_xasprintf("%s/%s", dir, prog);
-		free(dir);
-		if (access(path, X_OK) == 0)
-			execv(path, argv);
+	if ((path = cli_sibling(prog))) {
+		execv(path, argv);
 		free(path);
 	}
 	execvp(prog, argv);
@@ -204,7 +186,7 @@ cmd_version(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "hook", cmd_hook, CLI_HUMAN | CLI_HOOK, "AGENT", "answer one agent hook payload on stdin (claude, gemini, codex)" },
-	{ "init", cmd_init, CLI_HUMAN, "[--agent claude|gemini|codex|all] [--command 'guard hook'] [--remove] | --mcp [--remove]",
+	{ "init", cmd_init, CLI_HUMAN, "[--agent claude|gemini|codex|all] [--command 'guard hook'] [--[no-]git-hooks] [--remove] | --mcp [--remove]",
 	  "set up this repository: .ai/policy.yaml, the agents' hooks, runtime files ignored" },
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
 	{ "mcp", cmd_mcp, 0, "[--name NAME] [--propose] [--max-frame BYTES] -- SERVER-COMMAND [ARGS...]",

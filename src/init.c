@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -423,6 +424,101 @@ parse_agent(const char *name, unsigned *agents)
 	return 0;
 }
 
+/* ---- guard-git's hooks (guard-git(1)), offered by init, taken out by --remove ---- */
+
+enum git_hooks { GIT_HOOKS_ASK, GIT_HOOKS_YES, GIT_HOOKS_NO };
+
+/*
+ * Run "guard-git VERB" in root: the one beside this guard, else the one on
+ * PATH. 0, or an error naming what to do (its own message is above it).
+ */
+static int
+run_guard_git(const char *root, const char *verb)
+{
+	int st;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) < 0)
+		return guard_error(GUARD_EIO, "cannot start guard-git: %s", strerror(errno));
+	if (pid == 0) {
+		char *path = cli_sibling("guard-git");
+		if (chdir(root) < 0)
+			_exit(GUARD_EXIT_IO);
+		if (path)
+			execl(path, "guard-git", verb, (char *)NULL);
+		execlp("guard-git", "guard-git", verb, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return guard_error(GUARD_EIO, "waiting for guard-git: %s", strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return guard_error(GUARD_ENOTFOUND, "guard-git is neither beside this guard nor on PATH: the git hooks "
+				   "are not %s (install guard-git, then run 'guard-git %s' in %s)",
+				   strcmp(verb, "install") ? "removed" : "installed", verb, root);
+	int code = WIFEXITED(st) && WEXITSTATUS(st) <= GUARD_EXIT_IO ? WEXITSTATUS(st) : GUARD_EXIT_IO;
+	return guard_error(-code, "'guard-git %s' failed (above); the agents' hooks are done: run 'guard-git %s' "
+			   "in %s once that is fixed", verb, verb, root);
+}
+
+/* On a terminal: install the git hooks? Enter or y: yes; n, anything else or end of input: no. */
+static bool
+ask_git_hooks(void)
+{
+	char line[64];
+	const char *p = line;
+
+	fflush(stdout);
+	fprintf(stderr, "Install guard's git hooks too (guard-git install: commits, pushes and ref updates are checked "
+		"against the branch rules)? [Y/n] ");
+	if (!fgets(line, sizeof(line), stdin)) {
+		fputc('\n', stderr);
+		return false;
+	}
+	p += strspn(p, " \t");
+	return *p == '\n' || *p == '\0' || !strcasecmp(p, "y\n") || !strcasecmp(p, "yes\n");
+}
+
+/* After the agents' wiring: install (asked on a terminal), or remove, guard-git's hooks. */
+static int
+init_git_hooks(const char *root, enum git_hooks want, bool remove)
+{
+	char *dotgit = guard_xasprintf("%s/.git", root);
+	bool repo = access(dotgit, F_OK) == 0;
+	int rc = 0;
+
+	free(dotgit);
+	if (remove) {
+		if (want == GIT_HOOKS_NO || !repo)
+			return 0;
+		rc = run_guard_git(root, "uninstall");
+		if (rc == GUARD_ENOTFOUND && want == GIT_HOOKS_ASK) { /* nothing to take them out with: say so, go on */
+			cli_error("%s", guard_error_last());
+			guard_error_clear();
+			rc = 0;
+		}
+		return rc;
+	}
+	if (!repo) {
+		if (want == GIT_HOOKS_YES)
+			rc = guard_error(GUARD_ENOTFOUND, "%s is not a git repository: no git hooks to install "
+					 "('git init' first, then 'guard-git install')", root);
+		return rc;
+	}
+	if (want == GIT_HOOKS_NO) /* --no-git-hooks: not even the line */
+		return 0;
+	if (want == GIT_HOOKS_ASK && isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+		want = ask_git_hooks() ? GIT_HOOKS_YES : GIT_HOOKS_NO;
+	if (want == GIT_HOOKS_YES)
+		return run_guard_git(root, "install");
+	printf("Git hooks: not installed; 'guard-git install' adds them (guard init --git-hooks does it too).\n");
+	return 0;
+}
+
 int
 cmd_init(int argc, char **argv)
 {
@@ -431,12 +527,15 @@ cmd_init(int argc, char **argv)
 		{ "agent", required_argument, NULL, 'a' },
 		{ "remove", no_argument, NULL, 'r' },
 		{ "mcp", no_argument, NULL, 'm' },
+		{ "git-hooks", no_argument, NULL, 'g' },
+		{ "no-git-hooks", no_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plans ps = PLANS_INIT;
 	char *command = NULL, *root = NULL, *hook_cmd;
 	unsigned agents = 0;
 	bool remove = false, mcp = false;
+	enum git_hooks git_hooks = GIT_HOOKS_ASK;
 	int c, rc = 0;
 
 	optind = 1;
@@ -447,6 +546,14 @@ cmd_init(int argc, char **argv)
 		case 'a': if ((rc = parse_agent(optarg, &agents)) < 0) goto out; break;
 		case 'r': remove = true; break;
 		case 'm': mcp = true; break;
+		case 'g':
+		case 'G':
+			if (git_hooks != GIT_HOOKS_ASK && git_hooks != (c == 'g' ? GIT_HOOKS_YES : GIT_HOOKS_NO)) {
+				rc = guard_error(GUARD_EUSAGE, "--git-hooks and --no-git-hooks: give one");
+				goto out;
+			}
+			git_hooks = c == 'g' ? GIT_HOOKS_YES : GIT_HOOKS_NO;
+			break;
 		default: cli_bad_option(argv, opts); rc = GUARD_EUSAGE; goto out;
 		}
 	}
@@ -489,6 +596,7 @@ cmd_init(int argc, char **argv)
 		goto out;
 	if (remove) {
 		printf("\nguard's hooks are out; .ai/ (policy, approvals, audit log) is kept: remove it by hand if you mean to.\n");
+		rc = init_git_hooks(root, git_hooks, true);
 		goto out;
 	}
 	printf("\nThe hooks run %s: this guard, by its absolute path. A guard that is gone\n"
@@ -498,6 +606,7 @@ cmd_init(int argc, char **argv)
 		printf("Gemini CLI: guard init --agent gemini writes .gemini/settings.json (hooks switched on).\n");
 	if (!(agents & AGENT_BIT(GUARD_AGENT_CODEX)))
 		printf("Codex CLI: guard init --agent codex writes .codex/config.toml.\n");
+	rc = init_git_hooks(root, git_hooks, false);
 out:
 	plans_release(&ps);
 	free(command);

@@ -357,7 +357,7 @@ YAML
 	[[ "$output" == *"input     command: \$'ls -la\\nrm -rf victim'"* ]]
 	[[ "$output" == *"reasons   "*victim* ]]
 	refute grep -q 'Bash: ls -la \.\.\.' <<<"$output"
-	run guard-approve list --as alice@example.com
+	run guard-approve list --table --as alice@example.com
 	[[ "$output" == *"Bash: \$'ls -la\\nrm -rf victim'"* ]]
 	# the hook's request too, and a carriage return, escape or bidi override is no quieter
 	run hook $'git push --force origin fix/y\r\e[2Kgit status'

@@ -87,3 +87,59 @@ setup() { setup_guard; }
 	[ "$status" -eq 5 ]
 	[[ "$output" == *"1 passed, 0 failed"* ]]
 }
+
+@test "a missing path or directory is exit 5 and names it: guard-scan files, guard-risk --cwd" {
+	run guard-scan files /nonexistent-path
+	[ "$status" -eq 5 ]
+	[ "$output" = "guard-scan: cannot scan /nonexistent-path: no such file or folder (check the path)" ]
+	run guard-risk --command 'rm -rf x' --cwd /nonexistent-dir
+	[ "$status" -eq 5 ]
+	[ "$output" = "guard-risk: --cwd /nonexistent-dir: no such directory (check the path)" ]
+	# a file where a directory is meant is not found either
+	touch plain
+	run guard-risk --command ls --cwd plain/sub
+	[ "$status" -eq 5 ]
+}
+
+@test "guard-policy --layer: an unknown name is a usage error with 'did you mean'; without a FILE it says how" {
+	printf 'version: 1\nrules: []\n' >p.yaml
+	run guard-policy --validate --layer usr p.yaml
+	[ "$status" -eq 2 ]
+	[ "$output" = "guard-policy: unknown layer 'usr' (did you mean user?) (builtin, user, managed, project)" ]
+	run guard-policy --validate --layer bogus-layer-name p.yaml
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown layer 'bogus-layer-name' (builtin"* ]]
+	# it used to be ignored without a file, and the layers in force were validated instead
+	run guard-policy --validate --layer user
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--layer user names the layer of a FILE: guard-policy --validate --layer user FILE"* ]]
+	run guard-policy --validate --layer user p.yaml
+	[ "$status" -eq 0 ]
+}
+
+@test "outside a repository every program says so and what to do, exit 5" {
+	mkdir "$BATS_TEST_TMPDIR/nowhere" && cd "$BATS_TEST_TMPDIR/nowhere"
+	run guard-audit query
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no audit log to read here (run guard-audit inside your repository, or set GUARD_DIR"* ]]
+	[[ "$output" != *"no an"* ]]
+	run guard-audit log test.event
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"not writing an audit log here (run guard-audit inside your repository"* ]]
+	run guard-session list
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"not in a project"*"run guard-session inside your repository"* ]]
+	run guard-git check
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"is not in a git repository (run it inside one)"* ]]
+	run guard-approve list
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"run guard-approve inside your repository"* ]]
+}
+
+@test "guard-session plans resolve of an unknown plan names it and the way to list them, exit 5" {
+	git -C "$PROJ" -c user.email=t@example.com -c user.name=t commit -q --allow-empty -m init
+	run guard-session plans resolve no-such-plan --as keep
+	[ "$status" -eq 5 ]
+	[ "$output" = "guard-session: no plan 'no-such-plan' in PENDING_PLANS.md ('guard-session briefing' lists the deferred plans)" ]
+}

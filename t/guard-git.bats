@@ -682,10 +682,10 @@ J
 	echo "$plan"
 	[ "$plan" = "closed-new=keep closed-old=delete merged=delete nopr-new=keep nopr-old=delete open-fresh=keep open-stale=alert squashed=delete " ]
 	[ "$(git branch --list | md5sum)" = "$before" ] # a dry run deletes nothing
-	run guard-git cleanup --dry-run --prs - < "$BATS_TEST_TMPDIR/prs.json"
+	run guard-git cleanup --dry-run --table --prs - < "$BATS_TEST_TMPDIR/prs.json"
 	[[ $output == *"would delete ai/nightbuilder/2026-01-01/closed-old: PR #2 closed without merge 8 days ago (deleted after 7)"* ]]
 	[[ $output == *"alert        ai/nightbuilder/2026-01-01/open-stale: PR #4 open, last commit 15 days ago (alert after 14)"* ]]
-	run guard-git cleanup --prs "$BATS_TEST_TMPDIR/prs.json"
+	run guard-git cleanup --table --prs "$BATS_TEST_TMPDIR/prs.json"
 	[ "$status" -eq 0 ]
 	[[ $output == *"deleted      ai/nightbuilder/2026-01-01/nopr-old: no PR, last commit 4 days ago"* ]]
 	left=$(git branch --format='%(refname:short)' | sed 's|ai/nightbuilder/2026-01-01/||' | sort | tr '\n' ' ')
@@ -735,4 +735,23 @@ J
 	[[ $output == *"A person's verb"* ]]
 	run guard-risk --command 'guard-git cleanup --prs x.json'
 	[[ $output == *critical* ]]
+}
+
+@test "cleanup: JSON Lines in a pipe, the lines of a table on a terminal, one array with --json" {
+	ai_branch merged 1
+	git merge -q --no-edit ai/nightbuilder/2026-01-01/merged
+	ai_branch old 30
+	run guard-git cleanup --dry-run --prs - <<<'[]'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq -sr 'map(.branch + "=" + .action) | sort | join(" ")' <<<"$output")" = \
+		"ai/nightbuilder/2026-01-01/merged=delete ai/nightbuilder/2026-01-01/old=delete" ]
+	echo '[]' >"$BATS_TEST_TMPDIR/none.json"
+	run env TERM=xterm python3 "$BATS_TEST_DIRNAME/pty-run.py" -- guard-git cleanup --dry-run --prs "$BATS_TEST_TMPDIR/none.json"
+	[ "$status" -eq 0 ]
+	[[ $output == *"would delete ai/nightbuilder/2026-01-01/merged: "* ]]
+	[[ $output != *"{"* ]]
+	run guard-git cleanup --dry-run --json --prs - <<<'[]'
+	[ "$(jq length <<<"$output")" -eq 2 ]
+	git rev-parse -q --verify ai/nightbuilder/2026-01-01/old
 }

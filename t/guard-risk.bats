@@ -45,7 +45,7 @@ EOF'; do
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s' "$output" | jq -r '.targets[0]')" = build ]
 	run guard-risk --command 'rm -rf x' --cwd /nonexistent-dir
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 5 ]   # not found, as the README's table says (it was 2)
 }
 
 @test "guard-risk --explain walks through wrappers and rules" {

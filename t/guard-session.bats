@@ -1179,3 +1179,125 @@ still_stopped() {
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .base_branch "$(state_dir)"/*-from-trunk.json)" = trunk ]
 }
+
+# A supervisor a test left running (it failed half-way) is stopped with its agent.
+teardown() {
+	if [ -n "${SUPERVISOR:-}" ]; then
+		kill -TERM "$SUPERVISOR" 2>/dev/null || true
+		wait "$SUPERVISOR" 2>/dev/null || true
+	fi
+}
+
+# The supervisor's full check only once an hour (a trusted layer's session.poll_interval):
+# a breach it catches before that was seen through inotify.
+hour_poll() {
+	sed 's/^session:$/session:\n  poll_interval: 1h/' "$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
+	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml
+}
+
+# An agent that leaves a background writer behind: it waits for the supervisor's watch
+# (the session.watch record), then plain sh writes $2 lines into $1, and the agent idles.
+writer_agent() {
+	cat >agent.sh <<A
+#!/bin/sh
+until grep -qs '"session.watch"' ".ai/sessions/\$GUARD_SESSION.log.jsonl"; do sleep 0.05; done
+( $3 mkdir -p "\$(dirname '$1')"; i=0; while [ \$i -lt $2 ]; do echo "int x\$i = \$i;" >>'$1'; i=\$((i+1)); done; $4 ) &
+exec sleep 600
+A
+	chmod +x agent.sh && echo agent.sh >>.git/info/exclude
+}
+
+# watch_record TASK: the session's session.watch record(s)
+watch_record() {
+	local id
+	id=$(basename "$(ls "$(state_dir)"/*-"$1".json)" .json)
+	jq -c 'select(.event == "session.watch")' ".ai/sessions/$id.log.jsonl"
+}
+
+@test "run: a background writer's 1,200 lines in new nested folders end the session through inotify (full check an hour away)" {
+	hour_poll
+	writer_agent src/deep/er/gen.c 1200
+	run timeout 120 guard-session run --task w1 -- ./agent.sh
+	[ "$status" -eq 10 ]
+	[ "$(ending_of w1)" = '{"kind":"breach","limit":"loc"}' ]
+	rec=$(watch_record w1)
+	[ "$(jq -r .mode <<<"$rec")" = inotify ]
+	[ "$(jq -r .poll_interval <<<"$rec")" = 3600 ]
+}
+
+@test "run: a folder written outside the tree and moved in is seen too" {
+	hour_poll
+	out=$BATS_TEST_TMPDIR/outside
+	writer_agent "$out/pkg/big.c" 1200 "" "mv '$out/pkg' src/pkg"
+	run timeout 120 guard-session run --task w2 -- ./agent.sh
+	[ "$status" -eq 10 ]
+	[[ "$(ending_of w2)" == *'"limit":"loc"'* ]]
+	[ -f src/pkg/big.c ]
+}
+
+@test "run: what git ignores and guard's own .ai/ are not watched; a breach elsewhere still is" {
+	hour_poll
+	echo 'build/' >.gitignore && git add .gitignore && git commit -qm ignore
+	mkdir -p build/out
+	writer_agent build/out/gen.c 1500 "" "echo 'int y;' >src/after.c"
+	guard-session run --task w3 -- ./agent.sh 3>&- &
+	sup=$!
+	SUPERVISOR=$sup
+	wait_running w3
+	wait_for_line .ai/sessions/"$(basename "$(ls "$(state_dir)"/*-w3.json)" .json)".log.jsonl session.watch
+	# the ignored lines never breach, whatever their count; the session goes on
+	wait_for "the writer to finish" sh -c 'grep -qs "int y" src/after.c'
+	rec=$(watch_record w3)
+	[ "$(jq -r .folders <<<"$rec")" -ge 2 ]     # the root and src/, not build/ nor .git
+	id=$(basename "$(ls "$(state_dir)"/*-w3.json)" .json)
+	# measured on the event of src/after.c: its one line, none of build/'s 1,500
+	wait_for "a measurement with the new file" sh -c "jq -e '.counters.loc == 1' '$(state_dir)/$id.json' >/dev/null"
+	[ "$(jq -r .status "$(state_dir)/$id.json")" = running ]
+	kill -TERM "$sup"
+	wait "$sup" || true
+}
+
+@test "run: past the inotify watch limit the supervisor polls, says so in the session log, and still ends a breach" {
+	inject_so=$REPO_ROOT/build/inject.so
+	[ "${GUARD_PASS:-plain}" = san ] && inject_so=$REPO_ROOT/build/san/inject.so
+	[ -f "$inject_so" ] || { echo "# $inject_so is missing: run make unit" >&2; false; }
+	hour_poll
+	writer_agent src/gen.c 1200
+	# the second folder's watch fails as at fs.inotify.max_user_watches
+	run timeout 120 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		LD_PRELOAD=$inject_so GUARD_INJECT='inotify:2+' guard-session run --task w4 -- ./agent.sh
+	[ "$status" -eq 10 ]
+	[[ "$output" == *"polling the work tree every 10s: the inotify watch limit (fs.inotify.max_user_watches) was reached"* ]]
+	rec=$(watch_record w4)
+	[ "$(jq -r .mode <<<"$rec")" = poll ]
+	[ "$(jq -r .poll_interval <<<"$rec")" = 10 ]
+	[[ "$(jq -r .reason <<<"$rec")" == *"watch limit"* ]]
+	[[ "$(ending_of w4)" == *'"limit":"loc"'* ]]
+}
+
+@test "run: GUARD_SESSION_WATCH=poll polls (recorded); poll_interval is a duration the project layer may only shorten" {
+	sed 's/max_sessions_per_day: 3 /max_sessions_per_day: 9 /' "$REPO_ROOT/policy/nightbuilder.yaml" >"$BATS_TEST_TMPDIR/nb9.yaml"
+	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb9.yaml
+	GUARD_SESSION_WATCH=poll run guard-session run --task w5 -- true
+	[ "$status" -eq 0 ]
+	[ "$(watch_record w5 | jq -r '.mode + " " + .reason')" = "poll GUARD_SESSION_WATCH=poll" ]
+	cooled "$(state_dir)"/*-w5.json
+	run guard-session run --task w6 -- true
+	[ "$(watch_record w6 | jq -r '.mode + " " + (.poll_interval|tostring)')" = "inotify 60" ]
+	sed 's/^session:$/session:\n  poll_interval: 1h/' "$BATS_TEST_TMPDIR/nb9.yaml" >"$BATS_TEST_TMPDIR/nb.yaml"
+	export GUARD_NIGHTBUILDER_POLICY=$BATS_TEST_TMPDIR/nb.yaml
+	mkdir -p .ai && printf 'version: 1\nsession:\n  poll_interval: 5m\n' >.ai/policy.yaml
+	cooled "$(state_dir)"/*-w6.json
+	start p1
+	[ "$(jq -r .limits.poll_interval "$STATE")" = 300 ]
+	guard-session end >/dev/null
+	printf 'version: 1\nsession:\n  poll_interval: 2h\n' >.ai/policy.yaml
+	cooled "$STATE"
+	start p2
+	[ "$(jq -r .limits.poll_interval "$STATE")" = 3600 ]
+	guard-session end >/dev/null
+	printf 'version: 1\nsession:\n  poll_interval: often\n' >.ai/policy.yaml
+	run guard-policy --validate .ai/policy.yaml
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"poll_interval"* ]]
+}

@@ -162,3 +162,126 @@ toml_get() {
 	guard init >/dev/null
 	cmp before .gitignore
 }
+
+# guard's own git hooks in the repository: ours_hooks prints how many of the three are guard-git's
+ours_hooks() {
+	local n=0 h
+	for h in reference-transaction pre-commit pre-push; do
+		grep -qs '^# guard-git hook:' ".git/hooks/$h" && n=$((n + 1))
+	done
+	echo $n
+}
+
+# guard init on a terminal (script(1) gives it one), typing $1 at the prompt
+init_on_tty() {
+	printf '%s\n' "$1" | TERM=dumb script -qec "guard init ${2:-}" /dev/null
+}
+
+@test "init in a pipe installs no git hooks and prints the one command that would" {
+	run --separate-stderr guard init
+	[ "$status" -eq 0 ]
+	[ "$(ours_hooks)" -eq 0 ]
+	[[ "$output" == *"Git hooks: not installed; 'guard-git install' adds them"* ]]
+	[[ "$stderr" != *"[Y/n]"* ]]
+	run guard doctor
+	[[ "$output" == *"guard-git hooks: not installed"* ]]
+	# --no-git-hooks: not even the line
+	run guard init --no-git-hooks
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"Git hooks"* ]]
+	[ "$(ours_hooks)" -eq 0 ]
+}
+
+@test "init --git-hooks installs them without asking; doctor reports them; --remove takes them out" {
+	run guard init --git-hooks
+	[ "$status" -eq 0 ]
+	[ "$(ours_hooks)" -eq 3 ]
+	[[ "$output" == *"guard-git: installed pre-commit"* ]]
+	run guard doctor
+	[[ "$output" == *"guard-git hooks: installed"* ]]
+	# idempotent
+	run guard init --git-hooks
+	[ "$status" -eq 0 ]
+	[ "$(ours_hooks)" -eq 3 ]
+	run guard init --remove
+	[ "$status" -eq 0 ]
+	[ "$(ours_hooks)" -eq 0 ]
+	[[ "$output" == *"guard-git: removed pre-push"* ]]
+	[ ! -e .git/hooks/pre-commit ]
+}
+
+@test "init on a terminal asks (Enter is yes, n is no); --no-git-hooks and --git-hooks do not ask" {
+	run init_on_tty n
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Install guard's git hooks too"*"[Y/n]"* ]]
+	[ "$(ours_hooks)" -eq 0 ]
+	[[ "$output" == *"'guard-git install' adds them"* ]]
+	run init_on_tty '' --no-git-hooks
+	[[ "$output" != *"[Y/n]"* ]]
+	[ "$(ours_hooks)" -eq 0 ]
+	run init_on_tty ''
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[Y/n]"* ]]
+	[ "$(ours_hooks)" -eq 3 ]
+	guard-git uninstall >/dev/null
+	run init_on_tty yes
+	[ "$(ours_hooks)" -eq 3 ]
+	guard-git uninstall >/dev/null
+	run init_on_tty n --git-hooks
+	[[ "$output" != *"[Y/n]"* ]]
+	[ "$(ours_hooks)" -eq 3 ]
+	# an answer that is not yes is no
+	guard-git uninstall >/dev/null
+	run init_on_tty 'rm -rf ~'
+	[ "$(ours_hooks)" -eq 0 ]
+}
+
+@test "init --remove puts back the git hook guard-git chained to; --no-git-hooks leaves guard's in place" {
+	printf '#!/bin/sh\necho mine\n' >.git/hooks/pre-commit
+	chmod +x .git/hooks/pre-commit
+	guard init --git-hooks >/dev/null
+	grep -q '^# guard-git hook:' .git/hooks/pre-commit
+	run guard init --remove --no-git-hooks
+	[ "$(ours_hooks)" -eq 3 ]
+	run guard init --remove
+	[ "$status" -eq 0 ]
+	[ "$(ours_hooks)" -eq 0 ]
+	[ "$(cat .git/hooks/pre-commit)" = $'#!/bin/sh\necho mine' ]
+}
+
+@test "init: --git-hooks with --no-git-hooks is a usage error; --git-hooks outside a repository exits 5 naming it" {
+	run guard init --git-hooks --no-git-hooks
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"give one"* ]]
+	[ ! -e .ai/policy.yaml ]
+	mkdir "$BATS_TEST_TMPDIR/plain" && cd "$BATS_TEST_TMPDIR/plain"
+	run guard init --git-hooks
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"not a git repository"*"git init"* ]]
+	# without the option, no repository is no question
+	rm -rf .ai .claude .gitignore
+	run guard init
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"Git hooks"* ]]
+}
+
+@test "init with a guard-git that fails says what to do and keeps the agents' wiring" {
+	mkdir "$BATS_TEST_TMPDIR/fake"
+	cp "$(realpath "$GUARD_BIN/guard")" "$BATS_TEST_TMPDIR/fake/guard"
+	printf '#!/bin/sh\necho "guard-git: cannot write hooks" >&2\nexit 8\n' >"$BATS_TEST_TMPDIR/fake/guard-git"
+	chmod +x "$BATS_TEST_TMPDIR/fake/guard-git"
+	run "$BATS_TEST_TMPDIR/fake/guard" init --git-hooks
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"cannot write hooks"*"'guard-git install' failed"*"run 'guard-git install'"* ]]
+	[ -f .claude/settings.json ]
+	# none beside it and none on PATH: exit 5, saying so
+	rm "$BATS_TEST_TMPDIR/fake/guard-git"
+	run env PATH=/usr/bin:/bin "$BATS_TEST_TMPDIR/fake/guard" init --git-hooks
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"guard-git is neither beside this guard nor on PATH"* ]]
+	# --remove without guard-git says so and still unwires the agents
+	run env PATH=/usr/bin:/bin "$BATS_TEST_TMPDIR/fake/guard" init --remove
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"guard-git is neither beside"* ]]
+	[ "$(jq '.hooks | length' .claude/settings.json)" -eq 0 ]
+}

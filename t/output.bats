@@ -40,7 +40,7 @@ esc=$'\033'
 @test "the approvals table shows whole tool names and makes control characters visible" {
 	guard-approve request --as claude --tool mcp__github__create_pull_request --input '{"title":"x"}' >/dev/null
 	guard-approve request --as claude --tool $'mcp__evil\033[2J__x' --input '{}' >/dev/null
-	run guard-approve list --as alice@example.com
+	run guard-approve list --table --as alice@example.com
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"mcp__github__create_pull_request"* ]]
 	[[ "$output" != *"$esc"* ]]
@@ -80,4 +80,89 @@ esc=$'\033'
 	run env TERM=xterm "${pty[@]}" guard-session list
 	[[ "$output" == "id "*"status"* ]]
 	[[ "$output" == *"s1 "*"ended"* ]]
+}
+
+@test "guard-approve list: JSON Lines in a pipe, a table on a terminal, --table and --json force either" {
+	a=$(guard-approve request --as claude --command 'git push --force origin a')
+	b=$(guard-approve request --as claude --tool mcp__github__create_pull_request --input '{"title":"x"}')
+	run --separate-stderr guard-approve list --as alice@example.com
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	both=$(jq -nc --arg a "$a" --arg b "$b" '[$a, $b] | sort')   # two requests of one millisecond sort by id
+	[ "$(jq -sc 'map(.id) | sort' <<<"$output")" = "$both" ]
+	[ "$(jq -sr 'map(.status) | unique | .[]' <<<"$output")" = pending ]
+	[[ "$output" != *"$esc"* ]]
+	[ -z "$stderr" ]
+	# --json is still one array, --table the table in a pipe
+	run guard-approve list --as alice@example.com --json
+	[ "$(jq -c 'map(.id) | sort' <<<"$output")" = "$both" ]
+	run guard-approve list --as alice@example.com --table
+	[[ "${lines[0]}" == "ID "*"STATUS"*"SUMMARY" ]]
+	[ "${#lines[@]}" -eq 3 ]
+	# an empty list in a pipe is empty, not a header
+	run guard-approve list --as alice@example.com --status rejected
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# a terminal: the table, coloured unless TERM=dumb or NO_COLOR; --json wins there
+	run env TERM=xterm "${pty[@]}" guard-approve list --as alice@example.com
+	[[ "$output" == "ID "*"STATUS"* ]]
+	[[ "$output" == *"$esc[33mpending"* ]]
+	run env TERM=dumb "${pty[@]}" guard-approve list --as alice@example.com
+	[[ "$output" == "ID "*"STATUS"* ]]
+	[[ "$output" != *"$esc"* ]]
+	run env TERM=xterm "${pty[@]}" guard-approve list --as alice@example.com --json
+	[[ "$output" == "["* ]]
+	# an expired request says so in the pipe too (the state as of now, not the file's word)
+	run guard-approve list --as alice@example.com --status expired
+	[ -z "$output" ]
+}
+
+@test "guard-audit query: JSON Lines in a pipe, a table on a terminal, --table in a pipe, --json on a terminal" {
+	guard hook claude <<<"$(bash_payload 'rm -rf ~')" >/dev/null || true
+	run guard-audit query
+	[ "$status" -eq 0 ]
+	jq -e 'select(.decision.effect == "deny")' <<<"$output" >/dev/null
+	run guard-audit query --table
+	[[ "${lines[0]}" == *"EFFECT"* ]]
+	[[ "$output" != *"$esc"* ]]
+	run env TERM=xterm "${pty[@]}" guard-audit query
+	[[ "$output" == *"EFFECT"* ]]
+	[[ "$output" == *"$esc[31mdeny"* ]]
+	run env TERM=xterm NO_COLOR=1 "${pty[@]}" guard-audit query
+	[[ "$output" == *"EFFECT"* ]]
+	[[ "$output" != *"$esc["* ]]
+	run env TERM=xterm "${pty[@]}" guard-audit query --json
+	[[ "$output" == "{"* ]]
+}
+
+@test "guard-session list --table forces the table in a pipe" {
+	dir=$(cd "$(git rev-parse --git-common-dir)" && pwd -P)/guard/sessions
+	mkdir -p "$dir"
+	jq -n '{v:1,id:"s1",task:"old",status:"ended",started_at:"2026-01-01T00:00:00.000Z",
+		ended_at:"2026-01-01T01:00:00.000Z",last_activity:"2026-01-01T01:00:00.000Z",limits:{},counters:{loc:3}}' >"$dir/s1.json"
+	run guard-session list --table
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "id "*"status"* ]]
+	[[ "${lines[1]}" == "s1 "*"ended"* ]]
+	run env TERM=xterm "${pty[@]}" guard-session list --json
+	[ "$(jq -c 'map(.id)' <<<"$output" | tr -d '\r')" = '["s1"]' ]
+}
+
+@test "guard-scan rules: JSON Lines in a pipe, a table on a terminal; other formats refused" {
+	run guard-scan rules
+	[ "$status" -eq 0 ]
+	[ "$(jq -s 'length' <<<"$output")" -gt 5 ]
+	jq -se 'all(.id and .severity)' <<<"$output" >/dev/null
+	n=${#lines[@]}
+	run env TERM=xterm "${pty[@]}" guard-scan rules
+	[ "$status" -eq 0 ]
+	[[ "$output" != "{"* ]]
+	[ "$(grep -c . <<<"$output")" -eq "$n" ]
+	run guard-scan rules --table
+	[[ "$output" != *"{"* ]]
+	run env TERM=xterm "${pty[@]}" guard-scan rules --json
+	[[ "$output" == "{"* ]]
+	run guard-scan rules --format sarif
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"table or jsonl"* ]]
 }

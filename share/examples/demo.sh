@@ -92,8 +92,8 @@ mkdir -p "$HOME/.config/guard"
 guard-approve keygen --no-passphrase --install --as alice@example.com >/dev/null 2>&1
 chmod 600 "$GUARD_USER_POLICY"
 sed 's/^/  /' "$GUARD_USER_POLICY"
-echo "\$ guard-approve list --as alice@example.com"
-guard-approve list --as alice@example.com | sed 's/^/  /'
+echo "\$ guard-approve list --as alice@example.com --table"
+guard-approve list --as alice@example.com --table | sed 's/^/  /'
 id=$(guard-approve list --json --as alice@example.com --tool Bash | jq -r 'map(select(.summary | contains("git push --force origin")))[0].id')
 short=$(printf '%s' "$id" | cut -c1-8)
 echo "\$ guard-approve approve $short --as alice@example.com --reason 'hotfix branch, agreed'"

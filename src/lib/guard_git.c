@@ -38,7 +38,7 @@ guard_git_open(const char *dir, struct guard_git **out)
 	if ((err = git_repository_open_ext(&repo, dir, 0, NULL)) < 0) {
 		git_libgit2_shutdown();
 		if (err == GIT_ENOTFOUND)
-			return guard_error(GUARD_ENOTFOUND, "'%s' is not in a git repository", dir);
+			return guard_error(GUARD_ENOTFOUND, "'%s' is not in a git repository (run it inside one)", dir);
 		return git_fail(GUARD_EIO, "cannot open the repository");
 	}
 	if (git_repository_is_bare(repo)) {
@@ -69,7 +69,7 @@ guard_git_open_env(const char *dir, struct guard_git **out)
 					   NULL)) < 0) {
 		git_libgit2_shutdown();
 		if (err == GIT_ENOTFOUND)
-			return guard_error(GUARD_ENOTFOUND, "'%s' is not in a git repository", dir);
+			return guard_error(GUARD_ENOTFOUND, "'%s' is not in a git repository (run it inside one)", dir);
 		return git_fail(GUARD_EIO, "cannot open the repository");
 	}
 	g = guard_xcalloc(1, sizeof(*g));

@@ -299,6 +299,7 @@ static const struct tighten {
 	{ "session.cooldown", TK_HIGHER, TU_DUR, NULL, NULL },
 	{ "session.max_duration", TK_LOWER, TU_DUR, NULL, NULL },
 	{ "session.idle_timeout", TK_LOWER, TU_DUR, NULL, NULL },
+	{ "session.poll_interval", TK_LOWER, TU_DUR, NULL, NULL },
 	{ "session.*", TK_LOWER, TU_NUM, NULL, NULL },
 	{ "anomalies.*.action", TK_ORDER, TU_NUM, action_order, NULL },
 	{ "anomalies.*.incident", TK_ORDER, TU_NUM, incident_order, NULL },

@@ -712,6 +712,7 @@ static const struct gs_field session_fields[] = {
 	{ "idle_timeout", &dur_node, 0 },
 	{ "max_sessions_per_day", &count_node, 0 },
 	{ "cooldown", &dur_node, 0 },
+	{ "poll_interval", &dur_node, 0 },
 	{ "same_file_streak", &count_node, 0 },
 	{ "max_files_deleted", &count_node, 0 },
 	{ "denied_retries", &count_node, 0 },

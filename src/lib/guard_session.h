@@ -319,4 +319,43 @@ void guard_session_pr_body(const cJSON *state, const cJSON *policy_tree, const s
 /* The title: the only commit's subject, or the first's with how many more; the task without commits. Caller frees. */
 char *guard_session_pr_title(const cJSON *state, const cJSON *commits);
 
+/* ---- the supervisor's watch on the work tree (guard_session_watch.c) ---- */
+
+#define GUARD_WATCH_MAX_DIRS 65536
+
+struct git_repository;
+
+/* inotify on every folder of the work tree but .git, .ai and what git ignores. */
+struct guard_watch {
+	int fd;                       /* inotify; -1 when closed */
+	char *root;
+	struct guard_watch_dir {
+		int wd;
+		char *rel;            /* the folder under root, "" for the root */
+	} *dirs;
+	size_t n, alloc;
+	struct git_repository *repo;  /* for the ignore rules; NULL outside git */
+	bool git;                     /* libgit2 initialised by open */
+	unsigned long overflows;      /* IN_Q_OVERFLOW seen */
+};
+
+#define GUARD_WATCH_INIT { -1, NULL, NULL, 0, 0, NULL, false, 0 }
+
+/*
+ * Watch the work tree at root. 0, or GUARD_EIO with the reason (inotify
+ * not available, the watch limit reached, more than GUARD_WATCH_MAX_DIRS
+ * folders): the watch is closed then and the caller polls.
+ */
+int guard_watch_open(struct guard_watch *w, const char *root);
+
+/*
+ * Read what is pending, without blocking: 1 when something under the tree
+ * changed (or events were lost), 0 when not, GUARD_EIO when the watch
+ * failed (a new folder past the limit): the caller polls from then on.
+ * Folders that appear are watched.
+ */
+int guard_watch_read(struct guard_watch *w);
+
+void guard_watch_close(struct guard_watch *w);
+
 #endif

@@ -36,12 +36,12 @@ static const struct lim {
 	  "network access to a host not allowed" },
 };
 
-static const char *const duration_keys[] = { "max_duration", "idle_timeout", "cooldown" };
+static const char *const duration_keys[] = { "max_duration", "idle_timeout", "cooldown", "poll_interval" };
 
 static bool
 is_duration(const char *key)
 {
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		if (!strcmp(key, duration_keys[i]))
 			return true;
 	return false;

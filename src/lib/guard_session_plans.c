@@ -266,6 +266,9 @@ guard_plan_resolve(const char *root, const char *id, const char *as, time_t now)
 	if ((rc = find_entry(text, id, &start, &end)) < 0) {
 		if (rc == GUARD_ENOTFOUND && discarded(root, id))
 			rc = guard_error(GUARD_ECONFLICT, "plan '%s' was already decided (discarded; see .ai/plans/%s.md)", id, id);
+		else if (rc == GUARD_ENOTFOUND) /* discarded() cleared the message */
+			rc = guard_error(GUARD_ENOTFOUND, "no plan '%s' in PENDING_PLANS.md ('guard-session briefing' lists "
+					 "the deferred plans)", id);
 		goto out;
 	}
 	if (strncmp(text + start, "## [보류]", strlen("## [보류]"))) {

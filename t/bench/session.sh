@@ -19,10 +19,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 export HOME=$tmp/home GUARD_MANAGED_POLICY=$tmp/none GUARD_DEFAULT_POLICY=$root/policy/default.yaml
 mkdir -p "$HOME" "$tmp/repo"
 cd "$tmp/repo"
-git init -q -b main . && git config user.email b@example.com && git config user.name bench
-awk -v n="$FILES" 'BEGIN { for (i = 0; i < n; i++) { d = sprintf("src/d%03d", i % 200); f = sprintf("%s/f%05d.c", d, i);
-	if (i % 200 == i) system("mkdir -p " d); for (l = 0; l < 20; l++) printf "int f%05d_%d(void) { return %d; }\n", i, l, l > f; close(f) } }'
-git add -A && git commit -qm base
+sh "$root/t/bench/make_repo.sh" "$FILES"
 eval "$("$root/bin/guard-session" start --task bench 2>/dev/null)"
 base=$(git rev-parse main)
 # The change: every 10th file gets 3 lines more and 1 line less.

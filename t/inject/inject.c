@@ -15,6 +15,7 @@
  *         flock                             ENOLCK
  *         ftruncate                         EIO
  *         malloc (malloc, calloc, realloc)  ENOMEM, returns NULL (GLOB is ignored)
+ *         inotify (inotify_add_watch)       ENOSPC (the watch limit reached)
  *   N     the Nth matching call fails, counted from 1; "N+" fails it and every later one
  *   GLOB  fnmatch(3) on the absolute path, so "*" crosses "/"; any path when absent.
  *         A descriptor's path comes from /proc/self/fd; rename matches either name.
@@ -45,7 +46,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-enum op { OP_OPEN, OP_READ, OP_WRITE, OP_SHORT, OP_FSYNC, OP_RENAME, OP_FLOCK, OP_FTRUNCATE, OP_MALLOC, OP_N };
+enum op { OP_OPEN, OP_READ, OP_WRITE, OP_SHORT, OP_FSYNC, OP_RENAME, OP_FLOCK, OP_FTRUNCATE, OP_MALLOC, OP_INOTIFY,
+	  OP_N };
 
 static const struct {
 	const char *name;
@@ -55,7 +57,7 @@ static const struct {
 	[OP_WRITE] = { "write", ENOSPC },     [OP_SHORT] = { "short", 0 },
 	[OP_FSYNC] = { "fsync", ENOSPC },     [OP_RENAME] = { "rename", EIO },
 	[OP_FLOCK] = { "flock", ENOLCK },     [OP_FTRUNCATE] = { "ftruncate", EIO },
-	[OP_MALLOC] = { "malloc", ENOMEM },
+	[OP_MALLOC] = { "malloc", ENOMEM },   [OP_INOTIFY] = { "inotify", ENOSPC },
 };
 
 #define MAX_RULES 8
@@ -88,6 +90,7 @@ REAL(int, rename, (const char *, const char *));
 REAL(int, renameat, (int, const char *, int, const char *));
 REAL(int, flock, (int, int));
 REAL(int, ftruncate, (int, off_t));
+REAL(int, inotify_add_watch, (int, const char *, uint32_t));
 REAL(void *, malloc, (size_t));
 REAL(void *, calloc, (size_t, size_t));
 REAL(void *, realloc, (void *, size_t));
@@ -418,6 +421,15 @@ renameat(int fromfd, const char *from, int tofd, const char *to)
 {
 	const struct rule *r = path_fails(OP_RENAME, fromfd, from, tofd, to);
 	return r ? FAIL_WITH(r) : RESOLVE(renameat)(fromfd, from, tofd, to);
+}
+
+/* ---------------------------------------------------------------- inotify */
+
+int
+inotify_add_watch(int fd, const char *path, uint32_t mask)
+{
+	const struct rule *r = path_fails(OP_INOTIFY, AT_FDCWD, path, 0, NULL);
+	return r ? FAIL_WITH(r) : RESOLVE(inotify_add_watch)(fd, path, mask);
 }
 
 /* ---------------------------------------------------------------- malloc */

@@ -31,3 +31,4 @@ complete -c guard-approve -l install
 complete -c guard-approve -l show -d "reprint the public key"
 complete -c guard-approve -l public -d "reprint the public key"
 complete -c guard-approve -s h -l help
+complete -c guard-approve -l table

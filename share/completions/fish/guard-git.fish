@@ -14,3 +14,4 @@ complete -c guard-git -l labels -x
 complete -c guard-git -l pr-body -r -F
 complete -c guard-git -l prs -r -F
 complete -c guard-git -s h -l help
+complete -c guard-git -l table

@@ -6,3 +6,4 @@ complete -c guard-scan -l baseline -r -F
 complete -c guard-scan -l write-baseline -r -F
 complete -c guard-scan -l path -x
 complete -c guard-scan -s h -l help
+complete -c guard-scan -l table

@@ -14,3 +14,4 @@ complete -c guard-session -l critique -x
 complete -c guard-session -l plan -r -F -d "the plan file"
 complete -c guard-session -l as -x -a "revised proceed keep discard"
 complete -c guard-session -s h -l help
+complete -c guard-session -l table
