@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -27,6 +28,7 @@
 #include "guard_json.h"
 #include "guard_mcp.h"
 #include "guard_path.h"
+#include "guard_session.h"
 #include "mcp.h"
 
 #define MCP_MAX_PENDING 4096            /* requests tracked in flight */
@@ -35,13 +37,17 @@
 #define MCP_LIST_PAGES 100              /* tools/list pages followed for ourselves */
 #define MCP_LIST_WAIT_MS 5000           /* calls wait this long at most for the tools' hints */
 
-enum pending_kind { P_CALL, P_LIST, P_OWN_LIST, P_INIT };
+/* P_WAIT: a call that asks a person, waiting (approval.hook_wait) without blocking the relay */
+enum pending_kind { P_CALL, P_LIST, P_OWN_LIST, P_INIT, P_WAIT };
 
 struct mcp_pending {
 	char id[GUARD_MCP_ID_MAX];  /* the request id's JSON text */
 	enum pending_kind kind;
-	cJSON *ev;                  /* P_CALL: the decided pre event */
+	cJSON *ev;                  /* P_CALL: the decided pre event; P_WAIT: the ask, not settled yet */
 	long long t0;               /* P_CALL: when it was forwarded (ns) */
+	struct guard_buf frame;     /* P_WAIT: the request, judged again once approved */
+	char appr[GUARD_APPROVAL_ID_LEN]; /* P_WAIT: the approval request it waits on */
+	long long deadline;         /* P_WAIT: when the wait ends (ns) */
 };
 
 struct mcp_queue {
@@ -78,6 +84,11 @@ struct mcp_proxy {
 	unsigned long own_seq;
 	int list_pages;
 	bool io_error;
+	const char *session;    /* $GUARD_SESSION: the unattended session calls count against */
+	size_t nwait;           /* P_WAIT entries */
+	long long wait_next;    /* ns: the next look at the approvals waited on */
+	long long wait_poll_ns; /* how often (approval.poll_interval) */
+	int ino;                /* inotify on the approvals folder while calls wait, or -1 */
 };
 
 static long long
@@ -158,6 +169,8 @@ pending_add(struct mcp_proxy *px, const char *id, enum pending_kind kind)
 
 	if (p) { /* an id used again: the newer request is the one answered next */
 		cJSON_Delete(p->ev);
+		guard_buf_release(&p->frame);
+		px->nwait -= p->kind == P_WAIT;
 	} else {
 		if (px->npending == px->apending) {
 			px->apending = px->apending ? px->apending * 2 : 16;
@@ -166,6 +179,7 @@ pending_add(struct mcp_proxy *px, const char *id, enum pending_kind kind)
 		p = &px->pending[px->npending++];
 	}
 	memset(p, 0, sizeof(*p));
+	guard_buf_init(&p->frame);
 	snprintf(p->id, sizeof(p->id), "%s", id);
 	p->kind = kind;
 	return p;
@@ -175,7 +189,20 @@ static void
 pending_drop(struct mcp_proxy *px, struct mcp_pending *p)
 {
 	cJSON_Delete(p->ev);
+	guard_buf_release(&p->frame);
+	px->nwait -= p->kind == P_WAIT;
 	*p = px->pending[--px->npending];
+}
+
+/* Take an entry out of the table (its owner frees ev and frame). */
+static struct mcp_pending
+pending_take(struct mcp_proxy *px, struct mcp_pending *p)
+{
+	struct mcp_pending w = *p;
+
+	px->nwait -= p->kind == P_WAIT;
+	*p = px->pending[--px->npending];
+	return w;
 }
 
 /* The id's JSON text, or "" when it is not a string or number (or too long). */
@@ -257,13 +284,15 @@ load_policy(struct mcp_proxy *px, const struct guard_policy **p)
 
 /* ---- audit of an answer ---- */
 
+static int session_track(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev);
+
 static void
 audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, const char *why)
 {
 	const struct guard_policy *pol;
 	cJSON *ev = guard_mcp_result_event(p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
 
-	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 ||
+	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 || session_track(px, pol, ev) < 0 ||
 	    guard_stage_audit_keep(&px->stages, &px->log, ev) < 0)
 		note(px, "the result of %s is not in the audit log: %s", guard_event_str(p->ev, "tool"), guard_error_last());
 	cJSON_Delete(ev);
@@ -341,14 +370,128 @@ rpc_error(struct mcp_queue *q, const char *id, int code, const char *msg)
 }
 
 /*
- * Decide one tools/call: forward it (allow) or answer it here. Every
- * failure answers with a tool error naming it: nothing unjudged reaches
- * the server.
+ * An unattended session ($GUARD_SESSION) counts the call as the hook's
+ * tool calls count; a limit it breaks that ends the session denies the
+ * call with the reason.
+ */
+static int
+session_track(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev)
+{
+	int rc;
+
+	if (!px->session)
+		return 0;
+	if ((rc = guard_session_track(px->project, px->session, p, ev)) < 0)
+		return rc;
+	const char *stop = guard_event_str(ev, "stop.reason");
+	cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
+	if (stop && cJSON_IsObject(d) && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
+		guard_json_set(d, "effect", cJSON_CreateString("deny"));
+		guard_json_set(d, "rule", cJSON_CreateString("session.stop"));
+		guard_json_set(d, "reason", cJSON_CreateString(stop));
+	}
+	return 0;
+}
+
+/* The hook's fail-closed answer (when answer is set), recorded when the log can take it. */
+static void
+govern_failed(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, int rc, const char *id, bool answer)
+{
+	char *why = guard_xasprintf("guard denied this call (%s): %s", guard_fail_rule(rc), guard_error_last());
+	if (answer)
+		refuse(px, id, why);
+	note(px, "%s", why);
+	free(why);
+	if (ev && p) {
+		ev = guard_stage_fail(ev, rc);
+		guard_stage_audit_keep(&px->stages, &px->log, ev);
+	}
+	cJSON_Delete(ev);
+}
+
+/*
+ * The end of a call's judgement (ev is taken): what is not an allow yet
+ * becomes the hook's deny, the session counts it, the audit records it;
+ * then forward it or answer it here (when answer is set).
  */
 static void
-govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len)
+conclude(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, const char *id, const char *data,
+	 size_t len, bool answer, const char *why)
 {
 	struct guard_stages *st = &px->stages;
+	int rc;
+
+	if ((rc = guard_hook_settle(st, p, ev)) == 0 && why) {
+		char *r = guard_xasprintf("%s (%s)", guard_event_str(ev, "decision.reason") ?: "", why);
+		guard_json_set(cJSON_GetObjectItemCaseSensitive(ev, "decision"), "reason", cJSON_CreateString(r));
+		free(r);
+	}
+	if (rc < 0 || (rc = session_track(px, p, ev)) < 0 ||
+	    (rc = guard_stage_audit_keep(st, &px->log, ev)) < 0) {
+		govern_failed(px, p, ev, rc, id, answer);
+		return;
+	}
+	if (data && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
+		struct mcp_pending *pp = pending_add(px, id, P_CALL);
+		pp->ev = ev;
+		pp->t0 = now_ns();
+		queue_add(&px->to_server_q, data, len);
+		queue_add(&px->to_server_q, "\n", 1);
+		return;
+	}
+	if (answer) {
+		char *text = guard_mcp_refusal_text(ev, px->cfg.propose || px->propose_flag);
+		refuse(px, id, text);
+		free(text);
+	}
+	cJSON_Delete(ev);
+}
+
+/*
+ * An ask the gate left pending, with approval.hook_wait set: the call
+ * waits in the table while the relay goes on; the loop looks at the
+ * request every poll interval (and at once when the approvals folder
+ * changes). True when it was parked (ev is taken).
+ */
+static bool
+park(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, const char *id, const char *data, size_t len)
+{
+	struct guard_approval_config c;
+	const char *appr = guard_event_str(ev, "approval.id");
+
+	if (px->propose_flag || px->cfg.propose || !appr || strlen(appr) >= GUARD_APPROVAL_ID_LEN ||
+	    strcmp(guard_event_str(ev, "decision.effect") ?: "", "ask") || guard_approval_config(p, &c) < 0 ||
+	    c.hook_wait <= 0)
+		return false;
+	if (px->ino < 0) {
+		char *dir = guard_xasprintf("%s/.ai/approvals", px->project);
+		px->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (px->ino >= 0 && inotify_add_watch(px->ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+			close(px->ino); /* polling alone, then */
+			px->ino = -1;
+		}
+		free(dir);
+	}
+	struct mcp_pending *w = pending_add(px, id, P_WAIT);
+	w->ev = ev;
+	guard_buf_add(&w->frame, data, len);
+	snprintf(w->appr, sizeof(w->appr), "%s", appr);
+	w->deadline = now_ns() + c.hook_wait * 1000000000LL;
+	px->nwait++;
+	px->wait_poll_ns = c.poll_ms * 1000000LL;
+	if (!px->wait_next || px->wait_next > now_ns() + px->wait_poll_ns)
+		px->wait_next = now_ns() + px->wait_poll_ns;
+	return true;
+}
+
+/*
+ * Decide one tools/call: forward it (allow) or answer it here, or let it
+ * wait for a person (may_wait). Every failure answers with a tool error
+ * naming it: nothing unjudged reaches the server.
+ */
+static void
+govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len, bool may_wait)
+{
 	const struct guard_policy *p = NULL;
 	cJSON *ev = NULL;
 	int rc;
@@ -366,35 +509,88 @@ govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data,
 				 len, guard_policy_max_event_bytes(p));
 		goto fail;
 	}
-	if ((rc = guard_hook_pre(st, p, ev, !px->cfg.propose && !px->propose_flag)) < 0)
+	if ((rc = guard_hook_pre_gate(&px->stages, p, ev)) < 0)
 		goto fail;
-	if ((rc = guard_stage_audit_keep(st, &px->log, ev)) < 0)
-		goto fail;
-	if (!strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
-		struct mcp_pending *pp = pending_add(px, id, P_CALL);
-		pp->ev = ev;
-		pp->t0 = now_ns();
-		queue_add(&px->to_server_q, data, len);
-		queue_add(&px->to_server_q, "\n", 1);
+	if (may_wait && park(px, p, ev, id, data, len))
 		return;
-	}
-	char *text = guard_mcp_refusal_text(ev, px->cfg.propose || px->propose_flag);
-	refuse(px, id, text);
-	free(text);
-	cJSON_Delete(ev);
+	conclude(px, p, ev, id, data, len, true, NULL);
 	return;
-fail: {
-	/* the hook's fail-closed answer, recorded when the log can take it */
-	char *why = guard_xasprintf("guard denied this call (%s): %s", guard_fail_rule(rc), guard_error_last());
-	refuse(px, id, why);
-	note(px, "%s", why);
-	free(why);
-	if (ev && p) {
-		ev = guard_stage_fail(ev, rc);
-		guard_stage_audit_keep(st, &px->log, ev);
-	}
-	cJSON_Delete(ev);
+fail:
+	govern_failed(px, p, ev, rc, id, true);
 }
+
+/*
+ * A waiting call is over (w taken from the table): approved, it is judged
+ * again (the gate consumes the approval); otherwise it gets the hook's
+ * deny (why, when set, says more), answered when answer is set.
+ */
+static void
+wait_end(struct mcp_proxy *px, struct mcp_pending *w, bool approved, const char *why, bool answer)
+{
+	const struct guard_policy *p = NULL;
+	cJSON *msg = NULL;
+	int rc;
+
+	if (approved && guard_event_parse(w->frame.buf, w->frame.len, w->frame.len + 1, &msg) == 0) {
+		govern(px, msg, w->id, w->frame.buf, w->frame.len, false);
+		cJSON_Delete(msg);
+		cJSON_Delete(w->ev);
+	} else if ((rc = load_policy(px, &p)) < 0) {
+		govern_failed(px, NULL, w->ev, rc, w->id, answer);
+	} else {
+		conclude(px, p, w->ev, w->id, NULL, 0, answer, why);
+	}
+	guard_buf_release(&w->frame);
+}
+
+/* Every waiting call ends, denied (why says why). */
+static void
+waits_end_all(struct mcp_proxy *px, const char *why, bool answer)
+{
+	for (size_t i = px->npending; i-- > 0;) {
+		if (i >= px->npending || px->pending[i].kind != P_WAIT)
+			continue;
+		struct mcp_pending w = pending_take(px, &px->pending[i]);
+		wait_end(px, &w, false, why, answer);
+	}
+}
+
+/* Look at the requests the waiting calls wait on; end the waits decided or out of time. */
+static void
+waits_check(struct mcp_proxy *px)
+{
+	struct guard_approval_store st = GUARD_APPROVAL_STORE_INIT;
+	bool open = guard_approval_store_open(&st, px->project, false) == 0;
+	long long now = now_ns();
+
+	if (!open)
+		guard_error_clear();
+	for (size_t i = 0; i < px->npending;) {
+		struct mcp_pending *p = &px->pending[i];
+		cJSON *req = NULL;
+		const char *state = "pending";
+		long long left;
+
+		if (p->kind != P_WAIT) {
+			i++;
+			continue;
+		}
+		if (open && guard_approval_load(&st, p->appr, &req) == 0)
+			state = guard_approval_status(req, &left);
+		else
+			guard_error_clear();
+		bool approved = !strcmp(state, "approved") || !strcmp(state, "consumed");
+		bool over = strcmp(state, "pending") || now >= p->deadline;
+		cJSON_Delete(req);
+		if (!over) {
+			i++;
+			continue;
+		}
+		struct mcp_pending w = pending_take(px, p); /* may move another entry to i: look at i again */
+		wait_end(px, &w, approved, NULL, true);
+	}
+	guard_approval_store_close(&st);
+	px->wait_next = px->nwait ? now_ns() + px->wait_poll_ns : 0;
 }
 
 /* ---- messages from the client ---- */
@@ -446,6 +642,25 @@ client_batch(struct mcp_proxy *px, const char *data, size_t len)
 	forward(&px->to_server_q, data, len);
 }
 
+/*
+ * notifications/cancelled for a call waiting for a person: stop waiting
+ * and answer nothing (the MCP specification's cancellation). The request
+ * stays for the person; the audit records the call as cancelled.
+ */
+static bool
+cancel_wait(struct mcp_proxy *px, const cJSON *msg)
+{
+	char rid[GUARD_MCP_ID_MAX];
+	struct mcp_pending *p;
+
+	id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
+	if (!*rid || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
+		return false;
+	struct mcp_pending w = pending_take(px, p);
+	wait_end(px, &w, false, "cancelled by the client while it waited for a person", false);
+	return true;
+}
+
 static void
 on_client_frame(void *arg, const struct guard_mcp_frame *f)
 {
@@ -484,10 +699,14 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		} else if (px->list_deadline && px->nheld < MCP_MAX_PENDING) {
 			hold(px, f->data, f->len);
 		} else {
-			govern(px, msg, id, f->data, f->len);
+			govern(px, msg, id, f->data, f->len, true);
 		}
 		cJSON_Delete(msg);
 		return;
+	}
+	if (m && !strcmp(m, "notifications/cancelled") && cancel_wait(px, msg)) {
+		cJSON_Delete(msg);
+		return; /* the server never saw the call: nothing to tell it */
 	}
 	if (m && *id && !strcmp(m, "tools/list"))
 		pending_add(px, id, P_LIST);
@@ -552,6 +771,7 @@ server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, con
 		guard_mcp_tools_learn(&px->tools, result);
 		break;
 	case P_INIT:
+	case P_WAIT:
 		break;
 	}
 	if (p->kind == P_OWN_LIST) {
@@ -586,7 +806,7 @@ on_server_frame(void *arg, const struct guard_mcp_frame *f)
 	id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
 	if (!method && *id) {
 		struct mcp_pending *p = pending_find(px, id);
-		if (p) {
+		if (p && p->kind != P_WAIT) {
 			server_answer(px, p, msg, f->data, f->len);
 			cJSON_Delete(msg);
 			return;
@@ -729,8 +949,8 @@ static void
 loop(struct mcp_proxy *px)
 {
 	while (!done(px)) {
-		struct pollfd fds[6];
-		int nfds = 0, ci = -1, co = -1, si = -1, so = -1, pi = -1, gi = -1;
+		struct pollfd fds[7];
+		int nfds = 0, ci = -1, co = -1, si = -1, so = -1, pi = -1, gi = -1, wi = -1;
 		long long timeout = -1;
 
 		if (!px->client_eof && queue_len(&px->to_server_q) < MCP_QUEUE_HIGH)
@@ -744,10 +964,16 @@ loop(struct mcp_proxy *px)
 		if (!px->server_exited)
 			fds[pi = nfds++] = (struct pollfd){ px->pidfd, POLLIN, 0 };
 		fds[gi = nfds++] = (struct pollfd){ px->sigfd, POLLIN, 0 };
+		if (px->nwait && px->ino >= 0)
+			fds[wi = nfds++] = (struct pollfd){ px->ino, POLLIN, 0 };
 		if (px->deadline)
 			timeout = (px->deadline - now_ns()) / 1000000 + 1;
 		if (px->list_deadline) {
 			long long t = (px->list_deadline - now_ns()) / 1000000 + 1;
+			timeout = timeout < 0 || t < timeout ? t : timeout;
+		}
+		if (px->nwait) {
+			long long t = (px->wait_next - now_ns()) / 1000000 + 1;
 			timeout = timeout < 0 || t < timeout ? t : timeout;
 		}
 		if (px->server_exited && !px->server_eof) /* a leftover holds its stdout: not for long */
@@ -776,6 +1002,18 @@ loop(struct mcp_proxy *px)
 			px->client_gone = px->client_eof = true;
 			px->to_client.off = px->to_client.b.len;
 		}
+		if (wi >= 0 && fds[wi].revents) {
+			char buf[4096];
+			while (read(px->ino, buf, sizeof(buf)) > 0)
+				;
+			px->wait_next = now_ns(); /* a decision may have come: look now */
+		}
+		/* the client shut down (or left), or the server did: the waits end, denied */
+		if (px->nwait && (px->client_eof || px->server_eof))
+			waits_end_all(px, px->client_eof ? "the client closed its side while the call waited for a person"
+				       : "the server went away while the call waited for a person", !px->client_gone);
+		if (px->nwait && now_ns() >= px->wait_next)
+			waits_check(px);
 		/* the client is gone and all it sent is with the server: close its stdin */
 		if (px->client_eof && !queue_len(&px->to_server_q))
 			close_to_server(px);
@@ -827,6 +1065,10 @@ finish(struct mcp_proxy *px)
 	/* calls the server never answered are recorded too */
 	while (px->npending) {
 		struct mcp_pending *p = &px->pending[px->npending - 1];
+		if (p->kind == P_WAIT) {
+			waits_end_all(px, "no answer: the proxy stopped while the call waited for a person", false);
+			continue;
+		}
 		if (p->kind == P_CALL)
 			audit_result(px, p, NULL, "no answer: the server or the client went away");
 		pending_drop(px, p);
@@ -848,6 +1090,8 @@ finish(struct mcp_proxy *px)
 		close(px->pidfd);
 	if (px->sigfd >= 0)
 		close(px->sigfd);
+	if (px->ino >= 0)
+		close(px->ino);
 	guard_audit_close(px->log);
 	if (px->stages_on)
 		guard_stages_release(&px->stages);
@@ -864,7 +1108,10 @@ cmd_mcp(int argc, char **argv)
 	int first = 0, rc, fl_in, fl_out;
 
 	memset(&px, 0, sizeof(px));
-	px.to_server = px.from_server = px.pidfd = px.sigfd = -1;
+	px.to_server = px.from_server = px.pidfd = px.sigfd = px.ino = -1;
+	px.session = getenv("GUARD_SESSION");
+	if (px.session && !*px.session)
+		px.session = NULL;
 	guard_buf_init(&px.to_client.b);
 	guard_buf_init(&px.to_server_q.b);
 	if ((rc = parse_args(&px, argc, argv, &first)) < 0)

@@ -451,3 +451,84 @@ J
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"no .mcp.json"* ]]
 }
+
+# ---- calls that wait for a person (approval.hook_wait) do not block the relay ----
+
+@test "an ask waiting for a person blocks nothing: a ping and a read are answered meanwhile; approved, it runs" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}'
+	call='{"op":"call","bg":true,"name":"write_file","args":{"path":"'"$ALLOWED"'/waited.txt","content":"w"}}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run_bg --separate-stderr client "[$call,{\"op\":\"ping\"},$read]" guard mcp --name fs -- "${FS[@]}"
+	wait_for_line "$BATS_TEST_TMPDIR/bg.out" '"step":2,'
+	# the ping and the read came back while the call still waits for a person
+	! grep -q '"step":0,' "$BATS_TEST_TMPDIR/bg.out"
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	jq -e '.status == "pending" and .tool == "mcp__fs__write_file"' "$PROJ/.ai/approvals/$id.json"
+	[ ! -e "$ALLOWED/waited.txt" ]
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
+	[ "$status" -eq 0 ]
+	[ "$(step 1 | jq -r .ok)" = true ]
+	[ "$(text 2)" = hello ]
+	[ "$(is_error 0)" = false ]
+	[ "$(step 0 | jq -r .seq)" -gt "$(step 2 | jq -r .seq)" ]
+	[ "$(cat "$ALLOWED/waited.txt")" = w ]
+	# one decision for the call, the approved one, and its result
+	run audit
+	[ "$(jq -r 'select(.tool=="mcp__fs__write_file" and (.event=="decision" or .event=="tool.result")) |
+		.event + ":" + (.decision.effect // "-")' <<<"$output" | paste -sd, -)" = "decision:allow,tool.result:-" ]
+}
+
+@test "a waiting call that no one decides is denied at the end of hook_wait, naming the request; the relay went on" {
+	user_policy <<<'approval: {hook_wait: 2s}'
+	call='{"op":"call","bg":true,"name":"write_file","args":{"path":"'"$ALLOWED"'/never.txt","content":"n"}}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run --separate-stderr client "[$call,$read]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(text 1)" = hello ]
+	[ "$(step 0 | jq -r .seq)" -gt "$(step 1 | jq -r .seq)" ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"*"guard-approve approve"* ]]
+	[ ! -e "$ALLOWED/never.txt" ]
+}
+
+@test "cancelling a call that waits for a person: it is not answered, never reaches the server, and the proxy goes on" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}'
+	in=$BATS_TEST_TMPDIR/client-in.log out=$BATS_TEST_TMPDIR/client-out.log log=$BATS_TEST_TMPDIR/server-in.log
+	call='{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/c.txt","content":"c"},"cancelWhenFileIn":"'"$PROJ"'/.ai/approvals"}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run --separate-stderr client "[$call,{\"op\":\"ping\"},$read]" \
+		bash -c 'tee "$0" | guard mcp --name fs -- sh -c '\''tee "$0" | "$@"'\'' "$2" "${@:3}" | tee "$1"' "$in" "$out" "$log" "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(step 0 | jq -r .ok)" = false ]
+	[ "$(step 1 | jq -r .ok)" = true ]
+	[ "$(text 2)" = hello ]
+	rid=$(jq -c 'select(.method=="notifications/cancelled") | .params.requestId' "$in")
+	[ -n "$rid" ]
+	# no answer for it, and the server saw neither the call nor its cancellation
+	[ -z "$(jq -c --argjson r "$rid" 'select(.id == $r)' "$out")" ]
+	! grep -q '"write_file"' "$log"
+	! grep -q 'notifications/cancelled' "$log"
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+		.decision.effect == "deny" and (.decision.reason | contains("cancelled by the client"))'
+	# a person's approval afterwards runs nothing
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	[ ! -e "$ALLOWED/c.txt" ]
+}
+
+@test "a call waiting for a person when the client shuts down: denied at once, the proxy ends, the audit says why" {
+	user_policy <<<'approval: {hook_wait: 50s}'
+	printf '%s\n' "$(init_frames)" \
+		'{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"write_file","arguments":{"path":"'"$ALLOWED"'/l.txt","content":"l"}}}' \
+		>"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr timeout 30 python3 "$MCPD/raw.py" --expect 1 -- guard mcp --name fs -- "${FS[@]}" <"$BATS_TEST_TMPDIR/in"
+	# raw.py closes the proxy's stdin after the one answer (initialize): the client's shutdown ends the wait
+	[ "$status" -eq 0 ]
+	[ "$(jq -r 'select(.id == 7) | .result.isError' <<<"$output")" = true ]
+	[ ! -e "$ALLOWED/l.txt" ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+		.decision.effect == "deny" and (.decision.reason | contains("the client closed its side"))'
+}

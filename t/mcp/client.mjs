@@ -15,12 +15,13 @@ const [command, ...args] = process.argv.slice(sep + 1);
 const steps = JSON.parse(process.env.MCP_STEPS || "[]");
 const transport = new StdioClientTransport({ command, args, stderr: "inherit", env: process.env });
 const client = new Client({ name: "guard-test-client", version: "1.0.0" });
-const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+let seq = 0; // the order lines come out in (a step with "bg" ends out of order)
+const out = (o) => process.stdout.write(JSON.stringify({ ...o, seq: seq++ }) + "\n");
+const bg = [];
 
 await client.connect(transport);
 out({ step: "pid", pid: transport.pid });
-for (let i = 0; i < steps.length; i++) {
-  const s = steps[i];
+async function run(i, s) {
   try {
     let result;
     switch (s.op) {
@@ -39,6 +40,19 @@ for (let i = 0; i < steps.length; i++) {
           opts.signal = ac.signal;
           setTimeout(() => ac.abort("test cancels"), s.cancelAfterMs);
         }
+        if (s.cancelWhenFileIn !== undefined) {
+          // cancel once a folder holds a .json file (the approval request of a waiting call)
+          const fs = await import("node:fs");
+          const ac = new AbortController();
+          opts.signal = ac.signal;
+          const look = () => {
+            let names = [];
+            try { names = fs.readdirSync(s.cancelWhenFileIn); } catch { /* not there yet */ }
+            if (names.some((n) => n.endsWith(".json"))) ac.abort("test cancels");
+            else setTimeout(look, 20);
+          };
+          look();
+        }
         if (s.timeoutMs) opts.timeout = s.timeoutMs;
         result = await client.callTool({ name: s.name, arguments: s.args || {} }, undefined, opts);
         if (s.progress) result = { ...result, progress };
@@ -51,6 +65,7 @@ for (let i = 0; i < steps.length; i++) {
         result = { seen: s.file };
         break;
       }
+      case "join": await Promise.all(bg); result = { joined: bg.length }; break;
       default: throw new Error("unknown op " + s.op);
     }
     out({ step: i, ok: true, result });
@@ -58,4 +73,10 @@ for (let i = 0; i < steps.length; i++) {
     out({ step: i, ok: false, error: String(e && e.message ? e.message : e) });
   }
 }
+// "bg": true starts a step and goes on to the next at once ("join" waits for them)
+for (let i = 0; i < steps.length; i++) {
+  if (steps[i].bg) bg.push(run(i, steps[i]));
+  else await run(i, steps[i]);
+}
+await Promise.all(bg);
 await client.close();
