@@ -383,12 +383,19 @@ session_track(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev)
 		return 0;
 	if ((rc = guard_session_track(px->project, px->session, p, ev)) < 0)
 		return rc;
+	/* the session ended: this call is denied too (the hook stops the agent), and says why */
 	const char *stop = guard_event_str(ev, "stop.reason");
 	cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
-	if (stop && cJSON_IsObject(d) && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
+	if (!stop || !cJSON_IsObject(d) || strstr(guard_event_str(ev, "decision.reason") ?: "", stop))
+		return 0;
+	if (!strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
 		guard_json_set(d, "effect", cJSON_CreateString("deny"));
 		guard_json_set(d, "rule", cJSON_CreateString("session.stop"));
 		guard_json_set(d, "reason", cJSON_CreateString(stop));
+	} else {
+		char *r = guard_xasprintf("%s; %s", guard_event_str(ev, "decision.reason") ?: "", stop);
+		guard_json_set(d, "reason", cJSON_CreateString(r));
+		free(r);
 	}
 	return 0;
 }

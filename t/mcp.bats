@@ -532,3 +532,72 @@ approval: {hook_wait: 50s}'
 	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
 		.decision.effect == "deny" and (.decision.reason | contains("the client closed its side"))'
 }
+
+# ---- unattended sessions ($GUARD_SESSION): MCP calls count like the hook's ----
+
+# session_start [POLICY-YAML]: a clean committed project, then a running session.
+session_start() {
+	git -C "$PROJ" config user.email t@example.com
+	git -C "$PROJ" config user.name tester
+	mkdir -p "$PROJ/.ai"
+	printf 'version: 1\n%s\n' "${1:-}" >"$PROJ/.ai/policy.yaml"
+	git -C "$PROJ" add -A && git -C "$PROJ" commit -qm init
+	run --separate-stderr guard-session start --task mcp
+	[ "$status" -eq 0 ]
+	export GUARD_SESSION=${output#export GUARD_SESSION=}
+	STATE=$(cd "$(git -C "$PROJ" rev-parse --git-common-dir)" && pwd -P)/guard/sessions/$GUARD_SESSION.json
+}
+
+@test "session: MCP calls count as tool calls; retrying a denied call past denied_retries ends the session, and every later call says so" {
+	session_start 'session: {denied_retries: 2}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	bad='{"op":"call","name":"write_file","args":{"path":"'"$PROJ"'/.ai/policy.yaml","content":"default: allow"}}'
+	run --separate-stderr client "[$read,$bad,$bad,$bad,$read]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(text 0)" = hello ]
+	[[ "$(text 1)" == *"rule protect-guard"* ]]
+	[[ "$(text 2)" != *"unattended session"* ]]
+	# the third try reaches the limit: its answer names the end of the session
+	[[ "$(text 3)" == *"rule protect-guard"*"unattended session $GUARD_SESSION ended: 2 retries of a denied command"* ]]
+	[ "$(is_error 4)" = true ]
+	[[ "$(text 4)" == *"rule session.stop"*"unattended session $GUARD_SESSION is ended"*"no more tool calls"* ]]
+	jq -e '.status == "ended" and .counters.tool_calls == 4 and .counters.denied_retries == 2' "$STATE"
+	audit | has 'select(.event=="decision" and .decision.rule=="session.stop") | .decision.effect == "deny"'
+}
+
+@test "session: an access outside the project through an MCP tool ends the session before the server runs it" {
+	session_start
+	log=$BATS_TEST_TMPDIR/server-in.log
+	outside='{"op":"call","name":"read_text_file","args":{"path":"/etc/hostname"}}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run --separate-stderr client "[$outside,$read]" guard mcp --name fs -- sh -c 'tee "$0" | "$@"' "$log" "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"access outside the project"* ]]
+	[[ "$(text 1)" == *"is ended"* ]]
+	! grep -q 'tools/call' "$log"
+	jq -e '.status == "ended" and .counters.outside_project == 1 and (.outside | index("/etc/hostname"))' "$STATE"
+}
+
+@test "session: past max_duration the next MCP call is denied with the reason" {
+	session_start
+	ts=$(date -u -d "@$(($(date +%s) - 4 * 3600))" +%Y-%m-%dT%H:%M:%S.000Z)
+	jq --arg t "$ts" '.started_at = $t' "$STATE" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
+	run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}]' \
+		guard mcp --name fs -- "${FS[@]}"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"session duration"* ]]
+	[ "$(jq -r '.breaches[0].limit' "$STATE")" = duration ]
+}
+
+@test "session: a GUARD_SESSION that names no running session, or a bad id, denies every call (fail closed)" {
+	for sid in 20990101-000000-none '../../etc' ''; do
+		[ -n "$sid" ] || continue
+		GUARD_SESSION=$sid run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}]' \
+			guard mcp --name fs -- "${FS[@]}"
+		[ "$status" -eq 0 ]
+		[ "$(is_error 0)" = true ]
+		[[ "$(text 0)" == "guard denied this call ("* ]]
+		[[ "$(text 0)" != *hello* ]]
+	done
+}
