@@ -30,6 +30,7 @@
 #include "guard_path.h"
 #include "guard_session.h"
 #include "mcp.h"
+#include "mcp_govern.h"
 
 #define MCP_MAX_PENDING 4096            /* requests tracked in flight */
 #define MCP_QUEUE_HIGH ((size_t)4 << 20) /* stop reading a side while its peer's queue holds this much */
@@ -56,15 +57,7 @@ struct mcp_queue {
 };
 
 struct mcp_proxy {
-	const char *name;
-	char *cwd, *project;
-	bool propose_flag;
-	size_t max_flag;
-	struct guard_policy_mcp cfg;
-	struct guard_stages stages;   /* the policy, kept while its files stay the same */
-	bool stages_on;
-	struct guard_audit *log;      /* the audit log, open while the policy stays */
-	char sig[4][96];              /* what each layer file looked like when it was loaded */
+	struct mcp_gov gov;           /* the governing step, shared with the HTTP transport */
 	pid_t pid;
 	int pidfd, sigfd, to_server, from_server;
 	bool client_eof, server_eof, server_exited, initialized, client_gone;
@@ -73,7 +66,6 @@ struct mcp_proxy {
 	int kill_step;        /* 0 none, 1 SIGTERM sent, 2 SIGKILL sent */
 	struct mcp_queue to_client, to_server_q;
 	struct guard_mcp_frames rd_client, rd_server;
-	struct guard_mcp_tools tools;
 	struct mcp_pending *pending;
 	size_t npending, apending;
 	/* calls held while our tools/list is out, so they are rated with the hints it brings */
@@ -84,7 +76,6 @@ struct mcp_proxy {
 	unsigned long own_seq;
 	int list_pages;
 	bool io_error;
-	const char *session;    /* $GUARD_SESSION: the unattended session calls count against */
 	size_t nwait;           /* P_WAIT entries */
 	long long wait_next;    /* ns: the next look at the approvals waited on */
 	long long wait_poll_ns; /* how often (approval.poll_interval) */
@@ -97,21 +88,6 @@ now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void
-note(const struct mcp_proxy *px, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A line on stderr, which the client shows as the server's log. */
-static void
-note(const struct mcp_proxy *px, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "guard mcp[%s]: ", px->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* ---- queues ---- */
@@ -218,84 +194,22 @@ id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
 	cJSON_free(s);
 }
 
-/* ---- the policy: loaded again as soon as a layer file changes ---- */
-
-/* A file's identity and version, to see an edit without reading it. */
-static void
-file_sig(const char *path, char out[96])
-{
-	struct stat st;
-
-	if (!path || stat(path, &st) < 0)
-		snprintf(out, 96, "-");
-	else
-		snprintf(out, 96, "%lx:%lx:%lld:%ld.%09ld", (unsigned long)st.st_dev, (unsigned long)st.st_ino,
-			 (long long)st.st_size, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-}
-
-/* Did any layer file change since the policy was loaded? Records the new look. */
-static bool
-layers_changed(struct mcp_proxy *px)
-{
-	const char *env_default = getenv("GUARD_DEFAULT_POLICY"), *env_managed = getenv("GUARD_MANAGED_POLICY");
-	char *user = guard_policy_user_path();
-	char *project = guard_xasprintf("%s/.ai/policy.yaml", px->project);
-	const char *paths[4] = { env_default && *env_default ? env_default : GUARD_DATADIR "/default.yaml", user,
-				 env_managed ? env_managed : "/etc/guard/policy.yaml", project };
-	bool changed = false;
-
-	for (size_t i = 0; i < 4; i++) {
-		char now[96];
-		file_sig(paths[i], now);
-		if (strcmp(now, px->sig[i])) {
-			changed = true;
-			memcpy(px->sig[i], now, sizeof(now));
-		}
-	}
-	free(user);
-	free(project);
-	return changed;
-}
-
+/* The policy in force; the frame readers follow its limit. */
 static int
 load_policy(struct mcp_proxy *px, const struct guard_policy **p)
 {
-	int rc;
+	int rc = mcp_gov_policy(&px->gov, p);
 
-	if (layers_changed(px) || !px->stages_on) {
-		guard_audit_close(px->log);
-		px->log = NULL;
-		if (px->stages_on)
-			guard_stages_release(&px->stages);
-		guard_hook_stages(&px->stages, NULL);
-		px->stages_on = true;
-	}
-	if ((rc = guard_stages_policy(&px->stages, px->project, p)) < 0) {
-		px->sig[0][0] = '\0'; /* try again next time */
-		return rc;
-	}
-	guard_policy_mcp(*p, px->name, &px->cfg);
-	if (px->max_flag && px->max_flag < px->cfg.max_frame_bytes)
-		px->cfg.max_frame_bytes = px->max_flag;
-	px->tools.trusted = px->cfg.trusted;
-	px->rd_client.max = px->rd_server.max = px->cfg.max_frame_bytes;
-	return 0;
+	if (rc == 0)
+		px->rd_client.max = px->rd_server.max = px->gov.cfg.max_frame_bytes;
+	return rc;
 }
 
-/* ---- audit of an answer ---- */
-
-static int session_track(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev);
-
+/* The answer to a forwarded call, audited. */
 static void
 audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, const char *why)
 {
-	const struct guard_policy *pol;
-	cJSON *ev = guard_mcp_result_event(p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
-
-	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 || session_track(px, pol, ev) < 0 ||
-	    guard_stage_audit_keep(&px->stages, &px->log, ev) < 0)
-		note(px, "the result of %s is not in the audit log: %s", guard_event_str(p->ev, "tool"), guard_error_last());
-	cJSON_Delete(ev);
+	mcp_gov_result(&px->gov, p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
 }
 
 /* ---- our own tools/list, to know the tools whatever the client asks ---- */
@@ -370,108 +284,15 @@ rpc_error(struct mcp_queue *q, const char *id, int code, const char *msg)
 }
 
 /*
- * An unattended session ($GUARD_SESSION) counts the call as the hook's
- * tool calls count; a limit it breaks that ends the session denies the
- * call with the reason.
- */
-static int
-session_track(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev)
-{
-	int rc;
-
-	if (!px->session)
-		return 0;
-	if ((rc = guard_session_track(px->project, px->session, p, ev)) < 0)
-		return rc;
-	/* the session ended: this call is denied too (the hook stops the agent), and says why */
-	const char *stop = guard_event_str(ev, "stop.reason");
-	cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
-	if (!stop || !cJSON_IsObject(d) || strstr(guard_event_str(ev, "decision.reason") ?: "", stop))
-		return 0;
-	if (!strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
-		guard_json_set(d, "effect", cJSON_CreateString("deny"));
-		guard_json_set(d, "rule", cJSON_CreateString("session.stop"));
-		guard_json_set(d, "reason", cJSON_CreateString(stop));
-	} else {
-		char *r = guard_xasprintf("%s; %s", guard_event_str(ev, "decision.reason") ?: "", stop);
-		guard_json_set(d, "reason", cJSON_CreateString(r));
-		free(r);
-	}
-	return 0;
-}
-
-/* The hook's fail-closed answer (when answer is set), recorded when the log can take it. */
-static void
-govern_failed(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, int rc, const char *id, bool answer)
-{
-	char *why = guard_xasprintf("guard denied this call (%s): %s", guard_fail_rule(rc), guard_error_last());
-	if (answer)
-		refuse(px, id, why);
-	note(px, "%s", why);
-	free(why);
-	if (ev && p) {
-		ev = guard_stage_fail(ev, rc);
-		guard_stage_audit_keep(&px->stages, &px->log, ev);
-	}
-	cJSON_Delete(ev);
-}
-
-/*
- * The end of a call's judgement (ev is taken): what is not an allow yet
- * becomes the hook's deny, the session counts it, the audit records it;
- * then forward it or answer it here (when answer is set).
+ * An ask with approval.hook_wait: the call waits in the table while the
+ * relay goes on; the loop looks at the request every poll interval (and
+ * at once when the approvals folder changes). ev is taken.
  */
 static void
-conclude(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, const char *id, const char *data,
-	 size_t len, bool answer, const char *why)
+park(struct mcp_proxy *px, cJSON *ev, const struct mcp_wait *mw, const char *id, const char *data, size_t len)
 {
-	struct guard_stages *st = &px->stages;
-	int rc;
-
-	if ((rc = guard_hook_settle(st, p, ev)) == 0 && why) {
-		char *r = guard_xasprintf("%s (%s)", guard_event_str(ev, "decision.reason") ?: "", why);
-		guard_json_set(cJSON_GetObjectItemCaseSensitive(ev, "decision"), "reason", cJSON_CreateString(r));
-		free(r);
-	}
-	if (rc < 0 || (rc = session_track(px, p, ev)) < 0 ||
-	    (rc = guard_stage_audit_keep(st, &px->log, ev)) < 0) {
-		govern_failed(px, p, ev, rc, id, answer);
-		return;
-	}
-	if (data && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
-		struct mcp_pending *pp = pending_add(px, id, P_CALL);
-		pp->ev = ev;
-		pp->t0 = now_ns();
-		queue_add(&px->to_server_q, data, len);
-		queue_add(&px->to_server_q, "\n", 1);
-		return;
-	}
-	if (answer) {
-		char *text = guard_mcp_refusal_text(ev, px->cfg.propose || px->propose_flag);
-		refuse(px, id, text);
-		free(text);
-	}
-	cJSON_Delete(ev);
-}
-
-/*
- * An ask the gate left pending, with approval.hook_wait set: the call
- * waits in the table while the relay goes on; the loop looks at the
- * request every poll interval (and at once when the approvals folder
- * changes). True when it was parked (ev is taken).
- */
-static bool
-park(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, const char *id, const char *data, size_t len)
-{
-	struct guard_approval_config c;
-	const char *appr = guard_event_str(ev, "approval.id");
-
-	if (px->propose_flag || px->cfg.propose || !appr || strlen(appr) >= GUARD_APPROVAL_ID_LEN ||
-	    strcmp(guard_event_str(ev, "decision.effect") ?: "", "ask") || guard_approval_config(p, &c) < 0 ||
-	    c.hook_wait <= 0)
-		return false;
 	if (px->ino < 0) {
-		char *dir = guard_xasprintf("%s/.ai/approvals", px->project);
+		char *dir = guard_xasprintf("%s/.ai/approvals", px->gov.project);
 		px->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 		if (px->ino >= 0 && inotify_add_watch(px->ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
 			close(px->ino); /* polling alone, then */
@@ -482,13 +303,12 @@ park(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, const char *
 	struct mcp_pending *w = pending_add(px, id, P_WAIT);
 	w->ev = ev;
 	guard_buf_add(&w->frame, data, len);
-	snprintf(w->appr, sizeof(w->appr), "%s", appr);
-	w->deadline = now_ns() + c.hook_wait * 1000000000LL;
+	snprintf(w->appr, sizeof(w->appr), "%s", mw->appr);
+	w->deadline = now_ns() + mw->wait_s * 1000000000LL;
 	px->nwait++;
-	px->wait_poll_ns = c.poll_ms * 1000000LL;
+	px->wait_poll_ns = mw->poll_ms * 1000000LL;
 	if (!px->wait_next || px->wait_next > now_ns() + px->wait_poll_ns)
 		px->wait_next = now_ns() + px->wait_poll_ns;
-	return true;
 }
 
 /*
@@ -499,31 +319,31 @@ park(struct mcp_proxy *px, const struct guard_policy *p, cJSON *ev, const char *
 static void
 govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len, bool may_wait)
 {
-	const struct guard_policy *p = NULL;
-	cJSON *ev = NULL;
-	int rc;
+	struct mcp_wait mw;
+	cJSON *ev;
+	char *text;
 
 	if (px->npending >= MCP_MAX_PENDING) {
 		refuse(px, id, "guard denied this call: too many calls in flight (try again when some have answered)");
 		return;
 	}
-	if ((rc = load_policy(px, &p)) < 0 ||
-	    (rc = guard_mcp_call_event(msg, px->name, &px->tools, px->cwd, &ev)) < 0 ||
-	    (rc = guard_event_complete(ev, "mcp")) < 0)
-		goto fail;
-	if (len > guard_policy_max_event_bytes(p)) {
-		rc = guard_error(GUARD_EUSAGE, "the call is %zu bytes, over the %zu-byte limit (limits.max_event_bytes)",
-				 len, guard_policy_max_event_bytes(p));
-		goto fail;
+	switch (mcp_gov_decide(&px->gov, msg, len, may_wait, &ev, &text, &mw)) {
+	case MCP_FORWARD: {
+		struct mcp_pending *pp = pending_add(px, id, P_CALL);
+		pp->ev = ev;
+		pp->t0 = now_ns();
+		queue_add(&px->to_server_q, data, len);
+		queue_add(&px->to_server_q, "\n", 1);
+		break;
 	}
-	if ((rc = guard_hook_pre_gate(&px->stages, p, ev)) < 0)
-		goto fail;
-	if (may_wait && park(px, p, ev, id, data, len))
-		return;
-	conclude(px, p, ev, id, data, len, true, NULL);
-	return;
-fail:
-	govern_failed(px, p, ev, rc, id, true);
+	case MCP_WAIT:
+		park(px, ev, &mw, id, data, len);
+		break;
+	case MCP_ANSWER:
+		refuse(px, id, text);
+		free(text);
+		break;
+	}
 }
 
 /*
@@ -534,18 +354,18 @@ fail:
 static void
 wait_end(struct mcp_proxy *px, struct mcp_pending *w, bool approved, const char *why, bool answer)
 {
-	const struct guard_policy *p = NULL;
 	cJSON *msg = NULL;
-	int rc;
+	char *text = NULL;
 
 	if (approved && guard_event_parse(w->frame.buf, w->frame.len, w->frame.len + 1, &msg) == 0) {
 		govern(px, msg, w->id, w->frame.buf, w->frame.len, false);
 		cJSON_Delete(msg);
 		cJSON_Delete(w->ev);
-	} else if ((rc = load_policy(px, &p)) < 0) {
-		govern_failed(px, NULL, w->ev, rc, w->id, answer);
 	} else {
-		conclude(px, p, w->ev, w->id, NULL, 0, answer, why);
+		mcp_gov_settle(&px->gov, w->ev, why, &text);
+		if (answer)
+			refuse(px, w->id, text);
+		free(text);
 	}
 	guard_buf_release(&w->frame);
 }
@@ -567,7 +387,7 @@ static void
 waits_check(struct mcp_proxy *px)
 {
 	struct guard_approval_store st = GUARD_APPROVAL_STORE_INIT;
-	bool open = guard_approval_store_open(&st, px->project, false) == 0;
+	bool open = guard_approval_store_open(&st, px->gov.project, false) == 0;
 	long long now = now_ns();
 
 	if (!open)
@@ -619,7 +439,7 @@ client_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 
 	id_text(v, id);
 	cJSON_Delete(v);
-	note(px, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
+	mcp_gov_note(&px->gov, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
 	     *f->scan->method ? f->scan->method : "?", *id ? id : "?");
 	if (*id || !*f->scan->method)
 		rpc_error(&px->to_client, id, -32600, msg);
@@ -641,7 +461,7 @@ client_batch(struct mcp_proxy *px, const char *data, size_t len)
 	}
 	cJSON_Delete(arr);
 	if (call) {
-		note(px, "refused a batch holding a tools/call or an unreadable member");
+		mcp_gov_note(&px->gov, "refused a batch holding a tools/call or an unreadable member");
 		rpc_error(&px->to_client, "", -32600,
 			  "guard mcp: a batch may not hold tools/call (send each call alone) or members that are not requests");
 		return;
@@ -688,7 +508,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	}
 	if (guard_event_parse(f->data, f->len, px->rd_client.max, &msg) < 0) {
 		/* what guard cannot read, the server may read another way: not forwarded */
-		note(px, "refused a malformed message from the client: %s", guard_error_last());
+		mcp_gov_note(&px->gov, "refused a malformed message from the client: %s", guard_error_last());
 		char *m = guard_xasprintf("guard mcp: parse error: %s", guard_error_last());
 		rpc_error(&px->to_client, "", -32700, m);
 		free(m);
@@ -700,7 +520,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	id_text(idv, id);
 	if (m && !strcmp(m, "tools/call")) {
 		if (!*id) {
-			note(px, "dropped a tools/call without a usable id (a notification cannot be judged and answered)");
+			mcp_gov_note(&px->gov, "dropped a tools/call without a usable id (a notification cannot be judged and answered)");
 			if (idv)
 				rpc_error(&px->to_client, "", -32600, "guard mcp: tools/call needs a string or number id");
 		} else if (px->list_deadline && px->nheld < MCP_MAX_PENDING) {
@@ -746,7 +566,7 @@ server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 
 	id_text(v, id);
 	cJSON_Delete(v);
-	note(px, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
+	mcp_gov_note(&px->gov, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
 	     px->rd_server.max, *id ? id : "?");
 	if (!*id || *f->scan->method)
 		return; /* a notification or a request of the server's: nobody waits on us for it */
@@ -775,7 +595,7 @@ server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, con
 		break;
 	case P_LIST:
 	case P_OWN_LIST:
-		guard_mcp_tools_learn(&px->tools, result);
+		guard_mcp_tools_learn(&px->gov.tools, result);
 		break;
 	case P_INIT:
 	case P_WAIT:
@@ -906,6 +726,33 @@ shutdown_step(struct mcp_proxy *px)
 	}
 }
 
+/*
+ * guard mcp --listen: exec guard-mcp-http, the Streamable HTTP proxy (it
+ * links libmicrohttpd and libcurl, which the hook never loads): beside
+ * this program in a build tree, else where make install put it.
+ */
+static int
+mcp_exec_http(char **argv)
+{
+	char self[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			snprintf(slash + 1, sizeof(self) - (size_t)(slash + 1 - self), "guard-mcp-http");
+			if (access(self, X_OK) == 0) {
+				argv[0] = self;
+				execv(self, argv);
+			}
+		}
+	}
+	argv[0] = (char *)GUARD_LIBEXECDIR "/guard-mcp-http";
+	execv(argv[0], argv);
+	return guard_error(GUARD_EIO, "cannot run %s for guard mcp --listen: %s (is guard installed whole?)", argv[0],
+			   strerror(errno));
+}
+
 /* ---- the loop ---- */
 
 static void
@@ -936,7 +783,7 @@ on_signal(struct mcp_proxy *px)
 
 	if (read(px->sigfd, &si, sizeof(si)) != sizeof(si))
 		return;
-	note(px, "signal %u: stopping the server", si.ssi_signo);
+	mcp_gov_note(&px->gov, "signal %u: stopping the server", si.ssi_signo);
 	px->client_eof = true;
 	if (!px->server_exited)
 		kill(-px->pid, SIGTERM);
@@ -1031,39 +878,26 @@ loop(struct mcp_proxy *px)
 }
 
 static int
-parse_args(struct mcp_proxy *px, int argc, char **argv, int *first)
+parse_args(struct mcp_opts *o, int argc, char **argv, int *first)
 {
-	int i;
+	int i, rc;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--name") && i + 1 < argc) {
-			px->name = argv[++i];
-		} else if (!strcmp(argv[i], "--propose")) {
-			px->propose_flag = true;
-		} else if (!strcmp(argv[i], "--max-frame") && i + 1 < argc) {
-			char *end;
-			unsigned long long v = strtoull(argv[++i], &end, 10);
-			if (*end || !v || v > ((size_t)1 << 30))
-				return guard_error(GUARD_EUSAGE, "--max-frame takes a byte count from 1 to 1073741824, not '%s'", argv[i]);
-			px->max_flag = (size_t)v;
-		} else {
+		if ((rc = mcp_opt_common(o, argc, argv, &i)) < 0)
+			return rc;
+		if (rc == 0)
 			return guard_error(GUARD_EUSAGE, "usage: guard mcp [--name NAME] [--propose] [--max-frame BYTES] -- "
 					   "SERVER-COMMAND [ARGS...] (unknown '%s')", argv[i]);
-		}
 	}
 	if (i + 1 >= argc)
 		return guard_error(GUARD_EUSAGE, "usage: guard mcp [--name NAME] [--propose] [--max-frame BYTES] -- "
 				   "SERVER-COMMAND [ARGS...] (no server command after --)");
 	*first = i + 1;
-	if (!px->name) {
+	if (!o->name) {
 		const char *slash = strrchr(argv[*first], '/');
-		px->name = slash ? slash + 1 : argv[*first];
+		o->name = slash ? slash + 1 : argv[*first];
 	}
-	if (!*px->name || strspn(px->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
-	    strlen(px->name) || strstr(px->name, "__"))
-		return guard_error(GUARD_EUSAGE, "--name '%s': use letters, digits, '-', '_' and '.' (no '__'): "
-				   "it names the tools mcp__NAME__TOOL", px->name);
-	return 0;
+	return mcp_name_check(o->name);
 }
 
 static void
@@ -1086,7 +920,6 @@ finish(struct mcp_proxy *px)
 	free(px->held);
 	guard_mcp_frames_release(&px->rd_client);
 	guard_mcp_frames_release(&px->rd_server);
-	guard_mcp_tools_release(&px->tools);
 	guard_buf_release(&px->to_client.b);
 	guard_buf_release(&px->to_server_q.b);
 	if (px->to_server >= 0)
@@ -1099,42 +932,32 @@ finish(struct mcp_proxy *px)
 		close(px->sigfd);
 	if (px->ino >= 0)
 		close(px->ino);
-	guard_audit_close(px->log);
-	if (px->stages_on)
-		guard_stages_release(&px->stages);
-	free(px->cwd);
-	free(px->project);
+	mcp_gov_release(&px->gov);
 }
 
 int
 cmd_mcp(int argc, char **argv)
 {
 	struct mcp_proxy px;
+	struct mcp_opts o = { NULL, false, 0 };
 	const struct guard_policy *pol;
 	sigset_t mask, old;
 	int first = 0, rc, fl_in, fl_out;
 
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--listen"))
+			return mcp_exec_http(argv); /* the Streamable HTTP transport, its own program */
 	memset(&px, 0, sizeof(px));
 	px.to_server = px.from_server = px.pidfd = px.sigfd = px.ino = -1;
-	px.session = getenv("GUARD_SESSION");
-	if (px.session && !*px.session)
-		px.session = NULL;
 	guard_buf_init(&px.to_client.b);
 	guard_buf_init(&px.to_server_q.b);
-	if ((rc = parse_args(&px, argc, argv, &first)) < 0)
-		return rc;
 	guard_mcp_frames_init(&px.rd_client, GUARD_MCP_FRAME_MAX_DEFAULT);
 	guard_mcp_frames_init(&px.rd_server, GUARD_MCP_FRAME_MAX_DEFAULT);
-	if (!(px.cwd = getcwd(NULL, 0))) {
-		rc = guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+	if ((rc = parse_args(&o, argc, argv, &first)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
-	}
-	guard_project_root(px.cwd, &px.project);
-	if (!px.project)
-		px.project = guard_xstrdup(px.cwd);
 	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
 	if (load_policy(&px, &pol) < 0)
-		note(&px, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
+		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
 	char rnd[37];
 	guard_uuid(rnd);
 	snprintf(px.own_prefix, sizeof(px.own_prefix), "guard-mcp-%.8s", rnd);

@@ -5,6 +5,8 @@
 // {"step": i, "ok": false, "error": "..."}.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const sep = process.argv.indexOf("--");
 if (sep < 0 || sep + 1 >= process.argv.length) {
@@ -13,14 +15,20 @@ if (sep < 0 || sep + 1 >= process.argv.length) {
 }
 const [command, ...args] = process.argv.slice(sep + 1);
 const steps = JSON.parse(process.env.MCP_STEPS || "[]");
-const transport = new StdioClientTransport({ command, args, stderr: "inherit", env: process.env });
+// "-- http://HOST:PORT/PATH": the Streamable HTTP transport instead of a command on stdio
+const transport = /^https?:\/\//.test(command)
+  ? new StreamableHTTPClientTransport(new URL(command))
+  : new StdioClientTransport({ command, args, stderr: "inherit", env: process.env });
 const client = new Client({ name: "guard-test-client", version: "1.0.0" });
 let seq = 0; // the order lines come out in (a step with "bg" ends out of order)
 const out = (o) => process.stdout.write(JSON.stringify({ ...o, seq: seq++ }) + "\n");
 const bg = [];
 
+const t0 = Date.now();
+let logs = 0; // notifications/message the server sent (over HTTP: its GET stream)
+client.setNotificationHandler(LoggingMessageNotificationSchema, () => { logs++; });
 await client.connect(transport);
-out({ step: "pid", pid: transport.pid });
+out({ step: "pid", pid: transport.pid ?? null, session: transport.sessionId ?? null });
 async function run(i, s) {
   try {
     let result;
@@ -34,7 +42,7 @@ async function run(i, s) {
       case "call": {
         const progress = [];
         const opts = {};
-        if (s.progress) opts.onprogress = (p) => progress.push(p);
+        if (s.progress) opts.onprogress = (p) => progress.push(s.timed ? { ...p, at: Date.now() - t0 } : p);
         if (s.cancelAfterMs !== undefined) {
           const ac = new AbortController();
           opts.signal = ac.signal;
@@ -56,6 +64,7 @@ async function run(i, s) {
         if (s.timeoutMs) opts.timeout = s.timeoutMs;
         result = await client.callTool({ name: s.name, arguments: s.args || {} }, undefined, opts);
         if (s.progress) result = { ...result, progress };
+        if (s.timed) result = { ...result, at: Date.now() - t0 };
         break;
       }
       case "waitline": {
@@ -65,6 +74,14 @@ async function run(i, s) {
         result = { seen: s.file };
         break;
       }
+      case "logs": {
+        // wait (up to s.ms) for a server's log notification
+        const end = Date.now() + (s.ms || 20000);
+        while (!logs && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+        result = { logs };
+        break;
+      }
+      case "terminate": await transport.terminateSession(); result = { terminated: true }; break;
       case "join": await Promise.all(bg); result = { joined: bg.length }; break;
       default: throw new Error("unknown op " + s.op);
     }
