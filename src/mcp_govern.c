@@ -252,6 +252,12 @@ mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, c
 	if ((rc = mcp_gov_policy(g, &p)) < 0 || (rc = guard_mcp_call_event(msg, g->name, &g->tools, g->cwd, ev)) < 0 ||
 	    (rc = guard_event_complete(*ev, "mcp")) < 0)
 		goto fail;
+	if (g->session) {
+		/* pairs the call with its result, so the session sees which files it created or changed */
+		char use[37];
+		guard_uuid(use);
+		cJSON_AddStringToObject(*ev, "tool_use_id", use);
+	}
 	if (len > guard_policy_max_event_bytes(p)) {
 		rc = guard_error(GUARD_EUSAGE, "the call is %zu bytes, over the %zu-byte limit (limits.max_event_bytes)",
 				 len, guard_policy_max_event_bytes(p));
@@ -289,6 +295,10 @@ mcp_gov_result(struct mcp_gov *g, const cJSON *pre, const cJSON *answer, const c
 {
 	const struct guard_policy *pol;
 	cJSON *ev = guard_mcp_result_event(pre, answer, why, ms);
+	const cJSON *use = cJSON_GetObjectItemCaseSensitive(pre, "tool_use_id");
+
+	if (cJSON_IsString(use))
+		cJSON_AddStringToObject(ev, "tool_use_id", use->valuestring);
 
 	if (guard_event_complete(ev, "mcp") < 0 || mcp_gov_policy(g, &pol) < 0 || session_track(g, pol, ev) < 0 ||
 	    guard_stage_audit_keep(&g->stages, &g->log, ev) < 0)
