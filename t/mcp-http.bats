@@ -256,3 +256,34 @@ INIT='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":
 	[[ "$output" == "502 "*"did not answer"* ]]
 	audit | has 'select(.event=="tool.result" and .tool=="mcp__every__echo") | .data.success == false'
 }
+
+@test "an ask over HTTP waits for a person in its own request while a ping and another call are answered; approved, it runs" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}
+risk: {tools: {"mcp__every__get-sum": high/W}}'
+	proxy
+	run_bg --separate-stderr client '[{"op":"call","bg":true,"name":"get-sum","args":{"a":2,"b":3}},{"op":"ping"},{"op":"call","name":"echo","args":{"message":"meanwhile"}}]' "$URL"
+	wait_for_line "$BATS_TEST_TMPDIR/bg.out" '"step":2,'
+	! grep -q '"step":0,' "$BATS_TEST_TMPDIR/bg.out"
+	wait_for_file "$PROJ/.ai/approvals/*.json"
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	jq -e '.status == "pending" and .tool == "mcp__every__get-sum"' "$PROJ/.ai/approvals/$id.json"
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
+	[ "$status" -eq 0 ]
+	[ "$(text 2)" = "Echo: meanwhile" ]
+	[ "$(is_error 0)" = false ]
+	[ "$(text 0)" = "The sum of 2 and 3 is 5." ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__get-sum") | .decision.rule == "guard.approved"'
+}
+
+@test "an ask over HTTP that no one decides is denied at the end of hook_wait, naming the request, and never reaches the server" {
+	user_policy <<<'approval: {hook_wait: 1s}
+risk: {tools: {"mcp__every__get-sum": high/W}}'
+	proxy
+	run --separate-stderr client '[{"op":"call","name":"get-sum","args":{"a":2,"b":3}}]' "$URL"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"*"guard-approve approve"* ]]
+	! audit | has 'select(.event=="tool.result" and .tool=="mcp__every__get-sum")'
+}
