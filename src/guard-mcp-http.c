@@ -140,18 +140,6 @@ reply_tool_error(struct MHD_Connection *c, const char *id_json, const char *text
 
 /* ---- the answer's messages: audit a governed call's, learn a tools/list ---- */
 
-static void
-id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
-{
-	out[0] = '\0';
-	if (!cJSON_IsString(id) && !cJSON_IsNumber(id))
-		return;
-	char *s = cJSON_PrintUnformatted(id);
-	if (s && strlen(s) < GUARD_MCP_ID_MAX)
-		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);
-	cJSON_free(s);
-}
-
 /* The watched answer ends (msg NULL: none came, why says why). */
 static void
 watch_end(struct relay *r, const cJSON *msg, const char *why)
@@ -183,11 +171,11 @@ watch_message(struct relay *r, const char *p, size_t n)
 	cJSON *one = cJSON_IsArray(msg) ? NULL : msg, *list = cJSON_IsArray(msg) ? msg : NULL;
 	cJSON_ArrayForEach(it, list)
 		if (!one) {
-			id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), id);
+			mcp_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), id);
 			if (!strcmp(id, r->id))
 				one = it;
 		}
-	id_text(cJSON_GetObjectItemCaseSensitive(one, "id"), id);
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(one, "id"), id);
 	if (one && !cJSON_GetObjectItemCaseSensitive(one, "method") && !strcmp(id, r->id))
 		watch_end(r, one, NULL);
 	cJSON_Delete(msg);
@@ -632,7 +620,7 @@ post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 				       "guard mcp: a batch may not hold tools/call (send each call alone) or members that are not requests");
 	}
 	method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-	id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
 	if (cJSON_IsString(method) && !strcmp(method->valuestring, "tools/call")) {
 		if (!*id) {
 			cJSON_Delete(msg);

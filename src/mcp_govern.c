@@ -45,6 +45,18 @@ mcp_opt_common(struct mcp_opts *o, int argc, char **argv, int *i)
 	return 1;
 }
 
+void
+mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
+{
+	out[0] = '\0';
+	if (!cJSON_IsString(id) && !cJSON_IsNumber(id))
+		return;
+	char *s = cJSON_PrintUnformatted(id);
+	if (s && strlen(s) < GUARD_MCP_ID_MAX)
+		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);
+	cJSON_free(s);
+}
+
 int
 mcp_name_check(const char *name)
 {

@@ -61,6 +61,9 @@ struct mcp_opts {
  */
 int mcp_opt_common(struct mcp_opts *o, int argc, char **argv, int *i);
 
+/* The id's JSON text, or "" when it is not a string or number (or too long). */
+void mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX]);
+
 /* A server name fit for mcp__NAME__TOOL, or GUARD_EUSAGE saying what fits. */
 int mcp_name_check(const char *name);
 

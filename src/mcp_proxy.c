@@ -181,19 +181,6 @@ pending_take(struct mcp_proxy *px, struct mcp_pending *p)
 	return w;
 }
 
-/* The id's JSON text, or "" when it is not a string or number (or too long). */
-static void
-id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
-{
-	out[0] = '\0';
-	if (!cJSON_IsString(id) && !cJSON_IsNumber(id))
-		return;
-	char *s = cJSON_PrintUnformatted(id);
-	if (s && strlen(s) < GUARD_MCP_ID_MAX)
-		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);
-	cJSON_free(s);
-}
-
 /* The policy in force; the frame readers follow its limit. */
 static int
 load_policy(struct mcp_proxy *px, const struct guard_policy **p)
@@ -437,7 +424,7 @@ client_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 	char *msg = guard_xasprintf("guard mcp: a message of %zu bytes is over the %zu-byte limit (mcp.max_frame_bytes); "
 				    "not forwarded", f->len, px->rd_client.max);
 
-	id_text(v, id);
+	mcp_id_text(v, id);
 	cJSON_Delete(v);
 	mcp_gov_note(&px->gov, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
 	     *f->scan->method ? f->scan->method : "?", *id ? id : "?");
@@ -480,7 +467,7 @@ cancel_wait(struct mcp_proxy *px, const cJSON *msg)
 	char rid[GUARD_MCP_ID_MAX];
 	struct mcp_pending *p;
 
-	id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
 	if (!*rid || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
 		return false;
 	struct mcp_pending w = pending_take(px, p);
@@ -517,7 +504,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(msg, "id");
 	const char *m = cJSON_IsString(method) ? method->valuestring : NULL;
-	id_text(idv, id);
+	mcp_id_text(idv, id);
 	if (m && !strcmp(m, "tools/call")) {
 		if (!*id) {
 			mcp_gov_note(&px->gov, "dropped a tools/call without a usable id (a notification cannot be judged and answered)");
@@ -545,7 +532,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		own_list(px, NULL);
 	} else if (m && !strcmp(m, "notifications/cancelled")) {
 		char rid[GUARD_MCP_ID_MAX];
-		id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
+		mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
 		struct mcp_pending *p = *rid ? pending_find(px, rid) : NULL;
 		if (p && p->kind == P_CALL) {
 			audit_result(px, p, NULL, "cancelled by the client");
@@ -564,7 +551,7 @@ server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
 	struct mcp_pending *p;
 
-	id_text(v, id);
+	mcp_id_text(v, id);
 	cJSON_Delete(v);
 	mcp_gov_note(&px->gov, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
 	     px->rd_server.max, *id ? id : "?");
@@ -630,7 +617,7 @@ on_server_frame(void *arg, const struct guard_mcp_frame *f)
 		return;
 	}
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-	id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
 	if (!method && *id) {
 		struct mcp_pending *p = pending_find(px, id);
 		if (p && p->kind != P_WAIT) {

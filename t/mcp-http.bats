@@ -7,6 +7,7 @@
 # client would never send go through curl. No part of MCP is mocked.
 
 load helper
+load mcp/common
 
 setup() {
 	setup_guard
@@ -58,35 +59,6 @@ proxy() {
 	wait_for "guard mcp to listen" grep -q 'listening on port' "$PXERR"
 	PXPORT=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$PXERR")
 	URL=http://127.0.0.1:$PXPORT/mcp
-}
-
-client() {
-	MCP_STEPS=$1 node "$MCPD/client.mjs" -- "$2"
-}
-
-step() {
-	printf '%s\n' "$output" | jq -c --argjson n "$1" 'select(.step == $n)'
-}
-
-text() {
-	step "$1" | jq -r '.result.content[0].text'
-}
-
-is_error() {
-	step "$1" | jq -r '.result.isError // false'
-}
-
-has() {
-	jq -c "$@" | grep -qx true
-}
-
-audit() {
-	cat "$PROJ"/.ai/audit/*.jsonl 2>/dev/null
-}
-
-user_policy() {
-	cat >"$GUARD_USER_POLICY"
-	chmod 600 "$GUARD_USER_POLICY"
 }
 
 posts() {

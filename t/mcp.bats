@@ -6,6 +6,7 @@
 # t/mcp/raw.py. No part of MCP is mocked.
 
 load helper
+load mcp/common
 
 setup() {
 	setup_guard
@@ -23,40 +24,6 @@ setup() {
 	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
 	mkdir -p "$HOME/.config/guard"
 	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
-}
-
-# client STEPS-JSON CMD...: the SDK client through CMD; one JSON line per step.
-client() {
-	MCP_STEPS=$1 exec node "$MCPD/client.mjs" -- "${@:2}"
-}
-
-# step N: that step's line of $output.
-step() {
-	printf '%s\n' "$output" | jq -c --argjson n "$1" 'select(.step == $n)'
-}
-
-# text N: the first text content of step N's tool result.
-text() {
-	step "$1" | jq -r '.result.content[0].text'
-}
-
-is_error() {
-	step "$1" | jq -r '.result.isError // false'
-}
-
-# has [JQ-OPTIONS] FILTER: some line of stdin makes FILTER true (jq 1.6's -e
-# looks only at the last input's output).
-has() {
-	jq -c "$@" | grep -qx true
-}
-
-audit() {
-	cat "$PROJ"/.ai/audit/*.jsonl 2>/dev/null
-}
-
-user_policy() {
-	cat >"$GUARD_USER_POLICY"
-	chmod 600 "$GUARD_USER_POLICY"
 }
 
 # raw_teed N: the frames in $BATS_TEST_TMPDIR/in through guard mcp (t/mcp/raw.py,
