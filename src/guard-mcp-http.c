@@ -9,7 +9,9 @@
  * the stdio proxy (src/mcp_govern.c): denied or waiting calls never reach
  * the server. libmicrohttpd serves the client side, one thread per
  * connection (a request that waits for a person or an SSE stream blocks
- * only its own); the governing step runs under one lock. Bound to
+ * only its own); the governing step runs in the main thread, the
+ * governor, that the others hand their jobs to (the library keeps caches
+ * per thread: connection threads come and go, the governor stays). Bound to
  * loopback unless --listen names another address; Origin and Host are
  * checked (DNS rebinding), bodies are bounded (mcp.max_frame_bytes).
  * A program of its own so the hook never loads libcurl or libmicrohttpd.
@@ -19,6 +21,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <strings.h>
 #include <sys/inotify.h>
 #include <time.h>
@@ -46,9 +49,18 @@ static const char usage[] =
 	"PORT 0 picks a free port (printed on stderr). Browser origins other than localhost are refused\n"
 	"unless --allow-origin names them.\n";
 
+struct gov_job;
+
 struct http_px {
-	struct mcp_gov gov;
-	pthread_mutex_t mu;          /* held around every use of gov */
+	struct mcp_gov gov;          /* used by the governor thread only */
+	pthread_mutex_t mu;          /* guards the job queue */
+	pthread_cond_t work, done;
+	struct gov_job *jobs;        /* waiting for the governor, oldest first */
+	bool stop;
+	pthread_t stopper;
+	sigset_t mask;               /* the signals that stop it */
+	size_t max;                  /* bytes a body may have (mcp.max_frame_bytes when guard started) */
+	atomic_bool closing;         /* stopping: streams end */
 	const char *upstream;
 	const char *origins[HTTP_MAX_ORIGINS];
 	size_t norigins;
@@ -138,20 +150,102 @@ reply_tool_error(struct MHD_Connection *c, const char *id_json, const char *text
 	return ok;
 }
 
+/* ---- the governor: every use of the governing step, in one thread ---- */
+
+enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE };
+
+struct gov_job {
+	enum job_kind kind;
+	const cJSON *msg;        /* J_DECIDE: the call; J_RESULT: the answer (or NULL); J_LEARN: the tools/list answer */
+	size_t len;
+	bool may_wait;
+	cJSON *ev;               /* J_DECIDE: out; J_SETTLE: in (taken); J_RESULT: the pre event (kept) */
+	char *text;              /* out: what to answer with */
+	const char *why;
+	double ms;
+	struct mcp_wait w;       /* J_DECIDE: out; J_STATE: in */
+	char state[32];          /* J_STATE: out */
+	enum mcp_verdict v;
+	bool finished;
+	struct gov_job *next;
+};
+
+static void
+job_run(struct http_px *px, struct gov_job *j)
+{
+	switch (j->kind) {
+	case J_DECIDE:
+		j->v = mcp_gov_decide(&px->gov, j->msg, j->len, j->may_wait, &j->ev, &j->text, &j->w);
+		break;
+	case J_SETTLE:
+		mcp_gov_settle(&px->gov, j->ev, j->why, &j->text);
+		j->ev = NULL;
+		j->v = MCP_ANSWER;
+		break;
+	case J_RESULT:
+		mcp_gov_result(&px->gov, j->ev, j->msg, j->why, j->ms);
+		break;
+	case J_LEARN:
+		guard_mcp_tools_learn(&px->gov.tools, cJSON_GetObjectItemCaseSensitive(j->msg, "result"));
+		break;
+	case J_STATE:
+		mcp_gov_approval_state(px->gov.project, j->w.appr, j->state, sizeof(j->state));
+		break;
+	}
+}
+
+static void *
+governor(void *arg)
+{
+	struct http_px *px = arg;
+
+	pthread_mutex_lock(&px->mu);
+	for (;;) {
+		while (!px->jobs && !px->stop)
+			pthread_cond_wait(&px->work, &px->mu);
+		if (!px->jobs)
+			break;
+		struct gov_job *j = px->jobs;
+		px->jobs = j->next;
+		pthread_mutex_unlock(&px->mu);
+		job_run(px, j);
+		pthread_mutex_lock(&px->mu);
+		j->finished = true;
+		pthread_cond_broadcast(&px->done);
+	}
+	pthread_mutex_unlock(&px->mu);
+	return NULL;
+}
+
+/* Hand a job to the governor and wait for it. */
+static void
+gov(struct http_px *px, struct gov_job *j)
+{
+	struct gov_job **tail;
+
+	pthread_mutex_lock(&px->mu);
+	j->next = NULL;
+	j->finished = false;
+	for (tail = &px->jobs; *tail; tail = &(*tail)->next)
+		;
+	*tail = j;
+	pthread_cond_signal(&px->work);
+	while (!j->finished)
+		pthread_cond_wait(&px->done, &px->mu);
+	pthread_mutex_unlock(&px->mu);
+}
+
 /* ---- the answer's messages: audit a governed call's, learn a tools/list ---- */
 
 /* The watched answer ends (msg NULL: none came, why says why). */
 static void
 watch_end(struct relay *r, const cJSON *msg, const char *why)
 {
-	struct http_px *px = r->px;
+	struct gov_job j = { .kind = r->watch == W_CALL ? J_RESULT : J_LEARN, .msg = msg, .ev = r->ev, .why = why,
+			     .ms = ms_since(&r->t0) };
 
-	pthread_mutex_lock(&px->mu);
-	if (r->watch == W_CALL)
-		mcp_gov_result(&px->gov, r->ev, msg, why, ms_since(&r->t0));
-	else if (r->watch == W_LIST && msg)
-		guard_mcp_tools_learn(&px->gov.tools, cJSON_GetObjectItemCaseSensitive(msg, "result"));
-	pthread_mutex_unlock(&px->mu);
+	if (r->watch == W_CALL || msg)
+		gov(r->px, &j);
 	cJSON_Delete(r->ev);
 	r->ev = NULL;
 	r->watch = W_NONE;
@@ -317,7 +411,7 @@ relay_new(struct http_px *px, struct MHD_Connection *c, const char *method, cons
 	struct relay *r = guard_xcalloc(1, sizeof(*r));
 
 	r->px = px;
-	r->max = px->gov.cfg.max_frame_bytes ? px->gov.cfg.max_frame_bytes : GUARD_MCP_FRAME_MAX_DEFAULT;
+	r->max = px->max;
 	guard_buf_init(&r->out);
 	guard_buf_init(&r->line);
 	guard_buf_init(&r->data);
@@ -381,7 +475,7 @@ relay_read(void *arg, uint64_t pos, char *buf, size_t max)
 	struct relay *r = arg;
 
 	(void)pos;
-	while (r->off >= r->out.len && !r->done)
+	while (r->off >= r->out.len && !r->done && !atomic_load(&r->px->closing))
 		relay_step(r, HTTP_STEP_MS);
 	if (r->off < r->out.len) {
 		size_t n = r->out.len - r->off < max ? r->out.len - r->off : max;
@@ -511,17 +605,19 @@ await_person(struct http_px *px, const cJSON *msg, size_t len, cJSON **ev, char 
 	char dir[4200], state[32];
 	struct timespec t0;
 	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	struct mcp_wait unused;
-	enum mcp_verdict v;
 
 	snprintf(dir, sizeof(dir), "%s/.ai/approvals", px->gov.project);
 	if (ino >= 0 && inotify_add_watch(ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
 		close(ino);
 		ino = -1;
 	}
+	struct gov_job look = { .kind = J_STATE, .w = *mw };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!strcmp(mcp_gov_approval_state(px->gov.project, mw->appr, state, sizeof(state)), "pending") &&
-	       ms_since(&t0) < (double)mw->wait_s * 1e3) {
+	for (;;) {
+		gov(px, &look);
+		snprintf(state, sizeof(state), "%s", look.state);
+		if (strcmp(state, "pending") || ms_since(&t0) >= (double)mw->wait_s * 1e3)
+			break;
 		struct pollfd pfd = { ino, POLLIN, 0 };
 		char buf[4096];
 		if (poll(&pfd, ino >= 0 ? 1 : 0, (int)mw->poll_ms) > 0)
@@ -530,31 +626,30 @@ await_person(struct http_px *px, const cJSON *msg, size_t len, cJSON **ev, char 
 	}
 	if (ino >= 0)
 		close(ino);
-	pthread_mutex_lock(&px->mu);
+	struct gov_job j = { .kind = J_SETTLE, .msg = msg, .len = len, .ev = *ev };
 	if (!strcmp(state, "approved") || !strcmp(state, "consumed")) {
 		cJSON_Delete(*ev);
-		v = mcp_gov_decide(&px->gov, msg, len, false, ev, text, &unused);
-	} else {
-		mcp_gov_settle(&px->gov, *ev, NULL, text);
-		*ev = NULL;
-		v = MCP_ANSWER;
+		j.kind = J_DECIDE;
+		j.ev = NULL;
 	}
-	pthread_mutex_unlock(&px->mu);
-	return v;
+	gov(px, &j);
+	*ev = j.ev;
+	*text = j.text;
+	return j.v;
 }
 
 static enum MHD_Result
 post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const char *id, const struct conn *cn)
 {
-	struct mcp_wait mw;
-	cJSON *ev = NULL;
-	char *text = NULL;
+	struct gov_job j = { .kind = J_DECIDE, .msg = msg, .len = cn->body.len, .may_wait = true };
 	enum mcp_verdict v;
 	enum MHD_Result ok;
 
-	pthread_mutex_lock(&px->mu);
-	v = mcp_gov_decide(&px->gov, msg, cn->body.len, true, &ev, &text, &mw);
-	pthread_mutex_unlock(&px->mu);
+	gov(px, &j);
+	cJSON *ev = j.ev;
+	char *text = j.text;
+	struct mcp_wait mw = j.w;
+	v = j.v;
 	if (v == MCP_WAIT)
 		v = await_person(px, msg, cn->body.len, &ev, &text, &mw);
 	if (v == MCP_ANSWER) {
@@ -564,9 +659,8 @@ post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const 
 	}
 	struct relay *r = relay_new(px, c, "POST", cn->body.buf, cn->body.len);
 	if (!r) {
-		pthread_mutex_lock(&px->mu);
-		mcp_gov_result(&px->gov, ev, NULL, "guard mcp: cannot start the request to the upstream", 0);
-		pthread_mutex_unlock(&px->mu);
+		struct gov_job res = { .kind = J_RESULT, .ev = ev, .why = "guard mcp: cannot start the request to the upstream" };
+		gov(px, &res);
 		cJSON_Delete(ev);
 		return reply_rpc_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, -32603, "guard mcp: out of resources");
 	}
@@ -669,7 +763,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (cn->body.len + *upload_size > px->gov.cfg.max_frame_bytes)
+		if (cn->body.len + *upload_size > px->max)
 			cn->too_big = true;
 		else
 			guard_buf_add(&cn->body, upload, *upload_size);
@@ -678,7 +772,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	}
 	if (cn->too_big) {
 		char *m = guard_xasprintf("guard mcp: the request is over the %zu-byte limit (mcp.max_frame_bytes); not forwarded",
-					  px->gov.cfg.max_frame_bytes);
+					  px->max);
 		enum MHD_Result ok = reply_rpc_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "null", -32600, m);
 		free(m);
 		return ok;
@@ -704,7 +798,25 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_Reque
 	*con_cls = NULL;
 }
 
-/* ---- start ---- */
+/* ---- start and stop ---- */
+
+/* A signal: streams end, the connections close (their jobs still served), then the governor stops. */
+static void *
+stopper(void *arg)
+{
+	struct http_px *px = arg;
+	int sig = 0;
+
+	sigwait(&px->mask, &sig);
+	mcp_gov_note(&px->gov, "signal %d: stopping", sig);
+	atomic_store(&px->closing, true); /* an idle stream would hold its thread, and the stop, forever */
+	MHD_stop_daemon(px->d);
+	pthread_mutex_lock(&px->mu);
+	px->stop = true;
+	pthread_cond_signal(&px->work);
+	pthread_mutex_unlock(&px->mu);
+	return NULL;
+}
 
 /* [ADDR:]PORT: loopback unless an address is named; only numeric addresses (or localhost). */
 static int
@@ -784,24 +896,26 @@ serve(int argc, char **argv)
 	struct mcp_opts o = { NULL, false, 0 };
 	struct sockaddr_storage ss;
 	const struct guard_policy *pol;
-	sigset_t mask;
-	int rc, sig;
+	int rc;
 
 	memset(&px, 0, sizeof(px));
 	pthread_mutex_init(&px.mu, NULL);
+	pthread_cond_init(&px.work, NULL);
+	pthread_cond_init(&px.done, NULL);
 	if ((rc = parse_args(&px, &o, argc, argv, &ss)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
 	if (mcp_gov_policy(&px.gov, &pol) < 0) {
 		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
 		px.gov.cfg.max_frame_bytes = o.max_frame ? o.max_frame : GUARD_MCP_FRAME_MAX_DEFAULT;
 	}
+	px.max = px.gov.cfg.max_frame_bytes;
 	if (!px.loopback)
 		mcp_gov_note(&px.gov, "listening on a non-loopback address, as --listen asks: anyone who reaches it can use the server");
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &mask, NULL); /* the threads inherit it: only sigwait takes them */
+	sigemptyset(&px.mask);
+	sigaddset(&px.mask, SIGTERM);
+	sigaddset(&px.mask, SIGINT);
+	sigaddset(&px.mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &px.mask, NULL); /* the threads inherit it: only sigwait takes them */
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	px.d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
@@ -816,14 +930,20 @@ serve(int argc, char **argv)
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(px.d, MHD_DAEMON_INFO_BIND_PORT);
 	px.port = info ? info->port : 0;
+	if ((errno = pthread_create(&px.stopper, NULL, stopper, &px))) {
+		rc = guard_error(GUARD_EIO, "cannot start a thread: %s", strerror(errno));
+		MHD_stop_daemon(px.d);
+		goto out;
+	}
 	mcp_gov_note(&px.gov, "listening on port %u, relaying to %s", px.port, px.upstream);
-	sigwait(&mask, &sig);
-	mcp_gov_note(&px.gov, "signal %d: stopping", sig);
-	MHD_stop_daemon(px.d);
+	governor(&px); /* until the stopper says so */
+	pthread_join(px.stopper, NULL);
 	rc = 0;
 out:
 	curl_global_cleanup();
 	mcp_gov_release(&px.gov);
+	pthread_cond_destroy(&px.work);
+	pthread_cond_destroy(&px.done);
 	pthread_mutex_destroy(&px.mu);
 	return rc;
 }

@@ -23,9 +23,21 @@ setup() {
 	upstream_start
 }
 
+# The proxy must stop cleanly on SIGTERM (status 0, no sanitizer report:
+# under `make san` its leaks are checked at exit).
 teardown() {
+	local p rc=0
+	if [ -n "${pxpid:-}" ]; then
+		kill "$pxpid" 2>/dev/null || true
+		wait "$pxpid" || rc=$?
+	fi
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	if [ -n "${pxpid:-}" ] && { [ "$rc" -ne 0 ] || grep -q 'Sanitizer' "$PXERR"; }; then
+		echo "# guard-mcp-http exited with status $rc:" >&2
+		cat "$PXERR" >&2
+		return 1
+	fi
 }
 
 free_port() {
