@@ -209,8 +209,7 @@ static const struct cli_command commands[] = {
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
 	{ "mcp", cmd_mcp, 0, "[--name NAME] [--propose] [--max-frame BYTES] -- SERVER-COMMAND [ARGS...] | "
 	  "--listen [ADDR:]PORT --upstream URL [--allow-origin ORIGIN]... [--name NAME] [--propose] [--max-frame BYTES]",
-	  "run an MCP server behind guard (stdio, or Streamable HTTP with --listen): every tools/call is rated, "
-	  "decided, approved and audited" },
+	  "run an MCP server behind guard: every tools/call is rated, decided, approved and audited" },
 	{ "doctor", cmd_doctor, 0, "", "check the policy layers and prove each agent hook denies 'rm -rf ~'" },
 	{ "version", cmd_version, 0, "", "the version (also --version)" },
 	{ NULL, cmd_other, 0, NULL, NULL }, /* guard NAME: guard-NAME */
