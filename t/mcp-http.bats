@@ -10,15 +10,7 @@ load helper
 load mcp/common
 
 setup() {
-	setup_guard
-	MCPD=$REPO_ROOT/t/mcp
-	if [ ! -f "$MCPD/node_modules/.guard-lock" ]; then
-		echo "# t/mcp/node_modules is missing: run 'make mcp-deps' (npm ci in t/mcp)" >&2
-		return 1
-	fi
-	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
-	mkdir -p "$HOME/.config/guard"
-	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL GUARD_SESSION
+	mcp_setup || return 1
 	pids=()
 	upstream_start
 }

@@ -9,21 +9,12 @@ load helper
 load mcp/common
 
 setup() {
-	setup_guard
-	MCPD=$REPO_ROOT/t/mcp
-	# the parts must be there: a missing install fails, it never skips
-	if [ ! -f "$MCPD/node_modules/.guard-lock" ]; then
-		echo "# t/mcp/node_modules is missing: run 'make mcp-deps' (npm ci in t/mcp)" >&2
-		return 1
-	fi
+	mcp_setup || return 1
 	ALLOWED=$PROJ/allowed
 	mkdir -p "$ALLOWED"
 	echo hello >"$ALLOWED/a.txt"
 	FS=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js" "$ALLOWED")
 	EV=(node "$MCPD/node_modules/@modelcontextprotocol/server-everything/dist/index.js")
-	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
-	mkdir -p "$HOME/.config/guard"
-	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
 }
 
 # raw_teed N: the frames in $BATS_TEST_TMPDIR/in through guard mcp (t/mcp/raw.py,
@@ -491,7 +482,7 @@ approval: {hook_wait: 50s}'
 	printf '%s\n' "$(init_frames)" \
 		'{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"write_file","arguments":{"path":"'"$ALLOWED"'/l.txt","content":"l"}}}' \
 		>"$BATS_TEST_TMPDIR/in"
-	run --separate-stderr timeout 30 python3 "$MCPD/raw.py" --expect 1 -- guard mcp --name fs -- "${FS[@]}" <"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr python3 "$MCPD/raw.py" --expect 1 -- guard mcp --name fs -- "${FS[@]}" <"$BATS_TEST_TMPDIR/in"
 	# raw.py closes the proxy's stdin after the one answer (initialize): the client's shutdown ends the wait
 	[ "$status" -eq 0 ]
 	[ "$(jq -r 'select(.id == 7) | .result.isError' <<<"$output")" = true ]

@@ -2,6 +2,21 @@
 # helper): reading the SDK client's step lines, the audit log, the user
 # policy layer.
 
+# mcp_setup: a fresh project (setup_guard), $MCPD, the user policy layer's
+# path, no approval or session settings from outside. The MCP parts must be
+# there: a missing install fails, it never skips.
+mcp_setup() {
+	setup_guard
+	MCPD=$REPO_ROOT/t/mcp
+	if [ ! -f "$MCPD/node_modules/.guard-lock" ]; then
+		echo "# t/mcp/node_modules is missing: run 'make mcp-deps' (npm ci in t/mcp)" >&2
+		return 1
+	fi
+	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
+	mkdir -p "$HOME/.config/guard"
+	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL GUARD_SESSION
+}
+
 # client STEPS-JSON CMD...|URL: the SDK client through CMD (stdio) or to URL
 # (Streamable HTTP); one JSON line per step.
 client() {
