@@ -5,6 +5,8 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/guard
+# Helpers other programs exec, not commands of their own (guard-mcp-http).
+LIBEXECDIR = $(PREFIX)/lib/guard
 MANDIR    = $(PREFIX)/share/man
 # Completion: one file per program where bash-completion's loader looks for
 # it, zsh's vendor directory (on Debian's $fpath), fish's vendor directory.
@@ -24,15 +26,20 @@ BIN      ?= bin
 PROGRAMS     = guard guard-risk guard-policy guard-approve guard-audit guard-session guard-git guard-scan
 PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
 PKGS_GIT     = libgit2
+# guard mcp --listen's Streamable HTTP transport, a helper program of its
+# own (guard, the hook's binary, never loads these).
+HELPERS      = guard-mcp-http
+PKGS_HTTP    = libmicrohttpd libcurl
 
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
-             libpcre2-dev libgit2-dev bats git jq python3 strace zsh fish python3-jsonschema python3-yaml pre-commit chromium
+             libpcre2-dev libgit2-dev libmicrohttpd-dev libcurl4-openssl-dev \
+             bats git jq python3 strace zsh fish python3-jsonschema python3-yaml pre-commit chromium
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
 CPPFLAGS_ALL = -Isrc/lib -I$(BUILD)/lib -include src/lib/guard_prelude.h -D_GNU_SOURCE \
-	-DGUARD_VERSION='"$(VERSION)"' -DGUARD_DATADIR='"$(DATADIR)"' \
+	-DGUARD_VERSION='"$(VERSION)"' -DGUARD_DATADIR='"$(DATADIR)"' -DGUARD_LIBEXECDIR='"$(LIBEXECDIR)"' \
 	$(shell pkg-config --cflags $(PKGS_COMMON) 2>/dev/null)
 # -MMD -MP: each object lists the headers it includes, so a header change
 # rebuilds only what includes it (the .d files are read at the end).
@@ -50,7 +57,7 @@ LIB_SRC  = $(sort $(wildcard src/lib/*.c src/lib/risk/*.c))
 LIB_CORE = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)
 LIB_OBJ  = $(LIB_CORE) $(BUILD)/lib/embedded_policy.o
 LIB_A    = $(BUILD)/libguard.a
-PROG_BIN = $(PROGRAMS:%=$(BIN)/%)
+PROG_BIN = $(PROGRAMS:%=$(BIN)/%) $(HELPERS:%=$(BIN)/%)
 
 UNIT_SRC = $(sort $(wildcard t/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
@@ -112,12 +119,14 @@ $(BUILD)/report_html.o: src/report_html.S share/report/report.html | $(BUILD)/li
 	$(CC) -c -o $@ $<
 
 $(BIN)/%: src/%.c $(CLI_OBJ) $(LIB_A) | $(BIN)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -MF $(BUILD)/$*.main.d -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) -lm $(LDFLAGS)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS_GIT) $(CFLAGS_ALL) -MF $(BUILD)/$*.main.d -o $@ $< $(filter %.o,$^) $(LIB_A) $(call git_libs,$*) $(LDLIBS_COMMON) $(LDLIBS_PROG) -lm $(LDFLAGS)
 
 $(BIN)/guard-approve $(BIN)/guard: $(BUILD)/approve_view.o
 # guard mcp, the MCP proxy (never libgit2: it is on every tool call's path)
-$(BIN)/guard: $(BUILD)/mcp_proxy.o
+$(BIN)/guard: $(BUILD)/mcp_proxy.o $(BUILD)/mcp_govern.o
 $(BIN)/guard-approve: $(BUILD)/approve_key.o
+$(BIN)/guard-mcp-http: $(BUILD)/mcp_govern.o
+$(BIN)/guard-mcp-http: LDLIBS_PROG = $(shell pkg-config --libs $(PKGS_HTTP) 2>/dev/null) -lpthread
 $(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 $(BIN)/guard-git: $(PROG_OBJ_guard-git)
 $(BIN)/guard-scan: $(PROG_OBJ_guard-scan)
@@ -195,7 +204,9 @@ fuzz:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	install -m 0755 $(PROG_BIN) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(HELPERS:%=$(BIN)/%) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 policy/*.yaml $(DESTDIR)$(DATADIR)/
 	install -m 0644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 share/man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
@@ -212,7 +223,7 @@ deb:
 	@sh src/tools/deb.sh $(VERSION) $(DEB_ARCH)
 
 uninstall:
-	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%)
 	rm -f $(DESTDIR)$(DATADIR)/default.yaml $(DESTDIR)$(DATADIR)/nightbuilder.yaml
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(DESTDIR)$(ZSHCOMPDIR)/_guard
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(FISHCOMPDIR)/%.fish)

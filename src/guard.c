@@ -189,7 +189,8 @@ static const struct cli_command commands[] = {
 	{ "init", cmd_init, CLI_HUMAN, "[--agent claude|gemini|codex|all] [--command 'guard hook'] [--[no-]git-hooks] [--remove] | --mcp [--remove]",
 	  "set up this repository: .ai/policy.yaml, the agents' hooks, runtime files ignored" },
 	{ "explain", cmd_explain, 0, "'CMD'", "how a shell command is rated and what the policy decides" },
-	{ "mcp", cmd_mcp, 0, "[--name NAME] [--propose] [--max-frame BYTES] -- SERVER-COMMAND [ARGS...]",
+	{ "mcp", cmd_mcp, 0, "[--name NAME] [--propose] [--max-frame BYTES] -- SERVER-COMMAND [ARGS...] | "
+	  "--listen [ADDR:]PORT --upstream URL [--allow-origin ORIGIN]... [--name NAME] [--propose] [--max-frame BYTES]",
 	  "run an MCP server behind guard: every tools/call is rated, decided, approved and audited" },
 	{ "doctor", cmd_doctor, 0, "", "check the policy layers and prove each agent hook denies 'rm -rf ~'" },
 	{ "version", cmd_version, 0, "", "the version (also --version)" },

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -27,7 +28,9 @@
 #include "guard_json.h"
 #include "guard_mcp.h"
 #include "guard_path.h"
+#include "guard_session.h"
 #include "mcp.h"
+#include "mcp_govern.h"
 
 #define MCP_MAX_PENDING 4096            /* requests tracked in flight */
 #define MCP_QUEUE_HIGH ((size_t)4 << 20) /* stop reading a side while its peer's queue holds this much */
@@ -35,13 +38,17 @@
 #define MCP_LIST_PAGES 100              /* tools/list pages followed for ourselves */
 #define MCP_LIST_WAIT_MS 5000           /* calls wait this long at most for the tools' hints */
 
-enum pending_kind { P_CALL, P_LIST, P_OWN_LIST, P_INIT };
+/* P_WAIT: a call that asks a person, waiting (approval.hook_wait) without blocking the relay */
+enum pending_kind { P_CALL, P_LIST, P_OWN_LIST, P_INIT, P_WAIT };
 
 struct mcp_pending {
 	char id[GUARD_MCP_ID_MAX];  /* the request id's JSON text */
 	enum pending_kind kind;
-	cJSON *ev;                  /* P_CALL: the decided pre event */
+	cJSON *ev;                  /* P_CALL: the decided pre event; P_WAIT: the ask, not settled yet */
 	long long t0;               /* P_CALL: when it was forwarded (ns) */
+	struct guard_buf frame;     /* P_WAIT: the request, judged again once approved */
+	char appr[GUARD_APPROVAL_ID_LEN]; /* P_WAIT: the approval request it waits on */
+	long long deadline;         /* P_WAIT: when the wait ends (ns) */
 };
 
 struct mcp_queue {
@@ -50,15 +57,7 @@ struct mcp_queue {
 };
 
 struct mcp_proxy {
-	const char *name;
-	char *cwd, *project;
-	bool propose_flag;
-	size_t max_flag;
-	struct guard_policy_mcp cfg;
-	struct guard_stages stages;   /* the policy, kept while its files stay the same */
-	bool stages_on;
-	struct guard_audit *log;      /* the audit log, open while the policy stays */
-	char sig[4][96];              /* what each layer file looked like when it was loaded */
+	struct mcp_gov gov;           /* the governing step, shared with the HTTP transport */
 	pid_t pid;
 	int pidfd, sigfd, to_server, from_server;
 	bool client_eof, server_eof, server_exited, initialized, client_gone;
@@ -67,7 +66,6 @@ struct mcp_proxy {
 	int kill_step;        /* 0 none, 1 SIGTERM sent, 2 SIGKILL sent */
 	struct mcp_queue to_client, to_server_q;
 	struct guard_mcp_frames rd_client, rd_server;
-	struct guard_mcp_tools tools;
 	struct mcp_pending *pending;
 	size_t npending, apending;
 	/* calls held while our tools/list is out, so they are rated with the hints it brings */
@@ -78,6 +76,10 @@ struct mcp_proxy {
 	unsigned long own_seq;
 	int list_pages;
 	bool io_error;
+	size_t nwait;           /* P_WAIT entries */
+	long long wait_next;    /* ns: the next look at the approvals waited on */
+	long long wait_poll_ns; /* how often (approval.poll_interval) */
+	int ino;                /* inotify on the approvals folder while calls wait, or -1 */
 };
 
 static long long
@@ -86,21 +88,6 @@ now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void
-note(const struct mcp_proxy *px, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A line on stderr, which the client shows as the server's log. */
-static void
-note(const struct mcp_proxy *px, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "guard mcp[%s]: ", px->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* ---- queues ---- */
@@ -158,6 +145,8 @@ pending_add(struct mcp_proxy *px, const char *id, enum pending_kind kind)
 
 	if (p) { /* an id used again: the newer request is the one answered next */
 		cJSON_Delete(p->ev);
+		guard_buf_release(&p->frame);
+		px->nwait -= p->kind == P_WAIT;
 	} else {
 		if (px->npending == px->apending) {
 			px->apending = px->apending ? px->apending * 2 : 16;
@@ -166,6 +155,7 @@ pending_add(struct mcp_proxy *px, const char *id, enum pending_kind kind)
 		p = &px->pending[px->npending++];
 	}
 	memset(p, 0, sizeof(*p));
+	guard_buf_init(&p->frame);
 	snprintf(p->id, sizeof(p->id), "%s", id);
 	p->kind = kind;
 	return p;
@@ -175,98 +165,38 @@ static void
 pending_drop(struct mcp_proxy *px, struct mcp_pending *p)
 {
 	cJSON_Delete(p->ev);
+	guard_buf_release(&p->frame);
+	px->nwait -= p->kind == P_WAIT;
 	*p = px->pending[--px->npending];
 }
 
-/* The id's JSON text, or "" when it is not a string or number (or too long). */
-static void
-id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
+/* Take an entry out of the table (its owner frees ev and frame). */
+static struct mcp_pending
+pending_take(struct mcp_proxy *px, struct mcp_pending *p)
 {
-	out[0] = '\0';
-	if (!cJSON_IsString(id) && !cJSON_IsNumber(id))
-		return;
-	char *s = cJSON_PrintUnformatted(id);
-	if (s && strlen(s) < GUARD_MCP_ID_MAX)
-		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);
-	cJSON_free(s);
+	struct mcp_pending w = *p;
+
+	px->nwait -= p->kind == P_WAIT;
+	*p = px->pending[--px->npending];
+	return w;
 }
 
-/* ---- the policy: loaded again as soon as a layer file changes ---- */
-
-/* A file's identity and version, to see an edit without reading it. */
-static void
-file_sig(const char *path, char out[96])
-{
-	struct stat st;
-
-	if (!path || stat(path, &st) < 0)
-		snprintf(out, 96, "-");
-	else
-		snprintf(out, 96, "%lx:%lx:%lld:%ld.%09ld", (unsigned long)st.st_dev, (unsigned long)st.st_ino,
-			 (long long)st.st_size, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-}
-
-/* Did any layer file change since the policy was loaded? Records the new look. */
-static bool
-layers_changed(struct mcp_proxy *px)
-{
-	const char *env_default = getenv("GUARD_DEFAULT_POLICY"), *env_managed = getenv("GUARD_MANAGED_POLICY");
-	char *user = guard_policy_user_path();
-	char *project = guard_xasprintf("%s/.ai/policy.yaml", px->project);
-	const char *paths[4] = { env_default && *env_default ? env_default : GUARD_DATADIR "/default.yaml", user,
-				 env_managed ? env_managed : "/etc/guard/policy.yaml", project };
-	bool changed = false;
-
-	for (size_t i = 0; i < 4; i++) {
-		char now[96];
-		file_sig(paths[i], now);
-		if (strcmp(now, px->sig[i])) {
-			changed = true;
-			memcpy(px->sig[i], now, sizeof(now));
-		}
-	}
-	free(user);
-	free(project);
-	return changed;
-}
-
+/* The policy in force; the frame readers follow its limit. */
 static int
 load_policy(struct mcp_proxy *px, const struct guard_policy **p)
 {
-	int rc;
+	int rc = mcp_gov_policy(&px->gov, p);
 
-	if (layers_changed(px) || !px->stages_on) {
-		guard_audit_close(px->log);
-		px->log = NULL;
-		if (px->stages_on)
-			guard_stages_release(&px->stages);
-		guard_hook_stages(&px->stages, NULL);
-		px->stages_on = true;
-	}
-	if ((rc = guard_stages_policy(&px->stages, px->project, p)) < 0) {
-		px->sig[0][0] = '\0'; /* try again next time */
-		return rc;
-	}
-	guard_policy_mcp(*p, px->name, &px->cfg);
-	if (px->max_flag && px->max_flag < px->cfg.max_frame_bytes)
-		px->cfg.max_frame_bytes = px->max_flag;
-	px->tools.trusted = px->cfg.trusted;
-	px->rd_client.max = px->rd_server.max = px->cfg.max_frame_bytes;
-	return 0;
+	if (rc == 0)
+		px->rd_client.max = px->rd_server.max = px->gov.cfg.max_frame_bytes;
+	return rc;
 }
 
-/* ---- audit of an answer ---- */
-
+/* The answer to a forwarded call, audited. */
 static void
 audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, const char *why)
 {
-	const struct guard_policy *pol;
-	cJSON *ev = guard_mcp_result_event(p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
-
-	if (guard_event_complete(ev, "mcp") < 0 || load_policy(px, &pol) < 0 ||
-	    guard_stage_audit_keep(&px->stages, &px->log, ev) < 0)
-		note(px, "the result of %s is not in the audit log: %s", guard_event_str(p->ev, "tool"), guard_error_last());
-	cJSON_Delete(ev);
+	mcp_gov_result(&px->gov, p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
 }
 
 /* ---- our own tools/list, to know the tools whatever the client asks ---- */
@@ -341,60 +271,140 @@ rpc_error(struct mcp_queue *q, const char *id, int code, const char *msg)
 }
 
 /*
- * Decide one tools/call: forward it (allow) or answer it here. Every
- * failure answers with a tool error naming it: nothing unjudged reaches
- * the server.
+ * An ask with approval.hook_wait: the call waits in the table while the
+ * relay goes on; the loop looks at the request every poll interval (and
+ * at once when the approvals folder changes). ev is taken.
  */
 static void
-govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len)
+park(struct mcp_proxy *px, cJSON *ev, const struct mcp_wait *mw, const char *id, const char *data, size_t len)
 {
-	struct guard_stages *st = &px->stages;
-	const struct guard_policy *p = NULL;
-	cJSON *ev = NULL;
-	int rc;
+	if (px->ino < 0) {
+		char *dir = guard_xasprintf("%s/.ai/approvals", px->gov.project);
+		px->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (px->ino >= 0 && inotify_add_watch(px->ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+			close(px->ino); /* polling alone, then */
+			px->ino = -1;
+		}
+		free(dir);
+	}
+	struct mcp_pending *w = pending_add(px, id, P_WAIT);
+	w->ev = ev;
+	guard_buf_add(&w->frame, data, len);
+	snprintf(w->appr, sizeof(w->appr), "%s", mw->appr);
+	w->deadline = now_ns() + mw->wait_s * 1000000000LL;
+	px->nwait++;
+	px->wait_poll_ns = mw->poll_ms * 1000000LL;
+	if (!px->wait_next || px->wait_next > now_ns() + px->wait_poll_ns)
+		px->wait_next = now_ns() + px->wait_poll_ns;
+}
+
+/*
+ * Decide one tools/call: forward it (allow) or answer it here, or let it
+ * wait for a person (may_wait). Every failure answers with a tool error
+ * naming it: nothing unjudged reaches the server.
+ */
+static void
+govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len, bool may_wait)
+{
+	struct mcp_wait mw;
+	cJSON *ev;
+	char *text;
 
 	if (px->npending >= MCP_MAX_PENDING) {
 		refuse(px, id, "guard denied this call: too many calls in flight (try again when some have answered)");
 		return;
 	}
-	if ((rc = load_policy(px, &p)) < 0 ||
-	    (rc = guard_mcp_call_event(msg, px->name, &px->tools, px->cwd, &ev)) < 0 ||
-	    (rc = guard_event_complete(ev, "mcp")) < 0)
-		goto fail;
-	if (len > guard_policy_max_event_bytes(p)) {
-		rc = guard_error(GUARD_EUSAGE, "the call is %zu bytes, over the %zu-byte limit (limits.max_event_bytes)",
-				 len, guard_policy_max_event_bytes(p));
-		goto fail;
-	}
-	if ((rc = guard_hook_pre(st, p, ev, !px->cfg.propose && !px->propose_flag)) < 0)
-		goto fail;
-	if ((rc = guard_stage_audit_keep(st, &px->log, ev)) < 0)
-		goto fail;
-	if (!strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
+	switch (mcp_gov_decide(&px->gov, msg, len, may_wait, &ev, &text, &mw)) {
+	case MCP_FORWARD: {
 		struct mcp_pending *pp = pending_add(px, id, P_CALL);
 		pp->ev = ev;
 		pp->t0 = now_ns();
 		queue_add(&px->to_server_q, data, len);
 		queue_add(&px->to_server_q, "\n", 1);
-		return;
+		break;
 	}
-	char *text = guard_mcp_refusal_text(ev, px->cfg.propose || px->propose_flag);
-	refuse(px, id, text);
-	free(text);
-	cJSON_Delete(ev);
-	return;
-fail: {
-	/* the hook's fail-closed answer, recorded when the log can take it */
-	char *why = guard_xasprintf("guard denied this call (%s): %s", guard_fail_rule(rc), guard_error_last());
-	refuse(px, id, why);
-	note(px, "%s", why);
-	free(why);
-	if (ev && p) {
-		ev = guard_stage_fail(ev, rc);
-		guard_stage_audit_keep(st, &px->log, ev);
+	case MCP_WAIT:
+		park(px, ev, &mw, id, data, len);
+		break;
+	case MCP_ANSWER:
+		refuse(px, id, text);
+		free(text);
+		break;
 	}
-	cJSON_Delete(ev);
 }
+
+/*
+ * A waiting call is over (w taken from the table): approved, it is judged
+ * again (the gate consumes the approval); otherwise it gets the hook's
+ * deny (why, when set, says more), answered when answer is set.
+ */
+static void
+wait_end(struct mcp_proxy *px, struct mcp_pending *w, bool approved, const char *why, bool answer)
+{
+	cJSON *msg = NULL;
+	char *text = NULL;
+
+	if (approved && guard_event_parse(w->frame.buf, w->frame.len, w->frame.len + 1, &msg) == 0) {
+		govern(px, msg, w->id, w->frame.buf, w->frame.len, false);
+		cJSON_Delete(msg);
+		cJSON_Delete(w->ev);
+	} else {
+		mcp_gov_settle(&px->gov, w->ev, why, &text);
+		if (answer)
+			refuse(px, w->id, text);
+		free(text);
+	}
+	guard_buf_release(&w->frame);
+}
+
+/* Every waiting call ends, denied (why says why). */
+static void
+waits_end_all(struct mcp_proxy *px, const char *why, bool answer)
+{
+	for (size_t i = px->npending; i-- > 0;) {
+		if (i >= px->npending || px->pending[i].kind != P_WAIT)
+			continue;
+		struct mcp_pending w = pending_take(px, &px->pending[i]);
+		wait_end(px, &w, false, why, answer);
+	}
+}
+
+/* Look at the requests the waiting calls wait on; end the waits decided or out of time. */
+static void
+waits_check(struct mcp_proxy *px)
+{
+	struct guard_approval_store st = GUARD_APPROVAL_STORE_INIT;
+	bool open = guard_approval_store_open(&st, px->gov.project, false) == 0;
+	long long now = now_ns();
+
+	if (!open)
+		guard_error_clear();
+	for (size_t i = 0; i < px->npending;) {
+		struct mcp_pending *p = &px->pending[i];
+		cJSON *req = NULL;
+		const char *state = "pending";
+		long long left;
+
+		if (p->kind != P_WAIT) {
+			i++;
+			continue;
+		}
+		if (open && guard_approval_load(&st, p->appr, &req) == 0)
+			state = guard_approval_status(req, &left);
+		else
+			guard_error_clear();
+		bool approved = !strcmp(state, "approved") || !strcmp(state, "consumed");
+		bool over = strcmp(state, "pending") || now >= p->deadline;
+		cJSON_Delete(req);
+		if (!over) {
+			i++;
+			continue;
+		}
+		struct mcp_pending w = pending_take(px, p); /* may move another entry to i: look at i again */
+		wait_end(px, &w, approved, NULL, true);
+	}
+	guard_approval_store_close(&st);
+	px->wait_next = px->nwait ? now_ns() + px->wait_poll_ns : 0;
 }
 
 /* ---- messages from the client ---- */
@@ -414,9 +424,9 @@ client_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 	char *msg = guard_xasprintf("guard mcp: a message of %zu bytes is over the %zu-byte limit (mcp.max_frame_bytes); "
 				    "not forwarded", f->len, px->rd_client.max);
 
-	id_text(v, id);
+	mcp_id_text(v, id);
 	cJSON_Delete(v);
-	note(px, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
+	mcp_gov_note(&px->gov, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
 	     *f->scan->method ? f->scan->method : "?", *id ? id : "?");
 	if (*id || !*f->scan->method)
 		rpc_error(&px->to_client, id, -32600, msg);
@@ -438,12 +448,31 @@ client_batch(struct mcp_proxy *px, const char *data, size_t len)
 	}
 	cJSON_Delete(arr);
 	if (call) {
-		note(px, "refused a batch holding a tools/call or an unreadable member");
+		mcp_gov_note(&px->gov, "refused a batch holding a tools/call or an unreadable member");
 		rpc_error(&px->to_client, "", -32600,
 			  "guard mcp: a batch may not hold tools/call (send each call alone) or members that are not requests");
 		return;
 	}
 	forward(&px->to_server_q, data, len);
+}
+
+/*
+ * notifications/cancelled for a call waiting for a person: stop waiting
+ * and answer nothing (the MCP specification's cancellation). The request
+ * stays for the person; the audit records the call as cancelled.
+ */
+static bool
+cancel_wait(struct mcp_proxy *px, const cJSON *msg)
+{
+	char rid[GUARD_MCP_ID_MAX];
+	struct mcp_pending *p;
+
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
+	if (!*rid || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
+		return false;
+	struct mcp_pending w = pending_take(px, p);
+	wait_end(px, &w, false, "cancelled by the client while it waited for a person", false);
+	return true;
 }
 
 static void
@@ -466,7 +495,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	}
 	if (guard_event_parse(f->data, f->len, px->rd_client.max, &msg) < 0) {
 		/* what guard cannot read, the server may read another way: not forwarded */
-		note(px, "refused a malformed message from the client: %s", guard_error_last());
+		mcp_gov_note(&px->gov, "refused a malformed message from the client: %s", guard_error_last());
 		char *m = guard_xasprintf("guard mcp: parse error: %s", guard_error_last());
 		rpc_error(&px->to_client, "", -32700, m);
 		free(m);
@@ -475,19 +504,23 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(msg, "id");
 	const char *m = cJSON_IsString(method) ? method->valuestring : NULL;
-	id_text(idv, id);
+	mcp_id_text(idv, id);
 	if (m && !strcmp(m, "tools/call")) {
 		if (!*id) {
-			note(px, "dropped a tools/call without a usable id (a notification cannot be judged and answered)");
+			mcp_gov_note(&px->gov, "dropped a tools/call without a usable id (a notification cannot be judged and answered)");
 			if (idv)
 				rpc_error(&px->to_client, "", -32600, "guard mcp: tools/call needs a string or number id");
 		} else if (px->list_deadline && px->nheld < MCP_MAX_PENDING) {
 			hold(px, f->data, f->len);
 		} else {
-			govern(px, msg, id, f->data, f->len);
+			govern(px, msg, id, f->data, f->len, true);
 		}
 		cJSON_Delete(msg);
 		return;
+	}
+	if (m && !strcmp(m, "notifications/cancelled") && cancel_wait(px, msg)) {
+		cJSON_Delete(msg);
+		return; /* the server never saw the call: nothing to tell it */
 	}
 	if (m && *id && !strcmp(m, "tools/list"))
 		pending_add(px, id, P_LIST);
@@ -499,7 +532,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		own_list(px, NULL);
 	} else if (m && !strcmp(m, "notifications/cancelled")) {
 		char rid[GUARD_MCP_ID_MAX];
-		id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
+		mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
 		struct mcp_pending *p = *rid ? pending_find(px, rid) : NULL;
 		if (p && p->kind == P_CALL) {
 			audit_result(px, p, NULL, "cancelled by the client");
@@ -518,9 +551,9 @@ server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
 	struct mcp_pending *p;
 
-	id_text(v, id);
+	mcp_id_text(v, id);
 	cJSON_Delete(v);
-	note(px, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
+	mcp_gov_note(&px->gov, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
 	     px->rd_server.max, *id ? id : "?");
 	if (!*id || *f->scan->method)
 		return; /* a notification or a request of the server's: nobody waits on us for it */
@@ -549,9 +582,10 @@ server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, con
 		break;
 	case P_LIST:
 	case P_OWN_LIST:
-		guard_mcp_tools_learn(&px->tools, result);
+		guard_mcp_tools_learn(&px->gov.tools, result);
 		break;
 	case P_INIT:
+	case P_WAIT:
 		break;
 	}
 	if (p->kind == P_OWN_LIST) {
@@ -583,10 +617,10 @@ on_server_frame(void *arg, const struct guard_mcp_frame *f)
 		return;
 	}
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-	id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
 	if (!method && *id) {
 		struct mcp_pending *p = pending_find(px, id);
-		if (p) {
+		if (p && p->kind != P_WAIT) {
 			server_answer(px, p, msg, f->data, f->len);
 			cJSON_Delete(msg);
 			return;
@@ -679,6 +713,33 @@ shutdown_step(struct mcp_proxy *px)
 	}
 }
 
+/*
+ * guard mcp --listen: exec guard-mcp-http, the Streamable HTTP proxy (it
+ * links libmicrohttpd and libcurl, which the hook never loads): beside
+ * this program in a build tree, else where make install put it.
+ */
+static int
+mcp_exec_http(char **argv)
+{
+	char self[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			snprintf(slash + 1, sizeof(self) - (size_t)(slash + 1 - self), "guard-mcp-http");
+			if (access(self, X_OK) == 0) {
+				argv[0] = self;
+				execv(self, argv);
+			}
+		}
+	}
+	argv[0] = (char *)GUARD_LIBEXECDIR "/guard-mcp-http";
+	execv(argv[0], argv);
+	return guard_error(GUARD_EIO, "cannot run %s for guard mcp --listen: %s (is guard installed whole?)", argv[0],
+			   strerror(errno));
+}
+
 /* ---- the loop ---- */
 
 static void
@@ -709,7 +770,7 @@ on_signal(struct mcp_proxy *px)
 
 	if (read(px->sigfd, &si, sizeof(si)) != sizeof(si))
 		return;
-	note(px, "signal %u: stopping the server", si.ssi_signo);
+	mcp_gov_note(&px->gov, "signal %u: stopping the server", si.ssi_signo);
 	px->client_eof = true;
 	if (!px->server_exited)
 		kill(-px->pid, SIGTERM);
@@ -729,8 +790,8 @@ static void
 loop(struct mcp_proxy *px)
 {
 	while (!done(px)) {
-		struct pollfd fds[6];
-		int nfds = 0, ci = -1, co = -1, si = -1, so = -1, pi = -1, gi = -1;
+		struct pollfd fds[7];
+		int nfds = 0, ci = -1, co = -1, si = -1, so = -1, pi = -1, gi = -1, wi = -1;
 		long long timeout = -1;
 
 		if (!px->client_eof && queue_len(&px->to_server_q) < MCP_QUEUE_HIGH)
@@ -744,10 +805,16 @@ loop(struct mcp_proxy *px)
 		if (!px->server_exited)
 			fds[pi = nfds++] = (struct pollfd){ px->pidfd, POLLIN, 0 };
 		fds[gi = nfds++] = (struct pollfd){ px->sigfd, POLLIN, 0 };
+		if (px->nwait && px->ino >= 0)
+			fds[wi = nfds++] = (struct pollfd){ px->ino, POLLIN, 0 };
 		if (px->deadline)
 			timeout = (px->deadline - now_ns()) / 1000000 + 1;
 		if (px->list_deadline) {
 			long long t = (px->list_deadline - now_ns()) / 1000000 + 1;
+			timeout = timeout < 0 || t < timeout ? t : timeout;
+		}
+		if (px->nwait) {
+			long long t = (px->wait_next - now_ns()) / 1000000 + 1;
 			timeout = timeout < 0 || t < timeout ? t : timeout;
 		}
 		if (px->server_exited && !px->server_eof) /* a leftover holds its stdout: not for long */
@@ -776,6 +843,18 @@ loop(struct mcp_proxy *px)
 			px->client_gone = px->client_eof = true;
 			px->to_client.off = px->to_client.b.len;
 		}
+		if (wi >= 0 && fds[wi].revents) {
+			char buf[4096];
+			while (read(px->ino, buf, sizeof(buf)) > 0)
+				;
+			px->wait_next = now_ns(); /* a decision may have come: look now */
+		}
+		/* the client shut down (or left), or the server did: the waits end, denied */
+		if (px->nwait && (px->client_eof || px->server_eof))
+			waits_end_all(px, px->client_eof ? "the client closed its side while the call waited for a person"
+				       : "the server went away while the call waited for a person", !px->client_gone);
+		if (px->nwait && now_ns() >= px->wait_next)
+			waits_check(px);
 		/* the client is gone and all it sent is with the server: close its stdin */
 		if (px->client_eof && !queue_len(&px->to_server_q))
 			close_to_server(px);
@@ -786,39 +865,26 @@ loop(struct mcp_proxy *px)
 }
 
 static int
-parse_args(struct mcp_proxy *px, int argc, char **argv, int *first)
+parse_args(struct mcp_opts *o, int argc, char **argv, int *first)
 {
-	int i;
+	int i, rc;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--name") && i + 1 < argc) {
-			px->name = argv[++i];
-		} else if (!strcmp(argv[i], "--propose")) {
-			px->propose_flag = true;
-		} else if (!strcmp(argv[i], "--max-frame") && i + 1 < argc) {
-			char *end;
-			unsigned long long v = strtoull(argv[++i], &end, 10);
-			if (*end || !v || v > ((size_t)1 << 30))
-				return guard_error(GUARD_EUSAGE, "--max-frame takes a byte count from 1 to 1073741824, not '%s'", argv[i]);
-			px->max_flag = (size_t)v;
-		} else {
+		if ((rc = mcp_opt_common(o, argc, argv, &i)) < 0)
+			return rc;
+		if (rc == 0)
 			return guard_error(GUARD_EUSAGE, "usage: guard mcp [--name NAME] [--propose] [--max-frame BYTES] -- "
 					   "SERVER-COMMAND [ARGS...] (unknown '%s')", argv[i]);
-		}
 	}
 	if (i + 1 >= argc)
 		return guard_error(GUARD_EUSAGE, "usage: guard mcp [--name NAME] [--propose] [--max-frame BYTES] -- "
 				   "SERVER-COMMAND [ARGS...] (no server command after --)");
 	*first = i + 1;
-	if (!px->name) {
+	if (!o->name) {
 		const char *slash = strrchr(argv[*first], '/');
-		px->name = slash ? slash + 1 : argv[*first];
+		o->name = slash ? slash + 1 : argv[*first];
 	}
-	if (!*px->name || strspn(px->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
-	    strlen(px->name) || strstr(px->name, "__"))
-		return guard_error(GUARD_EUSAGE, "--name '%s': use letters, digits, '-', '_' and '.' (no '__'): "
-				   "it names the tools mcp__NAME__TOOL", px->name);
-	return 0;
+	return mcp_name_check(o->name);
 }
 
 static void
@@ -827,6 +893,10 @@ finish(struct mcp_proxy *px)
 	/* calls the server never answered are recorded too */
 	while (px->npending) {
 		struct mcp_pending *p = &px->pending[px->npending - 1];
+		if (p->kind == P_WAIT) {
+			waits_end_all(px, "no answer: the proxy stopped while the call waited for a person", false);
+			continue;
+		}
 		if (p->kind == P_CALL)
 			audit_result(px, p, NULL, "no answer: the server or the client went away");
 		pending_drop(px, p);
@@ -837,7 +907,6 @@ finish(struct mcp_proxy *px)
 	free(px->held);
 	guard_mcp_frames_release(&px->rd_client);
 	guard_mcp_frames_release(&px->rd_server);
-	guard_mcp_tools_release(&px->tools);
 	guard_buf_release(&px->to_client.b);
 	guard_buf_release(&px->to_server_q.b);
 	if (px->to_server >= 0)
@@ -848,39 +917,34 @@ finish(struct mcp_proxy *px)
 		close(px->pidfd);
 	if (px->sigfd >= 0)
 		close(px->sigfd);
-	guard_audit_close(px->log);
-	if (px->stages_on)
-		guard_stages_release(&px->stages);
-	free(px->cwd);
-	free(px->project);
+	if (px->ino >= 0)
+		close(px->ino);
+	mcp_gov_release(&px->gov);
 }
 
 int
 cmd_mcp(int argc, char **argv)
 {
 	struct mcp_proxy px;
+	struct mcp_opts o = { NULL, false, 0 };
 	const struct guard_policy *pol;
 	sigset_t mask, old;
 	int first = 0, rc, fl_in, fl_out;
 
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--listen"))
+			return mcp_exec_http(argv); /* the Streamable HTTP transport, its own program */
 	memset(&px, 0, sizeof(px));
-	px.to_server = px.from_server = px.pidfd = px.sigfd = -1;
+	px.to_server = px.from_server = px.pidfd = px.sigfd = px.ino = -1;
 	guard_buf_init(&px.to_client.b);
 	guard_buf_init(&px.to_server_q.b);
-	if ((rc = parse_args(&px, argc, argv, &first)) < 0)
-		return rc;
 	guard_mcp_frames_init(&px.rd_client, GUARD_MCP_FRAME_MAX_DEFAULT);
 	guard_mcp_frames_init(&px.rd_server, GUARD_MCP_FRAME_MAX_DEFAULT);
-	if (!(px.cwd = getcwd(NULL, 0))) {
-		rc = guard_error(GUARD_EIO, "cannot determine the current directory: %s", strerror(errno));
+	if ((rc = parse_args(&o, argc, argv, &first)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
-	}
-	guard_project_root(px.cwd, &px.project);
-	if (!px.project)
-		px.project = guard_xstrdup(px.cwd);
 	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
 	if (load_policy(&px, &pol) < 0)
-		note(&px, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
+		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
 	char rnd[37];
 	guard_uuid(rnd);
 	snprintf(px.own_prefix, sizeof(px.own_prefix), "guard-mcp-%.8s", rnd);

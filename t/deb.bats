@@ -22,7 +22,7 @@ setup() {
 Version: $version
 Architecture: $(dpkg --print-architecture)" ]
 	depends=$(dpkg-deb --field "$DEB" Depends)
-	for lib in libc6 libcjson1 libyaml-0-2 libuuid1 libsodium23 libpcre2-8-0 libgit2-1.5; do
+	for lib in libc6 libcjson1 libyaml-0-2 libuuid1 libsodium23 libpcre2-8-0 libgit2-1.5 libmicrohttpd12 libcurl4; do
 		[[ "$depends" == *"$lib"* ]]
 	done
 	run dpkg-deb --info "$DEB"
@@ -49,6 +49,7 @@ Architecture: $(dpkg --print-architecture)" ]
 	[[ "$output" == *"./usr/share/man/man5/guard-policy.5.gz"* ]]
 	[[ "$output" == *"./usr/share/zsh/vendor-completions/_guard"* ]]
 	[[ "$output" == *"./usr/share/guard/default.yaml"* ]]
+	[[ "$output" == *"./usr/lib/guard/guard-mcp-http"$'\n'* ]]
 	[[ "$output" == *"./usr/share/doc/guard/copyright"* ]]
 	# every file belongs to root
 	refute grep -v ' root/root ' <<<"$output"

@@ -17,9 +17,13 @@ setup() { setup_guard; }
 	[ -f "$dest/usr/local/share/guard/default.yaml" ]
 	[ -f "$dest/usr/local/share/guard/nightbuilder.yaml" ]
 	[ -f "$dest/usr/local/share/bash-completion/completions/guard" ]
+	# guard mcp --listen's helper, beside the data, not a command of its own
+	[ -x "$dest/usr/local/lib/guard/guard-mcp-http" ]
+	[ ! -e "$dest/usr/local/bin/guard-mcp-http" ]
 	run make -s -C "$REPO_ROOT" uninstall DESTDIR="$dest"
 	[ "$status" -eq 0 ]
 	[ ! -e "$dest/usr/local/bin/guard" ]
+	[ ! -e "$dest/usr/local/lib/guard/guard-mcp-http" ]
 	[ ! -e "$dest/usr/local/share/guard/default.yaml" ]
 }
 

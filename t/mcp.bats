@@ -6,57 +6,15 @@
 # t/mcp/raw.py. No part of MCP is mocked.
 
 load helper
+load mcp/common
 
 setup() {
-	setup_guard
-	MCPD=$REPO_ROOT/t/mcp
-	# the parts must be there: a missing install fails, it never skips
-	if [ ! -f "$MCPD/node_modules/.guard-lock" ]; then
-		echo "# t/mcp/node_modules is missing: run 'make mcp-deps' (npm ci in t/mcp)" >&2
-		return 1
-	fi
+	mcp_setup || return 1
 	ALLOWED=$PROJ/allowed
 	mkdir -p "$ALLOWED"
 	echo hello >"$ALLOWED/a.txt"
 	FS=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js" "$ALLOWED")
 	EV=(node "$MCPD/node_modules/@modelcontextprotocol/server-everything/dist/index.js")
-	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
-	mkdir -p "$HOME/.config/guard"
-	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
-}
-
-# client STEPS-JSON CMD...: the SDK client through CMD; one JSON line per step.
-client() {
-	MCP_STEPS=$1 exec node "$MCPD/client.mjs" -- "${@:2}"
-}
-
-# step N: that step's line of $output.
-step() {
-	printf '%s\n' "$output" | jq -c --argjson n "$1" 'select(.step == $n)'
-}
-
-# text N: the first text content of step N's tool result.
-text() {
-	step "$1" | jq -r '.result.content[0].text'
-}
-
-is_error() {
-	step "$1" | jq -r '.result.isError // false'
-}
-
-# has [JQ-OPTIONS] FILTER: some line of stdin makes FILTER true (jq 1.6's -e
-# looks only at the last input's output).
-has() {
-	jq -c "$@" | grep -qx true
-}
-
-audit() {
-	cat "$PROJ"/.ai/audit/*.jsonl 2>/dev/null
-}
-
-user_policy() {
-	cat >"$GUARD_USER_POLICY"
-	chmod 600 "$GUARD_USER_POLICY"
 }
 
 # raw_teed N: the frames in $BATS_TEST_TMPDIR/in through guard mcp (t/mcp/raw.py,
@@ -450,4 +408,154 @@ J
 	run guard init --mcp
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"no .mcp.json"* ]]
+}
+
+# ---- calls that wait for a person (approval.hook_wait) do not block the relay ----
+
+@test "an ask waiting for a person blocks nothing: a ping and a read are answered meanwhile; approved, it runs" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}'
+	call='{"op":"call","bg":true,"name":"write_file","args":{"path":"'"$ALLOWED"'/waited.txt","content":"w"}}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run_bg --separate-stderr client "[$call,{\"op\":\"ping\"},$read]" guard mcp --name fs -- "${FS[@]}"
+	wait_for_line "$BATS_TEST_TMPDIR/bg.out" '"step":2,'
+	# the ping and the read came back while the call still waits for a person
+	! grep -q '"step":0,' "$BATS_TEST_TMPDIR/bg.out"
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	jq -e '.status == "pending" and .tool == "mcp__fs__write_file"' "$PROJ/.ai/approvals/$id.json"
+	[ ! -e "$ALLOWED/waited.txt" ]
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
+	[ "$status" -eq 0 ]
+	[ "$(step 1 | jq -r .ok)" = true ]
+	[ "$(text 2)" = hello ]
+	[ "$(is_error 0)" = false ]
+	[ "$(step 0 | jq -r .seq)" -gt "$(step 2 | jq -r .seq)" ]
+	[ "$(cat "$ALLOWED/waited.txt")" = w ]
+	# one decision for the call, the approved one, and its result
+	run audit
+	[ "$(jq -r 'select(.tool=="mcp__fs__write_file" and (.event=="decision" or .event=="tool.result")) |
+		.event + ":" + (.decision.effect // "-")' <<<"$output" | paste -sd, -)" = "decision:allow,tool.result:-" ]
+}
+
+@test "a waiting call that no one decides is denied at the end of hook_wait, naming the request; the relay went on" {
+	user_policy <<<'approval: {hook_wait: 2s}'
+	call='{"op":"call","bg":true,"name":"write_file","args":{"path":"'"$ALLOWED"'/never.txt","content":"n"}}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run --separate-stderr client "[$call,$read]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(text 1)" = hello ]
+	[ "$(step 0 | jq -r .seq)" -gt "$(step 1 | jq -r .seq)" ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"*"guard-approve approve"* ]]
+	[ ! -e "$ALLOWED/never.txt" ]
+}
+
+@test "cancelling a call that waits for a person: it is not answered, never reaches the server, and the proxy goes on" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}'
+	in=$BATS_TEST_TMPDIR/client-in.log out=$BATS_TEST_TMPDIR/client-out.log log=$BATS_TEST_TMPDIR/server-in.log
+	call='{"op":"call","name":"write_file","args":{"path":"'"$ALLOWED"'/c.txt","content":"c"},"cancelWhenFileIn":"'"$PROJ"'/.ai/approvals"}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run --separate-stderr client "[$call,{\"op\":\"ping\"},$read]" \
+		bash -c 'tee "$0" | guard mcp --name fs -- sh -c '\''tee "$0" | "$@"'\'' "$2" "${@:3}" | tee "$1"' "$in" "$out" "$log" "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(step 0 | jq -r .ok)" = false ]
+	[ "$(step 1 | jq -r .ok)" = true ]
+	[ "$(text 2)" = hello ]
+	rid=$(jq -c 'select(.method=="notifications/cancelled") | .params.requestId' "$in")
+	[ -n "$rid" ]
+	# no answer for it, and the server saw neither the call nor its cancellation
+	[ -z "$(jq -c --argjson r "$rid" 'select(.id == $r)' "$out")" ]
+	! grep -q '"write_file"' "$log"
+	! grep -q 'notifications/cancelled' "$log"
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+		.decision.effect == "deny" and (.decision.reason | contains("cancelled by the client"))'
+	# a person's approval afterwards runs nothing
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	[ ! -e "$ALLOWED/c.txt" ]
+}
+
+@test "a call waiting for a person when the client shuts down: denied at once, the proxy ends, the audit says why" {
+	user_policy <<<'approval: {hook_wait: 50s}'
+	printf '%s\n' "$(init_frames)" \
+		'{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"write_file","arguments":{"path":"'"$ALLOWED"'/l.txt","content":"l"}}}' \
+		>"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr python3 "$MCPD/raw.py" --expect 1 -- guard mcp --name fs -- "${FS[@]}" <"$BATS_TEST_TMPDIR/in"
+	# raw.py closes the proxy's stdin after the one answer (initialize): the client's shutdown ends the wait
+	[ "$status" -eq 0 ]
+	[ "$(jq -r 'select(.id == 7) | .result.isError' <<<"$output")" = true ]
+	[ ! -e "$ALLOWED/l.txt" ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+		.decision.effect == "deny" and (.decision.reason | contains("the client closed its side"))'
+}
+
+# ---- unattended sessions ($GUARD_SESSION): MCP calls count like the hook's ----
+
+# session_start [POLICY-YAML]: a clean committed project, then a running session.
+session_start() {
+	git -C "$PROJ" config user.email t@example.com
+	git -C "$PROJ" config user.name tester
+	mkdir -p "$PROJ/.ai"
+	printf 'version: 1\n%s\n' "${1:-}" >"$PROJ/.ai/policy.yaml"
+	git -C "$PROJ" add -A && git -C "$PROJ" commit -qm init
+	run --separate-stderr guard-session start --task mcp
+	[ "$status" -eq 0 ]
+	export GUARD_SESSION=${output#export GUARD_SESSION=}
+	STATE=$(cd "$(git -C "$PROJ" rev-parse --git-common-dir)" && pwd -P)/guard/sessions/$GUARD_SESSION.json
+}
+
+@test "session: MCP calls count as tool calls; retrying a denied call past denied_retries ends the session, and every later call says so" {
+	session_start 'session: {denied_retries: 2}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	bad='{"op":"call","name":"write_file","args":{"path":"'"$PROJ"'/.ai/policy.yaml","content":"default: allow"}}'
+	run --separate-stderr client "[$read,$bad,$bad,$bad,$read]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(text 0)" = hello ]
+	[[ "$(text 1)" == *"rule protect-guard"* ]]
+	[[ "$(text 2)" != *"unattended session"* ]]
+	# the third try reaches the limit: its answer names the end of the session
+	[[ "$(text 3)" == *"rule protect-guard"*"unattended session $GUARD_SESSION ended: 2 retries of a denied command"* ]]
+	[ "$(is_error 4)" = true ]
+	[[ "$(text 4)" == *"rule session.stop"*"unattended session $GUARD_SESSION is ended"*"no more tool calls"* ]]
+	jq -e '.status == "ended" and .counters.tool_calls == 4 and .counters.denied_retries == 2' "$STATE"
+	audit | has 'select(.event=="decision" and .decision.rule=="session.stop") | .decision.effect == "deny"'
+}
+
+@test "session: an access outside the project through an MCP tool ends the session before the server runs it" {
+	session_start
+	log=$BATS_TEST_TMPDIR/server-in.log
+	outside='{"op":"call","name":"read_text_file","args":{"path":"/etc/hostname"}}'
+	read='{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}'
+	run --separate-stderr client "[$outside,$read]" guard mcp --name fs -- sh -c 'tee "$0" | "$@"' "$log" "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"access outside the project"* ]]
+	[[ "$(text 1)" == *"is ended"* ]]
+	! grep -q 'tools/call' "$log"
+	jq -e '.status == "ended" and .counters.outside_project == 1 and (.outside | index("/etc/hostname"))' "$STATE"
+}
+
+@test "session: past max_duration the next MCP call is denied with the reason" {
+	session_start
+	ts=$(date -u -d "@$(($(date +%s) - 4 * 3600))" +%Y-%m-%dT%H:%M:%S.000Z)
+	jq --arg t "$ts" '.started_at = $t' "$STATE" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
+	run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}]' \
+		guard mcp --name fs -- "${FS[@]}"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"session duration"* ]]
+	[ "$(jq -r '.breaches[0].limit' "$STATE")" = duration ]
+}
+
+@test "session: a GUARD_SESSION that names no running session, or a bad id, denies every call (fail closed)" {
+	for sid in 20990101-000000-none '../../etc' ''; do
+		[ -n "$sid" ] || continue
+		GUARD_SESSION=$sid run --separate-stderr client '[{"op":"call","name":"read_text_file","args":{"path":"'"$ALLOWED"'/a.txt"}}]' \
+			guard mcp --name fs -- "${FS[@]}"
+		[ "$status" -eq 0 ]
+		[ "$(is_error 0)" = true ]
+		[[ "$(text 0)" == "guard denied this call ("* ]]
+		[[ "$(text 0)" != *hello* ]]
+	done
 }

@@ -197,6 +197,22 @@ guard_hook_pre(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, 
 	return rc < 0 ? rc : pre_approve(s, p, ev, wait);
 }
 
+int
+guard_hook_pre_gate(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
+{
+	int rc = pre_decide(s, p, ev);
+
+	if (rc < 0 || stateless)
+		return rc;
+	return guard_stage_gate(s, ev);
+}
+
+int
+guard_hook_settle(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
+{
+	return stateless ? 0 : await_approval(s, p, ev, false);
+}
+
 void
 guard_hook_stages(struct guard_stages *s, const struct guard_policy_sources *src)
 {

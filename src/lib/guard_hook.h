@@ -34,6 +34,16 @@ int guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *sr
  */
 int guard_hook_pre(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, bool wait);
 
+/*
+ * guard_hook_pre in two steps, for a caller that waits for a person
+ * without blocking (guard mcp): pre_gate rates, decides and runs the
+ * approval gate, leaving an ask pending as "ask" with approval.id set;
+ * settle then turns what is still not an allow into the deny the hook
+ * would give after its wait (naming the request and the approve command).
+ */
+int guard_hook_pre_gate(struct guard_stages *s, const struct guard_policy *p, cJSON *ev);
+int guard_hook_settle(struct guard_stages *s, const struct guard_policy *p, cJSON *ev);
+
 /* Stages for the sources (NULL: the standard places); $GUARD_SESSION makes the profile unattended. */
 void guard_hook_stages(struct guard_stages *s, const struct guard_policy_sources *src);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make deb: guard_VERSION_ARCH.deb with dpkg-deb, from a PREFIX=/usr build of
 # its own (build/deb, so bin/ and build/ keep their PREFIX). The dependencies
-# are what dpkg-shlibdeps finds the programs linked against.
+# are what dpkg-shlibdeps finds the programs (and the helpers in
+# /usr/lib/guard, guard-mcp-http's libmicrohttpd and libcurl) linked against.
 # usage: sh src/tools/deb.sh VERSION ARCH
 set -eu
 version=$1
@@ -24,7 +25,7 @@ printf 'guard %s\nThe guard project. See /usr/share/doc/guard/README.md.gz.\n' "
 # the shared libraries the programs link against, as package dependencies
 mkdir -p "$top/shlibs/debian"
 printf 'Source: guard\n\nPackage: guard\nArchitecture: any\n' >"$top/shlibs/debian/control"
-depends=$(cd "$top/shlibs" && dpkg-shlibdeps -O $(for p in "$root"/usr/bin/*; do printf ' -e%s' "$p"; done) 2>/dev/null |
+depends=$(cd "$top/shlibs" && dpkg-shlibdeps -O $(for p in "$root"/usr/bin/* "$root"/usr/lib/guard/*; do printf ' -e%s' "$p"; done) 2>/dev/null |
 	sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 

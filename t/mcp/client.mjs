@@ -5,6 +5,8 @@
 // {"step": i, "ok": false, "error": "..."}.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const sep = process.argv.indexOf("--");
 if (sep < 0 || sep + 1 >= process.argv.length) {
@@ -13,14 +15,21 @@ if (sep < 0 || sep + 1 >= process.argv.length) {
 }
 const [command, ...args] = process.argv.slice(sep + 1);
 const steps = JSON.parse(process.env.MCP_STEPS || "[]");
-const transport = new StdioClientTransport({ command, args, stderr: "inherit", env: process.env });
+// "-- http://HOST:PORT/PATH": the Streamable HTTP transport instead of a command on stdio
+const transport = /^https?:\/\//.test(command)
+  ? new StreamableHTTPClientTransport(new URL(command))
+  : new StdioClientTransport({ command, args, stderr: "inherit", env: process.env });
 const client = new Client({ name: "guard-test-client", version: "1.0.0" });
-const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+let seq = 0; // the order lines come out in (a step with "bg" ends out of order)
+const out = (o) => process.stdout.write(JSON.stringify({ ...o, seq: seq++ }) + "\n");
+const bg = [];
 
+const t0 = Date.now();
+let logs = 0; // notifications/message the server sent (over HTTP: its GET stream)
+client.setNotificationHandler(LoggingMessageNotificationSchema, () => { logs++; });
 await client.connect(transport);
-out({ step: "pid", pid: transport.pid });
-for (let i = 0; i < steps.length; i++) {
-  const s = steps[i];
+out({ step: "pid", pid: transport.pid ?? null, session: transport.sessionId ?? null });
+async function run(i, s) {
   try {
     let result;
     switch (s.op) {
@@ -33,15 +42,29 @@ for (let i = 0; i < steps.length; i++) {
       case "call": {
         const progress = [];
         const opts = {};
-        if (s.progress) opts.onprogress = (p) => progress.push(p);
+        if (s.progress) opts.onprogress = (p) => progress.push(s.timed ? { ...p, at: Date.now() - t0 } : p);
         if (s.cancelAfterMs !== undefined) {
           const ac = new AbortController();
           opts.signal = ac.signal;
           setTimeout(() => ac.abort("test cancels"), s.cancelAfterMs);
         }
+        if (s.cancelWhenFileIn !== undefined) {
+          // cancel once a folder holds a .json file (the approval request of a waiting call)
+          const fs = await import("node:fs");
+          const ac = new AbortController();
+          opts.signal = ac.signal;
+          const look = () => {
+            let names = [];
+            try { names = fs.readdirSync(s.cancelWhenFileIn); } catch { /* not there yet */ }
+            if (names.some((n) => n.endsWith(".json"))) ac.abort("test cancels");
+            else setTimeout(look, 20);
+          };
+          look();
+        }
         if (s.timeoutMs) opts.timeout = s.timeoutMs;
         result = await client.callTool({ name: s.name, arguments: s.args || {} }, undefined, opts);
         if (s.progress) result = { ...result, progress };
+        if (s.timed) result = { ...result, at: Date.now() - t0 };
         break;
       }
       case "waitline": {
@@ -51,6 +74,15 @@ for (let i = 0; i < steps.length; i++) {
         result = { seen: s.file };
         break;
       }
+      case "logs": {
+        // wait (up to s.ms) for a server's log notification
+        const end = Date.now() + (s.ms || 20000);
+        while (!logs && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+        result = { logs };
+        break;
+      }
+      case "terminate": await transport.terminateSession(); result = { terminated: true }; break;
+      case "join": await Promise.all(bg); result = { joined: bg.length }; break;
       default: throw new Error("unknown op " + s.op);
     }
     out({ step: i, ok: true, result });
@@ -58,4 +90,10 @@ for (let i = 0; i < steps.length; i++) {
     out({ step: i, ok: false, error: String(e && e.message ? e.message : e) });
   }
 }
+// "bg": true starts a step and goes on to the next at once ("join" waits for them)
+for (let i = 0; i < steps.length; i++) {
+  if (steps[i].bg) bg.push(run(i, steps[i]));
+  else await run(i, steps[i]);
+}
+await Promise.all(bg);
 await client.close();

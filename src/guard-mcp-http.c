@@ -1,0 +1,967 @@
+/*
+ * guard-mcp-http: guard mcp's Streamable HTTP transport (MCP specification
+ * 2025-06-18), exec'd by `guard mcp --listen ADDR:PORT --upstream URL`.
+ * A client POSTs JSON-RPC messages (and GETs the server's SSE stream,
+ * DELETEs its session) here; each request is relayed to the upstream MCP
+ * server with libcurl and its answer, application/json or
+ * text/event-stream, relayed back as it comes, Mcp-Session-Id passed
+ * both ways. A tools/call is judged first by the same governing step as
+ * the stdio proxy (src/mcp_govern.c): denied or waiting calls never reach
+ * the server. libmicrohttpd serves the client side, one thread per
+ * connection (a request that waits for a person or an SSE stream blocks
+ * only its own); the governing step runs in the main thread, the
+ * governor, that the others hand their jobs to (the library keeps caches
+ * per thread: connection threads come and go, the governor stays). Bound to
+ * loopback unless --listen names another address; Origin and Host are
+ * checked (DNS rebinding), bodies are bounded (mcp.max_frame_bytes).
+ * A program of its own so the hook never loads libcurl or libmicrohttpd.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <strings.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <microhttpd.h>
+
+#include "cli.h"
+#include "guard_error.h"
+#include "guard_event.h"
+#include "guard_json.h"
+#include "guard_mcp.h"
+#include "mcp_govern.h"
+
+#define HTTP_MAX_ORIGINS 16
+#define HTTP_CONNECT_S 10       /* to reach the upstream */
+#define HTTP_STEP_MS 1000       /* one wait for the upstream's bytes */
+
+static const char usage[] =
+	"usage: guard mcp --listen [ADDR:]PORT --upstream URL [--name NAME] [--propose] [--max-frame BYTES]\n"
+	"                 [--allow-origin ORIGIN]...\n"
+	"Govern an MCP server reached over Streamable HTTP: clients connect to http://ADDR:PORT/ (any path),\n"
+	"guard relays to URL. ADDR is 127.0.0.1 unless given (a non-loopback address must be named);\n"
+	"PORT 0 picks a free port (printed on stderr). Browser origins other than localhost are refused\n"
+	"unless --allow-origin names them.\n";
+
+struct gov_job;
+
+struct http_px {
+	struct mcp_gov gov;          /* used by the governor thread only */
+	pthread_mutex_t mu;          /* guards the job queue */
+	pthread_cond_t work, done;
+	struct gov_job *jobs;        /* waiting for the governor, oldest first */
+	bool stop;
+	pthread_t stopper;
+	sigset_t mask;               /* the signals that stop it */
+	size_t max;                  /* bytes a body may have (mcp.max_frame_bytes when guard started) */
+	atomic_bool closing;         /* stopping: streams end */
+	const char *upstream;
+	const char *origins[HTTP_MAX_ORIGINS];
+	size_t norigins;
+	bool loopback;               /* bound to a loopback address: Host is checked too */
+	unsigned port;
+	struct MHD_Daemon *d;
+};
+
+/* What a relayed request watches for in the answer. */
+enum watch { W_NONE, W_CALL, W_LIST };
+
+struct relay {
+	struct http_px *px;
+	CURL *e;
+	CURLM *m;
+	struct curl_slist *hdrs;
+	char *body;                  /* what the upstream is sent (owned) */
+	size_t body_len;
+	struct guard_buf out;        /* the answer's bytes not passed on yet */
+	size_t off;
+	bool done, headers_done, over, sse;
+	CURLcode result;
+	long status;
+	char ctype[128], sid[256], proto[64];
+	size_t max;
+	/* the answer awaited for a governed call (or a tools/list) */
+	enum watch watch;
+	char id[GUARD_MCP_ID_MAX];
+	cJSON *ev;                   /* W_CALL: the decided pre event (owned) */
+	struct timespec t0;
+	struct guard_buf line, data; /* the SSE event being read */
+	bool data_over;
+};
+
+/* The state of one client request across libmicrohttpd's calls. */
+struct conn {
+	struct guard_buf body;
+	bool too_big;
+};
+
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* ---- answers made here ---- */
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body, size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ok;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", ctype);
+	ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* A JSON-RPC error as the body of an HTTP error (id_json "null" when unknown). */
+static enum MHD_Result
+reply_rpc_error(struct MHD_Connection *c, unsigned status, const char *id_json, int code, const char *msg)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	enum MHD_Result ok;
+
+	guard_mcp_rpc_error(&b, id_json, code, msg);
+	ok = reply(c, status, "application/json", b.buf, b.len);
+	guard_buf_release(&b);
+	return ok;
+}
+
+static enum MHD_Result
+reply_tool_error(struct MHD_Connection *c, const char *id_json, const char *text)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	enum MHD_Result ok;
+
+	guard_mcp_tool_error(&b, id_json, text);
+	ok = reply(c, MHD_HTTP_OK, "application/json", b.buf, b.len);
+	guard_buf_release(&b);
+	return ok;
+}
+
+/* ---- the governor: every use of the governing step, in one thread ---- */
+
+enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE };
+
+struct gov_job {
+	enum job_kind kind;
+	const cJSON *msg;        /* J_DECIDE: the call; J_RESULT: the answer (or NULL); J_LEARN: the tools/list answer */
+	size_t len;
+	bool may_wait;
+	cJSON *ev;               /* J_DECIDE: out; J_SETTLE: in (taken); J_RESULT: the pre event (kept) */
+	char *text;              /* out: what to answer with */
+	const char *why;
+	double ms;
+	struct mcp_wait w;       /* J_DECIDE: out; J_STATE: in */
+	char state[32];          /* J_STATE: out */
+	enum mcp_verdict v;
+	bool finished;
+	struct gov_job *next;
+};
+
+static void
+job_run(struct http_px *px, struct gov_job *j)
+{
+	switch (j->kind) {
+	case J_DECIDE:
+		j->v = mcp_gov_decide(&px->gov, j->msg, j->len, j->may_wait, &j->ev, &j->text, &j->w);
+		break;
+	case J_SETTLE:
+		mcp_gov_settle(&px->gov, j->ev, j->why, &j->text);
+		j->ev = NULL;
+		j->v = MCP_ANSWER;
+		break;
+	case J_RESULT:
+		mcp_gov_result(&px->gov, j->ev, j->msg, j->why, j->ms);
+		break;
+	case J_LEARN:
+		guard_mcp_tools_learn(&px->gov.tools, cJSON_GetObjectItemCaseSensitive(j->msg, "result"));
+		break;
+	case J_STATE:
+		mcp_gov_approval_state(px->gov.project, j->w.appr, j->state, sizeof(j->state));
+		break;
+	}
+}
+
+static void *
+governor(void *arg)
+{
+	struct http_px *px = arg;
+
+	pthread_mutex_lock(&px->mu);
+	for (;;) {
+		while (!px->jobs && !px->stop)
+			pthread_cond_wait(&px->work, &px->mu);
+		if (!px->jobs)
+			break;
+		struct gov_job *j = px->jobs;
+		px->jobs = j->next;
+		pthread_mutex_unlock(&px->mu);
+		job_run(px, j);
+		pthread_mutex_lock(&px->mu);
+		j->finished = true;
+		pthread_cond_broadcast(&px->done);
+	}
+	pthread_mutex_unlock(&px->mu);
+	return NULL;
+}
+
+/* Hand a job to the governor and wait for it. */
+static void
+gov(struct http_px *px, struct gov_job *j)
+{
+	struct gov_job **tail;
+
+	pthread_mutex_lock(&px->mu);
+	j->next = NULL;
+	j->finished = false;
+	for (tail = &px->jobs; *tail; tail = &(*tail)->next)
+		;
+	*tail = j;
+	pthread_cond_signal(&px->work);
+	while (!j->finished)
+		pthread_cond_wait(&px->done, &px->mu);
+	pthread_mutex_unlock(&px->mu);
+}
+
+/* ---- the answer's messages: audit a governed call's, learn a tools/list ---- */
+
+/* The watched answer ends (msg NULL: none came, why says why). */
+static void
+watch_end(struct relay *r, const cJSON *msg, const char *why)
+{
+	struct gov_job j = { .kind = r->watch == W_CALL ? J_RESULT : J_LEARN, .msg = msg, .ev = r->ev, .why = why,
+			     .ms = ms_since(&r->t0) };
+
+	if (r->watch == W_CALL || msg)
+		gov(r->px, &j);
+	cJSON_Delete(r->ev);
+	r->ev = NULL;
+	r->watch = W_NONE;
+}
+
+/* One message of the answer (a JSON body, or an SSE event's data). */
+static void
+watch_message(struct relay *r, const char *p, size_t n)
+{
+	cJSON *msg = NULL, *it;
+	char id[GUARD_MCP_ID_MAX];
+
+	if (r->watch == W_NONE || guard_event_parse(p, n, r->max, &msg) < 0) {
+		guard_error_clear();
+		return;
+	}
+	cJSON *one = cJSON_IsArray(msg) ? NULL : msg, *list = cJSON_IsArray(msg) ? msg : NULL;
+	cJSON_ArrayForEach(it, list)
+		if (!one) {
+			mcp_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), id);
+			if (!strcmp(id, r->id))
+				one = it;
+		}
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(one, "id"), id);
+	if (one && !cJSON_GetObjectItemCaseSensitive(one, "method") && !strcmp(id, r->id))
+		watch_end(r, one, NULL);
+	cJSON_Delete(msg);
+}
+
+/* SSE (text/event-stream): lines; "data:" lines join; a blank line ends the event. */
+static void
+sse_feed(struct relay *r, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n && r->watch != W_NONE; i++) {
+		if (p[i] != '\n') {
+			if (r->line.len < r->max)
+				guard_buf_add(&r->line, p + i, 1);
+			continue;
+		}
+		size_t len = r->line.len;
+		if (len && r->line.buf[len - 1] == '\r')
+			len--;
+		if (len == 0) {
+			if (r->data.len && !r->data_over)
+				watch_message(r, r->data.buf, r->data.len);
+			guard_buf_reset(&r->data);
+			r->data_over = false;
+		} else if (len >= 5 && !memcmp(r->line.buf, "data:", 5)) {
+			size_t skip = len > 5 && r->line.buf[5] == ' ' ? 6 : 5;
+			if (r->data.len + len - skip + 1 > r->max)
+				r->data_over = true;
+			else {
+				if (r->data.len)
+					guard_buf_add(&r->data, "\n", 1);
+				guard_buf_add(&r->data, r->line.buf + skip, len - skip);
+			}
+		}
+		guard_buf_reset(&r->line);
+	}
+}
+
+/* ---- the upstream (libcurl) ---- */
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct relay *r = arg;
+	size_t len = size * n;
+
+	if (!r->sse && r->out.len + len > r->max) {
+		r->over = true;
+		return 0; /* ends the transfer: the answer is over the limit */
+	}
+	guard_buf_add(&r->out, p, len);
+	if (r->sse)
+		sse_feed(r, p, len);
+	return len;
+}
+
+/* "Name: value" into out when the header is name (case aside). */
+static void
+header_value(const char *line, size_t len, const char *name, char *out, size_t size)
+{
+	size_t nl = strlen(name);
+
+	if (len <= nl + 1 || strncasecmp(line, name, nl) || line[nl] != ':')
+		return;
+	line += nl + 1;
+	len -= nl + 1;
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
+		len--;
+	if (len < size) {
+		memcpy(out, line, len);
+		out[len] = '\0';
+	}
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct relay *r = arg;
+	size_t len = size * n;
+
+	if (len >= 5 && !memcmp(p, "HTTP/", 5)) { /* a new response (after a 100, say): its own headers */
+		r->ctype[0] = r->sid[0] = r->proto[0] = '\0';
+	} else if (len <= 2 && (p[0] == '\r' || p[0] == '\n')) {
+		curl_easy_getinfo(r->e, CURLINFO_RESPONSE_CODE, &r->status);
+		if (r->status >= 200) {
+			r->headers_done = true;
+			r->sse = !strncasecmp(r->ctype, "text/event-stream", 17);
+		}
+	} else {
+		header_value(p, len, "Content-Type", r->ctype, sizeof(r->ctype));
+		header_value(p, len, "Mcp-Session-Id", r->sid, sizeof(r->sid));
+		header_value(p, len, "Mcp-Protocol-Version", r->proto, sizeof(r->proto));
+	}
+	return len;
+}
+
+/* The client's headers the upstream needs (never Host, Origin or cookies). */
+static enum MHD_Result
+copy_header(void *arg, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	static const char *const pass[] = { "Content-Type", "Accept", "Mcp-Session-Id", "Mcp-Protocol-Version",
+					    "Last-Event-ID", "Authorization" };
+	struct relay *r = arg;
+
+	(void)kind;
+	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++)
+		if (!strcasecmp(key, pass[i]) && strlen(value) < 8192 && !strpbrk(value, "\r\n")) {
+			char *h = guard_xasprintf("%s: %s", pass[i], value);
+			r->hdrs = curl_slist_append(r->hdrs, h);
+			free(h);
+		}
+	return MHD_YES;
+}
+
+static void
+relay_free(void *arg)
+{
+	struct relay *r = arg;
+
+	if (r->watch != W_NONE)
+		watch_end(r, NULL, "no answer: the stream ended (or the client left) before the answer came");
+	if (r->m && r->e)
+		curl_multi_remove_handle(r->m, r->e);
+	curl_easy_cleanup(r->e);
+	curl_multi_cleanup(r->m);
+	curl_slist_free_all(r->hdrs);
+	free(r->body);
+	guard_buf_release(&r->out);
+	guard_buf_release(&r->line);
+	guard_buf_release(&r->data);
+	cJSON_Delete(r->ev);
+	free(r);
+}
+
+static struct relay *
+relay_new(struct http_px *px, struct MHD_Connection *c, const char *method, const char *body, size_t len)
+{
+	struct relay *r = guard_xcalloc(1, sizeof(*r));
+
+	r->px = px;
+	r->max = px->max;
+	guard_buf_init(&r->out);
+	guard_buf_init(&r->line);
+	guard_buf_init(&r->data);
+	r->e = curl_easy_init();
+	r->m = curl_multi_init();
+	if (!r->e || !r->m) {
+		relay_free(r);
+		return NULL;
+	}
+	MHD_get_connection_values(c, MHD_HEADER_KIND, copy_header, r);
+	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
+	curl_easy_setopt(r->e, CURLOPT_URL, px->upstream);
+	curl_easy_setopt(r->e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->e, CURLOPT_CONNECTTIMEOUT, (long)HTTP_CONNECT_S);
+	curl_easy_setopt(r->e, CURLOPT_HTTPHEADER, r->hdrs);
+	curl_easy_setopt(r->e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(r->e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(r->e, CURLOPT_HEADERDATA, r);
+	if (!strcmp(method, "POST")) {
+		r->body = guard_xmalloc(len + 1);
+		memcpy(r->body, body, len);
+		r->body_len = len;
+		curl_easy_setopt(r->e, CURLOPT_POST, 1L);
+		curl_easy_setopt(r->e, CURLOPT_POSTFIELDS, r->body);
+		curl_easy_setopt(r->e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	} else if (!strcmp(method, "DELETE")) {
+		curl_easy_setopt(r->e, CURLOPT_CUSTOMREQUEST, "DELETE");
+	} else {
+		curl_easy_setopt(r->e, CURLOPT_HTTPGET, 1L);
+	}
+	curl_multi_add_handle(r->m, r->e);
+	return r;
+}
+
+/* Move the transfer on, waiting up to ms for the upstream. */
+static void
+relay_step(struct relay *r, int ms)
+{
+	int running = 0, left;
+	CURLMsg *msg;
+
+	curl_multi_perform(r->m, &running);
+	if (running && !r->headers_done && !r->out.len)
+		curl_multi_poll(r->m, NULL, 0, ms, NULL);
+	else if (running && r->off >= r->out.len)
+		curl_multi_poll(r->m, NULL, 0, ms, NULL);
+	curl_multi_perform(r->m, &running);
+	while ((msg = curl_multi_info_read(r->m, &left)))
+		if (msg->msg == CURLMSG_DONE) {
+			r->result = msg->data.result;
+			r->done = true;
+		}
+}
+
+/* An SSE answer, passed on as it comes (this connection's thread may block here). */
+static ssize_t
+relay_read(void *arg, uint64_t pos, char *buf, size_t max)
+{
+	struct relay *r = arg;
+
+	(void)pos;
+	while (r->off >= r->out.len && !r->done && !atomic_load(&r->px->closing))
+		relay_step(r, HTTP_STEP_MS);
+	if (r->off < r->out.len) {
+		size_t n = r->out.len - r->off < max ? r->out.len - r->off : max;
+		memcpy(buf, r->out.buf + r->off, n);
+		r->off += n;
+		if (r->off == r->out.len) {
+			guard_buf_reset(&r->out);
+			r->off = 0;
+		}
+		return (ssize_t)n;
+	}
+	return r->result == CURLE_OK ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void
+add_headers(struct MHD_Response *resp, const struct relay *r)
+{
+	if (*r->ctype)
+		MHD_add_response_header(resp, "Content-Type", r->ctype);
+	if (*r->sid)
+		MHD_add_response_header(resp, "Mcp-Session-Id", r->sid);
+	if (*r->proto)
+		MHD_add_response_header(resp, "Mcp-Protocol-Version", r->proto);
+	if (r->sse)
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+}
+
+/*
+ * Relay one request (r taken) and answer the client: an SSE answer is
+ * streamed, any other is read whole (bounded) and sent at once.
+ */
+static enum MHD_Result
+relay_answer(struct MHD_Connection *c, struct relay *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+
+	while (!r->headers_done && !r->done)
+		relay_step(r, HTTP_STEP_MS);
+	if (r->headers_done && r->sse) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, relay_read, r, relay_free);
+		if (!resp) {
+			relay_free(r);
+			return MHD_NO;
+		}
+		add_headers(resp, r);
+		ok = MHD_queue_response(c, (unsigned)r->status, resp);
+		MHD_destroy_response(resp);
+		return ok;
+	}
+	while (!r->done)
+		relay_step(r, HTTP_STEP_MS);
+	if (!r->headers_done || r->over || r->result != CURLE_OK) {
+		char *why = r->over ? guard_xasprintf("guard mcp: the server's answer is over the %zu-byte limit "
+						      "(mcp.max_frame_bytes)", r->max)
+				    : guard_xasprintf("guard mcp: the upstream %s did not answer: %s", r->px->upstream,
+						      curl_easy_strerror(r->result));
+		mcp_gov_note(&r->px->gov, "%s", why);
+		if (r->watch != W_NONE)
+			watch_end(r, NULL, why);
+		ok = reply_rpc_error(c, MHD_HTTP_BAD_GATEWAY, *r->id ? r->id : "null", -32603, why);
+		free(why);
+		relay_free(r);
+		return ok;
+	}
+	if (r->watch != W_NONE && r->out.len)
+		watch_message(r, r->out.buf, r->out.len);
+	resp = MHD_create_response_from_buffer(r->out.len, r->out.buf, MHD_RESPMEM_MUST_COPY);
+	if (resp) {
+		add_headers(resp, r);
+		ok = MHD_queue_response(c, (unsigned)r->status, resp);
+		MHD_destroy_response(resp);
+	} else {
+		ok = MHD_NO;
+	}
+	relay_free(r);
+	return ok;
+}
+
+/* ---- who may call: Origin and Host (DNS rebinding) ---- */
+
+/* "http(s)://localhost|127.0.0.1|[::1][:port]" */
+static bool
+local_origin(const char *o)
+{
+	static const char *const hosts[] = { "localhost", "127.0.0.1", "[::1]" };
+	const char *h = !strncmp(o, "http://", 7) ? o + 7 : !strncmp(o, "https://", 8) ? o + 8 : NULL;
+
+	for (size_t i = 0; h && i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		size_t n = strlen(hosts[i]);
+		if (!strncmp(h, hosts[i], n) && (h[n] == '\0' || (h[n] == ':' && strspn(h + n + 1, "0123456789") ==
+								   strlen(h + n + 1) && h[n + 1])))
+			return true;
+	}
+	return false;
+}
+
+/* NULL when the request may go on, else why not. */
+static const char *
+refuse_origin(const struct http_px *px, struct MHD_Connection *c)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+
+	if (origin) {
+		bool ok = local_origin(origin);
+		for (size_t i = 0; !ok && i < px->norigins; i++)
+			ok = !strcmp(origin, px->origins[i]);
+		if (!ok)
+			return "guard mcp: this Origin may not use the server (--allow-origin names the ones that may)";
+	}
+	if (px->loopback) {
+		char origin_like[300];
+		snprintf(origin_like, sizeof(origin_like), "http://%s", host ? host : "");
+		if (!host || !local_origin(origin_like))
+			return "guard mcp: the Host header is not a loopback name (a DNS rebinding attempt?)";
+	}
+	return NULL;
+}
+
+/* ---- a POST: the JSON-RPC message, judged when it is a tools/call ---- */
+
+/* Wait in this request's thread for the person (mw), then judge the call again or settle it. */
+static enum mcp_verdict
+await_person(struct http_px *px, const cJSON *msg, size_t len, cJSON **ev, char **text, const struct mcp_wait *mw)
+{
+	char dir[4200], state[32];
+	struct timespec t0;
+	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	snprintf(dir, sizeof(dir), "%s/.ai/approvals", px->gov.project);
+	if (ino >= 0 && inotify_add_watch(ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+		close(ino);
+		ino = -1;
+	}
+	struct gov_job look = { .kind = J_STATE, .w = *mw };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		gov(px, &look);
+		snprintf(state, sizeof(state), "%s", look.state);
+		if (strcmp(state, "pending") || ms_since(&t0) >= (double)mw->wait_s * 1e3)
+			break;
+		struct pollfd pfd = { ino, POLLIN, 0 };
+		char buf[4096];
+		if (poll(&pfd, ino >= 0 ? 1 : 0, (int)mw->poll_ms) > 0)
+			while (read(ino, buf, sizeof(buf)) > 0)
+				;
+	}
+	if (ino >= 0)
+		close(ino);
+	struct gov_job j = { .kind = J_SETTLE, .msg = msg, .len = len, .ev = *ev };
+	if (!strcmp(state, "approved") || !strcmp(state, "consumed")) {
+		cJSON_Delete(*ev);
+		j.kind = J_DECIDE;
+		j.ev = NULL;
+	}
+	gov(px, &j);
+	*ev = j.ev;
+	*text = j.text;
+	return j.v;
+}
+
+static enum MHD_Result
+post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const char *id, const struct conn *cn)
+{
+	struct gov_job j = { .kind = J_DECIDE, .msg = msg, .len = cn->body.len, .may_wait = true };
+	enum mcp_verdict v;
+	enum MHD_Result ok;
+
+	gov(px, &j);
+	cJSON *ev = j.ev;
+	char *text = j.text;
+	struct mcp_wait mw = j.w;
+	v = j.v;
+	if (v == MCP_WAIT)
+		v = await_person(px, msg, cn->body.len, &ev, &text, &mw);
+	if (v == MCP_ANSWER) {
+		ok = reply_tool_error(c, id, text);
+		free(text);
+		return ok;
+	}
+	struct relay *r = relay_new(px, c, "POST", cn->body.buf, cn->body.len);
+	if (!r) {
+		struct gov_job res = { .kind = J_RESULT, .ev = ev, .why = "guard mcp: cannot start the request to the upstream" };
+		gov(px, &res);
+		cJSON_Delete(ev);
+		return reply_rpc_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, id, -32603, "guard mcp: out of resources");
+	}
+	r->watch = W_CALL;
+	r->ev = ev;
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	return relay_answer(c, r);
+}
+
+/* A batch (2025-03-26): passed on unless it holds a call, which must come alone. */
+static bool
+batch_has_call(const cJSON *arr)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(it, "method");
+		if (!cJSON_IsObject(it) || !cJSON_IsString(m) || !strcmp(m->valuestring, "tools/call"))
+			return true;
+	}
+	return false;
+}
+
+static enum MHD_Result
+post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
+{
+	cJSON *msg = NULL;
+	char id[GUARD_MCP_ID_MAX];
+	enum MHD_Result ok;
+	const cJSON *method;
+
+	size_t lead = strspn(cn->body.buf, " \t\r\n");
+	if (lead < cn->body.len && cn->body.buf[lead] == '[') { /* a batch: guard's event parser takes objects only */
+		if (!(msg = cJSON_ParseWithLength(cn->body.buf, cn->body.len)))
+			guard_error(GUARD_EUSAGE, "the batch is not valid JSON");
+	} else if (guard_event_parse(cn->body.buf, cn->body.len, cn->body.len + 1, &msg) < 0) {
+		msg = NULL;
+	}
+	if (!msg) {
+		char *m = guard_xasprintf("guard mcp: parse error: %s", guard_error_last());
+		mcp_gov_note(&px->gov, "refused a malformed message from the client: %s", guard_error_last());
+		ok = reply_rpc_error(c, MHD_HTTP_BAD_REQUEST, "null", -32700, m);
+		free(m);
+		return ok;
+	}
+	if (cJSON_IsArray(msg) && batch_has_call(msg)) {
+		mcp_gov_note(&px->gov, "refused a batch holding a tools/call or an unreadable member");
+		cJSON_Delete(msg);
+		return reply_rpc_error(c, MHD_HTTP_BAD_REQUEST, "null", -32600,
+				       "guard mcp: a batch may not hold tools/call (send each call alone) or members that are not requests");
+	}
+	method = cJSON_GetObjectItemCaseSensitive(msg, "method");
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	if (cJSON_IsString(method) && !strcmp(method->valuestring, "tools/call")) {
+		if (!*id) {
+			cJSON_Delete(msg);
+			return reply_rpc_error(c, MHD_HTTP_BAD_REQUEST, "null", -32600,
+					       "guard mcp: tools/call needs a string or number id");
+		}
+		ok = post_call(px, c, msg, id, cn);
+		cJSON_Delete(msg);
+		return ok;
+	}
+	struct relay *r = relay_new(px, c, "POST", cn->body.buf, cn->body.len);
+	if (r && cJSON_IsString(method) && !strcmp(method->valuestring, "tools/list") && *id) {
+		r->watch = W_LIST;
+		snprintf(r->id, sizeof(r->id), "%s", id);
+	}
+	cJSON_Delete(msg);
+	if (!r)
+		return reply_rpc_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "null", -32603, "guard mcp: out of resources");
+	return relay_answer(c, r);
+}
+
+/* ---- libmicrohttpd's entry points ---- */
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
+	   const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct http_px *px = cls;
+	struct conn *cn = *con_cls;
+	const char *why;
+
+	(void)url;
+	(void)version;
+	if (!cn) { /* the headers are in: say no now, before reading any body */
+		if (strcmp(method, "POST") && strcmp(method, "GET") && strcmp(method, "DELETE"))
+			return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", "POST, GET or DELETE\n", 20);
+		if ((why = refuse_origin(px, c))) {
+			mcp_gov_note(&px->gov, "%s (Origin %s, Host %s)", why,
+				     MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin") ?: "-",
+				     MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host") ?: "-");
+			return reply_rpc_error(c, MHD_HTTP_FORBIDDEN, "null", -32600, why);
+		}
+		cn = guard_xcalloc(1, sizeof(*cn));
+		guard_buf_init(&cn->body);
+		*con_cls = cn;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (cn->body.len + *upload_size > px->max)
+			cn->too_big = true;
+		else
+			guard_buf_add(&cn->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (cn->too_big) {
+		char *m = guard_xasprintf("guard mcp: the request is over the %zu-byte limit (mcp.max_frame_bytes); not forwarded",
+					  px->max);
+		enum MHD_Result ok = reply_rpc_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "null", -32600, m);
+		free(m);
+		return ok;
+	}
+	if (!strcmp(method, "POST"))
+		return post(px, c, cn);
+	struct relay *r = relay_new(px, c, method, NULL, 0);
+	return r ? relay_answer(c, r) : MHD_NO;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct conn *cn = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (cn) {
+		guard_buf_release(&cn->body);
+		free(cn);
+	}
+	*con_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+/* A signal: streams end, the connections close (their jobs still served), then the governor stops. */
+static void *
+stopper(void *arg)
+{
+	struct http_px *px = arg;
+	int sig = 0;
+
+	sigwait(&px->mask, &sig);
+	mcp_gov_note(&px->gov, "signal %d: stopping", sig);
+	atomic_store(&px->closing, true); /* an idle stream would hold its thread, and the stop, forever */
+	MHD_stop_daemon(px->d);
+	pthread_mutex_lock(&px->mu);
+	px->stop = true;
+	pthread_cond_signal(&px->work);
+	pthread_mutex_unlock(&px->mu);
+	return NULL;
+}
+
+/* [ADDR:]PORT: loopback unless an address is named; only numeric addresses (or localhost). */
+static int
+parse_listen(const char *spec, struct sockaddr_storage *ss, bool *loopback)
+{
+	char host[64] = "127.0.0.1";
+	const char *colon = strrchr(spec, ':'), *port = colon ? colon + 1 : spec;
+	char *end;
+	unsigned long p = strtoul(port, &end, 10);
+
+	if (!*port || *end || p > 65535)
+		return guard_error(GUARD_EUSAGE, "--listen '%s': give [ADDR:]PORT, PORT from 0 to 65535", spec);
+	if (colon) {
+		size_t n = (size_t)(colon - spec);
+		if (n >= 2 && spec[0] == '[' && spec[n - 1] == ']')
+			spec++, n -= 2;
+		if (n == 0 || n >= sizeof(host))
+			return guard_error(GUARD_EUSAGE, "--listen '%s': the address is missing or too long", spec);
+		memcpy(host, spec, n);
+		host[n] = '\0';
+	}
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof(host), "127.0.0.1");
+	memset(ss, 0, sizeof(*ss));
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)p);
+		*loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+	} else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)p);
+		*loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+	} else {
+		return guard_error(GUARD_EUSAGE, "--listen '%s': '%s' is not a numeric IPv4 or IPv6 address (or localhost)",
+				   spec, host);
+	}
+	return 0;
+}
+
+static int
+parse_args(struct http_px *px, struct mcp_opts *o, int argc, char **argv, struct sockaddr_storage *ss)
+{
+	const char *listen = NULL;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if ((rc = mcp_opt_common(o, argc, argv, &i)) < 0)
+			return rc;
+		if (rc > 0)
+			continue;
+		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
+			listen = argv[++i];
+		else if (!strcmp(argv[i], "--upstream") && i + 1 < argc)
+			px->upstream = argv[++i];
+		else if (!strcmp(argv[i], "--allow-origin") && i + 1 < argc && px->norigins < HTTP_MAX_ORIGINS)
+			px->origins[px->norigins++] = argv[++i];
+		else
+			return guard_error(GUARD_EUSAGE, "unknown or incomplete option '%s' (guard mcp --listen --help)", argv[i]);
+	}
+	if (!listen || !px->upstream)
+		return guard_error(GUARD_EUSAGE, "guard mcp --listen needs both --listen [ADDR:]PORT and --upstream URL");
+	if (strncmp(px->upstream, "http://", 7) && strncmp(px->upstream, "https://", 8))
+		return guard_error(GUARD_EUSAGE, "--upstream '%s': give an http:// or https:// URL", px->upstream);
+	if (!o->name)
+		o->name = "http";
+	if ((rc = mcp_name_check(o->name)) < 0)
+		return rc;
+	return parse_listen(listen, ss, &px->loopback);
+}
+
+static int
+serve(int argc, char **argv)
+{
+	struct http_px px;
+	struct mcp_opts o = { NULL, false, 0 };
+	struct sockaddr_storage ss;
+	const struct guard_policy *pol;
+	int rc;
+
+	memset(&px, 0, sizeof(px));
+	pthread_mutex_init(&px.mu, NULL);
+	pthread_cond_init(&px.work, NULL);
+	pthread_cond_init(&px.done, NULL);
+	if ((rc = parse_args(&px, &o, argc, argv, &ss)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
+		goto out;
+	if (mcp_gov_policy(&px.gov, &pol) < 0) {
+		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
+		px.gov.cfg.max_frame_bytes = o.max_frame ? o.max_frame : GUARD_MCP_FRAME_MAX_DEFAULT;
+	}
+	px.max = px.gov.cfg.max_frame_bytes;
+	if (!px.loopback)
+		mcp_gov_note(&px.gov, "listening on a non-loopback address, as --listen asks: anyone who reaches it can use the server");
+	sigemptyset(&px.mask);
+	sigaddset(&px.mask, SIGTERM);
+	sigaddset(&px.mask, SIGINT);
+	sigaddset(&px.mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &px.mask, NULL); /* the threads inherit it: only sigwait takes them */
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	px.d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+				(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				0, NULL, NULL, on_request, &px, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, &px, MHD_OPTION_CONNECTION_LIMIT, 256u,
+				MHD_OPTION_END);
+	if (!px.d) {
+		rc = guard_error(GUARD_EIO, "cannot listen on the --listen address: %s (in use, or not an address of this "
+				 "machine?)", strerror(errno));
+		goto out;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(px.d, MHD_DAEMON_INFO_BIND_PORT);
+	px.port = info ? info->port : 0;
+	if ((errno = pthread_create(&px.stopper, NULL, stopper, &px))) {
+		rc = guard_error(GUARD_EIO, "cannot start a thread: %s", strerror(errno));
+		MHD_stop_daemon(px.d);
+		goto out;
+	}
+	mcp_gov_note(&px.gov, "listening on port %u, relaying to %s", px.port, px.upstream);
+	governor(&px); /* until the stopper says so */
+	pthread_join(px.stopper, NULL);
+	rc = 0;
+out:
+	curl_global_cleanup();
+	mcp_gov_release(&px.gov);
+	pthread_cond_destroy(&px.work);
+	pthread_cond_destroy(&px.done);
+	pthread_mutex_destroy(&px.mu);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	cli_init("guard mcp");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return cli_finish(0);
+		}
+		if (!strcmp(argv[i], "--version")) {
+			cli_version();
+			return cli_finish(0);
+		}
+	}
+	int rc = serve(argc, argv);
+	return rc < 0 ? cli_fail(rc) : 0;
+}

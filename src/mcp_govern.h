@@ -1,0 +1,97 @@
+/*
+ * The governing step of guard mcp, one code path for both transports
+ * (the stdio proxy, src/mcp_proxy.c, and the Streamable HTTP proxy,
+ * src/guard-mcp-http.c): a tools/call becomes guard's event and goes
+ * through the hook's pipeline (risk, policy, approval gate, session
+ * counters, audit); its answer is audited as tool.result. The policy is
+ * loaded again as soon as a layer file changes. Not thread-safe: the
+ * HTTP proxy holds its lock around every call.
+ */
+#ifndef GUARD_MCP_GOVERN_H
+#define GUARD_MCP_GOVERN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "guard_approval.h"
+#include "guard_audit.h"
+#include "guard_mcp.h"
+#include "guard_policy.h"
+#include "guard_stage.h"
+
+struct mcp_gov {
+	const char *name;             /* the server's name: tools are mcp__NAME__TOOL */
+	char *cwd, *project;
+	bool propose_flag;            /* --propose */
+	size_t max_flag;              /* --max-frame, or 0 */
+	const char *session;          /* $GUARD_SESSION: the unattended session calls count against */
+	struct guard_policy_mcp cfg;  /* mcp: of the policy in force */
+	struct guard_stages stages;   /* the policy, kept while its files stay the same */
+	bool stages_on;
+	struct guard_audit *log;      /* the audit log, open while the policy stays */
+	char sig[4][96];              /* what each layer file looked like when it was loaded */
+	struct guard_mcp_tools tools; /* what the server's tools/list said */
+};
+
+/* What to do with a call. */
+enum mcp_verdict {
+	MCP_FORWARD, /* allowed: send it on; *ev is the decided event, for mcp_gov_result */
+	MCP_ANSWER,  /* answer it with a tool error: *text (denied, a proposal, or a failure) */
+	MCP_WAIT,    /* an ask with approval.hook_wait: *ev waits; mcp_gov_settle or decide again */
+};
+
+/* How long a call may wait for a person, and how often to look. */
+struct mcp_wait {
+	char appr[GUARD_APPROVAL_ID_LEN]; /* the approval request */
+	long long wait_s, poll_ms;
+};
+
+/* The options both transports take. */
+struct mcp_opts {
+	const char *name;  /* --name */
+	bool propose;      /* --propose */
+	size_t max_frame;  /* --max-frame, or 0 */
+};
+
+/*
+ * One common option at argv[*i] (*i moves past its value): 1 when taken,
+ * 0 when it is not one of them, GUARD_EUSAGE on a bad value.
+ */
+int mcp_opt_common(struct mcp_opts *o, int argc, char **argv, int *i);
+
+/* The id's JSON text, or "" when it is not a string or number (or too long). */
+void mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX]);
+
+/* A server name fit for mcp__NAME__TOOL, or GUARD_EUSAGE saying what fits. */
+int mcp_name_check(const char *name);
+
+/* name, cwd (taken), project (taken), flags: then the policy is loaded on first use. */
+int mcp_gov_init(struct mcp_gov *g, const char *name, bool propose, size_t max_frame);
+void mcp_gov_release(struct mcp_gov *g);
+
+/* The policy in force (loaded again when a layer file changed); g->cfg follows it. */
+int mcp_gov_policy(struct mcp_gov *g, const struct guard_policy **p);
+
+/*
+ * Judge a tools/call (msg parsed, len its bytes). may_wait lets an ask
+ * wait for a person (MCP_WAIT, with w filled); otherwise it is settled
+ * now. Never fails: a failure is an MCP_ANSWER naming it (fail closed).
+ */
+enum mcp_verdict mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, cJSON **ev,
+				char **text, struct mcp_wait *w);
+
+/* A wait that ended without an approval (ev taken): the hook's deny, why added; *text to answer with. */
+void mcp_gov_settle(struct mcp_gov *g, cJSON *ev, const char *why, char **text);
+
+/* The answer to a forwarded call (answer NULL: none, why says why), audited; pre is kept. */
+void mcp_gov_result(struct mcp_gov *g, const cJSON *pre, const cJSON *answer, const char *why, double ms);
+
+/* A line on stderr, which the client shows as the server's log. */
+void mcp_gov_note(const struct mcp_gov *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The status of an approval request: "pending", "approved", ... ("pending" when it cannot be read). */
+const char *mcp_gov_approval_state(const char *project, const char *id, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,265 @@
+#!/usr/bin/env bats
+# guard mcp --listen (issue 17): the Streamable HTTP transport (MCP
+# 2025-06-18), guard-mcp-http, between the real SDK's
+# StreamableHTTPClientTransport (t/mcp/client.mjs given a URL) and the
+# reference "everything" server in its streamableHttp mode, both pinned
+# by t/mcp/package-lock.json (`make mcp-deps`). Raw requests an SDK
+# client would never send go through curl. No part of MCP is mocked.
+
+load helper
+load mcp/common
+
+setup() {
+	mcp_setup || return 1
+	pids=()
+	upstream_start
+}
+
+# The proxy must stop cleanly on SIGTERM (status 0, no sanitizer report:
+# under `make san` its leaks are checked at exit).
+teardown() {
+	local p rc=0
+	if [ -n "${pxpid:-}" ]; then
+		kill "$pxpid" 2>/dev/null || true
+		wait "$pxpid" || rc=$?
+	fi
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	if [ -n "${pxpid:-}" ] && { [ "$rc" -ne 0 ] || grep -q 'Sanitizer' "$PXERR"; }; then
+		echo "# guard-mcp-http exited with status $rc:" >&2
+		cat "$PXERR" >&2
+		return 1
+	fi
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# The everything server on a free port (tried again if another took it meanwhile).
+upstream_start() {
+	UPLOG=$BATS_TEST_TMPDIR/upstream.log
+	for _ in 1 2 3; do
+		UPPORT=$(free_port)
+		: >"$UPLOG"
+		PORT=$UPPORT node "$MCPD/node_modules/@modelcontextprotocol/server-everything/dist/index.js" streamableHttp \
+			>"$UPLOG" 2>&1 3>&- &
+		uppid=$!
+		pids+=("$uppid")
+		wait_for "the everything server to listen or fail" grep -qE 'listening on port|EADDRINUSE|Failed' "$UPLOG"
+		grep -q 'listening on port' "$UPLOG" && break
+	done
+	grep -q 'listening on port' "$UPLOG"
+	UPSTREAM=http://127.0.0.1:$UPPORT/mcp
+}
+
+# proxy [OPTIONS...]: guard mcp --listen 127.0.0.1:0 in front of it; $URL, $PXERR.
+proxy() {
+	PXERR=$BATS_TEST_TMPDIR/proxy.err
+	: >"$PXERR"
+	guard mcp --listen 127.0.0.1:0 --upstream "$UPSTREAM" --name every "$@" 2>"$PXERR" 3>&- &
+	pxpid=$!
+	pids+=("$pxpid")
+	wait_for "guard mcp to listen" grep -q 'listening on port' "$PXERR"
+	PXPORT=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$PXERR")
+	URL=http://127.0.0.1:$PXPORT/mcp
+}
+
+posts() {
+	grep -c 'Received MCP POST request' "$UPLOG" || true
+}
+
+# curl_post BODY [CURL-OPTIONS...]: a raw POST to the proxy; "STATUS BODY" in $output.
+curl_post() {
+	local body=$1
+	shift
+	run curl -s -o "$BATS_TEST_TMPDIR/resp" -w '%{http_code}' -H 'Content-Type: application/json' \
+		-H 'Accept: application/json, text/event-stream' "$@" --data-binary "$body" "$URL"
+	output="$output $(cat "$BATS_TEST_TMPDIR/resp")"
+}
+
+INIT='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}'
+
+@test "guard (the hook's program) does not link libcurl or libmicrohttpd; guard-mcp-http does" {
+	run ldd "$(command -v guard)"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *libcurl* && "$output" != *libmicrohttpd* ]]
+	run ldd "$(command -v guard-mcp-http)"
+	[[ "$output" == *libcurl* && "$output" == *libmicrohttpd* ]]
+}
+
+@test "initialize, tools/list, resources and ping pass through unchanged; Mcp-Session-Id goes both ways" {
+	proxy
+	steps='[{"op":"server"},{"op":"tools"},{"op":"resources"},{"op":"ping"}]'
+	run --separate-stderr client "$steps" "$UPSTREAM"
+	[ "$status" -eq 0 ]
+	direct=$(printf '%s\n' "$output" | grep -v '"step":"pid"')
+	run --separate-stderr client "$steps" "$URL"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -v '"step":"pid"')" = "$direct" ]
+	# the session the server made is the one the client holds, and the one the server saw again
+	sid=$(jq -r 'select(.step=="pid") | .session' <<<"$output")
+	[[ "$sid" =~ ^[0-9a-f-]{36}$ ]]
+	grep -q "Session initialized with ID: $sid" "$UPLOG"
+}
+
+@test "a read is allowed, answered over SSE, and both records are in the audit log" {
+	proxy
+	run --separate-stderr client '[{"op":"call","name":"echo","args":{"message":"hi"}}]' "$URL"
+	[ "$status" -eq 0 ]
+	[ "$(text 0)" = "Echo: hi" ]
+	run audit
+	[ "$(jq -r 'select(.tool=="mcp__every__echo") | .event' <<<"$output" | paste -sd, -)" = "decision,tool.result" ]
+	has 'select(.event=="decision") | .decision.effect == "allow"' <<<"$output"
+	has 'select(.event=="tool.result") | .data.success == true and (.data.duration_ms | type) == "number"' <<<"$output"
+	guard-audit verify >/dev/null
+}
+
+@test "a call the policy rates critical is denied with the reason the model reads, and never reaches the server" {
+	user_policy <<<'risk: {tools: {"mcp__every__get-env": critical/R}}'
+	proxy
+	export GUARD_MCP_HTTP_SECRET=do-not-leak
+	run --separate-stderr client '[{"op":"call","name":"get-env","args":{}},{"op":"call","name":"echo","args":{"message":"after"}}]' "$URL"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == "guard denied mcp__every__get-env (rule "* ]]
+	[[ "$(text 0)" != *do-not-leak* ]]
+	[ "$(text 1)" = "Echo: after" ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__get-env") | .decision.effect == "deny"'
+	! audit | has 'select(.event=="tool.result" and .tool=="mcp__every__get-env")'
+}
+
+@test "an SSE answer is relayed as it comes: progress notifications reach the client before the result" {
+	proxy
+	run --separate-stderr client '[{"op":"call","name":"trigger-long-running-operation","args":{"duration":3,"steps":3},"progress":true,"timed":true}]' "$URL"
+	[ "$status" -eq 0 ]
+	step 0 | jq -e '.result.content[0].text | test("Long running operation completed")'
+	[ "$(step 0 | jq '.result.progress | length')" -ge 2 ]
+	# streamed, not held to the end: the first progress came a second or more before the answer
+	first=$(step 0 | jq '.result.progress[0].at') last=$(step 0 | jq '.result.at')
+	[ $((last - first)) -ge 1000 ] || { step 0 >&2; false; }
+	audit | has 'select(.event=="tool.result" and .tool=="mcp__every__trigger-long-running-operation") | .data.success == true'
+}
+
+@test "the server's own stream (GET) is relayed: its log notifications reach the client; DELETE ends the session" {
+	proxy
+	run --separate-stderr client '[{"op":"call","name":"toggle-simulated-logging","args":{}},{"op":"logs","ms":30000},{"op":"terminate"}]' "$URL"
+	[ "$status" -eq 0 ]
+	step 1 | jq -e '.result.logs >= 1'
+	step 2 | jq -e '.ok == true'
+	sid=$(jq -r 'select(.step=="pid") | .session' <<<"$output")
+	grep -q "Received session termination request for session $sid" "$UPLOG"
+}
+
+@test "attacker: a foreign Origin or Host (DNS rebinding) is refused before anything is forwarded" {
+	proxy
+	before=$(posts)
+	curl_post "$INIT" -H 'Origin: http://evil.example'
+	[[ "$output" == "403 "*"Origin"* ]]
+	curl_post "$INIT" -H "Host: evil.example:$PXPORT"
+	[[ "$output" == "403 "*"Host"* ]]
+	curl_post "$INIT" -H 'Origin: null'
+	[[ "$output" == "403 "* ]]
+	# another spelling of a local name that is not one
+	curl_post "$INIT" -H 'Origin: http://localhost.evil.example'
+	[[ "$output" == "403 "* ]]
+	[ "$(posts)" = "$before" ]
+	grep -q 'Origin http://evil.example' "$PXERR"
+	# a local page, and an origin the command line names, may
+	curl_post "$INIT" -H "Origin: http://localhost:$PXPORT"
+	[[ "$output" == "200 "* ]]
+}
+
+@test "--allow-origin names an origin that may use the server" {
+	proxy --allow-origin https://app.example
+	curl_post "$INIT" -H 'Origin: https://app.example'
+	[[ "$output" == "200 "* ]]
+	curl_post "$INIT" -H 'Origin: https://app.example.evil'
+	[[ "$output" == "403 "* ]]
+}
+
+@test "attacker: a body over the limit, a batch holding tools/call and a malformed body are refused, not forwarded" {
+	proxy --max-frame 2000
+	before=$(posts)
+	big=$(jq -cn --arg p "$(head -c 3000 /dev/zero | tr '\0' a)" '{jsonrpc:"2.0",id:1,method:"ping",params:{pad:$p}}')
+	curl_post "$big"
+	[[ "$output" == "413 "*"2000-byte limit"* ]]
+	curl_post '[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}]'
+	[[ "$output" == "400 "*"batch may not hold tools/call"* ]]
+	curl_post '{"jsonrpc":"2.0","id":1,"method":"tools/call",'
+	[[ "$output" == "400 "*"-32700"* ]]
+	curl_post '{"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}'
+	[[ "$output" == "400 "*"needs a string or number id"* ]]
+	[ "$(posts)" = "$before" ]
+	run curl -s -o /dev/null -w '%{http_code}' -X PUT --data x "$URL"
+	[ "$output" = 405 ]
+}
+
+@test "a tools/call sent raw (without the SDK) is judged the same: denied, answered as a tool error" {
+	user_policy <<<'risk: {tools: {"mcp__every__get-env": critical/R}}'
+	proxy
+	before=$(posts)
+	curl_post '{"jsonrpc":"2.0","id":"x1","method":"tools/call","params":{"name":"get-env","arguments":{}}}' \
+		-H 'Mcp-Session-Id: 00000000-0000-0000-0000-000000000000'
+	[[ "$output" == "200 "* ]]
+	jq -e '.id == "x1" and .result.isError == true and (.result.content[0].text | startswith("guard denied mcp__every__get-env"))' <<<"${output#200 }"
+	[ "$(posts)" = "$before" ]
+}
+
+@test "--listen and --upstream are checked: a host name, a bad port, a non-HTTP upstream are usage errors" {
+	run guard mcp --listen evil.example:80 --upstream http://127.0.0.1:1/mcp
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a numeric IPv4 or IPv6 address"* ]]
+	run guard mcp --listen 127.0.0.1:70000 --upstream http://127.0.0.1:1/mcp
+	[ "$status" -eq 2 ]
+	run guard mcp --listen 127.0.0.1:0 --upstream file:///etc/passwd
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"http:// or https://"* ]]
+	run guard mcp --listen 127.0.0.1:0
+	[ "$status" -eq 2 ]
+	run guard mcp --listen 127.0.0.1:0 --upstream http://127.0.0.1:1/mcp --name 'a__b'
+	[ "$status" -eq 2 ]
+	run guard mcp --listen --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--upstream URL"* ]]
+}
+
+@test "an upstream that does not answer: a governed call gets an error and its record says so" {
+	port=$(free_port)
+	UPSTREAM=http://127.0.0.1:$port/mcp
+	proxy
+	curl_post '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}'
+	[[ "$output" == "502 "*"did not answer"* ]]
+	audit | has 'select(.event=="tool.result" and .tool=="mcp__every__echo") | .data.success == false'
+}
+
+@test "an ask over HTTP waits for a person in its own request while a ping and another call are answered; approved, it runs" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}
+risk: {tools: {"mcp__every__get-sum": high/W}}'
+	proxy
+	run_bg --separate-stderr client '[{"op":"call","bg":true,"name":"get-sum","args":{"a":2,"b":3}},{"op":"ping"},{"op":"call","name":"echo","args":{"message":"meanwhile"}}]' "$URL"
+	wait_for_line "$BATS_TEST_TMPDIR/bg.out" '"step":2,'
+	! grep -q '"step":0,' "$BATS_TEST_TMPDIR/bg.out"
+	wait_for_file "$PROJ/.ai/approvals/*.json"
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	jq -e '.status == "pending" and .tool == "mcp__every__get-sum"' "$PROJ/.ai/approvals/$id.json"
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
+	[ "$status" -eq 0 ]
+	[ "$(text 2)" = "Echo: meanwhile" ]
+	[ "$(is_error 0)" = false ]
+	[ "$(text 0)" = "The sum of 2 and 3 is 5." ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__get-sum") | .decision.rule == "guard.approved"'
+}
+
+@test "an ask over HTTP that no one decides is denied at the end of hook_wait, naming the request, and never reaches the server" {
+	user_policy <<<'approval: {hook_wait: 1s}
+risk: {tools: {"mcp__every__get-sum": high/W}}'
+	proxy
+	run --separate-stderr client '[{"op":"call","name":"get-sum","args":{"a":2,"b":3}}]' "$URL"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"*"guard-approve approve"* ]]
+	! audit | has 'select(.event=="tool.result" and .tool=="mcp__every__get-sum")'
+}
