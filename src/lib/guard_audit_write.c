@@ -52,12 +52,36 @@ guard_audit_config_release(struct guard_audit_config *c)
 	c->dir = NULL;
 }
 
+/* audit.witness's schedule: every_records, every_minutes, every (a duration); the sooner wins. */
+static int
+witness_config(struct guard_audit_config *out, const cJSON *w)
+{
+	const cJSON *v;
+	long long secs;
+
+	out->witness_records = 0;
+	out->witness_seconds = 0;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(w, "every_records")) && v->valuedouble >= 1)
+		out->witness_records = (unsigned long)v->valuedouble;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(w, "every_minutes")) && v->valuedouble >= 1)
+		out->witness_seconds = (long long)v->valuedouble * 60;
+	v = cJSON_GetObjectItemCaseSensitive(w, "every");
+	if (cJSON_IsString(v) && guard_duration_parse(v->valuestring, &secs) < 0)
+		return guard_error(GUARD_EPOLICY, "audit.witness.every '%s' is not a duration", v->valuestring);
+	if (cJSON_IsNumber(v))
+		secs = (long long)v->valuedouble;
+	if ((cJSON_IsString(v) || cJSON_IsNumber(v)) && secs >= 1 && (!out->witness_seconds || secs < out->witness_seconds))
+		out->witness_seconds = secs;
+	return 0;
+}
+
 int
 guard_audit_config(struct guard_audit_config *out, const char *project_root, const struct guard_policy *policy)
 {
 	const cJSON *audit = policy ? cJSON_GetObjectItemCaseSensitive(guard_policy_tree(policy), "audit") : NULL;
 	const cJSON *v;
 	const char *dir = ".ai/audit", *env;
+	int rc;
 
 	out->fsync = GUARD_AUDIT_FSYNC_BATCH;
 	out->fail_closed = true;
@@ -78,6 +102,8 @@ guard_audit_config(struct guard_audit_config *out, const char *project_root, con
 		out->seal_epoch = (long long)v->valuedouble;
 	else if (cJSON_IsString(v) && guard_duration_parse(v->valuestring, &out->seal_epoch) < 0)
 		return guard_error(GUARD_EPOLICY, "audit.seal_epoch '%s' is not a duration", v->valuestring);
+	if ((rc = witness_config(out, cJSON_GetObjectItemCaseSensitive(audit, "witness"))) < 0)
+		return rc;
 	if ((env = getenv("GUARD_AUDIT_LOCK_TIMEOUT_MS")) && *env) {
 		char *end;
 		long ms = strtol(env, &end, 10);
@@ -803,6 +829,12 @@ const char *
 audit_root(const struct guard_audit *log)
 {
 	return log->root;
+}
+
+const struct guard_audit_config *
+audit_config(const struct guard_audit *log)
+{
+	return &log->cfg;
 }
 
 void
