@@ -85,6 +85,7 @@ guard_audit_witness_sealed(const char *root, const char *dir, unsigned long seq)
 	else
 		rc = witness_write(fd, path, seq, (unsigned long long)time(NULL));
 	if (fd >= 0)
+		if (fd >= 0)
 		close(fd);
 	free(path);
 	return rc;
@@ -148,14 +149,19 @@ guard_audit_witness(struct guard_audit *log)
 	audit_last(log, &seq, hash);
 	if ((rc = guard_audit_witness_path(audit_root(log), audit_dir(log), &path)) < 0)
 		return rc;
-	if ((fd = witness_open(path, O_RDWR | O_CREAT)) < 0) {
+	/* made only when a seal is first due: until then, never sealed (0, 0) */
+	now = (unsigned long long)time(NULL);
+	fd = witness_open(path, O_RDWR);
+	if (fd >= 0)
+		witness_read(fd, &last_seq, &last_time);
+	else
+		last_seq = last_time = 0;
+	bool due = is_due(cfg, seq, now, last_seq, last_time);
+	if (due && fd < 0 && (fd = witness_open(path, O_RDWR | O_CREAT)) < 0) {
 		rc = guard_error(GUARD_EIO, "cannot open '%s': %s", path, strerror(errno));
 		free(path);
 		return rc;
 	}
-	now = (unsigned long long)time(NULL);
-	witness_read(fd, &last_seq, &last_time);
-	bool due = is_due(cfg, seq, now, last_seq, last_time);
 	/* due: claim it under the file's lock, read again (another hook may have claimed it just now) */
 	if (due && flock(fd, LOCK_EX | LOCK_NB) == 0) {
 		witness_read(fd, &last_seq, &last_time);
@@ -164,7 +170,8 @@ guard_audit_witness(struct guard_audit *log)
 			start_seal(audit_root(log));
 		flock(fd, LOCK_UN);
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	free(path);
 	return rc;
 }
