@@ -26,6 +26,10 @@ hook() { guard hook claude <<<"$(bash_payload "${1:-ls}")" >/dev/null; }
 
 lines_of() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 
+# conditions for wait_for, read again at each try
+seals_are() { [ "$(lines_of "$LOG/seals.jsonl")" -eq "$1" ]; }
+ref_commits_are() { [ "$(git rev-list --count refs/guard/audit 2>/dev/null)" = "$1" ]; }
+
 # ---------------------------------------------------------------- refs/guard/audit
 
 @test "seal commits the checkpoint on refs/guard/audit, chained, never on a branch" {
@@ -241,8 +245,8 @@ lines_of() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 	wait_for "the ref" git rev-parse -q --verify refs/guard/audit
 	[ "$(jq -r .last_seq "$LOG/seals.jsonl")" -ge 3 ]
 	hook; hook; hook
-	wait_for "the second automatic seal" test "$(lines_of "$LOG/seals.jsonl")" -eq 2
-	wait_for "the ref to carry it" test "$(git rev-list --count refs/guard/audit 2>/dev/null)" = 2
+	wait_for "the second automatic seal" seals_are 2
+	wait_for "the ref to carry it" ref_commits_are 2
 	[ "$(ref_checkpoints refs/guard/audit)" = "$(cat "$LOG/seals.jsonl")" ]
 	guard-audit verify --checkpoint-ref refs/guard/audit
 }

@@ -31,10 +31,13 @@ for tags in off on; do
 	[ "$tags" = on ] && key=$(cd "$p" && "$bin/guard-audit" seal-key init 2>/dev/null)
 	(cd "$p" && valgrind -q --tool=callgrind --callgrind-out-file="$tmp/a.$tags" \
 		"$bin/guard-audit" append --event decision <"$tmp/events.jsonl")
+	# a verify that fails is said, and its count still printed (it read the whole log, or said where it stopped)
 	if [ -n "$key" ]; then
-		(cd "$p" && valgrind -q --tool=callgrind --callgrind-out-file="$tmp/v.$tags" "$bin/guard-audit" verify -q --key "$key")
+		(cd "$p" && valgrind -q --tool=callgrind --callgrind-out-file="$tmp/v.$tags" "$bin/guard-audit" verify -q --key "$key") ||
+			echo "verify --key failed (above)"
 	else
-		(cd "$p" && valgrind -q --tool=callgrind --callgrind-out-file="$tmp/v.$tags" "$bin/guard-audit" verify -q)
+		(cd "$p" && valgrind -q --tool=callgrind --callgrind-out-file="$tmp/v.$tags" "$bin/guard-audit" verify -q) ||
+			echo "verify failed (above)"
 	fi
 	printf '%s %s %s %s\n' "$tags" "$(ir "$tmp/a.$tags")" "$(ir "$tmp/v.$tags")" \
 		"$(cat "$p"/.ai/audit/*.jsonl | grep -c '"event":"audit.seal"' || true)"
