@@ -11,16 +11,7 @@ cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
 	{ echo "audit_seal_ir.sh: needs valgrind (make bench installs it)" >&2; exit 2; }
 bin=$(cd "${1:-bin}" && pwd) n=${N:-20000}
-tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/guard-seal-ir.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-unset GUARD_DEFAULT_POLICY GUARD_MANAGED_POLICY GUARD_PROFILE GUARD_DIR XDG_CONFIG_HOME 2>/dev/null || true
-export HOME=$tmp/home
-mkdir -p "$HOME"
-printf 'audit:\n  seal_epoch: 1s\n' >"$tmp/user.yaml"
-export GUARD_USER_POLICY=$tmp/user.yaml
-mkdir -p "$tmp/p" && git init -q "$tmp/p"
-sh t/bench/gen_payloads.sh "$tmp/p" "$tmp/payloads" >/dev/null
-sh t/bench/gen_events.sh "$tmp/payloads/list" "$n" "$tmp/events.jsonl"
+. t/bench/seal_env.sh
 ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}'; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $n records"
 echo "tags append_ir verify_ir seal_records"
