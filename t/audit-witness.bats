@@ -272,8 +272,6 @@ ref_commits_are() { [ "$(git rev-list --count refs/guard/audit 2>/dev/null)" = "
 	# the claim is written before a seal starts: none means none was started
 	refute witness_state
 	[ ! -e "$LOG/seals.jsonl" ]
-	run guard-policy --validate .ai/policy.yaml
-	run guard explain --json Bash 'ls' 2>&1
 	# a trusted layer's schedule is not undone by the project layer either
 	printf 'audit:\n  witness:\n    every_records: 2\n' >"$BATS_TEST_TMPDIR/user.yaml"
 	printf 'audit:\n  witness:\n    every_records: 100000\n' >.ai/policy.yaml
