@@ -49,8 +49,8 @@ LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS_COMMON) 2>/dev/null)
 CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
 LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
 # Programs (and unit tests) that link libgit2: name them here.
-GIT_PROGRAMS  = guard-session guard-git guard-scan
-GIT_UNITS     = test_session_git
+GIT_PROGRAMS  = guard-session guard-git guard-scan guard-audit
+GIT_UNITS     = test_session_git test_audit_ref
 
 # The risk analyzer is one area in its own folder; the rest is flat.
 LIB_SRC  = $(sort $(wildcard src/lib/*.c src/lib/risk/*.c))
@@ -100,8 +100,8 @@ $(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a
 # Program-side helpers (they print; the library never does).
 CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o $(BUILD)/init_mcp.o
 # Objects only one program needs, beside its main.
-PROG_OBJ_guard-audit = $(BUILD)/audit_read.o $(BUILD)/report_html.o
-# guard-git loads no CA certificates (src/git_notls.c).
+PROG_OBJ_guard-audit = $(BUILD)/audit_read.o $(BUILD)/report_html.o $(BUILD)/git_notls.o
+# guard-git, guard-scan and guard-audit load no CA certificates (src/git_notls.c).
 PROG_OBJ_guard-git = $(BUILD)/git_notls.o
 PROG_OBJ_guard-scan = $(BUILD)/git_notls.o
 $(BUILD)/%.o: src/%.c | $(BUILD)/lib

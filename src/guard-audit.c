@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "guard_audit.h"
+#include "guard_audit_ref.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_file.h"
@@ -223,19 +224,26 @@ print_sealed(const struct guard_audit_verify_result *r)
 }
 
 static int
-verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, const char *key, bool quiet)
+verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoint, const char *ref, const char *key,
+	   bool quiet)
 {
-	struct guard_audit_verify_opts o = { from, to, checkpoint, c->root, NULL };
+	struct guard_audit_verify_opts o = { from, to, ref ? ref : checkpoint, c->root, NULL, NULL };
 	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
-	char *k;
+	char *k, *text = NULL;
+	size_t commits = 0;
 	int rc = load_key(key, &k);
 
 	o.key = k;
+	/* --checkpoint-ref: the checkpoints the ref's commits hold, oldest first, checked as a file's are */
+	if (rc == 0 && ref && (rc = guard_audit_ref_read(c->root, ref, &text, &commits)) == 0)
+		o.checkpoint_text = text;
 	if (rc == 0)
 		rc = guard_audit_verify(c->cfg.dir, &o, &r);
+	free(text);
 	if (k)
 		sodium_memzero(k, strlen(k));
 	free(k);
+	checkpoint = o.checkpoint_path;
 	if (rc < 0) {
 		guard_audit_verify_release(&r);
 		return rc;
@@ -263,6 +271,15 @@ verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoi
  * message a checkpoint, the JSON line as seal printed it, which
  * verify --checkpoint reads back from a syslog or journal export.
  */
+/* audit.witness.NAME as the trusted layers set it (the project layer's is ignored when merged). */
+static const cJSON *
+witness_key(const struct ctx *c, const char *name)
+{
+	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(c->policy), "audit");
+
+	return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(audit, "witness"), name);
+}
+
 static void
 witness_syslog(const struct ctx *c, const cJSON *cps)
 {
@@ -271,11 +288,13 @@ witness_syslog(const struct ctx *c, const cJSON *cps)
 		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
 		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
 	};
-	const cJSON *audit = cJSON_GetObjectItemCaseSensitive(guard_policy_tree(c->policy), "audit");
-	const cJSON *sl = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(audit, "witness"), "syslog");
+	const cJSON *sl = witness_key(c, "syslog");
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(sl, "facility"), *t = cJSON_GetObjectItemCaseSensitive(sl, "tag");
 	int facility = LOG_AUTHPRIV;
 	const cJSON *cp;
+
+	if (cJSON_IsFalse(sl))
+		return;
 
 	for (size_t i = 0; cJSON_IsString(f) && i < sizeof(facilities) / sizeof(facilities[0]); i++)
 		if (!strcmp(f->valuestring, facilities[i].name))
@@ -289,14 +308,62 @@ witness_syslog(const struct ctx *c, const cJSON *cps)
 	closelog();
 }
 
+/*
+ * The checkpoints in seals.jsonl that refs/guard/audit does not hold yet,
+ * as one commit on it (every one of them: a seal made with --no-ref, or
+ * whose ref update failed, is carried by the next). Outside a git
+ * repository (GUARD_DIR) there is no ref to keep: a note says so.
+ */
 static int
-seal_log(struct ctx *c)
+seal_ref(struct ctx *c)
+{
+	char oid[41];
+	size_t added;
+	int rc = guard_audit_ref_update(c->root, c->cfg.dir, GUARD_AUDIT_REF, &added, oid);
+
+	if (rc == GUARD_ENOTFOUND) {
+		cli_error("note: %s is in no git repository, so no %s witness (use --no-ref to say so)", c->root,
+			  GUARD_AUDIT_REF);
+		guard_error_clear();
+		return 0;
+	}
+	if (rc < 0)
+		return guard_error(rc, "%s; the checkpoints are in seals.jsonl, and the next seal (or seal --ref-only) "
+				   "records them on %s", guard_error_last(), GUARD_AUDIT_REF);
+	return 0;
+}
+
+/* The seq the checkpoints in out reach: the state automatic seals start from. */
+static void
+seal_mark(struct ctx *c, const cJSON *out)
+{
+	const cJSON *cp;
+	double seq = 0;
+
+	cJSON_ArrayForEach(cp, out) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(cp, "last_seq");
+		if (cJSON_IsNumber(s) && s->valuedouble > seq)
+			seq = s->valuedouble;
+	}
+	if (seq > 0 && guard_audit_witness_sealed(c->root, c->cfg.dir, (unsigned long)seq) < 0) {
+		cli_error("warning: %s", guard_error_last());
+		guard_error_clear();
+	}
+}
+
+static int
+seal_log(struct ctx *c, bool ref, bool ref_only)
 {
 	cJSON *out, *cp;
 	struct guard_audit *log;
 	bool tagged = false;
 	int rc;
 
+	if (cJSON_IsFalse(witness_key(c, "ref")))
+		ref = false;
+	if (ref_only)
+		return ref ? seal_ref(c) : guard_error(GUARD_EUSAGE, "--ref-only, but %s", cJSON_IsFalse(witness_key(c, "ref"))
+						       ? "audit.witness.ref is false" : "--no-ref too");
 	/* With a sealing key, the tail is tagged first, so the checkpoint covers the tag. */
 	if ((rc = open_log(c, &log)) < 0)
 		return rc;
@@ -316,6 +383,9 @@ seal_log(struct ctx *c)
 			cli_error("nothing new to seal");
 		else
 			witness_syslog(c, out);
+		seal_mark(c, out);
+		if (ref)
+			rc = seal_ref(c);
 	}
 	cJSON_Delete(out);
 	return rc < 0 ? rc : 0;
@@ -363,8 +433,8 @@ static struct ctx ctx = { .stages = GUARD_STAGES_INIT, .cfg = GUARD_AUDIT_CONFIG
 
 /* The options, wherever they stood on the command line. */
 static struct {
-	const char *from, *to, *checkpoint, *before, *event_name, *key;
-	bool tee, quiet, follow, csv, json, table, help, no_verify, html, anomalies;
+	const char *from, *to, *checkpoint, *checkpoint_ref, *before, *event_name, *key;
+	bool tee, quiet, follow, csv, json, table, help, no_verify, html, anomalies, no_ref, ref_only;
 	long lines;
 	struct audit_filter f;
 } opt = { .lines = 10 };
@@ -429,7 +499,9 @@ cmd_verify(int argc, char **argv)
 {
 	int rc = begin(argc, argv, false);
 
-	return rc < 0 ? rc : verify_log(&ctx, opt.from, opt.to, opt.checkpoint, opt.key, opt.quiet);
+	if (rc == 0 && opt.checkpoint && opt.checkpoint_ref)
+		rc = guard_error(GUARD_EUSAGE, "verify takes --checkpoint FILE or --checkpoint-ref REF, not both");
+	return rc < 0 ? rc : verify_log(&ctx, opt.from, opt.to, opt.checkpoint, opt.checkpoint_ref, opt.key, opt.quiet);
 }
 
 static int
@@ -437,7 +509,7 @@ cmd_seal(int argc, char **argv)
 {
 	int rc = begin(argc, argv, true);
 
-	return rc < 0 ? rc : seal_log(&ctx);
+	return rc < 0 ? rc : seal_log(&ctx, !opt.no_ref, opt.ref_only);
 }
 
 /* seal-key init: the sealing key in the state folder, the verification key shown once. */
@@ -490,7 +562,7 @@ static int
 check_read(void)
 {
 	struct guard_audit_verify_opts o = { *opt.f.from_day ? opt.f.from_day : NULL,
-					     *opt.f.to_day ? opt.f.to_day : NULL, NULL, ctx.root, NULL };
+					     *opt.f.to_day ? opt.f.to_day : NULL, NULL, ctx.root, NULL, NULL };
 	struct guard_audit_verify_result r = GUARD_AUDIT_VERIFY_RESULT_INIT;
 	int rc;
 
@@ -581,9 +653,10 @@ cmd_tail(int argc, char **argv)
 static const struct cli_command commands[] = {
 	{ "append", cmd_append, CLI_HUMAN, "[--tee] [--event NAME] < events.jsonl", "append each JSON event on stdin" },
 	{ "log", cmd_log, CLI_HUMAN, "EVENT [KEY=VALUE...]", "append one record from the shell" },
-	{ "verify", cmd_verify, 0, "[--from D] [--to D] [--checkpoint FILE] [--key KEY|FILE] [-q]",
+	{ "verify", cmd_verify, 0, "[--from D] [--to D] [--checkpoint FILE|--checkpoint-ref REF] [--key KEY|FILE] [-q]",
 	  "recompute the chain (and the seal tags, with the verification key)" },
-	{ "seal", cmd_seal, CLI_HUMAN, "", "tag the tail (with a sealing key), print checkpoints of what is not sealed yet" },
+	{ "seal", cmd_seal, CLI_HUMAN, "[--no-ref|--ref-only]",
+	  "tag the tail (with a sealing key), print checkpoints of what is not sealed yet, commit them on refs/guard/audit" },
 	{ "seal-key", cmd_seal_key, CLI_HUMAN, "init", "make the forward-secure sealing key; print the verification key once" },
 	{ "query", cmd_query, 0, "[FILTERS] [--table|--json]", "records that match, JSONL or a table" },
 	{ "stats", cmd_stats, 0, "[FILTERS] [--json|--anomalies]",
@@ -607,7 +680,7 @@ parse_options(int argc, char **argv)
 {
 	enum { O_FSYNC = 256, O_FROM, O_TO, O_CHECKPOINT, O_BEFORE, O_TEE, O_EVENT, O_TOOL, O_RISK, O_DECISION,
 	       O_SESSION, O_ACTOR, O_APPROVAL, O_SINCE, O_UNTIL, O_CSV, O_JSON, O_TABLE, O_NO_VERIFY, O_KEY,
-	       O_HTML, O_ANOMALIES };
+	       O_HTML, O_ANOMALIES, O_CHECKPOINT_REF, O_NO_REF, O_REF_ONLY };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "fsync", required_argument, NULL, O_FSYNC },
@@ -616,6 +689,9 @@ parse_options(int argc, char **argv)
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
 		{ "checkpoint", required_argument, NULL, O_CHECKPOINT },
+		{ "checkpoint-ref", required_argument, NULL, O_CHECKPOINT_REF },
+		{ "no-ref", no_argument, NULL, O_NO_REF },
+		{ "ref-only", no_argument, NULL, O_REF_ONLY },
 		{ "before", required_argument, NULL, O_BEFORE },
 		{ "tool", required_argument, NULL, O_TOOL },
 		{ "risk", required_argument, NULL, O_RISK },
@@ -661,6 +737,9 @@ parse_options(int argc, char **argv)
 		case O_FROM: opt.from = optarg; break;
 		case O_TO: opt.to = optarg; break;
 		case O_CHECKPOINT: opt.checkpoint = optarg; break;
+		case O_CHECKPOINT_REF: opt.checkpoint_ref = optarg; break;
+		case O_NO_REF: opt.no_ref = true; break;
+		case O_REF_ONLY: opt.ref_only = true; break;
 		case O_BEFORE: opt.before = optarg; break;
 		case O_TOOL: opt.f.tool = optarg; break;
 		case O_RISK: opt.f.risk = optarg; break;

@@ -90,6 +90,10 @@ cases() { # section, wanted decision regex
 	cases "paths guard cannot compute" 'deny|ask'
 }
 
+@test "redteam: moving, deleting or replacing refs/guard/audit (the audit witness) is denied" {
+	cases "audit witness ref" deny
+}
+
 @test "redteam: read-only uses of guard's state and programs stay allowed" {
 	cases "read-only uses" allow
 }

@@ -44,6 +44,9 @@ struct guard_audit_config {
 	bool fail_closed;
 	int lock_timeout_ms;
 	long long seal_epoch;         /* seconds a sealing key lasts (audit.seal_epoch, 15m) */
+	/* audit.witness: seal on its own once this many records or seconds passed since the last seal (0: never) */
+	unsigned long witness_records;
+	long long witness_seconds;
 };
 #define GUARD_AUDIT_CONFIG_INIT \
 	{ .dir = NULL, .fsync = GUARD_AUDIT_FSYNC_BATCH, .fail_closed = true, .lock_timeout_ms = GUARD_AUDIT_LOCK_TIMEOUT_MS, \
@@ -186,6 +189,22 @@ void guard_audit_close(struct guard_audit *log);
 int guard_audit_record(const char *project_root, const struct guard_policy *policy,
 		       const char *event_name, const cJSON *event);
 
+/*
+ * Automatic seals (audit.witness every_records / every_minutes / every,
+ * trusted layers only). After an append, guard_audit_witness decides
+ * from the seq just written and a small state file (the last seal's seq
+ * and time, in the state folder) whether a seal is due, and if so
+ * records the claim and starts `guard-audit seal` (beside the running
+ * program) detached, never waiting for it. Costs one small read when not
+ * due. Returns 0 or the error of a write of the state file; a seal that
+ * could not be started is no error (the next append tries again).
+ */
+int guard_audit_witness(struct guard_audit *log);
+/* A seal covered the log through seq (guard-audit seal): the state the next decision starts from. */
+int guard_audit_witness_sealed(const char *root, const char *dir, unsigned long seq);
+/* The state file's path (caller frees), for tests and doctor. */
+int guard_audit_witness_path(const char *root, const char *dir, char **out);
+
 /* ---------------------------------------------------------------- reading */
 
 /*
@@ -230,6 +249,8 @@ struct guard_audit_verify_opts {
 				       * watermark to hold the log to; NULL: none */
 	const char *key;              /* a verification key (guard_audit_seal_key_init) to check every
 				       * audit.seal tag with; NULL: tags are not checked */
+	const char *checkpoint_text;  /* the checkpoints themselves (JSON Lines), named checkpoint_path
+				       * in messages (a ref's), instead of reading that file; or NULL */
 };
 
 struct guard_audit_verify_result {

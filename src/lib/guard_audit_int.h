@@ -69,6 +69,7 @@ enum guard_audit_fsync audit_fsync_mode(const struct guard_audit *log);
 /* The directory of an open log, and the project it belongs to. */
 const char *audit_dir(const struct guard_audit *log);
 const char *audit_root(const struct guard_audit *log);
+const struct guard_audit_config *audit_config(const struct guard_audit *log);
 
 /* seq and hash of the last record this handle appended (or found at the tail). */
 void audit_last(const struct guard_audit *log, unsigned long *seq, char hash[GUARD_AUDIT_HASH_LEN + 1]);
@@ -126,6 +127,21 @@ bool audit_synced_intact(const char *dir, const struct audit_synced *w, int fd);
 
 /* True when name is "YYYY-MM-DD.jsonl". */
 bool audit_is_day_file(const char *name);
+
+/*
+ * The witness ref (guard_audit_ref.c): the lines of <dir>/seals.jsonl
+ * after the checkpoint whose hash is after ("": all of them), checked as
+ * verify --checkpoint checks them, appended to out; span says what they
+ * cover. GUARD_EDENY when after is not in seals.jsonl.
+ */
+struct audit_seals_span {
+	size_t n;                                 /* checkpoints */
+	unsigned long first_seq, last_seq;
+	char first_file[32], last_file[32];
+	char last_hash[GUARD_AUDIT_HASH_LEN + 1]; /* of the last record covered */
+	char hash[GUARD_AUDIT_HASH_LEN + 1];      /* of the last checkpoint */
+};
+int audit_seals_after(const char *dir, const char *after, struct guard_buf *out, struct audit_seals_span *span);
 
 /* Lock the log directory (timeout from $GUARD_AUDIT_LOCK_TIMEOUT_MS or the default). */
 int audit_lock(const char *dir, int timeout_ms, int *fd);

@@ -955,7 +955,7 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 	struct checkpoints cps = { 0 };
 	struct chain ch = { 0 };
 	bool whole;
-	int rc;
+	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (o->key) {
@@ -965,7 +965,11 @@ guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o, str
 		res->epoch_start = ch.fss.start;
 		res->epoch_len = ch.fss.len;
 	}
-	if (o->checkpoint_path && (rc = checkpoints_load(o->checkpoint_path, false, &cps)) < 0)
+	if (o->checkpoint_text && o->checkpoint_path)
+		rc = checkpoints_parse(o->checkpoint_path, o->checkpoint_text, &cps);
+	else if (o->checkpoint_path)
+		rc = checkpoints_load(o->checkpoint_path, false, &cps);
+	if (rc < 0)
 		goto out;
 	if ((rc = guard_audit_files(dir, o->from, o->to, &names)) < 0 ||
 	    (rc = guard_audit_files(dir, NULL, NULL, &all)) < 0)
@@ -1209,5 +1213,61 @@ out:
 	guard_list_clear(&names);
 	free(cps.c);
 	free(seals);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the witness ref's side */
+
+int
+audit_seals_after(const char *dir, const char *after, struct guard_buf *out, struct audit_seals_span *span)
+{
+	char *path = guard_xasprintf("%s/" AUDIT_SEALS, dir), *text = NULL;
+	struct checkpoints cps = { 0 };
+	size_t len, from = 0;
+	int rc = guard_file_read(path, SEALS_MAX, 1, &text, &len);
+
+	memset(span, 0, sizeof(*span));
+	if (rc == GUARD_ENOTFOUND && !*after) {
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0 || (rc = checkpoints_parse(path, text, &cps)) < 0)
+		goto out;
+	if (*after) {
+		while (from < cps.n && strcmp(cps.c[from].hash, after))
+			from++;
+		if (from == cps.n) {
+			rc = guard_error(GUARD_EDENY, "%s does not hold the last checkpoint the ref has (%.12s...): one "
+					 "of the two was rewritten", path, after);
+			goto out;
+		}
+		from++;
+	}
+	/* seals.jsonl is one checkpoint a line: take the lines of cps.c[from..] as they are */
+	const char *p = text;
+	unsigned long lineno = 0;
+	for (size_t i = from; i < cps.n; i++) {
+		const char *nl;
+		while (lineno + 1 < cps.c[i].lineno && (nl = strchr(p, '\n'))) {
+			p = nl + 1;
+			lineno++;
+		}
+		nl = strchr(p, '\n');
+		guard_buf_add(out, p, nl ? (size_t)(nl - p) : strlen(p));
+		guard_buf_addch(out, '\n');
+		if (i == from) {
+			span->first_seq = cps.c[i].first_seq;
+			snprintf(span->first_file, sizeof(span->first_file), "%s", cps.c[i].file);
+		}
+		span->last_seq = cps.c[i].last_seq;
+		snprintf(span->last_file, sizeof(span->last_file), "%s", cps.c[i].file);
+		memcpy(span->last_hash, cps.c[i].last_hash, sizeof(span->last_hash));
+		memcpy(span->hash, cps.c[i].hash, sizeof(span->hash));
+		span->n++;
+	}
+out:
+	free(cps.c);
+	free(text);
+	free(path);
 	return rc;
 }

@@ -52,12 +52,36 @@ guard_audit_config_release(struct guard_audit_config *c)
 	c->dir = NULL;
 }
 
+/* audit.witness's schedule: every_records, every_minutes, every (a duration); the sooner wins. */
+static int
+witness_config(struct guard_audit_config *out, const cJSON *w)
+{
+	const cJSON *v;
+	long long secs;
+
+	out->witness_records = 0;
+	out->witness_seconds = 0;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(w, "every_records")) && v->valuedouble >= 1)
+		out->witness_records = (unsigned long)v->valuedouble;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(w, "every_minutes")) && v->valuedouble >= 1)
+		out->witness_seconds = (long long)v->valuedouble * 60;
+	v = cJSON_GetObjectItemCaseSensitive(w, "every");
+	if (cJSON_IsString(v) && guard_duration_parse(v->valuestring, &secs) < 0)
+		return guard_error(GUARD_EPOLICY, "audit.witness.every '%s' is not a duration", v->valuestring);
+	if (cJSON_IsNumber(v))
+		secs = (long long)v->valuedouble;
+	if ((cJSON_IsString(v) || cJSON_IsNumber(v)) && secs >= 1 && (!out->witness_seconds || secs < out->witness_seconds))
+		out->witness_seconds = secs;
+	return 0;
+}
+
 int
 guard_audit_config(struct guard_audit_config *out, const char *project_root, const struct guard_policy *policy)
 {
 	const cJSON *audit = policy ? cJSON_GetObjectItemCaseSensitive(guard_policy_tree(policy), "audit") : NULL;
 	const cJSON *v;
 	const char *dir = ".ai/audit", *env;
+	int rc;
 
 	out->fsync = GUARD_AUDIT_FSYNC_BATCH;
 	out->fail_closed = true;
@@ -78,6 +102,8 @@ guard_audit_config(struct guard_audit_config *out, const char *project_root, con
 		out->seal_epoch = (long long)v->valuedouble;
 	else if (cJSON_IsString(v) && guard_duration_parse(v->valuestring, &out->seal_epoch) < 0)
 		return guard_error(GUARD_EPOLICY, "audit.seal_epoch '%s' is not a duration", v->valuestring);
+	if ((rc = witness_config(out, cJSON_GetObjectItemCaseSensitive(audit, "witness"))) < 0)
+		return rc;
 	if ((env = getenv("GUARD_AUDIT_LOCK_TIMEOUT_MS")) && *env) {
 		char *end;
 		long ms = strtol(env, &end, 10);
@@ -630,19 +656,22 @@ add_seal(struct guard_audit *log, const struct audit_fss *k, const char *ts)
  * Under the lock, before a record: when the sealing key is of an earlier
  * epoch than now, tag the tail with it (force: tag an untagged tail in
  * any case), then move the key on to now, the old one overwritten. Once
- * an epoch, per handle; nothing when the log has no sealing key.
+ * an epoch, per handle; nothing when the log has no sealing key. The
+ * epoch is the record's (at, which its ts was made from): a clock read of
+ * its own could fall in the next epoch and tag before a record verify
+ * reads as of the epoch before.
  */
 static int
-fss_step(struct guard_audit *log, const char *ts, bool force)
+fss_step(struct guard_audit *log, const char *ts, const struct timespec *at, bool force)
 {
 	struct audit_fss k = { 0 };
-	struct timespec now;
+	/* the record's own time (ts was made from it): the epoch verify reads from ts */
+	struct timespec now = *at;
 	bool changed = false;
 	int fd, rc;
 
 	if (log->fss.none && !force)
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &now);
 	if (log->fss.loaded && !force && audit_fss_epoch_at(&log->fss, now.tv_sec) == log->fss.checked)
 		return 0;
 	if (!log->fss_path && audit_state_path(log->root, log->cfg.dir, AUDIT_FSS_EXT, false, &log->fss_path) < 0) {
@@ -686,6 +715,7 @@ int
 guard_audit_seal_now(struct guard_audit *log, bool *tagged)
 {
 	char ts[GUARD_TIME_LEN];
+	struct timespec at;
 	unsigned long before;
 	int rc;
 
@@ -698,11 +728,11 @@ guard_audit_seal_now(struct guard_audit *log, bool *tagged)
 		return 0;
 	if ((rc = guard_audit_begin(log)) < 0)
 		return rc;
-	guard_time_now(ts);
+	guard_time_now_at(ts, &at);
 	rc = day_ready(log, ts);
 	before = log->seq;
 	if (rc == 0)
-		rc = fss_step(log, ts, true);
+		rc = fss_step(log, ts, &at, true);
 	*tagged = rc == 0 && log->seq > before;
 	int crc = guard_audit_commit(log);
 	return rc < 0 ? rc : crc;
@@ -712,10 +742,11 @@ static int
 append_locked(struct guard_audit *log, const struct guard_audit_rec *rec)
 {
 	char ts[GUARD_TIME_LEN];
+	struct timespec at;
 	int rc;
 
-	guard_time_now(ts);
-	if ((rc = day_ready(log, ts)) < 0 || (rc = fss_step(log, ts, false)) < 0)
+	guard_time_now_at(ts, &at);
+	if ((rc = day_ready(log, ts)) < 0 || (rc = fss_step(log, ts, &at, false)) < 0)
 		return rc;
 	add_record(log, rec, ts);
 	return 0;
@@ -803,6 +834,12 @@ const char *
 audit_root(const struct guard_audit *log)
 {
 	return log->root;
+}
+
+const struct guard_audit_config *
+audit_config(const struct guard_audit *log)
+{
+	return &log->cfg;
 }
 
 void

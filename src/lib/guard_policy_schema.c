@@ -48,6 +48,7 @@ struct gs_node {
 	const struct gs_node *item;      /* GS_LIST, GS_DICT */
 	const char *const *choices;      /* GS_ENUM, NULL-terminated */
 	long long min, max;              /* GS_INT */
+	bool or_bool;                    /* GS_MAP: true or false stand for it too */
 	/* more checks after the type matched */
 	void (*check)(struct gs_ctx *c, const cJSON *v, const struct gs_node *n);
 };
@@ -283,6 +284,8 @@ validate(struct gs_ctx *c, const cJSON *v, const struct gs_node *n)
 
 	switch (n->type) {
 	case GS_MAP:
+		if (n->or_bool && cJSON_IsBool(v))
+			break;
 		if (!cJSON_IsObject(v)) {
 			err(c, v, false, c->path, "must be a mapping (%s), not %s", n->what, json_kind(v));
 			return;
@@ -690,7 +693,11 @@ static const struct gs_field syslog_fields[] = {
 };
 
 static const struct gs_field witness_fields[] = {
-	{ "syslog", NODE(GS_MAP, .what = "audit.witness.syslog", .fields = syslog_fields), 0 },
+	{ "syslog", NODE(GS_MAP, .what = "audit.witness.syslog", .fields = syslog_fields, .or_bool = true), 0 },
+	{ "ref", &bool_node, 0 },
+	{ "every_records", NODE(GS_INT, .min = 1, .max = 1000000000), 0 },
+	{ "every_minutes", NODE(GS_INT, .min = 1, .max = 1000000), 0 },
+	{ "every", &dur_node, 0 },
 	{ NULL, NULL, 0 },
 };
 

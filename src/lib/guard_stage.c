@@ -112,6 +112,9 @@ guard_stage_audit_keep(struct guard_stages *s, struct guard_audit **keep, cJSON 
 	if (opened) {
 		fail_closed = guard_audit_fail_closed(log);
 		rc = guard_audit_append(log, NULL, ev);
+		/* a seal due (audit.witness) starts detached; failing to claim it never fails the action */
+		if (rc == 0 && guard_audit_witness(log) < 0)
+			guard_error_clear();
 		if (keep && rc == 0) {
 			*keep = log;
 		} else {

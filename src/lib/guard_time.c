@@ -79,12 +79,21 @@ guard_time_format(const struct timespec *ts, char out[GUARD_TIME_LEN])
 void
 guard_time_now(char out[GUARD_TIME_LEN])
 {
+	struct timespec ts;
+
+	guard_time_now_at(out, &ts);
+}
+
+void
+guard_time_now_at(char out[GUARD_TIME_LEN], struct timespec *at)
+{
 	/* The date and time of day change once a second: format them once. */
 	static _Thread_local char second[GUARD_TIME_LEN];
 	static _Thread_local time_t second_of;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	*at = ts;
 	if (!second[0] || ts.tv_sec != second_of) {
 		guard_time_format(&ts, second);
 		second_of = ts.tv_sec;

@@ -19,6 +19,8 @@ void guard_duration_format(long long seconds, char *out, size_t size);
 
 /* Current time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void guard_time_now(char out[GUARD_TIME_LEN]);
+/* The same, with the clock reading it was made from in *at (one reading for both). */
+void guard_time_now_at(char out[GUARD_TIME_LEN], struct timespec *at);
 void guard_time_format(const struct timespec *ts, char out[GUARD_TIME_LEN]);
 
 /*

@@ -7,16 +7,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 rounds=${1:-3} bin=$(cd "${2:-bin}" && pwd) n=${N:-200000}
-tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/guard-seal.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-unset GUARD_DEFAULT_POLICY GUARD_MANAGED_POLICY GUARD_PROFILE GUARD_DIR XDG_CONFIG_HOME 2>/dev/null || true
-export HOME=$tmp/home
-mkdir -p "$HOME"
-printf 'audit:\n  seal_epoch: 1s\n' >"$tmp/user.yaml"
-export GUARD_USER_POLICY=$tmp/user.yaml
-mkdir -p "$tmp/p" && git init -q "$tmp/p"
-sh t/bench/gen_payloads.sh "$tmp/p" "$tmp/payloads" >/dev/null
-sh t/bench/gen_events.sh "$tmp/payloads/list" "$n" "$tmp/events.jsonl"
+. t/bench/seal_env.sh
 now() { date +%s.%N; }
 rate() { awk -v n="$n" -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", n / (b - a)}'; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $n records"

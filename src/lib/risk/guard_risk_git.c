@@ -4,6 +4,7 @@
  * --force, filter-branch) or bypasses hooks is high; guard's own wiring
  * (core.hooksPath) is critical.
  */
+#include <fnmatch.h>
 #include <sys/stat.h>
 
 #include "guard_buf.h"
@@ -621,6 +622,64 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 	}
 }
 
+/*
+ * refs/guard/audit holds the audit log's checkpoints (guard-audit seal):
+ * guard's state, a witness the agent must not move, delete or replace.
+ * A word naming it (or a remote-tracking copy, ".../guard/audit", or a
+ * glob that could be it) in a git command that may write refs is
+ * critical; reading it (log, show, rev-parse, for-each-ref, ...), a
+ * fetch into another ref and a plain push (fast-forward only) are not.
+ * git update-ref --stdin reads its refs where guard cannot see them:
+ * high, as a ref rewrite whose target is unknown.
+ */
+static bool
+names_guard_ref(const char *t)
+{
+	if (strstr(t, "refs/guard") || strstr(t, "guard/audit"))
+		return true;
+	return strpbrk(t, "*?[") && strchr(t, '/') &&
+	       (fnmatch(t, "refs/guard/audit", 0) == 0 || fnmatch(t, "guard/audit", 0) == 0);
+}
+
+static void
+git_guard_ref(struct risk_state *st, const char *sub, const struct git_args *a)
+{
+	static const char *const reads[] = { "log", "show", "rev-parse", "rev-list", "cat-file", "for-each-ref",
+					     "show-ref", "ls-remote", "diff", "shortlog", "describe", "ls-tree",
+					     "name-rev", "merge-base", "verify-commit", "grep", "blame", "status",
+					     "show-branch", "cherry", "range-diff", "whatchanged", "archive", "bundle",
+					     "format-patch", NULL };
+	bool force = has(a, "--force") || has_prefix(a, "--force") || has_short(a, 'f') || has(a, "--mirror") ||
+		     has(a, "--prune") || has(a, "--delete") || has_short(a, 'd');
+
+	if (!strcmp(sub, "update-ref") && has(a, "--stdin")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git update-ref --stdin moves refs named on its input (guard cannot see which)");
+		return;
+	}
+	for (size_t i = 0; reads[i]; i++)
+		if (!strcmp(sub, reads[i]))
+			return;
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text, *dst = t;
+		if (!names_guard_ref(t))
+			continue;
+		if (!strcmp(sub, "fetch") || !strcmp(sub, "pull") || !strcmp(sub, "push")) {
+			/* a refspec writes its destination (push: on the remote, forced or deleting) */
+			const char *colon = strrchr(t, ':');
+			if (colon)
+				dst = colon + 1;
+			if (strcmp(sub, "push") && (!colon || !names_guard_ref(dst)))
+				continue;
+			if (!strcmp(sub, "push") && !force && t[0] != '+' && t[0] != ':')
+				continue;
+		}
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "git %s would rewrite %s, guard's audit witness (share/doc/trust.md)", sub, t);
+		return;
+	}
+}
+
 const char *const risk_git_verbs[] = { "git", NULL };
 
 size_t
@@ -687,6 +746,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		st->cwds[0] = guard_path_resolve(saved, dir, st->ctx->home);
 	}
 	git_sub(st, c->argv[i].text, &a);
+	git_guard_ref(st, c->argv[i].text, &a);
 	git_option_runners(st, c->argv[i].text, &a);
 	git_operand_runners(st, c, i, c->argv[i].text, &a);
 	if (dir) {

@@ -1,0 +1,305 @@
+#!/usr/bin/env bats
+# The audit log's witnesses outside the agent's files: checkpoints as
+# commits on refs/guard/audit (guard-audit seal, verify --checkpoint-ref),
+# and automatic seals from the hook (audit.witness, trusted layers only).
+
+load helper
+load audit
+
+# the checkpoints the ref holds, oldest first, as git itself reads them
+ref_checkpoints() { # REF
+	local c
+	for c in $(git rev-list --reverse --first-parent "$1"); do git show "$c:checkpoints.jsonl"; done
+}
+
+# the state automatic seals start from (the last seal's seq and time)
+witness_state() { compgen -G "$PROJ/.git/guard/audit-*.witness"; }
+
+# a bare remote holding what the user pushed, fetched back as origin's copy
+publish() {
+	[ -d "$BATS_TEST_TMPDIR/remote.git" ] || git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git push -q "$BATS_TEST_TMPDIR/remote.git" refs/guard/audit
+	git fetch -q "$BATS_TEST_TMPDIR/remote.git" +refs/guard/audit:refs/remotes/origin/guard/audit
+}
+
+hook() { guard hook claude <<<"$(bash_payload "${1:-ls}")" >/dev/null; }
+
+lines_of() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+
+# conditions for wait_for, read again at each try
+seals_are() { [ "$(lines_of "$LOG/seals.jsonl")" -eq "$1" ]; }
+ref_commits_are() { [ "$(git rev-list --count refs/guard/audit 2>/dev/null)" = "$1" ]; }
+
+# ---------------------------------------------------------------- refs/guard/audit
+
+@test "seal commits the checkpoint on refs/guard/audit, chained, never on a branch" {
+	fill 2
+	cp1=$(guard-audit seal)
+	[ "$(git rev-list --count refs/guard/audit)" -eq 1 ]
+	[ "$(git show refs/guard/audit:checkpoints.jsonl | jq -cS .)" = "$(printf '%s' "$cp1" | jq -cS .)" ]
+	[ "$(git log -1 --format='%an <%ae>|%cn' refs/guard/audit)" = "guard-audit <guard-audit@localhost>|guard-audit" ]
+	git log -1 --format=%B refs/guard/audit | grep -q "^guard-audit seal: seq 1..2, last hash $(printf '%s' "$cp1" | jq -r .last_hash | cut -c1-12)"
+	fill 1
+	cp2=$(guard-audit seal)
+	[ "$(git rev-list --count refs/guard/audit)" -eq 2 ]
+	[ "$(git rev-parse refs/guard/audit^)" = "$(git rev-list --max-parents=0 refs/guard/audit)" ]
+	[ "$(ref_checkpoints refs/guard/audit)" = "$(cat "$LOG/seals.jsonl")" ]
+	# nothing new: no commit
+	guard-audit seal >/dev/null 2>&1
+	[ "$(git rev-list --count refs/guard/audit)" -eq 2 ]
+	# no branch, index or working tree was touched
+	refute git rev-parse -q --verify HEAD
+	[ ! -e .git/index ]
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"held to the checkpoints"* ]]
+}
+
+@test "--no-ref skips the ref, and the next seal (or --ref-only) carries what it missed" {
+	fill 1
+	guard-audit seal --no-ref >/dev/null
+	refute git rev-parse -q --verify refs/guard/audit
+	fill 1
+	guard-audit seal --no-ref >/dev/null
+	run guard-audit seal --ref-only
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$(ref_checkpoints refs/guard/audit)" = "$(cat "$LOG/seals.jsonl")" ]
+	fill 1
+	guard-audit seal --no-ref >/dev/null
+	fill 1
+	guard-audit seal >/dev/null
+	[ "$(ref_checkpoints refs/guard/audit)" = "$(cat "$LOG/seals.jsonl")" ]
+	run guard-audit seal --ref-only --no-ref
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--ref-only, but --no-ref too"* ]]
+	# the trusted layers may turn the ref off
+	printf 'audit:\n  witness:\n    ref: false\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	fill 1
+	before=$(git rev-parse refs/guard/audit)
+	GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml guard-audit seal >/dev/null
+	[ "$(git rev-parse refs/guard/audit)" = "$before" ]
+}
+
+@test "seal from a worktree writes the ref to the repository's common git directory" {
+	git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m base
+	git worktree add -q "$BATS_TEST_TMPDIR/wt"
+	cd "$BATS_TEST_TMPDIR/wt"
+	guard-audit log test.event n=1 >/dev/null
+	guard-audit seal >/dev/null
+	cd "$PROJ"
+	[ "$(git rev-list --count refs/guard/audit)" -eq 1 ]
+	git show refs/guard/audit:checkpoints.jsonl | jq -e '.records == 1' >/dev/null
+	# the worktree's own log, not the main tree's
+	[ ! -e "$LOG/seals.jsonl" ]
+}
+
+@test "outside a git repository (GUARD_DIR) seal keeps the checkpoint and says there is no ref" {
+	mkdir "$BATS_TEST_TMPDIR/loose"
+	cd "$BATS_TEST_TMPDIR/loose"
+	GUARD_DIR=$PWD guard-audit log test.event n=1 >/dev/null
+	GUARD_DIR=$PWD run --separate-stderr guard-audit seal
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s' "$output" | jq -r .type)" = guard.audit.checkpoint ]
+	[[ "$stderr" == *"is in no git repository, so no refs/guard/audit witness"* ]]
+	GUARD_DIR=$PWD run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"is not in a git repository"* ]]
+}
+
+@test "verify --checkpoint-ref: a missing ref, a commit that is not guard-audit's, both options" {
+	fill 1
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"refs/guard/audit: no such ref"* ]]
+	guard-audit seal >/dev/null
+	run guard-audit verify --checkpoint-ref refs/guard/audit --checkpoint "$LOG/seals.jsonl"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not both"* ]]
+	git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m x
+	git update-ref refs/guard/audit HEAD
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not guard-audit's"* ]]
+	# and seal will not build on it
+	fill 1
+	run guard-audit seal
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the next seal (or seal --ref-only) records them on refs/guard/audit"* ]]
+}
+
+@test "verify --checkpoint-ref catches a cut tail, an edit and a deleted day file, naming the checkpoint" {
+	fill 3
+	guard-audit seal >/dev/null
+	cp "$(logfile)" "$BATS_TEST_TMPDIR/orig"
+	sed -i '$d' "$(logfile)"
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"records were cut from the tail"* ]]
+	cp "$BATS_TEST_TMPDIR/orig" "$(logfile)"
+	sed -i '2s/"n":"2"/"n":"7"/' "$(logfile)"
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"seq 2: hash mismatch"* ]]
+	rm "$(logfile)"
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"checkpoint"* ]]
+}
+
+@test "the agent rewinding refs/guard/audit and cutting the log is caught against the remote copy" {
+	fill 3
+	guard-audit seal >/dev/null
+	old=$(git rev-parse refs/guard/audit)
+	fill 2
+	guard-audit seal >/dev/null
+	publish
+	# the agent (as if it could run git): cut the last two records, rewind the ref to the older seal
+	head -n 3 "$(logfile)" >"$BATS_TEST_TMPDIR/cut" && cat "$BATS_TEST_TMPDIR/cut" >"$(logfile)"
+	head -n 1 "$LOG/seals.jsonl" >"$BATS_TEST_TMPDIR/s" && cat "$BATS_TEST_TMPDIR/s" >"$LOG/seals.jsonl"
+	rm -f "$PROJ"/.git/guard/audit-*.synced   # the watermark is another witness; this test is about the ref
+	git update-ref refs/guard/audit "$old"
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 0 ]
+	run guard-audit verify --checkpoint-ref refs/remotes/origin/guard/audit
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"records were cut from the tail"* ]]
+	[[ "$output" == *"the checkpoint sealed"* ]]
+}
+
+@test "a forged log with a recomputed chain and a forged ref commit is caught against the remote copy" {
+	fill 3
+	guard-audit seal >/dev/null
+	publish
+	# the agent rewrites history: a new log with its own chain, its own seals, its own ref commit
+	rm -f "$LOG"/*.jsonl "$PROJ"/.git/guard/audit-*
+	for n in 1 2 3; do guard-audit log --fsync never test.event n=forged$n >/dev/null; done
+	guard-audit seal --no-ref >/dev/null
+	blob=$(git hash-object -w "$LOG/seals.jsonl")
+	tree=$(printf '100644 blob %s\tcheckpoints.jsonl\n' "$blob" | git mktree)
+	commit=$(GIT_AUTHOR_NAME=guard-audit GIT_AUTHOR_EMAIL=guard-audit@localhost GIT_COMMITTER_NAME=guard-audit \
+		GIT_COMMITTER_EMAIL=guard-audit@localhost git commit-tree "$tree" -m 'guard-audit seal: seq 1..3')
+	git update-ref refs/guard/audit "$commit"
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 0 ]
+	run guard-audit verify --checkpoint-ref refs/remotes/origin/guard/audit
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"does not match the checkpoint"* ]]
+	# and a forged remote-tracking copy cannot survive the user's fetch
+	git update-ref refs/remotes/origin/guard/audit "$commit"
+	publish 2>/dev/null || git fetch -q "$BATS_TEST_TMPDIR/remote.git" +refs/guard/audit:refs/remotes/origin/guard/audit
+	run guard-audit verify --checkpoint-ref refs/remotes/origin/guard/audit
+	[ "$status" -eq 1 ]
+}
+
+@test "concurrent seals never lose a checkpoint on the ref" {
+	local pids=()
+	for round in 1 2 3; do
+		for i in 1 2 3 4; do
+			guard-audit log test.event n=$round.$i >/dev/null
+			guard-audit seal >/dev/null 2>"$BATS_TEST_TMPDIR/err.$round.$i" &
+			pids+=($!)
+		done
+		for p in "${pids[@]}"; do wait "$p" || cat "$BATS_TEST_TMPDIR"/err.* >&2; done
+		pids=()
+	done
+	# a seal that lost both races says so; whatever it missed, the next one carries
+	guard-audit seal >/dev/null 2>&1 || true
+	guard-audit seal --ref-only
+	[ "$(ref_checkpoints refs/guard/audit)" = "$(cat "$LOG/seals.jsonl")" ]
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"12 records"* ]]
+}
+
+@test "the hook denies the agent's writes to refs/guard/audit and its files, and allows reading it" {
+	fill 1
+	guard-audit seal >/dev/null
+	for cmd in 'git update-ref refs/guard/audit HEAD' 'git update-ref -d refs/guard/audit' \
+		'git push --force origin refs/guard/audit' 'rm .git/refs/guard/audit' "sed -i /guard/d .git/packed-refs"; do
+		run guard hook claude <<<"$(bash_payload "$cmd")"
+		echo "$cmd: $output"
+		[ "$(decision_of)" = deny ]
+		[[ "$output" == *"guard"* ]]
+	done
+	for file in .git/packed-refs .git/refs/guard/audit; do
+		run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg f "$PROJ/$file" '{file_path:$f,content:"x"}')")"
+		[ "$(decision_of)" = deny ]
+	done
+	run guard hook claude <<<"$(bash_payload 'git log refs/guard/audit')"
+	[ "$(decision_of)" = allow ]
+	git rev-parse -q --verify refs/guard/audit >/dev/null
+}
+
+# ---------------------------------------------------------------- automatic seals
+
+@test "audit.witness every_records: the hook seals on its own after N records" {
+	printf 'audit:\n  witness:\n    every_records: 3\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	export GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml
+	hook
+	hook
+	[ "$(lines_of "$LOG/seals.jsonl")" -eq 0 ]
+	refute witness_state
+	hook
+	wait_for "the first automatic seal" test -s "$LOG/seals.jsonl"
+	wait_for "the ref" git rev-parse -q --verify refs/guard/audit
+	[ "$(jq -r .last_seq "$LOG/seals.jsonl")" -ge 3 ]
+	hook; hook; hook
+	wait_for "the second automatic seal" seals_are 2
+	wait_for "the ref to carry it" ref_commits_are 2
+	[ "$(ref_checkpoints refs/guard/audit)" = "$(cat "$LOG/seals.jsonl")" ]
+	guard-audit verify --checkpoint-ref refs/guard/audit
+}
+
+@test "audit.witness every (a duration): the hook seals once the time has passed, without a record count" {
+	printf 'audit:\n  witness:\n    every: 1s\n    ref: false\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	export GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml
+	# never sealed: the first record is due
+	hook
+	wait_for "the first automatic seal" test -s "$LOG/seals.jsonl"
+	# later hook calls seal again only once a second has passed since: keep calling until one does
+	hook_until_two() { hook; [ "$(lines_of "$LOG/seals.jsonl")" -ge 2 ]; }
+	wait_for "a second seal after 1s" hook_until_two
+	refute git rev-parse -q --verify refs/guard/audit
+	# the state is the seal's own (seq and time), kept in the state folder
+	grep -Eq '^guard-audit-witness 1 [0-9]{20} [0-9]{20}$' "$(witness_state)"
+}
+
+@test "the project layer cannot set audit.witness (it would seal, or not, on the agent's word)" {
+	mkdir -p .ai && printf 'audit:\n  witness:\n    every_records: 1\n' >.ai/policy.yaml
+	hook
+	hook
+	# the claim is written before a seal starts: none means none was started
+	refute witness_state
+	[ ! -e "$LOG/seals.jsonl" ]
+	# a trusted layer's schedule is not undone by the project layer either
+	printf 'audit:\n  witness:\n    every_records: 2\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	printf 'audit:\n  witness:\n    every_records: 100000\n' >.ai/policy.yaml
+	export GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml
+	hook
+	wait_for "the trusted layer's seal" test -s "$LOG/seals.jsonl"
+}
+
+@test "audit.witness is checked: bad counts, durations and shapes are named" {
+	printf 'audit:\n  witness:\n    every_records: 0\n    every: soon\n    syslog: maybe\n    ref: 1\n' \
+		>"$BATS_TEST_TMPDIR/user.yaml"
+	GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml run guard-policy --validate "$BATS_TEST_TMPDIR/user.yaml"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"every_records"* ]]
+	[[ "$output" == *"every"* ]]
+	[[ "$output" == *"audit.witness.syslog"* ]]
+	[[ "$output" == *"ref"* ]]
+	printf 'audit:\n  witness:\n    syslog: false\n    every_minutes: 5\n' >"$BATS_TEST_TMPDIR/ok.yaml"
+	run guard-policy --validate "$BATS_TEST_TMPDIR/ok.yaml"
+	[ "$status" -eq 0 ]
+}
+
+@test "audit.witness syslog: false keeps the checkpoints off syslog" {
+	printf 'audit:\n  witness:\n    syslog: false\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	fill 1
+	# (its status is not looked at: under ASan, LeakSanitizer cannot run under ptrace and exits 99)
+	GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml strace -f -s 4096 -e trace=connect,sendto \
+		-e inject=connect:retval=0 -o "$BATS_TEST_TMPDIR/st" guard-audit seal >"$BATS_TEST_TMPDIR/cp" 2>/dev/null || true
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/cp")" -eq 1 ]
+	refute grep -q 'guard.audit.checkpoint' "$BATS_TEST_TMPDIR/st"
+}
