@@ -371,6 +371,47 @@ range_commits(git_repository *repo, git_commit *from, git_commit *head, cJSON *r
 	return 0;
 }
 
+/* base and head peeled to commits, and their merge base (NULL when they share no history). */
+static int
+range_ends(git_repository *repo, const char *base_rev, const char *head_rev, git_commit **base, git_commit **head,
+	   git_commit **mbc)
+{
+	git_oid mb;
+	int rc, err;
+
+	if ((rc = peel(repo, base_rev, base)) < 0 || (rc = peel(repo, head_rev, head)) < 0)
+		return rc;
+	err = git_merge_base(&mb, repo, git_commit_id(*base), git_commit_id(*head));
+	if (err == 0 && git_commit_lookup(mbc, repo, &mb) < 0)
+		return fail("cannot read the merge base");
+	if (err < 0 && err != GIT_ENOTFOUND)
+		return fail("cannot find the merge base");
+	return 0;
+}
+
+int
+guard_git_range_changes(struct guard_git *g, const char *base_rev, const char *head_rev, cJSON **out)
+{
+	git_repository *repo = guard_git_repository(g);
+	git_commit *base = NULL, *head = NULL, *mbc = NULL;
+	cJSON *report = cJSON_CreateObject(), *ignored = cJSON_CreateArray();
+	int rc;
+
+	*out = NULL;
+	if ((rc = range_ends(repo, base_rev, head_rev, &base, &head, &mbc)) == 0 &&
+	    (rc = diff_range(repo, mbc, head, report, ignored)) == 0)
+		rc = range_commits(repo, mbc, head, report);
+	git_commit_free(base);
+	git_commit_free(head);
+	git_commit_free(mbc);
+	cJSON_Delete(ignored);
+	if (rc < 0)
+		cJSON_Delete(report);
+	else
+		*out = report;
+	return rc;
+}
+
 int
 guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out)
 {
@@ -379,26 +420,17 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 	git_commit *base = NULL, *head = NULL, *mbc = NULL;
 	cJSON *report = cJSON_CreateObject(), *violations, *found = NULL, *f;
 	char hex[GIT_OID_HEXSZ + 1], *branch = NULL;
-	git_oid mb;
 	int rc;
 
 	*out = NULL;
 	guard_branch_rules_load(&rules, c->tree);
-	if ((rc = peel(repo, c->base, &base)) < 0 || (rc = peel(repo, c->head, &head)) < 0)
+	if ((rc = range_ends(repo, c->base, c->head, &base, &head, &mbc)) < 0)
 		goto out;
 	cJSON_AddStringToObject(report, "base", c->base);
 	cJSON_AddStringToObject(report, "head", c->head);
 	cJSON_AddStringToObject(report, "head_commit", git_oid_tostr(hex, sizeof(hex), git_commit_id(head)));
-	int err = git_merge_base(&mb, repo, git_commit_id(base), git_commit_id(head));
-	if (err == 0 && git_commit_lookup(&mbc, repo, &mb) < 0) {
-		rc = fail("cannot read the merge base");
-		goto out;
-	}
-	if (err < 0 && err != GIT_ENOTFOUND) {
-		rc = fail("cannot find the merge base");
-		goto out;
-	}
-	cJSON_AddItemToObject(report, "merge_base", mbc ? cJSON_CreateString(git_oid_tostr(hex, sizeof(hex), &mb))
+	cJSON_AddItemToObject(report, "merge_base", mbc ? cJSON_CreateString(git_oid_tostr(hex, sizeof(hex),
+											 git_commit_id(mbc)))
 						       : cJSON_CreateNull());
 	branch = c->branch ? guard_xstrdup(c->branch) : branch_of(repo, c->head);
 	cJSON_AddItemToObject(report, "branch", branch ? cJSON_CreateString(branch) : cJSON_CreateNull());
