@@ -169,9 +169,51 @@ add_change(cJSON *changes, const char *path, const char *old, char status, long 
 	cJSON_AddItemToArray(changes, c);
 }
 
+/* Blobs larger than this are binary to libgit2 (its default max_size): its own path decides. */
+#define BLOB_MAX ((git_object_size_t)512 << 20)
+
+/* The blob of one side of d, or NULL when that side is absent. 1: not a plain blob. */
 static int
-diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report, cJSON *violations)
+side_blob(git_repository *repo, const git_diff_file *f, bool present, git_blob **out)
 {
+	*out = NULL;
+	if (!present)
+		return 0;
+	if (f->mode == GIT_FILEMODE_COMMIT || f->mode == GIT_FILEMODE_TREE)
+		return 1;
+	if (git_blob_lookup(out, repo, &f->id) < 0)
+		return fail("cannot read a file of the range");
+	return git_blob_rawsize(*out) > BLOB_MAX;
+}
+
+/*
+ * A file's patch from its two blobs' bytes, when no attribute can apply
+ * (guard_git_attribute_free): libgit2's git_patch_from_diff looks up the
+ * file's diff driver through the attributes, and the first lookup reads
+ * and checksums the whole index, more than the diff itself costs on a big
+ * tree. 1: a submodule, a type change or a huge file, for libgit2's own
+ * path. The patch points into *a and *b: free them after it.
+ */
+static int
+blob_patch(git_repository *repo, const git_diff_delta *d, git_patch **out, git_blob **a, git_blob **b)
+{
+	int rc;
+
+	*out = NULL;
+	if (d->status == GIT_DELTA_TYPECHANGE ||
+	    (rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, a)) != 0 ||
+	    (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, b)) != 0)
+		return d->status == GIT_DELTA_TYPECHANGE ? 1 : rc;
+	if (git_patch_from_buffers(out, *a ? git_blob_rawcontent(*a) : NULL, *a ? (size_t)git_blob_rawsize(*a) : 0, NULL,
+				   *b ? git_blob_rawcontent(*b) : NULL, *b ? (size_t)git_blob_rawsize(*b) : 0, NULL, NULL) < 0)
+		return fail("cannot diff a file");
+	return 0;
+}
+
+static int
+diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report, cJSON *violations)
+{
+	git_repository *repo = guard_git_repository(g);
 	git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
 	/* guard's own state is left out before renames are paired, as git diff -- ':!.ai' does */
@@ -193,6 +235,7 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 		rc = fail("cannot find renames");
 		goto out;
 	}
+	bool plain = guard_git_attribute_free(g, diff);
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
@@ -200,12 +243,17 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 		size_t adds = 0, dels = 0;
 		char status;
 
+		git_blob *ba = NULL, *bb = NULL;
 		if (guard_session_own_path(path))
 			continue;
-		if (git_patch_from_diff(&patch, diff, i) < 0) {
-			rc = fail("cannot diff a file");
+		if ((rc = plain ? blob_patch(repo, d, &patch, &ba, &bb) : 1) < 0 ||
+		    (rc == 1 && git_patch_from_diff(&patch, diff, i) < 0)) {
+			git_blob_free(ba);
+			git_blob_free(bb);
+			rc = rc < 0 ? rc : fail("cannot diff a file");
 			goto out;
 		}
+		rc = 0;
 		bool binary = git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY;
 		if (!binary)
 			git_patch_line_stats(NULL, &adds, &dels, patch);
@@ -213,6 +261,8 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 			/* git sees a deletion and a new file */
 			long o = blob_lines(repo, &d->old_file.id), n = blob_lines(repo, &d->new_file.id);
 			git_patch_free(patch);
+			git_blob_free(ba);
+			git_blob_free(bb);
 			add_change(changes, d->old_file.path, NULL, 'D', o < 0 ? -1 : 0, o);
 			add_change(changes, path, NULL, 'A', n, n < 0 ? -1 : 0);
 			removed++, created++;
@@ -225,6 +275,8 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 			continue;
 		}
 		git_patch_free(patch);
+		git_blob_free(ba);
+		git_blob_free(bb);
 		switch (d->status) {
 		case GIT_DELTA_ADDED: status = 'A'; created++; break;
 		case GIT_DELTA_DELETED: status = 'D'; removed++; break;
@@ -399,7 +451,7 @@ guard_git_range_changes(struct guard_git *g, const char *base_rev, const char *h
 
 	*out = NULL;
 	if ((rc = range_ends(repo, base_rev, head_rev, &base, &head, &mbc)) == 0 &&
-	    (rc = diff_range(repo, mbc, head, report, ignored)) == 0)
+	    (rc = diff_range(g, mbc, head, report, ignored)) == 0)
 		rc = range_commits(repo, mbc, head, report);
 	git_commit_free(base);
 	git_commit_free(head);
@@ -442,7 +494,7 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 	else if (!guard_branch_name_ok(&rules, branch))
 		violation(violations, "branch.pattern", "error", NULL,
 			  guard_xasprintf("branch '%s' does not match '%s' (policy branch.pattern)", branch, rules.pattern));
-	if ((rc = diff_range(repo, mbc, head, report, violations)) < 0 ||
+	if ((rc = diff_range(g, mbc, head, report, violations)) < 0 ||
 	    (rc = range_commits(repo, mbc, head, report)) < 0 ||
 	    (rc = protected_commits(repo, &rules, c->base, mbc ? mbc : base, head, violations)) < 0)
 		goto out;
