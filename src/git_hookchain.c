@@ -12,7 +12,6 @@ int
 hook_run_chained(const char *hook, const char *input, size_t len, int argc, char **argv)
 {
 	char *chained = guard_xasprintf("%s.guard-chained", hook);
-	char **args;
 	int fd;
 
 	if (access(chained, X_OK) < 0) {
@@ -25,15 +24,24 @@ hook_run_chained(const char *hook, const char *input, size_t len, int argc, char
 		return guard_error(GUARD_EIO, "cannot pass the hook's input on: %s", strerror(errno));
 	}
 	close(fd);
-	args = guard_xcalloc((size_t)argc + 2, sizeof(*args));
-	args[0] = chained;
-	for (int i = 0; i < argc; i++)
-		args[i + 1] = argv[i];
-	fflush(stdout);
-	execv(chained, args);
-	int err = errno;
-	free(args);
+	int err = hook_exec(chained, argc, argv);
 	guard_error(GUARD_EIO, "cannot run the chained hook '%s': %s", chained, strerror(err));
 	free(chained);
 	return GUARD_EIO;
+}
+
+int
+hook_exec(char *prog, int argc, char **argv)
+{
+	char **args = guard_xcalloc((size_t)argc + 2, sizeof(*args));
+	int err;
+
+	args[0] = prog;
+	for (int i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	fflush(stdout);
+	execv(prog, args);
+	err = errno;
+	free(args);
+	return err;
 }

@@ -18,4 +18,7 @@
  */
 int hook_run_chained(const char *hook, const char *input, size_t len, int argc, char **argv);
 
+/* Run prog in place of this process, its arguments argv[0..argc). Returns errno on failure. */
+int hook_exec(char *prog, int argc, char **argv);
+
 #endif

@@ -25,23 +25,16 @@
 static int
 full(int argc, char **argv)
 {
-	char *self = realpath("/proc/self/exe", NULL), *prog, **args;
+	char *self = realpath("/proc/self/exe", NULL), *prog;
 	int err;
 
 	guard_error_clear();
 	if (!self)
 		return guard_error(GUARD_EIO, "cannot find this program's path: %s", strerror(errno));
 	prog = guard_xasprintf("%.*s/guard-git", (int)(strrchr(self, '/') - self), self);
-	args = guard_xcalloc((size_t)argc + 2, sizeof(*args));
-	args[0] = prog;
-	for (int i = 0; i < argc; i++)
-		args[i + 1] = argv[i];
-	fflush(stdout);
-	execv(prog, args);
-	err = errno;
+	err = hook_exec(prog, argc, argv);
 	guard_error(GUARD_EIO, "cannot run '%s' (installed beside %s?): %s; the ref update is refused", prog, self,
 		    strerror(err));
-	free(args);
 	free(prog);
 	free(self);
 	return GUARD_EIO;

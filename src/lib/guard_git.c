@@ -307,7 +307,7 @@ index_bytes_without_attributes(struct guard_git *g)
 }
 
 static bool
-attribute_free(struct guard_git *g, git_diff *diff)
+attribute_free(struct guard_git *g, git_diff *diff, bool raw_index)
 {
 	static const int levels[] = { GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM };
 	static const char *const names[] = { "attributes", "gitattributes" };
@@ -353,7 +353,7 @@ attribute_free(struct guard_git *g, git_diff *diff)
 	git_buf_dispose(&buf);
 	if (!plain)
 		return false;
-	if ((rc = index_bytes_without_attributes(g)) == 0) {
+	if ((rc = raw_index ? index_bytes_without_attributes(g) : 0) == 0) {
 		if (git_repository_index(&index, g->repo) < 0)
 			return false;
 		for (size_t i = 0; plain && i < git_index_entrycount(index); i++) {
@@ -392,7 +392,7 @@ attribute_free(struct guard_git *g, git_diff *diff)
 bool
 guard_git_attribute_free(struct guard_git *g, struct git_diff *diff)
 {
-	return attribute_free(g, diff);
+	return attribute_free(g, diff, true);
 }
 
 /* Files larger than this are binary to libgit2 (its default max_size). */
@@ -567,7 +567,7 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 		rc = git_fail(GUARD_EIO, "cannot find renames");
 		goto out;
 	}
-	plain = attribute_free(g, diff);
+	plain = attribute_free(g, diff, false); /* the working-tree diff has read the index already */
 	for (size_t i = 0; i < git_diff_num_deltas(diff) && rc >= 0; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;

@@ -32,7 +32,9 @@ struct git_repository *guard_git_repository(struct guard_git *g);
  * (a working-tree repository: no .gitattributes in the index or beside a
  * changed path, no info/attributes, no global or system attributes file,
  * core.autocrlf false): its files can then be diffed from their bytes,
- * without libgit2's per-file attribute lookups.
+ * without libgit2's per-file attribute lookups. For a diff that has not
+ * read the index (tree to tree): the index's bytes are looked at first,
+ * and libgit2 parses it only when they cannot tell.
  */
 struct git_diff;
 bool guard_git_attribute_free(struct guard_git *g, struct git_diff *diff);
