@@ -197,13 +197,13 @@ side_blob(git_repository *repo, const git_diff_file *f, bool present, git_blob *
 static int
 blob_patch(git_repository *repo, const git_diff_delta *d, git_patch **out, git_blob **a, git_blob **b)
 {
-	int rc;
+	int rc = 1;
 
 	*out = NULL;
 	if (d->status == GIT_DELTA_TYPECHANGE ||
 	    (rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, a)) != 0 ||
 	    (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, b)) != 0)
-		return d->status == GIT_DELTA_TYPECHANGE ? 1 : rc;
+		return rc;
 	if (git_patch_from_buffers(out, *a ? git_blob_rawcontent(*a) : NULL, *a ? (size_t)git_blob_rawsize(*a) : 0, NULL,
 				   *b ? git_blob_rawcontent(*b) : NULL, *b ? (size_t)git_blob_rawsize(*b) : 0, NULL, NULL) < 0)
 		return fail("cannot diff a file");
@@ -241,9 +241,9 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
 		git_patch *patch = NULL;
 		size_t adds = 0, dels = 0;
+		git_blob *ba = NULL, *bb = NULL;
 		char status;
 
-		git_blob *ba = NULL, *bb = NULL;
 		if (guard_session_own_path(path))
 			continue;
 		if ((rc = plain ? blob_patch(repo, d, &patch, &ba, &bb) : 1) < 0 ||
