@@ -78,9 +78,10 @@ change() {
 	git update-index --split-index
 	ls .git/sharedindex.* >/dev/null
 	# libgit2 1.5 reads no split index: the file goes to it, which fails, as before the blob path
+	# (exit 8; under the sanitizers 99: libgit2 leaks 6 bytes on that error path, its own strdup)
 	run guard-git check --base main --head HEAD --json
 	echo "$output"
-	[ "$status" -eq 8 ]
+	[ "$status" -eq 8 ] || { [ "${GUARD_PASS:-}" = san ] && [ "$status" -eq 99 ] && [[ $output == *"libgit2.so"* ]]; }
 	[[ $output == *"unsupported mandatory extension: 'link'"* ]]
 }
 
