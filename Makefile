@@ -24,6 +24,9 @@ BIN      ?= bin
 # libgit2 costs ~10 ms at start-up (DESIGN.md section 1): only the
 # programs that need git link it, never the hook's.
 PROGRAMS     = guard guard-risk guard-policy guard-approve guard-audit guard-session guard-git guard-scan
+# guard-githook, the front of guard-git's hooks (no libgit2, no completion:
+# git runs it, not a person).
+HOOK_PROGRAMS = guard-githook
 PKGS_COMMON  = libcjson yaml-0.1 uuid libsodium libpcre2-8
 PKGS_GIT     = libgit2
 # guard mcp --listen's Streamable HTTP transport, a helper program of its
@@ -57,7 +60,7 @@ LIB_SRC  = $(sort $(wildcard src/lib/*.c src/lib/risk/*.c))
 LIB_CORE = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)
 LIB_OBJ  = $(LIB_CORE) $(BUILD)/lib/embedded_policy.o
 LIB_A    = $(BUILD)/libguard.a
-PROG_BIN = $(PROGRAMS:%=$(BIN)/%) $(HELPERS:%=$(BIN)/%)
+PROG_BIN = $(PROGRAMS:%=$(BIN)/%) $(HOOK_PROGRAMS:%=$(BIN)/%) $(HELPERS:%=$(BIN)/%)
 
 UNIT_SRC = $(sort $(wildcard t/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:t/unit/%.c=$(BUILD)/unit/%)
@@ -102,7 +105,8 @@ CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o $(B
 # Objects only one program needs, beside its main.
 PROG_OBJ_guard-audit = $(BUILD)/audit_read.o $(BUILD)/report_html.o $(BUILD)/git_notls.o
 # guard-git, guard-scan and guard-audit load no CA certificates (src/git_notls.c).
-PROG_OBJ_guard-git = $(BUILD)/git_notls.o
+PROG_OBJ_guard-git = $(BUILD)/git_notls.o $(BUILD)/git_hookchain.o
+PROG_OBJ_guard-githook = $(BUILD)/git_hookchain.o
 PROG_OBJ_guard-scan = $(BUILD)/git_notls.o
 $(BUILD)/%.o: src/%.c | $(BUILD)/lib
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
@@ -129,6 +133,7 @@ $(BIN)/guard-mcp-http: $(BUILD)/mcp_govern.o
 $(BIN)/guard-mcp-http: LDLIBS_PROG = $(shell pkg-config --libs $(PKGS_HTTP) 2>/dev/null) -lpthread
 $(BIN)/guard-audit: $(PROG_OBJ_guard-audit)
 $(BIN)/guard-git: $(PROG_OBJ_guard-git)
+$(BIN)/guard-githook: $(PROG_OBJ_guard-githook)
 $(BIN)/guard-scan: $(PROG_OBJ_guard-scan)
 
 $(BUILD)/unit/%: t/unit/%.c $(CLI_OBJ) $(LIB_A) | $(BUILD)/unit
@@ -204,7 +209,7 @@ fuzz:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	install -m 0755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(PROGRAMS:%=$(BIN)/%) $(HOOK_PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(HELPERS:%=$(BIN)/%) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 policy/*.yaml $(DESTDIR)$(DATADIR)/
@@ -223,7 +228,7 @@ deb:
 	@sh src/tools/deb.sh $(VERSION) $(DEB_ARCH)
 
 uninstall:
-	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%)
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(HOOK_PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%)
 	rm -f $(DESTDIR)$(DATADIR)/default.yaml $(DESTDIR)$(DATADIR)/nightbuilder.yaml
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(DESTDIR)$(ZSHCOMPDIR)/_guard
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(FISHCOMPDIR)/%.fish)

@@ -6,11 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "git_hookchain.h"
 #include "guard_audit.h"
 #include "guard_buf.h"
 #include "guard_error.h"
@@ -22,8 +22,6 @@
 #include "guard_session.h"
 #include "guard_stage.h"
 
-/* A ref transaction's or a push's lines: bounded, as every input. */
-#define HOOK_INPUT_MAX ((size_t)64 << 20)
 /* A PR body and a PR list (cleanup). */
 #define PR_BODY_MAX ((size_t)1 << 20)
 #define PR_LIST_MAX ((size_t)16 << 20)
@@ -92,6 +90,27 @@ open_repo(const struct project *p, struct guard_git **g)
 
 enum install_mode { INSTALL, UNINSTALL, CHECK };
 
+/*
+ * What the hooks exec: guard-githook beside this program (it links no
+ * libgit2 and becomes guard-git only when there is something to enforce),
+ * or this program itself when the front is not installed.
+ */
+static char *
+hook_program(void)
+{
+	char *self = realpath("/proc/self/exe", NULL), *front;
+
+	if (!self)
+		return NULL;
+	front = guard_xasprintf("%.*s/guard-githook", (int)(strrchr(self, '/') - self), self);
+	if (access(front, X_OK) < 0) {
+		free(front);
+		return self;
+	}
+	free(self);
+	return front;
+}
+
 static int
 install(enum install_mode mode)
 {
@@ -105,7 +124,7 @@ install(enum install_mode mode)
 		goto out;
 	if (mode == UNINSTALL) {
 		rc = guard_git_hooks_uninstall(dir, &done);
-	} else if (!(self = realpath("/proc/self/exe", NULL))) {
+	} else if (!(self = hook_program())) {
 		rc = guard_error(GUARD_EIO, "cannot find this program's path: %s", strerror(errno));
 	} else if (mode == CHECK) {
 		/* installed and current: 0; else 1, each hook named (guard doctor reads this) */
@@ -170,37 +189,6 @@ cmd_base(int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------- hook */
-
-/* Run the hook guard's replaced, stdin the bytes git gave us. Returns only on failure. */
-static int
-run_chained(const char *hook, const char *input, size_t len, int argc, char **argv)
-{
-	char *chained = guard_xasprintf("%s.guard-chained", hook);
-	char **args;
-	int fd;
-
-	if (access(chained, X_OK) < 0) {
-		free(chained);
-		return 0; /* none (git skips a hook that is not executable too) */
-	}
-	if ((fd = memfd_create("guard-git-hook", MFD_CLOEXEC)) < 0 || (len && write(fd, input, len) != (ssize_t)len) ||
-	    lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0) {
-		free(chained);
-		return guard_error(GUARD_EIO, "cannot pass the hook's input on: %s", strerror(errno));
-	}
-	close(fd);
-	args = guard_xcalloc((size_t)argc + 2, sizeof(*args));
-	args[0] = chained;
-	for (int i = 0; i < argc; i++)
-		args[i + 1] = argv[i];
-	fflush(stdout);
-	execv(chained, args);
-	int err = errno;
-	free(args);
-	guard_error(GUARD_EIO, "cannot run the chained hook '%s': %s", chained, strerror(err));
-	free(chained);
-	return GUARD_EIO;
-}
 
 /* pre-push lines "<local-ref> <local-oid> <remote-ref> <remote-oid>" as ref updates of the remote. */
 static char *
@@ -367,7 +355,7 @@ cmd_hook(int argc, char **argv)
 	project_release(&p);
 	free(updates);
 	if (rc == 0 && chain)
-		rc = run_chained(chain, input, len, argc - i, argv + i);
+		rc = hook_run_chained(chain, input, len, argc - i, argv + i);
 	free(input);
 	if (rc == GUARD_EDENY)
 		guard_error_clear(); /* printed, rule by rule */

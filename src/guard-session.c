@@ -374,9 +374,12 @@ verb_start(struct ctx *c, const char *task)
 /*
  * Measure the session's LOC with libgit2 and record it (counters.loc,
  * counters.loc_deleted, counters.day_loc) under the lock. scan may be NULL.
+ * keep, when not NULL, receives the repository opened (the caller closes
+ * it), else it is closed.
  */
 static int
-measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *ch, struct guard_scan *scan)
+measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *ch, struct guard_scan *scan,
+	struct guard_git **keep)
 {
 	struct guard_git *g = NULL;
 	cJSON *state = NULL, *list = NULL, *day = NULL;
@@ -407,7 +410,10 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 		rc = guard_session_report(c->root, state);
 out:
 	guard_lock_release(fd);
-	guard_git_close(g);
+	if (keep && rc >= 0)
+		*keep = g;
+	else
+		guard_git_close(g);
 	cJSON_Delete(list);
 	cJSON_Delete(day);
 	if (rc < 0)
@@ -535,7 +541,7 @@ verb_check(struct ctx *c)
 	char *id = NULL;
 	int rc;
 
-	if ((rc = pick_id(c, &id)) < 0 || (rc = measure(c, id, &state, &ch, NULL)) < 0) {
+	if ((rc = pick_id(c, &id)) < 0 || (rc = measure(c, id, &state, &ch, NULL, NULL)) < 0) {
 		free(id);
 		guard_changes_release(&ch);
 		return rc;
@@ -653,20 +659,16 @@ static const struct {
  * read holds nothing for the PR: said on stderr, never fatal to the end.
  */
 static void
-committed_changes(struct ctx *c, const cJSON *state, struct guard_changes *out, cJSON **commits)
+committed_changes(struct guard_git *g, const cJSON *state, struct guard_changes *out, cJSON **commits)
 {
-	struct guard_git_check chk = { .base = str(state, "base"), .head = str(state, "branch"),
-				       .branch = str(state, "branch"), .tree = c->tree };
-	struct guard_git *g = NULL;
 	cJSON *report = NULL;
 	const cJSON *x;
 
-	*commits = cJSON_CreateArray();
-	if (guard_git_open(c->root, &g) < 0 || guard_git_check_range(g, &chk, &report) < 0) {
+	if (guard_git_range_changes(g, str(state, "base"), str(state, "branch"), &report) < 0) {
 		cli_error("warning: cannot read branch %s: %s; the PR body lists no committed change",
 			  str(state, "branch"), guard_error_last());
 		guard_error_clear();
-		guard_git_close(g);
+		*commits = cJSON_CreateArray();
 		return;
 	}
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(report, "changes")) {
@@ -674,12 +676,10 @@ committed_changes(struct ctx *c, const cJSON *state, struct guard_changes *out, 
 		guard_changes_add(out, str(x, "path"), cJSON_IsString(old) ? old->valuestring : NULL, str(x, "status")[0],
 				  (long)num(x, "added"), (long)num(x, "deleted"));
 	}
-	cJSON_Delete(*commits);
 	*commits = cJSON_DetachItemFromObjectCaseSensitive(report, "commits");
 	if (!*commits)
 		*commits = cJSON_CreateArray();
 	cJSON_Delete(report);
-	guard_git_close(g);
 }
 
 /* Is x among the committed changes as it is (same path, status and counts)? */
@@ -699,13 +699,14 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	struct guard_changes ch = GUARD_CHANGES_INIT, pr = GUARD_CHANGES_INIT, left = GUARD_CHANGES_INIT;
 	cJSON *commits = NULL;
 	struct guard_scan *scan = NULL;
+	struct guard_git *g = NULL;
 	struct guard_list labels = GUARD_LIST_INIT;
 	struct guard_buf body = GUARD_BUF_INIT, cmd = GUARD_BUF_INIT;
 	cJSON *state = NULL;
 	char ts[GUARD_TIME_LEN], *path = NULL, *rel = NULL, *q;
 	int fd = -1, rc;
 
-	if ((rc = guard_scan_new(c->tree, &scan)) < 0 || (rc = measure(c, id, &state, &ch, scan)) < 0)
+	if ((rc = guard_scan_new(c->tree, &scan)) < 0 || (rc = measure(c, id, &state, &ch, scan, &g)) < 0)
 		goto out;
 	cJSON_Delete(state);
 	state = NULL;
@@ -728,7 +729,7 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	cJSON_AddItemToObject(state, "ending", ending);
 	set_num(state, "findings", (double)cJSON_GetArraySize(guard_scan_findings(scan)));
 	/* the PR is what the branch holds; the rest of the working tree is listed apart */
-	committed_changes(c, state, &pr, &commits);
+	committed_changes(g, state, &pr, &commits);
 	for (size_t i = 0; i < ch.len; i++)
 		if (!same_change(&pr, &ch.items[i]))
 			guard_changes_add(&left, ch.items[i].path, ch.items[i].old_path, ch.items[i].status,
@@ -776,6 +777,7 @@ out:
 	cJSON_Delete(commits);
 	guard_lock_release(fd);
 	guard_scan_free(scan);
+	guard_git_close(g);
 	guard_changes_release(&ch);
 	guard_list_clear(&labels);
 	guard_buf_release(&body);
@@ -867,7 +869,7 @@ must_stop(struct ctx *c, const char *id, bool measure_loc)
 	char *stop = NULL;
 	int fd = -1;
 
-	if (measure_loc && measure(c, id, &state, &ch, NULL) >= 0)
+	if (measure_loc && measure(c, id, &state, &ch, NULL, NULL) >= 0)
 		cJSON_Delete(state);
 	state = NULL;
 	guard_changes_release(&ch);

@@ -27,6 +27,18 @@ int guard_git_open_env(const char *dir, struct guard_git **out);
 /* The libgit2 repository, for the other guard_git*.c files (not owned). */
 struct git_repository *guard_git_repository(struct guard_git *g);
 
+/*
+ * Whether no attribute and no conversion can apply to any file of diff
+ * (a working-tree repository: no .gitattributes in the index or beside a
+ * changed path, no info/attributes, no global or system attributes file,
+ * core.autocrlf false): its files can then be diffed from their bytes,
+ * without libgit2's per-file attribute lookups. For a diff that has not
+ * read the index (tree to tree): the index's bytes are looked at first,
+ * and libgit2 parses it only when they cannot tell.
+ */
+struct git_diff;
+bool guard_git_attribute_free(struct guard_git *g, struct git_diff *diff);
+
 /* 1 when the repository has no working tree. */
 int guard_git_is_bare(const struct guard_git *g);
 

@@ -169,9 +169,51 @@ add_change(cJSON *changes, const char *path, const char *old, char status, long 
 	cJSON_AddItemToArray(changes, c);
 }
 
+/* Blobs larger than this are binary to libgit2 (its default max_size): its own path decides. */
+#define BLOB_MAX ((git_object_size_t)512 << 20)
+
+/* The blob of one side of d, or NULL when that side is absent. 1: not a plain blob. */
 static int
-diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report, cJSON *violations)
+side_blob(git_repository *repo, const git_diff_file *f, bool present, git_blob **out)
 {
+	*out = NULL;
+	if (!present)
+		return 0;
+	if (f->mode == GIT_FILEMODE_COMMIT || f->mode == GIT_FILEMODE_TREE)
+		return 1;
+	if (git_blob_lookup(out, repo, &f->id) < 0)
+		return fail("cannot read a file of the range");
+	return git_blob_rawsize(*out) > BLOB_MAX;
+}
+
+/*
+ * A file's patch from its two blobs' bytes, when no attribute can apply
+ * (guard_git_attribute_free): libgit2's git_patch_from_diff looks up the
+ * file's diff driver through the attributes, and the first lookup reads
+ * and checksums the whole index, more than the diff itself costs on a big
+ * tree. 1: a submodule, a type change or a huge file, for libgit2's own
+ * path. The patch points into *a and *b: free them after it.
+ */
+static int
+blob_patch(git_repository *repo, const git_diff_delta *d, git_patch **out, git_blob **a, git_blob **b)
+{
+	int rc = 1;
+
+	*out = NULL;
+	if (d->status == GIT_DELTA_TYPECHANGE ||
+	    (rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, a)) != 0 ||
+	    (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, b)) != 0)
+		return rc;
+	if (git_patch_from_buffers(out, *a ? git_blob_rawcontent(*a) : NULL, *a ? (size_t)git_blob_rawsize(*a) : 0, NULL,
+				   *b ? git_blob_rawcontent(*b) : NULL, *b ? (size_t)git_blob_rawsize(*b) : 0, NULL, NULL) < 0)
+		return fail("cannot diff a file");
+	return 0;
+}
+
+static int
+diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report, cJSON *violations)
+{
+	git_repository *repo = guard_git_repository(g);
 	git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
 	/* guard's own state is left out before renames are paired, as git diff -- ':!.ai' does */
@@ -193,19 +235,25 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 		rc = fail("cannot find renames");
 		goto out;
 	}
+	bool plain = guard_git_attribute_free(g, diff);
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
 		git_patch *patch = NULL;
 		size_t adds = 0, dels = 0;
+		git_blob *ba = NULL, *bb = NULL;
 		char status;
 
 		if (guard_session_own_path(path))
 			continue;
-		if (git_patch_from_diff(&patch, diff, i) < 0) {
-			rc = fail("cannot diff a file");
+		if ((rc = plain ? blob_patch(repo, d, &patch, &ba, &bb) : 1) < 0 ||
+		    (rc == 1 && git_patch_from_diff(&patch, diff, i) < 0)) {
+			git_blob_free(ba);
+			git_blob_free(bb);
+			rc = rc < 0 ? rc : fail("cannot diff a file");
 			goto out;
 		}
+		rc = 0;
 		bool binary = git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY;
 		if (!binary)
 			git_patch_line_stats(NULL, &adds, &dels, patch);
@@ -213,6 +261,8 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 			/* git sees a deletion and a new file */
 			long o = blob_lines(repo, &d->old_file.id), n = blob_lines(repo, &d->new_file.id);
 			git_patch_free(patch);
+			git_blob_free(ba);
+			git_blob_free(bb);
 			add_change(changes, d->old_file.path, NULL, 'D', o < 0 ? -1 : 0, o);
 			add_change(changes, path, NULL, 'A', n, n < 0 ? -1 : 0);
 			removed++, created++;
@@ -225,6 +275,8 @@ diff_range(git_repository *repo, git_commit *from, git_commit *to, cJSON *report
 			continue;
 		}
 		git_patch_free(patch);
+		git_blob_free(ba);
+		git_blob_free(bb);
 		switch (d->status) {
 		case GIT_DELTA_ADDED: status = 'A'; created++; break;
 		case GIT_DELTA_DELETED: status = 'D'; removed++; break;
@@ -371,6 +423,47 @@ range_commits(git_repository *repo, git_commit *from, git_commit *head, cJSON *r
 	return 0;
 }
 
+/* base and head peeled to commits, and their merge base (NULL when they share no history). */
+static int
+range_ends(git_repository *repo, const char *base_rev, const char *head_rev, git_commit **base, git_commit **head,
+	   git_commit **mbc)
+{
+	git_oid mb;
+	int rc, err;
+
+	if ((rc = peel(repo, base_rev, base)) < 0 || (rc = peel(repo, head_rev, head)) < 0)
+		return rc;
+	err = git_merge_base(&mb, repo, git_commit_id(*base), git_commit_id(*head));
+	if (err == 0 && git_commit_lookup(mbc, repo, &mb) < 0)
+		return fail("cannot read the merge base");
+	if (err < 0 && err != GIT_ENOTFOUND)
+		return fail("cannot find the merge base");
+	return 0;
+}
+
+int
+guard_git_range_changes(struct guard_git *g, const char *base_rev, const char *head_rev, cJSON **out)
+{
+	git_repository *repo = guard_git_repository(g);
+	git_commit *base = NULL, *head = NULL, *mbc = NULL;
+	cJSON *report = cJSON_CreateObject(), *ignored = cJSON_CreateArray();
+	int rc;
+
+	*out = NULL;
+	if ((rc = range_ends(repo, base_rev, head_rev, &base, &head, &mbc)) == 0 &&
+	    (rc = diff_range(g, mbc, head, report, ignored)) == 0)
+		rc = range_commits(repo, mbc, head, report);
+	git_commit_free(base);
+	git_commit_free(head);
+	git_commit_free(mbc);
+	cJSON_Delete(ignored);
+	if (rc < 0)
+		cJSON_Delete(report);
+	else
+		*out = report;
+	return rc;
+}
+
 int
 guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out)
 {
@@ -379,26 +472,17 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 	git_commit *base = NULL, *head = NULL, *mbc = NULL;
 	cJSON *report = cJSON_CreateObject(), *violations, *found = NULL, *f;
 	char hex[GIT_OID_HEXSZ + 1], *branch = NULL;
-	git_oid mb;
 	int rc;
 
 	*out = NULL;
 	guard_branch_rules_load(&rules, c->tree);
-	if ((rc = peel(repo, c->base, &base)) < 0 || (rc = peel(repo, c->head, &head)) < 0)
+	if ((rc = range_ends(repo, c->base, c->head, &base, &head, &mbc)) < 0)
 		goto out;
 	cJSON_AddStringToObject(report, "base", c->base);
 	cJSON_AddStringToObject(report, "head", c->head);
 	cJSON_AddStringToObject(report, "head_commit", git_oid_tostr(hex, sizeof(hex), git_commit_id(head)));
-	int err = git_merge_base(&mb, repo, git_commit_id(base), git_commit_id(head));
-	if (err == 0 && git_commit_lookup(&mbc, repo, &mb) < 0) {
-		rc = fail("cannot read the merge base");
-		goto out;
-	}
-	if (err < 0 && err != GIT_ENOTFOUND) {
-		rc = fail("cannot find the merge base");
-		goto out;
-	}
-	cJSON_AddItemToObject(report, "merge_base", mbc ? cJSON_CreateString(git_oid_tostr(hex, sizeof(hex), &mb))
+	cJSON_AddItemToObject(report, "merge_base", mbc ? cJSON_CreateString(git_oid_tostr(hex, sizeof(hex),
+											 git_commit_id(mbc)))
 						       : cJSON_CreateNull());
 	branch = c->branch ? guard_xstrdup(c->branch) : branch_of(repo, c->head);
 	cJSON_AddItemToObject(report, "branch", branch ? cJSON_CreateString(branch) : cJSON_CreateNull());
@@ -410,7 +494,7 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 	else if (!guard_branch_name_ok(&rules, branch))
 		violation(violations, "branch.pattern", "error", NULL,
 			  guard_xasprintf("branch '%s' does not match '%s' (policy branch.pattern)", branch, rules.pattern));
-	if ((rc = diff_range(repo, mbc, head, report, violations)) < 0 ||
+	if ((rc = diff_range(g, mbc, head, report, violations)) < 0 ||
 	    (rc = range_commits(repo, mbc, head, report)) < 0 ||
 	    (rc = protected_commits(repo, &rules, c->base, mbc ? mbc : base, head, violations)) < 0)
 		goto out;

@@ -12,28 +12,6 @@
 #include "guard_json.h"
 #include "guard_session.h"
 
-int
-guard_git_running_sessions(const char *root, cJSON **out)
-{
-	cJSON *all = NULL, *running = cJSON_CreateArray(), *s, *next;
-	int rc;
-
-	*out = NULL;
-	if ((rc = guard_session_list(root, &all, NULL)) < 0) {
-		cJSON_Delete(all);
-		cJSON_Delete(running);
-		return rc;
-	}
-	for (s = all->child; s; s = next) {
-		next = s->next;
-		if (!strcmp(guard_session_status(s), "running"))
-			cJSON_AddItemToArray(running, cJSON_DetachItemViaPointer(all, s));
-	}
-	cJSON_Delete(all);
-	*out = running;
-	return 0;
-}
-
 static void
 violation(cJSON *violations, const char *rule, const char *ref, char *message)
 {

@@ -7,6 +7,7 @@
 #include "guard_buf.h"
 #include "guard_glob.h"
 #include "guard_gitrules.h"
+#include "guard_session.h"
 
 #define DEFAULT_PATTERN "ai/nightbuilder/{date}/{slug}"
 
@@ -101,4 +102,27 @@ guard_git_agent_marker(void)
 			return markers[i];
 	}
 	return actor && (!strcmp(actor, "agent") || !strcmp(actor, "ai")) ? "GUARD_ACTOR" : NULL;
+}
+
+/* Here, not beside the ref check: the hook front (guard-githook) reads it without libgit2. */
+int
+guard_git_running_sessions(const char *root, cJSON **out)
+{
+	cJSON *all = NULL, *running = cJSON_CreateArray(), *s, *next;
+	int rc;
+
+	*out = NULL;
+	if ((rc = guard_session_list(root, &all, NULL)) < 0) {
+		cJSON_Delete(all);
+		cJSON_Delete(running);
+		return rc;
+	}
+	for (s = all->child; s; s = next) {
+		next = s->next;
+		if (!strcmp(guard_session_status(s), "running"))
+			cJSON_AddItemToArray(running, cJSON_DetachItemViaPointer(all, s));
+	}
+	cJSON_Delete(all);
+	*out = running;
+	return 0;
 }

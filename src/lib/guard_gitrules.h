@@ -149,6 +149,14 @@ struct guard_git_check {
  */
 int guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSON **out);
 
+/*
+ * What head holds against base, and nothing checked: the diff and the
+ * commits of guard_git_check_range on their own (guard-session end's PR
+ * body, with the repository its measure opened). *out (caller deletes):
+ * {loc, files, changes, commits} as above.
+ */
+int guard_git_range_changes(struct guard_git *g, const char *base, const char *head, cJSON **out);
+
 /* Append {rule, severity, file?, message} to list; takes message. */
 void guard_git_violation(cJSON *list, const char *rule, const char *severity, const char *file, char *message);
 

@@ -8,9 +8,13 @@
 #   2. guard-git check against git diff --numstat on a range with 500
 #      changed lines (50 files, 10 lines each).
 #   t/bench/git.sh [BIN-DIR]      (default bin/; results in t/bench/out/git/)
+#   BENCH_BEFORE=OTHER-BIN-DIR    another build in the same hyperfine runs:
+#                                 its hooks (in a core.hooksPath of their
+#                                 own) and its check, named *-before
 set -eu
 cd "$(dirname "$0")/../.."
 bin=$(cd "${1:-bin}" && pwd)
+before=${BENCH_BEFORE:+$(cd "$BENCH_BEFORE" && pwd)}
 out=$(pwd)/t/bench/out/git
 command -v hyperfine >/dev/null || { echo "$0: hyperfine is needed (DEBS_BENCH)" >&2; exit 2; }
 tmp=$(mktemp -d)
@@ -38,10 +42,18 @@ upd() { # upd NAME REF A B: hyperfine's command for one pair
 	echo "sh -c 'git $1 update-ref $2 $3 && git $1 update-ref $2 $4'"
 }
 guard-git install >/dev/null
+if [ -n "$before" ]; then
+	git config core.hooksPath "$tmp/hooks-before"
+	"$before/guard-git" install >/dev/null
+	git config --unset core.hooksPath
+fi
+# with_before NAME COMMAND: hyperfine's arguments for the other build's run, if any
+with_before() { [ -z "$before" ] || printf '%s\n' -n "$1" "$2"; }
 git checkout -q -b feature/bench
 for i in 1 2; do echo "$i" >>src/d0/f0.c; git commit -qam "feature $i"; done
 a=$(git rev-parse HEAD~1) b=$(git rev-parse HEAD)
-hyperfine -N -w 5 -r 60 --export-json "$out/reftx-nosession.json" \
+with_before hooks-before "$(upd "-c core.hooksPath=$tmp/hooks-before" refs/heads/feature/bench "$a" "$b")" >"$tmp/args"
+tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 5 -r 60 --export-json "$out/reftx-nosession.json" \
 	-n plain "$(upd '-c core.hooksPath=/dev/null' refs/heads/feature/bench "$a" "$b")" \
 	-n hooks "$(upd '' refs/heads/feature/bench "$a" "$b")" >"$out/reftx-nosession.txt"
 git checkout -q main
@@ -50,7 +62,8 @@ guard-session start --task bench >"$tmp/env"
 own=$(git branch --show-current)
 for i in 1 2; do echo "$i" >>src/d1/f1.c; git commit -qam "own $i"; done
 a=$(git rev-parse HEAD~1) b=$(git rev-parse HEAD)
-hyperfine -N -w 5 -r 60 --export-json "$out/reftx-session.json" \
+with_before hooks-before "$(upd "-c core.hooksPath=$tmp/hooks-before" "refs/heads/$own" "$a" "$b")" >"$tmp/args"
+tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 5 -r 60 --export-json "$out/reftx-session.json" \
 	-n plain "$(upd '-c core.hooksPath=/dev/null' "refs/heads/$own" "$a" "$b")" \
 	-n hooks "$(upd '' "refs/heads/$own" "$a" "$b")" >"$out/reftx-session.txt"
 guard-session end >/dev/null 2>&1 || true
@@ -65,15 +78,26 @@ for i in $(seq 100 149); do
 done
 git commit -qam 'five hundred lines'
 git diff --numstat main...HEAD | awk '{ a += $1; d += $2 } END { print "changed lines: +" a " -" d }'
-hyperfine -N -w 3 -r 30 --export-json "$out/check.json" \
+with_before check-before "$before/guard-git check --base main --head HEAD --json" >"$tmp/args"
+tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 3 -r 30 --export-json "$out/check.json" \
 	-n numstat "git diff --numstat main...HEAD" \
 	-n check "guard-git check --base main --head HEAD --json" >"$out/check.txt"
 
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
+cpu() { jq -r --arg n "$2" '.results[] | select(.command == $n) | (.user + .system) * 1000' "$1"; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for k in nosession session; do
-	p=$(median "$out/reftx-$k.json" plain) h=$(median "$out/reftx-$k.json" hooks)
-	awk -v k="$k" -v p="$p" -v h="$h" 'BEGIN { printf "%s: two ref updates, median %.2f ms without hooks, %.2f ms with: overhead per ref update %.2f ms\n", k, p, h, (h - p) / 2 }'
+	for h in hooks ${before:+hooks-before}; do
+		p=$(median "$out/reftx-$k.json" plain) m=$(median "$out/reftx-$k.json" "$h")
+		pc=$(cpu "$out/reftx-$k.json" plain) mc=$(cpu "$out/reftx-$k.json" "$h")
+		awk -v k="$k" -v h="$h" -v p="$p" -v m="$m" -v pc="$pc" -v mc="$mc" 'BEGIN {
+			printf "%s, %s: two ref updates, median %.2f ms without hooks, %.2f ms with: overhead per ref update %.2f ms wall, %.2f ms CPU (mean)\n",
+				k, h, p, m, (m - p) / 2, (mc - pc) / 2 }'
+	done
 done
-n=$(median "$out/check.json" numstat) c=$(median "$out/check.json" check)
-awk -v n="$n" -v c="$c" 'BEGIN { printf "git diff --numstat %.2f ms, guard-git check %.2f ms: ratio %.2f\n", n, c, c / n }'
+n=$(median "$out/check.json" numstat) nc=$(cpu "$out/check.json" numstat)
+for c in check ${before:+check-before}; do
+	m=$(median "$out/check.json" "$c") mc=$(cpu "$out/check.json" "$c")
+	awk -v c="$c" -v n="$n" -v m="$m" -v nc="$nc" -v mc="$mc" 'BEGIN {
+		printf "git diff --numstat %.2f ms, %s %.2f ms: ratio %.2f wall (median), %.2f CPU (mean)\n", n, c, m, m / n, mc / nc }'
+done
