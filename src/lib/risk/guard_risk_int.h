@@ -151,6 +151,8 @@ bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
 
 /* Runners (guard_risk_run.c). xargs CMD (wrapper stripped): true when rated. */
 bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
+/* Word k of parallel c is judged by the command parallel runs (or only read): not a write of parallel's own. */
+bool risk_parallel_judged(const struct risk_cmd *c, size_t k);
 /* docker exec, kubectl exec, npm scripts, git aliases: the command they run (never claims c). */
 void risk_runs_inside(struct risk_state *st, const struct risk_cmd *c);
 /* f ARGS, a function defined on the line: its body rated with $1 ... as ARGS. */

@@ -357,6 +357,68 @@ fill_template(struct guard_buf *line, const char *tpl, const char *item, bool it
 	}
 }
 
+static const char parallel_with_arg[] =
+	" -j --jobs -S --sshlogin --sshloginfile -a --arg-file --colsep -C -d --delimiter -I "
+	"--replace -E --eof --tmpdir --timeout --joblog --results --res --workdir --wd --env "
+	"--tag-string --halt --memfree --load --delay --retries -N -n -L --max-args --max-lines "
+	"--block --block-size --recstart --recend --basefile --bf --return --transferfile "
+	"--trc --ssh --termseq --shebang-wrap --resume-failed -P --max-procs --nice ";
+
+/* -a FILE, --arg-file=FILE: the arguments come from a file (word i is such an option). */
+static bool
+parallel_arg_file(const char *a)
+{
+	return !strncmp(a, "-a", 2) || !strcmp(a, "--arg-file") || !strncmp(a, "--arg-file=", 11);
+}
+
+/* Does option word a take the next word as its value? */
+static bool
+parallel_takes_value(const char *a)
+{
+	char opt[40];
+
+	snprintf(opt, sizeof(opt), " %s ", a);
+	return !strchr(a, '=') && strstr(parallel_with_arg, opt);
+}
+
+/* Index of parallel's command, past its options (and their values). */
+static size_t
+parallel_command_at(const struct risk_cmd *c)
+{
+	size_t i = 1;
+
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (parallel_sep(a) || a[0] != '-' || !a[1])
+			break;
+		if (parallel_takes_value(a))
+			i++;
+	}
+	return i;
+}
+
+bool
+risk_parallel_judged(const struct risk_cmd *c, size_t k)
+{
+	size_t from = parallel_command_at(c), i = from;
+
+	if (k < from) { /* an option or its value: only -a FILE is read (--results DIR is written) */
+		const char *a = c->argv[k].text, *prev = c->argv[k - 1].text;
+		if (a[0] == '-')
+			return parallel_arg_file(a) && strcmp(a, "-a") && strcmp(a, "--arg-file");
+		return k > 1 && (!strcmp(prev, "-a") || !strcmp(prev, "--arg-file"));
+	}
+	for (size_t o = 1; o < from; o++)
+		if (!strcmp(c->argv[o].text, "--pipe") || !strcmp(c->argv[o].text, "--pipepart"))
+			return false; /* the command is rated as written, the arguments are not put in */
+	for (; i < c->argc && !parallel_sep(c->argv[i].text); i++)
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+			return false; /* a computed command: what it does with the words is not known */
+	if (c->argv[k].flags & GUARD_WORD_DYNAMIC)
+		return false;
+	return true;
+}
+
 /*
  * parallel [OPTIONS] [CMD ...] [::: ARGS | :::: FILES]: the command
  * (joined into a shell line, as parallel does) runs once per argument,
@@ -366,32 +428,21 @@ fill_template(struct guard_buf *line, const char *tpl, const char *item, bool it
 static void
 rate_parallel(struct risk_state *st, const struct risk_cmd *c)
 {
-	size_t i = 1, cmd_from, cmd_to;
+	size_t i, cmd_from, cmd_to;
 	bool pipe = false, args_known = true, have_sep = false;
-	const char *with_arg = " -j --jobs -S --sshlogin --sshloginfile -a --arg-file --colsep -C -d --delimiter -I "
-			       "--replace -E --eof --tmpdir --timeout --joblog --results --res --workdir --wd --env "
-			       "--tag-string --halt --memfree --load --delay --retries -N -n -L --max-args --max-lines "
-			       "--block --block-size --recstart --recend --basefile --bf --return --transferfile "
-			       "--trc --ssh --termseq --shebang-wrap --resume-failed -P --max-procs --nice ";
 
-	for (; i < c->argc; i++) {
+	cmd_from = parallel_command_at(c);
+	for (i = 1; i < cmd_from; i += parallel_takes_value(c->argv[i].text) ? 2 : 1) {
 		const char *a = c->argv[i].text;
-		if (parallel_sep(a) || a[0] != '-' || !a[1])
-			break;
 		if (!strcmp(a, "--pipe") || !strcmp(a, "--pipepart") || !strcmp(a, "--spreadstdin"))
 			pipe = true;
-		if (!strcmp(a, "-a") || !strcmp(a, "--arg-file") || !strncmp(a, "--arg-file=", 11) ||
-		    !strncmp(a, "-a", 2))
+		if (parallel_arg_file(a))
 			args_known = false;
 		if (!strcmp(a, "-S") || !strcmp(a, "--sshlogin") || !strcmp(a, "--sshloginfile") ||
 		    !strncmp(a, "--sshlogin=", 11))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel --sshlogin runs commands on other machines");
-		char opt[40];
-		snprintf(opt, sizeof(opt), " %s ", a);
-		if (!strchr(a, '=') && strstr(with_arg, opt))
-			i++;
 	}
-	cmd_from = i;
+	i = cmd_from;
 	while (i < c->argc && !parallel_sep(c->argv[i].text))
 		i++;
 	cmd_to = i;

@@ -657,6 +657,8 @@ only_read_here(const struct risk_cmd *c, size_t k)
 		}
 		return loop;
 	}
+	if (!strcmp(n, "parallel"))
+		return risk_parallel_judged(c, k); /* parallel cat ::: .ai/policy.yaml: cat's read, rated nested */
 	if (risk_is_shell(n) && k >= 1) {
 		/* sh SCRIPT / bash -n SCRIPT: the script is run or read, its words analysed */
 		size_t got = risk_operands(c, 1, "-o -O --rcfile --init-file", ops, 2);
