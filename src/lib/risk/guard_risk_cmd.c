@@ -743,6 +743,14 @@ risk_everyday_dead(void)
 	return NULL;
 }
 
+/* c calls a function defined on the line (by its plain name, not ./f). */
+static bool
+calls_function(const struct risk_cmd *c)
+{
+	return c->sh && c->argc && !c->cmd->defines_function && !strcmp(c->argv[0].text, c->name) &&
+	       guard_list_has(&c->sh->functions, c->name);
+}
+
 static void
 generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 {
@@ -771,10 +779,9 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 			risk_path(st, "run", &c->argv[0], PATH_EXEC);
 		return;
 	}
-	/* A function defined earlier on the line: its body was rated. */
-	if (guard_list_has(&c->sh->functions, c->name)) {
+	/* A function defined on the line: its body is rated with the call (risk_analyse_cmd). */
+	if (c->cmd->defines_function || calls_function(c)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
-		risk_function_call(st, c);
 		return;
 	}
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown command: %s", c->name);
@@ -869,6 +876,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	const struct verb *v = verb_find(c->name);
 	unsigned modules = verb_modules_of(v, c->name);
 	risk_guard_mentions(st, c);
+	if (calls_function(c))
+		risk_function_call(st, c); /* ls() { ...; }; ls: the body runs, not ls */
 	if (risk_guard_program(st, c, v || modules))
 		return;
 	if (!v && glob_verb(st, c))

@@ -7,6 +7,8 @@
  * written (echo ... > x.sh && sh x.sh), a program copied or linked
  * (cp /bin/rm ./del && ./del), an npm script or a git alias set.
  */
+#include <ctype.h>
+
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
@@ -1255,10 +1257,70 @@ rate_vim(struct risk_state *st, const struct risk_cmd *c)
 
 /* ---- functions called with arguments ------------------------------------ */
 
-/* $1..$9 in t replaced by the call's arguments (args[0] is $1); false when none was. */
+#define RUN_MAX_CALLS 32 /* function calls rated with their arguments, per line */
+
 static bool
-fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs, struct guard_buf *out,
-		bool *tilde)
+name_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '.' || ch == ':';
+}
+
+/* Does text hold name as a whole word (eval f, trap f EXIT, export -f f, alias x=f)? */
+static bool
+names_word(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, name)) != NULL; p++)
+		if ((p == text || !name_char(p[-1])) && !name_char(p[n]))
+			return true;
+	return false;
+}
+
+bool
+risk_function_deferred(const struct guard_shell *sh, const char *name)
+{
+	size_t calls = 0;
+
+	if (!strcmp(name, "command_not_found_handle"))
+		return false; /* bash calls it for any unknown command */
+	for (size_t i = 0; i < sh->ncmds; i++) {
+		const struct guard_shell_cmd *c = &sh->cmds[i];
+		for (size_t k = 0; k < c->argc; k++) {
+			const struct guard_shell_word *w = &c->argv[k];
+			if (k == 0 && (w->flags & GUARD_WORD_DYNAMIC))
+				return false; /* $cmd could be the function */
+			if (k == 0 && !strcmp(w->text, name)) {
+				calls += !c->function && !c->defines_function;
+				continue;
+			}
+			if (names_word(w->text, name))
+				return false;
+		}
+		for (size_t k = 0; k < c->nassigns; k++)
+			if (names_word(c->assigns[k].text, name))
+				return false;
+		for (size_t k = 0; k < c->nredirs; k++)
+			if (names_word(c->redirs[k].target.text, name) ||
+			    (c->redirs[k].body && names_word(c->redirs[k].body, name)))
+				return false;
+	}
+	return calls > 0;
+}
+
+/* The call's arguments, as the body's words see them. */
+struct fn_args {
+	const struct guard_shell_word *w;
+	size_t n;
+};
+
+/*
+ * $1..$9 and ${1}..${9} in t replaced by the call's arguments (their bare
+ * text when bare: what is left when they are empty); false when t holds none.
+ */
+static bool
+fill_positional(const char *t, const struct fn_args *a, bool bare, struct guard_buf *out, bool *tilde,
+		bool *dynamic)
 {
 	bool any = false;
 
@@ -1272,10 +1334,14 @@ fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs
 			guard_buf_addch(out, *p);
 			continue;
 		}
-		if (k <= nargs) {
-			if (p == t && (args[k - 1].flags & GUARD_WORD_TILDE))
+		if (k <= a->n) {
+			const struct guard_shell_word *arg = &a->w[k - 1];
+			if (p == t && (arg->flags & GUARD_WORD_TILDE))
 				*tilde = true;
-			guard_buf_addstr(out, args[k - 1].text);
+			if (arg->flags & GUARD_WORD_DYNAMIC)
+				*dynamic = true;
+			guard_buf_addstr(out, bare && (arg->flags & GUARD_WORD_DYNAMIC) ? (arg->bare ? arg->bare : "")
+											  : arg->text);
 		}
 		any = true;
 		p += skip;
@@ -1283,52 +1349,156 @@ fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs
 	return any;
 }
 
+/* Words of a body command with the call's arguments in place of $1 ... and "$@". */
+struct fn_words {
+	struct guard_shell_word w[64];
+	struct guard_buf text[64], bare[64];
+	size_t n;
+};
+
+static bool
+is_all_args(const char *t)
+{
+	return !strcmp(t, "$@") || !strcmp(t, "${@}") || !strcmp(t, "$*") || !strcmp(t, "${*}");
+}
+
+/* One body word into out (several for "$@"); true when it changed. */
+static bool
+fill_word(const struct guard_shell_word *bw, const struct fn_args *a, struct fn_words *out)
+{
+	if (!(bw->flags & GUARD_WORD_DYNAMIC) || out->n >= 64) {
+		if (out->n < 64)
+			out->w[out->n++] = *bw;
+		return false;
+	}
+	if (is_all_args(bw->text)) {
+		for (size_t i = 0; i < a->n && out->n < 64; i++)
+			out->w[out->n++] = a->w[i];
+		return true;
+	}
+	size_t k = out->n;
+	bool tilde = false, dynamic = false;
+	guard_buf_init(&out->text[k]);
+	guard_buf_init(&out->bare[k]);
+	out->w[k] = *bw;
+	if (!fill_positional(bw->text, a, false, &out->text[k], &tilde, &dynamic)) {
+		out->n++;
+		return false;
+	}
+	out->w[k].text = out->text[k].buf ? out->text[k].buf : (char *)"";
+	out->w[k].bare = NULL;
+	out->w[k].flags = (tilde ? GUARD_WORD_TILDE : 0) | GUARD_WORD_QUOTED;
+	if (dynamic || strpbrk(out->w[k].text, "$`")) {
+		/* an argument or another expansion is still unknown */
+		bool t2 = false, d2 = false;
+		out->w[k].flags |= GUARD_WORD_DYNAMIC;
+		if (fill_positional(bw->text, a, true, &out->bare[k], &t2, &d2) && !strpbrk(bw->text + 1, "$`"))
+			out->w[k].bare = out->bare[k].buf ? out->bare[k].buf : (char *)"";
+	}
+	out->n++;
+	return true;
+}
+
+static void
+fn_words_release(struct fn_words *fw)
+{
+	for (size_t i = 0; i < 64; i++) {
+		guard_buf_release(&fw->text[i]);
+		guard_buf_release(&fw->bare[i]);
+	}
+}
+
+/* Rate one command of f's body, run with the call's arguments (its redirections too). */
+static void
+rate_body_cmd(struct risk_state *st, const struct risk_cmd *call, const struct guard_shell_cmd *body,
+	      const struct fn_args *a)
+{
+	struct fn_words *words = guard_xcalloc(3, sizeof(*words));
+	struct fn_words *assigns = words + 1, *targets = words + 2;
+	struct guard_shell_redir redirs[16];
+	struct guard_shell_cmd one = *body;
+
+	for (size_t w = 0; w < body->argc; w++)
+		fill_word(&body->argv[w], a, words);
+	for (size_t w = 0; w < body->nassigns && w < 64; w++)
+		fill_word(&body->assigns[w], a, assigns);
+	one.argv = words->w;
+	one.argc = words->n;
+	one.assigns = assigns->w;
+	one.nassigns = assigns->n;
+	one.nredirs = body->nredirs < 16 ? body->nredirs : 16;
+	for (size_t r = 0; r < one.nredirs; r++) {
+		redirs[r] = body->redirs[r];
+		targets->n = r;
+		fill_word(&body->redirs[r].target, a, targets);
+		redirs[r].target = targets->w[r];
+	}
+	one.redirs = redirs;
+	struct risk_cmd rc;
+	memset(&rc, 0, sizeof(rc));
+	rc.sh = call->sh;
+	rc.cmd = &one;
+	rc.argv = one.argv;
+	rc.argc = one.argc;
+	risk_track_cd(st, &one);
+	risk_part(st, &rc);
+	for (size_t i = 0; i < 3; i++)
+		fn_words_release(&words[i]);
+	free(words);
+}
+
 /*
- * f ARGS after f() { ...; }: the body's commands were rated with $1 ...
- * unknown; rated again with the arguments of this call in their place.
+ * f ARGS, f defined on the line. When every use of f is a plain call, its
+ * body was not rated where it was defined: each command of it is rated
+ * here with $1 ... "$@" bound to this call's arguments. Otherwise the body
+ * was rated with $1 ... unknown, and the commands that use them are rated
+ * again with these arguments.
  */
 void
 risk_function_call(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell *sh = c->sh;
+	bool deferred = risk_function_deferred(sh, c->name);
+	struct fn_args a = { c->argv + 1, c->argc - 1 };
 
-	if (c->argc < 2 || st->nest >= RISK_MAX_NEST)
-		return;
-	for (size_t i = 1; i < c->argc; i++)
-		if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+	if (!deferred) {
+		if (c->argc < 2 || st->nest >= RISK_MAX_NEST)
 			return;
+		for (size_t i = 1; i < c->argc; i++)
+			if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+				return;
+	} else if (st->nest >= RISK_MAX_NEST || st->fn_calls >= RUN_MAX_CALLS) {
+		risk_unparsed(st, "function %s called deeper or more often than guard follows", c->name);
+		return;
+	}
+	st->fn_calls++;
+	risk_explain(st, "    %s is called%s: its body runs with them", c->name, a.n ? " with arguments" : "");
+	st->nest++;
 	for (size_t k = 0; k < sh->ncmds; k++) {
 		const struct guard_shell_cmd *body = &sh->cmds[k];
-		if (!body->function || strcmp(body->function, c->name) || !body->argc || body->argc > 64)
+		if (!body->function || strcmp(body->function, c->name) || body->defines_function)
 			continue;
-		struct guard_shell_word words[64];
-		struct guard_buf texts[64];
-		bool changed = false;
-		for (size_t w = 0; w < body->argc; w++) {
-			bool tilde = false;
-			guard_buf_init(&texts[w]);
-			words[w] = body->argv[w];
-			if ((body->argv[w].flags & GUARD_WORD_DYNAMIC) &&
-			    fill_positional(body->argv[w].text, c->argv + 1, c->argc - 1, &texts[w], &tilde)) {
-				words[w].text = texts[w].buf ? texts[w].buf : (char *)"";
-				words[w].bare = NULL;
-				words[w].flags = (tilde ? GUARD_WORD_TILDE : 0) | GUARD_WORD_QUOTED;
-				changed = true;
-			}
+		if (deferred) {
+			rate_body_cmd(st, c, body, &a);
+			continue;
 		}
+		if (!body->argc || body->argc > 64)
+			continue;
+		struct fn_words *fw = guard_xcalloc(1, sizeof(*fw));
+		bool changed = false;
+		for (size_t w = 0; w < body->argc; w++)
+			changed |= fill_word(&body->argv[w], &a, fw);
 		if (changed) {
 			struct risk_cmd call = *c;
 			call.cmd = body;
-			call.argv = words;
-			call.argc = body->argc;
-			risk_explain(st, "    %s is called with arguments: its body runs with them", c->name);
-			st->nest++;
+			call.argv = fw->w;
+			call.argc = fw->n;
 			risk_analyse_cmd(st, &call);
-			st->nest--;
 		}
-		for (size_t w = 0; w < body->argc; w++)
-			guard_buf_release(&texts[w]);
+		fn_words_release(fw);
+		free(fw);
 	}
+	st->nest--;
 }
 
 /* ---- the module ------------------------------------------------------- */

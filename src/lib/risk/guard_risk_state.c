@@ -751,6 +751,11 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 
 	if (readonly && writes_in_place(c))
 		readonly = false;
+	/* f ARGS, every use of f a plain call: what its body does with them is rated there */
+	if (c->sh && c->argc && !cmd->defines_function && !strcmp(c->argv[0].text, n) &&
+	    guard_list_has(&c->sh->functions, n) &&
+	    risk_function_deferred(c->sh, n))
+		readonly = true;
 	if (!strcmp(n, "sed") || strstr(n, "awk"))
 		for (size_t i = 1; readonly && i < c->argc; i++)
 			if (is_program_word(c, i) && (code_writes(c->argv[i].text) || (!strcmp(n, "sed") && sed_execs(c->argv[i].text))))
