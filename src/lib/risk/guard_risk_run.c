@@ -1312,7 +1312,19 @@ risk_function_deferred(const struct guard_shell *sh, const char *name)
 struct fn_args {
 	const struct guard_shell_word *w;
 	size_t n;
+	const char *home;            /* for an argument ~ that lands inside a word */
+	struct guard_list locals;    /* "NAME=VALUE" set once in the body from known text */
 };
+
+/* The value of local NAME (n bytes) when known, or NULL. */
+static const char *
+fn_local(const struct fn_args *a, const char *name, size_t n)
+{
+	for (size_t i = 0; i < a->locals.len; i++)
+		if (!strncmp(a->locals.items[i], name, n) && a->locals.items[i][n] == '=')
+			return a->locals.items[i] + n + 1;
+	return NULL;
+}
 
 /*
  * $1..$9 and ${1}..${9} in t replaced by the call's arguments (their bare
@@ -1330,18 +1342,36 @@ fill_positional(const char *t, const struct fn_args *a, bool bare, struct guard_
 			k = (size_t)(p[1] - '0'), skip = 1;
 		else if (p[0] == '$' && p[1] == '{' && p[2] >= '1' && p[2] <= '9' && p[3] == '}')
 			k = (size_t)(p[2] - '0'), skip = 3;
+		if (!k && p[0] == '$' && a->locals.len) { /* $NAME, ${NAME}: a local set from known text */
+			bool brace = p[1] == '{';
+			const char *name = p + 1 + brace;
+			size_t n = 0;
+			while (isalnum((unsigned char)name[n]) || name[n] == '_')
+				n++;
+			const char *v = n && !isdigit((unsigned char)name[0]) && (!brace || name[n] == '}')
+				? fn_local(a, name, n) : NULL;
+			if (v) {
+				guard_buf_addstr(out, v);
+				any = true;
+				p += n + 2 * brace;
+				continue;
+			}
+		}
 		if (!k) {
 			guard_buf_addch(out, *p);
 			continue;
 		}
 		if (k <= a->n) {
 			const struct guard_shell_word *arg = &a->w[k - 1];
+			bool home = (arg->flags & GUARD_WORD_TILDE) && a->home && arg->text[0] == '~';
 			if (p == t && (arg->flags & GUARD_WORD_TILDE))
 				*tilde = true;
+			else if (home) /* the call expanded ~ before the body saw it */
+				guard_buf_addstr(out, a->home);
 			if (arg->flags & GUARD_WORD_DYNAMIC)
 				*dynamic = true;
 			guard_buf_addstr(out, bare && (arg->flags & GUARD_WORD_DYNAMIC) ? (arg->bare ? arg->bare : "")
-											  : arg->text);
+					      : arg->text + (home && p != t));
 		}
 		any = true;
 		p += skip;
@@ -1408,6 +1438,82 @@ fn_words_release(struct fn_words *fw)
 	}
 }
 
+static bool
+is_declaration(const struct guard_shell_cmd *c)
+{
+	static const char *const names[] = { "local", "declare", "typeset", "readonly", "export", NULL };
+	return c->argc && risk_name_in(names, c->argv[0].text);
+}
+
+/* NAME of a NAME=VALUE word (n bytes), or 0. */
+static size_t
+assign_name(const char *t)
+{
+	size_t n = 0;
+	while (isalnum((unsigned char)t[n]) || t[n] == '_')
+		n++;
+	return n && !isdigit((unsigned char)t[0]) && t[n] == '=' ? n : 0;
+}
+
+/*
+ * Is NAME set exactly once in f's body (local d="$1", d=$1), and nowhere
+ * else on the line (no for loop, read, unset, +=, another assignment)?
+ */
+static bool
+local_stable(const struct guard_shell *sh, const char *fn, const char *name, size_t n)
+{
+	size_t sets = 0, known = 0;
+
+	for (size_t i = 0; i < sh->known_names.len; i++)
+		known += strlen(sh->known_names.items[i]) == n && !strncmp(sh->known_names.items[i], name, n);
+	for (size_t k = 0; k < sh->ncmds; k++) {
+		const struct guard_shell_cmd *c = &sh->cmds[k];
+		bool body = c->function && !strcmp(c->function, fn);
+		for (size_t i = 0; i < c->nassigns; i++)
+			if (assign_name(c->assigns[i].text) == n && !strncmp(c->assigns[i].text, name, n)) {
+				if (!body || c->argc)
+					return false; /* set for one command, or outside the body */
+				sets++, known--;
+			}
+		for (size_t i = 1; i < c->argc; i++) {
+			const char *t = c->argv[i].text;
+			if (!strncmp(t, name, n) && (!t[n] || t[n] == '+' || t[n] == '[' || t[n] == ' '))
+				return false; /* read d, unset d, d+=, d[0]= */
+			if (assign_name(t) == n && !strncmp(t, name, n)) {
+				if (!body || !is_declaration(c))
+					return false;
+				sets++;
+			}
+		}
+	}
+	return sets == 1 && known == 0;
+}
+
+/* local d="$1" / d=$1 in the body: d's value for the commands after it, when known. */
+static void
+note_locals(const struct guard_shell *sh, const char *fn, const struct guard_shell_cmd *body, struct fn_args *a)
+{
+	bool decl = is_declaration(body);
+	size_t n = decl ? body->argc : body->argc ? 0 : body->nassigns;
+
+	for (size_t i = decl ? 1 : 0; i < n; i++) {
+		const struct guard_shell_word *w = decl ? &body->argv[i] : &body->assigns[i];
+		size_t len = assign_name(w->text);
+		if (!len || !local_stable(sh, fn, w->text, len) || a->locals.len >= 16)
+			continue;
+		struct guard_buf v = GUARD_BUF_INIT;
+		bool tilde = false, dynamic = false;
+		if (w->flags & GUARD_WORD_DYNAMIC)
+			fill_positional(w->text + len + 1, a, false, &v, &tilde, &dynamic);
+		else
+			guard_buf_addstr(&v, w->text + len + 1);
+		if (!dynamic && !strpbrk(v.buf, "$`") && (!tilde || v.buf[0] == '~') && (!tilde || a->home))
+			guard_list_take(&a->locals, guard_xasprintf("%.*s=%s%s", (int)len, w->text, tilde ? a->home : "",
+								    v.buf + tilde));
+		guard_buf_release(&v);
+	}
+}
+
 /* Rate one command of f's body, run with the call's arguments (its redirections too). */
 static void
 rate_body_cmd(struct risk_state *st, const struct risk_cmd *call, const struct guard_shell_cmd *body,
@@ -1459,7 +1565,7 @@ risk_function_call(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell *sh = c->sh;
 	bool deferred = risk_function_deferred(sh, c->name);
-	struct fn_args a = { c->argv + 1, c->argc - 1 };
+	struct fn_args a = { c->argv + 1, c->argc - 1, st->ctx->home, GUARD_LIST_INIT };
 
 	if (!deferred) {
 		if (c->argc < 2 || st->nest >= RISK_MAX_NEST)
@@ -1480,6 +1586,7 @@ risk_function_call(struct risk_state *st, const struct risk_cmd *c)
 			continue;
 		if (deferred) {
 			rate_body_cmd(st, c, body, &a);
+			note_locals(sh, c->name, body, &a);
 			continue;
 		}
 		if (!body->argc || body->argc > 64)
@@ -1499,6 +1606,7 @@ risk_function_call(struct risk_state *st, const struct risk_cmd *c)
 		free(fw);
 	}
 	st->nest--;
+	guard_list_clear(&a.locals);
 }
 
 /* ---- the module ------------------------------------------------------- */

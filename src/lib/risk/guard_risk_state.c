@@ -192,7 +192,9 @@ static const char *const readonly_verbs[] = {
 	"xzcat", "zless", "echo", "printf", "test", "[", "[[", "cd", "pushd", "popd", "basename", "dirname",
 	"which", "type", "whereis", "man", "ldd", "readelf", "objdump", "nm", "size", "true", "false", ":", "sort",
 	"uniq", "find", "sed", "awk", "gawk", "mawk", "nawk", "yq", "wait", "shellcheck", "glow", "mdcat", "view",
-	"hexyl", "yamllint", "jsonlint", "gh", "glab", "hub", "tldr", "apropos", NULL
+	"hexyl", "yamllint", "jsonlint", "gh", "glab", "hub", "tldr", "apropos",
+	/* declarations name values; what uses them is rated where it does */
+	"local", "declare", "typeset", "readonly", "export", NULL
 };
 
 /* Of those, the ones that print a file's bytes: a copy of a guard program. */
