@@ -466,6 +466,16 @@ awk_ident(char ch)
 	return isalnum((unsigned char)ch) || ch == '_';
 }
 
+/* p at an opening " or /: its closing one (past \\ escapes), or NULL at the end. */
+static const char *
+awk_skip(const char *p, char close)
+{
+	for (p++; *p && *p != close; p++)
+		if (*p == '\\' && p[1])
+			p++;
+	return *p ? p : NULL;
+}
+
 /* Does a / at p start a regular expression (not a division)? */
 static bool
 awk_regex_at(const char *code, const char *p)
@@ -579,19 +589,17 @@ awk_expr_start(const char *code, const char *p, bool *printed)
 	return p;
 }
 
-/* End of the expression starting at p: before ; } newline or an unbalanced ). */
+/* End of the expression starting at start: before ; } newline or an unbalanced ). */
 static const char *
-awk_expr_end(const char *p)
+awk_expr_end(const char *start)
 {
+	const char *p = start;
 	int depth = 0;
 
 	for (; *p; p++) {
 		if (*p == '"') {
-			for (p++; *p && *p != '"'; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (!*p)
-				return p;
+			if (!(p = awk_skip(p, '"')))
+				return strchr(start, '\0');
 		} else if (*p == '(') {
 			depth++;
 		} else if (*p == ')' && depth-- == 0) {
@@ -644,25 +652,14 @@ awk_pipes(struct risk_state *st, const struct risk_cmd *c, const char *code)
 	unsigned found = 0;
 
 	for (const char *p = code; *p && found < CODE_MAX_FINDINGS; p++) {
-		if (*p == '"') {
-			for (p++; *p && *p != '"'; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (!*p)
+		if (*p == '"' || (*p == '/' && awk_regex_at(code, p))) { /* a string or a regular expression */
+			if (!(p = awk_skip(p, *p)))
 				return;
 			continue;
 		}
 		if (*p == '#') { /* a comment to the end of the line */
 			while (p[1] && p[1] != '\n')
 				p++;
-			continue;
-		}
-		if (*p == '/' && awk_regex_at(code, p)) {
-			for (p++; *p && *p != '/'; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (!*p)
-				return;
 			continue;
 		}
 		if (*p != '|' || p[1] == '|' || (p > code && p[-1] == '|'))
@@ -840,6 +837,9 @@ risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "awk") || !strcmp(n, "gawk") || !strcmp(n, "mawk")) {
 		/* awk is a reader, unless its program calls system() or pipes from or to a command */
 		const struct guard_shell_word *ops[1];
+		for (size_t i = 1; i + 1 < c->argc; i++) /* awk -f FILE: a program that runs, its text not read */
+			if (!strcmp(c->argv[i].text, "-f") || !strcmp(c->argv[i].text, "--file"))
+				risk_path(st, "awk -f", &c->argv[i + 1], PATH_EXEC);
 		if (!risk_opt_value(c, "-f", "--file") && risk_operands(c, 1, "-f -v -F", ops, 1)) {
 			if (ops[0]->flags & GUARD_WORD_DYNAMIC)
 				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "awk runs a computed program: %s", ops[0]->text);
