@@ -87,11 +87,15 @@ $(BUILD)/lib/risk/guard_risk_cmd.o: $(BUILD)/lib/risk_tables.h
 # library without this object (libguard-core.a), and fails the build when a
 # shipped policy does not validate.
 $(BUILD)/lib/embedded_policy.o: src/lib/embedded_policy.S policy/default.yaml policy/nightbuilder.yaml \
-		$(BUILD)/lib/default.json $(BUILD)/lib/nightbuilder.json | $(BUILD)/lib
+		$(BUILD)/lib/default.json $(BUILD)/lib/nightbuilder.json \
+		$(BUILD)/lib/default.digest $(BUILD)/lib/nightbuilder.digest | $(BUILD)/lib
 	$(CC) -c -Wa,-I$(BUILD)/lib -o $@ $<
 
 $(BUILD)/lib/%.json: policy/%.yaml $(BUILD)/policy-json | $(BUILD)/lib
 	$(BUILD)/policy-json $< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/lib/%.digest: policy/%.yaml $(BUILD)/policy-json | $(BUILD)/lib
+	$(BUILD)/policy-json --digest $< >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/libguard-core.a: $(LIB_CORE)
 	rm -f $@

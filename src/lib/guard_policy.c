@@ -23,6 +23,8 @@
 extern const char guard_embedded_default[], guard_embedded_nightbuilder[];
 /* The same texts parsed and validated when guard was built (src/tools/policy_json.c). */
 extern const char guard_embedded_default_json[], guard_embedded_nightbuilder_json[];
+/* And the SHA-256 of each tree's canonical JSON (policy-json --digest). */
+extern const char guard_embedded_default_digest[], guard_embedded_nightbuilder_digest[];
 
 enum { L_BUILTIN, L_NIGHTBUILDER, L_USER, L_MANAGED, L_PROJECT, L_COUNT };
 
@@ -31,8 +33,9 @@ struct layer {
 	char *path;             /* NULL: skipped, or the embedded copy (embedded set) */
 	const char *embedded;
 	const char *embedded_name;
-	/* a built-in layer: the shipped text, and its tree as built */
-	const char *shipped, *shipped_json;
+	/* a built-in layer: the shipped text, its tree as built and that tree's digest */
+	const char *shipped, *shipped_json, *shipped_digest;
+	const char *digest;     /* the loaded tree's digest when it is the shipped one, or NULL */
 	struct guard_yaml_doc doc;
 	bool loaded;
 };
@@ -150,6 +153,7 @@ load_shipped(struct layer *l, const char *name, const char *text, size_t len)
 	l->doc.name = guard_xstrdup(name);
 	l->doc.root = root;
 	l->loaded = true;
+	l->digest = l->shipped_digest && strlen(l->shipped_digest) == GUARD_SHA256_HEX - 1 ? l->shipped_digest : NULL;
 	return true;
 }
 
@@ -209,8 +213,10 @@ locate_builtin(const struct guard_policy_sources *src, struct layer *b, struct l
 	b->layer = nb->layer = GUARD_LAYER_BUILTIN;
 	b->shipped = guard_embedded_default;
 	b->shipped_json = guard_embedded_default_json;
+	b->shipped_digest = guard_embedded_default_digest;
 	nb->shipped = guard_embedded_nightbuilder;
 	nb->shipped_json = guard_embedded_nightbuilder_json;
+	nb->shipped_digest = guard_embedded_nightbuilder_digest;
 	if (!given && env("GUARD_DEFAULT_POLICY") && *env("GUARD_DEFAULT_POLICY"))
 		given = env("GUARD_DEFAULT_POLICY");
 	if (!given && exists(GUARD_DATADIR "/default.yaml"))
@@ -331,6 +337,39 @@ settle_profile(const struct guard_policy_sources *src, const struct layer *L, bo
 	return 0;
 }
 
+/*
+ * The policy revision: SHA-256 over each loaded layer's place and the
+ * SHA-256 of its tree's canonical JSON, and the profile: what the merge
+ * is made of, so any change to the policy in force changes it, and a
+ * comment or a key order does not. A built-in layer with the shipped text
+ * brings the digest the build made (hashing the shipped tree again was a
+ * seventh of a hook call); the other layers are small.
+ */
+static void
+policy_revision(const struct layer *L, bool unattended, char *rev, size_t size)
+{
+	struct guard_buf in = GUARD_BUF_INIT;
+	char hex[GUARD_SHA256_HEX];
+
+	guard_buf_addstr(&in, "guard-policy-rev-2\n");
+	for (int i = 0; i < L_COUNT; i++) {
+		if (!L[i].loaded)
+			continue;
+		if (L[i].digest) {
+			guard_buf_addf(&in, "%d %s\n", i, L[i].digest);
+			continue;
+		}
+		char *canon = guard_json_canonical(L[i].doc.root);
+		guard_sha256_hex(canon, strlen(canon), hex);
+		free(canon);
+		guard_buf_addf(&in, "%d %s\n", i, hex);
+	}
+	guard_buf_addf(&in, "profile %s\n", unattended ? "unattended" : "attended");
+	guard_sha256_hex(in.buf, in.len, hex);
+	snprintf(rev, size, "sha256:%s", hex);
+	guard_buf_release(&in);
+}
+
 static void
 layers_release(struct layer *L)
 {
@@ -348,7 +387,6 @@ guard_policy_load(struct guard_policy **out, const struct guard_policy_sources *
 	struct gp_merge m;
 	size_t before = errors->len;
 	bool unattended = false;
-	char *canon, hex[GUARD_SHA256_HEX];
 	int rc = 0;
 
 	*out = NULL;
@@ -372,6 +410,7 @@ guard_policy_load(struct guard_policy **out, const struct guard_policy_sources *
 
 	p = guard_xcalloc(1, sizeof(*p));
 	p->home = guard_home();
+	policy_revision(L, unattended, p->rev, sizeof(p->rev));
 	gp_merge_init(&m, &p->warnings);
 	for (int i = 0; i < L_COUNT; i++)
 		if (L[i].loaded)
@@ -386,10 +425,6 @@ guard_policy_load(struct guard_policy **out, const struct guard_policy_sources *
 		p->managed_deny_final = cJSON_IsString(mode) && !strcmp(mode->valuestring, "audit") &&
 			m.mode_layer != GUARD_LAYER_MANAGED;
 	}
-	canon = guard_json_canonical(p->tree);
-	guard_sha256_hex(canon, strlen(canon), hex);
-	free(canon);
-	snprintf(p->rev, sizeof(p->rev), "sha256:%s", hex);
 	if ((rc = gp_compile(p, errors)) < 0)
 		goto out;
 	*out = p;

@@ -7,11 +7,20 @@
  * hook call's work otherwise). An invalid shipped policy fails the build.
  *
  *   policy-json FILE.yaml > FILE.json
+ *   policy-json --digest FILE.yaml > FILE.digest
+ *
+ * --digest prints the SHA-256 of the tree's canonical JSON instead: the
+ * layer's part of the policy revision (guard_policy_load), so a hook call
+ * does not hash the shipped policy again.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <stdbool.h>
 
 #include "guard_error.h"
+#include "guard_hash.h"
+#include "guard_json.h"
 #include "guard_list.h"
 #include "guard_policy.h"
 #include "guard_yaml.h"
@@ -19,6 +28,7 @@
 /* libguard refers to the compiled-in copies; this program is what makes them. */
 const char guard_embedded_default[] = "", guard_embedded_nightbuilder[] = "";
 const char guard_embedded_default_json[] = "", guard_embedded_nightbuilder_json[] = "";
+const char guard_embedded_default_digest[] = "", guard_embedded_nightbuilder_digest[] = "";
 
 int
 main(int argc, char **argv)
@@ -27,11 +37,13 @@ main(int argc, char **argv)
 	struct guard_yaml_doc doc;
 	char *json;
 	int rc = 0;
+	bool digest = argc == 3 && !strcmp(argv[1], "--digest");
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: policy-json FILE.yaml > FILE.json\n");
+	if (argc != 2 && !digest) {
+		fprintf(stderr, "usage: policy-json [--digest] FILE.yaml > FILE.json\n");
 		return 2;
 	}
+	argv += digest;
 	guard_yaml_init(&doc);
 	if (guard_policy_validate_file(argv[1], GUARD_LAYER_BUILTIN, &errors) < 0 ||
 	    guard_yaml_parse_file(&doc, argv[1], &errors) < 0) {
@@ -40,11 +52,14 @@ main(int argc, char **argv)
 		if (!errors.len)
 			fprintf(stderr, "policy-json: %s\n", guard_error_last());
 		rc = 1;
-	} else if (!(json = cJSON_PrintUnformatted(doc.root))) {
+	} else if (!(json = digest ? guard_json_canonical(doc.root) : cJSON_PrintUnformatted(doc.root))) {
 		fprintf(stderr, "policy-json: out of memory\n");
 		rc = 1;
 	} else {
-		if (puts(json) == EOF || fflush(stdout) == EOF) {
+		char hex[GUARD_SHA256_HEX];
+		if (digest)
+			guard_sha256_hex(json, strlen(json), hex);
+		if ((digest ? fputs(hex, stdout) : puts(json)) == EOF || fflush(stdout) == EOF) {
 			perror("policy-json: stdout");
 			rc = 1;
 		}

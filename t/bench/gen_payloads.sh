@@ -7,7 +7,9 @@
 #
 # The mix is a working session: mostly everyday shell commands and file
 # tools with absolute paths in the project, some risky commands (so the
-# analyzer's deep paths are timed too), web fetches and MCP tools.
+# analyzer's deep paths are timed too), web fetches and MCP tools. Issue
+# 12's families are in it: parallel, xargs, a function called with an
+# argument, awk's getline, ruby's exec, eval of printf escapes.
 set -eu
 
 proj=$1
@@ -50,14 +52,14 @@ find . -name '*.c' | xargs wc -l
 git add -A && git commit -m "fix: handle empty input"
 git checkout -b feature/login-form
 git stash && git pull --rebase && git stash pop
-docker ps --format '{{.Names}}'
+clean() { rm -rf "$1" && mkdir -p "$1"; }; clean build
 kubectl get pods -n staging
 kubectl logs deploy/api -n staging --tail=100
-terraform plan -out=tfplan
+parallel cat ::: src/main.c .ai/policy.yaml
 echo "rm -rf /" > notes.txt
 mkdir -p build && cd build && cmake .. && make
 python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt
-npx eslint src --fix
+awk 'BEGIN{ "git rev-parse HEAD" | getline h; print h }'
 jq '.dependencies' package.json
 curl -s https://api.github.com/repos/octocat/hello-world | jq .stargazers_count
 awk -F, '{s+=$2} END {print s}' data.csv
@@ -81,7 +83,7 @@ python3 -c "import shutil; shutil.rmtree('/home/dev')"
 kubectl delete namespace production
 terraform apply -auto-approve
 psql -h db.internal -c 'DROP TABLE users;'
-dd if=/dev/zero of=/dev/sda bs=1M
+ruby -e 'exec ARGV[0]' 'rm -rf ~'
 chmod -R 777 /
 cat ~/.ssh/id_rsa
 npm publish --access public

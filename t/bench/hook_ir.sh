@@ -1,8 +1,9 @@
 #!/bin/bash
-# Instructions (callgrind) of one `guard hook claude` call for each of fifteen
-# Bash payloads (eight everyday, seven from issue 12's families: the runner,
+# Instructions (callgrind) of one `guard hook claude` call for each of eighteen
+# Bash payloads (eight everyday, ten from issue 12's families: the runner,
 # write-then-run and shell-form families, git runners, the environment in a
-# pipe, a Kubernetes read, a tool cache cleaned), for one or more guard bin
+# pipe, a Kubernetes read, a tool cache cleaned, parallel, a function called
+# with an argument, awk's getline), for one or more guard bin
 # folders side by side:
 #   t/bench/hook_ir.sh OLD/bin NEW/bin
 # Instruction counts repeat exactly whatever else the machine does, so two
@@ -40,7 +41,8 @@ cmds=("npm test" "git status" "rm -rf build" "cat README.md" "grep -rn TODO src 
 	"git push --force origin main" "python3 -c 'import os; print(os.getcwd())'" "find . -name '*.o' -delete"
 	"find . -name '*.tmp' | xargs rm -f" "echo 'make test' > run.sh && sh run.sh"
 	"eval \"\$(printf '\\x72\\x6d -rf ~')\""
-	"git -c core.pager=less log -5" "env | grep -i path" "kubectl get pods -n production" "rm -rf ~/.cache/pip")
+	"git -c core.pager=less log -5" "env | grep -i path" "kubectl get pods -n production" "rm -rf ~/.cache/pip"
+	"parallel cat ::: README.md" "f() { rm -rf \"\$1\"; }; f build" "awk 'BEGIN{ \"date\" | getline d; print d }'")
 printf '%-44s' "payload"
 for b in "$@"; do printf '%14s' "$(basename "$(dirname "$b")")/bin"; done
 echo

@@ -128,12 +128,19 @@ say "answers (decision: count; 'none' = empty output, i.e. allowed):"
 say "  guard: $(awk -F'\t' 'NR > 1 {n[$4]++} END {for (k in n) printf "%s %d  ", k, n[k]}' "$out/hook-answers.tsv")"
 [ -z "$peer" ] || say "  peer:  $(awk -F'\t' 'NR > 1 {n[$6]++} END {for (k in n) printf "%s %d  ", k, n[k]}' "$out/hook-answers.tsv")"
 
-set -- "guard:$ROUNDS:$root/bin/guard hook claude"
+# /bin/true and guard --version beside the hook: what starting a process
+# costs on this machine today, so guard's own work is read above that floor.
+set -- "guard:$ROUNDS:$root/bin/guard hook claude" "true:$ROUNDS:/bin/true" \
+	"guard-version:$ROUNDS:$root/bin/guard --version"
 [ -z "$peer" ] || set -- "$@" "peer:$PEER_ROUNDS:$peer --claude-code"
 HOME=$home "$bld/timeit" -C "$proj" -w 2 -l "$tmp/payloads/list" -o "$out/hook-latency.tsv" "$@" \
 	| tee "$out/hook-latency.txt"
 g_med=$(awk '$1 == "guard" {print $3}' "$out/hook-latency.txt")
 g_p99=$(awk '$1 == "guard" {print $5}' "$out/hook-latency.txt")
+t_med=$(awk '$1 == "true" {print $3}' "$out/hook-latency.txt")
+v_med=$(awk '$1 == "guard-version" {print $3}' "$out/hook-latency.txt")
+say "above the floor: guard hook median $g_med ms = /bin/true $t_med ms + $(awk -v a="$g_med" -v b="$t_med" \
+	'BEGIN {printf "%.3f", a - b}') ms (guard --version: $v_med ms, +$(awk -v a="$g_med" -v b="$v_med" 'BEGIN {printf "%.3f", a - b}') ms over it)"
 if [ -n "$peer" ]; then
 	p_med=$(awk '$1 == "peer" {print $3}' "$out/hook-latency.txt")
 	p_p99=$(awk '$1 == "peer" {print $5}' "$out/hook-latency.txt")
@@ -289,6 +296,7 @@ verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= 
 {
 	hr "summary (targets are goals, not tests)"
 	say "hook latency, guard:    median $g_med ms, p99 $g_p99 ms     (target median <= 2 ms: $(verdict "$g_med" 2 le))"
+	say "  process floor:        /bin/true $t_med ms, guard --version $v_med ms (same run, interleaved)"
 	if [ -n "$peer" ]; then
 		say "hook latency, peer:     median $p_med ms, p99 $p_p99 ms     ($peer_note)"
 		say "peer / guard:           ${ratio}x median, ${ratio99}x p99  (target >= 50x: $(verdict "$ratio" 50 ge))"

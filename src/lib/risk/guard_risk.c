@@ -169,8 +169,8 @@ add_cwd(struct risk_state *st, const char *dir)
  * cd changes where later relative paths start. A cd inside ( ) ends with
  * it, so once a shallower part runs both places stay possible.
  */
-static void
-track_cd(struct risk_state *st, const struct guard_shell_cmd *c)
+void
+risk_track_cd(struct risk_state *st, const struct guard_shell_cmd *c)
 {
 	const char *to = NULL;
 
@@ -256,12 +256,20 @@ risk_command_line(struct risk_state *st, const char *command, size_t len)
 	sh.want_tokens = st->ex != NULL;
 	guard_shell_parse(&sh, command, len, &vars);
 	explain_tokens(st, &sh);
+	const char *body_of = NULL; /* the function whose body was last asked about */
+	bool deferred = false;
 	for (size_t i = 0; i < sh.ncmds; i++) {
 		const struct guard_shell_cmd *c = &sh.cmds[i];
 		struct risk_cmd rc;
 		explain_part(st, i + 1, c);
-		track_cd(st, c);
 		check_fork_bomb(st, c);
+		if (c->function && c->function != body_of)
+			body_of = c->function, deferred = risk_function_deferred(&sh, c->function);
+		if (c->function && deferred) {
+			risk_explain(st, "    in the body of %s: rated where it is called", c->function);
+			continue;
+		}
+		risk_track_cd(st, c);
 		memset(&rc, 0, sizeof(rc));
 		rc.sh = &sh;
 		rc.cmd = c;

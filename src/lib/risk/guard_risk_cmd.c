@@ -743,6 +743,14 @@ risk_everyday_dead(void)
 	return NULL;
 }
 
+/* c calls a function defined on the line (by its plain name, not ./f). */
+static bool
+calls_function(const struct risk_cmd *c)
+{
+	return c->sh && c->argc && !c->cmd->defines_function && !strcmp(c->argv[0].text, c->name) &&
+	       guard_list_has(&c->sh->functions, c->name);
+}
+
 static void
 generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 {
@@ -773,10 +781,9 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 		}
 		return;
 	}
-	/* A function defined earlier on the line: its body was rated. */
-	if (guard_list_has(&c->sh->functions, c->name)) {
+	/* A function defined on the line: its body is rated with the call (risk_analyse_cmd). */
+	if (c->cmd->defines_function || calls_function(c)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
-		risk_function_call(st, c);
 		return;
 	}
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown command: %s", c->name);
@@ -871,6 +878,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	const struct verb *v = verb_find(c->name);
 	unsigned modules = verb_modules_of(v, c->name);
 	risk_guard_mentions(st, c);
+	if (calls_function(c))
+		risk_function_call(st, c); /* ls() { ...; }; ls: the body runs, not ls */
 	if (risk_guard_program(st, c, v || modules))
 		return;
 	if (!v && glob_verb(st, c))
@@ -881,6 +890,37 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		if ((modules & 1u << m) && verb_modules[m].rate(st, c))
 			return;
 	generic(st, c, v);
+}
+
+/*
+ * BASH_ENV=FILE / ENV=FILE (in front, or given to env): every bash this
+ * command starts runs FILE first. It is rated as a script that runs (one
+ * written earlier on the line is followed there).
+ */
+static void
+script_env(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+	bool env = cmd->argc && !strcmp(risk_basename(cmd->argv[0].text), "env"), shell = false;
+	size_t n = cmd->nassigns + (env ? cmd->argc : 0);
+
+	for (size_t i = 0; i < cmd->argc && !shell; i++) /* only a shell reads ENV (ENV=production make is a name) */
+		shell = risk_is_shell(risk_basename(cmd->argv[i].text));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[i - cmd->nassigns];
+		size_t off = !strncmp(w->text, "BASH_ENV=", 9) ? 9 : !strncmp(w->text, "ENV=", 4) ? 4 : 0;
+		if (!off || !w->text[off] || (off == 4 && !shell))
+			continue;
+		struct guard_shell_word v = { w->text + off, NULL, w->flags & ~GUARD_WORD_TILDE };
+		if (w->text[off] == '~')
+			v.flags |= GUARD_WORD_TILDE;
+		if (w->flags & GUARD_WORD_DYNAMIC)
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%.*s names a computed script every bash runs first: %s",
+				  (int)off - 1, w->text, v.text);
+		else if (!risk_later_run(st, NULL, &v, off == 9 ? "BASH_ENV" : "ENV"))
+			risk_path(st, off == 9 ? "BASH_ENV" : "ENV", &v, PATH_EXEC);
+	}
 }
 
 void
@@ -894,6 +934,8 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	rate_redirs(st, c);
 	set_name(c);
 	risk_later_note(st, c);
+	if (c->cmd->nassigns || (c->cmd->argc && strstr(c->cmd->argv[0].text, "env")))
+		script_env(st, c);
 	if (c->argc)
 		risk_analyse_cmd(st, c);
 	else

@@ -557,6 +557,18 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		if (verb[0] == '-' || !strcmp(verb, "push") || !strcmp(verb, "save"))
 			git_stash_away(st, a);
+	} else if (!strcmp(sub, "read-tree") || !strcmp(sub, "checkout-index")) {
+		/* plumbing that writes the work tree from a tree or the index: uncommitted work is lost,
+		   and an older committed .ai/policy.yaml can come back without being named */
+		bool rewrites = !strcmp(sub, "read-tree")
+			? has(a, "-u")
+			: (has_short(a, 'a') || has_long(a, "--all", 3) || has(a, "--stdin")) &&
+				  (has_short(a, 'f') || has_long(a, "--force", 3)) && !has_prefix(a, "--prefix");
+		if (rewrites)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+				  "git %s rewrites the work tree: uncommitted changes and guard's policy file among them", sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "filter-branch") || !strcmp(sub, "filter-repo")) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s rewrites the whole history", sub);
 	} else if (!strcmp(sub, "reflog")) {

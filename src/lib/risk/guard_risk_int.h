@@ -32,6 +32,7 @@ struct risk_state {
 	struct guard_list later;     /* files written, programs copied, npm scripts and
 					git aliases set, for later parts (guard_risk_run.c) */
 	const char *secret_pipe;     /* what secret the current pipeline carries (static text), or NULL */
+	unsigned fn_calls;           /* function calls followed into their bodies */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -151,10 +152,14 @@ bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
 
 /* Runners (guard_risk_run.c). xargs CMD (wrapper stripped): true when rated. */
 bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
+/* Word k of parallel c is judged by the command parallel runs (or only read): not a write of parallel's own. */
+bool risk_parallel_judged(const struct risk_cmd *c, size_t k);
 /* docker exec, kubectl exec, npm scripts, git aliases: the command they run (never claims c). */
 void risk_runs_inside(struct risk_state *st, const struct risk_cmd *c);
 /* f ARGS, a function defined on the line: its body rated with $1 ... as ARGS. */
 void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
+/* Is every use of function name a plain call, one at least outside any body? Then its body is rated at the calls only. */
+bool risk_function_deferred(const struct guard_shell *sh, const char *name);
 /* What part c leaves for later parts: files written, programs copied. */
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */
@@ -227,6 +232,9 @@ void risk_glob_cache_epoch(void);
 void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
 void risk_state_end(struct risk_state *st);
 void risk_explain_result(struct risk_state *st);
+
+/* cd / pushd c changes where later relative paths start. */
+void risk_track_cd(struct risk_state *st, const struct guard_shell_cmd *c);
 
 /* Rate c with relative paths starting at dir (env -C DIR). */
 void risk_in_dir(struct risk_state *st, const char *dir, struct risk_cmd *c);

@@ -105,7 +105,8 @@ list_command(const char *after, struct guard_buf *cmd)
 
 struct code_call {
 	const char *needle;
-	enum { CALL_DELETE, CALL_DELETE_TREE, CALL_EXEC, CALL_WRITE, CALL_LITERAL_BEFORE_DELETE, CALL_OPEN } kind;
+	enum { CALL_DELETE, CALL_DELETE_TREE, CALL_EXEC, CALL_WRITE, CALL_LITERAL_BEFORE_DELETE, CALL_OPEN,
+	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV } kind;
 };
 
 static const struct code_call calls[] = {
@@ -123,8 +124,9 @@ static const struct code_call calls[] = {
 	{ "execSync", CALL_EXEC }, { "spawnSync", CALL_EXEC }, { "execFile", CALL_EXEC },
 	{ "spawn(", CALL_EXEC }, { "system(", CALL_EXEC }, { "system ", CALL_EXEC }, { "exec(", CALL_EXEC },
 	{ "shell_exec", CALL_EXEC }, { "passthru", CALL_EXEC }, { "popen", CALL_EXEC },
-	{ "proc_open", CALL_EXEC }, { "IO.popen", CALL_EXEC }, { "Open3", CALL_EXEC }, { "qx", CALL_EXEC },
-	{ "%x", CALL_EXEC }, { "Deno.run", CALL_EXEC }, { "Deno.Command", CALL_EXEC }, { "Bun.spawn", CALL_EXEC },
+	{ "proc_open", CALL_EXEC }, { "IO.popen", CALL_EXEC }, { "Open3", CALL_EXEC }, { "qx", CALL_QUOTED_EXEC },
+	{ "%x", CALL_QUOTED_EXEC }, { "exec ", CALL_EXEC }, { "spawn ", CALL_EXEC }, { "pcntl_exec", CALL_EXEC_ARGV },
+	{ "posix_spawn", CALL_EXEC_ARGV }, { "Bun.$", CALL_EXEC }, { "Deno.run", CALL_EXEC }, { "Deno.Command", CALL_EXEC }, { "Bun.spawn", CALL_EXEC },
 	{ "Runtime.getRuntime", CALL_EXEC }, { "do shell script", CALL_EXEC }, { "os.execute", CALL_EXEC },
 	{ "io.popen", CALL_EXEC },
 	{ "writeFileSync", CALL_WRITE }, { "write_text", CALL_LITERAL_BEFORE_DELETE }, { "File.write", CALL_WRITE },
@@ -168,6 +170,137 @@ code_exec(struct risk_state *st, const char *lang, const char *after)
 	guard_buf_release(&cmd);
 }
 
+/*
+ * A command given as its text: %x(...) %x{...} qx(...) `...` (after is
+ * the delimiter). Interpolation (#{...}, $var) makes it computed.
+ */
+static void
+quoted_exec(struct risk_state *st, const char *lang, const char *after)
+{
+	static const char opens[] = "({[<|!'\"`", closes[] = ")}]>|!'\"`";
+	const char *d = strchr(opens, *after);
+	struct guard_buf cmd = GUARD_BUF_INIT;
+	int depth = 0;
+
+	if (!*after || !d)
+		return; /* qx as a name, not an operator */
+	char open = *after, close = closes[d - opens];
+	const char *p = after + 1;
+	for (; *p && (*p != close || depth); p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (open != close && *p == open)
+			depth++;
+		else if (open != close && *p == close)
+			depth--;
+		guard_buf_addch(&cmd, *p);
+	}
+	if (!*p)
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a shell command it does not end", lang);
+	else if ((open != '\'' && strchr(cmd.buf, '$')) || strstr(cmd.buf, "#{") || (strcmp(lang, "ruby") && strchr(cmd.buf, '@')))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed shell command: %s", lang, cmd.buf);
+	else {
+		char what[64];
+		snprintf(what, sizeof(what), "%s shell-out", lang);
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a shell command", lang);
+		risk_nested(st, what, cmd.buf, cmd.len);
+	}
+	guard_buf_release(&cmd);
+}
+
+/* Backquotes outside string literals: ruby, perl and php run their text. */
+static void
+backquote_exec(struct risk_state *st, const char *lang, const char *code)
+{
+	char q = 0;
+	unsigned found = 0;
+
+	for (const char *p = code; *p && found < CODE_MAX_FINDINGS; p++) {
+		if (q && *p == '\\' && p[1])
+			p++;
+		else if (q && *p == q)
+			q = 0;
+		else if (!q && (*p == '\'' || *p == '"'))
+			q = *p;
+		else if (!q && *p == '`') {
+			quoted_exec(st, lang, p);
+			found++;
+			const char *end = strchr(p + 1, '`');
+			if (!end)
+				return;
+			p = end;
+		}
+	}
+}
+
+/* pcntl_exec('/bin/rm', ['-rf', '/']), os.posix_spawn(path, [argv0, ...]): a program and its words. */
+static void
+exec_argv(struct risk_state *st, const char *lang, const char *needle, const char *after)
+{
+	char path[1024];
+	struct guard_buf cmd = GUARD_BUF_INIT, list = GUARD_BUF_INIT;
+	const char *p = after;
+
+	while (*p && *p != '(' && p - after < 4)
+		p++;
+	if (*p == '(')
+		p++;
+	while (*p == ' ')
+		p++;
+	if (!is_quote(*p) || !(p = read_literal(p, path, sizeof(path)))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed program (%s)", lang, needle);
+		return;
+	}
+	while (*p == ' ' || *p == ',')
+		p++;
+	risk_add_single_quoted(&cmd, path);
+	if (*p == '[' && list_command(p, &list)) {
+		const char *rest = list.buf;
+		if (!strcmp(needle, "posix_spawn")) /* the list starts with argv[0] */
+			rest = strchr(rest + 1, '\'') ? strstr(rest, "' '") : NULL;
+		if (rest && *rest) {
+			guard_buf_addch(&cmd, ' ');
+			guard_buf_addstr(&cmd, rest[0] == '\'' && rest[1] == ' ' ? rest + 2 : rest);
+		}
+	} else if (*p && *p != ')') {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s with computed arguments", lang, path);
+	}
+	char what[64];
+	snprintf(what, sizeof(what), "%s shell-out", lang);
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a program", lang);
+	risk_nested(st, what, cmd.buf, cmd.len);
+	guard_buf_release(&cmd);
+	guard_buf_release(&list);
+}
+
+/* open("|cmd"), open(F, "cmd |"), open(F, "-|", "cmd"): perl and ruby run a command. */
+static bool
+open_pipe(struct risk_state *st, const char *lang, const char *lit, const char *rest)
+{
+	char cmd[4096];
+	size_t n = strlen(lit);
+
+	if (strcmp(lang, "perl") && strcmp(lang, "ruby"))
+		return false;
+	if (!strcmp(lit, "-|") || !strcmp(lit, "|-")) {
+		while (*rest == ' ' || *rest == ',')
+			rest++;
+		if (!is_quote(*rest) || !read_literal(rest, cmd, sizeof(cmd))) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s open runs a computed command", lang);
+			return true;
+		}
+	} else if (n && (lit[0] == '|' || lit[n - 1] == '|')) {
+		snprintf(cmd, sizeof(cmd), "%.*s", (int)(n - 1), lit[0] == '|' ? lit + 1 : lit);
+	} else {
+		return false;
+	}
+	char what[64];
+	snprintf(what, sizeof(what), "%s open pipe", lang);
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s open runs a command", lang);
+	risk_nested(st, what, cmd, strlen(cmd));
+	return true;
+}
+
 static void
 code_call(struct risk_state *st, const char *lang, const char *code, const char *p, const struct code_call *k)
 {
@@ -179,6 +312,12 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 	case CALL_EXEC:
 		code_exec(st, lang, after);
 		return;
+	case CALL_QUOTED_EXEC:
+		quoted_exec(st, lang, after);
+		return;
+	case CALL_EXEC_ARGV:
+		exec_argv(st, lang, k->needle, after);
+		return;
 	case CALL_OPEN: {
 		/* open('path', 'w'): the mode says read or write */
 		char mode[16] = "";
@@ -189,6 +328,17 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 			q++;
 		if (!is_quote(*q) || !(rest = read_literal(q, lit, sizeof(lit))))
 			return;
+		if (open_pipe(st, lang, lit, rest))
+			return;
+		if (!strcmp(lang, "perl") && strchr("<>+", lit[0]) && strlen(lit) <= 3) {
+			/* open(F, "<", "path"): the mode, then the path */
+			snprintf(mode, sizeof(mode), "%s", lit[0] == '<' ? "r" : "w");
+			while (*rest == ' ' || *rest == ',')
+				rest++;
+			if (is_quote(*rest) && read_literal(rest, lit, sizeof(lit)))
+				risk_path_str(st, verb, lit, mode[0] == 'w' ? PATH_TRUNCATE : PATH_READ);
+			return;
+		}
 		while (*rest == ' ' || *rest == ',')
 			rest++;
 		if (is_quote(*rest))
@@ -289,7 +439,8 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 				continue;
 			if (!strcmp(k->needle, "exec(") && p > code && (p[-1] == '.' || p[-1] == '_'))
 				continue;
-			if (!strcmp(k->needle, "system ") && strcmp(lang, "perl") && strcmp(lang, "ruby"))
+			if ((!strcmp(k->needle, "system ") || !strcmp(k->needle, "exec ") || !strcmp(k->needle, "spawn ")) &&
+			    strcmp(lang, "perl") && strcmp(lang, "ruby"))
 				continue;
 			if (!strcmp(k->needle, "open(") && p > code && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
 				continue;
@@ -299,10 +450,254 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 			code_call(st, lang, code, p, k);
 		}
 	}
+	if (!strcmp(lang, "ruby") || !strcmp(lang, "perl") || !strcmp(lang, "php"))
+		backquote_exec(st, lang, code);
 	if (found >= CODE_MAX_FINDINGS)
 		risk_unparsed(st, "%s code with too many calls", lang);
 	code_literals(st, lang, code);
 	risk_guard_code(st, lang, code);
+}
+
+/* ---- awk: commands piped from or to ------------------------------------ */
+
+static bool
+awk_ident(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* p at an opening " or /: its closing one (past \\ escapes), or NULL at the end. */
+static const char *
+awk_skip(const char *p, char close)
+{
+	for (p++; *p && *p != close; p++)
+		if (*p == '\\' && p[1])
+			p++;
+	return *p ? p : NULL;
+}
+
+/* Does a / at p start a regular expression (not a division)? */
+static bool
+awk_regex_at(const char *code, const char *p)
+{
+	while (p > code && (p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	return p == code || strchr("(,{;~!&|=<>?:\n}", p[-1]);
+}
+
+/* The value of awk variable name: -v name=VALUE, or name = "literal" in the program; NULL when not known. */
+static char *
+awk_var(const struct risk_cmd *c, const char *code, const char *name, size_t n)
+{
+	char lit[4096];
+
+	for (size_t i = 1; c && i + 1 < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "-v") && !strncmp(c->argv[i + 1].text, name, n) &&
+		    c->argv[i + 1].text[n] == '=' && !(c->argv[i + 1].flags & GUARD_WORD_DYNAMIC))
+			return strstr(code, name) && awk_var(NULL, code, name, n) ? NULL /* set again */
+										  : guard_xstrdup(c->argv[i + 1].text + n + 1);
+	/* one assignment of a literal; every other use a pipe from or to it, or close() */
+	const char *value = NULL;
+	for (const char *p = code; (p = strstr(p, name)) != NULL; p += n) {
+		if ((p > code && awk_ident(p[-1])) || awk_ident(p[n]))
+			continue;
+		const char *q = p + n;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '|' || (p - code >= 6 && !strncmp(p - 6, "close(", 6) && *q == ')'))
+			continue;
+		if (value || q[0] != '=' || q[1] == '=')
+			return NULL; /* assigned twice, changed (sub, getline, +=) or used otherwise */
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		const char *end;
+		if (*q != '"' || !(end = read_literal(q, lit, sizeof(lit))))
+			return NULL;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (*end && !strchr(";}\n", *end))
+			return NULL;
+		value = q;
+	}
+	return value ? guard_xstrdup(lit) : NULL;
+}
+
+/*
+ * The command of an expression between from and to: one string literal,
+ * or a variable holding one. NULL when computed.
+ */
+static char *
+awk_command(const struct risk_cmd *c, const char *code, const char *from, const char *to)
+{
+	char lit[4096];
+
+	while (from < to && (*from == ' ' || *from == '\t' || *from == '('))
+		from++;
+	while (to > from && (to[-1] == ' ' || to[-1] == '\t' || to[-1] == ')'))
+		to--;
+	if (from < to && *from == '"') {
+		const char *end = read_literal(from, lit, sizeof(lit));
+		return end == to ? guard_xstrdup(lit) : NULL;
+	}
+	for (const char *p = from; p < to; p++)
+		if (!awk_ident(*p))
+			return NULL;
+	char name[64];
+	if (from == to || (size_t)(to - from) >= sizeof(name))
+		return NULL;
+	memcpy(name, from, (size_t)(to - from));
+	name[to - from] = '\0';
+	return awk_var(c, code, name, strlen(name));
+}
+
+/* Start of the expression ending at p: after ( { ; newline, or the print keyword. */
+static const char *
+awk_expr_start(const char *code, const char *p, bool *printed)
+{
+	int depth = 0;
+
+	*printed = false;
+	while (p > code) {
+		char ch = p[-1];
+		if (ch == ')')
+			depth++;
+		else if (ch == '(' && depth-- == 0)
+			return p;
+		else if (depth <= 0 && strchr("{;\n}", ch))
+			return p;
+		else if (ch == '"') { /* skip a string literal backwards */
+			p--;
+			while (p > code && !(p[-1] == '"' && (p - 1 == code || p[-2] != '\\')))
+				p--;
+			if (p > code)
+				p--;
+			continue;
+		}
+		if (depth <= 0 && p - code >= 5 && !strncmp(p - 5, "print", 5) && (p - 5 == code || !awk_ident(p[-6])) &&
+		    !awk_ident(*p)) {
+			*printed = true;
+			return p;
+		}
+		if (depth <= 0 && p - code >= 6 && !strncmp(p - 6, "printf", 6) && (p - 6 == code || !awk_ident(p[-7])) &&
+		    !awk_ident(*p)) {
+			*printed = true;
+			return p;
+		}
+		p--;
+	}
+	return p;
+}
+
+/* End of the expression starting at start: before ; } newline or an unbalanced ). */
+static const char *
+awk_expr_end(const char *start)
+{
+	const char *p = start;
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '"') {
+			if (!(p = awk_skip(p, '"')))
+				return strchr(start, '\0');
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && depth-- == 0) {
+			return p;
+		} else if (depth <= 0 && strchr(";}\n", *p)) {
+			return p;
+		}
+	}
+	return p;
+}
+
+/* awk pipes what it prints into cmd: a shell runs the printed text. */
+static void
+awk_print_into(struct risk_state *st, const struct risk_cmd *c, const char *code, const char *cmd,
+	       const char *what_from, const char *what_to)
+{
+	struct guard_shell sh;
+	bool shell = false;
+
+	memset(&sh, 0, sizeof(sh));
+	guard_shell_parse(&sh, cmd, strlen(cmd), NULL);
+	if (sh.ncmds == 1 && sh.cmds[0].argc && !(sh.cmds[0].argv[0].flags & GUARD_WORD_DYNAMIC))
+		shell = risk_is_shell(risk_basename(sh.cmds[0].argv[0].text)) &&
+			(sh.cmds[0].argc == 1 || !strcmp(sh.cmds[0].argv[1].text, "-s") ||
+			 !strcmp(sh.cmds[0].argv[1].text, "-"));
+	guard_shell_release(&sh);
+	risk_nested(st, "awk print pipe", cmd, strlen(cmd));
+	if (!shell)
+		return;
+	char *text = awk_command(c, code, what_from, what_to);
+	if (text) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "awk prints a command into %s", cmd);
+		risk_nested(st, "awk print | sh", text, strlen(text));
+	} else {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "awk prints computed commands into %s", cmd);
+	}
+	free(text);
+}
+
+/*
+ * awk runs a command by piping: "cmd" | getline, cmd |& getline (the
+ * command on the left), print ... | "cmd", print |& "cmd" (on the
+ * right). A literal command (or a variable set to one) is rated as a
+ * shell command; a computed one is medium with the reason. A | inside a
+ * string or a regular expression is text.
+ */
+static void
+awk_pipes(struct risk_state *st, const struct risk_cmd *c, const char *code)
+{
+	unsigned found = 0;
+
+	for (const char *p = code; *p && found < CODE_MAX_FINDINGS; p++) {
+		if (*p == '"' || (*p == '/' && awk_regex_at(code, p))) { /* a string or a regular expression */
+			if (!(p = awk_skip(p, *p)))
+				return;
+			continue;
+		}
+		if (*p == '#') { /* a comment to the end of the line */
+			while (p[1] && p[1] != '\n')
+				p++;
+			continue;
+		}
+		if (*p != '|' || p[1] == '|' || (p > code && p[-1] == '|'))
+			continue;
+		const char *after = p + 1 + (p[1] == '&');
+		const char *q = after;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		found++;
+		bool printed;
+		const char *start = awk_expr_start(code, p, &printed);
+		while (start < p && (*start == ' ' || *start == '\t'))
+			start++;
+		char *cmd;
+		if (!strncmp(q, "getline", 7) && !awk_ident(q[7])) {
+			cmd = awk_command(c, code, start, p);
+			if (cmd) {
+				risk_explain(st, "    awk reads the output of: %s", cmd);
+				risk_nested(st, "awk getline", cmd, strlen(cmd));
+			} else {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
+					  "awk runs a computed command and reads its output: %.*s| getline", (int)(p - start), start);
+			}
+		} else {
+			const char *end = awk_expr_end(q);
+			cmd = awk_command(c, code, q, end);
+			if (cmd)
+				awk_print_into(st, c, code, cmd, start, p);
+			else
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
+					  "awk %s a computed command: | %.*s", printed ? "prints into" : "pipes into",
+					  (int)(end - q), q);
+		}
+		free(cmd);
+		p = after - 1;
+	}
+	if (found >= CODE_MAX_FINDINGS)
+		risk_unparsed(st, "awk code with too many pipes");
 }
 
 /* Django's manage.py: flush and reset wipe the database. */
@@ -440,12 +835,19 @@ risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "osascript")) {
 		rate_interp(st, c, "osascript", "-e", "-l");
 	} else if (!strcmp(n, "awk") || !strcmp(n, "gawk") || !strcmp(n, "mawk")) {
-		/* awk is a reader, unless its program calls system() or pipes to a command */
+		/* awk is a reader, unless its program calls system() or pipes from or to a command */
 		const struct guard_shell_word *ops[1];
-		if (risk_operands(c, 1, "-f -v -F", ops, 1) && (strstr(ops[0]->text, "system(") ||
-								 strstr(ops[0]->text, "| \"") ||
-								 strstr(ops[0]->text, "|\"")))
-			risk_code_text(st, "awk", ops[0]->text);
+		for (size_t i = 1; i + 1 < c->argc; i++) /* awk -f FILE: a program that runs, its text not read */
+			if (!strcmp(c->argv[i].text, "-f") || !strcmp(c->argv[i].text, "--file"))
+				risk_path(st, "awk -f", &c->argv[i + 1], PATH_EXEC);
+		if (!risk_opt_value(c, "-f", "--file") && risk_operands(c, 1, "-f -v -F", ops, 1)) {
+			if (ops[0]->flags & GUARD_WORD_DYNAMIC)
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "awk runs a computed program: %s", ops[0]->text);
+			else if (strstr(ops[0]->text, "system"))
+				risk_code_text(st, "awk", ops[0]->text);
+			if (!(ops[0]->flags & GUARD_WORD_DYNAMIC) && strchr(ops[0]->text, '|'))
+				awk_pipes(st, c, ops[0]->text);
+		}
 		return false; /* the reader rules still apply to its files */
 	} else {
 		return false;

@@ -7,6 +7,8 @@
  * written (echo ... > x.sh && sh x.sh), a program copied or linked
  * (cp /bin/rm ./del && ./del), an npm script or a git alias set.
  */
+#include <ctype.h>
+
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
@@ -357,6 +359,68 @@ fill_template(struct guard_buf *line, const char *tpl, const char *item, bool it
 	}
 }
 
+static const char parallel_with_arg[] =
+	" -j --jobs -S --sshlogin --sshloginfile -a --arg-file --colsep -C -d --delimiter -I "
+	"--replace -E --eof --tmpdir --timeout --joblog --results --res --workdir --wd --env "
+	"--tag-string --halt --memfree --load --delay --retries -N -n -L --max-args --max-lines "
+	"--block --block-size --recstart --recend --basefile --bf --return --transferfile "
+	"--trc --ssh --termseq --shebang-wrap --resume-failed -P --max-procs --nice ";
+
+/* -a FILE, --arg-file=FILE: the arguments come from a file (word i is such an option). */
+static bool
+parallel_arg_file(const char *a)
+{
+	return !strncmp(a, "-a", 2) || !strcmp(a, "--arg-file") || !strncmp(a, "--arg-file=", 11);
+}
+
+/* Does option word a take the next word as its value? */
+static bool
+parallel_takes_value(const char *a)
+{
+	char opt[40];
+
+	snprintf(opt, sizeof(opt), " %s ", a);
+	return !strchr(a, '=') && strstr(parallel_with_arg, opt);
+}
+
+/* Index of parallel's command, past its options (and their values). */
+static size_t
+parallel_command_at(const struct risk_cmd *c)
+{
+	size_t i = 1;
+
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (parallel_sep(a) || a[0] != '-' || !a[1])
+			break;
+		if (parallel_takes_value(a))
+			i++;
+	}
+	return i;
+}
+
+bool
+risk_parallel_judged(const struct risk_cmd *c, size_t k)
+{
+	size_t from = parallel_command_at(c), i = from;
+
+	if (k < from) { /* an option or its value: only -a FILE is read (--results DIR is written) */
+		const char *a = c->argv[k].text, *prev = c->argv[k - 1].text;
+		if (a[0] == '-')
+			return parallel_arg_file(a) && strcmp(a, "-a") && strcmp(a, "--arg-file");
+		return k > 1 && (!strcmp(prev, "-a") || !strcmp(prev, "--arg-file"));
+	}
+	for (size_t o = 1; o < from; o++)
+		if (!strcmp(c->argv[o].text, "--pipe") || !strcmp(c->argv[o].text, "--pipepart"))
+			return false; /* the command is rated as written, the arguments are not put in */
+	for (; i < c->argc && !parallel_sep(c->argv[i].text); i++)
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+			return false; /* a computed command: what it does with the words is not known */
+	if (c->argv[k].flags & GUARD_WORD_DYNAMIC)
+		return false;
+	return true;
+}
+
 /*
  * parallel [OPTIONS] [CMD ...] [::: ARGS | :::: FILES]: the command
  * (joined into a shell line, as parallel does) runs once per argument,
@@ -366,32 +430,21 @@ fill_template(struct guard_buf *line, const char *tpl, const char *item, bool it
 static void
 rate_parallel(struct risk_state *st, const struct risk_cmd *c)
 {
-	size_t i = 1, cmd_from, cmd_to;
+	size_t i, cmd_from, cmd_to;
 	bool pipe = false, args_known = true, have_sep = false;
-	const char *with_arg = " -j --jobs -S --sshlogin --sshloginfile -a --arg-file --colsep -C -d --delimiter -I "
-			       "--replace -E --eof --tmpdir --timeout --joblog --results --res --workdir --wd --env "
-			       "--tag-string --halt --memfree --load --delay --retries -N -n -L --max-args --max-lines "
-			       "--block --block-size --recstart --recend --basefile --bf --return --transferfile "
-			       "--trc --ssh --termseq --shebang-wrap --resume-failed -P --max-procs --nice ";
 
-	for (; i < c->argc; i++) {
+	cmd_from = parallel_command_at(c);
+	for (i = 1; i < cmd_from; i += parallel_takes_value(c->argv[i].text) ? 2 : 1) {
 		const char *a = c->argv[i].text;
-		if (parallel_sep(a) || a[0] != '-' || !a[1])
-			break;
 		if (!strcmp(a, "--pipe") || !strcmp(a, "--pipepart") || !strcmp(a, "--spreadstdin"))
 			pipe = true;
-		if (!strcmp(a, "-a") || !strcmp(a, "--arg-file") || !strncmp(a, "--arg-file=", 11) ||
-		    !strncmp(a, "-a", 2))
+		if (parallel_arg_file(a))
 			args_known = false;
 		if (!strcmp(a, "-S") || !strcmp(a, "--sshlogin") || !strcmp(a, "--sshloginfile") ||
 		    !strncmp(a, "--sshlogin=", 11))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel --sshlogin runs commands on other machines");
-		char opt[40];
-		snprintf(opt, sizeof(opt), " %s ", a);
-		if (!strchr(a, '=') && strstr(with_arg, opt))
-			i++;
 	}
-	cmd_from = i;
+	i = cmd_from;
 	while (i < c->argc && !parallel_sep(c->argv[i].text))
 		i++;
 	cmd_to = i;
@@ -1204,10 +1257,82 @@ rate_vim(struct risk_state *st, const struct risk_cmd *c)
 
 /* ---- functions called with arguments ------------------------------------ */
 
-/* $1..$9 in t replaced by the call's arguments (args[0] is $1); false when none was. */
+#define RUN_MAX_CALLS 32 /* function calls rated with their arguments, per line */
+
 static bool
-fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs, struct guard_buf *out,
-		bool *tilde)
+name_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '.' || ch == ':';
+}
+
+/* Does text hold name as a whole word (eval f, trap f EXIT, export -f f, alias x=f)? */
+static bool
+names_word(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, name)) != NULL; p++)
+		if ((p == text || !name_char(p[-1])) && !name_char(p[n]))
+			return true;
+	return false;
+}
+
+bool
+risk_function_deferred(const struct guard_shell *sh, const char *name)
+{
+	size_t calls = 0;
+
+	if (!strcmp(name, "command_not_found_handle"))
+		return false; /* bash calls it for any unknown command */
+	for (size_t i = 0; i < sh->ncmds; i++) {
+		const struct guard_shell_cmd *c = &sh->cmds[i];
+		for (size_t k = 0; k < c->argc; k++) {
+			const struct guard_shell_word *w = &c->argv[k];
+			if (k == 0 && (w->flags & GUARD_WORD_DYNAMIC))
+				return false; /* $cmd could be the function */
+			if (k == 0 && !strcmp(w->text, name)) {
+				calls += !c->function && !c->defines_function;
+				continue;
+			}
+			if (names_word(w->text, name))
+				return false;
+		}
+		for (size_t k = 0; k < c->nassigns; k++)
+			if (names_word(c->assigns[k].text, name))
+				return false;
+		for (size_t k = 0; k < c->nredirs; k++)
+			if (names_word(c->redirs[k].target.text, name) ||
+			    (c->redirs[k].body && names_word(c->redirs[k].body, name)))
+				return false;
+	}
+	return calls > 0;
+}
+
+/* The call's arguments, as the body's words see them. */
+struct fn_args {
+	const struct guard_shell_word *w;
+	size_t n;
+	const char *home;            /* for an argument ~ that lands inside a word */
+	struct guard_list locals;    /* "NAME=VALUE" set once in the body from known text */
+};
+
+/* The value of local NAME (n bytes) when known, or NULL. */
+static const char *
+fn_local(const struct fn_args *a, const char *name, size_t n)
+{
+	for (size_t i = 0; i < a->locals.len; i++)
+		if (!strncmp(a->locals.items[i], name, n) && a->locals.items[i][n] == '=')
+			return a->locals.items[i] + n + 1;
+	return NULL;
+}
+
+/*
+ * $1..$9 and ${1}..${9} in t replaced by the call's arguments (their bare
+ * text when bare: what is left when they are empty); false when t holds none.
+ */
+static bool
+fill_positional(const char *t, const struct fn_args *a, bool bare, struct guard_buf *out, bool *tilde,
+		bool *dynamic)
 {
 	bool any = false;
 
@@ -1217,14 +1342,36 @@ fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs
 			k = (size_t)(p[1] - '0'), skip = 1;
 		else if (p[0] == '$' && p[1] == '{' && p[2] >= '1' && p[2] <= '9' && p[3] == '}')
 			k = (size_t)(p[2] - '0'), skip = 3;
+		if (!k && p[0] == '$' && a->locals.len) { /* $NAME, ${NAME}: a local set from known text */
+			bool brace = p[1] == '{';
+			const char *name = p + 1 + brace;
+			size_t n = 0;
+			while (isalnum((unsigned char)name[n]) || name[n] == '_')
+				n++;
+			const char *v = n && !isdigit((unsigned char)name[0]) && (!brace || name[n] == '}')
+				? fn_local(a, name, n) : NULL;
+			if (v) {
+				guard_buf_addstr(out, v);
+				any = true;
+				p += n + 2 * brace;
+				continue;
+			}
+		}
 		if (!k) {
 			guard_buf_addch(out, *p);
 			continue;
 		}
-		if (k <= nargs) {
-			if (p == t && (args[k - 1].flags & GUARD_WORD_TILDE))
+		if (k <= a->n) {
+			const struct guard_shell_word *arg = &a->w[k - 1];
+			bool home = (arg->flags & GUARD_WORD_TILDE) && a->home && arg->text[0] == '~';
+			if (p == t && (arg->flags & GUARD_WORD_TILDE))
 				*tilde = true;
-			guard_buf_addstr(out, args[k - 1].text);
+			else if (home) /* the call expanded ~ before the body saw it */
+				guard_buf_addstr(out, a->home);
+			if (arg->flags & GUARD_WORD_DYNAMIC)
+				*dynamic = true;
+			guard_buf_addstr(out, bare && (arg->flags & GUARD_WORD_DYNAMIC) ? (arg->bare ? arg->bare : "")
+					      : arg->text + (home && p != t));
 		}
 		any = true;
 		p += skip;
@@ -1232,52 +1379,234 @@ fill_positional(const char *t, const struct guard_shell_word *args, size_t nargs
 	return any;
 }
 
+/* Words of a body command with the call's arguments in place of $1 ... and "$@". */
+struct fn_words {
+	struct guard_shell_word w[64];
+	struct guard_buf text[64], bare[64];
+	size_t n;
+};
+
+static bool
+is_all_args(const char *t)
+{
+	return !strcmp(t, "$@") || !strcmp(t, "${@}") || !strcmp(t, "$*") || !strcmp(t, "${*}");
+}
+
+/* One body word into out (several for "$@"); true when it changed. */
+static bool
+fill_word(const struct guard_shell_word *bw, const struct fn_args *a, struct fn_words *out)
+{
+	if (!(bw->flags & GUARD_WORD_DYNAMIC) || out->n >= 64) {
+		if (out->n < 64)
+			out->w[out->n++] = *bw;
+		return false;
+	}
+	if (is_all_args(bw->text)) {
+		for (size_t i = 0; i < a->n && out->n < 64; i++)
+			out->w[out->n++] = a->w[i];
+		return true;
+	}
+	size_t k = out->n;
+	bool tilde = false, dynamic = false;
+	guard_buf_init(&out->text[k]);
+	guard_buf_init(&out->bare[k]);
+	out->w[k] = *bw;
+	if (!fill_positional(bw->text, a, false, &out->text[k], &tilde, &dynamic)) {
+		out->n++;
+		return false;
+	}
+	out->w[k].text = out->text[k].buf ? out->text[k].buf : (char *)"";
+	out->w[k].bare = NULL;
+	out->w[k].flags = (tilde ? GUARD_WORD_TILDE : 0) | GUARD_WORD_QUOTED;
+	if (dynamic || strpbrk(out->w[k].text, "$`")) {
+		/* an argument or another expansion is still unknown */
+		bool t2 = false, d2 = false;
+		out->w[k].flags |= GUARD_WORD_DYNAMIC;
+		if (fill_positional(bw->text, a, true, &out->bare[k], &t2, &d2) && !strpbrk(bw->text + 1, "$`"))
+			out->w[k].bare = out->bare[k].buf ? out->bare[k].buf : (char *)"";
+	}
+	out->n++;
+	return true;
+}
+
+static void
+fn_words_release(struct fn_words *fw)
+{
+	for (size_t i = 0; i < 64; i++) {
+		guard_buf_release(&fw->text[i]);
+		guard_buf_release(&fw->bare[i]);
+	}
+}
+
+static bool
+is_declaration(const struct guard_shell_cmd *c)
+{
+	static const char *const names[] = { "local", "declare", "typeset", "readonly", "export", NULL };
+	return c->argc && risk_name_in(names, c->argv[0].text);
+}
+
+/* NAME of a NAME=VALUE word (n bytes), or 0. */
+static size_t
+assign_name(const char *t)
+{
+	size_t n = 0;
+	while (isalnum((unsigned char)t[n]) || t[n] == '_')
+		n++;
+	return n && !isdigit((unsigned char)t[0]) && t[n] == '=' ? n : 0;
+}
+
 /*
- * f ARGS after f() { ...; }: the body's commands were rated with $1 ...
- * unknown; rated again with the arguments of this call in their place.
+ * Is NAME set exactly once in f's body (local d="$1", d=$1), and nowhere
+ * else on the line (no for loop, read, unset, +=, another assignment)?
+ */
+static bool
+local_stable(const struct guard_shell *sh, const char *fn, const char *name, size_t n)
+{
+	size_t sets = 0, known = 0;
+
+	for (size_t i = 0; i < sh->known_names.len; i++)
+		known += strlen(sh->known_names.items[i]) == n && !strncmp(sh->known_names.items[i], name, n);
+	for (size_t k = 0; k < sh->ncmds; k++) {
+		const struct guard_shell_cmd *c = &sh->cmds[k];
+		bool body = c->function && !strcmp(c->function, fn);
+		for (size_t i = 0; i < c->nassigns; i++)
+			if (assign_name(c->assigns[i].text) == n && !strncmp(c->assigns[i].text, name, n)) {
+				if (!body || c->argc)
+					return false; /* set for one command, or outside the body */
+				sets++, known--;
+			}
+		for (size_t i = 1; i < c->argc; i++) {
+			const char *t = c->argv[i].text;
+			if (!strncmp(t, name, n) && (!t[n] || t[n] == '+' || t[n] == '[' || t[n] == ' '))
+				return false; /* read d, unset d, d+=, d[0]= */
+			if (assign_name(t) == n && !strncmp(t, name, n)) {
+				if (!body || !is_declaration(c))
+					return false;
+				sets++;
+			}
+		}
+	}
+	return sets == 1 && known == 0;
+}
+
+/* local d="$1" / d=$1 in the body: d's value for the commands after it, when known. */
+static void
+note_locals(const struct guard_shell *sh, const char *fn, const struct guard_shell_cmd *body, struct fn_args *a)
+{
+	bool decl = is_declaration(body);
+	size_t n = decl ? body->argc : body->argc ? 0 : body->nassigns;
+
+	for (size_t i = decl ? 1 : 0; i < n; i++) {
+		const struct guard_shell_word *w = decl ? &body->argv[i] : &body->assigns[i];
+		size_t len = assign_name(w->text);
+		if (!len || !local_stable(sh, fn, w->text, len) || a->locals.len >= 16)
+			continue;
+		struct guard_buf v = GUARD_BUF_INIT;
+		bool tilde = false, dynamic = false;
+		if (w->flags & GUARD_WORD_DYNAMIC)
+			fill_positional(w->text + len + 1, a, false, &v, &tilde, &dynamic);
+		else
+			guard_buf_addstr(&v, w->text + len + 1);
+		if (!dynamic && !strpbrk(v.buf, "$`") && (!tilde || v.buf[0] == '~') && (!tilde || a->home))
+			guard_list_take(&a->locals, guard_xasprintf("%.*s=%s%s", (int)len, w->text, tilde ? a->home : "",
+								    v.buf + tilde));
+		guard_buf_release(&v);
+	}
+}
+
+/* Rate one command of f's body, run with the call's arguments (its redirections too). */
+static void
+rate_body_cmd(struct risk_state *st, const struct risk_cmd *call, const struct guard_shell_cmd *body,
+	      const struct fn_args *a)
+{
+	struct fn_words *words = guard_xcalloc(3, sizeof(*words));
+	struct fn_words *assigns = words + 1, *targets = words + 2;
+	struct guard_shell_redir redirs[16];
+	struct guard_shell_cmd one = *body;
+
+	for (size_t w = 0; w < body->argc; w++)
+		fill_word(&body->argv[w], a, words);
+	for (size_t w = 0; w < body->nassigns && w < 64; w++)
+		fill_word(&body->assigns[w], a, assigns);
+	one.argv = words->w;
+	one.argc = words->n;
+	one.assigns = assigns->w;
+	one.nassigns = assigns->n;
+	one.nredirs = body->nredirs < 16 ? body->nredirs : 16;
+	for (size_t r = 0; r < one.nredirs; r++) {
+		redirs[r] = body->redirs[r];
+		targets->n = r;
+		fill_word(&body->redirs[r].target, a, targets);
+		redirs[r].target = targets->w[r];
+	}
+	one.redirs = redirs;
+	struct risk_cmd rc;
+	memset(&rc, 0, sizeof(rc));
+	rc.sh = call->sh;
+	rc.cmd = &one;
+	rc.argv = one.argv;
+	rc.argc = one.argc;
+	risk_track_cd(st, &one);
+	risk_part(st, &rc);
+	for (size_t i = 0; i < 3; i++)
+		fn_words_release(&words[i]);
+	free(words);
+}
+
+/*
+ * f ARGS, f defined on the line. When every use of f is a plain call, its
+ * body was not rated where it was defined: each command of it is rated
+ * here with $1 ... "$@" bound to this call's arguments. Otherwise the body
+ * was rated with $1 ... unknown, and the commands that use them are rated
+ * again with these arguments.
  */
 void
 risk_function_call(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell *sh = c->sh;
+	bool deferred = risk_function_deferred(sh, c->name);
+	struct fn_args a = { c->argv + 1, c->argc - 1, st->ctx->home, GUARD_LIST_INIT };
 
-	if (c->argc < 2 || st->nest >= RISK_MAX_NEST)
-		return;
-	for (size_t i = 1; i < c->argc; i++)
-		if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+	if (!deferred) {
+		if (c->argc < 2 || st->nest >= RISK_MAX_NEST)
 			return;
+		for (size_t i = 1; i < c->argc; i++)
+			if (c->argv[i].flags & GUARD_WORD_DYNAMIC)
+				return;
+	} else if (st->nest >= RISK_MAX_NEST || st->fn_calls >= RUN_MAX_CALLS) {
+		risk_unparsed(st, "function %s called deeper or more often than guard follows", c->name);
+		return;
+	}
+	st->fn_calls++;
+	risk_explain(st, "    %s is called%s: its body runs with them", c->name, a.n ? " with arguments" : "");
+	st->nest++;
 	for (size_t k = 0; k < sh->ncmds; k++) {
 		const struct guard_shell_cmd *body = &sh->cmds[k];
-		if (!body->function || strcmp(body->function, c->name) || !body->argc || body->argc > 64)
+		if (!body->function || strcmp(body->function, c->name) || body->defines_function)
 			continue;
-		struct guard_shell_word words[64];
-		struct guard_buf texts[64];
-		bool changed = false;
-		for (size_t w = 0; w < body->argc; w++) {
-			bool tilde = false;
-			guard_buf_init(&texts[w]);
-			words[w] = body->argv[w];
-			if ((body->argv[w].flags & GUARD_WORD_DYNAMIC) &&
-			    fill_positional(body->argv[w].text, c->argv + 1, c->argc - 1, &texts[w], &tilde)) {
-				words[w].text = texts[w].buf ? texts[w].buf : (char *)"";
-				words[w].bare = NULL;
-				words[w].flags = (tilde ? GUARD_WORD_TILDE : 0) | GUARD_WORD_QUOTED;
-				changed = true;
-			}
+		if (deferred) {
+			rate_body_cmd(st, c, body, &a);
+			note_locals(sh, c->name, body, &a);
+			continue;
 		}
+		if (!body->argc || body->argc > 64)
+			continue;
+		struct fn_words *fw = guard_xcalloc(1, sizeof(*fw));
+		bool changed = false;
+		for (size_t w = 0; w < body->argc; w++)
+			changed |= fill_word(&body->argv[w], &a, fw);
 		if (changed) {
 			struct risk_cmd call = *c;
 			call.cmd = body;
-			call.argv = words;
-			call.argc = body->argc;
-			risk_explain(st, "    %s is called with arguments: its body runs with them", c->name);
-			st->nest++;
+			call.argv = fw->w;
+			call.argc = fw->n;
 			risk_analyse_cmd(st, &call);
-			st->nest--;
 		}
-		for (size_t w = 0; w < body->argc; w++)
-			guard_buf_release(&texts[w]);
+		fn_words_release(fw);
+		free(fw);
 	}
+	st->nest--;
+	guard_list_clear(&a.locals);
 }
 
 /* ---- the module ------------------------------------------------------- */

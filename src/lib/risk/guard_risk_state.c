@@ -193,7 +193,9 @@ static const char *const readonly_verbs[] = {
 	"xzcat", "zless", "echo", "printf", "test", "[", "[[", "cd", "pushd", "popd", "basename", "dirname",
 	"which", "type", "whereis", "man", "ldd", "readelf", "objdump", "nm", "size", "true", "false", ":", "sort",
 	"uniq", "find", "sed", "awk", "gawk", "mawk", "nawk", "yq", "wait", "shellcheck", "glow", "mdcat", "view",
-	"hexyl", "yamllint", "jsonlint", "gh", "glab", "hub", "tldr", "apropos", NULL
+	"hexyl", "yamllint", "jsonlint", "gh", "glab", "hub", "tldr", "apropos",
+	/* declarations name values; what uses them is rated where it does */
+	"local", "declare", "typeset", "readonly", "export", NULL
 };
 
 /* Of those, the ones that print a file's bytes: a copy of a guard program. */
@@ -658,6 +660,8 @@ only_read_here(const struct risk_cmd *c, size_t k)
 		}
 		return loop;
 	}
+	if (!strcmp(n, "parallel"))
+		return risk_parallel_judged(c, k); /* parallel cat ::: .ai/policy.yaml: cat's read, rated nested */
 	if (risk_is_shell(n) && k >= 1) {
 		/* sh SCRIPT / bash -n SCRIPT: the script is run or read, its words analysed */
 		size_t got = risk_operands(c, 1, "-o -O --rcfile --init-file", ops, 2);
@@ -845,6 +849,11 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 
 	if (readonly && writes_in_place(c))
 		readonly = false;
+	/* f ARGS, every use of f a plain call: what its body does with them is rated there */
+	if (c->sh && c->argc && !cmd->defines_function && !strcmp(c->argv[0].text, n) &&
+	    guard_list_has(&c->sh->functions, n) &&
+	    risk_function_deferred(c->sh, n))
+		readonly = true;
 	if (!strcmp(n, "sed") || strstr(n, "awk"))
 		for (size_t i = 1; readonly && i < c->argc; i++)
 			if (is_program_word(c, i) && (code_writes(c->argv[i].text) || (!strcmp(n, "sed") && sed_execs(c->argv[i].text))))
