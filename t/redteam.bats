@@ -86,6 +86,10 @@ cases() { # section, wanted decision regex
 	cases "git hooks and protected branches" deny
 }
 
+@test "redteam: a command an interpreter computes goes to a person" {
+	cases "computed commands in interpreters" 'deny|ask'
+}
+
 @test "redteam: a write guard cannot compute into the project goes to a person" {
 	cases "paths guard cannot compute" 'deny|ask'
 }

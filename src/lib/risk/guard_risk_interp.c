@@ -54,6 +54,48 @@ call_literal(const char *after, char *out, size_t size)
 	return false;
 }
 
+static bool list_command(const char *after, struct guard_buf *cmd);
+
+/*
+ * A literal that is the call's whole first argument: system("ls"),
+ * system "ls"; not execSync(Buffer.from('...').toString()) nor
+ * system("guard-" + x), whose command is computed around the literal.
+ */
+static bool
+whole_literal(const char *after, char *out, size_t size)
+{
+	const char *p = after;
+
+	while (*p == '(' || *p == ' ' || *p == '\t')
+		p++;
+	if (!is_quote(*p) || !(p = read_literal(p, out, size)))
+		return false;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	/* spawn('sh', [...]), system("sh", "-c", x): the program's arguments must be literal too */
+	while (*p == ',') {
+		char arg[1024];
+		do
+			p++;
+		while (*p == ' ' || *p == '\t');
+		if (*p == '[') {
+			struct guard_buf rest = GUARD_BUF_INIT;
+			bool ok = list_command(p, &rest);
+			if (ok && strlen(out) + rest.len + 2 < size)
+				snprintf(out + strlen(out), size - strlen(out), " %s", rest.buf);
+			guard_buf_release(&rest);
+			return ok;
+		}
+		if (!is_quote(*p) || !(p = read_literal(p, arg, sizeof(arg))) || strchr(arg, '\''))
+			return false;
+		if (strlen(out) + strlen(arg) + 4 < size)
+			snprintf(out + strlen(out), size - strlen(out), " '%s'", arg);
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	return !*p || strchr(");\n", *p);
+}
+
 /* The literal just before pos within one statement (Path('/x').unlink()). */
 static bool
 literal_before(const char *code, const char *pos, char *out, size_t size)
@@ -87,8 +129,13 @@ list_command(const char *after, struct guard_buf *cmd)
 		char lit[1024];
 		while (*p == ' ' || *p == ',')
 			p++;
-		if (*p == ']')
-			return cmd->len > 0;
+		if (*p == ']') {
+			/* [...].pack(...): the list is only the start of a computed value */
+			do
+				p++;
+			while (*p == ' ');
+			return cmd->len > 0 && (!*p || strchr(",);\n", *p));
+		}
 		if (!is_quote(*p) || !(p = read_literal(p, lit, sizeof(lit))))
 			return false;
 		/* single-quote each word so the shell parser sees it as one */
@@ -153,15 +200,20 @@ code_exec(struct risk_state *st, const char *lang, const char *after)
 	char what[64];
 
 	snprintf(what, sizeof(what), "%s shell-out", lang);
-	/* subprocess.run([...]), os.system(...): look from the call's '(' */
+	/*
+	 * subprocess.run([...]), os.system(...): look from the call's '(' (a
+	 * needle that ends in '(' is there already: system(decode(...)) must
+	 * not take decode's parenthesis for system's).
+	 */
 	const char *paren = after;
-	while (*paren && (isalnum((unsigned char)*paren) || *paren == '.' || *paren == '_') && paren - after < 40)
+	while (after[-1] != '(' && *paren && (isalnum((unsigned char)*paren) || *paren == '.' || *paren == '_') &&
+	       paren - after < 40)
 		paren++;
 	if (*paren == '(')
 		after = paren;
 	if (list_command(after, &cmd)) {
 		risk_nested(st, what, cmd.buf, cmd.len);
-	} else if (call_literal(after, lit, sizeof(lit))) {
+	} else if (whole_literal(after, lit, sizeof(lit))) {
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a shell command", lang);
 		risk_nested(st, what, lit, strlen(lit));
 	} else {
