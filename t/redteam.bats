@@ -36,6 +36,7 @@ setup() {
 	+version: 1
 	P
 	cp "$T/evil.patch" "$T/p.diff"
+	printf -- '--- a/src/x.c\n+++ b/src/x.c\n@@ -1 +1 @@\n-a\n+b\n' >"$T/ok.patch"
 	printf 'guard-approve approve 3f2a\n' >"$T/s.sh"
 	printf 'make test\n' >"$T/ok.sh"
 	# programs kept in files: a Makefile recipe, a package.json script, a script run by path
