@@ -4,10 +4,14 @@
  * --force, filter-branch) or bypasses hooks is high; guard's own wiring
  * (core.hooksPath) is critical.
  */
+#include <ctype.h>
+#include <dirent.h>
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "guard_buf.h"
+#include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
@@ -142,13 +146,167 @@ git_push(struct risk_state *st, const struct git_args *a)
 	risk_base(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE);
 }
 
+/* ---- pathspecs against guard's protected paths ----------------------- */
+
+struct pathspec {
+	char pat[1024]; /* project-relative, lower case under icase */
+	bool glob, icase, literal, exclude;
+};
+
+/* Parse git's pathspec magic (":(glob,icase)x", ":/x", ":!x") and make it project-relative. */
+static bool
+pathspec_parse(const struct risk_state *st, const char *spec, struct pathspec *ps)
+{
+	const char *p = spec;
+	bool top = false;
+
+	memset(ps, 0, sizeof(*ps));
+	if (p[0] == ':' && p[1] == '(') {
+		const char *end = strchr(p, ')');
+		if (!end)
+			return false;
+		for (const char *m = p + 2; m < end;) {
+			size_t n = strcspn(m, ",)");
+			ps->glob |= n == 4 && !strncmp(m, "glob", 4);
+			ps->icase |= n == 5 && !strncmp(m, "icase", 5);
+			ps->literal |= n == 7 && !strncmp(m, "literal", 7);
+			ps->exclude |= n == 7 && !strncmp(m, "exclude", 7);
+			top |= n == 3 && !strncmp(m, "top", 3);
+			m += n + (m[n] == ',');
+		}
+		p = end + 1;
+	} else if (p[0] == ':') {
+		for (p++; *p == '/' || *p == '!' || *p == '^'; p++)
+			top |= *p == '/', ps->exclude |= *p != '/';
+		if (*p == ':')
+			p++;
+	}
+	if (!strcmp(p, ".") || !strcmp(p, "./"))
+		p = ""; /* the whole folder */
+	char *here = st->ctx->project ? guard_path_display(st->ctx->project, st->cwds[0]) : guard_xstrdup(".");
+	bool inside = strcmp(here, ".") && here[0] != '/' && strncmp(here, "../", 3);
+	int n = snprintf(ps->pat, sizeof(ps->pat), "%s%s%s", !top && inside ? here : "", !top && inside && *p ? "/" : "",
+			 p);
+	free(here);
+	if (n < 0 || (size_t)n >= sizeof(ps->pat))
+		return false;
+	for (char *c = ps->pat; ps->icase && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return !ps->exclude;
+}
+
+/* Does one project-relative path match the pathspec as git matches it? */
+static bool
+pathspec_hits(const struct pathspec *ps, const char *path)
+{
+	char low[1024];
+	size_t pl = strlen(ps->pat);
+
+	if (snprintf(low, sizeof(low), "%s", path) >= (int)sizeof(low))
+		return false;
+	for (char *c = low; ps->icase && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	/* a leading folder names all below it */
+	if (!pl || (!strncmp(low, ps->pat, pl) && (low[pl] == '\0' || low[pl] == '/' || ps->pat[pl - 1] == '/')))
+		return true;
+	if (ps->literal)
+		return false;
+	if (ps->glob)
+		return guard_glob_match(ps->pat, low);
+	return fnmatch(ps->pat, low, 0) == 0; /* git's default: '*' crosses '/' */
+}
+
+/*
+ * Does a pathspec name guard's protected state in the project? Each
+ * project-relative protected glob is tried as a sample path and with the
+ * entries its folder holds now.
+ */
+static const char *
+pathspec_guard(struct risk_state *st, const char *spec)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	struct pathspec ps;
+
+	if (!cfg || !st->ctx->project || !pathspec_parse(st, spec, &ps))
+		return NULL;
+	for (size_t i = 0; i < cfg->nprotected_paths; i++) {
+		const char *g = cfg->protected_paths[i];
+		char sample[1024], dir[1024];
+		size_t k = 0;
+		if (g[0] == '~' || g[0] == '/' || g[0] == '!')
+			continue;
+		for (const char *c = g; *c && k + 2 < sizeof(sample); c++)
+			if (*c == '?' || (*c == '*' && c[1] == '*'))
+				sample[k++] = 'x', c += *c == '*';
+			else if (*c != '*')
+				sample[k++] = *c;
+		sample[k] = '\0';
+		if (pathspec_hits(&ps, sample))
+			return g;
+		size_t lit = strcspn(g, "*?[{");
+		if (!g[lit])
+			continue;
+		while (lit && g[lit - 1] != '/')
+			lit--;
+		snprintf(dir, sizeof(dir), "%s/%.*s", st->ctx->project, (int)lit, g);
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		for (unsigned n = 0; d && n < 256 && (e = readdir(d)); n++) {
+			snprintf(sample, sizeof(sample), "%.*s%s", (int)lit, g, e->d_name);
+			if (e->d_name[0] != '.' || (e->d_name[1] && strcmp(e->d_name, "..")))
+				if (guard_glob_match(g, sample) && pathspec_hits(&ps, sample)) {
+					closedir(d);
+					return g;
+				}
+		}
+		if (d)
+			closedir(d);
+	}
+	return NULL;
+}
+
+/* Is rev HEAD itself (what is committed now), so restoring from it rolls nothing back? */
+static bool
+rev_is_head(const char *rev)
+{
+	return !rev || !strcmp(rev, "HEAD") || !strcmp(rev, "@");
+}
+
+/*
+ * git checkout REV -- SPEC, git restore --source REV SPEC: guard's state
+ * brought back from history (or from the index) by a pathspec that names it
+ * in another spelling ("*.yaml", ":(icase).AI", ":(glob)** /policy.yaml").
+ */
+static bool
+restores_guard_state(struct risk_state *st, const char *verb, const char *rev, const struct guard_shell_word *w)
+{
+	const char *t = w->text, *g;
+	bool whole = !strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)");
+	bool spelled = strpbrk(t, "*?[") || t[0] == ':';
+
+	if ((w->flags & GUARD_WORD_DYNAMIC) || (!spelled && rev_is_head(rev)) || (whole && rev_is_head(rev)))
+		return false;
+	if (!(g = pathspec_guard(st, t)))
+		return false;
+	if (whole) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s brings the whole tree back from %s: guard's committed state (%s) with it", verb, rev, g);
+		return false;
+	}
+	risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s %s%s%s reaches guard's protected state (%s)", verb,
+		  rev ? rev : "", rev ? " " : "", t, g);
+	return true;
+}
+
 /* Pathspecs whose working-tree changes are thrown away. */
 static void
-discard_paths(struct risk_state *st, const char *verb, const struct git_args *a, size_t from)
+discard_paths(struct risk_state *st, const char *verb, const struct git_args *a, size_t from, const char *rev)
 {
 	for (size_t i = from; i < a->n; i++) {
 		const char *t = a->w[i].text;
 		if (t[0] == '-' && i < after_dashdash(a))
+			continue;
+		if (restores_guard_state(st, verb, rev, &a->w[i]))
 			continue;
 		if (!strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)")) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s discards all uncommitted changes", verb);
@@ -157,6 +315,17 @@ discard_paths(struct risk_state *st, const char *verb, const struct git_args *a,
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s discards uncommitted changes: %s", verb, t);
 		risk_path(st, verb, &a->w[i], PATH_WRITE);
 	}
+}
+
+/* A revision, not a branch name: HEAD~2, main^, @{1}, a commit id. */
+static bool
+rev_expression(const char *t)
+{
+	size_t hex = strspn(t, "0123456789abcdef");
+
+	if (!strcmp(t, "HEAD") || !strcmp(t, "@"))
+		return false;
+	return strpbrk(t, "~^") || strstr(t, "@{") || (hex >= 7 && !t[hex]);
 }
 
 /* Does a word name an existing file or folder (so checkout X restores it)? */
@@ -185,21 +354,26 @@ git_checkout(struct risk_state *st, const struct git_args *a)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		return;
 	}
-	if (dd < a->n) {
-		discard_paths(st, "git checkout --", a, dd);
-		return;
-	}
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n && i < dd; i++)
 		if (a->w[i].text[0] != '-') {
 			if (first == a->n)
 				first = i;
 			nops++;
 		}
+	if (dd < a->n) {
+		discard_paths(st, "git checkout --", a, dd, nops ? a->w[first].text : NULL);
+		return;
+	}
 	/* "git checkout ." / "git checkout file.c" / "git checkout HEAD file.c" */
 	if (nops >= 2)
-		discard_paths(st, "git checkout", a, first + 1);
-	else if (nops == 1 && (!strcmp(a->w[first].text, ".") || exists_here(st, a->w[first].text)))
-		discard_paths(st, "git checkout", a, first);
+		discard_paths(st, "git checkout", a, first + 1, a->w[first].text);
+	else if (nops == 1 && (!strcmp(a->w[first].text, ".") || exists_here(st, a->w[first].text) ||
+			       a->w[first].text[0] == ':'))
+		discard_paths(st, "git checkout", a, first, NULL);
+	else if (nops == 1 && (has(a, "--detach") || rev_expression(a->w[first].text)))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git checkout %s moves the whole tree to an older commit: guard's committed policy goes back with it",
+			  a->w[first].text);
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 
@@ -214,10 +388,16 @@ git_restore(struct risk_state *st, const struct git_args *a)
 		return;
 	}
 	const struct guard_shell_word *first = NULL;
+	const char *rev = NULL;
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text;
 		if (!strcmp(t, "--source") || !strcmp(t, "-s")) {
+			rev = i + 1 < a->n ? a->w[i + 1].text : NULL;
 			i++;
+			continue;
+		}
+		if (!strncmp(t, "--source=", 9) || (!strncmp(t, "-s", 2) && t[2])) {
+			rev = t + (t[1] == 's' ? 2 : 9);
 			continue;
 		}
 		if (!strncmp(t, "--pathspec-from-file", 20)) {
@@ -228,7 +408,7 @@ git_restore(struct risk_state *st, const struct git_args *a)
 		}
 		if (t[0] != '-' || i >= after_dashdash(a)) {
 			first = &a->w[i];
-			discard_paths(st, "git restore", a, i);
+			discard_paths(st, "git restore", a, i, rev);
 			break;
 		}
 	}
