@@ -87,6 +87,10 @@ cases() { # section, wanted decision regex
 	cases "git hooks and protected branches" deny
 }
 
+@test "redteam: secrets read through the shell (by folder, or the files that hold tokens) are denied" {
+	cases "secrets through the shell" deny
+}
+
 @test "redteam: a write guard cannot compute into the project goes to a person" {
 	cases "paths guard cannot compute" 'deny|ask'
 }

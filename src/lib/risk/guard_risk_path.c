@@ -476,6 +476,21 @@ above(const char *g, const char *display, const char *abs, const char *home)
 	return pl < n && !strncmp(lit, path, pl) && lit[pl] == '/' && (pl > 1 || path[0] != '/');
 }
 
+const char *
+risk_sensitive_below(const struct risk_state *st, const char *display, const char *abs)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	for (size_t i = 0; cfg && i < cfg->nsensitive_paths; i++) {
+		const char *g = cfg->sensitive_paths[i];
+		if (g[0] == '!' || (g[0] != '/' && g[0] != '~'))
+			continue;
+		if (!strcmp(abs, "/") || above(g, display, abs, st->ctx->home))
+			return g;
+	}
+	return NULL;
+}
+
 static bool
 is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
 {
