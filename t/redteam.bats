@@ -142,3 +142,20 @@ cases() { # section, wanted decision regex
 	run guard-risk <<<'{"tool":"Bash","input":{"command":"guard-approve --as claude list --json"},"cwd":"/"}'
 	[ "$(jq -r .risk.level <<<"$output")" = low ]
 }
+
+@test "redteam: from a linked worktree, the main repository's git hooks and guard state are guard's" {
+	local main=$PWD got cmd bad=0
+	git -c user.name=t -c user.email=t@t commit -q --allow-empty -m init
+	git worktree add -q "$T/wt"
+	mkdir -p .git/guard
+	cd "$T/wt"
+	for cmd in "echo x > $main/.git/hooks/pre-commit" "rm -rf $main/.git/guard" \
+		"rm -rf $main/.git/hooks" "cp /dev/null $main/.git/hooks/pre-push"; do
+		got=$(guard hook claude <<<"$(bash_payload "$cmd")" 2>/dev/null | jq -r '.hookSpecificOutput.permissionDecision // "none"')
+		[ "$got" = deny ] || { echo "# $got (wanted deny): $cmd"; bad=$((bad + 1)); }
+	done
+	# a read of the main repository's hooks stays a read
+	got=$(guard hook claude <<<"$(bash_payload "cat $main/.git/hooks/pre-commit")" 2>/dev/null | jq -r '.hookSpecificOutput.permissionDecision // "none"')
+	[ "$got" = allow ] || { echo "# $got (wanted allow): cat"; bad=$((bad + 1)); }
+	[ "$bad" -eq 0 ]
+}

@@ -8,7 +8,10 @@
 #include <glob.h>
 #include <ctype.h>
 #include <sys/stat.h>
+#include <threads.h>
 
+#include "guard_error.h"
+#include "guard_file.h"
 #include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
@@ -491,6 +494,55 @@ risk_sensitive_below(const struct risk_state *st, const char *display, const cha
 	return NULL;
 }
 
+/* A small file's first line, trimmed (owned), or NULL. */
+static char *
+first_line(const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	if (guard_file_read(path, 4096, 0, &data, &len) < 0) {
+		guard_error_clear();
+		return NULL;
+	}
+	data[strcspn(data, "\r\n")] = '\0';
+	return data;
+}
+
+/*
+ * A linked worktree's project holds a .git file ("gitdir: MAIN/.git/worktrees/X",
+ * whose commondir names MAIN/.git): the main repository's .git, where git
+ * runs the hooks and guard keeps its state for this worktree too. Cached
+ * per project; "" when the project's .git is a folder.
+ */
+static const char *
+common_git_dir(const char *project)
+{
+	static thread_local char for_project[PATH_MAX], common[PATH_MAX];
+	char path[PATH_MAX];
+
+	if (!strcmp(for_project, project))
+		return common;
+	snprintf(for_project, sizeof(for_project), "%s", project);
+	common[0] = '\0';
+	snprintf(path, sizeof(path), "%s/.git", project);
+	char *line = first_line(path);
+	if (line && !strncmp(line, "gitdir: ", 8)) {
+		char *gitdir = guard_path_resolve(project, line + 8, NULL);
+		snprintf(path, sizeof(path), "%s/commondir", gitdir);
+		char *cd = first_line(path);
+		if (cd) {
+			char *abs = guard_path_resolve(gitdir, cd, NULL);
+			snprintf(common, sizeof(common), "%s", abs);
+			free(abs);
+		}
+		free(cd);
+		free(gitdir);
+	}
+	free(line);
+	return common;
+}
+
 static bool
 is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
 {
@@ -500,6 +552,18 @@ is_protected(const struct risk_state *st, const char *display, const char *abs, 
 		return false;
 	if (listed(cfg->protected_paths, cfg->nprotected_paths, display, abs, st->ctx->home))
 		return true;
+	/* from a linked worktree, the main repository's .git/hooks and .git/guard */
+	const char *common = abs && st->ctx->project ? common_git_dir(st->ctx->project) : "";
+	size_t cl = strlen(common);
+	if (cl && !strncmp(abs, common, cl) && (abs[cl] == '/' || !abs[cl])) {
+		char *as_git = guard_xasprintf(".git%s", abs + cl);
+		bool hit = list_match(cfg->protected_paths, cfg->nprotected_paths, as_git, st->ctx->home);
+		for (size_t i = 0; !hit && ancestors && i < cfg->nprotected_paths; i++)
+			hit = cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], as_git, NULL, st->ctx->home);
+		free(as_git);
+		if (hit)
+			return true;
+	}
 	for (size_t i = 0; ancestors && i < cfg->nprotected_paths; i++)
 		if (cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], display, abs, st->ctx->home))
 			return true;
