@@ -11,10 +11,10 @@
 #include <threads.h>
 
 #include "guard_error.h"
-#include "guard_file.h"
 #include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
+#include "guard_state.h"
 
 enum place {
 	P_PROJECT_ROOT, /* the project itself, or everything in it */
@@ -494,52 +494,29 @@ risk_sensitive_below(const struct risk_state *st, const char *display, const cha
 	return NULL;
 }
 
-/* A small file's first line, trimmed (owned), or NULL. */
-static char *
-first_line(const char *path)
-{
-	char *data = NULL;
-	size_t len = 0;
-
-	if (guard_file_read(path, 4096, 0, &data, &len) < 0) {
-		guard_error_clear();
-		return NULL;
-	}
-	data[strcspn(data, "\r\n")] = '\0';
-	return data;
-}
-
 /*
- * A linked worktree's project holds a .git file ("gitdir: MAIN/.git/worktrees/X",
- * whose commondir names MAIN/.git): the main repository's .git, where git
- * runs the hooks and guard keeps its state for this worktree too. Cached
- * per project; "" when the project's .git is a folder.
+ * A linked worktree's project holds a .git file naming the main
+ * repository's .git (its common folder), where git runs the hooks and
+ * guard keeps its state for this worktree too (guard_state_dir). Cached
+ * per project; "" when there is none.
  */
 static const char *
 common_git_dir(const char *project)
 {
 	static thread_local char for_project[PATH_MAX], common[PATH_MAX];
-	char path[PATH_MAX];
+	char *dir = NULL;
 
 	if (!strcmp(for_project, project))
 		return common;
 	snprintf(for_project, sizeof(for_project), "%s", project);
 	common[0] = '\0';
-	snprintf(path, sizeof(path), "%s/.git", project);
-	char *line = first_line(path);
-	if (line && !strncmp(line, "gitdir: ", 8)) {
-		char *gitdir = guard_path_resolve(project, line + 8, NULL);
-		snprintf(path, sizeof(path), "%s/commondir", gitdir);
-		char *cd = first_line(path);
-		if (cd) {
-			char *abs = guard_path_resolve(gitdir, cd, NULL);
-			snprintf(common, sizeof(common), "%s", abs);
-			free(abs);
-		}
-		free(cd);
-		free(gitdir);
+	if (guard_state_dir(project, false, &dir) == 0) {
+		size_t n = strlen(dir);
+		if (n > 6 && !strcmp(dir + n - 6, "/guard"))
+			snprintf(common, sizeof(common), "%.*s", (int)(n - 6), dir);
 	}
-	free(line);
+	guard_error_clear();
+	free(dir);
 	return common;
 }
 
