@@ -9,6 +9,7 @@
 #include <threads.h>
 
 #include "guard_glob.h"
+#include "guard_path.h"
 #include "guard_risk_int.h"
 
 bool
@@ -624,6 +625,29 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 	for (size_t i = first; i < n; i++)
 		if (strcmp(ops[i]->text, "-"))
 			risk_path(st, c->name, ops[i], PATH_READ);
+	/* grep -r ~, rg --hidden ~, find ~ ... -exec cat {}: every file below, keys among them */
+	bool hidden_too = strcmp(c->name, "rg") && strcmp(c->name, "ag") ? true
+			  : risk_flag(c, 'u', "hidden") || risk_arg_has(c, "-uu") || risk_arg_has(c, "-uuu") ||
+				    risk_arg_has(c, "-.") || risk_arg_has(c, "--no-ignore-dot");
+	bool tree = pattern_first && (!strcmp(c->name, "rg") || !strcmp(c->name, "ag") || !strcmp(c->name, "ack") ||
+				      risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', "dereference-recursive"));
+	for (size_t i = first; i < n && (tree || c->find_items); i++) {
+		bool found = c->find_items && !strcmp(ops[i]->text, "{}") && c->find_root;
+		const char *dir = found ? c->find_root : ops[i]->text;
+		if ((!found && !tree) || !hidden_too || (ops[i]->flags & GUARD_WORD_DYNAMIC))
+			continue;
+		char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
+		char *display = guard_path_display(st->ctx->project, abs);
+		/* find ROOT -name X: "ROOT/ **" + "/X", judged by X's name */
+		const char *g = found && c->find_filtered && strstr(dir, "/**/")
+			? (risk_is_sensitive(st, display, abs) ? dir : NULL)
+			: risk_sensitive_below(st, display, abs);
+		if (g)
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s reads %s %s: credentials or keys among them (%s)",
+				  c->name, found ? "the files find picks," : "every file below", dir, g);
+		free(display);
+		free(abs);
+	}
 	const char *f = risk_opt_value(c, "-f", "--file");
 	if (f && pattern_first) {
 		struct guard_shell_word w = { (char *)f, NULL, 0 };

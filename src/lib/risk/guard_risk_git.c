@@ -4,10 +4,14 @@
  * --force, filter-branch) or bypasses hooks is high; guard's own wiring
  * (core.hooksPath) is critical.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "guard_buf.h"
+#include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
@@ -142,13 +146,167 @@ git_push(struct risk_state *st, const struct git_args *a)
 	risk_base(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE);
 }
 
+/* ---- pathspecs against guard's protected paths ----------------------- */
+
+struct pathspec {
+	char pat[1024]; /* project-relative, lower case under icase */
+	bool glob, icase, literal, exclude;
+};
+
+/* Parse git's pathspec magic (":(glob,icase)x", ":/x", ":!x") and make it project-relative. */
+static bool
+pathspec_parse(const struct risk_state *st, const char *spec, struct pathspec *ps)
+{
+	const char *p = spec;
+	bool top = false;
+
+	memset(ps, 0, sizeof(*ps));
+	if (p[0] == ':' && p[1] == '(') {
+		const char *end = strchr(p, ')');
+		if (!end)
+			return false;
+		for (const char *m = p + 2; m < end;) {
+			size_t n = strcspn(m, ",)");
+			ps->glob |= n == 4 && !strncmp(m, "glob", 4);
+			ps->icase |= n == 5 && !strncmp(m, "icase", 5);
+			ps->literal |= n == 7 && !strncmp(m, "literal", 7);
+			ps->exclude |= n == 7 && !strncmp(m, "exclude", 7);
+			top |= n == 3 && !strncmp(m, "top", 3);
+			m += n + (m[n] == ',');
+		}
+		p = end + 1;
+	} else if (p[0] == ':') {
+		for (p++; *p == '/' || *p == '!' || *p == '^'; p++)
+			top |= *p == '/', ps->exclude |= *p != '/';
+		if (*p == ':')
+			p++;
+	}
+	if (!strcmp(p, ".") || !strcmp(p, "./"))
+		p = ""; /* the whole folder */
+	char *here = st->ctx->project ? guard_path_display(st->ctx->project, st->cwds[0]) : guard_xstrdup(".");
+	bool inside = strcmp(here, ".") && here[0] != '/' && strncmp(here, "../", 3);
+	int n = snprintf(ps->pat, sizeof(ps->pat), "%s%s%s", !top && inside ? here : "", !top && inside && *p ? "/" : "",
+			 p);
+	free(here);
+	if (n < 0 || (size_t)n >= sizeof(ps->pat))
+		return false;
+	for (char *c = ps->pat; ps->icase && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return !ps->exclude;
+}
+
+/* Does one project-relative path match the pathspec as git matches it? */
+static bool
+pathspec_hits(const struct pathspec *ps, const char *path)
+{
+	char low[1024];
+	size_t pl = strlen(ps->pat);
+
+	if (snprintf(low, sizeof(low), "%s", path) >= (int)sizeof(low))
+		return false;
+	for (char *c = low; ps->icase && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	/* a leading folder names all below it */
+	if (!pl || (!strncmp(low, ps->pat, pl) && (low[pl] == '\0' || low[pl] == '/' || ps->pat[pl - 1] == '/')))
+		return true;
+	if (ps->literal)
+		return false;
+	if (ps->glob)
+		return guard_glob_match(ps->pat, low);
+	return fnmatch(ps->pat, low, 0) == 0; /* git's default: '*' crosses '/' */
+}
+
+/*
+ * Does a pathspec name guard's protected state in the project? Each
+ * project-relative protected glob is tried as a sample path and with the
+ * entries its folder holds now.
+ */
+static const char *
+pathspec_guard(struct risk_state *st, const char *spec)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	struct pathspec ps;
+
+	if (!cfg || !st->ctx->project || !pathspec_parse(st, spec, &ps))
+		return NULL;
+	for (size_t i = 0; i < cfg->nprotected_paths; i++) {
+		const char *g = cfg->protected_paths[i];
+		char sample[1024], dir[1024];
+		size_t k = 0;
+		if (g[0] == '~' || g[0] == '/' || g[0] == '!')
+			continue;
+		for (const char *c = g; *c && k + 2 < sizeof(sample); c++)
+			if (*c == '?' || (*c == '*' && c[1] == '*'))
+				sample[k++] = 'x', c += *c == '*';
+			else if (*c != '*')
+				sample[k++] = *c;
+		sample[k] = '\0';
+		if (pathspec_hits(&ps, sample))
+			return g;
+		size_t lit = strcspn(g, "*?[{");
+		if (!g[lit])
+			continue;
+		while (lit && g[lit - 1] != '/')
+			lit--;
+		snprintf(dir, sizeof(dir), "%s/%.*s", st->ctx->project, (int)lit, g);
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		for (unsigned n = 0; d && n < 256 && (e = readdir(d)); n++) {
+			snprintf(sample, sizeof(sample), "%.*s%s", (int)lit, g, e->d_name);
+			if (e->d_name[0] != '.' || (e->d_name[1] && strcmp(e->d_name, "..")))
+				if (guard_glob_match(g, sample) && pathspec_hits(&ps, sample)) {
+					closedir(d);
+					return g;
+				}
+		}
+		if (d)
+			closedir(d);
+	}
+	return NULL;
+}
+
+/* Is rev HEAD itself (what is committed now), so restoring from it rolls nothing back? */
+static bool
+rev_is_head(const char *rev)
+{
+	return !rev || !strcmp(rev, "HEAD") || !strcmp(rev, "@");
+}
+
+/*
+ * git checkout REV -- SPEC, git restore --source REV SPEC: guard's state
+ * brought back from history (or from the index) by a pathspec that names it
+ * in another spelling ("*.yaml", ":(icase).AI", ":(glob)** /policy.yaml").
+ */
+static bool
+restores_guard_state(struct risk_state *st, const char *verb, const char *rev, const struct guard_shell_word *w)
+{
+	const char *t = w->text, *g;
+	bool whole = !strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)");
+	bool spelled = strpbrk(t, "*?[") || t[0] == ':';
+
+	if ((w->flags & GUARD_WORD_DYNAMIC) || (!spelled && rev_is_head(rev)) || (whole && rev_is_head(rev)))
+		return false;
+	if (!(g = pathspec_guard(st, t)))
+		return false;
+	if (whole) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s brings the whole tree back from %s: guard's committed state (%s) with it", verb, rev, g);
+		return false;
+	}
+	risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s %s%s%s reaches guard's protected state (%s)", verb,
+		  rev ? rev : "", rev ? " " : "", t, g);
+	return true;
+}
+
 /* Pathspecs whose working-tree changes are thrown away. */
 static void
-discard_paths(struct risk_state *st, const char *verb, const struct git_args *a, size_t from)
+discard_paths(struct risk_state *st, const char *verb, const struct git_args *a, size_t from, const char *rev)
 {
 	for (size_t i = from; i < a->n; i++) {
 		const char *t = a->w[i].text;
 		if (t[0] == '-' && i < after_dashdash(a))
+			continue;
+		if (restores_guard_state(st, verb, rev, &a->w[i]))
 			continue;
 		if (!strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)")) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s discards all uncommitted changes", verb);
@@ -157,6 +315,17 @@ discard_paths(struct risk_state *st, const char *verb, const struct git_args *a,
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s discards uncommitted changes: %s", verb, t);
 		risk_path(st, verb, &a->w[i], PATH_WRITE);
 	}
+}
+
+/* A revision, not a branch name: HEAD~2, main^, @{1}, a commit id. */
+static bool
+rev_expression(const char *t)
+{
+	size_t hex = strspn(t, "0123456789abcdef");
+
+	if (!strcmp(t, "HEAD") || !strcmp(t, "@"))
+		return false;
+	return strpbrk(t, "~^") || strstr(t, "@{") || (hex >= 7 && !t[hex]);
 }
 
 /* Does a word name an existing file or folder (so checkout X restores it)? */
@@ -185,21 +354,26 @@ git_checkout(struct risk_state *st, const struct git_args *a)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		return;
 	}
-	if (dd < a->n) {
-		discard_paths(st, "git checkout --", a, dd);
-		return;
-	}
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n && i < dd; i++)
 		if (a->w[i].text[0] != '-') {
 			if (first == a->n)
 				first = i;
 			nops++;
 		}
+	if (dd < a->n) {
+		discard_paths(st, "git checkout --", a, dd, nops ? a->w[first].text : NULL);
+		return;
+	}
 	/* "git checkout ." / "git checkout file.c" / "git checkout HEAD file.c" */
 	if (nops >= 2)
-		discard_paths(st, "git checkout", a, first + 1);
-	else if (nops == 1 && (!strcmp(a->w[first].text, ".") || exists_here(st, a->w[first].text)))
-		discard_paths(st, "git checkout", a, first);
+		discard_paths(st, "git checkout", a, first + 1, a->w[first].text);
+	else if (nops == 1 && (!strcmp(a->w[first].text, ".") || exists_here(st, a->w[first].text) ||
+			       a->w[first].text[0] == ':'))
+		discard_paths(st, "git checkout", a, first, NULL);
+	else if (nops == 1 && (has(a, "--detach") || rev_expression(a->w[first].text)))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git checkout %s moves the whole tree to an older commit: guard's committed policy goes back with it",
+			  a->w[first].text);
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 
@@ -214,10 +388,16 @@ git_restore(struct risk_state *st, const struct git_args *a)
 		return;
 	}
 	const struct guard_shell_word *first = NULL;
+	const char *rev = NULL;
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text;
 		if (!strcmp(t, "--source") || !strcmp(t, "-s")) {
+			rev = i + 1 < a->n ? a->w[i + 1].text : NULL;
 			i++;
+			continue;
+		}
+		if (!strncmp(t, "--source=", 9) || (!strncmp(t, "-s", 2) && t[2])) {
+			rev = t + (t[1] == 's' ? 2 : 9);
 			continue;
 		}
 		if (!strncmp(t, "--pathspec-from-file", 20)) {
@@ -228,7 +408,7 @@ git_restore(struct risk_state *st, const struct git_args *a)
 		}
 		if (t[0] != '-' || i >= after_dashdash(a)) {
 			first = &a->w[i];
-			discard_paths(st, "git restore", a, i);
+			discard_paths(st, "git restore", a, i, rev);
 			break;
 		}
 	}
@@ -325,6 +505,8 @@ git_config_reroutes(struct risk_state *st, const struct git_args *a)
 	return false;
 }
 
+static void git_config_runner(struct risk_state *st, const struct git_args *a);
+
 static void
 git_config(struct risk_state *st, const struct git_args *a)
 {
@@ -338,13 +520,8 @@ git_config(struct risk_state *st, const struct git_args *a)
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "git config core.hooksPath rewires guard's git hooks");
 			return;
 		}
-		if (!strncasecmp(t, "core.fsmonitor", 14) || !strncasecmp(t, "core.sshCommand", 15) ||
-		    !strncasecmp(t, "core.pager", 10) || !strncasecmp(t, "alias.", 6) ||
-		    !strncasecmp(t, "credential.helper", 17)) {
-			if (i + 1 < a->n)
-				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "git config %s runs commands later", t);
-		}
 	}
+	git_config_runner(st, a);
 	if (has(a, "--global") || has(a, "--system"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git config changes settings outside the project");
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
@@ -377,14 +554,36 @@ git_add(struct risk_state *st, const struct git_args *a)
 
 /* ---- commands git runs for us --------------------------------------- */
 
-/* Settings (-c KEY=VALUE) whose value git runs in a shell. */
-static const char *const runner_keys[] = { "core.pager", "core.editor", "core.sshcommand", "diff.external",
+/*
+ * Settings whose value git runs (share/doc/trust.md): one list for "git -c",
+ * "git config" writes and --config-env. "*" stands for any subsection
+ * (filter.<driver>.clean); "pager.*" for any last part.
+ */
+static const char *const runner_keys[] = { "core.pager", "core.editor", "core.sshcommand", "core.askpass",
+					   "core.gitproxy", "core.alternaterefscommand", "diff.external",
 					   "sequence.editor", "interactive.difffilter", "gpg.program",
-					   "core.askpass", "pager.", "difftool.", "mergetool.", "diff.", "merge.", NULL };
+					   "gpg.*.program", "credential.helper", "credential.*.helper",
+					   "filter.*.clean", "filter.*.smudge", "filter.*.process",
+					   "diff.*.textconv", "diff.*.command", "diff.*.cmd", "merge.*.driver",
+					   "merge.*.cmd", "difftool.*.cmd", "mergetool.*.cmd", "pager.*",
+					   "uploadpack.packobjectshook", "remote.*.uploadpack", "remote.*.receivepack",
+					   "submodule.*.update", NULL };
 /* Environment variables git runs the same way. */
 static const char *const runner_vars[] = { "GIT_PAGER", "PAGER", "GIT_EDITOR", "EDITOR", "VISUAL",
 					   "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "GIT_SSH_COMMAND", "GIT_SSH",
-					   "GIT_ASKPASS", "SSH_ASKPASS", NULL };
+					   "GIT_ASKPASS", "SSH_ASKPASS", "GIT_PROXY_COMMAND", NULL };
+
+/* Does the key of kv ("KEY" or "KEY=VALUE", case-insensitive) match pattern pat of runner_keys? */
+static bool
+key_matches(const char *kv, size_t klen, const char *pat)
+{
+	const char *star = strchr(pat, '*');
+
+	if (!star)
+		return klen == strlen(pat) && !strncasecmp(kv, pat, klen);
+	size_t pre = (size_t)(star - pat), post = strlen(star + 1);
+	return klen > pre + post && !strncasecmp(kv, pat, pre) && !strncasecmp(kv + klen - post, star + 1, post);
+}
 
 /* Does a KEY (lower case compare) name a setting git runs? */
 static bool
@@ -392,21 +591,30 @@ runner_key(const char *kv)
 {
 	size_t klen = strcspn(kv, "=");
 
-	for (size_t i = 0; runner_keys[i]; i++) {
-		size_t n = strlen(runner_keys[i]);
-		if (runner_keys[i][n - 1] == '.') {
-			/* pager.<cmd>, difftool.<tool>.cmd, diff.<driver>.command, merge.<driver>.driver */
-			if (klen > n && !strncasecmp(kv, runner_keys[i], n) &&
-			    (n == 6 || (klen > 4 && (!strncasecmp(kv + klen - 4, ".cmd", 4) ||
-						     !strncasecmp(kv + klen - 8 > kv ? kv + klen - 8 : kv, ".command", 8) ||
-						     !strncasecmp(kv + klen - 7 > kv ? kv + klen - 7 : kv, ".driver", 7) ||
-						     !strncasecmp(kv + klen - 9 > kv ? kv + klen - 9 : kv, ".textconv", 9)))))
-				return true;
-		} else if (klen == n && !strncasecmp(kv, runner_keys[i], n)) {
+	for (size_t i = 0; runner_keys[i]; i++)
+		if (key_matches(kv, klen, runner_keys[i]))
 			return true;
-		}
-	}
 	return false;
+}
+
+/*
+ * The command a runner setting's value makes git run, or NULL when the value
+ * is not one: a credential helper by name runs git-credential-NAME, an alias
+ * or a submodule update runs a shell only after "!".
+ */
+static const char *
+runner_command(const char *key, size_t klen, const char *value)
+{
+	bool bang_only = key_matches(key, klen, "submodule.*.update") || key_matches(key, klen, "alias.*");
+
+	if (value[0] == '!')
+		return value[1] ? value + 1 : NULL;
+	if (bang_only)
+		return NULL;
+	if ((key_matches(key, klen, "credential.helper") || key_matches(key, klen, "credential.*.helper")) &&
+	    !strchr(value, '/'))
+		return NULL;
+	return value[0] ? value : NULL;
 }
 
 /* A command string git hands to a shell: rated as a nested line. */
@@ -419,6 +627,77 @@ git_runs(struct risk_state *st, const char *what, const struct guard_shell_word 
 	}
 	risk_explain(st, "    %s runs: %s", what, cmd);
 	risk_nested(st, what, cmd, strlen(cmd));
+	/* the program it names: a guard program, or a file not readable now (written later, a FIFO) */
+	char prog[4096];
+	size_t at = strspn(cmd, " \t"), len = strcspn(cmd + at, " \t");
+	if (!len || len >= sizeof(prog))
+		return;
+	memcpy(prog, cmd + at, len);
+	prog[len] = '\0';
+	if (prog[0] == '\'' || prog[0] == '"') {
+		memmove(prog, prog + 1, len);
+		prog[strcspn(prog, "'\"")] = '\0';
+	}
+	if (risk_guard_program_at(st, prog)) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "%s runs guard's program %s", what, prog);
+	} else if (strchr(prog, '/')) {
+		char *abs = guard_path_resolve(st->cwds[0], prog, st->ctx->home);
+		struct stat sb;
+		if (stat(abs, &sb) < 0 || !S_ISREG(sb.st_mode) || access(abs, R_OK) < 0)
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+				  "%s runs %s, which guard cannot read now: what it does is unknown", what, prog);
+		free(abs);
+	}
+}
+
+/*
+ * git config KEY VALUE (or "git config set KEY VALUE") for a key whose value
+ * git runs later (a filter on "git add", a textconv on "git diff", an editor):
+ * high, and the value is looked at as the command it becomes.
+ */
+static void
+git_config_runner(struct risk_state *st, const struct git_args *a)
+{
+	static const char *const valued[] = { "-f", "--file", "--blob", "--type", "--default", "--comment", NULL };
+	static const char *const not_set[] = { "--unset", "--unset-all", "--get", "--get-all", "--get-regexp", "-l",
+					       "--list", "--get-urlmatch", "--get-color", "--get-colorbool",
+					       "--show-origin", NULL };
+	size_t op[3], n = 0;
+
+	for (size_t i = 0; i < a->n && n < 3; i++) {
+		const char *t = a->w[i].text;
+		if (risk_name_in(not_set, t))
+			return;
+		if (risk_name_in(valued, t))
+			i++;
+		else if (t[0] != '-')
+			op[n++] = i;
+	}
+	size_t k = n && !strcmp(a->w[op[0]].text, "set") ? 1 : 0;
+	if (n && k == 0 && (!strcmp(a->w[op[0]].text, "get") || !strcmp(a->w[op[0]].text, "unset") ||
+			    !strcmp(a->w[op[0]].text, "list")))
+		return;
+	if (n < k + 2)
+		return;
+	const char *key = a->w[op[k]].text, *value = a->w[op[k + 1]].text;
+	size_t klen = strlen(key);
+	if (!strncasecmp(key, "protocol.", 9) && klen > 6 && !strcasecmp(key + klen - 6, ".allow") &&
+	    (!strcasecmp(value, "always") || !strcasecmp(value, "user"))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "git config %s %s lets git use transports that run commands (ext::)", key, value);
+		return;
+	}
+	if (!runner_key(key) && !key_matches(key, klen, "alias.*") && !key_matches(key, klen, "core.fsmonitor"))
+		return;
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git config %s: git runs its value later", key);
+	const char *cmd = runner_command(key, klen, value);
+	if (cmd && !key_matches(key, klen, "alias.*")) {
+		char what[96];
+		snprintf(what, sizeof(what), "git config %s", key);
+		git_runs(st, what, &a->w[op[k + 1]], cmd);
+	} else if (cmd) {
+		git_runs(st, "a git alias", &a->w[op[k + 1]], cmd);
+	}
 }
 
 /* NAME=VALUE words in front of git (assignments, or env's operands) that git runs. */
@@ -460,6 +739,29 @@ opt_at(const struct git_args *a, size_t *i, const char *shortopt, const char *lo
 	return NULL;
 }
 
+/*
+ * The program git starts for the other side of a transfer (--upload-pack,
+ * --receive-pack, --exec; -u for clone and ls-remote only: push -u is
+ * --set-upstream): run here for a local or ssh remote.
+ */
+static const char *
+remote_program(const char *sub, const struct git_args *a, size_t *i)
+{
+	static const char *const upload[] = { "clone", "fetch", "pull", "ls-remote", "fetch-pack", NULL };
+	static const char *const receive[] = { "push", "send-pack", NULL };
+	static const char *const exec[] = { "push", "ls-remote", "archive", "fetch-pack", "send-pack", NULL };
+	bool short_u = !strcmp(sub, "clone") || !strcmp(sub, "ls-remote");
+	const char *v = NULL;
+
+	if (risk_name_in(upload, sub))
+		v = opt_at(a, i, short_u ? "-u" : NULL, "--upload-pack");
+	if (!v && risk_name_in(receive, sub))
+		v = opt_at(a, i, NULL, "--receive-pack");
+	if (!v && risk_name_in(exec, sub))
+		v = opt_at(a, i, NULL, "--exec");
+	return v;
+}
+
 /* rebase --exec, difftool --extcmd, filter-branch --*-filter: option values git runs. */
 static void
 git_option_runners(struct risk_state *st, const char *sub, const struct git_args *a)
@@ -478,6 +780,9 @@ git_option_runners(struct risk_state *st, const char *sub, const struct git_args
 		else if (!strcmp(sub, "filter-branch"))
 			for (size_t k = 0; filters[k] && !v; k++)
 				v = opt_at(a, &i, NULL, filters[k]);
+		else if ((v = remote_program(sub, a, &i)))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git %s %.*s names a program git runs", sub,
+				  (int)strcspn(a->w[at].text, "="), a->w[at].text);
 		if (v) {
 			snprintf(what, sizeof(what), "git %s %s", sub, a->w[at].text);
 			what[strcspn(what, "=")] = '\0';
@@ -692,6 +997,56 @@ git_guard_ref(struct risk_state *st, const char *sub, const struct git_args *a)
 	}
 }
 
+/* Does "KEY=VALUE" turn on a transport that runs commands (protocol[.NAME].allow=always|user)? */
+static bool
+protocol_allowed(const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+	const char *v = kv[klen] ? kv + klen + 1 : "";
+
+	return (key_matches(kv, klen, "protocol.allow") || key_matches(kv, klen, "protocol.*.allow")) &&
+	       (!strcasecmp(v, "always") || !strcasecmp(v, "user"));
+}
+
+/*
+ * ext:: URLs name a command git runs to reach "the remote"; fd:: hands git
+ * descriptors; protocol.ext.allow (git -c, GIT_ALLOW_PROTOCOL) lets them run.
+ */
+static void
+git_transports(struct risk_state *st, const struct risk_cmd *c, size_t sub)
+{
+	bool allow = false;
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	for (size_t i = 1; i < sub; i++)
+		if (!strcmp(c->argv[i].text, "-c") && i + 1 < sub && protocol_allowed(c->argv[i + 1].text))
+			allow = true;
+	for (size_t i = 0; i < cmd->nassigns; i++)
+		if (!strncmp(cmd->assigns[i].text, "GIT_ALLOW_PROTOCOL=", 19) && strstr(cmd->assigns[i].text, "ext"))
+			allow = true;
+	if (allow)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git is let use transports that run commands (ext::)");
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *ext = strstr(t, "ext::");
+		if (!strncmp(t, "fd::", 4))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git talks to a remote over inherited descriptors: %s", t);
+		if (!ext)
+			continue;
+		risk_rule(st, allow ? GUARD_LEVEL_CRITICAL : GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "git's ext:: transport runs a command%s: %s", allow ? " (allowed on this line)" : "", t);
+		/* "% " is a space in an ext:: command, "%%" a percent sign */
+		struct guard_buf line = GUARD_BUF_INIT;
+		for (const char *p = ext + 5; *p; p++) {
+			if (p[0] == '%' && (p[1] == ' ' || p[1] == '%'))
+				p++;
+			guard_buf_addf(&line, "%c", *p);
+		}
+		if (line.len)
+			git_runs(st, "git's ext:: transport", &c->argv[i], line.buf);
+		guard_buf_release(&line);
+	}
+}
+
 const char *const risk_git_verbs[] = { "git", NULL };
 
 size_t
@@ -746,6 +1101,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		}
 	}
 	git_runner_env(st, c);
+	git_transports(st, c, sub);
 	if (i >= c->argc) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return true;

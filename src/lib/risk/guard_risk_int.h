@@ -95,6 +95,8 @@ bool risk_url_foreign(const struct risk_state *st, const char *url);
 bool risk_host_private(const char *host);
 bool risk_host_metadata(const char *host);
 bool risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs);
+/* A sensitive glob below the folder (home holds ~/.ssh), or NULL; "/" holds them all. */
+const char *risk_sensitive_below(const struct risk_state *st, const char *display, const char *abs);
 void risk_host(struct risk_state *st, const char *verb, const char *url);
 
 /* Argument helpers. */

@@ -8,10 +8,13 @@
 #include <glob.h>
 #include <ctype.h>
 #include <sys/stat.h>
+#include <threads.h>
 
+#include "guard_error.h"
 #include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
+#include "guard_state.h"
 
 enum place {
 	P_PROJECT_ROOT, /* the project itself, or everything in it */
@@ -476,6 +479,47 @@ above(const char *g, const char *display, const char *abs, const char *home)
 	return pl < n && !strncmp(lit, path, pl) && lit[pl] == '/' && (pl > 1 || path[0] != '/');
 }
 
+const char *
+risk_sensitive_below(const struct risk_state *st, const char *display, const char *abs)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	for (size_t i = 0; cfg && i < cfg->nsensitive_paths; i++) {
+		const char *g = cfg->sensitive_paths[i];
+		if (g[0] == '!' || (g[0] != '/' && g[0] != '~'))
+			continue;
+		if (!strcmp(abs, "/") || above(g, display, abs, st->ctx->home))
+			return g;
+	}
+	return NULL;
+}
+
+/*
+ * A linked worktree's project holds a .git file naming the main
+ * repository's .git (its common folder), where git runs the hooks and
+ * guard keeps its state for this worktree too (guard_state_dir). Cached
+ * per project; "" when there is none.
+ */
+static const char *
+common_git_dir(const char *project)
+{
+	static thread_local char for_project[PATH_MAX], common[PATH_MAX];
+	char *dir = NULL;
+
+	if (!strcmp(for_project, project))
+		return common;
+	snprintf(for_project, sizeof(for_project), "%s", project);
+	common[0] = '\0';
+	if (guard_state_dir(project, false, &dir) == 0) {
+		size_t n = strlen(dir);
+		if (n > 6 && !strcmp(dir + n - 6, "/guard"))
+			snprintf(common, sizeof(common), "%.*s", (int)(n - 6), dir);
+	}
+	guard_error_clear();
+	free(dir);
+	return common;
+}
+
 static bool
 is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
 {
@@ -485,6 +529,18 @@ is_protected(const struct risk_state *st, const char *display, const char *abs, 
 		return false;
 	if (listed(cfg->protected_paths, cfg->nprotected_paths, display, abs, st->ctx->home))
 		return true;
+	/* from a linked worktree, the main repository's .git/hooks and .git/guard */
+	const char *common = abs && st->ctx->project ? common_git_dir(st->ctx->project) : "";
+	size_t cl = strlen(common);
+	if (cl && !strncmp(abs, common, cl) && (abs[cl] == '/' || !abs[cl])) {
+		char *as_git = guard_xasprintf(".git%s", abs + cl);
+		bool hit = list_match(cfg->protected_paths, cfg->nprotected_paths, as_git, st->ctx->home);
+		for (size_t i = 0; !hit && ancestors && i < cfg->nprotected_paths; i++)
+			hit = cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], as_git, NULL, st->ctx->home);
+		free(as_git);
+		if (hit)
+			return true;
+	}
 	for (size_t i = 0; ancestors && i < cfg->nprotected_paths; i++)
 		if (cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], display, abs, st->ctx->home))
 			return true;

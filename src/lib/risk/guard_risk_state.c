@@ -12,6 +12,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "guard_buf.h"
 #include "guard_error.h"
@@ -385,6 +386,108 @@ risk_guard_code(struct risk_state *st, const char *lang, const char *code)
 
 /* ---- writers whose files guard cannot list from the command -------- */
 
+/* Does a word of a command on the line name the file abs? */
+static bool
+names_file(const struct risk_state *st, const struct guard_shell_word *w, const char *abs)
+{
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		return false;
+	char *p = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	bool same = !strcmp(p, abs);
+	free(p);
+	return same;
+}
+
+/*
+ * The one file "cat SRC > FILE" or "cp SRC FILE" on cmd copies into abs
+ * (resolved, owned); NULL when cmd writes abs some other way.
+ */
+static char *
+copied_from(const struct risk_state *st, const struct guard_shell_cmd *cmd, const char *abs)
+{
+	const struct guard_shell_word *ops[3];
+	size_t n = 0;
+
+	if (!cmd->argc)
+		return NULL;
+	const char *name = risk_basename(cmd->argv[0].text);
+	for (size_t i = 1; i < cmd->argc && n < 3; i++)
+		if (cmd->argv[i].text[0] != '-')
+			ops[n++] = &cmd->argv[i];
+	bool cat = !strcmp(name, "cat") && n == 1, cp = (!strcmp(name, "cp") || !strcmp(name, "install")) && n == 2;
+	if ((!cat && !cp) || (ops[0]->flags & GUARD_WORD_DYNAMIC) || (cp && !names_file(st, ops[1], abs)))
+		return NULL;
+	return guard_path_resolve(st->cwds[0], ops[0]->text, st->ctx->home);
+}
+
+/*
+ * The file guard reads for the patch or archive c applies from file
+ * (resolved, owned): file itself when it is a regular file readable now and
+ * nothing on the line writes it, the source of a same-line copy
+ * ("cat SRC > FILE", "cp SRC FILE", also into a FIFO). NULL with *unknown
+ * when its content cannot be known now: a FIFO or device, not there yet, or
+ * written on this line by another program.
+ */
+static char *
+input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, bool *unknown)
+{
+	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home), *src = NULL;
+	bool written = false;
+	struct stat sb;
+
+	*unknown = false;
+	for (size_t i = 0; c->sh && i < c->sh->ncmds && !*unknown; i++) {
+		const struct guard_shell_cmd *w = &c->sh->cmds[i];
+		bool hit = false;
+		for (size_t r = 0; r < w->nredirs && !hit; r++) {
+			const struct guard_shell_redir *rd = &w->redirs[r];
+			hit = (rd->op == GUARD_REDIR_OUT || rd->op == GUARD_REDIR_APPEND || rd->op == GUARD_REDIR_OUT_ALL) &&
+			      (rd->fd < 0 || rd->fd == 1) && names_file(st, &rd->target, abs);
+		}
+		if (!hit && w != c->cmd && w->argc == 3 && (!strcmp(risk_basename(w->argv[0].text), "cp") ||
+							     !strcmp(risk_basename(w->argv[0].text), "install")))
+			hit = names_file(st, &w->argv[2], abs);
+		if (!hit || w == c->cmd)
+			continue;
+		char *from = copied_from(st, w, abs);
+		if (!from || written) /* another program, or two writers */
+			*unknown = true;
+		free(src);
+		src = from;
+		written = true;
+	}
+	if (!written && !*unknown && stat(abs, &sb) < 0) {
+		/* not there: the command fails, unless another command on the line makes it (mkfifo F) */
+		for (size_t i = 0; c->sh && i < c->sh->ncmds && !*unknown; i++)
+			for (size_t k = 1; &c->sh->cmds[i] != c->cmd && k < c->sh->cmds[i].argc && !*unknown; k++)
+				*unknown = names_file(st, &c->sh->cmds[i].argv[k], abs);
+		if (!*unknown) {
+			free(abs);
+			return NULL;
+		}
+	} else if (!written && !*unknown && (!S_ISREG(sb.st_mode) || access(abs, R_OK) < 0)) {
+		*unknown = true;
+	}
+	if (*unknown) {
+		free(src);
+		src = NULL;
+	}
+	if (!written && !*unknown)
+		src = guard_xstrdup(abs);
+	free(abs);
+	return src;
+}
+
+/* Is the place a command's files land (a folder, "." for its working directory) inside the project? */
+static bool
+into_project(const struct risk_state *st, const char *dir)
+{
+	char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
+	bool in = st->ctx->project && guard_path_inside(abs, st->ctx->project);
+	free(abs);
+	return in;
+}
+
 /* Does the archive's bytes name guard's state (a tar or zip keeps names in the clear)? */
 static bool
 archive_names_state(const char *file, const struct stems *s)
@@ -409,7 +512,8 @@ archive_names_state(const char *file, const struct stems *s)
  * guard can read its names) holds guard's state.
  */
 static void
-unknown_into(struct risk_state *st, const char *verb, const char *dir, const char *archive, const struct stems *s)
+unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *dir, const char *archive,
+	     const struct stems *s)
 {
 	int place = risk_guard_place(st, dir);
 
@@ -417,7 +521,15 @@ unknown_into(struct risk_state *st, const char *verb, const char *dir, const cha
 		mention_write(st, verb, dir, place);
 		return;
 	}
-	if (archive_names_state(archive, s)) {
+	bool unknown = false;
+	char *src = archive && strcmp(archive, "-") ? input_now(st, c, archive, &unknown) : NULL;
+	if (unknown && into_project(st, dir))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s unpacks %s, which guard cannot read now (a FIFO, not there yet, or written on this line): "
+			  "what lands in %s is unknown", verb, archive, dir);
+	bool names = archive_names_state(src, s);
+	free(src);
+	if (names) {
 		char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
 		if (st->ctx->project && guard_path_inside(abs, st->ctx->project))
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
@@ -435,12 +547,23 @@ unknown_source(struct risk_state *st, const char *verb, const char *what)
 
 /* A patch's target files ("+++ b/x", "rename to x"), each checked as a write. */
 static void
-patch_targets(struct risk_state *st, const char *verb, const char *file)
+patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *file)
 {
 	char *data = NULL;
 	size_t len = 0;
+	bool unknown = false;
+	char *src = input_now(st, c, file, &unknown);
 
-	if (guard_file_read(file, 8u << 20, 0, &data, &len) < 0) {
+	if (!src) {
+		if (unknown && into_project(st, "."))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "%s applies %s, which guard cannot read now (a FIFO, not there yet, or written on this "
+				  "line): the files it changes are unknown", verb, file);
+		return;
+	}
+	int rc = guard_file_read(src, 8u << 20, 0, &data, &len);
+	free(src);
+	if (rc < 0) {
 		bool missing = guard_error_code() == GUARD_ENOTFOUND;
 		guard_error_clear();
 		if (!missing) /* a missing patch fails to apply */
@@ -569,7 +692,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			if (!f && c->cmd->pipe_pos && !risk_guard_place(st, dir ? dir : "."))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 					  "tar -x unpacks an archive from a pipe into %s: guard cannot list it", dir ? dir : ".");
-			unknown_into(st, "tar -x", dir ? dir : ".", f, s);
+			unknown_into(st, c, "tar -x", dir ? dir : ".", f, s);
 		}
 	} else if (risk_name_in(extract_verbs, n) || (is_interp(n) && (risk_arg_has(c, "zipfile") || risk_arg_has(c, "tarfile")))) {
 		/* unzip A -d D, 7z x A -oD, jar xf A, python3 -m zipfile -e A D: each readable operand */
@@ -579,9 +702,9 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		size_t k = risk_operands(c, 1, "-d -x -P", ops, 64);
 		for (size_t i = 0; i < k; i++)
 			if (!(ops[i]->flags & GUARD_WORD_DYNAMIC))
-				unknown_into(st, n, dir ? dir : ".", ops[i]->text, s);
+				unknown_into(st, c, n, dir ? dir : ".", ops[i]->text, s);
 		if (stdin_file(c))
-			unknown_into(st, n, dir ? dir : ".", stdin_file(c), s);
+			unknown_into(st, c, n, dir ? dir : ".", stdin_file(c), s);
 	} else if (!strcmp(n, "patch")) {
 		const char *in = risk_opt_value(c, "-i", "--input");
 		size_t k = risk_operands(c, 1, "-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output "
@@ -590,7 +713,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		if (!in)
 			in = k >= 2 && !dynamic ? ops[1]->text : stdin_file(c);
 		if (in)
-			patch_targets(st, "patch", in);
+			patch_targets(st, c, "patch", in);
 		else if (dynamic || !c->cmd->pipe_pos)
 			unknown_source(st, "patch", "a patch");
 	} else if (!strcmp(n, "git") && (git_subcommand(c, "apply") || git_subcommand(c, "am"))) {
@@ -603,10 +726,10 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			if (ops[i]->flags & GUARD_WORD_DYNAMIC)
 				unknown_source(st, "git apply", "a patch");
 			else
-				patch_targets(st, "git apply", ops[i]->text);
+				patch_targets(st, c, "git apply", ops[i]->text);
 		}
 		if (!any && stdin_file(c))
-			patch_targets(st, "git apply", stdin_file(c));
+			patch_targets(st, c, "git apply", stdin_file(c));
 		else if (!any && c->cmd->pipe_pos)
 			unknown_source(st, "git apply", "a patch from a pipe");
 	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
