@@ -831,7 +831,8 @@ list_state(const char *project, const char *rel, unsigned depth, struct guard_li
 	if (!d)
 		return;
 	while ((e = readdir(d)) && out->len < FIND_STATE_MAX) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		/* .tmp/ is the approval store's staging folder: remade on each save, nothing to lose */
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".tmp"))
 			continue;
 		char *sub = guard_xasprintf("%s/%s", rel, e->d_name);
 		guard_list_add(out, sub);
