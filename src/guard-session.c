@@ -674,8 +674,35 @@ same_change(const struct guard_changes *pr, const struct guard_change *x)
 	return false;
 }
 
+/*
+ * Every limit on the final measure, for a session still running at its end
+ * (time limits aside: a person may end a session long after its last
+ * call). A breach is applied as the hook would: recorded, audited, its
+ * incident filed, and the session ended with it. *stop says so, or NULL.
+ */
 static int
-end_session(struct ctx *c, const char *id, const char *why, const char *kind, int *code_out)
+final_breaches(struct ctx *c, cJSON *state, char **stop)
+{
+	cJSON *all, *b, *next;
+	int rc;
+
+	*stop = NULL;
+	if (strcmp(str(state, "status"), "running"))
+		return 0;
+	all = guard_session_breaches(state, c->tree, time(NULL),
+				     (long long)num(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc"));
+	for (b = all->child; b; b = next) {
+		next = b->next;
+		if (!strcmp(str(b, "limit"), "duration") || !strcmp(str(b, "limit"), "idle"))
+			cJSON_Delete(cJSON_DetachItemViaPointer(all, b));
+	}
+	rc = guard_session_apply(c->root, c->policy, state, all, stop);
+	cJSON_Delete(all);
+	return rc;
+}
+
+static int
+end_session(struct ctx *c, const char *id, const char *why, const char *kind, int *code_out, char **breach)
 {
 	struct guard_changes ch = GUARD_CHANGES_INIT, pr = GUARD_CHANGES_INIT, left = GUARD_CHANGES_INIT;
 	cJSON *commits = NULL;
@@ -686,12 +713,16 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	char ts[GUARD_TIME_LEN], *path = NULL, *rel = NULL, *q;
 	int fd = -1, rc;
 
+	*breach = NULL;
 	if ((rc = guard_scan_new(c->tree, &scan)) < 0 || (rc = measure(c, id, &state, &ch, scan)) < 0)
 		goto out;
 	cJSON_Delete(state);
 	state = NULL;
-	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0)
+	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0 ||
+	    (rc = final_breaches(c, state, breach)) < 0)
 		goto out;
+	if (*breach)
+		fprintf(stderr, "%s\n", *breach);
 	if (strcmp(str(state, "status"), "ended")) {
 		guard_time_now(ts);
 		set_str(state, "status", "ended");
@@ -773,8 +804,14 @@ verb_end(struct ctx *c)
 	char *id = NULL;
 	int rc = pick_id(c, &id);
 
+	char *breach = NULL;
+
 	if (rc >= 0)
-		rc = end_session(c, id, "ended by guard-session end", "completed", NULL);
+		rc = end_session(c, id, "ended by guard-session end", "completed", NULL, &breach);
+	/* over a limit on the final measure: ended as a breach, exit 1 */
+	if (rc >= 0 && breach)
+		rc = guard_error(GUARD_EDENY, "session %s ended over a limit", id);
+	free(breach);
 	free(id);
 	return rc < 0 ? rc : 0;
 }
@@ -871,6 +908,15 @@ must_stop(struct ctx *c, const char *id, bool measure_loc)
 	return stop;
 }
 
+static time_t
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 static int
 verb_run(struct ctx *c, const char *task, char **argv)
 {
@@ -879,6 +925,8 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	struct sigaction sa;
 	pid_t child;
 	int rc, st = 0, code = 0, ticks = 0;
+	char *breach = NULL;
+	time_t last;
 
 	if (!task) {
 		/* Name the run after the command: "claude" -> run-claude. */
@@ -894,6 +942,9 @@ verb_run(struct ctx *c, const char *task, char **argv)
 		free(made_task);
 		return rc;
 	}
+	if (guard_session_beat(c->root, id) < 0)
+		guard_error_clear(); /* the hook finds no heartbeat: it fails closed */
+	last = monotonic();
 	fprintf(stderr, "%s: session %s started; supervising %s\n", cli_progname, id, argv[0]);
 	fflush(stdout);
 	memset(&sa, 0, sizeof(sa));
@@ -919,10 +970,15 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	for (;;) {
 		if (waitpid(child, &st, WNOHANG) == child)
 			break;
+		/* a gap in the monotonic clock is a supervisor that was stopped: measure at once */
+		bool gap = monotonic() - last > 3;
+		last = monotonic();
 		if (got_signal) {
 			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
-		} else if (ticks % 10 == 0) {
-			stop = must_stop(c, id, ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks);
+		} else if (ticks % 10 == 0 || gap) {
+			if (guard_session_beat(c->root, id) < 0)
+				guard_error_clear(); /* the hook then finds the heartbeat stale: it fails closed */
+			stop = must_stop(c, id, gap || (ticks % (LOC_POLL_SECONDS * 10) == 0 && ticks));
 		}
 		if (stop) {
 			fprintf(stderr, "%s\n", stop);
@@ -934,7 +990,9 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	}
 	/* a stop without a breach was from outside: a signal, or a person's end */
 	kind = stop ? "interrupted" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "completed" : "agent_failed";
-	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code)) < 0)
+	rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code, &breach);
+	free(breach);
+	if (rc < 0)
 		goto out;
 	if (guard_session_lock_remove(c->root, id) < 0)
 		guard_error_clear(); /* a lock file left behind holds no state */

@@ -696,6 +696,114 @@ A
 	[ "$(printf '%s' "$output" | jq -r '.[0].status')" = interrupted ]
 }
 
+@test "F25: end over max_loc (never measured during the session) ends as a breach, exit 1, incident recorded" {
+	small_limits
+	start over
+	seq 1 30 >src/big.c # not through the hook: nothing predicted it
+	git add src && git commit -qm big
+	run --separate-stderr guard-session end
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"30 lines of code in the session, over the limit of 5"* ]]
+	[[ "$stderr" == *"ended over a limit"* ]]
+	[ "$(field .status)" = ended ]
+	[ "$(field '.breaches[0].limit')" = loc ]
+	[ "$(guard-session status --json | jq -c .ending)" = '{"kind":"breach","limit":"loc"}' ]
+	grep -q '"event":"session.terminate"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
+	# the PR body is still written, for a person to read
+	[ -f ".ai/sessions/$GUARD_SESSION.pr.md" ]
+	# a second end finds the session ended: no new breach, exit 0
+	run guard-session end
+	[ "$status" -eq 0 ]
+}
+
+@test "F25: end under every limit is completed, exit 0" {
+	small_limits
+	start under
+	printf 'a\nb\n' >src/a.c
+	git add src && git commit -qm small
+	run guard-session end
+	[ "$status" -eq 0 ]
+	[ "$(guard-session status --json | jq -c .ending)" = '{"kind":"completed"}' ]
+}
+
+@test "F25: run whose agent writes past max_loc without the hook ends as a breach, exit 10" {
+	small_limits
+	git add .ai && git commit -qm limits
+	run guard-session run --task big -- sh -c 'seq 1 30 >src/big.c && git add src && git commit -qm big'
+	[ "$status" -eq 10 ]
+	[ "$(ending_of big)" = '{"incident":"P3","kind":"breach","limit":"loc"}' ] ||
+		[ "$(ending_of big)" = '{"kind":"breach","limit":"loc"}' ]
+	[[ "$output" != *"ended (completed)"* ]]
+}
+
+@test "F25: a supervisor frozen with SIGSTOP: the hook refuses every call until it runs again" {
+	guard-session run --task frz -- sleep 60 3>&- &
+	sup=$!
+	wait_running frz
+	child=$(wait_for_child "$sup" sleep)
+	export GUARD_SESSION=$(basename "$(state_dir)"/*-frz.json .json)
+	wait_for_file "$(state_dir)/$GUARD_SESSION.beat"
+	hook pre Bash '{"command":"ls"}' u1
+	not_stopped
+	kill -STOP "$sup"
+	hook pre Bash '{"command":"ls"}' u2
+	stopped
+	[[ "$output" == *"supervisor (pid $sup) is stopped"* ]]
+	kill -CONT "$sup"
+	hook pre Bash '{"command":"ls"}' u3
+	not_stopped
+	# a heartbeat older than two polls (a supervisor that does not poll) fails closed too
+	touch -d '1 minute ago' "$(state_dir)/$GUARD_SESSION.beat"
+	kill -STOP "$sup" # so it cannot touch it again before the hook reads it
+	hook pre Bash '{"command":"ls"}' u4
+	stopped
+	kill -CONT "$sup"
+	rm -f "$(state_dir)/$GUARD_SESSION.beat"
+	kill -STOP "$sup"
+	hook pre Bash '{"command":"ls"}' u5
+	stopped
+	[[ "$output" == *"stopped"* || "$output" == *"heartbeat"* ]]
+	kill -CONT "$sup"
+	kill -TERM "$sup"
+	wait "$sup" || true
+	[ -n "$child" ] && kill "$child" 2>/dev/null || true
+}
+
+@test "F25: the heartbeat alone: a supervisor that runs but does not poll is refused" {
+	guard-session run --task hb -- sleep 60 3>&- &
+	sup=$!
+	wait_running hb
+	child=$(wait_for_child "$sup" sleep)
+	export GUARD_SESSION=$(basename "$(state_dir)"/*-hb.json .json)
+	STATE=$(state_dir)/$GUARD_SESSION.json
+	wait_for_file "$(state_dir)/$GUARD_SESSION.beat"
+	# the recorded supervisor is now this test's shell (running, not stopped, never beating)
+	jq --argjson p "$$" --argjson s "$(cut -d' ' -f22 /proc/$$/stat)" '.supervisor = {pid:$p,start:$s}' "$STATE" >"$STATE.tmp" &&
+		mv "$STATE.tmp" "$STATE"
+	kill -TERM "$sup"
+	wait "$sup" || true
+	kill "$child" 2>/dev/null || true
+	jq '.status = "running" | del(.ended_at, .end_reason, .breaches, .ending)' "$STATE" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
+	touch -d '1 minute ago' "$(state_dir)/$GUARD_SESSION.beat"
+	hook pre Bash '{"command":"ls"}' u1
+	stopped
+	[[ "$output" == *"heartbeat is "*"s old (more than 20s)"* ]]
+}
+
+@test "F25: kill/pkill/killall aimed at guard's processes or the agent's own line are critical" {
+	for c in 'kill -STOP $(ps -o ppid= -p $PPID)' 'kill -9 $PPID' "kill -STOP $$" 'pkill -f guard-session' \
+		'pkill -STOP -f "sess.*run"' 'killall guard-session' 'killall -STOP guard' 'pkill -P 1234' 'killall5 -STOP' \
+		'kill `cat .git/guard/sessions/x.json`'; do
+		run guard-risk <<<"$(jq -cn --arg c "$c" '{tool:"Bash",input:{command:$c}}')"
+		[ "$(printf '%s' "$output" | jq -r .risk.level)" = critical ] || { echo "not critical: $c"; false; }
+	done
+	# everyday: a job of the line itself, a literal pid not above this call, a name not guard's
+	for c in 'kill $!' 'kill %1' 'kill 999999' 'pkill node'; do
+		run guard-risk <<<"$(jq -cn --arg c "$c" '{tool:"Bash",input:{command:$c}}')"
+		[ "$(printf '%s' "$output" | jq -r .risk.level)" != critical ] || { echo "critical: $c"; false; }
+	done
+}
+
 @test "defer appends the [보류] entry in the DESIGN format and saves the plan" {
 	printf '# plan\nsteps\n' >"$BATS_TEST_TMPDIR/plan.md"
 	run --separate-stderr guard-session defer --summary 'cache layer' --round 3 --ratio 62.5 --gate fail --reason rounds \

@@ -94,6 +94,17 @@ int guard_session_start_lock(const char *root, int *fd);
  */
 const char *guard_session_status(const cJSON *state);
 
+/*
+ * The supervisor's heartbeat: guard-session run touches
+ * "<state dir>/sessions/<id>.beat" every second. guard_session_frozen says
+ * why a supervised session must take no tool call (a new string), or NULL:
+ * its supervisor is stopped (SIGSTOP), or its heartbeat is missing or older
+ * than GUARD_SESSION_BEAT_STALE seconds (two LOC polls).
+ */
+#define GUARD_SESSION_BEAT_STALE 20
+int guard_session_beat(const char *root, const char *id);
+char *guard_session_frozen(const char *root, const cJSON *state);
+
 /* The start time of pid in clock ticks since boot (/proc), 0 when gone. */
 unsigned long long guard_proc_start(long pid);
 

@@ -302,6 +302,12 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 				       guard_session_status(state), why ? ": " : "", why ? why : "");
 		goto stop;
 	}
+	char *frozen = guard_session_frozen(root, state);
+	if (frozen) {
+		stop = guard_xasprintf("guard: unattended session %s: %s; no more tool calls", id, frozen);
+		free(frozen);
+		goto stop;
+	}
 	if (phase && !strcmp(phase, "pre") && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
 		char *why = guard_session_vet(root, guard_policy_tree(policy), ev);
 		cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
