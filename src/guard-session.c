@@ -374,6 +374,14 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 	cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
 	set_num(counters, "loc", (double)ch->added);
 	set_num(counters, "loc_deleted", (double)ch->deleted);
+	/* F12: the files counted from the measure's status letters too; the hook's count stands when higher */
+	double files[3] = { 0, 0, 0 };
+	static const char *const file_keys[3] = { "files_created", "files_modified", "files_deleted" };
+	for (size_t i = 0; i < ch->len; i++)
+		files[ch->items[i].status == 'A' ? 0 : ch->items[i].status == 'D' ? 2 : 1]++;
+	for (size_t k = 0; k < 3; k++)
+		if (files[k] > num(counters, file_keys[k]))
+			set_num(counters, file_keys[k], files[k]);
 	/* the hook's predicted lines since the last measure are in the measure now */
 	cJSON_DeleteItemFromObjectCaseSensitive(counters, "loc_pending");
 	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)

@@ -696,6 +696,83 @@ A
 	[ "$(printf '%s' "$output" | jq -r '.[0].status')" = interrupted ]
 }
 
+@test "F10: lines hidden by .gitattributes (-diff, binary, diff=) are counted; a file with a NUL byte stays binary" {
+	start attrs
+	mkdir -p src/a src/b src/c
+	printf '*.c -diff\n' >src/a/.gitattributes
+	printf '*.c binary\n' >src/b/.gitattributes
+	printf '*.c diff=nothing\n' >src/c/.gitattributes
+	seq 1 30 | sed 's/.*/int v&;/' >src/a/big.c
+	seq 1 20 >src/b/big.c
+	seq 1 10 >src/c/big.c
+	printf 'x\0y\nz\n' >src/blob.dat
+	# an edit of a tracked file under a new -diff attribute counts too
+	printf 'one\ntwo\nthree\nfour\n' >src/main.c
+	printf 'main.c -diff\n' >src/.gitattributes
+	run --separate-stderr guard-session check --json
+	[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
+	j=$output
+	[ "$(jq -r '.changes[] | select(.path=="src/a/big.c") | .added' <<<"$j")" = 30 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/b/big.c") | .added' <<<"$j")" = 20 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/c/big.c") | .added' <<<"$j")" = 10 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/main.c") | .added' <<<"$j")" = 1 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/blob.dat") | .binary' <<<"$j")" = true ]
+	# 30 + 20 + 10 + 1 + four one-line .gitattributes
+	[ "$(jq -r .counters.loc <<<"$j")" = 65 ]
+	# committed, the same count
+	git add -A && git commit -qm hidden
+	run guard-session check --json
+	[ "$(printf '%s' "$output" | jq -r .counters.loc)" = 65 ]
+}
+
+@test "F10: over max_loc through a -diff attribute is a breach" {
+	small_limits
+	start attrs2
+	printf '*.c -diff\n' >src/.gitattributes
+	seq 1 30 >src/big.c
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"BREACHED: loc"* ]]
+}
+
+@test "F15: code under .ai/plans/ counts; only guard's own files (plans *.md, sessions, audit, approvals, policy) do not" {
+	start plans
+	mkdir -p .ai/plans/sub .ai/tools
+	seq 1 7 >.ai/plans/big.c
+	seq 1 3 >.ai/plans/sub/nested.md
+	seq 1 2 >.ai/tools/x.sh
+	seq 1 50 >.ai/plans/2026-01-01_0000_cache.md
+	seq 1 50 >PENDING_PLANS.md
+	run guard-session check --json
+	j=$output
+	[ "$(jq -r '[.changes[].path] | sort | join(",")' <<<"$j")" = ".ai/plans/big.c,.ai/plans/sub/nested.md,.ai/tools/x.sh" ]
+	[ "$(jq -r .counters.loc <<<"$j")" = 12 ]
+	git add -A && git commit -qm plan
+	run guard-session check --json
+	[ "$(printf '%s' "$output" | jq -r .counters.loc)" = 12 ]
+}
+
+@test "F12: files created, modified and deleted are counted from the measure, not only from the hook" {
+	many_files 1 3 d
+	# none of these went through the hook: the measure finds them
+	python3 -c "[open(f'src/g{i}.c','w').write(f'int g{i} = {i};\n') for i in range(4)]"
+	seq 4 | xargs -I{} touch src/h{}.c
+	echo changed >>src/main.c
+	git rm -q src/d/f1.tmp src/d/f2.tmp
+	run --separate-stderr guard-session check --json
+	[ "$(printf '%s' "$output" | jq -r .counters.files_created)" = 8 ]
+	[ "$(printf '%s' "$output" | jq -r .counters.files_modified)" = 1 ]
+	[ "$(printf '%s' "$output" | jq -r .counters.files_deleted)" = 2 ]
+	# over the seed's 20 files created: a breach found by the measure
+	for i in $(seq 1 20); do echo x >src/n$i.c; done
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"BREACHED: files_created"* ]]
+	run guard-session end
+	[ "$status" -eq 1 ]
+	[ "$(field '.breaches[0].limit')" = files_created ]
+}
+
 @test "F25: end over max_loc (never measured during the session) ends as a breach, exit 1, incident recorded" {
 	small_limits
 	start over

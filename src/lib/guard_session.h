@@ -298,7 +298,8 @@ cJSON *guard_pr_reviewers(const cJSON *tree, const struct guard_changes *c);
 /* The labels a PR needs: pr.labels, and pr.security_label when security is set. */
 void guard_pr_labels(const cJSON *tree, bool security, struct guard_list *labels);
 
-/* True when path is guard's own state (.ai/, .git/guard/, PENDING_PLANS.md): never counted. */
+/* True when path is guard's own file, never counted: .ai/sessions/, .ai/audit/, .ai/approvals/, .ai/state/,
+   .git/guard/, .ai/policy.yaml, PENDING_PLANS.md and deferred plans .ai/plans/NAME.md (nothing else under .ai/). */
 bool guard_session_own_path(const char *path);
 
 /*
