@@ -183,6 +183,36 @@ setup() { setup_guard; }
 	[ "$(printf '%s' "$output" | jq -r .hookSpecificOutput.permissionDecision)" = deny ]
 }
 
+@test "F26: a nested repository under the agent's cwd is not another project: the outer policy and audit log hold" {
+	mkdir -p "$PROJ/.ai"
+	printf 'version: 1\nrules:\n  - {id: no-make, effect: deny, when: {regex: "^make"}}\n' >"$PROJ/.ai/policy.yaml"
+	git -C "$PROJ" init -q src/vendor/x
+	mkdir -p "$PROJ/src/vendor/x/deep"
+	p=$(jq -cn --arg cwd "$PROJ/src/vendor/x/deep" '{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",tool_input:{command:"make all"},tool_use_id:"t1"}')
+	run guard hook claude <<<"$p"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"no-make"* ]]
+	[ ! -d "$PROJ/src/vendor/x/.ai/audit" ]
+	grep -q '"make all"' "$PROJ"/.ai/audit/*.jsonl
+	# a nested repository with a policy of its own (allowing it) is no way out either
+	mkdir -p "$PROJ/src/vendor/x/.ai" && printf 'version: 1\n' >"$PROJ/src/vendor/x/.ai/policy.yaml"
+	run guard hook claude <<<"$p"
+	[ "$(decision_of)" = deny ]
+	rm -rf "$PROJ/src/vendor/x/.ai"
+	# the outer folder without .git: a policy alone above does not make the project (it could be anyone's) ...
+	mv "$PROJ/.git" "$PROJ/.git.off"
+	run guard hook claude <<<"$p"
+	[ "$(decision_of)" != deny ]
+	# ... but CLAUDE_PROJECT_DIR, the folder the agent was started in, does when the cwd is inside it
+	CLAUDE_PROJECT_DIR=$PROJ run guard hook claude <<<"$p"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"no-make"* ]]
+	# and a CLAUDE_PROJECT_DIR the cwd is not inside changes nothing
+	CLAUDE_PROJECT_DIR=$BATS_TEST_TMPDIR/elsewhere run guard hook claude <<<"$p"
+	[ "$(decision_of)" != deny ]
+	mv "$PROJ/.git.off" "$PROJ/.git"
+}
+
 # codex_patch PATCH-TEXT [KEY]: a Codex apply_patch PreToolUse payload (the patch under KEY, default input).
 codex_patch() {
 	jq -cn --arg cwd "$PROJ" --arg p "$1" --arg k "${2:-input}" \
