@@ -813,12 +813,18 @@ A
 	[[ "$output" != *"ended (completed)"* ]]
 }
 
-@test "F25: a supervisor frozen with SIGSTOP: the hook refuses every call until it runs again" {
-	guard-session run --task frz -- sleep 60 3>&- &
+# supervised TASK: guard-session run of a sleep in the background; sets sup, child, GUARD_SESSION, STATE.
+supervised() {
+	guard-session run --task "$1" -- sleep 60 3>&- &
 	sup=$!
-	wait_running frz
+	wait_running "$1"
 	child=$(wait_for_child "$sup" sleep)
-	export GUARD_SESSION=$(basename "$(state_dir)"/*-frz.json .json)
+	export GUARD_SESSION=$(basename "$(state_dir)"/*-"$1".json .json)
+	STATE=$(state_dir)/$GUARD_SESSION.json
+}
+
+@test "F25: a supervisor frozen with SIGSTOP: the hook refuses every call until it runs again" {
+	supervised frz
 	wait_for_file "$(state_dir)/$GUARD_SESSION.beat"
 	hook pre Bash '{"command":"ls"}' u1
 	not_stopped
@@ -847,12 +853,7 @@ A
 }
 
 @test "F25: the heartbeat alone: a supervisor that runs but does not poll is refused" {
-	guard-session run --task hb -- sleep 60 3>&- &
-	sup=$!
-	wait_running hb
-	child=$(wait_for_child "$sup" sleep)
-	export GUARD_SESSION=$(basename "$(state_dir)"/*-hb.json .json)
-	STATE=$(state_dir)/$GUARD_SESSION.json
+	supervised hb
 	wait_for_file "$(state_dir)/$GUARD_SESSION.beat"
 	# the recorded supervisor is now this test's shell (running, not stopped, never beating)
 	jq --argjson p "$$" --argjson s "$(cut -d' ' -f22 /proc/$$/stat)" '.supervisor = {pid:$p,start:$s}' "$STATE" >"$STATE.tmp" &&

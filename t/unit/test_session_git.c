@@ -151,6 +151,19 @@ guard_numstat(long *total_added)
 	return out;
 }
 
+/* git's numstat holds every expected line. */
+static void
+git_has(const char *want, const char *const *expect)
+{
+	for (size_t i = 0; expect[i]; i++) {
+		char *line = guard_xasprintf("%s\n", expect[i]);
+		if (!strstr(want, line))
+			printf("#   git has no line '%s'\n", expect[i]);
+		CHECK(strstr(want, line));
+		free(line);
+	}
+}
+
 /* guard == git, and git's output holds every expected line. */
 static void
 same_as_git(const char *const *expect)
@@ -160,13 +173,7 @@ same_as_git(const char *const *expect)
 	if (strcmp(want, got))
 		printf("#   git:\n%s#   guard:\n%s", want, got);
 	CHECK_STR(got, want);
-	for (size_t i = 0; expect[i]; i++) {
-		char *line = guard_xasprintf("%s\n", expect[i]);
-		if (!strstr(want, line))
-			printf("#   git has no line '%s'\n", expect[i]);
-		CHECK(strstr(want, line));
-		free(line);
-	}
+	git_has(want, expect);
 	free(want);
 	free(got);
 }
@@ -241,20 +248,14 @@ TEST(loc_crlf_with_autocrlf)
 
 /*
  * F10: a file binary only by its attributes (no NUL byte) is counted as
- * text: git's numstat holds each of git_has ("-\t-\tPATH"), guard's is got_want.
+ * text: git's numstat holds each of hidden ("-\t-\tPATH"), guard's is got_want.
  */
 static void
-counted_where_git_hides(const char *const *git_has, const char *got_want)
+counted_where_git_hides(const char *const *hidden, const char *got_want)
 {
 	char *want = git_numstat(), *got = guard_numstat(NULL);
 
-	for (size_t i = 0; git_has[i]; i++) {
-		char *line = guard_xasprintf("%s\n", git_has[i]);
-		if (!strstr(want, line))
-			printf("#   git has no line '%s'\n", git_has[i]);
-		CHECK(strstr(want, line));
-		free(line);
-	}
+	git_has(want, hidden);
 	CHECK_STR(got, got_want);
 	free(want);
 	free(got);
