@@ -418,6 +418,18 @@ approve_print_request(const cJSON *req, bool json)
 	printf("risk      %s%s%s\n", str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
 	       *str(req, "rule") ? ", asked by rule " : "", str(req, "rule"));
 	printf("by        %s at %s\n", str(req, "requested_by"), str(req, "requested_at"));
+	const cJSON *direct = cJSON_GetObjectItemCaseSensitive(req, "direct"), *r;
+	if (cJSON_IsObject(direct)) {
+		printf("asked     directly (guard-approve request), not by guard's hook: the risk above is guard's rating\n");
+		if (*str(direct, "claimed_level") &&
+		    strcmp(str(direct, "claimed_level"), str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level")))
+			print_visible("claimed   risk ", str(direct, "claimed_level"), INT_MAX);
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(direct, "claimed_reasons"))
+			if (cJSON_IsString(r))
+				print_visible("claimed   reason ", r->valuestring, INT_MAX);
+		if (*str(direct, "claimed_by") && strcmp(str(direct, "claimed_by"), str(req, "requested_by")))
+			print_visible("claimed   by ", str(direct, "claimed_by"), INT_MAX);
+	}
 	printf("expires   %s\n", str(req, "expires_at"));
 	printf("digest    %s\n", str(req, "action_digest"));
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))

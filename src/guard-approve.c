@@ -147,13 +147,23 @@ request_action(struct ctx *c, const char *command, const char *tool, const char 
 	} else if ((rc = cli_read_one(GUARD_AGENT_CLAUDE, &ev)) < 0) {
 		return rc;
 	}
-	if (command || tool) {
-		cJSON *actor = cJSON_AddObjectToObject(ev, "actor");
-		cJSON_AddStringToObject(actor, "user", identity(c));
-		cJSON_AddStringToObject(actor, "role", "agent");
-	}
-	if ((rc = guard_event_complete(ev, "cli")) < 0 ||
-	    (!cJSON_GetObjectItemCaseSensitive(ev, "risk") && (rc = guard_stage_risk(&c->stages, ev, NULL)) < 0))
+	/*
+	 * Asked directly, not by guard's hook: the requester is the caller and
+	 * the risk is guard's own rating of the action. What the event claimed
+	 * (risk, reasons, requester) is kept apart as "claimed", for the person
+	 * to see beside guard's, never used.
+	 */
+	cJSON *claimed = cJSON_CreateObject(), *was;
+	if ((was = cJSON_DetachItemFromObjectCaseSensitive(ev, "risk")))
+		cJSON_AddItemToObject(claimed, "risk", was);
+	if ((was = cJSON_DetachItemFromObjectCaseSensitive(ev, "actor")))
+		cJSON_AddItemToObject(claimed, "actor", was);
+	cJSON_DeleteItemFromObjectCaseSensitive(ev, "claimed");
+	cJSON_AddItemToObject(ev, "claimed", claimed);
+	cJSON *actor = cJSON_AddObjectToObject(ev, "actor");
+	cJSON_AddStringToObject(actor, "user", identity(c));
+	cJSON_AddStringToObject(actor, "role", "agent");
+	if ((rc = guard_event_complete(ev, "cli")) < 0 || (rc = guard_stage_risk(&c->stages, ev, NULL)) < 0)
 		goto out;
 	free(c->root);
 	c->root = guard_xstrdup(guard_event_str(ev, "project"));

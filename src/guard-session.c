@@ -396,6 +396,14 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 	cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
 	set_num(counters, "loc", (double)ch->added);
 	set_num(counters, "loc_deleted", (double)ch->deleted);
+	/* F12: the files counted from the measure's status letters too; the hook's count stands when higher */
+	double files[3] = { 0, 0, 0 };
+	static const char *const file_keys[3] = { "files_created", "files_modified", "files_deleted" };
+	for (size_t i = 0; i < ch->len; i++)
+		files[ch->items[i].status == 'A' ? 0 : ch->items[i].status == 'D' ? 2 : 1]++;
+	for (size_t k = 0; k < 3; k++)
+		if (files[k] > num(counters, file_keys[k]))
+			set_num(counters, file_keys[k], files[k]);
 	/* the hook's predicted lines since the last measure are in the measure now */
 	cJSON_DeleteItemFromObjectCaseSensitive(counters, "loc_pending");
 	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
@@ -693,8 +701,35 @@ same_change(const struct guard_changes *pr, const struct guard_change *x)
 	return false;
 }
 
+/*
+ * Every limit on the final measure, for a session still running at its end
+ * (time limits aside: a person may end a session long after its last
+ * call). A breach is applied as the hook would: recorded, audited, its
+ * incident filed, and the session ended with it. *stop says so, or NULL.
+ */
 static int
-end_session(struct ctx *c, const char *id, const char *why, const char *kind, int *code_out)
+final_breaches(struct ctx *c, cJSON *state, char **stop)
+{
+	cJSON *all, *b, *next;
+	int rc;
+
+	*stop = NULL;
+	if (strcmp(str(state, "status"), "running"))
+		return 0;
+	all = guard_session_breaches(state, c->tree, time(NULL),
+				     (long long)num(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc"));
+	for (b = all->child; b; b = next) {
+		next = b->next;
+		if (!strcmp(str(b, "limit"), "duration") || !strcmp(str(b, "limit"), "idle"))
+			cJSON_Delete(cJSON_DetachItemViaPointer(all, b));
+	}
+	rc = guard_session_apply(c->root, c->policy, state, all, stop);
+	cJSON_Delete(all);
+	return rc;
+}
+
+static int
+end_session(struct ctx *c, const char *id, const char *why, const char *kind, int *code_out, char **breach)
 {
 	struct guard_changes ch = GUARD_CHANGES_INIT, pr = GUARD_CHANGES_INIT, left = GUARD_CHANGES_INIT;
 	cJSON *commits = NULL;
@@ -706,12 +741,16 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	char ts[GUARD_TIME_LEN], *path = NULL, *rel = NULL, *q;
 	int fd = -1, rc;
 
+	*breach = NULL;
 	if ((rc = guard_scan_new(c->tree, &scan)) < 0 || (rc = measure(c, id, &state, &ch, scan, &g)) < 0)
 		goto out;
 	cJSON_Delete(state);
 	state = NULL;
-	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0)
+	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0 ||
+	    (rc = final_breaches(c, state, breach)) < 0)
 		goto out;
+	if (*breach)
+		fprintf(stderr, "%s\n", *breach);
 	if (strcmp(str(state, "status"), "ended")) {
 		guard_time_now(ts);
 		set_str(state, "status", "ended");
@@ -794,8 +833,14 @@ verb_end(struct ctx *c)
 	char *id = NULL;
 	int rc = pick_id(c, &id);
 
+	char *breach = NULL;
+
 	if (rc >= 0)
-		rc = end_session(c, id, "ended by guard-session end", "completed", NULL);
+		rc = end_session(c, id, "ended by guard-session end", "completed", NULL, &breach);
+	/* over a limit on the final measure: ended as a breach, exit 1 */
+	if (rc >= 0 && breach)
+		rc = guard_error(GUARD_EDENY, "session %s ended over a limit", id);
+	free(breach);
 	free(id);
 	return rc < 0 ? rc : 0;
 }
@@ -996,6 +1041,15 @@ watch_measured(struct supervise *s, long long began)
 	s->gap_ms = (now - began) * GAP_FACTOR > GAP_MIN_MS ? (now - began) * GAP_FACTOR : GAP_MIN_MS;
 }
 
+static time_t
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 static int
 verb_run(struct ctx *c, const char *task, char **argv)
 {
@@ -1006,6 +1060,8 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	struct supervise sv = { GUARD_WATCH_INIT, false, 0, 0, 0, 0, GAP_MIN_MS };
 	bool measure = false;
 	int rc, st = 0, code = 0, ticks = 0;
+	char *breach = NULL;
+	time_t last;
 
 	if (!task) {
 		/* Name the run after the command: "claude" -> run-claude. */
@@ -1021,6 +1077,9 @@ verb_run(struct ctx *c, const char *task, char **argv)
 		free(made_task);
 		return rc;
 	}
+	if (guard_session_beat(c->root, id) < 0)
+		guard_error_clear(); /* the hook finds no heartbeat: it fails closed */
+	last = monotonic();
 	fprintf(stderr, "%s: session %s started; supervising %s\n", cli_progname, id, argv[0]);
 	fflush(stdout);
 	memset(&sa, 0, sizeof(sa));
@@ -1047,15 +1106,21 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	for (;;) {
 		if (waitpid(child, &st, WNOHANG) == child)
 			break;
+		/* a gap in the monotonic clock is a supervisor that was stopped: measure at once */
+		bool gap = monotonic() - last > 3;
+		last = monotonic();
 		if (got_signal) {
 			stop = guard_xasprintf("guard: supervisor got signal %d", (int)got_signal);
-		} else if (measure) {
+		} else if (measure || gap) {
 			long long began = now_ms();
 			stop = must_stop(c, id, true);
 			watch_measured(&sv, began);
 		} else if (ticks % 10 == 0) {
 			stop = must_stop(c, id, false);
 		}
+		/* the heartbeat the hook checks (a stopped supervisor makes the hook refuse) */
+		if ((ticks % 10 == 0 || gap) && guard_session_beat(c->root, id) < 0)
+			guard_error_clear(); /* the hook then finds the heartbeat stale: it fails closed */
 		if (stop) {
 			fprintf(stderr, "%s\n", stop);
 			st = stop_child(child);
@@ -1067,7 +1132,9 @@ verb_run(struct ctx *c, const char *task, char **argv)
 	guard_watch_close(&sv.w);
 	/* a stop without a breach was from outside: a signal, or a person's end */
 	kind = stop ? "interrupted" : WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "completed" : "agent_failed";
-	if ((rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code)) < 0)
+	rc = end_session(c, id, stop ? stop : "the agent command finished", kind, &code, &breach);
+	free(breach);
+	if (rc < 0)
 		goto out;
 	if (guard_session_lock_remove(c->root, id) < 0)
 		guard_error_clear(); /* a lock file left behind holds no state */

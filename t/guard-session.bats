@@ -696,6 +696,192 @@ A
 	[ "$(printf '%s' "$output" | jq -r '.[0].status')" = interrupted ]
 }
 
+@test "F10: lines hidden by .gitattributes (-diff, binary, diff=) are counted; a file with a NUL byte stays binary" {
+	start attrs
+	mkdir -p src/a src/b src/c
+	printf '*.c -diff\n' >src/a/.gitattributes
+	printf '*.c binary\n' >src/b/.gitattributes
+	printf '*.c diff=nothing\n' >src/c/.gitattributes
+	seq 1 30 | sed 's/.*/int v&;/' >src/a/big.c
+	seq 1 20 >src/b/big.c
+	seq 1 10 >src/c/big.c
+	printf 'x\0y\nz\n' >src/blob.dat
+	# an edit of a tracked file under a new -diff attribute counts too
+	printf 'one\ntwo\nthree\nfour\n' >src/main.c
+	printf 'main.c -diff\n' >src/.gitattributes
+	run --separate-stderr guard-session check --json
+	[ "$status" -eq 0 ] || [ "$status" -eq 1 ]
+	j=$output
+	[ "$(jq -r '.changes[] | select(.path=="src/a/big.c") | .added' <<<"$j")" = 30 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/b/big.c") | .added' <<<"$j")" = 20 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/c/big.c") | .added' <<<"$j")" = 10 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/main.c") | .added' <<<"$j")" = 1 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/blob.dat") | .binary' <<<"$j")" = true ]
+	# 30 + 20 + 10 + 1 + four one-line .gitattributes
+	[ "$(jq -r .counters.loc <<<"$j")" = 65 ]
+	# committed, the same count
+	git add -A && git commit -qm hidden
+	run guard-session check --json
+	[ "$(printf '%s' "$output" | jq -r .counters.loc)" = 65 ]
+}
+
+@test "F10: over max_loc through a -diff attribute is a breach" {
+	small_limits
+	start attrs2
+	printf '*.c -diff\n' >src/.gitattributes
+	seq 1 30 >src/big.c
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"BREACHED: loc"* ]]
+}
+
+@test "F15: code under .ai/plans/ counts; only guard's own files (plans *.md, sessions, audit, approvals, policy) do not" {
+	start plans
+	mkdir -p .ai/plans/sub .ai/tools
+	seq 1 7 >.ai/plans/big.c
+	seq 1 3 >.ai/plans/sub/nested.md
+	seq 1 2 >.ai/tools/x.sh
+	seq 1 50 >.ai/plans/2026-01-01_0000_cache.md
+	seq 1 50 >PENDING_PLANS.md
+	run guard-session check --json
+	j=$output
+	[ "$(jq -r '[.changes[].path] | sort | join(",")' <<<"$j")" = ".ai/plans/big.c,.ai/plans/sub/nested.md,.ai/tools/x.sh" ]
+	[ "$(jq -r .counters.loc <<<"$j")" = 12 ]
+	git add -A && git commit -qm plan
+	run guard-session check --json
+	[ "$(printf '%s' "$output" | jq -r .counters.loc)" = 12 ]
+}
+
+@test "F12: files created, modified and deleted are counted from the measure, not only from the hook" {
+	many_files 1 3 d
+	# none of these went through the hook: the measure finds them
+	python3 -c "[open(f'src/g{i}.c','w').write(f'int g{i} = {i};\n') for i in range(4)]"
+	seq 4 | xargs -I{} touch src/h{}.c
+	echo changed >>src/main.c
+	git rm -q src/d/f1.tmp src/d/f2.tmp
+	run --separate-stderr guard-session check --json
+	[ "$(printf '%s' "$output" | jq -r .counters.files_created)" = 8 ]
+	[ "$(printf '%s' "$output" | jq -r .counters.files_modified)" = 1 ]
+	[ "$(printf '%s' "$output" | jq -r .counters.files_deleted)" = 2 ]
+	# over the seed's 20 files created: a breach found by the measure
+	for i in $(seq 1 20); do echo x >src/n$i.c; done
+	run guard-session check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"BREACHED: files_created"* ]]
+	run guard-session end
+	[ "$status" -eq 1 ]
+	[ "$(field '.breaches[0].limit')" = files_created ]
+}
+
+@test "F25: end over max_loc (never measured during the session) ends as a breach, exit 1, incident recorded" {
+	small_limits
+	start over
+	seq 1 30 >src/big.c # not through the hook: nothing predicted it
+	git add src && git commit -qm big
+	run --separate-stderr guard-session end
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"30 lines of code in the session, over the limit of 5"* ]]
+	[[ "$stderr" == *"ended over a limit"* ]]
+	[ "$(field .status)" = ended ]
+	[ "$(field '.breaches[0].limit')" = loc ]
+	[ "$(guard-session status --json | jq -c .ending)" = '{"kind":"breach","limit":"loc"}' ]
+	grep -q '"event":"session.terminate"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
+	# the PR body is still written, for a person to read
+	[ -f ".ai/sessions/$GUARD_SESSION.pr.md" ]
+	# a second end finds the session ended: no new breach, exit 0
+	run guard-session end
+	[ "$status" -eq 0 ]
+}
+
+@test "F25: end under every limit is completed, exit 0" {
+	small_limits
+	start under
+	printf 'a\nb\n' >src/a.c
+	git add src && git commit -qm small
+	run guard-session end
+	[ "$status" -eq 0 ]
+	[ "$(guard-session status --json | jq -c .ending)" = '{"kind":"completed"}' ]
+}
+
+@test "F25: run whose agent writes past max_loc without the hook ends as a breach, exit 10" {
+	small_limits
+	git add .ai && git commit -qm limits
+	run guard-session run --task big -- sh -c 'seq 1 30 >src/big.c && git add src && git commit -qm big'
+	[ "$status" -eq 10 ]
+	[ "$(ending_of big)" = '{"incident":"P3","kind":"breach","limit":"loc"}' ] ||
+		[ "$(ending_of big)" = '{"kind":"breach","limit":"loc"}' ]
+	[[ "$output" != *"ended (completed)"* ]]
+}
+
+# supervised TASK: guard-session run of a sleep in the background; sets sup, child, GUARD_SESSION, STATE.
+supervised() {
+	guard-session run --task "$1" -- sleep 60 3>&- &
+	sup=$!
+	wait_running "$1"
+	child=$(wait_for_child "$sup" sleep)
+	export GUARD_SESSION=$(basename "$(state_dir)"/*-"$1".json .json)
+	STATE=$(state_dir)/$GUARD_SESSION.json
+}
+
+@test "F25: a supervisor frozen with SIGSTOP: the hook refuses every call until it runs again" {
+	supervised frz
+	wait_for_file "$(state_dir)/$GUARD_SESSION.beat"
+	hook pre Bash '{"command":"ls"}' u1
+	not_stopped
+	kill -STOP "$sup"
+	hook pre Bash '{"command":"ls"}' u2
+	stopped
+	[[ "$output" == *"supervisor (pid $sup) is stopped"* ]]
+	kill -CONT "$sup"
+	hook pre Bash '{"command":"ls"}' u3
+	not_stopped
+	# a heartbeat older than two polls (a supervisor that does not poll) fails closed too
+	touch -d '1 minute ago' "$(state_dir)/$GUARD_SESSION.beat"
+	kill -STOP "$sup" # so it cannot touch it again before the hook reads it
+	hook pre Bash '{"command":"ls"}' u4
+	stopped
+	kill -CONT "$sup"
+	rm -f "$(state_dir)/$GUARD_SESSION.beat"
+	kill -STOP "$sup"
+	hook pre Bash '{"command":"ls"}' u5
+	stopped
+	[[ "$output" == *"stopped"* || "$output" == *"heartbeat"* ]]
+	kill -CONT "$sup"
+	kill -TERM "$sup"
+	wait "$sup" || true
+	[ -n "$child" ] && kill "$child" 2>/dev/null || true
+}
+
+@test "F25: the heartbeat alone: a supervisor that runs but does not poll is refused" {
+	supervised hb
+	wait_for_file "$(state_dir)/$GUARD_SESSION.beat"
+	# the recorded supervisor is now this test's shell (running, not stopped, never beating)
+	jq --argjson p "$$" --argjson s "$(cut -d' ' -f22 /proc/$$/stat)" '.supervisor = {pid:$p,start:$s}' "$STATE" >"$STATE.tmp" &&
+		mv "$STATE.tmp" "$STATE"
+	kill -TERM "$sup"
+	wait "$sup" || true
+	kill "$child" 2>/dev/null || true
+	jq '.status = "running" | del(.ended_at, .end_reason, .breaches, .ending)' "$STATE" >"$STATE.tmp" && mv "$STATE.tmp" "$STATE"
+	touch -d '1 minute ago' "$(state_dir)/$GUARD_SESSION.beat"
+	hook pre Bash '{"command":"ls"}' u1
+	stopped
+	[[ "$output" == *"heartbeat is "*"s old (more than 20s)"* ]]
+}
+
+@test "F25: kill/pkill/killall aimed at guard's processes or the agent's own line are critical" {
+	for c in 'kill -STOP $(ps -o ppid= -p $PPID)' 'kill -9 $PPID' "kill -STOP $$" 'pkill -f guard-session' \
+		'pkill -STOP -f "sess.*run"' 'killall guard-session' 'killall -STOP guard' 'pkill -P 1234' 'killall5 -STOP' \
+		'kill `cat .git/guard/sessions/x.json`'; do
+		run guard-risk <<<"$(jq -cn --arg c "$c" '{tool:"Bash",input:{command:$c}}')"
+		[ "$(printf '%s' "$output" | jq -r .risk.level)" = critical ] || { echo "not critical: $c"; false; }
+	done
+	# everyday: a job of the line itself, a literal pid not above this call, a name not guard's
+	for c in 'kill $!' 'kill %1' 'kill 999999' 'pkill node'; do
+		run guard-risk <<<"$(jq -cn --arg c "$c" '{tool:"Bash",input:{command:$c}}')"
+		[ "$(printf '%s' "$output" | jq -r .risk.level)" != critical ] || { echo "critical: $c"; false; }
+	done
+}
+
 @test "defer appends the [보류] entry in the DESIGN format and saves the plan" {
 	printf '# plan\nsteps\n' >"$BATS_TEST_TMPDIR/plan.md"
 	run --separate-stderr guard-session defer --summary 'cache layer' --round 3 --ratio 62.5 --gate fail --reason rounds \

@@ -183,6 +183,65 @@ setup() { setup_guard; }
 	[ "$(printf '%s' "$output" | jq -r .hookSpecificOutput.permissionDecision)" = deny ]
 }
 
+@test "F26: a nested repository under the agent's cwd is not another project: the outer policy and audit log hold" {
+	mkdir -p "$PROJ/.ai"
+	printf 'version: 1\nrules:\n  - {id: no-make, effect: deny, when: {regex: "^make"}}\n' >"$PROJ/.ai/policy.yaml"
+	git -C "$PROJ" init -q src/vendor/x
+	mkdir -p "$PROJ/src/vendor/x/deep"
+	p=$(jq -cn --arg cwd "$PROJ/src/vendor/x/deep" '{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",tool_input:{command:"make all"},tool_use_id:"t1"}')
+	run guard hook claude <<<"$p"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"no-make"* ]]
+	[ ! -d "$PROJ/src/vendor/x/.ai/audit" ]
+	grep -q '"make all"' "$PROJ"/.ai/audit/*.jsonl
+	# a nested repository with a policy of its own (allowing it) is no way out either
+	mkdir -p "$PROJ/src/vendor/x/.ai" && printf 'version: 1\n' >"$PROJ/src/vendor/x/.ai/policy.yaml"
+	run guard hook claude <<<"$p"
+	[ "$(decision_of)" = deny ]
+	rm -rf "$PROJ/src/vendor/x/.ai"
+	# the outer folder without .git: a policy alone above does not make the project (it could be anyone's) ...
+	mv "$PROJ/.git" "$PROJ/.git.off"
+	run guard hook claude <<<"$p"
+	[ "$(decision_of)" != deny ]
+	# ... but CLAUDE_PROJECT_DIR, the folder the agent was started in, does when the cwd is inside it
+	CLAUDE_PROJECT_DIR=$PROJ run guard hook claude <<<"$p"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"no-make"* ]]
+	# and a CLAUDE_PROJECT_DIR the cwd is not inside changes nothing
+	CLAUDE_PROJECT_DIR=$BATS_TEST_TMPDIR/elsewhere run guard hook claude <<<"$p"
+	[ "$(decision_of)" != deny ]
+	mv "$PROJ/.git.off" "$PROJ/.git"
+}
+
+# codex_patch PATCH-TEXT [KEY]: a Codex apply_patch PreToolUse payload (the patch under KEY, default input).
+codex_patch() {
+	jq -cn --arg cwd "$PROJ" --arg p "$1" --arg k "${2:-input}" \
+		'{session_id:"c",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"apply_patch",tool_input:{($k):$p}}'
+}
+
+@test "F20: Codex apply_patch: each Add/Update/Delete/Move header is a file written or deleted; guard's state is denied" {
+	for key in input patch; do
+		for head in 'Update File: .ai/policy.yaml' 'Add File: .ai/approvals/x.json' 'Delete File: .ai/audit/2026-11-21.jsonl' \
+			'Update File: src/a.c
+*** Move to: .claude/settings.json' 'Add File:   .ai/policy.yaml  '; do
+			run --separate-stderr guard hook codex <<<"$(codex_patch "$(printf '*** Begin Patch\n*** %s\n@@\n+default: allow\n*** End Patch' "$head")" "$key")"
+			echo "$key $head -> $output"
+			[ "$status" -eq 2 ]
+			[ "$(printf '%s' "$output" | jq -r .hookSpecificOutput.permissionDecision)" = deny ]
+			[[ "$output" == *"protect-guard"* ]]
+		done
+	done
+	# a patch of project files: rated by what it does, the targets read
+	run guard-risk <<<"$(jq -cn --arg p "$(printf '*** Begin Patch\n*** Add File: src/new.c\n+int x;\n*** Delete File: src/old.c\n*** End Patch')" '{tool:"Edit",input:{input:$p}}')"
+	[ "$(printf '%s' "$output" | jq -c .risk.targets)" = '["src/new.c","src/old.c"]' ]
+	[ "$(printf '%s' "$output" | jq -r .risk.class)" = D ]
+	# an Edit-class tool with no file guard can read is asked about, not allowed
+	run --separate-stderr guard hook codex <<<"$(codex_patch 'not a patch at all')"
+	[ "$status" -eq 2 ]
+	run guard-risk <<<'{"tool":"Edit","input":{"input":"*** Begin Patch\n*** End Patch"}}'
+	[ "$(printf '%s' "$output" | jq -r .risk.level)" = high ]
+}
+
 @test "guard protects its own state from the Write and Edit tools" {
 	for f in .ai/policy.yaml .ai/approvals/x.json .ai/audit/2026-11-21.jsonl .ai/sessions/s.json \
 		 .claude/settings.json .claude/settings.local.json .git/hooks/pre-commit PENDING_PLANS.md; do

@@ -309,6 +309,20 @@ new_request(const struct guard_approval_config *c, const cJSON *ev, const char *
 	if (*gap_str(decision, "rule"))
 		cJSON_AddStringToObject(req, "rule", gap_str(decision, "rule"));
 	cJSON_AddStringToObject(req, "requested_by", *gap_str(actor, "user") ? gap_str(actor, "user") : "unknown");
+	/* asked directly (guard-approve request): what the event claimed, shown beside guard's rating */
+	const cJSON *claimed = cJSON_GetObjectItemCaseSensitive(ev, "claimed");
+	if (cJSON_IsObject(claimed)) {
+		cJSON *cl = cJSON_AddObjectToObject(req, "direct");
+		const cJSON *cr = cJSON_GetObjectItemCaseSensitive(claimed, "risk");
+		const cJSON *ca = cJSON_GetObjectItemCaseSensitive(claimed, "actor");
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(cr, "level")))
+			cJSON_AddStringToObject(cl, "claimed_level", gap_str(cr, "level"));
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(cr, "reasons")))
+			cJSON_AddItemToObject(cl, "claimed_reasons",
+					      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cr, "reasons"), 1));
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ca, "user")))
+			cJSON_AddStringToObject(cl, "claimed_by", gap_str(ca, "user"));
+	}
 	set_time(req, "requested_at", now);
 	if (c->unattended) {
 		/* nobody is there to answer: it waits for the next attended briefing (seed 004) */

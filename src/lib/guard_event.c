@@ -387,7 +387,7 @@ project_of(const char *cwd)
 		free(last_cwd);
 		free(last_root);
 		last_cwd = guard_xstrdup(cwd);
-		guard_project_root(cwd, &last_root);
+		guard_event_project_root(cwd, &last_root);
 	}
 	return last_root;
 }

@@ -126,7 +126,8 @@ guard_git_check_clean(struct guard_git *g)
 	int rc = 0;
 
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	/* each untracked file: guard's own (.ai/policy.yaml) apart from code beside it */
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (git_status_list_new(&list, g->repo, &opts) < 0)
 		return git_fail(GUARD_EIO, "cannot read the status");
 	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
@@ -523,6 +524,39 @@ buffer_patch(struct guard_git *g, const git_diff_delta *d, bool plain, git_patch
 	return rc;
 }
 
+/*
+ * A file git calls binary by its attributes (-diff, binary, diff=...) but
+ * whose sides hold no NUL byte is text to a LOC budget: its patch from
+ * the raw contents, text forced (1 when it really is binary: keep -1).
+ */
+static int
+text_patch(struct guard_git *g, const git_diff_delta *d, git_patch **out, struct source *src)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	bool has_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
+	bool has_new = d->status != GIT_DELTA_DELETED;
+	const void *old = NULL;
+	size_t old_len = 0;
+
+	*out = NULL;
+	if ((has_old && !regular_mode(d->old_file.mode)) || (has_new && !regular_mode(d->new_file.mode)))
+		return 1;
+	if (has_old && git_blob_lookup(&src->blob, g->repo, &d->old_file.id) < 0)
+		return git_fail(GUARD_EIO, "cannot read a file of the base commit");
+	if (src->blob) {
+		old = git_blob_rawcontent(src->blob);
+		old_len = (size_t)git_blob_rawsize(src->blob);
+	}
+	if (has_new && workdir_content(g, d->new_file.path, true, &src->text) != 0)
+		return 1;
+	if ((old && memchr(old, '\0', old_len)) || (src->text.ptr && memchr(src->text.ptr, '\0', src->text.size)))
+		return 1;
+	opts.flags = GIT_DIFF_FORCE_TEXT;
+	if (git_patch_from_buffers(out, old, old_len, NULL, src->text.ptr, src->text.size, NULL, &opts) < 0)
+		return git_fail(GUARD_EIO, "cannot diff a file");
+	return 0;
+}
+
 static bool
 adds_and_deletes(git_diff *diff)
 {
@@ -589,6 +623,28 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 			break;
 		}
 		const git_diff_delta *pd = git_patch_get_delta(patch);
+		if ((pd->flags & GIT_DIFF_FLAG_BINARY) && !src.kept) {
+			/* binary by attributes only (F10): counted as the text it is */
+			git_patch *text = NULL;
+			struct source tsrc = { { 0 }, NULL, false };
+			int t = text_patch(g, d, &text, &tsrc);
+			if (t < 0) {
+				rc = t;
+				source_release(&tsrc);
+				git_patch_free(patch);
+				source_release(&src);
+				break;
+			}
+			if (t == 0) {
+				git_patch_free(patch);
+				source_release(&src);
+				patch = text;
+				src = tsrc;
+				pd = git_patch_get_delta(patch);
+			} else {
+				source_release(&tsrc);
+			}
+		}
 		status = src.kept ? 'M' : status_letter(d->status);
 		if (!(pd->flags & GIT_DIFF_FLAG_BINARY) && git_patch_num_hunks(patch) == 0 &&
 		    (src.kept || (d->status == GIT_DELTA_MODIFIED && d->old_file.mode == d->new_file.mode))) {

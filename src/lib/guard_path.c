@@ -211,3 +211,46 @@ guard_project_root(const char *start, char **out)
 	*out = dir;
 	return guard_error(GUARD_ENOTFOUND, "no project root (.git or .ai/policy.yaml) above '%s'", start);
 }
+
+/* dir is root or below it (both canonical). */
+static bool
+is_under(const char *dir, const char *root)
+{
+	size_t n = strlen(root);
+	return !strncmp(dir, root, n) && (dir[n] == '/' || !dir[n] || !strcmp(root, "/"));
+}
+
+int
+guard_event_project_root(const char *cwd, char **out)
+{
+	const char *env = getenv("GUARD_DIR"), *cpd = getenv("CLAUDE_PROJECT_DIR");
+	int rc = guard_project_root(cwd, out);
+	char *outer = NULL;
+
+	if (rc < 0 || (env && *env))
+		return rc;
+	/* the project the agent was started in, when cwd is inside it */
+	if (cpd && *cpd && (outer = realpath(cpd, NULL)) && is_under(*out, outer) && strcmp(*out, outer) &&
+	    (exists(outer, ".git") || exists(outer, ".ai/policy.yaml"))) {
+		free(*out);
+		*out = outer;
+		return 0;
+	}
+	free(outer);
+	outer = NULL;
+	/* else the outermost repository with a policy above the nearest root: a nested .git is not another project */
+	char *cur = guard_xstrdup(*out);
+	for (char *slash; (slash = strrchr(cur, '/')) && slash != cur;) {
+		*slash = '\0';
+		if (exists(cur, ".git") && exists(cur, ".ai/policy.yaml")) {
+			free(outer);
+			outer = guard_xstrdup(cur);
+		}
+	}
+	free(cur);
+	if (outer) {
+		free(*out);
+		*out = outer;
+	}
+	return 0;
+}

@@ -17,6 +17,14 @@
 int guard_project_root(const char *start, char **out);
 
 /*
+ * The project of an agent's event at cwd: as guard_project_root, but a
+ * nested repository is not another project (F26): $CLAUDE_PROJECT_DIR
+ * when cwd's root is below it (and it holds .git or .ai/policy.yaml),
+ * else the outermost folder above with both .git and .ai/policy.yaml.
+ */
+int guard_event_project_root(const char *cwd, char **out);
+
+/*
  * Resolve path (absolute, relative to base, or "~/..." against home) to an
  * absolute canonical path: symlinks in the longest existing prefix are
  * resolved with realpath(3), the rest is normalised lexically ("." and ".."

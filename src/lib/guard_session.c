@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guard_error.h"
@@ -432,6 +433,62 @@ guard_proc_start(long pid)
 	if (p)
 		start = strtoull(p + 1, NULL, 10);
 	return start;
+}
+
+int
+guard_session_beat(const char *root, const char *id)
+{
+	char *name, *path = NULL;
+	int rc, fd;
+
+	if ((rc = guard_session_id_check(id)) < 0)
+		return rc;
+	name = guard_xasprintf("%s.beat", id);
+	if ((rc = state_file(root, name, true, &path)) >= 0) {
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 || futimens(fd, NULL) < 0)
+			rc = guard_error(GUARD_EIO, "cannot touch '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	free(name);
+	free(path);
+	return rc;
+}
+
+char *
+guard_session_frozen(const char *root, const cJSON *state)
+{
+	const cJSON *sup = cJSON_GetObjectItemCaseSensitive(state, "supervisor");
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "id"));
+	double pid = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sup, "pid"));
+	char path[64], buf[512], *p, *name, *beat = NULL, *why = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!cJSON_IsObject(sup) || !id || pid != pid || pid <= 0)
+		return NULL;
+	/* stopped (kill -STOP, a debugger): it polls nothing while the agent goes on */
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if ((p = strrchr(buf, ')')) && p[1] && (p[2] == 'T' || p[2] == 't'))
+			return guard_xasprintf("its supervisor (pid %ld) is stopped", (long)pid);
+	}
+	/* its heartbeat: touched every second; missing or older than 2 polls is a supervisor that does not poll */
+	name = guard_xasprintf("%s.beat", id);
+	if (state_file(root, name, false, &beat) < 0)
+		guard_error_clear();
+	else if (lstat(beat, &st) < 0 || !S_ISREG(st.st_mode))
+		why = guard_xasprintf("its supervisor's heartbeat %s is missing", beat);
+	else if (time(NULL) - st.st_mtime > GUARD_SESSION_BEAT_STALE)
+		why = guard_xasprintf("its supervisor's heartbeat is %llds old (more than %ds)",
+				      (long long)(time(NULL) - st.st_mtime), GUARD_SESSION_BEAT_STALE);
+	free(name);
+	free(beat);
+	return why;
 }
 
 const char *

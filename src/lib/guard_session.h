@@ -94,6 +94,17 @@ int guard_session_start_lock(const char *root, int *fd);
  */
 const char *guard_session_status(const cJSON *state);
 
+/*
+ * The supervisor's heartbeat: guard-session run touches
+ * "<state dir>/sessions/<id>.beat" every second. guard_session_frozen says
+ * why a supervised session must take no tool call (a new string), or NULL:
+ * its supervisor is stopped (SIGSTOP), or its heartbeat is missing or older
+ * than GUARD_SESSION_BEAT_STALE seconds (two LOC polls).
+ */
+#define GUARD_SESSION_BEAT_STALE 20
+int guard_session_beat(const char *root, const char *id);
+char *guard_session_frozen(const char *root, const cJSON *state);
+
 /* The start time of pid in clock ticks since boot (/proc), 0 when gone. */
 unsigned long long guard_proc_start(long pid);
 
@@ -287,7 +298,8 @@ cJSON *guard_pr_reviewers(const cJSON *tree, const struct guard_changes *c);
 /* The labels a PR needs: pr.labels, and pr.security_label when security is set. */
 void guard_pr_labels(const cJSON *tree, bool security, struct guard_list *labels);
 
-/* True when path is guard's own state (.ai/, .git/guard/, PENDING_PLANS.md): never counted. */
+/* True when path is guard's own file, never counted: .ai/sessions/, .ai/audit/, .ai/approvals/, .ai/state/,
+   .git/guard/, .ai/policy.yaml, PENDING_PLANS.md and deferred plans .ai/plans/NAME.md (nothing else under .ai/). */
 bool guard_session_own_path(const char *path);
 
 /*

@@ -18,8 +18,18 @@
 bool
 guard_session_own_path(const char *path)
 {
-	return !strncmp(path, ".ai/", 4) || !strcmp(path, ".ai") || !strcmp(path, "PENDING_PLANS.md") ||
-	       !strncmp(path, ".git/guard/", 11);
+	/* guard's own files only: code put under .ai/ (a plan folder, anywhere else) counts */
+	static const char *const dirs[] = { ".ai/sessions/", ".ai/audit/", ".ai/approvals/", ".ai/state/", ".git/guard/", NULL };
+	const char *plan = !strncmp(path, ".ai/plans/", 10) ? path + 10 : NULL;
+	size_t n = plan ? strlen(plan) : 0;
+
+	for (size_t i = 0; dirs[i]; i++)
+		if (!strncmp(path, dirs[i], strlen(dirs[i])))
+			return true;
+	/* a deferred plan: .ai/plans/<name>.md, one level down */
+	if (plan && n > 3 && !strchr(plan, '/') && !strcmp(plan + n - 3, ".md"))
+		return true;
+	return !strcmp(path, ".ai/policy.yaml") || !strcmp(path, "PENDING_PLANS.md");
 }
 
 static cJSON *
@@ -300,6 +310,12 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 		const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "end_reason"));
 		stop = guard_xasprintf("guard: unattended session %s is %s%s%s; no more tool calls", id,
 				       guard_session_status(state), why ? ": " : "", why ? why : "");
+		goto stop;
+	}
+	char *frozen = guard_session_frozen(root, state);
+	if (frozen) {
+		stop = guard_xasprintf("guard: unattended session %s: %s; no more tool calls", id, frozen);
+		free(frozen);
 		goto stop;
 	}
 	if (phase && !strcmp(phase, "pre") && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {

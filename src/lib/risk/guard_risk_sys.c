@@ -2,6 +2,10 @@
  * The machine itself: power, services, processes, cron, firewall, users,
  * mounts, kernel settings and system package managers.
  */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "guard_regex.h"
 #include "guard_risk_int.h"
 
 static const char *
@@ -9,6 +13,93 @@ first_operand(const struct risk_cmd *c, const char *with_arg)
 {
 	const struct guard_shell_word *ops[1];
 	return risk_operands(c, 1, with_arg, ops, 1) ? ops[0]->text : "";
+}
+
+/* guard's programs as ps shows them, for names and patterns aimed at them */
+static const char *const guard_procs[] = {
+	"guard", "guard-risk", "guard-policy", "guard-approve", "guard-audit", "guard-session", "guard-git",
+	"guard-session run --task nightly -- claude -p task", "guard hook claude", "guard mcp -- server", NULL
+};
+
+/* pid is this process or one it runs under: the agent, its supervisor (guard-session run), their shells */
+static bool
+is_ancestor(long pid)
+{
+	long p = (long)getpid();
+
+	for (int depth = 0; p > 1 && depth < 64; depth++) {
+		char path[64], buf[512], *q;
+		ssize_t n;
+		int fd;
+
+		if (p == pid)
+			return true;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", p);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		/* the parent is the second field after the ")" that closes the name */
+		if (!(q = strrchr(buf, ')')) || !q[1] || !q[2] || !q[3])
+			return false;
+		p = strtol(q + 4, NULL, 10);
+	}
+	return false;
+}
+
+/* a pkill/pgrep pattern (extended regex) or a killall name that reaches guard's processes */
+static bool
+names_guard(const char *pattern, bool regex)
+{
+	pcre2_code *re;
+	pcre2_match_data *md;
+	int err;
+	PCRE2_SIZE off;
+	bool hit = false;
+
+	if (!regex) {
+		const char *base = strrchr(pattern, '/') ? strrchr(pattern, '/') + 1 : pattern;
+		return !strcmp(base, "guard") || !strncmp(base, "guard-", 6);
+	}
+	if (!(re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL)))
+		return true; /* a pattern guard cannot read may name anything */
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	for (size_t i = 0; !hit && guard_procs[i]; i++)
+		hit = pcre2_match(re, (PCRE2_SPTR)guard_procs[i], PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0;
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return hit;
+}
+
+static void
+rate_pkill(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[32];
+	const char *n = c->name;
+	bool regex = !!strcmp(n, "killall") || risk_flag(c, 'r', "regexp");
+	size_t k = risk_operands(c, 1, strcmp(n, "killall") ? "-s --signal -P --parent -g --pgroup -s --session -u --euid "
+							 "-U --uid -t --terminal -F --pidfile --ns --nslist"
+						       : "-s --signal -u --user -o --older-than -y --younger-than -n --ns",
+				 ops, 32);
+
+	if (!strcmp(n, "killall5")) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "killall5 signals every process");
+		return;
+	}
+	for (size_t i = 0; i < k; i++)
+		if ((ops[i]->flags & (GUARD_WORD_DYNAMIC | GUARD_WORD_SUBST)) || names_guard(ops[i]->text, regex)) {
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+				  "%s %s may stop guard's own processes (the hook's supervisor)", n, ops[i]->text);
+			return;
+		}
+	/* by parent, group or session: those of the agent's own line lead to guard's supervisor */
+	if (risk_flag(c, 'P', "parent") || risk_flag(c, 'g', "pgroup") || (strcmp(n, "killall") && risk_flag(c, 's', "session"))) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+			  "%s by parent, group or session may stop guard's own processes", n);
+		return;
+	}
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s stops processes by name", n);
 }
 
 static void
@@ -29,6 +120,16 @@ rate_kill(struct risk_state *st, const struct risk_cmd *c)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *t = ops[i]->text;
+		char *end;
+		long pid = strtol(t, &end, 10);
+		/* a pid computed at run time ($PPID, $(ps ...), $(cat .git/guard/...)) may be guard's supervisor;
+		   $! (a job of the line itself) and %N (a job) cannot */
+		if ((ops[i]->flags & (GUARD_WORD_DYNAMIC | GUARD_WORD_SUBST)) && strcmp(t, "$!"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+				  "kill %s: a pid computed at run time may be guard's supervisor or the agent", t);
+		else if (*t && !*end && pid > 1 && is_ancestor(pid < 0 ? -pid : pid))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+				  "kill %s signals the agent or guard's supervisor (a process this call runs under)", t);
 		if (!strcmp(t, "1"))
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "kill 1 signals init");
 		else if (!strcmp(t, "-1") || !strcmp(t, "0"))
@@ -140,7 +241,7 @@ risk_verb_sys(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "kill")) {
 		rate_kill(st, c);
 	} else if (!strcmp(n, "killall") || !strcmp(n, "pkill") || !strcmp(n, "killall5")) {
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s stops processes by name", n);
+		rate_pkill(st, c);
 	} else if (!strcmp(n, "crontab")) {
 		rate_crontab(st, c);
 	} else if (!strcmp(n, "iptables") || !strcmp(n, "ip6tables") || !strcmp(n, "nft") || !strcmp(n, "ufw") ||

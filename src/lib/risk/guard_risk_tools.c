@@ -72,19 +72,70 @@ tool_path(struct risk_state *st, const char *tool, const char *path, enum risk_p
 		risk_path(st, tool, &w, op);
 }
 
+/*
+ * Codex's apply_patch text (input "input" or "patch"): each "*** Add File:",
+ * "*** Update File:", "*** Delete File:" and "*** Move to:" header is a
+ * file the patch writes or deletes. How many it named.
+ */
+static size_t
+patch_paths(struct risk_state *st, const char *tool, const char *patch)
+{
+	static const struct {
+		const char *head;
+		enum risk_path_op op;
+	} heads[] = {
+		{ "*** Add File:", PATH_TRUNCATE }, { "*** Update File:", PATH_WRITE },
+		{ "*** Delete File:", PATH_DELETE }, { "*** Move to:", PATH_WRITE },
+	};
+	size_t named = 0;
+
+	for (const char *line = patch; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t len = strcspn(line, "\n");
+		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+			size_t h = strlen(heads[i].head);
+			if (len <= h || strncmp(line, heads[i].head, h))
+				continue;
+			const char *p = line + h;
+			size_t n = len - h;
+			while (n && (*p == ' ' || *p == '\t'))
+				p++, n--;
+			while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+				n--;
+			char *path = guard_xstrndup(p, n);
+			risk_rule(st, heads[i].op == PATH_DELETE ? GUARD_LEVEL_MEDIUM : GUARD_LEVEL_LOW,
+				  heads[i].op == PATH_DELETE ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE, "%s %s %s", tool,
+				  heads[i].op == PATH_DELETE ? "deletes" : "writes", path);
+			tool_path(st, tool, path, heads[i].op);
+			free(path);
+			named++;
+		}
+	}
+	return named;
+}
+
 /* The paths a file tool reads or writes. */
 static void
 file_tool_paths(struct risk_state *st, const char *tool, const cJSON *input)
 {
 	static const char *const read_keys[] = { "file_path", "path", "absolute_path", "notebook_path", NULL };
 	bool writes = !strcmp(tool, "Write") || !strcmp(tool, "Edit") || !strcmp(tool, "MultiEdit") ||
-		      !strcmp(tool, "NotebookEdit") || !strcmp(tool, "write_file") || !strcmp(tool, "replace");
+		      !strcmp(tool, "NotebookEdit") || !strcmp(tool, "write_file") || !strcmp(tool, "replace") ||
+		      !strcmp(tool, "apply_patch");
+	size_t named = 0;
 
 	for (size_t i = 0; read_keys[i]; i++) {
 		const char *p = input_str(input, read_keys[i]);
 		if (p)
 			tool_path(st, tool, p, writes ? (strcmp(tool, "Write") ? PATH_WRITE : PATH_TRUNCATE) : PATH_READ);
+		named += p && *p;
 	}
+	if (writes)
+		for (const char *const *k = (const char *const[]){ "input", "patch", NULL }; *k; k++)
+			if (input_str(input, *k))
+				named += patch_paths(st, tool, input_str(input, *k));
+	/* a writing tool whose file guard cannot read: a person looks */
+	if (writes && !named)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s names no file guard can read", tool);
 	/* Glob's pattern may itself reach elsewhere (an absolute or ~ pattern). */
 	const char *pat = input_str(input, "pattern");
 	if (pat && (!strcmp(tool, "Glob") || !strcmp(tool, "glob")) &&
