@@ -68,8 +68,6 @@ read_here(const struct risk_state *st, const char *dir, const char *name, size_t
 static bool
 is_shell_script(const char *data, size_t len)
 {
-	static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "busybox", NULL };
-
 	if (memchr(data, '\0', len))
 		return false; /* a binary */
 	if (len < 2 || memcmp(data, "#!", 2))
@@ -90,10 +88,7 @@ is_shell_script(const char *data, size_t len)
 		const char *b = risk_basename(word);
 		if (!strcmp(b, "env") || word[0] == '-')
 			continue;
-		for (size_t k = 0; shells[k]; k++)
-			if (!strcmp(b, shells[k]))
-				return true;
-		return false;
+		return risk_is_shell(b) || !strcmp(b, "busybox");
 	}
 	return false;
 }
