@@ -334,8 +334,8 @@ struct counter {
 struct sstate {
 	cJSON *event, *tool, *risk, *decision, *day, *session;
 	unsigned long records, ok, failed;
-	double *dur;
-	size_t ndur, adur;
+	struct guard_samples dur;  /* tool.result duration_ms */
+	struct guard_samples hook; /* hook_ms: guard's own time per hook call */
 };
 
 static void
@@ -360,6 +360,9 @@ stat_one(void *arg, const char *line, size_t len, const cJSON *r)
 	if (ts && strlen(ts) >= 10)
 		snprintf(day, sizeof(day), "%.10s", ts);
 	s->records++;
+	double hook = guard_record_data_ms(r, "hook_ms");
+	if (hook >= 0)
+		guard_samples_add(&s->hook, hook);
 	bump(s->event, event);
 	bump(s->day, day);
 	bump(s->session, str_at(r, "session"));
@@ -370,18 +373,13 @@ stat_one(void *arg, const char *line, size_t len, const cJSON *r)
 	}
 	if (event && !strcmp(event, "tool.result")) {
 		const cJSON *data = cJSON_GetObjectItemCaseSensitive(r, "data");
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(data, "duration_ms");
+		double d = guard_record_data_ms(r, "duration_ms");
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(data, "success")))
 			s->ok++;
 		else
 			s->failed++;
-		if (cJSON_IsNumber(d)) {
-			if (s->ndur == s->adur) {
-				s->adur = s->adur ? s->adur * 2 : 1024;
-				s->dur = guard_xrealloc(s->dur, s->adur * sizeof(*s->dur));
-			}
-			s->dur[s->ndur++] = d->valuedouble;
-		}
+		if (d >= 0)
+			guard_samples_add(&s->dur, d);
 	}
 	return 0;
 }
@@ -410,7 +408,8 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 	s.session = cJSON_AddObjectToObject(all, "by_session");
 	if ((rc = each_record(dir, f, stat_one, &s)) < 0) {
 		cJSON_Delete(all);
-		free(s.dur);
+		free(s.dur.v);
+		free(s.hook.v);
 		return rc;
 	}
 	cJSON_AddNumberToObject(all, "records", (double)s.records);
@@ -419,10 +418,17 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 	cJSON_AddNumberToObject(res, "failure", (double)s.failed);
 	if (s.ok + s.failed)
 		cJSON_AddNumberToObject(res, "success_rate", round(1000.0 * (double)s.ok / (double)(s.ok + s.failed)) / 1000);
-	if (s.ndur) {
-		guard_sort_doubles(s.dur, s.ndur);
-		cJSON_AddNumberToObject(res, "duration_ms_p50", guard_percentile(s.dur, s.ndur, 50));
-		cJSON_AddNumberToObject(res, "duration_ms_p95", guard_percentile(s.dur, s.ndur, 95));
+	if (s.dur.n) {
+		guard_sort_doubles(s.dur.v, s.dur.n);
+		cJSON_AddNumberToObject(res, "duration_ms_p50", guard_percentile(s.dur.v, s.dur.n, 50));
+		cJSON_AddNumberToObject(res, "duration_ms_p95", guard_percentile(s.dur.v, s.dur.n, 95));
+	}
+	res = cJSON_AddObjectToObject(all, "hook_latency");
+	cJSON_AddNumberToObject(res, "calls", (double)s.hook.n);
+	if (s.hook.n) {
+		guard_sort_doubles(s.hook.v, s.hook.n);
+		cJSON_AddNumberToObject(res, "ms_p50", guard_percentile(s.hook.v, s.hook.n, 50));
+		cJSON_AddNumberToObject(res, "ms_p95", guard_percentile(s.hook.v, s.hook.n, 95));
 	}
 	if (json) {
 		char *text = cJSON_PrintUnformatted(all);
@@ -440,12 +446,16 @@ audit_stats(const char *dir, const struct audit_filter *f, bool json)
 		if (s.ok + s.failed)
 			printf(" (%.1f%% success)", 100.0 * (double)s.ok / (double)(s.ok + s.failed));
 		putchar('\n');
-		if (s.ndur)
-			printf("duration: p50 %.0f ms, p95 %.0f ms (%zu results)\n", guard_percentile(s.dur, s.ndur, 50),
-			       guard_percentile(s.dur, s.ndur, 95), s.ndur);
+		if (s.dur.n)
+			printf("duration: p50 %.0f ms, p95 %.0f ms (%zu results)\n", guard_percentile(s.dur.v, s.dur.n, 50),
+			       guard_percentile(s.dur.v, s.dur.n, 95), s.dur.n);
+		if (s.hook.n)
+			printf("hook latency (guard's own time): p50 %.2f ms, p95 %.2f ms (%zu hook calls)\n",
+			       guard_percentile(s.hook.v, s.hook.n, 50), guard_percentile(s.hook.v, s.hook.n, 95), s.hook.n);
 	}
 	cJSON_Delete(all);
-	free(s.dur);
+	free(s.dur.v);
+	free(s.hook.v);
 	return 0;
 }
 

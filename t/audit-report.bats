@@ -78,6 +78,32 @@ hook_log() {
 	[ "$(head -c 8 "$BATS_TEST_TMPDIR/shot.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
 }
 
+@test "hook latency: every hook record carries guard's own time; stats, report and page agree on p50/p95" {
+	hook_log
+	# a payload cannot set the number: guard measures it
+	jq -cn --arg cwd "$PROJ" '{session_id:"s3",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"Bash",
+		tool_input:{command:"ls"},tool_use_id:"toolu_f",hook_ms:99999,wait_ms:5}' | guard hook claude >/dev/null
+	recs=$(cat "$LOG"/*.jsonl | jq -c 'select(.event == "decision" or .event == "tool.result")')
+	[ "$(jq -s 'length' <<<"$recs")" -eq 10 ]
+	[ "$(jq -s 'all(.data.hook_ms | type == "number" and . >= 0 and . < 99999)' <<<"$recs")" = true ]
+	[ "$(jq -s 'any(.data | has("wait_ms"))' <<<"$recs")" = false ]
+	# nearest-rank percentiles of those numbers, as guard computes them
+	want=$(jq -s '[.[].data.hook_ms] | sort | {n: length, p50: .[((length * 50 + 99) / 100 | floor) - 1],
+		p95: .[((length * 95 + 99) / 100 | floor) - 1]}' <<<"$recs")
+	guard-audit stats --json >"$BATS_TEST_TMPDIR/stats.json"
+	[ "$(jq --argjson w "$want" '.hook_latency == {calls: $w.n, ms_p50: $w.p50, ms_p95: $w.p95}' "$BATS_TEST_TMPDIR/stats.json")" = true ]
+	run guard-audit stats
+	[[ "$output" == *"hook latency (guard's own time): p50 "*" ms, p95 "*" ms (10 hook calls)"* ]]
+	guard-audit report --html >"$BATS_TEST_TMPDIR/report.html"
+	[ "$(page_data "$BATS_TEST_TMPDIR/report.html" | jq --argjson w "$want" \
+		'.stats | .hooks == $w.n and .hook_p50 == $w.p50 and .hook_p95 == $w.p95')" = true ]
+	# each call's row carries its decision's hook_ms (column 17)
+	[ "$(page_data "$BATS_TEST_TMPDIR/report.html" | jq '[.rows[] | select(length > 16) | .[16]] | length')" -ge 8 ]
+	render "$BATS_TEST_TMPDIR/report.html"
+	p50=$(jq -r .p50 <<<"$want") p95=$(jq -r .p95 <<<"$want")
+	grep -qF "id=\"hook-latency\">$p50 / $p95<" "$DOM"
+}
+
 @test "hostile tool inputs stay text: no script runs, no element is injected" {
 	bash_call s1 'echo "</script><img src=x onerror=document.title=1>"'
 	bash_call s1 '"><svg onload=document.title=2>'

@@ -565,6 +565,29 @@ signed_alice() {
 	[[ "$stderr" == *"pending"* ]]
 }
 
+@test "a hook's wait for a person is recorded as wait_ms, apart from guard's own time (hook_ms)" {
+	reviewers alice@example.com <<<'approval: {hook_wait: 20s, poll_interval: 1s}'
+	t0=$(date +%s%3N)
+	run_bg --separate-stderr guard hook claude <<<"$(bash_payload "$force_push")"
+	wait_for_line "$BATS_TEST_TMPDIR/bg.err" pending
+	# a second of a person thinking (not a race: the hook waits up to 20 s)
+	sleep 1
+	id=$(ls "$PROJ/.ai/approvals/" | sed -n 's/\.json$//p')
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
+	t1=$(date +%s%3N)
+	[ "$(decision_of)" = allow ]
+	rec=$(cat "$PROJ"/.ai/audit/*.jsonl | jq -c 'select(.event == "decision")' | tail -1)
+	wait_ms=$(jq '.data.wait_ms' <<<"$rec")
+	hook_ms=$(jq '.data.hook_ms' <<<"$rec")
+	[ "$(jq '.data.wait_ms >= 1000 and .data.hook_ms >= 0' <<<"$rec")" = true ]
+	# the two are apart: together they fit in the process's wall time
+	[ "$(jq -n --argjson w "$wait_ms" --argjson h "$hook_ms" --argjson t $((t1 - t0)) '$w + $h <= $t')" = true ]
+	# a call that did not wait has no wait_ms
+	run guard hook claude <<<"$(bash_payload 'ls')"
+	[ "$(cat "$PROJ"/.ai/audit/*.jsonl | jq -c 'select(.event == "decision")' | tail -1 | jq '.data | has("hook_ms") and (has("wait_ms") | not)')" = true ]
+}
+
 @test "with the workflow off the hook leaves the ask to the agent's own prompt" {
 	APPROVAL_WORKFLOW_ENABLED=0 run guard hook claude <<<"$(bash_payload "$force_push")"
 	[ "$status" -eq 0 ]

@@ -94,6 +94,7 @@ struct row {
 	long long ms;             /* ts, milliseconds since the epoch (-1: unreadable) */
 	int sess, ev, tool, sum, eff, risk, rule, why, reasons, appr, err, key;
 	double dur;               /* -1: none */
+	double hook;              /* the decision's hook_ms, guard's own time; -1: none */
 	int res;                  /* -1 none, 0 failed, 1 succeeded */
 };
 
@@ -118,8 +119,8 @@ struct guard_report {
 	size_t asess_of;
 	unsigned long records, calls, denies, asks, allows, results;
 	int ev_decision, ev_result;
-	double *dur;
-	size_t ndur, adur;
+	struct guard_samples dur;       /* tool.result duration_ms */
+	struct guard_samples hook;      /* hook_ms of every hook call (decisions and results) */
 };
 
 struct guard_report *
@@ -145,7 +146,8 @@ guard_report_free(struct guard_report *r)
 	free(r->rows);
 	free(r->sess);
 	free(r->sess_of);
-	free(r->dur);
+	free(r->dur.v);
+	free(r->hook.v);
 	free(r);
 }
 
@@ -300,22 +302,18 @@ static void
 merge_result(struct guard_report *r, struct row *w, const cJSON *rec, unsigned long seq)
 {
 	const cJSON *data = cJSON_GetObjectItemCaseSensitive(rec, "data");
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(data, "duration_ms");
 	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(data, "success");
 	const char *err = str_at(data, "error");
+	double d = guard_record_data_ms(rec, "duration_ms");
 	char buf[GUARD_REPORT_SUMMARY_MAX * 2 + 4];
 
 	r->results++;
 	w->rseq = seq;
 	w->res = cJSON_IsBool(ok) ? cJSON_IsTrue(ok) : -1;
 	w->err = strtab_find(&r->str, cut(err, buf, sizeof(buf) - 1), NULL);
-	if (cJSON_IsNumber(d) && d->valuedouble >= 0) {
-		w->dur = d->valuedouble;
-		if (r->ndur == r->adur) {
-			r->adur = r->adur ? r->adur * 2 : 1024;
-			r->dur = guard_xrealloc(r->dur, r->adur * sizeof(*r->dur));
-		}
-		r->dur[r->ndur++] = d->valuedouble;
+	if (d >= 0) {
+		w->dur = d;
+		guard_samples_add(&r->dur, d);
 	}
 }
 
@@ -332,6 +330,9 @@ guard_report_add(struct guard_report *r, const cJSON *rec)
 	int si;
 
 	r->records++;
+	double hook = guard_record_data_ms(rec, "hook_ms");
+	if (hook >= 0)
+		guard_samples_add(&r->hook, hook);
 	si = session_of(r, session);
 	s = &r->sess[si];
 	if (event && !strcmp(event, "session.start") && ms >= 0 && (s->start < 0 || ms < s->start))
@@ -355,7 +356,7 @@ guard_report_add(struct guard_report *r, const cJSON *rec)
 		r->rows = guard_xrealloc(r->rows, r->arows * sizeof(*r->rows));
 	}
 	w = &r->rows[r->nrows];
-	*w = (struct row){ .seq = seq, .ms = ms, .sess = si, .dur = -1, .res = -1, .err = -1, .key = -1 };
+	*w = (struct row){ .seq = seq, .ms = ms, .sess = si, .dur = -1, .hook = hook, .res = -1, .err = -1, .key = -1 };
 	w->ev = strtab_find(&r->str, event ? event : "-", NULL);
 	w->tool = strtab_find(&r->str, str_at(rec, "tool"), NULL);
 	w->sum = strtab_find(&r->str, cut(str_at(rec, "summary"), buf, GUARD_REPORT_SUMMARY_MAX), NULL);
@@ -717,6 +718,23 @@ guard_percentile(const double *v, size_t n, double p)
 	return v[k ? k - 1 : 0];
 }
 
+void
+guard_samples_add(struct guard_samples *s, double x)
+{
+	if (s->n == s->a) {
+		s->a = s->a ? s->a * 2 : 1024;
+		s->v = guard_xrealloc(s->v, s->a * sizeof(*s->v));
+	}
+	s->v[s->n++] = x;
+}
+
+double
+guard_record_data_ms(const cJSON *rec, const char *key)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rec, "data"), key);
+	return cJSON_IsNumber(d) && d->valuedouble >= 0 ? d->valuedouble : -1;
+}
+
 struct tally {
 	int str;
 	unsigned long n;
@@ -764,6 +782,22 @@ static bool pick_deny(const struct guard_report *r, const struct row *w) { retur
 static int field_rule(const struct row *w) { return w->rule; }
 static int field_sum(const struct row *w) { return w->sum; }
 
+/* ,"P50":x,"P95":y of the samples (a sorted copy), nothing when there are none */
+static void
+percentiles(struct guard_buf *b, const struct guard_samples *s, const char *p50, const char *p95)
+{
+	if (!s->n)
+		return;
+	double *d = guard_xmalloc(s->n * sizeof(*d));
+	memcpy(d, s->v, s->n * sizeof(*d));
+	guard_sort_doubles(d, s->n);
+	guard_buf_addf(b, ",\"%s\":", p50);
+	num(b, guard_percentile(d, s->n, 50));
+	guard_buf_addf(b, ",\"%s\":", p95);
+	num(b, guard_percentile(d, s->n, 95));
+	free(d);
+}
+
 static void
 stats(struct guard_buf *b, const struct guard_report *r)
 {
@@ -773,17 +807,10 @@ stats(struct guard_buf *b, const struct guard_report *r)
 		sessions += strcmp(r->str.s[r->sess[i].id], "-") != 0;
 	guard_buf_addf(b, "\"stats\":{\"records\":%lu,\"calls\":%lu,\"allows\":%lu,\"asks\":%lu,\"denies\":%lu,"
 		       "\"results\":%lu,\"sessions\":%lu,\"durations\":%zu",
-		       r->records, r->calls, r->allows, r->asks, r->denies, r->results, sessions, r->ndur);
-	if (r->ndur) {
-		double *d = guard_xmalloc(r->ndur * sizeof(*d));
-		memcpy(d, r->dur, r->ndur * sizeof(*d));
-		guard_sort_doubles(d, r->ndur);
-		guard_buf_addstr(b, ",\"p50\":");
-		num(b, guard_percentile(d, r->ndur, 50));
-		guard_buf_addstr(b, ",\"p95\":");
-		num(b, guard_percentile(d, r->ndur, 95));
-		free(d);
-	}
+		       r->records, r->calls, r->allows, r->asks, r->denies, r->results, sessions, r->dur.n);
+	percentiles(b, &r->dur, "p50", "p95");
+	guard_buf_addf(b, ",\"hooks\":%zu", r->hook.n);
+	percentiles(b, &r->hook, "hook_p50", "hook_p95");
 	guard_buf_addstr(b, ",\"rules\":");
 	top(b, r, NULL, r->nrows, pick_call, field_rule, 10);
 	guard_buf_addch(b, '}');
@@ -792,15 +819,15 @@ stats(struct guard_buf *b, const struct guard_report *r)
 /*
  * Each row: [seq, ms since the row before, session, event, tool, summary,
  * effect, risk, rule, decision reason, risk reasons, duration, success,
- * result seq, approval, error], -1 for none and trailing -1s left out;
+ * result seq, approval, error, hook ms], -1 for none and trailing -1s left out;
  * strings and sessions are indexes.
  */
 static void
 row_json(struct guard_buf *b, const struct row *w, long long dt)
 {
-	double v[16] = { (double)w->seq, (double)dt, w->sess, w->ev, w->tool, w->sum, w->eff, w->risk, w->rule, w->why,
-			 w->reasons, w->dur, w->res, w->rseq ? (double)w->rseq : -1, w->appr, w->err };
-	size_t n = 16;
+	double v[] = { (double)w->seq, (double)dt, w->sess, w->ev, w->tool, w->sum, w->eff, w->risk, w->rule, w->why,
+		       w->reasons, w->dur, w->res, w->rseq ? (double)w->rseq : -1, w->appr, w->err, w->hook };
+	size_t n = sizeof(v) / sizeof(v[0]);
 
 	while (n > 2 && v[n - 1] == -1)
 		n--;

@@ -59,4 +59,14 @@ char *guard_report_json(const struct guard_report *r, const char *warning);
 void guard_sort_doubles(double *v, size_t n);
 double guard_percentile(const double *sorted, size_t n, double p);
 
+/* A growing list of numbers (durations), for their percentiles. */
+struct guard_samples {
+	double *v;
+	size_t n, a;
+};
+#define GUARD_SAMPLES_INIT { NULL, 0, 0 }
+void guard_samples_add(struct guard_samples *s, double x);
+/* The number at data.KEY of an audit record, or -1 when there is none or it is negative. */
+double guard_record_data_ms(const cJSON *rec, const char *key);
+
 #endif
