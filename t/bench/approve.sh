@@ -27,7 +27,7 @@ EOF
 )
 eval "set -- $(printf '%s\n' "$flags" | sed -n 1p) $(printf '%s\n' "$flags" | sed -n 2p)"
 # shellcheck disable=SC2046  # a word list
-${CC:-cc} "$@" -o "$bld/bench_approve" t/bench/bench_approve.c build/libguard.a $(printf '%s\n' "$flags" | sed -n 3p)
+${CC:-cc} "$@" -o "$bld/bench_approve" t/bench/bench_approve.c build/libguard.a $(printf '%s\n' "$flags" | sed -n 3p) -lm
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guard-bench-approve.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -23,7 +23,10 @@ printf 'what\trecords\tseconds\trecords_per_s\n' >"$out/audit.tsv"
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$(rate "$2" "$3")" >>"$out/audit.tsv"
 	printf '%-34s %9s records %8ss %9s records/s\n' "$1" "$2" "$3" "$(rate "$2" "$3")"; }
 
-rm -rf "$proj/.ai/audit"
+# A fresh log: the old one's synced-record watermark (in the git dir's
+# guard folder) goes with it, or verify rightly calls the new log a rewrite.
+fresh() { rm -rf "$proj/.ai/audit"; rm -f "$proj"/.git/guard/audit-*; }
+fresh
 t0=$(now); (cd "$proj" && "$bin/guard-audit" append --event decision --fsync batch <"$events"); t1=$(now)
 row "guard-audit append (batch)" "$n" "$(secs "$t0" "$t1")"
 
@@ -62,4 +65,4 @@ PY
 t1=$(now)
 row "python reference + fsync" "$durable" "$(secs "$t0" "$t1")"
 rm -f "$proj/ref.jsonl" "$proj/durable.jsonl"
-rm -rf "$proj/.ai/audit"
+fresh
