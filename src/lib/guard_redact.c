@@ -63,6 +63,9 @@ struct redact_clean {
 	char s[CLEAN_MAX];
 };
 
+#define WORD_MAX 23      /* the longest built-in word */
+#define WORDS_INDEXED 64 /* distinct built-in words (bits of word_at) */
+
 struct redact_usage {
 	size_t scanned;
 	bool jitted;
@@ -83,6 +86,18 @@ struct guard_redactor {
 	 */
 	uint32_t by_byte[128][3];
 	uint32_t no_set[3];
+	/*
+	 * The built-ins' words (struct builtin's), each once, lower case, and
+	 * for each ASCII byte the words that begin with it in either case:
+	 * one walk of a string tells which entries' words it holds.
+	 */
+	struct redact_word {
+		char w[WORD_MAX + 1];
+		size_t len;
+		uint32_t entries; /* bit i: entry i claims this word */
+	} word[WORDS_INDEXED];
+	size_t nwords;
+	uint64_t word_at[128];
 	pcre2_match_context *mctx;
 	pcre2_match_data *md; /* one is enough: the redactor is used by one thread */
 };
@@ -321,6 +336,12 @@ prefilter_of(struct redact_entry *e, const char *regex)
 
 #define FILTERED 32 /* entries after these are always run */
 
+static inline char
+lower_ascii(char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
 static bool
 has_byte(const uint64_t set[4], unsigned c)
 {
@@ -463,29 +484,72 @@ declare_entry(struct redact_entry *e, const struct builtin *b)
 	e->words = b->words;
 }
 
+/* Index the first FILTERED entries' words (built-ins claim them): see struct guard_redactor's word. */
+static int
+index_words(struct guard_redactor *r)
+{
+	memset(r->word_at, 0, sizeof(r->word_at));
+	r->nwords = 0;
+	for (size_t i = 0; i < r->n && i < FILTERED; i++) {
+		for (const char *w = r->e[i].words; w && *w;) {
+			size_t wl = strcspn(w, "|"), k;
+			char low[WORD_MAX + 1];
+			if (!wl || wl > WORD_MAX)
+				return guard_error(GUARD_EPOLICY, "redact '%s': a word of %zu bytes (1 to %d)", r->e[i].id,
+						   wl, WORD_MAX);
+			for (k = 0; k < wl; k++)
+				low[k] = lower_ascii(w[k]);
+			low[wl] = '\0';
+			for (k = 0; k < r->nwords && strcmp(r->word[k].w, low); k++)
+				;
+			if (k == r->nwords) {
+				if (r->nwords == WORDS_INDEXED)
+					return guard_error(GUARD_EPOLICY, "the built-ins claim over %d words", WORDS_INDEXED);
+				memcpy(r->word[k].w, low, wl + 1);
+				r->word[k].len = wl;
+				r->word_at[(unsigned char)low[0] & 127] |= (uint64_t)1 << k;
+				if (low[0] >= 'a' && low[0] <= 'z')
+					r->word_at[(unsigned char)(low[0] - 'a' + 'A')] |= (uint64_t)1 << k;
+				r->nwords++;
+			}
+			r->word[k].entries |= (uint32_t)1 << i;
+			w += wl + (w[wl] == '|');
+		}
+	}
+	return 0;
+}
+
 /*
- * Does s hold none of e's words, in either case? Short ASCII strings only
- * (what a hook's record holds): over WORDS_MAX bytes, or with a non-ASCII
- * byte (caseless UTF matching pairs 'k' with the Kelvin sign), the regex
- * decides alone.
+ * The entries among the first FILTERED whose words s holds, in either
+ * case (bit i for entry i), in one walk. Short ASCII strings only (what
+ * a hook's record holds): over WORDS_MAX bytes, or with a non-ASCII byte
+ * (caseless UTF matching pairs 'k' with the Kelvin sign), every entry,
+ * and the regex decides alone.
  */
 #define WORDS_MAX 4096
-static bool
-words_absent(const struct redact_entry *e, const char *s, size_t len)
+static uint32_t
+words_present(const struct guard_redactor *r, const char *s, size_t len)
 {
-	if (!e->words || len > WORDS_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return false;
-	for (const char *w = e->words; *w;) {
-		size_t wl = strcspn(w, "|");
-		for (size_t i = 0; i + wl <= len; i++)
-			if ((s[i] | 0x20) == (w[0] | 0x20) && !strncasecmp(s + i, w, wl))
-				return false;
-		w += wl + (w[wl] == '|');
+	uint32_t found = 0;
+
+	if (len > WORDS_MAX)
+		return ~(uint32_t)0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80)
+			return ~(uint32_t)0;
+		for (uint64_t m = r->word_at[c]; m; m &= m - 1) {
+			const struct redact_word *w = &r->word[__builtin_ctzll(m)];
+			size_t k = 1;
+			if (w->len > len - i)
+				continue;
+			while (k < w->len && lower_ascii(s[i + k]) == w->w[k])
+				k++;
+			if (k == w->len)
+				found |= w->entries;
+		}
 	}
-	return true;
+	return found;
 }
 
 /* Compile a declared built-in on first use (and JIT it when the redactor already has). */
@@ -581,6 +645,8 @@ guard_redactor_new(struct guard_redactor **out, const cJSON *policy_redact)
 		if (r->e[i].minlen < r->minlen)
 			r->minlen = r->e[i].minlen;
 	index_prefilters(r);
+	if ((rc = index_words(r)) < 0)
+		goto fail;
 	if (!(r->mctx = pcre2_match_context_create(NULL)) || !(r->md = pcre2_match_data_create(1, NULL))) {
 		rc = guard_error(GUARD_EIO, "out of memory for the redaction patterns");
 		goto fail;
@@ -666,12 +732,19 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		if (slot->len == len && !memcmp(slot->s, s, len))
 			return 0;
 	}
-	uint32_t cand = candidates(r, src, srclen);
+	uint32_t cand = candidates(r, src, srclen), words = 0;
+	bool words_known = false;
 	for (size_t i = 0; i < r->n; i++) {
-		if (srclen < r->e[i].minlen)
+		if (srclen < r->e[i].minlen || (i < FILTERED && !(cand >> i & 1)))
 			continue;
-		if ((i < FILTERED && !(cand >> i & 1)) || words_absent(&r->e[i], src, srclen))
-			continue;
+		if (i < FILTERED && r->e[i].words) {
+			if (!words_known) {
+				words = words_present(r, src, srclen);
+				words_known = true;
+			}
+			if (!(words >> i & 1))
+				continue;
+		}
 		int m = entry_ready(r, &r->e[i]) < 0 ? GUARD_EDENY : apply_entry(r, &r->e[i], src, srclen, &next);
 		if (m < 0) {
 			guard_buf_release(&cur);
@@ -687,7 +760,8 @@ guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, str
 		guard_buf_reset(&next);
 		src = cur.buf;
 		srclen = cur.len;
-		cand = candidates(r, src, srclen); /* the masked text holds other bytes */
+		cand = candidates(r, src, srclen); /* the masked text holds other bytes and words */
+		words_known = false;
 	}
 	if (total) {
 		guard_buf_add(out, cur.buf, cur.len);
@@ -714,12 +788,6 @@ pointer_add(struct guard_buf *p, const char *key)
 		guard_buf_addstr(p, *key == '~' ? "~0" : "~1");
 		key++;
 	}
-}
-
-static inline char
-lower_ascii(char c)
-{
-	return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 }
 
 /*

@@ -99,6 +99,24 @@ TEST(redact_json_pointers)
 	guard_redactor_free(r);
 }
 
+/* The words a built-in claims are found in one walk: any case, at either end, and not where they are not. */
+TEST(redact_words_one_walk)
+{
+	struct guard_redactor *r;
+	CHECK(guard_redactor_new(&r, NULL) == 0);
+	check_masked(r, "PassWord=hunter2hunter2", "hunter2hunter2", "password-assignment");
+	check_masked(r, "x SESSION_KEY: 9f8e7d6c5b4a39281706", "9f8e7d6c5b4a39281706", "password-assignment");
+	check_masked(r, "mysql -uroot -phunter2hunter2", "hunter2hunter2", "mysql-password");
+	check_masked(r, "curl -u alice:hunter2hunter2 https://x", "hunter2hunter2", "user-password");
+	/* the word as the string's last bytes, and cut one byte short */
+	char *m = masked(r, "tok");
+	CHECK_STR(m, "tok");
+	free(m);
+	/* a non-ASCII byte: every entry is tried (the regex decides) */
+	check_masked(r, "caf\xc3\xa9 password=hunter2hunter2", "hunter2hunter2", "password-assignment");
+	guard_redactor_free(r);
+}
+
 TEST(redact_repeated_and_prefiltered)
 {
 	struct guard_redactor *r;
@@ -231,6 +249,7 @@ main(void)
 	RUN(redact_policy_entries);
 	RUN(redact_json_pointers);
 	RUN(redact_repeated_and_prefiltered);
+	RUN(redact_words_one_walk);
 	RUN(redact_builtin_declarations);
 	RUN(redact_issue13_forms);
 	RUN(redact_secret_names);
