@@ -94,22 +94,62 @@ cherry_sources(git_commit *c, struct oids *out)
 	}
 }
 
-/* The patch-id of a commit with one parent (or none); 1 for a merge. */
+/* A commit's tree and its parent's (NULL for a root commit); 1 for a merge. */
 static int
-patch_id(git_repository *repo, const git_oid *cid, git_oid *out)
+commit_trees(git_repository *repo, const git_oid *cid, git_tree **pt, git_tree **t)
 {
 	git_commit *c = NULL, *parent = NULL;
-	git_tree *t = NULL, *pt = NULL;
-	git_diff *diff = NULL;
 	int rc = 1;
 
+	*pt = *t = NULL;
 	if (git_commit_lookup(&c, repo, cid) < 0)
 		return fail("cannot read a commit");
 	if (git_commit_parentcount(c) > 1)
 		goto out;
-	if ((git_commit_parentcount(c) == 1 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&pt, parent) < 0)) ||
-	    git_commit_tree(&t, c) < 0 || git_diff_tree_to_tree(&diff, repo, pt, t, NULL) < 0 ||
-	    git_diff_patchid(out, diff, NULL) < 0) {
+	rc = (git_commit_parentcount(c) == 1 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(pt, parent) < 0)) ||
+	     git_commit_tree(t, c) < 0 ? fail("cannot read a commit's tree") : 0;
+out:
+	git_commit_free(parent);
+	git_commit_free(c);
+	return rc;
+}
+
+/*
+ * The files a commit with one parent (or none) changes, added to out
+ * (only those within names, when not NULL); 1 when they are not known (a
+ * merge, a tree too deep to walk).
+ */
+static int
+commit_paths(git_repository *repo, const git_oid *cid, const struct guard_list *within, struct guard_list *out)
+{
+	git_tree *pt = NULL, *t = NULL;
+	int rc;
+
+	if ((rc = commit_trees(repo, cid, &pt, &t)) == 0) {
+		struct guard_list paths = GUARD_LIST_INIT;
+		if ((rc = guard_git_tree_paths(repo, pt, t, false, within, &paths)) == 0)
+			for (size_t i = 0; i < paths.len; i++)
+				guard_list_take(out, paths.items[i]), paths.items[i] = NULL;
+		guard_list_clear(&paths);
+	}
+	git_tree_free(pt);
+	git_tree_free(t);
+	return rc;
+}
+
+/* The patch-id of a commit with one parent (or none); 1 for a merge. */
+static int
+patch_id(git_repository *repo, const git_oid *cid, git_oid *out)
+{
+	git_tree *t = NULL, *pt = NULL;
+	git_diff *diff = NULL;
+	int rc;
+
+	if ((rc = commit_trees(repo, cid, &pt, &t)) != 0)
+		goto out;
+	if ((rc = guard_git_tree_diff(repo, pt, t, false, &diff)) < 0)
+		goto out;
+	if (git_diff_patchid(out, diff, NULL) < 0) {
 		rc = fail("cannot compute a patch-id");
 		goto out;
 	}
@@ -118,8 +158,6 @@ out:
 	git_diff_free(diff);
 	git_tree_free(t);
 	git_tree_free(pt);
-	git_commit_free(parent);
-	git_commit_free(c);
 	return rc;
 }
 
@@ -141,8 +179,18 @@ struct incoming {
 	struct oids commits;   /* what the update brings in */
 	struct oids picked;    /* their cherry-pick trailers */
 	struct oids pids;      /* their patch-ids, when computed */
+	struct guard_list paths; /* the files those with a patch-id change, sorted */
 	bool pids_done;
+	bool paths_known;      /* false: one of them changes files not known (a tree too deep) */
 };
+
+#define INCOMING_INIT { { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, false, false }
+
+static int
+path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int
 incoming_patch_ids(git_repository *repo, struct incoming *in)
@@ -153,15 +201,43 @@ incoming_patch_ids(git_repository *repo, struct incoming *in)
 	if (in->pids_done)
 		return 0;
 	in->pids_done = true;
+	in->paths_known = true;
 	for (size_t i = 0; i < in->commits.len; i++) {
 		if ((rc = patch_id(repo, &in->commits.v[i], &pid)) < 0)
 			return rc;
-		if (rc == 0)
-			oids_add(&in->pids, &pid);
+		if (rc == 1)
+			continue; /* a merge or an empty change: nothing to match */
+		oids_add(&in->pids, &pid);
+		if (in->paths_known && (rc = commit_paths(repo, &in->commits.v[i], NULL, &in->paths)) < 0)
+			return rc;
+		if (rc == 1)
+			in->paths_known = false; /* a tree too deep to walk: every commit is diffed */
 	}
 	if (in->pids.len)
 		qsort(in->pids.v, in->pids.len, sizeof(*in->pids.v), oid_cmp);
+	if (in->paths.len)
+		qsort(in->paths.items, in->paths.len, sizeof(*in->paths.items), path_cmp);
 	return 0;
+}
+
+/*
+ * Whether another branch's commit may have the patch-id of one that comes
+ * in: a patch-id hashes the files' names with their changes, so two equal
+ * ones change the same files. A commit that shares no file with what
+ * comes in is not diffed at all (1: maybe, 0: no).
+ */
+static int
+may_match(git_repository *repo, const struct incoming *in, const git_oid *cid)
+{
+	struct guard_list paths = GUARD_LIST_INIT;
+	int rc;
+
+	if (!in->paths_known)
+		return 1;
+	if ((rc = commit_paths(repo, cid, &in->paths, &paths)) == 0)
+		rc = paths.len > 0; /* only the files that come in were listed */
+	guard_list_clear(&paths);
+	return rc;
 }
 
 /* Compare what comes in with one other AI branch's own commits. */
@@ -191,6 +267,11 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 		for (size_t i = 0; i < theirs.len && in->pids.len; i++) {
 			if (oids_has(&hit, &theirs.v[i]))
 				continue;
+			if ((rc = may_match(repo, in, &theirs.v[i])) <= 0) {
+				if (rc < 0)
+					goto out;
+				continue;
+			}
 			if ((rc = patch_id(repo, &theirs.v[i], &pid)) < 0)
 				goto out;
 			if (rc == 0 && oids_has(&in->pids, &pid))
@@ -227,13 +308,13 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 		    const char *old_hex, const char *new_hex, cJSON *found)
 {
 	git_repository *repo = guard_git_repository(g);
-	struct incoming in = { { 0 }, { 0 }, { 0 }, false };
+	struct incoming in = INCOMING_INIT;
 	git_branch_iterator *it = NULL;
 	git_reference *ref = NULL;
 	git_branch_t type;
 	git_oid tip, hide[2];
 	size_t nhide = 0;
-	int rc = 0, err;
+	int rc = 0, err, hidden = 0;
 
 	if (git_oid_fromstr(&tip, new_hex) < 0)
 		return guard_error(GUARD_EUSAGE, "'%s' is not an object id", new_hex);
@@ -262,6 +343,7 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 		rc = fail("cannot list the branches");
 		goto out;
 	}
+	hidden = guard_git_index_hide(g); /* patch-ids look up each file's diff driver */
 	while ((err = git_branch_next(&ref, &type, it)) == 0) {
 		const char *name = NULL, *shortname;
 		if (git_branch_name(&name, ref) < 0 || git_reference_type(ref) != GIT_REFERENCE_DIRECT) {
@@ -280,10 +362,12 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 	if (err != GIT_ITEROVER)
 		rc = fail("cannot list the branches");
 out:
+	guard_git_index_unhide(g, hidden);
 	git_branch_iterator_free(it);
 	free(in.commits.v);
 	free(in.picked.v);
 	free(in.pids.v);
+	guard_list_clear(&in.paths);
 	return rc;
 }
 
