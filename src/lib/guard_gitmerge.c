@@ -116,8 +116,8 @@ out:
 
 /*
  * The files a commit with one parent (or none) changes, added to out
- * (only those within names, when not NULL); 1 when they are not known (a
- * merge, a tree too deep to walk).
+ * (only those within names, when not NULL); 1 for a merge (no patch-id:
+ * nothing to match), 2 when they are not known (a tree too deep to walk).
  */
 static int
 commit_paths(git_repository *repo, const git_oid *cid, const struct guard_list *within, struct guard_list *out)
@@ -130,6 +130,8 @@ commit_paths(git_repository *repo, const git_oid *cid, const struct guard_list *
 		if ((rc = guard_git_tree_paths(repo, pt, t, false, within, &paths)) == 0)
 			for (size_t i = 0; i < paths.len; i++)
 				guard_list_take(out, paths.items[i]), paths.items[i] = NULL;
+		else if (rc == 1)
+			rc = 2;
 		guard_list_clear(&paths);
 	}
 	git_tree_free(pt);
@@ -179,12 +181,15 @@ struct incoming {
 	struct oids commits;   /* what the update brings in */
 	struct oids picked;    /* their cherry-pick trailers */
 	struct oids pids;      /* their patch-ids, when computed */
-	struct guard_list paths; /* the files those with a patch-id change, sorted */
+	struct guard_list paths; /* the files they change, sorted, when computed */
 	bool pids_done;
+	bool paths_done;
 	bool paths_known;      /* false: one of them changes files not known (a tree too deep) */
+	struct guard_git *g;
+	int hidden;            /* guard_git_index_hide's answer, once patch-ids are computed */
 };
 
-#define INCOMING_INIT { { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, false, false }
+#define INCOMING_INIT(g) { { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, false, false, false, (g), 0 }
 
 static int
 path_cmp(const void *a, const void *b)
@@ -192,6 +197,26 @@ path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int
+incoming_paths(git_repository *repo, struct incoming *in)
+{
+	int rc;
+
+	if (in->paths_done)
+		return 0;
+	in->paths_done = in->paths_known = true;
+	for (size_t i = 0; i < in->commits.len && in->paths_known; i++) {
+		if ((rc = commit_paths(repo, &in->commits.v[i], NULL, &in->paths)) < 0)
+			return rc;
+		if (rc == 2)
+			in->paths_known = false; /* a tree too deep to walk: every commit is diffed */
+	}
+	if (in->paths.len)
+		qsort(in->paths.items, in->paths.len, sizeof(*in->paths.items), path_cmp);
+	return 0;
+}
+
+/* Computed only once another branch's commit may match one of them. */
 static int
 incoming_patch_ids(git_repository *repo, struct incoming *in)
 {
@@ -201,22 +226,15 @@ incoming_patch_ids(git_repository *repo, struct incoming *in)
 	if (in->pids_done)
 		return 0;
 	in->pids_done = true;
-	in->paths_known = true;
+	in->hidden = guard_git_index_hide(in->g); /* a patch-id looks up each file's diff driver */
 	for (size_t i = 0; i < in->commits.len; i++) {
 		if ((rc = patch_id(repo, &in->commits.v[i], &pid)) < 0)
 			return rc;
-		if (rc == 1)
-			continue; /* a merge or an empty change: nothing to match */
-		oids_add(&in->pids, &pid);
-		if (in->paths_known && (rc = commit_paths(repo, &in->commits.v[i], NULL, &in->paths)) < 0)
-			return rc;
-		if (rc == 1)
-			in->paths_known = false; /* a tree too deep to walk: every commit is diffed */
+		if (rc == 0)
+			oids_add(&in->pids, &pid);
 	}
 	if (in->pids.len)
 		qsort(in->pids.v, in->pids.len, sizeof(*in->pids.v), oid_cmp);
-	if (in->paths.len)
-		qsort(in->paths.items, in->paths.len, sizeof(*in->paths.items), path_cmp);
 	return 0;
 }
 
@@ -234,8 +252,11 @@ may_match(git_repository *repo, const struct incoming *in, const git_oid *cid)
 
 	if (!in->paths_known)
 		return 1;
-	if ((rc = commit_paths(repo, cid, &in->paths, &paths)) == 0)
+	rc = commit_paths(repo, cid, &in->paths, &paths);
+	if (rc == 0)
 		rc = paths.len > 0; /* only the files that come in were listed */
+	else if (rc > 0)
+		rc = rc == 2; /* a merge has no patch-id; a deep tree may match */
 	guard_list_clear(&paths);
 	return rc;
 }
@@ -262,9 +283,9 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 		if (oids_has(&theirs, &in->picked.v[i]))
 			oids_add(&picked, &in->picked.v[i]);
 	if (!picked.len && theirs.len && in->commits.len <= PATCHID_NEW_MAX && theirs.len <= PATCHID_OTHER_MAX) {
-		if ((rc = incoming_patch_ids(repo, in)) < 0)
+		if ((rc = incoming_paths(repo, in)) < 0)
 			goto out;
-		for (size_t i = 0; i < theirs.len && in->pids.len; i++) {
+		for (size_t i = 0; i < theirs.len && !(in->pids_done && !in->pids.len); i++) {
 			if (oids_has(&hit, &theirs.v[i]))
 				continue;
 			if ((rc = may_match(repo, in, &theirs.v[i])) <= 0) {
@@ -272,7 +293,7 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 					goto out;
 				continue;
 			}
-			if ((rc = patch_id(repo, &theirs.v[i], &pid)) < 0)
+			if ((rc = incoming_patch_ids(repo, in)) < 0 || (rc = patch_id(repo, &theirs.v[i], &pid)) < 0)
 				goto out;
 			if (rc == 0 && oids_has(&in->pids, &pid))
 				oids_add(&picked, &theirs.v[i]);
@@ -308,13 +329,13 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 		    const char *old_hex, const char *new_hex, cJSON *found)
 {
 	git_repository *repo = guard_git_repository(g);
-	struct incoming in = INCOMING_INIT;
+	struct incoming in = INCOMING_INIT(g);
 	git_branch_iterator *it = NULL;
 	git_reference *ref = NULL;
 	git_branch_t type;
 	git_oid tip, hide[2];
 	size_t nhide = 0;
-	int rc = 0, err, hidden = 0;
+	int rc = 0, err;
 
 	if (git_oid_fromstr(&tip, new_hex) < 0)
 		return guard_error(GUARD_EUSAGE, "'%s' is not an object id", new_hex);
@@ -343,7 +364,6 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 		rc = fail("cannot list the branches");
 		goto out;
 	}
-	hidden = guard_git_index_hide(g); /* patch-ids look up each file's diff driver */
 	while ((err = git_branch_next(&ref, &type, it)) == 0) {
 		const char *name = NULL, *shortname;
 		if (git_branch_name(&name, ref) < 0 || git_reference_type(ref) != GIT_REFERENCE_DIRECT) {
@@ -362,7 +382,7 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 	if (err != GIT_ITEROVER)
 		rc = fail("cannot list the branches");
 out:
-	guard_git_index_unhide(g, hidden);
+	guard_git_index_unhide(g, in.hidden);
 	git_branch_iterator_free(it);
 	free(in.commits.v);
 	free(in.picked.v);
