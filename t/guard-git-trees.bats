@@ -81,6 +81,19 @@ nested_history() {
 	[ "$(jq .loc.added <<<"$output")" = 3 ]
 }
 
+@test "check: files named like pathspec magic are counted as the files they are" {
+	names=('!top.c' ':(exclude)x.c' 'src/!bang.c' 'src/a*b.c' 'src/[x].c' 'src/?q.c' 'src/sp ace.c')
+	for f in "${names[@]}" src/aXb.c src/x.c; do seq 3 >"$f"; done
+	git add -A && git commit -qm odd
+	git checkout -q -b ai/nightbuilder/2026-01-01/odd
+	for f in "${names[@]}"; do echo more >>"$f"; done
+	git commit -qam 'odd names'
+	run guard-git check --base main --head HEAD --json
+	[ "$(guard_numstat "$output")" = "$(git_numstat)" ]
+	[ "$(jq '.changes | length' <<<"$output")" = 7 ]
+	[ "$(jq -r '.changes[0].path' <<<"$output")" = '!top.c' ]
+}
+
 @test "check: nothing changed between base and head is an empty report, not the whole tree" {
 	git checkout -q -b ai/nightbuilder/2026-01-01/empty
 	git commit -q --allow-empty -m nothing
