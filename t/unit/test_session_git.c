@@ -441,8 +441,10 @@ walked(struct guard_git *g, git_tree *a, git_tree *b, bool own, const char *cons
 	for (size_t i = 0; i < n; i++)
 		guard_list_add(&in, within[i]);
 	*rc = guard_git_tree_paths(guard_git_repository(g), a, b, own, within ? &in : NULL, &out);
+	char *text = out.len ? joined(&out) : guard_xstrdup(""); /* joined sorts: not an empty list */
 	guard_list_clear(&in);
-	return joined(&out);
+	guard_list_clear(&out);
+	return text;
 }
 
 TEST(tree_paths_skip_equal_subtrees_only)
