@@ -39,6 +39,19 @@ struct git_repository *guard_git_repository(struct guard_git *g);
 struct git_diff;
 bool guard_git_attribute_free(struct guard_git *g, struct git_diff *diff);
 
+/*
+ * For diffs of trees only: when the index's bytes name no .gitattributes
+ * (guard_git_attribute_free), libgit2's attribute lookups (a diff
+ * driver's, a patch-id's) get an empty index in its place, where they
+ * would parse and checksum the whole index on the first lookup; the
+ * attribute files beside the paths and the repository's, global and
+ * system ones are read as before. 1 when done: undo with
+ * guard_git_index_unhide before anything reads the index for its
+ * entries.
+ */
+int guard_git_index_hide(struct guard_git *g);
+void guard_git_index_unhide(struct guard_git *g, int hidden);
+
 /* 1 when the repository has no working tree. */
 int guard_git_is_bare(const struct guard_git *g);
 

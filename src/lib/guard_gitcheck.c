@@ -215,20 +215,19 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 {
 	git_repository *repo = guard_git_repository(g);
 	git_diff_find_options fo = GIT_DIFF_FIND_OPTIONS_INIT;
-	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	/* guard's own state is left out before renames are paired, as git diff -- ':!.ai' does */
-	char *own[] = { "!.ai/*", "!PENDING_PLANS.md", "*" };
 	git_tree *a = NULL, *b = NULL;
 	git_diff *diff = NULL;
 	cJSON *changes = cJSON_AddArrayToObject(report, "changes");
 	long added = 0, deleted = 0, created = 0, modified = 0, removed = 0;
 	int rc = 0;
 
-	if ((from && git_commit_tree(&a, from) < 0) || git_commit_tree(&b, to) < 0 ||
-	    (opts.pathspec.strings = own, opts.pathspec.count = 3, git_diff_tree_to_tree(&diff, repo, a, b, &opts) < 0)) {
+	if ((from && git_commit_tree(&a, from) < 0) || git_commit_tree(&b, to) < 0) {
 		rc = fail("cannot diff the range");
 		goto out;
 	}
+	/* guard's own state is left out before renames are paired, as git diff -- ':!.ai' does */
+	if ((rc = guard_git_tree_diff(repo, a, b, true, &diff)) < 0)
+		goto out;
 	fo.flags = GIT_DIFF_FIND_RENAMES;
 	fo.rename_limit = RENAME_LIMIT;
 	if (git_diff_find_similar(diff, &fo) < 0) {

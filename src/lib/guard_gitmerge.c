@@ -94,22 +94,64 @@ cherry_sources(git_commit *c, struct oids *out)
 	}
 }
 
-/* The patch-id of a commit with one parent (or none); 1 for a merge. */
+/* A commit's tree and its parent's (NULL for a root commit); 1 for a merge. */
 static int
-patch_id(git_repository *repo, const git_oid *cid, git_oid *out)
+commit_trees(git_repository *repo, const git_oid *cid, git_tree **pt, git_tree **t)
 {
 	git_commit *c = NULL, *parent = NULL;
-	git_tree *t = NULL, *pt = NULL;
-	git_diff *diff = NULL;
 	int rc = 1;
 
+	*pt = *t = NULL;
 	if (git_commit_lookup(&c, repo, cid) < 0)
 		return fail("cannot read a commit");
 	if (git_commit_parentcount(c) > 1)
 		goto out;
-	if ((git_commit_parentcount(c) == 1 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&pt, parent) < 0)) ||
-	    git_commit_tree(&t, c) < 0 || git_diff_tree_to_tree(&diff, repo, pt, t, NULL) < 0 ||
-	    git_diff_patchid(out, diff, NULL) < 0) {
+	rc = (git_commit_parentcount(c) == 1 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(pt, parent) < 0)) ||
+	     git_commit_tree(t, c) < 0 ? fail("cannot read a commit's tree") : 0;
+out:
+	git_commit_free(parent);
+	git_commit_free(c);
+	return rc;
+}
+
+/*
+ * The files a commit with one parent (or none) changes, added to out
+ * (only those within names, when not NULL); 1 for a merge (no patch-id:
+ * nothing to match), 2 when they are not known (a tree too deep to walk).
+ */
+static int
+commit_paths(git_repository *repo, const git_oid *cid, const struct guard_list *within, struct guard_list *out)
+{
+	git_tree *pt = NULL, *t = NULL;
+	int rc;
+
+	if ((rc = commit_trees(repo, cid, &pt, &t)) == 0) {
+		struct guard_list paths = GUARD_LIST_INIT;
+		if ((rc = guard_git_tree_paths(repo, pt, t, false, within, &paths)) == 0)
+			for (size_t i = 0; i < paths.len; i++)
+				guard_list_take(out, paths.items[i]), paths.items[i] = NULL;
+		else if (rc == 1)
+			rc = 2;
+		guard_list_clear(&paths);
+	}
+	git_tree_free(pt);
+	git_tree_free(t);
+	return rc;
+}
+
+/* The patch-id of a commit with one parent (or none); 1 for a merge. */
+static int
+patch_id(git_repository *repo, const git_oid *cid, git_oid *out)
+{
+	git_tree *t = NULL, *pt = NULL;
+	git_diff *diff = NULL;
+	int rc;
+
+	if ((rc = commit_trees(repo, cid, &pt, &t)) != 0)
+		goto out;
+	if ((rc = guard_git_tree_diff(repo, pt, t, false, &diff)) < 0)
+		goto out;
+	if (git_diff_patchid(out, diff, NULL) < 0) {
 		rc = fail("cannot compute a patch-id");
 		goto out;
 	}
@@ -118,8 +160,6 @@ out:
 	git_diff_free(diff);
 	git_tree_free(t);
 	git_tree_free(pt);
-	git_commit_free(parent);
-	git_commit_free(c);
 	return rc;
 }
 
@@ -141,9 +181,42 @@ struct incoming {
 	struct oids commits;   /* what the update brings in */
 	struct oids picked;    /* their cherry-pick trailers */
 	struct oids pids;      /* their patch-ids, when computed */
+	struct guard_list paths; /* the files they change, sorted, when computed */
 	bool pids_done;
+	bool paths_done;
+	bool paths_known;      /* false: one of them changes files not known (a tree too deep) */
+	struct guard_git *g;
+	int hidden;            /* guard_git_index_hide's answer, once patch-ids are computed */
 };
 
+#define INCOMING_INIT(g) { { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, false, false, false, (g), 0 }
+
+static int
+path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+incoming_paths(git_repository *repo, struct incoming *in)
+{
+	int rc;
+
+	if (in->paths_done)
+		return 0;
+	in->paths_done = in->paths_known = true;
+	for (size_t i = 0; i < in->commits.len && in->paths_known; i++) {
+		if ((rc = commit_paths(repo, &in->commits.v[i], NULL, &in->paths)) < 0)
+			return rc;
+		if (rc == 2)
+			in->paths_known = false; /* a tree too deep to walk: every commit is diffed */
+	}
+	if (in->paths.len)
+		qsort(in->paths.items, in->paths.len, sizeof(*in->paths.items), path_cmp);
+	return 0;
+}
+
+/* Computed only once another branch's commit may match one of them. */
 static int
 incoming_patch_ids(git_repository *repo, struct incoming *in)
 {
@@ -153,6 +226,7 @@ incoming_patch_ids(git_repository *repo, struct incoming *in)
 	if (in->pids_done)
 		return 0;
 	in->pids_done = true;
+	in->hidden = guard_git_index_hide(in->g); /* a patch-id looks up each file's diff driver */
 	for (size_t i = 0; i < in->commits.len; i++) {
 		if ((rc = patch_id(repo, &in->commits.v[i], &pid)) < 0)
 			return rc;
@@ -162,6 +236,29 @@ incoming_patch_ids(git_repository *repo, struct incoming *in)
 	if (in->pids.len)
 		qsort(in->pids.v, in->pids.len, sizeof(*in->pids.v), oid_cmp);
 	return 0;
+}
+
+/*
+ * Whether another branch's commit may have the patch-id of one that comes
+ * in: a patch-id hashes the files' names with their changes, so two equal
+ * ones change the same files. A commit that shares no file with what
+ * comes in is not diffed at all (1: maybe, 0: no).
+ */
+static int
+may_match(git_repository *repo, const struct incoming *in, const git_oid *cid)
+{
+	struct guard_list paths = GUARD_LIST_INIT;
+	int rc;
+
+	if (!in->paths_known)
+		return 1;
+	rc = commit_paths(repo, cid, &in->paths, &paths);
+	if (rc == 0)
+		rc = paths.len > 0; /* only the files that come in were listed */
+	else if (rc > 0)
+		rc = rc == 2; /* a merge has no patch-id; a deep tree may match */
+	guard_list_clear(&paths);
+	return rc;
 }
 
 /* Compare what comes in with one other AI branch's own commits. */
@@ -186,12 +283,17 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 		if (oids_has(&theirs, &in->picked.v[i]))
 			oids_add(&picked, &in->picked.v[i]);
 	if (!picked.len && theirs.len && in->commits.len <= PATCHID_NEW_MAX && theirs.len <= PATCHID_OTHER_MAX) {
-		if ((rc = incoming_patch_ids(repo, in)) < 0)
+		if ((rc = incoming_paths(repo, in)) < 0)
 			goto out;
-		for (size_t i = 0; i < theirs.len && in->pids.len; i++) {
+		for (size_t i = 0; i < theirs.len && !(in->pids_done && !in->pids.len); i++) {
 			if (oids_has(&hit, &theirs.v[i]))
 				continue;
-			if ((rc = patch_id(repo, &theirs.v[i], &pid)) < 0)
+			if ((rc = may_match(repo, in, &theirs.v[i])) <= 0) {
+				if (rc < 0)
+					goto out;
+				continue;
+			}
+			if ((rc = incoming_patch_ids(repo, in)) < 0 || (rc = patch_id(repo, &theirs.v[i], &pid)) < 0)
 				goto out;
 			if (rc == 0 && oids_has(&in->pids, &pid))
 				oids_add(&picked, &theirs.v[i]);
@@ -227,7 +329,7 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 		    const char *old_hex, const char *new_hex, cJSON *found)
 {
 	git_repository *repo = guard_git_repository(g);
-	struct incoming in = { { 0 }, { 0 }, { 0 }, false };
+	struct incoming in = INCOMING_INIT(g);
 	git_branch_iterator *it = NULL;
 	git_reference *ref = NULL;
 	git_branch_t type;
@@ -280,10 +382,12 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 	if (err != GIT_ITEROVER)
 		rc = fail("cannot list the branches");
 out:
+	guard_git_index_unhide(g, in.hidden);
 	git_branch_iterator_free(it);
 	free(in.commits.v);
 	free(in.picked.v);
 	free(in.pids.v);
+	guard_list_clear(&in.paths);
 	return rc;
 }
 

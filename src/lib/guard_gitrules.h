@@ -220,4 +220,25 @@ int guard_git_hooks_uninstall(const char *dir, struct guard_list *done);
 /* 1 when path is a hook written by guard_git_hooks_install, 0 when not, 2 when missing. */
 int guard_git_hook_is_ours(const char *path);
 
+/* ---- trees (guard_gittree.c) ------------------------------------------- */
+
+struct git_tree;
+/*
+ * The paths of the files (and submodules) that differ between trees a and
+ * b (either may be NULL: the empty tree), reading only the subtrees whose
+ * ids differ; guard's own state at the top (.ai/, PENDING_PLANS.md) left
+ * out when own; only the files within names when it is not NULL (a list
+ * sorted by strcmp: folders no file of it is under are not read). 1 (out
+ * empty) for trees deeper than guard walks.
+ */
+int guard_git_tree_paths(struct git_repository *repo, const struct git_tree *a, const struct git_tree *b, bool own,
+			 const struct guard_list *within, struct guard_list *out);
+
+/*
+ * git_diff_tree_to_tree(a, b) without renames, restricted to those paths
+ * (the same deltas, without reading the trees that are equal).
+ */
+int guard_git_tree_diff(struct git_repository *repo, struct git_tree *a, struct git_tree *b, bool own,
+			struct git_diff **out);
+
 #endif

@@ -3,8 +3,9 @@
 # one run with hyperfine:
 #   1. the reference-transaction hook's cost per ref update: the same
 #      update-ref pair (the session's own branch moved to a commit and back)
-#      without guard's hooks, with them (no session), and with them while
-#      an unattended session runs (every check of the session rules);
+#      without guard's hooks, with them (no session), with them while
+#      an unattended session runs (every check of the session rules), and
+#      the same with another AI branch of one commit (its patch-ids);
 #   2. guard-git check against git diff --numstat on a range with 500
 #      changed lines (50 files, 10 lines each).
 #   t/bench/git.sh [BIN-DIR]      (default bin/; results in t/bench/out/git/)
@@ -66,6 +67,22 @@ with_before hooks-before "$(upd "-c core.hooksPath=$tmp/hooks-before" "refs/head
 tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 5 -r 60 --export-json "$out/reftx-session.json" \
 	-n plain "$(upd '-c core.hooksPath=/dev/null' "refs/heads/$own" "$a" "$b")" \
 	-n hooks "$(upd '' "refs/heads/$own" "$a" "$b")" >"$out/reftx-session.txt"
+# the same with another AI branch holding one commit (50 files in 50
+# folders): every update of the session's branch compares with its work
+# (patch-ids). Made and removed by the operator, without hooks.
+other=$(git -c core.hooksPath=/dev/null commit-tree -p main -m 'other work' "$(
+	export GIT_INDEX_FILE=$tmp/other-index
+	git read-tree main
+	for i in $(seq 300 349); do
+		git update-index --cacheinfo "100644,$(seq "$i" $((i + 20)) | git hash-object -w --stdin),src/d$((i % 200))/f$i.c"
+	done
+	git write-tree)")
+git -c core.hooksPath=/dev/null update-ref refs/heads/ai/nightbuilder/2026-01-01/other "$other"
+with_before hooks-before "$(upd "-c core.hooksPath=$tmp/hooks-before" "refs/heads/$own" "$a" "$b")" >"$tmp/args"
+tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 5 -r 60 --export-json "$out/reftx-other.json" \
+	-n plain "$(upd '-c core.hooksPath=/dev/null' "refs/heads/$own" "$a" "$b")" \
+	-n hooks "$(upd '' "refs/heads/$own" "$a" "$b")" >"$out/reftx-other.txt"
+git -c core.hooksPath=/dev/null update-ref -d refs/heads/ai/nightbuilder/2026-01-01/other
 guard-session end >/dev/null 2>&1 || true
 guard-git uninstall >/dev/null
 
@@ -86,7 +103,7 @@ tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 3 -r 30 --export-json "$out
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
 cpu() { jq -r --arg n "$2" '.results[] | select(.command == $n) | (.user + .system) * 1000' "$1"; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-for k in nosession session; do
+for k in nosession session other; do
 	for h in hooks ${before:+hooks-before}; do
 		p=$(median "$out/reftx-$k.json" plain) m=$(median "$out/reftx-$k.json" "$h")
 		pc=$(cpu "$out/reftx-$k.json" plain) mc=$(cpu "$out/reftx-$k.json" "$h")

@@ -11,11 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <git2.h>
+
 #include "unit.h"
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_git.h"
+#include "guard_gitrules.h"
 #include "guard_list.h"
 #include "guard_session.h"
 
@@ -416,6 +419,99 @@ TEST(git_clean_branch_and_start)
 	guard_git_close(g);
 }
 
+/* The tree of rev in g's repository (caller frees). */
+static git_tree *
+tree_of(struct guard_git *g, const char *rev)
+{
+	git_object *o = NULL;
+	git_tree *t = NULL;
+
+	if (git_revparse_single(&o, guard_git_repository(g), rev) == 0)
+		git_object_peel((git_object **)&t, o, GIT_OBJECT_TREE);
+	git_object_free(o);
+	return t;
+}
+
+/* guard_git_tree_paths's list for a and b, sorted and joined (caller frees). */
+static char *
+walked(struct guard_git *g, git_tree *a, git_tree *b, bool own, const char *const *within, size_t n, int *rc)
+{
+	struct guard_list in = GUARD_LIST_INIT, out = GUARD_LIST_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		guard_list_add(&in, within[i]);
+	*rc = guard_git_tree_paths(guard_git_repository(g), a, b, own, within ? &in : NULL, &out);
+	char *text = out.len ? joined(&out) : guard_xstrdup(""); /* joined sorts: not an empty list */
+	guard_list_clear(&in);
+	guard_list_clear(&out);
+	return text;
+}
+
+TEST(tree_paths_skip_equal_subtrees_only)
+{
+	struct guard_git *g = NULL;
+	git_tree *a, *b;
+	char *got;
+	int rc;
+
+	fixture("mkdir -p src/a src/b .ai/state lib/.ai && echo 1 >src/a.c && echo 1 >src/ab.c && echo 1 >src/a/x.c && "
+		"echo 1 >src/b/y.c && echo 1 >.ai/state/s && echo 1 >PENDING_PLANS.md && echo 1 >top.c && "
+		"echo 1 >lib/.ai/k.c && echo 1 >file && mkdir dir && echo 1 >dir/in.c");
+	CHECK(sh("echo 2 >>src/a.c && echo 2 >>src/ab.c && echo 2 >>src/a/x.c && echo 2 >>.ai/state/s && "
+		 "echo 2 >>PENDING_PLANS.md && echo 2 >>lib/.ai/k.c && chmod +x top.c && "
+		 "rm file && mkdir file && echo 3 >file/now.c && rm -r dir && echo 3 >dir && "
+		 "git add -A && git commit -qm change") == 0);
+	CHECK(guard_git_open(repo, &g) == 0);
+	a = tree_of(g, "HEAD~1");
+	b = tree_of(g, "HEAD");
+	CHECK(a && b);
+	/* every file that differs, a mode change and both sides of a file turned into a folder and back */
+	got = walked(g, a, b, false, NULL, 0, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(got, ".ai/state/s\nPENDING_PLANS.md\ndir\ndir/in.c\nfile\nfile/now.c\nlib/.ai/k.c\nsrc/a.c\n"
+		       "src/a/x.c\nsrc/ab.c\ntop.c\n");
+	free(got);
+	/* guard's own state at the top left out; the same names further down kept */
+	got = walked(g, a, b, true, NULL, 0, &rc);
+	CHECK_STR(got, "dir\ndir/in.c\nfile\nfile/now.c\nlib/.ai/k.c\nsrc/a.c\nsrc/a/x.c\nsrc/ab.c\ntop.c\n");
+	free(got);
+	/* within: exact files only, a folder entered only when a listed file is under it */
+	got = walked(g, a, b, false, (const char *const[]){ "src/a.c" }, 1, &rc);
+	CHECK_STR(got, "src/a.c\n");
+	free(got);
+	got = walked(g, a, b, false, (const char *const[]){ "src/a/x.c", "src/b/y.c" }, 2, &rc);
+	CHECK_STR(got, "src/a/x.c\n");
+	free(got);
+	got = walked(g, a, b, false, (const char *const[]){ "src/a" }, 1, &rc);
+	CHECK_STR(got, "");
+	free(got);
+	/* the empty tree on one side: every file; equal trees: nothing */
+	got = walked(g, NULL, a, true, NULL, 0, &rc);
+	CHECK_STR(got, "dir/in.c\nfile\nlib/.ai/k.c\nsrc/a.c\nsrc/a/x.c\nsrc/ab.c\nsrc/b/y.c\ntop.c\n");
+	free(got);
+	got = walked(g, b, b, false, NULL, 0, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(got, "");
+	free(got);
+	/* the diff over those paths has the whole diff's deltas */
+	git_diff *whole = NULL, *fast = NULL;
+	CHECK(git_diff_tree_to_tree(&whole, guard_git_repository(g), a, b, NULL) == 0);
+	CHECK(guard_git_tree_diff(guard_git_repository(g), a, b, false, &fast) == 0);
+	CHECK(whole && fast && git_diff_num_deltas(whole) == git_diff_num_deltas(fast));
+	for (size_t i = 0; whole && fast && i < git_diff_num_deltas(whole) && i < git_diff_num_deltas(fast); i++) {
+		const git_diff_delta *w = git_diff_get_delta(whole, i), *f = git_diff_get_delta(fast, i);
+		CHECK_STR(w->new_file.path, f->new_file.path);
+		CHECK(w->status == f->status);
+	}
+	git_diff_free(whole);
+	git_diff_free(fast);
+	CHECK(guard_git_tree_diff(guard_git_repository(g), b, b, false, &fast) == 0 && git_diff_num_deltas(fast) == 0);
+	git_diff_free(fast);
+	git_tree_free(a);
+	git_tree_free(b);
+	guard_git_close(g);
+}
+
 int
 main(void)
 {
@@ -444,6 +540,7 @@ main(void)
 	RUN(changes_feed_every_added_line);
 	RUN(git_errors);
 	RUN(git_clean_branch_and_start);
+	RUN(tree_paths_skip_equal_subtrees_only);
 	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", tmpdir);

@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# guard-git's tree diffs read only the subtrees whose ids differ
+# (src/lib/guard_gittree.c, issue 11): check's numbers must stay git's on
+# histories that move whole folders, and the AI-to-AI check, which diffs
+# another branch's commit only when it touches a file the update brings in,
+# must still find every cherry-pick. The agent is the adversary: it picks
+# the shapes (a file turned into a folder, a tree deeper than the walk, a
+# pick hidden among unrelated commits).
+
+load helper
+load git_project
+
+setup() {
+	setup_git_project
+}
+
+# Every file of the range, as "added deleted path" (renames as git shows them).
+git_numstat() {
+	git diff --numstat main...HEAD -- . ':!.ai' ':!PENDING_PLANS.md' | sort
+}
+
+guard_numstat() {
+	jq -r '.changes[] | "\(if .added < 0 then "-" else .added end)\t\(if .deleted < 0 then "-" else .deleted end)\t\(.path)"' <<<"$1" | sort
+}
+
+# A random history on its own AI branch from main: nested folders, files
+# turned into folders and back, modes, symlinks, guard's own state at the
+# top and the same names further down (which count).
+nested_history() {
+	git checkout -q -b "ai/nightbuilder/2026-01-01/n$1" main
+	local i n d f
+	for i in $(seq $((RANDOM % 5 + 1))); do
+		for n in $(seq $((RANDOM % 5 + 1))); do
+			d=src/a$((RANDOM % 3))/b$((RANDOM % 3))
+			f=$d/f$((RANDOM % 4)).c
+			case $((RANDOM % 10)) in
+			0) git rm -rqf "$d" >/dev/null 2>&1 || true ;;
+			1) [ -f "$f" ] && { git rm -qf "$f"; mkdir -p "$f"; seq $RANDOM $((RANDOM + 9)) >"$f/inner.c"; } ;;
+			2) [ -d "$f" ] && { git rm -rqf "$f"; seq 3 >"$f"; } ;;
+			3) [ -f "$f" ] && chmod +x "$f" ;;
+			4) mkdir -p "$d" && ln -sfn "../x$((RANDOM % 3))" "$d/link" ;;
+			5) mkdir -p .ai/plans src/.ai && seq $((RANDOM % 9)) >".ai/plans/p$RANDOM.md" && seq 4 >src/.ai/kept.c ;;
+			6) seq $((RANDOM % 9 + 1)) >PENDING_PLANS.md && seq 2 >src/PENDING_PLANS.md ;;
+			7) [ -f "$f" ] && mkdir -p src/moved && git mv -f "$f" "src/moved/m$((RANDOM % 4)).c" 2>/dev/null || true ;;
+			*) mkdir -p "$d" && { [ -f "$f" ] || [ ! -e "$f" ]; } && seq $((RANDOM % 20)) $((RANDOM % 40 + 20)) >>"$f" ;;
+			esac
+		done
+		git add -A && git commit -qm "step $i" --allow-empty
+	done
+}
+
+@test "check: every file's numbers equal git diff --numstat's on 30 histories of nested folders" {
+	for a in 0 1 2; do for b in 0 1 2; do
+		mkdir -p src/a$a/b$b
+		for f in 0 1 2 3; do seq 1 $((f * 5 + a + b + 2)) >src/a$a/b$b/f$f.c; done
+	done; done
+	git add -A && git commit -qm tree
+	for seed in $(seq 1 30); do
+		RANDOM=$seed
+		nested_history "$seed"
+		run guard-git check --base main --head HEAD --json
+		[ "$status" -le 1 ] || { echo "$output"; false; }
+		want=$(git_numstat) got=$(guard_numstat "$output")
+		# renames: git writes "pre/{old => new}/post" or "old => new"; guard-git the new path
+		want=$(perl -pe 's/\{[^{}]* => ([^{}]*)\}/$1/; s/^(\S+\t\S+\t).* => /$1/; s#//#/#g' <<<"$want" | sort)
+		[ "$want" = "$got" ] || { echo "seed $seed"; diff <(echo "$want") <(echo "$got"); false; }
+		git checkout -q main
+	done
+}
+
+@test "check: a change under a tree deeper than the walk goes to libgit2's whole diff, same numbers" {
+	deep=$(printf 'd/%.0s' $(seq 300))
+	mkdir -p "src/$deep" && seq 5 >"src/${deep}f.c" && seq 3 >src/near.c
+	git add -A && git commit -qm deep
+	git checkout -q -b ai/nightbuilder/2026-01-01/deep
+	seq 7 >"src/${deep}f.c" && echo x >>src/near.c
+	git add -A && git commit -qm 'deep change'
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 0 ]
+	[ "$(guard_numstat "$output")" = "$(git_numstat)" ]
+	[ "$(jq .loc.added <<<"$output")" = 3 ]
+}
+
+@test "check: files named like pathspec magic are counted as the files they are" {
+	names=('!top.c' ':(exclude)x.c' 'src/!bang.c' 'src/a*b.c' 'src/[x].c' 'src/?q.c' 'src/sp ace.c')
+	for f in "${names[@]}" src/aXb.c src/x.c; do seq 3 >"$f"; done
+	git add -A && git commit -qm odd
+	git checkout -q -b ai/nightbuilder/2026-01-01/odd
+	for f in "${names[@]}"; do echo more >>"$f"; done
+	git commit -qam 'odd names'
+	run guard-git check --base main --head HEAD --json
+	[ "$(guard_numstat "$output")" = "$(git_numstat)" ]
+	[ "$(jq '.changes | length' <<<"$output")" = 7 ]
+	[ "$(jq -r '.changes[0].path' <<<"$output")" = '!top.c' ]
+}
+
+@test "check: nothing changed between base and head is an empty report, not the whole tree" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/empty
+	git commit -q --allow-empty -m nothing
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 0 ]
+	[ "$(jq '.changes | length' <<<"$output")" = 0 ]
+	[ "$(jq .loc.added <<<"$output")" = 0 ]
+}
+
+# Another AI branch: many commits in folders of their own, one in a folder
+# the session shares.
+other_ai() {
+	git checkout -q -b ai/nightbuilder/2026-01-01/other main
+	for i in 1 2 3 4 5; do
+		mkdir -p "src/theirs$i" && seq $i 20 >"src/theirs$i/t.c" && git add -A && git commit -qm "theirs $i"
+	done
+	mkdir -p src/shared && printf 'a\nb\nc\n' >src/shared/s.c && git add -A && git commit -qm 'shared one'
+	PICK=$(git rev-parse HEAD)
+	git checkout -q main
+}
+
+session() {
+	run --separate-stderr guard-session start --task t1
+	[ "$status" -eq 0 ]
+	export GUARD_SESSION=${output#export GUARD_SESSION=}
+}
+
+# commit_with PARENT MESSAGE PATH CONTENT: a commit made with plumbing (no hook runs), printed
+commit_with() {
+	local idx=$BATS_TEST_TMPDIR/index.$RANDOM blob tree
+	GIT_INDEX_FILE=$idx git read-tree "$1"
+	blob=$(printf '%b' "$4" | git hash-object -w --stdin)
+	GIT_INDEX_FILE=$idx git update-index --add --cacheinfo "100644,$blob,$3"
+	tree=$(GIT_INDEX_FILE=$idx git write-tree)
+	git commit-tree "$tree" -p "$1" -m "$2"
+}
+
+@test "session: a cherry-pick without trailer is refused, alone or hidden among unrelated commits of one update" {
+	guard-git install
+	other_ai
+	session
+	own=$(git branch --show-current)
+	mkdir -p src/mine && seq 4 >src/mine/m.c && git add -A && git commit -qm 'mine first'
+	run git cherry-pick "$PICK"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[branch.ai_merge]"* ]]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard; git clean -qfd src
+	# the same state another way: three commits made with plumbing, the pick in the middle, one update-ref
+	c1=$(commit_with HEAD 'unrelated one' src/mine/u1.c 'u\n')
+	c2=$(commit_with "$c1" 'looks like mine' src/shared/s.c 'a\nb\nc\n')
+	c3=$(commit_with "$c2" 'unrelated two' src/theirs1/t.c 'changed\n')
+	run git update-ref "refs/heads/$own" "$c3"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	[ "$(git rev-parse "refs/heads/$own")" = "$(git rev-parse HEAD)" ]
+	# the unrelated commits alone move the branch (one of them in a folder the other branch changed)
+	run git update-ref "refs/heads/$own" "$c1"
+	[ "$status" -eq 0 ]
+	c4=$(commit_with "$c1" 'a different change there' src/theirs1/t.c 'changed\n')
+	run git update-ref "refs/heads/$own" "$c4"
+	[ "$status" -eq 0 ]
+}
+
+@test "session: a picked commit that turns a file into a folder, or reaches deeper than the walk, is still found" {
+	guard-git install
+	mkdir -p src/x && seq 3 >src/x/y && git add -A && git commit -qm 'a file y'
+	deep=$(printf 'd/%.0s' $(seq 300))
+	git checkout -q -b ai/nightbuilder/2026-01-01/other main
+	git rm -qf src/x/y && mkdir -p src/x/y && seq 5 >src/x/y/z.c && git add -A && git commit -qm 'y becomes a folder'
+	typechange=$(git rev-parse HEAD)
+	mkdir -p "src/$deep" && seq 6 >"src/${deep}deep.c" && git add -A && git commit -qm deep
+	deepest=$(git rev-parse HEAD)
+	git checkout -q main
+	session
+	run git cherry-pick "$typechange"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${typechange:0:12}"* ]]
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard; git clean -qfd src
+	run git cherry-pick "$deepest"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${deepest:0:12}"* ]]
+	git cherry-pick --abort 2>/dev/null || git reset -q --hard; git clean -qfd src
+	# and work of its own in the same folders moves the branch
+	seq 8 >src/x/y && git commit -qam 'mine in x'
+	[ "$(git log --format=%s -1)" = 'mine in x' ]
+}
+
+@test "check: a .gitattributes only in the index still reaches libgit2 for the patch-ids, and a pick is found" {
+	other_ai
+	git checkout -q -b ai/nightbuilder/2026-01-02/picked main
+	git cherry-pick "$PICK" >/dev/null
+	printf '*.c diff\n' >.gitattributes && git add .gitattributes && rm .gitattributes
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"cherry-picked commits of ${PICK:0:12}"* ]]
+}
