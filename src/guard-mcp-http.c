@@ -88,7 +88,8 @@ struct relay {
 	size_t max;
 	/* the answer awaited for a governed call (or a tools/list) */
 	enum watch watch;
-	char id[GUARD_MCP_ID_MAX];
+	char id[GUARD_MCP_ID_MAX];   /* the request's id: its answer is matched by it (mcp_id_take's key) */
+	char raw[GUARD_MCP_ID_MAX];  /* as the client spelled it, for guard's own answers */
 	cJSON *ev;                   /* W_CALL: the decided pre event (owned) */
 	struct timespec t0;
 	struct guard_buf line, data; /* the SSE event being read */
@@ -265,11 +266,11 @@ watch_message(struct relay *r, const char *p, size_t n)
 	cJSON *one = cJSON_IsArray(msg) ? NULL : msg, *list = cJSON_IsArray(msg) ? msg : NULL;
 	cJSON_ArrayForEach(it, list)
 		if (!one) {
-			mcp_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), id);
+			mcp_id_take(cJSON_GetObjectItemCaseSensitive(it, "id"), p, n, NULL, id);
 			if (!strcmp(id, r->id))
 				one = it;
 		}
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(one, "id"), id);
+	mcp_id_take(cJSON_GetObjectItemCaseSensitive(one, "id"), p, n, NULL, id);
 	if (one && !cJSON_GetObjectItemCaseSensitive(one, "method") && !strcmp(id, r->id))
 		watch_end(r, one, NULL);
 	cJSON_Delete(msg);
@@ -536,7 +537,7 @@ relay_answer(struct MHD_Connection *c, struct relay *r)
 		mcp_gov_note(&r->px->gov, "%s", why);
 		if (r->watch != W_NONE)
 			watch_end(r, NULL, why);
-		ok = reply_rpc_error(c, MHD_HTTP_BAD_GATEWAY, *r->id ? r->id : "null", -32603, why);
+		ok = reply_rpc_error(c, MHD_HTTP_BAD_GATEWAY, *r->raw ? r->raw : "null", -32603, why);
 		free(why);
 		relay_free(r);
 		return ok;
@@ -639,7 +640,8 @@ await_person(struct http_px *px, const cJSON *msg, size_t len, cJSON **ev, char 
 }
 
 static enum MHD_Result
-post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const char *id, const struct conn *cn)
+post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const char *id, const char *key,
+	  const struct conn *cn)
 {
 	struct gov_job j = { .kind = J_DECIDE, .msg = msg, .len = cn->body.len, .may_wait = true };
 	enum mcp_verdict v;
@@ -666,7 +668,8 @@ post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const 
 	}
 	r->watch = W_CALL;
 	r->ev = ev;
-	snprintf(r->id, sizeof(r->id), "%s", id);
+	snprintf(r->id, sizeof(r->id), "%s", key);
+	snprintf(r->raw, sizeof(r->raw), "%s", id);
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	return relay_answer(c, r);
 }
@@ -689,7 +692,7 @@ static enum MHD_Result
 post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 {
 	cJSON *msg = NULL;
-	char id[GUARD_MCP_ID_MAX];
+	char id[GUARD_MCP_ID_MAX], key[GUARD_MCP_ID_MAX];
 	enum MHD_Result ok;
 	const cJSON *method;
 
@@ -714,21 +717,21 @@ post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 				       "guard mcp: a batch may not hold tools/call (send each call alone) or members that are not requests");
 	}
 	method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	mcp_id_take(cJSON_GetObjectItemCaseSensitive(msg, "id"), cn->body.buf, cn->body.len, id, key);
 	if (cJSON_IsString(method) && !strcmp(method->valuestring, "tools/call")) {
 		if (!*id) {
 			cJSON_Delete(msg);
 			return reply_rpc_error(c, MHD_HTTP_BAD_REQUEST, "null", -32600,
-					       "guard mcp: tools/call needs a string or number id");
+					       "guard mcp: tools/call needs a string or number id, at most 127 bytes, under a plain \"id\" key");
 		}
-		ok = post_call(px, c, msg, id, cn);
+		ok = post_call(px, c, msg, id, key, cn);
 		cJSON_Delete(msg);
 		return ok;
 	}
 	struct relay *r = relay_new(px, c, "POST", cn->body.buf, cn->body.len);
 	if (r && cJSON_IsString(method) && !strcmp(method->valuestring, "tools/list") && *id) {
 		r->watch = W_LIST;
-		snprintf(r->id, sizeof(r->id), "%s", id);
+		snprintf(r->id, sizeof(r->id), "%s", key);
 	}
 	cJSON_Delete(msg);
 	if (!r)

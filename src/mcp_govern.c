@@ -3,6 +3,7 @@
  * Streamable HTTP transports (src/mcp_govern.h).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,6 +56,50 @@ mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
 	if (s && strlen(s) < GUARD_MCP_ID_MAX)
 		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);
 	cJSON_free(s);
+}
+
+/* The raw token of the top-level "id" of data when it holds the value idv (a string or number), else "". */
+static void
+id_raw(const cJSON *idv, const char *data, size_t len, char out[GUARD_MCP_ID_MAX])
+{
+	struct guard_mcp_idscan s;
+	cJSON *v;
+
+	out[0] = '\0';
+	guard_mcp_idscan_reset(&s);
+	guard_mcp_idscan_feed(&s, data, len);
+	if (!*s.id || !(v = cJSON_Parse(s.id)))
+		return;
+	/* the scanner and cJSON read the same member (a key spelled with escapes, or twice, could differ) */
+	bool same = cJSON_IsString(idv) ? cJSON_IsString(v) && !strcmp(v->valuestring, idv->valuestring)
+					: cJSON_IsNumber(v) && (v->valuedouble == idv->valuedouble ||
+								(isnan(v->valuedouble) && isnan(idv->valuedouble)));
+	if (same)
+		snprintf(out, GUARD_MCP_ID_MAX, "%s", s.id);
+	cJSON_Delete(v);
+}
+
+void
+mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX])
+{
+	char buf[GUARD_MCP_ID_MAX];
+
+	mcp_id_text(idv, key);
+	if (!*key) {
+		if (raw)
+			raw[0] = '\0';
+		return;
+	}
+	bool unprintable = !strcmp(key, "null"); /* cJSON prints inf as null */
+	if (!raw && !unprintable)
+		return;
+	id_raw(idv, data, len, raw ? raw : buf);
+	if (!*(raw ? raw : buf)) { /* too long, or a key spelled with escapes: no spelling to answer with */
+		key[0] = '\0';
+		return;
+	}
+	if (unprintable)
+		snprintf(key, GUARD_MCP_ID_MAX, "%s", raw ? raw : buf);
 }
 
 int

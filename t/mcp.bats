@@ -559,3 +559,97 @@ session_start() {
 		[[ "$(text 0)" != *hello* ]]
 	done
 }
+
+# ---- ids cJSON cannot hold exactly: answered as the client spelled them ----
+
+ODD_IDS=(1e400 -1e400 1e-400 1.5 1.50 1.0 1E2 -0 -0.0 12345678901234567890 -98765432109876543210987 '"1e400"' '"-0"'
+	'"12345678901234567890"' '"\u0041"' '"a\"b"')
+
+@test "ids: every spelling of a denied call's id is answered byte for byte; guard answers nothing with id null" {
+	user_policy <<<'risk: {tools: {"mcp__every__get-env": critical/R}}'
+	{
+		init_frames
+		for i in "${ODD_IDS[@]}"; do
+			echo '{"jsonrpc":"2.0","id":'"$i"',"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		done
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed $((${#ODD_IDS[@]} + 1))
+	[ "$status" -eq 0 ]
+	for i in "${ODD_IDS[@]}"; do
+		grep -qF '{"jsonrpc":"2.0","id":'"$i"',"result":{"content":[{"type":"text","text":"guard denied mcp__every__get-env' <<<"$output"
+	done
+	! grep -q '"id":null' <<<"$output"
+	! grep -q 'tools/call' "$log"
+}
+
+@test "ids: passed-through requests and allowed calls reach the server byte for byte; its answers reach the client as it sent them" {
+	{
+		init_frames
+		for i in "${ODD_IDS[@]}"; do
+			echo '{"jsonrpc":"2.0","id":'"$i"',"method":"ping"}'
+			echo '{"jsonrpc":"2.0","id":'"$i"',"method":"tools/call","params":{"name":"echo","arguments":{"message":"m"}}}'
+		done
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	# the server alone, then through guard: the same answers (the server decides which ids it takes)
+	run --separate-stderr python3 "$MCPD/raw.py" --expect 2 -- "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+	direct=$(grep '"id"' <<<"$output" | grep -v '"method"' | sort)
+	grep -q '"id":"end"' <<<"$direct"
+	raw_teed "$(wc -l <<<"$direct")"
+	[ "$status" -eq 0 ]
+	[ "$(grep '"id"' <<<"$output" | grep -v '"method"' | sort)" = "$direct" ]
+	# (calls wait for guard's own tools/list, so the pings may pass them: each frame is compared)
+	diff <(grep -v '"id":"guard-mcp-' "$log" | sort) <(sort "$BATS_TEST_TMPDIR/in")
+	# every call was judged and recorded once (the ones the server never answered too)
+	[ "$(audit | jq -c 'select(.event=="decision" and .tool=="mcp__every__echo")' | wc -l)" -eq ${#ODD_IDS[@]} ]
+	[ "$(audit | jq -c 'select(.event=="tool.result" and .tool=="mcp__every__echo")' | wc -l)" -eq ${#ODD_IDS[@]} ]
+}
+
+@test "ids: a response the client sends (to a server's request) passes byte for byte whatever its id" {
+	{
+		init_frames
+		for i in "${ODD_IDS[@]}"; do
+			echo '{"jsonrpc":"2.0","id":'"$i"',"result":{}}'
+			echo '{"jsonrpc":"2.0","id":'"$i"',"error":{"code":-1,"message":"no"}}'
+		done
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 2
+	[ "$status" -eq 0 ]
+	diff <(grep -v '"id":"guard-mcp-' "$log") "$BATS_TEST_TMPDIR/in"
+}
+
+@test "attacker: an id the scan cannot pair with what cJSON read, or one too long, never comes back as another id" {
+	user_policy <<<'risk: {tools: {"mcp__every__get-env": critical/R}}'
+	long=$(printf '9%.0s' $(seq 200))
+	{
+		init_frames
+		echo '{"jsonrpc":"2.0","\u0069d":7,"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","\u0069d":1e400,"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","id":'"$long"',"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","id":{"x":1},"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 5
+	[ "$status" -eq 0 ]
+	# no spelling to answer with (a key in escapes the scan does not read as "id", a token over 127 bytes):
+	# a clear error with id null, never cJSON's respelling (7, 1e+200)
+	[ "$(jq -c 'select(.id == null and .error.code == -32600 and (.error.message | test("string or number id, at most 127 bytes")))' <<<"$output" | wc -l)" -eq 4 ]
+	! grep -qF '1e+200' <<<"$output"
+	! grep -qF '"id":7' <<<"$output"
+	! grep -q 'tools/call' "$log"
+}
+
+@test "ids: a 9 MB call with an odd id is refused with that id as spelled" {
+	{
+		init_frames
+		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}},\"id\":12345678901234567890}")'
+		echo '{"jsonrpc":"2.0","id":1e400,"method":"ping"}'
+		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}}}")'
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 4
+	[ "$status" -eq 0 ]
+	grep -qF '{"jsonrpc":"2.0","id":12345678901234567890,"error":{"code":-32600' <<<"$output"
+	grep -qF '{"jsonrpc":"2.0","id":-0,"error":{"code":-32600' <<<"$output"
+}
