@@ -653,3 +653,77 @@ ODD_IDS=(1e400 -1e400 1e-400 1.5 1.50 1.0 1E2 -0 -0.0 12345678901234567890 -9876
 	grep -qF '{"jsonrpc":"2.0","id":12345678901234567890,"error":{"code":-32600' <<<"$output"
 	grep -qF '{"jsonrpc":"2.0","id":-0,"error":{"code":-32600' <<<"$output"
 }
+
+# ---- unattended sessions: the files MCP tools write count like the Write tool's ----
+
+# fs_session LIMITS: a session with those limits, the filesystem server on $PROJ/src ($SRC, $FSS), its
+# tools rated low by the user layer (a rating leaves the analyzer no targets: the count must not need them).
+fs_session() {
+	SRC=$PROJ/src
+	mkdir -p "$SRC"
+	echo one >"$SRC/a.txt"
+	echo two >"$SRC/c.txt"
+	echo three >"$SRC/b.txt"
+	user_policy <<<'risk: {tools: {"mcp__fs__*": low/W}}'
+	session_start "session: {$1}"
+	FSS=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js" "$SRC")
+}
+
+call() {
+	jq -cn --arg n "$1" --argjson a "$2" '{op: "call", name: $n, args: $a}'
+}
+
+@test "session: files written by MCP tools count to max_files_created; the call over it is denied before it runs" {
+	fs_session 'max_files_created: 2'
+	w1=$(call write_file '{"path":"'"$SRC"'/n1.txt","content":"x"}')
+	d=$(call create_directory '{"path":"'"$SRC"'/d"}')
+	w2=$(call write_file '{"path":"'"$SRC"'/n2.txt","content":"x"}')
+	run --separate-stderr client "[$w1,$d,$w2]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ] && [ "$(is_error 1)" = false ]
+	[ "$(is_error 2)" = true ]
+	[[ "$(text 2)" == *"3 files created, over the limit of 2 (predicted before the call"* ]]
+	[ ! -e "$SRC/n2.txt" ]
+	jq -e '.status == "ended" and .counters.files_created == 2 and .files["src/n1.txt"] == "created" and
+		.files["src/d"] == "created"' "$STATE"
+}
+
+@test "session: edit_file and write_file over a file count as modified; move_file as one deleted and one created" {
+	fs_session 'max_files_modified: 1'
+	e=$(call edit_file '{"path":"'"$SRC"'/a.txt","edits":[{"oldText":"one","newText":"uno"}]}')
+	e2=$(call edit_file '{"path":"'"$SRC"'/a.txt","edits":[{"oldText":"uno","newText":"eins"}]}')
+	m=$(call move_file '{"source":"'"$SRC"'/c.txt","destination":"'"$SRC"'/moved.txt"}')
+	w=$(call write_file '{"path":"'"$SRC"'/moved.txt","content":"over"}')
+	r=$(call read_text_file '{"path":"'"$SRC"'/a.txt"}')
+	run --separate-stderr client "[$e,$e2,$m,$w,$r]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	for i in 0 1 2; do [ "$(is_error $i)" = false ]; done
+	jq -e '.files["src/a.txt"] == "modified" and .files["src/c.txt"] == "deleted" and .files["src/moved.txt"] == "created"' "$STATE"
+	# the same file twice is one file; a file created in the session and written again stays created
+	jq -e '.counters.files_modified == 1 and .counters.files_deleted == 1 and .counters.files_created == 1 and
+		.status == "running"' "$STATE"
+	[ "$(is_error 3)" = false ] && [ "$(is_error 4)" = false ]
+	# a second file modified: over the limit once it ran, recorded as the policy says (a warning by default)
+	b=$(call write_file '{"path":"'"$SRC"'/sub/../b.txt","content":"new"}')
+	run --separate-stderr client "[$b]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ]
+	jq -e '.counters.files_modified == 2 and .files["src/b.txt"] == "modified" and
+		(.warnings | map(select(.limit == "files_modified" and .value == 2)) | length) == 1' "$STATE"
+}
+
+@test "attacker: other spellings of one file count once; a write outside the project through a low-rated tool ends the session" {
+	fs_session 'max_files_created: 5'
+	mkdir -p "$SRC/sub"
+	run --separate-stderr client "[$(call write_file '{"path":"'"$SRC"'/sub/../n.txt","content":"x"}'),$(call write_file '{"path":"'"$SRC"'//n.txt","content":"y"}'),$(call write_file '{"path":"'"$PROJ"'/./src/n.txt","content":"z"}')]" \
+		guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	jq -e '.counters.files_created == 1 and (.files | keys) == ["src/n.txt"]' "$STATE"
+	# the rating hides nothing from the session: the path outside is seen before the server runs it
+	out=$BATS_TEST_TMPDIR/outside.txt
+	run --separate-stderr client "[$(call write_file '{"path":"'"$out"'","content":"x"}')]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"outside the project"* ]]
+	[ ! -e "$out" ]
+	jq -e --arg o "$out" '.status == "ended" and .counters.outside_project == 1 and (.outside | index($o))' "$STATE"
+}
