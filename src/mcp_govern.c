@@ -53,6 +53,12 @@ mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
 	out[0] = '\0';
 	if (!cJSON_IsString(id) && !cJSON_IsNumber(id))
 		return;
+	/* a whole number (most ids): printed at once, not by cJSON's %g and sscanf round trip */
+	if (cJSON_IsNumber(id) && id->valuedouble >= -9007199254740992.0 && id->valuedouble <= 9007199254740992.0 &&
+	    id->valuedouble == (double)(long long)id->valuedouble) {
+		snprintf(out, GUARD_MCP_ID_MAX, "%lld", (long long)id->valuedouble);
+		return;
+	}
 	char *s = cJSON_PrintUnformatted(id);
 	if (s && strlen(s) < GUARD_MCP_ID_MAX)
 		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);

@@ -512,8 +512,8 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(msg, "id");
 	const char *m = cJSON_IsString(method) ? method->valuestring : NULL;
-	/* a request's id is kept as the client spelled it; a response's is not ours to read */
-	if (m)
+	/* the id of a request guard answers or pairs, as the client spelled it (others pass unread) */
+	if (m && (!strcmp(m, "tools/call") || !strcmp(m, "tools/list") || !strcmp(m, "initialize")))
 		mcp_id_take(idv, f->data, f->len, id, key);
 	else
 		id[0] = key[0] = '\0';
@@ -847,12 +847,17 @@ loop(struct mcp_proxy *px)
 			read_side(px, px->from_server, false);
 		if (ci >= 0 && fds[ci].revents)
 			read_side(px, 0, true);
-		if (so >= 0 && fds[so].revents && queue_flush(&px->to_server_q, px->to_server) < 0) {
+		/* what the reads queued is written at once (a pipe with room takes it): no poll round for it */
+		if (so < 0 && px->to_server >= 0 && queue_len(&px->to_server_q))
+			so = -2;
+		if (co < 0 && !px->client_gone && queue_len(&px->to_client))
+			co = -2;
+		if (so != -1 && (so == -2 || fds[so].revents) && queue_flush(&px->to_server_q, px->to_server) < 0) {
 			/* the server stopped reading: what it was sent is lost with it */
 			px->to_server_q.off = px->to_server_q.b.len;
 			close_to_server(px);
 		}
-		if (co >= 0 && fds[co].revents && queue_flush(&px->to_client, 1) < 0) {
+		if (co != -1 && (co == -2 || fds[co].revents) && queue_flush(&px->to_client, 1) < 0) {
 			px->client_gone = px->client_eof = true;
 			px->to_client.off = px->to_client.b.len;
 		}
