@@ -75,6 +75,7 @@ struct http_px {
 	struct timespec listed;      /* when our own tools/list last went out (under mu) */
 	unsigned long list_seq;      /* its ids (under mu) */
 	atomic_uint streams;         /* GET streams open */
+	atomic_bool list_stale;      /* a notifications/tools/list_changed passed: list again before the next call */
 	unsigned max_streams;        /* --max-streams */
 	bool stop;
 	pthread_t stopper;
@@ -109,6 +110,8 @@ struct relay {
 	int cfd;                     /* the client's socket, to see it leave */
 	bool stream;                 /* a GET stream, counted in px->streams */
 	char *cursor;                /* W_LIST: the nextCursor of the list read */
+	char tail[40];               /* an SSE answer's last bytes, to see a notification split across reads */
+	size_t tlen;
 	/* the answer awaited for a governed call (or a tools/list) */
 	enum watch watch;
 	char id[GUARD_MCP_ID_MAX];   /* the request's id: its answer is matched by it (mcp_id_take's key) */
@@ -343,6 +346,36 @@ sse_feed(struct relay *r, const char *p, size_t n)
 
 /* ---- the upstream (libcurl) ---- */
 
+/*
+ * A notifications/tools/list_changed in an SSE answer (the GET stream
+ * included): the tools are listed again before the next call, as the
+ * stdio proxy does. Looked for in the bytes as they pass, whole or split
+ * across two reads.
+ */
+static void
+see_list_changed(struct relay *r, const char *p, size_t len)
+{
+	static const char pat[] = "notifications/tools/list_changed";
+	const size_t pl = sizeof(pat) - 1;
+	char joint[2 * sizeof(pat)];
+	size_t head = len < pl - 1 ? len : pl - 1;
+
+	memcpy(joint, r->tail, r->tlen);
+	memcpy(joint + r->tlen, p, head);
+	if (memmem(joint, r->tlen + head, pat, pl) || memmem(p, len, pat, pl))
+		atomic_store(&r->px->list_stale, true);
+	/* keep the last pl - 1 bytes seen */
+	if (len >= pl - 1) {
+		memcpy(r->tail, p + len - (pl - 1), pl - 1);
+		r->tlen = pl - 1;
+	} else {
+		size_t all = r->tlen + len, drop = all > pl - 1 ? all - (pl - 1) : 0;
+		memmove(joint, joint + drop, all - drop);
+		memcpy(r->tail, joint, all - drop);
+		r->tlen = all - drop;
+	}
+}
+
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -354,8 +387,10 @@ on_body(char *p, size_t size, size_t n, void *arg)
 		return 0; /* ends the transfer: the answer is over the limit */
 	}
 	guard_buf_add(&r->out, p, len);
-	if (r->sse)
+	if (r->sse) {
+		see_list_changed(r, p, len);
 		sse_feed(r, p, len);
+	}
 	return len;
 }
 
@@ -797,12 +832,14 @@ list_tools(struct http_px *px, struct MHD_Connection *c, const cJSON *msg)
 	gov(px, &k);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&px->mu);
-	bool recent = (px->listed.tv_sec || px->listed.tv_nsec) && ms_since(&px->listed) < HTTP_LIST_GAP_MS;
-	if (!k.known && !recent)
+	/* a list_changed seen: listed again whatever is known (the one list that follows clears it) */
+	bool stale = atomic_exchange(&px->list_stale, false);
+	bool recent = !stale && (px->listed.tv_sec || px->listed.tv_nsec) && ms_since(&px->listed) < HTTP_LIST_GAP_MS;
+	if ((!k.known || stale) && !recent)
 		px->listed = t0;
 	unsigned long seq = ++px->list_seq;
 	pthread_mutex_unlock(&px->mu);
-	if (k.known || recent)
+	if ((k.known && !stale) || recent)
 		return;
 	for (int page = 0; page < HTTP_LIST_PAGES; page++) {
 		struct guard_buf b = GUARD_BUF_INIT;

@@ -311,6 +311,32 @@ raw_call() {
 		(.risk.reasons[0] | test("has no read-only or destructive hint"))'
 }
 
+@test "a tools/list_changed passing on the server's stream makes guard list the tools again before the next call" {
+	proxy
+	# a client with roots: the server adds tools once initialized, and says so on its GET stream
+	curl -s -D "$BATS_TEST_TMPDIR/h" -o /dev/null -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+		--data-binary '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"roots":{"listChanged":true},"sampling":{},"elicitation":{}},"clientInfo":{"name":"raw","version":"1"}}}' "$URL"
+	SID=$(tr -d '\r' <"$BATS_TEST_TMPDIR/h" | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p')
+	before=$(posts)
+	raw_call 1 echo '{"message":"a"}'
+	[[ "$output" == "200 "*"Echo: a"* ]]
+	# guard listed the tools itself, then sent the call
+	[ "$(posts)" = "$((before + 2))" ]
+	curl -s -N -H 'Accept: text/event-stream' -H "Mcp-Session-Id: $SID" "$URL" >"$BATS_TEST_TMPDIR/stream" 3>&- &
+	pids+=($!)
+	wait_for "the GET stream" grep -qF "Establishing new SSE stream for session $SID" "$UPLOG"
+	curl_post '{"jsonrpc":"2.0","method":"notifications/initialized"}' -H "Mcp-Session-Id: $SID"
+	wait_for_line "$BATS_TEST_TMPDIR/stream" 'notifications/tools/list_changed'
+	before=$(posts)
+	raw_call 2 echo '{"message":"b"}'
+	[[ "$output" == "200 "*"Echo: b"* ]]
+	[ "$(posts)" = "$((before + 2))" ]
+	# known and not changed since: the call alone
+	before=$(posts)
+	raw_call 3 echo '{"message":"c"}'
+	[ "$(posts)" = "$((before + 1))" ]
+}
+
 # ---- cancelling a call that waits for a person ----
 
 @test "cancelling a call over HTTP that waits for a person ends the wait: not answered, never run, the proxy goes on" {
