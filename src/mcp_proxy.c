@@ -422,18 +422,30 @@ forward(struct mcp_queue *q, const char *data, size_t len)
 	queue_add(q, "\n", 1);
 }
 
+/*
+ * The id of a message too long to parse, from the scan of its bytes: raw
+ * the token as spelled, key what answers are matched by (mcp_id_take's).
+ */
+static void
+scanned_id(const struct guard_mcp_idscan *scan, char raw[GUARD_MCP_ID_MAX], char key[GUARD_MCP_ID_MAX])
+{
+	cJSON *v = *scan->id ? cJSON_Parse(scan->id) : NULL;
+
+	mcp_id_text(v, key);
+	snprintf(raw, GUARD_MCP_ID_MAX, "%s", *key ? scan->id : "");
+	if (!strcmp(key, "null")) /* beyond a double: the token itself */
+		snprintf(key, GUARD_MCP_ID_MAX, "%s", raw);
+	cJSON_Delete(v);
+}
+
 static void
 client_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 {
 	char id[GUARD_MCP_ID_MAX], key[GUARD_MCP_ID_MAX];
-	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
 	char *msg = guard_xasprintf("guard mcp: a message of %zu bytes is over the %zu-byte limit (mcp.max_frame_bytes); "
 				    "not forwarded", f->len, px->rd_client.max);
 
-	/* the token as the client spelled it: the scan kept it whole */
-	mcp_id_take(v, f->scan->id, strlen(f->scan->id), NULL, key);
-	snprintf(id, sizeof(id), "%s", *key ? f->scan->id : "");
-	cJSON_Delete(v);
+	scanned_id(f->scan, id, key);
 	mcp_gov_note(&px->gov, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
 	     *f->scan->method ? f->scan->method : "?", *id ? id : "?");
 	if (*id || !*f->scan->method)
@@ -559,12 +571,10 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 static void
 server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 {
-	char id[GUARD_MCP_ID_MAX];
-	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
+	char raw[GUARD_MCP_ID_MAX], id[GUARD_MCP_ID_MAX];
 	struct mcp_pending *p;
 
-	mcp_id_take(v, f->scan->id, strlen(f->scan->id), NULL, id);
-	cJSON_Delete(v);
+	scanned_id(f->scan, raw, id);
 	mcp_gov_note(&px->gov, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
 	     px->rd_server.max, *id ? id : "?");
 	if (!*id || *f->scan->method)
@@ -575,7 +585,7 @@ server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 	if (p && p->kind == P_CALL)
 		audit_result(px, p, NULL, msg);
 	if (!p || p->kind != P_OWN_LIST)
-		rpc_error(&px->to_client, p ? p->id : f->scan->id, -32603, msg); /* the request's id as the client spelled it */
+		rpc_error(&px->to_client, p ? p->id : raw, -32603, msg); /* the request's id as the client spelled it */
 	if (p && p->kind == P_OWN_LIST)
 		release_held(px);
 	if (p)

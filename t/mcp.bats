@@ -646,12 +646,14 @@ ODD_IDS=(1e400 -1e400 1e-400 1.5 1.50 1.0 1E2 -0 -0.0 12345678901234567890 -9876
 		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}},\"id\":12345678901234567890}")'
 		echo '{"jsonrpc":"2.0","id":1e400,"method":"ping"}'
 		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}}}")'
+		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}}}")'
 		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
 	} >"$BATS_TEST_TMPDIR/in"
-	raw_teed 4
+	raw_teed 5
 	[ "$status" -eq 0 ]
 	grep -qF '{"jsonrpc":"2.0","id":12345678901234567890,"error":{"code":-32600' <<<"$output"
 	grep -qF '{"jsonrpc":"2.0","id":-0,"error":{"code":-32600' <<<"$output"
+	grep -qF '{"jsonrpc":"2.0","id":1e400,"error":{"code":-32600' <<<"$output"
 }
 
 # ---- unattended sessions: the files MCP tools write count like the Write tool's ----
