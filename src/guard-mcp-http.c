@@ -699,13 +699,31 @@ session_of(struct MHD_Connection *c, char sid[256])
 	snprintf(sid, 256, "%s", v && strlen(v) < 256 ? v : "");
 }
 
+/*
+ * A call is cancellable from before it is judged (a cancellation may
+ * come as soon as the approval request it waits on exists) until it is
+ * answered or forwarded.
+ */
 static void
-waiter_add(struct http_px *px, struct waiter *w)
+waiter_add(struct http_px *px, struct MHD_Connection *c, const char *key, struct waiter *w)
 {
+	memset(w, 0, sizeof(*w));
+	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	snprintf(w->key, sizeof(w->key), "%s", key);
+	session_of(c, w->sid);
 	pthread_mutex_lock(&px->mu);
 	w->next = px->waiters;
 	px->waiters = w;
 	pthread_mutex_unlock(&px->mu);
+}
+
+static bool
+waiter_cancelled(struct http_px *px, struct waiter *w)
+{
+	pthread_mutex_lock(&px->mu);
+	bool cancelled = w->cancelled;
+	pthread_mutex_unlock(&px->mu);
+	return cancelled;
 }
 
 static void
@@ -718,6 +736,9 @@ waiter_remove(struct http_px *px, struct waiter *w)
 			break;
 		}
 	pthread_mutex_unlock(&px->mu);
+	if (w->efd >= 0)
+		close(w->efd);
+	w->efd = -1;
 }
 
 /* notifications/cancelled for a call of this session waiting for a person: true when one was waiting. */
@@ -752,20 +773,16 @@ cancel_wait(struct http_px *px, struct MHD_Connection *c, const cJSON *msg)
  * cancellation; a client gone reads nothing).
  */
 static enum mcp_verdict
-await_person(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, size_t len, const char *key, cJSON **ev,
+await_person(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, size_t len, struct waiter *me, cJSON **ev,
 	     char **text, const struct mcp_wait *mw, bool *silent)
 {
 	char dir[4200], state[32];
 	struct timespec t0;
-	struct waiter me = { .efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) };
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	int cfd = ci ? ci->connect_fd : -1;
 	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	const char *why = NULL;
 
-	snprintf(me.key, sizeof(me.key), "%s", key);
-	session_of(c, me.sid);
-	waiter_add(px, &me);
 	snprintf(dir, sizeof(dir), "%s/.ai/approvals", px->gov.project);
 	if (ino >= 0 && inotify_add_watch(ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
 		close(ino);
@@ -774,9 +791,7 @@ await_person(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, siz
 	struct gov_job look = { .kind = J_STATE, .w = *mw };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		pthread_mutex_lock(&px->mu);
-		bool cancelled = me.cancelled;
-		pthread_mutex_unlock(&px->mu);
+		bool cancelled = waiter_cancelled(px, me);
 		if (cancelled || client_gone(cfd)) {
 			why = cancelled ? "cancelled by the client while it waited for a person"
 					: "the client went away while the call waited for a person";
@@ -787,15 +802,12 @@ await_person(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, siz
 		snprintf(state, sizeof(state), "%s", look.state);
 		if (strcmp(state, "pending") || ms_since(&t0) >= (double)mw->wait_s * 1e3)
 			break;
-		struct pollfd pfd[3] = { { ino, POLLIN, 0 }, { me.efd, POLLIN, 0 }, { cfd, POLLRDHUP, 0 } };
+		struct pollfd pfd[3] = { { ino, POLLIN, 0 }, { me->efd, POLLIN, 0 }, { cfd, POLLRDHUP, 0 } };
 		char buf[4096];
 		if (poll(pfd, 3, (int)mw->poll_ms) > 0 && ino >= 0)
 			while (read(ino, buf, sizeof(buf)) > 0)
 				;
 	}
-	waiter_remove(px, &me);
-	if (me.efd >= 0)
-		close(me.efd);
 	if (ino >= 0)
 		close(ino);
 	*silent = why != NULL;
@@ -888,15 +900,29 @@ post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const 
 	enum mcp_verdict v;
 	enum MHD_Result ok;
 	bool silent = false;
+	struct waiter me;
 
+	waiter_add(px, c, key, &me);
 	list_tools(px, c, msg);
 	gov(px, &j);
 	cJSON *ev = j.ev;
 	char *text = j.text;
 	struct mcp_wait mw = j.w;
 	v = j.v;
-	if (v == MCP_WAIT)
-		v = await_person(px, c, msg, cn->body.len, key, &ev, &text, &mw, &silent);
+	if (v == MCP_WAIT) {
+		v = await_person(px, c, msg, cn->body.len, &me, &ev, &text, &mw, &silent);
+	} else if (v == MCP_FORWARD && waiter_cancelled(px, &me)) {
+		/* cancelled while it was judged: it never reaches the server */
+		struct gov_job res = { .kind = J_RESULT, .ev = ev, .why = "cancelled by the client before guard forwarded it" };
+		gov(px, &res);
+		cJSON_Delete(ev);
+		v = MCP_ANSWER;
+		text = NULL;
+		silent = true;
+	} else if (waiter_cancelled(px, &me)) {
+		silent = true;
+	}
+	waiter_remove(px, &me);
 	if (v == MCP_ANSWER && silent) {
 		free(text);
 		return MHD_NO; /* cancelled, or the client left: no answer, the connection closes */

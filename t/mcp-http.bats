@@ -345,13 +345,14 @@ approval: {hook_wait: 50s}
 risk: {tools: {"mcp__every__get-sum": high/W}}'
 	proxy
 	call='{"op":"call","name":"get-sum","args":{"a":2,"b":3},"cancelWhenFileIn":"'"$PROJ"'/.ai/approvals"}'
-	run --separate-stderr client "[$call,{\"op\":\"ping\"},{\"op\":\"call\",\"name\":\"echo\",\"args\":{\"message\":\"after\"}}]" "$URL"
+	# the client stays (its connections open) until the proxy recorded the cancellation
+	seen='{"op":"waitdir","dir":"'"$PROJ"'/.ai/audit","text":"cancelled by the client while it waited"}'
+	run --separate-stderr client "[$call,{\"op\":\"ping\"},{\"op\":\"call\",\"name\":\"echo\",\"args\":{\"message\":\"after\"}},$seen]" "$URL"
 	[ "$status" -eq 0 ]
 	[ "$(step 0 | jq -r .ok)" = false ]
 	[ "$(step 1 | jq -r .ok)" = true ]
 	[ "$(text 2)" = "Echo: after" ]
-	# (the client does not wait for the proxy to record it)
-	wait_for "the cancelled wait's record" bash -c "cat '$PROJ'/.ai/audit/*.jsonl | grep -q 'cancelled by the client while it waited'"
+	[ "$(step 3 | jq -r .ok)" = true ]
 	audit | has 'select(.event=="decision" and .tool=="mcp__every__get-sum") |
 		.decision.effect == "deny" and (.decision.reason | contains("cancelled by the client while it waited"))'
 	# a person's approval afterwards runs nothing
