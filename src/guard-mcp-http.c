@@ -72,8 +72,9 @@ struct http_px {
 	pthread_cond_t work, done;
 	struct gov_job *jobs;        /* waiting for the governor, oldest first */
 	struct waiter *waiters;      /* calls waiting for a person (under mu) */
-	struct timespec listed;      /* when our own tools/list last went out (under mu) */
-	unsigned long list_seq;      /* its ids (under mu) */
+	pthread_mutex_t list_mu;     /* one tools/list of ours at a time; calls wait for it */
+	struct timespec listed;      /* when our own tools/list last went out (under list_mu) */
+	unsigned long list_seq;      /* its ids (under list_mu) */
 	atomic_uint streams;         /* GET streams open */
 	atomic_bool list_stale;      /* a notifications/tools/list_changed passed: list again before the next call */
 	unsigned max_streams;        /* --max-streams */
@@ -842,17 +843,25 @@ list_tools(struct http_px *px, struct MHD_Connection *c, const cJSON *msg)
 		return;
 	k.tool = name->valuestring;
 	gov(px, &k);
+	if (k.known && !atomic_load(&px->list_stale))
+		return;
+	/*
+	 * One list at a time: a call that comes while another's list is out
+	 * waits for it and looks again (judged before it, the call would go
+	 * without the hints the list brings).
+	 */
+	pthread_mutex_lock(&px->list_mu);
+	gov(px, &k);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pthread_mutex_lock(&px->mu);
 	/* a list_changed seen: listed again whatever is known (the one list that follows clears it) */
 	bool stale = atomic_exchange(&px->list_stale, false);
 	bool recent = !stale && (px->listed.tv_sec || px->listed.tv_nsec) && ms_since(&px->listed) < HTTP_LIST_GAP_MS;
-	if ((!k.known || stale) && !recent)
-		px->listed = t0;
-	unsigned long seq = ++px->list_seq;
-	pthread_mutex_unlock(&px->mu);
-	if ((k.known && !stale) || recent)
+	if ((k.known && !stale) || recent) {
+		pthread_mutex_unlock(&px->list_mu);
 		return;
+	}
+	px->listed = t0;
+	unsigned long seq = ++px->list_seq;
 	for (int page = 0; page < HTTP_LIST_PAGES; page++) {
 		struct guard_buf b = GUARD_BUF_INIT;
 		char id[GUARD_MCP_ID_MAX];
@@ -890,6 +899,7 @@ list_tools(struct http_px *px, struct MHD_Connection *c, const cJSON *msg)
 			break;
 	}
 	free(cursor);
+	pthread_mutex_unlock(&px->list_mu);
 }
 
 static enum MHD_Result
@@ -1201,6 +1211,7 @@ serve(int argc, char **argv)
 	memset(&px, 0, sizeof(px));
 	px.max_streams = HTTP_STREAMS_DEFAULT;
 	pthread_mutex_init(&px.mu, NULL);
+	pthread_mutex_init(&px.list_mu, NULL);
 	pthread_cond_init(&px.work, NULL);
 	pthread_cond_init(&px.done, NULL);
 	if ((rc = parse_args(&px, &o, argc, argv, &ss)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
@@ -1246,6 +1257,7 @@ out:
 	pthread_cond_destroy(&px.work);
 	pthread_cond_destroy(&px.done);
 	pthread_mutex_destroy(&px.mu);
+	pthread_mutex_destroy(&px.list_mu);
 	return rc;
 }
 

@@ -311,6 +311,22 @@ raw_call() {
 		(.risk.reasons[0] | test("has no read-only or destructive hint"))'
 }
 
+@test "attacker: calls that come together while guard's list is out wait for it: none is judged without the hints" {
+	proxy
+	raw_session
+	for i in 1 2 3 4; do
+		curl -s -o "$BATS_TEST_TMPDIR/c$i" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+			-H "Mcp-Session-Id: $SID" --data-binary '{"jsonrpc":"2.0","id":'"$i"',"method":"tools/call","params":{"name":"echo","arguments":{"message":"m'"$i"'"}}}' \
+			"$URL" 3>&- &
+		pids+=($!)
+	done
+	wait_for "four answers" bash -c "[ \$(cat '$BATS_TEST_TMPDIR'/c* | grep -c 'Echo: m') -eq 4 ]"
+	[ "$(audit | jq -c 'select(.event=="decision" and .tool=="mcp__every__echo")' | wc -l)" -eq 4 ]
+	! audit | has 'select(.event=="decision" and .tool=="mcp__every__echo") | any(.risk.reasons[]; test("no read-only or destructive hint"))'
+	# one list for all four
+	[ "$(grep -c 'judged without its hints' "$PXERR")" -eq 0 ]
+}
+
 @test "a tools/list_changed passing on the server's stream makes guard list the tools again before the next call" {
 	proxy
 	# a client with roots: the server adds tools once initialized, and says so on its GET stream
