@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,22 +41,43 @@
 #define HTTP_MAX_ORIGINS 16
 #define HTTP_CONNECT_S 10       /* to reach the upstream */
 #define HTTP_STEP_MS 1000       /* one wait for the upstream's bytes */
+#define HTTP_STREAMS_DEFAULT 64 /* GET streams open at once (--max-streams): each holds a thread */
+#define HTTP_LIST_PAGES 10      /* pages of our own tools/list followed */
+#define HTTP_LIST_WAIT_MS 5000  /* a call waits this long at most for the tools' hints */
+#define HTTP_LIST_GAP_MS 1000   /* an unknown tool fetches the list again at most this often */
 
 static const char usage[] =
 	"usage: guard mcp --listen [ADDR:]PORT --upstream URL [--name NAME] [--propose] [--max-frame BYTES]\n"
-	"                 [--allow-origin ORIGIN]...\n"
+	"                 [--allow-origin ORIGIN]... [--max-streams N]\n"
 	"Govern an MCP server reached over Streamable HTTP: clients connect to http://ADDR:PORT/ (any path),\n"
 	"guard relays to URL. ADDR is 127.0.0.1 unless given (a non-loopback address must be named);\n"
 	"PORT 0 picks a free port (printed on stderr). Browser origins other than localhost are refused\n"
-	"unless --allow-origin names them.\n";
+	"unless --allow-origin names them. At most N (default 64) server-to-client streams (GET) are open at once:\n"
+	"more are answered 503 until one ends (a client that leaves frees its stream within a second).\n";
 
 struct gov_job;
+
+/* A call waiting for a person, that the client may cancel (notifications/cancelled from its session). */
+struct waiter {
+	char key[GUARD_MCP_ID_MAX]; /* its id (mcp_id_take's key) */
+	char sid[256];              /* the client's Mcp-Session-Id ("" when none) */
+	int efd;                    /* an eventfd, written when cancelled */
+	bool cancelled;
+	struct waiter *next;
+};
 
 struct http_px {
 	struct mcp_gov gov;          /* used by the governor thread only */
 	pthread_mutex_t mu;          /* guards the job queue */
 	pthread_cond_t work, done;
 	struct gov_job *jobs;        /* waiting for the governor, oldest first */
+	struct waiter *waiters;      /* calls waiting for a person (under mu) */
+	pthread_mutex_t list_mu;     /* one tools/list of ours at a time; calls wait for it */
+	struct timespec listed;      /* when our own tools/list last went out (under list_mu) */
+	unsigned long list_seq;      /* its ids (under list_mu) */
+	atomic_uint streams;         /* GET streams open */
+	atomic_bool list_stale;      /* a notifications/tools/list_changed passed: list again before the next call */
+	unsigned max_streams;        /* --max-streams */
 	bool stop;
 	pthread_t stopper;
 	sigset_t mask;               /* the signals that stop it */
@@ -86,9 +108,15 @@ struct relay {
 	long status;
 	char ctype[128], sid[256], proto[64];
 	size_t max;
+	int cfd;                     /* the client's socket, to see it leave */
+	bool stream;                 /* a GET stream, counted in px->streams */
+	char *cursor;                /* W_LIST: the nextCursor of the list read */
+	char tail[40];               /* an SSE answer's last bytes, to see a notification split across reads */
+	size_t tlen;
 	/* the answer awaited for a governed call (or a tools/list) */
 	enum watch watch;
-	char id[GUARD_MCP_ID_MAX];
+	char id[GUARD_MCP_ID_MAX];   /* the request's id: its answer is matched by it (mcp_id_take's key) */
+	char raw[GUARD_MCP_ID_MAX];  /* as the client spelled it, for guard's own answers */
 	cJSON *ev;                   /* W_CALL: the decided pre event (owned) */
 	struct timespec t0;
 	struct guard_buf line, data; /* the SSE event being read */
@@ -152,7 +180,7 @@ reply_tool_error(struct MHD_Connection *c, const char *id_json, const char *text
 
 /* ---- the governor: every use of the governing step, in one thread ---- */
 
-enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE };
+enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE, J_KNOWS };
 
 struct gov_job {
 	enum job_kind kind;
@@ -165,6 +193,8 @@ struct gov_job {
 	double ms;
 	struct mcp_wait w;       /* J_DECIDE: out; J_STATE: in */
 	char state[32];          /* J_STATE: out */
+	const char *tool;        /* J_KNOWS: in */
+	bool known;              /* J_KNOWS: out (the server's tools/list named it) */
 	enum mcp_verdict v;
 	bool finished;
 	struct gov_job *next;
@@ -190,6 +220,9 @@ job_run(struct http_px *px, struct gov_job *j)
 		break;
 	case J_STATE:
 		mcp_gov_approval_state(px->gov.project, j->w.appr, j->state, sizeof(j->state));
+		break;
+	case J_KNOWS:
+		j->known = px->gov.tools.known && cJSON_GetObjectItemCaseSensitive(px->gov.tools.known, j->tool);
 		break;
 	}
 }
@@ -246,6 +279,11 @@ watch_end(struct relay *r, const cJSON *msg, const char *why)
 
 	if (r->watch == W_CALL || msg)
 		gov(r->px, &j);
+	if (r->watch == W_LIST && msg) {
+		const cJSON *next = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "result"), "nextCursor");
+		free(r->cursor);
+		r->cursor = cJSON_IsString(next) ? guard_xstrdup(next->valuestring) : NULL;
+	}
 	cJSON_Delete(r->ev);
 	r->ev = NULL;
 	r->watch = W_NONE;
@@ -265,11 +303,11 @@ watch_message(struct relay *r, const char *p, size_t n)
 	cJSON *one = cJSON_IsArray(msg) ? NULL : msg, *list = cJSON_IsArray(msg) ? msg : NULL;
 	cJSON_ArrayForEach(it, list)
 		if (!one) {
-			mcp_id_text(cJSON_GetObjectItemCaseSensitive(it, "id"), id);
+			mcp_id_take(cJSON_GetObjectItemCaseSensitive(it, "id"), p, n, NULL, id);
 			if (!strcmp(id, r->id))
 				one = it;
 		}
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(one, "id"), id);
+	mcp_id_take(cJSON_GetObjectItemCaseSensitive(one, "id"), p, n, NULL, id);
 	if (one && !cJSON_GetObjectItemCaseSensitive(one, "method") && !strcmp(id, r->id))
 		watch_end(r, one, NULL);
 	cJSON_Delete(msg);
@@ -309,6 +347,36 @@ sse_feed(struct relay *r, const char *p, size_t n)
 
 /* ---- the upstream (libcurl) ---- */
 
+/*
+ * A notifications/tools/list_changed in an SSE answer (the GET stream
+ * included): the tools are listed again before the next call, as the
+ * stdio proxy does. Looked for in the bytes as they pass, whole or split
+ * across two reads.
+ */
+static void
+see_list_changed(struct relay *r, const char *p, size_t len)
+{
+	static const char pat[] = "notifications/tools/list_changed";
+	const size_t pl = sizeof(pat) - 1;
+	char joint[2 * sizeof(pat)];
+	size_t head = len < pl - 1 ? len : pl - 1;
+
+	memcpy(joint, r->tail, r->tlen);
+	memcpy(joint + r->tlen, p, head);
+	if (memmem(joint, r->tlen + head, pat, pl) || memmem(p, len, pat, pl))
+		atomic_store(&r->px->list_stale, true);
+	/* keep the last pl - 1 bytes seen */
+	if (len >= pl - 1) {
+		memcpy(r->tail, p + len - (pl - 1), pl - 1);
+		r->tlen = pl - 1;
+	} else {
+		size_t all = r->tlen + len, drop = all > pl - 1 ? all - (pl - 1) : 0;
+		memmove(joint, joint + drop, all - drop);
+		memcpy(r->tail, joint, all - drop);
+		r->tlen = all - drop;
+	}
+}
+
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -320,8 +388,10 @@ on_body(char *p, size_t size, size_t n, void *arg)
 		return 0; /* ends the transfer: the answer is over the limit */
 	}
 	guard_buf_add(&r->out, p, len);
-	if (r->sse)
+	if (r->sse) {
+		see_list_changed(r, p, len);
 		sse_feed(r, p, len);
+	}
 	return len;
 }
 
@@ -392,6 +462,9 @@ relay_free(void *arg)
 
 	if (r->watch != W_NONE)
 		watch_end(r, NULL, "no answer: the stream ended (or the client left) before the answer came");
+	if (r->stream)
+		atomic_fetch_sub(&r->px->streams, 1);
+	free(r->cursor);
 	if (r->m && r->e)
 		curl_multi_remove_handle(r->m, r->e);
 	curl_easy_cleanup(r->e);
@@ -410,8 +483,11 @@ relay_new(struct http_px *px, struct MHD_Connection *c, const char *method, cons
 {
 	struct relay *r = guard_xcalloc(1, sizeof(*r));
 
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
 	r->px = px;
 	r->max = px->max;
+	r->cfd = ci ? ci->connect_fd : -1;
 	guard_buf_init(&r->out);
 	guard_buf_init(&r->line);
 	guard_buf_init(&r->data);
@@ -468,6 +544,15 @@ relay_step(struct relay *r, int ms)
 		}
 }
 
+/* Has the client closed its connection (fd its socket)? Looks without waiting. */
+static bool
+client_gone(int fd)
+{
+	struct pollfd p = { fd, POLLRDHUP, 0 };
+
+	return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
+}
+
 /* An SSE answer, passed on as it comes (this connection's thread may block here). */
 static ssize_t
 relay_read(void *arg, uint64_t pos, char *buf, size_t max)
@@ -475,8 +560,11 @@ relay_read(void *arg, uint64_t pos, char *buf, size_t max)
 	struct relay *r = arg;
 
 	(void)pos;
-	while (r->off >= r->out.len && !r->done && !atomic_load(&r->px->closing))
+	while (r->off >= r->out.len && !r->done && !atomic_load(&r->px->closing)) {
+		if (client_gone(r->cfd))
+			return MHD_CONTENT_READER_END_WITH_ERROR; /* the stream's thread is free again */
 		relay_step(r, HTTP_STEP_MS);
+	}
 	if (r->off < r->out.len) {
 		size_t n = r->out.len - r->off < max ? r->out.len - r->off : max;
 		memcpy(buf, r->out.buf + r->off, n);
@@ -513,8 +601,13 @@ relay_answer(struct MHD_Connection *c, struct relay *r)
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
 
-	while (!r->headers_done && !r->done)
+	while (!r->headers_done && !r->done) {
+		if (client_gone(r->cfd)) { /* it left before the upstream said anything */
+			relay_free(r);
+			return MHD_NO;
+		}
 		relay_step(r, HTTP_STEP_MS);
+	}
 	if (r->headers_done && r->sse) {
 		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, relay_read, r, relay_free);
 		if (!resp) {
@@ -536,7 +629,7 @@ relay_answer(struct MHD_Connection *c, struct relay *r)
 		mcp_gov_note(&r->px->gov, "%s", why);
 		if (r->watch != W_NONE)
 			watch_end(r, NULL, why);
-		ok = reply_rpc_error(c, MHD_HTTP_BAD_GATEWAY, *r->id ? r->id : "null", -32603, why);
+		ok = reply_rpc_error(c, MHD_HTTP_BAD_GATEWAY, *r->raw ? r->raw : "null", -32603, why);
 		free(why);
 		relay_free(r);
 		return ok;
@@ -598,13 +691,98 @@ refuse_origin(const struct http_px *px, struct MHD_Connection *c)
 
 /* ---- a POST: the JSON-RPC message, judged when it is a tools/call ---- */
 
-/* Wait in this request's thread for the person (mw), then judge the call again or settle it. */
+/* The client's Mcp-Session-Id, or "" (a cancellation must come from the session of the call). */
+static void
+session_of(struct MHD_Connection *c, char sid[256])
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+
+	snprintf(sid, 256, "%s", v && strlen(v) < 256 ? v : "");
+}
+
+/*
+ * A call is cancellable from before it is judged (a cancellation may
+ * come as soon as the approval request it waits on exists) until it is
+ * answered or forwarded.
+ */
+static void
+waiter_add(struct http_px *px, struct MHD_Connection *c, const char *key, struct waiter *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	snprintf(w->key, sizeof(w->key), "%s", key);
+	session_of(c, w->sid);
+	pthread_mutex_lock(&px->mu);
+	w->next = px->waiters;
+	px->waiters = w;
+	pthread_mutex_unlock(&px->mu);
+}
+
+static bool
+waiter_cancelled(struct http_px *px, struct waiter *w)
+{
+	pthread_mutex_lock(&px->mu);
+	bool cancelled = w->cancelled;
+	pthread_mutex_unlock(&px->mu);
+	return cancelled;
+}
+
+static void
+waiter_remove(struct http_px *px, struct waiter *w)
+{
+	pthread_mutex_lock(&px->mu);
+	for (struct waiter **p = &px->waiters; *p; p = &(*p)->next)
+		if (*p == w) {
+			*p = w->next;
+			break;
+		}
+	pthread_mutex_unlock(&px->mu);
+	if (w->efd >= 0)
+		close(w->efd);
+	w->efd = -1;
+}
+
+/* notifications/cancelled for a call of this session waiting for a person: true when one was waiting. */
+static bool
+cancel_wait(struct http_px *px, struct MHD_Connection *c, const cJSON *msg)
+{
+	char key[GUARD_MCP_ID_MAX], sid[256];
+	bool found = false;
+
+	mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), key);
+	if (!*key || !strcmp(key, "null"))
+		return false;
+	session_of(c, sid);
+	pthread_mutex_lock(&px->mu);
+	for (struct waiter *w = px->waiters; w && !found; w = w->next)
+		if (!w->cancelled && !strcmp(w->key, key) && !strcmp(w->sid, sid)) {
+			uint64_t one = 1;
+			w->cancelled = found = true;
+			if (write(w->efd, &one, sizeof(one)) < 0) {
+				/* the waiter looks at cancelled every poll interval too */
+			}
+		}
+	pthread_mutex_unlock(&px->mu);
+	return found;
+}
+
+/*
+ * Wait in this request's thread for the person (mw), then judge the call
+ * again or settle it. The client may cancel the call meanwhile
+ * (notifications/cancelled from its session) or leave: the wait ends at
+ * once, denied, and *silent says to answer nothing (the specification's
+ * cancellation; a client gone reads nothing).
+ */
 static enum mcp_verdict
-await_person(struct http_px *px, const cJSON *msg, size_t len, cJSON **ev, char **text, const struct mcp_wait *mw)
+await_person(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, size_t len, struct waiter *me, cJSON **ev,
+	     char **text, const struct mcp_wait *mw, bool *silent)
 {
 	char dir[4200], state[32];
 	struct timespec t0;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	int cfd = ci ? ci->connect_fd : -1;
 	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	const char *why = NULL;
 
 	snprintf(dir, sizeof(dir), "%s/.ai/approvals", px->gov.project);
 	if (ino >= 0 && inotify_add_watch(ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
@@ -614,20 +792,28 @@ await_person(struct http_px *px, const cJSON *msg, size_t len, cJSON **ev, char 
 	struct gov_job look = { .kind = J_STATE, .w = *mw };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
+		bool cancelled = waiter_cancelled(px, me);
+		if (cancelled || client_gone(cfd)) {
+			why = cancelled ? "cancelled by the client while it waited for a person"
+					: "the client went away while the call waited for a person";
+			snprintf(state, sizeof(state), "pending");
+			break;
+		}
 		gov(px, &look);
 		snprintf(state, sizeof(state), "%s", look.state);
 		if (strcmp(state, "pending") || ms_since(&t0) >= (double)mw->wait_s * 1e3)
 			break;
-		struct pollfd pfd = { ino, POLLIN, 0 };
+		struct pollfd pfd[3] = { { ino, POLLIN, 0 }, { me->efd, POLLIN, 0 }, { cfd, POLLRDHUP, 0 } };
 		char buf[4096];
-		if (poll(&pfd, ino >= 0 ? 1 : 0, (int)mw->poll_ms) > 0)
+		if (poll(pfd, 3, (int)mw->poll_ms) > 0 && ino >= 0)
 			while (read(ino, buf, sizeof(buf)) > 0)
 				;
 	}
 	if (ino >= 0)
 		close(ino);
-	struct gov_job j = { .kind = J_SETTLE, .msg = msg, .len = len, .ev = *ev };
-	if (!strcmp(state, "approved") || !strcmp(state, "consumed")) {
+	*silent = why != NULL;
+	struct gov_job j = { .kind = J_SETTLE, .msg = msg, .len = len, .ev = *ev, .why = why };
+	if (!why && (!strcmp(state, "approved") || !strcmp(state, "consumed"))) {
 		cJSON_Delete(*ev);
 		j.kind = J_DECIDE;
 		j.ev = NULL;
@@ -638,20 +824,119 @@ await_person(struct http_px *px, const cJSON *msg, size_t len, cJSON **ev, char 
 	return j.v;
 }
 
+/*
+ * Our own tools/list, as the stdio proxy does after initialize: a call
+ * to a tool guard has not seen listed (the client may never list) waits
+ * for the server's list first (up to HTTP_LIST_WAIT_MS, pages followed),
+ * so its annotations and schema are known when it is judged. Sent in the
+ * client's session (its headers); the answer never reaches the client.
+ */
+static void
+list_tools(struct http_px *px, struct MHD_Connection *c, const cJSON *msg)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "name");
+	struct gov_job k = { .kind = J_KNOWS };
+	struct timespec t0;
+	char *cursor = NULL;
+
+	if (!cJSON_IsString(name))
+		return;
+	k.tool = name->valuestring;
+	gov(px, &k);
+	if (k.known && !atomic_load(&px->list_stale))
+		return;
+	/*
+	 * One list at a time: a call that comes while another's list is out
+	 * waits for it and looks again (judged before it, the call would go
+	 * without the hints the list brings).
+	 */
+	pthread_mutex_lock(&px->list_mu);
+	gov(px, &k);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* a list_changed seen: listed again whatever is known (the one list that follows clears it) */
+	bool stale = atomic_exchange(&px->list_stale, false);
+	bool recent = !stale && (px->listed.tv_sec || px->listed.tv_nsec) && ms_since(&px->listed) < HTTP_LIST_GAP_MS;
+	if ((k.known && !stale) || recent) {
+		pthread_mutex_unlock(&px->list_mu);
+		return;
+	}
+	px->listed = t0;
+	unsigned long seq = ++px->list_seq;
+	for (int page = 0; page < HTTP_LIST_PAGES; page++) {
+		struct guard_buf b = GUARD_BUF_INIT;
+		char id[GUARD_MCP_ID_MAX];
+		snprintf(id, sizeof(id), "\"guard-mcp-%d-%lu-%d\"", (int)getpid(), seq, page);
+		guard_buf_addf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"tools/list\",\"params\":{", id);
+		if (cursor) {
+			guard_buf_addstr(&b, "\"cursor\":");
+			guard_json_add_string(&b, cursor);
+		}
+		guard_buf_addstr(&b, "}}");
+		free(cursor);
+		cursor = NULL;
+		struct relay *r = relay_new(px, c, "POST", b.buf, b.len);
+		guard_buf_release(&b);
+		if (!r)
+			break;
+		r->watch = W_LIST;
+		snprintf(r->id, sizeof(r->id), "%s", id);
+		do {
+			relay_step(r, 100);
+			if (r->sse)
+				guard_buf_reset(&r->out); /* sse_feed read it */
+		} while (!r->done && r->watch != W_NONE && ms_since(&t0) < HTTP_LIST_WAIT_MS);
+		if (r->watch != W_NONE && !r->sse && r->done && !r->over && r->result == CURLE_OK)
+			watch_message(r, r->out.buf, r->out.len);
+		if (r->watch != W_NONE) {
+			mcp_gov_note(&px->gov, "the upstream gave no tools/list (in %d ms): %s is judged without its hints",
+				     HTTP_LIST_WAIT_MS, k.tool);
+			r->watch = W_NONE; /* nothing learnt: no job */
+		}
+		cursor = r->cursor;
+		r->cursor = NULL;
+		relay_free(r);
+		if (!cursor || ms_since(&t0) >= HTTP_LIST_WAIT_MS)
+			break;
+	}
+	free(cursor);
+	pthread_mutex_unlock(&px->list_mu);
+}
+
 static enum MHD_Result
-post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const char *id, const struct conn *cn)
+post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const char *id, const char *key,
+	  const struct conn *cn)
 {
 	struct gov_job j = { .kind = J_DECIDE, .msg = msg, .len = cn->body.len, .may_wait = true };
 	enum mcp_verdict v;
 	enum MHD_Result ok;
+	bool silent = false;
+	struct waiter me;
 
+	waiter_add(px, c, key, &me);
+	list_tools(px, c, msg);
 	gov(px, &j);
 	cJSON *ev = j.ev;
 	char *text = j.text;
 	struct mcp_wait mw = j.w;
 	v = j.v;
-	if (v == MCP_WAIT)
-		v = await_person(px, msg, cn->body.len, &ev, &text, &mw);
+	if (v == MCP_WAIT) {
+		v = await_person(px, c, msg, cn->body.len, &me, &ev, &text, &mw, &silent);
+	} else if (v == MCP_FORWARD && waiter_cancelled(px, &me)) {
+		/* cancelled while it was judged: it never reaches the server */
+		struct gov_job res = { .kind = J_RESULT, .ev = ev, .why = "cancelled by the client before guard forwarded it" };
+		gov(px, &res);
+		cJSON_Delete(ev);
+		v = MCP_ANSWER;
+		text = NULL;
+		silent = true;
+	} else if (waiter_cancelled(px, &me)) {
+		silent = true;
+	}
+	waiter_remove(px, &me);
+	if (v == MCP_ANSWER && silent) {
+		free(text);
+		return MHD_NO; /* cancelled, or the client left: no answer, the connection closes */
+	}
 	if (v == MCP_ANSWER) {
 		ok = reply_tool_error(c, id, text);
 		free(text);
@@ -666,7 +951,8 @@ post_call(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const 
 	}
 	r->watch = W_CALL;
 	r->ev = ev;
-	snprintf(r->id, sizeof(r->id), "%s", id);
+	snprintf(r->id, sizeof(r->id), "%s", key);
+	snprintf(r->raw, sizeof(r->raw), "%s", id);
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	return relay_answer(c, r);
 }
@@ -689,7 +975,7 @@ static enum MHD_Result
 post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 {
 	cJSON *msg = NULL;
-	char id[GUARD_MCP_ID_MAX];
+	char id[GUARD_MCP_ID_MAX], key[GUARD_MCP_ID_MAX];
 	enum MHD_Result ok;
 	const cJSON *method;
 
@@ -714,21 +1000,25 @@ post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 				       "guard mcp: a batch may not hold tools/call (send each call alone) or members that are not requests");
 	}
 	method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	mcp_id_take(cJSON_GetObjectItemCaseSensitive(msg, "id"), cn->body.buf, cn->body.len, id, key);
 	if (cJSON_IsString(method) && !strcmp(method->valuestring, "tools/call")) {
 		if (!*id) {
 			cJSON_Delete(msg);
 			return reply_rpc_error(c, MHD_HTTP_BAD_REQUEST, "null", -32600,
-					       "guard mcp: tools/call needs a string or number id");
+					       "guard mcp: tools/call needs a string or number id, at most 127 bytes, under a plain \"id\" key");
 		}
-		ok = post_call(px, c, msg, id, cn);
+		ok = post_call(px, c, msg, id, key, cn);
 		cJSON_Delete(msg);
 		return ok;
+	}
+	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/cancelled") && cancel_wait(px, c, msg)) {
+		cJSON_Delete(msg);
+		return reply(c, MHD_HTTP_ACCEPTED, "application/json", "", 0); /* the server never saw the call */
 	}
 	struct relay *r = relay_new(px, c, "POST", cn->body.buf, cn->body.len);
 	if (r && cJSON_IsString(method) && !strcmp(method->valuestring, "tools/list") && *id) {
 		r->watch = W_LIST;
-		snprintf(r->id, sizeof(r->id), "%s", id);
+		snprintf(r->id, sizeof(r->id), "%s", key);
 	}
 	cJSON_Delete(msg);
 	if (!r)
@@ -779,8 +1069,21 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	}
 	if (!strcmp(method, "POST"))
 		return post(px, c, cn);
+	bool stream = !strcmp(method, "GET");
+	if (stream && atomic_fetch_add(&px->streams, 1) >= px->max_streams) {
+		atomic_fetch_sub(&px->streams, 1);
+		mcp_gov_note(&px->gov, "refused a stream (GET): %u are open, the most --max-streams lets", px->max_streams);
+		return reply_rpc_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "null", -32000,
+				       "guard mcp: too many open streams (--max-streams); try again when one ends");
+	}
 	struct relay *r = relay_new(px, c, method, NULL, 0);
-	return r ? relay_answer(c, r) : MHD_NO;
+	if (!r) {
+		if (stream)
+			atomic_fetch_sub(&px->streams, 1);
+		return MHD_NO;
+	}
+	r->stream = stream; /* relay_free gives the place back */
+	return relay_answer(c, r);
 }
 
 static void
@@ -875,6 +1178,13 @@ parse_args(struct http_px *px, struct mcp_opts *o, int argc, char **argv, struct
 			px->upstream = argv[++i];
 		else if (!strcmp(argv[i], "--allow-origin") && i + 1 < argc && px->norigins < HTTP_MAX_ORIGINS)
 			px->origins[px->norigins++] = argv[++i];
+		else if (!strcmp(argv[i], "--max-streams") && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+			if (*end || !v || v > 200 || *argv[i] == '-')
+				return guard_error(GUARD_EUSAGE, "--max-streams takes a count from 1 to 200, not '%s'", argv[i]);
+			px->max_streams = (unsigned)v;
+		}
 		else
 			return guard_error(GUARD_EUSAGE, "unknown or incomplete option '%s' (guard mcp --listen --help)", argv[i]);
 	}
@@ -899,7 +1209,9 @@ serve(int argc, char **argv)
 	int rc;
 
 	memset(&px, 0, sizeof(px));
+	px.max_streams = HTTP_STREAMS_DEFAULT;
 	pthread_mutex_init(&px.mu, NULL);
+	pthread_mutex_init(&px.list_mu, NULL);
 	pthread_cond_init(&px.work, NULL);
 	pthread_cond_init(&px.done, NULL);
 	if ((rc = parse_args(&px, &o, argc, argv, &ss)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
@@ -945,6 +1257,7 @@ out:
 	pthread_cond_destroy(&px.work);
 	pthread_cond_destroy(&px.done);
 	pthread_mutex_destroy(&px.mu);
+	pthread_mutex_destroy(&px.list_mu);
 	return rc;
 }
 

@@ -2,7 +2,9 @@
  * The governing step of guard mcp, shared by the stdio and the
  * Streamable HTTP transports (src/mcp_govern.h).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,10 +53,60 @@ mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
 	out[0] = '\0';
 	if (!cJSON_IsString(id) && !cJSON_IsNumber(id))
 		return;
+	/* a whole number (most ids): printed at once, not by cJSON's %g and sscanf round trip */
+	if (cJSON_IsNumber(id) && id->valuedouble >= -9007199254740992.0 && id->valuedouble <= 9007199254740992.0 &&
+	    id->valuedouble == (double)(long long)id->valuedouble) {
+		snprintf(out, GUARD_MCP_ID_MAX, "%lld", (long long)id->valuedouble);
+		return;
+	}
 	char *s = cJSON_PrintUnformatted(id);
 	if (s && strlen(s) < GUARD_MCP_ID_MAX)
 		snprintf(out, GUARD_MCP_ID_MAX, "%s", s);
 	cJSON_free(s);
+}
+
+/* The raw token of the top-level "id" of data when it holds the value idv (a string or number), else "". */
+static void
+id_raw(const cJSON *idv, const char *data, size_t len, char out[GUARD_MCP_ID_MAX])
+{
+	struct guard_mcp_idscan s;
+	cJSON *v;
+
+	out[0] = '\0';
+	guard_mcp_idscan_reset(&s);
+	guard_mcp_idscan_feed(&s, data, len);
+	if (!*s.id || !(v = cJSON_Parse(s.id)))
+		return;
+	/* the scanner and cJSON read the same member (a key spelled with escapes, or twice, could differ) */
+	bool same = cJSON_IsString(idv) ? cJSON_IsString(v) && !strcmp(v->valuestring, idv->valuestring)
+					: cJSON_IsNumber(v) && (v->valuedouble == idv->valuedouble ||
+								(isnan(v->valuedouble) && isnan(idv->valuedouble)));
+	if (same)
+		snprintf(out, GUARD_MCP_ID_MAX, "%s", s.id);
+	cJSON_Delete(v);
+}
+
+void
+mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX])
+{
+	char buf[GUARD_MCP_ID_MAX];
+
+	mcp_id_text(idv, key);
+	if (!*key) {
+		if (raw)
+			raw[0] = '\0';
+		return;
+	}
+	bool unprintable = !strcmp(key, "null"); /* cJSON prints inf as null */
+	if (!raw && !unprintable)
+		return;
+	id_raw(idv, data, len, raw ? raw : buf);
+	if (!*(raw ? raw : buf)) { /* too long, or a key spelled with escapes: no spelling to answer with */
+		key[0] = '\0';
+		return;
+	}
+	if (unprintable)
+		snprintf(key, GUARD_MCP_ID_MAX, "%s", raw ? raw : buf);
 }
 
 int
@@ -162,10 +214,96 @@ mcp_gov_policy(struct mcp_gov *g, const struct guard_policy **p)
 	return 0;
 }
 
+/* Does an MCP tool write, by its name or its annotations (a read-only hint never lowers this)? */
+static bool
+tool_writes(const cJSON *ev)
+{
+	static const char *const words[] = { "write", "edit", "create", "move", "rename", "copy", "delete", "remove",
+					     "mkdir", "save", "append", "patch", "put", "upload", NULL };
+	const char *tool = guard_event_str(ev, "tool") ?: "", *bare = tool, *sep;
+	const cJSON *hints = cJSON_GetObjectItemCaseSensitive(ev, "hints");
+	char lower[256];
+	size_t n = 0;
+
+	/* mcp__SERVER__TOOL: the tool's own name (a server's name has no "__") */
+	if (!strncmp(tool, "mcp__", 5) && (sep = strstr(tool + 5, "__")))
+		bare = sep + 2;
+	for (; bare[n] && n + 1 < sizeof(lower); n++)
+		lower[n] = (char)tolower((unsigned char)bare[n]);
+	lower[n] = '\0';
+	for (size_t i = 0; words[i]; i++)
+		if (strstr(lower, words[i]))
+			return true;
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(hints, "destructiveHint")) ||
+	       cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(hints, "readOnlyHint"));
+}
+
+static bool
+listed(const cJSON *list, const char *s)
+{
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, list)
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, s))
+			return true;
+	return false;
+}
+
+/*
+ * One path argument of a writing tool, as the analyzer shows targets,
+ * added to risk.targets when new (one outside the project that the
+ * analyzer saw as a read is counted already).
+ */
+static void
+add_target(struct mcp_gov *g, cJSON *risk, cJSON *targets, const char *path)
+{
+	if (!*path)
+		return;
+	char *abs = guard_path_resolve(g->cwd, path, guard_home());
+	char *shown = guard_path_display(g->project, abs);
+	if (!listed(targets, shown) && (shown[0] != '/' || !listed(cJSON_GetObjectItemCaseSensitive(risk, "reads"), shown)))
+		cJSON_AddItemToArray(targets, cJSON_CreateString(shown));
+	free(shown);
+	free(abs);
+}
+
+/*
+ * The files a writing MCP tool names in its arguments (path, source,
+ * destination, paths[], ...), in risk.targets, so that the session counts
+ * them as it counts the Write tool's: created, modified, deleted (before
+ * the call from what exists, after it from what changed). A policy that
+ * rates the tool (risk.tools) leaves the analyzer no targets: these are
+ * its only record.
+ */
+static void
+write_targets(struct mcp_gov *g, cJSON *ev)
+{
+	static const char *const keys[] = { "path", "file_path", "filePath", "filename", "source", "destination",
+					    "new_path", "old_path", NULL };
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(ev, "input"), *it;
+	cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk"), *targets;
+	size_t left = 64;
+
+	if (!cJSON_IsObject(risk) || !cJSON_IsObject(input) || !tool_writes(ev))
+		return;
+	if (!cJSON_IsArray(targets = cJSON_GetObjectItemCaseSensitive(risk, "targets"))) {
+		cJSON_DeleteItemFromObjectCaseSensitive(risk, "targets");
+		targets = cJSON_AddArrayToObject(risk, "targets");
+	}
+	for (size_t i = 0; keys[i]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(input, keys[i]);
+		if (cJSON_IsString(v) && left--)
+			add_target(g, risk, targets, v->valuestring);
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(input, "paths"))
+		if (cJSON_IsString(it) && left--)
+			add_target(g, risk, targets, it->valuestring);
+}
+
 /*
  * An unattended session ($GUARD_SESSION) counts the call as the hook's
- * tool calls count; a limit it breaks that ends the session denies the
- * call with the reason.
+ * tool calls count (the files a writing tool names among them); a limit
+ * it breaks that ends the session denies the call with the reason.
  */
 static int
 session_track(struct mcp_gov *g, const struct guard_policy *p, cJSON *ev)
@@ -174,6 +312,8 @@ session_track(struct mcp_gov *g, const struct guard_policy *p, cJSON *ev)
 
 	if (!g->session)
 		return 0;
+	if (!strcmp(guard_event_str(ev, "phase") ?: "", "pre"))
+		write_targets(g, ev);
 	if ((rc = guard_session_track(g->project, g->session, p, ev)) < 0)
 		return rc;
 	/* the session ended: this call is denied too (the hook stops the agent), and says why */

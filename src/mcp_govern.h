@@ -64,6 +64,18 @@ int mcp_opt_common(struct mcp_opts *o, int argc, char **argv, int *i);
 /* The id's JSON text, or "" when it is not a string or number (or too long). */
 void mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX]);
 
+/*
+ * A message's id (idv, the member "id" of the message whose bytes are
+ * data, len): raw gets the token as the sender spelled it (1e400, -0,
+ * 12345678901234567890, "\u0041"), which guard's own answers carry byte
+ * for byte; key gets what answers are matched by: cJSON's text of the
+ * value (so 1.50 and 1.5 match), or the raw token when cJSON cannot print
+ * the value (a number beyond a double's range). Both "" when the id is
+ * not a string or number, or too long. raw may be NULL (key alone: the
+ * bytes are scanned only when the key needs them).
+ */
+void mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX]);
+
 /* A server name fit for mcp__NAME__TOOL, or GUARD_EUSAGE saying what fits. */
 int mcp_name_check(const char *name);
 

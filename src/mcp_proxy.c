@@ -42,7 +42,8 @@
 enum pending_kind { P_CALL, P_LIST, P_OWN_LIST, P_INIT, P_WAIT };
 
 struct mcp_pending {
-	char id[GUARD_MCP_ID_MAX];  /* the request id's JSON text */
+	char id[GUARD_MCP_ID_MAX];  /* the request id as the client spelled it (guard's answers carry it) */
+	char key[GUARD_MCP_ID_MAX]; /* what its answer is matched by (mcp_id_take) */
 	enum pending_kind kind;
 	cJSON *ev;                  /* P_CALL: the decided pre event; P_WAIT: the ask, not settled yet */
 	long long t0;               /* P_CALL: when it was forwarded (ns) */
@@ -130,20 +131,22 @@ queue_flush(struct mcp_queue *q, int fd)
 /* ---- requests in flight ---- */
 
 static struct mcp_pending *
-pending_find(struct mcp_proxy *px, const char *id)
+pending_find(struct mcp_proxy *px, const char *key)
 {
 	for (size_t i = 0; i < px->npending; i++)
-		if (!strcmp(px->pending[i].id, id))
+		if (!strcmp(px->pending[i].key, key))
 			return &px->pending[i];
 	return NULL;
 }
 
 static struct mcp_pending *
-pending_add(struct mcp_proxy *px, const char *id, enum pending_kind kind)
+pending_add(struct mcp_proxy *px, const char *id, const char *key, enum pending_kind kind)
 {
-	struct mcp_pending *p = pending_find(px, id);
+	struct mcp_pending *p = pending_find(px, key);
 
 	if (p) { /* an id used again: the newer request is the one answered next */
+		if (p->kind == P_CALL)
+			mcp_gov_result(&px->gov, p->ev, NULL, "no answer paired: the client used its id again", 0);
 		cJSON_Delete(p->ev);
 		guard_buf_release(&p->frame);
 		px->nwait -= p->kind == P_WAIT;
@@ -157,6 +160,7 @@ pending_add(struct mcp_proxy *px, const char *id, enum pending_kind kind)
 	memset(p, 0, sizeof(*p));
 	guard_buf_init(&p->frame);
 	snprintf(p->id, sizeof(p->id), "%s", id);
+	snprintf(p->key, sizeof(p->key), "%s", key);
 	p->kind = kind;
 	return p;
 }
@@ -218,7 +222,7 @@ own_list(struct mcp_proxy *px, const cJSON *cursor)
 	guard_buf_addstr(&b, "}}\n");
 	queue_add(&px->to_server_q, b.buf, b.len);
 	guard_buf_release(&b);
-	pending_add(px, id, P_OWN_LIST);
+	pending_add(px, id, id, P_OWN_LIST);
 	px->list_deadline = now_ns() + MCP_LIST_WAIT_MS * 1000000LL;
 }
 
@@ -276,7 +280,8 @@ rpc_error(struct mcp_queue *q, const char *id, int code, const char *msg)
  * at once when the approvals folder changes). ev is taken.
  */
 static void
-park(struct mcp_proxy *px, cJSON *ev, const struct mcp_wait *mw, const char *id, const char *data, size_t len)
+park(struct mcp_proxy *px, cJSON *ev, const struct mcp_wait *mw, const char *id, const char *key, const char *data,
+     size_t len)
 {
 	if (px->ino < 0) {
 		char *dir = guard_xasprintf("%s/.ai/approvals", px->gov.project);
@@ -287,7 +292,7 @@ park(struct mcp_proxy *px, cJSON *ev, const struct mcp_wait *mw, const char *id,
 		}
 		free(dir);
 	}
-	struct mcp_pending *w = pending_add(px, id, P_WAIT);
+	struct mcp_pending *w = pending_add(px, id, key, P_WAIT);
 	w->ev = ev;
 	guard_buf_add(&w->frame, data, len);
 	snprintf(w->appr, sizeof(w->appr), "%s", mw->appr);
@@ -304,7 +309,8 @@ park(struct mcp_proxy *px, cJSON *ev, const struct mcp_wait *mw, const char *id,
  * naming it: nothing unjudged reaches the server.
  */
 static void
-govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data, size_t len, bool may_wait)
+govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *key, const char *data, size_t len,
+       bool may_wait)
 {
 	struct mcp_wait mw;
 	cJSON *ev;
@@ -316,7 +322,7 @@ govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data,
 	}
 	switch (mcp_gov_decide(&px->gov, msg, len, may_wait, &ev, &text, &mw)) {
 	case MCP_FORWARD: {
-		struct mcp_pending *pp = pending_add(px, id, P_CALL);
+		struct mcp_pending *pp = pending_add(px, id, key, P_CALL);
 		pp->ev = ev;
 		pp->t0 = now_ns();
 		queue_add(&px->to_server_q, data, len);
@@ -324,7 +330,7 @@ govern(struct mcp_proxy *px, const cJSON *msg, const char *id, const char *data,
 		break;
 	}
 	case MCP_WAIT:
-		park(px, ev, &mw, id, data, len);
+		park(px, ev, &mw, id, key, data, len);
 		break;
 	case MCP_ANSWER:
 		refuse(px, id, text);
@@ -345,7 +351,7 @@ wait_end(struct mcp_proxy *px, struct mcp_pending *w, bool approved, const char 
 	char *text = NULL;
 
 	if (approved && guard_event_parse(w->frame.buf, w->frame.len, w->frame.len + 1, &msg) == 0) {
-		govern(px, msg, w->id, w->frame.buf, w->frame.len, false);
+		govern(px, msg, w->id, w->key, w->frame.buf, w->frame.len, false);
 		cJSON_Delete(msg);
 		cJSON_Delete(w->ev);
 	} else {
@@ -416,16 +422,30 @@ forward(struct mcp_queue *q, const char *data, size_t len)
 	queue_add(q, "\n", 1);
 }
 
+/*
+ * The id of a message too long to parse, from the scan of its bytes: raw
+ * the token as spelled, key what answers are matched by (mcp_id_take's).
+ */
+static void
+scanned_id(const struct guard_mcp_idscan *scan, char raw[GUARD_MCP_ID_MAX], char key[GUARD_MCP_ID_MAX])
+{
+	cJSON *v = *scan->id ? cJSON_Parse(scan->id) : NULL;
+
+	mcp_id_text(v, key);
+	snprintf(raw, GUARD_MCP_ID_MAX, "%s", *key ? scan->id : "");
+	if (!strcmp(key, "null")) /* beyond a double: the token itself */
+		snprintf(key, GUARD_MCP_ID_MAX, "%s", raw);
+	cJSON_Delete(v);
+}
+
 static void
 client_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 {
-	char id[GUARD_MCP_ID_MAX];
-	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
+	char id[GUARD_MCP_ID_MAX], key[GUARD_MCP_ID_MAX];
 	char *msg = guard_xasprintf("guard mcp: a message of %zu bytes is over the %zu-byte limit (mcp.max_frame_bytes); "
 				    "not forwarded", f->len, px->rd_client.max);
 
-	mcp_id_text(v, id);
-	cJSON_Delete(v);
+	scanned_id(f->scan, id, key);
 	mcp_gov_note(&px->gov, "refused a %zu-byte message from the client (method %s, id %s)", f->len,
 	     *f->scan->method ? f->scan->method : "?", *id ? id : "?");
 	if (*id || !*f->scan->method)
@@ -468,7 +488,7 @@ cancel_wait(struct mcp_proxy *px, const cJSON *msg)
 	struct mcp_pending *p;
 
 	mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
-	if (!*rid || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
+	if (!*rid || !strcmp(rid, "null") || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
 		return false;
 	struct mcp_pending w = pending_take(px, p);
 	wait_end(px, &w, false, "cancelled by the client while it waited for a person", false);
@@ -480,7 +500,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 {
 	struct mcp_proxy *px = arg;
 	cJSON *msg = NULL;
-	char id[GUARD_MCP_ID_MAX];
+	char id[GUARD_MCP_ID_MAX], key[GUARD_MCP_ID_MAX];
 	size_t lead = 0;
 
 	if (f->oversized) {
@@ -504,16 +524,20 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
 	const cJSON *idv = cJSON_GetObjectItemCaseSensitive(msg, "id");
 	const char *m = cJSON_IsString(method) ? method->valuestring : NULL;
-	mcp_id_text(idv, id);
+	/* the id of a request guard answers or pairs, as the client spelled it (others pass unread) */
+	if (m && (!strcmp(m, "tools/call") || !strcmp(m, "tools/list") || !strcmp(m, "initialize")))
+		mcp_id_take(idv, f->data, f->len, id, key);
+	else
+		id[0] = key[0] = '\0';
 	if (m && !strcmp(m, "tools/call")) {
 		if (!*id) {
 			mcp_gov_note(&px->gov, "dropped a tools/call without a usable id (a notification cannot be judged and answered)");
 			if (idv)
-				rpc_error(&px->to_client, "", -32600, "guard mcp: tools/call needs a string or number id");
+				rpc_error(&px->to_client, "", -32600, "guard mcp: tools/call needs a string or number id, at most 127 bytes, under a plain \"id\" key");
 		} else if (px->list_deadline && px->nheld < MCP_MAX_PENDING) {
 			hold(px, f->data, f->len);
 		} else {
-			govern(px, msg, id, f->data, f->len, true);
+			govern(px, msg, id, key, f->data, f->len, true);
 		}
 		cJSON_Delete(msg);
 		return;
@@ -523,9 +547,9 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		return; /* the server never saw the call: nothing to tell it */
 	}
 	if (m && *id && !strcmp(m, "tools/list"))
-		pending_add(px, id, P_LIST);
+		pending_add(px, id, key, P_LIST);
 	else if (m && *id && !strcmp(m, "initialize"))
-		pending_add(px, id, P_INIT);
+		pending_add(px, id, key, P_INIT);
 	forward(&px->to_server_q, f->data, f->len);
 	if (m && !strcmp(m, "notifications/initialized") && !px->initialized) {
 		px->initialized = true;
@@ -533,7 +557,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 	} else if (m && !strcmp(m, "notifications/cancelled")) {
 		char rid[GUARD_MCP_ID_MAX];
 		mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
-		struct mcp_pending *p = *rid ? pending_find(px, rid) : NULL;
+		struct mcp_pending *p = *rid && strcmp(rid, "null") ? pending_find(px, rid) : NULL;
 		if (p && p->kind == P_CALL) {
 			audit_result(px, p, NULL, "cancelled by the client");
 			pending_drop(px, p);
@@ -547,12 +571,10 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 static void
 server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 {
-	char id[GUARD_MCP_ID_MAX];
-	cJSON *v = *f->scan->id ? cJSON_Parse(f->scan->id) : NULL;
+	char raw[GUARD_MCP_ID_MAX], id[GUARD_MCP_ID_MAX];
 	struct mcp_pending *p;
 
-	mcp_id_text(v, id);
-	cJSON_Delete(v);
+	scanned_id(f->scan, raw, id);
 	mcp_gov_note(&px->gov, "dropped a %zu-byte message from the server (over the %zu-byte limit; id %s)", f->len,
 	     px->rd_server.max, *id ? id : "?");
 	if (!*id || *f->scan->method)
@@ -563,7 +585,7 @@ server_oversized(struct mcp_proxy *px, const struct guard_mcp_frame *f)
 	if (p && p->kind == P_CALL)
 		audit_result(px, p, NULL, msg);
 	if (!p || p->kind != P_OWN_LIST)
-		rpc_error(&px->to_client, id, -32603, msg);
+		rpc_error(&px->to_client, p ? p->id : raw, -32603, msg); /* the request's id as the client spelled it */
 	if (p && p->kind == P_OWN_LIST)
 		release_held(px);
 	if (p)
@@ -606,7 +628,7 @@ on_server_frame(void *arg, const struct guard_mcp_frame *f)
 {
 	struct mcp_proxy *px = arg;
 	cJSON *msg = NULL;
-	char id[GUARD_MCP_ID_MAX];
+	char id[GUARD_MCP_ID_MAX] = "";
 
 	if (f->oversized) {
 		server_oversized(px, f);
@@ -617,7 +639,8 @@ on_server_frame(void *arg, const struct guard_mcp_frame *f)
 		return;
 	}
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(msg, "id"), id);
+	if (!method)
+		mcp_id_take(cJSON_GetObjectItemCaseSensitive(msg, "id"), f->data, f->len, NULL, id);
 	if (!method && *id) {
 		struct mcp_pending *p = pending_find(px, id);
 		if (p && p->kind != P_WAIT) {
@@ -834,12 +857,17 @@ loop(struct mcp_proxy *px)
 			read_side(px, px->from_server, false);
 		if (ci >= 0 && fds[ci].revents)
 			read_side(px, 0, true);
-		if (so >= 0 && fds[so].revents && queue_flush(&px->to_server_q, px->to_server) < 0) {
+		/* what the reads queued is written at once (a pipe with room takes it): no poll round for it */
+		if (so < 0 && px->to_server >= 0 && queue_len(&px->to_server_q))
+			so = -2;
+		if (co < 0 && !px->client_gone && queue_len(&px->to_client))
+			co = -2;
+		if (so != -1 && (so == -2 || fds[so].revents) && queue_flush(&px->to_server_q, px->to_server) < 0) {
 			/* the server stopped reading: what it was sent is lost with it */
 			px->to_server_q.off = px->to_server_q.b.len;
 			close_to_server(px);
 		}
-		if (co >= 0 && fds[co].revents && queue_flush(&px->to_client, 1) < 0) {
+		if (co != -1 && (co == -2 || fds[co].revents) && queue_flush(&px->to_client, 1) < 0) {
 			px->client_gone = px->client_eof = true;
 			px->to_client.off = px->to_client.b.len;
 		}

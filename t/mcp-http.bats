@@ -203,7 +203,9 @@ INIT='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":
 		-H 'Mcp-Session-Id: 00000000-0000-0000-0000-000000000000'
 	[[ "$output" == "200 "* ]]
 	jq -e '.id == "x1" and .result.isError == true and (.result.content[0].text | startswith("guard denied mcp__every__get-env"))' <<<"${output#200 }"
-	[ "$(posts)" = "$before" ]
+	# the one POST the server saw is guard's own tools/list (in a session the server does not know: no hints)
+	[ "$(posts)" = "$((before + 1))" ]
+	grep -q 'the upstream gave no tools/list.*get-env is judged without its hints' "$PXERR"
 }
 
 @test "--listen and --upstream are checked: a host name, a bad port, a non-HTTP upstream are usage errors" {
@@ -262,4 +264,214 @@ risk: {tools: {"mcp__every__get-sum": high/W}}'
 	[ "$(is_error 0)" = true ]
 	[[ "$(text 0)" == *"approval required"*"guard-approve approve"* ]]
 	! audit | has 'select(.event=="tool.result" and .tool=="mcp__every__get-sum")'
+}
+
+# raw_session: a session begun with raw requests (no SDK, so no tools/list of the client's); $SID.
+raw_session() {
+	curl -s -D "$BATS_TEST_TMPDIR/h" -o /dev/null -H 'Content-Type: application/json' \
+		-H 'Accept: application/json, text/event-stream' --data-binary "$INIT" "$URL"
+	SID=$(tr -d '\r' <"$BATS_TEST_TMPDIR/h" | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p')
+	[ -n "$SID" ]
+	curl_post '{"jsonrpc":"2.0","method":"notifications/initialized"}' -H "Mcp-Session-Id: $SID"
+	[[ "$output" == "202 "* ]]
+}
+
+# raw_call ID TOOL ARGS [CURL-OPTIONS]: a tools/call in $SID; "STATUS BODY" in $output.
+raw_call() {
+	curl_post '{"jsonrpc":"2.0","id":'"$1"',"method":"tools/call","params":{"name":"'"$2"'","arguments":'"$3"'}}' \
+		-H "Mcp-Session-Id: $SID" "${@:4}"
+}
+
+# ---- guard lists the tools itself (the client may never list them) ----
+
+@test "a call the client never listed for is judged with the server's annotations: guard lists the tools itself" {
+	user_policy <<<'mcp: {trusted_servers: [every]}'
+	proxy
+	raw_session
+	raw_call 1 echo '{"message":"hi"}'
+	[[ "$output" == "200 "*"Echo: hi"* ]]
+	# echo says readOnlyHint: the trusted server's hint lowered the risk (without it: medium, "no read-only hint")
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__echo") | .risk.level == "low" and .risk.class == "R"'
+	# its answer went to guard, not to the client (the client's answer is the call's alone)
+	[[ "$output" != *'"tools"'* ]]
+	! grep -q 'judged without its hints' "$PXERR"
+}
+
+@test "attacker: a client that never lists cannot make an untrusted server's hint lower risk; an unknown tool gets no hints" {
+	proxy
+	raw_session
+	raw_call 1 echo '{"message":"hi"}'
+	[[ "$output" == "200 "*"Echo: hi"* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__echo") | .risk.level == "medium" and
+		(.risk.reasons[0] | test("says it is read-only, but its MCP server is not trusted"))'
+	# a tool the list does not name: listed again (at most once a second), then judged without hints
+	raw_call 2 no-such-tool '{}'
+	[[ "$output" == "200 "* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__no-such-tool") | .risk.level == "medium" and
+		(.risk.reasons[0] | test("has no read-only or destructive hint"))'
+}
+
+@test "attacker: calls that come together while guard's list is out wait for it: none is judged without the hints" {
+	proxy
+	raw_session
+	for i in 1 2 3 4; do
+		curl -s -o "$BATS_TEST_TMPDIR/c$i" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+			-H "Mcp-Session-Id: $SID" --data-binary '{"jsonrpc":"2.0","id":'"$i"',"method":"tools/call","params":{"name":"echo","arguments":{"message":"m'"$i"'"}}}' \
+			"$URL" 3>&- &
+		pids+=($!)
+	done
+	wait_for "four answers" bash -c "[ \$(cat '$BATS_TEST_TMPDIR'/c* | grep -c 'Echo: m') -eq 4 ]"
+	[ "$(audit | jq -c 'select(.event=="decision" and .tool=="mcp__every__echo")' | wc -l)" -eq 4 ]
+	! audit | has 'select(.event=="decision" and .tool=="mcp__every__echo") | any(.risk.reasons[]; test("no read-only or destructive hint"))'
+	# one list for all four
+	[ "$(grep -c 'judged without its hints' "$PXERR")" -eq 0 ]
+}
+
+@test "a tools/list_changed passing on the server's stream makes guard list the tools again before the next call" {
+	proxy
+	# a client with roots: the server adds tools once initialized, and says so on its GET stream
+	curl -s -D "$BATS_TEST_TMPDIR/h" -o /dev/null -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+		--data-binary '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"roots":{"listChanged":true},"sampling":{},"elicitation":{}},"clientInfo":{"name":"raw","version":"1"}}}' "$URL"
+	SID=$(tr -d '\r' <"$BATS_TEST_TMPDIR/h" | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p')
+	before=$(posts)
+	raw_call 1 echo '{"message":"a"}'
+	[[ "$output" == "200 "*"Echo: a"* ]]
+	# guard listed the tools itself, then sent the call
+	[ "$(posts)" = "$((before + 2))" ]
+	curl -s -N -H 'Accept: text/event-stream' -H "Mcp-Session-Id: $SID" "$URL" >"$BATS_TEST_TMPDIR/stream" 3>&- &
+	pids+=($!)
+	wait_for "the GET stream" grep -qF "Establishing new SSE stream for session $SID" "$UPLOG"
+	curl_post '{"jsonrpc":"2.0","method":"notifications/initialized"}' -H "Mcp-Session-Id: $SID"
+	wait_for_line "$BATS_TEST_TMPDIR/stream" 'notifications/tools/list_changed'
+	before=$(posts)
+	raw_call 2 echo '{"message":"b"}'
+	[[ "$output" == "200 "*"Echo: b"* ]]
+	[ "$(posts)" = "$((before + 2))" ]
+	# known and not changed since: the call alone
+	before=$(posts)
+	raw_call 3 echo '{"message":"c"}'
+	[ "$(posts)" = "$((before + 1))" ]
+}
+
+# ---- cancelling a call that waits for a person ----
+
+@test "cancelling a call over HTTP that waits for a person ends the wait: not answered, never run, the proxy goes on" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}
+risk: {tools: {"mcp__every__get-sum": high/W}}'
+	proxy
+	call='{"op":"call","name":"get-sum","args":{"a":2,"b":3},"cancelWhenFileIn":"'"$PROJ"'/.ai/approvals"}'
+	# the client stays (its connections open) until the proxy recorded the cancellation
+	seen='{"op":"waitdir","dir":"'"$PROJ"'/.ai/audit","text":"cancelled by the client while it waited"}'
+	run --separate-stderr client "[$call,{\"op\":\"ping\"},{\"op\":\"call\",\"name\":\"echo\",\"args\":{\"message\":\"after\"}},$seen]" "$URL"
+	[ "$status" -eq 0 ]
+	[ "$(step 0 | jq -r .ok)" = false ]
+	[ "$(step 1 | jq -r .ok)" = true ]
+	[ "$(text 2)" = "Echo: after" ]
+	[ "$(step 3 | jq -r .ok)" = true ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__get-sum") |
+		.decision.effect == "deny" and (.decision.reason | contains("cancelled by the client while it waited"))'
+	# a person's approval afterwards runs nothing
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	! audit | has 'select(.event=="tool.result" and .tool=="mcp__every__get-sum")'
+}
+
+@test "attacker: a cancellation from another session, or for another id, does not end a wait; a client that leaves ends it" {
+	user_policy <<<'principals: {alice@example.com: {roles: [admin]}}
+approval: {hook_wait: 50s}
+risk: {tools: {"mcp__every__get-sum": high/W}}'
+	proxy
+	raw_session
+	mine=$SID
+	raw_session
+	other=$SID
+	SID=$mine
+	run_bg curl -s -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "Mcp-Session-Id: $mine" \
+		--data-binary '{"jsonrpc":"2.0","id":"w1","method":"tools/call","params":{"name":"get-sum","arguments":{"a":2,"b":3}}}' "$URL"
+	wait_for_file "$PROJ/.ai/approvals/*.json"
+	cancel='{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w1"}}'
+	curl_post "$cancel" -H "Mcp-Session-Id: $other"
+	curl_post '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w2"}}' -H "Mcp-Session-Id: $mine"
+	curl_post '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w1"}}'
+	# still waiting: approved now, it runs and is answered
+	id=$(basename "$(ls "$PROJ"/.ai/approvals/*.json | head -1)" .json)
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+	finish_bg
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"The sum of 2 and 3 is 5."'*'"id":"w1"'* ]]
+	# a client that leaves while its call waits: the wait ends at once, denied, saying why
+	rm -f "$PROJ"/.ai/approvals/*.json
+	run_bg curl -s -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "Mcp-Session-Id: $mine" \
+		--data-binary '{"jsonrpc":"2.0","id":"w3","method":"tools/call","params":{"name":"get-sum","arguments":{"a":4,"b":4}}}' "$URL"
+	wait_for_file "$PROJ/.ai/approvals/*.json"
+	kill "$bg_pid"
+	wait "$bg_pid" || true
+	wait_for "the wait to end" bash -c "cat '$PROJ'/.ai/audit/*.jsonl | grep -q 'the client went away while the call waited'"
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__get-sum" and .decision.effect=="deny") |
+		.decision.reason | contains("the client went away while the call waited for a person")'
+}
+
+# ---- server-to-client streams (GET) are bounded ----
+
+# get_stream SID OUT: a GET stream of session SID in the background; its HTTP status goes to OUT when it ends.
+get_stream() {
+	curl -s -N -o /dev/null -w '%{http_code}\n' -H 'Accept: text/event-stream' -H "Mcp-Session-Id: $1" "$URL" >"$2" 2>&1 3>&- &
+	pids+=($!)
+	streams+=($!)
+}
+
+@test "idle GET streams are capped (--max-streams): more are refused at once, a tools/call is still served, a client that leaves frees its place" {
+	proxy --max-streams 3
+	streams=()
+	for i in 1 2 3 4 5; do
+		raw_session
+		get_stream "$SID" "$BATS_TEST_TMPDIR/get$i"
+	done
+	# two of five are refused with 503 at once; three stay open
+	wait_for "two refused streams" bash -c "[ \$(cat '$BATS_TEST_TMPDIR'/get* | grep -c '^503') -eq 2 ]"
+	[[ "$(cat "$PXERR")" == *"refused a stream (GET): 3 are open"* ]]
+	# the calls go on meanwhile
+	run --separate-stderr client '[{"op":"call","name":"echo","args":{"message":"served"}}]' "$URL"
+	[ "$status" -eq 0 ]
+	[ "$(text 0)" = "Echo: served" ]
+	# the three open ones are still open; one client leaves, and a new stream gets its place
+	for i in 1 2 3 4 5; do
+		if [ ! -s "$BATS_TEST_TMPDIR/get$i" ]; then open+=("${streams[$((i - 1))]}"); fi
+	done
+	[ "${#open[@]}" -eq 3 ]
+	kill "${open[0]}"
+	raw_session
+	wait_for "a freed place" bash -c "curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Accept: text/event-stream' \
+		-H 'Mcp-Session-Id: $SID' '$URL' | grep -qx 200"
+}
+
+@test "--max-streams is checked" {
+	for bad in 0 -1 201 x; do
+		run guard mcp --listen 127.0.0.1:0 --upstream http://127.0.0.1:1/mcp --max-streams "$bad"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"--max-streams takes a count from 1 to 200"* ]]
+	done
+}
+
+# ---- ids as the client spelled them ----
+
+@test "ids: guard's answers over HTTP carry the id byte for byte, for every spelling" {
+	user_policy <<<'risk: {tools: {"mcp__every__get-env": critical/R}}'
+	proxy
+	raw_session
+	for i in 1e400 -1e400 1.5 1.50 1E2 -0 -0.0 12345678901234567890 '"1e400"' '"-0"' '"\u0041"'; do
+		raw_call "$i" get-env '{}'
+		[[ "$output" == '200 {"jsonrpc":"2.0","id":'"$i"',"result":{"content":[{"type":"text","text":"guard denied'* ]]
+	done
+	# no spelling to answer with: refused clearly, with id null
+	long=$(printf '9%.0s' $(seq 200))
+	raw_call "$long" get-env '{}'
+	[[ "$output" == "400 "*'"id":null'*"string or number id, at most 127 bytes"* ]]
+	# an upstream that is gone: the 502 carries the id as spelled too
+	UPSTREAM=http://127.0.0.1:$(free_port)/mcp
+	kill "$pxpid"; wait "$pxpid" || true
+	proxy
+	curl_post '{"jsonrpc":"2.0","id":12345678901234567890,"method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}'
+	[[ "$output" == '502 {"jsonrpc":"2.0","id":12345678901234567890,"error":'* ]]
 }

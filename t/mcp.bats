@@ -559,3 +559,173 @@ session_start() {
 		[[ "$(text 0)" != *hello* ]]
 	done
 }
+
+# ---- ids cJSON cannot hold exactly: answered as the client spelled them ----
+
+ODD_IDS=(1e400 -1e400 1e-400 1.5 1.50 1.0 1E2 -0 -0.0 12345678901234567890 -98765432109876543210987 '"1e400"' '"-0"'
+	'"12345678901234567890"' '"\u0041"' '"a\"b"')
+
+@test "ids: every spelling of a denied call's id is answered byte for byte; guard answers nothing with id null" {
+	user_policy <<<'risk: {tools: {"mcp__every__get-env": critical/R}}'
+	{
+		init_frames
+		for i in "${ODD_IDS[@]}"; do
+			echo '{"jsonrpc":"2.0","id":'"$i"',"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		done
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed $((${#ODD_IDS[@]} + 1))
+	[ "$status" -eq 0 ]
+	for i in "${ODD_IDS[@]}"; do
+		grep -qF '{"jsonrpc":"2.0","id":'"$i"',"result":{"content":[{"type":"text","text":"guard denied mcp__every__get-env' <<<"$output"
+	done
+	! grep -q '"id":null' <<<"$output"
+	! grep -q 'tools/call' "$log"
+}
+
+@test "ids: passed-through requests and allowed calls reach the server byte for byte; its answers reach the client as it sent them" {
+	{
+		init_frames
+		for i in "${ODD_IDS[@]}"; do
+			echo '{"jsonrpc":"2.0","id":'"$i"',"method":"ping"}'
+			echo '{"jsonrpc":"2.0","id":'"$i"',"method":"tools/call","params":{"name":"echo","arguments":{"message":"m"}}}'
+		done
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	# the server alone, then through guard: the same answers (the server decides which ids it takes)
+	run --separate-stderr python3 "$MCPD/raw.py" --expect 2 -- "${EV[@]}" <"$BATS_TEST_TMPDIR/in"
+	direct=$(grep '"id"' <<<"$output" | grep -v '"method"' | sort)
+	grep -q '"id":"end"' <<<"$direct"
+	raw_teed "$(wc -l <<<"$direct")"
+	[ "$status" -eq 0 ]
+	[ "$(grep '"id"' <<<"$output" | grep -v '"method"' | sort)" = "$direct" ]
+	# (calls wait for guard's own tools/list, so the pings may pass them: each frame is compared)
+	diff <(grep -v '"id":"guard-mcp-' "$log" | sort) <(sort "$BATS_TEST_TMPDIR/in")
+	# every call was judged and recorded once (the ones the server never answered too)
+	[ "$(audit | jq -c 'select(.event=="decision" and .tool=="mcp__every__echo")' | wc -l)" -eq ${#ODD_IDS[@]} ]
+	[ "$(audit | jq -c 'select(.event=="tool.result" and .tool=="mcp__every__echo")' | wc -l)" -eq ${#ODD_IDS[@]} ]
+}
+
+@test "ids: a response the client sends (to a server's request) passes byte for byte whatever its id" {
+	{
+		init_frames
+		for i in "${ODD_IDS[@]}"; do
+			echo '{"jsonrpc":"2.0","id":'"$i"',"result":{}}'
+			echo '{"jsonrpc":"2.0","id":'"$i"',"error":{"code":-1,"message":"no"}}'
+		done
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 2
+	[ "$status" -eq 0 ]
+	diff <(grep -v '"id":"guard-mcp-' "$log") "$BATS_TEST_TMPDIR/in"
+}
+
+@test "attacker: an id the scan cannot pair with what cJSON read, or one too long, never comes back as another id" {
+	user_policy <<<'risk: {tools: {"mcp__every__get-env": critical/R}}'
+	long=$(printf '9%.0s' $(seq 200))
+	{
+		init_frames
+		echo '{"jsonrpc":"2.0","\u0069d":7,"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","\u0069d":1e400,"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","id":'"$long"',"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","id":{"x":1},"method":"tools/call","params":{"name":"get-env","arguments":{}}}'
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 5
+	[ "$status" -eq 0 ]
+	# no spelling to answer with (a key in escapes the scan does not read as "id", a token over 127 bytes):
+	# a clear error with id null, never cJSON's respelling (7, 1e+200)
+	[ "$(jq -c 'select(.id == null and .error.code == -32600 and (.error.message | test("string or number id, at most 127 bytes")))' <<<"$output" | wc -l)" -eq 4 ]
+	! grep -qF '1e+200' <<<"$output"
+	! grep -qF '"id":7' <<<"$output"
+	! grep -q 'tools/call' "$log"
+}
+
+@test "ids: a 9 MB call with an odd id is refused with that id as spelled" {
+	{
+		init_frames
+		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}},\"id\":12345678901234567890}")'
+		echo '{"jsonrpc":"2.0","id":1e400,"method":"ping"}'
+		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}}}")'
+		python3 -c 'print("{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + "x"*(9<<20) + "\"}}}")'
+		echo '{"jsonrpc":"2.0","id":"end","method":"ping"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	raw_teed 5
+	[ "$status" -eq 0 ]
+	grep -qF '{"jsonrpc":"2.0","id":12345678901234567890,"error":{"code":-32600' <<<"$output"
+	grep -qF '{"jsonrpc":"2.0","id":-0,"error":{"code":-32600' <<<"$output"
+	grep -qF '{"jsonrpc":"2.0","id":1e400,"error":{"code":-32600' <<<"$output"
+}
+
+# ---- unattended sessions: the files MCP tools write count like the Write tool's ----
+
+# fs_session LIMITS: a session with those limits, the filesystem server on $PROJ/src ($SRC, $FSS), its
+# tools rated low by the user layer (a rating leaves the analyzer no targets: the count must not need them).
+fs_session() {
+	SRC=$PROJ/src
+	mkdir -p "$SRC"
+	echo one >"$SRC/a.txt"
+	echo two >"$SRC/c.txt"
+	echo three >"$SRC/b.txt"
+	user_policy <<<'risk: {tools: {"mcp__fs__*": low/W}}'
+	session_start "session: {$1}"
+	FSS=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js" "$SRC")
+}
+
+call() {
+	jq -cn --arg n "$1" --argjson a "$2" '{op: "call", name: $n, args: $a}'
+}
+
+@test "session: files written by MCP tools count to max_files_created; the call over it is denied before it runs" {
+	fs_session 'max_files_created: 2'
+	w1=$(call write_file '{"path":"'"$SRC"'/n1.txt","content":"x"}')
+	d=$(call create_directory '{"path":"'"$SRC"'/d"}')
+	w2=$(call write_file '{"path":"'"$SRC"'/n2.txt","content":"x"}')
+	run --separate-stderr client "[$w1,$d,$w2]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ] && [ "$(is_error 1)" = false ]
+	[ "$(is_error 2)" = true ]
+	[[ "$(text 2)" == *"3 files created, over the limit of 2 (predicted before the call"* ]]
+	[ ! -e "$SRC/n2.txt" ]
+	jq -e '.status == "ended" and .counters.files_created == 2 and .files["src/n1.txt"] == "created" and
+		.files["src/d"] == "created"' "$STATE"
+}
+
+@test "session: edit_file and write_file over a file count as modified; move_file as one deleted and one created" {
+	fs_session 'max_files_modified: 1'
+	e=$(call edit_file '{"path":"'"$SRC"'/a.txt","edits":[{"oldText":"one","newText":"uno"}]}')
+	e2=$(call edit_file '{"path":"'"$SRC"'/a.txt","edits":[{"oldText":"uno","newText":"eins"}]}')
+	m=$(call move_file '{"source":"'"$SRC"'/c.txt","destination":"'"$SRC"'/moved.txt"}')
+	w=$(call write_file '{"path":"'"$SRC"'/moved.txt","content":"over"}')
+	r=$(call read_text_file '{"path":"'"$SRC"'/a.txt"}')
+	run --separate-stderr client "[$e,$e2,$m,$w,$r]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	for i in 0 1 2; do [ "$(is_error $i)" = false ]; done
+	jq -e '.files["src/a.txt"] == "modified" and .files["src/c.txt"] == "deleted" and .files["src/moved.txt"] == "created"' "$STATE"
+	# the same file twice is one file; a file created in the session and written again stays created
+	jq -e '.counters.files_modified == 1 and .counters.files_deleted == 1 and .counters.files_created == 1 and
+		.status == "running"' "$STATE"
+	[ "$(is_error 3)" = false ] && [ "$(is_error 4)" = false ]
+	# a second file modified: over the limit once it ran, recorded as the policy says (a warning by default)
+	b=$(call write_file '{"path":"'"$SRC"'/sub/../b.txt","content":"new"}')
+	run --separate-stderr client "[$b]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ]
+	jq -e '.counters.files_modified == 2 and .files["src/b.txt"] == "modified" and
+		(.warnings | map(select(.limit == "files_modified" and .value == 2)) | length) == 1' "$STATE"
+}
+
+@test "attacker: other spellings of one file count once; a write outside the project through a low-rated tool ends the session" {
+	fs_session 'max_files_created: 5'
+	mkdir -p "$SRC/sub"
+	run --separate-stderr client "[$(call write_file '{"path":"'"$SRC"'/sub/../n.txt","content":"x"}'),$(call write_file '{"path":"'"$SRC"'//n.txt","content":"y"}'),$(call write_file '{"path":"'"$PROJ"'/./src/n.txt","content":"z"}')]" \
+		guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	jq -e '.counters.files_created == 1 and (.files | keys) == ["src/n.txt"]' "$STATE"
+	# the rating hides nothing from the session: the path outside is seen before the server runs it
+	out=$BATS_TEST_TMPDIR/outside.txt
+	run --separate-stderr client "[$(call write_file '{"path":"'"$out"'","content":"x"}')]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"outside the project"* ]]
+	[ ! -e "$out" ]
+	jq -e --arg o "$out" '.status == "ended" and .counters.outside_project == 1 and (.outside | index($o))' "$STATE"
+}

@@ -81,6 +81,22 @@ async function run(i, s) {
         result = { logs };
         break;
       }
+      case "waitdir": {
+        // wait (up to 60 s) until a file in s.dir holds s.text (the proxy recorded something)
+        const fs = await import("node:fs");
+        const end = Date.now() + 60000;
+        const holds = () => {
+          let names = [];
+          try { names = fs.readdirSync(s.dir); } catch { /* not there yet */ }
+          return names.some((n) => { try { return fs.readFileSync(`${s.dir}/${n}`, "utf8").includes(s.text); } catch { return false; } });
+        };
+        while (!holds()) {
+          if (Date.now() > end) throw new Error(`no '${s.text}' in ${s.dir}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        result = { seen: s.text };
+        break;
+      }
       case "terminate": await transport.terminateSession(); result = { terminated: true }; break;
       case "join": await Promise.all(bg); result = { joined: bg.length }; break;
       default: throw new Error("unknown op " + s.op);
