@@ -397,6 +397,7 @@ mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, c
 	       struct mcp_wait *w)
 {
 	const struct guard_policy *p = NULL;
+	double start = guard_hook_clock_ms();
 	int rc;
 
 	*ev = NULL;
@@ -417,6 +418,8 @@ mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, c
 	}
 	if ((rc = guard_hook_pre_gate(&g->stages, p, *ev)) < 0)
 		goto fail;
+	/* the proxy's judgement of the call (a wait for a person, if any, comes after) */
+	guard_hook_add_timing(*ev, start, 0);
 	if (may_wait && may_park(g, p, *ev, w))
 		return MCP_WAIT;
 	return conclude(g, p, ev, NULL, text);

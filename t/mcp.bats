@@ -332,6 +332,8 @@ approval: {hook_wait: 20s}'
 	# governed calls: one decision and one result each
 	[ "$(audit | jq -c 'select(.event=="decision")' | wc -l)" -eq 5 ]
 	[ "$(audit | jq -c 'select(.event=="tool.result")' | wc -l)" -eq 5 ]
+	# each decision holds the proxy's own time on it, as the hook's do (guard-audit stats reads it)
+	[ "$(audit | jq -s '[.[] | select(.event=="decision") | .data.hook_ms | select(type == "number" and . >= 0)] | length')" -eq 5 ]
 }
 
 @test "usage: --help, no server command, a bad option, a server that cannot run" {

@@ -16,27 +16,21 @@ static void *wait_arg;
 static bool stateless;
 static double waited_ms; /* this call's wait for a person: not guard's own time */
 
-static double
-now_ms(void)
+double
+guard_hook_clock_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/*
- * hook_ms: guard's own time on this call, from having the payload to
- * writing its record, a wait for a person left out (wait_ms, when there
- * was one), so the report's hook latency is guard's and not a reviewer's.
- * Set here, never taken from the payload.
- */
-static void
-add_timing(cJSON *ev, double start)
+void
+guard_hook_add_timing(cJSON *ev, double start, double waited)
 {
-	double own = now_ms() - start - waited_ms;
+	double own = guard_hook_clock_ms() - start - waited;
 	guard_json_set(ev, "hook_ms", cJSON_CreateNumber(round((own > 0 ? own : 0) * 1000) / 1000));
-	if (waited_ms > 0)
-		guard_json_set(ev, "wait_ms", cJSON_CreateNumber(round(waited_ms)));
+	if (waited > 0)
+		guard_json_set(ev, "wait_ms", cJSON_CreateNumber(round(waited)));
 }
 
 void
@@ -85,9 +79,9 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, 
 		cJSON *req = NULL;
 		if ((rc = guard_approval_store_open(&st, guard_event_str(ev, "project"), false)) < 0)
 			return rc;
-		double t0 = now_ms();
+		double t0 = guard_hook_clock_ms();
 		rc = guard_approval_wait(&st, id, c.hook_wait, c.poll_ms, wait_tick, wait_arg, &req);
-		waited_ms += now_ms() - t0;
+		waited_ms += guard_hook_clock_ms() - t0;
 		guard_approval_store_close(&st);
 		cJSON_Delete(req);
 		if (rc == 0)
@@ -264,7 +258,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	const char *hook = NULL;
 	/* An unattended session names itself in the agent's environment. */
 	const char *session = getenv("GUARD_SESSION");
-	double start = now_ms();
+	double start = guard_hook_clock_ms();
 	int rc;
 
 	waited_ms = 0;
@@ -317,7 +311,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	}
 	/* The audit stays last: it records what was finally decided. */
 	if (!stateless && strcmp(guard_event_str(ev, "phase"), "other")) {
-		add_timing(ev, start);
+		guard_hook_add_timing(ev, start, waited_ms);
 		if ((rc = guard_stage_audit(&stages, ev)) < 0)
 			goto fail;
 	}

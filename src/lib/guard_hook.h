@@ -56,4 +56,14 @@ void guard_hook_on_wait(guard_approval_tick tick, void *arg);
 /* Write no state (approval requests): for fuzzing and dry runs. */
 void guard_hook_stateless(bool on);
 
+/*
+ * hook_ms: guard's own time on a call, from start (guard_hook_clock_ms,
+ * taken when guard has the call) to now, less waited (ms spent waiting
+ * for a person, recorded apart as wait_ms when there was a wait), set on
+ * ev for its audit record, so the report's hook latency is guard's and
+ * not a reviewer's. Never taken from what the agent sent.
+ */
+double guard_hook_clock_ms(void);
+void guard_hook_add_timing(cJSON *ev, double start, double waited);
+
 #endif
