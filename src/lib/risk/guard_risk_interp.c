@@ -480,6 +480,7 @@ static bool
 imported_alone(const char *code, const char *p)
 {
 	const char *end = p + strlen("subprocess");
+
 	return p - code >= 7 && !strncmp(p - 7, "import ", 7) && (!*end || strchr(";\n,", *end)) &&
 	       strstr(end, "subprocess.") != NULL;
 }

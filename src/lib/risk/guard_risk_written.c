@@ -234,12 +234,15 @@ scan_text(struct risk_state *st, const char *who, const char *path, const char *
 		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(f, "message");
 		const cJSON *rule = cJSON_GetObjectItemCaseSensitive(f, "rule");
 		const cJSON *line = cJSON_GetObjectItemCaseSensitive(f, "line");
+		const cJSON *kind = cJSON_GetObjectItemCaseSensitive(f, "kind");
+		bool secret = !cJSON_IsString(kind) || !strcmp(kind->valuestring, "secret");
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 			  "guard-scan: this %s writes %s (rule %s, line %.0f of the text written; %d finding%s in all) "
-			  "into %s; keep secrets out of files (read them from the environment or a secret store)",
-			  who, cJSON_IsString(msg) ? msg->valuestring : "a finding",
+			  "into %s; %s", who, cJSON_IsString(msg) ? msg->valuestring : "a finding",
 			  cJSON_IsString(rule) ? rule->valuestring : "?", cJSON_IsNumber(line) ? line->valuedouble : 0.0,
-			  n, n == 1 ? "" : "s", path);
+			  n, n == 1 ? "" : "s", path,
+			  secret ? "keep secrets out of files (read them from the environment or a secret store)" :
+				   "the policy's forbidden_patterns keep it out of files, as for the Write tool");
 	} else if (n < 0) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "the text %s writes into %s cannot be scanned: %s", who,
 			  path, guard_error_last());
