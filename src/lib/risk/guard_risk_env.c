@@ -121,7 +121,7 @@ reaches_guarded(const struct risk_cmd *c, size_t i)
 		for (const char *p = t; (p = strstr(p, "git")) != NULL; p += 3)
 			if ((p == t || strchr(" \t;&|(`'\"/", p[-1])) && (!p[3] || strchr(" \t;&|)`'\"", p[3])))
 				return true;
-		if (strstr(t, "guard-") || strstr(t, "guard "))
+		if (risk_guard_names_program(t))
 			return true;
 	}
 	return false;

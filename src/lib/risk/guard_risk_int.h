@@ -200,6 +200,8 @@ void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
  * filter/diff/merge driver and .gitmodules naming an update command.
  */
 void risk_written_part(struct risk_state *st, const struct risk_cmd *c);
+/* tee FILE, dd of=FILE, sed -i (wrappers stripped): the text they write. */
+void risk_written_cmd(struct risk_state *st, const struct risk_cmd *c);
 void risk_written_code(struct risk_state *st, const char *lang, const char *code);
 /* A file tool's input (Write content, Edit new_string, MultiEdit edits) for its file_path. */
 void risk_written_tool(struct risk_state *st, const char *tool, const cJSON *input);

@@ -314,7 +314,14 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 		written(st, c->argc ? c->name : "redirect", r->target.text, out);
 	}
 	free(out);
-	if (!c->argc || !c->name[0])
+}
+
+void
+risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	if (!c->argc || !c->name[0] || c->xargs || c->find_items)
 		return;
 	if (!strcmp(c->name, "tee")) {
 		char *in = written_stdin(c->sh, cmd, 1);
