@@ -216,9 +216,14 @@ scanner(struct risk_state *st)
 	return *st->scanner;
 }
 
-/* Scan text that who writes into path (as written); a finding is critical. */
+/*
+ * Scan text that who writes into path (as written); a finding is critical.
+ * secrets_only: the text is a program that writes (python -c), not what
+ * lands in the file: only the secrets in it count, not code patterns
+ * such as verify=False that the program itself uses.
+ */
 static void
-scan_text(struct risk_state *st, const char *who, const char *path, const char *text)
+scan_text(struct risk_state *st, const char *who, const char *path, const char *text, bool secrets_only)
 {
 	struct guard_scanner *sc;
 
@@ -229,8 +234,10 @@ scan_text(struct risk_state *st, const char *who, const char *path, const char *
 	cJSON *found = cJSON_CreateArray();
 	int n = guard_scanner_excluded(sc, display) ? 0 :
 		guard_scanner_scan(sc, display, text, strlen(text), 1, NULL, found);
-	if (n > 0) {
-		const cJSON *f = cJSON_GetArrayItem(found, 0);
+	const cJSON *f = found->child;
+	while (secrets_only && f && strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind")) ?: "", "secret"))
+		f = f->next;
+	if (n > 0 && f) {
 		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(f, "message");
 		const cJSON *rule = cJSON_GetObjectItemCaseSensitive(f, "rule");
 		const cJSON *line = cJSON_GetObjectItemCaseSensitive(f, "line");
@@ -254,13 +261,13 @@ scan_text(struct risk_state *st, const char *who, const char *path, const char *
 }
 
 static void
-written(struct risk_state *st, const char *who, const char *path, const char *text)
+written(struct risk_state *st, const char *who, const char *path, const char *text, bool secrets_only)
 {
 	if (!text || !path || !*path || !strncmp(path, "/dev/", 5))
 		return;
 	risk_explain(st, "    %s writes %zu bytes of text into %s: scanned", who, strlen(text), path);
 	git_drivers(st, who, path, text);
-	scan_text(st, who, path, text);
+	scan_text(st, who, path, text, secrets_only);
 }
 
 /* sed -i SCRIPT FILE...: the script's text lands in the files. */
@@ -291,7 +298,7 @@ sed_in_place(struct risk_state *st, const struct risk_cmd *c)
 		}
 	}
 	if (in_place && file && script.len)
-		written(st, c->name, file, script.buf);
+		written(st, c->name, file, script.buf, false);
 	guard_buf_release(&script);
 }
 
@@ -311,7 +318,7 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 			out = written_output(c->sh, cmd, 0);
 			have_out = true;
 		}
-		written(st, c->argc ? c->name : "redirect", r->target.text, out);
+		written(st, c->argc ? c->name : "redirect", r->target.text, out, false);
 	}
 	free(out);
 }
@@ -327,13 +334,13 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 		char *in = written_stdin(c->sh, cmd, 1);
 		for (size_t i = 1; in && i < c->argc; i++)
 			if (c->argv[i].text[0] != '-')
-				written(st, "tee", c->argv[i].text, in);
+				written(st, "tee", c->argv[i].text, in, false);
 		free(in);
 	} else if (!strcmp(c->name, "dd")) {
 		for (size_t i = 1; i < c->argc; i++)
 			if (!strncmp(c->argv[i].text, "of=", 3)) {
 				char *in = written_stdin(c->sh, cmd, 1);
-				written(st, "dd", c->argv[i].text + 3, in);
+				written(st, "dd", c->argv[i].text + 3, in, false);
 				free(in);
 			}
 	} else if (!strcmp(c->name, "sed")) {
@@ -377,7 +384,7 @@ risk_written_code(struct risk_state *st, const char *lang, const char *code)
 	char *file = opened_file(code);
 	char who[64];
 	snprintf(who, sizeof(who), "%s code", lang);
-	written(st, who, file ? file : "a file it opens", code);
+	written(st, who, file ? file : "a file it opens", code, true);
 	free(file);
 }
 
