@@ -322,6 +322,51 @@ risk_secret_code(struct risk_state *st, const char *lang, const char *code)
 			  "%s code sends the environment (every secret variable in it) over the network", lang);
 }
 
+/* env | sort > f, env | tee f: a program that passes its input on whole, into a file. */
+static bool
+passes_into_file(const struct risk_cmd *c)
+{
+	static const char *const pass[] = { "sort", "cat", "uniq", "base64", "gzip", "xz", "bzip2", "zstd", "column",
+					    "tr", "nl", "tac", "tee", NULL };
+
+	if (!risk_name_in(pass, c->name))
+		return false;
+	if (!strcmp(c->name, "tee"))
+		for (size_t i = 1; i < c->argc; i++)
+			if (c->argv[i].text[0] != '-' && strncmp(c->argv[i].text, "/dev/", 5))
+				return true;
+	return redirected_to_file(c);
+}
+
+/*
+ * printenv HOME PATH: only the variables named, none of them secret by its
+ * name; echo '${DB_PASSWORD}': the name as text, not expanded.
+ */
+static bool
+names_other_variables(const struct risk_cmd *c)
+{
+	bool named = false;
+	char var[128];
+
+	if (!strcmp(c->name, "echo") || !strcmp(c->name, "printf")) {
+		for (size_t i = 1; i < c->argc; i++)
+			if ((c->argv[i].flags & GUARD_WORD_DYNAMIC) && secret_var(c->argv[i].text, var, sizeof(var)))
+				return false;
+		return true;
+	}
+	if (strcmp(c->name, "printenv"))
+		return false;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] == '-')
+			continue;
+		if (secret_name(t, strlen(t)))
+			return false;
+		named = true;
+	}
+	return named;
+}
+
 void
 risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 {
@@ -344,6 +389,9 @@ risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 		st->secret_pipe = NULL;
 	else if (st->secret_pipe && network_sink(&c))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s sends %s over the network", c.name, st->secret_pipe);
+	if (c.cmd->pipe_pos && st->secret_pipe && passes_into_file(&c))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s writes %s into a file, where a commit or an upload takes the secrets", c.name, st->secret_pipe);
 	if (network_sink(&c) || risk_name_in(dns_tools, c.name))
 		secret_in_arguments(st, &c);
 	if (sends_out(&c))
@@ -355,6 +403,9 @@ risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 		return;
 	if (c.cmd->piped_out)
 		st->secret_pipe = what == var ? "a secret variable" : what;
+	if (kind == SECRET_ENV && redirected_to_file(&c) && !names_other_variables(&c))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s writes %s into a file, where a commit or an upload takes the secrets", c.name, what);
 	if (kind != SECRET_CREDS)
 		return;
 	if (c.cmd->piped_out)
