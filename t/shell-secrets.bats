@@ -65,7 +65,7 @@ decided() {
 	local cmds=(
 		"echo hello > src/k.py"
 		"echo 'AWS_ACCESS_KEY_ID=your-key-here' > .env.example"
-		"echo \"token=\$GITHUB_TOKEN\" > .env.example"
+		"echo 'token=\$GITHUB_TOKEN' > .env.example"
 		$'cat > src/config.py <<\'EOF\'\nimport os\nKEY = os.environ["KEY"]\nEOF'
 		"echo aGVsbG8K | base64 -d > hello.txt"
 		"sed -i 's/localhost/db.internal/' config.yml"
