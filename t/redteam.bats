@@ -95,6 +95,10 @@ cases() { # section, wanted decision regex
 	cases "secrets through the shell" deny
 }
 
+@test "redteam: attribute and submodule files naming a program git runs go to a person" {
+	cases "git drivers in attribute files" 'deny|ask'
+}
+
 @test "redteam: a write guard cannot compute into the project goes to a person" {
 	cases "paths guard cannot compute" 'deny|ask'
 }

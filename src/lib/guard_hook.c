@@ -145,6 +145,39 @@ record_prompt_outcome(struct guard_stages *s, cJSON *ev)
 }
 
 /*
+ * A command that writes a secret or a forbidden pattern into a file: the
+ * risk analyzer scanned the text with the same rules and said so in a
+ * "guard-scan: ..." reason; the deny is the Write tool's (rule
+ * guard-scan:ID, the scan's words) whatever the policy does with the risk
+ * level. A deny the policy gave for another reason stays as it is.
+ */
+static int
+scan_shell_write(cJSON *ev)
+{
+	const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "reasons");
+	const char *effect = guard_event_str(ev, "decision.effect");
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, reasons) {
+		const char *t = cJSON_GetStringValue(r), *id;
+		if (!t || strncmp(t, "guard-scan: ", 12) || !(id = strstr(t, "(rule ")))
+			continue;
+		/* a deny for another reason (a project rule, a worse finding) keeps its own words */
+		if (effect && !strcmp(effect, "deny") && r != reasons->child)
+			break;
+		id += 6;
+		char *rule = guard_xasprintf("guard-scan:%.*s", (int)strcspn(id, ", )"), id);
+		set_decision(ev, "effect", "deny");
+		set_decision(ev, "reason", "guard-scan: the command writes into a file what the scan rules keep out of "
+					   "files, as they do for the Write tool");
+		set_decision(ev, "rule", rule);
+		free(rule);
+		break;
+	}
+	return 0;
+}
+
+/*
  * An agent's Write/Edit/MultiEdit/NotebookEdit that would put a secret or
  * a forbidden pattern in a file is denied, naming the rule and the line
  * (the text itself is never repeated). The agent's own guard-scan:allow
@@ -162,7 +195,9 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 
 	for (size_t i = 0; tool && i < sizeof(tools) / sizeof(tools[0]); i++)
 		edit |= !strcmp(tool, tools[i]);
-	if (!edit || (effect && !strcmp(effect, "deny")))
+	if (!edit)
+		return scan_shell_write(ev);
+	if (effect && !strcmp(effect, "deny"))
 		return 0;
 	if ((rc = guard_scanner_new(guard_policy_tree(p), &sc)) < 0)
 		return rc;

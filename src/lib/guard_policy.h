@@ -154,6 +154,8 @@ struct guard_risk_config {
 	size_t nscratch_paths;
 	const char *const *allowed_hosts;        /* host globs reachable without raising risk */
 	size_t nallowed_hosts;
+	const cJSON *scan_tree;                  /* the policy tree whose scan rules (forbidden_patterns,
+						    redact) text a command writes into a file is checked against */
 };
 
 const struct guard_risk_config *guard_policy_risk(const struct guard_policy *p);

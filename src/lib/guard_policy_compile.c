@@ -259,6 +259,7 @@ compile_risk(struct guard_policy *p)
 	risk_list(p, risk, "scratch_paths", &p->scratch, &cfg->scratch_paths, &cfg->nscratch_paths, true);
 	risk_list(p, risk, "allowed_hosts", &p->allowed_hosts, &cfg->allowed_hosts, &cfg->nallowed_hosts, false);
 	risk_list(p, risk, "critical_namespaces", NULL, &cfg->critical_namespaces, &cfg->ncritical_namespaces, false);
+	cfg->scan_tree = p->tree;
 
 	for (const cJSON *e = tools ? tools->child : NULL; e; e = e->next)
 		n++;

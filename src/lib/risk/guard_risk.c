@@ -7,6 +7,7 @@
 #include "guard_error.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
+#include "guard_scan.h"
 
 void
 guard_risk_init(struct guard_risk *r)
@@ -306,6 +307,7 @@ state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard
 	st->ex = ctx->explain;
 	st->cwds[0] = guard_xstrdup(ctx->cwd && *ctx->cwd ? ctx->cwd : (ctx->project ? ctx->project : "/"));
 	st->ncwds = 1;
+	st->scanner = &st->scanner_own;
 }
 
 static void
@@ -317,6 +319,7 @@ state_release(struct risk_state *st)
 	guard_list_clear(&st->aliases);
 	guard_list_clear(&st->downloads);
 	guard_list_clear(&st->later);
+	guard_scanner_free(st->scanner_own);
 }
 
 static void

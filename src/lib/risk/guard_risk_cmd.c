@@ -902,6 +902,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	const struct verb *v = verb_find(c->name);
 	unsigned modules = verb_modules_of(v, c->name);
 	risk_guard_mentions(st, c);
+	risk_written_cmd(st, c);
 	if (calls_function(c))
 		risk_function_call(st, c); /* ls() { ...; }; ls: the body runs, not ls */
 	if (risk_guard_program(st, c, v || modules))
@@ -957,6 +958,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	risk_env_part(st, c);
 	rate_redirs(st, c);
 	set_name(c);
+	risk_written_part(st, c);
 	risk_later_note(st, c);
 	if (c->cmd->nassigns || (c->cmd->argc && strstr(c->cmd->argv[0].text, "env")))
 		script_env(st, c);

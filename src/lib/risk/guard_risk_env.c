@@ -11,7 +11,7 @@
 
 #include "guard_risk_int.h"
 
-enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME };
+enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME, ENV_LOADER };
 
 static enum env_kind
 env_kind(const char *name, size_t n)
@@ -29,12 +29,41 @@ env_kind(const char *name, size_t n)
 			return ENV_GITCONF;
 	if ((n == 4 && !strncmp(name, "HOME", 4)) || (n == 15 && !strncmp(name, "XDG_CONFIG_HOME", 15)))
 		return ENV_HOME;
+	if ((n == 10 && !strncmp(name, "LD_PRELOAD", 10)) || (n == 8 && !strncmp(name, "LD_AUDIT", 8)) ||
+	    (n == 15 && !strncmp(name, "LD_LIBRARY_PATH", 15)))
+		return ENV_LOADER;
 	return ENV_NONE;
 }
 
-/* Rate setting (or unsetting, when how says so) the variable NAME[=...] for what runs. */
+/*
+ * LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH: the dynamic loader runs the
+ * library's code inside every program started with it. In front of git or
+ * guard's own programs that is attacker code inside guard's hooks;
+ * exported (or assigned) it reaches the later commands of the line.
+ */
 static void
-env_set(struct risk_state *st, const char *word, const char *how, bool for_git)
+loader_set(struct risk_state *st, const char *word, size_t n, const char *how, bool for_guard)
+{
+	if (!strcmp(how, "unset unsets") || !strcmp(how, "env -u unsets"))
+		return;
+	if (for_guard) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+			  "%s %.*s for git or guard's own programs: the loader would run that library's code inside "
+			  "them and guard's git hooks", how, (int)n, word);
+		return;
+	}
+	if (!strcmp(how, "sets"))
+		return; /* LD_LIBRARY_PATH=build/lib ./test: one program of the agent's own */
+	st->loader_set = n == 10 ? "LD_PRELOAD" : n == 8 ? "LD_AUDIT" : "LD_LIBRARY_PATH";
+	if (n != 15)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s %.*s for every later command: the loader runs that library's code inside each of them", how,
+			  (int)n, word);
+}
+
+/* Rate setting (or unsetting, when how says so) the variable NAME[=...] for what runs (git, guard: for_guard). */
+static void
+env_set(struct risk_state *st, const char *word, const char *how, bool for_git, bool for_guard)
 {
 	size_t n = strcspn(word, "=");
 
@@ -62,9 +91,40 @@ env_set(struct risk_state *st, const char *word, const char *how, bool for_git)
 				  "%s %.*s for every later command: git would read its settings from another folder", how,
 				  (int)n, word);
 		break;
+	case ENV_LOADER:
+		loader_set(st, word, n, how, for_guard);
+		break;
 	case ENV_NONE:
 		break;
 	}
+}
+
+/* git, or one of guard's programs. */
+static bool
+is_guarded(const char *name)
+{
+	return !strcmp(name, "git") || risk_guard_program_name(name) != NULL;
+}
+
+/*
+ * Does what runs from word i on reach git (or guard)? The program itself,
+ * a wrapper's program (timeout 5 git ...), or a shell's script text
+ * (sh -c 'git commit ...').
+ */
+static bool
+reaches_guarded(const struct risk_cmd *c, size_t i)
+{
+	for (; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (is_guarded(risk_basename(t)))
+			return true;
+		for (const char *p = t; (p = strstr(p, "git")) != NULL; p += 3)
+			if ((p == t || strchr(" \t;&|(`'\"/", p[-1])) && (!p[3] || strchr(" \t;&|)`'\"", p[3])))
+				return true;
+		if (risk_guard_names_program(t))
+			return true;
+	}
+	return false;
 }
 
 /* The program a command line runs, past env/sudo and their options and NAME=V words. */
@@ -80,28 +140,44 @@ runs_after(const struct risk_cmd *c, size_t i)
 	return "";
 }
 
+/* env's short options clustered (-i, -vi, -0i): i before any option that takes a value. */
+static bool
+clears_env(const char *t)
+{
+	if (t[0] != '-' || t[1] == '-' || !t[1])
+		return false;
+	for (const char *p = t + 1; *p; p++) {
+		if (*p == 'i')
+			return true;
+		if (strchr("uCSP", *p))
+			return false; /* the rest is the option's value */
+	}
+	return false;
+}
+
 static void
 env_wrapper(struct risk_state *st, const struct risk_cmd *c, size_t at)
 {
 	const char *w = risk_basename(c->argv[at].text);
 	bool env = !strcmp(w, "env");
 	bool git = !strcmp(runs_after(c, at + 1), "git");
+	bool guarded = reaches_guarded(c, at + 1);
 
 	for (size_t i = at + 1; i < c->argc; i++) {
 		const char *t = c->argv[i].text;
 		if (env && (!strcmp(t, "-u") || !strcmp(t, "--unset")) && i + 1 < c->argc) {
-			env_set(st, c->argv[++i].text, "env -u unsets", git);
+			env_set(st, c->argv[++i].text, "env -u unsets", git, guarded);
 		} else if (env && (!strncmp(t, "--unset=", 8) || (!strncmp(t, "-u", 2) && t[2]))) {
-			env_set(st, t + (t[1] == 'u' ? 2 : 8), "env -u unsets", git);
-		} else if (env && (!strcmp(t, "-i") || !strcmp(t, "-") || !strcmp(t, "--ignore-environment"))) {
-			/* env -i make stays everyday: only git itself is looked at (git inside make is not) */
-			if (git)
+			env_set(st, t + (t[1] == 'u' ? 2 : 8), "env -u unsets", git, guarded);
+		} else if (env && (!strcmp(t, "-") || !strcmp(t, "--ignore-environment") || clears_env(t))) {
+			/* env -i make stays everyday: git itself, or a shell or wrapper whose words run git */
+			if (guarded)
 				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 					  "env -i clears the agent's markers for git: guard's git hooks would take it for a person");
 		} else if (t[0] == '-') {
 			continue;
 		} else if (strchr(t, '=') && t[0] != '=') {
-			env_set(st, t, "sets", git);
+			env_set(st, t, "sets", git, guarded);
 		} else {
 			break;
 		}
@@ -114,23 +190,35 @@ risk_env_part(struct risk_state *st, const struct risk_cmd *c)
 	const struct guard_shell_cmd *cmd = c->cmd;
 	const char *verb = c->argc ? risk_basename(c->argv[0].text) : "";
 	bool git = !strcmp(verb, "git") || (c->argc && !strcmp(runs_after(c, 0), "git"));
+	bool guarded = c->argc && reaches_guarded(c, 0);
 
 	for (size_t i = 0; i < cmd->nassigns; i++)
-		env_set(st, cmd->assigns[i].text, c->argc ? "sets" : "assigns", git);
+		env_set(st, cmd->assigns[i].text, c->argc ? "sets" : "assigns", git, guarded);
 	if (!c->argc)
 		return;
+	if (st->loader_set && guarded && strcmp(verb, "export") && strcmp(verb, "unset"))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+			  "%s, set earlier on the line, reaches %s: the loader would run that library's code inside it "
+			  "and guard's git hooks", st->loader_set, c->name[0] ? c->name : verb);
 	if (!strcmp(verb, "export") || !strcmp(verb, "declare") || !strcmp(verb, "typeset") ||
 	    !strcmp(verb, "local") || !strcmp(verb, "readonly") || !strcmp(verb, "unset")) {
 		const char *how = !strcmp(verb, "unset") ? "unset unsets" : "export exports";
 		for (size_t i = 1; i < c->argc; i++)
 			if (c->argv[i].text[0] != '-')
-				env_set(st, c->argv[i].text, how, false);
+				env_set(st, c->argv[i].text, how, false, false);
 		return;
 	}
 	for (size_t i = 0; i < c->argc && i < 8; i++) {
 		const char *w = risk_basename(c->argv[i].text);
 		if (!strcmp(w, "env") || !strcmp(w, "sudo") || !strcmp(w, "doas")) {
 			env_wrapper(st, c, i);
+			break;
+		}
+		/* bash's exec -c runs the command with an empty environment */
+		if (!strcmp(w, "exec") && i + 1 < c->argc && c->argv[i + 1].text[0] == '-' &&
+		    strchr(c->argv[i + 1].text, 'c') && reaches_guarded(c, i + 1)) {
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "exec -c clears the agent's markers for git: guard's git hooks would take it for a person");
 			break;
 		}
 		if (c->argv[i].text[0] != '-' && i > 0 && strcmp(w, "nice") && strcmp(w, "nohup") && strcmp(w, "exec") &&

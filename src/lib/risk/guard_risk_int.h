@@ -33,6 +33,9 @@ struct risk_state {
 					git aliases set, for later parts (guard_risk_run.c) */
 	const char *secret_pipe;     /* what secret the current pipeline carries (static text), or NULL */
 	unsigned fn_calls;           /* function calls followed into their bodies */
+	const char *loader_set;      /* LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH exported earlier on the line (static text) */
+	struct guard_scanner **scanner; /* guard-scan's rules for text written by the line (made on first use) */
+	struct guard_scanner *scanner_own; /* the outermost state's: scanner points here */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -171,6 +174,8 @@ bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struc
 /* Nested shells: is name a shell; what an interpreter reading stdin runs. */
 bool risk_is_shell(const char *name);
 char *risk_printed_text(const struct guard_shell_cmd *c);
+/* Base64 decode of text (whitespace skipped); NULL when it is not base64 or holds a NUL. Caller frees. */
+char *risk_base64_decode(const char *text);
 char *risk_literal_stdin(const struct risk_cmd *c);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
 void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
@@ -187,6 +192,21 @@ bool risk_patch_zero_replicas(const char *patch);
 
 /* Secrets that leave without a file path (guard_risk_secret.c): one part, before its verb is rated. */
 void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
+/*
+ * Text the line writes into files (guard_risk_written.c): what echo/printf,
+ * a heredoc or here-string, tee, dd, base64 -d or sed -i put in a file, and
+ * the literals of interpreter code that writes files, scanned with
+ * guard-scan's rules as a Write's content is; .gitattributes naming a
+ * filter/diff/merge driver and .gitmodules naming an update command.
+ */
+void risk_written_part(struct risk_state *st, const struct risk_cmd *c);
+/* tee FILE, dd of=FILE, sed -i (wrappers stripped): the text they write. */
+void risk_written_cmd(struct risk_state *st, const struct risk_cmd *c);
+void risk_written_code(struct risk_state *st, const char *lang, const char *code);
+/* A file tool's input (Write content, Edit new_string, MultiEdit edits) for its file_path. */
+void risk_written_tool(struct risk_state *st, const char *tool, const cJSON *input);
+/* The environment as a whole sent over the network ($(env) in curl's arguments, os.environ to urlopen). */
+void risk_secret_code(struct risk_state *st, const char *lang, const char *code);
 /* Programs in files the command runs (guard_risk_files.c): a script by path; make's and npm's files. */
 void risk_file_script(struct risk_state *st, const struct risk_cmd *c);
 void risk_file_programs(struct risk_state *st, const struct risk_cmd *c);

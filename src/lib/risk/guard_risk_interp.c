@@ -475,6 +475,16 @@ in_inert_literal(const char *code, const char *p)
 	return true;
 }
 
+/* "import subprocess" ending its statement: a module imported, not a call (the calls name it again). */
+static bool
+imported_alone(const char *code, const char *p)
+{
+	const char *end = p + strlen("subprocess");
+
+	return p - code >= 7 && !strncmp(p - 7, "import ", 7) && (!*end || strchr(";\n,", *end)) &&
+	       strstr(end, "subprocess.") != NULL;
+}
+
 void
 risk_code_text(struct risk_state *st, const char *lang, const char *code)
 {
@@ -498,6 +508,8 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 				continue;
 			if (in_inert_literal(code, p))
 				continue; /* text the program prints, not a call */
+			if (!strcmp(k->needle, "subprocess") && imported_alone(code, p))
+				continue; /* import subprocess; the calls follow as subprocess.run(...) */
 			found++;
 			code_call(st, lang, code, p, k);
 		}
@@ -508,6 +520,8 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 		risk_unparsed(st, "%s code with too many calls", lang);
 	code_literals(st, lang, code);
 	risk_guard_code(st, lang, code);
+	risk_written_code(st, lang, code);
+	risk_secret_code(st, lang, code);
 }
 
 /* ---- awk: commands piped from or to ------------------------------------ */

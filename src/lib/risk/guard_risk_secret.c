@@ -206,6 +206,10 @@ network_sink(const struct risk_cmd *c)
 	return c->name[0] && risk_name_in(network_sinks, c->name);
 }
 
+/* Programs that look a name up: the name reaches whoever serves its domain. */
+static const char *const dns_tools[] = { "nslookup", "dig", "host", "drill", "ping", "ping6", "delv", "kdig",
+					 "resolvectl", NULL };
+
 /* curl -d "token=$GITHUB_TOKEN" https://elsewhere: a secret variable sent to a host not allowed. */
 static void
 secret_in_arguments(struct risk_state *st, const struct risk_cmd *c)
@@ -218,12 +222,149 @@ secret_in_arguments(struct risk_state *st, const struct risk_cmd *c)
 		const char *t = c->argv[i].text;
 		if (strstr(t, "://") && !url)
 			url = t;
-		else if (!sent && secret_var(t, var, sizeof(var)))
-			sent = var;
+		if (!sent && secret_var(t, var, sizeof(var)))
+			sent = var; /* in the URL itself too: https://host/?k=$TOKEN */
+	}
+	if (sent && risk_name_in(dns_tools, c->name)) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s sends %s in a name it looks up (DNS reaches any "
+			  "server)", c->name, sent);
+		return;
 	}
 	if (sent && url && risk_url_foreign(st, url))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s sends %s to a host not in allowed_hosts: %s",
 			  c->name, sent, url);
+}
+
+/*
+ * A command substitution in text that prints the whole environment:
+ * $(env), $(printenv), `env`, $(set), $(export -p), $(cat /proc/self/environ).
+ */
+static bool
+env_dump_subst(const char *text)
+{
+	static const char *const dumps[] = { "env", "printenv", "set", "export", "declare", "compgen", NULL };
+
+	for (const char *p = text; *p; p++) {
+		if (!((p[0] == '$' && p[1] == '(') || p[0] == '`'))
+			continue;
+		const char *q = p + (p[0] == '$' ? 2 : 1);
+		while (*q == ' ' || *q == '\t')
+			q++;
+		size_t n = 0;
+		while (isalnum((unsigned char)q[n]) || q[n] == '_' || q[n] == '/')
+			n++;
+		char word[64];
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1), q);
+		const char *end = q + n;
+		if (risk_name_in(dumps, risk_basename(word)) && (*end == ')' || *end == '`' || *end == ' ' || *end == '|'))
+			return !strcmp(risk_basename(word), "env") || !strcmp(risk_basename(word), "printenv") ||
+			       *end != ' ' || !strncmp(end, " -p", 3) || !strncmp(end, " -x", 3) || !strncmp(end, " -e", 3);
+		if (strstr(q, "/environ"))
+			return true;
+	}
+	return false;
+}
+
+/* gh gist create / gh api (writes to GitHub), besides the network_sinks. */
+static bool
+sends_out(const struct risk_cmd *c)
+{
+	if (!strcmp(c->name, "gh"))
+		return has_word(c, 1, "gist") || has_word(c, 1, "api") || has_word(c, 1, "issue") || has_word(c, 1, "pr");
+	return c->name[0] && risk_name_in(network_sinks, c->name);
+}
+
+/* curl -d "$(env)", wget --post-data="$(printenv)": the environment in a network program's arguments. */
+static void
+env_in_arguments(struct risk_state *st, const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++)
+		if ((c->argv[i].flags & (GUARD_WORD_SUBST | GUARD_WORD_DYNAMIC)) && env_dump_subst(c->argv[i].text)) {
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ,
+				  "%s sends the environment (every secret variable in it) over the network: %s", c->name,
+				  c->argv[i].text);
+			return;
+		}
+}
+
+/* The whole environment in code: os.environ, process.env, ENV, %ENV, $_ENV, getenv() not indexed by one name. */
+static bool
+code_env_dump(const char *code)
+{
+	static const char *const names[][2] = {
+		{ "os.environ", ".get(" }, { "process.env", "." }, { "ENV", ".fetch" }, { "%ENV", NULL },
+		{ "$_ENV", NULL }, { "getenv()", NULL },
+	};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++)
+		for (const char *p = strstr(code, names[k][0]); p; p = strstr(p + 1, names[k][0])) {
+			const char *after = p + strlen(names[k][0]);
+			if (p > code && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$' || p[-1] == '.'))
+				continue; /* part of another name */
+			if (isalnum((unsigned char)*after) || *after == '_' || *after == '[' || *after == '{')
+				continue; /* one variable (os.environ['X'], $ENV{X}) or another name */
+			if (names[k][1] && !strncmp(after, names[k][1], strlen(names[k][1])))
+				continue; /* os.environ.get('X'), process.env.X, ENV.fetch('X') */
+			return true;
+		}
+	return false;
+}
+
+void
+risk_secret_code(struct risk_state *st, const char *lang, const char *code)
+{
+	static const char *const sinks[] = { "urlopen", "requests.", "http.client", "httpx", "urllib3", "fetch(",
+					     "axios", "http.request", "https.request", "Net::HTTP", "LWP::", "HTTP::Tiny",
+					     "curl_exec", "socket", "smtplib", "Faraday", "open-uri", NULL };
+
+	if (risk_text_has_any(code, sinks) && code_env_dump(code))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ,
+			  "%s code sends the environment (every secret variable in it) over the network", lang);
+}
+
+/* env | sort > f, env | tee f: a program that passes its input on whole, into a file. */
+static bool
+passes_into_file(const struct risk_cmd *c)
+{
+	static const char *const pass[] = { "sort", "cat", "uniq", "base64", "gzip", "xz", "bzip2", "zstd", "column",
+					    "tr", "nl", "tac", "tee", NULL };
+
+	if (!risk_name_in(pass, c->name))
+		return false;
+	if (!strcmp(c->name, "tee"))
+		for (size_t i = 1; i < c->argc; i++)
+			if (c->argv[i].text[0] != '-' && strncmp(c->argv[i].text, "/dev/", 5))
+				return true;
+	return redirected_to_file(c);
+}
+
+/*
+ * printenv HOME PATH: only the variables named, none of them secret by its
+ * name; echo '${DB_PASSWORD}': the name as text, not expanded.
+ */
+static bool
+names_other_variables(const struct risk_cmd *c)
+{
+	bool named = false;
+	char var[128];
+
+	if (!strcmp(c->name, "echo") || !strcmp(c->name, "printf")) {
+		for (size_t i = 1; i < c->argc; i++)
+			if ((c->argv[i].flags & GUARD_WORD_DYNAMIC) && secret_var(c->argv[i].text, var, sizeof(var)))
+				return false;
+		return true;
+	}
+	if (strcmp(c->name, "printenv"))
+		return false;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] == '-')
+			continue;
+		if (secret_name(t, strlen(t)))
+			return false;
+		named = true;
+	}
+	return named;
 }
 
 void
@@ -248,8 +389,13 @@ risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 		st->secret_pipe = NULL;
 	else if (st->secret_pipe && network_sink(&c))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s sends %s over the network", c.name, st->secret_pipe);
-	if (network_sink(&c))
+	if (c.cmd->pipe_pos && st->secret_pipe && passes_into_file(&c))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s writes %s into a file, where a commit or an upload takes the secrets", c.name, st->secret_pipe);
+	if (network_sink(&c) || risk_name_in(dns_tools, c.name))
 		secret_in_arguments(st, &c);
+	if (sends_out(&c))
+		env_in_arguments(st, &c);
 	served_folder(st, &c);
 
 	enum secret_kind kind = secret_source(&c, &what, var, sizeof(var));
@@ -257,6 +403,9 @@ risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 		return;
 	if (c.cmd->piped_out)
 		st->secret_pipe = what == var ? "a secret variable" : what;
+	if (kind == SECRET_ENV && redirected_to_file(&c) && !names_other_variables(&c))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s writes %s into a file, where a commit or an upload takes the secrets", c.name, what);
 	if (kind != SECRET_CREDS)
 		return;
 	if (c.cmd->piped_out)

@@ -22,8 +22,8 @@ risk_is_shell(const char *name)
 }
 
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64. */
-static char *
-base64_decode(const char *text)
+char *
+risk_base64_decode(const char *text)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	struct guard_buf out = GUARD_BUF_INIT;
@@ -275,7 +275,7 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 			if (prev->redirs[i].op == GUARD_REDIR_HERESTRING && !(prev->redirs[i].target.flags & GUARD_WORD_DYNAMIC))
 				encoded = guard_xstrdup(prev->redirs[i].target.text);
 		if (encoded && !strcmp(risk_basename(prev->argv[0].text), "base64"))
-			text = base64_decode(encoded);
+			text = risk_base64_decode(encoded);
 		free(encoded);
 		if (!text) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "decoded data piped to %s", what);

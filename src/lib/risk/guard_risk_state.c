@@ -363,6 +363,39 @@ code_execs(const char *code)
 	return risk_text_has_any(code, marks);
 }
 
+/*
+ * An awk program's writes, not counting "constant command" | getline: that
+ * command is rated as a command line of its own (awk 'BEGIN{"cat
+ * .ai/policy.yaml" | getline}' reads as cat does).
+ */
+static bool
+awk_writes(const char *code)
+{
+	char *copy = guard_xstrdup(code);
+
+	for (char *p = copy; (p = strstr(p, "getline")) != NULL; p += 7) {
+		char *q = p;
+		while (q > copy && q[-1] == ' ')
+			q--;
+		if (q == copy || q[-1] != '|')
+			continue;
+		q--;
+		while (q > copy && q[-1] == ' ')
+			q--;
+		if (q == copy || q[-1] != '"')
+			continue;
+		char *open = q - 1;
+		while (open > copy && (open[-1] != '"' || (open - 1 > copy && open[-2] == '\\')))
+			open--;
+		if (open == copy)
+			continue;
+		memset(open - 1, ' ', (size_t)(p + 7 - (open - 1))); /* blank "cmd" | getline */
+	}
+	bool w = code_writes(copy);
+	free(copy);
+	return w;
+}
+
 void
 risk_guard_code(struct risk_state *st, const char *lang, const char *code)
 {
@@ -980,7 +1013,8 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 		readonly = true;
 	if (!strcmp(n, "sed") || strstr(n, "awk"))
 		for (size_t i = 1; readonly && i < c->argc; i++)
-			if (is_program_word(c, i) && (code_writes(c->argv[i].text) || (!strcmp(n, "sed") && sed_execs(c->argv[i].text))))
+			if (is_program_word(c, i) && (strstr(n, "awk") ? awk_writes(c->argv[i].text) :
+						      (code_writes(c->argv[i].text) || sed_execs(c->argv[i].text))))
 				readonly = false; /* print > f, w FILE, s///e: every name it is given may be written */
 	/* echo/printf into a file: whatever names a guard verb is a script for later */
 	if ((!strcmp(n, "echo") || !strcmp(n, "printf")) && cmd->nredirs)

@@ -136,6 +136,8 @@ file_tool_paths(struct risk_state *st, const char *tool, const cJSON *input)
 	/* a writing tool whose file guard cannot read: a person looks */
 	if (writes && !named)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s names no file guard can read", tool);
+	if (writes)
+		risk_written_tool(st, tool, input);
 	/* Glob's pattern may itself reach elsewhere (an absolute or ~ pattern). */
 	const char *pat = input_str(input, "pattern");
 	if (pat && (!strcmp(tool, "Glob") || !strcmp(tool, "glob")) &&
