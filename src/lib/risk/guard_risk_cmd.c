@@ -21,8 +21,9 @@ risk_word_is(const struct guard_shell_word *w, const char *s)
 bool
 risk_name_in(const char *const *names, const char *name)
 {
+	/* the first byte first: most names of a list differ there (a stream asks ~200 times an event) */
 	for (size_t i = 0; names[i]; i++)
-		if (!strcmp(names[i], name))
+		if (names[i][0] == name[0] && !strcmp(names[i], name))
 			return true;
 	return false;
 }

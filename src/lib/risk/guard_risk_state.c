@@ -456,7 +456,7 @@ input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, boo
 		src = from;
 		written = true;
 	}
-	if (!written && !*unknown && stat(abs, &sb) < 0) {
+	if (!written && !*unknown && risk_memo_stat(abs, &sb) < 0) {
 		/* not there: the command fails, unless another command on the line makes it (mkfifo F) */
 		for (size_t i = 0; c->sh && i < c->sh->ncmds && !*unknown; i++)
 			for (size_t k = 1; &c->sh->cmds[i] != c->cmd && k < c->sh->cmds[i].argc && !*unknown; k++)
@@ -465,7 +465,7 @@ input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, boo
 			free(abs);
 			return NULL;
 		}
-	} else if (!written && !*unknown && (!S_ISREG(sb.st_mode) || access(abs, R_OK) < 0)) {
+	} else if (!written && !*unknown && (!S_ISREG(sb.st_mode) || risk_memo_access(abs, R_OK) < 0)) {
 		*unknown = true;
 	}
 	if (*unknown) {
@@ -656,7 +656,7 @@ copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell
 		struct stat sb;
 		snprintf(probe, sizeof(probe), "%s/%.*s", src->text, (int)fn, s->text[i]);
 		char *abs = guard_path_resolve(st->cwds[0], probe, st->ctx->home);
-		bool there = lstat(abs, &sb) == 0;
+		bool there = risk_memo_lstat(abs, &sb) == 0;
 		free(abs);
 		snprintf(into, sizeof(into), "%s/%.*s", dest, (int)fn, s->text[i]);
 		int place = there ? risk_guard_place(st, into) : 0;
@@ -824,13 +824,13 @@ static void
 list_state(const char *project, const char *rel, unsigned depth, struct guard_list *out)
 {
 	char *abs = guard_xasprintf("%s/%s", project, rel);
-	DIR *d = opendir(abs);
+	void *d = risk_memo_opendir(abs);
 	struct dirent *e;
 
 	free(abs);
 	if (!d)
 		return;
-	while ((e = readdir(d)) && out->len < FIND_STATE_MAX) {
+	while ((e = risk_memo_readdir(d)) && out->len < FIND_STATE_MAX) {
 		/* .tmp/ is the approval store's staging folder: remade on each save, nothing to lose */
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".tmp"))
 			continue;
@@ -840,7 +840,7 @@ list_state(const char *project, const char *rel, unsigned depth, struct guard_li
 			list_state(project, sub, depth + 1, out);
 		free(sub);
 	}
-	closedir(d);
+	risk_memo_closedir(d);
 }
 
 /*
