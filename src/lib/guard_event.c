@@ -362,15 +362,18 @@ guard_uuid(char out[37])
 	 * where libsodium's randombytes made sixteen (256 bytes a call) after
 	 * its own start-up; a stream makes one call per 256 ids.
 	 */
-	static _Thread_local unsigned char pool[4096];
+	enum { POOL = 4096 };
+	static _Thread_local unsigned char *pool; /* made on first use */
 	static _Thread_local size_t left, size;
 	uuid_t u;
 
+	if (!pool)
+		pool = guard_thread_calloc(POOL);
 	if (left < sizeof(u)) {
-		size = size ? sizeof(pool) : 256;
+		size = size ? POOL : 256;
 		size_t got = 0;
 		while (got < size) {
-			ssize_t n = getrandom(pool + sizeof(pool) - size + got, size - got, 0);
+			ssize_t n = getrandom(pool + POOL - size + got, size - got, 0);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
@@ -380,12 +383,12 @@ guard_uuid(char out[37])
 		if (got < size) {
 			/* no getrandom(2): libsodium finds the kernel's randomness another way */
 			(void)guard_crypto_init();
-			randombytes_buf(pool + sizeof(pool) - size, size);
+			randombytes_buf(pool + POOL - size, size);
 		}
 		left = size;
 	}
-	memcpy(u, pool + sizeof(pool) - left, sizeof(u));
-	sodium_memzero(pool + sizeof(pool) - left, sizeof(u));
+	memcpy(u, pool + POOL - left, sizeof(u));
+	sodium_memzero(pool + POOL - left, sizeof(u));
 	left -= sizeof(u);
 	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
 	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */

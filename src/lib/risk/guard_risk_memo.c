@@ -50,7 +50,7 @@ struct memo {
 };
 
 /* slots made on first use: a hook call touches a few, not a table's worth of pages */
-static _Thread_local struct memo *memo[MEMO_SLOTS];
+static _Thread_local struct memo **memo; /* MEMO_SLOTS, made on first use */
 static _Thread_local bool memo_on;
 
 void
@@ -87,6 +87,8 @@ slot(int kind, int mode, const char *path, bool *fresh)
 
 	for (const char *p = path; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
+	if (!memo)
+		memo = guard_thread_calloc(MEMO_SLOTS * sizeof(*memo));
 	struct memo **at = &memo[h % MEMO_SLOTS];
 	if (!*at)
 		*at = guard_xcalloc(1, sizeof(**at));

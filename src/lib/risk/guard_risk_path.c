@@ -503,17 +503,22 @@ risk_sensitive_below(const struct risk_state *st, const char *display, const cha
 static const char *
 common_git_dir(const char *project)
 {
-	static thread_local char for_project[PATH_MAX], common[PATH_MAX];
+	static thread_local char *for_project, *common; /* PATH_MAX each, made on first use */
 	char *dir = NULL;
+
+	if (!for_project) {
+		for_project = guard_thread_calloc(2 * PATH_MAX);
+		common = for_project + PATH_MAX;
+	}
 
 	if (!strcmp(for_project, project))
 		return common;
-	snprintf(for_project, sizeof(for_project), "%s", project);
+	snprintf(for_project, PATH_MAX, "%s", project);
 	common[0] = '\0';
 	if (guard_state_dir(project, false, &dir) == 0) {
 		size_t n = strlen(dir);
 		if (n > 6 && !strcmp(dir + n - 6, "/guard"))
-			snprintf(common, sizeof(common), "%.*s", (int)(n - 6), dir);
+			snprintf(common, PATH_MAX, "%.*s", (int)(n - 6), dir);
 	}
 	guard_error_clear();
 	free(dir);
