@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,9 @@
 struct stems {
 	char text[STEMS_MAX][128];
 	size_t n;
+	/* bit i: stem i starts with this byte / has it second (a word's bytes rule most stems out at once) */
+	uint32_t first[256], second[256];
+	size_t folder_len[STEMS_MAX]; /* of the first name: ".ai" of ".ai/audit" */
 };
 
 /* The literal start of each protected glob: ".ai/approvals", ".claude/settings", "/etc/guard". */
@@ -52,6 +56,24 @@ stems_of(const struct risk_state *st, struct stems *s)
 		memcpy(s->text[s->n], g, n);
 		s->text[s->n++][n] = '\0';
 	}
+	memset(s->first, 0, sizeof(s->first));
+	memset(s->second, 0, sizeof(s->second));
+	for (size_t i = 0; i < s->n; i++) {
+		s->folder_len[i] = strcspn(s->text[i], "/");
+		s->first[(unsigned char)s->text[i][0]] |= (uint32_t)1 << i;
+		s->second[(unsigned char)s->text[i][1]] |= (uint32_t)1 << i;
+	}
+}
+
+/* The stems text may hold: those whose first two bytes stand side by side somewhere in it. */
+static uint32_t
+stems_maybe(const struct stems *s, const char *text)
+{
+	uint32_t maybe = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; p[0] && p[1]; p++)
+		maybe |= s->first[p[0]] & s->second[p[1]];
+	return maybe;
 }
 
 /* (a switch, not strchr over the set: it runs for every byte of every word) */
@@ -106,8 +128,7 @@ bare_folder(const struct stems *s, const char *text, char *out, size_t size)
 			base = p + 1;
 	size_t bn = (size_t)(text + n - base);
 	for (size_t i = 0; i < s->n; i++) {
-		const char *slash = strchr(s->text[i], '/');
-		size_t fn = slash ? (size_t)(slash - s->text[i]) : strlen(s->text[i]);
+		size_t fn = s->folder_len[i];
 		if (fn == bn && !strncmp(base, s->text[i], fn) && s->text[i][0] != '/') {
 			if (n >= size)
 				return false;
@@ -131,9 +152,10 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 {
 	unsigned hits = 0;
 	char token[1024];
+	uint32_t maybe = stems_maybe(s, text);
 
 	for (size_t i = 0; i < s->n; i++)
-		for (const char *p = text; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
+		for (const char *p = (maybe >> i & 1) ? text : ""; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
 			token_around(text, p, strlen(s->text[i]), token, sizeof(token));
 			int place = risk_guard_place(st, token);
 			if (!place && found == mention_write && s->text[i][0] != '/') {
@@ -240,6 +262,8 @@ interp_known(const char *n)
 static bool
 is_interp(const char *n)
 {
+	if (!strchr("pnrdbljt", n[0]) || !n[0])
+		return false; /* none starts so: asked for every word of every command */
 	return !strncmp(n, "python", 6) || !strcmp(n, "node") || !strcmp(n, "perl") || !strcmp(n, "ruby") ||
 	       !strcmp(n, "php") || !strcmp(n, "deno") || !strcmp(n, "bun") || !strcmp(n, "lua") ||
 	       !strcmp(n, "julia") || !strcmp(n, "tclsh");
