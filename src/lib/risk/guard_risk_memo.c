@@ -114,17 +114,18 @@ answer(const struct memo *m)
 	return m->rc;
 }
 
-int
-risk_memo_stat(const char *path, struct stat *sb)
+/* stat(2) (kind MEMO_STAT) or lstat(2) (MEMO_LSTAT) */
+static int
+memo_stat(int kind, const char *path, struct stat *sb)
 {
+	int (*call)(const char *, struct stat *) = kind == MEMO_STAT ? stat : lstat;
 	bool fresh;
 
 	if (!memo_on)
-		return stat(path, sb);
-	struct memo *m = slot(MEMO_STAT, 0, path, &fresh);
-
+		return call(path, sb);
+	struct memo *m = slot(kind, 0, path, &fresh);
 	if (!fresh) {
-		m->rc = stat(path, &m->sb);
+		m->rc = call(path, &m->sb);
 		m->err = m->rc < 0 ? errno : 0;
 	}
 	*sb = m->sb;
@@ -132,20 +133,15 @@ risk_memo_stat(const char *path, struct stat *sb)
 }
 
 int
+risk_memo_stat(const char *path, struct stat *sb)
+{
+	return memo_stat(MEMO_STAT, path, sb);
+}
+
+int
 risk_memo_lstat(const char *path, struct stat *sb)
 {
-	bool fresh;
-
-	if (!memo_on)
-		return lstat(path, sb);
-	struct memo *m = slot(MEMO_LSTAT, 0, path, &fresh);
-
-	if (!fresh) {
-		m->rc = lstat(path, &m->sb);
-		m->err = m->rc < 0 ? errno : 0;
-	}
-	*sb = m->sb;
-	return answer(m);
+	return memo_stat(MEMO_LSTAT, path, sb);
 }
 
 int
