@@ -49,6 +49,13 @@ CPPFLAGS_ALL = -Isrc/lib -I$(BUILD)/lib -include src/lib/guard_prelude.h -D_GNU_
 CFLAGS_ALL   = -std=c11 -MMD -MP -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wno-format-nonliteral -fno-strict-aliasing $(OPT) $(EXTRA) $(CFLAGS)
 LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS_COMMON) 2>/dev/null)
+# STATIC_DEPS=1: libyaml, libuuid, libsodium and PCRE2 linked statically (cJSON
+# has no .a in Debian). Fewer libraries for the loader to map and relocate at
+# every hook call (t/bench/RESULTS.md), but a Debian security update of one of
+# them then needs a rebuild of guard: a measured option, never the default.
+ifeq ($(STATIC_DEPS),1)
+LDLIBS_COMMON = -lcjson -Wl,-Bstatic -lyaml -luuid -lsodium -lpcre2-8 -Wl,-Bdynamic
+endif
 CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
 LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
 # Programs (and unit tests) that link libgit2: name them here.

@@ -12,6 +12,7 @@
 #include "guard_event.h"
 #include "guard_json.h"
 #include "guard_file.h"
+#include "guard_risk.h"
 #include "guard_suggest.h"
 
 const char *cli_progname = "guard";
@@ -63,6 +64,7 @@ arena_malloc(size_t n)
  * chunks go together at cli_bulk_end.
  */
 #define BULK_CHUNK ((size_t)1 << 20)
+#define BULK_FIRST ((size_t)64 << 10)
 static struct {
 	struct { char *base; size_t cap; } *chunks;
 	size_t n, used;
@@ -74,7 +76,9 @@ bulk_malloc(size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	if (!bulk.n || n > bulk.chunks[bulk.n - 1].cap - bulk.used) {
-		size_t cap = n > BULK_CHUNK ? n : BULK_CHUNK;
+		/* the first chunk from the heap (a hook's payload fits), then 1 MiB ones (each an mmap) */
+		size_t chunk = bulk.n ? BULK_CHUNK : BULK_FIRST;
+		size_t cap = n > chunk ? n : chunk;
 		bulk.chunks = guard_xrealloc(bulk.chunks, (bulk.n + 1) * sizeof(*bulk.chunks));
 		bulk.chunks[bulk.n].base = guard_xmalloc(cap);
 		bulk.chunks[bulk.n++].cap = cap;
@@ -457,6 +461,7 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	unsigned long seen = 0;
 	cJSON *ev;
 
+	guard_risk_memo_stream(true); /* a stream rates the same project again and again */
 	/*
 	 * Pipe-sized buffers: with glibc's 4 KiB ones, two filters in a
 	 * pipeline hand over every few events and spend their time switching.

@@ -1,4 +1,6 @@
+#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "guard_buf.h"
@@ -34,6 +36,43 @@ guard_xcalloc(size_t n, size_t size)
 	if (!p)
 		guard_oom();
 	return p;
+}
+
+/* ---- per-thread caches -------------------------------------------------- */
+
+struct thread_block {
+	struct thread_block *next;
+	max_align_t data[];
+};
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+static void
+thread_blocks_free(void *head)
+{
+	for (struct thread_block *b = head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+}
+
+static void
+thread_key_make(void)
+{
+	(void)pthread_key_create(&thread_key, thread_blocks_free);
+}
+
+void *
+guard_thread_calloc(size_t size)
+{
+	struct thread_block *b;
+
+	pthread_once(&thread_once, thread_key_make);
+	b = guard_xcalloc(1, sizeof(*b) + size);
+	b->next = pthread_getspecific(thread_key);
+	(void)pthread_setspecific(thread_key, b);
+	return b->data;
 }
 
 void *

@@ -72,6 +72,14 @@ char *guard_xstrndup(const char *s, size_t n);
 char *guard_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Zeroed memory for one thread's cache, freed when the thread ends. A
+ * cache kept as a _Thread_local array is zeroed page by page when every
+ * program starts (each page a fault, ~25 us here), used or not; this is
+ * made on first use only.
+ */
+void *guard_thread_calloc(size_t size);
+
+/*
  * Append s as a person should see it before approving it: unchanged when
  * it is printable UTF-8, else quoted the way bash writes $'...', with
  * newlines, tabs, other control bytes, invalid UTF-8 and the invisible

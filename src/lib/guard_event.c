@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdint.h>
+#include <sys/random.h>
 #include <unistd.h>
 #include <sodium.h>
 #include <uuid/uuid.h>
@@ -355,19 +356,39 @@ guard_event_write_since(FILE *out, const cJSON *ev, const struct guard_event_mar
 void
 guard_uuid(char out[37])
 {
-	/* Random bytes fetched 4 KiB at a time: one system call per 256 ids. */
-	static _Thread_local unsigned char pool[4096];
-	static _Thread_local size_t left;
+	/*
+	 * Random bytes from the kernel, 256 (16 ids) the first time and 4 KiB
+	 * (256 ids) after: a hook call needs one id and one getrandom(2),
+	 * where libsodium's randombytes made sixteen (256 bytes a call) after
+	 * its own start-up; a stream makes one call per 256 ids.
+	 */
+	enum { POOL = 4096 };
+	static _Thread_local unsigned char *pool; /* made on first use */
+	static _Thread_local size_t left, size;
 	uuid_t u;
 
+	if (!pool)
+		pool = guard_thread_calloc(POOL);
 	if (left < sizeof(u)) {
-		/* On failure randombytes still seeds itself from the kernel. */
-		(void)guard_crypto_init();
-		randombytes_buf(pool, sizeof(pool));
-		left = sizeof(pool);
+		size = size ? POOL : 256;
+		size_t got = 0;
+		while (got < size) {
+			ssize_t n = getrandom(pool + POOL - size + got, size - got, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got < size) {
+			/* no getrandom(2): libsodium finds the kernel's randomness another way */
+			(void)guard_crypto_init();
+			randombytes_buf(pool + POOL - size, size);
+		}
+		left = size;
 	}
-	memcpy(u, pool + sizeof(pool) - left, sizeof(u));
-	sodium_memzero(pool + sizeof(pool) - left, sizeof(u));
+	memcpy(u, pool + POOL - left, sizeof(u));
+	sodium_memzero(pool + POOL - left, sizeof(u));
 	left -= sizeof(u);
 	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
 	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */

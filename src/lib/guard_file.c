@@ -219,9 +219,14 @@ guard_file_write_cache(const char *path, const void *data, size_t len, mode_t mo
 int
 guard_mkdirs(const char *path, mode_t mode)
 {
-	char *p = guard_xstrdup(path);
+	char *p;
 	int rc = 0;
+	struct stat sb;
 
+	/* the usual case: it is there already (one stat, not a mkdir per parent) */
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return 0;
+	p = guard_xstrdup(path);
 	for (char *s = p + 1;; s++) {
 		if (*s == '/' || !*s) {
 			char saved = *s;

@@ -62,16 +62,18 @@ normalise(const char *abs)
 static char *
 realpath_cached(const char *path)
 {
-	static _Thread_local struct {
+	static _Thread_local struct resolve_slot {
 		char *path, *resolved; /* resolved NULL: did not resolve */
 		time_t at;
-	} cache[RESOLVE_CACHE];
+	} *cache; /* RESOLVE_CACHE slots, made on first use (guard_thread_calloc) */
 	struct timespec now;
 	unsigned h = 2166136261u;
 
 	for (const char *p = path; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	h %= RESOLVE_CACHE;
+	if (!cache)
+		cache = guard_thread_calloc(RESOLVE_CACHE * sizeof(*cache));
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 	if (cache[h].path && cache[h].at == now.tv_sec && !strcmp(cache[h].path, path))
 		return cache[h].resolved ? guard_xstrdup(cache[h].resolved) : NULL;

@@ -52,4 +52,12 @@ cJSON *guard_risk_to_json(const struct guard_risk *r);
 /* Rate the event and set its "risk" key (replacing any present). */
 int guard_risk_event(const struct guard_risk_ctx *ctx, cJSON *event);
 
+/*
+ * For a stream of events (this thread): the analyzer's looks at the file
+ * system (stat, access, a folder listed, a Makefile read) are kept and
+ * reused within the same second, as guard_path_resolve's realpath is.
+ * Off by default: one call (a hook, a test, an explain) always looks now.
+ */
+void guard_risk_memo_stream(bool on);
+
 #endif

@@ -64,15 +64,38 @@ guard_duration_format(long long seconds, char *out, size_t size)
 	}
 }
 
+/* y-m-d of a day count from 1970-01-01 (H. Hinnant's civil_from_days, the inverse of days_from_civil below). */
+static void
+civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);                          /* [0, 146096] */
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+	unsigned mp = (5 * doy + 2) / 153;                                    /* [0, 11] */
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
 void
 guard_time_format(const struct timespec *ts, char out[GUARD_TIME_LEN])
 {
-	struct tm tm;
-	time_t t = ts->tv_sec;
+	/*
+	 * Not gmtime_r/strftime: the first call of either runs tzset, which
+	 * reads /etc/localtime (seven system calls in every hook) for a UTC time.
+	 */
+	long long t = (long long)ts->tv_sec, days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), y;
+	long long sec = t - days * 86400;
+	unsigned m, d;
 	size_t n;
 
-	gmtime_r(&t, &tm);
-	n = strftime(out, GUARD_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+	civil_from_days(days, &y, &m, &d);
+	n = (size_t)snprintf(out, GUARD_TIME_LEN, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", y, m, d, sec / 3600,
+			     sec / 60 % 60, sec % 60);
+	if (n >= GUARD_TIME_LEN)
+		n = GUARD_TIME_LEN - 1;
 	snprintf(out + n, GUARD_TIME_LEN - n, ".%03uZ", (unsigned)(ts->tv_nsec / 1000000) % 1000u);
 }
 

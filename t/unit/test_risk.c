@@ -3,6 +3,8 @@
  * category, obfuscation, the no-cry-wolf commands, tool events, explain.
  * Runs in a temporary project (with .git/, build/, node_modules/) and home.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -850,6 +852,86 @@ TEST(explain_is_readable)
 	guard_buf_release(&ex);
 }
 
+/* Wait (on the clock, not a fixed sleep) until CLOCK_MONOTONIC_COARSE's second changes. */
+static void
+next_second(void)
+{
+	struct timespec a, b, pause = { 0, 20 * 1000 * 1000 };
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &a);
+	do {
+		nanosleep(&pause, NULL);
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &b);
+	} while (b.tv_sec == a.tv_sec);
+}
+
+static size_t
+names_in(const char *dir, const char *name)
+{
+	size_t hits = 0;
+	void *d = risk_memo_opendir(dir);
+	struct dirent *e;
+	while (d && (e = risk_memo_readdir(d)))
+		hits += !strcmp(e->d_name, name);
+	risk_memo_closedir(d);
+	return hits;
+}
+
+/*
+ * The stream's memory of the file system: off (a hook, a test, explain)
+ * every look is made now; on (cli_filter) an answer is reused within its
+ * second of the monotonic clock and looked at again after it.
+ */
+TEST(stream_memo)
+{
+	char path[600], dir[512], *data = NULL;
+	struct stat sb;
+	size_t len = 0;
+
+	snprintf(dir, sizeof(dir), "%s/memo", project);
+	mkdir(dir, 0700);
+	snprintf(path, sizeof(path), "%s/Makefile", dir);
+	unlink(path);
+	/* off: a file made between two looks is seen at once */
+	CHECK(risk_memo_stat(path, &sb) < 0 && errno == ENOENT);
+	touch_file(dir, "Makefile");
+	CHECK(risk_memo_stat(path, &sb) == 0 && S_ISREG(sb.st_mode));
+	CHECK(names_in(dir, "Makefile") == 1);
+	CHECK(risk_memo_read(path, 1024, &data, &len) == 0 && len == 0);
+	free(data);
+	unlink(path);
+	CHECK(risk_memo_access(path, R_OK) < 0 && names_in(dir, "Makefile") == 0);
+
+	guard_risk_memo_stream(true);
+	for (int tries = 0; tries < 3; tries++) {
+		/* on: the answers of one second are the same answers (unless the second turned between) */
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &t0);
+		bool before = risk_memo_lstat(path, &sb) == 0;
+		size_t listed = names_in(dir, "Makefile");
+		touch_file(dir, "Makefile");
+		bool after = risk_memo_lstat(path, &sb) == 0;
+		size_t relisted = names_in(dir, "Makefile");
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &t1);
+		unlink(path);
+		if (t0.tv_sec != t1.tv_sec)
+			continue;
+		CHECK(!before && !after && listed == 0 && relisted == 0);
+		break;
+	}
+	/* a second later the file system is looked at again */
+	touch_file(dir, "Makefile");
+	next_second();
+	CHECK(risk_memo_lstat(path, &sb) == 0 && names_in(dir, "Makefile") == 1);
+	data = NULL;
+	CHECK(risk_memo_read(path, 1024, &data, &len) == 0 && data && len == 0);
+	free(data);
+	/* and off again: now */
+	guard_risk_memo_stream(false);
+	unlink(path);
+	CHECK(risk_memo_stat(path, &sb) < 0 && names_in(dir, "Makefile") == 0);
+	rmdir(dir);
+}
+
 TEST(speed)
 {
 	struct timespec a, b;
@@ -1092,6 +1174,7 @@ main(void)
 	RUN(mcp_families);
 	RUN(json_shape);
 	RUN(explain_is_readable);
+	RUN(stream_memo);
 	RUN(speed);
 	teardown();
 	return unit_done();

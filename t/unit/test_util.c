@@ -163,6 +163,24 @@ TEST(time_format_and_parse)
 	CHECK(guard_time_parse(buf, &back) == 0 && back.tv_sec == ts.tv_sec && back.tv_nsec == ts.tv_nsec);
 	CHECK(guard_time_parse("2026-11-21T05:04:05+02:00", &back) == 0 && back.tv_sec == 1795230245);
 	CHECK(guard_time_parse("2026-11-21", &back) == GUARD_EUSAGE);
+	/* the hand-made date (no tzset) agrees with gmtime_r, leap days and centuries included */
+	for (long long t = -86400LL * 365; t < 4102444800LL; t += 86400LL * 7 + 3599) {
+		struct timespec at = { (time_t)t, 0 };
+		struct tm tm;
+		char want[64];
+		time_t tt = (time_t)t;
+		gmtime_r(&tt, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		guard_time_format(&at, buf);
+		if (strcmp(buf, want)) {
+			CHECK(!strcmp(buf, want));
+			break;
+		}
+	}
+	struct timespec leap = { 951782400, 5000000 }; /* 2000-02-29 */
+	guard_time_format(&leap, buf);
+	CHECK(!strcmp(buf, "2000-02-29T00:00:00.005Z"));
 	CHECK(guard_time_parse("2026-13-21T03:04:05Z", &back) == GUARD_EUSAGE);
 	CHECK(guard_time_parse("2026-11-21T03:04:05", &back) == GUARD_EUSAGE);
 	guard_time_now(buf);

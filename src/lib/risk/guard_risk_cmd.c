@@ -4,6 +4,7 @@
  * then the verb modules; what none of them knows is rated by a table of
  * everyday commands or as an unknown program.
  */
+#include <stdint.h>
 #include <ctype.h>
 #include <fnmatch.h>
 #include <threads.h>
@@ -21,8 +22,9 @@ risk_word_is(const struct guard_shell_word *w, const char *s)
 bool
 risk_name_in(const char *const *names, const char *name)
 {
+	/* the first byte first: most names of a list differ there (a stream asks ~200 times an event) */
 	for (size_t i = 0; names[i]; i++)
-		if (!strcmp(names[i], name))
+		if (names[i][0] == name[0] && !strcmp(names[i], name))
 			return true;
 	return false;
 }
@@ -478,14 +480,16 @@ static const struct verb_module {
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 
+/* 16 bytes: the table is made at every start, and each of its pages is a page fault */
 struct verb {
 	const char *name;
-	unsigned modules;              /* bit i: verb_modules[i] knows the name */
-	enum everyday everyday;
-	enum shape shape;
+	uint16_t modules; /* bit i: verb_modules[i] knows the name */
+	uint8_t everyday; /* enum everyday */
+	uint8_t shape;    /* enum shape */
 	bool downloader;
-	const struct wrapper *wrapper;
+	uint8_t wrapper;  /* index + 1 into wrappers, 0: none */
 };
+_Static_assert(N_VERB_MODULES <= 16, "struct verb's modules holds one bit a module");
 
 #define VERB_MAX 1024     /* names (about 800 today) */
 #define VERB_SLOTS 2048   /* hash slots: a power of two, at most half full */
@@ -536,8 +540,8 @@ verb_everyday(void)
 {
 	for (const struct everyday_entry *e = everyday_entries; e->name; e++) {
 		struct verb *v = verb_slot(e->name, true);
-		v->everyday = e->table;
-		v->shape = e->shape;
+		v->everyday = (uint8_t)e->table;
+		v->shape = (uint8_t)e->shape;
 	}
 }
 
@@ -555,12 +559,14 @@ verb_index_build(void)
 				verb_prefixes[nverb_prefixes++].modules = 1u << m;
 				continue;
 			}
-			verb_slot(*n, true)->modules |= 1u << m;
+			verb_slot(*n, true)->modules |= (uint16_t)(1u << m);
 		}
 	for (size_t i = 0; wrappers[i].name; i++) {
 		struct verb *v = verb_slot(wrappers[i].name, true);
+		if (i + 1 > UINT8_MAX)
+			abort(); /* the wrappers outgrew struct verb's index */
 		if (!v->wrapper)
-			v->wrapper = &wrappers[i];
+			v->wrapper = (uint8_t)(i + 1);
 	}
 	for (size_t i = 0; risk_downloaders[i]; i++)
 		verb_slot(risk_downloaders[i], true)->downloader = true;
@@ -591,7 +597,7 @@ static const struct wrapper *
 find_wrapper(const char *name)
 {
 	const struct verb *v = verb_find(name);
-	return v ? v->wrapper : NULL;
+	return v && v->wrapper ? &wrappers[v->wrapper - 1] : NULL;
 }
 
 bool
@@ -778,7 +784,7 @@ calls_function(const struct risk_cmd *c)
 static void
 generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 {
-	enum everyday e = v ? v->everyday : EV_NONE;
+	enum everyday e = v ? (enum everyday)v->everyday : EV_NONE;
 
 	if (e == EV_READER) {
 		rate_reader(st, c, false);
@@ -789,7 +795,7 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 		return;
 	}
 	if (e == EV_HARMLESS) {
-		harmless_shape(st, c, v->shape);
+		harmless_shape(st, c, (enum shape)v->shape);
 		return;
 	}
 	for (size_t i = 1; i < c->argc; i++)

@@ -56,7 +56,7 @@ read_here(const struct risk_state *st, const char *dir, const char *name, size_t
 	char *abs = guard_path_resolve(base ? base : st->cwds[0], name, st->ctx->home);
 	char *data = NULL;
 
-	if (guard_file_read(abs, FILE_PROGRAM_MAX, 0, &data, len) < 0) {
+	if (risk_memo_read(abs, FILE_PROGRAM_MAX, &data, len) < 0) {
 		guard_error_clear();
 		data = NULL;
 	}

@@ -249,18 +249,17 @@ pathspec_guard(struct risk_state *st, const char *spec)
 		while (lit && g[lit - 1] != '/')
 			lit--;
 		snprintf(dir, sizeof(dir), "%s/%.*s", st->ctx->project, (int)lit, g);
-		DIR *d = opendir(dir);
+		void *d = risk_memo_opendir(dir);
 		struct dirent *e;
-		for (unsigned n = 0; d && n < 256 && (e = readdir(d)); n++) {
+		for (unsigned n = 0; d && n < 256 && (e = risk_memo_readdir(d)); n++) {
 			snprintf(sample, sizeof(sample), "%.*s%s", (int)lit, g, e->d_name);
 			if (e->d_name[0] != '.' || (e->d_name[1] && strcmp(e->d_name, "..")))
 				if (guard_glob_match(g, sample) && pathspec_hits(&ps, sample)) {
-					closedir(d);
+					risk_memo_closedir(d);
 					return g;
 				}
 		}
-		if (d)
-			closedir(d);
+		risk_memo_closedir(d);
 	}
 	return NULL;
 }
@@ -334,7 +333,7 @@ exists_here(const struct risk_state *st, const char *t)
 {
 	struct stat sb;
 	char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
-	bool ok = stat(abs, &sb) == 0;
+	bool ok = risk_memo_stat(abs, &sb) == 0;
 	free(abs);
 	return ok;
 }
@@ -467,7 +466,7 @@ git_stash_away(struct risk_state *st, const struct git_args *a)
 	}
 	struct stat sb;
 	char *ai = st->ctx->project ? guard_xasprintf("%s/.ai", st->ctx->project) : NULL;
-	if ((has_short(a, 'u') || has(a, "--include-untracked")) && ai && lstat(ai, &sb) == 0)
+	if ((has_short(a, 'u') || has(a, "--include-untracked")) && ai && risk_memo_lstat(ai, &sb) == 0)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 			  "git stash -u takes untracked files away: guard's policy and approvals among them when uncommitted");
 	free(ai);
@@ -643,7 +642,7 @@ git_runs(struct risk_state *st, const char *what, const struct guard_shell_word 
 	} else if (strchr(prog, '/')) {
 		char *abs = guard_path_resolve(st->cwds[0], prog, st->ctx->home);
 		struct stat sb;
-		if (stat(abs, &sb) < 0 || !S_ISREG(sb.st_mode) || access(abs, R_OK) < 0)
+		if (risk_memo_stat(abs, &sb) < 0 || !S_ISREG(sb.st_mode) || risk_memo_access(abs, R_OK) < 0)
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
 				  "%s runs %s, which guard cannot read now: what it does is unknown", what, prog);
 		free(abs);

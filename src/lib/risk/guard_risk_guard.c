@@ -67,9 +67,10 @@ static const struct {
 const char *
 risk_guard_program_name(const char *name)
 {
-	for (size_t i = 0; programs[i]; i++)
-		if (!strcmp(programs[i], name))
-			return programs[i];
+	if (name[0] == 'g')
+		for (size_t i = 0; programs[i]; i++)
+			if (!strcmp(programs[i], name))
+				return programs[i];
 	/* "gu*-approve", "guard-appro?e": a glob that could name one (not "*") */
 	if (strpbrk(name, "*?[") && strlen(name) - strspn(name, "*?[]") >= 4 && strcspn(name, "*?[") + strlen(name) > 4)
 		for (size_t i = 0; programs[i]; i++)
@@ -136,7 +137,7 @@ struct prog_id {
 	ino_t ino;
 	off_t size;
 	const char *name;
-	char path[PATH_MAX];
+	char *path; /* kept for the life of the process (a table of PATH_MAX arrays cost a page fault each) */
 };
 
 static struct prog_id ids[GUARD_IDS_MAX];
@@ -160,7 +161,7 @@ id_add(const char *dir, const char *name)
 	ids[nids].ino = sb.st_ino;
 	ids[nids].size = sb.st_size;
 	ids[nids].name = name;
-	memcpy(ids[nids].path, path, strlen(path) + 1);
+	ids[nids].path = guard_xstrdup(path);
 	nids++;
 }
 
@@ -210,7 +211,7 @@ identify(const char *abs)
 	struct stat sb;
 
 	call_once(&ids_once, ids_build);
-	if (stat(abs, &sb) < 0 || !S_ISREG(sb.st_mode))
+	if (risk_memo_stat(abs, &sb) < 0 || !S_ISREG(sb.st_mode))
 		return NULL;
 	for (size_t i = 0; i < nids; i++)
 		if (ids[i].dev == sb.st_dev && ids[i].ino == sb.st_ino)
@@ -236,7 +237,7 @@ identify_command(const struct risk_state *st, const char *word)
 		size_t len = strcspn(p, ":");
 		char file[PATH_MAX];
 		if (len && p[0] == '/' && snprintf(file, sizeof(file), "%.*s/%s", (int)len, p, word) < (int)sizeof(file) &&
-		    access(file, X_OK) == 0)
+		    risk_memo_access(file, X_OK) == 0)
 			return identify(file);
 		p += len + (p[len] == ':');
 	}

@@ -232,6 +232,20 @@ int risk_guard_place(const struct risk_state *st, const char *path);
 bool risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_verb);
 /* Words of c naming guard's state or programs, judged by what c does with them. */
 void risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c);
+
+/*
+ * The file system with a one-second memory (guard_risk_memo.c): stat(2),
+ * lstat(2), access(2), a bounded read of a program file, a folder listed.
+ */
+struct stat;
+struct dirent;
+int risk_memo_stat(const char *path, struct stat *sb);
+int risk_memo_lstat(const char *path, struct stat *sb);
+int risk_memo_access(const char *path, int mode);
+int risk_memo_read(const char *path, size_t max, char **data, size_t *len);
+void *risk_memo_opendir(const char *path);
+struct dirent *risk_memo_readdir(void *dir);
+void risk_memo_closedir(void *dir);
 /* Program text (python -c, a heredoc script): guard verbs it runs, state it writes. */
 void risk_guard_code(struct risk_state *st, const char *lang, const char *code);
 /* guard_risk_guard.c for guard_risk_state.c: a program's name (or a glob of one), or NULL. */

@@ -503,17 +503,22 @@ risk_sensitive_below(const struct risk_state *st, const char *display, const cha
 static const char *
 common_git_dir(const char *project)
 {
-	static thread_local char for_project[PATH_MAX], common[PATH_MAX];
+	static thread_local char *for_project, *common; /* PATH_MAX each, made on first use */
 	char *dir = NULL;
+
+	if (!for_project) {
+		for_project = guard_thread_calloc(2 * PATH_MAX);
+		common = for_project + PATH_MAX;
+	}
 
 	if (!strcmp(for_project, project))
 		return common;
-	snprintf(for_project, sizeof(for_project), "%s", project);
+	snprintf(for_project, PATH_MAX, "%s", project);
 	common[0] = '\0';
 	if (guard_state_dir(project, false, &dir) == 0) {
 		size_t n = strlen(dir);
 		if (n > 6 && !strcmp(dir + n - 6, "/guard"))
-			snprintf(common, sizeof(common), "%.*s", (int)(n - 6), dir);
+			snprintf(common, PATH_MAX, "%.*s", (int)(n - 6), dir);
 	}
 	guard_error_clear();
 	free(dir);
@@ -575,7 +580,7 @@ static bool
 is_regular_file(const char *abs)
 {
 	struct stat sb;
-	return stat(abs, &sb) == 0 && S_ISREG(sb.st_mode);
+	return risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 static void
@@ -889,7 +894,7 @@ record(struct risk_state *st, const char *display, const char *abs, enum risk_pa
 	else
 		guard_list_add_unique(&st->out->targets, display);
 	/* a write to what is not there makes a new file (or folder): the unattended rules limit where */
-	if ((op == PATH_WRITE || op == PATH_TRUNCATE) && !strpbrk(display, "*?[") && lstat(abs, &sb) != 0)
+	if ((op == PATH_WRITE || op == PATH_TRUNCATE) && !strpbrk(display, "*?[") && risk_memo_lstat(abs, &sb) != 0)
 		guard_list_add_unique(&st->out->creates, display);
 }
 
@@ -1060,7 +1065,7 @@ static _Thread_local bool glob_cut;
 static void *
 budget_opendir(const char *path)
 {
-	return opendir(path);
+	return risk_memo_opendir(path);
 }
 
 static struct dirent *
@@ -1071,13 +1076,13 @@ budget_readdir(void *d)
 		return NULL;
 	}
 	glob_budget--;
-	return readdir(d);
+	return risk_memo_readdir(d);
 }
 
 static void
 budget_closedir(void *d)
 {
-	closedir(d);
+	risk_memo_closedir(d);
 }
 
 static void
@@ -1132,8 +1137,8 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 	g.gl_opendir = budget_opendir;
 	g.gl_readdir = budget_readdir;
 	g.gl_closedir = budget_closedir;
-	g.gl_lstat = lstat;
-	g.gl_stat = stat;
+	g.gl_lstat = risk_memo_lstat;
+	g.gl_stat = risk_memo_stat;
 	glob_budget = RISK_GLOB_DIRENTS;
 	glob_cut = false;
 	int rc = glob(pat.buf, GLOB_NOSORT | GLOB_ALTDIRFUNC, NULL, &g);

@@ -169,7 +169,7 @@ nest_script(struct risk_state *st, const char *what, const struct guard_shell_wo
 	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote || risk_later_run(st, NULL, w, what))
 		return;
 	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
-	if (guard_file_read(abs, SCRIPT_MAX, 0, &data, &len) == 0) {
+	if (risk_memo_read(abs, SCRIPT_MAX, &data, &len) == 0) {
 		risk_explain(st, "    %s reads the script %s", what, w->text);
 		risk_nested(st, what, data, len);
 	}

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,9 @@
 struct stems {
 	char text[STEMS_MAX][128];
 	size_t n;
+	/* bit i: stem i starts with this byte / has it second (a word's bytes rule most stems out at once) */
+	uint32_t first[256], second[256];
+	size_t folder_len[STEMS_MAX]; /* of the first name: ".ai" of ".ai/audit" */
 };
 
 /* The literal start of each protected glob: ".ai/approvals", ".claude/settings", "/etc/guard". */
@@ -52,12 +56,37 @@ stems_of(const struct risk_state *st, struct stems *s)
 		memcpy(s->text[s->n], g, n);
 		s->text[s->n++][n] = '\0';
 	}
+	memset(s->first, 0, sizeof(s->first));
+	memset(s->second, 0, sizeof(s->second));
+	for (size_t i = 0; i < s->n; i++) {
+		s->folder_len[i] = strcspn(s->text[i], "/");
+		s->first[(unsigned char)s->text[i][0]] |= (uint32_t)1 << i;
+		s->second[(unsigned char)s->text[i][1]] |= (uint32_t)1 << i;
+	}
 }
 
+/* The stems text may hold: those whose first two bytes stand side by side somewhere in it. */
+static uint32_t
+stems_maybe(const struct stems *s, const char *text)
+{
+	uint32_t maybe = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; p[0] && p[1]; p++)
+		maybe |= s->first[p[0]] & s->second[p[1]];
+	return maybe;
+}
+
+/* (a switch, not strchr over the set: it runs for every byte of every word) */
 static bool
 path_char(char ch)
 {
-	return ch && !strchr(" \t\n'\"`=,:;()[]{}<>|&", ch);
+	switch (ch) {
+	case '\0': case ' ': case '\t': case '\n': case '\'': case '"': case '`': case '=': case ',': case ':':
+	case ';': case '(': case ')': case '[': case ']': case '{': case '}': case '<': case '>': case '|': case '&':
+		return false;
+	default:
+		return true;
+	}
 }
 
 /* The path-like token of text around [at, at+len): out, cut at a '$' or '`'. */
@@ -99,8 +128,7 @@ bare_folder(const struct stems *s, const char *text, char *out, size_t size)
 			base = p + 1;
 	size_t bn = (size_t)(text + n - base);
 	for (size_t i = 0; i < s->n; i++) {
-		const char *slash = strchr(s->text[i], '/');
-		size_t fn = slash ? (size_t)(slash - s->text[i]) : strlen(s->text[i]);
+		size_t fn = s->folder_len[i];
 		if (fn == bn && !strncmp(base, s->text[i], fn) && s->text[i][0] != '/') {
 			if (n >= size)
 				return false;
@@ -124,9 +152,10 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 {
 	unsigned hits = 0;
 	char token[1024];
+	uint32_t maybe = stems_maybe(s, text);
 
 	for (size_t i = 0; i < s->n; i++)
-		for (const char *p = text; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
+		for (const char *p = (maybe >> i & 1) ? text : ""; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
 			token_around(text, p, strlen(s->text[i]), token, sizeof(token));
 			int place = risk_guard_place(st, token);
 			if (!place && found == mention_write && s->text[i][0] != '/') {
@@ -233,6 +262,8 @@ interp_known(const char *n)
 static bool
 is_interp(const char *n)
 {
+	if (!strchr("pnrdbljt", n[0]) || !n[0])
+		return false; /* none starts so: asked for every word of every command */
 	return !strncmp(n, "python", 6) || !strcmp(n, "node") || !strcmp(n, "perl") || !strcmp(n, "ruby") ||
 	       !strcmp(n, "php") || !strcmp(n, "deno") || !strcmp(n, "bun") || !strcmp(n, "lua") ||
 	       !strcmp(n, "julia") || !strcmp(n, "tclsh");
@@ -489,7 +520,7 @@ input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, boo
 		src = from;
 		written = true;
 	}
-	if (!written && !*unknown && stat(abs, &sb) < 0) {
+	if (!written && !*unknown && risk_memo_stat(abs, &sb) < 0) {
 		/* not there: the command fails, unless another command on the line makes it (mkfifo F) */
 		for (size_t i = 0; c->sh && i < c->sh->ncmds && !*unknown; i++)
 			for (size_t k = 1; &c->sh->cmds[i] != c->cmd && k < c->sh->cmds[i].argc && !*unknown; k++)
@@ -498,7 +529,7 @@ input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, boo
 			free(abs);
 			return NULL;
 		}
-	} else if (!written && !*unknown && (!S_ISREG(sb.st_mode) || access(abs, R_OK) < 0)) {
+	} else if (!written && !*unknown && (!S_ISREG(sb.st_mode) || risk_memo_access(abs, R_OK) < 0)) {
 		*unknown = true;
 	}
 	if (*unknown) {
@@ -689,7 +720,7 @@ copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell
 		struct stat sb;
 		snprintf(probe, sizeof(probe), "%s/%.*s", src->text, (int)fn, s->text[i]);
 		char *abs = guard_path_resolve(st->cwds[0], probe, st->ctx->home);
-		bool there = lstat(abs, &sb) == 0;
+		bool there = risk_memo_lstat(abs, &sb) == 0;
 		free(abs);
 		snprintf(into, sizeof(into), "%s/%.*s", dest, (int)fn, s->text[i]);
 		int place = there ? risk_guard_place(st, into) : 0;
@@ -857,13 +888,13 @@ static void
 list_state(const char *project, const char *rel, unsigned depth, struct guard_list *out)
 {
 	char *abs = guard_xasprintf("%s/%s", project, rel);
-	DIR *d = opendir(abs);
+	void *d = risk_memo_opendir(abs);
 	struct dirent *e;
 
 	free(abs);
 	if (!d)
 		return;
-	while ((e = readdir(d)) && out->len < FIND_STATE_MAX) {
+	while ((e = risk_memo_readdir(d)) && out->len < FIND_STATE_MAX) {
 		/* .tmp/ is the approval store's staging folder: remade on each save, nothing to lose */
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".tmp"))
 			continue;
@@ -873,7 +904,7 @@ list_state(const char *project, const char *rel, unsigned depth, struct guard_li
 			list_state(project, sub, depth + 1, out);
 		free(sub);
 	}
-	closedir(d);
+	risk_memo_closedir(d);
 }
 
 /*

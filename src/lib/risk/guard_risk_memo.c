@@ -1,0 +1,307 @@
+/*
+ * The file system as the analyzer looks at it, with a one-second memory
+ * (as guard_path_resolve's realpath): a stream rates the same commands in
+ * the same project again and again, and each look (a stat, an access on
+ * every $PATH folder, a folder listed, a Makefile read) is a system call
+ * that costs more than the rest of the analysis of an event. An answer is
+ * reused within the same second of the monotonic clock only, so a change
+ * is seen again almost at once; any answer is already stale the moment it
+ * is given (the action runs after the analysis). Only a stream turns it on
+ * (guard_risk_memo_stream, from cli_filter): a hook call, a test or an
+ * explain rates with what the file system says now.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guard_buf.h"
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_risk_int.h"
+
+#define MEMO_SLOTS 512
+#define MEMO_READ_MAX (64u << 10) /* files larger than this are read every time */
+#define MEMO_DIR_MAX 512          /* folders with more entries are listed every time */
+
+enum memo_kind { MEMO_STAT = 1, MEMO_LSTAT, MEMO_ACCESS, MEMO_READ, MEMO_DIR };
+
+/* A folder's names, shared by the memory and the listings in progress. */
+struct memo_names {
+	size_t refs, n;
+	struct memo_name {
+		ino_t ino;
+		unsigned char type;
+		char *name;
+	} *at;
+};
+
+struct memo {
+	char *path;      /* NULL: empty slot */
+	int kind, mode;  /* mode: access(2)'s, or the read's bound */
+	time_t at;       /* second of CLOCK_MONOTONIC_COARSE */
+	int rc, err;     /* the call's result and errno */
+	struct stat sb;
+	char *data;      /* MEMO_READ */
+	size_t len;
+	struct memo_names *names; /* MEMO_DIR */
+};
+
+/* slots made on first use: a hook call touches a few, not a table's worth of pages */
+static _Thread_local struct memo **memo; /* MEMO_SLOTS, made on first use */
+static _Thread_local bool memo_on;
+
+void
+guard_risk_memo_stream(bool on)
+{
+	memo_on = on;
+}
+
+static void
+names_put(struct memo_names *n)
+{
+	if (!n || --n->refs)
+		return;
+	for (size_t i = 0; i < n->n; i++)
+		free(n->at[i].name);
+	free(n->at);
+	free(n);
+}
+
+static time_t
+now_sec(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return now.tv_sec;
+}
+
+/* The slot for (kind, mode, path): *fresh when it holds a current answer. */
+static struct memo *
+slot(int kind, int mode, const char *path, bool *fresh)
+{
+	unsigned h = 2166136261u ^ (unsigned)kind * 31u ^ (unsigned)mode;
+	time_t now = now_sec();
+
+	for (const char *p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	if (!memo)
+		memo = guard_thread_calloc(MEMO_SLOTS * sizeof(*memo));
+	struct memo **at = &memo[h % MEMO_SLOTS];
+	if (!*at)
+		*at = guard_xcalloc(1, sizeof(**at));
+	struct memo *m = *at;
+	*fresh = m->path && m->kind == kind && m->mode == mode && m->at == now && !strcmp(m->path, path);
+	if (*fresh)
+		return m;
+	free(m->path);
+	free(m->data);
+	names_put(m->names);
+	memset(m, 0, sizeof(*m));
+	m->path = guard_xstrdup(path);
+	m->kind = kind;
+	m->mode = mode;
+	m->at = now;
+	return m;
+}
+
+static int
+answer(const struct memo *m)
+{
+	errno = m->err;
+	return m->rc;
+}
+
+/* stat(2) (kind MEMO_STAT) or lstat(2) (MEMO_LSTAT) */
+static int
+memo_stat(int kind, const char *path, struct stat *sb)
+{
+	int (*call)(const char *, struct stat *) = kind == MEMO_STAT ? stat : lstat;
+	bool fresh;
+
+	if (!memo_on)
+		return call(path, sb);
+	struct memo *m = slot(kind, 0, path, &fresh);
+	if (!fresh) {
+		m->rc = call(path, &m->sb);
+		m->err = m->rc < 0 ? errno : 0;
+	}
+	*sb = m->sb;
+	return answer(m);
+}
+
+int
+risk_memo_stat(const char *path, struct stat *sb)
+{
+	return memo_stat(MEMO_STAT, path, sb);
+}
+
+int
+risk_memo_lstat(const char *path, struct stat *sb)
+{
+	return memo_stat(MEMO_LSTAT, path, sb);
+}
+
+int
+risk_memo_access(const char *path, int mode)
+{
+	bool fresh;
+
+	if (!memo_on)
+		return access(path, mode);
+	struct memo *m = slot(MEMO_ACCESS, mode, path, &fresh);
+
+	if (!fresh) {
+		m->rc = access(path, mode);
+		m->err = m->rc < 0 ? errno : 0;
+	}
+	return answer(m);
+}
+
+/*
+ * guard_file_read(path, max, 0, ...) for the analyzer's reads of programs
+ * (a Makefile, package.json, a script): 0 with a copy of the bytes, or -1
+ * (the error is not kept: the analyzer only asks whether it could read).
+ */
+int
+risk_memo_read(const char *path, size_t max, char **data, size_t *len)
+{
+	bool fresh;
+
+	if (!memo_on) {
+		int rc = guard_file_read(path, max, 0, data, len) < 0 ? -1 : 0;
+		guard_error_clear();
+		return rc;
+	}
+	struct memo *m = slot(MEMO_READ, (int)(max > INT_MAX ? INT_MAX : max), path, &fresh);
+
+	if (!fresh) {
+		m->rc = guard_file_read(path, max, 0, &m->data, &m->len) < 0 ? -1 : 0;
+		guard_error_clear();
+		if (m->rc == 0 && m->len > MEMO_READ_MAX) {
+			/* too big to keep: hand it over and forget it */
+			*data = m->data, *len = m->len;
+			m->data = NULL;
+			free(m->path);
+			m->path = NULL;
+			return 0;
+		}
+	}
+	if (m->rc < 0)
+		return -1;
+	*data = guard_xmalloc(m->len + 1);
+	memcpy(*data, m->data, m->len + 1);
+	*len = m->len;
+	return 0;
+}
+
+/* ---- folders ----------------------------------------------------------- */
+
+struct risk_memo_dir {
+	struct memo_names *names; /* from the memory, or NULL: */
+	DIR *d;                   /* a folder too big to keep, read as it goes */
+	size_t next;
+	struct dirent ent;
+};
+
+static struct memo_names *
+list_names(const char *path, int *err)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	struct memo_names *n;
+
+	if (!d) {
+		*err = errno;
+		return NULL;
+	}
+	n = guard_xmalloc(sizeof(*n));
+	n->refs = 1;
+	n->n = 0;
+	n->at = NULL;
+	size_t cap = 0;
+	while ((e = readdir(d))) {
+		if (n->n == MEMO_DIR_MAX) {
+			closedir(d);
+			names_put(n);
+			*err = 0;
+			return NULL;
+		}
+		if (n->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			n->at = guard_xrealloc(n->at, cap * sizeof(*n->at));
+		}
+		n->at[n->n].ino = e->d_ino;
+		n->at[n->n].type = e->d_type;
+		n->at[n->n].name = guard_xstrdup(e->d_name);
+		n->n++;
+	}
+	closedir(d);
+	return n;
+}
+
+void *
+risk_memo_opendir(const char *path)
+{
+	bool fresh;
+	struct memo *m = memo_on ? slot(MEMO_DIR, 0, path, &fresh) : NULL;
+	struct risk_memo_dir *it;
+
+	if (!m) {
+		DIR *d = opendir(path);
+		if (!d)
+			return NULL;
+		it = guard_xcalloc(1, sizeof(*it));
+		it->d = d;
+		return it;
+	}
+	if (!fresh) {
+		int err = 0;
+		m->names = list_names(path, &err);
+		m->rc = m->names || !err ? 0 : -1;
+		m->err = err;
+	}
+	if (m->rc < 0)
+		return errno = m->err, NULL;
+	it = guard_xmalloc(sizeof(*it));
+	memset(it, 0, sizeof(*it));
+	if (m->names) {
+		it->names = m->names;
+		m->names->refs++;
+	} else if (!(it->d = opendir(path))) {
+		free(it);
+		return NULL;
+	}
+	return it;
+}
+
+struct dirent *
+risk_memo_readdir(void *dir)
+{
+	struct risk_memo_dir *it = dir;
+
+	if (it->d)
+		return readdir(it->d);
+	if (it->next == it->names->n)
+		return NULL;
+	const struct memo_name *e = &it->names->at[it->next++];
+	it->ent.d_ino = e->ino;
+	it->ent.d_type = e->type;
+	snprintf(it->ent.d_name, sizeof(it->ent.d_name), "%s", e->name);
+	return &it->ent;
+}
+
+void
+risk_memo_closedir(void *dir)
+{
+	struct risk_memo_dir *it = dir;
+
+	if (!it)
+		return;
+	if (it->d)
+		closedir(it->d);
+	names_put(it->names);
+	free(it);
+}
