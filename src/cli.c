@@ -462,6 +462,7 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	cJSON *ev;
 
 	guard_risk_memo_stream(true); /* a stream rates the same project again and again */
+	guard_policy_jit(true);       /* and matches each rule's regex as often */
 	/*
 	 * Pipe-sized buffers: with glibc's 4 KiB ones, two filters in a
 	 * pipeline hand over every few events and spend their time switching.

@@ -1275,6 +1275,7 @@ main(int argc, char **argv)
 			return cli_finish(0);
 		}
 	}
+	guard_policy_jit(true); /* a proxy judges call after call with one policy */
 	int rc = serve(argc, argv);
 	return rc < 0 ? cli_fail(rc) : 0;
 }

@@ -962,6 +962,7 @@ cmd_mcp(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--listen"))
 			return mcp_exec_http(argv); /* the Streamable HTTP transport, its own program */
+	guard_policy_jit(true); /* a proxy judges call after call with one policy */
 	memset(&px, 0, sizeof(px));
 	px.to_server = px.from_server = px.pidfd = px.sigfd = px.ino = -1;
 	guard_buf_init(&px.to_client.b);

@@ -76,6 +76,15 @@ char *guard_policy_user_path(void);
 
 void guard_policy_free(struct guard_policy *p);
 
+/*
+ * JIT-compile the rules' regexes in policies loaded from now on (off by
+ * default). PCRE2's JIT costs far more to compile than a few matches
+ * save: a one-shot program (a hook call, a git hook, check) matches each
+ * regex about once, a stream or a proxy thousands of times. Set before
+ * any thread starts.
+ */
+void guard_policy_jit(bool on);
+
 /* "sha256:<hex>" of the canonical merged policy. */
 const char *guard_policy_rev(const struct guard_policy *p);
 

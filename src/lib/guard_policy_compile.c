@@ -441,6 +441,14 @@ layer_of(const cJSON *rule)
 	return GUARD_LAYER_PROJECT;
 }
 
+static bool policy_jit;
+
+void
+guard_policy_jit(bool on)
+{
+	policy_jit = on;
+}
+
 static int
 compile_rule(struct guard_policy *p, const cJSON *rule, struct gp_rule *r, struct guard_list *errors)
 {
@@ -477,8 +485,8 @@ compile_rule(struct guard_policy *p, const cJSON *rule, struct gp_rule *r, struc
 								r->id, (size_t)offset, (const char *)msg));
 			return GUARD_EPOLICY;
 		}
-		/* no JIT: the interpreter still works */
-		r->jit = pcre2_jit_compile(r->regex, PCRE2_JIT_COMPLETE) == 0;
+		/* no JIT (not asked for, or not available): the interpreter works as well */
+		r->jit = policy_jit && pcre2_jit_compile(r->regex, PCRE2_JIT_COMPLETE) == 0;
 	}
 	return perms_of(p, cJSON_GetObjectItemCaseSensitive(rule, "require"), &r->require, errors);
 }

@@ -182,6 +182,7 @@ main(int argc, char **argv)
 		return 8;
 	}
 
+	guard_policy_jit(true); /* decides by the thousand, as a stream does */
 	src.builtin = path;
 	src.user = src.managed = src.project = src.nightbuilder = "";
 	src.profile = "attended";

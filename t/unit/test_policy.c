@@ -383,6 +383,36 @@ TEST(policy_conditions)
 	guard_policy_free(p);
 }
 
+/* Regex rules decide alike with and without PCRE2's JIT (off for one-shot programs, on for streams). */
+TEST(policy_regex_with_and_without_jit)
+{
+	static const char *const cmds[] = {
+		"terraform  apply -auto-approve", "echo terraform apply", "TERRAFORM apply", "terraform\tapply x",
+	};
+	const char *want[4];
+	for (int jit = 0; jit < 2; jit++) {
+		guard_policy_jit(jit);
+		struct guard_policy *p = load1(BASE "rules:\n"
+			"  - {id: rx, effect: deny, when: {regex: \"^terraform\\\\s+apply\"}}\n");
+		CHECK(p);
+		for (int i = 0; p && i < 4; i++) {
+			char ev[256];
+			snprintf(ev, sizeof(ev), "{\"tool\":\"Bash\"," AGENT ",\"input\":{\"command\":\"%s\"},\"risk\":" LOW "}",
+				 cmds[i]);
+			const char *got = decide(p, ev);
+			if (!jit)
+				want[i] = got && !strcmp(got, "deny") ? "deny" : "allow";
+			else
+				CHECK_STR(got, want[i]);
+		}
+		guard_policy_free(p);
+	}
+	guard_policy_jit(false);
+	CHECK_STR(want[0], "deny");
+	CHECK_STR(want[1], "allow");
+	CHECK_STR(want[3], "deny");
+}
+
 /* A literal "~/" path names a file in the home directory (was never matched). */
 TEST(policy_literal_home_paths_match)
 {
@@ -771,6 +801,7 @@ main(void)
 	RUN(policy_load_time);
 	RUN(policy_groups_deny_ask_allow);
 	RUN(policy_conditions);
+	RUN(policy_regex_with_and_without_jit);
 	RUN(policy_literal_home_paths_match);
 	RUN(policy_invalid_risk_fails_closed);
 	RUN(policy_rbac_missing);
