@@ -257,6 +257,13 @@ short_epochs() {
 }
 key_start() { printf '%s' "$KEY" | cut -d: -f2; }
 after_epoch() { [ "$(date +%s)" -ge "$(( $(key_start) + $1 ))" ]; }
+# next_epoch: wait until the epoch after the one now running (the record just
+# written is in it or an earlier one), so the next record is in a later
+# epoch than the last, however slowly a loaded machine ran the ones before
+next_epoch() {
+	local e=$(( $(date +%s) - $(key_start) + 1 ))
+	wait_for "epoch $e" after_epoch "$e"
+}
 sealkey() { ls "$PROJ"/.git/guard/audit-*.sealkey; }
 
 # rechain FILE: renumber seq, recompute every prev and hash after the records were edited (what an agent with write access does)
@@ -306,9 +313,9 @@ PY
 	KEY=$(guard-audit seal-key init 2>/dev/null)
 	guard-audit log a >/dev/null
 	guard-audit log b >/dev/null
-	wait_for "epoch 1" after_epoch 1
+	next_epoch
 	guard-audit log c >/dev/null
-	wait_for "epoch 2" after_epoch 2
+	next_epoch
 	guard-audit log d >/dev/null
 	# a seal before the first record of each later epoch (a loaded machine may cross more epochs)
 	tags=$(jq -r 'select(.event == "audit.seal") | .seq' "$(logfile)" | wc -l)
@@ -335,9 +342,9 @@ PY
 	short_epochs
 	KEY=$(guard-audit seal-key init 2>/dev/null)
 	guard-audit log --fsync never a n=1 >/dev/null
-	wait_for "epoch 1" after_epoch 1
+	next_epoch
 	guard-audit log --fsync never b n=2 >/dev/null
-	wait_for "epoch 2" after_epoch 2
+	next_epoch
 	guard-audit log --fsync never c n=3 >/dev/null
 	rm -f "$PROJ"/.git/guard/audit-*.synced   # the watermark is another witness; this test is about the key
 	cp "$(logfile)" "$BATS_TEST_TMPDIR/orig"
