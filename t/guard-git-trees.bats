@@ -247,7 +247,10 @@ undo() {
 	echo mine >src/mine.c && git add src/mine.c && git commit -qm mine
 	sed -i 's/^19$/nineteen/' src/main.c && git commit -qam 'mine in main.c'
 	git checkout -q main
-	git cherry-pick "$PICK" >/dev/null && echo main >src/main-only.c && git add -A && git commit -qm 'main moves'
+	# (a commit first: a pick onto PICK's own parent in the same second would be PICK itself)
+	echo main >src/main-only.c && git add -A && git commit -qm 'main moves'
+	git cherry-pick "$PICK" >/dev/null
+	[ "$(git rev-parse HEAD)" != "$PICK" ]
 	git checkout -q ai/nightbuilder/2026-01-02/mine
 	git merge -q --no-edit main
 	[ "$(git log -1 --format=%p | wc -w)" = 2 ]
@@ -259,6 +262,7 @@ undo() {
 	side=$(git commit-tree 'HEAD^{tree}' -p HEAD -m side)
 	git merge -q --no-ff --no-commit "$side" && git cherry-pick -n "$PICK" && git commit -qm Merge
 	run guard-git check --base main --head HEAD --json
+	echo "$output" | jq .violations
 	[ "$status" -eq 1 ]
 	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"cherry-picked commits of ${PICK:0:12}"* ]]
 }
