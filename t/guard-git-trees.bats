@@ -210,6 +210,15 @@ other_ai_main() {
 	git checkout -q main
 }
 
+# update_refused COMMIT TEXT: moving the session's branch to COMMIT is refused with TEXT; it stays
+update_refused() {
+	run git update-ref "refs/heads/$own" "$1"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"$2"* ]]
+	[ "$(git rev-parse "refs/heads/$own")" = "$(git rev-parse HEAD)" ]
+}
+
 undo() {
 	git merge --abort 2>/dev/null || git cherry-pick --abort 2>/dev/null || true
 	git reset -q --hard && git clean -qfd src
@@ -286,10 +295,7 @@ undo() {
 	GIT_INDEX_FILE=$idx git update-index --force-remove src/main2.c
 	GIT_INDEX_FILE=$idx git update-index --add --cacheinfo "100644,$(git rev-parse "$c1:src/main2.c"),src/main.c"
 	c2=$(git commit-tree "$(GIT_INDEX_FILE=$idx git write-tree)" -p "$c1" -m 'rename back')
-	run git update-ref "refs/heads/$own" "$c2"
-	echo "$output"
-	[ "$status" -ne 0 ]
-	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	update_refused "$c2" "cherry-picked commits of ${PICK:0:12}"
 	# the pick split over two commits: neither is the pick, the branch's net change has it
 	git mv src/main2.c src/main.c && git commit -qm 'back'
 	sed -i 's/^10$/ten/' src/main.c && git commit -qam 'half'
@@ -334,18 +340,12 @@ undo() {
 	own=$(git branch --show-current)
 	c=$(git rev-parse HEAD)
 	for i in $(seq 200); do c=$(git commit-tree 'HEAD^{tree}' -p "$c" -m "empty $i"); done
-	c=$(commit_with "$c" 'looks like mine' src/shared/s.c 'a\nb\nc\n')
-	run git update-ref "refs/heads/$own" "$c"
-	echo "$output"
-	[ "$status" -ne 0 ]
-	[[ $output == *"201 commits come in, more than the 200 the AI-to-AI check compares"* ]]
-	[ "$(git rev-parse "refs/heads/$own")" = "$(git rev-parse HEAD)" ]
+	update_refused "$(commit_with "$c" 'looks like mine' src/shared/s.c 'a\nb\nc\n')" \
+		"201 commits come in, more than the 200 the AI-to-AI check compares"
 	# 200 of them (the cap) are compared, and without the pick they move the branch
 	c=$(git rev-parse HEAD)
 	for i in $(seq 199); do c=$(git commit-tree 'HEAD^{tree}' -p "$c" -m "empty $i"); done
-	run git update-ref "refs/heads/$own" "$(commit_with "$c" 'the pick' src/shared/s.c 'a\nb\nc\n')"
-	[ "$status" -ne 0 ]
-	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	update_refused "$(commit_with "$c" 'the pick' src/shared/s.c 'a\nb\nc\n')" "cherry-picked commits of ${PICK:0:12}"
 	run git update-ref "refs/heads/$own" "$(commit_with "$c" 'mine' src/mine.c 'm\n')"
 	[ "$status" -eq 0 ]
 }
