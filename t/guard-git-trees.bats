@@ -195,3 +195,174 @@ commit_with() {
 	[ "$status" -eq 1 ]
 	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"cherry-picked commits of ${PICK:0:12}"* ]]
 }
+
+# Findings H3, M1, M2, M3 (attack 2026-12-06): the shapes that hid a pick
+# from the patch-ids: an evil merge, a rename around the pick, the pick
+# split over commits or squashed with other changes, more new commits than
+# the patch-ids are computed for. Each next to the user's look-alike.
+
+# Another AI branch whose one commit changes src/main.c in the middle of 20 lines.
+other_ai_main() {
+	seq 1 20 >src/main.c && git commit -qam 'twenty lines'
+	git checkout -q -b ai/nightbuilder/2026-01-01/other main
+	sed -i 's/^10$/ten/; s/^11$/eleven/' src/main.c && git commit -qam 'theirs in main.c'
+	PICK=$(git rev-parse HEAD)
+	git checkout -q main
+}
+
+# update_refused COMMIT TEXT: moving the session's branch to COMMIT is refused with TEXT; it stays
+update_refused() {
+	run git update-ref "refs/heads/$own" "$1"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"$2"* ]]
+	[ "$(git rev-parse "refs/heads/$own")" = "$(git rev-parse HEAD)" ]
+}
+
+undo() {
+	git merge --abort 2>/dev/null || git cherry-pick --abort 2>/dev/null || true
+	git reset -q --hard && git clean -qfd src
+}
+
+@test "session: an evil merge that carries a cherry-pick is refused, alone or with a change of its own" {
+	guard-git install
+	other_ai_main
+	session
+	side=$(git commit-tree 'HEAD^{tree}' -p HEAD -m side)
+	git merge -q --no-ff --no-commit "$side"
+	git cherry-pick -n "$PICK"
+	run git commit -qm Merge
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"*"[branch.ai_merge]"* ]]
+	undo
+	# the same merge with an unrelated change of its own, and an octopus of two empty sides
+	side2=$(git commit-tree 'HEAD^{tree}' -p HEAD -m side2)
+	git merge -q --no-ff --no-commit "$side" "$side2" 2>/dev/null || true
+	git cherry-pick -n "$PICK"
+	echo new >src/other.c && git add src/other.c
+	run git commit -qm Merge
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	undo
+	echo mine >src/mine.c && git add src/mine.c && git commit -qm mine
+	[ "$(git log --format=%s -1)" = mine ]
+}
+
+@test "check: an ordinary merge of the base stays allowed, even when the base took the other branch's work" {
+	other_ai_main
+	git checkout -q -b ai/nightbuilder/2026-01-02/mine main
+	echo mine >src/mine.c && git add src/mine.c && git commit -qm mine
+	sed -i 's/^19$/nineteen/' src/main.c && git commit -qam 'mine in main.c'
+	git checkout -q main
+	# (a commit first: a pick onto PICK's own parent in the same second would be PICK itself)
+	echo main >src/main-only.c && git add -A && git commit -qm 'main moves'
+	git cherry-pick "$PICK" >/dev/null
+	[ "$(git rev-parse HEAD)" != "$PICK" ]
+	git checkout -q ai/nightbuilder/2026-01-02/mine
+	git merge -q --no-edit main
+	[ "$(git log -1 --format=%p | wc -w)" = 2 ]
+	run guard-git check --base main --head HEAD --json
+	echo "$output"
+	[ "$(jq '[.violations[] | select(.rule == "branch.ai_merge")] | length' <<<"$output")" = 0 ]
+	# the attacker's look-alike: the same merge, amended with the pick while main had not taken it
+	git reset -q --hard HEAD~1
+	side=$(git commit-tree 'HEAD^{tree}' -p HEAD -m side)
+	git merge -q --no-ff --no-commit "$side" && git cherry-pick -n "$PICK" && git commit -qm Merge
+	run guard-git check --base main --head HEAD --json
+	echo "$output" | jq .violations
+	[ "$status" -eq 1 ]
+	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"cherry-picked commits of ${PICK:0:12}"* ]]
+}
+
+@test "session: a pick moved around a rename, or split over two commits, is refused; a rename of its own is not" {
+	guard-git install
+	other_ai_main
+	session
+	own=$(git branch --show-current)
+	git mv src/main.c src/main2.c && git commit -qm rename
+	run git cherry-pick "$PICK"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	undo
+	# the rename dance in one update made with plumbing: mv, the pick on the new name, mv back
+	picked=$(git show "$PICK:src/main.c")
+	c1=$(commit_with HEAD 'pick on the new name' src/main2.c "$picked\n")
+	idx=$BATS_TEST_TMPDIR/index.mv
+	GIT_INDEX_FILE=$idx git read-tree "$c1"
+	GIT_INDEX_FILE=$idx git update-index --force-remove src/main2.c
+	GIT_INDEX_FILE=$idx git update-index --add --cacheinfo "100644,$(git rev-parse "$c1:src/main2.c"),src/main.c"
+	c2=$(git commit-tree "$(GIT_INDEX_FILE=$idx git write-tree)" -p "$c1" -m 'rename back')
+	update_refused "$c2" "cherry-picked commits of ${PICK:0:12}"
+	# the pick split over two commits: neither is the pick, the branch's net change has it
+	git mv src/main2.c src/main.c && git commit -qm 'back'
+	sed -i 's/^10$/ten/' src/main.c && git commit -qam 'half'
+	sed -i 's/^11$/eleven/' src/main.c
+	run git commit -qam 'other half'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	undo
+	# a change of its own in the renamed file, and a rename of its own, move the branch
+	sed -i 's/^3$/three/' src/main.c && git commit -qam 'mine at 3'
+	git mv src/main.c src/main3.c && git commit -qm 'rename mine'
+	[ "$(git log --format=%s -1)" = 'rename mine' ]
+}
+
+@test "session: a pick squashed with a mode change or a change elsewhere is refused; one hunk changed is the limit" {
+	guard-git install
+	other_ai_main
+	session
+	git cherry-pick -n "$PICK" && chmod +x src/main.c
+	run git commit -qam tweak
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	undo
+	git cherry-pick -n "$PICK" && sed -i 's/^1$/first/' src/main.c && echo x >src/else.c && git add -A
+	run git commit -qm 'pick and more'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
+	undo
+	# documented limit: the pick's own lines changed too (its hunk differs) pass
+	git cherry-pick -n "$PICK" && sed -i 's/^12$/twelve/' src/main.c
+	run git commit -qam 'pick rewritten'
+	[ "$status" -eq 0 ]
+}
+
+@test "session: more new commits than the patch-ids are computed for are refused unchecked, with the count" {
+	guard-git install
+	other_ai
+	session
+	own=$(git branch --show-current)
+	c=$(git rev-parse HEAD)
+	for i in $(seq 200); do c=$(git commit-tree 'HEAD^{tree}' -p "$c" -m "empty $i"); done
+	update_refused "$(commit_with "$c" 'looks like mine' src/shared/s.c 'a\nb\nc\n')" \
+		"201 commits come in, more than the 200 the AI-to-AI check compares"
+	# 200 of them (the cap) are compared, and without the pick they move the branch
+	c=$(git rev-parse HEAD)
+	for i in $(seq 199); do c=$(git commit-tree 'HEAD^{tree}' -p "$c" -m "empty $i"); done
+	update_refused "$(commit_with "$c" 'the pick' src/shared/s.c 'a\nb\nc\n')" "cherry-picked commits of ${PICK:0:12}"
+	run git update-ref "refs/heads/$own" "$(commit_with "$c" 'mine' src/mine.c 'm\n')"
+	[ "$status" -eq 0 ]
+}
+
+@test "check: with no other AI branch, more commits than the cap are nothing to compare" {
+	git checkout -q -b ai/nightbuilder/2026-01-02/long main
+	c=$(git rev-parse HEAD)
+	for i in $(seq 300); do c=$(git commit-tree 'HEAD^{tree}' -p "$c" -m "more $i"); done
+	git reset -q --hard "$(commit_with "$c" 'mine' src/mine.c 'm\n')"
+	run guard-git check --base main --head HEAD --json
+	echo "$output"
+	[ "$(jq '[.violations[] | select(.rule == "branch.ai_merge")] | length' <<<"$output")" = 0 ]
+	git branch -q ai/nightbuilder/2026-01-01/other main~0
+	git checkout -q ai/nightbuilder/2026-01-01/other && echo t >src/t.c && git add -A && git commit -qm theirs
+	git checkout -q ai/nightbuilder/2026-01-02/long
+	run guard-git check --base main --head HEAD --json
+	jq '.violations' <<<"$output"
+	[ "$status" -eq 1 ]
+	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"301 commits come in, more than the 200"* ]]
+}

@@ -4,12 +4,14 @@
  * are compared with the work of every other AI branch.
  */
 #include <git2.h>
+#include <sodium.h>
 
 /* libgit2's *_INIT macros fill only the version field. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_hash.h"
 #include "guard_gitrules.h"
 
 /* Walks are bounded: a branch with more commits of its own is not a session's. */
@@ -94,9 +96,12 @@ cherry_sources(git_commit *c, struct oids *out)
 	}
 }
 
-/* A commit's tree and its parent's (NULL for a root commit); 1 for a merge. */
+/*
+ * A commit's tree and its parent's (NULL for a root commit); 1 for a merge,
+ * unless first: then a merge's first parent (what it brings into the branch).
+ */
 static int
-commit_trees(git_repository *repo, const git_oid *cid, git_tree **pt, git_tree **t)
+commit_trees(git_repository *repo, const git_oid *cid, bool first, git_tree **pt, git_tree **t)
 {
 	git_commit *c = NULL, *parent = NULL;
 	int rc = 1;
@@ -104,9 +109,9 @@ commit_trees(git_repository *repo, const git_oid *cid, git_tree **pt, git_tree *
 	*pt = *t = NULL;
 	if (git_commit_lookup(&c, repo, cid) < 0)
 		return fail("cannot read a commit");
-	if (git_commit_parentcount(c) > 1)
+	if (git_commit_parentcount(c) > 1 && !first)
 		goto out;
-	rc = (git_commit_parentcount(c) == 1 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(pt, parent) < 0)) ||
+	rc = (git_commit_parentcount(c) >= 1 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(pt, parent) < 0)) ||
 	     git_commit_tree(t, c) < 0 ? fail("cannot read a commit's tree") : 0;
 out:
 	git_commit_free(parent);
@@ -116,16 +121,18 @@ out:
 
 /*
  * The files a commit with one parent (or none) changes, added to out
- * (only those within names, when not NULL); 1 for a merge (no patch-id:
- * nothing to match), 2 when they are not known (a tree too deep to walk).
+ * (only those within names, when not NULL); 1 for a merge unless first
+ * (then those it changes against its first parent), 2 when they are not
+ * known (a tree too deep to walk).
  */
 static int
-commit_paths(git_repository *repo, const git_oid *cid, const struct guard_list *within, struct guard_list *out)
+commit_paths(git_repository *repo, const git_oid *cid, bool first, const struct guard_list *within,
+	     struct guard_list *out)
 {
 	git_tree *pt = NULL, *t = NULL;
 	int rc;
 
-	if ((rc = commit_trees(repo, cid, &pt, &t)) == 0) {
+	if ((rc = commit_trees(repo, cid, first, &pt, &t)) == 0) {
 		struct guard_list paths = GUARD_LIST_INIT;
 		if ((rc = guard_git_tree_paths(repo, pt, t, false, within, &paths)) == 0)
 			for (size_t i = 0; i < paths.len; i++)
@@ -139,27 +146,155 @@ commit_paths(git_repository *repo, const git_oid *cid, const struct guard_list *
 	return rc;
 }
 
-/* The patch-id of a commit with one parent (or none); 1 for a merge. */
+/*
+ * The fingerprints of a diff's hunks, added to out: each hunk's lines
+ * (context and changes) without line numbers or the file's name, so the
+ * same change is known again in a renamed file, inside a merge, or when
+ * squashed with others (SHA-256, its first 20 bytes).
+ */
 static int
-patch_id(git_repository *repo, const git_oid *cid, git_oid *out)
+hunks_add(git_diff *diff, struct oids *out)
+{
+	size_t n = git_diff_num_deltas(diff);
+
+	if (guard_crypto_init() < 0)
+		return GUARD_EIO;
+	for (size_t i = 0; i < n; i++) {
+		git_patch *p = NULL;
+		if (git_patch_from_diff(&p, diff, i) < 0)
+			return fail("cannot read a diff");
+		for (size_t h = 0; p && h < git_patch_num_hunks(p); h++) {
+			crypto_hash_sha256_state st;
+			unsigned char md[crypto_hash_sha256_BYTES];
+			const git_diff_line *line;
+			git_oid id;
+			int lines = git_patch_num_lines_in_hunk(p, h);
+
+			crypto_hash_sha256_init(&st);
+			for (int l = 0; l < lines; l++) {
+				if (git_patch_get_line_in_hunk(&line, p, h, (size_t)l) < 0) {
+					git_patch_free(p);
+					return fail("cannot read a diff");
+				}
+				crypto_hash_sha256_update(&st, (const unsigned char *)&line->origin, 1);
+				crypto_hash_sha256_update(&st, (const unsigned char *)line->content, line->content_len);
+				crypto_hash_sha256_update(&st, (const unsigned char *)"", 1);
+			}
+			crypto_hash_sha256_final(&st, md);
+			git_oid_fromraw(&id, md);
+			oids_add(out, &id);
+		}
+		git_patch_free(p);
+	}
+	return 0;
+}
+
+/* The diff of a commit with one parent (or none); 1 for a merge. */
+static int
+commit_diff(git_repository *repo, const git_oid *cid, git_diff **diff)
 {
 	git_tree *t = NULL, *pt = NULL;
+	int rc;
+
+	*diff = NULL;
+	if ((rc = commit_trees(repo, cid, false, &pt, &t)) == 0)
+		rc = guard_git_tree_diff(repo, pt, t, false, diff);
+	git_tree_free(t);
+	git_tree_free(pt);
+	return rc;
+}
+
+/* A diff's patch-id and (when hunks) its hunks; 1 for an empty change (it matches nothing). */
+static int
+diff_ids(git_diff *diff, git_oid *pid, struct oids *hunks)
+{
+	int rc;
+
+	if (git_diff_patchid(pid, diff, NULL) < 0)
+		return fail("cannot compute a patch-id");
+	if (hunks && (rc = hunks_add(diff, hunks)) < 0)
+		return rc;
+	return git_diff_num_deltas(diff) ? 0 : 1;
+}
+
+/* The hunks of the diff between two trees (a NULL tree: empty), with renames when renames. */
+static int
+tree_hunks(git_repository *repo, git_tree *a, git_tree *b, bool renames, struct oids *out)
+{
+	git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
 	git_diff *diff = NULL;
 	int rc;
 
-	if ((rc = commit_trees(repo, cid, &pt, &t)) != 0)
-		goto out;
-	if ((rc = guard_git_tree_diff(repo, pt, t, false, &diff)) < 0)
-		goto out;
-	if (git_diff_patchid(out, diff, NULL) < 0) {
-		rc = fail("cannot compute a patch-id");
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if ((rc = guard_git_tree_diff(repo, a, b, false, &diff)) == 0) {
+		if (renames && git_diff_find_similar(diff, &find) < 0)
+			rc = fail("cannot find renames");
+		else
+			rc = hunks_add(diff, out);
+	}
+	git_diff_free(diff);
+	return rc;
+}
+
+/* The tree of the merge base of two commits (NULL when they share none). */
+static int
+base_tree(git_repository *repo, const git_oid *a, const git_oid *b, git_tree **out)
+{
+	git_commit *c = NULL;
+	git_oid id;
+	int err = git_merge_base(&id, repo, a, b), rc = 0;
+
+	*out = NULL;
+	if (err == GIT_ENOTFOUND)
+		return 0;
+	if (err < 0 || git_commit_lookup(&c, repo, &id) < 0 || git_commit_tree(out, c) < 0)
+		rc = fail("cannot find a merge base");
+	git_commit_free(c);
+	return rc;
+}
+
+/*
+ * The hunks a merge brings into the branch: its change against the first
+ * parent, less the hunks each other parent's own line of history made
+ * since the merge base (an ordinary merge of the base brings nothing of
+ * its own; an evil merge brings what no parent had).
+ */
+static int
+merge_hunks(git_repository *repo, const git_oid *cid, struct oids *out)
+{
+	git_commit *c = NULL, *p1 = NULL, *pk = NULL;
+	git_tree *t = NULL, *t1 = NULL, *tb = NULL, *tk = NULL;
+	struct oids mine = { 0 }, theirs = { 0 };
+	int rc;
+
+	if (git_commit_lookup(&c, repo, cid) < 0 || git_commit_parent(&p1, c, 0) < 0 || git_commit_tree(&t1, p1) < 0 ||
+	    git_commit_tree(&t, c) < 0) {
+		rc = fail("cannot read a merge");
 		goto out;
 	}
-	rc = git_diff_num_deltas(diff) ? 0 : 1; /* an empty change matches nothing */
+	if ((rc = tree_hunks(repo, t1, t, false, &mine)) < 0)
+		goto out;
+	for (unsigned k = 1; k < git_commit_parentcount(c); k++) {
+		git_tree_free(tb), git_tree_free(tk), git_commit_free(pk);
+		tb = tk = NULL, pk = NULL;
+		if (git_commit_parent(&pk, c, k) < 0 || git_commit_tree(&tk, pk) < 0) {
+			rc = fail("cannot read a merge");
+			goto out;
+		}
+		if ((rc = base_tree(repo, git_commit_id(p1), git_commit_id(pk), &tb)) < 0 ||
+		    (rc = tree_hunks(repo, tb, tk, false, &theirs)) < 0)
+			goto out;
+	}
+	if (theirs.len)
+		qsort(theirs.v, theirs.len, sizeof(*theirs.v), oid_cmp);
+	for (size_t i = 0; i < mine.len; i++)
+		if (!oids_has(&theirs, &mine.v[i]))
+			oids_add(out, &mine.v[i]);
 out:
-	git_diff_free(diff);
-	git_tree_free(t);
-	git_tree_free(pt);
+	git_tree_free(t), git_tree_free(t1), git_tree_free(tb), git_tree_free(tk);
+	git_commit_free(c), git_commit_free(p1), git_commit_free(pk);
+	free(mine.v);
+	free(theirs.v);
 	return rc;
 }
 
@@ -181,15 +316,19 @@ struct incoming {
 	struct oids commits;   /* what the update brings in */
 	struct oids picked;    /* their cherry-pick trailers */
 	struct oids pids;      /* their patch-ids, when computed */
+	struct oids hunks;     /* their hunks and those of the branch's net change, when computed */
 	struct guard_list paths; /* the files they change, sorted, when computed */
 	bool pids_done;
 	bool paths_done;
 	bool paths_known;      /* false: one of them changes files not known (a tree too deep) */
 	struct guard_git *g;
 	int hidden;            /* guard_git_index_hide's answer, once patch-ids are computed */
+	git_tree *base;        /* the merge base of the branch's base and the new tip (NULL: none) */
+	git_tree *tip;         /* the new tip's tree */
+	git_tree *old;         /* the old tip's tree (NULL: none) */
 };
 
-#define INCOMING_INIT(g) { { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, false, false, false, (g), 0 }
+#define INCOMING_INIT(g) { { 0 }, { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, false, false, false, (g), 0, NULL, NULL, NULL }
 
 static int
 path_cmp(const void *a, const void *b)
@@ -206,10 +345,20 @@ incoming_paths(git_repository *repo, struct incoming *in)
 		return 0;
 	in->paths_done = in->paths_known = true;
 	for (size_t i = 0; i < in->commits.len && in->paths_known; i++) {
-		if ((rc = commit_paths(repo, &in->commits.v[i], NULL, &in->paths)) < 0)
+		if ((rc = commit_paths(repo, &in->commits.v[i], true, NULL, &in->paths)) < 0)
 			return rc;
 		if (rc == 2)
 			in->paths_known = false; /* a tree too deep to walk: every commit is diffed */
+	}
+	if (in->tip && in->paths_known) {
+		/* the branch's net change: both names of a renamed file */
+		struct guard_list net = GUARD_LIST_INIT;
+		if ((rc = guard_git_tree_paths(repo, in->base, in->tip, false, NULL, &net)) < 0)
+			return rc;
+		in->paths_known = rc == 0;
+		for (size_t i = 0; i < net.len; i++)
+			guard_list_take(&in->paths, net.items[i]), net.items[i] = NULL;
+		guard_list_clear(&net);
 	}
 	if (in->paths.len)
 		qsort(in->paths.items, in->paths.len, sizeof(*in->paths.items), path_cmp);
@@ -228,13 +377,39 @@ incoming_patch_ids(git_repository *repo, struct incoming *in)
 	in->pids_done = true;
 	in->hidden = guard_git_index_hide(in->g); /* a patch-id looks up each file's diff driver */
 	for (size_t i = 0; i < in->commits.len; i++) {
-		if ((rc = patch_id(repo, &in->commits.v[i], &pid)) < 0)
-			return rc;
-		if (rc == 0)
+		git_diff *diff = NULL;
+		if ((rc = commit_diff(repo, &in->commits.v[i], &diff)) == 0 && (rc = diff_ids(diff, &pid, &in->hunks)) == 0)
 			oids_add(&in->pids, &pid);
+		else if (rc == 1 && !diff)
+			rc = merge_hunks(repo, &in->commits.v[i], &in->hunks);
+		git_diff_free(diff);
+		if (rc < 0)
+			return rc;
+	}
+	/*
+	 * The branch's net change, renames found (a pick moved around a
+	 * rename, or split over commits), less the hunks it had before this
+	 * update: those were checked then (and a branch that took them from
+	 * ours since is not ours to answer for).
+	 */
+	if (in->tip) {
+		struct oids net = { 0 }, before = { 0 };
+		if ((rc = tree_hunks(repo, in->base, in->tip, true, &net)) == 0 && in->old)
+			rc = tree_hunks(repo, in->base, in->old, true, &before);
+		if (before.len)
+			qsort(before.v, before.len, sizeof(*before.v), oid_cmp);
+		for (size_t i = 0; rc == 0 && i < net.len; i++)
+			if (!oids_has(&before, &net.v[i]))
+				oids_add(&in->hunks, &net.v[i]);
+		free(net.v);
+		free(before.v);
+		if (rc < 0)
+			return rc;
 	}
 	if (in->pids.len)
 		qsort(in->pids.v, in->pids.len, sizeof(*in->pids.v), oid_cmp);
+	if (in->hunks.len)
+		qsort(in->hunks.v, in->hunks.len, sizeof(*in->hunks.v), oid_cmp);
 	return 0;
 }
 
@@ -252,12 +427,36 @@ may_match(git_repository *repo, const struct incoming *in, const git_oid *cid)
 
 	if (!in->paths_known)
 		return 1;
-	rc = commit_paths(repo, cid, &in->paths, &paths);
+	rc = commit_paths(repo, cid, false, &in->paths, &paths);
 	if (rc == 0)
 		rc = paths.len > 0; /* only the files that come in were listed */
 	else if (rc > 0)
 		rc = rc == 2; /* a merge has no patch-id; a deep tree may match */
 	guard_list_clear(&paths);
+	return rc;
+}
+
+/*
+ * Whether another branch's commit (one parent) comes in: its patch-id is
+ * one that comes in, or every hunk of it does (1: yes, 0: no).
+ */
+static int
+taken(git_repository *repo, const struct incoming *in, const git_oid *cid)
+{
+	struct oids hunks = { 0 };
+	git_diff *diff = NULL;
+	git_oid pid;
+	int rc;
+
+	if ((rc = commit_diff(repo, cid, &diff)) == 0 && (rc = diff_ids(diff, &pid, &hunks)) == 0) {
+		rc = oids_has(&in->pids, &pid) || hunks.len > 0;
+		for (size_t i = 0; i < hunks.len && rc && !oids_has(&in->pids, &pid); i++)
+			rc = oids_has(&in->hunks, &hunks.v[i]);
+	} else if (rc > 0) {
+		rc = 0; /* a merge, an empty change */
+	}
+	git_diff_free(diff);
+	free(hunks.v);
 	return rc;
 }
 
@@ -267,7 +466,6 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 	size_t nhide, cJSON *found)
 {
 	struct oids theirs = { 0 }, hit = { 0 }, picked = { 0 };
-	git_oid pid;
 	int rc;
 
 	if ((rc = walk(repo, tip, hide, nhide, &theirs, true)) < 0)
@@ -282,10 +480,15 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 	for (size_t i = 0; i < in->picked.len; i++)
 		if (oids_has(&theirs, &in->picked.v[i]))
 			oids_add(&picked, &in->picked.v[i]);
-	if (!picked.len && theirs.len && in->commits.len <= PATCHID_NEW_MAX && theirs.len <= PATCHID_OTHER_MAX) {
+	if (!picked.len && theirs.len && in->commits.len > PATCHID_NEW_MAX) {
+		rc = guard_error(GUARD_EDENY, "%zu commits come in, more than the %d the AI-to-AI check compares: refused "
+				 "unchecked (move the branch in smaller steps)", in->commits.len, PATCHID_NEW_MAX);
+		goto out;
+	}
+	if (!picked.len && theirs.len && theirs.len <= PATCHID_OTHER_MAX) {
 		if ((rc = incoming_paths(repo, in)) < 0)
 			goto out;
-		for (size_t i = 0; i < theirs.len && !(in->pids_done && !in->pids.len); i++) {
+		for (size_t i = 0; i < theirs.len && !(in->pids_done && !in->pids.len && !in->hunks.len); i++) {
 			if (oids_has(&hit, &theirs.v[i]))
 				continue;
 			if ((rc = may_match(repo, in, &theirs.v[i])) <= 0) {
@@ -293,9 +496,9 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 					goto out;
 				continue;
 			}
-			if ((rc = incoming_patch_ids(repo, in)) < 0 || (rc = patch_id(repo, &theirs.v[i], &pid)) < 0)
+			if ((rc = incoming_patch_ids(repo, in)) < 0 || (rc = taken(repo, in, &theirs.v[i])) < 0)
 				goto out;
-			if (rc == 0 && oids_has(&in->pids, &pid))
+			if (rc)
 				oids_add(&picked, &theirs.v[i]);
 		}
 		rc = 0;
@@ -324,6 +527,27 @@ resolve(git_repository *repo, const char *rev, git_oid *out)
 	return ok;
 }
 
+/* The trees of the branch's net change: from its merge base with base (when known) to the new tip. */
+static int
+net_trees(git_repository *repo, const char *base, const git_oid *tip, const git_oid *old, struct incoming *in)
+{
+	git_commit *c = NULL, *o = NULL;
+	git_oid b;
+	int rc;
+
+	if (!resolve(repo, base, &b))
+		return 0;
+	if (git_commit_lookup(&c, repo, tip) < 0 || git_commit_tree(&in->tip, c) < 0)
+		rc = fail("cannot read a commit's tree");
+	else
+		rc = base_tree(repo, &b, tip, &in->base);
+	if (rc == 0 && old && git_commit_lookup(&o, repo, old) == 0 && git_commit_tree(&in->old, o) < 0)
+		rc = fail("cannot read a commit's tree"); /* an old tip unknown here: the whole net change counts */
+	git_commit_free(c);
+	git_commit_free(o);
+	return rc;
+}
+
 int
 guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, const char *self, const char *base,
 		    const char *old_hex, const char *new_hex, cJSON *found)
@@ -333,7 +557,7 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 	git_branch_iterator *it = NULL;
 	git_reference *ref = NULL;
 	git_branch_t type;
-	git_oid tip, hide[2];
+	git_oid tip, hide[2], old = { { 0 } };
 	size_t nhide = 0;
 	int rc = 0, err;
 
@@ -342,12 +566,14 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 	if (git_oid_is_zero(&tip))
 		return 0; /* a deletion brings nothing in */
 	if (old_hex && git_oid_fromstr(&hide[nhide], old_hex) == 0 && !git_oid_is_zero(&hide[nhide]))
-		nhide++;
+		git_oid_cpy(&old, &hide[nhide++]);
 	if (resolve(repo, base, &hide[nhide]))
 		nhide++;
 	if ((rc = walk(repo, &tip, hide, nhide, &in.commits, false)) < 0)
 		goto out;
 	if (!in.commits.len)
+		goto out;
+	if ((rc = net_trees(repo, base, &tip, git_oid_is_zero(&old) ? NULL : &old, &in)) < 0)
 		goto out;
 	for (size_t i = 0; i < in.commits.len; i++) {
 		git_commit *c = NULL;
@@ -387,6 +613,10 @@ out:
 	free(in.commits.v);
 	free(in.picked.v);
 	free(in.pids.v);
+	free(in.hunks.v);
+	git_tree_free(in.base);
+	git_tree_free(in.tip);
+	git_tree_free(in.old);
 	guard_list_clear(&in.paths);
 	return rc;
 }
