@@ -25,7 +25,9 @@ guard_numstat() {
 
 # A random history on its own AI branch from main: nested folders, files
 # turned into folders and back, modes, symlinks, guard's own state at the
-# top and the same names further down (which count).
+# top and the same names further down (which count). Each file begins with
+# its own name: two files of equal content make an exact rename's source
+# a coin toss (git and libgit2 may pick different ones, both right).
 nested_history() {
 	git checkout -q -b "ai/nightbuilder/2026-01-01/n$1" main
 	local i n d f
@@ -35,14 +37,15 @@ nested_history() {
 			f=$d/f$((RANDOM % 4)).c
 			case $((RANDOM % 10)) in
 			0) git rm -rqf "$d" >/dev/null 2>&1 || true ;;
-			1) [ -f "$f" ] && { git rm -qf "$f"; mkdir -p "$f"; seq $RANDOM $((RANDOM + 9)) >"$f/inner.c"; } ;;
-			2) [ -d "$f" ] && { git rm -rqf "$f"; seq 3 >"$f"; } ;;
+			1) [ -f "$f" ] && { git rm -qf "$f"; mkdir -p "$f"; { echo "// $f/inner.c $i"; seq $RANDOM $((RANDOM + 9)); } >"$f/inner.c"; } ;;
+			2) [ -d "$f" ] && { git rm -rqf "$f"; { echo "// $f $i"; seq 3; } >"$f"; } ;;
 			3) [ -f "$f" ] && chmod +x "$f" ;;
 			4) mkdir -p "$d" && ln -sfn "../x$((RANDOM % 3))" "$d/link" ;;
-			5) mkdir -p .ai/plans src/.ai && seq $((RANDOM % 9)) >".ai/plans/p$RANDOM.md" && seq 4 >src/.ai/kept.c ;;
-			6) seq $((RANDOM % 9 + 1)) >PENDING_PLANS.md && seq 2 >src/PENDING_PLANS.md ;;
+			5) mkdir -p .ai/plans src/.ai && seq $((RANDOM % 9)) >".ai/plans/p$RANDOM.md" && { echo "// kept"; seq 4; } >src/.ai/kept.c ;;
+			6) seq $((RANDOM % 9 + 1)) >PENDING_PLANS.md && { echo "// plans"; seq 2; } >src/PENDING_PLANS.md ;;
 			7) [ -f "$f" ] && mkdir -p src/moved && git mv -f "$f" "src/moved/m$((RANDOM % 4)).c" 2>/dev/null || true ;;
-			*) mkdir -p "$d" && { [ -f "$f" ] || [ ! -e "$f" ]; } && seq $((RANDOM % 20)) $((RANDOM % 40 + 20)) >>"$f" ;;
+			*) mkdir -p "$d" && { [ -f "$f" ] || { [ ! -e "$f" ] && echo "// $f $i" >"$f"; }; } &&
+				seq $((RANDOM % 20)) $((RANDOM % 40 + 20)) >>"$f" ;;
 			esac
 		done
 		git add -A && git commit -qm "step $i" --allow-empty
@@ -52,7 +55,7 @@ nested_history() {
 @test "check: every file's numbers equal git diff --numstat's on 30 histories of nested folders" {
 	for a in 0 1 2; do for b in 0 1 2; do
 		mkdir -p src/a$a/b$b
-		for f in 0 1 2 3; do seq 1 $((f * 5 + a + b + 2)) >src/a$a/b$b/f$f.c; done
+		for f in 0 1 2 3; do { echo "// src/a$a/b$b/f$f.c"; seq 1 $((f * 5 + a + b + 2)); } >src/a$a/b$b/f$f.c; done
 	done; done
 	git add -A && git commit -qm tree
 	for seed in $(seq 1 30); do
