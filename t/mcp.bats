@@ -846,3 +846,23 @@ args_srv() {
 	jq -e '.counters.files_created == 2 and .files["src/u1.txt"] == "created" and .files["src/u2.txt"] == "created" and
 		.files["src/a.txt"] == null' "$STATE"
 }
+
+@test "attacker: a policy's rating of an MCP tool leaves its path arguments judged; a read rating keeps today's keys" {
+	args_srv
+	user_policy <<<'risk: {tools: {"mcp__args__*": low/W, "mcp__args__peek": low/R}}'
+	echo 'default: deny' >evil.yaml
+	run --separate-stderr client "[$(call move_file '{"source":"evil.yaml","destination":".ai/policy.yaml"}'),$(call update_file '{"path":"src/k.py","data":"k = \"AKIA4QWERTYUIOPASDFG\""}'),$(call update_file '{"path":"src/ok.txt","content":"fine"}'),$(call peek '{"path":"evil.yaml"}')]" \
+		guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"guard-scan:aws-access-key"* ]]
+	[ "$(is_error 2)" = false ]
+	[ "$(cat src/ok.txt)" = fine ]
+	[ "$(text 3)" = 'default: deny' ]
+	[ ! -e .ai/policy.yaml ]
+	[ ! -e src/k.py ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__update_file" and .decision.effect=="deny") |
+		.decision.reason | startswith("guard-scan: the call writes into a file")'
+}

@@ -420,6 +420,9 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 			/* an MCP tool rated by name (policy/examples/k8s-mcp.yaml) still escalates by namespace */
 			if (!strncmp(tool, "mcp__", 5))
 				kube_fields(&st, tool, input, r->cls == GUARD_CLASS_READ);
+			/* a rating is a level, not a licence: what a non-read MCP tool names is still its target */
+			if (!strncmp(tool, "mcp__", 5) && r->cls != GUARD_CLASS_READ && cJSON_IsObject(input))
+				mcp_arg_targets(&st, tool, input);
 			break;
 		case GUARD_TOOL_ANALYSE:
 			analyse_command(&st, tool, input);
