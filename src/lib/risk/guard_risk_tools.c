@@ -433,7 +433,9 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		}
 	}
 	if (cJSON_IsObject(input) && (!r || r->kind == GUARD_TOOL_RATED)) {
-		file_tool_paths(&st, tool, input);
+		/* a non-read MCP tool's paths are its targets already (mcp_arg_targets), not reads too */
+		if (!r || strncmp(tool, "mcp__", 5) || r->cls == GUARD_CLASS_READ)
+			file_tool_paths(&st, tool, input);
 		const char *url = input_str(input, "url");
 		if (url)
 			fetch_url(&st, tool, url);
