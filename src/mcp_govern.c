@@ -2,7 +2,6 @@
  * The governing step of guard mcp, shared by the stdio and the
  * Streamable HTTP transports (src/mcp_govern.h).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -214,28 +213,16 @@ mcp_gov_policy(struct mcp_gov *g, const struct guard_policy **p)
 	return 0;
 }
 
-/* Does an MCP tool write, by its name or its annotations (a read-only hint never lowers this)? */
+/*
+ * Does an MCP tool write? Unless a trusted server says it is read-only
+ * (an untrusted server's readOnlyHint never reaches the event), the paths
+ * its arguments name are what it writes (attacker finding M6: not a word
+ * list of tool names).
+ */
 static bool
 tool_writes(const cJSON *ev)
 {
-	static const char *const words[] = { "write", "edit", "create", "move", "rename", "copy", "delete", "remove",
-					     "mkdir", "save", "append", "patch", "put", "upload", NULL };
-	const char *tool = guard_event_str(ev, "tool") ?: "", *bare = tool, *sep;
-	const cJSON *hints = cJSON_GetObjectItemCaseSensitive(ev, "hints");
-	char lower[256];
-	size_t n = 0;
-
-	/* mcp__SERVER__TOOL: the tool's own name (a server's name has no "__") */
-	if (!strncmp(tool, "mcp__", 5) && (sep = strstr(tool + 5, "__")))
-		bare = sep + 2;
-	for (; bare[n] && n + 1 < sizeof(lower); n++)
-		lower[n] = (char)tolower((unsigned char)bare[n]);
-	lower[n] = '\0';
-	for (size_t i = 0; words[i]; i++)
-		if (strstr(lower, words[i]))
-			return true;
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(hints, "destructiveHint")) ||
-	       cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(hints, "readOnlyHint"));
+	return !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "hints"), "readOnlyHint"));
 }
 
 static bool
@@ -267,22 +254,32 @@ add_target(struct mcp_gov *g, cJSON *risk, cJSON *targets, const char *path)
 	free(abs);
 }
 
+struct write_walk {
+	struct mcp_gov *g;
+	cJSON *risk, *targets;
+};
+
+static void
+write_target(void *arg, const char *key, const char *path)
+{
+	struct write_walk *w = arg;
+	(void)key;
+	add_target(w->g, w->risk, w->targets, path);
+}
+
 /*
- * The files a writing MCP tool names in its arguments (path, source,
- * destination, paths[], ...), in risk.targets, so that the session counts
- * them as it counts the Write tool's: created, modified, deleted (before
- * the call from what exists, after it from what changed). A policy that
- * rates the tool (risk.tools) leaves the analyzer no targets: these are
- * its only record.
+ * The files a writing MCP tool names in its arguments (every string that
+ * names a path, whatever its key: guard_mcp_arg_paths), in risk.targets,
+ * so that the session counts them as it counts the Write tool's: created,
+ * modified, deleted (before the call from what exists, after it from what
+ * changed). A policy that rates the tool (risk.tools) leaves the analyzer
+ * no targets: these are its only record.
  */
 static void
 write_targets(struct mcp_gov *g, cJSON *ev)
 {
-	static const char *const keys[] = { "path", "file_path", "filePath", "filename", "source", "destination",
-					    "new_path", "old_path", NULL };
-	const cJSON *input = cJSON_GetObjectItemCaseSensitive(ev, "input"), *it;
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(ev, "input");
 	cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk"), *targets;
-	size_t left = 64;
 
 	if (!cJSON_IsObject(risk) || !cJSON_IsObject(input) || !tool_writes(ev))
 		return;
@@ -290,14 +287,8 @@ write_targets(struct mcp_gov *g, cJSON *ev)
 		cJSON_DeleteItemFromObjectCaseSensitive(risk, "targets");
 		targets = cJSON_AddArrayToObject(risk, "targets");
 	}
-	for (size_t i = 0; keys[i]; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(input, keys[i]);
-		if (cJSON_IsString(v) && left--)
-			add_target(g, risk, targets, v->valuestring);
-	}
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(input, "paths"))
-		if (cJSON_IsString(it) && left--)
-			add_target(g, risk, targets, it->valuestring);
+	struct write_walk w = { g, risk, targets };
+	guard_mcp_arg_paths(input, g->cwd, write_target, &w);
 }
 
 /*

@@ -731,3 +731,138 @@ call() {
 	[ ! -e "$out" ]
 	jq -e --arg o "$out" '.status == "ended" and .counters.outside_project == 1 and (.outside | index($o))' "$STATE"
 }
+
+# ---- the paths and text of an MCP call, whatever its argument keys (findings H1, H4, M6) ----
+
+# args_srv: t/mcp/argsrv.py in $PROJ, its input teed to $log (what the server was asked).
+args_srv() {
+	log=$BATS_TEST_TMPDIR/server-in.log
+	ARGS=(sh -c 'tee -a "$0" | python3 "$@"' "$log" "$MCPD/argsrv.py")
+}
+
+@test "attacker: an MCP tool naming guard's files under any key, nested, or as a file:// URI is denied before the server runs it" {
+	args_srv
+	echo 'default: deny' >evil.yaml
+	mkdir -p .claude
+	echo '{}' >.claude/settings.json
+	calls=(
+		"$(call move_file '{"source":"evil.yaml","destination":".ai/policy.yaml"}')"
+		"$(call copy_file '{"src":"evil.yaml","dst":".git/hooks/pre-commit"}')"
+		"$(call write_file '{"files":[{"path":".claude/settings.json","content":"{\"hooks\":{}}"}]}')"
+		"$(call write_file '{"paths":["src/ok.txt",".ai/policy.yaml"],"content":"x"}')"
+		"$(call write_file '{"target":".ai/policy.yaml","content":"x"}')"
+		"$(call edit_file '{"uri":"file://'"$PROJ"'/.ai/policy%2Eyaml","content":"x"}')"
+		"$(call save_file '{"path":".ai/policy.yaml","content":"x"}')"
+		"$(call update_file '{"path":"'"$PROJ"'/.git/hooks/../hooks/post-checkout","content":"#!/bin/sh"}')"
+	)
+	steps=$(printf '%s\n' "${calls[@]}" | jq -sc .)
+	run --separate-stderr client "$steps" guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	for i in $(seq 0 $((${#calls[@]} - 1))); do
+		[ "$(is_error $i)" = true ]
+		[[ "$(text $i)" == "guard denied mcp__args__"*"rule protect-guard"* ]]
+	done
+	refute grep -q tools/call "$log"
+	[ ! -e .ai/policy.yaml ]
+	[ ! -e .git/hooks/pre-commit ]
+	[ ! -e .git/hooks/post-checkout ]
+	[ ! -e src/ok.txt ]
+	[ "$(cat .claude/settings.json)" = '{}' ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__move_file") | .decision.effect == "deny" and
+		(.risk.targets | index(".ai/policy.yaml"))'
+}
+
+@test "MCP read-only look-alikes stay allowed; a protected file read through an untrusted tool is denied, through a trusted read-only one it is a read" {
+	args_srv
+	echo 'int x;' >src/x.c
+	mkdir -p .ai
+	echo '# the project layer' >.ai/policy.yaml
+	run --separate-stderr client "[$(call search_files '{"path":"'"$ALLOWED"'","pattern":"*.txt"}'),$(call read_text_file '{"path":"'"$ALLOWED"'/a.txt"}')]" \
+		guard mcp --name fs -- "${FS[@]}"
+	[ "$(is_error 0)" = false ]
+	[[ "$(text 0)" == *a.txt* ]]
+	[ "$(text 1)" = hello ]
+	run --separate-stderr client "[{\"op\":\"tools\"},$(call peek '{"path":"src/x.c"}'),$(call peek '{"path":".ai/policy.yaml"}')]" \
+		guard mcp --name args -- "${ARGS[@]}"
+	[ "$(text 1)" = 'int x;' ]
+	# untrusted: its readOnlyHint is not believed, so the path is a target like a write's
+	[ "$(is_error 2)" = true ]
+	[[ "$(text 2)" == *"rule protect-guard"* ]]
+	user_policy <<<'mcp: {trusted_servers: [args]}'
+	run --separate-stderr client "[{\"op\":\"tools\"},$(call peek '{"path":".ai/policy.yaml"}')]" guard mcp --name args -- "${ARGS[@]}"
+	[ "$(is_error 1)" = false ]
+	[ "$(text 1)" = '# the project layer' ]
+}
+
+@test "attacker: the text an MCP tool writes is scanned as the Write tool's: a secret is denied and never logged; a git driver asks" {
+	A=AKIA4QWERTYUIOPASDFG
+	args_srv
+	calls=(
+		"$(call write_file '{"path":"'"$ALLOWED"'/k.py","content":"key = '"'$A'"'\n"}')"
+		"$(call edit_file '{"path":"'"$ALLOWED"'/a.txt","edits":[{"oldText":"hello","newText":"k = \"'$A'\""}]}')"
+		"$(call write_file '{"path":"'"$ALLOWED"'/.gitattributes","content":"* filter=evil\n"}')"
+	)
+	run --separate-stderr client "[$(IFS=,; echo "${calls[*]}")]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"guard-scan:aws-access-key"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"guard-scan:aws-access-key"* ]]
+	[ "$(is_error 2)" = true ]
+	[[ "$(text 2)" == *"approval required"* ]]
+	[ ! -e "$ALLOWED/k.py" ]
+	[ "$(cat "$ALLOWED/a.txt")" = hello ]
+	[ ! -e "$ALLOWED/.gitattributes" ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") | .risk.level == "high" and
+		any(.risk.reasons[]; test("naming the filter driver evil"))'
+	# other keys, nested: data, body, an edit's own key
+	run --separate-stderr client "[$(call update_file '{"path":"src/u.py","data":"t = \"'$A'\""}'),$(call save_file '{"path":"src/s.py","meta":{"body":"t = \"'$A'\""}}'),$(call write_file '{"target":"src/.gitmodules","edits":[{"replacement":"[submodule \"x\"]\n\tupdate = !sh evil.sh\n"}]}')]" \
+		guard mcp --name args -- "${ARGS[@]}"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"guard-scan:aws-access-key"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"guard-scan:aws-access-key"* ]]
+	[ "$(is_error 2)" = true ]
+	refute grep -q tools/call "$log"
+	[ ! -e src/u.py ]
+	[ ! -e src/s.py ]
+	[ ! -e src/.gitmodules ]
+	refute grep -rq "$A" .ai/audit
+}
+
+@test "session: MCP tools count to max_files_* by the paths they name, whatever their name or keys; a trusted read-only tool does not" {
+	args_srv
+	fs_session 'max_files_created: 2'
+	user_policy <<<'mcp: {trusted_servers: [args]}'
+	run --separate-stderr client "[{\"op\":\"tools\"},$(call peek '{"path":"src/a.txt"}'),$(call update_file '{"path":"src/u1.txt","content":"x"}'),$(call copy_file '{"src":"src/c.txt","dst":"src/u2.txt"}'),$(call save_file '{"path":"src/u3.txt","content":"x"}')]" \
+		guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(text 1)" = one ]
+	[ "$(is_error 2)" = false ]
+	[ "$(is_error 3)" = false ]
+	[ "$(is_error 4)" = true ]
+	[[ "$(text 4)" == *"3 files created, over the limit of 2 (predicted before the call"* ]]
+	[ ! -e src/u3.txt ]
+	jq -e '.counters.files_created == 2 and .files["src/u1.txt"] == "created" and .files["src/u2.txt"] == "created" and
+		.files["src/a.txt"] == null' "$STATE"
+}
+
+@test "attacker: a policy's rating of an MCP tool leaves its path arguments judged; a read rating keeps today's keys" {
+	args_srv
+	user_policy <<<'risk: {tools: {"mcp__args__*": low/W, "mcp__args__peek": low/R}}'
+	echo 'default: deny' >evil.yaml
+	run --separate-stderr client "[$(call move_file '{"source":"evil.yaml","destination":".ai/policy.yaml"}'),$(call update_file '{"path":"src/k.py","data":"k = \"AKIA4QWERTYUIOPASDFG\""}'),$(call update_file '{"path":"src/ok.txt","content":"fine"}'),$(call peek '{"path":"evil.yaml"}')]" \
+		guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"guard-scan:aws-access-key"* ]]
+	[ "$(is_error 2)" = false ]
+	[ "$(cat src/ok.txt)" = fine ]
+	[ "$(text 3)" = 'default: deny' ]
+	[ ! -e .ai/policy.yaml ]
+	[ ! -e src/k.py ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__update_file" and .decision.effect=="deny") |
+		.decision.reason | startswith("guard-scan: the call writes into a file")'
+}

@@ -168,8 +168,11 @@ scan_shell_write(cJSON *ev)
 		id += 6;
 		char *rule = guard_xasprintf("guard-scan:%.*s", (int)strcspn(id, ", )"), id);
 		set_decision(ev, "effect", "deny");
-		set_decision(ev, "reason", "guard-scan: the command writes into a file what the scan rules keep out of "
-					   "files, as they do for the Write tool");
+		set_decision(ev, "reason", strncmp(guard_event_str(ev, "tool") ?: "", "mcp__", 5) ?
+			     "guard-scan: the command writes into a file what the scan rules keep out of files, as they do "
+			     "for the Write tool" :
+			     "guard-scan: the call writes into a file what the scan rules keep out of files, as they do "
+			     "for the Write tool");
 		set_decision(ev, "rule", rule);
 		free(rule);
 		break;

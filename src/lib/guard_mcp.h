@@ -94,6 +94,29 @@ size_t guard_mcp_tools_learn(struct guard_mcp_tools *t, const cJSON *result);
 /* The "hints" member an event gets for tool (a new object, maybe empty). */
 cJSON *guard_mcp_tools_hints(const struct guard_mcp_tools *t, const char *tool);
 
+/* ---- what a tool call's arguments name ---- */
+
+#define GUARD_MCP_ARGS_MAX 256 /* strings looked at in one call's arguments */
+#define GUARD_MCP_ARGS_DEPTH 8 /* objects and arrays followed down */
+
+/* Called with the member name a string is under (an array's own name for its items) and the string. */
+typedef void guard_mcp_arg_fn(void *arg, const char *key, const char *value);
+
+/*
+ * Each string in a tool call's arguments (objects and arrays followed,
+ * bounded) that names a path, whatever its key: one with a '/', one that
+ * starts with '.' or '~', or one naming a file that exists relative to
+ * cwd; a file:// URI is given as its decoded path. The text a tool writes
+ * (guard_mcp_text_key), the text an edit replaces and a command are not
+ * paths; neither is a string with a newline or another URL. Returns how
+ * many were given to fn.
+ */
+size_t guard_mcp_arg_paths(const cJSON *input, const char *cwd, guard_mcp_arg_fn *fn, void *arg);
+/* Each string argument holding text the tool writes (guard_mcp_text_key), as above. */
+size_t guard_mcp_arg_texts(const cJSON *input, guard_mcp_arg_fn *fn, void *arg);
+/* content, text, data, newText, new_text, new_string, body: text a tool writes. */
+bool guard_mcp_text_key(const char *key);
+
 /* ---- events and answers ---- */
 
 /*

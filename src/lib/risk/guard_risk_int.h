@@ -205,6 +205,8 @@ void risk_written_cmd(struct risk_state *st, const struct risk_cmd *c);
 void risk_written_code(struct risk_state *st, const char *lang, const char *code);
 /* A file tool's input (Write content, Edit new_string, MultiEdit edits) for its file_path. */
 void risk_written_tool(struct risk_state *st, const char *tool, const cJSON *input);
+/* text who writes into path: scanned (a finding is critical), git drivers named in .gitattributes/.gitmodules high */
+void risk_written_text(struct risk_state *st, const char *who, const char *path, const char *text);
 /* The environment as a whole sent over the network ($(env) in curl's arguments, os.environ to urlopen). */
 void risk_secret_code(struct risk_state *st, const char *lang, const char *code);
 /* Programs in files the command runs (guard_risk_files.c): a script by path; make's and npm's files. */

@@ -8,6 +8,7 @@
 
 #include "guard_error.h"
 #include "guard_glob.h"
+#include "guard_mcp.h"
 #include "guard_risk_int.h"
 
 /* Does a '|'-separated list of globs match the tool name? */
@@ -240,6 +241,51 @@ exec_tool(const char *tool)
 	return name_has(tool, "exec") || name_has(tool, "run_command") || name_has(tool, "shell");
 }
 
+/*
+ * An MCP tool that is not read-only by a trusted server's hint: every
+ * string of its arguments that names a path is a target (whatever its key,
+ * file:// URIs decoded), and the text it writes is scanned for each as the
+ * Write tool's content is (attacker findings H1, H4).
+ */
+struct mcp_args {
+	struct risk_state *st;
+	const char *tool;
+	enum risk_path_op op;
+	struct guard_list paths;
+};
+
+static void
+mcp_arg_path(void *arg, const char *key, const char *path)
+{
+	struct mcp_args *a = arg;
+	(void)key;
+	tool_path(a->st, a->tool, path, a->op);
+	if (a->paths.len < 8)
+		guard_list_add_unique(&a->paths, path);
+}
+
+static void
+mcp_arg_text(void *arg, const char *key, const char *text)
+{
+	struct mcp_args *a = arg;
+	(void)key;
+	for (size_t i = 0; i < a->paths.len; i++)
+		risk_written_text(a->st, a->tool, a->paths.items[i], text);
+	if (!a->paths.len)
+		risk_written_text(a->st, a->tool, "the file it names", text);
+}
+
+static void
+mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
+{
+	struct mcp_args a = { st, tool, name_has(tool, "delete") || name_has(tool, "remove") ? PATH_DELETE : PATH_WRITE,
+			      GUARD_LIST_INIT };
+
+	guard_mcp_arg_paths(input, st->cwds[0], mcp_arg_path, &a);
+	guard_mcp_arg_texts(input, mcp_arg_text, &a);
+	guard_list_clear(&a.paths);
+}
+
 static void
 annotations(struct risk_state *st, const char *tool, const cJSON *event, const cJSON *input)
 {
@@ -287,14 +333,16 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 		sql = input_str(input, "query");
 	if (sql)
 		risk_sql_text(st, tool, sql);
-	static const char *const path_keys[] = { "path", "file_path", "filePath", "filename", NULL };
-	bool writes = name_has(tool, "write") || name_has(tool, "edit") || name_has(tool, "create") ||
-		      name_has(tool, "move") || name_has(tool, "delete") || name_has(tool, "remove");
-	for (size_t i = 0; path_keys[i]; i++) {
-		const char *p = input_str(input, path_keys[i]);
-		if (p && (p[0] == '/' || p[0] == '~' || p[0] == '.' || strchr(p, '/')))
-			tool_path(st, tool, p, writes ? (name_has(tool, "delete") || name_has(tool, "remove") ? PATH_DELETE
-							 : PATH_WRITE) : PATH_READ);
+	if (readonly == 1) {
+		/* read-only by a trusted server's word: its path arguments are reads, as before */
+		static const char *const path_keys[] = { "path", "file_path", "filePath", "filename", NULL };
+		for (size_t i = 0; path_keys[i]; i++) {
+			const char *p = input_str(input, path_keys[i]);
+			if (p && (p[0] == '/' || p[0] == '~' || p[0] == '.' || strchr(p, '/')))
+				tool_path(st, tool, p, PATH_READ);
+		}
+	} else {
+		mcp_arg_targets(st, tool, input);
 	}
 	kube_fields(st, tool, input, readonly == 1);
 }
@@ -372,6 +420,9 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 			/* an MCP tool rated by name (policy/examples/k8s-mcp.yaml) still escalates by namespace */
 			if (!strncmp(tool, "mcp__", 5))
 				kube_fields(&st, tool, input, r->cls == GUARD_CLASS_READ);
+			/* a rating is a level, not a licence: what a non-read MCP tool names is still its target */
+			if (!strncmp(tool, "mcp__", 5) && r->cls != GUARD_CLASS_READ && cJSON_IsObject(input))
+				mcp_arg_targets(&st, tool, input);
 			break;
 		case GUARD_TOOL_ANALYSE:
 			analyse_command(&st, tool, input);
@@ -382,7 +433,9 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		}
 	}
 	if (cJSON_IsObject(input) && (!r || r->kind == GUARD_TOOL_RATED)) {
-		file_tool_paths(&st, tool, input);
+		/* a non-read MCP tool's paths are its targets already (mcp_arg_targets), not reads too */
+		if (!r || strncmp(tool, "mcp__", 5) || r->cls == GUARD_CLASS_READ)
+			file_tool_paths(&st, tool, input);
 		const char *url = input_str(input, "url");
 		if (url)
 			fetch_url(&st, tool, url);

@@ -270,6 +270,12 @@ written(struct risk_state *st, const char *who, const char *path, const char *te
 	scan_text(st, who, path, text, secrets_only);
 }
 
+void
+risk_written_text(struct risk_state *st, const char *who, const char *path, const char *text)
+{
+	written(st, who, path, text, false);
+}
+
 /* sed -i SCRIPT FILE...: the script's text lands in the files. */
 static void
 sed_in_place(struct risk_state *st, const struct risk_cmd *c)

@@ -1,0 +1,150 @@
+/*
+ * What an MCP tool call's arguments name, whatever their keys (attacker
+ * findings H1, H4, M6): the paths it may write (every string that looks
+ * like one, file:// URIs decoded) and the text it writes. The risk
+ * analyzer rates the paths as targets and scans the text as the Write
+ * tool's; guard mcp counts the paths to the session's max_files_*.
+ */
+#include <ctype.h>
+#include <sys/stat.h>
+
+#include "guard_error.h"
+#include "guard_mcp.h"
+
+struct walk {
+	const char *cwd;
+	guard_mcp_arg_fn *fn;
+	void *arg;
+	size_t seen, given;
+	bool texts;
+};
+
+static bool
+key_in(const char *key, const char *const *list)
+{
+	for (size_t i = 0; key && list[i]; i++)
+		if (!strcmp(key, list[i]))
+			return true;
+	return false;
+}
+
+bool
+guard_mcp_text_key(const char *key)
+{
+	static const char *const keys[] = { "content", "text", "data", "newText", "new_text", "new_string", "body", NULL };
+	return key_in(key, keys);
+}
+
+/* The text an edit replaces, and a command (analysed as one): no path of the call. */
+static bool
+not_path_key(const char *key)
+{
+	static const char *const keys[] = { "oldText", "old_text", "old_string", "oldString", "command", NULL };
+	return guard_mcp_text_key(key) || key_in(key, keys);
+}
+
+static int
+hexval(int c)
+{
+	return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
+}
+
+/* file://[localhost]/p%20q -> /p q (a caller frees), or NULL when s is no local file URI. */
+static char *
+file_uri_path(const char *s)
+{
+	if (strncasecmp(s, "file://", 7))
+		return NULL;
+	s += 7;
+	if (!strncasecmp(s, "localhost/", 10))
+		s += 9;
+	if (*s != '/')
+		return NULL; /* another host's file */
+	char *out = guard_xmalloc(strlen(s) + 1), *o = out;
+	for (; *s && *s != '?' && *s != '#'; s++) {
+		int hi, lo;
+		if (*s == '%' && (hi = hexval((unsigned char)s[1])) >= 0 && (lo = hexval((unsigned char)s[2])) >= 0) {
+			*o++ = (char)(hi * 16 + lo);
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+	if (strlen(out) != (size_t)(o - out)) { /* a %00 inside: no path */
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static bool
+exists_in(const char *cwd, const char *s)
+{
+	struct stat st;
+	if (!cwd || strlen(cwd) + strlen(s) + 2 > 4096)
+		return false;
+	char *p = guard_xasprintf("%s/%s", cwd, s);
+	bool e = stat(p, &st) == 0;
+	free(p);
+	return e;
+}
+
+static void
+one_string(struct walk *w, const char *key, const char *s, bool in_edits)
+{
+	if (w->texts) {
+		static const char *const old[] = { "oldText", "old_text", "old_string", "oldString", NULL };
+		if (*s && (guard_mcp_text_key(key) || (in_edits && !key_in(key, old)))) {
+			w->fn(w->arg, key, s);
+			w->given++;
+		}
+		return;
+	}
+	if (!*s || not_path_key(key) || strchr(s, '\n') || strlen(s) >= 4096)
+		return;
+	char *uri = file_uri_path(s);
+	if (uri || (!strstr(s, "://") && (strchr(s, '/') || s[0] == '.' || s[0] == '~' || exists_in(w->cwd, s)))) {
+		w->fn(w->arg, key, uri ? uri : s);
+		w->given++;
+	}
+	free(uri);
+}
+
+static void
+walk_value(struct walk *w, const char *key, const cJSON *v, unsigned depth, bool in_edits)
+{
+	const cJSON *it;
+
+	if (depth > GUARD_MCP_ARGS_DEPTH)
+		return;
+	if (cJSON_IsString(v)) {
+		if (w->seen++ < GUARD_MCP_ARGS_MAX)
+			one_string(w, key, v->valuestring, in_edits);
+		return;
+	}
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return;
+	bool edits = in_edits || (cJSON_IsArray(v) && key && !strcmp(key, "edits"));
+	cJSON_ArrayForEach(it, v) {
+		if (w->seen >= GUARD_MCP_ARGS_MAX)
+			return;
+		walk_value(w, cJSON_IsObject(v) ? it->string : key, it, depth + 1, edits);
+	}
+}
+
+size_t
+guard_mcp_arg_paths(const cJSON *input, const char *cwd, guard_mcp_arg_fn *fn, void *arg)
+{
+	struct walk w = { cwd, fn, arg, 0, 0, false };
+	walk_value(&w, NULL, input, 0, false);
+	return w.given;
+}
+
+size_t
+guard_mcp_arg_texts(const cJSON *input, guard_mcp_arg_fn *fn, void *arg)
+{
+	struct walk w = { NULL, fn, arg, 0, 0, true };
+	walk_value(&w, NULL, input, 0, false);
+	return w.given;
+}
