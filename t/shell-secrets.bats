@@ -206,3 +206,20 @@ Y
 	run guard-risk --command "python3 -c \"import subprocess as s; s.run(x)\""
 	[ "$(jq -r .level <<<"$output")" = high ]
 }
+
+@test "H2: a target path is normalised before /dev is skipped: only /dev/null, stdout, stderr and tty are no file" {
+	# the attacker: /dev/.. back into the project, /dev/fd/N, /dev/shm, tee and dd to them
+	decided deny "echo '$aws' > /dev/../$PROJ/src/k.py" "echo '$aws' > /dev/./../$PROJ/src/k.py" \
+		"echo '$aws' | tee /dev/../$PROJ/src/k.py" "echo '$aws' | dd of=/dev/../$PROJ/src/k.py" \
+		"echo '$aws' > /dev/fd/../../$PROJ/src/k.py" "echo '$aws' > /dev/shm/k.py" "echo '$aws' > /dev/fd/3" \
+		"echo '$aws' > //dev/shm/k.py" "echo '$aws' > /dev/nullx"
+	run guard-risk --command "echo '* filter=x' > /dev/../$PROJ/.gitattributes"
+	[ "$(jq -r .level <<<"$output")" = high ] || { echo "# $output" >&2; return 1; }
+	[[ "$output" == *"naming the filter driver x"* ]]
+	run guard-risk --command "echo '* filter=x' > .gitattributes/."
+	[ "$(jq -r .level <<<"$output")" = high ] || { echo "# $output" >&2; return 1; }
+	# the user's: the terminal and the standard streams, however spelled, are no file
+	decided allow "echo '$aws' > /dev/null" "echo '$aws' >> /dev/stderr" "echo '$aws' | tee /dev/stdout" \
+		"echo '$aws' > /dev/tty" "echo '$aws' > /dev/./null" "echo '$aws' > //dev/null" \
+		"echo '* filter=x' > /dev/null"
+}

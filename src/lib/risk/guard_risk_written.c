@@ -260,14 +260,36 @@ scan_text(struct risk_state *st, const char *who, const char *path, const char *
 	free(abs);
 }
 
+/*
+ * Where path lands, normalised lexically ("..", ".", "//" removed) before
+ * any judgement (attacker report H2: /dev/../src/k.py is src/k.py), or
+ * NULL when it is no file: only the terminal and the standard streams,
+ * named exactly. /dev/fd/N, /dev/shm/... and the rest are files like any.
+ */
+static char *
+written_target(struct risk_state *st, const char *path)
+{
+	static const char *const not_files[] = { "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", NULL };
+	char *norm = guard_path_lexical(st->cwds[0], path, st->ctx->home);
+
+	if (risk_name_in(not_files, norm)) {
+		free(norm);
+		return NULL;
+	}
+	return norm;
+}
+
 static void
 written(struct risk_state *st, const char *who, const char *path, const char *text, bool secrets_only)
 {
-	if (!text || !path || !*path || !strncmp(path, "/dev/", 5))
+	char *norm;
+
+	if (!text || !path || !*path || !(norm = written_target(st, path)))
 		return;
 	risk_explain(st, "    %s writes %zu bytes of text into %s: scanned", who, strlen(text), path);
-	git_drivers(st, who, path, text);
+	git_drivers(st, who, git_file(path) == GIT_FILE_NONE ? norm : path, text);
 	scan_text(st, who, path, text, secrets_only);
+	free(norm);
 }
 
 /* sed -i SCRIPT FILE...: the script's text lands in the files. */
