@@ -223,3 +223,14 @@ Y
 		"echo '$aws' > /dev/tty" "echo '$aws' > /dev/./null" "echo '$aws' > //dev/null" \
 		"echo '* filter=x' > /dev/null"
 }
+
+@test "M5: sed -i scrubbing a leaked key is allowed; what sed writes (NEW, y's target, a/i/c text) is still scanned" {
+	decided allow "sed -i 's/$aws/REDACTED/' src/k.py" "sed -i '/$aws/d' src/k.py" "sed -i 's|$aws||g' src/k.py" \
+		"sed -i -e 's/$aws/x/g' -e '/^\$/d' src/k.py" "sed -i '\\,$aws,d' src/k.py" "sed -i.bak '/$aws/Id' src/k.py" \
+		"sed -i 's#a#b#g;/$aws/d' src/k.py"
+	# the attacker: the key on the written side, after a scrub, in a, i, c, y, escaped delimiters, unknown commands
+	decided deny "sed -i 's/x/$aws/' src/k.py" "sed -i 's/$aws/x/;s/x/$aws/' src/k.py" "sed -i 's/x/y/;a $aws' src/k.py" \
+		"sed -i '1i $aws' src/k.py" "sed -i '\$c $aws' src/k.py" "sed -i 'y/abc/$aws/' src/k.py" \
+		"sed -i 's/x\\/$aws/y/w $aws' src/k.py" "sed -i 's/x/\\/$aws/' src/k.py" "sed -i -e '/$aws/d' -e 's/q/$aws/' src/k.py" \
+		$'sed -i \'a\\\n'"$aws"$'\' src/k.py'
+}

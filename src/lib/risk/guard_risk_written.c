@@ -292,7 +292,100 @@ written(struct risk_state *st, const char *who, const char *path, const char *te
 	free(norm);
 }
 
-/* sed -i SCRIPT FILE...: the script's text lands in the files. */
+/* Skip a sed regex delimited by d from p (just past the opening d); NULL if unterminated. */
+static const char *
+sed_regex_end(const char *p, char d)
+{
+	for (; *p && *p != '\n'; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == d)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * The text a sed script puts in the file (finding M5): the replacement of
+ * s/OLD/NEW/, y's target, the text of a, i and c. OLD and the addresses
+ * only match what is there (scrubbing a leaked key is allowed), d and p
+ * write nothing. NULL when the script holds what this does not know (the
+ * whole script is then scanned, as before).
+ */
+static char *
+sed_new_text(const char *script)
+{
+	struct guard_buf out = GUARD_BUF_INIT;
+	const char *p = script;
+
+	while (*p) {
+		while (*p && (isspace((unsigned char)*p) || *p == ';' || *p == '{' || *p == '}' || *p == '!'))
+			p++;
+		if (!*p)
+			break;
+		/* addresses: N, $, /re/, \cREc, first~step, addr,addr */
+		for (;;) {
+			if (isdigit((unsigned char)*p) || *p == '$' || *p == '~' || *p == '+') {
+				p++;
+				continue;
+			}
+			if (*p == '/' || (*p == '\\' && p[1] && p[1] != '\n')) {
+				char d = *p == '/' ? '/' : p[1];
+				const char *e = sed_regex_end(p + (*p == '/' ? 1 : 2), d);
+				if (!e)
+					goto unknown;
+				p = e + 1;
+				while (*p == 'I' || *p == 'M')
+					p++;
+				continue;
+			}
+			if (*p == ',' || *p == ' ' || *p == '!') {
+				p++;
+				continue;
+			}
+			break;
+		}
+		char c = *p;
+		if (c == 's' || c == 'y') {
+			char d = p[1];
+			if (!d || d == '\n' || d == '\\')
+				goto unknown;
+			const char *old_end = sed_regex_end(p + 2, d);
+			const char *new_end = old_end ? sed_regex_end(old_end + 1, d) : NULL;
+			if (!new_end)
+				goto unknown;
+			guard_buf_add(&out, old_end + 1, (size_t)(new_end - old_end - 1));
+			guard_buf_addch(&out, '\n');
+			p = new_end + 1;
+			while (*p && strchr("gpiImMe0123456789", *p))
+				p++;
+			if (*p == 'w' || *p == 'W')
+				goto unknown;
+		} else if (c == 'a' || c == 'i' || c == 'c') {
+			p++;
+			size_t n = strcspn(p, "\n");
+			guard_buf_add(&out, p, n);
+			guard_buf_addch(&out, '\n');
+			p += n;
+		} else if (c && strchr("dDpPnNgGhHxlqQz=", c)) {
+			p++;
+		} else {
+			goto unknown;
+		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p && *p != ';' && *p != '\n' && *p != '}')
+			goto unknown;
+	}
+	if (!out.len)
+		guard_buf_addch(&out, '\n'); /* writes nothing: not NULL, which means unknown */
+	return guard_buf_detach(&out);
+unknown:
+	guard_buf_release(&out);
+	return NULL;
+}
+
+/* sed -i SCRIPT FILE...: the script's new text lands in the files. */
 static void
 sed_in_place(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -319,8 +412,11 @@ sed_in_place(struct risk_state *st, const struct risk_cmd *c)
 			file = a;
 		}
 	}
-	if (in_place && file && script.len)
-		written(st, c->name, file, script.buf, false);
+	if (in_place && file && script.len) {
+		char *text = sed_new_text(script.buf);
+		written(st, c->name, file, text ? text : script.buf, false);
+		free(text);
+	}
 	guard_buf_release(&script);
 }
 
