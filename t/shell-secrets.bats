@@ -243,3 +243,16 @@ Y
 	decided allow "printf '%s\\n' a b c > src/list.txt" "printf 'done %d%%\\n' 5 > src/log.txt" \
 		"printf '%.4s' $aws > src/prefix.txt" "printf -v k '%s' $aws"
 }
+
+@test "M4: wrappers (command, builtin, env, nice, time, nohup) and groups, subshells, loops redirected as a whole are scanned" {
+	decided deny "command echo '$aws' > src/k.py" "builtin printf '%s' '$aws' > src/k.py" "env echo '$aws' > src/k.py" \
+		"env -i A=1 echo '$aws' > src/k.py" "nice -n 5 echo '$aws' > src/k.py" "time echo '$aws' > src/k.py" \
+		"nohup echo '$aws' > src/k.py" "command env nice echo '$aws' > src/k.py" \
+		"{ echo '$aws'; } > src/k.py" "( echo x; echo '$aws' ) >> src/k.py" "for i in 1; do echo '$aws'; done > src/k.py" \
+		"if true; then echo '$aws'; fi > src/k.py" "while false; do :; done; { printf 'AKIA%s' 4QWERTYUIOPASDFG; } > src/k.py" \
+		"echo QUtJQTRRV0VSVFlVSU9QQVNERkcK | base64 -di > src/k.py"
+	# the user's: text, a key printed to its own /dev/null inside the group, a key printed before the group
+	decided allow "command echo hello > src/k.py" "nice make > build.log" "{ echo a; echo b; } > src/list.txt" \
+		"for f in a b; do echo \$f; done > src/list.txt" "{ echo '$aws' > /dev/null; echo hi; } > src/k.py" \
+		"( cd src && ls ) > files.txt"
+}

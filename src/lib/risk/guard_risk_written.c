@@ -49,13 +49,44 @@ has_option(const struct guard_shell_cmd *cmd, const char *const *opts)
 	return false;
 }
 
+/*
+ * cmd without the wrappers that run the rest as it is (finding M4):
+ * command, builtin, nohup, time, nice [-n N], env [-i] [VAR=value...].
+ * view shares cmd's words.
+ */
+static const struct guard_shell_cmd *
+unwrapped(const struct guard_shell_cmd *cmd, struct guard_shell_cmd *view)
+{
+	static const char *const wrappers[] = { "command", "builtin", "nohup", "time", "nice", "env", NULL };
+	size_t i = 0;
+
+	while (i < cmd->argc && !(cmd->argv[i].flags & GUARD_WORD_DYNAMIC) &&
+	       risk_name_in(wrappers, risk_basename(cmd->argv[i].text))) {
+		const char *w = risk_basename(cmd->argv[i++].text);
+		while (i < cmd->argc && (cmd->argv[i].text[0] == '-' || (!strcmp(w, "env") && strchr(cmd->argv[i].text, '=')))) {
+			bool takes = !strcmp(w, "nice") && !strcmp(cmd->argv[i].text, "-n");
+			i += takes ? 2 : 1;
+		}
+	}
+	if (!i || i >= cmd->argc)
+		return cmd;
+	*view = *cmd;
+	view->argv = cmd->argv + i;
+	view->argc = cmd->argc - i;
+	return view;
+}
+
 /* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d pass on from their input. */
 static char *
 written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
-	static const char *const decode[] = { "-d", "--decode", "-D", NULL };
+	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
+	struct guard_shell_cmd view;
 
-	if (!cmd || !cmd->argc || depth > WRITTEN_NEST || (cmd->argv[0].flags & GUARD_WORD_DYNAMIC))
+	if (!cmd || !cmd->argc || depth > WRITTEN_NEST)
+		return NULL;
+	cmd = unwrapped(cmd, &view);
+	if (cmd->argv[0].flags & GUARD_WORD_DYNAMIC)
 		return NULL;
 	const char *n = risk_basename(cmd->argv[0].text);
 	if (!strcmp(n, "echo") || !strcmp(n, "printf")) {
@@ -420,6 +451,56 @@ sed_in_place(struct risk_state *st, const struct risk_cmd *c)
 	guard_buf_release(&script);
 }
 
+static bool
+prints_to_file(const struct guard_shell_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->nredirs; i++)
+		if ((cmd->redirs[i].op == GUARD_REDIR_OUT || cmd->redirs[i].op == GUARD_REDIR_APPEND ||
+		     cmd->redirs[i].op == GUARD_REDIR_OUT_ALL || cmd->redirs[i].op == GUARD_REDIR_DUP) &&
+		    cmd->redirs[i].fd <= 1)
+			return true;
+	return false;
+}
+
+/*
+ * What a group, subshell, loop or if redirected as a whole prints (finding
+ * M4): the redirections after } ) done fi sit on an empty command after
+ * the commands inside. A group's commands are the deeper ones just
+ * before; loops and ifs are flat, so then every command before it in the
+ * line at its depth or deeper counts (a command printing to its own file
+ * does not).
+ */
+static char *
+compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	size_t at;
+
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return NULL;
+	at = (size_t)(cmd - sh->cmds);
+	bool group = at > 0 && sh->cmds[at - 1].depth > cmd->depth;
+	size_t from = at;
+	while (from > 0 && (group ? sh->cmds[from - 1].depth > cmd->depth : sh->cmds[from - 1].depth >= cmd->depth))
+		from--;
+	for (size_t i = from; i < at; i++) {
+		const struct guard_shell_cmd *in = &sh->cmds[i];
+		if (in->substituted || in->piped_out || prints_to_file(in))
+			continue;
+		char *t = written_output(sh, in, 0);
+		if (t) {
+			guard_buf_addstr(&b, t);
+			guard_buf_addch(&b, '\n');
+			free(t);
+		}
+	}
+	if (!b.len) {
+		guard_buf_release(&b);
+		return NULL;
+	}
+	return guard_buf_detach(&b);
+}
+
 void
 risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -433,7 +514,7 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 		    (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1))
 			continue;
 		if (!have_out) {
-			out = written_output(c->sh, cmd, 0);
+			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd);
 			have_out = true;
 		}
 		written(st, c->argc ? c->name : "redirect", r->target.text, out, false);
