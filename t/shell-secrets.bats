@@ -256,3 +256,18 @@ Y
 		"for f in a b; do echo \$f; done > src/list.txt" "{ echo '$aws' > /dev/null; echo hi; } > src/k.py" \
 		"( cd src && ls ) > files.txt"
 }
+
+@test "M5: keys that name what a credential is about, and references, URLs, paths and types, are no hard-coded credential" {
+	decided allow "echo 'auth_method=oauth' >> config.ini" "echo 'api_key = settings.API_KEY' >> src/s.py" \
+		"echo 'secret_name: my-app-secret' >> c.yml" "echo 'cookie_name=sessionid' >> c.ini" \
+		"echo '\"authDomain\": \"myapp.firebaseapp.com\"' >> c.json" "echo 'token_url: https://auth.example.org/token' >> c.yml" \
+		"echo 'tokens: list[str] = []' >> src/m.py" "echo 'passwd_file=/etc/passwd' >> c.ini" "echo 'PWD_DIR=/home/me/x' >> c.env"
+	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/c.yml" '{file_path:$p,content:"secret_name: my-app-secret\ntoken_url: https://a.example.org/t\n"}')")"
+	[ "$(decision_of)" = allow ]
+	# the attacker: a literal behind the same keys, a key ending like one of those words but holding the value
+	decided deny "echo 'password=hunter2xyz' >> c.ini" "echo 'api_key = \"sk9f8s7d6f5g4h3j\"' >> src/s.py" \
+		"echo 'db_password: Sup3rS3cret!' >> c.yml" "echo 'auth_token=abcd1234efgh' >> c.ini" \
+		"echo 'secret_name_value=s3cr3tValue9' >> c.ini" "echo 'password: sup3r.s3cret' >> c.yml"
+	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/c.yml" '{file_path:$p,content:"db_password: Sup3rS3cret!\n"}')")"
+	[ "$(decision_of)" = deny ]
+}
