@@ -271,3 +271,11 @@ Y
 	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/c.yml" '{file_path:$p,content:"db_password: Sup3rS3cret!\n"}')")"
 	[ "$(decision_of)" = deny ]
 }
+
+@test "M4: export/declare then \$k, cat -, cp and install from /dev/stdin write what they are given" {
+	decided deny "export k='$aws' && echo \"\$k\" > src/k.py" "declare k='$aws'; printf '%s' \"\$k\" > src/k.py" \
+		"readonly k='$aws'; echo \$k >> src/k.py" "cat - > src/k.py <<< '$aws'" "echo '$aws' | cat - > src/k.py" \
+		"cp /dev/stdin src/k.py <<< '$aws'" "install -m 600 /dev/stdin src/k.py <<< '$aws'" "echo '$aws' | cp - src/k.py"
+	decided allow "export NAME=world && echo \"hello \$NAME\" > src/hi.txt" "cat - > src/notes.txt <<< 'hello'" \
+		"cp /dev/stdin src/notes.txt <<< 'plain text'" "export PATH=/usr/local/bin:\$PATH; make > build.log"
+}

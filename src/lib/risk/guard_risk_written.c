@@ -95,8 +95,8 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	}
 	if (!strcmp(n, "cat")) {
 		for (size_t i = 1; i < cmd->argc; i++)
-			if (cmd->argv[i].text[0] != '-' || !strcmp(cmd->argv[i].text, "-"))
-				return NULL; /* a file's text: not written by this line */
+			if (cmd->argv[i].text[0] != '-')
+				return NULL; /* a file's text: not written by this line; - is the input */
 		return written_stdin(sh, cmd, depth + 1);
 	}
 	if (!strcmp(n, "tee") || !strcmp(n, "dd"))
@@ -544,6 +544,12 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 			}
 	} else if (!strcmp(c->name, "sed")) {
 		sed_in_place(st, c);
+	} else if ((!strcmp(c->name, "cp") || !strcmp(c->name, "install")) && c->argc >= 3 &&
+		   (!strcmp(c->argv[c->argc - 2].text, "/dev/stdin") || !strcmp(c->argv[c->argc - 2].text, "-"))) {
+		/* cp /dev/stdin FILE <<< TEXT: the input lands in FILE (finding M4) */
+		char *in = written_stdin(c->sh, cmd, 1);
+		written(st, c->name, c->argv[c->argc - 1].text, in, false);
+		free(in);
 	}
 }
 
