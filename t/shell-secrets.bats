@@ -238,7 +238,7 @@ Y
 @test "M4: printf substitutes its arguments into the format as printf does (%s, %b, %c, precision, reuse)" {
 	decided deny "printf 'AKIA%s\\n' 4QWERTYUIOPASDFG > src/k.py" "printf '%s%s' AKIA4QWER TYUIOPASDFG > src/k.py" \
 		"printf '%b' 'AKIA\\x34QWERTYUIOPASDFG' > src/k.py" "printf '%c%c%c%c4QWERTYUIOPASDFG' A K I A > src/k.py" \
-		"printf '%.20s' ${aws}ZZZZ > src/k.py" "printf -- 'k=%s\\n' $aws > src/k.py" "printf '%s\\n' x $aws >> src/k.py" \
+		"printf '%.20s' ${aws}ZZZZ > src/k.py" "printf '%.*s' 20 ${aws}ZZ > src/k.py" "printf -- 'k=%s\\n' $aws > src/k.py" "printf '%s\\n' x $aws >> src/k.py" \
 		"printf 'AKIA%s' 4QWERTYUIOPASDFG | tee src/k.py"
 	decided allow "printf '%s\\n' a b c > src/list.txt" "printf 'done %d%%\\n' 5 > src/log.txt" \
 		"printf '%.4s' $aws > src/prefix.txt" "printf -v k '%s' $aws"

@@ -111,6 +111,13 @@ printf_text(const struct guard_shell_cmd *c, size_t i)
 			q += strspn(q, "hlLqjzt");
 			if (!*q)
 				break;
+			/* a * width or precision takes an argument of its own */
+			for (const char *star = p + 1; star < q; star++)
+				if (*star == '*' && i < c->argc) {
+					if (star[-1] == '.')
+						prec = strtol(c->argv[i].text, NULL, 10);
+					i++;
+				}
 			const char *arg = i < c->argc ? c->argv[i++].text : "";
 			took = true;
 			struct guard_buf a = GUARD_BUF_INIT;
