@@ -95,6 +95,10 @@ cases() { # section, wanted decision regex
 	cases "secrets through the shell" deny
 }
 
+@test "redteam: a secret written through the shell is denied wherever the path goes (/dev/.., /dev/fd, /dev/shm)" {
+	cases "secrets written through the shell" deny
+}
+
 @test "redteam: attribute and submodule files naming a program git runs go to a person" {
 	cases "git drivers in attribute files" 'deny|ask'
 }

@@ -206,3 +206,76 @@ Y
 	run guard-risk --command "python3 -c \"import subprocess as s; s.run(x)\""
 	[ "$(jq -r .level <<<"$output")" = high ]
 }
+
+@test "H2: a target path is normalised before /dev is skipped: only /dev/null, stdout, stderr and tty are no file" {
+	# the attacker: /dev/.. back into the project, /dev/fd/N, /dev/shm, tee and dd to them
+	decided deny "echo '$aws' > /dev/../$PROJ/src/k.py" "echo '$aws' > /dev/./../$PROJ/src/k.py" \
+		"echo '$aws' | tee /dev/../$PROJ/src/k.py" "echo '$aws' | dd of=/dev/../$PROJ/src/k.py" \
+		"echo '$aws' > /dev/fd/../../$PROJ/src/k.py" "echo '$aws' > /dev/shm/k.py" "echo '$aws' > /dev/fd/3" \
+		"echo '$aws' > //dev/shm/k.py" "echo '$aws' > /dev/nullx"
+	run guard-risk --command "echo '* filter=x' > /dev/../$PROJ/.gitattributes"
+	[ "$(jq -r .level <<<"$output")" = high ] || { echo "# $output" >&2; return 1; }
+	[[ "$output" == *"naming the filter driver x"* ]]
+	run guard-risk --command "echo '* filter=x' > .gitattributes/."
+	[ "$(jq -r .level <<<"$output")" = high ] || { echo "# $output" >&2; return 1; }
+	# the user's: the terminal and the standard streams, however spelled, are no file
+	decided allow "echo '$aws' > /dev/null" "echo '$aws' >> /dev/stderr" "echo '$aws' | tee /dev/stdout" \
+		"echo '$aws' > /dev/tty" "echo '$aws' > /dev/./null" "echo '$aws' > //dev/null" \
+		"echo '* filter=x' > /dev/null"
+}
+
+@test "M5: sed -i scrubbing a leaked key is allowed; what sed writes (NEW, y's target, a/i/c text) is still scanned" {
+	decided allow "sed -i 's/$aws/REDACTED/' src/k.py" "sed -i '/$aws/d' src/k.py" "sed -i 's|$aws||g' src/k.py" \
+		"sed -i -e 's/$aws/x/g' -e '/^\$/d' src/k.py" "sed -i '\\,$aws,d' src/k.py" "sed -i.bak '/$aws/Id' src/k.py" \
+		"sed -i 's#a#b#g;/$aws/d' src/k.py"
+	# the attacker: the key on the written side, after a scrub, in a, i, c, y, escaped delimiters, unknown commands
+	decided deny "sed -i 's/x/$aws/' src/k.py" "sed -i 's/$aws/x/;s/x/$aws/' src/k.py" "sed -i 's/x/y/;a $aws' src/k.py" \
+		"sed -i '1i $aws' src/k.py" "sed -i '\$c $aws' src/k.py" "sed -i 'y/abc/$aws/' src/k.py" \
+		"sed -i 's/x\\/$aws/y/w $aws' src/k.py" "sed -i 's/x/\\/$aws/' src/k.py" "sed -i -e '/$aws/d' -e 's/q/$aws/' src/k.py" \
+		$'sed -i \'a\\\n'"$aws"$'\' src/k.py'
+}
+
+@test "M4: printf substitutes its arguments into the format as printf does (%s, %b, %c, precision, reuse)" {
+	decided deny "printf 'AKIA%s\\n' 4QWERTYUIOPASDFG > src/k.py" "printf '%s%s' AKIA4QWER TYUIOPASDFG > src/k.py" \
+		"printf '%b' 'AKIA\\x34QWERTYUIOPASDFG' > src/k.py" "printf '%c%c%c%c4QWERTYUIOPASDFG' A K I A > src/k.py" \
+		"printf '%.20s' ${aws}ZZZZ > src/k.py" "printf '%.*s' 20 ${aws}ZZ > src/k.py" "printf -- 'k=%s\\n' $aws > src/k.py" "printf '%s\\n' x $aws >> src/k.py" \
+		"printf 'AKIA%s' 4QWERTYUIOPASDFG | tee src/k.py"
+	decided allow "printf '%s\\n' a b c > src/list.txt" "printf 'done %d%%\\n' 5 > src/log.txt" \
+		"printf '%.4s' $aws > src/prefix.txt" "printf -v k '%s' $aws"
+}
+
+@test "M4: wrappers (command, builtin, env, nice, time, nohup) and groups, subshells, loops redirected as a whole are scanned" {
+	decided deny "command echo '$aws' > src/k.py" "builtin printf '%s' '$aws' > src/k.py" "env echo '$aws' > src/k.py" \
+		"env -i A=1 echo '$aws' > src/k.py" "nice -n 5 echo '$aws' > src/k.py" "time echo '$aws' > src/k.py" \
+		"nohup echo '$aws' > src/k.py" "command env nice echo '$aws' > src/k.py" \
+		"{ echo '$aws'; } > src/k.py" "( echo x; echo '$aws' ) >> src/k.py" "for i in 1; do echo '$aws'; done > src/k.py" \
+		"if true; then echo '$aws'; fi > src/k.py" "while false; do :; done; { printf 'AKIA%s' 4QWERTYUIOPASDFG; } > src/k.py" \
+		"echo QUtJQTRRV0VSVFlVSU9QQVNERkcK | base64 -di > src/k.py"
+	# the user's: text, a key printed to its own /dev/null inside the group, a key printed before the group
+	decided allow "command echo hello > src/k.py" "nice make > build.log" "{ echo a; echo b; } > src/list.txt" \
+		"for f in a b; do echo \$f; done > src/list.txt" "{ echo '$aws' > /dev/null; echo hi; } > src/k.py" \
+		"( cd src && ls ) > files.txt"
+}
+
+@test "M5: keys that name what a credential is about, and references, URLs, paths and types, are no hard-coded credential" {
+	decided allow "echo 'auth_method=oauth' >> config.ini" "echo 'api_key = settings.API_KEY' >> src/s.py" \
+		"echo 'secret_name: my-app-secret' >> c.yml" "echo 'cookie_name=sessionid' >> c.ini" \
+		"echo '\"authDomain\": \"myapp.firebaseapp.com\"' >> c.json" "echo 'token_url: https://auth.example.org/token' >> c.yml" \
+		"echo 'tokens: list[str] = []' >> src/m.py" "echo 'passwd_file=/etc/passwd' >> c.ini" "echo 'PWD_DIR=/home/me/x' >> c.env"
+	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/c.yml" '{file_path:$p,content:"secret_name: my-app-secret\ntoken_url: https://a.example.org/t\n"}')")"
+	[ "$(decision_of)" = allow ]
+	# the attacker: a literal behind the same keys, a key ending like one of those words but holding the value
+	decided deny "echo 'password=hunter2xyz' >> c.ini" "echo 'api_key = \"sk9f8s7d6f5g4h3j\"' >> src/s.py" \
+		"echo 'db_password: Sup3rS3cret!' >> c.yml" "echo 'auth_token=abcd1234efgh' >> c.ini" \
+		"echo 'secret_name_value=s3cr3tValue9' >> c.ini" "echo 'password: sup3r.s3cret' >> c.yml"
+	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/c.yml" '{file_path:$p,content:"db_password: Sup3rS3cret!\n"}')")"
+	[ "$(decision_of)" = deny ]
+}
+
+@test "M4: export/declare then \$k, cat -, cp and install from /dev/stdin write what they are given" {
+	decided deny "export k='$aws' && echo \"\$k\" > src/k.py" "declare k='$aws'; printf '%s' \"\$k\" > src/k.py" \
+		"readonly k='$aws'; echo \$k >> src/k.py" "cat - > src/k.py <<< '$aws'" "echo '$aws' | cat - > src/k.py" \
+		"cp /dev/stdin src/k.py <<< '$aws'" "install -m 600 /dev/stdin src/k.py <<< '$aws'" "echo '$aws' | cp - src/k.py"
+	decided allow "export NAME=world && echo \"hello \$NAME\" > src/hi.txt" "cat - > src/notes.txt <<< 'hello'" \
+		"cp /dev/stdin src/notes.txt <<< 'plain text'" "export PATH=/usr/local/bin:\$PATH; make > build.log"
+}

@@ -86,10 +86,9 @@ realpath_cached(const char *path)
 }
 
 char *
-guard_path_resolve(const char *base, const char *path, const char *home)
+guard_path_lexical(const char *base, const char *path, const char *home)
 {
 	struct guard_buf joined = GUARD_BUF_INIT;
-	char *norm, *resolved = NULL;
 
 	if (path[0] == '~' && (path[1] == '/' || !path[1]) && home) {
 		guard_buf_addstr(&joined, home);
@@ -101,8 +100,15 @@ guard_path_resolve(const char *base, const char *path, const char *home)
 		guard_buf_addch(&joined, '/');
 		guard_buf_addstr(&joined, path);
 	}
-	norm = normalise(joined.buf);
+	char *norm = normalise(joined.buf);
 	guard_buf_release(&joined);
+	return norm;
+}
+
+char *
+guard_path_resolve(const char *base, const char *path, const char *home)
+{
+	char *norm = guard_path_lexical(base, path, home), *resolved = NULL;
 
 	/*
 	 * realpath(3) on the longest existing prefix, then the rest appended.

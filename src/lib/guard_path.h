@@ -32,6 +32,9 @@ int guard_event_project_root(const char *cwd, char **out);
  */
 char *guard_path_resolve(const char *base, const char *path, const char *home);
 
+/* As guard_path_resolve, lexically only: no symlink is followed. Caller frees. */
+char *guard_path_lexical(const char *base, const char *path, const char *home);
+
 /* True when abs (canonical) is root itself or below it. */
 bool guard_path_inside(const char *root, const char *abs);
 

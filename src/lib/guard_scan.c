@@ -636,6 +636,62 @@ not_a_secret(const char *m, size_t len)
 	return false;
 }
 
+/*
+ * A password-assignment match (the value, after \\K, at text + a) whose
+ * key or value says it is no credential (finding M5): a key naming what
+ * the secret is about rather than holding it (auth_method, secret_name,
+ * cookie_name, token_url, passwd_file, PWD_DIR, authDomain), or a value
+ * that is a URL, a path, a dotted reference (settings.API_KEY) or a type
+ * (list[str]).
+ */
+static bool
+assignment_not_secret(const char *text, size_t a, const char *m, size_t len)
+{
+	static const char *const about[] = { "name", "names", "method", "methods", "url", "uri", "urls", "endpoint",
+		"file", "files", "path", "paths", "dir", "directory", "type", "types", "field", "header", "domain",
+		"provider", "mode", "kind", "label", "format", "length", "len", "count", "ttl", "timeout", "expiry",
+		"expires", "scope", "scopes", "version", "algorithm", "env", "var", "host", "port", NULL };
+	size_t n = len, k = a;
+
+	while (n && strchr("\"';,)", m[n - 1]))
+		n--;
+	if (memmem(m, n, "://", 3) || m[0] == '/' || !strncmp(m, "~/", 2) || !strncmp(m, "./", 2) ||
+	    !strncmp(m, "../", 3))
+		return true;
+	/* identifier.identifier... without digits, or identifier[identifier] */
+	size_t dots = 0, i = 0;
+	bool ident = true, bracket = false;
+	for (; i < n && ident; i++) {
+		char ch = m[i];
+		if (ch == '.' && i && m[i - 1] != '.')
+			dots++;
+		else if (ch == '[' && i && !bracket)
+			bracket = true;
+		else if (!(isalpha((unsigned char)ch) || ch == '_' || (bracket && (ch == ']' || ch == ',' || ch == ' '))))
+			ident = false;
+	}
+	if (ident && (dots || (bracket && m[n - 1] == ']')) && m[n - 1] != '.')
+		return true;
+	/* the key: back over quotes, spaces and = or : */
+	while (k > 0 && strchr("\"' \t=:", text[k - 1]))
+		k--;
+	size_t end = k;
+	while (k > 0 && (isalnum((unsigned char)text[k - 1]) || text[k - 1] == '_' || text[k - 1] == '-'))
+		k--;
+	/* its last part: after _ or -, or a camelCase hump */
+	size_t last = k;
+	for (size_t j = k + 1; j < end; j++)
+		if (text[j - 1] == '_' || text[j - 1] == '-' ||
+		    (isupper((unsigned char)text[j]) && islower((unsigned char)text[j - 1])))
+			last = j;
+	if (last == k)
+		return false;
+	for (size_t w = 0; about[w]; w++)
+		if (end - last == strlen(about[w]) && !strncasecmp(text + last, about[w], end - last))
+			return true;
+	return false;
+}
+
 static void
 add_finding(const struct rule *r, const char *path, long line, size_t col, const char *m, size_t mlen,
 	    cJSON *findings)
@@ -716,7 +772,9 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 				const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 				size_t a = m < 0 ? from : ov[0], z = m < 0 ? end : ov[1];
 				if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)) ||
-					       (r->secret && not_a_secret(text + a, z - a)))) {
+					       (r->secret && not_a_secret(text + a, z - a)) ||
+					       (!strcmp(r->id, "password-assignment") &&
+						assignment_not_secret(text, a, text + a, z - a)))) {
 					from = a + 1;
 					continue;
 				}

@@ -143,6 +143,16 @@ append_cmd(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 	if (!c->argc && c->nassigns)
 		for (size_t i = 0; i < c->nassigns; i++)
 			remember_var(sh, &c->assigns[i]);
+	/* export/readonly/declare NAME=value set the variable too (local: the function binding does) */
+	static const char *const setters[] = { "export", "readonly", "declare" };
+	for (size_t k = 0; c->argc && !(c->argv[0].flags & GUARD_WORD_DYNAMIC) && k < 3; k++)
+		if (!strcmp(c->argv[0].text, setters[k]))
+			for (size_t i = 1; i < c->argc; i++) {
+				const char *t = c->argv[i].text;
+				size_t n = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+				if (n && !isdigit((unsigned char)t[0]) && t[n] == '=')
+					remember_var(sh, &c->argv[i]);
+			}
 	return sh->ncmds++;
 }
 

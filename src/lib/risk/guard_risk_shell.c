@@ -52,6 +52,95 @@ risk_base64_decode(const char *text)
 	return guard_buf_detach(&out);
 }
 
+/* Append t to out with printf/echo -e escapes decoded (\n, \t, \x72, \0162). */
+static void
+add_unescaped(struct guard_buf *out, const char *t, bool zero_octal)
+{
+	struct guard_buf dec = GUARD_BUF_INIT;
+
+	if (strchr(t, '\\') && guard_shell_unescape(t, strlen(t), zero_octal, &dec))
+		t = dec.buf;
+	for (const char *p = t; *p; p++) {
+		if (p[0] == '\\' && p[1] == 'n') {
+			guard_buf_addch(out, '\n');
+			p++;
+		} else {
+			guard_buf_addch(out, *p);
+		}
+	}
+	guard_buf_release(&dec);
+}
+
+/*
+ * What printf FORMAT ARGS... prints (finding M4): each conversion takes
+ * the next argument (%s and %d as written, %b with its escapes decoded,
+ * %c its first character, a precision cuts %s and %b), and the format is
+ * used again while arguments are left, as printf does.
+ */
+static char *
+printf_text(const struct guard_shell_cmd *c, size_t i)
+{
+	struct guard_buf fmt = GUARD_BUF_INIT, out = GUARD_BUF_INIT;
+
+	if (i < c->argc && !strcmp(c->argv[i].text, "--"))
+		i++;
+	if (i >= c->argc)
+		return guard_buf_detach(&out);
+	add_unescaped(&fmt, c->argv[i++].text, false);
+	const char *f = fmt.buf ? fmt.buf : "";
+	do {
+		bool took = false;
+		for (const char *p = f; *p; p++) {
+			if (*p != '%') {
+				guard_buf_addch(&out, *p);
+				continue;
+			}
+			if (p[1] == '%') {
+				guard_buf_addch(&out, '%');
+				p++;
+				continue;
+			}
+			const char *q = p + 1;
+			long prec = -1;
+			q += strspn(q, "-+ #0'123456789*");
+			if (*q == '.') {
+				prec = strtol(q + 1, NULL, 10);
+				q++;
+				q += strspn(q, "0123456789*");
+			}
+			q += strspn(q, "hlLqjzt");
+			if (!*q)
+				break;
+			/* a * width or precision takes an argument of its own */
+			for (const char *star = p + 1; star < q; star++)
+				if (*star == '*' && i < c->argc) {
+					if (star[-1] == '.')
+						prec = strtol(c->argv[i].text, NULL, 10);
+					i++;
+				}
+			const char *arg = i < c->argc ? c->argv[i++].text : "";
+			took = true;
+			struct guard_buf a = GUARD_BUF_INIT;
+			if (*q == 'b')
+				add_unescaped(&a, arg, true);
+			else if (*q == 'c')
+				guard_buf_add(&a, arg, *arg ? 1 : 0);
+			else
+				guard_buf_addstr(&a, arg);
+			size_t n = a.len;
+			if (prec >= 0 && (*q == 's' || *q == 'b') && (size_t)prec < n)
+				n = (size_t)prec;
+			guard_buf_add(&out, a.buf ? a.buf : "", n);
+			guard_buf_release(&a);
+			p = q;
+		}
+		if (!took)
+			break;
+	} while (i < c->argc);
+	guard_buf_release(&fmt);
+	return guard_buf_detach(&out);
+}
+
 /* The literal text echo/printf would print, or NULL. Caller frees. */
 char *
 risk_printed_text(const struct guard_shell_cmd *c)
@@ -59,38 +148,32 @@ risk_printed_text(const struct guard_shell_cmd *c)
 	struct guard_buf out = GUARD_BUF_INIT;
 	size_t i = 1;
 	const char *name = c->argc ? risk_basename(c->argv[0].text) : "";
-	bool printf_ = !strcmp(name, "printf");
 
-	if (strcmp(name, "echo") && !printf_)
+	if (strcmp(name, "echo") && strcmp(name, "printf"))
 		return NULL;
-	bool escapes = printf_;
-	while (i < c->argc && c->argv[i].text[0] == '-' && !printf_ && strspn(c->argv[i].text + 1, "neE") ==
+	for (size_t k = 1; k < c->argc; k++)
+		if (c->argv[k].flags & GUARD_WORD_DYNAMIC)
+			return NULL;
+	if (!strcmp(name, "printf"))
+		return c->argc > 1 && !strcmp(c->argv[1].text, "-v") ? guard_xstrdup("") : printf_text(c, 1);
+	bool escapes = false;
+	while (i < c->argc && c->argv[i].text[0] == '-' && strspn(c->argv[i].text + 1, "neE") ==
 	       strlen(c->argv[i].text + 1))
 		escapes |= strchr(c->argv[i++].text, 'e') != NULL;
 	for (; i < c->argc; i++) {
-		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
-			guard_buf_release(&out);
-			return NULL;
-		}
-		if (out.len && !printf_)
+		if (out.len)
 			guard_buf_addch(&out, ' ');
-		/* printf's format and echo -e: escapes decoded (\t, \x72, \0162); %s takes the next word */
-		const char *t = c->argv[i].text;
-		struct guard_buf dec = GUARD_BUF_INIT;
-		if (escapes && strchr(t, '\\') && (!printf_ || i == 1) &&
-		    guard_shell_unescape(t, strlen(t), !printf_, &dec))
-			t = dec.buf;
-		for (const char *p = t; *p; p++) {
-			if (p[0] == '\\' && p[1] == 'n') {
-				guard_buf_addch(&out, '\n');
-				p++;
-			} else if (p[0] == '%' && p[1] == 's' && printf_) {
-				p++; /* the argument follows as the next word */
-			} else {
-				guard_buf_addch(&out, *p);
-			}
+		/* echo -e: escapes decoded (\t, \x72, \0162); \n read as a line break either way */
+		if (escapes) {
+			add_unescaped(&out, c->argv[i].text, true);
+			continue;
 		}
-		guard_buf_release(&dec);
+		for (const char *p = c->argv[i].text; *p; p++) {
+			if (p[0] == '\\' && p[1] == 'n')
+				guard_buf_addch(&out, '\n'), p++;
+			else
+				guard_buf_addch(&out, *p);
+		}
 	}
 	return guard_buf_detach(&out);
 }

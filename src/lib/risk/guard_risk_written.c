@@ -49,13 +49,44 @@ has_option(const struct guard_shell_cmd *cmd, const char *const *opts)
 	return false;
 }
 
+/*
+ * cmd without the wrappers that run the rest as it is (finding M4):
+ * command, builtin, nohup, time, nice [-n N], env [-i] [VAR=value...].
+ * view shares cmd's words.
+ */
+static const struct guard_shell_cmd *
+unwrapped(const struct guard_shell_cmd *cmd, struct guard_shell_cmd *view)
+{
+	static const char *const wrappers[] = { "command", "builtin", "nohup", "time", "nice", "env", NULL };
+	size_t i = 0;
+
+	while (i < cmd->argc && !(cmd->argv[i].flags & GUARD_WORD_DYNAMIC) &&
+	       risk_name_in(wrappers, risk_basename(cmd->argv[i].text))) {
+		const char *w = risk_basename(cmd->argv[i++].text);
+		while (i < cmd->argc && (cmd->argv[i].text[0] == '-' || (!strcmp(w, "env") && strchr(cmd->argv[i].text, '=')))) {
+			bool takes = !strcmp(w, "nice") && !strcmp(cmd->argv[i].text, "-n");
+			i += takes ? 2 : 1;
+		}
+	}
+	if (!i || i >= cmd->argc)
+		return cmd;
+	*view = *cmd;
+	view->argv = cmd->argv + i;
+	view->argc = cmd->argc - i;
+	return view;
+}
+
 /* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d pass on from their input. */
 static char *
 written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
-	static const char *const decode[] = { "-d", "--decode", "-D", NULL };
+	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
+	struct guard_shell_cmd view;
 
-	if (!cmd || !cmd->argc || depth > WRITTEN_NEST || (cmd->argv[0].flags & GUARD_WORD_DYNAMIC))
+	if (!cmd || !cmd->argc || depth > WRITTEN_NEST)
+		return NULL;
+	cmd = unwrapped(cmd, &view);
+	if (cmd->argv[0].flags & GUARD_WORD_DYNAMIC)
 		return NULL;
 	const char *n = risk_basename(cmd->argv[0].text);
 	if (!strcmp(n, "echo") || !strcmp(n, "printf")) {
@@ -64,8 +95,8 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	}
 	if (!strcmp(n, "cat")) {
 		for (size_t i = 1; i < cmd->argc; i++)
-			if (cmd->argv[i].text[0] != '-' || !strcmp(cmd->argv[i].text, "-"))
-				return NULL; /* a file's text: not written by this line */
+			if (cmd->argv[i].text[0] != '-')
+				return NULL; /* a file's text: not written by this line; - is the input */
 		return written_stdin(sh, cmd, depth + 1);
 	}
 	if (!strcmp(n, "tee") || !strcmp(n, "dd"))
@@ -260,14 +291,36 @@ scan_text(struct risk_state *st, const char *who, const char *path, const char *
 	free(abs);
 }
 
+/*
+ * Where path lands, normalised lexically ("..", ".", "//" removed) before
+ * any judgement (attacker report H2: /dev/../src/k.py is src/k.py), or
+ * NULL when it is no file: only the terminal and the standard streams,
+ * named exactly. /dev/fd/N, /dev/shm/... and the rest are files like any.
+ */
+static char *
+written_target(struct risk_state *st, const char *path)
+{
+	static const char *const not_files[] = { "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", NULL };
+	char *norm = guard_path_lexical(st->cwds[0], path, st->ctx->home);
+
+	if (risk_name_in(not_files, norm)) {
+		free(norm);
+		return NULL;
+	}
+	return norm;
+}
+
 static void
 written(struct risk_state *st, const char *who, const char *path, const char *text, bool secrets_only)
 {
-	if (!text || !path || !*path || !strncmp(path, "/dev/", 5))
+	char *norm;
+
+	if (!text || !path || !*path || !(norm = written_target(st, path)))
 		return;
 	risk_explain(st, "    %s writes %zu bytes of text into %s: scanned", who, strlen(text), path);
-	git_drivers(st, who, path, text);
+	git_drivers(st, who, git_file(path) == GIT_FILE_NONE ? norm : path, text);
 	scan_text(st, who, path, text, secrets_only);
+	free(norm);
 }
 
 void
@@ -276,7 +329,101 @@ risk_written_text(struct risk_state *st, const char *who, const char *path, cons
 	written(st, who, path, text, false);
 }
 
-/* sed -i SCRIPT FILE...: the script's text lands in the files. */
+
+/* Skip a sed regex delimited by d from p (just past the opening d); NULL if unterminated. */
+static const char *
+sed_regex_end(const char *p, char d)
+{
+	for (; *p && *p != '\n'; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == d)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * The text a sed script puts in the file (finding M5): the replacement of
+ * s/OLD/NEW/, y's target, the text of a, i and c. OLD and the addresses
+ * only match what is there (scrubbing a leaked key is allowed), d and p
+ * write nothing. NULL when the script holds what this does not know (the
+ * whole script is then scanned, as before).
+ */
+static char *
+sed_new_text(const char *script)
+{
+	struct guard_buf out = GUARD_BUF_INIT;
+	const char *p = script;
+
+	while (*p) {
+		while (*p && (isspace((unsigned char)*p) || *p == ';' || *p == '{' || *p == '}' || *p == '!'))
+			p++;
+		if (!*p)
+			break;
+		/* addresses: N, $, /re/, \cREc, first~step, addr,addr */
+		for (;;) {
+			if (isdigit((unsigned char)*p) || *p == '$' || *p == '~' || *p == '+') {
+				p++;
+				continue;
+			}
+			if (*p == '/' || (*p == '\\' && p[1] && p[1] != '\n')) {
+				char d = *p == '/' ? '/' : p[1];
+				const char *e = sed_regex_end(p + (*p == '/' ? 1 : 2), d);
+				if (!e)
+					goto unknown;
+				p = e + 1;
+				while (*p == 'I' || *p == 'M')
+					p++;
+				continue;
+			}
+			if (*p == ',' || *p == ' ' || *p == '!') {
+				p++;
+				continue;
+			}
+			break;
+		}
+		char c = *p;
+		if (c == 's' || c == 'y') {
+			char d = p[1];
+			if (!d || d == '\n' || d == '\\')
+				goto unknown;
+			const char *old_end = sed_regex_end(p + 2, d);
+			const char *new_end = old_end ? sed_regex_end(old_end + 1, d) : NULL;
+			if (!new_end)
+				goto unknown;
+			guard_buf_add(&out, old_end + 1, (size_t)(new_end - old_end - 1));
+			guard_buf_addch(&out, '\n');
+			p = new_end + 1;
+			while (*p && strchr("gpiImMe0123456789", *p))
+				p++;
+			if (*p == 'w' || *p == 'W')
+				goto unknown;
+		} else if (c == 'a' || c == 'i' || c == 'c') {
+			p++;
+			size_t n = strcspn(p, "\n");
+			guard_buf_add(&out, p, n);
+			guard_buf_addch(&out, '\n');
+			p += n;
+		} else if (c && strchr("dDpPnNgGhHxlqQz=", c)) {
+			p++;
+		} else {
+			goto unknown;
+		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p && *p != ';' && *p != '\n' && *p != '}')
+			goto unknown;
+	}
+	if (!out.len)
+		guard_buf_addch(&out, '\n'); /* writes nothing: not NULL, which means unknown */
+	return guard_buf_detach(&out);
+unknown:
+	guard_buf_release(&out);
+	return NULL;
+}
+
+/* sed -i SCRIPT FILE...: the script's new text lands in the files. */
 static void
 sed_in_place(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -303,9 +450,62 @@ sed_in_place(struct risk_state *st, const struct risk_cmd *c)
 			file = a;
 		}
 	}
-	if (in_place && file && script.len)
-		written(st, c->name, file, script.buf, false);
+	if (in_place && file && script.len) {
+		char *text = sed_new_text(script.buf);
+		written(st, c->name, file, text ? text : script.buf, false);
+		free(text);
+	}
 	guard_buf_release(&script);
+}
+
+static bool
+prints_to_file(const struct guard_shell_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->nredirs; i++)
+		if ((cmd->redirs[i].op == GUARD_REDIR_OUT || cmd->redirs[i].op == GUARD_REDIR_APPEND ||
+		     cmd->redirs[i].op == GUARD_REDIR_OUT_ALL || cmd->redirs[i].op == GUARD_REDIR_DUP) &&
+		    cmd->redirs[i].fd <= 1)
+			return true;
+	return false;
+}
+
+/*
+ * What a group, subshell, loop or if redirected as a whole prints (finding
+ * M4): the redirections after } ) done fi sit on an empty command after
+ * the commands inside. A group's commands are the deeper ones just
+ * before; loops and ifs are flat, so then every command before it in the
+ * line at its depth or deeper counts (a command printing to its own file
+ * does not).
+ */
+static char *
+compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	size_t at;
+
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return NULL;
+	at = (size_t)(cmd - sh->cmds);
+	bool group = at > 0 && sh->cmds[at - 1].depth > cmd->depth;
+	size_t from = at;
+	while (from > 0 && (group ? sh->cmds[from - 1].depth > cmd->depth : sh->cmds[from - 1].depth >= cmd->depth))
+		from--;
+	for (size_t i = from; i < at; i++) {
+		const struct guard_shell_cmd *in = &sh->cmds[i];
+		if (in->substituted || in->piped_out || prints_to_file(in))
+			continue;
+		char *t = written_output(sh, in, 0);
+		if (t) {
+			guard_buf_addstr(&b, t);
+			guard_buf_addch(&b, '\n');
+			free(t);
+		}
+	}
+	if (!b.len) {
+		guard_buf_release(&b);
+		return NULL;
+	}
+	return guard_buf_detach(&b);
 }
 
 void
@@ -321,7 +521,7 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 		    (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1))
 			continue;
 		if (!have_out) {
-			out = written_output(c->sh, cmd, 0);
+			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd);
 			have_out = true;
 		}
 		written(st, c->argc ? c->name : "redirect", r->target.text, out, false);
@@ -351,6 +551,12 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 			}
 	} else if (!strcmp(c->name, "sed")) {
 		sed_in_place(st, c);
+	} else if ((!strcmp(c->name, "cp") || !strcmp(c->name, "install")) && c->argc >= 3 &&
+		   (!strcmp(c->argv[c->argc - 2].text, "/dev/stdin") || !strcmp(c->argv[c->argc - 2].text, "-"))) {
+		/* cp /dev/stdin FILE <<< TEXT: the input lands in FILE (finding M4) */
+		char *in = written_stdin(c->sh, cmd, 1);
+		written(st, c->name, c->argv[c->argc - 1].text, in, false);
+		free(in);
 	}
 }
 
