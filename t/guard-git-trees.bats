@@ -168,6 +168,9 @@ commit_with() {
 	mkdir -p src/x && seq 3 >src/x/y && git add -A && git commit -qm 'a file y'
 	deep=$(printf 'd/%.0s' $(seq 300))
 	git checkout -q -b ai/nightbuilder/2026-01-01/other main
+	# a commit of theirs first: a pick onto main's tip of a commit whose parent is main's tip,
+	# made in the same second, would be that very commit (taken in, not picked)
+	seq 4 >src/theirs.c && git add -A && git commit -qm 'theirs first'
 	git rm -qf src/x/y && mkdir -p src/x/y && seq 5 >src/x/y/z.c && git add -A && git commit -qm 'y becomes a folder'
 	typechange=$(git rev-parse HEAD)
 	mkdir -p "src/$deep" && seq 6 >"src/${deep}deep.c" && git add -A && git commit -qm deep
