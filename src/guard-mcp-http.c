@@ -89,6 +89,8 @@ struct http_px {
 	bool loopback;               /* bound to a loopback address: Host is checked too */
 	unsigned port;
 	struct MHD_Daemon *d;
+	CURLSH *share;               /* the upstream's connections and names, kept between requests */
+	pthread_mutex_t share_mu[CURL_LOCK_DATA_LAST];
 };
 
 /* What a relayed request watches for in the answer. */
@@ -478,6 +480,57 @@ relay_free(void *arg)
 	free(r);
 }
 
+/* libcurl's lock for what the relays share (one mutex per kind of data). */
+static void
+share_lock(CURL *e, curl_lock_data data, curl_lock_access access, void *arg)
+{
+	struct http_px *px = arg;
+
+	(void)e;
+	(void)access;
+	pthread_mutex_lock(&px->share_mu[data]);
+}
+
+static void
+share_unlock(CURL *e, curl_lock_data data, void *arg)
+{
+	struct http_px *px = arg;
+
+	(void)e;
+	pthread_mutex_unlock(&px->share_mu[data]);
+}
+
+/*
+ * Each relay is its own transfer; sharing the connection cache lets the
+ * next one reuse the upstream connection the last one left open instead
+ * of connecting again (a connection per request cost most of a
+ * pass-through's CPU). Without it every request still works, connecting.
+ */
+static void
+share_start(struct http_px *px)
+{
+	if (!(px->share = curl_share_init()))
+		return;
+	if (curl_share_setopt(px->share, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
+	    curl_share_setopt(px->share, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK ||
+	    curl_share_setopt(px->share, CURLSHOPT_USERDATA, px) != CURLSHE_OK ||
+	    curl_share_setopt(px->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	    curl_share_setopt(px->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK) {
+		curl_share_cleanup(px->share);
+		px->share = NULL;
+	}
+}
+
+static void
+share_end(struct http_px *px)
+{
+	if (px->share)
+		curl_share_cleanup(px->share);
+	px->share = NULL;
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_destroy(&px->share_mu[i]);
+}
+
 static struct relay *
 relay_new(struct http_px *px, struct MHD_Connection *c, const char *method, const char *body, size_t len)
 {
@@ -508,6 +561,8 @@ relay_new(struct http_px *px, struct MHD_Connection *c, const char *method, cons
 	curl_easy_setopt(r->e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(r->e, CURLOPT_HEADERDATA, r);
+	if (px->share)
+		curl_easy_setopt(r->e, CURLOPT_SHARE, px->share);
 	if (!strcmp(method, "POST")) {
 		r->body = guard_xmalloc(len + 1);
 		memcpy(r->body, body, len);
@@ -1214,6 +1269,8 @@ serve(int argc, char **argv)
 	pthread_mutex_init(&px.list_mu, NULL);
 	pthread_cond_init(&px.work, NULL);
 	pthread_cond_init(&px.done, NULL);
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&px.share_mu[i], NULL);
 	if ((rc = parse_args(&px, &o, argc, argv, &ss)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
 	if (mcp_gov_policy(&px.gov, &pol) < 0) {
@@ -1230,6 +1287,7 @@ serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &px.mask, NULL); /* the threads inherit it: only sigwait takes them */
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	share_start(&px);
 	px.d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 				(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				0, NULL, NULL, on_request, &px, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -1252,6 +1310,7 @@ serve(int argc, char **argv)
 	pthread_join(px.stopper, NULL);
 	rc = 0;
 out:
+	share_end(&px);
 	curl_global_cleanup();
 	mcp_gov_release(&px.gov);
 	pthread_cond_destroy(&px.work);

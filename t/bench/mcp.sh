@@ -37,8 +37,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 echo "== guard mcp: median latency per request (us), the proxy's CPU per request (us)"
 jq -r '[.round, .via, .op, .median_us, .p90_us, .cpu_us_per_op] | @tsv' "$out/mcp.jsonl" |
-	awk 'BEGIN { printf "%-5s %-9s %-4s %10s %10s %8s\n", "round", "via", "op", "median", "p90", "cpu/op" }
-	     { printf "%-5s %-9s %-4s %10s %10s %8s\n", $1, $2 " " $3, $4, $5, $6, $7 }'
+	awk -F'\t' 'BEGIN { printf "%-5s %-16s %10s %10s %8s\n", "round", "via, op", "median", "p90", "cpu/op" }
+	     { printf "%-5s %-16s %10s %10s %8s\n", $1, $2 ", " $3, $4, $5, $6 }'
 if [ "$MEM_N" -gt 0 ]; then
 	# shellcheck disable=SC2086
 	bench call "$MEM_N" $((MEM_N / 10)) -- "$root/bin/guard" mcp --name every -- $ev >"$out/mcp-mem.json"

@@ -315,3 +315,5 @@ verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= 
 # guard mcp (issue 17): its own script, with the SDK's client and a real server.
 hr "guard mcp: overhead per tools/call and per passed-through message, memory"
 sh "$root/t/bench/mcp.sh" || { echo "bench: t/bench/mcp.sh failed" >&2; exit 1; }
+hr "guard mcp --listen: the same over Streamable HTTP"
+sh "$root/t/bench/mcp_http.sh" || { echo "bench: t/bench/mcp_http.sh failed" >&2; exit 1; }
