@@ -1040,3 +1040,64 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	free(upto);
 	return m < 0 ? m : n;
 }
+
+/* How many times text holds an allow comment's marker. */
+static size_t
+allow_marks(const char *text, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = text, *end = text + len; p && p < end; n++)
+		if (!(p = memmem(p, (size_t)(end - p), "guard-scan:allow", 16)))
+			break;
+		else
+			p += 16;
+	return n;
+}
+
+static size_t
+allow_marks_of(const cJSON *o, const char *k)
+{
+	const char *v = member(o, k);
+
+	return v ? allow_marks(v, strlen(v)) : 0;
+}
+
+bool
+guard_scan_adds_allow(const cJSON *in)
+{
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
+	size_t flen = 0, before = 0, after = 0, wrote = 0, took = 0;
+
+	if (!cJSON_IsObject(input))
+		input = cJSON_GetObjectItemCaseSensitive(in, "input");
+	if (!cJSON_IsObject(input))
+		input = in;
+	const char *path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
+	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL;
+	const cJSON *edits_of = cJSON_GetObjectItemCaseSensitive(input, "edits");
+
+	if (file)
+		before = allow_marks(file, flen);
+	/* the texts written against the texts they replace (the file unread, or an edit not found in it) */
+	wrote = allow_marks_of(input, "content") + allow_marks_of(input, "new_source") + allow_marks_of(input, "new_string");
+	took = allow_marks_of(input, "old_string");
+	cJSON_ArrayForEach(e, edits_of) {
+		wrote += allow_marks_of(e, "new_string");
+		took += allow_marks_of(e, "old_string");
+	}
+	if (member(input, "content")) { /* a Write: the file becomes content */
+		free(file);
+		return wrote > before;
+	}
+	if (member(input, "new_string"))
+		place_edit(input, &file, &flen);
+	cJSON_ArrayForEach(e, edits_of)
+		place_edit(e, &file, &flen);
+	bool placed = file != NULL;
+	if (placed)
+		after = allow_marks(file, flen);
+	free(file);
+	return placed ? after > before : wrote > took;
+}
+
