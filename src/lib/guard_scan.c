@@ -1086,9 +1086,10 @@ guard_scan_adds_allow(const cJSON *in)
 		wrote += allow_marks_of(e, "new_string");
 		took += allow_marks_of(e, "old_string");
 	}
-	if (member(input, "content")) { /* a Write: the file becomes content */
+	if (member(input, "content") || member(input, "new_source")) {
+		/* a Write: the file becomes content; a notebook cell: its text (the cell it replaces is not read) */
 		free(file);
-		return wrote > before;
+		return member(input, "content") ? wrote > before : wrote > 0;
 	}
 	if (member(input, "new_string"))
 		place_edit(input, &file, &flen);

@@ -287,7 +287,7 @@ cat_file(const struct guard_shell_cmd *prev)
 {
 	if (!prev->argc || strcmp(risk_basename(prev->argv[0].text), "cat"))
 		return NULL;
-	if (prev->argc == 2 && !prev->nredirs && !(prev->argv[1].flags & GUARD_WORD_DYNAMIC) &&
+	if (prev->argc == 2 && !(prev->argv[1].flags & GUARD_WORD_DYNAMIC) &&
 	    prev->argv[1].text[0] != '-')
 		return &prev->argv[1];
 	if (prev->argc == 1 && prev->nredirs == 1 && prev->redirs[0].op == GUARD_REDIR_IN &&
