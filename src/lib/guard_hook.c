@@ -184,7 +184,9 @@ scan_shell_write(cJSON *ev)
  * An agent's Write/Edit/MultiEdit/NotebookEdit that would put a secret or
  * a forbidden pattern in a file is denied, naming the rule and the line
  * (the text itself is never repeated). The agent's own guard-scan:allow
- * comments do not count: the agent is who the rule is against.
+ * comments do not count: the agent is who the rule is against. An Edit is
+ * scanned in the file as it will be after it too (a secret assembled by
+ * edits). One that adds such a comment (which CI's scans honour) is asked.
  */
 static int
 scan_edit(const struct guard_policy *p, cJSON *ev)
@@ -221,6 +223,15 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 		set_decision(ev, "rule", rule);
 		free(reason);
 		free(rule);
+	} else if (rc == 0 && (!effect || !strcmp(effect, "allow")) && guard_scan_adds_allow(ev)) {
+		/* CI's scans honour the comment: one the agent adds hides a finding from them (share/doc/trust.md) */
+		char *reason = guard_xasprintf("this %s adds a guard-scan:allow comment to %s: guard-scan in CI and "
+					       "pre-commit would stop reporting what it names; a person decides",
+					       tool, guard_event_str(ev, "input.file_path") ?: "the file");
+		set_decision(ev, "effect", "ask");
+		set_decision(ev, "reason", reason);
+		set_decision(ev, "rule", "guard-scan:allow-comment");
+		free(reason);
 	}
 	cJSON_Delete(found);
 	guard_scanner_free(sc);

@@ -930,6 +930,71 @@ renumber_edits(const char *path, const cJSON *const *edits, const int *upto, siz
 	free(file);
 }
 
+/* Is there a finding with f's rule and fingerprint in a (from index from on)? */
+static bool
+has_finding(const cJSON *a, int from, const cJSON *f)
+{
+	const char *rule = member(f, "rule"), *fp = member(f, "fingerprint");
+
+	for (const cJSON *g = cJSON_GetArrayItem(a, from); g && rule && fp; g = g->next)
+		if (!strcmp(member(g, "rule") ?: "", rule) && !strcmp(member(g, "fingerprint") ?: "", fp))
+			return true;
+	return false;
+}
+
+/*
+ * The file as it will be after the edits (applied in order, as the agent's
+ * tool does: the first occurrence of old_string, or all with replace_all),
+ * scanned whole: a secret the edits assemble from parts (an "X" taken out
+ * of a key, a key split across two edits) is found there. Only findings
+ * the file did not hold before count (an edit near an old secret is not
+ * held to it), and none already found in the text written (from first
+ * on). Nothing when the file cannot be read (a new file, too large) or an
+ * old_string is not in it (the tool refuses that edit): the texts written
+ * were scanned. The count added, or a negative GUARD_E*.
+ */
+static int
+scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *edits, size_t n, int first,
+		 cJSON *findings)
+{
+	size_t flen = 0, blen;
+	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL, *before;
+	cJSON *was, *now;
+	int added = 0, rc;
+
+	if (!file)
+		return 0;
+	before = guard_xmalloc(flen + 1);
+	memcpy(before, file, flen + 1);
+	blen = flen;
+	for (size_t i = 0; i < n && file; i++)
+		place_edit(edits[i], &file, &flen);
+	if (!file) {
+		free(before);
+		return 0;
+	}
+	was = cJSON_CreateArray();
+	now = cJSON_CreateArray();
+	if ((rc = guard_scanner_scan(s, path, file, flen, 1, NULL, now)) > 0 &&
+	    (rc = guard_scanner_scan(s, path, before, blen, 1, NULL, was)) >= 0) {
+		cJSON *f;
+		while ((f = cJSON_DetachItemFromArray(now, 0)) != NULL) {
+			if (has_finding(was, 0, f) || has_finding(findings, first, f)) {
+				cJSON_Delete(f);
+				continue;
+			}
+			cJSON_AddStringToObject(f, "line_in", "file");
+			cJSON_AddItemToArray(findings, f);
+			added++;
+		}
+	}
+	cJSON_Delete(was);
+	cJSON_Delete(now);
+	free(before);
+	free(file);
+	return rc < 0 ? rc : added;
+}
+
 int
 guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings)
 {
@@ -969,7 +1034,71 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	}
 	if (m >= 0 && ne && upto[ne - 1] > first)
 		renumber_edits(path, edits, upto, ne, first, findings);
+	if (m >= 0 && ne && (m = scan_after_edits(s, path, edits, ne, first, findings)) > 0)
+		n += m;
 	free(edits);
 	free(upto);
 	return m < 0 ? m : n;
 }
+
+/* How many times text holds an allow comment's marker. */
+static size_t
+allow_marks(const char *text, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = text, *end = text + len; p && p < end; n++)
+		if (!(p = memmem(p, (size_t)(end - p), "guard-scan:allow", 16)))
+			break;
+		else
+			p += 16;
+	return n;
+}
+
+static size_t
+allow_marks_of(const cJSON *o, const char *k)
+{
+	const char *v = member(o, k);
+
+	return v ? allow_marks(v, strlen(v)) : 0;
+}
+
+bool
+guard_scan_adds_allow(const cJSON *in)
+{
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
+	size_t flen = 0, before = 0, after = 0, wrote = 0, took = 0;
+
+	if (!cJSON_IsObject(input))
+		input = cJSON_GetObjectItemCaseSensitive(in, "input");
+	if (!cJSON_IsObject(input))
+		input = in;
+	const char *path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
+	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL;
+	const cJSON *edits_of = cJSON_GetObjectItemCaseSensitive(input, "edits");
+
+	if (file)
+		before = allow_marks(file, flen);
+	/* the texts written against the texts they replace (the file unread, or an edit not found in it) */
+	wrote = allow_marks_of(input, "content") + allow_marks_of(input, "new_source") + allow_marks_of(input, "new_string");
+	took = allow_marks_of(input, "old_string");
+	cJSON_ArrayForEach(e, edits_of) {
+		wrote += allow_marks_of(e, "new_string");
+		took += allow_marks_of(e, "old_string");
+	}
+	if (member(input, "content") || member(input, "new_source")) {
+		/* a Write: the file becomes content; a notebook cell: its text (the cell it replaces is not read) */
+		free(file);
+		return member(input, "content") ? wrote > before : wrote > 0;
+	}
+	if (member(input, "new_string"))
+		place_edit(input, &file, &flen);
+	cJSON_ArrayForEach(e, edits_of)
+		place_edit(e, &file, &flen);
+	bool placed = file != NULL;
+	if (placed)
+		after = allow_marks(file, flen);
+	free(file);
+	return placed ? after > before : wrote > took;
+}
+

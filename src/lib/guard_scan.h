@@ -53,6 +53,13 @@ int guard_scanner_scan(struct guard_scanner *s, const char *path, const char *te
  * Returns the number found.
  */
 int guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings);
+/*
+ * Does a Write/Edit/MultiEdit/NotebookEdit input (as for tool_input) add a
+ * "guard-scan:allow" comment to its file: more of them in the file after
+ * it than before (or, the file unread, in the texts written than in the
+ * texts replaced)?
+ */
+bool guard_scan_adds_allow(const cJSON *in);
 
 /* The rules, for "guard-scan rules" and SARIF's rule list: [{id, severity, message, kind, keywords}]. */
 cJSON *guard_scanner_rules(const struct guard_scanner *s);

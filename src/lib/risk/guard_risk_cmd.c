@@ -949,8 +949,11 @@ script_env(struct risk_state *st, const struct risk_cmd *c)
 		if (w->flags & GUARD_WORD_DYNAMIC)
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%.*s names a computed script every bash runs first: %s",
 				  (int)off - 1, w->text, v.text);
-		else if (!risk_later_run(st, NULL, &v, off == 9 ? "BASH_ENV" : "ENV"))
+		else if (!risk_later_run(st, NULL, &v, off == 9 ? "BASH_ENV" : "ENV")) {
+			if (!st->remote)
+				risk_script_text(st, off == 9 ? "BASH_ENV" : "ENV", v.text, true);
 			risk_path(st, off == 9 ? "BASH_ENV" : "ENV", &v, PATH_EXEC);
+		}
 	}
 }
 

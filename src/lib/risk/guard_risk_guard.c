@@ -39,6 +39,8 @@ static const struct {
 	{ "guard-session", "start" },   { "guard-session", "end" },    { "guard-session", "run" },
 	{ "guard-session", "resolve" }, { "guard-session", "track" },  { "guard-session", "plans" },
 	{ "guard-git", "install" },     { "guard-git", "uninstall" },  { "guard-git", "cleanup" },
+	/* an option that writes a file: the baseline decides what the scan stops reporting */
+	{ "guard-scan", "--write-baseline" },
 	{ NULL, NULL },
 };
 
@@ -91,7 +93,10 @@ word_selects(const char *word, const char *verb)
 
 	if (!strcmp(word, verb))
 		return true;
-	if (verb[0] == '-' && verb[1] == '-' && n >= 3 && word[1] == '-' && !strncmp(word, verb, n))
+	/* --opt=VALUE, --op=VALUE: the option's part is what selects */
+	if (verb[0] == '-' && verb[1] == '-' && word[0] == '-' && strchr(word, '='))
+		n = (size_t)(strchr(word, '=') - word);
+	if (verb[0] == '-' && verb[1] == '-' && n >= 3 && word[1] == '-' && n <= strlen(verb) && !strncmp(word, verb, n))
 		return true;
 	return strpbrk(word, "*?[") && fnmatch(word, verb, 0) == 0;
 }
@@ -269,6 +274,38 @@ guard_mcp_server(struct risk_state *st, const struct risk_cmd *c, size_t from)
 }
 
 /*
+ * A program whose verbs all only read, with a human-only option
+ * (guard-scan --write-baseline): an argument that could become that
+ * option when the shell or xargs supplies it ("$opt", "--wr$x", words on
+ * stdin) is denied, as a computed verb is. True when rated so.
+ */
+static bool
+plain_option_unknown(struct risk_state *st, const struct risk_cmd *c, const char *prog, size_t from)
+{
+	for (size_t k = 0; human_verbs[k].prog; k++) {
+		if (strcmp(human_verbs[k].prog, prog))
+			continue;
+		const char *opt = human_verbs[k].verb;
+		if (c->xargs) {
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+				  "%s takes arguments from its input: one could be %s (a person's option)", prog, opt);
+			return true;
+		}
+		for (size_t i = from; i < c->argc; i++) {
+			const struct guard_shell_word *w = &c->argv[i];
+			size_t lit = strcspn(w->text, "$`");
+			if ((w->flags & GUARD_WORD_DYNAMIC) && lit < strlen(opt) && !strncmp(w->text, opt, lit)) {
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+					  "%s takes a computed argument that could be %s (a person's option): %s", prog, opt,
+					  w->text);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
  * Rate prog with the words argv[from..argc): denied when any word is one
  * of its human-only verbs, or when its verb cannot be known (computed,
  * or arriving on stdin through xargs).
@@ -288,7 +325,8 @@ risk_guard_rate_program(struct risk_state *st, const struct risk_cmd *c, const c
 			verb = w;
 	}
 	if (all_plain(prog)) {
-		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		if (!plain_option_unknown(st, c, prog, from))
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return;
 	}
 	if (!strcmp(prog, "guard") && verb && !(verb->flags & GUARD_WORD_DYNAMIC)) {

@@ -225,6 +225,8 @@ void risk_note_download(struct risk_state *st, const struct risk_cmd *c);
 /* <( list ) or $( list ) as a program: what its list prints is run (false: w is no such word). */
 bool risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, const char *what,
 			enum risk_stdin_kind kind);
+/* The text of script file a shell runs, rated as sh -c of it; must: unreadable now is at least ask. */
+void risk_script_text(struct risk_state *st, const char *what, const char *file, bool must);
 
 /* guard's own programs and state (guard_risk_guard.c, share/doc/trust.md). */
 enum { RISK_GUARD_STATE = 1, RISK_GUARD_FOLDER = 2 };

@@ -246,19 +246,54 @@ risk_literal_stdin(const struct risk_cmd *c)
 static void
 nest_script(struct risk_state *st, const char *what, const struct guard_shell_word *w)
 {
+	if (!(w->flags & GUARD_WORD_DYNAMIC) && !st->remote && !risk_later_run(st, NULL, w, what))
+		risk_script_text(st, what, w->text, false);
+}
+
+/*
+ * The text of the script file a shell runs (bash -c "$(cat F)", cat F |
+ * sh, --rcfile F, BASH_ENV=F), rated as sh -c of it. must: a file guard
+ * cannot read now is at least ask (its text would be run unseen).
+ */
+void
+risk_script_text(struct risk_state *st, const char *what, const char *file, bool must)
+{
 	char *data = NULL;
 	size_t len = 0;
 
-	if ((w->flags & GUARD_WORD_DYNAMIC) || st->remote || risk_later_run(st, NULL, w, what))
+	if (!strcmp(file, "/dev/null"))
 		return;
-	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
 	if (risk_memo_read(abs, SCRIPT_MAX, &data, &len) == 0) {
-		risk_explain(st, "    %s reads the script %s", what, w->text);
+		risk_explain(st, "    %s reads the script %s", what, file);
 		risk_nested(st, what, data, len);
+	} else if (must) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s runs the text of %s, which guard cannot read now (missing, unreadable or over %u KiB)", what,
+			  file, SCRIPT_MAX >> 10);
 	}
 	guard_error_clear();
 	free(data);
 	free(abs);
+}
+
+/*
+ * The file a shell runs when F's text is fed to it: cat F (or cat < F),
+ * literal, not written earlier on the line (that is followed there), not
+ * remote. NULL when prev is no such cat.
+ */
+static const struct guard_shell_word *
+cat_file(const struct guard_shell_cmd *prev)
+{
+	if (!prev->argc || strcmp(risk_basename(prev->argv[0].text), "cat"))
+		return NULL;
+	if (prev->argc == 2 && !(prev->argv[1].flags & GUARD_WORD_DYNAMIC) &&
+	    prev->argv[1].text[0] != '-')
+		return &prev->argv[1];
+	if (prev->argc == 1 && prev->nredirs == 1 && prev->redirs[0].op == GUARD_REDIR_IN &&
+	    !(prev->redirs[0].target.flags & GUARD_WORD_DYNAMIC))
+		return &prev->redirs[0].target;
+	return NULL;
 }
 
 /*
@@ -372,8 +407,11 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 		free(text);
 		return;
 	}
-	if (prev->argc && !strcmp(risk_basename(prev->argv[0].text), "cat") && prev->argc == 2) {
-		risk_path(st, what, &prev->argv[1], PATH_EXEC);
+	const struct guard_shell_word *file = cat_file(prev);
+	if (file) {
+		if (!st->remote && !risk_later_run(st, NULL, file, what))
+			risk_script_text(st, what, file->text, true);
+		risk_path(st, what, file, PATH_EXEC);
 		return;
 	}
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from %s: %s", what, via,
@@ -414,10 +452,13 @@ risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, cons
 	const char *t = w->text;
 	size_t n = strlen(t);
 
-	if (!(w->flags & GUARD_WORD_SUBST) || n < 4 || !((t[0] == '<' && t[1] == '(') ||
-							 (t[0] == '$' && t[1] == '(' && t[2] != '(')))
+	/* `list`: one pair of backticks around the whole word (no escapes inside, which would nest) */
+	bool ticks = n >= 3 && t[0] == '`' && t[n - 1] == '`' && !memchr(t + 1, '`', n - 2) && !memchr(t, '\\', n);
+
+	if (!(w->flags & GUARD_WORD_SUBST) || n < 3 ||
+	    !(ticks || (n >= 4 && ((t[0] == '<' && t[1] == '(') || (t[0] == '$' && t[1] == '(' && t[2] != '(')))))
 		return false;
-	if (close_paren(t, 1) != n)
+	if (!ticks && close_paren(t, 1) != n)
 		return false;
 	struct guard_shell sh;
 	struct guard_shell_vars vars = { st->ctx->home, st->cwds[0] };
@@ -425,7 +466,10 @@ risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, cons
 	const char *via = t[0] == '<' ? "a process substitution" : "a command substitution";
 
 	memset(&sh, 0, sizeof(sh));
-	guard_shell_parse(&sh, t + 2, n - 3, &vars);
+	if (ticks)
+		guard_shell_parse(&sh, t + 1, n - 2, &vars);
+	else
+		guard_shell_parse(&sh, t + 2, n - 3, &vars);
 	for (size_t i = 0; i < sh.ncmds; i++)
 		if (sh.cmds[i].depth == 0 && !sh.cmds[i].piped_out)
 			last = &sh.cmds[i];
@@ -470,6 +514,30 @@ script_operand(struct risk_state *st, const struct risk_cmd *c, const char *what
 	risk_path(st, c->name, w, PATH_EXEC);
 }
 
+/* bash --rcfile F / --init-file F (w NULL: the value follows '=' in opt): F is read and run. */
+static void
+rc_file(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *opt,
+	const struct guard_shell_word *w)
+{
+	struct guard_shell_word v;
+	char what[96];
+
+	if (!w) {
+		v = *opt;
+		v.text = strchr(opt->text, '=') + 1;
+		v.bare = NULL;
+		w = &v;
+	}
+	snprintf(what, sizeof(what), "%.40s %.12s", c->name, !strncmp(opt->text, "--init", 6) ? "--init-file" : "--rcfile");
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed file: %s", what, w->text);
+		return;
+	}
+	if (!st->remote && !risk_later_run(st, NULL, w, what))
+		risk_script_text(st, what, w->text, true);
+	risk_path(st, what, w, PATH_EXEC);
+}
+
 static void
 rate_shell(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -497,6 +565,11 @@ rate_shell(struct risk_state *st, const struct risk_cmd *c)
 			break;
 		if (t[1] != '-' && strchr(t + 1, 'c'))
 			dash_c = true;
+		/* bash --rcfile F -i: F's text runs first (an interactive shell's rc file) */
+		if ((!strcmp(t, "--rcfile") || !strcmp(t, "--init-file")) && i + 1 < c->argc)
+			rc_file(st, c, &c->argv[i], &c->argv[i + 1]);
+		else if (!strncmp(t, "--rcfile=", 9) || !strncmp(t, "--init-file=", 12))
+			rc_file(st, c, &c->argv[i], NULL);
 		if (!strcmp(t, "-o") || !strcmp(t, "+o") || !strcmp(t, "-O") || !strcmp(t, "+O") ||
 		    !strcmp(t, "--rcfile") || !strcmp(t, "--init-file"))
 			i++;

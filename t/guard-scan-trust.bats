@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# What the agent must not do to guard-scan (share/doc/trust.md): write its
+# baseline (the option, the file), add allow comments unseen, assemble a
+# secret out of edits none of which holds it whole, or run a script's text
+# through a shell by a road that skips reading it.
+
+load helper
+
+setup() {
+	setup_guard
+	LOG=$PROJ/.ai/audit
+	aws=AKIAQWERTYUIOPASDFGH
+}
+
+# hook_says DECISION TOOL JSON: the hook's decision for one tool call (an ask is
+# seen as such with the approval workflow off; on, it is a deny naming the request)
+hook_says() {
+	APPROVAL_WORKFLOW_ENABLED=0 run guard hook claude <<<"$(tool_payload "$2" "$3")"
+	[ "$status" -eq 0 ]
+	[ "$(decision_of)" = "$1" ] || { echo "# $(decision_of), wanted $1: $3" >&2; return 1; }
+}
+
+# bash_says DECISION COMMAND
+bash_says() {
+	APPROVAL_WORKFLOW_ENABLED=0 run guard hook claude <<<"$(bash_payload "$2")"
+	[ "$status" -eq 0 ]
+	[ "$(decision_of)" = "$1" ] || { echo "# $(decision_of), wanted $1: $2" >&2; return 1; }
+}
+
+reason_of() {
+	jq -r .hookSpecificOutput.permissionDecisionReason <<<"$output"
+}
+
+@test "N1: guard-scan --write-baseline is a person's option, however it is spelled or reached" {
+	bash_says deny "guard-scan files --write-baseline .git/hooks/reference-transaction"
+	[[ "$(reason_of)" == *"guard-scan --write-baseline decides, erases or speaks for a person"* ]]
+	for c in "guard-scan --write-baseline=.claude/settings.json" \
+		"guard-scan files --write-base .ai/audit/x.jsonl" \
+		"guard-scan files --wr b.json" \
+		"guard-scan staged --format jsonl --write-baseline b.json" \
+		"guard-scan range a..b --write-baseline=b.json" \
+		"guard scan files --write-baseline b.json" \
+		"env -i guard-scan files --write-baseline b.json" \
+		"nice -n5 guard-scan files --write-baseline b.json" \
+		"xargs guard-scan files --write-baseline < list" \
+		"guard-scan files --writ?-baseline b.json" \
+		"$GUARD_BIN/guard-scan files --write-baseline b.json" \
+		"python3 -c 'import os; os.system(\"guard-scan files --write-baseline b.json\")'"; do
+		bash_says deny "$c"
+	done
+	# an argument the shell or xargs supplies could be the option
+	bash_says deny 'o=--write-baseline; guard-scan files $o .git/hooks/pre-commit'
+	bash_says deny 'guard-scan files "$(echo --write-baseline)" .git/hooks/pre-commit'
+	bash_says deny 'guard-scan files --write-$x b.json'
+	bash_says deny 'echo --write-baseline .git/hooks/pre-commit | xargs guard-scan files'
+	bash_says deny 'cat list | xargs guard-scan files'
+	[[ "$(reason_of)" == *"guard-scan takes arguments from its input: one could be --write-baseline"* ]]
+	# the same programs' reading uses stay allowed
+	bash_says allow "guard-scan files src"
+	bash_says allow "guard-scan files --baseline .guard-scan-baseline.json --format sarif"
+	bash_says allow 'guard-scan files "src/$f"'
+	bash_says allow "guard-scan rules --json"
+}
+
+@test "N1/N11: the baseline file is guard's state: a Write, a redirect, a copy or a removal of it is denied, a read is not" {
+	printf '[]\n' >.guard-scan-baseline.json
+	mkdir -p sub
+	hook_says deny Write "$(jq -cn --arg p "$PROJ/.guard-scan-baseline.json" '{file_path:$p,content:"[]"}')"
+	hook_says deny Write "$(jq -cn --arg p "$PROJ/sub/.guard-scan-baseline.json" '{file_path:$p,content:"[]"}')"
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/.guard-scan-baseline.json" '{file_path:$p,old_string:"[]",new_string:"[{}]"}')"
+	bash_says deny "printf '[]' > .guard-scan-baseline.json"
+	bash_says deny "cp /tmp/b.json .guard-scan-baseline.json"
+	bash_says deny "rm -f .guard-scan-baseline.json"
+	bash_says deny "sed -i d sub/.guard-scan-baseline.json"
+	bash_says allow "cat .guard-scan-baseline.json"
+	bash_says allow "jq length .guard-scan-baseline.json"
+	# a person still writes a baseline with guard-scan itself
+	printf "K = '%s'\n" "$aws" >src/k.py
+	run guard-scan files --write-baseline .guard-scan-baseline.json
+	[ "$status" -eq 0 ]
+	run guard-scan files --baseline .guard-scan-baseline.json
+	[ "$status" -eq 0 ]
+}
+
+@test "N11: a Write or Edit by the agent that adds a guard-scan:allow comment goes to a person; one that keeps or removes them does not" {
+	printf 'x = 1\n' >src/a.py
+	hook_says ask Write "$(jq -cn --arg p "$PROJ/src/a.py" '{file_path:$p,content:"x = 1  # guard-scan:allow eval-call test\n"}')"
+	[[ "$(reason_of)" == *"adds a guard-scan:allow comment"* ]]
+	# with the approval workflow on, a request waits for a person
+	run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/src/a.py" '{file_path:$p,content:"x = 1  # guard-scan:allow eval-call test\n"}')")"
+	[ "$(decision_of)" = deny ]
+	[[ "$output" == *"approval required"*"guard-scan:allow-comment"* ]]
+	hook_says ask Edit "$(jq -cn --arg p "$PROJ/src/a.py" '{file_path:$p,old_string:"x = 1",new_string:"x = 1  # guard-scan:allow high-entropy ok"}')"
+	# assembled from two edits of a MultiEdit
+	hook_says ask MultiEdit "$(jq -cn --arg p "$PROJ/src/a.py" '{file_path:$p,edits:[{old_string:"x = 1",new_string:"x = 1  # guard-scan:al"},{old_string:":al",new_string:":allow aws-access-key"}]}')"
+	# a new file, and a file guard cannot read: the texts written
+	hook_says ask Write "$(jq -cn --arg p "$PROJ/src/new.py" '{file_path:$p,content:"# guard-scan:allow x y\n"}')"
+	hook_says ask Edit "$(jq -cn --arg p "$PROJ/src/none.py" '{file_path:$p,old_string:"a",new_string:"a # guard-scan:allow x y"}')"
+	# a file that holds one already: editing elsewhere, moving it, or taking it out is the agent's
+	printf 'x = 1  # guard-scan:allow eval-call test\ny = 2\n' >src/b.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/b.py" '{file_path:$p,old_string:"y = 2",new_string:"y = 3"}')"
+	hook_says allow Write "$(jq -cn --arg p "$PROJ/src/b.py" '{file_path:$p,content:"y = 2\nx = 1  # guard-scan:allow eval-call test\n"}')"
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/b.py" '{file_path:$p,old_string:"  # guard-scan:allow eval-call test",new_string:""}')"
+	hook_says allow Write "$(jq -cn --arg p "$PROJ/src/c.py" '{file_path:$p,content:"print(1)\n"}')"
+	# the CLI and CI scans honour the comment (the feature)
+	printf "K = '%s'  # guard-scan:allow aws-access-key fixture\n" "$aws" >src/k.py
+	run guard-scan files src/k.py
+	[ "$status" -eq 0 ]
+}
+
+@test "N8: an Edit that takes a character out of a key, or MultiEdit edits that put its halves together, is denied" {
+	printf "a = 1\nkey = 'AKIA4QWERXTYUIOPASDFG'\nb = 2\n" >src/k.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/k.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	[[ "$(reason_of)" == *"aws-access-key"*"line 2 of the file after it"* ]]
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/k.py" '{file_path:$p,old_string:"X",new_string:"",replace_all:true}')"
+	printf "a = 1\nkey = 'PLACEHOLDER'\n" >src/m.py
+	hook_says deny MultiEdit "$(jq -cn --arg p "$PROJ/src/m.py" '{file_path:$p,edits:[{old_string:"PLACE",new_string:"AKIA4QWERT"},{old_string:"HOLDER",new_string:"YUIOPASDFG"}]}')"
+	[[ "$(reason_of)" == *"line 2 of the file after it"* ]]
+	# the same key written whole is denied as before
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/m.py" '{file_path:$p,old_string:"PLACEHOLDER",new_string:"AKIA4QWERTYUIOPASDFG"}')"
+	# guard-scan tool-input says the same
+	run guard-scan tool-input --format jsonl <<<"$(jq -cn --arg p "$PROJ/src/k.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	[ "$status" -eq 1 ]
+	[ "$(jq -c '[.rule, .line, .line_in]' <<<"$output")" = '["aws-access-key",2,"file"]' ]
+	# the content is never logged
+	refute grep -rqF AKIA4QWERTYUIOPASDFG "$LOG"
+	refute grep -rqF YUIOPASDFG "$LOG"
+}
+
+@test "N8: editing a file that already holds a secret elsewhere is allowed; an edit guard cannot place scans its text as before" {
+	printf "a = 1\nold = '%s'\nb = 2\n" "$aws" >src/o.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/o.py" '{file_path:$p,old_string:"a = 1",new_string:"a = 2"}')"
+	hook_says allow MultiEdit "$(jq -cn --arg p "$PROJ/src/o.py" '{file_path:$p,edits:[{old_string:"a = 1",new_string:"a = 2"},{old_string:"b = 2",new_string:"b = 3",replace_all:true}]}')"
+	run guard-scan tool-input --format jsonl <<<"$(jq -cn --arg p "$PROJ/src/o.py" '{file_path:$p,old_string:"b = 2",new_string:"b = 3"}')"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# an old_string not in the file (the tool refuses it), a new file: the new_string alone
+	printf "key = 'AKIA4QWERXTYUIOPASDFG'\n" >src/k.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/k.py" '{file_path:$p,old_string:"nowhere",new_string:""}')"
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/new.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/new.py" --arg s "k = '$aws'" '{file_path:$p,old_string:"X",new_string:$s}')"
+	# a file over the read bound is not read: its edits' texts are scanned
+	head -c $((17 << 20)) /dev/zero | tr '\0' 'a' >src/big.txt
+	printf "\nkey = 'AKIA4QWERXTYUIOPASDFG'\n" >>src/big.txt
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/big.txt" '{file_path:$p,old_string:"X",new_string:""}')"
+}
+
+@test "N5: a script's text fed to a shell is read and rated as the script run by path is" {
+	printf '#!/bin/sh\nguard-git install --uninstall\n' >src/run.sh
+	printf 'make test\n' >src/ok.sh
+	bash_says deny "bash src/run.sh"
+	for c in 'bash -c "$(cat src/run.sh)"' 'sh -c "`cat src/run.sh`"' 'eval "$(cat src/run.sh)"' \
+		'bash <(cat src/run.sh)' 'source <(cat src/run.sh)' '. <(cat src/run.sh)' 'cat src/run.sh | sh' \
+		'cat < src/run.sh | bash' 'sh < src/run.sh' 'bash --rcfile src/run.sh -i </dev/null' \
+		'bash --init-file src/run.sh -i' 'BASH_ENV=src/run.sh bash -c true' 'ENV=src/run.sh sh -i' \
+		'env BASH_ENV=src/run.sh bash -c true' 'bash -c "$(cat ./src/../src/run.sh)"'; do
+		bash_says deny "$c"
+		[[ "$(reason_of)" == *"guard-git install decides, erases or speaks for a person"* ]]
+	done
+	# a script guard cannot read now goes to a person, with the reason
+	bash_says ask 'bash -c "$(cat src/missing.sh)"'
+	[[ "$(reason_of)" == *"src/missing.sh, which guard cannot read now"* ]]
+	bash_says ask 'cat src/missing.sh | sh'
+	bash_says ask 'bash --rcfile src/missing.sh -i'
+	bash_says ask 'BASH_ENV=src/missing.sh bash -c true'
+	# the everyday forms stay allowed
+	bash_says allow 'bash -c "$(cat src/ok.sh)"'
+	bash_says allow 'cat src/ok.sh | sh'
+	bash_says allow 'bash -c "$(cat /dev/null)"'
+	bash_says allow 'echo "$(cat src/run.sh)"'
+	bash_says allow 'v="$(cat src/run.sh)"; echo "$v" | wc -l'
+}
