@@ -197,3 +197,68 @@ damaged_refuses() {
 	git replace -d "$(git rev-parse feature)"
 	[ -z "$(git for-each-ref refs/replace/)" ]
 }
+
+# ---- N9, N10: the policy rolled back through pathspecs and stashes -------------
+
+# step CMD: guard's hook verdict on CMD; the command is run only when allowed (as the agent would).
+step() {
+	run guard hook claude <<<"$(bash_payload "$1")"
+	VERDICT=$(decision_of)
+	# an ask is a deny naming the approval a person gives (Claude's hook)
+	[[ $VERDICT != deny || $output != *"approval required"* ]] || VERDICT=ask
+	echo "# $VERDICT: $1"
+	[ "$VERDICT" != allow ] || bash -c "$1" >/dev/null 2>&1
+}
+
+policy_repo() {
+	mkdir -p .ai
+	printf 'version: 1\n# v1\n' >.ai/policy.yaml
+	git add -A && git commit -qm v1
+	printf 'version: 1\n# v2\n' >.ai/policy.yaml
+	git commit -qam v2
+}
+
+@test "N9: exclude-only pathspecs from history are asked, attended; the user's own path stays allowed" {
+	policy_repo
+	for spec in "':!src'" "':^*.c'" "':(exclude)src'" "':(top,exclude)src'" "':/!src'"; do
+		step "git checkout HEAD~1 -- $spec"
+		[ "$VERDICT" = ask ]
+		step "git restore -s HEAD~1 -- $spec"
+		[ "$VERDICT" = ask ]
+	done
+	grep -q v2 .ai/policy.yaml
+	echo changed >>src/main.c
+	step "git checkout -- src/main.c"
+	[ "$VERDICT" = allow ]
+	[ "$(cat src/main.c)" = "$(git show HEAD:src/main.c)" ]
+	step "git checkout HEAD~1 -- ':!.ai' src/main.c"
+	[ "$VERDICT" = allow ]
+	grep -q v2 .ai/policy.yaml
+}
+
+@test "N10: a stash built of the old policy (hash-object, mktree, commit-tree, stash store) stops at store; pop stays allowed attended, denied unattended" {
+	policy_repo
+	blob=$(git hash-object -w --stdin <<<'version: 1
+default: allow')
+	tree=$(printf '040000 tree %s\t.ai\n' "$(printf '100644 blob %s\tpolicy.yaml\n' "$blob" | git mktree)" | git mktree)
+	commit=$(git commit-tree -p HEAD -m x "$tree")
+	step "git stash store -m wip $commit"
+	[ "$VERDICT" = ask ]
+	step "git update-ref refs/stash $commit"
+	[ "$VERDICT" = ask ]
+	[ -z "$(git stash list)" ]
+	# the everyday stash round trip of a person's work: allowed attended
+	echo wip >>src/main.c
+	step "git stash"
+	[ "$VERDICT" = allow ]
+	step "git stash pop"
+	[ "$VERDICT" = allow ]
+	grep -q wip src/main.c
+	# unattended nobody looks at what comes back
+	export GUARD_PROFILE=unattended
+	step "git stash pop"
+	[ "$VERDICT" = deny ]
+	step "git stash apply stash@{0}"
+	[ "$VERDICT" = deny ]
+	grep -q v2 .ai/policy.yaml
+}
