@@ -294,9 +294,15 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	/* One start at a time per repository, from the checks to the saved state. */
 	if ((rc = guard_session_start_lock(c->root, &start_fd)) < 0)
 		goto out;
-	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
+	struct guard_list damaged = GUARD_LIST_INIT;
+	rc = guard_session_list(c->root, &list, &damaged);
+	/* a damaged state file may be a running session: never read as none (trust.md 6) */
+	why = rc == 0 && damaged.len ? guard_xasprintf("%s; it may be a running session (a person repairs or removes it)",
+						       damaged.items[0]) : NULL;
+	guard_list_clear(&damaged);
+	if (rc < 0)
 		goto out;
-	if ((why = guard_session_refusal(c->tree, list, now))) {
+	if (why || (why = guard_session_refusal(c->tree, list, now))) {
 		rc = refuse(c, task, why);
 		goto out;
 	}

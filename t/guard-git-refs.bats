@@ -98,6 +98,24 @@ damaged_refuses() {
 	git update-ref refs/heads/feature HEAD
 }
 
+@test "N6: guard-session start refuses while a state file is damaged, naming it; repaired, the usual rules again" {
+	session
+	guard-session end >/dev/null 2>&1
+	cp "$STATE" "$BATS_TEST_TMPDIR/state"
+	printf '{}' >"$STATE"
+	git checkout -q main
+	run --separate-stderr guard-session start --task t2
+	echo "$stderr"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"$GUARD_SESSION.json' is not a session state file"*"may be a running session"* ]]
+	# repaired: the refusal is the policy's own again (the cooldown since the session ended)
+	cp "$BATS_TEST_TMPDIR/state" "$STATE"
+	run --separate-stderr guard-session start --task t2
+	echo "$stderr"
+	[[ $stderr != *"not a session state file"* ]]
+	[[ $stderr == *"cooldown"* ]]
+}
+
 @test "N6: without any session file, a person's update-ref outside a session is allowed" {
 	guard-git install
 	git checkout -q -b feature
