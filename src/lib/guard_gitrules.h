@@ -134,7 +134,8 @@ int guard_git_symref_check(struct guard_git *g, const struct guard_branch_rules 
  * origin/main), never to commits of the agent's, and is never deleted.
  * A "<zeros> <zeros> <ref>" line is a commit about to be made on ref
  * (pre-commit). Appends {rule: "branch.agent_commit", ref, message};
- * marker names the environment variable in the message.
+ * marker names the environment variable in the message. A protected
+ * branch that is a symbolic ref refuses any update (branch.symref).
  */
 int guard_git_agent_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base,
 			  const char *marker, const char *input, size_t len, cJSON *violations);
