@@ -23,15 +23,6 @@ session() {
 	[ -f "$STATE" ]
 }
 
-# refused RULE CMD...: the command fails and guard names the rule.
-refused() {
-	local rule=$1; shift
-	run "$@"
-	echo "$output"
-	[ "$status" -ne 0 ]
-	[[ $output == *"guard-git: refused: "*"[$rule]"* ]]
-}
-
 # damaged_refuses: with the session's state file damaged, main does not move and the file is named.
 damaged_refuses() {
 	run git update-ref refs/heads/main "$OWN"
