@@ -294,9 +294,15 @@ start_session(struct ctx *c, const char *task, long supervisor, char **out_id)
 	/* One start at a time per repository, from the checks to the saved state. */
 	if ((rc = guard_session_start_lock(c->root, &start_fd)) < 0)
 		goto out;
-	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
+	struct guard_list damaged = GUARD_LIST_INIT;
+	rc = guard_session_list(c->root, &list, &damaged);
+	/* a damaged state file may be a running session: never read as none (trust.md 6) */
+	why = rc == 0 && damaged.len ? guard_xasprintf("%s; it may be a running session (a person repairs or removes it)",
+						       damaged.items[0]) : NULL;
+	guard_list_clear(&damaged);
+	if (rc < 0)
 		goto out;
-	if ((why = guard_session_refusal(c->tree, list, now))) {
+	if (why || (why = guard_session_refusal(c->tree, list, now))) {
 		rc = refuse(c, task, why);
 		goto out;
 	}
@@ -708,14 +714,25 @@ same_change(const struct guard_changes *pr, const struct guard_change *x)
  * incident filed, and the session ended with it. *stop says so, or NULL.
  */
 static int
-final_breaches(struct ctx *c, cJSON *state, char **stop)
+final_breaches(struct ctx *c, struct guard_git *g, cJSON *state, char **stop)
 {
-	cJSON *all, *b, *next;
+	struct guard_branch_rules rules = GUARD_BRANCH_RULES_INIT;
+	cJSON *all, *b, *next, *symrefs = cJSON_CreateArray();
 	int rc;
 
 	*stop = NULL;
-	if (strcmp(str(state, "status"), "running"))
+	if (strcmp(str(state, "status"), "running")) {
+		cJSON_Delete(symrefs);
 		return 0;
+	}
+	/* a protected branch (or the base) made a symbolic ref shows the agent's commits: never "completed" */
+	guard_branch_rules_load(&rules, c->tree);
+	rc = guard_git_symref_check(g, &rules, str(state, "base_branch"), symrefs);
+	guard_branch_rules_release(&rules);
+	if (rc < 0) {
+		cJSON_Delete(symrefs);
+		return rc;
+	}
 	all = guard_session_breaches(state, c->tree, time(NULL),
 				     (long long)num(cJSON_GetObjectItemCaseSensitive(state, "counters"), "day_loc"));
 	for (b = all->child; b; b = next) {
@@ -723,6 +740,14 @@ final_breaches(struct ctx *c, cJSON *state, char **stop)
 		if (!strcmp(str(b, "limit"), "duration") || !strcmp(str(b, "limit"), "idle"))
 			cJSON_Delete(cJSON_DetachItemViaPointer(all, b));
 	}
+	cJSON_ArrayForEach(b, symrefs) {
+		cJSON *breach = cJSON_CreateObject();
+		cJSON_AddStringToObject(breach, "limit", "branch.symref");
+		cJSON_AddStringToObject(breach, "action", "end");
+		cJSON_AddStringToObject(breach, "message", str(b, "message"));
+		cJSON_AddItemToArray(all, breach);
+	}
+	cJSON_Delete(symrefs);
 	rc = guard_session_apply(c->root, c->policy, state, all, stop);
 	cJSON_Delete(all);
 	return rc;
@@ -747,7 +772,7 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	cJSON_Delete(state);
 	state = NULL;
 	if ((rc = guard_session_lock(c->root, id, &fd)) < 0 || (rc = guard_session_load(c->root, id, &state)) < 0 ||
-	    (rc = final_breaches(c, state, breach)) < 0)
+	    (rc = final_breaches(c, g, state, breach)) < 0)
 		goto out;
 	if (*breach)
 		fprintf(stderr, "%s\n", *breach);

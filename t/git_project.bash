@@ -10,3 +10,12 @@ setup_git_project() {
 	printf 'one\ntwo\nthree\n' >src/main.c
 	git add -A && git commit -qm init
 }
+
+# refused RULE CMD...: the command fails and guard names the rule.
+refused() {
+	local rule=$1; shift
+	run "$@"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"guard-git: refused: "*"[$rule]"* ]]
+}

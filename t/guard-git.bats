@@ -28,15 +28,6 @@ session() {
 	[[ $OWN == ai/nightbuilder/*/t1 ]]
 }
 
-# refused RULE CMD...: the command fails and guard names the rule.
-refused() {
-	local rule=$1; shift
-	run "$@"
-	echo "$output"
-	[ "$status" -ne 0 ]
-	[[ $output == *"guard-git: refused: "*"[$rule]"* ]]
-}
-
 @test "install writes the three hooks; a second install changes nothing" {
 	run guard-git install
 	[ "$status" -eq 0 ]

@@ -111,6 +111,10 @@ cases() { # section, wanted decision regex
 	cases "audit witness ref" deny
 }
 
+@test "redteam: git spellings around the branch and policy rules (exclude pathspecs, stash store, symbolic-ref, replace) go to a person" {
+	cases "git spellings around the rules" 'deny|ask'
+}
+
 @test "redteam: read-only uses of guard's state and programs stay allowed" {
 	cases "read-only uses" allow
 }

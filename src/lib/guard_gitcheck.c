@@ -495,7 +495,8 @@ guard_git_check_range(struct guard_git *g, const struct guard_git_check *c, cJSO
 			  guard_xasprintf("branch '%s' does not match '%s' (policy branch.pattern)", branch, rules.pattern));
 	if ((rc = diff_range(g, mbc, head, report, violations)) < 0 ||
 	    (rc = range_commits(repo, mbc, head, report)) < 0 ||
-	    (rc = protected_commits(repo, &rules, c->base, mbc ? mbc : base, head, violations)) < 0)
+	    (rc = protected_commits(repo, &rules, c->base, mbc ? mbc : base, head, violations)) < 0 ||
+	    (rc = guard_git_symref_check(g, &rules, c->base, violations)) < 0)
 		goto out;
 	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(report, "loc");
 	const cJSON *files = cJSON_GetObjectItemCaseSensitive(report, "files");

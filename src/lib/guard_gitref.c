@@ -57,9 +57,19 @@ check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *
 	struct guard_buf who = GUARD_BUF_INIT;
 	int rc = 0;
 
-	if (strncmp(ref, heads, sizeof(heads) - 1))
-		return 0; /* tags, remote-tracking refs, HEAD, notes, stash */
 	sessions_text(sessions, &who);
+	if (!strncmp(ref, "refs/replace/", 13)) {
+		/* a replacement shows another commit or tree wherever the replaced one is read: main's included */
+		violation(violations, "ref.replace", ref,
+			  guard_xasprintf("'%s' replaces an object for every reader of the repository (git replace): "
+					  "none is made, moved or deleted while an unattended session runs (%s)", ref, who.buf));
+		guard_buf_release(&who);
+		return 0;
+	}
+	if (strncmp(ref, heads, sizeof(heads) - 1)) {
+		guard_buf_release(&who);
+		return 0; /* tags, remote-tracking refs, HEAD, notes, stash */
+	}
 	if (guard_branch_protected(r, name) || (base && !strcmp(name, base))) {
 		violation(violations, "branch.protected", ref,
 			  guard_xasprintf("'%s' is a protected branch%s: no update while an unattended session runs "
@@ -157,7 +167,39 @@ guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, con
 		    const char *input, size_t len, cJSON *violations)
 {
 	struct ref_ctx c = { g, r, sessions, base, NULL, violations };
-	return each_update(input, len, session_line, &c);
+	int rc = each_update(input, len, session_line, &c);
+	return rc < 0 ? rc : guard_git_symref_check(g, r, base, violations);
+}
+
+int
+guard_git_symref_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base, cJSON *violations)
+{
+	static const char heads[] = "refs/heads/";
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	int err;
+
+	/* git 2.39 runs no reference-transaction for a symbolic ref written: seen at the next update, or by check */
+	if (git_reference_iterator_glob_new(&it, guard_git_repository(g), "refs/heads/*") < 0)
+		return guard_error(GUARD_EIO, "cannot list the branches: %s", git_error_last() ? git_error_last()->message : "?");
+	while ((err = git_reference_next(&ref, it)) == 0) {
+		const char *full = git_reference_name(ref), *name = full + sizeof(heads) - 1;
+		if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC && !strncmp(full, heads, sizeof(heads) - 1) &&
+		    (guard_branch_protected(r, name) || (base && !strcmp(name, base)))) {
+			guard_git_violation(violations, "branch.symref", "error", NULL,
+					    guard_xasprintf("'%s' is a protected branch%s and a symbolic ref to '%s' "
+							    "(git symbolic-ref): it shows that branch's commits as its own; a "
+							    "person points it back (git update-ref --no-deref %s COMMIT)",
+							    name, base && !strcmp(name, base) ? " (the base)" : "",
+							    git_reference_symbolic_target(ref), full));
+			cJSON_AddStringToObject(cJSON_GetArrayItem(violations, cJSON_GetArraySize(violations) - 1), "ref",
+						full);
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return err == GIT_ITEROVER ? 0 : guard_error(GUARD_EIO, "cannot list the branches: %s",
+						     git_error_last() ? git_error_last()->message : "?");
 }
 
 static bool
@@ -222,5 +264,6 @@ guard_git_agent_check(struct guard_git *g, const struct guard_branch_rules *r, c
 		      const char *marker, const char *input, size_t len, cJSON *violations)
 {
 	struct ref_ctx c = { g, r, NULL, base, marker, violations };
-	return each_update(input, len, agent_line, &c);
+	int rc = each_update(input, len, agent_line, &c);
+	return rc < 0 ? rc : guard_git_symref_check(g, r, base, violations);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "guard_buf.h"
+#include "guard_error.h"
 #include "guard_glob.h"
 #include "guard_gitrules.h"
 #include "guard_session.h"
@@ -108,11 +109,23 @@ guard_git_agent_marker(void)
 int
 guard_git_running_sessions(const char *root, cJSON **out)
 {
+	struct guard_list damaged = GUARD_LIST_INIT;
 	cJSON *all = NULL, *running = cJSON_CreateArray(), *s, *next;
 	int rc;
 
 	*out = NULL;
-	if ((rc = guard_session_list(root, &all, NULL)) < 0) {
+	/*
+	 * A state file that cannot be read or is not a session's ({} , empty,
+	 * cut short, a folder, unreadable) may be a running session damaged by
+	 * the agent: it never reads as "no session" (trust.md, N6).
+	 */
+	if ((rc = guard_session_list(root, &all, &damaged)) == 0 && damaged.len)
+		rc = guard_error(GUARD_EIO,
+				 "%s; guard-git takes it for a running unattended session and refuses ref updates "
+				 "(a person repairs or removes it, then runs git again)",
+				 damaged.items[0]);
+	guard_list_clear(&damaged);
+	if (rc < 0) {
 		cJSON_Delete(all);
 		cJSON_Delete(running);
 		return rc;

@@ -107,11 +107,24 @@ int guard_git_running_sessions(const char *root, cJSON **out);
  *   branch.protected  a protected branch (or the base) would change
  *   branch.own        a branch other than a running session's own
  *   branch.ai_merge   another AI branch's work would come in
- * Refs outside refs/heads/ are not looked at. Returns 0 (violations or
+ *   ref.replace       a refs/replace/ ref made, moved or deleted
+ *   branch.symref     a protected branch is a symbolic ref (any update)
+ * Other refs outside refs/heads/ are not looked at. Returns 0 (violations or
  * not), or an error (a malformed line is GUARD_EUSAGE).
  */
 int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions,
 			const char *base, const char *input, size_t len, cJSON *violations);
+
+/*
+ * Protected branches (and the base) that are symbolic refs (git
+ * symbolic-ref refs/heads/main refs/heads/mine: main then shows mine's
+ * commits, and git 2.39 runs no reference-transaction for it). Appends
+ * {rule: "branch.symref", severity, ref, message} for each. Run by
+ * guard_git_ref_check on every transaction of a session, by guard-git
+ * check and by guard-session end.
+ */
+int guard_git_symref_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base,
+			   cJSON *violations);
 
 /*
  * The verdict on one ref transaction made by an agent outside a session
@@ -121,7 +134,8 @@ int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r,
  * origin/main), never to commits of the agent's, and is never deleted.
  * A "<zeros> <zeros> <ref>" line is a commit about to be made on ref
  * (pre-commit). Appends {rule: "branch.agent_commit", ref, message};
- * marker names the environment variable in the message.
+ * marker names the environment variable in the message. A protected
+ * branch that is a symbolic ref refuses any update (branch.symref).
  */
 int guard_git_agent_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base,
 			  const char *marker, const char *input, size_t len, cJSON *violations);

@@ -195,6 +195,50 @@ pathspec_parse(const struct risk_state *st, const char *spec, struct pathspec *p
 	return !ps->exclude;
 }
 
+/* Exclude magic (":!x", ":^x", ":/!x", ":(exclude)x", ":(top,exclude,glob)x"): the word takes paths away. */
+static bool
+pathspec_exclude(const char *spec)
+{
+	if (spec[0] != ':')
+		return false;
+	if (spec[1] == '(') {
+		const char *end = strchr(spec, ')');
+		for (const char *m = spec + 2; end && m < end;) {
+			size_t n = strcspn(m, ",)");
+			if (n == 7 && !strncmp(m, "exclude", 7))
+				return true;
+			m += n + (m[n] == ',');
+		}
+		return false;
+	}
+	for (const char *p = spec + 1; *p == '/' || *p == '!' || *p == '^'; p++)
+		if (*p != '/')
+			return true;
+	return false;
+}
+
+/*
+ * Pathspecs from..end where every one excludes (a word guard cannot read
+ * may be one too, when one plainly is): git then starts from the whole
+ * tree, ":!src" is everything but src, guard's state with it.
+ */
+static bool
+only_excludes(const struct git_args *a, size_t from)
+{
+	size_t dd = after_dashdash(a), excludes = 0;
+
+	for (size_t i = from; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if ((t[0] == '-' && i < dd) || (!strcmp(t, "--") && i + 1 == dd))
+			continue;
+		if (pathspec_exclude(t))
+			excludes++;
+		else if (!(a->w[i].flags & GUARD_WORD_DYNAMIC))
+			return false;
+	}
+	return excludes > 0;
+}
+
 /* Does one project-relative path match the pathspec as git matches it? */
 static bool
 pathspec_hits(const struct pathspec *ps, const char *path)
@@ -301,6 +345,15 @@ restores_guard_state(struct risk_state *st, const char *verb, const char *rev, c
 static void
 discard_paths(struct risk_state *st, const char *verb, const struct git_args *a, size_t from, const char *rev)
 {
+	if (only_excludes(a, from)) {
+		/* rated as "." is: the whole tree */
+		struct guard_shell_word whole = { .text = (char *)".", .bare = NULL, .flags = 0 };
+		restores_guard_state(st, verb, rev, &whole);
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+			  "%s with only exclude pathspecs (':!x', ':(exclude)x') selects the whole tree: discards all "
+			  "uncommitted changes%s", verb, rev_is_head(rev) ? "" : " and brings the rest back from history");
+		return;
+	}
 	for (size_t i = from; i < a->n; i++) {
 		const char *t = a->w[i].text;
 		if (t[0] == '-' && i < after_dashdash(a))
@@ -425,6 +478,8 @@ pathspec_elsewhere(const struct git_args *a)
 		i++;
 	if (i + 1 >= a->n)
 		return false;
+	if (only_excludes(a, i + 1))
+		return false; /* ":!src": all but src */
 	for (i++; i < a->n; i++)
 		if (!strcmp(a->w[i].text, ".") || strstr(a->w[i].text, ".ai") || (a->w[i].flags & GUARD_WORD_DYNAMIC))
 			return false;
@@ -821,6 +876,70 @@ git_operand_runners(struct risk_state *st, const struct risk_cmd *c, size_t sub_
 	}
 }
 
+/*
+ * git symbolic-ref NAME REF: HEAD pointed at a branch is a checkout
+ * without the files; any other name made a pointer (refs/heads/main ->
+ * refs/heads/mine) shows REF's commits under NAME, and git 2.39 runs no
+ * reference-transaction hook for it. -d deletes NAME.
+ */
+static void
+git_symbolic_ref(struct risk_state *st, const struct git_args *a)
+{
+	const char *ops[3] = { NULL, NULL, NULL };
+	size_t n = 0, dd = after_dashdash(a);
+	bool del = has_short(a, 'd') || has_long(a, "--delete", 3);
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "-m") && i < dd) {
+			i++; /* the reflog message */
+			continue;
+		}
+		if ((t[0] == '-' && i < dd) || (!strcmp(t, "--") && i + 1 == dd))
+			continue;
+		if (n < 3)
+			ops[n] = t;
+		n++;
+	}
+	bool head = ops[0] && !strcmp(ops[0], "HEAD");
+	if (n >= 2 && !head)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git symbolic-ref %s %s makes %s show the commits of %s (no ref update hook sees it)", ops[0],
+			  ops[1], ops[0], ops[1]);
+	else if (del && n >= 1)
+		risk_rule(st, head ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE,
+			  "git symbolic-ref --delete %s deletes a symbolic ref", ops[0]);
+	else if (n >= 2)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE); /* HEAD to a branch: a checkout without the files */
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+/*
+ * refs/stash and refs/replace/ written by a ref plumbing command or a
+ * refspec (update-ref, fetch and push into this repository): a stash
+ * made of any commit (its files come back with pop), an object replaced.
+ */
+static void
+git_special_refs(struct risk_state *st, const char *sub, const struct git_args *a)
+{
+	if (strcmp(sub, "update-ref") && strcmp(sub, "fetch") && strcmp(sub, "push") && strcmp(sub, "pull"))
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text, *colon = strrchr(t, ':');
+		const char *dst = strcmp(sub, "update-ref") ? (colon ? colon + 1 : NULL) : t;
+		if (!dst || (t[0] == '-' && !strcmp(sub, "update-ref")))
+			continue;
+		if (!strcmp(dst, "refs/stash") || !strcmp(dst, "stash") || strstr(dst, "refs/replace")) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git %s writes %s: %s", sub, dst, strstr(dst, "replace")
+				  ? "a replaced object reads as another wherever it is used (main too)"
+				  : "a stash made of any commit, whose files come back with stash pop or apply");
+			return;
+		}
+	}
+}
+
 static void
 git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 {
@@ -857,6 +976,14 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 		const char *verb = a->n ? a->w[0].text : "push";
 		if (!strcmp(verb, "drop") || !strcmp(verb, "clear"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git stash %s deletes stashed work", verb);
+		else if (!strcmp(verb, "store"))
+			/* hash-object, mktree, commit-tree, then this: any file, guard's policy too, waits for a pop */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git stash store puts any commit on the stash: its files come back with stash pop or apply");
+		else if (!strcmp(verb, "pop") || !strcmp(verb, "apply") || !strcmp(verb, "branch"))
+			/* allowed attended; nightbuilder.yaml refuses it unattended (share/doc/trust.md) */
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+				  "git stash %s writes back files guard did not see stashed", verb);
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		if (verb[0] == '-' || !strcmp(verb, "push") || !strcmp(verb, "save"))
@@ -890,6 +1017,17 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git update-ref -d deletes a ref");
 		else
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git update-ref moves a ref");
+	} else if (!strcmp(sub, "symbolic-ref")) {
+		git_symbolic_ref(st, a);
+	} else if (!strcmp(sub, "replace")) {
+		if (has_short(a, 'l') || has_long(a, "--list", 3) || !a->n || (a->n == 1 && !strncmp(a->w[0].text, "--format", 8)))
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		else if (has_short(a, 'd') || has_long(a, "--delete", 3))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "git replace --delete drops a replacement");
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git replace shows another object in place of one: every branch holding it (main too) "
+				  "reads as the agent's work");
 	} else if (!strcmp(sub, "rm")) {
 		if (has(a, "--cached")) {
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
@@ -1113,6 +1251,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		st->cwds[0] = guard_path_resolve(saved, dir, st->ctx->home);
 	}
 	git_sub(st, c->argv[i].text, &a);
+	git_special_refs(st, c->argv[i].text, &a);
 	git_guard_ref(st, c->argv[i].text, &a);
 	git_option_runners(st, c->argv[i].text, &a);
 	git_operand_runners(st, c, i, c->argv[i].text, &a);
