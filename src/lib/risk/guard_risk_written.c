@@ -14,6 +14,10 @@
  * give it: high, whether the shell or a Write/Edit writes it.
  */
 #include <ctype.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
 
 #include "guard_error.h"
 #include "guard_path.h"
@@ -21,10 +25,12 @@
 #include "guard_scan.h"
 
 #define WRITTEN_NEST 8 /* pipeline steps followed back to the literal */
+#define WRITTEN_FILE_MAX (64u << 10) /* bytes of a file copied onto git's attribute files read */
 
 /* ---- the text a command prints or copies ------------------------------- */
 
 static char *written_stdin(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth);
+static char *compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth);
 
 /* The words from index from on, joined by spaces, expansions kept as written. */
 static char *
@@ -76,11 +82,98 @@ unwrapped(const struct guard_shell_cmd *cmd, struct guard_shell_cmd *view)
 	return view;
 }
 
-/* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d pass on from their input. */
+/*
+ * printf -v NAME FORMAT ARGS earlier on the line: $NAME and ${NAME} in
+ * text stand for what it printed (the shell keeps no other record of it).
+ */
+static char *
+printf_v_values(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, char *text)
+{
+	for (size_t i = 0; sh && text && strchr(text, '$') && &sh->cmds[i] < cmd && i < sh->ncmds; i++) {
+		const struct guard_shell_cmd *pv = &sh->cmds[i];
+		if (pv->argc < 4 || strcmp(pv->argv[0].text, "printf") || strcmp(pv->argv[1].text, "-v") ||
+		    (pv->argv[2].flags & GUARD_WORD_DYNAMIC))
+			continue;
+		struct guard_shell_word words[32];
+		struct guard_shell_cmd as = *pv;
+		size_t n = pv->argc - 2 < 32 ? pv->argc - 2 : 32;
+		words[0] = pv->argv[0];
+		memcpy(words + 1, pv->argv + 3, (n - 1) * sizeof(*words));
+		as.argv = words;
+		as.argc = n;
+		char *value = risk_printed_text(&as);
+		if (!value)
+			continue;
+		struct guard_buf b = GUARD_BUF_INIT;
+		const char *name = pv->argv[2].text;
+		size_t nl = strlen(name);
+		for (const char *p = text; *p;) {
+			if (p[0] == '$' && !strncmp(p + 1, name, nl) && !isalnum((unsigned char)p[nl + 1]) && p[nl + 1] != '_') {
+				guard_buf_addstr(&b, value);
+				p += nl + 1;
+			} else if (!strncmp(p, "${", 2) && !strncmp(p + 2, name, nl) && p[nl + 2] == '}') {
+				guard_buf_addstr(&b, value);
+				p += nl + 3;
+			} else {
+				guard_buf_addch(&b, *p++);
+			}
+		}
+		free(value);
+		free(text);
+		text = guard_buf_detach(&b);
+	}
+	return text;
+}
+
+/* Hex (xxd -r -p) to text; NULL when it is not hex or holds a NUL. */
+static char *
+hex_decode(const char *in)
+{
+	size_t n = strlen(in), len = 0;
+	unsigned char *bin = guard_xmalloc(n / 2 + 1);
+
+	if (sodium_hex2bin(bin, n / 2 + 1, in, n, " \t\r\n:", &len, NULL) != 0 || memchr(bin, '\0', len)) {
+		free(bin);
+		return NULL;
+	}
+	bin[len] = '\0';
+	return (char *)bin;
+}
+
+/* What a decoder passes on: its input decoded (base64 or hex), or the input as it is when it cannot be. */
+static char *
+decoded(char *in, bool hex)
+{
+	char *out = in ? (hex ? hex_decode(in) : risk_base64_decode(in)) : NULL;
+
+	if (!out)
+		return in;
+	free(in);
+	return out;
+}
+
+/* openssl base64 -d, openssl enc -d -base64 (-a, -A) reading its input: a base64 decoder. */
+static bool
+openssl_decodes(const struct guard_shell_cmd *cmd)
+{
+	static const char *const decode[] = { "-d", "-D", NULL };
+	static const char *const b64[] = { "-base64", "-a", "-A", NULL };
+	static const char *const infile[] = { "-in", NULL };
+
+	if (cmd->argc < 3 || has_option(cmd, infile))
+		return false;
+	if (!strcmp(cmd->argv[1].text, "base64"))
+		return has_option(cmd, decode);
+	return !strcmp(cmd->argv[1].text, "enc") && has_option(cmd, decode) && has_option(cmd, b64);
+}
+
+/* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d/xxd -r/openssl pass on from their input. */
 static char *
 written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
 	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
+	static const char *const revert[] = { "-r", "-revert", "-rp", "-pr", NULL };
+	static const char *const plain[] = { "-p", "-ps", "-plain", "-postscript", "-rp", "-pr", NULL };
 	struct guard_shell_cmd view;
 
 	if (!cmd || !cmd->argc || depth > WRITTEN_NEST)
@@ -91,7 +184,7 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	const char *n = risk_basename(cmd->argv[0].text);
 	if (!strcmp(n, "echo") || !strcmp(n, "printf")) {
 		char *t = risk_printed_text(cmd);
-		return t ? t : words_text(cmd, 1);
+		return t ? t : printf_v_values(sh, cmd, words_text(cmd, 1));
 	}
 	if (!strcmp(n, "cat")) {
 		for (size_t i = 1; i < cmd->argc; i++)
@@ -103,12 +196,13 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 		return written_stdin(sh, cmd, depth + 1);
 	if ((!strcmp(n, "base64") || !strcmp(n, "base32")) && has_option(cmd, decode)) {
 		char *in = written_stdin(sh, cmd, depth + 1);
-		char *out = in && !strcmp(n, "base64") ? risk_base64_decode(in) : NULL;
-		if (!out)
-			return in;
-		free(in);
-		return out;
+		return !strcmp(n, "base64") ? decoded(in, false) : in;
 	}
+	if (!strcmp(n, "xxd") && has_option(cmd, revert))
+		return has_option(cmd, plain) ? decoded(written_stdin(sh, cmd, depth + 1), true)
+					      : written_stdin(sh, cmd, depth + 1);
+	if (!strcmp(n, "openssl") && openssl_decodes(cmd))
+		return decoded(written_stdin(sh, cmd, depth + 1), false);
 	return NULL;
 }
 
@@ -123,7 +217,12 @@ written_stdin(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, u
 		if (r->op == GUARD_REDIR_HERESTRING)
 			return guard_xstrdup(r->target.text);
 	}
-	return sh ? written_output(sh, guard_shell_prev_in_pipe(sh, cmd), depth) : NULL;
+	if (!sh)
+		return NULL;
+	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(sh, cmd);
+	if (!prev && cmd->pipe_pos && cmd->compound_from)
+		return compound_output(sh, cmd, depth); /* ( ... ) | cat > f, done | tee f */
+	return written_output(sh, prev, depth);
 }
 
 /* ---- git settings files that name programs ----------------------------- */
@@ -180,16 +279,23 @@ git_drivers(struct risk_state *st, const char *who, const char *path, const char
 		size_t len = strcspn(p, "\n");
 		const char *end = p + len;
 		if (kind == GIT_FILE_MODULES) {
+			/* git config syntax: keys in any case, [section "x"] key = value on one line, "quoted" values */
 			const char *u = p;
 			while (u < end && isspace((unsigned char)*u))
 				u++;
-			if (!strncmp(u, "update", 6)) {
+			if (u < end && *u == '[') {
+				const char *close = memchr(u, ']', (size_t)(end - u));
+				u = close ? close + 1 : end;
+				while (u < end && isspace((unsigned char)*u))
+					u++;
+			}
+			if (end - u >= 6 && !strncasecmp(u, "update", 6)) {
 				u += 6;
 				while (u < end && isspace((unsigned char)*u))
 					u++;
 				if (u < end && *u == '=') {
 					u++;
-					while (u < end && isspace((unsigned char)*u))
+					while (u < end && (isspace((unsigned char)*u) || *u == '"'))
 						u++;
 					if (u < end && *u == '!') {
 						risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
@@ -470,31 +576,26 @@ prints_to_file(const struct guard_shell_cmd *cmd)
 }
 
 /*
- * What a group, subshell, loop or if redirected as a whole prints (finding
- * M4): the redirections after } ) done fi sit on an empty command after
- * the commands inside. A group's commands are the deeper ones just
- * before; loops and ifs are flat, so then every command before it in the
- * line at its depth or deeper counts (a command printing to its own file
- * does not).
+ * What a group, subshell, loop, if or case prints when its output is
+ * redirected as a whole or piped on (finding M4): the parser marks the
+ * command that takes it (the empty command holding the redirections after
+ * } ) done fi esac, or the next command of the pipe) with the compound's
+ * first command. Only its own commands count (a command printing to its
+ * own file or into a pipe does not).
  */
 static char *
-compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd)
+compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
 	struct guard_buf b = GUARD_BUF_INIT;
-	size_t at;
 
-	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds || !cmd->compound_from || depth > WRITTEN_NEST)
 		return NULL;
-	at = (size_t)(cmd - sh->cmds);
-	bool group = at > 0 && sh->cmds[at - 1].depth > cmd->depth;
-	size_t from = at;
-	while (from > 0 && (group ? sh->cmds[from - 1].depth > cmd->depth : sh->cmds[from - 1].depth >= cmd->depth))
-		from--;
-	for (size_t i = from; i < at; i++) {
+	size_t at = (size_t)(cmd - sh->cmds);
+	for (size_t i = cmd->compound_from - 1; i < at; i++) {
 		const struct guard_shell_cmd *in = &sh->cmds[i];
-		if (in->substituted || in->piped_out || prints_to_file(in))
+		if (in->depth < cmd->depth || in->substituted || in->piped_out || prints_to_file(in))
 			continue;
-		char *t = written_output(sh, in, 0);
+		char *t = in->argc ? written_output(sh, in, depth + 1) : NULL;
 		if (t) {
 			guard_buf_addstr(&b, t);
 			guard_buf_addch(&b, '\n');
@@ -508,6 +609,35 @@ compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd)
 	return guard_buf_detach(&b);
 }
 
+/* The file fd n (3 and up) writes into for cmd: its own N>FILE before index before, or an earlier exec N>FILE. */
+static const char *
+fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *n)
+{
+	char *end;
+	long fd = strtol(n, &end, 10);
+
+	if (*end || fd < 3 || end == n)
+		return NULL;
+	for (size_t i = before; i-- > 0;) {
+		const struct guard_shell_redir *r = &cmd->redirs[i];
+		if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
+			return r->target.text;
+	}
+	for (size_t k = sh ? (size_t)(cmd - sh->cmds) : 0; sh && k-- > 0;) {
+		const struct guard_shell_cmd *e = &sh->cmds[k];
+		if (e->argc != 1 || strcmp(e->argv[0].text, "exec"))
+			continue;
+		for (size_t i = e->nredirs; i-- > 0;) {
+			const struct guard_shell_redir *r = &e->redirs[i];
+			if (r->fd == fd && r->op == GUARD_REDIR_DUP && r->target.text[0] == '-')
+				return NULL; /* exec 3>&-: closed */
+			if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
+				return r->target.text;
+		}
+	}
+	return NULL;
+}
+
 void
 risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -517,16 +647,81 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
-		if (!(r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_OUT_ALL) ||
-		    (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1))
+		const char *target = r->target.text;
+		if (r->op == GUARD_REDIR_DUP && r->fd <= 1) {
+			/* >&3 after 3>FILE here or an earlier exec 3>FILE: the text lands in FILE */
+			if (!(target = fd_file(c->sh, cmd, i, r->target.text)))
+				continue;
+		} else if (!(r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_OUT_ALL) ||
+			   (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1)) {
 			continue;
+		}
 		if (!have_out) {
-			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd);
+			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd, 0);
 			have_out = true;
 		}
-		written(st, c->argc ? c->name : "redirect", r->target.text, out, false);
+		const char *before = out && r->op == GUARD_REDIR_APPEND && !(r->target.flags & GUARD_WORD_DYNAMIC)
+			? risk_later_text(st, target) : NULL;
+		if (before) {
+			/* a key split over two >> into one file: the file holds them joined */
+			char *joined = guard_xasprintf("%s%s", before, out);
+			written(st, c->argc ? c->name : "redirect", target, joined, false);
+			free(joined);
+		} else {
+			written(st, c->argc ? c->name : "redirect", target, out, false);
+		}
 	}
 	free(out);
+}
+
+/*
+ * cp/mv/install/ln SRC DST onto git's attribute or module files: DST holds
+ * SRC's text. Text written earlier on the line or a file readable now is
+ * judged as a Write of it; anything else is a file of unknown content
+ * naming drivers git may run: high, as such a Write is.
+ */
+static void
+copied_onto_git_file(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[3];
+	size_t n = risk_operands(c, 1, "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
+
+	if (n != 2)
+		return;
+	const char *dst = ops[1]->text;
+	size_t dl = strlen(dst);
+	char *named = (!strcmp(dst, ".") || (dl && dst[dl - 1] == '/'))
+		? guard_xasprintf("%s%s%s", dst, dl && dst[dl - 1] == '/' ? "" : "/", risk_basename(ops[0]->text))
+		: guard_xstrdup(dst);
+	if (git_file(named) == GIT_FILE_NONE && !(ops[1]->flags & GUARD_WORD_DYNAMIC)) {
+		char *norm = guard_path_lexical(st->cwds[0], named, st->ctx->home);
+		bool git = git_file(norm) != GIT_FILE_NONE;
+		free(norm);
+		if (!git) {
+			free(named);
+			return;
+		}
+	}
+	char *src = guard_path_resolve(st->cwds[0], ops[0]->text, st->ctx->home);
+	const char *text = (ops[0]->flags & GUARD_WORD_DYNAMIC) ? NULL : risk_later_text(st, ops[0]->text);
+	char *data = NULL;
+	size_t len = 0;
+	struct stat sb;
+	if (!text && !(ops[0]->flags & GUARD_WORD_DYNAMIC) && !st->remote && risk_memo_stat(src, &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && risk_memo_read(src, WRITTEN_FILE_MAX, &data, &len) == 0 && !memchr(data, '\0', len))
+		text = data;
+	guard_error_clear();
+	if (text) {
+		risk_explain(st, "    %s puts the text of %s into %s", c->name, ops[0]->text, named);
+		git_drivers(st, c->name, named, text);
+	} else {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s puts %s, whose text guard cannot read now, onto %s: it may name a filter, diff or merge "
+			  "driver (or a submodule update command) that git runs", c->name, ops[0]->text, named);
+	}
+	free(data);
+	free(src);
+	free(named);
 }
 
 void
@@ -557,6 +752,9 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 		char *in = written_stdin(c->sh, cmd, 1);
 		written(st, c->name, c->argv[c->argc - 1].text, in, false);
 		free(in);
+	} else if (!strcmp(c->name, "cp") || !strcmp(c->name, "mv") || !strcmp(c->name, "install") ||
+		   !strcmp(c->name, "ln")) {
+		copied_onto_git_file(st, c);
 	}
 }
 
