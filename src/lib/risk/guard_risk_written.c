@@ -760,24 +760,67 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 
 /* ---- interpreter code and file tools ----------------------------------- */
 
-/* The first quoted literal after "open(" (python, ruby, perl), or NULL. */
+/* The quoted literal at p (after blanks), or NULL. */
 static char *
-opened_file(const char *code)
+literal_at(const char *p)
 {
-	static const char *const opens[] = { "open(", "writeFileSync(", "appendFileSync(", "file_put_contents(",
-					     "File.write(", "Path(", NULL };
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '\'' && *p != '"')
+		return NULL;
+	const char *end = strchr(p + 1, *p);
+	return end && end > p + 1 ? guard_xstrndup(p + 1, (size_t)(end - p - 1)) : NULL;
+}
+
+/*
+ * The file the code opens with a literal name, or NULL: the first literal
+ * after open( (python, ruby, perl; perl's mode ">" or ">file" stripped),
+ * writeFileSync(, createWriteStream(, Path(..., or awk's print > "file".
+ */
+static char *
+opened_file(const char *lang, const char *code)
+{
+	static const char *const opens[] = { "open(", "writeFileSync(", "appendFileSync(", "writeFile(", "appendFile(",
+					     "createWriteStream(", "file_put_contents(", "File.write(", "Path(", NULL };
+
+	if (!strcmp(lang, "awk")) {
+		for (const char *p = strchr(code, '>'); p; p = strchr(p + 1, '>')) {
+			char *f = literal_at(p + (p[1] == '>' ? 2 : 1));
+			if (f)
+				return f;
+		}
+		return NULL;
+	}
 	for (size_t k = 0; opens[k]; k++) {
 		const char *p = strstr(code, opens[k]);
 		if (!p)
 			continue;
 		p += strlen(opens[k]);
-		while (*p == ' ')
-			p++;
-		if (*p != '\'' && *p != '"')
+		if (!strcmp(lang, "perl")) {
+			/* open(F, ">f"), open(my $f, ">", "f"): past the handle to the mode or name */
+			const char *comma = strchr(p, ',');
+			if (!comma)
+				continue;
+			char *f = literal_at(comma + 1);
+			if (f && strspn(f, "+<>&= ") == strlen(f)) {
+				const char *open_q = comma + 1 + strspn(comma + 1, " \t");
+				const char *close_q = strchr(open_q + 1, *open_q);
+				const char *next = close_q ? strchr(close_q + 1, ',') : NULL;
+				free(f);
+				f = next ? literal_at(next + 1) : NULL;
+			}
+			if (f && strspn(f, "+<>&= ") && f[strspn(f, "+<>&= ")]) {
+				char *name = guard_xstrdup(f + strspn(f, "+<>&= "));
+				free(f);
+				f = name;
+			}
+			if (f)
+				return f;
 			continue;
-		const char *end = strchr(p + 1, *p);
-		if (end && end > p + 1)
-			return guard_xstrndup(p + 1, (size_t)(end - p - 1));
+		}
+		char *f = literal_at(p);
+		if (f)
+			return f;
 	}
 	return NULL;
 }
@@ -786,12 +829,23 @@ void
 risk_written_code(struct risk_state *st, const char *lang, const char *code)
 {
 	static const char *const writes[] = { ".write(", "write_text(", "write_bytes(", "writeFileSync",
-					      "appendFileSync", "file_put_contents", "File.write", "fputs(", "fwrite(",
-					      "print $fh", "print {$", "syswrite", NULL };
+					      "appendFileSync", "writeFile(", "appendFile(", "createWriteStream(",
+					      "file_put_contents", "File.write", "fputs(", "fwrite(", "print $fh",
+					      "print {$", "syswrite", "json.dump(", "writelines(", "file=", ".puts",
+					      ".print(", "<<", NULL };
+	bool awk = !strcmp(lang, "awk");
+	char *file = NULL;
 
-	if (!risk_text_has_any(code, writes))
+	if (awk ? !strchr(code, '>') : !risk_text_has_any(code, writes)) {
+		/* perl: open(F, ">f"); print F "..." */
+		if (strcmp(lang, "perl") || !strstr(code, "open") || !strstr(code, "print"))
+			return;
+	}
+	file = opened_file(lang, code);
+	if (awk && !file)
 		return;
-	char *file = opened_file(code);
+	if (!strcmp(lang, "perl") && !file && !risk_text_has_any(code, writes))
+		return;
 	char who[64];
 	snprintf(who, sizeof(who), "%s code", lang);
 	written(st, who, file ? file : "a file it opens", code, true);
