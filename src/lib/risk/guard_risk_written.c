@@ -222,6 +222,8 @@ written_stdin(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, u
 	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(sh, cmd);
 	if (!prev && cmd->pipe_pos && cmd->compound_from)
 		return compound_output(sh, cmd, depth); /* ( ... ) | cat > f, done | tee f */
+	if (prev && !prev->argc && prev->compound_from)
+		return compound_output(sh, prev, depth); /* done < in | tee f: the redirections' command */
 	return written_output(sh, prev, depth);
 }
 
