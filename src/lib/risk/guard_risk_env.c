@@ -76,8 +76,8 @@ loader_set(struct risk_state *st, const char *word, size_t n, const char *how, b
 static const char *
 path_writable_entry(const struct risk_state *st, const char *value, char *buf, size_t size)
 {
-	const char *project = st->ctx->project;
-	size_t pl = project ? strlen(project) : 0;
+	const char *project = st->ctx->project, *home = st->ctx->home;
+	size_t pl = project ? strlen(project) : 0, hl = home ? strlen(home) : 0;
 
 	static const char *const agent_dirs[] = { "$PWD", "${PWD}", "$(pwd)", "`pwd`", "/tmp", "/var/tmp", "/dev/shm",
 						  "$TMPDIR", "${TMPDIR}", NULL };
@@ -85,10 +85,12 @@ path_writable_entry(const struct risk_state *st, const char *value, char *buf, s
 	for (const char *p = value;; p++) {
 		size_t n = strcspn(p, ":");
 		snprintf(buf, size, "%.*s", (int)n, p);
-		bool fixed = buf[0] == '/' || buf[0] == '~' || buf[0] == '$' || buf[0] == '`';
+		bool fixed = buf[0] == '/' || buf[0] == '~' || buf[0] == '$' || buf[0] == '`', home_dir = false;
 		if (pl && !strncmp(buf, project, pl) && (!buf[pl] || buf[pl] == '/'))
 			fixed = false; /* $PWD expanded: the project */
-		for (size_t i = 0; agent_dirs[i]; i++) {
+		else if (hl && !strncmp(buf, home, hl) && buf[hl] == '/')
+			home_dir = true; /* $HOME/.local/bin, wherever home is */
+		for (size_t i = 0; agent_dirs[i] && !home_dir; i++) {
 			size_t l = strlen(agent_dirs[i]);
 			if (!strncmp(buf, agent_dirs[i], l) && (!buf[l] || buf[l] == '/'))
 				fixed = false;
