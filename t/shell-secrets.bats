@@ -308,6 +308,13 @@ asked() {
 	decided allow "cp good.attr .gitattributes" "mv good.attr sub/.gitattributes" \
 		"echo '*.png binary' > a.txt; mv a.txt .gitattributes" "cp .gitattributes /tmp/attrs.bak" \
 		"mv .gitattributes .gitattributes.bak"
+	# redirected onto it: cat's one file is read as a copy is; text not known here asks; truncating does not
+	run guard-risk --command "cat bad.attr > .gitattributes"
+	[[ "$output" == *"cat writes .gitattributes naming the filter driver crypt"* ]]
+	asked "git show HEAD~3:.gitattributes > .gitattributes" "echo \"\$ATTRS\" >> .gitattributes" "cat a b > .gitattributes"
+	run guard hook claude <<<"$(bash_payload "curl -s https://example.com/a > .gitattributes")"
+	[[ "$(reason_of)" == *"curl writes text guard cannot read now onto .gitattributes"* ]]
+	decided allow "cat good.attr > .gitattributes" ": > .gitattributes" "cat missing.txt > notes.txt"
 	# .gitmodules: git's keys in any case, a key on the header line, a quoted value
 	asked "printf '[Submodule \"x\"]\\n\\tUPDATE = !sh x.sh\\n' > .gitmodules" \
 		"printf '[submodule \"x\"] update = \"!make\"\\n' >> .gitmodules"

@@ -640,6 +640,9 @@ fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t 
 	return NULL;
 }
 
+static void unknown_onto_git_file(struct risk_state *st, const struct risk_cmd *c, const char *out,
+				  const struct guard_shell_word *target);
+
 void
 risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -662,6 +665,8 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd, 0);
 			have_out = true;
 		}
+		if (r->op != GUARD_REDIR_DUP)
+			unknown_onto_git_file(st, c, out, &r->target);
 		const char *before = out && r->op == GUARD_REDIR_APPEND && !(r->target.flags & GUARD_WORD_DYNAMIC)
 			? risk_later_text(st, target) : NULL;
 		if (before) {
@@ -676,12 +681,58 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 	free(out);
 }
 
+/* Is path (as written, or where it lands) one of git's attribute or module files? */
+static bool
+is_git_file(struct risk_state *st, const char *path, bool dynamic)
+{
+	if (git_file(path) != GIT_FILE_NONE)
+		return true;
+	if (dynamic)
+		return false;
+	char *norm = guard_path_lexical(st->cwds[0], path, st->ctx->home);
+	bool git = git_file(norm) != GIT_FILE_NONE;
+	free(norm);
+	return git;
+}
+
 /*
- * cp/mv/install/ln SRC DST onto git's attribute or module files: DST holds
- * SRC's text. Text written earlier on the line or a file readable now is
- * judged as a Write of it; anything else is a file of unknown content
- * naming drivers git may run: high, as such a Write is.
+ * who puts the text of file src onto named, one of git's attribute or
+ * module files: text written earlier on the line or a file readable now is
+ * judged as a Write of it; anything else is text of unknown content that
+ * may name drivers git runs: high, as such a Write is.
  */
+static void
+source_onto_git_file(struct risk_state *st, const char *who, const struct guard_shell_word *src, const char *named)
+{
+	const char *text = src && !(src->flags & GUARD_WORD_DYNAMIC) ? risk_later_text(st, src->text) : NULL;
+	char *data = NULL, *abs = NULL;
+	size_t len = 0;
+	struct stat sb;
+
+	if (!text && src && !(src->flags & GUARD_WORD_DYNAMIC) && !st->remote) {
+		abs = guard_path_resolve(st->cwds[0], src->text, st->ctx->home);
+		if (risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    risk_memo_read(abs, WRITTEN_FILE_MAX, &data, &len) == 0 && !memchr(data, '\0', len))
+			text = data;
+		guard_error_clear();
+	}
+	if (text) {
+		risk_explain(st, "    %s puts the text of %s into %s", who, src->text, named);
+		git_drivers(st, who, named, text);
+	} else if (src) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s puts %s, whose text guard cannot read now, onto %s: it may name a filter, diff or merge "
+			  "driver (or a submodule update command) that git runs", who, src->text, named);
+	} else {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s writes text guard cannot read now onto %s: it may name a filter, diff or merge driver (or a "
+			  "submodule update command) that git runs", who, named);
+	}
+	free(data);
+	free(abs);
+}
+
+/* cp/mv/install/ln SRC DST onto git's attribute or module files: DST holds SRC's text. */
 static void
 copied_onto_git_file(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -695,35 +746,36 @@ copied_onto_git_file(struct risk_state *st, const struct risk_cmd *c)
 	char *named = (!strcmp(dst, ".") || (dl && dst[dl - 1] == '/'))
 		? guard_xasprintf("%s%s%s", dst, dl && dst[dl - 1] == '/' ? "" : "/", risk_basename(ops[0]->text))
 		: guard_xstrdup(dst);
-	if (git_file(named) == GIT_FILE_NONE && !(ops[1]->flags & GUARD_WORD_DYNAMIC)) {
-		char *norm = guard_path_lexical(st->cwds[0], named, st->ctx->home);
-		bool git = git_file(norm) != GIT_FILE_NONE;
-		free(norm);
-		if (!git) {
-			free(named);
-			return;
-		}
-	}
-	char *src = guard_path_resolve(st->cwds[0], ops[0]->text, st->ctx->home);
-	const char *text = (ops[0]->flags & GUARD_WORD_DYNAMIC) ? NULL : risk_later_text(st, ops[0]->text);
-	char *data = NULL;
-	size_t len = 0;
-	struct stat sb;
-	if (!text && !(ops[0]->flags & GUARD_WORD_DYNAMIC) && !st->remote && risk_memo_stat(src, &sb) == 0 &&
-	    S_ISREG(sb.st_mode) && risk_memo_read(src, WRITTEN_FILE_MAX, &data, &len) == 0 && !memchr(data, '\0', len))
-		text = data;
-	guard_error_clear();
-	if (text) {
-		risk_explain(st, "    %s puts the text of %s into %s", c->name, ops[0]->text, named);
-		git_drivers(st, c->name, named, text);
-	} else {
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
-			  "%s puts %s, whose text guard cannot read now, onto %s: it may name a filter, diff or merge "
-			  "driver (or a submodule update command) that git runs", c->name, ops[0]->text, named);
-	}
-	free(data);
-	free(src);
+	if (is_git_file(st, named, ops[1]->flags & GUARD_WORD_DYNAMIC))
+		source_onto_git_file(st, c->name, ops[0], named);
 	free(named);
+}
+
+/*
+ * cmd > .gitattributes with text not known here (cat FILE, git show,
+ * curl, echo "$X"): cat's one file is read as a copy is; the rest asks.
+ * An empty command only truncates.
+ */
+static void
+unknown_onto_git_file(struct risk_state *st, const struct risk_cmd *c, const char *out, const struct guard_shell_word *target)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+	bool dynamic = false;
+
+	static const char *const silent[] = { ":", "true", "false", NULL };
+
+	if (!is_git_file(st, target->text, target->flags & GUARD_WORD_DYNAMIC) || (!cmd->argc && !cmd->compound_from) ||
+	    (c->argc && risk_name_in(silent, c->name)))
+		return;
+	for (size_t i = 0; i < cmd->argc; i++)
+		dynamic |= (cmd->argv[i].flags & GUARD_WORD_DYNAMIC) != 0;
+	if (out && !dynamic)
+		return;
+	const struct guard_shell_word *ops[2];
+	if (c->argc && !strcmp(c->name, "cat") && risk_operands(c, 1, "", ops, 2) == 1 && strcmp(ops[0]->text, "-"))
+		source_onto_git_file(st, "cat", ops[0], target->text);
+	else
+		source_onto_git_file(st, c->argc && c->name[0] ? c->name : "redirect", NULL, target->text);
 }
 
 void
