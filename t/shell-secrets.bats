@@ -290,6 +290,16 @@ asked() {
 	done
 }
 
+# guard-risk must rate every command LEVEL: rated LEVEL CMD...
+rated() {
+	local want=$1 c
+	shift
+	for c in "$@"; do
+		run guard-risk --command "$c"
+		[ "$(jq -r .level <<<"$output")" = "$want" ] || { echo "# $c: $output" >&2; return 1; }
+	done
+}
+
 @test "issue 12: a file moved, copied, installed or linked onto .gitattributes or .gitmodules is judged by its text, or asks when it cannot be read" {
 	# the attacker: driver text written first, then put in place under another verb
 	asked "echo '*.c filter=x' > a.txt; mv a.txt .gitattributes" "echo '* merge=m' > a && cp a sub/.gitattributes" \
@@ -322,13 +332,10 @@ asked() {
 }
 
 @test "issue 12: git settings that make git read attributes or hooks from elsewhere, or run a command, are one table" {
-	for c in 'git config core.attributesFile .attrs' 'git -c core.attributesFile=x.attr diff' \
+	rated high 'git config core.attributesFile .attrs' 'git -c core.attributesFile=x.attr diff' \
 		'git --config-env=core.attributesFile=ATTR log -p' 'git config init.templateDir ./tpl' \
 		"git config hook.pre-commit.command 'make lint'" "git config trailer.sign.command 'echo signed'" \
-		"git config sendemail.sendmailcmd 'sh -c id'" 'git config mergetool.x.path /usr/bin/env'; do
-		run guard-risk --command "$c"
-		[ "$(jq -r .level <<<"$output")" = high ] || { echo "# $c: $output" >&2; return 1; }
-	done
+		"git config sendemail.sendmailcmd 'sh -c id'" 'git config mergetool.x.path /usr/bin/env'
 	run guard-risk --command 'git config core.attributesFile .attrs'
 	[[ "$output" == *"git would take attributes (the filter, diff and merge drivers it runs) from a place guard does not judge"* ]]
 	decided allow 'git config --get core.attributesFile' 'git -c core.attributesFile= status' \
@@ -336,22 +343,16 @@ asked() {
 }
 
 @test "issue 12: PATH or LD_LIBRARY_PATH exported to a folder the agent writes is medium with the reason; everyday exports stay low" {
-	for c in 'export LD_LIBRARY_PATH=/opt/x/lib' 'export PATH=./bin:$PATH' 'PATH=.:$PATH' 'export PATH=:$PATH' \
-		'declare -x PATH=tools:$PATH' 'export PATH=/tmp/evil:$PATH'; do
-		run guard-risk --command "$c"
-		[ "$(jq -r .level <<<"$output")" = medium ] || { echo "# $c: $output" >&2; return 1; }
-	done
+	rated medium 'export LD_LIBRARY_PATH=/opt/x/lib' 'export PATH=./bin:$PATH' 'PATH=.:$PATH' 'export PATH=:$PATH' \
+		'declare -x PATH=tools:$PATH' 'export PATH=/tmp/evil:$PATH'
 	run guard-risk --command 'export PATH=./bin:$PATH'
 	[[ "$output" == *"PATH with ./bin, a folder the agent can write: later commands (later tool calls in this shell too, git among them)"* ]]
 	run guard-risk --command 'export LD_LIBRARY_PATH=/opt/x/lib'
 	[[ "$output" == *"load libraries from there first"* ]]
 	# in front of git itself: a person looks
 	asked 'PATH=./bin:$PATH git commit -m x'
-	for c in 'export PATH=$HOME/.local/bin:$PATH' 'export PATH="$PATH:/usr/local/go/bin"' 'export NODE_ENV=production' \
-		'PATH=./node_modules/.bin:$PATH jest' 'LD_LIBRARY_PATH=build/lib ./test' 'export PATH=/usr/lib/ccache:$PATH'; do
-		run guard-risk --command "$c"
-		[ "$(jq -r .level <<<"$output")" = low ] || { echo "# $c: $output" >&2; return 1; }
-	done
+	rated low 'export PATH=$HOME/.local/bin:$PATH' 'export PATH="$PATH:/usr/local/go/bin"' 'export NODE_ENV=production' \
+		'PATH=./node_modules/.bin:$PATH jest' 'LD_LIBRARY_PATH=build/lib ./test' 'export PATH=/usr/lib/ccache:$PATH'
 }
 
 @test "issue 12: secrets written through fds, piped groups, split appends, xxd/openssl decoders, printf -v, interpreters and git config" {
