@@ -805,6 +805,8 @@ parse_pipeline(struct shell_parser *p, int term)
 	unsigned id = p->sh->npipelines++, pos = 0;
 	size_t first = p->sh->ncmds;
 
+	p->next_from = 0; /* a compound's output reaches only its own pipeline */
+
 	for (;;) {
 		size_t last = SIZE_MAX;
 		parse_command(p, term, id, pos++, &last);

@@ -89,7 +89,9 @@ unwrapped(const struct guard_shell_cmd *cmd, struct guard_shell_cmd *view)
 static char *
 printf_v_values(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, char *text)
 {
-	for (size_t i = 0; sh && text && strchr(text, '$') && &sh->cmds[i] < cmd && i < sh->ncmds; i++) {
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return text;
+	for (size_t i = 0; text && strchr(text, '$') && &sh->cmds[i] < cmd; i++) {
 		const struct guard_shell_cmd *pv = &sh->cmds[i];
 		if (pv->argc < 4 || strcmp(pv->argv[0].text, "printf") || strcmp(pv->argv[1].text, "-v") ||
 		    (pv->argv[2].flags & GUARD_WORD_DYNAMIC))
@@ -175,6 +177,7 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	static const char *const revert[] = { "-r", "-revert", "-rp", "-pr", NULL };
 	static const char *const plain[] = { "-p", "-ps", "-plain", "-postscript", "-rp", "-pr", NULL };
 	struct guard_shell_cmd view;
+	const struct guard_shell_cmd *line_cmd = cmd; /* in sh->cmds; cmd may become a view */
 
 	if (!cmd || !cmd->argc || depth > WRITTEN_NEST)
 		return NULL;
@@ -184,7 +187,7 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	const char *n = risk_basename(cmd->argv[0].text);
 	if (!strcmp(n, "echo") || !strcmp(n, "printf")) {
 		char *t = risk_printed_text(cmd);
-		return t ? t : printf_v_values(sh, cmd, words_text(cmd, 1));
+		return t ? t : printf_v_values(sh, line_cmd, words_text(cmd, 1));
 	}
 	if (!strcmp(n, "cat")) {
 		for (size_t i = 1; i < cmd->argc; i++)
@@ -625,7 +628,9 @@ fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t 
 		if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
 			return r->target.text;
 	}
-	for (size_t k = sh ? (size_t)(cmd - sh->cmds) : 0; sh && k-- > 0;) {
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return NULL;
+	for (size_t k = (size_t)(cmd - sh->cmds); k-- > 0;) {
 		const struct guard_shell_cmd *e = &sh->cmds[k];
 		if (e->argc != 1 || strcmp(e->argv[0].text, "exec"))
 			continue;
