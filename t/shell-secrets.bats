@@ -279,3 +279,110 @@ Y
 	decided allow "export NAME=world && echo \"hello \$NAME\" > src/hi.txt" "cat - > src/notes.txt <<< 'hello'" \
 		"cp /dev/stdin src/notes.txt <<< 'plain text'" "export PATH=/usr/local/bin:\$PATH; make > build.log"
 }
+
+# Through the hook a high rating waits for a person: denied with an approval request. asked CMD...
+asked() {
+	local c
+	for c in "$@"; do
+		run guard hook claude <<<"$(bash_payload "$c")"
+		[[ "$(decision_of)" = deny && "$(reason_of)" == *"approval required"* ]] ||
+			{ echo "# $(decision_of), not a request: $c: $(reason_of)" >&2; return 1; }
+	done
+}
+
+# guard-risk must rate every command LEVEL: rated LEVEL CMD...
+rated() {
+	local want=$1 c
+	shift
+	for c in "$@"; do
+		run guard-risk --command "$c"
+		[ "$(jq -r .level <<<"$output")" = "$want" ] || { echo "# $c: $output" >&2; return 1; }
+	done
+}
+
+@test "issue 12: a file moved, copied, installed or linked onto .gitattributes or .gitmodules is judged by its text, or asks when it cannot be read" {
+	# the attacker: driver text written first, then put in place under another verb
+	asked "echo '*.c filter=x' > a.txt; mv a.txt .gitattributes" "echo '* merge=m' > a && cp a sub/.gitattributes" \
+		"mv generated.attr .gitattributes" "install -m 644 attrs.txt src/.gitattributes" "ln -sf ../x.attr .gitattributes" \
+		"mv m.txt .gitmodules"
+	run guard hook claude <<<"$(bash_payload "mv generated.attr docs/.gitattributes")"
+	[[ "$(reason_of)" == *"mv puts generated.attr, whose text guard cannot read now, onto docs/.gitattributes"* ]]
+	run guard-risk --command "echo '*.c diff=evil' > a.txt; cp a.txt .gitattributes"
+	[[ "$output" == *"cp writes .gitattributes naming the diff driver evil"* ]]
+	# a file that exists now is read: a driver in it asks, none does not
+	printf '*.c filter=crypt\n' >bad.attr
+	printf '*.png binary\n*.sh text eol=lf\n' >good.attr
+	run guard-risk --command "cp bad.attr .gitattributes"
+	[ "$(jq -r .level <<<"$output")" = high ]
+	[[ "$output" == *"naming the filter driver crypt"* ]]
+	decided allow "cp good.attr .gitattributes" "mv good.attr sub/.gitattributes" \
+		"echo '*.png binary' > a.txt; mv a.txt .gitattributes" "cp .gitattributes /tmp/attrs.bak" \
+		"mv .gitattributes .gitattributes.bak"
+	# redirected onto it: cat's one file is read as a copy is; text not known here asks; truncating does not
+	run guard-risk --command "cat bad.attr > .gitattributes"
+	[[ "$output" == *"cat writes .gitattributes naming the filter driver crypt"* ]]
+	asked "git show HEAD~3:.gitattributes > .gitattributes" "echo \"\$ATTRS\" >> .gitattributes" "cat a b > .gitattributes"
+	run guard hook claude <<<"$(bash_payload "curl -s https://example.com/a > .gitattributes")"
+	[[ "$(reason_of)" == *"curl writes text guard cannot read now onto .gitattributes"* ]]
+	decided allow "cat good.attr > .gitattributes" ": > .gitattributes" "cat missing.txt > notes.txt"
+	# .gitmodules: git's keys in any case, a key on the header line, a quoted value
+	asked "printf '[Submodule \"x\"]\\n\\tUPDATE = !sh x.sh\\n' > .gitmodules" \
+		"printf '[submodule \"x\"] update = \"!make\"\\n' >> .gitmodules"
+	decided allow "printf '[Submodule \"x\"]\\n\\tUpdate = Rebase\\n' >> .gitmodules"
+}
+
+@test "issue 12: git settings that make git read attributes or hooks from elsewhere, or run a command, are one table" {
+	rated high 'git config core.attributesFile .attrs' 'git -c core.attributesFile=x.attr diff' \
+		'git --config-env=core.attributesFile=ATTR log -p' 'git config init.templateDir ./tpl' \
+		"git config hook.pre-commit.command 'make lint'" "git config trailer.sign.command 'echo signed'" \
+		"git config sendemail.sendmailcmd 'sh -c id'" 'git config mergetool.x.path /usr/bin/env'
+	run guard-risk --command 'git config core.attributesFile .attrs'
+	[[ "$output" == *"git would take attributes (the filter, diff and merge drivers it runs) from a place guard does not judge"* ]]
+	decided allow 'git config --get core.attributesFile' 'git -c core.attributesFile= status' \
+		'git config sendemail.smtpserver smtp.example.com' 'git config core.excludesFile ~/.gitignore_global'
+}
+
+@test "issue 12: PATH or LD_LIBRARY_PATH exported to a folder the agent writes is medium with the reason; everyday exports stay low" {
+	rated medium 'export LD_LIBRARY_PATH=/opt/x/lib' 'export PATH=./bin:$PATH' 'PATH=.:$PATH' 'export PATH=:$PATH' \
+		'declare -x PATH=tools:$PATH' 'export PATH=/tmp/evil:$PATH'
+	run guard-risk --command 'export PATH=./bin:$PATH'
+	[[ "$output" == *"PATH with ./bin, a folder the agent can write: later commands (later tool calls in this shell too, git among them)"* ]]
+	run guard-risk --command 'export LD_LIBRARY_PATH=/opt/x/lib'
+	[[ "$output" == *"load libraries from there first"* ]]
+	# in front of git itself: a person looks
+	asked 'PATH=./bin:$PATH git commit -m x'
+	rated low 'export PATH=$HOME/.local/bin:$PATH' 'export PATH="$PATH:/usr/local/go/bin"' 'export NODE_ENV=production' \
+		'PATH=./node_modules/.bin:$PATH jest' 'LD_LIBRARY_PATH=build/lib ./test' 'export PATH=/usr/lib/ccache:$PATH'
+}
+
+@test "issue 12: secrets written through fds, piped groups, split appends, xxd/openssl decoders, printf -v, interpreters and git config" {
+	hex=$(printf "key = '%s'" $aws | od -An -tx1 | tr -d ' \n')
+	b64=$(printf "key = '%s'" $aws | base64 -w0)
+	decided deny "exec 3>src/k.py; echo \"key = '$aws'\" >&3" "echo \"key = '$aws'\" 3>src/k.py 1>&3" \
+		"( echo \"key = '$aws'\" ) | cat > src/k.py" "{ echo '# c'; echo \"key = '$aws'\"; } | tee src/k.py" \
+		"echo -n \"key = 'AKIA4QWER\" >> src/k.py; echo \"TYUIOPASDFG'\" >> src/k.py" \
+		"echo $hex | xxd -r -p > src/k.py" "openssl base64 -d <<< $b64 > src/k.py" "openssl enc -d -base64 <<< $b64 > src/k.py" \
+		"printf -v k \"key = '%s'\" $aws; echo \"\$k\" > src/k.py" \
+		"awk 'BEGIN{print \"key = $aws\" > \"src/k.py\"}'" "perl -e 'open(F, \">src/k.py\"); print F \"key = $aws\\n\"'" \
+		"python3 -c 'import json; json.dump({\"key\": \"$aws\"}, open(\"src/k.json\", \"w\"))'" \
+		"ruby -e 'File.open(\"src/k.rb\",\"w\"){|f| f.puts \"key = $aws\"}'" "git config user.token $aws"
+	# the hook's reason names where it lands and the rule, never the key
+	run guard hook claude <<<"$(bash_payload "exec 3>src/k.py; echo \"key = '$aws'\" >&3")"
+	[[ "$(reason_of)" == *"into src/k.py"* && "$(reason_of)" == *"aws-access-key"* && "$(reason_of)" != *"$aws"* ]]
+	run guard hook claude <<<"$(bash_payload "git config user.token $aws")"
+	[[ "$(reason_of)" == *"git config writes an AWS access key id"*"into .git/config"* ]]
+	decided allow "exec 3>log.txt; echo started >&3" "exec 3>&1; echo \"key = '$aws'\" >&3" \
+		"( echo a; echo b ) | cat > src/list.txt" "echo -n 'a = 1' >> src/k.py; echo ' # n' >> src/k.py" \
+		"echo \"key = 'AKIA4QWER\" >> a.txt; echo \"TYUIOPASDFG'\" >> b.txt" "echo 68656c6c6f | xxd -r -p > hello.txt" \
+		"echo aGVsbG8K | openssl base64 -d > hello.txt" "printf -v n '%03d' 7; echo \"\$n\" > src/n.txt" \
+		"awk '{print \$1 > \"out.txt\"}' in.txt" "perl -e 'open(F, \">out.txt\"); print F \"hello\\n\"'" \
+		'git config user.email me@example.com' 'git config remote.origin.url https://github.com/a/b.git'
+}
+
+@test "issue 12: a loop, if or case redirected or piped as a whole counts only its own body" {
+	decided deny "for i in 1; do echo \"key = '$aws'\"; done > src/k.py" "if true; then echo \"key = '$aws'\"; fi >> src/k.py" \
+		"case x in x) echo \"key = '$aws'\";; esac > src/k.py" \
+		"while read -r l; do echo \"key = '$aws'\"; done < in.txt | tee src/k.py"
+	decided allow "echo \"key = '$aws'\" > /dev/null; for i in 1 2; do echo \$i; done > src/n.txt" \
+		"echo $aws | wc -c; if true; then echo ok; fi > status.txt"
+}

@@ -136,6 +136,10 @@ append_cmd(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 		sh->alloc = sh->alloc ? sh->alloc * 2 : 8;
 		sh->cmds = guard_xrealloc(sh->cmds, sh->alloc * sizeof(*sh->cmds));
 	}
+	if (p->next_from && c->depth == p->depth) {
+		c->compound_from = p->next_from;
+		p->next_from = 0;
+	}
 	sh->cmds[sh->ncmds] = *c;
 	for (size_t i = 0; i < p->npending; i++)
 		if (p->pending[i].serial == serial && p->pending[i].cmd == SIZE_MAX)
@@ -573,11 +577,18 @@ skip_reserved(struct shell_parser *p)
 {
 	for (size_t i = 0; reserved_skip[i]; i++)
 		if (at_word(p, reserved_skip[i])) {
+			const char *r = reserved_skip[i];
+			if ((!strcmp(r, "if") || !strcmp(r, "while") || !strcmp(r, "until")) && p->nopen < GUARD_SHELL_MAX_DEPTH)
+				p->open[p->nopen++] = p->sh->ncmds;
+			else if ((!strcmp(r, "fi") || !strcmp(r, "done")) && p->nopen)
+				p->closed_from = p->open[--p->nopen] + 1;
 			shell_token(p, p->s + p->pos, strlen(reserved_skip[i]));
 			p->pos += strlen(reserved_skip[i]);
 			return true;
 		}
 	if (at_word(p, "for") || at_word(p, "select")) {
+		if (p->nopen < GUARD_SHELL_MAX_DEPTH)
+			p->open[p->nopen++] = p->sh->ncmds;
 		p->pos += at_word(p, "for") ? 3 : 6;
 		parse_for_head(p);
 		return true;
@@ -718,6 +729,15 @@ parse_simple(struct shell_parser *p, int term, unsigned pipeline, unsigned pos, 
 	}
 }
 
+/* A compound that started at command index from just ended: its output goes to the redirections or pipe next. */
+static void
+compound_ended(struct shell_parser *p, size_t from)
+{
+	skip_blanks(p);
+	if (redir_ahead(p) || (shell_peek(p, 0) == '|' && shell_peek(p, 1) != '|'))
+		p->next_from = from + 1;
+}
+
 static void
 parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos, size_t *last)
 {
@@ -725,11 +745,15 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 		skip_blanks(p);
 		if (shell_failed(p))
 			return;
+		p->closed_from = 0;
 		if (!skip_reserved(p))
 			break;
+		if (p->closed_from)
+			compound_ended(p, p->closed_from - 1);
 		skip_separators(p, true);
 	}
 	int ch = shell_peek(p, 0);
+	size_t from = p->sh->ncmds;
 	if (ch == '(' && shell_peek(p, 1) == '(') {
 		/* (( arithmetic )): nothing runs */
 		p->pos += 2;
@@ -747,11 +771,13 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 	}
 	if (ch == '(' || (ch == '{' && at_word(p, "{"))) {
 		parse_compound(p, ch, NULL);
+		compound_ended(p, from);
 		parse_trailing_redirs(p, pipeline, pos, last);
 		return;
 	}
 	if (at_word(p, "case")) {
 		parse_case(p);
+		compound_ended(p, from);
 		parse_trailing_redirs(p, pipeline, pos, last);
 		return;
 	}
@@ -778,6 +804,8 @@ parse_pipeline(struct shell_parser *p, int term)
 {
 	unsigned id = p->sh->npipelines++, pos = 0;
 	size_t first = p->sh->ncmds;
+
+	p->next_from = 0; /* a compound's output reaches only its own pipeline */
 
 	for (;;) {
 		size_t last = SIZE_MAX;

@@ -76,6 +76,10 @@ struct guard_shell_cmd {
 	bool substituted;    /* inside $( ), backticks or <( ) */
 	const char *function;/* name of the function whose body this is, or NULL */
 	bool defines_function; /* "name() ..." : argv[0] is the name */
+	size_t compound_from; /* index + 1 of the first command of the loop, if,
+				 case, group or subshell whose output this command
+				 takes: redirected after its end (an empty command
+				 holding the redirections) or piped into it; 0 none */
 	size_t alloc_argv, alloc_assigns, alloc_redirs;
 };
 

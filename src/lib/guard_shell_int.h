@@ -27,6 +27,13 @@ struct shell_parser {
 	unsigned *serial_next;   /* shared with sub-parsers (backticks) */
 	struct shell_pending_heredoc pending[SHELL_MAX_HEREDOCS];
 	size_t npending;
+	/* Loops and ifs open (for/while/until/if: the index of their first
+	 * command), the first command of the compound just closed (index + 1,
+	 * 0 none), and what the next command appended takes its output from. */
+	size_t open[GUARD_SHELL_MAX_DEPTH];
+	size_t nopen;
+	size_t closed_from;
+	size_t next_from;
 };
 
 /* A word being lexed: text, text without unresolved expansions, and a

@@ -11,7 +11,7 @@
 
 #include "guard_risk_int.h"
 
-enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME, ENV_LOADER };
+enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME, ENV_LOADER, ENV_PATH };
 
 static enum env_kind
 env_kind(const char *name, size_t n)
@@ -32,6 +32,8 @@ env_kind(const char *name, size_t n)
 	if ((n == 10 && !strncmp(name, "LD_PRELOAD", 10)) || (n == 8 && !strncmp(name, "LD_AUDIT", 8)) ||
 	    (n == 15 && !strncmp(name, "LD_LIBRARY_PATH", 15)))
 		return ENV_LOADER;
+	if (n == 4 && !strncmp(name, "PATH", 4))
+		return ENV_PATH;
 	return ENV_NONE;
 }
 
@@ -59,6 +61,67 @@ loader_set(struct risk_state *st, const char *word, size_t n, const char *how, b
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s %.*s for every later command: the loader runs that library's code inside each of them", how,
 			  (int)n, word);
+	else if (word[n] == '=')
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
+			  "%s LD_LIBRARY_PATH=%s for every later command (later tool calls in this shell too): their "
+			  "programs, git among them, load libraries from there first", how, word + n + 1);
+}
+
+/*
+ * The first PATH entry of value that a later program is looked up in
+ * although the agent may write there: relative (., ./bin, bin, an empty
+ * entry), the project's folder ($PWD, $(pwd)) or the temp area. NULL when
+ * every entry is a fixed place ($HOME/.local/bin, /usr/local/bin, $PATH).
+ */
+static const char *
+path_writable_entry(const struct risk_state *st, const char *value, char *buf, size_t size)
+{
+	const char *project = st->ctx->project, *home = st->ctx->home;
+	size_t pl = project ? strlen(project) : 0, hl = home ? strlen(home) : 0;
+
+	static const char *const agent_dirs[] = { "$PWD", "${PWD}", "$(pwd)", "`pwd`", "/tmp", "/var/tmp", "/dev/shm",
+						  "$TMPDIR", "${TMPDIR}", NULL };
+
+	for (const char *p = value;; p++) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, size, "%.*s", (int)n, p);
+		bool fixed = buf[0] == '/' || buf[0] == '~' || buf[0] == '$' || buf[0] == '`', home_dir = false;
+		if (pl && !strncmp(buf, project, pl) && (!buf[pl] || buf[pl] == '/'))
+			fixed = false; /* $PWD expanded: the project */
+		else if (hl && !strncmp(buf, home, hl) && buf[hl] == '/')
+			home_dir = true; /* $HOME/.local/bin, wherever home is */
+		for (size_t i = 0; agent_dirs[i] && !home_dir; i++) {
+			size_t l = strlen(agent_dirs[i]);
+			if (!strncmp(buf, agent_dirs[i], l) && (!buf[l] || buf[l] == '/'))
+				fixed = false;
+		}
+		if (!fixed)
+			return buf[0] ? buf : "an empty entry (the current folder)";
+		if (!p[n])
+			return NULL;
+		p += n;
+	}
+}
+
+/* PATH=... exported or assigned (or set for git and guard): where later programs are looked up. */
+static void
+path_set(struct risk_state *st, const char *word, const char *how, bool for_guard)
+{
+	char entry[256];
+	const char *e;
+
+	if (strncmp(word, "PATH=", 5) || (!strcmp(how, "sets") && !for_guard))
+		return; /* PATH=./node_modules/.bin:$PATH npm test: one program of the agent's own */
+	if (!(e = path_writable_entry(st, word + 5, entry, sizeof(entry))))
+		return;
+	if (for_guard)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s PATH with %s for git or guard's own programs: a program placed there runs in their stead", how,
+			  e);
+	else
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
+			  "%s PATH with %s, a folder the agent can write: later commands (later tool calls in this shell "
+			  "too, git among them) may run programs put there", how, e);
 }
 
 /* Rate setting (or unsetting, when how says so) the variable NAME[=...] for what runs (git, guard: for_guard). */
@@ -93,6 +156,9 @@ env_set(struct risk_state *st, const char *word, const char *how, bool for_git, 
 		break;
 	case ENV_LOADER:
 		loader_set(st, word, n, how, for_guard);
+		break;
+	case ENV_PATH:
+		path_set(st, word, how, for_guard);
 		break;
 	case ENV_NONE:
 		break;

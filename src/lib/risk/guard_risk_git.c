@@ -621,7 +621,17 @@ static const char *const runner_keys[] = { "core.pager", "core.editor", "core.ss
 					   "diff.*.textconv", "diff.*.command", "diff.*.cmd", "merge.*.driver",
 					   "merge.*.cmd", "difftool.*.cmd", "mergetool.*.cmd", "pager.*",
 					   "uploadpack.packobjectshook", "remote.*.uploadpack", "remote.*.receivepack",
-					   "submodule.*.update", NULL };
+					   "submodule.*.update", "mergetool.*.path", "difftool.*.path",
+					   "sendemail.sendmailcmd", "sendemail.tocmd", "sendemail.cccmd",
+					   "sendemail.smtpserver", "browser.*.cmd", "browser.*.path", "man.*.cmd",
+					   "man.*.path", "trailer.*.command", "trailer.*.cmd", "hook.*.command",
+					   "gpg.ssh.defaultkeycommand", NULL };
+/*
+ * Settings that name a file or folder git reads programs from: attributes
+ * naming filter/diff/merge drivers, templates whose hooks git init and
+ * clone copy into a repository.
+ */
+static const char *const code_file_keys[] = { "core.attributesfile", "init.templatedir", NULL };
 /* Environment variables git runs the same way. */
 static const char *const runner_vars[] = { "GIT_PAGER", "PAGER", "GIT_EDITOR", "EDITOR", "VISUAL",
 					   "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "GIT_SSH_COMMAND", "GIT_SSH",
@@ -637,6 +647,29 @@ key_matches(const char *kv, size_t klen, const char *pat)
 		return klen == strlen(pat) && !strncasecmp(kv, pat, klen);
 	size_t pre = (size_t)(star - pat), post = strlen(star + 1);
 	return klen > pre + post && !strncasecmp(kv, pat, pre) && !strncasecmp(kv + klen - post, star + 1, post);
+}
+
+/* Does a KEY (or KEY=VALUE) name a file or folder git reads programs from? */
+static const char *
+code_file_key(const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+
+	for (size_t i = 0; code_file_keys[i]; i++)
+		if (key_matches(kv, klen, code_file_keys[i]))
+			return code_file_keys[i];
+	return NULL;
+}
+
+static void
+code_file_rule(struct risk_state *st, const char *how, const char *kv)
+{
+	const char *k = code_file_key(kv);
+
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s %.*s: git would take %s from a place guard does not judge",
+		  how, (int)strcspn(kv, "="), kv,
+		  !strcmp(k, "init.templatedir") ? "the hooks git init and clone copy into new repositories"
+						 : "attributes (the filter, diff and merge drivers it runs)");
 }
 
 /* Does a KEY (lower case compare) name a setting git runs? */
@@ -665,9 +698,10 @@ runner_command(const char *key, size_t klen, const char *value)
 		return value[1] ? value + 1 : NULL;
 	if (bang_only)
 		return NULL;
-	if ((key_matches(key, klen, "credential.helper") || key_matches(key, klen, "credential.*.helper")) &&
+	if ((key_matches(key, klen, "credential.helper") || key_matches(key, klen, "credential.*.helper") ||
+	     key_matches(key, klen, "sendemail.smtpserver")) &&
 	    !strchr(value, '/'))
-		return NULL;
+		return NULL; /* a helper's name, a mail server's host name */
 	return value[0] ? value : NULL;
 }
 
@@ -741,6 +775,21 @@ git_config_runner(struct risk_state *st, const struct git_args *a)
 			  "git config %s %s lets git use transports that run commands (ext::)", key, value);
 		return;
 	}
+	if (code_file_key(key)) {
+		code_file_rule(st, "git config", key);
+		return;
+	}
+	/* the value lands in a settings file as text: a key there is a secret in a file (git config user.token ...) */
+	const char *file = NULL;
+	for (size_t i = 0; i + 1 < a->n && !file; i++)
+		if (!strcmp(a->w[i].text, "-f") || !strcmp(a->w[i].text, "--file"))
+			file = a->w[i + 1].text;
+	char *text = guard_xasprintf("[%.*s]\n\t%s = %s\n", (int)(strrchr(key, '.') ? strrchr(key, '.') - key : 0), key,
+				     strrchr(key, '.') ? strrchr(key, '.') + 1 : key, value);
+	risk_written_text(st, "git config", file ? file : has(a, "--global") ? "~/.gitconfig" : ".git/config", text);
+	free(text);
+	if (key_matches(key, klen, "sendemail.smtpserver") && !strchr(value, '/'))
+		return;
 	if (!runner_key(key) && !key_matches(key, klen, "alias.*") && !key_matches(key, klen, "core.fsmonitor"))
 		return;
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git config %s: git runs its value later", key);
@@ -1219,6 +1268,8 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 			if (!strncasecmp(kv, "core.hooksPath", 14) || !strncasecmp(kv, "include", 7))
 				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 					  "git --config-env %s rewires guard's git hooks", kv);
+			else if (code_file_key(kv))
+				code_file_rule(st, "git --config-env", kv);
 			else if (runner_key(kv) || !strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 					  "git --config-env %s runs a command taken from the environment", kv);
@@ -1230,6 +1281,8 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 					  "git -c %.*s bypasses guard's git hooks", (int)strcspn(kv, "="), kv);
 			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git -c %s runs a command", kv);
+			else if (code_file_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1])
+				code_file_rule(st, "git -c", kv);
 			else if (runner_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1]) {
 				char what[96];
 				snprintf(what, sizeof(what), "git -c %.*s", (int)strcspn(kv, "="), kv);

@@ -165,6 +165,8 @@ void risk_runs_inside(struct risk_state *st, const struct risk_cmd *c);
 void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
 /* Is every use of function name a plain call, one at least outside any body? Then its body is rated at the calls only. */
 bool risk_function_deferred(const struct guard_shell *sh, const char *name);
+/* The text written earlier on the line into path (as written; appends joined), or NULL when not known. */
+const char *risk_later_text(const struct risk_state *st, const char *path);
 /* What part c leaves for later parts: files written, programs copied. */
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */

@@ -911,6 +911,8 @@ risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "awk runs a computed program: %s", ops[0]->text);
 			else if (strstr(ops[0]->text, "system"))
 				risk_code_text(st, "awk", ops[0]->text);
+			else if (strchr(ops[0]->text, '>'))
+				risk_written_code(st, "awk", ops[0]->text); /* print "..." > "file" */
 			if (!(ops[0]->flags & GUARD_WORD_DYNAMIC) && strchr(ops[0]->text, '|'))
 				awk_pipes(st, c, ops[0]->text);
 		}

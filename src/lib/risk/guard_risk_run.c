@@ -798,6 +798,19 @@ later_find(const struct risk_state *st, const char *kinds, const char *key, char
 	return NULL;
 }
 
+const char *
+risk_later_text(const struct risk_state *st, const char *path)
+{
+	char kind = 0;
+
+	if (!st->later.len)
+		return NULL;
+	char *abs = guard_path_resolve(st->cwds[0], path, st->ctx->home);
+	const char *v = later_find(st, "TU", abs, &kind);
+	free(abs);
+	return v && kind == 'T' ? v : NULL;
+}
+
 static const char *const bin_dirs[] = { "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin",
 					"/usr/local/sbin", NULL };
 

@@ -14,6 +14,10 @@
  * give it: high, whether the shell or a Write/Edit writes it.
  */
 #include <ctype.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
 
 #include "guard_error.h"
 #include "guard_path.h"
@@ -21,10 +25,12 @@
 #include "guard_scan.h"
 
 #define WRITTEN_NEST 8 /* pipeline steps followed back to the literal */
+#define WRITTEN_FILE_MAX (64u << 10) /* bytes of a file copied onto git's attribute files read */
 
 /* ---- the text a command prints or copies ------------------------------- */
 
 static char *written_stdin(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth);
+static char *compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth);
 
 /* The words from index from on, joined by spaces, expansions kept as written. */
 static char *
@@ -76,12 +82,102 @@ unwrapped(const struct guard_shell_cmd *cmd, struct guard_shell_cmd *view)
 	return view;
 }
 
-/* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d pass on from their input. */
+/*
+ * printf -v NAME FORMAT ARGS earlier on the line: $NAME and ${NAME} in
+ * text stand for what it printed (the shell keeps no other record of it).
+ */
+static char *
+printf_v_values(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, char *text)
+{
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return text;
+	for (size_t i = 0; text && strchr(text, '$') && &sh->cmds[i] < cmd; i++) {
+		const struct guard_shell_cmd *pv = &sh->cmds[i];
+		if (pv->argc < 4 || strcmp(pv->argv[0].text, "printf") || strcmp(pv->argv[1].text, "-v") ||
+		    (pv->argv[2].flags & GUARD_WORD_DYNAMIC))
+			continue;
+		struct guard_shell_word words[32];
+		struct guard_shell_cmd as = *pv;
+		size_t n = pv->argc - 2 < 32 ? pv->argc - 2 : 32;
+		words[0] = pv->argv[0];
+		memcpy(words + 1, pv->argv + 3, (n - 1) * sizeof(*words));
+		as.argv = words;
+		as.argc = n;
+		char *value = risk_printed_text(&as);
+		if (!value)
+			continue;
+		struct guard_buf b = GUARD_BUF_INIT;
+		const char *name = pv->argv[2].text;
+		size_t nl = strlen(name);
+		for (const char *p = text; *p;) {
+			if (p[0] == '$' && !strncmp(p + 1, name, nl) && !isalnum((unsigned char)p[nl + 1]) && p[nl + 1] != '_') {
+				guard_buf_addstr(&b, value);
+				p += nl + 1;
+			} else if (!strncmp(p, "${", 2) && !strncmp(p + 2, name, nl) && p[nl + 2] == '}') {
+				guard_buf_addstr(&b, value);
+				p += nl + 3;
+			} else {
+				guard_buf_addch(&b, *p++);
+			}
+		}
+		free(value);
+		free(text);
+		text = guard_buf_detach(&b);
+	}
+	return text;
+}
+
+/* Hex (xxd -r -p) to text; NULL when it is not hex or holds a NUL. */
+static char *
+hex_decode(const char *in)
+{
+	size_t n = strlen(in), len = 0;
+	unsigned char *bin = guard_xmalloc(n / 2 + 1);
+
+	if (sodium_hex2bin(bin, n / 2 + 1, in, n, " \t\r\n:", &len, NULL) != 0 || memchr(bin, '\0', len)) {
+		free(bin);
+		return NULL;
+	}
+	bin[len] = '\0';
+	return (char *)bin;
+}
+
+/* What a decoder passes on: its input decoded (base64 or hex), or the input as it is when it cannot be. */
+static char *
+decoded(char *in, bool hex)
+{
+	char *out = in ? (hex ? hex_decode(in) : risk_base64_decode(in)) : NULL;
+
+	if (!out)
+		return in;
+	free(in);
+	return out;
+}
+
+/* openssl base64 -d, openssl enc -d -base64 (-a, -A) reading its input: a base64 decoder. */
+static bool
+openssl_decodes(const struct guard_shell_cmd *cmd)
+{
+	static const char *const decode[] = { "-d", "-D", NULL };
+	static const char *const b64[] = { "-base64", "-a", "-A", NULL };
+	static const char *const infile[] = { "-in", NULL };
+
+	if (cmd->argc < 3 || has_option(cmd, infile))
+		return false;
+	if (!strcmp(cmd->argv[1].text, "base64"))
+		return has_option(cmd, decode);
+	return !strcmp(cmd->argv[1].text, "enc") && has_option(cmd, decode) && has_option(cmd, b64);
+}
+
+/* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d/xxd -r/openssl pass on from their input. */
 static char *
 written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
 	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
+	static const char *const revert[] = { "-r", "-revert", "-rp", "-pr", NULL };
+	static const char *const plain[] = { "-p", "-ps", "-plain", "-postscript", "-rp", "-pr", NULL };
 	struct guard_shell_cmd view;
+	const struct guard_shell_cmd *line_cmd = cmd; /* in sh->cmds; cmd may become a view */
 
 	if (!cmd || !cmd->argc || depth > WRITTEN_NEST)
 		return NULL;
@@ -91,7 +187,7 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	const char *n = risk_basename(cmd->argv[0].text);
 	if (!strcmp(n, "echo") || !strcmp(n, "printf")) {
 		char *t = risk_printed_text(cmd);
-		return t ? t : words_text(cmd, 1);
+		return t ? t : printf_v_values(sh, line_cmd, words_text(cmd, 1));
 	}
 	if (!strcmp(n, "cat")) {
 		for (size_t i = 1; i < cmd->argc; i++)
@@ -103,12 +199,13 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 		return written_stdin(sh, cmd, depth + 1);
 	if ((!strcmp(n, "base64") || !strcmp(n, "base32")) && has_option(cmd, decode)) {
 		char *in = written_stdin(sh, cmd, depth + 1);
-		char *out = in && !strcmp(n, "base64") ? risk_base64_decode(in) : NULL;
-		if (!out)
-			return in;
-		free(in);
-		return out;
+		return !strcmp(n, "base64") ? decoded(in, false) : in;
 	}
+	if (!strcmp(n, "xxd") && has_option(cmd, revert))
+		return has_option(cmd, plain) ? decoded(written_stdin(sh, cmd, depth + 1), true)
+					      : written_stdin(sh, cmd, depth + 1);
+	if (!strcmp(n, "openssl") && openssl_decodes(cmd))
+		return decoded(written_stdin(sh, cmd, depth + 1), false);
 	return NULL;
 }
 
@@ -123,7 +220,14 @@ written_stdin(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, u
 		if (r->op == GUARD_REDIR_HERESTRING)
 			return guard_xstrdup(r->target.text);
 	}
-	return sh ? written_output(sh, guard_shell_prev_in_pipe(sh, cmd), depth) : NULL;
+	if (!sh)
+		return NULL;
+	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(sh, cmd);
+	if (!prev && cmd->pipe_pos && cmd->compound_from)
+		return compound_output(sh, cmd, depth); /* ( ... ) | cat > f, done | tee f */
+	if (prev && !prev->argc && prev->compound_from)
+		return compound_output(sh, prev, depth); /* done < in | tee f: the redirections' command */
+	return written_output(sh, prev, depth);
 }
 
 /* ---- git settings files that name programs ----------------------------- */
@@ -180,16 +284,23 @@ git_drivers(struct risk_state *st, const char *who, const char *path, const char
 		size_t len = strcspn(p, "\n");
 		const char *end = p + len;
 		if (kind == GIT_FILE_MODULES) {
+			/* git config syntax: keys in any case, [section "x"] key = value on one line, "quoted" values */
 			const char *u = p;
 			while (u < end && isspace((unsigned char)*u))
 				u++;
-			if (!strncmp(u, "update", 6)) {
+			if (u < end && *u == '[') {
+				const char *close = memchr(u, ']', (size_t)(end - u));
+				u = close ? close + 1 : end;
+				while (u < end && isspace((unsigned char)*u))
+					u++;
+			}
+			if (end - u >= 6 && !strncasecmp(u, "update", 6)) {
 				u += 6;
 				while (u < end && isspace((unsigned char)*u))
 					u++;
 				if (u < end && *u == '=') {
 					u++;
-					while (u < end && isspace((unsigned char)*u))
+					while (u < end && (isspace((unsigned char)*u) || *u == '"'))
 						u++;
 					if (u < end && *u == '!') {
 						risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
@@ -470,31 +581,26 @@ prints_to_file(const struct guard_shell_cmd *cmd)
 }
 
 /*
- * What a group, subshell, loop or if redirected as a whole prints (finding
- * M4): the redirections after } ) done fi sit on an empty command after
- * the commands inside. A group's commands are the deeper ones just
- * before; loops and ifs are flat, so then every command before it in the
- * line at its depth or deeper counts (a command printing to its own file
- * does not).
+ * What a group, subshell, loop, if or case prints when its output is
+ * redirected as a whole or piped on (finding M4): the parser marks the
+ * command that takes it (the empty command holding the redirections after
+ * } ) done fi esac, or the next command of the pipe) with the compound's
+ * first command. Only its own commands count (a command printing to its
+ * own file or into a pipe does not).
  */
 static char *
-compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd)
+compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
 	struct guard_buf b = GUARD_BUF_INIT;
-	size_t at;
 
-	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds || !cmd->compound_from || depth > WRITTEN_NEST)
 		return NULL;
-	at = (size_t)(cmd - sh->cmds);
-	bool group = at > 0 && sh->cmds[at - 1].depth > cmd->depth;
-	size_t from = at;
-	while (from > 0 && (group ? sh->cmds[from - 1].depth > cmd->depth : sh->cmds[from - 1].depth >= cmd->depth))
-		from--;
-	for (size_t i = from; i < at; i++) {
+	size_t at = (size_t)(cmd - sh->cmds);
+	for (size_t i = cmd->compound_from - 1; i < at; i++) {
 		const struct guard_shell_cmd *in = &sh->cmds[i];
-		if (in->substituted || in->piped_out || prints_to_file(in))
+		if (in->depth < cmd->depth || in->substituted || in->piped_out || prints_to_file(in))
 			continue;
-		char *t = written_output(sh, in, 0);
+		char *t = in->argc ? written_output(sh, in, depth + 1) : NULL;
 		if (t) {
 			guard_buf_addstr(&b, t);
 			guard_buf_addch(&b, '\n');
@@ -508,6 +614,40 @@ compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd)
 	return guard_buf_detach(&b);
 }
 
+/* The file fd n (3 and up) writes into for cmd: its own N>FILE before index before, or an earlier exec N>FILE. */
+static const char *
+fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *n)
+{
+	char *end;
+	long fd = strtol(n, &end, 10);
+
+	if (*end || fd < 3 || end == n)
+		return NULL;
+	for (size_t i = before; i-- > 0;) {
+		const struct guard_shell_redir *r = &cmd->redirs[i];
+		if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
+			return r->target.text;
+	}
+	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return NULL;
+	for (size_t k = (size_t)(cmd - sh->cmds); k-- > 0;) {
+		const struct guard_shell_cmd *e = &sh->cmds[k];
+		if (e->argc != 1 || strcmp(e->argv[0].text, "exec"))
+			continue;
+		for (size_t i = e->nredirs; i-- > 0;) {
+			const struct guard_shell_redir *r = &e->redirs[i];
+			if (r->fd == fd && r->op == GUARD_REDIR_DUP && r->target.text[0] == '-')
+				return NULL; /* exec 3>&-: closed */
+			if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
+				return r->target.text;
+		}
+	}
+	return NULL;
+}
+
+static void unknown_onto_git_file(struct risk_state *st, const struct risk_cmd *c, const char *out,
+				  const struct guard_shell_word *target);
+
 void
 risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -517,16 +657,130 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
-		if (!(r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_OUT_ALL) ||
-		    (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1))
+		const char *target = r->target.text;
+		if (r->op == GUARD_REDIR_DUP && r->fd <= 1) {
+			/* >&3 after 3>FILE here or an earlier exec 3>FILE: the text lands in FILE */
+			if (!(target = fd_file(c->sh, cmd, i, r->target.text)))
+				continue;
+		} else if (!(r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_OUT_ALL) ||
+			   (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1)) {
 			continue;
+		}
 		if (!have_out) {
-			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd);
+			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd, 0);
 			have_out = true;
 		}
-		written(st, c->argc ? c->name : "redirect", r->target.text, out, false);
+		if (r->op != GUARD_REDIR_DUP)
+			unknown_onto_git_file(st, c, out, &r->target);
+		const char *before = out && r->op == GUARD_REDIR_APPEND && !(r->target.flags & GUARD_WORD_DYNAMIC)
+			? risk_later_text(st, target) : NULL;
+		if (before) {
+			/* a key split over two >> into one file: the file holds them joined */
+			char *joined = guard_xasprintf("%s%s", before, out);
+			written(st, c->argc ? c->name : "redirect", target, joined, false);
+			free(joined);
+		} else {
+			written(st, c->argc ? c->name : "redirect", target, out, false);
+		}
 	}
 	free(out);
+}
+
+/* Is path (as written, or where it lands) one of git's attribute or module files? */
+static bool
+is_git_file(struct risk_state *st, const char *path, bool dynamic)
+{
+	if (git_file(path) != GIT_FILE_NONE)
+		return true;
+	if (dynamic)
+		return false;
+	char *norm = guard_path_lexical(st->cwds[0], path, st->ctx->home);
+	bool git = git_file(norm) != GIT_FILE_NONE;
+	free(norm);
+	return git;
+}
+
+/*
+ * who puts the text of file src onto named, one of git's attribute or
+ * module files: text written earlier on the line or a file readable now is
+ * judged as a Write of it; anything else is text of unknown content that
+ * may name drivers git runs: high, as such a Write is.
+ */
+static void
+source_onto_git_file(struct risk_state *st, const char *who, const struct guard_shell_word *src, const char *named)
+{
+	const char *text = src && !(src->flags & GUARD_WORD_DYNAMIC) ? risk_later_text(st, src->text) : NULL;
+	char *data = NULL, *abs = NULL;
+	size_t len = 0;
+	struct stat sb;
+
+	if (!text && src && !(src->flags & GUARD_WORD_DYNAMIC) && !st->remote) {
+		abs = guard_path_resolve(st->cwds[0], src->text, st->ctx->home);
+		if (risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    risk_memo_read(abs, WRITTEN_FILE_MAX, &data, &len) == 0 && !memchr(data, '\0', len))
+			text = data;
+		guard_error_clear();
+	}
+	if (text) {
+		risk_explain(st, "    %s puts the text of %s into %s", who, src->text, named);
+		git_drivers(st, who, named, text);
+	} else if (src) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s puts %s, whose text guard cannot read now, onto %s: it may name a filter, diff or merge "
+			  "driver (or a submodule update command) that git runs", who, src->text, named);
+	} else {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s writes text guard cannot read now onto %s: it may name a filter, diff or merge driver (or a "
+			  "submodule update command) that git runs", who, named);
+	}
+	free(data);
+	free(abs);
+}
+
+/* cp/mv/install/ln SRC DST onto git's attribute or module files: DST holds SRC's text. */
+static void
+copied_onto_git_file(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[3];
+	size_t n = risk_operands(c, 1, "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
+
+	if (n != 2)
+		return;
+	const char *dst = ops[1]->text;
+	size_t dl = strlen(dst);
+	char *named = (!strcmp(dst, ".") || (dl && dst[dl - 1] == '/'))
+		? guard_xasprintf("%s%s%s", dst, dl && dst[dl - 1] == '/' ? "" : "/", risk_basename(ops[0]->text))
+		: guard_xstrdup(dst);
+	if (is_git_file(st, named, ops[1]->flags & GUARD_WORD_DYNAMIC))
+		source_onto_git_file(st, c->name, ops[0], named);
+	free(named);
+}
+
+/*
+ * cmd > .gitattributes with text not known here (cat FILE, git show,
+ * curl, echo "$X"): cat's one file is read as a copy is; the rest asks.
+ * An empty command only truncates.
+ */
+static void
+unknown_onto_git_file(struct risk_state *st, const struct risk_cmd *c, const char *out, const struct guard_shell_word *target)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+	bool dynamic = false;
+
+	static const char *const silent[] = { ":", "true", "false", NULL };
+
+	if (!is_git_file(st, target->text, target->flags & GUARD_WORD_DYNAMIC) || (!cmd->argc && !cmd->compound_from) ||
+	    (c->argc && risk_name_in(silent, c->name)))
+		return;
+	for (size_t i = 0; i < cmd->argc; i++)
+		dynamic |= (cmd->argv[i].flags & GUARD_WORD_DYNAMIC) != 0;
+	if (out && !dynamic)
+		return;
+	const struct guard_shell_word *ops[2];
+	if (c->argc && !strcmp(c->name, "cat") && risk_operands(c, 1, "", ops, 2) == 1 && strcmp(ops[0]->text, "-"))
+		source_onto_git_file(st, "cat", ops[0], target->text);
+	else
+		source_onto_git_file(st, c->argc && c->name[0] ? c->name : "redirect", NULL, target->text);
 }
 
 void
@@ -557,29 +811,75 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 		char *in = written_stdin(c->sh, cmd, 1);
 		written(st, c->name, c->argv[c->argc - 1].text, in, false);
 		free(in);
+	} else if (!strcmp(c->name, "cp") || !strcmp(c->name, "mv") || !strcmp(c->name, "install") ||
+		   !strcmp(c->name, "ln")) {
+		copied_onto_git_file(st, c);
 	}
 }
 
 /* ---- interpreter code and file tools ----------------------------------- */
 
-/* The first quoted literal after "open(" (python, ruby, perl), or NULL. */
+/* The quoted literal at p (after blanks), or NULL. */
 static char *
-opened_file(const char *code)
+literal_at(const char *p)
 {
-	static const char *const opens[] = { "open(", "writeFileSync(", "appendFileSync(", "file_put_contents(",
-					     "File.write(", "Path(", NULL };
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '\'' && *p != '"')
+		return NULL;
+	const char *end = strchr(p + 1, *p);
+	return end && end > p + 1 ? guard_xstrndup(p + 1, (size_t)(end - p - 1)) : NULL;
+}
+
+/*
+ * The file the code opens with a literal name, or NULL: the first literal
+ * after open( (python, ruby, perl; perl's mode ">" or ">file" stripped),
+ * writeFileSync(, createWriteStream(, Path(..., or awk's print > "file".
+ */
+static char *
+opened_file(const char *lang, const char *code)
+{
+	static const char *const opens[] = { "open(", "writeFileSync(", "appendFileSync(", "writeFile(", "appendFile(",
+					     "createWriteStream(", "file_put_contents(", "File.write(", "Path(", NULL };
+
+	if (!strcmp(lang, "awk")) {
+		for (const char *p = strchr(code, '>'); p; p = strchr(p + 1, '>')) {
+			char *f = literal_at(p + (p[1] == '>' ? 2 : 1));
+			if (f)
+				return f;
+		}
+		return NULL;
+	}
 	for (size_t k = 0; opens[k]; k++) {
 		const char *p = strstr(code, opens[k]);
 		if (!p)
 			continue;
 		p += strlen(opens[k]);
-		while (*p == ' ')
-			p++;
-		if (*p != '\'' && *p != '"')
+		if (!strcmp(lang, "perl")) {
+			/* open(F, ">f"), open(my $f, ">", "f"): past the handle to the mode or name */
+			const char *comma = strchr(p, ',');
+			if (!comma)
+				continue;
+			char *f = literal_at(comma + 1);
+			if (f && strspn(f, "+<>&= ") == strlen(f)) {
+				const char *open_q = comma + 1 + strspn(comma + 1, " \t");
+				const char *close_q = strchr(open_q + 1, *open_q);
+				const char *next = close_q ? strchr(close_q + 1, ',') : NULL;
+				free(f);
+				f = next ? literal_at(next + 1) : NULL;
+			}
+			if (f && strspn(f, "+<>&= ") && f[strspn(f, "+<>&= ")]) {
+				char *name = guard_xstrdup(f + strspn(f, "+<>&= "));
+				free(f);
+				f = name;
+			}
+			if (f)
+				return f;
 			continue;
-		const char *end = strchr(p + 1, *p);
-		if (end && end > p + 1)
-			return guard_xstrndup(p + 1, (size_t)(end - p - 1));
+		}
+		char *f = literal_at(p);
+		if (f)
+			return f;
 	}
 	return NULL;
 }
@@ -588,12 +888,23 @@ void
 risk_written_code(struct risk_state *st, const char *lang, const char *code)
 {
 	static const char *const writes[] = { ".write(", "write_text(", "write_bytes(", "writeFileSync",
-					      "appendFileSync", "file_put_contents", "File.write", "fputs(", "fwrite(",
-					      "print $fh", "print {$", "syswrite", NULL };
+					      "appendFileSync", "writeFile(", "appendFile(", "createWriteStream(",
+					      "file_put_contents", "File.write", "fputs(", "fwrite(", "print $fh",
+					      "print {$", "syswrite", "json.dump(", "writelines(", "file=", ".puts",
+					      ".print(", "<<", NULL };
+	bool awk = !strcmp(lang, "awk");
+	char *file = NULL;
 
-	if (!risk_text_has_any(code, writes))
+	if (awk ? !strchr(code, '>') : !risk_text_has_any(code, writes)) {
+		/* perl: open(F, ">f"); print F "..." */
+		if (strcmp(lang, "perl") || !strstr(code, "open") || !strstr(code, "print"))
+			return;
+	}
+	file = opened_file(lang, code);
+	if (awk && !file)
 		return;
-	char *file = opened_file(code);
+	if (!strcmp(lang, "perl") && !file && !risk_text_has_any(code, writes))
+		return;
 	char who[64];
 	snprintf(who, sizeof(who), "%s code", lang);
 	written(st, who, file ? file : "a file it opens", code, true);
