@@ -866,3 +866,64 @@ args_srv() {
 	audit | has 'select(.event=="decision" and .tool=="mcp__args__update_file" and .decision.effect=="deny") |
 		.decision.reason | startswith("guard-scan: the call writes into a file")'
 }
+
+# ---- a path split over arguments (issue 17): the joins are judged too ----
+
+@test "attacker: a path split over two arguments, an array of parts or a root and a relative name is denied before the server runs it" {
+	args_srv
+	mkdir -p .ai .claude
+	echo '# the project layer' >.ai/policy.yaml
+	echo '{}' >.claude/settings.json
+	calls=(
+		"$(call put_file '{"dir":".ai","name":"policy.yaml","content":"default: allow"}')"
+		"$(call put_file '{"name":"policy.yaml","dir":"./.ai/"}')"
+		"$(call put_file '{"folder":".git","file":"hooks/pre-commit","content":"#!/bin/sh"}')"
+		"$(call put_file '{"path":".claude","filename":"settings.json","content":"{\"hooks\":{}}"}')"
+		"$(call put_file '{"root":"'"$PROJ"'","relative":".ai/policy.yaml"}')"
+		"$(call put_file '{"root":"~/.config","relative":"guard/policy.yaml"}')"
+		"$(call put_file '{"dir":"file://'"$PROJ"'/.git","name":"hooks/post-checkout"}')"
+		"$(call put_parts '{"parts":[".ai","policy.yaml"],"content":"x"}')"
+		"$(call put_parts '{"parts":[".git","hooks","post-merge"],"content":"x"}')"
+		"$(call put_file '{"where":{"dir":".ai"},"what":[{"name":"policy.yaml"}]}')"
+	)
+	steps=$(printf '%s\n' "${calls[@]}" | jq -sc .)
+	run --separate-stderr client "$steps" guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	for i in $(seq 0 $((${#calls[@]} - 1))); do
+		[ "$(is_error $i)" = true ]
+		[[ "$(text $i)" == "guard denied mcp__args__put_"*"rule protect-guard"* ]]
+	done
+	refute grep -q tools/call "$log"
+	[ "$(cat .ai/policy.yaml)" = '# the project layer' ]
+	[ "$(cat .claude/settings.json)" = '{}' ]
+	[ ! -e .git/hooks/pre-commit ] && [ ! -e .git/hooks/post-checkout ] && [ ! -e .git/hooks/post-merge ]
+	[ ! -e "$HOME/.config/guard/policy.yaml" ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__put_file") | .decision.effect == "deny" and
+		(.risk.targets | index(".ai/policy.yaml")) and any(.risk.reasons[]; test("guard.s own state"))'
+}
+
+@test "split paths: a folder and a name in the project stay allowed; past 32 parts a person looks; glued strings are no join" {
+	args_srv
+	tags=$(jq -cn '[range(33) | "t\(.)"]')
+	calls=(
+		"$(call put_file '{"dir":"src","name":"main.c","content":"int x;"}')"
+		"$(call put_parts '{"parts":["src","sub","b.c"],"content":"int b;"}')"
+		"$(call put_file '{"dir":"src","name":"c.c","tags":'"$tags"'}')"
+		"$(call put_file '{"dir":".a","name":"i/policy.yaml"}')"
+	)
+	mkdir -p src/sub
+	steps=$(printf '%s\n' "${calls[@]}" | jq -sc .)
+	run --separate-stderr client "$steps" guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ] && [ "$(cat src/main.c)" = 'int x;' ]
+	[ "$(is_error 1)" = false ] && [ "$(cat src/sub/b.c)" = 'int b;' ]
+	# 33 strings: their 33*32 joins are not all judged, so it is no allow (fail closed)
+	[ "$(is_error 2)" = true ]
+	[[ "$(text 2)" == *"approval required"* ]]
+	[ ! -e src/c.c ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__put_file" and .decision.rule=="approve-high") |
+		any(.risk.reasons[]; test("more than 32 path-like arguments"))'
+	# ".a" + "i/policy.yaml" is a folder .a, not .ai: what the server writes is .a/i/policy.yaml
+	[ "$(is_error 3)" = false ]
+	[ -e .a/i/policy.yaml ] && [ ! -e .ai/policy.yaml ]
+}

@@ -10,16 +10,23 @@ Tools (no annotations, except peek: readOnlyHint true):
   save_file / update_file {path, content} write content
   write_file {target|file, content} or {files: [{path, content}]} or {paths: [...], content}
   edit_file {uri: file://..., content}   write content to the decoded path
+  put_file {dir|folder|path|root, name|file|filename|relative, content}
+                                         write content to the folder joined with the name
+  put_parts {parts: [...], content}      write content to the parts joined
   peek {path}                            read
 """
 import json, os, shutil, sys, urllib.parse
 
-TOOLS = ["move_file", "copy_file", "save_file", "update_file", "write_file", "edit_file", "peek"]
+TOOLS = ["move_file", "copy_file", "save_file", "update_file", "write_file", "edit_file", "put_file", "put_parts", "peek"]
 
 
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
+
+
+def first(a, keys):
+    return next(a[k] for k in keys if k in a)
 
 
 def call(name, a):
@@ -36,6 +43,15 @@ def call(name, a):
             write(p, a.get("content", ""))
     elif name == "edit_file":
         write(urllib.parse.unquote(urllib.parse.urlparse(a["uri"]).path), a.get("content", ""))
+    elif name == "put_file":
+        folder = first(a, ("dir", "folder", "path", "root"))
+        if folder.startswith("file://"):
+            folder = urllib.parse.unquote(urllib.parse.urlparse(folder).path)
+        path = os.path.join(os.path.expanduser(folder), first(a, ("name", "file", "filename", "relative")))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write(path, a.get("content", ""))
+    elif name == "put_parts":
+        write(os.path.join(*a["parts"]), a.get("content", ""))
     elif name == "peek":
         with open(a["path"]) as f:
             return f.read()

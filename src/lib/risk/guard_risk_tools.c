@@ -275,6 +275,33 @@ mcp_arg_text(void *arg, const char *key, const char *text)
 		risk_written_text(a->st, a->tool, "the file it names", text);
 }
 
+/*
+ * A path the arguments make when joined (the split-path family, issue 17):
+ * a target like the others when it reaches guard's own files or rates high
+ * on its own (git internals, outside the project); the joins of an
+ * everyday call (a folder and a name in the project) change nothing.
+ */
+static void
+mcp_arg_join(void *arg, const char *key, const char *path)
+{
+	struct mcp_args *a = arg;
+	(void)key;
+
+	if (!risk_guard_place(a->st, path)) {
+		struct guard_risk scratch;
+		struct risk_state quiet = risk_quiet(a->st, &scratch, a->st->remote);
+		tool_path(&quiet, a->tool, path, a->op);
+		bool high = scratch.level >= GUARD_LEVEL_HIGH;
+		guard_risk_release(&scratch);
+		if (!high)
+			return;
+	}
+	risk_explain(a->st, "    %s: its arguments joined name %s", a->tool, path);
+	tool_path(a->st, a->tool, path, a->op);
+	if (a->paths.len < 8)
+		guard_list_add_unique(&a->paths, path);
+}
+
 static void
 mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 {
@@ -282,6 +309,10 @@ mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 			      GUARD_LIST_INIT };
 
 	guard_mcp_arg_paths(input, st->cwds[0], mcp_arg_path, &a);
+	if (guard_mcp_arg_joins(input, mcp_arg_join, &a) < 0)
+		risk_rule(st, GUARD_LEVEL_HIGH, a.op == PATH_DELETE ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+			  "%s has more than %d path-like arguments (or nests them deeper than %d): the paths they join "
+			  "into are not all judged", tool, GUARD_MCP_JOIN_MAX, GUARD_MCP_ARGS_DEPTH);
 	guard_mcp_arg_texts(input, mcp_arg_text, &a);
 	guard_list_clear(&a.paths);
 }
