@@ -137,8 +137,29 @@ mcp_gov_init(struct mcp_gov *g, const char *name, bool propose, size_t max_frame
 }
 
 void
+mcp_gov_roots(struct mcp_gov *g, char *const *argv)
+{
+	struct stat st;
+
+	for (size_t i = 0; argv[i]; i++) {
+		const char *v = argv[i], *eq = strchr(v, '=');
+		if (v[0] == '-' && eq)
+			v = eq + 1;
+		if (!*v || stat(v, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		char *abs = guard_path_resolve(g->cwd, v, guard_home());
+		if (strcmp(abs, g->cwd) && !guard_list_has(&g->roots, abs)) {
+			if (g->roots.len < MCP_ROOTS_MAX)
+				guard_list_add(&g->roots, abs);
+		}
+		free(abs);
+	}
+}
+
+void
 mcp_gov_release(struct mcp_gov *g)
 {
+	guard_list_clear(&g->roots);
 	guard_mcp_tools_release(&g->tools);
 	guard_audit_close(g->log);
 	g->log = NULL;
@@ -396,6 +417,11 @@ mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, c
 	if ((rc = mcp_gov_policy(g, &p)) < 0 || (rc = guard_mcp_call_event(msg, g->name, &g->tools, g->cwd, ev)) < 0 ||
 	    (rc = guard_event_complete(*ev, "mcp")) < 0)
 		goto fail;
+	if (g->roots.len) {
+		cJSON *roots = cJSON_AddArrayToObject(*ev, "mcp_roots");
+		for (size_t i = 0; i < g->roots.len; i++)
+			cJSON_AddItemToArray(roots, cJSON_CreateString(g->roots.items[i]));
+	}
 	if (g->session) {
 		/* pairs the call with its result, so the session sees which files it created or changed */
 		char use[37];

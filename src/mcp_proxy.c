@@ -971,6 +971,7 @@ cmd_mcp(int argc, char **argv)
 	guard_mcp_frames_init(&px.rd_server, GUARD_MCP_FRAME_MAX_DEFAULT);
 	if ((rc = parse_args(&o, argc, argv, &first)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
+	mcp_gov_roots(&px.gov, argv + first);
 	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
 	if (load_policy(&px, &pol) < 0)
 		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());

@@ -927,3 +927,56 @@ args_srv() {
 	[ "$(is_error 3)" = false ]
 	[ -e .a/i/policy.yaml ] && [ ! -e .ai/policy.yaml ]
 }
+
+# ---- relative paths: the filesystem server resolves them against its first folder (issue 17) ----
+
+@test "attacker: a relative path is judged against the folders the server was started with, not only guard's directory" {
+	mkdir -p .ai .claude
+	echo '# the project layer' >.ai/policy.yaml
+	echo '{}' >.claude/settings.json
+	echo one >src/a.txt
+	FSP=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js")
+	# guard runs in src/, the server on the project: ".ai/policy.yaml" is the project's, not src/.ai/policy.yaml
+	cd src
+	run --separate-stderr client "[$(call write_file '{"path":".ai/policy.yaml","content":"default: allow"}'),$(call write_file '{"path":".claude/settings.json","content":"{\"hooks\":{}}"}'),$(call read_text_file '{"path":"src/a.txt"}')]" \
+		guard mcp --name fs -- "${FSP[@]}" "$PROJ"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"rule protect-guard"* ]]
+	# an everyday relative path is the server's folder's, and is allowed (src/a.txt of the project, not src/src/a.txt)
+	[ "$(is_error 2)" = false ]
+	[ "$(text 2)" = one ]
+	cd "$PROJ"
+	[ "$(cat .ai/policy.yaml)" = '# the project layer' ]
+	[ "$(cat .claude/settings.json)" = '{}' ]
+	audit | has 'select(.event=="decision" and .decision.rule=="protect-guard") | any(.risk.targets[]; . == ".ai/policy.yaml")'
+	# a server on a folder of guard's own: a bare name there is guard's file, existing or not
+	run --separate-stderr client "[$(call write_file '{"path":"settings.local.json","content":"{}"}'),$(call write_file '{"path":"settings.json","content":"{}"}')]" \
+		guard mcp --name fs -- "${FSP[@]}" "$PROJ/.claude"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"rule protect-guard"* ]]
+	[ ! -e .claude/settings.local.json ]
+	[ "$(cat .claude/settings.json)" = '{}' ]
+	# the same given as --root=DIR: the value is the folder
+	run --separate-stderr client "[$(call write_file '{"path":"policy.yaml","content":"x"}')]" \
+		guard mcp --name fs -- sh -c 'exec "$@"' --root="$PROJ/.ai" "${FSP[@]}" "$PROJ/.ai"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(cat .ai/policy.yaml)" = '# the project layer' ]
+}
+
+@test "attacker: a server started with more folders than guard judges against asks a person for a relative path" {
+	args_srv
+	for i in $(seq 1 8); do mkdir -p "d$i"; done
+	run --separate-stderr client "[$(call save_file '{"path":"src/x.txt","content":"x"}'),$(call save_file '{"path":"'"$PROJ"'/src/y.txt","content":"y"}')]" \
+		guard mcp --name args -- "${ARGS[@]}" d1 d2 d3 d4 d5 d6 d7 d8
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"* ]]
+	audit | has 'select(.event=="decision") | any(.risk.reasons[]; test("started with more than 7 folders"))'
+	[ ! -e src/x.txt ]
+}

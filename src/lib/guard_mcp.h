@@ -121,14 +121,17 @@ size_t guard_mcp_arg_paths(const cJSON *input, const char *cwd, guard_mcp_arg_fn
  * command, a string with a newline or a URL other than file://, which is
  * decoded) joined as folder with every other one that is relative, as
  * "FOLDER/NAME"; and each array of 2 to GUARD_MCP_JOIN_MAX such strings
- * joined whole, in order (["a", "b", "c"] is "a/b/c"). Strings glued
+ * joined whole, in order (["a", "b", "c"] is "a/b/c"), all with key NULL;
+ * then each relative part joined under each of folders (where the server
+ * may resolve a relative name: guard's directory, the server's folders),
+ * with that folder as key. Strings glued
  * without a separator (".a" + "i/x") are no join. Returns how many joins
  * were given to fn, or -1 when the arguments hold more than
  * GUARD_MCP_JOIN_MAX parts, more than GUARD_MCP_ARGS_MAX strings or
  * nest deeper than GUARD_MCP_ARGS_DEPTH: then not every join was seen
  * and the caller fails closed.
  */
-int guard_mcp_arg_joins(const cJSON *input, guard_mcp_arg_fn *fn, void *arg);
+int guard_mcp_arg_joins(const cJSON *input, char *const *folders, size_t nfolders, guard_mcp_arg_fn *fn, void *arg);
 /* Each string argument holding text the tool writes (guard_mcp_text_key), as above. */
 size_t guard_mcp_arg_texts(const cJSON *input, guard_mcp_arg_fn *fn, void *arg);
 /* content, text, data, newText, new_text, new_string, body: text a tool writes. */

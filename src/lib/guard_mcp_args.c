@@ -228,7 +228,7 @@ join_two(struct guard_buf *b, const char *dir, const char *name)
 }
 
 int
-guard_mcp_arg_joins(const cJSON *input, guard_mcp_arg_fn *fn, void *arg)
+guard_mcp_arg_joins(const cJSON *input, char *const *folders, size_t nfolders, guard_mcp_arg_fn *fn, void *arg)
 {
 	struct guard_list parts = GUARD_LIST_INIT, wholes = GUARD_LIST_INIT;
 	struct walk w = { NULL, fn, arg, 0, 0, false, &parts, &wholes, false };
@@ -243,6 +243,17 @@ guard_mcp_arg_joins(const cJSON *input, guard_mcp_arg_fn *fn, void *arg)
 			join_two(&b, parts.items[i], name);
 			if (b.len < 4096) {
 				fn(arg, NULL, b.buf);
+				w.given++;
+			}
+		}
+	for (size_t i = 0; i < nfolders; i++)
+		for (size_t j = 0; j < parts.len; j++) {
+			const char *name = parts.items[j];
+			if (name[0] == '/' || name[0] == '~')
+				continue;
+			join_two(&b, folders[i], name);
+			if (b.len < 4096) {
+				fn(arg, folders[i], b.buf);
 				w.given++;
 			}
 		}
