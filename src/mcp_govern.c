@@ -64,15 +64,19 @@ mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
 	cJSON_free(s);
 }
 
-/* The raw token of the top-level "id" of data when it holds the value idv (a string or number), else "". */
+/*
+ * The raw token of the top-level "id" of data (or with parent, of the
+ * member idkey of the top-level object parent) when it holds the value
+ * idv (a string or number), else "".
+ */
 static void
-id_raw(const cJSON *idv, const char *data, size_t len, char out[GUARD_MCP_ID_MAX])
+id_raw(const cJSON *idv, const char *data, size_t len, const char *parent, const char *idkey, char out[GUARD_MCP_ID_MAX])
 {
 	struct guard_mcp_idscan s;
 	cJSON *v;
 
 	out[0] = '\0';
-	guard_mcp_idscan_reset(&s);
+	guard_mcp_idscan_member(&s, parent, idkey);
 	guard_mcp_idscan_feed(&s, data, len);
 	if (!*s.id || !(v = cJSON_Parse(s.id)))
 		return;
@@ -85,8 +89,9 @@ id_raw(const cJSON *idv, const char *data, size_t len, char out[GUARD_MCP_ID_MAX
 	cJSON_Delete(v);
 }
 
-void
-mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX])
+static void
+id_take(const cJSON *idv, const char *data, size_t len, const char *parent, const char *idkey, char *raw,
+	char key[GUARD_MCP_ID_MAX])
 {
 	char buf[GUARD_MCP_ID_MAX];
 
@@ -99,13 +104,26 @@ mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[
 	bool unprintable = !strcmp(key, "null"); /* cJSON prints inf as null */
 	if (!raw && !unprintable)
 		return;
-	id_raw(idv, data, len, raw ? raw : buf);
+	id_raw(idv, data, len, parent, idkey, raw ? raw : buf);
 	if (!*(raw ? raw : buf)) { /* too long, or a key spelled with escapes: no spelling to answer with */
 		key[0] = '\0';
 		return;
 	}
 	if (unprintable)
 		snprintf(key, GUARD_MCP_ID_MAX, "%s", raw ? raw : buf);
+}
+
+void
+mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX])
+{
+	id_take(idv, data, len, NULL, NULL, raw, key);
+}
+
+void
+mcp_cancel_key(const cJSON *msg, const char *data, size_t len, char key[GUARD_MCP_ID_MAX])
+{
+	const cJSON *rid = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId");
+	id_take(rid, data, len, "params", "requestId", NULL, key);
 }
 
 int

@@ -79,6 +79,13 @@ void mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX]);
  */
 void mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX]);
 
+/*
+ * The key of the call a notifications/cancelled (msg parsed, data its
+ * bytes) names in params.requestId, as mcp_id_take keys the call's own
+ * id (so 1e400 is 1e400 as spelled, not cJSON's null); "" when none.
+ */
+void mcp_cancel_key(const cJSON *msg, const char *data, size_t len, char key[GUARD_MCP_ID_MAX]);
+
 /* A server name fit for mcp__NAME__TOOL, or GUARD_EUSAGE saying what fits. */
 int mcp_name_check(const char *name);
 

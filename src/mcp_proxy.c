@@ -482,13 +482,11 @@ client_batch(struct mcp_proxy *px, const char *data, size_t len)
  * stays for the person; the audit records the call as cancelled.
  */
 static bool
-cancel_wait(struct mcp_proxy *px, const cJSON *msg)
+cancel_wait(struct mcp_proxy *px, const char *rid)
 {
-	char rid[GUARD_MCP_ID_MAX];
 	struct mcp_pending *p;
 
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
-	if (!*rid || !strcmp(rid, "null") || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
+	if (!*rid || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
 		return false;
 	struct mcp_pending w = pending_take(px, p);
 	wait_end(px, &w, false, "cancelled by the client while it waited for a person", false);
@@ -542,7 +540,10 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		cJSON_Delete(msg);
 		return;
 	}
-	if (m && !strcmp(m, "notifications/cancelled") && cancel_wait(px, msg)) {
+	char rid[GUARD_MCP_ID_MAX] = "";
+	if (m && !strcmp(m, "notifications/cancelled"))
+		mcp_cancel_key(msg, f->data, f->len, rid);
+	if (m && !strcmp(m, "notifications/cancelled") && cancel_wait(px, rid)) {
 		cJSON_Delete(msg);
 		return; /* the server never saw the call: nothing to tell it */
 	}
@@ -555,9 +556,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		px->initialized = true;
 		own_list(px, NULL);
 	} else if (m && !strcmp(m, "notifications/cancelled")) {
-		char rid[GUARD_MCP_ID_MAX];
-		mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
-		struct mcp_pending *p = *rid && strcmp(rid, "null") ? pending_find(px, rid) : NULL;
+		struct mcp_pending *p = *rid ? pending_find(px, rid) : NULL;
 		if (p && p->kind == P_CALL) {
 			audit_result(px, p, NULL, "cancelled by the client");
 			pending_drop(px, p);

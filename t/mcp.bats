@@ -980,3 +980,33 @@ args_srv() {
 	audit | has 'select(.event=="decision") | any(.risk.reasons[]; test("started with more than 7 folders"))'
 	[ ! -e src/x.txt ]
 }
+
+@test "attacker: a cancellation names the waiting call by its id as spelled, even beyond a double (1e400, 12345678901234567890123)" {
+	user_policy <<<'approval: {hook_wait: 50s}'
+	call() { echo '{"jsonrpc":"2.0","id":'"$1"',"method":"tools/call","params":{"name":"write_file","arguments":{"path":"/etc/guard-mcp-cancel-test","content":"c"}}}'; }
+	cancel() { echo '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"no","requestId":'"$1"'}}'; }
+	# cancel_run ID CANCEL-ID: the call, its cancellation, a ping; then the client leaves
+	cancel_run() {
+		rm -rf "$PROJ/.ai/approvals"
+		{ init_frames; call "$1"; echo "#wait-for $PROJ/.ai/approvals/*.json"; cancel "$2"; echo '{"jsonrpc":"2.0","id":"p","method":"ping"}'; } >"$BATS_TEST_TMPDIR/in"
+		rm -rf "$PROJ/.ai/audit"
+		run --separate-stderr python3 "$MCPD/raw.py" --expect 2 -- guard mcp --name fs -- "${FS[@]}" <"$BATS_TEST_TMPDIR/in"
+		[ "$status" -eq 0 ]
+	}
+	# a finite id is matched by its value, as answers are (mcp_id_take): 123456789012345678901230e-1 would be the same id
+	for pair in 1e400:10e399 12345678901234567890123:; do
+		id=${pair%%:*} other=${pair#*:}
+		# cancelled: no answer to it, and the audit says the client cancelled it (not that it left)
+		cancel_run "$id" "$id"
+		[ "$(grep -c '"id":'"$id"'[,}]' <<<"$output")" -eq 0 ]
+		audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+			.decision.effect == "deny" and (.decision.reason | contains("cancelled by the client"))'
+		[ -n "$other" ] || continue
+		# beyond a double, another spelling is another id: it cancels nothing, the call waits until the client leaves
+		cancel_run "$id" "$other"
+		[ "$(grep -c '"id":'"$id"'[,}]' <<<"$output")" -eq 1 ]
+		audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+			.decision.effect == "deny" and (.decision.reason | contains("the client closed its side"))'
+		[ ! -e /etc/guard-mcp-cancel-test ]
+	done
+}

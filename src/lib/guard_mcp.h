@@ -22,9 +22,14 @@
 /*
  * A look at a frame too long to keep: its top-level "id" and "method"
  * found while the bytes stream past (strings and nesting followed, so a
- * "id" inside params is not taken), to answer the request it was.
+ * "id" inside params is not taken), to answer the request it was. With
+ * parent and idkey set after the reset (guard_mcp_idscan_member), the
+ * member idkey of the top-level object parent is taken as the id instead
+ * (params.requestId of a cancellation), and no method.
  */
 struct guard_mcp_idscan {
+	const char *parent, *idkey; /* NULL, NULL: the top-level "id" */
+	bool parent_next, in_parent; /* the value after parent's key is next / being read */
 	int depth;
 	bool in_str, esc, str_is_key, want_key, val_str;
 	int cap;                  /* 0, or capturing the value of 1 "id", 2 "method" */
@@ -70,6 +75,8 @@ void guard_mcp_frames_feed(struct guard_mcp_frames *f, const char *p, size_t n, 
 size_t guard_mcp_frames_pending(const struct guard_mcp_frames *f);
 
 void guard_mcp_idscan_reset(struct guard_mcp_idscan *s);
+/* Reset s to take the member idkey of the top-level object parent as the id. */
+void guard_mcp_idscan_member(struct guard_mcp_idscan *s, const char *parent, const char *idkey);
 void guard_mcp_idscan_feed(struct guard_mcp_idscan *s, const char *p, size_t n);
 
 /* ---- the tools a server lists ---- */
