@@ -128,6 +128,16 @@ queue_flush(struct mcp_queue *q, int fd)
 	return 0;
 }
 
+/* Write what waits for the client now, as far as its pipe takes it; a client that stopped reading is gone. */
+static void
+flush_client(struct mcp_proxy *px)
+{
+	if (!px->client_gone && queue_flush(&px->to_client, 1) < 0) {
+		px->client_gone = px->client_eof = true;
+		px->to_client.off = px->to_client.b.len;
+	}
+}
+
 /* ---- requests in flight ---- */
 
 static struct mcp_pending *
@@ -597,9 +607,21 @@ server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, con
 {
 	const cJSON *result = cJSON_GetObjectItemCaseSensitive(msg, "result");
 
+	if (p->kind == P_CALL) {
+		/*
+		 * The answer is the client's before its result is recorded (the
+		 * decision record was synced before the call went out: that is
+		 * the write-ahead guarantee). A kill between the two loses the
+		 * result record only (share/doc/decisions.md).
+		 */
+		forward(&px->to_client, data, len);
+		flush_client(px);
+		audit_result(px, p, msg, NULL);
+		pending_drop(px, p);
+		return;
+	}
 	switch (p->kind) {
 	case P_CALL:
-		audit_result(px, p, msg, NULL);
 		break;
 	case P_LIST:
 	case P_OWN_LIST:
@@ -866,10 +888,8 @@ loop(struct mcp_proxy *px)
 			px->to_server_q.off = px->to_server_q.b.len;
 			close_to_server(px);
 		}
-		if (co != -1 && (co == -2 || fds[co].revents) && queue_flush(&px->to_client, 1) < 0) {
-			px->client_gone = px->client_eof = true;
-			px->to_client.off = px->to_client.b.len;
-		}
+		if (co != -1 && (co == -2 || fds[co].revents))
+			flush_client(px);
 		if (wi >= 0 && fds[wi].revents) {
 			char buf[4096];
 			while (read(px->ino, buf, sizeof(buf)) > 0)

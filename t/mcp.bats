@@ -1010,3 +1010,42 @@ args_srv() {
 		[ ! -e /etc/guard-mcp-cancel-test ]
 	done
 }
+
+# ---- the governed call's cost: the answer is relayed before its result is recorded (issue 17) ----
+
+@test "the answer reaches the client before its result is recorded; a proxy killed between the two leaves the decision record" {
+	args_srv
+	export GUARD_AUDIT_LOCK_TIMEOUT_MS=60000
+	{
+		init_frames
+		echo '{"jsonrpc":"2.0","id":41,"method":"tools/call","params":{"name":"slow","arguments":{"until":"go"}}}'
+	} >"$BATS_TEST_TMPDIR/in"
+	out=$BATS_TEST_TMPDIR/raw.out
+	python3 "$MCPD/raw.py" --expect 2 -- guard mcp --name args -- "${ARGS[@]}" <"$BATS_TEST_TMPDIR/in" >"$out" 2>&1 3>&- &
+	rawpid=$!
+	# the decision record is synced before the call goes out
+	decided() { audit | grep -q '"event":"decision"'; }
+	wait_for "the decision record" decided
+	# a writer holds the audit log's lock: the result record cannot be written until it lets go
+	held=$BATS_TEST_TMPDIR/held release=$BATS_TEST_TMPDIR/release
+	# (bounded: it lets go after 60 s whatever happens, as the proxy's wait for it ends at 60 s)
+	flock -x .ai/audit/.lock sh -c 'n=0; touch "$0"; while [ ! -e "$1" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done' \
+		"$held" "$release" 3>&- &
+	holder=$!
+	wait_for_file "$held"
+	touch go
+	# the answer is the client's while the record waits for the lock
+	answered() { grep -Eq '"id": ?41[,}]' "$out"; }
+	wait_for "the answer to the call" answered || { touch "$release"; false; }
+	proxy=$(pgrep -P "$rawpid" -x guard)
+	[ -n "$proxy" ]
+	kill -KILL "$proxy"
+	touch "$release"
+	wait "$holder"
+	wait "$rawpid" || true
+	[ "$(jq -r 'select(.id == 41) | .result.content[0].text' "$out")" = ok ]
+	# what the kill lost is the result record only: the decision record is there and the log verifies
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__slow") | .decision.effect == "allow"'
+	[ -z "$(audit | jq -c 'select(.event=="tool.result" and .tool=="mcp__args__slow")')" ]
+	guard-audit verify >/dev/null
+}

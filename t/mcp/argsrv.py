@@ -4,7 +4,7 @@ keys (attacker findings H1, H4, M6): guard mcp must see the paths whatever
 the keys. Every tool really does what it says in the current directory, so
 a test can check that a denied call changed nothing.
 
-Tools (no annotations, except peek: readOnlyHint true):
+Tools (no annotations, except peek and slow: readOnlyHint true):
   move_file {source, destination}        rename
   copy_file {src, dst}                   copy
   save_file / update_file {path, content} write content
@@ -14,10 +14,11 @@ Tools (no annotations, except peek: readOnlyHint true):
                                          write content to the folder joined with the name
   put_parts {parts: [...], content}      write content to the parts joined
   peek {path}                            read
+  slow {until}                           answer once the file until exists (readOnlyHint true)
 """
-import json, os, shutil, sys, urllib.parse
+import json, os, shutil, sys, time, urllib.parse
 
-TOOLS = ["move_file", "copy_file", "save_file", "update_file", "write_file", "edit_file", "put_file", "put_parts", "peek"]
+TOOLS = ["move_file", "copy_file", "save_file", "update_file", "write_file", "edit_file", "put_file", "put_parts", "peek", "slow"]
 
 
 def write(path, text):
@@ -52,6 +53,9 @@ def call(name, a):
         write(path, a.get("content", ""))
     elif name == "put_parts":
         write(os.path.join(*a["parts"]), a.get("content", ""))
+    elif name == "slow":
+        while not os.path.exists(a["until"]):
+            time.sleep(0.02)
     elif name == "peek":
         with open(a["path"]) as f:
             return f.read()
@@ -68,7 +72,7 @@ for line in sys.stdin:
                "serverInfo": {"name": "argsrv", "version": "1"}}
     elif m == "tools/list":
         res = {"tools": [dict({"name": t, "inputSchema": {"type": "object"}},
-                              **({"annotations": {"readOnlyHint": True}} if t == "peek" else {}))
+                              **({"annotations": {"readOnlyHint": True}} if t in ("peek", "slow") else {}))
                          for t in TOOLS]}
     elif m == "tools/call":
         try:
