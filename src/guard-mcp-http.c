@@ -799,13 +799,13 @@ waiter_remove(struct http_px *px, struct waiter *w)
 
 /* notifications/cancelled for a call of this session waiting for a person: true when one was waiting. */
 static bool
-cancel_wait(struct http_px *px, struct MHD_Connection *c, const cJSON *msg)
+cancel_wait(struct http_px *px, struct MHD_Connection *c, const cJSON *msg, const struct guard_buf *body)
 {
 	char key[GUARD_MCP_ID_MAX], sid[256];
 	bool found = false;
 
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), key);
-	if (!*key || !strcmp(key, "null"))
+	mcp_cancel_key(msg, body->buf, body->len, key);
+	if (!*key)
 		return false;
 	session_of(c, sid);
 	pthread_mutex_lock(&px->mu);
@@ -1066,7 +1066,7 @@ post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 		cJSON_Delete(msg);
 		return ok;
 	}
-	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/cancelled") && cancel_wait(px, c, msg)) {
+	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/cancelled") && cancel_wait(px, c, msg, &cn->body)) {
 		cJSON_Delete(msg);
 		return reply(c, MHD_HTTP_ACCEPTED, "application/json", "", 0); /* the server never saw the call */
 	}

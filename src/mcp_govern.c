@@ -64,15 +64,19 @@ mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX])
 	cJSON_free(s);
 }
 
-/* The raw token of the top-level "id" of data when it holds the value idv (a string or number), else "". */
+/*
+ * The raw token of the top-level "id" of data (or with parent, of the
+ * member idkey of the top-level object parent) when it holds the value
+ * idv (a string or number), else "".
+ */
 static void
-id_raw(const cJSON *idv, const char *data, size_t len, char out[GUARD_MCP_ID_MAX])
+id_raw(const cJSON *idv, const char *data, size_t len, const char *parent, const char *idkey, char out[GUARD_MCP_ID_MAX])
 {
 	struct guard_mcp_idscan s;
 	cJSON *v;
 
 	out[0] = '\0';
-	guard_mcp_idscan_reset(&s);
+	guard_mcp_idscan_member(&s, parent, idkey);
 	guard_mcp_idscan_feed(&s, data, len);
 	if (!*s.id || !(v = cJSON_Parse(s.id)))
 		return;
@@ -85,8 +89,9 @@ id_raw(const cJSON *idv, const char *data, size_t len, char out[GUARD_MCP_ID_MAX
 	cJSON_Delete(v);
 }
 
-void
-mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX])
+static void
+id_take(const cJSON *idv, const char *data, size_t len, const char *parent, const char *idkey, char *raw,
+	char key[GUARD_MCP_ID_MAX])
 {
 	char buf[GUARD_MCP_ID_MAX];
 
@@ -99,13 +104,26 @@ mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[
 	bool unprintable = !strcmp(key, "null"); /* cJSON prints inf as null */
 	if (!raw && !unprintable)
 		return;
-	id_raw(idv, data, len, raw ? raw : buf);
+	id_raw(idv, data, len, parent, idkey, raw ? raw : buf);
 	if (!*(raw ? raw : buf)) { /* too long, or a key spelled with escapes: no spelling to answer with */
 		key[0] = '\0';
 		return;
 	}
 	if (unprintable)
 		snprintf(key, GUARD_MCP_ID_MAX, "%s", raw ? raw : buf);
+}
+
+void
+mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX])
+{
+	id_take(idv, data, len, NULL, NULL, raw, key);
+}
+
+void
+mcp_cancel_key(const cJSON *msg, const char *data, size_t len, char key[GUARD_MCP_ID_MAX])
+{
+	const cJSON *rid = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId");
+	id_take(rid, data, len, "params", "requestId", NULL, key);
 }
 
 int
@@ -137,8 +155,29 @@ mcp_gov_init(struct mcp_gov *g, const char *name, bool propose, size_t max_frame
 }
 
 void
+mcp_gov_roots(struct mcp_gov *g, char *const *argv)
+{
+	struct stat st;
+
+	for (size_t i = 0; argv[i]; i++) {
+		const char *v = argv[i], *eq = strchr(v, '=');
+		if (v[0] == '-' && eq)
+			v = eq + 1;
+		if (!*v || stat(v, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		char *abs = guard_path_resolve(g->cwd, v, guard_home());
+		if (strcmp(abs, g->cwd) && !guard_list_has(&g->roots, abs)) {
+			if (g->roots.len < MCP_ROOTS_MAX)
+				guard_list_add(&g->roots, abs);
+		}
+		free(abs);
+	}
+}
+
+void
 mcp_gov_release(struct mcp_gov *g)
 {
+	guard_list_clear(&g->roots);
 	guard_mcp_tools_release(&g->tools);
 	guard_audit_close(g->log);
 	g->log = NULL;
@@ -396,6 +435,11 @@ mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, c
 	if ((rc = mcp_gov_policy(g, &p)) < 0 || (rc = guard_mcp_call_event(msg, g->name, &g->tools, g->cwd, ev)) < 0 ||
 	    (rc = guard_event_complete(*ev, "mcp")) < 0)
 		goto fail;
+	if (g->roots.len) {
+		cJSON *roots = cJSON_AddArrayToObject(*ev, "mcp_roots");
+		for (size_t i = 0; i < g->roots.len; i++)
+			cJSON_AddItemToArray(roots, cJSON_CreateString(g->roots.items[i]));
+	}
 	if (g->session) {
 		/* pairs the call with its result, so the session sees which files it created or changed */
 		char use[37];

@@ -33,7 +33,10 @@ struct mcp_gov {
 	struct guard_audit *log;      /* the audit log, open while the policy stays */
 	char sig[4][96];              /* what each layer file looked like when it was loaded */
 	struct guard_mcp_tools tools; /* what the server's tools/list said */
+	struct guard_list roots;      /* the folders the server was started with (mcp_gov_roots) */
 };
+
+#define MCP_ROOTS_MAX 16 /* folders of a server's command kept; the risk stage judges against 7 and asks past them */
 
 /* What to do with a call. */
 enum mcp_verdict {
@@ -76,12 +79,29 @@ void mcp_id_text(const cJSON *id, char out[GUARD_MCP_ID_MAX]);
  */
 void mcp_id_take(const cJSON *idv, const char *data, size_t len, char *raw, char key[GUARD_MCP_ID_MAX]);
 
+/*
+ * The key of the call a notifications/cancelled (msg parsed, data its
+ * bytes) names in params.requestId, as mcp_id_take keys the call's own
+ * id (so 1e400 is 1e400 as spelled, not cJSON's null); "" when none.
+ */
+void mcp_cancel_key(const cJSON *msg, const char *data, size_t len, char key[GUARD_MCP_ID_MAX]);
+
 /* A server name fit for mcp__NAME__TOOL, or GUARD_EUSAGE saying what fits. */
 int mcp_name_check(const char *name);
 
 /* name, cwd (taken), project (taken), flags: then the policy is loaded on first use. */
 int mcp_gov_init(struct mcp_gov *g, const char *name, bool propose, size_t max_frame);
 void mcp_gov_release(struct mcp_gov *g);
+
+/*
+ * The folders the server command argv (NULL-terminated) names: each
+ * argument (or the value of --opt=VALUE) that is an existing directory
+ * other than guard's own. A server such as the reference filesystem one
+ * resolves a relative path against its first folder, so every call's
+ * event carries them (mcp_roots) and the risk stage judges relative paths
+ * against each as well as guard's directory.
+ */
+void mcp_gov_roots(struct mcp_gov *g, char *const *argv);
 
 /* The policy in force (loaded again when a layer file changed); g->cfg follows it. */
 int mcp_gov_policy(struct mcp_gov *g, const struct guard_policy **p);

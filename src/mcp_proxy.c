@@ -128,6 +128,16 @@ queue_flush(struct mcp_queue *q, int fd)
 	return 0;
 }
 
+/* Write what waits for the client now, as far as its pipe takes it; a client that stopped reading is gone. */
+static void
+flush_client(struct mcp_proxy *px)
+{
+	if (!px->client_gone && queue_flush(&px->to_client, 1) < 0) {
+		px->client_gone = px->client_eof = true;
+		px->to_client.off = px->to_client.b.len;
+	}
+}
+
 /* ---- requests in flight ---- */
 
 static struct mcp_pending *
@@ -482,13 +492,11 @@ client_batch(struct mcp_proxy *px, const char *data, size_t len)
  * stays for the person; the audit records the call as cancelled.
  */
 static bool
-cancel_wait(struct mcp_proxy *px, const cJSON *msg)
+cancel_wait(struct mcp_proxy *px, const char *rid)
 {
-	char rid[GUARD_MCP_ID_MAX];
 	struct mcp_pending *p;
 
-	mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
-	if (!*rid || !strcmp(rid, "null") || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
+	if (!*rid || !(p = pending_find(px, rid)) || p->kind != P_WAIT)
 		return false;
 	struct mcp_pending w = pending_take(px, p);
 	wait_end(px, &w, false, "cancelled by the client while it waited for a person", false);
@@ -542,7 +550,10 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		cJSON_Delete(msg);
 		return;
 	}
-	if (m && !strcmp(m, "notifications/cancelled") && cancel_wait(px, msg)) {
+	char rid[GUARD_MCP_ID_MAX] = "";
+	if (m && !strcmp(m, "notifications/cancelled"))
+		mcp_cancel_key(msg, f->data, f->len, rid);
+	if (m && !strcmp(m, "notifications/cancelled") && cancel_wait(px, rid)) {
 		cJSON_Delete(msg);
 		return; /* the server never saw the call: nothing to tell it */
 	}
@@ -555,9 +566,7 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		px->initialized = true;
 		own_list(px, NULL);
 	} else if (m && !strcmp(m, "notifications/cancelled")) {
-		char rid[GUARD_MCP_ID_MAX];
-		mcp_id_text(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "params"), "requestId"), rid);
-		struct mcp_pending *p = *rid && strcmp(rid, "null") ? pending_find(px, rid) : NULL;
+		struct mcp_pending *p = *rid ? pending_find(px, rid) : NULL;
 		if (p && p->kind == P_CALL) {
 			audit_result(px, p, NULL, "cancelled by the client");
 			pending_drop(px, p);
@@ -598,9 +607,21 @@ server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, con
 {
 	const cJSON *result = cJSON_GetObjectItemCaseSensitive(msg, "result");
 
+	if (p->kind == P_CALL) {
+		/*
+		 * The answer is the client's before its result is recorded (the
+		 * decision record was synced before the call went out: that is
+		 * the write-ahead guarantee). A kill between the two loses the
+		 * result record only (share/doc/decisions.md).
+		 */
+		forward(&px->to_client, data, len);
+		flush_client(px);
+		audit_result(px, p, msg, NULL);
+		pending_drop(px, p);
+		return;
+	}
 	switch (p->kind) {
 	case P_CALL:
-		audit_result(px, p, msg, NULL);
 		break;
 	case P_LIST:
 	case P_OWN_LIST:
@@ -867,10 +888,8 @@ loop(struct mcp_proxy *px)
 			px->to_server_q.off = px->to_server_q.b.len;
 			close_to_server(px);
 		}
-		if (co != -1 && (co == -2 || fds[co].revents) && queue_flush(&px->to_client, 1) < 0) {
-			px->client_gone = px->client_eof = true;
-			px->to_client.off = px->to_client.b.len;
-		}
+		if (co != -1 && (co == -2 || fds[co].revents))
+			flush_client(px);
 		if (wi >= 0 && fds[wi].revents) {
 			char buf[4096];
 			while (read(px->ino, buf, sizeof(buf)) > 0)
@@ -971,6 +990,7 @@ cmd_mcp(int argc, char **argv)
 	guard_mcp_frames_init(&px.rd_server, GUARD_MCP_FRAME_MAX_DEFAULT);
 	if ((rc = parse_args(&o, argc, argv, &first)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
+	mcp_gov_roots(&px.gov, argv + first);
 	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
 	if (load_policy(&px, &pol) < 0)
 		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());

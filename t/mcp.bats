@@ -866,3 +866,186 @@ args_srv() {
 	audit | has 'select(.event=="decision" and .tool=="mcp__args__update_file" and .decision.effect=="deny") |
 		.decision.reason | startswith("guard-scan: the call writes into a file")'
 }
+
+# ---- a path split over arguments (issue 17): the joins are judged too ----
+
+@test "attacker: a path split over two arguments, an array of parts or a root and a relative name is denied before the server runs it" {
+	args_srv
+	mkdir -p .ai .claude
+	echo '# the project layer' >.ai/policy.yaml
+	echo '{}' >.claude/settings.json
+	calls=(
+		"$(call put_file '{"dir":".ai","name":"policy.yaml","content":"default: allow"}')"
+		"$(call put_file '{"name":"policy.yaml","dir":"./.ai/"}')"
+		"$(call put_file '{"folder":".git","file":"hooks/pre-commit","content":"#!/bin/sh"}')"
+		"$(call put_file '{"path":".claude","filename":"settings.json","content":"{\"hooks\":{}}"}')"
+		"$(call put_file '{"root":"'"$PROJ"'","relative":".ai/policy.yaml"}')"
+		"$(call put_file '{"root":"~/.config","relative":"guard/policy.yaml"}')"
+		"$(call put_file '{"dir":"file://'"$PROJ"'/.git","name":"hooks/post-checkout"}')"
+		"$(call put_parts '{"parts":[".ai","policy.yaml"],"content":"x"}')"
+		"$(call put_parts '{"parts":[".git","hooks","post-merge"],"content":"x"}')"
+		"$(call put_file '{"where":{"dir":".ai"},"what":[{"name":"policy.yaml"}]}')"
+	)
+	steps=$(printf '%s\n' "${calls[@]}" | jq -sc .)
+	run --separate-stderr client "$steps" guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	for i in $(seq 0 $((${#calls[@]} - 1))); do
+		[ "$(is_error $i)" = true ]
+		[[ "$(text $i)" == "guard denied mcp__args__put_"*"rule protect-guard"* ]]
+	done
+	refute grep -q tools/call "$log"
+	[ "$(cat .ai/policy.yaml)" = '# the project layer' ]
+	[ "$(cat .claude/settings.json)" = '{}' ]
+	[ ! -e .git/hooks/pre-commit ] && [ ! -e .git/hooks/post-checkout ] && [ ! -e .git/hooks/post-merge ]
+	[ ! -e "$HOME/.config/guard/policy.yaml" ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__put_file") | .decision.effect == "deny" and
+		(.risk.targets | index(".ai/policy.yaml")) and any(.risk.reasons[]; test("guard.s own state"))'
+}
+
+@test "split paths: a folder and a name in the project stay allowed; past 32 parts a person looks; glued strings are no join" {
+	args_srv
+	tags=$(jq -cn '[range(33) | "t\(.)"]')
+	calls=(
+		"$(call put_file '{"dir":"src","name":"main.c","content":"int x;"}')"
+		"$(call put_parts '{"parts":["src","sub","b.c"],"content":"int b;"}')"
+		"$(call put_file '{"dir":"src","name":"c.c","tags":'"$tags"'}')"
+		"$(call put_file '{"dir":".a","name":"i/policy.yaml"}')"
+	)
+	mkdir -p src/sub
+	steps=$(printf '%s\n' "${calls[@]}" | jq -sc .)
+	run --separate-stderr client "$steps" guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = false ] && [ "$(cat src/main.c)" = 'int x;' ]
+	[ "$(is_error 1)" = false ] && [ "$(cat src/sub/b.c)" = 'int b;' ]
+	# 33 strings: their 33*32 joins are not all judged, so it is no allow (fail closed)
+	[ "$(is_error 2)" = true ]
+	[[ "$(text 2)" == *"approval required"* ]]
+	[ ! -e src/c.c ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__put_file" and .decision.rule=="approve-high") |
+		any(.risk.reasons[]; test("more than 32 path-like arguments"))'
+	# ".a" + "i/policy.yaml" is a folder .a, not .ai: what the server writes is .a/i/policy.yaml
+	[ "$(is_error 3)" = false ]
+	[ -e .a/i/policy.yaml ] && [ ! -e .ai/policy.yaml ]
+}
+
+# ---- relative paths: the filesystem server resolves them against its first folder (issue 17) ----
+
+@test "attacker: a relative path is judged against the folders the server was started with, not only guard's directory" {
+	mkdir -p .ai .claude
+	echo '# the project layer' >.ai/policy.yaml
+	echo '{}' >.claude/settings.json
+	echo one >src/a.txt
+	FSP=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js")
+	# guard runs in src/, the server on the project: ".ai/policy.yaml" is the project's, not src/.ai/policy.yaml
+	cd src
+	run --separate-stderr client "[$(call write_file '{"path":".ai/policy.yaml","content":"default: allow"}'),$(call write_file '{"path":".claude/settings.json","content":"{\"hooks\":{}}"}'),$(call read_text_file '{"path":"src/a.txt"}')]" \
+		guard mcp --name fs -- "${FSP[@]}" "$PROJ"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"rule protect-guard"* ]]
+	# an everyday relative path is the server's folder's, and is allowed (src/a.txt of the project, not src/src/a.txt)
+	[ "$(is_error 2)" = false ]
+	[ "$(text 2)" = one ]
+	cd "$PROJ"
+	[ "$(cat .ai/policy.yaml)" = '# the project layer' ]
+	[ "$(cat .claude/settings.json)" = '{}' ]
+	audit | has 'select(.event=="decision" and .decision.rule=="protect-guard") | any(.risk.targets[]; . == ".ai/policy.yaml")'
+	# a server on a folder of guard's own: a bare name there is guard's file, existing or not
+	run --separate-stderr client "[$(call write_file '{"path":"settings.local.json","content":"{}"}'),$(call write_file '{"path":"settings.json","content":"{}"}')]" \
+		guard mcp --name fs -- "${FSP[@]}" "$PROJ/.claude"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"rule protect-guard"* ]]
+	[ ! -e .claude/settings.local.json ]
+	[ "$(cat .claude/settings.json)" = '{}' ]
+	# the same given as --root=DIR: the value is the folder
+	run --separate-stderr client "[$(call write_file '{"path":"policy.yaml","content":"x"}')]" \
+		guard mcp --name fs -- sh -c 'exec "$@"' --root="$PROJ/.ai" "${FSP[@]}" "$PROJ/.ai"
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule protect-guard"* ]]
+	[ "$(cat .ai/policy.yaml)" = '# the project layer' ]
+}
+
+@test "attacker: a server started with more folders than guard judges against asks a person for a relative path" {
+	args_srv
+	for i in $(seq 1 8); do mkdir -p "d$i"; done
+	run --separate-stderr client "[$(call save_file '{"path":"src/x.txt","content":"x"}'),$(call save_file '{"path":"'"$PROJ"'/src/y.txt","content":"y"}')]" \
+		guard mcp --name args -- "${ARGS[@]}" d1 d2 d3 d4 d5 d6 d7 d8
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"approval required"* ]]
+	audit | has 'select(.event=="decision") | any(.risk.reasons[]; test("started with more than 7 folders"))'
+	[ ! -e src/x.txt ]
+}
+
+@test "attacker: a cancellation names the waiting call by its id as spelled, even beyond a double (1e400, 12345678901234567890123)" {
+	user_policy <<<'approval: {hook_wait: 50s}'
+	call() { echo '{"jsonrpc":"2.0","id":'"$1"',"method":"tools/call","params":{"name":"write_file","arguments":{"path":"/etc/guard-mcp-cancel-test","content":"c"}}}'; }
+	cancel() { echo '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"no","requestId":'"$1"'}}'; }
+	# cancel_run ID CANCEL-ID: the call, its cancellation, a ping; then the client leaves
+	cancel_run() {
+		rm -rf "$PROJ/.ai/approvals"
+		{ init_frames; call "$1"; echo "#wait-for $PROJ/.ai/approvals/*.json"; cancel "$2"; echo '{"jsonrpc":"2.0","id":"p","method":"ping"}'; } >"$BATS_TEST_TMPDIR/in"
+		rm -rf "$PROJ/.ai/audit"
+		run --separate-stderr python3 "$MCPD/raw.py" --expect 2 -- guard mcp --name fs -- "${FS[@]}" <"$BATS_TEST_TMPDIR/in"
+		[ "$status" -eq 0 ]
+	}
+	# a finite id is matched by its value, as answers are (mcp_id_take): 123456789012345678901230e-1 would be the same id
+	for pair in 1e400:10e399 12345678901234567890123:; do
+		id=${pair%%:*} other=${pair#*:}
+		# cancelled: no answer to it, and the audit says the client cancelled it (not that it left)
+		cancel_run "$id" "$id"
+		[ "$(grep -c '"id":'"$id"'[,}]' <<<"$output")" -eq 0 ]
+		audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+			.decision.effect == "deny" and (.decision.reason | contains("cancelled by the client"))'
+		[ -n "$other" ] || continue
+		# beyond a double, another spelling is another id: it cancels nothing, the call waits until the client leaves
+		cancel_run "$id" "$other"
+		[ "$(grep -c '"id":'"$id"'[,}]' <<<"$output")" -eq 1 ]
+		audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") |
+			.decision.effect == "deny" and (.decision.reason | contains("the client closed its side"))'
+		[ ! -e /etc/guard-mcp-cancel-test ]
+	done
+}
+
+# ---- the governed call's cost: the answer is relayed before its result is recorded (issue 17) ----
+
+@test "the answer reaches the client before its result is recorded; a proxy killed between the two leaves the decision record" {
+	args_srv
+	export GUARD_AUDIT_LOCK_TIMEOUT_MS=60000
+	{
+		init_frames
+		echo '{"jsonrpc":"2.0","id":41,"method":"tools/call","params":{"name":"slow","arguments":{"until":"go"}}}'
+	} >"$BATS_TEST_TMPDIR/in"
+	out=$BATS_TEST_TMPDIR/raw.out
+	python3 "$MCPD/raw.py" --expect 2 -- guard mcp --name args -- "${ARGS[@]}" <"$BATS_TEST_TMPDIR/in" >"$out" 2>&1 3>&- &
+	rawpid=$!
+	# the decision record is synced before the call goes out
+	decided() { audit | grep -q '"event":"decision"'; }
+	wait_for "the decision record" decided
+	# a writer holds the audit log's lock: the result record cannot be written until it lets go
+	held=$BATS_TEST_TMPDIR/held release=$BATS_TEST_TMPDIR/release
+	# (bounded: it lets go after 60 s whatever happens, as the proxy's wait for it ends at 60 s)
+	flock -x .ai/audit/.lock sh -c 'n=0; touch "$0"; while [ ! -e "$1" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done' \
+		"$held" "$release" 3>&- &
+	holder=$!
+	wait_for_file "$held"
+	touch go
+	# the answer is the client's while the record waits for the lock
+	answered() { grep -Eq '"id": ?41[,}]' "$out"; }
+	wait_for "the answer to the call" answered || { touch "$release"; false; }
+	proxy=$(pgrep -P "$rawpid" -x guard)
+	[ -n "$proxy" ]
+	kill -KILL "$proxy"
+	touch "$release"
+	wait "$holder"
+	wait "$rawpid" || true
+	[ "$(jq -r 'select(.id == 41) | .result.content[0].text' "$out")" = ok ]
+	# what the kill lost is the result record only: the decision record is there and the log verifies
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__slow") | .decision.effect == "allow"'
+	[ -z "$(audit | jq -c 'select(.event=="tool.result" and .tool=="mcp__args__slow")')" ]
+	guard-audit verify >/dev/null
+}

@@ -22,9 +22,14 @@
 /*
  * A look at a frame too long to keep: its top-level "id" and "method"
  * found while the bytes stream past (strings and nesting followed, so a
- * "id" inside params is not taken), to answer the request it was.
+ * "id" inside params is not taken), to answer the request it was. With
+ * parent and idkey set after the reset (guard_mcp_idscan_member), the
+ * member idkey of the top-level object parent is taken as the id instead
+ * (params.requestId of a cancellation), and no method.
  */
 struct guard_mcp_idscan {
+	const char *parent, *idkey; /* NULL, NULL: the top-level "id" */
+	bool parent_next, in_parent; /* the value after parent's key is next / being read */
 	int depth;
 	bool in_str, esc, str_is_key, want_key, val_str;
 	int cap;                  /* 0, or capturing the value of 1 "id", 2 "method" */
@@ -70,6 +75,8 @@ void guard_mcp_frames_feed(struct guard_mcp_frames *f, const char *p, size_t n, 
 size_t guard_mcp_frames_pending(const struct guard_mcp_frames *f);
 
 void guard_mcp_idscan_reset(struct guard_mcp_idscan *s);
+/* Reset s to take the member idkey of the top-level object parent as the id. */
+void guard_mcp_idscan_member(struct guard_mcp_idscan *s, const char *parent, const char *idkey);
 void guard_mcp_idscan_feed(struct guard_mcp_idscan *s, const char *p, size_t n);
 
 /* ---- the tools a server lists ---- */
@@ -112,6 +119,26 @@ typedef void guard_mcp_arg_fn(void *arg, const char *key, const char *value);
  * many were given to fn.
  */
 size_t guard_mcp_arg_paths(const cJSON *input, const char *cwd, guard_mcp_arg_fn *fn, void *arg);
+#define GUARD_MCP_JOIN_MAX 32 /* parts joined in one call's arguments: at most 32 * 31 joins */
+
+/*
+ * The paths a call's arguments make when the server joins them (the
+ * split-path family: {"dir": ".ai", "name": "policy.yaml"}): every string
+ * that may be a part of a path (not written text, an edit's old text, a
+ * command, a string with a newline or a URL other than file://, which is
+ * decoded) joined as folder with every other one that is relative, as
+ * "FOLDER/NAME"; and each array of 2 to GUARD_MCP_JOIN_MAX such strings
+ * joined whole, in order (["a", "b", "c"] is "a/b/c"), all with key NULL;
+ * then each relative part joined under each of folders (where the server
+ * may resolve a relative name: guard's directory, the server's folders),
+ * with that folder as key. Strings glued
+ * without a separator (".a" + "i/x") are no join. Returns how many joins
+ * were given to fn, or -1 when the arguments hold more than
+ * GUARD_MCP_JOIN_MAX parts, more than GUARD_MCP_ARGS_MAX strings or
+ * nest deeper than GUARD_MCP_ARGS_DEPTH: then not every join was seen
+ * and the caller fails closed.
+ */
+int guard_mcp_arg_joins(const cJSON *input, char *const *folders, size_t nfolders, guard_mcp_arg_fn *fn, void *arg);
 /* Each string argument holding text the tool writes (guard_mcp_text_key), as above. */
 size_t guard_mcp_arg_texts(const cJSON *input, guard_mcp_arg_fn *fn, void *arg);
 /* content, text, data, newText, new_text, new_string, body: text a tool writes. */

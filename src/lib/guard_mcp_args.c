@@ -17,6 +17,9 @@ struct walk {
 	void *arg;
 	size_t seen, given;
 	bool texts;
+	struct guard_list *parts; /* collecting the parts of joins (guard_mcp_arg_joins) */
+	struct guard_list *wholes; /* arrays of parts, joined whole */
+	bool over;                /* more parts than GUARD_MCP_JOIN_MAX */
 };
 
 static bool
@@ -90,9 +93,61 @@ exists_in(const char *cwd, const char *s)
 	return e;
 }
 
+/* A string that may be a part of a path (a folder or a name), as the caller frees, or NULL. */
+static char *
+path_part(const char *key, const char *s)
+{
+	if (!*s || not_path_key(key) || strchr(s, '\n') || strlen(s) >= 4096)
+		return NULL;
+	char *uri = file_uri_path(s);
+	return uri ? uri : strstr(s, "://") ? NULL : guard_xstrdup(s);
+}
+
+static void
+one_part(struct walk *w, const char *key, const char *s)
+{
+	char *part = path_part(key, s);
+
+	if (!part)
+		return;
+	if (w->parts->len < GUARD_MCP_JOIN_MAX)
+		guard_list_add(w->parts, part);
+	else
+		w->over = true;
+	free(part);
+}
+
+/* An array of two or more strings, every one a part: the path they make, in order. */
+static void
+whole_array(struct walk *w, const char *key, const cJSON *v)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	const cJSON *it;
+	int n = cJSON_GetArraySize(v);
+
+	if (n < 2 || n > GUARD_MCP_JOIN_MAX)
+		return;
+	cJSON_ArrayForEach(it, v) {
+		char *part = cJSON_IsString(it) ? path_part(key, it->valuestring) : NULL;
+		if (!part) {
+			guard_buf_release(&b);
+			return;
+		}
+		guard_buf_addf(&b, "%s%s", b.len ? "/" : "", part);
+		free(part);
+	}
+	if (b.len < 4096)
+		guard_list_add_unique(w->wholes, b.buf);
+	guard_buf_release(&b);
+}
+
 static void
 one_string(struct walk *w, const char *key, const char *s, bool in_edits)
 {
+	if (w->parts) {
+		one_part(w, key, s);
+		return;
+	}
 	if (w->texts) {
 		static const char *const old[] = { "oldText", "old_text", "old_string", "oldString", NULL };
 		if (*s && (guard_mcp_text_key(key) || (in_edits && !key_in(key, old)))) {
@@ -116,19 +171,27 @@ walk_value(struct walk *w, const char *key, const cJSON *v, unsigned depth, bool
 {
 	const cJSON *it;
 
-	if (depth > GUARD_MCP_ARGS_DEPTH)
+	if (depth > GUARD_MCP_ARGS_DEPTH) {
+		w->over = true;
 		return;
+	}
 	if (cJSON_IsString(v)) {
 		if (w->seen++ < GUARD_MCP_ARGS_MAX)
 			one_string(w, key, v->valuestring, in_edits);
+		else
+			w->over = true;
 		return;
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
 		return;
 	bool edits = in_edits || (cJSON_IsArray(v) && key && !strcmp(key, "edits"));
+	if (w->parts && cJSON_IsArray(v))
+		whole_array(w, key, v);
 	cJSON_ArrayForEach(it, v) {
-		if (w->seen >= GUARD_MCP_ARGS_MAX)
+		if (w->seen >= GUARD_MCP_ARGS_MAX) {
+			w->over = true;
 			return;
+		}
 		walk_value(w, cJSON_IsObject(v) ? it->string : key, it, depth + 1, edits);
 	}
 }
@@ -136,7 +199,7 @@ walk_value(struct walk *w, const char *key, const cJSON *v, unsigned depth, bool
 size_t
 guard_mcp_arg_paths(const cJSON *input, const char *cwd, guard_mcp_arg_fn *fn, void *arg)
 {
-	struct walk w = { cwd, fn, arg, 0, 0, false };
+	struct walk w = { cwd, fn, arg, 0, 0, false, NULL, NULL, false };
 	walk_value(&w, NULL, input, 0, false);
 	return w.given;
 }
@@ -144,7 +207,62 @@ guard_mcp_arg_paths(const cJSON *input, const char *cwd, guard_mcp_arg_fn *fn, v
 size_t
 guard_mcp_arg_texts(const cJSON *input, guard_mcp_arg_fn *fn, void *arg)
 {
-	struct walk w = { NULL, fn, arg, 0, 0, true };
+	struct walk w = { NULL, fn, arg, 0, 0, true, NULL, NULL, false };
 	walk_value(&w, NULL, input, 0, false);
 	return w.given;
+}
+
+/* "dir/" + "name" is "dir/name"; a name that starts at / or ~ is no part of another folder. */
+static void
+join_two(struct guard_buf *b, const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	guard_buf_reset(b);
+	guard_buf_add(b, dir, n);
+	if (n != 1 || dir[0] != '/')
+		guard_buf_addch(b, '/');
+	guard_buf_addstr(b, name);
+}
+
+int
+guard_mcp_arg_joins(const cJSON *input, char *const *folders, size_t nfolders, guard_mcp_arg_fn *fn, void *arg)
+{
+	struct guard_list parts = GUARD_LIST_INIT, wholes = GUARD_LIST_INIT;
+	struct walk w = { NULL, fn, arg, 0, 0, false, &parts, &wholes, false };
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	walk_value(&w, NULL, input, 0, false);
+	for (size_t i = 0; i < parts.len; i++)
+		for (size_t j = 0; j < parts.len; j++) {
+			const char *name = parts.items[j];
+			if (i == j || name[0] == '/' || name[0] == '~')
+				continue;
+			join_two(&b, parts.items[i], name);
+			if (b.len < 4096) {
+				fn(arg, NULL, b.buf);
+				w.given++;
+			}
+		}
+	for (size_t i = 0; i < nfolders; i++)
+		for (size_t j = 0; j < parts.len; j++) {
+			const char *name = parts.items[j];
+			if (name[0] == '/' || name[0] == '~')
+				continue;
+			join_two(&b, folders[i], name);
+			if (b.len < 4096) {
+				fn(arg, folders[i], b.buf);
+				w.given++;
+			}
+		}
+	for (size_t i = 0; i < wholes.len; i++) {
+		fn(arg, NULL, wholes.items[i]);
+		w.given++;
+	}
+	guard_buf_release(&b);
+	guard_list_clear(&parts);
+	guard_list_clear(&wholes);
+	return w.over ? -1 : (int)w.given;
 }

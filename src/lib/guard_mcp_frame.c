@@ -12,6 +12,28 @@ guard_mcp_idscan_reset(struct guard_mcp_idscan *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void
+guard_mcp_idscan_member(struct guard_mcp_idscan *s, const char *parent, const char *idkey)
+{
+	guard_mcp_idscan_reset(s);
+	s->parent = parent;
+	s->idkey = idkey;
+}
+
+/* At the level whose members are captured: the top level, or inside the parent object. */
+static bool
+at_level(const struct guard_mcp_idscan *s)
+{
+	return s->parent ? s->depth == 2 && s->in_parent : s->depth == 1;
+}
+
+/* Where member names are read: that level, and the top level for the parent's name. */
+static bool
+key_level(const struct guard_mcp_idscan *s)
+{
+	return s->depth == 1 || at_level(s);
+}
+
 static void
 scan_key_char(struct guard_mcp_idscan *s, char c)
 {
@@ -90,42 +112,52 @@ guard_mcp_idscan_feed(struct guard_mcp_idscan *s, const char *p, size_t n)
 			break;
 		case '"':
 			s->in_str = true;
-			if (s->depth == 1 && s->want_key) {
+			if (key_level(s) && s->want_key) {
 				s->str_is_key = true;
 				s->klen = 0;
 				s->key_over = false;
-			} else if (s->depth == 1 && s->cap && !s->val_on) {
+			} else if (at_level(s) && s->cap && !s->val_on) {
 				s->val_on = s->val_str = true;
 				scan_val_char(s, c);
 			}
 			break;
 		case ':':
-			if (s->depth == 1 && !s->key_over) {
-				s->cap = !strcmp(s->key, "id") ? 1 : !strcmp(s->key, "method") ? 2 : 0;
+			if (at_level(s) && !s->key_over)
+				s->cap = !strcmp(s->key, s->idkey ? s->idkey : "id") ? 1
+					 : !s->parent && !strcmp(s->key, "method") ? 2 : 0;
+			else if (s->parent && s->depth == 1)
+				s->parent_next = !s->key_over && !strcmp(s->key, s->parent);
+			if (key_level(s)) {
 				s->klen = 0;
 				s->key[0] = '\0';
 			}
 			break;
 		case ',':
-			if (s->depth == 1) {
+			if (at_level(s))
 				scan_val_end(s);
+			if (key_level(s))
 				s->want_key = true;
-			}
+			if (s->depth == 1)
+				s->parent_next = false;
 			break;
 		case '{': case '[':
-			if (s->depth == 1)
+			if (at_level(s))
 				s->cap = 0; /* an object or array is no id */
 			s->depth++;
-			if (s->depth == 1 && c == '{')
+			if (s->depth == 2 && s->parent_next && c == '{')
+				s->in_parent = true;
+			if (c == '{' && key_level(s))
 				s->want_key = true;
 			break;
 		case '}': case ']':
-			if (s->depth == 1)
+			if (at_level(s))
 				scan_val_end(s);
+			if (s->depth == 2)
+				s->in_parent = s->parent_next = false;
 			s->depth--;
 			break;
 		default:
-			if (s->depth == 1 && s->cap) {
+			if (at_level(s) && s->cap) {
 				s->val_on = true;
 				scan_val_char(s, c);
 			}

@@ -8,6 +8,8 @@
 #   MCP_BENCH_N=2000        requests per timed run
 #   MCP_BENCH_ROUNDS=3      interleaved rounds
 #   MCP_BENCH_MEM_N=100000  governed calls in the memory run (0: skip)
+#   MCP_BENCH_BASE=PATH     another build's guard (main's, say): its rows
+#                           ("base guard mcp") run in the same rounds
 set -eu
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -32,6 +34,10 @@ while [ "$r" -le "$ROUNDS" ]; do
 		printf '{"round":%d,"via":"direct",%s\n' "$r" "$(bench "$op" "$N" -- $ev | cut -c2-)" >>"$out/mcp.jsonl"
 		# shellcheck disable=SC2086
 		printf '{"round":%d,"via":"guard mcp",%s\n' "$r" "$(bench "$op" "$N" -- "$root/bin/guard" mcp --name every -- $ev | cut -c2-)" >>"$out/mcp.jsonl"
+		if [ -n "${MCP_BENCH_BASE:-}" ]; then
+			# shellcheck disable=SC2086
+			printf '{"round":%d,"via":"base",%s\n' "$r" "$(bench "$op" "$N" -- "$MCP_BENCH_BASE" mcp --name every -- $ev | cut -c2-)" >>"$out/mcp.jsonl"
+		fi
 	done
 	r=$((r + 1))
 done

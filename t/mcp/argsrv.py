@@ -4,22 +4,30 @@ keys (attacker findings H1, H4, M6): guard mcp must see the paths whatever
 the keys. Every tool really does what it says in the current directory, so
 a test can check that a denied call changed nothing.
 
-Tools (no annotations, except peek: readOnlyHint true):
+Tools (no annotations, except peek and slow: readOnlyHint true):
   move_file {source, destination}        rename
   copy_file {src, dst}                   copy
   save_file / update_file {path, content} write content
   write_file {target|file, content} or {files: [{path, content}]} or {paths: [...], content}
   edit_file {uri: file://..., content}   write content to the decoded path
+  put_file {dir|folder|path|root, name|file|filename|relative, content}
+                                         write content to the folder joined with the name
+  put_parts {parts: [...], content}      write content to the parts joined
   peek {path}                            read
+  slow {until}                           answer once the file until exists (readOnlyHint true)
 """
-import json, os, shutil, sys, urllib.parse
+import json, os, shutil, sys, time, urllib.parse
 
-TOOLS = ["move_file", "copy_file", "save_file", "update_file", "write_file", "edit_file", "peek"]
+TOOLS = ["move_file", "copy_file", "save_file", "update_file", "write_file", "edit_file", "put_file", "put_parts", "peek", "slow"]
 
 
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
+
+
+def first(a, keys):
+    return next(a[k] for k in keys if k in a)
 
 
 def call(name, a):
@@ -36,6 +44,18 @@ def call(name, a):
             write(p, a.get("content", ""))
     elif name == "edit_file":
         write(urllib.parse.unquote(urllib.parse.urlparse(a["uri"]).path), a.get("content", ""))
+    elif name == "put_file":
+        folder = first(a, ("dir", "folder", "path", "root"))
+        if folder.startswith("file://"):
+            folder = urllib.parse.unquote(urllib.parse.urlparse(folder).path)
+        path = os.path.join(os.path.expanduser(folder), first(a, ("name", "file", "filename", "relative")))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write(path, a.get("content", ""))
+    elif name == "put_parts":
+        write(os.path.join(*a["parts"]), a.get("content", ""))
+    elif name == "slow":
+        while not os.path.exists(a["until"]):
+            time.sleep(0.02)
     elif name == "peek":
         with open(a["path"]) as f:
             return f.read()
@@ -52,7 +72,7 @@ for line in sys.stdin:
                "serverInfo": {"name": "argsrv", "version": "1"}}
     elif m == "tools/list":
         res = {"tools": [dict({"name": t, "inputSchema": {"type": "object"}},
-                              **({"annotations": {"readOnlyHint": True}} if t == "peek" else {}))
+                              **({"annotations": {"readOnlyHint": True}} if t in ("peek", "slow") else {}))
                          for t in TOOLS]}
     elif m == "tools/call":
         try:

@@ -8,8 +8,10 @@ Sends stdin's lines, as bytes, one by one (--split: one byte per write),
 then keeps the command's stdin open until N answers (messages with an id
 and no method) came back, prints every line the command wrote to stdout,
 closes its stdin and exits with the command's status. Fails after 60 s.
+A line "#wait-for GLOB" is not sent: the next lines wait until a file
+matches GLOB (an approval request written, say).
 """
-import json, os, select, subprocess, sys, time
+import glob, json, os, select, subprocess, sys, time
 
 args = sys.argv[1:]
 split = False
@@ -53,6 +55,11 @@ def pump(wait):
     return True
 
 for f in frames:
+    if f.startswith(b"#wait-for "):
+        pattern = f[len(b"#wait-for "):].decode()
+        while not glob.glob(pattern) and time.monotonic() < deadline:
+            pump(0.05)
+        continue
     data = f + b"\n"
     if split:
         for i in range(len(data)):

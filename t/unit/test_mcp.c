@@ -93,6 +93,28 @@ TEST(idscan_string_ids_and_nesting)
 	CHECK_STR(s.id, "");
 }
 
+/* A cancellation's params.requestId as spelled; the same key elsewhere, or in a string, is not taken. */
+TEST(idscan_member_of_params)
+{
+	struct guard_mcp_idscan s;
+	const char *msg = "{\"requestId\":2,\"params\":{\"_meta\":{\"requestId\":3},\"x\":\"\\\"requestId\\\":4\","
+			  "\"requestId\" : 1e400 },\"id\":5}";
+	const char *wrong = "{\"params\":[{\"requestId\":6}],\"requestId\":7}";
+
+	guard_mcp_idscan_member(&s, "params", "requestId");
+	guard_mcp_idscan_feed(&s, msg, strlen(msg));
+	CHECK_STR(s.id, "1e400");
+	CHECK_STR(s.method, "");
+	guard_mcp_idscan_member(&s, "params", "requestId");
+	guard_mcp_idscan_feed(&s, wrong, strlen(wrong));
+	CHECK_STR(s.id, "");
+	/* split into single bytes: the same */
+	guard_mcp_idscan_member(&s, "params", "requestId");
+	for (const char *p = msg; *p; p++)
+		guard_mcp_idscan_feed(&s, p, 1);
+	CHECK_STR(s.id, "1e400");
+}
+
 TEST(untrusted_hints_only_raise)
 {
 	struct guard_mcp_tools t = GUARD_MCP_TOOLS_INIT;
@@ -164,6 +186,7 @@ main(void)
 	RUN(frames_whole_split_and_blank);
 	RUN(frames_oversized_is_scanned_not_kept);
 	RUN(idscan_string_ids_and_nesting);
+	RUN(idscan_member_of_params);
 	RUN(untrusted_hints_only_raise);
 	RUN(call_event_and_answers);
 	return unit_done();

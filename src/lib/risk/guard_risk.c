@@ -156,14 +156,22 @@ set_cwd(struct risk_state *st, char *dir)
 	st->ncwds = 1;
 }
 
-static void
-add_cwd(struct risk_state *st, const char *dir)
+bool
+risk_add_cwd(struct risk_state *st, const char *dir)
 {
 	for (size_t i = 0; i < st->ncwds; i++)
 		if (!strcmp(st->cwds[i], dir))
-			return;
-	if (st->ncwds < RISK_MAX_CWDS)
-		st->cwds[st->ncwds++] = guard_xstrdup(dir);
+			return true;
+	if (st->ncwds >= RISK_MAX_CWDS)
+		return false;
+	st->cwds[st->ncwds++] = guard_xstrdup(dir);
+	return true;
+}
+
+static void
+add_cwd(struct risk_state *st, const char *dir)
+{
+	risk_add_cwd(st, dir);
 }
 
 /*

@@ -9,7 +9,7 @@
 #include "guard_shell.h"
 
 #define RISK_MAX_NEST 8   /* sh -c / eval / python -c inside each other */
-#define RISK_MAX_CWDS 4   /* places a relative path may start from */
+#define RISK_MAX_CWDS 8   /* places a relative path may start from */
 
 struct risk_state {
 	const struct guard_risk_ctx *ctx;
@@ -66,6 +66,8 @@ void risk_base(struct risk_state *st, enum guard_level level, char cls);
  * without recording it. remote: treat paths as not on this machine.
  */
 struct risk_state risk_quiet(const struct risk_state *st, struct guard_risk *scratch, bool remote);
+/* One more place relative paths may start from (an MCP server's folder); false when there is no room. */
+bool risk_add_cwd(struct risk_state *st, const char *dir);
 /* A line of explanation at the current nesting (no-op without explain). */
 void risk_explain(struct risk_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void risk_unparsed(struct risk_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -275,6 +275,37 @@ mcp_arg_text(void *arg, const char *key, const char *text)
 		risk_written_text(a->st, a->tool, "the file it names", text);
 }
 
+/*
+ * A path the arguments make when joined (the split-path family, issue 17):
+ * a target like the others when it reaches guard's own files or rates high
+ * on its own (git internals, outside the project); the joins of an
+ * everyday call (a folder and a name in the project) change nothing. A
+ * part under a place relative names start from (folder: guard's
+ * directory or the server's) counts only when it reaches guard's files:
+ * any word ("hello") is a name there.
+ */
+static void
+mcp_arg_join(void *arg, const char *folder, const char *path)
+{
+	struct mcp_args *a = arg;
+
+	if (!risk_guard_place(a->st, path)) {
+		if (folder)
+			return;
+		struct guard_risk scratch;
+		struct risk_state quiet = risk_quiet(a->st, &scratch, a->st->remote);
+		tool_path(&quiet, a->tool, path, a->op);
+		bool high = scratch.level >= GUARD_LEVEL_HIGH;
+		guard_risk_release(&scratch);
+		if (!high)
+			return;
+	}
+	risk_explain(a->st, "    %s: its arguments joined name %s", a->tool, path);
+	tool_path(a->st, a->tool, path, a->op);
+	if (a->paths.len < 8)
+		guard_list_add_unique(&a->paths, path);
+}
+
 static void
 mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 {
@@ -282,8 +313,36 @@ mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 			      GUARD_LIST_INIT };
 
 	guard_mcp_arg_paths(input, st->cwds[0], mcp_arg_path, &a);
+	if (guard_mcp_arg_joins(input, st->cwds, st->ncwds, mcp_arg_join, &a) < 0)
+		risk_rule(st, GUARD_LEVEL_HIGH, a.op == PATH_DELETE ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+			  "%s has more than %d path-like arguments (or nests them deeper than %d): the paths they join "
+			  "into are not all judged", tool, GUARD_MCP_JOIN_MAX, GUARD_MCP_ARGS_DEPTH);
 	guard_mcp_arg_texts(input, mcp_arg_text, &a);
 	guard_list_clear(&a.paths);
+}
+
+/*
+ * The folders the MCP server was started with (guard mcp puts them in the
+ * event as mcp_roots): the server resolves a relative path against its
+ * own folder, so each is a place relative paths start from, as guard's
+ * directory is; a hit under any is a hit. More than there is room for:
+ * relative paths are not all judged, and a person looks.
+ */
+static void
+mcp_roots(struct risk_state *st, const char *tool, const cJSON *event)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(event, "mcp_roots")) {
+		if (!cJSON_IsString(it) || it->valuestring[0] != '/')
+			continue;
+		if (!risk_add_cwd(st, it->valuestring)) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s: its server was started with more than %d "
+				  "folders: relative paths are not judged against them all", tool, RISK_MAX_CWDS - 1);
+			return;
+		}
+		risk_explain(st, "    relative paths may also start at %s (the server's folder)", it->valuestring);
+	}
 }
 
 static void
@@ -406,6 +465,8 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 	}
 	const char *tool = tv->valuestring;
 	const struct guard_tool_rating *r = find_rating(ctx->cfg, tool, &from_policy);
+	if (!strncmp(tool, "mcp__", 5))
+		mcp_roots(&st, tool, event);
 	if (!r) {
 		risk_explain(&st, "tool: %s (not in the tool table)", tool);
 		risk_rule(&st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown tool: %s", tool);
