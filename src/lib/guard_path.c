@@ -119,21 +119,25 @@ realpath_cached(const char *path)
 }
 
 /*
- * realpath_cached of a file through its folder's (issue 11: check decides
- * 50 paths in a few folders, and realpath costs a readlink per component
- * of each): a name that is no symlink resolves to its folder's answer and
- * the name, one that is not there to nothing, as realpath(3) says; a
- * symlink, or any other answer of lstat, goes to realpath(3) itself.
+ * realpath_cached of a path through its folder's, asked the same way
+ * (issue 11: check decides 50 paths in a few folders, and realpath(3)
+ * costs a readlink per component of each): a name that is no symlink
+ * resolves to its folder's answer and the name, one that is not there to
+ * nothing, as realpath(3) says; a symlink, or any other answer of lstat,
+ * goes to realpath(3) itself. Each folder costs one lstat a second; the
+ * folders past LEAF_DEPTH one realpath(3).
  */
+#define LEAF_DEPTH 64 /* deeper folders go to realpath(3) whole */
+
 static char *
-realpath_leaf(const char *path)
+realpath_leaf(const char *path, int depth)
 {
 	const char *slash = strrchr(path, '/');
 	struct stat st;
 	bool fresh, missing;
 	char *known, *resolved = NULL;
 
-	if (!slash || slash == path || !slash[1] || !strcmp(slash, "/..") || !strcmp(slash, "/."))
+	if (!slash || slash == path || !slash[1] || !strcmp(slash, "/..") || !strcmp(slash, "/.") || depth >= LEAF_DEPTH)
 		return realpath_cached(path);
 	known = resolve_known(path, &fresh);
 	if (fresh)
@@ -143,7 +147,7 @@ realpath_leaf(const char *path)
 		resolved = realpath(path, NULL);
 	} else if (!missing) {
 		char *dir = guard_xstrndup(path, (size_t)(slash - path));
-		char *rdir = realpath_cached(dir);
+		char *rdir = realpath_leaf(dir, depth + 1);
 		resolved = rdir ? guard_xasprintf("%s%s", strcmp(rdir, "/") ? rdir : "", slash) : realpath(path, NULL);
 		free(rdir);
 		free(dir);
@@ -186,7 +190,7 @@ guard_path_resolve(const char *base, const char *path, const char *home)
 	for (;;) {
 		char saved = norm[n];
 		norm[n] = '\0';
-		resolved = !n ? realpath_cached("/") : norm[n] ? realpath_cached(norm) : realpath_leaf(norm);
+		resolved = n ? realpath_leaf(norm, 0) : realpath_cached("/");
 		norm[n] = saved;
 		if (resolved || n == 0)
 			break;
