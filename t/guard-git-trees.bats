@@ -333,7 +333,8 @@ undo() {
 	[ "$status" -ne 0 ]
 	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
 	undo
-	# documented limit: the pick's own lines changed too (its hunk differs) pass
+	# documented limit: the pick's own lines changed too (its hunk differs) pass when they are
+	# too short for the lines family (these are numbers: see the lines tests at the end)
 	git cherry-pick -n "$PICK" && sed -i 's/^12$/twelve/' src/main.c
 	run git commit -qam 'pick rewritten'
 	[ "$status" -eq 0 ]
