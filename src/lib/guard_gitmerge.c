@@ -577,7 +577,7 @@ taken(git_repository *repo, const struct incoming *in, const git_oid *cid)
  * within three lines, the lines copied into a new file). Each commit that
  * comes in, each merge (what it brings less what its other parents made),
  * and the branch's whole net change (a pick split over commits or
- * updates) is a unit.
+ * updates) is a unit. Computed once another branch's commit has lines.
  */
 static int
 incoming_lines(git_repository *repo, struct incoming *in)
@@ -730,9 +730,10 @@ lines_against(git_repository *repo, struct incoming *in, const struct oids *thei
 		for (size_t l = 0; l < lines->len; l++)
 			git_oid_cpy(&own[nown].line, &lines->v[l]), own[nown++].commit = i;
 	}
-	if (nown)
+	/* what comes in is diffed only when another commit has lines to match (none: most commits) */
+	if (nown && rc == 0 && (rc = incoming_lines(repo, in)) == 0 && in->lines_any)
 		qsort(own, nown, sizeof(*own), owner_cmp);
-	for (size_t u = 0; rc == 0 && nown && u < in->nunits; u++) {
+	for (size_t u = 0; rc == 0 && nown && in->lines_any && u < in->nunits; u++) {
 		const struct line_unit *unit = &in->units[u];
 		size_t nhits = 0, ahits = 0;
 		for (size_t l = 0; l < unit->lines.len; l++) {
@@ -822,8 +823,7 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 				 "move this one again)", branch, theirs.len, PATCHID_OTHER_MAX);
 		goto out;
 	}
-	if (theirs.len > hit.len && (rc = incoming_lines(repo, in)) == 0 && in->lines_any &&
-	    (rc = lines_against(repo, in, &theirs, &hit, &picked)) == 0 && picked.len)
+	if (theirs.len > hit.len && (rc = lines_against(repo, in, &theirs, &hit, &picked)) == 0 && picked.len)
 		report(found, branch, "lines", &picked);
 out:
 	free(theirs.v);
