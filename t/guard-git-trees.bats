@@ -333,7 +333,8 @@ undo() {
 	[ "$status" -ne 0 ]
 	[[ $output == *"cherry-picked commits of ${PICK:0:12}"* ]]
 	undo
-	# documented limit: the pick's own lines changed too (its hunk differs) pass
+	# documented limit: the pick's own lines changed too (its hunk differs) pass when they are
+	# too short for the lines family (these are numbers: see the lines tests at the end)
 	git cherry-pick -n "$PICK" && sed -i 's/^12$/twelve/' src/main.c
 	run git commit -qam 'pick rewritten'
 	[ "$status" -eq 0 ]
@@ -371,4 +372,168 @@ undo() {
 	jq '.violations' <<<"$output"
 	[ "$status" -eq 1 ]
 	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"301 commits come in, more than the 200"* ]]
+}
+
+# ---- the lines family (issue 11): what a pick keeps when its hunks are gone
+
+# Another AI branch whose commit adds a function of eight meaningful lines
+# to src/util.c, with includes, braces and short lines around them.
+other_ai_lines() {
+	printf '#include <stdio.h>\n\nint\nbase_one(void)\n{\n\treturn 1;\n}\n' >src/util.c
+	git add -A && git commit -qm util
+	git checkout -q -b ai/nightbuilder/2026-01-01/other main
+	echo 'theirs first' >src/theirs.c && git add -A && git commit -qm 'theirs first'
+	cat >>src/util.c <<'CODE'
+#include <stdlib.h>
+#include <string.h>
+
+static int
+parse_window(const char *text, size_t len, struct window *out)
+{
+	size_t start = strspn(text, " \t");
+	if (start >= len)
+		return guard_error(GUARD_EUSAGE, "empty window");
+	out->width = strtol(text + start, NULL, 10);
+	out->height = out->width * 9 / 16;
+	out->title = guard_xstrndup(text + start, len - start);
+	return out->width > 0 ? 0 : guard_error(GUARD_EUSAGE, "bad width");
+}
+CODE
+	git commit -qam 'theirs: parse_window'
+	PICK=$(git rev-parse HEAD)
+	git checkout -q main
+}
+
+# pick_lines FIRST LAST: lines FIRST..LAST of the pick's function (1: its name line)
+pick_lines() {
+	git show "$PICK:src/util.c" | sed -n '/^parse_window/,$p' | sed -n "$1,$2p"
+}
+
+@test "session: a pick with its own lines edited, next to a change of the branch's, or copied into a new file is refused" {
+	guard-git install
+	other_ai_lines
+	# copied into a new file, through CI's check
+	copy=$(commit_with main 'a new file' src/mine/window.c "$(pick_lines 1 9)\n")
+	run guard-git check --base main --head "$copy" --branch ai/nightbuilder/2026-01-02/copy --json
+	echo "$output" | jq .violations
+	[ "$status" -eq 1 ]
+	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"the added lines of commits ${PICK:0:12}"* ]]
+	[ "$(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .commits[0]' <<<"$output")" = "$PICK" ]
+	session
+	# two of its eight lines edited: no hunk and no patch-id is the pick's
+	git cherry-pick -n "$PICK" && sed -i 's|9 / 16|3 / 4|; s|"bad width"|"width must be positive"|' src/util.c
+	run git commit -qam 'edited pick'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"the added lines of commits ${PICK:0:12}"*"[branch.ai_merge]"* ]]
+	undo
+	# landing within three lines of the branch's own change: one hunk with it
+	git cherry-pick -n "$PICK" && sed -i 's/return 1;/return 11;/' src/util.c
+	run git commit -qam 'pick beside mine'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"the added lines of commits ${PICK:0:12}"* ]]
+	undo
+	# copied into a new file, re-indented, among lines of its own
+	mkdir -p src/mine && { echo 'int mine_first(void);'; pick_lines 1 9 | sed 's/^\t/    /'; echo 'int mine_last(void);'; } >src/mine/window.c
+	git add -A
+	run git commit -qm 'a new file'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"the added lines of commits ${PICK:0:12}"* ]]
+	undo
+}
+
+@test "session: a pick split over two commits is refused by its lines, one commit a time or both in one update" {
+	guard-git install
+	other_ai_lines
+	session
+	own=$(git branch --show-current)
+	mkdir -p src/mine
+	# two of eight lines: fewer than three, the branch moves
+	pick_lines 1 1 >src/mine/a.c && pick_lines 3 3 >>src/mine/a.c && git add -A && git commit -qm 'first part'
+	[ "$(git log --format=%s -1)" = 'first part' ]
+	# two more in the next commit: four of the pick's lines in the branch, two new with this update
+	pick_lines 6 7 >src/mine/b.c && git add -A
+	run git commit -qm 'second part'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"the added lines of commits ${PICK:0:12}"* ]]
+	undo
+	# both parts in commits made with plumbing, each with two lines, one update-ref
+	git reset -q --hard HEAD~1 2>/dev/null || true
+	[ "$(git rev-parse "refs/heads/$own")" = "$(git rev-parse HEAD)" ]
+	c1=$(commit_with HEAD 'part one' src/mine/c.c "$(pick_lines 1 1)\n$(pick_lines 3 3)\n")
+	c2=$(commit_with "$c1" 'part two' src/mine/d.c "$(pick_lines 6 7)\n")
+	update_refused "$c2" "the added lines of commits ${PICK:0:12}"
+}
+
+@test "session: includes, braces, short lines and one line in common are not a pick; nor is a branch reverting its own line" {
+	guard-git install
+	other_ai_lines
+	# a second AI branch moves four lines of main's into a file of their own
+	printf 'void\ncore(void)\n{\n\tcore_setup_everything(first_argument);\n\tcore_prepare_the_runner(second_argument);\n\tcore_start_the_runner(third_argument);\n\tcore_wait_for_the_runner(fourth_argument);\n}\n' >src/core.c
+	git add -A && git commit -qm core
+	git checkout -q -b ai/nightbuilder/2026-01-01/mover main
+	echo 'mover first' >src/mover.c && git add -A && git commit -qm 'mover first'
+	grep core_ src/core.c >src/moved.c && sed -i '/core_/d' src/core.c && git add -A && git commit -qm 'move the calls'
+	git checkout -q main
+	session
+	mkdir -p src/mine
+	cat >src/mine/m.c <<'CODE'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+mine_window(const char *text)
+{
+	size_t start = strspn(text, " \t");
+	if (!text)
+		return 0;
+	printf("mine: %s\n", text + start);
+	return 0;
+}
+CODE
+	git add -A && git commit -qm 'mine, with the usual lines'
+	[ "$(git log --format=%s -1)" = 'mine, with the usual lines' ]
+	# the branch edits main's four lines, then reverts that: the revert adds them back
+	sed -i 's/_argument/_value/' src/core.c && git commit -qam 'edit core'
+	git revert --no-edit HEAD >/dev/null
+	[ "$(git log --format=%s -1)" = 'Revert "edit core"' ]
+	run guard-git check --base main --head HEAD --json
+	echo "$output" | jq .violations
+	[ "$(jq '[.violations[] | select(.rule == "branch.ai_merge")] | length' <<<"$output")" = 0 ]
+}
+
+# fast_branch NAME N: a branch of N commits on main's tip, made by git fast-import (no hook runs)
+fast_branch() {
+	local i
+	for i in $(seq "$2"); do
+		printf 'commit refs/heads/%s\ncommitter t <t@example.com> %d +0000\ndata 5\nlong\n' "$1" $((1700000000 + i))
+		[ "$i" -gt 1 ] || printf 'from %s\n' "$(git rev-parse main)"
+		printf 'M 100644 inline src/long.c\ndata %d\n%d\n\n' $((${#i} + 1)) "$i"
+	done | git fast-import --quiet
+}
+
+@test "session: another AI branch too long to compare refuses the update unchecked, naming it and what to do" {
+	guard-git install
+	fast_branch ai/nightbuilder/2026-01-01/long 2001
+	[ "$(git rev-list --count main..ai/nightbuilder/2026-01-01/long)" = 2001 ]
+	# CI's check refuses too
+	git update-ref refs/heads/ai/nightbuilder/2026-01-02/x "$(commit_with main x src/x.c 'x\n')"
+	run guard-git check --base main --head ai/nightbuilder/2026-01-02/x --json
+	[ "$status" -eq 1 ]
+	[[ $(jq -r '.violations[] | select(.rule == "branch.ai_merge") | .message' <<<"$output") == *"has 2001 commits of its own"* ]]
+	session
+	own=$(git branch --show-current)
+	echo mine >src/mine.c && git add -A
+	run git commit -qm mine
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"AI branch 'ai/nightbuilder/2026-01-01/long' has 2001 commits of its own, more than the 2000 the AI-to-AI check compares: refused unchecked (land that branch in the base or delete it"* ]]
+	# 2,000 are compared: the operator shortens it (no hooks), and the same commit moves the branch
+	git -c core.hooksPath=/dev/null update-ref refs/heads/ai/nightbuilder/2026-01-01/long ai/nightbuilder/2026-01-01/long~1
+	git commit -qm mine
+	[ "$(git log --format=%s -1)" = mine ]
 }

@@ -147,23 +147,89 @@ commit_paths(git_repository *repo, const git_oid *cid, bool first, const struct 
 }
 
 /*
- * The fingerprints of a diff's hunks, added to out: each hunk's lines
+ * The line family (issue 11): an added line means something only when it
+ * holds LINE_MIN characters besides white space, LINE_ALNUM of them
+ * letters or digits, and is not one every file has (an include, an
+ * import, a guard macro). Its fingerprint ignores all white space.
+ */
+#define LINE_MIN 12
+#define LINE_ALNUM 6
+
+static const char *const common_lines[] = { "#include", "#import", "import ", "from ", "using ", "package ",
+					    "#pragma", "#ifndef", "#endif", "#if ", "#else", "require ",
+					    "SPDX-License-Identifier", NULL };
+
+static bool
+line_key(const char *s, size_t n, git_oid *out)
+{
+	crypto_hash_sha256_state st;
+	unsigned char md[crypto_hash_sha256_BYTES], chunk[256];
+	size_t sig = 0, alnum = 0, k = 0;
+
+	while (n && strchr(" \t\r\n\v\f", *s) && *s)
+		s++, n--;
+	for (const char *const *c = common_lines; *c; c++)
+		if (n >= strlen(*c) && !strncmp(s, *c, strlen(*c)))
+			return false;
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == ' ' || (ch >= '\t' && ch <= '\r'))
+			continue;
+		sig++;
+		alnum += (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+		chunk[k++] = ch;
+		if (k == sizeof(chunk))
+			crypto_hash_sha256_update(&st, chunk, k), k = 0;
+	}
+	crypto_hash_sha256_update(&st, chunk, k);
+	crypto_hash_sha256_final(&st, md);
+	git_oid_fromraw(out, md);
+	return sig >= LINE_MIN && alnum >= LINE_ALNUM;
+}
+
+/* Sort an oid list and drop repeats. */
+static void
+oids_unique(struct oids *o)
+{
+	size_t w = 0;
+
+	if (!o->len)
+		return;
+	qsort(o->v, o->len, sizeof(*o->v), oid_cmp);
+	for (size_t i = 1; i < o->len; i++)
+		if (git_oid_cmp(&o->v[w], &o->v[i]))
+			git_oid_cpy(&o->v[++w], &o->v[i]);
+	o->len = w + 1;
+}
+
+/* What a diff is read for: its hunks, or its meaningful added lines. */
+enum collect { HUNKS, LINES };
+
+/*
+ * The fingerprints of a diff, added to out. HUNKS: each hunk's lines
  * (context and changes) without line numbers or the file's name, so the
  * same change is known again in a renamed file, inside a merge, or when
- * squashed with others (SHA-256, its first 20 bytes).
+ * squashed with others (SHA-256, its first 20 bytes). LINES: each
+ * meaningful added line (line_key) that the diff does not also remove
+ * (a line moved or put back is no new work).
  */
 static int
-hunks_add(git_diff *diff, struct oids *out)
+diff_collect(git_diff *diff, enum collect what, struct oids *out)
 {
 	size_t n = git_diff_num_deltas(diff);
+	struct oids added = { 0 }, removed = { 0 };
+	int rc = 0;
 
 	if (guard_crypto_init() < 0)
 		return GUARD_EIO;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		git_patch *p = NULL;
-		if (git_patch_from_diff(&p, diff, i) < 0)
-			return fail("cannot read a diff");
-		for (size_t h = 0; p && h < git_patch_num_hunks(p); h++) {
+		if (git_patch_from_diff(&p, diff, i) < 0) {
+			rc = fail("cannot read a diff");
+			break;
+		}
+		for (size_t h = 0; p && h < git_patch_num_hunks(p) && rc == 0; h++) {
 			crypto_hash_sha256_state st;
 			unsigned char md[crypto_hash_sha256_BYTES];
 			const git_diff_line *line;
@@ -171,22 +237,33 @@ hunks_add(git_diff *diff, struct oids *out)
 			int lines = git_patch_num_lines_in_hunk(p, h);
 
 			crypto_hash_sha256_init(&st);
-			for (int l = 0; l < lines; l++) {
+			for (int l = 0; l < lines && rc == 0; l++) {
 				if (git_patch_get_line_in_hunk(&line, p, h, (size_t)l) < 0) {
-					git_patch_free(p);
-					return fail("cannot read a diff");
+					rc = fail("cannot read a diff");
+				} else if (what == HUNKS) {
+					crypto_hash_sha256_update(&st, (const unsigned char *)&line->origin, 1);
+					crypto_hash_sha256_update(&st, (const unsigned char *)line->content, line->content_len);
+					crypto_hash_sha256_update(&st, (const unsigned char *)"", 1);
+				} else if ((line->origin == GIT_DIFF_LINE_ADDITION || line->origin == GIT_DIFF_LINE_DELETION) &&
+					   line_key(line->content, line->content_len, &id)) {
+					oids_add(line->origin == GIT_DIFF_LINE_ADDITION ? &added : &removed, &id);
 				}
-				crypto_hash_sha256_update(&st, (const unsigned char *)&line->origin, 1);
-				crypto_hash_sha256_update(&st, (const unsigned char *)line->content, line->content_len);
-				crypto_hash_sha256_update(&st, (const unsigned char *)"", 1);
 			}
-			crypto_hash_sha256_final(&st, md);
-			git_oid_fromraw(&id, md);
-			oids_add(out, &id);
+			if (what == HUNKS && rc == 0) {
+				crypto_hash_sha256_final(&st, md);
+				git_oid_fromraw(&id, md);
+				oids_add(out, &id);
+			}
 		}
 		git_patch_free(p);
 	}
-	return 0;
+	oids_unique(&removed);
+	for (size_t i = 0; rc == 0 && i < added.len; i++)
+		if (!oids_has(&removed, &added.v[i]))
+			oids_add(out, &added.v[i]);
+	free(added.v);
+	free(removed.v);
+	return rc;
 }
 
 /* The diff of a commit with one parent (or none); 1 for a merge. */
@@ -212,14 +289,14 @@ diff_ids(git_diff *diff, git_oid *pid, struct oids *hunks)
 
 	if (git_diff_patchid(pid, diff, NULL) < 0)
 		return fail("cannot compute a patch-id");
-	if (hunks && (rc = hunks_add(diff, hunks)) < 0)
+	if (hunks && (rc = diff_collect(diff, HUNKS, hunks)) < 0)
 		return rc;
 	return git_diff_num_deltas(diff) ? 0 : 1;
 }
 
-/* The hunks of the diff between two trees (a NULL tree: empty), with renames when renames. */
+/* The hunks (or lines) of the diff between two trees (a NULL tree: empty), with renames when renames. */
 static int
-tree_hunks(git_repository *repo, git_tree *a, git_tree *b, bool renames, struct oids *out)
+tree_collect(git_repository *repo, git_tree *a, git_tree *b, bool renames, enum collect what, struct oids *out)
 {
 	git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
 	git_diff *diff = NULL;
@@ -230,7 +307,7 @@ tree_hunks(git_repository *repo, git_tree *a, git_tree *b, bool renames, struct 
 		if (renames && git_diff_find_similar(diff, &find) < 0)
 			rc = fail("cannot find renames");
 		else
-			rc = hunks_add(diff, out);
+			rc = diff_collect(diff, what, out);
 	}
 	git_diff_free(diff);
 	return rc;
@@ -260,7 +337,7 @@ base_tree(git_repository *repo, const git_oid *a, const git_oid *b, git_tree **o
  * its own; an evil merge brings what no parent had).
  */
 static int
-merge_hunks(git_repository *repo, const git_oid *cid, struct oids *out)
+merge_collect(git_repository *repo, const git_oid *cid, enum collect what, struct oids *out)
 {
 	git_commit *c = NULL, *p1 = NULL, *pk = NULL;
 	git_tree *t = NULL, *t1 = NULL, *tb = NULL, *tk = NULL;
@@ -272,7 +349,7 @@ merge_hunks(git_repository *repo, const git_oid *cid, struct oids *out)
 		rc = fail("cannot read a merge");
 		goto out;
 	}
-	if ((rc = tree_hunks(repo, t1, t, false, &mine)) < 0)
+	if ((rc = tree_collect(repo, t1, t, false, what, &mine)) < 0)
 		goto out;
 	for (unsigned k = 1; k < git_commit_parentcount(c); k++) {
 		git_tree_free(tb), git_tree_free(tk), git_commit_free(pk);
@@ -282,7 +359,7 @@ merge_hunks(git_repository *repo, const git_oid *cid, struct oids *out)
 			goto out;
 		}
 		if ((rc = base_tree(repo, git_commit_id(p1), git_commit_id(pk), &tb)) < 0 ||
-		    (rc = tree_hunks(repo, tb, tk, false, &theirs)) < 0)
+		    (rc = tree_collect(repo, tb, tk, false, what, &theirs)) < 0)
 			goto out;
 	}
 	if (theirs.len)
@@ -312,12 +389,37 @@ report(cJSON *found, const char *branch, const char *how, const struct oids *com
 	cJSON_AddItemToArray(found, o);
 }
 
+/* The meaningful added lines of one unit of what comes in: a commit, a merge, or the branch's net change. */
+struct line_unit {
+	struct oids lines;     /* sorted, unique */
+	struct oids fresh;     /* those new with this update (the net change's), sorted */
+	bool all_fresh;        /* a commit's: every line is new */
+};
+
+/* The other branches' commits' lines, read once per call (commits shared by branches too). */
+struct cached_lines {
+	git_oid id;
+	bool used;
+	struct oids lines;     /* sorted, unique; empty for a merge */
+};
+
+struct line_cache {
+	struct cached_lines *v;
+	size_t cap, len;
+};
+
 struct incoming {
 	struct oids commits;   /* what the update brings in */
 	struct oids picked;    /* their cherry-pick trailers */
 	struct oids pids;      /* their patch-ids, when computed */
 	struct oids hunks;     /* their hunks and those of the branch's net change, when computed */
 	struct guard_list paths; /* the files they change, sorted, when computed */
+	struct line_unit *units; /* their lines, when computed */
+	size_t nunits;
+	struct line_cache cache;
+	bool lines_done;
+	bool lines_any;        /* a unit has lines enough to match */
+	bool hide_done;
 	bool pids_done;
 	bool paths_done;
 	bool paths_known;      /* false: one of them changes files not known (a tree too deep) */
@@ -328,7 +430,16 @@ struct incoming {
 	git_tree *old;         /* the old tip's tree (NULL: none) */
 };
 
-#define INCOMING_INIT(g) { { 0 }, { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, false, false, false, (g), 0, NULL, NULL, NULL }
+#define INCOMING_INIT(g) { { 0 }, { 0 }, { 0 }, { 0 }, GUARD_LIST_INIT, NULL, 0, { NULL, 0, 0 }, false, false, false, \
+			  false, false, false, (g), 0, NULL, NULL, NULL }
+
+/* The index set aside once for the diffs of this call (guard_git_index_hide). */
+static void
+hide_index(struct incoming *in)
+{
+	if (!in->hide_done)
+		in->hidden = guard_git_index_hide(in->g), in->hide_done = true;
+}
 
 static int
 path_cmp(const void *a, const void *b)
@@ -375,13 +486,13 @@ incoming_patch_ids(git_repository *repo, struct incoming *in)
 	if (in->pids_done)
 		return 0;
 	in->pids_done = true;
-	in->hidden = guard_git_index_hide(in->g); /* a patch-id looks up each file's diff driver */
+	hide_index(in); /* a patch-id looks up each file's diff driver */
 	for (size_t i = 0; i < in->commits.len; i++) {
 		git_diff *diff = NULL;
 		if ((rc = commit_diff(repo, &in->commits.v[i], &diff)) == 0 && (rc = diff_ids(diff, &pid, &in->hunks)) == 0)
 			oids_add(&in->pids, &pid);
 		else if (rc == 1 && !diff)
-			rc = merge_hunks(repo, &in->commits.v[i], &in->hunks);
+			rc = merge_collect(repo, &in->commits.v[i], HUNKS, &in->hunks);
 		git_diff_free(diff);
 		if (rc < 0)
 			return rc;
@@ -394,8 +505,8 @@ incoming_patch_ids(git_repository *repo, struct incoming *in)
 	 */
 	if (in->tip) {
 		struct oids net = { 0 }, before = { 0 };
-		if ((rc = tree_hunks(repo, in->base, in->tip, true, &net)) == 0 && in->old)
-			rc = tree_hunks(repo, in->base, in->old, true, &before);
+		if ((rc = tree_collect(repo, in->base, in->tip, true, HUNKS, &net)) == 0 && in->old)
+			rc = tree_collect(repo, in->base, in->old, true, HUNKS, &before);
 		if (before.len)
 			qsort(before.v, before.len, sizeof(*before.v), oid_cmp);
 		for (size_t i = 0; rc == 0 && i < net.len; i++)
@@ -460,6 +571,205 @@ taken(git_repository *repo, const struct incoming *in, const git_oid *cid)
 	return rc;
 }
 
+/*
+ * The lines family (issue 11): what a pick keeps when its hunks and
+ * patch-id are gone (its own lines edited, a change of the branch's
+ * within three lines, the lines copied into a new file). Each commit that
+ * comes in, each merge (what it brings less what its other parents made),
+ * and the branch's whole net change (a pick split over commits or
+ * updates) is a unit. Computed once another branch's commit has lines.
+ */
+static int
+incoming_lines(git_repository *repo, struct incoming *in)
+{
+	int rc = 0;
+
+	if (in->lines_done)
+		return 0;
+	in->lines_done = true;
+	hide_index(in);
+	in->units = guard_xcalloc(in->commits.len + 1, sizeof(*in->units));
+	for (size_t i = 0; i < in->commits.len && rc >= 0; i++) {
+		struct line_unit *u = &in->units[in->nunits++];
+		git_diff *diff = NULL;
+		u->all_fresh = true;
+		if ((rc = commit_diff(repo, &in->commits.v[i], &diff)) == 0)
+			rc = diff_collect(diff, LINES, &u->lines);
+		else if (rc == 1 && !diff)
+			rc = merge_collect(repo, &in->commits.v[i], LINES, &u->lines);
+		git_diff_free(diff);
+	}
+	if (rc >= 0 && in->tip) {
+		/*
+		 * The net change counts whole (a pick brought two lines an update
+		 * stays a pick), but only when this update brings one of the
+		 * lines: what was there before was compared then, and a branch
+		 * that copied our lines since is not ours to answer for.
+		 */
+		struct line_unit *u = &in->units[in->nunits++];
+		struct oids before = { 0 };
+		if ((rc = tree_collect(repo, in->base, in->tip, true, LINES, &u->lines)) == 0 && in->old)
+			rc = tree_collect(repo, in->base, in->old, true, LINES, &before);
+		oids_unique(&before);
+		oids_unique(&u->lines);
+		for (size_t i = 0; rc >= 0 && i < u->lines.len; i++)
+			if (!oids_has(&before, &u->lines.v[i]))
+				oids_add(&u->fresh, &u->lines.v[i]);
+		free(before.v);
+	}
+	for (size_t i = 0; i < in->nunits; i++) {
+		oids_unique(&in->units[i].lines);
+		in->lines_any |= in->units[i].lines.len >= 2;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* The cache's slot for a commit (a new one unused); grown first, so slots are good until the next call. */
+static struct cached_lines *
+cache_slot(struct line_cache *c, const git_oid *id)
+{
+	size_t h;
+
+	if (2 * (c->len + 1) > c->cap) {
+		struct line_cache big = { guard_xcalloc(c->cap ? c->cap * 2 : 256, sizeof(*c->v)), c->cap ? c->cap * 2 : 256, 0 };
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->v[i].used)
+				*cache_slot(&big, &c->v[i].id) = c->v[i], big.len++;
+		free(c->v);
+		*c = big;
+	}
+	memcpy(&h, id->id, sizeof(h));
+	for (h %= c->cap; c->v[h].used && !git_oid_equal(&c->v[h].id, id); h = (h + 1) % c->cap)
+		;
+	return &c->v[h];
+}
+
+/* Another branch's commit's meaningful added lines (none for a merge), read once per call. */
+static int
+other_lines(git_repository *repo, struct incoming *in, const git_oid *cid, const struct oids **out)
+{
+	struct cached_lines *e = cache_slot(&in->cache, cid);
+	git_diff *diff = NULL;
+	struct oids lines = { 0 };
+	int rc;
+
+	if (!e->used) {
+		if ((rc = commit_diff(repo, cid, &diff)) == 0)
+			rc = diff_collect(diff, LINES, &lines);
+		git_diff_free(diff);
+		if (rc < 0) {
+			free(lines.v);
+			return rc;
+		}
+		oids_unique(&lines);
+		e = cache_slot(&in->cache, cid);
+		git_oid_cpy(&e->id, cid);
+		e->used = true;
+		e->lines = lines;
+		in->cache.len++;
+	}
+	*out = &e->lines;
+	return 0;
+}
+
+/*
+ * How many of a commit's n meaningful lines another commit must bring in
+ * to be its pick: half of them (rounded up), at least 2 (one shared line
+ * is everyday code), at most 3 (a long change picked with a few of its
+ * lines edited).
+ */
+static size_t
+line_k(size_t n)
+{
+	size_t k = (n + 1) / 2;
+	return k < 2 ? 2 : k > 3 ? 3 : k;
+}
+
+struct line_owner {
+	git_oid line;
+	size_t commit; /* index in theirs */
+};
+
+static int
+owner_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const struct line_owner *)a)->line, &((const struct line_owner *)b)->line);
+}
+
+struct line_hit {
+	size_t commit;
+	bool fresh;
+};
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	size_t x = ((const struct line_hit *)a)->commit, y = ((const struct line_hit *)b)->commit;
+	return (x > y) - (x < y);
+}
+
+/* The commits of theirs (not in skip) of which a unit that comes in brings K lines or more, added to out. */
+static int
+lines_against(git_repository *repo, struct incoming *in, const struct oids *theirs, const struct oids *skip,
+	      struct oids *out)
+{
+	struct line_owner *own = NULL;
+	struct line_hit *hits = NULL;
+	size_t nown = 0, aown = 0, *count = guard_xcalloc(theirs->len + 1, sizeof(*count));
+	bool *flagged = guard_xcalloc(theirs->len + 1, sizeof(*flagged));
+	int rc = 0;
+
+	for (size_t i = 0; i < theirs->len && rc == 0; i++) {
+		const struct oids *lines;
+		if (oids_has(skip, &theirs->v[i]) || (rc = other_lines(repo, in, &theirs->v[i], &lines)) < 0 ||
+		    lines->len < 2)
+			continue;
+		count[i] = lines->len;
+		if (nown + lines->len > aown)
+			own = guard_xrealloc(own, (aown = 2 * (nown + lines->len)) * sizeof(*own));
+		for (size_t l = 0; l < lines->len; l++)
+			git_oid_cpy(&own[nown].line, &lines->v[l]), own[nown++].commit = i;
+	}
+	/* what comes in is diffed only when another commit has lines to match (none: most commits) */
+	if (nown && rc == 0 && (rc = incoming_lines(repo, in)) == 0 && in->lines_any)
+		qsort(own, nown, sizeof(*own), owner_cmp);
+	for (size_t u = 0; rc == 0 && nown && in->lines_any && u < in->nunits; u++) {
+		const struct line_unit *unit = &in->units[u];
+		size_t nhits = 0, ahits = 0;
+		for (size_t l = 0; l < unit->lines.len; l++) {
+			size_t lo = 0, hi = nown;
+			while (lo < hi) { /* the first owner not below the line */
+				size_t mid = lo + (hi - lo) / 2;
+				if (git_oid_cmp(&own[mid].line, &unit->lines.v[l]) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < nown && git_oid_equal(&own[lo].line, &unit->lines.v[l]); lo++) {
+				if (nhits == ahits)
+					hits = guard_xrealloc(hits, (ahits = ahits ? 2 * ahits : 64) * sizeof(*hits));
+				hits[nhits].commit = own[lo].commit;
+				hits[nhits++].fresh = unit->all_fresh || oids_has(&unit->fresh, &unit->lines.v[l]);
+			}
+		}
+		if (nhits)
+			qsort(hits, nhits, sizeof(*hits), hit_cmp);
+		for (size_t h = 0; h < nhits;) {
+			size_t c = hits[h].commit, total = 0;
+			bool fresh = false;
+			for (; h < nhits && hits[h].commit == c; h++)
+				total++, fresh |= hits[h].fresh;
+			if (total >= line_k(count[c]) && fresh && !flagged[c])
+				flagged[c] = true, oids_add(out, &theirs->v[c]);
+		}
+	}
+	free(own);
+	free(hits);
+	free(count);
+	free(flagged);
+	return rc;
+}
+
 /* Compare what comes in with one other AI branch's own commits. */
 static int
 against(git_repository *repo, struct incoming *in, const char *branch, const git_oid *tip, const git_oid *hide,
@@ -503,8 +813,18 @@ against(git_repository *repo, struct incoming *in, const char *branch, const git
 		}
 		rc = 0;
 	}
-	if (picked.len)
+	if (picked.len) {
 		report(found, branch, "cherry-pick", &picked);
+		goto out;
+	}
+	if (!hit.len && theirs.len > PATCHID_OTHER_MAX) {
+		rc = guard_error(GUARD_EDENY, "AI branch '%s' has %zu commits of its own, more than the %d the AI-to-AI "
+				 "check compares: refused unchecked (land that branch in the base or delete it, then "
+				 "move this one again)", branch, theirs.len, PATCHID_OTHER_MAX);
+		goto out;
+	}
+	if (theirs.len > hit.len && (rc = lines_against(repo, in, &theirs, &hit, &picked)) == 0 && picked.len)
+		report(found, branch, "lines", &picked);
 out:
 	free(theirs.v);
 	free(hit.v);
@@ -608,12 +928,19 @@ guard_git_ai_merges(struct guard_git *g, const struct guard_branch_rules *r, con
 	if (err != GIT_ITEROVER)
 		rc = fail("cannot list the branches");
 out:
-	guard_git_index_unhide(g, in.hidden);
+	if (in.hide_done)
+		guard_git_index_unhide(g, in.hidden);
 	git_branch_iterator_free(it);
 	free(in.commits.v);
 	free(in.picked.v);
 	free(in.pids.v);
 	free(in.hunks.v);
+	for (size_t i = 0; i < in.nunits; i++)
+		free(in.units[i].lines.v), free(in.units[i].fresh.v);
+	free(in.units);
+	for (size_t i = 0; i < in.cache.cap; i++)
+		free(in.cache.v[i].lines.v);
+	free(in.cache.v);
 	git_tree_free(in.base);
 	git_tree_free(in.tip);
 	git_tree_free(in.old);
@@ -629,7 +956,8 @@ guard_git_merge_evidence(const cJSON *finding)
 	struct guard_buf list = GUARD_BUF_INIT;
 	int n = 0;
 
-	guard_buf_addstr(&list, how && !strcmp(how, "merge") ? "commits of" : "cherry-picked commits of");
+	guard_buf_addstr(&list, how && !strcmp(how, "merge") ? "commits of"
+				: how && !strcmp(how, "lines") ? "the added lines of commits" : "cherry-picked commits of");
 	cJSON_ArrayForEach(c, commits)
 		if (n++ < 5)
 			guard_buf_addf(&list, " %.12s", c->valuestring);

@@ -59,14 +59,17 @@ normalise(const char *abs)
  */
 #define RESOLVE_CACHE 1024
 
-static char *
-realpath_cached(const char *path)
+struct resolve_slot {
+	char *path, *resolved; /* resolved NULL: did not resolve */
+	time_t at;
+};
+
+/* path's slot, and whether it holds path's answer of this second (*fresh). */
+static struct resolve_slot *
+resolve_slot(const char *path, time_t *now, bool *fresh)
 {
-	static _Thread_local struct resolve_slot {
-		char *path, *resolved; /* resolved NULL: did not resolve */
-		time_t at;
-	} *cache; /* RESOLVE_CACHE slots, made on first use (guard_thread_calloc) */
-	struct timespec now;
+	static _Thread_local struct resolve_slot *cache; /* RESOLVE_CACHE slots, made on first use (guard_thread_calloc) */
+	struct timespec ts;
 	unsigned h = 2166136261u;
 
 	for (const char *p = path; *p; p++)
@@ -74,15 +77,82 @@ realpath_cached(const char *path)
 	h %= RESOLVE_CACHE;
 	if (!cache)
 		cache = guard_thread_calloc(RESOLVE_CACHE * sizeof(*cache));
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	if (cache[h].path && cache[h].at == now.tv_sec && !strcmp(cache[h].path, path))
-		return cache[h].resolved ? guard_xstrdup(cache[h].resolved) : NULL;
-	free(cache[h].path);
-	free(cache[h].resolved);
-	cache[h].path = guard_xstrdup(path);
-	cache[h].resolved = realpath(path, NULL);
-	cache[h].at = now.tv_sec;
-	return cache[h].resolved ? guard_xstrdup(cache[h].resolved) : NULL;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	*now = ts.tv_sec;
+	*fresh = cache[h].path && cache[h].at == *now && !strcmp(cache[h].path, path);
+	return &cache[h];
+}
+
+/* The answer for path, kept in its slot (resolved is taken); a copy returned. */
+static char *
+resolve_keep(const char *path, char *resolved)
+{
+	time_t now;
+	bool fresh;
+	struct resolve_slot *s = resolve_slot(path, &now, &fresh);
+
+	free(s->path);
+	free(s->resolved);
+	s->path = guard_xstrdup(path);
+	s->resolved = resolved;
+	s->at = now;
+	return resolved ? guard_xstrdup(resolved) : NULL;
+}
+
+/* A fresh answer for path (*fresh), a copy returned. */
+static char *
+resolve_known(const char *path, bool *fresh)
+{
+	time_t now;
+	struct resolve_slot *s = resolve_slot(path, &now, fresh);
+
+	return *fresh && s->resolved ? guard_xstrdup(s->resolved) : NULL;
+}
+
+static char *
+realpath_cached(const char *path)
+{
+	bool fresh;
+	char *known = resolve_known(path, &fresh);
+
+	return fresh ? known : resolve_keep(path, realpath(path, NULL));
+}
+
+/*
+ * realpath_cached of a path through its folder's, asked the same way
+ * (issue 11: check decides 50 paths in a few folders, and realpath(3)
+ * costs a readlink per component of each): a name that is no symlink
+ * resolves to its folder's answer and the name, one that is not there to
+ * nothing, as realpath(3) says; a symlink, or any other answer of lstat,
+ * goes to realpath(3) itself. Each folder costs one lstat a second; the
+ * folders past LEAF_DEPTH one realpath(3).
+ */
+#define LEAF_DEPTH 64 /* deeper folders go to realpath(3) whole */
+
+static char *
+realpath_leaf(const char *path, int depth)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	bool fresh, missing;
+	char *known, *resolved = NULL;
+
+	if (!slash || slash == path || !slash[1] || !strcmp(slash, "/..") || !strcmp(slash, "/.") || depth >= LEAF_DEPTH)
+		return realpath_cached(path);
+	known = resolve_known(path, &fresh);
+	if (fresh)
+		return known;
+	missing = lstat(path, &st) < 0;
+	if (missing ? errno != ENOENT : S_ISLNK(st.st_mode)) {
+		resolved = realpath(path, NULL);
+	} else if (!missing) {
+		char *dir = guard_xstrndup(path, (size_t)(slash - path));
+		char *rdir = realpath_leaf(dir, depth + 1);
+		resolved = rdir ? guard_xasprintf("%s%s", strcmp(rdir, "/") ? rdir : "", slash) : realpath(path, NULL);
+		free(rdir);
+		free(dir);
+	}
+	return resolve_keep(path, resolved);
 }
 
 char *
@@ -120,7 +190,7 @@ guard_path_resolve(const char *base, const char *path, const char *home)
 	for (;;) {
 		char saved = norm[n];
 		norm[n] = '\0';
-		resolved = realpath_cached(n ? norm : "/");
+		resolved = n ? realpath_leaf(norm, 0) : realpath_cached("/");
 		norm[n] = saved;
 		if (resolved || n == 0)
 			break;

@@ -12,6 +12,7 @@
 #   BENCH_BEFORE=OTHER-BIN-DIR    another build in the same hyperfine runs:
 #                                 its hooks (in a core.hooksPath of their
 #                                 own) and its check, named *-before
+#   BENCH_PART=check              only part 2 (check against numstat)
 set -eu
 cd "$(dirname "$0")/../.."
 bin=$(cd "${1:-bin}" && pwd)
@@ -37,19 +38,21 @@ awk 'BEGIN { for (d = 0; d < 200; d++) system("mkdir -p src/d" d);
 git add -A && git commit -qm 'twenty thousand files'
 echo "files: $(git ls-files | wc -l)"
 
+part=${BENCH_PART:-all}
 # 1. reference-transaction: a pair of updates (to a commit and back), with
 # core.hooksPath=/dev/null for the run without hooks, in the same hyperfine
 upd() { # upd NAME REF A B: hyperfine's command for one pair
 	echo "sh -c 'git $1 update-ref $2 $3 && git $1 update-ref $2 $4'"
 }
-guard-git install >/dev/null
-if [ -n "$before" ]; then
+[ "$part" = check ] || guard-git install >/dev/null
+if [ -n "$before" ] && [ "$part" != check ]; then
 	git config core.hooksPath "$tmp/hooks-before"
 	"$before/guard-git" install >/dev/null
 	git config --unset core.hooksPath
 fi
 # with_before NAME COMMAND: hyperfine's arguments for the other build's run, if any
 with_before() { [ -z "$before" ] || printf '%s\n' -n "$1" "$2"; }
+if [ "$part" != check ]; then
 git checkout -q -b feature/bench
 for i in 1 2; do echo "$i" >>src/d0/f0.c; git commit -qam "feature $i"; done
 a=$(git rev-parse HEAD~1) b=$(git rev-parse HEAD)
@@ -85,6 +88,7 @@ tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 5 -r 60 --export-json "$out
 git -c core.hooksPath=/dev/null update-ref -d refs/heads/ai/nightbuilder/2026-01-01/other
 guard-session end >/dev/null 2>&1 || true
 guard-git uninstall >/dev/null
+fi
 
 # 2. check against numstat, 500 changed lines
 git checkout -q -b ai/nightbuilder/2026-01-01/bench main
@@ -103,7 +107,7 @@ tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 3 -r 30 --export-json "$out
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
 cpu() { jq -r --arg n "$2" '.results[] | select(.command == $n) | (.user + .system) * 1000' "$1"; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-for k in nosession session other; do
+[ "$part" = check ] || for k in nosession session other; do
 	for h in hooks ${before:+hooks-before}; do
 		p=$(median "$out/reftx-$k.json" plain) m=$(median "$out/reftx-$k.json" "$h")
 		pc=$(cpu "$out/reftx-$k.json" plain) mc=$(cpu "$out/reftx-$k.json" "$h")

@@ -96,6 +96,78 @@ TEST(path_resolve_lexical_and_symlinks)
 	free(r), free(want), free(canon), free(dir), free(link);
 }
 
+/* The answer guard_path_resolve gave before issue 11: realpath(3) of the longest existing prefix, the rest appended. */
+static char *
+resolve_by_prefix(const char *abs)
+{
+	char *p = guard_xstrdup(abs), *r = NULL;
+	size_t n = strlen(p);
+
+	for (;;) {
+		char saved = p[n];
+		p[n] = '\0';
+		r = realpath(n ? p : "/", NULL);
+		p[n] = saved;
+		if (r || !n)
+			break;
+		while (n && p[n - 1] != '/')
+			n--;
+		if (n)
+			n--;
+	}
+	char *out = guard_xasprintf("%s%s", r && strcmp(r, "/") ? r : "", p + n);
+	free(r);
+	free(p);
+	return out;
+}
+
+TEST(path_resolve_through_the_folder_same_answers)
+{
+	char *real = tmp_path("rf"), *sub = tmp_path("rf/sub"), *file = tmp_path("rf/sub/f.c");
+	char *dlink = tmp_path("dl"), *flink = tmp_path("rf/fl"), *dangling = tmp_path("rf/dangling");
+	char *chain = tmp_path("rf/chain"), *rel = tmp_path("rf/sub/rel");
+	struct guard_buf deep = GUARD_BUF_INIT, deeplink = GUARD_BUF_INIT;
+	struct guard_list names = GUARD_LIST_INIT;
+	const char *fixed[] = { "rf/sub/f.c", "dl/sub/f.c", "dl/sub/new.c", "rf/fl", "dl/fl", "rf/dangling",
+				"rf/dangling/x", "rf/chain", "rf/sub/rel", "dl/sub/rel", "rf/sub/f.c/x", "rf/sub",
+				"dl/sub", "dl", "rf/missing/deeper/x.c", "dl/sub/../fl", NULL };
+
+	mkdir(real, 0755), mkdir(sub, 0755);
+	int fd = open(file, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	CHECK(symlink(real, dlink) == 0);
+	CHECK(symlink(file, flink) == 0);
+	CHECK(symlink("/nonexistent/target", dangling) == 0);
+	CHECK(symlink(flink, chain) == 0);
+	CHECK(symlink("../fl", rel) == 0);
+	/* folders deeper than the walk through them (LEAF_DEPTH), a symlink at the bottom */
+	guard_buf_addf(&deep, "%s/rf/sub", tmpdir);
+	for (int i = 0; i < 70; i++) {
+		guard_buf_addstr(&deep, "/x");
+		mkdir(deep.buf, 0755);
+	}
+	guard_buf_addf(&deeplink, "%s/l", deep.buf);
+	CHECK(symlink(file, deeplink.buf) == 0);
+	for (const char **n = fixed; *n; n++)
+		guard_list_add(&names, *n);
+	guard_list_add(&names, deeplink.buf + strlen(tmpdir) + 1);
+	guard_list_add(&names, deep.buf + strlen(tmpdir) + 1);
+	guard_buf_addstr(&deep, "/new/file.c");
+	guard_list_add(&names, deep.buf + strlen(tmpdir) + 1);
+	guard_list_add(&names, "dl/sub/x/x/x/x/x/x/x/x");
+	for (size_t i = 0; i < names.len; i++) {
+		char *lex = guard_path_lexical(tmpdir, names.items[i], NULL), *want = resolve_by_prefix(lex);
+		char *got = guard_path_resolve(tmpdir, names.items[i], NULL);
+		if (strcmp(got, want))
+			printf("# %s: got %s, want %s\n", names.items[i], got, want);
+		CHECK_STR(got, want);
+		free(got), free(want), free(lex);
+	}
+	guard_list_clear(&names);
+	guard_buf_release(&deep), guard_buf_release(&deeplink);
+	free(real), free(sub), free(file), free(dlink), free(flink), free(dangling), free(chain), free(rel);
+}
+
 TEST(path_inside_and_display)
 {
 	CHECK(guard_path_inside("/p", "/p"));
@@ -494,6 +566,7 @@ main(void)
 	RUN(glob_classes_braces_escapes);
 	RUN(glob_path_rules);
 	RUN(path_resolve_lexical_and_symlinks);
+	RUN(path_resolve_through_the_folder_same_answers);
 	RUN(path_inside_and_display);
 	RUN(project_root_walks_up);
 	RUN(duration_parse);
