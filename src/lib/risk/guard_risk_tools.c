@@ -345,6 +345,128 @@ mcp_roots(struct risk_state *st, const char *tool, const cJSON *event)
 	}
 }
 
+/* A key whose value a runner runs: its name without case, '_' or '-' is in the list. */
+static bool
+command_key(const char *key)
+{
+	static const char *const keys[] = { "cmd", "cmds", "commands", "cmdline", "commandline", "script", "scripts",
+					    "shellcommand", "shellcmd", "bash", "sh", "shell", "exec", "run", NULL };
+	char k[32];
+	size_t n = 0;
+
+	for (; *key && n + 1 < sizeof(k); key++)
+		if (*key != '_' && *key != '-')
+			k[n++] = (char)tolower((unsigned char)*key);
+	if (*key)
+		return false;
+	k[n] = '\0';
+	for (size_t i = 0; keys[i]; i++)
+		if (!strcmp(k, keys[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A tool whose name says it runs what it is given: a whole word of the
+ * tool's own name (after the server's, split at '_', '-', '.' and
+ * lowerUpper), so "retrieval" or "truncate" are not "eval" or "run".
+ */
+static bool
+runner_tool(const char *tool)
+{
+	static const char *const words[] = { "exec", "execute", "run", "shell", "terminal", "command", "cmd", "bash",
+					     "sh", "console", "tty", "spawn", "eval", "script", NULL };
+	const char *name = tool, *p;
+	char word[32];
+	size_t n = 0;
+
+	for (p = tool; (p = strstr(p, "__")); p += 2)
+		name = p + 2;
+	for (p = name;; p++) {
+		bool boundary = !*p || *p == '_' || *p == '-' || *p == '.' ||
+				(n && isupper((unsigned char)*p) && islower((unsigned char)p[-1]));
+		if (boundary && n) {
+			word[n] = '\0';
+			for (size_t i = 0; words[i]; i++)
+				if (!strcmp(word, words[i]))
+					return true;
+			n = 0;
+		}
+		if (!*p)
+			return false;
+		if (isalnum((unsigned char)*p) && n + 1 < sizeof(word))
+			word[n++] = (char)tolower((unsigned char)*p);
+	}
+}
+
+static void
+command_text(struct risk_state *st, const char *tool, const char *key, const char *text)
+{
+	risk_explain(st, "%s (%s): %s", tool, key, text);
+	risk_command_line(st, text, strlen(text));
+}
+
+/* An array of strings as one argv line (shell-quoted), after its program when one is named. */
+static void
+command_argv(struct risk_state *st, const char *tool, const char *key, const char *program, const cJSON *arr)
+{
+	struct guard_buf line = GUARD_BUF_INIT;
+	const cJSON *it;
+
+	if (program)
+		guard_buf_addf(&line, "'%s'", program);
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it))
+			continue;
+		guard_buf_addstr(&line, line.len ? " '" : "'");
+		for (const char *c = it->valuestring; *c; c++)
+			guard_buf_addstr(&line, *c == '\'' ? "'\\''" : (char[2]){ *c, 0 });
+		guard_buf_addch(&line, '\'');
+	}
+	if (line.len)
+		command_text(st, tool, key, line.buf);
+	guard_buf_release(&line);
+}
+
+/*
+ * The command an MCP tool runs, under whatever key its server chose
+ * (attacker finding N12): `script`, `commands`, `shell_command`,
+ * `program` + `args`... are run as the `command` key is. A tool whose
+ * name says it runs things has every top-level string (and each string
+ * of an array, and the array as one argv) read as a command line too:
+ * what it is given is what it runs. `command` itself is analysed above.
+ */
+static void
+mcp_commands(struct risk_state *st, const char *tool, const cJSON *input)
+{
+	bool runner = runner_tool(tool);
+	const char *program = input_str(input, "program");
+	const cJSON *it;
+
+	if (!program)
+		program = input_str(input, "executable");
+	if (!cJSON_IsObject(input))
+		return;
+	cJSON_ArrayForEach(it, input) {
+		const char *key = it->string ? it->string : "";
+		if (!strcmp(key, "command") || !(runner || command_key(key) || (program && (!strcmp(key, "args") ||
+											   !strcmp(key, "argv")))))
+			continue;
+		if (cJSON_IsString(it)) {
+			command_text(st, tool, key, it->valuestring);
+		} else if (cJSON_IsArray(it)) {
+			const cJSON *el;
+			bool argv = !strcmp(key, "args") || !strcmp(key, "argv");
+			if (!argv || !program)
+				cJSON_ArrayForEach(el, it) if (cJSON_IsString(el)) command_text(st, tool, key, el->valuestring);
+			command_argv(st, tool, key, argv ? program : NULL, it);
+		}
+	}
+	if (program && runner && !cJSON_GetObjectItemCaseSensitive(input, "args") &&
+	    !cJSON_GetObjectItemCaseSensitive(input, "argv"))
+		command_text(st, tool, "program", program);
+}
+
 static void
 annotations(struct risk_state *st, const char *tool, const cJSON *event, const cJSON *input)
 {
@@ -376,15 +498,16 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 			break;
 		}
 	const cJSON *cmdv = cJSON_GetObjectItemCaseSensitive(input, "command");
+	/* An exec tool's command runs in the pod or container: its paths are not ours. */
+	bool was = st->remote;
+	st->remote = st->remote || exec;
 	if (cJSON_IsString(cmdv) || cJSON_IsArray(cmdv)) {
-		/* An exec tool's command runs in the pod or container: its paths are not ours. */
-		bool was = st->remote;
-		st->remote = st->remote || exec;
 		if (exec)
 			risk_explain(st, "    %s: the command runs remotely", tool);
 		analyse_command(st, tool, input);
-		st->remote = was;
 	}
+	mcp_commands(st, tool, input);
+	st->remote = was;
 	const char *sql = input_str(input, "sql");
 	if (!sql && (name_has(tool, "sql") || name_has(tool, "postgres") || name_has(tool, "mysql") ||
 		     name_has(tool, "database") || name_has(tool, "bigquery") || name_has(tool, "supabase") ||
