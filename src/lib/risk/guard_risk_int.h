@@ -207,6 +207,8 @@ void risk_written_code(struct risk_state *st, const char *lang, const char *code
 void risk_written_tool(struct risk_state *st, const char *tool, const cJSON *input);
 /* text who writes into path: scanned (a finding is critical), git drivers named in .gitattributes/.gitmodules high */
 void risk_written_text(struct risk_state *st, const char *who, const char *path, const char *text);
+/* Free a state's scanner unless it is the one kept for the policy (guard_risk_written.c). */
+void risk_scanner_release(struct guard_scanner *s);
 /* The environment as a whole sent over the network ($(env) in curl's arguments, os.environ to urlopen). */
 void risk_secret_code(struct risk_state *st, const char *lang, const char *code);
 /* Programs in files the command runs (guard_risk_files.c): a script by path; make's and npm's files. */
