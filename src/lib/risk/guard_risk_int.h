@@ -113,6 +113,8 @@ size_t risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg
 		     const struct guard_shell_word **out, size_t max);
 bool risk_word_is(const struct guard_shell_word *w, const char *s);
 /* name is one of the NULL-terminated names. */
+/* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
+void risk_set_name(struct risk_cmd *c);
 bool risk_name_in(const char *const *names, const char *name);
 /* text holds one of the NULL-terminated needles somewhere. */
 bool risk_text_has_any(const char *text, const char *const *needles);
