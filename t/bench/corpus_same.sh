@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Whether two builds rate every t/corpus case byte for byte the same: each
 # case as an event through one guard-risk stream (so what a stream keeps
 # from one event to the next is exercised), and each command through
@@ -8,7 +8,7 @@
 #   t/bench/corpus_same.sh BEFORE/bin AFTER/bin
 # Prints the number of cases and "identical", or the first difference and
 # exits 1.
-set -eu
+set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -eq 2 ] || { echo "usage: $0 BEFORE-BIN AFTER-BIN" >&2; exit 2; }
 command -v jq >/dev/null || { echo "$0: needs jq" >&2; exit 2; }
@@ -24,15 +24,14 @@ cat t/corpus/*.jsonl | jq -c --arg p "$proj" '{v:1, id:("case-" + (input_line_nu
 	actor:{user:"claude", role:"agent"},
 	tool:(.tool // "Bash"), input:(if .tool then (.input // {}) else {command:.command} end)}
 	+ (if .hints then {hints:.hints} else {} end)' >"$tmp/events.jsonl"
-cat t/corpus/*.jsonl | jq -r 'select(.tool == null) | .command | @json' >"$tmp/commands"
+cat t/corpus/*.jsonl | jq -j 'select(.tool == null) | .command + "\u0000"' >"$tmp/commands"
 n=$(wc -l <"$tmp/events.jsonl")
 k=0
 for b in "$@"; do
 	bin=$(cd "$b" && pwd)
 	(cd "$proj" && "$bin/guard-risk" <"$tmp/events.jsonl" >"$tmp/stream.$k" 2>&1) || true
 	: >"$tmp/one.$k"
-	while IFS= read -r c; do
-		c=$(printf '%s' "$c" | jq -r .)
+	while IFS= read -r -d '' c; do
 		(cd "$proj" && "$bin/guard-risk" --command "$c" && "$bin/guard-risk" --command "$c" --explain) \
 			>>"$tmp/one.$k" 2>&1 || echo "exit $?" >>"$tmp/one.$k"
 	done <"$tmp/commands"
@@ -45,4 +44,4 @@ for o in stream one; do
 		exit 1
 	fi
 done
-echo "$n cases (stream), $(wc -l <"$tmp/commands") commands (--command and --explain): identical"
+echo "$n cases (stream), $(tr -cd '\0' <"$tmp/commands" | wc -c) commands (--command and --explain): identical"
