@@ -9,7 +9,8 @@
 # The stream pass always runs (seconds); --each adds the one-process-a-
 # command pass (--command and --explain; minutes on a loaded machine).
 # What the machine itself changes between the two runs is masked in both
-# outputs alike: the entries of the shared /tmp a glob there lists, and
+# outputs alike: the entries of the shared /tmp a glob there lists (and
+# their number, in --explain), and
 # the process id behind /proc/self; both builds write to the same file
 # names (/dev/stdout and /dev/stderr are resolved to them). Prints the number of cases and
 # "identical", or the first difference and exits 1.
@@ -56,7 +57,7 @@ for o in stream one; do
 	for k in 0 1; do
 		# a direct child of /tmp (this script's folder too, where a listing of /tmp names it), and
 		# anything below another one
-		perl -pe 's{/tmp/(?!\Q'"$base"'\E/)[^\s"/,)]+}{/tmp/_}g; s{/proc/[0-9]+/}{/proc/PID/}g' \
+		perl -pe 's{/tmp/(?!\Q'"$base"'\E/)[^\s"/,)]+}{/tmp/_}g; s{/proc/[0-9]+/}{/proc/PID/}g; s{(/tmp/_ matches) [0-9]+}{$1 N}g' \
 			"$out/$o.$k" >"$out/$o.$k.masked"
 	done
 	if ! cmp "$out/$o.0.masked" "$out/$o.1.masked"; then
