@@ -165,6 +165,9 @@ struct guard_risk_config {
 	size_t nallowed_hosts;
 	const cJSON *scan_tree;                  /* the policy tree whose scan rules (forbidden_patterns,
 						    redact) text a command writes into a file is checked against */
+	unsigned long serial;                    /* this compiled policy's number in the process, from 1 (0: a
+						    config made by hand); what the analyzer keeps per policy is
+						    keyed on it, never on an address that a later policy may reuse */
 };
 
 const struct guard_risk_config *guard_policy_risk(const struct guard_policy *p);

@@ -6,6 +6,8 @@
  * RBAC tables and the risk configuration. Everything is built once at
  * load; evaluation only reads.
  */
+#include <stdatomic.h>
+
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_policy_internal.h"
@@ -243,6 +245,8 @@ parse_level_class(const char *s, enum guard_level *level, char *cls)
 	return guard_level_parse(buf, level);
 }
 
+static atomic_ulong risk_serial;
+
 static void
 compile_risk(struct guard_policy *p)
 {
@@ -260,6 +264,7 @@ compile_risk(struct guard_policy *p)
 	risk_list(p, risk, "allowed_hosts", &p->allowed_hosts, &cfg->allowed_hosts, &cfg->nallowed_hosts, false);
 	risk_list(p, risk, "critical_namespaces", NULL, &cfg->critical_namespaces, &cfg->ncritical_namespaces, false);
 	cfg->scan_tree = p->tree;
+	cfg->serial = atomic_fetch_add(&risk_serial, 1) + 1;
 
 	for (const cJSON *e = tools ? tools->child : NULL; e; e = e->next)
 		n++;

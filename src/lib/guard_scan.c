@@ -96,6 +96,7 @@ struct guard_scanner {
 	pcre2_match_context *mctx;
 	cJSON *exclude;       /* scan.exclude globs */
 	bool allow_inline;
+	bool jit_each_text;   /* JIT only for a text of JIT_FROM bytes, whatever came before (a reused scanner) */
 };
 
 static const struct builtin_info *
@@ -407,6 +408,12 @@ void
 guard_scanner_inline_allow(struct guard_scanner *s, bool on)
 {
 	s->allow_inline = on;
+}
+
+void
+guard_scanner_jit_each_text(struct guard_scanner *s)
+{
+	s->jit_each_text = true;
 }
 
 static bool
@@ -766,7 +773,7 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 				end = nl ? (size_t)(nl - text) + 1 : len;
 			}
 			while (from <= end) {
-				int m = match(s, r->re, r->jit, text, end, from);
+				int m = match(s, r->re, r->jit && (len >= JIT_FROM || !s->jit_each_text), text, end, from);
 				if (m == PCRE2_ERROR_NOMATCH)
 					break;
 				const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);

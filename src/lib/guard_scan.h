@@ -28,6 +28,13 @@ void guard_scanner_free(struct guard_scanner *s);
 /* Honour inline "guard-scan:allow RULE-ID reason" comments (default on; the hook turns them off). */
 void guard_scanner_inline_allow(struct guard_scanner *s, bool on);
 
+/*
+ * A scanner kept for many texts (the analyzer's, one per policy) scans
+ * each text as a new scanner would: a rule's JIT code, made when it first
+ * met a large text, is used for large texts only.
+ */
+void guard_scanner_jit_each_text(struct guard_scanner *s);
+
 /* Whether the policy's scan.exclude globs name path (such a file is not scanned). */
 bool guard_scanner_excluded(const struct guard_scanner *s, const char *path);
 

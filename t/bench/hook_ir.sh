@@ -11,6 +11,7 @@
 set -euo pipefail
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
 	{ echo "hook_ir.sh: needs valgrind (make bench installs it)" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # each build with the policy of its own tree (an older build may not read a newer one)
@@ -36,7 +37,6 @@ for b in "$@"; do
 		"$b/guard" hook claude >/dev/null 2>&1) || true
 	k=$((k + 1))
 done
-root=$(cd "$(dirname "$0")/../.." && pwd)
 cmds=("npm test" "git status" "rm -rf build" "cat README.md" "grep -rn TODO src | head"
 	"git push --force origin main" "python3 -c 'import os; print(os.getcwd())'" "find . -name '*.o' -delete"
 	"find . -name '*.tmp' | xargs rm -f" "echo 'make test' > run.sh && sh run.sh"

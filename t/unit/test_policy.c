@@ -8,6 +8,7 @@
 #include "guard_error.h"
 #include "guard_policy.h"
 #include "guard_policy_test.h"
+#include "guard_risk.h"
 #include "guard_yaml.h"
 
 static char tmpdir[256];
@@ -779,6 +780,68 @@ TEST(policy_case_runner_reports)
 	guard_buf_release(&report);
 }
 
+/* One command's risk reasons under policy p, joined by " | ". */
+static char *
+risk_reasons(const struct guard_policy *p, const char *command)
+{
+	struct guard_risk_ctx ctx = { guard_policy_risk(p), tmpdir, tmpdir, tmpdir, NULL };
+	struct guard_risk r;
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	guard_risk_init(&r);
+	if (guard_risk_command(&ctx, command, &r) == 0)
+		for (size_t i = 0; i < r.reasons.len; i++)
+			guard_buf_addf(&b, "%s | ", r.reasons.items[i]);
+	guard_risk_release(&r);
+	return guard_buf_detach(&b);
+}
+
+#define RISK_POLICY(name, word) \
+	"version: 1\nrisk:\n  protected_paths: [\"" name "state/**\"]\n" \
+	"forbidden_patterns:\n  - {id: word-" name ", regex: \"" word "-[0-9]+\", message: a " word " number, " \
+	"severity: high, keywords: [" word "]}\n"
+
+/*
+ * What the analyzer keeps from one event to the next (the secret scanner,
+ * the protected-path stems) belongs to one compiled policy: a policy
+ * loaded after another, even at the freed one's address, is rated by its
+ * own rules, never by what was kept for the first.
+ */
+TEST(policy_risk_kept_per_policy)
+{
+	struct guard_policy *a = load1(RISK_POLICY("zz", "zebra"));
+	CHECK(a != NULL);
+	if (!a)
+		return;
+	unsigned long serial_a = guard_policy_risk(a)->serial;
+	char *s1 = risk_reasons(a, "echo 'zebra-42' > notes.txt");
+	char *s2 = risk_reasons(a, "frobnicate --out=zzstate/f");
+	CHECK(strstr(s1, "rule word-zz") != NULL);
+	CHECK(strstr(s2, "names guard's own state and is no read-only use: zzstate/f") != NULL);
+	free(s1), free(s2);
+	guard_policy_free(a);
+
+	for (int round = 0; round < 3; round++) {
+		struct guard_policy *b = load1(RISK_POLICY("yy", "yak"));
+		CHECK(b != NULL);
+		if (!b)
+			return;
+		CHECK(guard_policy_risk(b)->serial != 0 && guard_policy_risk(b)->serial != serial_a);
+		char *t1 = risk_reasons(b, "echo 'zebra-42' > notes.txt");
+		char *t2 = risk_reasons(b, "echo 'yak-7' > notes.txt");
+		char *t3 = risk_reasons(b, "frobnicate --out=zzstate/f");
+		char *t4 = risk_reasons(b, "frobnicate --out=yystate/f");
+		CHECK(strstr(t1, "guard-scan") == NULL);
+		CHECK(strstr(t2, "rule word-yy") != NULL);
+		CHECK(strstr(t3, "guard's own state") == NULL);
+		CHECK(strstr(t4, "names guard's own state and is no read-only use: yystate/f") != NULL);
+		if (unit_current_failed)
+			printf("#   round %d: '%s' '%s' '%s' '%s'\n", round, t1, t2, t3, t4);
+		free(t1), free(t2), free(t3), free(t4);
+		guard_policy_free(b);
+	}
+}
+
 int
 main(void)
 {
@@ -817,6 +880,7 @@ main(void)
 	RUN(policy_case_runner_reports);
 	RUN(policy_cases_default);
 	RUN(policy_cases_nightbuilder);
+	RUN(policy_risk_kept_per_policy);
 	cJSON_Delete(last);
 	guard_list_clear(&errors);
 	{

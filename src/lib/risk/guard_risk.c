@@ -327,7 +327,7 @@ state_release(struct risk_state *st)
 	guard_list_clear(&st->aliases);
 	guard_list_clear(&st->downloads);
 	guard_list_clear(&st->later);
-	guard_scanner_free(st->scanner_own);
+	risk_scanner_release(st->scanner_own);
 }
 
 static void

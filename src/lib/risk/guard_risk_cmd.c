@@ -248,8 +248,8 @@ static const struct wrapper wrappers[] = {
 
 static const struct wrapper *find_wrapper(const char *name); /* in the verb index below */
 
-static void
-set_name(struct risk_cmd *c)
+void
+risk_set_name(struct risk_cmd *c)
 {
 	c->name[0] = '\0';
 	if (!c->argc || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
@@ -399,7 +399,7 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 	}
 	c->argv += i;
 	c->argc -= i;
-	set_name(c);
+	risk_set_name(c);
 	return 1;
 }
 
@@ -885,7 +885,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	int stripped;
 	unsigned guard = 0;
 
-	set_name(c);
+	risk_set_name(c);
 	if (c->argc && c->argv == c->cmd->argv && risk_alias_expand(st, c))
 		return;
 	if (risk_split_words(st, c))
@@ -966,7 +966,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	risk_secret_part(st, c);
 	risk_env_part(st, c);
 	rate_redirs(st, c);
-	set_name(c);
+	risk_set_name(c);
 	risk_written_part(st, c);
 	risk_later_note(st, c);
 	if (c->cmd->nassigns || (c->cmd->argc && strstr(c->cmd->argv[0].text, "env")))

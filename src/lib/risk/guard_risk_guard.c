@@ -23,6 +23,7 @@
 
 /* ---- guard's programs and their verbs ------------------------------- */
 
+/* every name starts with "guard": risk_guard_runs_human_verb and risk_guard_names_program look for that first */
 static const char *const programs[] = { "guard", "guard-risk", "guard-policy", "guard-approve", "guard-audit",
 					"guard-session", "guard-git", "guard-scan", NULL };
 
@@ -419,6 +420,8 @@ risk_guard_program_at(const struct risk_state *st, const char *text)
 bool
 risk_guard_runs_human_verb(struct risk_state *st, const char *text)
 {
+	if (!strstr(text, "guard"))
+		return false; /* every program's name starts so (asked for every word of every command) */
 	for (size_t i = 0; programs[i]; i++) {
 		const char *prog = programs[i];
 		size_t pl = strlen(prog);
@@ -448,6 +451,8 @@ risk_guard_runs_human_verb(struct risk_state *st, const char *text)
 bool
 risk_guard_names_program(const char *text)
 {
+	if (!strstr(text, "guard"))
+		return false; /* every program's name starts so */
 	for (size_t i = 0; programs[i]; i++) {
 		size_t pl = strlen(programs[i]);
 		for (const char *p = text; (p = strstr(p, programs[i])) != NULL; p += pl) {

@@ -115,6 +115,8 @@ size_t risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg
 		     const struct guard_shell_word **out, size_t max);
 bool risk_word_is(const struct guard_shell_word *w, const char *s);
 /* name is one of the NULL-terminated names. */
+/* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
+void risk_set_name(struct risk_cmd *c);
 bool risk_name_in(const char *const *names, const char *name);
 /* text holds one of the NULL-terminated needles somewhere. */
 bool risk_text_has_any(const char *text, const char *const *needles);
@@ -211,6 +213,8 @@ void risk_written_code(struct risk_state *st, const char *lang, const char *code
 void risk_written_tool(struct risk_state *st, const char *tool, const cJSON *input);
 /* text who writes into path: scanned (a finding is critical), git drivers named in .gitattributes/.gitmodules high */
 void risk_written_text(struct risk_state *st, const char *who, const char *path, const char *text);
+/* Free a state's scanner unless it is the one kept for the policy (guard_risk_written.c). */
+void risk_scanner_release(struct guard_scanner *s);
 /* The environment as a whole sent over the network ($(env) in curl's arguments, os.environ to urlopen). */
 void risk_secret_code(struct risk_state *st, const char *lang, const char *code);
 /* Programs in files the command runs (guard_risk_files.c): a script by path; make's and npm's files. */

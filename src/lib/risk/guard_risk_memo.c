@@ -289,7 +289,11 @@ risk_memo_readdir(void *dir)
 	const struct memo_name *e = &it->names->at[it->next++];
 	it->ent.d_ino = e->ino;
 	it->ent.d_type = e->type;
-	snprintf(it->ent.d_name, sizeof(it->ent.d_name), "%s", e->name);
+	size_t n = strlen(e->name);
+	if (n >= sizeof(it->ent.d_name))
+		n = sizeof(it->ent.d_name) - 1; /* cut like snprintf (readdir's names fit) */
+	memcpy(it->ent.d_name, e->name, n);
+	it->ent.d_name[n] = '\0';
 	return &it->ent;
 }
 

@@ -465,6 +465,16 @@ above(const char *g, const char *display, const char *abs, const char *home)
 	if (g[0] == '~' && g[1] == '/') {
 		if (!home)
 			return false;
+		size_t hl = strlen(home), total = hl + n - 1;
+		if (abs && total < sizeof(expanded)) {
+			/* as below with home and the glob's rest side by side, not printed together (asked per path) */
+			size_t pl = strlen(abs);
+			if (pl >= total || (pl <= 1 && abs[0] == '/'))
+				return false;
+			size_t inhome = pl < hl ? pl : hl;
+			char next = pl < hl ? home[pl] : g[1 + pl - hl];
+			return !strncmp(home, abs, inhome) && !strncmp(g + 1, abs + inhome, pl - inhome) && next == '/';
+		}
 		snprintf(expanded, sizeof(expanded), "%s%.*s", home, (int)(n - 1), g + 1);
 		lit = expanded;
 		n = strlen(expanded);

@@ -382,9 +382,7 @@ risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 		c.argv++;
 		c.argc--;
 	}
-	c.name[0] = '\0';
-	if (!(c.argv[0].flags & GUARD_WORD_DYNAMIC))
-		snprintf(c.name, sizeof(c.name), "%s", risk_basename(c.argv[0].text));
+	risk_set_name(&c);
 	if (!c.cmd->pipe_pos)
 		st->secret_pipe = NULL;
 	else if (st->secret_pipe && network_sink(&c))

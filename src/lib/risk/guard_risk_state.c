@@ -65,6 +65,31 @@ stems_of(const struct risk_state *st, struct stems *s)
 	}
 }
 
+/*
+ * The stems of the policy this thread rated with last, kept (keyed on the
+ * compiled policy's serial): they were made again for every command. A
+ * config made by hand (serial 0) has them made into own each time.
+ */
+static const struct stems *
+stems_for(const struct risk_state *st, struct stems *own)
+{
+	static _Thread_local struct stems *kept; /* made on first use (guard_thread_calloc) */
+	static _Thread_local unsigned long kept_serial;
+	unsigned long serial = st->ctx->cfg ? st->ctx->cfg->serial : 0;
+
+	if (!serial) {
+		stems_of(st, own);
+		return own;
+	}
+	if (!kept)
+		kept = guard_thread_calloc(sizeof(*kept));
+	if (kept_serial != serial) {
+		stems_of(st, kept);
+		kept_serial = serial;
+	}
+	return kept;
+}
+
 /* The stems text may hold: those whose first two bytes stand side by side somewhere in it. */
 static uint32_t
 stems_maybe(const struct stems *s, const char *text)
@@ -155,7 +180,8 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 	uint32_t maybe = stems_maybe(s, text);
 
 	for (size_t i = 0; i < s->n; i++)
-		for (const char *p = (maybe >> i & 1) ? text : ""; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
+		for (const char *p = (maybe >> i & 1) ? text : NULL; p && (p = find_stem(p, s->text[i])) != NULL;
+		     p += strlen(s->text[i])) {
 			token_around(text, p, strlen(s->text[i]), token, sizeof(token));
 			int place = risk_guard_place(st, token);
 			if (!place && found == mention_write && s->text[i][0] != '/') {
@@ -430,7 +456,7 @@ awk_writes(const char *code)
 void
 risk_guard_code(struct risk_state *st, const char *lang, const char *code)
 {
-	struct stems s;
+	struct stems own;
 	bool writes = code_writes(code);
 
 	if (code_execs(code)) {
@@ -444,8 +470,7 @@ risk_guard_code(struct risk_state *st, const char *lang, const char *code)
 	if (writes && risk_guard_names_program(code))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 			  "%s code copies or runs one of guard's programs: guard's programs are guard's state", lang);
-	stems_of(st, &s);
-	scan_state(st, &s, lang, code, writes ? mention_write : mention_read);
+	scan_state(st, stems_for(st, &own), lang, code, writes ? mention_write : mention_read);
 }
 
 /* ---- writers whose files guard cannot list from the command -------- */
@@ -1033,7 +1058,8 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 	bool copies = risk_name_in(copy_verbs, n) || risk_name_in(content_verbs, n);
 	bool text = risk_name_in(text_verbs, n) || risk_guard_program_name(n);
 	const struct guard_shell_cmd *cmd = c->cmd;
-	struct stems s;
+	struct stems made;
+	const struct stems *s;
 
 	if (readonly && writes_in_place(c))
 		readonly = false;
@@ -1071,7 +1097,7 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 	int here = readonly || st->remote || !away_from_root(st) ? 0 : risk_guard_place(st, ".");
 	if (here)
 		mention_write(st, n, ".", here);
-	stems_of(st, &s);
+	s = stems_for(st, &made);
 	/* every word of the simple command: a wrapper's -C DIR too */
 	for (size_t i = 1; i < cmd->argc; i++) {
 		const struct guard_shell_word *w = &cmd->argv[i];
@@ -1088,7 +1114,7 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 		if (program_text && interp)
 			continue; /* risk_guard_code judges it */
 		bool reads = readonly || (own && only_read_here(c, k));
-		scan_state(st, &s, n, w->text, reads ? mention_read : mention_write);
+		scan_state(st, s, n, w->text, reads ? mention_read : mention_write);
 		if (own && !readonly && !text && !(w->flags & GUARD_WORD_DYNAMIC)) {
 			/* a guard program among another command's words is what it runs (taskset, gdb --args, ld.so) */
 			const char *prog = risk_guard_program_name(risk_basename(w->text));
@@ -1114,9 +1140,9 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 		    risk_guard_program_at(st, cmd->redirs[i].target.text))
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s copies one of guard's programs from stdin", n);
 	if (!readonly)
-		bulk_writers(st, c, &s);
+		bulk_writers(st, c, s);
 	if (!strcmp(n, "find") && (!readonly || find_execs_writer(c)))
-		find_picks_state(st, c, &s);
+		find_picks_state(st, c, s);
 	if (!strcmp(n, "at") || !strcmp(n, "batch"))
 		risk_stdin_program(st, c, n, STDIN_SHELL); /* at reads a shell script on stdin */
 	/* names of guard's state fed to a writer on stdin (ls .ai/x | xargs sed -i) */

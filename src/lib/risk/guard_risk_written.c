@@ -339,6 +339,16 @@ git_drivers(struct risk_state *st, const char *who, const char *path, const char
 
 /* ---- guard-scan's rules ------------------------------------------------ */
 
+/*
+ * The scanner of the policy this thread rated with last, kept for the
+ * next events (a stream rates thousands with one policy, and making the
+ * scanner costs more than rating most commands). Keyed on the compiled
+ * policy's serial, never its address; a config made by hand (serial 0)
+ * gets a scanner of its own each time.
+ */
+static _Thread_local struct guard_scanner *kept;
+static _Thread_local unsigned long kept_serial;
+
 static struct guard_scanner *
 scanner(struct risk_state *st)
 {
@@ -346,6 +356,9 @@ scanner(struct risk_state *st)
 		return NULL;
 	if (!*st->scanner) {
 		const cJSON *tree = st->ctx->cfg ? st->ctx->cfg->scan_tree : NULL;
+		unsigned long serial = st->ctx->cfg ? st->ctx->cfg->serial : 0;
+		if (serial && kept && kept_serial == serial)
+			return *st->scanner = kept;
 		if (guard_scanner_new(tree, st->scanner) < 0) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "the text written cannot be scanned: %s",
 				  guard_error_last());
@@ -354,8 +367,21 @@ scanner(struct risk_state *st)
 			return NULL;
 		}
 		guard_scanner_inline_allow(*st->scanner, false); /* the agent's own allow comments do not count */
+		guard_scanner_jit_each_text(*st->scanner);
+		if (serial) {
+			guard_scanner_free(kept);
+			kept = *st->scanner;
+			kept_serial = serial;
+		}
 	}
 	return *st->scanner;
+}
+
+void
+risk_scanner_release(struct guard_scanner *s)
+{
+	if (s != kept)
+		guard_scanner_free(s);
 }
 
 /*
