@@ -244,6 +244,8 @@ const char *risk_common_git_dir(const struct risk_state *st);
  * state is named and denied.
  */
 void risk_link_write(struct risk_state *st, const char *verb, const char *abs, const char *shown);
+/* A symlink below dir to guard's state that a member of archive unpacks through (owned), or NULL. */
+char *risk_archive_link(const struct risk_state *st, const char *dir, const char *archive);
 
 /*
  * The file system with a one-second memory (guard_risk_memo.c): stat(2),

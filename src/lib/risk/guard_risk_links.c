@@ -7,9 +7,12 @@
  * protected_paths list, walked where it names folders); a match is
  * guard's state written.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "guard_error.h"
+#include "guard_file.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
@@ -130,4 +133,92 @@ risk_link_write(struct risk_state *st, const char *verb, const char *abs, const 
 			  "%s writes a file with %lu names (hard links): every name changes: %s", verb,
 			  (unsigned long)sb.st_nlink, shown);
 	}
+}
+
+/* ---- archives unpacked through a symlink (N7) ------------------------- */
+
+#define LINK_TREE_MAX 20000 /* entries read looking for symlinks below the unpack folder */
+
+struct link_tree {
+	const struct risk_state *st;
+	const char *data; /* the archive's bytes */
+	size_t len;
+	size_t root_len; /* length of the unpack folder's path, its '/' not counted */
+	unsigned budget;
+	char *hit; /* the link a member passes through (owned) */
+};
+
+/* Is needle in the archive where a member's name starts (not inside a longer path)? */
+static bool
+name_start(const struct link_tree *t, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p = t->data, *end = t->data + t->len;
+
+	while (p < end && (p = memmem(p, (size_t)(end - p), needle, n)) != NULL) {
+		unsigned char before = p > t->data ? (unsigned char)p[-1] : 0;
+		if (!before || !(isalnum(before) || strchr("._-/~", before)))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Does the archive name rel/ (or ./rel/) as the start of a member? */
+static bool
+names_below(const struct link_tree *t, const char *rel)
+{
+	char *a = guard_xasprintf("%s/", rel), *b = guard_xasprintf("./%s/", rel);
+	bool hit = name_start(t, a) || name_start(t, b);
+	free(a);
+	free(b);
+	return hit;
+}
+
+static void
+link_tree_walk(struct link_tree *t, const char *dir, unsigned depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while (!t->hit && t->budget && (e = readdir(d)) != NULL) {
+		t->budget--;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git") ||
+		    !strcmp(e->d_name, "node_modules"))
+			continue;
+		char *abs = guard_xasprintf("%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (lstat(abs, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+			char *to = guard_path_physical("/", abs, NULL);
+			if (risk_guard_place(t->st, to) && names_below(t, abs + t->root_len + 1))
+				t->hit = guard_xstrdup(abs + t->root_len + 1);
+			free(to);
+		} else if (S_ISDIR(sb.st_mode) && depth < LINK_WALK_DEPTH + 2) {
+			link_tree_walk(t, abs, depth + 1);
+		}
+		free(abs);
+	}
+	closedir(d);
+}
+
+char *
+risk_archive_link(const struct risk_state *st, const char *dir, const char *archive)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	if (st->remote || !archive || guard_file_read(archive, 64u << 20, 0, &data, &len) < 0) {
+		guard_error_clear();
+		return NULL;
+	}
+	char *root = guard_path_physical(st->cwds[0], dir, st->ctx->home);
+	struct link_tree t = { st, data, len, strlen(root), LINK_TREE_MAX, NULL };
+	if (!strcmp(root, "/"))
+		t.root_len = 0;
+	link_tree_walk(&t, root, 0);
+	free(root);
+	free(data);
+	return t.hit;
 }

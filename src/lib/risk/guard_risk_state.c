@@ -592,6 +592,11 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 			  "%s unpacks %s, which guard cannot read now (a FIFO, not there yet, or written on this line): "
 			  "what lands in %s is unknown", verb, archive, dir);
 	bool names = archive_names_state(src, s);
+	char *link = names ? NULL : risk_archive_link(st, dir, src);
+	if (link)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s unpacks through %s, a symlink to guard's own state (%s names it)", verb, link, archive);
+	free(link);
 	free(src);
 	if (names) {
 		char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
