@@ -101,6 +101,45 @@ landings(struct risk_state *st, const struct risk_cmd *c, const char *verb, cons
 	}
 }
 
+/*
+ * ln -s TARGET LINK: TARGET is read from LINK's folder. A link to guard's
+ * state or a folder holding it (not the project root: physical resolution
+ * judges writes through that) is rated as that state written: every later
+ * check would depend on seeing through it.
+ */
+static void
+symlink_to_state(struct risk_state *st, const struct risk_cmd *c, const char *tdir,
+		 const struct guard_shell_word *const *ops, size_t n, size_t nsrc)
+{
+	struct stat sb;
+
+	if (st->remote || !(risk_flag(c, 's', "symbolic")) || !n)
+		return;
+	const char *dest = tdir ? tdir : nsrc < n ? ops[nsrc]->text : ".";
+	if (!tdir && nsrc == n - 1 && (ops[nsrc]->flags & GUARD_WORD_DYNAMIC))
+		return;
+	if (!tdir && n == 1)
+		nsrc = 1, dest = "."; /* ln -s TARGET: the link lands here */
+	char *dabs = guard_path_physical(st->cwds[0], dest, st->ctx->home);
+	bool into = tdir || (risk_memo_stat(dabs, &sb) == 0 && S_ISDIR(sb.st_mode) && !risk_flag(c, 'T', NULL) &&
+			     !risk_flag(c, 'n', "no-dereference"));
+	if (!into) {
+		char *slash = strrchr(dabs, '/');
+		if (slash)
+			slash[slash == dabs] = '\0';
+	}
+	for (size_t i = 0; i < nsrc; i++) {
+		if (ops[i]->flags & GUARD_WORD_DYNAMIC)
+			continue;
+		char *to = guard_path_physical(dabs, ops[i]->text, st->ctx->home);
+		if (risk_guard_place(st, to))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "ln -s links to guard's own state: %s reaches %s", ops[i]->text, to);
+		free(to);
+	}
+	free(dabs);
+}
+
 /* cp/mv/install/ln: last operand (or -t DIR) is the destination. */
 static void
 rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
@@ -130,6 +169,8 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 	}
 	if (tdir || n >= 2)
 		landings(st, c, verb, tdir, ops, nsrc);
+	if (is_ln)
+		symlink_to_state(st, c, tdir, ops, n, nsrc);
 	risk_base(st, GUARD_LEVEL_LOW, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE);
 }
 
