@@ -102,7 +102,7 @@ risk_link_write(struct risk_state *st, const char *verb, const char *abs, const 
 	const struct guard_risk_config *cfg = st->ctx->cfg;
 	struct stat sb;
 
-	if (st->remote || !cfg || stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink < 2)
+	if (st->remote || !cfg || risk_memo_stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink < 2)
 		return;
 	struct link_walk w = { st, abs, sb.st_dev, sb.st_ino, LINK_WALK_MAX, NULL };
 	const char *common = risk_common_git_dir(st);

@@ -912,6 +912,16 @@ record(struct risk_state *st, const char *display, const char *abs, enum risk_pa
 
 static void glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op);
 
+/* Does path hold a ".." component (where text and a symlink may disagree)? */
+static bool
+has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == path || p[-1] == '/') && (!p[2] || p[2] == '/'))
+			return true;
+	return false;
+}
+
 /* One literal path from one starting directory. */
 static void
 path_from(struct risk_state *st, const char *verb, const char *cwd, const char *path,
@@ -930,7 +940,8 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	 * Where the kernel lands: "src/l/../.ai/x" through a symlink src/l is
 	 * not src/.ai/x (N3). Both are judged; a hit on either is a hit.
 	 */
-	char *phys = st->remote ? NULL : guard_path_physical(cwd, path, st->ctx->home);
+	char *phys = st->remote ? NULL : has_dotdot(path) ? guard_path_physical(cwd, path, st->ctx->home)
+		     : guard_xstrdup(abs); /* without "..", text and kernel agree */
 	char *pdisp = phys && strcmp(phys, abs) ? guard_path_display(st->ctx->project, phys) : NULL;
 	if (pdisp) {
 		risk_explain(st, "    %s lands at %s through a symlink", path, pdisp);
