@@ -155,24 +155,62 @@ realpath_leaf(const char *path, int depth)
 	return resolve_keep(path, resolved);
 }
 
+/* path made absolute against base (or home for "~/"), as written: nothing removed. */
+static void
+join(struct guard_buf *joined, const char *base, const char *path, const char *home)
+{
+	if (path[0] == '~' && (path[1] == '/' || !path[1]) && home) {
+		guard_buf_addstr(joined, home);
+		guard_buf_addstr(joined, path + 1);
+	} else if (path[0] == '/') {
+		guard_buf_addstr(joined, path);
+	} else {
+		guard_buf_addstr(joined, base && *base ? base : "/");
+		guard_buf_addch(joined, '/');
+		guard_buf_addstr(joined, path);
+	}
+}
+
 char *
 guard_path_lexical(const char *base, const char *path, const char *home)
 {
 	struct guard_buf joined = GUARD_BUF_INIT;
 
-	if (path[0] == '~' && (path[1] == '/' || !path[1]) && home) {
-		guard_buf_addstr(&joined, home);
-		guard_buf_addstr(&joined, path + 1);
-	} else if (path[0] == '/') {
-		guard_buf_addstr(&joined, path);
-	} else {
-		guard_buf_addstr(&joined, base && *base ? base : "/");
-		guard_buf_addch(&joined, '/');
-		guard_buf_addstr(&joined, path);
-	}
+	join(&joined, base, path, home);
 	char *norm = normalise(joined.buf);
 	guard_buf_release(&joined);
 	return norm;
+}
+
+char *
+guard_path_physical(const char *base, const char *path, const char *home)
+{
+	struct guard_buf joined = GUARD_BUF_INIT, out = GUARD_BUF_INIT;
+	char *resolved = NULL;
+
+	join(&joined, base, path, home);
+	/* the longest prefix, as written, that the kernel can walk; ".." in it climbs physically */
+	size_t n = joined.len;
+	while (n > 0) {
+		char saved = joined.buf[n];
+		joined.buf[n] = '\0';
+		resolved = realpath_cached(joined.buf);
+		joined.buf[n] = saved;
+		if (resolved)
+			break;
+		while (n > 0 && joined.buf[n - 1] != '/')
+			n--;
+		while (n > 0 && joined.buf[n - 1] == '/')
+			n--;
+	}
+	guard_buf_addstr(&out, resolved ? resolved : "");
+	guard_buf_addch(&out, '/');
+	guard_buf_addstr(&out, joined.buf + n);
+	free(resolved);
+	guard_buf_release(&joined);
+	char *final = normalise(out.buf);
+	guard_buf_release(&out);
+	return final;
 }
 
 char *

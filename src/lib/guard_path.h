@@ -35,6 +35,15 @@ char *guard_path_resolve(const char *base, const char *path, const char *home);
 /* As guard_path_resolve, lexically only: no symlink is followed. Caller frees. */
 char *guard_path_lexical(const char *base, const char *path, const char *home);
 
+/*
+ * As the kernel walks path: the longest prefix of the path as written
+ * that resolves (realpath(3), so a ".." after a symlink climbs from where
+ * the link lands, not from the link's folder), then the rest normalised
+ * lexically. "src/l/../x" with src/l -> ../src is "x" here and "src/x"
+ * for guard_path_resolve. Never fails on a path that does not exist.
+ */
+char *guard_path_physical(const char *base, const char *path, const char *home);
+
 /* True when abs (canonical) is root itself or below it. */
 bool guard_path_inside(const char *root, const char *abs);
 

@@ -166,6 +166,34 @@ TEST(path_resolve_through_the_folder_same_answers)
 	guard_list_clear(&names);
 	guard_buf_release(&deep), guard_buf_release(&deeplink);
 	free(real), free(sub), free(file), free(dlink), free(flink), free(dangling), free(chain), free(rel);
+TEST(path_physical_dotdot_after_symlink)
+{
+	/* tmp/proj/src/l -> ../src: "src/l/../x" is proj/x for the kernel, proj/src/x as text */
+	char *proj = tmp_path("phys"), *src = guard_xasprintf("%s/src", proj), *l = guard_xasprintf("%s/l", src);
+	mkdir(proj, 0755);
+	mkdir(src, 0755);
+	CHECK(symlink("../src", l) == 0);
+	char *canon = realpath(proj, NULL);
+	char *p = guard_path_physical(proj, "src/l/../.ai/policy.yaml", NULL);
+	char *want = guard_xasprintf("%s/.ai/policy.yaml", canon);
+	CHECK_STR(p, want);
+	free(p), free(want);
+	char *lex = guard_path_resolve(proj, "src/l/../.ai/policy.yaml", NULL);
+	want = guard_xasprintf("%s/src/.ai/policy.yaml", canon);
+	CHECK_STR(lex, want);
+	free(lex), free(want);
+	/* a missing component: the rest is text, as guard_path_resolve */
+	p = guard_path_physical(proj, "nothere/../src/./y", NULL);
+	want = guard_xasprintf("%s/src/y", canon);
+	CHECK_STR(p, want);
+	free(p), free(want);
+	p = guard_path_physical("/x", "~/k/../j", "/nonexistent-home");
+	CHECK_STR(p, "/nonexistent-home/j");
+	free(p);
+	p = guard_path_physical("/", "/", NULL);
+	CHECK_STR(p, "/");
+	free(p);
+	free(canon), free(proj), free(src), free(l);
 }
 
 TEST(path_inside_and_display)
@@ -567,6 +595,7 @@ main(void)
 	RUN(glob_path_rules);
 	RUN(path_resolve_lexical_and_symlinks);
 	RUN(path_resolve_through_the_folder_same_answers);
+	RUN(path_physical_dotdot_after_symlink);
 	RUN(path_inside_and_display);
 	RUN(project_root_walks_up);
 	RUN(duration_parse);

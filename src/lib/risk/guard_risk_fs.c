@@ -3,6 +3,9 @@
  * move, permissions, file writers (tee, touch, mkdir, sed -i, tar -x),
  * disks (dd, mkfs, wipefs, fdisk) and find with -delete / -exec.
  */
+#include <sys/stat.h>
+
+#include "guard_path.h"
 #include "guard_risk_int.h"
 
 #define MAXOPS 256
@@ -61,6 +64,82 @@ rate_rm(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/*
+ * cp/mv/install/ln into a folder (-t DIR, DIR/, or an existing folder):
+ * each source lands at DIR/NAME, and DIR may be a symlink to guard's
+ * state (N7: src/cfg -> ../.ai, then cp policy.yaml src/cfg/). Each
+ * landing is rated on its own; what is high or worse is kept.
+ */
+static void
+landings(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *tdir,
+	 const struct guard_shell_word *const *ops, size_t nsrc)
+{
+	const char *dir = tdir ? tdir : ops[nsrc]->text;
+	size_t dl = strlen(dir);
+	struct stat sb;
+
+	if (st->remote || risk_flag(c, 'T', "no-target-directory") || (!tdir && (ops[nsrc]->flags & GUARD_WORD_DYNAMIC)))
+		return;
+	if (!tdir && !(dl && dir[dl - 1] == '/')) {
+		char *abs = guard_path_physical(st->cwds[0], dir, st->ctx->home);
+		bool is_dir = risk_memo_stat(abs, &sb) == 0 && S_ISDIR(sb.st_mode);
+		free(abs);
+		if (!is_dir)
+			return;
+	}
+	for (size_t i = 0; i < nsrc; i++) {
+		if (ops[i]->flags & GUARD_WORD_DYNAMIC)
+			continue;
+		char *land = guard_xasprintf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", risk_basename(ops[i]->text));
+		struct guard_risk scratch;
+		struct risk_state quiet = risk_quiet(st, &scratch, false);
+		risk_path_str(&quiet, verb, land, PATH_WRITE);
+		if (scratch.level >= GUARD_LEVEL_HIGH && scratch.reasons.len)
+			risk_rule(st, scratch.level, scratch.cls, "%s into %s: %s", verb, dir, scratch.reasons.items[0]);
+		guard_risk_release(&scratch);
+		free(land);
+	}
+}
+
+/*
+ * ln -s TARGET LINK: TARGET is read from LINK's folder. A link to guard's
+ * state or a folder holding it (not the project root: physical resolution
+ * judges writes through that) is rated as that state written: every later
+ * check would depend on seeing through it.
+ */
+static void
+symlink_to_state(struct risk_state *st, const struct risk_cmd *c, const char *tdir,
+		 const struct guard_shell_word *const *ops, size_t n, size_t nsrc)
+{
+	struct stat sb;
+
+	if (st->remote || !(risk_flag(c, 's', "symbolic")) || !n)
+		return;
+	const char *dest = tdir ? tdir : nsrc < n ? ops[nsrc]->text : ".";
+	if (!tdir && nsrc == n - 1 && (ops[nsrc]->flags & GUARD_WORD_DYNAMIC))
+		return;
+	if (!tdir && n == 1)
+		nsrc = 1, dest = "."; /* ln -s TARGET: the link lands here */
+	char *dabs = guard_path_physical(st->cwds[0], dest, st->ctx->home);
+	bool into = tdir || (risk_memo_stat(dabs, &sb) == 0 && S_ISDIR(sb.st_mode) && !risk_flag(c, 'T', NULL) &&
+			     !risk_flag(c, 'n', "no-dereference"));
+	if (!into) {
+		char *slash = strrchr(dabs, '/');
+		if (slash)
+			slash[slash == dabs] = '\0';
+	}
+	for (size_t i = 0; i < nsrc; i++) {
+		if (ops[i]->flags & GUARD_WORD_DYNAMIC)
+			continue;
+		char *to = guard_path_physical(dabs, ops[i]->text, st->ctx->home);
+		if (risk_guard_place(st, to))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "ln -s links to guard's own state: %s reaches %s", ops[i]->text, to);
+		free(to);
+	}
+	free(dabs);
+}
+
 /* cp/mv/install/ln: last operand (or -t DIR) is the destination. */
 static void
 rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
@@ -88,6 +167,10 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 	} else if (n) {
 		risk_path(st, verb, ops[n - 1], PATH_WRITE);
 	}
+	if (tdir || n >= 2)
+		landings(st, c, verb, tdir, ops, nsrc);
+	if (is_ln)
+		symlink_to_state(st, c, tdir, ops, n, nsrc);
 	risk_base(st, GUARD_LEVEL_LOW, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE);
 }
 

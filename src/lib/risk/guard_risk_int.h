@@ -244,6 +244,18 @@ int risk_guard_place(const struct risk_state *st, const char *path);
 bool risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_verb);
 /* Words of c naming guard's state or programs, judged by what c does with them. */
 void risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c);
+/* Is the path (display and absolute forms) guard's protected state itself? */
+bool risk_is_protected(const struct risk_state *st, const char *display, const char *abs);
+/* The main repository's .git seen from a linked worktree's project, or "". */
+const char *risk_common_git_dir(const struct risk_state *st);
+/*
+ * A write through a hard link (guard_risk_links.c): abs (physical) is a
+ * regular file with more than one name; the one it shares with guard's
+ * state is named and denied.
+ */
+void risk_link_write(struct risk_state *st, const char *verb, const char *abs, const char *shown);
+/* A symlink below dir to guard's state that a member of archive unpacks through (owned), or NULL. */
+char *risk_archive_link(const struct risk_state *st, const char *dir, const char *archive);
 
 /*
  * The file system with a one-second memory (guard_risk_memo.c): stat(2),

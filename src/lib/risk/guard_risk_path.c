@@ -562,6 +562,18 @@ is_protected(const struct risk_state *st, const char *display, const char *abs, 
 	return false;
 }
 
+bool
+risk_is_protected(const struct risk_state *st, const char *display, const char *abs)
+{
+	return is_protected(st, display, abs, false);
+}
+
+const char *
+risk_common_git_dir(const struct risk_state *st)
+{
+	return st->ctx->project ? common_git_dir(st->ctx->project) : "";
+}
+
 int
 risk_guard_place(const struct risk_state *st, const char *path)
 {
@@ -910,6 +922,16 @@ record(struct risk_state *st, const char *display, const char *abs, enum risk_pa
 
 static void glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op);
 
+/* Does path hold a ".." component (where text and a symlink may disagree)? */
+static bool
+has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == path || p[-1] == '/') && (!p[2] || p[2] == '/'))
+			return true;
+	return false;
+}
+
 /* One literal path from one starting directory. */
 static void
 path_from(struct risk_state *st, const char *verb, const char *cwd, const char *path,
@@ -924,6 +946,25 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	rate_place(st, verb, abs, display, op);
 	if (!st->remote)
 		rate_special(st, verb, abs, display, op);
+	/*
+	 * Where the kernel lands: "src/l/../.ai/x" through a symlink src/l is
+	 * not src/.ai/x (N3). Both are judged; a hit on either is a hit.
+	 */
+	char *phys = st->remote ? NULL : has_dotdot(path) ? guard_path_physical(cwd, path, st->ctx->home)
+		     : guard_xstrdup(abs); /* without "..", text and kernel agree */
+	char *pdisp = phys && strcmp(phys, abs) ? guard_path_display(st->ctx->project, phys) : NULL;
+	if (pdisp) {
+		risk_explain(st, "    %s lands at %s through a symlink", path, pdisp);
+		rate_place(st, verb, phys, pdisp, op);
+		rate_special(st, verb, phys, pdisp, op);
+	}
+	if (phys && (op == PATH_WRITE || op == PATH_TRUNCATE || op == PATH_PERM || op == PATH_PERM_TREE)) {
+		char shown[4096];
+		pretty(st, pdisp ? pdisp : display, shown, sizeof(shown));
+		risk_link_write(st, verb, phys, shown);
+	}
+	free(pdisp);
+	free(phys);
 	path_written = NULL;
 	/* ".env*" could be ".env": check the glob with its stars removed. */
 	const char *lastseg = strrchr(display, '/');

@@ -390,7 +390,7 @@ is_program_word(const struct risk_cmd *c, size_t i)
 static bool
 code_writes(const char *code)
 {
-	static const char *const marks[] = { "rename", "replace(", "copy", "move", "symlink", "link(", "chmod",
+	static const char *const marks[] = { "rename", "replace(", "copy", "move", "symlink", "link(", "link ", "link\t", "link'", "link\"", "chmod",
 		"chown", "truncate", "mkdir", "makedirs", "write", "Write", "dump", "remove", "unlink", "rmtree",
 		"rmdir", "system", "exec", "spawn", "popen", "Popen", "subprocess", "child_process", "'w", "\"w",
 		"'a", "\"a", "'x", "\"x", "+'", "+\"", "'>", "\">", "O_WR", "O_RDWR", "O_TRUNC", "O_CREAT", "inplace",
@@ -617,6 +617,11 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 			  "%s unpacks %s, which guard cannot read now (a FIFO, not there yet, or written on this line): "
 			  "what lands in %s is unknown", verb, archive, dir);
 	bool names = archive_names_state(src, s);
+	char *link = names ? NULL : risk_archive_link(st, dir, src);
+	if (link)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s unpacks through %s, a symlink to guard's own state (%s names it)", verb, link, archive);
+	free(link);
 	free(src);
 	if (names) {
 		char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
@@ -841,6 +846,20 @@ away_from_root(const struct risk_state *st)
 	return st->cwd_unknown;
 }
 
+/* cp -l / --link / -al / -la: the sources get a second name, as ln gives them (N2) */
+static bool
+cp_links(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "--link") || (a[0] == '-' && a[1] != '-' && strchr(a, 'l')))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Where a word of c stands: a source only read (cp SRC... DEST, tar -c,
  * zip ARCHIVE SRC..., gzip -c), a filter (--exclude, find -name), or
@@ -879,6 +898,8 @@ only_read_here(const struct risk_cmd *c, size_t k)
 		size_t got = risk_operands(c, 1, "-o -O --rcfile --init-file", ops, 2);
 		return got && ops[0] == &c->argv[k] && !risk_flag(c, 'c', NULL);
 	}
+	if (!strcmp(n, "cp") && cp_links(c))
+		return false; /* a hard link's source is written through it, as ln's */
 	if (!strcmp(n, "cp") || !strcmp(n, "rsync") || !strcmp(n, "scp")) {
 		const char *t = risk_opt_value(c, "-t", "--target-directory");
 		size_t got = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include --filter "
