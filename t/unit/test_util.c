@@ -166,6 +166,8 @@ TEST(path_resolve_through_the_folder_same_answers)
 	guard_list_clear(&names);
 	guard_buf_release(&deep), guard_buf_release(&deeplink);
 	free(real), free(sub), free(file), free(dlink), free(flink), free(dangling), free(chain), free(rel);
+}
+
 TEST(path_physical_dotdot_after_symlink)
 {
 	/* tmp/proj/src/l -> ../src: "src/l/../x" is proj/x for the kernel, proj/src/x as text */
