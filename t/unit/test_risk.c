@@ -935,18 +935,6 @@ TEST(stream_memo)
 	rmdir(dir);
 }
 
-TEST(speed)
-{
-	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (int i = 0; i < 2000; i++)
-		rate("git status && npm test -- --watch=false | tee build/log.txt");
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	double us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / 2000;
-	printf("# %.1f us per typical command\n", us);
-	CHECK(us < 500); /* generous: sanitizer builds are slow */
-}
-
 static void
 setup(void)
 {
@@ -1178,7 +1166,6 @@ main(void)
 	RUN(json_shape);
 	RUN(explain_is_readable);
 	RUN(stream_memo);
-	RUN(speed);
 	teardown();
 	return unit_done();
 }
