@@ -1487,3 +1487,47 @@ watch_record() {
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"poll_interval"* ]]
 }
+
+@test "the policy a session started under: a person's edit of it mid-session stops the next call, naming both revisions" {
+	small_limits
+	git add -A && git commit -qm limits
+	git checkout -q -b other
+	start pin
+	hook pre Bash '{"command":"ls"}' u1
+	not_stopped
+	sed -i 's/max_loc: 5/max_loc: 500/' .ai/policy.yaml
+	hook pre Bash '{"command":"ls"}' u2
+	stopped
+	[[ "$output" == *"guard's policy changed since the session started ($(field .policy_rev), now sha256:"* ]]
+	# put back, the same policy runs again
+	sed -i 's/max_loc: 500/max_loc: 5/' .ai/policy.yaml
+	hook pre Bash '{"command":"ls"}' u3
+	not_stopped
+}
+
+@test "attacker: git puts an older policy in the tree without a write guard sees (revert, a plumbing commit merged --ff-only): the next call is stopped" {
+	# the project's policy, loosened first and tightened after
+	small_limits
+	sed -i 's/max_loc: 5/max_loc: 500/' .ai/policy.yaml
+	git add -A && git commit -qm loose
+	sed -i 's/max_loc: 500/max_loc: 5/' .ai/policy.yaml
+	git commit -qam tight
+	git checkout -q -b other
+	start pin2
+	# a revert of the tightening: a git command, no write of .ai/ in its words
+	git revert --no-edit HEAD >/dev/null
+	grep -q 'max_loc: 500' .ai/policy.yaml
+	hook pre Bash '{"command":"ls"}' u1
+	stopped
+	[[ "$output" == *"guard's policy changed since the session started"* ]]
+	git reset -q --hard HEAD~1
+	hook pre Bash '{"command":"ls"}' u2
+	not_stopped
+	# a commit made with plumbing from the loose tree, taken in by a fast-forward
+	c=$(git commit-tree "HEAD~1^{tree}" -p HEAD -m x)
+	git merge -q --ff-only "$c"
+	grep -q 'max_loc: 500' .ai/policy.yaml
+	hook pre Write '{"file_path":"src/x.c","content":"x"}' u3
+	stopped
+	[[ "$output" == *"guard's policy changed since the session started"* ]]
+}

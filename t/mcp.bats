@@ -668,7 +668,8 @@ fs_session() {
 	echo one >"$SRC/a.txt"
 	echo two >"$SRC/c.txt"
 	echo three >"$SRC/b.txt"
-	user_policy <<<'risk: {tools: {"mcp__fs__*": low/W}}'
+	# the user layer is set before the start: a session runs under the policy it started with
+	printf 'risk: {tools: {"mcp__fs__*": low/W}}\n%s\n' "${2:-}" | user_policy
 	session_start "session: {$1}"
 	FSS=(node "$MCPD/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js" "$SRC")
 }
@@ -832,8 +833,7 @@ args_srv() {
 
 @test "session: MCP tools count to max_files_* by the paths they name, whatever their name or keys; a trusted read-only tool does not" {
 	args_srv
-	fs_session 'max_files_created: 2'
-	user_policy <<<'mcp: {trusted_servers: [args]}'
+	fs_session 'max_files_created: 2' 'mcp: {trusted_servers: [args]}'
 	run --separate-stderr client "[{\"op\":\"tools\"},$(call peek '{"path":"src/a.txt"}'),$(call update_file '{"path":"src/u1.txt","content":"x"}'),$(call copy_file '{"src":"src/c.txt","dst":"src/u2.txt"}'),$(call save_file '{"path":"src/u3.txt","content":"x"}')]" \
 		guard mcp --name args -- "${ARGS[@]}"
 	[ "$status" -eq 0 ]

@@ -318,6 +318,20 @@ guard_session_track(const char *root, const char *id, const struct guard_policy 
 		free(frozen);
 		goto stop;
 	}
+	/*
+	 * The policy the session started under is the one it runs under.
+	 * Git can put another .ai/policy.yaml in the working tree without a
+	 * write guard sees (a revert, a merge or reset to a commit made with
+	 * plumbing, a branch switch): whatever changed it, no call runs under
+	 * a policy no person started the night with.
+	 */
+	const char *pinned = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state, "policy_rev"));
+	if (pinned && strcmp(pinned, guard_policy_rev(policy))) {
+		stop = guard_xasprintf("guard: unattended session %s: guard's policy changed since the session started "
+				       "(%s, now %s); no more tool calls: a person looks at what changed it (git log -p -- "
+				       ".ai/policy.yaml) and starts a new session", id, pinned, guard_policy_rev(policy));
+		goto stop;
+	}
 	if (phase && !strcmp(phase, "pre") && !strcmp(guard_event_str(ev, "decision.effect") ?: "", "allow")) {
 		char *why = guard_session_vet(root, guard_policy_tree(policy), ev);
 		cJSON *d = cJSON_GetObjectItemCaseSensitive(ev, "decision");
