@@ -414,14 +414,13 @@ command_argv(struct risk_state *st, const char *tool, const char *key, const cha
 	const cJSON *it;
 
 	if (program)
-		guard_buf_addf(&line, "'%s'", program);
+		risk_add_single_quoted(&line, program);
 	cJSON_ArrayForEach(it, arr) {
 		if (!cJSON_IsString(it))
 			continue;
-		guard_buf_addstr(&line, line.len ? " '" : "'");
-		for (const char *c = it->valuestring; *c; c++)
-			guard_buf_addstr(&line, *c == '\'' ? "'\\''" : (char[2]){ *c, 0 });
-		guard_buf_addch(&line, '\'');
+		if (line.len)
+			guard_buf_addch(&line, ' ');
+		risk_add_single_quoted(&line, it->valuestring);
 	}
 	if (line.len)
 		command_text(st, tool, key, line.buf);
@@ -549,10 +548,9 @@ analyse_command(struct risk_state *st, const char *tool, const cJSON *input)
 				risk_unparsed(st, "%s command array holds a non-string", tool);
 				return;
 			}
-			guard_buf_addstr(&line, line.len ? " '" : "'");
-			for (const char *s = it->valuestring; *s; s++)
-				guard_buf_addstr(&line, *s == '\'' ? "'\\''" : (char[2]){ *s, 0 });
-			guard_buf_addch(&line, '\'');
+			if (line.len)
+				guard_buf_addch(&line, ' ');
+			risk_add_single_quoted(&line, it->valuestring);
 		}
 		risk_explain(st, "command: %s", line.buf);
 		risk_command_line(st, line.buf, line.len);
