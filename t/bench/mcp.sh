@@ -16,13 +16,8 @@ root=$PWD
 N=${MCP_BENCH_N:-2000}
 ROUNDS=${MCP_BENCH_ROUNDS:-3}
 MEM_N=${MCP_BENCH_MEM_N:-100000}
-sh t/mcp/deps.sh
-[ -x bin/guard ] || { echo "bench: bin/guard is missing (run make all)" >&2; exit 2; }
-out=$root/t/bench/out
-mkdir -p "$out"
-proj=$(mktemp -d "${TMPDIR:-/tmp}/guard-mcp-bench.XXXXXX")
-trap 'rm -rf "$proj"' EXIT INT TERM
-git init -q "$proj"
+. t/bench/mcp_lib.sh
+mcp_bench_setup mcp
 cd "$proj"
 ev="node $root/t/mcp/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 bench() { node "$root/t/mcp/bench.mjs" "$@"; }
@@ -42,9 +37,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 echo "== guard mcp: median latency per request (us), the proxy's CPU per request (us)"
-jq -r '[.round, .via, .op, .median_us, .p90_us, .cpu_us_per_op] | @tsv' "$out/mcp.jsonl" |
-	awk -F'\t' 'BEGIN { printf "%-5s %-16s %10s %10s %8s\n", "round", "via, op", "median", "p90", "cpu/op" }
-	     { printf "%-5s %-16s %10s %10s %8s\n", $1, $2 ", " $3, $4, $5, $6 }'
+mcp_bench_table "$out/mcp.jsonl"
 if [ "$MEM_N" -gt 0 ]; then
 	# shellcheck disable=SC2086
 	bench call "$MEM_N" $((MEM_N / 10)) -- "$root/bin/guard" mcp --name every -- $ev >"$out/mcp-mem.json"

@@ -15,14 +15,8 @@ root=$PWD
 N=${MCP_BENCH_N:-1000}
 ROUNDS=${MCP_BENCH_ROUNDS:-3}
 MEM_N=${MCP_BENCH_MEM_N:-20000}
-sh t/mcp/deps.sh
-[ -x bin/guard ] || { echo "bench: bin/guard is missing (run make all)" >&2; exit 2; }
-out=$root/t/bench/out
-mkdir -p "$out"
-proj=$(mktemp -d "${TMPDIR:-/tmp}/guard-mcp-http-bench.XXXXXX")
-pids=
-trap 'kill $pids 2>/dev/null; rm -rf "$proj"' EXIT INT TERM
-git init -q "$proj"
+. t/bench/mcp_lib.sh
+mcp_bench_setup mcp-http
 cd "$proj"
 
 # wait_line FILE PATTERN: until the file holds the line (a started server says where it listens)
@@ -58,9 +52,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 echo "== guard mcp --listen: median latency per request (us); CPU per request (us) of the server (direct) or the proxy"
-jq -r '[.round, .via, .op, .median_us, .p90_us, .cpu_us_per_op] | @tsv' "$out/mcp-http.jsonl" |
-	awk -F'\t' 'BEGIN { printf "%-5s %-16s %10s %10s %8s\n", "round", "via, op", "median", "p90", "cpu/op" }
-	     { printf "%-5s %-16s %10s %10s %8s\n", $1, $2 ", " $3, $4, $5, $6 }'
+mcp_bench_table "$out/mcp-http.jsonl"
 if [ "$MEM_N" -gt 0 ]; then
 	bench call "$MEM_N" $((MEM_N / 10)) -- "$proxy" "$pxpid" >"$out/mcp-http-mem.json"
 	echo "== guard mcp --listen: the proxy's RSS (kB) over $MEM_N governed calls"
