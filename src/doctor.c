@@ -20,6 +20,7 @@
 #include "init_mcp.h"
 #include "cli.h"
 #include "guard_approval.h"
+#include "guard_audit.h"
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
@@ -531,6 +532,36 @@ doctor_approvals(const struct guard_policy *p)
 		       "        approval.require_signature: true with keys the agent cannot read\n");
 }
 
+/* Automatic seals run detached: the last one's failure is only seen here. */
+static void
+doctor_seals(struct doctor *d)
+{
+	struct guard_audit_config c = GUARD_AUDIT_CONFIG_INIT;
+	char *text = NULL, when[32];
+	struct tm tm;
+	time_t at;
+
+	if (guard_audit_config(&c, d->root, d->p) < 0) {
+		guard_error_clear();
+		return;
+	}
+	if ((c.witness_records || c.witness_seconds) && guard_audit_witness_error(d->root, c.dir, &text, &at) == 0 &&
+	    text) {
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&at, &tm));
+		text[strcspn(text, "\n")] = '\0';
+		for (char *ch = text; *ch; ch++) /* the seal's words may quote file names: no terminal escapes */
+			if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
+				*ch = '?';
+		printf("audit: the last automatic seal (%s) failed: %s\n"
+		       "  run guard-audit seal to see why; until it succeeds the log has no new checkpoint\n",
+		       when, text);
+		d->problems++;
+		free(text);
+	}
+	guard_error_clear();
+	guard_audit_config_release(&c);
+}
+
 static int
 doctor_policy(struct doctor *d)
 {
@@ -554,6 +585,7 @@ doctor_policy(struct doctor *d)
 		for (size_t i = 0; i < w->len; i++)
 			printf("  warning: %s\n", w->items[i]);
 		doctor_approvals(d->p);
+		doctor_seals(d);
 		if (guard_approval_config(d->p, &c) >= 0)
 			d->hook_wait = c.hook_wait;
 	}

@@ -251,6 +251,37 @@ ref_commits_are() { [ "$(git rev-list --count refs/guard/audit 2>/dev/null)" = "
 	guard-audit verify --checkpoint-ref refs/guard/audit
 }
 
+# the last automatic seal's stderr, kept in the state folder
+seal_error() { compgen -G "$PROJ/.git/guard/audit-*.seal-error"; }
+seal_error_says() { local f; f=$(seal_error) && grep -q "$1" "$f"; }
+
+@test "an automatic seal that fails leaves its reason, and guard doctor shows it until one succeeds" {
+	printf 'audit:\n  witness:\n    every_records: 3\n    ref: false\n' >"$BATS_TEST_TMPDIR/user.yaml"
+	export GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml
+	hook 'echo first-call'
+	hook
+	# the agent's kind of damage: a record changed in place, so the seal's verify fails
+	day=$(compgen -G "$LOG/[0-9]*.jsonl")
+	sed -i 's/first-call/first-cal1/' "$day"
+	hook
+	wait_for "the failed seal's reason" seal_error_says "ended with an error"
+	[ ! -e "$LOG/seals.jsonl" ]
+	[ "$(stat -c %a "$(seal_error)")" = 600 ]
+	run guard doctor
+	[[ "$output" == *"the last automatic seal ("*") failed: "* ]]
+	[[ "$output" == *"run guard-audit seal to see why"* ]]
+	[[ "$output" == *"problem"* ]]
+	# the log mended, the next seal due succeeds and empties the file: doctor is quiet again
+	sed -i 's/first-cal1/first-call/' "$day"
+	hook
+	hook
+	hook
+	wait_for "the seal after the mend" test -s "$LOG/seals.jsonl"
+	wait_for "the reason cleared" bash -c '! test -s "$1"' _ "$(seal_error)"
+	run guard doctor
+	[[ "$output" != *"automatic seal"* ]]
+}
+
 @test "audit.witness every (a duration): the hook seals once the time has passed, without a record count" {
 	printf 'audit:\n  witness:\n    every: 1s\n    ref: false\n' >"$BATS_TEST_TMPDIR/user.yaml"
 	export GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -204,6 +205,13 @@ int guard_audit_witness(struct guard_audit *log);
 int guard_audit_witness_sealed(const char *root, const char *dir, unsigned long seq);
 /* The state file's path (caller frees), for tests and doctor. */
 int guard_audit_witness_path(const char *root, const char *dir, char **out);
+/*
+ * The last automatic seal's errors (its stderr, and how it ended when it
+ * failed), at most 1 KiB, and when they were written; *text NULL when the
+ * last one said nothing (or none ran). The file is emptied at each start.
+ */
+int guard_audit_witness_error(const char *root, const char *dir, char **text, time_t *when);
+int guard_audit_witness_error_path(const char *root, const char *dir, char **out);
 
 /* ---------------------------------------------------------------- reading */
 

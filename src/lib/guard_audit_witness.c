@@ -6,7 +6,8 @@
  *   guard-audit-witness 1 <seq of the last seal, 20 digits> <its unix time, 20 digits>
  * When a seal is due the line is rewritten first (the claim: concurrent
  * hooks do not start one each), then `guard-audit seal` is started
- * detached (double fork, its own session, stdio on /dev/null), so the
+ * detached (double fork, its own session, stdin and stdout on /dev/null,
+ * stderr kept in the state folder's seal-error file), so the
  * agent never waits for the seal, its verify or libgit2.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,16 +87,22 @@ guard_audit_witness_sealed(const char *root, const char *dir, unsigned long seq)
 	else
 		rc = witness_write(fd, path, seq, (unsigned long long)time(NULL));
 	if (fd >= 0)
-		if (fd >= 0)
 		close(fd);
 	free(path);
 	return rc;
 }
 
-/* guard-audit beside the running program, started detached in root: it seals, the caller goes on. */
+/*
+ * guard-audit beside the running program, started detached in root: it
+ * seals, the caller goes on. Its stderr goes to errpath (emptied first),
+ * and a failure's exit is added there by the process that waits for it,
+ * so a seal that fails leaves its reason (guard doctor shows it).
+ */
 static void
-start_seal(const char *root)
+start_seal(const char *root, const char *errpath)
 {
+	static const char failed[] = "guard-audit seal ended with an error\n";
+	static const char killed[] = "guard-audit seal was killed by a signal\n";
 	char *self = realpath("/proc/self/exe", NULL);
 	char *prog;
 	pid_t pid = -1;
@@ -105,25 +113,68 @@ start_seal(const char *root)
 	free(self);
 	if (access(prog, X_OK) == 0 && (pid = fork()) == 0) {
 		char *argv[] = { prog, "seal", NULL };
-		int null;
+		int null, err, status;
+		pid_t seal;
 		/* only async-signal-safe calls from here on: the caller may have threads */
 		if (fork() != 0)
 			_exit(0);
 		setsid();
+		err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if ((null = open("/dev/null", O_RDWR)) >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
-			dup2(null, 2);
+			dup2(err >= 0 ? err : null, 2);
 		}
 		close_range(3, ~0U, 0);
-		if (chdir(root) == 0)
+		if (chdir(root) < 0 || (seal = fork()) < 0)
+			_exit(write(2, failed, sizeof(failed) - 1) < 0);
+		if (seal == 0) {
 			execv(prog, argv);
-		_exit(127);
+			_exit(127);
+		}
+		while (waitpid(seal, &status, 0) < 0)
+			if (errno != EINTR)
+				_exit(1);
+		if (WIFSIGNALED(status) && write(2, killed, sizeof(killed) - 1) < 0)
+			_exit(1);
+		if (WIFEXITED(status) && WEXITSTATUS(status) && write(2, failed, sizeof(failed) - 1) < 0)
+			_exit(1);
+		_exit(0);
 	} else if (pid > 0) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
 	free(prog);
+}
+
+int
+guard_audit_witness_error_path(const char *root, const char *dir, char **out)
+{
+	return audit_state_path(root, dir, "seal-error", false, out);
+}
+
+int
+guard_audit_witness_error(const char *root, const char *dir, char **text, time_t *when)
+{
+	char *path, buf[1024];
+	struct stat st;
+	ssize_t n = 0;
+	int fd, rc;
+
+	*text = NULL;
+	*when = 0;
+	if ((rc = guard_audit_witness_error_path(root, dir, &path)) < 0)
+		return rc;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		if (fstat(fd, &st) == 0 && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+			buf[n] = '\0';
+			*text = guard_xstrdup(buf);
+			*when = st.st_mtime;
+		}
+		close(fd);
+	}
+	free(path);
+	return 0;
 }
 
 /* N records or T seconds since the last seal (or claim)? */
@@ -166,8 +217,11 @@ guard_audit_witness(struct guard_audit *log)
 	if (due && flock(fd, LOCK_EX | LOCK_NB) == 0) {
 		witness_read(fd, &last_seq, &last_time);
 		due = is_due(cfg, seq, now, last_seq, last_time);
-		if (due && (rc = witness_write(fd, path, seq, now)) == 0)
-			start_seal(audit_root(log));
+		char *errpath = NULL;
+		if (due && (rc = witness_write(fd, path, seq, now)) == 0 &&
+		    (rc = guard_audit_witness_error_path(audit_root(log), audit_dir(log), &errpath)) == 0)
+			start_seal(audit_root(log), errpath);
+		free(errpath);
 		flock(fd, LOCK_UN);
 	}
 	if (fd >= 0)
