@@ -596,6 +596,32 @@ write_json() {
 	grep -q '"event":"session.end"' ".ai/sessions/$GUARD_SESSION.log.jsonl"
 }
 
+@test "the PR body's scan reads a file's added lines together: a multi-line rule matches, as guard-scan range finds it" {
+	export GUARD_USER_POLICY=$BATS_TEST_TMPDIR/user.yaml
+	cat >"$GUARD_USER_POLICY" <<'Y'
+forbidden_patterns:
+  - id: todo-block
+    regex: '^TODO:\n^  owner: \w+$'
+    message: an owned TODO block
+    keywords: [todo]
+    multiline: true
+Y
+	start multi
+	printf 'int a;\nTODO:\n  owner: bob\n' >src/block.c
+	# the two lines split: not added together, so not one block
+	printf 'TODO:\n' >src/half.c
+	git add src && git commit -qm 'Add the blocks'
+	base=$(git rev-parse main)
+	run guard-scan range "$base..HEAD" --format jsonl
+	[ "$(jq -r 'select(.rule=="todo-block") | "\(.path):\(.line)"' <<<"$output")" = src/block.c:2 ]
+	run --separate-stderr guard-session end
+	[ "$status" -eq 0 ]
+	body=.ai/sessions/$GUARD_SESSION.pr.md
+	grep -q '\*\*todo-block\*\* `src/block.c:2`' "$body"
+	[ "$(grep -c 'todo-block' "$body")" = 1 ]
+	grep -q '^\*\*실패 (fail)\*\*: 1 finding in the added lines: 0 secrets, 1 forbidden pattern' "$body"
+}
+
 @test "a tests-only change needs one reviewer and no security label" {
 	start tests-only
 	mkdir -p tests && printf 't\n' >tests/t_a.c

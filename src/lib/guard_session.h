@@ -303,14 +303,16 @@ void guard_pr_labels(const cJSON *tree, bool security, struct guard_list *labels
 bool guard_session_own_path(const char *path);
 
 /*
- * The security scan of a session diff: the policy's forbidden_patterns
- * over every added line. Findings are {id, path, line, message, severity}.
+ * The security scan of a session diff: guard-scan's rules over every
+ * added line, a file's added lines scanned together (multi-line rules
+ * match across them). Findings are {id, path, line, message, severity,
+ * kind}; guard_scan_findings scans what is still gathered first.
  */
 struct guard_scan;
 int guard_scan_new(const cJSON *policy_tree, struct guard_scan **out);
 /* Fits guard_git_line_fn. */
 void guard_scan_line(void *scan, const char *path, long lineno, const char *text, size_t len);
-const cJSON *guard_scan_findings(const struct guard_scan *s);
+const cJSON *guard_scan_findings(struct guard_scan *s);
 size_t guard_scan_patterns(const struct guard_scan *s);
 void guard_scan_free(struct guard_scan *s);
 

@@ -1,8 +1,13 @@
 /*
  * The session's scan of the added lines for its PR body: guard-scan's
- * rules (guard_scanner), one line at a time as guard_git_changes gives
- * them, findings kept as the PR body lists them.
+ * rules (guard_scanner). guard_git_changes gives one line at a time; a
+ * file's added lines are gathered and scanned as one text with their line
+ * numbers, as `guard-scan range` does, so multi-line rules (a PEM block)
+ * match here too. Findings are kept as the PR body lists them.
  */
+#include <string.h>
+
+#include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_scan.h"
 #include "guard_session.h"
@@ -13,7 +18,11 @@ struct guard_scan {
 	struct guard_scanner *sc;
 	size_t rules;
 	cJSON *findings;
-	cJSON *one; /* a line's, before they are kept */
+	cJSON *one; /* a file's, before they are kept */
+	char *path; /* the file whose added lines are being gathered */
+	struct guard_buf text;
+	long *lines; /* line numbers of text's lines */
+	size_t n, cap;
 };
 
 int
@@ -22,6 +31,7 @@ guard_scan_new(const cJSON *tree, struct guard_scan **out)
 	struct guard_scan *s = guard_xcalloc(1, sizeof(*s));
 	int rc;
 
+	s->text = (struct guard_buf)GUARD_BUF_INIT;
 	*out = NULL;
 	if ((rc = guard_scanner_new(tree, &s->sc)) < 0) {
 		free(s);
@@ -38,20 +48,20 @@ guard_scan_new(const cJSON *tree, struct guard_scan **out)
 	return 0;
 }
 
-void
-guard_scan_line(void *scan, const char *path, long lineno, const char *text, size_t len)
+/* Scan the gathered file and keep its findings (up to FINDINGS_MAX). */
+static void
+scan_flush(struct guard_scan *s)
 {
-	struct guard_scan *s = scan;
 	cJSON *f;
 
-	if (cJSON_GetArraySize(s->findings) >= FINDINGS_MAX || guard_scanner_excluded(s->sc, path))
-		return;
-	guard_scanner_scan(s->sc, path, text, len, lineno, NULL, s->one);
+	if (s->path && s->n && cJSON_GetArraySize(s->findings) < FINDINGS_MAX && !guard_scanner_excluded(s->sc, s->path) &&
+	    guard_scanner_scan(s->sc, s->path, s->text.buf, s->text.len, 1, s->lines, s->one) < 0)
+		guard_error_clear(); /* a rule that does not compile was named when the policy loaded */
 	while ((f = cJSON_DetachItemFromArray(s->one, 0))) {
 		cJSON *k = cJSON_CreateObject();
 		cJSON_AddStringToObject(k, "id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "rule")));
-		cJSON_AddStringToObject(k, "path", path);
-		cJSON_AddNumberToObject(k, "line", (double)lineno);
+		cJSON_AddStringToObject(k, "path", s->path);
+		cJSON_AddItemToObject(k, "line", cJSON_DetachItemFromObjectCaseSensitive(f, "line"));
 		cJSON_AddStringToObject(k, "message", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "message")));
 		cJSON_AddStringToObject(k, "severity", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "severity")));
 		cJSON_AddStringToObject(k, "kind", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind")));
@@ -61,11 +71,33 @@ guard_scan_line(void *scan, const char *path, long lineno, const char *text, siz
 		else
 			cJSON_Delete(k);
 	}
+	free(s->path);
+	s->path = NULL;
+	s->n = 0;
+	guard_buf_reset(&s->text);
+}
+
+void
+guard_scan_line(void *scan, const char *path, long lineno, const char *text, size_t len)
+{
+	struct guard_scan *s = scan;
+
+	if (!s->path || strcmp(s->path, path)) {
+		scan_flush(s);
+		s->path = guard_xstrdup(path);
+	}
+	if (s->n == s->cap)
+		s->lines = guard_xrealloc(s->lines, (s->cap = s->cap ? s->cap * 2 : 256) * sizeof(*s->lines));
+	s->lines[s->n++] = lineno;
+	guard_buf_add(&s->text, text, len);
+	if (!len || text[len - 1] != '\n')
+		guard_buf_addch(&s->text, '\n');
 }
 
 const cJSON *
-guard_scan_findings(const struct guard_scan *s)
+guard_scan_findings(struct guard_scan *s)
 {
+	scan_flush(s);
 	return s->findings;
 }
 
@@ -83,5 +115,8 @@ guard_scan_free(struct guard_scan *s)
 	guard_scanner_free(s->sc);
 	cJSON_Delete(s->findings);
 	cJSON_Delete(s->one);
+	free(s->path);
+	guard_buf_release(&s->text);
+	free(s->lines);
 	free(s);
 }
