@@ -454,6 +454,9 @@ approve_print_decided(const cJSON *req, const char *who, bool signed_it)
 		       signed_it ? " (signed)" : "");
 	else
 		printf("%s %s by %s%s\n", str(req, "id"), state, who, signed_it ? " (signed)" : "");
+	/* what was decided, said back as sudo says the command: an id prefix names it only by chance */
+	print_visible("  action  ", str(req, "summary"), 400);
+	printf("  risk    %s\n", str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"));
 }
 
 /* ---- wait ---- */

@@ -139,6 +139,9 @@ gate() {
 	run guard-approve approve "${id:0:8}" --as alice@example.com --reason 'agreed in standup'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"approved by alice@example.com"* ]]
+	# the person is told what a prefix named, as sudo says the command
+	[ "$(sed -n 2p <<<"$output")" = "  action  $(jq -r .summary "$(file_of "$id")")" ]
+	[[ "$(sed -n 3p <<<"$output")" == "  risk    "?* ]]
 	f=$(file_of "$id")
 	[ "$(jq -r .status "$f")" = approved ]
 	[ "$(jq -r '.decisions[0].by + " " + .decisions[0].verdict + " " + .decisions[0].comment + " " + .decisions[0].role' "$f")" = \
