@@ -418,12 +418,13 @@ exists_here(const struct risk_state *st, const char *t)
 
 /*
  * git switch -d REV, git switch -c NEW REV, git checkout -b NEW REV: the
- * whole tree moves to REV, as git checkout REV does. The values of the
- * options that name the new branch are skipped; REV is the first operand
- * left (a start point, or the commit detached at).
+ * whole tree moves to REV, rated as git checkout REV is (a revision such
+ * as HEAD~1 or a commit id; a branch or tag name is everyday). The values
+ * of the options that name the new branch are skipped; REV is the first
+ * operand left (a start point, or the commit detached at).
  */
 static void
-git_older_tree(struct risk_state *st, const char *verb, const struct git_args *a, bool detach)
+git_older_tree(struct risk_state *st, const char *verb, const struct git_args *a)
 {
 	static const char *const named[] = { "-c", "-C", "-b", "-B", "--create", "--force-create", "--orphan", NULL };
 	size_t dd = after_dashdash(a);
@@ -438,7 +439,7 @@ git_older_tree(struct risk_state *st, const char *verb, const struct git_args *a
 		}
 		if (t[0] == '-')
 			continue;
-		if ((detach && strcmp(t, "HEAD") && strcmp(t, "@")) || rev_expression(t))
+		if (rev_expression(t))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 				  "%s %s moves the whole tree to another commit: guard's committed policy goes back with it",
 				  verb, t);
@@ -570,7 +571,7 @@ git_checkout(struct risk_state *st, const struct git_args *a)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
 			  "git checkout --pathspec-from-file discards uncommitted changes in the files it lists");
 	if (has_short(a, 'b') || has_short(a, 'B') || has(a, "--orphan")) {
-		git_older_tree(st, "git checkout", a, false);
+		git_older_tree(st, "git checkout", a);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		return;
 	}
@@ -1375,7 +1376,7 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 	} else if (!strcmp(sub, "switch")) {
 		if (has_long(a, "--discard-changes", 4) || has_short(a, 'f') || has_long(a, "--force", 5))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git switch --discard-changes throws away uncommitted changes");
-		git_older_tree(st, "git switch", a, has_short(a, 'd') || has_long(a, "--detach", 4));
+		git_older_tree(st, "git switch", a);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "branch")) {
 		bool del = has_short(a, 'd') || has_long(a, "--delete", 5);
