@@ -433,7 +433,7 @@ git_older_tree(struct risk_state *st, const char *verb, const struct git_args *a
 		const char *t = a->w[i].text;
 		size_t n = strlen(t);
 		if (risk_name_in(named, t) ||
-		    (t[0] == '-' && t[1] != '-' && n > 1 && strchr("cCbB", t[n - 1]) && !strchr(t + 1, 'd'))) {
+		    (t[0] == '-' && t[1] != '-' && n > 1 && strchr("cCbB", t[n - 1]))) {
 			i++; /* the new branch's name */
 			continue;
 		}
