@@ -11,7 +11,7 @@
 
 #include "guard_risk_int.h"
 
-enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME, ENV_LOADER, ENV_PATH };
+enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME, ENV_LOADER, ENV_PATH, ENV_WORKTREE };
 
 static enum env_kind
 env_kind(const char *name, size_t n)
@@ -34,6 +34,8 @@ env_kind(const char *name, size_t n)
 		return ENV_LOADER;
 	if (n == 4 && !strncmp(name, "PATH", 4))
 		return ENV_PATH;
+	if (n == 13 && !strncmp(name, "GIT_WORK_TREE", 13))
+		return ENV_WORKTREE;
 	return ENV_NONE;
 }
 
@@ -159,6 +161,11 @@ env_set(struct risk_state *st, const char *word, const char *how, bool for_git, 
 		break;
 	case ENV_PATH:
 		path_set(st, word, how, for_guard);
+		break;
+	case ENV_WORKTREE:
+		/* where git's work tree starts: relative to where git runs */
+		if (word[n] == '=' && strcmp(how, "unset unsets") && strcmp(how, "env -u unsets"))
+			risk_git_worktree(st, "GIT_WORK_TREE", word + n + 1, false);
 		break;
 	case ENV_NONE:
 		break;

@@ -90,6 +90,31 @@ has_short(const struct git_args *a, char letter)
 	return false;
 }
 
+/* Does the project's work tree hold guard's state (.ai, .claude) that git can take away or write? */
+static bool
+guard_in_tree(const struct risk_state *st)
+{
+	static const char *const dirs[] = { ".ai", ".claude", NULL };
+	struct stat sb;
+
+	for (size_t i = 0; st->ctx->project && dirs[i]; i++) {
+		char *p = guard_xasprintf("%s/%s", st->ctx->project, dirs[i]);
+		int rc = risk_memo_lstat(p, &sb);
+		free(p);
+		if (rc == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A settings key as "git -c" or "git config" names it: "core.worktree" in any case, then "=" or the end. */
+static bool
+key_is(const char *t, const char *key)
+{
+	size_t n = strlen(key);
+	return !strncasecmp(t, key, n) && (!t[n] || t[n] == '=');
+}
+
 /* Operands after "--" (pathspecs). */
 static size_t
 after_dashdash(const struct git_args *a)
@@ -391,6 +416,149 @@ exists_here(const struct risk_state *st, const char *t)
 	return ok;
 }
 
+/*
+ * git switch -d REV, git switch -c NEW REV, git checkout -b NEW REV: the
+ * whole tree moves to REV, rated as git checkout REV is (a revision such
+ * as HEAD~1 or a commit id; a branch or tag name is everyday). The values
+ * of the options that name the new branch are skipped; REV is the first
+ * operand left (a start point, or the commit detached at).
+ */
+static void
+git_older_tree(struct risk_state *st, const char *verb, const struct git_args *a)
+{
+	static const char *const named[] = { "-c", "-C", "-b", "-B", "--create", "--force-create", "--orphan", NULL };
+	size_t dd = after_dashdash(a);
+
+	for (size_t i = 0; i < dd; i++) {
+		const char *t = a->w[i].text;
+		size_t n = strlen(t);
+		if (risk_name_in(named, t) ||
+		    (t[0] == '-' && t[1] != '-' && n > 1 && strchr("cCbB", t[n - 1]))) {
+			i++; /* the new branch's name */
+			continue;
+		}
+		if (t[0] == '-')
+			continue;
+		if (rev_expression(t))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "%s %s moves the whole tree to another commit: guard's committed policy goes back with it",
+				  verb, t);
+		return;
+	}
+}
+
+/* git bisect: start with revisions, good, bad, skip, reset REV, replay check other commits out. */
+static void
+git_bisect(struct risk_state *st, const struct git_args *a)
+{
+	static const char *const steps[] = { "good", "bad", "new", "old", "skip", "replay", NULL };
+	const char *verb = a->n ? a->w[0].text : "";
+	bool moves = risk_name_in(steps, verb);
+
+	for (size_t i = 1; !moves && i < a->n && (!strcmp(verb, "start") || !strcmp(verb, "reset")); i++)
+		if (a->w[i].text[0] != '-' && (strcmp(verb, "start") || i < after_dashdash(a)))
+			moves = true;
+	if (moves && !has(a, "--no-checkout"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git bisect %s checks another commit out: guard's committed policy goes back with it", verb);
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+/*
+ * git checkout-index -a / --all / --stdin writes every file of the index
+ * the work tree lacks (-f: every file): a .claude/settings.local.json or
+ * .mcp.json put in the index with update-index --cacheinfo or read-tree
+ * appears in the work tree. A --prefix that still lands on guard's state
+ * ("./", "../proj/") is no prefix.
+ */
+static void
+git_checkout_index(struct risk_state *st, const struct git_args *a)
+{
+	bool all = has_short(a, 'a') || has_long(a, "--all", 3) || has(a, "--stdin");
+	bool force = has_short(a, 'f') || has_long(a, "--force", 3);
+	const char *prefix = NULL;
+
+	for (size_t i = 0; i < a->n && i < after_dashdash(a); i++)
+		if (!strncmp(a->w[i].text, "--prefix=", 9))
+			prefix = a->w[i].text + 9;
+		else if (!strcmp(a->w[i].text, "--prefix") && i + 1 < a->n)
+			prefix = a->w[++i].text;
+	if (prefix) {
+		char *p1 = guard_xasprintf("%s.ai/policy.yaml", prefix);
+		char *p2 = guard_xasprintf("%s.claude/settings.local.json", prefix);
+		if (!strpbrk(prefix, "$`") && !risk_guard_place(st, p1) && !risk_guard_place(st, p2))
+			all = false; /* a copy exported elsewhere */
+		free(p1);
+		free(p2);
+	}
+	if (all && force)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+			  "git checkout-index rewrites the work tree: uncommitted changes and guard's policy file among them");
+	else if (all)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git checkout-index -a writes every file of the index the work tree lacks: guard's settings "
+			  "(.claude/settings.local.json, .mcp.json) when the index holds them");
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+/* The path of one --cacheinfo entry: "MODE,SHA,PATH" in one word, or the third of three words. */
+static const char *
+cacheinfo_path(const struct git_args *a, size_t *i)
+{
+	const char *t = a->w[*i].text;
+	const char *v = !strncmp(t, "--cacheinfo=", 12) ? t + 12 : NULL;
+
+	if (!v && *i + 1 < a->n && strchr(a->w[*i + 1].text, ','))
+		v = a->w[++*i].text;
+	else if (!v && *i + 3 < a->n)
+		return a->w[*i += 3].text;
+	if (!v)
+		return NULL;
+	const char *comma = strchr(v, ',') ? strchr(strchr(v, ',') + 1, ',') : NULL;
+	return comma ? comma + 1 : v;
+}
+
+/*
+ * git update-index: --cacheinfo puts any blob in the index under a path
+ * (guard's file, content guard never saw: a checkout-index, stash or
+ * checkout then writes it); --index-info reads such entries from stdin;
+ * --skip-worktree on guard's file lets a sparse checkout drop it.
+ */
+static void
+git_update_index(struct risk_state *st, const struct git_args *a)
+{
+	bool skip = has(a, "--skip-worktree");
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text, *path = NULL;
+		if (!strcmp(t, "--index-info")) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git update-index --index-info puts entries read from stdin in the index (guard cannot see "
+				  "which): a checkout-index or stash then writes them");
+			continue;
+		}
+		if (!strcmp(t, "--cacheinfo") || !strncmp(t, "--cacheinfo=", 12)) {
+			if (!(path = cacheinfo_path(a, &i)))
+				continue;
+			if (strpbrk(path, "$`"))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+					  "git update-index --cacheinfo puts a file guard cannot name in the index: %s", path);
+			else if (pathspec_guard(st, path) || risk_guard_place(st, path))
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+					  "git update-index --cacheinfo puts content guard never saw in the index as guard's "
+					  "file %s: a checkout-index, stash or checkout then writes it", path);
+			continue;
+		}
+		if (skip && (t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") &&
+		    (pathspec_guard(st, t) || risk_guard_place(st, t)))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+				  "git update-index --skip-worktree %s: a sparse checkout then takes guard's file out of the "
+				  "work tree", t);
+	}
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
 static void
 git_checkout(struct risk_state *st, const struct git_args *a)
 {
@@ -403,6 +571,7 @@ git_checkout(struct risk_state *st, const struct git_args *a)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
 			  "git checkout --pathspec-from-file discards uncommitted changes in the files it lists");
 	if (has_short(a, 'b') || has_short(a, 'B') || has(a, "--orphan")) {
+		git_older_tree(st, "git checkout", a);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		return;
 	}
@@ -468,32 +637,76 @@ git_restore(struct risk_state *st, const struct git_args *a)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 
-/* "git ... -- PATHS" where no path reaches guard's state (".ai" or the whole tree). */
+/* Does a git settings file that git reads here name clean.requireForce (or is it too big to tell)? */
 static bool
-pathspec_elsewhere(const struct git_args *a)
+config_names_requireforce(const char *path)
 {
-	size_t i = 0;
+	char *data = NULL;
+	size_t len = 0;
+	struct stat sb;
 
-	while (i < a->n && strcmp(a->w[i].text, "--"))
-		i++;
-	if (i + 1 >= a->n)
+	if (!path || risk_memo_stat(path, &sb) != 0)
 		return false;
-	if (only_excludes(a, i + 1))
-		return false; /* ":!src": all but src */
-	for (i++; i < a->n; i++)
-		if (!strcmp(a->w[i].text, ".") || strstr(a->w[i].text, ".ai") || (a->w[i].flags & GUARD_WORD_DYNAMIC))
-			return false;
-	return true;
+	if (risk_memo_read(path, 1 << 20, &data, &len) != 0)
+		return true; /* there but unreadable: cannot tell */
+	bool named = strcasestr(data, "requireforce") != NULL;
+	free(data);
+	return named;
+}
+
+/*
+ * Can git clean run without -f here? clean.requireForce set anywhere on
+ * the line (git -c, git config, GIT_CONFIG_* with it in the value) or in
+ * a settings file git reads: the repository's, the user's (the agent can
+ * write it with git config --global), the system's.
+ */
+static bool
+clean_unforced(const struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell *sh = c->sh;
+	const char *home = st->ctx->home, *xdg = getenv("XDG_CONFIG_HOME");
+	const char *common = risk_common_git_dir(st);
+
+	for (size_t k = 0; sh && k < sh->ncmds; k++) {
+		const struct guard_shell_cmd *cmd = &sh->cmds[k];
+		for (size_t i = 0; i < cmd->argc; i++)
+			if (strcasestr(cmd->argv[i].text, "requireforce"))
+				return true;
+		for (size_t i = 0; i < cmd->nassigns; i++)
+			if (strcasestr(cmd->assigns[i].text, "requireforce"))
+				return true;
+	}
+	for (size_t i = 0; i < c->argc; i++)
+		if (strcasestr(c->argv[i].text, "requireforce"))
+			return true;
+	char *files[4] = {
+		!st->ctx->project ? NULL : *common ? guard_xasprintf("%s/config", common)
+						   : guard_xasprintf("%s/.git/config", st->ctx->project),
+		home ? guard_xasprintf("%s/.gitconfig", home) : NULL,
+		xdg && *xdg ? guard_xasprintf("%s/git/config", xdg) : home ? guard_xasprintf("%s/.config/git/config", home)
+								  : NULL,
+		guard_xstrdup("/etc/gitconfig"),
+	};
+	bool named = false;
+	for (size_t i = 0; i < 4; i++) {
+		named = named || config_names_requireforce(files[i]);
+		free(files[i]);
+	}
+	return named;
 }
 
 static void
-git_clean(struct risk_state *st, const struct git_args *a)
+git_clean(struct risk_state *st, const struct git_args *a, bool unforced)
 {
 	if (has_short(a, 'n') || has(a, "--dry-run")) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return;
 	}
 	bool force = has_short(a, 'f') || has(a, "--force");
+	if (!force && unforced) {
+		risk_explain(st, "    clean.requireForce is set on the line or in git's settings: rated as git clean -f");
+		force = true;
+	}
 	bool x = has_short(a, 'x'), only_ignored = has_short(a, 'X');
 	if (force)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git clean -f deletes untracked files%s",
@@ -508,23 +721,115 @@ git_clean(struct risk_state *st, const struct git_args *a)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
 
-/* git stash -u / --all: untracked and ignored files leave the work tree. */
+/*
+ * Do the pathspecs of git stash (push) leave guard's state out? After
+ * "--", or push's operands (save's are its message); none, only
+ * excludes, the whole tree, a computed one or one that reaches guard's
+ * state ("*.json" is .claude/settings.json) take it.
+ */
+static bool
+stash_elsewhere(struct risk_state *st, const struct git_args *a)
+{
+	size_t dd = after_dashdash(a), from = dd;
+	bool push = a->n && !strcmp(a->w[0].text, "push");
+
+	if (has_prefix(a, "--pathspec-from-file"))
+		return false;
+	for (size_t i = push ? 1 : a->n; from == a->n && i < dd; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "-m") || !strcmp(t, "--message"))
+			i++;
+		else if (t[0] != '-')
+			from = i;
+	}
+	if (from >= a->n || only_excludes(a, from))
+		return false;
+	for (size_t i = from; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (i < dd && (t[0] == '-' || (i > 0 && (!strcmp(a->w[i - 1].text, "-m") ||
+							  !strcmp(a->w[i - 1].text, "--message")))))
+			continue;
+		if (!strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)") ||
+		    (a->w[i].flags & GUARD_WORD_DYNAMIC) || strstr(t, ".ai") || strstr(t, ".claude") ||
+		    pathspec_guard(st, t) || risk_guard_place(st, t))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * git stash (push, save, -u, --all): what it takes leaves the work tree.
+ * Untracked files with -u, ignored ones (guard's audit log) with --all,
+ * and with neither every staged or changed file: guard's policy and
+ * settings once git add -A or git add -f .ai staged them.
+ */
 static void
 git_stash_away(struct risk_state *st, const struct git_args *a)
 {
-	if (pathspec_elsewhere(a))
+	if (stash_elsewhere(st, a))
 		return;
 	if (has_short(a, 'a') || has(a, "--all")) {
 		/* ignored files: guard's audit log among them */
 		risk_path_str(st, "git stash --all", ".", PATH_DELETE_UNDER);
 		return;
 	}
-	struct stat sb;
-	char *ai = st->ctx->project ? guard_xasprintf("%s/.ai", st->ctx->project) : NULL;
-	if ((has_short(a, 'u') || has(a, "--include-untracked")) && ai && risk_memo_lstat(ai, &sb) == 0)
+	if (!guard_in_tree(st))
+		return;
+	if (has_short(a, 'u') || has(a, "--include-untracked"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 			  "git stash -u takes untracked files away: guard's policy and approvals among them when uncommitted");
+	else
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git stash takes staged and changed files out of the work tree: guard's policy and settings "
+			  "(.ai, .claude) among them once staged (git add -A, git add -f .ai); a pathspec that leaves "
+			  "them out (git stash push -- src) does not");
+}
+
+/*
+ * git's work tree moved (core.worktree in git config or git -c, relative to
+ * the .git folder; --work-tree and GIT_WORK_TREE, relative to where git
+ * runs): every later path git writes or deletes starts there, not where
+ * the analyzer reads it. "git config core.worktree guard" is .git/guard,
+ * and a clean there empties guard's state. Into guard's state, .git or
+ * a place the hook cannot tell: critical; a folder above the project
+ * (its clean reaches the project's .ai): high; the project itself or
+ * elsewhere: nothing.
+ */
+void
+risk_git_worktree(struct risk_state *st, const char *how, const char *value, bool from_gitdir)
+{
+	const char *project = st->ctx->project;
+	struct stat sb;
+
+	if (!project)
+		return;
+	char *git = guard_xasprintf("%s/.git", project);
+	bool relative = value[0] != '/' && value[0] != '~';
+	bool unknown = !*value || strpbrk(value, "$`*?[") ||
+		       (from_gitdir && relative && (risk_memo_stat(git, &sb) != 0 || !S_ISDIR(sb.st_mode)));
+	char *abs = unknown ? NULL : guard_path_physical(from_gitdir ? git : st->cwds[0], value, st->ctx->home);
+	const char *common = risk_common_git_dir(st);
+	char *ai = guard_xasprintf("%s/.ai", project), *claude = guard_xasprintf("%s/.claude", project);
+
+	if (unknown)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s %s moves git's work tree to a place guard cannot tell: a clean or checkout there may "
+			  "reach guard's state", how, *value ? value : "(no value)");
+	else if (strcmp(abs, project) &&
+		 (guard_path_inside(git, abs) || guard_path_inside(ai, abs) || guard_path_inside(claude, abs) ||
+		  (*common && guard_path_inside(common, abs)) || risk_guard_place(st, abs)))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s %s moves git's work tree into guard's state or git's own folder (%s%s): a clean or "
+			  "checkout there deletes or rewrites it", how, value, abs, from_gitdir && relative ?
+			  ", relative to .git" : "");
+	else if (strcmp(abs, project) && guard_path_inside(abs, project))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s %s moves git's work tree to a folder above the project (%s): its clean and checkout "
+			  "reach the project's .ai and .claude", how, value, abs);
+	free(abs);
+	free(git);
 	free(ai);
+	free(claude);
 }
 
 /*
@@ -561,6 +866,36 @@ git_config_reroutes(struct risk_state *st, const struct git_args *a)
 
 static void git_config_runner(struct risk_state *st, const struct git_args *a);
 
+/*
+ * git config writes that change which files git's work-tree commands
+ * reach: core.worktree (relative to .git), sparse checkout turned on,
+ * clean.requireForce off (git clean then deletes without -f).
+ */
+static void
+git_config_worktree(struct risk_state *st, const struct git_args *a)
+{
+	if (has(a, "--get") || has(a, "--get-all") || has(a, "--get-regexp") || has(a, "-l") || has(a, "--list") ||
+	    has_prefix(a, "--unset") || has(a, "--show-origin") || a->n < 2)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct guard_shell_word *w = &a->w[i];
+		const char *eq = strchr(w->text, '=');
+		const struct guard_shell_word *v = eq ? w : i + 1 < a->n ? &a->w[i + 1] : NULL;
+		if (!v)
+			break;
+		if (key_is(w->text, "core.worktree")) {
+			risk_git_worktree(st, "git config core.worktree", eq ? eq + 1 : v->text, true);
+		} else if (key_is(w->text, "clean.requireForce")) {
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+				  "git config clean.requireForce lets git clean delete without -f (rated as -f from now on)");
+		} else if (key_is(w->text, "core.sparseCheckout") || key_is(w->text, "core.sparseCheckoutCone")) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+				  "git config %s: the next checkout leaves files out of the work tree, guard's policy "
+				  "and settings among them", w->text);
+		}
+	}
+}
+
 static void
 git_config(struct risk_state *st, const struct git_args *a)
 {
@@ -575,10 +910,40 @@ git_config(struct risk_state *st, const struct git_args *a)
 			return;
 		}
 	}
+	git_config_worktree(st, a);
 	git_config_runner(st, a);
 	if (has(a, "--global") || has(a, "--system"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git config changes settings outside the project");
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+/*
+ * git add -f of guard's ignored state (.ai/audit, .ai/approvals) or of
+ * everything (-A, "."): the audit log staged, so a plain git stash, a
+ * commit and a switch take it out of the work tree.
+ */
+static void
+git_add_guard(struct risk_state *st, const struct git_args *a)
+{
+	size_t dd = after_dashdash(a);
+	const char *what = NULL;
+
+	if (!(has_short(a, 'f') || has_long(a, "--force", 4)) || !guard_in_tree(st))
+		return;
+	if (has_short(a, 'A') || has_long(a, "--all", 3))
+		what = "-A";
+	for (size_t i = 0; !what && i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if ((t[0] == '-' && i < dd) || (!strcmp(t, "--") && i + 1 == dd))
+			continue;
+		if (!strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)") ||
+		    (a->w[i].flags & GUARD_WORD_DYNAMIC) || pathspec_guard(st, t) || risk_guard_place(st, t))
+			what = t;
+	}
+	if (what)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git add -f %s stages guard's ignored state (the audit log): a stash or a switch then takes it "
+			  "out of the work tree", what);
 }
 
 /* git add .env (with -f past .gitignore): the secret goes into a commit and out with the next push. */
@@ -604,6 +969,7 @@ git_add(struct risk_state *st, const struct git_args *a)
 		free(display);
 		free(abs);
 	}
+	git_add_guard(st, a);
 }
 
 /* ---- commands git runs for us --------------------------------------- */
@@ -990,7 +1356,7 @@ git_special_refs(struct risk_state *st, const char *sub, const struct git_args *
 }
 
 static void
-git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
+git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const struct git_args *a)
 {
 	if (!strcmp(sub, "push")) {
 		git_push(st, a);
@@ -1002,7 +1368,7 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "clean")) {
-		git_clean(st, a);
+		git_clean(st, a, clean_unforced(st, c));
 	} else if (!strcmp(sub, "checkout")) {
 		git_checkout(st, a);
 	} else if (!strcmp(sub, "restore")) {
@@ -1010,6 +1376,7 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 	} else if (!strcmp(sub, "switch")) {
 		if (has_long(a, "--discard-changes", 4) || has_short(a, 'f') || has_long(a, "--force", 5))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git switch --discard-changes throws away uncommitted changes");
+		git_older_tree(st, "git switch", a);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "branch")) {
 		bool del = has_short(a, 'd') || has_long(a, "--delete", 5);
@@ -1037,18 +1404,31 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		if (verb[0] == '-' || !strcmp(verb, "push") || !strcmp(verb, "save"))
 			git_stash_away(st, a);
-	} else if (!strcmp(sub, "read-tree") || !strcmp(sub, "checkout-index")) {
-		/* plumbing that writes the work tree from a tree or the index: uncommitted work is lost,
+	} else if (!strcmp(sub, "read-tree")) {
+		/* plumbing that writes the work tree from a tree: uncommitted work is lost,
 		   and an older committed .ai/policy.yaml can come back without being named */
-		bool rewrites = !strcmp(sub, "read-tree")
-			? has(a, "-u")
-			: (has_short(a, 'a') || has_long(a, "--all", 3) || has(a, "--stdin")) &&
-				  (has_short(a, 'f') || has_long(a, "--force", 3)) && !has_prefix(a, "--prefix");
-		if (rewrites)
+		if (has(a, "-u"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
-				  "git %s rewrites the work tree: uncommitted changes and guard's policy file among them", sub);
+				  "git read-tree -u rewrites the work tree: uncommitted changes and guard's policy file among them");
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	} else if (!strcmp(sub, "checkout-index")) {
+		git_checkout_index(st, a);
+	} else if (!strcmp(sub, "update-index")) {
+		git_update_index(st, a);
+	} else if (!strcmp(sub, "sparse-checkout")) {
+		const char *verb = a->n ? a->w[0].text : "";
+		if (!strcmp(verb, "set") || !strcmp(verb, "add") || !strcmp(verb, "init") || !strcmp(verb, "reapply")) {
+			if (guard_in_tree(st))
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+					  "git sparse-checkout %s takes files out of the work tree: guard's policy and "
+					  "settings (.ai, .claude) with them, and the project's rules stop applying", verb);
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+		} else {
+			risk_base(st, GUARD_LEVEL_LOW, !strcmp(verb, "list") ? GUARD_CLASS_READ : GUARD_CLASS_WRITE);
+		}
+	} else if (!strcmp(sub, "bisect")) {
+		git_bisect(st, a);
 	} else if (!strcmp(sub, "filter-branch") || !strcmp(sub, "filter-repo")) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s rewrites the whole history", sub);
 	} else if (!strcmp(sub, "reflog")) {
@@ -1116,7 +1496,7 @@ git_sub(struct risk_state *st, const char *sub, const struct git_args *a)
 	} else if (!strcmp(sub, "add")) {
 		git_add(st, a);
 	} else if (!strcmp(sub, "apply") || !strcmp(sub, "init") || !strcmp(sub, "notes") ||
-		   !strcmp(sub, "remote") || !strcmp(sub, "bisect") || !strcmp(sub, "sparse-checkout") ||
+		   !strcmp(sub, "remote") ||
 		   !strcmp(sub, "lfs") || !strcmp(sub, "maintenance")) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else {
@@ -1262,6 +1642,9 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, "-C") && i + 1 < c->argc)
 			dir = c->argv[++i].text;
+		else if (!strncmp(t, "--work-tree", 11) && (t[11] == '=' || (!t[11] && i + 1 < c->argc))) {
+			risk_git_worktree(st, "git --work-tree", t[11] == '=' ? t + 12 : c->argv[++i].text, false);
+		}
 		else if (!strncmp(t, "--config-env", 12) && (t[12] == '=' || (!t[12] && i + 1 < c->argc))) {
 			/* --config-env=KEY=ENVVAR: the value comes from the environment, unseen here */
 			const char *kv = t[12] == '=' ? t + 13 : c->argv[++i].text;
@@ -1281,6 +1664,12 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 					  "git -c %.*s bypasses guard's git hooks", (int)strcspn(kv, "="), kv);
 			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git -c %s runs a command", kv);
+			else if (key_is(kv, "core.worktree"))
+				risk_git_worktree(st, "git -c core.worktree", strchr(kv, '=') ? strchr(kv, '=') + 1 : "", true);
+			else if (key_is(kv, "core.sparseCheckout") || key_is(kv, "core.sparseCheckoutCone"))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+					  "git -c %.*s leaves files out of the work tree: guard's policy and settings among "
+					  "them", (int)strcspn(kv, "="), kv);
 			else if (code_file_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1])
 				code_file_rule(st, "git -c", kv);
 			else if (runner_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1]) {
@@ -1303,7 +1692,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		saved = st->cwds[0];
 		st->cwds[0] = guard_path_resolve(saved, dir, st->ctx->home);
 	}
-	git_sub(st, c->argv[i].text, &a);
+	git_sub(st, c, c->argv[i].text, &a);
 	git_special_refs(st, c->argv[i].text, &a);
 	git_guard_ref(st, c->argv[i].text, &a);
 	git_option_runners(st, c->argv[i].text, &a);
