@@ -173,6 +173,11 @@ rate_redirs(struct risk_state *st, const struct risk_cmd *c)
 			continue;
 		switch (r->op) {
 		case GUARD_REDIR_OUT: case GUARD_REDIR_OUT_ALL:
+			if (r->dup_word && risk_fd_file(c->sh, cmd, i)) {
+				/* >&$fd after {fd}>FILE: FILE was judged where it was opened */
+				risk_explain(st, "    >&%s writes into %s, opened earlier", t, risk_fd_file(c->sh, cmd, i));
+				break;
+			}
 			risk_path(st, cmd->argc ? "redirect >" : "truncate >", &r->target, PATH_TRUNCATE);
 			break;
 		case GUARD_REDIR_APPEND: case GUARD_REDIR_RW:

@@ -206,6 +206,8 @@ void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
  * filter/diff/merge driver and .gitmodules naming an update command.
  */
 void risk_written_part(struct risk_state *st, const struct risk_cmd *c);
+/* Redirection before of cmd duplicates an fd (>&3, >&$fd, >&4 after 4>&3): the file it is open on, or NULL. */
+const char *risk_fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before);
 /* tee FILE, dd of=FILE, sed -i (wrappers stripped): the text they write. */
 void risk_written_cmd(struct risk_state *st, const struct risk_cmd *c);
 void risk_written_code(struct risk_state *st, const char *lang, const char *code);

@@ -640,35 +640,104 @@ compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd,
 	return guard_buf_detach(&b);
 }
 
-/* The file fd n (3 and up) writes into for cmd: its own N>FILE before index before, or an earlier exec N>FILE. */
-static const char *
-fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *n)
+#define FD_HOPS 8 /* fds duplicated from fds followed back to a file */
+
+/* word names fd n (3 and up) or the named fd $NAME / ${NAME}: *n and *name set; false when it names neither. */
+static bool
+fd_word(const char *word, long *n, char *name, size_t size)
 {
 	char *end;
-	long fd = strtol(n, &end, 10);
+	size_t len = strlen(word);
 
-	if (*end || fd < 3 || end == n)
+	name[0] = '\0';
+	*n = -1;
+	if (isdigit((unsigned char)word[0])) {
+		*n = strtol(word, &end, 10);
+		return !*end && *n >= 3;
+	}
+	const char *v = word[0] == '$' ? word + 1 + (word[1] == '{') : NULL;
+	size_t vl = v ? len - (size_t)(v - word) - (word[1] == '{') : 0;
+	if (!v || !vl || vl >= size || (word[1] == '{' && word[len - 1] != '}'))
+		return false;
+	for (size_t i = 0; i < vl; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '_')
+			return false;
+	memcpy(name, v, vl);
+	name[vl] = '\0';
+	return true;
+}
+
+static const char *fd_lookup(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before,
+			     const char *word, unsigned hops);
+
+/* In cmd's redirections before index before: the file fd word is open on, or NULL; *closed when >&- closed it. */
+static const char *
+fd_in_redirs(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *word,
+	     unsigned hops, bool *closed)
+{
+	char name[32];
+	long n;
+
+	if (hops > FD_HOPS || !fd_word(word, &n, name, sizeof(name)))
 		return NULL;
 	for (size_t i = before; i-- > 0;) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
-		if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
+		if (name[0] ? strcmp(r->fd_name, name) != 0 : r->fd != n)
+			continue;
+		if (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW)
 			return r->target.text;
+		if (r->op == GUARD_REDIR_DUP && r->target.text[0] == '-') {
+			*closed = true;
+			return NULL;
+		}
+		if (r->op == GUARD_REDIR_DUP || (r->op == GUARD_REDIR_OUT_ALL && r->dup_word)) /* 4>&3: what 3 is */
+			return fd_lookup(sh, cmd, i, r->target.text, hops + 1);
 	}
-	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
-		return NULL;
-	for (size_t k = (size_t)(cmd - sh->cmds); k-- > 0;) {
+	return NULL;
+}
+
+/*
+ * The file fd word (3 and up, or $NAME of {NAME}>FILE) writes into for
+ * cmd: its own redirections before index before, those of a group, loop
+ * or if around it (after its end), or an earlier exec's; an fd duplicated
+ * from another (4>&3) is followed to the file.
+ */
+static const char *
+fd_lookup(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *word, unsigned hops)
+{
+	bool closed = false;
+	const char *f = fd_in_redirs(sh, cmd, before, word, hops, &closed);
+
+	if (f || closed || !sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return f;
+	size_t at = (size_t)(cmd - sh->cmds);
+	for (size_t j = at + 1; j < sh->ncmds; j++) {
+		const struct guard_shell_cmd *g = &sh->cmds[j];
+		if (!g->argc && g->compound_from && g->compound_from - 1 <= at && g->depth <= cmd->depth) {
+			f = fd_in_redirs(sh, g, g->nredirs, word, hops, &closed);
+			if (f || closed)
+				return f;
+		}
+	}
+	for (size_t k = at; k-- > 0;) {
 		const struct guard_shell_cmd *e = &sh->cmds[k];
 		if (e->argc != 1 || strcmp(e->argv[0].text, "exec"))
 			continue;
-		for (size_t i = e->nredirs; i-- > 0;) {
-			const struct guard_shell_redir *r = &e->redirs[i];
-			if (r->fd == fd && r->op == GUARD_REDIR_DUP && r->target.text[0] == '-')
-				return NULL; /* exec 3>&-: closed */
-			if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
-				return r->target.text;
-		}
+		f = fd_in_redirs(sh, e, e->nredirs, word, hops, &closed);
+		if (f || closed)
+			return f;
 	}
 	return NULL;
+}
+
+const char *
+risk_fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before)
+{
+	const struct guard_shell_redir *r = &cmd->redirs[before];
+
+	if (!(r->op == GUARD_REDIR_DUP || (r->op == GUARD_REDIR_OUT_ALL && r->dup_word)))
+		return NULL;
+	return fd_lookup(sh, cmd, before, r->target.text, 0);
 }
 
 static void unknown_onto_git_file(struct risk_state *st, const struct risk_cmd *c, const char *out,
@@ -684,10 +753,13 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
 		const char *target = r->target.text;
-		if (r->op == GUARD_REDIR_DUP && r->fd <= 1) {
-			/* >&3 after 3>FILE here or an earlier exec 3>FILE: the text lands in FILE */
-			if (!(target = fd_file(c->sh, cmd, i, r->target.text)))
-				continue;
+		if ((r->op == GUARD_REDIR_DUP || (r->op == GUARD_REDIR_OUT_ALL && r->dup_word)) && r->fd <= 1 &&
+		    risk_fd_file(c->sh, cmd, i)) {
+			/* >&3 after 3>FILE here, around a group or loop or in an earlier exec, >&$fd after {fd}>FILE,
+			   >&4 after 4>&3: the text lands in FILE */
+			target = risk_fd_file(c->sh, cmd, i);
+		} else if (r->op == GUARD_REDIR_DUP) {
+			continue;
 		} else if (!(r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_OUT_ALL) ||
 			   (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1)) {
 			continue;
@@ -696,8 +768,8 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd, 0);
 			have_out = true;
 		}
-		if (r->op != GUARD_REDIR_DUP)
-			unknown_onto_git_file(st, c, out, &r->target);
+		struct guard_shell_word through = { (char *)target, NULL, 0 };
+		unknown_onto_git_file(st, c, out, target == r->target.text ? &r->target : &through);
 		const char *before = out && r->op == GUARD_REDIR_APPEND && !(r->target.flags & GUARD_WORD_DYNAMIC)
 			? risk_later_text(st, target) : NULL;
 		if (before) {
