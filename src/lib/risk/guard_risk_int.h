@@ -182,6 +182,9 @@ bool risk_is_shell(const char *name);
 char *risk_printed_text(const struct guard_shell_cmd *c);
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64 or holds a NUL. Caller frees. */
 char *risk_base64_decode(const char *text);
+/* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
+enum risk_radix { RADIX_BASE64, RADIX_BASE64URL, RADIX_BASE32, RADIX_BASE32HEX };
+char *risk_radix_decode(const char *text, enum risk_radix radix);
 char *risk_literal_stdin(const struct risk_cmd *c);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
 void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,

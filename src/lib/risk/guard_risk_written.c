@@ -142,16 +142,65 @@ hex_decode(const char *in)
 	return (char *)bin;
 }
 
-/* What a decoder passes on: its input decoded (base64 or hex), or the input as it is when it cannot be. */
+/*
+ * A normal xxd dump to text (xxd -r): per line, the hex after the
+ * address's colon up to the two blanks before the characters column.
+ * NULL when no line holds any, or the bytes hold a NUL.
+ */
 static char *
-decoded(char *in, bool hex)
+dump_decode(const char *in)
 {
-	char *out = in ? (hex ? hex_decode(in) : risk_base64_decode(in)) : NULL;
+	struct guard_buf hex = GUARD_BUF_INIT;
+
+	for (const char *line = in; *line;) {
+		const char *end = line + strcspn(line, "\n"), *p = memchr(line, ':', (size_t)(end - line));
+		for (p = p ? p + 1 : end; p < end;) {
+			if (p[0] == ' ' && p + 1 < end && p[1] == ' ' && hex.len)
+				break;
+			if (p[0] == ' ' || p[0] == '\t') {
+				p++;
+			} else if (p + 1 < end && isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1])) {
+				guard_buf_add(&hex, p, 2);
+				p += 2;
+			} else {
+				break;
+			}
+		}
+		line = *end ? end + 1 : end;
+	}
+	char *text = hex.len ? hex_decode(hex.buf) : NULL;
+	guard_buf_release(&hex);
+	return text;
+}
+
+enum { DEC_HEX = RADIX_BASE32HEX + 1, DEC_DUMP };
+
+/* What a decoder passes on: its input decoded (a risk_radix, DEC_HEX or DEC_DUMP), or the input as it is when it cannot be. */
+static char *
+decoded(char *in, int how)
+{
+	char *out = !in ? NULL : how == DEC_HEX ? hex_decode(in) : how == DEC_DUMP ? dump_decode(in)
+		: risk_radix_decode(in, (enum risk_radix)how);
 
 	if (!out)
 		return in;
 	free(in);
 	return out;
+}
+
+/* basenc --ENCODING -d: the encoding as decoded() takes it, or -1 (none, or one not decoded here). */
+static int
+basenc_decoding(const struct guard_shell_cmd *cmd)
+{
+	static const char *const names[] = { "--base64", "--base64url", "--base32", "--base32hex", "--base16", NULL };
+	static const int how[] = { RADIX_BASE64, RADIX_BASE64URL, RADIX_BASE32, RADIX_BASE32HEX, DEC_HEX };
+	int found = -1;
+
+	for (size_t i = 1; i < cmd->argc; i++)
+		for (size_t k = 0; names[k]; k++)
+			if (!strcmp(cmd->argv[i].text, names[k]))
+				found = how[k];
+	return found;
 }
 
 /* openssl base64 -d, openssl enc -d -base64 (-a, -A) reading its input: a base64 decoder. */
@@ -197,15 +246,16 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	}
 	if (!strcmp(n, "tee") || !strcmp(n, "dd"))
 		return written_stdin(sh, cmd, depth + 1);
-	if ((!strcmp(n, "base64") || !strcmp(n, "base32")) && has_option(cmd, decode)) {
+	if ((!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "basenc")) && has_option(cmd, decode)) {
+		/* base32 -d, basenc --base32 -d ...: an encoding not decoded here passes its input on as it is */
+		int how = !strcmp(n, "base64") ? RADIX_BASE64 : !strcmp(n, "base32") ? RADIX_BASE32 : basenc_decoding(cmd);
 		char *in = written_stdin(sh, cmd, depth + 1);
-		return !strcmp(n, "base64") ? decoded(in, false) : in;
+		return how < 0 ? in : decoded(in, how);
 	}
 	if (!strcmp(n, "xxd") && has_option(cmd, revert))
-		return has_option(cmd, plain) ? decoded(written_stdin(sh, cmd, depth + 1), true)
-					      : written_stdin(sh, cmd, depth + 1);
+		return decoded(written_stdin(sh, cmd, depth + 1), has_option(cmd, plain) ? DEC_HEX : DEC_DUMP);
 	if (!strcmp(n, "openssl") && openssl_decodes(cmd))
-		return decoded(written_stdin(sh, cmd, depth + 1), false);
+		return decoded(written_stdin(sh, cmd, depth + 1), RADIX_BASE64);
 	return NULL;
 }
 
