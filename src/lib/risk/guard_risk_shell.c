@@ -215,7 +215,7 @@ is_decoder(const struct guard_shell_cmd *c)
 		if (!strcmp(t, "-d") || !strcmp(t, "--decode") || !strcmp(t, "-D") || !strcmp(t, "-r"))
 			decode = true;
 	}
-	return (!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "xxd") || !strcmp(n, "openssl") ||
+	return (!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "basenc") || !strcmp(n, "xxd") || !strcmp(n, "openssl") ||
 		!strcmp(n, "uudecode")) && (decode || !strcmp(n, "uudecode"));
 }
 
