@@ -417,8 +417,7 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 		for (size_t i = 0; !encoded && i < prev->nredirs; i++)
 			if (prev->redirs[i].op == GUARD_REDIR_HERESTRING && !(prev->redirs[i].target.flags & GUARD_WORD_DYNAMIC))
 				encoded = guard_xstrdup(prev->redirs[i].target.text);
-		if (encoded && !strcmp(risk_basename(prev->argv[0].text), "base64"))
-			text = risk_base64_decode(encoded);
+		text = risk_decode_as(prev, encoded);
 		free(encoded);
 		if (!text) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "decoded data piped to %s", what);

@@ -218,13 +218,41 @@ openssl_decodes(const struct guard_shell_cmd *cmd)
 	return !strcmp(cmd->argv[1].text, "enc") && has_option(cmd, decode) && has_option(cmd, b64);
 }
 
+/* The decoding decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) applies, or -1. */
+static int
+decoding_of(const struct guard_shell_cmd *cmd)
+{
+	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
+	static const char *const revert[] = { "-r", "-revert", "-rp", "-pr", NULL };
+	static const char *const plain[] = { "-p", "-ps", "-plain", "-postscript", "-rp", "-pr", NULL };
+	const char *n = risk_basename(cmd->argv[0].text);
+
+	if (!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "basenc"))
+		return !has_option(cmd, decode) ? -1 : !strcmp(n, "base64") ? RADIX_BASE64
+			: !strcmp(n, "base32") ? RADIX_BASE32 : basenc_decoding(cmd);
+	if (!strcmp(n, "xxd"))
+		return !has_option(cmd, revert) ? -1 : has_option(cmd, plain) ? DEC_HEX : DEC_DUMP;
+	return !strcmp(n, "openssl") && openssl_decodes(cmd) ? RADIX_BASE64 : -1;
+}
+
+char *
+risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded)
+{
+	struct guard_shell_cmd view;
+	const struct guard_shell_cmd *cmd = decoder && decoder->argc ? unwrapped(decoder, &view) : NULL;
+	int how = cmd && !(cmd->argv[0].flags & GUARD_WORD_DYNAMIC) ? decoding_of(cmd) : -1;
+
+	if (how < 0 || !encoded)
+		return NULL;
+	return how == DEC_HEX ? hex_decode(encoded) : how == DEC_DUMP ? dump_decode(encoded)
+		: risk_radix_decode(encoded, (enum risk_radix)how);
+}
+
 /* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d/xxd -r/openssl pass on from their input. */
 static char *
 written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
 	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
-	static const char *const revert[] = { "-r", "-revert", "-rp", "-pr", NULL };
-	static const char *const plain[] = { "-p", "-ps", "-plain", "-postscript", "-rp", "-pr", NULL };
 	struct guard_shell_cmd view;
 	const struct guard_shell_cmd *line_cmd = cmd; /* in sh->cmds; cmd may become a view */
 
@@ -246,16 +274,10 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	}
 	if (!strcmp(n, "tee") || !strcmp(n, "dd"))
 		return written_stdin(sh, cmd, depth + 1);
-	if ((!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "basenc")) && has_option(cmd, decode)) {
-		/* base32 -d, basenc --base32 -d ...: an encoding not decoded here passes its input on as it is */
-		int how = !strcmp(n, "base64") ? RADIX_BASE64 : !strcmp(n, "base32") ? RADIX_BASE32 : basenc_decoding(cmd);
-		char *in = written_stdin(sh, cmd, depth + 1);
-		return how < 0 ? in : decoded(in, how);
-	}
-	if (!strcmp(n, "xxd") && has_option(cmd, revert))
-		return decoded(written_stdin(sh, cmd, depth + 1), has_option(cmd, plain) ? DEC_HEX : DEC_DUMP);
-	if (!strcmp(n, "openssl") && openssl_decodes(cmd))
-		return decoded(written_stdin(sh, cmd, depth + 1), RADIX_BASE64);
+	int how = decoding_of(cmd);
+	if (how >= 0 || ((!strcmp(n, "base32") || !strcmp(n, "basenc")) && has_option(cmd, decode)))
+		/* an encoding not decoded here (basenc --z85 -d) passes its input on as it is */
+		return how < 0 ? written_stdin(sh, cmd, depth + 1) : decoded(written_stdin(sh, cmd, depth + 1), how);
 	return NULL;
 }
 
