@@ -35,6 +35,7 @@
 				   text (shown as spaces): the shell splits it */
 #define GUARD_WORD_FOLDED 0x40  /* held $( ) or backticks of a constant echo/printf,
 				   replaced by its output */
+#define GUARD_WORD_VALUE 0x80   /* holds a variable's value known from the line ($a$b after a=ev b=al) */
 
 struct guard_shell_word {
 	char *text;   /* after quote removal; unresolved expansions kept as written */
