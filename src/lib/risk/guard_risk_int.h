@@ -213,6 +213,8 @@ void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
 void risk_written_part(struct risk_state *st, const struct risk_cmd *c);
 /* Redirection before of cmd duplicates an fd (>&3, >&$fd, >&4 after 4>&3): the file it is open on, or NULL. */
 const char *risk_fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before);
+/* path (as written) is .gitattributes, .git/info/attributes or .gitmodules (git reads programs to run from them). */
+bool risk_git_settings_file(const char *path);
 /* tee FILE, dd of=FILE, sed -i (wrappers stripped): the text they write. */
 void risk_written_cmd(struct risk_state *st, const struct risk_cmd *c);
 void risk_written_code(struct risk_state *st, const char *lang, const char *code);

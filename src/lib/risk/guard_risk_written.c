@@ -320,6 +320,12 @@ git_file(const char *path)
 	return GIT_FILE_NONE;
 }
 
+bool
+risk_git_settings_file(const char *path)
+{
+	return git_file(path) != GIT_FILE_NONE;
+}
+
 /*
  * A driver name git runs a program for. Built-in diff drivers only choose
  * hunk headers, text/binary/union merges run nothing, and lfs is git-lfs's
@@ -907,12 +913,15 @@ source_onto_git_file(struct risk_state *st, const char *who, const struct guard_
 	free(abs);
 }
 
-/* cp/mv/install/ln SRC DST onto git's attribute or module files: DST holds SRC's text. */
+/* cp/mv/install/ln/rsync SRC DST onto git's attribute or module files: DST holds SRC's text. */
 static void
 copied_onto_git_file(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell_word *ops[3];
-	size_t n = risk_operands(c, 1, "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
+	size_t n = risk_operands(c, 1, !strcmp(c->name, "rsync")
+		? "-e -f -T -B -M --rsh --filter --exclude --include --temp-dir --block-size --remote-option --backup-dir "
+		  "--partial-dir --link-dest --compare-dest --copy-dest --rsync-path --chmod --chown --suffix"
+		: "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
 
 	if (n != 2)
 		return;
@@ -982,7 +991,7 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 		written(st, c->name, c->argv[c->argc - 1].text, in, false);
 		free(in);
 	} else if (!strcmp(c->name, "cp") || !strcmp(c->name, "mv") || !strcmp(c->name, "install") ||
-		   !strcmp(c->name, "ln")) {
+		   !strcmp(c->name, "ln") || !strcmp(c->name, "rsync")) {
 		copied_onto_git_file(st, c);
 	}
 }
