@@ -171,6 +171,8 @@ void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
 bool risk_function_deferred(const struct guard_shell *sh, const char *name);
 /* The text written earlier on the line into path (as written; appends joined), or NULL when not known. */
 const char *risk_later_text(const struct risk_state *st, const char *path);
+/* abs is a link made earlier on the line, or lies below one: where the link leads (*rest: abs's length matched), or NULL. */
+const char *risk_later_link(const struct risk_state *st, const char *abs, size_t *rest);
 /* What part c leaves for later parts: files written, programs copied. */
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */

@@ -814,6 +814,44 @@ copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell
 	}
 }
 
+/*
+ * rsync --link-dest=DIR: each file that is the same in DIR is hard-linked
+ * into the copy, not copied. A DIR holding the project (or guard's state,
+ * named: denied as a mention) gives guard's files second names that a
+ * later write changes them through. DIR is read from the destination.
+ */
+static void
+rsync_link_dest(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[64];
+	size_t k = risk_operands(c, 1, "-e -f -T -B -M --rsh --filter --exclude --include --temp-dir --link-dest "
+				 "--compare-dest --copy-dest --backup-dir --partial-dir", ops, 64);
+	const char *dest = k ? ops[k - 1]->text : ".";
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *dir = NULL;
+		if (!strncmp(a, "--link-dest=", 12))
+			dir = a + 12;
+		else if (!strcmp(a, "--link-dest") && i + 1 < c->argc)
+			dir = c->argv[++i].text;
+		if (!dir || !*dir)
+			continue;
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "rsync --link-dest names a computed folder: the files it hard-links may be guard's state");
+			continue;
+		}
+		char *base = guard_path_resolve(st->cwds[0], dest, st->ctx->home);
+		char *abs = guard_path_resolve(base, dir, st->ctx->home);
+		if (into_project(st, abs))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "rsync --link-dest=%s hard-links the files it finds unchanged there, guard's state among them, "
+				  "into %s: they become guard's files under other names, as ln makes them", dir, dest);
+		free(abs);
+		free(base);
+	}
+}
+
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
@@ -880,6 +918,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		else if (!any && c->cmd->pipe_pos)
 			unknown_source(st, "git apply", "a patch from a pipe");
 	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
+		if (!strcmp(n, "rsync"))
+			rsync_link_dest(st, c);
 		size_t k = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
 					 "--filter -f --backup-dir --partial-dir", ops, 64);
 		const char *t = risk_opt_value(c, "-t", "--target-directory");
@@ -899,7 +939,7 @@ away_from_root(const struct risk_state *st)
 	return st->cwd_unknown;
 }
 
-/* cp -l / --link / -al / -la: the sources get a second name, as ln gives them (N2) */
+/* cp -l / --link / -al / -la, cp -s / --symbolic-link: the sources get a second name, as ln (-s) gives them (N2) */
 static bool
 cp_links(const struct risk_cmd *c)
 {
@@ -907,7 +947,8 @@ cp_links(const struct risk_cmd *c)
 		const char *a = c->argv[i].text;
 		if (!strcmp(a, "--"))
 			break;
-		if (!strcmp(a, "--link") || (a[0] == '-' && a[1] != '-' && strchr(a, 'l')))
+		if (!strcmp(a, "--link") || !strcmp(a, "--symbolic-link") ||
+		    (a[0] == '-' && a[1] != '-' && strpbrk(a + 1, "ls")))
 			return true;
 	}
 	return false;
