@@ -1011,6 +1011,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, c->cmd->nredirs ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
 	if (c->elevated && st->part_level < GUARD_LEVEL_HIGH)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "runs as root: %s", c->name[0] ? c->name : "command");
+	risk_later_note_links(st, c);
 	if (st->part_level < outer)
 		st->part_level = outer;
 }

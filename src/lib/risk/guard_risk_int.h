@@ -175,6 +175,8 @@ const char *risk_later_text(const struct risk_state *st, const char *path);
 const char *risk_later_link(const struct risk_state *st, const char *abs, size_t *rest);
 /* What part c leaves for later parts: files written, programs copied. */
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
+/* After c was rated: a link it made (ln, cp -l, cp -s), for writes through it later on the line. */
+void risk_later_note_links(struct risk_state *st, const struct risk_cmd *c);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */
 bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *file,
 		    const char *what);

@@ -839,9 +839,9 @@ risk_later_link(const struct risk_state *st, const char *abs, size_t *rest)
 	return NULL;
 }
 
-/* cp/ln/install SRC DST (two operands): DST becomes what SRC is. */
+/* cp/ln/install SRC DST (two operands): DST becomes what SRC is; after c was rated, a link it made. */
 static void
-note_copy(struct risk_state *st, const struct risk_cmd *c)
+note_copy(struct risk_state *st, const struct risk_cmd *c, bool after)
 {
 	const struct guard_shell_word *ops[3];
 	size_t n = risk_operands(c, 1, "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
@@ -856,7 +856,7 @@ note_copy(struct risk_state *st, const struct risk_cmd *c)
 	char *dst_abs = guard_path_resolve(st->cwds[0], dst, st->ctx->home);
 	char kind = 0;
 	const char *what = later_find(st, !strcmp(c->name, "mv") ? "TUPL" : "TUP", src, &kind);
-	if (links_made(c)) {
+	if (links_made(c) && after) {
 		/* ln -s T L: T is read from L's folder; ln T L, cp -l/-s: from here */
 		char *dir = guard_xstrdup(dst_abs), *slash = strrchr(dir, '/');
 		if (slash)
@@ -868,7 +868,9 @@ note_copy(struct risk_state *st, const struct risk_cmd *c)
 		free(to);
 		free(dir);
 	}
-	if (what) {
+	if (after) {
+		/* the rest was noted before c was rated */
+	} else if (what) {
 		later_add(st, kind, dst_abs, what, false);
 	} else {
 		char *dir = guard_xstrdup(src);
@@ -1055,9 +1057,16 @@ risk_later_note(struct risk_state *st, const struct risk_cmd *c)
 		return;
 	if (!strcmp(c->name, "cp") || !strcmp(c->name, "ln") || !strcmp(c->name, "install") || !strcmp(c->name, "mv") ||
 	    !strcmp(c->name, "link"))
-		note_copy(st, c);
+		note_copy(st, c, false);
 	else if (!strcmp(c->name, "tee"))
 		note_tee(st, c);
+}
+
+void
+risk_later_note_links(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (!st->remote && c->argc && c->name[0] && links_made(c))
+		note_copy(st, c, true);
 }
 
 /*
