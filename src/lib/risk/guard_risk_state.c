@@ -655,6 +655,12 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 		return;
 	}
 	bool unknown = false;
+	if (archive && strpbrk(archive, "$`") && into_project(st, dir)) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s unpacks an archive named at run time (%s) into %s, where guard's state lives: its names "
+			  "cannot be checked", verb, archive, dir);
+		return;
+	}
 	char *src = archive && strcmp(archive, "-") ? input_now(st, c, archive, &unknown) : NULL;
 	if (unknown && into_project(st, dir))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
