@@ -23,7 +23,8 @@ reason_of() {
 	jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$output"
 }
 
-# Every command through the hook must be decided WANT (allow: no decision or allow): decided WANT CMD...
+# Every command through the hook must be decided WANT: decided WANT CMD... (allow: no decision or
+# allow; ask: denied until a person approves the request, as the default policy answers high risk)
 decided() {
 	local want=$1 c got
 	shift
@@ -31,7 +32,8 @@ decided() {
 		run guard hook claude <<<"$(bash_payload "$c")"
 		[ "$status" -eq 0 ] || { echo "# exit $status: $c" >&2; return 1; }
 		got=$(decision_of)
-		[ "$want" = allow ] && [ "$got" = null ] && got=allow
+		[ "$got" = null ] && got=allow
+		[ "$got" = deny ] && [[ "$(reason_of)" == *"approval required"* ]] && got=ask
 		[ "$got" = "$want" ] || { echo "# $got, not $want: $c: $(reason_of)" >&2; return 1; }
 	done
 }
@@ -115,7 +117,8 @@ level_of() {
 	local c
 	for c in 'a=ev; b=al; $a$b "echo hi"' 'e=eval; $e ls' 'x=ev; ${x}al ls' '"e""val" ls' 'e\val ls' \
 		"\$(printf '%s' e val) ls" 'a=so; b=urce; $a$b ./env.sh'; do
-		[ "$(level_of "$c")" = high ] || { echo "# not high: $c" >&2; return 1; }
+		run guard-risk --command "$c"
+		[ "$(jq -r .level <<<"$output")" = high ] || { echo "# not high: $c: $output" >&2; return 1; }
 		[[ "$(jq -r '.reasons | join(" ")' <<<"$output")" == *"put together from"*"to spell"* ]]
 	done
 	decided deny 'a=ev; b=al; $a$b "rm -rf ~"'
