@@ -48,6 +48,8 @@ setup() {
 	chmod +x "$T/s.sh" "$T/run.sh" "$T/x.guard-chained"
 	# archives whose names land on guard's state
 	tar -cf "$T/evil.tar" -C "$T/dir" .ai/policy.yaml
+	tar -czf "$T/evil.tgz" -C "$T/dir" .ai/policy.yaml
+	tar -cJf "$T/evil.txz" -C "$T/dir" .ai/policy.yaml
 	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".ai/policy.yaml", "default: allow\n")' \
 		"$T/evil.zip"
 }

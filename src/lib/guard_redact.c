@@ -711,9 +711,81 @@ jit_all(const struct guard_redactor *r)
 	r->usage->jitted = true;
 }
 
+/*
+ * An invisible character at s (left bytes): its UTF-8 length, or 0. Soft
+ * hyphen U+00AD, Mongolian vowel separator U+180E, zero-width space,
+ * joiners and marks U+200B-U+200F, bidi embeddings U+202A-U+202E, word
+ * joiner and invisible operators U+2060-U+2064, bidi isolates
+ * U+2066-U+2069, and the byte order mark U+FEFF: none shows, so a key
+ * split by one looks whole to a reader and is no key to a pattern.
+ */
+static size_t
+invisible_at(const unsigned char *s, size_t left)
+{
+	if (left >= 2 && s[0] == 0xC2 && s[1] == 0xAD)
+		return 2;
+	if (left < 3)
+		return 0;
+	if (s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x8B && s[2] <= 0x8F) || (s[2] >= 0xAA && s[2] <= 0xAE)))
+		return 3;
+	if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA0 && s[2] <= 0xA9 && s[2] != 0xA5)
+		return 3;
+	if ((s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) || (s[0] == 0xE1 && s[1] == 0xA0 && s[2] == 0x8E))
+		return 3;
+	return 0;
+}
+
+char *
+guard_redact_visible(const char *s, size_t len, size_t *out_len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	/* their lead bytes are rare in text: memchr finds each (kept until passed) before looking closer */
+	static const unsigned char leads[] = { 0xC2, 0xE1, 0xE2, 0xEF };
+	const unsigned char *at[4] = { NULL, NULL, NULL, NULL };
+	for (;;) {
+		const unsigned char *first = NULL;
+		for (size_t k = 0; k < 4; k++) {
+			if (at[k] != u + len && (!at[k] || at[k] < u + i))
+				at[k] = i < len ? memchr(u + i, leads[k], len - i) : NULL;
+			if (!at[k])
+				at[k] = u + len;
+			if (!first || at[k] < first)
+				first = at[k];
+		}
+		if (first == u + len)
+			return NULL;
+		i = (size_t)(first - u);
+		if (invisible_at(u + i, len - i))
+			break;
+		i++;
+	}
+	struct guard_buf b = GUARD_BUF_INIT;
+	guard_buf_add(&b, s, i);
+	while (i < len) {
+		size_t n = invisible_at(u + i, len - i);
+		if (n)
+			i += n;
+		else
+			guard_buf_addch(&b, s[i++]);
+	}
+	*out_len = b.len;
+	return guard_buf_detach(&b);
+}
+
 int
 guard_redact_text(const struct guard_redactor *r, const char *s, size_t len, struct guard_buf *out)
 {
+	size_t vlen;
+	char *visible = guard_redact_visible(s, len, &vlen);
+
+	if (visible) {
+		/* masked as it reads: the invisible characters go, the key they split is masked whole */
+		int n = guard_redact_text(r, visible, vlen, out);
+		free(visible);
+		return n;
+	}
 	struct guard_buf cur = GUARD_BUF_INIT, next = GUARD_BUF_INIT;
 	const char *src = s;
 	size_t srclen = len;

@@ -49,7 +49,15 @@ extern const char *const guard_redact_builtin_ids[];
 int guard_redact_check_builtins(struct guard_buf *why);
 
 /*
- * Mask every secret in s (len bytes). Returns the number of matches
+ * s (len bytes) without its invisible characters (zero-width space and
+ * joiners, word joiner, soft hyphen, byte order mark, bidi controls), or
+ * NULL when it holds none. Redaction and guard-scan match this text, so
+ * a key split by one is still found. Caller frees.
+ */
+char *guard_redact_visible(const char *s, size_t len, size_t *out_len);
+/*
+ * Mask every secret in s (len bytes), as it reads without invisible
+ * characters (then out holds the text without them). Returns the number of matches
  * masked (0: out is untouched) or a negative code when a pattern hit its
  * match limit (the string must then be treated as secret). The masked
  * text is appended to out.

@@ -737,7 +737,15 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 	int found = 0;
 	/* the secrets found so far: a later (broader) rule's match over one of them is the same secret */
 	size_t (*spans)[2] = NULL, nspans = 0;
+	size_t vlen;
+	char *visible = len ? guard_redact_visible(text, len, &vlen) : NULL;
 
+	if (visible) {
+		/* a key split by zero-width characters is scanned as it reads (its lines stay where they were) */
+		found = guard_scanner_scan(s, path, visible, vlen, first_line, linemap, findings);
+		free(visible);
+		return found;
+	}
 	if (!len || !candidates(s, text, len))
 		return 0;
 	for (size_t i = 0; i < s->n; i++) {

@@ -291,11 +291,29 @@ lex_redir_op(struct shell_parser *p, struct guard_shell_redir *r, bool *heredoc_
 	return 0;
 }
 
-/* Is there a redirection at p->pos ("2>", ">", "&>", "<<"...)? */
+/* {NAME} right before < or > at p->pos (bash's named fd): the length of {NAME}, or 0. */
+static size_t
+named_fd_ahead(const struct shell_parser *p)
+{
+	size_t i = p->pos + 1;
+
+	if (shell_peek(p, 0) != '{' || i >= p->len || !(isalpha((unsigned char)p->s[i]) || p->s[i] == '_'))
+		return 0;
+	while (i < p->len && (isalnum((unsigned char)p->s[i]) || p->s[i] == '_'))
+		i++;
+	if (i + 1 >= p->len || p->s[i] != '}' || i - p->pos - 1 >= sizeof(((struct guard_shell_redir *)0)->fd_name) ||
+	    (p->s[i + 1] != '<' && p->s[i + 1] != '>') || (i + 2 < p->len && p->s[i + 2] == '('))
+		return 0;
+	return i + 1 - p->pos;
+}
+
+/* Is there a redirection at p->pos ("2>", ">", "&>", "<<", "{fd}>"...)? */
 static bool
 redir_ahead(const struct shell_parser *p)
 {
 	size_t i = p->pos;
+	if (named_fd_ahead(p))
+		return true;
 	while (i < p->len && isdigit((unsigned char)p->s[i]))
 		i++;
 	if (i >= p->len)
@@ -340,9 +358,17 @@ parse_redir(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 	struct guard_shell_redir *r = push_redir(c);
 	struct shell_wordbuf w;
 	bool strip;
-	size_t start = p->pos;
+	size_t start = p->pos, named = named_fd_ahead(p);
 
-	if (isdigit(shell_peek(p, 0)))
+	if (named) {
+		/* {fd}>file: the shell opens file on a free fd and puts its number in $fd */
+		memcpy(r->fd_name, p->s + p->pos + 1, named - 2);
+		r->fd_name[named - 2] = '\0';
+		r->fd = GUARD_REDIR_FD_NAMED;
+		p->pos += named;
+		start = p->pos; /* the operator, as an unnamed one's */
+	}
+	if (!named && isdigit(shell_peek(p, 0)))
 		r->fd = (int)strtol(p->s + p->pos, NULL, 10) & 0xFFFF;
 	while (isdigit(shell_peek(p, 0)))
 		p->pos++;
@@ -365,9 +391,11 @@ parse_redir(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 	shell_lex_word(p, &w);
 	shell_wordbuf_take(&w, &r->target);
 	/* ">&word" with a non-number is "&>word" in bash. */
-	if (r->op == GUARD_REDIR_DUP && p->s[start + (r->fd >= 0)] == '>' && r->target.text[0] &&
-	    strspn(r->target.text, "0123456789-") != strlen(r->target.text))
+	if (r->op == GUARD_REDIR_DUP && p->s[start + (r->fd >= 0 && !named)] == '>' && r->target.text[0] &&
+	    strspn(r->target.text, "0123456789-") != strlen(r->target.text)) {
 		r->op = GUARD_REDIR_OUT_ALL;
+		r->dup_word = true;
+	}
 	if (r->op == GUARD_REDIR_HEREDOC) {
 		if (p->npending == SHELL_MAX_HEREDOCS) {
 			shell_fail(p, "more than %d heredocs on one line", SHELL_MAX_HEREDOCS);

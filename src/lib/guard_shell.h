@@ -35,6 +35,7 @@
 				   text (shown as spaces): the shell splits it */
 #define GUARD_WORD_FOLDED 0x40  /* held $( ) or backticks of a constant echo/printf,
 				   replaced by its output */
+#define GUARD_WORD_VALUE 0x80   /* holds a variable's value known from the line ($a$b after a=ev b=al) */
 
 struct guard_shell_word {
 	char *text;   /* after quote removal; unresolved expansions kept as written */
@@ -53,8 +54,13 @@ enum guard_redir_op {
 	GUARD_REDIR_DUP         /* >&N  <&N  >&-  */
 };
 
+#define GUARD_REDIR_FD_NAMED 1000 /* fd of {NAME}>file: the shell picks one (10 and up) into $NAME */
+
 struct guard_shell_redir {
-	int fd;                       /* explicit fd, or -1 */
+	int fd;                       /* explicit fd, GUARD_REDIR_FD_NAMED, or -1 */
+	char fd_name[32];             /* {NAME}>file: NAME (fd is GUARD_REDIR_FD_NAMED), else "" */
+	bool dup_word;                /* written >&WORD with WORD not a number (op is OUT_ALL):
+					 a dup when WORD expands to one (>&$fd) */
 	enum guard_redir_op op;
 	struct guard_shell_word target; /* file, fd, heredoc delimiter or here-string */
 	char *body;                   /* heredoc body (NULL otherwise) */

@@ -80,6 +80,7 @@ add_unresolved(struct shell_wordbuf *w, const char *s, size_t n, unsigned flags)
 static void
 add_value(struct shell_parser *p, struct shell_wordbuf *w, const char *v, size_t n, bool quoted)
 {
+	w->flags |= GUARD_WORD_VALUE;
 	if (quoted) {
 		add_lit(w, v, n, true);
 		return;

@@ -242,10 +242,47 @@ TEST(redact_builtin_declarations)
 	guard_buf_release(&why);
 }
 
+/* A key split by an invisible character (zero-width space, joiners, word joiner, BOM, soft hyphen) is masked whole. */
+TEST(redact_invisible_characters)
+{
+	static const char *const hide[] = { "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e",
+					     "\u200b\u200d\u00ad" };
+	struct guard_redactor *r;
+	CHECK(guard_redactor_new(&r, NULL) == 0);
+	for (size_t i = 0; i < sizeof(hide) / sizeof(*hide); i++) {
+		char *s = guard_xasprintf("export K=AKIAQWER%sTYUIOPASDFGH; ghp_abcdefghij%sklmnopqrstuvwxyz0123456789AB",
+					  hide[i], hide[i]);
+		char *m = masked(r, s);
+		CHECK(strstr(m, "[REDACTED:aws-access-key]") && strstr(m, "[REDACTED:github-token]"));
+		CHECK(!strstr(m, "TYUIOP") && !strstr(m, "klmnop"));
+		free(m);
+		free(s);
+	}
+	/* text with invisible characters and no secret is left as it is, they included */
+	struct guard_buf b = GUARD_BUF_INIT;
+	CHECK(guard_redact_text(r, "caf\u00ade \u2014 \u201cok\u201d \u200bx", strlen("caf\u00ade \u2014 \u201cok\u201d \u200bx"), &b) == 0);
+	CHECK(b.len == 0);
+	size_t n = 0;
+	char *v = guard_redact_visible("a\u200bb\u00adc\ufeffd\u2014e", strlen("a\u200bb\u00adc\ufeffd\u2014e"), &n);
+	CHECK_STR(v, "abcd\u2014e");
+	CHECK(v && n == strlen(v));
+	free(v);
+	CHECK(guard_redact_visible("plain \u2014 text \u00e9", strlen("plain \u2014 text \u00e9"), &n) == NULL);
+	/* in JSON, as the audit log's records are */
+	cJSON *o = cJSON_Parse("{\"command\":\"echo AKIAQWER\\u200bTYUIOPASDFGH > k\"}");
+	CHECK(guard_redact_json(r, o, "", NULL) == 1);
+	char *e = cJSON_PrintUnformatted(o);
+	CHECK(strstr(e, "[REDACTED:aws-access-key]") && !strstr(e, "TYUIOP"));
+	free(e);
+	cJSON_Delete(o);
+	guard_redactor_free(r);
+}
+
 int
 main(void)
 {
 	RUN(redact_builtins);
+	RUN(redact_invisible_characters);
 	RUN(redact_policy_entries);
 	RUN(redact_json_pointers);
 	RUN(redact_repeated_and_prefiltered);

@@ -147,10 +147,34 @@ TEST(scan_tool_inputs)
 	guard_scanner_free(s);
 }
 
+/* A key split by an invisible character is found, on its own line; a Write's content too. */
+TEST(scan_invisible_characters)
+{
+	struct guard_scanner *s;
+	CHECK(guard_scanner_new(NULL, &s) == 0);
+	cJSON *f = scan(s, "a.py", "x = 1\nk = 'AKIAQWER\u200bTYUIOP\u00adASDFGH'\n");
+	CHECK(cJSON_GetArraySize(f) == 1);
+	CHECK_STR(fstr(f, 0, "rule"), "aws-access-key");
+	CHECK(fnum(f, 0, "line") == 2);
+	cJSON_Delete(f);
+	f = scan(s, "a.txt", "caf\u00ade \u200b \u2014 nothing here\n");
+	CHECK(cJSON_GetArraySize(f) == 0);
+	cJSON_Delete(f);
+	cJSON *in = cJSON_Parse("{\"tool\":\"Write\",\"input\":{\"file_path\":\"src/k.py\",\"content\":"
+				"\"t = 'ghp_abcdefghij\\ufeffklmnopqrstuvwxyz0123456789AB'\\n\"}}");
+	f = cJSON_CreateArray();
+	CHECK(guard_scanner_tool_input(s, in, f) == 1);
+	CHECK_STR(fstr(f, 0, "rule"), "github-token");
+	cJSON_Delete(f);
+	cJSON_Delete(in);
+	guard_scanner_free(s);
+}
+
 int
 main(void)
 {
 	RUN(scan_builtins_lines_previews);
+	RUN(scan_invisible_characters);
 	RUN(scan_policy_rules_paths_keywords);
 	RUN(scan_inline_allow);
 	RUN(scan_tool_inputs);

@@ -115,6 +115,28 @@ TEST(redirections)
 	CHECK_STR(c->redirs[7].target.text, "here");
 }
 
+/* {NAME}>file is bash's named fd, not a word; >&$fd keeps that it was a dup; {a,b} and { list; } are not. */
+TEST(named_fd_redirections)
+{
+	parse("exec {fd}>out {in}<src {log}>>l; echo x >&$fd {a}>&- {a,b}>x; { echo; } {g}>f");
+	const struct guard_shell_cmd *c = &sh.cmds[0];
+	CHECK(c->argc == 1 && c->nredirs == 3);
+	CHECK(c->redirs[0].fd == GUARD_REDIR_FD_NAMED && c->redirs[0].op == GUARD_REDIR_OUT);
+	CHECK_STR(c->redirs[0].fd_name, "fd");
+	CHECK_STR(c->redirs[0].target.text, "out");
+	CHECK(c->redirs[1].op == GUARD_REDIR_IN && !strcmp(c->redirs[1].fd_name, "in"));
+	CHECK(c->redirs[2].op == GUARD_REDIR_APPEND && !strcmp(c->redirs[2].fd_name, "log"));
+	c = &sh.cmds[1];
+	CHECK_STR(arg(1, 0), "echo");
+	CHECK(c->argc == 4 && c->nredirs == 3); /* echo x a b: {a,b} is brace expansion, not a name */
+	CHECK(c->redirs[0].op == GUARD_REDIR_OUT_ALL && c->redirs[0].dup_word && c->redirs[0].fd_name[0] == '\0');
+	CHECK(c->redirs[1].op == GUARD_REDIR_DUP && !strcmp(c->redirs[1].fd_name, "a"));
+	CHECK(c->redirs[2].op == GUARD_REDIR_OUT && !c->redirs[2].dup_word);
+	CHECK(sh.ncmds == 4 && sh.cmds[3].argc == 0 && !strcmp(sh.cmds[3].redirs[0].fd_name, "g"));
+	parse("echo {toolongnametoolongnametoolongname}>x");
+	CHECK(sh.cmds[0].argc == 2 && sh.cmds[0].redirs[0].fd == -1);
+}
+
 TEST(heredoc_body_is_data)
 {
 	parse("cat <<'EOF' > notes.md\nrm -rf /\nEOF\nls\ncat <<-X\n\tline\n\tX\n");
@@ -357,6 +379,7 @@ main(void)
 	RUN(variables_resolved_or_flagged);
 	RUN(assignment_prefix);
 	RUN(redirections);
+	RUN(named_fd_redirections);
 	RUN(heredoc_body_is_data);
 	RUN(comments_skipped);
 	RUN(brace_expansion);

@@ -173,6 +173,11 @@ rate_redirs(struct risk_state *st, const struct risk_cmd *c)
 			continue;
 		switch (r->op) {
 		case GUARD_REDIR_OUT: case GUARD_REDIR_OUT_ALL:
+			if (r->dup_word && risk_fd_file(c->sh, cmd, i)) {
+				/* >&$fd after {fd}>FILE: FILE was judged where it was opened */
+				risk_explain(st, "    >&%s writes into %s, opened earlier", t, risk_fd_file(c->sh, cmd, i));
+				break;
+			}
 			risk_path(st, cmd->argc ? "redirect >" : "truncate >", &r->target, PATH_TRUNCATE);
 			break;
 		case GUARD_REDIR_APPEND: case GUARD_REDIR_RW:
@@ -879,6 +884,34 @@ glob_verb(struct risk_state *st, struct risk_cmd *c)
 	return true;
 }
 
+/*
+ * a=ev; b=al; $a$b "...", e=eval; $e, "e""val", $(printf %s e val): a
+ * command word that spells a runner only once variables, quotes or a
+ * printed text are put together hides what runs. eval, source and . so
+ * built are high whatever their text (code that hides its runner is not
+ * trusted with a known one); a shell or interpreter so named is medium
+ * (PY=python3; $PY -m pytest is everyday), never low.
+ */
+static void
+built_runner(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const evals[] = { "eval", "source", ".", NULL };
+	static const char *const runners[] = { "exec", "python", "python2", "python3", "perl", "ruby", "node", "php",
+						"lua", "deno", "bun", "env", "xargs", "command", "builtin", NULL };
+	const char *how = (c->argv[0].flags & GUARD_WORD_FOLDED) ? "a printed text" :
+			  (c->argv[0].flags & GUARD_WORD_VALUE) ? "variables" : "quotes";
+
+	if (!(c->argv[0].flags & (GUARD_WORD_VALUE | GUARD_WORD_FOLDED | GUARD_WORD_QUOTED)))
+		return;
+	if (risk_name_in(evals, c->name))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "the command word is put together from %s to spell %s: code that hides its runner, rated as "
+			  "%s of text guard cannot trust", how, c->name, c->name);
+	else if (risk_is_shell(c->name) || risk_name_in(runners, c->name))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
+			  "the command word is put together from %s to spell %s, which runs other commands", how, c->name);
+}
+
 void
 risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 {
@@ -899,6 +932,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		computed_verb(st, c);
 		return;
 	}
+	built_runner(st, c);
 	if (c->xargs && !c->find_items && risk_xargs(st, c))
 		return;
 	if (!strcmp(c->name, "alias"))
@@ -977,6 +1011,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, c->cmd->nredirs ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
 	if (c->elevated && st->part_level < GUARD_LEVEL_HIGH)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "runs as root: %s", c->name[0] ? c->name : "command");
+	risk_later_note_links(st, c);
 	if (st->part_level < outer)
 		st->part_level = outer;
 }

@@ -385,6 +385,13 @@ discard_paths(struct risk_state *st, const char *verb, const struct git_args *a,
 			continue;
 		if (restores_guard_state(st, verb, rev, &a->w[i]))
 			continue;
+		if (rev && !rev_is_head(rev) && !(a->w[i].flags & GUARD_WORD_DYNAMIC) &&
+		    (risk_git_settings_file(t) || (strpbrk(t, "*?[") && (!fnmatch(t, ".gitattributes", 0) ||
+									   !fnmatch(t, ".gitmodules", 0)))))
+			/* as cp of a file guard cannot read onto it: the text comes from a commit (git globs pathspecs) */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "%s: %s comes back from %s, text guard does not read; it may name a filter, diff or merge "
+				  "driver (or a submodule update command) that git runs", verb, t, rev);
 		if (!strcmp(t, ".") || !strcmp(t, ":/") || !strcmp(t, "*") || !strcmp(t, ":(top)")) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s discards all uncommitted changes", verb);
 			continue;

@@ -173,8 +173,12 @@ void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
 bool risk_function_deferred(const struct guard_shell *sh, const char *name);
 /* The text written earlier on the line into path (as written; appends joined), or NULL when not known. */
 const char *risk_later_text(const struct risk_state *st, const char *path);
+/* abs is a link made earlier on the line, or lies below one: where the link leads (*rest: abs's length matched), or NULL. */
+const char *risk_later_link(const struct risk_state *st, const char *abs, size_t *rest);
 /* What part c leaves for later parts: files written, programs copied. */
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
+/* After c was rated: a link it made (ln, cp -l, cp -s), for writes through it later on the line. */
+void risk_later_note_links(struct risk_state *st, const struct risk_cmd *c);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */
 bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *file,
 		    const char *what);
@@ -184,6 +188,11 @@ bool risk_is_shell(const char *name);
 char *risk_printed_text(const struct guard_shell_cmd *c);
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64 or holds a NUL. Caller frees. */
 char *risk_base64_decode(const char *text);
+/* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
+enum risk_radix { RADIX_BASE64, RADIX_BASE64URL, RADIX_BASE32, RADIX_BASE32HEX };
+char *risk_radix_decode(const char *text, enum risk_radix radix);
+/* encoded decoded as decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) would; NULL when it cannot be. */
+char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
 void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
@@ -208,6 +217,10 @@ void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
  * filter/diff/merge driver and .gitmodules naming an update command.
  */
 void risk_written_part(struct risk_state *st, const struct risk_cmd *c);
+/* Redirection before of cmd duplicates an fd (>&3, >&$fd, >&4 after 4>&3): the file it is open on, or NULL. */
+const char *risk_fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before);
+/* path (as written) is .gitattributes, .git/info/attributes or .gitmodules (git reads programs to run from them). */
+bool risk_git_settings_file(const char *path);
 /* tee FILE, dd of=FILE, sed -i (wrappers stripped): the text they write. */
 void risk_written_cmd(struct risk_state *st, const struct risk_cmd *c);
 void risk_written_code(struct risk_state *st, const char *lang, const char *code);

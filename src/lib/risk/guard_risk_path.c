@@ -932,6 +932,33 @@ has_dotdot(const char *path)
 	return false;
 }
 
+#define LINK_HOPS 4 /* links made on the line followed from one to the next */
+
+/*
+ * abs is a link made earlier on this line (ln, ln -s, cp -l, cp -s), or
+ * lies below one: the write lands where the link leads, and is judged
+ * there too (a link to guard's state made and written through on one
+ * line; ln -s ~/.bashrc x; echo ... >> x). Deleting or moving the link
+ * touches only the link.
+ */
+static void
+through_line_link(struct risk_state *st, const char *verb, const char *abs, const char *shown, enum risk_path_op op)
+{
+	static _Thread_local unsigned hops;
+	size_t rest = 0;
+	const char *to = risk_later_link(st, abs, &rest);
+
+	/* rm -r LINK removes the link (below it, the files); chmod/chown follow it */
+	if (!to || hops >= LINK_HOPS || ((op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER) && !abs[rest]))
+		return;
+	char *target = guard_xasprintf("%s%s", to, abs + rest);
+	risk_explain(st, "    %s is reached through a link made earlier on this line: %s", shown, target);
+	hops++;
+	risk_path_str(st, verb, target, op);
+	hops--;
+	free(target);
+}
+
 /* One literal path from one starting directory. */
 static void
 path_from(struct risk_state *st, const char *verb, const char *cwd, const char *path,
@@ -983,6 +1010,8 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	if (op == PATH_EXEC && guard_list_has(&st->downloads, abs))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "downloaded code executed: %s runs %s", verb,
 			  display);
+	if (op != PATH_READ && op != PATH_EXEC && op != PATH_DELETE && op != PATH_MOVE && st->later.len && !st->remote)
+		through_line_link(st, verb, abs, path, op);
 	free(abs);
 	free(display);
 }

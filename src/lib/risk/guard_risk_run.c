@@ -761,7 +761,8 @@ pod_command(struct risk_state *st, const struct risk_cmd *c)
  * st->later holds "KIND KEY\x1fVALUE": T a file written with text VALUE,
  * U a file written with unknown content, P a file that is a copy of or
  * link to program VALUE, N an npm script KEY running VALUE, G a git
- * alias KEY standing for VALUE.
+ * alias KEY standing for VALUE, L a link KEY (made by ln, cp -l, cp -s)
+ * to the absolute path VALUE.
  */
 static void
 later_add(struct risk_state *st, char kind, const char *key, const char *value, bool append)
@@ -814,9 +815,33 @@ risk_later_text(const struct risk_state *st, const char *path)
 static const char *const bin_dirs[] = { "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin",
 					"/usr/local/sbin", NULL };
 
-/* cp/ln/install SRC DST (two operands): DST becomes what SRC is. */
+/* ln, or cp -l/--link/-s/--symbolic-link: DST is a link to SRC. */
+static bool
+links_made(const struct risk_cmd *c)
+{
+	if (!strcmp(c->name, "ln") || !strcmp(c->name, "link"))
+		return true;
+	return !strcmp(c->name, "cp") && (risk_flag(c, 'l', "link") || risk_flag(c, 's', "symbolic-link"));
+}
+
+const char *
+risk_later_link(const struct risk_state *st, const char *abs, size_t *rest)
+{
+	/* the link itself, or a folder link it lies below (ln -s .ai d; echo > d/policy.yaml) */
+	for (size_t i = st->later.len; i-- > 0;) {
+		const char *e = st->later.items[i], *sep = strchr(e, '\x1f');
+		size_t kl = sep ? (size_t)(sep - e - 1) : 0;
+		if (e[0] != 'L' || !sep || strncmp(abs, e + 1, kl) || (abs[kl] && abs[kl] != '/'))
+			continue;
+		*rest = kl;
+		return sep + 1;
+	}
+	return NULL;
+}
+
+/* cp/ln/install SRC DST (two operands): DST becomes what SRC is; after c was rated, a link it made. */
 static void
-note_copy(struct risk_state *st, const struct risk_cmd *c)
+note_copy(struct risk_state *st, const struct risk_cmd *c, bool after)
 {
 	const struct guard_shell_word *ops[3];
 	size_t n = risk_operands(c, 1, "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
@@ -830,8 +855,22 @@ note_copy(struct risk_state *st, const struct risk_cmd *c)
 		? guard_xasprintf("%s/%s", dst_text, risk_basename(ops[0]->text)) : guard_xstrdup(dst_text);
 	char *dst_abs = guard_path_resolve(st->cwds[0], dst, st->ctx->home);
 	char kind = 0;
-	const char *what = later_find(st, "TUP", src, &kind);
-	if (what) {
+	const char *what = later_find(st, !strcmp(c->name, "mv") ? "TUPL" : "TUP", src, &kind);
+	if (links_made(c) && after) {
+		/* ln -s T L: T is read from L's folder; ln T L, cp -l/-s: from here */
+		char *dir = guard_xstrdup(dst_abs), *slash = strrchr(dir, '/');
+		if (slash)
+			slash[slash == dir] = '\0';
+		bool sym = !strcmp(c->name, "cp") ? !risk_flag(c, 'l', "link") : risk_flag(c, 's', "symbolic");
+		char *to = sym && ops[0]->text[0] != '/' && ops[0]->text[0] != '~'
+			? guard_path_resolve(dir, ops[0]->text, st->ctx->home) : guard_xstrdup(src);
+		later_add(st, 'L', dst_abs, to, false);
+		free(to);
+		free(dir);
+	}
+	if (after) {
+		/* the rest was noted before c was rated */
+	} else if (what) {
 		later_add(st, kind, dst_abs, what, false);
 	} else {
 		char *dir = guard_xstrdup(src);
@@ -1016,10 +1055,18 @@ risk_later_note(struct risk_state *st, const struct risk_cmd *c)
 	note_redirect_writes(st, c);
 	if (!c->argc || !c->name[0])
 		return;
-	if (!strcmp(c->name, "cp") || !strcmp(c->name, "ln") || !strcmp(c->name, "install") || !strcmp(c->name, "mv"))
-		note_copy(st, c);
+	if (!strcmp(c->name, "cp") || !strcmp(c->name, "ln") || !strcmp(c->name, "install") || !strcmp(c->name, "mv") ||
+	    !strcmp(c->name, "link"))
+		note_copy(st, c, false);
 	else if (!strcmp(c->name, "tee"))
 		note_tee(st, c);
+}
+
+void
+risk_later_note_links(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (!st->remote && c->argc && c->name[0] && links_made(c))
+		note_copy(st, c, true);
 }
 
 /*

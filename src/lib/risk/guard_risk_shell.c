@@ -21,27 +21,31 @@ risk_is_shell(const char *name)
 	return risk_name_in(shells, name);
 }
 
-/* Base64 decode of text (whitespace skipped); NULL when it is not base64. */
-char *
-risk_base64_decode(const char *text)
+/*
+ * RFC 4648 decode of text with the alphabet's 2^bits symbols (base64,
+ * base64url, base32, base32hex), padding and whitespace skipped; NULL
+ * when text holds another byte or decodes to a NUL.
+ */
+static char *
+radix_decode(const char *text, const char *alphabet, unsigned bits)
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	struct guard_buf out = GUARD_BUF_INIT;
-	unsigned acc = 0, bits = 0;
+	unsigned acc = 0, have = 0;
+	size_t n = strlen(alphabet);
 
 	for (const char *p = text; *p; p++) {
 		if (*p == '=' || *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
 			continue;
-		const char *k = memchr(alphabet, *p, 64);
-		if (!k || !*p) {
+		const char *k = memchr(alphabet, *p, n);
+		if (!k) {
 			guard_buf_release(&out);
 			return NULL;
 		}
-		acc = (acc << 6) | (unsigned)(k - alphabet);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			char ch = (char)((acc >> bits) & 0xFF);
+		acc = (acc << bits) | (unsigned)(k - alphabet);
+		have += bits;
+		if (have >= 8) {
+			have -= 8;
+			char ch = (char)((acc >> have) & 0xFF);
 			if (!ch) {
 				guard_buf_release(&out);
 				return NULL;
@@ -50,6 +54,27 @@ risk_base64_decode(const char *text)
 		}
 	}
 	return guard_buf_detach(&out);
+}
+
+char *
+risk_base64_decode(const char *text)
+{
+	return radix_decode(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 6);
+}
+
+char *
+risk_radix_decode(const char *text, enum risk_radix radix)
+{
+	switch (radix) {
+	case RADIX_BASE64URL:
+		return radix_decode(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 6);
+	case RADIX_BASE32:
+		return radix_decode(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 5);
+	case RADIX_BASE32HEX:
+		return radix_decode(text, "0123456789ABCDEFGHIJKLMNOPQRSTUV", 5);
+	default:
+		return risk_base64_decode(text);
+	}
 }
 
 /* Append t to out with printf/echo -e escapes decoded (\n, \t, \x72, \0162). */
@@ -190,7 +215,7 @@ is_decoder(const struct guard_shell_cmd *c)
 		if (!strcmp(t, "-d") || !strcmp(t, "--decode") || !strcmp(t, "-D") || !strcmp(t, "-r"))
 			decode = true;
 	}
-	return (!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "xxd") || !strcmp(n, "openssl") ||
+	return (!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "basenc") || !strcmp(n, "xxd") || !strcmp(n, "openssl") ||
 		!strcmp(n, "uudecode")) && (decode || !strcmp(n, "uudecode"));
 }
 
@@ -392,8 +417,7 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 		for (size_t i = 0; !encoded && i < prev->nredirs; i++)
 			if (prev->redirs[i].op == GUARD_REDIR_HERESTRING && !(prev->redirs[i].target.flags & GUARD_WORD_DYNAMIC))
 				encoded = guard_xstrdup(prev->redirs[i].target.text);
-		if (encoded && !strcmp(risk_basename(prev->argv[0].text), "base64"))
-			text = risk_base64_decode(encoded);
+		text = risk_decode_as(prev, encoded);
 		free(encoded);
 		if (!text) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "decoded data piped to %s", what);

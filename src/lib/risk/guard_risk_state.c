@@ -567,7 +567,7 @@ input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, boo
 	return src;
 }
 
-/* Is the place a command's files land (a folder, "." for its working directory) inside the project? */
+/* Is the place a command's files land (a folder, "." for its working directory) the project's root or a folder holding it? */
 static bool
 into_project(const struct risk_state *st, const char *dir)
 {
@@ -577,28 +577,72 @@ into_project(const struct risk_state *st, const char *dir)
 	return in;
 }
 
-/* Does the archive's bytes name guard's state (a tar or zip keeps names in the clear)? */
-static bool
-archive_names_state(const char *file, const struct stems *s)
+/* What guard reads of an archive's names before it is unpacked. */
+struct archive_look {
+	bool state;        /* names guard's state (a tar or zip keeps names in the clear) */
+	const char *packed; /* compressed (gzip, xz, ...): the compressor; its names cannot be read without unpacking */
+	const char *git;   /* names one of git's attribute or module files (static text), or NULL */
+};
+
+/* The compressor whose magic starts data, or NULL (7z and its headers count: its names are packed too). */
+static const char *
+packed_by(const char *data, size_t len)
 {
+	static const struct { const char *magic; size_t n; const char *name; } magic[] = {
+		{ "\x1f\x8b", 2, "gzip" }, { "\xfd" "7zXZ\0", 6, "xz" }, { "BZh", 3, "bzip2" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstd" }, { "\x04\x22\x4d\x18", 4, "lz4" }, { "\x1f\x9d", 2, "compress" },
+		{ "\x5d\0\0", 3, "lzma" }, { "LZIP", 4, "lzip" }, { "\x89LZO", 4, "lzop" }, { "7z\xbc\xaf\x27\x1c", 6, "7z" },
+	};
+
+	for (size_t i = 0; i < sizeof(magic) / sizeof(*magic); i++)
+		if (len >= magic[i].n && !memcmp(data, magic[i].magic, magic[i].n))
+			return magic[i].name;
+	return NULL;
+}
+
+/* Read the archive's bytes: what they name, or that they are compressed (nothing when unreadable). */
+static struct archive_look
+archive_look(const char *file, const struct stems *s)
+{
+	static const char *const git_files[] = { ".gitattributes", ".gitmodules", NULL };
+	struct archive_look look = { false, NULL, NULL };
 	char *data = NULL;
 	size_t len = 0;
-	bool hit = false;
 
 	if (!file || guard_file_read(file, 64u << 20, 0, &data, &len) < 0) {
 		guard_error_clear();
-		return false; /* missing: the command fails; compressed: see trust.md */
+		return look; /* missing: the command fails */
 	}
-	for (size_t i = 0; i < s->n && !hit; i++)
-		hit = s->text[i][0] != '/' && memmem(data, len, s->text[i], strlen(s->text[i])) != NULL;
+	if ((look.packed = packed_by(data, len)) == NULL) {
+		for (size_t i = 0; i < s->n && !look.state; i++)
+			look.state = s->text[i][0] != '/' && memmem(data, len, s->text[i], strlen(s->text[i])) != NULL;
+		for (size_t i = 0; git_files[i] && !look.git; i++)
+			if (memmem(data, len, git_files[i], strlen(git_files[i])))
+				look.git = git_files[i];
+	}
 	free(data);
-	return hit;
+	return look;
+}
+
+/* Is dir (resolved) in the project's tree, its root or a folder below (where git reads .gitattributes)? */
+static bool
+in_work_tree(const struct risk_state *st, const char *dir)
+{
+	char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
+	bool in = st->ctx->project && guard_path_inside(st->ctx->project, abs);
+	free(abs);
+	return in;
 }
 
 /*
  * What lands in dir cannot be listed from the command line: a folder of
  * guard's state is denied; the project's root only when the archive (when
- * guard can read its names) holds guard's state.
+ * guard can read its names) holds guard's state. A compressed archive's
+ * names cannot be read without unpacking it: into the project's root (or
+ * a folder holding it) a person looks; into a folder below, it may still
+ * put a .gitattributes there (medium, recorded). Names of git's attribute
+ * or module files in the archive, or given as members, are text guard
+ * does not read landing where git runs the drivers they name: high.
  */
 static void
 unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *dir, const char *archive,
@@ -611,25 +655,40 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 		return;
 	}
 	bool unknown = false;
+	if (archive && strpbrk(archive, "$`") && into_project(st, dir)) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s unpacks an archive named at run time (%s) into %s, where guard's state lives: its names "
+			  "cannot be checked", verb, archive, dir);
+		return;
+	}
 	char *src = archive && strcmp(archive, "-") ? input_now(st, c, archive, &unknown) : NULL;
 	if (unknown && into_project(st, dir))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 			  "%s unpacks %s, which guard cannot read now (a FIFO, not there yet, or written on this line): "
 			  "what lands in %s is unknown", verb, archive, dir);
-	bool names = archive_names_state(src, s);
-	char *link = names ? NULL : risk_archive_link(st, dir, src);
+	struct archive_look look = archive_look(src, s);
+	char *link = look.state || look.packed ? NULL : risk_archive_link(st, dir, src);
 	if (link)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 			  "%s unpacks through %s, a symlink to guard's own state (%s names it)", verb, link, archive);
 	free(link);
 	free(src);
-	if (names) {
-		char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
-		if (st->ctx->project && guard_path_inside(abs, st->ctx->project))
-			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
-				  "%s unpacks guard's own state (%s names it) into %s", verb, archive, dir);
-		free(abs);
-	}
+	if (look.packed && into_project(st, dir))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s unpacks %s, a %s-compressed archive, into %s, where guard's state lives: its names cannot be "
+			  "listed without decompressing it (a person looks; unpack it into another folder to have it "
+			  "checked)", verb, archive, look.packed, dir);
+	else if (look.packed && in_work_tree(st, dir))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+			  "%s unpacks %s, a %s-compressed archive whose names guard cannot list, into %s: it may put a "
+			  ".gitattributes or .gitmodules there", verb, archive, look.packed, dir);
+	if (look.git && !look.state && (in_work_tree(st, dir) || into_project(st, dir)))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s puts %s from %s, whose text guard does not read, into %s: it may name a filter, diff or merge "
+			  "driver (or a submodule update command) that git runs", verb, look.git, archive, dir);
+	if (look.state && into_project(st, dir))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s unpacks guard's own state (%s names it) into %s", verb, archive, dir);
 }
 
 /* A patch or archive named by a variable: nothing can be checked. */
@@ -761,6 +820,44 @@ copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell
 	}
 }
 
+/*
+ * rsync --link-dest=DIR: each file that is the same in DIR is hard-linked
+ * into the copy, not copied. A DIR holding the project (or guard's state,
+ * named: denied as a mention) gives guard's files second names that a
+ * later write changes them through. DIR is read from the destination.
+ */
+static void
+rsync_link_dest(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[64];
+	size_t k = risk_operands(c, 1, "-e -f -T -B -M --rsh --filter --exclude --include --temp-dir --link-dest "
+				 "--compare-dest --copy-dest --backup-dir --partial-dir", ops, 64);
+	const char *dest = k ? ops[k - 1]->text : ".";
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *dir = NULL;
+		if (!strncmp(a, "--link-dest=", 12))
+			dir = a + 12;
+		else if (!strcmp(a, "--link-dest") && i + 1 < c->argc)
+			dir = c->argv[++i].text;
+		if (!dir || !*dir)
+			continue;
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "rsync --link-dest names a computed folder: the files it hard-links may be guard's state");
+			continue;
+		}
+		char *base = guard_path_resolve(st->cwds[0], dest, st->ctx->home);
+		char *abs = guard_path_resolve(base, dir, st->ctx->home);
+		if (into_project(st, abs))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "rsync --link-dest=%s hard-links the files it finds unchanged there, guard's state among them, "
+				  "into %s: they become guard's files under other names, as ln makes them", dir, dest);
+		free(abs);
+		free(base);
+	}
+}
+
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
@@ -827,6 +924,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		else if (!any && c->cmd->pipe_pos)
 			unknown_source(st, "git apply", "a patch from a pipe");
 	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
+		if (!strcmp(n, "rsync"))
+			rsync_link_dest(st, c);
 		size_t k = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
 					 "--filter -f --backup-dir --partial-dir", ops, 64);
 		const char *t = risk_opt_value(c, "-t", "--target-directory");
@@ -846,7 +945,7 @@ away_from_root(const struct risk_state *st)
 	return st->cwd_unknown;
 }
 
-/* cp -l / --link / -al / -la: the sources get a second name, as ln gives them (N2) */
+/* cp -l / --link / -al / -la, cp -s / --symbolic-link: the sources get a second name, as ln (-s) gives them (N2) */
 static bool
 cp_links(const struct risk_cmd *c)
 {
@@ -854,7 +953,8 @@ cp_links(const struct risk_cmd *c)
 		const char *a = c->argv[i].text;
 		if (!strcmp(a, "--"))
 			break;
-		if (!strcmp(a, "--link") || (a[0] == '-' && a[1] != '-' && strchr(a, 'l')))
+		if (!strcmp(a, "--link") || !strcmp(a, "--symbolic-link") ||
+		    (a[0] == '-' && a[1] != '-' && strpbrk(a + 1, "ls")))
 			return true;
 	}
 	return false;

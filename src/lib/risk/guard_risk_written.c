@@ -142,16 +142,65 @@ hex_decode(const char *in)
 	return (char *)bin;
 }
 
-/* What a decoder passes on: its input decoded (base64 or hex), or the input as it is when it cannot be. */
+/*
+ * A normal xxd dump to text (xxd -r): per line, the hex after the
+ * address's colon up to the two blanks before the characters column.
+ * NULL when no line holds any, or the bytes hold a NUL.
+ */
 static char *
-decoded(char *in, bool hex)
+dump_decode(const char *in)
 {
-	char *out = in ? (hex ? hex_decode(in) : risk_base64_decode(in)) : NULL;
+	struct guard_buf hex = GUARD_BUF_INIT;
+
+	for (const char *line = in; *line;) {
+		const char *end = line + strcspn(line, "\n"), *p = memchr(line, ':', (size_t)(end - line));
+		for (p = p ? p + 1 : end; p < end;) {
+			if (p[0] == ' ' && p + 1 < end && p[1] == ' ' && hex.len)
+				break;
+			if (p[0] == ' ' || p[0] == '\t') {
+				p++;
+			} else if (p + 1 < end && isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1])) {
+				guard_buf_add(&hex, p, 2);
+				p += 2;
+			} else {
+				break;
+			}
+		}
+		line = *end ? end + 1 : end;
+	}
+	char *text = hex.len ? hex_decode(hex.buf) : NULL;
+	guard_buf_release(&hex);
+	return text;
+}
+
+enum { DEC_HEX = RADIX_BASE32HEX + 1, DEC_DUMP };
+
+/* What a decoder passes on: its input decoded (a risk_radix, DEC_HEX or DEC_DUMP), or the input as it is when it cannot be. */
+static char *
+decoded(char *in, int how)
+{
+	char *out = !in ? NULL : how == DEC_HEX ? hex_decode(in) : how == DEC_DUMP ? dump_decode(in)
+		: risk_radix_decode(in, (enum risk_radix)how);
 
 	if (!out)
 		return in;
 	free(in);
 	return out;
+}
+
+/* basenc --ENCODING -d: the encoding as decoded() takes it, or -1 (none, or one not decoded here). */
+static int
+basenc_decoding(const struct guard_shell_cmd *cmd)
+{
+	static const char *const names[] = { "--base64", "--base64url", "--base32", "--base32hex", "--base16", NULL };
+	static const int how[] = { RADIX_BASE64, RADIX_BASE64URL, RADIX_BASE32, RADIX_BASE32HEX, DEC_HEX };
+	int found = -1;
+
+	for (size_t i = 1; i < cmd->argc; i++)
+		for (size_t k = 0; names[k]; k++)
+			if (!strcmp(cmd->argv[i].text, names[k]))
+				found = how[k];
+	return found;
 }
 
 /* openssl base64 -d, openssl enc -d -base64 (-a, -A) reading its input: a base64 decoder. */
@@ -169,13 +218,41 @@ openssl_decodes(const struct guard_shell_cmd *cmd)
 	return !strcmp(cmd->argv[1].text, "enc") && has_option(cmd, decode) && has_option(cmd, b64);
 }
 
+/* The decoding decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) applies, or -1. */
+static int
+decoding_of(const struct guard_shell_cmd *cmd)
+{
+	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
+	static const char *const revert[] = { "-r", "-revert", "-rp", "-pr", NULL };
+	static const char *const plain[] = { "-p", "-ps", "-plain", "-postscript", "-rp", "-pr", NULL };
+	const char *n = risk_basename(cmd->argv[0].text);
+
+	if (!strcmp(n, "base64") || !strcmp(n, "base32") || !strcmp(n, "basenc"))
+		return !has_option(cmd, decode) ? -1 : !strcmp(n, "base64") ? RADIX_BASE64
+			: !strcmp(n, "base32") ? RADIX_BASE32 : basenc_decoding(cmd);
+	if (!strcmp(n, "xxd"))
+		return !has_option(cmd, revert) ? -1 : has_option(cmd, plain) ? DEC_HEX : DEC_DUMP;
+	return !strcmp(n, "openssl") && openssl_decodes(cmd) ? RADIX_BASE64 : -1;
+}
+
+char *
+risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded)
+{
+	struct guard_shell_cmd view;
+	const struct guard_shell_cmd *cmd = decoder && decoder->argc ? unwrapped(decoder, &view) : NULL;
+	int how = cmd && !(cmd->argv[0].flags & GUARD_WORD_DYNAMIC) ? decoding_of(cmd) : -1;
+
+	if (how < 0 || !encoded)
+		return NULL;
+	return how == DEC_HEX ? hex_decode(encoded) : how == DEC_DUMP ? dump_decode(encoded)
+		: risk_radix_decode(encoded, (enum risk_radix)how);
+}
+
 /* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d/xxd -r/openssl pass on from their input. */
 static char *
 written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
 	static const char *const decode[] = { "-d", "--decode", "-D", "-di", "-id", NULL };
-	static const char *const revert[] = { "-r", "-revert", "-rp", "-pr", NULL };
-	static const char *const plain[] = { "-p", "-ps", "-plain", "-postscript", "-rp", "-pr", NULL };
 	struct guard_shell_cmd view;
 	const struct guard_shell_cmd *line_cmd = cmd; /* in sh->cmds; cmd may become a view */
 
@@ -197,15 +274,10 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 	}
 	if (!strcmp(n, "tee") || !strcmp(n, "dd"))
 		return written_stdin(sh, cmd, depth + 1);
-	if ((!strcmp(n, "base64") || !strcmp(n, "base32")) && has_option(cmd, decode)) {
-		char *in = written_stdin(sh, cmd, depth + 1);
-		return !strcmp(n, "base64") ? decoded(in, false) : in;
-	}
-	if (!strcmp(n, "xxd") && has_option(cmd, revert))
-		return has_option(cmd, plain) ? decoded(written_stdin(sh, cmd, depth + 1), true)
-					      : written_stdin(sh, cmd, depth + 1);
-	if (!strcmp(n, "openssl") && openssl_decodes(cmd))
-		return decoded(written_stdin(sh, cmd, depth + 1), false);
+	int how = decoding_of(cmd);
+	if (how >= 0 || ((!strcmp(n, "base32") || !strcmp(n, "basenc")) && has_option(cmd, decode)))
+		/* an encoding not decoded here (basenc --z85 -d) passes its input on as it is */
+		return how < 0 ? written_stdin(sh, cmd, depth + 1) : decoded(written_stdin(sh, cmd, depth + 1), how);
 	return NULL;
 }
 
@@ -246,6 +318,12 @@ git_file(const char *path)
 	if (!strcmp(b, ".gitmodules"))
 		return GIT_FILE_MODULES;
 	return GIT_FILE_NONE;
+}
+
+bool
+risk_git_settings_file(const char *path)
+{
+	return git_file(path) != GIT_FILE_NONE;
 }
 
 /*
@@ -640,35 +718,104 @@ compound_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd,
 	return guard_buf_detach(&b);
 }
 
-/* The file fd n (3 and up) writes into for cmd: its own N>FILE before index before, or an earlier exec N>FILE. */
-static const char *
-fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *n)
+#define FD_HOPS 8 /* fds duplicated from fds followed back to a file */
+
+/* word names fd n (3 and up) or the named fd $NAME / ${NAME}: *n and *name set; false when it names neither. */
+static bool
+fd_word(const char *word, long *n, char *name, size_t size)
 {
 	char *end;
-	long fd = strtol(n, &end, 10);
+	size_t len = strlen(word);
 
-	if (*end || fd < 3 || end == n)
+	name[0] = '\0';
+	*n = -1;
+	if (isdigit((unsigned char)word[0])) {
+		*n = strtol(word, &end, 10);
+		return !*end && *n >= 3;
+	}
+	const char *v = word[0] == '$' ? word + 1 + (word[1] == '{') : NULL;
+	size_t vl = v ? len - (size_t)(v - word) - (word[1] == '{') : 0;
+	if (!v || !vl || vl >= size || (word[1] == '{' && word[len - 1] != '}'))
+		return false;
+	for (size_t i = 0; i < vl; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '_')
+			return false;
+	memcpy(name, v, vl);
+	name[vl] = '\0';
+	return true;
+}
+
+static const char *fd_lookup(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before,
+			     const char *word, unsigned hops);
+
+/* In cmd's redirections before index before: the file fd word is open on, or NULL; *closed when >&- closed it. */
+static const char *
+fd_in_redirs(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *word,
+	     unsigned hops, bool *closed)
+{
+	char name[32];
+	long n;
+
+	if (hops > FD_HOPS || !fd_word(word, &n, name, sizeof(name)))
 		return NULL;
 	for (size_t i = before; i-- > 0;) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
-		if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
+		if (name[0] ? strcmp(r->fd_name, name) != 0 : r->fd != n)
+			continue;
+		if (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW)
 			return r->target.text;
+		if (r->op == GUARD_REDIR_DUP && r->target.text[0] == '-') {
+			*closed = true;
+			return NULL;
+		}
+		if (r->op == GUARD_REDIR_DUP || (r->op == GUARD_REDIR_OUT_ALL && r->dup_word)) /* 4>&3: what 3 is */
+			return fd_lookup(sh, cmd, i, r->target.text, hops + 1);
 	}
-	if (!sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
-		return NULL;
-	for (size_t k = (size_t)(cmd - sh->cmds); k-- > 0;) {
+	return NULL;
+}
+
+/*
+ * The file fd word (3 and up, or $NAME of {NAME}>FILE) writes into for
+ * cmd: its own redirections before index before, those of a group, loop
+ * or if around it (after its end), or an earlier exec's; an fd duplicated
+ * from another (4>&3) is followed to the file.
+ */
+static const char *
+fd_lookup(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before, const char *word, unsigned hops)
+{
+	bool closed = false;
+	const char *f = fd_in_redirs(sh, cmd, before, word, hops, &closed);
+
+	if (f || closed || !sh || cmd < sh->cmds || cmd >= sh->cmds + sh->ncmds)
+		return f;
+	size_t at = (size_t)(cmd - sh->cmds);
+	for (size_t j = at + 1; j < sh->ncmds; j++) {
+		const struct guard_shell_cmd *g = &sh->cmds[j];
+		if (!g->argc && g->compound_from && g->compound_from - 1 <= at && g->depth <= cmd->depth) {
+			f = fd_in_redirs(sh, g, g->nredirs, word, hops, &closed);
+			if (f || closed)
+				return f;
+		}
+	}
+	for (size_t k = at; k-- > 0;) {
 		const struct guard_shell_cmd *e = &sh->cmds[k];
 		if (e->argc != 1 || strcmp(e->argv[0].text, "exec"))
 			continue;
-		for (size_t i = e->nredirs; i-- > 0;) {
-			const struct guard_shell_redir *r = &e->redirs[i];
-			if (r->fd == fd && r->op == GUARD_REDIR_DUP && r->target.text[0] == '-')
-				return NULL; /* exec 3>&-: closed */
-			if (r->fd == fd && (r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_RW))
-				return r->target.text;
-		}
+		f = fd_in_redirs(sh, e, e->nredirs, word, hops, &closed);
+		if (f || closed)
+			return f;
 	}
 	return NULL;
+}
+
+const char *
+risk_fd_file(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, size_t before)
+{
+	const struct guard_shell_redir *r = &cmd->redirs[before];
+
+	if (!(r->op == GUARD_REDIR_DUP || (r->op == GUARD_REDIR_OUT_ALL && r->dup_word)))
+		return NULL;
+	return fd_lookup(sh, cmd, before, r->target.text, 0);
 }
 
 static void unknown_onto_git_file(struct risk_state *st, const struct risk_cmd *c, const char *out,
@@ -684,10 +831,13 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
 		const char *target = r->target.text;
-		if (r->op == GUARD_REDIR_DUP && r->fd <= 1) {
-			/* >&3 after 3>FILE here or an earlier exec 3>FILE: the text lands in FILE */
-			if (!(target = fd_file(c->sh, cmd, i, r->target.text)))
-				continue;
+		if ((r->op == GUARD_REDIR_DUP || (r->op == GUARD_REDIR_OUT_ALL && r->dup_word)) && r->fd <= 1 &&
+		    risk_fd_file(c->sh, cmd, i)) {
+			/* >&3 after 3>FILE here, around a group or loop or in an earlier exec, >&$fd after {fd}>FILE,
+			   >&4 after 4>&3: the text lands in FILE */
+			target = risk_fd_file(c->sh, cmd, i);
+		} else if (r->op == GUARD_REDIR_DUP) {
+			continue;
 		} else if (!(r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_OUT_ALL) ||
 			   (r->op != GUARD_REDIR_OUT_ALL && r->fd > 1)) {
 			continue;
@@ -696,8 +846,8 @@ risk_written_part(struct risk_state *st, const struct risk_cmd *c)
 			out = cmd->argc ? written_output(c->sh, cmd, 0) : compound_output(c->sh, cmd, 0);
 			have_out = true;
 		}
-		if (r->op != GUARD_REDIR_DUP)
-			unknown_onto_git_file(st, c, out, &r->target);
+		struct guard_shell_word through = { (char *)target, NULL, 0 };
+		unknown_onto_git_file(st, c, out, target == r->target.text ? &r->target : &through);
 		const char *before = out && r->op == GUARD_REDIR_APPEND && !(r->target.flags & GUARD_WORD_DYNAMIC)
 			? risk_later_text(st, target) : NULL;
 		if (before) {
@@ -763,12 +913,15 @@ source_onto_git_file(struct risk_state *st, const char *who, const struct guard_
 	free(abs);
 }
 
-/* cp/mv/install/ln SRC DST onto git's attribute or module files: DST holds SRC's text. */
+/* cp/mv/install/ln/rsync SRC DST onto git's attribute or module files: DST holds SRC's text. */
 static void
 copied_onto_git_file(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell_word *ops[3];
-	size_t n = risk_operands(c, 1, "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
+	size_t n = risk_operands(c, 1, !strcmp(c->name, "rsync")
+		? "-e -f -T -B -M --rsh --filter --exclude --include --temp-dir --block-size --remote-option --backup-dir "
+		  "--partial-dir --link-dest --compare-dest --copy-dest --rsync-path --chmod --chown --suffix"
+		: "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group", ops, 3);
 
 	if (n != 2)
 		return;
@@ -838,7 +991,7 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 		written(st, c->name, c->argv[c->argc - 1].text, in, false);
 		free(in);
 	} else if (!strcmp(c->name, "cp") || !strcmp(c->name, "mv") || !strcmp(c->name, "install") ||
-		   !strcmp(c->name, "ln")) {
+		   !strcmp(c->name, "ln") || !strcmp(c->name, "rsync")) {
 		copied_onto_git_file(st, c);
 	}
 }
