@@ -206,11 +206,11 @@ load_policy(struct mcp_proxy *px, const struct guard_policy **p)
 	return rc;
 }
 
-/* The answer to a forwarded call, audited. */
+/* The answer to a forwarded call, audited once what waits for the client is written (the loop's end). */
 static void
 audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, const char *why)
 {
-	mcp_gov_result(&px->gov, p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
+	mcp_gov_result_later(&px->gov, p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
 }
 
 /* ---- our own tools/list, to know the tools whatever the client asks ---- */
@@ -609,10 +609,11 @@ server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, con
 
 	if (p->kind == P_CALL) {
 		/*
-		 * The answer is the client's before its result is recorded (the
-		 * decision record was synced before the call went out: that is
-		 * the write-ahead guarantee). A kill between the two loses the
-		 * result record only (share/doc/decisions.md).
+		 * The answer is the client's before its result is recorded
+		 * (mcp_gov_result_later, written at the loop's end: the decision
+		 * record was synced before the call went out, the write-ahead
+		 * guarantee). A kill between the two loses the result record
+		 * only (share/doc/decisions.md).
 		 */
 		forward(&px->to_client, data, len);
 		flush_client(px);
@@ -890,6 +891,8 @@ loop(struct mcp_proxy *px)
 		}
 		if (co != -1 && (co == -2 || fds[co].revents))
 			flush_client(px);
+		/* the answers are on their way: their results are recorded now */
+		mcp_gov_results_write(&px->gov);
 		if (wi >= 0 && fds[wi].revents) {
 			char buf[4096];
 			while (read(px->ino, buf, sizeof(buf)) > 0)
@@ -991,6 +994,7 @@ cmd_mcp(int argc, char **argv)
 	if ((rc = parse_args(&o, argc, argv, &first)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
 	mcp_gov_roots(&px.gov, argv + first);
+	mcp_gov_spawned(&px.gov, argv + first);
 	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
 	if (load_policy(&px, &pol) < 0)
 		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());
