@@ -1049,3 +1049,69 @@ args_srv() {
 	[ -z "$(audit | jq -c 'select(.event=="tool.result" and .tool=="mcp__args__slow")')" ]
 	guard-audit verify >/dev/null
 }
+
+# ---- an exec tool's command: on this machine or remote, from what guard knows (issue 17) ----
+
+# exec_call COMMAND [EXTRA-ARGS-JSON]: a call of argsrv's exec tool.
+exec_call() {
+	call exec "$(jq -cn --arg c "$1" --argjson x "${2:-{\}}" '{command: $c} + $x')"
+}
+
+@test "attacker: a local shell server's exec tool writing guard's files is denied like the Bash tool; the server's claims of running remotely change nothing" {
+	args_srv
+	w='echo "default: allow" > .ai/policy.yaml'
+	run --separate-stderr client "[{\"op\":\"tools\"},$(exec_call "$w"),$(exec_call "$w" '{"pod":"api-0","container":"app","namespace":"prod","host":"far.example"}'),$(exec_call 'echo hi > .git/hooks/pre-commit')]" \
+		guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	# the server's list says openWorldHint (and remote: true, runsIn: pod); the calls are denied all the same
+	step 0 | jq -e '.result.tools[] | select(.name == "exec") | .annotations.openWorldHint == true'
+	for i in 1 2 3; do
+		[ "$(is_error $i)" = true ]
+		[[ "$(text $i)" == "guard denied mcp__args__exec"*"rule protect-guard"* ]]
+	done
+	refute grep -q '"method": *"tools/call"' "$log"
+	[ ! -e .ai/policy.yaml ]
+	[ ! -e .git/hooks/pre-commit ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__exec") | .risk.level == "critical" and
+		any(.risk.reasons[]; test("changes guard.s own state: .ai/policy.yaml"))'
+	# the same command through the Bash tool: the same verdict
+	run guard-risk --command "$w"
+	[ "$(jq -r .level <<<"$output")" = critical ]
+}
+
+@test "remote: a server spawned through kubectl, or named remote in a trusted layer, has its exec command rated as run remotely (a person looks); a trusted layer may say local" {
+	args_srv
+	mkdir -p "$BATS_TEST_TMPDIR/rbin"
+	# a stand-in for kubectl exec ... -- server: what the proxy knows is the program it runs
+	printf '#!/bin/sh\nexec python3 %s\n' "$MCPD/argsrv.py" >"$BATS_TEST_TMPDIR/rbin/kubectl"
+	chmod +x "$BATS_TEST_TMPDIR/rbin/kubectl"
+	w='echo "default: allow" > .ai/policy.yaml'
+	PATH=$BATS_TEST_TMPDIR/rbin:$PATH run --separate-stderr client "[$(exec_call "$w")]" guard mcp --name kube -- kubectl exec -i pod -- srv
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule approve-high"*"approval required"* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__kube__exec") | .decision.rule == "approve-high" and .risk.level == "high" and
+		all(.risk.reasons[]; test("guard.s own state") | not)'
+	# a trusted layer names a local server remote: as before, a person looks
+	user_policy <<<'mcp: {servers: {args: {remote: true}}}'
+	run --separate-stderr client "[$(exec_call "$w")]" guard mcp --name args -- "${ARGS[@]}"
+	[ "$(is_error 0)" = true ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__exec") | .decision.rule == "approve-high" and .risk.level == "high"'
+	# and one that knows the kubectl server runs here says so: denied
+	user_policy <<<'mcp: {servers: {kube: {remote: false}}}'
+	PATH=$BATS_TEST_TMPDIR/rbin:$PATH run --separate-stderr client "[$(exec_call "$w")]" guard mcp --name kube -- kubectl exec -i pod -- srv
+	[[ "$(text 0)" == "guard denied mcp__kube__exec"*"rule protect-guard"* ]]
+	[ ! -e .ai/policy.yaml ]
+}
+
+@test "attacker: the project layer cannot say where a server's commands run" {
+	mkdir -p .ai
+	printf 'mcp:\n  servers:\n    args: {remote: true}\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
+	[[ "$output" == *".ai/policy.yaml:2:3: servers cannot be set in the project layer"* ]]
+	# and a trusted layer says it with a boolean only
+	printf 'mcp:\n  servers:\n    args: {remote: 3}\n' >"$BATS_TEST_TMPDIR/u.yaml"
+	run guard-policy --validate --layer user "$BATS_TEST_TMPDIR/u.yaml"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"mcp.servers.args.remote: must be true or false"* ]]
+}
