@@ -183,7 +183,7 @@ reply_tool_error(struct MHD_Connection *c, const char *id_json, const char *text
 
 /* ---- the governor: every use of the governing step, in one thread ---- */
 
-enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE, J_KNOWS };
+enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE, J_KNOWS, J_ROOTS };
 
 struct gov_job {
 	enum job_kind kind;
@@ -230,6 +230,10 @@ job_run(struct http_px *px, struct gov_job *j)
 		break;
 	case J_KNOWS:
 		j->known = px->gov.tools.known && cJSON_GetObjectItemCaseSensitive(px->gov.tools.known, j->tool);
+		break;
+	case J_ROOTS:
+		if (mcp_gov_learn_roots(&px->gov, cJSON_GetObjectItemCaseSensitive(j->msg, "result")))
+			mcp_gov_note(&px->gov, "learnt folders of a client's roots: relative paths are judged against them too");
 		break;
 	}
 }
@@ -1130,6 +1134,16 @@ post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/cancelled") && cancel_wait(px, c, msg, &cn->body)) {
 		cJSON_Delete(msg);
 		return reply(c, MHD_HTTP_ACCEPTED, "application/json", "", 0); /* the server never saw the call */
+	}
+	/*
+	 * A client's answer carrying roots (to the server's roots/list, which
+	 * came in an SSE stream guard does not pair): its folders are learnt.
+	 * Roots only add folders to judge against, so an answer to anything
+	 * else that says roots can only add checks.
+	 */
+	if (!method && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "result"), "roots"))) {
+		struct gov_job j = { .kind = J_ROOTS, .msg = msg };
+		gov(px, &j);
 	}
 	struct relay *r = relay_new(px, c, "POST", cn->body.buf, cn->body.len);
 	if (r && cJSON_IsString(method) && !strcmp(method->valuestring, "tools/list") && *id) {

@@ -154,6 +154,19 @@ mcp_gov_init(struct mcp_gov *g, const char *name, bool propose, size_t max_frame
 	return 0;
 }
 
+/* A folder relative paths may start from, kept unless it is guard's directory or known (true when new). */
+static bool
+root_add(struct mcp_gov *g, const char *dir)
+{
+	char *abs = guard_path_resolve(g->cwd, dir, guard_home());
+	bool added = strcmp(abs, g->cwd) && !guard_list_has(&g->roots, abs) && g->roots.len < MCP_ROOTS_MAX;
+
+	if (added)
+		guard_list_add(&g->roots, abs);
+	free(abs);
+	return added;
+}
+
 void
 mcp_gov_roots(struct mcp_gov *g, char *const *argv)
 {
@@ -163,15 +176,35 @@ mcp_gov_roots(struct mcp_gov *g, char *const *argv)
 		const char *v = argv[i], *eq = strchr(v, '=');
 		if (v[0] == '-' && eq)
 			v = eq + 1;
-		if (!*v || stat(v, &st) < 0 || !S_ISDIR(st.st_mode))
-			continue;
-		char *abs = guard_path_resolve(g->cwd, v, guard_home());
-		if (strcmp(abs, g->cwd) && !guard_list_has(&g->roots, abs)) {
-			if (g->roots.len < MCP_ROOTS_MAX)
-				guard_list_add(&g->roots, abs);
-		}
-		free(abs);
+		if (*v && stat(v, &st) == 0 && S_ISDIR(st.st_mode))
+			root_add(g, v);
 	}
+}
+
+size_t
+mcp_gov_learn_roots(struct mcp_gov *g, const cJSON *result)
+{
+	const cJSON *roots = cJSON_GetObjectItemCaseSensitive(result, "roots"), *it;
+	size_t seen = 0, added = 0;
+
+	if (!cJSON_IsArray(roots))
+		return 0;
+	cJSON_ArrayForEach(it, roots) {
+		const cJSON *uri = cJSON_GetObjectItemCaseSensitive(it, "uri");
+		char *path;
+		if (++seen > MCP_ROOTS_READ)
+			break;
+		if (!cJSON_IsString(uri) || strlen(uri->valuestring) > MCP_ROOT_URI_MAX ||
+		    !(path = guard_mcp_file_uri_path(uri->valuestring)))
+			continue;
+		if (g->roots.len >= MCP_ROOTS_MAX && !guard_list_has(&g->roots, path)) /* more than the risk stage judges */
+			mcp_gov_note(g, "the client's root %s is past the %d folders kept: calls are rated high", path,
+				     MCP_ROOTS_MAX);
+		else if (root_add(g, path))
+			added++;
+		free(path);
+	}
+	return added;
 }
 
 void
@@ -305,16 +338,16 @@ listed(const cJSON *list, const char *s)
 }
 
 /*
- * One path argument of a writing tool, as the analyzer shows targets,
- * added to risk.targets when new (one outside the project that the
- * analyzer saw as a read is counted already).
+ * One path argument of a writing tool (relative to dir), as the analyzer
+ * shows targets, added to risk.targets when new (one outside the project
+ * that the analyzer saw as a read is counted already).
  */
 static void
-add_target(struct mcp_gov *g, cJSON *risk, cJSON *targets, const char *path)
+add_target(struct mcp_gov *g, cJSON *risk, cJSON *targets, const char *dir, const char *path)
 {
 	if (!*path)
 		return;
-	char *abs = guard_path_resolve(g->cwd, path, guard_home());
+	char *abs = guard_path_resolve(dir, path, guard_home());
 	char *shown = guard_path_display(g->project, abs);
 	if (!listed(targets, shown) && (shown[0] != '/' || !listed(cJSON_GetObjectItemCaseSensitive(risk, "reads"), shown)))
 		cJSON_AddItemToArray(targets, cJSON_CreateString(shown));
@@ -332,7 +365,11 @@ write_target(void *arg, const char *key, const char *path)
 {
 	struct write_walk *w = arg;
 	(void)key;
-	add_target(w->g, w->risk, w->targets, path);
+	add_target(w->g, w->risk, w->targets, w->g->cwd, path);
+	/* the server resolves a relative path against one of its folders (which, guard cannot tell): each counts */
+	if (path[0] != '/' && path[0] != '~')
+		for (size_t i = 0; i < w->g->roots.len; i++)
+			add_target(w->g, w->risk, w->targets, w->g->roots.items[i], path);
 }
 
 /*

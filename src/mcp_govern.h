@@ -40,7 +40,10 @@ struct mcp_gov {
 
 #define MCP_LATER_MAX 64 /* results held for later at most: the next one writes them all */
 
-#define MCP_ROOTS_MAX 16 /* folders of a server's command kept; the risk stage judges against 7 and asks past them */
+#define MCP_ROOTS_MAX 16 /* folders of a server's command and the client's roots kept; the risk stage judges
+			    against 7 and asks past them */
+#define MCP_ROOTS_READ 64      /* roots read from one roots/list answer */
+#define MCP_ROOT_URI_MAX 4096  /* bytes of a root's URI */
 
 /* What to do with a call. */
 enum mcp_verdict {
@@ -121,6 +124,18 @@ void mcp_gov_spawned(struct mcp_gov *g, char *const *argv);
 
 /* Does a call's command run on this machine (mcp_gov_spawned and the policy in force)? */
 bool mcp_gov_local(const struct mcp_gov *g);
+
+/*
+ * The client's roots (the result of its answer to the server's
+ * roots/list: {roots: [{uri: "file:///..."}...]}): each local file:// URI
+ * (at most MCP_ROOT_URI_MAX bytes, percent-decoded by
+ * guard_mcp_file_uri_path) joins the server's folders, so relative paths
+ * are judged and counted against it too. Untrusted, so they only add: a
+ * later answer never takes a folder away, guard's directory stays, and
+ * the first MCP_ROOTS_READ of an answer are read. Returns how many were
+ * new.
+ */
+size_t mcp_gov_learn_roots(struct mcp_gov *g, const cJSON *result);
 
 /* The policy in force (loaded again when a layer file changed); g->cfg follows it. */
 int mcp_gov_policy(struct mcp_gov *g, const struct guard_policy **p);

@@ -81,7 +81,10 @@ struct mcp_proxy {
 	long long wait_next;    /* ns: the next look at the approvals waited on */
 	long long wait_poll_ns; /* how often (approval.poll_interval) */
 	int ino;                /* inotify on the approvals folder while calls wait, or -1 */
+	struct guard_list roots_asked; /* ids of the server's roots/list requests not answered yet (newest last) */
 };
+
+#define MCP_ROOTS_ASKED 16 /* roots/list requests of the server's awaited at once */
 
 static long long
 now_ns(void)
@@ -504,6 +507,39 @@ cancel_wait(struct mcp_proxy *px, const char *rid)
 }
 
 static void
+asked_drop(struct mcp_proxy *px, size_t i)
+{
+	struct guard_list *l = &px->roots_asked;
+
+	free(l->items[i]);
+	memmove(&l->items[i], &l->items[i + 1], (l->len - i - 1) * sizeof(char *));
+	l->len--;
+}
+
+/*
+ * The client's answer to a roots/list the server asked (msg, its bytes
+ * data): its folders join the server's (mcp_gov_learn_roots), so the
+ * relative paths of later calls are judged against them too.
+ */
+static void
+client_roots(struct mcp_proxy *px, const cJSON *msg, const char *data, size_t len)
+{
+	char key[GUARD_MCP_ID_MAX];
+
+	mcp_id_take(cJSON_GetObjectItemCaseSensitive(msg, "id"), data, len, NULL, key);
+	for (size_t i = 0; *key && i < px->roots_asked.len; i++) {
+		if (strcmp(px->roots_asked.items[i], key))
+			continue;
+		asked_drop(px, i);
+		size_t n = mcp_gov_learn_roots(&px->gov, cJSON_GetObjectItemCaseSensitive(msg, "result"));
+		if (n)
+			mcp_gov_note(&px->gov, "%zu folder%s of the client's roots: relative paths are judged against %s too", n,
+				     n == 1 ? "" : "s", n == 1 ? "it" : "them");
+		return;
+	}
+}
+
+static void
 on_client_frame(void *arg, const struct guard_mcp_frame *f)
 {
 	struct mcp_proxy *px = arg;
@@ -550,6 +586,8 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		cJSON_Delete(msg);
 		return;
 	}
+	if (!method && px->roots_asked.len)
+		client_roots(px, msg, f->data, f->len);
 	char rid[GUARD_MCP_ID_MAX] = "";
 	if (m && !strcmp(m, "notifications/cancelled"))
 		mcp_cancel_key(msg, f->data, f->len, rid);
@@ -672,6 +710,14 @@ on_server_frame(void *arg, const struct guard_mcp_frame *f)
 		}
 	}
 	forward(&px->to_client, f->data, f->len);
+	if (cJSON_IsString(method) && !strcmp(method->valuestring, "roots/list")) {
+		/* the server asks the client for its roots: the answer is read on its way back (client_roots) */
+		mcp_id_take(cJSON_GetObjectItemCaseSensitive(msg, "id"), f->data, f->len, NULL, id);
+		if (*id && px->roots_asked.len >= MCP_ROOTS_ASKED)
+			asked_drop(px, 0); /* the oldest: a server that asks and asks keeps what it asked last */
+		if (*id)
+			guard_list_add(&px->roots_asked, id);
+	}
 	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/tools/list_changed")) {
 		px->list_pages = 0;
 		own_list(px, NULL);
@@ -952,6 +998,7 @@ finish(struct mcp_proxy *px)
 		pending_drop(px, p);
 	}
 	free(px->pending);
+	guard_list_clear(&px->roots_asked);
 	for (size_t i = 0; i < px->nheld; i++)
 		guard_buf_release(&px->held[i]);
 	free(px->held);

@@ -532,3 +532,23 @@ long_call() {
 	run --separate-stderr client '[{"op":"call","name":"echo","args":{"message":"after"}}]' "$URL"
 	[ "$(text 0)" = "Echo: after" ]
 }
+
+# ---- the client's MCP roots ----
+
+@test "attacker: over HTTP a client's answer carrying roots is learnt: a relative path under a root is judged there too" {
+	proxy
+	raw_session
+	mkdir -p .git/hooks
+	# judged against guard's directory alone, a relative name is no guard file: echo answers
+	raw_call 1 echo '{"message":"hooks/pre-commit"}'
+	[[ "$output" == "200 "*"Echo: hooks/pre-commit"* ]]
+	# the client's roots (its answer to the server's roots/list, relayed as a POST): .git, percent-encoded
+	curl_post '{"jsonrpc":"2.0","id":"r1","result":{"roots":[{"uri":"file://'"$PROJ"'/%2Egit","name":"git"},{"uri":"https://evil.example/"}]}}' \
+		-H "Mcp-Session-Id: $SID"
+	grep -q "learnt folders of a client's roots" "$PXERR"
+	raw_call 2 echo '{"message":"hooks/pre-commit"}'
+	[[ "$output" == "200 "*"guard denied mcp__every__echo"*"rule protect-guard"* ]]
+	# roots only add: guard's own directory is judged still
+	raw_call 3 echo '{"message":".ai/policy.yaml"}'
+	[[ "$output" == "200 "*"guard denied mcp__every__echo"* ]]
+}

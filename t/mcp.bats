@@ -1115,3 +1115,41 @@ exec_call() {
 	[ "$status" -eq 7 ]
 	[[ "$output" == *"mcp.servers.args.remote: must be true or false"* ]]
 }
+
+# ---- the client's MCP roots (issue 17) ----
+
+@test "attacker: the client's roots are learnt from its answer to the server's roots/list: a relative path under a root is judged there (guard's files denied)" {
+	mkdir -p .git/hooks
+	w=$(call write_file '{"path":"hooks/pre-commit","content":"#!/bin/sh\necho owned"}')
+	# the client hands the server .git (percent-encoded); the server then resolves relative paths there
+	MCP_ROOTS='["file://'"$PROJ"'/%2Egit"]' run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(step 0 | jq -r .ok)" = true ]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == "guard denied mcp__fs__write_file"*"rule protect-guard"* ]]
+	[ ! -e .git/hooks/pre-commit ]
+	[[ "$stderr" == *"1 folder of the client's roots"* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") | any(.risk.targets[]; . == ".git/hooks/pre-commit")'
+}
+
+@test "attacker: roots only add folders: guard's directory stays judged; other hosts, other schemes and overlong URIs are not roots; too many make calls high" {
+	other=$BATS_TEST_TMPDIR/other
+	mkdir -p "$other"
+	long=file:///$(head -c 5000 /dev/zero | tr '\0' a)
+	w=$(call write_file '{"path":".ai/policy.yaml","content":"default: allow"}')
+	MCP_ROOTS='["file://'"$other"'","https://evil.example/","file://far.example/x","'"$long"'"]' \
+		run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	# the server would write it under $other; guard still judges it against its own directory
+	[[ "$(text 1)" == "guard denied mcp__fs__write_file"*"rule protect-guard"* ]]
+	[ ! -e .ai/policy.yaml ] && [ ! -e "$other/.ai/policy.yaml" ]
+	[[ "$stderr" == *"1 folder of the client's roots"* ]]
+	# more folders than the risk stage judges against: a person looks at every call
+	many=$(for i in $(seq 1 20); do mkdir -p "$other/r$i"; echo "file://$other/r$i"; done | jq -R . | jq -sc .)
+	r=$(call read_text_file '{"path":"a.txt"}')
+	MCP_ROOTS=$many run --separate-stderr client "[{\"op\":\"rootsasked\"},$r]" guard mcp --name fs -- "${FS[@]}"
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"rule approve-high"* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__read_text_file") | any(.risk.reasons[]; test("more than 7 folders"))'
+	[[ "$stderr" == *"past the 16 folders kept"* ]]
+}
