@@ -551,13 +551,19 @@ mcp_gov_settle(struct mcp_gov *g, cJSON *ev, const char *why, char **text)
 	}
 }
 
-/* A result event, recorded (ev kept): the session counts it, the audit records it. */
+/*
+ * A result event, recorded (ev kept): the session counts it, the audit
+ * records it, under the policy its call was decided by (the layer files
+ * are looked at again before the next decision, not for each result:
+ * four stats a call fewer).
+ */
 static void
 result_write(struct mcp_gov *g, cJSON *ev)
 {
 	const struct guard_policy *pol;
+	int rc = g->stages_on ? guard_stages_policy(&g->stages, g->project, &pol) : mcp_gov_policy(g, &pol);
 
-	if (guard_event_complete(ev, "mcp") < 0 || mcp_gov_policy(g, &pol) < 0 || session_track(g, pol, ev) < 0 ||
+	if (guard_event_complete(ev, "mcp") < 0 || rc < 0 || session_track(g, pol, ev) < 0 ||
 	    guard_stage_audit_keep(&g->stages, &g->log, ev) < 0)
 		mcp_gov_note(g, "the result of %s is not in the audit log: %s", guard_event_str(ev, "tool"),
 			     guard_error_last());

@@ -1153,3 +1153,21 @@ exec_call() {
 	audit | has 'select(.event=="decision" and .tool=="mcp__fs__read_text_file") | any(.risk.reasons[]; test("more than 7 folders"))'
 	[[ "$stderr" == *"past the 16 folders kept"* ]]
 }
+
+@test "session: a relative path is judged and counted under the client's roots too (guard run from src/)" {
+	fs_session 'max_files_created: 5'
+	mkdir -p "$SRC/other/sub" "$PROJ/outside/sub"
+	cd "$SRC"
+	w=$(call write_file '{"path":"sub/n.txt","content":"x"}')
+	# a root under src/: the write lands there, and is counted there
+	MCP_ROOTS='["file://'"$SRC"'/other"]' run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 1)" = false ]
+	[ -e "$SRC/other/sub/n.txt" ]
+	jq -e '.files["src/other/sub/n.txt"] == "created" and .counters.files_created == 1' "$STATE"
+	# attacker: a root outside src/ makes the same relative write a new file there, which the unattended profile denies
+	MCP_ROOTS='["file://'"$PROJ"'/outside"]' run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"new files go only under src/ and tests/"* ]]
+	[ ! -e "$PROJ/outside/sub/n.txt" ]
+}
