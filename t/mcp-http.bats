@@ -496,11 +496,7 @@ long_call() {
 	decided() { audit | grep -q '"event":"decision".*trigger-long-running-operation'; }
 	wait_for "the decision record" decided
 	# a writer holds the audit log's lock: the result record cannot be written until it lets go (60 s at most)
-	held=$BATS_TEST_TMPDIR/held release=$BATS_TEST_TMPDIR/release
-	flock -x .ai/audit/.lock sh -c 'n=0; touch "$0"; while [ ! -e "$1" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done' \
-		"$held" "$release" 3>&- &
-	holder=$!
-	wait_for_file "$held"
+	audit_lock_hold
 	# the answer is the client's while the record waits for the lock
 	answered() { grep -q 'Long running operation completed' "$out"; }
 	wait_for "the answer to the call" answered || { touch "$release"; false; }

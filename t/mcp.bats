@@ -1027,12 +1027,7 @@ args_srv() {
 	decided() { audit | grep -q '"event":"decision"'; }
 	wait_for "the decision record" decided
 	# a writer holds the audit log's lock: the result record cannot be written until it lets go
-	held=$BATS_TEST_TMPDIR/held release=$BATS_TEST_TMPDIR/release
-	# (bounded: it lets go after 60 s whatever happens, as the proxy's wait for it ends at 60 s)
-	flock -x .ai/audit/.lock sh -c 'n=0; touch "$0"; while [ ! -e "$1" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done' \
-		"$held" "$release" 3>&- &
-	holder=$!
-	wait_for_file "$held"
+	audit_lock_hold
 	touch go
 	# the answer is the client's while the record waits for the lock
 	answered() { grep -Eq '"id": ?41[,}]' "$out"; }
