@@ -251,10 +251,10 @@ governor(void *arg)
 			break;
 		struct gov_job *j = px->jobs;
 		px->jobs = j->next;
-		bool idle = !px->jobs;
+		bool idle = !px->jobs, detached = j->detached;
 		pthread_mutex_unlock(&px->mu);
 		job_run(px, j);
-		if (j->detached) {
+		if (detached) { /* nobody waits for it: freed here, and not looked at again */
 			cJSON_Delete((cJSON *)j->msg);
 			cJSON_Delete(j->ev);
 			free(j->text);
@@ -264,7 +264,7 @@ governor(void *arg)
 		if (idle)
 			mcp_gov_results_write(&px->gov);
 		pthread_mutex_lock(&px->mu);
-		if (!j->detached) {
+		if (!detached) {
 			j->finished = true;
 			pthread_cond_broadcast(&px->done);
 		}
