@@ -45,6 +45,7 @@
 #define HTTP_LIST_PAGES 10      /* pages of our own tools/list followed */
 #define HTTP_LIST_WAIT_MS 5000  /* a call waits this long at most for the tools' hints */
 #define HTTP_LIST_GAP_MS 1000   /* an unknown tool fetches the list again at most this often */
+#define HTTP_DRAIN_MS 60000     /* a call whose client left: its answer is still awaited this long, for the record */
 
 static const char usage[] =
 	"usage: guard mcp --listen [ADDR:]PORT --upstream URL [--name NAME] [--propose] [--max-frame BYTES]\n"
@@ -182,7 +183,7 @@ reply_tool_error(struct MHD_Connection *c, const char *id_json, const char *text
 
 /* ---- the governor: every use of the governing step, in one thread ---- */
 
-enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE, J_KNOWS };
+enum job_kind { J_DECIDE, J_SETTLE, J_RESULT, J_LEARN, J_STATE, J_KNOWS, J_ROOTS };
 
 struct gov_job {
 	enum job_kind kind;
@@ -199,6 +200,7 @@ struct gov_job {
 	bool known;              /* J_KNOWS: out (the server's tools/list named it) */
 	enum mcp_verdict v;
 	bool finished;
+	bool detached;           /* nobody waits: the governor frees it (and its msg and ev) */
 	struct gov_job *next;
 };
 
@@ -215,7 +217,10 @@ job_run(struct http_px *px, struct gov_job *j)
 		j->v = MCP_ANSWER;
 		break;
 	case J_RESULT:
-		mcp_gov_result(&px->gov, j->ev, j->msg, j->why, j->ms);
+		if (j->detached) /* an answer on its way to the client: recorded once the governor is idle */
+			mcp_gov_result_later(&px->gov, j->ev, j->msg, j->why, j->ms);
+		else
+			mcp_gov_result(&px->gov, j->ev, j->msg, j->why, j->ms);
 		break;
 	case J_LEARN:
 		guard_mcp_tools_learn(&px->gov.tools, cJSON_GetObjectItemCaseSensitive(j->msg, "result"));
@@ -225,6 +230,10 @@ job_run(struct http_px *px, struct gov_job *j)
 		break;
 	case J_KNOWS:
 		j->known = px->gov.tools.known && cJSON_GetObjectItemCaseSensitive(px->gov.tools.known, j->tool);
+		break;
+	case J_ROOTS:
+		if (mcp_gov_learn_roots(&px->gov, cJSON_GetObjectItemCaseSensitive(j->msg, "result")))
+			mcp_gov_note(&px->gov, "learnt folders of a client's roots: relative paths are judged against them too");
 		break;
 	}
 }
@@ -242,21 +251,34 @@ governor(void *arg)
 			break;
 		struct gov_job *j = px->jobs;
 		px->jobs = j->next;
+		bool idle = !px->jobs, detached = j->detached;
 		pthread_mutex_unlock(&px->mu);
 		job_run(px, j);
+		if (detached) { /* nobody waits for it: freed here, and not looked at again */
+			cJSON_Delete((cJSON *)j->msg);
+			cJSON_Delete(j->ev);
+			free(j->text);
+			free(j);
+		}
+		/* nothing else asked for: the results held (answers already relayed) are recorded */
+		if (idle)
+			mcp_gov_results_write(&px->gov);
 		pthread_mutex_lock(&px->mu);
-		j->finished = true;
-		pthread_cond_broadcast(&px->done);
+		if (!detached) {
+			j->finished = true;
+			pthread_cond_broadcast(&px->done);
+		}
 	}
 	pthread_mutex_unlock(&px->mu);
 	return NULL;
 }
 
-/* Hand a job to the governor and wait for it. */
+/* Hand a job to the governor and wait for it (unless it is detached: then it is the governor's). */
 static void
 gov(struct http_px *px, struct gov_job *j)
 {
 	struct gov_job **tail;
+	bool wait = !j->detached;
 
 	pthread_mutex_lock(&px->mu);
 	j->next = NULL;
@@ -265,22 +287,37 @@ gov(struct http_px *px, struct gov_job *j)
 		;
 	*tail = j;
 	pthread_cond_signal(&px->work);
-	while (!j->finished)
+	while (wait && !j->finished)
 		pthread_cond_wait(&px->done, &px->mu);
 	pthread_mutex_unlock(&px->mu);
 }
 
 /* ---- the answer's messages: audit a governed call's, learn a tools/list ---- */
 
-/* The watched answer ends (msg NULL: none came, why says why). */
+/*
+ * The watched answer ends (msg NULL: none came, why says why). A call's
+ * result goes to the governor without waiting for it: the answer is
+ * relayed first, its result recorded after (mcp_gov_result_later, as on
+ * stdio), whether or not the client is still there to read it.
+ */
 static void
 watch_end(struct relay *r, const cJSON *msg, const char *why)
 {
-	struct gov_job j = { .kind = r->watch == W_CALL ? J_RESULT : J_LEARN, .msg = msg, .ev = r->ev, .why = why,
-			     .ms = ms_since(&r->t0) };
+	struct gov_job j = { .kind = J_LEARN, .msg = msg };
 
-	if (r->watch == W_CALL || msg)
+	if (r->watch == W_CALL) {
+		struct gov_job *res = guard_xcalloc(1, sizeof(*res));
+		res->kind = J_RESULT;
+		res->detached = true;
+		res->msg = msg ? cJSON_Duplicate(msg, 1) : NULL;
+		res->ev = r->ev; /* taken */
+		r->ev = NULL;
+		res->why = why ? (res->text = guard_xstrdup(why)) : NULL;
+		res->ms = ms_since(&r->t0);
+		gov(r->px, res);
+	} else if (msg) {
 		gov(r->px, &j);
+	}
 	if (r->watch == W_LIST && msg) {
 		const cJSON *next = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "result"), "nextCursor");
 		free(r->cursor);
@@ -457,11 +494,39 @@ copy_header(void *arg, enum MHD_ValueKind kind, const char *key, const char *val
 	return MHD_YES;
 }
 
+static void relay_step(struct relay *r, int ms);
+
+/*
+ * A governed call whose client left before its answer: the server may
+ * still run it, so the answer is read on (bounded by HTTP_DRAIN_MS, and
+ * not while stopping) for the result record to say how it ended.
+ */
+static void
+relay_drain(struct relay *r)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (r->watch == W_CALL && !r->done && !atomic_load(&r->px->closing) && ms_since(&t0) < HTTP_DRAIN_MS) {
+		relay_step(r, 100);
+		if (r->sse) { /* sse_feed read it */
+			guard_buf_reset(&r->out);
+			r->off = 0;
+		} else {
+			r->off = r->out.len; /* kept whole for the end; nothing left to pass on */
+		}
+	}
+	if (r->watch == W_CALL && r->done && !r->sse && r->headers_done && !r->over && r->result == CURLE_OK)
+		watch_message(r, r->out.buf, r->out.len);
+}
+
 static void
 relay_free(void *arg)
 {
 	struct relay *r = arg;
 
+	if (r->watch == W_CALL && !r->done)
+		relay_drain(r);
 	if (r->watch != W_NONE)
 		watch_end(r, NULL, "no answer: the stream ended (or the client left) before the answer came");
 	if (r->stream)
@@ -1069,6 +1134,16 @@ post(struct http_px *px, struct MHD_Connection *c, const struct conn *cn)
 	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/cancelled") && cancel_wait(px, c, msg, &cn->body)) {
 		cJSON_Delete(msg);
 		return reply(c, MHD_HTTP_ACCEPTED, "application/json", "", 0); /* the server never saw the call */
+	}
+	/*
+	 * A client's answer carrying roots (to the server's roots/list, which
+	 * came in an SSE stream guard does not pair): its folders are learnt.
+	 * Roots only add folders to judge against, so an answer to anything
+	 * else that says roots can only add checks.
+	 */
+	if (!method && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(msg, "result"), "roots"))) {
+		struct gov_job j = { .kind = J_ROOTS, .msg = msg };
+		gov(px, &j);
 	}
 	struct relay *r = relay_new(px, c, "POST", cn->body.buf, cn->body.len);
 	if (r && cJSON_IsString(method) && !strcmp(method->valuestring, "tools/list") && *id) {

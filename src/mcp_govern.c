@@ -154,6 +154,19 @@ mcp_gov_init(struct mcp_gov *g, const char *name, bool propose, size_t max_frame
 	return 0;
 }
 
+/* A folder relative paths may start from, kept unless it is guard's directory or known (true when new). */
+static bool
+root_add(struct mcp_gov *g, const char *dir)
+{
+	char *abs = guard_path_resolve(g->cwd, dir, guard_home());
+	bool added = strcmp(abs, g->cwd) && !guard_list_has(&g->roots, abs) && g->roots.len < MCP_ROOTS_MAX;
+
+	if (added)
+		guard_list_add(&g->roots, abs);
+	free(abs);
+	return added;
+}
+
 void
 mcp_gov_roots(struct mcp_gov *g, char *const *argv)
 {
@@ -163,20 +176,69 @@ mcp_gov_roots(struct mcp_gov *g, char *const *argv)
 		const char *v = argv[i], *eq = strchr(v, '=');
 		if (v[0] == '-' && eq)
 			v = eq + 1;
-		if (!*v || stat(v, &st) < 0 || !S_ISDIR(st.st_mode))
-			continue;
-		char *abs = guard_path_resolve(g->cwd, v, guard_home());
-		if (strcmp(abs, g->cwd) && !guard_list_has(&g->roots, abs)) {
-			if (g->roots.len < MCP_ROOTS_MAX)
-				guard_list_add(&g->roots, abs);
-		}
-		free(abs);
+		if (*v && stat(v, &st) == 0 && S_ISDIR(st.st_mode))
+			root_add(g, v);
 	}
+}
+
+size_t
+mcp_gov_learn_roots(struct mcp_gov *g, const cJSON *result)
+{
+	const cJSON *roots = cJSON_GetObjectItemCaseSensitive(result, "roots"), *it;
+	size_t seen = 0, added = 0;
+
+	if (!cJSON_IsArray(roots))
+		return 0;
+	cJSON_ArrayForEach(it, roots) {
+		const cJSON *uri = cJSON_GetObjectItemCaseSensitive(it, "uri");
+		char *path;
+		if (++seen > MCP_ROOTS_READ)
+			break;
+		if (!cJSON_IsString(uri) || strlen(uri->valuestring) > MCP_ROOT_URI_MAX ||
+		    !(path = guard_mcp_file_uri_path(uri->valuestring)))
+			continue;
+		if (g->roots.len >= MCP_ROOTS_MAX && !guard_list_has(&g->roots, path)) /* more than the risk stage judges */
+			mcp_gov_note(g, "the client's root %s is past the %d folders kept: calls are rated high", path,
+				     MCP_ROOTS_MAX);
+		else if (root_add(g, path))
+			added++;
+		free(path);
+	}
+	return added;
+}
+
+void
+mcp_gov_spawned(struct mcp_gov *g, char *const *argv)
+{
+	/* programs that run what they are given somewhere else: a pod, a container, another machine */
+	static const char *const remote[] = { "kubectl", "oc", "docker", "podman", "nerdctl", "crictl", "ctr", "lxc",
+					      "incus", "ssh", "mosh", "gcloud", "aws", "az", "vagrant", NULL };
+	const char *slash = strrchr(argv[0], '/'), *prog = slash ? slash + 1 : argv[0];
+
+	g->spawned_local = true;
+	for (size_t i = 0; remote[i]; i++)
+		if (!strcmp(prog, remote[i]))
+			g->spawned_local = false;
+	/* a container that mounts a folder of this machine writes there: local */
+	bool engine = !strcmp(prog, "docker") || !strcmp(prog, "podman") || !strcmp(prog, "nerdctl");
+	for (size_t i = 1; engine && !g->spawned_local && argv[i]; i++)
+		if (!strncmp(argv[i], "-v", 2) || !strncmp(argv[i], "--volume", 8) || !strncmp(argv[i], "--mount", 7))
+			g->spawned_local = true;
+}
+
+bool
+mcp_gov_local(const struct mcp_gov *g)
+{
+	return g->cfg.remote < 0 ? g->spawned_local : !g->cfg.remote;
 }
 
 void
 mcp_gov_release(struct mcp_gov *g)
 {
+	if (g->cwd)
+		mcp_gov_results_write(g);
+	cJSON_Delete(g->later);
+	g->later = NULL;
 	guard_list_clear(&g->roots);
 	guard_mcp_tools_release(&g->tools);
 	guard_audit_close(g->log);
@@ -276,16 +338,16 @@ listed(const cJSON *list, const char *s)
 }
 
 /*
- * One path argument of a writing tool, as the analyzer shows targets,
- * added to risk.targets when new (one outside the project that the
- * analyzer saw as a read is counted already).
+ * One path argument of a writing tool (relative to dir), as the analyzer
+ * shows targets, added to risk.targets when new (one outside the project
+ * that the analyzer saw as a read is counted already).
  */
 static void
-add_target(struct mcp_gov *g, cJSON *risk, cJSON *targets, const char *path)
+add_target(struct mcp_gov *g, cJSON *risk, cJSON *targets, const char *dir, const char *path)
 {
 	if (!*path)
 		return;
-	char *abs = guard_path_resolve(g->cwd, path, guard_home());
+	char *abs = guard_path_resolve(dir, path, guard_home());
 	char *shown = guard_path_display(g->project, abs);
 	if (!listed(targets, shown) && (shown[0] != '/' || !listed(cJSON_GetObjectItemCaseSensitive(risk, "reads"), shown)))
 		cJSON_AddItemToArray(targets, cJSON_CreateString(shown));
@@ -303,7 +365,11 @@ write_target(void *arg, const char *key, const char *path)
 {
 	struct write_walk *w = arg;
 	(void)key;
-	add_target(w->g, w->risk, w->targets, path);
+	add_target(w->g, w->risk, w->targets, w->g->cwd, path);
+	/* the server resolves a relative path against one of its folders (which, guard cannot tell): each counts */
+	if (path[0] != '/' && path[0] != '~')
+		for (size_t i = 0; i < w->g->roots.len; i++)
+			add_target(w->g, w->risk, w->targets, w->g->roots.items[i], path);
 }
 
 /*
@@ -427,11 +493,14 @@ mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, c
 	       struct mcp_wait *w)
 {
 	const struct guard_policy *p = NULL;
-	double start = guard_hook_clock_ms();
+	double start;
 	int rc;
 
 	*ev = NULL;
 	*text = NULL;
+	/* results answered already are recorded first: the session counts them before it judges this call */
+	mcp_gov_results_write(g);
+	start = guard_hook_clock_ms();
 	if ((rc = mcp_gov_policy(g, &p)) < 0 || (rc = guard_mcp_call_event(msg, g->name, &g->tools, g->cwd, ev)) < 0 ||
 	    (rc = guard_event_complete(*ev, "mcp")) < 0)
 		goto fail;
@@ -440,6 +509,8 @@ mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len, bool may_wait, c
 		for (size_t i = 0; i < g->roots.len; i++)
 			cJSON_AddItemToArray(roots, cJSON_CreateString(g->roots.items[i]));
 	}
+	if (mcp_gov_local(g))
+		cJSON_AddBoolToObject(*ev, "mcp_local", true);
 	if (g->session) {
 		/* pairs the call with its result, so the session sees which files it created or changed */
 		char use[37];
@@ -480,21 +551,67 @@ mcp_gov_settle(struct mcp_gov *g, cJSON *ev, const char *why, char **text)
 	}
 }
 
-void
-mcp_gov_result(struct mcp_gov *g, const cJSON *pre, const cJSON *answer, const char *why, double ms)
+/*
+ * A result event, recorded (ev kept): the session counts it, the audit
+ * records it, under the policy its call was decided by (the layer files
+ * are looked at again before the next decision, not for each result:
+ * four stats a call fewer).
+ */
+static void
+result_write(struct mcp_gov *g, cJSON *ev)
 {
 	const struct guard_policy *pol;
+	int rc = g->stages_on ? guard_stages_policy(&g->stages, g->project, &pol) : mcp_gov_policy(g, &pol);
+
+	if (guard_event_complete(ev, "mcp") < 0 || rc < 0 || session_track(g, pol, ev) < 0 ||
+	    guard_stage_audit_keep(&g->stages, &g->log, ev) < 0)
+		mcp_gov_note(g, "the result of %s is not in the audit log: %s", guard_event_str(ev, "tool"),
+			     guard_error_last());
+}
+
+static cJSON *
+result_event(const cJSON *pre, const cJSON *answer, const char *why, double ms)
+{
 	cJSON *ev = guard_mcp_result_event(pre, answer, why, ms);
 	const cJSON *use = cJSON_GetObjectItemCaseSensitive(pre, "tool_use_id");
 
 	if (cJSON_IsString(use))
 		cJSON_AddStringToObject(ev, "tool_use_id", use->valuestring);
+	return ev;
+}
 
-	if (guard_event_complete(ev, "mcp") < 0 || mcp_gov_policy(g, &pol) < 0 || session_track(g, pol, ev) < 0 ||
-	    guard_stage_audit_keep(&g->stages, &g->log, ev) < 0)
-		mcp_gov_note(g, "the result of %s is not in the audit log: %s", guard_event_str(pre, "tool"),
-			     guard_error_last());
+void
+mcp_gov_result(struct mcp_gov *g, const cJSON *pre, const cJSON *answer, const char *why, double ms)
+{
+	cJSON *ev = result_event(pre, answer, why, ms);
+
+	mcp_gov_results_write(g); /* the held ones first: the log keeps the order */
+	result_write(g, ev);
 	cJSON_Delete(ev);
+}
+
+void
+mcp_gov_result_later(struct mcp_gov *g, const cJSON *pre, const cJSON *answer, const char *why, double ms)
+{
+	if (!g->later)
+		g->later = cJSON_CreateArray();
+	cJSON_AddItemToArray(g->later, result_event(pre, answer, why, ms));
+	if (cJSON_GetArraySize(g->later) >= MCP_LATER_MAX)
+		mcp_gov_results_write(g);
+}
+
+bool
+mcp_gov_results_write(struct mcp_gov *g)
+{
+	cJSON *later = g->later, *ev;
+
+	if (!later || !later->child)
+		return false;
+	g->later = NULL;
+	cJSON_ArrayForEach(ev, later)
+		result_write(g, ev);
+	cJSON_Delete(later);
+	return true;
 }
 
 const char *

@@ -34,9 +34,16 @@ struct mcp_gov {
 	char sig[4][96];              /* what each layer file looked like when it was loaded */
 	struct guard_mcp_tools tools; /* what the server's tools/list said */
 	struct guard_list roots;      /* the folders the server was started with (mcp_gov_roots) */
+	bool spawned_local;           /* guard spawned the server from a local command (mcp_gov_spawned) */
+	cJSON *later;                 /* result events not recorded yet (mcp_gov_result_later), oldest first */
 };
 
-#define MCP_ROOTS_MAX 16 /* folders of a server's command kept; the risk stage judges against 7 and asks past them */
+#define MCP_LATER_MAX 64 /* results held for later at most: the next one writes them all */
+
+#define MCP_ROOTS_MAX 16 /* folders of a server's command and the client's roots kept; the risk stage judges
+			    against 7 and asks past them */
+#define MCP_ROOTS_READ 64      /* roots read from one roots/list answer */
+#define MCP_ROOT_URI_MAX 4096  /* bytes of a root's URI */
 
 /* What to do with a call. */
 enum mcp_verdict {
@@ -103,6 +110,33 @@ void mcp_gov_release(struct mcp_gov *g);
  */
 void mcp_gov_roots(struct mcp_gov *g, char *const *argv);
 
+/*
+ * The stdio server guard spawns from argv (NULL-terminated): it runs on
+ * this machine, with guard's files in reach, unless its program is a
+ * known remote-exec client (kubectl, docker, ssh, ...: see the list in
+ * mcp_govern.c; a container with a bind mount counts as local). A
+ * tool whose name says it runs commands (exec, shell, run_command) then
+ * has its command judged as the Bash tool's is, not as run in a pod
+ * (the event says mcp_local). The trusted layers' mcp.servers.NAME.remote
+ * says otherwise either way; nothing the server or client says does.
+ */
+void mcp_gov_spawned(struct mcp_gov *g, char *const *argv);
+
+/* Does a call's command run on this machine (mcp_gov_spawned and the policy in force)? */
+bool mcp_gov_local(const struct mcp_gov *g);
+
+/*
+ * The client's roots (the result of its answer to the server's
+ * roots/list: {roots: [{uri: "file:///..."}...]}): each local file:// URI
+ * (at most MCP_ROOT_URI_MAX bytes, percent-decoded by
+ * guard_mcp_file_uri_path) joins the server's folders, so relative paths
+ * are judged and counted against it too. Untrusted, so they only add: a
+ * later answer never takes a folder away, guard's directory stays, and
+ * the first MCP_ROOTS_READ of an answer are read. Returns how many were
+ * new.
+ */
+size_t mcp_gov_learn_roots(struct mcp_gov *g, const cJSON *result);
+
 /* The policy in force (loaded again when a layer file changed); g->cfg follows it. */
 int mcp_gov_policy(struct mcp_gov *g, const struct guard_policy **p);
 
@@ -117,8 +151,21 @@ enum mcp_verdict mcp_gov_decide(struct mcp_gov *g, const cJSON *msg, size_t len,
 /* A wait that ended without an approval (ev taken): the hook's deny, why added; *text to answer with. */
 void mcp_gov_settle(struct mcp_gov *g, cJSON *ev, const char *why, char **text);
 
-/* The answer to a forwarded call (answer NULL: none, why says why), audited; pre is kept. */
+/* The answer to a forwarded call (answer NULL: none, why says why), audited now; pre is kept. */
 void mcp_gov_result(struct mcp_gov *g, const cJSON *pre, const cJSON *answer, const char *why, double ms);
+
+/*
+ * The same, recorded later: both transports relay a call's answer to the
+ * client first and record its result after (mcp_gov_results_write once
+ * the answer is on its way). The decision record was synced before the
+ * call was forwarded (write-ahead), so a proxy killed between the two
+ * loses the result record only. Held results are bounded
+ * (MCP_LATER_MAX: past it they are written at once) and written by
+ * mcp_gov_release at the latest.
+ */
+void mcp_gov_result_later(struct mcp_gov *g, const cJSON *pre, const cJSON *answer, const char *why, double ms);
+/* Record the results held for later, oldest first; true when there were any. */
+bool mcp_gov_results_write(struct mcp_gov *g);
 
 /* A line on stderr, which the client shows as the server's log. */
 void mcp_gov_note(const struct mcp_gov *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

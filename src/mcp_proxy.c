@@ -81,7 +81,10 @@ struct mcp_proxy {
 	long long wait_next;    /* ns: the next look at the approvals waited on */
 	long long wait_poll_ns; /* how often (approval.poll_interval) */
 	int ino;                /* inotify on the approvals folder while calls wait, or -1 */
+	struct guard_list roots_asked; /* ids of the server's roots/list requests not answered yet (newest last) */
 };
+
+#define MCP_ROOTS_ASKED 16 /* roots/list requests of the server's awaited at once */
 
 static long long
 now_ns(void)
@@ -206,11 +209,11 @@ load_policy(struct mcp_proxy *px, const struct guard_policy **p)
 	return rc;
 }
 
-/* The answer to a forwarded call, audited. */
+/* The answer to a forwarded call, audited once what waits for the client is written (the loop's end). */
 static void
 audit_result(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *answer, const char *why)
 {
-	mcp_gov_result(&px->gov, p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
+	mcp_gov_result_later(&px->gov, p->ev, answer, why, (double)(now_ns() - p->t0) / 1e6);
 }
 
 /* ---- our own tools/list, to know the tools whatever the client asks ---- */
@@ -504,6 +507,39 @@ cancel_wait(struct mcp_proxy *px, const char *rid)
 }
 
 static void
+asked_drop(struct mcp_proxy *px, size_t i)
+{
+	struct guard_list *l = &px->roots_asked;
+
+	free(l->items[i]);
+	memmove(&l->items[i], &l->items[i + 1], (l->len - i - 1) * sizeof(char *));
+	l->len--;
+}
+
+/*
+ * The client's answer to a roots/list the server asked (msg, its bytes
+ * data): its folders join the server's (mcp_gov_learn_roots), so the
+ * relative paths of later calls are judged against them too.
+ */
+static void
+client_roots(struct mcp_proxy *px, const cJSON *msg, const char *data, size_t len)
+{
+	char key[GUARD_MCP_ID_MAX];
+
+	mcp_id_take(cJSON_GetObjectItemCaseSensitive(msg, "id"), data, len, NULL, key);
+	for (size_t i = 0; *key && i < px->roots_asked.len; i++) {
+		if (strcmp(px->roots_asked.items[i], key))
+			continue;
+		asked_drop(px, i);
+		size_t n = mcp_gov_learn_roots(&px->gov, cJSON_GetObjectItemCaseSensitive(msg, "result"));
+		if (n)
+			mcp_gov_note(&px->gov, "%zu folder%s of the client's roots: relative paths are judged against %s too", n,
+				     n == 1 ? "" : "s", n == 1 ? "it" : "them");
+		return;
+	}
+}
+
+static void
 on_client_frame(void *arg, const struct guard_mcp_frame *f)
 {
 	struct mcp_proxy *px = arg;
@@ -550,6 +586,8 @@ on_client_frame(void *arg, const struct guard_mcp_frame *f)
 		cJSON_Delete(msg);
 		return;
 	}
+	if (!method && px->roots_asked.len)
+		client_roots(px, msg, f->data, f->len);
 	char rid[GUARD_MCP_ID_MAX] = "";
 	if (m && !strcmp(m, "notifications/cancelled"))
 		mcp_cancel_key(msg, f->data, f->len, rid);
@@ -609,10 +647,11 @@ server_answer(struct mcp_proxy *px, struct mcp_pending *p, const cJSON *msg, con
 
 	if (p->kind == P_CALL) {
 		/*
-		 * The answer is the client's before its result is recorded (the
-		 * decision record was synced before the call went out: that is
-		 * the write-ahead guarantee). A kill between the two loses the
-		 * result record only (share/doc/decisions.md).
+		 * The answer is the client's before its result is recorded
+		 * (mcp_gov_result_later, written at the loop's end: the decision
+		 * record was synced before the call went out, the write-ahead
+		 * guarantee). A kill between the two loses the result record
+		 * only (share/doc/decisions.md).
 		 */
 		forward(&px->to_client, data, len);
 		flush_client(px);
@@ -671,6 +710,14 @@ on_server_frame(void *arg, const struct guard_mcp_frame *f)
 		}
 	}
 	forward(&px->to_client, f->data, f->len);
+	if (cJSON_IsString(method) && !strcmp(method->valuestring, "roots/list")) {
+		/* the server asks the client for its roots: the answer is read on its way back (client_roots) */
+		mcp_id_take(cJSON_GetObjectItemCaseSensitive(msg, "id"), f->data, f->len, NULL, id);
+		if (*id && px->roots_asked.len >= MCP_ROOTS_ASKED)
+			asked_drop(px, 0); /* the oldest: a server that asks and asks keeps what it asked last */
+		if (*id)
+			guard_list_add(&px->roots_asked, id);
+	}
 	if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/tools/list_changed")) {
 		px->list_pages = 0;
 		own_list(px, NULL);
@@ -890,6 +937,8 @@ loop(struct mcp_proxy *px)
 		}
 		if (co != -1 && (co == -2 || fds[co].revents))
 			flush_client(px);
+		/* the answers are on their way: their results are recorded now */
+		mcp_gov_results_write(&px->gov);
 		if (wi >= 0 && fds[wi].revents) {
 			char buf[4096];
 			while (read(px->ino, buf, sizeof(buf)) > 0)
@@ -949,6 +998,7 @@ finish(struct mcp_proxy *px)
 		pending_drop(px, p);
 	}
 	free(px->pending);
+	guard_list_clear(&px->roots_asked);
 	for (size_t i = 0; i < px->nheld; i++)
 		guard_buf_release(&px->held[i]);
 	free(px->held);
@@ -991,6 +1041,7 @@ cmd_mcp(int argc, char **argv)
 	if ((rc = parse_args(&o, argc, argv, &first)) < 0 || (rc = mcp_gov_init(&px.gov, o.name, o.propose, o.max_frame)) < 0)
 		goto out;
 	mcp_gov_roots(&px.gov, argv + first);
+	mcp_gov_spawned(&px.gov, argv + first);
 	/* a policy that does not load now still lets the proxy run: every call is then denied, saying why */
 	if (load_policy(&px, &pol) < 0)
 		mcp_gov_note(&px.gov, "%s (every tools/call will be denied until it is fixed)", guard_error_last());

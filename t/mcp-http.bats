@@ -475,3 +475,76 @@ get_stream() {
 	curl_post '{"jsonrpc":"2.0","id":12345678901234567890,"method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}'
 	[[ "$output" == '502 {"jsonrpc":"2.0","id":12345678901234567890,"error":'* ]]
 }
+
+# ---- the governed call's answer before its result record (issue 17) ----
+
+# long_call ID OUT: a raw tools/call of the everything server's long-running operation (4 s) in $SID, its answer to OUT.
+long_call() {
+	curl -s -N -o "$2" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H "Mcp-Session-Id: $SID" \
+		--data-binary '{"jsonrpc":"2.0","id":'"$1"',"method":"tools/call","params":{"name":"trigger-long-running-operation","arguments":{"duration":4,"steps":2}}}' \
+		"$URL" 3>&- &
+	pids+=($!)
+	bg_curl=$!
+}
+
+@test "over HTTP the answer reaches the client before its result is recorded; a proxy killed between the two leaves the decision record" {
+	export GUARD_AUDIT_LOCK_TIMEOUT_MS=60000
+	proxy
+	raw_session
+	out=$BATS_TEST_TMPDIR/answer
+	long_call 41 "$out"
+	decided() { audit | grep -q '"event":"decision".*trigger-long-running-operation'; }
+	wait_for "the decision record" decided
+	# a writer holds the audit log's lock: the result record cannot be written until it lets go (60 s at most)
+	audit_lock_hold
+	# the answer is the client's while the record waits for the lock
+	answered() { grep -q 'Long running operation completed' "$out"; }
+	wait_for "the answer to the call" answered || { touch "$release"; false; }
+	grep -q '"id":41' "$out"
+	kill -KILL "$pxpid"
+	wait "$pxpid" || true
+	pxpid=
+	touch "$release"
+	wait "$holder"
+	# what the kill lost is the result record only: the decision record is there and the log verifies
+	audit | has 'select(.event=="decision" and .tool=="mcp__every__trigger-long-running-operation") | .decision.effect == "allow"'
+	[ -z "$(audit | jq -c 'select(.event=="tool.result" and .tool=="mcp__every__trigger-long-running-operation")')" ]
+	guard-audit verify >/dev/null
+}
+
+@test "a client that leaves during a governed call over HTTP: the server's answer is still awaited and recorded" {
+	proxy
+	raw_session
+	long_call 42 "$BATS_TEST_TMPDIR/answer"
+	decided() { audit | grep -q '"event":"decision".*trigger-long-running-operation'; }
+	wait_for "the decision record" decided
+	kill "$bg_curl"
+	recorded() { audit | grep -q '"event":"tool.result".*trigger-long-running-operation'; }
+	wait_for "the result record" recorded
+	# the call ran to its end on the server: the record says so, not "no answer"
+	audit | has 'select(.event=="tool.result" and .tool=="mcp__every__trigger-long-running-operation") | .data.success == true'
+	! grep -q 'Long running operation completed' "$BATS_TEST_TMPDIR/answer"
+	# the proxy goes on
+	run --separate-stderr client '[{"op":"call","name":"echo","args":{"message":"after"}}]' "$URL"
+	[ "$(text 0)" = "Echo: after" ]
+}
+
+# ---- the client's MCP roots ----
+
+@test "attacker: over HTTP a client's answer carrying roots is learnt: a relative path under a root is judged there too" {
+	proxy
+	raw_session
+	mkdir -p .git/hooks
+	# judged against guard's directory alone, a relative name is no guard file: echo answers
+	raw_call 1 echo '{"message":"hooks/pre-commit"}'
+	[[ "$output" == "200 "*"Echo: hooks/pre-commit"* ]]
+	# the client's roots (its answer to the server's roots/list, relayed as a POST): .git, percent-encoded
+	curl_post '{"jsonrpc":"2.0","id":"r1","result":{"roots":[{"uri":"file://'"$PROJ"'/%2Egit","name":"git"},{"uri":"https://evil.example/"}]}}' \
+		-H "Mcp-Session-Id: $SID"
+	grep -q "learnt folders of a client's roots" "$PXERR"
+	raw_call 2 echo '{"message":"hooks/pre-commit"}'
+	[[ "$output" == "200 "*"guard denied mcp__every__echo"*"rule protect-guard"* ]]
+	# roots only add: guard's own directory is judged still
+	raw_call 3 echo '{"message":".ai/policy.yaml"}'
+	[[ "$output" == "200 "*"guard denied mcp__every__echo"* ]]
+}

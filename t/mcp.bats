@@ -1027,12 +1027,7 @@ args_srv() {
 	decided() { audit | grep -q '"event":"decision"'; }
 	wait_for "the decision record" decided
 	# a writer holds the audit log's lock: the result record cannot be written until it lets go
-	held=$BATS_TEST_TMPDIR/held release=$BATS_TEST_TMPDIR/release
-	# (bounded: it lets go after 60 s whatever happens, as the proxy's wait for it ends at 60 s)
-	flock -x .ai/audit/.lock sh -c 'n=0; touch "$0"; while [ ! -e "$1" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done' \
-		"$held" "$release" 3>&- &
-	holder=$!
-	wait_for_file "$held"
+	audit_lock_hold
 	touch go
 	# the answer is the client's while the record waits for the lock
 	answered() { grep -Eq '"id": ?41[,}]' "$out"; }
@@ -1048,4 +1043,126 @@ args_srv() {
 	audit | has 'select(.event=="decision" and .tool=="mcp__args__slow") | .decision.effect == "allow"'
 	[ -z "$(audit | jq -c 'select(.event=="tool.result" and .tool=="mcp__args__slow")')" ]
 	guard-audit verify >/dev/null
+}
+
+# ---- an exec tool's command: on this machine or remote, from what guard knows (issue 17) ----
+
+# exec_call COMMAND [EXTRA-ARGS-JSON]: a call of argsrv's exec tool.
+exec_call() {
+	call exec "$(jq -cn --arg c "$1" --argjson x "${2:-{\}}" '{command: $c} + $x')"
+}
+
+@test "attacker: a local shell server's exec tool writing guard's files is denied like the Bash tool; the server's claims of running remotely change nothing" {
+	args_srv
+	w='echo "default: allow" > .ai/policy.yaml'
+	run --separate-stderr client "[{\"op\":\"tools\"},$(exec_call "$w"),$(exec_call "$w" '{"pod":"api-0","container":"app","namespace":"prod","host":"far.example"}'),$(exec_call 'echo hi > .git/hooks/pre-commit')]" \
+		guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	# the server's list says openWorldHint (and remote: true, runsIn: pod); the calls are denied all the same
+	step 0 | jq -e '.result.tools[] | select(.name == "exec") | .annotations.openWorldHint == true'
+	for i in 1 2 3; do
+		[ "$(is_error $i)" = true ]
+		[[ "$(text $i)" == "guard denied mcp__args__exec"*"rule protect-guard"* ]]
+	done
+	refute grep -q '"method": *"tools/call"' "$log"
+	[ ! -e .ai/policy.yaml ]
+	[ ! -e .git/hooks/pre-commit ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__exec") | .risk.level == "critical" and
+		any(.risk.reasons[]; test("changes guard.s own state: .ai/policy.yaml"))'
+	# the same command through the Bash tool: the same verdict
+	run guard-risk --command "$w"
+	[ "$(jq -r .level <<<"$output")" = critical ]
+}
+
+@test "remote: a server spawned through kubectl, or named remote in a trusted layer, has its exec command rated as run remotely (a person looks); a trusted layer may say local" {
+	args_srv
+	mkdir -p "$BATS_TEST_TMPDIR/rbin"
+	# a stand-in for kubectl exec ... -- server: what the proxy knows is the program it runs
+	printf '#!/bin/sh\nexec python3 %s\n' "$MCPD/argsrv.py" >"$BATS_TEST_TMPDIR/rbin/kubectl"
+	chmod +x "$BATS_TEST_TMPDIR/rbin/kubectl"
+	w='echo "default: allow" > .ai/policy.yaml'
+	PATH=$BATS_TEST_TMPDIR/rbin:$PATH run --separate-stderr client "[$(exec_call "$w")]" guard mcp --name kube -- kubectl exec -i pod -- srv
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"rule approve-high"*"approval required"* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__kube__exec") | .decision.rule == "approve-high" and .risk.level == "high" and
+		all(.risk.reasons[]; test("guard.s own state") | not)'
+	# a trusted layer names a local server remote: as before, a person looks
+	user_policy <<<'mcp: {servers: {args: {remote: true}}}'
+	run --separate-stderr client "[$(exec_call "$w")]" guard mcp --name args -- "${ARGS[@]}"
+	[ "$(is_error 0)" = true ]
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__exec") | .decision.rule == "approve-high" and .risk.level == "high"'
+	# and one that knows the kubectl server runs here says so: denied
+	user_policy <<<'mcp: {servers: {kube: {remote: false}}}'
+	PATH=$BATS_TEST_TMPDIR/rbin:$PATH run --separate-stderr client "[$(exec_call "$w")]" guard mcp --name kube -- kubectl exec -i pod -- srv
+	[[ "$(text 0)" == "guard denied mcp__kube__exec"*"rule protect-guard"* ]]
+	[ ! -e .ai/policy.yaml ]
+}
+
+@test "attacker: the project layer cannot say where a server's commands run" {
+	mkdir -p .ai
+	printf 'mcp:\n  servers:\n    args: {remote: true}\n' >.ai/policy.yaml
+	run guard-policy --validate
+	[ "$status" -eq 7 ]
+	[[ "$output" == *".ai/policy.yaml:2:3: servers cannot be set in the project layer"* ]]
+	# and a trusted layer says it with a boolean only
+	printf 'mcp:\n  servers:\n    args: {remote: 3}\n' >"$BATS_TEST_TMPDIR/u.yaml"
+	run guard-policy --validate --layer user "$BATS_TEST_TMPDIR/u.yaml"
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"mcp.servers.args.remote: must be true or false"* ]]
+}
+
+# ---- the client's MCP roots (issue 17) ----
+
+@test "attacker: the client's roots are learnt from its answer to the server's roots/list: a relative path under a root is judged there (guard's files denied)" {
+	mkdir -p .git/hooks
+	w=$(call write_file '{"path":"hooks/pre-commit","content":"#!/bin/sh\necho owned"}')
+	# the client hands the server .git (percent-encoded); the server then resolves relative paths there
+	MCP_ROOTS='["file://'"$PROJ"'/%2Egit"]' run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(step 0 | jq -r .ok)" = true ]
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == "guard denied mcp__fs__write_file"*"rule protect-guard"* ]]
+	[ ! -e .git/hooks/pre-commit ]
+	[[ "$stderr" == *"1 folder of the client's roots"* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__write_file") | any(.risk.targets[]; . == ".git/hooks/pre-commit")'
+}
+
+@test "attacker: roots only add folders: guard's directory stays judged; other hosts, other schemes and overlong URIs are not roots; too many make calls high" {
+	other=$BATS_TEST_TMPDIR/other
+	mkdir -p "$other"
+	long=file:///$(head -c 5000 /dev/zero | tr '\0' a)
+	w=$(call write_file '{"path":".ai/policy.yaml","content":"default: allow"}')
+	MCP_ROOTS='["file://'"$other"'","https://evil.example/","file://far.example/x","'"$long"'"]' \
+		run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FS[@]}"
+	[ "$status" -eq 0 ]
+	# the server would write it under $other; guard still judges it against its own directory
+	[[ "$(text 1)" == "guard denied mcp__fs__write_file"*"rule protect-guard"* ]]
+	[ ! -e .ai/policy.yaml ] && [ ! -e "$other/.ai/policy.yaml" ]
+	[[ "$stderr" == *"1 folder of the client's roots"* ]]
+	# more folders than the risk stage judges against: a person looks at every call
+	many=$(for i in $(seq 1 20); do mkdir -p "$other/r$i"; echo "file://$other/r$i"; done | jq -R . | jq -sc .)
+	r=$(call read_text_file '{"path":"a.txt"}')
+	MCP_ROOTS=$many run --separate-stderr client "[{\"op\":\"rootsasked\"},$r]" guard mcp --name fs -- "${FS[@]}"
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"rule approve-high"* ]]
+	audit | has 'select(.event=="decision" and .tool=="mcp__fs__read_text_file") | any(.risk.reasons[]; test("more than 7 folders"))'
+	[[ "$stderr" == *"past the 16 folders kept"* ]]
+}
+
+@test "session: a relative path is judged and counted under the client's roots too (guard run from src/)" {
+	fs_session 'max_files_created: 5'
+	mkdir -p "$SRC/other/sub" "$PROJ/outside/sub"
+	cd "$SRC"
+	w=$(call write_file '{"path":"sub/n.txt","content":"x"}')
+	# a root under src/: the write lands there, and is counted there
+	MCP_ROOTS='["file://'"$SRC"'/other"]' run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 1)" = false ]
+	[ -e "$SRC/other/sub/n.txt" ]
+	jq -e '.files["src/other/sub/n.txt"] == "created" and .counters.files_created == 1' "$STATE"
+	# attacker: a root outside src/ makes the same relative write a new file there, which the unattended profile denies
+	MCP_ROOTS='["file://'"$PROJ"'/outside"]' run --separate-stderr client "[{\"op\":\"rootsasked\"},$w]" guard mcp --name fs -- "${FSS[@]}"
+	[ "$(is_error 1)" = true ]
+	[[ "$(text 1)" == *"new files go only under src/ and tests/"* ]]
+	[ ! -e "$PROJ/outside/sub/n.txt" ]
 }

@@ -139,6 +139,12 @@ size_t guard_mcp_arg_paths(const cJSON *input, const char *cwd, guard_mcp_arg_fn
  * and the caller fails closed.
  */
 int guard_mcp_arg_joins(const cJSON *input, char *const *folders, size_t nfolders, guard_mcp_arg_fn *fn, void *arg);
+/*
+ * file://[localhost]/p%20q -> "/p q" (the caller frees), or NULL when s
+ * is no local file URI (another host's, or a %00 inside).
+ */
+char *guard_mcp_file_uri_path(const char *s);
+
 /* Each string argument holding text the tool writes (guard_mcp_text_key), as above. */
 size_t guard_mcp_arg_texts(const cJSON *input, guard_mcp_arg_fn *fn, void *arg);
 /* content, text, data, newText, new_text, new_string, body: text a tool writes. */

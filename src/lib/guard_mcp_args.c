@@ -52,9 +52,8 @@ hexval(int c)
 	return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
 }
 
-/* file://[localhost]/p%20q -> /p q (a caller frees), or NULL when s is no local file URI. */
-static char *
-file_uri_path(const char *s)
+char *
+guard_mcp_file_uri_path(const char *s)
 {
 	if (strncasecmp(s, "file://", 7))
 		return NULL;
@@ -99,7 +98,7 @@ path_part(const char *key, const char *s)
 {
 	if (!*s || not_path_key(key) || strchr(s, '\n') || strlen(s) >= 4096)
 		return NULL;
-	char *uri = file_uri_path(s);
+	char *uri = guard_mcp_file_uri_path(s);
 	return uri ? uri : strstr(s, "://") ? NULL : guard_xstrdup(s);
 }
 
@@ -158,7 +157,7 @@ one_string(struct walk *w, const char *key, const char *s, bool in_edits)
 	}
 	if (!*s || not_path_key(key) || strchr(s, '\n') || strlen(s) >= 4096)
 		return;
-	char *uri = file_uri_path(s);
+	char *uri = guard_mcp_file_uri_path(s);
 	if (uri || (!strstr(s, "://") && (strchr(s, '/') || s[0] == '.' || s[0] == '~' || exists_in(w->cwd, s)))) {
 		w->fn(w->arg, key, uri ? uri : s);
 		w->given++;

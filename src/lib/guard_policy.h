@@ -176,11 +176,13 @@ const struct guard_risk_config *guard_policy_risk(const struct guard_policy *p);
  * The policy's mcp: section as it applies to the MCP server named server
  * (guard mcp --name): whether the trusted layers name it in
  * mcp.trusted_servers (its annotations may then lower risk), whether an
- * ask is answered with a proposal (mcp.propose), and the largest message
- * (mcp.max_frame_bytes, default 8 MiB).
+ * ask is answered with a proposal (mcp.propose), the largest message
+ * (mcp.max_frame_bytes, default 8 MiB), and whether the trusted layers
+ * say where its commands run (mcp.servers.NAME.remote).
  */
 struct guard_policy_mcp {
 	bool trusted;
+	int remote;  /* mcp.servers.NAME.remote of the trusted layers: 1 true, 0 false, -1 not said */
 	bool propose;
 	size_t max_frame_bytes;
 };

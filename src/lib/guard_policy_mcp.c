@@ -1,6 +1,6 @@
 /*
- * The mcp: section (guard mcp): trusted servers, the propose/execute
- * split, the message size limit.
+ * The mcp: section (guard mcp): trusted servers, where a server's
+ * commands run, the propose/execute split, the message size limit.
  */
 #include "guard_mcp.h"
 #include "guard_policy_internal.h"
@@ -13,6 +13,11 @@ guard_policy_mcp(const struct guard_policy *p, const char *server, struct guard_
 	long long size;
 
 	out->trusted = false;
+	out->remote = -1;
+	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(mcp, "servers"),
+									      server ? server : ""), "remote");
+	if (cJSON_IsBool(v))
+		out->remote = cJSON_IsTrue(v);
 	out->propose = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mcp, "propose"));
 	out->max_frame_bytes = GUARD_MCP_FRAME_MAX_DEFAULT;
 	v = cJSON_GetObjectItemCaseSensitive(mcp, "max_frame_bytes");

@@ -847,8 +847,15 @@ static const struct gs_field limits_fields[] = {
 	{ NULL, NULL, 0 },
 };
 
+static const struct gs_field mcp_server_fields[] = {
+	{ "remote", &bool_node, 0 },
+	{ NULL, NULL, 0 },
+};
+
 static const struct gs_field mcp_fields[] = {
 	{ "trusted_servers", &str_list_node, GS_NOT_PROJECT },
+	/* where a server's commands run: not the project's to say (the agent writes there) */
+	{ "servers", NODE(GS_DICT, .item = NODE(GS_MAP, .what = "mcp server", .fields = mcp_server_fields)), GS_NOT_PROJECT },
 	{ "propose", &bool_node, 0 },
 	{ "max_frame_bytes", NODE(GS_SIZE), 0 },
 	{ NULL, NULL, 0 },

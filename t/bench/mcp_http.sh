@@ -9,6 +9,9 @@
 #   MCP_BENCH_N=1000        requests per timed run
 #   MCP_BENCH_ROUNDS=3      interleaved rounds
 #   MCP_BENCH_MEM_N=20000   governed calls in the memory run (0: skip)
+#   MCP_BENCH_BASE=PATH     another build's guard (main's, say): a second
+#                           proxy of it in front of the same server, its rows
+#                           ("base") in the same rounds
 set -eu
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -35,11 +38,19 @@ uppid=$!
 pids="$pids $uppid"
 wait_line "$proj/upstream.log" 'listening on port'
 upstream=http://127.0.0.1:$port/mcp
-"$root/bin/guard" mcp --listen 127.0.0.1:0 --upstream "$upstream" --name every 2>"$proj/proxy.err" &
-pxpid=$!
-pids="$pids $pxpid"
-wait_line "$proj/proxy.err" 'listening on port'
-proxy=http://127.0.0.1:$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$proj/proxy.err")/mcp
+# start_proxy GUARD NAME: guard mcp --listen in front of the server; $pxpid, $proxy
+start_proxy() {
+	"$1" mcp --listen 127.0.0.1:0 --upstream "$upstream" --name every 2>"$proj/$2.err" &
+	pxpid=$!
+	pids="$pids $pxpid"
+	wait_line "$proj/$2.err" 'listening on port'
+	proxy=http://127.0.0.1:$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$proj/$2.err")/mcp
+}
+if [ -n "${MCP_BENCH_BASE:-}" ]; then
+	start_proxy "$MCP_BENCH_BASE" base
+	basepid=$pxpid base=$proxy
+fi
+start_proxy "$root/bin/guard" proxy
 
 bench() { node "$root/t/mcp/bench.mjs" "$@"; }
 : >"$out/mcp-http.jsonl"
@@ -48,6 +59,9 @@ while [ "$r" -le "$ROUNDS" ]; do
 	for op in call ping; do
 		printf '{"round":%d,"via":"direct",%s\n' "$r" "$(bench "$op" "$N" -- "$upstream" "$uppid" | cut -c2-)" >>"$out/mcp-http.jsonl"
 		printf '{"round":%d,"via":"guard mcp",%s\n' "$r" "$(bench "$op" "$N" -- "$proxy" "$pxpid" | cut -c2-)" >>"$out/mcp-http.jsonl"
+		if [ -n "${MCP_BENCH_BASE:-}" ]; then
+			printf '{"round":%d,"via":"base",%s\n' "$r" "$(bench "$op" "$N" -- "$base" "$basepid" | cut -c2-)" >>"$out/mcp-http.jsonl"
+		fi
 	done
 	r=$((r + 1))
 done

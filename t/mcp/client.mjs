@@ -6,7 +6,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ListRootsRequestSchema, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const sep = process.argv.indexOf("--");
 if (sep < 0 || sep + 1 >= process.argv.length) {
@@ -19,7 +19,17 @@ const steps = JSON.parse(process.env.MCP_STEPS || "[]");
 const transport = /^https?:\/\//.test(command)
   ? new StreamableHTTPClientTransport(new URL(command))
   : new StdioClientTransport({ command, args, stderr: "inherit", env: process.env });
-const client = new Client({ name: "guard-test-client", version: "1.0.0" });
+// $MCP_ROOTS (a JSON array of URIs): the client has roots, and answers the server's roots/list with them
+const roots = process.env.MCP_ROOTS ? JSON.parse(process.env.MCP_ROOTS) : null;
+const client = new Client({ name: "guard-test-client", version: "1.0.0" },
+  roots ? { capabilities: { roots: { listChanged: true } } } : undefined);
+let rootsAsked = 0;
+if (roots) {
+  client.setRequestHandler(ListRootsRequestSchema, () => {
+    rootsAsked++;
+    return { roots: roots.map((uri) => ({ uri })) };
+  });
+}
 let seq = 0; // the order lines come out in (a step with "bg" ends out of order)
 const out = (o) => process.stdout.write(JSON.stringify({ ...o, seq: seq++ }) + "\n");
 const bg = [];
@@ -95,6 +105,15 @@ async function run(i, s) {
           await new Promise((r) => setTimeout(r, 20));
         }
         result = { seen: s.text };
+        break;
+      }
+      case "rootsasked": {
+        // wait (up to 30 s) until the server asked for the roots (and was answered)
+        const end = Date.now() + 30000;
+        while (!rootsAsked && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+        if (!rootsAsked) throw new Error("the server never asked for the roots");
+        await new Promise((r) => setTimeout(r, 50)); // the answer is on its way before the next step's request
+        result = { asked: rootsAsked };
         break;
       }
       case "terminate": await transport.terminateSession(); result = { terminated: true }; break;

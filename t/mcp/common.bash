@@ -51,3 +51,15 @@ user_policy() {
 	cat >"$GUARD_USER_POLICY"
 	chmod 600 "$GUARD_USER_POLICY"
 }
+
+# audit_lock_hold: another writer takes the audit log's lock and holds it
+# until $release exists (60 s at most, as a proxy's wait for it); $holder
+# is its pid. Returns once the lock is held.
+audit_lock_hold() {
+	local held=$BATS_TEST_TMPDIR/held
+	release=$BATS_TEST_TMPDIR/release
+	flock -x .ai/audit/.lock sh -c 'n=0; touch "$0"; while [ ! -e "$1" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n + 1)); done' \
+		"$held" "$release" 3>&- &
+	holder=$!
+	wait_for_file "$held"
+}

@@ -8,7 +8,8 @@
  * A line: {"command": CMD, "expected": allow|ask|deny, "why": ...}, and
  * optionally "profile": "unattended" (decided by default.yaml with
  * nightbuilder.yaml), "tool": NAME with "input": {...} and "hints": {...}
- * for a tool other than Bash (then "command" is only the case's name).
+ * for a tool other than Bash (then "command" is only the case's name),
+ * and "mcp_local": true for an MCP server guard mcp spawned here.
  */
 #include <errno.h>
 #include <glob.h>
@@ -90,6 +91,8 @@ make_event(const cJSON *c, const char *command, const char *project)
 	}
 	if (cJSON_IsObject(hints))
 		cJSON_AddItemToObject(ev, "hints", cJSON_Duplicate(hints, 1));
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "mcp_local")))
+		cJSON_AddTrueToObject(ev, "mcp_local");
 	cJSON_AddStringToObject(ev, "cwd", project);
 	cJSON_AddStringToObject(ev, "project", project);
 	cJSON_AddStringToObject(actor, "user", "claude");

@@ -497,12 +497,19 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 			break;
 		}
 	const cJSON *cmdv = cJSON_GetObjectItemCaseSensitive(input, "command");
-	/* An exec tool's command runs in the pod or container: its paths are not ours. */
+	/*
+	 * An exec tool's command runs in the pod or container: its paths are
+	 * not ours. Unless guard mcp spawned the server here from a local
+	 * command (mcp_local, its own word: never the server's): then it runs
+	 * on this machine, as the Bash tool's does.
+	 */
+	bool local = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(event, "mcp_local"));
 	bool was = st->remote;
-	st->remote = st->remote || exec;
+	st->remote = st->remote || (exec && !local);
 	if (cJSON_IsString(cmdv) || cJSON_IsArray(cmdv)) {
 		if (exec)
-			risk_explain(st, "    %s: the command runs remotely", tool);
+			risk_explain(st, local ? "    %s: the command runs on this machine (guard spawned its server from a "
+					 "local command)" : "    %s: the command runs remotely", tool);
 		analyse_command(st, tool, input);
 	}
 	mcp_commands(st, tool, input);
