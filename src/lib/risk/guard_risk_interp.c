@@ -5,6 +5,7 @@
  * rated like the shell equivalent; anything else is rated conservatively.
  */
 #include <ctype.h>
+#include <strings.h>
 
 #include "guard_risk_int.h"
 
@@ -153,7 +154,7 @@ list_command(const char *after, struct guard_buf *cmd)
 struct code_call {
 	const char *needle;
 	enum { CALL_DELETE, CALL_DELETE_TREE, CALL_EXEC, CALL_WRITE, CALL_LITERAL_BEFORE_DELETE, CALL_OPEN,
-	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV } kind;
+	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV, CALL_TREE } kind;
 };
 
 static const struct code_call calls[] = {
@@ -177,7 +178,14 @@ static const struct code_call calls[] = {
 	{ "Runtime.getRuntime", CALL_EXEC }, { "do shell script", CALL_EXEC }, { "os.execute", CALL_EXEC },
 	{ "io.popen", CALL_EXEC },
 	{ "writeFileSync", CALL_WRITE }, { "write_text", CALL_LITERAL_BEFORE_DELETE }, { "File.write", CALL_WRITE },
-	{ "file_put_contents", CALL_WRITE }, { "open(", CALL_OPEN }, { NULL, 0 },
+	{ "file_put_contents", CALL_WRITE }, { "open(", CALL_OPEN }, { "execFileSync", CALL_EXEC },
+	/* archives unpacked and folders copied by an API: rated as tar -x, unzip and cp -rT of the same names */
+	{ "unpack_archive", CALL_TREE }, { "extractall", CALL_TREE }, { "extract_all", CALL_TREE },
+	{ "extractAllTo", CALL_TREE }, { "extractAllToAsync", CALL_TREE }, { ".extract(", CALL_TREE },
+	{ "extractEntryTo", CALL_TREE }, { "extract_archive", CALL_TREE }, { "tar.x(", CALL_TREE },
+	{ "tar.extract(", CALL_TREE }, { "copytree", CALL_TREE }, { "copy_tree", CALL_TREE }, { "cpSync", CALL_TREE },
+	{ "fs.cp(", CALL_TREE }, { "promises.cp(", CALL_TREE }, { "dircopy", CALL_TREE }, { "rcopy", CALL_TREE },
+	{ "cp_r", CALL_TREE }, { "copy_entry", CALL_TREE }, { "fs-extra", CALL_TREE }, { NULL, 0 },
 };
 
 /* Whole-identifier match for short needles ("unlink" not in "unlinkSync"). */
@@ -353,6 +361,262 @@ open_pipe(struct risk_state *st, const char *lang, const char *lit, const char *
 	return true;
 }
 
+/* ---- archives unpacked and folders copied by an API -------------------- */
+
+#define TREE_ARGS 8
+
+struct tree_arg {
+	char name[24];   /* keyword (path=, cwd:), or "" for a positional argument */
+	char text[1024]; /* the literal, when literal */
+	bool literal;
+};
+
+struct tree_args {
+	struct tree_arg a[TREE_ARGS];
+	size_t n;
+};
+
+/* A literal whose text is computed where it stands: f'{x}', `${x}`, "#{x}", perl's "$x". */
+static bool
+literal_computed(char quote, const char *lang, const char *text)
+{
+	return strstr(text, "${") || strstr(text, "#{") ||
+	       (quote == '"' && (!strcmp(lang, "perl") || !strcmp(lang, "php")) && strpbrk(text, "$@"));
+}
+
+/*
+ * The arguments of the call whose '(' is at p (or after a name): positional
+ * and keyword (name=, name:) ones, a JS object's members as keywords. False
+ * when p starts no call.
+ */
+static bool
+tree_args_parse(const char *lang, const char *p, struct tree_args *out, char open, char close)
+{
+	while (*p && *p != open && (isalnum((unsigned char)*p) || *p == '_' || *p == ' ' || *p == '.'))
+		p++;
+	if (*p != open)
+		return false;
+	p++;
+	while (out->n < TREE_ARGS) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p || *p == close)
+			return true;
+		if (*p == '{' && open == '(') {
+			/* {recursive: true, cwd: 'x'}: its members */
+			const char *q = p;
+			int depth = 0;
+			tree_args_parse(lang, p, out, '{', '}');
+			for (; *q; q++) {
+				if (is_quote(*q)) {
+					char skip[8];
+					if (!(q = read_literal(q, skip, 1)))
+						return true;
+					q--;
+				} else if (*q == '{') {
+					depth++;
+				} else if (*q == '}' && --depth == 0) {
+					break;
+				}
+			}
+			p = *q ? q + 1 : q;
+		} else {
+			struct tree_arg *a = &out->a[out->n++];
+			size_t id = 0;
+			a->name[0] = a->text[0] = '\0';
+			a->literal = false;
+			while (isalnum((unsigned char)p[id]) || p[id] == '_')
+				id++;
+			const char *q = p + id;
+			while (*q == ' ')
+				q++;
+			if (id && id < sizeof(a->name) && ((*q == '=' && q[1] != '=' && q[1] != '>') || (*q == ':' && q[1] != ':'))) {
+				memcpy(a->name, p, id);
+				a->name[id] = '\0';
+				p = q + 1;
+				while (*p == ' ')
+					p++;
+			} else if (is_quote(p[id]) && id) {
+				id = 0; /* f'...', r'...': a prefix */
+			}
+			if (is_quote(*p)) {
+				const char *end = read_literal(p, a->text, sizeof(a->text));
+				const char *e = end;
+				while (e && *e == ' ')
+					e++;
+				a->literal = e && (*e == ',' || *e == close) && !literal_computed(*p, lang, a->text);
+			}
+		}
+		/* on to the next argument at this depth */
+		int depth = 0;
+		for (; *p; p++) {
+			if (is_quote(*p)) {
+				char skip[8];
+				if (!(p = read_literal(p, skip, 1)))
+					return true;
+				p--;
+			} else if (*p == '(' || *p == '[' || *p == '{') {
+				depth++;
+			} else if ((*p == ')' || *p == ']' || *p == '}') && depth) {
+				depth--;
+			} else if (!depth && (*p == ',' || *p == close)) {
+				break;
+			}
+		}
+		if (*p != ',')
+			return true;
+		p++;
+	}
+	return true;
+}
+
+/* The n-th positional argument, or the keyword one named one of names ("path|cwd"). */
+static const struct tree_arg *
+tree_arg(const struct tree_args *t, size_t n, const char *names)
+{
+	size_t pos = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const char *nm = t->a[i].name;
+		if (nm[0] && names) {
+			size_t l = strlen(nm);
+			for (const char *p = names; (p = strstr(p, nm)) != NULL; p += l)
+				if ((p == names || p[-1] == '|') && (!p[l] || p[l] == '|'))
+					return &t->a[i];
+		}
+	}
+	for (size_t i = 0; i < t->n; i++)
+		if (!t->a[i].name[0] && pos++ == n)
+			return &t->a[i];
+	return NULL;
+}
+
+/* Append an argument as one shell word: its literal, or a variable when computed. */
+static void
+tree_word(struct guard_buf *b, const struct tree_arg *a, const char *dflt)
+{
+	guard_buf_addch(b, ' ');
+	if (a && a->literal)
+		risk_add_single_quoted(b, a->text);
+	else if (!a && dflt)
+		risk_add_single_quoted(b, dflt);
+	else
+		guard_buf_addstr(b, "\"$computed\"");
+}
+
+/* The archive an extract() call works on: the literal opened before it (tarfile.open('x').extractall()). */
+static bool
+tree_archive_before(const char *code, const char *p, char *out, size_t size)
+{
+	static const char *const openers[] = { "open(", "ZipFile(", "TarFile(", "AdmZip(", "->new(", "Zip(",
+					       "Archive::Tar->new", NULL };
+	const char *best = NULL, *after = NULL;
+
+	if (literal_before(code, p, out, size))
+		return true;
+	for (size_t i = 0; openers[i]; i++)
+		for (const char *q = code; (q = strstr(q, openers[i])) != NULL && q < p; q += strlen(openers[i]))
+			if (!best || q > best) {
+				best = q;
+				after = q + strlen(openers[i]);
+			}
+	return best && call_literal(after, out, size);
+}
+
+static bool
+zip_name(const char *name)
+{
+	static const char *const exts[] = { ".zip", ".jar", ".whl", ".war", ".apk", ".nupkg", NULL };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; exts[i]; i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcasecmp(name + n - e, exts[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An archive unpacked or a folder copied by an interpreter's API: rated as
+ * tar -x / unzip / cp -rT of the same names, so the same checks apply (a
+ * folder of guard's state as the place, an archive or source folder that
+ * holds guard's state, a name guard cannot read).
+ */
+static void
+tree_call(struct risk_state *st, const char *lang, const char *code, const char *p, const char *needle)
+{
+	const char *after = p + strlen(needle);
+	struct tree_args t = { .n = 0 };
+	struct guard_buf cmd = GUARD_BUF_INIT;
+	char what[96], archive[1024];
+	bool copy = strstr(needle, "cop") || strstr(needle, "cp") || strstr(needle, "dircopy") || strstr(needle, "fs-extra");
+
+	if (!strcmp(needle, "fs-extra"))
+		return; /* the module's name: its calls (copySync, ...) are named on their own */
+	if (needle[strlen(needle) - 1] == '(')
+		after--;
+	if (!tree_args_parse(lang, after, &t, '(', ')'))
+		return; /* the name, not a call */
+	snprintf(what, sizeof(what), "%s %s", lang, needle);
+	if (what[strlen(what) - 1] == '(')
+		what[strlen(what) - 1] = '\0';
+	if (copy) {
+		/* copytree(SRC, DST), cpSync(SRC, DST), cp_r(SRC, DST), dircopy(SRC, DST) */
+		const struct tree_arg *src = tree_arg(&t, 0, "src|source"), *dst = tree_arg(&t, 1, "dst|dest|destination");
+		if (!dst)
+			goto out;
+		guard_buf_addstr(&cmd, strstr(needle, "cp_r") ? "cp -r" : "cp -rT");
+		tree_word(&cmd, src, NULL);
+		tree_word(&cmd, dst, NULL);
+	} else {
+		const struct tree_arg *arch = NULL, *dir = NULL;
+		bool have = false;
+		if (!strcmp(needle, "unpack_archive") || !strcmp(needle, "extract_archive")) {
+			arch = tree_arg(&t, 0, "filename|archive");
+			dir = strcmp(needle, "extract_archive") ? tree_arg(&t, 1, "extract_dir") : NULL;
+		} else if (!strcmp(needle, "tar.x(") || !strcmp(needle, "tar.extract(")) {
+			arch = tree_arg(&t, 99, "file|f");
+			dir = tree_arg(&t, 99, "cwd|C");
+		} else {
+			/* X.extractall(path), X.extract(member, path), zip.extractAllTo(path) */
+			bool one = !strcmp(needle, ".extract(") || !strcmp(needle, "extractEntryTo");
+			dir = tree_arg(&t, one ? 1 : 0, "path|targetPath");
+			have = tree_archive_before(code, p, archive, sizeof(archive));
+		}
+		if (arch && arch->literal) {
+			snprintf(archive, sizeof(archive), "%s", arch->text);
+			have = true;
+		}
+		if (!have) {
+			/* the archive is computed: what lands in the folder is unknown */
+			char d[1024];
+			snprintf(d, sizeof(d), "%s", dir && dir->literal ? dir->text : dir ? "" : ".");
+			if (d[0])
+				risk_unpack_unknown(st, what, d);
+			else
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s unpacks into a computed folder", what);
+			goto out;
+		}
+		struct tree_arg a = { "", "", true };
+		snprintf(a.text, sizeof(a.text), "%s", archive);
+		if (zip_name(archive)) {
+			guard_buf_addstr(&cmd, "unzip -o");
+			tree_word(&cmd, &a, NULL);
+			guard_buf_addstr(&cmd, " -d");
+		} else {
+			guard_buf_addstr(&cmd, "tar -x -f");
+			tree_word(&cmd, &a, NULL);
+			guard_buf_addstr(&cmd, " -C");
+		}
+		tree_word(&cmd, dir, ".");
+	}
+	risk_explain(st, "    %s is rated as: %s", what, cmd.buf);
+	risk_nested(st, what, cmd.buf, cmd.len);
+out:
+	guard_buf_release(&cmd);
+}
+
 static void
 code_call(struct risk_state *st, const char *lang, const char *code, const char *p, const struct code_call *k)
 {
@@ -369,6 +633,9 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 		return;
 	case CALL_EXEC_ARGV:
 		exec_argv(st, lang, k->needle, after);
+		return;
+	case CALL_TREE:
+		tree_call(st, lang, code, p, k->needle);
 		return;
 	case CALL_OPEN: {
 		/* open('path', 'w'): the mode says read or write */
