@@ -53,8 +53,17 @@ rate_as(struct risk_state *st, const char *what, const char *where, const struct
 
 	risk_explain(st, "    %s: %s", where, cmd->buf);
 	risk_nested(st, what, cmd->buf, cmd->len);
-	if (st->out->level >= GUARD_LEVEL_HIGH && st->out->level > before)
+	if (st->out->level >= GUARD_LEVEL_HIGH && st->out->level > before) {
+		/* the reason a person reads first names the config line */
+		struct guard_list *l = &st->out->reasons;
+		size_t had = l->len;
 		risk_rule(st, st->out->level, GUARD_CLASS_WRITE, "%s writes what %s names", what, where);
+		if (l->len > had) {
+			char *top = l->items[l->len - 1];
+			memmove(l->items + 1, l->items, (l->len - 1) * sizeof(*l->items));
+			l->items[0] = top;
+		}
+	}
 }
 
 /*
