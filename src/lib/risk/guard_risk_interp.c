@@ -182,8 +182,7 @@ static const struct code_call calls[] = {
 	/* archives unpacked and folders copied by an API: rated as tar -x, unzip and cp -rT of the same names */
 	{ "unpack_archive", CALL_TREE }, { "extractall", CALL_TREE }, { "extract_all", CALL_TREE },
 	{ "extractAllTo", CALL_TREE }, { "extractAllToAsync", CALL_TREE }, { ".extract(", CALL_TREE },
-	{ "extractEntryTo", CALL_TREE }, { "extract_archive", CALL_TREE }, { "tar.x(", CALL_TREE },
-	{ "tar.extract(", CALL_TREE }, { "copytree", CALL_TREE }, { "copy_tree", CALL_TREE }, { "cpSync", CALL_TREE },
+	{ "extractEntryTo", CALL_TREE }, { "extract_archive", CALL_TREE }, { ".x(", CALL_TREE }, { "copytree", CALL_TREE }, { "copy_tree", CALL_TREE }, { "cpSync", CALL_TREE },
 	{ "fs.cp(", CALL_TREE }, { "promises.cp(", CALL_TREE }, { "dircopy", CALL_TREE }, { "rcopy", CALL_TREE },
 	{ "cp_r", CALL_TREE }, { "copy_entry", CALL_TREE }, { "fs-extra", CALL_TREE }, { NULL, 0 },
 };
@@ -575,9 +574,12 @@ tree_call(struct risk_state *st, const char *lang, const char *code, const char 
 		if (!strcmp(needle, "unpack_archive") || !strcmp(needle, "extract_archive")) {
 			arch = tree_arg(&t, 0, "filename|archive");
 			dir = strcmp(needle, "extract_archive") ? tree_arg(&t, 1, "extract_dir") : NULL;
-		} else if (!strcmp(needle, "tar.x(") || !strcmp(needle, "tar.extract(")) {
+		} else if (tree_arg(&t, 99, "file|f") || !strcmp(needle, ".x(")) {
+			/* node-tar: tar.x({file, cwd}), require('tar').extract({...}) */
 			arch = tree_arg(&t, 99, "file|f");
 			dir = tree_arg(&t, 99, "cwd|C");
+			if (!arch)
+				goto out; /* some other x() */
 		} else {
 			/* X.extractall(path), X.extract(member, path), zip.extractAllTo(path) */
 			bool one = !strcmp(needle, ".extract(") || !strcmp(needle, "extractEntryTo");
