@@ -116,23 +116,12 @@ tmp_field(const char *p, char *out, size_t size)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '"' || *p == '\'') {
-		char q = *p++;
-		while (*p && *p != q) {
-			if (*p == '\\' && p[1])
-				p++;
-			if (n + 1 < size)
-				out[n++] = *p;
-			p++;
-		}
-		if (*p)
-			p++;
-	} else {
-		while (*p && *p != ' ' && *p != '\t') {
-			if (n + 1 < size)
-				out[n++] = *p;
-			p++;
-		}
+		const char *end = risk_read_literal(p, out, size);
+		return end ? end : p + strlen(p);
 	}
+	for (; *p && *p != ' ' && *p != '\t'; p++)
+		if (n + 1 < size)
+			out[n++] = *p;
 	out[n] = '\0';
 	return p;
 }

@@ -187,6 +187,8 @@ enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
 void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
 			enum risk_stdin_kind kind);
 
+/* The string literal starting at p (its quote at *p, backslash escapes) into out; past it, or NULL unended. */
+const char *risk_read_literal(const char *p, char *out, size_t size);
 /* SQL and interpreter text scans (also used by tool inputs). */
 void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);

@@ -11,9 +11,8 @@
 
 #define CODE_MAX_FINDINGS 32
 
-/* The string literal starting at p (quote char at *p): copied into out. */
-static const char *
-read_literal(const char *p, char *out, size_t size)
+const char *
+risk_read_literal(const char *p, char *out, size_t size)
 {
 	char q = *p++;
 	size_t n = 0;
@@ -50,7 +49,7 @@ call_literal(const char *after, char *out, size_t size)
 		else if (*p == ';' && depth <= 0)
 			return false;
 		else if (is_quote(*p))
-			return read_literal(p, out, size) != NULL;
+			return risk_read_literal(p, out, size) != NULL;
 	}
 	return false;
 }
@@ -69,7 +68,7 @@ whole_literal(const char *after, char *out, size_t size)
 
 	while (*p == '(' || *p == ' ' || *p == '\t')
 		p++;
-	if (!is_quote(*p) || !(p = read_literal(p, out, size)))
+	if (!is_quote(*p) || !(p = risk_read_literal(p, out, size)))
 		return false;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -87,7 +86,7 @@ whole_literal(const char *after, char *out, size_t size)
 			guard_buf_release(&rest);
 			return ok;
 		}
-		if (!is_quote(*p) || !(p = read_literal(p, arg, sizeof(arg))) || strchr(arg, '\''))
+		if (!is_quote(*p) || !(p = risk_read_literal(p, arg, sizeof(arg))) || strchr(arg, '\''))
 			return false;
 		if (strlen(out) + strlen(arg) + 4 < size)
 			snprintf(out + strlen(out), size - strlen(out), " '%s'", arg);
@@ -110,7 +109,7 @@ literal_before(const char *code, const char *pos, char *out, size_t size)
 				open--;
 			if (open < code)
 				return false;
-			return read_literal(open, out, size) != NULL;
+			return risk_read_literal(open, out, size) != NULL;
 		}
 	}
 	return false;
@@ -137,7 +136,7 @@ list_command(const char *after, struct guard_buf *cmd)
 			while (*p == ' ');
 			return cmd->len > 0 && (!*p || strchr(",);\n", *p));
 		}
-		if (!is_quote(*p) || !(p = read_literal(p, lit, sizeof(lit))))
+		if (!is_quote(*p) || !(p = risk_read_literal(p, lit, sizeof(lit))))
 			return false;
 		/* single-quote each word so the shell parser sees it as one */
 		guard_buf_addstr(cmd, cmd->len ? " '" : "'");
@@ -306,7 +305,7 @@ exec_argv(struct risk_state *st, const char *lang, const char *needle, const cha
 		p++;
 	while (*p == ' ')
 		p++;
-	if (!is_quote(*p) || !(p = read_literal(p, path, sizeof(path)))) {
+	if (!is_quote(*p) || !(p = risk_read_literal(p, path, sizeof(path)))) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed program (%s)", lang, needle);
 		return;
 	}
@@ -344,7 +343,7 @@ open_pipe(struct risk_state *st, const char *lang, const char *lit, const char *
 	if (!strcmp(lit, "-|") || !strcmp(lit, "|-")) {
 		while (*rest == ' ' || *rest == ',')
 			rest++;
-		if (!is_quote(*rest) || !read_literal(rest, cmd, sizeof(cmd))) {
+		if (!is_quote(*rest) || !risk_read_literal(rest, cmd, sizeof(cmd))) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s open runs a computed command", lang);
 			return true;
 		}
@@ -402,23 +401,8 @@ tree_args_parse(const char *lang, const char *p, struct tree_args *out, char ope
 		if (!*p || *p == close)
 			return true;
 		if (*p == '{' && open == '(') {
-			/* {recursive: true, cwd: 'x'}: its members */
-			const char *q = p;
-			int depth = 0;
+			/* {recursive: true, cwd: 'x'}: its members (the object is skipped below) */
 			tree_args_parse(lang, p, out, '{', '}');
-			for (; *q; q++) {
-				if (is_quote(*q)) {
-					char skip[8];
-					if (!(q = read_literal(q, skip, 1)))
-						return true;
-					q--;
-				} else if (*q == '{') {
-					depth++;
-				} else if (*q == '}' && --depth == 0) {
-					break;
-				}
-			}
-			p = *q ? q + 1 : q;
 		} else {
 			struct tree_arg *a = &out->a[out->n++];
 			size_t id = 0;
@@ -439,7 +423,7 @@ tree_args_parse(const char *lang, const char *p, struct tree_args *out, char ope
 				id = 0; /* f'...', r'...': a prefix */
 			}
 			if (is_quote(*p)) {
-				const char *end = read_literal(p, a->text, sizeof(a->text));
+				const char *end = risk_read_literal(p, a->text, sizeof(a->text));
 				const char *e = end;
 				while (e && *e == ' ')
 					e++;
@@ -451,7 +435,7 @@ tree_args_parse(const char *lang, const char *p, struct tree_args *out, char ope
 		for (; *p; p++) {
 			if (is_quote(*p)) {
 				char skip[8];
-				if (!(p = read_literal(p, skip, 1)))
+				if (!(p = risk_read_literal(p, skip, 1)))
 					return true;
 				p--;
 			} else if (*p == '(' || *p == '[' || *p == '{') {
@@ -647,7 +631,7 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 		const char *q = after;
 		while (*q && !is_quote(*q) && *q != ')' && q - after < 40)
 			q++;
-		if (!is_quote(*q) || !(rest = read_literal(q, lit, sizeof(lit))))
+		if (!is_quote(*q) || !(rest = risk_read_literal(q, lit, sizeof(lit))))
 			return;
 		if (open_pipe(st, lang, lit, rest))
 			return;
@@ -656,14 +640,14 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 			snprintf(mode, sizeof(mode), "%s", lit[0] == '<' ? "r" : "w");
 			while (*rest == ' ' || *rest == ',')
 				rest++;
-			if (is_quote(*rest) && read_literal(rest, lit, sizeof(lit)))
+			if (is_quote(*rest) && risk_read_literal(rest, lit, sizeof(lit)))
 				risk_path_str(st, verb, lit, mode[0] == 'w' ? PATH_TRUNCATE : PATH_READ);
 			return;
 		}
 		while (*rest == ' ' || *rest == ',')
 			rest++;
 		if (is_quote(*rest))
-			read_literal(rest, mode, sizeof(mode));
+			risk_read_literal(rest, mode, sizeof(mode));
 		risk_path_str(st, verb, lit, strpbrk(mode, "wax+") ? PATH_TRUNCATE : PATH_READ);
 		return;
 	}
@@ -698,7 +682,7 @@ code_literals(struct risk_state *st, const char *lang, const char *code)
 	for (const char *p = code; *p; p++) {
 		if (!is_quote(*p))
 			continue;
-		const char *end = read_literal(p, lit, sizeof(lit));
+		const char *end = risk_read_literal(p, lit, sizeof(lit));
 		if (!end)
 			return;
 		struct guard_shell_word w = { lit, NULL, 0 };
@@ -847,7 +831,7 @@ awk_var(const struct risk_cmd *c, const char *code, const char *name, size_t n)
 		while (*q == ' ' || *q == '\t')
 			q++;
 		const char *end;
-		if (*q != '"' || !(end = read_literal(q, lit, sizeof(lit))))
+		if (*q != '"' || !(end = risk_read_literal(q, lit, sizeof(lit))))
 			return NULL;
 		while (*end == ' ' || *end == '\t')
 			end++;
@@ -872,7 +856,7 @@ awk_command(const struct risk_cmd *c, const char *code, const char *from, const 
 	while (to > from && (to[-1] == ' ' || to[-1] == '\t' || to[-1] == ')'))
 		to--;
 	if (from < to && *from == '"') {
-		const char *end = read_literal(from, lit, sizeof(lit));
+		const char *end = risk_read_literal(from, lit, sizeof(lit));
 		return end == to ? guard_xstrdup(lit) : NULL;
 	}
 	for (const char *p = from; p < to; p++)
