@@ -52,6 +52,14 @@ setup() {
 	tar -cJf "$T/evil.txz" -C "$T/dir" .ai/policy.yaml
 	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".ai/policy.yaml", "default: allow\n")' \
 		"$T/evil.zip"
+	# configs that name guard's state: systemd-tmpfiles lines, logrotate blocks, an rsync file list
+	printf 'R %s/.ai/audit\nr %s/.git/guard/audit-*.synced\n' "$PWD" "$PWD" >"$T/t.conf"
+	printf 'f+ %s/.ai/policy.yaml 0644 - - - rules: []\nL+ %s/.git/hooks/pre-commit - - - - /bin/true\n' \
+		"$PWD" "$PWD" >"$T/t2.conf"
+	printf 'd /tmp/guard-redteam-x 0755 - - -\nC %s/.claude - - - - /tmp\n' "$PWD" >"$T/t3.conf"
+	printf '%s/.ai/audit/*.jsonl {\n  rotate 0\n  copytruncate\n}\n' "$PWD" >"$T/lr.conf"
+	printf '/tmp/guard-redteam.log {\n  postrotate\n    rm -rf .ai\n  endscript\n}\n' >"$T/lr2.conf"
+	printf '.ai/policy.yaml\n' >"$T/list"
 }
 
 # Run every case of a section; print the ones whose decision is not wanted.
@@ -115,6 +123,14 @@ cases() { # section, wanted decision regex
 
 @test "redteam: git spellings around the branch and policy rules (exclude pathspecs, stash store, symbolic-ref, replace) go to a person" {
 	cases "git spellings around the rules" 'deny|ask'
+}
+
+@test "redteam: writers whose files are in a config, an archive or an API call are read, and denied on guard's state" {
+	cases "writers guard reads for" deny
+}
+
+@test "redteam: such a writer guard cannot read (a variable, a FIFO, an unknown unpacker) goes to a person" {
+	cases "writers guard reads for (unreadable)" 'deny|ask'
 }
 
 @test "redteam: read-only uses of guard's state and programs stay allowed" {

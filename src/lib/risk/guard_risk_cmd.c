@@ -822,6 +822,7 @@ generic(struct risk_state *st, const struct risk_cmd *c, const struct verb *v)
 		return;
 	}
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "unknown command: %s", c->name);
+	risk_config_unknown(st, c);
 }
 
 /* $(echo rm) -rf /: the verb is unknown, so judge the arguments as a delete. */
@@ -951,6 +952,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		return;
 	risk_runs_inside(st, c);
 	risk_file_programs(st, c);
+	risk_config_writers(st, c);
 	for (size_t m = 0; m < N_VERB_MODULES; m++)
 		if ((modules & 1u << m) && verb_modules[m].rate(st, c))
 			return;

@@ -250,6 +250,128 @@ identify_command(const struct risk_state *st, const char *word)
 	return NULL;
 }
 
+/* ---- guard's installed files ----------------------------------------- */
+
+#ifndef GUARD_LIBEXECDIR
+#define GUARD_LIBEXECDIR "/usr/local/lib/guard"
+#endif
+#ifndef GUARD_DATADIR
+#define GUARD_DATADIR "/usr/local/share/guard"
+#endif
+
+/* guard's programs without verbs of their own: the git hooks' front, the helpers. */
+static const char *const other_programs[] = { "guard-githook", "guard-mcp-http", NULL };
+
+static struct {
+	char exe_dir[PATH_MAX]; /* the running program's folder: the hook runs guard from there */
+	char bin_dir[PATH_MAX]; /* PREFIX/bin, PREFIX/share/man, from the compiled-in data folder */
+	char man_dir[PATH_MAX];
+	struct {
+		dev_t dev;
+		ino_t ino;
+		const char *name;
+	} f[2 * GUARD_IDS_MAX];
+	size_t n;
+} inst;
+static once_flag inst_once = ONCE_FLAG_INIT;
+
+static void
+inst_add(const char *dir, const char *name)
+{
+	struct stat sb;
+	char path[PATH_MAX];
+
+	if (!dir[0] || inst.n == sizeof(inst.f) / sizeof(inst.f[0]) ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) || stat(path, &sb) < 0 ||
+	    !S_ISREG(sb.st_mode))
+		return;
+	inst.f[inst.n].dev = sb.st_dev;
+	inst.f[inst.n].ino = sb.st_ino;
+	inst.f[inst.n++].name = name;
+}
+
+static void
+inst_build(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *data = GUARD_DATADIR;
+	size_t dl = strlen(data);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash && slash > exe) {
+			*slash = '\0';
+			snprintf(inst.exe_dir, sizeof(inst.exe_dir), "%s", exe);
+		}
+	}
+	/* PREFIX/share/guard: PREFIX/bin and PREFIX/share/man beside it */
+	if (dl > 12 && !strcmp(data + dl - 12, "/share/guard")) {
+		snprintf(inst.bin_dir, sizeof(inst.bin_dir), "%.*s/bin", (int)(dl - 12), data);
+		snprintf(inst.man_dir, sizeof(inst.man_dir), "%.*s/share/man", (int)(dl - 12), data);
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *const *names = k ? other_programs : programs;
+		for (size_t i = 0; names[i]; i++) {
+			inst_add(inst.exe_dir, names[i]);
+			inst_add(inst.bin_dir, names[i]);
+			inst_add(GUARD_LIBEXECDIR, names[i]);
+		}
+	}
+}
+
+/* One of guard's program names (with or without verbs)? */
+static const char *
+program_named(const char *name)
+{
+	for (int k = 0; k < 2; k++) {
+		const char *const *names = k ? other_programs : programs;
+		for (size_t i = 0; names[i]; i++)
+			if (!strcmp(names[i], name))
+				return names[i];
+	}
+	return NULL;
+}
+
+/* Is abs dir itself, or below it (below only: "" never matches)? */
+static bool
+at_or_below(const char *abs, const char *dir)
+{
+	size_t n = strlen(dir);
+	return n > 1 && !strncmp(abs, dir, n) && (!abs[n] || abs[n] == '/');
+}
+
+const char *
+risk_guard_installed(const char *abs, bool holds)
+{
+	const char *base = risk_basename(abs);
+	size_t dn = base > abs ? (size_t)(base - abs - 1) : 0;
+	struct stat sb;
+
+	call_once(&inst_once, inst_build);
+	if (!abs[0] || !strcmp(abs, "/"))
+		return NULL;
+	const char *dirs[] = { inst.exe_dir, inst.bin_dir, GUARD_LIBEXECDIR };
+	for (size_t i = 0; i < 3; i++)
+		if (dirs[i][0] && strlen(dirs[i]) == dn && !strncmp(abs, dirs[i], dn) && program_named(base))
+			return program_named(base);
+	if (at_or_below(abs, GUARD_LIBEXECDIR))
+		return "guard's helper programs (" GUARD_LIBEXECDIR ")";
+	if (at_or_below(abs, GUARD_DATADIR))
+		return "guard's built-in policy (" GUARD_DATADIR ")";
+	if (inst.man_dir[0] && (!strncmp(abs, inst.man_dir, strlen(inst.man_dir))) &&
+	    (fnmatch("*/man1/guard*.1*", abs, 0) == 0 || fnmatch("*/man5/guard*.5*", abs, 0) == 0))
+		return "guard's manual page";
+	if (risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode))
+		for (size_t i = 0; i < inst.n; i++)
+			if (inst.f[i].dev == sb.st_dev && inst.f[i].ino == sb.st_ino)
+				return inst.f[i].name; /* a link to it */
+	if (holds && inst.exe_dir[0] && at_or_below(inst.exe_dir, abs))
+		return "the folder of guard's programs";
+	return NULL;
+}
+
 /* ---- the verb a guard program runs ------------------------------------ */
 
 static void

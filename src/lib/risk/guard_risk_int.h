@@ -198,6 +198,8 @@ enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
 void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
 			enum risk_stdin_kind kind);
 
+/* The string literal starting at p (its quote at *p, backslash escapes) into out; past it, or NULL unended. */
+const char *risk_read_literal(const char *p, char *out, size_t size);
 /* SQL and interpreter text scans (also used by tool inputs). */
 void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
@@ -269,6 +271,27 @@ const char *risk_common_git_dir(const struct risk_state *st);
  * state is named and denied.
  */
 void risk_link_write(struct risk_state *st, const char *verb, const char *abs, const char *shown);
+/*
+ * The file guard reads for what c applies from file (guard_risk_state.c):
+ * file itself, or the source of a same-line copy (owned); NULL with
+ * *unknown when its content cannot be known now (a FIFO, written on the
+ * line by another program, not there yet but made on the line).
+ */
+char *risk_input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, bool *unknown);
+/* An archive named by a variable unpacked into dir: a folder of guard's state denied, the project asked. */
+void risk_unpack_unknown(struct risk_state *st, const char *verb, const char *dir);
+/* Does text name guard's protected state? The first path that does into token. */
+bool risk_text_names_state(struct risk_state *st, const char *text, char *token, size_t size);
+/*
+ * Writers whose files are named in a config file or by an API
+ * (guard_risk_conf.c): systemd-tmpfiles, logrotate, cmake -E, rsync
+ * --files-from; each line or call rated as the shell command it amounts to.
+ */
+void risk_config_writers(struct risk_state *st, const struct risk_cmd *c);
+/* An unknown program given a file that names guard's state: what it does with it cannot be told. */
+void risk_config_unknown(struct risk_state *st, const struct risk_cmd *c);
+/* Is abs one of guard's installed files (a program beside the running one, libexec, data, man)? Its name, or NULL. */
+const char *risk_guard_installed(const char *abs, bool holds);
 /* A symlink below dir to guard's state that a member of archive unpacks through (owned), or NULL. */
 char *risk_archive_link(const struct risk_state *st, const char *dir, const char *archive);
 

@@ -5,14 +5,14 @@
  * rated like the shell equivalent; anything else is rated conservatively.
  */
 #include <ctype.h>
+#include <strings.h>
 
 #include "guard_risk_int.h"
 
 #define CODE_MAX_FINDINGS 32
 
-/* The string literal starting at p (quote char at *p): copied into out. */
-static const char *
-read_literal(const char *p, char *out, size_t size)
+const char *
+risk_read_literal(const char *p, char *out, size_t size)
 {
 	char q = *p++;
 	size_t n = 0;
@@ -49,7 +49,7 @@ call_literal(const char *after, char *out, size_t size)
 		else if (*p == ';' && depth <= 0)
 			return false;
 		else if (is_quote(*p))
-			return read_literal(p, out, size) != NULL;
+			return risk_read_literal(p, out, size) != NULL;
 	}
 	return false;
 }
@@ -68,7 +68,7 @@ whole_literal(const char *after, char *out, size_t size)
 
 	while (*p == '(' || *p == ' ' || *p == '\t')
 		p++;
-	if (!is_quote(*p) || !(p = read_literal(p, out, size)))
+	if (!is_quote(*p) || !(p = risk_read_literal(p, out, size)))
 		return false;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -86,7 +86,7 @@ whole_literal(const char *after, char *out, size_t size)
 			guard_buf_release(&rest);
 			return ok;
 		}
-		if (!is_quote(*p) || !(p = read_literal(p, arg, sizeof(arg))) || strchr(arg, '\''))
+		if (!is_quote(*p) || !(p = risk_read_literal(p, arg, sizeof(arg))) || strchr(arg, '\''))
 			return false;
 		if (strlen(out) + strlen(arg) + 4 < size)
 			snprintf(out + strlen(out), size - strlen(out), " '%s'", arg);
@@ -109,7 +109,7 @@ literal_before(const char *code, const char *pos, char *out, size_t size)
 				open--;
 			if (open < code)
 				return false;
-			return read_literal(open, out, size) != NULL;
+			return risk_read_literal(open, out, size) != NULL;
 		}
 	}
 	return false;
@@ -136,7 +136,7 @@ list_command(const char *after, struct guard_buf *cmd)
 			while (*p == ' ');
 			return cmd->len > 0 && (!*p || strchr(",);\n", *p));
 		}
-		if (!is_quote(*p) || !(p = read_literal(p, lit, sizeof(lit))))
+		if (!is_quote(*p) || !(p = risk_read_literal(p, lit, sizeof(lit))))
 			return false;
 		/* single-quote each word so the shell parser sees it as one */
 		guard_buf_addstr(cmd, cmd->len ? " '" : "'");
@@ -153,7 +153,7 @@ list_command(const char *after, struct guard_buf *cmd)
 struct code_call {
 	const char *needle;
 	enum { CALL_DELETE, CALL_DELETE_TREE, CALL_EXEC, CALL_WRITE, CALL_LITERAL_BEFORE_DELETE, CALL_OPEN,
-	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV } kind;
+	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV, CALL_TREE } kind;
 };
 
 static const struct code_call calls[] = {
@@ -177,7 +177,13 @@ static const struct code_call calls[] = {
 	{ "Runtime.getRuntime", CALL_EXEC }, { "do shell script", CALL_EXEC }, { "os.execute", CALL_EXEC },
 	{ "io.popen", CALL_EXEC },
 	{ "writeFileSync", CALL_WRITE }, { "write_text", CALL_LITERAL_BEFORE_DELETE }, { "File.write", CALL_WRITE },
-	{ "file_put_contents", CALL_WRITE }, { "open(", CALL_OPEN }, { NULL, 0 },
+	{ "file_put_contents", CALL_WRITE }, { "open(", CALL_OPEN }, { "execFileSync", CALL_EXEC },
+	/* archives unpacked and folders copied by an API: rated as tar -x, unzip and cp -rT of the same names */
+	{ "unpack_archive", CALL_TREE }, { "extractall", CALL_TREE }, { "extract_all", CALL_TREE },
+	{ "extractAllTo", CALL_TREE }, { "extractAllToAsync", CALL_TREE }, { ".extract(", CALL_TREE },
+	{ "extractEntryTo", CALL_TREE }, { "extract_archive", CALL_TREE }, { ".x(", CALL_TREE }, { "copytree", CALL_TREE }, { "copy_tree", CALL_TREE }, { "cpSync", CALL_TREE },
+	{ "fs.cp(", CALL_TREE }, { "promises.cp(", CALL_TREE }, { "dircopy", CALL_TREE }, { "rcopy", CALL_TREE },
+	{ "cp_r", CALL_TREE }, { "copy_entry", CALL_TREE }, { "fs-extra", CALL_TREE }, { NULL, 0 },
 };
 
 /* Whole-identifier match for short needles ("unlink" not in "unlinkSync"). */
@@ -299,7 +305,7 @@ exec_argv(struct risk_state *st, const char *lang, const char *needle, const cha
 		p++;
 	while (*p == ' ')
 		p++;
-	if (!is_quote(*p) || !(p = read_literal(p, path, sizeof(path)))) {
+	if (!is_quote(*p) || !(p = risk_read_literal(p, path, sizeof(path)))) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed program (%s)", lang, needle);
 		return;
 	}
@@ -337,7 +343,7 @@ open_pipe(struct risk_state *st, const char *lang, const char *lit, const char *
 	if (!strcmp(lit, "-|") || !strcmp(lit, "|-")) {
 		while (*rest == ' ' || *rest == ',')
 			rest++;
-		if (!is_quote(*rest) || !read_literal(rest, cmd, sizeof(cmd))) {
+		if (!is_quote(*rest) || !risk_read_literal(rest, cmd, sizeof(cmd))) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s open runs a computed command", lang);
 			return true;
 		}
@@ -351,6 +357,250 @@ open_pipe(struct risk_state *st, const char *lang, const char *lit, const char *
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s open runs a command", lang);
 	risk_nested(st, what, cmd, strlen(cmd));
 	return true;
+}
+
+/* ---- archives unpacked and folders copied by an API -------------------- */
+
+#define TREE_ARGS 8
+
+struct tree_arg {
+	char name[24];   /* keyword (path=, cwd:), or "" for a positional argument */
+	char text[1024]; /* the literal, when literal */
+	bool literal;
+};
+
+struct tree_args {
+	struct tree_arg a[TREE_ARGS];
+	size_t n;
+};
+
+/* A literal whose text is computed where it stands: f'{x}', `${x}`, "#{x}", perl's "$x". */
+static bool
+literal_computed(char quote, const char *lang, const char *text)
+{
+	return strstr(text, "${") || strstr(text, "#{") ||
+	       (quote == '"' && (!strcmp(lang, "perl") || !strcmp(lang, "php")) && strpbrk(text, "$@"));
+}
+
+/*
+ * The arguments of the call whose '(' is at p (or after a name): positional
+ * and keyword (name=, name:) ones, a JS object's members as keywords. False
+ * when p starts no call.
+ */
+static bool
+tree_args_parse(const char *lang, const char *p, struct tree_args *out, char open, char close)
+{
+	while (*p && *p != open && (isalnum((unsigned char)*p) || *p == '_' || *p == ' ' || *p == '.'))
+		p++;
+	if (*p != open)
+		return false;
+	p++;
+	while (out->n < TREE_ARGS) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p || *p == close)
+			return true;
+		if (*p == '{' && open == '(') {
+			/* {recursive: true, cwd: 'x'}: its members (the object is skipped below) */
+			tree_args_parse(lang, p, out, '{', '}');
+		} else {
+			struct tree_arg *a = &out->a[out->n++];
+			size_t id = 0;
+			a->name[0] = a->text[0] = '\0';
+			a->literal = false;
+			while (isalnum((unsigned char)p[id]) || p[id] == '_')
+				id++;
+			const char *q = p + id;
+			while (*q == ' ')
+				q++;
+			if (id && id < sizeof(a->name) && ((*q == '=' && q[1] != '=' && q[1] != '>') || (*q == ':' && q[1] != ':'))) {
+				memcpy(a->name, p, id);
+				a->name[id] = '\0';
+				p = q + 1;
+				while (*p == ' ')
+					p++;
+			} else if (is_quote(p[id]) && id) {
+				id = 0; /* f'...', r'...': a prefix */
+			}
+			if (is_quote(*p)) {
+				const char *end = risk_read_literal(p, a->text, sizeof(a->text));
+				const char *e = end;
+				while (e && *e == ' ')
+					e++;
+				a->literal = e && (*e == ',' || *e == close) && !literal_computed(*p, lang, a->text);
+			}
+		}
+		/* on to the next argument at this depth */
+		int depth = 0;
+		for (; *p; p++) {
+			if (is_quote(*p)) {
+				char skip[8];
+				if (!(p = risk_read_literal(p, skip, 1)))
+					return true;
+				p--;
+			} else if (*p == '(' || *p == '[' || *p == '{') {
+				depth++;
+			} else if ((*p == ')' || *p == ']' || *p == '}') && depth) {
+				depth--;
+			} else if (!depth && (*p == ',' || *p == close)) {
+				break;
+			}
+		}
+		if (*p != ',')
+			return true;
+		p++;
+	}
+	return true;
+}
+
+/* The n-th positional argument, or the keyword one named one of names ("path|cwd"). */
+static const struct tree_arg *
+tree_arg(const struct tree_args *t, size_t n, const char *names)
+{
+	size_t pos = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const char *nm = t->a[i].name;
+		if (nm[0] && names) {
+			size_t l = strlen(nm);
+			for (const char *p = names; (p = strstr(p, nm)) != NULL; p += l)
+				if ((p == names || p[-1] == '|') && (!p[l] || p[l] == '|'))
+					return &t->a[i];
+		}
+	}
+	for (size_t i = 0; i < t->n; i++)
+		if (!t->a[i].name[0] && pos++ == n)
+			return &t->a[i];
+	return NULL;
+}
+
+/* Append an argument as one shell word: its literal, or a variable when computed. */
+static void
+tree_word(struct guard_buf *b, const struct tree_arg *a, const char *dflt)
+{
+	guard_buf_addch(b, ' ');
+	if (a && a->literal)
+		risk_add_single_quoted(b, a->text);
+	else if (!a && dflt)
+		risk_add_single_quoted(b, dflt);
+	else
+		guard_buf_addstr(b, "\"$computed\"");
+}
+
+/* The archive an extract() call works on: the literal opened before it (tarfile.open('x').extractall()). */
+static bool
+tree_archive_before(const char *code, const char *p, char *out, size_t size)
+{
+	static const char *const openers[] = { "open(", "ZipFile(", "TarFile(", "AdmZip(", "->new(", "Zip(",
+					       "Archive::Tar->new", NULL };
+	const char *best = NULL, *after = NULL;
+
+	if (literal_before(code, p, out, size))
+		return true;
+	for (size_t i = 0; openers[i]; i++)
+		for (const char *q = code; (q = strstr(q, openers[i])) != NULL && q < p; q += strlen(openers[i]))
+			if (!best || q > best) {
+				best = q;
+				after = q + strlen(openers[i]);
+			}
+	return best && call_literal(after, out, size);
+}
+
+static bool
+zip_name(const char *name)
+{
+	static const char *const exts[] = { ".zip", ".jar", ".whl", ".war", ".apk", ".nupkg", NULL };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; exts[i]; i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcasecmp(name + n - e, exts[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An archive unpacked or a folder copied by an interpreter's API: rated as
+ * tar -x / unzip / cp -rT of the same names, so the same checks apply (a
+ * folder of guard's state as the place, an archive or source folder that
+ * holds guard's state, a name guard cannot read).
+ */
+static void
+tree_call(struct risk_state *st, const char *lang, const char *code, const char *p, const char *needle)
+{
+	const char *after = p + strlen(needle);
+	struct tree_args t = { .n = 0 };
+	struct guard_buf cmd = GUARD_BUF_INIT;
+	char what[96], archive[1024];
+	bool copy = strstr(needle, "cop") || strstr(needle, "cp") || strstr(needle, "dircopy") || strstr(needle, "fs-extra");
+
+	if (!strcmp(needle, "fs-extra"))
+		return; /* the module's name: its calls (copySync, ...) are named on their own */
+	if (needle[strlen(needle) - 1] == '(')
+		after--;
+	if (!tree_args_parse(lang, after, &t, '(', ')'))
+		return; /* the name, not a call */
+	snprintf(what, sizeof(what), "%s %s", lang, needle);
+	if (what[strlen(what) - 1] == '(')
+		what[strlen(what) - 1] = '\0';
+	if (copy) {
+		/* copytree(SRC, DST), cpSync(SRC, DST), cp_r(SRC, DST), dircopy(SRC, DST) */
+		const struct tree_arg *src = tree_arg(&t, 0, "src|source"), *dst = tree_arg(&t, 1, "dst|dest|destination");
+		if (!dst)
+			goto out;
+		guard_buf_addstr(&cmd, strstr(needle, "cp_r") ? "cp -r" : "cp -rT");
+		tree_word(&cmd, src, NULL);
+		tree_word(&cmd, dst, NULL);
+	} else {
+		const struct tree_arg *arch = NULL, *dir = NULL;
+		bool have = false;
+		if (!strcmp(needle, "unpack_archive") || !strcmp(needle, "extract_archive")) {
+			arch = tree_arg(&t, 0, "filename|archive");
+			dir = strcmp(needle, "extract_archive") ? tree_arg(&t, 1, "extract_dir") : NULL;
+		} else if (tree_arg(&t, 99, "file|f") || !strcmp(needle, ".x(")) {
+			/* node-tar: tar.x({file, cwd}), require('tar').extract({...}) */
+			arch = tree_arg(&t, 99, "file|f");
+			dir = tree_arg(&t, 99, "cwd|C");
+			if (!arch)
+				goto out; /* some other x() */
+		} else {
+			/* X.extractall(path), X.extract(member, path), zip.extractAllTo(path) */
+			bool one = !strcmp(needle, ".extract(") || !strcmp(needle, "extractEntryTo");
+			dir = tree_arg(&t, one ? 1 : 0, "path|targetPath");
+			have = tree_archive_before(code, p, archive, sizeof(archive));
+		}
+		if (arch && arch->literal) {
+			snprintf(archive, sizeof(archive), "%s", arch->text);
+			have = true;
+		}
+		if (!have) {
+			/* the archive is computed: what lands in the folder is unknown */
+			char d[1024];
+			snprintf(d, sizeof(d), "%s", dir && dir->literal ? dir->text : dir ? "" : ".");
+			if (d[0])
+				risk_unpack_unknown(st, what, d);
+			else
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s unpacks into a computed folder", what);
+			goto out;
+		}
+		struct tree_arg a = { "", "", true };
+		snprintf(a.text, sizeof(a.text), "%s", archive);
+		if (zip_name(archive)) {
+			guard_buf_addstr(&cmd, "unzip -o");
+			tree_word(&cmd, &a, NULL);
+			guard_buf_addstr(&cmd, " -d");
+		} else {
+			guard_buf_addstr(&cmd, "tar -x -f");
+			tree_word(&cmd, &a, NULL);
+			guard_buf_addstr(&cmd, " -C");
+		}
+		tree_word(&cmd, dir, ".");
+	}
+	risk_explain(st, "    %s is rated as: %s", what, cmd.buf);
+	risk_nested(st, what, cmd.buf, cmd.len);
+out:
+	guard_buf_release(&cmd);
 }
 
 static void
@@ -370,6 +620,9 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 	case CALL_EXEC_ARGV:
 		exec_argv(st, lang, k->needle, after);
 		return;
+	case CALL_TREE:
+		tree_call(st, lang, code, p, k->needle);
+		return;
 	case CALL_OPEN: {
 		/* open('path', 'w'): the mode says read or write */
 		char mode[16] = "";
@@ -378,7 +631,7 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 		const char *q = after;
 		while (*q && !is_quote(*q) && *q != ')' && q - after < 40)
 			q++;
-		if (!is_quote(*q) || !(rest = read_literal(q, lit, sizeof(lit))))
+		if (!is_quote(*q) || !(rest = risk_read_literal(q, lit, sizeof(lit))))
 			return;
 		if (open_pipe(st, lang, lit, rest))
 			return;
@@ -387,14 +640,14 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 			snprintf(mode, sizeof(mode), "%s", lit[0] == '<' ? "r" : "w");
 			while (*rest == ' ' || *rest == ',')
 				rest++;
-			if (is_quote(*rest) && read_literal(rest, lit, sizeof(lit)))
+			if (is_quote(*rest) && risk_read_literal(rest, lit, sizeof(lit)))
 				risk_path_str(st, verb, lit, mode[0] == 'w' ? PATH_TRUNCATE : PATH_READ);
 			return;
 		}
 		while (*rest == ' ' || *rest == ',')
 			rest++;
 		if (is_quote(*rest))
-			read_literal(rest, mode, sizeof(mode));
+			risk_read_literal(rest, mode, sizeof(mode));
 		risk_path_str(st, verb, lit, strpbrk(mode, "wax+") ? PATH_TRUNCATE : PATH_READ);
 		return;
 	}
@@ -429,7 +682,7 @@ code_literals(struct risk_state *st, const char *lang, const char *code)
 	for (const char *p = code; *p; p++) {
 		if (!is_quote(*p))
 			continue;
-		const char *end = read_literal(p, lit, sizeof(lit));
+		const char *end = risk_read_literal(p, lit, sizeof(lit));
 		if (!end)
 			return;
 		struct guard_shell_word w = { lit, NULL, 0 };
@@ -578,7 +831,7 @@ awk_var(const struct risk_cmd *c, const char *code, const char *name, size_t n)
 		while (*q == ' ' || *q == '\t')
 			q++;
 		const char *end;
-		if (*q != '"' || !(end = read_literal(q, lit, sizeof(lit))))
+		if (*q != '"' || !(end = risk_read_literal(q, lit, sizeof(lit))))
 			return NULL;
 		while (*end == ' ' || *end == '\t')
 			end++;
@@ -603,7 +856,7 @@ awk_command(const struct risk_cmd *c, const char *code, const char *from, const 
 	while (to > from && (to[-1] == ' ' || to[-1] == '\t' || to[-1] == ')'))
 		to--;
 	if (from < to && *from == '"') {
-		const char *end = read_literal(from, lit, sizeof(lit));
+		const char *end = risk_read_literal(from, lit, sizeof(lit));
 		return end == to ? guard_xstrdup(lit) : NULL;
 	}
 	for (const char *p = from; p < to; p++)

@@ -588,7 +588,7 @@ risk_guard_place(const struct risk_state *st, const char *path)
 		const char *home = st->ctx->home;
 		bool root_or_above = !strcmp(display, ".") || !strcmp(abs, "/") || (home && !strcmp(abs, home)) ||
 				     (st->ctx->project && guard_path_inside(abs, st->ctx->project));
-		if (is_protected(st, display, abs, false))
+		if (is_protected(st, display, abs, false) || (!st->remote && risk_guard_installed(abs, false)))
 			place = RISK_GUARD_STATE;
 		else if (!root_or_above && is_protected(st, display, abs, true))
 			place = RISK_GUARD_FOLDER;
@@ -888,10 +888,14 @@ rate_special(struct risk_state *st, const char *verb, const char *abs, const cha
 	bool sensitive = risk_is_sensitive(st, display, abs);
 	bool removes = op == PATH_DELETE || op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER || op == PATH_MOVE;
 	bool prot = op != PATH_READ && op != PATH_EXEC && is_protected(st, display, abs, removes);
+	const char *program = op != PATH_READ && op != PATH_EXEC ? risk_guard_installed(abs, removes) : NULL;
 
-	if (!sensitive && !prot)
+	if (!sensitive && !prot && !program)
 		return;
 	pretty(st, display, shown, sizeof(shown));
+	if (program)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, removes ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+			  "%s changes guard's program (%s): the hook runs it, so it is guard's state: %s", verb, program, shown);
 	char wbuf[8192];
 	if (sensitive)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, op == PATH_READ || op == PATH_EXEC ? GUARD_CLASS_READ

@@ -520,6 +520,12 @@ copied_from(const struct risk_state *st, const struct guard_shell_cmd *cmd, cons
 static char *
 input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, bool *unknown)
 {
+	return risk_input_now(st, c, file, unknown);
+}
+
+char *
+risk_input_now(struct risk_state *st, const struct risk_cmd *c, const char *file, bool *unknown)
+{
 	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home), *src = NULL;
 	bool written = false;
 	struct stat sb;
@@ -696,6 +702,42 @@ static void
 unknown_source(struct risk_state *st, const char *verb, const char *what)
 {
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s applies %s guard cannot read", verb, what);
+}
+
+void
+risk_unpack_unknown(struct risk_state *st, const char *verb, const char *dir)
+{
+	int place = risk_guard_place(st, dir);
+
+	if (place)
+		mention_write(st, verb, dir, place);
+	else if (into_project(st, dir))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s unpacks an archive named by a variable: guard cannot read what lands in %s", verb, dir);
+}
+
+static _Thread_local char *named_token; /* where note_named puts what scan_state found */
+static _Thread_local size_t named_size;
+
+static void
+note_named(struct risk_state *st, const char *verb, const char *token, int place)
+{
+	(void)st, (void)verb, (void)place;
+	if (named_token && !named_token[0])
+		snprintf(named_token, named_size, "%s", token);
+}
+
+bool
+risk_text_names_state(struct risk_state *st, const char *text, char *token, size_t size)
+{
+	struct stems own;
+
+	token[0] = '\0';
+	named_token = token;
+	named_size = size;
+	unsigned hits = scan_state(st, stems_for(st, &own), "", text, note_named);
+	named_token = NULL;
+	return hits > 0 && token[0];
 }
 
 /* A patch's target files ("+++ b/x", "rename to x"), each checked as a write. */
@@ -883,7 +925,10 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			if (!f && c->cmd->pipe_pos && !risk_guard_place(st, dir ? dir : "."))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 					  "tar -x unpacks an archive from a pipe into %s: guard cannot list it", dir ? dir : ".");
-			unknown_into(st, c, "tar -x", dir ? dir : ".", f, s);
+			if (f && strpbrk(f, "$`"))
+				risk_unpack_unknown(st, "tar -x", dir ? dir : ".");
+			else
+				unknown_into(st, c, "tar -x", dir ? dir : ".", f, s);
 		}
 	} else if (risk_name_in(extract_verbs, n) || (is_interp(n) && (risk_arg_has(c, "zipfile") || risk_arg_has(c, "tarfile")))) {
 		/* unzip A -d D, 7z x A -oD, jar xf A, python3 -m zipfile -e A D: each readable operand */
@@ -894,6 +939,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		for (size_t i = 0; i < k; i++)
 			if (!(ops[i]->flags & GUARD_WORD_DYNAMIC))
 				unknown_into(st, c, n, dir ? dir : ".", ops[i]->text, s);
+			else if (i == 0 || strcmp(n, "unzip"))
+				risk_unpack_unknown(st, n, dir ? dir : ".");
 		if (stdin_file(c))
 			unknown_into(st, c, n, dir ? dir : ".", stdin_file(c), s);
 	} else if (!strcmp(n, "patch")) {
