@@ -120,9 +120,9 @@ struct agent_wiring {
 };
 
 static const struct agent_wiring wirings[3] = {
-	{ { "PreToolUse", "PostToolUse", "SessionStart" }, 30 },
-	{ { "BeforeTool", "AfterTool", NULL }, 30000 },
-	{ { "PreToolUse", "PostToolUse", NULL }, 30 },
+	{ { "PreToolUse", "PostToolUse", "SessionStart" }, AGENT_HOOK_TIMEOUT_S },
+	{ { "BeforeTool", "AfterTool", NULL }, AGENT_HOOK_TIMEOUT_S * 1000 },
+	{ { "PreToolUse", "PostToolUse", NULL }, AGENT_HOOK_TIMEOUT_S },
 };
 
 /*
