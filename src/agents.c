@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "agents.h"
@@ -50,6 +51,36 @@ agent_json_read(const char *path, cJSON **out)
 	}
 	free(text);
 	return rc;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *
+agent_duplicate_member(const cJSON *obj)
+{
+	size_t n = 0, i = 0;
+	const char **names, *dup = NULL;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	for (const cJSON *c = obj->child; c; c = c->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	/* sorted, so a settings file of many members costs n log n, not n squared */
+	names = guard_xmalloc(n * sizeof(*names));
+	for (const cJSON *c = obj->child; c; c = c->next)
+		names[i++] = c->string ? c->string : "";
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 1; i < n && !dup; i++)
+		if (!strcmp(names[i - 1], names[i]))
+			dup = names[i];
+	free(names);
+	return dup;
 }
 
 bool

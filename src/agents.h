@@ -39,6 +39,12 @@ extern const struct agent_conf agent_confs[3];
  */
 int agent_json_read(const char *path, cJSON **out);
 
+/*
+ * A member named twice in obj (not below it), or NULL: cJSON (guard) sees
+ * the first, Node's JSON.parse (Claude Code, Gemini CLI) the last.
+ */
+const char *agent_duplicate_member(const cJSON *obj);
+
 /* Whether a hook command runs guard's hook ("... guard ... hook ..."). */
 bool agent_is_guard_command(const char *command);
 

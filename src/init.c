@@ -234,6 +234,15 @@ plan_json(struct plans *ps, const struct agent_conf *a, const char *root, const 
 		free(why);
 		goto fail;
 	}
+	/* the agent reads the last of two members, guard would change the first (A12) */
+	const char *dup = agent_duplicate_member(settings), *in = "";
+	if (!dup && (dup = agent_duplicate_member(cJSON_GetObjectItemCaseSensitive(settings, "hooks"))))
+		in = "hooks.";
+	if (dup) {
+		rc = guard_error(GUARD_EUSAGE, "'%s' names %s\"%s\" twice (the agent reads the last, guard the first); "
+				 "left unchanged (keep one, then run guard init again)", path, in, dup);
+		goto fail;
+	}
 	hooks = cJSON_GetObjectItemCaseSensitive(settings, "hooks");
 	if (!hooks && !remove)
 		hooks = cJSON_AddObjectToObject(settings, "hooks");
