@@ -108,9 +108,9 @@ approve_it() {
 	[[ "$output" == *"approval required"* ]]
 }
 
-@test "a file guard cannot read when rating (over 256 MiB) can never be approved, and says so" {
-	truncate -s 300M src/big.py
-	cmd='python3 src/big.py && git push --force origin fix/parser'
+@test "a file guard cannot read when rating (a FIFO) can never be approved, and says so" {
+	mkfifo src/f.py
+	cmd='python3 src/f.py && git push --force origin fix/parser'
 	approve_it "$cmd"
 	hook "$cmd"
 	[ "$dec" = deny ]
@@ -118,8 +118,26 @@ approve_it() {
 	out=$(jq -cn --arg c "$cmd" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
 		guard-approve gate)
 	[ "$(jq -r .decision.effect <<<"$out")" = ask ]
-	[[ "$(jq -r .approval.note <<<"$out")" == *"guard cannot read $PROJ/src/big.py"*"no approval can bind"* ]]
-	jq -e --arg p "$PROJ/src/big.py" '.risk.files | index("unreadable " + $p) != null' <<<"$out"
+	[[ "$(jq -r .approval.note <<<"$out")" == *"guard cannot read $PROJ/src/f.py"*"no approval can bind"* ]]
+	jq -e --arg p "$PROJ/src/f.py" '.risk.files | index("unreadable " + $p) != null' <<<"$out"
+}
+
+@test "a large program run by path (over 4 MiB) is bound by its identity: any write makes another action" {
+	head -c 5M /dev/zero >src/big.bin
+	chmod +x src/big.bin
+	cmd='./src/big.bin && git push --force origin fix/parser'
+	approve_it "$cmd"
+	f=$(ls "$PROJ"/.ai/approvals/*.json)
+	jq -e --arg p "$PROJ/src/big.bin" '[.risk.files[] | select(startswith("stat:") and endswith(" " + $p))] | length == 1' "$f"
+	# untouched: the approval is used
+	hook "$cmd"
+	[ "$dec" = allow ]
+	approve_it "$cmd"
+	# the same bytes written again: a write is a write
+	head -c 5M /dev/zero >src/big.bin
+	hook "$cmd"
+	[ "$dec" = deny ]
+	[[ "$output" == *"approval required"* ]]
 }
 
 @test "a script that is not there yet is bound as absent: creating it makes another action" {

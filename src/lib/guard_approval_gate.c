@@ -170,8 +170,8 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 	}
 	const char *unbound = unbound_file(ev);
 	if (unbound)
-		snprintf(why, sizeof(why), "guard cannot read %.120s, which this action runs: no approval can bind "
-			 "its bytes, so none is used", unbound);
+		snprintf(why, sizeof(why), "guard cannot read %.120s, which this action runs (not a regular file, or "
+			 "unreadable): no approval can bind its bytes, so none is used", unbound);
 	if (req && !unbound && !strcmp(guard_approval_status(req, NULL), "approved")) {
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);

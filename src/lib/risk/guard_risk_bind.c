@@ -6,7 +6,11 @@
  * list) binds what runs, not only the command's text: a script rewritten
  * after its approval makes a new action (A5). A file that is not there is
  * bound as absent; one guard cannot read (permissions, not a regular
- * file, over BIND_MAX) as unreadable, which no approval can match.
+ * file) as unreadable, which no approval can match. A program over
+ * BIND_HASH_MAX (a built binary run by path) is bound by its identity
+ * instead of a hash, so the hook does not read megabytes on every call:
+ * device, inode, size, mtime and ctime, which any write or replacement
+ * changes and no one but root can set back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +22,7 @@
 #include "guard_hash.h"
 #include "guard_risk_int.h"
 
-#define BIND_MAX (256ull << 20) /* bytes of a program hashed (a binary run by path) */
+#define BIND_HASH_MAX (4ull << 20) /* bytes of a program hashed; a larger one is bound by identity */
 
 static void
 add(const struct risk_state *st, const char *what, const char *abs)
@@ -67,16 +71,25 @@ risk_bind_file(const struct risk_state *st, const char *abs)
 		add(st, errno == ENOENT || errno == ENOTDIR ? "absent" : "unreadable", abs);
 		return;
 	}
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || (unsigned long long)sb.st_size > BIND_MAX) {
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
 		add(st, "unreadable", abs);
+		return;
+	}
+	if ((unsigned long long)sb.st_size > BIND_HASH_MAX) {
+		char id[160];
+		close(fd);
+		snprintf(id, sizeof(id), "stat:%llx:%llu:%lld:%lld.%09ld:%lld.%09ld", (unsigned long long)sb.st_dev,
+			 (unsigned long long)sb.st_ino, (long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+			 sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
+		add(st, id, abs);
 		return;
 	}
 	crypto_hash_sha256_init(&h);
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || (total += (unsigned long long)n) > BIND_MAX) {
+		if (n < 0 || (total += (unsigned long long)n) > BIND_HASH_MAX) {
 			close(fd);
 			add(st, "unreadable", abs);
 			return;
