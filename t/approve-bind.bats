@@ -23,6 +23,13 @@ hook() {
 	dec=$(decision_of)
 }
 
+# $1 is asked again: a new request, not the approval.
+asked_again() {
+	hook "$1"
+	[ "$dec" = deny ]
+	[[ "$output" == *"approval required"* ]]
+}
+
 # Ask for $1, approve the request it made, and print nothing.
 approve_it() {
 	hook "$1"
@@ -43,9 +50,7 @@ approve_it() {
 	run guard-approve show "$(basename "$f" .json)" --as alice@example.com
 	[[ "$output" == *"runs      sha256:$h $PROJ/src/s.sh"* ]]
 	printf 'git push --force origin victim; git branch -D precious\n' >src/s.sh
-	hook 'bash src/s.sh'
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again 'bash src/s.sh'
 	# back to the approved bytes: the approval is used, once
 	printf 'git push --force origin fix/parser\n' >src/s.sh
 	hook 'bash src/s.sh'
@@ -59,9 +64,7 @@ approve_it() {
 	printf 'git push --force origin fix/parser\n' >src/s.sh
 	approve_it 'bash src/s.sh'
 	printf 'git push --force origin fix/parser # and more\n' >src/s.sh
-	hook 'bash src/s.sh'
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again 'bash src/s.sh'
 }
 
 @test "a script run by path, a sourced file and a symlink retargeted are bound the same way" {
@@ -77,9 +80,7 @@ approve_it() {
 	ln -s a.sh src/link.sh
 	approve_it '. src/link.sh'
 	ln -sfn b.sh src/link.sh
-	hook '. src/link.sh'
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again '. src/link.sh'
 	ln -sfn a.sh src/link.sh
 	hook '. src/link.sh'
 	[ "$dec" = allow ]
@@ -89,32 +90,24 @@ approve_it() {
 	printf 'print(1)\n' >src/x.py
 	approve_it 'python3 src/x.py && git push --force origin fix/parser'
 	printf 'import shutil; shutil.rmtree("/")\n' >src/x.py
-	hook 'python3 src/x.py && git push --force origin fix/parser'
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again 'python3 src/x.py && git push --force origin fix/parser'
 
 	printf 'all:\n\techo hi\n' >Makefile
 	approve_it 'make && git push --force origin fix/parser'
 	printf 'all:\n\trm -rf ~/work\n' >Makefile
-	hook 'make && git push --force origin fix/parser'
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again 'make && git push --force origin fix/parser'
 
 	printf -- '--- a/src/y\n+++ b/src/y\n@@ -0,0 +1 @@\n+one\n' >src/p.patch
 	approve_it 'git apply src/p.patch && git push --force origin fix/parser'
 	printf -- '--- a/src/y\n+++ b/src/y\n@@ -0,0 +1 @@\n+two\n' >src/p.patch
-	hook 'git apply src/p.patch && git push --force origin fix/parser'
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again 'git apply src/p.patch && git push --force origin fix/parser'
 }
 
 @test "a file guard cannot read when rating (a FIFO) can never be approved, and says so" {
 	mkfifo src/f.py
 	cmd='python3 src/f.py && git push --force origin fix/parser'
 	approve_it "$cmd"
-	hook "$cmd"
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again "$cmd"
 	out=$(jq -cn --arg c "$cmd" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
 		guard-approve gate)
 	[ "$(jq -r .decision.effect <<<"$out")" = ask ]
@@ -135,18 +128,14 @@ approve_it() {
 	approve_it "$cmd"
 	# the same bytes written again: a write is a write
 	head -c 5M /dev/zero >src/big.bin
-	hook "$cmd"
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again "$cmd"
 }
 
 @test "a script that is not there yet is bound as absent: creating it makes another action" {
 	cmd='bash src/later.sh && git push --force origin fix/parser'
 	approve_it "$cmd"
 	printf 'rm -rf ~/work\n' >src/later.sh
-	hook "$cmd"
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
+	asked_again "$cmd"
 }
 
 @test "an approval made before the digest bound files does not match a rated action (old format still read)" {

@@ -19,6 +19,12 @@ gemini() { # gemini COMMAND DIRECTORY-JSON [KEY]
 		  tool_input:({command:$c} + {($k):$d})}' | guard hook gemini
 }
 
+# the last run was denied by guard's rule for its own state
+denied_own() {
+	[ "$status" -eq 2 ]
+	[[ "$output" == *protect-guard* ]]
+}
+
 codex() { # codex COMMAND WORKDIR
 	jq -cn --arg c "$1" --arg w "$2" --arg cwd "$PROJ" \
 		'{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:"shell",
@@ -40,17 +46,14 @@ codex() { # codex COMMAND WORKDIR
 @test "gemini: other spellings reach the same folder: dir_path, src/../.ai, an absolute path, a symlink" {
 	for d in '".ai"' '"src/../.ai"' "\"$PROJ/.ai\""; do
 		run gemini 'rm -f policy.yaml' "$d" dir_path
-		[ "$status" -eq 2 ]
-		[[ "$output" == *protect-guard* ]]
+		denied_own
 	done
 	ln -s ../.ai src/lnk
 	run gemini 'rm -f policy.yaml' '"src/lnk"'
-	[ "$status" -eq 2 ]
-	[[ "$output" == *protect-guard* ]]
+	denied_own
 	# src/lnk/.. is the project root as the kernel walks it (not src)
 	run gemini 'rm -f .ai/policy.yaml' '"src/lnk/.."'
-	[ "$status" -eq 2 ]
-	[[ "$output" == *protect-guard* ]]
+	denied_own
 }
 
 @test "gemini: a directory that is not there, not a folder, or not a string fails closed, naming it" {
@@ -78,11 +81,9 @@ codex() { # codex COMMAND WORKDIR
 
 @test "codex: shell workdir is where the argv runs (relative and absolute)" {
 	run codex 'rm -f policy.yaml' "$PROJ/.ai"
-	[ "$status" -eq 2 ]
-	[[ "$output" == *protect-guard* ]]
+	denied_own
 	run codex 'rm -f policy.yaml' '.ai'
-	[ "$status" -eq 2 ]
-	[[ "$output" == *protect-guard* ]]
+	denied_own
 	run codex 'ls' "$PROJ/src"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
@@ -95,8 +96,7 @@ codex() { # codex COMMAND WORKDIR
 	out=$BATS_TEST_TMPDIR/outside
 	mkdir -p "$out"
 	run codex "rm -f $PROJ/.ai/policy.yaml" "$out"
-	[ "$status" -eq 2 ]
-	[[ "$output" == *protect-guard* ]]
+	denied_own
 	# a relative path there is where it runs: /usr/local/x is outside the project
 	run codex 'rm -rf local/x' /usr
 	[ "$status" -eq 2 ]
@@ -108,5 +108,5 @@ codex() { # codex COMMAND WORKDIR
 @test "claude's Bash input has no folder member: a 'directory' there is just input" {
 	run guard hook claude <<<"$(tool_payload Bash '{"command":"rm -f policy.yaml","directory":".ai"}')"
 	[ "$status" -eq 0 ]
-	[ "$(decision_of)" != deny ] || [[ "$output" != *protect-guard* ]]
+	[ "$(decision_of)" = allow ]
 }
