@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "agents.h"
@@ -52,6 +53,36 @@ agent_json_read(const char *path, cJSON **out)
 	return rc;
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *
+agent_duplicate_member(const cJSON *obj)
+{
+	size_t n = 0, i = 0;
+	const char **names, *dup = NULL;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	for (const cJSON *c = obj->child; c; c = c->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	/* sorted, so a settings file of many members costs n log n, not n squared */
+	names = guard_xmalloc(n * sizeof(*names));
+	for (const cJSON *c = obj->child; c; c = c->next)
+		names[i++] = c->string ? c->string : "";
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 1; i < n && !dup; i++)
+		if (!strcmp(names[i - 1], names[i]))
+			dup = names[i];
+	free(names);
+	return dup;
+}
+
 bool
 agent_is_guard_command(const char *command)
 {
@@ -76,6 +107,64 @@ agent_each_hook(const cJSON *settings, const char *event,
 			if (cJSON_IsObject(h))
 				fn(cJSON_GetObjectItemCaseSensitive(entry, "matcher"), h, arg);
 	}
+}
+
+struct shortest {
+	const struct agent_conf *a;
+	long long s; /* 0: none seen */
+};
+
+static void
+shortest_hook(const cJSON *matcher, const cJSON *hook, void *arg)
+{
+	struct shortest *sh = arg;
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(hook, "timeout");
+	long long t = AGENT_DEFAULT_TIMEOUT_S;
+
+	(void)matcher;
+	if (!agent_is_guard_command(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(hook, "command"))))
+		return;
+	if (cJSON_IsNumber(to) && to->valuedouble > 0 && to->valuedouble < 1e9)
+		t = sh->a->timeout_ms ? (long long)to->valuedouble / 1000 : (long long)to->valuedouble;
+	if (!sh->s || t < sh->s)
+		sh->s = t;
+}
+
+static void
+shortest_toml(const char *command, void *arg)
+{
+	struct shortest *sh = arg;
+
+	(void)command;
+	if (!sh->s || AGENT_HOOK_TIMEOUT_S < sh->s)
+		sh->s = AGENT_HOOK_TIMEOUT_S;
+}
+
+long long
+agent_hook_timeout(const struct agent_conf *a, const char *root, const char *home)
+{
+	const char *files[] = { a->file, a->agent == GUARD_AGENT_CLAUDE ? "settings.local.json"
+					 : a->agent == GUARD_AGENT_CODEX ? AGENT_CODEX_TOML : NULL };
+	const char *bases[] = { root, home };
+	struct shortest sh = { a, 0 };
+
+	for (size_t b = 0; b < 2; b++)
+		for (size_t f = 0; f < 2 && files[f] && bases[b] && *bases[b]; f++) {
+			char *path = guard_xasprintf("%s/%s/%s", bases[b], a->dir, files[f]), *text = NULL;
+			size_t len;
+			cJSON *s = NULL;
+			if (!strcmp(files[f], AGENT_CODEX_TOML)) {
+				if (guard_file_read(path, SETTINGS_MAX, 1, &text, &len) >= 0)
+					agent_toml_commands(text, a->pre_event, shortest_toml, &sh);
+				free(text);
+			} else if (agent_json_read(path, &s) == 0) {
+				agent_each_hook(s, a->pre_event, shortest_hook, &sh);
+			}
+			guard_error_clear();
+			cJSON_Delete(s);
+			free(path);
+		}
+	return sh.s;
 }
 
 char *

@@ -39,12 +39,30 @@ extern const struct agent_conf agent_confs[3];
  */
 int agent_json_read(const char *path, cJSON **out);
 
+/*
+ * A member named twice in obj (not below it), or NULL: cJSON (guard) sees
+ * the first, Node's JSON.parse (Claude Code, Gemini CLI) the last.
+ */
+const char *agent_duplicate_member(const cJSON *obj);
+
 /* Whether a hook command runs guard's hook ("... guard ... hook ..."). */
 bool agent_is_guard_command(const char *command);
 
 /* The hook entries (objects with "command") of hooks.<event>, each with its matcher, to fn. */
 void agent_each_hook(const cJSON *settings, const char *event,
 		     void (*fn)(const cJSON *matcher, const cJSON *hook, void *arg), void *arg);
+
+/* The hook timeout guard init writes (seconds; Gemini's in ms), and every agent's own default. */
+#define AGENT_HOOK_TIMEOUT_S 30
+#define AGENT_DEFAULT_TIMEOUT_S 60
+
+/*
+ * The shortest timeout (seconds) of guard's hooks before a tool runs, in
+ * the agent's settings files in root and home (a Codex config.toml
+ * block: what init writes), a hook without one counting as the agent's
+ * default; 0 when no guard hook is found.
+ */
+long long agent_hook_timeout(const struct agent_conf *a, const char *root, const char *home);
 
 /* The command line for agent's hook: "<command> <agent> || exit 2" (malloc'd). */
 char *agent_hook_command(const char *command, const char *agent);

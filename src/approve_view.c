@@ -368,7 +368,7 @@ approve_state_status(const char *state)
 	return GUARD_EDENY;
 }
 
-/* The whole stored input, each member shown visibly, and the risk reasons. */
+/* The whole stored input, each member shown visibly, the risk reasons and the files bound. */
 static void
 print_input(const cJSON *req)
 {
@@ -388,6 +388,12 @@ print_input(const cJSON *req)
 	first = true;
 	cJSON_ArrayForEach(m, reasons) {
 		print_visible(first ? "reasons   " : "          ", cJSON_IsString(m) ? m->valuestring : "", INT_MAX);
+		first = false;
+	}
+	/* the files the action runs, bound by their hash: a changed file is another action */
+	first = true;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(req, "risk"), "files")) {
+		print_visible(first ? "runs      " : "          ", cJSON_IsString(m) ? m->valuestring : "", INT_MAX);
 		first = false;
 	}
 }

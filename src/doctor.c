@@ -24,6 +24,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
+#include "guard_githook_text.h"
 #include "guard_list.h"
 #include "guard_path.h"
 #include "guard_policy.h"
@@ -405,6 +406,24 @@ gemini_switches(struct doctor *d, const cJSON *s, const char *where)
 			"gemini hooks are not switched on in %s (tools.enableHooks and hooks.enabled)", where);
 }
 
+static void
+settings_checks(struct doctor *d, const struct agent_conf *a, const cJSON *s, const char *where)
+{
+	const char *dup = agent_duplicate_member(s);
+	const cJSON *off = cJSON_GetObjectItemCaseSensitive(s, "disableAllHooks");
+
+	if (dup)
+		problem(d, "keep one of them (the agent reads the last, guard doctor the first)",
+			"%s names \"%s\" twice: what the agent reads is not what guard doctor proves", where, dup);
+	else if ((dup = agent_duplicate_member(cJSON_GetObjectItemCaseSensitive(s, "hooks"))))
+		problem(d, "keep one of them (the agent reads the last, guard doctor the first)",
+			"%s names hooks.\"%s\" twice: what the agent reads is not what guard doctor proves", where, dup);
+	/* Claude Code runs no hook at all, guard's included (A4) */
+	if (a->agent == GUARD_AGENT_CLAUDE && off && !cJSON_IsFalse(off) && !cJSON_IsNull(off))
+		problem(d, "remove disableAllHooks from it",
+			"%s sets disableAllHooks: Claude Code runs no hook, so guard sees no call", where);
+}
+
 /* One settings file of an agent: project (base root) or user (base $HOME). */
 static void
 doctor_file(struct doctor *d, const struct agent_conf *a, const char *base, bool user, const char *dir,
@@ -427,6 +446,7 @@ doctor_file(struct doctor *d, const struct agent_conf *a, const char *base, bool
 		if (rc < 0 && rc != GUARD_ENOTFOUND)
 			problem(d, "correct the file, then run guard doctor again", "%s", guard_error_last());
 		if (s) {
+			settings_checks(d, a, s, where);
 			agent_each_hook(s, a->pre_event, visit_hook, &v);
 			if (a->agent == GUARD_AGENT_GEMINI && seen->hooks > before)
 				gemini_switches(d, s, where);
@@ -475,7 +495,7 @@ doctor_githooks(struct doctor *d)
 {
 	static const char *const names[] = { "reference-transaction", "pre-commit", "pre-push" };
 	struct run r = RUN_INIT;
-	int ours = 0;
+	int ours = 0, broken = 0;
 
 	if (run_shell("git rev-parse --path-format=absolute --git-path hooks", "", d->root, 10, &r) < 0 ||
 	    r.status != 0 || !r.out.len) {
@@ -486,19 +506,23 @@ doctor_githooks(struct doctor *d)
 	r.out.buf[strcspn(r.out.buf, "\n")] = '\0';
 	struct guard_buf have = GUARD_BUF_INIT;
 	for (size_t i = 0; i < 3; i++) {
-		char *path = guard_xasprintf("%s/%s", r.out.buf, names[i]), *text = NULL;
-		size_t len;
-		if (guard_file_read(path, 1 << 16, 1, &text, &len) >= 0 && strstr(text, "\n# guard-git hook:")) {
+		char *path = guard_xasprintf("%s/%s", r.out.buf, names[i]), *why = NULL;
+		/* the marker is not enough: the file must be the script install writes, and runnable (A18) */
+		int v = guard_git_hook_verify(path, names[i], &why);
+		if (v == 1 || v == 0)
 			guard_buf_addf(&have, "%s%s", ours++ ? ", " : "", names[i]);
+		if (v == 0) {
+			broken++;
+			problem(d, "guard-git install (writes guard's hooks afresh)", "guard-git hooks: %s", why);
 		}
-		free(text);
+		free(why);
 		free(path);
 	}
-	if (ours == 3)
+	if (ours == 3 && !broken)
 		printf("guard-git hooks: installed (%s)\n", have.buf);
 	else if (!ours)
 		printf("guard-git hooks: not installed (optional: 'guard-git install' checks commits, pushes and ref updates)\n");
-	else
+	else if (ours < 3)
 		problem(d, "guard-git install", "guard-git hooks: only %s of reference-transaction, pre-commit, pre-push",
 			have.buf);
 	guard_buf_release(&have);

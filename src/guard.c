@@ -19,6 +19,7 @@
 #include "guard_risk.h"
 #include "guard_stage.h"
 
+#include "agents.h"
 #include "init.h"
 #include "mcp.h"
 
@@ -66,6 +67,22 @@ block_on_crash(void)
 static void block_on_crash(void) {}
 #endif
 
+/*
+ * The longest the hook may wait for a person: below the timeout the agent
+ * runs it with (A7), as its settings say, or as guard init writes it when
+ * they name none; 5 s kept for the answer (half of a short timeout).
+ */
+static long long
+hook_wait_cap(const char *project, void *arg)
+{
+	const struct agent_conf *a = &agent_confs[*(const enum guard_agent *)arg];
+	long long t = agent_hook_timeout(a, project, guard_home());
+
+	if (t <= 0)
+		t = AGENT_HOOK_TIMEOUT_S;
+	return t > 10 ? t - 5 : t / 2;
+}
+
 static int
 cmd_hook(int argc, char **argv)
 {
@@ -91,6 +108,7 @@ cmd_hook(int argc, char **argv)
 	/* a wait for a person's decision shows its progress on stderr */
 	struct approve_progress progress = { cli_terminal(STDERR_FILENO), NULL, 0 };
 	guard_hook_on_wait(approve_progress_tick, &progress);
+	guard_hook_wait_cap(hook_wait_cap, &agent);
 	rc = guard_stream_read(stdin, GUARD_HOOK_HARD_MAX, &buf, &len);
 	if (rc < 0)
 		guard_adapter_reply_deny(agent, NULL, guard_error_last(), &reply);

@@ -120,9 +120,9 @@ struct agent_wiring {
 };
 
 static const struct agent_wiring wirings[3] = {
-	{ { "PreToolUse", "PostToolUse", "SessionStart" }, 30 },
-	{ { "BeforeTool", "AfterTool", NULL }, 30000 },
-	{ { "PreToolUse", "PostToolUse", NULL }, 30 },
+	{ { "PreToolUse", "PostToolUse", "SessionStart" }, AGENT_HOOK_TIMEOUT_S },
+	{ { "BeforeTool", "AfterTool", NULL }, AGENT_HOOK_TIMEOUT_S * 1000 },
+	{ { "PreToolUse", "PostToolUse", NULL }, AGENT_HOOK_TIMEOUT_S },
 };
 
 /*
@@ -232,6 +232,15 @@ plan_json(struct plans *ps, const struct agent_conf *a, const char *root, const 
 		char *why = guard_xstrdup(guard_error_last());
 		rc = guard_error(rc, "%s; left unchanged (fix it, then run guard init again)", why);
 		free(why);
+		goto fail;
+	}
+	/* the agent reads the last of two members, guard would change the first (A12) */
+	const char *dup = agent_duplicate_member(settings), *in = "";
+	if (!dup && (dup = agent_duplicate_member(cJSON_GetObjectItemCaseSensitive(settings, "hooks"))))
+		in = "hooks.";
+	if (dup) {
+		rc = guard_error(GUARD_EUSAGE, "'%s' names %s\"%s\" twice (the agent reads the last, guard the first); "
+				 "left unchanged (keep one, then run guard init again)", path, in, dup);
 		goto fail;
 	}
 	hooks = cJSON_GetObjectItemCaseSensitive(settings, "hooks");

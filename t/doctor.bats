@@ -178,3 +178,79 @@ claude_settings() {
 	run guard doctor extra
 	[ "$status" -eq 2 ]
 }
+
+# ---- what Claude Code reads, not only what cJSON reads (attack4 A4, A12, A18) ----
+
+@test "doctor: disableAllHooks in any settings file Claude reads is a problem (project, local, user)" {
+	guard init >/dev/null
+	for f in .claude/settings.local.json "$HOME/.claude/settings.json"; do
+		mkdir -p "$(dirname "$f")"
+		echo '{"disableAllHooks": true}' >"$f"
+		run guard doctor
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"problem: "*"settings"*"json sets disableAllHooks: Claude Code runs no hook, so guard sees no call; fix: remove disableAllHooks from it"* ]]
+		rm "$f"
+	done
+	# in the project file beside guard's hook, any value but false (Node reads "yes" as true)
+	jq '. + {disableAllHooks: "yes"}' .claude/settings.json >s && mv s .claude/settings.json
+	run guard doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *".claude/settings.json sets disableAllHooks"* ]]
+	jq '. + {disableAllHooks: false}' .claude/settings.json >s && mv s .claude/settings.json
+	run guard doctor
+	[ "$status" -eq 0 ]
+	[[ "$output" != *disableAllHooks* ]]
+}
+
+@test "doctor: a member named twice (top level or in hooks) is a problem named as such" {
+	guard init >/dev/null
+	# Claude Code (JSON.parse) keeps the last "hooks": {}, cJSON the first
+	sed -i '$ s/}$/, "hooks": {}}/' .claude/settings.json
+	jq -e '.hooks == {}' .claude/settings.json
+	run guard doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'problem: .claude/settings.json names "hooks" twice: what the agent reads is not what guard doctor proves'* ]]
+	# in "hooks": a second PreToolUse
+	rm .claude/settings.json
+	guard init >/dev/null
+	printf '{"hooks": {"PreToolUse": [], "PreToolUse": []}}\n' >.claude/settings.local.json
+	run guard doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'.claude/settings.local.json names hooks."PreToolUse" twice'* ]]
+	# the same name in two different objects is no duplicate
+	printf '{"a": {"x": 1}, "b": {"x": 2}}\n' >.claude/settings.local.json
+	run guard doctor
+	[ "$status" -eq 0 ]
+}
+
+@test "doctor: guard-git hooks that git skips or that do not run guard-githook are problems" {
+	guard-git install >/dev/null
+	run guard doctor
+	[[ "$output" == *"guard-git hooks: installed (reference-transaction, pre-commit, pre-push)"* ]]
+	chmod -x .git/hooks/pre-commit
+	run guard doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"problem: guard-git hooks: pre-commit is not executable: git skips it; fix: guard-git install"* ]]
+	[[ "$output" != *"guard-git hooks: installed"* ]]
+	guard-git install >/dev/null
+	run guard doctor
+	[[ "$output" == *"guard-git hooks: installed"* ]]
+	# the marker line, with nothing of guard's behind it
+	printf '#!/bin/sh\nexit 0\n# guard-git hook: x\n' >.git/hooks/reference-transaction
+	run guard doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"reference-transaction carries guard's marker but does not run guard-githook"* ]]
+	# guard's script with one line added before the exec
+	guard-git install >/dev/null
+	sed -i '2a exit 0' .git/hooks/pre-push
+	run guard doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"pre-push carries guard's marker but is not the script 'guard-git install' writes"* ]]
+	# guard's script running some other program of that name
+	guard-git install >/dev/null
+	sed -i "s|exec '[^']*'|exec '/tmp/guard-githook'|" .git/hooks/pre-push
+	run guard doctor
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"pre-push runs /tmp/guard-githook, which is not there or not executable"* ]] ||
+		[[ "$output" == *"pre-push carries guard's marker"* ]]
+}

@@ -285,3 +285,17 @@ init_on_tty() {
 	[[ "$output" == *"guard-git is neither beside"* ]]
 	[ "$(jq '.hooks | length' .claude/settings.json)" -eq 0 ]
 }
+
+@test "init leaves a settings file that names a member twice unchanged (the agent reads the last, guard the first)" {
+	mkdir -p .claude
+	printf '{"hooks": {}, "hooks": {"PreToolUse": []}}\n' >.claude/settings.json
+	cp .claude/settings.json before
+	run guard init
+	[ "$status" -ne 0 ]
+	[[ "$output" == *".claude/settings.json' names \"hooks\" twice (the agent reads the last, guard the first); left unchanged"* ]]
+	cmp before .claude/settings.json
+	printf '{"hooks": {"PreToolUse": [], "PreToolUse": []}}\n' >.claude/settings.json
+	run guard init
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"names hooks.\"PreToolUse\" twice"* ]]
+}

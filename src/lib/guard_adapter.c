@@ -1,7 +1,12 @@
+#include <stdlib.h>
+#include <sys/stat.h>
+
 #include "guard_adapter.h"
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_event.h"
+#include "guard_json.h"
+#include "guard_path.h"
 
 static const char *const agent_names[] = { "claude", "gemini", "codex" };
 
@@ -116,6 +121,57 @@ normalise_input(cJSON *input)
 	return 0;
 }
 
+/*
+ * The folder a shell tool runs its command in when the tool takes one:
+ * Gemini's run_shell_command `directory` (or `dir_path`), Codex's shell
+ * `workdir` (A14). Relative to the project root of the payload's cwd,
+ * resolved physically (symlinks as the kernel follows them); it must be
+ * a folder that exists. The event keeps the payload cwd's project and
+ * takes this folder as its cwd, so the command is rated where it runs.
+ * 0 with nothing to do when the input names no such folder.
+ */
+static int
+shell_folder(enum guard_agent agent, const char *tool, const cJSON *input, const char *cwd, cJSON *ev)
+{
+	static const char *const keys[2][3] = { { "directory", "dir_path", NULL }, { "workdir", NULL, NULL } };
+	const char *const *names = agent == GUARD_AGENT_GEMINI ? keys[0] : agent == GUARD_AGENT_CODEX ? keys[1] : NULL;
+	const cJSON *v = NULL;
+	const char *key = NULL;
+	char *root = NULL, *joined, *real;
+	struct stat sb;
+
+	if (!names || strcmp(canonical_tool(tool), "Bash"))
+		return 0;
+	for (size_t i = 0; names[i]; i++) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(input, names[i]);
+		if (!m || cJSON_IsNull(m))
+			continue;
+		if (!cJSON_IsString(m))
+			return guard_error(GUARD_EUSAGE, "tool_input.%s is not a string: the folder the command runs in "
+					   "is unknown", names[i]);
+		if (v && strcmp(v->valuestring, m->valuestring))
+			return guard_error(GUARD_EUSAGE, "tool_input.%s and tool_input.%s name different folders", key,
+					   names[i]);
+		v = m, key = names[i];
+	}
+	if (!v || !*v->valuestring)
+		return 0;
+	guard_event_project_root(cwd, &root);
+	joined = v->valuestring[0] == '/' ? guard_xstrdup(v->valuestring)
+		 : guard_xasprintf("%s/%s", root ? root : cwd, v->valuestring);
+	real = realpath(joined, NULL);
+	if (!real || stat(real, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		int rc = guard_error(GUARD_EUSAGE, "tool_input.%s '%s' is not a folder that exists (%s): the command "
+				     "cannot be rated where it would run", key, v->valuestring, joined);
+		free(real), free(joined), free(root);
+		return rc;
+	}
+	cJSON_AddStringToObject(ev, "project", root ? root : cwd);
+	guard_json_set(ev, "cwd", cJSON_CreateString(real));
+	free(real), free(joined), free(root);
+	return 0;
+}
+
 static void
 copy_string(cJSON *ev, const char *to, const cJSON *payload, const char *from)
 {
@@ -174,6 +230,10 @@ guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
 			return rc;
 		}
 		cJSON_AddItemToObject(ev, "input", copy);
+		if (cJSON_IsString(tool) && (rc = shell_folder(agent, tool->valuestring, copy, cwd->valuestring, ev)) < 0) {
+			cJSON_Delete(ev);
+			return rc;
+		}
 	}
 	copy_string(ev, "tool_use_id", payload, "tool_use_id");
 	copy_string(ev, "permission_mode", payload, "permission_mode");

@@ -191,6 +191,21 @@ guard_approval_digest(const cJSON *ev, char out[65])
 	cJSON_AddItemToObject(action, "input", in);
 	cJSON_AddStringToObject(action, "cwd", gap_str(ev, "cwd"));
 	cJSON_AddStringToObject(action, "project", gap_str(ev, "project"));
+	/*
+	 * What the rating found, not only its level: the reasons, and the
+	 * files the command runs with their bytes' hashes (a script rewritten
+	 * after its approval is another action). An event rated by no one
+	 * keeps the digest of {tool, input, cwd, project}.
+	 */
+	const cJSON *risk = cJSON_GetObjectItemCaseSensitive(ev, "risk");
+	if (cJSON_IsObject(risk)) {
+		cJSON *bound = cJSON_AddObjectToObject(action, "risk");
+		static const char *const keys[] = { "reasons", "files" };
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(risk, keys[i]);
+			cJSON_AddItemToObject(bound, keys[i], cJSON_IsArray(v) ? cJSON_Duplicate(v, 1) : cJSON_CreateArray());
+		}
+	}
 	text = guard_json_canonical(action);
 	guard_sha256_hex(text, strlen(text), out);
 	free(text);
@@ -305,6 +320,9 @@ new_request(const struct guard_approval_config *c, const cJSON *ev, const char *
 	if (*gap_str(risk, "class"))
 		cJSON_AddStringToObject(r, "class", gap_str(risk, "class"));
 	cJSON_AddItemToObject(r, "reasons", reasons);
+	/* the files whose bytes the action digest binds, for the person to see */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(risk, "files")))
+		cJSON_AddItemToObject(r, "files", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(risk, "files"), 1));
 	cJSON_AddItemToObject(req, "input", input);
 	if (*gap_str(decision, "rule"))
 		cJSON_AddStringToObject(req, "rule", gap_str(decision, "rule"));

@@ -105,7 +105,11 @@ int guard_approval_each(struct guard_approval_store *s,
 
 /* ---- requests and their state ---- */
 
-/* sha256 hex of the canonical {tool, input, cwd, project} of an event. */
+/*
+ * sha256 hex of the canonical {tool, input, cwd, project} of an event,
+ * with {risk: {reasons, files}} when the event is rated: what the rating
+ * found and the hashes of the files the command runs (risk "files").
+ */
 int guard_approval_digest(const cJSON *ev, char out[65]);
 
 /*

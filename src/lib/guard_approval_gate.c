@@ -104,6 +104,22 @@ used_already(const char *root, const cJSON *req, char why[GUARD_APPROVAL_WHY_MAX
 	return rc;
 }
 
+/*
+ * A file the command runs that guard could not read when rating (risk
+ * "files": "unreadable PATH"): its bytes are unknown, so no approval can
+ * bind them and none is used. The path, or NULL.
+ */
+static const char *
+unbound_file(const cJSON *ev)
+{
+	const cJSON *f;
+
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "files"))
+		if (cJSON_IsString(f) && !strncmp(f->valuestring, "unreadable ", 11))
+			return f->valuestring + 11;
+	return NULL;
+}
+
 static bool
 wants_approval(const cJSON *ev, const char *phase)
 {
@@ -152,7 +168,11 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 		free(said_no);
 		goto out;
 	}
-	if (req && !strcmp(guard_approval_status(req, NULL), "approved")) {
+	const char *unbound = unbound_file(ev);
+	if (unbound)
+		snprintf(why, sizeof(why), "guard cannot read %.120s, which this action runs (not a regular file, or "
+			 "unreadable): no approval can bind its bytes, so none is used", unbound);
+	if (req && !unbound && !strcmp(guard_approval_status(req, NULL), "approved")) {
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);
 		if (guard_approval_valid(p, &c, req, level, why)) {

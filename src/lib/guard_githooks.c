@@ -12,9 +12,10 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
+#include "guard_githook_text.h"
 #include "guard_gitrules.h"
 
-#define MARK "# guard-git hook:"
+#define MARK GUARD_GIT_HOOK_MARK
 #define CHAINED ".guard-chained"
 
 const char *const guard_git_hook_names[] = { "reference-transaction", "pre-commit", "pre-push", NULL };
@@ -62,24 +63,6 @@ guard_git_hook_is_ours(const char *path)
 	return rc;
 }
 
-static char *
-script(const char *program, const char *name)
-{
-	struct guard_buf b = GUARD_BUF_INIT;
-
-	guard_buf_addf(&b, "#!/bin/sh\n" MARK " %s, written by 'guard-git install'; 'guard-git install --uninstall'\n"
-		       "# puts back the hook that was here (kept as %s" CHAINED ", run after guard's checks pass).\n",
-		       name, name);
-	/* committed and aborted are only told: no process for them unless a chained hook wants them */
-	if (!strcmp(name, "reference-transaction"))
-		guard_buf_addstr(&b, "[ \"$1\" = prepared ] || [ -x \"$0" CHAINED "\" ] || exit 0\n");
-	guard_buf_addstr(&b, "exec '");
-	for (const char *p = program; *p; p++)
-		guard_buf_addstr(&b, *p == '\'' ? "'\\''" : (char[]){ *p, 0 });
-	guard_buf_addf(&b, "' hook --chain \"$0\" %s \"$@\"\n", name);
-	return guard_buf_detach(&b);
-}
-
 static bool
 exists(const char *path)
 {
@@ -96,12 +79,13 @@ guard_git_hooks_install(const char *dir, const char *program, struct guard_list 
 		return rc;
 	for (const char *const *n = guard_git_hook_names; *n; n++) {
 		char *path = guard_xasprintf("%s/%s", dir, *n), *chained = guard_xasprintf("%s" CHAINED, path);
-		char *text = script(program, *n), *old = NULL;
+		char *text = guard_git_hook_script(program, *n), *old = NULL;
 		size_t len = 0;
 		int ours = guard_git_hook_is_ours(path);
 
+		/* current only when git runs it: a copy that lost its x bit is written again (A18) */
 		if (ours == 1 && guard_file_read(path, 1 << 16, 0, &old, &len) == 0 && len == strlen(text) &&
-		    !memcmp(old, text, len)) {
+		    !memcmp(old, text, len) && access(path, X_OK) == 0) {
 			guard_list_take(done, guard_xasprintf("current %s", *n));
 		} else if (ours == 0 && exists(chained)) {
 			rc = guard_error(GUARD_ECONFLICT, "'%s' is not guard's and '%s' already holds a chained hook: "
@@ -131,7 +115,7 @@ guard_git_hooks_check(const char *dir, const char *program, struct guard_list *d
 	int stale = 0;
 
 	for (const char *const *n = guard_git_hook_names; *n; n++) {
-		char *path = guard_xasprintf("%s/%s", dir, *n), *text = script(program, *n), *old = NULL;
+		char *path = guard_xasprintf("%s/%s", dir, *n), *text = guard_git_hook_script(program, *n), *old = NULL;
 		size_t len = 0;
 		int ours = guard_git_hook_is_ours(path);
 		const char *state = ours == 2 ? "missing" : ours == 0 ? "not guard's" : "outdated";

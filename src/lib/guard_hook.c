@@ -14,6 +14,8 @@
 static guard_approval_tick wait_tick;
 static void *wait_arg;
 static bool stateless;
+static long long (*wait_cap)(const char *project, void *arg);
+static void *wait_cap_arg;
 static double waited_ms; /* this call's wait for a person: not guard's own time */
 
 double
@@ -41,6 +43,13 @@ guard_hook_on_wait(guard_approval_tick tick, void *arg)
 }
 
 void
+guard_hook_wait_cap(long long (*fn)(const char *project, void *arg), void *arg)
+{
+	wait_cap = fn;
+	wait_cap_arg = arg;
+}
+
+void
 guard_hook_stateless(bool on)
 {
 	stateless = on;
@@ -64,7 +73,7 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, 
 	struct guard_approval_config c;
 	const char *id = guard_event_str(ev, "approval.id");
 	const char *effect = guard_event_str(ev, "decision.effect");
-	char *reason;
+	char *reason, cut[160] = "";
 	int rc;
 
 	if (!id || !effect || !strcmp(effect, "allow"))
@@ -74,13 +83,22 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, 
 		return 0;
 	if ((rc = guard_approval_config(p, &c)) < 0)
 		return rc;
-	if (wait && !strcmp(effect, "ask") && c.hook_wait > 0) {
+	long long wait_s = c.hook_wait;
+	if (wait && !strcmp(effect, "ask") && wait_s > 0 && wait_cap) {
+		long long cap = wait_cap(guard_event_str(ev, "project"), wait_cap_arg);
+		if (wait_s > cap) {
+			wait_s = cap > 0 ? cap : 0;
+			snprintf(cut, sizeof(cut), " (approval.hook_wait %llds was cut to %llds, below the hook's own timeout)",
+				 c.hook_wait, wait_s);
+		}
+	}
+	if (wait && !strcmp(effect, "ask") && wait_s > 0) {
 		struct guard_approval_store st;
 		cJSON *req = NULL;
 		if ((rc = guard_approval_store_open(&st, guard_event_str(ev, "project"), false)) < 0)
 			return rc;
 		double t0 = guard_hook_clock_ms();
-		rc = guard_approval_wait(&st, id, c.hook_wait, c.poll_ms, wait_tick, wait_arg, &req);
+		rc = guard_approval_wait(&st, id, wait_s, c.poll_ms, wait_tick, wait_arg, &req);
 		waited_ms += guard_hook_clock_ms() - t0;
 		guard_approval_store_close(&st);
 		cJSON_Delete(req);
@@ -89,8 +107,8 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, 
 	}
 	if (!strcmp(effect, "ask"))
 		reason = guard_xasprintf("approval required: %s. Request %s waits for a person, who approves it with: "
-					 "guard-approve approve %.8s (then retry the same call once)",
-					 guard_event_str(ev, "decision.reason"), id, id);
+					 "guard-approve approve %.8s (then retry the same call once)%s",
+					 guard_event_str(ev, "decision.reason"), id, id, cut);
 	else
 		reason = guard_xasprintf("%s. Request %s is recorded for a person to review in the morning briefing",
 					 guard_event_str(ev, "decision.reason"), id);

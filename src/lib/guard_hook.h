@@ -53,6 +53,15 @@ void guard_hook_stages(struct guard_stages *s, const struct guard_policy_sources
  */
 void guard_hook_on_wait(guard_approval_tick tick, void *arg);
 
+/*
+ * The longest the hook may wait for a person, in seconds, for the project
+ * (fn gives it: below the agent's own hook timeout, which a hook that
+ * outlives does not block). approval.hook_wait above it is cut to it, so
+ * the ask is answered (deny, naming the request) in time. Without fn the
+ * wait is approval.hook_wait as set.
+ */
+void guard_hook_wait_cap(long long (*fn)(const char *project, void *arg), void *arg);
+
 /* Write no state (approval requests): for fuzzing and dry runs. */
 void guard_hook_stateless(bool on);
 

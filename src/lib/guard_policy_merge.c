@@ -289,7 +289,7 @@ static const struct tighten {
 	{ "limits.max_event_bytes", TK_LOWER, TU_SIZE, NULL, "8MiB" },
 	{ "approval.timeout", TK_LOWER, TU_DUR, NULL, "5m" },
 	{ "approval.poll_interval", TK_ANY, TU_NUM, NULL, NULL },
-	{ "approval.hook_wait", TK_ANY, TU_NUM, NULL, NULL },
+	{ "approval.hook_wait", TK_LOWER, TU_DUR, NULL, "0s" }, /* a longer wait outlives the hook (A7) */
 	{ "approval.min.*", TK_HIGHER, TU_NUM, NULL, "1" },
 	{ "approval.require_signature", TK_TRUE, TU_NUM, NULL, NULL },
 	{ "approval.single_use", TK_TRUE, TU_NUM, NULL, NULL },

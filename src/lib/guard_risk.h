@@ -23,6 +23,8 @@ struct guard_risk {
 	struct guard_list reads;   /* paths only read (display form) */
 	struct guard_list hosts;   /* network hosts reached */
 	struct guard_list creates; /* targets that did not exist: files made new (display form) */
+	struct guard_list files;   /* "sha256:HEX PATH", "absent PATH" or "unreadable PATH": files
+				      the rating read or the command runs (an approval binds them) */
 	bool unparsed;             /* part of the input could not be analysed */
 };
 
@@ -45,7 +47,7 @@ int guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct
 
 /*
  * The risk as the event's "risk" object: {level, class, reasons,
- * targets} plus reads, hosts and unparsed when not empty.
+ * targets} plus reads, hosts, creates, files and unparsed when not empty.
  */
 cJSON *guard_risk_to_json(const struct guard_risk *r);
 

@@ -73,6 +73,43 @@ TEST(digest_needs_the_whole_action)
 	cJSON_Delete(ev);
 }
 
+/* An event rated with these reasons and files (JSON arrays). */
+static cJSON *
+rated(const char *reasons, const char *files)
+{
+	cJSON *ev = event("Bash", "bash s.sh", "/p", "/p"), *risk = cJSON_AddObjectToObject(ev, "risk");
+
+	cJSON_AddStringToObject(risk, "level", "high");
+	cJSON_AddItemToObject(risk, "reasons", cJSON_Parse(reasons));
+	if (files)
+		cJSON_AddItemToObject(risk, "files", cJSON_Parse(files));
+	return ev;
+}
+
+TEST(digest_binds_the_reasons_and_the_files_run)
+{
+	char a[65], b[65], plain[65];
+
+	digest_of(event("Bash", "bash s.sh", "/p", "/p"), plain);
+	digest_of(rated("[\"x\"]", "[\"sha256:aa /p/s.sh\"]"), a);
+	CHECK(strcmp(a, plain) != 0);
+	digest_of(rated("[\"x\"]", "[\"sha256:aa /p/s.sh\"]"), b);
+	CHECK(strcmp(a, b) == 0);
+	digest_of(rated("[\"x\"]", "[\"sha256:bb /p/s.sh\"]"), b);
+	CHECK(strcmp(a, b) != 0);
+	digest_of(rated("[\"x\", \"y\"]", "[\"sha256:aa /p/s.sh\"]"), b);
+	CHECK(strcmp(a, b) != 0);
+	/* the level alone is not bound: it is checked against the approved one */
+	cJSON *ev = rated("[\"x\"]", "[\"sha256:aa /p/s.sh\"]");
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(ev, "risk"), "level", cJSON_CreateString("low"));
+	digest_of(ev, b);
+	CHECK(strcmp(a, b) == 0);
+	/* no files: the same as an empty list */
+	digest_of(rated("[\"x\"]", NULL), a);
+	digest_of(rated("[\"x\"]", "[]"), b);
+	CHECK(strcmp(a, b) == 0);
+}
+
 static cJSON *
 request(void)
 {
@@ -380,6 +417,7 @@ main(void)
 	RUN(digest_binds_tool_input_cwd_and_project);
 	RUN(digest_ignores_key_order_and_bash_description_only);
 	RUN(digest_needs_the_whole_action);
+	RUN(digest_binds_the_reasons_and_the_files_run);
 	RUN(signature_covers_verdict_request_and_action);
 	RUN(sealed_key_round_trips_and_refuses_a_wrong_passphrase);
 	RUN(signature_covers_expiry_and_the_state_left);

@@ -25,6 +25,7 @@ guard_risk_release(struct guard_risk *r)
 	guard_list_clear(&r->reads);
 	guard_list_clear(&r->hosts);
 	guard_list_clear(&r->creates);
+	guard_list_clear(&r->files);
 	guard_risk_init(r);
 }
 
@@ -316,6 +317,7 @@ state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard
 	st->cwds[0] = guard_xstrdup(ctx->cwd && *ctx->cwd ? ctx->cwd : (ctx->project ? ctx->project : "/"));
 	st->ncwds = 1;
 	st->scanner = &st->scanner_own;
+	st->files = &out->files;
 }
 
 static void
@@ -354,6 +356,7 @@ risk_explain_result(struct risk_state *st)
 	explain_list(st, "reads", &r->reads);
 	explain_list(st, "hosts", &r->hosts);
 	explain_list(st, "creates (did not exist)", &r->creates);
+	explain_list(st, "files (an approval binds their bytes)", &r->files);
 }
 
 int
@@ -410,6 +413,8 @@ guard_risk_to_json(const struct guard_risk *r)
 		cJSON_AddItemToObject(o, "hosts", list_json(&r->hosts));
 	if (r->creates.len)
 		cJSON_AddItemToObject(o, "creates", list_json(&r->creates));
+	if (r->files.len)
+		cJSON_AddItemToObject(o, "files", list_json(&r->files));
 	if (r->unparsed)
 		cJSON_AddBoolToObject(o, "unparsed", true);
 	return o;

@@ -59,6 +59,9 @@ read_here(const struct risk_state *st, const char *dir, const char *name, size_t
 	if (risk_memo_read(abs, FILE_PROGRAM_MAX, &data, len) < 0) {
 		guard_error_clear();
 		data = NULL;
+		risk_bind_failed(st, abs);
+	} else {
+		risk_bind_bytes(st, abs, data, *len);
 	}
 	free(abs);
 	free(base);

@@ -36,6 +36,7 @@ struct risk_state {
 	const char *loader_set;      /* LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH exported earlier on the line (static text) */
 	struct guard_scanner **scanner; /* guard-scan's rules for text written by the line (made on first use) */
 	struct guard_scanner *scanner_own; /* the outermost state's: scanner points here */
+	struct guard_list *files;    /* the outermost result's files (guard_risk_bind.c); quiet copies share it */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -305,6 +306,15 @@ int risk_memo_stat(const char *path, struct stat *sb);
 int risk_memo_lstat(const char *path, struct stat *sb);
 int risk_memo_access(const char *path, int mode);
 int risk_memo_read(const char *path, size_t max, char **data, size_t *len);
+
+/*
+ * The files the rating depends on, into the result's "files" (an
+ * approval's digest binds them): bytes the analyzer read, a read that
+ * failed (absent or unreadable), or a file run by path, hashed here.
+ */
+void risk_bind_bytes(const struct risk_state *st, const char *abs, const char *data, size_t len);
+void risk_bind_failed(const struct risk_state *st, const char *abs);
+void risk_bind_file(const struct risk_state *st, const char *abs);
 void *risk_memo_opendir(const char *path);
 struct dirent *risk_memo_readdir(void *dir);
 void risk_memo_closedir(void *dir);

@@ -4,6 +4,9 @@
  * reverse shells.
  */
 #include <ctype.h>
+#include <strings.h>
+
+#include <cJSON.h>
 
 #include "guard_glob.h"
 #include "guard_risk_int.h"
@@ -71,15 +74,88 @@ risk_host_metadata(const char *host)
 	       !strcmp(host, "metadata") || !strcmp(host, "fd00:ec2::254") || !strcmp(host, "100.100.100.200");
 }
 
+/* The port of a URL: written, or the scheme's (80 for http and a bare host, 443 for https). */
+static long
+port_of(const char *url)
+{
+	const char *p = strstr(url, "://"), *end;
+	bool tls = p && p - url == 5 && !strncasecmp(url, "https", 5);
+
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	const char *at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', (size_t)(end - p));
+		p = close ? close + 1 : end;
+	} else {
+		p = memchr(p, ':', (size_t)(end - p)) ? memchr(p, ':', (size_t)(end - p)) : end;
+	}
+	if (p < end && *p == ':' && isdigit((unsigned char)p[1]))
+		return strtol(p + 1, NULL, 10);
+	return tls ? 443 : 80;
+}
+
+/*
+ * A server guard mcp governs over HTTP (--upstream URL in the project's
+ * .mcp.json): a call to the same host and port goes around the proxy to
+ * the server itself (A11). Loopback names are one host. The server's
+ * name, or NULL.
+ */
+static char *
+governed_upstream(const struct risk_state *st, const char *host, long port)
+{
+	char *path, *data = NULL, *hit = NULL;
+	size_t len = 0;
+	cJSON *doc, *srv;
+
+	if (!st->ctx->project || st->remote)
+		return NULL;
+	path = guard_xasprintf("%s/.mcp.json", st->ctx->project);
+	if (risk_memo_read(path, 1u << 20, &data, &len) < 0 || !(doc = cJSON_ParseWithLength(data, len))) {
+		free(data);
+		free(path);
+		return NULL;
+	}
+	cJSON_ArrayForEach(srv, cJSON_GetObjectItemCaseSensitive(doc, "mcpServers")) {
+		const cJSON *a, *args = cJSON_GetObjectItemCaseSensitive(srv, "args");
+		cJSON_ArrayForEach(a, args) {
+			const char *t = cJSON_GetStringValue(a), *u = NULL;
+			char uhost[256];
+			if (t && !strncmp(t, "--upstream=", 11))
+				u = t + 11;
+			else if (t && !strcmp(t, "--upstream") && a->next)
+				u = cJSON_GetStringValue(a->next);
+			if (!u || hit)
+				continue;
+			host_of(u, uhost, sizeof(uhost));
+			if (port_of(u) == port &&
+			    (!strcmp(uhost, host) || (risk_host_local(uhost) && risk_host_local(host))))
+				hit = guard_xstrdup(srv->string ? srv->string : "?");
+		}
+	}
+	cJSON_Delete(doc);
+	free(data);
+	free(path);
+	return hit;
+}
+
 void
 risk_host(struct risk_state *st, const char *verb, const char *url)
 {
-	char host[256];
+	char host[256], *server;
 
 	host_of(url, host, sizeof(host));
 	if (!*host)
 		return;
 	guard_list_add_unique(&st->out->hosts, host);
+	if ((server = governed_upstream(st, host, port_of(url)))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s reaches the MCP server '%s' guard governs (its --upstream in .mcp.json) around guard mcp: %s",
+			  verb, server, url);
+		free(server);
+	}
 	if (risk_host_metadata(host))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reaches the cloud metadata service: %s", verb, host);
 	else if (risk_host_local(host) || host_allowed(st, host))

@@ -973,6 +973,8 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 
 	if (first)
 		record(st, display, abs, op);
+	if (op == PATH_EXEC && !strpbrk(abs, "*?["))
+		risk_bind_file(st, abs); /* what runs, for an approval (A5) */
 	path_written = path;
 	rate_place(st, verb, abs, display, op);
 	if (!st->remote)

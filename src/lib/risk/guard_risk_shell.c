@@ -285,14 +285,20 @@ risk_script_text(struct risk_state *st, const char *what, const char *file, bool
 {
 	char *data = NULL;
 	size_t len = 0;
+	bool got = false;
 
 	if (!strcmp(file, "/dev/null"))
 		return;
 	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
 	if (risk_memo_read(abs, SCRIPT_MAX, &data, &len) == 0) {
+		got = true;
+		risk_bind_bytes(st, abs, data, len);
 		risk_explain(st, "    %s reads the script %s", what, file);
 		risk_nested(st, what, data, len);
-	} else if (must) {
+	} else {
+		risk_bind_failed(st, abs);
+	}
+	if (!got && must) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s runs the text of %s, which guard cannot read now (missing, unreadable or over %u KiB)", what,
 			  file, SCRIPT_MAX >> 10);

@@ -757,6 +757,10 @@ patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb,
 		return;
 	}
 	int rc = guard_file_read(src, 8u << 20, 0, &data, &len);
+	if (rc == 0)
+		risk_bind_bytes(st, src, data, len); /* what it writes, for an approval */
+	else
+		risk_bind_failed(st, src);
 	free(src);
 	if (rc < 0) {
 		bool missing = guard_error_code() == GUARD_ENOTFOUND;

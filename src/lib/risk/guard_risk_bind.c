@@ -1,0 +1,104 @@
+/*
+ * The files a rating depends on: a script a shell or an interpreter runs,
+ * a Makefile, package.json, a patch or an archive the analyzer read. Each
+ * is kept in the result's "files" list with the SHA-256 of its bytes as
+ * read at rating time, so an approval (whose action digest takes the
+ * list) binds what runs, not only the command's text: a script rewritten
+ * after its approval makes a new action (A5). A file that is not there is
+ * bound as absent; one guard cannot read (permissions, not a regular
+ * file) as unreadable, which no approval can match. A program over
+ * BIND_HASH_MAX (a built binary run by path) is bound by its identity
+ * instead of a hash, so the hook does not read megabytes on every call:
+ * device, inode, size, mtime and ctime, which any write or replacement
+ * changes and no one but root can set back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "guard_hash.h"
+#include "guard_risk_int.h"
+
+#define BIND_HASH_MAX (4ull << 20) /* bytes of a program hashed; a larger one is bound by identity */
+
+static void
+add(const struct risk_state *st, const char *what, const char *abs)
+{
+	char *entry;
+
+	if (!st->files || st->remote)
+		return;
+	entry = guard_xasprintf("%s %s", what, abs);
+	guard_list_add_unique(st->files, entry);
+	free(entry);
+}
+
+void
+risk_bind_bytes(const struct risk_state *st, const char *abs, const char *data, size_t len)
+{
+	char hex[GUARD_SHA256_HEX], what[GUARD_SHA256_HEX + 8];
+
+	guard_sha256_hex(data, len, hex);
+	snprintf(what, sizeof(what), "sha256:%s", hex);
+	add(st, what, abs);
+}
+
+/* abs could not be read by the analyzer (absent, or over its bound): hashed here when it is there. */
+void
+risk_bind_failed(const struct risk_state *st, const char *abs)
+{
+	risk_bind_file(st, abs);
+}
+
+void
+risk_bind_file(const struct risk_state *st, const char *abs)
+{
+	crypto_hash_sha256_state h;
+	unsigned char md[crypto_hash_sha256_BYTES], buf[65536];
+	char hex[GUARD_SHA256_HEX], what[GUARD_SHA256_HEX + 8];
+	unsigned long long total = 0;
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	if (!st->files || st->remote)
+		return;
+	/* O_NONBLOCK: a FIFO named as a script must not hang the hook */
+	if ((fd = open(abs, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+		add(st, errno == ENOENT || errno == ENOTDIR ? "absent" : "unreadable", abs);
+		return;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		add(st, "unreadable", abs);
+		return;
+	}
+	if ((unsigned long long)sb.st_size > BIND_HASH_MAX) {
+		char id[160];
+		close(fd);
+		snprintf(id, sizeof(id), "stat:%llx:%llu:%lld:%lld.%09ld:%lld.%09ld", (unsigned long long)sb.st_dev,
+			 (unsigned long long)sb.st_ino, (long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+			 sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
+		add(st, id, abs);
+		return;
+	}
+	crypto_hash_sha256_init(&h);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += (unsigned long long)n) > BIND_HASH_MAX) {
+			close(fd);
+			add(st, "unreadable", abs);
+			return;
+		}
+		crypto_hash_sha256_update(&h, buf, (unsigned long long)n);
+	}
+	close(fd);
+	crypto_hash_sha256_final(&h, md);
+	guard_hex(hex, md, sizeof(md));
+	snprintf(what, sizeof(what), "sha256:%s", hex);
+	add(st, what, abs);
+}

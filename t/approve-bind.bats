@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# An approval binds what runs (attack4 A5): the files a command runs (a
+# script given to a shell or an interpreter, one run by path, a sourced
+# file, a Makefile, a patch) enter the action digest by their bytes'
+# hash, and so do the rating's reasons. A file rewritten after its
+# approval makes another action: asked again.
+
+load helper
+
+setup() {
+	setup_guard
+	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
+	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
+	mkdir -p "$HOME/.config/guard"
+	printf 'principals:\n  alice@example.com: {roles: [admin]}\n' >"$GUARD_USER_POLICY"
+	chmod 600 "$GUARD_USER_POLICY"
+}
+
+# The hook's answer for a Bash command: $output, and its decision in $dec.
+hook() {
+	run guard hook claude <<<"$(bash_payload "$1")"
+	[ "$status" -eq 0 ]
+	dec=$(decision_of)
+}
+
+# $1 is asked again: a new request, not the approval.
+asked_again() {
+	hook "$1"
+	[ "$dec" = deny ]
+	[[ "$output" == *"approval required"* ]]
+}
+
+# Ask for $1, approve the request it made, and print nothing.
+approve_it() {
+	hook "$1"
+	[ "$dec" = deny ]
+	local id
+	id=$(guard-approve list --json --as alice@example.com | jq -r '[.[] | select(.status == "pending")] | last | .id')
+	[ -n "$id" ] && [ "$id" != null ]
+	guard-approve approve "$id" --as alice@example.com >/dev/null
+}
+
+@test "a script rewritten after its approval is asked again; the approved bytes are allowed once" {
+	printf 'git push --force origin fix/parser\n' >src/s.sh
+	approve_it 'bash src/s.sh'
+	f=$(ls "$PROJ"/.ai/approvals/*.json)
+	# the request shows the file it binds, by its hash
+	h=$(sha256sum src/s.sh | cut -d' ' -f1)
+	jq -e --arg e "sha256:$h $PROJ/src/s.sh" '.risk.files | index($e) != null' "$f"
+	run guard-approve show "$(basename "$f" .json)" --as alice@example.com
+	[[ "$output" == *"runs      sha256:$h $PROJ/src/s.sh"* ]]
+	printf 'git push --force origin victim; git branch -D precious\n' >src/s.sh
+	asked_again 'bash src/s.sh'
+	# back to the approved bytes: the approval is used, once
+	printf 'git push --force origin fix/parser\n' >src/s.sh
+	hook 'bash src/s.sh'
+	[ "$dec" = allow ]
+	[[ "$output" == *guard.approved* ]]
+	hook 'bash src/s.sh'
+	[ "$dec" = deny ]
+}
+
+@test "a change that keeps every reason (a comment) still makes another action" {
+	printf 'git push --force origin fix/parser\n' >src/s.sh
+	approve_it 'bash src/s.sh'
+	printf 'git push --force origin fix/parser # and more\n' >src/s.sh
+	asked_again 'bash src/s.sh'
+}
+
+@test "a script run by path, a sourced file and a symlink retargeted are bound the same way" {
+	printf '#!/bin/sh\ngit push --force origin fix/parser\n' >src/run.sh
+	chmod +x src/run.sh
+	approve_it './src/run.sh'
+	printf '#!/bin/sh\ngit push --force origin fix/parser\nrm -rf ~/x\n' >src/run.sh
+	hook './src/run.sh'
+	[ "$dec" = deny ]
+
+	printf 'git push --force origin fix/parser\n' >src/a.sh
+	printf 'git push --force origin fix/parser\necho other\n' >src/b.sh
+	ln -s a.sh src/link.sh
+	approve_it '. src/link.sh'
+	ln -sfn b.sh src/link.sh
+	asked_again '. src/link.sh'
+	ln -sfn a.sh src/link.sh
+	hook '. src/link.sh'
+	[ "$dec" = allow ]
+}
+
+@test "an interpreter's script, a Makefile and a patch the analyzer does not run are bound too" {
+	printf 'print(1)\n' >src/x.py
+	approve_it 'python3 src/x.py && git push --force origin fix/parser'
+	printf 'import shutil; shutil.rmtree("/")\n' >src/x.py
+	asked_again 'python3 src/x.py && git push --force origin fix/parser'
+
+	printf 'all:\n\techo hi\n' >Makefile
+	approve_it 'make && git push --force origin fix/parser'
+	printf 'all:\n\trm -rf ~/work\n' >Makefile
+	asked_again 'make && git push --force origin fix/parser'
+
+	printf -- '--- a/src/y\n+++ b/src/y\n@@ -0,0 +1 @@\n+one\n' >src/p.patch
+	approve_it 'git apply src/p.patch && git push --force origin fix/parser'
+	printf -- '--- a/src/y\n+++ b/src/y\n@@ -0,0 +1 @@\n+two\n' >src/p.patch
+	asked_again 'git apply src/p.patch && git push --force origin fix/parser'
+}
+
+@test "a file guard cannot read when rating (a FIFO) can never be approved, and says so" {
+	mkfifo src/f.py
+	cmd='python3 src/f.py && git push --force origin fix/parser'
+	approve_it "$cmd"
+	asked_again "$cmd"
+	out=$(jq -cn --arg c "$cmd" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
+		guard-approve gate)
+	[ "$(jq -r .decision.effect <<<"$out")" = ask ]
+	[[ "$(jq -r .approval.note <<<"$out")" == *"guard cannot read $PROJ/src/f.py"*"no approval can bind"* ]]
+	jq -e --arg p "$PROJ/src/f.py" '.risk.files | index("unreadable " + $p) != null' <<<"$out"
+}
+
+@test "a large program run by path (over 4 MiB) is bound by its identity: any write makes another action" {
+	head -c 5M /dev/zero >src/big.bin
+	chmod +x src/big.bin
+	cmd='./src/big.bin && git push --force origin fix/parser'
+	approve_it "$cmd"
+	f=$(ls "$PROJ"/.ai/approvals/*.json)
+	jq -e --arg p "$PROJ/src/big.bin" '[.risk.files[] | select(startswith("stat:") and endswith(" " + $p))] | length == 1' "$f"
+	# untouched: the approval is used
+	hook "$cmd"
+	[ "$dec" = allow ]
+	approve_it "$cmd"
+	# the same bytes written again: a write is a write
+	head -c 5M /dev/zero >src/big.bin
+	asked_again "$cmd"
+}
+
+@test "a script that is not there yet is bound as absent: creating it makes another action" {
+	cmd='bash src/later.sh && git push --force origin fix/parser'
+	approve_it "$cmd"
+	printf 'rm -rf ~/work\n' >src/later.sh
+	asked_again "$cmd"
+}
+
+@test "an approval made before the digest bound files does not match a rated action (old format still read)" {
+	printf 'git push --force origin fix/parser\n' >src/s.sh
+	hook 'bash src/s.sh'
+	[ "$dec" = deny ]
+	f=$(ls "$PROJ"/.ai/approvals/*.json)
+	id=$(basename "$f" .json)
+	# a request file as an older guard wrote it: no risk.files
+	jq 'del(.risk.files)' "$f" >"$f.new" && mv "$f.new" "$f"
+	run guard-approve show "$id" --as alice@example.com
+	[ "$status" -eq 0 ]
+	run guard-approve list --as alice@example.com
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"${id:0:8}"* ]]
+}
