@@ -472,7 +472,8 @@ doctor_agent(struct doctor *d, const struct agent_conf *a)
 static void
 doctor_githooks(struct doctor *d)
 {
-	static const char *const names[] = { "reference-transaction", "pre-commit", "pre-push" };
+	static const char *const names[] = { "reference-transaction", "pre-commit", "pre-push", "post-checkout" };
+	const size_t n = sizeof(names) / sizeof(names[0]);
 	struct run r = RUN_INIT;
 	int ours = 0;
 
@@ -484,7 +485,7 @@ doctor_githooks(struct doctor *d)
 	}
 	r.out.buf[strcspn(r.out.buf, "\n")] = '\0';
 	struct guard_buf have = GUARD_BUF_INIT;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char *path = guard_xasprintf("%s/%s", r.out.buf, names[i]), *text = NULL;
 		size_t len;
 		if (guard_file_read(path, 1 << 16, 1, &text, &len) >= 0 && strstr(text, "\n# guard-git hook:")) {
@@ -493,12 +494,13 @@ doctor_githooks(struct doctor *d)
 		free(text);
 		free(path);
 	}
-	if (ours == 3)
+	if ((size_t)ours == n)
 		printf("guard-git hooks: installed (%s)\n", have.buf);
 	else if (!ours)
 		printf("guard-git hooks: not installed (optional: 'guard-git install' checks commits, pushes and ref updates)\n");
 	else
-		problem(d, "guard-git install", "guard-git hooks: only %s of reference-transaction, pre-commit, pre-push",
+		problem(d, "guard-git install", "guard-git hooks: only %s of reference-transaction, pre-commit, pre-push, "
+			"post-checkout",
 			have.buf);
 	guard_buf_release(&have);
 	run_release(&r);
