@@ -232,3 +232,25 @@ unmoved() {
 	echo "$output"
 	[[ $output == *state.git* ]]
 }
+
+@test "attacker: git stash of the person's uncommitted policy is refused; other stashes pass" {
+	printf 'version: 1\n# tighter, not committed yet\n' >.ai/policy.yaml
+	CLAUDECODE=1 refused state.git git stash -q
+	grep -qx '# tighter, not committed yet' .ai/policy.yaml
+	run git stash list
+	[ -z "$output" ]
+	git checkout -q -- .ai/policy.yaml
+	echo wip >>src/main.c
+	CLAUDECODE=1 git stash -q
+	CLAUDECODE=1 git stash pop -q
+	grep -qx wip src/main.c
+}
+
+@test "attacker: HEAD pointed at a branch by symbolic-ref goes to a person (the next reset or stash brings its files)" {
+	run guard-risk --command "git symbolic-ref HEAD refs/heads/evil"
+	[ "$(jq -r .level <<<"$output")" = high ]
+	run guard-risk --command "git symbolic-ref -m x HEAD refs/heads/evil"
+	[ "$(jq -r .level <<<"$output")" = high ]
+	run guard-risk --command "git symbolic-ref --short HEAD"
+	[ "$(jq -r .level <<<"$output")" = low ]
+}

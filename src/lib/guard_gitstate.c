@@ -164,13 +164,14 @@ tree_of(git_repository *repo, const char *hex, git_tree **out)
 }
 
 /*
- * The guard files that differ between commits old_hex and new_hex and
- * that the base's tip does not hold as new_hex does, put back where
+ * The guard files that differ between commits old_hex and new_hex and,
+ * when base_ok, that the base's tip does not hold as new_hex does, put back where
  * this command wrote them when restore; the text for a message ("" when
  * none differ; caller frees).
  */
 static int
-differ(const struct guard_git_state *s, const char *old_hex, const char *new_hex, bool restore, char **out)
+differ(const struct guard_git_state *s, const char *old_hex, const char *new_hex, bool restore, bool base_ok,
+       char **out)
 {
 	git_repository *repo = guard_git_repository(s->git);
 	git_tree *a = NULL, *b = NULL, *base = NULL;
@@ -183,7 +184,7 @@ differ(const struct guard_git_state *s, const char *old_hex, const char *new_hex
 	*out = NULL;
 	if ((rc = tree_of(repo, old_hex, &a)) < 0 || (rc = tree_of(repo, new_hex, &b)) < 0 || !a || !b)
 		goto out; /* a branch made or deleted: nothing of the worktree's is replaced */
-	if (s->base) {
+	if (s->base && base_ok) {
 		git_object *o = NULL;
 		char *spec = guard_xasprintf("refs/heads/%s^{tree}", s->base);
 		if (git_revparse_single(&o, repo, spec) == 0)
@@ -238,6 +239,37 @@ add(cJSON *violations, const char *rule, const char *ref, char *message)
 	free(message);
 }
 
+/*
+ * git stash saves the worktree as a commit (its tree) over HEAD (its first
+ * parent), stores it, then puts HEAD's files back: guard files that differ
+ * between the two are a change of the worktree's taken away (the person's
+ * uncommitted policy). Refused before git writes anything.
+ */
+static int
+stash_check(const struct guard_git_state *s, const char *new_hex, cJSON *violations)
+{
+	git_repository *repo = guard_git_repository(s->git);
+	git_commit *c = NULL;
+	git_oid id;
+	char parent[41], *what = NULL;
+	int rc = 0;
+
+	if (git_oid_fromstr(&id, new_hex) < 0 || git_oid_is_zero(&id) || git_commit_lookup(&c, repo, &id) < 0 ||
+	    git_commit_parentcount(c) < 1) {
+		git_commit_free(c);
+		return 0; /* a stash dropped, or not a stash's shape: nothing comes back into the worktree */
+	}
+	git_oid_tostr(parent, sizeof(parent), git_commit_parent_id(c, 0));
+	git_commit_free(c);
+	if ((rc = differ(s, new_hex, parent, false, false, &what)) == 0 && *what)
+		add(violations, "state.git", "refs/stash",
+		    guard_xasprintf("git stash would take the worktree's own version of guard files out of it and put "
+				    "HEAD's back: %s. While an agent acts (%s), a person stashes changes to guard's files",
+				    what, s->who));
+	free(what);
+	return rc;
+}
+
 int
 guard_git_state_check(const struct guard_git_state *s, const char *input, size_t len, cJSON *violations)
 {
@@ -257,6 +289,11 @@ guard_git_state_check(const struct guard_git_state *s, const char *input, size_t
 		char old_hex[41], new_hex[41], ref[1024], *line = guard_xstrndup(p, (size_t)(eol - p)), *what = NULL;
 
 		p = eol + 1;
+		if (sscanf(line, "%40s %40s %1023s", old_hex, new_hex, ref) == 3 && !strcmp(ref, "refs/stash")) {
+			free(line);
+			rc = stash_check(s, new_hex, violations);
+			continue;
+		}
 		if (sscanf(line, "%40s %40s %1023s", old_hex, new_hex, ref) != 3 || !strcmp(old_hex, new_hex) ||
 		    (strcmp(ref, "HEAD") && (!branch || strcmp(ref, branch)))) {
 			free(line);
@@ -270,7 +307,7 @@ guard_git_state_check(const struct guard_git_state *s, const char *input, size_t
 			continue; /* HEAD and its branch: one move */
 		guard_list_add(&seen, old_hex);
 		guard_list_add(&seen, new_hex);
-		if ((rc = differ(s, old_hex, new_hex, true, &what)) == 0 && *what)
+		if ((rc = differ(s, old_hex, new_hex, true, true, &what)) == 0 && *what)
 			add(violations, "state.git", ref,
 			    guard_xasprintf("'%s' would move from %.12s to %.12s, whose guard files differ: %s. While "
 					    "an agent acts (%s), git brings none of guard's files into the worktree "
@@ -319,7 +356,7 @@ guard_git_state_switch(const struct guard_git_state *s, const char *prev_hex, co
 
 	if (guard_git_is_bare(s->git) || !strcmp(prev_hex, new_hex))
 		return 0;
-	if ((rc = differ(s, prev_hex, new_hex, false, &what)) == 0 && *what)
+	if ((rc = differ(s, prev_hex, new_hex, false, true, &what)) == 0 && *what)
 		add(violations, "state.git", "HEAD",
 		    guard_xasprintf("the checkout of %.12s brings guard files other than %.12s's: %s. While an agent "
 				    "acts (%s), git brings none of guard's files into the worktree: %s; a person "
