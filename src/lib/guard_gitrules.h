@@ -115,6 +115,9 @@ int guard_git_running_sessions(const char *root, cJSON **out);
 int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions,
 			const char *base, const char *input, size_t len, cJSON *violations);
 
+/* Append {rule, ref, message} to violations; takes message. */
+void guard_git_ref_violation(cJSON *violations, const char *rule, const char *ref, char *message);
+
 /*
  * Protected branches (and the base) that are symbolic refs (git
  * symbolic-ref refs/heads/main refs/heads/mine: main then shows mine's

@@ -228,17 +228,6 @@ out:
 	return rc;
 }
 
-static void
-add(cJSON *violations, const char *rule, const char *ref, char *message)
-{
-	cJSON *v = cJSON_CreateObject();
-	cJSON_AddStringToObject(v, "rule", rule);
-	cJSON_AddStringToObject(v, "ref", ref);
-	cJSON_AddStringToObject(v, "message", message);
-	cJSON_AddItemToArray(violations, v);
-	free(message);
-}
-
 /*
  * git stash saves the worktree as a commit (its tree) over HEAD (its first
  * parent), stores it, then puts HEAD's files back: guard files that differ
@@ -262,7 +251,7 @@ stash_check(const struct guard_git_state *s, const char *new_hex, cJSON *violati
 	git_oid_tostr(parent, sizeof(parent), git_commit_parent_id(c, 0));
 	git_commit_free(c);
 	if ((rc = differ(s, new_hex, parent, false, false, &what)) == 0 && *what)
-		add(violations, "state.git", "refs/stash",
+		guard_git_ref_violation(violations, "state.git", "refs/stash",
 		    guard_xasprintf("git stash would take the worktree's own version of guard files out of it and put "
 				    "HEAD's back: %s. While an agent acts (%s), a person stashes changes to guard's files",
 				    what, s->who));
@@ -308,7 +297,7 @@ guard_git_state_check(const struct guard_git_state *s, const char *input, size_t
 		guard_list_add(&seen, old_hex);
 		guard_list_add(&seen, new_hex);
 		if ((rc = differ(s, old_hex, new_hex, true, true, &what)) == 0 && *what)
-			add(violations, "state.git", ref,
+			guard_git_ref_violation(violations, "state.git", ref,
 			    guard_xasprintf("'%s' would move from %.12s to %.12s, whose guard files differ: %s. While "
 					    "an agent acts (%s), git brings none of guard's files into the worktree "
 					    "(cherry-pick, merge, reset, rebase, am of another version); a person "
@@ -357,7 +346,7 @@ guard_git_state_switch(const struct guard_git_state *s, const char *prev_hex, co
 	if (guard_git_is_bare(s->git) || !strcmp(prev_hex, new_hex))
 		return 0;
 	if ((rc = differ(s, prev_hex, new_hex, false, true, &what)) == 0 && *what)
-		add(violations, "state.git", "HEAD",
+		guard_git_ref_violation(violations, "state.git", "HEAD",
 		    guard_xasprintf("the checkout of %.12s brings guard files other than %.12s's: %s. While an agent "
 				    "acts (%s), git brings none of guard's files into the worktree: %s; a person "
 				    "switches to it", new_hex, prev_hex, what, s->who,
