@@ -168,14 +168,23 @@ unmoved() {
 	unmoved "$here"
 }
 
-@test "attacker: a commit of the worktree's own policy change is refused, and the person's edit kept" {
+@test "user: an agent's commit of what the worktree already holds passes (a person's policy edit, guard's logs)" {
 	printf 'version: 1\n# edited by the person\n' >.ai/policy.yaml
-	wait_for "the clock past the edit" past_change .ai/policy.yaml
-	CLAUDECODE=1 refused state.git git commit -qam 'policy'
-	[[ $output == *".ai/policy.yaml (left as it is)"* ]]
+	mkdir -p .ai/audit && echo '{}' >.ai/audit/x.jsonl
+	wait_for "the clock past the edits" past_change .ai/policy.yaml
+	wait_for "the clock past the edits" past_change .ai/audit/x.jsonl
+	CLAUDECODE=1 git add -A
+	CLAUDECODE=1 git commit -qm 'policy, as the person left it'
 	grep -qx '# edited by the person' .ai/policy.yaml
-	git commit -qam 'policy, by the person'
-	[ "$(git log -1 --format=%s)" = 'policy, by the person' ]
+	[ "$(git show HEAD:.ai/policy.yaml | tail -1)" = '# edited by the person' ]
+	# a removal made before, committed
+	git rm -q --cached .ai/audit/x.jsonl && rm .ai/audit/x.jsonl
+	wait_for "the clock past the removal" past_change .ai/audit
+	CLAUDECODE=1 git commit -qm 'log out'
+	# what the worktree does not hold is still refused: the policy staged from elsewhere
+	git update-index --cacheinfo "100644,$(git rev-parse "$LOOSE:.ai/policy.yaml"),.ai/policy.yaml"
+	CLAUDECODE=1 refused state.git git commit -qm 'staged from history'
+	grep -qx '# edited by the person' .ai/policy.yaml
 }
 
 @test "user: a person's merge, reset, cherry-pick and checkout of another policy still work" {

@@ -145,6 +145,35 @@ out:
 	return done;
 }
 
+/*
+ * Whether the worktree held path as the new commit has it before this git
+ * started: a commit of what is there (a person's edit, an audit log that
+ * grew), which brings nothing into the worktree. A file gone counts as
+ * held when its folder has not changed since (git removing it would).
+ */
+static bool
+held(git_repository *repo, const char *root, const char *path, const git_oid *new_id, const struct timespec *started)
+{
+	char *abs = guard_xasprintf("%s/%s", root, path);
+	struct stat st;
+	git_oid now;
+	bool rc = false;
+
+	if (!started) {
+		/* not known: counted */
+	} else if (git_oid_is_zero(new_id)) {
+		if (lstat(abs, &st) < 0 && errno == ENOENT) {
+			*strrchr(abs, '/') = 0;
+			rc = lstat(abs, &st) == 0 && S_ISDIR(st.st_mode) && !since(&st, started);
+		}
+	} else {
+		rc = lstat(abs, &st) == 0 && S_ISREG(st.st_mode) && !since(&st, started) &&
+		     git_repository_hashfile(&now, repo, abs, GIT_OBJECT_BLOB, path) == 0 && git_oid_equal(&now, new_id);
+	}
+	free(abs);
+	return rc;
+}
+
 static int
 tree_of(git_repository *repo, const char *hex, git_tree **out)
 {
@@ -164,8 +193,9 @@ tree_of(git_repository *repo, const char *hex, git_tree **out)
 }
 
 /*
- * The guard files that differ between commits old_hex and new_hex and,
- * when base_ok, that the base's tip does not hold as new_hex does, put back where
+ * The guard files that differ between commits old_hex and new_hex, that
+ * the worktree did not hold as new_hex has them before this git started
+ * and, when base_ok, that the base's tip does not hold so, put back where
  * this command wrote them when restore; the text for a message ("" when
  * none differ; caller frees).
  */
@@ -178,7 +208,7 @@ differ(const struct guard_git_state *s, const char *old_hex, const char *new_hex
 	struct guard_list paths = GUARD_LIST_INIT;
 	struct guard_buf text = GUARD_BUF_INIT;
 	struct timespec started;
-	bool known = restore && git_started(&started);
+	bool known = git_started(&started);
 	int rc;
 
 	*out = NULL;
@@ -210,6 +240,8 @@ differ(const struct guard_git_state *s, const char *old_hex, const char *new_hex
 		entry(base, path, &base_id, &base_mode);
 		/* the base's own version (a person's, on a protected branch) comes in as any of its changes */
 		if (base && new_mode == base_mode && git_oid_equal(&new_id, &base_id))
+			continue;
+		if (held(repo, s->root, path, &new_id, known ? &started : NULL))
 			continue;
 		guard_buf_addf(&text, "%s%s", text.len ? ", " : "", path);
 		if (restore)
