@@ -177,12 +177,15 @@ unmoved() {
 	CLAUDECODE=1 git commit -qm 'policy, as the person left it'
 	grep -qx '# edited by the person' .ai/policy.yaml
 	[ "$(git show HEAD:.ai/policy.yaml | tail -1)" = '# edited by the person' ]
-	# a removal made before, committed
-	git rm -q --cached .ai/audit/x.jsonl && rm .ai/audit/x.jsonl
-	wait_for "the clock past the removal" past_change .ai/audit
-	CLAUDECODE=1 git commit -qm 'log out'
+	# a removal made before, committed; guard's logs grow under git and are not counted at all
+	git rm -q --cached .ai/policy.yaml && rm .ai/policy.yaml
+	wait_for "the clock past the removal" past_change .ai
+	CLAUDECODE=1 git commit -qm 'policy out'
+	echo '{"more":1}' >>.ai/audit/x.jsonl
+	CLAUDECODE=1 git commit -qam 'the log, just grown'
+	printf 'version: 1\n# edited by the person\n' >.ai/policy.yaml
 	# what the worktree does not hold is still refused: the policy staged from elsewhere
-	git update-index --cacheinfo "100644,$(git rev-parse "$LOOSE:.ai/policy.yaml"),.ai/policy.yaml"
+	git update-index --add --cacheinfo "100644,$(git rev-parse "$LOOSE:.ai/policy.yaml"),.ai/policy.yaml"
 	CLAUDECODE=1 refused state.git git commit -qm 'staged from history'
 	grep -qx '# edited by the person' .ai/policy.yaml
 }

@@ -30,6 +30,13 @@
 static bool
 protected(const struct guard_git_state *s, const char *path)
 {
+	/*
+	 * guard's logs and session reports are what guard writes, not what it
+	 * reads to decide: they grow under git's feet (a hook's own refusal is
+	 * logged there), and a rewound log is for guard-audit verify to find.
+	 */
+	if (!strncmp(path, ".ai/audit/", 10) || !strncmp(path, ".ai/sessions/", 13))
+		return false;
 	for (size_t i = s->nglobs; i-- > 0;) {
 		const char *g = s->globs[i], *pat = g[0] == '!' ? g + 1 : g;
 		if (!strncmp(pat, "~/", 2) || pat[0] == '/')
