@@ -493,7 +493,8 @@ doctor_agent(struct doctor *d, const struct agent_conf *a)
 static void
 doctor_githooks(struct doctor *d)
 {
-	static const char *const names[] = { "reference-transaction", "pre-commit", "pre-push" };
+	static const char *const names[] = { "reference-transaction", "pre-commit", "pre-push", "post-checkout" };
+	const size_t n = sizeof(names) / sizeof(names[0]);
 	struct run r = RUN_INIT;
 	int ours = 0, broken = 0;
 
@@ -505,7 +506,7 @@ doctor_githooks(struct doctor *d)
 	}
 	r.out.buf[strcspn(r.out.buf, "\n")] = '\0';
 	struct guard_buf have = GUARD_BUF_INIT;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char *path = guard_xasprintf("%s/%s", r.out.buf, names[i]), *why = NULL;
 		/* the marker is not enough: the file must be the script install writes, and runnable (A18) */
 		int v = guard_git_hook_verify(path, names[i], &why);
@@ -518,12 +519,13 @@ doctor_githooks(struct doctor *d)
 		free(why);
 		free(path);
 	}
-	if (ours == 3 && !broken)
+	if ((size_t)ours == n && !broken)
 		printf("guard-git hooks: installed (%s)\n", have.buf);
 	else if (!ours)
 		printf("guard-git hooks: not installed (optional: 'guard-git install' checks commits, pushes and ref updates)\n");
-	else if (ours < 3)
-		problem(d, "guard-git install", "guard-git hooks: only %s of reference-transaction, pre-commit, pre-push",
+	else if ((size_t)ours < n)
+		problem(d, "guard-git install", "guard-git hooks: only %s of reference-transaction, pre-commit, pre-push, "
+			"post-checkout",
 			have.buf);
 	guard_buf_release(&have);
 	run_release(&r);

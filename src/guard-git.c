@@ -1,6 +1,6 @@
 /*
  * guard-git: branch, merge and PR rules at the git layer, through libgit2.
- * The hooks git runs (reference-transaction, pre-commit, pre-push) exec
+ * The hooks git runs (reference-transaction, pre-commit, pre-push, post-checkout) exec
  * "guard-git hook"; CI runs "guard-git check".
  */
 #include <errno.h>
@@ -301,11 +301,52 @@ judge_commit(struct project *p, const cJSON *sessions, const char *marker)
 	return rc;
 }
 
+/*
+ * guard's own files that git would bring into the worktree while an agent
+ * acts (trust.md 5): a ref transaction that moves HEAD to other versions
+ * of them (refused, what git wrote put back), or a branch switch to them
+ * (undone). args: the transaction's lines, or post-checkout's arguments.
+ */
+static int
+judge_state(struct project *p, const char *hook, const cJSON *sessions, const char *agent, const char *input,
+	    size_t len, int argc, char **argv)
+{
+	struct guard_git *g = NULL;
+	struct guard_git_state s = { 0 };
+	cJSON *violations = cJSON_CreateArray();
+	const struct guard_risk_config *cfg;
+	char *base = NULL, *who = NULL;
+	int rc;
+
+	if ((rc = project_policy(p)) < 0 || (rc = open_repo(p, &g)) < 0)
+		goto out;
+	if (guard_git_base_branch(g, p->rules.base, &base) < 0)
+		guard_error_clear(); /* no base yet: every difference counts */
+	cfg = guard_policy_risk(p->policy);
+	who = sessions ? guard_xasprintf("unattended session %s", guard_json_str(cJSON_GetArrayItem(sessions, 0), "id", "?"))
+		       : guard_xasprintf("%s is set", agent);
+	s = (struct guard_git_state){ g, guard_git_root(g), cfg->protected_paths, cfg->nprotected_paths, base, who };
+	if (!strcmp(hook, "post-checkout"))
+		rc = argc >= 3 && !strcmp(argv[2], "1") ? guard_git_state_switch(&s, argv[0], argv[1], violations) : 0;
+	else
+		rc = guard_git_state_check(&s, input, len, violations);
+	if (rc == 0 && cJSON_GetArraySize(violations)) {
+		report_violations(p, hook, sessions, sessions ? NULL : agent, violations);
+		rc = GUARD_EDENY;
+	}
+out:
+	cJSON_Delete(violations);
+	free(base);
+	free(who);
+	guard_git_close(g);
+	return rc;
+}
+
 static int
 cmd_hook(int argc, char **argv)
 {
 	struct project p = PROJECT_INIT;
-	const char *chain = NULL, *name, *marker = NULL;
+	const char *chain = NULL, *name, *marker = NULL, *agent = NULL;
 	cJSON *sessions = NULL;
 	char *input = NULL, *updates = NULL;
 	size_t len = 0, ulen = 0;
@@ -321,34 +362,48 @@ cmd_hook(int argc, char **argv)
 	if (i + 1 < argc && !strcmp(argv[i], "--chain"))
 		chain = argv[i + 1], i += 2;
 	if (i >= argc)
-		return guard_error(GUARD_EUSAGE, "hook: which hook? (reference-transaction, pre-commit, pre-push)");
+		return guard_error(GUARD_EUSAGE, "hook: which hook? (reference-transaction, pre-commit, pre-push, "
+				   "post-checkout)");
 	name = argv[i++];
-	enforce = !strcmp(name, "pre-commit") || !strcmp(name, "pre-push") ||
+	enforce = !strcmp(name, "pre-commit") || !strcmp(name, "pre-push") || !strcmp(name, "post-checkout") ||
 		  (!strcmp(name, "reference-transaction") && i < argc && !strcmp(argv[i], "prepared"));
-	if (strcmp(name, "pre-commit") && strcmp(name, "pre-push") && strcmp(name, "reference-transaction"))
+	if (strcmp(name, "pre-commit") && strcmp(name, "pre-push") && strcmp(name, "reference-transaction") &&
+	    strcmp(name, "post-checkout"))
 		return guard_error(GUARD_EUSAGE, "hook: unknown hook '%s'", name);
-	if (strcmp(name, "pre-commit") && (rc = guard_stream_read(stdin, HOOK_INPUT_MAX, &input, &len)) < 0)
+	if (strcmp(name, "pre-commit") && strcmp(name, "post-checkout") &&
+	    (rc = guard_stream_read(stdin, HOOK_INPUT_MAX, &input, &len)) < 0)
 		return rc;
 	/*
 	 * A running unattended session's rules, or, without one, the agent's
-	 * rule when git runs for an agent; otherwise git goes on.
+	 * rule when git runs for an agent; otherwise git goes on. guard's own
+	 * files are kept from git's history moves whenever an agent acts.
 	 */
 	if (enforce && (rc = project_root(&p)) == 0 && p.root && (rc = guard_git_running_sessions(p.root, &sessions)) == 0) {
 		if (!cJSON_GetArraySize(sessions)) {
 			cJSON_Delete(sessions);
 			sessions = NULL;
-			if ((marker = guard_git_agent_marker()) && (rc = project_policy(&p)) == 0 && p.rules.allow_agent_commit)
-				marker = NULL;
+			if ((agent = guard_git_agent_marker()) && (rc = project_policy(&p)) == 0 && !p.rules.allow_agent_commit)
+				marker = agent;
 		}
-		if (rc < 0 || (!sessions && !marker)) {
+		if (rc < 0 || (!sessions && !agent)) {
 			/* nothing to enforce */
+		} else if (!strcmp(name, "post-checkout")) {
+			rc = judge_state(&p, name, sessions, agent, NULL, 0, argc - i, argv + i);
+		} else if (!sessions && !marker) {
+			/* an agent allowed to commit (branch.allow_agent_commit): only guard's files are kept */
+			if (!strcmp(name, "reference-transaction"))
+				rc = judge_state(&p, name, sessions, agent, input, len, 0, NULL);
 		} else if (!strcmp(name, "pre-commit")) {
 			rc = judge_commit(&p, sessions, marker);
 		} else if (!strcmp(name, "pre-push")) {
 			updates = push_as_updates(input ? input : "", len, &ulen);
 			rc = judge(&p, name, sessions, marker, updates, ulen);
 		} else {
+			int st;
 			rc = judge(&p, name, sessions, marker, input, len);
+			/* what git wrote is put back even when the update is refused for another reason */
+			if ((st = judge_state(&p, name, sessions, agent, input, len, 0, NULL)) < 0 && (rc == 0 || rc == GUARD_EDENY))
+				rc = st;
 		}
 	}
 	cJSON_Delete(sessions);
@@ -817,11 +872,12 @@ cmd_cleanup(int argc, char **argv)
 
 static const struct cli_command commands[] = {
 	{ "install", cmd_install, CLI_HUMAN, "[--uninstall | --check]",
-	  "write the git hooks (reference-transaction, pre-commit, pre-push), chained to those already there; "
+	  "write the git hooks (reference-transaction, pre-commit, pre-push, post-checkout), chained to those already there; "
 	  "--check: exit 0 when they are installed and current, 1 when not" },
 	{ "uninstall", cmd_uninstall, CLI_HUMAN, "", "remove guard's git hooks, putting back the ones they chained to" },
 	{ "hook", cmd_hook, 0, "[--chain HOOK] NAME [ARGS...] < git's input",
-	  "what the installed hooks run: enforce the branch rules while an unattended session runs" },
+	  "what the installed hooks run: enforce the branch rules while an unattended session runs, and keep "
+	  "guard's files from git's history moves while an agent acts" },
 	{ "base", cmd_base, 0, "", "print the base branch (policy, origin/HEAD, init.defaultBranch, main, master)" },
 	{ "check", cmd_check, 0, "[--base REF] [--head REF] [--branch NAME] [--pr-body FILE|-] [--labels A,B] "
 	  "[--json | --format text|json|github]",

@@ -76,13 +76,14 @@ cmd_hook(int argc, char **argv)
 	if (i >= argc)
 		return full(argc, argv); /* guard-git words the usage error */
 	name = argv[i++];
-	if (strcmp(name, "pre-commit") && strcmp(name, "pre-push") && strcmp(name, "reference-transaction"))
+	if (strcmp(name, "pre-commit") && strcmp(name, "pre-push") && strcmp(name, "reference-transaction") &&
+	    strcmp(name, "post-checkout"))
 		return full(argc, argv);
 	/* committed and aborted are only told: never enforced, as in guard-git */
 	if ((strcmp(name, "reference-transaction") || (i < argc && !strcmp(argv[i], "prepared"))) && in_scope())
 		return full(argc, argv);
 	guard_error_clear();
-	if (strcmp(name, "pre-commit") && (rc = guard_stream_read(stdin, HOOK_INPUT_MAX, &input, &len)) < 0)
+	if (strcmp(name, "pre-commit") && strcmp(name, "post-checkout") && (rc = guard_stream_read(stdin, HOOK_INPUT_MAX, &input, &len)) < 0)
 		return rc;
 	rc = chain ? hook_run_chained(chain, input, len, argc - i, argv + i) : 0;
 	free(input);

@@ -157,11 +157,11 @@ claude_settings() {
 	guard-git install >/dev/null
 	run guard doctor
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"guard-git hooks: installed (reference-transaction, pre-commit, pre-push)"* ]]
+	[[ "$output" == *"guard-git hooks: installed (reference-transaction, pre-commit, pre-push, post-checkout)"* ]]
 	rm .git/hooks/pre-push
 	run guard doctor
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"guard-git hooks: only reference-transaction, pre-commit of"*"fix: guard-git install"* ]]
+	[[ "$output" == *"guard-git hooks: only reference-transaction, pre-commit, post-checkout of"*"fix: guard-git install"* ]]
 	# a look-alike without guard-git's mark is not counted
 	printf '#!/bin/sh\n# guard-git\nexit 0\n' >.git/hooks/pre-push
 	run guard doctor

@@ -95,3 +95,23 @@ change() {
 	rm .gitattributes
 	binary
 }
+
+@test "index version 3 (extended flags) and a deep .gitattributes: the entries are walked, the attribute found" {
+	mkdir -p src/deep && printf '*.c -diff\n' >src/deep/.gitattributes
+	printf 'n\n' >src/deep/new.c
+	git add src/deep/.gitattributes && git commit -qm attrs
+	change
+	rm src/deep/.gitattributes
+	git add -N src/deep/new.c # intent to add: an entry with extended flags
+	[ "$(od -An -tx1 -j7 -N1 .git/index)" = " 03" ]
+	binary
+	# a name that only ends like one (x.gitattributes) is no attribute file: the blob path, as git
+	git rm -q --cached src/deep/.gitattributes
+	printf 'q\n' >src/x.gitattributes && git add src/x.gitattributes
+	same_as_git
+	# bytes that do not walk to the checksum (cut short) are libgit2's to read, which refuses them
+	git update-index --index-version 2
+	head -c 200 .git/index >"$BATS_TEST_TMPDIR/i" && cp "$BATS_TEST_TMPDIR/i" .git/index
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -ne 0 ] || [ "$(jq -r '.changes[0].added' <<<"$output")" = 2 ]
+}

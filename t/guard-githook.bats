@@ -177,11 +177,11 @@ session() {
 @test "usage errors and unknown hooks are guard-git's to word" {
 	front hook
 	became_full hook
-	front hook post-checkout a b
-	became_full hook post-checkout a b
-	run guard-githook hook post-checkout
+	front hook post-rewrite a b
+	became_full hook post-rewrite a b
+	run guard-githook hook post-rewrite
 	[ "$status" -eq 2 ]
-	[[ $output == *"unknown hook 'post-checkout'"* ]]
+	[[ $output == *"unknown hook 'post-rewrite'"* ]]
 	run guard-githook nosuchverb
 	[ "$status" -eq 2 ]
 }

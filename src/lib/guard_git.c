@@ -4,6 +4,7 @@
 /* libgit2's *_INIT macros fill only the version field. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -277,31 +278,73 @@ status_letter(git_delta_t s)
 
 /*
  * Whether the index names no .gitattributes, from its bytes alone: 1 when
- * none is named, -1 when one may be, 0 when the bytes cannot tell (ask
+ * none is named, -1 when one is, 0 when the bytes cannot tell (ask
  * libgit2, which parses and checksums the whole index: for a tree-to-tree
  * diff that costs more than the diff). Versions 2 and 3 store each path in
- * full, so a path named .gitattributes has these bytes; version 4
+ * full: the entries are walked by their lengths (a name of 0xFFF bytes or
+ * more up to its NUL), each name looked at for a last component
+ * .gitattributes, then the extensions by their sizes. Version 4
  * compresses paths, a split index ("link") keeps entries in another file
- * and a sparse one ("sdir") folds directories: those go to libgit2. The
- * names of the extensions found in paths only send more cases there.
+ * and a sparse one ("sdir") folds directories: those, and bytes that do
+ * not walk to the checksum exactly, go to libgit2. (It used to look for
+ * the three names anywhere in the bytes: 3.8 M instructions on a
+ * 20,000-file index whose paths hold many a 'd', against ~0.5 M now.)
  */
-/*
- * memmem(text, len, needle) found through memchr of needle[at], a byte
- * rarer in an index than needle's first (memmem costs ~2.5 instructions
- * a byte, 13 M for the three looks at a 20,000-file index).
- */
-static bool
-contains(const char *text, size_t len, const char *needle, size_t at)
+static uint32_t
+be32(const unsigned char *b)
 {
-	size_t n = strlen(needle);
-	const char *end = text + len;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
 
-	if (len < n)
-		return false;
-	for (const char *p = text + at; p < end && (p = memchr(p, needle[at], (size_t)(end - p))); p++)
-		if ((size_t)(end - (p - at)) >= n && !memcmp(p - at, needle, n))
-			return true;
-	return false;
+static int
+index_entries_plain(const unsigned char *b, size_t len)
+{
+	static const char attrs[] = ".gitattributes";
+	const size_t an = sizeof(attrs) - 1;
+	size_t off = 12, end;
+	uint32_t version, n;
+	int found = 0;
+
+	if (len < 12 + 20 || memcmp(b, "DIRC", 4))
+		return 0;
+	version = be32(b + 4);
+	n = be32(b + 8);
+	end = len - 20; /* the checksum */
+	if (version != 2 && version != 3)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		size_t head = 62, namelen;
+		unsigned flags;
+		const unsigned char *name, *nul;
+
+		if (off + head > end)
+			return 0;
+		flags = (unsigned)b[off + 60] << 8 | b[off + 61];
+		if (flags & 0x4000) { /* extended flags */
+			if (version < 3)
+				return 0;
+			head += 2;
+		}
+		name = b + off + head;
+		if (off + head >= end || !(nul = memchr(name, 0, end - off - head)))
+			return 0;
+		namelen = (size_t)(nul - name);
+		if ((flags & 0xFFF) != 0xFFF && namelen != (flags & 0xFFF))
+			return 0;
+		if (namelen >= an && !memcmp(name + namelen - an, attrs, an) &&
+		    (namelen == an || name[namelen - an - 1] == '/'))
+			found = 1;
+		off += (head + namelen + 8) & ~(size_t)7;
+	}
+	while (off + 8 <= end) { /* extensions: a signature and a size each */
+		uint32_t size = be32(b + off + 4);
+		if (!memcmp(b + off, "link", 4) || !memcmp(b + off, "sdir", 4) || size > end - off - 8)
+			return 0;
+		off += 8 + (size_t)size;
+	}
+	if (off != end)
+		return 0;
+	return found ? -1 : 1;
 }
 
 static int index_bytes_scan(struct guard_git *g);
@@ -337,11 +380,7 @@ index_bytes_scan(struct guard_git *g)
 		guard_error_clear();
 		return 0;
 	}
-	if (len >= 12 && !memcmp(text, "DIRC", 4) && !memcmp(text + 4, "\0\0\0", 3) && (text[7] == 2 || text[7] == 3) &&
-	    !contains(text, len, "link", 3) && !contains(text, len, "sdir", 2))
-		rc = contains(text, len, ".gitattributes", 9) ? -1 : 1;
-	else
-		rc = 0;
+	rc = index_entries_plain((const unsigned char *)text, len);
 	free(text);
 	return rc;
 }

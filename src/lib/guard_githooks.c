@@ -18,7 +18,7 @@
 #define MARK GUARD_GIT_HOOK_MARK
 #define CHAINED ".guard-chained"
 
-const char *const guard_git_hook_names[] = { "reference-transaction", "pre-commit", "pre-push", NULL };
+const char *const guard_git_hook_names[] = { "reference-transaction", "pre-commit", "pre-push", "post-checkout", NULL };
 
 int
 guard_git_hooks_dir(struct guard_git *g, char **out)

@@ -12,8 +12,8 @@
 #include "guard_json.h"
 #include "guard_session.h"
 
-static void
-violation(cJSON *violations, const char *rule, const char *ref, char *message)
+void
+guard_git_ref_violation(cJSON *violations, const char *rule, const char *ref, char *message)
 {
 	cJSON *v = cJSON_CreateObject();
 	cJSON_AddStringToObject(v, "rule", rule);
@@ -60,7 +60,7 @@ check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *
 	sessions_text(sessions, &who);
 	if (!strncmp(ref, "refs/replace/", 13)) {
 		/* a replacement shows another commit or tree wherever the replaced one is read: main's included */
-		violation(violations, "ref.replace", ref,
+		guard_git_ref_violation(violations, "ref.replace", ref,
 			  guard_xasprintf("'%s' replaces an object for every reader of the repository (git replace): "
 					  "none is made, moved or deleted while an unattended session runs (%s)", ref, who.buf));
 		guard_buf_release(&who);
@@ -71,12 +71,12 @@ check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *
 		return 0; /* tags, remote-tracking refs, HEAD, notes, stash */
 	}
 	if (guard_branch_protected(r, name) || (base && !strcmp(name, base))) {
-		violation(violations, "branch.protected", ref,
+		guard_git_ref_violation(violations, "branch.protected", ref,
 			  guard_xasprintf("'%s' is a protected branch%s: no update while an unattended session runs "
 					  "(%s; policy branch.protected)", name, base && !strcmp(name, base) ? " (the base)" : "",
 					  who.buf));
 	} else if (!owner(sessions, name)) {
-		violation(violations, "branch.own", ref,
+		guard_git_ref_violation(violations, "branch.own", ref,
 			  guard_xasprintf("'%s' is not the branch of the running unattended session: %s may move only "
 					  "its own branch", name, who.buf));
 	} else if (!r->allow_ai_merge) {
@@ -85,13 +85,13 @@ check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *
 		rc = guard_git_ai_merges(g, r, name, baseref, old_hex, new_hex, found);
 		free(baseref);
 		if (rc == GUARD_EDENY) {
-			violation(violations, "branch.ai_merge", ref,
+			guard_git_ref_violation(violations, "branch.ai_merge", ref,
 				  guard_xasprintf("'%s': %s", name, guard_error_last()));
 			rc = 0;
 		}
 		cJSON_ArrayForEach(f, found) {
 			char *evidence = guard_git_merge_evidence(f);
-			violation(violations, "branch.ai_merge", ref,
+			guard_git_ref_violation(violations, "branch.ai_merge", ref,
 				  guard_xasprintf("'%s' would take in the work of AI branch '%s' (%s): no AI-to-AI "
 						  "merges (policy branch.allow_ai_merge)", name,
 						  guard_json_str(f, "branch", "?"), evidence));
@@ -252,7 +252,7 @@ agent_line(void *ctx, const char *old_hex, const char *new_hex, const char *ref)
 	else if (fresh)
 		what = "it takes only work already on a remote branch (git pull), no commit of the agent's";
 	if (what)
-		violation(c->violations, "branch.agent_commit", ref,
+		guard_git_ref_violation(c->violations, "branch.agent_commit", ref,
 			  guard_xasprintf("'%s' is a protected branch%s and this git runs for an agent (%s is set): %s "
 					  "(policy branch.allow_agent_commit); work on a branch of your own",
 					  name, c->base && !strcmp(name, c->base) ? " (the base)" : "", c->marker, what));

@@ -115,6 +115,9 @@ int guard_git_running_sessions(const char *root, cJSON **out);
 int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions,
 			const char *base, const char *input, size_t len, cJSON *violations);
 
+/* Append {rule, ref, message} to violations; takes message. */
+void guard_git_ref_violation(cJSON *violations, const char *rule, const char *ref, char *message);
+
 /*
  * Protected branches (and the base) that are symbolic refs (git
  * symbolic-ref refs/heads/main refs/heads/mine: main then shows mine's
@@ -139,6 +142,38 @@ int guard_git_symref_check(struct guard_git *g, const struct guard_branch_rules 
  */
 int guard_git_agent_check(struct guard_git *g, const struct guard_branch_rules *r, const char *base,
 			  const char *marker, const char *input, size_t len, cJSON *violations);
+
+/* ---- guard's files brought back by git (guard_gitstate.c) --------------- */
+
+struct guard_git_state {
+	struct guard_git *git;
+	const char *root;               /* the worktree */
+	const char *const *globs;       /* the policy's protected_paths */
+	size_t nglobs;
+	const char *base;               /* short name of the base branch, or NULL */
+	const char *who;                /* who acts, for messages: "CLAUDECODE is set", "session ..." */
+};
+
+/*
+ * While an agent acts: each update of HEAD, or of the branch HEAD names,
+ * from one commit to another whose trees differ in guard's files (the
+ * protected_paths globs) appends {rule: "state.git", ref, message}; a
+ * file that holds, as new, the base branch tip's version is not counted
+ * (a person's change on the base, merged). git writes the worktree before
+ * it moves the ref: each such file that this git wrote (changed since it
+ * started) and holds the new version is put back to the old one, and the
+ * message says so. A branch made or deleted, or written again, is not
+ * looked at. Returns 0 (violations or not) or an error.
+ */
+int guard_git_state_check(const struct guard_git_state *s, const char *input, size_t len, cJSON *violations);
+
+/*
+ * post-checkout of a branch switch from prev_hex to new_hex: when their
+ * guard files differ (as above), the switch is undone (the previous
+ * branch checked out again, safely) and a violation appended.
+ */
+int guard_git_state_switch(const struct guard_git_state *s, const char *prev_hex, const char *new_hex,
+			   cJSON *violations);
 
 /* ---- a PR range (guard_gitcheck.c) -------------------------------------- */
 

@@ -464,8 +464,12 @@ guard_policy_free(struct guard_policy *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->nrules; i++)
-		pcre2_code_free(p->rules[i].regex);
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (p->rules[i].regex)
+			pcre2_code_free(p->rules[i].regex->code);
+		free(p->rules[i].regex);
+		free(p->rules[i].regex_src);
+	}
 	pcre2_match_context_free(p->mctx);
 	for (size_t i = 0; i < p->narena; i++)
 		free(p->arena[i]);

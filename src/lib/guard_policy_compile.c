@@ -448,6 +448,32 @@ layer_of(const cJSON *rule)
 
 static bool policy_jit;
 
+struct gp_regex *
+gp_rule_regex(const struct gp_rule *r)
+{
+	struct gp_regex *re = __atomic_load_n(&r->regex, __ATOMIC_ACQUIRE), *mine, *none = NULL;
+	PCRE2_SIZE offset;
+	int code;
+
+	if (re || !r->regex_src)
+		return re;
+	mine = guard_xcalloc(1, sizeof(*mine));
+	if (!(mine->code = pcre2_compile((PCRE2_SPTR)r->regex_src, PCRE2_ZERO_TERMINATED, guard_regex_flags(), &code,
+					 &offset, NULL))) {
+		free(mine);
+		return NULL; /* validated when loaded: only memory can fail it, and the rule is then undecidable */
+	}
+	/* no JIT (not asked for, or not available): the interpreter works as well */
+	mine->jit = policy_jit && pcre2_jit_compile(mine->code, PCRE2_JIT_COMPLETE) == 0;
+	/* another thread may have made it first: one is kept, the same for every reader */
+	if (__atomic_compare_exchange_n((struct gp_regex **)&r->regex, &none, mine, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return mine;
+	pcre2_code_free(mine->code);
+	free(mine);
+	return none;
+}
+
 void
 guard_policy_jit(bool on)
 {
@@ -478,21 +504,14 @@ compile_rule(struct guard_policy *p, const cJSON *rule, struct gp_rule *r, struc
 	r->risk_mask = level_mask(cJSON_GetObjectItemCaseSensitive(when, "risk"));
 	r->class_mask = class_mask(cJSON_GetObjectItemCaseSensitive(when, "class"));
 	r->unparsed = cJSON_IsBool(unparsed) ? cJSON_IsTrue(unparsed) : -1;
-	if (cJSON_IsString(regex)) {
-		int code;
-		PCRE2_SIZE offset;
-		r->regex = pcre2_compile((PCRE2_SPTR)regex->valuestring, PCRE2_ZERO_TERMINATED, guard_regex_flags(),
-					 &code, &offset, NULL);
-		if (!r->regex) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(code, msg, sizeof(msg));
-			guard_list_take(errors, guard_xasprintf("rule '%s': bad regex at offset %zu: %s",
-								r->id, (size_t)offset, (const char *)msg));
-			return GUARD_EPOLICY;
-		}
-		/* no JIT (not asked for, or not available): the interpreter works as well */
-		r->jit = policy_jit && pcre2_jit_compile(r->regex, PCRE2_JIT_COMPLETE) == 0;
-	}
+	/*
+	 * Compiled on first use (gp_rule_regex): the schema compiled it when
+	 * the layer was validated (the shipped one when guard was built), and
+	 * a program whose events carry no command (guard-git check's paths)
+	 * never pays for it.
+	 */
+	if (cJSON_IsString(regex))
+		r->regex_src = guard_xstrdup(regex->valuestring);
 	return perms_of(p, cJSON_GetObjectItemCaseSensitive(rule, "require"), &r->require, errors);
 }
 

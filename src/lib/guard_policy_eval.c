@@ -112,16 +112,20 @@ regex_match(const struct guard_policy *p, const struct gp_rule *r, struct gp_eve
 		return 0;
 	if (ev->utf < 0)
 		return -1; /* every regex is UTF: each one would reject the subject alike */
+	const struct gp_regex *re = gp_rule_regex(r);
+
+	if (!re)
+		return -1;
 	if (!ev->md && !(ev->md = pcre2_match_data_create(1, NULL)))
 		guard_oom();
 	/*
 	 * The subject is checked as UTF-8 on the first match only; after that a
 	 * JIT-compiled regex runs directly (what pcre2_match would call).
 	 */
-	if (ev->utf > 0 && r->jit)
-		rc = pcre2_jit_match(r->regex, (PCRE2_SPTR)ev->command, ev->command_len, 0, 0, ev->md, p->mctx);
+	if (ev->utf > 0 && re->jit)
+		rc = pcre2_jit_match(re->code, (PCRE2_SPTR)ev->command, ev->command_len, 0, 0, ev->md, p->mctx);
 	else
-		rc = pcre2_match(r->regex, (PCRE2_SPTR)ev->command, ev->command_len, 0,
+		rc = pcre2_match(re->code, (PCRE2_SPTR)ev->command, ev->command_len, 0,
 				 ev->utf > 0 ? PCRE2_NO_UTF_CHECK : 0, ev->md, p->mctx);
 	if (!ev->utf)
 		ev->utf = rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21 ? -1 : 1;
@@ -173,7 +177,7 @@ rule_matches(const struct guard_policy *p, const struct gp_rule *r, struct gp_ev
 		if (!hit)
 			return false;
 	}
-	if (r->regex) {
+	if (r->regex_src) {
 		int m = regex_match(p, r, ev);
 		if (m < 0) /* undecidable: a deny or ask applies, an allow does not */
 			return r->effect != GUARD_EFFECT_ALLOW;

@@ -45,6 +45,12 @@ struct gp_globs {
 
 enum gp_access { GP_ACCESS_ANY, GP_ACCESS_READ, GP_ACCESS_WRITE, GP_ACCESS_CREATE /* risk.creates: files made new */ };
 
+/* A rule's regex as compiled: made once, on its first match, and then shared. */
+struct gp_regex {
+	pcre2_code *code;
+	bool jit; /* JIT-compiled */
+};
+
 struct gp_rule {
 	const char *id;
 	const char *reason;        /* may be NULL */
@@ -55,8 +61,8 @@ struct gp_rule {
 	enum gp_access access;
 	unsigned risk_mask;        /* bit per level; 0: no condition */
 	unsigned class_mask;       /* bit per class R W D X; 0: no condition */
-	pcre2_code *regex;         /* owned; NULL: no condition */
-	bool jit;                  /* regex was JIT-compiled */
+	char *regex_src;           /* owned; NULL: no condition */
+	struct gp_regex *regex;    /* owned; compiled on first use (gp_rule_regex), NULL until then */
 	int unparsed;              /* -1 no condition, else 0/1 */
 	uint64_t require;          /* permissions the actor must hold */
 };
@@ -162,6 +168,8 @@ void gp_merge_layer(struct gp_merge *m, const struct guard_yaml_doc *doc, enum g
 
 /* compile: build rules, RBAC and risk config from p->tree. */
 int gp_compile(struct guard_policy *p, struct guard_list *errors);
+/* r's regex, compiled on the first call (thread-safe); NULL when r has none or it cannot be compiled. */
+struct gp_regex *gp_rule_regex(const struct gp_rule *r);
 
 /* Match helpers (eval). */
 bool gp_glob_name(const struct gp_glob *g, const char *s);

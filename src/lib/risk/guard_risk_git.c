@@ -1300,7 +1300,8 @@ git_operand_runners(struct risk_state *st, const struct risk_cmd *c, size_t sub_
 
 /*
  * git symbolic-ref NAME REF: HEAD pointed at a branch is a checkout
- * without the files; any other name made a pointer (refs/heads/main ->
+ * without the files (a person looks: a reset --hard or a stash then
+ * brings that branch's guard files, and no post-checkout runs); any other name made a pointer (refs/heads/main ->
  * refs/heads/mine) shows REF's commits under NAME, and git 2.39 runs no
  * reference-transaction hook for it. -d deletes NAME.
  */
@@ -1331,8 +1332,10 @@ git_symbolic_ref(struct risk_state *st, const struct git_args *a)
 	else if (del && n >= 1)
 		risk_rule(st, head ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE,
 			  "git symbolic-ref --delete %s deletes a symbolic ref", ops[0]);
-	else if (n >= 2)
-		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE); /* HEAD to a branch: a checkout without the files */
+	else if (n >= 2) /* HEAD to a branch: a checkout without the files, which no hook of git's sees */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git symbolic-ref HEAD %s switches to %s without its files: the next reset --hard, stash or "
+			  "checkout brings them, guard's own among them, unseen by git's hooks", ops[1], ops[1]);
 	else
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
