@@ -226,7 +226,7 @@ claude_settings() {
 @test "doctor: guard-git hooks that git skips or that do not run guard-githook are problems" {
 	guard-git install >/dev/null
 	run guard doctor
-	[[ "$output" == *"guard-git hooks: installed (reference-transaction, pre-commit, pre-push)"* ]]
+	[[ "$output" == *"guard-git hooks: installed (reference-transaction, pre-commit, pre-push, post-checkout)"* ]]
 	chmod -x .git/hooks/pre-commit
 	run guard doctor
 	[ "$status" -eq 1 ]
