@@ -145,6 +145,57 @@ reason_of() {
 	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/big.txt" '{file_path:$p,old_string:"X",new_string:""}')"
 }
 
+@test "issue 13: an Edit is scanned in the lines it can change; a secret they complete is found however far its other part lies" {
+	# a key whose halves lie either side of an X, 3,000 lines down (CRLF lines too)
+	{ seq 1 3000 | sed 's/.*/v = &/'; printf "key = 'AKIA4QWERXTYUIOPASDFG'\n"; seq 1 3000 | sed 's/.*/w = &/'; } >src/k.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/k.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	[[ "$(reason_of)" == *"aws-access-key"*"line 3001 of the file after it"* ]]
+	sed 's/$/\r/' src/k.py >src/crlf.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/crlf.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	[[ "$(reason_of)" == *"line 3001 of the file after it"* ]]
+	# the keyword 600 bytes before the edit on one long line: the window is whole lines
+	{ seq 1 3000 | sed 's/.*/v = &/'; printf "password_%s = 'hunter2Xzyqwv'\n" "$(head -c 600 /dev/zero | tr '\0' a)"; } >src/long.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/long.py" '{file_path:$p,old_string:"X",new_string:"Y"}')"
+	[[ "$(reason_of)" == *"password-assignment"*"line 3001 of the file after it"* ]]
+	# an old_string found many times is replaced once: the key far below stays broken
+	{ printf "x = 'X'\n"; seq 1 3000 | sed 's/.*/v = &/'; printf "key = 'AKIA4QWERXTYUIOPASDFG'\n"; } >src/many.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/many.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	# ... and everywhere with replace_all, more places than guard keeps apart (the file is then scanned whole)
+	{ seq 1 5000 | sed "s/.*/v = '~&'/"; printf "key = 'AKIA4QWER~TYUIOPASDFG'\n"; } >src/all.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/all.py" '{file_path:$p,old_string:"~",new_string:"",replace_all:true}')"
+	[[ "$(reason_of)" == *"line 5001 of the file after it"* ]]
+	{ printf "old = '%s'\n" "$aws"; seq 1 5000 | sed "s/.*/v = '~&'/"; } >src/all2.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/all2.py" '{file_path:$p,old_string:"~",new_string:"",replace_all:true}')"
+	# an old secret copied next to the edit is the file's already: not new (as when both files were scanned whole)
+	{ printf "old = '%s'\n" "$aws"; seq 1 3000 | sed 's/.*/v = &/'; printf "k = 'AKIAQWERTYUIOPAXSDFGH'\n"; } >src/copy.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/copy.py" '{file_path:$p,old_string:"AXS",new_string:"AS"}')"
+	refute grep -rqF AKIA4QWERTYUIOPASDFG "$LOG"
+}
+
+@test "issue 13: a PEM block an edit completes is found however far above its header is" {
+	body() { for i in $(seq 1 "$1"); do echo "MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun$i"; done; }
+	# (a .txt: a .pem is a path the policy keeps the agent away from anyway)
+	# the END line added 2,000 lines below a header whose block had none
+	{ echo "x = 1"; echo "-----BEGIN RSA PRIVATE KEY-----"; body 2000; echo "tail = 1"; } >src/k-key.txt
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/k-key.txt" '{file_path:$p,old_string:"tail = 1",new_string:"-----END RSA PRIVATE KEY-----"}')"
+	[[ "$(reason_of)" == *"private-key"*"line 2 of the file after it"* ]]
+	# the header's last dash added 2,000 lines above its END
+	{ echo "-----BEGIN RSA PRIVATE KEY----"; body 2000; echo "-----END RSA PRIVATE KEY-----"; } >src/h-key.txt
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/h-key.txt" '{file_path:$p,old_string:"KEY----\n",new_string:"KEY-----\n"}')"
+	[[ "$(reason_of)" == *"private-key"*"line 1 of the file after it"* ]]
+	# an edit outside a whole block leaves its finding the file's own
+	{ echo "-----BEGIN RSA PRIVATE KEY-----"; body 20; echo "-----END RSA PRIVATE KEY-----"; seq 1 2000 | sed 's/.*/v = &/'; } >src/w-key.txt
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/w-key.txt" '{file_path:$p,old_string:"v = 1999",new_string:"v = 0"}')"
+}
+
+@test "issue 13: an Edit of a file over 16 MiB is scanned in the texts it writes, as before" {
+	head -c $((17 << 20)) /dev/zero | tr '\0' 'a' >src/big.txt
+	printf "\nkey = 'AKIA4QWERXTYUIOPASDFG'\nz = 1\n" >>src/big.txt
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/big.txt" '{file_path:$p,old_string:"X",new_string:""}')"
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/big.txt" --arg s "k = '$aws'" '{file_path:$p,old_string:"z = 1",new_string:$s}')"
+	[[ "$(reason_of)" == *"line 1 of the text written"* ]]
+}
+
 @test "N5: a script's text fed to a shell is read and rated as the script run by path is" {
 	printf '#!/bin/sh\nguard-git install --uninstall\n' >src/run.sh
 	printf 'make test\n' >src/ok.sh
