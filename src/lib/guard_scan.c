@@ -932,32 +932,31 @@ note_change(struct changes *ch, size_t p, size_t olen, size_t nlen)
 }
 
 /*
- * Where edit e (old_string -> new_string) lands in the file (*file,
- * *flen; NULL: unknown): the file's line of old_string, and the edit is
- * applied to *file so that the next edit of a MultiEdit is found where it
- * will be (each replacement noted in ch when given). 0 when the file does
- * not hold old_string (the file is then forgotten: later edits cannot be
- * placed either).
+ * Where edit e (old_string -> new_string) lands in file (flen bytes;
+ * NULL: unknown): the file's line of old_string, and *out the file after
+ * the edit, so that the next edit of a MultiEdit is found where it will
+ * be (each replacement noted in ch when given). 0 and *out NULL when the
+ * file does not hold old_string. place_edit does the same in place (the
+ * file is then forgotten: later edits cannot be placed either).
  */
 static long
-place_edit(const cJSON *e, char **file, size_t *flen, struct changes *ch)
+edit_copy(const char *file, size_t flen, const cJSON *e, char **out, size_t *outlen, struct changes *ch)
 {
 	const char *old = member(e, "old_string"), *new = member(e, "new_string");
-	const char *at = *file && old && *old && new ? memmem(*file, *flen, old, strlen(old)) : NULL;
+	const char *at = file && old && *old && new ? memmem(file, flen, old, strlen(old)) : NULL;
 	long line = 1;
 
-	if (!at) {
-		free(*file);
-		*file = NULL;
+	*out = NULL;
+	if (!at)
 		return 0;
-	}
-	for (const char *p = *file; (p = memchr(p, '\n', (size_t)(at - p))); p++)
+	for (const char *p = file; (p = memchr(p, '\n', (size_t)(at - p))); p++)
 		line++;
 	/* the file after this edit: every occurrence with replace_all, else the first */
 	bool all = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "replace_all"));
 	size_t olen = strlen(old), nlen = strlen(new);
 	struct guard_buf b = GUARD_BUF_INIT;
-	const char *from = *file, *end = *file + *flen;
+	const char *from = file, *end = file + flen;
+	guard_buf_grow(&b, flen + (nlen > olen ? nlen - olen : 0)); /* one edit's size: no copy while it grows */
 	do {
 		guard_buf_add(&b, from, (size_t)(at - from));
 		/* the text so far is b and then the file from at on: the replacement is at b.len */
@@ -966,10 +965,32 @@ place_edit(const cJSON *e, char **file, size_t *flen, struct changes *ch)
 		from = at + olen;
 	} while (all && (at = memmem(from, (size_t)(end - from), old, olen)));
 	guard_buf_add(&b, from, (size_t)(end - from));
-	free(*file);
-	*flen = b.len;
-	*file = guard_buf_detach(&b);
+	*outlen = b.len;
+	*out = guard_buf_detach(&b);
 	return line;
+}
+
+static long
+place_edit(const cJSON *e, char **file, size_t *flen, struct changes *ch)
+{
+	char *out;
+	long line = edit_copy(*file, *flen, e, &out, flen, ch);
+
+	free(*file);
+	*file = out;
+	return line;
+}
+
+/* The file (len bytes) after edits[0..n) into *out (NULL: an old_string not found); file itself is kept. */
+static void
+apply_edits(const char *file, size_t len, const cJSON *const *edits, size_t n, char **out, size_t *outlen,
+	    struct changes *ch)
+{
+	*out = NULL;
+	*outlen = len;
+	if (n && edit_copy(file, len, edits[0], out, outlen, ch))
+		for (size_t i = 1; i < n && *out; i++)
+			place_edit(edits[i], out, outlen, ch);
 }
 
 /*
@@ -1089,12 +1110,28 @@ edit_windows(const struct changes *ch, const char *text, size_t len, struct wind
 	return n;
 }
 
+/* Whether text holds "-----BEGIN" (by memchr: glibc's memmem costs several times more on a MiB of text). */
+static bool
+holds_begin(const char *text, size_t len)
+{
+	static const char begin[] = "-----BEGIN";
+	const size_t n = sizeof(begin) - 1;
+
+	for (const char *p = text, *end = text + len; end - p >= (ptrdiff_t)n; p++) {
+		if (!(p = memchr(p, '-', (size_t)(end - p) - n + 1)))
+			return false;
+		if (!memcmp(p, begin, n))
+			return true;
+	}
+	return false;
+}
+
 /* Whether the windows can stand for the whole file (see struct window); false: scan it whole. */
 static bool
 windows_enough(const struct guard_scanner *s, const struct changes *ch, const char *after, size_t alen,
 	       const char *before, size_t blen)
 {
-	static const char begin[] = "-----BEGIN";
+	const size_t nb = sizeof("-----BEGIN") - 1;
 	bool pem = false;
 
 	if (ch->over)
@@ -1104,13 +1141,13 @@ windows_enough(const struct guard_scanner *s, const struct changes *ch, const ch
 			return false;
 		pem |= s->r[i].pem;
 	}
-	if (!pem || memmem(after, alen, begin, sizeof(begin) - 1))
+	if (!pem || holds_begin(after, alen))
 		return !pem;
 	/* the file before is the text after but in the spans: "-----BEGIN" there, or across their edges */
 	for (size_t i = 0; i < ch->n; i++) {
-		size_t b0 = before_offset(ch, ch->c[i].a0), z = b0 + ch->c[i].blen + sizeof(begin);
-		b0 = b0 >= sizeof(begin) ? b0 - sizeof(begin) : 0;
-		if (memmem(before + b0, (z < blen ? z : blen) - b0, begin, sizeof(begin) - 1))
+		size_t b0 = before_offset(ch, ch->c[i].a0), z = b0 + ch->c[i].blen + nb;
+		b0 = b0 >= nb ? b0 - nb : 0;
+		if (holds_begin(before + b0, (z < blen ? z : blen) - b0))
 			return false;
 	}
 	return true;
@@ -1234,20 +1271,16 @@ static int
 scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *edits, size_t n, int first,
 		 cJSON *findings)
 {
-	size_t flen = 0, blen, nw = 0;
-	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL, *before;
+	size_t flen = 0, blen = 0, nw = 0;
+	char *before = strcmp(path, "-") ? edit_target(path, &blen) : NULL, *file;
 	struct changes ch = CHANGES_INIT;
 	struct window *w = NULL;
 	cJSON *was, *now, *whole_before = NULL;
 	int added = 0, rc;
 
-	if (!file)
+	if (!before)
 		return 0;
-	before = guard_xmalloc(flen + 1);
-	memcpy(before, file, flen + 1);
-	blen = flen;
-	for (size_t i = 0; i < n && file; i++)
-		place_edit(edits[i], &file, &flen, &ch);
+	apply_edits(before, blen, edits, n, &file, &flen, &ch);
 	if (!file) {
 		free(before);
 		free(ch.c);
@@ -1412,14 +1445,9 @@ guard_scan_adds_allow(const cJSON *in)
 		free(edits);
 		return member(input, "content") ? wrote > before : wrote > 0;
 	}
-	if (file) {
-		was = file;
-		blen = flen;
-		file = guard_xmalloc(flen + 1);
-		memcpy(file, was, flen + 1);
-	}
-	for (size_t i = 0; i < ne; i++)
-		place_edit(edits[i], &file, &flen, &ch);
+	was = file;
+	blen = flen;
+	apply_edits(was, blen, edits, ne, &file, &flen, &ch);
 	bool placed = file != NULL;
 	if (placed && ch.over) {
 		before = allow_marks(was, blen);
