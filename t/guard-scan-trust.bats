@@ -196,6 +196,52 @@ reason_of() {
 	[[ "$(reason_of)" == *"line 1 of the text written"* ]]
 }
 
+@test "issue 13: a script's text fed to a shell through another printer is read as it prints it; an unknown printer stays high" {
+	printf '#!/bin/sh\nguard-git install --uninstall\n' >src/run.sh
+	printf 'make test\n' >src/ok.sh
+	for c in 'sed -n p src/run.sh | sh' 'head -n 99 src/run.sh | bash' 'tail -n +1 src/run.sh | sh' 'awk 1 src/run.sh | sh' \
+		'tac src/run.sh | sh' 'cut -c1- src/run.sh | sh' '< src/run.sh sh' 'sh < src/run.sh' 'head -99 src/run.sh | sh' \
+		'tail -1 src/run.sh | sh' 'sed -n 2p src/run.sh | sh' "sed -n '1,\$p' src/run.sh | sh" "awk '{print}' src/run.sh | sh" \
+		'head < src/run.sh | sh' 'tail -n 1 < src/run.sh | bash'; do
+		bash_says deny "$c"
+		[[ "$(reason_of)" == *"guard-git install decides, erases or speaks for a person"* ]]
+	done
+	# what the printer prints, not the whole file: a heredoc's body run once tail cuts its first line off
+	printf 'cat <<EOF\nguard-git install --uninstall\nEOF\n' >src/doc.sh
+	bash_says allow 'cat src/doc.sh | sh'
+	bash_says deny 'tail -n +2 src/doc.sh | sh'
+	bash_says deny 'sed -n 2p src/doc.sh | sh'
+	bash_says deny 'tac src/doc.sh | sh'
+	bash_says allow 'head -n 1 src/doc.sh | sh'
+	# the everyday forms stay allowed; a file guard cannot read goes to a person, as for cat
+	for c in 'sed -n p src/ok.sh | sh' 'head -n 99 src/ok.sh | bash' 'awk 1 src/ok.sh | sh' 'tac src/ok.sh | sh'; do
+		bash_says allow "$c"
+	done
+	bash_says ask 'head -n 5 src/missing.sh | sh'
+	[[ "$(reason_of)" == *"src/missing.sh, which guard cannot read now"* ]]
+	# a printer guard does not model (or one with options it does not model) is high unread, as before
+	for c in 'sort src/ok.sh | sh' 'grep . src/ok.sh | sh' 'cut -c2- src/ok.sh | sh' 'sed s/a/b/ src/ok.sh | sh' \
+		'awk "{print \$2}" src/ok.sh | sh' 'head -c 9 src/ok.sh | sh' 'tail -f src/ok.sh | sh' 'sed -n "\$p" src/ok.sh | sh'; do
+		bash_says ask "$c"
+	done
+}
+
+@test "issue 13: a guard-scan:allow comment the agent writes through the shell goes to a person, as a Write's does" {
+	printf 'x = 1\n' >src/a.py
+	for c in "echo '# guard-scan:allow aws-access-key fixture' >> src/a.py" \
+		"printf '%s\n' 'x = 1  # guard-scan:allow eval-call test' >> src/a.py" \
+		"echo '# guard-scan:allow eval-call t' | tee -a src/a.py" \
+		$'cat >> src/a.py <<EOF\n# guard-scan:allow eval-call t\nEOF' \
+		"sed -i '1a # guard-scan:allow eval-call t' src/a.py" \
+		"echo '# guard-scan:allow eval-call t' > src/new.py"; do
+		bash_says ask "$c"
+		[[ "$(reason_of)" == *"guard-scan:allow comment"* ]]
+	done
+	# text without one is the agent's, as before
+	bash_says allow "echo '# an ordinary comment' >> src/a.py"
+	bash_says allow "echo 'guard-scan:allow is documented in the manual' > /dev/null"
+}
+
 @test "N5: a script's text fed to a shell is read and rated as the script run by path is" {
 	printf '#!/bin/sh\nguard-git install --uninstall\n' >src/run.sh
 	printf 'make test\n' >src/ok.sh
