@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced: root is the caller's, work and app are for it
 # Shared set-up of the scan benchmarks (scan_hook.sh, scan_edit.sh), sourced
 # from the repository's root with root set: a work directory removed on
 # exit, a clean HOME and guard environment, and a git project `app` (under
