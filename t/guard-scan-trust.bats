@@ -145,6 +145,103 @@ reason_of() {
 	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/big.txt" '{file_path:$p,old_string:"X",new_string:""}')"
 }
 
+@test "issue 13: an Edit is scanned in the lines it can change; a secret they complete is found however far its other part lies" {
+	# a key whose halves lie either side of an X, 3,000 lines down (CRLF lines too)
+	{ seq 1 3000 | sed 's/.*/v = &/'; printf "key = 'AKIA4QWERXTYUIOPASDFG'\n"; seq 1 3000 | sed 's/.*/w = &/'; } >src/k.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/k.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	[[ "$(reason_of)" == *"aws-access-key"*"line 3001 of the file after it"* ]]
+	sed 's/$/\r/' src/k.py >src/crlf.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/crlf.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	[[ "$(reason_of)" == *"line 3001 of the file after it"* ]]
+	# the keyword 600 bytes before the edit on one long line: the window is whole lines
+	{ seq 1 3000 | sed 's/.*/v = &/'; printf "password_%s = 'hunter2Xzyqwv'\n" "$(head -c 600 /dev/zero | tr '\0' a)"; } >src/long.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/long.py" '{file_path:$p,old_string:"X",new_string:"Y"}')"
+	[[ "$(reason_of)" == *"password-assignment"*"line 3001 of the file after it"* ]]
+	# an old_string found many times is replaced once: the key far below stays broken
+	{ printf "x = 'X'\n"; seq 1 3000 | sed 's/.*/v = &/'; printf "key = 'AKIA4QWERXTYUIOPASDFG'\n"; } >src/many.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/many.py" '{file_path:$p,old_string:"X",new_string:""}')"
+	# ... and everywhere with replace_all, more places than guard keeps apart (the file is then scanned whole)
+	{ seq 1 5000 | sed "s/.*/v = '~&'/"; printf "key = 'AKIA4QWER~TYUIOPASDFG'\n"; } >src/all.py
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/all.py" '{file_path:$p,old_string:"~",new_string:"",replace_all:true}')"
+	[[ "$(reason_of)" == *"line 5001 of the file after it"* ]]
+	{ printf "old = '%s'\n" "$aws"; seq 1 5000 | sed "s/.*/v = '~&'/"; } >src/all2.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/all2.py" '{file_path:$p,old_string:"~",new_string:"",replace_all:true}')"
+	# an old secret copied next to the edit is the file's already: not new (as when both files were scanned whole)
+	{ printf "old = '%s'\n" "$aws"; seq 1 3000 | sed 's/.*/v = &/'; printf "k = 'AKIAQWERTYUIOPAXSDFGH'\n"; } >src/copy.py
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/copy.py" '{file_path:$p,old_string:"AXS",new_string:"AS"}')"
+	refute grep -rqF AKIA4QWERTYUIOPASDFG "$LOG"
+}
+
+@test "issue 13: a PEM block an edit completes is found however far above its header is" {
+	body() { for i in $(seq 1 "$1"); do echo "MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun$i"; done; }
+	# (a .txt: a .pem is a path the policy keeps the agent away from anyway)
+	# the END line added 2,000 lines below a header whose block had none
+	{ echo "x = 1"; echo "-----BEGIN RSA PRIVATE KEY-----"; body 2000; echo "tail = 1"; } >src/k-key.txt
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/k-key.txt" '{file_path:$p,old_string:"tail = 1",new_string:"-----END RSA PRIVATE KEY-----"}')"
+	[[ "$(reason_of)" == *"private-key"*"line 2 of the file after it"* ]]
+	# the header's last dash added 2,000 lines above its END
+	{ echo "-----BEGIN RSA PRIVATE KEY----"; body 2000; echo "-----END RSA PRIVATE KEY-----"; } >src/h-key.txt
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/h-key.txt" '{file_path:$p,old_string:"KEY----\n",new_string:"KEY-----\n"}')"
+	[[ "$(reason_of)" == *"private-key"*"line 1 of the file after it"* ]]
+	# an edit outside a whole block leaves its finding the file's own
+	{ echo "-----BEGIN RSA PRIVATE KEY-----"; body 20; echo "-----END RSA PRIVATE KEY-----"; seq 1 2000 | sed 's/.*/v = &/'; } >src/w-key.txt
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/w-key.txt" '{file_path:$p,old_string:"v = 1999",new_string:"v = 0"}')"
+}
+
+@test "issue 13: an Edit of a file over 16 MiB is scanned in the texts it writes, as before" {
+	head -c $((17 << 20)) /dev/zero | tr '\0' 'a' >src/big.txt
+	printf "\nkey = 'AKIA4QWERXTYUIOPASDFG'\nz = 1\n" >>src/big.txt
+	hook_says allow Edit "$(jq -cn --arg p "$PROJ/src/big.txt" '{file_path:$p,old_string:"X",new_string:""}')"
+	hook_says deny Edit "$(jq -cn --arg p "$PROJ/src/big.txt" --arg s "k = '$aws'" '{file_path:$p,old_string:"z = 1",new_string:$s}')"
+	[[ "$(reason_of)" == *"line 1 of the text written"* ]]
+}
+
+@test "issue 13: a script's text fed to a shell through another printer is read as it prints it; an unknown printer stays high" {
+	printf '#!/bin/sh\nguard-git install --uninstall\n' >src/run.sh
+	printf 'make test\n' >src/ok.sh
+	for c in 'sed -n p src/run.sh | sh' 'head -n 99 src/run.sh | bash' 'tail -n +1 src/run.sh | sh' 'awk 1 src/run.sh | sh' \
+		'tac src/run.sh | sh' 'cut -c1- src/run.sh | sh' '< src/run.sh sh' 'sh < src/run.sh' 'head -99 src/run.sh | sh' \
+		'tail -1 src/run.sh | sh' 'sed -n 2p src/run.sh | sh' "sed -n '1,\$p' src/run.sh | sh" "awk '{print}' src/run.sh | sh" \
+		'head < src/run.sh | sh' 'tail -n 1 < src/run.sh | bash'; do
+		bash_says deny "$c"
+		[[ "$(reason_of)" == *"guard-git install decides, erases or speaks for a person"* ]]
+	done
+	# what the printer prints, not the whole file: a heredoc's body run once tail cuts its first line off
+	printf 'cat <<EOF\nguard-git install --uninstall\nEOF\n' >src/doc.sh
+	bash_says allow 'cat src/doc.sh | sh'
+	bash_says deny 'tail -n +2 src/doc.sh | sh'
+	bash_says deny 'sed -n 2p src/doc.sh | sh'
+	bash_says deny 'tac src/doc.sh | sh'
+	bash_says allow 'head -n 1 src/doc.sh | sh'
+	# the everyday forms stay allowed; a file guard cannot read goes to a person, as for cat
+	for c in 'sed -n p src/ok.sh | sh' 'head -n 99 src/ok.sh | bash' 'awk 1 src/ok.sh | sh' 'tac src/ok.sh | sh'; do
+		bash_says allow "$c"
+	done
+	bash_says ask 'head -n 5 src/missing.sh | sh'
+	[[ "$(reason_of)" == *"src/missing.sh, which guard cannot read now"* ]]
+	# a printer guard does not model (or one with options it does not model) is high unread, as before
+	for c in 'sort src/ok.sh | sh' 'grep . src/ok.sh | sh' 'cut -c2- src/ok.sh | sh' 'sed s/a/b/ src/ok.sh | sh' \
+		'awk "{print \$2}" src/ok.sh | sh' 'head -c 9 src/ok.sh | sh' 'tail -f src/ok.sh | sh' 'sed -n "\$p" src/ok.sh | sh'; do
+		bash_says ask "$c"
+	done
+}
+
+@test "issue 13: a guard-scan:allow comment the agent writes through the shell goes to a person, as a Write's does" {
+	printf 'x = 1\n' >src/a.py
+	for c in "echo '# guard-scan:allow aws-access-key fixture' >> src/a.py" \
+		"printf '%s\n' 'x = 1  # guard-scan:allow eval-call test' >> src/a.py" \
+		"echo '# guard-scan:allow eval-call t' | tee -a src/a.py" \
+		$'cat >> src/a.py <<EOF\n# guard-scan:allow eval-call t\nEOF' \
+		"sed -i '1a # guard-scan:allow eval-call t' src/a.py" \
+		"echo '# guard-scan:allow eval-call t' > src/new.py"; do
+		bash_says ask "$c"
+		[[ "$(reason_of)" == *"guard-scan:allow comment"* ]]
+	done
+	# text without one is the agent's, as before
+	bash_says allow "echo '# an ordinary comment' >> src/a.py"
+	bash_says allow "echo 'guard-scan:allow is documented in the manual' > /dev/null"
+}
+
 @test "N5: a script's text fed to a shell is read and rated as the script run by path is" {
 	printf '#!/bin/sh\nguard-git install --uninstall\n' >src/run.sh
 	printf 'make test\n' >src/ok.sh

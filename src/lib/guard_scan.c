@@ -65,6 +65,7 @@ struct rule {
 	bool (*check)(const char *s, size_t len);
 	bool always;            /* no keywords: matched against every text */
 	bool multiline;         /* a match may run past its keyword's line (a PEM block; a policy entry's multiline: true) */
+	bool pem;               /* the built-in private-key rule: no match without "-----BEGIN" */
 	size_t *hits;           /* while scanning: starts of the lines holding one of its keywords */
 	size_t nhits, caphits;
 };
@@ -346,6 +347,7 @@ guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
 		r->check = check;
 		r->always = !bi;
 		r->multiline = !strcmp(id, "private-key");
+		r->pem = r->multiline && !strncmp(regex, "-----BEGIN ", 11);
 		s->n++;
 		if (bi && (rc = add_keywords_text(s, bi->keywords, s->n - 1)) < 0)
 			goto fail;
@@ -882,41 +884,121 @@ edit_target(const char *path, size_t *len)
 }
 
 /*
- * Where edit e (old_string -> new_string) lands in the file (*file,
- * *flen; NULL: unknown): the file's line of old_string, and the edit is
- * applied to *file so that the next edit of a MultiEdit is found where it
- * will be. 0 when the file does not hold old_string (the file is then
- * forgotten: later edits cannot be placed either).
+ * What edits changed, in the text they leave: sorted, disjoint spans
+ * [a0, a1) of that text, each standing for blen bytes of the file as it
+ * was; every other byte is the file's own, in order. More than
+ * CHANGES_MAX spans (a replace_all of a common string): over is set, and
+ * the file is scanned whole.
+ */
+#define CHANGES_MAX 4096
+struct change {
+	size_t a0, a1, blen;
+};
+struct changes {
+	struct change *c;
+	size_t n;
+	bool over;
+};
+#define CHANGES_INIT { NULL, 0, false }
+
+/* Note that olen bytes at p of the text (as the spans so far number it) became nlen bytes. */
+static void
+note_change(struct changes *ch, size_t p, size_t olen, size_t nlen)
+{
+	size_t q = p + olen, i = 0, j, a0 = p, a1 = q, was = 0, now = 0;
+
+	if (!ch || ch->over)
+		return;
+	while (i < ch->n && ch->c[i].a1 < p)
+		i++;
+	/* spans this one touches become one: its bytes that were the file's, and theirs */
+	for (j = i; j < ch->n && ch->c[j].a0 <= q; j++) {
+		a0 = ch->c[j].a0 < a0 ? ch->c[j].a0 : a0;
+		a1 = ch->c[j].a1 > a1 ? ch->c[j].a1 : a1;
+		now += ch->c[j].a1 - ch->c[j].a0;
+		was += ch->c[j].blen;
+	}
+	if (j == i && ch->n == CHANGES_MAX) {
+		ch->over = true;
+		return;
+	}
+	if (j == i) {
+		ch->c = guard_xrealloc(ch->c, (ch->n + 1) * sizeof(*ch->c));
+		memmove(&ch->c[i + 1], &ch->c[i], (ch->n - i) * sizeof(*ch->c));
+		ch->n++;
+		j = i + 1;
+	} else if (j > i + 1) {
+		memmove(&ch->c[i + 1], &ch->c[j], (ch->n - j) * sizeof(*ch->c));
+		ch->n -= j - i - 1;
+		j = i + 1;
+	}
+	ch->c[i] = (struct change){ a0, a1 - olen + nlen, a1 - a0 - now + was };
+	for (; j < ch->n; j++) {
+		ch->c[j].a0 = ch->c[j].a0 - olen + nlen;
+		ch->c[j].a1 = ch->c[j].a1 - olen + nlen;
+	}
+}
+
+/*
+ * Where edit e (old_string -> new_string) lands in file (flen bytes;
+ * NULL: unknown): the file's line of old_string, and *out the file after
+ * the edit, so that the next edit of a MultiEdit is found where it will
+ * be (each replacement noted in ch when given). 0 and *out NULL when the
+ * file does not hold old_string. place_edit does the same in place (the
+ * file is then forgotten: later edits cannot be placed either).
  */
 static long
-place_edit(const cJSON *e, char **file, size_t *flen)
+edit_copy(const char *file, size_t flen, const cJSON *e, char **out, size_t *outlen, struct changes *ch)
 {
 	const char *old = member(e, "old_string"), *new = member(e, "new_string");
-	const char *at = *file && old && *old && new ? memmem(*file, *flen, old, strlen(old)) : NULL;
+	const char *at = file && old && *old && new ? memmem(file, flen, old, strlen(old)) : NULL;
 	long line = 1;
 
-	if (!at) {
-		free(*file);
-		*file = NULL;
+	*out = NULL;
+	if (!at)
 		return 0;
-	}
-	for (const char *p = *file; (p = memchr(p, '\n', (size_t)(at - p))); p++)
+	for (const char *p = file; (p = memchr(p, '\n', (size_t)(at - p))); p++)
 		line++;
 	/* the file after this edit: every occurrence with replace_all, else the first */
 	bool all = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "replace_all"));
 	size_t olen = strlen(old), nlen = strlen(new);
 	struct guard_buf b = GUARD_BUF_INIT;
-	const char *from = *file, *end = *file + *flen;
+	const char *from = file, *end = file + flen;
+	guard_buf_grow(&b, flen + (nlen > olen ? nlen - olen : 0)); /* one edit's size: no copy while it grows */
 	do {
 		guard_buf_add(&b, from, (size_t)(at - from));
+		/* the text so far is b and then the file from at on: the replacement is at b.len */
+		note_change(ch, b.len, olen, nlen);
 		guard_buf_add(&b, new, nlen);
 		from = at + olen;
 	} while (all && (at = memmem(from, (size_t)(end - from), old, olen)));
 	guard_buf_add(&b, from, (size_t)(end - from));
-	free(*file);
-	*flen = b.len;
-	*file = guard_buf_detach(&b);
+	*outlen = b.len;
+	*out = guard_buf_detach(&b);
 	return line;
+}
+
+static long
+place_edit(const cJSON *e, char **file, size_t *flen, struct changes *ch)
+{
+	char *out;
+	long line = edit_copy(*file, *flen, e, &out, flen, ch);
+
+	free(*file);
+	*file = out;
+	return line;
+}
+
+/* The file (len bytes) after edits[0..n) into *out (NULL: an old_string not found); file itself is kept. */
+static void
+apply_edits(const char *file, size_t len, const cJSON *const *edits, size_t n, char **out, size_t *outlen,
+	    struct changes *ch)
+{
+	*out = NULL;
+	*outlen = len;
+	if (n && edit_copy(file, len, edits[0], out, outlen, ch))
+		for (size_t i = 1; i < n && *out; i++)
+			place_edit(edits[i], out, outlen, ch);
 }
 
 /*
@@ -934,7 +1016,7 @@ renumber_edits(const char *path, const cJSON *const *edits, const int *upto, siz
 	cJSON *f = cJSON_GetArrayItem(findings, first);
 
 	for (size_t i = 0; i < n; i++) {
-		long line = place_edit(edits[i], &file, &flen);
+		long line = place_edit(edits[i], &file, &flen, NULL);
 		for (int k = i ? upto[i - 1] : first; k < upto[i] && f; k++, f = f->next) {
 			cJSON *ln = cJSON_GetObjectItemCaseSensitive(f, "line");
 			if (line > 0 && cJSON_IsNumber(ln))
@@ -958,62 +1040,333 @@ has_finding(const cJSON *a, int from, const cJSON *f)
 }
 
 /*
+ * The lines an edit can change, in the file after the edits (a0, a1) and
+ * before them (b0, b1): the lines of a changed span, widened by
+ * WINDOW_LINES whole lines above and at least WINDOW_BYTES bytes (ctx:
+ * how many there are above the first changed line; the file's start
+ * stops it), and the line below. Outside its windows the file is the
+ * same text before and after. Why that is enough:
+ *  - a rule that is not multi-line matches within the line of its
+ *    keyword (guard_scanner_scan's subject ends there) and looks back at
+ *    most its PCRE2_INFO_MAXLOOKBEHIND characters (4 bytes each at most),
+ *    checked against ctx after the scan: a match in a line the edits did
+ *    not touch is the same match before and after, so never new;
+ *  - a window's first line is one the edits did not touch, so ^ and \A,
+ *    which match there in the window's text and not in the file, make the
+ *    same match before and after;
+ *  - the one built-in multi-line rule (private-key) has no match without
+ *    "-----BEGIN", and its lazy match runs to an END or the end of the
+ *    file, as far as it likes: a file holding "-----BEGIN" before or after
+ *    the edits is scanned whole, as is one under a policy's multi-line
+ *    rule or a rule without keywords (matched against the whole text).
+ */
+#define WINDOW_LINES 2
+#define WINDOW_BYTES ((size_t)256)
+struct window {
+	size_t a0, a1, b0, b1, ctx;
+};
+
+static size_t
+line_start(const char *t, size_t at)
+{
+	const char *nl = at ? memrchr(t, '\n', at) : NULL;
+
+	return nl ? (size_t)(nl - t) + 1 : 0;
+}
+
+static size_t
+line_end(const char *t, size_t len, size_t at)
+{
+	const char *nl = at < len ? memchr(t + at, '\n', len - at) : NULL;
+
+	return nl ? (size_t)(nl - t) + 1 : len;
+}
+
+/* Offset at (outside the spans, or at one's edge) of the text after the edits, in the file before them. */
+static size_t
+before_offset(const struct changes *ch, size_t at)
+{
+	size_t b = at;
+
+	for (size_t i = 0; i < ch->n && ch->c[i].a1 <= at; i++)
+		b = b - (ch->c[i].a1 - ch->c[i].a0) + ch->c[i].blen;
+	return b;
+}
+
+/* The windows of ch in text (len bytes, after the edits), merged; their count. */
+static size_t
+edit_windows(const struct changes *ch, const char *text, size_t len, struct window *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ch->n; i++) {
+		size_t first = line_start(text, ch->c[i].a0), a0 = first, a1;
+		for (int k = 0; a0 > 0 && (k < WINDOW_LINES || first - a0 < WINDOW_BYTES); k++)
+			a0 = line_start(text, a0 - 1);
+		a1 = line_end(text, len, ch->c[i].a1);
+		a1 = line_end(text, len, a1);
+		if (n && a0 <= w[n - 1].a1) {
+			w[n - 1].a1 = a1 > w[n - 1].a1 ? a1 : w[n - 1].a1;
+			continue;
+		}
+		w[n++] = (struct window){ a0, a1, 0, 0, a0 ? first - a0 : SIZE_MAX };
+	}
+	for (size_t i = 0; i < n; i++) {
+		w[i].b0 = before_offset(ch, w[i].a0);
+		w[i].b1 = before_offset(ch, w[i].a1);
+	}
+	return n;
+}
+
+/* Whether text holds "-----BEGIN" (by memchr: glibc's memmem costs several times more on a MiB of text). */
+static bool
+holds_begin(const char *text, size_t len)
+{
+	static const char begin[] = "-----BEGIN";
+	const size_t n = sizeof(begin) - 1;
+
+	for (const char *p = text, *end = text + len; end - p >= (ptrdiff_t)n; p++) {
+		if (!(p = memchr(p, '-', (size_t)(end - p) - n + 1)))
+			return false;
+		if (!memcmp(p, begin, n))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the windows can stand for the whole file (see struct window); false: scan it whole. */
+static bool
+windows_enough(const struct guard_scanner *s, const struct changes *ch, const char *after, size_t alen,
+	       const char *before, size_t blen)
+{
+	const size_t nb = sizeof("-----BEGIN") - 1;
+	bool pem = false;
+
+	if (ch->over)
+		return false;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->r[i].always || (s->r[i].multiline && !s->r[i].pem))
+			return false;
+		pem |= s->r[i].pem;
+	}
+	if (!pem || holds_begin(after, alen))
+		return !pem;
+	/* the file before is the text after but in the spans: "-----BEGIN" there, or across their edges */
+	for (size_t i = 0; i < ch->n; i++) {
+		size_t b0 = before_offset(ch, ch->c[i].a0), z = b0 + ch->c[i].blen + nb;
+		b0 = b0 >= nb ? b0 - nb : 0;
+		if (holds_begin(before + b0, (z < blen ? z : blen) - b0))
+			return false;
+	}
+	return true;
+}
+
+/* Whether every rule compiled so far looks back at most ctx bytes. */
+static bool
+lookbehind_within(const struct guard_scanner *s, size_t ctx)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		uint32_t lb = 0;
+		if (s->r[i].re && pcre2_pattern_info(s->r[i].re, PCRE2_INFO_MAXLOOKBEHIND, &lb) == 0 &&
+		    (size_t)lb * 4 > ctx)
+			return false;
+	}
+	return true;
+}
+
+/* Scan the windows of text (their a0..a1, or b0..b1 when before), numbering lines in the file; < 0 GUARD_E*. */
+static int
+scan_windows(struct guard_scanner *s, const char *path, const char *text, const struct window *w, size_t nw,
+	     bool before, cJSON *out)
+{
+	size_t counted = 0;
+	long line = 1;
+
+	for (size_t i = 0; i < nw; i++) {
+		size_t from = before ? w[i].b0 : w[i].a0, to = before ? w[i].b1 : w[i].a1;
+		int had = cJSON_GetArraySize(out), rc = guard_scanner_scan(s, path, text + from, to - from, 1, NULL, out);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 || before)
+			continue;
+		/* the file's line of the window's first (counted only when a window has a finding) */
+		for (const char *p = text + counted; (p = memchr(p, '\n', from - (size_t)(p - text))); p++)
+			line++;
+		counted = from;
+		for (cJSON *f = cJSON_GetArrayItem(out, had); f; f = f->next) {
+			cJSON *ln = cJSON_GetObjectItemCaseSensitive(f, "line");
+			if (cJSON_IsNumber(ln))
+				cJSON_SetNumberValue(ln, ln->valuedouble + (double)(line - 1));
+		}
+	}
+	return 0;
+}
+
+/* The index of the rule a finding names (the order a whole scan lists findings in). */
+static size_t
+rule_index(const struct guard_scanner *s, const cJSON *f)
+{
+	const char *id = member(f, "rule") ?: "";
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->r[i].id, id))
+			return i;
+	return s->n;
+}
+
+struct ordered {
+	const cJSON *f;
+	size_t rule, seq;
+	double line, col;
+};
+
+static int
+by_rule_then_place(const void *x, const void *y)
+{
+	const struct ordered *a = x, *b = y;
+
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Put now's findings in the order a scan of the whole file gives: by rule, then line and column. */
+static void
+order_as_whole(const struct guard_scanner *s, cJSON *now)
+{
+	size_t n = (size_t)cJSON_GetArraySize(now), i = 0;
+	struct ordered *o;
+	const cJSON *f;
+
+	if (n < 2)
+		return;
+	o = guard_xcalloc(n, sizeof(*o));
+	cJSON_ArrayForEach(f, now) {
+		o[i] = (struct ordered){ f, rule_index(s, f), i, guard_json_num(f, "line"), guard_json_num(f, "column") };
+		i++;
+	}
+	qsort(o, n, sizeof(*o), by_rule_then_place);
+	/* relink the array's items in the new order */
+	for (i = 0; i < n; i++) {
+		cJSON *g = (cJSON *)o[i].f;
+		g->prev = i ? (cJSON *)o[i - 1].f : (cJSON *)o[n - 1].f; /* cJSON: the first's prev is the last */
+		g->next = i + 1 < n ? (cJSON *)o[i + 1].f : NULL;
+	}
+	now->child = (cJSON *)o[0].f;
+	free(o);
+}
+
+/*
  * The file as it will be after the edits (applied in order, as the agent's
- * tool does: the first occurrence of old_string, or all with replace_all),
- * scanned whole: a secret the edits assemble from parts (an "X" taken out
- * of a key, a key split across two edits) is found there. Only findings
- * the file did not hold before count (an edit near an old secret is not
- * held to it), and none already found in the text written (from first
- * on). Nothing when the file cannot be read (a new file, too large) or an
- * old_string is not in it (the tool refuses that edit): the texts written
- * were scanned. The count added, or a negative GUARD_E*.
+ * tool does: the first occurrence of old_string, or all with replace_all):
+ * a secret the edits assemble from parts (an "X" taken out of a key, a key
+ * split across two edits) is found there. Only findings the file did not
+ * hold before count (an edit near an old secret is not held to it), and
+ * none already found in the text written (from first on). The lines the
+ * edits can change (struct window) are scanned, after the edits and, when
+ * they hold a finding, before; a finding not in a window's before is
+ * looked for in the whole file before, so "new" means what it meant when
+ * both files were scanned whole: a rule and match the file before did not
+ * hold anywhere. Nothing when the file cannot be read (a new file, too
+ * large) or an old_string is not in it (the tool refuses that edit): the
+ * texts written were scanned. The count added, or a negative GUARD_E*.
  */
 static int
 scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *edits, size_t n, int first,
 		 cJSON *findings)
 {
-	size_t flen = 0, blen;
-	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL, *before;
-	cJSON *was, *now;
+	size_t flen = 0, blen = 0, nw = 0;
+	char *before = strcmp(path, "-") ? edit_target(path, &blen) : NULL, *file;
+	struct changes ch = CHANGES_INIT;
+	struct window *w = NULL;
+	cJSON *was, *now, *whole_before = NULL;
 	int added = 0, rc;
 
-	if (!file)
+	if (!before)
 		return 0;
-	before = guard_xmalloc(flen + 1);
-	memcpy(before, file, flen + 1);
-	blen = flen;
-	for (size_t i = 0; i < n && file; i++)
-		place_edit(edits[i], &file, &flen);
+	apply_edits(before, blen, edits, n, &file, &flen, &ch);
 	if (!file) {
 		free(before);
+		free(ch.c);
 		return 0;
 	}
 	was = cJSON_CreateArray();
 	now = cJSON_CreateArray();
-	if ((rc = guard_scanner_scan(s, path, file, flen, 1, NULL, now)) > 0 &&
-	    (rc = guard_scanner_scan(s, path, before, blen, 1, NULL, was)) >= 0) {
-		cJSON *f;
-		while ((f = cJSON_DetachItemFromArray(now, 0)) != NULL) {
-			if (has_finding(was, 0, f) || has_finding(findings, first, f)) {
-				cJSON_Delete(f);
-				continue;
-			}
-			cJSON_AddStringToObject(f, "line_in", "file");
-			cJSON_AddItemToArray(findings, f);
-			added++;
+	if (windows_enough(s, &ch, file, flen, before, blen)) {
+		w = guard_xcalloc(ch.n + 1, sizeof(*w));
+		nw = edit_windows(&ch, file, flen, w);
+		rc = scan_windows(s, path, file, w, nw, false, now);
+		size_t ctx = SIZE_MAX;
+		for (size_t i = 0; i < nw; i++)
+			ctx = w[i].ctx < ctx ? w[i].ctx : ctx;
+		if (rc >= 0 && !lookbehind_within(s, ctx)) {
+			/* a rule that looks back further than the lines above: the whole file, as before */
+			cJSON_Delete(now);
+			now = cJSON_CreateArray();
+			free(w);
+			w = NULL;
 		}
+		if (rc >= 0 && w && cJSON_GetArraySize(now) > 0)
+			rc = scan_windows(s, path, before, w, nw, true, was);
 	}
+	if (!w && (rc = guard_scanner_scan(s, path, file, flen, 1, NULL, now)) > 0)
+		rc = guard_scanner_scan(s, path, before, blen, 1, NULL, was);
+	if (rc >= 0 && w)
+		order_as_whole(s, now);
+	cJSON *f;
+	while (rc >= 0 && (f = cJSON_DetachItemFromArray(now, 0)) != NULL) {
+		bool old = has_finding(was, 0, f) || has_finding(findings, first, f);
+		if (!old && w) {
+			/* not in the window's lines before: in the file before anywhere? */
+			if (!whole_before) {
+				whole_before = cJSON_CreateArray();
+				rc = guard_scanner_scan(s, path, before, blen, 1, NULL, whole_before);
+			}
+			old = has_finding(whole_before, 0, f);
+		}
+		if (old || rc < 0) {
+			cJSON_Delete(f);
+			continue;
+		}
+		cJSON_AddStringToObject(f, "line_in", "file");
+		cJSON_AddItemToArray(findings, f);
+		added++;
+	}
+	cJSON_Delete(whole_before);
 	cJSON_Delete(was);
 	cJSON_Delete(now);
+	free(w);
+	free(ch.c);
 	free(before);
 	free(file);
 	return rc < 0 ? rc : added;
 }
 
+/* An Edit is one edit, a MultiEdit's its edits in turn (*n of them; the array is the caller's to free). */
+static const cJSON **
+edits_of(const cJSON *input, size_t *n)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(input, "edits"), *e;
+	size_t cap = (size_t)cJSON_GetArraySize(list) + 1;
+	const cJSON **edits = guard_xcalloc(cap, sizeof(*edits));
+
+	*n = 0;
+	if (member(input, "new_string"))
+		edits[(*n)++] = input;
+	cJSON_ArrayForEach(e, list)
+		if (*n < cap)
+			edits[(*n)++] = e;
+	return edits;
+}
+
 int
 guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings)
 {
-	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input");
 	const char *path;
 	int n = 0, m;
 
@@ -1031,16 +1384,10 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "new_source"), 1, "text", findings)) < 0)
 		return m;
 	n += m;
-	/* an Edit is one edit, a MultiEdit's its edits in turn: scanned first, placed in the file if found */
-	const cJSON *edits_of = cJSON_GetObjectItemCaseSensitive(input, "edits");
-	size_t cap = (size_t)cJSON_GetArraySize(edits_of) + 1, ne = 0;
-	const cJSON **edits = guard_xcalloc(cap, sizeof(*edits));
-	int *upto = guard_xcalloc(cap, sizeof(*upto)), first = cJSON_GetArraySize(findings);
-	if (member(input, "new_string"))
-		edits[ne++] = input;
-	cJSON_ArrayForEach(e, edits_of)
-		if (ne < cap)
-			edits[ne++] = e;
+	/* each edit's text scanned first, placed in the file if found */
+	size_t ne;
+	const cJSON **edits = edits_of(input, &ne);
+	int *upto = guard_xcalloc(ne + 1, sizeof(*upto)), first = cJSON_GetArraySize(findings);
 	for (size_t i = 0; i < ne && m >= 0; i++) {
 		if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(edits[i], "new_string"), 1, "text",
 				     findings)) >= 0)
@@ -1081,39 +1428,51 @@ allow_marks_of(const cJSON *o, const char *k)
 bool
 guard_scan_adds_allow(const cJSON *in)
 {
-	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input"), *e;
-	size_t flen = 0, before = 0, after = 0, wrote = 0, took = 0;
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input");
+	size_t flen = 0, blen = 0, before = 0, after = 0, wrote = 0, took = 0, ne;
 
 	if (!cJSON_IsObject(input))
 		input = cJSON_GetObjectItemCaseSensitive(in, "input");
 	if (!cJSON_IsObject(input))
 		input = in;
 	const char *path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
-	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL;
-	const cJSON *edits_of = cJSON_GetObjectItemCaseSensitive(input, "edits");
+	char *file = strcmp(path, "-") ? edit_target(path, &flen) : NULL, *was = NULL;
+	const cJSON **edits = edits_of(input, &ne);
+	struct changes ch = CHANGES_INIT;
 
-	if (file)
-		before = allow_marks(file, flen);
 	/* the texts written against the texts they replace (the file unread, or an edit not found in it) */
-	wrote = allow_marks_of(input, "content") + allow_marks_of(input, "new_source") + allow_marks_of(input, "new_string");
-	took = allow_marks_of(input, "old_string");
-	cJSON_ArrayForEach(e, edits_of) {
-		wrote += allow_marks_of(e, "new_string");
-		took += allow_marks_of(e, "old_string");
+	wrote = allow_marks_of(input, "content") + allow_marks_of(input, "new_source");
+	for (size_t i = 0; i < ne; i++) {
+		wrote += allow_marks_of(edits[i], "new_string");
+		took += allow_marks_of(edits[i], "old_string");
 	}
 	if (member(input, "content") || member(input, "new_source")) {
 		/* a Write: the file becomes content; a notebook cell: its text (the cell it replaces is not read) */
+		before = file ? allow_marks(file, flen) : 0;
 		free(file);
+		free(edits);
 		return member(input, "content") ? wrote > before : wrote > 0;
 	}
-	if (member(input, "new_string"))
-		place_edit(input, &file, &flen);
-	cJSON_ArrayForEach(e, edits_of)
-		place_edit(e, &file, &flen);
+	was = file;
+	blen = flen;
+	apply_edits(was, blen, edits, ne, &file, &flen, &ch);
 	bool placed = file != NULL;
-	if (placed)
+	if (placed && ch.over) {
+		before = allow_marks(was, blen);
 		after = allow_marks(file, flen);
+	} else if (placed) {
+		/* outside the windows the file is the same before and after, and a marker is 16 bytes */
+		struct window *w = guard_xcalloc(ch.n + 1, sizeof(*w));
+		size_t nw = edit_windows(&ch, file, flen, w);
+		for (size_t i = 0; i < nw; i++) {
+			before += allow_marks(was + w[i].b0, w[i].b1 - w[i].b0);
+			after += allow_marks(file + w[i].a0, w[i].a1 - w[i].a0);
+		}
+		free(w);
+	}
 	free(file);
+	free(was);
+	free(ch.c);
+	free(edits);
 	return placed ? after > before : wrote > took;
 }
-

@@ -12,14 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 runs=${1:-50}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-unset GUARD_DEFAULT_POLICY GUARD_USER_POLICY GUARD_MANAGED_POLICY GUARD_PROFILE GUARD_DIR XDG_CONFIG_HOME 2>/dev/null || true
-export HOME=$work/home
-mkdir -p "$HOME" "$work/app/src"
-git init -q "$work/app"
-(cd "$work/app" && "$root/bin/guard" init >/dev/null)
-app=$(cd "$work/app" && pwd -P)
+# shellcheck source=t/bench/scan_lib.sh
+. t/bench/scan_lib.sh
 python3 - "$app" "$work" <<'PY'
 import json, random, sys
 app, work = sys.argv[1], sys.argv[2]

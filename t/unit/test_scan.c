@@ -1,4 +1,8 @@
 /* The scanner: built-in and policy rules, keywords, lines, previews, allow comments, tool inputs. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_scan.h"
 #include "unit.h"
@@ -170,6 +174,234 @@ TEST(scan_invisible_characters)
 	guard_scanner_free(s);
 }
 
+/*
+ * An Edit/MultiEdit is scanned in the lines it can change (windows); what
+ * it reports must be what scanning both files whole reports: the texts
+ * written, then the findings the file after the edits holds and the file
+ * before does not (rule and fingerprint), in the whole scan's order and
+ * lines. Random files (CRLF too, PEM pieces, keys split into parts, eval)
+ * and random edits (replace_all, MultiEdit, deletions that join lines).
+ */
+static const char *const pieces[] = {
+	"x = compute(a, b)", "AWS = 'AKIA", "QWERTYUIOPASDFGH'", "AKIAQWERTYUIOPASDFGH", "password = 'hunter2xyzzyq'",
+	"tok = ghp_abcdefghijklmnopqrstuvwxyz0123456789AB", "r = eval(data)", "obj.eval(x)", "eval", "(y)",
+	"-----BEGIN RSA PRIVATE KEY-----", "MIIEpAIBAAKCAQEA1234abcd", "-----END RSA PRIVATE KEY-----",
+	"# a comment", "", "url = 'https://user:s3cr3tpw@host/db'", "secret_key = 'Zq8vT2mR9xW4kL7pN3bH6jF1'",
+	"value = items[index]", "K", "EY", "\n", "\r\n", "pass", "word = 'Qx7Rt9Lm2Vb8Nc4Zp6Wy'", "markword",
+	"k = 'AKIAQWERTYX", "UIOPASDFGH'", "k2 = 'AKIAQWERTYUIOPAS_DFGH'", "k3 = 'AKIAQWERTYXUIOPASDFGH'",
+	"t = 'ghp_abcdefghijklmnopqrsXtuvwxyz0123456789AB'",
+};
+/* what an edit writes, often a little: the missing part of a key, nothing (a deletion that joins) */
+static const char *const small[] = { "", "", "U", "Y", "QWERTYUIOP", "AKIA", "\n", "DFGH'", "=", "eval(" };
+static const char *const plain[] = { "x = compute(a, b)", "# a comment", "value = items[index]", "", "y = 2" };
+#define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
+
+static unsigned rnd_state = 12345;
+static unsigned
+rnd(unsigned n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 8) % n;
+}
+
+static char *
+apply_edit(const char *text, const char *old, const char *new, int all)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	const char *from = text, *at = strstr(text, old);
+	if (!at)
+		return NULL;
+	do {
+		guard_buf_add(&b, from, (size_t)(at - from));
+		guard_buf_addstr(&b, new);
+		from = at + strlen(old);
+	} while (all && (at = strstr(from, old)));
+	guard_buf_addstr(&b, from);
+	return guard_buf_detach(&b);
+}
+
+static const char *
+member_of(const cJSON *f, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, k)) ?: "";
+}
+
+static int
+has_fp(const cJSON *a, const cJSON *f)
+{
+	const cJSON *g;
+	cJSON_ArrayForEach(g, a)
+		if (!strcmp(member_of(g, "rule"), member_of(f, "rule")) &&
+		    !strcmp(member_of(g, "fingerprint"), member_of(f, "fingerprint")))
+			return 1;
+	return 0;
+}
+
+static int edit_cases_found; /* cases where the edits made a finding of their own in the file */
+
+/* One random file and MultiEdit: 0 when the windowed result is the whole scans'. */
+static int
+edit_case(struct guard_scanner *s, const char *path, int pem)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	unsigned lines = 20 + rnd(280), crlf = rnd(4) == 0;
+	for (unsigned i = 0; i < lines; i++) {
+		unsigned k = rnd(NPIECES);
+		if (!pem && strstr(pieces[k], "-----"))
+			k = 0;
+		guard_buf_addstr(&b, rnd(2) ? plain[rnd(5)] : pieces[k]);
+		if (rnd(3) == 0)
+			guard_buf_addstr(&b, pieces[rnd(NPIECES - 13) + 13]);
+		guard_buf_addstr(&b, crlf ? "\r\n" : "\n");
+	}
+	char *before = guard_buf_detach(&b), *now = guard_xstrdup(before);
+	cJSON *edits = cJSON_CreateArray(), *written = cJSON_CreateArray();
+	unsigned ne = 1 + rnd(3);
+	for (unsigned i = 0; i < ne; i++) {
+		size_t len = strlen(now), at = rnd((unsigned)len), olen = 1 + rnd(rnd(2) ? 3 : 30);
+		/* often at a key's break or a line's end, after a random place */
+		static const char *const breaks[] = { "X", "_D", "\n", "\r\n", "EY" };
+		const char *brk = rnd(2) ? strstr(now + at, breaks[rnd(5)]) : NULL;
+		if (brk) {
+			at = (size_t)(brk - now);
+			olen = at + 1 + rnd(2) > len ? len - at : 1 + rnd(2);
+		}
+		olen = at + olen > len ? len - at : olen;
+		char *old = guard_xstrndup(now + at, olen), *new;
+		struct guard_buf nb = GUARD_BUF_INIT;
+		for (unsigned k = rnd(3); k > 0; k--)
+			guard_buf_addstr(&nb, pieces[rnd(NPIECES)]);
+		if (brk && rnd(2))
+			guard_buf_reset(&nb); /* a deletion at the break */
+		if (rnd(2))
+			guard_buf_addstr(&nb, small[rnd(sizeof(small) / sizeof(small[0]))]);
+		new = guard_buf_detach(&nb);
+		int all = rnd(5) == 0;
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "old_string", old);
+		cJSON_AddStringToObject(e, "new_string", new);
+		if (all)
+			cJSON_AddTrueToObject(e, "replace_all");
+		cJSON_AddItemToArray(edits, e);
+		guard_scanner_scan(s, path, new, strlen(new), 1, NULL, written);
+		char *next = apply_edit(now, old, new, all);
+		free(now);
+		now = next;
+		free(old);
+		free(new);
+	}
+	FILE *fp = fopen(path, "w");
+	fputs(before, fp);
+	fclose(fp);
+	cJSON *was = cJSON_CreateArray(), *after = cJSON_CreateArray(), *got = cJSON_CreateArray();
+	guard_scanner_scan(s, path, before, strlen(before), 1, NULL, was);
+	guard_scanner_scan(s, path, now, strlen(now), 1, NULL, after);
+	cJSON *in = cJSON_CreateObject();
+	cJSON_AddStringToObject(in, "file_path", path);
+	cJSON_AddItemToObject(in, "edits", edits);
+	int n = guard_scanner_tool_input(s, in, got), bad = n != cJSON_GetArraySize(got);
+	int k = cJSON_GetArraySize(written);
+	for (int i = 0; i < k && !bad; i++)
+		bad = strcmp(fstr(got, i, "fingerprint") ?: "", fstr(written, i, "fingerprint"));
+	const cJSON *f;
+	cJSON *added = cJSON_CreateArray(); /* a second finding of the same rule and match is not new */
+	cJSON_ArrayForEach(f, after) {
+		if (has_fp(was, f) || has_fp(written, f) || has_fp(added, f))
+			continue;
+		cJSON_AddItemReferenceToArray(added, (cJSON *)f);
+		bad |= k >= n || strcmp(fstr(got, k, "fingerprint") ?: "", member_of(f, "fingerprint")) ||
+		       fnum(got, k, "line") != cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "line")) ||
+		       fnum(got, k, "column") != cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "column"));
+		k++;
+	}
+	bad |= k != n;
+	edit_cases_found += n > cJSON_GetArraySize(written);
+	if (bad) {
+		char *e = cJSON_PrintUnformatted(in), *g = cJSON_PrintUnformatted(got);
+		printf("# differs (seed state %u): %s\n# got %s\n", rnd_state, e, g);
+		cJSON_ArrayForEach(f, after)
+			if (!has_fp(was, f) && !has_fp(written, f))
+				printf("# want %s %s line %.0f col %.0f\n", member_of(f, "rule"), member_of(f, "fingerprint"),
+				       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "line")),
+				       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "column")));
+		if (getenv("UNIT_SCAN_DUMP")) {
+			FILE *d = fopen(getenv("UNIT_SCAN_DUMP"), "w");
+			fputs(before, d);
+			fclose(d);
+		}
+		free(e);
+		free(g);
+	}
+	cJSON_Delete(added);
+	cJSON_Delete(in);
+	cJSON_Delete(was);
+	cJSON_Delete(after);
+	cJSON_Delete(got);
+	cJSON_Delete(written);
+	free(before);
+	free(now);
+	return bad;
+}
+
+/* A key whose halves lie either side of a deleted "X", far down a file: the window holds the whole line. */
+TEST(scan_edit_key_across_the_window_edge)
+{
+	char dir[] = "/tmp/guard-unit-scan-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = guard_xasprintf("%s/k.py", dir);
+	FILE *fp = fopen(path, "w");
+	for (int i = 0; i < 500; i++)
+		fprintf(fp, "x = %d\n", i);
+	fputs("k = 'AKIAQWERTYXUIOPASDFGH'\n", fp);
+	for (int i = 0; i < 500; i++)
+		fprintf(fp, "y = %d\n", i);
+	fclose(fp);
+	struct guard_scanner *s;
+	CHECK(guard_scanner_new(NULL, &s) == 0);
+	cJSON *in = cJSON_CreateObject(), *f = cJSON_CreateArray();
+	cJSON_AddStringToObject(in, "file_path", path);
+	cJSON_AddStringToObject(in, "old_string", "X");
+	cJSON_AddStringToObject(in, "new_string", "");
+	CHECK(guard_scanner_tool_input(s, in, f) == 1);
+	CHECK_STR(fstr(f, 0, "rule"), "aws-access-key");
+	CHECK(fnum(f, 0, "line") == 501 && fnum(f, 0, "column") == 6);
+	cJSON_Delete(f);
+	cJSON_Delete(in);
+	guard_scanner_free(s);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+TEST(scan_edit_windows_as_whole_files)
+{
+	char dir[] = "/tmp/guard-unit-scan-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = guard_xasprintf("%s/t.py", dir);
+	/* the default rules; then a rule looking back further than a window's lines, and a policy multi-line rule */
+	const char *const policies[] = {
+		"{\"forbidden_patterns\":[{\"id\":\"eval-call\",\"regex\":\"(?<![\\\\w.$])eval\\\\s*\\\\(\",\"keywords\":[\"eval\"]}]}",
+		"{\"forbidden_patterns\":[{\"id\":\"far\",\"regex\":\"(?<=K.{299})markword\",\"keywords\":[\"markword\"]}]}",
+		"{\"forbidden_patterns\":[{\"id\":\"ml\",\"regex\":\"AKIA\\\\s*QWERTY\",\"keywords\":[\"akia\"],\"multiline\":true}]}",
+	};
+	int fails = 0;
+	for (size_t p = 0; p < sizeof(policies) / sizeof(policies[0]); p++) {
+		cJSON *tree = cJSON_Parse(policies[p]);
+		struct guard_scanner *s;
+		CHECK(guard_scanner_new(tree, &s) == 0);
+		guard_scanner_inline_allow(s, false);
+		for (int i = 0; i < (p ? 300 : 1500); i++)
+			fails += edit_case(s, path, i % 4 == 0);
+		guard_scanner_free(s);
+		cJSON_Delete(tree);
+	}
+	printf("# %d of 2100 random edits made a finding in the file after them\n", edit_cases_found);
+	CHECK(fails == 0 && edit_cases_found > 100);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -178,5 +410,7 @@ main(void)
 	RUN(scan_policy_rules_paths_keywords);
 	RUN(scan_inline_allow);
 	RUN(scan_tool_inputs);
+	RUN(scan_edit_key_across_the_window_edge);
+	RUN(scan_edit_windows_as_whole_files);
 	return unit_done();
 }

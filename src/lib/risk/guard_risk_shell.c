@@ -3,6 +3,8 @@
  * and a shell reading its commands from a pipe (echo ... | sh, curl ... |
  * bash, base64 -d | sh); remote shells (ssh host cmd, su -c).
  */
+#include <ctype.h>
+
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_path.h"
@@ -276,12 +278,50 @@ nest_script(struct risk_state *st, const char *what, const struct guard_shell_wo
 }
 
 /*
- * The text of the script file a shell runs (bash -c "$(cat F)", cat F |
- * sh, --rcfile F, BASH_ENV=F), rated as sh -c of it. must: a file guard
- * cannot read now is at least ask (its text would be run unseen).
+ * How a printer prints its file (cat F, head -n 5 F, tail -n +2 F,
+ * sed -n '2,9p' F, awk 1 F, tac F, cut -c1- F): lines from..to (from 1;
+ * to 0: to the end), or the last `last`, reversed or not. The text run is
+ * what the printer prints, not the whole file: a heredoc's first line cut
+ * off by tail makes its body commands.
  */
-void
-risk_script_text(struct risk_state *st, const char *what, const char *file, bool must)
+struct printer {
+	const struct guard_shell_word *file;
+	long from, to, last;
+	bool reverse;
+};
+
+/* The script's lines as the printer prints them (a new string). */
+static char *
+printed_lines(const struct printer *p, const char *data, size_t len)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	size_t n = 0, cap = 64, (*at)[2] = guard_xmalloc(cap * sizeof(*at));
+
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(data + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		if (n == cap)
+			at = guard_xrealloc(at, (cap *= 2) * sizeof(*at));
+		at[n][0] = i;
+		at[n++][1] = end;
+		i = end;
+	}
+	size_t a = p->from > 0 ? (size_t)p->from - 1 : 0, z = p->to > 0 && (size_t)p->to < n ? (size_t)p->to : n;
+	if (p->last >= 0)
+		a = (size_t)p->last < n ? n - (size_t)p->last : 0;
+	for (size_t k = a; k < z; k++) {
+		size_t i = p->reverse ? z - 1 - (k - a) : k;
+		guard_buf_add(&b, data + at[i][0], at[i][1] - at[i][0]);
+		if (p->reverse && data[at[i][1] - 1] != '\n')
+			guard_buf_addch(&b, '\n');
+	}
+	free(at);
+	return guard_buf_detach(&b);
+}
+
+/* Read the script file a shell runs (as printer p prints it; NULL: whole) and rate its text as sh -c's. */
+static void
+script_text_of(struct risk_state *st, const char *what, const char *file, bool must, const struct printer *p)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -294,7 +334,13 @@ risk_script_text(struct risk_state *st, const char *what, const char *file, bool
 		got = true;
 		risk_bind_bytes(st, abs, data, len);
 		risk_explain(st, "    %s reads the script %s", what, file);
-		risk_nested(st, what, data, len);
+		if (p) {
+			char *text = printed_lines(p, data, len);
+			risk_nested(st, what, text, strlen(text));
+			free(text);
+		} else {
+			risk_nested(st, what, data, len);
+		}
 	} else {
 		risk_bind_failed(st, abs);
 	}
@@ -309,22 +355,132 @@ risk_script_text(struct risk_state *st, const char *what, const char *file, bool
 }
 
 /*
- * The file a shell runs when F's text is fed to it: cat F (or cat < F),
- * literal, not written earlier on the line (that is followed there), not
- * remote. NULL when prev is no such cat.
+ * The text of the script file a shell runs (bash -c "$(cat F)", cat F |
+ * sh, --rcfile F, BASH_ENV=F), rated as sh -c of it. must: a file guard
+ * cannot read now is at least ask (its text would be run unseen).
  */
-static const struct guard_shell_word *
-cat_file(const struct guard_shell_cmd *prev)
+void
+risk_script_text(struct risk_state *st, const char *what, const char *file, bool must)
 {
-	if (!prev->argc || strcmp(risk_basename(prev->argv[0].text), "cat"))
-		return NULL;
-	if (prev->argc == 2 && !(prev->argv[1].flags & GUARD_WORD_DYNAMIC) &&
-	    prev->argv[1].text[0] != '-')
-		return &prev->argv[1];
-	if (prev->argc == 1 && prev->nredirs == 1 && prev->redirs[0].op == GUARD_REDIR_IN &&
-	    !(prev->redirs[0].target.flags & GUARD_WORD_DYNAMIC))
-		return &prev->redirs[0].target;
+	script_text_of(st, what, file, must, NULL);
+}
+
+/* A count of lines: digits only, at most 9 of them (anything else: -1). */
+static long
+line_count(const char *s)
+{
+	size_t n = s ? strspn(s, "0123456789") : 0;
+
+	return n && n <= 9 && !s[n] ? strtol(s, NULL, 10) : -1;
+}
+
+/* sed -n's script for lines: p, Np, N,Mp, N,$p; into p. */
+static bool
+sed_lines(const char *script, struct printer *p)
+{
+	char *end;
+
+	if (!strcmp(script, "p"))
+		return true;
+	if (!isdigit((unsigned char)script[0]))
+		return false;
+	long a = strtol(script, &end, 10);
+	if (a < 1 || a > 999999999)
+		return false;
+	p->from = a;
+	p->to = a;
+	if (!strcmp(end, "p"))
+		return true;
+	if (!strcmp(end, ",$p")) {
+		p->to = 0;
+		return true;
+	}
+	if (*end != ',' || !isdigit((unsigned char)end[1]))
+		return false;
+	long z = strtol(end + 1, &end, 10);
+	p->to = z;
+	return z >= a && z <= 999999999 && !strcmp(end, "p");
+}
+
+/* head's or tail's count of lines, as given (NULL when the words are no such form). */
+static const char *
+lines_given(const char *const *words, size_t n, bool head)
+{
+	if (n == 1)
+		return "10";
+	if (n == 3 && !strcmp(words[1], "-n"))
+		return words[2];
+	if (n == 2 && !strncmp(words[1], "-n", 2) && words[1][2])
+		return words[1] + 2;
+	if (n == 2 && !strncmp(words[1], "--lines=", 8))
+		return words[1] + 8;
+	if (n == 2 && words[1][0] == '-' && isdigit((unsigned char)words[1][1]))
+		return words[1] + 1;
+	if (n == 2 && !head && words[1][0] == '+')
+		return words[1];
 	return NULL;
+}
+
+/*
+ * Whether prev prints a file (a literal operand, or < F) the way p says:
+ * cat F; head [-n N | -N | -nN | --lines=N] F; tail [the same | -n +N |
+ * +N] F; sed -n SCRIPT F (p, Np, N,Mp, N,$p); sed '' F; awk 1 F (or
+ * {print}, {print $0}); tac F; cut -c1- F (or -b1-). Anything else: false.
+ */
+static bool
+printer_of(const struct guard_shell_cmd *prev, struct printer *p)
+{
+	const char *words[6];
+	size_t n = 0;
+
+	*p = (struct printer){ NULL, 0, 0, -1, false };
+	if (!prev->argc || prev->argc > 5 || prev->nredirs > 1)
+		return false;
+	for (size_t i = 0; i < prev->argc; i++) {
+		if (prev->argv[i].flags & GUARD_WORD_DYNAMIC)
+			return false;
+		words[n++] = prev->argv[i].text;
+	}
+	/* the file: < F, or the last word (not an option) */
+	if (prev->nredirs == 1) {
+		if (prev->redirs[0].op != GUARD_REDIR_IN || (prev->redirs[0].target.flags & GUARD_WORD_DYNAMIC))
+			return false;
+		p->file = &prev->redirs[0].target;
+	} else if (n >= 2 && words[n - 1][0] != '-' && words[n - 1][0] != '+') {
+		p->file = &prev->argv[--n];
+	} else {
+		return false;
+	}
+	const char *name = risk_basename(words[0]);
+	if (!strcmp(name, "cat") || !strcmp(name, "tac")) {
+		p->reverse = !strcmp(name, "tac");
+		return n == 1;
+	}
+	if (!strcmp(name, "head") || !strcmp(name, "tail")) {
+		bool head = !strcmp(name, "head");
+		const char *v = lines_given(words, n, head);
+		if (!v)
+			return false;
+		if (!head && v[0] == '+')
+			return (p->from = line_count(v + 1)) >= 0;
+		long c = line_count(v);
+		if (head)
+			p->to = c;
+		else
+			p->last = c;
+		/* head -n 0 prints nothing: to = 0 would be "to the end" */
+		if (head && c == 0)
+			p->from = 1, p->to = 0, p->last = 0;
+		return c >= 0;
+	}
+	if (!strcmp(name, "sed"))
+		return (n == 3 && !strcmp(words[1], "-n") && sed_lines(words[2], p)) || (n == 2 && !*words[1]);
+	if (!strcmp(name, "awk") || !strcmp(name, "gawk") || !strcmp(name, "mawk"))
+		return n == 2 && (!strcmp(words[1], "1") || !strcmp(words[1], "{print}") ||
+				  !strcmp(words[1], "{ print }") || !strcmp(words[1], "{print $0}"));
+	if (!strcmp(name, "cut"))
+		return n == 2 && (!strcmp(words[1], "-c1-") || !strcmp(words[1], "-b1-"));
+	return false;
 }
 
 /*
@@ -437,11 +593,13 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 		free(text);
 		return;
 	}
-	const struct guard_shell_word *file = cat_file(prev);
-	if (file) {
-		if (!st->remote && !risk_later_run(st, NULL, file, what))
-			risk_script_text(st, what, file->text, true);
-		risk_path(st, what, file, PATH_EXEC);
+	/* cat F, or another printer of F's lines (head, tail, sed -n, awk 1, tac, cut -c1-): what it prints */
+	struct printer p;
+	if (printer_of(prev, &p)) {
+		bool whole = !p.reverse && p.from <= 1 && p.to == 0 && p.last < 0;
+		if (!st->remote && !risk_later_run(st, NULL, p.file, what))
+			script_text_of(st, what, p.file->text, true, whole ? NULL : &p);
+		risk_path(st, what, p.file, PATH_EXEC);
 		return;
 	}
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands from %s: %s", what, via,

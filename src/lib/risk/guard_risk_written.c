@@ -535,6 +535,11 @@ written(struct risk_state *st, const char *who, const char *path, const char *te
 	risk_explain(st, "    %s writes %zu bytes of text into %s: scanned", who, strlen(text), path);
 	git_drivers(st, who, git_file(path) == GIT_FILE_NONE ? norm : path, text);
 	scan_text(st, who, path, text, secrets_only);
+	/* CI's scans honour the comment: one the agent writes hides a finding from them, as a Write's would */
+	if (strstr(text, "guard-scan:allow"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "this %s writes a guard-scan:allow comment into %s: guard-scan in CI and pre-commit would stop "
+			  "reporting what it names; a person decides", who, path);
 	free(norm);
 }
 
