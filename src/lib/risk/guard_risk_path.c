@@ -535,31 +535,59 @@ common_git_dir(const char *project)
 	return common;
 }
 
+/* Named by the protected list (display or absolute form; from a linked worktree, as .git/... of the main one). */
 static bool
-is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
+protected_listed(const struct risk_state *st, const char *display, const char *abs, size_t cl)
 {
 	const struct guard_risk_config *cfg = st->ctx->cfg;
 
-	if (!cfg)
-		return false;
 	if (listed(cfg->protected_paths, cfg->nprotected_paths, display, abs, st->ctx->home))
 		return true;
-	/* from a linked worktree, the main repository's .git/hooks and .git/guard */
-	const char *common = abs && st->ctx->project ? common_git_dir(st->ctx->project) : "";
-	size_t cl = strlen(common);
-	if (cl && !strncmp(abs, common, cl) && (abs[cl] == '/' || !abs[cl])) {
+	if (!cl)
+		return false;
+	char *as_git = guard_xasprintf(".git%s", abs + cl);
+	bool hit = list_match(cfg->protected_paths, cfg->nprotected_paths, as_git, st->ctx->home);
+	free(as_git);
+	return hit;
+}
+
+/* A folder above what a protected glob names (the same two forms). */
+static bool
+protected_above(const struct risk_state *st, const char *display, const char *abs, size_t cl)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	if (cl) {
 		char *as_git = guard_xasprintf(".git%s", abs + cl);
-		bool hit = list_match(cfg->protected_paths, cfg->nprotected_paths, as_git, st->ctx->home);
-		for (size_t i = 0; !hit && ancestors && i < cfg->nprotected_paths; i++)
+		bool hit = false;
+		for (size_t i = 0; !hit && i < cfg->nprotected_paths; i++)
 			hit = cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], as_git, NULL, st->ctx->home);
 		free(as_git);
 		if (hit)
 			return true;
 	}
-	for (size_t i = 0; ancestors && i < cfg->nprotected_paths; i++)
+	for (size_t i = 0; i < cfg->nprotected_paths; i++)
 		if (cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], display, abs, st->ctx->home))
 			return true;
 	return false;
+}
+
+/* The length of the main repository's .git that abs is in (a linked worktree's), or 0. */
+static size_t
+in_common_git(const struct risk_state *st, const char *abs)
+{
+	const char *common = abs && st->ctx->project ? common_git_dir(st->ctx->project) : "";
+	size_t cl = strlen(common);
+	return cl && !strncmp(abs, common, cl) && (abs[cl] == '/' || !abs[cl]) ? cl : 0;
+}
+
+static bool
+is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
+{
+	if (!st->ctx->cfg)
+		return false;
+	size_t cl = in_common_git(st, abs);
+	return protected_listed(st, display, abs, cl) || (ancestors && protected_above(st, display, abs, cl));
 }
 
 bool
@@ -588,9 +616,11 @@ risk_guard_place(const struct risk_state *st, const char *path)
 		const char *home = st->ctx->home;
 		bool root_or_above = !strcmp(display, ".") || !strcmp(abs, "/") || (home && !strcmp(abs, home)) ||
 				     (st->ctx->project && guard_path_inside(abs, st->ctx->project));
-		if (is_protected(st, display, abs, false))
+		size_t cl = in_common_git(st, abs);
+		/* listed first; above only when not (is_protected with ancestors would list it again) */
+		if (protected_listed(st, display, abs, cl))
 			place = RISK_GUARD_STATE;
-		else if (!root_or_above && is_protected(st, display, abs, true))
+		else if (!root_or_above && protected_above(st, display, abs, cl))
 			place = RISK_GUARD_FOLDER;
 		free(abs);
 		free(display);
