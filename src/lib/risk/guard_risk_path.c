@@ -122,11 +122,19 @@ static _Thread_local struct lg_slot lg_slots[LG_SLOTS];
 static _Thread_local unsigned lg_next;
 static _Thread_local unsigned long lg_epoch = 1;
 
-/* A new analysis: the config may have changed since the last one. */
+/*
+ * A new analysis: the config may have changed since the last one, unless
+ * it is the compiled policy the last one used (its serial, never reused;
+ * a config made by hand, serial 0, is checked again every time).
+ */
 void
-risk_glob_cache_epoch(void)
+risk_glob_cache_epoch(unsigned long serial)
 {
-	lg_epoch++;
+	static _Thread_local unsigned long last;
+
+	if (!serial || serial != last)
+		lg_epoch++;
+	last = serial;
 }
 
 /* A copy of len bytes of p, owned by the slot. */
@@ -193,9 +201,11 @@ lg_may(const struct lit_glob *g, const char *path, size_t len, bool home_ok)
 {
 	if (g->tilde && !home_ok)
 		return false;
-	if (g->suf_len && (len < g->suf_len || memcmp(path + len - g->suf_len, g->suf, g->suf_len)))
+	/* the last and first bytes inline first: they rule out most entries */
+	if (g->suf_len && (len < g->suf_len || path[len - 1] != g->suf[g->suf_len - 1] ||
+			   memcmp(path + len - g->suf_len, g->suf, g->suf_len)))
 		return false;
-	if (g->pre_len && strncmp(path, g->pre, g->pre_len))
+	if (g->pre_len && (path[0] != g->pre[0] || strncmp(path, g->pre, g->pre_len)))
 		return false;
 	if (g->mid_len && !memmem(path, len, g->mid, g->mid_len))
 		return false;
