@@ -1038,15 +1038,30 @@ special_abs(struct risk_state *st, const char *verb, const char *abs, enum risk_
 	free(display);
 }
 
-/* A list glob as an absolute path: "~/x" under home, "x" under the project. */
-static char *
-list_glob_abs(const struct risk_state *st, const char *g)
+/* A list glob as an absolute path into out: "~/x" under home, "x" under the project (false: none, or too long). */
+static bool
+list_glob_abs(const struct risk_state *st, const char *g, char *out, size_t size)
 {
-	if (g[0] == '/')
-		return guard_xstrdup(g);
-	if (g[0] == '~' && g[1] == '/')
-		return st->ctx->home ? guard_xasprintf("%s%s", st->ctx->home, g + 1) : NULL;
-	return st->ctx->project ? guard_xasprintf("%s/%s", st->ctx->project, g) : NULL;
+	const char *base = "", *sep = "", *rest = g;
+
+	if (g[0] == '~' && g[1] == '/') {
+		if (!st->ctx->home)
+			return false;
+		base = st->ctx->home;
+		rest = g + 1;
+	} else if (g[0] != '/') {
+		if (!st->ctx->project)
+			return false;
+		base = st->ctx->project;
+		sep = "/";
+	}
+	size_t bl = strlen(base), sl = strlen(sep), rl = strlen(rest);
+	if (bl + sl + rl >= size)
+		return false;
+	memcpy(out, base, bl);
+	memcpy(out + bl, sep, sl);
+	memcpy(out + bl + sl, rest, rl + 1);
+	return true;
 }
 
 /*
@@ -1080,6 +1095,10 @@ check_glob_list(struct risk_state *st, const char *verb, const char *abs, enum r
 	const char *slash = strrchr(abs, '/');
 	const char *seg = slash ? slash + 1 : abs;
 	size_t dirlen = slash ? (size_t)(slash - abs) : 0;
+	/* abs's literal start: a root it does not begin is matched by none of its prefixes (no escapes in it) */
+	size_t meta = strcspn(abs, "*?[");
+	bool literal_start = !memchr(abs, '\\', meta);
+	char root[8192]; /* a project or home path (PATH_MAX) and a glob of the policy */
 
 	for (size_t i = 0; i < n; i++) {
 		const char *g = globs[i];
@@ -1107,11 +1126,12 @@ check_glob_list(struct risk_state *st, const char *verb, const char *abs, enum r
 		size_t lit = strcspn(g, "*?[{");
 		if (lit < gl - (folder ? 3 : 0) || (g[0] != '/' && g[0] != '~' && !strncmp(g, "**", 2)))
 			continue;
-		char *root = list_glob_abs(st, g);
-		if (!root)
+		if (!list_glob_abs(st, g, root, sizeof(root)))
 			continue;
 		if (folder)
 			root[strlen(root) - 3] = '\0';
+		if (literal_start && strncmp(root, abs, meta))
+			continue;
 		for (size_t end = 1; abs[end - 1]; end++) {
 			if (abs[end] != '/' && abs[end])
 				continue;
@@ -1131,7 +1151,6 @@ check_glob_list(struct risk_state *st, const char *verb, const char *abs, enum r
 			if (!abs[end])
 				break;
 		}
-		free(root);
 	}
 }
 
