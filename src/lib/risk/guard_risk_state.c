@@ -997,9 +997,10 @@ find_pattern_hits(const char *o, const char *pat, const char *rel)
 	int flags = !strcmp(o, "-iname") || !strcmp(o, "-ipath") ? FNM_CASEFOLD : 0;
 	char p[PATH_MAX];
 
+	if (name)
+		return fnmatch(pat, risk_basename(rel), flags) == 0;
 	snprintf(p, sizeof(p), "./%s", rel);
-	return fnmatch(pat, name ? risk_basename(rel) : p, flags) == 0 ||
-	       (!name && fnmatch(pat, rel, flags) == 0);
+	return fnmatch(pat, p, flags) == 0 || fnmatch(pat, rel, flags) == 0;
 }
 
 /*
