@@ -101,17 +101,17 @@ stems_maybe(const struct stems *s, const char *text)
 	return maybe;
 }
 
-/* (a switch, not strchr over the set: it runs for every byte of every word) */
-static bool
+/* (a table, not strchr over the set: it runs for every byte of every word) */
+static const bool path_stop[256] = {
+	['\0'] = true, [' '] = true, ['\t'] = true, ['\n'] = true, ['\''] = true, ['"'] = true, ['`'] = true,
+	['='] = true, [','] = true, [':'] = true, [';'] = true, ['('] = true, [')'] = true, ['['] = true,
+	[']'] = true, ['{'] = true, ['}'] = true, ['<'] = true, ['>'] = true, ['|'] = true, ['&'] = true,
+};
+
+static inline bool
 path_char(char ch)
 {
-	switch (ch) {
-	case '\0': case ' ': case '\t': case '\n': case '\'': case '"': case '`': case '=': case ',': case ':':
-	case ';': case '(': case ')': case '[': case ']': case '{': case '}': case '<': case '>': case '|': case '&':
-		return false;
-	default:
-		return true;
-	}
+	return !path_stop[(unsigned char)ch];
 }
 
 /* The path-like token of text around [at, at+len): out, cut at a '$' or '`'. */
@@ -203,7 +203,15 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 		size_t n = 0;
 		while (path_char(p[n]))
 			n++;
-		if (n && n < sizeof(token)) {
+		/* its last name (bare_folder's base) must begin as a stem does */
+		size_t m = n;
+		while (m > 1 && p[m - 1] == '/')
+			m--;
+		const char *base = p;
+		for (const char *q = p; q < p + m; q++)
+			if (*q == '/' && q + 1 < p + m)
+				base = q + 1;
+		if (n && n < sizeof(token) && s->first[(unsigned char)*base]) {
 			char one[1024];
 			memcpy(one, p, n);
 			one[n] = '\0';
