@@ -179,9 +179,9 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 	char token[1024];
 	uint32_t maybe = stems_maybe(s, text);
 
-	for (size_t i = 0; i < s->n; i++)
-		for (const char *p = (maybe >> i & 1) ? text : NULL; p && (p = find_stem(p, s->text[i])) != NULL;
-		     p += strlen(s->text[i])) {
+	for (uint32_t left = maybe; left; left &= left - 1) { /* the stems maybe names, in order */
+		size_t i = (size_t)__builtin_ctz(left);
+		for (const char *p = text; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
 			token_around(text, p, strlen(s->text[i]), token, sizeof(token));
 			int place = risk_guard_place(st, token);
 			if (!place && found == mention_write && s->text[i][0] != '/') {
@@ -196,6 +196,7 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 				hits++;
 			}
 		}
+	}
 	/* bare folders, one path-like token at a time: "--directory=.ai", join('.ai', ...) */
 	for (const char *p = text; !hits && *p;) {
 		while (*p && !path_char(*p))
