@@ -33,6 +33,7 @@ struct nameset {
 	const char *slot[];       /* a name, or NULL */
 };
 
+/* FNV-1a of a name (the name sets here, the verb table below) */
 static unsigned
 name_hash(const char *s)
 {
@@ -571,20 +572,12 @@ static struct {
 static size_t nverb_prefixes;
 static once_flag verb_once = ONCE_FLAG_INIT;
 
-static unsigned
-verb_hash(const char *s)
-{
-	unsigned h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
 
 /* The entry for name; with add, created when missing. */
 static struct verb *
 verb_slot(const char *name, bool add)
 {
-	for (unsigned h = verb_hash(name);; h++) {
+	for (unsigned h = name_hash(name);; h++) {
 		unsigned short k = verb_slots[h & (VERB_SLOTS - 1)];
 		if (!k) {
 			if (!add)
