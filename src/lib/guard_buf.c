@@ -186,6 +186,21 @@ guard_buf_vaddf(struct guard_buf *b, const char *fmt, va_list ap)
 	va_list cp;
 	int n;
 
+	if (!b->alloc || b->alloc - b->len < 256) {
+		/* little or no room: printed once on the stack, not measured and printed again */
+		char small[256];
+		va_copy(cp, ap);
+		n = vsnprintf(small, sizeof(small), fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			return;
+		if ((size_t)n < sizeof(small)) {
+			guard_buf_grow(b, (size_t)n);
+			memcpy(b->buf + b->len, small, (size_t)n + 1);
+			b->len += (size_t)n;
+			return;
+		}
+	}
 	va_copy(cp, ap);
 	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt, cp);
 	va_end(cp);

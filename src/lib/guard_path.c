@@ -19,11 +19,16 @@ guard_home(void)
 	return pw && pw->pw_dir && *pw->pw_dir == '/' ? pw->pw_dir : "/";
 }
 
-/* Normalise an absolute path lexically: "//", "." and ".." removed. */
+/*
+ * Normalise an absolute path lexically: "//", "." and ".." removed. One
+ * allocation: every segment kept costs its '/' in the input, but for a
+ * first one without it, so the result takes at most strlen + 1 bytes.
+ */
 static char *
 normalise(const char *abs)
 {
-	struct guard_buf out = GUARD_BUF_INIT;
+	char *out = guard_xmalloc(strlen(abs) + 2);
+	size_t len = 0;
 	const char *p = abs;
 
 	while (*p) {
@@ -36,18 +41,23 @@ normalise(const char *abs)
 		if (n == 1 && p[0] == '.') {
 			/* skip */
 		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *slash = strrchr(out.buf, '/');
-			if (slash)
-				out.len = (size_t)(slash - out.buf), out.buf[out.len] = '\0';
+			/* back to the last '/' kept, if any ("/a" becomes "", then "/" below) */
+			size_t k = len;
+			while (k > 0 && out[k - 1] != '/')
+				k--;
+			if (k > 0)
+				len = k - 1;
 		} else {
-			guard_buf_addch(&out, '/');
-			guard_buf_add(&out, p, n);
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
 		}
 		p = end;
 	}
-	if (!out.len)
-		guard_buf_addch(&out, '/');
-	return guard_buf_detach(&out);
+	if (!len)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
 }
 
 /*

@@ -884,6 +884,61 @@ names_in(const char *dir, const char *name)
  * every look is made now; on (cli_filter) an answer is reused within its
  * second of the monotonic clock and looked at again after it.
  */
+/* The name lists are hash sets: every member found, nothing else (prefixes, longer names, empty). */
+TEST(name_lists_as_sets)
+{
+	static char names[60][16];
+	const char *list[61], *const one[] = { "git", NULL }, *const none[] = { NULL };
+
+	for (int i = 0; i < 60; i++) {
+		snprintf(names[i], sizeof(names[i]), "tool%d", i * 7);
+		list[i] = names[i];
+	}
+	list[60] = NULL;
+	for (int i = 0; i < 60; i++)
+		CHECK(risk_name_in(list, names[i]));
+	CHECK(!risk_name_in(list, "tool"));
+	CHECK(!risk_name_in(list, "tool1"));
+	CHECK(!risk_name_in(list, "tool4200"));
+	CHECK(!risk_name_in(list, ""));
+	CHECK(risk_name_in(one, "git") && !risk_name_in(one, "gi") && !risk_name_in(one, "gitk"));
+	CHECK(!risk_name_in(none, "git") && !risk_name_in(none, ""));
+}
+
+/*
+ * Compiled glob lists are kept while the policy's serial stays: a list
+ * changed under a new serial, or in a config made by hand (serial 0), is
+ * read again (the same array, so only the serial tells them apart).
+ */
+TEST(glob_lists_follow_the_serial)
+{
+	static char g[32] = "**/alpha.txt";
+	const char *list[] = { g };
+	const char *const *saved = cfg.sensitive_paths;
+	size_t nsaved = cfg.nsensitive_paths;
+
+	cfg.sensitive_paths = list;
+	cfg.nsensitive_paths = 1;
+	cfg.serial = 900001;
+	CRITICAL("cat alpha.txt");
+	ALLOWED("cat beta.txt");
+	CRITICAL("cat alpha.txt");
+	snprintf(g, sizeof(g), "**/beta.txt");
+	cfg.serial = 900002;
+	CRITICAL("cat beta.txt");
+	ALLOWED("cat alpha.txt");
+	snprintf(g, sizeof(g), "**/gamma.txt");
+	cfg.serial = 0;
+	CRITICAL("cat gamma.txt");
+	snprintf(g, sizeof(g), "**/delta.txt");
+	CRITICAL("cat delta.txt");
+	ALLOWED("cat gamma.txt");
+	snprintf(g, sizeof(g), "**/alpha.txt");
+	cfg.sensitive_paths = saved;
+	cfg.nsensitive_paths = nsaved;
+	ALLOWED("cat alpha.txt");
+}
+
 TEST(stream_memo)
 {
 	char path[600], dir[512], *data = NULL;
@@ -1166,6 +1221,8 @@ main(void)
 	RUN(json_shape);
 	RUN(explain_is_readable);
 	RUN(stream_memo);
+	RUN(name_lists_as_sets);
+	RUN(glob_lists_follow_the_serial);
 	teardown();
 	return unit_done();
 }

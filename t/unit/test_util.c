@@ -423,6 +423,81 @@ TEST(buf_grows_and_formats)
 	free(s);
 }
 
+/* A short text is printed on the stack first: every length around that buffer's size, alone and appended. */
+TEST(buf_formats_around_the_stack_buffer)
+{
+	char text[1100];
+
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	for (size_t n = 250; n < 262; n++) {
+		char *s = guard_xasprintf("%.*s", (int)n, text);
+		CHECK(strlen(s) == n && !strncmp(s, text, n));
+		free(s);
+		/* appended after a few bytes, and to a buffer with a little room left */
+		struct guard_buf b = GUARD_BUF_INIT;
+		guard_buf_addstr(&b, "ab");
+		guard_buf_addf(&b, "%.*s|%d", (int)n, text, 7);
+		CHECK(b.len == n + 4 && b.len == strlen(b.buf) && !strncmp(b.buf, "ab", 2) && !strcmp(b.buf + 2 + n, "|7"));
+		guard_buf_addf(&b, "%s", "");
+		CHECK(b.len == n + 4);
+		guard_buf_addf(&b, "%.*s", (int)n, text);
+		CHECK(b.len == 2 * n + 4 && b.len == strlen(b.buf));
+		guard_buf_release(&b);
+	}
+	char *big = guard_xasprintf("%s-%s", text, text);
+	CHECK(strlen(big) == 2 * (sizeof(text) - 1) + 1 && big[sizeof(text) - 1] == '-');
+	free(big);
+	char *empty = guard_xasprintf("%s", "");
+	CHECK_STR(empty, "");
+	free(empty);
+}
+
+/* ".", "..", "//" and trailing slashes removed lexically; ".." never climbs above the root. */
+TEST(path_lexical_forms)
+{
+	static const struct { const char *base, *path, *want; } cases[] = {
+		{ "/", "a/b/../c", "/a/c" },
+		{ "/x", "..", "/" },
+		{ "/x", "../..", "/" },
+		{ "/", "/a//b/./c/", "/a/b/c" },
+		{ NULL, "a", "/a" },
+		{ "/a", "", "/a" },
+		{ "/", "/..", "/" },
+		{ "/", "/", "/" },
+		{ "/a/b", "../../../c/..", "/" },
+		{ "/a/b", "./../b2/./x//", "/a/b2/x" },
+		{ "//a///b", "c", "/a/b/c" },
+		{ "/a", "...", "/a/..." },
+		{ "/a", "..x/.y", "/a/..x/.y" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *got = guard_path_lexical(cases[i].base, cases[i].path, NULL);
+		if (strcmp(got, cases[i].want)) {
+			printf("#   lexical(%s, %s) is %s, want %s\n", cases[i].base ? cases[i].base : "NULL", cases[i].path, got,
+			       cases[i].want);
+			unit_current_failed = 1;
+		}
+		free(got);
+	}
+	char *h = guard_path_lexical("/x", "~/y/../z", "/home/u");
+	CHECK_STR(h, "/home/u/z");
+	free(h);
+	/* long inputs: 2,000 "x/../" pairs, then 600 names kept */
+	struct guard_buf b = GUARD_BUF_INIT, want = GUARD_BUF_INIT;
+	for (int i = 0; i < 2000; i++)
+		guard_buf_addstr(&b, "x/../");
+	for (int i = 0; i < 600; i++) {
+		guard_buf_addstr(&b, "seg/");
+		guard_buf_addstr(&want, "/seg");
+	}
+	char *longp = guard_path_lexical("/base", b.buf, NULL);
+	CHECK(!strncmp(longp, "/base/seg/", 10) && !strcmp(longp + 5, want.buf));
+	free(longp);
+	guard_buf_release(&b);
+	guard_buf_release(&want);
+}
+
 TEST(file_atomic_write_and_bounded_read)
 {
 	char *p = tmp_path("state.json"), *out;
@@ -609,6 +684,8 @@ main(void)
 	RUN(pretty_json_for_committed_files);
 	RUN(levels_and_effects);
 	RUN(buf_grows_and_formats);
+	RUN(buf_formats_around_the_stack_buffer);
+	RUN(path_lexical_forms);
 	RUN(file_atomic_write_and_bounded_read);
 	RUN(file_atomic_write_survives_sigkill);
 	RUN(lock_times_out_when_held);

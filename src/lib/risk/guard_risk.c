@@ -310,7 +310,7 @@ static void
 state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out)
 {
 	memset(st, 0, sizeof(*st));
-	risk_glob_cache_epoch();
+	risk_glob_cache_epoch(ctx->cfg ? ctx->cfg->serial : 0);
 	st->ctx = ctx;
 	st->out = out;
 	st->ex = ctx->explain;

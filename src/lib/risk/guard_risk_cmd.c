@@ -9,6 +9,7 @@
 #include <fnmatch.h>
 #include <threads.h>
 
+#include "guard_buf.h"
 #include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
@@ -19,14 +20,79 @@ risk_word_is(const struct guard_shell_word *w, const char *s)
 	return !strcmp(w->text, s);
 }
 
+/*
+ * A name list as a hash set, made on first use per thread: the lists are
+ * static arrays (their address is their identity) and a stream asks ~200
+ * times an event, most of it of lists of dozens of names.
+ */
+#define NAMESET_DIR 128 /* more lists than the analyzer has */
+
+struct nameset {
+	const char *const *names;
+	size_t mask;              /* slots - 1 */
+	const char *slot[];       /* a name, or NULL */
+};
+
+/* FNV-1a of a name (the name sets here, the verb table below) */
+static unsigned
+name_hash(const char *s)
+{
+	unsigned h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const struct nameset *
+nameset_of(const char *const *names)
+{
+	static _Thread_local struct nameset **dir; /* NAMESET_DIR entries, made on first use (guard_thread_calloc) */
+	size_t n = 0, slots = 16;
+
+	if (!dir)
+		dir = guard_thread_calloc(NAMESET_DIR * sizeof(*dir));
+	size_t k = ((uintptr_t)names >> 3) & (NAMESET_DIR - 1);
+	for (size_t probe = 0; probe < NAMESET_DIR; probe++, k = (k + 1) & (NAMESET_DIR - 1)) {
+		if (dir[k] && dir[k]->names == names)
+			return dir[k];
+		if (dir[k])
+			continue;
+		while (names[n])
+			n++;
+		while (slots < 2 * n)
+			slots *= 2;
+		struct nameset *set = guard_thread_calloc(sizeof(*set) + slots * sizeof(set->slot[0]));
+		set->names = names;
+		set->mask = slots - 1;
+		for (size_t i = 0; i < n; i++)
+			for (size_t h = name_hash(names[i]);; h++)
+				if (!set->slot[h & set->mask] || !strcmp(set->slot[h & set->mask], names[i])) {
+					set->slot[h & set->mask] = names[i];
+					break;
+				}
+		return dir[k] = set;
+	}
+	return NULL; /* the directory is full: searched in order */
+}
+
 bool
 risk_name_in(const char *const *names, const char *name)
 {
-	/* the first byte first: most names of a list differ there (a stream asks ~200 times an event) */
-	for (size_t i = 0; names[i]; i++)
-		if (names[i][0] == name[0] && !strcmp(names[i], name))
+	const struct nameset *set = nameset_of(names);
+
+	if (!set) {
+		for (size_t i = 0; names[i]; i++)
+			if (names[i][0] == name[0] && !strcmp(names[i], name))
+				return true;
+		return false;
+	}
+	for (size_t h = name_hash(name);; h++) {
+		const char *s = set->slot[h & set->mask];
+		if (!s)
+			return false;
+		if (s[0] == name[0] && !strcmp(s, name))
 			return true;
-	return false;
+	}
 }
 
 bool
@@ -511,20 +577,12 @@ static struct {
 static size_t nverb_prefixes;
 static once_flag verb_once = ONCE_FLAG_INIT;
 
-static unsigned
-verb_hash(const char *s)
-{
-	unsigned h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
 
 /* The entry for name; with add, created when missing. */
 static struct verb *
 verb_slot(const char *name, bool add)
 {
-	for (unsigned h = verb_hash(name);; h++) {
+	for (unsigned h = name_hash(name);; h++) {
 		unsigned short k = verb_slots[h & (VERB_SLOTS - 1)];
 		if (!k) {
 			if (!add)

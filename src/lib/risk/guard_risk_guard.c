@@ -239,12 +239,18 @@ identify_command(const struct risk_state *st, const char *word)
 		return name;
 	}
 	const char *path = getenv("PATH");
+	size_t wl = strlen(word);
 	for (const char *p = path; p && *p;) {
 		size_t len = strcspn(p, ":");
 		char file[PATH_MAX];
-		if (len && p[0] == '/' && snprintf(file, sizeof(file), "%.*s/%s", (int)len, p, word) < (int)sizeof(file) &&
-		    risk_memo_access(file, X_OK) == 0)
-			return identify(file);
+		if (len && p[0] == '/' && len + 1 + wl < sizeof(file)) {
+			/* DIR/word, copied (not printed: asked for each folder of PATH) */
+			memcpy(file, p, len);
+			file[len] = '/';
+			memcpy(file + len + 1, word, wl + 1);
+			if (risk_memo_access(file, X_OK) == 0)
+				return identify(file);
+		}
 		p += len + (p[len] == ':');
 	}
 	return NULL;

@@ -334,8 +334,8 @@ void risk_guard_rate_program(struct risk_state *st, const struct risk_cmd *c, co
 /* The first entry of commands.txt a wrapper claims (a dead entry), or NULL. */
 const char *risk_everyday_dead(void);
 
-/* Start of an analysis: compiled glob lists are checked against the config again. */
-void risk_glob_cache_epoch(void);
+/* Start of an analysis: compiled glob lists are checked against the config again (not for the same serial). */
+void risk_glob_cache_epoch(unsigned long serial);
 
 void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
 void risk_state_end(struct risk_state *st);

@@ -122,11 +122,19 @@ static _Thread_local struct lg_slot lg_slots[LG_SLOTS];
 static _Thread_local unsigned lg_next;
 static _Thread_local unsigned long lg_epoch = 1;
 
-/* A new analysis: the config may have changed since the last one. */
+/*
+ * A new analysis: the config may have changed since the last one, unless
+ * it is the compiled policy the last one used (its serial, never reused;
+ * a config made by hand, serial 0, is checked again every time).
+ */
 void
-risk_glob_cache_epoch(void)
+risk_glob_cache_epoch(unsigned long serial)
 {
-	lg_epoch++;
+	static _Thread_local unsigned long last;
+
+	if (!serial || serial != last)
+		lg_epoch++;
+	last = serial;
 }
 
 /* A copy of len bytes of p, owned by the slot. */
@@ -193,9 +201,11 @@ lg_may(const struct lit_glob *g, const char *path, size_t len, bool home_ok)
 {
 	if (g->tilde && !home_ok)
 		return false;
-	if (g->suf_len && (len < g->suf_len || memcmp(path + len - g->suf_len, g->suf, g->suf_len)))
+	/* the last and first bytes inline first: they rule out most entries */
+	if (g->suf_len && (len < g->suf_len || path[len - 1] != g->suf[g->suf_len - 1] ||
+			   memcmp(path + len - g->suf_len, g->suf, g->suf_len)))
 		return false;
-	if (g->pre_len && strncmp(path, g->pre, g->pre_len))
+	if (g->pre_len && (path[0] != g->pre[0] || strncmp(path, g->pre, g->pre_len)))
 		return false;
 	if (g->mid_len && !memmem(path, len, g->mid, g->mid_len))
 		return false;
@@ -535,31 +545,59 @@ common_git_dir(const char *project)
 	return common;
 }
 
+/* Named by the protected list (display or absolute form; from a linked worktree, as .git/... of the main one). */
 static bool
-is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
+protected_listed(const struct risk_state *st, const char *display, const char *abs, size_t cl)
 {
 	const struct guard_risk_config *cfg = st->ctx->cfg;
 
-	if (!cfg)
-		return false;
 	if (listed(cfg->protected_paths, cfg->nprotected_paths, display, abs, st->ctx->home))
 		return true;
-	/* from a linked worktree, the main repository's .git/hooks and .git/guard */
-	const char *common = abs && st->ctx->project ? common_git_dir(st->ctx->project) : "";
-	size_t cl = strlen(common);
-	if (cl && !strncmp(abs, common, cl) && (abs[cl] == '/' || !abs[cl])) {
+	if (!cl)
+		return false;
+	char *as_git = guard_xasprintf(".git%s", abs + cl);
+	bool hit = list_match(cfg->protected_paths, cfg->nprotected_paths, as_git, st->ctx->home);
+	free(as_git);
+	return hit;
+}
+
+/* A folder above what a protected glob names (the same two forms). */
+static bool
+protected_above(const struct risk_state *st, const char *display, const char *abs, size_t cl)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+
+	if (cl) {
 		char *as_git = guard_xasprintf(".git%s", abs + cl);
-		bool hit = list_match(cfg->protected_paths, cfg->nprotected_paths, as_git, st->ctx->home);
-		for (size_t i = 0; !hit && ancestors && i < cfg->nprotected_paths; i++)
+		bool hit = false;
+		for (size_t i = 0; !hit && i < cfg->nprotected_paths; i++)
 			hit = cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], as_git, NULL, st->ctx->home);
 		free(as_git);
 		if (hit)
 			return true;
 	}
-	for (size_t i = 0; ancestors && i < cfg->nprotected_paths; i++)
+	for (size_t i = 0; i < cfg->nprotected_paths; i++)
 		if (cfg->protected_paths[i][0] != '!' && above(cfg->protected_paths[i], display, abs, st->ctx->home))
 			return true;
 	return false;
+}
+
+/* The length of the main repository's .git that abs is in (a linked worktree's), or 0. */
+static size_t
+in_common_git(const struct risk_state *st, const char *abs)
+{
+	const char *common = abs && st->ctx->project ? common_git_dir(st->ctx->project) : "";
+	size_t cl = strlen(common);
+	return cl && !strncmp(abs, common, cl) && (abs[cl] == '/' || !abs[cl]) ? cl : 0;
+}
+
+static bool
+is_protected(const struct risk_state *st, const char *display, const char *abs, bool ancestors)
+{
+	if (!st->ctx->cfg)
+		return false;
+	size_t cl = in_common_git(st, abs);
+	return protected_listed(st, display, abs, cl) || (ancestors && protected_above(st, display, abs, cl));
 }
 
 bool
@@ -588,9 +626,11 @@ risk_guard_place(const struct risk_state *st, const char *path)
 		const char *home = st->ctx->home;
 		bool root_or_above = !strcmp(display, ".") || !strcmp(abs, "/") || (home && !strcmp(abs, home)) ||
 				     (st->ctx->project && guard_path_inside(abs, st->ctx->project));
-		if (is_protected(st, display, abs, false) || (!st->remote && risk_guard_installed(abs, false)))
+		size_t cl = in_common_git(st, abs);
+		/* listed first; above only when not (is_protected with ancestors would list it again) */
+		if (protected_listed(st, display, abs, cl) || (!st->remote && risk_guard_installed(abs, false)))
 			place = RISK_GUARD_STATE;
-		else if (!root_or_above && is_protected(st, display, abs, true))
+		else if (!root_or_above && protected_above(st, display, abs, cl))
 			place = RISK_GUARD_FOLDER;
 		free(abs);
 		free(display);
@@ -1033,15 +1073,30 @@ special_abs(struct risk_state *st, const char *verb, const char *abs, enum risk_
 	free(display);
 }
 
-/* A list glob as an absolute path: "~/x" under home, "x" under the project. */
-static char *
-list_glob_abs(const struct risk_state *st, const char *g)
+/* A list glob as an absolute path into out: "~/x" under home, "x" under the project (false: none, or too long). */
+static bool
+list_glob_abs(const struct risk_state *st, const char *g, char *out, size_t size)
 {
-	if (g[0] == '/')
-		return guard_xstrdup(g);
-	if (g[0] == '~' && g[1] == '/')
-		return st->ctx->home ? guard_xasprintf("%s%s", st->ctx->home, g + 1) : NULL;
-	return st->ctx->project ? guard_xasprintf("%s/%s", st->ctx->project, g) : NULL;
+	const char *base = "", *sep = "", *rest = g;
+
+	if (g[0] == '~' && g[1] == '/') {
+		if (!st->ctx->home)
+			return false;
+		base = st->ctx->home;
+		rest = g + 1;
+	} else if (g[0] != '/') {
+		if (!st->ctx->project)
+			return false;
+		base = st->ctx->project;
+		sep = "/";
+	}
+	size_t bl = strlen(base), sl = strlen(sep), rl = strlen(rest);
+	if (bl + sl + rl >= size)
+		return false;
+	memcpy(out, base, bl);
+	memcpy(out + bl, sep, sl);
+	memcpy(out + bl + sl, rest, rl + 1);
+	return true;
 }
 
 /*
@@ -1075,6 +1130,10 @@ check_glob_list(struct risk_state *st, const char *verb, const char *abs, enum r
 	const char *slash = strrchr(abs, '/');
 	const char *seg = slash ? slash + 1 : abs;
 	size_t dirlen = slash ? (size_t)(slash - abs) : 0;
+	/* abs's literal start: a root it does not begin is matched by none of its prefixes (no escapes in it) */
+	size_t meta = strcspn(abs, "*?[");
+	bool literal_start = !memchr(abs, '\\', meta);
+	char root[8192]; /* a project or home path (PATH_MAX) and a glob of the policy */
 
 	for (size_t i = 0; i < n; i++) {
 		const char *g = globs[i];
@@ -1102,11 +1161,12 @@ check_glob_list(struct risk_state *st, const char *verb, const char *abs, enum r
 		size_t lit = strcspn(g, "*?[{");
 		if (lit < gl - (folder ? 3 : 0) || (g[0] != '/' && g[0] != '~' && !strncmp(g, "**", 2)))
 			continue;
-		char *root = list_glob_abs(st, g);
-		if (!root)
+		if (!list_glob_abs(st, g, root, sizeof(root)))
 			continue;
 		if (folder)
 			root[strlen(root) - 3] = '\0';
+		if (literal_start && strncmp(root, abs, meta))
+			continue;
 		for (size_t end = 1; abs[end - 1]; end++) {
 			if (abs[end] != '/' && abs[end])
 				continue;
@@ -1126,7 +1186,6 @@ check_glob_list(struct risk_state *st, const char *verb, const char *abs, enum r
 			if (!abs[end])
 				break;
 		}
-		free(root);
 	}
 }
 

@@ -1452,29 +1452,50 @@ is_all_args(const char *t)
 	return !strcmp(t, "$@") || !strcmp(t, "${@}") || !strcmp(t, "$*") || !strcmp(t, "${*}");
 }
 
+/*
+ * Made with fn_words_new: only the slots below n are set up (4 KiB
+ * cleared for a call that uses a few words was most of its cost).
+ */
+static struct fn_words *
+fn_words_new(size_t count)
+{
+	struct fn_words *fw = guard_xmalloc(count * sizeof(*fw));
+
+	for (size_t i = 0; i < count; i++)
+		fw[i].n = 0;
+	return fw;
+}
+
+/* The next slot of out (n < 64), its buffers empty; counted. */
+static size_t
+fn_slot(struct fn_words *out)
+{
+	size_t k = out->n++;
+
+	guard_buf_init(&out->text[k]);
+	guard_buf_init(&out->bare[k]);
+	return k;
+}
+
 /* One body word into out (several for "$@"); true when it changed. */
 static bool
 fill_word(const struct guard_shell_word *bw, const struct fn_args *a, struct fn_words *out)
 {
 	if (!(bw->flags & GUARD_WORD_DYNAMIC) || out->n >= 64) {
 		if (out->n < 64)
-			out->w[out->n++] = *bw;
+			out->w[fn_slot(out)] = *bw;
 		return false;
 	}
 	if (is_all_args(bw->text)) {
 		for (size_t i = 0; i < a->n && out->n < 64; i++)
-			out->w[out->n++] = a->w[i];
+			out->w[fn_slot(out)] = a->w[i];
 		return true;
 	}
-	size_t k = out->n;
+	size_t k = fn_slot(out);
 	bool tilde = false, dynamic = false;
-	guard_buf_init(&out->text[k]);
-	guard_buf_init(&out->bare[k]);
 	out->w[k] = *bw;
-	if (!fill_positional(bw->text, a, false, &out->text[k], &tilde, &dynamic)) {
-		out->n++;
+	if (!fill_positional(bw->text, a, false, &out->text[k], &tilde, &dynamic))
 		return false;
-	}
 	out->w[k].text = out->text[k].buf ? out->text[k].buf : (char *)"";
 	out->w[k].bare = NULL;
 	out->w[k].flags = (tilde ? GUARD_WORD_TILDE : 0) | GUARD_WORD_QUOTED;
@@ -1485,14 +1506,13 @@ fill_word(const struct guard_shell_word *bw, const struct fn_args *a, struct fn_
 		if (fill_positional(bw->text, a, true, &out->bare[k], &t2, &d2) && !strpbrk(bw->text + 1, "$`"))
 			out->w[k].bare = out->bare[k].buf ? out->bare[k].buf : (char *)"";
 	}
-	out->n++;
 	return true;
 }
 
 static void
 fn_words_release(struct fn_words *fw)
 {
-	for (size_t i = 0; i < 64; i++) {
+	for (size_t i = 0; i < fw->n; i++) {
 		guard_buf_release(&fw->text[i]);
 		guard_buf_release(&fw->bare[i]);
 	}
@@ -1579,7 +1599,7 @@ static void
 rate_body_cmd(struct risk_state *st, const struct risk_cmd *call, const struct guard_shell_cmd *body,
 	      const struct fn_args *a)
 {
-	struct fn_words *words = guard_xcalloc(3, sizeof(*words));
+	struct fn_words *words = fn_words_new(3);
 	struct fn_words *assigns = words + 1, *targets = words + 2;
 	struct guard_shell_redir redirs[16];
 	struct guard_shell_cmd one = *body;
@@ -1651,7 +1671,7 @@ risk_function_call(struct risk_state *st, const struct risk_cmd *c)
 		}
 		if (!body->argc || body->argc > 64)
 			continue;
-		struct fn_words *fw = guard_xcalloc(1, sizeof(*fw));
+		struct fn_words *fw = fn_words_new(1);
 		bool changed = false;
 		for (size_t w = 0; w < body->argc; w++)
 			changed |= fill_word(&body->argv[w], &a, fw);

@@ -101,17 +101,17 @@ stems_maybe(const struct stems *s, const char *text)
 	return maybe;
 }
 
-/* (a switch, not strchr over the set: it runs for every byte of every word) */
-static bool
+/* (a table, not strchr over the set: it runs for every byte of every word) */
+static const bool path_stop[256] = {
+	['\0'] = true, [' '] = true, ['\t'] = true, ['\n'] = true, ['\''] = true, ['"'] = true, ['`'] = true,
+	['='] = true, [','] = true, [':'] = true, [';'] = true, ['('] = true, [')'] = true, ['['] = true,
+	[']'] = true, ['{'] = true, ['}'] = true, ['<'] = true, ['>'] = true, ['|'] = true, ['&'] = true,
+};
+
+static inline bool
 path_char(char ch)
 {
-	switch (ch) {
-	case '\0': case ' ': case '\t': case '\n': case '\'': case '"': case '`': case '=': case ',': case ':':
-	case ';': case '(': case ')': case '[': case ']': case '{': case '}': case '<': case '>': case '|': case '&':
-		return false;
-	default:
-		return true;
-	}
+	return !path_stop[(unsigned char)ch];
 }
 
 /* The path-like token of text around [at, at+len): out, cut at a '$' or '`'. */
@@ -179,9 +179,9 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 	char token[1024];
 	uint32_t maybe = stems_maybe(s, text);
 
-	for (size_t i = 0; i < s->n; i++)
-		for (const char *p = (maybe >> i & 1) ? text : NULL; p && (p = find_stem(p, s->text[i])) != NULL;
-		     p += strlen(s->text[i])) {
+	for (uint32_t left = maybe; left; left &= left - 1) { /* the stems maybe names, in order */
+		size_t i = (size_t)__builtin_ctz(left);
+		for (const char *p = text; (p = find_stem(p, s->text[i])) != NULL; p += strlen(s->text[i])) {
 			token_around(text, p, strlen(s->text[i]), token, sizeof(token));
 			int place = risk_guard_place(st, token);
 			if (!place && found == mention_write && s->text[i][0] != '/') {
@@ -196,6 +196,7 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 				hits++;
 			}
 		}
+	}
 	/* bare folders, one path-like token at a time: "--directory=.ai", join('.ai', ...) */
 	for (const char *p = text; !hits && *p;) {
 		while (*p && !path_char(*p))
@@ -203,7 +204,15 @@ scan_state(struct risk_state *st, const struct stems *s, const char *verb, const
 		size_t n = 0;
 		while (path_char(p[n]))
 			n++;
-		if (n && n < sizeof(token)) {
+		/* its last name (bare_folder's base) must begin as a stem does */
+		size_t m = n;
+		while (m > 1 && p[m - 1] == '/')
+			m--;
+		const char *base = p;
+		for (const char *q = p; q < p + m; q++)
+			if (*q == '/' && q + 1 < p + m)
+				base = q + 1;
+		if (n && n < sizeof(token) && s->first[(unsigned char)*base]) {
 			char one[1024];
 			memcpy(one, p, n);
 			one[n] = '\0';
@@ -1148,9 +1157,10 @@ find_pattern_hits(const char *o, const char *pat, const char *rel)
 	int flags = !strcmp(o, "-iname") || !strcmp(o, "-ipath") ? FNM_CASEFOLD : 0;
 	char p[PATH_MAX];
 
+	if (name)
+		return fnmatch(pat, risk_basename(rel), flags) == 0;
 	snprintf(p, sizeof(p), "./%s", rel);
-	return fnmatch(pat, name ? risk_basename(rel) : p, flags) == 0 ||
-	       (!name && fnmatch(pat, rel, flags) == 0);
+	return fnmatch(pat, p, flags) == 0 || fnmatch(pat, rel, flags) == 0;
 }
 
 /*
