@@ -8,10 +8,7 @@
 load helper
 
 setup() {
-	setup_guard
-	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
-	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
-	mkdir -p "$HOME/.config/guard"
+	setup_approvals
 	printf 'principals:\n  alice@example.com: {roles: [admin]}\n' >"$GUARD_USER_POLICY"
 	chmod 600 "$GUARD_USER_POLICY"
 }

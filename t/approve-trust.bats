@@ -7,10 +7,7 @@
 load helper
 
 setup() {
-	setup_guard
-	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
-	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
-	mkdir -p "$HOME/.config/guard"
+	setup_approvals
 	force_push='git push --force origin fix/parser'
 }
 

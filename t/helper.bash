@@ -29,6 +29,15 @@ setup_guard() {
 	cd "$PROJ"
 }
 
+# setup_guard, plus a user policy layer in $HOME (the approvers' layer) and
+# no APPROVAL_* workflow settings inherited from the caller's environment.
+setup_approvals() {
+	setup_guard
+	export GUARD_USER_POLICY=$HOME/.config/guard/policy.yaml
+	unset APPROVAL_WORKFLOW_ENABLED APPROVAL_TIMEOUT APPROVAL_POLLING_INTERVAL
+	mkdir -p "$HOME/.config/guard"
+}
+
 # A Claude Code PreToolUse payload for a Bash command, from $PROJ.
 bash_payload() {
 	jq -cn --arg c "$1" --arg cwd "${2:-$PROJ}" \
