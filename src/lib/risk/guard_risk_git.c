@@ -90,6 +90,59 @@ has_short(const struct git_args *a, char letter)
 	return false;
 }
 
+/*
+ * A dry run (-n, --dry-run or a cut-short --dr), read as git's
+ * parse-options reads the words: an option that takes a value (the
+ * letters in vshort, the long names in vlong, cut short or not) eats the
+ * rest of its cluster or the next word, so in `git clean -f -e -n` the
+ * "-n" is an exclude pattern and nothing is a dry run. A later
+ * --no-dry-run undoes it. Only ever used to lower a rating: a word it
+ * cannot place counts as a value, never as the flag.
+ */
+static bool
+dry_run(const struct git_args *a, const char *vshort, const char *const *vlong)
+{
+	bool dry = false;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "--"))
+			break;
+		if (t[0] != '-' || !t[1])
+			continue;
+		if (t[1] == '-') {
+			const char *name = t + 2;
+			size_t len = strcspn(name, "=");
+			bool no = !strncmp(name, "no-", 3) && len > 3;
+			const char *base = no ? name + 3 : name;
+			size_t blen = no ? len - 3 : len;
+			if (blen >= 2 && blen <= 7 && !strncmp(base, "dry-run", blen) && !name[len]) {
+				dry = !no;
+				continue;
+			}
+			for (size_t k = 0; vlong && vlong[k] && !name[len]; k++)
+				if (len && len <= strlen(vlong[k]) && !strncmp(name, vlong[k], len)) {
+					i++; /* its value */
+					break;
+				}
+			continue;
+		}
+		for (const char *p = t + 1; *p; p++) {
+			if (*p == 'n') {
+				dry = true;
+			} else if (strchr(vshort, *p)) {
+				if (!p[1])
+					i++; /* the value is the next word; else the rest of the cluster */
+				break;
+			}
+		}
+	}
+	return dry;
+}
+
+static const char *const clean_values[] = { "exclude", NULL };
+static const char *const push_values[] = { "push-option", "repo", "receive-pack", "exec", NULL };
+
 /* Does the project's work tree hold guard's state (.ai, .claude) that git can take away or write? */
 static bool
 guard_in_tree(const struct risk_state *st)
@@ -131,7 +184,7 @@ git_push(struct risk_state *st, const struct git_args *a)
 	bool lease = has_prefix(a, "--force-with-lease") || has(a, "--force-if-includes");
 	bool force = has(a, "--force") || has_prefix(a, "--force=") || has_short(a, 'f');
 
-	if (has(a, "--dry-run") || has_short(a, 'n')) {
+	if (dry_run(a, "o", push_values)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return;
 	}
@@ -705,7 +758,7 @@ clean_unforced(const struct risk_state *st, const struct risk_cmd *c)
 static void
 git_clean(struct risk_state *st, const struct git_args *a, bool unforced)
 {
-	if (has_short(a, 'n') || has(a, "--dry-run")) {
+	if (dry_run(a, "e", clean_values)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return;
 	}
@@ -1624,6 +1677,15 @@ git_transports(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 }
 
 const char *const risk_git_verbs[] = { "git", NULL };
+
+bool
+risk_git_clean_dry_run(const struct risk_cmd *c)
+{
+	size_t i = risk_git_sub_index(c);
+	struct git_args a = { c->argv + i + 1, i < c->argc ? c->argc - i - 1 : 0 };
+
+	return i < c->argc && !strcmp(c->argv[i].text, "clean") && dry_run(&a, "e", clean_values);
+}
 
 size_t
 risk_git_sub_index(const struct risk_cmd *c)

@@ -324,7 +324,7 @@ git_readonly(const struct risk_cmd *c)
 
 	/* the index only: git rm --cached, git hash-object without -w */
 	return risk_name_in(subs, sub) || (!strcmp(sub, "rm") && risk_arg_has(c, "--cached")) ||
-	       (!strcmp(sub, "hash-object") && !risk_arg_has(c, "-w"));
+	       (!strcmp(sub, "hash-object") && !risk_arg_has(c, "-w")) || risk_git_clean_dry_run(c);
 }
 
 /* Does a long option word abbreviate opt, as getopt_long takes it ("--in-pl")? */
