@@ -141,6 +141,14 @@ risk_flag(const struct risk_cmd *c, char letter, const char *longname)
 	return false;
 }
 
+bool
+risk_after_value_option(const struct risk_cmd *c, size_t i, const char *const *switches)
+{
+	const char *p = i > 1 ? c->argv[i - 1].text : "";
+
+	return p[0] == '-' && p[1] && strcmp(p, "--") && !strchr(p, '=') && !risk_name_in(switches, p);
+}
+
 const char *
 risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longopt)
 {

@@ -221,6 +221,25 @@ const char *const risk_infra_verbs[] = {
 	"cargo", "twine", "flit", "gem", "go", "mvn", "gradle", "gradlew", "dotnet", "nuget", "brew", NULL
 };
 
+/*
+ * ansible's --check, -C or --syntax-check: nothing changes. Not as the
+ * value of the option before it (`-e --check` is extra vars named so).
+ */
+static bool
+ansible_check(const struct risk_cmd *c)
+{
+	static const char *const checks[] = { "--check", "-C", "--syntax-check", NULL };
+	static const char *const switches[] = { "-v", "-vv", "-vvv", "-vvvv", "--verbose", "--diff", "-D", "-b",
+						"--become", "-K", "--ask-become-pass", "-k", "--ask-pass", "--step",
+						"--list-tasks", "--list-hosts", "--list-tags", "--flush-cache",
+						"--force-handlers", "--check", "-C", "--syntax-check", NULL };
+
+	for (size_t i = 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++)
+		if (risk_name_in(checks, c->argv[i].text) && !risk_after_value_option(c, i, switches))
+			return true;
+	return false;
+}
+
 static bool
 rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -265,7 +284,7 @@ rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, word_has(c, "deploy") ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
 			  "capistrano %s", sub);
 	} else if (!strcmp(n, "ansible-playbook") || !strcmp(n, "ansible")) {
-		if (risk_arg_has(c, "--check") || risk_arg_has(c, "-C") || risk_arg_has(c, "--syntax-check"))
+		if (ansible_check(c))
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		else
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s changes remote machines", n);

@@ -109,6 +109,13 @@ void risk_host(struct risk_state *st, const char *verb, const char *url);
 bool risk_flag(const struct risk_cmd *c, char letter, const char *longname);
 const char *risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longopt);
 /*
+ * Could word i be the value of the option before it (an option word with
+ * no "=" that is not one of switches)? For flags that lower a rating
+ * (--dry-run, --check): a program that takes the next word as a value
+ * whatever it looks like reads `--tag --check` as a tag named --check.
+ */
+bool risk_after_value_option(const struct risk_cmd *c, size_t i, const char *const *switches);
+/*
  * Operands (non-options) of c from index from, skipping the values of the
  * options listed in with_arg ("-t --target-directory ..."). Returns the count.
  */

@@ -87,35 +87,26 @@ risk_patch_zero_replicas(const char *patch)
 }
 
 /*
- * Could word i be the value of the option before it? kubectl's flags
- * (pflag) take the next word as a value whatever it looks like, so in
- * `kubectl apply -f x.yaml --field-manager --dry-run` the "--dry-run" is
- * a field manager's name. A word after an option with no "=" counts as a
- * value unless that option is one of these switches.
+ * --dry-run=client|server (or bare, the old client form): nothing
+ * changes. Not after an option that takes a value: kubectl's flags
+ * (pflag) take the next word whatever it looks like, so in `kubectl apply
+ * -f x.yaml --field-manager --dry-run` it is a field manager's name.
  */
 static bool
-after_value_option(const struct risk_cmd *c, size_t i)
+dry_run(const struct risk_cmd *c)
 {
 	static const char *const switches[] = { "--all", "--all-namespaces", "-A", "--wait", "--force", "--now",
 						"--ignore-not-found", "--recursive", "-R", "--overwrite", "--record",
 						"--server-side", "--prune", "--local", "--watch", "-w", "--list",
-						"--insecure-skip-tls-verify", "--v", NULL };
-	const char *p = i > 1 ? c->argv[i - 1].text : "";
+						"--insecure-skip-tls-verify", NULL };
 
-	return p[0] == '-' && p[1] && !strchr(p, '=') && !risk_name_in(switches, p);
-}
-
-/* --dry-run=client|server (or bare, the old client form): nothing changes. */
-static bool
-dry_run(const struct risk_cmd *c)
-{
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, "--"))
 			return false;
 		if ((!strcmp(t, "--dry-run") || !strcmp(t, "--dry-run=client") || !strcmp(t, "--dry-run=server") ||
 		     !strcmp(t, "--dry-run=true")) &&
-		    !after_value_option(c, i))
+		    !risk_after_value_option(c, i, switches))
 			return true;
 	}
 	return false;
