@@ -91,6 +91,7 @@ risk_patch_zero_replicas(const char *patch)
  * changes. Not after an option that takes a value: kubectl's flags
  * (pflag) take the next word whatever it looks like, so in `kubectl apply
  * -f x.yaml --field-manager --dry-run` it is a field manager's name.
+ * Any other value (none, false, a typo) is no dry run.
  */
 static bool
 dry_run(const struct risk_cmd *c)
@@ -100,16 +101,18 @@ dry_run(const struct risk_cmd *c)
 						"--server-side", "--prune", "--local", "--watch", "-w", "--list",
 						"--insecure-skip-tls-verify", NULL };
 
+	bool dry = false;
+
+	/* the last --dry-run wins, as pflag keeps it: --dry-run=client --dry-run=none is a real run */
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, "--"))
-			return false;
-		if ((!strcmp(t, "--dry-run") || !strcmp(t, "--dry-run=client") || !strcmp(t, "--dry-run=server") ||
-		     !strcmp(t, "--dry-run=true")) &&
-		    !risk_after_value_option(c, i, switches))
-			return true;
+			break;
+		if (strncmp(t, "--dry-run", 9) || (t[9] && t[9] != '=') || risk_after_value_option(c, i, switches))
+			continue;
+		dry = !t[9] || !strcmp(t + 10, "client") || !strcmp(t + 10, "server") || !strcmp(t + 10, "true");
 	}
-	return false;
+	return dry;
 }
 
 /* The first word after the global options: the verb. */
