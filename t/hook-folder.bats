@@ -92,6 +92,22 @@ codex() { # codex COMMAND WORKDIR
 	[[ "$output" == *"tool_input.workdir"*"is not a folder that exists"* ]]
 }
 
+@test "codex: a relative workdir is taken from the session's folder, not the project root (attack5 F11); shell_command is the shell tool too (F12)" {
+	# from src, ".." is the project root: the .ai there is guard's
+	run guard hook codex <<<"$(jq -cn --arg cwd "$PROJ/src" '{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",
+		tool_name:"shell",tool_input:{command:["bash","-lc","rm -f .ai/policy.yaml"],workdir:".."}}')"
+	denied_own
+	# from the root, "src" is src
+	run codex 'ls' 'src'
+	[ "$status" -eq 0 ]
+	run guard hook codex <<<"$(jq -cn --arg cwd "$PROJ" '{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",
+		tool_name:"shell_command",tool_input:{command:"rm -rf .ai"}}')"
+	denied_own
+	run guard hook codex <<<"$(jq -cn --arg cwd "$PROJ/src" '{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",
+		tool_name:"shell_command",tool_input:{command:"rm -f policy.yaml",workdir:"../.ai"}}')"
+	denied_own
+}
+
 @test "the event keeps the project of the payload's cwd and rates a folder outside it as cwd outside" {
 	out=$BATS_TEST_TMPDIR/outside
 	mkdir -p "$out"

@@ -49,7 +49,7 @@ static const struct { const char *from, *to; } tool_aliases[] = {
 	{ "glob", "Glob" }, { "search_file_content", "Grep" }, { "web_fetch", "WebFetch" },
 	{ "google_web_search", "WebSearch" }, { "save_memory", "Write" },
 	/* Codex */
-	{ "shell", "Bash" }, { "local_shell", "Bash" }, { "exec_command", "Bash" },
+	{ "shell", "Bash" }, { "local_shell", "Bash" }, { "exec_command", "Bash" }, { "shell_command", "Bash" },
 	{ "apply_patch", "Edit" },
 };
 
@@ -124,8 +124,8 @@ normalise_input(cJSON *input)
 /*
  * The folder a shell tool runs its command in when the tool takes one:
  * Gemini's run_shell_command `directory` (or `dir_path`), Codex's shell
- * `workdir` (A14). Relative to the project root of the payload's cwd,
- * resolved physically (symlinks as the kernel follows them); it must be
+ * `workdir` (A14). Gemini's is relative to the project root of the
+ * payload's cwd, Codex's to that cwd (a shell's own rule), resolved physically (symlinks as the kernel follows them); it must be
  * a folder that exists. The event keeps the payload cwd's project and
  * takes this folder as its cwd, so the command is rated where it runs.
  * 0 with nothing to do when the input names no such folder.
@@ -157,8 +157,9 @@ shell_folder(enum guard_agent agent, const char *tool, const cJSON *input, const
 	if (!v || !*v->valuestring)
 		return 0;
 	guard_event_project_root(cwd, &root);
-	joined = v->valuestring[0] == '/' ? guard_xstrdup(v->valuestring)
-		 : guard_xasprintf("%s/%s", root ? root : cwd, v->valuestring);
+	/* Gemini's directory is relative to the project root; Codex's workdir to the session's folder */
+	const char *base = agent == GUARD_AGENT_GEMINI && root ? root : cwd;
+	joined = v->valuestring[0] == '/' ? guard_xstrdup(v->valuestring) : guard_xasprintf("%s/%s", base, v->valuestring);
 	real = realpath(joined, NULL);
 	if (!real || stat(real, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		int rc = guard_error(GUARD_EUSAGE, "tool_input.%s '%s' is not a folder that exists (%s): the command "
