@@ -113,3 +113,18 @@ EOF'; do
 	[ "$status" -eq 8 ]
 	[[ "$output" == *"cannot write output"* ]]
 }
+
+@test "a script a shell runs that is there but too big to read is high, not a script rated by its name (attack5 F17)" {
+	{ echo 'rm -rf .ai'; head -c 300000 /dev/zero | tr '\0' '#'; echo; } >big.sh
+	echo 'ls' >small.sh
+	for c in 'bash big.sh' 'sh big.sh' 'source big.sh' '. big.sh' 'bash < big.sh'; do
+		run guard-risk --command "$c"
+		[ "$(jq -r .level <<<"$output")" = high ]
+		[[ "$(jq -r '.reasons[0]' <<<"$output")" == *"which guard cannot read now"* ]]
+	done
+	# read when it can be: a small one is rated by its text; one not there yet by its name
+	run guard-risk --command 'bash small.sh'
+	[ "$(jq -r .level <<<"$output")" != high ]
+	run guard-risk --command 'bash missing.sh'
+	[ "$(jq -r .level <<<"$output")" = medium ]
+}

@@ -4,6 +4,7 @@
  * bash, base64 -d | sh); remote shells (ssh host cmd, su -c).
  */
 #include <ctype.h>
+#include <sys/stat.h>
 
 #include "guard_error.h"
 #include "guard_file.h"
@@ -344,7 +345,9 @@ script_text_of(struct risk_state *st, const char *what, const char *file, bool m
 	} else {
 		risk_bind_failed(st, abs);
 	}
-	if (!got && must) {
+	/* a script that is there but not read (over the size, unreadable, no plain file) runs unseen */
+	struct stat sb;
+	if (!got && (must || risk_memo_stat(abs, &sb) == 0)) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s runs the text of %s, which guard cannot read now (missing, unreadable or over %u KiB)", what,
 			  file, SCRIPT_MAX >> 10);
