@@ -717,7 +717,15 @@ lex_tilde(struct shell_parser *p, struct shell_wordbuf *w)
 	}
 	/* ~user: root's home is known; others are somebody's home. */
 	size_t n = i - p->pos - 1;
-	if (n == 4 && !memcmp(p->s + p->pos + 1, "root", 4))
+	char first = p->s[p->pos + 1];
+	if (n == 1 && first == '+') {
+		/* ~+ is $PWD: where relative paths already resolve */
+		add_ch(w, '.', false);
+	} else if (first == '+' || first == '-' || (first >= '0' && first <= '9')) {
+		/* ~- ($OLDPWD), ~N, ~+N, ~-N (the directory stack): not known here */
+		add_lit(w, p->s + p->pos, n + 1, false);
+		w->flags |= GUARD_WORD_DYNAMIC;
+	} else if (n == 4 && !memcmp(p->s + p->pos + 1, "root", 4))
 		add_lit(w, "/root", 5, false);
 	else {
 		add_lit(w, "/home/", 6, false);
