@@ -274,7 +274,11 @@ risk_literal_stdin(const struct risk_cmd *c)
 static void
 nest_script(struct risk_state *st, const char *what, const struct guard_shell_word *w)
 {
-	if (!(w->flags & GUARD_WORD_DYNAMIC) && !st->remote && !risk_later_run(st, NULL, w, what))
+	if (w->flags & GUARD_WORD_GLOB && !(w->flags & GUARD_WORD_DYNAMIC) && !st->remote)
+		/* the shell picks the file when it runs: its text is not read here */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a script named by a pattern (%s): its text "
+			  "is not read", what, w->text);
+	else if (!(w->flags & GUARD_WORD_DYNAMIC) && !st->remote && !risk_later_run(st, NULL, w, what))
 		risk_script_text(st, what, w->text, false);
 }
 
