@@ -492,7 +492,10 @@ git_older_tree(struct risk_state *st, const char *verb, const struct git_args *a
 	for (size_t i = 0; i < dd; i++) {
 		const char *t = a->w[i].text;
 		size_t n = strlen(t);
-		if (risk_name_in(named, t) ||
+		/* git takes a long option cut short: --cr is --create, --orph is --orphan */
+		bool cut = t[0] == '-' && t[1] == '-' && n > 2 && !strchr(t, '=') &&
+			   (!strncmp("--create", t, n) || !strncmp("--force-create", t, n) || !strncmp("--orphan", t, n));
+		if (risk_name_in(named, t) || cut ||
 		    (t[0] == '-' && t[1] != '-' && n > 1 && strchr("cCbB", t[n - 1]))) {
 			i++; /* the new branch's name */
 			continue;
@@ -1440,6 +1443,9 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 		if (has_long(a, "--discard-changes", 4) || has_short(a, 'f') || has_long(a, "--force", 5))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git switch --discard-changes throws away uncommitted changes");
 		git_older_tree(st, "git switch", a);
+		if (has_long(a, "--orphan", 4))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+				  "git switch --orphan empties the work tree: guard's committed files leave it");
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "branch")) {
 		bool del = has_short(a, 'd') || has_long(a, "--delete", 5);
@@ -1470,7 +1476,7 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 	} else if (!strcmp(sub, "read-tree")) {
 		/* plumbing that writes the work tree from a tree: uncommitted work is lost,
 		   and an older committed .ai/policy.yaml can come back without being named */
-		if (has(a, "-u"))
+		if (has_short(a, 'u'))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
 				  "git read-tree -u rewrites the work tree: uncommitted changes and guard's policy file among them");
 		else
