@@ -174,7 +174,8 @@ level_of() {
 	tar -cf "$T/ok.tar" -C "$T/ok" a.txt
 	decided ask "tar xzf $T/evil.tgz" "tar xf $T/evil.tgz" "tar xJf $T/evil.txz" "tar xjf $T/evil.tbz" \
 		"tar --zstd -xf $T/evil.tzst" "tar xzf $T/ok.tgz" "tar xzf $T/ok.tgz -C .." "tar xzf \"\$ARCHIVE\""
-	[[ "$(reason_of)" == *"named at run time"* ]]
+	# an archive named by a variable: what lands is unknown (fixwrite's rule for tar -x says it first)
+	[[ "$(reason_of)" == *"named at run time"* || "$(reason_of)" == *"archive named by a variable"* ]]
 	run guard hook claude <<<"$(bash_payload "tar xzf $T/evil.tgz")"
 	[[ "$(reason_of)" == *"gzip-compressed archive"*"cannot be"*"listed without decompressing"* ]]
 	# the uncompressed archive is read as before: its names are guard's state
