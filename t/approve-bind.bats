@@ -27,12 +27,14 @@ asked_again() {
 	[[ "$output" == *"approval required"* ]]
 }
 
-# Ask for $1, approve the request it made, and print nothing.
+# Ask for $1, approve the request it made, and print nothing. The request
+# is found by its command: two asked in the same second have no order.
 approve_it() {
 	hook "$1"
 	[ "$dec" = deny ]
 	local id
-	id=$(guard-approve list --json --as alice@example.com | jq -r '[.[] | select(.status == "pending")] | last | .id')
+	id=$(guard-approve list --json --as alice@example.com |
+		jq -r --arg c "$1" '[.[] | select(.status == "pending" and (.summary | contains($c)))] | last | .id')
 	[ -n "$id" ] && [ "$id" != null ]
 	guard-approve approve "$id" --as alice@example.com >/dev/null
 }
