@@ -760,22 +760,16 @@ out:
 /* A file's added lines, gathered from a diff and scanned at once. */
 struct added {
 	struct run *r;
-	char *path;
-	struct guard_buf text;
-	long *lines;
-	size_t n, cap;
+	struct guard_scan_lines g;
 	int rc;
 };
 
 static void
 added_flush(struct added *a)
 {
-	if (a->path && a->n && !guard_scanner_excluded(a->r->sc, a->path) && a->rc == 0)
-		a->rc = scan_text(a->r, a->path, a->text.buf, a->text.len, a->lines);
-	free(a->path);
-	a->path = NULL;
-	a->n = 0;
-	guard_buf_reset(&a->text);
+	if (a->g.path && a->g.n && !guard_scanner_excluded(a->r->sc, a->g.path) && a->rc == 0)
+		a->rc = scan_text(a->r, a->g.path, a->g.text.buf, a->g.text.len, a->g.lines);
+	guard_scan_lines_start(&a->g, NULL);
 }
 
 static int
@@ -784,32 +778,26 @@ on_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l,
 	struct added *a = arg;
 
 	(void)h;
-	if (!a->path || strcmp(a->path, d->new_file.path)) {
+	if (guard_scan_lines_other(&a->g, d->new_file.path)) {
 		added_flush(a);
-		a->path = guard_xstrdup(d->new_file.path);
+		guard_scan_lines_start(&a->g, d->new_file.path);
 	}
 	if (l->origin != GIT_DIFF_LINE_ADDITION || (d->flags & GIT_DIFF_FLAG_BINARY))
 		return 0;
-	if (a->n == a->cap)
-		a->lines = guard_xrealloc(a->lines, (a->cap = a->cap ? a->cap * 2 : 256) * sizeof(*a->lines));
-	a->lines[a->n++] = l->new_lineno;
-	guard_buf_add(&a->text, l->content, l->content_len);
-	if (!l->content_len || l->content[l->content_len - 1] != '\n')
-		guard_buf_addch(&a->text, '\n');
+	guard_scan_lines_add(&a->g, l->new_lineno, l->content, l->content_len);
 	return 0;
 }
 
 static int
 scan_diff(struct run *r, git_diff *diff)
 {
-	struct added a = { r, NULL, GUARD_BUF_INIT, NULL, 0, 0, 0 };
+	struct added a = { r, GUARD_SCAN_LINES_INIT, 0 };
 	int rc = git_diff_foreach(diff, NULL, NULL, NULL, on_line, &a) < 0 ? git_fail("cannot read the diff") : 0;
 
 	added_flush(&a);
 	if (rc == 0)
 		rc = a.rc;
-	guard_buf_release(&a.text);
-	free(a.lines);
+	guard_scan_lines_release(&a.g);
 	return rc;
 }
 

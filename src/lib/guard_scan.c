@@ -1476,3 +1476,42 @@ guard_scan_adds_allow(const cJSON *in)
 	free(edits);
 	return placed ? after > before : wrote > took;
 }
+
+/* ---- a file's added lines ---- */
+
+bool
+guard_scan_lines_other(const struct guard_scan_lines *g, const char *path)
+{
+	return !g->path || strcmp(g->path, path);
+}
+
+void
+guard_scan_lines_start(struct guard_scan_lines *g, const char *path)
+{
+	free(g->path);
+	g->path = path ? guard_xstrdup(path) : NULL;
+	g->n = 0;
+	guard_buf_reset(&g->text);
+}
+
+void
+guard_scan_lines_add(struct guard_scan_lines *g, long lineno, const char *text, size_t len)
+{
+	if (g->n == g->cap)
+		g->lines = guard_xrealloc(g->lines, (g->cap = g->cap ? g->cap * 2 : 256) * sizeof(*g->lines));
+	g->lines[g->n++] = lineno;
+	guard_buf_add(&g->text, text, len);
+	if (!len || text[len - 1] != '\n')
+		guard_buf_addch(&g->text, '\n');
+}
+
+void
+guard_scan_lines_release(struct guard_scan_lines *g)
+{
+	free(g->path);
+	g->path = NULL;
+	guard_buf_release(&g->text);
+	free(g->lines);
+	g->lines = NULL;
+	g->n = g->cap = 0;
+}

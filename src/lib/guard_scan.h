@@ -19,6 +19,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "guard_buf.h"
+
 struct guard_scanner; /* one thread at a time */
 
 /* Rules from the policy tree (NULL: the built-ins only). GUARD_EPOLICY naming a rule that does not compile. */
@@ -48,6 +50,25 @@ bool guard_scanner_excluded(const struct guard_scanner *s, const char *path);
  */
 int guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, size_t len, long first_line,
 		       const long *lines, cJSON *findings);
+
+/*
+ * A file's added lines gathered from a diff, to be scanned as one text
+ * with their line numbers (so multi-line rules match across them):
+ * guard-scan range/staged and the session's PR scan.
+ */
+struct guard_scan_lines {
+	char *path;            /* the file they belong to; NULL before the first */
+	struct guard_buf text; /* the lines, each ending in '\n' */
+	long *lines;           /* text's line i is the file's line lines[i] */
+	size_t n, cap;
+};
+#define GUARD_SCAN_LINES_INIT { NULL, GUARD_BUF_INIT, NULL, 0, 0 }
+/* Does path name another file than the one being gathered (flush it, then guard_scan_lines_start)? */
+bool guard_scan_lines_other(const struct guard_scan_lines *g, const char *path);
+/* Forget what was gathered and start gathering path's lines. */
+void guard_scan_lines_start(struct guard_scan_lines *g, const char *path);
+void guard_scan_lines_add(struct guard_scan_lines *g, long lineno, const char *text, size_t len);
+void guard_scan_lines_release(struct guard_scan_lines *g);
 
 /*
  * Scan what one Write/Edit/MultiEdit/NotebookEdit would write: in is a

@@ -5,9 +5,6 @@
  * numbers, as `guard-scan range` does, so multi-line rules (a PEM block)
  * match here too. Findings are kept as the PR body lists them.
  */
-#include <string.h>
-
-#include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_scan.h"
 #include "guard_session.h"
@@ -19,10 +16,7 @@ struct guard_scan {
 	size_t rules;
 	cJSON *findings;
 	cJSON *one; /* a file's, before they are kept */
-	char *path; /* the file whose added lines are being gathered */
-	struct guard_buf text;
-	long *lines; /* line numbers of text's lines */
-	size_t n, cap;
+	struct guard_scan_lines g;
 };
 
 int
@@ -31,7 +25,7 @@ guard_scan_new(const cJSON *tree, struct guard_scan **out)
 	struct guard_scan *s = guard_xcalloc(1, sizeof(*s));
 	int rc;
 
-	s->text = (struct guard_buf)GUARD_BUF_INIT;
+	s->g = (struct guard_scan_lines)GUARD_SCAN_LINES_INIT;
 	*out = NULL;
 	if ((rc = guard_scanner_new(tree, &s->sc)) < 0) {
 		free(s);
@@ -52,15 +46,16 @@ guard_scan_new(const cJSON *tree, struct guard_scan **out)
 static void
 scan_flush(struct guard_scan *s)
 {
+	const struct guard_scan_lines *g = &s->g;
 	cJSON *f;
 
-	if (s->path && s->n && cJSON_GetArraySize(s->findings) < FINDINGS_MAX && !guard_scanner_excluded(s->sc, s->path) &&
-	    guard_scanner_scan(s->sc, s->path, s->text.buf, s->text.len, 1, s->lines, s->one) < 0)
+	if (g->path && g->n && cJSON_GetArraySize(s->findings) < FINDINGS_MAX && !guard_scanner_excluded(s->sc, g->path) &&
+	    guard_scanner_scan(s->sc, g->path, g->text.buf, g->text.len, 1, g->lines, s->one) < 0)
 		guard_error_clear(); /* a rule that does not compile was named when the policy loaded */
 	while ((f = cJSON_DetachItemFromArray(s->one, 0))) {
 		cJSON *k = cJSON_CreateObject();
 		cJSON_AddStringToObject(k, "id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "rule")));
-		cJSON_AddStringToObject(k, "path", s->path);
+		cJSON_AddStringToObject(k, "path", g->path);
 		cJSON_AddItemToObject(k, "line", cJSON_DetachItemFromObjectCaseSensitive(f, "line"));
 		cJSON_AddStringToObject(k, "message", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "message")));
 		cJSON_AddStringToObject(k, "severity", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "severity")));
@@ -71,10 +66,7 @@ scan_flush(struct guard_scan *s)
 		else
 			cJSON_Delete(k);
 	}
-	free(s->path);
-	s->path = NULL;
-	s->n = 0;
-	guard_buf_reset(&s->text);
+	guard_scan_lines_start(&s->g, NULL);
 }
 
 void
@@ -82,16 +74,11 @@ guard_scan_line(void *scan, const char *path, long lineno, const char *text, siz
 {
 	struct guard_scan *s = scan;
 
-	if (!s->path || strcmp(s->path, path)) {
+	if (guard_scan_lines_other(&s->g, path)) {
 		scan_flush(s);
-		s->path = guard_xstrdup(path);
+		guard_scan_lines_start(&s->g, path);
 	}
-	if (s->n == s->cap)
-		s->lines = guard_xrealloc(s->lines, (s->cap = s->cap ? s->cap * 2 : 256) * sizeof(*s->lines));
-	s->lines[s->n++] = lineno;
-	guard_buf_add(&s->text, text, len);
-	if (!len || text[len - 1] != '\n')
-		guard_buf_addch(&s->text, '\n');
+	guard_scan_lines_add(&s->g, lineno, text, len);
 }
 
 const cJSON *
@@ -115,8 +102,6 @@ guard_scan_free(struct guard_scan *s)
 	guard_scanner_free(s->sc);
 	cJSON_Delete(s->findings);
 	cJSON_Delete(s->one);
-	free(s->path);
-	guard_buf_release(&s->text);
-	free(s->lines);
+	guard_scan_lines_release(&s->g);
 	free(s);
 }
