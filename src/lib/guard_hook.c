@@ -241,7 +241,7 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 		set_decision(ev, "rule", rule);
 		free(reason);
 		free(rule);
-	} else if (rc == 0 && (!effect || !strcmp(effect, "allow")) && guard_scan_adds_allow(ev)) {
+	} else if (rc == 0 && (!effect || !strcmp(effect, "allow")) && guard_scanner_adds_allow(sc, ev)) {
 		/* CI's scans honour the comment: one the agent adds hides a finding from them (share/doc/trust.md) */
 		char *reason = guard_xasprintf("this %s adds a guard-scan:allow comment to %s: guard-scan in CI and "
 					       "pre-commit would stop reporting what it names; a person decides",

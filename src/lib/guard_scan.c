@@ -97,6 +97,7 @@ struct guard_scanner {
 	pcre2_match_context *mctx;
 	cJSON *exclude;       /* scan.exclude globs */
 	bool allow_inline;
+	signed char edit_adds_allow; /* the last tool input's edits add an allow comment: -1 not known */
 	bool jit_each_text;   /* JIT only for a text of JIT_FROM bytes, whatever came before (a reused scanner) */
 };
 
@@ -336,6 +337,7 @@ guard_scanner_new(const cJSON *tree, struct guard_scanner **out)
 		cap++;
 	s->r = guard_xcalloc(cap + 1, sizeof(*s->r));
 	s->allow_inline = true;
+	s->edit_adds_allow = -1;
 	for (size_t i = 0; guard_redact_builtin(i, &id, &regex, &check); i++) {
 		const struct builtin_info *bi = info_of(id);
 		struct rule *r = &s->r[s->n];
@@ -1260,6 +1262,8 @@ order_as_whole(const struct guard_scanner *s, cJSON *now)
 	free(o);
 }
 
+static bool marks_added(const char *was, size_t blen, const char *file, size_t flen, const struct changes *ch);
+
 /*
  * The file as it will be after the edits (applied in order, as the agent's
  * tool does: the first occurrence of old_string, or all with replace_all):
@@ -1294,6 +1298,8 @@ scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *
 		free(ch.c);
 		return 0;
 	}
+	/* the file is built: whether it gains an allow comment is known now (guard_scanner_adds_allow) */
+	s->edit_adds_allow = marks_added(before, blen, file, flen, &ch);
 	was = cJSON_CreateArray();
 	now = cJSON_CreateArray();
 	if (windows_enough(s, &ch, file, flen, before, blen)) {
@@ -1375,6 +1381,7 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	if (!cJSON_IsObject(input))
 		input = in;
 	path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
+	s->edit_adds_allow = -1;
 	if (guard_scanner_excluded(s, path))
 		return 0;
 	/* a Write's content is the whole file: its lines are the file's */
@@ -1429,7 +1436,7 @@ bool
 guard_scan_adds_allow(const cJSON *in)
 {
 	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input");
-	size_t flen = 0, blen = 0, before = 0, after = 0, wrote = 0, took = 0, ne;
+	size_t flen = 0, blen = 0, before = 0, wrote = 0, took = 0, ne;
 
 	if (!cJSON_IsObject(input))
 		input = cJSON_GetObjectItemCaseSensitive(in, "input");
@@ -1456,25 +1463,46 @@ guard_scan_adds_allow(const cJSON *in)
 	was = file;
 	blen = flen;
 	apply_edits(was, blen, edits, ne, &file, &flen, &ch);
-	bool placed = file != NULL;
-	if (placed && ch.over) {
-		before = allow_marks(was, blen);
-		after = allow_marks(file, flen);
-	} else if (placed) {
-		/* outside the windows the file is the same before and after, and a marker is 16 bytes */
-		struct window *w = guard_xcalloc(ch.n + 1, sizeof(*w));
-		size_t nw = edit_windows(&ch, file, flen, w);
-		for (size_t i = 0; i < nw; i++) {
-			before += allow_marks(was + w[i].b0, w[i].b1 - w[i].b0);
-			after += allow_marks(file + w[i].a0, w[i].a1 - w[i].a0);
-		}
-		free(w);
-	}
+	bool placed = file != NULL, added = placed && marks_added(was, blen, file, flen, &ch);
 	free(file);
 	free(was);
 	free(ch.c);
 	free(edits);
-	return placed ? after > before : wrote > took;
+	return placed ? added : wrote > took;
+}
+
+/* More allow comments in the file after the edits (file) than before them (was)? */
+static bool
+marks_added(const char *was, size_t blen, const char *file, size_t flen, const struct changes *ch)
+{
+	size_t before = 0, after = 0;
+
+	if (ch->over)
+		return allow_marks(file, flen) > allow_marks(was, blen);
+	/* outside the windows the file is the same before and after, and a marker is 16 bytes */
+	struct window *w = guard_xcalloc(ch->n + 1, sizeof(*w));
+	size_t nw = edit_windows(ch, file, flen, w);
+	for (size_t i = 0; i < nw; i++) {
+		before += allow_marks(was + w[i].b0, w[i].b1 - w[i].b0);
+		after += allow_marks(file + w[i].a0, w[i].a1 - w[i].a0);
+	}
+	free(w);
+	return after > before;
+}
+
+bool
+guard_scanner_adds_allow(const struct guard_scanner *s, const cJSON *in)
+{
+	const cJSON *input = cJSON_GetObjectItemCaseSensitive(in, "tool_input");
+
+	if (!cJSON_IsObject(input))
+		input = cJSON_GetObjectItemCaseSensitive(in, "input");
+	if (!cJSON_IsObject(input))
+		input = in;
+	/* a Write's content decides by itself (guard_scan_adds_allow) */
+	if (s->edit_adds_allow >= 0 && !member(input, "content") && !member(input, "new_source"))
+		return s->edit_adds_allow;
+	return guard_scan_adds_allow(in);
 }
 
 /* ---- a file's added lines ---- */

@@ -88,6 +88,11 @@ int guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *fi
  * texts replaced)?
  */
 bool guard_scan_adds_allow(const cJSON *in);
+/*
+ * The same, for the input s last scanned with guard_scanner_tool_input:
+ * the file its edits built is not built again.
+ */
+bool guard_scanner_adds_allow(const struct guard_scanner *s, const cJSON *in);
 
 /* The rules, for "guard-scan rules" and SARIF's rule list: [{id, severity, message, kind, keywords}]. */
 cJSON *guard_scanner_rules(const struct guard_scanner *s);

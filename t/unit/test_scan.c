@@ -237,6 +237,18 @@ has_fp(const cJSON *a, const cJSON *f)
 	return 0;
 }
 
+/* One edit of a MultiEdit's list. */
+static void
+add_edit(cJSON *edits, const char *old, const char *new, int all)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "old_string", old);
+	cJSON_AddStringToObject(e, "new_string", new);
+	if (all)
+		cJSON_AddTrueToObject(e, "replace_all");
+	cJSON_AddItemToArray(edits, e);
+}
+
 static int edit_cases_found; /* cases where the edits made a finding of their own in the file */
 
 /* One random file and MultiEdit: 0 when the windowed result is the whole scans'. */
@@ -277,12 +289,7 @@ edit_case(struct guard_scanner *s, const char *path, int pem)
 			guard_buf_addstr(&nb, small[rnd(sizeof(small) / sizeof(small[0]))]);
 		new = guard_buf_detach(&nb);
 		int all = rnd(5) == 0;
-		cJSON *e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "old_string", old);
-		cJSON_AddStringToObject(e, "new_string", new);
-		if (all)
-			cJSON_AddTrueToObject(e, "replace_all");
-		cJSON_AddItemToArray(edits, e);
+		add_edit(edits, old, new, all);
 		guard_scanner_scan(s, path, new, strlen(new), 1, NULL, written);
 		char *next = apply_edit(now, old, new, all);
 		free(now);
@@ -402,6 +409,78 @@ TEST(scan_edit_windows_as_whole_files)
 	free(path);
 }
 
+static size_t
+marks_in(const char *t)
+{
+	size_t n = 0;
+	for (const char *p = t; (p = strstr(p, "guard-scan:allow")); p += 16)
+		n++;
+	return n;
+}
+
+/*
+ * Whether edits add an allow comment, as the scan of the same input left
+ * it (the file built once) and as guard_scan_adds_allow builds it again:
+ * both say what counting the markers in the whole file before and after says.
+ */
+TEST(scan_adds_allow_as_built_once)
+{
+	static const char *const lines[] = { "x = 1", "y = 2  # guard-scan:allow eval-call t", "# guard-scan:",
+					      "allow aws k", "z = 3" };
+	static const char *const news[] = { "", "guard-scan:allow a b", "guard-scan:", "allow", "q", "\n" };
+	char dir[] = "/tmp/guard-unit-scan-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *path = guard_xasprintf("%s/a.py", dir);
+	struct guard_scanner *s;
+	CHECK(guard_scanner_new(NULL, &s) == 0);
+	guard_scanner_inline_allow(s, false);
+	int wrong = 0, added = 0, placed = 0;
+	for (int c = 0; c < 600; c++) {
+		struct guard_buf b = GUARD_BUF_INIT;
+		for (unsigned i = 0, n = 3 + rnd(40); i < n; i++) {
+			guard_buf_addstr(&b, lines[rnd(5)]);
+			guard_buf_addstr(&b, rnd(4) ? "\n" : "");
+		}
+		char *before = guard_buf_detach(&b), *now = guard_xstrdup(before);
+		cJSON *in = cJSON_CreateObject(), *edits = cJSON_AddArrayToObject(in, "edits"), *f = cJSON_CreateArray();
+		cJSON_AddStringToObject(in, "file_path", path);
+		for (unsigned i = 0, ne = 1 + rnd(3); i < ne && now; i++) {
+			size_t len = strlen(now), at = len ? rnd((unsigned)len) : 0, olen = 1 + rnd(12);
+			olen = at + olen > len ? len - at : olen;
+			char *old = guard_xstrndup(now + at, olen);
+			const char *new = news[rnd(6)];
+			int all = rnd(6) == 0;
+			add_edit(edits, old, new, all);
+			char *next = *old ? apply_edit(now, old, new, all) : NULL;
+			free(now);
+			now = next;
+			free(old);
+		}
+		FILE *fp = fopen(path, "w");
+		fputs(before, fp);
+		fclose(fp);
+		guard_scanner_tool_input(s, in, f);
+		bool once = guard_scanner_adds_allow(s, in), again = guard_scan_adds_allow(in);
+		wrong += once != again;
+		if (now) {
+			bool truth = marks_in(now) > marks_in(before);
+			wrong += once != truth;
+			added += truth;
+			placed++;
+		}
+		free(before);
+		free(now);
+		cJSON_Delete(in);
+		cJSON_Delete(f);
+	}
+	printf("# %d of %d placed edits added an allow comment\n", added, placed);
+	CHECK(wrong == 0 && added > 30 && placed > 300);
+	guard_scanner_free(s);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -412,5 +491,6 @@ main(void)
 	RUN(scan_tool_inputs);
 	RUN(scan_edit_key_across_the_window_edge);
 	RUN(scan_edit_windows_as_whole_files);
+	RUN(scan_adds_allow_as_built_once);
 	return unit_done();
 }
