@@ -37,7 +37,8 @@ PKGS_HTTP    = libmicrohttpd libcurl
 # Debian packages: to build and test, and for the extras.
 DEBS_TEST  = gcc make pkg-config libcjson-dev libyaml-dev uuid-dev libsodium-dev \
              libpcre2-dev libgit2-dev libmicrohttpd-dev libcurl4-openssl-dev \
-             bats git jq python3 strace zsh fish python3-jsonschema python3-yaml pre-commit chromium
+             bats git jq python3 strace zsh fish python3-jsonschema python3-yaml pre-commit chromium \
+             ca-certificates
 DEBS_BENCH = hyperfine valgrind nodejs npm time python3
 DEBS_FUZZ  = clang libclang-rt-14-dev
 
@@ -58,6 +59,19 @@ LDLIBS_COMMON = -lcjson -Wl,-Bstatic -lyaml -luuid -lsodium -lpcre2-8 -Wl,-Bdyna
 endif
 CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
 LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
+# STATIC_GIT=1: libgit2 and the libraries it brings (mbedTLS, libssh2 with
+# OpenSSL's libcrypto, http-parser, zlib) linked in from Debian's .a files;
+# only Kerberos stays shared (no .a in Debian). The dynamic loader's work
+# for guard-scan range and guard-git halves (t/bench/RESULTS.md), but a
+# Debian security update of libgit2 or zlib, which read the repository's
+# objects, then needs a rebuild of guard: a measured option, never the
+# default. The TLS and SSH code linked in is never started (src/git_notls.c).
+ifeq ($(STATIC_GIT),1)
+LDLIBS_GIT    = -Wl,-Bstatic $(shell pkg-config --static --libs-only-l $(PKGS_GIT) 2>/dev/null) -lcrypto -lz \
+	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread -ldl
+NOTLS_WRAP    = $(foreach f,mbedtls_x509_crt_parse_file mbedtls_x509_crt_parse_path mbedtls_entropy_init \
+	mbedtls_ctr_drbg_seed libssh2_init,-Wl,--wrap=$(f))
+endif
 # Programs (and unit tests) that link libgit2: name them here.
 GIT_PROGRAMS  = guard-session guard-git guard-scan guard-audit
 GIT_UNITS     = test_session_git test_audit_ref
@@ -126,7 +140,8 @@ $(LIB_A): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-git_libs = $(if $(filter $(1),$(GIT_PROGRAMS) $(GIT_UNITS)),$(LDLIBS_GIT))
+git_libs = $(if $(filter $(1),$(GIT_PROGRAMS) $(GIT_UNITS)),$(LDLIBS_GIT)) \
+	$(if $(filter $(BUILD)/git_notls.o,$(PROG_OBJ_$(1))),$(NOTLS_WRAP))
 
 # A program's own helper objects are listed as extra prerequisites below.
 # guard-audit report's page, compiled in as the policies are (src/report_html.S).
