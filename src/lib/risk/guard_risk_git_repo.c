@@ -558,9 +558,60 @@ risk_git_nested_write(struct risk_state *st, const char *verb, const char *abs, 
 		settings = (fl && !strcmp(fl, "/.git")) || strstr(folder, "/.git/") || bare_here(folder);
 		free(folder);
 	}
-	if (gitfile || settings)
+	if (settings)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
-			  "%s writes %s, %s of a nested repository: a core.worktree or gitdir there can make that "
+			  "%s writes %s, the settings of a nested repository: a core.worktree there makes that "
 			  "repository's work tree the project, whose merge or checkout then writes guard's files", verb,
-			  shown, gitfile ? "the .git (gitfile)" : "the settings");
+			  shown);
+	else if (gitfile) /* its target is rated when git runs there; on the same line a person looks */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s writes %s, a gitfile: it makes the folder a work tree of the repository it names, whose "
+			  "core.worktree may be the project", verb, shown);
+}
+
+/*
+ * git init --separate-git-dir DIR where a repository already is: git moves
+ * that repository's git folder to DIR and leaves a gitfile. For the project
+ * that moves guard's .git/guard and guard-git's hooks out of the project.
+ */
+void
+risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub)
+{
+	const char *where = NULL, *sep = NULL;
+	size_t i = sub + 1;
+
+	if (sub >= c->argc || strcmp(c->argv[sub].text, "init") || !st->ctx->project || st->cwd_unknown)
+		return;
+	for (; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *v;
+		if ((v = global_opt(c, &i, "--separate-git-dir")))
+			sep = v;
+		else if ((v = global_opt(c, &i, "--template")) || (v = global_opt(c, &i, "--object-format")) ||
+			 (v = global_opt(c, &i, "-b")) || (v = global_opt(c, &i, "--initial-branch")))
+			continue;
+		else if (t[0] != '-')
+			where = t;
+	}
+	if (!sep)
+		return;
+	char *dir = guard_path_physical("/", st->cwds[0], st->ctx->home);
+	for (size_t k = 1; k < sub; k++) {
+		const char *v = global_opt(c, &k, "-C");
+		if (v) {
+			char *next = guard_path_physical(dir, v, st->ctx->home);
+			free(dir);
+			dir = next;
+		}
+	}
+	char *target = where ? guard_path_physical(dir, where, st->ctx->home) : guard_xstrdup(dir);
+	bool unknown = false;
+	char *g = dotgit(st, target, &unknown);
+	if ((g && own_gitdir(st, g)) || unknown)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "git init --separate-git-dir %s moves the git folder of the repository in %s%s and leaves a "
+			  "gitfile: guard's .git/guard and git hooks leave with it", sep, target,
+			  unknown ? " (a .git guard cannot read)" : " (the project's)");
+	free(g);
+	free(target);
+	free(dir);
 }
