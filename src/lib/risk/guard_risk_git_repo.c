@@ -60,21 +60,23 @@ parent_of(const char *p)
 	return s;
 }
 
-/* FOLDER/.git: a git folder, or a gitfile's "gitdir: PATH" (relative to FOLDER). NULL: neither. */
+/*
+ * A .git entry at path (in folder): a git folder, or a gitfile's "gitdir:
+ * PATH" (relative to folder). NULL: nothing there, or (*unknown) a file
+ * git would read and guard cannot.
+ */
 static char *
-dotgit(const struct risk_state *st, const char *folder, bool *unknown)
+gitdir_at(const struct risk_state *st, const char *path, const char *folder, bool *unknown)
 {
-	char *p = guard_xasprintf("%s/.git", folder), *data = NULL, *out = NULL;
+	char *data = NULL, *out = NULL;
 	struct stat sb;
 	size_t len = 0;
 
-	if (risk_memo_stat(p, &sb) != 0) {
-		free(p);
+	if (risk_memo_stat(path, &sb) != 0)
 		return NULL;
-	}
 	if (S_ISDIR(sb.st_mode)) {
-		out = guard_path_physical("/", p, st->ctx->home);
-	} else if (risk_memo_read(p, 4096, &data, &len) == 0 && !strncmp(data, "gitdir:", 7)) {
+		out = guard_path_physical("/", path, st->ctx->home);
+	} else if (risk_memo_read(path, 4096, &data, &len) == 0 && !strncmp(data, "gitdir:", 7)) {
 		char *v = data + 7;
 		v += strspn(v, " \t");
 		v[strcspn(v, "\r\n")] = '\0';
@@ -82,9 +84,17 @@ dotgit(const struct risk_state *st, const char *folder, bool *unknown)
 		if (!out)
 			*unknown = true;
 	} else {
-		*unknown = true; /* a .git git would read and guard cannot */
+		*unknown = true;
 	}
 	free(data);
+	return out;
+}
+
+/* FOLDER/.git, as gitdir_at. */
+static char *
+dotgit(const struct risk_state *st, const char *folder, bool *unknown)
+{
+	char *p = guard_xasprintf("%s/.git", folder), *out = gitdir_at(st, p, folder, unknown);
 	free(p);
 	return out;
 }
@@ -245,7 +255,7 @@ repo_find(const struct risk_state *st, const char *dir, const char *gitdir_opt, 
 		r->gitdir = guard_path_physical(dir, gitdir_opt, st->ctx->home);
 		struct stat sb;
 		if (risk_memo_stat(r->gitdir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
-			char *folder = parent_of(r->gitdir), *g = dotgit(st, folder, &r->unknown);
+			char *folder = parent_of(r->gitdir), *g = gitdir_at(st, r->gitdir, folder, &r->unknown);
 			free(folder);
 			free(r->gitdir);
 			r->gitdir = g;
@@ -504,9 +514,15 @@ risk_git_foreign(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 				wt_c = kv + 14;
 		}
 	}
-	for (size_t i = 0; i < c->cmd->nassigns; i++)
-		if (!strncmp(c->cmd->assigns[i].text, "GIT_WORK_TREE=", 14))
-			wt_opt = c->cmd->assigns[i].text + 14;
+	/* GIT_WORK_TREE in front of git: an assignment, or env's operand */
+	for (size_t i = 0; i < c->cmd->nassigns + c->cmd->argc; i++) {
+		const struct guard_shell_word *w = i < c->cmd->nassigns ? &c->cmd->assigns[i]
+									: &c->cmd->argv[i - c->cmd->nassigns];
+		if (i >= c->cmd->nassigns && (w->text == c->argv[0].text || !strcmp(w->text, c->argv[0].text)))
+			break;
+		if (!strncmp(w->text, "GIT_WORK_TREE=", 14))
+			wt_opt = w->text + 14;
+	}
 
 	const char *name = c->argv[sub].text, *file = NULL;
 	const struct guard_shell_word *w = c->argv + sub + 1;
@@ -614,4 +630,25 @@ risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 	free(g);
 	free(target);
 	free(dir);
+}
+
+/*
+ * export GIT_WORK_TREE=DIR: every later git command on the line takes DIR
+ * as its work tree, a nested repository's merge among them. DIR the
+ * project or a folder above it: a person looks (into guard's state or
+ * where guard cannot tell, risk_git_worktree denies it).
+ */
+void
+risk_git_worktree_export(struct risk_state *st, const char *value)
+{
+	const char *project = st->ctx->project;
+
+	if (!project || !*value || strpbrk(value, "$`*?[") || st->cwd_unknown)
+		return;
+	char *wt = guard_path_physical(st->cwds[0], value, st->ctx->home);
+	if (guard_path_inside(wt, project))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "export GIT_WORK_TREE=%s makes %s the work tree of every later git command, a nested "
+			  "repository's merge or checkout among them, which then writes guard's files", value, wt);
+	free(wt);
 }
