@@ -60,6 +60,16 @@ setup() {
 	printf '%s/.ai/audit/*.jsonl {\n  rotate 0\n  copytruncate\n}\n' "$PWD" >"$T/lr.conf"
 	printf '/tmp/guard-redteam.log {\n  postrotate\n    rm -rf .ai\n  endscript\n}\n' >"$T/lr2.conf"
 	printf '.ai/policy.yaml\n' >"$T/list"
+	# nested repositories (attacker-5 F7): src/fgw's work tree is the project, src/gf is a gitfile
+	# to it, src/odd names one in a form guard does not read; src/ok and src/sub are everyday ones
+	local r
+	for r in fgw ok sub odd; do git init -q "src/$r"; done
+	git -C src/fgw config core.worktree "$PWD"
+	git -C src/sub config core.worktree ../sub-wt
+	printf '[core] worktree = %s\n' "$PWD" >>src/odd/.git/config
+	mkdir -p src/gf
+	printf 'gitdir: ../fgw/.git\n' >src/gf/.git
+	printf 'From 0 Mon Sep 17 00:00:00 2001\n' >"$T/x.mbox"
 }
 
 # Run every case of a section; print the ones whose decision is not wanted.
@@ -131,6 +141,18 @@ cases() { # section, wanted decision regex
 
 @test "redteam: such a writer guard cannot read (a variable, a FIFO, an unknown unpacker) goes to a person" {
 	cases "writers guard reads for (unreadable)" 'deny|ask'
+}
+
+@test "redteam: a repository other than the project's whose work tree is the project (nested, --git-dir, gitfile, core.worktree) is denied its writing verbs" {
+	cases "nested repositories" deny
+}
+
+@test "redteam: a gitfile written (a folder made a work tree of another repository) goes to a person" {
+	cases "nested repositories (asked)" 'deny|ask'
+}
+
+@test "redteam: nested repositories whose work tree is their own folder stay everyday" {
+	cases "nested repositories, everyday" allow
 }
 
 @test "redteam: read-only uses of guard's state and programs stay allowed" {

@@ -166,6 +166,8 @@ env_set(struct risk_state *st, const char *word, const char *how, bool for_git, 
 		/* where git's work tree starts: relative to where git runs */
 		if (word[n] == '=' && strcmp(how, "unset unsets") && strcmp(how, "env -u unsets"))
 			risk_git_worktree(st, "GIT_WORK_TREE", word + n + 1, false);
+		if (word[n] == '=' && !strcmp(how, "export exports"))
+			risk_git_worktree_export(st, word + n + 1);
 		break;
 	case ENV_NONE:
 		break;

@@ -520,6 +520,7 @@ rate_rsync(struct risk_state *st, const struct risk_cmd *c)
 		else
 			risk_path(st, del ? "rsync --delete" : "rsync", ops[i], del ? PATH_DELETE_TREE : PATH_WRITE);
 	}
+	risk_rsync_relative(st, c, ops, n);
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 

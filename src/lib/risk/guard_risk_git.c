@@ -1759,6 +1759,8 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 	}
 	git_runner_env(st, c);
 	git_transports(st, c, sub);
+	risk_git_foreign(st, c, sub);
+	risk_git_init_moves(st, c, sub);
 	if (i >= c->argc) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return true;

@@ -162,6 +162,17 @@ size_t risk_git_sub_index(const struct risk_cmd *c);
 bool risk_git_clean_dry_run(const struct risk_cmd *c);
 /* git's work tree set to value (core.worktree relative to .git: from_gitdir; --work-tree, GIT_WORK_TREE): rated. */
 void risk_git_worktree(struct risk_state *st, const char *how, const char *value, bool from_gitdir);
+/* A repository other than the project's whose work tree reaches guard's state (guard_risk_git_repo.c). */
+void risk_git_foreign(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+/* rsync -R: each source recreated below the destination (guard_risk_rsync.c). */
+void risk_rsync_relative(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *const *ops,
+			 size_t n);
+/* export GIT_WORK_TREE to the project or above (guard_risk_git_repo.c). */
+void risk_git_worktree_export(struct risk_state *st, const char *value);
+/* git init --separate-git-dir over an existing repository (guard_risk_git_repo.c). */
+void risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+/* A write of a nested repository's settings or of a gitfile (guard_risk_git_repo.c). */
+void risk_git_nested_write(struct risk_state *st, const char *verb, const char *abs, const char *shown);
 bool risk_verb_shell(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_interp(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_infra(struct risk_state *st, struct risk_cmd *c);

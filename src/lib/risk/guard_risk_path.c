@@ -681,6 +681,8 @@ static void
 rate_write(struct risk_state *st, const char *verb, enum place pl, const char *abs, const char *shown,
 	   bool truncate)
 {
+	if (pl != P_GIT_DIR && pl != P_GIT_INSIDE && pl != P_DEVICE && pl != P_NET && pl != P_DEV_HARMLESS)
+		risk_git_nested_write(st, verb, abs, shown);
 	switch (pl) {
 	case P_DEVICE:
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s writes to a raw device: %s", verb, shown);
