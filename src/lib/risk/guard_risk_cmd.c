@@ -664,6 +664,31 @@ verb_modules_of(const struct verb *v, const char *name)
 	return m;
 }
 
+bool
+risk_verb_known(const char *name)
+{
+	const struct verb *v = verb_find(name);
+	return v || verb_modules_of(v, name);
+}
+
+bool
+risk_verb_alike(const char *a, const char *b)
+{
+	const struct verb *va = verb_find(a), *vb = verb_find(b);
+
+	if (va == vb && va)
+		return true;
+	return verb_modules_of(va, a) == verb_modules_of(vb, b) && (va ? va->everyday : 0) == (vb ? vb->everyday : 0) &&
+	       (va ? va->wrapper : 0) == (vb ? vb->wrapper : 0);
+}
+
+const char *
+risk_verb_at(size_t i)
+{
+	call_once(&verb_once, verb_index_build);
+	return i < nverbs ? verbs[i].name : NULL;
+}
+
 static const struct wrapper *
 find_wrapper(const char *name)
 {
@@ -1013,6 +1038,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	if (calls_function(c))
 		risk_function_call(st, c); /* ls() { ...; }; ls: the body runs, not ls */
 	if (risk_guard_program(st, c, v || modules))
+		return;
+	if (risk_renamed_program(st, c, v || modules))
 		return;
 	if (!v && glob_verb(st, c))
 		return;
