@@ -682,13 +682,6 @@ risk_verb_alike(const char *a, const char *b)
 	       (va ? va->wrapper : 0) == (vb ? vb->wrapper : 0);
 }
 
-const char *
-risk_verb_at(size_t i)
-{
-	call_once(&verb_once, verb_index_build);
-	return i < nverbs ? verbs[i].name : NULL;
-}
-
 static const struct wrapper *
 find_wrapper(const char *name)
 {

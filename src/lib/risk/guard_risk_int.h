@@ -269,10 +269,9 @@ enum { RISK_GUARD_STATE = 1, RISK_GUARD_FOLDER = 2 };
 int risk_guard_place(const struct risk_state *st, const char *path);
 /* c runs a guard program (by name, link or copy): its verb rated; true when it did. */
 bool risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_verb);
-/* The verb tables (guard_risk_cmd.c): name is known; a and b are rated alike; the i-th name or NULL. */
+/* The verb tables (guard_risk_cmd.c): name is known; a and b are rated alike. */
 bool risk_verb_known(const char *name);
 bool risk_verb_alike(const char *a, const char *b);
-const char *risk_verb_at(size_t i);
 /*
  * c runs, by a path or a name on PATH, a program the tables know under
  * another name (a symlink, a hard link, a byte-for-byte copy;

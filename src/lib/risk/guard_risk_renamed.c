@@ -11,6 +11,7 @@
  * && ./y) is followed by guard_risk_run.c; guard's own programs by
  * guard_risk_guard.c.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -31,24 +32,21 @@ struct known {
 	dev_t dev;
 	ino_t ino;
 	off_t size;
-	const char *name; /* the verb tables' name (static) */
+	const char *name; /* its file name, a name the analyzer models (kept for the life of the process) */
 	char *path;       /* kept for the life of the process */
 };
 
 /* Programs rated by name outside the verb tables (guard_risk_conf.c's config-driven writers). */
 static const char *const modeled[] = { "systemd-tmpfiles", "logrotate", NULL };
 
-/* The analyzer's own spelling of name (static), when it models a program so named; or NULL. */
-static const char *
-program_named(const char *name)
+/* Does the analyzer model a program so named? */
+static bool
+modeled_name(const char *name)
 {
-	for (size_t i = 0; risk_verb_at(i); i++)
-		if (!strcmp(risk_verb_at(i), name))
-			return risk_verb_at(i);
 	for (size_t i = 0; modeled[i]; i++)
 		if (!strcmp(modeled[i], name))
-			return modeled[i];
-	return NULL;
+			return true;
+	return risk_verb_known(name);
 }
 
 static struct known *known;
@@ -56,10 +54,10 @@ static size_t nknown;
 static once_flag known_once = ONCE_FLAG_INIT;
 
 /*
- * Every program the tables name, in the system's program folders (each
- * folder once: /bin is /usr/bin on a merged system). About 800 names a
- * folder, stat(2) each, once a process and only when a file must be
- * identified.
+ * Every program the analyzer models, in the system's program folders
+ * (each folder once: /bin is /usr/bin on a merged system): each folder
+ * listed, and only the files it models looked at. Once a process, and
+ * only when a file must be identified.
  */
 static void
 known_build(void)
@@ -72,23 +70,20 @@ known_build(void)
 	for (size_t d = 0; dirs[d]; d++) {
 		char real[PATH_MAX];
 		bool dup = false;
+		DIR *dir;
+		struct dirent *e;
 		if (!realpath(dirs[d], real))
 			continue;
 		for (size_t k = 0; k < nseen; k++)
 			dup = dup || !strcmp(seen[k], real);
-		if (dup)
+		if (dup || !(dir = opendir(real)))
 			continue;
 		snprintf(seen[nseen++], PATH_MAX, "%s", real);
-		for (size_t i = 0, tables = 1; tables || modeled[i]; i++) {
-			const char *name = tables ? risk_verb_at(i) : modeled[i];
-			if (tables && !name) {
-				tables = 0;
-				i = (size_t)-1;
-				continue;
-			}
+		while ((e = readdir(dir)) != NULL) {
 			char path[PATH_MAX];
 			struct stat sb;
-			if (strchr(name, '/') || snprintf(path, sizeof(path), "%s/%s", real, name) >= (int)sizeof(path) ||
+			if (e->d_name[0] == '.' || !modeled_name(e->d_name) ||
+			    snprintf(path, sizeof(path), "%s/%s", real, e->d_name) >= (int)sizeof(path) ||
 			    stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
 				continue;
 			bool same = false;
@@ -98,8 +93,10 @@ known_build(void)
 				continue;
 			if (nknown == alloc)
 				known = guard_xrealloc(known, (alloc = alloc ? 2 * alloc : 256) * sizeof(*known));
-			known[nknown++] = (struct known){ sb.st_dev, sb.st_ino, sb.st_size, name, guard_xstrdup(path) };
+			known[nknown++] = (struct known){ sb.st_dev, sb.st_ino, sb.st_size, guard_xstrdup(e->d_name),
+							  guard_xstrdup(path) };
 		}
+		closedir(dir);
 	}
 }
 
@@ -153,6 +150,7 @@ static _Thread_local struct {
 	char how;         /* 'l' a symbolic link, 'h' a hard link, 'c' a copy */
 } cache[RENAMED_CACHE];
 static _Thread_local size_t ncache;
+static _Thread_local char cache_names[RENAMED_CACHE][64]; /* names found through a link's target */
 
 /*
  * What the file at abs is: the name of a known program (static) and how
@@ -188,10 +186,14 @@ identify(const char *abs, const char *lexical, char *how)
 	}
 	if (!name) {
 		/* a link to a known program outside the folders (or a script): by the name it leads to */
-		if (linked)
-			name = program_named(risk_basename(real));
+		if (linked && modeled_name(risk_basename(real)))
+			name = risk_basename(real);
 	}
 	size_t slot = ncache < RENAMED_CACHE ? ncache++ : 0;
+	if (name && name == risk_basename(real)) {
+		snprintf(cache_names[slot], sizeof(cache_names[slot]), "%s", name);
+		name = cache_names[slot];
+	}
 	cache[slot].dev = sb.st_dev;
 	cache[slot].ino = sb.st_ino;
 	cache[slot].size = sb.st_size;
