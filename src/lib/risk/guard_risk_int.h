@@ -310,6 +310,8 @@ bool risk_text_names_state(struct risk_state *st, const char *text, char *token,
 void risk_config_writers(struct risk_state *st, const struct risk_cmd *c);
 /* An unknown program given a file that names guard's state: what it does with it cannot be told. */
 void risk_config_unknown(struct risk_state *st, const struct risk_cmd *c);
+/* Could the file-name pattern match one of guard's program names (guard-githook, guard-mcp-http too)? */
+bool risk_guard_program_glob(const char *pattern);
 /* Is abs one of guard's installed files (a program beside the running one, libexec, data, man)? Its name, or NULL. */
 const char *risk_guard_installed(const char *abs, bool holds);
 /* A symlink below dir to guard's state that a member of archive unpacks through (owned), or NULL. */
