@@ -130,13 +130,17 @@ real_copy() {
 	decides 'src/ls -rf .a[i]' deny
 	# a hard link, where the file system allows one
 	if ln "$(command -v rm)" src/del4 2>/dev/null; then
-		decides 'src/del4 -rf .ai' deny
+		decides 'src/del4 -rf .a[i]' deny
+	else
+		echo "# no hard link across file systems here: that spelling is not tried" >&3
 	fi
 	# a copy found on PATH under a name guard does not know
 	mkdir -p "$T/tools"
 	cp "$(command -v rm)" "$T/tools/zap"
 	PATH=$T/tools:$PATH decides 'zap -rf .a[i]' deny
-	if command -v systemd-tmpfiles >/dev/null; then
+	if ! command -v systemd-tmpfiles >/dev/null; then
+		echo "# systemd-tmpfiles not installed: its renamed copy is not tried" >&3
+	else
 		cp "$(command -v systemd-tmpfiles)" src/tf2
 		decides './src/tf2 --remove src/t1.conf' deny
 		[[ $REASON == *"src/t1.conf line 1"* ]]
