@@ -61,6 +61,9 @@ real_copy() {
 	decides "XDG_CONFIG_HOME=src systemd-tmpfiles --user --clean" deny
 	decides "cd src && XDG_CONFIG_HOME=. systemd-tmpfiles --user --create" deny
 	decides "XDG_DATA_HOME=$PROJ/src systemd-tmpfiles --user --remove" deny
+	# getopt_long's abbreviations of the mode and of --user
+	decides "XDG_CONFIG_HOME=src systemd-tmpfiles --us --rem" deny
+	decides "XDG_CONFIG_HOME=src systemd-tmpfiles --u --cr" deny
 	# HOME moved: ~/.config/user-tmpfiles.d is below it
 	mkdir -p h/.config/user-tmpfiles.d
 	printf 'r %s/.ai/policy.yaml\n' "$PROJ" >h/.config/user-tmpfiles.d/z.conf
@@ -85,12 +88,15 @@ real_copy() {
 	mkdir -p "$HOME/.config/user-tmpfiles.d"
 	printf 'R %s/.ai\n' "$PROJ" >"$HOME/.config/user-tmpfiles.d/e.conf"
 	decides "systemd-tmpfiles --user --remove" deny
+	decides "systemd-tmpfiles --user --pu" deny
+	# --replace: the folders are read beside the config given
+	printf 'd %s/scratch 0755 - - -\n' "$T" >"$T/ok.conf"
+	decides "systemd-tmpfiles --user --remove --replace=$HOME/.config/user-tmpfiles.d/e.conf $T/ok.conf" deny
 	# the user's: no writing mode, read-only verbs, a config given that names scratch paths
 	decides "systemd-tmpfiles --cat-config" allow
 	decides "systemd-tmpfiles --user --cat-config" allow
 	decides "systemd-tmpfiles --user" allow
 	decides "systemd-tmpfiles --help" allow
-	printf 'd %s/scratch 0755 - - -\n' "$T" >"$T/ok.conf"
 	decides "systemd-tmpfiles --create $T/ok.conf" allow
 }
 
@@ -209,6 +215,8 @@ real_copy() {
 	done
 	decides "frobnicate $g/guard" deny
 	[[ $REASON == *"guard's program"* ]]
+	# its name listed by a reader and fed to a writer
+	decides "ls $g/guard | xargs ed -s" deny
 	# read-only uses and running it stay allowed; a file beside them is not guard's
 	for c in "ls -l $g/guard" "file $g/guard" "sha256sum $g/guard-githook" "readelf -h $g/guard" \
 		"objdump -d $g/guard" "ldd $g/guard" "cmp $g/guard $GUARD_BIN/guard" "$g/guard explain ls" \
@@ -250,6 +258,22 @@ real_copy() {
 	chmod +x src/app
 	[ "$(stat -c %s src/app)" -gt 262144 ]
 	decides ./src/app allow
+}
+
+@test "trust-writers2: a script run by path with a NUL byte after its first line is read, not taken for a binary (F17)" {
+	printf 'rm -rf .ai\n\0\0\n' >src/nul.sh
+	printf '#!/bin/sh\nrm -rf .ai\n\0\n' >src/nul2.sh
+	chmod +x src/nul.sh src/nul2.sh
+	# for real, in a copy: the shell runs the text before the NUL
+	local copy
+	copy=$(real_copy)
+	(cd "$copy" && bash -c ./src/nul.sh) || true
+	[ ! -e "$copy/.ai" ]
+	decides ./src/nul.sh 'ask|deny'
+	decides src/nul2.sh 'ask|deny'
+	# a program the kernel loads stays a binary
+	cp "$(type -P true)" src/mytrue
+	decides ./src/mytrue allow
 }
 
 @test "trust-writers2: a script read from a FIFO, a device or an open descriptor is asked (F17)" {

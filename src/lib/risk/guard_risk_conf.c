@@ -367,16 +367,34 @@ config_stdin(struct risk_state *st, const struct risk_cmd *c, const struct guard
 	return true;
 }
 
+/*
+ * Does a word of c spell the long option opt as getopt_long takes it
+ * (whole, or cut to at least min characters: --rem is --remove)? An
+ * ambiguous cut is refused by the program; counting it is the safe side.
+ */
+static bool
+tmp_option(const struct risk_cmd *c, const char *opt, size_t min)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		size_t n = strlen(t);
+		if (!strcmp(t, "--"))
+			break;
+		if (!(c->argv[i].flags & GUARD_WORD_DYNAMIC) && n >= min && n <= strlen(opt) && !strncmp(t, opt, n))
+			return true;
+	}
+	return false;
+}
+
 /* The mode that makes systemd-tmpfiles write (create, clean, remove, purge), or NULL. */
 static const char *
 tmp_writing_mode(const struct risk_cmd *c)
 {
 	static const char *const modes[] = { "--create", "--clean", "--remove", "--purge", NULL };
 
-	for (size_t i = 1; i < c->argc; i++)
-		for (size_t k = 0; modes[k]; k++)
-			if (risk_word_is(&c->argv[i], modes[k]))
-				return modes[k];
+	for (size_t k = 0; modes[k]; k++)
+		if (tmp_option(c, modes[k], 4))
+			return modes[k];
 	return NULL;
 }
 
@@ -448,9 +466,10 @@ systemd_tmpfiles(struct risk_state *st, const struct risk_cmd *c)
 			tmpfiles_text(st, ops[i]->text, text, root);
 		free(text);
 	}
-	if (k || !mode)
+	/* --replace=PATH: the configs given stand in for one of the folders', which are all read */
+	if (!mode || (k && !risk_opt_value(c, NULL, "--replace")))
 		return; /* no mode: it refuses to run */
-	bool user = risk_arg_has(c, "--user");
+	bool user = tmp_option(c, "--user", 3);
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 		  "systemd-tmpfiles %s%s with no config file applies every config in %s: guard does not see them all "
 		  "when it rates (one written by an earlier call, a folder the line moves)", user ? "--user " : "", mode,

@@ -52,6 +52,27 @@ guard_lines(struct risk_state *st, const char *what, const char *text, size_t le
 }
 
 /*
+ * Would a shell refuse the file as a binary? A program the kernel loads
+ * (ELF), or a NUL in its first line (bash's own test, on its first 80
+ * bytes). A NUL further on does not stop a shell: the text before it runs.
+ */
+static bool
+looks_binary(const char *data, size_t len)
+{
+	if (len >= 4 && !memcmp(data, "\177ELF", 4))
+		return true;
+	if (len >= 2 && !memcmp(data, "#!", 2))
+		return false;
+	for (size_t i = 0; i < len && i < 80; i++) {
+		if (data[i] == '\n')
+			return false;
+		if (!data[i])
+			return true;
+	}
+	return false;
+}
+
+/*
  * A file that is there but was not read (over FILE_PROGRAM_MAX,
  * unreadable): does it hold text a shell or make would run? A binary
  * (a NUL in its first bytes, no #!) does not.
@@ -72,7 +93,7 @@ unread_text(const char *abs)
 	}
 	if (n < 0)
 		return true; /* unreadable now: not known to be a binary */
-	return (n >= 2 && !memcmp(head, "#!", 2)) || !memchr(head, '\0', (size_t)n);
+	return !looks_binary(head, (size_t)n);
 }
 
 /* Read a file relative to the command's folder; NULL when absent or too big (*unseen: there, text, not read). */
@@ -102,8 +123,8 @@ read_here(const struct risk_state *st, const char *dir, const char *name, size_t
 static bool
 is_shell_script(const char *data, size_t len)
 {
-	if (memchr(data, '\0', len))
-		return false; /* a binary */
+	if (looks_binary(data, len))
+		return false;
 	if (len < 2 || memcmp(data, "#!", 2))
 		return true; /* no #!: the shell runs it */
 	const char *nl = memchr(data, '\n', len);

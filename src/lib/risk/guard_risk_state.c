@@ -1355,8 +1355,12 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 			continue; /* risk_guard_code judges it */
 		bool reads = readonly || (own && only_read_here(c, k));
 		scan_state(st, s, n, w->text, reads ? mention_read : mention_write);
-		const char *installed = own && !readonly && !(w->flags & GUARD_WORD_DYNAMIC) && !runs_program_word(c)
+		const char *installed = own && !(w->flags & GUARD_WORD_DYNAMIC) && !runs_program_word(c)
 			? installed_named(st, w) : NULL;
+		if (installed && readonly) {
+			st->guard_mentioned = true; /* ls BIN/guard | xargs ed: a later writer fed its name */
+			installed = NULL;
+		}
 		if (installed) {
 			/* ed, vim -es, patchelf, truncate, an unknown program: guard's programs are its state */
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
