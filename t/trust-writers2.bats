@@ -17,24 +17,6 @@ setup() {
 	printf '{}\n' >.ai/audit/x.jsonl
 }
 
-hook_on() {
-	"${HOOK:-guard}" hook claude <<<"$(bash_payload "$1")" 2>/dev/null
-}
-
-decides() { # command, wanted decision (regex)
-	local out got
-	out=$(hook_on "$1")
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	# the hook answers an ask with deny and the approval request it made
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if ! [[ $got =~ ^($2)$ ]]; then
-		echo "got $got (wanted $2) for: $1"
-		echo "$out"
-		return 1
-	fi
-}
-
 # A copy of the project to run an attack in for real.
 real_copy() {
 	local copy=$T/real.$RANDOM

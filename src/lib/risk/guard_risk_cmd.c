@@ -950,16 +950,8 @@ glob_verb(struct risk_state *st, struct risk_cmd *c)
 	for (size_t i = 0; i < nverbs && hits <= 8; i++) {
 		if (fnmatch(pattern, verbs[i].name, 0) || ++hits > 8)
 			continue;
-		struct guard_shell_word words[64];
-		size_t n = c->argc < 64 ? c->argc : 64;
-		memcpy(words, c->argv, n * sizeof(*words));
-		words[0].text = (char *)verbs[i].name;
-		words[0].flags = 0;
-		struct risk_cmd as = *c;
-		as.argv = words;
-		as.argc = n;
 		risk_explain(st, "    the command word %s could be %s", c->argv[0].text, verbs[i].name);
-		risk_analyse_cmd(st, &as);
+		risk_analyse_as(st, c, verbs[i].name);
 	}
 	if (hits > 8)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "command name is a glob matching many programs: %s",
@@ -995,6 +987,21 @@ built_runner(struct risk_state *st, const struct risk_cmd *c)
 	else if (risk_is_shell(c->name) || risk_name_in(runners, c->name))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
 			  "the command word is put together from %s to spell %s, which runs other commands", how, c->name);
+}
+
+void
+risk_analyse_as(struct risk_state *st, const struct risk_cmd *c, const char *name)
+{
+	struct guard_shell_word words[64];
+	size_t n = c->argc < 64 ? c->argc : 64;
+
+	memcpy(words, c->argv, n * sizeof(*words));
+	words[0].text = (char *)name;
+	words[0].flags = 0;
+	struct risk_cmd as = *c;
+	as.argv = words;
+	as.argc = n;
+	risk_analyse_cmd(st, &as);
 }
 
 void

@@ -269,6 +269,8 @@ enum { RISK_GUARD_STATE = 1, RISK_GUARD_FOLDER = 2 };
 int risk_guard_place(const struct risk_state *st, const char *path);
 /* c runs a guard program (by name, link or copy): its verb rated; true when it did. */
 bool risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_verb);
+/* c rated as if its command word were name (a copy, a link, a glob's match; its first 64 words). */
+void risk_analyse_as(struct risk_state *st, const struct risk_cmd *c, const char *name);
 /* The verb tables (guard_risk_cmd.c): name is known; a and b are rated alike. */
 bool risk_verb_known(const char *name);
 bool risk_verb_alike(const char *a, const char *b);

@@ -244,14 +244,6 @@ risk_renamed_program(struct risk_state *st, struct risk_cmd *c, bool known_verb)
 		risk_explain(st, "    %s is %s %s: rated as that too", w->text, what, as);
 	else
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s is %s %s: rated as %s", w->text, what, as, as);
-	struct guard_shell_word words[64];
-	size_t n = c->argc < 64 ? c->argc : 64;
-	memcpy(words, c->argv, n * sizeof(*words));
-	words[0].text = (char *)as;
-	words[0].flags = 0;
-	struct risk_cmd r = *c;
-	r.argv = words;
-	r.argc = n;
-	risk_analyse_cmd(st, &r);
+	risk_analyse_as(st, c, as);
 	return !known_verb;
 }
