@@ -51,6 +51,27 @@ tool_payload() {
 		'{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:$t,tool_input:$i,tool_use_id:"toolu_2"}'
 }
 
+# The hook's answer to one Bash command from $PROJ (guard on PATH, or $HOOK).
+hook_on() {
+	"${HOOK:-guard}" hook claude <<<"$(bash_payload "$1")" 2>/dev/null
+}
+
+# Does the hook decide the command as wanted (a regex: deny, ask, allow)?
+# An ask is the hook's deny that names the approval request it made; no
+# decision is allow. The reason is left in $REASON.
+decides() { # command, wanted decision (regex)
+	local out got
+	out=$(hook_on "$1")
+	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
+	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
+	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
+	if ! [[ $got =~ ^($2)$ ]]; then
+		echo "got $got (wanted $2) for: $1"
+		echo "$out"
+		return 1
+	fi
+}
+
 # The permissionDecision in a Claude hook answer on $output.
 decision_of() {
 	printf '%s' "$output" | jq -r '.hookSpecificOutput.permissionDecision'

@@ -70,6 +70,17 @@ setup() {
 	mkdir -p src/gf
 	printf 'gitdir: ../fgw/.git\n' >src/gf/.git
 	printf 'From 0 Mon Sep 17 00:00:00 2001\n' >"$T/x.mbox"
+	# attack5: a config folder the line points systemd-tmpfiles at, rm under other names,
+	# a script and a Makefile too big to read, a FIFO given as a script
+	mkdir -p "$T/xdg/user-tmpfiles.d" "$T/bigmk"
+	printf 'R %s/.ai/audit\n' "$PWD" >"$T/xdg/user-tmpfiles.d/y.conf"
+	ln -s "$(command -v rm)" "$T/del2"
+	cp "$(command -v rm)" "$T/del3"
+	cp "$(command -v rm)" "$T/ls"
+	{ printf '#!/bin/sh\nrm -rf .ai\n'; head -c 300000 /dev/zero | tr '\0' '#'; echo; } >"$T/big.sh"
+	{ printf 'deploy:\n\trm -rf .ai\n'; head -c 300000 /dev/zero | tr '\0' '#'; echo; } >"$T/bigmk/Makefile"
+	chmod +x "$T/big.sh"
+	mkfifo "$T/ff"
 }
 
 # Run every case of a section; print the ones whose decision is not wanted.

@@ -20,25 +20,6 @@ setup() {
 	(cd "$T/mk" && python3 -m zipfile -c "$PROJ/src/x.zip" .ai)
 }
 
-# The decision and reasons of the hook for one Bash command.
-hook_on() {
-	guard hook claude <<<"$(bash_payload "$1")" 2>/dev/null
-}
-
-decides() { # command, wanted decision (regex)
-	local out got
-	out=$(hook_on "$1")
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	# the hook answers an ask with deny and the approval request it made
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if ! [[ $got =~ ^($2)$ ]]; then
-		echo "got $got (wanted $2) for: $1"
-		echo "$out"
-		return 1
-	fi
-}
-
 # Run cmd for real in a copy of the project; true when it changed the copy's .ai/policy.yaml.
 replaces_policy_for_real() {
 	local copy=$T/real.$RANDOM

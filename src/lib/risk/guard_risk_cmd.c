@@ -664,6 +664,24 @@ verb_modules_of(const struct verb *v, const char *name)
 	return m;
 }
 
+bool
+risk_verb_known(const char *name)
+{
+	const struct verb *v = verb_find(name);
+	return v || verb_modules_of(v, name);
+}
+
+bool
+risk_verb_alike(const char *a, const char *b)
+{
+	const struct verb *va = verb_find(a), *vb = verb_find(b);
+
+	if (va == vb && va)
+		return true;
+	return verb_modules_of(va, a) == verb_modules_of(vb, b) && (va ? va->everyday : 0) == (vb ? vb->everyday : 0) &&
+	       (va ? va->wrapper : 0) == (vb ? vb->wrapper : 0);
+}
+
 static const struct wrapper *
 find_wrapper(const char *name)
 {
@@ -932,16 +950,8 @@ glob_verb(struct risk_state *st, struct risk_cmd *c)
 	for (size_t i = 0; i < nverbs && hits <= 8; i++) {
 		if (fnmatch(pattern, verbs[i].name, 0) || ++hits > 8)
 			continue;
-		struct guard_shell_word words[64];
-		size_t n = c->argc < 64 ? c->argc : 64;
-		memcpy(words, c->argv, n * sizeof(*words));
-		words[0].text = (char *)verbs[i].name;
-		words[0].flags = 0;
-		struct risk_cmd as = *c;
-		as.argv = words;
-		as.argc = n;
 		risk_explain(st, "    the command word %s could be %s", c->argv[0].text, verbs[i].name);
-		risk_analyse_cmd(st, &as);
+		risk_analyse_as(st, c, verbs[i].name);
 	}
 	if (hits > 8)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "command name is a glob matching many programs: %s",
@@ -980,6 +990,21 @@ built_runner(struct risk_state *st, const struct risk_cmd *c)
 }
 
 void
+risk_analyse_as(struct risk_state *st, const struct risk_cmd *c, const char *name)
+{
+	struct guard_shell_word words[64];
+	size_t n = c->argc < 64 ? c->argc : 64;
+
+	memcpy(words, c->argv, n * sizeof(*words));
+	words[0].text = (char *)name;
+	words[0].flags = 0;
+	struct risk_cmd as = *c;
+	as.argv = words;
+	as.argc = n;
+	risk_analyse_cmd(st, &as);
+}
+
+void
 risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 {
 	int stripped;
@@ -1013,6 +1038,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	if (calls_function(c))
 		risk_function_call(st, c); /* ls() { ...; }; ls: the body runs, not ls */
 	if (risk_guard_program(st, c, v || modules))
+		return;
+	if (risk_renamed_program(st, c, v || modules))
 		return;
 	if (!v && glob_verb(st, c))
 		return;

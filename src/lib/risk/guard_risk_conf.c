@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -301,11 +302,151 @@ conf_folder(struct risk_state *st, const char *dir, const char *suffix, unsigned
 	closedir(d);
 }
 
+/*
+ * The value c's program sees for variable name, when set on the line: in
+ * front of the command, through env NAME=V, or assigned or exported
+ * earlier. NULL when the line does not set it; *computed when it does
+ * with a value guard cannot know.
+ */
+static const char *
+env_value(const struct risk_cmd *c, const char *name, bool *computed)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+	size_t n = strlen(name);
+
+	uintptr_t at = (uintptr_t)c->argv, from = (uintptr_t)cmd->argv, to = (uintptr_t)(cmd->argv + cmd->argc);
+	size_t before = at >= from && at < to ? (size_t)(c->argv - cmd->argv) : cmd->argc; /* wrapper words */
+
+	*computed = false;
+	for (size_t i = cmd->nassigns + before; i-- > 0;) {
+		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[i - cmd->nassigns];
+		if (!strncmp(w->text, name, n) && w->text[n] == '=') {
+			*computed = (w->flags & GUARD_WORD_DYNAMIC) != 0;
+			return w->text + n + 1;
+		}
+	}
+	for (size_t i = c->sh ? c->sh->known_names.len : 0; i-- > 0;)
+		if (!strcmp(c->sh->known_names.items[i], name)) {
+			const char *v = c->sh->known_values.items[i];
+			*computed = v[0] == '\x01';
+			return *computed ? NULL : v;
+		}
+	return NULL;
+}
+
+/* The file a command reads on stdin (< FILE, literal), or NULL. */
+static const struct guard_shell_word *
+stdin_redirect(const struct risk_cmd *c)
+{
+	for (size_t i = 0; i < c->cmd->nredirs; i++)
+		if (c->cmd->redirs[i].op == GUARD_REDIR_IN)
+			return &c->cmd->redirs[i].target;
+	return NULL;
+}
+
+/*
+ * A config given as "-" or /dev/stdin: the literal text on stdin (a
+ * here-string, a printer piped in) or the file redirected in, rated;
+ * unknown otherwise. True when the word was such a config.
+ */
+static bool
+config_stdin(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w, const char *verb,
+	     void (*rate)(struct risk_state *, const char *, const char *, const char *), const char *root)
+{
+	if (!risk_word_is(w, "-") && !risk_word_is(w, "/dev/stdin") && !risk_word_is(w, "/dev/fd/0") &&
+	    !risk_word_is(w, "/proc/self/fd/0"))
+		return false;
+	const struct guard_shell_word *from = stdin_redirect(c);
+	bool unknown = false;
+	char *in = from ? config_text(st, c, from, &unknown) : risk_literal_stdin(c);
+	if (in)
+		rate(st, from ? from->text : "its input", in, root);
+	else if (unknown || !from)
+		config_unknown(st, verb, from ? from->text : "its input");
+	free(in);
+	return true;
+}
+
+/*
+ * Does a word of c spell the long option opt as getopt_long takes it
+ * (whole, or cut to at least min characters: --rem is --remove)? An
+ * ambiguous cut is refused by the program; counting it is the safe side.
+ */
+static bool
+tmp_option(const struct risk_cmd *c, const char *opt, size_t min)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		size_t n = strlen(t);
+		if (!strcmp(t, "--"))
+			break;
+		if (!(c->argv[i].flags & GUARD_WORD_DYNAMIC) && n >= min && n <= strlen(opt) && !strncmp(t, opt, n))
+			return true;
+	}
+	return false;
+}
+
+/* The mode that makes systemd-tmpfiles write (create, clean, remove, purge), or NULL. */
+static const char *
+tmp_writing_mode(const struct risk_cmd *c)
+{
+	static const char *const modes[] = { "--create", "--clean", "--remove", "--purge", NULL };
+
+	for (size_t k = 0; modes[k]; k++)
+		if (tmp_option(c, modes[k], 4))
+			return modes[k];
+	return NULL;
+}
+
+/*
+ * A folder systemd-tmpfiles reads with no config given: base (a variable's
+ * value, or the default below home when the line does not set it) plus
+ * sub, under root; read and rated when known.
+ */
+static void
+tmp_folder(struct risk_state *st, const struct risk_cmd *c, const char *var, const char *dflt, const char *sub,
+	   const char *root, unsigned *files)
+{
+	bool computed = false;
+	const char *v = var ? env_value(c, var, &computed) : NULL;
+	char *home = NULL;
+
+	if (computed)
+		return; /* the folder is unknown: the caller's ask stands */
+	if (!v && dflt && dflt[0] == '~') {
+		bool hc = false;
+		const char *h = env_value(c, "HOME", &hc);
+		if (hc || !(h = h ? h : st->ctx->home))
+			return;
+		v = home = guard_xasprintf("%s%s", h, dflt + 1);
+	} else if (!v) {
+		v = dflt;
+	}
+	if (!v || !v[0])
+		return;
+	char *dir = guard_xasprintf("%s%s%s", root ? root : "", v, sub);
+	char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
+	risk_explain(st, "    systemd-tmpfiles reads the configs in %s", dir);
+	conf_folder(st, abs, ".conf", files, tmpfiles_text, root);
+	free(abs);
+	free(dir);
+	free(home);
+}
+
+/*
+ * systemd-tmpfiles MODE CONFIG...: each config read and rated. With no
+ * config it applies every *.conf of its folders (the user's with --user,
+ * which XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR and HOME move; the
+ * system's under --root): configs guard does not all see when it rates
+ * (written by an earlier call, in a folder the line points elsewhere), so
+ * a writing mode is at least ask, and the folders it can name are read.
+ */
 static void
 systemd_tmpfiles(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell_word *ops[64];
 	const char *root = risk_opt_value(c, NULL, "--root");
+	const char *mode = tmp_writing_mode(c);
 	unsigned files = 0;
 
 	if (risk_arg_has(c, "--cat-config") || risk_arg_has(c, "--tldr") || risk_flag(c, 'h', "help") ||
@@ -316,15 +457,8 @@ systemd_tmpfiles(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "systemd-tmpfiles --root is computed: the files it writes are unknown");
 	for (size_t i = 0; i < k; i++) {
 		bool unknown = false;
-		if (risk_word_is(ops[i], "-")) {
-			char *in = risk_literal_stdin(c);
-			if (in)
-				tmpfiles_text(st, "its input", in, root);
-			else
-				config_unknown(st, "systemd-tmpfiles", "its input");
-			free(in);
+		if (config_stdin(st, c, ops[i], "systemd-tmpfiles", tmpfiles_text, root))
 			continue;
-		}
 		char *text = config_text(st, c, ops[i], &unknown);
 		if (unknown)
 			config_unknown(st, "systemd-tmpfiles", ops[i]->text);
@@ -332,19 +466,25 @@ systemd_tmpfiles(struct risk_state *st, const struct risk_cmd *c)
 			tmpfiles_text(st, ops[i]->text, text, root);
 		free(text);
 	}
-	if (!k) {
-		/* no config given: the folders it reads (the user's with --user) */
-		if (risk_arg_has(c, "--user") && st->ctx->home) {
-			char *a = guard_xasprintf("%s/.config/user-tmpfiles.d", st->ctx->home);
-			char *b = guard_xasprintf("%s/.local/share/user-tmpfiles.d", st->ctx->home);
-			conf_folder(st, a, ".conf", &files, tmpfiles_text, root);
-			conf_folder(st, b, ".conf", &files, tmpfiles_text, root);
-			free(a);
-			free(b);
-		} else {
-			conf_folder(st, "/etc/tmpfiles.d", ".conf", &files, tmpfiles_text, root);
-			conf_folder(st, "/run/tmpfiles.d", ".conf", &files, tmpfiles_text, root);
-		}
+	/* --replace=PATH: the configs given stand in for one of the folders', which are all read */
+	if (!mode || (k && !risk_opt_value(c, NULL, "--replace")))
+		return; /* no mode: it refuses to run */
+	bool user = tmp_option(c, "--user", 3);
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+		  "systemd-tmpfiles %s%s with no config file applies every config in %s: guard does not see them all "
+		  "when it rates (one written by an earlier call, a folder the line moves)", user ? "--user " : "", mode,
+		  user ? "the user's tmpfiles folders (~/.config/user-tmpfiles.d, $XDG_CONFIG_HOME, ...)"
+		       : "the system's tmpfiles folders (/etc/tmpfiles.d, /run/tmpfiles.d, /usr/lib/tmpfiles.d)");
+	if (user) {
+		tmp_folder(st, c, "XDG_CONFIG_HOME", "~/.config", "/user-tmpfiles.d", root, &files);
+		tmp_folder(st, c, "XDG_RUNTIME_DIR", NULL, "/user-tmpfiles.d", root, &files);
+		tmp_folder(st, c, "XDG_DATA_HOME", "~/.local/share", "/user-tmpfiles.d", root, &files);
+	} else {
+		/* the system's own /usr/lib configs are the vendor's; under a --root the agent's */
+		static const char *const dirs[] = { "/etc/tmpfiles.d", "/run/tmpfiles.d", "/usr/local/lib/tmpfiles.d",
+						    "/usr/lib/tmpfiles.d", NULL };
+		for (size_t i = 0; dirs[i] && (root || i < 2); i++)
+			tmp_folder(st, c, NULL, dirs[i], "", root, &files);
 	}
 }
 
@@ -468,6 +608,8 @@ logrotate(struct risk_state *st, const struct risk_cmd *c)
 	size_t k = risk_operands(c, 1, "-s -l -m --state --log --mail", ops, 64);
 	for (size_t i = 0; i < k; i++) {
 		bool unknown = false;
+		if (config_stdin(st, c, ops[i], "logrotate", logrotate_text, NULL))
+			continue;
 		char *text = config_text(st, c, ops[i], &unknown);
 		if (unknown)
 			config_unknown(st, "logrotate", ops[i]->text);

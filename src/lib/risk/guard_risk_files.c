@@ -8,7 +8,10 @@
  * build is rated as before while `make` cannot carry guard-git install
  * --uninstall past the analyzer.
  */
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -48,18 +51,67 @@ guard_lines(struct risk_state *st, const char *what, const char *text, size_t le
 	}
 }
 
-/* Read a file relative to the command's folder; NULL when absent or too big. */
+/*
+ * Would a shell refuse the file as a binary? A program the kernel loads
+ * (ELF), or a NUL in its first line (bash's own test, on its first 80
+ * bytes). A NUL further on does not stop a shell: the text before it runs.
+ */
+static bool
+looks_binary(const char *data, size_t len)
+{
+	if (len >= 4 && !memcmp(data, "\177ELF", 4))
+		return true;
+	if (len >= 2 && !memcmp(data, "#!", 2))
+		return false;
+	for (size_t i = 0; i < len && i < 80; i++) {
+		if (data[i] == '\n')
+			return false;
+		if (!data[i])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A file that is there but was not read (over FILE_PROGRAM_MAX,
+ * unreadable): does it hold text a shell or make would run? A binary
+ * (a NUL in its first bytes, no #!) does not.
+ */
+static bool
+unread_text(const char *abs)
+{
+	struct stat sb;
+	char head[4096];
+	ssize_t n = -1;
+
+	if (risk_memo_stat(abs, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return false;
+	int fd = open(abs, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0) {
+		n = read(fd, head, sizeof(head));
+		close(fd);
+	}
+	if (n < 0)
+		return true; /* unreadable now: not known to be a binary */
+	return !looks_binary(head, (size_t)n);
+}
+
+/* Read a file relative to the command's folder; NULL when absent or too big (*unseen: there, text, not read). */
 static char *
-read_here(const struct risk_state *st, const char *dir, const char *name, size_t *len)
+read_here(const struct risk_state *st, const char *dir, const char *name, size_t *len, bool *unseen)
 {
 	char *base = dir ? guard_path_resolve(st->cwds[0], dir, st->ctx->home) : NULL;
 	char *abs = guard_path_resolve(base ? base : st->cwds[0], name, st->ctx->home);
 	char *data = NULL;
 
+	if (unseen)
+		*unseen = false;
 	if (risk_memo_read(abs, FILE_PROGRAM_MAX, &data, len) < 0) {
 		guard_error_clear();
 		data = NULL;
 		risk_bind_failed(st, abs);
+		if (unseen)
+			*unseen = unread_text(abs);
 	} else {
 		risk_bind_bytes(st, abs, data, *len);
 	}
@@ -71,8 +123,8 @@ read_here(const struct risk_state *st, const char *dir, const char *name, size_t
 static bool
 is_shell_script(const char *data, size_t len)
 {
-	if (memchr(data, '\0', len))
-		return false; /* a binary */
+	if (looks_binary(data, len))
+		return false;
 	if (len < 2 || memcmp(data, "#!", 2))
 		return true; /* no #!: the shell runs it */
 	const char *nl = memchr(data, '\n', len);
@@ -102,9 +154,17 @@ risk_file_script(struct risk_state *st, const struct risk_cmd *c)
 {
 	size_t len = 0;
 	char *data;
+	bool unseen = false;
 
-	if ((c->argv[0].flags & GUARD_WORD_DYNAMIC) || st->remote || !(data = read_here(st, NULL, c->argv[0].text, &len)))
+	if ((c->argv[0].flags & GUARD_WORD_DYNAMIC) || st->remote)
 		return;
+	if (!(data = read_here(st, NULL, c->argv[0].text, &len, &unseen))) {
+		if (unseen) /* a script too big to read runs unseen: as bash BIG.sh is */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "run runs the script %s, which guard cannot read now (unreadable or over %u KiB): its "
+				  "text is unseen", c->argv[0].text, FILE_PROGRAM_MAX >> 10);
+		return;
+	}
 	if (is_shell_script(data, len)) {
 		risk_explain(st, "    run reads the script %s", c->argv[0].text);
 		risk_nested(st, c->argv[0].text, data, len);
@@ -122,11 +182,17 @@ make_files(struct risk_state *st, const struct risk_cmd *c)
 	const char *file = risk_opt_value(c, "-f", "--file");
 	size_t len = 0;
 	char *data = NULL;
+	bool unseen = false;
 
 	if (!file)
 		file = risk_opt_value(c, NULL, "--makefile");
-	for (size_t i = 0; !data && (file ? i == 0 : names[i] != NULL); i++)
-		data = read_here(st, dir, file ? file : names[i], &len);
+	for (size_t i = 0; !data && !unseen && (file ? i == 0 : names[i] != NULL); i++) {
+		data = read_here(st, dir, file ? file : names[i], &len, &unseen);
+		if (unseen) /* the makefile make would read is there: its recipes run unseen */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "make reads %s, which guard cannot read now (unreadable or over %u KiB): its recipes "
+				  "are unseen", file ? file : names[i], FILE_PROGRAM_MAX >> 10);
+	}
 	if (data)
 		guard_lines(st, "make", data, len);
 	free(data);
@@ -161,7 +227,7 @@ package_scripts(struct risk_state *st, const struct risk_cmd *c)
 	if (!script)
 		return;
 	size_t len = 0;
-	char *data = read_here(st, risk_opt_value(c, "-C", "--prefix"), "package.json", &len);
+	char *data = read_here(st, risk_opt_value(c, "-C", "--prefix"), "package.json", &len, NULL);
 	cJSON *pkg = data ? cJSON_ParseWithLength(data, len) : NULL;
 	const cJSON *scripts = cJSON_GetObjectItemCaseSensitive(pkg, "scripts");
 	for (int k = 0; k < 3; k++) {

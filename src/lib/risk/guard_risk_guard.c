@@ -340,6 +340,18 @@ program_named(const char *name)
 	return NULL;
 }
 
+bool
+risk_guard_program_glob(const char *pattern)
+{
+	for (int k = 0; k < 2; k++) {
+		const char *const *names = k ? other_programs : programs;
+		for (size_t i = 0; names[i]; i++)
+			if (fnmatch(pattern, names[i], 0) == 0)
+				return true;
+	}
+	return false;
+}
+
 /* Is abs dir itself, or below it (below only: "" never matches)? */
 static bool
 at_or_below(const char *abs, const char *dir)

@@ -280,6 +280,18 @@ enum { RISK_GUARD_STATE = 1, RISK_GUARD_FOLDER = 2 };
 int risk_guard_place(const struct risk_state *st, const char *path);
 /* c runs a guard program (by name, link or copy): its verb rated; true when it did. */
 bool risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_verb);
+/* c rated as if its command word were name (a copy, a link, a glob's match; its first 64 words). */
+void risk_analyse_as(struct risk_state *st, const struct risk_cmd *c, const char *name);
+/* The verb tables (guard_risk_cmd.c): name is known; a and b are rated alike. */
+bool risk_verb_known(const char *name);
+bool risk_verb_alike(const char *a, const char *b);
+/*
+ * c runs, by a path or a name on PATH, a program the tables know under
+ * another name (a symlink, a hard link, a byte-for-byte copy;
+ * guard_risk_renamed.c): rated as that program too. True when c's own
+ * name is unknown and it was rated so (the caller stops there).
+ */
+bool risk_renamed_program(struct risk_state *st, struct risk_cmd *c, bool known_verb);
 /* Words of c naming guard's state or programs, judged by what c does with them. */
 void risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c);
 /* Is the path (display and absolute forms) guard's protected state itself? */
@@ -311,6 +323,8 @@ bool risk_text_names_state(struct risk_state *st, const char *text, char *token,
 void risk_config_writers(struct risk_state *st, const struct risk_cmd *c);
 /* An unknown program given a file that names guard's state: what it does with it cannot be told. */
 void risk_config_unknown(struct risk_state *st, const struct risk_cmd *c);
+/* Could the file-name pattern match one of guard's program names (guard-githook, guard-mcp-http too)? */
+bool risk_guard_program_glob(const char *pattern);
 /* Is abs one of guard's installed files (a program beside the running one, libexec, data, man)? Its name, or NULL. */
 const char *risk_guard_installed(const char *abs, bool holds);
 /* A symlink below dir to guard's state that a member of archive unpacks through (owned), or NULL. */

@@ -1096,16 +1096,8 @@ risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct gua
 		risk_nested(st, nwhat, v, strlen(v));
 	} else if (c && c->argc && &c->argv[0] == file) {
 		/* ./del -rf ~ after cp /bin/rm ./del: it is rm */
-		struct guard_shell_word words[64];
-		size_t n = c->argc < 64 ? c->argc : 64;
-		memcpy(words, c->argv, n * sizeof(*words));
-		words[0].text = (char *)v;
-		words[0].flags = 0;
-		struct risk_cmd as = *c;
-		as.argv = words;
-		as.argc = n;
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s is a copy of %s made earlier on this line", file->text, v);
-		risk_analyse_cmd(st, &as);
+		risk_analyse_as(st, c, v);
 	} else {
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs %s, a copy of %s", what, file->text, v);
 	}

@@ -335,6 +335,18 @@ script_text_of(struct risk_state *st, const char *what, const char *file, bool m
 	if (!strcmp(file, "/dev/null"))
 		return;
 	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
+	struct stat sb;
+	/* a FIFO, a device or an inherited descriptor (/dev/fd/3): its text arrives when it runs */
+	bool descriptor = (!strncmp(file, "/dev/fd/", 8) && strcmp(file + 8, "0")) ||
+			  (!strncmp(file, "/proc/", 6) && strstr(file, "/fd/") && strcmp(strstr(file, "/fd/") + 4, "0"));
+	if (descriptor || (risk_memo_stat(abs, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s runs the text of %s, a FIFO, device or open descriptor: it is read when it runs, never by guard",
+			  what, file);
+		risk_bind_failed(st, abs);
+		free(abs);
+		return;
+	}
 	if (risk_memo_read(abs, SCRIPT_MAX, &data, &len) == 0) {
 		got = true;
 		risk_bind_bytes(st, abs, data, len);
@@ -350,7 +362,6 @@ script_text_of(struct risk_state *st, const char *what, const char *file, bool m
 		risk_bind_failed(st, abs);
 	}
 	/* a script that is there but not read (over the size, unreadable, no plain file) runs unseen */
-	struct stat sb;
 	if (!got && (must || risk_memo_stat(abs, &sb) == 0)) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s runs the text of %s, which guard cannot read now (missing, unreadable or over %u KiB)", what,

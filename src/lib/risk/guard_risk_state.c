@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -244,6 +245,63 @@ mention_read(struct risk_state *st, const char *verb, const char *token, int pla
 {
 	(void)verb, (void)token, (void)place;
 	st->guard_mentioned = true;
+}
+
+/* ---- guard's program files as operands --------------------------------- */
+
+#define PROGRAM_GLOB_MAX 64 /* files a pattern naming a guard program is checked against */
+
+/*
+ * guard's installed file (a program, a helper, its data or manual page)
+ * that the word names: as written, the value of --opt=VALUE or of=VALUE,
+ * or a pattern the shell expands to it. Its name, or NULL.
+ */
+static const char *
+installed_named(const struct risk_state *st, const struct guard_shell_word *w)
+{
+	const char *t = w->text, *eq = strchr(t, '=');
+	const char *found = NULL;
+
+	for (int pass = 0; pass < 2 && !found; pass++, t = eq + 1) {
+		if (pass && !eq)
+			break;
+		if (!*t)
+			continue;
+		char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
+		found = risk_guard_installed(abs, false);
+		if (!found && (w->flags & GUARD_WORD_GLOB) && strpbrk(t, "*?[") &&
+		    risk_guard_program_glob(risk_basename(t))) {
+			glob_t g;
+			memset(&g, 0, sizeof(g));
+			if (glob(abs, GLOB_NOSORT, NULL, &g) == 0)
+				for (size_t i = 0; i < g.gl_pathc && i < PROGRAM_GLOB_MAX && !found; i++)
+					found = risk_guard_installed(g.gl_pathv[i], false);
+			globfree(&g);
+		}
+		free(abs);
+	}
+	return found;
+}
+
+/*
+ * Programs that run the program they are given (a debugger, a profiler,
+ * the loader, a scheduler): a guard program among their words is what
+ * runs, rated by its verb. gdb --write patches the file: a writer then.
+ */
+static bool
+runs_program_word(const struct risk_cmd *c)
+{
+	static const char *const runners[] = { "gdb", "lldb", "perf", "taskset", "chrt", "numactl", "prlimit", "rr",
+					       "ld.so", NULL };
+
+	if (!strncmp(c->name, "ld-linux", 8) || !strncmp(c->name, "ld64.so", 7))
+		return true;
+	if (!risk_name_in(runners, c->name))
+		return false;
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "--write") || strstr(c->argv[i].text, "set write"))
+			return false;
+	return true;
 }
 
 /* ---- read-only uses ---------------------------------------------------- */
@@ -1297,6 +1355,19 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 			continue; /* risk_guard_code judges it */
 		bool reads = readonly || (own && only_read_here(c, k));
 		scan_state(st, s, n, w->text, reads ? mention_read : mention_write);
+		const char *installed = own && !(w->flags & GUARD_WORD_DYNAMIC) && !runs_program_word(c)
+			? installed_named(st, w) : NULL;
+		if (installed && readonly) {
+			st->guard_mentioned = true; /* ls BIN/guard | xargs ed: a later writer fed its name */
+			installed = NULL;
+		}
+		if (installed) {
+			/* ed, vim -es, patchelf, truncate, an unknown program: guard's programs are its state */
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "%s names guard's program (%s) and is no read-only use: the hook runs it, so it is "
+				  "guard's state: %s", n, installed, w->text);
+			continue;
+		}
 		if (own && !readonly && !text && !(w->flags & GUARD_WORD_DYNAMIC)) {
 			/* a guard program among another command's words is what it runs (taskset, gdb --args, ld.so) */
 			const char *prog = risk_guard_program_name(risk_basename(w->text));
