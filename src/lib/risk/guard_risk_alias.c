@@ -1,0 +1,469 @@
+/*
+ * Interpreter code as the call scan reads it (share/doc/trust.md, A15/A16):
+ * a function that copies, unpacks, moves, removes or runs, reached through
+ * another name is judged as the call it is. from shutil import copytree
+ * as c; c(...), f = shutil.unpack_archive; f(...), getattr(shutil,
+ * 'copytree')(...), const {cpSync: c} = require('fs'), require('fs').cp(...),
+ * FileUtils.send(:cp_r, ...) and ruby/perl calls without parentheses are
+ * rewritten to the spelling the scan knows. A function reached by a name
+ * guard cannot compute (getattr with a variable, globals()[...], fs[x]) is
+ * asked.
+ */
+#include <ctype.h>
+
+#include "guard_buf.h"
+#include "guard_risk_int.h"
+
+#define ALIAS_MAX 16
+
+struct alias {
+	char name[64];   /* the other name */
+	char canon[96];  /* what it stands for: "shutil.copytree", "fs.cpSync", "os.spawnlp" */
+};
+
+struct aliases {
+	struct alias a[ALIAS_MAX];
+	size_t n;
+};
+
+/* Functions whose other names matter: the call scan's copy, unpack, move, remove and run names. */
+static bool
+interesting(const char *name)
+{
+	static const char *const names[] = { "copytree", "copy_tree", "rmtree", "remove_tree", "unpack_archive",
+		"move", "extractall", "extract", "extract_all", "extractTree", "extractAllTo", "extract_archive",
+		"copy", "copy2", "copyfile", "copyfileobj", "cp", "cpSync", "rm", "rmSync", "rmdirSync", "rename",
+		"renameSync", "unlink", "unlinkSync", "remove", "rmdir", "removedirs", "execSync", "exec", "execFile",
+		"execFileSync", "spawn", "spawnSync", "system", "popen", "Popen", "run", "call", "check_call",
+		"check_output", "getoutput", "getstatusoutput", "cp_r", "copy_entry", "mv", "rm_rf", "rm_r",
+		"dircopy", "rcopy", "fcopy", "dirmove", "rmove", "writeFileSync", "write_text", "posix_spawn",
+		"posix_spawnp", NULL };
+
+	if (!strncmp(name, "exec", 4) || !strncmp(name, "spawn", 5))
+		return true; /* os.execvp, os.spawnlp, ... */
+	return risk_name_in(names, name);
+}
+
+/* lang is the language, or names it first ("python3 stdin") */
+static bool
+lang_is(const char *lang, const char *what)
+{
+	return !strncmp(lang, what, strlen(what));
+}
+
+static bool
+ident_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '$';
+}
+
+/* The module a name is imported from, as the scan's needles spell it ("node:fs/promises" is fs.promises). */
+static void
+module_prefix(const char *mod, char *out, size_t size)
+{
+	if (!strncmp(mod, "node:", 5))
+		mod += 5;
+	if (!strcmp(mod, "fs/promises"))
+		mod = "fs.promises";
+	snprintf(out, size, "%s", mod);
+}
+
+static void
+alias_add(struct aliases *al, const char *name, size_t n, const char *canon)
+{
+	if (al->n >= ALIAS_MAX || !n || n >= sizeof(al->a[0].name))
+		return;
+	struct alias *a = &al->a[al->n++];
+	memcpy(a->name, name, n);
+	a->name[n] = '\0';
+	snprintf(a->canon, sizeof(a->canon), "%s", canon);
+}
+
+/* canon: the module's prefix and the function's name ("shutil" + "copytree"); mod may be "". */
+static void
+alias_add_from(struct aliases *al, const char *alias, size_t an, const char *mod, const char *fn, size_t fnl)
+{
+	char canon[96], fname[64];
+
+	if (fnl >= sizeof(fname))
+		return;
+	memcpy(fname, fn, fnl);
+	fname[fnl] = '\0';
+	if (!interesting(fname))
+		return;
+	if (*mod)
+		snprintf(canon, sizeof(canon), "%s.%s", mod, fname);
+	else
+		snprintf(canon, sizeof(canon), "%s", fname);
+	alias_add(al, alias, an, canon);
+}
+
+static const char *
+skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* from MOD import a, b as c (python); import { a, b as c } from 'MOD' (ESM) */
+static void
+python_imports(const char *code, struct aliases *al)
+{
+	for (const char *p = code; (p = strstr(p, "from ")) != NULL; p += 5) {
+		if (p > code && ident_char(p[-1]))
+			continue;
+		const char *m = skip_space(p + 5);
+		size_t ml = 0;
+		while (ident_char(m[ml]) || m[ml] == '.')
+			ml++;
+		const char *q = skip_space(m + ml);
+		if (!ml || strncmp(q, "import ", 7) || ml >= 64)
+			continue;
+		char mod[64];
+		memcpy(mod, m, ml);
+		mod[ml] = '\0';
+		q = skip_space(q + 7);
+		if (*q == '(')
+			q = skip_space(q + 1);
+		while (ident_char(*q)) {
+			const char *fn = q;
+			size_t fl = 0;
+			while (ident_char(fn[fl]))
+				fl++;
+			q = skip_space(fn + fl);
+			const char *an = fn;
+			size_t al_len = fl;
+			if (!strncmp(q, "as ", 3)) {
+				an = skip_space(q + 3);
+				al_len = 0;
+				while (ident_char(an[al_len]))
+					al_len++;
+				q = skip_space(an + al_len);
+			}
+			alias_add_from(al, an, al_len, mod, fn, fl);
+			if (*q != ',')
+				break;
+			q = skip_space(q + 1);
+		}
+	}
+}
+
+/* The module literal of require('MOD') / import('MOD') / from 'MOD' at p, into mod. */
+static bool
+js_module_at(const char *p, char *mod, size_t size)
+{
+	p = skip_space(p);
+	if (!strncmp(p, "await ", 6))
+		p = skip_space(p + 6);
+	if (!strncmp(p, "require(", 8))
+		p += 8;
+	else if (!strncmp(p, "import(", 7))
+		p += 7;
+	else if (!strncmp(p, "from ", 5))
+		p = skip_space(p + 5);
+	else
+		return false;
+	if (*p != '\'' && *p != '"' && *p != '`')
+		return false;
+	char raw[64];
+	if (!risk_read_literal(p, raw, sizeof(raw)))
+		return false;
+	module_prefix(raw, mod, size);
+	return true;
+}
+
+/* const { a, b: c } = require('MOD'), import { a, b as c } from 'MOD' */
+static void
+js_destructures(const char *code, struct aliases *al)
+{
+	for (const char *open = code; (open = strchr(open, '{')) != NULL; open++) {
+		const char *close = strchr(open, '}');
+		if (!close)
+			return;
+		const char *after = skip_space(close + 1);
+		if (*after == '=')
+			after++;
+		char mod[64];
+		if (!js_module_at(after, mod, sizeof(mod)))
+			continue;
+		for (const char *q = skip_space(open + 1); q < close && ident_char(*q);) {
+			const char *fn = q;
+			size_t fl = 0;
+			while (ident_char(fn[fl]))
+				fl++;
+			q = skip_space(fn + fl);
+			const char *an = fn;
+			size_t an_len = fl;
+			if (*q == ':' || !strncmp(q, "as ", 3)) {
+				an = skip_space(q + (*q == ':' ? 1 : 3));
+				an_len = 0;
+				while (ident_char(an[an_len]))
+					an_len++;
+				q = skip_space(an + an_len);
+			}
+			alias_add_from(al, an, an_len, mod, fn, fl);
+			if (*q != ',')
+				break;
+			q = skip_space(q + 1);
+		}
+	}
+}
+
+/* A = X.NAME or A = NAME (f = shutil.copytree; const c = fs.cpSync): the right side is the canonical name. */
+static void
+assignments(const char *code, struct aliases *al)
+{
+	for (const char *p = code; (p = strchr(p, '=')) != NULL; p++) {
+		if (p[1] == '=' || p[1] == '>' || p[1] == '~' || (p > code && strchr("=!<>+-*/%&|^:.", p[-1])))
+			continue;
+		const char *e = p;
+		while (e > code && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		const char *s = e;
+		while (s > code && ident_char(s[-1]))
+			s--;
+		if (s == e || (s > code && s[-1] == '.'))
+			continue;
+		const char *r = skip_space(p + 1);
+		size_t rl = 0;
+		while (ident_char(r[rl]) || r[rl] == '.' || r[rl] == ':')
+			rl++;
+		const char *end = skip_space(r + rl);
+		if (!rl || rl >= 96 || (*end && !strchr(";\n),}", *end)))
+			continue;
+		const char *last = r + rl;
+		while (last > r && ident_char(last[-1]))
+			last--;
+		char canon[96];
+		memcpy(canon, r, rl);
+		canon[rl] = '\0';
+		char fname[64];
+		size_t fl = (size_t)(r + rl - last);
+		if (!fl || fl >= sizeof(fname))
+			continue;
+		memcpy(fname, last, fl);
+		fname[fl] = '\0';
+		if (interesting(fname))
+			alias_add(al, s, (size_t)(e - s), canon);
+	}
+}
+
+/* Text rewritten in place of what p starts (length *skip), or NULL: spellings the scan reads as they are written. */
+static const char *
+respell(const char *lang, const char *p, size_t *skip, char *buf, size_t size)
+{
+	static const struct { const char *from, *to; } fixed[] = {
+		{ "require('fs').", "fs." }, { "require(\"fs\").", "fs." }, { "require('node:fs').", "fs." },
+		{ "require(\"node:fs\").", "fs." }, { "require('fs/promises').", "fs.promises." },
+		{ "require(\"fs/promises\").", "fs.promises." }, { "require('node:fs/promises').", "fs.promises." },
+		{ "require(\"node:fs/promises\").", "fs.promises." }, { "require('fs').promises.", "fs.promises." },
+		{ "require('child_process').", "child_process." }, { "require(\"child_process\").", "child_process." },
+		{ "require('node:child_process').", "child_process." },
+		{ "require(\"node:child_process\").", "child_process." }, { NULL, NULL } };
+
+	for (size_t i = 0; fixed[i].from; i++) {
+		size_t n = strlen(fixed[i].from);
+		if (!strncmp(p, fixed[i].from, n)) {
+			*skip = n;
+			return fixed[i].to;
+		}
+	}
+	/* getattr(X, 'NAME') -> X.NAME; fs['NAME'] -> fs.NAME; FileUtils.send(:NAME, -> FileUtils.NAME( */
+	if (lang_is(lang, "python") && !strncmp(p, "getattr(", 8)) {
+		const char *x = skip_space(p + 8);
+		size_t xl = 0;
+		while (ident_char(x[xl]) || x[xl] == '.')
+			xl++;
+		const char *q = skip_space(x + xl);
+		char name[64];
+		const char *end;
+		if (!xl || *q != ',' || !strchr("'\"", *(q = skip_space(q + 1))) || !(end = risk_read_literal(q, name, sizeof(name))))
+			return NULL;
+		end = skip_space(end);
+		if (*end != ')')
+			return NULL;
+		if ((size_t)snprintf(buf, size, "%.*s.%s", (int)xl, x, name) >= size)
+			return NULL;
+		*skip = (size_t)(end + 1 - p);
+		return buf;
+	}
+	if (lang_is(lang, "ruby") && (!strncmp(p, ".send(:", 7) || !strncmp(p, ".public_send(:", 14) ||
+				      !strncmp(p, ".__send__(:", 11))) {
+		const char *s = strchr(p, ':') + 1;
+		size_t sl = 0;
+		while (ident_char(s[sl]))
+			sl++;
+		const char *q = skip_space(s + sl);
+		if (!sl || (*q != ',' && *q != ')') || (size_t)snprintf(buf, size, ".%.*s(", (int)sl, s) >= size)
+			return NULL;
+		*skip = (size_t)(q + (*q == ',') - p);
+		return buf;
+	}
+	return NULL;
+}
+
+/* A call reached by a name computed at run time: guard cannot tell which function it is. */
+static const char *
+computed_reference(const char *lang, const char *code)
+{
+	static const char *const python[] = { "globals()[", "locals()[", "vars()[", "__dict__[", "__builtins__",
+		"operator.methodcaller", "operator.attrgetter", NULL };
+	static const char *const js[] = { "fs[", "child_process[", "require('fs')[", "require(\"fs\")[",
+		"promises[", NULL };
+	static const char *const rb[] = { ".send(", ".public_send(", ".__send__(", ".method(", NULL };
+	static const char *const modules[] = { "shutil", "os", "subprocess", "tarfile", "zipfile", "distutils", NULL };
+
+	if (lang_is(lang, "python")) {
+		for (size_t i = 0; python[i]; i++)
+			if (strstr(code, python[i]))
+				return python[i];
+		for (const char *p = code; (p = strstr(p, "getattr(")) != NULL; p += 8) {
+			const char *x = skip_space(p + 8);
+			size_t xl = 0;
+			while (ident_char(x[xl]))
+				xl++;
+			char mod[32];
+			if (!xl || xl >= sizeof(mod))
+				continue;
+			memcpy(mod, x, xl);
+			mod[xl] = '\0';
+			const char *q = skip_space(x + xl);
+			if (risk_name_in(modules, mod) && *q == ',' && !strchr("'\"", *skip_space(q + 1)))
+				return "getattr";
+		}
+	} else if (lang_is(lang, "node")) {
+		for (size_t i = 0; js[i]; i++) {
+			const char *p = strstr(code, js[i]);
+			if (p && !strchr("'\"`", p[strlen(js[i])]))
+				return js[i];
+		}
+	} else if (lang_is(lang, "ruby")) {
+		for (size_t i = 0; rb[i]; i++) {
+			const char *p = strstr(code, rb[i]);
+			if (p && p[strlen(rb[i])] != ':')
+				return rb[i];
+		}
+	}
+	return NULL;
+}
+
+/* ruby/perl NAME 'a', 'b' (no parentheses): NAME('a', 'b') up to the statement's end. */
+static bool
+parenless_call(const char *lang, const char *after)
+{
+	if (!lang_is(lang, "ruby") && !lang_is(lang, "perl"))
+		return false;
+	const char *q = skip_space(after);
+	return q != after && (*q == '\'' || *q == '"' || (*q == '$' && ident_char(q[1])) || *q == '[' ||
+			      (*q == ':' && ident_char(q[1])));
+}
+
+static const char *
+statement_end(const char *p)
+{
+	char q = 0;
+	for (; *p; p++) {
+		if (q && *p == '\\' && p[1])
+			p++;
+		else if (q && *p == q)
+			q = 0;
+		else if (!q && (*p == '\'' || *p == '"'))
+			q = *p;
+		else if (!q && (*p == ';' || *p == '\n' || *p == '}' || !strncmp(p, " if ", 4) || !strncmp(p, " unless ", 8)))
+			return p;
+	}
+	return p;
+}
+
+/* The fixed spellings (require('fs').x, getattr(X, 'x'), .send(:x, ...)) rewritten; NULL when none. */
+static char *
+respell_all(const char *lang, const char *code)
+{
+	struct guard_buf out = GUARD_BUF_INIT;
+	bool changed = false;
+
+	for (const char *p = code; *p;) {
+		char buf[160];
+		size_t skip = 0;
+		const char *to = *p == '.' || p == code || !ident_char(p[-1]) ? respell(lang, p, &skip, buf, sizeof(buf)) : NULL;
+		if (to) {
+			guard_buf_addstr(&out, to);
+			p += skip;
+			changed = true;
+		} else {
+			guard_buf_addch(&out, *p++);
+		}
+	}
+	if (!changed) {
+		guard_buf_release(&out);
+		return NULL;
+	}
+	return guard_buf_detach(&out);
+}
+
+char *
+risk_code_canon(struct risk_state *st, const char *lang, const char *code)
+{
+	struct aliases al = { .n = 0 };
+	struct guard_buf out = GUARD_BUF_INIT;
+	const char *why = computed_reference(lang, code);
+	char *fixed = respell_all(lang, code);
+	bool changed = fixed != NULL;
+
+	if (why)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s code calls a function by a name it computes (%s): guard cannot tell whether it copies, "
+			  "unpacks or removes files", lang, why);
+	if (fixed)
+		code = fixed;
+	python_imports(code, &al);
+	js_destructures(code, &al);
+	assignments(code, &al);
+	for (const char *p = code; *p;) {
+		if (!ident_char(*p) || (p > code && ident_char(p[-1]))) {
+			guard_buf_addch(&out, *p++);
+			continue;
+		}
+		/* a member (x.f, $t->f, A::f) is no alias, but may be called without parentheses */
+		bool member = p > code && (p[-1] == '.' || p[-1] == '>' || p[-1] == ':');
+		size_t n = 0;
+		while (ident_char(p[n]))
+			n++;
+		const char *after = p + n, *call = skip_space(after);
+		const char *canon = NULL;
+		for (size_t i = 0; i < al.n && !canon && !member; i++)
+			if (strlen(al.a[i].name) == n && !strncmp(al.a[i].name, p, n) &&
+			    (*call == '(' || !strncmp(call, ".call(", 6)))
+				canon = al.a[i].canon;
+		if (canon) {
+			guard_buf_addstr(&out, canon);
+			p = !strncmp(call, ".call(", 6) ? call + 5 : after;
+			changed = true;
+			continue;
+		}
+		guard_buf_add(&out, p, n);
+		p = after;
+		/* FileUtils.cp_r 'a', 'b' / dircopy "a", "b": the call's words up to the statement's end */
+		char name[64];
+		if (n < sizeof(name) && parenless_call(lang, after)) {
+			memcpy(name, p - n, n);
+			name[n] = '\0';
+			if (!interesting(name))
+				continue;
+			const char *end = statement_end(after);
+			guard_buf_addch(&out, '(');
+			guard_buf_add(&out, skip_space(after), (size_t)(end - skip_space(after)));
+			guard_buf_addch(&out, ')');
+			p = end;
+			changed = true;
+		}
+	}
+	free(fixed);
+	if (!changed) {
+		guard_buf_release(&out);
+		return NULL;
+	}
+	risk_explain(st, "    %s code read as: %s", lang, out.buf);
+	return guard_buf_detach(&out);
+}
