@@ -69,6 +69,10 @@ replaces_policy_for_real() {
 	decides 'cp -r src/fk/. ../p[r]oj' deny
 	[[ $REASON == *"folder of guard's own state"* ]]
 	decides "cp -r src/fk/. ${PROJ%/*}/pro*" deny
+	# an archive unpacked into such a pattern: read as one unpacked into the root
+	replaces_policy_for_real 'tar -xf src/x.tar -C ../p[r]oj'
+	decides 'tar -xf src/x.tar -C ../p[r]oj' deny
+	decides 'tar -xf src/x.tar -C ../p[r]oj/build' allow
 	# the same glob with a source that holds nothing of guard's
 	decides 'cp -r src/ok/. ../p[r]oj' allow
 }

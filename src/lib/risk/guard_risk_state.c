@@ -1029,11 +1029,24 @@ rsync_link_dest(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/* A destination pattern that may expand to the project's root or above (../p[r]oj): that folder (owned), or NULL. */
+static char *
+root_pattern(const struct risk_state *st, const char *dir)
+{
+	char expanded[PATH_MAX];
+	bool root = false;
+
+	if (dir && !strpbrk(dir, "$`") && !glob_guard_place(st, dir, expanded, sizeof(expanded), &root) && root)
+		return guard_xstrdup(expanded);
+	return NULL;
+}
+
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
 	const char *n = c->name;
 	const struct guard_shell_word *ops[64];
+	char *root_dest = NULL;
 
 	if (!strcmp(n, "tar")) {
 		const char *first = c->argc > 1 ? c->argv[1].text : "";
@@ -1041,6 +1054,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			       (first[0] != '-' && strchr(first, 'x'));
 		if (extract) {
 			const char *dir = risk_opt_value(c, "-C", "--directory");
+			if ((root_dest = root_pattern(st, dir)) != NULL)
+				dir = root_dest; /* tar -x -C ../p[r]oj: into the root */
 			const char *f = risk_opt_value(c, "-f", "--file");
 			/* tar xf FILE, tar -xzf FILE: a bundle ending in f takes the next word */
 			for (size_t i = 1; !f && i + 1 < c->argc; i++) {
@@ -1064,6 +1079,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		if (!strcmp(n, "unzip") && (risk_flag(c, 'l', NULL) || risk_flag(c, 'v', NULL) || risk_flag(c, 't', NULL)))
 			return;
 		const char *dir = risk_opt_value(c, "-d", NULL);
+		if ((root_dest = root_pattern(st, dir)) != NULL)
+			dir = root_dest;
 		size_t k = risk_operands(c, 1, "-d -x -P", ops, 64);
 		for (size_t i = 0; i < k; i++)
 			if (!(ops[i]->flags & GUARD_WORD_DYNAMIC))
@@ -1106,16 +1123,13 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 					 "--filter -f --backup-dir --partial-dir", ops, 64);
 		const char *t = risk_opt_value(c, "-t", "--target-directory");
 		const char *dest = t ? t : k ? ops[k - 1]->text : NULL;
-		char expanded[PATH_MAX], *root_dest = NULL;
-		bool root = false;
 		/* a pattern for the project's root (../pro[j], /p*): the tree lands there as it would in "." */
-		if (dest && (t || !(ops[k - 1]->flags & GUARD_WORD_DYNAMIC)) &&
-		    !glob_guard_place(st, dest, expanded, sizeof(expanded), &root) && root)
-			dest = root_dest = guard_xstrdup(expanded);
+		if (dest && (t || !(ops[k - 1]->flags & GUARD_WORD_DYNAMIC)) && (root_dest = root_pattern(st, dest)) != NULL)
+			dest = root_dest;
 		for (size_t i = 0; dest && i + (t ? 0 : 1) < k; i++)
 			copy_tree_into(st, n, ops[i], dest, s);
-		free(root_dest);
 	}
+	free(root_dest);
 }
 
 /* Is any working directory other than the project's root (which is no guard folder)? */
