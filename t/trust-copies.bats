@@ -143,6 +143,17 @@ replaces_policy_for_real() {
 		"ruby -e \"FileUtils.send(:cp_r, 'src/fk/.', '.')\""; do
 		decides "$c" deny
 	done
+	# the module under another name
+	for c in "node -e \"const f=require('fs'); f.cp('src/fk','.',{recursive:true},()=>{})\"" \
+		"node -e \"import('fs').then(m=>m.cp('src/fk','.',{recursive:true},()=>{}))\"" \
+		"node -e \"const fs=require('fs'); const {cp}=fs; cp('src/fk','.',{recursive:true},()=>{})\"" \
+		"node -e \"const {promises:p}=require('fs'); p.cp('src/fk','.',{recursive:true})\"" \
+		"python3 -c \"import os as o; o.spawnlp(o.P_WAIT,'tar','tar','xf','src/x.tar')\"" \
+		"python3 -c \"import shutil as s; m=s.move; m('src/fk/.ai', '.')\"" \
+		"python3 -c \"import shutil; (shutil.copytree)('src/fk','.')\""; do
+		decides "$c" deny
+	done
+	decides "node -e \"const f=require('fs'); f.cp('src/ok','dist',{recursive:true},()=>{})\"" allow
 	decides "node -e \"require('fs').cp('src/ok', 'dist', {recursive:true}, ()=>{})\"" allow
 	decides "ruby -e \"FileUtils.cp_r 'src/ok', 'build'\"" allow
 	decides "node -e \"const fs=require('fs'); const n='cpSync'; fs[n]('src/ok','dist',{recursive:true})\"" ask

@@ -24,6 +24,8 @@ struct alias {
 struct aliases {
 	struct alias a[ALIAS_MAX];
 	size_t n;
+	struct alias mod[ALIAS_MAX]; /* module names: import os as o, const f = require('fs') */
+	size_t nmod;
 };
 
 /* Functions whose other names matter: the call scan's copy, unpack, move, remove and run names. */
@@ -77,6 +79,17 @@ alias_add(struct aliases *al, const char *name, size_t n, const char *canon)
 	memcpy(a->name, name, n);
 	a->name[n] = '\0';
 	snprintf(a->canon, sizeof(a->canon), "%s", canon);
+}
+
+static void
+module_add(struct aliases *al, const char *name, size_t n, const char *mod)
+{
+	if (al->nmod >= ALIAS_MAX || !n || n >= sizeof(al->mod[0].name))
+		return;
+	struct alias *a = &al->mod[al->nmod++];
+	memcpy(a->name, name, n);
+	a->name[n] = '\0';
+	snprintf(a->canon, sizeof(a->canon), "%s", mod);
 }
 
 /* canon: the module's prefix and the function's name ("shutil" + "copytree"); mod may be "". */
@@ -149,6 +162,40 @@ python_imports(const char *code, struct aliases *al)
 	}
 }
 
+/* import os as o, import shutil as s, subprocess as sp: the module under another name */
+static void
+python_module_aliases(const char *code, struct aliases *al)
+{
+	for (const char *p = code; (p = strstr(p, "import ")) != NULL; p += 7) {
+		if (p > code && ident_char(p[-1]))
+			continue;
+		const char *q = skip_space(p + 7);
+		while (ident_char(*q)) {
+			const char *m = q;
+			size_t ml = 0;
+			while (ident_char(m[ml]) || m[ml] == '.')
+				ml++;
+			q = skip_space(m + ml);
+			if (!strncmp(q, "as ", 3)) {
+				const char *an = skip_space(q + 3);
+				size_t n = 0;
+				while (ident_char(an[n]))
+					n++;
+				char mod[64];
+				if (ml < sizeof(mod)) {
+					memcpy(mod, m, ml);
+					mod[ml] = '\0';
+					module_add(al, an, n, mod);
+				}
+				q = skip_space(an + n);
+			}
+			if (*q != ',')
+				break;
+			q = skip_space(q + 1);
+		}
+	}
+}
+
 /* The module literal of require('MOD') / import('MOD') / from 'MOD' at p, into mod. */
 static bool
 js_module_at(const char *p, char *mod, size_t size)
@@ -182,11 +229,21 @@ js_destructures(const char *code, struct aliases *al)
 		if (!close)
 			return;
 		const char *after = skip_space(close + 1);
-		if (*after == '=')
-			after++;
 		char mod[64];
-		if (!js_module_at(after, mod, sizeof(mod)))
-			continue;
+		bool assigned = *after == '=' && after[1] != '=' && after[1] != '>';
+		if (assigned)
+			after++;
+		if (!js_module_at(after, mod, sizeof(mod))) {
+			/* const {cp} = fs, = f.promises: a module's members (an fs-like one: its names are fs's) */
+			const char *v = skip_space(after);
+			size_t vl = 0;
+			while (ident_char(v[vl]) || v[vl] == '.')
+				vl++;
+			if (!assigned || !vl || vl >= sizeof(mod))
+				continue;
+			const char *pr = strstr(v, "promises");
+			snprintf(mod, sizeof(mod), "%s", pr && pr < v + vl ? "fs.promises" : "fs");
+		}
 		for (const char *q = skip_space(open + 1); q < close && ident_char(*q);) {
 			const char *fn = q;
 			size_t fl = 0;
@@ -202,11 +259,64 @@ js_destructures(const char *code, struct aliases *al)
 					an_len++;
 				q = skip_space(an + an_len);
 			}
-			alias_add_from(al, an, an_len, mod, fn, fl);
+			if (fl == 8 && !strncmp(fn, "promises", 8))
+				module_add(al, an, an_len, "fs.promises"); /* {promises: p} = require('fs') */
+			else
+				alias_add_from(al, an, an_len, mod, fn, fl);
 			if (*q != ',')
 				break;
 			q = skip_space(q + 1);
 		}
+	}
+}
+
+/*
+ * const f = require('fs'), import * as f from 'fs', import f from 'fs',
+ * import('fs').then(m => ...): the module under another name.
+ */
+static void
+js_module_aliases(const char *code, struct aliases *al)
+{
+	for (const char *p = code; *p; p++) {
+		char mod[64];
+		const char *name = NULL;
+		size_t n = 0;
+		if (*p == '=' && p[1] != '=' && p > code && p[-1] != '=' && p[-1] != '!' && js_module_at(p + 1, mod, sizeof(mod))) {
+			const char *e = p;
+			while (e > code && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			name = e;
+			while (name > code && ident_char(name[-1]))
+				name--;
+			n = (size_t)(e - name);
+		} else if (!strncmp(p, "import ", 7) && (p == code || !ident_char(p[-1]))) {
+			const char *q = skip_space(p + 7);
+			if (!strncmp(q, "* as ", 5))
+				q = skip_space(q + 5);
+			const char *id = q;
+			while (ident_char(*q))
+				q++;
+			if (q > id && js_module_at(q, mod, sizeof(mod)))
+				name = id, n = (size_t)(q - id);
+		} else if ((!strncmp(p, "import(", 7) || !strncmp(p, "require(", 8)) && (p == code || !ident_char(p[-1])) &&
+			   js_module_at(p, mod, sizeof(mod))) {
+			/* import('fs').then(m => m.cp(...)), .then((m) => ...), .then(function (m) {...}) */
+			const char *q = strchr(p, ')');
+			if (!q || strncmp(q, ").then(", 7))
+				continue;
+			q = skip_space(q + 7);
+			if (!strncmp(q, "function", 8))
+				q = skip_space(q + 8);
+			if (*q == '(')
+				q = skip_space(q + 1);
+			const char *id = q;
+			while (ident_char(*q))
+				q++;
+			if (q > id)
+				name = id, n = (size_t)(q - id);
+		}
+		if (name && n)
+			module_add(al, name, n, mod);
 	}
 }
 
@@ -267,6 +377,27 @@ respell(const char *lang, const char *p, size_t *skip, char *buf, size_t size)
 		if (!strncmp(p, fixed[i].from, n)) {
 			*skip = n;
 			return fixed[i].to;
+		}
+	}
+	/* (shutil.copytree)(...) -> shutil.copytree(...) */
+	if (*p == '(') {
+		const char *x = skip_space(p + 1);
+		size_t xl = 0;
+		while (ident_char(x[xl]) || x[xl] == '.')
+			xl++;
+		const char *q = skip_space(x + xl);
+		const char *last = x + xl;
+		while (last > x && ident_char(last[-1]))
+			last--;
+		char fname[64];
+		size_t fl = (size_t)(x + xl - last);
+		if (xl && fl && fl < sizeof(fname) && *q == ')' && *skip_space(q + 1) == '(') {
+			memcpy(fname, last, fl);
+			fname[fl] = '\0';
+			if (interesting(fname) && (size_t)snprintf(buf, size, "%.*s", (int)xl, x) < size) {
+				*skip = (size_t)(skip_space(q + 1) - p);
+				return buf;
+			}
 		}
 	}
 	/* getattr(X, 'NAME') -> X.NAME; fs['NAME'] -> fs.NAME; FileUtils.send(:NAME, -> FileUtils.NAME( */
@@ -417,6 +548,10 @@ risk_code_canon(struct risk_state *st, const char *lang, const char *code)
 			  "unpacks or removes files", lang, why);
 	if (fixed)
 		code = fixed;
+	if (lang_is(lang, "python"))
+		python_module_aliases(code, &al);
+	if (lang_is(lang, "node"))
+		js_module_aliases(code, &al);
 	python_imports(code, &al);
 	js_destructures(code, &al);
 	assignments(code, &al);
@@ -426,7 +561,8 @@ risk_code_canon(struct risk_state *st, const char *lang, const char *code)
 			continue;
 		}
 		/* a member (x.f, $t->f, A::f) is no alias, but may be called without parentheses */
-		bool member = p > code && (p[-1] == '.' || p[-1] == '>' || p[-1] == ':');
+		bool member = p > code && (p[-1] == '.' || (p[-1] == '>' && p - 1 > code && p[-2] == '-') ||
+					   (p[-1] == ':' && p - 1 > code && p[-2] == ':'));
 		size_t n = 0;
 		while (ident_char(p[n]))
 			n++;
@@ -436,7 +572,20 @@ risk_code_canon(struct risk_state *st, const char *lang, const char *code)
 			if (strlen(al.a[i].name) == n && !strncmp(al.a[i].name, p, n) &&
 			    (*call == '(' || !strncmp(call, ".call(", 6)))
 				canon = al.a[i].canon;
+		for (size_t i = 0; i < al.nmod && !canon && !member && *after == '.'; i++)
+			if (strlen(al.mod[i].name) == n && !strncmp(al.mod[i].name, p, n) && strcmp(al.mod[i].canon, al.mod[i].name))
+				canon = al.mod[i].canon; /* o.spawnlp -> os.spawnlp, f.cp -> fs.cp */
 		if (canon) {
+			/* f = s.move after import shutil as s: the module's own name */
+			size_t head = strcspn(canon, ".");
+			const char *mod = NULL;
+			for (size_t i = 0; i < al.nmod && !mod && canon[head]; i++)
+				if (strlen(al.mod[i].name) == head && !strncmp(al.mod[i].name, canon, head))
+					mod = al.mod[i].canon;
+			if (mod) {
+				guard_buf_addstr(&out, mod);
+				canon += head;
+			}
 			guard_buf_addstr(&out, canon);
 			p = !strncmp(call, ".call(", 6) ? call + 5 : after;
 			changed = true;
