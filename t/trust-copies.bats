@@ -9,6 +9,7 @@
 # says it does. The benign look-alikes next to them stay allowed.
 
 load helper
+load trust_hook
 
 setup() {
 	setup_guard
@@ -21,32 +22,6 @@ setup() {
 	printf 'version: 1\nrules: []\n' >"$T/mk/.ai/policy.yaml"
 	printf 'x\n' >src/ok/a.txt
 	tar -cf src/x.tar -C "$T/mk" .ai/policy.yaml
-}
-
-hook_on() {
-	guard hook claude <<<"$(bash_payload "$1")" 2>/dev/null
-}
-
-decides() { # command, wanted decision (regex)
-	local out got
-	out=$(hook_on "$1")
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	# the hook answers an ask with deny and the approval request it made
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if ! [[ $got =~ ^($2)$ ]]; then
-		echo "got $got (wanted $2) for: $1"
-		echo "$out"
-		return 1
-	fi
-}
-
-# Run cmd for real in a copy of the project; true when it changed the copy's .ai/policy.yaml.
-replaces_policy_for_real() {
-	local copy=$T/real.$RANDOM
-	cp -a "$PROJ" "$copy"
-	(cd "$copy" && eval "$1") >/dev/null 2>&1 || true
-	! cmp -s "$PROJ/.ai/policy.yaml" "$copy/.ai/policy.yaml"
 }
 
 @test "trust-copies: a tree copy into a glob that expands to guard's folder is denied (F3)" {
@@ -64,13 +39,26 @@ replaces_policy_for_real() {
 	decides 'cp -r src/fake2/sub/. .g[e]mini/' deny
 }
 
+# Run cmd for real in a copy of the project kept under the name "proj" (so that ../p[r]oj is the copy
+# itself); true when the copy's .ai/policy.yaml changed and the project's own did not.
+replaces_root_policy_for_real() {
+	local side=$T/side.$RANDOM before
+	before=$(cat .ai/policy.yaml)
+	mkdir -p "$side"
+	cp -a "$PROJ" "$side/proj"
+	(cd "$side/proj" && eval "$1") >/dev/null 2>&1 || true
+	[ "$(cat .ai/policy.yaml)" = "$before" ]
+	! cmp -s "$PROJ/.ai/policy.yaml" "$side/proj/.ai/policy.yaml"
+}
+
 @test "trust-copies: a tree copy into a glob for the project's root is read as one into the root (F3)" {
-	replaces_policy_for_real 'cp -r src/fk/. ../p[r]oj'
+	[ "${PROJ##*/}" = proj ]
+	replaces_root_policy_for_real 'cp -r src/fk/. ../p[r]oj'
 	decides 'cp -r src/fk/. ../p[r]oj' deny
 	[[ $REASON == *"folder of guard's own state"* ]]
 	decides "cp -r src/fk/. ${PROJ%/*}/pro*" deny
 	# an archive unpacked into such a pattern: read as one unpacked into the root
-	replaces_policy_for_real 'tar -xf src/x.tar -C ../p[r]oj'
+	replaces_root_policy_for_real 'tar -xf src/x.tar -C ../p[r]oj'
 	decides 'tar -xf src/x.tar -C ../p[r]oj' deny
 	decides 'tar -xf src/x.tar -C ../p[r]oj/build' allow
 	# the same glob with a source that holds nothing of guard's

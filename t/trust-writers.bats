@@ -7,6 +7,7 @@
 # for real first in a copy, to show it does what the test says it does.
 
 load helper
+load trust_hook
 
 setup() {
 	setup_guard
@@ -18,33 +19,6 @@ setup() {
 	printf 'version: 1\nrules: []\n' >"$T/mk/.ai/policy.yaml"
 	tar -cf src/x.tar -C "$T/mk" .ai/policy.yaml
 	(cd "$T/mk" && python3 -m zipfile -c "$PROJ/src/x.zip" .ai)
-}
-
-# The decision and reasons of the hook for one Bash command.
-hook_on() {
-	guard hook claude <<<"$(bash_payload "$1")" 2>/dev/null
-}
-
-decides() { # command, wanted decision (regex)
-	local out got
-	out=$(hook_on "$1")
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	# the hook answers an ask with deny and the approval request it made
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if ! [[ $got =~ ^($2)$ ]]; then
-		echo "got $got (wanted $2) for: $1"
-		echo "$out"
-		return 1
-	fi
-}
-
-# Run cmd for real in a copy of the project; true when it changed the copy's .ai/policy.yaml.
-replaces_policy_for_real() {
-	local copy=$T/real.$RANDOM
-	cp -a "$PROJ" "$copy"
-	(cd "$copy" && eval "$1") >/dev/null 2>&1 || true
-	! cmp -s "$PROJ/.ai/policy.yaml" "$copy/.ai/policy.yaml"
 }
 
 @test "trust-writers: systemd-tmpfiles is rated by its config's lines (A6)" {

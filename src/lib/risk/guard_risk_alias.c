@@ -70,26 +70,28 @@ module_prefix(const char *mod, char *out, size_t size)
 	snprintf(out, size, "%s", mod);
 }
 
+/* name (n bytes) stands for canon: into one of the lists (a function's names, or a module's) */
 static void
-alias_add(struct aliases *al, const char *name, size_t n, const char *canon)
+alias_put(struct alias *list, size_t *count, const char *name, size_t n, const char *canon)
 {
-	if (al->n >= ALIAS_MAX || !n || n >= sizeof(al->a[0].name))
+	if (*count >= ALIAS_MAX || !n || n >= sizeof(list[0].name))
 		return;
-	struct alias *a = &al->a[al->n++];
+	struct alias *a = &list[(*count)++];
 	memcpy(a->name, name, n);
 	a->name[n] = '\0';
 	snprintf(a->canon, sizeof(a->canon), "%s", canon);
 }
 
 static void
+alias_add(struct aliases *al, const char *name, size_t n, const char *canon)
+{
+	alias_put(al->a, &al->n, name, n, canon);
+}
+
+static void
 module_add(struct aliases *al, const char *name, size_t n, const char *mod)
 {
-	if (al->nmod >= ALIAS_MAX || !n || n >= sizeof(al->mod[0].name))
-		return;
-	struct alias *a = &al->mod[al->nmod++];
-	memcpy(a->name, name, n);
-	a->name[n] = '\0';
-	snprintf(a->canon, sizeof(a->canon), "%s", mod);
+	alias_put(al->mod, &al->nmod, name, n, mod);
 }
 
 /* canon: the module's prefix and the function's name ("shutil" + "copytree"); mod may be "". */
