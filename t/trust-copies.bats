@@ -12,10 +12,7 @@ load helper
 load trust_hook
 
 setup() {
-	setup_guard
-	T=$BATS_TEST_TMPDIR
-	guard init >/dev/null
-	[ -f .ai/policy.yaml ]
+	setup_trust_project
 	mkdir -p src/fake2/sub src/fk/.ai "$T/mk/.ai" src/ok
 	printf 'version: 1\nrules: []\n' >src/fake2/sub/policy.yaml
 	printf 'version: 1\nrules: []\n' >src/fk/.ai/policy.yaml

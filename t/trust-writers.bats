@@ -10,10 +10,7 @@ load helper
 load trust_hook
 
 setup() {
-	setup_guard
-	T=$BATS_TEST_TMPDIR
-	guard init >/dev/null
-	[ -f .ai/policy.yaml ]
+	setup_trust_project
 	mkdir -p src/fake/.ai "$T/mk/.ai"
 	printf 'version: 1\nrules: []\n' >src/fake/.ai/policy.yaml
 	printf 'version: 1\nrules: []\n' >"$T/mk/.ai/policy.yaml"

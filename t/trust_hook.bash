@@ -1,6 +1,14 @@
 # Helpers of the trust-*.bats files that send one Bash command through the
 # real hook of a scratch project (load helper first, then this).
 
+# setup_guard, then `guard init` in the project; T is the test's scratch folder.
+setup_trust_project() {
+	setup_guard
+	T=$BATS_TEST_TMPDIR
+	guard init >/dev/null
+	[ -f .ai/policy.yaml ]
+}
+
 # The decision and reasons of the hook for one Bash command.
 hook_on() {
 	guard hook claude <<<"$(bash_payload "$1")" 2>/dev/null

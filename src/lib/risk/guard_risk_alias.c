@@ -121,6 +121,39 @@ skip_space(const char *p)
 	return p;
 }
 
+/*
+ * "a, b as c, d: e" (python's from-import, ESM's import {...}, a JS
+ * destructuring) up to end (or the first word that is no name): each name
+ * of MOD under the other name given.
+ */
+static void
+name_list(const char *q, const char *end, const char *mod, struct aliases *al)
+{
+	while ((!end || q < end) && ident_char(*q)) {
+		const char *fn = q;
+		size_t fl = 0;
+		while (ident_char(fn[fl]))
+			fl++;
+		q = skip_space(fn + fl);
+		const char *an = fn;
+		size_t an_len = fl;
+		if (*q == ':' || !strncmp(q, "as ", 3)) {
+			an = skip_space(q + (*q == ':' ? 1 : 3));
+			an_len = 0;
+			while (ident_char(an[an_len]))
+				an_len++;
+			q = skip_space(an + an_len);
+		}
+		if (fl == 8 && !strncmp(fn, "promises", 8))
+			module_add(al, an, an_len, "fs.promises"); /* {promises: p} = require('fs') */
+		else
+			alias_add_from(al, an, an_len, mod, fn, fl);
+		if (*q != ',')
+			break;
+		q = skip_space(q + 1);
+	}
+}
+
 /* from MOD import a, b as c (python); import { a, b as c } from 'MOD' (ESM) */
 static void
 python_imports(const char *code, struct aliases *al)
@@ -141,26 +174,7 @@ python_imports(const char *code, struct aliases *al)
 		q = skip_space(q + 7);
 		if (*q == '(')
 			q = skip_space(q + 1);
-		while (ident_char(*q)) {
-			const char *fn = q;
-			size_t fl = 0;
-			while (ident_char(fn[fl]))
-				fl++;
-			q = skip_space(fn + fl);
-			const char *an = fn;
-			size_t al_len = fl;
-			if (!strncmp(q, "as ", 3)) {
-				an = skip_space(q + 3);
-				al_len = 0;
-				while (ident_char(an[al_len]))
-					al_len++;
-				q = skip_space(an + al_len);
-			}
-			alias_add_from(al, an, al_len, mod, fn, fl);
-			if (*q != ',')
-				break;
-			q = skip_space(q + 1);
-		}
+		name_list(q, NULL, mod, al);
 	}
 }
 
@@ -246,29 +260,7 @@ js_destructures(const char *code, struct aliases *al)
 			const char *pr = strstr(v, "promises");
 			snprintf(mod, sizeof(mod), "%s", pr && pr < v + vl ? "fs.promises" : "fs");
 		}
-		for (const char *q = skip_space(open + 1); q < close && ident_char(*q);) {
-			const char *fn = q;
-			size_t fl = 0;
-			while (ident_char(fn[fl]))
-				fl++;
-			q = skip_space(fn + fl);
-			const char *an = fn;
-			size_t an_len = fl;
-			if (*q == ':' || !strncmp(q, "as ", 3)) {
-				an = skip_space(q + (*q == ':' ? 1 : 3));
-				an_len = 0;
-				while (ident_char(an[an_len]))
-					an_len++;
-				q = skip_space(an + an_len);
-			}
-			if (fl == 8 && !strncmp(fn, "promises", 8))
-				module_add(al, an, an_len, "fs.promises"); /* {promises: p} = require('fs') */
-			else
-				alias_add_from(al, an, an_len, mod, fn, fl);
-			if (*q != ',')
-				break;
-			q = skip_space(q + 1);
-		}
+		name_list(skip_space(open + 1), close, mod, al);
 	}
 }
 
