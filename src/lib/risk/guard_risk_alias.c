@@ -435,8 +435,11 @@ computed_reference(const char *lang, const char *code)
 	static const char *const python[] = { "globals()[", "locals()[", "vars()[", "__dict__[", "__builtins__",
 		"operator.methodcaller", "operator.attrgetter", NULL };
 	static const char *const js[] = { "fs[", "child_process[", "require('fs')[", "require(\"fs\")[",
-		"promises[", NULL };
+		"fs.promises[", NULL };
 	static const char *const rb[] = { ".send(", ".public_send(", ".__send__(", ".method(", NULL };
+	/* ruby receivers whose methods copy, move, remove or run (socket.send(data) is no such call) */
+	static const char *const rb_recv[] = { "FileUtils", "File", "Dir", "Kernel", "Object", "IO", "Process",
+		"Open3", "Archive", "Gem", NULL };
 	static const char *const modules[] = { "shutil", "os", "subprocess", "tarfile", "zipfile", "distutils", NULL };
 
 	if (lang_is(lang, "python")) {
@@ -454,21 +457,34 @@ computed_reference(const char *lang, const char *code)
 			memcpy(mod, x, xl);
 			mod[xl] = '\0';
 			const char *q = skip_space(x + xl);
-			if (risk_name_in(modules, mod) && *q == ',' && !strchr("'\"", *skip_space(q + 1)))
+			/* a module's function (or, in code that imports one, any object's) by a computed name */
+			bool named = risk_name_in(modules, mod) || strstr(code, "shutil") || strstr(code, "subprocess") ||
+				     strstr(code, "tarfile") || strstr(code, "zipfile") || strstr(code, "import os");
+			if (named && *q == ',' && !strchr("'\"", *skip_space(q + 1)))
 				return "getattr";
 		}
 	} else if (lang_is(lang, "node")) {
-		for (size_t i = 0; js[i]; i++) {
-			const char *p = strstr(code, js[i]);
-			if (p && !strchr("'\"`", p[strlen(js[i])]))
-				return js[i];
-		}
+		for (size_t i = 0; js[i]; i++)
+			for (const char *p = code; (p = strstr(p, js[i])) != NULL; p++)
+				if ((p == code || (!ident_char(p[-1]) && p[-1] != '.')) && !strchr("'\"`", p[strlen(js[i])]))
+					return js[i]; /* fs[n], not refs[0] */
 	} else if (lang_is(lang, "ruby")) {
-		for (size_t i = 0; rb[i]; i++) {
-			const char *p = strstr(code, rb[i]);
-			if (p && p[strlen(rb[i])] != ':')
-				return rb[i];
-		}
+		for (size_t i = 0; rb[i]; i++)
+			for (const char *p = code; (p = strstr(p, rb[i])) != NULL; p++) {
+				const char *r = p;
+				while (r > code && (ident_char(r[-1]) || r[-1] == ':'))
+					r--;
+				char recv[32];
+				size_t rl = (size_t)(p - r);
+				if (rl >= sizeof(recv) || p[strlen(rb[i])] == ':')
+					continue;
+				memcpy(recv, r, rl);
+				recv[rl] = '\0';
+				if (strstr(recv, "::"))
+					memmove(recv, strstr(recv, "::") + 2, strlen(strstr(recv, "::") + 2) + 1);
+				if (risk_name_in(rb_recv, recv))
+					return rb[i];
+			}
 	}
 	return NULL;
 }
