@@ -7,25 +7,15 @@
 # for real first in a copy, to show it does what the test says it does.
 
 load helper
+load trust_hook
 
 setup() {
-	setup_guard
-	T=$BATS_TEST_TMPDIR
-	guard init >/dev/null
-	[ -f .ai/policy.yaml ]
+	setup_trust_project
 	mkdir -p src/fake/.ai "$T/mk/.ai"
 	printf 'version: 1\nrules: []\n' >src/fake/.ai/policy.yaml
 	printf 'version: 1\nrules: []\n' >"$T/mk/.ai/policy.yaml"
 	tar -cf src/x.tar -C "$T/mk" .ai/policy.yaml
 	(cd "$T/mk" && python3 -m zipfile -c "$PROJ/src/x.zip" .ai)
-}
-
-# Run cmd for real in a copy of the project; true when it changed the copy's .ai/policy.yaml.
-replaces_policy_for_real() {
-	local copy=$T/real.$RANDOM
-	cp -a "$PROJ" "$copy"
-	(cd "$copy" && eval "$1") >/dev/null 2>&1 || true
-	! cmp -s "$PROJ/.ai/policy.yaml" "$copy/.ai/policy.yaml"
 }
 
 @test "trust-writers: systemd-tmpfiles is rated by its config's lines (A6)" {

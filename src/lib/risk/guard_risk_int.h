@@ -224,6 +224,14 @@ const char *risk_read_literal(const char *p, char *out, size_t size);
 /* SQL and interpreter text scans (also used by tool inputs). */
 void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
+/*
+ * Interpreter code with the other names of a copy/unpack/move/remove/run
+ * function (an alias, getattr with a literal, an assignment, a destructured
+ * require, a call without parentheses) spelled as the call scan knows them
+ * (guard_risk_alias.c); NULL when nothing changed. A name computed at run
+ * time is rated (high) here. Caller frees.
+ */
+char *risk_code_canon(struct risk_state *st, const char *lang, const char *code);
 /* Kubernetes namespace escalation: one level up in a critical namespace. */
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 /* A replica count that is zero however written ("0", "00"); a patch text setting replicas to 0. */

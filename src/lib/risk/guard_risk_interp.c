@@ -183,7 +183,9 @@ static const struct code_call calls[] = {
 	{ "extractAllTo", CALL_TREE }, { "extractAllToAsync", CALL_TREE }, { ".extract(", CALL_TREE },
 	{ "extractEntryTo", CALL_TREE }, { "extract_archive", CALL_TREE }, { ".x(", CALL_TREE }, { "copytree", CALL_TREE }, { "copy_tree", CALL_TREE }, { "cpSync", CALL_TREE },
 	{ "fs.cp(", CALL_TREE }, { "promises.cp(", CALL_TREE }, { "dircopy", CALL_TREE }, { "rcopy", CALL_TREE },
-	{ "cp_r", CALL_TREE }, { "copy_entry", CALL_TREE }, { "fs-extra", CALL_TREE }, { NULL, 0 },
+	{ "cp_r", CALL_TREE }, { "copy_entry", CALL_TREE }, { "fs-extra", CALL_TREE }, { "->extract", CALL_TREE },
+	{ "extractTree", CALL_TREE }, { "fcopy", CALL_TREE }, { "shutil.move", CALL_TREE }, { "FileUtils.mv", CALL_TREE },
+	{ "FileUtils.move", CALL_TREE }, { NULL, 0 },
 };
 
 /* Whole-identifier match for short needles ("unlink" not in "unlinkSync"). */
@@ -413,10 +415,12 @@ tree_args_parse(const char *lang, const char *p, struct tree_args *out, char ope
 			const char *q = p + id;
 			while (*q == ' ')
 				q++;
-			if (id && id < sizeof(a->name) && ((*q == '=' && q[1] != '=' && q[1] != '>') || (*q == ':' && q[1] != ':'))) {
+			/* name=, name: and perl's name => (a fat comma) */
+			bool fat = *q == '=' && q[1] == '>' && !strcmp(lang, "perl");
+			if (id && id < sizeof(a->name) && ((*q == '=' && q[1] != '=' && (q[1] != '>' || fat)) || (*q == ':' && q[1] != ':'))) {
 				memcpy(a->name, p, id);
 				a->name[id] = '\0';
-				p = q + 1;
+				p = q + 1 + fat;
 				while (*p == ' ')
 					p++;
 			} else if (is_quote(p[id]) && id) {
@@ -533,14 +537,22 @@ tree_call(struct risk_state *st, const char *lang, const char *code, const char 
 	struct tree_args t = { .n = 0 };
 	struct guard_buf cmd = GUARD_BUF_INIT;
 	char what[96], archive[1024];
-	bool copy = strstr(needle, "cop") || strstr(needle, "cp") || strstr(needle, "dircopy") || strstr(needle, "fs-extra");
+	bool move = strstr(needle, "move") || strstr(needle, ".mv");
+	bool copy = move || strstr(needle, "cop") || strstr(needle, "cp") || strstr(needle, "dircopy") ||
+		    strstr(needle, "fs-extra");
 
 	if (!strcmp(needle, "fs-extra"))
 		return; /* the module's name: its calls (copySync, ...) are named on their own */
 	if (needle[strlen(needle) - 1] == '(')
 		after--;
-	if (!tree_args_parse(lang, after, &t, '(', ')'))
-		return; /* the name, not a call */
+	if (!tree_args_parse(lang, after, &t, '(', ')')) {
+		/* perl/ruby $t->extract at the statement's end: a call without arguments */
+		const char *q = after;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if ((strcmp(lang, "perl") && strcmp(lang, "ruby")) || (*q && !strchr(";\n}", *q)))
+			return; /* the name, not a call */
+	}
 	snprintf(what, sizeof(what), "%s %s", lang, needle);
 	if (what[strlen(what) - 1] == '(')
 		what[strlen(what) - 1] = '\0';
@@ -549,7 +561,7 @@ tree_call(struct risk_state *st, const char *lang, const char *code, const char 
 		const struct tree_arg *src = tree_arg(&t, 0, "src|source"), *dst = tree_arg(&t, 1, "dst|dest|destination");
 		if (!dst)
 			goto out;
-		guard_buf_addstr(&cmd, strstr(needle, "cp_r") ? "cp -r" : "cp -rT");
+		guard_buf_addstr(&cmd, move ? "mv" : strstr(needle, "cp_r") ? "cp -r" : "cp -rT");
 		tree_word(&cmd, src, NULL);
 		tree_word(&cmd, dst, NULL);
 	} else {
@@ -566,8 +578,11 @@ tree_call(struct risk_state *st, const char *lang, const char *code, const char 
 				goto out; /* some other x() */
 		} else {
 			/* X.extractall(path), X.extract(member, path), zip.extractAllTo(path) */
-			bool one = !strcmp(needle, ".extract(") || !strcmp(needle, "extractEntryTo");
-			dir = tree_arg(&t, one ? 1 : 0, "path|targetPath");
+			bool one = !strcmp(needle, ".extract(") || !strcmp(needle, "extractEntryTo") ||
+				   !strcmp(needle, "extractTree");
+			/* perl: Archive::Tar's extract(@members) into the working folder, Archive::Extract's extract(to => DIR) */
+			dir = !strcmp(needle, "->extract") ? tree_arg(&t, 99, "to")
+			      : tree_arg(&t, one ? 1 : 0, "path|targetPath|zipName|dest");
 			have = tree_archive_before(code, p, archive, sizeof(archive));
 		}
 		if (arch && arch->literal) {
@@ -738,12 +753,111 @@ imported_alone(const char *code, const char *p)
 	       strstr(end, "subprocess.") != NULL;
 }
 
+/* os.execvp, os.spawnlp, os.posix_spawnp with literal words: that argv run as a command (not os.system: a needle) */
+static void
+exec_family(struct risk_state *st, const char *lang, const char *code)
+{
+	static const char *const names[] = { "execl", "execle", "execlp", "execlpe", "execv", "execve", "execvp",
+		"execvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
+		"posix_spawnp", NULL };
+	unsigned found = 0;
+
+	if (strncmp(lang, "python", 6))
+		return;
+	for (const char *p = code; (p = strstr(p, "os.")) != NULL && found < CODE_MAX_FINDINGS; p += 3) {
+		char name[16];
+		size_t n = 0;
+		while (n + 1 < sizeof(name) && (isalnum((unsigned char)p[3 + n]) || p[3 + n] == '_'))
+			name[n] = p[3 + n], n++;
+		name[n] = '\0';
+		const char *q = p + 3 + n;
+		while (*q == ' ')
+			q++;
+		if ((p > code && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.')) || *q != '(' ||
+		    !risk_name_in(names, name) || in_inert_literal(code, p))
+			continue;
+		found++;
+		bool spawn = name[0] == 's', list = strchr(name + (spawn ? 5 : 4), 'v') || !strcmp(name, "posix_spawnp");
+		bool env = strchr(name + (spawn ? 5 : 4), 'e') != NULL;
+		char what[64], path[1024], lit[1024];
+		struct guard_buf cmd = GUARD_BUF_INIT, words = GUARD_BUF_INIT;
+		bool computed = false;
+		snprintf(what, sizeof(what), "%s os.%s", lang, name);
+		q++;
+		/* spawn*: the mode first (os.P_WAIT) */
+		if (spawn) {
+			while (*q && *q != ',' && *q != ')')
+				q++;
+			if (*q == ',')
+				q++;
+		}
+		while (*q == ' ')
+			q++;
+		const char *e;
+		if (!strchr("'\"", *q) || !(e = risk_read_literal(q, path, sizeof(path)))) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed program", what);
+			continue;
+		}
+		q = e;
+		while (*q == ' ' || *q == ',')
+			q++;
+		if (list) {
+			computed = !list_command(q, &words);
+		} else {
+			/* the words one by one, argv[0] first; the e forms end in the environment */
+			for (;;) {
+				while (*q == ' ' || *q == ',')
+					q++;
+				if (*q == ')' || !*q)
+					break;
+				if (!strchr("'\"", *q) || !(e = risk_read_literal(q, lit, sizeof(lit)))) {
+					/* not a literal: computed, unless it is the e form's environment (the last argument) */
+					const char *r = q;
+					int depth = 0;
+					while (*r && (depth || (*r != ')' && *r != ','))) {
+						depth += (*r == '(' || *r == '{' || *r == '[') - (*r == ')' || *r == '}' || *r == ']');
+						r++;
+					}
+					computed = !env || *r != ')';
+					break;
+				}
+				risk_add_single_quoted(&words, lit);
+				guard_buf_addch(&words, ' ');
+				q = e;
+			}
+		}
+		if (computed) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s with computed arguments", what, path);
+		} else {
+			/* the program by its path, then argv[1...] */
+			risk_add_single_quoted(&cmd, path);
+			const char *rest = words.buf ? words.buf : "";
+			const char *sp = rest[0] == '\'' ? strstr(rest, "' ") : NULL;
+			if (sp && sp[2]) {
+				guard_buf_addch(&cmd, ' ');
+				guard_buf_addstr(&cmd, sp + 2);
+			}
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a program", what);
+			risk_explain(st, "    %s is rated as: %s", what, cmd.buf);
+			risk_nested(st, what, cmd.buf, cmd.len);
+		}
+		guard_buf_release(&cmd);
+		guard_buf_release(&words);
+	}
+}
+
 void
 risk_code_text(struct risk_state *st, const char *lang, const char *code)
 {
 	unsigned found = 0;
+	char *canon = risk_code_canon(st, lang, code);
+	const char *text = code;
 
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	/* the calls as the scan knows them (aliases resolved); the literals and state as written */
+	if (canon)
+		code = canon;
+	exec_family(st, lang, code);
 	for (const struct code_call *k = calls; k->needle; k++) {
 		for (const char *p = code; (p = strstr(p, k->needle)) != NULL && found < CODE_MAX_FINDINGS;
 		     p += strlen(k->needle)) {
@@ -771,6 +885,8 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 		backquote_exec(st, lang, code);
 	if (found >= CODE_MAX_FINDINGS)
 		risk_unparsed(st, "%s code with too many calls", lang);
+	code = text;
+	free(canon);
 	code_literals(st, lang, code);
 	risk_guard_code(st, lang, code);
 	risk_written_code(st, lang, code);

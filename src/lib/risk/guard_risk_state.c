@@ -304,6 +304,122 @@ runs_program_word(const struct risk_cmd *c)
 	return true;
 }
 
+/* ---- a pattern the shell expands to guard's state ---------------------- */
+
+/* Does the glob prefix (absolute, the shell's rules: a leading dot matched only by a dot) expand to cand? */
+static bool
+glob_expands_to(const char *prefix, const char *cand)
+{
+	return strpbrk(prefix, "*?[") && fnmatch(prefix, cand, FNM_PATHNAME | FNM_PERIOD) == 0;
+}
+
+/*
+ * The name pat (absolute) expands to when one of its leading folders
+ * matches cand: cand and pat's rest into out (false when none does).
+ */
+static bool
+glob_through(const char *pat, const char *cand, char *out, size_t size)
+{
+	char prefix[PATH_MAX];
+	size_t n = strlen(pat);
+
+	for (size_t end = 1; end <= n; end++) {
+		if (pat[end] && pat[end] != '/')
+			continue;
+		if (end >= sizeof(prefix))
+			return false;
+		memcpy(prefix, pat, end);
+		prefix[end] = '\0';
+		if (glob_expands_to(prefix, cand))
+			return (size_t)snprintf(out, size, "%s%s", cand, pat + end) < size;
+	}
+	return false;
+}
+
+/*
+ * A glob word guard's folders may answer (".a[i]/", "./.cl*", ".?i",
+ * "/p/.a*"): its pattern matched, folder by folder, against the names guard's
+ * state has whether they exist now or not (the folders of every protected
+ * entry: .ai, .ai/audit, .claude, .git/hooks, ~/.config/guard, ...). The
+ * name it expands to into out; RISK_GUARD_STATE or RISK_GUARD_FOLDER, or 0.
+ * *root (when given): it may expand to the project's root or a folder above
+ * it instead, which a tree copy fills with whatever its source holds.
+ */
+static int
+glob_guard_place(const struct risk_state *st, const char *text, char *out, size_t size, bool *root)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	const char *project = st->ctx->project, *home = st->ctx->home;
+	int place = 0;
+
+	if (root)
+		*root = false;
+	if (!cfg || st->remote || !strpbrk(text, "*?[") || (text[0] == '~' && !home))
+		return 0;
+	for (size_t c = 0; c < st->ncwds && !place; c++) {
+		char *pat = guard_path_lexical(st->cwds[c], text, home);
+		size_t pl = strlen(pat);
+		while (pl > 1 && pat[pl - 1] == '/')
+			pat[--pl] = '\0';
+		for (size_t i = 0; i < cfg->nprotected_paths && !place; i++) {
+			const char *g = cfg->protected_paths[i];
+			char cand[PATH_MAX], name[PATH_MAX];
+			if (g[0] == '!' || !strncmp(g, "**", 2))
+				continue;
+			const char *base = g[0] == '/' ? "" : g[0] == '~' ? home : project;
+			if (!base || (g[0] == '~' && g[1] != '/'))
+				continue;
+			const char *rel = g[0] == '~' ? g + 1 : g;
+			size_t lit = strcspn(rel, "*?[{");
+			int len = snprintf(cand, sizeof(cand), "%s%s%.*s", base, rel[0] == '/' ? "" : "/", (int)lit, rel);
+			if (len < 0 || (size_t)len >= sizeof(cand))
+				continue;
+			/* each folder of the literal start, and the whole name: /p/.ai, /p/.ai/audit */
+			for (size_t k = strlen(base) + 1; cand[k - 1] && !place; k++) {
+				if (cand[k] && cand[k] != '/')
+					continue;
+				char saved = cand[k];
+				cand[k] = '\0';
+				if (glob_through(pat, cand, name, sizeof(name)) && (place = risk_guard_place(st, name)) != 0)
+					snprintf(out, size, "%s", name);
+				cand[k] = saved;
+				if (!saved)
+					break;
+			}
+		}
+		/* the project's root and the folders above it */
+		if (!place && root && project) {
+			char up[PATH_MAX];
+			snprintf(up, sizeof(up), "%s", project);
+			for (;;) {
+				if (glob_expands_to(pat, up)) {
+					*root = true;
+					snprintf(out, size, "%s", up);
+					break;
+				}
+				char *slash = strrchr(up, '/');
+				if (!slash || slash == up)
+					break;
+				*slash = '\0';
+			}
+		}
+		free(pat);
+	}
+	return place;
+}
+
+/* A glob word of a writer that may expand to guard's state (name: what it expands to). */
+static void
+mention_glob(struct risk_state *st, const char *verb, const char *word, const char *name, int place)
+{
+	char *shown = guard_path_display(st->ctx->project, name);
+	risk_path_str(st, verb, name, PATH_WRITE);
+	risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+		  "%s names %s, a pattern the shell may expand to %s of guard's own state: %s", verb, word,
+		  place == RISK_GUARD_FOLDER ? "a folder" : "a file", shown);
+	free(shown);
+}
+
 /* ---- read-only uses ---------------------------------------------------- */
 
 /* Verbs whose operands are only read (or only shown: a text, a name). */
@@ -971,11 +1087,24 @@ rsync_link_dest(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/* A destination pattern that may expand to the project's root or above (../p[r]oj): that folder (owned), or NULL. */
+static char *
+root_pattern(const struct risk_state *st, const char *dir)
+{
+	char expanded[PATH_MAX];
+	bool root = false;
+
+	if (dir && !strpbrk(dir, "$`") && !glob_guard_place(st, dir, expanded, sizeof(expanded), &root) && root)
+		return guard_xstrdup(expanded);
+	return NULL;
+}
+
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
 	const char *n = c->name;
 	const struct guard_shell_word *ops[64];
+	char *root_dest = NULL;
 
 	if (!strcmp(n, "tar")) {
 		const char *first = c->argc > 1 ? c->argv[1].text : "";
@@ -983,6 +1112,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			       (first[0] != '-' && strchr(first, 'x'));
 		if (extract) {
 			const char *dir = risk_opt_value(c, "-C", "--directory");
+			if ((root_dest = root_pattern(st, dir)) != NULL)
+				dir = root_dest; /* tar -x -C ../p[r]oj: into the root */
 			const char *f = risk_opt_value(c, "-f", "--file");
 			/* tar xf FILE, tar -xzf FILE: a bundle ending in f takes the next word */
 			for (size_t i = 1; !f && i + 1 < c->argc; i++) {
@@ -1006,6 +1137,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		if (!strcmp(n, "unzip") && (risk_flag(c, 'l', NULL) || risk_flag(c, 'v', NULL) || risk_flag(c, 't', NULL)))
 			return;
 		const char *dir = risk_opt_value(c, "-d", NULL);
+		if ((root_dest = root_pattern(st, dir)) != NULL)
+			dir = root_dest;
 		size_t k = risk_operands(c, 1, "-d -x -P", ops, 64);
 		for (size_t i = 0; i < k; i++)
 			if (!(ops[i]->flags & GUARD_WORD_DYNAMIC))
@@ -1048,9 +1181,13 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 					 "--filter -f --backup-dir --partial-dir", ops, 64);
 		const char *t = risk_opt_value(c, "-t", "--target-directory");
 		const char *dest = t ? t : k ? ops[k - 1]->text : NULL;
+		/* a pattern for the project's root (../pro[j], /p*): the tree lands there as it would in "." */
+		if (dest && (t || !(ops[k - 1]->flags & GUARD_WORD_DYNAMIC)) && (root_dest = root_pattern(st, dest)) != NULL)
+			dest = root_dest;
 		for (size_t i = 0; dest && i + (t ? 0 : 1) < k; i++)
 			copy_tree_into(st, n, ops[i], dest, s);
 	}
+	free(root_dest);
 }
 
 /* Is any working directory other than the project's root (which is no guard folder)? */
@@ -1118,6 +1255,11 @@ only_read_here(const struct risk_cmd *c, size_t k)
 	}
 	if (!strcmp(n, "cp") && cp_links(c))
 		return false; /* a hard link's source is written through it, as ln's */
+	if (!strcmp(n, "rsync"))
+		for (size_t i = 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++)
+			if (abbreviates(c->argv[i].text, "--remove-source-files", 5) ||
+			    abbreviates(c->argv[i].text, "--remove-sent-files", 10))
+				return false; /* the sources are deleted once sent: a move, as mv's */
 	if (!strcmp(n, "cp") || !strcmp(n, "rsync") || !strcmp(n, "scp")) {
 		const char *t = risk_opt_value(c, "-t", "--target-directory");
 		size_t got = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include --filter "
@@ -1367,6 +1509,14 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 				  "%s names guard's program (%s) and is no read-only use: the hook runs it, so it is "
 				  "guard's state: %s", n, installed, w->text);
 			continue;
+		}
+		if (!reads && (w->flags & GUARD_WORD_GLOB) && !(w->flags & GUARD_WORD_DYNAMIC)) {
+			/* cp -r x/. .a[i]/, rsync -a x/ .cl*, --target-directory=.a?: the folder the shell makes of it */
+			const char *eq = w->text[0] == '-' ? strchr(w->text, '=') : NULL;
+			char name[PATH_MAX];
+			int place = glob_guard_place(st, eq ? eq + 1 : w->text, name, sizeof(name), NULL);
+			if (place)
+				mention_glob(st, n, w->text, name, place);
 		}
 		if (own && !readonly && !text && !(w->flags & GUARD_WORD_DYNAMIC)) {
 			/* a guard program among another command's words is what it runs (taskset, gdb --args, ld.so) */
