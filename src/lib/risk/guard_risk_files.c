@@ -1,9 +1,10 @@
 /*
  * Programs kept in files a command runs without spelling them out: a
  * script run by its path (./run.sh), a Makefile's recipes (make, make -C
- * DIR, make -f FILE) and package.json's scripts (npm test, npm run X,
- * yarn X, pnpm X). A shell script run by path is analysed whole, as
- * `sh FILE` is. In Makefiles, package.json and other scripts only the
+ * DIR, make -f FILE: read as make reads them in guard_risk_make.c) and
+ * package.json's scripts (npm test, npm run X, yarn X, pnpm X). A shell
+ * script run by path is analysed whole, as `sh FILE` is. In package.json
+ * and other scripts only the
  * lines that name guard's programs or state are analysed, so an everyday
  * build is rated as before while `make` cannot carry guard-git install
  * --uninstall past the analyzer.
@@ -114,24 +115,6 @@ risk_file_script(struct risk_state *st, const struct risk_cmd *c)
 	free(data);
 }
 
-static void
-make_files(struct risk_state *st, const struct risk_cmd *c)
-{
-	static const char *const names[] = { "GNUmakefile", "makefile", "Makefile", NULL };
-	const char *dir = risk_opt_value(c, "-C", "--directory");
-	const char *file = risk_opt_value(c, "-f", "--file");
-	size_t len = 0;
-	char *data = NULL;
-
-	if (!file)
-		file = risk_opt_value(c, NULL, "--makefile");
-	for (size_t i = 0; !data && (file ? i == 0 : names[i] != NULL); i++)
-		data = read_here(st, dir, file ? file : names[i], &len);
-	if (data)
-		guard_lines(st, "make", data, len);
-	free(data);
-}
-
 /* npm test, npm run X, yarn X, pnpm run X: X and its pre/post scripts from package.json. */
 static void
 package_scripts(struct risk_state *st, const struct risk_cmd *c)
@@ -184,7 +167,7 @@ risk_file_programs(struct risk_state *st, const struct risk_cmd *c)
 	if (st->remote)
 		return;
 	if (!strcmp(c->name, "make") || !strcmp(c->name, "gmake"))
-		make_files(st, c);
+		risk_make_files(st, c);
 	else if (!strcmp(c->name, "npm") || !strcmp(c->name, "yarn") || !strcmp(c->name, "pnpm") ||
 		 !strcmp(c->name, "bun"))
 		package_scripts(st, c);
