@@ -252,8 +252,9 @@ scan_file(struct ansible_scan *a, const char *abs, bool must)
 	guard_list_add(&a->seen, abs);
 	char *data = NULL;
 	size_t len = 0;
-	if (risk_memo_read(abs, ANSIBLE_FILE_MAX, &data, &len) < 0) {
-		struct stat sb;
+	struct stat sb;
+	bool regular = risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode); /* a FIFO reads as empty now */
+	if (!regular || risk_memo_read(abs, ANSIBLE_FILE_MAX, &data, &len) < 0) {
 		bool missing = risk_memo_lstat(abs, &sb) != 0; /* nothing there (a dangling link is something) */
 		risk_bind_failed(a->st, abs);
 		if (!missing || must)

@@ -965,12 +965,13 @@ read_makefile(struct mk *m, const char *abs, unsigned depth, bool optional)
 		return;
 	}
 	guard_list_add(&m->seen, abs);
-	if (risk_memo_read(abs, MK_FILE_MAX, &data, &len) < 0) {
+	bool regular = risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode); /* a FIFO reads as empty now */
+	if (!regular || risk_memo_read(abs, MK_FILE_MAX, &data, &len) < 0) {
 		bool missing = risk_memo_lstat(abs, &sb) != 0;
 		risk_bind_failed(m->st, abs);
 		if (!missing)
 			risk_rule(m->st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
-				  "make reads a makefile guard cannot read (unreadable, or over %u MiB): %s",
+				  "make reads a makefile guard cannot read (unreadable, not a regular file, or over %u MiB): %s",
 				  MK_FILE_MAX >> 20, abs);
 		(void)optional; /* a missing include stops make or is remade by a rule, which is rated */
 		return;
