@@ -33,19 +33,6 @@ setup() {
 	printf -- '- apt: name=nginx\n' >pb/roles/safe/tasks/main.yml
 }
 
-decides() { # command, wanted decision (regex)
-	local out got
-	out=$(guard hook claude <<<"$(bash_payload "$1")" 2>/dev/null)
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if ! [[ $got =~ ^($2)$ ]]; then
-		echo "got $got (wanted $2) for: $1"
-		echo "$out"
-		return 1
-	fi
-}
-
 level() { guard-risk --command "$1" | jq -r .level; }
 
 @test "F18: check_mode off at task or play level, in any YAML spelling, is no dry run" {
@@ -53,7 +40,7 @@ level() { guard-risk --command "$1" | jq -r .level; }
 		[ "$(level "ansible-playbook pb/$f.yml --check")" = high ] || { echo "# $f"; false; }
 		[ "$(level "ansible-playbook -C pb/$f.yml")" = high ] || { echo "# $f -C"; false; }
 	done
-	decides 'ansible-playbook pb/task-off.yml --check' ask
+	hook_decides 'ansible-playbook pb/task-off.yml --check' ask
 	run guard-risk --command 'ansible-playbook pb/play-off.yml --check'
 	[[ "$(jq -r '.reasons[0]' <<<"$output")" == *"runs a task with check_mode off (no)"* ]]
 }
@@ -76,11 +63,11 @@ level() { guard-risk --command "$1" | jq -r .level; }
 }
 
 @test "F18 benign: check_mode true, plain tasks and roles that keep check mode stay a dry run; a missing playbook runs nothing" {
-	decides 'ansible-playbook pb/on.yml --check' allow
-	decides 'ansible-playbook -i hosts pb/safe.yml -C' allow
-	decides 'ansible-playbook pb/absent.yml --check' allow
+	hook_decides 'ansible-playbook pb/on.yml --check' allow
+	hook_decides 'ansible-playbook -i hosts pb/safe.yml -C' allow
+	hook_decides 'ansible-playbook pb/absent.yml --check' allow
 	# without --check it is a real run, as before
-	decides 'ansible-playbook pb/on.yml' ask
+	hook_decides 'ansible-playbook pb/on.yml' ask
 	# --check as the value of -e is no check mode, as before
 	[ "$(level 'ansible-playbook pb/on.yml -e --check')" = high ]
 }

@@ -42,23 +42,6 @@ setup() {
 	printf 'int main(void) { return 0; }\n' >ok/main.c
 }
 
-hook_on() {
-	guard hook claude <<<"$(bash_payload "$1")" 2>/dev/null
-}
-
-decides() { # command, wanted decision (regex)
-	local out got
-	out=$(hook_on "$1")
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if ! [[ $got =~ ^($2)$ ]]; then
-		echo "got $got (wanted $2) for: $1"
-		echo "$out"
-		return 1
-	fi
-}
-
 # Run make for real in a copy of the project; .ai gone afterwards?
 removes_ai_for_real() {
 	local copy=$T/copy-$RANDOM
@@ -69,32 +52,32 @@ removes_ai_for_real() {
 
 @test "F8: an included makefile is read (include, -include, sinclude) and its recipe denied" {
 	removes_ai_for_real 'make -f mk/include.mk deploy'
-	decides 'make -f mk/include.mk deploy' deny
+	hook_decides 'make -f mk/include.mk deploy' deny
 	[[ $REASON == *".ai"* ]]
-	decides 'make -f mk/dinclude.mk deploy' deny
-	decides 'make -f mk/sinclude.mk deploy' deny
-	decides 'make --file=mk/include.mk deploy' deny
-	decides 'MAKEFILES=mk/inc7.mk make -f mk/ok.mk deploy' deny
+	hook_decides 'make -f mk/dinclude.mk deploy' deny
+	hook_decides 'make -f mk/sinclude.mk deploy' deny
+	hook_decides 'make --file=mk/include.mk deploy' deny
+	hook_decides 'MAKEFILES=mk/inc7.mk make -f mk/ok.mk deploy' deny
 }
 
 @test "F8: the project's Makefile including another file, GNUmakefile before Makefile" {
 	printf 'include mk/inc7.mk\n' >Makefile
 	removes_ai_for_real 'make deploy'
-	decides 'make deploy' deny
+	hook_decides 'make deploy' deny
 	rm Makefile
 	printf 'include mk/inc7.mk\n' >GNUmakefile
 	printf 'deploy:\n\techo fine\n' >Makefile
-	decides 'make deploy' deny
+	hook_decides 'make deploy' deny
 	rm GNUmakefile Makefile
-	decides 'make -C mkd deploy' deny
-	decides 'make --directory=mkd deploy' deny
+	hook_decides 'make -C mkd deploy' deny
+	hook_decides 'make --directory=mkd deploy' deny
 }
 
 @test "F8: guard's names as a shell pattern or split by a continuation are denied" {
 	removes_ai_for_real 'make -f mk/glob.mk deploy'
 	removes_ai_for_real 'make -f mk/cont.mk deploy'
 	for f in glob qmark star cont; do
-		decides "make -f mk/$f.mk deploy" deny
+		hook_decides "make -f mk/$f.mk deploy" deny
 	done
 }
 
@@ -102,45 +85,45 @@ removes_ai_for_real() {
 	removes_ai_for_real 'make -f mk/prefix.mk deploy'
 	removes_ai_for_real 'make -f mk/subst.mk deploy'
 	for f in prefix subst var shellvar file; do
-		decides "make -f mk/$f.mk deploy" deny
+		hook_decides "make -f mk/$f.mk deploy" deny
 	done
-	decides 'make -f mk/env.mk clean OUT=.ai' deny
+	hook_decides 'make -f mk/env.mk clean OUT=.ai' deny
 }
 
 @test "F8: a recipe that runs make on another file is rated through it" {
 	removes_ai_for_real 'make -f mk/sub.mk deploy'
-	decides 'make -f mk/sub.mk deploy' deny
+	hook_decides 'make -f mk/sub.mk deploy' deny
 	# a recipe that runs the same make again ends
 	printf 'all:\n\t$(MAKE) all\n' >mk/loop.mk
-	decides 'make -f mk/loop.mk' allow
+	hook_decides 'make -f mk/loop.mk' allow
 }
 
 @test "F8: what guard cannot work out (\$(shell) names, a computed include, a value from the environment) is asked" {
 	removes_ai_for_real 'make -f mk/shellname.mk deploy'
-	decides 'make -f mk/shellname.mk deploy' ask
+	hook_decides 'make -f mk/shellname.mk deploy' ask
 	[[ $REASON == *"name guard cannot work out"* ]]
-	decides 'make -f mk/compinc.mk deploy' ask
+	hook_decides 'make -f mk/compinc.mk deploy' ask
 	[[ $REASON == *"includes a makefile whose name guard cannot work out"* ]]
-	decides 'make -f mk/env.mk clean' ask
+	hook_decides 'make -f mk/env.mk clean' ask
 	# a makefile make would read but guard cannot: a FIFO another process feeds
 	printf 'include mk/pipe.mk\n' >mk/unread.mk
 	mkfifo mk/pipe.mk
-	decides 'make -f mk/unread.mk' ask
+	hook_decides 'make -f mk/unread.mk' ask
 	[[ $REASON == *"makefile guard cannot read"* ]]
 }
 
 @test "F8: a recipe of a target make would not build is not asked; the same target asked when built" {
 	printf 'all:\n\t@echo hi\nclean:\n\trm -rf $(OUT)\n' >mk/two.mk
-	decides 'make -f mk/two.mk' allow
-	decides 'make -f mk/two.mk all' allow
-	decides 'make -f mk/two.mk clean' ask
+	hook_decides 'make -f mk/two.mk' allow
+	hook_decides 'make -f mk/two.mk all' allow
+	hook_decides 'make -f mk/two.mk clean' ask
 }
 
 @test "F8 benign: a Makefile including harmless rules, wildcard objects and a clean target is allowed and runs" {
-	decides 'make -C ok' allow
-	decides 'make -C ok clean' allow
-	decides 'cd ok && make' allow
-	decides 'make -f mk/ok.mk' allow
+	hook_decides 'make -C ok' allow
+	hook_decides 'make -C ok clean' allow
+	hook_decides 'cd ok && make' allow
+	hook_decides 'make -f mk/ok.mk' allow
 	run make -C ok
 	[ "$status" -eq 0 ]
 	[[ $output == *done* ]]

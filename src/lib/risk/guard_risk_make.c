@@ -735,9 +735,9 @@ add_line(struct mk *m, char *text, int rule, const char *file)
 	m->lines[m->nlines++] = (struct mk_line){ text, rule, file };
 }
 
-/* An assignment "NAME OP VALUE" at s (export/override already dropped): recorded, true. */
-static bool
-assignment(struct mk *m, const char *s)
+/* The index of the first of stops in s outside $(...) and ${...} (the end when none). */
+static size_t
+top_level(const char *s, const char *stops)
 {
 	size_t i = 0;
 	int d = 0;
@@ -746,9 +746,17 @@ assignment(struct mk *m, const char *s)
 			d++, i++;
 		else if ((s[i] == ')' || s[i] == '}') && d)
 			d--;
-		else if (!d && (s[i] == '=' || s[i] == ':' || s[i] == '#'))
+		else if (!d && strchr(stops, s[i]))
 			break;
 	}
+	return i;
+}
+
+/* An assignment "NAME OP VALUE" at s (export/override already dropped): recorded, true. */
+static bool
+assignment(struct mk *m, const char *s)
+{
+	size_t i = top_level(s, "=:#");
 	if (s[i] != '=' && !(s[i] == ':' && (s[i + 1] == '=' || (s[i + 1] == ':' && (s[i + 2] == '=' ||
 										    (s[i + 2] == ':' && s[i + 3] == '='))))))
 		return false;
@@ -794,16 +802,7 @@ assignment(struct mk *m, const char *s)
 static int
 rule(struct mk *m, const char *s, const char *file)
 {
-	size_t i = 0;
-	int d = 0;
-	for (; s[i]; i++) {
-		if (s[i] == '$' && (s[i + 1] == '(' || s[i + 1] == '{'))
-			d++, i++;
-		else if ((s[i] == ')' || s[i] == '}') && d)
-			d--;
-		else if (!d && s[i] == ':')
-			break;
-	}
+	size_t i = top_level(s, ":");
 	if (s[i] != ':')
 		return -1;
 	const char *rest = s + i + 1 + (s[i + 1] == ':');
