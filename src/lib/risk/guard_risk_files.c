@@ -4,10 +4,9 @@
  * DIR, make -f FILE: read as make reads them in guard_risk_make.c) and
  * package.json's scripts (npm test, npm run X, yarn X, pnpm X). A shell
  * script run by path is analysed whole, as `sh FILE` is. In package.json
- * and other scripts only the
- * lines that name guard's programs or state are analysed, so an everyday
- * build is rated as before while `make` cannot carry guard-git install
- * --uninstall past the analyzer.
+ * and other scripts only the lines that name guard's programs or state
+ * are analysed, so an everyday build is rated as before while `npm test`
+ * cannot carry guard-git install --uninstall past the analyzer.
  */
 #include <string.h>
 
