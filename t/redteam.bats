@@ -81,6 +81,29 @@ setup() {
 	{ printf 'deploy:\n\trm -rf .ai\n'; head -c 300000 /dev/zero | tr '\0' '#'; echo; } >"$T/bigmk/Makefile"
 	chmod +x "$T/big.sh"
 	mkfifo "$T/ff"
+	# attack5 F8: makefiles read as make reads them (-f keeps the project as make's folder)
+	mkdir -p "$T/mk5" "$T/pb"
+	printf 'deploy:\n\trm -rf .ai\n' >"$T/mk5/inc7.mk"
+	printf 'include %s/mk5/inc7.mk\n' "$T" >"$T/mk5/include.mk"
+	printf -- '-include %s/mk5/inc7.mk\n' "$T" >"$T/mk5/dinclude.mk"
+	printf 'sinclude %s/mk5/inc7.mk\n' "$T" >"$T/mk5/sinclude.mk"
+	printf 'deploy:\n\trm -rf .a[i]\n' >"$T/mk5/glob.mk"
+	printf 'deploy:\n\trm -rf .a?\n' >"$T/mk5/qmark.mk"
+	printf 'deploy:\n\trm -rf .cl[a]ude\n' >"$T/mk5/claude.mk"
+	printf 'deploy:\n\trm -rf .a\\\n\ti\n' >"$T/mk5/cont.mk"
+	printf 'G := $(addprefix .,ai)\ndeploy:\n\trm -rf $(G)\n' >"$T/mk5/prefix.mk"
+	printf 'deploy:\n\t$(MAKE) -f %s/mk5/inc7.mk deploy\n' "$T" >"$T/mk5/sub.mk"
+	printf 'G := $(shell printf .a)i\ndeploy:\n\trm -rf $(G)\n' >"$T/mk5/shellname.mk"
+	printf 'X := $(shell echo %s/mk5/inc7.mk)\ninclude $(X)\n' "$T" >"$T/mk5/compinc.mk"
+	printf 'all:\n\t@echo ok\n' >"$T/mk5/okrules.mk"
+	printf 'include %s/mk5/okrules.mk\nclean:\n\trm -rf build\n' "$T" >"$T/mk5/ok.mk"
+	# attack5 F18: a playbook that opts out of check mode, and one that does not
+	printf -- '- hosts: all\n  tasks:\n    - shell: rm -rf /srv/data\n      check_mode: false\n' >"$T/pb/off.yml"
+	printf -- '- hosts: all\n  check_mode: no\n  tasks:\n    - shell: rm -rf /srv/data\n' >"$T/pb/playoff.yml"
+	printf -- '- hosts: all\n  tasks:\n    - shell: echo hi\n      check_mode: true\n' >"$T/pb/on.yml"
+	# attack5 F16: a server guard mcp governs over HTTP
+	printf '{"mcpServers":{"k":{"command":"guard","args":["mcp","--name","k","--upstream","http://127.0.0.1:3001/mcp"]}}}\n' \
+		>.mcp.json
 }
 
 # Run every case of a section; print the ones whose decision is not wanted.

@@ -225,7 +225,11 @@ real_copy() {
 	decides ./src/big.sh ask
 	[[ $REASON == *"cannot read now"* ]]
 	mkdir -p mk
+	# a Makefile of 300 KB is read whole (guard_risk_make.c reads up to 4 MiB): its recipe is denied
 	{ printf 'deploy:\n\trm -rf .ai\n'; head -c 300000 /dev/zero | tr '\0' '#'; echo; } >mk/Makefile
+	decides 'make -C mk deploy' deny
+	# one over 4 MiB is not read: asked
+	{ printf 'deploy:\n\trm -rf .ai\n'; head -c 4400000 /dev/zero | tr '\0' '#'; echo; } >mk/Makefile
 	decides 'make -C mk deploy' ask
 	[[ $REASON == *"Makefile"* ]]
 	decides 'cd mk && make deploy' ask

@@ -1,12 +1,12 @@
 /*
  * Programs kept in files a command runs without spelling them out: a
  * script run by its path (./run.sh), a Makefile's recipes (make, make -C
- * DIR, make -f FILE) and package.json's scripts (npm test, npm run X,
- * yarn X, pnpm X). A shell script run by path is analysed whole, as
- * `sh FILE` is. In Makefiles, package.json and other scripts only the
- * lines that name guard's programs or state are analysed, so an everyday
- * build is rated as before while `make` cannot carry guard-git install
- * --uninstall past the analyzer.
+ * DIR, make -f FILE: read as make reads them in guard_risk_make.c) and
+ * package.json's scripts (npm test, npm run X, yarn X, pnpm X). A shell
+ * script run by path is analysed whole, as `sh FILE` is. In package.json
+ * and other scripts only the lines that name guard's programs or state
+ * are analysed, so an everyday build is rated as before while `npm test`
+ * cannot carry guard-git install --uninstall past the analyzer.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -174,30 +174,6 @@ risk_file_script(struct risk_state *st, const struct risk_cmd *c)
 	free(data);
 }
 
-static void
-make_files(struct risk_state *st, const struct risk_cmd *c)
-{
-	static const char *const names[] = { "GNUmakefile", "makefile", "Makefile", NULL };
-	const char *dir = risk_opt_value(c, "-C", "--directory");
-	const char *file = risk_opt_value(c, "-f", "--file");
-	size_t len = 0;
-	char *data = NULL;
-	bool unseen = false;
-
-	if (!file)
-		file = risk_opt_value(c, NULL, "--makefile");
-	for (size_t i = 0; !data && !unseen && (file ? i == 0 : names[i] != NULL); i++) {
-		data = read_here(st, dir, file ? file : names[i], &len, &unseen);
-		if (unseen) /* the makefile make would read is there: its recipes run unseen */
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
-				  "make reads %s, which guard cannot read now (unreadable or over %u KiB): its recipes "
-				  "are unseen", file ? file : names[i], FILE_PROGRAM_MAX >> 10);
-	}
-	if (data)
-		guard_lines(st, "make", data, len);
-	free(data);
-}
-
 /* npm test, npm run X, yarn X, pnpm run X: X and its pre/post scripts from package.json. */
 static void
 package_scripts(struct risk_state *st, const struct risk_cmd *c)
@@ -250,7 +226,7 @@ risk_file_programs(struct risk_state *st, const struct risk_cmd *c)
 	if (st->remote)
 		return;
 	if (!strcmp(c->name, "make") || !strcmp(c->name, "gmake"))
-		make_files(st, c);
+		risk_make_files(st, c);
 	else if (!strcmp(c->name, "npm") || !strcmp(c->name, "yarn") || !strcmp(c->name, "pnpm") ||
 		 !strcmp(c->name, "bun"))
 		package_scripts(st, c);

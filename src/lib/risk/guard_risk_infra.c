@@ -284,7 +284,7 @@ rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, word_has(c, "deploy") ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
 			  "capistrano %s", sub);
 	} else if (!strcmp(n, "ansible-playbook") || !strcmp(n, "ansible")) {
-		if (ansible_check(c))
+		if (ansible_check(c) && risk_ansible_check_honoured(st, c))
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		else
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s changes remote machines", n);

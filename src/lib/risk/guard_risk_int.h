@@ -266,6 +266,10 @@ void risk_secret_code(struct risk_state *st, const char *lang, const char *code)
 /* Programs in files the command runs (guard_risk_files.c): a script by path; make's and npm's files. */
 void risk_file_script(struct risk_state *st, const struct risk_cmd *c);
 void risk_file_programs(struct risk_state *st, const struct risk_cmd *c);
+/* make's makefiles and includes, as make reads them (guard_risk_make.c). */
+void risk_make_files(struct risk_state *st, const struct risk_cmd *c);
+/* ansible-playbook --check (guard_risk_ansible.c): no play or task opts out of check mode (else rated, false). */
+bool risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c);
 /* Variables that steer guard or what git reads, set or cleared for what runs (guard_risk_env.c). */
 void risk_env_part(struct risk_state *st, const struct risk_cmd *c);
 

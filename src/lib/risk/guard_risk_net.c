@@ -3,8 +3,12 @@
  * downloads written to disk, uploads of local files, raw sockets and
  * reverse shells.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <cJSON.h>
 
@@ -21,6 +25,10 @@ host_of(const char *url, char *out, size_t size)
 	if (at && (!slash || at < slash))
 		p = at + 1;
 	size_t n = 0;
+	if (p == url && p[0] == ':' && (isdigit((unsigned char)p[1]) || p[1] == '/' || !p[1])) {
+		snprintf(out, size, "localhost"); /* httpie and xh: ":3001/mcp" is localhost */
+		return;
+	}
 	if (*p == '[') { /* [::1]:8080 */
 		p++;
 		while (p[n] && p[n] != ']')
@@ -46,12 +54,49 @@ host_allowed(const struct risk_state *st, const char *host)
 	return false;
 }
 
+/*
+ * A host that is this machine however it is spelled: localhost (a final
+ * dot, any case, *.localhost), every IPv4 form inet_aton(3) reads as
+ * 127/8 or 0.0.0.0 (2130706433, 0x7f000001, 017700000001, 127.1, 0), and
+ * the IPv6 loopback, unspecified and IPv4-mapped forms as getaddrinfo(3)
+ * reads them with AI_NUMERICHOST (nothing is looked up). A name whose
+ * address guard cannot know without asking DNS is not local.
+ */
 bool
 risk_host_local(const char *host)
 {
-	return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1") ||
-	       !strcmp(host, "0.0.0.0") || (strlen(host) > 6 && !strcmp(host + strlen(host) - 6, ".local")) ||
-	       !strcmp(host, "host.docker.internal");
+	char h[256];
+	size_t n = strlen(host);
+
+	if (n && host[0] == '[' && host[n - 1] == ']')
+		host++, n -= 2;
+	if (!n || n >= sizeof(h))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		h[i] = (char)tolower((unsigned char)host[i]);
+	h[n] = '\0';
+	if (h[n - 1] == '.' && n > 1)
+		h[--n] = '\0'; /* localhost. is localhost */
+	if (!strcmp(h, "localhost") || (n > 10 && !strcmp(h + n - 10, ".localhost")) ||
+	    (n > 6 && !strcmp(h + n - 6, ".local")) || !strcmp(h, "host.docker.internal"))
+		return true;
+	struct in_addr a4;
+	if (inet_aton(h, &a4)) {
+		uint32_t x = ntohl(a4.s_addr);
+		return x >> 24 == 127 || x == 0;
+	}
+	char *zone = strchr(h, '%');
+	if (zone)
+		*zone = '\0'; /* fe80::1%eth0 */
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST, .ai_family = AF_INET6 }, *res = NULL;
+	if (!strchr(h, ':') || getaddrinfo(h, NULL, &hints, &res) != 0 || !res)
+		return false;
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)res->ai_addr)->sin6_addr;
+	bool local = IN6_IS_ADDR_LOOPBACK(a6) || IN6_IS_ADDR_UNSPECIFIED(a6);
+	if (IN6_IS_ADDR_V4MAPPED(a6) || IN6_IS_ADDR_V4COMPAT(a6)) /* ::ffff:127.0.0.1 */
+		local |= a6->s6_addr[12] == 127 || !memcmp(a6->s6_addr + 12, "\0\0\0\0", 4);
+	freeaddrinfo(res);
+	return local;
 }
 
 bool
@@ -187,6 +232,96 @@ looks_like_url(const char *t)
 					   t[0] != '/' && t[0] != '@' && !strchr(t, '='));
 }
 
+/* Field k of a colon-separated option value ("[::1]" kept whole), into out; false when missing. */
+static bool
+colon_field(const char *v, size_t k, char *out, size_t size)
+{
+	for (size_t i = 0;; i++) {
+		const char *end = v;
+		if (*v == '[' && strchr(v, ']'))
+			end = strchr(v, ']') + 1;
+		end += strcspn(end, ":");
+		if (i == k) {
+			snprintf(out, size, "%.*s", (int)(end - v), v);
+			return true;
+		}
+		if (!*end)
+			return false;
+		v = end + 1;
+	}
+}
+
+/* host and port as a URL risk_host reads ("[v6]" bracketed). */
+static void
+host_port(struct risk_state *st, const char *verb, const char *host, const char *port)
+{
+	char url[600];
+	bool v6 = strchr(host, ':') && host[0] != '[';
+	snprintf(url, sizeof(url), "tcp://%s%s%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "", *port ? ":" : "", port);
+	risk_host(st, verb, url);
+}
+
+/*
+ * Where curl connects when told to elsewhere: --resolve HOST:PORT:ADDR
+ * (ADDR for HOST), --connect-to H1:P1:H2:P2 (H2:P2 instead; an empty
+ * part keeps the URL's), --proxy/-x and --preproxy.
+ */
+static void
+curl_redirected(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word **ops, size_t n)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *v = NULL;
+		bool eq = false;
+		static const char *const opts[] = { "--resolve", "--connect-to", "-x", "--proxy", "--preproxy", NULL };
+		size_t which = 0;
+		for (size_t k = 0; opts[k] && !v; k++) {
+			size_t on = strlen(opts[k]);
+			which = k;
+			if (!strcmp(a, opts[k]) && i + 1 < c->argc)
+				v = c->argv[i + 1].text;
+			else if (!strncmp(a, opts[k], on) && a[on] == '=' && opts[k][1] == '-')
+				v = a + on + 1, eq = true;
+			else if (on == 2 && !strncmp(a, opts[k], 2) && a[2])
+				v = a + 2, eq = true;
+		}
+		if (!v)
+			continue;
+		char port[64], h2[300], p2[64];
+		if (which == 0) { /* --resolve [+]HOST:PORT:ADDR[,ADDR] */
+			char addrs[600];
+			if (colon_field(v, 1, port, sizeof(port)) && colon_field(v, 2, addrs, sizeof(addrs))) {
+				const char *rest = strchr(v, ':');
+				rest = rest ? strchr(rest + 1, ':') : NULL;
+				for (const char *p = rest ? rest + 1 : ""; *p;) {
+					size_t k = strcspn(p, ",");
+					snprintf(h2, sizeof(h2), "%.*s", (int)k, p);
+					host_port(st, "curl --resolve", h2, port);
+					p += k + (p[k] == ',');
+				}
+			}
+		} else if (which == 1) { /* --connect-to H1:P1:H2:P2 */
+			char p1[64];
+			if (!colon_field(v, 1, p1, sizeof(p1)) || !colon_field(v, 2, h2, sizeof(h2)) ||
+			    !colon_field(v, 3, p2, sizeof(p2)))
+				continue;
+			for (size_t k = 0; k < n || (!n && k == 0); k++) {
+				char uh[300];
+				const char *url = k < n ? ops[k]->text : "";
+				host_of(url, uh, sizeof(uh));
+				snprintf(port, sizeof(port), "%s", *p2 ? p2 : *p1 ? p1 : "");
+				if (!*port && *url)
+					snprintf(port, sizeof(port), "%ld", port_of(url));
+				if (*h2 || *uh)
+					host_port(st, "curl --connect-to", *h2 ? h2 : uh, port);
+			}
+		} else {
+			risk_host(st, "curl --proxy", v);
+		}
+		if (!eq)
+			i++;
+	}
+}
+
 static void
 rate_curl(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -194,7 +329,7 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 			       "-F --form -H --header -X --request -u --user -A --user-agent -e --referer -b "
 			       "--cookie -c --cookie-jar -K --config -w --write-out --connect-timeout -m --max-time "
 			       "--retry -x --proxy --cacert --cert --key -E -r --range -P --output-dir --resolve "
-			       "-D --dump-header --json --url";
+			       "-D --dump-header --json --url --connect-to --preproxy";
 	const struct guard_shell_word *ops[32];
 	size_t n = risk_operands(c, 1, with_arg, ops, 32);
 	bool sends = false;
@@ -206,6 +341,7 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 	const char *u = risk_opt_value(c, NULL, "--url");
 	if (u)
 		risk_host(st, n0, u);
+	curl_redirected(st, c, ops, n);
 	for (size_t i = 1; i + 1 < c->argc; i++) {
 		const char *t = c->argv[i].text;
 		const struct guard_shell_word *v = &c->argv[i + 1];
@@ -268,6 +404,31 @@ rate_wget(struct risk_state *st, const struct risk_cmd *c)
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
 
+/* socat's addresses TCP:HOST:PORT, TCP4-CONNECT:..., OPENSSL:..., ([v6] or HOST, options after a comma). */
+static void
+socat_hosts(struct risk_state *st, const struct guard_shell_word **ops, size_t k)
+{
+	static const char *const kinds[] = { "tcp", "tcp4", "tcp6", "tcp-connect", "tcp4-connect", "tcp6-connect",
+					     "openssl", "openssl-connect", "ssl", "udp", "udp4", "udp6", "sctp",
+					     "sctp-connect", NULL };
+	for (size_t i = 0; i < k; i++) {
+		const char *t = ops[i]->text, *colon = strchr(t, ':');
+		char kind[32], host[300], port[64];
+		if (!colon || (size_t)(colon - t) >= sizeof(kind))
+			continue;
+		for (size_t j = 0; j < (size_t)(colon - t); j++)
+			kind[j] = (char)tolower((unsigned char)t[j]);
+		kind[colon - t] = '\0';
+		if (!risk_name_in(kinds, kind) || !colon_field(colon + 1, 0, host, sizeof(host)))
+			continue;
+		if (!colon_field(colon + 1, 1, port, sizeof(port)))
+			port[0] = '\0';
+		port[strcspn(port, ",")] = '\0';
+		host[strcspn(host, ",")] = '\0';
+		host_port(st, "socat", host, port);
+	}
+}
+
 static void
 rate_netcat(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -292,8 +453,15 @@ rate_netcat(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s opens a raw connection", n);
 	const struct guard_shell_word *ops[4];
 	size_t k = risk_operands(c, 1, "-p -s -w -q -i -x -X -e -c", ops, 4);
-	if (k && !risk_flag(c, 'l', "listen") && looks_like_url(ops[0]->text))
-		risk_host(st, n, ops[0]->text);
+	if (!strcmp(n, "socat")) {
+		socat_hosts(st, ops, k);
+	} else if (k && !risk_flag(c, 'l', "listen") && ops[0]->text[0] != '/' && strcmp(ops[0]->text, "-") &&
+		   (looks_like_url(ops[0]->text) || strspn(ops[0]->text, "0123456789abcdefxABCDEFX.:[]%") ==
+									strlen(ops[0]->text) || risk_host_local(ops[0]->text))) {
+		/* nc HOST PORT, telnet HOST PORT: the port is the second word */
+		bool port = k > 1 && strspn(ops[1]->text, "0123456789") == strlen(ops[1]->text) && *ops[1]->text;
+		host_port(st, n, ops[0]->text, port ? ops[1]->text : "");
+	}
 }
 
 static void
