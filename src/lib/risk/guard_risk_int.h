@@ -162,6 +162,23 @@ size_t risk_git_sub_index(const struct risk_cmd *c);
 bool risk_git_clean_dry_run(const struct risk_cmd *c);
 /* git's work tree set to value (core.worktree relative to .git: from_gitdir; --work-tree, GIT_WORK_TREE): rated. */
 void risk_git_worktree(struct risk_state *st, const char *how, const char *value, bool from_gitdir);
+/*
+ * Where a push goes and what git uploads (guard_risk_gitpush.c): the
+ * settings files git reads here (owned, NULL when none), git -c /
+ * --config-env and git config writes of the keys that route a push, a
+ * push's refspecs and destination as git takes them, the uploads of other
+ * git verbs (remote, submodule add, archive --remote, send-email,
+ * request-pull), the resolvers (dig, ping, ...) and gh gist / pip download.
+ */
+void risk_git_config_files(const struct risk_state *st, char *files[4]);
+void risk_git_route_options(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+void risk_git_config_route(struct risk_state *st, const struct guard_shell_word *w, size_t n);
+void risk_git_push_route(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+void risk_git_uploads(struct risk_state *st, const struct risk_cmd *c, const char *sub, const struct guard_shell_word *w,
+		      size_t n);
+extern const char *const risk_resolver_verbs[];
+bool risk_resolver(struct risk_state *st, const struct risk_cmd *c);
+void risk_net_uploaders(struct risk_state *st, const struct risk_cmd *c);
 bool risk_verb_shell(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_interp(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_infra(struct risk_state *st, struct risk_cmd *c);
