@@ -15,9 +15,10 @@
  *   would take from the settings (the -c values on the line, then the
  *   settings files git reads, scanned line by line: a refspec found in
  *   any remote's section counts, which may overstate, never understate);
- * - --prune with a pattern refspec, --mirror (on the line or in the
- *   settings), --all/--branches forced are deletes or rewrites of the
- *   protected branches: critical, as "git push origin --delete main";
+ * - --prune with a pattern refspec, a mirror from the settings (unseen on
+ *   the line; --mirror written there stays high), --all/--branches forced
+ *   or pruned are deletes or rewrites of the protected branches: critical,
+ *   as "git push origin --delete main";
  * - a push to a URL, to a path or to a remote other than origin whose URL
  *   the settings name reaches that host (allowed_hosts and the session's
  *   network limit apply, as to curl) or writes that repository (outside
@@ -485,9 +486,7 @@ risk_git_push_route(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 	/* explicit refspecs: --prune with a pattern deletes what has no local match */
 	for (size_t i = 0; prune && i < nspecs; i++)
 		push_refspec(st, specs[i]->text, "", false, true);
-	if (push_opt(w, n, "--mirror", 0))
-		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
-			  "git push --mirror deletes every remote branch the clone lacks, protected branches among them");
+	/* --mirror written on the line stays high (git_push): the person sees it; a mirror from the settings does not show */
 	if (all && (force || prune))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "git push --all %s: every branch, protected ones among them",
 			  prune ? "--prune deletes remote branches with no local one" : "--force rewrites");
