@@ -133,6 +133,10 @@ cases() { # section, wanted decision regex
 	cases "writers guard reads for (unreadable)" 'deny|ask'
 }
 
+@test "redteam: settings that route a push (remote.*.push/mirror/url, push.default, pushRemote, insteadOf) and the pushes they steer go to a person or are denied" {
+	cases "push routes" 'deny|ask'
+}
+
 @test "redteam: read-only uses of guard's state and programs stay allowed" {
 	cases "read-only uses" allow
 }
