@@ -39,6 +39,14 @@ call() {
 }
 stopped() { [ "$(jq -r '.continue' <<<"$output")" = false ]; }
 
+# A session under a committed max_loc of $1, guard-git's hooks installed.
+budget_session() {
+	mkdir -p .ai && printf 'version: 1\nsession:\n  max_loc: %s\n' "$1" >.ai/policy.yaml
+	git add .ai/policy.yaml && git commit -qm policy
+	guard-git install
+	session
+}
+
 @test "G2: setting what routes a push is high in every spelling; reading it stays low" {
 	for c in "git config remote.origin.push +HEAD:refs/heads/main" "git config remote.origin.mirror true" \
 		"git config set remote.origin.url https://evil.example/x.git" "git config --add remote.origin.pushurl /tmp/x.git" \
@@ -171,10 +179,7 @@ stopped() { [ "$(jq -r '.continue' <<<"$output")" = false ]; }
 }
 
 @test "G5: pre-commit refuses a commit that takes the session over max_loc, with the numbers" {
-	mkdir -p .ai && printf 'version: 1\nsession:\n  max_loc: 100\n' >.ai/policy.yaml
-	git add .ai/policy.yaml && git commit -qm policy
-	guard-git install
-	session
+	budget_session 100
 	seq 50 >src/small.txt && git add src/small.txt && git commit -qm small
 	seq 500 >src/big.txt && git add src/big.txt
 	refused session.max_loc git commit -qm big
@@ -188,10 +193,7 @@ stopped() { [ "$(jq -r '.continue' <<<"$output")" = false ]; }
 }
 
 @test "G5: pre-push refuses a push that takes the session over its budget, with the numbers; within it the push goes" {
-	mkdir -p .ai && printf 'version: 1\nsession:\n  max_loc: 1000\n' >.ai/policy.yaml
-	git add .ai/policy.yaml && git commit -qm policy
-	guard-git install
-	session
+	budget_session 1000
 	seq 600 >src/a.txt && git add src/a.txt && git commit -qm a
 	git push -q origin HEAD
 	# a person lowers the budget of the running session (the state is theirs)

@@ -1071,6 +1071,12 @@ key_matches(const char *kv, size_t klen, const char *pat)
 	return klen > pre + post && !strncasecmp(kv, pat, pre) && !strncasecmp(kv + klen - post, star + 1, post);
 }
 
+bool
+risk_git_key_matches(const char *kv, size_t klen, const char *pat)
+{
+	return key_matches(kv, klen, pat);
+}
+
 /* Does a KEY (or KEY=VALUE) name a file or folder git reads programs from? */
 static const char *
 code_file_key(const char *kv)

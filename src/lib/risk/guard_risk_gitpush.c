@@ -36,18 +36,6 @@
 
 /* ---- settings keys ---------------------------------------------------- */
 
-/* "section.sub.name" against a pattern "section.*.name" or "section.name" (case-insensitive). */
-static bool
-route_key_is(const char *key, size_t klen, const char *pat)
-{
-	const char *star = strstr(pat, ".*.");
-	if (!star)
-		return klen == strlen(pat) && !strncasecmp(key, pat, klen);
-	size_t head = (size_t)(star - pat) + 1, tail = strlen(star + 2);
-	return klen > head + tail && !strncasecmp(key, pat, head) && !strncasecmp(key + klen - tail, star + 2, tail) &&
-	       memchr(key + head, '.', klen - head - tail + 1) != NULL;
-}
-
 static const char *const route_keys[] = { "remote.*.push", "remote.*.mirror", "remote.*.url", "remote.*.pushurl",
 					  "push.default", "branch.*.pushremote", "branch.*.remote", "branch.*.merge",
 					  "remote.pushdefault", "url.*.insteadof", "url.*.pushinsteadof", NULL };
@@ -58,7 +46,7 @@ route_key(const char *kv)
 {
 	size_t klen = strcspn(kv, "=");
 	for (size_t i = 0; route_keys[i]; i++)
-		if (route_key_is(kv, klen, route_keys[i]))
+		if (risk_git_key_matches(kv, klen, route_keys[i]))
 			return true;
 	return false;
 }
@@ -244,7 +232,7 @@ risk_git_route_options(struct risk_state *st, const struct risk_cmd *c, size_t s
 		route_rule(st, how, kv);
 		size_t klen = strcspn(kv, "=");
 		if (!strcmp(how, "git -c") && kv[klen] &&
-		    (route_key_is(kv, klen, "remote.*.url") || route_key_is(kv, klen, "remote.*.pushurl")))
+		    (risk_git_key_matches(kv, klen, "remote.*.url") || risk_git_key_matches(kv, klen, "remote.*.pushurl")))
 			push_target(st, "git push", kv + klen + 1);
 	}
 }
@@ -507,11 +495,11 @@ risk_git_push_route(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 		size_t klen = strcspn(kv, "=");
 		if (strcmp(c->argv[i - 1].text, "-c"))
 			continue;
-		if (route_key_is(kv, klen, "remote.*.push") && kv[klen] && kv[klen + 1])
+		if (risk_git_key_matches(kv, klen, "remote.*.push") && kv[klen] && kv[klen + 1])
 			guard_list_add_unique(&pc.refspecs, kv + klen + 1);
-		else if (route_key_is(kv, klen, "remote.*.mirror") && cfg_true(kv[klen] ? kv + klen + 1 : NULL))
+		else if (risk_git_key_matches(kv, klen, "remote.*.mirror") && cfg_true(kv[klen] ? kv + klen + 1 : NULL))
 			pc.mirror = true;
-		else if (route_key_is(kv, klen, "push.default") && kv[klen] && !strcasecmp(kv + klen + 1, "matching"))
+		else if (risk_git_key_matches(kv, klen, "push.default") && kv[klen] && !strcasecmp(kv + klen + 1, "matching"))
 			pc.matching = true;
 	}
 	cfg_each(st, push_cfg_item, &pc);

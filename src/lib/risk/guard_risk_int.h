@@ -171,6 +171,8 @@ void risk_git_worktree(struct risk_state *st, const char *how, const char *value
  * request-pull), the resolvers (dig, ping, ...) and gh gist / pip download.
  */
 void risk_git_config_files(const struct risk_state *st, char *files[4]);
+/* A settings key (its first klen bytes) against "section.name" or "section.*.name" (any case). */
+bool risk_git_key_matches(const char *kv, size_t klen, const char *pat);
 void risk_git_route_options(struct risk_state *st, const struct risk_cmd *c, size_t sub);
 void risk_git_config_route(struct risk_state *st, const struct guard_shell_word *w, size_t n);
 void risk_git_push_route(struct risk_state *st, const struct risk_cmd *c, size_t sub);
