@@ -302,6 +302,33 @@ judge_commit(struct project *p, const cJSON *sessions, const char *marker)
 }
 
 /*
+ * A commit or push that takes a running unattended session over its LOC
+ * budget (max_loc, max_loc_per_day), counted as guard-session check
+ * counts: refused with the numbers, before the next call's counters move.
+ */
+static int
+judge_budget(struct project *p, const char *hook, const cJSON *sessions)
+{
+	struct guard_git *g = NULL;
+	cJSON *violations;
+	int rc;
+
+	if (!cJSON_GetArraySize(sessions))
+		return 0;
+	if ((rc = project_policy(p)) < 0 || (rc = open_repo(p, &g)) < 0)
+		return rc;
+	violations = cJSON_CreateArray();
+	rc = guard_session_loc_refusals(g, p->root, sessions, p->tree, violations);
+	if (rc == 0 && cJSON_GetArraySize(violations)) {
+		report_violations(p, hook, sessions, NULL, violations);
+		rc = GUARD_EDENY;
+	}
+	cJSON_Delete(violations);
+	guard_git_close(g);
+	return rc;
+}
+
+/*
  * guard's own files that git would bring into the worktree while an agent
  * acts (trust.md 5): a ref transaction that moves HEAD to other versions
  * of them (refused, what git wrote put back), or a branch switch to them
@@ -394,10 +421,12 @@ cmd_hook(int argc, char **argv)
 			if (!strcmp(name, "reference-transaction"))
 				rc = judge_state(&p, name, sessions, agent, input, len, 0, NULL);
 		} else if (!strcmp(name, "pre-commit")) {
-			rc = judge_commit(&p, sessions, marker);
+			if ((rc = judge_commit(&p, sessions, marker)) == 0)
+				rc = judge_budget(&p, name, sessions);
 		} else if (!strcmp(name, "pre-push")) {
 			updates = push_as_updates(input ? input : "", len, &ulen);
-			rc = judge(&p, name, sessions, marker, updates, ulen);
+			if ((rc = judge(&p, name, sessions, marker, updates, ulen)) == 0)
+				rc = judge_budget(&p, name, sessions);
 		} else {
 			int st;
 			rc = judge(&p, name, sessions, marker, input, len);

@@ -388,7 +388,7 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 	struct guard_git **keep)
 {
 	struct guard_git *g = NULL;
-	cJSON *state = NULL, *list = NULL, *day = NULL;
+	cJSON *state = NULL, *list = NULL;
 	int fd = -1, rc;
 
 	*state_out = NULL;
@@ -396,30 +396,9 @@ measure(struct ctx *c, const char *id, cJSON **state_out, struct guard_changes *
 		return rc;
 	if ((rc = guard_session_load(c->root, id, &state)) < 0 || (rc = guard_session_here(state, c->root)) < 0)
 		goto out;
-	if ((rc = guard_git_open(c->root, &g)) < 0 ||
-	    (rc = guard_git_changes(g, str(state, "base"), ch, scan ? guard_scan_line : NULL, scan)) < 0)
+	if ((rc = guard_session_list(c->root, &list, NULL)) < 0 || (rc = guard_git_open(c->root, &g)) < 0 ||
+	    (rc = guard_session_count(g, state, list, ch, scan ? guard_scan_line : NULL, scan)) < 0)
 		goto out;
-	cJSON *counters = cJSON_GetObjectItemCaseSensitive(state, "counters");
-	set_num(counters, "loc", (double)ch->added);
-	set_num(counters, "loc_deleted", (double)ch->deleted);
-	/* F12: the files counted from the measure's status letters too; the hook's count stands when higher */
-	double files[3] = { 0, 0, 0 };
-	static const char *const file_keys[3] = { "files_created", "files_modified", "files_deleted" };
-	for (size_t i = 0; i < ch->len; i++)
-		files[ch->items[i].status == 'A' ? 0 : ch->items[i].status == 'D' ? 2 : 1]++;
-	for (size_t k = 0; k < 3; k++)
-		if (files[k] > num(counters, file_keys[k]))
-			set_num(counters, file_keys[k], files[k]);
-	/* the hook's predicted lines since the last measure are in the measure now */
-	cJSON_DeleteItemFromObjectCaseSensitive(counters, "loc_pending");
-	if ((rc = guard_session_list(c->root, &list, NULL)) < 0)
-		goto out;
-	/* Today's total with this session's fresh count in place of the stored one. */
-	for (cJSON *s = list->child; s; s = s->next)
-		if (!strcmp(str(s, "id"), id))
-			set_num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc", (double)ch->added);
-	day = guard_session_day(list, time(NULL));
-	set_num(counters, "day_loc", num(day, "loc"));
 	if ((rc = guard_session_save(c->root, state)) >= 0)
 		rc = guard_session_report(c->root, state);
 out:
@@ -429,7 +408,6 @@ out:
 	else
 		guard_git_close(g);
 	cJSON_Delete(list);
-	cJSON_Delete(day);
 	if (rc < 0)
 		cJSON_Delete(state);
 	else

@@ -187,6 +187,8 @@ cases() { # section, wanted decision regex
 
 @test "redteam: nested repositories whose work tree is their own folder stay everyday" {
 	cases "nested repositories, everyday" allow
+@test "redteam: settings that route a push (remote.*.push/mirror/url, push.default, pushRemote, insteadOf) and the pushes they steer go to a person or are denied" {
+	cases "push routes" 'deny|ask'
 }
 
 @test "redteam: read-only uses of guard's state and programs stay allowed" {

@@ -290,4 +290,23 @@ int guard_git_tree_paths(struct git_repository *repo, const struct git_tree *a, 
 int guard_git_tree_diff(struct git_repository *repo, struct git_tree *a, struct git_tree *b, bool own,
 			struct git_diff **out);
 
+/* ---- a session's LOC budget at commit and push time (guard_gitbudget.c) ---- */
+
+struct guard_changes;
+/*
+ * Count state's session as guard-session check does: its changes against
+ * state.base into ch (line, when not NULL, sees each added line), and
+ * state.counters loc, loc_deleted, files_*, day_loc (list: every session,
+ * this one's stored count replaced by the fresh one); loc_pending dropped.
+ */
+int guard_session_count(struct guard_git *g, cJSON *state, const cJSON *list, struct guard_changes *ch,
+			guard_git_line_fn line, void *ctx);
+/*
+ * Each running session (sessions) that the work tree now takes over its
+ * max_loc or max_loc_per_day (an anomaly action other than warn): a
+ * violation {rule, severity, message, value, max} appended.
+ */
+int guard_session_loc_refusals(struct guard_git *g, const char *root, const cJSON *sessions, const cJSON *tree,
+			       cJSON *violations);
+
 #endif

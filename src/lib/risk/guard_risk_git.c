@@ -727,9 +727,6 @@ static bool
 clean_unforced(const struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell *sh = c->sh;
-	const char *home = st->ctx->home, *xdg = getenv("XDG_CONFIG_HOME");
-	const char *common = risk_common_git_dir(st);
-
 	for (size_t k = 0; sh && k < sh->ncmds; k++) {
 		const struct guard_shell_cmd *cmd = &sh->cmds[k];
 		for (size_t i = 0; i < cmd->argc; i++)
@@ -742,15 +739,10 @@ clean_unforced(const struct risk_state *st, const struct risk_cmd *c)
 	for (size_t i = 0; i < c->argc; i++)
 		if (strcasestr(c->argv[i].text, "requireforce"))
 			return true;
-	char *files[4] = {
-		!st->ctx->project ? NULL : *common ? guard_xasprintf("%s/config", common)
-						   : guard_xasprintf("%s/.git/config", st->ctx->project),
-		home ? guard_xasprintf("%s/.gitconfig", home) : NULL,
-		xdg && *xdg ? guard_xasprintf("%s/git/config", xdg) : home ? guard_xasprintf("%s/.config/git/config", home)
-								  : NULL,
-		guard_xstrdup("/etc/gitconfig"),
-	};
+	char *files[4];
 	bool named = false;
+
+	risk_git_config_files(st, files);
 	for (size_t i = 0; i < 4; i++) {
 		named = named || config_names_requireforce(files[i]);
 		free(files[i]);
@@ -975,6 +967,7 @@ git_config(struct risk_state *st, const struct git_args *a)
 	}
 	git_config_worktree(st, a);
 	git_config_runner(st, a);
+	risk_git_config_route(st, a->w, a->n);
 	if (has(a, "--global") || has(a, "--system"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git config changes settings outside the project");
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
@@ -1076,6 +1069,12 @@ key_matches(const char *kv, size_t klen, const char *pat)
 		return klen == strlen(pat) && !strncasecmp(kv, pat, klen);
 	size_t pre = (size_t)(star - pat), post = strlen(star + 1);
 	return klen > pre + post && !strncasecmp(kv, pat, pre) && !strncasecmp(kv + klen - post, star + 1, post);
+}
+
+bool
+risk_git_key_matches(const char *kv, size_t klen, const char *pat)
+{
+	return key_matches(kv, klen, pat);
 }
 
 /* Does a KEY (or KEY=VALUE) name a file or folder git reads programs from? */
@@ -1761,6 +1760,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 	git_transports(st, c, sub);
 	risk_git_foreign(st, c, sub);
 	risk_git_init_moves(st, c, sub);
+	risk_git_route_options(st, c, sub);
 	if (i >= c->argc) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return true;
@@ -1777,6 +1777,9 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 	git_guard_ref(st, c->argv[i].text, &a);
 	git_option_runners(st, c->argv[i].text, &a);
 	git_operand_runners(st, c, i, c->argv[i].text, &a);
+	if (!strcmp(c->argv[i].text, "push"))
+		risk_git_push_route(st, c, i);
+	risk_git_uploads(st, c, c->argv[i].text, a.w, a.n);
 	if (dir) {
 		free(st->cwds[0]);
 		st->cwds[0] = saved;

@@ -463,6 +463,7 @@ risk_verb_infra(struct risk_state *st, struct risk_cmd *c)
 {
 	const char *n = c->name;
 
+	risk_net_uploaders(st, c); /* gh gist create, pip download URL: network access (guard_risk_gitpush.c) */
 	if (!strcmp(n, "docker") || !strcmp(n, "podman") || !strcmp(n, "nerdctl") || !strcmp(n, "docker-compose") ||
 	    !strcmp(n, "podman-compose"))
 		rate_docker(st, c);

@@ -173,6 +173,25 @@ void risk_git_worktree_export(struct risk_state *st, const char *value);
 void risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub);
 /* A write of a nested repository's settings or of a gitfile (guard_risk_git_repo.c). */
 void risk_git_nested_write(struct risk_state *st, const char *verb, const char *abs, const char *shown);
+/*
+ * Where a push goes and what git uploads (guard_risk_gitpush.c): the
+ * settings files git reads here (owned, NULL when none), git -c /
+ * --config-env and git config writes of the keys that route a push, a
+ * push's refspecs and destination as git takes them, the uploads of other
+ * git verbs (remote, submodule add, archive --remote, send-email,
+ * request-pull), the resolvers (dig, ping, ...) and gh gist / pip download.
+ */
+void risk_git_config_files(const struct risk_state *st, char *files[4]);
+/* A settings key (its first klen bytes) against "section.name" or "section.*.name" (any case). */
+bool risk_git_key_matches(const char *kv, size_t klen, const char *pat);
+void risk_git_route_options(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+void risk_git_config_route(struct risk_state *st, const struct guard_shell_word *w, size_t n);
+void risk_git_push_route(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+void risk_git_uploads(struct risk_state *st, const struct risk_cmd *c, const char *sub, const struct guard_shell_word *w,
+		      size_t n);
+extern const char *const risk_resolver_verbs[];
+bool risk_resolver(struct risk_state *st, const struct risk_cmd *c);
+void risk_net_uploaders(struct risk_state *st, const struct risk_cmd *c);
 bool risk_verb_shell(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_interp(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_infra(struct risk_state *st, struct risk_cmd *c);

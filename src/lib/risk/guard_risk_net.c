@@ -484,7 +484,8 @@ rate_scp(struct risk_state *st, const struct risk_cmd *c)
 
 const char *const risk_net_verbs[] = {
 	"curl", "http", "https", "xh", "httpie", "wget", "wget2", "aria2c", "nc", "ncat", "netcat", "socat",
-	"telnet", "scp", "sftp", "ftp", "lftp", "tftp", NULL
+	"telnet", "scp", "sftp", "ftp", "lftp", "tftp", "dig", "nslookup", "host", "ping", "ping6", "traceroute",
+	"tracepath", "mtr", "whois", "drill", NULL
 };
 
 bool
@@ -503,7 +504,7 @@ risk_verb_net(struct risk_state *st, struct risk_cmd *c)
 		rate_scp(st, c);
 	else if (!strcmp(n, "ftp") || !strcmp(n, "lftp") || !strcmp(n, "tftp"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s transfers files", n);
-	else
+	else if (!risk_resolver(st, c))
 		return false;
 	return true;
 }
