@@ -67,7 +67,7 @@ normalise(const char *abs)
  * seen again almost at once (any answer is already stale the moment it is
  * given: the action runs after the analysis).
  */
-#define RESOLVE_CACHE 1024
+#define RESOLVE_CACHE 4096
 
 struct resolve_slot {
 	char *path, *resolved; /* resolved NULL: did not resolve */

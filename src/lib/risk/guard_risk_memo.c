@@ -22,7 +22,7 @@
 #include "guard_file.h"
 #include "guard_risk_int.h"
 
-#define MEMO_SLOTS 512
+#define MEMO_SLOTS 4096
 #define MEMO_READ_MAX (64u << 10) /* files larger than this are read every time */
 #define MEMO_DIR_MAX 512          /* folders with more entries are listed every time */
 
@@ -142,6 +142,20 @@ int
 risk_memo_lstat(const char *path, struct stat *sb)
 {
 	return memo_stat(MEMO_LSTAT, path, sb);
+}
+
+int
+guard_risk_memo_stat(const char *path, struct stat *sb)
+{
+	return memo_stat(MEMO_STAT, path, sb);
+}
+
+bool
+risk_memo_absent(const char *path)
+{
+	struct stat sb;
+
+	return memo_on && memo_stat(MEMO_STAT, path, &sb) < 0 && (errno == ENOENT || errno == ENOTDIR);
 }
 
 int
