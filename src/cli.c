@@ -451,6 +451,18 @@ normalise(enum guard_agent agent, cJSON **ev)
 	return 0;
 }
 
+static void
+arena_resume(void)
+{
+	arena.on = true;
+}
+
+static void
+arena_pause(void)
+{
+	arena.on = false;
+}
+
 int
 cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 	   enum guard_agent agent)
@@ -475,6 +487,7 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 		arena.cap = (size_t)256 << 10;
 		arena.base = guard_xmalloc(arena.cap);
 	}
+	guard_event_arena(arena_resume, arena_pause); /* what a stage adds for the event only */
 	for (;;) {
 		arena_reset(); /* the previous event is deleted: start afresh */
 		arena.on = true;
@@ -511,6 +524,7 @@ cli_filter(struct guard_stages *s, int (*stage)(struct guard_stages *, cJSON *),
 		if (status == 0)
 			status = guard_exit_status(rc);
 	}
+	guard_event_arena(NULL, NULL);
 	guard_reader_release(&r);
 	guard_event_mark_release(&mark);
 	return status;

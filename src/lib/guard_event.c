@@ -279,6 +279,29 @@ guard_reader_next(struct guard_reader *r, cJSON **out)
 	}
 }
 
+static _Thread_local void (*arena_on)(void), (*arena_off)(void);
+
+void
+guard_event_arena(void (*on)(void), void (*off)(void))
+{
+	arena_on = on;
+	arena_off = off;
+}
+
+void
+guard_event_arena_on(void)
+{
+	if (arena_on)
+		arena_on();
+}
+
+void
+guard_event_arena_off(void)
+{
+	if (arena_off)
+		arena_off();
+}
+
 int
 guard_event_write(FILE *out, const cJSON *ev)
 {
