@@ -223,8 +223,73 @@ guard_path_physical(const char *base, const char *path, const char *home)
 	return final;
 }
 
+/*
+ * The whole answer of guard_path_resolve kept as the realpath answers it
+ * is made of are (one second): a stream resolves the same few words from
+ * the same folder again and again. The key is base, path and home as
+ * given; one that does not fit the buffer is not kept.
+ */
+#define RESOLVED_MEMO 1024
+#define RESOLVED_KEY_MAX 2048
+
+struct resolved_slot {
+	char *key, *out; /* key: base NUL path NUL home, klen bytes */
+	size_t klen;
+	time_t at;
+};
+
+static struct resolved_slot *
+resolved_slot(const char *key, size_t klen, time_t now, bool *fresh)
+{
+	static _Thread_local struct resolved_slot *memo; /* RESOLVED_MEMO slots, made on first use */
+	unsigned h = 2166136261u;
+
+	for (size_t i = 0; i < klen; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	if (!memo)
+		memo = guard_thread_calloc(RESOLVED_MEMO * sizeof(*memo));
+	struct resolved_slot *s = &memo[h % RESOLVED_MEMO];
+	*fresh = s->key && s->at == now && s->klen == klen && !memcmp(s->key, key, klen);
+	return s;
+}
+
+static char *resolve_now(const char *base, const char *path, const char *home);
+
 char *
 guard_path_resolve(const char *base, const char *path, const char *home)
+{
+	char key[RESOLVED_KEY_MAX];
+	const char *parts[3] = { base ? base : "", path, home ? home : "" };
+	size_t klen = 0;
+	struct timespec ts;
+	bool fresh;
+
+	/* base and home NULL are kept apart from "" by a flag byte */
+	key[klen++] = (char)((base ? 1 : 0) | (home ? 2 : 0));
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]) + 1;
+		if (klen + n > sizeof(key))
+			return resolve_now(base, path, home);
+		memcpy(key + klen, parts[i], n);
+		klen += n;
+	}
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	struct resolved_slot *s = resolved_slot(key, klen, ts.tv_sec, &fresh);
+	if (fresh)
+		return guard_xstrdup(s->out);
+	char *out = resolve_now(base, path, home);
+	free(s->key);
+	free(s->out);
+	s->key = guard_xmalloc(klen);
+	memcpy(s->key, key, klen);
+	s->klen = klen;
+	s->out = guard_xstrdup(out);
+	s->at = ts.tv_sec;
+	return out;
+}
+
+static char *
+resolve_now(const char *base, const char *path, const char *home)
 {
 	char *norm = guard_path_lexical(base, path, home), *resolved = NULL;
 
