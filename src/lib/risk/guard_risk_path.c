@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <stdint.h>
 #include <ctype.h>
 #include <sys/stat.h>
 #include <threads.h>
@@ -121,6 +122,7 @@ struct lg_slot {
 static _Thread_local struct lg_slot lg_slots[LG_SLOTS];
 static _Thread_local unsigned lg_next;
 static _Thread_local unsigned long lg_epoch = 1;
+static _Thread_local unsigned long lg_fills; /* lg_fill calls: list_match's memory holds for one count */
 
 /*
  * A new analysis: the config may have changed since the last one, unless
@@ -248,6 +250,7 @@ lg_fill(struct lg_slot *s, const char *const *globs, size_t n, enum lg_mode mode
 	s->n = n;
 	s->mode = mode;
 	s->used = true;
+	lg_fills++; /* what list_match kept may have been of the lists replaced */
 }
 
 /* Could a "~/" pattern match path (guard_glob_match_path's first test)? */
@@ -431,10 +434,8 @@ pretty(const struct risk_state *st, const char *display, char *buf, size_t size)
  * not mean "everything but" here; the shipped lists never start so.)
  */
 static bool
-list_match(const char *const *globs, size_t n, const char *path, const char *home)
+list_match_now(const struct lg_slot *c, size_t n, const char *path, size_t plen, const char *home)
 {
-	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
-	size_t plen = strlen(path);
 	bool home_ok = lg_below_home(path, home);
 
 	for (size_t i = n; i-- > 0;) {
@@ -446,6 +447,59 @@ list_match(const char *const *globs, size_t n, const char *path, const char *hom
 			return !e->neg;
 	}
 	return false;
+}
+
+/*
+ * list_match's answers, kept while no list is compiled again (lg_fills):
+ * the answer depends on the list's entries, the path and home only, and
+ * a stream asks about the same paths against the same lists event after
+ * event. Keyed by the list's address, path and home.
+ */
+#define LM_SLOTS 1024
+#define LM_KEY_MAX 1024
+
+struct lm_slot {
+	const char *const *globs;
+	size_t n, klen;
+	unsigned long fills;
+	char *key; /* path NUL home */
+	bool hit;
+};
+
+static bool
+list_match(const char *const *globs, size_t n, const char *path, const char *home)
+{
+	static _Thread_local struct lm_slot *memo; /* LM_SLOTS, made on first use */
+	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
+	size_t plen = strlen(path), hl = home ? strlen(home) : 0, klen = plen + 1 + hl + 1;
+	char key[LM_KEY_MAX];
+
+	if (klen > sizeof(key))
+		return list_match_now(c, n, path, plen, home);
+	memcpy(key, path, plen + 1);
+	if (home)
+		memcpy(key + plen + 1, home, hl + 1);
+	else
+		key[plen + 1] = '\1', klen = plen + 2; /* no home is not "" */
+	unsigned h = 2166136261u ^ (unsigned)(uintptr_t)globs;
+	for (size_t i = 0; i < klen; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	if (!memo)
+		memo = guard_thread_calloc(LM_SLOTS * sizeof(*memo));
+	struct lm_slot *m = &memo[h % LM_SLOTS];
+	if (m->key && m->globs == globs && m->n == n && m->fills == lg_fills && m->klen == klen &&
+	    !memcmp(m->key, key, klen))
+		return m->hit;
+	bool hit = list_match_now(c, n, path, plen, home);
+	free(m->key);
+	m->key = guard_xmalloc(klen);
+	memcpy(m->key, key, klen);
+	m->klen = klen;
+	m->globs = globs;
+	m->n = n;
+	m->fills = lg_fills;
+	m->hit = hit;
+	return hit;
 }
 
 static bool
