@@ -540,7 +540,7 @@ guard_event_str(const cJSON *ev, const char *path)
 			return NULL;
 		memcpy(key, path, n);
 		key[n] = '\0';
-		cur = cJSON_GetObjectItemCaseSensitive(cur, key);
+		cur = guard_json_get(cur, key);
 		path = *dot ? dot + 1 : dot;
 	}
 	return cJSON_IsString(cur) ? cur->valuestring : NULL;

@@ -267,10 +267,22 @@ guard_json_pretty(const cJSON *item, int sort_keys)
 	return guard_buf_detach(&b);
 }
 
+cJSON *
+guard_json_get(const cJSON *obj, const char *key)
+{
+	if (!obj || !key)
+		return NULL;
+	/* cJSON's walk stops at a member without a name: only arrays' elements have none */
+	for (cJSON *c = obj->child; c && c->string; c = c->next)
+		if (c->string[0] == key[0] && !strcmp(c->string, key))
+			return c;
+	return NULL;
+}
+
 const char *
 guard_json_str(const cJSON *obj, const char *key, const char *dflt)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	const char *s = cJSON_GetStringValue(guard_json_get(obj, key));
 	return s ? s : dflt;
 }
 
