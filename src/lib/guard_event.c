@@ -91,7 +91,7 @@ too_deep(const cJSON *item, int depth, int limit)
 	if (depth > limit)
 		return true;
 	for (const cJSON *c = item->child; c; c = c->next)
-		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && too_deep(c, depth + 1, limit))
+		if (((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array) && too_deep(c, depth + 1, limit))
 			return true;
 	return false;
 }
