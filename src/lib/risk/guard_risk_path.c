@@ -450,56 +450,94 @@ list_match_now(const struct lg_slot *c, size_t n, const char *path, size_t plen,
 }
 
 /*
- * list_match's answers, kept while no list is compiled again (lg_fills):
- * the answer depends on the list's entries, the path and home only, and
- * a stream asks about the same paths against the same lists event after
- * event. Keyed by the list's address, path and home.
+ * Answers about a path against a policy list (list_match, protected_above),
+ * kept while no list is compiled again (lg_fills; lg_get checks the lists
+ * first): an answer depends on the list's entries and the strings in the
+ * key only, and a stream asks about the same paths against the same lists
+ * event after event. Keyed by what is asked (a byte), the list's address
+ * and the strings.
  */
 #define LM_SLOTS 1024
-#define LM_KEY_MAX 1024
+#define LM_KEY_MAX 2048
 
 struct lm_slot {
 	const char *const *globs;
 	size_t n, klen;
 	unsigned long fills;
-	char *key; /* path NUL home */
+	char *key;
 	bool hit;
 };
 
-static bool
-list_match(const char *const *globs, size_t n, const char *path, const char *home)
+struct lm_key {
+	char buf[LM_KEY_MAX];
+	size_t len;
+	bool over; /* too long to keep */
+};
+
+/* Add s (NULL kept apart from "") to the key. */
+static void
+lm_add(struct lm_key *k, const char *s)
+{
+	size_t n = s ? strlen(s) + 1 : 1;
+
+	if (k->over || k->len + n + 1 > sizeof(k->buf)) {
+		k->over = true;
+		return;
+	}
+	k->buf[k->len++] = s ? 's' : 'n';
+	memcpy(k->buf + k->len, s ? s : "", n);
+	k->len += n;
+}
+
+/* The slot for the key; *fresh when it holds the answer (NULL: not kept). */
+static struct lm_slot *
+lm_slot(const char *const *globs, size_t n, const struct lm_key *k, bool *fresh)
 {
 	static _Thread_local struct lm_slot *memo; /* LM_SLOTS, made on first use */
-	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
-	size_t plen = strlen(path), hl = home ? strlen(home) : 0, klen = plen + 1 + hl + 1;
-	char key[LM_KEY_MAX];
-
-	if (klen > sizeof(key))
-		return list_match_now(c, n, path, plen, home);
-	memcpy(key, path, plen + 1);
-	if (home)
-		memcpy(key + plen + 1, home, hl + 1);
-	else
-		key[plen + 1] = '\1', klen = plen + 2; /* no home is not "" */
 	unsigned h = 2166136261u ^ (unsigned)(uintptr_t)globs;
-	for (size_t i = 0; i < klen; i++)
-		h = (h ^ (unsigned char)key[i]) * 16777619u;
+
+	*fresh = false;
+	if (k->over)
+		return NULL;
+	for (size_t i = 0; i < k->len; i++)
+		h = (h ^ (unsigned char)k->buf[i]) * 16777619u;
 	if (!memo)
 		memo = guard_thread_calloc(LM_SLOTS * sizeof(*memo));
 	struct lm_slot *m = &memo[h % LM_SLOTS];
-	if (m->key && m->globs == globs && m->n == n && m->fills == lg_fills && m->klen == klen &&
-	    !memcmp(m->key, key, klen))
-		return m->hit;
-	bool hit = list_match_now(c, n, path, plen, home);
+	*fresh = m->key && m->globs == globs && m->n == n && m->fills == lg_fills && m->klen == k->len &&
+		 !memcmp(m->key, k->buf, k->len);
+	return m;
+}
+
+static bool
+lm_keep(struct lm_slot *m, const char *const *globs, size_t n, const struct lm_key *k, bool hit)
+{
+	if (!m)
+		return hit;
 	free(m->key);
-	m->key = guard_xmalloc(klen);
-	memcpy(m->key, key, klen);
-	m->klen = klen;
+	m->key = guard_xmalloc(k->len);
+	memcpy(m->key, k->buf, k->len);
+	m->klen = k->len;
 	m->globs = globs;
 	m->n = n;
 	m->fills = lg_fills;
 	m->hit = hit;
 	return hit;
+}
+
+static bool
+list_match(const char *const *globs, size_t n, const char *path, const char *home)
+{
+	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
+	struct lm_key k = { .len = 1, .buf = { 'm' } };
+	bool fresh;
+
+	lm_add(&k, path);
+	lm_add(&k, home);
+	struct lm_slot *m = lm_slot(globs, n, &k, &fresh);
+	if (fresh)
+		return m->hit;
+	return lm_keep(m, globs, n, &k, list_match_now(c, n, path, strlen(path), home));
 }
 
 static bool
@@ -615,9 +653,33 @@ protected_listed(const struct risk_state *st, const char *display, const char *a
 	return hit;
 }
 
-/* A folder above what a protected glob names (the same two forms). */
+static bool protected_above_now(const struct risk_state *st, const char *display, const char *abs, size_t cl);
+
+/* A folder above what a protected glob names (the same two forms), through list_match's memory. */
 static bool
 protected_above(const struct risk_state *st, const char *display, const char *abs, size_t cl)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	struct lm_key k = { .len = 1, .buf = { 'a' } };
+	char cls[24], *d = cls + sizeof(cls);
+	bool fresh;
+
+	lg_get(cfg->protected_paths, cfg->nprotected_paths, LG_LIST); /* the list as it is now (lg_fills) */
+	*--d = '\0';
+	for (size_t v = cl; d > cls && (d == cls + sizeof(cls) - 1 || v); v /= 10)
+		*--d = (char)('0' + v % 10);
+	lm_add(&k, display);
+	lm_add(&k, abs);
+	lm_add(&k, st->ctx->home);
+	lm_add(&k, d);
+	struct lm_slot *m = lm_slot(cfg->protected_paths, cfg->nprotected_paths, &k, &fresh);
+	if (fresh)
+		return m->hit;
+	return lm_keep(m, cfg->protected_paths, cfg->nprotected_paths, &k, protected_above_now(st, display, abs, cl));
+}
+
+static bool
+protected_above_now(const struct risk_state *st, const char *display, const char *abs, size_t cl)
 {
 	const struct guard_risk_config *cfg = st->ctx->cfg;
 
