@@ -7,6 +7,7 @@
 
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_hash.h"
 #include "guard_path.h"
 
 const char *
@@ -80,11 +81,8 @@ resolve_slot(const char *path, time_t *now, bool *fresh)
 {
 	static _Thread_local struct resolve_slot *cache; /* RESOLVE_CACHE slots, made on first use (guard_thread_calloc) */
 	struct timespec ts;
-	unsigned h = 2166136261u;
+	unsigned h = guard_table_hash(path, strlen(path), 0) % RESOLVE_CACHE;
 
-	for (const char *p = path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h %= RESOLVE_CACHE;
 	if (!cache)
 		cache = guard_thread_calloc(RESOLVE_CACHE * sizeof(*cache));
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
@@ -242,10 +240,8 @@ static struct resolved_slot *
 resolved_slot(const char *key, size_t klen, time_t now, bool *fresh)
 {
 	static _Thread_local struct resolved_slot *memo; /* RESOLVED_MEMO slots, made on first use */
-	unsigned h = 2166136261u;
+	unsigned h = guard_table_hash(key, klen, 0);
 
-	for (size_t i = 0; i < klen; i++)
-		h = (h ^ (unsigned char)key[i]) * 16777619u;
 	if (!memo)
 		memo = guard_thread_calloc(RESOLVED_MEMO * sizeof(*memo));
 	struct resolved_slot *s = &memo[h % RESOLVED_MEMO];

@@ -19,6 +19,7 @@
 
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_hash.h"
 #include "guard_file.h"
 #include "guard_risk_int.h"
 
@@ -82,11 +83,9 @@ now_sec(void)
 static struct memo *
 slot(int kind, int mode, const char *path, bool *fresh)
 {
-	unsigned h = 2166136261u ^ (unsigned)kind * 31u ^ (unsigned)mode;
+	unsigned h = guard_table_hash(path, strlen(path), (uint64_t)kind << 32 | (unsigned)mode);
 	time_t now = now_sec();
 
-	for (const char *p = path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
 	if (!memo)
 		memo = guard_thread_calloc(MEMO_SLOTS * sizeof(*memo));
 	struct memo **at = &memo[h % MEMO_SLOTS];

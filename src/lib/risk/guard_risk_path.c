@@ -13,6 +13,7 @@
 
 #include "guard_error.h"
 #include "guard_glob.h"
+#include "guard_hash.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 #include "guard_state.h"
@@ -494,13 +495,10 @@ static struct lm_slot *
 lm_slot(const char *const *globs, size_t n, const struct lm_key *k, bool *fresh)
 {
 	static _Thread_local struct lm_slot *memo; /* LM_SLOTS, made on first use */
-	unsigned h = 2166136261u ^ (unsigned)(uintptr_t)globs;
-
 	*fresh = false;
 	if (k->over)
 		return NULL;
-	for (size_t i = 0; i < k->len; i++)
-		h = (h ^ (unsigned char)k->buf[i]) * 16777619u;
+	unsigned h = guard_table_hash(k->buf, k->len, (uintptr_t)globs);
 	if (!memo)
 		memo = guard_thread_calloc(LM_SLOTS * sizeof(*memo));
 	struct lm_slot *m = &memo[h % LM_SLOTS];
