@@ -47,8 +47,13 @@ shell_is_meta(int c)
 static void
 add_lit(struct shell_wordbuf *w, const char *s, size_t n, bool quoted)
 {
-	guard_buf_add(&w->text, s, n);
-	guard_buf_add(&w->bare, s, n);
+	if (n == 1) { /* most calls (add_ch): inline, no call a character */
+		guard_buf_addch(&w->text, s[0]);
+		guard_buf_addch(&w->bare, s[0]);
+	} else {
+		guard_buf_add(&w->text, s, n);
+		guard_buf_add(&w->bare, s, n);
+	}
 	for (size_t i = 0; i < n; i++)
 		guard_buf_addch(&w->mask, quoted ? 'q' : 'u');
 	if (quoted)
