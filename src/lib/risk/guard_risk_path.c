@@ -458,7 +458,7 @@ list_match_now(const struct lg_slot *c, size_t n, const char *path, size_t plen,
  * event after event. Keyed by what is asked (a byte), the list's address
  * and the strings.
  */
-#define LM_SLOTS 1024
+#define LM_SLOTS 1024 /* at most (64 at first: guard_table_ready) */
 #define LM_KEY_MAX 2048
 
 struct lm_slot {
@@ -490,18 +490,25 @@ lm_add(struct lm_key *k, const char *s)
 	k->len += n;
 }
 
+static _Thread_local struct guard_table lm_table;
+
+static void
+lm_drop(void *slot)
+{
+	free(((struct lm_slot *)slot)->key);
+}
+
 /* The slot for the key; *fresh when it holds the answer (NULL: not kept). */
 static struct lm_slot *
 lm_slot(const char *const *globs, size_t n, const struct lm_key *k, bool *fresh)
 {
-	static _Thread_local struct lm_slot *memo; /* LM_SLOTS, made on first use */
+	static _Thread_local struct lm_slot *memo;
 	*fresh = false;
 	if (k->over)
 		return NULL;
 	unsigned h = guard_table_hash(k->buf, k->len, (uintptr_t)globs);
-	if (!memo)
-		memo = guard_thread_calloc(LM_SLOTS * sizeof(*memo));
-	struct lm_slot *m = &memo[h % LM_SLOTS];
+	memo = guard_table_ready(memo, &lm_table, sizeof(*memo), 64, LM_SLOTS, lm_drop);
+	struct lm_slot *m = &memo[h % lm_table.n];
 	*fresh = m->key && m->globs == globs && m->n == n && m->fills == lg_fills && m->klen == k->len &&
 		 !memcmp(m->key, k->buf, k->len);
 	return m;
@@ -520,6 +527,7 @@ lm_keep(struct lm_slot *m, const char *const *globs, size_t n, const struct lm_k
 	m->n = n;
 	m->fills = lg_fills;
 	m->hit = hit;
+	lm_table.writes++;
 	return hit;
 }
 
