@@ -475,6 +475,15 @@ struct lm_key {
 	bool over; /* too long to keep */
 };
 
+/* A key for what (a byte); not an initializer, which would clear all of buf each time. */
+static void
+lm_begin(struct lm_key *k, char what)
+{
+	k->buf[0] = what;
+	k->len = 1;
+	k->over = false;
+}
+
 /* Add s (NULL kept apart from "") to the key. */
 static void
 lm_add(struct lm_key *k, const char *s)
@@ -535,9 +544,10 @@ static bool
 list_match(const char *const *globs, size_t n, const char *path, const char *home)
 {
 	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
-	struct lm_key k = { .len = 1, .buf = { 'm' } };
+	struct lm_key k;
 	bool fresh;
 
+	lm_begin(&k, 'm');
 	lm_add(&k, path);
 	lm_add(&k, home);
 	struct lm_slot *m = lm_slot(globs, n, &k, &fresh);
@@ -666,10 +676,11 @@ static bool
 protected_above(const struct risk_state *st, const char *display, const char *abs, size_t cl)
 {
 	const struct guard_risk_config *cfg = st->ctx->cfg;
-	struct lm_key k = { .len = 1, .buf = { 'a' } };
+	struct lm_key k;
 	char cls[24], *d = cls + sizeof(cls);
 	bool fresh;
 
+	lm_begin(&k, 'a');
 	lg_get(cfg->protected_paths, cfg->nprotected_paths, LG_LIST); /* the list as it is now (lg_fills) */
 	*--d = '\0';
 	for (size_t v = cl; d > cls && (d == cls + sizeof(cls) - 1 || v); v /= 10)
