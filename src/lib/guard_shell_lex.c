@@ -18,8 +18,10 @@
  */
 #define SPARE_BUFS 8
 #define SPARE_MAX 4096 /* larger buffers are freed */
+#if !defined(__SANITIZE_ADDRESS__)
 static _Thread_local struct guard_buf spare[SPARE_BUFS];
 static _Thread_local unsigned nspare;
+#endif
 
 static void
 buf_from_spare(struct guard_buf *b)
