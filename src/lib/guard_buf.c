@@ -76,6 +76,22 @@ guard_thread_calloc(size_t size)
 }
 
 void *
+guard_table_ready(void *tab, struct guard_table *t, size_t size, size_t min, size_t max, void (*drop)(void *slot))
+{
+	if (tab && (t->writes <= 2 * t->n || t->n >= max))
+		return tab;
+	if (tab) {
+		for (size_t i = 0; i < t->n; i++)
+			drop((char *)tab + i * size);
+		t->n = t->n * 4 < max ? t->n * 4 : max;
+	} else {
+		t->n = min;
+	}
+	t->writes = 0;
+	return guard_thread_calloc(t->n * size);
+}
+
+void *
 guard_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

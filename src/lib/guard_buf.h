@@ -80,6 +80,21 @@ char *guard_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 void *guard_thread_calloc(size_t size);
 
 /*
+ * A per-thread table of slots (a memory of answers) that starts at min
+ * slots and grows four times over, up to max, once more than twice its
+ * slots were written since it last grew: a one-shot program touches a
+ * page or two, a stream grows it to what its paths need. Call before
+ * picking a slot (tab NULL: made now), count each write in t->writes;
+ * on growth drop(slot) releases what each slot owns, and the new table
+ * is zeroed (the old block goes with the thread's, guard_thread_calloc).
+ */
+struct guard_table {
+	size_t n, writes;
+};
+void *guard_table_ready(void *tab, struct guard_table *t, size_t size, size_t min, size_t max,
+			void (*drop)(void *slot));
+
+/*
  * Append s as a person should see it before approving it: unchanged when
  * it is printable UTF-8, else quoted the way bash writes $'...', with
  * newlines, tabs, other control bytes, invalid UTF-8 and the invisible

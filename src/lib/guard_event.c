@@ -91,7 +91,7 @@ too_deep(const cJSON *item, int depth, int limit)
 	if (depth > limit)
 		return true;
 	for (const cJSON *c = item->child; c; c = c->next)
-		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && too_deep(c, depth + 1, limit))
+		if (((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array) && too_deep(c, depth + 1, limit))
 			return true;
 	return false;
 }
@@ -277,6 +277,29 @@ guard_reader_next(struct guard_reader *r, cJSON **out)
 		}
 		return 1;
 	}
+}
+
+static _Thread_local void (*arena_on)(void), (*arena_off)(void);
+
+void
+guard_event_arena(void (*on)(void), void (*off)(void))
+{
+	arena_on = on;
+	arena_off = off;
+}
+
+void
+guard_event_arena_on(void)
+{
+	if (arena_on)
+		arena_on();
+}
+
+void
+guard_event_arena_off(void)
+{
+	if (arena_off)
+		arena_off();
 }
 
 int
@@ -517,7 +540,7 @@ guard_event_str(const cJSON *ev, const char *path)
 			return NULL;
 		memcpy(key, path, n);
 		key[n] = '\0';
-		cur = cJSON_GetObjectItemCaseSensitive(cur, key);
+		cur = guard_json_get(cur, key);
 		path = *dot ? dot + 1 : dot;
 	}
 	return cJSON_IsString(cur) ? cur->valuestring : NULL;

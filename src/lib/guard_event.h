@@ -85,6 +85,17 @@ int guard_event_write_since(FILE *out, const cJSON *ev, const struct guard_event
 int guard_event_complete(cJSON *ev, const char *source);
 
 /*
+ * What a stage adds to an event that lives no longer than the event (the
+ * risk object), allocated where the event was parsed: a stream
+ * (cli_filter) passes the calls that turn its per-event cJSON arena on
+ * and off for this thread; NULL, the default, leaves cJSON on the heap.
+ * Nothing kept past the event may be made between the two.
+ */
+void guard_event_arena(void (*on)(void), void (*off)(void));
+void guard_event_arena_on(void);
+void guard_event_arena_off(void);
+
+/*
  * The fail-closed answer for input a stage could not handle: a new event
  * (a copy of orig's id/tool/input when orig is given) whose decision is
  * deny with the rule (e.g. "guard.invalid-input") and the reason.

@@ -267,10 +267,22 @@ guard_json_pretty(const cJSON *item, int sort_keys)
 	return guard_buf_detach(&b);
 }
 
+cJSON *
+guard_json_get(const cJSON *obj, const char *key)
+{
+	if (!obj || !key)
+		return NULL;
+	/* cJSON's walk stops at a member without a name: only arrays' elements have none */
+	for (cJSON *c = obj->child; c && c->string; c = c->next)
+		if (c->string[0] == key[0] && !strcmp(c->string, key))
+			return c;
+	return NULL;
+}
+
 const char *
 guard_json_str(const cJSON *obj, const char *key, const char *dflt)
 {
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+	const char *s = cJSON_GetStringValue(guard_json_get(obj, key));
 	return s ? s : dflt;
 }
 
@@ -344,11 +356,20 @@ dup_member(const cJSON *obj)
 	for (; c; c = c->next)
 		n++;
 	if (n <= MEMBERS_ON_STACK) {
-		/* what the hook sees: a few members, compared in place (first bytes before strcmp) */
-		for (c = obj->child->next; c; c = c->next)
-			for (d = obj->child; d != c; d = d->next)
-				if (d->string[0] == c->string[0] && !strcmp(d->string, c->string))
-					return c;
+		/*
+		 * what the hook sees: a few members, compared in place, and only
+		 * with the earlier ones that start with the same byte
+		 */
+		uint64_t seen[4] = { 0 };
+		for (c = obj->child; c; c = c->next) {
+			unsigned char b = (unsigned char)c->string[0];
+			uint64_t bit = (uint64_t)1 << (b & 63);
+			if (seen[b >> 6] & bit)
+				for (d = obj->child; d != c; d = d->next)
+					if (d->string[0] == c->string[0] && !strcmp(d->string, c->string))
+						return c;
+			seen[b >> 6] |= bit;
+		}
 		return NULL;
 	}
 	kids = members(obj, 1, &n, stack);
@@ -364,10 +385,12 @@ dup_walk(const cJSON *item, const struct dup_at *at, struct guard_buf *path)
 {
 	const cJSON *hit;
 	size_t i = 0;
+	/* cJSON_IsObject and cJSON_IsArray, inline: this walks every value of every event */
+	bool object = item && (item->type & 0xFF) == cJSON_Object;
 
-	if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
+	if (!object && (!item || (item->type & 0xFF) != cJSON_Array))
 		return false;
-	if (cJSON_IsObject(item) && (hit = dup_member(item))) {
+	if (object && (hit = dup_member(item))) {
 		if (path) {
 			struct dup_at here = { at, hit->string, 0 };
 			guard_buf_reset(path);
@@ -376,7 +399,9 @@ dup_walk(const cJSON *item, const struct dup_at *at, struct guard_buf *path)
 		return true;
 	}
 	for (const cJSON *c = item->child; c; c = c->next, i++) {
-		struct dup_at here = { at, cJSON_IsObject(item) ? c->string : NULL, i };
+		if ((c->type & 0xFF) != cJSON_Object && (c->type & 0xFF) != cJSON_Array)
+			continue; /* a scalar holds no member */
+		struct dup_at here = { at, object ? c->string : NULL, i };
 		if (dup_walk(c, &here, path))
 			return true;
 	}

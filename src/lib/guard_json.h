@@ -34,6 +34,13 @@ void guard_json_append(struct guard_buf *b, const cJSON *item);
 /* Append s as a JSON string literal. */
 void guard_json_add_string(struct guard_buf *b, const char *s);
 
+/*
+ * obj's member key, as cJSON_GetObjectItemCaseSensitive (the first one;
+ * NULL when obj or key is NULL or there is none), each name's first byte
+ * compared before strcmp: an event's dozen members are looked up often.
+ */
+cJSON *guard_json_get(const cJSON *obj, const char *key);
+
 /* obj's string member key, or dflt when it is absent or not a string. */
 const char *guard_json_str(const cJSON *obj, const char *key, const char *dflt);
 

@@ -7,6 +7,7 @@
 
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_hash.h"
 #include "guard_path.h"
 
 const char *
@@ -67,26 +68,32 @@ normalise(const char *abs)
  * seen again almost at once (any answer is already stale the moment it is
  * given: the action runs after the analysis).
  */
-#define RESOLVE_CACHE 1024
+#define RESOLVE_CACHE 4096 /* slots at most (64 at first: guard_table_ready) */
 
 struct resolve_slot {
 	char *path, *resolved; /* resolved NULL: did not resolve */
 	time_t at;
 };
 
+static _Thread_local struct guard_table resolve_table;
+
+static void
+resolve_drop(void *slot)
+{
+	struct resolve_slot *s = slot;
+	free(s->path);
+	free(s->resolved);
+}
+
 /* path's slot, and whether it holds path's answer of this second (*fresh). */
 static struct resolve_slot *
 resolve_slot(const char *path, time_t *now, bool *fresh)
 {
-	static _Thread_local struct resolve_slot *cache; /* RESOLVE_CACHE slots, made on first use (guard_thread_calloc) */
+	static _Thread_local struct resolve_slot *cache;
 	struct timespec ts;
-	unsigned h = 2166136261u;
 
-	for (const char *p = path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h %= RESOLVE_CACHE;
-	if (!cache)
-		cache = guard_thread_calloc(RESOLVE_CACHE * sizeof(*cache));
+	cache = guard_table_ready(cache, &resolve_table, sizeof(*cache), 64, RESOLVE_CACHE, resolve_drop);
+	unsigned h = guard_table_hash(path, strlen(path), 0) % resolve_table.n;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	*now = ts.tv_sec;
 	*fresh = cache[h].path && cache[h].at == *now && !strcmp(cache[h].path, path);
@@ -106,6 +113,7 @@ resolve_keep(const char *path, char *resolved)
 	s->path = guard_xstrdup(path);
 	s->resolved = resolved;
 	s->at = now;
+	resolve_table.writes++;
 	return resolved ? guard_xstrdup(resolved) : NULL;
 }
 
@@ -223,8 +231,81 @@ guard_path_physical(const char *base, const char *path, const char *home)
 	return final;
 }
 
+/*
+ * The whole answer of guard_path_resolve kept as the realpath answers it
+ * is made of are (one second): a stream resolves the same few words from
+ * the same folder again and again. The key is base, path and home as
+ * given; one that does not fit the buffer is not kept.
+ */
+#define RESOLVED_MEMO 1024 /* slots at most (64 at first) */
+#define RESOLVED_KEY_MAX 2048
+
+struct resolved_slot {
+	char *key, *out; /* key: base NUL path NUL home, klen bytes */
+	size_t klen;
+	time_t at;
+};
+
+static _Thread_local struct guard_table resolved_table;
+
+static void
+resolved_drop(void *slot)
+{
+	struct resolved_slot *s = slot;
+	free(s->key);
+	free(s->out);
+}
+
+static struct resolved_slot *
+resolved_slot(const char *key, size_t klen, time_t now, bool *fresh)
+{
+	static _Thread_local struct resolved_slot *memo;
+	unsigned h = guard_table_hash(key, klen, 0);
+
+	memo = guard_table_ready(memo, &resolved_table, sizeof(*memo), 64, RESOLVED_MEMO, resolved_drop);
+	struct resolved_slot *s = &memo[h % resolved_table.n];
+	*fresh = s->key && s->at == now && s->klen == klen && !memcmp(s->key, key, klen);
+	return s;
+}
+
+static char *resolve_now(const char *base, const char *path, const char *home);
+
 char *
 guard_path_resolve(const char *base, const char *path, const char *home)
+{
+	char key[RESOLVED_KEY_MAX];
+	const char *parts[3] = { base ? base : "", path, home ? home : "" };
+	size_t klen = 0;
+	struct timespec ts;
+	bool fresh;
+
+	/* base and home NULL are kept apart from "" by a flag byte */
+	key[klen++] = (char)((base ? 1 : 0) | (home ? 2 : 0));
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]) + 1;
+		if (klen + n > sizeof(key))
+			return resolve_now(base, path, home);
+		memcpy(key + klen, parts[i], n);
+		klen += n;
+	}
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	struct resolved_slot *s = resolved_slot(key, klen, ts.tv_sec, &fresh);
+	if (fresh)
+		return guard_xstrdup(s->out);
+	char *out = resolve_now(base, path, home);
+	free(s->key);
+	free(s->out);
+	s->key = guard_xmalloc(klen);
+	memcpy(s->key, key, klen);
+	s->klen = klen;
+	s->out = guard_xstrdup(out);
+	s->at = ts.tv_sec;
+	resolved_table.writes++;
+	return out;
+}
+
+static char *
+resolve_now(const char *base, const char *path, const char *home)
 {
 	char *norm = guard_path_lexical(base, path, home), *resolved = NULL;
 

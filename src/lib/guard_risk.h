@@ -61,5 +61,8 @@ int guard_risk_event(const struct guard_risk_ctx *ctx, cJSON *event);
  * Off by default: one call (a hook, a test, an explain) always looks now.
  */
 void guard_risk_memo_stream(bool on);
+/* stat(2) through that memory (a plain stat(2) when it is off), for the MCP arguments' names. */
+struct stat;
+int guard_risk_memo_stat(const char *path, struct stat *sb);
 
 #endif

@@ -423,6 +423,74 @@ TEST(buf_grows_and_formats)
 	free(s);
 }
 
+static int
+sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+/* The prelude's strcmp/strncmp (first bytes inline) give libc's sign on every pair, high bytes and prefixes too. */
+TEST(strcmp_inline_agrees_with_libc)
+{
+	static const char *const s[] = { "", "a", "b", "ab", "abc", "abd", "-c", "--pager", "\x01", "\xff", "\xff\x01",
+					 "\x7f", "\x80", "git", "gitk", NULL };
+	for (size_t i = 0; s[i]; i++)
+		for (size_t j = 0; s[j]; j++) {
+			CHECK(sign(strcmp(s[i], s[j])) == sign((strcmp)(s[i], s[j])));
+			for (size_t n = 0; n < 5; n++)
+				CHECK(sign(strncmp(s[i], s[j], n)) == sign((strncmp)(s[i], s[j], n)));
+		}
+	/* each argument once: a side effect happens once */
+	const char *p = s[2];
+	CHECK(strcmp(p++, "b") == 0 && p == s[2] + 1);
+}
+
+/* guard_json_get answers as cJSON_GetObjectItemCaseSensitive: the first member of the name, none for arrays or NULL. */
+TEST(json_get_as_cjson)
+{
+	cJSON *o = cJSON_Parse("{\"tool\":1,\"ts\":2,\"tool_use_id\":3,\"t\":4,\"\":5,\"input\":{\"command\":\"ls\"}}");
+	static const char *const keys[] = { "tool", "ts", "tool_use_id", "t", "", "input", "to", "tools", "x", NULL };
+	CHECK(o);
+	for (size_t i = 0; keys[i]; i++)
+		CHECK(guard_json_get(o, keys[i]) == cJSON_GetObjectItemCaseSensitive(o, keys[i]));
+	CHECK(guard_json_get(guard_json_get(o, "input"), "command") != NULL);
+	CHECK(!guard_json_get(NULL, "tool") && !guard_json_get(o, NULL));
+	cJSON *a = cJSON_Parse("[1,2]");
+	CHECK(!guard_json_get(a, "tool") && !cJSON_GetObjectItemCaseSensitive(a, "tool"));
+	cJSON_Delete(a);
+	cJSON_Delete(o);
+}
+
+static size_t dropped;
+
+static void
+count_drop(void *slot)
+{
+	CHECK(*(int *)slot == 7 || *(int *)slot == 0);
+	dropped++;
+}
+
+/* A memory table starts small, grows four times over after more than twice its slots were written, up to max. */
+TEST(table_grows_with_its_writes)
+{
+	struct guard_table t = { 0, 0 };
+	int *tab = guard_table_ready(NULL, &t, sizeof(int), 64, 1024, count_drop);
+	CHECK(tab && t.n == 64 && dropped == 0);
+	for (size_t i = 0; i < 128; i++, t.writes++)
+		tab[i % t.n] = 7;
+	CHECK(guard_table_ready(tab, &t, sizeof(int), 64, 1024, count_drop) == tab); /* 128 writes: not more than 2n */
+	t.writes++;
+	int *bigger = guard_table_ready(tab, &t, sizeof(int), 64, 1024, count_drop);
+	CHECK(bigger != tab && t.n == 256 && t.writes == 0 && dropped == 64);
+	for (size_t i = 0; i < t.n; i++)
+		CHECK(bigger[i] == 0); /* a new table holds nothing */
+	t.writes = 10000;
+	bigger = guard_table_ready(bigger, &t, sizeof(int), 64, 1024, count_drop);
+	CHECK(t.n == 1024);
+	t.writes = 10000;
+	CHECK(guard_table_ready(bigger, &t, sizeof(int), 64, 1024, count_drop) == bigger && t.n == 1024); /* at max */
+}
+
 /* A short text is printed on the stack first: every length around that buffer's size, alone and appended. */
 TEST(buf_formats_around_the_stack_buffer)
 {
@@ -685,6 +753,9 @@ main(void)
 	RUN(levels_and_effects);
 	RUN(buf_grows_and_formats);
 	RUN(buf_formats_around_the_stack_buffer);
+	RUN(strcmp_inline_agrees_with_libc);
+	RUN(table_grows_with_its_writes);
+	RUN(json_get_as_cjson);
 	RUN(path_lexical_forms);
 	RUN(file_atomic_write_and_bounded_read);
 	RUN(file_atomic_write_survives_sigkill);

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 
 #include "guard_error.h"
+#include "guard_json.h"
+#include "guard_event.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 #include "guard_scan.h"
@@ -431,8 +433,12 @@ guard_risk_event(const struct guard_risk_ctx *ctx, cJSON *event)
 	guard_risk_init(&r);
 	rc = guard_risk_rate(ctx, event, &r);
 	if (rc == 0) {
-		cJSON_DeleteItemFromObjectCaseSensitive(event, "risk");
+		cJSON *old = guard_json_get(event, "risk");
+		if (old)
+			cJSON_Delete(cJSON_DetachItemViaPointer(event, old));
+		guard_event_arena_on(); /* the risk object goes with the event */
 		cJSON_AddItemToObject(event, "risk", guard_risk_to_json(&r));
+		guard_event_arena_off();
 	}
 	guard_risk_release(&r);
 	return rc;

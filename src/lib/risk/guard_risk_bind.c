@@ -66,6 +66,11 @@ risk_bind_file(const struct risk_state *st, const char *abs)
 
 	if (!st->files || st->remote)
 		return;
+	/* a stream: what its memory saw missing this second is absent without another open (as open would say) */
+	if (risk_memo_absent(abs)) {
+		add(st, "absent", abs);
+		return;
+	}
 	/* O_NONBLOCK: a FIFO named as a script must not hang the hook */
 	if ((fd = open(abs, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		add(st, errno == ENOENT || errno == ENOTDIR ? "absent" : "unreadable", abs);

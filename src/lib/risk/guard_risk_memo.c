@@ -19,10 +19,11 @@
 
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_hash.h"
 #include "guard_file.h"
 #include "guard_risk_int.h"
 
-#define MEMO_SLOTS 512
+#define MEMO_SLOTS 4096 /* at most (64 at first: guard_table_ready) */
 #define MEMO_READ_MAX (64u << 10) /* files larger than this are read every time */
 #define MEMO_DIR_MAX 512          /* folders with more entries are listed every time */
 
@@ -50,7 +51,8 @@ struct memo {
 };
 
 /* slots made on first use: a hook call touches a few, not a table's worth of pages */
-static _Thread_local struct memo **memo; /* MEMO_SLOTS, made on first use */
+static _Thread_local struct memo **memo; /* a table of slot pointers, grown up to MEMO_SLOTS */
+static _Thread_local struct guard_table memo_table;
 static _Thread_local bool memo_on;
 
 void
@@ -78,18 +80,28 @@ now_sec(void)
 	return now.tv_sec;
 }
 
+static void
+memo_drop(void *at)
+{
+	struct memo *m = *(struct memo **)at;
+
+	if (!m)
+		return;
+	free(m->path);
+	free(m->data);
+	names_put(m->names); /* a listing in progress holds its own reference */
+	free(m);
+}
+
 /* The slot for (kind, mode, path): *fresh when it holds a current answer. */
 static struct memo *
 slot(int kind, int mode, const char *path, bool *fresh)
 {
-	unsigned h = 2166136261u ^ (unsigned)kind * 31u ^ (unsigned)mode;
+	unsigned h = guard_table_hash(path, strlen(path), (uint64_t)kind << 32 | (unsigned)mode);
 	time_t now = now_sec();
 
-	for (const char *p = path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	if (!memo)
-		memo = guard_thread_calloc(MEMO_SLOTS * sizeof(*memo));
-	struct memo **at = &memo[h % MEMO_SLOTS];
+	memo = guard_table_ready(memo, &memo_table, sizeof(*memo), 64, MEMO_SLOTS, memo_drop);
+	struct memo **at = &memo[h % memo_table.n];
 	if (!*at)
 		*at = guard_xcalloc(1, sizeof(**at));
 	struct memo *m = *at;
@@ -104,6 +116,7 @@ slot(int kind, int mode, const char *path, bool *fresh)
 	m->kind = kind;
 	m->mode = mode;
 	m->at = now;
+	memo_table.writes++;
 	return m;
 }
 
@@ -142,6 +155,20 @@ int
 risk_memo_lstat(const char *path, struct stat *sb)
 {
 	return memo_stat(MEMO_LSTAT, path, sb);
+}
+
+int
+guard_risk_memo_stat(const char *path, struct stat *sb)
+{
+	return memo_stat(MEMO_STAT, path, sb);
+}
+
+bool
+risk_memo_absent(const char *path)
+{
+	struct stat sb;
+
+	return memo_on && memo_stat(MEMO_STAT, path, &sb) < 0 && (errno == ENOENT || errno == ENOTDIR);
 }
 
 int

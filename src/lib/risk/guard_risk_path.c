@@ -6,12 +6,14 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <stdint.h>
 #include <ctype.h>
 #include <sys/stat.h>
 #include <threads.h>
 
 #include "guard_error.h"
 #include "guard_glob.h"
+#include "guard_hash.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 #include "guard_state.h"
@@ -121,6 +123,7 @@ struct lg_slot {
 static _Thread_local struct lg_slot lg_slots[LG_SLOTS];
 static _Thread_local unsigned lg_next;
 static _Thread_local unsigned long lg_epoch = 1;
+static _Thread_local unsigned long lg_fills; /* lg_fill calls: list_match's memory holds for one count */
 
 /*
  * A new analysis: the config may have changed since the last one, unless
@@ -248,6 +251,7 @@ lg_fill(struct lg_slot *s, const char *const *globs, size_t n, enum lg_mode mode
 	s->n = n;
 	s->mode = mode;
 	s->used = true;
+	lg_fills++; /* what list_match kept may have been of the lists replaced */
 }
 
 /* Could a "~/" pattern match path (guard_glob_match_path's first test)? */
@@ -431,10 +435,8 @@ pretty(const struct risk_state *st, const char *display, char *buf, size_t size)
  * not mean "everything but" here; the shipped lists never start so.)
  */
 static bool
-list_match(const char *const *globs, size_t n, const char *path, const char *home)
+list_match_now(const struct lg_slot *c, size_t n, const char *path, size_t plen, const char *home)
 {
-	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
-	size_t plen = strlen(path);
 	bool home_ok = lg_below_home(path, home);
 
 	for (size_t i = n; i-- > 0;) {
@@ -446,6 +448,112 @@ list_match(const char *const *globs, size_t n, const char *path, const char *hom
 			return !e->neg;
 	}
 	return false;
+}
+
+/*
+ * Answers about a path against a policy list (list_match, protected_above),
+ * kept while no list is compiled again (lg_fills; lg_get checks the lists
+ * first): an answer depends on the list's entries and the strings in the
+ * key only, and a stream asks about the same paths against the same lists
+ * event after event. Keyed by what is asked (a byte), the list's address
+ * and the strings.
+ */
+#define LM_SLOTS 1024 /* at most (64 at first: guard_table_ready) */
+#define LM_KEY_MAX 2048
+
+struct lm_slot {
+	const char *const *globs;
+	size_t n, klen;
+	unsigned long fills;
+	char *key;
+	bool hit;
+};
+
+struct lm_key {
+	char buf[LM_KEY_MAX];
+	size_t len;
+	bool over; /* too long to keep */
+};
+
+/* A key for what (a byte); not an initializer, which would clear all of buf each time. */
+static void
+lm_begin(struct lm_key *k, char what)
+{
+	k->buf[0] = what;
+	k->len = 1;
+	k->over = false;
+}
+
+/* Add s (NULL kept apart from "") to the key. */
+static void
+lm_add(struct lm_key *k, const char *s)
+{
+	size_t n = s ? strlen(s) + 1 : 1;
+
+	if (k->over || k->len + n + 1 > sizeof(k->buf)) {
+		k->over = true;
+		return;
+	}
+	k->buf[k->len++] = s ? 's' : 'n';
+	memcpy(k->buf + k->len, s ? s : "", n);
+	k->len += n;
+}
+
+static _Thread_local struct guard_table lm_table;
+
+static void
+lm_drop(void *slot)
+{
+	free(((struct lm_slot *)slot)->key);
+}
+
+/* The slot for the key; *fresh when it holds the answer (NULL: not kept). */
+static struct lm_slot *
+lm_slot(const char *const *globs, size_t n, const struct lm_key *k, bool *fresh)
+{
+	static _Thread_local struct lm_slot *memo;
+	*fresh = false;
+	if (k->over)
+		return NULL;
+	unsigned h = guard_table_hash(k->buf, k->len, (uintptr_t)globs);
+	memo = guard_table_ready(memo, &lm_table, sizeof(*memo), 64, LM_SLOTS, lm_drop);
+	struct lm_slot *m = &memo[h % lm_table.n];
+	*fresh = m->key && m->globs == globs && m->n == n && m->fills == lg_fills && m->klen == k->len &&
+		 !memcmp(m->key, k->buf, k->len);
+	return m;
+}
+
+static bool
+lm_keep(struct lm_slot *m, const char *const *globs, size_t n, const struct lm_key *k, bool hit)
+{
+	if (!m)
+		return hit;
+	free(m->key);
+	m->key = guard_xmalloc(k->len);
+	memcpy(m->key, k->buf, k->len);
+	m->klen = k->len;
+	m->globs = globs;
+	m->n = n;
+	m->fills = lg_fills;
+	m->hit = hit;
+	lm_table.writes++;
+	return hit;
+}
+
+static bool
+list_match(const char *const *globs, size_t n, const char *path, const char *home)
+{
+	const struct lg_slot *c = lg_get(globs, n, LG_LIST);
+	struct lm_key k;
+	bool fresh;
+
+	lm_begin(&k, 'm');
+	lm_add(&k, path);
+	lm_add(&k, home);
+	struct lm_slot *m = lm_slot(globs, n, &k, &fresh);
+	if (fresh)
+		return m->hit;
+	return lm_keep(m, globs, n, &k, list_match_now(c, n, path, strlen(path), home));
 }
 
 static bool
@@ -561,9 +669,34 @@ protected_listed(const struct risk_state *st, const char *display, const char *a
 	return hit;
 }
 
-/* A folder above what a protected glob names (the same two forms). */
+static bool protected_above_now(const struct risk_state *st, const char *display, const char *abs, size_t cl);
+
+/* A folder above what a protected glob names (the same two forms), through list_match's memory. */
 static bool
 protected_above(const struct risk_state *st, const char *display, const char *abs, size_t cl)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	struct lm_key k;
+	char cls[24], *d = cls + sizeof(cls);
+	bool fresh;
+
+	lm_begin(&k, 'a');
+	lg_get(cfg->protected_paths, cfg->nprotected_paths, LG_LIST); /* the list as it is now (lg_fills) */
+	*--d = '\0';
+	for (size_t v = cl; d > cls && (d == cls + sizeof(cls) - 1 || v); v /= 10)
+		*--d = (char)('0' + v % 10);
+	lm_add(&k, display);
+	lm_add(&k, abs);
+	lm_add(&k, st->ctx->home);
+	lm_add(&k, d);
+	struct lm_slot *m = lm_slot(cfg->protected_paths, cfg->nprotected_paths, &k, &fresh);
+	if (fresh)
+		return m->hit;
+	return lm_keep(m, cfg->protected_paths, cfg->nprotected_paths, &k, protected_above_now(st, display, abs, cl));
+}
+
+static bool
+protected_above_now(const struct risk_state *st, const char *display, const char *abs, size_t cl)
 {
 	const struct guard_risk_config *cfg = st->ctx->cfg;
 

@@ -8,6 +8,7 @@
 
 #include "guard_error.h"
 #include "guard_glob.h"
+#include "guard_json.h"
 #include "guard_mcp.h"
 #include "guard_risk_int.h"
 
@@ -196,10 +197,10 @@ static void analyse_command(struct risk_state *st, const char *tool, const cJSON
 static int
 hint(const cJSON *event, const char *a, const char *b)
 {
-	const cJSON *h = cJSON_GetObjectItemCaseSensitive(event, "hints");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, a);
+	const cJSON *h = guard_json_get(event, "hints");
+	const cJSON *v = guard_json_get(h, a);
 	if (!cJSON_IsBool(v))
-		v = cJSON_GetObjectItemCaseSensitive(h, b);
+		v = guard_json_get(h, b);
 	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
 }
 
@@ -571,8 +572,8 @@ int
 guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct guard_risk *out)
 {
 	struct risk_state st;
-	const cJSON *tv = cJSON_GetObjectItemCaseSensitive(event, "tool");
-	const cJSON *input = cJSON_GetObjectItemCaseSensitive(event, "input");
+	const cJSON *tv = guard_json_get(event, "tool");
+	const cJSON *input = guard_json_get(event, "input");
 	bool from_policy;
 
 	if (!ctx || !event || !out)
@@ -580,7 +581,7 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 	risk_state_begin(&st, ctx, out);
 	if (!cJSON_IsString(tv) || !*tv->valuestring) {
 		/* Before an action, an event that names no tool cannot be judged: fail closed. */
-		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(event, "phase");
+		const cJSON *ph = guard_json_get(event, "phase");
 		const char *phase = cJSON_IsString(ph) ? ph->valuestring : NULL;
 		if (!phase || (strcmp(phase, "post") && strcmp(phase, "other"))) {
 			st.out->unparsed = true;
