@@ -21,6 +21,7 @@
 #include "guard_gitrules.h"
 #include "guard_glob.h"
 #include "guard_path.h"
+#include "guard_risk.h"
 #include "guard_session.h"
 #include "guard_stage.h"
 #include "guard_time.h"
@@ -1151,6 +1152,47 @@ out:
 
 /* ---------------------------------------------------------------- plans */
 
+#define PLAN_MAX ((size_t)4 << 20) /* bytes of a plan file */
+
+/*
+ * The plan file defer copies into .ai/plans/, where the agent reads it
+ * (G4): only a file the agent may read by guard's own rules: a regular
+ * file inside the project (its real path: no link out), not one of
+ * guard's folders (.ai/ but .ai/plans/, .git/), not a secret (what `cat
+ * FILE` is denied for), at most PLAN_MAX bytes.
+ */
+static int
+plan_read(const struct ctx *c, const char *plan, char **text, size_t *len)
+{
+	char *real = realpath(plan, NULL);
+	size_t rl = strlen(c->root);
+	struct stat sb;
+	int rc;
+
+	if (!real)
+		return guard_error(errno == ENOENT ? GUARD_ENOTFOUND : GUARD_EIO, "cannot read the plan %s: %s", plan,
+				   strerror(errno));
+	const char *rel = !strncmp(real, c->root, rl) && real[rl] == '/' ? real + rl + 1 : NULL;
+	struct guard_risk_ctx rctx = { guard_policy_risk(c->policy), c->root, c->root, guard_home(), NULL };
+	if (!rel)
+		rc = guard_error(GUARD_EDENY, "the plan %s is outside the project (%s): give a file inside %s", plan,
+				 real, c->root);
+	else if ((!strncmp(rel, ".ai/", 4) && strncmp(rel, ".ai/plans/", 10)) || !strncmp(rel, ".git/", 5))
+		rc = guard_error(GUARD_EDENY, "the plan %s is guard's or git's state (%s): write the plan to a file of "
+				 "your own in the project", plan, rel);
+	else if (guard_risk_path_secret(&rctx, plan, real) || guard_risk_path_secret(&rctx, rel, real))
+		rc = guard_error(GUARD_EDENY, "the plan %s is a secret by the policy's sensitive_paths: it is not copied "
+				 "where the agent can read it", plan);
+	else if (lstat(real, &sb) < 0 || !S_ISREG(sb.st_mode))
+		rc = guard_error(GUARD_EUSAGE, "the plan %s is not a regular file", plan);
+	else if ((size_t)sb.st_size > PLAN_MAX)
+		rc = guard_error(GUARD_EUSAGE, "the plan %s is over %zu MiB", plan, PLAN_MAX >> 20);
+	else
+		rc = guard_file_read(real, PLAN_MAX, 1, text, len);
+	free(real);
+	return rc;
+}
+
 static int
 verb_defer(struct ctx *c, int argc, char **argv)
 {
@@ -1188,7 +1230,7 @@ verb_defer(struct ctx *c, int argc, char **argv)
 	}
 	if (optind != argc || !d.summary || !ncrit)
 		return guard_error(GUARD_EUSAGE, "defer needs --summary, --round, --ratio, --gate, --reason and --critique");
-	if (plan && (rc = guard_file_read(plan, (size_t)4 << 20, 0, &text, &d.plan_len)) < 0)
+	if (plan && (rc = plan_read(c, plan, &text, &d.plan_len)) < 0)
 		return rc;
 	d.plan_text = text;
 	rc = guard_plan_defer(c->root, &d, time(NULL), &id);

@@ -909,13 +909,14 @@ supervised() {
 }
 
 @test "defer appends the [보류] entry in the DESIGN format and saves the plan" {
-	printf '# plan\nsteps\n' >"$BATS_TEST_TMPDIR/plan.md"
+	# the plan is a file of the project's (a file outside it is refused: t/trust-leak.bats)
+	printf '# plan\nsteps\n' >"$PROJ/plan.md"
 	run --separate-stderr guard-session defer --summary 'cache layer' --round 3 --ratio 62.5 --gate fail --reason rounds \
-		--critique 'no eviction' --critique 'tests thin' --plan "$BATS_TEST_TMPDIR/plan.md"
+		--critique 'no eviction' --critique 'tests thin' --plan "$PROJ/plan.md"
 	[ "$status" -eq 0 ]
 	id=$(printf '%s\n' "$output" | head -1)
 	[[ "$id" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{4}_cache-layer$ ]]
-	cmp "$BATS_TEST_TMPDIR/plan.md" ".ai/plans/$id.md"
+	cmp "$PROJ/plan.md" ".ai/plans/$id.md"
 	when=$(printf '%s' "$id" | sed -E 's/^([0-9-]{10})_([0-9]{2})([0-9]{2})_.*/\1 \2:\3/')
 	expected="## [보류] $when - cache layer
 - **상태**: 미수렴 (라운드 3, 가중 비율 62.5%)

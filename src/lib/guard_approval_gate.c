@@ -106,7 +106,7 @@ used_already(const char *root, const cJSON *req, char why[GUARD_APPROVAL_WHY_MAX
 
 /*
  * A file the command runs that guard could not read when rating (risk
- * "files": "unreadable PATH"): its bytes are unknown, so no approval can
+ * "files": "unreadable PATH", or "secret PATH": not read): its bytes are unknown, so no approval can
  * bind them and none is used. The path, or NULL.
  */
 static const char *
@@ -117,6 +117,8 @@ unbound_file(const cJSON *ev)
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "files"))
 		if (cJSON_IsString(f) && !strncmp(f->valuestring, "unreadable ", 11))
 			return f->valuestring + 11;
+		else if (cJSON_IsString(f) && !strncmp(f->valuestring, "secret ", 7))
+			return f->valuestring + 7; /* a secret is not read, so its bytes are not bound either */
 	return NULL;
 }
 

@@ -39,6 +39,12 @@ struct guard_risk_ctx {
 void guard_risk_init(struct guard_risk *r);
 void guard_risk_release(struct guard_risk *r);
 
+/*
+ * Is the file (display as given, abs resolved) a secret by the policy's
+ * sensitive_paths or in guard's keys folder? (What `cat FILE` is denied for.)
+ */
+bool guard_risk_path_secret(const struct guard_risk_ctx *ctx, const char *display, const char *abs);
+
 /* Rate one shell command line. */
 int guard_risk_command(const struct guard_risk_ctx *ctx, const char *command, struct guard_risk *out);
 

@@ -8,6 +8,7 @@
 #include "guard_json.h"
 #include "guard_event.h"
 #include "guard_path.h"
+#include "guard_redact.h"
 #include "guard_risk_int.h"
 #include "guard_scan.h"
 
@@ -63,18 +64,101 @@ indent(struct risk_state *st)
 		guard_buf_addstr(st->ex, "    ");
 }
 
+/*
+ * Text read from a file (a script, a Makefile, a config) is not quoted as
+ * it is in what the agent reads (G10): the built-in redaction masks the
+ * secret shapes, and a word longer than RISK_FILE_WORD_MAX that is no
+ * plain path is named by its length and file instead of shown.
+ */
+#define RISK_FILE_WORD_MAX 40
+
+static _Thread_local struct guard_redactor *file_redactor;
+
+/* A path as guard shows one: a '/' in it, short parts, none of base64's '+' or '='. */
+static bool
+plain_path(const char *w, size_t n)
+{
+	size_t part = 0;
+	bool slash = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '+' || w[i] == '=')
+			return false;
+		if (w[i] == '/') {
+			slash = true;
+			part = 0;
+		} else if (++part > RISK_FILE_WORD_MAX) {
+			return false;
+		}
+	}
+	return slash;
+}
+
+void
+risk_file_text_clean(const char *file, struct guard_buf *text)
+{
+	struct guard_buf masked = GUARD_BUF_INIT, out = GUARD_BUF_INIT;
+	const char *s = text->buf ? text->buf : "";
+	size_t len = text->len;
+
+	if (!file_redactor && guard_redactor_new(&file_redactor, NULL) < 0) {
+		guard_error_clear();
+		file_redactor = NULL;
+	}
+	int n = file_redactor ? guard_redact_text(file_redactor, s, len, &masked) : -1;
+	if (n < 0) {
+		/* no redactor, or a pattern could not finish: the text is not shown */
+		guard_buf_reset(text);
+		guard_buf_addf(text, "[text of %.60s not shown]", file);
+		guard_buf_release(&masked);
+		return;
+	}
+	if (n > 0)
+		s = masked.buf, len = masked.len;
+	for (size_t i = 0; i < len;) {
+		size_t w = i;
+		while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+			i++;
+		if (i - w > RISK_FILE_WORD_MAX && !plain_path(s + w, i - w))
+			guard_buf_addf(&out, "[%zu characters of %.60s]", i - w, file);
+		else
+			guard_buf_add(&out, s + w, i - w);
+		for (; i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'); i++)
+			guard_buf_addch(&out, s[i]);
+	}
+	guard_buf_reset(text);
+	guard_buf_add(text, out.buf ? out.buf : "", out.len);
+	guard_buf_release(&out);
+	guard_buf_release(&masked);
+}
+
 void
 risk_explain(struct risk_state *st, const char *fmt, ...)
 {
+	struct guard_buf line = GUARD_BUF_INIT;
 	va_list ap;
 
 	if (!st->ex)
 		return;
 	indent(st);
 	va_start(ap, fmt);
-	guard_buf_vaddf(st->ex, fmt, ap);
+	guard_buf_vaddf(&line, fmt, ap);
 	va_end(ap);
+	/* "tokens: " is guard's label, not the file's (the redaction would read it as "token: VALUE") */
+	size_t label = line.len >= 8 && !memcmp(line.buf, "tokens: ", 8) ? 8 : 0;
+	struct guard_buf rest = GUARD_BUF_INIT;
+	if (st->from_file && label) {
+		guard_buf_add(&rest, line.buf + label, line.len - label);
+		risk_file_text_clean(st->from_file, &rest);
+		line.len = label;
+		guard_buf_add(&line, rest.buf ? rest.buf : "", rest.len);
+	} else if (st->from_file) {
+		risk_file_text_clean(st->from_file, &line);
+	}
+	guard_buf_release(&rest);
+	guard_buf_add(st->ex, line.buf ? line.buf : "", line.len);
 	guard_buf_addch(st->ex, '\n');
+	guard_buf_release(&line);
 }
 
 struct risk_state
@@ -98,6 +182,8 @@ risk_rule(struct risk_state *st, enum guard_level level, char cls, const char *f
 	va_start(ap, fmt);
 	guard_buf_vaddf(&reason, fmt, ap);
 	va_end(ap);
+	if (st->from_file)
+		risk_file_text_clean(st->from_file, &reason);
 	/* The reason a person reads first is the first one found at the highest level. */
 	bool first = level > st->out->level && st->out->reasons.len && !guard_list_has(&st->out->reasons, reason.buf);
 	risk_base(st, level, cls);

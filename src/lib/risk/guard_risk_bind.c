@@ -41,6 +41,10 @@ risk_bind_bytes(const struct risk_state *st, const char *abs, const char *data, 
 {
 	char hex[GUARD_SHA256_HEX], what[GUARD_SHA256_HEX + 8];
 
+	if (risk_is_sensitive(st, abs, abs)) {
+		add(st, "secret", abs); /* no digest of a secret's bytes in what the agent can read */
+		return;
+	}
 	guard_sha256_hex(data, len, hex);
 	snprintf(what, sizeof(what), "sha256:%s", hex);
 	add(st, what, abs);
@@ -66,6 +70,10 @@ risk_bind_file(const struct risk_state *st, const char *abs)
 
 	if (!st->files || st->remote)
 		return;
+	if (risk_is_sensitive(st, abs, abs)) {
+		add(st, "secret", abs);
+		return;
+	}
 	/* a stream: what its memory saw missing this second is absent without another open (as open would say) */
 	if (risk_memo_absent(abs)) {
 		add(st, "absent", abs);

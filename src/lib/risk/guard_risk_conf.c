@@ -52,8 +52,12 @@ rate_as(struct risk_state *st, const char *what, const char *where, const struct
 {
 	enum guard_level before = st->out->level;
 
+	const char *outer = st->from_file;
+
+	st->from_file = where; /* the config's words are not quoted as they are */
 	risk_explain(st, "    %s: %s", where, cmd->buf);
 	risk_nested(st, what, cmd->buf, cmd->len);
+	st->from_file = outer;
 	if (st->out->level >= GUARD_LEVEL_HIGH && st->out->level > before) {
 		/* the reason a person reads first names the config line */
 		struct guard_list *l = &st->out->reasons;
@@ -89,6 +93,10 @@ config_text(struct risk_state *st, const struct risk_cmd *c, const struct guard_
 	char *src = risk_input_now(st, c, file->text, unknown);
 	if (!src)
 		return NULL;
+	if (risk_secret_source(st, c->name, file->text, src)) {
+		free(src);
+		return NULL;
+	}
 	if (guard_file_read(src, CONF_MAX, 0, &data, &len) < 0) {
 		*unknown = guard_error_code() != GUARD_ENOTFOUND;
 		guard_error_clear();

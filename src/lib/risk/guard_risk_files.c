@@ -37,6 +37,9 @@ names_guard(const char *s, size_t n)
 static void
 guard_lines(struct risk_state *st, const char *what, const char *text, size_t len)
 {
+	const char *outer = st->from_file;
+
+	st->from_file = what;
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -49,6 +52,7 @@ guard_lines(struct risk_state *st, const char *what, const char *text, size_t le
 		}
 		p += n + 1;
 	}
+	st->from_file = outer;
 }
 
 /*
@@ -98,7 +102,7 @@ unread_text(const char *abs)
 
 /* Read a file relative to the command's folder; NULL when absent or too big (*unseen: there, text, not read). */
 static char *
-read_here(const struct risk_state *st, const char *dir, const char *name, size_t *len, bool *unseen)
+read_here(struct risk_state *st, const char *dir, const char *name, size_t *len, bool *unseen)
 {
 	char *base = dir ? guard_path_resolve(st->cwds[0], dir, st->ctx->home) : NULL;
 	char *abs = guard_path_resolve(base ? base : st->cwds[0], name, st->ctx->home);
@@ -106,7 +110,9 @@ read_here(const struct risk_state *st, const char *dir, const char *name, size_t
 
 	if (unseen)
 		*unseen = false;
-	if (risk_memo_read(abs, FILE_PROGRAM_MAX, &data, len) < 0) {
+	if (risk_secret_source(st, name, name, abs)) {
+		data = NULL; /* a secret is not read to rate it */
+	} else if (risk_memo_read(abs, FILE_PROGRAM_MAX, &data, len) < 0) {
 		guard_error_clear();
 		data = NULL;
 		risk_bind_failed(st, abs);
@@ -166,8 +172,11 @@ risk_file_script(struct risk_state *st, const struct risk_cmd *c)
 		return;
 	}
 	if (is_shell_script(data, len)) {
+		const char *outer = st->from_file;
 		risk_explain(st, "    run reads the script %s", c->argv[0].text);
+		st->from_file = c->argv[0].text;
 		risk_nested(st, c->argv[0].text, data, len);
+		st->from_file = outer;
 	} else if (!memchr(data, '\0', len)) {
 		guard_lines(st, c->argv[0].text, data, len);
 	}

@@ -527,6 +527,10 @@ risk_guard_program(struct risk_state *st, struct risk_cmd *c, bool known_verb)
 	if (strcmp(prog, c->name))
 		risk_explain(st, "    %s is guard's %s", c->argv[0].text, prog);
 	risk_guard_rate_program(st, c, prog, 1);
+	/* a file a guard verb reads for the agent (defer --plan F, guard-scan files F, guard-policy test F)
+	   is read as cat F would be: a secret is denied (G4) */
+	for (size_t i = 1; i < c->argc; i++)
+		risk_sniff_arg(st, prog, &c->argv[i]);
 	return true;
 }
 

@@ -37,6 +37,8 @@ struct risk_state {
 	struct guard_scanner **scanner; /* guard-scan's rules for text written by the line (made on first use) */
 	struct guard_scanner *scanner_own; /* the outermost state's: scanner points here */
 	struct guard_list *files;    /* the outermost result's files (guard_risk_bind.c); quiet copies share it */
+	const char *from_file;       /* the file (as written) whose text is being rated, or NULL: its words are
+					not quoted as they are in reasons and explanations (risk_file_text_clean) */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -75,6 +77,20 @@ void risk_unparsed(struct risk_state *st, const char *fmt, ...) __attribute__((f
 
 /* Analyse a nested command line (sh -c, eval, heredoc scripts). */
 void risk_nested(struct risk_state *st, const char *what, const char *script, size_t len);
+/*
+ * text (a reason or an explanation line) made while rating the text of
+ * file: secret shapes masked (the built-in redaction), and each word over
+ * 40 characters that is no plain path replaced by its length and file.
+ */
+struct guard_buf;
+void risk_file_text_clean(const char *file, struct guard_buf *text);
+/*
+ * Before what reads the text of file (abs: resolved) to rate it: when the
+ * file is a secret by guard's rules (sensitive_paths, guard's keys folder),
+ * its run is rated as a read of a secret and true is returned: the caller
+ * must not read it. Otherwise false.
+ */
+bool risk_secret_source(struct risk_state *st, const char *what, const char *file, const char *abs);
 
 /* Paths. */
 enum risk_path_op {

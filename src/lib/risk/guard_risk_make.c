@@ -583,9 +583,12 @@ nest(struct mk *m, const char *what, const char *text)
 		sh = guard_buf_detach(&cd);
 	}
 	if (!guard_list_has(&m->checked, sh)) {
+		const char *outer = m->st->from_file;
 		guard_list_add(&m->checked, sh);
+		m->st->from_file = what; /* read from a makefile: its words are not quoted as they are */
 		risk_explain(m->st, "    %s holds: %s", what, sh);
 		risk_nested(m->st, what, sh, strlen(sh));
+		m->st->from_file = outer;
 	}
 	free(sh);
 }
@@ -964,6 +967,8 @@ read_makefile(struct mk *m, const char *abs, unsigned depth, bool optional)
 		return;
 	}
 	guard_list_add(&m->seen, abs);
+	if (risk_secret_source(m->st, "make", abs, abs))
+		return; /* a secret is not read to rate it (share/doc/trust.md section 10) */
 	bool regular = risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode); /* a FIFO reads as empty now */
 	if (!regular || risk_memo_read(abs, MK_FILE_MAX, &data, &len) < 0) {
 		bool missing = risk_memo_lstat(abs, &sb) != 0;

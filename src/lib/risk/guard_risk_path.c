@@ -562,11 +562,52 @@ listed(const char *const *globs, size_t n, const char *display, const char *abs,
 	return list_match(globs, n, display, home) || (abs && strcmp(abs, display) && list_match(globs, n, abs, home));
 }
 
+/* abs lies in guard's keys folder (~/.config/guard/keys: the approvers' secret keys), whatever the policy lists. */
+static bool
+guard_keys_path(const struct risk_state *st, const char *abs)
+{
+	static const char keys[] = "/.config/guard/keys";
+	const char *home = st->ctx->home;
+	size_t hl = home ? strlen(home) : 0;
+
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	return abs && hl && !strncmp(abs, home, hl) && !strncmp(abs + hl, keys, sizeof(keys) - 1) &&
+	       (abs[hl + sizeof(keys) - 1] == '/' || !abs[hl + sizeof(keys) - 1]);
+}
+
 bool
 risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs)
 {
 	const struct guard_risk_config *cfg = st->ctx->cfg;
-	return cfg && listed(cfg->sensitive_paths, cfg->nsensitive_paths, display, abs, st->ctx->home);
+	return (cfg && listed(cfg->sensitive_paths, cfg->nsensitive_paths, display, abs, st->ctx->home)) ||
+	       guard_keys_path(st, abs);
+}
+
+bool
+guard_risk_path_secret(const struct guard_risk_ctx *ctx, const char *display, const char *abs)
+{
+	struct risk_state st;
+
+	memset(&st, 0, sizeof(st));
+	st.ctx = ctx;
+	return risk_is_sensitive(&st, display, abs);
+}
+
+bool
+risk_secret_source(struct risk_state *st, const char *what, const char *file, const char *abs)
+{
+	char *real = abs ? realpath(abs, NULL) : NULL;
+	bool secret = risk_is_sensitive(st, file, abs) || (real && risk_is_sensitive(st, real, real));
+
+	free(real);
+	if (!secret)
+		return false;
+	/* a read of the secret (its reason names the path), and no word of its text in any reason */
+	risk_path_str(st, what, file, PATH_READ);
+	risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ,
+		  "%s runs the text of a secret file, which guard does not read to rate: %s", what, file);
+	return true;
 }
 
 /* Is dir (display or absolute form) a folder above what glob g names? */

@@ -335,6 +335,10 @@ script_text_of(struct risk_state *st, const char *what, const char *file, bool m
 	if (!strcmp(file, "/dev/null"))
 		return;
 	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
+	if (risk_secret_source(st, what, file, abs)) {
+		free(abs);
+		return;
+	}
 	struct stat sb;
 	/* a FIFO, a device or an inherited descriptor (/dev/fd/3): its text arrives when it runs */
 	bool descriptor = (!strncmp(file, "/dev/fd/", 8) && strcmp(file + 8, "0")) ||
@@ -347,10 +351,12 @@ script_text_of(struct risk_state *st, const char *what, const char *file, bool m
 		free(abs);
 		return;
 	}
+	const char *outer = st->from_file;
 	if (risk_memo_read(abs, SCRIPT_MAX, &data, &len) == 0) {
 		got = true;
 		risk_bind_bytes(st, abs, data, len);
 		risk_explain(st, "    %s reads the script %s", what, file);
+		st->from_file = file;
 		if (p) {
 			char *text = printed_lines(p, data, len);
 			risk_nested(st, what, text, strlen(text));
@@ -358,6 +364,7 @@ script_text_of(struct risk_state *st, const char *what, const char *file, bool m
 		} else {
 			risk_nested(st, what, data, len);
 		}
+		st->from_file = outer;
 	} else {
 		risk_bind_failed(st, abs);
 	}

@@ -253,7 +253,42 @@ struct mcp_args {
 	const char *tool;
 	enum risk_path_op op;
 	struct guard_list paths;
+	bool base64; /* an "encoding" argument says base64: the texts are decoded for the scan too (G7) */
 };
+
+/* Does an "encoding" (contentEncoding, content_encoding) member anywhere in v say base64? */
+static bool
+says_base64(const cJSON *v, unsigned depth)
+{
+	static const char *const keys[] = { "encoding", "contentEncoding", "content_encoding", NULL };
+	const cJSON *e;
+
+	if (depth > GUARD_MCP_ARGS_DEPTH || !(cJSON_IsObject(v) || cJSON_IsArray(v)))
+		return false;
+	cJSON_ArrayForEach(e, v) {
+		if (cJSON_IsString(e) && e->string && risk_name_in(keys, e->string) &&
+		    (strcasestr(e->valuestring, "base64") || !strcasecmp(e->valuestring, "b64")))
+			return true;
+		if (says_base64(e, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* text decoded from base64 (a data: URL's, or any text when the arguments say base64), or NULL. */
+static char *
+mcp_decoded(const struct mcp_args *a, const char *text)
+{
+	const char *comma;
+
+	/* data:[type][;param];base64,DATA */
+	if (!strncasecmp(text, "data:", 5) && (comma = strchr(text, ',')) && comma - text >= 12 &&
+	    !strncasecmp(comma - 7, ";base64", 7))
+		return risk_base64_decode(comma + 1) ?: risk_radix_decode(comma + 1, RADIX_BASE64URL);
+	if (!a->base64)
+		return NULL;
+	return risk_base64_decode(text) ?: risk_radix_decode(text, RADIX_BASE64URL);
+}
 
 static void
 mcp_arg_path(void *arg, const char *key, const char *path)
@@ -269,11 +304,19 @@ static void
 mcp_arg_text(void *arg, const char *key, const char *text)
 {
 	struct mcp_args *a = arg;
+	char *decoded = mcp_decoded(a, text); /* undecodable (or binary): scanned as it is only */
 	(void)key;
-	for (size_t i = 0; i < a->paths.len; i++)
+	for (size_t i = 0; i < a->paths.len; i++) {
 		risk_written_text(a->st, a->tool, a->paths.items[i], text);
-	if (!a->paths.len)
+		if (decoded)
+			risk_written_text(a->st, a->tool, a->paths.items[i], decoded);
+	}
+	if (!a->paths.len) {
 		risk_written_text(a->st, a->tool, "the file it names", text);
+		if (decoded)
+			risk_written_text(a->st, a->tool, "the file it names", decoded);
+	}
+	free(decoded);
 }
 
 /*
@@ -311,7 +354,7 @@ static void
 mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 {
 	struct mcp_args a = { st, tool, name_has(tool, "delete") || name_has(tool, "remove") ? PATH_DELETE : PATH_WRITE,
-			      GUARD_LIST_INIT };
+			      GUARD_LIST_INIT, says_base64(input, 0) };
 
 	guard_mcp_arg_paths(input, st->cwds[0], mcp_arg_path, &a);
 	if (guard_mcp_arg_joins(input, st->cwds, st->ncwds, mcp_arg_join, &a) < 0)

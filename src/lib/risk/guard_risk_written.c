@@ -903,8 +903,11 @@ source_onto_git_file(struct risk_state *st, const char *who, const struct guard_
 		guard_error_clear();
 	}
 	if (text) {
+		const char *outer = st->from_file;
 		risk_explain(st, "    %s puts the text of %s into %s", who, src->text, named);
+		st->from_file = data ? src->text : outer; /* read from the file now: not quoted as it is */
 		git_drivers(st, who, named, text);
+		st->from_file = outer;
 	} else if (src) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s puts %s, whose text guard cannot read now, onto %s: it may name a filter, diff or merge "
