@@ -335,10 +335,71 @@ home_cache(const char *home, const char *abs)
 	return false;
 }
 
+/* Shell start-up files in home: what is written there runs in every shell the person opens. */
+static bool
+shell_rc(const char *home, const char *abs)
+{
+	static const char *const files[] = { ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile",
+					     ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc",
+					     ".cshrc", ".tcshrc", ".login", ".config/fish/config.fish", NULL };
+	size_t hl = home ? strlen(home) : 0;
+
+	if (hl <= 1 || strncmp(abs, home, hl) || abs[hl] != '/')
+		return false;
+	for (size_t i = 0; files[i]; i++)
+		if (!strcmp(abs + hl + 1, files[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Whether a path inside project is the project's: not when the project
+ * is "/", a system folder itself (/usr, /home), or $HOME or a folder
+ * below /etc, /usr, /bin and the like that holds neither .git nor
+ * .ai/policy.yaml: a folder that is no project, taken as one because a
+ * call ran there (G8: cwd "/" made /etc/cron.d "the project"). Cached.
+ */
+static bool
+project_usable(const char *project, const char *home)
+{
+	static const char *const os_dirs[] = { "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+					       "/boot", "/sys", "/proc", "/dev", "/run", "/System", "/Library", NULL };
+	static thread_local char *last;
+	static thread_local bool last_ok;
+	struct stat sb;
+	bool marked = false, suspect = home && !strcmp(project, home);
+
+	if (last && !strcmp(last, project))
+		return last_ok;
+	for (size_t i = 0; !suspect && os_dirs[i]; i++)
+		suspect = has_prefix_dir(project, os_dirs[i]);
+	if (suspect) {
+		char *git = guard_xasprintf("%s/.git", project), *pol = guard_xasprintf("%s/.ai/policy.yaml", project);
+		marked = risk_memo_stat(git, &sb) == 0 || risk_memo_stat(pol, &sb) == 0;
+		free(git);
+		free(pol);
+	}
+	last_ok = strcmp(project, "/") && (!suspect || marked);
+	for (size_t i = 0; last_ok && system_dirs[i]; i++)
+		last_ok = strcmp(project, system_dirs[i]) != 0;
+	free(last);
+	last = guard_xstrdup(project);
+	return last_ok;
+}
+
+/* abs as guard_path_display shows it, against a project that is one (project_usable). Caller frees. */
+static char *
+shown_path(const struct risk_state *st, const char *abs)
+{
+	const char *p = st->ctx->project;
+	return guard_path_display(p && project_usable(p, st->ctx->home) ? p : NULL, abs);
+}
+
 static enum place
 place_of(const struct risk_state *st, const char *abs, const char *display)
 {
-	const char *project = st->ctx->project, *home = st->ctx->home;
+	const char *home = st->ctx->home;
+	const char *project = st->ctx->project && project_usable(st->ctx->project, home) ? st->ctx->project : NULL;
 	const char *last = strrchr(abs, '/');
 	char parent[4096];
 
@@ -361,6 +422,8 @@ place_of(const struct risk_state *st, const char *abs, const char *display)
 			if (!strcmp(parent, system_dirs[i]))
 				return P_SYSTEM;
 	}
+	if (shell_rc(home, abs))
+		return P_OUTSIDE; /* whatever the project: a dotfiles repository in home holds them too */
 	if (project && guard_path_inside(project, abs)) {
 		if (!strcmp(display, "."))
 			return P_PROJECT_ROOT;
@@ -622,7 +685,7 @@ risk_guard_place(const struct risk_state *st, const char *path)
 		return 0;
 	for (size_t i = 0; i < (relative ? st->ncwds : 1) && place != RISK_GUARD_STATE; i++) {
 		char *abs = guard_path_resolve(st->cwds[i], path, st->ctx->home);
-		char *display = guard_path_display(st->ctx->project, abs);
+		char *display = shown_path(st, abs);
 		const char *home = st->ctx->home;
 		bool root_or_above = !strcmp(display, ".") || !strcmp(abs, "/") || (home && !strcmp(abs, home)) ||
 				     (st->ctx->project && guard_path_inside(abs, st->ctx->project));
@@ -880,7 +943,7 @@ rate_place(struct risk_state *st, const char *verb, const char *abs, const char 
 		root[deep - abs] = '\0';
 		if (!root[0])
 			root[0] = '/', root[1] = '\0';
-		char *rdisp = guard_path_display(st->ctx->project, root);
+		char *rdisp = shown_path(st, root);
 		pl = place_of(st, root, rdisp);
 		free(rdisp);
 	} else {
@@ -1009,7 +1072,7 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	  enum risk_path_op op, bool first)
 {
 	char *abs = guard_path_resolve(cwd, path, st->ctx->home);
-	char *display = guard_path_display(st->ctx->project, abs);
+	char *display = shown_path(st, abs);
 
 	if (first)
 		record(st, display, abs, op);
@@ -1025,7 +1088,7 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	 */
 	char *phys = st->remote ? NULL : has_dotdot(path) ? guard_path_physical(cwd, path, st->ctx->home)
 		     : guard_xstrdup(abs); /* without "..", text and kernel agree */
-	char *pdisp = phys && strcmp(phys, abs) ? guard_path_display(st->ctx->project, phys) : NULL;
+	char *pdisp = phys && strcmp(phys, abs) ? shown_path(st, phys) : NULL;
 	if (pdisp) {
 		risk_explain(st, "    %s lands at %s through a symlink", path, pdisp);
 		rate_place(st, verb, phys, pdisp, op);
@@ -1068,7 +1131,7 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 static void
 special_abs(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op)
 {
-	char *display = guard_path_display(st->ctx->project, abs);
+	char *display = shown_path(st, abs);
 	rate_special(st, verb, abs, display, op);
 	free(display);
 }
@@ -1299,7 +1362,7 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 			if (!strcmp(base, ".") || !strcmp(base, ".."))
 				continue; /* bash skips them (globskipdots); rm refuses them */
 			enum guard_level level = quiet_level(st, verb, "/", m, op);
-			char *display = guard_path_display(st->ctx->project, m);
+			char *display = shown_path(st, m);
 			record(st, display, m, op);
 			free(display);
 			if (level > seen) {
@@ -1452,7 +1515,7 @@ risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell
 		t = tmp.buf;
 	}
 	char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
-	char *display = guard_path_display(st->ctx->project, abs);
+	char *display = shown_path(st, abs);
 	guard_buf_release(&tmp);
 	if (risk_is_sensitive(st, display, abs)) {
 		char shown[4096];
