@@ -1066,6 +1066,60 @@ through_line_link(struct risk_state *st, const char *verb, const char *abs, cons
 	free(target);
 }
 
+/*
+ * /proc/PID/root/R or /proc/PID/cwd/R, PID any word ($$, $!, 1, a pid not
+ * running yet): guard cannot tell where that root or folder is, so it
+ * could be the project's (G1). Guard's state is named when R read from
+ * "/" is, or any tail of R (from a '/') read from the project root is;
+ * that tail, or NULL (caller frees).
+ */
+static char *
+proc_state_tail(const struct risk_state *st, const char *text, bool removes)
+{
+	const char *pid = text + 6, *kind, *slash;
+
+	if (strncmp(text, "/proc/", 6) || !(slash = strchr(pid, '/')) || slash == pid || !st->ctx->cfg)
+		return NULL;
+	kind = slash + 1;
+	/* "root$P/x": the variable is part of what follows the root */
+	size_t kl = !strncmp(kind, "root", 4) ? 4 : !strncmp(kind, "cwd", 3) ? 3 : 0;
+	if (!kl || (kind[kl] && kind[kl] != '/' && kind[kl] != '$'))
+		return NULL;
+	char *tail = guard_xasprintf("/%s", kind + kl);
+	char *rest = guard_path_lexical("/", tail, NULL), *hit = NULL;
+	free(tail);
+	char *display = shown_path(st, rest);
+	if (strcmp(rest, "/") && is_protected(st, display, rest, removes))
+		hit = guard_xstrdup(rest);
+	free(display);
+	for (const char *t = rest; !hit && t && t[1] && st->ctx->project; t = strchr(t + 1, '/')) {
+		char *abs = guard_path_lexical(st->ctx->project, t + 1, NULL);
+		display = shown_path(st, abs);
+		if (is_protected(st, display, abs, removes))
+			hit = guard_xstrdup(t + 1);
+		free(abs);
+		free(display);
+	}
+	free(rest);
+	return hit;
+}
+
+/* A write, move or deletion through /proc/PID/{root,cwd} of guard's state: critical, and the state a target. */
+static void
+proc_state(struct risk_state *st, const char *verb, const char *text, enum risk_path_op op)
+{
+	bool removes = op == PATH_DELETE || op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER || op == PATH_MOVE;
+	char *tail;
+
+	if (op == PATH_READ || op == PATH_EXEC || st->remote || !(tail = proc_state_tail(st, text, removes)))
+		return;
+	risk_rule(st, GUARD_LEVEL_CRITICAL, removes ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+		  "%s changes guard's own state through another process's root or folder (it could be this "
+		  "project's): %s (%s)", verb, text, tail);
+	guard_list_add_unique(&st->out->targets, tail);
+	free(tail);
+}
+
 /* One literal path from one starting directory. */
 static void
 path_from(struct risk_state *st, const char *verb, const char *cwd, const char *path,
@@ -1076,6 +1130,8 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 
 	if (first)
 		record(st, display, abs, op);
+	if (first)
+		proc_state(st, verb, path[0] == '/' ? path : abs, op);
 	if (op == PATH_EXEC && !strpbrk(abs, "*?["))
 		risk_bind_file(st, abs); /* what runs, for an approval (A5) */
 	path_written = path;
@@ -1467,6 +1523,7 @@ risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word
 		text = tmp.buf;
 	}
 	if (w->flags & GUARD_WORD_DYNAMIC) {
+		proc_state(st, verb, text, op);
 		if (!st->remote)
 			guard_list_add_unique(op == PATH_READ || op == PATH_EXEC ? &st->out->reads : &st->out->targets,
 					      text);
