@@ -133,6 +133,10 @@ cases() { # section, wanted decision regex
 	cases "writers guard reads for (unreadable)" 'deny|ask'
 }
 
+@test "redteam: guard's state through /proc/PID/root or /proc/PID/cwd of a PID guard cannot follow is denied (attack6 G1)" {
+	cases "guard's state through /proc/PID" deny
+}
+
 @test "redteam: read-only uses of guard's state and programs stay allowed" {
 	cases "read-only uses" allow
 }

@@ -191,7 +191,9 @@ codex_patch() { # codex_patch PATCH-TEXT
 		'sleep 5 & cat src/p.yaml > /proc/$!/cwd/.ai/policy.yaml' "printf x > /proc/1/root$PROJ/.ai/policy.yaml" \
 		'printf x > /proc/$PPID/root$P/.ai/approvals/x.json' "printf '{}' >> /proc/1/root$PROJ/.ai/audit/d.jsonl" \
 		"printf x > /proc/424242/root$PROJ/.git/hooks/pre-push" "find /proc/1/root$PROJ/.ai -delete" \
-		"cd /proc/1/root$PROJ && cp src/p.yaml .ai/policy.yaml" 'printf x > /proc/$$/cwd/sub/.claude/settings.json'; do
+		"cd /proc/1/root$PROJ && cp src/p.yaml .ai/policy.yaml" 'printf x > /proc/$$/cwd/sub/.claude/settings.json' \
+		'printf x > /proc/thread-self/../$$/cwd/.ai/policy.yaml' 'printf x > /proc/self/task/1/cwd/.ai/policy.yaml' \
+		"printf x > /proc/\$\$/task/\$\$/root$PROJ/.ai/policy.yaml" 'printf x > /proc/$$/cwd/../p/.git/hooks/pre-commit'; do
 		run claude "$PROJ" Bash "$(cmd "$c")"
 		[ "$(decision_of)" = deny ] || { echo "# $c: $output" >&2; false; }
 		[[ "$output" != *"approval required"* ]] || { echo "# asked: $c" >&2; false; }

@@ -1067,23 +1067,43 @@ through_line_link(struct risk_state *st, const char *verb, const char *abs, cons
 }
 
 /*
- * /proc/PID/root/R or /proc/PID/cwd/R, PID any word ($$, $!, 1, a pid not
- * running yet): guard cannot tell where that root or folder is, so it
+ * /proc/PID/root/R or /proc/PID/cwd/R (or /proc/PID/task/TID/...), PID any
+ * word ($$, $!, 1, a pid not running yet): guard cannot tell where that root or folder is, so it
  * could be the project's (G1). Guard's state is named when R read from
  * "/" is, or any tail of R (from a '/') read from the project root is;
  * that tail, or NULL (caller frees).
  */
+static const char *
+proc_kind(const char *text, size_t *kl)
+{
+	if (strncmp(text, "/proc/", 6))
+		return NULL;
+	/* each "/root" or "/cwd" whose folder is /proc/ONE-WORD as the kernel walks it (/proc/thread-self/../$$) */
+	for (const char *k = strchr(text + 1, '/'); k; k = strchr(k + 1, '/')) {
+		/* "root$P/x": the variable is part of what follows the root */
+		*kl = !strncmp(k + 1, "root", 4) ? 4 : !strncmp(k + 1, "cwd", 3) ? 3 : 0;
+		if (!*kl || (k[1 + *kl] && k[1 + *kl] != '/' && k[1 + *kl] != '$'))
+			continue;
+		char *dir = guard_xstrndup(text, (size_t)(k - text)), *norm = guard_path_lexical("/", dir, NULL);
+		const char *pid = norm + 6, *sl = strchr(pid, '/');
+		/* /proc/PID or /proc/PID/task/TID */
+		bool one = !strncmp(norm, "/proc/", 6) && *pid && *pid != '/' &&
+			   (!sl || (!strncmp(sl, "/task/", 6) && sl[6] && !strchr(sl + 6, '/')));
+		free(dir);
+		free(norm);
+		if (one)
+			return k + 1;
+	}
+	return NULL;
+}
+
 static char *
 proc_state_tail(const struct risk_state *st, const char *text, bool removes)
 {
-	const char *pid = text + 6, *kind, *slash;
+	size_t kl = 0;
+	const char *kind = st->ctx->cfg ? proc_kind(text, &kl) : NULL;
 
-	if (strncmp(text, "/proc/", 6) || !(slash = strchr(pid, '/')) || slash == pid || !st->ctx->cfg)
-		return NULL;
-	kind = slash + 1;
-	/* "root$P/x": the variable is part of what follows the root */
-	size_t kl = !strncmp(kind, "root", 4) ? 4 : !strncmp(kind, "cwd", 3) ? 3 : 0;
-	if (!kl || (kind[kl] && kind[kl] != '/' && kind[kl] != '$'))
+	if (!kind)
 		return NULL;
 	char *tail = guard_xasprintf("/%s", kind + kl);
 	char *rest = guard_path_lexical("/", tail, NULL), *hit = NULL;
