@@ -74,27 +74,26 @@ no_new_state() {
 	done
 	no_new_state
 	for cwd in / /usr /usr/local/bin "$HOME"; do
-		run guard-risk --command 'printf x > /etc/cron.d/g8' --cwd "$cwd"
-		[ "$(jq -r .level <<<"$output")" = high ]
+		level_is high 'printf x > /etc/cron.d/g8' "$cwd"
 		[[ "$output" == *"/etc/cron.d/g8"* ]]
-		run guard-risk --command 'echo x >> /etc/sudoers' --cwd "$cwd"
-		[ "$(jq -r .level <<<"$output")" = critical ]
-		run guard-risk --command 'printf x >> ~/.bashrc' --cwd "$cwd"
-		[ "$(jq -r .level <<<"$output")" = high ]
-		run guard-risk --command 'cp /tmp/x /usr/local/bin/git' --cwd "$cwd"
-		[ "$(jq -r .level <<<"$output")" = high ]
+		level_is critical 'echo x >> /etc/sudoers' "$cwd"
+		level_is high 'printf x >> ~/.bashrc' "$cwd"
+		level_is high 'cp /tmp/x /usr/local/bin/git' "$cwd"
 	done
+}
+
+# level_is LEVEL COMMAND CWD: guard-risk rates COMMAND run in CWD at LEVEL
+level_is() {
+	run guard-risk --command "$2" --cwd "$3"
+	[ "$(jq -r .level <<<"$output")" = "$1" ] || { echo "# $2 in $3: $output" >&2; false; }
 }
 
 @test "G8: a dotfiles repository in home is a project, but its shell start-up files stay high" {
 	git init -q "$HOME"
-	run guard-risk --command 'printf x >> ~/.bashrc' --cwd "$HOME"
-	[ "$(jq -r .level <<<"$output")" = high ]
-	run guard-risk --command 'printf x > ~/.config/fish/config.fish' --cwd "$HOME"
-	[ "$(jq -r .level <<<"$output")" = high ]
+	level_is high 'printf x >> ~/.bashrc' "$HOME"
+	level_is high 'printf x > ~/.config/fish/config.fish' "$HOME"
 	# the user's case: the repository's other files are its own
-	run guard-risk --command 'printf x > notes.txt' --cwd "$HOME"
-	[ "$(jq -r .level <<<"$output")" = low ]
+	level_is low 'printf x > notes.txt' "$HOME"
 }
 
 @test "G8: a call in no project at all is denied with the reason, and leaves no state" {

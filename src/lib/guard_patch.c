@@ -3,9 +3,8 @@
 #include "guard_buf.h"
 #include "guard_patch.h"
 
-/* A header line: its kind ('A'dd, 'U'pdate, 'M'ove to, 'D'elete, 'E'nd/Begin Patch) and the path after it. */
-static char
-header(const char *line, size_t len, const char **path, size_t *plen)
+char
+guard_patch_header(const char *line, size_t len, const char **path, size_t *plen)
 {
 	static const struct {
 		const char *head;
@@ -54,7 +53,7 @@ guard_patch_added(const char *patch, guard_patch_fn fn, void *arg)
 	for (const char *line = patch; rc >= 0 && line && *line;) {
 		const char *nl = strchr(line, '\n'), *p;
 		size_t len = nl ? (size_t)(nl - line) : strlen(line), plen;
-		char kind = header(line, len, &p, &plen);
+		char kind = guard_patch_header(line, len, &p, &plen);
 
 		if (kind == 'M' && path.len) {
 			guard_buf_reset(&path);

@@ -16,6 +16,13 @@
  */
 typedef int (*guard_patch_fn)(void *arg, const char *path, const char *added, size_t len, bool whole);
 
+/*
+ * A header line of len bytes: its kind ('A'dd File, 'U'pdate File, 'M'ove
+ * to, 'D'elete File, 'E' for Begin/End Patch) and the path after it,
+ * blanks trimmed (*path, *plen); 0 for any other line.
+ */
+char guard_patch_header(const char *line, size_t len, const char **path, size_t *plen);
+
 /* Walk patch; the first negative return of fn, else 0. */
 int guard_patch_added(const char *patch, guard_patch_fn fn, void *arg);
 
