@@ -172,30 +172,17 @@ shell_folder(enum guard_agent agent, const char *tool, const cJSON *input, const
 	return 0;
 }
 
-/*
- * The project of a call at cwd (guard_event_project_root). None at all
- * (no .git or .ai/policy.yaml at or above cwd, and the agent names no
- * project) is refused: guard keeps its state only in a project it was
- * set up in, never in whatever folder the call names (G8).
- */
-static int
-event_project(const char *cwd, char **root)
+int
+guard_adapter_project(const char *cwd, char **root)
 {
 	const char *env = getenv("GUARD_DIR");
 	int rc = guard_event_project_root(cwd, root);
 
-	if (rc == GUARD_ENOTFOUND && !(env && *env)) {
-		free(*root);
-		*root = NULL;
+	if (rc == GUARD_ENOTFOUND && !(env && *env))
 		return guard_error(GUARD_ENOTFOUND, "the call's folder '%s' is in no project guard was set up in (no .git "
-				   "or .ai/policy.yaml in it or above it, and neither $CLAUDE_PROJECT_DIR nor $GEMINI_PROJECT_DIR names one): guard keeps "
-				   "no state there and cannot rate the call against a project; start the agent in the "
-				   "project (guard init sets one up)", cwd);
-	}
-	if (rc < 0) {
-		free(*root);
-		*root = NULL;
-	}
+				   "or .ai/policy.yaml in it or above it, and neither $CLAUDE_PROJECT_DIR nor "
+				   "$GEMINI_PROJECT_DIR names one): guard keeps no state there and cannot rate the call "
+				   "against a project; start the agent in the project (guard init sets one up)", cwd);
 	return rc;
 }
 
@@ -233,8 +220,12 @@ guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
 			return guard_error(GUARD_EUSAGE, "%s payload has no tool_input object", hook->valuestring);
 	}
 
-	if ((rc = event_project(cwd->valuestring, &root)) < 0)
+	/* the hook refuses a call in no project (guard_adapter_project); a stream keeps the folder as its project */
+	if ((rc = guard_adapter_project(cwd->valuestring, &root)) < 0 && !(rc == GUARD_ENOTFOUND && root)) {
+		free(root);
 		return rc;
+	}
+	guard_error_clear();
 	ev = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ev, "v", 1);
 	cJSON_AddStringToObject(ev, "source", guard_agent_name(agent));

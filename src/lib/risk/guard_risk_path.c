@@ -354,20 +354,21 @@ shell_rc(const char *home, const char *abs)
 
 /*
  * Whether a path inside project is the project's: not when the project
- * is "/", a system folder itself (/usr, /home), or $HOME or a folder
- * below /etc, /usr, /bin and the like that holds neither .git nor
- * .ai/policy.yaml: a folder that is no project, taken as one because a
- * call ran there (G8: cwd "/" made /etc/cron.d "the project"). Cached.
+ * is "/", a system folder itself (/usr, /home), or a folder below /etc,
+ * /usr, /bin and the like that holds neither .git nor .ai/policy.yaml: a
+ * folder that is no project, taken as one because a call ran there (G8:
+ * cwd "/" made /etc/cron.d "the project"). $HOME as the project keeps
+ * its files but not its shell start-up files (shell_rc). Cached.
  */
 static bool
-project_usable(const char *project, const char *home)
+project_usable(const char *project)
 {
 	static const char *const os_dirs[] = { "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
 					       "/boot", "/sys", "/proc", "/dev", "/run", "/System", "/Library", NULL };
 	static thread_local char *last;
 	static thread_local bool last_ok;
 	struct stat sb;
-	bool marked = false, suspect = home && !strcmp(project, home);
+	bool marked = false, suspect = false;
 
 	if (last && !strcmp(last, project))
 		return last_ok;
@@ -392,14 +393,14 @@ static char *
 shown_path(const struct risk_state *st, const char *abs)
 {
 	const char *p = st->ctx->project;
-	return guard_path_display(p && project_usable(p, st->ctx->home) ? p : NULL, abs);
+	return guard_path_display(p && project_usable(p) ? p : NULL, abs);
 }
 
 static enum place
 place_of(const struct risk_state *st, const char *abs, const char *display)
 {
 	const char *home = st->ctx->home;
-	const char *project = st->ctx->project && project_usable(st->ctx->project, home) ? st->ctx->project : NULL;
+	const char *project = st->ctx->project && project_usable(st->ctx->project) ? st->ctx->project : NULL;
 	const char *last = strrchr(abs, '/');
 	char parent[4096];
 
