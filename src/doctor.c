@@ -173,6 +173,14 @@ scratch_dir(struct doctor *d)
 			d->scratch = t;
 		else
 			free(t);
+		/* a project guard is set up in (an empty policy layer): the hook denies a call in none */
+		char *ai = d->scratch ? guard_xasprintf("%s/.ai", d->scratch) : NULL;
+		char *pol = ai ? guard_xasprintf("%s/policy.yaml", ai) : NULL;
+		FILE *f = ai && mkdir(ai, 0700) == 0 ? fopen(pol, "wx") : NULL;
+		if (f)
+			fputs("version: 1\n", f), fclose(f);
+		free(ai);
+		free(pol);
 	}
 	return d->scratch;
 }

@@ -189,6 +189,8 @@ cases() { # section, wanted decision regex
 	cases "nested repositories, everyday" allow
 @test "redteam: settings that route a push (remote.*.push/mirror/url, push.default, pushRemote, insteadOf) and the pushes they steer go to a person or are denied" {
 	cases "push routes" 'deny|ask'
+@test "redteam: guard's state through /proc/PID/root or /proc/PID/cwd of a PID guard cannot follow is denied (attack6 G1)" {
+	cases "guard's state through /proc/PID" deny
 }
 
 @test "redteam: read-only uses of guard's state and programs stay allowed" {

@@ -126,18 +126,19 @@ normalise_input(cJSON *input)
  * Gemini's run_shell_command `directory` (or `dir_path`), Codex's shell
  * `workdir` (A14). Gemini's is relative to the project root of the
  * payload's cwd, Codex's to that cwd (a shell's own rule), resolved physically (symlinks as the kernel follows them); it must be
- * a folder that exists. The event keeps the payload cwd's project and
- * takes this folder as its cwd, so the command is rated where it runs.
+ * a folder that exists. The event keeps its project (root) and takes
+ * this folder as its cwd, so the command is rated where it runs.
  * 0 with nothing to do when the input names no such folder.
  */
 static int
-shell_folder(enum guard_agent agent, const char *tool, const cJSON *input, const char *cwd, cJSON *ev)
+shell_folder(enum guard_agent agent, const char *tool, const cJSON *input, const char *cwd, const char *root,
+	     cJSON *ev)
 {
 	static const char *const keys[2][3] = { { "directory", "dir_path", NULL }, { "workdir", NULL, NULL } };
 	const char *const *names = agent == GUARD_AGENT_GEMINI ? keys[0] : agent == GUARD_AGENT_CODEX ? keys[1] : NULL;
 	const cJSON *v = NULL;
 	const char *key = NULL;
-	char *root = NULL, *joined, *real;
+	char *joined, *real;
 	struct stat sb;
 
 	if (!names || strcmp(canonical_tool(tool), "Bash"))
@@ -156,21 +157,33 @@ shell_folder(enum guard_agent agent, const char *tool, const cJSON *input, const
 	}
 	if (!v || !*v->valuestring)
 		return 0;
-	guard_event_project_root(cwd, &root);
 	/* Gemini's directory is relative to the project root; Codex's workdir to the session's folder */
-	const char *base = agent == GUARD_AGENT_GEMINI && root ? root : cwd;
+	const char *base = agent == GUARD_AGENT_GEMINI ? root : cwd;
 	joined = v->valuestring[0] == '/' ? guard_xstrdup(v->valuestring) : guard_xasprintf("%s/%s", base, v->valuestring);
 	real = realpath(joined, NULL);
 	if (!real || stat(real, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		int rc = guard_error(GUARD_EUSAGE, "tool_input.%s '%s' is not a folder that exists (%s): the command "
 				     "cannot be rated where it would run", key, v->valuestring, joined);
-		free(real), free(joined), free(root);
+		free(real), free(joined);
 		return rc;
 	}
-	cJSON_AddStringToObject(ev, "project", root ? root : cwd);
 	guard_json_set(ev, "cwd", cJSON_CreateString(real));
-	free(real), free(joined), free(root);
+	free(real), free(joined);
 	return 0;
+}
+
+int
+guard_adapter_project(const char *cwd, char **root)
+{
+	const char *env = getenv("GUARD_DIR");
+	int rc = guard_event_project_root(cwd, root);
+
+	if (rc == GUARD_ENOTFOUND && !(env && *env))
+		return guard_error(GUARD_ENOTFOUND, "the call's folder '%s' is in no project guard was set up in (no .git "
+				   "or .ai/policy.yaml in it or above it, and neither $CLAUDE_PROJECT_DIR nor "
+				   "$GEMINI_PROJECT_DIR names one): guard keeps no state there and cannot rate the call "
+				   "against a project; start the agent in the project (guard init sets one up)", cwd);
+	return rc;
 }
 
 static void
@@ -191,6 +204,7 @@ guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
 	const cJSON *v;
 	const char *phase;
 	cJSON *ev, *actor;
+	char *root = NULL;
 	int rc;
 
 	*out = NULL;
@@ -206,6 +220,12 @@ guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
 			return guard_error(GUARD_EUSAGE, "%s payload has no tool_input object", hook->valuestring);
 	}
 
+	/* the hook refuses a call in no project (guard_adapter_project); a stream keeps the folder as its project */
+	if ((rc = guard_adapter_project(cwd->valuestring, &root)) < 0 && !(rc == GUARD_ENOTFOUND && root)) {
+		free(root);
+		return rc;
+	}
+	guard_error_clear();
 	ev = cJSON_CreateObject();
 	cJSON_AddNumberToObject(ev, "v", 1);
 	cJSON_AddStringToObject(ev, "source", guard_agent_name(agent));
@@ -213,6 +233,8 @@ guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
 	cJSON_AddStringToObject(ev, "hook", hook->valuestring);
 	copy_string(ev, "session", payload, "session_id");
 	cJSON_AddStringToObject(ev, "cwd", cwd->valuestring);
+	cJSON_AddStringToObject(ev, "project", root);
+	free(root);
 	actor = cJSON_AddObjectToObject(ev, "actor");
 	cJSON_AddStringToObject(actor, "user", guard_agent_name(agent));
 	cJSON_AddStringToObject(actor, "role", "agent");
@@ -231,7 +253,8 @@ guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
 			return rc;
 		}
 		cJSON_AddItemToObject(ev, "input", copy);
-		if (cJSON_IsString(tool) && (rc = shell_folder(agent, tool->valuestring, copy, cwd->valuestring, ev)) < 0) {
+		if (cJSON_IsString(tool) && (rc = shell_folder(agent, tool->valuestring, copy, cwd->valuestring,
+							       guard_event_str(ev, "project"), ev)) < 0) {
 			cJSON_Delete(ev);
 			return rc;
 		}

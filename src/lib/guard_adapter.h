@@ -25,6 +25,16 @@ bool guard_adapter_is_payload(const cJSON *obj);
  */
 int guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out);
 
+/*
+ * The project of a call at cwd (guard_event_project_root, *root owned by
+ * the caller). GUARD_ENOTFOUND with the reason when there is none at all
+ * (no .git or .ai/policy.yaml at or above cwd, and the agent names no
+ * project): the hook denies such a call, as guard keeps its state only in
+ * a project it was set up in, never in the call's folder (G8); *root is
+ * then the canonical cwd.
+ */
+int guard_adapter_project(const char *cwd, char **root);
+
 /* What the hook prints and how it exits. */
 struct guard_reply {
 	char *out;   /* stdout, may be NULL */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "guard_adapter.h"
 #include "guard_error.h"
 #include "guard_event.h"
 #include "guard_hook.h"
@@ -336,6 +337,11 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 		goto fail;
 	hook = guard_event_str(raw, "hook_event_name");
 	if ((rc = guard_adapter_event(agent, raw, &ev)) < 0)
+		goto fail;
+	char *root = NULL;
+	rc = guard_adapter_project(guard_event_str(raw, "cwd"), &root);
+	free(root);
+	if (rc < 0)
 		goto fail;
 	if ((rc = guard_stages_policy(&stages, guard_event_str(ev, "project"), &policy)) < 0)
 		goto fail;

@@ -419,34 +419,49 @@ guard_project_root(const char *start, char **out)
 	return guard_error(GUARD_ENOTFOUND, "no project root (.git or .ai/policy.yaml) above '%s'", start);
 }
 
-/* dir is root or below it (both canonical). */
-static bool
-is_under(const char *dir, const char *root)
+/*
+ * The project the agent's hooks were set up for, as the agent names it to
+ * its hooks ($CLAUDE_PROJECT_DIR; Gemini CLI's $GEMINI_PROJECT_DIR): its
+ * canonical folder when it holds .git or .ai/policy.yaml, else NULL.
+ */
+static char *
+agent_project_dir(void)
 {
-	size_t n = strlen(root);
-	return !strncmp(dir, root, n) && (dir[n] == '/' || !dir[n] || !strcmp(root, "/"));
+	static const char *const names[] = { "CLAUDE_PROJECT_DIR", "GEMINI_PROJECT_DIR" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = getenv(names[i]);
+		char *dir = v && *v ? realpath(v, NULL) : NULL;
+		if (dir && (exists(dir, ".git") || exists(dir, ".ai/policy.yaml")))
+			return dir;
+		free(dir);
+	}
+	return NULL;
 }
 
 int
 guard_event_project_root(const char *cwd, char **out)
 {
-	const char *env = getenv("GUARD_DIR"), *cpd = getenv("CLAUDE_PROJECT_DIR");
-	int rc = guard_project_root(cwd, out);
-	char *outer = NULL;
+	const char *env = getenv("GUARD_DIR");
+	char *agent = NULL;
+	int rc;
 
-	if (rc < 0 || (env && *env))
-		return rc;
-	/* the project the agent was started in, when cwd is inside it */
-	if (cpd && *cpd && (outer = realpath(cpd, NULL)) && is_under(*out, outer) && strcmp(*out, outer) &&
-	    (exists(outer, ".git") || exists(outer, ".ai/policy.yaml"))) {
-		free(*out);
-		*out = outer;
+	if (env && *env)
+		return guard_project_root(cwd, out);
+	/*
+	 * The project the hook is installed for, wherever the call's folder is
+	 * (G8): a cwd outside it (an added folder, "/", $HOME) neither moves
+	 * guard's state nor makes that folder the project; a nested repository
+	 * inside it is not another project (F26).
+	 */
+	if ((agent = agent_project_dir())) {
+		*out = agent;
 		return 0;
 	}
-	free(outer);
-	outer = NULL;
+	if ((rc = guard_project_root(cwd, out)) < 0)
+		return rc;
 	/* else the outermost repository with a policy above the nearest root: a nested .git is not another project */
-	char *cur = guard_xstrdup(*out);
+	char *cur = guard_xstrdup(*out), *outer = NULL;
 	for (char *slash; (slash = strrchr(cur, '/')) && slash != cur;) {
 		*slash = '\0';
 		if (exists(cur, ".git") && exists(cur, ".ai/policy.yaml")) {

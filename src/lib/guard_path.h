@@ -17,10 +17,13 @@
 int guard_project_root(const char *start, char **out);
 
 /*
- * The project of an agent's event at cwd: as guard_project_root, but a
- * nested repository is not another project (F26): $CLAUDE_PROJECT_DIR
- * when cwd's root is below it (and it holds .git or .ai/policy.yaml),
- * else the outermost folder above with both .git and .ai/policy.yaml.
+ * The project of an agent's event at cwd: the project the agent names to
+ * its hooks ($CLAUDE_PROJECT_DIR, else $GEMINI_PROJECT_DIR, when it holds
+ * .git or .ai/policy.yaml) wherever cwd is (G8: a cwd outside it is not
+ * another project, nor is a nested repository inside it, F26); without
+ * one, as guard_project_root from cwd, but the outermost folder above
+ * with both .git and .ai/policy.yaml. $GUARD_DIR wins. GUARD_ENOTFOUND
+ * (and *out the canonical cwd) when there is no project at all.
  */
 int guard_event_project_root(const char *cwd, char **out);
 

@@ -9,6 +9,7 @@
 #include "guard_file.h"
 #include "guard_glob.h"
 #include "guard_hash.h"
+#include "guard_patch.h"
 #include "guard_redact.h"
 #include "guard_regex.h"
 #include "guard_scan.h"
@@ -1369,6 +1370,29 @@ edits_of(const cJSON *input, size_t *n)
 	return edits;
 }
 
+struct patch_scan {
+	struct guard_scanner *s;
+	cJSON *findings;
+	int n;
+};
+
+/* The lines one file of a patch adds: an added file's are the file's, an update's numbered within them. */
+static int
+scan_patch_file(void *arg, const char *path, const char *added, size_t len, bool whole)
+{
+	struct patch_scan *ps = arg;
+	int before = cJSON_GetArraySize(ps->findings), n;
+
+	if (guard_scanner_excluded(ps->s, path))
+		return 0;
+	if ((n = guard_scanner_scan(ps->s, path, added, len, 1, NULL, ps->findings)) < 0)
+		return n;
+	if (n > 0)
+		mark_lines(ps->findings, before, whole ? "file" : "text");
+	ps->n += n;
+	return 0;
+}
+
 int
 guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findings)
 {
@@ -1382,8 +1406,15 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 		input = in;
 	path = member(input, "file_path") ?: member(input, "notebook_path") ?: member(input, "path") ?: "-";
 	s->edit_adds_allow = -1;
+	/* Codex's apply_patch: the lines each file gains, as a Write of them would be scanned (G6) */
+	for (const char *const *k = (const char *const[]){ "input", "patch", NULL }; *k; k++) {
+		struct patch_scan ps = { s, findings, 0 };
+		if (member(input, *k) && (m = guard_patch_added(member(input, *k), scan_patch_file, &ps)) < 0)
+			return m;
+		n += ps.n;
+	}
 	if (guard_scanner_excluded(s, path))
-		return 0;
+		return n;
 	/* a Write's content is the whole file: its lines are the file's */
 	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "content"), 1, "file", findings)) < 0)
 		return m;

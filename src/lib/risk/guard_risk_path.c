@@ -339,10 +339,72 @@ home_cache(const char *home, const char *abs)
 	return false;
 }
 
+/* Shell start-up files in home: what is written there runs in every shell the person opens. */
+static bool
+shell_rc(const char *home, const char *abs)
+{
+	static const char *const files[] = { ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile",
+					     ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc",
+					     ".cshrc", ".tcshrc", ".login", ".config/fish/config.fish", NULL };
+	size_t hl = home ? strlen(home) : 0;
+
+	if (hl <= 1 || strncmp(abs, home, hl) || abs[hl] != '/')
+		return false;
+	for (size_t i = 0; files[i]; i++)
+		if (!strcmp(abs + hl + 1, files[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Whether a path inside project is the project's: not when the project
+ * is "/", a system folder itself (/usr, /home), or a folder below /etc,
+ * /usr, /bin and the like that holds neither .git nor .ai/policy.yaml: a
+ * folder that is no project, taken as one because a call ran there (G8:
+ * cwd "/" made /etc/cron.d "the project"). $HOME as the project keeps
+ * its files but not its shell start-up files (shell_rc). Cached.
+ */
+static bool
+project_usable(const char *project)
+{
+	static const char *const os_dirs[] = { "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+					       "/boot", "/sys", "/proc", "/dev", "/run", "/System", "/Library", NULL };
+	static thread_local char *last;
+	static thread_local bool last_ok;
+	struct stat sb;
+	bool marked = false, suspect = false;
+
+	if (last && !strcmp(last, project))
+		return last_ok;
+	for (size_t i = 0; !suspect && os_dirs[i]; i++)
+		suspect = has_prefix_dir(project, os_dirs[i]);
+	if (suspect) {
+		char *git = guard_xasprintf("%s/.git", project), *pol = guard_xasprintf("%s/.ai/policy.yaml", project);
+		marked = risk_memo_stat(git, &sb) == 0 || risk_memo_stat(pol, &sb) == 0;
+		free(git);
+		free(pol);
+	}
+	last_ok = strcmp(project, "/") && (!suspect || marked);
+	for (size_t i = 0; last_ok && system_dirs[i]; i++)
+		last_ok = strcmp(project, system_dirs[i]) != 0;
+	free(last);
+	last = guard_xstrdup(project);
+	return last_ok;
+}
+
+/* abs as guard_path_display shows it, against a project that is one (project_usable). Caller frees. */
+static char *
+shown_path(const struct risk_state *st, const char *abs)
+{
+	const char *p = st->ctx->project;
+	return guard_path_display(p && project_usable(p) ? p : NULL, abs);
+}
+
 static enum place
 place_of(const struct risk_state *st, const char *abs, const char *display)
 {
-	const char *project = st->ctx->project, *home = st->ctx->home;
+	const char *home = st->ctx->home;
+	const char *project = st->ctx->project && project_usable(st->ctx->project) ? st->ctx->project : NULL;
 	const char *last = strrchr(abs, '/');
 	char parent[4096];
 
@@ -365,6 +427,8 @@ place_of(const struct risk_state *st, const char *abs, const char *display)
 			if (!strcmp(parent, system_dirs[i]))
 				return P_SYSTEM;
 	}
+	if (shell_rc(home, abs))
+		return P_OUTSIDE; /* whatever the project: a dotfiles repository in home holds them too */
 	if (project && guard_path_inside(project, abs)) {
 		if (!strcmp(display, "."))
 			return P_PROJECT_ROOT;
@@ -796,7 +860,7 @@ risk_guard_place(const struct risk_state *st, const char *path)
 		return 0;
 	for (size_t i = 0; i < (relative ? st->ncwds : 1) && place != RISK_GUARD_STATE; i++) {
 		char *abs = guard_path_resolve(st->cwds[i], path, st->ctx->home);
-		char *display = guard_path_display(st->ctx->project, abs);
+		char *display = shown_path(st, abs);
 		const char *home = st->ctx->home;
 		bool root_or_above = !strcmp(display, ".") || !strcmp(abs, "/") || (home && !strcmp(abs, home)) ||
 				     (st->ctx->project && guard_path_inside(abs, st->ctx->project));
@@ -1056,7 +1120,7 @@ rate_place(struct risk_state *st, const char *verb, const char *abs, const char 
 		root[deep - abs] = '\0';
 		if (!root[0])
 			root[0] = '/', root[1] = '\0';
-		char *rdisp = guard_path_display(st->ctx->project, root);
+		char *rdisp = shown_path(st, root);
 		pl = place_of(st, root, rdisp);
 		free(rdisp);
 	} else {
@@ -1179,16 +1243,92 @@ through_line_link(struct risk_state *st, const char *verb, const char *abs, cons
 	free(target);
 }
 
+/*
+ * /proc/PID/root/R or /proc/PID/cwd/R (or /proc/PID/task/TID/...), PID any
+ * word ($$, $!, 1, a pid not running yet): guard cannot tell where that root or folder is, so it
+ * could be the project's (G1). Guard's state is named when R read from
+ * "/" is, or any tail of R (from a '/') read from the project root is;
+ * that tail, or NULL (caller frees).
+ */
+static const char *
+proc_kind(const char *text, size_t *kl)
+{
+	if (strncmp(text, "/proc/", 6))
+		return NULL;
+	/* each "/root" or "/cwd" whose folder is /proc/ONE-WORD as the kernel walks it (/proc/thread-self/../$$) */
+	for (const char *k = strchr(text + 1, '/'); k; k = strchr(k + 1, '/')) {
+		/* "root$P/x": the variable is part of what follows the root */
+		*kl = !strncmp(k + 1, "root", 4) ? 4 : !strncmp(k + 1, "cwd", 3) ? 3 : 0;
+		if (!*kl || (k[1 + *kl] && k[1 + *kl] != '/' && k[1 + *kl] != '$'))
+			continue;
+		char *dir = guard_xstrndup(text, (size_t)(k - text)), *norm = guard_path_lexical("/", dir, NULL);
+		const char *pid = norm + 6, *sl = strchr(pid, '/');
+		/* /proc/PID or /proc/PID/task/TID */
+		bool one = !strncmp(norm, "/proc/", 6) && *pid && *pid != '/' &&
+			   (!sl || (!strncmp(sl, "/task/", 6) && sl[6] && !strchr(sl + 6, '/')));
+		free(dir);
+		free(norm);
+		if (one)
+			return k + 1;
+	}
+	return NULL;
+}
+
+static char *
+proc_state_tail(const struct risk_state *st, const char *text, bool removes)
+{
+	size_t kl = 0;
+	const char *kind = st->ctx->cfg ? proc_kind(text, &kl) : NULL;
+
+	if (!kind)
+		return NULL;
+	char *tail = guard_xasprintf("/%s", kind + kl);
+	char *rest = guard_path_lexical("/", tail, NULL), *hit = NULL;
+	free(tail);
+	char *display = shown_path(st, rest);
+	if (strcmp(rest, "/") && is_protected(st, display, rest, removes))
+		hit = guard_xstrdup(rest);
+	free(display);
+	for (const char *t = rest; !hit && t && t[1] && st->ctx->project; t = strchr(t + 1, '/')) {
+		char *abs = guard_path_lexical(st->ctx->project, t + 1, NULL);
+		display = shown_path(st, abs);
+		if (is_protected(st, display, abs, removes))
+			hit = guard_xstrdup(t + 1);
+		free(abs);
+		free(display);
+	}
+	free(rest);
+	return hit;
+}
+
+/* A write, move or deletion through /proc/PID/{root,cwd} of guard's state: critical, and the state a target. */
+static void
+proc_state(struct risk_state *st, const char *verb, const char *text, enum risk_path_op op)
+{
+	bool removes = op == PATH_DELETE || op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER || op == PATH_MOVE;
+	char *tail;
+
+	if (op == PATH_READ || op == PATH_EXEC || st->remote || !(tail = proc_state_tail(st, text, removes)))
+		return;
+	risk_rule(st, GUARD_LEVEL_CRITICAL, removes ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+		  "%s changes guard's own state through another process's root or folder (it could be this "
+		  "project's): %s (%s)", verb, text, tail);
+	guard_list_add_unique(&st->out->targets, tail);
+	free(tail);
+}
+
 /* One literal path from one starting directory. */
 static void
 path_from(struct risk_state *st, const char *verb, const char *cwd, const char *path,
 	  enum risk_path_op op, bool first)
 {
 	char *abs = guard_path_resolve(cwd, path, st->ctx->home);
-	char *display = guard_path_display(st->ctx->project, abs);
+	char *display = shown_path(st, abs);
 
 	if (first)
 		record(st, display, abs, op);
+	if (first)
+		proc_state(st, verb, path[0] == '/' ? path : abs, op);
 	if (op == PATH_EXEC && !strpbrk(abs, "*?["))
 		risk_bind_file(st, abs); /* what runs, for an approval (A5) */
 	path_written = path;
@@ -1201,7 +1341,7 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	 */
 	char *phys = st->remote ? NULL : has_dotdot(path) ? guard_path_physical(cwd, path, st->ctx->home)
 		     : guard_xstrdup(abs); /* without "..", text and kernel agree */
-	char *pdisp = phys && strcmp(phys, abs) ? guard_path_display(st->ctx->project, phys) : NULL;
+	char *pdisp = phys && strcmp(phys, abs) ? shown_path(st, phys) : NULL;
 	if (pdisp) {
 		risk_explain(st, "    %s lands at %s through a symlink", path, pdisp);
 		rate_place(st, verb, phys, pdisp, op);
@@ -1244,7 +1384,7 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 static void
 special_abs(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op)
 {
-	char *display = guard_path_display(st->ctx->project, abs);
+	char *display = shown_path(st, abs);
 	rate_special(st, verb, abs, display, op);
 	free(display);
 }
@@ -1475,7 +1615,7 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 			if (!strcmp(base, ".") || !strcmp(base, ".."))
 				continue; /* bash skips them (globskipdots); rm refuses them */
 			enum guard_level level = quiet_level(st, verb, "/", m, op);
-			char *display = guard_path_display(st->ctx->project, m);
+			char *display = shown_path(st, m);
 			record(st, display, m, op);
 			free(display);
 			if (level > seen) {
@@ -1580,6 +1720,7 @@ risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word
 		text = tmp.buf;
 	}
 	if (w->flags & GUARD_WORD_DYNAMIC) {
+		proc_state(st, verb, text, op);
 		if (!st->remote)
 			guard_list_add_unique(op == PATH_READ || op == PATH_EXEC ? &st->out->reads : &st->out->targets,
 					      text);
@@ -1628,7 +1769,7 @@ risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell
 		t = tmp.buf;
 	}
 	char *abs = guard_path_resolve(st->cwds[0], t, st->ctx->home);
-	char *display = guard_path_display(st->ctx->project, abs);
+	char *display = shown_path(st, abs);
 	guard_buf_release(&tmp);
 	if (risk_is_sensitive(st, display, abs)) {
 		char shown[4096];

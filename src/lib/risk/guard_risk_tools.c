@@ -10,6 +10,7 @@
 #include "guard_glob.h"
 #include "guard_json.h"
 #include "guard_mcp.h"
+#include "guard_patch.h"
 #include "guard_risk_int.h"
 
 /* Does a '|'-separated list of globs match the tool name? */
@@ -82,35 +83,22 @@ tool_path(struct risk_state *st, const char *tool, const char *path, enum risk_p
 static size_t
 patch_paths(struct risk_state *st, const char *tool, const char *patch)
 {
-	static const struct {
-		const char *head;
-		enum risk_path_op op;
-	} heads[] = {
-		{ "*** Add File:", PATH_TRUNCATE }, { "*** Update File:", PATH_WRITE },
-		{ "*** Delete File:", PATH_DELETE }, { "*** Move to:", PATH_WRITE },
-	};
 	size_t named = 0;
 
 	for (const char *line = patch; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		size_t len = strcspn(line, "\n");
-		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-			size_t h = strlen(heads[i].head);
-			if (len <= h || strncmp(line, heads[i].head, h))
-				continue;
-			const char *p = line + h;
-			size_t n = len - h;
-			while (n && (*p == ' ' || *p == '\t'))
-				p++, n--;
-			while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-				n--;
-			char *path = guard_xstrndup(p, n);
-			risk_rule(st, heads[i].op == PATH_DELETE ? GUARD_LEVEL_MEDIUM : GUARD_LEVEL_LOW,
-				  heads[i].op == PATH_DELETE ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE, "%s %s %s", tool,
-				  heads[i].op == PATH_DELETE ? "deletes" : "writes", path);
-			tool_path(st, tool, path, heads[i].op);
-			free(path);
-			named++;
-		}
+		const char *p;
+		size_t n;
+		char kind = guard_patch_header(line, strcspn(line, "\n"), &p, &n);
+		if (!kind || kind == 'E' || !n)
+			continue;
+		enum risk_path_op op = kind == 'A' ? PATH_TRUNCATE : kind == 'D' ? PATH_DELETE : PATH_WRITE;
+		char *path = guard_xstrndup(p, n);
+		risk_rule(st, op == PATH_DELETE ? GUARD_LEVEL_MEDIUM : GUARD_LEVEL_LOW,
+			  op == PATH_DELETE ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE, "%s %s %s", tool,
+			  op == PATH_DELETE ? "deletes" : "writes", path);
+		tool_path(st, tool, path, op);
+		free(path);
+		named++;
 	}
 	return named;
 }

@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "guard_error.h"
+#include "guard_patch.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 #include "guard_scan.h"
@@ -1105,11 +1106,32 @@ input_text(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+struct patch_rate {
+	struct risk_state *st;
+	const char *tool;
+};
+
+/* A git attributes or modules file an apply_patch adds or updates: its added lines rated as a Write's (G6). */
+static int
+rate_patch_file(void *arg, const char *path, const char *added, size_t len, bool whole)
+{
+	struct patch_rate *pr = arg;
+
+	(void)len, (void)whole;
+	if (git_file(path) != GIT_FILE_NONE)
+		git_drivers(pr->st, pr->tool, path, added);
+	return 0;
+}
+
 void
 risk_written_tool(struct risk_state *st, const char *tool, const cJSON *input)
 {
 	const char *path = input_text(input, "file_path");
 	const cJSON *e;
+
+	for (const char *const *k = (const char *const[]){ "input", "patch", NULL }; *k; k++)
+		if (input_text(input, *k))
+			guard_patch_added(input_text(input, *k), rate_patch_file, &(struct patch_rate){ st, tool });
 
 	if (!path)
 		path = input_text(input, "path");
