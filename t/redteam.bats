@@ -187,8 +187,12 @@ cases() { # section, wanted decision regex
 
 @test "redteam: nested repositories whose work tree is their own folder stay everyday" {
 	cases "nested repositories, everyday" allow
+}
+
 @test "redteam: settings that route a push (remote.*.push/mirror/url, push.default, pushRemote, insteadOf) and the pushes they steer go to a person or are denied" {
 	cases "push routes" 'deny|ask'
+}
+
 @test "redteam: guard's state through /proc/PID/root or /proc/PID/cwd of a PID guard cannot follow is denied (attack6 G1)" {
 	cases "guard's state through /proc/PID" deny
 }

@@ -376,7 +376,10 @@ rated() {
 		"echo \"key = 'AKIA4QWER\" >> a.txt; echo \"TYUIOPASDFG'\" >> b.txt" "echo 68656c6c6f | xxd -r -p > hello.txt" \
 		"echo aGVsbG8K | openssl base64 -d > hello.txt" "printf -v n '%03d' 7; echo \"\$n\" > src/n.txt" \
 		"awk '{print \$1 > \"out.txt\"}' in.txt" "perl -e 'open(F, \">out.txt\"); print F \"hello\\n\"'" \
-		'git config user.email me@example.com' 'git config remote.origin.url https://github.com/a/b.git'
+		'git config user.email me@example.com' 'git config init.defaultBranch main'
+	# a URL with no credential in it is no secret; setting a remote's URL asks for another reason (where a push goes)
+	run guard hook claude <<<"$(bash_payload 'git config remote.origin.url https://github.com/a/b.git')"
+	[[ "$(reason_of)" == *"where a later git push goes"* && "$(reason_of)" != *"secret"* ]]
 }
 
 @test "issue 12: a loop, if or case redirected or piped as a whole counts only its own body" {
