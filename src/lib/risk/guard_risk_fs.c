@@ -592,8 +592,14 @@ rate_find(struct risk_state *st, const struct risk_cmd *c)
 				inner.find_root = filtered ? under[r] : roots[r]->text;
 				inner.find_filtered = filtered;
 				risk_explain(st, "    find %s runs: %s ...", a, inner.argc ? inner.argv[0].text : "");
-				if (inner.argc)
+				if (inner.argc && strstr(inner.argv[0].text, "{}")) {
+					/* -exec {} ARGS: each file found is run as the program, guard's own among them */
+					risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+						  "find %s runs each file it finds as a program (%s): guard cannot tell "
+						  "what runs", a, inner.argv[0].text);
+				} else if (inner.argc) {
 					risk_analyse_cmd(st, &inner);
+				}
 			}
 			i = end;
 		}
