@@ -321,6 +321,13 @@ static const struct wrapper wrappers[] = {
 	{ "chronic", NULL, 0, 0 },
 	{ "pkexec", "--user", 0, W_ELEVATE | W_ALONE_SHELL },
 	{ "watch", "-n -d -g -q --interval --differences --chgexit", 0, 0 },
+	/* schedulers and namespaces: the command after the mask, priority or options runs as itself */
+	{ "taskset", NULL, 1, 0 },
+	{ "chrt", "-T -P -D --sched-runtime --sched-period --sched-deadline", 1, 0 },
+	{ "prlimit", "-p --pid -o --output", 0, 0 },
+	{ "numactl", "-C -N -m -p -i -P --cpunodebind --physcpubind --membind --preferred --interleave --localalloc", 0, 0 },
+	{ "unshare", "-S -G -R -w --setuid --setgid --root --wd --propagation --setgroups --map-user --map-group --map-users --map-groups", 0, 0 },
+	{ "dbus-launch", NULL, 0, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 
