@@ -40,7 +40,7 @@ level() { guard-risk --command "$1" | jq -r .level; }
 		[ "$(level "ansible-playbook pb/$f.yml --check")" = high ] || { echo "# $f"; false; }
 		[ "$(level "ansible-playbook -C pb/$f.yml")" = high ] || { echo "# $f -C"; false; }
 	done
-	hook_decides 'ansible-playbook pb/task-off.yml --check' ask
+	decides 'ansible-playbook pb/task-off.yml --check' ask
 	run guard-risk --command 'ansible-playbook pb/play-off.yml --check'
 	[[ "$(jq -r '.reasons[0]' <<<"$output")" == *"runs a task with check_mode off (no)"* ]]
 }
@@ -63,11 +63,11 @@ level() { guard-risk --command "$1" | jq -r .level; }
 }
 
 @test "F18 benign: check_mode true, plain tasks and roles that keep check mode stay a dry run; a missing playbook runs nothing" {
-	hook_decides 'ansible-playbook pb/on.yml --check' allow
-	hook_decides 'ansible-playbook -i hosts pb/safe.yml -C' allow
-	hook_decides 'ansible-playbook pb/absent.yml --check' allow
+	decides 'ansible-playbook pb/on.yml --check' allow
+	decides 'ansible-playbook -i hosts pb/safe.yml -C' allow
+	decides 'ansible-playbook pb/absent.yml --check' allow
 	# without --check it is a real run, as before
-	hook_decides 'ansible-playbook pb/on.yml' ask
+	decides 'ansible-playbook pb/on.yml' ask
 	# --check as the value of -e is no check mode, as before
 	[ "$(level 'ansible-playbook pb/on.yml -e --check')" = high ]
 }

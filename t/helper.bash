@@ -152,18 +152,3 @@ finish_bg() {
 	stderr=$(cat "$BATS_TEST_TMPDIR/bg.err")
 }
 
-# The hook's decision for one Bash command from $PROJ, matched against a
-# regex; an ask (a deny naming the approval it made) counts as "ask".
-# REASON holds the hook's reason. hook_decides COMMAND WANTED-REGEX
-hook_decides() {
-	local out got
-	out=$(guard hook claude <<<"$(bash_payload "$1")" 2>/dev/null)
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if ! [[ $got =~ ^($2)$ ]]; then
-		echo "got $got (wanted $2) for: $1"
-		echo "$out"
-		return 1
-	fi
-}

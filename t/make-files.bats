@@ -52,32 +52,32 @@ removes_ai_for_real() {
 
 @test "F8: an included makefile is read (include, -include, sinclude) and its recipe denied" {
 	removes_ai_for_real 'make -f mk/include.mk deploy'
-	hook_decides 'make -f mk/include.mk deploy' deny
+	decides 'make -f mk/include.mk deploy' deny
 	[[ $REASON == *".ai"* ]]
-	hook_decides 'make -f mk/dinclude.mk deploy' deny
-	hook_decides 'make -f mk/sinclude.mk deploy' deny
-	hook_decides 'make --file=mk/include.mk deploy' deny
-	hook_decides 'MAKEFILES=mk/inc7.mk make -f mk/ok.mk deploy' deny
+	decides 'make -f mk/dinclude.mk deploy' deny
+	decides 'make -f mk/sinclude.mk deploy' deny
+	decides 'make --file=mk/include.mk deploy' deny
+	decides 'MAKEFILES=mk/inc7.mk make -f mk/ok.mk deploy' deny
 }
 
 @test "F8: the project's Makefile including another file, GNUmakefile before Makefile" {
 	printf 'include mk/inc7.mk\n' >Makefile
 	removes_ai_for_real 'make deploy'
-	hook_decides 'make deploy' deny
+	decides 'make deploy' deny
 	rm Makefile
 	printf 'include mk/inc7.mk\n' >GNUmakefile
 	printf 'deploy:\n\techo fine\n' >Makefile
-	hook_decides 'make deploy' deny
+	decides 'make deploy' deny
 	rm GNUmakefile Makefile
-	hook_decides 'make -C mkd deploy' deny
-	hook_decides 'make --directory=mkd deploy' deny
+	decides 'make -C mkd deploy' deny
+	decides 'make --directory=mkd deploy' deny
 }
 
 @test "F8: guard's names as a shell pattern or split by a continuation are denied" {
 	removes_ai_for_real 'make -f mk/glob.mk deploy'
 	removes_ai_for_real 'make -f mk/cont.mk deploy'
 	for f in glob qmark star cont; do
-		hook_decides "make -f mk/$f.mk deploy" deny
+		decides "make -f mk/$f.mk deploy" deny
 	done
 }
 
@@ -85,45 +85,45 @@ removes_ai_for_real() {
 	removes_ai_for_real 'make -f mk/prefix.mk deploy'
 	removes_ai_for_real 'make -f mk/subst.mk deploy'
 	for f in prefix subst var shellvar file; do
-		hook_decides "make -f mk/$f.mk deploy" deny
+		decides "make -f mk/$f.mk deploy" deny
 	done
-	hook_decides 'make -f mk/env.mk clean OUT=.ai' deny
+	decides 'make -f mk/env.mk clean OUT=.ai' deny
 }
 
 @test "F8: a recipe that runs make on another file is rated through it" {
 	removes_ai_for_real 'make -f mk/sub.mk deploy'
-	hook_decides 'make -f mk/sub.mk deploy' deny
+	decides 'make -f mk/sub.mk deploy' deny
 	# a recipe that runs the same make again ends
 	printf 'all:\n\t$(MAKE) all\n' >mk/loop.mk
-	hook_decides 'make -f mk/loop.mk' allow
+	decides 'make -f mk/loop.mk' allow
 }
 
 @test "F8: what guard cannot work out (\$(shell) names, a computed include, a value from the environment) is asked" {
 	removes_ai_for_real 'make -f mk/shellname.mk deploy'
-	hook_decides 'make -f mk/shellname.mk deploy' ask
+	decides 'make -f mk/shellname.mk deploy' ask
 	[[ $REASON == *"name guard cannot work out"* ]]
-	hook_decides 'make -f mk/compinc.mk deploy' ask
+	decides 'make -f mk/compinc.mk deploy' ask
 	[[ $REASON == *"includes a makefile whose name guard cannot work out"* ]]
-	hook_decides 'make -f mk/env.mk clean' ask
+	decides 'make -f mk/env.mk clean' ask
 	# a makefile make would read but guard cannot: a FIFO another process feeds
 	printf 'include mk/pipe.mk\n' >mk/unread.mk
 	mkfifo mk/pipe.mk
-	hook_decides 'make -f mk/unread.mk' ask
+	decides 'make -f mk/unread.mk' ask
 	[[ $REASON == *"makefile guard cannot read"* ]]
 }
 
 @test "F8: a recipe of a target make would not build is not asked; the same target asked when built" {
 	printf 'all:\n\t@echo hi\nclean:\n\trm -rf $(OUT)\n' >mk/two.mk
-	hook_decides 'make -f mk/two.mk' allow
-	hook_decides 'make -f mk/two.mk all' allow
-	hook_decides 'make -f mk/two.mk clean' ask
+	decides 'make -f mk/two.mk' allow
+	decides 'make -f mk/two.mk all' allow
+	decides 'make -f mk/two.mk clean' ask
 }
 
 @test "F8 benign: a Makefile including harmless rules, wildcard objects and a clean target is allowed and runs" {
-	hook_decides 'make -C ok' allow
-	hook_decides 'make -C ok clean' allow
-	hook_decides 'cd ok && make' allow
-	hook_decides 'make -f mk/ok.mk' allow
+	decides 'make -C ok' allow
+	decides 'make -C ok clean' allow
+	decides 'cd ok && make' allow
+	decides 'make -f mk/ok.mk' allow
 	run make -C ok
 	[ "$status" -eq 0 ]
 	[[ $output == *done* ]]
