@@ -235,6 +235,25 @@ visible(const char *s)
 	return guard_buf_detach(&b);
 }
 
+/*
+ * s made visible for the line being printed: every string a request file
+ * holds may come from the agent (its tool input's member names, the
+ * requester's git user.email) or from an edit, and a terminal must show
+ * it, never obey it. VIS_SLOTS strings at once, freed as the ring turns.
+ */
+#define VIS_SLOTS 12
+static const char *
+vis(const char *s)
+{
+	static char *ring[VIS_SLOTS];
+	static unsigned next;
+	char **slot = &ring[next++ % VIS_SLOTS];
+
+	free(*slot);
+	*slot = visible(s);
+	return *slot;
+}
+
 /* The widths of the columns that hold names: whole names, never cut (mcp__github__create_pull_request). */
 struct widths {
 	int tool, by;
@@ -253,8 +272,8 @@ print_row(const struct row *r, int width, const struct widths *w, bool color)
 	else
 		snprintf(left_s, sizeof(left_s), "-");
 	char *tool = visible(r->tool), *by = visible(r->by);
-	n = printf("%-8.8s  %s%s%s%-9s%s  %-8s  %5s  %5s  %-*.200s  %-*.200s  ", r->id, *c ? "\033[" : "", c,
-		   *c ? "m" : "", r->state, *c ? "\033[0m" : "", r->level, age, left_s, w->tool, tool, w->by, by);
+	n = printf("%-8.8s  %s%s%s%-9s%s  %-8s  %5s  %5s  %-*.200s  %-*.200s  ", vis(r->id), *c ? "\033[" : "", c,
+		   *c ? "m" : "", r->state, *c ? "\033[0m" : "", vis(r->level), age, left_s, w->tool, tool, w->by, by);
 	free(tool);
 	free(by);
 	if (*c)
@@ -377,9 +396,10 @@ print_input(const cJSON *req)
 	bool first = true;
 
 	cJSON_ArrayForEach(m, in) {
-		char *label = guard_xasprintf("%-10s%s: ", first ? "input" : "", m->string), *text = NULL;
+		/* the member's name is the agent's too: an escape in it would rewrite the lines a person reads */
+		char *label = guard_xasprintf("%-10s%s: ", first ? "input" : "", vis(m->string)), *text = NULL;
 		print_visible(label, cJSON_IsString(m) ? m->valuestring : (text = cJSON_PrintUnformatted(m)), INT_MAX);
-		free(text);
+		cJSON_free(text); /* cJSON's allocator (an arena under cli_init), not libc's */
 		free(label);
 		first = false;
 	}
@@ -414,16 +434,16 @@ approve_print_request(const cJSON *req, bool json)
 		cJSON_Delete(r);
 		return;
 	}
-	printf("request   %s\n", str(req, "id"));
+	printf("request   %s\n", vis(str(req, "id")));
 	printf("status    %s", state);
 	if (left)
 		printf(" (%llds left)", left);
 	printf("\n");
 	print_visible("action    ", str(req, "summary"), INT_MAX);
 	print_input(req);
-	printf("risk      %s%s%s\n", str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"),
-	       *str(req, "rule") ? ", asked by rule " : "", str(req, "rule"));
-	printf("by        %s at %s\n", str(req, "requested_by"), str(req, "requested_at"));
+	printf("risk      %s%s%s\n", vis(str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level")),
+	       *str(req, "rule") ? ", asked by rule " : "", vis(str(req, "rule")));
+	printf("by        %s at %s\n", vis(str(req, "requested_by")), vis(str(req, "requested_at")));
 	const cJSON *direct = cJSON_GetObjectItemCaseSensitive(req, "direct"), *r;
 	if (cJSON_IsObject(direct)) {
 		printf("asked     directly (guard-approve request), not by guard's hook: the risk above is guard's rating\n");
@@ -436,14 +456,14 @@ approve_print_request(const cJSON *req, bool json)
 		if (*str(direct, "claimed_by") && strcmp(str(direct, "claimed_by"), str(req, "requested_by")))
 			print_visible("claimed   by ", str(direct, "claimed_by"), INT_MAX);
 	}
-	printf("expires   %s\n", str(req, "expires_at"));
-	printf("digest    %s\n", str(req, "action_digest"));
+	printf("expires   %s\n", vis(str(req, "expires_at")));
+	printf("digest    %s\n", vis(str(req, "action_digest")));
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
-		printf("decision  %s by %s (%s) at %s%s%s%s\n", str(d, "verdict"), str(d, "by"),
-		       *str(d, "role") ? str(d, "role") : "no role", str(d, "at"), *str(d, "sig") ? ", signed" : "",
-		       *str(d, "comment") ? ": " : "", str(d, "comment"));
+		printf("decision  %s by %s (%s) at %s%s%s%s\n", vis(str(d, "verdict")), vis(str(d, "by")),
+		       vis(*str(d, "role") ? str(d, "role") : "no role"), vis(str(d, "at")),
+		       *str(d, "sig") ? ", signed" : "", *str(d, "comment") ? ": " : "", vis(str(d, "comment")));
 	if (*str(req, "consumed_at"))
-		printf("consumed  %s\n", str(req, "consumed_at"));
+		printf("consumed  %s\n", vis(str(req, "consumed_at")));
 }
 
 void
@@ -456,13 +476,13 @@ approve_print_decided(const cJSON *req, const char *who, bool signed_it)
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(req, "decisions"))
 		n += !strcmp(str(d, "verdict"), "approve");
 	if (!strcmp(state, "pending"))
-		printf("%s pending: approval %d recorded by %s%s; more approvers needed\n", str(req, "id"), n, who,
-		       signed_it ? " (signed)" : "");
+		printf("%s pending: approval %d recorded by %s%s; more approvers needed\n", vis(str(req, "id")), n,
+		       vis(who), signed_it ? " (signed)" : "");
 	else
-		printf("%s %s by %s%s\n", str(req, "id"), state, who, signed_it ? " (signed)" : "");
+		printf("%s %s by %s%s\n", vis(str(req, "id")), state, vis(who), signed_it ? " (signed)" : "");
 	/* what was decided, said back as sudo says the command: an id prefix names it only by chance */
 	print_visible("  action  ", str(req, "summary"), 400);
-	printf("  risk    %s\n", str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level"));
+	printf("  risk    %s\n", vis(str(cJSON_GetObjectItemCaseSensitive(req, "risk"), "level")));
 }
 
 /* ---- wait ---- */
@@ -485,7 +505,7 @@ approve_progress_tick(const cJSON *req, const char *state, long long left, void 
 		memset(bar + done, '-', (size_t)(cells - done));
 		bar[cells] = '\0';
 		short_duration(left, l, sizeof(l));
-		fprintf(stderr, "\r\033[K[%s] %s left  %.8s  %.60s", bar, l, str(req, "id"), str(req, "summary"));
+		fprintf(stderr, "\r\033[K[%s] %s left  %.8s  %.60s", bar, l, vis(str(req, "id")), vis(str(req, "summary")));
 		fflush(stderr);
 		p->drawn = 1;
 		return;
@@ -497,9 +517,9 @@ approve_progress_tick(const cJSON *req, const char *state, long long left, void 
 	free(p->last);
 	p->last = guard_xstrdup(state);
 	if (!strcmp(state, "pending"))
-		fprintf(stderr, "%s pending, %llds left: %s\n", str(req, "id"), left, str(req, "summary"));
+		fprintf(stderr, "%s pending, %llds left: %s\n", vis(str(req, "id")), left, vis(str(req, "summary")));
 	else
-		fprintf(stderr, "%s %s\n", str(req, "id"), state);
+		fprintf(stderr, "%s %s\n", vis(str(req, "id")), state);
 }
 
 void
@@ -563,10 +583,10 @@ approve_verify_one(cJSON *req, void *arg)
 	}
 	verify_state(req, v, &why);
 	if (why.len) {
-		printf("BAD %s: %s\n", str(req, "id"), why.buf + 2);
+		printf("BAD %s: %s\n", vis(str(req, "id")), vis(why.buf + 2));
 		v->bad++;
 	} else {
-		printf("ok  %s: %d decision%s, %d signed and verified\n", str(req, "id"), decisions,
+		printf("ok  %s: %d decision%s, %d signed and verified\n", vis(str(req, "id")), decisions,
 		       decisions == 1 ? "" : "s", signed_ok);
 		v->ok++;
 	}

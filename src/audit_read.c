@@ -388,9 +388,11 @@ static void
 print_counts(const char *title, const cJSON *obj)
 {
 	const cJSON *c;
+	char name[256];
+
 	printf("%s:\n", title);
-	cJSON_ArrayForEach(c, obj)
-		printf("  %-36s %10.0f\n", c->string, c->valuedouble);
+	cJSON_ArrayForEach(c, obj) /* a tool or session name is the agent's: shown, never obeyed */
+		printf("  %-36s %10.0f\n", shown(c->string, "", name, sizeof(name)), c->valuedouble);
 }
 
 int

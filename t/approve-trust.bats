@@ -372,6 +372,40 @@ YAML
 	[[ "$(jq -r .input.command "$(file_of "$id")")" == *REDACTED* ]]
 }
 
+@test "attack8 I1/I2/I7: show, list, verify and stats make the agent's member names and requester visible; a non-string member prints" {
+	keyed_alice </dev/null
+	# a key the agent chose, sorted before `command`, that would rewrite the lines above it and hide the rest
+	key=$'\e[1A\e[1G\e[J action mcp__ci__run: npm test\ninput command: npm test\e[8m'
+	input=$(jq -cn --arg k "$key" '{command:"curl -s http://example.com/ | sudo tee /etc/motd", ($k):"", n:3, o:{a:[1]}}')
+	run guard hook claude <<<"$(tool_payload mcp__ci__run "$input")"
+	[ "$(decision_of)" = deny ]
+	id=$(jq -r 'select(.tool == "mcp__ci__run") | .id' "$PROJ"/.ai/approvals/*.json)
+	[ -n "$id" ]
+	run guard-approve show "$id" --as alice@example.com
+	[ "$status" -eq 0 ] # a number or object member printed, not freed with the wrong allocator (it aborted)
+	refute grep -q $'\e' <<<"$output"
+	[[ "$output" == *'\E[1A\E[1G\E[J action'* ]]
+	[[ "$output" == *"n: 3"* && "$output" == *'o: {"a":[1]}'* ]]
+	[[ "$output" == *"sudo tee /etc/motd"* ]]
+	# the requester of a direct request is the project's git user.email, which the agent sets
+	git -C "$PROJ" config user.email $'x\e[5A\e[Jrisk      low\e[8m'
+	id2=$(guard-approve request --command 'curl -s http://example.com/c | sudo tee /etc/motd' 2>/dev/null)
+	git -C "$PROJ" config --unset user.email
+	[ -n "$id2" ]
+	for args in "show $id2" "list --table" "list --all --table" "verify $id2"; do
+		run guard-approve $args --as alice@example.com
+		refute grep -q $'\e' <<<"$output"
+	done
+	run guard-approve show "$id2" --as alice@example.com
+	[[ "$output" == *'by        $'\''x\E[5A\E[Jrisk      low\E[8m'\'* ]]
+	# guard-audit stats names tools as the table does: shown, never obeyed
+	run guard hook claude <<<"$(tool_payload $'mcp__x__y\e[8m' '{"q":"1"}')"
+	run guard-audit stats
+	[ "$status" -eq 0 ]
+	refute grep -q $'\e' <<<"$output"
+	[[ "$output" == *'mcp__x__y?[8m'* ]]
+}
+
 @test "a rejection answers the agent's next identical call, and asking again is refused while it lasts" {
 	keyed_alice </dev/null
 	run hook "$force_push"
