@@ -494,9 +494,7 @@ report_changes(const cJSON *report, struct guard_changes *out)
 {
 	const cJSON *c;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(report, "changes"))
-		guard_changes_add(out, guard_json_str(c, "path", ""), guard_json_str(c, "old_path", NULL),
-				  *guard_json_str(c, "status", "M"), (long)guard_json_num(c, "added"),
-				  (long)guard_json_num(c, "deleted"));
+		guard_changes_add_report(out, c);
 }
 
 /*

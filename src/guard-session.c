@@ -507,6 +507,11 @@ report(struct ctx *c, const cJSON *state, const cJSON *breaches, const struct gu
 					cJSON_AddNumberToObject(f, "deleted", (double)ch->items[i].deleted);
 				} else {
 					cJSON_AddBoolToObject(f, "binary", 1);
+					if (ch->items[i].text_added || ch->items[i].text_deleted) {
+						/* counted: a NUL byte hides no code (guard_text_lines) */
+						cJSON_AddNumberToObject(f, "text_added", (double)ch->items[i].text_added);
+						cJSON_AddNumberToObject(f, "text_deleted", (double)ch->items[i].text_deleted);
+					}
 				}
 				cJSON_AddItemToArray(files, f);
 			}
@@ -664,11 +669,8 @@ committed_changes(struct guard_git *g, const cJSON *state, struct guard_changes 
 		*commits = cJSON_CreateArray();
 		return;
 	}
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(report, "changes")) {
-		const cJSON *old = cJSON_GetObjectItemCaseSensitive(x, "old_path");
-		guard_changes_add(out, str(x, "path"), cJSON_IsString(old) ? old->valuestring : NULL, str(x, "status")[0],
-				  (long)num(x, "added"), (long)num(x, "deleted"));
-	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(report, "changes"))
+		guard_changes_add_report(out, x);
 	*commits = cJSON_DetachItemFromObjectCaseSensitive(report, "commits");
 	if (!*commits)
 		*commits = cJSON_CreateArray();
@@ -681,7 +683,8 @@ same_change(const struct guard_changes *pr, const struct guard_change *x)
 {
 	for (size_t i = 0; i < pr->len; i++)
 		if (!strcmp(pr->items[i].path, x->path) && pr->items[i].status == x->status &&
-		    pr->items[i].added == x->added && pr->items[i].deleted == x->deleted)
+		    pr->items[i].added == x->added && pr->items[i].deleted == x->deleted &&
+		    pr->items[i].text_added == x->text_added && pr->items[i].text_deleted == x->text_deleted)
 			return true;
 	return false;
 }
@@ -774,7 +777,10 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 	/* the PR is what the branch holds; the rest of the working tree is listed apart */
 	committed_changes(g, state, &pr, &commits);
 	for (size_t i = 0; i < ch.len; i++)
-		if (!same_change(&pr, &ch.items[i]))
+		if (!same_change(&pr, &ch.items[i]) && ch.items[i].added < 0)
+			guard_changes_add_binary(&left, ch.items[i].path, ch.items[i].old_path, ch.items[i].status,
+						 ch.items[i].text_added, ch.items[i].text_deleted);
+		else if (!same_change(&pr, &ch.items[i]))
 			guard_changes_add(&left, ch.items[i].path, ch.items[i].old_path, ch.items[i].status,
 					  ch.items[i].added, ch.items[i].deleted);
 	guard_session_pr_body(state, c->tree, &pr, &left, commits, guard_scan_findings(scan), &body, &labels);

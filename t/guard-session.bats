@@ -1558,3 +1558,39 @@ watch_record() {
 	stopped
 	[[ "$output" == *"guard's policy changed since the session started"* ]]
 }
+
+@test "attack8 I3: a NUL byte does not hide a file's lines from the LOC budget (session check, guard-git check, the PR body); a picture's bytes count next to nothing" {
+	start bin
+	base=$(field .base)
+	# the attack: one NUL in the first line makes the file binary to git (numstat "-"), and gcc still compiles it
+	{ printf '/* \0 */\n'; seq -f 'int v%g = 1;' 40; } >src/big.c
+	# NULs planted in every line hide nothing either
+	python3 -c 'import sys; sys.stdout.buffer.write(b"".join(b"int w%d = 2; /*\0*/\n" % i for i in range(30)))' >src/each.c
+	# near-random bytes (a compressed picture), made the same every run
+	python3 -c 'import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(65536)))' >src/img.bin
+	run --separate-stderr guard-session check --json
+	j=$output
+	[ "$(jq -r '.changes[] | select(.path=="src/big.c") | .binary' <<<"$j")" = true ]
+	[ "$(jq -r '.changes[] | select(.path=="src/big.c") | .text_added' <<<"$j")" = 41 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/each.c") | .text_added' <<<"$j")" = 30 ]
+	img=$(jq -r '.changes[] | select(.path=="src/img.bin") | .text_added // 0' <<<"$j")
+	[ "$img" -le 2 ]
+	[ "$(jq -r .counters.loc <<<"$j")" = $((71 + img)) ]
+	# committed: guard-git check of the range counts them too
+	git add -A && git commit -qm hidden
+	run --separate-stderr guard-git check --base "$base" --head HEAD --json
+	[ "$(jq -r '.changes[] | select(.path=="src/big.c") | .added' <<<"$output")" = -1 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/big.c") | .text_added' <<<"$output")" = 41 ]
+	[ "$(jq -r .loc.added <<<"$output")" = $((71 + img)) ]
+	# an edit of the binary file counts the text lines it adds, against what the range had
+	{ printf '/* \0 */\n'; seq -f 'int v%g = 1;' 45; } >src/big.c
+	git commit -qam more
+	run --separate-stderr guard-git check --base HEAD~1 --head HEAD --json
+	[ "$(jq -r '.changes[] | select(.path=="src/big.c") | .text_added' <<<"$output")" = 5 ]
+	[ "$(jq -r .loc.added <<<"$output")" = 5 ]
+	run --separate-stderr guard-session check --json
+	[ "$(jq -r '.changes[] | select(.path=="src/big.c") | .text_added' <<<"$output")" = 46 ]
+	# the PR body says they were counted
+	run guard-session end
+	grep -q 'binary, 46 text lines' .ai/sessions/*.pr.md
+}

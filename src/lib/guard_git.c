@@ -11,6 +11,7 @@
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_git.h"
+#include "guard_textlines.h"
 
 /* git's own default (diff.renameLimit): bounds the quadratic rename search. */
 #define RENAME_LIMIT 1000
@@ -654,6 +655,58 @@ text_patch(struct guard_git *g, const git_diff_delta *d, git_patch **out, struct
 	return 0;
 }
 
+int
+guard_git_text_stats(const void *old, size_t old_len, const void *new, size_t new_len, long *adds, long *dels)
+{
+	struct guard_buf a = GUARD_BUF_INIT, b = GUARD_BUF_INIT;
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_patch *patch = NULL;
+	size_t ad = 0, de = 0;
+	int rc = 0;
+
+	*adds = *dels = 0;
+	size_t had = guard_text_lines(old, old_len, &a), has = guard_text_lines(new, new_len, &b);
+	if (!had && !has)
+		goto out; /* no text on either side: nothing to count */
+	opts.flags = GIT_DIFF_FORCE_TEXT;
+	if (git_patch_from_buffers(&patch, a.buf, a.len, NULL, b.buf, b.len, NULL, &opts) < 0) {
+		rc = git_fail(GUARD_EIO, "cannot diff the text of a binary file");
+		goto out;
+	}
+	git_patch_line_stats(NULL, &ad, &de, patch);
+	*adds = (long)ad;
+	*dels = (long)de;
+out:
+	git_patch_free(patch);
+	guard_buf_release(&a);
+	guard_buf_release(&b);
+	return rc;
+}
+
+/* The text lines a binary file's change adds and deletes: the base's blob against the working tree's file. */
+static int
+binary_text(struct guard_git *g, const git_diff_delta *d, long *adds, long *dels)
+{
+	bool has_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
+	bool has_new = d->status != GIT_DELTA_DELETED;
+	git_blob *blob = NULL;
+	git_buf now = { 0 };
+	int rc;
+
+	*adds = *dels = 0;
+	if (has_old && regular_mode(d->old_file.mode) && git_blob_lookup(&blob, g->repo, &d->old_file.id) < 0)
+		return git_fail(GUARD_EIO, "cannot read a file of the base commit");
+	if (has_new && regular_mode(d->new_file.mode) && (rc = workdir_content(g, d->new_file.path, true, &now)) < 0) {
+		git_blob_free(blob);
+		return rc;
+	}
+	rc = guard_git_text_stats(blob ? git_blob_rawcontent(blob) : NULL, blob ? (size_t)git_blob_rawsize(blob) : 0,
+				  now.ptr, now.size, adds, dels);
+	git_buf_dispose(&now);
+	git_blob_free(blob);
+	return rc;
+}
+
 static bool
 adds_and_deletes(git_diff *diff)
 {
@@ -752,7 +805,13 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 			continue;
 		}
 		if (pd->flags & GIT_DIFF_FLAG_BINARY) {
-			guard_changes_add(out, path, old, status, -1, -1);
+			long ta, td;
+			if ((rc = binary_text(g, d, &ta, &td)) < 0) {
+				git_patch_free(patch);
+				source_release(&src);
+				break;
+			}
+			guard_changes_add_binary(out, path, old, status, ta, td);
 		} else {
 			git_patch_line_stats(NULL, &adds, &dels, patch);
 			guard_changes_add(out, path, old, status, (long)adds, (long)dels);

@@ -90,4 +90,11 @@ typedef void (*guard_git_line_fn)(void *ctx, const char *path, long lineno, cons
 int guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_changes *out,
 		      guard_git_line_fn line, void *ctx);
 
+/*
+ * The text lines (guard_text_lines) two sides of a binary file hold,
+ * diffed as text: what a LOC budget counts where git counts nothing.
+ * Either side may be NULL (a new or deleted file).
+ */
+int guard_git_text_stats(const void *old, size_t old_len, const void *new, size_t new_len, long *adds, long *dels);
+
 #endif

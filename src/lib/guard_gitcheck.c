@@ -10,10 +10,12 @@
 
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_git.h"
 #include "guard_glob.h"
 #include "guard_gitrules.h"
 #include "guard_json.h"
 #include "guard_session.h"
+#include "guard_textlines.h"
 
 /* git's own default (diff.renameLimit). */
 #define RENAME_LIMIT 1000
@@ -133,16 +135,21 @@ git_rename(git_patch *patch, const git_diff_delta *d)
 	return (a - (gone < a ? gone : a)) * 2 >= max;
 }
 
-/* The lines of a blob as git diff counts a whole new or deleted file (-1: binary). */
+/*
+ * The lines of a blob as git diff counts a whole new or deleted file (-1:
+ * binary, whose text lines are put in *text: a NUL byte hides no code).
+ */
 static long
-blob_lines(git_repository *repo, const git_oid *id)
+blob_lines(git_repository *repo, const git_oid *id, long *text)
 {
 	git_blob *blob = NULL;
 	long n = 0;
 
+	*text = 0;
 	if (git_blob_lookup(&blob, repo, id) < 0)
 		return 0;
 	if (git_blob_is_binary(blob)) {
+		*text = (long)guard_text_lines(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), NULL);
 		git_blob_free(blob);
 		return -1;
 	}
@@ -156,8 +163,10 @@ blob_lines(git_repository *repo, const git_oid *id)
 	return n;
 }
 
+/* text_adds, text_dels: the text lines of a binary file (adds -1), counted in the totals */
 static void
-add_change(cJSON *changes, const char *path, const char *old, char status, long adds, long dels)
+add_change(cJSON *changes, const char *path, const char *old, char status, long adds, long dels, long text_adds,
+	   long text_dels)
 {
 	cJSON *c = cJSON_CreateObject();
 	cJSON_AddStringToObject(c, "path", path);
@@ -166,8 +175,13 @@ add_change(cJSON *changes, const char *path, const char *old, char status, long 
 	cJSON_AddStringToObject(c, "status", (char[]){ status, 0 });
 	cJSON_AddNumberToObject(c, "added", (double)adds);
 	cJSON_AddNumberToObject(c, "deleted", (double)dels);
+	if (text_adds || text_dels) {
+		cJSON_AddNumberToObject(c, "text_added", (double)text_adds);
+		cJSON_AddNumberToObject(c, "text_deleted", (double)text_dels);
+	}
 	cJSON_AddItemToArray(changes, c);
 }
+
 
 /* Blobs larger than this are binary to libgit2 (its default max_size): its own path decides. */
 #define BLOB_MAX ((git_object_size_t)512 << 20)
@@ -184,6 +198,28 @@ side_blob(git_repository *repo, const git_diff_file *f, bool present, git_blob *
 	if (git_blob_lookup(out, repo, &f->id) < 0)
 		return fail("cannot read a file of the range");
 	return git_blob_rawsize(*out) > BLOB_MAX;
+}
+
+/* The text lines a binary file's change adds and deletes, from its two blobs (guard_git_text_stats). */
+static int
+binary_text(git_repository *repo, const git_diff_delta *d, long *adds, long *dels)
+{
+	git_blob *a = NULL, *b = NULL;
+	int rc;
+
+	*adds = *dels = 0;
+	if ((rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, &a)) < 0 ||
+	    (rc == 0 && (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, &b)) < 0))
+		goto out;
+	if (rc == 0)
+		rc = guard_git_text_stats(a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0,
+					  b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, adds, dels);
+	else
+		rc = 0; /* a submodule or a file past libgit2's size: no text to read */
+out:
+	git_blob_free(a);
+	git_blob_free(b);
+	return rc;
 }
 
 /*
@@ -258,15 +294,15 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 			git_patch_line_stats(NULL, &adds, &dels, patch);
 		if (d->status == GIT_DELTA_RENAMED && !binary && d->similarity < 100 && !git_rename(patch, d)) {
 			/* git sees a deletion and a new file */
-			long o = blob_lines(repo, &d->old_file.id), n = blob_lines(repo, &d->new_file.id);
+			long ot, nt, o = blob_lines(repo, &d->old_file.id, &ot), n = blob_lines(repo, &d->new_file.id, &nt);
 			git_patch_free(patch);
 			git_blob_free(ba);
 			git_blob_free(bb);
-			add_change(changes, d->old_file.path, NULL, 'D', o < 0 ? -1 : 0, o);
-			add_change(changes, path, NULL, 'A', n, n < 0 ? -1 : 0);
+			add_change(changes, d->old_file.path, NULL, 'D', o < 0 ? -1 : 0, o, 0, ot);
+			add_change(changes, path, NULL, 'A', n, n < 0 ? -1 : 0, nt, 0);
 			removed++, created++;
-			added += n > 0 ? n : 0;
-			deleted += o > 0 ? o : 0;
+			added += n > 0 ? n : nt;
+			deleted += o > 0 ? o : ot;
 			const char *why = location_problem(path);
 			if (why)
 				violation(violations, "files.location", "error", path,
@@ -290,6 +326,19 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 		cJSON_AddStringToObject(c, "status", (char[]){ status, 0 });
 		cJSON_AddNumberToObject(c, "added", binary ? -1 : (double)adds);
 		cJSON_AddNumberToObject(c, "deleted", binary ? -1 : (double)dels);
+		if (binary) {
+			long ta, td;
+			if ((rc = binary_text(repo, d, &ta, &td)) < 0) {
+				cJSON_Delete(c);
+				goto out;
+			}
+			if (ta || td) {
+				cJSON_AddNumberToObject(c, "text_added", (double)ta);
+				cJSON_AddNumberToObject(c, "text_deleted", (double)td);
+			}
+			adds = (size_t)ta;
+			dels = (size_t)td;
+		}
 		cJSON_AddItemToArray(changes, c);
 		added += (long)adds;
 		deleted += (long)dels;

@@ -274,18 +274,25 @@ struct guard_change {
 	char status;      /* A M D R T */
 	long added;       /* -1 for binary */
 	long deleted;
+	long text_added;  /* binary: the lines of text it holds, counted (guard_text_lines) */
+	long text_deleted;
 };
 
 struct guard_changes {
 	struct guard_change *items;
 	size_t len, alloc;
-	long added, deleted; /* totals over text files */
+	long added, deleted; /* totals over text files and the text lines binary files hold */
 };
 #define GUARD_CHANGES_INIT { NULL, 0, 0, 0, 0 }
 
 void guard_changes_release(struct guard_changes *c);
 void guard_changes_add(struct guard_changes *c, const char *path, const char *old_path, char status,
 		       long added, long deleted);
+/* One change of guard-git check's report ({path, old_path, status, added, deleted, text_*}). */
+void guard_changes_add_report(struct guard_changes *c, const cJSON *x);
+/* A binary file (added -1, as git diff --numstat shows it) whose text lines count in the totals. */
+void guard_changes_add_binary(struct guard_changes *c, const char *path, const char *old_path, char status,
+			      long text_added, long text_deleted);
 
 /*
  * The reviewers a change needs (seed 004, policy pr.reviewers): {base:

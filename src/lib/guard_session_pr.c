@@ -18,10 +18,36 @@ guard_changes_add(struct guard_changes *c, const char *path, const char *old_pat
 	x->status = status;
 	x->added = added;
 	x->deleted = deleted;
+	x->text_added = x->text_deleted = 0;
 	if (added >= 0) {
 		c->added += added;
 		c->deleted += deleted;
 	}
+}
+
+void
+guard_changes_add_binary(struct guard_changes *c, const char *path, const char *old_path, char status,
+			 long text_added, long text_deleted)
+{
+	guard_changes_add(c, path, old_path, status, -1, -1);
+	c->items[c->len - 1].text_added = text_added;
+	c->items[c->len - 1].text_deleted = text_deleted;
+	c->added += text_added;
+	c->deleted += text_deleted;
+}
+
+void
+guard_changes_add_report(struct guard_changes *c, const cJSON *x)
+{
+	const char *path = guard_json_str(x, "path", ""), *old = guard_json_str(x, "old_path", NULL);
+	char status = *guard_json_str(x, "status", "M");
+	long added = (long)guard_json_num(x, "added");
+
+	if (added < 0)
+		guard_changes_add_binary(c, path, old, status, (long)guard_json_num(x, "text_added"),
+					 (long)guard_json_num(x, "text_deleted"));
+	else
+		guard_changes_add(c, path, old, status, added, (long)guard_json_num(x, "deleted"));
 }
 
 void
@@ -171,7 +197,10 @@ change_table(const struct guard_changes *c, struct guard_buf *b)
 		const struct guard_change *x = &c->items[i];
 		char *name = x->old_path ? guard_xasprintf("`%s` → `%s`", x->old_path, x->path)
 					 : guard_xasprintf("`%s`", x->path);
-		if (x->added < 0)
+		if (x->added < 0 && (x->text_added || x->text_deleted))
+			guard_buf_addf(b, "| %c | %s | binary, %ld text lines | binary, %ld text lines |\n", x->status, name,
+				       x->text_added, x->text_deleted);
+		else if (x->added < 0)
 			guard_buf_addf(b, "| %c | %s | binary | binary |\n", x->status, name);
 		else
 			guard_buf_addf(b, "| %c | %s | %ld | %ld |\n", x->status, name, x->added, x->deleted);
@@ -227,7 +256,7 @@ guard_session_pr_body(const cJSON *state, const cJSON *tree, const struct guard_
 		change_table(left, b);
 	}
 	guard_buf_addf(b, "\n## Lines of code\n\n%ld added, %ld deleted in the commits (as `git diff --numstat %.12s...%s`; "
-		       "binary files not counted). Session limit: %.0f added lines, counted with the working tree.\n",
+		       "plus the text lines binary files hold). Session limit: %.0f added lines, counted with the working tree.\n",
 		       c->added, c->deleted, base, str(state, "branch"),
 		       guard_json_num(cJSON_GetObjectItemCaseSensitive(state, "limits"), "max_loc"));
 

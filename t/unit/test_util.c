@@ -12,6 +12,7 @@
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_glob.h"
+#include "guard_textlines.h"
 #include "guard_hash.h"
 #include "guard_path.h"
 #include "guard_state.h"
@@ -728,6 +729,35 @@ TEST(cli_dispatch_runs_the_table)
 	CHECK(cli_dispatch(cmds, NULL, 4, after) == 0 && verb_calls == 2); /* "--" ends the options */
 }
 
+/* attack8 I3: the text lines of a file git calls binary, for LOC budgets */
+TEST(text_lines_in_binary_files)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	static const char code[] = "/* \0 */\nint a = 1;\nint b = 2; /*\0*/\n\xc3\xa9t\xc3\xa9 = 3;\nx\n";
+
+	/* the NUL hides nothing: 4 lines hold text (the short "x" does not count) */
+	CHECK(guard_text_lines(code, sizeof(code) - 1, &b) == 4);
+	CHECK_STR(b.buf, "/*  */\nint a = 1;\nint b = 2; /**/\n\xc3\xa9t\xc3\xa9 = 3;\n");
+	CHECK(guard_text_lines(code, sizeof(code) - 1, NULL) == 4);
+	/* a last line without a newline counts; an empty input has none */
+	CHECK(guard_text_lines("abcd", 4, NULL) == 1);
+	CHECK(guard_text_lines(NULL, 0, NULL) == 0);
+	/* more than a fifth of a line not text: not a line (invalid UTF-8 is not text either) */
+	CHECK(guard_text_lines("abcd\x01\x02\n", 7, NULL) == 0);
+	CHECK(guard_text_lines("abcdefgh\x01\x02\n", 11, NULL) == 1);
+	CHECK(guard_text_lines("abcd\xc3\x28\xff\n", 8, NULL) == 0);
+	/* near-random bytes (a compressed picture) make almost no line: fixed LCG bytes, 64 KiB */
+	char *noise = guard_xmalloc(65536);
+	unsigned long x = 7;
+	for (size_t i = 0; i < 65536; i++) {
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		noise[i] = (char)(x >> 56);
+	}
+	CHECK(guard_text_lines(noise, 65536, NULL) <= 2);
+	free(noise);
+	guard_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -762,6 +792,7 @@ main(void)
 	RUN(lock_times_out_when_held);
 	RUN(state_dir_in_git_common_dir);
 	RUN(cli_dispatch_runs_the_table);
+	RUN(text_lines_in_binary_files);
 	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", tmpdir);
