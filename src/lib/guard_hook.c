@@ -200,6 +200,26 @@ scan_shell_write(cJSON *ev)
 }
 
 /*
+ * The hook's scan of a written text stops at HOOK_SCAN_FINDINGS (one is
+ * enough to deny) and fails, so denies, past HOOK_SCAN_MS: an agent that
+ * stops waiting for a hook runs the call (attack8 I12: 340,000 fake
+ * tokens took the scan past Claude's 30 s timeout, unrated, unlogged).
+ */
+#define HOOK_SCAN_FINDINGS 100
+#define HOOK_SCAN_MS 10000
+
+/* GUARD_SCAN_DEADLINE_MS may only shorten it (tests): whoever sets it can make the hook deny sooner, never later. */
+static unsigned
+scan_ms(void)
+{
+	const char *env = getenv("GUARD_SCAN_DEADLINE_MS");
+	char *end;
+	unsigned long v = env && *env ? strtoul(env, &end, 10) : 0;
+
+	return v > 0 && v < HOOK_SCAN_MS && !*end ? (unsigned)v : HOOK_SCAN_MS;
+}
+
+/*
  * An agent's Write/Edit/MultiEdit/NotebookEdit that would put a secret or
  * a forbidden pattern in a file is denied, naming the rule and the line
  * (the text itself is never repeated). The agent's own guard-scan:allow
@@ -226,16 +246,19 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 	if ((rc = guard_scanner_new(guard_policy_tree(p), &sc)) < 0)
 		return rc;
 	guard_scanner_inline_allow(sc, false);
+	guard_scanner_limit(sc, HOOK_SCAN_FINDINGS);
+	guard_scanner_deadline(sc, scan_ms());
 	found = cJSON_CreateArray();
 	if ((rc = guard_scanner_tool_input(sc, ev, found)) > 0) {
 		const cJSON *f = cJSON_GetArrayItem(found, 0);
 		bool in_file = !strcmp(guard_json_str(f, "line_in", "text"), "file");
 		char *reason = guard_xasprintf("guard-scan: this %s writes %s (rule %s, line %.0f of %s; "
-					       "%d finding%s in all) into %s; keep secrets out of files (read them from the "
+					       "%s%d finding%s in all) into %s; keep secrets out of files (read them from the "
 					       "environment or a secret store)",
 					       tool, guard_json_str(f, "message", ""), guard_json_str(f, "rule", ""),
 					       guard_json_num(f, "line"), in_file ? "the file after it" : "the text written",
-					       rc, rc == 1 ? "" : "s", guard_json_str(f, "path", "the file"));
+					       guard_scanner_capped(sc) ? "at least " : "", rc, rc == 1 ? "" : "s",
+					       guard_json_str(f, "path", "the file"));
 		char *rule = guard_xasprintf("guard-scan:%s", guard_json_str(f, "rule", ""));
 		set_decision(ev, "effect", "deny");
 		set_decision(ev, "reason", reason);

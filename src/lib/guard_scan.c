@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <ctype.h>
 #include <limits.h>
+#include <time.h>
 
 #include "guard_buf.h"
 #include "guard_error.h"
@@ -100,7 +101,27 @@ struct guard_scanner {
 	bool allow_inline;
 	signed char edit_adds_allow; /* the last tool input's edits add an allow comment: -1 not known */
 	bool jit_each_text;   /* JIT only for a text of JIT_FROM bytes, whatever came before (a reused scanner) */
+	size_t max_findings;  /* stop at this many (0: all); capped says it stopped */
+	size_t nfound;
+	bool capped;
+	struct timespec deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
 };
+
+/* Past the scan's deadline? The error says so: a hook denies rather than answer after the agent stops waiting. */
+static bool
+past_deadline(const struct guard_scanner *s)
+{
+	struct timespec now;
+
+	if (!s->deadline.tv_sec)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < s->deadline.tv_sec || (now.tv_sec == s->deadline.tv_sec && now.tv_nsec < s->deadline.tv_nsec))
+		return false;
+	guard_error(GUARD_EEXPIRED, "the secret scan did not finish in time (the text holds too much to scan before the "
+				    "agent stops waiting)");
+	return true;
+}
 
 static const struct builtin_info *
 info_of(const char *id)
@@ -734,6 +755,62 @@ add_finding(const struct rule *r, const char *path, long line, size_t col, const
 	cJSON_AddItemToArray(findings, f);
 }
 
+/*
+ * The secrets found so far in a text, as byte spans: pairwise apart,
+ * sorted by start, so a match is looked up in log time (attack8 I12: a
+ * linear look made 40,000 findings cost 8 G instructions, past the agent's
+ * hook timeout). A rule's own new spans come in order and are merged in
+ * when the rule is done.
+ */
+struct spans {
+	size_t (*v)[2];
+	size_t n, alloc;
+};
+
+/* Does [a, z) meet a span of sp? */
+static bool
+spans_meet(const struct spans *sp, size_t a, size_t z)
+{
+	size_t lo = 0, hi = sp->n;
+
+	while (lo < hi) { /* the first span that ends after a */
+		size_t mid = lo + (hi - lo) / 2;
+		if (sp->v[mid][1] <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sp->n && sp->v[lo][0] < z;
+}
+
+static void
+spans_add(struct spans *sp, size_t a, size_t z)
+{
+	if (sp->n == sp->alloc)
+		sp->v = guard_xrealloc(sp->v, (sp->alloc = sp->alloc ? 2 * sp->alloc : 16) * sizeof(*sp->v));
+	sp->v[sp->n][0] = a;
+	sp->v[sp->n++][1] = z;
+}
+
+/* all's spans and more's (both sorted, apart from each other) into all, sorted; more emptied */
+static void
+spans_merge(struct spans *all, struct spans *more)
+{
+	if (!more->n)
+		return;
+	size_t (*v)[2] = guard_xmalloc((all->n + more->n) * sizeof(*v)), i = 0, j = 0, k = 0;
+	while (i < all->n || j < more->n) {
+		bool mine = j == more->n || (i < all->n && all->v[i][0] < more->v[j][0]);
+		size_t *from = mine ? all->v[i++] : more->v[j++];
+		v[k][0] = from[0];
+		v[k++][1] = from[1];
+	}
+	free(all->v);
+	all->v = v;
+	all->n = all->alloc = k;
+	more->n = 0;
+}
+
 int
 guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, size_t len, long first_line,
 		   const long *linemap, cJSON *findings)
@@ -741,7 +818,7 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 	struct lines l = { NULL, 0 };
 	int found = 0;
 	/* the secrets found so far: a later (broader) rule's match over one of them is the same secret */
-	size_t (*spans)[2] = NULL, nspans = 0;
+	struct spans spans = { NULL, 0, 0 }, fresh = { NULL, 0, 0 };
 	size_t vlen;
 	char *visible = len ? guard_redact_visible(text, len, &vlen) : NULL;
 
@@ -751,9 +828,9 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 		free(visible);
 		return found;
 	}
-	if (!len || !candidates(s, text, len))
+	if (!len || s->capped || !candidates(s, text, len))
 		return 0;
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < s->n && !s->capped; i++) {
 		struct rule *r = &s->r[i];
 		int rc;
 		if ((!r->always && !r->nhits) || (r->paths && !globs_match(r->paths, path)))
@@ -764,7 +841,8 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 							     (r->multiline ? PCRE2_MULTILINE : 0),
 						     &rc))) {
 			free(l.start);
-			free(spans);
+			free(spans.v);
+			free(fresh.v);
 			return rc;
 		}
 		if (len >= JIT_FROM && !r->jit_tried) {
@@ -777,7 +855,7 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 		 * every line for a rule without keywords.
 		 */
 		size_t done = 0; /* matched up to here */
-		for (size_t h = 0; h < (r->always ? 1 : r->nhits); h++) {
+		for (size_t h = 0; h < (r->always ? 1 : r->nhits) && !s->capped; h++) {
 			size_t from = r->always ? 0 : r->hits[h], end = len;
 			if (from < done)
 				from = done;
@@ -789,6 +867,10 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 				int m = match(s, r->re, r->jit && (len >= JIT_FROM || !s->jit_each_text), text, end, from);
 				if (m == PCRE2_ERROR_NOMATCH)
 					break;
+				if (past_deadline(s)) {
+					found = GUARD_EEXPIRED;
+					goto out;
+				}
 				const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 				size_t a = m < 0 ? from : ov[0], z = m < 0 ? end : ov[1];
 				if (m >= 0 && (z <= a || (r->check && !r->check(text + a, z - a)) ||
@@ -798,14 +880,10 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 					from = a + 1;
 					continue;
 				}
-				bool seen = false;
-				for (size_t k = 0; r->secret && k < nspans && !seen; k++)
-					seen = a < spans[k][1] && spans[k][0] < z;
-				if (r->secret && !seen) {
-					spans = guard_xrealloc(spans, (nspans + 1) * sizeof(*spans));
-					spans[nspans][0] = a;
-					spans[nspans++][1] = z;
-				}
+				/* this rule's matches come in order, apart: only earlier rules' spans can hold one */
+				bool seen = r->secret && spans_meet(&spans, a, z);
+				if (r->secret && !seen)
+					spans_add(&fresh, a, z);
 				/* over the match limit: the rest cannot be cleared, so it counts as found */
 				if (!l.start)
 					index_lines(&l, text, len);
@@ -814,6 +892,10 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 					add_finding(r, path, linemap ? linemap[ln] : first_line + (long)ln,
 						    a - l.start[ln] + 1, text + a, z - a, findings);
 					found++;
+					if (s->max_findings && ++s->nfound >= s->max_findings) {
+						s->capped = true;
+						break;
+					}
 				}
 				if (m < 0)
 					break;
@@ -821,10 +903,39 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 			}
 			done = from > end ? from : end;
 		}
+		spans_merge(&spans, &fresh);
 	}
+out:
 	free(l.start);
-	free(spans);
+	free(spans.v);
+	free(fresh.v);
 	return found;
+}
+
+void
+guard_scanner_limit(struct guard_scanner *s, size_t max_findings)
+{
+	s->max_findings = max_findings;
+	s->nfound = 0;
+	s->capped = false;
+}
+
+void
+guard_scanner_deadline(struct guard_scanner *s, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+	s->deadline.tv_sec += ms / 1000;
+	s->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (s->deadline.tv_nsec >= 1000000000L) {
+		s->deadline.tv_sec++;
+		s->deadline.tv_nsec -= 1000000000L;
+	}
+}
+
+bool
+guard_scanner_capped(const struct guard_scanner *s)
+{
+	return s->capped;
 }
 
 cJSON *
@@ -1299,6 +1410,9 @@ scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *
 		free(ch.c);
 		return 0;
 	}
+	/* the file before and after are compared finding by finding: a cap would make old ones look new */
+	size_t cap = s->max_findings;
+	s->max_findings = 0;
 	/* the file is built: whether it gains an allow comment is known now (guard_scanner_adds_allow) */
 	s->edit_adds_allow = marks_added(before, blen, file, flen, &ch);
 	was = cJSON_CreateArray();
@@ -1326,6 +1440,11 @@ scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *
 		order_as_whole(s, now);
 	cJSON *f;
 	while (rc >= 0 && (f = cJSON_DetachItemFromArray(now, 0)) != NULL) {
+		if (past_deadline(s)) {
+			cJSON_Delete(f);
+			rc = GUARD_EEXPIRED;
+			break;
+		}
 		bool old = has_finding(was, 0, f) || has_finding(findings, first, f);
 		if (!old && w) {
 			/* not in the window's lines before: in the file before anywhere? */
@@ -1343,6 +1462,7 @@ scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *
 		cJSON_AddItemToArray(findings, f);
 		added++;
 	}
+	s->max_findings = cap;
 	cJSON_Delete(whole_before);
 	cJSON_Delete(was);
 	cJSON_Delete(now);

@@ -25,6 +25,16 @@ struct guard_scanner; /* one thread at a time */
 
 /* Rules from the policy tree (NULL: the built-ins only). GUARD_EPOLICY naming a rule that does not compile. */
 int guard_scanner_new(const cJSON *policy_tree, struct guard_scanner **out);
+/*
+ * Stop scanning once max_findings are found (0: find them all), from now
+ * on; guard_scanner_capped says whether it stopped. A hook needs one
+ * finding to deny, and must answer before the agent's timeout whatever
+ * the text holds (attack8 I12).
+ */
+void guard_scanner_limit(struct guard_scanner *s, size_t max_findings);
+/* A scan running past ms from now fails with GUARD_EEXPIRED (a hook's answer is a deny, never late). */
+void guard_scanner_deadline(struct guard_scanner *s, unsigned ms);
+bool guard_scanner_capped(const struct guard_scanner *s);
 void guard_scanner_free(struct guard_scanner *s);
 
 /* Honour inline "guard-scan:allow RULE-ID reason" comments (default on; the hook turns them off). */
