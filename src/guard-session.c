@@ -1294,6 +1294,16 @@ verb_briefing(struct ctx *c)
 		guard_buf_release(&b);
 		return rc;
 	}
+	/*
+	 * Tool names, requesters and deferred plans' summaries are the
+	 * agent's words: a control byte is shown as '?', never obeyed
+	 * (attack8 I1c: one ESC[8m hid the rest of the briefing).
+	 */
+	for (unsigned char *p = (unsigned char *)b.buf; p && *p; p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F)
+			*p = '?';
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			p[0] = p[1] = '?'; /* a C1 control, CSI among them */
 	fputs(b.buf, stdout);
 	guard_buf_release(&b);
 	return 0;
@@ -1394,7 +1404,7 @@ static const struct cli_command commands[] = {
 	{ "list", cmd_list, 0, "[--json|--table]", "every session (a table on a terminal, JSON Lines in a pipe, one array with --json)" },
 	{ "defer", cmd_defer, 0, "--summary S --round N --ratio PCT --gate pass|fail|na --reason stall|rounds|gate "
 	  "--critique TEXT... [--plan FILE]", "set a plan aside for a person, in .ai/plans/" },
-	{ "briefing", cmd_briefing, 0, "", "what a person should know before the next run" },
+	{ "briefing", cmd_briefing, CLI_HUMAN, "", "what a person should know before the next run" },
 	{ "plans", cmd_plans, CLI_HUMAN, "resolve ID --as revised|proceed|keep|discard", "settle a deferred plan" },
 	{ NULL, NULL, 0, NULL, NULL },
 };

@@ -1594,3 +1594,23 @@ watch_record() {
 	run guard-session end
 	grep -q 'binary, 46 text lines' .ai/sessions/*.pr.md
 }
+
+@test "attack8 I22/I1c: a file name cannot open an HTML comment in the PR body, nor an escape rewrite the briefing" {
+	start names
+	printf 'x\n' >$'src/notes\n<!--'
+	printf 'y\n' >'src/a|b`c.txt'
+	git add -A && git commit -qm names
+	run guard-session end
+	body=$(cat .ai/sessions/*.pr.md)
+	refute grep -qx '<!--' <<<"$body"
+	[[ "$body" == *"| A | \`\$'src/notes\\n<!--'\` | 1 | 0 |"* ]]
+	[[ "$body" == *'| A | `` src/a\|b`c.txt `` | 1 | 0 |'* ]]
+	# the briefing shows the agent's words, never obeys them
+	git config user.email $'x\e[8m@example.com'
+	guard-approve request --command 'curl -s http://example.com/c | sudo tee /etc/motd' >/dev/null 2>&1
+	git config --unset user.email
+	run guard-session briefing
+	[ "$status" -eq 0 ]
+	refute grep -q $'\e' <<<"$output"
+	[[ "$output" == *'x?[8m@example.com'* ]]
+}

@@ -189,14 +189,46 @@ guard_session_pr_title(const cJSON *state, const cJSON *commits)
 }
 
 /* One table of changes. */
+/*
+ * A file name as a Markdown code span in a table cell: control bytes shown
+ * ($'a\nb'), a fence longer than any run of backticks in it, '|' escaped.
+ * A name is the agent's: a newline in it opened an HTML comment that hid
+ * the rest of the PR body on GitHub (attack8 I22).
+ */
+static char *
+md_path(const char *path)
+{
+	struct guard_buf v = GUARD_BUF_INIT, out = GUARD_BUF_INIT;
+	size_t run = 0, longest = 0;
+
+	guard_buf_add_visible(&v, path);
+	for (const char *p = v.buf ? v.buf : ""; *p; p++)
+		longest = (run = *p == '`' ? run + 1 : 0) > longest ? run : longest;
+	for (size_t i = 0; i <= longest; i++)
+		guard_buf_addch(&out, '`');
+	guard_buf_addstr(&out, longest ? " " : "");
+	for (const char *p = v.buf ? v.buf : ""; *p; p++)
+		if (*p == '|')
+			guard_buf_addstr(&out, "\\|");
+		else
+			guard_buf_addch(&out, *p);
+	guard_buf_addstr(&out, longest ? " " : "");
+	for (size_t i = 0; i <= longest; i++)
+		guard_buf_addch(&out, '`');
+	guard_buf_release(&v);
+	return guard_buf_detach(&out);
+}
+
 static void
 change_table(const struct guard_changes *c, struct guard_buf *b)
 {
 	guard_buf_addstr(b, "| status | file | added | deleted |\n| --- | --- | ---: | ---: |\n");
 	for (size_t i = 0; i < c->len; i++) {
 		const struct guard_change *x = &c->items[i];
-		char *name = x->old_path ? guard_xasprintf("`%s` → `%s`", x->old_path, x->path)
-					 : guard_xasprintf("`%s`", x->path);
+		char *now = md_path(x->path), *was = x->old_path ? md_path(x->old_path) : NULL;
+		char *name = was ? guard_xasprintf("%s → %s", was, now) : guard_xstrdup(now);
+		free(now);
+		free(was);
 		if (x->added < 0 && (x->text_added || x->text_deleted))
 			guard_buf_addf(b, "| %c | %s | binary, %ld text lines | binary, %ld text lines |\n", x->status, name,
 				       x->text_added, x->text_deleted);
