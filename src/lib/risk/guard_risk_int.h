@@ -138,6 +138,21 @@ bool risk_after_value_option(const struct risk_cmd *c, size_t i, const char *con
 size_t risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
 		     const struct guard_shell_word **out, size_t max);
 bool risk_word_is(const struct guard_shell_word *w, const char *s);
+/*
+ * Short option clusters as getopt reads them (guard_risk_getopt.c). The
+ * program's optstring ("t:S:" take a value, "j::" an attached optional
+ * one), or NULL when guard keeps none for it. The value of letter in the
+ * cluster word ("-rt.ai" for t: ".ai"), or NULL with *next when it is the
+ * next word; a letter taking a value before it ends the search (opts NULL:
+ * only letter takes one). risk_cluster_has: letter is a switch of the
+ * cluster, not inside a value. risk_cluster_attached: a value attached in
+ * word at or after *from (1: all), *from moved past it; with opts the one
+ * value, without each suffix after a letter in turn.
+ */
+const char *risk_optstring(const char *name);
+const char *risk_cluster_value(const char *opts, const char *word, char letter, bool *next);
+bool risk_cluster_has(const char *opts, const char *word, char letter);
+const char *risk_cluster_attached(const char *opts, const char *word, size_t *from);
 /* name is one of the NULL-terminated names. */
 /* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
 void risk_set_name(struct risk_cmd *c);
