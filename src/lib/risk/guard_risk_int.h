@@ -282,6 +282,27 @@ void risk_code_text(struct risk_state *st, const char *lang, const char *code);
  * time is rated (high) here. Caller frees.
  */
 char *risk_code_canon(struct risk_state *st, const char *lang, const char *code);
+/*
+ * Where an interpreter finds its code (guard_risk_interp_opts.c): its own
+ * option table read as it reads it (python3 -uc, -W ignore -c, node -pe,
+ * ruby -we, perl -lne, --eval=, -c'...'). at: each code word (w; text: the
+ * code, attached or the whole word); module: python -m's value, the option
+ * at module_at; end: the first word after the options.
+ */
+#define RISK_INTERP_CODE_MAX 8
+struct risk_interp_code {
+	struct {
+		const struct guard_shell_word *w;
+		const char *text;
+	} at[RISK_INTERP_CODE_MAX];
+	size_t n;
+	const char *module;
+	size_t module_at;
+	size_t end;
+};
+void risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_code *out);
+/* An interpreter's script word that is no file and is shaped as code: high (asked). */
+void risk_interp_script_unplaced(struct risk_state *st, const char *lang, const struct guard_shell_word *w);
 /* Kubernetes namespace escalation: one level up in a critical namespace. */
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 /* A replica count that is zero however written ("0", "00"); a patch text setting replicas to 0. */
