@@ -47,6 +47,8 @@ static const struct optstring {
 	{ NULL, NULL }
 };
 
+static int letter_value(const char *opts, char letter);
+
 const char *
 risk_optstring(const char *name)
 {
@@ -54,6 +56,12 @@ risk_optstring(const char *name)
 		if (!strcmp(o->name, name))
 			return o->opts;
 	return NULL;
+}
+
+int
+risk_opt_kind(const char *opts, char letter)
+{
+	return letter_value(opts, letter);
 }
 
 /* How letter takes a value in opts: 0 no (or unknown), 1 required, 2 optional attached. */

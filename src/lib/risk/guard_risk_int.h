@@ -150,6 +150,8 @@ bool risk_word_is(const struct guard_shell_word *w, const char *s);
  * value, without each suffix after a letter in turn.
  */
 const char *risk_optstring(const char *name);
+/* How letter takes a value in opts: 0 not (a switch, or unknown), 1 required, 2 optional and attached. */
+int risk_opt_kind(const char *opts, char letter);
 const char *risk_cluster_value(const char *opts, const char *word, char letter, bool *next);
 bool risk_cluster_has(const char *opts, const char *word, char letter);
 const char *risk_cluster_attached(const char *opts, const char *word, size_t *from);
@@ -339,6 +341,14 @@ void risk_file_script(struct risk_state *st, const struct risk_cmd *c);
 void risk_file_programs(struct risk_state *st, const struct risk_cmd *c);
 /* make's makefiles and includes, as make reads them (guard_risk_make.c). */
 void risk_make_files(struct risk_state *st, const struct risk_cmd *c);
+/*
+ * make's SHELL (its value, NULL: unknown) and .SHELLFLAGS (flags_set: set
+ * at all; flags NULL: unknown) rated as what runs every recipe
+ * (guard_risk_make_shell.c); the language each recipe is code of
+ * (SHELL := python3), or NULL for a shell.
+ */
+const char *risk_make_shell(struct risk_state *st, const char *dir, const char *shell, const char *flags,
+			    bool flags_set);
 /* ansible-playbook --check (guard_risk_ansible.c): no play or task opts out of check mode (else rated, false). */
 bool risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c);
 /* Variables that steer guard or what git reads, set or cleared for what runs (guard_risk_env.c). */
