@@ -289,7 +289,7 @@ char *risk_code_canon(struct risk_state *st, const char *lang, const char *code)
  * option table read as it reads it (python3 -uc, -W ignore -c, node -pe,
  * ruby -we, perl -lne, --eval=, -c'...'). at: each code word (w; text: the
  * code, attached or the whole word); module: python -m's value, the option
- * at module_at; end: the first word after the options.
+ * at module_at; end: the first word after the options; unsure: see below.
  */
 #define RISK_INTERP_CODE_MAX 8
 struct risk_interp_code {
@@ -301,6 +301,7 @@ struct risk_interp_code {
 	const char *module;
 	size_t module_at;
 	size_t end;
+	bool unsure; /* a word after an unknown long option was read as its value: it may be the script */
 };
 void risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_code *out);
 /* An interpreter's script word that is no file and is shaped as code: high (asked). */

@@ -1258,7 +1258,7 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 		if (strstr(with_arg, t) && i + 1 < c->argc)
 			i++;
 	}
-	if (found.n) {
+	if (found.n && !found.unsure) {
 		after_code(st, c, lang, found.end);
 		return;
 	}

@@ -85,6 +85,8 @@ risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_
 	const struct interp_spec *s = spec_for(lang);
 	size_t i;
 
+	bool maybe_value = false; /* an unknown long option before: the next word may be its value */
+
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return;
@@ -95,13 +97,22 @@ risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_
 			i++;
 			break;
 		}
-		if (t[0] != '-' || !t[1])
-			break;
+		if (t[0] != '-' || !t[1]) {
+			if (!maybe_value || !t[0])
+				break;
+			/* node --inspect-port 9229 -e CODE: a value, read on (code found later is rated) */
+			maybe_value = false;
+			out->unsure = true;
+			continue;
+		}
+		maybe_value = false;
 		if (t[1] == '-') {
 			bool code = long_listed(s->long_code, t);
 			const char *eq = strchr(t, '=');
-			if (!code && !long_listed(s->long_value, t))
+			if (!code && !long_listed(s->long_value, t)) {
+				maybe_value = !eq;
 				continue;
+			}
 			if (eq) {
 				if (code)
 					add(out, w, eq + 1);

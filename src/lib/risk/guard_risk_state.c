@@ -1440,12 +1440,12 @@ cluster_values(struct risk_state *st, const struct stems *s, const struct risk_c
 	       const struct guard_shell_word *w, mention_fn found)
 {
 	const char *opts = risk_optstring(c->name);
-	size_t from = 1;
+	size_t from = 1, tries = strlen(w->text) <= 256 ? 256 : 16; /* a long word: its first letters only */
 	const char *v;
 
 	if (w->text[0] != '-' || w->text[1] == '-' || (w->flags & GUARD_WORD_DYNAMIC))
 		return;
-	while ((v = risk_cluster_attached(opts, w->text, &from)) != NULL) {
+	while (tries-- && (v = risk_cluster_attached(opts, w->text, &from)) != NULL) {
 		char name[PATH_MAX];
 		int place;
 		if (!scan_state(st, s, c->name, v, found) && found == mention_write && (w->flags & GUARD_WORD_GLOB) &&
