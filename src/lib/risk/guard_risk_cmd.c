@@ -135,7 +135,8 @@ risk_flag(const struct risk_cmd *c, char letter, const char *longname)
 			return false;
 		if (longname && a[0] == '-' && a[1] == '-' && !strcmp(a + 2, longname))
 			return true;
-		if (letter && a[0] == '-' && a[1] != '-' && a[1] && strchr(a + 1, letter))
+		/* -S.bTk holds no -T: a letter taking a value ends the cluster (guard_risk_getopt.c) */
+		if (letter && risk_cluster_has(risk_optstring(c->name), a, letter))
 			return true;
 	}
 	return false;
@@ -160,9 +161,15 @@ risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longo
 			return NULL;
 		if (shortopt && !strcmp(a, shortopt))
 			return i + 1 < c->argc ? c->argv[i + 1].text : NULL;
-		if (shortopt && !strncmp(a, shortopt, strlen(shortopt)) && strlen(shortopt) == 2 &&
-		    a[2] && shortopt[1] != '-')
-			return a + 2;
+		if (shortopt && strlen(shortopt) == 2 && shortopt[1] != '-') {
+			/* -t.ai, -rt.ai, -rt DIR, -xvf- -C.ai: read as getopt does (guard_risk_getopt.c) */
+			bool next;
+			const char *v = risk_cluster_value(risk_optstring(c->name), a, shortopt[1], &next);
+			if (v)
+				return v;
+			if (next)
+				return i + 1 < c->argc ? c->argv[i + 1].text : NULL;
+		}
 		if (longopt && !strncmp(a, longopt, ll)) {
 			if (a[ll] == '=')
 				return a + ll + 1;
@@ -196,15 +203,13 @@ option_takes_value(const char *with_arg, const char *a)
 			return false;
 		return in_list(with_arg, a, strlen(a));
 	}
-	/* "-abc": the last letter takes the next word if listed and nothing follows. */
-	char last[3] = { '-', a[strlen(a) - 1], '\0' };
-	if (strlen(a) > 2) {
-		/* "-tDIR": value attached when the first letter takes one. */
-		char first[3] = { '-', a[1], '\0' };
-		if (in_list(with_arg, first, 2))
-			return false;
+	/* "-abc" as getopt reads it: the first letter taking a value takes the rest, or the next word */
+	for (const char *p = a + 1; *p; p++) {
+		char one[3] = { '-', *p, '\0' };
+		if (in_list(with_arg, one, 2))
+			return !p[1];
 	}
-	return in_list(with_arg, last, 2);
+	return false;
 }
 
 size_t

@@ -138,6 +138,23 @@ bool risk_after_value_option(const struct risk_cmd *c, size_t i, const char *con
 size_t risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
 		     const struct guard_shell_word **out, size_t max);
 bool risk_word_is(const struct guard_shell_word *w, const char *s);
+/*
+ * Short option clusters as getopt reads them (guard_risk_getopt.c). The
+ * program's optstring ("t:S:" take a value, "j::" an attached optional
+ * one), or NULL when guard keeps none for it. The value of letter in the
+ * cluster word ("-rt.ai" for t: ".ai"), or NULL with *next when it is the
+ * next word; a letter taking a value before it ends the search (opts NULL:
+ * only letter takes one). risk_cluster_has: letter is a switch of the
+ * cluster, not inside a value. risk_cluster_attached: a value attached in
+ * word at or after *from (1: all), *from moved past it; with opts the one
+ * value, without each suffix after a letter in turn.
+ */
+const char *risk_optstring(const char *name);
+/* How letter takes a value in opts: 0 not (a switch, or unknown), 1 required, 2 optional and attached. */
+int risk_opt_kind(const char *opts, char letter);
+const char *risk_cluster_value(const char *opts, const char *word, char letter, bool *next);
+bool risk_cluster_has(const char *opts, const char *word, char letter);
+const char *risk_cluster_attached(const char *opts, const char *word, size_t *from);
 /* name is one of the NULL-terminated names. */
 /* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
 void risk_set_name(struct risk_cmd *c);
@@ -267,6 +284,28 @@ void risk_code_text(struct risk_state *st, const char *lang, const char *code);
  * time is rated (high) here. Caller frees.
  */
 char *risk_code_canon(struct risk_state *st, const char *lang, const char *code);
+/*
+ * Where an interpreter finds its code (guard_risk_interp_opts.c): its own
+ * option table read as it reads it (python3 -uc, -W ignore -c, node -pe,
+ * ruby -we, perl -lne, --eval=, -c'...'). at: each code word (w; text: the
+ * code, attached or the whole word); module: python -m's value, the option
+ * at module_at; end: the first word after the options; unsure: see below.
+ */
+#define RISK_INTERP_CODE_MAX 8
+struct risk_interp_code {
+	struct {
+		const struct guard_shell_word *w;
+		const char *text;
+	} at[RISK_INTERP_CODE_MAX];
+	size_t n;
+	const char *module;
+	size_t module_at;
+	size_t end;
+	bool unsure; /* a word after an unknown long option was read as its value: it may be the script */
+};
+void risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_code *out);
+/* An interpreter's script word that is no file and is shaped as code: high (asked). */
+void risk_interp_script_unplaced(struct risk_state *st, const char *lang, const struct guard_shell_word *w);
 /* Kubernetes namespace escalation: one level up in a critical namespace. */
 bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 /* A replica count that is zero however written ("0", "00"); a patch text setting replicas to 0. */
@@ -303,6 +342,14 @@ void risk_file_script(struct risk_state *st, const struct risk_cmd *c);
 void risk_file_programs(struct risk_state *st, const struct risk_cmd *c);
 /* make's makefiles and includes, as make reads them (guard_risk_make.c). */
 void risk_make_files(struct risk_state *st, const struct risk_cmd *c);
+/*
+ * make's SHELL (its value, NULL: unknown) and .SHELLFLAGS (flags_set: set
+ * at all; flags NULL: unknown) rated as what runs every recipe
+ * (guard_risk_make_shell.c); the language each recipe is code of
+ * (SHELL := python3), or NULL for a shell.
+ */
+const char *risk_make_shell(struct risk_state *st, const char *dir, const char *shell, const char *flags,
+			    bool flags_set);
 /* ansible-playbook --check (guard_risk_ansible.c): no play or task opts out of check mode (else rated, false). */
 bool risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c);
 /* Variables that steer guard or what git reads, set or cleared for what runs (guard_risk_env.c). */

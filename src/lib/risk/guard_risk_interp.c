@@ -1172,11 +1172,59 @@ perl_in_place(const struct risk_cmd *c)
 	return false;
 }
 
-/* -c CODE / -e CODE / -r CODE, or a script, or stdin. */
+static void
+code_word(struct risk_state *st, const char *lang, const struct guard_shell_word *w, const char *text)
+{
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs computed code", lang);
+	else
+		risk_code_text(st, lang, text);
+}
+
+/* python -m MOD ARGS (the module's word at index at). */
+static void
+python_module(struct risk_state *st, const struct risk_cmd *c, const char *lang, const char *mod, size_t at)
+{
+	if (!strcmp(mod, "pip")) {
+		struct risk_cmd pip = *c;
+		pip.argv += at;
+		pip.argc -= at;
+		snprintf(pip.name, sizeof(pip.name), "pip");
+		risk_analyse_cmd(st, &pip);
+	} else if (!strcmp(mod, "http.server") || !strcmp(mod, "SimpleHTTPServer")) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s serves files over http", lang);
+	} else if (!strcmp(mod, "twine") && at + 1 < c->argc && !strcmp(c->argv[at + 1].text, "upload")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "twine upload publishes a package");
+	} else {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	}
+}
+
+/* After the code: perl -pi's files are edited in place, the others' read. */
+static void
+after_code(struct risk_state *st, const struct risk_cmd *c, const char *lang, size_t from)
+{
+	if (!strcmp(lang, "perl") && perl_in_place(c))
+		for (size_t k = from; k < c->argc; k++)
+			risk_path(st, "perl -i", &c->argv[k], PATH_WRITE);
+	else
+		program_args_read(st, c, from, lang);
+}
+
+/*
+ * -c CODE / -e CODE / -r CODE, or a script, or stdin. The code is where
+ * the interpreter's option table puts it (guard_risk_interp_opts.c); the
+ * older reading below (perl's -pie taken as code) is kept beside it.
+ */
 static void
 rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, const char *code_opts,
 	    const char *with_arg)
 {
+	struct risk_interp_code found;
+
+	risk_interp_code(c, lang, &found);
+	for (size_t k = 0; k < found.n; k++)
+		code_word(st, lang, found.at[k].w, found.at[k].text);
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, "--"))
@@ -1195,43 +1243,35 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 		}
 		if (is_code && i + 1 < c->argc) {
 			const struct guard_shell_word *w = &c->argv[i + 1];
-			if (w->flags & GUARD_WORD_DYNAMIC)
-				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs computed code", lang);
-			else
-				risk_code_text(st, lang, w->text);
-			/* perl -pi -e: the files after the code are edited in place */
-			if (!strcmp(lang, "perl") && perl_in_place(c))
-				for (size_t k = i + 2; k < c->argc; k++)
-					risk_path(st, "perl -i", &c->argv[k], PATH_WRITE);
-			else
-				program_args_read(st, c, i + 2, lang);
+			bool seen = false;
+			for (size_t k = 0; k < found.n; k++)
+				seen |= found.at[k].w == w && found.at[k].text == w->text;
+			if (!seen)
+				code_word(st, lang, w, w->text);
+			after_code(st, c, lang, i + 2);
 			return;
 		}
 		if (!strcmp(t, "-m") && i + 1 < c->argc) {
-			const char *mod = c->argv[i + 1].text;
-			if (!strcmp(mod, "pip")) {
-				struct risk_cmd pip = *c;
-				pip.argv += i + 1;
-				pip.argc -= i + 1;
-				snprintf(pip.name, sizeof(pip.name), "pip");
-				risk_analyse_cmd(st, &pip);
-			} else if (!strcmp(mod, "http.server") || !strcmp(mod, "SimpleHTTPServer")) {
-				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s serves files over http", lang);
-			} else if (!strcmp(mod, "twine") && i + 2 < c->argc && !strcmp(c->argv[i + 2].text, "upload")) {
-				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "twine upload publishes a package");
-			} else {
-				risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
-			}
+			python_module(st, c, lang, c->argv[i + 1].text, i + 1);
 			return;
 		}
 		if (strstr(with_arg, t) && i + 1 < c->argc)
 			i++;
+	}
+	if (found.n && !found.unsure) {
+		after_code(st, c, lang, found.end);
+		return;
+	}
+	if (found.module) {
+		python_module(st, c, lang, found.module, found.module_at);
+		return;
 	}
 	const struct guard_shell_word *ops[2];
 	if (risk_operands(c, 1, with_arg, ops, 2) && strcmp(ops[0]->text, "-")) {
 		if (risk_subst_program(st, ops[0], lang, STDIN_CODE))
 			return;
 		risk_path(st, lang, ops[0], PATH_EXEC);
+		risk_interp_script_unplaced(st, lang, ops[0]);
 		program_args_read(st, c, (size_t)(ops[0] - c->argv) + 1, lang);
 		if (!strcmp(risk_basename(ops[0]->text), "manage.py"))
 			risk_django(st, c);
@@ -1240,9 +1280,38 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 	risk_stdin_program(st, c, lang, STDIN_CODE);
 }
 
+/*
+ * bun -e/-p/--eval/--print CODE, deno eval [-p] CODE: JavaScript given on
+ * the command line, rated as node's (true); other uses are not claimed.
+ */
+static bool
+js_runtime_eval(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (!strcmp(c->name, "bun")) {
+		struct risk_interp_code found;
+		risk_interp_code(c, "bun", &found);
+		for (size_t k = 0; k < found.n; k++)
+			code_word(st, "node", found.at[k].w, found.at[k].text);
+		if (found.n)
+			program_args_read(st, c, found.end, "bun");
+		return found.n > 0;
+	}
+	size_t sub = 1;
+	while (sub < c->argc && c->argv[sub].text[0] == '-')
+		sub++;
+	if (sub >= c->argc || strcmp(c->argv[sub].text, "eval"))
+		return false;
+	/* deno eval's options take their values with "=": every other word is the code */
+	for (size_t k = sub + 1; k < c->argc; k++)
+		if (c->argv[k].text[0] != '-')
+			code_word(st, "node", &c->argv[k], c->argv[k].text);
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
+	return true;
+}
+
 const char *const risk_interp_verbs[] = {
 	"python*", "pypy*", "node", "nodejs", "perl", "ruby", "php", "lua", "luajit", "Rscript", "osascript",
-	"awk", "gawk", "mawk", NULL
+	"awk", "gawk", "mawk", "bun", "deno", NULL
 };
 
 bool
@@ -1269,6 +1338,8 @@ risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 		rate_interp(st, c, "R", "-e", "");
 	} else if (!strcmp(n, "osascript")) {
 		rate_interp(st, c, "osascript", "-e", "-l");
+	} else if (!strcmp(n, "bun") || !strcmp(n, "deno")) {
+		return js_runtime_eval(st, c); /* else the package manager's rules */
 	} else if (!strcmp(n, "awk") || !strcmp(n, "gawk") || !strcmp(n, "mawk")) {
 		/* awk is a reader, unless its program calls system() or pipes from or to a command */
 		const struct guard_shell_word *ops[1];

@@ -622,7 +622,7 @@ rate_text(struct mk *m, const char *what, const char *text, bool runs)
 	struct guard_shell sh;
 	memset(&sh, 0, sizeof(sh));
 	guard_shell_parse(&sh, b.buf ? b.buf : "", b.len, NULL);
-	bool ask = false, run_make = false, shell_words = false;
+	bool ask = false, run_make = false, shell_words = false, runs_script = false;
 	for (size_t i = 0; i < sh.ncmds && !ask; i++) {
 		const struct guard_shell_cmd *c = &sh.cmds[i];
 		if (!c->argc)
@@ -642,6 +642,9 @@ rate_text(struct mk *m, const char *what, const char *text, bool runs)
 		}
 		if (!strcmp(verb, "make") || !strcmp(verb, "gmake"))
 			run_make = true;
+		/* bash src/mk/s[h].sh, . ./env.sh: the script's text is read as the shell reads it */
+		if ((risk_is_shell(verb) || !strcmp(verb, "source") || !strcmp(verb, ".")) && c->argc > 1)
+			runs_script = true;
 	}
 	guard_shell_release(&sh);
 	if (ask) {
@@ -650,7 +653,7 @@ rate_text(struct mk *m, const char *what, const char *text, bool runs)
 			  "%s writes or deletes a name guard cannot work out (a make function, $(shell) or a value "
 			  "from the environment): %s", what, shown);
 		free(shown);
-	} else if (run_make || shell_words) {
+	} else if (run_make || shell_words || runs_script) {
 		nest(m, what, text);
 	}
 	guard_buf_release(&b);
@@ -1088,6 +1091,45 @@ value_option(const char *a)
 	return risk_name_in(opts, a);
 }
 
+/*
+ * A cluster of make's short options (-kf FILE, -sCdir, -Etext): the first
+ * letter taking a value, its value in *v (the next word: *i moves); 0 none.
+ */
+static char
+make_cluster(const struct risk_cmd *c, size_t *i, const char **v)
+{
+	const char *opts = risk_optstring("make");
+	const char *a = c->argv[*i].text;
+
+	for (const char *p = a + 1; *p; p++) {
+		int kind = risk_opt_kind(opts, *p);
+		if (!kind)
+			continue;
+		if (kind == 2)
+			return 0; /* -j4, -l2, -Oline: the rest is its value */
+		const char *val = p[1] ? p + 1 : *i + 1 < c->argc ? c->argv[++*i].text : NULL;
+		if (!val || !strchr("CfIE", *p))
+			return 0; /* -o FILE, -W FILE: nothing make reads */
+		*v = val;
+		return *p;
+	}
+	return 0;
+}
+
+/* SHELL and .SHELLFLAGS as make will use them (guard_risk_make_shell.c); the recipes' language or NULL. */
+static const char *
+recipe_shell(struct mk *m)
+{
+	struct mk_var *flags = var_find(m, ".SHELLFLAGS", 11);
+	char *sh = expand_dup(m, "$(SHELL)", 8, 0);
+	char *fl = flags ? expand_dup(m, "$(.SHELLFLAGS)", 14, 0) : NULL;
+	const char *lang = risk_make_shell(m->st, m->dir, strchr(sh, MK_UNKNOWN) ? NULL : sh,
+					   fl && !strchr(fl, MK_UNKNOWN) ? fl : NULL, flags != NULL);
+	free(sh);
+	free(fl);
+	return lang;
+}
+
 /* The makes being rated, outermost first ("DIR\nARG\nARG..."): a recipe that runs the same make again adds nothing. */
 static _Thread_local struct guard_list mk_running;
 
@@ -1141,6 +1183,7 @@ rate_make_files(struct risk_state *st, const struct risk_cmd *c)
 				w->flags & GUARD_WORD_DYNAMIC ? NULL : eq + 1, '=');
 	}
 	bool dynamic = false;
+	struct guard_list evals = GUARD_LIST_INIT;
 	for (size_t i = 1; i < c->argc; i++) {
 		const struct guard_shell_word *w = &c->argv[i];
 		const char *a = w->text, *v = NULL;
@@ -1159,11 +1202,10 @@ rate_make_files(struct risk_state *st, const struct risk_cmd *c)
 			v = w->text;
 		} else if (a[0] == '-' && a[1] == '-' && strchr(a, '=')) {
 			opt = !strncmp(a, "--directory=", 12) ? 'C' : !strncmp(a, "--file=", 7) || !strncmp(a, "--makefile=", 11) ? 'f'
-			      : !strncmp(a, "--include-dir=", 14) ? 'I' : 0;
+			      : !strncmp(a, "--include-dir=", 14) ? 'I' : !strncmp(a, "--eval=", 7) ? 'E' : 0;
 			v = strchr(a, '=') + 1;
-		} else if (a[0] == '-' && a[1] && strchr("CfI", a[1]) && a[2]) {
-			opt = a[1];
-			v = a + 2;
+		} else if (a[0] == '-' && a[1] && a[1] != '-' && (opt = make_cluster(c, &i, &v)) != 0) {
+			w = &c->argv[i]; /* -kf FILE, -sCdir, -Einclude x.mk: as getopt reads them */
 		} else if (a[0] == '-') {
 			continue;
 		} else if (strchr(a, '=')) { /* make NAME=VALUE: overrides the makefile */
@@ -1186,6 +1228,10 @@ rate_make_files(struct risk_state *st, const struct risk_cmd *c)
 			free(d);
 		} else if (opt == 'f') {
 			guard_list_add(&files, v);
+		} else if (opt == 'E') {
+			if (w->flags & GUARD_WORD_DYNAMIC)
+				dynamic = true;
+			guard_list_add(&evals, v);
 		}
 	}
 	if (dynamic) {
@@ -1195,6 +1241,11 @@ rate_make_files(struct risk_state *st, const struct risk_cmd *c)
 	}
 	if (!m.goals.len)
 		guard_list_add(&m.goals, "\x02");
+	/* --eval TEXT: makefile text read before the makefiles */
+	for (size_t i = 0; i < evals.len; i++) {
+		risk_explain(st, "    make --eval: %s", evals.items[i]);
+		parse(&m, evals.items[i], strlen(evals.items[i]), "make --eval", 0);
+	}
 	/* MAKEFILES=... make: read first, as included */
 	for (size_t i = 0; c->cmd && i < c->cmd->nassigns; i++)
 		if (!strncmp(c->cmd->assigns[i].text, "MAKEFILES=", 10)) {
@@ -1245,6 +1296,7 @@ rate_make_files(struct risk_state *st, const struct risk_cmd *c)
 		}
 	}
 	reach(&m);
+	const char *lang = recipe_shell(&m);
 	for (size_t i = 0; i < m.nlines; i++) {
 		struct mk_line *l = &m.lines[i];
 		struct mk_rule *r = l->rule >= 0 ? &m.rules[l->rule] : NULL;
@@ -1271,11 +1323,17 @@ rate_make_files(struct risk_state *st, const struct risk_cmd *c)
 		m.lt = m.all = r->prereqs;
 		char *x = expand_dup(&m, text, strlen(text), 0);
 		rate_text(&m, "make recipe", x, true);
+		if (lang) { /* SHELL := python3: the recipe is its code */
+			char *code = shell_text(x);
+			risk_code_text(st, lang, code);
+			free(code);
+		}
 		free(x);
 		free(targets);
 		m.at = m.lt = m.all = NULL;
 	}
 out:
 	guard_list_clear(&files);
+	guard_list_clear(&evals);
 	mk_release(&m);
 }

@@ -1430,6 +1430,30 @@ find_execs_writer(const struct risk_cmd *c)
 	return false;
 }
 
+/*
+ * -rt.ai, -xC.a[i], -fS./.claude: a value attached inside a cluster of short
+ * options is a word of its own (guard_risk_getopt.c); without the program's
+ * option table each suffix after a letter may be one.
+ */
+static void
+cluster_values(struct risk_state *st, const struct stems *s, const struct risk_cmd *c,
+	       const struct guard_shell_word *w, mention_fn found)
+{
+	const char *opts = risk_optstring(c->name);
+	size_t from = 1, tries = strlen(w->text) <= 256 ? 256 : 16; /* a long word: its first letters only */
+	const char *v;
+
+	if (w->text[0] != '-' || w->text[1] == '-' || (w->flags & GUARD_WORD_DYNAMIC))
+		return;
+	while (tries-- && (v = risk_cluster_attached(opts, w->text, &from)) != NULL) {
+		char name[PATH_MAX];
+		int place;
+		if (!scan_state(st, s, c->name, v, found) && found == mention_write && (w->flags & GUARD_WORD_GLOB) &&
+		    (place = glob_guard_place(st, v, name, sizeof(name), NULL)))
+			mention_glob(st, c->name, v, name, place);
+	}
+}
+
 void
 risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -1497,6 +1521,8 @@ risk_guard_mentions(struct risk_state *st, const struct risk_cmd *c)
 			continue; /* risk_guard_code judges it */
 		bool reads = readonly || (own && only_read_here(c, k));
 		scan_state(st, s, n, w->text, reads ? mention_read : mention_write);
+		if (own)
+			cluster_values(st, s, c, w, reads ? mention_read : mention_write);
 		const char *installed = own && !(w->flags & GUARD_WORD_DYNAMIC) && !runs_program_word(c)
 			? installed_named(st, w) : NULL;
 		if (installed && readonly) {

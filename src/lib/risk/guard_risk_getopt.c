@@ -1,0 +1,130 @@
+/*
+ * Short options read as getopt(3) reads them (attacker-7 H1): in a
+ * cluster "-rt.ai" each letter is an option until one that takes a value;
+ * the rest of the word is that value ("-rt.ai": -r, then -t .ai), or the
+ * next word when nothing is left ("-rt DIR"). Which letters take a value
+ * is the program's own option table (its optstring), kept here for the
+ * programs whose values guard reads; a program without a table is read
+ * as if every other letter were a switch, so the value asked for is found
+ * wherever getopt could find it (a misread value is rated, never lost).
+ */
+#include <string.h>
+
+#include "guard_risk_int.h"
+
+/*
+ * getopt optstrings: "x:" takes a value, "x::" an optional value that
+ * must be attached (sed -i.bak, make -j4). Only the letters taking a
+ * value matter; the switches are listed where known.
+ */
+static const struct optstring {
+	const char *name;
+	const char *opts;
+} optstrings[] = {
+	{ "cp", "abdfHilLnprsuvxPRTZS:t:" },
+	{ "mv", "bfinuvTZS:t:" },
+	{ "ln", "bdfinrsvFLPTS:t:" },
+	{ "install", "bcCsDdpTvZg:m:o:t:S:" },
+	{ "tar", "AcdrtuxjJzZaBhiklmMOpPRsSvwWb:C:f:F:g:H:I:K:L:N:T:V:X:" },
+	{ "rsync", "vqcaRrbulLkKHpEAXogDtOJSnWxyzCPFhe:B:f:T:M:@:" },
+	{ "make", "bBdeiknpqrsStvwC:f:I:j::l::o:W:E:O::" },
+	{ "gmake", "bBdeiknpqrsStvwC:f:I:j::l::o:W:E:O::" },
+	{ "sed", "nrsuzEe:f:i::l:" },
+	{ "grep", "EFGPiywxvcLlmobHhnqsaIrRUZzTe:f:m:A:B:C:d:D:" },
+	{ "sort", "bdfgiMhnRrVcCmsuzk:o:t:T:S:" },
+	{ "awk", "f:v:F:" },
+	{ "gawk", "f:v:F:e:i:l:E:" },
+	{ "mawk", "f:v:F:W:" },
+	{ "env", "0iv" "u:C:S:P:" },
+	{ "unzip", "lvtzcpfuonqjCKLMVWXaAbBsd:x:P:" },
+	{ "patch", "bcefElnNRstuZd:i:o:p:r:B:D:F:V:Y:z:" },
+	{ "curl", "aBfGiIjJkLlMnNOqRsSvVZA:b:c:C:d:D:e:E:F:H:K:m:o:P:Q:r:t:T:u:U:w:x:X:y:Y:z:" },
+	{ "wget", "bcdqvNSxrpkKmO:o:P:a:e:i:t:T:U:w:Q:l:A:R:D:I:X:B:" },
+	{ "php", "ahHilmnqsvw" "c:d:f:r:B:R:F:E:S:t:z:" },
+	{ "truncate", "cors:r:" },
+	{ "xargs", "0prtxI:J:L:l::n:P:d:E:e::s:a:i::" },
+	{ "split", "de" "a:b:C:l:n:t:" },
+	{ NULL, NULL }
+};
+
+static int letter_value(const char *opts, char letter);
+
+const char *
+risk_optstring(const char *name)
+{
+	for (const struct optstring *o = optstrings; o->name; o++)
+		if (!strcmp(o->name, name))
+			return o->opts;
+	return NULL;
+}
+
+int
+risk_opt_kind(const char *opts, char letter)
+{
+	return letter_value(opts, letter);
+}
+
+/* How letter takes a value in opts: 0 no (or unknown), 1 required, 2 optional attached. */
+static int
+letter_value(const char *opts, char letter)
+{
+	const char *p = opts && letter != ':' ? strchr(opts, letter) : NULL;
+
+	if (!p || p[1] != ':')
+		return 0;
+	return p[2] == ':' ? 2 : 1;
+}
+
+const char *
+risk_cluster_value(const char *opts, const char *word, char letter, bool *next)
+{
+	*next = false;
+	if (word[0] != '-' || word[1] == '-' || !word[1])
+		return NULL;
+	for (const char *p = word + 1; *p; p++) {
+		if (*p == letter) {
+			if (p[1])
+				return p + 1;
+			*next = letter_value(opts, letter) != 2;
+			return NULL;
+		}
+		if (letter_value(opts, *p))
+			return NULL; /* the rest is another option's value */
+	}
+	return NULL;
+}
+
+bool
+risk_cluster_has(const char *opts, const char *word, char letter)
+{
+	if (word[0] != '-' || word[1] == '-' || !word[1])
+		return false;
+	for (const char *p = word + 1; *p; p++) {
+		if (*p == letter)
+			return true;
+		if (opts && letter_value(opts, *p))
+			return false;
+	}
+	return false;
+}
+
+const char *
+risk_cluster_attached(const char *opts, const char *word, size_t *from)
+{
+	if (word[0] != '-' || word[1] == '-' || !word[1])
+		return NULL;
+	for (const char *p = word + 1; *p && p[1]; p++) {
+		bool at = (size_t)(p - word) >= *from;
+		if (opts && letter_value(opts, *p)) {
+			if (!at)
+				return NULL;
+			*from = (size_t)-1; /* the rest is one value: nothing after it */
+			return p + 1;
+		}
+		if (!opts && at) {
+			*from = (size_t)(p - word) + 1;
+			return p + 1;
+		}
+	}
+	return NULL;
+}
