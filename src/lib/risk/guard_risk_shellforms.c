@@ -1,0 +1,835 @@
+/*
+ * Shell forms that run a command written as data (attack7 H11-H15, gdb):
+ * text bash or another program evaluates as a command line later, which
+ * the parser sees only as a word. Each is rated as the command it runs.
+ *
+ *  - bash arithmetic evaluates array subscripts in literal text: a quoted
+ *    'a[$(cmd)]' given to let, declare, test -v, [[ -eq ]], unset, read,
+ *    printf -v, or held by a variable that arithmetic reads later, runs
+ *    cmd. (Unquoted $( ) in (( )), for (( )) and ${..} is parsed by
+ *    guard_shell.c and rated like any substitution.)
+ *  - variables bash runs: PROMPT_COMMAND (an interactive shell, bash -i),
+ *    PS0..PS4 (prompts are expanded: their substitutions run; PS4 at each
+ *    line set -x traces, in any shell). Rated wherever they are set.
+ *  - options that name a command: mapfile/readarray -C, complete/compgen
+ *    -C, bind -x, fc -e, history -s (fc -s runs the entry), zip -TT and
+ *    --unzip-command. (trap is guard_risk_cmd.c's.)
+ *  - hash -p PATH NAME and BASH_CMDS[NAME]=PATH: NAME runs PATH, rated as
+ *    PATH's program when it runs later on the line.
+ *  - debuggers and profilers run a program: gdb --args / gdb PROG, the
+ *    commands of -ex and -x files (shell, !, pipe, python, make, run
+ *    ARGS through a shell), lldb -- PROG and -o/-s; perf record/stat/
+ *    trace CMD, rr record CMD.
+ */
+#include <ctype.h>
+#include <sys/stat.h>
+
+#include "guard_error.h"
+#include "guard_path.h"
+#include "guard_risk_int.h"
+
+#define HASH_MAX 64            /* hash -p names remembered */
+#define DEBUG_SCRIPT_MAX (64u << 10)
+#define DEBUG_SCRIPT_DEPTH 4   /* gdb source FILE inside -x FILE */
+
+/* ---- text that holds commands ---------------------------------------- */
+
+/* Index of the ")" closing the "$(" whose "$" is t[i] (quotes and escapes skipped), or 0. */
+static size_t
+subst_close(const char *t, size_t len, size_t i)
+{
+	int depth = 0;
+	char quote = 0;
+
+	for (size_t k = i + 1; k < len; k++) {
+		char c = t[k];
+		if (c == '\\' && quote != '\'') {
+			k++;
+		} else if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')' && --depth == 0) {
+			return k;
+		}
+	}
+	return 0;
+}
+
+/*
+ * what runs the command line text: rated as itself; when that is medium
+ * or more, a reason naming what ran it and the command.
+ */
+static void
+runs_line(struct risk_state *st, const char *what, const char *text, size_t len)
+{
+	enum guard_level outer = st->part_level;
+
+	while (len && isspace((unsigned char)*text))
+		text++, len--;
+	if (!len)
+		return;
+	st->part_level = GUARD_LEVEL_LOW;
+	risk_nested(st, what, text, len);
+	enum guard_level inner = st->part_level;
+	if (inner >= GUARD_LEVEL_MEDIUM)
+		risk_rule(st, inner, GUARD_CLASS_EXEC, "%s runs the command %.*s", what, (int)(len > 200 ? 200 : len),
+			  text);
+	if (st->part_level < outer)
+		st->part_level = outer;
+}
+
+/* The commands of each $( ) and `..` in t[from, to): they run when the text is expanded. */
+static bool
+text_substs(struct risk_state *st, const char *what, const char *t, size_t from, size_t to)
+{
+	bool any = false;
+
+	for (size_t i = from; i < to; i++) {
+		if (t[i] == '\\') {
+			i++;
+		} else if (t[i] == '$' && i + 2 < to && t[i + 1] == '(' && t[i + 2] == '(') {
+			i += 2; /* $(( )): arithmetic; substitutions inside are found as the scan goes on */
+		} else if (t[i] == '$' && i + 1 < to && t[i + 1] == '(') {
+			size_t end = subst_close(t, to, i);
+			if (!end) {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s holds an unended command substitution: %s",
+					  what, t + i);
+				return true;
+			}
+			runs_line(st, what, t + i + 2, end - i - 2);
+			any = true;
+			i = end;
+		} else if (t[i] == '`') {
+			const char *end = memchr(t + i + 1, '`', to - i - 1);
+			if (!end) {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s holds an unended backquote: %s", what,
+					  t + i);
+				return true;
+			}
+			runs_line(st, what, t + i + 1, (size_t)(end - t) - i - 1);
+			any = true;
+			i = (size_t)(end - t);
+		}
+	}
+	return any;
+}
+
+/*
+ * NAME[SUBSCRIPT] in literal text whose subscript holds $( ) or `..`:
+ * bash evaluates an indexed array's subscript as arithmetic, expanding
+ * it, whenever the text reaches arithmetic (let, (( x )) of a variable
+ * holding it, test -v, unset, read, printf -v, declare).
+ */
+static void
+arith_subscripts(struct risk_state *st, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (!memchr(text, '[', len) || (!strstr(text, "$(") && !memchr(text, '`', len)))
+		return;
+	for (size_t i = 1; i < len; i++) {
+		if (text[i] != '[' || !(isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_'))
+			continue;
+		size_t depth = 0, k = i;
+		for (; k < len; k++) {
+			if (text[k] == '[')
+				depth++;
+			else if (text[k] == ']' && --depth == 0)
+				break;
+		}
+		size_t name = i;
+		while (name && (isalnum((unsigned char)text[name - 1]) || text[name - 1] == '_'))
+			name--;
+		char what[96];
+		snprintf(what, sizeof(what), "bash arithmetic (the subscript of %.*s)", (int)(i - name < 40 ? i - name : 40),
+			 text + name);
+		text_substs(st, what, text, i + 1, k);
+		i = k;
+	}
+}
+
+/* ---- variables bash runs ----------------------------------------------- */
+
+/* NAME of NAME=, NAME+=, NAME[..]= (length n), or 0 when word is no assignment. */
+static size_t
+assigned_name(const char *w)
+{
+	size_t n = 0;
+
+	if (!(isalpha((unsigned char)w[0]) || w[0] == '_'))
+		return 0;
+	while (isalnum((unsigned char)w[n]) || w[n] == '_')
+		n++;
+	const char *p = w + n;
+	if (*p == '[') {
+		p = strchr(p, ']');
+		if (!p)
+			return 0;
+		p++;
+	}
+	if (*p == '+')
+		p++;
+	return *p == '=' ? n : 0;
+}
+
+/* NAME=VALUE: what bash runs from it (PROMPT_COMMAND, PS0..PS4, BASH_CMDS), and its subscripts. */
+static void
+shell_variable(struct risk_state *st, const struct guard_shell_word *w)
+{
+	size_t n = assigned_name(w->text);
+	if (!n)
+		return;
+	const char *value = strchr(w->text + n, '=') + 1;
+	char name[32];
+	snprintf(name, sizeof(name), "%.*s", (int)(n < 31 ? n : 31), w->text);
+
+	arith_subscripts(st, w->text);
+	if (!strcmp(name, "PROMPT_COMMAND")) {
+		if (w->flags & GUARD_WORD_DYNAMIC)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "PROMPT_COMMAND is set to a computed command (an interactive bash runs it): %s", value);
+		else
+			runs_line(st, "PROMPT_COMMAND (run by an interactive bash before each prompt)", value, strlen(value));
+	} else if (n == 3 && !strncmp(name, "PS", 2) && name[2] >= '0' && name[2] <= '4') {
+		char what[120];
+		snprintf(what, sizeof(what), "%s (a prompt bash expands%s)", name,
+			 name[2] == '4' ? " at each line set -x traces" : "");
+		text_substs(st, what, value, 0, strlen(value));
+	} else if (!strcmp(name, "BASH_CMDS") && w->text[n] == '[') {
+		/* BASH_CMDS[NAME]=PATH: hash -p PATH NAME */
+		const char *close = strchr(w->text + n, ']');
+		struct guard_buf def = GUARD_BUF_INIT;
+		guard_buf_addf(&def, "%.*s=%s", (int)(close - w->text - n - 1), w->text + n + 1, value);
+		if (st->hashed.len < HASH_MAX && !(w->flags & GUARD_WORD_DYNAMIC))
+			guard_list_add(&st->hashed, def.buf);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "BASH_CMDS makes a name run a computed program: %s",
+				  w->text);
+		guard_buf_release(&def);
+	}
+}
+
+void
+risk_shell_forms_part(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	for (size_t i = 0; i < cmd->nassigns; i++)
+		shell_variable(st, &cmd->assigns[i]);
+	/* export NAME=V, declare, local, readonly, env NAME=V, and a[k]=V (a word to the parser): the same variables */
+	for (size_t i = 0; i < cmd->argc; i++)
+		if (strchr(cmd->argv[i].text, '='))
+			shell_variable(st, &cmd->argv[i]);
+}
+
+/* ---- options and builtins that name a command --------------------------- */
+
+/* Builtins whose operands bash evaluates as arithmetic or as variable names (with subscripts). */
+static const char *const arith_builtins[] = { "let", "declare", "typeset", "local", "export", "readonly", "test", "[",
+					      "[[", "unset", "read", "printf", "mapfile", "readarray", "getopts",
+					      "wait", "eval", NULL };
+
+/*
+ * The value of short option letter of c in getopt style (clustered -tC CMD,
+ * glued -CCMD); with_value: c's other letters taking a value. *at: the
+ * index of the option's word. NULL when absent.
+ */
+static const char *
+cluster_value(const struct risk_cmd *c, const char *with_value, char letter, size_t *at)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			return NULL;
+		if (a[0] != '-' || a[1] == '-' || !a[1])
+			continue;
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == letter) {
+				*at = i;
+				return p[1] ? p + 1 : i + 1 < c->argc ? c->argv[i + 1].text : NULL;
+			}
+			if (strchr(with_value, *p)) {
+				if (!p[1])
+					i++;
+				break;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* A command string given to an option: rated as a command line (a computed one: high). */
+static void
+option_command(struct risk_state *st, const struct risk_cmd *c, const char *what, const char *value, size_t at)
+{
+	if (!value)
+		return;
+	/* the value is in word at (glued) or the next one */
+	const struct guard_shell_word *w = at + 1 < c->argc && value == c->argv[at + 1].text ? &c->argv[at + 1] : &c->argv[at];
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, value);
+	else
+		runs_line(st, what, value, strlen(value));
+}
+
+/* bind -x 'KEYSEQ: COMMAND' (also "KEYSEQ":COMMAND): the command after the key sequence. */
+static void
+bind_x(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool x = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (a[0] == '-' && a[1] != '-' && strchr(a, 'x')) {
+			x = true;
+			const char *glued = strchr(a, 'x') + 1;
+			if (*glued)
+				a = glued;
+			else
+				continue;
+		} else if (!x) {
+			continue;
+		}
+		const char *colon = a[0] == '"' ? strchr(strchr(a + 1, '"') ? strchr(a + 1, '"') : a, ':') : strchr(a, ':');
+		if (colon)
+			runs_line(st, "bind -x (run when the key is pressed)", colon + 1, strlen(colon + 1));
+		x = false;
+	}
+}
+
+/* The word's text, or the here-string/heredoc c reads: for read/mapfile into a variable bash runs. */
+static const char *
+stdin_literal(const struct risk_cmd *c)
+{
+	for (size_t i = 0; i < c->cmd->nredirs; i++) {
+		const struct guard_shell_redir *r = &c->cmd->redirs[i];
+		if (r->op == GUARD_REDIR_HERESTRING)
+			return r->target.text;
+		if (r->op == GUARD_REDIR_HEREDOC && r->body)
+			return r->body;
+	}
+	return NULL;
+}
+
+/* printf -v NAME / read NAME / mapfile NAME of a variable bash runs: its text rated as the assignment would be. */
+static void
+variable_from(struct risk_state *st, const struct risk_cmd *c, const char *name, const char *value)
+{
+	if (!name || !value)
+		return;
+	struct guard_buf w = GUARD_BUF_INIT;
+	guard_buf_addf(&w, "%s=%s", name, value);
+	struct guard_shell_word word = { w.buf, NULL, 0 };
+	shell_variable(st, &word);
+	guard_buf_release(&w);
+	(void)c;
+}
+
+static void
+builtin_variables(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name;
+
+	if (!strcmp(n, "printf")) {
+		size_t at = 0;
+		const char *var = cluster_value(c, "", 'v', &at);
+		/* printf -v VAR FORMAT ARGS: the format and arguments, joined, as the value */
+		if (var && at + 2 < c->argc) {
+			struct guard_buf v = GUARD_BUF_INIT;
+			for (size_t i = at + 2; i < c->argc; i++)
+				guard_buf_addf(&v, "%s%s", i > at + 2 ? " " : "", c->argv[i].text);
+			variable_from(st, c, var, v.buf);
+			guard_buf_release(&v);
+		}
+	} else if (!strcmp(n, "read") || !strcmp(n, "mapfile") || !strcmp(n, "readarray")) {
+		const char *in = stdin_literal(c);
+		for (size_t i = 1; in && i < c->argc; i++)
+			if (c->argv[i].text[0] != '-')
+				variable_from(st, c, c->argv[i].text, in);
+		if (in)
+			arith_subscripts(st, in);
+	}
+}
+
+static void
+history_forms(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (!strcmp(c->name, "history")) {
+		/* history -s TEXT: an entry fc -s (or !!) runs */
+		size_t at = 1;
+		while (at < c->argc && c->argv[at].text[0] == '-' && !strchr(c->argv[at].text, 's'))
+			at++;
+		if (at < c->argc && c->argv[at].text[0] == '-') {
+			struct guard_buf line = GUARD_BUF_INIT;
+			for (size_t i = at + 1; i < c->argc; i++)
+				guard_buf_addf(&line, "%s%s", i > at + 1 ? " " : "", c->argv[i].text);
+			if (line.len)
+				runs_line(st, "history -s (an entry fc -s runs)", line.buf, line.len);
+			guard_buf_release(&line);
+		}
+		return;
+	}
+	/* fc: -l lists; -e EDITOR runs the editor (a command line) and then the edited commands; -s re-runs */
+	if (risk_flag(c, 'l', NULL))
+		return;
+	size_t at = 0;
+	const char *ed = cluster_value(c, "", 'e', &at);
+	if (ed && strcmp(ed, "-"))
+		option_command(st, c, "fc -e (the editor fc runs)", ed, at);
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+		  "fc runs commands from the shell's history, which guard does not see");
+}
+
+/* ---- hash -p --------------------------------------------------------- */
+
+static void
+hash_define(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t at = 0;
+	const char *path = cluster_value(c, "", 'p', &at);
+
+	if (!path)
+		return;
+	bool glued = !(at + 1 < c->argc && path == c->argv[at + 1].text);
+	bool dynamic = (c->argv[at].flags & GUARD_WORD_DYNAMIC) ||
+		       (!glued && at + 1 < c->argc && (c->argv[at + 1].flags & GUARD_WORD_DYNAMIC));
+	for (size_t i = at + (glued ? 1 : 2); i < c->argc; i++) {
+		const struct guard_shell_word *w = &c->argv[i];
+		if (w->text[0] == '-' && w->text[1]) {
+			continue;
+		}
+		if (dynamic || (w->flags & GUARD_WORD_DYNAMIC) || st->hashed.len >= HASH_MAX) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "hash -p makes %s run a computed program: %s",
+				  w->text, path);
+			continue;
+		}
+		struct guard_buf def = GUARD_BUF_INIT;
+		guard_buf_addf(&def, "%s=%s", w->text, path);
+		guard_list_add(&st->hashed, def.buf);
+		guard_buf_release(&def);
+		risk_explain(st, "    hash: %s now runs %s", w->text, path);
+	}
+}
+
+bool
+risk_hashed_run(struct risk_state *st, const struct risk_cmd *c)
+{
+	if (!st->hashed.len || !c->name[0] || strchr(c->argv[0].text, '/'))
+		return false;
+	size_t n = strlen(c->name);
+	for (size_t i = st->hashed.len; i-- > 0;) {
+		const char *def = st->hashed.items[i];
+		if (strncmp(def, c->name, n) || def[n] != '=')
+			continue;
+		const char *path = def + n + 1;
+		const char *base = risk_basename(path);
+		risk_explain(st, "    %s was hashed to %s: rated as %s", c->name, path, base);
+		if (!*base) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s (hash -p), a program guard does not know",
+				  c->name, path);
+			return true;
+		}
+		enum guard_level outer = st->part_level;
+		st->part_level = GUARD_LEVEL_LOW;
+		risk_analyse_as(st, c, path);
+		if (!risk_verb_known(base) && st->part_level < GUARD_LEVEL_HIGH)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s (hash -p), a program guard does not know",
+				  c->name, path);
+		else if (st->part_level >= GUARD_LEVEL_MEDIUM)
+			risk_rule(st, st->part_level, GUARD_CLASS_EXEC, "%s runs %s (hash -p): rated as %s", c->name, path,
+				  base);
+		if (st->part_level < outer)
+			st->part_level = outer;
+		return true;
+	}
+	return false;
+}
+
+/* ---- debuggers and profilers ------------------------------------------ */
+
+static void debugger_command(struct risk_state *st, const char *dbg, const char *prog, const char *line,
+			     unsigned depth);
+
+/* A gdb/lldb script file: each line a debugger command (python blocks as code). */
+static void
+debugger_script(struct risk_state *st, const char *dbg, const char *prog, const char *file, unsigned depth)
+{
+	char *data = NULL;
+	size_t len = 0;
+	char what[80];
+
+	snprintf(what, sizeof(what), "%s script", dbg);
+	if (depth > DEBUG_SCRIPT_DEPTH) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s scripts nested too deep: %s", dbg, file);
+		return;
+	}
+	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
+	if (risk_secret_source(st, what, file, abs)) {
+		free(abs);
+		return;
+	}
+	struct stat sb;
+	if (risk_memo_stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    risk_memo_read(abs, DEBUG_SCRIPT_MAX, &data, &len) != 0 || memchr(data, '\0', len)) {
+		risk_bind_failed(st, abs);
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s runs the commands of %s, which guard cannot read now (missing, unreadable or over %u KiB)", dbg,
+			  file, DEBUG_SCRIPT_MAX >> 10);
+		guard_error_clear();
+		free(data);
+		free(abs);
+		return;
+	}
+	risk_bind_bytes(st, abs, data, len);
+	const char *outer = st->from_file;
+	st->from_file = file;
+	struct guard_buf py = GUARD_BUF_INIT;
+	bool in_python = false;
+	for (char *line = data, *end; line < data + len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(data + len - line));
+		if (!end)
+			end = data + len;
+		*end = '\0';
+		const char *t = line + strspn(line, " \t");
+		if (in_python) {
+			if (!strcmp(t, "end")) {
+				risk_code_text(st, "python", py.buf ? py.buf : "");
+				guard_buf_release(&py);
+				in_python = false;
+			} else {
+				guard_buf_addf(&py, "%s\n", line);
+			}
+		} else if (!strcmp(t, "python") || !strcmp(t, "py") || !strcmp(t, "python-interactive")) {
+			in_python = true;
+		} else {
+			debugger_command(st, dbg, prog, t, depth);
+		}
+	}
+	if (in_python)
+		risk_code_text(st, "python", py.buf ? py.buf : "");
+	guard_buf_release(&py);
+	st->from_file = outer;
+	free(data);
+	free(abs);
+}
+
+/* word is a prefix of name at least min long (gdb takes unique abbreviations). */
+static bool
+abbrev(const char *word, size_t n, const char *name, size_t min)
+{
+	return n >= min && n <= strlen(name) && !strncmp(word, name, n);
+}
+
+/* One gdb or lldb command line: what it runs. prog: the program being debugged (or NULL). */
+static void
+debugger_command(struct risk_state *st, const char *dbg, const char *prog, const char *line, unsigned depth)
+{
+	char what[96];
+	const char *t = line + strspn(line, " \t");
+	size_t n = strcspn(t, " \t");
+	const char *rest = t + n + strspn(t + n, " \t");
+
+	if (!*t || *t == '#')
+		return;
+	snprintf(what, sizeof(what), "%s command %.40s", dbg, t);
+	if (*t == '!') {
+		runs_line(st, what, t + 1, strlen(t + 1));
+	} else if (abbrev(t, n, "shell", 3) || (!strncmp(t, "platform", n) && n >= 4 && !strncmp(rest, "shell", 5))) {
+		if (strncmp(t, "shell", n) != 0 || n < 3)
+			rest += 5 + strspn(rest + 5, " \t"); /* lldb: platform shell [-h HOST] CMD */
+		runs_line(st, what, rest, strlen(rest));
+	} else if (*t == '|' || abbrev(t, n, "pipe", 3)) {
+		/* pipe [COMMAND] | SHELL_COMMAND, | [COMMAND] | SHELL_COMMAND, -d DELIM */
+		const char *bar = strchr(*t == '|' ? t + 1 : rest, '|');
+		if (bar)
+			runs_line(st, what, bar + 1, strlen(bar + 1));
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s pipes into a shell command guard cannot find: %s",
+				  dbg, t);
+	} else if (abbrev(t, n, "python", 2) || abbrev(t, n, "python-interactive", 7) || !strncmp(t, "pi", n) ||
+		   !strncmp(t, "script", n)) {
+		if (*rest)
+			risk_code_text(st, "python", rest);
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s reads python code it is given later: %s", dbg, t);
+	} else if (abbrev(t, n, "guile", 2) || (!strncmp(t, "command", n) && n >= 3 && !strncmp(rest, "script", 6))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs code guard does not read: %s", dbg, t);
+	} else if (abbrev(t, n, "make", 4)) {
+		runs_line(st, what, t, strlen(t)); /* gdb's make runs make with these arguments */
+	} else if (abbrev(t, n, "source", 2) && *rest) {
+		debugger_script(st, dbg, prog, rest, depth + 1);
+	} else if (abbrev(t, n, "run", 1) || !strcmp(t, "start") || !strncmp(t, "start ", 6) || abbrev(t, n, "starti", 6) ||
+		   (!strncmp(t, "process", n) && n >= 3 && !strncmp(rest, "launch", 6))) {
+		/* gdb runs the program through a shell with these arguments */
+		if (!strncmp(t, "process", n) && n >= 3)
+			rest = strstr(rest, "--") ? strstr(rest, "--") + 2 : "";
+		struct guard_buf l = GUARD_BUF_INIT;
+		if (prog) {
+			guard_buf_addstr(&l, "exec ");
+			risk_add_single_quoted(&l, prog);
+		} else {
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a program guard cannot name: %s", dbg, t);
+			guard_buf_addstr(&l, ":");
+		}
+		guard_buf_addf(&l, " %s", rest);
+		runs_line(st, what, l.buf, l.len);
+		guard_buf_release(&l);
+	} else if ((abbrev(t, n, "call", 4) || abbrev(t, n, "print", 1) || !strncmp(t, "expression", n) ||
+		    abbrev(t, n, "set", 3)) &&
+		   (strstr(rest, "system") || strstr(rest, "popen") || strstr(rest, "exec") || strstr(rest, "dlopen"))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s makes the program run a command: %s", dbg, t);
+	}
+}
+
+/* gdb [options] [--args] PROG [ARGS | CORE | PID], its -ex/-iex commands and -x/-ix files. */
+static void
+rate_gdb(struct risk_state *st, struct risk_cmd *c)
+{
+	static const char *const with_value[] = { "ex", "eval-command", "iex", "init-eval-command", "x", "command",
+						  "ix", "init-command", "p", "pid", "c", "core", "s", "symbols", "e", "exec",
+						  "se", "d", "directory", "cd", "D", "data-directory", "i", "interpreter",
+						  "b", "l", "tty", NULL };
+	const char *prog = NULL;
+	size_t prog_at = 0, args = 0, stop = c->argc;
+	bool batch = false;
+
+	/* first the program (gdb PROG, -e/--exec/-se PROG, --args PROG), then the commands that may run it */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 1; i < stop; i++) {
+			const char *a = c->argv[i].text;
+			if (a[0] != '-' || !a[1]) {
+				if (!prog)
+					prog = a, prog_at = i;
+				continue;
+			}
+			const char *o = a + 1 + (a[1] == '-');
+			char opt[32];
+			size_t on = strcspn(o, "=");
+			snprintf(opt, sizeof(opt), "%.*s", (int)(on < 31 ? on : 31), o);
+			if (!strcmp(opt, "args")) {
+				stop = i;
+				if (i + 1 < c->argc)
+					args = i + 1, prog = c->argv[i + 1].text, prog_at = i + 1;
+				break;
+			}
+			batch |= !strcmp(opt, "batch") || !strcmp(opt, "batch-silent");
+			if (!risk_name_in(with_value, opt))
+				continue;
+			const struct guard_shell_word *vw = o[on] == '=' ? &c->argv[i] : i + 1 < c->argc ? &c->argv[++i] : NULL;
+			if (!vw)
+				break;
+			const char *v = o[on] == '=' ? o + on + 1 : vw->text;
+			if (!pass) {
+				if (!strcmp(opt, "e") || !strcmp(opt, "exec") || !strcmp(opt, "se"))
+					prog = v, prog_at = 0;
+				continue;
+			}
+			if (!strcmp(opt, "ex") || !strcmp(opt, "eval-command") || !strcmp(opt, "iex") ||
+			    !strcmp(opt, "init-eval-command")) {
+				if (vw->flags & GUARD_WORD_DYNAMIC)
+					risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "gdb runs a computed command: %s", v);
+				else
+					debugger_command(st, "gdb", prog, v, 0);
+			} else if (!strcmp(opt, "x") || !strcmp(opt, "command") || !strcmp(opt, "ix") ||
+				   !strcmp(opt, "init-command")) {
+				debugger_script(st, "gdb", prog, v, 0);
+			}
+		}
+	if (args || prog_at) {
+		/* gdb --args PROG ARGS: PROG runs with ARGS; gdb PROG [CORE|PID]: PROG, without arguments */
+		struct risk_cmd inner = *c;
+		inner.argv += args ? args : prog_at;
+		inner.argc = args ? c->argc - args : 1;
+		risk_explain(st, "    gdb runs %s", inner.argv[0].text);
+		risk_analyse_cmd(st, &inner);
+	} else if (prog) {
+		struct guard_buf l = GUARD_BUF_INIT;
+		risk_add_single_quoted(&l, prog);
+		runs_line(st, "gdb -e", l.buf, l.len);
+		guard_buf_release(&l);
+	}
+	/* commands from stdin: a literal text is read; another program's output is not known */
+	if (batch)
+		return;
+	char *in = risk_literal_stdin(c);
+	if (in) {
+		for (char *line = in, *end; *line; line = end + 1) {
+			end = strchr(line, '\n');
+			if (end)
+				*end = '\0';
+			debugger_command(st, "gdb", prog, line, 0);
+			if (!end)
+				break;
+		}
+	} else if (c->cmd->pipe_pos) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "gdb reads its commands from another program's output");
+	}
+	free(in);
+}
+
+/* lldb [options] [--] PROG [ARGS]: the program, the -o/-O/-k commands and -s/-S files. */
+static void
+rate_lldb(struct risk_state *st, struct risk_cmd *c)
+{
+	static const char *const with_value[] = { "-o", "--one-line", "-O", "--one-line-before-file", "-k",
+						  "--one-line-on-crash", "-K", "--source-on-crash", "-s", "--source", "-S",
+						  "--source-before-file", "-f", "--file", "-a", "--arch", "-p",
+						  "--attach-pid", "-n", "--attach-name", "-c", "--core", "-l", "--script-language",
+						  "-r", "--repl", NULL };
+	const char *prog = NULL;
+	size_t i = 1, prog_at = 0;
+
+	for (i = 1; i < c->argc && !prog; i++) { /* the program first: lldb PROG, -f PROG, -- PROG */
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--") || a[0] != '-')
+			prog = i + (a[0] == '-') < c->argc ? c->argv[i + (a[0] == '-')].text : NULL;
+		else if (!strcmp(a, "-f") || !strcmp(a, "--file"))
+			prog = i + 1 < c->argc ? c->argv[i + 1].text : NULL;
+		else if (risk_name_in(with_value, a))
+			i++;
+	}
+	for (i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-') {
+			if (!prog_at)
+				prog_at = i;
+			continue;
+		}
+		if (!risk_name_in(with_value, a) || i + 1 >= c->argc)
+			continue;
+		const char *v = c->argv[++i].text;
+		if (!strcmp(a, "-o") || !strcmp(a, "--one-line") || !strcmp(a, "-O") || !strcmp(a, "--one-line-before-file") ||
+		    !strcmp(a, "-k") || !strcmp(a, "--one-line-on-crash"))
+			debugger_command(st, "lldb", prog, v, 0);
+		else if (!strcmp(a, "-s") || !strcmp(a, "--source") || !strcmp(a, "-S") ||
+			 !strcmp(a, "--source-before-file") || !strcmp(a, "-K") || !strcmp(a, "--source-on-crash"))
+			debugger_script(st, "lldb", prog, v, 0);
+		else if (!strcmp(a, "-f") || !strcmp(a, "--file"))
+			prog_at = i;
+	}
+	struct risk_cmd inner = *c;
+	if (i < c->argc) {
+		inner.argv += i;
+		inner.argc -= i;
+	} else if (prog_at) {
+		inner.argv += prog_at;
+		inner.argc = 1;
+	} else {
+		return;
+	}
+	risk_explain(st, "    lldb runs %s", inner.argv[0].text);
+	risk_analyse_cmd(st, &inner);
+}
+
+/* perf record|stat|trace|... [options] [--] CMD, rr record [options] CMD: CMD runs as itself. */
+static void
+rate_profiler(struct risk_state *st, struct risk_cmd *c)
+{
+	static const char *const perf_runs[] = { "record", "stat", "trace", "c2c", "mem", "sched", "lock", "kmem",
+						 "kvm", "ftrace", "kwork", "timechart", NULL };
+	static const char *const perf_values[] = { "-e", "--event", "-o", "--output", "-p", "--pid", "-t", "--tid",
+						   "-c", "--count", "-F", "--freq", "-C", "--cpu", "-G", "--cgroup", "-m",
+						   "--mmap-pages", "-u", "--uid", "-I", "--interval-print", "-x",
+						   "--field-separator", "-r", "--repeat", "-j", "--branch-filter",
+						   "--call-graph", "--filter", "-T", "--delay", "-D", NULL };
+	static const char *const rr_other[] = { "replay", "ps", "dump", "pack", "sources", "traceinfo", "buildid",
+						"cpufeatures", "help", "rerun", "explicit-sources", "mark", NULL };
+	static const char *const ld_values[] = { "--library-path", "--inhibit-rpath", "--audit", "--preload", "--argv0",
+						 "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", NULL };
+	size_t i = 1;
+	bool perf = !strcmp(c->name, "perf"), ld = !perf && strcmp(c->name, "rr");
+
+	if (ld) {
+		/* ld.so [--library-path P ...] PROG ARGS: the loader runs PROG */
+		while (i < c->argc && c->argv[i].text[0] == '-' && strcmp(c->argv[i].text, "--"))
+			i += risk_name_in(ld_values, c->argv[i].text) ? 2 : 1;
+		i += i < c->argc && !strcmp(c->argv[i].text, "--");
+	} else if (!perf && i < c->argc && risk_name_in(rr_other, c->argv[i].text)) {
+		return; /* rr replay / ps / dump: nothing new runs */
+	} else if (perf && (i >= c->argc || !risk_name_in(perf_runs, c->argv[i].text))) {
+		return;
+	}
+	if (!ld && (perf || !strcmp(c->argv[i].text, "record")))
+		i++;
+	if (perf && i < c->argc && (!strcmp(c->argv[i].text, "record") || !strcmp(c->argv[i].text, "stat")))
+		i++; /* perf sched record, perf kvm stat */
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || !a[1])
+			break;
+		if (perf && risk_name_in(perf_values, a))
+			i++;
+	}
+	if (i >= c->argc)
+		return;
+	struct risk_cmd inner = *c;
+	inner.argv += i;
+	inner.argc -= i;
+	risk_explain(st, "    %s runs %s", c->name, inner.argv[0].text);
+	risk_analyse_cmd(st, &inner);
+}
+
+/* enable -af FILE NAME (clustered; -f FILE alone is guard_risk_cmd.c's): a loadable builtin is code guard does not read. */
+static void
+enable_f(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t at = 0;
+	const char *file = cluster_value(c, "", 'f', &at);
+
+	if (file && !risk_opt_value(c, "-f", NULL))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "enable -f loads %s as a builtin: code guard does not read runs inside the shell", file);
+}
+
+void
+risk_shell_forms_cmd(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *n = c->name;
+	size_t at = 0;
+
+	if (risk_name_in(arith_builtins, n))
+		for (size_t i = 1; i < c->argc; i++)
+			if (!strchr(c->argv[i].text, '=')) /* NAME=V words: risk_shell_forms_part */
+				arith_subscripts(st, c->argv[i].text);
+	if (!strcmp(n, "hash"))
+		hash_define(st, c);
+	else if (!strcmp(n, "mapfile") || !strcmp(n, "readarray"))
+		option_command(st, c, "mapfile -C (the callback it runs)", cluster_value(c, "dnOsuc", 'C', &at), at);
+	else if (!strcmp(n, "complete") || !strcmp(n, "compgen"))
+		option_command(st, c, "complete -C (the command it runs)", cluster_value(c, "oAGWFXPS", 'C', &at), at);
+	else if (!strcmp(n, "bind"))
+		bind_x(st, c);
+	else if (!strcmp(n, "fc") || !strcmp(n, "history"))
+		history_forms(st, c);
+	else if (!strcmp(n, "enable"))
+		enable_f(st, c);
+	else if (!strcmp(n, "zip"))
+		for (size_t i = 1; i < c->argc; i++) {
+			/* -TT CMD, --unzip-command CMD / =CMD: the command zip tests the archive with */
+			const char *a = c->argv[i].text;
+			if ((!strcmp(a, "-TT") || !strcmp(a, "--unzip-command")) && i + 1 < c->argc)
+				option_command(st, c, "zip -TT (the test command zip runs)", c->argv[i + 1].text, i);
+			else if (!strncmp(a, "--unzip-command=", 16) || !strncmp(a, "-TT=", 4))
+				option_command(st, c, "zip -TT (the test command zip runs)", strchr(a, '=') + 1, i);
+		}
+	builtin_variables(st, c);
+	if (!strcmp(n, "gdb"))
+		rate_gdb(st, c);
+	else if (!strcmp(n, "lldb"))
+		rate_lldb(st, c);
+	else if (!strcmp(n, "perf") || !strcmp(n, "rr") || !strcmp(n, "ld.so") || !strncmp(n, "ld-linux", 8) ||
+		 !strncmp(n, "ld64.so", 7))
+		rate_profiler(st, c);
+}
