@@ -628,6 +628,35 @@ skip_coproc(struct shell_parser *p)
 		p->pos = at; /* coproc cat: cat is the command */
 }
 
+/*
+ * time [-p] before a compound command or another keyword ({ }, ( ), (( )),
+ * [[ ]], a loop, if, case, coproc, !): bash's keyword, which times what
+ * follows; skipped so that is parsed and rated. (time before a simple
+ * command stays a word: the analyzer sees through it as /usr/bin/time.)
+ */
+static bool
+time_before_compound(struct shell_parser *p)
+{
+	static const char *const keywords[] = { "{", "[[", "while", "until", "for", "select", "if", "case", "coproc",
+						"function", "!", NULL };
+	size_t save = p->pos;
+
+	p->pos += 4;
+	skip_blanks(p);
+	while (at_word(p, "-p") || at_word(p, "--")) {
+		p->pos += 2;
+		skip_blanks(p);
+	}
+	bool compound = shell_peek(p, 0) == '(';
+	for (size_t i = 0; !compound && keywords[i]; i++)
+		compound = at_word(p, keywords[i]);
+	if (compound)
+		shell_token(p, "time", 4);
+	else
+		p->pos = save;
+	return compound;
+}
+
 /* A reserved word at command position that is only structure: skip it. */
 static bool
 skip_reserved(struct shell_parser *p)
@@ -647,6 +676,8 @@ skip_reserved(struct shell_parser *p)
 		skip_coproc(p);
 		return true;
 	}
+	if (at_word(p, "time") && time_before_compound(p))
+		return true;
 	if (at_word(p, "for") || at_word(p, "select")) {
 		if (p->nopen < GUARD_SHELL_MAX_DEPTH)
 			p->open[p->nopen++] = p->sh->ncmds;

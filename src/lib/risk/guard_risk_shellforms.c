@@ -176,6 +176,14 @@ assigned_name(const char *w)
 	return *p == '=' ? n : 0;
 }
 
+/* A variable whose text bash runs (NAME, NAME[K]); n: its length. */
+static bool
+runs_variable(const char *name, size_t n)
+{
+	return (n == 14 && !strncmp(name, "PROMPT_COMMAND", 14)) || (n == 9 && !strncmp(name, "BASH_CMDS", 9)) ||
+	       (n == 3 && !strncmp(name, "PS", 2) && name[2] >= '0' && name[2] <= '4');
+}
+
 /* NAME=VALUE: what bash runs from it (PROMPT_COMMAND, PS0..PS4, BASH_CMDS), and its subscripts. */
 static void
 shell_variable(struct risk_state *st, const struct guard_shell_word *w)
@@ -198,6 +206,9 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 		char what[120];
 		snprintf(what, sizeof(what), "%s (a prompt bash expands%s)", name,
 			 name[2] == '4' ? " at each line set -x traces" : "");
+		if (w->flags & GUARD_WORD_SUBST) /* a program's output as the prompt: its $( ) run too */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s is set to a program's output, which bash expands: %s",
+				  what, value);
 		text_substs(st, what, value, 0, strlen(value));
 	} else if (!strcmp(name, "BASH_CMDS") && w->text[n] == '[') {
 		/* BASH_CMDS[NAME]=PATH: hash -p PATH NAME */
@@ -213,11 +224,43 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 	}
 }
 
+/* strace -o '|CMD' / -o '!CMD' pipes its trace into CMD; valgrind --db-command=CMD runs CMD. */
+static void
+tracer_commands(struct risk_state *st, const struct guard_shell_cmd *cmd)
+{
+	bool strace = false, valgrind = false;
+
+	for (size_t i = 0; i < cmd->argc; i++) {
+		const char *a = cmd->argv[i].text;
+		const char *b = risk_basename(a);
+		if (!strcmp(b, "strace") || !strcmp(b, "ltrace")) {
+			strace = true;
+			continue;
+		}
+		if (!strcmp(b, "valgrind")) {
+			valgrind = true;
+			continue;
+		}
+		const char *v = NULL;
+		if (strace && (!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < cmd->argc)
+			v = cmd->argv[i + 1].text;
+		else if (strace && !strncmp(a, "-o", 2))
+			v = a + 2;
+		else if (strace && !strncmp(a, "--output=", 9))
+			v = a + 9;
+		if (v && (*v == '|' || *v == '!'))
+			runs_line(st, "strace -o |CMD (the trace is piped into it)", v + 1, strlen(v + 1));
+		if (valgrind && !strncmp(a, "--db-command=", 13))
+			runs_line(st, "valgrind --db-command", a + 13, strlen(a + 13));
+	}
+}
+
 void
 risk_shell_forms_part(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell_cmd *cmd = c->cmd;
 
+	tracer_commands(st, cmd);
 	for (size_t i = 0; i < cmd->nassigns; i++)
 		shell_variable(st, &cmd->assigns[i]);
 	/* export NAME=V, declare, local, readonly, env NAME=V, and a[k]=V (a word to the parser): the same variables */
@@ -347,9 +390,16 @@ builtin_variables(struct risk_state *st, const struct risk_cmd *c)
 		}
 	} else if (!strcmp(n, "read") || !strcmp(n, "mapfile") || !strcmp(n, "readarray")) {
 		const char *in = stdin_literal(c);
-		for (size_t i = 1; in && i < c->argc; i++)
-			if (c->argv[i].text[0] != '-')
-				variable_from(st, c, c->argv[i].text, in);
+		for (size_t i = 1; i < c->argc; i++) {
+			const char *v = c->argv[i].text;
+			if (v[0] == '-')
+				continue;
+			if (in)
+				variable_from(st, c, v, in);
+			else if (runs_variable(v, strcspn(v, "[")))
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+					  "%s reads %s, text bash runs, from input guard does not see", n, v);
+		}
 		if (in)
 			arith_subscripts(st, in);
 	}
@@ -487,6 +537,14 @@ debugger_script(struct risk_state *st, const char *dbg, const char *prog, const 
 	risk_bind_bytes(st, abs, data, len);
 	const char *outer = st->from_file;
 	st->from_file = file;
+	size_t fl = strlen(file);
+	if (fl > 3 && !strcmp(file + fl - 3, ".py")) { /* gdb sources a .py file as python */
+		risk_code_text(st, "python", data);
+		st->from_file = outer;
+		free(data);
+		free(abs);
+		return;
+	}
 	struct guard_buf py = GUARD_BUF_INIT;
 	bool in_python = false;
 	for (char *line = data, *end; line < data + len; line = end + 1) {
