@@ -261,6 +261,12 @@ risk_shell_forms_part(struct risk_state *st, const struct risk_cmd *c)
 	const struct guard_shell_cmd *cmd = c->cmd;
 
 	tracer_commands(st, cmd);
+	/* a here-document whose delimiter is unquoted is expanded: its $( ) and `..` run */
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		const struct guard_shell_redir *r = &cmd->redirs[i];
+		if (r->op == GUARD_REDIR_HEREDOC && r->body && !r->body_literal)
+			text_substs(st, "a here-document (expanded as it is read)", r->body, 0, strlen(r->body));
+	}
 	for (size_t i = 0; i < cmd->nassigns; i++)
 		shell_variable(st, &cmd->assigns[i]);
 	/* export NAME=V, declare, local, readonly, env NAME=V, and a[k]=V (a word to the parser): the same variables */
