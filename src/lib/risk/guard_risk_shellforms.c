@@ -154,9 +154,9 @@ arith_subscripts(struct risk_state *st, const char *text)
 
 /* ---- variables bash runs ----------------------------------------------- */
 
-/* NAME of NAME=, NAME+=, NAME[..]= (length n), or 0 when word is no assignment. */
+/* NAME of NAME=, NAME+=, NAME[..]= (length n; *value past the "="), or 0 when word is no assignment. */
 static size_t
-assigned_name(const char *w)
+assigned_name(const char *w, const char **value)
 {
 	size_t n = 0;
 
@@ -173,6 +173,7 @@ assigned_name(const char *w)
 	}
 	if (*p == '+')
 		p++;
+	*value = p + 1;
 	return *p == '=' ? n : 0;
 }
 
@@ -188,10 +189,10 @@ runs_variable(const char *name, size_t n)
 static void
 shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 {
-	size_t n = assigned_name(w->text);
+	const char *value = NULL;
+	size_t n = assigned_name(w->text, &value);
 	if (!n)
 		return;
-	const char *value = strchr(w->text + n, '=') + 1;
 	char name[32];
 	snprintf(name, sizeof(name), "%.*s", (int)(n < 31 ? n : 31), w->text);
 
@@ -269,10 +270,18 @@ risk_shell_forms_part(struct risk_state *st, const struct risk_cmd *c)
 	}
 	for (size_t i = 0; i < cmd->nassigns; i++)
 		shell_variable(st, &cmd->assigns[i]);
-	/* export NAME=V, declare, local, readonly, env NAME=V, and a[k]=V (a word to the parser): the same variables */
-	for (size_t i = 0; i < cmd->argc; i++)
-		if (strchr(cmd->argv[i].text, '='))
+	/* export NAME=V, declare, local, readonly, env/sudo NAME=V, and a[k]=V (a word to the parser): the same
+	 * variables; only where an assignment can stand (git commit -m 'PS1=...' is a message) */
+	static const char *const assigners[] = { "export", "declare", "typeset", "local", "readonly", "env", "sudo",
+						 "doas", "builtin", "command", "exec", "nohup", "nice", "setsid", "time",
+						 NULL };
+	for (size_t i = 0; i < cmd->argc; i++) {
+		const char *t = cmd->argv[i].text;
+		if (strchr(t, '='))
 			shell_variable(st, &cmd->argv[i]);
+		else if (t[0] != '-' && !risk_name_in(assigners, risk_basename(t)))
+			break;
+	}
 }
 
 /* ---- options and builtins that name a command --------------------------- */
@@ -491,7 +500,11 @@ risk_hashed_run(struct risk_state *st, const struct risk_cmd *c)
 		}
 		enum guard_level outer = st->part_level;
 		st->part_level = GUARD_LEVEL_LOW;
-		risk_analyse_as(st, c, path);
+		/* hash -p rm ls: the file rm in the working folder (never another hashed name) */
+		struct guard_buf as = GUARD_BUF_INIT;
+		guard_buf_addf(&as, "%s%s", strchr(path, '/') ? "" : "./", path);
+		risk_analyse_as(st, c, as.buf);
+		guard_buf_release(&as);
 		if (!risk_verb_known(base) && st->part_level < GUARD_LEVEL_HIGH)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s (hash -p), a program guard does not know",
 				  c->name, path);
@@ -530,7 +543,7 @@ debugger_script(struct risk_state *st, const char *dbg, const char *prog, const 
 	}
 	struct stat sb;
 	if (risk_memo_stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    risk_memo_read(abs, DEBUG_SCRIPT_MAX, &data, &len) != 0 || memchr(data, '\0', len)) {
+	    risk_memo_read(abs, DEBUG_SCRIPT_MAX, &data, &len) != 0 || (len && memchr(data, '\0', len))) {
 		risk_bind_failed(st, abs);
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s runs the commands of %s, which guard cannot read now (missing, unreadable or over %u KiB)", dbg,
@@ -821,7 +834,7 @@ rate_profiler(struct risk_state *st, struct risk_cmd *c)
 	} else if (perf && (i >= c->argc || !risk_name_in(perf_runs, c->argv[i].text))) {
 		return;
 	}
-	if (!ld && (perf || !strcmp(c->argv[i].text, "record")))
+	if (!ld && i < c->argc && (perf || !strcmp(c->argv[i].text, "record")))
 		i++;
 	if (perf && i < c->argc && (!strcmp(c->argv[i].text, "record") || !strcmp(c->argv[i].text, "stat")))
 		i++; /* perf sched record, perf kvm stat */
@@ -865,8 +878,7 @@ risk_shell_forms_cmd(struct risk_state *st, struct risk_cmd *c)
 
 	if (risk_name_in(arith_builtins, n))
 		for (size_t i = 1; i < c->argc; i++)
-			if (!strchr(c->argv[i].text, '=')) /* NAME=V words: risk_shell_forms_part */
-				arith_subscripts(st, c->argv[i].text);
+			arith_subscripts(st, c->argv[i].text);
 	if (!strcmp(n, "hash"))
 		hash_define(st, c);
 	else if (!strcmp(n, "mapfile") || !strcmp(n, "readarray"))
