@@ -196,8 +196,26 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 	char name[32];
 	snprintf(name, sizeof(name), "%.*s", (int)(n < 31 ? n : 31), w->text);
 
+	/* programs other than bash and git (guard_risk_env.c) run these through a shell: man, less, crontab -e, sudoedit */
+	static const char *const command_vars[] = { "PAGER", "MANPAGER", "EDITOR", "VISUAL", "FCEDIT", "SUDO_EDITOR",
+						    "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "BROWSER", "LESSOPEN", "LESSCLOSE",
+						    "KUBE_EDITOR", "PSQL_PAGER", "PSQL_EDITOR", NULL };
+
 	arith_subscripts(st, w->text);
-	if (!strcmp(name, "PROMPT_COMMAND")) {
+	if (risk_name_in(command_vars, name) && w->text[n] == '=') {
+		char what[80];
+		snprintf(what, sizeof(what), "%s (a program runs it as a command)", name);
+		if (w->flags & GUARD_WORD_DYNAMIC) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s is set to a computed command: %s", what, value);
+			return;
+		}
+		const char *v = value + strspn(value, "|- \t"); /* LESSOPEN='|cmd %s', '||cmd', '-|cmd' */
+		for (size_t k = 0, len = strlen(v); k < len;) { /* BROWSER is a list: cmd1:cmd2 */
+			size_t one = strcmp(name, "BROWSER") ? len : strcspn(v + k, ":");
+			runs_line(st, what, v + k, one);
+			k += one + 1;
+		}
+	} else if (!strcmp(name, "PROMPT_COMMAND")) {
 		if (w->flags & GUARD_WORD_DYNAMIC)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 				  "PROMPT_COMMAND is set to a computed command (an interactive bash runs it): %s", value);
@@ -615,10 +633,13 @@ debugger_command(struct risk_state *st, const char *dbg, const char *prog, const
 	snprintf(what, sizeof(what), "%s command %.40s", dbg, t);
 	if (*t == '!') {
 		runs_line(st, what, t + 1, strlen(t + 1));
-	} else if (abbrev(t, n, "shell", 3) || (!strncmp(t, "platform", n) && n >= 4 && !strncmp(rest, "shell", 5))) {
-		if (strncmp(t, "shell", n) != 0 || n < 3)
+	} else if (abbrev(t, n, "shell", 2) || (!strncmp(t, "platform", n) && n >= 4 && !strncmp(rest, "shell", 5))) {
+		if (strncmp(t, "shell", n) != 0 || n < 2)
 			rest += 5 + strspn(rest + 5, " \t"); /* lldb: platform shell [-h HOST] CMD */
-		runs_line(st, what, rest, strlen(rest));
+		if (*rest)
+			runs_line(st, what, rest, strlen(rest));
+		else
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s starts a shell that reads its input: %s", dbg, t);
 	} else if (*t == '|' || abbrev(t, n, "pipe", 3)) {
 		/* pipe [COMMAND] | SHELL_COMMAND, | [COMMAND] | SHELL_COMMAND, -d DELIM */
 		const char *bar = strchr(*t == '|' ? t + 1 : rest, '|');
@@ -633,7 +654,10 @@ debugger_command(struct risk_state *st, const char *dbg, const char *prog, const
 			risk_code_text(st, "python", rest);
 		else
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s reads python code it is given later: %s", dbg, t);
-	} else if (abbrev(t, n, "guile", 2) || (!strncmp(t, "command", n) && n >= 3 && !strncmp(rest, "script", 6))) {
+	} else if (abbrev(t, n, "guile", 2) || abbrev(t, n, "eval", 4) || abbrev(t, n, "alias", 5) ||
+		   (!strncmp(t, "command", n) && n >= 3 &&
+		    (!strncmp(rest, "script", 6) || !strncmp(rest, "alias", 5) || !strncmp(rest, "regex", 5)))) {
+		/* guile code, eval "FMT", ARGS (a command built at run time), a new name for a command */
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs code guard does not read: %s", dbg, t);
 	} else if (abbrev(t, n, "make", 4)) {
 		runs_line(st, what, t, strlen(t)); /* gdb's make runs make with these arguments */
@@ -887,6 +911,22 @@ risk_shell_forms_cmd(struct risk_state *st, struct risk_cmd *c)
 		option_command(st, c, "complete -C (the command it runs)", cluster_value(c, "oAGWFXPS", 'C', &at), at);
 	else if (!strcmp(n, "bind"))
 		bind_x(st, c);
+	else if (!strcmp(n, "man") || !strcmp(n, "sort"))
+		for (size_t i = 1; i < c->argc; i++) {
+			/* man -P PAGER / --pager=PAGER, sort --compress-program=PROG: a command man or sort runs */
+			const char *a = c->argv[i].text;
+			bool man = !strcmp(n, "man");
+			if (man && (!strcmp(a, "-P") || !strcmp(a, "--pager")) && i + 1 < c->argc)
+				option_command(st, c, "man -P (the pager man runs)", c->argv[i + 1].text, i);
+			else if (man && !strncmp(a, "--pager=", 8))
+				option_command(st, c, "man -P (the pager man runs)", a + 8, i);
+			else if (man && !strncmp(a, "-P", 2) && a[2])
+				option_command(st, c, "man -P (the pager man runs)", a + 2, i);
+			else if (!man && !strncmp(a, "--compress-program=", 19))
+				option_command(st, c, "sort --compress-program", a + 19, i);
+			else if (!man && !strcmp(a, "--compress-program") && i + 1 < c->argc)
+				option_command(st, c, "sort --compress-program", c->argv[i + 1].text, i);
+		}
 	else if (!strcmp(n, "fc") || !strcmp(n, "history"))
 		history_forms(st, c);
 	else if (!strcmp(n, "enable"))
