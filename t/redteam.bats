@@ -101,6 +101,10 @@ setup() {
 	printf -- '- hosts: all\n  tasks:\n    - shell: rm -rf /srv/data\n      check_mode: false\n' >"$T/pb/off.yml"
 	printf -- '- hosts: all\n  check_mode: no\n  tasks:\n    - shell: rm -rf /srv/data\n' >"$T/pb/playoff.yml"
 	printf -- '- hosts: all\n  tasks:\n    - shell: echo hi\n      check_mode: true\n' >"$T/pb/on.yml"
+	# attack7: a gdb script whose shell command deletes guard's state, one that only prints
+	printf 'bt\nshell rm -rf .ai\n' >"$T/evil.gdb"
+	printf 'python\nimport shutil\nshutil.rmtree(".ai")\nend\n' >"$T/evil-py.gdb"
+	printf 'bt\ninfo registers\n' >"$T/ok.gdb"
 	# attack5 F16: a server guard mcp governs over HTTP
 	printf '{"mcpServers":{"k":{"command":"guard","args":["mcp","--name","k","--upstream","http://127.0.0.1:3001/mcp"]}}}\n' \
 		>.mcp.json

@@ -541,37 +541,51 @@ risk_hashed_run(struct risk_state *st, const struct risk_cmd *c)
 static void debugger_command(struct risk_state *st, const char *dbg, const char *prog, const char *line,
 			     unsigned depth);
 
-/* A gdb/lldb script file: each line a debugger command (python blocks as code). */
+/*
+ * The text of a debugger's script file (NUL-terminated, caller frees), or
+ * NULL when it was rated instead: a secret, or a file guard cannot read
+ * now (its commands would run unseen: high).
+ */
+static char *
+debugger_file_text(struct risk_state *st, const char *what, const char *file)
+{
+	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home), *data = NULL;
+	size_t len = 0;
+	struct stat sb;
+	bool read = false;
+
+	if (risk_secret_source(st, what, file, abs))
+		read = true; /* rated as a secret read */
+	else if (risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		 risk_memo_read(abs, DEBUG_SCRIPT_MAX, &data, &len) == 0)
+		risk_bind_bytes(st, abs, data, len);
+	else
+		risk_bind_failed(st, abs);
+	if (data && len && memchr(data, '\0', len)) { /* no text */
+		free(data);
+		data = NULL;
+	}
+	if (!data && !read)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s runs the commands of %s, which guard cannot read now (missing, unreadable, binary or over %u KiB)",
+			  what, file, DEBUG_SCRIPT_MAX >> 10);
+	guard_error_clear();
+	free(abs);
+	return data;
+}
+
+/* A gdb/lldb script file: each line a debugger command (python blocks as code; a .py file all python). */
 static void
 debugger_script(struct risk_state *st, const char *dbg, const char *prog, const char *file, unsigned depth)
 {
-	char *data = NULL;
-	size_t len = 0;
-	char what[80];
-
-	snprintf(what, sizeof(what), "%s script", dbg);
 	if (depth > DEBUG_SCRIPT_DEPTH) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s scripts nested too deep: %s", dbg, file);
 		return;
 	}
-	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
-	if (risk_secret_source(st, what, file, abs)) {
-		free(abs);
+	char *data = debugger_file_text(st, dbg, file);
+	if (!data)
 		return;
-	}
-	struct stat sb;
-	if (risk_memo_stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    risk_memo_read(abs, DEBUG_SCRIPT_MAX, &data, &len) != 0 || (len && memchr(data, '\0', len))) {
-		risk_bind_failed(st, abs);
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
-			  "%s runs the commands of %s, which guard cannot read now (missing, unreadable or over %u KiB)", dbg,
-			  file, DEBUG_SCRIPT_MAX >> 10);
-		guard_error_clear();
-		free(data);
-		free(abs);
-		return;
-	}
-	risk_bind_bytes(st, abs, data, len);
+	size_t len = strlen(data);
 	const char *outer = st->from_file;
 	st->from_file = file;
 	size_t fl = strlen(file);
@@ -579,7 +593,6 @@ debugger_script(struct risk_state *st, const char *dbg, const char *prog, const 
 		risk_code_text(st, "python", data);
 		st->from_file = outer;
 		free(data);
-		free(abs);
 		return;
 	}
 	struct guard_buf py = GUARD_BUF_INIT;
@@ -609,7 +622,6 @@ debugger_script(struct risk_state *st, const char *dbg, const char *prog, const 
 	guard_buf_release(&py);
 	st->from_file = outer;
 	free(data);
-	free(abs);
 }
 
 /* word is a prefix of name at least min long (gdb takes unique abbreviations). */
