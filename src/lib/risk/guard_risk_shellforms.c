@@ -32,6 +32,8 @@
 #define DEBUG_SCRIPT_MAX (64u << 10)
 #define DEBUG_SCRIPT_DEPTH 4   /* gdb source FILE inside -x FILE */
 
+static void hash_note(struct risk_state *st, const char *how, const char *name, const char *path, bool dynamic);
+
 /* ---- text that holds commands ---------------------------------------- */
 
 /* Index of the ")" closing the "$(" whose "$" is t[i] (quotes and escapes skipped), or 0. */
@@ -232,14 +234,9 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 	} else if (!strcmp(name, "BASH_CMDS") && w->text[n] == '[') {
 		/* BASH_CMDS[NAME]=PATH: hash -p PATH NAME */
 		const char *close = strchr(w->text + n, ']');
-		struct guard_buf def = GUARD_BUF_INIT;
-		guard_buf_addf(&def, "%.*s=%s", (int)(close - w->text - n - 1), w->text + n + 1, value);
-		if (st->hashed.len < HASH_MAX && !(w->flags & GUARD_WORD_DYNAMIC))
-			guard_list_add(&st->hashed, def.buf);
-		else
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "BASH_CMDS makes a name run a computed program: %s",
-				  w->text);
-		guard_buf_release(&def);
+		char *key = guard_xstrndup(w->text + n + 1, (size_t)(close - w->text - n - 1));
+		hash_note(st, "BASH_CMDS", key, value, (w->flags & GUARD_WORD_DYNAMIC) != 0);
+		free(key);
 	}
 }
 
@@ -469,6 +466,30 @@ history_forms(struct risk_state *st, const struct risk_cmd *c)
 
 /* ---- hash -p --------------------------------------------------------- */
 
+/*
+ * name runs path from now on (hash -p, BASH_CMDS[name]=path): remembered
+ * for the rest of the line. The shell keeps it for later calls too, so a
+ * command name guard knows made to run another program is high here.
+ */
+static void
+hash_note(struct risk_state *st, const char *how, const char *name, const char *path, bool dynamic)
+{
+	const char *base = risk_basename(path);
+
+	if (dynamic || st->hashed.len >= HASH_MAX) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s makes %s run a computed program: %s", how, name, path);
+		return;
+	}
+	struct guard_buf def = GUARD_BUF_INIT;
+	guard_buf_addf(&def, "%s=%s", name, path);
+	guard_list_add(&st->hashed, def.buf);
+	guard_buf_release(&def);
+	risk_explain(st, "    %s: %s now runs %s", how, name, path);
+	if (risk_verb_known(name) && strcmp(base, name) && !risk_verb_alike(base, name))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s makes the command %s run %s in this shell, for later commands too", how, name, path);
+}
+
 static void
 hash_define(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -485,16 +506,7 @@ hash_define(struct risk_state *st, const struct risk_cmd *c)
 		if (w->text[0] == '-' && w->text[1]) {
 			continue;
 		}
-		if (dynamic || (w->flags & GUARD_WORD_DYNAMIC) || st->hashed.len >= HASH_MAX) {
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "hash -p makes %s run a computed program: %s",
-				  w->text, path);
-			continue;
-		}
-		struct guard_buf def = GUARD_BUF_INIT;
-		guard_buf_addf(&def, "%s=%s", w->text, path);
-		guard_list_add(&st->hashed, def.buf);
-		guard_buf_release(&def);
-		risk_explain(st, "    hash: %s now runs %s", w->text, path);
+		hash_note(st, "hash -p", w->text, path, dynamic || (w->flags & GUARD_WORD_DYNAMIC));
 	}
 }
 
