@@ -390,7 +390,7 @@ stdin_literal(const struct risk_cmd *c)
 
 /* printf -v NAME / read NAME / mapfile NAME of a variable bash runs: its text rated as the assignment would be. */
 static void
-variable_from(struct risk_state *st, const struct risk_cmd *c, const char *name, const char *value)
+variable_from(struct risk_state *st, const char *name, const char *value)
 {
 	if (!name || !value)
 		return;
@@ -399,7 +399,6 @@ variable_from(struct risk_state *st, const struct risk_cmd *c, const char *name,
 	struct guard_shell_word word = { w.buf, NULL, 0 };
 	shell_variable(st, &word);
 	guard_buf_release(&w);
-	(void)c;
 }
 
 static void
@@ -415,7 +414,7 @@ builtin_variables(struct risk_state *st, const struct risk_cmd *c)
 			struct guard_buf v = GUARD_BUF_INIT;
 			for (size_t i = at + 2; i < c->argc; i++)
 				guard_buf_addf(&v, "%s%s", i > at + 2 ? " " : "", c->argv[i].text);
-			variable_from(st, c, var, v.buf);
+			variable_from(st, var, v.buf);
 			guard_buf_release(&v);
 		}
 	} else if (!strcmp(n, "read") || !strcmp(n, "mapfile") || !strcmp(n, "readarray")) {
@@ -425,7 +424,7 @@ builtin_variables(struct risk_state *st, const struct risk_cmd *c)
 			if (v[0] == '-')
 				continue;
 			if (in)
-				variable_from(st, c, v, in);
+				variable_from(st, v, in);
 			else if (runs_variable(v, strcspn(v, "[")))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 					  "%s reads %s, text bash runs, from input guard does not see", n, v);
