@@ -489,12 +489,14 @@ parse_for_head(struct shell_parser *p)
 
 	skip_blanks(p);
 	if (shell_peek(p, 0) == '(' && shell_peek(p, 1) == '(') {
-		size_t depth = 0;
+		/* for (( A; B; C )): arithmetic, but its substitutions run */
+		size_t depth = 0, from = p->pos + 2;
 		for (; p->pos < p->len; p->pos++) {
 			if (p->s[p->pos] == '(')
 				depth++;
 			else if (p->s[p->pos] == ')' && --depth == 0) {
 				p->pos++;
+				shell_lex_substs(p, from, p->pos - 2);
 				break;
 			}
 		}
@@ -599,6 +601,62 @@ static const char *const reserved_skip[] = {
 	"if", "then", "elif", "else", "fi", "do", "done", "while", "until", "!", NULL
 };
 
+/*
+ * coproc CMD / coproc NAME COMPOUND: bash runs the command (in the
+ * background, its input and output on pipes). The keyword and the NAME
+ * before a compound command are skipped: what follows is rated as itself.
+ */
+static void
+skip_coproc(struct shell_parser *p)
+{
+	static const char *const compound[] = { "{", "while", "until", "for", "select", "if", "case", "[[", NULL };
+
+	shell_token(p, "coproc", 6);
+	p->pos += 6;
+	skip_blanks(p);
+	size_t at = p->pos, n = 0;
+	while (at + n < p->len && (isalnum((unsigned char)p->s[at + n]) || p->s[at + n] == '_'))
+		n++;
+	if (!n || at + n >= p->len || (p->s[at + n] != ' ' && p->s[at + n] != '\t'))
+		return;
+	p->pos = at + n;
+	skip_blanks(p);
+	bool named = shell_peek(p, 0) == '(';
+	for (size_t i = 0; !named && compound[i]; i++)
+		named = at_word(p, compound[i]);
+	if (!named)
+		p->pos = at; /* coproc cat: cat is the command */
+}
+
+/*
+ * time [-p] before a compound command or another keyword ({ }, ( ), (( )),
+ * [[ ]], a loop, if, case, coproc, !): bash's keyword, which times what
+ * follows; skipped so that is parsed and rated. (time before a simple
+ * command stays a word: the analyzer sees through it as /usr/bin/time.)
+ */
+static bool
+time_before_compound(struct shell_parser *p)
+{
+	static const char *const keywords[] = { "{", "[[", "while", "until", "for", "select", "if", "case", "coproc",
+						"function", "!", NULL };
+	size_t save = p->pos;
+
+	p->pos += 4;
+	skip_blanks(p);
+	while (at_word(p, "-p") || at_word(p, "--")) {
+		p->pos += 2;
+		skip_blanks(p);
+	}
+	bool compound = shell_peek(p, 0) == '(';
+	for (size_t i = 0; !compound && keywords[i]; i++)
+		compound = at_word(p, keywords[i]);
+	if (compound)
+		shell_token(p, "time", 4);
+	else
+		p->pos = save;
+	return compound;
+}
+
 /* A reserved word at command position that is only structure: skip it. */
 static bool
 skip_reserved(struct shell_parser *p)
@@ -614,6 +672,12 @@ skip_reserved(struct shell_parser *p)
 			p->pos += strlen(reserved_skip[i]);
 			return true;
 		}
+	if (at_word(p, "coproc")) {
+		skip_coproc(p);
+		return true;
+	}
+	if (at_word(p, "time") && time_before_compound(p))
+		return true;
 	if (at_word(p, "for") || at_word(p, "select")) {
 		if (p->nopen < GUARD_SHELL_MAX_DEPTH)
 			p->open[p->nopen++] = p->sh->ncmds;
@@ -783,9 +847,9 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 	int ch = shell_peek(p, 0);
 	size_t from = p->sh->ncmds;
 	if (ch == '(' && shell_peek(p, 1) == '(') {
-		/* (( arithmetic )): nothing runs */
+		/* (( arithmetic )): only the commands of its substitutions run */
 		p->pos += 2;
-		size_t depth = 2;
+		size_t depth = 2, expr = p->pos;
 		while (p->pos < p->len && depth) {
 			if (p->s[p->pos] == '(')
 				depth++;
@@ -795,6 +859,8 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 		}
 		if (depth)
 			shell_fail(p, "unterminated ((");
+		else
+			shell_lex_substs(p, expr, p->pos - 2);
 		return;
 	}
 	if (ch == '(' || (ch == '{' && at_word(p, "{"))) {

@@ -61,6 +61,8 @@ void shell_wordbuf_take(struct shell_wordbuf *w, struct guard_shell_word *out);
 /* Brace-expand w into up to max words; returns the count (0: no expansion). */
 size_t shell_brace_expand(const struct shell_wordbuf *w, struct guard_shell_word *out, size_t max);
 
+/* Parse the commands of each $( ) and `..` in p->s[from, to) (arithmetic, ${..} bodies); p->pos is kept. */
+void shell_lex_substs(struct shell_parser *p, size_t from, size_t to);
 /* Parse a command list until term (')' or '}', or 0 for end of input). */
 void shell_parse_list(struct shell_parser *p, int term);
 /* Run a nested parse of a separate buffer (backtick contents). */

@@ -511,8 +511,11 @@ lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	const char *body = p->s + start + 2;
 	size_t n = i - 1 - (start + 2);
 	p->pos = i;
-	/* A command hidden in a default value is not analysed: refuse it. */
+	/* A command hidden in a default value, an offset or a subscript: its
+	 * commands are parsed (they run, and are rated), the rest refused. */
 	if (memmem(body, n, "$(", 2) || memchr(body, '`', n)) {
+		shell_lex_substs(p, start + 2, i - 1);
+		p->pos = i;
 		shell_fail(p, "command substitution inside ${...}");
 		return;
 	}
@@ -531,12 +534,15 @@ lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 static void lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted);
 
 /*
- * $(( $(cmd) + `cmd` )): the value is unknown, but the commands inside
- * run; they are parsed (into a scratch word) so they are rated too.
+ * $(( $(cmd) + `cmd` )), (( )), for (( )), ${x:$(cmd)}: the value is
+ * unknown, but the commands inside run; they are parsed (into a scratch
+ * word) so they are rated too. p->pos is left where it was.
  */
-static void
-lex_arith_substs(struct shell_parser *p, size_t from, size_t to)
+void
+shell_lex_substs(struct shell_parser *p, size_t from, size_t to)
 {
+	size_t saved = p->pos;
+
 	for (size_t i = from; i < to && !shell_failed(p);) {
 		char c = p->s[i];
 		if ((c == '$' && i + 1 < to && p->s[i + 1] == '(') || c == '`') {
@@ -553,6 +559,8 @@ lex_arith_substs(struct shell_parser *p, size_t from, size_t to)
 			i++;
 		}
 	}
+	if (!shell_failed(p))
+		p->pos = saved;
 }
 
 /* After '$' at p->pos: every kind of parameter or substitution. */
@@ -568,7 +576,7 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 			shell_fail(p, "unterminated $((");
 			return;
 		}
-		lex_arith_substs(p, start + 3, end - 2);
+		shell_lex_substs(p, start + 3, end - 2);
 		p->pos = end;
 		add_unresolved(w, p->s + start, end - start, 0);
 	} else if (c == '(') {

@@ -1060,7 +1060,8 @@ TEST(harmless_shapes)
 	LEVEL("ip link set eth0 down", GUARD_LEVEL_HIGH);
 	LEVEL("ip route del default", GUARD_LEVEL_HIGH);
 	LEVEL("ip netns exec blue rm -rf /", GUARD_LEVEL_CRITICAL);
-	MEDIUM("enable -f ./evil.so evil");
+	HIGH("enable -f ./evil.so evil"); /* a loadable builtin: code guard does not read (attack7 H14) */
+	HIGH("enable -nf ./evil.so evil");
 	LOW("enable -n echo");
 }
 

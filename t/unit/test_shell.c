@@ -196,6 +196,39 @@ TEST(double_bracket_is_a_test)
 	CHECK_STR(arg(1, 0), "echo");
 }
 
+/* attack7 H11/H12: keywords before a command and arithmetic hide no command from the list */
+TEST(keywords_and_arithmetic_show_their_commands)
+{
+	parse("coproc rm -rf x");
+	CHECK(!sh.unparsed);
+	CHECK_STR(arg(0, 0), "rm");
+	parse("coproc NAME { rm x; }; coproc cat; coproc N2 ( touch y )");
+	CHECK(!sh.unparsed);
+	CHECK_STR(arg(0, 0), "rm");
+	CHECK_STR(arg(1, 0), "cat");
+	CHECK_STR(arg(2, 0), "touch");
+	parse("coproc NAME");
+	CHECK_STR(arg(0, 0), "NAME"); /* a simple command named NAME */
+	parse("time -p { rm x; }; time ls");
+	CHECK(!sh.unparsed);
+	CHECK_STR(arg(0, 0), "rm");
+	CHECK_STR(arg(1, 0), "time"); /* before a simple command: a word the analyzer sees through */
+	parse("(( $(rm x) + `touch y` )); for ((i=$(mkdir d); i<1; i++)); do :; done");
+	CHECK(!sh.unparsed);
+	CHECK_STR(arg(0, 0), "rm");
+	CHECK(sh.cmds[0].substituted);
+	CHECK_STR(arg(1, 0), "touch");
+	CHECK_STR(arg(2, 0), "mkdir");
+	CHECK_STR(arg(3, 0), ":");
+	parse("(( i++ )) && echo ok");
+	CHECK(!sh.unparsed);
+	CHECK(sh.ncmds == 1);
+	CHECK_STR(arg(0, 0), "echo");
+	parse("echo ${x:$(rm a)} ${y[`touch b`]}");
+	CHECK(sh.unparsed); /* as before: a substitution in ${..} is not fully analysed */
+	CHECK_STR(arg(0, 0), "rm");
+}
+
 TEST(process_substitution)
 {
 	parse("diff <(ls a) <(ls b)");
@@ -386,6 +419,7 @@ main(void)
 	RUN(function_definition_and_fork_bomb_shape);
 	RUN(control_structures);
 	RUN(double_bracket_is_a_test);
+	RUN(keywords_and_arithmetic_show_their_commands);
 	RUN(process_substitution);
 	RUN(case_statement);
 	RUN(constant_substitution_folded);

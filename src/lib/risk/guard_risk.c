@@ -415,6 +415,7 @@ state_release(struct risk_state *st)
 		free(st->cwds[i]);
 	free(st->cwd_before_cd);
 	guard_list_clear(&st->aliases);
+	guard_list_clear(&st->hashed);
 	guard_list_clear(&st->downloads);
 	guard_list_clear(&st->later);
 	risk_scanner_release(st->scanner_own);

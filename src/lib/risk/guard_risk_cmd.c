@@ -849,7 +849,7 @@ harmless_shape(struct risk_state *st, const struct risk_cmd *c, enum shape shape
 		break;
 	case SHAPE_ENABLE:
 		if (risk_opt_value(c, "-f", NULL))
-			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "enable -f loads a shared object into the shell: %s",
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "enable -f loads a shared object into the shell: %s",
 				  risk_opt_value(c, "-f", NULL));
 		break;
 	case SHAPE_ANY:
@@ -1036,6 +1036,9 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		computed_verb(st, c);
 		return;
 	}
+	if (risk_hashed_run(st, c))
+		return;
+	risk_shell_forms_cmd(st, c);
 	built_runner(st, c);
 	if (c->xargs && !c->find_items && risk_xargs(st, c))
 		return;
@@ -1112,6 +1115,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	risk_later_note(st, c);
 	if (c->cmd->nassigns || (c->cmd->argc && strstr(c->cmd->argv[0].text, "env")))
 		script_env(st, c);
+	risk_shell_forms_part(st, c);
 	if (c->argc)
 		risk_analyse_cmd(st, c);
 	else

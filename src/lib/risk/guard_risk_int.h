@@ -39,6 +39,7 @@ struct risk_state {
 	struct guard_list *files;    /* the outermost result's files (guard_risk_bind.c); quiet copies share it */
 	const char *from_file;       /* the file (as written) whose text is being rated, or NULL: its words are
 					not quoted as they are in reasons and explanations (risk_file_text_clean) */
+	struct guard_list hashed;    /* "NAME=PATH" set by hash -p / BASH_CMDS[NAME]= (guard_risk_shellforms.c) */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -354,6 +355,16 @@ const char *risk_make_shell(struct risk_state *st, const char *dir, const char *
 bool risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c);
 /* Variables that steer guard or what git reads, set or cleared for what runs (guard_risk_env.c). */
 void risk_env_part(struct risk_state *st, const struct risk_cmd *c);
+
+/*
+ * Commands written as data that bash or a program runs (guard_risk_shellforms.c):
+ * PROMPT_COMMAND/PS0-4 and bash-arithmetic subscripts in the words of a part;
+ * mapfile/complete -C, bind -x, fc, history -s, zip -TT, hash -p, gdb/lldb/perf/rr/ld.so
+ * for a command (wrappers stripped); a name hash -p made run a path (true: rated).
+ */
+void risk_shell_forms_part(struct risk_state *st, const struct risk_cmd *c);
+void risk_shell_forms_cmd(struct risk_state *st, struct risk_cmd *c);
+bool risk_hashed_run(struct risk_state *st, const struct risk_cmd *c);
 
 /* Flow between parts (guard_risk_flow.c). */
 /* Append t in single quotes, as one shell word. */
