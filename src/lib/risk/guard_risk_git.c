@@ -198,8 +198,10 @@ git_push(struct risk_state *st, const struct git_args *a)
 			plus = true;
 		if (t[0] == ':' && t[1])
 			del = true;
-		if (protected_branch(t))
+		if (protected_branch(t)) {
 			to_protected = true;
+			risk_git_push_spelled(st, &a->w[i]);
+		}
 	}
 	if (has(a, "--mirror"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --mirror overwrites every remote ref");
