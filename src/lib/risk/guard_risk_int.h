@@ -426,8 +426,10 @@ void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, s
 void risk_state_end(struct risk_state *st);
 void risk_explain_result(struct risk_state *st);
 
-/* cd / pushd c changes where later relative paths start. */
-void risk_track_cd(struct risk_state *st, const struct guard_shell_cmd *c);
+/* cd / pushd / popd c changes where later relative paths start (guard_risk_cd.c); sh: its line, for variables. */
+void risk_track_cd(struct risk_state *st, const struct guard_shell *sh, const struct guard_shell_cmd *c);
+/* Words /proc/$$/cwd/... whose only expansion is the process id: read as the paths they spell. */
+void risk_proc_words(struct guard_shell *sh);
 
 /* Rate c with relative paths starting at dir (env -C DIR). */
 void risk_in_dir(struct risk_state *st, const char *dir, struct risk_cmd *c);
