@@ -245,6 +245,33 @@ script_var(struct risk_state *st, const struct risk_cmd *c, const char *word, co
 	}
 }
 
+/*
+ * GIT_SSH_COMMAND, GIT_EDITOR, PAGER, ... exported or assigned: git runs
+ * the value as a command, in this line's later git or in one a later
+ * program starts (npm install of a git dependency, a Makefile recipe).
+ * Literal in front of git it is rated there (git_runner_env).
+ */
+static void
+runner_var(struct risk_state *st, const struct risk_cmd *c, const char *word, const char *how, bool respelled)
+{
+	size_t n = strcspn(word, "=");
+	const char *value = word + n + 1;
+
+	if (!word[n] || !*value || strstr(how, "unset") || !risk_git_runner_var(word, n))
+		return;
+	if (!respelled && !strcmp(how, "sets"))
+		return;
+	if (strpbrk(value, "$`")) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s %.*s=%s: git runs a computed command later", how,
+			  (int)n, word, value);
+		return;
+	}
+	char what[96];
+	snprintf(what, sizeof(what), "%s %.*s (git runs it)", how, (int)n, word);
+	(void)c;
+	risk_nested(st, what, value, strlen(value));
+}
+
 void
 risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w, const char *how,
 	      bool for_git, bool for_guard)
@@ -277,6 +304,7 @@ risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct guar
 			risk_explain(st, "    %s sets %.*s", w->text, (int)strcspn(word, "="), word);
 		risk_env_set(st, word, how, for_git, for_guard);
 		script_var(st, c, word, how, respelled);
+		runner_var(st, c, word, how, respelled);
 		free(through);
 	}
 	guard_list_clear(&names);

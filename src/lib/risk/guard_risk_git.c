@@ -1061,6 +1061,15 @@ static const char *const runner_vars[] = { "GIT_PAGER", "PAGER", "GIT_EDITOR", "
 					   "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "GIT_SSH_COMMAND", "GIT_SSH",
 					   "GIT_ASKPASS", "SSH_ASKPASS", "GIT_PROXY_COMMAND", NULL };
 
+bool
+risk_git_runner_var(const char *name, size_t n)
+{
+	for (size_t k = 0; runner_vars[k]; k++)
+		if (n == strlen(runner_vars[k]) && !strncmp(name, runner_vars[k], n))
+			return true;
+	return false;
+}
+
 /* Does the key of kv ("KEY" or "KEY=VALUE", case-insensitive) match pattern pat of runner_keys? */
 static bool
 key_matches(const char *kv, size_t klen, const char *pat)

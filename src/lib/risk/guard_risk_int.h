@@ -448,6 +448,8 @@ void risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct
 		   bool for_git, bool for_guard);
 /* declare -n, printf -v, read: the names they set or make other names of (declare -n: true, nothing else to rate). */
 bool risk_env_builtins(struct risk_state *st, const struct risk_cmd *c);
+/* name (n bytes) is a variable whose value git runs as a command (GIT_SSH_COMMAND, GIT_EDITOR, PAGER, ...). */
+bool risk_git_runner_var(const char *name, size_t n);
 /* git push's destination names a protected branch in a spelling the policy's text rules do not read. */
 void risk_git_push_spelled(struct risk_state *st, const struct guard_shell_word *w);
 
