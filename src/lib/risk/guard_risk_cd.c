@@ -92,13 +92,12 @@ line_var_set(const struct guard_shell *sh, const char *name)
 
 /* The pattern's matches from base (glob(3) on the memo), into l; false when none. */
 static bool
-land_pattern(const char *base, const char *pattern, const char *home, struct landing *l)
+land_pattern(const char *base, const char *pattern, struct landing *l)
 {
 	char *full = pattern[0] == '/' ? guard_xstrdup(pattern) : guard_xasprintf("%s/%s", base, pattern);
 	glob_t g;
 	bool any = false;
 
-	(void)home;
 	memset(&g, 0, sizeof(g));
 	if (glob(full, GLOB_NOSORT | GLOB_ONLYDIR, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc && i < CD_MAX_MATCHES; i++) {
@@ -145,7 +144,7 @@ land_from(struct risk_state *st, const struct guard_shell *sh, const char *base,
 {
 	const char *home = st->ctx->home;
 
-	if ((w->flags & GUARD_WORD_GLOB) && land_pattern(base, to, home, l))
+	if ((w->flags & GUARD_WORD_GLOB) && land_pattern(base, to, l))
 		return;
 	land(l, guard_path_resolve(base, to, home));
 	if (!cdpath_applies(to))
@@ -156,7 +155,7 @@ land_from(struct risk_state *st, const struct guard_shell *sh, const char *base,
 			char *entry = guard_xstrndup(p, n);
 			char *dir = guard_path_resolve(base, *entry ? entry : ".", home);
 			free(entry);
-			if ((w->flags & GUARD_WORD_GLOB) && land_pattern(dir, to, home, l)) {
+			if ((w->flags & GUARD_WORD_GLOB) && land_pattern(dir, to, l)) {
 				free(dir);
 			} else {
 				land(l, guard_path_resolve(dir, to, home));
@@ -184,7 +183,7 @@ land_from(struct risk_state *st, const struct guard_shell *sh, const char *base,
 		const char *v = line_var(sh, to);
 		if (v && *v)
 			land(l, guard_path_resolve(base, v, home));
-		else if (st->vars->cdable_vars && !is_dir(l->dirs[0]))
+		else if (st->vars->cdable_vars && l->n && !is_dir(l->dirs[0]))
 			l->unknown = true;
 	}
 }

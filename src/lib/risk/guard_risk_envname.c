@@ -252,7 +252,7 @@ script_var(struct risk_state *st, const struct risk_cmd *c, const char *word, co
  * Literal in front of git it is rated there (git_runner_env).
  */
 static void
-runner_var(struct risk_state *st, const struct risk_cmd *c, const char *word, const char *how, bool respelled)
+runner_var(struct risk_state *st, const char *word, const char *how, bool respelled)
 {
 	size_t n = strcspn(word, "=");
 	const char *value = word + n + 1;
@@ -268,7 +268,6 @@ runner_var(struct risk_state *st, const struct risk_cmd *c, const char *word, co
 	}
 	char what[96];
 	snprintf(what, sizeof(what), "%s %.*s (git runs it)", how, (int)n, word);
-	(void)c;
 	risk_nested(st, what, value, strlen(value));
 }
 
@@ -304,7 +303,7 @@ risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct guar
 			risk_explain(st, "    %s sets %.*s", w->text, (int)strcspn(word, "="), word);
 		risk_env_set(st, word, how, for_git, for_guard);
 		script_var(st, c, word, how, respelled);
-		runner_var(st, c, word, how, respelled);
+		runner_var(st, word, how, respelled);
 		free(through);
 	}
 	guard_list_clear(&names);
