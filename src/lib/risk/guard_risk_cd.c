@@ -415,7 +415,7 @@ risk_track_cd(struct risk_state *st, const struct guard_shell *sh, const struct 
 	for (size_t i = 0; i < c->nassigns; i++)
 		if (!strncmp(c->assigns[i].text, "CDPATH=", 7))
 			cdpath = (c->assigns[i].flags & GUARD_WORD_DYNAMIC) ? "\x01" : c->assigns[i].text + 7;
-	if (c->depth > 0 && !st->cwd_before_cd && only_cwd(st)) {
+	if (c->depth > 0 && !st->cwd_before_cd) {
 		st->cwd_before_cd = guard_xstrdup(st->cwds[0]);
 		st->cd_depth = c->depth;
 	}
@@ -465,8 +465,10 @@ risk_proc_words(struct guard_shell *sh)
 			for (size_t p = 0; pids[p]; p++) {
 				size_t n = strlen(pids[p]);
 				const char *rest = w->text + 6 + n;
-				if (strncmp(w->text + 6, pids[p], n) || *rest != '/' || strpbrk(rest, "$`"))
-					continue;
+				size_t kl = !strncmp(rest, "/cwd", 4) ? 4 : !strncmp(rest, "/root", 5) ? 5 : 0;
+				if (strncmp(w->text + 6, pids[p], n) || !kl || (rest[kl] && rest[kl] != '/') ||
+				    strpbrk(rest, "$`"))
+					continue; /* /proc/$$/environ, /proc/$$/fd/3: as before */
 				w->flags &= ~(unsigned)GUARD_WORD_DYNAMIC;
 				free(w->bare);
 				w->bare = NULL;

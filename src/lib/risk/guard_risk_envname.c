@@ -359,8 +359,8 @@ read_names(struct risk_state *st, const struct risk_cmd *c)
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *t = c->argv[i].text;
 		if (t[0] == '-' && t[1]) {
-			if (strchr("pdnNtui", t[strlen(t) - 1]) && !t[2])
-				i++; /* -p PROMPT, -d DELIM, ... */
+			if (strchr("pdnNtui", t[strlen(t) - 1]))
+				i++; /* -p PROMPT, -rd DELIM, ... */
 			continue;
 		}
 		set_unseen(st, c, t, "read assigns", false, NULL);
