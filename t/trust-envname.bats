@@ -10,11 +10,9 @@ load git_project
 
 setup() {
 	setup_git_project
-	T=$BATS_TEST_TMPDIR
-	git init -q --bare "$T/remote.git"
-	git remote add origin "file://$T/remote.git"
-	git push -q origin main
 	mkdir -p .ai src/fk .claude
+	T=$BATS_TEST_TMPDIR
+	bare_origin
 	printf 'version: 1\n' >.ai/policy.yaml
 	printf 'rules: []\n' >src/fk/policy.yaml
 	printf 'rm -rf .ai\n' >src/x.sh
