@@ -22,6 +22,7 @@
  * `BASH_ENV=FILE cmd` in front of a command already was.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,8 +201,10 @@ ref_target(const struct risk_state *st, const char *name, size_t n)
 static bool
 later_shell(const struct risk_cmd *c)
 {
-	if (!c->sh)
-		return false;
+	uintptr_t at = (uintptr_t)c->cmd, from = c->sh ? (uintptr_t)c->sh->cmds : 0;
+
+	if (!c->sh || at < from || at >= (uintptr_t)(c->sh->cmds + c->sh->ncmds))
+		return true; /* a function's body rebuilt for a call: any shell after it is not known here */
 	for (size_t i = (size_t)(c->cmd - c->sh->cmds) + 1; i < c->sh->ncmds; i++) {
 		const struct guard_shell_cmd *o = &c->sh->cmds[i];
 		for (size_t k = 0; k < o->argc && k < 4; k++)
