@@ -19,3 +19,10 @@ refused() {
 	[ "$status" -ne 0 ]
 	[[ $output == *"guard-git: refused: "*"[$rule]"* ]]
 }
+
+# A bare repository $T/remote.git as origin, with main pushed to it.
+bare_origin() {
+	git init -q --bare "$T/remote.git"
+	git remote add origin "file://$T/remote.git"
+	git push -q origin main
+}

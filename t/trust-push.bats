@@ -10,9 +10,7 @@ load git_project
 setup() {
 	setup_git_project
 	T=$BATS_TEST_TMPDIR
-	git init -q --bare "$T/remote.git"
-	git remote add origin "file://$T/remote.git"
-	git push -q origin main
+	bare_origin
 	git push -q origin main:release
 }
 

@@ -236,15 +236,6 @@ explain_part(struct risk_state *st, size_t n, const struct guard_shell_cmd *c)
 	guard_buf_release(&line);
 }
 
-static void
-set_cwd(struct risk_state *st, char *dir)
-{
-	for (size_t i = 0; i < st->ncwds; i++)
-		free(st->cwds[i]);
-	st->cwds[0] = dir;
-	st->ncwds = 1;
-}
-
 bool
 risk_add_cwd(struct risk_state *st, const char *dir)
 {
@@ -255,52 +246,6 @@ risk_add_cwd(struct risk_state *st, const char *dir)
 		return false;
 	st->cwds[st->ncwds++] = guard_xstrdup(dir);
 	return true;
-}
-
-static void
-add_cwd(struct risk_state *st, const char *dir)
-{
-	risk_add_cwd(st, dir);
-}
-
-/*
- * cd changes where later relative paths start. A cd inside ( ) ends with
- * it, so once a shallower part runs both places stay possible.
- */
-void
-risk_track_cd(struct risk_state *st, const struct guard_shell_cmd *c)
-{
-	const char *to = NULL;
-
-	if (c->depth < st->cd_depth && st->cwd_before_cd) {
-		add_cwd(st, st->cwd_before_cd);
-		free(st->cwd_before_cd);
-		st->cwd_before_cd = NULL;
-		st->cd_depth = 0;
-	}
-	if (!c->argc || (strcmp(c->argv[0].text, "cd") && strcmp(c->argv[0].text, "pushd")))
-		return;
-	for (size_t i = 1; i < c->argc; i++)
-		if (c->argv[i].text[0] != '-' || !c->argv[i].text[1]) {
-			to = c->argv[i].text;
-			if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
-				st->cwd_unknown = true;
-				risk_explain(st, "    cd to a computed place: later relative paths are uncertain");
-				return;
-			}
-			break;
-		}
-	if (to && !strcmp(to, "-")) {
-		st->cwd_unknown = true;
-		return;
-	}
-	char *dir = guard_path_resolve(st->cwds[0], to ? to : "~", st->ctx->home);
-	if (c->depth > 0 && !st->cwd_before_cd) {
-		st->cwd_before_cd = guard_xstrdup(st->cwds[0]);
-		st->cd_depth = c->depth;
-	}
-	risk_explain(st, "    cd: relative paths now start at %s", dir);
-	set_cwd(st, dir);
 }
 
 /* Rate c as run in dir (env -C DIR): relative paths start there, then the old places return. */
@@ -353,6 +298,7 @@ risk_command_line(struct risk_state *st, const char *command, size_t len)
 	memset(&sh, 0, sizeof(sh));
 	sh.want_tokens = st->ex != NULL;
 	guard_shell_parse(&sh, command, len, &vars);
+	risk_proc_words(&sh);
 	explain_tokens(st, &sh);
 	const char *body_of = NULL; /* the function whose body was last asked about */
 	bool deferred = false;
@@ -367,7 +313,7 @@ risk_command_line(struct risk_state *st, const char *command, size_t len)
 			risk_explain(st, "    in the body of %s: rated where it is called", c->function);
 			continue;
 		}
-		risk_track_cd(st, c);
+		risk_track_cd(st, &sh, c);
 		memset(&rc, 0, sizeof(rc));
 		rc.sh = &sh;
 		rc.cmd = c;
@@ -406,6 +352,7 @@ state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard
 	st->ncwds = 1;
 	st->scanner = &st->scanner_own;
 	st->files = &out->files;
+	st->vars = risk_line_vars_new();
 }
 
 static void
@@ -419,6 +366,7 @@ state_release(struct risk_state *st)
 	guard_list_clear(&st->downloads);
 	guard_list_clear(&st->later);
 	risk_scanner_release(st->scanner_own);
+	risk_line_vars_free(st->vars);
 }
 
 static void

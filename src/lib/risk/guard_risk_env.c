@@ -127,8 +127,8 @@ path_set(struct risk_state *st, const char *word, const char *how, bool for_guar
 }
 
 /* Rate setting (or unsetting, when how says so) the variable NAME[=...] for what runs (git, guard: for_guard). */
-static void
-env_set(struct risk_state *st, const char *word, const char *how, bool for_git, bool for_guard)
+void
+risk_env_set(struct risk_state *st, const char *word, const char *how, bool for_git, bool for_guard)
 {
 	size_t n = strcspn(word, "=");
 
@@ -241,9 +241,9 @@ env_wrapper(struct risk_state *st, const struct risk_cmd *c, size_t at)
 	for (size_t i = at + 1; i < c->argc; i++) {
 		const char *t = c->argv[i].text;
 		if (env && (!strcmp(t, "-u") || !strcmp(t, "--unset")) && i + 1 < c->argc) {
-			env_set(st, c->argv[++i].text, "env -u unsets", git, guarded);
+			risk_env_word(st, c, &c->argv[++i], "env -u unsets", git, guarded);
 		} else if (env && (!strncmp(t, "--unset=", 8) || (!strncmp(t, "-u", 2) && t[2]))) {
-			env_set(st, t + (t[1] == 'u' ? 2 : 8), "env -u unsets", git, guarded);
+			risk_env_set(st, t + (t[1] == 'u' ? 2 : 8), "env -u unsets", git, guarded);
 		} else if (env && (!strcmp(t, "-") || !strcmp(t, "--ignore-environment") || clears_env(t))) {
 			/* env -i make stays everyday: git itself, or a shell or wrapper whose words run git */
 			if (guarded)
@@ -252,7 +252,7 @@ env_wrapper(struct risk_state *st, const struct risk_cmd *c, size_t at)
 		} else if (t[0] == '-') {
 			continue;
 		} else if (strchr(t, '=') && t[0] != '=') {
-			env_set(st, t, "sets", git, guarded);
+			risk_env_word(st, c, &c->argv[i], "sets", git, guarded);
 		} else {
 			break;
 		}
@@ -268,8 +268,8 @@ risk_env_part(struct risk_state *st, const struct risk_cmd *c)
 	bool guarded = c->argc && reaches_guarded(c, 0);
 
 	for (size_t i = 0; i < cmd->nassigns; i++)
-		env_set(st, cmd->assigns[i].text, c->argc ? "sets" : "assigns", git, guarded);
-	if (!c->argc)
+		risk_env_word(st, c, &cmd->assigns[i], c->argc ? "sets" : "assigns", git, guarded);
+	if (!c->argc || risk_env_builtins(st, c))
 		return;
 	if (st->loader_set && guarded && strcmp(verb, "export") && strcmp(verb, "unset"))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
@@ -280,7 +280,7 @@ risk_env_part(struct risk_state *st, const struct risk_cmd *c)
 		const char *how = !strcmp(verb, "unset") ? "unset unsets" : "export exports";
 		for (size_t i = 1; i < c->argc; i++)
 			if (c->argv[i].text[0] != '-')
-				env_set(st, c->argv[i].text, how, false, false);
+				risk_env_word(st, c, &c->argv[i], how, false, false);
 		return;
 	}
 	for (size_t i = 0; i < c->argc && i < 8; i++) {

@@ -198,8 +198,10 @@ git_push(struct risk_state *st, const struct git_args *a)
 			plus = true;
 		if (t[0] == ':' && t[1])
 			del = true;
-		if (protected_branch(t))
+		if (protected_branch(t)) {
 			to_protected = true;
+			risk_git_push_spelled(st, &a->w[i]);
+		}
 	}
 	if (has(a, "--mirror"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --mirror overwrites every remote ref");
@@ -1058,6 +1060,15 @@ static const char *const code_file_keys[] = { "core.attributesfile", "init.templ
 static const char *const runner_vars[] = { "GIT_PAGER", "PAGER", "GIT_EDITOR", "EDITOR", "VISUAL",
 					   "GIT_SEQUENCE_EDITOR", "GIT_EXTERNAL_DIFF", "GIT_SSH_COMMAND", "GIT_SSH",
 					   "GIT_ASKPASS", "SSH_ASKPASS", "GIT_PROXY_COMMAND", NULL };
+
+bool
+risk_git_runner_var(const char *name, size_t n)
+{
+	for (size_t k = 0; runner_vars[k]; k++)
+		if (n == strlen(runner_vars[k]) && !strncmp(name, runner_vars[k], n))
+			return true;
+	return false;
+}
 
 /* Does the key of kv ("KEY" or "KEY=VALUE", case-insensitive) match pattern pat of runner_keys? */
 static bool

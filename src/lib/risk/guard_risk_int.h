@@ -40,6 +40,8 @@ struct risk_state {
 	const char *from_file;       /* the file (as written) whose text is being rated, or NULL: its words are
 					not quoted as they are in reasons and explanations (risk_file_text_clean) */
 	struct guard_list hashed;    /* "NAME=PATH" set by hash -p / BASH_CMDS[NAME]= (guard_risk_shellforms.c) */
+	struct risk_line_vars *vars; /* names by reference and folders the line left (guard_risk_envname.c,
+					guard_risk_cd.c); made by the outermost state, quiet copies share it */
 };
 
 /* One simple command after the wrappers are stripped. */
@@ -482,11 +484,32 @@ void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, s
 void risk_state_end(struct risk_state *st);
 void risk_explain_result(struct risk_state *st);
 
-/* cd / pushd c changes where later relative paths start. */
-void risk_track_cd(struct risk_state *st, const struct guard_shell_cmd *c);
+/* cd / pushd / popd c changes where later relative paths start (guard_risk_cd.c); sh: its line, for variables. */
+void risk_track_cd(struct risk_state *st, const struct guard_shell *sh, const struct guard_shell_cmd *c);
+/* Words /proc/$$/cwd/... whose only expansion is the process id: read as the paths they spell. */
+void risk_proc_words(struct guard_shell *sh);
 
 /* Rate c with relative paths starting at dir (env -C DIR). */
 void risk_in_dir(struct risk_state *st, const char *dir, struct risk_cmd *c);
+
+/*
+ * Variable names as bash takes them (guard_risk_envname.c): each word of
+ * export/declare/env/... that sets a variable, its name worked out where
+ * the line spells it by parts (${X:-NAME}, a known $N, a name reference),
+ * rated as the literal spelling is (risk_env_set); a name that cannot be
+ * known here is high. how: "export exports", "assigns", "sets", ...
+ */
+struct risk_line_vars *risk_line_vars_new(void);
+void risk_line_vars_free(struct risk_line_vars *v);
+void risk_env_set(struct risk_state *st, const char *word, const char *how, bool for_git, bool for_guard);
+void risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w, const char *how,
+		   bool for_git, bool for_guard);
+/* declare -n, printf -v, read: the names they set or make other names of (declare -n: true, nothing else to rate). */
+bool risk_env_builtins(struct risk_state *st, const struct risk_cmd *c);
+/* name (n bytes) is a variable whose value git runs as a command (GIT_SSH_COMMAND, GIT_EDITOR, PAGER, ...). */
+bool risk_git_runner_var(const char *name, size_t n);
+/* git push's destination names a protected branch in a spelling the policy's text rules do not read. */
+void risk_git_push_spelled(struct risk_state *st, const struct guard_shell_word *w);
 
 /* Analyse a whole command line into st (used by the public API and nesting). */
 void risk_command_line(struct risk_state *st, const char *command, size_t len);

@@ -1618,7 +1618,7 @@ rate_body_cmd(struct risk_state *st, const struct risk_cmd *call, const struct g
 	rc.cmd = &one;
 	rc.argv = one.argv;
 	rc.argc = one.argc;
-	risk_track_cd(st, &one);
+	risk_track_cd(st, call->sh, &one);
 	risk_part(st, &rc);
 	for (size_t i = 0; i < 3; i++)
 		fn_words_release(&words[i]);
