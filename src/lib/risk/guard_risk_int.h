@@ -116,6 +116,15 @@ bool risk_remote_host(struct risk_state *st, const char *verb, const char *url);
 bool risk_url_foreign(const struct risk_state *st, const char *url);
 bool risk_host_private(const char *host);
 bool risk_host_metadata(const char *host);
+/* Numeric hosts through inet_pton (guard_risk_addr.c): IPv6 private/link-local/loopback, v4-mapped judged as v4. */
+bool risk_addr_private(const char *host);
+bool risk_addr_metadata(const char *host);
+/* The host of a URL ("[::1]" without its brackets, lower case) into out; "" when none. */
+void risk_url_host(const char *url, char *out, size_t size);
+/* Gemini's web_fetch: every http(s) URL its prompt names, rated as a WebFetch url (guard_risk_fetch.c). */
+/* A URL a tool fetches (WebFetch url): host, local/private/metadata addresses, file: URIs read as paths. */
+void risk_fetch_url(struct risk_state *st, const char *tool, const char *url);
+void risk_fetch_prompt(struct risk_state *st, const char *tool, const char *prompt);
 bool risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs);
 /* A sensitive glob below the folder (home holds ~/.ssh), or NULL; "/" holds them all. */
 const char *risk_sensitive_below(const struct risk_state *st, const char *display, const char *abs);
@@ -247,6 +256,8 @@ char *risk_base64_decode(const char *text);
 /* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
 enum risk_radix { RADIX_BASE64, RADIX_BASE64URL, RADIX_BASE32, RADIX_BASE32HEX };
 char *risk_radix_decode(const char *text, enum risk_radix radix);
+/* Hex (xxd -r -p; blanks and colons skipped) to text; NULL when it is not hex or holds a NUL. Caller frees. */
+char *risk_hex_decode(const char *in);
 /* encoded decoded as decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) would; NULL when it cannot be. */
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
