@@ -122,6 +122,16 @@ bool risk_addr_metadata(const char *host);
 /* The host of a URL ("[::1]" without its brackets, lower case) into out; "" when none. */
 void risk_url_host(const char *url, char *out, size_t size);
 /* Gemini's web_fetch: every http(s) URL its prompt names, rated as a WebFetch url (guard_risk_fetch.c). */
+/*
+ * Each match of PCRE2 pattern in text (bounded backtracking; at most max),
+ * given to fn with its offsets (start/end pairs, RISK_MATCH_SUBS of them;
+ * (size_t)-1 unset). The count, -1 for an error, -2 past max.
+ */
+#define RISK_MATCH_SUBS 8
+typedef void risk_match_fn(void *arg, const char *text, const size_t *ov);
+int risk_regex_each(const char *pattern, const char *text, size_t max, risk_match_fn *fn, void *arg);
+/* Hosts and ports interpreter code reaches through socket/HTTP APIs that name them apart (guard_risk_sockets.c). */
+void risk_code_sockets(struct risk_state *st, const char *lang, const char *code);
 /* A URL a tool fetches (WebFetch url): host, local/private/metadata addresses, file: URIs read as paths. */
 void risk_fetch_url(struct risk_state *st, const char *tool, const char *url);
 void risk_fetch_prompt(struct risk_state *st, const char *tool, const char *prompt);
@@ -284,6 +294,16 @@ bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 bool risk_count_zero(const char *s);
 bool risk_patch_zero_replicas(const char *patch);
 
+/*
+ * Readers of a whole folder (guard_risk_tree.c): grep -r/rg/ag/ack over
+ * ops (none: "."), and Grep/search_file_content/read_many_files, print a
+ * secret file below: critical; a folder too big to look at: high.
+ */
+void risk_tree_reader(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *const *ops,
+		      size_t n);
+void risk_tree_tool(struct risk_state *st, const char *tool, const cJSON *input);
+/* Programs that read a file guard did not know as readers (git diff --no-index, xargs -a, cpio -o, ln, ...). */
+void risk_secret_readers(struct risk_state *st, const struct risk_cmd *c);
 /* Secrets that leave without a file path (guard_risk_secret.c): one part, before its verb is rated. */
 void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
 /*

@@ -680,6 +680,7 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		/* a non-read MCP tool's paths are its targets already (mcp_arg_targets), not reads too */
 		if (!r || strncmp(tool, "mcp__", 5) || r->cls == GUARD_CLASS_READ)
 			file_tool_paths(&st, tool, input);
+		risk_tree_tool(&st, tool, input); /* Grep, search_file_content, read_many_files over a folder (H18) */
 		const char *url = input_str(input, "url");
 		if (url)
 			risk_fetch_url(&st, tool, url);
