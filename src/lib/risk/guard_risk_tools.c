@@ -647,6 +647,8 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		return 0;
 	}
 	const char *tool = tv->valuestring;
+	const cJSON *at = guard_json_get(event, "agent_tool"); /* the agent's own name (Gemini's web_fetch) */
+	const char *agent_tool = cJSON_IsString(at) && *at->valuestring ? at->valuestring : tool;
 	const struct guard_tool_rating *r = find_rating(ctx->cfg, tool, &from_policy);
 	if (!strncmp(tool, "mcp__", 5))
 		mcp_roots(&st, tool, event);
@@ -680,12 +682,13 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		/* a non-read MCP tool's paths are its targets already (mcp_arg_targets), not reads too */
 		if (!r || strncmp(tool, "mcp__", 5) || r->cls == GUARD_CLASS_READ)
 			file_tool_paths(&st, tool, input);
-		risk_tree_tool(&st, tool, input); /* Grep, search_file_content, read_many_files over a folder (H18) */
+		risk_tree_tool(&st, agent_tool, input); /* Grep, search_file_content, read_many_files over a folder (H18) */
 		const char *url = input_str(input, "url");
 		if (url)
 			risk_fetch_url(&st, tool, url);
-		if (!strcmp(tool, "web_fetch") && input_str(input, "prompt"))
-			risk_fetch_prompt(&st, tool, input_str(input, "prompt"));
+		/* Gemini's web_fetch (canonical WebFetch) names its URLs in its prompt: a fetch without a url (H25) */
+		if (!url && input_str(input, "prompt") && (!strcmp(tool, "WebFetch") || !strcmp(tool, "web_fetch")))
+			risk_fetch_prompt(&st, agent_tool, input_str(input, "prompt"));
 	}
 	risk_state_end(&st);
 	return 0;
