@@ -101,6 +101,10 @@ setup() {
 	printf -- '- hosts: all\n  tasks:\n    - shell: rm -rf /srv/data\n      check_mode: false\n' >"$T/pb/off.yml"
 	printf -- '- hosts: all\n  check_mode: no\n  tasks:\n    - shell: rm -rf /srv/data\n' >"$T/pb/playoff.yml"
 	printf -- '- hosts: all\n  tasks:\n    - shell: echo hi\n      check_mode: true\n' >"$T/pb/on.yml"
+	# attack7 H18: a folder outside the project that holds a secret file, for folder-wide readers
+	mkdir -p "$T/sec"
+	printf 'DB_PASSWORD=x\n' >"$T/sec/.env"
+	printf 'int x;\n' >"$T/sec/a.c"
 	# attack5 F16: a server guard mcp governs over HTTP
 	printf '{"mcpServers":{"k":{"command":"guard","args":["mcp","--name","k","--upstream","http://127.0.0.1:3001/mcp"]}}}\n' \
 		>.mcp.json
