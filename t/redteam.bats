@@ -105,6 +105,10 @@ setup() {
 	printf 'bt\nshell rm -rf .ai\n' >"$T/evil.gdb"
 	printf 'python\nimport shutil\nshutil.rmtree(".ai")\nend\n' >"$T/evil-py.gdb"
 	printf 'bt\ninfo registers\n' >"$T/ok.gdb"
+	# attack7 H18: a folder outside the project that holds a secret file, for folder-wide readers
+	mkdir -p "$T/sec"
+	printf 'DB_PASSWORD=x\n' >"$T/sec/.env"
+	printf 'int x;\n' >"$T/sec/a.c"
 	# attack5 F16: a server guard mcp governs over HTTP
 	printf '{"mcpServers":{"k":{"command":"guard","args":["mcp","--name","k","--upstream","http://127.0.0.1:3001/mcp"]}}}\n' \
 		>.mcp.json

@@ -144,10 +144,12 @@ int guard_mcp_arg_joins(const cJSON *input, char *const *folders, size_t nfolder
  * is no local file URI (another host's, or a %00 inside).
  */
 char *guard_mcp_file_uri_path(const char *s);
+/* The same, and the forms without "//" (file:/ABS, file:REL, file:./x, FILE:): relative stays relative. */
+char *guard_mcp_file_uri_loose(const char *s);
 
 /* Each string argument holding text the tool writes (guard_mcp_text_key), as above. */
 size_t guard_mcp_arg_texts(const cJSON *input, guard_mcp_arg_fn *fn, void *arg);
-/* content, text, data, newText, new_text, new_string, body: text a tool writes. */
+/* content, text, data, newText, new_text, new_string, body (and contentBase64, blob, bytes, ...): text a tool writes. */
 bool guard_mcp_text_key(const char *key);
 
 /* ---- events and answers ---- */

@@ -35,7 +35,9 @@ key_in(const char *key, const char *const *list)
 bool
 guard_mcp_text_key(const char *key)
 {
-	static const char *const keys[] = { "content", "text", "data", "newText", "new_text", "new_string", "body", NULL };
+	static const char *const keys[] = { "content", "text", "data", "newText", "new_text", "new_string", "body",
+					    "contentBase64", "content_base64", "blob", "bytes", "base64", "contentHex",
+					    "content_hex", NULL };
 	return key_in(key, keys);
 }
 
@@ -81,6 +83,33 @@ guard_mcp_file_uri_path(const char *s)
 	return out;
 }
 
+/*
+ * A file URI however the server may read it (attack7 H6): file://[localhost]/p,
+ * and the forms without "//" that URI parsers also take as local files:
+ * file:/ABS, file:REL, file:./x (any case, %XX decoded, ?query and
+ * #fragment cut). NULL for file://HOST/ (another host's) or no file URI.
+ */
+char *
+guard_mcp_file_uri_loose(const char *s)
+{
+	char *strict = guard_mcp_file_uri_path(s);
+
+	if (strict || strncasecmp(s, "file:", 5) || !strncmp(s + 5, "//", 2))
+		return strict;
+	/* decoded as file:///REST is: the same %XX, ? and # rules */
+	char *as = guard_xasprintf("file://%s%s", s[5] == '/' ? "" : "/", s + 5);
+	char *path = guard_mcp_file_uri_path(as);
+	free(as);
+	if (path && s[5] != '/') { /* file:REL: the leading "/" was ours */
+		memmove(path, path + 1, strlen(path));
+		if (!*path) {
+			free(path);
+			return NULL;
+		}
+	}
+	return path;
+}
+
 static bool
 exists_in(const char *cwd, const char *s)
 {
@@ -99,7 +128,7 @@ path_part(const char *key, const char *s)
 {
 	if (!*s || not_path_key(key) || strchr(s, '\n') || strlen(s) >= 4096)
 		return NULL;
-	char *uri = guard_mcp_file_uri_path(s);
+	char *uri = guard_mcp_file_uri_loose(s);
 	return uri ? uri : strstr(s, "://") ? NULL : guard_xstrdup(s);
 }
 
@@ -158,7 +187,7 @@ one_string(struct walk *w, const char *key, const char *s, bool in_edits)
 	}
 	if (!*s || not_path_key(key) || strchr(s, '\n') || strlen(s) >= 4096)
 		return;
-	char *uri = guard_mcp_file_uri_path(s);
+	char *uri = guard_mcp_file_uri_loose(s);
 	if (uri || (!strstr(s, "://") && (strchr(s, '/') || s[0] == '.' || s[0] == '~' || exists_in(w->cwd, s)))) {
 		w->fn(w->arg, key, uri ? uri : s);
 		w->given++;

@@ -755,6 +755,8 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 		free(display);
 		free(abs);
 	}
+	if (tree) /* a folder holding a secret file (.env in the project, guard's keys folder): H18 */
+		risk_tree_reader(st, c, ops + first, n > first ? n - first : 0);
 	const char *f = risk_opt_value(c, "-f", "--file");
 	if (f && pattern_first) {
 		struct guard_shell_word w = { (char *)f, NULL, 0 };
@@ -1040,6 +1042,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		return;
 	risk_shell_forms_cmd(st, c);
 	built_runner(st, c);
+	risk_secret_readers(st, c); /* git diff --no-index, xargs -a, cpio -o, ln of a secret (H18) */
 	if (c->xargs && !c->find_items && risk_xargs(st, c))
 		return;
 	if (!strcmp(c->name, "alias"))

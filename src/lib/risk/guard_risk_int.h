@@ -119,6 +119,25 @@ bool risk_remote_host(struct risk_state *st, const char *verb, const char *url);
 bool risk_url_foreign(const struct risk_state *st, const char *url);
 bool risk_host_private(const char *host);
 bool risk_host_metadata(const char *host);
+/* Numeric hosts through inet_pton (guard_risk_addr.c): IPv6 private/link-local/loopback, v4-mapped judged as v4. */
+bool risk_addr_private(const char *host);
+bool risk_addr_metadata(const char *host);
+/* The host of a URL ("[::1]" without its brackets, lower case) into out; "" when none. */
+void risk_url_host(const char *url, char *out, size_t size);
+/* Gemini's web_fetch: every http(s) URL its prompt names, rated as a WebFetch url (guard_risk_fetch.c). */
+/*
+ * Each match of PCRE2 pattern in text (bounded backtracking; at most max),
+ * given to fn with its offsets (start/end pairs, RISK_MATCH_SUBS of them;
+ * (size_t)-1 unset). The count, -1 for an error, -2 past max.
+ */
+#define RISK_MATCH_SUBS 8
+typedef void risk_match_fn(void *arg, const char *text, const size_t *ov);
+int risk_regex_each(const char *pattern, const char *text, size_t max, risk_match_fn *fn, void *arg);
+/* Hosts and ports interpreter code reaches through socket/HTTP APIs that name them apart (guard_risk_sockets.c). */
+void risk_code_sockets(struct risk_state *st, const char *lang, const char *code);
+/* A URL a tool fetches (WebFetch url): host, local/private/metadata addresses, file: URIs read as paths. */
+void risk_fetch_url(struct risk_state *st, const char *tool, const char *url);
+void risk_fetch_prompt(struct risk_state *st, const char *tool, const char *prompt);
 bool risk_is_sensitive(const struct risk_state *st, const char *display, const char *abs);
 /* A sensitive glob below the folder (home holds ~/.ssh), or NULL; "/" holds them all. */
 const char *risk_sensitive_below(const struct risk_state *st, const char *display, const char *abs);
@@ -267,6 +286,8 @@ char *risk_base64_decode(const char *text);
 /* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
 enum risk_radix { RADIX_BASE64, RADIX_BASE64URL, RADIX_BASE32, RADIX_BASE32HEX };
 char *risk_radix_decode(const char *text, enum risk_radix radix);
+/* Hex (xxd -r -p; blanks and colons skipped) to text; NULL when it is not hex or holds a NUL. Caller frees. */
+char *risk_hex_decode(const char *in);
 /* encoded decoded as decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) would; NULL when it cannot be. */
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
@@ -315,6 +336,16 @@ bool risk_namespace_critical(const struct risk_state *st, const char *ns);
 bool risk_count_zero(const char *s);
 bool risk_patch_zero_replicas(const char *patch);
 
+/*
+ * Readers of a whole folder (guard_risk_tree.c): grep -r/rg/ag/ack over
+ * ops (none: "."), and Grep/search_file_content/read_many_files, print a
+ * secret file below: critical; a folder too big to look at: high.
+ */
+void risk_tree_reader(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *const *ops,
+		      size_t n);
+void risk_tree_tool(struct risk_state *st, const char *tool, const cJSON *input);
+/* Programs that read a file guard did not know as readers (git diff --no-index, xargs -a, cpio -o, ln, ...). */
+void risk_secret_readers(struct risk_state *st, const struct risk_cmd *c);
 /* Secrets that leave without a file path (guard_risk_secret.c): one part, before its verb is rated. */
 void risk_secret_part(struct risk_state *st, const struct risk_cmd *c);
 /*

@@ -44,6 +44,12 @@ host_of(const char *url, char *out, size_t size)
 	out[n] = '\0';
 }
 
+void
+risk_url_host(const char *url, char *out, size_t size)
+{
+	host_of(url, out, size);
+}
+
 static bool
 host_allowed(const struct risk_state *st, const char *host)
 {
@@ -102,6 +108,8 @@ risk_host_local(const char *host)
 bool
 risk_host_private(const char *host)
 {
+	if (risk_addr_private(host))
+		return true;
 	if (!strncmp(host, "10.", 3) || !strncmp(host, "192.168.", 8) || !strncmp(host, "169.254.", 8) ||
 	    !strncmp(host, "fd", 2) || !strncmp(host, "fe80", 4))
 		return true;
@@ -115,7 +123,7 @@ risk_host_private(const char *host)
 bool
 risk_host_metadata(const char *host)
 {
-	return !strcmp(host, "169.254.169.254") || !strcmp(host, "metadata.google.internal") ||
+	return risk_addr_metadata(host) || !strcmp(host, "169.254.169.254") || !strcmp(host, "metadata.google.internal") ||
 	       !strcmp(host, "metadata") || !strcmp(host, "fd00:ec2::254") || !strcmp(host, "100.100.100.200");
 }
 

@@ -1372,7 +1372,8 @@ path_from(struct risk_state *st, const char *verb, const char *cwd, const char *
 	if (op == PATH_EXEC && guard_list_has(&st->downloads, abs))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "downloaded code executed: %s runs %s", verb,
 			  display);
-	if (op != PATH_READ && op != PATH_EXEC && op != PATH_DELETE && op != PATH_MOVE && st->later.len && !st->remote)
+	/* a read too: ln -s .env x; cat x reads .env (H18) */
+	if (op != PATH_EXEC && op != PATH_DELETE && op != PATH_MOVE && st->later.len && !st->remote)
 		through_line_link(st, verb, abs, path, op);
 	free(abs);
 	free(display);

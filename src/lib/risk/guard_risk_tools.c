@@ -13,6 +13,8 @@
 #include "guard_patch.h"
 #include "guard_risk_int.h"
 
+#define GUARD_MCP_DECODE_MAX (4u << 20) /* encoded text decoded for the scan, at most */
+
 /* Does a '|'-separated list of globs match the tool name? */
 static bool
 pattern_matches(const char *pattern, const char *tool)
@@ -140,29 +142,25 @@ file_tool_paths(struct risk_state *st, const char *tool, const cJSON *input)
 			tool_path(st, tool, it->valuestring, PATH_READ);
 }
 
-static void
-fetch_url(struct risk_state *st, const char *tool, const char *url)
+void
+risk_fetch_url(struct risk_state *st, const char *tool, const char *url)
 {
 	char host[256];
-	const char *p = strstr(url, "://");
 
 	if (!strncasecmp(url, "file:", 5)) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reads a local file by URL: %s", tool, url);
+		char *path = guard_mcp_file_uri_loose(url); /* and the file it names is read (H6) */
+		if (path)
+			tool_path(st, tool, path, PATH_READ);
+		free(path);
 		return;
 	}
-	if (!p) {
+	if (!strstr(url, "://")) {
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s with an unusual URL: %s", tool, url);
 		return;
 	}
 	risk_host(st, tool, url);
-	p += 3;
-	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
-	if (at && (!slash || at < slash))
-		p = at + 1;
-	size_t n = 0;
-	while (p[n] && p[n] != '/' && p[n] != ':' && n + 1 < sizeof(host))
-		host[n] = (char)tolower((unsigned char)p[n]), n++;
-	host[n] = '\0';
+	risk_url_host(url, host, sizeof(host)); /* [::1], [::ffff:127.0.0.1], [fe80::1%25eth0] too (H8) */
 	if (risk_host_local(host) || risk_host_private(host) || risk_host_metadata(host))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reaches a private, loopback or metadata address: %s",
 			  tool, host);
@@ -241,41 +239,63 @@ struct mcp_args {
 	const char *tool;
 	enum risk_path_op op;
 	struct guard_list paths;
-	bool base64; /* an "encoding" argument says base64: the texts are decoded for the scan too (G7) */
+	char encoding; /* an "encoding" argument says base64 ('b') or hex ('h'): the texts are decoded for the scan too (G7, H22) */
 };
 
-/* Does an "encoding" (contentEncoding, content_encoding) member anywhere in v say base64? */
-static bool
-says_base64(const cJSON *v, unsigned depth)
+/* What an "encoding" (contentEncoding, content_encoding) member anywhere in v says: 'b' base64, 'h' hex, 0 none. */
+static char
+says_encoding(const cJSON *v, unsigned depth)
 {
 	static const char *const keys[] = { "encoding", "contentEncoding", "content_encoding", NULL };
 	const cJSON *e;
 
 	if (depth > GUARD_MCP_ARGS_DEPTH || !(cJSON_IsObject(v) || cJSON_IsArray(v)))
-		return false;
+		return 0;
 	cJSON_ArrayForEach(e, v) {
 		if (cJSON_IsString(e) && e->string && risk_name_in(keys, e->string) &&
 		    (strcasestr(e->valuestring, "base64") || !strcasecmp(e->valuestring, "b64")))
-			return true;
-		if (says_base64(e, depth + 1))
-			return true;
+			return 'b';
+		if (cJSON_IsString(e) && e->string && risk_name_in(keys, e->string) &&
+		    (!strcasecmp(e->valuestring, "hex") || !strcasecmp(e->valuestring, "base16")))
+			return 'h';
+		char inner = says_encoding(e, depth + 1);
+		if (inner)
+			return inner;
 	}
-	return false;
+	return 0;
 }
 
-/* text decoded from base64 (a data: URL's, or any text when the arguments say base64), or NULL. */
+/* A key whose text is encoded by its name (contentBase64, blob, bytes, data): decoded by its shape (H22). */
+static bool
+encoded_key(const char *key)
+{
+	static const char *const keys[] = { "contentBase64", "content_base64", "blob", "bytes", "data", "base64",
+					    "contentHex", "content_hex", "hex", NULL };
+	return key && risk_name_in(keys, key);
+}
+
+/* text decoded (a data: URL's base64; any text as the arguments' encoding says; an encoded key's by shape), or NULL. */
 static char *
-mcp_decoded(const struct mcp_args *a, const char *text)
+mcp_decoded(const struct mcp_args *a, const char *key, const char *text)
 {
 	const char *comma;
+	size_t n = strlen(text);
 
 	/* data:[type][;param];base64,DATA */
 	if (!strncasecmp(text, "data:", 5) && (comma = strchr(text, ',')) && comma - text >= 12 &&
 	    !strncasecmp(comma - 7, ";base64", 7))
 		return risk_base64_decode(comma + 1) ?: risk_radix_decode(comma + 1, RADIX_BASE64URL);
-	if (!a->base64)
+	if (n > GUARD_MCP_DECODE_MAX)
+		return NULL; /* bounded: the plain text is scanned still */
+	if (a->encoding == 'h')
+		return risk_hex_decode(text);
+	if (a->encoding == 'b')
+		return risk_base64_decode(text) ?: risk_radix_decode(text, RADIX_BASE64URL);
+	if (!encoded_key(key))
 		return NULL;
-	return risk_base64_decode(text) ?: risk_radix_decode(text, RADIX_BASE64URL);
+	/* hex first: every hex text is base64-shaped too */
+	return (n % 2 == 0 && text[strspn(text, "0123456789abcdefABCDEF")] == '\0' ? risk_hex_decode(text) : NULL)
+	       ?: risk_base64_decode(text) ?: risk_radix_decode(text, RADIX_BASE64URL);
 }
 
 static void
@@ -292,8 +312,7 @@ static void
 mcp_arg_text(void *arg, const char *key, const char *text)
 {
 	struct mcp_args *a = arg;
-	char *decoded = mcp_decoded(a, text); /* undecodable (or binary): scanned as it is only */
-	(void)key;
+	char *decoded = mcp_decoded(a, key, text); /* undecodable (or binary): scanned as it is only */
 	for (size_t i = 0; i < a->paths.len; i++) {
 		risk_written_text(a->st, a->tool, a->paths.items[i], text);
 		if (decoded)
@@ -342,7 +361,7 @@ static void
 mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 {
 	struct mcp_args a = { st, tool, name_has(tool, "delete") || name_has(tool, "remove") ? PATH_DELETE : PATH_WRITE,
-			      GUARD_LIST_INIT, says_base64(input, 0) };
+			      GUARD_LIST_INIT, says_encoding(input, 0) };
 
 	guard_mcp_arg_paths(input, st->cwds[0], mcp_arg_path, &a);
 	if (guard_mcp_arg_joins(input, st->cwds, st->ncwds, mcp_arg_join, &a) < 0)
@@ -558,8 +577,12 @@ annotations(struct risk_state *st, const char *tool, const cJSON *event, const c
 		static const char *const path_keys[] = { "path", "file_path", "filePath", "filename", NULL };
 		for (size_t i = 0; path_keys[i]; i++) {
 			const char *p = input_str(input, path_keys[i]);
+			char *uri = p ? guard_mcp_file_uri_loose(p) : NULL; /* file:/ABS, file:REL too (H6) */
+			if (uri)
+				p = uri;
 			if (p && (p[0] == '/' || p[0] == '~' || p[0] == '.' || strchr(p, '/')))
 				tool_path(st, tool, p, PATH_READ);
+			free(uri);
 		}
 	} else {
 		mcp_arg_targets(st, tool, input);
@@ -624,6 +647,8 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		return 0;
 	}
 	const char *tool = tv->valuestring;
+	const cJSON *at = guard_json_get(event, "agent_tool"); /* the agent's own name (Gemini's web_fetch) */
+	const char *agent_tool = cJSON_IsString(at) && *at->valuestring ? at->valuestring : tool;
 	const struct guard_tool_rating *r = find_rating(ctx->cfg, tool, &from_policy);
 	if (!strncmp(tool, "mcp__", 5))
 		mcp_roots(&st, tool, event);
@@ -657,9 +682,13 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		/* a non-read MCP tool's paths are its targets already (mcp_arg_targets), not reads too */
 		if (!r || strncmp(tool, "mcp__", 5) || r->cls == GUARD_CLASS_READ)
 			file_tool_paths(&st, tool, input);
+		risk_tree_tool(&st, agent_tool, input); /* Grep, search_file_content, read_many_files over a folder (H18) */
 		const char *url = input_str(input, "url");
 		if (url)
-			fetch_url(&st, tool, url);
+			risk_fetch_url(&st, tool, url);
+		/* Gemini's web_fetch (canonical WebFetch) names its URLs in its prompt: a fetch without a url (H25) */
+		if (!url && input_str(input, "prompt") && (!strcmp(tool, "WebFetch") || !strcmp(tool, "web_fetch")))
+			risk_fetch_prompt(&st, agent_tool, input_str(input, "prompt"));
 	}
 	risk_state_end(&st);
 	return 0;

@@ -129,8 +129,8 @@ printf_v_values(const struct guard_shell *sh, const struct guard_shell_cmd *cmd,
 }
 
 /* Hex (xxd -r -p) to text; NULL when it is not hex or holds a NUL. */
-static char *
-hex_decode(const char *in)
+char *
+risk_hex_decode(const char *in)
 {
 	size_t n = strlen(in), len = 0;
 	unsigned char *bin = guard_xmalloc(n / 2 + 1);
@@ -169,7 +169,7 @@ dump_decode(const char *in)
 		}
 		line = *end ? end + 1 : end;
 	}
-	char *text = hex.len ? hex_decode(hex.buf) : NULL;
+	char *text = hex.len ? risk_hex_decode(hex.buf) : NULL;
 	guard_buf_release(&hex);
 	return text;
 }
@@ -180,7 +180,7 @@ enum { DEC_HEX = RADIX_BASE32HEX + 1, DEC_DUMP };
 static char *
 decoded(char *in, int how)
 {
-	char *out = !in ? NULL : how == DEC_HEX ? hex_decode(in) : how == DEC_DUMP ? dump_decode(in)
+	char *out = !in ? NULL : how == DEC_HEX ? risk_hex_decode(in) : how == DEC_DUMP ? dump_decode(in)
 		: risk_radix_decode(in, (enum risk_radix)how);
 
 	if (!out)
@@ -245,7 +245,7 @@ risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded)
 
 	if (how < 0 || !encoded)
 		return NULL;
-	return how == DEC_HEX ? hex_decode(encoded) : how == DEC_DUMP ? dump_decode(encoded)
+	return how == DEC_HEX ? risk_hex_decode(encoded) : how == DEC_DUMP ? dump_decode(encoded)
 		: risk_radix_decode(encoded, (enum risk_radix)how);
 }
 
