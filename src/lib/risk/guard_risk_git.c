@@ -339,11 +339,10 @@ pathspec_hits(const struct pathspec *ps, const char *path)
 }
 
 /*
- * Could the pathspec match a file under folder (project-relative, no
- * glob)? Component by component: a glob component must match the
- * folder's; one holding '*' (git's default: it crosses '/') may take the
- * rest of the folder and what lies below ('.a[i]/state/x.py', '.a*',
- * '*.py' all reach .ai/state/x.py).
+ * Could the pathspec name a file under folder (project-relative, no
+ * glob)? Each of the folder's components matched by the pattern's
+ * ('.a[i]/state/x.py', '.a?/sta<star>/x.py'); a '*' that crosses '/' (git's
+ * default: '.a*') is the samples' case in pathspec_guard.
  */
 static bool
 pathspec_under(const struct pathspec *ps, const char *folder)
@@ -359,8 +358,6 @@ pathspec_under(const struct pathspec *ps, const char *folder)
 			return false;
 		snprintf(pc, sizeof(pc), "%.*s", (int)pn, p);
 		snprintf(fc, sizeof(fc), "%.*s", (int)fn, f);
-		if (!ps->glob && strchr(pc, '*') && !strncmp(pc, f, strcspn(pc, "*?[")))
-			return true;
 		if (fnmatch(pc, fc, 0) != 0)
 			return false;
 		p += pn + (p[pn] == '/');
