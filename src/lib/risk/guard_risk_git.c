@@ -1672,8 +1672,11 @@ git_guard_ref(struct risk_state *st, const char *sub, const struct git_args *a)
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text, *dst = t;
 		const char *spec = !strncmp(t, "--refmap=", 9) ? t + 9 : t;
-		if ((!strcmp(sub, "fetch") || !strcmp(sub, "pull")) && strrchr(spec, ':') && strncmp(spec, "--", 2) &&
-		    risk_git_dst_guard_ref(strrchr(spec, ':') + 1)) {
+		const char *sdst = strrchr(spec, ':') ? strrchr(spec, ':') + 1 : NULL;
+		if (sdst && strncmp(spec, "--", 2) && risk_git_dst_guard_ref(sdst) &&
+		    (!strcmp(sub, "fetch") || !strcmp(sub, "pull") ||
+		     /* a push's broad pattern ('refs/heads/<star>:refs/<star>', to "." too); naming refs/guard is below */
+		     (!strcmp(sub, "push") && !strstr(sdst, "refs/guard") && !strstr(sdst, "guard/audit")))) {
 			/* a pattern destination covering it: "refs/<star>" */
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 				  "git %s %s writes every ref its destination pattern covers: refs/guard/audit, guard's "
