@@ -147,12 +147,18 @@ ref_commits_are() { [ "$(git rev-list --count refs/guard/audit 2>/dev/null)" = "
 	[[ "$output" == *"checkpoint"* ]]
 }
 
-@test "the agent rewinding refs/guard/audit and cutting the log is caught against the remote copy" {
+# two seals of 3 then 2 records: $old the ref after the first, $sealed after the second
+seal_twice() {
 	fill 3
 	guard-audit seal >/dev/null
 	old=$(git rev-parse refs/guard/audit)
 	fill 2
 	guard-audit seal >/dev/null
+	sealed=$(git rev-parse refs/guard/audit)
+}
+
+@test "the agent rewinding refs/guard/audit and cutting the log is caught against the remote copy" {
+	seal_twice
 	publish
 	# the agent (as if it could run git): cut the last two records, rewind the ref to the older seal
 	head -n 3 "$(logfile)" >"$BATS_TEST_TMPDIR/cut" && cat "$BATS_TEST_TMPDIR/cut" >"$(logfile)"
@@ -237,12 +243,7 @@ nested() {
 }
 
 @test "a seal ref replaced (fetched over, rewound, pointed elsewhere) fails verify and doctor" {
-	fill 2
-	guard-audit seal >/dev/null
-	old=$(git rev-parse refs/guard/audit)
-	fill 1
-	guard-audit seal >/dev/null
-	sealed=$(git rev-parse refs/guard/audit)
+	seal_twice
 	# rewound to an older genuine seal
 	git update-ref refs/guard/audit "$old"
 	run guard-audit verify

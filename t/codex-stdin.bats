@@ -31,6 +31,13 @@ unified() { # unified INPUT-JSON-ARRAY
 
 reason() { jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$output"; }
 
+# refused CHARS-JSON [WORDS]: typing CHARS is denied (its reason holding WORDS)
+refused() {
+	run --separate-stderr write_stdin "$1"
+	[ "$status" -eq 2 ]
+	[[ -z ${2:-} || "$(reason)" == *"$2"* ]]
+}
+
 @test "write_stdin: a typed command line is rated as a shell command (user: ls, a poll, Ctrl-C pass)" {
 	run write_stdin '"ls\n"'
 	[ "$status" -eq 0 ]
@@ -48,48 +55,31 @@ reason() { jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$outpu
 }
 
 @test "write_stdin: guard's state, destructive lines and every line of a chunk are rated (the attack as H16 ran it)" {
-	run --separate-stderr write_stdin '"rm -rf .ai\n"'
-	[ "$status" -eq 2 ]
-	[[ "$(reason)" == *protect-guard* ]]
+	refused '"rm -rf .ai\n"' protect-guard
 	[ -f .ai/policy.yaml ]
-	run --separate-stderr write_stdin '"ls\nrm -rf ~\n"'
-	[ "$status" -eq 2 ]
-	run --separate-stderr write_stdin '"cd .ai\nrm policy.yaml\n"'
-	[ "$status" -eq 2 ]
-	[[ "$(reason)" == *protect-guard* ]]
-	run --separate-stderr write_stdin '"git push --force origin main\n"'
-	[ "$status" -eq 2 ]
+	refused '"ls\nrm -rf ~\n"'
+	refused '"cd .ai\nrm policy.yaml\n"' protect-guard
+	refused '"git push --force origin main\n"'
 	# Enter as a terminal sends it
-	run --separate-stderr write_stdin '"rm -rf .ai\r"'
-	[ "$status" -eq 2 ]
-	[[ "$(reason)" == *protect-guard* ]]
+	refused '"rm -rf .ai\r"' protect-guard
 }
 
 @test "write_stdin: the running command's folder is unknown, so relative writes fail closed" {
-	run --separate-stderr write_stdin '"printf x > policy.yaml\n"'
-	[ "$status" -eq 2 ]
-	[[ "$(reason)" == *"after cd to a computed place"* ]]
-	run --separate-stderr write_stdin '"echo hi > notes.txt\n"'
-	[ "$status" -eq 2 ]
+	refused '"printf x > policy.yaml\n"' "after cd to a computed place"
+	refused '"echo hi > notes.txt\n"'
 	# reading stays allowed
 	run write_stdin '"cat src/x.py\n"'
 	[ "$status" -eq 0 ]
 }
 
 @test "write_stdin: a line without Enter is refused, so a command cannot be split across writes" {
-	run --separate-stderr write_stdin '"rm -rf .a"'
-	[ "$status" -eq 2 ]
-	[[ "$(reason)" == *"without Enter"* ]]
-	run --separate-stderr write_stdin '"ls"'
-	[ "$status" -eq 2 ]
-	[[ "$(reason)" == *"without Enter"* ]]
+	refused '"rm -rf .a"' "without Enter"
+	refused '"ls"' "without Enter"
 }
 
 @test "write_stdin: chars that are not a string fail closed" {
-	run --separate-stderr write_stdin '7'
-	[ "$status" -eq 2 ]
-	run --separate-stderr write_stdin '["rm -rf .ai\n"]'
-	[ "$status" -eq 2 ]
+	refused '7'
+	refused '["rm -rf .ai\n"]'
 }
 
 @test "unified_exec with a session_id types its input chunks: rated the same way" {
