@@ -1673,6 +1673,13 @@ git_guard_ref(struct risk_state *st, const char *sub, const struct git_args *a)
 		const char *t = a->w[i].text, *dst = t;
 		const char *spec = !strncmp(t, "--refmap=", 9) ? t + 9 : t;
 		const char *sdst = strrchr(spec, ':') ? strrchr(spec, ':') + 1 : NULL;
+		if (sdst && (a->w[i].flags & GUARD_WORD_DYNAMIC) && strpbrk(sdst, "$`") &&
+		    (!strcmp(sub, "fetch") || !strcmp(sub, "pull") || !strcmp(sub, "push"))) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git %s %s: a refspec whose destination is computed may write refs/guard/audit, guard's "
+				  "audit witness", sub, t);
+			return;
+		}
 		if (sdst && strncmp(spec, "--", 2) && risk_git_dst_guard_ref(sdst) &&
 		    (!strcmp(sub, "fetch") || !strcmp(sub, "pull") ||
 		     /* a push's broad pattern ('refs/heads/<star>:refs/<star>', to "." too); naming refs/guard is below */
