@@ -630,6 +630,11 @@ static void
 git_update_index(struct risk_state *st, const struct git_args *a)
 {
 	bool skip = has(a, "--skip-worktree");
+	/* flags on entries (not their content): --assume-unchanged, --no-skip-worktree, --refresh, ... */
+	bool flags_only = has(a, "--assume-unchanged") || has(a, "--no-assume-unchanged") ||
+			  has(a, "--no-skip-worktree") || has(a, "--refresh") || has(a, "--really-refresh") ||
+			  has(a, "--fsmonitor-valid") || has(a, "--no-fsmonitor-valid");
+	flags_only = flags_only && !has(a, "--add") && !has(a, "--remove") && !has(a, "--force-remove");
 
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text, *path = NULL;
@@ -656,7 +661,8 @@ git_update_index(struct risk_state *st, const struct git_args *a)
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
 				  "git update-index --skip-worktree %s: a sparse checkout then takes guard's file out of the "
 				  "work tree", t);
-		else if ((t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") && guard_in_tree(st) &&
+		else if (!skip && !flags_only && (t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") &&
+			 guard_in_tree(st) &&
 			 (pathspec_guard(st, t) || risk_guard_place(st, t)))
 			/* update-index --add ignores .gitignore: as git add -f of guard's state (attack7 H24) */
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
