@@ -81,8 +81,9 @@ runtime_files(struct guard_git *g, const cJSON *session, const char *new_hex, co
 			guard_git_ref_violation(violations, "files.guard_state", ref,
 				  guard_xasprintf("'%s' would carry '%s', under guard's runtime folders (.ai/sessions, "
 						  ".ai/audit, .ai/approvals, .ai/state): guard writes them, an unattended "
-						  "session never commits them (its lines would escape the LOC budget)",
-						  ref + 11, paths.items[i]));
+						  "session never commits them (its lines would escape the LOC budget); "
+						  "unstage it (git rm -r --cached -- '%s') and stage code by its paths",
+						  ref + 11, paths.items[i], paths.items[i]));
 out:
 	guard_list_clear(&paths);
 	git_tree_free(ta);
