@@ -243,7 +243,7 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 		git_blob *ba = NULL, *bb = NULL;
 		char status;
 
-		if (guard_session_plan_path(path))
+		if (guard_session_plan_path(path) || guard_session_guard_named(path))
 			continue;
 		/* guard's runtime state is guard's to write, never a branch's to carry (attack7 H24) */
 		if (violations && guard_session_runtime_path(path))

@@ -77,7 +77,8 @@ runtime_files(struct guard_git *g, const cJSON *session, const char *new_hex, co
 	if ((rc = guard_git_tree_paths(repo, ta, tb, false, NULL, &paths)) > 0)
 		rc = 0; /* deeper than the walk reads: not guard's folders, which are two levels down */
 	for (size_t i = 0; rc == 0 && i < paths.len; i++)
-		if (guard_session_runtime_path(paths.items[i]) && shown++ < 20)
+		if (guard_session_runtime_path(paths.items[i]) && !guard_session_guard_named(paths.items[i]) &&
+		    shown++ < 20)
 			guard_git_ref_violation(violations, "files.guard_state", ref,
 				  guard_xasprintf("'%s' would carry '%s', under guard's runtime folders (.ai/sessions, "
 						  ".ai/audit, .ai/approvals, .ai/state): guard writes them, an unattended "

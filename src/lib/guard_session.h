@@ -310,6 +310,14 @@ bool guard_session_own_path(const char *path);
  */
 bool guard_session_runtime_path(const char *path);
 bool guard_session_plan_path(const char *path);
+/*
+ * A file of a runtime folder by a name guard itself writes there (a
+ * session's <id>.json, .log.jsonl, .pr.md; an audit day file, seals.jsonl,
+ * .lock; an approval's <id>.json), one level down: committed as before
+ * (a plain "git add -A" stages a session's own logs). Any other file
+ * there (.ai/sessions/big.py, .ai/state/...) is refused.
+ */
+bool guard_session_guard_named(const char *path);
 
 /*
  * The security scan of a session diff: guard-scan's rules over every

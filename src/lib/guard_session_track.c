@@ -26,6 +26,35 @@ guard_session_runtime_path(const char *path)
 	return false;
 }
 
+/* One level below dir, named NAME + one of the suffixes (NULL-terminated). */
+static bool
+named_in(const char *path, const char *dir, const char *const *suffixes)
+{
+	size_t d = strlen(dir), n;
+	const char *name = path + d;
+
+	if (strncmp(path, dir, d) || strchr(name, '/') || !*name)
+		return false;
+	n = strlen(name);
+	for (size_t i = 0; suffixes[i]; i++) {
+		size_t k = strlen(suffixes[i]);
+		if (n > k && !strcmp(name + n - k, suffixes[i]))
+			return true;
+	}
+	return false;
+}
+
+bool
+guard_session_guard_named(const char *path)
+{
+	static const char *const logs[] = { ".json", ".log.jsonl", ".pr.md", NULL };
+	static const char *const audit[] = { ".jsonl", NULL };
+	static const char *const approvals[] = { ".json", NULL };
+
+	return named_in(path, ".ai/sessions/", logs) || named_in(path, ".ai/audit/", audit) ||
+	       !strcmp(path, ".ai/audit/.lock") || named_in(path, ".ai/approvals/", approvals);
+}
+
 bool
 guard_session_plan_path(const char *path)
 {
