@@ -266,7 +266,7 @@ budget_session() {
 	[[ $output == *".ai/sessions/big.py"* ]]
 	refute git --git-dir="$T/remote.git" cat-file -e "$commit"
 	# check (the PR gate) names it and counts its lines: .ai/ is no hiding place for code
-	run guard-git check --head "$commit" --base main --json
+	run --separate-stderr guard-git check --head "$commit" --base main --json
 	[ "$(jq -r '[.violations[] | select(.rule == "files.guard_state") | .file] | join(",")' <<<"$output")" = .ai/sessions/big.py ]
 	[ "$(jq -r .loc.added <<<"$output")" -ge 5000 ]
 }
