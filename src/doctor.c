@@ -566,6 +566,43 @@ doctor_approvals(const struct guard_policy *p)
 		       "        approval.require_signature: true with keys the agent cannot read\n");
 }
 
+/*
+ * refs/guard/audit where the last seal left it (attack7 H21): read with
+ * git (doctor links no libgit2) and held to the commit the state folder
+ * records.
+ */
+static void
+doctor_seal_ref(struct doctor *d, const char *dir)
+{
+	char want[41];
+	bool found;
+	struct run r = RUN_INIT;
+
+	if (guard_audit_ref_expected(d->root, dir, want, &found) < 0) {
+		problem(d, "run guard-audit seal (it rewrites the record once the ref checks out)", "audit: %s",
+			guard_error_last());
+		guard_error_clear();
+		return;
+	}
+	if (!found)
+		return;
+	if (run_shell("git rev-parse -q --verify refs/guard/audit^{commit}", "", d->root, 10, &r) < 0) {
+		guard_error_clear();
+		run_release(&r);
+		return;
+	}
+	r.out.buf[strcspn(r.out.buf, "\n")] = '\0';
+	if (r.status != 0 || !r.out.len)
+		problem(d, "guard-audit verify says what to do (check the log against a remote copy, then git update-ref)",
+			"audit: refs/guard/audit is missing, but the last seal left it at commit %.12s: it was deleted behind "
+			"guard's back (a fetch of refs/<star> with --prune, update-ref -d)", want);
+	else if (strcmp(r.out.buf, want))
+		problem(d, "guard-audit verify says what to do (check the log against a remote copy, then git update-ref)",
+			"audit: refs/guard/audit points at %.12s, but the last seal left it at %.12s: it was moved or "
+			"replaced behind guard's back", r.out.buf, want);
+	run_release(&r);
+}
+
 /* Automatic seals run detached: the last one's failure is only seen here. */
 static void
 doctor_seals(struct doctor *d)
@@ -579,6 +616,7 @@ doctor_seals(struct doctor *d)
 		guard_error_clear();
 		return;
 	}
+	doctor_seal_ref(d, c.dir);
 	if ((c.witness_records || c.witness_seconds) && guard_audit_witness_error(d->root, c.dir, &text, &at) == 0 &&
 	    text) {
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&at, &tm));

@@ -239,6 +239,9 @@ verify_log(struct ctx *c, const char *from, const char *to, const char *checkpoi
 		o.checkpoint_text = text;
 	if (rc == 0)
 		rc = guard_audit_verify(c->cfg.dir, &o, &r);
+	/* the witness ref where the last seal left it: not deleted or replaced behind guard's back (attack7 H21) */
+	if (rc == 0)
+		rc = guard_audit_ref_check(c->root, c->cfg.dir, GUARD_AUDIT_REF);
 	free(text);
 	if (k)
 		sodium_memzero(k, strlen(k));

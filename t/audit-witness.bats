@@ -147,17 +147,24 @@ ref_commits_are() { [ "$(git rev-list --count refs/guard/audit 2>/dev/null)" = "
 	[[ "$output" == *"checkpoint"* ]]
 }
 
-@test "the agent rewinding refs/guard/audit and cutting the log is caught against the remote copy" {
+# two seals of 3 then 2 records: $old the ref after the first, $sealed after the second
+seal_twice() {
 	fill 3
 	guard-audit seal >/dev/null
 	old=$(git rev-parse refs/guard/audit)
 	fill 2
 	guard-audit seal >/dev/null
+	sealed=$(git rev-parse refs/guard/audit)
+}
+
+@test "the agent rewinding refs/guard/audit and cutting the log is caught against the remote copy" {
+	seal_twice
 	publish
 	# the agent (as if it could run git): cut the last two records, rewind the ref to the older seal
 	head -n 3 "$(logfile)" >"$BATS_TEST_TMPDIR/cut" && cat "$BATS_TEST_TMPDIR/cut" >"$(logfile)"
 	head -n 1 "$LOG/seals.jsonl" >"$BATS_TEST_TMPDIR/s" && cat "$BATS_TEST_TMPDIR/s" >"$LOG/seals.jsonl"
 	rm -f "$PROJ"/.git/guard/audit-*.synced   # the watermark is another witness; this test is about the ref
+	rm -f "$PROJ"/.git/guard/audit-*.ref      # so is where the last seal left the ref (its own tests below)
 	git update-ref refs/guard/audit "$old"
 	run guard-audit verify --checkpoint-ref refs/guard/audit
 	[ "$status" -eq 0 ]
@@ -190,6 +197,87 @@ ref_commits_are() { [ "$(git rev-list --count refs/guard/audit 2>/dev/null)" = "
 	publish 2>/dev/null || git fetch -q "$BATS_TEST_TMPDIR/remote.git" +refs/guard/audit:refs/remotes/origin/guard/audit
 	run guard-audit verify --checkpoint-ref refs/remotes/origin/guard/audit
 	[ "$status" -eq 1 ]
+}
+
+# ---------------------------------------------------------------- the ref where the last seal left it (attack7 H21)
+
+# a nested repository the agent controls, with a branch of its own and no refs/guard
+nested() {
+	git init -q src/n
+	git -C src/n -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m n
+}
+
+@test "a fetch --prune of refs/* deletes the seal ref: verify and doctor say so, seal will not paper over it" {
+	fill 2
+	guard-audit seal >/dev/null
+	sealed=$(git rev-parse refs/guard/audit)
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	nested
+	# the attack as attacker-7 ran it (git itself, not through the hook)
+	git fetch -q --prune --update-head-ok src/n '+refs/*:refs/*'
+	refute git rev-parse -q --verify refs/guard/audit
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refs/guard/audit is missing, but the last seal left it at commit ${sealed:0:12}"* ]]
+	[[ "$output" == *"git update-ref refs/guard/audit $sealed"* ]]
+	run guard-audit verify --checkpoint "$LOG/seals.jsonl"
+	[ "$status" -eq 1 ]
+	run guard doctor
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"audit: refs/guard/audit is missing, but the last seal left it at commit ${sealed:0:12}"* ]]
+	# a later seal does not quietly start a fresh ref
+	fill 1
+	run guard-audit seal
+	[ "$status" -eq 1 ]
+	refute git rev-parse -q --verify refs/guard/audit
+	# the person puts it back: all is well again, and the next seal builds on it
+	git update-ref refs/guard/audit "$sealed"
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	run guard-audit seal
+	[ "$status" -eq 0 ]
+	[ "$(git rev-parse refs/guard/audit^)" = "$sealed" ]
+	run guard-audit verify --checkpoint-ref refs/guard/audit
+	[ "$status" -eq 0 ]
+}
+
+@test "a seal ref replaced (fetched over, rewound, pointed elsewhere) fails verify and doctor" {
+	seal_twice
+	# rewound to an older genuine seal
+	git update-ref refs/guard/audit "$old"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refs/guard/audit points at ${old:0:12}, but the last seal left it at commit ${sealed:0:12}"* ]]
+	run guard doctor
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"points at ${old:0:12}, but the last seal left it at ${sealed:0:12}"* ]]
+	# replaced by a fetch from a repository holding its own refs/guard/audit
+	nested
+	git -C src/n update-ref refs/guard/audit "$(git -C src/n rev-parse HEAD)"
+	git update-ref refs/guard/audit "$sealed"
+	git fetch -q src/n '+refs/guard/*:refs/guard/*'
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"points at $(git -C src/n rev-parse --short=12 HEAD)"* ]]
+	# a damaged record of it is a problem too, never a pass
+	git update-ref refs/guard/audit "$sealed"
+	printf 'guard-audit-ref 1 nothex\n' >"$(compgen -G "$PROJ/.git/guard/audit-*.ref")"
+	run guard-audit verify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is damaged"* ]]
+	run guard doctor
+	[[ "$output" == *"is damaged"* ]]
+}
+
+@test "--no-ref seals write no seal-ref record: verify and doctor stay as they were" {
+	fill 1
+	guard-audit seal --no-ref >/dev/null
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+	[ -z "$(compgen -G "$PROJ/.git/guard/audit-*.ref")" ]
+	run guard doctor
+	[[ "$output" != *"refs/guard/audit"* ]]
 }
 
 @test "concurrent seals never lose a checkpoint on the ref" {

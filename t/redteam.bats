@@ -64,6 +64,11 @@ setup() {
 	# to it, src/odd names one in a form guard does not read; src/ok and src/sub are everyday ones
 	local r
 	for r in fgw ok sub odd; do git init -q "src/$r"; done
+	# attack7 H21: a remote whose fetch refspec covers refs/guard/audit, one that does not
+	git config remote.mirror7.url src/ok
+	git config remote.mirror7.fetch '+refs/*:refs/*'
+	git config remote.up7.url src/sub
+	git config remote.up7.fetch '+refs/heads/*:refs/remotes/up7/*'
 	git -C src/fgw config core.worktree "$PWD"
 	git -C src/sub config core.worktree ../sub-wt
 	printf '[core] worktree = %s\n' "$PWD" >>src/odd/.git/config

@@ -215,3 +215,68 @@ budget_session() {
 	git push -q origin feature
 	[ "$(git --git-dir="$T/remote.git" rev-parse feature)" = "$(git rev-parse HEAD)" ]
 }
+
+# ---------------------------------------------------------------- guard's runtime folders committed (attack7 H24)
+
+@test "H24: a session's commit of a file under guard's runtime folders is refused, naming it; the remote never gets it" {
+	budget_session 1000
+	# the attack as it ran: the file under .ai/sessions (written past the hook), staged past .gitignore, committed, pushed
+	mkdir -p .ai/sessions .ai/state/x .ai/approvals .ai/audit
+	seq -f 'w%g = 1' 5000 >.ai/sessions/big.py
+	git update-index --add .ai/sessions/big.py
+	refused files.guard_state git commit -qm x
+	[[ $output == *"'.ai/sessions/big.py', under guard's runtime folders"* ]]
+	refute git cat-file -e HEAD:.ai/sessions/big.py
+	# --no-verify skips pre-commit, not the reference transaction
+	refused files.guard_state git commit --no-verify -qm x
+	refute git cat-file -e HEAD:.ai/sessions/big.py
+	git rm -q --cached .ai/sessions/big.py
+	# every runtime folder, a change of a file already committed by a person too
+	for f in .ai/state/x/big.py .ai/approvals/gen.py .ai/audit/notes.py .ai/sessions/x.txt; do
+		printf 'x\n' >"$f"
+		git add -f "$f"
+		refused files.guard_state git commit -qm x
+		[[ $output == *"'$f'"* ]]
+		git rm -q --cached "$f"
+	done
+	# plans and code beside them commit as before
+	mkdir -p .ai/plans
+	printf '# plan\n' >.ai/plans/p.md
+	seq 10 >src/a.txt
+	git add .ai/plans/p.md src/a.txt && git commit -qm ok
+	git push -q origin HEAD
+	[ "$(git --git-dir="$T/remote.git" rev-parse "$OWN")" = "$(git rev-parse HEAD)" ]
+	run git --git-dir="$T/remote.git" ls-tree -r --name-only "$OWN"
+	[[ $output != *big.py* ]]
+}
+
+@test "H24: a commit made where the hooks could not see it is refused at push and by check" {
+	budget_session 1000
+	mkdir -p .ai/sessions
+	seq -f 'w%g = 1' 5000 >.ai/sessions/big.py
+	# a commit written without any hook (plumbing: no reference transaction of a branch)
+	blob=$(git hash-object -w .ai/sessions/big.py)
+	# .ai keeps policy.yaml and gains sessions/big.py
+	ai=$( (git ls-tree HEAD:.ai; printf '040000 tree %s\tsessions\n' "$(printf '100644 blob %s\tbig.py\n' "$blob" | git mktree)") | git mktree)
+	tree=$( (git ls-tree HEAD | grep -v '	.ai$'; printf '040000 tree %s\t.ai\n' "$ai") | git mktree)
+	commit=$(git commit-tree "$tree" -p HEAD -m sneaky)
+	refused files.guard_state git push -q origin "$commit:refs/heads/$OWN"
+	[[ $output == *".ai/sessions/big.py"* ]]
+	refute git --git-dir="$T/remote.git" cat-file -e "$commit"
+	# check (the PR gate) names it and counts its lines: .ai/ is no hiding place for code
+	run --separate-stderr guard-git check --head "$commit" --base main --json
+	[ "$(jq -r '[.violations[] | select(.rule == "files.guard_state") | .file] | join(",")' <<<"$output")" = .ai/sessions/big.py ]
+	[ "$(jq -r .loc.added <<<"$output")" -ge 5000 ]
+}
+
+@test "H24: LOC counts code anywhere under .ai/ but the plans and the policy" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/t
+	mkdir -p .ai/plans .ai/tools
+	seq 300 >.ai/tools/gen.py
+	seq 40 >.ai/plans/p.md
+	printf 'version: 1\n' >.ai/policy.yaml
+	git add .ai && git commit -qm x
+	run guard-git check --base main --json
+	[ "$(jq -r .loc.added <<<"$output")" -eq 300 ]
+	[ "$(jq -r '[.violations[] | select(.rule == "files.guard_state")] | length' <<<"$output")" -eq 0 ]
+}

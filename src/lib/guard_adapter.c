@@ -172,6 +172,69 @@ shell_folder(enum guard_agent agent, const char *tool, const cJSON *input, const
 	return 0;
 }
 
+/*
+ * Codex's unified exec (attack7 H16): write_stdin {session_id, chars}
+ * types chars into a command exec_command started and left running (a
+ * shell, python3 -, cat | sh); unified_exec with a session_id does the
+ * same with its input chunks. What is typed is rated as the shell command
+ * line it is: the tool becomes Bash, the text its command, and the event
+ * says where it came from (stdin_write: the session's folder is unknown,
+ * since a cd typed earlier moved it; stdin_partial: a line not ended
+ * yet, whose command a later write completes, so it cannot be read).
+ * Nothing typed (a poll, control keys alone) stays the tool it is.
+ */
+static int
+stdin_write(enum guard_agent agent, const char *tool, cJSON *input, cJSON *ev)
+{
+	struct guard_buf text = GUARD_BUF_INIT;
+	const cJSON *v;
+	bool printable = false;
+
+	if (agent != GUARD_AGENT_CODEX || !input)
+		return 0;
+	if (!strcmp(tool, "write_stdin")) {
+		v = cJSON_GetObjectItemCaseSensitive(input, "chars");
+		if (v && !cJSON_IsNull(v) && !cJSON_IsString(v))
+			return guard_error(GUARD_EUSAGE, "tool_input.chars is not a string: what write_stdin types is unknown");
+		if (cJSON_IsString(v))
+			guard_buf_addstr(&text, v->valuestring);
+	} else if (!strcmp(tool, "unified_exec") && cJSON_GetObjectItemCaseSensitive(input, "session_id")) {
+		const cJSON *w;
+		v = cJSON_GetObjectItemCaseSensitive(input, "input");
+		const cJSON *arr = cJSON_IsArray(v) ? v : NULL;
+		cJSON_ArrayForEach(w, arr) {
+			if (!cJSON_IsString(w)) {
+				guard_buf_release(&text);
+				return guard_error(GUARD_EUSAGE, "tool_input.input holds a non-string: what unified_exec types "
+						   "is unknown");
+			}
+			guard_buf_addstr(&text, w->valuestring);
+		}
+		if (v && !cJSON_IsArray(v) && !cJSON_IsNull(v))
+			return guard_error(GUARD_EUSAGE, "tool_input.input is not an array of strings: what unified_exec "
+					   "types is unknown");
+	} else {
+		return 0;
+	}
+	/* Enter is "\n" or "\r" (a terminal's): each ends a line */
+	for (size_t i = 0; i < text.len; i++) {
+		if (text.buf[i] == '\r')
+			text.buf[i] = '\n';
+		printable |= (unsigned char)text.buf[i] >= 0x20 && text.buf[i] != 0x7f;
+	}
+	if (printable) {
+		bool partial = text.buf[text.len - 1] != '\n';
+		guard_json_set(ev, "tool", cJSON_CreateString("Bash"));
+		guard_json_set(ev, "agent_tool", cJSON_CreateString(tool));
+		guard_json_set(input, "command", cJSON_CreateString(text.buf));
+		cJSON_AddBoolToObject(ev, "stdin_write", true);
+		if (partial)
+			cJSON_AddBoolToObject(ev, "stdin_partial", true);
+	}
+	guard_buf_release(&text);
+	return 0;
+}
+
 int
 guard_adapter_project(const char *cwd, char **root)
 {
@@ -253,8 +316,9 @@ guard_adapter_event(enum guard_agent agent, const cJSON *payload, cJSON **out)
 			return rc;
 		}
 		cJSON_AddItemToObject(ev, "input", copy);
-		if (cJSON_IsString(tool) && (rc = shell_folder(agent, tool->valuestring, copy, cwd->valuestring,
-							       guard_event_str(ev, "project"), ev)) < 0) {
+		if (cJSON_IsString(tool) && ((rc = shell_folder(agent, tool->valuestring, copy, cwd->valuestring,
+								guard_event_str(ev, "project"), ev)) < 0 ||
+					     (rc = stdin_write(agent, tool->valuestring, copy, ev)) < 0)) {
 			cJSON_Delete(ev);
 			return rc;
 		}

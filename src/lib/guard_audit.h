@@ -213,6 +213,18 @@ int guard_audit_witness_path(const char *root, const char *dir, char **out);
 int guard_audit_witness_error(const char *root, const char *dir, char **text, time_t *when);
 int guard_audit_witness_error_path(const char *root, const char *dir, char **out);
 
+/*
+ * What guard-audit last put on refs/guard/audit (attack7 H21): the
+ * commit id a seal moved the ref to, kept in the state folder beside the
+ * watermark, so a ref deleted (a fetch --prune of refs/<star>) or replaced
+ * behind guard's back is told apart from one never made. *found false
+ * when no seal wrote the ref here; oid gets 41 bytes. GUARD_EDENY when
+ * the file is damaged. _write records oid (a seal, under its lock).
+ */
+int guard_audit_ref_expected(const char *root, const char *dir, char *oid, bool *found);
+int guard_audit_ref_expected_write(const char *root, const char *dir, const char *oid);
+int guard_audit_ref_expected_path(const char *root, const char *dir, bool create, char **out);
+
 /* ---------------------------------------------------------------- reading */
 
 /*

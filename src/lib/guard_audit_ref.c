@@ -5,7 +5,11 @@
 #include "guard_audit_ref.h"
 #include "guard_buf.h"
 #include "guard_error.h"
+#include "guard_file.h"
 #include "guard_list.h"
+
+/* How long a seal waits for another to finish moving the ref. */
+#define REF_LOCK_MS 30000
 
 /* Bounds what is read back: the same as seals.jsonl's. */
 #define REF_TEXT_MAX ((size_t)64 << 20)
@@ -161,18 +165,75 @@ out:
 	return rc;
 }
 
+/*
+ * The ref as the last seal left it (guard_audit_ref_expected), or
+ * GUARD_EDENY saying what happened to it and what a person does.
+ */
+static int
+ref_as_left(git_repository *repo, const char *root, const char *dir, const char *ref)
+{
+	char want[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1], *path = NULL;
+	bool found;
+	git_oid now;
+	int err, rc;
+
+	if ((rc = guard_audit_ref_expected(root, dir, want, &found)) < 0 || !found)
+		return rc;
+	if ((err = git_reference_name_to_id(&now, repo, ref)) < 0 && err != GIT_ENOTFOUND)
+		return ref_fail(GUARD_EIO, "cannot read the ref");
+	if (err == 0) {
+		git_oid_tostr(hex, sizeof(hex), &now);
+		if (!strcmp(hex, want))
+			return 0;
+	}
+	if (guard_audit_ref_expected_path(root, dir, false, &path) < 0)
+		guard_error_clear();
+	rc = guard_error(GUARD_EDENY, "%s %s%.12s%s, but the last seal left it at commit %.12s: the ref was %s behind "
+			 "guard-audit's back (a fetch of refs/<star> with --prune, update-ref); a person checks the log "
+			 "against a remote copy (verify --checkpoint-ref refs/remotes/origin/guard/audit), then puts the "
+			 "ref back (git update-ref %s %s) or, when that commit is gone, removes '%s' so the next seal "
+			 "starts the ref afresh", ref, err ? "is missing" : "points at ", err ? "" : hex,
+			 err ? "" : "", want, err ? "deleted" : "moved or replaced", ref, want, path ? path : "?");
+	free(path);
+	return rc;
+}
+
+int
+guard_audit_ref_check(const char *root, const char *dir, const char *ref)
+{
+	git_repository *repo;
+	int rc;
+
+	if ((rc = ref_open(root, &repo)) == GUARD_ENOTFOUND) {
+		guard_error_clear();
+		return 0;
+	}
+	if (rc == 0)
+		rc = ref_as_left(repo, root, dir, ref);
+	ref_close(repo);
+	return rc;
+}
+
 int
 guard_audit_ref_update(const char *root, const char *dir, const char *ref, size_t *added, char *oid)
 {
 	git_repository *repo;
 	git_oid now;
-	int rc;
+	char *state = NULL, *lockpath = NULL, hex[GIT_OID_HEXSZ + 1];
+	int rc, lockfd = -1;
 
 	*added = 0;
 	if (oid)
 		oid[0] = '\0';
 	if ((rc = ref_open(root, &repo)) < 0)
 		return rc;
+	/* one seal at a time moves the ref and records where it left it */
+	if ((rc = guard_audit_ref_expected_path(root, dir, true, &state)) < 0)
+		goto out;
+	lockpath = guard_xasprintf("%s.lock", state);
+	if ((rc = guard_lock_acquire(lockpath, REF_LOCK_MS, &lockfd)) < 0 ||
+	    (rc = ref_as_left(repo, root, dir, ref)) < 0)
+		goto out;
 	memset(&now, 0, sizeof(now));
 	for (int attempt = 0; attempt < 2; attempt++)
 		if ((rc = ref_try(repo, dir, ref, added, &now)) != GUARD_ECONFLICT)
@@ -180,8 +241,17 @@ guard_audit_ref_update(const char *root, const char *dir, const char *ref, size_
 	if (rc == GUARD_ECONFLICT)
 		rc = guard_error(GUARD_ECONFLICT, "%s moved under guard-audit twice: run guard-audit seal --ref-only again",
 				 ref);
-	if (rc == 0 && oid && !git_oid_is_zero(&now))
-		git_oid_tostr(oid, GIT_OID_HEXSZ + 1, &now);
+	if (rc == 0 && !git_oid_is_zero(&now)) {
+		git_oid_tostr(hex, sizeof(hex), &now);
+		if (oid)
+			memcpy(oid, hex, sizeof(hex));
+		rc = guard_audit_ref_expected_write(root, dir, hex);
+	}
+out:
+	if (lockfd >= 0)
+		guard_lock_release(lockfd);
+	free(lockpath);
+	free(state);
 	ref_close(repo);
 	return rc;
 }

@@ -43,4 +43,13 @@ int guard_audit_ref_update(const char *root, const char *dir, const char *ref, s
  */
 int guard_audit_ref_read(const char *root, const char *ref, char **text, size_t *commits);
 
+/*
+ * Is ref where the last seal left it (guard_audit_ref_expected, attack7
+ * H21)? 0 when it is, when no seal wrote it here or outside a git
+ * repository; GUARD_EDENY naming what happened (deleted, or moved or
+ * replaced) and what a person does. guard_audit_ref_update refuses to
+ * build on a ref that is not where it was left, for the same reason.
+ */
+int guard_audit_ref_check(const char *root, const char *dir, const char *ref);
+
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "guard_audit_int.h"
+#include "guard_file.h"
 #include "guard_error.h"
 
 #define WITNESS_TAG "guard-audit-witness 1 "
@@ -226,6 +227,63 @@ guard_audit_witness(struct guard_audit *log)
 	}
 	if (fd >= 0)
 		close(fd);
+	free(path);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the ref's last value */
+
+#define REF_TAG "guard-audit-ref 1 "
+
+int
+guard_audit_ref_expected_path(const char *root, const char *dir, bool create, char **out)
+{
+	return audit_state_path(root, dir, "ref", create, out);
+}
+
+int
+guard_audit_ref_expected(const char *root, const char *dir, char *oid, bool *found)
+{
+	char *path = NULL, *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	*found = false;
+	oid[0] = '\0';
+	if ((rc = guard_audit_ref_expected_path(root, dir, false, &path)) < 0) {
+		guard_error_clear();
+		return 0; /* no state folder: no seal wrote a ref here */
+	}
+	rc = guard_file_read(path, 256, 1, &text, &len);
+	if (rc == GUARD_ENOTFOUND) {
+		guard_error_clear();
+		rc = 0;
+	} else if (rc == 0) {
+		if (len != sizeof(REF_TAG) - 1 + 40 + 1 || memcmp(text, REF_TAG, sizeof(REF_TAG) - 1) ||
+		    strspn(text + sizeof(REF_TAG) - 1, "0123456789abcdef") != 40 || text[len - 1] != '\n') {
+			rc = guard_error(GUARD_EDENY, "'%s' is damaged: it should hold the commit guard-audit last put on "
+					 "refs/guard/audit", path);
+		} else {
+			memcpy(oid, text + sizeof(REF_TAG) - 1, 40);
+			oid[40] = '\0';
+			*found = true;
+		}
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
+int
+guard_audit_ref_expected_write(const char *root, const char *dir, const char *oid)
+{
+	char *path = NULL, line[sizeof(REF_TAG) + 42];
+	int rc;
+
+	if ((rc = guard_audit_ref_expected_path(root, dir, true, &path)) < 0)
+		return rc;
+	snprintf(line, sizeof(line), "%s%.40s\n", REF_TAG, oid);
+	rc = guard_file_write_atomic(path, line, strlen(line), 0600);
 	free(path);
 	return rc;
 }

@@ -279,8 +279,14 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 		git_blob *ba = NULL, *bb = NULL;
 		char status;
 
-		if (guard_session_own_path(path))
+		if (guard_session_plan_path(path) || guard_session_guard_named(path))
 			continue;
+		/* guard's runtime state is guard's to write, never a branch's to carry (attack7 H24) */
+		if (violations && guard_session_runtime_path(path))
+			guard_git_violation(violations, "files.guard_state", "error", path,
+					    guard_xasprintf("'%s' is under guard's runtime folders (.ai/sessions, .ai/audit, "
+							    ".ai/approvals, .ai/state): guard writes them, an agent's branch never "
+							    "carries them; take it out of the commits", path));
 		if ((rc = plain ? blob_patch(repo, d, &patch, &ba, &bb) : 1) < 0 ||
 		    (rc == 1 && git_patch_from_diff(&patch, diff, i) < 0)) {
 			git_blob_free(ba);

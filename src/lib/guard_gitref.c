@@ -48,6 +48,52 @@ sessions_text(const cJSON *sessions, struct guard_buf *b)
 	return b->buf;
 }
 
+/*
+ * Files under guard's runtime folders that the session's branch would
+ * carry at new_hex and its base did not hold the same (attack7 H24): a
+ * commit of .ai/sessions/big.py hides its lines from the budget and
+ * puts guard's state in a branch. One violation a file (the first 20).
+ */
+static int
+runtime_files(struct guard_git *g, const cJSON *session, const char *new_hex, const char *ref, cJSON *violations)
+{
+	git_repository *repo = guard_git_repository(g);
+	const char *base = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(session, "base"));
+	struct guard_list paths = GUARD_LIST_INIT;
+	git_oid a, b;
+	git_commit *ca = NULL, *cb = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	size_t shown = 0;
+	int rc = 0;
+
+	if (!base || git_oid_fromstr(&a, base) < 0 || git_oid_fromstr(&b, new_hex) < 0)
+		return 0;
+	if (git_commit_lookup(&ca, repo, &a) < 0 || git_commit_lookup(&cb, repo, &b) < 0 ||
+	    git_commit_tree(&ta, ca) < 0 || git_commit_tree(&tb, cb) < 0) {
+		const git_error *e = git_error_last();
+		rc = guard_error(GUARD_EIO, "cannot read the trees of %s: %s", ref, e && e->message ? e->message : "libgit2");
+		goto out;
+	}
+	if ((rc = guard_git_tree_paths(repo, ta, tb, false, NULL, &paths)) > 0)
+		rc = 0; /* deeper than the walk reads: not guard's folders, which are two levels down */
+	for (size_t i = 0; rc == 0 && i < paths.len; i++)
+		if (guard_session_runtime_path(paths.items[i]) && !guard_session_guard_named(paths.items[i]) &&
+		    shown++ < 20)
+			guard_git_ref_violation(violations, "files.guard_state", ref,
+				  guard_xasprintf("'%s' would carry '%s', under guard's runtime folders (.ai/sessions, "
+						  ".ai/audit, .ai/approvals, .ai/state): guard writes them, an unattended "
+						  "session never commits them (its lines would escape the LOC budget); "
+						  "unstage it (git rm -r --cached -- '%s') and stage code by its paths",
+						  ref + 11, paths.items[i], paths.items[i]));
+out:
+	guard_list_clear(&paths);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return rc;
+}
+
 static int
 check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions, const char *base,
 	  const char *old_hex, const char *new_hex, const char *ref, cJSON *violations)
@@ -100,6 +146,8 @@ check_one(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *
 		}
 		cJSON_Delete(found);
 	}
+	if (rc == 0 && owner(sessions, name) && strspn(new_hex, "0") != strlen(new_hex))
+		rc = runtime_files(g, owner(sessions, name), new_hex, ref, violations);
 	guard_buf_release(&who);
 	return rc;
 }

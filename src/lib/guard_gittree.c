@@ -17,6 +17,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_gitrules.h"
+#include "guard_session.h"
 
 /* Deeper trees are left to libgit2's whole diff (the same deltas, read slower). */
 #define DEPTH_MAX 256
@@ -55,12 +56,15 @@ fail(const char *what)
 	return guard_error(GUARD_EIO, "%s: %s", what, e && e->message ? e->message : "libgit2 error");
 }
 
-/* guard's own state at the top, as the pathspecs '!.ai/(anything)' and '!PENDING_PLANS.md' leave it out */
+/*
+ * The plans and policy the budget leaves out, as the pathspecs below do:
+ * .ai/'s other files are walked (guard's runtime folders committed are
+ * refused by the caller, code anywhere under .ai/ counts: attack7 H24).
+ */
 static bool
-own_entry(const git_tree_entry *e)
+own_entry(const char *path, const git_tree_entry *e)
 {
-	const char *name = git_tree_entry_name(e);
-	return (!strcmp(name, ".ai") && git_tree_entry_type(e) == GIT_OBJECT_TREE) || !strcmp(name, "PENDING_PLANS.md");
+	return git_tree_entry_type(e) != GIT_OBJECT_TREE && guard_session_plan_path(path);
 }
 
 static int trees(struct walk *w, const git_tree *a, const git_tree *b, int depth);
@@ -111,9 +115,12 @@ trees(struct walk *w, const git_tree *a, const git_tree *b, int depth)
 		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
 			continue;
 		const git_tree_entry *e = ea ? ea : eb;
-		if (w->own && depth == 0 && own_entry(e))
-			continue;
 		guard_buf_addstr(&w->path, git_tree_entry_name(e));
+		if (w->own && own_entry(w->path.buf, e)) {
+			w->path.len = len;
+			w->path.buf[len] = '\0';
+			continue;
+		}
 		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
 			guard_buf_addch(&w->path, '/');
 			if (wanted(w, w->path.buf, true))
@@ -147,7 +154,7 @@ guard_git_tree_diff(struct git_repository *repo, struct git_tree *a, struct git_
 		    struct git_diff **out)
 {
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	char *own_spec[] = { "!.ai/*", "!PENDING_PLANS.md", "*" };
+	char *own_spec[] = { "!.ai/policy.yaml", "!PENDING_PLANS.md", "*" };
 	struct guard_list paths = GUARD_LIST_INIT;
 	int rc;
 

@@ -308,6 +308,23 @@ void guard_pr_labels(const cJSON *tree, bool security, struct guard_list *labels
 /* True when path is guard's own file, never counted: .ai/sessions/, .ai/audit/, .ai/approvals/, .ai/state/,
    .git/guard/, .ai/policy.yaml, PENDING_PLANS.md and deferred plans .ai/plans/NAME.md (nothing else under .ai/). */
 bool guard_session_own_path(const char *path);
+/*
+ * The two halves of it (attack7 H24): guard's runtime folders, which
+ * guard writes and an agent must never commit (.ai/sessions/, .ai/audit/,
+ * .ai/approvals/, .ai/state/), and the plans and policy the design
+ * leaves out of the budget (.ai/policy.yaml, .ai/plans/<name>.md,
+ * PENDING_PLANS.md). A committed range counts every other .ai/ file.
+ */
+bool guard_session_runtime_path(const char *path);
+bool guard_session_plan_path(const char *path);
+/*
+ * A file of a runtime folder by a name guard itself writes there (a
+ * session's <id>.json, .log.jsonl, .pr.md; an audit day file, seals.jsonl,
+ * .lock; an approval's <id>.json), one level down: committed as before
+ * (a plain "git add -A" stages a session's own logs). Any other file
+ * there (.ai/sessions/big.py, .ai/state/...) is refused.
+ */
+bool guard_session_guard_named(const char *path);
 
 /*
  * The security scan of a session diff: guard-scan's rules over every

@@ -16,20 +16,62 @@
 #define MARKS_MAX 1000 /* files one call is counted for (a folder deleted: its files) */
 
 bool
-guard_session_own_path(const char *path)
+guard_session_runtime_path(const char *path)
 {
-	/* guard's own files only: code put under .ai/ (a plan folder, anywhere else) counts */
 	static const char *const dirs[] = { ".ai/sessions/", ".ai/audit/", ".ai/approvals/", ".ai/state/", ".git/guard/", NULL };
-	const char *plan = !strncmp(path, ".ai/plans/", 10) ? path + 10 : NULL;
-	size_t n = plan ? strlen(plan) : 0;
 
 	for (size_t i = 0; dirs[i]; i++)
 		if (!strncmp(path, dirs[i], strlen(dirs[i])))
 			return true;
+	return false;
+}
+
+/* One level below dir, named NAME + one of the suffixes (NULL-terminated). */
+static bool
+named_in(const char *path, const char *dir, const char *const *suffixes)
+{
+	size_t d = strlen(dir), n;
+	const char *name = path + d;
+
+	if (strncmp(path, dir, d) || strchr(name, '/') || !*name)
+		return false;
+	n = strlen(name);
+	for (size_t i = 0; suffixes[i]; i++) {
+		size_t k = strlen(suffixes[i]);
+		if (n > k && !strcmp(name + n - k, suffixes[i]))
+			return true;
+	}
+	return false;
+}
+
+bool
+guard_session_guard_named(const char *path)
+{
+	static const char *const logs[] = { ".json", ".log.jsonl", ".pr.md", NULL };
+	static const char *const audit[] = { ".jsonl", NULL };
+	static const char *const approvals[] = { ".json", NULL };
+
+	return named_in(path, ".ai/sessions/", logs) || named_in(path, ".ai/audit/", audit) ||
+	       !strcmp(path, ".ai/audit/.lock") || named_in(path, ".ai/approvals/", approvals);
+}
+
+bool
+guard_session_plan_path(const char *path)
+{
+	const char *plan = !strncmp(path, ".ai/plans/", 10) ? path + 10 : NULL;
+	size_t n = plan ? strlen(plan) : 0;
+
 	/* a deferred plan: .ai/plans/<name>.md, one level down */
 	if (plan && n > 3 && !strchr(plan, '/') && !strcmp(plan + n - 3, ".md"))
 		return true;
 	return !strcmp(path, ".ai/policy.yaml") || !strcmp(path, "PENDING_PLANS.md");
+}
+
+bool
+guard_session_own_path(const char *path)
+{
+	/* guard's own files only: code put under .ai/ (a plan folder, anywhere else) counts */
+	return guard_session_runtime_path(path) || guard_session_plan_path(path);
 }
 
 static cJSON *

@@ -341,6 +341,36 @@ pathspec_hits(const struct pathspec *ps, const char *path)
 }
 
 /*
+ * Could the pathspec name a file under folder (project-relative, no
+ * glob)? Each of the folder's components matched by the pattern's
+ * ('.a[i]/state/x.py', '.a?/sta<star>/x.py'); a '*' that crosses '/' (git's
+ * default: '.a*') is the samples' case in pathspec_guard.
+ */
+static bool
+pathspec_under(const struct pathspec *ps, const char *folder)
+{
+	const char *p = ps->pat, *f = folder;
+
+	if (ps->literal || !strpbrk(ps->pat, "*?["))
+		return false; /* a plain path: risk_guard_place reads it */
+	while (*f) {
+		size_t pn = strcspn(p, "/"), fn = strcspn(f, "/");
+		char pc[256], fc[256];
+		if (!pn || pn >= sizeof(pc) || fn >= sizeof(fc))
+			return false;
+		snprintf(pc, sizeof(pc), "%.*s", (int)pn, p);
+		snprintf(fc, sizeof(fc), "%.*s", (int)fn, f);
+		if (fnmatch(pc, fc, 0) != 0)
+			return false;
+		p += pn + (p[pn] == '/');
+		f += fn + (f[fn] == '/');
+		if (!*p)
+			return !*f; /* the folder itself: all below it */
+	}
+	return true;
+}
+
+/*
  * Does a pathspec name guard's protected state in the project? Each
  * project-relative protected glob is tried as a sample path and with the
  * entries its folder holds now.
@@ -367,6 +397,14 @@ pathspec_guard(struct risk_state *st, const char *spec)
 		sample[k] = '\0';
 		if (pathspec_hits(&ps, sample))
 			return g;
+		/* a pattern reaching below a protected folder: ".a[i]/state/x.py" under ".ai/state/" */
+		size_t flen = strlen(g);
+		if (flen > 3 && !strcmp(g + flen - 3, "/**")) {
+			char folder[1024];
+			snprintf(folder, sizeof(folder), "%.*s", (int)(flen - 3), g);
+			if (!strpbrk(folder, "*?[{") && pathspec_under(&ps, folder))
+				return g;
+		}
 		size_t lit = strcspn(g, "*?[{");
 		if (!g[lit])
 			continue;
@@ -594,6 +632,11 @@ static void
 git_update_index(struct risk_state *st, const struct git_args *a)
 {
 	bool skip = has(a, "--skip-worktree");
+	/* flags on entries (not their content): --assume-unchanged, --no-skip-worktree, --refresh, ... */
+	bool flags_only = has(a, "--assume-unchanged") || has(a, "--no-assume-unchanged") ||
+			  has(a, "--no-skip-worktree") || has(a, "--refresh") || has(a, "--really-refresh") ||
+			  has(a, "--fsmonitor-valid") || has(a, "--no-fsmonitor-valid");
+	flags_only = flags_only && !has(a, "--add") && !has(a, "--remove") && !has(a, "--force-remove");
 
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text, *path = NULL;
@@ -620,6 +663,13 @@ git_update_index(struct risk_state *st, const struct git_args *a)
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
 				  "git update-index --skip-worktree %s: a sparse checkout then takes guard's file out of the "
 				  "work tree", t);
+		else if (!skip && !flags_only && (t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") &&
+			 guard_in_tree(st) &&
+			 (pathspec_guard(st, t) || risk_guard_place(st, t)))
+			/* update-index --add ignores .gitignore: as git add -f of guard's state (attack7 H24) */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git update-index %s stages guard's state, past .gitignore: a commit then carries it (and "
+				  "hides its lines from the LOC budget), a stash or a switch takes it out of the work tree", t);
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
@@ -1603,6 +1653,20 @@ names_guard_ref(const char *t)
 	       (fnmatch(t, "refs/guard/audit", 0) == 0 || fnmatch(t, "guard/audit", 0) == 0);
 }
 
+/*
+ * Would a refspec's destination write refs/guard/audit? Named, or a
+ * pattern whose star git expands across '/' ("refs/<star>", "refs/g<star>"):
+ * a fetch of '+refs/<star>:refs/<star>' replaces the ref with the source's, and
+ * with --prune deletes it when the source has none (attack7 H21).
+ */
+bool
+risk_git_dst_guard_ref(const char *dst)
+{
+	if (dst[0] == '+')
+		dst++;
+	return names_guard_ref(dst) || (strchr(dst, '*') && fnmatch(dst, "refs/guard/audit", 0) == 0);
+}
+
 static void
 git_guard_ref(struct risk_state *st, const char *sub, const struct git_args *a)
 {
@@ -1624,6 +1688,26 @@ git_guard_ref(struct risk_state *st, const char *sub, const struct git_args *a)
 			return;
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text, *dst = t;
+		const char *spec = !strncmp(t, "--refmap=", 9) ? t + 9 : t;
+		const char *sdst = strrchr(spec, ':') ? strrchr(spec, ':') + 1 : NULL;
+		if (sdst && (a->w[i].flags & GUARD_WORD_DYNAMIC) && strpbrk(sdst, "$`") &&
+		    (!strcmp(sub, "fetch") || !strcmp(sub, "pull") || !strcmp(sub, "push"))) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git %s %s: a refspec whose destination is computed may write refs/guard/audit, guard's "
+				  "audit witness", sub, t);
+			return;
+		}
+		if (sdst && strncmp(spec, "--", 2) && risk_git_dst_guard_ref(sdst) &&
+		    (!strcmp(sub, "fetch") || !strcmp(sub, "pull") ||
+		     /* a push's broad pattern ('refs/heads/<star>:refs/<star>', to "." too); naming refs/guard is below */
+		     (!strcmp(sub, "push") && !strstr(sdst, "refs/guard") && !strstr(sdst, "guard/audit")))) {
+			/* a pattern destination covering it: "refs/<star>" */
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "git %s %s writes every ref its destination pattern covers: refs/guard/audit, guard's "
+				  "audit witness, among them (replaced, or deleted with --prune; share/doc/trust.md)",
+				  sub, t);
+			return;
+		}
 		if (!names_guard_ref(t))
 			continue;
 		if (!strcmp(sub, "fetch") || !strcmp(sub, "pull") || !strcmp(sub, "push")) {
@@ -1786,6 +1870,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 	git_sub(st, c, c->argv[i].text, &a);
 	git_special_refs(st, c->argv[i].text, &a);
 	git_guard_ref(st, c->argv[i].text, &a);
+	risk_git_fetch_route(st, c, i);
 	git_option_runners(st, c->argv[i].text, &a);
 	git_operand_runners(st, c, i, c->argv[i].text, &a);
 	if (!strcmp(c->argv[i].text, "push"))

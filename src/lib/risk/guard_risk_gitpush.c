@@ -237,6 +237,8 @@ risk_git_route_options(struct risk_state *st, const struct risk_cmd *c, size_t s
 	}
 }
 
+static void fetch_refspec_set(struct risk_state *st, const char *key, const char *value);
+
 /* git config KEY VALUE (set, --add, --replace-all; not a read or --unset). */
 void
 risk_git_config_route(struct risk_state *st, const struct guard_shell_word *w, size_t n)
@@ -260,6 +262,8 @@ risk_git_config_route(struct risk_state *st, const struct guard_shell_word *w, s
 	else if (m && (!strcmp(w[op[0]].text, "get") || !strcmp(w[op[0]].text, "unset") ||
 		       !strcmp(w[op[0]].text, "list")))
 		return;
+	if (m >= k + 2)
+		fetch_refspec_set(st, w[op[k]].text, w[op[k + 1]].text);
 	if (m < k + 2 || !route_key(w[op[k]].text))
 		return;
 	route_rule(st, "git config", w[op[k]].text);
@@ -524,6 +528,138 @@ risk_git_push_route(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 	guard_list_clear(&pc.refspecs);
 	guard_list_clear(&pc.remotes);
 	guard_list_clear(&pc.urls);
+}
+
+/* ---- fetches that write guard's audit ref (attack7 H21) ---------------------- */
+
+struct fetch_cfg {
+	const char *remote; /* the remote named, or NULL: any remote's section */
+	char spec[512];     /* the first fetch refspec whose destination covers refs/guard/audit */
+	char name[256];     /* its remote */
+};
+
+static void
+fetch_cfg_item(const struct cfg_item *it, void *arg)
+{
+	struct fetch_cfg *fc = arg;
+	const char *colon = it->value ? strrchr(it->value, ':') : NULL;
+
+	if (fc->spec[0] || strcmp(it->section, "remote") || !it->sub[0] || strcmp(it->name, "fetch") || !colon ||
+	    (fc->remote && strcmp(it->sub, fc->remote)))
+		return;
+	if (risk_git_dst_guard_ref(colon + 1)) {
+		snprintf(fc->spec, sizeof(fc->spec), "%s", it->value);
+		snprintf(fc->name, sizeof(fc->name), "%s", it->sub);
+	}
+}
+
+static bool
+has_word(const struct guard_shell_word *w, size_t n, const char *word)
+{
+	for (size_t i = 0; i < n && strcmp(w[i].text, "--"); i++)
+		if (!strcmp(w[i].text, word))
+			return true;
+	return false;
+}
+
+/* fetch's and pull's options that take the next word as their value */
+static bool
+fetch_valued(const char *t)
+{
+	static const char *const valued[] = { "-j", "--jobs", "--depth", "--deepen", "--shallow-since",
+					      "--shallow-exclude", "--upload-pack", "-o", "--server-option",
+					      "--negotiation-tip", "--filter", "--refmap", "--recurse-submodules-default",
+					      "-s", "--strategy", "-X", "--strategy-option", NULL };
+	return risk_name_in(valued, t);
+}
+
+/*
+ * A refspec-less fetch takes remote.NAME.fetch from the settings: one
+ * whose destination covers refs/guard/audit ('+refs/<star>:refs/<star>', what
+ * "git remote add --mirror=fetch" writes) replaces the ref with the
+ * remote's, and --prune (-p, fetch.prune, remote.NAME.prune) deletes it.
+ * Setting such a refspec, or adding a fetch mirror, is as critical as
+ * the fetch: the two can share one line.
+ */
+void
+risk_git_fetch_route(struct risk_state *st, const struct risk_cmd *c, size_t sub)
+{
+	const char *verb = c->argv[sub].text;
+	const struct guard_shell_word *w = c->argv + sub + 1;
+	size_t n = c->argc - sub - 1, ops = 0;
+	struct fetch_cfg fc = { NULL, "", "" };
+	const char *first = NULL;
+	bool remote_verb = !strcmp(verb, "remote"), many = false;
+
+	if (strcmp(verb, "fetch") && strcmp(verb, "pull") && !remote_verb)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = w[i].text;
+		if (!strcmp(t, "--")) {
+			if (i + 1 < n && !first)
+				first = w[i + 1].text;
+			ops += n - i - 1;
+			break;
+		}
+		if (t[0] == '-') {
+			if (!strcmp(t, "--all") || !strcmp(t, "--multiple"))
+				many = true;
+			if (remote_verb && (!strcmp(t, "--mirror") || !strcmp(t, "--mirror=fetch")))
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+					  "git remote add %s makes the remote a fetch mirror ('+refs/*:refs/*'): its next fetch "
+					  "replaces every ref, refs/guard/audit (guard's audit witness) among them", t);
+			i += fetch_valued(t) && !remote_verb;
+			continue;
+		}
+		if (!ops++)
+			first = t;
+	}
+	if (remote_verb) {
+		/* remote update [--prune] [remote|group...], remote prune NAME: what those remotes' refspecs write */
+		if (!first || (strcmp(first, "update") && strcmp(first, "prune")))
+			return;
+		for (size_t i = 0; !strcmp(first, "prune") && ops == 2 && i < n; i++)
+			if (w[i].text[0] != '-' && strcmp(w[i].text, "prune"))
+				fc.remote = w[i].text;
+		many = !fc.remote;
+	} else if (!strcmp(verb, "fetch") && has_word(w, n, "--stdin")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git fetch --stdin reads its refspecs where guard cannot see them (refs/guard/audit, guard's "
+			  "audit witness, may be one)");
+	}
+	/* -c remote.NAME.fetch=... on the line, then the settings files */
+	for (size_t i = 1; i < sub; i++) {
+		const char *kv = c->argv[i].text, *eq = strchr(kv, '='), *colon;
+		if (!strcmp(c->argv[i - 1].text, "-c") && eq &&
+		    risk_git_key_matches(kv, (size_t)(eq - kv), "remote.*.fetch") && (colon = strrchr(eq, ':')) &&
+		    risk_git_dst_guard_ref(colon + 1))
+			snprintf(fc.spec, sizeof(fc.spec), "%s", eq + 1);
+	}
+	/* a path or URL operand is no remote: no refspec of the settings applies */
+	if (!remote_verb && first && (strchr(first, '/') || strchr(first, ':') || first[0] == '.' || first[0] == '~'))
+		return;
+	if (!remote_verb)
+		fc.remote = many || !first ? NULL : first;
+	if (!fc.spec[0])
+		cfg_each(st, fetch_cfg_item, &fc);
+	if (fc.spec[0])
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "git %s%s%s takes the fetch refspec %s%s%s from git's settings: it writes refs/guard/audit, "
+			  "guard's audit witness (replaced, or deleted by a prune; share/doc/trust.md)", verb,
+			  remote_verb ? " " : "", remote_verb ? first : "", fc.spec, fc.name[0] ? " of remote " : " (git -c)",
+			  fc.name);
+}
+
+/* git config remote.NAME.fetch VALUE whose destination covers refs/guard/audit. */
+static void
+fetch_refspec_set(struct risk_state *st, const char *key, const char *value)
+{
+	const char *colon = strrchr(value, ':');
+
+	if (risk_git_key_matches(key, strlen(key), "remote.*.fetch") && colon && risk_git_dst_guard_ref(colon + 1))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "git config %s %s: the remote's next fetch writes refs/guard/audit, guard's audit witness "
+			  "(replaced, or deleted by a prune)", key, value);
 }
 
 /* ---- other uploads ---------------------------------------------------------- */

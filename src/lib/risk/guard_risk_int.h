@@ -213,6 +213,10 @@ bool risk_verb_fs(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_git(struct risk_state *st, struct risk_cmd *c);
 /* The index of git's subcommand in c->argv, past -C DIR, -c K=V and the other global options (argc: none). */
 size_t risk_git_sub_index(const struct risk_cmd *c);
+/* Would a refspec destination (a '+' allowed) write refs/guard/audit: named, or a pattern covering it? */
+bool risk_git_dst_guard_ref(const char *dst);
+/* git fetch / pull / remote update / remote prune: refspecs from git's settings covering refs/guard/audit. */
+void risk_git_fetch_route(struct risk_state *st, const struct risk_cmd *c, size_t sub);
 /* git clean -n/--dry-run (its -e values read as values): it only lists the paths it names. */
 bool risk_git_clean_dry_run(const struct risk_cmd *c);
 /* git's work tree set to value (core.worktree relative to .git: from_gitdir; --work-tree, GIT_WORK_TREE): rated. */

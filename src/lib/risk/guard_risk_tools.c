@@ -650,6 +650,14 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 	const cJSON *at = guard_json_get(event, "agent_tool"); /* the agent's own name (Gemini's web_fetch) */
 	const char *agent_tool = cJSON_IsString(at) && *at->valuestring ? at->valuestring : tool;
 	const struct guard_tool_rating *r = find_rating(ctx->cfg, tool, &from_policy);
+	/* text typed into a running exec session (Codex write_stdin): its folder is unknown (attack7 H16) */
+	if (cJSON_IsTrue(guard_json_get(event, "stdin_write"))) {
+		st.cwd_unknown = true;
+		risk_explain(&st, "typed into a running command: its folder is unknown, later relative paths are uncertain");
+	}
+	if (cJSON_IsTrue(guard_json_get(event, "stdin_partial")))
+		risk_rule(&st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "text typed into a running command without Enter: the line a later write completes cannot be read");
 	if (!strncmp(tool, "mcp__", 5))
 		mcp_roots(&st, tool, event);
 	if (!r) {
