@@ -1031,6 +1031,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		computed_verb(st, c);
 		return;
 	}
+	if (risk_longopt_expand(st, c)) /* git push --no-verif: rated as --no-verify */
+		return;
 	built_runner(st, c);
 	if (c->xargs && !c->find_items && risk_xargs(st, c))
 		return;

@@ -174,6 +174,8 @@ bool risk_verb_fs(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_git(struct risk_state *st, struct risk_cmd *c);
 /* The index of git's subcommand in c->argv, past -C DIR, -c K=V and the other global options (argc: none). */
 size_t risk_git_sub_index(const struct risk_cmd *c);
+/* Long options given as a unique prefix written out in full; true: the rewritten command was rated. */
+bool risk_longopt_expand(struct risk_state *st, struct risk_cmd *c);
 /* git clean -n/--dry-run (its -e values read as values): it only lists the paths it names. */
 bool risk_git_clean_dry_run(const struct risk_cmd *c);
 /* git's work tree set to value (core.worktree relative to .git: from_gitdir; --work-tree, GIT_WORK_TREE): rated. */

@@ -1,0 +1,181 @@
+/*
+ * Long options given as a unique prefix (attack8 I8/I9/I11): git's
+ * parse-options, GNU getopt_long and Perl's Getopt::Long take "--no-verif"
+ * for "--no-verify", "--force-w" for "--force-with-lease", "--outp=F" for
+ * "--output=F". Before a command is rated, each such word is written out
+ * in full, so every rule reads one spelling. A prefix of several options
+ * (the program refuses it, but another version may not) becomes all of
+ * them: the command is rated as the most severe reading.
+ *
+ * The option lists (src/lib/risk/longopts.txt) are generated from the
+ * installed programs by src/tools/gen_longopts.sh: git per builtin (and
+ * subcommand: "git worktree add"), the GNU programs from --help. Programs
+ * whose parser takes no prefixes (curl, rsync, find, dd) are not listed.
+ */
+#include "guard_risk_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk_longopts.h"
+
+#define LONGOPT_MAX_WORDS 256 /* words of the rewritten command */
+#define LONGOPT_MAX_CANDS 16  /* readings of one ambiguous prefix */
+
+static const char *
+table_of(const char *prog)
+{
+	for (size_t i = 0; i < sizeof(longopt_progs) / sizeof(*longopt_progs); i++) /* ~200 entries, once a command: no index needed */
+		if (!strcmp(longopt_progs[i].prog, prog))
+			return longopt_progs[i].opts;
+	return NULL;
+}
+
+/* "git SUB" or "git SUB SUBSUB": the table, or NULL. */
+static const char *
+git_table(const char *sub, const char *subsub)
+{
+	char key[160];
+
+	if (subsub)
+		snprintf(key, sizeof(key), "git %s %s", sub, subsub);
+	else
+		snprintf(key, sizeof(key), "git %s", sub);
+	return table_of(key);
+}
+
+/*
+ * The options of table whose name starts with name[0..len) (the table's
+ * options are "--x --y ..."): their count, their starts in cand[] (up to
+ * max). An exact match is the only candidate.
+ */
+static size_t
+candidates(const char *table, const char *name, size_t len, const char **cand, size_t *clen, size_t max)
+{
+	size_t n = 0;
+
+	for (const char *p = table; *p;) {
+		size_t l = strcspn(p, " ");
+		if (l == len && !strncmp(p, name, len)) {
+			cand[0] = p;
+			clen[0] = l;
+			return 1;
+		}
+		if (l > len && !strncmp(p, name, len)) {
+			if (n < max) {
+				cand[n] = p;
+				clen[n] = l;
+			}
+			n++;
+		}
+		p += l;
+		p += *p == ' ';
+	}
+	return n;
+}
+
+struct rewrite {
+	struct guard_shell_word words[LONGOPT_MAX_WORDS];
+	char *owned[LONGOPT_MAX_WORDS];
+	size_t n, nowned;
+	bool changed;
+};
+
+static void
+keep(struct rewrite *r, const struct guard_shell_word *w)
+{
+	if (r->n < LONGOPT_MAX_WORDS)
+		r->words[r->n++] = *w;
+}
+
+/* w (a long option) written out against table: appended to r. */
+static void
+expand(struct risk_state *st, struct rewrite *r, const struct guard_shell_word *w, const char *table)
+{
+	const char *t = w->text, *cand[LONGOPT_MAX_CANDS];
+	size_t clen[LONGOPT_MAX_CANDS];
+	size_t len = strcspn(t, "=");
+
+	if (!table || (w->flags & GUARD_WORD_DYNAMIC) || strncmp(t, "--", 2) || len <= 2) {
+		keep(r, w);
+		return;
+	}
+	size_t n = candidates(table, t, len, cand, clen, LONGOPT_MAX_CANDS);
+	if (n == 0 || (n == 1 && clen[0] == len)) {
+		keep(r, w);
+		return;
+	}
+	if (n > LONGOPT_MAX_CANDS)
+		risk_explain(st, "    %.*s is a prefix of %zu options: the first %d are read", (int)len, t, n,
+			     LONGOPT_MAX_CANDS);
+	n = n < LONGOPT_MAX_CANDS ? n : LONGOPT_MAX_CANDS;
+	for (size_t k = 0; k < n && r->n < LONGOPT_MAX_WORDS; k++) {
+		struct guard_buf b = GUARD_BUF_INIT;
+		guard_buf_addf(&b, "%.*s%s", (int)clen[k], cand[k], t + len);
+		struct guard_shell_word nw = *w;
+		nw.text = r->owned[r->nowned++] = guard_buf_detach(&b);
+		r->words[r->n++] = nw;
+	}
+	risk_explain(st, "    %.*s is read as %.*s%s", (int)len, t, (int)clen[0], cand[0], n > 1 ? " (and the others it abbreviates)" : "");
+	r->changed = true;
+}
+
+/* The first operand at or after i (not an option), or c->argc. */
+static size_t
+first_operand(const struct risk_cmd *c, size_t i)
+{
+	while (i < c->argc && c->argv[i].text[0] == '-' && strcmp(c->argv[i].text, "--"))
+		i++;
+	return i;
+}
+
+bool
+risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
+{
+	struct rewrite *r;
+	const char *table;
+	size_t from = 1, switch_at = c->argc;
+	const char *sub_table = NULL;
+
+	if (!c->name[0] || c->argc < 2)
+		return false;
+	if (!strcmp(c->name, "git")) {
+		from = risk_git_sub_index(c);
+		if (from >= c->argc)
+			return false;
+		table = git_table(c->argv[from].text, NULL);
+		switch_at = first_operand(c, from + 1);
+		if (switch_at < c->argc)
+			sub_table = git_table(c->argv[from].text, c->argv[switch_at].text);
+		if (!sub_table)
+			switch_at = c->argc;
+		from++;
+		if (!table && !sub_table)
+			return false;
+	} else if (!(table = table_of(c->name)))
+		return false;
+	if (!(r = calloc(1, sizeof(*r))))
+		return false;
+	for (size_t i = 0; i < c->argc; i++) {
+		if (i >= from && !strcmp(c->argv[i].text, "--")) {
+			while (i < c->argc) /* operands from here */
+				keep(r, &c->argv[i++]);
+			break;
+		}
+		if (i < from)
+			keep(r, &c->argv[i]);
+		else
+			expand(st, r, &c->argv[i], i > switch_at ? sub_table : table);
+	}
+	bool done = r->changed;
+	if (done) {
+		struct risk_cmd as = *c;
+		as.argv = r->words;
+		as.argc = r->n;
+		risk_analyse_cmd(st, &as);
+	}
+	for (size_t k = 0; k < r->nowned; k++)
+		free(r->owned[k]);
+	free(r);
+	return done;
+}
