@@ -91,6 +91,41 @@ has_short(const struct git_args *a, char letter)
 }
 
 /*
+ * git commit -n is --no-verify, in any cluster (-nm x, -an), unless it
+ * is the value of an option before it: -m -n, -uno, --author -n.
+ */
+static bool
+commit_short_n(const struct git_args *a)
+{
+	static const char *const vlong[] = { "--message", "--file", "--author", "--date", "--reuse-message",
+					     "--reedit-message", "--fixup", "--squash", "--trailer", "--template",
+					     "--cleanup", "--pathspec-from-file", NULL };
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "--"))
+			return false;
+		if (t[0] != '-' || !t[1])
+			continue;
+		if (t[1] == '-') {
+			i += risk_name_in(vlong, t) && i + 1 < a->n;
+			continue;
+		}
+		for (const char *p = t + 1; *p; p++) {
+			if (*p == 'n')
+				return true;
+			if (strchr("mFCct", *p)) { /* the value: the rest of the word, or the next word */
+				i += !p[1];
+				break;
+			}
+			if (strchr("uS", *p)) /* an optional value, only joined: -uno */
+				break;
+		}
+	}
+	return false;
+}
+
+/*
  * A dry run (-n, --dry-run or a cut-short --dr), read as git's
  * parse-options reads the words: an option that takes a value (the
  * letters in vshort, the long names in vlong, cut short or not) eats the
@@ -1541,7 +1576,7 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 				risk_path(st, "git mv", &a->w[i], i + 1 == a->n ? PATH_WRITE : PATH_MOVE);
 	} else if (!strcmp(sub, "commit") || !strcmp(sub, "merge") || !strcmp(sub, "am") || !strcmp(sub, "cherry-pick") ||
 		   !strcmp(sub, "revert") || !strcmp(sub, "rebase")) {
-		if (has(a, "--no-verify") || (!strcmp(sub, "commit") && has_short(a, 'n') && !has(a, "-m")))
+		if (has(a, "--no-verify") || (!strcmp(sub, "commit") && commit_short_n(a)))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git %s --no-verify skips the commit hooks", sub);
 		if (!strcmp(sub, "rebase"))
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git rebase rewrites local history");
