@@ -1033,6 +1033,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	}
 	if (risk_longopt_expand(st, c)) /* git push --no-verif: rated as --no-verify */
 		return;
+	risk_option_runners(st, c);
 	built_runner(st, c);
 	if (c->xargs && !c->find_items && risk_xargs(st, c))
 		return;

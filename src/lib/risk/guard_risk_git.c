@@ -1169,8 +1169,8 @@ runner_command(const char *key, size_t klen, const char *value)
 }
 
 /* A command string git hands to a shell: rated as a nested line. */
-static void
-git_runs(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *cmd)
+void
+risk_git_runs(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *cmd)
 {
 	if (w && (w->flags & GUARD_WORD_DYNAMIC)) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, cmd);
@@ -1260,9 +1260,9 @@ git_config_runner(struct risk_state *st, const struct git_args *a)
 	if (cmd && !key_matches(key, klen, "alias.*")) {
 		char what[96];
 		snprintf(what, sizeof(what), "git config %s", key);
-		git_runs(st, what, &a->w[op[k + 1]], cmd);
+		risk_git_runs(st, what, &a->w[op[k + 1]], cmd);
 	} else if (cmd) {
-		git_runs(st, "a git alias", &a->w[op[k + 1]], cmd);
+		risk_git_runs(st, "a git alias", &a->w[op[k + 1]], cmd);
 	}
 }
 
@@ -1284,7 +1284,7 @@ git_runner_env(struct risk_state *st, const struct risk_cmd *c)
 			    eq[1]) {
 				char what[64];
 				snprintf(what, sizeof(what), "git with %s", runner_vars[k]);
-				git_runs(st, what, w, eq + 1);
+				risk_git_runs(st, what, w, eq + 1);
 			}
 	}
 }
@@ -1352,7 +1352,7 @@ git_option_runners(struct risk_state *st, const char *sub, const struct git_args
 		if (v) {
 			snprintf(what, sizeof(what), "git %s %s", sub, a->w[at].text);
 			what[strcspn(what, "=")] = '\0';
-			git_runs(st, what, &a->w[i], v);
+			risk_git_runs(st, what, &a->w[i], v);
 		}
 	}
 }
@@ -1377,7 +1377,7 @@ git_operand_runners(struct risk_state *st, const struct risk_cmd *c, size_t sub_
 		for (size_t k = i; k < a->n; k++)
 			guard_buf_addf(&line, "%s%s", k > i ? " " : "", a->w[k].text);
 		if (line.len)
-			git_runs(st, "git submodule foreach", &a->w[i], line.buf);
+			risk_git_runs(st, "git submodule foreach", &a->w[i], line.buf);
 		guard_buf_release(&line);
 	} else if (!strcmp(sub, "bisect") && a->n >= 2 && !strcmp(a->w[0].text, "run")) {
 		struct risk_cmd inner = *c;
@@ -1711,7 +1711,7 @@ git_transports(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 			guard_buf_addf(&line, "%c", *p);
 		}
 		if (line.len)
-			git_runs(st, "git's ext:: transport", &c->argv[i], line.buf);
+			risk_git_runs(st, "git's ext:: transport", &c->argv[i], line.buf);
 		guard_buf_release(&line);
 	}
 }
@@ -1787,7 +1787,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 			else if (runner_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1]) {
 				char what[96];
 				snprintf(what, sizeof(what), "git -c %.*s", (int)strcspn(kv, "="), kv);
-				git_runs(st, what, &c->argv[i], strchr(kv, '=') + 1);
+				risk_git_runs(st, what, &c->argv[i], strchr(kv, '=') + 1);
 			}
 		}
 	}

@@ -179,3 +179,85 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 	free(r);
 	return done;
 }
+
+/*
+ * Options whose value is a command the program runs (attack8 I10/I11),
+ * read once their spelling is whole: git grep -O/--open-files-in-pager=,
+ * git send-email --to-cmd/--cc-cmd/--header-cmd/--sendmail-cmd and
+ * --smtp-server=/PATH, split --filter, sort --compress-program,
+ * rsync -e/--rsh. The text is rated as a shell line (sort and rsync split
+ * it into words without a shell: reading it as a line reads at least as
+ * much). tar's are read by the tar rules, git's remote programs by git's.
+ */
+static const struct runner_opt {
+	const char *prog;   /* c->name, or "git SUB" */
+	const char *shortopt; /* "-O", or NULL */
+	const char *longopt;
+	bool joined_only;   /* the value only as -Ocmd / --opt=cmd (a bare -O runs the default pager) */
+	bool path_only;     /* only a value naming a file (smtp-server=/usr/bin/x) is a program */
+} runner_opts[] = {
+	{ "git grep", "-O", "--open-files-in-pager", true, false },
+	{ "git send-email", NULL, "--to-cmd", false, false },
+	{ "git send-email", NULL, "--cc-cmd", false, false },
+	{ "git send-email", NULL, "--header-cmd", false, false },
+	{ "git send-email", NULL, "--sendmail-cmd", false, false },
+	{ "git send-email", NULL, "--smtp-server", false, true },
+	{ "split", NULL, "--filter", false, false },
+	{ "sort", NULL, "--compress-program", false, false },
+	{ "rsync", "-e", "--rsh", false, false },
+};
+
+/* The value of the option r at word i (i moves past a separate value), or NULL. */
+static const char *
+runner_value(const struct runner_opt *r, const struct risk_cmd *c, size_t *i)
+{
+	const char *t = c->argv[*i].text;
+	size_t ll = strlen(r->longopt);
+
+	if (!strncmp(t, r->longopt, ll) && t[ll] == '=')
+		return t + ll + 1;
+	if (r->shortopt && !strncmp(t, r->shortopt, 2) && t[2])
+		return t + 2;
+	if (r->joined_only || (strcmp(t, r->longopt) && (!r->shortopt || strcmp(t, r->shortopt))))
+		return NULL;
+	return *i + 1 < c->argc ? c->argv[++*i].text : NULL;
+}
+
+void
+risk_option_runners(struct risk_state *st, const struct risk_cmd *c)
+{
+	char prog[80];
+	size_t from = 1;
+
+	if (!c->name[0] || c->argc < 2)
+		return;
+	snprintf(prog, sizeof(prog), "%s", c->name);
+	if (!strcmp(c->name, "git")) {
+		if ((from = risk_git_sub_index(c)) >= c->argc)
+			return;
+		snprintf(prog, sizeof(prog), "git %s", c->argv[from++].text);
+	}
+	for (size_t k = 0; k < sizeof(runner_opts) / sizeof(*runner_opts); k++) {
+		const struct runner_opt *r = &runner_opts[k];
+		if (strcmp(r->prog, prog))
+			continue;
+		for (size_t i = from; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+			const char *v = runner_value(r, c, &i);
+			if (!v || !*v || (r->path_only && !strchr(v, '/')))
+				continue;
+			if (c->name[0] == 'g') { /* git's: as git's other runners (a program guard cannot read: critical) */
+				char what[128];
+				snprintf(what, sizeof(what), "%s %s", prog, r->longopt);
+				risk_git_runs(st, what, &c->argv[i], v);
+				continue;
+			}
+			if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s %s runs a computed command: %s", prog,
+					  r->longopt, v);
+				continue;
+			}
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s %s runs a command: %s", prog, r->longopt, v);
+			risk_nested(st, prog, v, strlen(v));
+		}
+	}
+}
