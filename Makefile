@@ -103,7 +103,7 @@ $(BUILD)/lib/risk/guard_risk_cmd.o: $(BUILD)/lib/risk_tables.h
 # Long options of the programs that take any unique prefix of one (made by src/tools/gen_longopts.sh).
 $(BUILD)/lib/risk_longopts.h: src/lib/risk/longopts.txt src/tools/longopts.awk | $(BUILD)/lib
 	awk -f src/tools/longopts.awk src/lib/risk/longopts.txt >$@.tmp && mv $@.tmp $@
-$(BUILD)/lib/risk/guard_risk_longopt.o: $(BUILD)/lib/risk_longopts.h
+$(BUILD)/lib/risk/guard_risk_longopt.o $(BUILD)/unit/test_longopts: $(BUILD)/lib/risk_longopts.h
 
 # The built-in policies, compiled in so a program works from the build tree
 # and after install alike (an installed $(DATADIR)/default.yaml wins), each

@@ -2,6 +2,7 @@
 # C table (stdout): { "git push", "--all --atomic ..." }. Fails naming
 # file:line for a malformed line or a program listed twice.
 #   awk -f src/tools/longopts.awk src/lib/risk/longopts.txt >risk_longopts.h
+/^# git version [0-9]/ { split($4, v, ";"); gitver = v[1] }
 /^[ \t]*(#|$)/ { next }
 {
 	prog = $1; first = 2
@@ -19,6 +20,7 @@
 END {
 	if (bad) exit 1
 	print "/* generated from src/lib/risk/longopts.txt by src/tools/longopts.awk */"
+	printf "#define LONGOPT_GIT_VERSION \"%s\" /* the git the git lines came from */\n", gitver
 	print "static const struct longopt_prog { const char *prog, *opts; } longopt_progs[] = {"
 	for (i = 0; i < n; i++) print entry[i]
 	print "};"
