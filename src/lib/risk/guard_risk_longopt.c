@@ -47,21 +47,22 @@ git_table(const char *sub, const char *subsub)
 /*
  * The options of table whose name starts with name[0..len) (the table's
  * options are "--x --y ..."): their count, their starts in cand[] (up to
- * max). An exact match is the only candidate.
+ * max). An exact match is the only candidate, unless all (the word
+ * goes on in an expansion: --force$X is --force or --force-with-lease).
  */
 static size_t
-candidates(const char *table, const char *name, size_t len, const char **cand, size_t *clen, size_t max)
+candidates(const char *table, const char *name, size_t len, const char **cand, size_t *clen, size_t max, bool all)
 {
 	size_t n = 0;
 
 	for (const char *p = table; *p;) {
 		size_t l = strcspn(p, " ");
-		if (l == len && !strncmp(p, name, len)) {
+		if (!all && l == len && !strncmp(p, name, len)) {
 			cand[0] = p;
 			clen[0] = l;
 			return 1;
 		}
-		if (l > len && !strncmp(p, name, len)) {
+		if (l >= len && !strncmp(p, name, len)) {
 			if (n < max) {
 				cand[n] = p;
 				clen[n] = l;
@@ -94,15 +95,21 @@ expand(struct risk_state *st, struct rewrite *r, const struct guard_shell_word *
 {
 	const char *t = w->text, *cand[LONGOPT_MAX_CANDS];
 	size_t clen[LONGOPT_MAX_CANDS];
-	size_t len = strcspn(t, "=");
+	size_t len = strcspn(t, "="), fixed = strcspn(t, "$`");
+	bool open = (w->flags & GUARD_WORD_DYNAMIC) && fixed < len; /* --no-ver$X: any option --no-ver... */
 
-	if (!table || (w->flags & GUARD_WORD_DYNAMIC) || strncmp(t, "--", 2) || len <= 2) {
+	if (!table || strncmp(t, "--", 2) || len <= 2 || (open && fixed <= 2)) {
 		keep(r, w);
 		return;
 	}
-	size_t n = candidates(table, t, len, cand, clen, LONGOPT_MAX_CANDS);
-	if (n == 0 || (n == 1 && clen[0] == len)) {
+	if (open) {
 		keep(r, w);
+		len = fixed;
+	}
+	size_t n = candidates(table, t, len, cand, clen, LONGOPT_MAX_CANDS, open);
+	if (n == 0 || (!open && n == 1 && clen[0] == len)) {
+		if (!open)
+			keep(r, w);
 		return;
 	}
 	if (n > LONGOPT_MAX_CANDS)
@@ -111,8 +118,12 @@ expand(struct risk_state *st, struct rewrite *r, const struct guard_shell_word *
 	n = n < LONGOPT_MAX_CANDS ? n : LONGOPT_MAX_CANDS;
 	for (size_t k = 0; k < n && r->n < LONGOPT_MAX_WORDS; k++) {
 		struct guard_buf b = GUARD_BUF_INIT;
-		guard_buf_addf(&b, "%.*s%s", (int)clen[k], cand[k], t + len);
+		guard_buf_addf(&b, "%.*s%s", (int)clen[k], cand[k], open ? "" : t + len);
 		struct guard_shell_word nw = *w;
+		if (open) { /* a whole option: the expansion is kept in the word before */
+			nw.flags &= ~GUARD_WORD_DYNAMIC;
+			nw.bare = NULL;
+		}
 		nw.text = r->owned[r->nowned++] = guard_buf_detach(&b);
 		r->words[r->n++] = nw;
 	}
@@ -129,6 +140,9 @@ first_operand(const struct risk_cmd *c, size_t i)
 	return i;
 }
 
+/* The words being rated after a rewrite: not rewritten again (--no-ver$X stays open in them). */
+static _Thread_local const struct guard_shell_word *rewritten;
+
 bool
 risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 {
@@ -137,7 +151,7 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 	size_t from = 1, switch_at = c->argc;
 	const char *sub_table = NULL;
 
-	if (!c->name[0] || c->argc < 2)
+	if (!c->name[0] || c->argc < 2 || c->argv == rewritten)
 		return false;
 	if (!strcmp(c->name, "git")) {
 		from = risk_git_sub_index(c);
@@ -172,7 +186,10 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 		struct risk_cmd as = *c;
 		as.argv = r->words;
 		as.argc = r->n;
+		const struct guard_shell_word *outer = rewritten;
+		rewritten = r->words;
 		risk_analyse_cmd(st, &as);
+		rewritten = outer;
 	}
 	for (size_t k = 0; k < r->nowned; k++)
 		free(r->owned[k]);
