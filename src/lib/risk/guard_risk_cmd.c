@@ -1022,6 +1022,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		return;
 	if (risk_split_words(st, c))
 		return;
+	if (risk_longopt_wrapper(st, c)) /* nice --adj 5 rm: rated as nice --adjustment 5 rm */
+		return;
 	while (c->argc && c->name[0] && (stripped = strip_wrapper(st, c)) != 0 && guard++ < 16)
 		if (stripped < 0)
 			return;

@@ -198,6 +198,52 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 }
 
 /*
+ * A wrapper's own options cut short (nice --adj 5 rm, timeout --kill-a 1
+ * 5 rm, xargs --max-a 1 rm): written out before the wrapper is taken off,
+ * so its value is not read as the program. Only the wrapper's words are
+ * rewritten: options, and one word after an option without "=" (maybe
+ * its value); the first other word is the program, and it stops there.
+ */
+bool
+risk_longopt_wrapper(struct risk_state *st, struct risk_cmd *c)
+{
+	static const char *const wrappers[] = { "nice", "timeout", "xargs", "env", NULL };
+	const char *table;
+	struct rewrite *r;
+	bool value = false;
+
+	if (c->argc < 2 || c->argv == rewritten || !risk_name_in(wrappers, c->name) || !(table = table_of(c->name)))
+		return false;
+	if (!(r = calloc(1, sizeof(*r))))
+		return false;
+	keep(r, &c->argv[0]);
+	size_t i = 1;
+	for (; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] != '-' && !value)
+			break;
+		value = t[0] == '-' && !strchr(t, '=');
+		expand(st, r, &c->argv[i], t[0] == '-' ? table : NULL);
+	}
+	while (i < c->argc)
+		keep(r, &c->argv[i++]);
+	bool done = r->changed;
+	if (done) {
+		struct risk_cmd as = *c;
+		as.argv = r->words;
+		as.argc = r->n;
+		const struct guard_shell_word *outer = rewritten;
+		rewritten = r->words;
+		risk_analyse_cmd(st, &as);
+		rewritten = outer;
+	}
+	for (size_t k = 0; k < r->nowned; k++)
+		free(r->owned[k]);
+	free(r);
+	return done;
+}
+
+/*
  * Options whose value is a command the program runs (attack8 I10/I11),
  * read once their spelling is whole: git grep -O/--open-files-in-pager=,
  * git send-email --to-cmd/--cc-cmd/--header-cmd/--sendmail-cmd and
