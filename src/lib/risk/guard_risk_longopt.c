@@ -143,6 +143,26 @@ first_operand(const struct risk_cmd *c, size_t i)
 /* The words being rated after a rewrite: not rewritten again (--no-ver$X stays open in them). */
 static _Thread_local const struct guard_shell_word *rewritten;
 
+/* c as rewritten in r, rated when a word changed (true); r freed. */
+static bool
+rate_rewritten(struct risk_state *st, const struct risk_cmd *c, struct rewrite *r)
+{
+	bool done = r->changed;
+	if (done) {
+		struct risk_cmd as = *c;
+		as.argv = r->words;
+		as.argc = r->n;
+		const struct guard_shell_word *outer = rewritten;
+		rewritten = r->words;
+		risk_analyse_cmd(st, &as);
+		rewritten = outer;
+	}
+	for (size_t k = 0; k < r->nowned; k++)
+		free(r->owned[k]);
+	free(r);
+	return done;
+}
+
 bool
 risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 {
@@ -181,20 +201,7 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 		else
 			expand(st, r, &c->argv[i], i > switch_at ? sub_table : table);
 	}
-	bool done = r->changed;
-	if (done) {
-		struct risk_cmd as = *c;
-		as.argv = r->words;
-		as.argc = r->n;
-		const struct guard_shell_word *outer = rewritten;
-		rewritten = r->words;
-		risk_analyse_cmd(st, &as);
-		rewritten = outer;
-	}
-	for (size_t k = 0; k < r->nowned; k++)
-		free(r->owned[k]);
-	free(r);
-	return done;
+	return rate_rewritten(st, c, r);
 }
 
 /*
@@ -227,20 +234,7 @@ risk_longopt_wrapper(struct risk_state *st, struct risk_cmd *c)
 	}
 	while (i < c->argc)
 		keep(r, &c->argv[i++]);
-	bool done = r->changed;
-	if (done) {
-		struct risk_cmd as = *c;
-		as.argv = r->words;
-		as.argc = r->n;
-		const struct guard_shell_word *outer = rewritten;
-		rewritten = r->words;
-		risk_analyse_cmd(st, &as);
-		rewritten = outer;
-	}
-	for (size_t k = 0; k < r->nowned; k++)
-		free(r->owned[k]);
-	free(r);
-	return done;
+	return rate_rewritten(st, c, r);
 }
 
 /*
