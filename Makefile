@@ -100,6 +100,10 @@ $(BUILD)/lib/%.o: src/lib/%.c $(BUILD)/datadir.stamp | $(BUILD)/lib
 $(BUILD)/lib/risk_tables.h: src/lib/risk/commands.txt src/tools/risk_tables.awk | $(BUILD)/lib
 	awk -f src/tools/risk_tables.awk src/lib/risk/commands.txt >$@.tmp && mv $@.tmp $@
 $(BUILD)/lib/risk/guard_risk_cmd.o: $(BUILD)/lib/risk_tables.h
+# Long options of the programs that take any unique prefix of one (made by src/tools/gen_longopts.sh).
+$(BUILD)/lib/risk_longopts.h: src/lib/risk/longopts.txt src/tools/longopts.awk | $(BUILD)/lib
+	awk -f src/tools/longopts.awk src/lib/risk/longopts.txt >$@.tmp && mv $@.tmp $@
+$(BUILD)/lib/risk/guard_risk_longopt.o $(BUILD)/unit/test_longopts: $(BUILD)/lib/risk_longopts.h
 
 # The built-in policies, compiled in so a program works from the build tree
 # and after install alike (an installed $(DATADIR)/default.yaml wins), each

@@ -345,6 +345,30 @@ violations_logged() {
 	git push -q origin "$OWN"
 }
 
+@test "session: --no-verif and -n (git's spellings of --no-verify) skip the hooks when run, so the hook denies them (attack8 I8)" {
+	guard-git install
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git remote add origin "$BATS_TEST_TMPDIR/remote.git"
+	git push -q origin main
+	session
+	echo x >>src/main.c
+	decides 'git commit -n -q -am "add data"' 'deny|ask'
+	decides 'git commit --no-verif -q -am "add data"' 'deny|ask'
+	decides 'git push -q --no-verif origin HEAD:main' 'deny|ask'
+	decides 'git push -q --no-veri origin HEAD:ma""in' 'deny|ask'
+	decides 'git push -q --force-w origin HEAD:main' 'deny'
+	decides 'git push -q --del origin main' 'deny'
+	# what the hook stands for: git reads the prefix as --no-verify and runs no pre-push
+	git commit -qam own
+	refused branch.protected git push -q origin HEAD:main
+	[ "$(git --git-dir="$BATS_TEST_TMPDIR/remote.git" rev-parse main)" = "$(git rev-parse main)" ]
+	git push -q --no-verif origin HEAD:main
+	[ "$(git --git-dir="$BATS_TEST_TMPDIR/remote.git" rev-parse main)" = "$(git rev-parse HEAD)" ]
+	# the everyday pushes stay allowed
+	decides "git push -q --follow-tags origin $OWN" allow
+	decides "git push -q --dry origin $OWN" allow
+}
+
 @test "base: master when there is no main, init.defaultBranch, origin/HEAD" {
 	git branch -m main master
 	run guard-git base

@@ -234,6 +234,14 @@ cases() { # section, wanted decision regex
 	cases "read-only uses" allow
 }
 
+@test "redteam: long options cut short (git's and getopt's unique prefixes: --no-verif, --force-w, --del, --outp=) are read as spelled in full (attack8 I8/I9/I11)" {
+	cases "options cut short (attack8)" 'deny|ask'
+}
+
+@test "redteam: options whose value is a command (git grep -O, send-email --to-cmd, split --filter, sort --compress-program, rsync -e) are rated as that command (attack8 I10/I11)" {
+	cases "options that run a command (attack8)" deny
+}
+
 @test "redteam: the case file holds at least 150 attacks and 40 read-only uses" {
 	run jq -s '[.[] | select(.expect != "allow")] | length' "$BATS_TEST_DIRNAME/redteam/cases.jsonl"
 	[ "$output" -ge 150 ]

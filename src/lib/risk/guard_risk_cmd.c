@@ -1029,6 +1029,8 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		return;
 	if (risk_split_words(st, c))
 		return;
+	if (risk_longopt_wrapper(st, c)) /* nice --adj 5 rm: rated as nice --adjustment 5 rm */
+		return;
 	while (c->argc && c->name[0] && (stripped = strip_wrapper(st, c)) != 0 && guard++ < 16)
 		if (stripped < 0)
 			return;
@@ -1038,9 +1040,12 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		computed_verb(st, c);
 		return;
 	}
+	if (risk_longopt_expand(st, c)) /* git push --no-verif: rated as --no-verify */
+		return;
 	if (risk_hashed_run(st, c))
 		return;
 	risk_shell_forms_cmd(st, c);
+	risk_option_runners(st, c);
 	built_runner(st, c);
 	risk_secret_readers(st, c); /* git diff --no-index, xargs -a, cpio -o, ln of a secret (H18) */
 	if (c->xargs && !c->find_items && risk_xargs(st, c))

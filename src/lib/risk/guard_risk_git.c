@@ -91,6 +91,41 @@ has_short(const struct git_args *a, char letter)
 }
 
 /*
+ * git commit -n is --no-verify, in any cluster (-nm x, -an), unless it
+ * is the value of an option before it: -m -n, -uno, --author -n.
+ */
+static bool
+commit_short_n(const struct git_args *a)
+{
+	static const char *const vlong[] = { "--message", "--file", "--author", "--date", "--reuse-message",
+					     "--reedit-message", "--fixup", "--squash", "--trailer", "--template",
+					     "--cleanup", "--pathspec-from-file", NULL };
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strcmp(t, "--"))
+			return false;
+		if (t[0] != '-' || !t[1])
+			continue;
+		if (t[1] == '-') {
+			i += risk_name_in(vlong, t) && i + 1 < a->n;
+			continue;
+		}
+		for (const char *p = t + 1; *p; p++) {
+			if (*p == 'n')
+				return true;
+			if (strchr("mFCct", *p)) { /* the value: the rest of the word, or the next word */
+				i += !p[1];
+				break;
+			}
+			if (strchr("uS", *p)) /* an optional value, only joined: -uno */
+				break;
+		}
+	}
+	return false;
+}
+
+/*
  * A dry run (-n, --dry-run or a cut-short --dr), read as git's
  * parse-options reads the words: an option that takes a value (the
  * letters in vshort, the long names in vlong, cut short or not) eats the
@@ -1195,8 +1230,8 @@ runner_command(const char *key, size_t klen, const char *value)
 }
 
 /* A command string git hands to a shell: rated as a nested line. */
-static void
-git_runs(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *cmd)
+void
+risk_git_runs(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *cmd)
 {
 	if (w && (w->flags & GUARD_WORD_DYNAMIC)) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, cmd);
@@ -1286,9 +1321,9 @@ git_config_runner(struct risk_state *st, const struct git_args *a)
 	if (cmd && !key_matches(key, klen, "alias.*")) {
 		char what[96];
 		snprintf(what, sizeof(what), "git config %s", key);
-		git_runs(st, what, &a->w[op[k + 1]], cmd);
+		risk_git_runs(st, what, &a->w[op[k + 1]], cmd);
 	} else if (cmd) {
-		git_runs(st, "a git alias", &a->w[op[k + 1]], cmd);
+		risk_git_runs(st, "a git alias", &a->w[op[k + 1]], cmd);
 	}
 }
 
@@ -1310,7 +1345,7 @@ git_runner_env(struct risk_state *st, const struct risk_cmd *c)
 			    eq[1]) {
 				char what[64];
 				snprintf(what, sizeof(what), "git with %s", runner_vars[k]);
-				git_runs(st, what, w, eq + 1);
+				risk_git_runs(st, what, w, eq + 1);
 			}
 	}
 }
@@ -1378,7 +1413,7 @@ git_option_runners(struct risk_state *st, const char *sub, const struct git_args
 		if (v) {
 			snprintf(what, sizeof(what), "git %s %s", sub, a->w[at].text);
 			what[strcspn(what, "=")] = '\0';
-			git_runs(st, what, &a->w[i], v);
+			risk_git_runs(st, what, &a->w[i], v);
 		}
 	}
 }
@@ -1403,7 +1438,7 @@ git_operand_runners(struct risk_state *st, const struct risk_cmd *c, size_t sub_
 		for (size_t k = i; k < a->n; k++)
 			guard_buf_addf(&line, "%s%s", k > i ? " " : "", a->w[k].text);
 		if (line.len)
-			git_runs(st, "git submodule foreach", &a->w[i], line.buf);
+			risk_git_runs(st, "git submodule foreach", &a->w[i], line.buf);
 		guard_buf_release(&line);
 	} else if (!strcmp(sub, "bisect") && a->n >= 2 && !strcmp(a->w[0].text, "run")) {
 		struct risk_cmd inner = *c;
@@ -1602,7 +1637,7 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 				risk_path(st, "git mv", &a->w[i], i + 1 == a->n ? PATH_WRITE : PATH_MOVE);
 	} else if (!strcmp(sub, "commit") || !strcmp(sub, "merge") || !strcmp(sub, "am") || !strcmp(sub, "cherry-pick") ||
 		   !strcmp(sub, "revert") || !strcmp(sub, "rebase")) {
-		if (has(a, "--no-verify") || (!strcmp(sub, "commit") && has_short(a, 'n') && !has(a, "-m")))
+		if (has(a, "--no-verify") || (!strcmp(sub, "commit") && commit_short_n(a)))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git %s --no-verify skips the commit hooks", sub);
 		if (!strcmp(sub, "rebase"))
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git rebase rewrites local history");
@@ -1771,7 +1806,7 @@ git_transports(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 			guard_buf_addf(&line, "%c", *p);
 		}
 		if (line.len)
-			git_runs(st, "git's ext:: transport", &c->argv[i], line.buf);
+			risk_git_runs(st, "git's ext:: transport", &c->argv[i], line.buf);
 		guard_buf_release(&line);
 	}
 }
@@ -1847,7 +1882,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 			else if (runner_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1]) {
 				char what[96];
 				snprintf(what, sizeof(what), "git -c %.*s", (int)strcspn(kv, "="), kv);
-				git_runs(st, what, &c->argv[i], strchr(kv, '=') + 1);
+				risk_git_runs(st, what, &c->argv[i], strchr(kv, '=') + 1);
 			}
 		}
 	}

@@ -217,6 +217,14 @@ size_t risk_git_sub_index(const struct risk_cmd *c);
 bool risk_git_dst_guard_ref(const char *dst);
 /* git fetch / pull / remote update / remote prune: refspecs from git's settings covering refs/guard/audit. */
 void risk_git_fetch_route(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+/* Long options given as a unique prefix written out in full; true: the rewritten command was rated. */
+bool risk_longopt_expand(struct risk_state *st, struct risk_cmd *c);
+/* Options whose value is a command the program runs (git grep -O, split --filter, ...): rated as a shell line. */
+void risk_option_runners(struct risk_state *st, const struct risk_cmd *c);
+/* A wrapper's own long options cut short (nice --adj 5 rm): true: the rewritten command was rated. */
+bool risk_longopt_wrapper(struct risk_state *st, struct risk_cmd *c);
+/* A command string git hands to a shell (what: "git rebase --exec"): rated as a nested line. */
+void risk_git_runs(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *cmd);
 /* git clean -n/--dry-run (its -e values read as values): it only lists the paths it names. */
 bool risk_git_clean_dry_run(const struct risk_cmd *c);
 /* git's work tree set to value (core.worktree relative to .git: from_gitdir; --work-tree, GIT_WORK_TREE): rated. */
