@@ -76,7 +76,7 @@ walk(git_repository *repo, const git_oid *tip, const git_oid *hide, size_t nhide
 		return fail("cannot walk the history");
 	if (err == 0)
 		return guard_error(GUARD_EDENY, "more than %d commits of their own on one branch: not checked", WALK_MAX);
-	if (sort)
+	if (sort && out->len) /* qsort of NULL is undefined even for 0 elements */
 		qsort(out->v, out->len, sizeof(*out->v), oid_cmp);
 	return 0;
 }
