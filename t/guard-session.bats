@@ -1614,3 +1614,21 @@ watch_record() {
 	refute grep -q $'\e' <<<"$output"
 	[[ "$output" == *'x?[8m@example.com'* ]]
 }
+
+@test "attack8 I13: lines ended by a bare CR count as lines (git counts a CR-only file as one); CRLF files count as git does" {
+	start cr
+	base=$(field .base)
+	seq -f 'int c%g = 1;' 50 | tr '\n' '\r' >src/cr.c
+	printf 'a\r\nb\r\n' >src/crlf.c
+	run --separate-stderr guard-session check --json
+	[ "$(jq -r '.changes[] | select(.path=="src/cr.c") | .added' <<<"$output")" = 50 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/crlf.c") | .added' <<<"$output")" = 2 ]
+	git add -A && git commit -qm cr
+	run --separate-stderr guard-git check --base "$base" --head HEAD --json
+	[ "$(jq -r '.changes[] | select(.path=="src/cr.c") | .added' <<<"$output")" = 50 ]
+	[ "$(jq -r .loc.added <<<"$output")" = 52 ]
+	# an edit that adds CR-ended lines to a tracked file counts them
+	printf 'x\ry\rz\r' >>src/cr.c
+	run --separate-stderr guard-session check --json
+	[ "$(jq -r '.changes[] | select(.path=="src/cr.c") | .added' <<<"$output")" = 53 ]
+}

@@ -683,9 +683,67 @@ out:
 	return rc;
 }
 
-/* The text lines a binary file's change adds and deletes: the base's blob against the working tree's file. */
+/* Does the text hold a CR that ends no CRLF: a line end git counts as none, compilers as one (attack8 I13)? */
+static bool
+bare_cr(const char *p, size_t n)
+{
+	for (const char *cr = p ? memchr(p, '\r', n) : NULL; cr; cr = memchr(cr + 1, '\r', n - (size_t)(cr + 1 - p)))
+		if (cr + 1 == p + n || cr[1] != '\n')
+			return true;
+	return false;
+}
+
+/* A copy of the text (its length n) with each bare CR made a newline. */
+static char *
+cr_as_newline(const char *p, size_t n)
+{
+	char *q = guard_xmalloc(n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		q[i] = p[i] == '\r' && (i + 1 == n || p[i + 1] != '\n') ? '\n' : p[i];
+	q[n] = '\0';
+	return q;
+}
+
+int
+guard_git_cr_stats(const char *old, size_t old_len, const char *new, size_t new_len, long *adds, long *dels)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_patch *patch = NULL;
+	size_t ad = 0, de = 0;
+
+	if (!bare_cr(old, old_len) && !bare_cr(new, new_len))
+		return 1;
+	char *a = old ? cr_as_newline(old, old_len) : NULL, *b = new ? cr_as_newline(new, new_len) : NULL;
+	opts.flags = GIT_DIFF_FORCE_TEXT;
+	int rc = git_patch_from_buffers(&patch, a, a ? old_len : 0, NULL, b, b ? new_len : 0, NULL, &opts);
+	free(a);
+	free(b);
+	if (rc < 0)
+		return git_fail(GUARD_EIO, "cannot diff a file's lines");
+	git_patch_line_stats(NULL, &ad, &de, patch);
+	git_patch_free(patch);
+	*adds = (long)ad;
+	*dels = (long)de;
+	return 0;
+}
+
+typedef int (*side_stats_fn)(const char *old, size_t old_len, const char *new, size_t new_len, long *adds,
+			     long *dels);
+
 static int
-binary_text(struct guard_git *g, const git_diff_delta *d, long *adds, long *dels)
+text_stats_of(const char *old, size_t old_len, const char *new, size_t new_len, long *adds, long *dels)
+{
+	return guard_git_text_stats(old, old_len, new, new_len, adds, dels);
+}
+
+/*
+ * A change's counts made again from its two sides' raw bytes, the base's
+ * blob against the working tree's file: the text lines of a binary file,
+ * or the lines a bare CR ends (fn returns 1: nothing to count again).
+ */
+static int
+side_stats(struct guard_git *g, const git_diff_delta *d, side_stats_fn fn, long *adds, long *dels)
 {
 	bool has_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
 	bool has_new = d->status != GIT_DELTA_DELETED;
@@ -700,11 +758,27 @@ binary_text(struct guard_git *g, const git_diff_delta *d, long *adds, long *dels
 		git_blob_free(blob);
 		return rc;
 	}
-	rc = guard_git_text_stats(blob ? git_blob_rawcontent(blob) : NULL, blob ? (size_t)git_blob_rawsize(blob) : 0,
-				  now.ptr, now.size, adds, dels);
+	rc = fn(blob ? git_blob_rawcontent(blob) : NULL, blob ? (size_t)git_blob_rawsize(blob) : 0, now.ptr, now.size,
+		adds, dels);
 	git_buf_dispose(&now);
 	git_blob_free(blob);
 	return rc;
+}
+
+/* Does a line the patch adds or deletes hold a bare CR (guard_git_cr_stats then counts again)? */
+bool
+guard_git_patch_bare_cr(struct git_patch *patch)
+{
+	for (size_t h = 0; h < git_patch_num_hunks(patch); h++) {
+		int n = git_patch_num_lines_in_hunk(patch, h);
+		for (int i = 0; i < n; i++) {
+			const git_diff_line *l;
+			if (git_patch_get_line_in_hunk(&l, patch, h, (size_t)i) == 0 && l->origin != GIT_DIFF_LINE_CONTEXT &&
+			    memchr(l->content, '\r', l->content_len) && bare_cr(l->content, l->content_len - (l->content_len && l->content[l->content_len - 1] == '\n')))
+				return true;
+		}
+	}
+	return false;
 }
 
 static bool
@@ -806,7 +880,7 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 		}
 		if (pd->flags & GIT_DIFF_FLAG_BINARY) {
 			long ta, td;
-			if ((rc = binary_text(g, d, &ta, &td)) < 0) {
+			if ((rc = side_stats(g, d, text_stats_of, &ta, &td)) < 0) {
 				git_patch_free(patch);
 				source_release(&src);
 				break;
@@ -814,6 +888,17 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 			guard_changes_add_binary(out, path, old, status, ta, td);
 		} else {
 			git_patch_line_stats(NULL, &adds, &dels, patch);
+			long ca, cd;
+			if (guard_git_patch_bare_cr(patch) && (rc = side_stats(g, d, guard_git_cr_stats, &ca, &cd)) <= 0) {
+				if (rc < 0) {
+					git_patch_free(patch);
+					source_release(&src);
+					break;
+				}
+				adds = (size_t)ca; /* lines a bare CR ends count as lines */
+				dels = (size_t)cd;
+			}
+			rc = 0;
 			guard_changes_add(out, path, old, status, (long)adds, (long)dels);
 			if (line)
 				rc = patch_lines(patch, path, line, ctx);

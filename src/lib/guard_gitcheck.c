@@ -200,6 +200,22 @@ side_blob(git_repository *repo, const git_diff_file *f, bool present, git_blob *
 	return git_blob_rawsize(*out) > BLOB_MAX;
 }
 
+/* A text file's lines when a bare CR ends some (guard_git_cr_stats), from its two blobs. 1: none does. */
+static int
+cr_stats(git_repository *repo, const git_diff_delta *d, long *adds, long *dels)
+{
+	git_blob *a = NULL, *b = NULL;
+	int rc;
+
+	if ((rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, &a)) == 0 &&
+	    (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, &b)) == 0)
+		rc = guard_git_cr_stats(a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0,
+					b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, adds, dels);
+	git_blob_free(a);
+	git_blob_free(b);
+	return rc;
+}
+
 /* The text lines a binary file's change adds and deletes, from its two blobs (guard_git_text_stats). */
 static int
 binary_text(git_repository *repo, const git_diff_delta *d, long *adds, long *dels)
@@ -298,6 +314,22 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 		bool binary = git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY;
 		if (!binary)
 			git_patch_line_stats(NULL, &adds, &dels, patch);
+		if (!binary && guard_git_patch_bare_cr(patch)) {
+			/* a CR-only line end counts as one (attack8 I13): the two blobs again */
+			long ca, cd;
+			int cr = cr_stats(repo, d, &ca, &cd);
+			if (cr < 0) {
+				git_patch_free(patch);
+				git_blob_free(ba);
+				git_blob_free(bb);
+				rc = cr;
+				goto out;
+			}
+			if (cr == 0) {
+				adds = (size_t)ca;
+				dels = (size_t)cd;
+			}
+		}
 		if (d->status == GIT_DELTA_RENAMED && !binary && d->similarity < 100 && !git_rename(patch, d)) {
 			/* git sees a deletion and a new file */
 			long ot, nt, o = blob_lines(repo, &d->old_file.id, &ot), n = blob_lines(repo, &d->new_file.id, &nt);
