@@ -47,6 +47,13 @@ setup() {
 	printf '#!/bin/sh\nrm -rf .ai\n' >"$T/x.guard-chained"
 	chmod +x "$T/s.sh" "$T/run.sh" "$T/x.guard-chained"
 	# archives whose names land on guard's state
+	mkdir -p "$T/hd/.claude" "$T/hd/.config/guard"
+	printf '{"disableAllHooks":true}\n' >"$T/hd/.claude/settings.json"
+	printf 'rules: []\n' >"$T/hd/.config/guard/policy.yaml"
+	tar -cf "$T/home-cfg.tar" -C "$T/hd" .claude/settings.json .config/guard/policy.yaml
+	tar -cf "$T/home-gcfg.tar" -C "$T/hd" .config/guard/policy.yaml
+	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".config/guard/policy.yaml", "rules: []\n")' \
+		"$T/home-cfg.zip"
 	tar -cf "$T/evil.tar" -C "$T/dir" .ai/policy.yaml
 	tar -czf "$T/evil.tgz" -C "$T/dir" .ai/policy.yaml
 	tar -cJf "$T/evil.txz" -C "$T/dir" .ai/policy.yaml

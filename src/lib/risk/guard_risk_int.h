@@ -124,6 +124,11 @@ void risk_host(struct risk_state *st, const char *verb, const char *url);
 /* Argument helpers. */
 bool risk_flag(const struct risk_cmd *c, char letter, const char *longname);
 const char *risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/* Files named by pattern (PREFIX*SUFFIX) are written: critical when guard's state can be among them. */
+void risk_named_outputs(struct risk_state *st, const char *verb, const char *pattern);
+/* The option's value as a word: a separate word keeps its flags ("-C ~" is home); false: absent. */
+bool risk_opt_word(const struct risk_cmd *c, const char *shortopt, const char *longopt,
+		   struct guard_shell_word *out);
 /*
  * Could word i be the value of the option before it (an option word with
  * no "=" that is not one of switches)? For flags that lower a rating
