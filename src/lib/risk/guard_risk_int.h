@@ -124,6 +124,8 @@ void risk_host(struct risk_state *st, const char *verb, const char *url);
 /* Argument helpers. */
 bool risk_flag(const struct risk_cmd *c, char letter, const char *longname);
 const char *risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/* A git global option that is an environment variable (word "GIT_EXEC_PATH=DIR"): rated as setting it for git. */
+void risk_env_option(struct risk_state *st, const char *word, const char *how);
 /* Files named by pattern (PREFIX*SUFFIX) are written: critical when guard's state can be among them. */
 void risk_named_outputs(struct risk_state *st, const char *verb, const char *pattern);
 /* The option's value as a word: a separate word keeps its flags ("-C ~" is home); false: absent. */
