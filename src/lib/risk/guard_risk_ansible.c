@@ -26,13 +26,14 @@ struct ansible_scan {
 	struct risk_state *st;
 	struct guard_list seen;	/* absolute paths read */
 	const char *why;	/* why --check is not trusted (static text), or NULL */
+	bool bind_all;		/* binding only: read every file whatever it holds */
 	char *what;		/* the file or name it concerns (owned) */
 };
 
 static void
 distrust(struct ansible_scan *a, const char *why, const char *what)
 {
-	if (a->why)
+	if (a->why || a->bind_all)
 		return;
 	a->why = why;
 	a->what = guard_xstrdup(what);
@@ -341,7 +342,7 @@ risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 		"-J";
 	const struct guard_shell_word *ops[16];
 	size_t n;
-	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, NULL };
+	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, false, NULL };
 
 	if (strcmp(c->name, "ansible-playbook") || st->remote)
 		return true; /* ad-hoc ansible has no playbook to opt out in */
@@ -363,4 +364,36 @@ risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 	free(a.what);
 	guard_list_clear(&a.seen);
 	return ok;
+}
+
+/*
+ * ansible-playbook without a trusted --check: its playbooks and the task
+ * files, playbooks and roles they name are bound for an approval (scan_file
+ * binds what it reads), so a playbook rewritten after its approval is a new
+ * action (attack8 I18).
+ */
+void
+risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const with_arg =
+		"-i --inventory --inventory-file -l --limit -e --extra-vars -u --user -M --module-path --vault-id "
+		"--vault-password-file --vault-pass-file -t --tags --skip-tags -f --forks -c --connection -T --timeout "
+		"--private-key --key-file --start-at-task --become-user --become-method --ssh-common-args "
+		"--sftp-extra-args --scp-extra-args --ssh-extra-args --become-password-file --connection-password-file "
+		"-J";
+	const struct guard_shell_word *ops[16];
+	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, true, NULL };
+
+	if (strcmp(c->name, "ansible-playbook") || st->remote)
+		return;
+	size_t n = risk_operands(c, 1, with_arg, ops, sizeof(ops) / sizeof(ops[0]));
+	for (size_t i = 0; i < n; i++) {
+		if (ops[i]->flags & GUARD_WORD_DYNAMIC)
+			continue;
+		char *abs = guard_path_resolve(st->cwds[0], ops[i]->text, st->ctx->home);
+		scan_file(&a, abs, false);
+		free(abs);
+	}
+	free(a.what);
+	guard_list_clear(&a.seen);
 }

@@ -81,6 +81,16 @@ rate_docker(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!strcmp(sub, "compose") || !strcmp(tool, "docker-compose") || !strcmp(tool, "podman-compose")) {
 		const char *verb = !strcmp(sub, "compose") ? sub2 : sub;
+		/* the compose files: what runs is what was approved (attack8 I18) */
+		static const char *const defaults[] = { "compose.yaml", "compose.yml", "docker-compose.yml",
+							"docker-compose.yaml", NULL };
+		if (risk_opt_value(c, "-f", "--file"))
+			risk_bind_opts(st, c, "-f", "--file");
+		else
+			for (size_t k = 0; defaults[k]; k++) {
+				struct guard_shell_word w = { (char *)defaults[k], NULL, 0 };
+				risk_bind_path(st, &w);
+			}
 		if (!strcmp(verb, "down") && (risk_flag(c, 'v', "volumes") || any_arg_prefix(c, "--rmi")))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s compose down -v deletes volumes", tool);
 		else if (!strcmp(verb, "down") || !strcmp(verb, "rm") || !strcmp(verb, "stop") || !strcmp(verb, "kill"))
@@ -177,6 +187,33 @@ tf_runs_programs(const struct risk_state *st, const struct risk_cmd *c)
 	return why;
 }
 
+/* terraform apply: the folder's *.tf, *.tfvars and -var-file files bound for an approval (attack8 I18). */
+static void
+tf_bind(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *chdir = NULL;
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strncmp(c->argv[i].text, "-chdir=", 7))
+			chdir = c->argv[i].text + 7;
+	if ((chdir && strpbrk(chdir, "$`")) || st->remote)
+		return;
+	char *dir = guard_path_resolve(st->cwds[0], chdir ? chdir : ".", st->ctx->home);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+		const char *dot = strstr(e->d_name, ".tf");
+		if (!dot || (strcmp(dot, ".tf") && strcmp(dot, ".tf.json") && strcmp(dot, ".tfvars") &&
+			     strcmp(dot, ".tfvars.json")))
+			continue;
+		char *p = guard_xasprintf("%s/%s", dir, e->d_name);
+		risk_bind_file(st, p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	risk_bind_opts(st, c, NULL, "-var-file");
+}
+
 static void
 rate_terraform(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -188,6 +225,8 @@ rate_terraform(struct risk_state *st, const struct risk_cmd *c)
 	    (runs = tf_runs_programs(st, c)) != NULL)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "%s %s runs programs as apply does: %s", tool, sub,
 			  runs);
+	if (!strcmp(sub, "apply") || !strcmp(sub, "destroy") || !strcmp(sub, "plan") || !strcmp(sub, "import"))
+		tf_bind(st, c);
 	if (!strcmp(sub, "apply") || !strcmp(sub, "destroy") || !strcmp(sub, "up") || !strcmp(sub, "import")) {
 		if (!strcmp(sub, "apply") && risk_flag(c, 0, "destroy"))
 			sub = "destroy";
@@ -347,8 +386,10 @@ rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 	} else if (!strcmp(n, "ansible-playbook") || !strcmp(n, "ansible")) {
 		if (ansible_check(c) && risk_ansible_check_honoured(st, c))
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
-		else
+		else {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s changes remote machines", n);
+			risk_ansible_bind(st, c);
+		}
 	} else if (!strcmp(n, "eb") || !strcmp(n, "gcloud-deploy") || !strcmp(n, "kamal") || !strcmp(n, "railway") ||
 		   !strcmp(n, "render") || !strcmp(n, "wrangler") || !strcmp(n, "cdk") || !strcmp(n, "sam") ||
 		   !strcmp(n, "amplify") || !strcmp(n, "doctl") || !strcmp(n, "skaffold")) {

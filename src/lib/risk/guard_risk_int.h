@@ -405,6 +405,12 @@ bool risk_memo_absent(const char *path);
 void risk_bind_bytes(const struct risk_state *st, const char *abs, const char *data, size_t len);
 void risk_bind_failed(const struct risk_state *st, const char *abs);
 void risk_bind_file(const struct risk_state *st, const char *abs);
+/* A manifest, chart or folder a deploy tool reads: its files bound (a folder: each file below it, bounded). */
+void risk_bind_path(const struct risk_state *st, const struct guard_shell_word *w);
+/* Every option value of c given as shortopt/longopt (-f A -f B, --filename=C) bound with risk_bind_path. */
+void risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/* ansible-playbook's playbooks and what they include, bound (attack8 I18). */
+void risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c);
 void *risk_memo_opendir(const char *path);
 struct dirent *risk_memo_readdir(void *dir);
 void risk_memo_closedir(void *dir);
