@@ -181,9 +181,9 @@ approve_it() {
 	asked_again 'ansible-playbook site.yml'
 
 	printf 'resource "null_resource" "a" {}\n' >tf/main.tf
-	approve_it 'terraform -chdir=tf apply'
+	approve_it 'terraform -chdir=tf plan && git push --force origin fix/parser'
 	printf 'resource "null_resource" "b" {}\n' >tf/extra.tf
-	asked_again 'terraform -chdir=tf apply'
+	asked_again 'terraform -chdir=tf plan && git push --force origin fix/parser'
 
 	printf 'services: {a: {image: alpine}}\n' >compose.yaml
 	approve_it 'docker compose up -d && git push --force origin fix/parser'
