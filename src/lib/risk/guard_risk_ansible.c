@@ -330,9 +330,9 @@ scan_file(struct ansible_scan *a, const char *abs, bool must)
 	free(data);
 }
 
-/* ansible-playbook c with --check: true when its playbooks can be trusted to change nothing. */
-bool
-risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
+/* Every playbook c names, scanned (binding each file read); stops at the first reason to distrust --check. */
+static void
+scan_playbooks(struct ansible_scan *a, const struct risk_cmd *c)
 {
 	static const char *const with_arg =
 		"-i --inventory --inventory-file -l --limit -e --extra-vars -u --user -M --module-path --vault-id "
@@ -341,21 +341,28 @@ risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 		"--sftp-extra-args --scp-extra-args --ssh-extra-args --become-password-file --connection-password-file "
 		"-J";
 	const struct guard_shell_word *ops[16];
-	size_t n;
+	size_t n = risk_operands(c, 1, with_arg, ops, sizeof(ops) / sizeof(ops[0]));
+
+	for (size_t i = 0; i < n && !a->why; i++) {
+		if (ops[i]->flags & GUARD_WORD_DYNAMIC) {
+			distrust(a, "runs a playbook named by a value guard cannot work out", ops[i]->text);
+			break;
+		}
+		char *abs = guard_path_resolve(a->st->cwds[0], ops[i]->text, a->st->ctx->home);
+		scan_file(a, abs, false);
+		free(abs);
+	}
+}
+
+/* ansible-playbook c with --check: true when its playbooks can be trusted to change nothing. */
+bool
+risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
+{
 	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, false, NULL };
 
 	if (strcmp(c->name, "ansible-playbook") || st->remote)
 		return true; /* ad-hoc ansible has no playbook to opt out in */
-	n = risk_operands(c, 1, with_arg, ops, sizeof(ops) / sizeof(ops[0]));
-	for (size_t i = 0; i < n && !a.why; i++) {
-		if (ops[i]->flags & GUARD_WORD_DYNAMIC) {
-			distrust(&a, "runs a playbook named by a value guard cannot work out", ops[i]->text);
-			break;
-		}
-		char *abs = guard_path_resolve(st->cwds[0], ops[i]->text, st->ctx->home);
-		scan_file(&a, abs, false);
-		free(abs);
-	}
+	scan_playbooks(&a, c);
 	bool ok = !a.why;
 	if (!ok)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
@@ -369,31 +376,17 @@ risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 /*
  * ansible-playbook without a trusted --check: its playbooks and the task
  * files, playbooks and roles they name are bound for an approval (scan_file
- * binds what it reads), so a playbook rewritten after its approval is a new
- * action (attack8 I18).
+ * binds what it reads; bind_all reads on past what would distrust --check),
+ * so a playbook rewritten after its approval is a new action (attack8 I18).
  */
 void
 risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c)
 {
-	static const char *const with_arg =
-		"-i --inventory --inventory-file -l --limit -e --extra-vars -u --user -M --module-path --vault-id "
-		"--vault-password-file --vault-pass-file -t --tags --skip-tags -f --forks -c --connection -T --timeout "
-		"--private-key --key-file --start-at-task --become-user --become-method --ssh-common-args "
-		"--sftp-extra-args --scp-extra-args --ssh-extra-args --become-password-file --connection-password-file "
-		"-J";
-	const struct guard_shell_word *ops[16];
 	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, true, NULL };
 
 	if (strcmp(c->name, "ansible-playbook") || st->remote)
 		return;
-	size_t n = risk_operands(c, 1, with_arg, ops, sizeof(ops) / sizeof(ops[0]));
-	for (size_t i = 0; i < n; i++) {
-		if (ops[i]->flags & GUARD_WORD_DYNAMIC)
-			continue;
-		char *abs = guard_path_resolve(st->cwds[0], ops[i]->text, st->ctx->home);
-		scan_file(&a, abs, false);
-		free(abs);
-	}
+	scan_playbooks(&a, c);
 	free(a.what);
 	guard_list_clear(&a.seen);
 }
