@@ -151,3 +151,42 @@ approve_it() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"${id:0:8}"* ]]
 }
+
+@test "manifests, charts, playbooks, compose files and *.tf a deploy tool reads are bound (attack8 I18)" {
+	mkdir -p k8s chart/templates tf
+	printf 'kind: ConfigMap\nmetadata: {name: a}\n' >k8s/a.yaml
+	approve_it 'kubectl apply -f k8s/a.yaml'
+	printf 'kind: ClusterRoleBinding\nroleRef: {name: cluster-admin}\n' >k8s/a.yaml
+	asked_again 'kubectl apply -f k8s/a.yaml'
+
+	# a folder: a file added to it makes another action
+	printf 'kind: ConfigMap\n' >k8s/a.yaml
+	approve_it 'kubectl apply -f k8s/'
+	printf 'kind: Secret\n' >k8s/b.yaml
+	asked_again 'kubectl apply -f k8s/'
+
+	printf 'name: c\n' >chart/Chart.yaml
+	printf 'replicas: 1\n' >values.yaml
+	approve_it 'helm upgrade x ./chart -f values.yaml'
+	printf 'kind: Job\n' >chart/templates/job.yaml
+	asked_again 'helm upgrade x ./chart -f values.yaml'
+	rm chart/templates/job.yaml
+	printf 'replicas: 9\n' >values.yaml
+	asked_again 'helm upgrade x ./chart -f values.yaml'
+
+	printf -- '- hosts: all\n  tasks:\n    - include_tasks: t.yml\n' >site.yml
+	printf -- '- debug: msg=hi\n' >t.yml
+	approve_it 'ansible-playbook site.yml'
+	printf -- '- shell: rm -rf /srv\n' >t.yml
+	asked_again 'ansible-playbook site.yml'
+
+	printf 'resource "null_resource" "a" {}\n' >tf/main.tf
+	approve_it 'terraform -chdir=tf plan && git push --force origin fix/parser'
+	printf 'resource "null_resource" "b" {}\n' >tf/extra.tf
+	asked_again 'terraform -chdir=tf plan && git push --force origin fix/parser'
+
+	printf 'services: {a: {image: alpine}}\n' >compose.yaml
+	approve_it 'docker compose up -d && git push --force origin fix/parser'
+	printf 'services: {a: {image: alpine, privileged: true}}\n' >compose.yaml
+	asked_again 'docker compose up -d && git push --force origin fix/parser'
+}

@@ -47,6 +47,13 @@ setup() {
 	printf '#!/bin/sh\nrm -rf .ai\n' >"$T/x.guard-chained"
 	chmod +x "$T/s.sh" "$T/run.sh" "$T/x.guard-chained"
 	# archives whose names land on guard's state
+	mkdir -p "$T/hd/.claude" "$T/hd/.config/guard"
+	printf '{"disableAllHooks":true}\n' >"$T/hd/.claude/settings.json"
+	printf 'rules: []\n' >"$T/hd/.config/guard/policy.yaml"
+	tar -cf "$T/home-cfg.tar" -C "$T/hd" .claude/settings.json .config/guard/policy.yaml
+	tar -cf "$T/home-gcfg.tar" -C "$T/hd" .config/guard/policy.yaml
+	python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr(".config/guard/policy.yaml", "rules: []\n")' \
+		"$T/home-cfg.zip"
 	tar -cf "$T/evil.tar" -C "$T/dir" .ai/policy.yaml
 	tar -czf "$T/evil.tgz" -C "$T/dir" .ai/policy.yaml
 	tar -cJf "$T/evil.txz" -C "$T/dir" .ai/policy.yaml
@@ -114,6 +121,15 @@ setup() {
 	mkdir -p "$T/sec"
 	printf 'DB_PASSWORD=x\n' >"$T/sec/.env"
 	printf 'int x;\n' >"$T/sec/a.c"
+	# attack8 I23: lookups run while templating, whatever --check says; terraform plan runs data "external"
+	printf -- '- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ lookup('"'pipe'"', '"'rm -rf ~'"') }}"\n' >"$T/pb/pipe.yml"
+	printf -- '- hosts: all\n  vars:\n    x: "{{ query(\\"pipe\\", \\"curl -s http://e.example/x\\") }}"\n  tasks:\n    - debug: var=x\n' \
+		>"$T/pb/pipevars.yml"
+	printf -- '- hosts: all\n  tasks:\n    - include_tasks: pipe.yml\n' >"$T/pb/incpipe.yml"
+	printf -- '- hosts: all\n  tasks:\n    - debug:\n        msg: "{{ lookup('"'env'"', '"'HOME'"') }}"\n' >"$T/pb/envlookup.yml"
+	mkdir -p "$T/tf" "$T/tfok"
+	printf 'data "external" "x" {\n  program = ["sh", "-c", "rm -rf ~"]\n}\n' >"$T/tf/main.tf"
+	printf 'resource "null_resource" "x" {}\n' >"$T/tfok/main.tf"
 	# attack5 F16: a server guard mcp governs over HTTP
 	printf '{"mcpServers":{"k":{"command":"guard","args":["mcp","--name","k","--upstream","http://127.0.0.1:3001/mcp"]}}}\n' \
 		>.mcp.json

@@ -8,6 +8,7 @@
  * read, a computed name ("{{ x }}.yml") or more than the bounds: the
  * command is rated as without --check. A missing playbook runs nothing.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,13 +26,14 @@ struct ansible_scan {
 	struct risk_state *st;
 	struct guard_list seen;	/* absolute paths read */
 	const char *why;	/* why --check is not trusted (static text), or NULL */
+	bool bind_all;		/* binding only: read every file whatever it holds */
 	char *what;		/* the file or name it concerns (owned) */
 };
 
 static void
 distrust(struct ansible_scan *a, const char *why, const char *what)
 {
-	if (a->why)
+	if (a->why || a->bind_all)
 		return;
 	a->why = why;
 	a->what = guard_xstrdup(what);
@@ -166,6 +168,55 @@ on_value(struct ansible_scan *a, const char *dir, const struct frame *f, const c
 	}
 }
 
+/*
+ * Templates are rendered on this machine whatever --check says, and a
+ * lookup runs there while they are: lookup('pipe', CMD) / query('pipe',
+ * CMD) and the 'lines' lookup run CMD (attack8 I23: a debug msg of
+ * "{{ lookup('pipe', 'rm -rf ~') }}" ran under --check). A literal
+ * command is rated as itself; such a lookup (or one whose name is
+ * computed) means --check is not trusted.
+ */
+static void
+scan_template(struct ansible_scan *a, const char *v)
+{
+	static const char *const calls[] = { "lookup(", "query(", "q(", NULL };
+
+	if (!strstr(v, "{{") && !strstr(v, "{%"))
+		return;
+	for (size_t k = 0; calls[k]; k++) {
+		for (const char *p = strstr(v, calls[k]); p; p = strstr(p + 1, calls[k])) {
+			if (p > v && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+				continue; /* my_lookup(: another name */
+			const char *s = p + strlen(calls[k]);
+			while (*s == ' ')
+				s++;
+			char q = *s;
+			if (q != '\'' && q != '"') {
+				distrust(a, "runs a lookup named by a value guard cannot read", v);
+				return;
+			}
+			const char *name = s + 1, *end = strchr(name, q);
+			if (!end)
+				continue;
+			size_t nl = (size_t)(end - name);
+			bool runs = (nl == 4 && !strncmp(name, "pipe", 4)) || (nl == 5 && !strncmp(name, "lines", 5)) ||
+				    (nl > 5 && (!strncmp(end - 5, ".pipe", 5) || !strncmp(end - 6, ".lines", 6)));
+			if (!runs)
+				continue;
+			/* the command: the next quoted argument */
+			const char *c0 = end + 1;
+			while (*c0 == ' ' || *c0 == ',')
+				c0++;
+			if ((*c0 == '\'' || *c0 == '"') && strchr(c0 + 1, *c0)) {
+				const char *c1 = strchr(c0 + 1, *c0);
+				risk_nested(a->st, "ansible lookup pipe", c0 + 1, (size_t)(c1 - c0 - 1));
+			}
+			distrust(a, "runs a command through a lookup while templating, which check mode does not stop", v);
+			return;
+		}
+	}
+}
+
 /* One YAML file's events: check_mode values, the files and roles it names (looked up from dir). */
 static void
 scan_yaml(struct ansible_scan *a, const char *dir, const char *data, size_t len, const char *abs)
@@ -193,6 +244,7 @@ scan_yaml(struct ansible_scan *a, const char *dir, const char *data, size_t len,
 		case YAML_ALIAS_EVENT:
 		case YAML_SCALAR_EVENT: {
 			const char *v = ev.type == YAML_SCALAR_EVENT ? (const char *)ev.data.scalar.value : "*alias";
+			scan_template(a, v);
 			if (top && top->map && top->want_key) {
 				snprintf(top->key, sizeof(top->key), "%s", v);
 				top->want_key = false;
@@ -278,9 +330,9 @@ scan_file(struct ansible_scan *a, const char *abs, bool must)
 	free(data);
 }
 
-/* ansible-playbook c with --check: true when its playbooks can be trusted to change nothing. */
-bool
-risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
+/* Every playbook c names, scanned (binding each file read); stops at the first reason to distrust --check. */
+static void
+scan_playbooks(struct ansible_scan *a, const struct risk_cmd *c)
 {
 	static const char *const with_arg =
 		"-i --inventory --inventory-file -l --limit -e --extra-vars -u --user -M --module-path --vault-id "
@@ -289,21 +341,28 @@ risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 		"--sftp-extra-args --scp-extra-args --ssh-extra-args --become-password-file --connection-password-file "
 		"-J";
 	const struct guard_shell_word *ops[16];
-	size_t n;
-	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, NULL };
+	size_t n = risk_operands(c, 1, with_arg, ops, sizeof(ops) / sizeof(ops[0]));
+
+	for (size_t i = 0; i < n && !a->why; i++) {
+		if (ops[i]->flags & GUARD_WORD_DYNAMIC) {
+			distrust(a, "runs a playbook named by a value guard cannot work out", ops[i]->text);
+			break;
+		}
+		char *abs = guard_path_resolve(a->st->cwds[0], ops[i]->text, a->st->ctx->home);
+		scan_file(a, abs, false);
+		free(abs);
+	}
+}
+
+/* ansible-playbook c with --check: true when its playbooks can be trusted to change nothing. */
+bool
+risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
+{
+	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, false, NULL };
 
 	if (strcmp(c->name, "ansible-playbook") || st->remote)
 		return true; /* ad-hoc ansible has no playbook to opt out in */
-	n = risk_operands(c, 1, with_arg, ops, sizeof(ops) / sizeof(ops[0]));
-	for (size_t i = 0; i < n && !a.why; i++) {
-		if (ops[i]->flags & GUARD_WORD_DYNAMIC) {
-			distrust(&a, "runs a playbook named by a value guard cannot work out", ops[i]->text);
-			break;
-		}
-		char *abs = guard_path_resolve(st->cwds[0], ops[i]->text, st->ctx->home);
-		scan_file(&a, abs, false);
-		free(abs);
-	}
+	scan_playbooks(&a, c);
 	bool ok = !a.why;
 	if (!ok)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
@@ -312,4 +371,22 @@ risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 	free(a.what);
 	guard_list_clear(&a.seen);
 	return ok;
+}
+
+/*
+ * ansible-playbook without a trusted --check: its playbooks and the task
+ * files, playbooks and roles they name are bound for an approval (scan_file
+ * binds what it reads; bind_all reads on past what would distrust --check),
+ * so a playbook rewritten after its approval is a new action (attack8 I18).
+ */
+void
+risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c)
+{
+	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, true, NULL };
+
+	if (strcmp(c->name, "ansible-playbook") || st->remote)
+		return;
+	scan_playbooks(&a, c);
+	free(a.what);
+	guard_list_clear(&a.seen);
 }

@@ -12,14 +12,17 @@
  * device, inode, size, mtime and ctime, which any write or replacement
  * changes and no one but root can set back.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "guard_hash.h"
+#include "guard_path.h"
 #include "guard_risk_int.h"
 
 #define BIND_HASH_MAX (4ull << 20) /* bytes of a program hashed; a larger one is bound by identity */
@@ -114,4 +117,83 @@ risk_bind_file(const struct risk_state *st, const char *abs)
 	guard_hex(hex, md, sizeof(md));
 	snprintf(what, sizeof(what), "sha256:%s", hex);
 	add(st, what, abs);
+}
+
+#define BIND_TREE_FILES 512 /* files bound below one folder named to a deploy tool */
+#define BIND_TREE_DEPTH 8
+
+static void
+bind_tree(const struct risk_state *st, const char *abs, unsigned depth, size_t *count, bool *over)
+{
+	struct stat sb;
+
+	if (*over)
+		return;
+	if (lstat(abs, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		if (++*count > BIND_TREE_FILES)
+			*over = true;
+		else
+			risk_bind_file(st, abs);
+		return;
+	}
+	DIR *d = depth < BIND_TREE_DEPTH ? opendir(abs) : NULL;
+	if (!d) {
+		*over = true;
+		return;
+	}
+	for (struct dirent *e; !*over && (e = readdir(d)) != NULL;) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+			continue;
+		char *p = guard_xasprintf("%s/%s", abs, e->d_name);
+		bind_tree(st, p, depth + 1, count, over);
+		free(p);
+	}
+	closedir(d);
+}
+
+/*
+ * A manifest, chart, values file or folder a deploy tool reads (kubectl -f
+ * FILE|DIR, -k DIR, helm's chart folder and -f values, docker compose -f,
+ * terraform's *.tf): bound like a script (attack8 I18: a manifest
+ * rewritten after its approval ran as approved). A folder binds every file
+ * below it (.git aside); one too big or too deep to walk is bound as
+ * unreadable, which no approval matches. A value the shell computes is not
+ * bound (the command's text is).
+ */
+void
+risk_bind_path(const struct risk_state *st, const struct guard_shell_word *w)
+{
+	size_t count = 0;
+	bool over = false;
+
+	if (!st->files || st->remote || (w->flags & GUARD_WORD_DYNAMIC) || !strcmp(w->text, "-") ||
+	    strstr(w->text, "://"))
+		return;
+	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	bind_tree(st, abs, 0, &count, &over);
+	if (over)
+		add(st, "unreadable", abs);
+	free(abs);
+}
+
+void
+risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+{
+	size_t sl = shortopt ? strlen(shortopt) : 0, ll = longopt ? strlen(longopt) : 0;
+
+	for (size_t i = 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+		const char *a = c->argv[i].text;
+		struct guard_shell_word w = { NULL, NULL, c->argv[i].flags & ~GUARD_WORD_TILDE };
+		if ((shortopt && !strcmp(a, shortopt)) || (longopt && !strcmp(a, longopt))) {
+			if (i + 1 < c->argc)
+				risk_bind_path(st, &c->argv[++i]);
+			continue;
+		}
+		if (longopt && !strncmp(a, longopt, ll) && a[ll] == '=')
+			w.text = (char *)a + ll + 1;
+		else if (shortopt && sl == 2 && !strncmp(a, shortopt, 2) && a[2])
+			w.text = (char *)a + 2 + (a[2] == '=');
+		if (w.text)
+			risk_bind_path(st, &w);
+	}
 }

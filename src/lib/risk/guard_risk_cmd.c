@@ -180,6 +180,34 @@ risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longo
 	return NULL;
 }
 
+/*
+ * risk_opt_value as a word: a value given as the next word keeps that
+ * word's flags (the shell expands "-C ~" and "-d ~/x": the home folder),
+ * one glued to its option ("-C~", "--directory=~") is no word of its own
+ * and its "~" stays a name (bash expands neither). False: no such option.
+ */
+bool
+risk_opt_word(const struct risk_cmd *c, const char *shortopt, const char *longopt, struct guard_shell_word *out)
+{
+	const char *v = risk_opt_value(c, shortopt, longopt);
+
+	if (!v)
+		return false;
+	for (size_t i = 1; i < c->argc; i++)
+		if (c->argv[i].text == v) {
+			*out = c->argv[i];
+			return true;
+		}
+	/* glued: inside the option's word; its expansions are the option word's */
+	out->text = (char *)v;
+	out->bare = NULL;
+	out->flags = 0;
+	for (size_t i = 1; i < c->argc; i++)
+		if (v > c->argv[i].text && v <= c->argv[i].text + strlen(c->argv[i].text))
+			out->flags = c->argv[i].flags & ~GUARD_WORD_TILDE;
+	return true;
+}
+
 /* Is opt (e.g. "-t" or "--target") in the space-separated list? */
 static bool
 in_list(const char *list, const char *opt, size_t n)
@@ -758,16 +786,13 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 	if (tree) /* a folder holding a secret file (.env in the project, guard's keys folder): H18 */
 		risk_tree_reader(st, c, ops + first, n > first ? n - first : 0);
 	const char *f = risk_opt_value(c, "-f", "--file");
-	if (f && pattern_first) {
-		struct guard_shell_word w = { (char *)f, NULL, 0 };
-		risk_path(st, c->name, &w, PATH_READ);
-	}
+	struct guard_shell_word fw;
+	if (f && pattern_first && risk_opt_word(c, "-f", "--file", &fw))
+		risk_path(st, c->name, &fw, PATH_READ);
 	/* sort -o FILE, awk > is a redirect; sort -o writes. */
-	const char *o = !strcmp(c->name, "sort") ? risk_opt_value(c, "-o", "--output") : NULL;
-	if (o) {
-		struct guard_shell_word w = { (char *)o, NULL, 0 };
-		risk_path(st, "sort -o", &w, PATH_TRUNCATE);
-	}
+	struct guard_shell_word ow;
+	if (!strcmp(c->name, "sort") && risk_opt_word(c, "-o", "--output", &ow))
+		risk_path(st, "sort -o", &ow, PATH_TRUNCATE);
 }
 
 /* trap ACTION SIGNAL...: the action is a command line run later. */

@@ -174,6 +174,17 @@ risk_env_set(struct risk_state *st, const char *word, const char *how, bool for_
 	}
 }
 
+/*
+ * git's global options that are its environment variables spelled on the
+ * command line (git --exec-path=DIR is GIT_EXEC_PATH=DIR, --git-dir=DIR is
+ * GIT_DIR=DIR): rated as that variable set for git.
+ */
+void
+risk_env_option(struct risk_state *st, const char *word, const char *how)
+{
+	env_set(st, word, how, true, true);
+}
+
 /* git, or one of guard's programs. */
 static bool
 is_guarded(const char *name)

@@ -161,9 +161,9 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 			continue; /* the link target is not touched */
 		risk_path(st, verb, ops[i], move ? PATH_MOVE : PATH_READ);
 	}
-	if (tdir) {
-		struct guard_shell_word w = { (char *)tdir, NULL, 0 };
-		risk_path(st, verb, &w, PATH_WRITE);
+	struct guard_shell_word tw;
+	if (tdir && risk_opt_word(c, "-t", "--target-directory", &tw)) {
+		risk_path(st, verb, &tw, PATH_WRITE);
 	} else if (n) {
 		risk_path(st, verb, ops[n - 1], PATH_WRITE);
 	}
@@ -459,7 +459,8 @@ rate_tar(struct risk_state *st, const struct risk_cmd *c)
 		risk_path(st, "tar", &w, create ? PATH_TRUNCATE : PATH_READ);
 	}
 	if (extract) {
-		struct guard_shell_word w = { (char *)(dir ? dir : "."), NULL, 0 };
+		struct guard_shell_word w = { (char *)".", NULL, 0 };
+		risk_opt_word(c, "-C", "--directory", &w); /* "-C ~" is the home folder */
 		risk_path(st, "tar -x", &w, PATH_WRITE);
 	}
 	if (create) {
@@ -476,9 +477,10 @@ rate_tar(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_unzip(struct risk_state *st, const struct risk_cmd *c)
 {
-	const char *dir = risk_opt_value(c, "-d", NULL);
-	struct guard_shell_word w = { (char *)(dir ? dir : "."), NULL, 0 };
+	struct guard_shell_word w = { (char *)".", NULL, 0 };
 	const struct guard_shell_word *ops[4];
+
+	risk_opt_word(c, "-d", NULL, &w); /* "-d ~" is the home folder */
 
 	if (risk_flag(c, 'l', NULL)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
@@ -620,6 +622,62 @@ rate_writers(struct risk_state *st, const struct risk_cmd *c, const char *with_a
 	each_operand(st, c, with_arg, c->name, op);
 }
 
+/*
+ * csplit FILE PATTERN... and split [FILE [PREFIX]] name what they write
+ * PREFIX + a suffix they make up: csplit's -b FORMAT is printf'd with the
+ * piece's number ("l%.0d" prints "l" then nothing for piece 0, so
+ * -f .ai/policy.yam writes .ai/policy.yaml), split's is letters or digits
+ * then --additional-suffix. The written names are judged as the pattern
+ * PREFIX*SUFFIX (each conversion a "*"): any of guard's files it can
+ * match, or a prefix whose folder is guard's state, is a write of it.
+ */
+static void
+rate_split(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool cs = !strcmp(c->name, "csplit");
+	const char *with_arg = cs ? "-b -f -n --suffix-format --prefix --digits"
+				  : "-a -b -C -l -n -t --suffix-length --additional-suffix --bytes --line-bytes --lines "
+				    "--number --separator --filter";
+	const struct guard_shell_word *ops[MAXOPS];
+	size_t n = risk_operands(c, 1, with_arg, ops, MAXOPS);
+	struct guard_shell_word prefix = { (char *)(cs ? "xx" : "x"), NULL, 0 };
+	struct guard_buf names = GUARD_BUF_INIT;
+
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	if (n && strcmp(ops[0]->text, "-"))
+		risk_path(st, c->name, ops[0], PATH_READ); /* the input (csplit's patterns are no paths) */
+	if (cs)
+		risk_opt_word(c, "-f", "--prefix", &prefix);
+	else if (n >= 2)
+		prefix = *ops[1];
+	guard_buf_addstr(&names, prefix.text);
+	if (cs) {
+		const char *fmt = risk_opt_value(c, "-b", "--suffix-format");
+		for (const char *p = fmt ? fmt : "%02d"; *p; p++) {
+			if (*p != '%' || p[1] == '%') {
+				guard_buf_addch(&names, *p);
+				p += *p == '%';
+				continue;
+			}
+			while (p[1] && !strchr("diouxXcs", p[1]))
+				p++; /* flags, width, precision: one number, printed or not */
+			guard_buf_addch(&names, '*');
+			if (p[1])
+				p++;
+		}
+	} else {
+		const char *extra = risk_opt_value(c, NULL, "--additional-suffix");
+		guard_buf_addch(&names, '*');
+		guard_buf_addstr(&names, extra ? extra : "");
+	}
+	struct guard_shell_word w = { names.buf, prefix.bare, prefix.flags | GUARD_WORD_GLOB };
+	risk_explain(st, "    %s writes files named %s", c->name, names.buf);
+	risk_path(st, c->name, &w, PATH_WRITE);
+	if (!(prefix.flags & GUARD_WORD_DYNAMIC))
+		risk_named_outputs(st, c->name, names.buf);
+	guard_buf_release(&names);
+}
+
 const char *const risk_fs_verbs[] = {
 	"rm", "trash", "trash-put", "rimraf", "del-cli", "rmdir", "unlink", "shred", "srm", "wipe", "mv",
 	"cp", "install", "ln", "scp-local", "chmod", "chown", "chgrp", "setfacl", "chattr", "dd", "mkfs*",
@@ -689,7 +747,9 @@ risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
 			     risk_flag(c, 't', "test");
 		risk_base(st, GUARD_LEVEL_LOW, keeps ? GUARD_CLASS_READ : GUARD_CLASS_WRITE);
 		each_operand(st, c, "-o -S --suffix", n, keeps ? PATH_READ : PATH_WRITE);
-	} else if (!strcmp(n, "split") || !strcmp(n, "csplit") || !strcmp(n, "patch")) {
+	} else if (!strcmp(n, "split") || !strcmp(n, "csplit")) {
+		rate_split(st, c);
+	} else if (!strcmp(n, "patch")) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		each_operand(st, c, "-p -i -o -d -b -l -n -a --input --output --directory", n, PATH_WRITE);
 	} else

@@ -1822,6 +1822,35 @@ risk_git_clean_dry_run(const struct risk_cmd *c)
 	return i < c->argc && !strcmp(c->argv[i].text, "clean") && dry_run(&a, "e", clean_values);
 }
 
+/*
+ * git --exec-path=DIR (the folder git runs its git-* programs from, git-
+ * receive-pack and hooks' helpers among them) and --git-dir DIR: their
+ * environment spellings GIT_EXEC_PATH and GIT_DIR are critical, so are
+ * they (attack8 I19). --git-dir naming the project's own .git changes
+ * nothing. (--exec-path alone prints the folder; -c, --config-env and
+ * --work-tree are read below.)
+ */
+static void
+git_env_option(struct risk_state *st, const struct risk_cmd *c, size_t *i)
+{
+	const char *t = c->argv[*i].text;
+	bool exec = !strncmp(t, "--exec-path", 11);
+	const char *v = strchr(t, '=') ? strchr(t, '=') + 1 : c->argv[++*i].text;
+
+	if (!exec && st->ctx->project) {
+		char *abs = guard_path_resolve(st->cwds[0], v, st->ctx->home);
+		char *own = guard_xasprintf("%s/.git", st->ctx->project);
+		bool same = !strcmp(abs, own);
+		free(abs);
+		free(own);
+		if (same)
+			return;
+	}
+	char *word = guard_xasprintf("%s=%s", exec ? "GIT_EXEC_PATH" : "GIT_DIR", v);
+	risk_env_option(st, word, exec ? "git --exec-path sets" : "git --git-dir sets");
+	free(word);
+}
+
 size_t
 risk_git_sub_index(const struct risk_cmd *c)
 {
@@ -1849,6 +1878,9 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, "-C") && i + 1 < c->argc)
 			dir = c->argv[++i].text;
+		else if (!strncmp(t, "--exec-path=", 12) || !strncmp(t, "--git-dir=", 10) ||
+			 (!strcmp(t, "--git-dir") && i + 1 < c->argc))
+			git_env_option(st, c, &i);
 		else if (!strncmp(t, "--work-tree", 11) && (t[11] == '=' || (!t[11] && i + 1 < c->argc))) {
 			risk_git_worktree(st, "git --work-tree", t[11] == '=' ? t + 12 : c->argv[++i].text, false);
 		}

@@ -3,6 +3,12 @@
  * cloud CLIs, deploy commands, package publishing, package managers and
  * the GitHub CLI.
  */
+#include <dirent.h>
+#include <string.h>
+
+#include "guard_error.h"
+#include "guard_file.h"
+#include "guard_path.h"
 #include "guard_risk_int.h"
 
 /* The n-th word that is not an option (1-based), or "". */
@@ -75,6 +81,16 @@ rate_docker(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!strcmp(sub, "compose") || !strcmp(tool, "docker-compose") || !strcmp(tool, "podman-compose")) {
 		const char *verb = !strcmp(sub, "compose") ? sub2 : sub;
+		/* the compose files: what runs is what was approved (attack8 I18) */
+		static const char *const defaults[] = { "compose.yaml", "compose.yml", "docker-compose.yml",
+							"docker-compose.yaml", NULL };
+		if (risk_opt_value(c, "-f", "--file"))
+			risk_bind_opts(st, c, "-f", "--file");
+		else
+			for (size_t k = 0; defaults[k]; k++) {
+				struct guard_shell_word w = { (char *)defaults[k], NULL, 0 };
+				risk_bind_path(st, &w);
+			}
 		if (!strcmp(verb, "down") && (risk_flag(c, 'v', "volumes") || any_arg_prefix(c, "--rmi")))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s compose down -v deletes volumes", tool);
 		else if (!strcmp(verb, "down") || !strcmp(verb, "rm") || !strcmp(verb, "stop") || !strcmp(verb, "kill"))
@@ -120,13 +136,97 @@ rate_docker(struct risk_state *st, const struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* ps, logs, images, inspect, version, info */
 }
 
+#define TF_FILES_MAX 200          /* *.tf files read in one folder */
+#define TF_FILE_MAX (1u << 20)     /* bytes of one */
+
+/*
+ * terraform plan (and refresh) reads every data source, and a data
+ * "external" runs its program to do so (attack8 I23: data "external" with
+ * program rm -rf ~ ran under plan): the folder's *.tf files (-chdir=DIR,
+ * else here) naming one make plan what apply is. A folder guard cannot
+ * list or a file it cannot read counts as naming one.
+ */
+static const char *
+tf_runs_programs(const struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *chdir = NULL;
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strncmp(c->argv[i].text, "-chdir=", 7))
+			chdir = c->argv[i].text + 7;
+	if (chdir && strpbrk(chdir, "$`"))
+		return "its folder is named by a variable";
+	char *dir = guard_path_resolve(st->cwds[0], chdir ? chdir : ".", st->ctx->home);
+	DIR *d = opendir(dir);
+	const char *why = NULL;
+	size_t n = 0;
+	if (!d) {
+		free(dir);
+		return NULL; /* no folder: terraform fails */
+	}
+	for (struct dirent *e; !why && (e = readdir(d)) != NULL;) {
+		size_t l = strlen(e->d_name);
+		if (l < 4 || (strcmp(e->d_name + l - 3, ".tf") && (l < 9 || strcmp(e->d_name + l - 8, ".tf.json"))))
+			continue;
+		if (++n > TF_FILES_MAX) {
+			why = "its folder holds more .tf files than guard reads";
+			break;
+		}
+		char *path = guard_xasprintf("%s/%s", dir, e->d_name), *data = NULL;
+		size_t len = 0;
+		if (guard_file_read(path, TF_FILE_MAX, 0, &data, &len) < 0) {
+			guard_error_clear();
+			why = "a .tf file guard cannot read";
+		} else if (memmem(data, len, "\"external\"", 10) || memmem(data, len, "local-exec", 10)) {
+			why = "a data source runs a program (external, local-exec)";
+		}
+		free(data);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	return why;
+}
+
+/* terraform apply: the folder's *.tf, *.tfvars and -var-file files bound for an approval (attack8 I18). */
+static void
+tf_bind(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *chdir = NULL;
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strncmp(c->argv[i].text, "-chdir=", 7))
+			chdir = c->argv[i].text + 7;
+	if ((chdir && strpbrk(chdir, "$`")) || st->remote)
+		return;
+	char *dir = guard_path_resolve(st->cwds[0], chdir ? chdir : ".", st->ctx->home);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+		const char *dot = strstr(e->d_name, ".tf");
+		if (!dot || (strcmp(dot, ".tf") && strcmp(dot, ".tf.json") && strcmp(dot, ".tfvars") &&
+			     strcmp(dot, ".tfvars.json")))
+			continue;
+		char *p = guard_xasprintf("%s/%s", dir, e->d_name);
+		risk_bind_file(st, p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	risk_bind_opts(st, c, NULL, "-var-file");
+}
+
 static void
 rate_terraform(struct risk_state *st, const struct risk_cmd *c)
 {
 	const char *sub = nth_word(c, 1, NULL);
 	bool auto_ok = risk_arg_has(c, "-auto-approve") || risk_arg_has(c, "--auto-approve");
-	const char *tool = c->name;
+	const char *tool = c->name, *runs = NULL;
 
+	if ((!strcmp(sub, "plan") || !strcmp(sub, "refresh")) && strcmp(tool, "pulumi") && !st->remote &&
+	    (runs = tf_runs_programs(st, c)) != NULL)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC, "%s %s runs programs as apply does: %s", tool, sub,
+			  runs);
+	if (!strcmp(sub, "apply") || !strcmp(sub, "destroy") || !strcmp(sub, "plan") || !strcmp(sub, "import"))
+		tf_bind(st, c);
 	if (!strcmp(sub, "apply") || !strcmp(sub, "destroy") || !strcmp(sub, "up") || !strcmp(sub, "import")) {
 		if (!strcmp(sub, "apply") && risk_flag(c, 0, "destroy"))
 			sub = "destroy";
@@ -286,8 +386,10 @@ rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 	} else if (!strcmp(n, "ansible-playbook") || !strcmp(n, "ansible")) {
 		if (ansible_check(c) && risk_ansible_check_honoured(st, c))
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
-		else
+		else {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s changes remote machines", n);
+			risk_ansible_bind(st, c);
+		}
 	} else if (!strcmp(n, "eb") || !strcmp(n, "gcloud-deploy") || !strcmp(n, "kamal") || !strcmp(n, "railway") ||
 		   !strcmp(n, "render") || !strcmp(n, "wrangler") || !strcmp(n, "cdk") || !strcmp(n, "sam") ||
 		   !strcmp(n, "amplify") || !strcmp(n, "doctl") || !strcmp(n, "skaffold")) {

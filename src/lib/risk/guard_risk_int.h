@@ -146,6 +146,13 @@ void risk_host(struct risk_state *st, const char *verb, const char *url);
 /* Argument helpers. */
 bool risk_flag(const struct risk_cmd *c, char letter, const char *longname);
 const char *risk_opt_value(const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/* A git global option that is an environment variable (word "GIT_EXEC_PATH=DIR"): rated as setting it for git. */
+void risk_env_option(struct risk_state *st, const char *word, const char *how);
+/* Files named by pattern (PREFIX*SUFFIX) are written: critical when guard's state can be among them. */
+void risk_named_outputs(struct risk_state *st, const char *verb, const char *pattern);
+/* The option's value as a word: a separate word keeps its flags ("-C ~" is home); false: absent. */
+bool risk_opt_word(const struct risk_cmd *c, const char *shortopt, const char *longopt,
+		   struct guard_shell_word *out);
 /*
  * Could word i be the value of the option before it (an option word with
  * no "=" that is not one of switches)? For flags that lower a rating
@@ -501,6 +508,12 @@ bool risk_memo_absent(const char *path);
 void risk_bind_bytes(const struct risk_state *st, const char *abs, const char *data, size_t len);
 void risk_bind_failed(const struct risk_state *st, const char *abs);
 void risk_bind_file(const struct risk_state *st, const char *abs);
+/* A manifest, chart or folder a deploy tool reads: its files bound (a folder: each file below it, bounded). */
+void risk_bind_path(const struct risk_state *st, const struct guard_shell_word *w);
+/* Every option value of c given as shortopt/longopt (-f A -f B, --filename=C) bound with risk_bind_path. */
+void risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/* ansible-playbook's playbooks and what they include, bound (attack8 I18). */
+void risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c);
 void *risk_memo_opendir(const char *path);
 struct dirent *risk_memo_readdir(void *dir);
 void risk_memo_closedir(void *dir);

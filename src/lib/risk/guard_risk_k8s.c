@@ -213,6 +213,9 @@ rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 		struct guard_shell_word w = { (char *)f, NULL, 0 };
 		risk_path(st, "kubectl -f", &w, PATH_READ);
 	}
+	/* what is applied is what was approved (attack8 I18) */
+	risk_bind_opts(st, c, "-f", "--filename");
+	risk_bind_opts(st, c, "-k", "--kustomize");
 }
 
 static void
@@ -226,8 +229,24 @@ rate_helm(struct risk_state *st, const struct risk_cmd *c)
 		rate_with_ns(st, "helm", "uninstall", GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, ns);
 	else if (!strcmp(verb, "rollback"))
 		rate_with_ns(st, "helm", "rollback", GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
-	else if (!strcmp(verb, "install") || !strcmp(verb, "upgrade"))
+	else if (!strcmp(verb, "install") || !strcmp(verb, "upgrade")) {
 		rate_with_ns(st, "helm", verb, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, ns);
+		/* the chart (a local folder or .tgz; a repo name binds as absent) and its values files (I18) */
+		for (size_t i = v + 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+			const char *a = c->argv[i].text;
+			if (a[0] == '-') {
+				if (!strchr(a, '=') && i + 1 < c->argc && c->argv[i + 1].text[0] != '-' &&
+				    strcmp(a, "--atomic") && strcmp(a, "--wait") && strcmp(a, "--install") &&
+				    strcmp(a, "-i") && strcmp(a, "--dry-run") && strcmp(a, "--debug") &&
+				    strcmp(a, "--create-namespace") && strcmp(a, "--force") && strcmp(a, "--reuse-values"))
+					i++; /* an option's value (-f values.yaml is bound below) */
+				continue;
+			}
+			if (strchr(a, '/') || strchr(a, '.'))
+				risk_bind_path(st, &c->argv[i]);
+		}
+		risk_bind_opts(st, c, "-f", "--values");
+	}
 	else if (!strcmp(verb, "push") || (!strcmp(verb, "plugin") && risk_arg_has(c, "install")))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "helm %s", verb);
 	else

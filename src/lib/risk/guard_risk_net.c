@@ -330,9 +330,64 @@ curl_redirected(struct risk_state *st, const struct risk_cmd *c, const struct gu
 	}
 }
 
+/*
+ * curl and wget take a long option by any unique start ("--upload-f",
+ * "--post-f"): the option t names among names, exact first, else the one
+ * name t starts (NULL: none or several). Only the names that read or write
+ * files are listed, so a start they share with another option of the
+ * program is taken for theirs: rated higher, where the program refuses it.
+ * With eq, "--opt=VALUE" is read too (wget; curl has no such form) and
+ * *value points at VALUE.
+ */
+static const char *
+long_name(const char *t, const char *const *names, bool eq, const char **value)
+{
+	size_t tl = strlen(t);
+	const char *e = eq ? strchr(t, '=') : NULL, *hit = NULL;
+
+	*value = NULL;
+	if (strncmp(t, "--", 2) || tl < 3)
+		return NULL;
+	if (e)
+		tl = (size_t)(e - t), *value = e + 1;
+	for (size_t i = 0; names[i]; i++) {
+		if (strlen(names[i]) == tl && !strncmp(names[i], t, tl))
+			return names[i];
+		if (!strncmp(names[i], t, tl))
+			hit = hit ? "" : names[i];
+	}
+	return hit && *hit ? hit : NULL;
+}
+
+/* curl's file readers: what a value names is sent. */
+static void
+curl_sent(struct risk_state *st, const char *opt, const struct guard_shell_word *v, bool *sends)
+{
+	*sends = true;
+	if (!strcmp(opt, "-T") || !strcmp(opt, "--upload-file")) {
+		risk_path(st, "curl upload", v, PATH_READ);
+		return;
+	}
+	if (!strcmp(opt, "--form-string") || !strcmp(opt, "--data-raw"))
+		return; /* taken as written */
+	/* -d @FILE, --data-urlencode name@FILE, -F name=@FILE or name=<FILE, --json @FILE */
+	const char *at = strchr(v->text, '@');
+	if ((!strcmp(opt, "-F") || !strcmp(opt, "--form")) && (!at || (strchr(v->text, '<') && strchr(v->text, '<') < at)))
+		at = strchr(v->text, '<');
+	if (at && at[1] && strcmp(at + 1, "-")) {
+		struct guard_shell_word w = { (char *)at + 1, NULL, at[1] == '~' ? GUARD_WORD_TILDE : 0 };
+		char *semi = strchr(w.text, ';');
+		if (!semi)
+			risk_path(st, "curl upload", &w, PATH_READ);
+	}
+}
+
 static void
 rate_curl(struct risk_state *st, const struct risk_cmd *c)
 {
+	static const char *const longs[] = { "--output", "--dump-header", "--cookie-jar", "--upload-file", "--config",
+					     "--data", "--data-ascii", "--data-binary", "--data-raw", "--data-urlencode",
+					     "--form", "--form-string", "--json", "--url", "--request", NULL };
 	const char *with_arg = "-o --output -T --upload-file -d --data --data-binary --data-raw --data-urlencode "
 			       "-F --form -H --header -X --request -u --user -A --user-agent -e --referer -b "
 			       "--cookie -c --cookie-jar -K --config -w --write-out --connect-timeout -m --max-time "
@@ -350,28 +405,43 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 	if (u)
 		risk_host(st, n0, u);
 	curl_redirected(st, c, ops, n);
-	for (size_t i = 1; i + 1 < c->argc; i++) {
-		const char *t = c->argv[i].text;
-		const struct guard_shell_word *v = &c->argv[i + 1];
-		if (!strcmp(t, "-o") || !strcmp(t, "--output") || !strcmp(t, "-D") || !strcmp(t, "--dump-header") ||
-		    !strcmp(t, "-c") || !strcmp(t, "--cookie-jar")) {
-			if (strcmp(v->text, "-"))
-				risk_path(st, "curl -o", v, PATH_TRUNCATE);
-		} else if (!strcmp(t, "-T") || !strcmp(t, "--upload-file")) {
-			risk_path(st, "curl upload", v, PATH_READ);
-			sends = true;
-		} else if (!strcmp(t, "-K") || !strcmp(t, "--config")) {
-			risk_path(st, "curl -K", v, PATH_READ);
-		} else if (!strncmp(t, "-d", 2) || !strncmp(t, "--data", 6) || !strcmp(t, "-F") || !strcmp(t, "--form") ||
-			   !strcmp(t, "--json")) {
-			sends = true;
-			const char *at = strchr(v->text, '@');
-			if (at && at[1] && strcmp(at + 1, "-")) {
-				struct guard_shell_word w = { (char *)at + 1, NULL, at[1] == '~' ? GUARD_WORD_TILDE : 0 };
-				char *semi = strchr(w.text, ';');
-				if (!semi)
-					risk_path(st, "curl upload", &w, PATH_READ);
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *unused, *opt = NULL;
+		char shortopt[3] = "-?";
+		struct guard_shell_word v = { NULL, NULL, 0 };
+		if (!strcmp(t, "--"))
+			break;
+		if (t[0] == '-' && t[1] == '-') {
+			if (!(opt = long_name(t, longs, false, &unused)) || i + 1 >= c->argc)
+				continue;
+			v = c->argv[++i];
+		} else if (t[0] == '-' && t[1]) {
+			/* a cluster of short options: -sT FILE, -T.env, -sd@.env; the first that takes a value ends it */
+			for (const char *p = t + 1; *p && !opt; p++) {
+				if (!strchr("AbcCdDeEFHKmoPQrtTuUwxXyYz", *p))
+					continue;
+				shortopt[1] = *p, opt = shortopt;
+				if (p[1])
+					v.text = (char *)p + 1, v.flags = c->argv[i].flags & ~GUARD_WORD_TILDE;
+				else if (i + 1 < c->argc)
+					v = c->argv[++i];
+				else
+					opt = NULL;
 			}
+			if (!opt)
+				continue;
+		} else {
+			continue;
+		}
+		if (!strcmp(opt, "-o") || !strcmp(opt, "--output") || !strcmp(opt, "-D") || !strcmp(opt, "--dump-header") ||
+		    !strcmp(opt, "-c") || !strcmp(opt, "--cookie-jar")) {
+			if (strcmp(v.text, "-"))
+				risk_path(st, "curl -o", &v, PATH_TRUNCATE);
+		} else if (!strcmp(opt, "-K") || !strcmp(opt, "--config")) {
+			risk_path(st, "curl -K", &v, PATH_READ);
+		} else if (!strcmp(opt, "-T") || !strcmp(opt, "-d") || !strcmp(opt, "-F") || !strncmp(opt, "--upload", 8) ||
+			   !strncmp(opt, "--data", 6) || !strncmp(opt, "--form", 6) || !strcmp(opt, "--json")) {
+			curl_sent(st, opt, &v, &sends);
 		}
 	}
 	const char *method = risk_opt_value(c, "-X", "--request");
@@ -393,20 +463,26 @@ rate_wget(struct risk_state *st, const struct risk_cmd *c)
 				 ops, 32);
 	for (size_t i = 0; i < n; i++)
 		risk_host(st, "wget", ops[i]->text);
-	const char *o = risk_opt_value(c, "-O", "--output-document");
-	if (o && strcmp(o, "-")) {
-		struct guard_shell_word w = { (char *)o, NULL, 0 };
+	struct guard_shell_word w;
+	if (risk_opt_word(c, "-O", "--output-document", &w) && strcmp(w.text, "-"))
 		risk_path(st, "wget -O", &w, PATH_TRUNCATE);
-	}
-	const char *dir = risk_opt_value(c, "-P", "--directory-prefix");
-	if (dir) {
-		struct guard_shell_word w = { (char *)dir, NULL, 0 };
+	if (risk_opt_word(c, "-P", "--directory-prefix", &w))
 		risk_path(st, "wget -P", &w, PATH_WRITE);
-	}
-	const char *post = risk_opt_value(c, NULL, "--post-file");
-	if (post) {
-		struct guard_shell_word w = { (char *)post, NULL, 0 };
-		risk_path(st, "wget --post-file", &w, PATH_READ);
+	/* --post-file=F, --body-file F (with --method), any unique start of them: F is sent */
+	static const char *const sent[] = { "--post-file", "--post-data", "--body-file", "--body-data", NULL };
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *value, *opt = long_name(c->argv[i].text, sent, true, &value);
+		if (!strcmp(c->argv[i].text, "--"))
+			break;
+		if (!opt || (!value && i + 1 >= c->argc))
+			continue;
+		if (value) /* glued: its "~" is no home (the shell expands none there) */
+			w = (struct guard_shell_word){ (char *)value, NULL, c->argv[i].flags & ~GUARD_WORD_TILDE };
+		else
+			w = c->argv[++i];
+		if (strstr(opt, "-data"))
+			continue;
+		risk_path(st, opt, &w, PATH_READ);
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "wget uploads a file");
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);

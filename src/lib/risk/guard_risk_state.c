@@ -813,6 +813,46 @@ archive_look(const char *file, const struct stems *s)
 	return look;
 }
 
+/*
+ * An archive unpacked into the home folder ("tar -C ~", "unzip -d ~"):
+ * guard's state there (~/.config/guard, ~/.claude/settings.json, the
+ * policy's "~/" entries) is named relative to home in it. The entry it
+ * names, or NULL.
+ */
+static const char *
+home_state_named(const struct risk_state *st, const char *dir, const char *file, char *lit, size_t size)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	const char *home = st->ctx->home, *hit = NULL;
+	char *data = NULL;
+	size_t len = 0;
+
+	if (!cfg || !home || !file)
+		return NULL;
+	char *abs = guard_path_resolve(st->cwds[0], dir, home);
+	bool at_home = !strcmp(abs, home);
+	free(abs);
+	if (!at_home || guard_file_read(file, 64u << 20, 0, &data, &len) < 0) {
+		guard_error_clear();
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->nprotected_paths && !hit; i++) {
+		const char *g = cfg->protected_paths[i];
+		if (strncmp(g, "~/", 2))
+			continue;
+		size_t n = strcspn(g + 2, "*?[{");
+		while (n && g[2 + n - 1] == '/')
+			n--;
+		if (n && n < size) {
+			snprintf(lit, size, "%.*s", (int)n, g + 2);
+			if (memmem(data, len, lit, n))
+				hit = lit;
+		}
+	}
+	free(data);
+	return hit;
+}
+
 /* Is dir (resolved) in the project's tree, its root or a folder below (where git reads .gitattributes)? */
 static bool
 in_work_tree(const struct risk_state *st, const char *dir)
@@ -851,6 +891,10 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 		return;
 	}
 	char *src = archive && strcmp(archive, "-") ? input_now(st, c, archive, &unknown) : NULL;
+	char lit[PATH_MAX];
+	if (home_state_named(st, dir, src, lit, sizeof(lit)))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s unpacks guard's own state into the home folder (%s names ~/%s)", verb, archive, lit);
 	if (unknown && into_project(st, dir))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 			  "%s unpacks %s, which guard cannot read now (a FIFO, not there yet, or written on this line): "
@@ -1097,6 +1141,31 @@ root_pattern(const struct risk_state *st, const char *dir)
 	if (dir && !strpbrk(dir, "$`") && !glob_guard_place(st, dir, expanded, sizeof(expanded), &root) && root)
 		return guard_xstrdup(expanded);
 	return NULL;
+}
+
+/*
+ * A program writes files whose names match the pattern (csplit -f PREFIX:
+ * PREFIX*): a critical write when one of guard's files can be among them,
+ * or when they land in a folder of guard's state.
+ */
+void
+risk_named_outputs(struct risk_state *st, const char *verb, const char *pattern)
+{
+	char name[PATH_MAX];
+	int place = glob_guard_place(st, pattern, name, sizeof(name), NULL);
+
+	if (place) {
+		mention_write(st, verb, name, place);
+		return;
+	}
+	/* the folder: the pattern up to the last "/" before its first wildcard */
+	size_t lit = strcspn(pattern, "*?["), cut = 0;
+	for (size_t i = 0; i < lit; i++)
+		if (pattern[i] == '/')
+			cut = i + 1;
+	snprintf(name, sizeof(name), "%.*s", (int)(cut ? cut : 1), cut ? pattern : ".");
+	if (risk_guard_place(st, name) == RISK_GUARD_STATE)
+		mention_write(st, verb, name, RISK_GUARD_STATE);
 }
 
 static void
