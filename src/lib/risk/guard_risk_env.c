@@ -182,7 +182,7 @@ risk_env_set(struct risk_state *st, const char *word, const char *how, bool for_
 void
 risk_env_option(struct risk_state *st, const char *word, const char *how)
 {
-	env_set(st, word, how, true, true);
+	risk_env_set(st, word, how, true, true);
 }
 
 /* git, or one of guard's programs. */
