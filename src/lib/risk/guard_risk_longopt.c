@@ -163,6 +163,16 @@ rate_rewritten(struct risk_state *st, const struct risk_cmd *c, struct rewrite *
 	return done;
 }
 
+/* A word that may be a long option ("--x..."): most commands have none, and are left as they are at once. */
+static bool
+long_option_word(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++)
+		if (c->argv[i].text[0] == '-' && c->argv[i].text[1] == '-' && c->argv[i].text[2])
+			return true;
+	return false;
+}
+
 bool
 risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 {
@@ -171,7 +181,7 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 	size_t from = 1, switch_at = c->argc;
 	const char *sub_table = NULL;
 
-	if (!c->name[0] || c->argc < 2 || c->argv == rewritten)
+	if (!c->name[0] || c->argc < 2 || c->argv == rewritten || !long_option_word(c))
 		return false;
 	if (!strcmp(c->name, "git")) {
 		from = risk_git_sub_index(c);
