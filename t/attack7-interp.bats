@@ -11,6 +11,8 @@ load helper
 
 setup() {
 	setup_guard
+	# make run as a person runs it, not as a sub-make of `make test` (which adds "Entering directory" lines)
+	unset MAKEFLAGS MAKELEVEL MFLAGS
 	T=$BATS_TEST_TMPDIR
 	guard init >/dev/null
 	[ -f .ai/policy.yaml ]

@@ -213,3 +213,17 @@ call() {
 	[ "$(is_error 0)" = false ]
 	[ -e src/e.py ]
 }
+
+@test "everyday searches in a project holding a .env stay allowed: Claude's Grep and rg skip dot files, jq -r is --raw-output (benign8)" {
+	tool_decides Grep '{"pattern":"TODO","output_mode":"content","-n":true}' allow
+	tool_decides Grep '{"pattern":"process\\.env\\.","path":".","output_mode":"content"}' allow
+	decides 'rg -n TODO' allow
+	decides 'rg --hidden TODO' deny
+	decides 'grep -rn TODO .' deny # GNU grep reads dot files: use rg or the Grep tool
+	decides 'curl -s https://pypi.org/pypi/requests/json | jq -r .info.version' allow
+	decides 'jq -r .name package.json' allow
+	# a folder past the walk: ripgrep's kind is not asked (every search of a large project would be)
+	python3 -c 'import os; os.makedirs("src/big"); [open("src/big/f%d" % i, "w").close() for i in range(20001)]'
+	tool_decides Grep '{"pattern":"TODO","path":"src","output_mode":"content"}' allow
+	decides 'grep -r TODO src' ask
+}

@@ -764,8 +764,11 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 	bool hidden_too = strcmp(c->name, "rg") && strcmp(c->name, "ag") ? true
 			  : risk_flag(c, 'u', "hidden") || risk_arg_has(c, "-uu") || risk_arg_has(c, "-uuu") ||
 				    risk_arg_has(c, "-.") || risk_arg_has(c, "--no-ignore-dot");
+	/* -r is grep's recursion only: jq -r is --raw-output, sort -r reverses */
+	bool grep = !strcmp(c->name, "grep") || !strcmp(c->name, "egrep") || !strcmp(c->name, "fgrep") ||
+		    !strcmp(c->name, "zgrep");
 	bool tree = pattern_first && (!strcmp(c->name, "rg") || !strcmp(c->name, "ag") || !strcmp(c->name, "ack") ||
-				      risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', "dereference-recursive"));
+				      (grep && (risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', "dereference-recursive"))));
 	for (size_t i = first; i < n && (tree || c->find_items); i++) {
 		bool found = c->find_items && !strcmp(ops[i]->text, "{}") && c->find_root;
 		const char *dir = found ? c->find_root : ops[i]->text;

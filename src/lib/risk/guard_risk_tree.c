@@ -34,6 +34,7 @@ struct tree_walk {
 	bool hidden;    /* dot files and folders are read (grep; rg --hidden) */
 	bool follow;    /* symlinks below are followed (grep -R, rg -L) */
 	bool casefold;  /* rg --iglob */
+	bool honours_ignores; /* ripgrep's kind: a folder past the walk is not asked */
 	size_t seen;
 	bool over;
 	char *hit;      /* the first secret below, as shown */
@@ -152,7 +153,7 @@ tree_rate(struct tree_walk *w, const char *verb, const char *dir)
 			guard_list_add_unique(&w->st->out->reads, w->hit);
 		risk_rule(w->st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ, "%s reads every file below %s: it prints a secret "
 			  "file among them (%s)", verb, dir, w->hit);
-	} else if (w->over) {
+	} else if (w->over && !w->honours_ignores) {
 		risk_rule(w->st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s reads every file below %s: more than %d names, "
 			  "guard cannot tell whether a secret file is among them", verb, dir, TREE_ENTRIES);
 	}
@@ -220,6 +221,8 @@ risk_tree_reader(struct risk_state *st, const struct risk_cmd *c, const struct g
 	w.hidden = (strcmp(c->name, "rg") && strcmp(c->name, "ag")) || risk_flag(c, 'u', "hidden") || risk_arg_has(c, "-uu") ||
 		   risk_arg_has(c, "-uuu") || risk_arg_has(c, "-.") || risk_arg_has(c, "--no-ignore-dot");
 	w.follow = (grep && risk_flag(c, 'R', "dereference-recursive")) || (!grep && risk_flag(c, 'L', "follow"));
+	w.honours_ignores = (!strcmp(c->name, "rg") || !strcmp(c->name, "ag")) && !risk_arg_has(c, "--no-ignore") &&
+			    !risk_arg_has(c, "-uu") && !risk_arg_has(c, "-uuu");
 	cmd_filters(&w, c, types);
 	if (!n) {
 		tree_rate(&w, c->name, "."); /* grep -r PATTERN, rg PATTERN: the working folder */
@@ -259,10 +262,17 @@ pattern_dir(const char *pattern, char *dir, size_t size)
 	return slash + 1;
 }
 
+/* A glob that picks dot files by name (".env*", "a/.npmrc"): ripgrep then reads hidden files too. */
+static bool
+names_dot_files(const char *glob)
+{
+	return glob && (glob[0] == '.' || strstr(glob, "/.") || strstr(glob, "{.") || strstr(glob, ",."));
+}
+
 void
 risk_tree_tool(struct risk_state *st, const char *tool, const cJSON *input)
 {
-	struct tree_walk w = { .st = st, .hidden = true };
+	struct tree_walk w = { .st = st, .hidden = true, .honours_ignores = false };
 	char dir[4096];
 	const cJSON *it;
 
@@ -274,6 +284,16 @@ risk_tree_tool(struct risk_state *st, const char *tool, const cJSON *input)
 		if (!strcmp(tool, "Grep") && (!mode || strcmp(mode, "content")))
 			return;
 		const char *path = str_of(input, "path");
+		/*
+		 * Claude's Grep is ripgrep: it skips dot files unless a glob names
+		 * them, and a folder past the walk is not asked (a large project's
+		 * every search would be; ripgrep also skips what .gitignore does).
+		 */
+		if (!strcmp(tool, "Grep")) {
+			w.hidden = names_dot_files(str_of(input, "glob")) || (str_of(input, "type") &&
+									       strstr(str_of(input, "type"), "env"));
+			w.honours_ignores = true;
+		}
 		add_filter(w.include, &w.ninclude, str_of(input, "glob"));
 		add_filter(w.include, &w.ninclude, str_of(input, "include"));
 		const char *type = str_of(input, "type");
