@@ -345,6 +345,26 @@ violations_logged() {
 	git push -q origin "$OWN"
 }
 
+@test "pre-push refuses a session's push to a tag, a note or any ref outside refs/heads/ (attack8 I4)" {
+	guard-git install
+	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
+	git remote add origin "$BATS_TEST_TMPDIR/remote.git"
+	session
+	# the attack: a commit made by plumbing, pushed where no budget or scan looks
+	B=$(seq -f 'x%g = 1' 3000 | git hash-object -w --stdin)
+	T=$(printf '100644 blob %s\tbig.py\n' "$B" | git mktree)
+	C=$(git commit-tree -m x "$T")
+	refused push.ref git push -q origin "$C:refs/tags/v9"
+	refused push.ref git push -q origin "$C:refs/notes/commits"
+	refused push.ref git push -q origin "$C:refs/for/main"
+	run git --git-dir="$BATS_TEST_TMPDIR/remote.git" for-each-ref
+	[ -z "$output" ]
+	# its own branch still goes
+	echo x >>src/main.c && git commit -qam own
+	git push -q origin "$OWN"
+	[ "$(git --git-dir="$BATS_TEST_TMPDIR/remote.git" rev-parse "$OWN")" = "$(git rev-parse HEAD)" ]
+}
+
 @test "session: --no-verif and -n (git's spellings of --no-verify) skip the hooks when run, so the hook denies them (attack8 I8)" {
 	guard-git install
 	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"
