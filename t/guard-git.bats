@@ -365,6 +365,26 @@ violations_logged() {
 	[ "$(git --git-dir="$BATS_TEST_TMPDIR/remote.git" rev-parse "$OWN")" = "$(git rev-parse HEAD)" ]
 }
 
+@test "a force push of HEAD, @ or no refspec sends the branch checked out: onto a protected one it is denied (attack8 I17)" {
+	git checkout -q main
+	for cmd in 'git push --force origin HEAD' 'git push -f origin @' 'git push -f' 'git push --force origin' \
+		'git push origin +HEAD' 'git push --force-with-lease'; do
+		decides "$cmd" deny
+		[[ $REASON == *"protected branch"* ]]
+	done
+	[[ $REASON == *"rewrites shared history"* ]]
+	decides 'git push --force origin HEAD' deny
+	[[ $REASON == *"the branch checked out, main"* ]]
+	# on a feature branch the same pushes are asked, as any force push is; an explicit branch is judged by its name
+	git checkout -q -b feature
+	decides 'git push --force origin HEAD' ask
+	decides 'git push -f' ask
+	decides 'git push origin HEAD' allow
+	git checkout -q main
+	decides 'git push --force origin HEAD:feature' ask
+	decides 'git push origin HEAD' allow
+}
+
 @test "session: --no-verif and -n (git's spellings of --no-verify) skip the hooks when run, so the hook denies them (attack8 I8)" {
 	guard-git install
 	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"

@@ -9,7 +9,7 @@ setup() { setup_guard; }
 	run guard-policy --check --command 'ls -la'
 	[ "$status" -eq 0 ]
 	[ "$output" = allow ]
-	run guard-policy --check --command 'git push --force'
+	run guard-policy --check --command 'git push --force origin fix/parser'
 	[ "$status" -eq 3 ]
 	[ "$output" = ask ]
 	run guard-policy --check --command 'rm -rf /'
@@ -75,7 +75,7 @@ rules:
 Y
 	run guard-policy --check --command 'rm -rf /'
 	[ "$status" -eq 1 ]
-	run guard-policy --check --command 'git push --force'
+	run guard-policy --check --command 'git push --force origin fix/parser'
 	[ "$status" -eq 3 ]
 	run guard-policy --validate
 	[ "$status" -eq 0 ]
@@ -92,11 +92,11 @@ Y
 }
 
 @test "the unattended profile turns ask into deny" {
-	run guard-policy --check --command 'git push --force'
+	run guard-policy --check --command 'git push --force origin fix/parser'
 	[ "$status" -eq 3 ]
-	run guard-policy --profile unattended --check --command 'git push --force'
+	run guard-policy --profile unattended --check --command 'git push --force origin fix/parser'
 	[ "$status" -eq 1 ]
-	GUARD_PROFILE=unattended run guard-policy --check --command 'git push --force'
+	GUARD_PROFILE=unattended run guard-policy --check --command 'git push --force origin fix/parser'
 	[ "$status" -eq 1 ]
 }
 

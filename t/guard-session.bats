@@ -932,7 +932,7 @@ supervised() {
 @test "briefing lists deferred plans with the four choices, pending approvals and recent sessions" {
 	guard-session defer --summary 'cache layer' --round 3 --ratio 40 --gate na --reason stall --critique c >/dev/null
 	# two requests made by guard-approve; the second one aged past its expiry
-	guard-approve request --as claude --command 'git push --force' >/dev/null
+	guard-approve request --as claude --command 'git push --force origin fix/parser' >/dev/null
 	old=$(guard-approve request --as claude --command 'echo expired one')
 	jq '.expires_at = "2000-01-01T00:00:00Z"' ".ai/approvals/$old.json" >x && mv x ".ai/approvals/$old.json"
 	fake_session s1 3600 12
@@ -944,7 +944,7 @@ supervised() {
 	[[ "$output" == *"status: not converged after round "* ]]
 	[[ "$output" == *"choices: revise, proceed, keep, discard"* ]]
 	refute grep -qP '[\x{AC00}-\x{D7AF}]' <<<"$output"
-	[[ "$output" == *"git push --force (risk high"* ]]
+	[[ "$output" == *"git push --force origin fix/parser (risk high"* ]]
 	[[ "$output" != *"expired one"* ]]
 	[[ "$output" == *"s1 (ended)"*"incident P2: 11 files deleted"* ]]
 	run guard hook claude <<<"$(jq -cn --arg cwd "$PROJ" '{session_id:"c",cwd:$cwd,hook_event_name:"SessionStart",source:"startup"}')"
@@ -979,11 +979,11 @@ supervised() {
 
 @test "briefing: each plan's reason and last critique; a request summary is not doubled (Bash: Bash:)" {
 	guard-session defer --summary 'cache layer' --round 3 --ratio 40 --gate na --reason gate --critique 'no eviction' --critique 'tests thin' >/dev/null
-	guard-approve request --as claude --command 'git push --force' >/dev/null
+	guard-approve request --as claude --command 'git push --force origin fix/parser' >/dev/null
 	run guard-session briefing
 	[[ "$output" == *"  reason: C6 hard gate failed"* ]]
 	[[ "$output" == *"  last critique: no eviction; tests thin"* ]]
-	[[ "$output" == *"Bash: git push --force (risk"* ]]
+	[[ "$output" == *"Bash: git push --force origin fix/parser (risk"* ]]
 	[[ "$output" != *"Bash: Bash:"* ]]
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "guard_buf.h"
+#include "guard_file.h"
 #include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
@@ -213,6 +214,45 @@ after_dashdash(const struct git_args *a)
 	return a->n;
 }
 
+/*
+ * The branch the project's HEAD names ("ref: refs/heads/NAME"), into out;
+ * false when detached or unreadable. A push of HEAD, @ or no refspec at
+ * all sends that branch (attack8 I17: `git push --force origin HEAD` on
+ * main was rated as any force push, and an approval given on a feature
+ * branch then let it rewrite main).
+ */
+static bool
+head_branch(const struct risk_state *st, char *out, size_t size)
+{
+	char *path = guard_xasprintf("%s/.git/HEAD", st->ctx->project), *text = NULL, *gitfile = NULL;
+	size_t len = 0;
+	bool ok = false;
+
+	if (guard_file_read(path, 4096, 1, &text, &len) < 0) {
+		/* a worktree or submodule: .git is a file naming the folder that holds HEAD */
+		free(path);
+		path = guard_xasprintf("%s/.git", st->ctx->project);
+		if (guard_file_read(path, 4096, 1, &gitfile, &len) == 0 && !strncmp(gitfile, "gitdir: ", 8)) {
+			gitfile[strcspn(gitfile, "\r\n")] = '\0';
+			char *dir = guard_path_resolve(st->ctx->project, gitfile + 8, NULL);
+			free(path);
+			path = guard_xasprintf("%s/HEAD", dir);
+			free(dir);
+			if (guard_file_read(path, 4096, 1, &text, &len) < 0)
+				text = NULL;
+		}
+	}
+	if (text && !strncmp(text, "ref: refs/heads/", 16)) {
+		text[strcspn(text, "\r\n")] = '\0';
+		snprintf(out, size, "%s", text + 16);
+		ok = out[0] != '\0';
+	}
+	free(text);
+	free(gitfile);
+	free(path);
+	return ok;
+}
+
 static void
 git_push(struct risk_state *st, const struct git_args *a)
 {
@@ -225,6 +265,8 @@ git_push(struct risk_state *st, const struct git_args *a)
 	}
 	bool plus = false, to_protected = false, del = has(a, "--delete") || has_short(a, 'd');
 
+	size_t positional = 0;
+	bool head_sent = false;
 	for (size_t i = 0; i < a->n; i++) {
 		const char *t = a->w[i].text;
 		if (t[0] == '-')
@@ -237,13 +279,28 @@ git_push(struct risk_state *st, const struct git_args *a)
 			to_protected = true;
 			risk_git_push_spelled(st, &a->w[i]);
 		}
+		/* the repository first; then HEAD or @ (to its own name) sends the branch checked out */
+		const char *spec = t + (t[0] == '+');
+		if (positional++ && (!strcmp(spec, "HEAD") || !strcmp(spec, "@")))
+			head_sent = true;
+	}
+	char branch[256];
+	bool via_head = false;
+	if ((head_sent || positional < 2) && !to_protected && head_branch(st, branch, sizeof(branch)) &&
+	    protected_branch(branch)) {
+		to_protected = via_head = true;
+		risk_explain(st, "    the push sends the branch checked out: %s", branch);
 	}
 	if (has(a, "--mirror"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --mirror overwrites every remote ref");
 	if (has(a, "--no-verify"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git push --no-verify skips the pre-push hook");
 	if ((force && !lease) || plus) {
-		if (to_protected)
+		if (via_head)
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+				  "git push --force sends the branch checked out, %s, a protected branch: it rewrites "
+				  "shared history", branch);
+		else if (to_protected)
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
 				  "git push --force to a protected branch rewrites shared history");
 		else
