@@ -245,32 +245,6 @@ report_violations(const struct project *p, const char *hook, const cJSON *sessio
  * The verdict on updates ("<old> <new> <ref>" lines): the session rules
  * while sessions run, else the agent's rule (marker set).
  */
-/*
- * A session pushes its own branch and nothing else: a tag, a note or any
- * other ref outside refs/heads/ carries commits past every budget and scan
- * (attack8 I4: 3,000 lines pushed to refs/tags/v9 that release pipelines
- * fire on). updates: "<old> <new> <remote-ref>" lines.
- */
-static void
-pushed_outside_heads(const char *updates, size_t len, cJSON *violations)
-{
-	for (const char *p = updates, *end = updates + len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end;
-		const char *sp = p;
-		for (int k = 0; k < 2 && sp; k++)
-			sp = memchr(sp, ' ', (size_t)(eol - sp)) ? (const char *)memchr(sp, ' ', (size_t)(eol - sp)) + 1 : NULL;
-		if (sp && sp < eol && strncmp(sp, "refs/heads/", 11)) {
-			char *ref = guard_xstrndup(sp, (size_t)(eol - sp));
-			guard_git_ref_violation(violations, "push.ref", ref,
-				guard_xasprintf("'%s' is not a branch: an unattended session pushes only its own branch "
-						"(a tag or a note would carry commits past the session's budgets and scans)",
-						ref));
-			free(ref);
-		}
-		p = eol + 1;
-	}
-}
-
 static int
 judge(struct project *p, const char *hook, const cJSON *sessions, const char *marker, const char *updates, size_t len)
 {
@@ -292,8 +266,8 @@ judge(struct project *p, const char *hook, const cJSON *sessions, const char *ma
 	}
 	if (rc < 0)
 		goto out;
-	if (sessions && !strcmp(hook, "pre-push"))
-		pushed_outside_heads(updates, len, violations);
+	if (sessions && !strcmp(hook, "pre-push") && (rc = guard_git_push_refs_check(updates, len, violations)) < 0)
+		goto out;
 	if (sessions)
 		rc = guard_git_ref_check(g, &p->rules, sessions, base, updates, len, violations);
 	else

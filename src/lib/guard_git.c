@@ -656,7 +656,7 @@ text_patch(struct guard_git *g, const git_diff_delta *d, git_patch **out, struct
 }
 
 int
-guard_git_text_stats(const void *old, size_t old_len, const void *new, size_t new_len, long *adds, long *dels)
+guard_git_text_stats(const char *old, size_t old_len, const char *new, size_t new_len, long *adds, long *dels)
 {
 	struct guard_buf a = GUARD_BUF_INIT, b = GUARD_BUF_INIT;
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
@@ -728,22 +728,13 @@ guard_git_cr_stats(const char *old, size_t old_len, const char *new, size_t new_
 	return 0;
 }
 
-typedef int (*side_stats_fn)(const char *old, size_t old_len, const char *new, size_t new_len, long *adds,
-			     long *dels);
-
-static int
-text_stats_of(const char *old, size_t old_len, const char *new, size_t new_len, long *adds, long *dels)
-{
-	return guard_git_text_stats(old, old_len, new, new_len, adds, dels);
-}
-
 /*
  * A change's counts made again from its two sides' raw bytes, the base's
  * blob against the working tree's file: the text lines of a binary file,
  * or the lines a bare CR ends (fn returns 1: nothing to count again).
  */
 static int
-side_stats(struct guard_git *g, const git_diff_delta *d, side_stats_fn fn, long *adds, long *dels)
+side_stats(struct guard_git *g, const git_diff_delta *d, guard_git_stats_fn fn, long *adds, long *dels)
 {
 	bool has_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
 	bool has_new = d->status != GIT_DELTA_DELETED;
@@ -880,7 +871,7 @@ guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_change
 		}
 		if (pd->flags & GIT_DIFF_FLAG_BINARY) {
 			long ta, td;
-			if ((rc = side_stats(g, d, text_stats_of, &ta, &td)) < 0) {
+			if ((rc = side_stats(g, d, guard_git_text_stats, &ta, &td)) < 0) {
 				git_patch_free(patch);
 				source_release(&src);
 				break;

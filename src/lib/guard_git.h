@@ -95,13 +95,16 @@ int guard_git_changes(struct guard_git *g, const char *base_oid, struct guard_ch
  * diffed as text: what a LOC budget counts where git counts nothing.
  * Either side may be NULL (a new or deleted file).
  */
-int guard_git_text_stats(const void *old, size_t old_len, const void *new, size_t new_len, long *adds, long *dels);
+int guard_git_text_stats(const char *old, size_t old_len, const char *new, size_t new_len, long *adds, long *dels);
 /*
  * The lines two sides of a text file add and delete when a bare CR (one
  * that ends no CRLF) also ends a line, as compilers and python read it:
  * git counts a CR-only file as one line (attack8 I13). 1: no bare CR.
  */
 int guard_git_cr_stats(const char *old, size_t old_len, const char *new, size_t new_len, long *adds, long *dels);
+/* guard_git_text_stats or guard_git_cr_stats: counts made again from a change's two sides. */
+typedef int (*guard_git_stats_fn)(const char *old, size_t old_len, const char *new, size_t new_len, long *adds,
+				  long *dels);
 /* Does a line the patch adds or deletes hold a bare CR? */
 struct git_patch;
 bool guard_git_patch_bare_cr(struct git_patch *patch);

@@ -200,39 +200,22 @@ side_blob(git_repository *repo, const git_diff_file *f, bool present, git_blob *
 	return git_blob_rawsize(*out) > BLOB_MAX;
 }
 
-/* A text file's lines when a bare CR ends some (guard_git_cr_stats), from its two blobs. 1: none does. */
+/*
+ * A change's counts made again from its two blobs (guard_git_text_stats for
+ * a binary file, guard_git_cr_stats for bare CRs): fn's answer, 1 when a
+ * side is no plain blob (a submodule, a file past libgit2's size).
+ */
 static int
-cr_stats(git_repository *repo, const git_diff_delta *d, long *adds, long *dels)
-{
-	git_blob *a = NULL, *b = NULL;
-	int rc;
-
-	if ((rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, &a)) == 0 &&
-	    (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, &b)) == 0)
-		rc = guard_git_cr_stats(a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0,
-					b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, adds, dels);
-	git_blob_free(a);
-	git_blob_free(b);
-	return rc;
-}
-
-/* The text lines a binary file's change adds and deletes, from its two blobs (guard_git_text_stats). */
-static int
-binary_text(git_repository *repo, const git_diff_delta *d, long *adds, long *dels)
+blob_stats(git_repository *repo, const git_diff_delta *d, guard_git_stats_fn fn, long *adds, long *dels)
 {
 	git_blob *a = NULL, *b = NULL;
 	int rc;
 
 	*adds = *dels = 0;
-	if ((rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, &a)) < 0 ||
-	    (rc == 0 && (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, &b)) < 0))
-		goto out;
-	if (rc == 0)
-		rc = guard_git_text_stats(a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0,
-					  b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, adds, dels);
-	else
-		rc = 0; /* a submodule or a file past libgit2's size: no text to read */
-out:
+	if ((rc = side_blob(repo, &d->old_file, d->status != GIT_DELTA_ADDED, &a)) == 0 &&
+	    (rc = side_blob(repo, &d->new_file, d->status != GIT_DELTA_DELETED, &b)) == 0)
+		rc = fn(a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0,
+			b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, adds, dels);
 	git_blob_free(a);
 	git_blob_free(b);
 	return rc;
@@ -317,7 +300,7 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 		if (!binary && guard_git_patch_bare_cr(patch)) {
 			/* a CR-only line end counts as one (attack8 I13): the two blobs again */
 			long ca, cd;
-			int cr = cr_stats(repo, d, &ca, &cd);
+			int cr = blob_stats(repo, d, guard_git_cr_stats, &ca, &cd);
 			if (cr < 0) {
 				git_patch_free(patch);
 				git_blob_free(ba);
@@ -366,10 +349,11 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 		cJSON_AddNumberToObject(c, "deleted", binary ? -1 : (double)dels);
 		if (binary) {
 			long ta, td;
-			if ((rc = binary_text(repo, d, &ta, &td)) < 0) {
+			if ((rc = blob_stats(repo, d, guard_git_text_stats, &ta, &td)) < 0) {
 				cJSON_Delete(c);
 				goto out;
 			}
+			rc = 0; /* 1: no plain blob, no text to count */
 			if (ta || td) {
 				cJSON_AddNumberToObject(c, "text_added", (double)ta);
 				cJSON_AddNumberToObject(c, "text_deleted", (double)td);

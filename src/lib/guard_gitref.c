@@ -210,6 +210,23 @@ session_line(void *ctx, const char *old_hex, const char *new_hex, const char *re
 	return check_one(c->g, c->r, c->sessions, c->base, old_hex, new_hex, ref, c->violations);
 }
 
+static int
+pushed_line(void *ctx, const char *old_hex, const char *new_hex, const char *ref)
+{
+	(void)old_hex, (void)new_hex;
+	if (strncmp(ref, "refs/heads/", 11))
+		guard_git_ref_violation(ctx, "push.ref", ref,
+			guard_xasprintf("'%s' is not a branch: an unattended session pushes only its own branch "
+					"(a tag or a note would carry commits past the session's budgets and scans)", ref));
+	return 0;
+}
+
+int
+guard_git_push_refs_check(const char *input, size_t len, cJSON *violations)
+{
+	return each_update(input, len, pushed_line, violations);
+}
+
 int
 guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions, const char *base,
 		    const char *input, size_t len, cJSON *violations)

@@ -115,6 +115,13 @@ int guard_git_running_sessions(const char *root, cJSON **out);
 int guard_git_ref_check(struct guard_git *g, const struct guard_branch_rules *r, const cJSON *sessions,
 			const char *base, const char *input, size_t len, cJSON *violations);
 
+/*
+ * A session pushes its own branch and nothing else: each pushed ref
+ * outside refs/heads/ (a tag, a note, refs/for/...) appends push.ref
+ * (attack8 I4). input: pre-push's lines as "<old> <new> <remote-ref>".
+ */
+int guard_git_push_refs_check(const char *input, size_t len, cJSON *violations);
+
 /* Append {rule, ref, message} to violations; takes message. */
 void guard_git_ref_violation(cJSON *violations, const char *rule, const char *ref, char *message);
 

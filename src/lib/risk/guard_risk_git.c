@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "guard_buf.h"
-#include "guard_file.h"
 #include "guard_glob.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
@@ -224,32 +223,19 @@ after_dashdash(const struct git_args *a)
 static bool
 head_branch(const struct risk_state *st, char *out, size_t size)
 {
-	char *path = guard_xasprintf("%s/.git/HEAD", st->ctx->project), *text = NULL, *gitfile = NULL;
+	char *dir = risk_git_dir_of(st, st->ctx->project), *path = dir ? guard_xasprintf("%s/HEAD", dir) : NULL;
+	char *text = NULL;
 	size_t len = 0;
 	bool ok = false;
 
-	if (guard_file_read(path, 4096, 1, &text, &len) < 0) {
-		/* a worktree or submodule: .git is a file naming the folder that holds HEAD */
-		free(path);
-		path = guard_xasprintf("%s/.git", st->ctx->project);
-		if (guard_file_read(path, 4096, 1, &gitfile, &len) == 0 && !strncmp(gitfile, "gitdir: ", 8)) {
-			gitfile[strcspn(gitfile, "\r\n")] = '\0';
-			char *dir = guard_path_resolve(st->ctx->project, gitfile + 8, NULL);
-			free(path);
-			path = guard_xasprintf("%s/HEAD", dir);
-			free(dir);
-			if (guard_file_read(path, 4096, 1, &text, &len) < 0)
-				text = NULL;
-		}
-	}
-	if (text && !strncmp(text, "ref: refs/heads/", 16)) {
+	if (path && risk_memo_read(path, 4096, &text, &len) == 0 && !strncmp(text, "ref: refs/heads/", 16)) {
 		text[strcspn(text, "\r\n")] = '\0';
 		snprintf(out, size, "%s", text + 16);
 		ok = out[0] != '\0';
 	}
 	free(text);
-	free(gitfile);
 	free(path);
+	free(dir);
 	return ok;
 }
 

@@ -99,6 +99,13 @@ dotgit(const struct risk_state *st, const char *folder, bool *unknown)
 	return out;
 }
 
+char *
+risk_git_dir_of(const struct risk_state *st, const char *folder)
+{
+	bool unknown = false;
+	return dotgit(st, folder, &unknown);
+}
+
 /* A bare repository is its own git folder: HEAD, objects and refs in it. */
 static bool
 bare_here(const char *dir)
