@@ -14,21 +14,30 @@
 
 enum addr_family { ADDR_NONE, ADDR_V4, ADDR_V6 };
 
+size_t
+risk_host_lower(const char *host, char *out, size_t size)
+{
+	size_t n = strlen(host);
+
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		host++, n -= 2;
+	if (!n || n >= size)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)host[i]);
+	out[n] = '\0';
+	return n;
+}
+
 /* host ("[...]" and a "%zone" or "%25zone" allowed) as an address: v4 in host order, or v6. */
 static enum addr_family
 addr_parse(const char *host, uint32_t *v4, struct in6_addr *v6)
 {
 	char h[256];
-	size_t n = strlen(host);
 	struct in_addr a4;
 
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
-		host++, n -= 2;
-	if (!n || n >= sizeof(h))
+	if (!risk_host_lower(host, h, sizeof(h)))
 		return ADDR_NONE;
-	for (size_t i = 0; i < n; i++)
-		h[i] = (char)tolower((unsigned char)host[i]);
-	h[n] = '\0';
 	if (!strchr(h, ':')) {
 		if (!inet_aton(h, &a4))
 			return ADDR_NONE;

@@ -121,6 +121,8 @@ bool risk_host_private(const char *host);
 bool risk_host_metadata(const char *host);
 /* Numeric hosts through inet_pton (guard_risk_addr.c): IPv6 private/link-local/loopback, v4-mapped judged as v4. */
 bool risk_addr_private(const char *host);
+/* host without "[...]", in lower case, into out; its length, 0 when empty or too long for out. */
+size_t risk_host_lower(const char *host, char *out, size_t size);
 bool risk_addr_metadata(const char *host);
 /* The host of a URL ("[::1]" without its brackets, lower case) into out; "" when none. */
 void risk_url_host(const char *url, char *out, size_t size);

@@ -72,15 +72,10 @@ bool
 risk_host_local(const char *host)
 {
 	char h[256];
-	size_t n = strlen(host);
+	size_t n = risk_host_lower(host, h, sizeof(h));
 
-	if (n && host[0] == '[' && host[n - 1] == ']')
-		host++, n -= 2;
-	if (!n || n >= sizeof(h))
+	if (!n)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		h[i] = (char)tolower((unsigned char)host[i]);
-	h[n] = '\0';
 	if (h[n - 1] == '.' && n > 1)
 		h[--n] = '\0'; /* localhost. is localhost */
 	if (!strcmp(h, "localhost") || (n > 10 && !strcmp(h + n - 10, ".localhost")) ||
