@@ -272,7 +272,9 @@ git_push(struct risk_state *st, const struct git_args *a)
 	}
 	char branch[256];
 	bool via_head = false;
-	if ((head_sent || positional < 2) && !to_protected && head_branch(st, branch, sizeof(branch)) &&
+	/* only where the branch matters: a force, a lease or a delete (a plain push reads nothing) */
+	if ((force || lease || plus || del) && (head_sent || positional < 2) && !to_protected &&
+	    head_branch(st, branch, sizeof(branch)) &&
 	    protected_branch(branch)) {
 		to_protected = via_head = true;
 		risk_explain(st, "    the push sends the branch checked out: %s", branch);
