@@ -92,6 +92,39 @@ audit_always() {
 	done
 }
 
+@test "audit: a call the hook fails on after reading the policy is denied and the log records the deny" {
+	# attack8: a scan past its deadline denied the call and left no record of it
+	run guard hook claude <<<"$payload"
+	[ "$(decision_of)" = allow ]
+	f=$(audit_file)
+	mkdir -p src
+	python3 -c "open('src/big.txt','w').write('token AAAAAAAAAAAAAAAA\n' * 20000)"
+	edit=$(jq -cn --arg p "$PROJ/src/big.txt" '{file_path:$p, old_string:"token AAAAAAAAAAAAAAAA\n", new_string:"x\n"}')
+	before=$(wc -l <"$f")
+	GUARD_SCAN_DEADLINE_MS=1 run --separate-stderr guard hook claude <<<"$(tool_payload Edit "$edit")"
+	[ "$status" -eq 2 ]
+	[ "$(decision_of)" = deny ]
+	[ "$(wc -l <"$f")" -eq $((before + 1)) ]
+	rec=$(tail -n1 "$f")
+	[ "$(jq -r .tool <<<"$rec")" = Edit ]
+	[ "$(jq -r .decision.effect <<<"$rec")" = deny ]
+	[[ "$(jq -r .decision.rule <<<"$rec")" == guard.* ]]
+	[[ "$(jq -r .decision.reason <<<"$rec")" == *"did not finish in time"* ]]
+	# a payload refused for what it holds (a NUL) is recorded the same way, with the reply's words
+	nul=$(printf '{"session_id":"s1","cwd":"%s","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"echo a\\u0000; rm -rf src"}}' "$PROJ")
+	run --separate-stderr guard hook claude <<<"$nul"
+	[ "$status" -eq 2 ]
+	[ "$(decision_of)" = deny ]
+	rec=$(tail -n1 "$f")
+	[ "$(wc -l <"$f")" -eq $((before + 2)) ]
+	[ "$(jq -r .decision.effect <<<"$rec")" = deny ]
+	[ "$(jq -r .decision.rule <<<"$rec")" = guard.invalid-input ]
+	[[ "$(jq -r .decision.reason <<<"$rec")" == *"NUL"* ]]
+	[[ "$(jq -r .hookSpecificOutput.permissionDecisionReason <<<"$output")" == *"NUL"* ]]
+	run guard-audit verify
+	[ "$status" -eq 0 ]
+}
+
 @test "audit: a torn write that cannot be cut back is denied, then moved aside by the next append" {
 	audit_always
 	run guard hook claude <<<"$payload"

@@ -339,14 +339,40 @@ guard_hook_stages(struct guard_stages *s, const struct guard_policy_sources *src
 		s->src.profile = "unattended";
 }
 
+/*
+ * A call the hook fails on once the project's policy is read (a scan past
+ * its deadline, a payload over a limit, an approval store it cannot read)
+ * is denied, and the log says so as it does for any deny (attack8: a scan
+ * deadline denied the call and left no record of it). The deny stands
+ * whatever becomes of the record; the reply keeps the first failure's words.
+ */
+static void
+audit_failure(struct guard_stages *s, const cJSON *ev, int rc)
+{
+	const char *phase = guard_event_str(ev, "phase");
+	char *why = guard_xstrdup(guard_error_last());
+	cJSON *deny;
+
+	if (!phase || !strcmp(phase, "other") || !guard_event_str(ev, "project")) {
+		free(why);
+		return;
+	}
+	deny = guard_event_deny(ev, guard_fail_rule(rc), why);
+	guard_stage_audit(s, deny);
+	cJSON_Delete(deny);
+	guard_error(rc, "%s", why);
+	free(why);
+}
+
 int
 guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	       const char *payload, size_t len, struct guard_reply *r)
 {
 	struct guard_stages stages;
-	const struct guard_policy *policy;
+	const struct guard_policy *policy = NULL;
 	cJSON *raw = NULL, *ev = NULL;
 	const char *hook = NULL;
+	bool auditing = false;
 	/* An unattended session names itself in the agent's environment. */
 	const char *session = getenv("GUARD_SESSION");
 	double start = guard_hook_clock_ms();
@@ -408,6 +434,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	/* The audit stays last: it records what was finally decided. */
 	if (!stateless && strcmp(guard_event_str(ev, "phase"), "other")) {
 		guard_hook_add_timing(ev, start, waited_ms);
+		auditing = true; /* a failed record is not written again as a failure */
 		if ((rc = guard_stage_audit(&stages, ev)) < 0)
 			goto fail;
 	}
@@ -415,6 +442,8 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	rc = 0;
 	goto out;
 fail:
+	if (policy && ev && !stateless && !auditing)
+		audit_failure(&stages, ev, rc);
 	guard_adapter_reply_deny(agent, hook, guard_error_last(), r);
 out:
 	cJSON_Delete(raw);
