@@ -192,7 +192,9 @@ codex_patch() { # codex_patch PATCH-TEXT
 		"printf x > /proc/424242/root$PROJ/.git/hooks/pre-push" "find /proc/1/root$PROJ/.ai -delete" \
 		"cd /proc/1/root$PROJ && cp src/p.yaml .ai/policy.yaml" 'printf x > /proc/$$/cwd/sub/.claude/settings.json' \
 		'printf x > /proc/thread-self/../$$/cwd/.ai/policy.yaml' 'printf x > /proc/self/task/1/cwd/.ai/policy.yaml' \
-		"printf x > /proc/\$\$/task/\$\$/root$PROJ/.ai/policy.yaml" 'printf x > /proc/$$/cwd/../p/.git/hooks/pre-commit'; do
+		"printf x > /proc/\$\$/task/\$\$/root$PROJ/.ai/policy.yaml" 'printf x > /proc/$$/cwd/../p/.git/hooks/pre-commit' \
+		'cp src/p.yaml /proc/$$/cwd/.ai/' 'mv src/p.yaml /proc/1/cwd/.ai' 'cp -r src /proc/$PPID/cwd/.claude' \
+		"cp src/p.yaml /proc/1/root$PROJ/.ai/" 'install -t /proc/$$/cwd/.ai src/p.yaml'; do
 		run claude "$PROJ" Bash "$(cmd "$c")"
 		[ "$(decision_of)" = deny ] || { echo "# $c: $output" >&2; false; }
 		[[ "$output" != *"approval required"* ]] || { echo "# asked: $c" >&2; false; }
@@ -205,4 +207,9 @@ codex_patch() { # codex_patch PATCH-TEXT
 	[[ "$output" != *"guard's own state"* ]]
 	run guard-risk --command 'printf x > /proc/$$/cwd/src/x.txt'
 	[[ "$output" != *"guard's own state"* ]]
+	# a copy into a folder of the project through /proc that is not guard's, or into the root, is not guard's state
+	for c in 'cp src/p.yaml /proc/$$/cwd/src/' 'cp src/p.yaml /proc/$$/cwd/' 'mv src/p.yaml /proc/1/cwd/docs'; do
+		run guard-risk --command "$c"
+		[[ "$output" != *"guard's own state"* ]] || { echo "# $c: $output" >&2; false; }
+	done
 }

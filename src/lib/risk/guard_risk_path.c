@@ -1274,6 +1274,13 @@ proc_kind(const char *text, size_t *kl)
 	return NULL;
 }
 
+/* guard's state, or (a write: cp and mv put a file into it) a folder that holds it: "/proc/$$/cwd/.ai/" */
+static bool
+proc_names_state(const struct risk_state *st, const char *display, const char *abs, bool removes)
+{
+	return is_protected(st, display, abs, removes) || (!removes && risk_guard_place(st, abs) == RISK_GUARD_FOLDER);
+}
+
 static char *
 proc_state_tail(const struct risk_state *st, const char *text, bool removes)
 {
@@ -1286,13 +1293,13 @@ proc_state_tail(const struct risk_state *st, const char *text, bool removes)
 	char *rest = guard_path_lexical("/", tail, NULL), *hit = NULL;
 	free(tail);
 	char *display = shown_path(st, rest);
-	if (strcmp(rest, "/") && is_protected(st, display, rest, removes))
+	if (strcmp(rest, "/") && proc_names_state(st, display, rest, removes))
 		hit = guard_xstrdup(rest);
 	free(display);
 	for (const char *t = rest; !hit && t && t[1] && st->ctx->project; t = strchr(t + 1, '/')) {
 		char *abs = guard_path_lexical(st->ctx->project, t + 1, NULL);
 		display = shown_path(st, abs);
-		if (is_protected(st, display, abs, removes))
+		if (proc_names_state(st, display, abs, removes))
 			hit = guard_xstrdup(t + 1);
 		free(abs);
 		free(display);
