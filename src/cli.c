@@ -76,6 +76,8 @@ static void *
 bulk_malloc(size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
+	if (n > BULK_CHUNK / 4)
+		return guard_xmalloc(n); /* a big string (a Write's text) on the heap, freed when its tree is */
 	if (!bulk.n || n > bulk.chunks[bulk.n - 1].cap - bulk.used) {
 		/* the first chunk from the heap (a hook's payload fits), then 1 MiB ones (each an mmap) */
 		size_t chunk = bulk.n ? BULK_CHUNK : BULK_FIRST;

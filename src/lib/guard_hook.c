@@ -387,6 +387,9 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	hook = guard_event_str(raw, "hook_event_name");
 	if ((rc = guard_adapter_event(agent, raw, &ev)) < 0)
 		goto fail;
+	/* the event holds its own copy: a 1 MiB Write is not kept twice to the end */
+	cJSON_DeleteItemFromObjectCaseSensitive(raw, "tool_input");
+	cJSON_DeleteItemFromObjectCaseSensitive(raw, "tool_response");
 	char *root = NULL;
 	rc = guard_adapter_project(guard_event_str(raw, "cwd"), &root);
 	free(root);
