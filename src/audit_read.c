@@ -193,7 +193,23 @@ struct qstate {
 	enum audit_out out;
 	unsigned long n;
 	bool color; /* the effect coloured (a terminal, NO_COLOR unset) */
+	bool tty;   /* stdout a terminal: JSON shown with its invisible code points escaped */
 };
+
+/* A record's line as JSON: as it is, or on a terminal with nothing of the agent's that moves the cursor or reorders text. */
+static void
+json_line(const struct qstate *q, const char *line, size_t len)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	if (!q->tty) {
+		fwrite(line, 1, len, stdout);
+		return;
+	}
+	guard_buf_add_json_shown(&b, line, len);
+	fwrite(b.buf, 1, b.len, stdout);
+	guard_buf_release(&b);
+}
 
 /*
  * One CSV cell. A text cell beginning with = + - @ tab or CR is a formula
@@ -231,8 +247,13 @@ shown(const char *s, const char *dflt, char *buf, size_t size)
 {
 	size_t n = 0;
 
-	for (s = s ? s : dflt; *s && n + 1 < size; s++, n++)
-		buf[n] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	unsigned cp;
+
+	for (s = s ? s : dflt; *s && n + 1 < size; n++) {
+		size_t k = guard_utf8_invisible(s, &cp);
+		buf[n] = k || (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+		s += k ? k : 1;
+	}
 	buf[n] = '\0';
 	return buf;
 }
@@ -264,12 +285,12 @@ print_one(void *arg, const char *line, size_t len, const cJSON *r)
 
 	switch (q->out) {
 	case AUDIT_OUT_JSONL:
-		fwrite(line, 1, len, stdout);
+		json_line(q, line, len);
 		putchar('\n');
 		break;
 	case AUDIT_OUT_JSON:
 		fputs(q->n ? ",\n" : "[\n", stdout);
-		fwrite(line, 1, len, stdout);
+		json_line(q, line, len);
 		break;
 	case AUDIT_OUT_TABLE: {
 		/* a terminal shows the table: no control byte of the agent's reaches it */
@@ -310,7 +331,7 @@ print_one(void *arg, const char *line, size_t len, const cJSON *r)
 int
 audit_query(const char *dir, const struct audit_filter *f, enum audit_out out)
 {
-	struct qstate q = { out, 0, cli_color(STDOUT_FILENO) };
+	struct qstate q = { out, 0, cli_color(STDOUT_FILENO), isatty(STDOUT_FILENO) };
 	static char obuf[1 << 16];
 	int rc;
 
@@ -567,7 +588,7 @@ tail_line(const char *line, size_t len)
 	cJSON *r;
 
 	if (tail_q.out != AUDIT_OUT_TABLE || !(r = cJSON_ParseWithLength(line, len))) {
-		fwrite(line, 1, len, stdout);
+		json_line(&tail_q, line, len);
 		putchar('\n');
 		return;
 	}
@@ -635,6 +656,7 @@ audit_tail(const char *dir, unsigned long n, bool follow, bool table)
 	}
 	tail_q.out = table ? AUDIT_OUT_TABLE : AUDIT_OUT_JSONL;
 	tail_q.color = table && cli_color(STDOUT_FILENO);
+	tail_q.tty = isatty(STDOUT_FILENO);
 	if (table)
 		table_header();
 	for (size_t k = keep.len; k-- > 0;)

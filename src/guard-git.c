@@ -38,6 +38,16 @@ struct project {
 #define PROJECT_INIT { .root = NULL, .stages = GUARD_STAGES_INIT, .policy = NULL, .tree = NULL, \
 		       .rules = GUARD_BRANCH_RULES_INIT }
 
+
+/* s as a person's terminal should get it: a file or branch name of the agent's cannot move the cursor */
+static const char *
+seen(struct guard_buf *b, const char *s)
+{
+	guard_buf_reset(b);
+	guard_buf_add_visible(b, s);
+	return b->buf ? b->buf : "";
+}
+
 static int
 project_root(struct project *p)
 {
@@ -225,7 +235,9 @@ report_violations(const struct project *p, const char *hook, const cJSON *sessio
 		cJSON *ev = cJSON_Duplicate(v, 1), *actor = cJSON_AddObjectToObject(ev, "actor");
 		const char *session = guard_json_str(cJSON_GetArrayItem(sessions, 0), "id", NULL);
 
-		cli_error("refused: %s [%s]", guard_json_str(v, "message", ""), guard_json_str(v, "rule", ""));
+		struct guard_buf b = GUARD_BUF_INIT;
+		cli_error("refused: %s [%s]", seen(&b, guard_json_str(v, "message", "")), guard_json_str(v, "rule", ""));
+		guard_buf_release(&b);
 		cJSON_AddStringToObject(actor, "user", user && *user ? user : "unknown");
 		cJSON_AddStringToObject(actor, "role", marker || session ? "agent" : "person");
 		if (marker)
@@ -477,17 +489,21 @@ print_table(const cJSON *report)
 	const cJSON *files = cJSON_GetObjectItemCaseSensitive(report, "files");
 	const cJSON *v;
 
-	printf("%-10s %s...%s (merge base %.12s)\n", "range", guard_json_str(report, "base", ""),
-	       guard_json_str(report, "head", ""), guard_json_str(report, "merge_base", "none"));
-	printf("%-10s %s\n", "branch", guard_json_str(report, "branch", "(unknown)"));
+	struct guard_buf a = GUARD_BUF_INIT, b = GUARD_BUF_INIT;
+
+	printf("%-10s %s...%s (merge base %.12s)\n", "range", seen(&a, guard_json_str(report, "base", "")),
+	       seen(&b, guard_json_str(report, "head", "")), guard_json_str(report, "merge_base", "none"));
+	printf("%-10s %s\n", "branch", seen(&a, guard_json_str(report, "branch", "(unknown)")));
 	printf("%-10s +%.0f -%.0f\n", "loc", guard_json_num(loc, "added"), guard_json_num(loc, "deleted"));
 	printf("%-10s %.0f created, %.0f modified, %.0f deleted\n", "files", guard_json_num(files, "created"),
 	       guard_json_num(files, "modified"), guard_json_num(files, "deleted"));
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(report, "violations"))
 		printf("%-10s %-22s %s\n", guard_json_str(v, "severity", ""), guard_json_str(v, "rule", ""),
-		       guard_json_str(v, "message", ""));
+		       seen(&a, guard_json_str(v, "message", "")));
 	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(report, "violations")))
 		printf("%-10s none\n", "violations");
+	guard_buf_release(&a);
+	guard_buf_release(&b);
 }
 
 /* The report's changes as a change list (the PR rules read those). */
@@ -849,8 +865,10 @@ cleanup(struct project *p, const char *prs_file, bool dry_run, bool json, bool t
 			}
 		}
 		if (table) {
+			struct guard_buf b = GUARD_BUF_INIT;
 			printf("%-12s %s: %s\n", strcmp(action, "delete") ? action : dry_run ? "would delete" : "deleted",
-			       guard_json_str(item, "branch", ""), guard_json_str(item, "reason", ""));
+			       seen(&b, guard_json_str(item, "branch", "")), guard_json_str(item, "reason", ""));
+			guard_buf_release(&b);
 		} else if (!json) { /* a pipe: JSON Lines */
 			char *text = cJSON_PrintUnformatted(item);
 			puts(text);

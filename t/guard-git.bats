@@ -507,6 +507,28 @@ random_history() {
 	[ "$(jq '.violations | length' <<<"$output")" = 0 ]
 }
 
+@test "check: a file name with terminal escapes is shown escaped in the text report, never raw (attack9 J23)" {
+	git checkout -q -b ai/nightbuilder/2026-01-01/esc
+	n=$'evil\e]0;pwned\a\e[2J\e[31mRED\u202e.key'
+	echo x >"$n"
+	git add -A && git commit -qm esc
+	run guard-git check --base main --head HEAD
+	[ "$status" -eq 1 ]
+	[[ "$output" != *$'\e'* ]]
+	[[ "$output" != *$'\a'* ]]
+	[[ "$output" != *$'\u202e'* ]]
+	[[ "$output" == *"evil\\E]0;pwned"* ]]
+	[[ "$output" == *"\\u202E"* ]]
+	# JSON keeps the name as it is, for tools
+	run guard-git check --base main --head HEAD --json
+	[ "$(jq -r '[.violations[] | select(.rule == "files.location")][0].file' <<<"$output")" = "$n" ]
+	# an ordinary name is printed as it is
+	git checkout -q main && git checkout -q -b ai/nightbuilder/2026-01-01/plain
+	echo x >top.txt && git add top.txt && git commit -qm plain
+	run guard-git check --base main --head HEAD
+	[[ "$output" == *"'top.txt' is a new file here"* ]]
+}
+
 @test "check: branch name, new files outside src/ tests/, docs outside docs/, limits; exit 1; GitHub annotations" {
 	git checkout -q -b ai/nightbuilder/bad-name
 	mkdir -p .ai && cat >.ai/policy.yaml <<'Y'

@@ -37,6 +37,26 @@ esc=$'\033'
 	[[ "$output" == "{"* ]]
 }
 
+@test "guard-audit tail and query never hand a terminal the agent's C1 controls or bidi overrides (attack9 J23)" {
+	c1=$'\u009b' rlo=$'\u202e' del=$'\x7f'
+	guard hook claude <<<"$(bash_payload "echo t${c1}2J${rlo}gnp.exe${del}x")" >/dev/null
+	# in a pipe the lines stay byte for byte as logged
+	run guard-audit tail -n 1
+	[[ "$output" == *"$c1"* ]]
+	for mode in "tail -n 1 --json" "tail -n 1" "query --json" "query"; do
+		run env TERM=xterm "${pty[@]}" guard-audit $mode
+		[ "$status" -eq 0 ]
+		[[ "$output" != *"$c1"* ]] || { echo "# $mode: raw C1" >&2; false; }
+		[[ "$output" != *"$rlo"* ]] || { echo "# $mode: raw U+202E" >&2; false; }
+		[[ "$output" != *"$del"* ]] || { echo "# $mode: raw DEL" >&2; false; }
+	done
+	run env TERM=xterm "${pty[@]}" guard-audit tail -n 1 --json
+	[[ "$output" == *'\u009B2J\u202Egnp.exe\u007Fx'* ]]
+	# the escapes are JSON: the record reads back the same
+	summary=$(printf '%s' "$output" | tr -d '\r' | jq -r .summary)
+	[[ "$summary" == *"t${c1}2J${rlo}gnp.exe${del}x"* ]]
+}
+
 @test "the approvals table shows whole tool names and makes control characters visible" {
 	guard-approve request --as claude --tool mcp__github__create_pull_request --input '{"title":"x"}' >/dev/null
 	guard-approve request --as claude --tool $'mcp__evil\033[2J__x' --input '{}' >/dev/null

@@ -273,6 +273,38 @@ invisible(const unsigned char *s, size_t n, unsigned *cp)
 	       (*cp >= 0x2066 && *cp <= 0x2069) || *cp == 0xFEFF;
 }
 
+size_t
+guard_utf8_invisible(const char *str, unsigned *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = *s < 0x80 ? 0 : utf8_len(s);
+
+	return n > 1 && invisible(s, n, cp) ? n : 0;
+}
+
+void
+guard_buf_add_json_shown(struct guard_buf *b, const char *s, size_t len)
+{
+	const char *end = s + len, *from = s;
+	unsigned cp;
+
+	while (s < end) {
+		unsigned char c = (unsigned char)*s;
+		/* the set is of 2- and 3-byte sequences; a lead byte's sequence must fit before end */
+		size_t want = c == 0x7F || c < 0x20 ? 1 : c >= 0xC2 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3 : 0;
+		size_t n = want == 1 ? 1 : want && (size_t)(end - s) >= want ? guard_utf8_invisible(s, &cp) : 0;
+		if (!n) {
+			s++;
+			continue;
+		}
+		guard_buf_add(b, from, (size_t)(s - from));
+		guard_buf_addf(b, "\\u%04X", n == 1 ? (unsigned)c : cp);
+		s += n;
+		from = s;
+	}
+	guard_buf_add(b, from, (size_t)(s - from));
+}
+
 static bool
 needs_quoting(const unsigned char *s)
 {

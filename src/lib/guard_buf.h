@@ -103,4 +103,14 @@ void *guard_table_ready(void *tab, struct guard_table *t, size_t size, size_t mi
  */
 void guard_buf_add_visible(struct guard_buf *b, const char *s);
 
+/*
+ * The bytes of the code point at s when it shows nothing or reorders the
+ * text around it (C1 controls, bidi overrides, zero-width spaces: the set
+ * guard_buf_add_visible escapes), its value in *cp; else 0.
+ */
+size_t guard_utf8_invisible(const char *s, unsigned *cp);
+
+/* JSON text (len bytes) for a terminal: those code points, control bytes and DEL as \uXXXX escapes (JSON reads them back the same). */
+void guard_buf_add_json_shown(struct guard_buf *b, const char *s, size_t len);
+
 #endif
