@@ -117,6 +117,14 @@ bool risk_host_local(const char *host);
 bool risk_remote_host(struct risk_state *st, const char *verb, const char *url);
 /* url's host is neither local nor in allowed_hosts (nothing recorded). */
 bool risk_url_foreign(const struct risk_state *st, const char *url);
+/* A host (as recorded in out->hosts) neither local, allowed nor the metadata service (rated apart). */
+bool risk_host_foreign(const struct risk_state *st, const char *host);
+/*
+ * A call that reaches a host not in allowed_hosts with a secret in its own
+ * text (a token in the URL, a header, a here-string): critical, naming the
+ * scan rule (guard_risk_written.c). input: the tool's input.
+ */
+void risk_secret_outbound(struct risk_state *st, const char *tool, const cJSON *input);
 bool risk_host_private(const char *host);
 bool risk_host_metadata(const char *host);
 /* Numeric hosts through inet_pton (guard_risk_addr.c): IPv6 private/link-local/loopback, v4-mapped judged as v4. */

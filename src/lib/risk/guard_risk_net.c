@@ -222,6 +222,12 @@ risk_url_foreign(const struct risk_state *st, const char *url)
 }
 
 bool
+risk_host_foreign(const struct risk_state *st, const char *host)
+{
+	return *host && !risk_host_local(host) && !host_allowed(st, host) && !risk_host_metadata(host);
+}
+
+bool
 risk_remote_host(struct risk_state *st, const char *verb, const char *url)
 {
 	risk_host(st, verb, url);

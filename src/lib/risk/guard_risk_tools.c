@@ -698,6 +698,9 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		if (!url && input_str(input, "prompt") && (!strcmp(tool, "WebFetch") || !strcmp(tool, "web_fetch")))
 			risk_fetch_prompt(&st, agent_tool, input_str(input, "prompt"));
 	}
+	/* a token in the text of a call that goes out: the secret reaches a host no one allowed (attack9 J20) */
+	if (st.out->hosts.len && cJSON_IsObject(input))
+		risk_secret_outbound(&st, agent_tool, input);
 	risk_state_end(&st);
 	return 0;
 }

@@ -507,6 +507,51 @@ scan_text(struct risk_state *st, const char *who, const char *path, const char *
 	free(abs);
 }
 
+/* Every string of v, one a line: what a call carries out (a command line, a URL, an MCP tool's arguments). */
+static void
+strings_of(const cJSON *v, struct guard_buf *b, int depth)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(v)) {
+		guard_buf_addstr(b, v->valuestring);
+		guard_buf_addch(b, '\n');
+	}
+	if (depth < 32)
+		cJSON_ArrayForEach(c, v)
+			strings_of(c, b, depth + 1);
+}
+
+void
+risk_secret_outbound(struct risk_state *st, const char *tool, const cJSON *input)
+{
+	const char *foreign = NULL;
+	struct guard_scanner *sc;
+
+	for (size_t i = 0; !foreign && i < st->out->hosts.len; i++)
+		if (risk_host_foreign(st, st->out->hosts.items[i]))
+			foreign = st->out->hosts.items[i];
+	if (!foreign || !(sc = scanner(st)))
+		return;
+	struct guard_buf text = GUARD_BUF_INIT;
+	cJSON *found = cJSON_CreateArray();
+	strings_of(input, &text, 0);
+	/* the scan's own rules, on the call's text as if it were a file's: a path no exclusion names */
+	int n = text.len ? guard_scanner_scan(sc, "(the call's text)", text.buf, text.len, 1, NULL, found) : 0;
+	const cJSON *f = found->child;
+	while (f && strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "kind")) ?: "", "secret"))
+		f = f->next;
+	if (n > 0 && f)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_READ,
+			  "%s sends %s (guard-scan rule %s) to a host not in allowed_hosts: %s", tool,
+			  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "message")) ?: "a secret",
+			  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "rule")) ?: "?", foreign);
+	else if (n < 0)
+		guard_error_clear(); /* a text past the scan's limits: the host rule stands as it is */
+	cJSON_Delete(found);
+	guard_buf_release(&text);
+}
+
 /*
  * Where path lands, normalised lexically ("..", ".", "//" removed) before
  * any judgement (attacker report H2: /dev/../src/k.py is src/k.py), or
