@@ -24,6 +24,7 @@
 #include "guard_policy.h"
 #include "guard_scan.h"
 #include "guard_stage.h"
+#include "guard_textlines.h"
 
 #define FILE_MAX ((size_t)16 << 20)  /* a larger file is reported as skipped, not read */
 #define STDIN_MAX ((size_t)64 << 20)
@@ -160,11 +161,18 @@ str(const cJSON *o, const char *k)
 	return guard_json_str(o, k, "");
 }
 
-/* What is shown of the matched text: its first characters and a hash, never the whole. */
+/* A finding in a file's or folder's name, not in its text (line 0, "in": "name")? */
+static bool
+in_name(const cJSON *f)
+{
+	return !strcmp(str(f, "in"), "name");
+}
+
+/* What is shown of the matched text: its first characters and a hash, never the whole; where, for a name. */
 static char *
 shown(const cJSON *f)
 {
-	return guard_xasprintf("%s… sha256:%s", str(f, "preview"), str(f, "hash"));
+	return guard_xasprintf("%s… sha256:%s%s", str(f, "preview"), str(f, "hash"), in_name(f) ? ", in the name" : "");
 }
 
 static void
@@ -178,7 +186,10 @@ print_github(const cJSON *findings)
 				     : !strcmp(sev, "medium")			     ? "warning"
 										     : "notice");
 		cli_github_escaped(str(f, "path"), true);
-		printf(",line=%.0f,col=%.0f,title=", guard_json_num(f, "line"), guard_json_num(f, "column"));
+		/* a name's finding is the file's: an annotation without a line */
+		if (!in_name(f))
+			printf(",line=%.0f,col=%.0f", guard_json_num(f, "line"), guard_json_num(f, "column"));
+		fputs(",title=", stdout);
 		cli_github_escaped("guard-scan ", true);
 		cli_github_escaped(str(f, "rule"), true);
 		fputs("::", stdout);
@@ -254,9 +265,12 @@ print_sarif(const struct run *r)
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "message"), "text", msg);
 		phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(phys, "artifactLocation"), "uri", str(f, "path"));
-		region = cJSON_AddObjectToObject(phys, "region");
-		cJSON_AddNumberToObject(region, "startLine", guard_json_num(f, "line"));
-		cJSON_AddNumberToObject(region, "startColumn", guard_json_num(f, "column"));
+		/* a name's finding is the whole artifact's (a region's lines start at 1) */
+		if (!in_name(f)) {
+			region = cJSON_AddObjectToObject(phys, "region");
+			cJSON_AddNumberToObject(region, "startLine", guard_json_num(f, "line"));
+			cJSON_AddNumberToObject(region, "startColumn", guard_json_num(f, "column"));
+		}
 		cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "locations"), loc);
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "partialFingerprints"), "primaryLocationLineHash",
 					str(f, "fingerprint"));
@@ -374,17 +388,35 @@ binary(const char *text, size_t len)
 	return memchr(text, 0, len < BINARY_PEEK ? len : BINARY_PEEK) != NULL;
 }
 
-static int
-scan_text(struct run *r, const char *path, const char *text, size_t len, const long *lines)
+/*
+ * The text to scan in a file's bytes: they themselves, or, for text saved
+ * as UTF-16/32, that text decoded into wide (its lines where they were);
+ * NULL for a binary file.
+ */
+static const char *
+text_of(const char *data, size_t *len, struct guard_buf *wide)
 {
-	int rc;
+	if (!binary(data, *len))
+		return data;
+	if (!guard_text_wide_utf8(data, *len, wide))
+		return NULL;
+	*len = wide->len;
+	return wide->buf;
+}
+
+static int
+scan_text(struct run *r, const char *path, const char *data, size_t len, const long *lines)
+{
+	struct guard_buf wide = GUARD_BUF_INIT;
+	/* lines gathered from a diff are text (a NUL in them hides nothing) and keep their numbers: only a whole file is decoded */
+	const char *text = lines ? data : text_of(data, &len, &wide);
+	int rc = 0;
 
 	r->files++;
-	if (binary(text, len)) {
-		r->skipped++;
-		return 0;
-	}
-	rc = guard_scanner_scan(r->sc, path, text, len, 1, lines, r->findings);
+	r->skipped += !text;
+	if (text)
+		rc = guard_scanner_scan(r->sc, path, text, len, 1, lines, r->findings);
+	guard_buf_release(&wide);
 	return rc < 0 ? rc : 0;
 }
 
@@ -495,6 +527,14 @@ dir_of(const char *path)
 	return slash ? guard_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : guard_xstrdup(".");
 }
 
+/* Scan the name of a file or folder the scan visits: a key can be a name (found at line 0, "in": "name"). */
+static int
+scan_name(struct run *r, const char *path)
+{
+	int rc = guard_scanner_scan_name(r->sc, path, r->findings);
+	return rc < 0 ? rc : 0;
+}
+
 /* Whether the walk leaves path out: ignored or excluded by policy. */
 static int
 left_out(struct run *r, const char *path, bool dir, bool *out)
@@ -542,7 +582,7 @@ walk_dir(struct run *r, const char *path)
 		const char *name = names.items[i] + 1;
 		bool dir = names.items[i][0] == 'd', out = false;
 		char *sub = strcmp(path, ".") ? guard_xasprintf("%s/%s", path, name) : guard_xstrdup(name);
-		if ((rc = left_out(r, sub, dir, &out)) == 0 && !out) {
+		if ((rc = left_out(r, sub, dir, &out)) == 0 && !out && (rc = scan_name(r, sub)) == 0) {
 			if (dir)
 				rc = walk_dir(r, sub);
 			else
@@ -559,11 +599,14 @@ static int
 walk_top(struct run *r, const char *path)
 {
 	struct stat st;
+	int rc;
 
 	if (stat(path, &st) < 0 && errno == ENOENT)
 		return guard_error(GUARD_ENOTFOUND, "cannot scan %s: no such file or folder (check the path)", path);
 	if (stat(path, &st) < 0)
 		return guard_error(GUARD_EUSAGE, "cannot scan %s: %s", path, strerror(errno));
+	if ((S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) && (rc = scan_name(r, path)) < 0)
+		return rc;
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(r, path);
 	if (S_ISREG(st.st_mode))
@@ -590,7 +633,7 @@ struct pool {
 struct worker {
 	struct pool *p;
 	struct guard_scanner *sc;
-	struct guard_buf buf;
+	struct guard_buf buf, wide; /* the file; its text decoded from UTF-16/32 */
 	pthread_t thread;
 };
 
@@ -642,15 +685,17 @@ scan_one(struct worker *w, size_t i)
 	struct result *res = &w->p->res[i];
 	const char *path = w->p->r->todo.items[i];
 	int rc = read_into(&w->buf, path);
+	size_t len = w->buf.len;
+	const char *text = rc == 0 ? text_of(w->buf.buf, &len, &w->wide) : NULL;
 
 	res->found = cJSON_CreateArray();
-	if (rc == GUARD_EUSAGE || (rc == 0 && binary(w->buf.buf, w->buf.len))) {
+	if (rc == GUARD_EUSAGE || (rc == 0 && !text)) {
 		res->skipped = true;
 		res->big = rc == GUARD_EUSAGE;
 		return;
 	}
 	if (rc == 0)
-		rc = guard_scanner_scan(w->sc, path, w->buf.buf, w->buf.len, 1, NULL, res->found);
+		rc = guard_scanner_scan(w->sc, path, text, len, 1, NULL, res->found);
 	if (rc < 0) {
 		res->rc = rc;
 		res->error = guard_xstrdup(guard_error_last());
@@ -705,9 +750,10 @@ scan_todo(struct run *r, const cJSON *tree)
 		pthread_join(w[t].thread, NULL);
 		guard_scanner_free(w[t].sc);
 	}
-	guard_buf_release(&w[0].buf);
-	for (size_t t = 1; t < started; t++)
+	for (size_t t = 0; t < started || t == 0; t++) {
 		guard_buf_release(&w[t].buf);
+		guard_buf_release(&w[t].wide);
+	}
 	for (size_t i = 0; i < r->todo.len; i++) {
 		struct result *res = &p.res[i];
 		if (rc == 0 && res->rc < 0)
@@ -761,6 +807,7 @@ out:
 struct added {
 	struct run *r;
 	struct guard_scan_lines g;
+	char *named; /* the last path whose names were scanned */
 	int rc;
 };
 
@@ -788,16 +835,87 @@ on_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l,
 	return 0;
 }
 
+/*
+ * The names in a path a diff adds: its file's, and its folders' but those
+ * the last added path had (a diff comes sorted by path: a new folder's
+ * files come together, and its name is scanned once).
+ */
+static int
+on_file(const git_diff_delta *d, float progress, void *arg)
+{
+	struct added *a = arg;
+	const char *path = d->new_file.path, *last = a->named ? a->named : "";
+
+	(void)progress;
+	if (a->rc < 0 || (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_RENAMED && d->status != GIT_DELTA_COPIED))
+		return 0;
+	for (size_t i = 0; path[i] && a->rc == 0; i++) {
+		if (path[i + 1] != '/' && path[i + 1])
+			continue;
+		bool shared = !strncmp(path, last, i + 1) && last[i + 1] == '/';
+		char *part = guard_xstrndup(path, i + 1);
+		if (!shared && !guard_scanner_excluded(a->r->sc, part))
+			a->rc = scan_name(a->r, part);
+		free(part);
+	}
+	free(a->named);
+	a->named = guard_xstrdup(path);
+	return 0;
+}
+
+/* A blob's text to scan: as it is, or decoded from UTF-16/32 into wide; NULL when binary, too large or missing. */
+static const char *
+blob_text(git_repository *repo, const git_oid *id, git_blob **blob, struct guard_buf *wide, size_t *len)
+{
+	*blob = NULL;
+	if (git_oid_is_zero(id) || git_blob_lookup(blob, repo, id) < 0 || git_blob_rawsize(*blob) > (git_object_size_t)FILE_MAX)
+		return NULL;
+	*len = (size_t)git_blob_rawsize(*blob);
+	return text_of(git_blob_rawcontent(*blob), len, wide);
+}
+
+/*
+ * A file git calls binary that is text saved as UTF-16/32 (or text that
+ * .gitattributes calls binary): its text's added lines (against the old
+ * side's text), gathered as a text file's are.
+ */
+static int
+on_binary(const git_diff_delta *d, const git_diff_binary *bin, void *arg)
+{
+	struct added *a = arg;
+	git_blob *old = NULL, *new = NULL;
+	struct guard_buf wold = GUARD_BUF_INIT, wnew = GUARD_BUF_INIT;
+	size_t olen = 0, nlen = 0;
+	git_diff_options opts;
+	const char *ntext = blob_text(a->r->repo, &d->new_file.id, &new, &wnew, &nlen), *otext = NULL;
+
+	(void)bin;
+	if (ntext && !(otext = blob_text(a->r->repo, &d->old_file.id, &old, &wold, &olen)))
+		olen = 0;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_FORCE_TEXT; /* a NUL the text holds (U+0000) does not make it binary again */
+	if (ntext &&
+	    git_diff_buffers(otext, olen, d->old_file.path, ntext, nlen, d->new_file.path, &opts, NULL, NULL, NULL, on_line, a) < 0 &&
+	    a->rc == 0)
+		a->rc = git_fail("cannot diff a UTF-16 file's text");
+	git_blob_free(old);
+	git_blob_free(new);
+	guard_buf_release(&wold);
+	guard_buf_release(&wnew);
+	return 0;
+}
+
 static int
 scan_diff(struct run *r, git_diff *diff)
 {
-	struct added a = { r, GUARD_SCAN_LINES_INIT, 0 };
-	int rc = git_diff_foreach(diff, NULL, NULL, NULL, on_line, &a) < 0 ? git_fail("cannot read the diff") : 0;
+	struct added a = { r, GUARD_SCAN_LINES_INIT, NULL, 0 };
+	int rc = git_diff_foreach(diff, on_file, on_binary, NULL, on_line, &a) < 0 ? git_fail("cannot read the diff") : 0;
 
 	added_flush(&a);
 	if (rc == 0)
 		rc = a.rc;
 	guard_scan_lines_release(&a.g);
+	free(a.named);
 	return rc;
 }
 

@@ -292,3 +292,65 @@ print(json.dumps({"session_id": "s1", "cwd": sys.argv[1], "hook_event_name": "Pr
 	GUARD_SCAN_DEADLINE_MS=99999999 hook_says allow Edit "$edit"
 	GUARD_SCAN_DEADLINE_MS=nonsense hook_says allow Edit "$edit"
 }
+
+@test "attack8: a key in a name the agent creates (Write, apply_patch, touch, mkdir, mv, a redirection) is denied; names about keys are not" {
+	ghp=ghp_abcdefghijklmnopqrstuvwxyz0123456789AB
+	hook_says deny Write "$(jq -cn --arg p "$PROJ/src/$aws.txt" '{file_path:$p,content:"hello\n"}')"
+	[[ "$(reason_of)" == *"whose name holds an AWS access key id (rule aws-access-key)"* ]]
+	hook_says deny Write "$(jq -cn --arg p "$PROJ/notes/$ghp/todo.md" '{file_path:$p,content:"hello\n"}')"
+	hook_says deny Write "$(jq -cn --arg p "$PROJ/src/backup-$aws-old" '{file_path:$p,content:"x\n"}')"
+	# the name's own allow comment is a name's part, no person's word
+	hook_says deny Write "$(jq -cn --arg p "$PROJ/src/$aws guard-scan:allow aws-access-key reviewed" '{file_path:$p,content:"x\n"}')"
+	run guard-scan tool-input --format jsonl <<<"$(jq -cn --arg p "$(printf '*** Begin Patch\n*** Add File: src/%s.txt\n+hello\n*** End Patch' "$aws")" '{input:$p}')"
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '"\(.in) \(.rule)"' <<<"$output")" = "name aws-access-key" ]
+	for c in "touch src/$aws.txt" "mkdir -p keys/$ghp/sub" "mv README.md docs/$aws" "cp README.md $ghp.md" \
+		"echo hi > 'notes $aws.txt'" "install -D /dev/null x/$ghp"; do
+		bash_says deny "$c"
+	done
+	# the twins: names about keys, and a file already there (its edits are not refused for its name)
+	mkdir -p "$PROJ/old"
+	: >"$PROJ/old/$aws.txt"
+	hook_says allow Write "$(jq -cn --arg p "$PROJ/old/$aws.txt" '{file_path:$p,content:"hello\n"}')"
+	hook_says allow Write "$(jq -cn --arg p "$PROJ/deploy/aws-access-key.json" '{file_path:$p,content:"{}\n"}')"
+	hook_says allow Write "$(jq -cn --arg p "$PROJ/src/secret_key.py" '{file_path:$p,content:"x = 1\n"}')"
+	bash_says allow "touch src/password_reset.html"
+	bash_says allow "mkdir -p docs/api_keys"
+	# a scan after the fact finds the name whatever made it
+	: >"$PROJ/src/$aws guard-scan:allow aws-access-key reviewed"
+	run guard-scan files src --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r .in <<<"$output")" = name ]
+}
+
+@test "attack8: a key saved as UTF-16/32 is found by every scan; the shell's iconv is read through; a Write cannot make one (no NUL passes the hook)" {
+	git -c user.email=a@b -c user.name=a commit -q --allow-empty -m root
+	for enc in UTF-16 UTF-16LE UTF-16BE UTF-32 UTF-32BE; do
+		printf 'k = "%s"\n' "$aws" | iconv -t $enc >"$PROJ/k-$enc.txt"
+	done
+	# a NUL planted to break the pattern does not hide it (the BOM says the encoding)
+	{ printf '\xff\xfe'; printf 'k = "%s"\n' "$aws" | iconv -t UTF-16LE; printf '\0\0\0\0'; } >"$PROJ/k-nul.txt"
+	run guard-scan files --format jsonl
+	[ "$(jq -r .path <<<"$output" | sort -u | wc -l)" -eq 6 ]
+	git add -A
+	run guard-scan staged --format jsonl
+	[ "$(jq -r .path <<<"$output" | sort -u | wc -l)" -eq 6 ]
+	git -c user.email=a@b -c user.name=a commit -q -m wide
+	run guard-scan range HEAD~1..HEAD --format jsonl
+	[ "$(jq -r .path <<<"$output" | sort -u | wc -l)" -eq 6 ]
+	# .gitattributes calling a text file binary does not hide its lines from staged either
+	printf '*.dat binary\n' >"$PROJ/.gitattributes"
+	printf 'k = "%s"\n' "$aws" >"$PROJ/k.dat"
+	git add .gitattributes k.dat
+	run guard-scan staged --format jsonl
+	[ "$(jq -r .path <<<"$output")" = k.dat ]
+	# the shell: iconv passes its input's text on
+	for c in "printf 'k=$aws' | iconv -t UTF-16LE > src/k.txt" "printf 'k=$aws' | iconv -f UTF-8 -t UTF-16 -o src/k.txt" \
+		"iconv -t UTF-32 --output=src/k.txt <<< 'k=$aws'" "echo k=$aws | iconv -t UTF-16 - | tee src/k.txt"; do
+		bash_says deny "$c"
+	done
+	bash_says allow "printf 'hello' | iconv -t UTF-16LE > src/k.txt"
+	# a Write's content is a JSON string: UTF-16 needs \u0000, which the hook refuses
+	APPROVAL_WORKFLOW_ENABLED=0 run guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg p "$PROJ/src/w.txt" '{file_path:$p,content:"k\u0000=\u0000A\u0000"}')")"
+	[ "$status" -ne 0 ] || [ "$(decision_of)" = deny ]
+}

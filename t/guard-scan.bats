@@ -433,3 +433,81 @@ KEY = '$aws'" '{file_path:$p,content:$c}')
 	diff -r "$REPO_ROOT/t/scan/corpus" "$BATS_TEST_TMPDIR/scan/corpus"
 	diff "$REPO_ROOT/t/scan/expected.tsv" "$BATS_TEST_TMPDIR/scan/expected.tsv"
 }
+
+# wide ENCODING TEXT FILE: TEXT saved in ENCODING (iconv's name: UTF-16 writes a BOM, UTF-16LE none)
+wide() {
+	mkdir -p "$(dirname "$PROJ/$3")"
+	printf '%s' "$2" | iconv -f UTF-8 -t "$1" >"$PROJ/$3"
+}
+
+@test "text saved as UTF-16 or UTF-32 (a BOM or none, either byte order) is scanned as its text, lines where they are" {
+	git -c user.email=a@b -c user.name=a commit -q --allow-empty -m root
+	n=0
+	for enc in UTF-16 UTF-16LE UTF-16BE UTF-32 UTF-32LE UTF-32BE; do
+		wide $enc $'# notes\n\nKEY = "'"$aws"$'"\n' src/k$((n++)).txt
+	done
+	wide UTF-16 $'print("hello")\n' src/clean16.txt
+	head -c 4096 /dev/urandom >"$PROJ/src/blob.bin" # binary: still skipped
+	run guard-scan files --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '"\(.path):\(.line):\(.column) \(.rule)"' <<<"$output" | sort | uniq | wc -l)" -eq 6 ]
+	[ "$(jq -r '"\(.line):\(.column) \(.rule)"' <<<"$output" | sort -u)" = "3:8 aws-access-key" ]
+	run guard-scan files src/clean16.txt
+	[ "$status" -eq 0 ]
+	# staged and a commit range read the file's text too: only what it adds
+	git add src && git -c user.email=a@b -c user.name=a commit -q -m wide
+	run guard-scan range HEAD~1..HEAD --format jsonl
+	[ "$(jq -s length <<<"$output")" -eq 6 ]
+	wide UTF-16 $'# notes\n\nKEY = "'"$aws"$'"\nNEW = "'"$ghp"$'"\n' src/k0.txt
+	git add src/k0.txt
+	run guard-scan staged --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '"\(.rule) \(.path):\(.line)"' <<<"$output")" = "github-token src/k0.txt:4" ]
+}
+
+@test "a file or folder named after a secret is a finding at line 0, \"in\": \"name\", in files, staged and range; names about secrets are not" {
+	git -c user.email=a@b -c user.name=a commit -q --allow-empty -m root
+	mkdir -p "$PROJ/src/$ghp" "$PROJ/deploy"
+	: >"$PROJ/src/$aws.txt"
+	printf 'a\n' >"$PROJ/src/$ghp/a.txt"
+	printf 'b\n' >"$PROJ/src/$ghp/b.txt"
+	: >"$PROJ/deploy/aws-access-key.json" # twins: named after the kind, not the value
+	: >"$PROJ/src/secret_key.py"
+	: >"$PROJ/Authen::SASL.3pm"
+	run guard-scan files --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '"\(.path):\(.line) \(.in) \(.rule)"' <<<"$output")" = "src/$aws.txt:0 name aws-access-key
+src/$ghp:0 name github-token" ]
+	run guard-scan files --format table
+	[[ "$output" == *"src/$aws.txt:0:1"*"in the name"* ]]
+	run guard-scan files --format github
+	[[ "$output" == *"::error file=src/$aws.txt,title=guard-scan aws-access-key::an AWS access key id (AKIA… sha256:"*", in the name)"* ]]
+	run guard-scan files src/secret_key.py "src/$aws.txt"
+	[ "$status" -eq 1 ]
+	# staged and range: the names a change adds, a new folder's once
+	git add -A && git -c user.email=a@b -c user.name=a commit -q -m names
+	run guard-scan range HEAD~1..HEAD --format jsonl
+	[ "$(jq -r '"\(.path):\(.line) \(.in)"' <<<"$output")" = "src/$aws.txt:0 name
+src/$ghp:0 name" ]
+	git mv "src/$aws.txt" src/plain.txt
+	git mv src/secret_key.py "src/key-$aws-2"
+	run guard-scan staged --format jsonl
+	[ "$status" -eq 1 ]
+	[ "$(jq -r '"\(.path) \(.rule)"' <<<"$output")" = "src/key-$aws-2 aws-access-key" ]
+	# a baseline keeps it like any finding
+	run guard-scan staged --write-baseline "$BATS_TEST_TMPDIR/b.json"
+	run guard-scan staged --baseline "$BATS_TEST_TMPDIR/b.json"
+	[ "$status" -eq 0 ]
+}
+
+@test "SARIF: a name's finding is the whole artifact's (no region: lines start at 1), still valid SARIF 2.1.0" {
+	python3 -c 'import jsonschema' || { echo "# python3-jsonschema is missing" >&2; return 1; }
+	plant
+	: >"$PROJ/src/$aws.txt"
+	guard-scan files --format sarif >"$BATS_TEST_TMPDIR/out.sarif" || [ $? -eq 1 ]
+	python3 -c 'import json,sys,jsonschema; jsonschema.Draft4Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
+		"$REPO_ROOT/t/scan/sarif-schema-2.1.0.json" "$BATS_TEST_TMPDIR/out.sarif"
+	r=$(jq -c --arg p "src/$aws.txt" '.runs[0].results[] | select(.locations[0].physicalLocation.artifactLocation.uri == $p)' "$BATS_TEST_TMPDIR/out.sarif")
+	[ "$(jq -r '.locations[0].physicalLocation.region' <<<"$r")" = null ]
+	[[ "$(jq -r .message.text <<<"$r")" == *"in the name)" ]]
+}

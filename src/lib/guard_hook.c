@@ -252,11 +252,13 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 	if ((rc = guard_scanner_tool_input(sc, ev, found)) > 0) {
 		const cJSON *f = cJSON_GetArrayItem(found, 0);
 		bool in_file = !strcmp(guard_json_str(f, "line_in", "text"), "file");
-		char *reason = guard_xasprintf("guard-scan: this %s writes %s (rule %s, line %.0f of %s; "
+		char *where = !strcmp(guard_json_str(f, "in", ""), "name")
+			? guard_xstrdup("in the name it creates")
+			: guard_xasprintf("line %.0f of %s", guard_json_num(f, "line"), in_file ? "the file after it" : "the text written");
+		char *reason = guard_xasprintf("guard-scan: this %s writes %s (rule %s, %s; "
 					       "%s%d finding%s in all) into %s; keep secrets out of files (read them from the "
 					       "environment or a secret store)",
-					       tool, guard_json_str(f, "message", ""), guard_json_str(f, "rule", ""),
-					       guard_json_num(f, "line"), in_file ? "the file after it" : "the text written",
+					       tool, guard_json_str(f, "message", ""), guard_json_str(f, "rule", ""), where,
 					       guard_scanner_capped(sc) ? "at least " : "", rc, rc == 1 ? "" : "s",
 					       guard_json_str(f, "path", "the file"));
 		char *rule = guard_xasprintf("guard-scan:%s", guard_json_str(f, "rule", ""));
@@ -264,6 +266,7 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 		set_decision(ev, "reason", reason);
 		set_decision(ev, "rule", rule);
 		free(reason);
+		free(where);
 		free(rule);
 	} else if (rc == 0 && (!effect || !strcmp(effect, "allow")) && guard_scanner_adds_allow(sc, ev)) {
 		/* CI's scans honour the comment: one the agent adds hides a finding from them (share/doc/trust.md) */

@@ -2,6 +2,7 @@
 #include <pcre2.h>
 #include <sys/stat.h>
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <time.h>
 
@@ -688,6 +689,9 @@ assignment_not_secret(const char *text, size_t a, const char *m, size_t len)
 
 	while (n && strchr("\"';,)", m[n - 1]))
 		n--;
+	/* a scope, not an assignment: Authen::SASL (a Perl module's man page), auth::Token */
+	if (m[0] == ':' && a && text[a - 1] == ':')
+		return true;
 	if (memmem(m, n, "://", 3) || m[0] == '/' || !strncmp(m, "~/", 2) || !strncmp(m, "./", 2) ||
 	    !strncmp(m, "../", 3))
 		return true;
@@ -910,6 +914,31 @@ out:
 	free(spans.v);
 	free(fresh.v);
 	return found;
+}
+
+int
+guard_scanner_scan_name(struct guard_scanner *s, const char *path, cJSON *findings)
+{
+	size_t end = strlen(path);
+
+	while (end > 1 && path[end - 1] == '/')
+		end--;
+	size_t at = end;
+	while (at > 0 && path[at - 1] != '/')
+		at--;
+	if (at == end || (end - at <= 2 && !strncmp(path + at, "..", end - at)))
+		return 0; /* "", "." or ".." */
+	int before = cJSON_GetArraySize(findings);
+	bool allow = s->allow_inline;
+	/* a name holds no reviewed comment: "guard-scan:allow" in a name is a name's part, not a person's word */
+	s->allow_inline = false;
+	int n = guard_scanner_scan(s, path, path + at, end - at, 0, NULL, findings);
+	s->allow_inline = allow;
+	for (cJSON *f = cJSON_GetArrayItem(findings, before); n > 0 && f; f = f->next) {
+		cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "line"), 0); /* a name with a newline too */
+		cJSON_AddStringToObject(f, "in", "name");
+	}
+	return n;
 }
 
 void
@@ -1490,6 +1519,24 @@ edits_of(const cJSON *input, size_t *n)
 	return edits;
 }
 
+/* A file already there keeps its name: its edits are not refused for it. */
+int
+guard_scanner_scan_new_names(struct guard_scanner *s, const char *path, cJSON *findings)
+{
+	struct stat st;
+	int n = 0, m;
+
+	for (size_t i = 0; path[i] && n >= 0; i++) {
+		if (path[i + 1] && path[i + 1] != '/')
+			continue;
+		char *part = guard_xstrndup(path, i + 1);
+		if (lstat(part, &st) < 0 && errno == ENOENT)
+			n = (m = guard_scanner_scan_name(s, part, findings)) < 0 ? m : n + m;
+		free(part);
+	}
+	return n;
+}
+
 struct patch_scan {
 	struct guard_scanner *s;
 	cJSON *findings;
@@ -1509,7 +1556,10 @@ scan_patch_file(void *arg, const char *path, const char *added, size_t len, bool
 		return n;
 	if (n > 0)
 		mark_lines(ps->findings, before, whole ? "file" : "text");
-	ps->n += n;
+	/* an added file's name, and its new folders' */
+	if (whole && (n = guard_scanner_scan_new_names(ps->s, path, ps->findings)) < 0)
+		return n;
+	ps->n += cJSON_GetArraySize(ps->findings) - before;
 	return 0;
 }
 
@@ -1535,6 +1585,9 @@ guard_scanner_tool_input(struct guard_scanner *s, const cJSON *in, cJSON *findin
 	}
 	if (guard_scanner_excluded(s, path))
 		return n;
+	if ((m = strcmp(path, "-") ? guard_scanner_scan_new_names(s, path, findings) : 0) < 0)
+		return m;
+	n += m;
 	/* a Write's content is the whole file: its lines are the file's */
 	if ((m = scan_member(s, path, cJSON_GetObjectItemCaseSensitive(input, "content"), 1, "file", findings)) < 0)
 		return m;

@@ -62,6 +62,20 @@ int guard_scanner_scan(struct guard_scanner *s, const char *path, const char *te
 		       const long *lines, cJSON *findings);
 
 /*
+ * Scan the name of the file or folder path names (its last part) as its
+ * own text (attack8: a file named after a key is committed and pushed
+ * with its key in every listing). Findings name path, line 0, the column
+ * within the name, and "in": "name". Inline allow comments do not count
+ * in a name. Returns the number appended, or GUARD_EPOLICY.
+ */
+int guard_scanner_scan_name(struct guard_scanner *s, const char *path, cJSON *findings);
+/*
+ * The names a write to path creates, scanned so: its file's and its
+ * folders' that are not there yet (a Write makes the folders it needs).
+ */
+int guard_scanner_scan_new_names(struct guard_scanner *s, const char *path, cJSON *findings);
+
+/*
  * A file's added lines gathered from a diff, to be scanned as one text
  * with their line numbers (so multi-line rules match across them):
  * guard-scan range/staged and the session's PR scan.

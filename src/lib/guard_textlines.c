@@ -2,6 +2,8 @@
  * The text lines inside a file git calls binary, for LOC budgets.
  */
 #include <stdbool.h>
+#include <errno.h>
+#include <iconv.h>
 #include <string.h>
 
 #include "guard_textlines.h"
@@ -63,4 +65,89 @@ guard_text_lines(const char *data, size_t len, struct guard_buf *out)
 		s += n + (nl != NULL);
 	}
 	return count;
+}
+
+#define WIDE_PEEK 8000 /* the NUL pattern is judged on this many bytes, as git's binary test */
+
+/* The encoding a byte order mark at s names (its length in *bom), or NULL. */
+static const char *
+wide_bom(const unsigned char *s, size_t len, size_t *bom)
+{
+	*bom = 4;
+	if (len >= 4 && !memcmp(s, "\xFF\xFE\0\0", 4))
+		return "UTF-32LE";
+	if (len >= 4 && !memcmp(s, "\0\0\xFE\xFF", 4))
+		return "UTF-32BE";
+	*bom = 2;
+	if (len >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+		return "UTF-16LE";
+	if (len >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+		return "UTF-16BE";
+	*bom = 0;
+	return NULL;
+}
+
+/*
+ * The encoding the NUL bytes of s say, without a mark: text in UTF-16 or
+ * UTF-32 is mostly ASCII (code, keys), whose characters have NUL high
+ * bytes, and its low bytes are never NUL. At least half the characters
+ * must be such, and a NUL where a low byte is a rarity (1 in 16).
+ */
+static const char *
+wide_pattern(const unsigned char *s, size_t len)
+{
+	size_t zero[4] = { 0, 0, 0, 0 }, n = (len < WIDE_PEEK ? len : WIDE_PEEK) & ~(size_t)3;
+
+	for (size_t i = 0; i < n; i++)
+		zero[i & 3] += !s[i];
+	size_t chars4 = n / 4, chars2 = n / 2, z_even = zero[0] + zero[2], z_odd = zero[1] + zero[3];
+	if (!n)
+		return NULL;
+	if (zero[2] * 2 >= chars4 && zero[3] * 2 >= chars4 && zero[0] * 16 <= zero[3])
+		return zero[1] * 2 >= chars4 ? "UTF-32LE" : NULL;
+	if (zero[0] * 2 >= chars4 && zero[1] * 2 >= chars4 && zero[3] * 16 <= zero[0])
+		return zero[2] * 2 >= chars4 ? "UTF-32BE" : NULL;
+	if (z_odd * 2 >= chars2 && z_even * 16 <= z_odd)
+		return "UTF-16LE";
+	if (z_even * 2 >= chars2 && z_odd * 16 <= z_even)
+		return "UTF-16BE";
+	return NULL;
+}
+
+bool
+guard_text_wide_utf8(const char *data, size_t len, struct guard_buf *out)
+{
+	const unsigned char *s = (const unsigned char *)data;
+	size_t bom;
+	const char *enc = wide_bom(s, len, &bom);
+
+	out->len = 0;
+	if (!enc && !(enc = wide_pattern(s, len)))
+		return false;
+	size_t unit = enc[4] == '3' ? 4 : 2, in_left = (len - bom) / unit * unit;
+	/* UTF-8 takes at most 3 bytes per UTF-16 unit, 4 per UTF-32 one */
+	guard_buf_grow(out, in_left / unit * (unit == 2 ? 3 : 4) + 1);
+	iconv_t cd = iconv_open("UTF-8", enc);
+	if (cd == (iconv_t)-1)
+		return false;
+	char *in = (char *)data + bom, *o = out->buf;
+	size_t o_left = out->alloc - 1;
+	/*
+	 * A unit that is no character (a lone surrogate planted after a key)
+	 * becomes U+FFFD and the rest is decoded: stopping there would hide
+	 * what follows, and a text that "does not read as text" is the
+	 * attacker's to make.
+	 */
+	while (iconv(cd, &in, &in_left, &o, &o_left) == (size_t)-1 && (errno == EILSEQ || errno == EINVAL) &&
+	       in_left >= unit && o_left >= 3) {
+		memcpy(o, "\xEF\xBF\xBD", 3);
+		o += 3;
+		o_left -= 3;
+		in += unit;
+		in_left -= unit;
+	}
+	iconv_close(cd);
+	out->len = (size_t)(o - out->buf);
+	out->buf[out->len] = '\0';
+	return true;
 }

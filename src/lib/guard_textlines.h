@@ -1,6 +1,7 @@
 #ifndef GUARD_TEXTLINES_H
 #define GUARD_TEXTLINES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "guard_buf.h"
@@ -17,5 +18,17 @@
  */
 #define GUARD_TEXT_LINE_MIN 4
 size_t guard_text_lines(const char *data, size_t len, struct guard_buf *out);
+
+/*
+ * Text saved as UTF-16 or UTF-32 (Windows tools and PowerShell write
+ * these): a NUL byte makes it binary to git and to a scan, which then
+ * reads none of it. When data starts with a UTF-16/32 byte order mark, or
+ * has no mark but the NUL bytes of such text (ASCII in UTF-16LE puts a
+ * NUL in every odd byte), it is decoded by iconv(3) into out as UTF-8,
+ * its lines where they were (a unit that is no character becomes U+FFFD),
+ * and true returned. False for anything else (UTF-8 text, a binary file
+ * without that NUL pattern); out is then left empty.
+ */
+bool guard_text_wide_utf8(const char *data, size_t len, struct guard_buf *out);
 
 #endif

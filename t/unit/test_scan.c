@@ -1,5 +1,6 @@
 /* The scanner: built-in and policy rules, keywords, lines, previews, allow comments, tool inputs. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "guard_buf.h"
@@ -481,6 +482,55 @@ TEST(scan_adds_allow_as_built_once)
 	free(path);
 }
 
+/* attack8: a file or folder named after a secret; its benign twins (names about secrets) stay quiet */
+TEST(scan_names)
+{
+	struct guard_scanner *s;
+	static const char *const named[] = {
+		"src/AKIAQWERTYUIOPASDFGH.txt", "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB.md",
+		"keys/ghp_abcdefghijklmnopqrstuvwxyz0123456789AB/", "backup-AKIAQWERTYUIOPASDFGH-old",
+		"a/AKIAQWERTYUIOPASDFGH guard-scan:allow aws-access-key reviewed", "xoxb-918273645501-5647382910564-qwertyuiopasdfghjklzxcvb",
+		"glpat-abcdefghij0123456789", NULL,
+	};
+	static const char *const twins[] = {
+		"deploy/aws-access-key.json", "src/secret_key.py", "password_reset.html", "token.go", "AKIA.md",
+		"Authen::SASL::Perl.3pm.gz", "HTTP::Cookies::Netscape.3pm.gz", "credentials.example", ".", "..", "a/", "",
+		"session_key_rotation.md", "api_key=$API_KEY", NULL,
+	};
+	CHECK(guard_scanner_new(NULL, &s) == 0);
+	for (size_t i = 0; named[i]; i++) {
+		cJSON *f = cJSON_CreateArray();
+		CHECK(guard_scanner_scan_name(s, named[i], f) == 1);
+		CHECK_STR(fstr(f, 0, "path"), named[i]);
+		CHECK_STR(fstr(f, 0, "in"), "name");
+		CHECK(fnum(f, 0, "line") == 0 && fnum(f, 0, "column") >= 1);
+		cJSON_Delete(f);
+	}
+	for (size_t i = 0; twins[i]; i++) {
+		cJSON *f = cJSON_CreateArray();
+		CHECK(guard_scanner_scan_name(s, twins[i], f) == 0);
+		cJSON_Delete(f);
+	}
+	/* the folder a path is in is its own name: not scanned with the file's */
+	cJSON *f = cJSON_CreateArray();
+	CHECK(guard_scanner_scan_name(s, "AKIAQWERTYUIOPASDFGH/notes.txt", f) == 0);
+	/* a new file's name and its new folders' (those there keep theirs) */
+	char dir[] = "/tmp/guard-names-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *there = guard_xasprintf("%s/AKIAQWERTYUIOPASDFGH", dir), *fresh = guard_xasprintf("%s/ghp_abcdefghijklmnopqrstuvwxyz0123456789AB/x/AKIAQWERTYUIOPASDFGZ.txt", dir);
+	CHECK(mkdir(there, 0700) == 0);
+	CHECK(guard_scanner_scan_new_names(s, there, f) == 0);
+	CHECK(guard_scanner_scan_new_names(s, fresh, f) == 2);
+	CHECK_STR(fstr(f, 0, "rule"), "github-token");
+	CHECK_STR(fstr(f, 1, "rule"), "aws-access-key");
+	rmdir(there);
+	rmdir(dir);
+	free(there);
+	free(fresh);
+	cJSON_Delete(f);
+	guard_scanner_free(s);
+}
+
 int
 main(void)
 {
@@ -492,5 +542,6 @@ main(void)
 	RUN(scan_edit_key_across_the_window_edge);
 	RUN(scan_edit_windows_as_whole_files);
 	RUN(scan_adds_allow_as_built_once);
+	RUN(scan_names);
 	return unit_done();
 }

@@ -758,6 +758,63 @@ TEST(text_lines_in_binary_files)
 	guard_buf_release(&b);
 }
 
+/* ASCII text as UTF-16 (unit 2) or UTF-32 (unit 4), big or little endian, with a byte order mark or not */
+static char *
+widen(const char *ascii, size_t unit, bool big, bool bom, size_t *len)
+{
+	size_t n = strlen(ascii) + bom, o = 0;
+	char *w = guard_xcalloc(n * unit + 1, 1);
+
+	for (size_t i = 0; i < n; i++, o += unit) {
+		unsigned c = bom && i == 0 ? 0xFEFF : (unsigned char)ascii[i - bom];
+		for (size_t k = 0; k < unit; k++)
+			w[o + (big ? unit - 1 - k : k)] = (char)(c >> (8 * k));
+	}
+	*len = o;
+	return w;
+}
+
+/* Text saved as UTF-16/32 is decoded (attack8: a key in such a file was binary to every scan) */
+TEST(text_wide_decoded)
+{
+	static const char text[] = "x = 1\nkey = \"AKIAQWERTYUIOPASDFGH\"\n";
+	struct guard_buf b = GUARD_BUF_INIT;
+	size_t len;
+
+	for (size_t unit = 2; unit <= 4; unit += 2)
+		for (int big = 0; big < 2; big++)
+			for (int bom = 0; bom < 2; bom++) {
+				char *w = widen(text, unit, big, bom, &len);
+				CHECK(guard_text_wide_utf8(w, len, &b));
+				CHECK_STR(b.buf, text);
+				/* an odd last byte (a truncated file) is left out, the rest decoded */
+				CHECK(guard_text_wide_utf8(w, len - 1, &b) && b.len == strlen(text) - 1);
+				free(w);
+			}
+	/* with a mark, text without ASCII (no NUL at all) and text mixing scripts */
+	CHECK(guard_text_wide_utf8("\xFF\xFE\x2D\x4E\x87\x65", 6, &b));
+	CHECK_STR(b.buf, "\xE4\xB8\xAD\xE6\x96\x87");
+	CHECK(guard_text_wide_utf8("k\0=\0\xE9\0\n\0", 8, &b));
+	CHECK_STR(b.buf, "k=\xC3\xA9\n");
+	/* what is no character (a lone surrogate) or no text (control characters) hides nothing after it */
+	CHECK(guard_text_wide_utf8("\xFF\xFEk\0\x00\xD8=\0\x00\xDC", 10, &b));
+	CHECK_STR(b.buf, "k\xEF\xBF\xBD=\xEF\xBF\xBD");
+	CHECK(guard_text_wide_utf8("\x01\0\x02\0k\0=\0", 8, &b));
+	CHECK_STR(b.buf, "\x01\x02k=");
+	/* not such text: UTF-8, noise */
+	CHECK(!guard_text_wide_utf8(text, strlen(text), &b) && b.len == 0);
+	char *noise = guard_xmalloc(65536);
+	unsigned long x = 7;
+	for (size_t i = 0; i < 65536; i++) {
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		noise[i] = (char)(i % 3 ? 0 : x >> 56); /* NULs, but in no UTF-16 pattern */
+	}
+	CHECK(!guard_text_wide_utf8(noise, 65536, &b));
+	free(noise);
+	CHECK(!guard_text_wide_utf8("", 0, &b) && !guard_text_wide_utf8("\xFF", 1, &b));
+	guard_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -793,6 +850,7 @@ main(void)
 	RUN(state_dir_in_git_common_dir);
 	RUN(cli_dispatch_runs_the_table);
 	RUN(text_lines_in_binary_files);
+	RUN(text_wide_decoded);
 	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", tmpdir);

@@ -398,6 +398,8 @@ void risk_written_code(struct risk_state *st, const char *lang, const char *code
 void risk_written_tool(struct risk_state *st, const char *tool, const cJSON *input);
 /* text who writes into path: scanned (a finding is critical), git drivers named in .gitattributes/.gitmodules high */
 void risk_written_text(struct risk_state *st, const char *who, const char *path, const char *text);
+/* A file or folder the line creates at abs: its name scanned (a secret in it is critical). */
+void risk_written_name(struct risk_state *st, const char *abs, const char *display);
 /* Free a state's scanner unless it is the one kept for the policy (guard_risk_written.c). */
 void risk_scanner_release(struct guard_scanner *s);
 /* The environment as a whole sent over the network ($(env) in curl's arguments, os.environ to urlopen). */

@@ -1200,8 +1200,11 @@ record(struct risk_state *st, const char *display, const char *abs, enum risk_pa
 	else
 		guard_list_add_unique(&st->out->targets, display);
 	/* a write to what is not there makes a new file (or folder): the unattended rules limit where */
-	if ((op == PATH_WRITE || op == PATH_TRUNCATE) && !strpbrk(display, "*?[") && risk_memo_lstat(abs, &sb) != 0)
-		guard_list_add_unique(&st->out->creates, display);
+	if ((op == PATH_WRITE || op == PATH_TRUNCATE) && !strpbrk(display, "*?[") && risk_memo_lstat(abs, &sb) != 0 &&
+	    !guard_list_has(&st->out->creates, display)) {
+		guard_list_add(&st->out->creates, display);
+		risk_written_name(st, abs, display);
+	}
 }
 
 static void glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum risk_path_op op);

@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "guard_error.h"
+#include "guard_json.h"
 #include "guard_patch.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
@@ -249,7 +250,32 @@ risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded)
 		: risk_radix_decode(encoded, (enum risk_radix)how);
 }
 
-/* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d/xxd -r/openssl pass on from their input. */
+/*
+ * iconv re-encodes its input: the text stays what it was (a key saved as
+ * UTF-16 is still the key, for the file's scans too). Does cmd read its
+ * input (no file operand, or "-")? *out: its -o/--output file, or NULL.
+ */
+static bool
+iconv_reads_input(const struct guard_shell_cmd *cmd, const char **out)
+{
+	static const char *const valued[] = { "-f", "-t", "-o", "--from-code", "--to-code", "--output", NULL };
+
+	*out = NULL;
+	for (size_t i = 1; i < cmd->argc; i++) {
+		const char *w = cmd->argv[i].text;
+		if (risk_name_in(valued, w)) {
+			if (++i < cmd->argc && (!strcmp(w, "-o") || !strcmp(w, "--output")))
+				*out = cmd->argv[i].text;
+		} else if (!strncmp(w, "--output=", 9) || (!strncmp(w, "-o", 2) && w[2] != '-')) {
+			*out = w + (w[1] == '-' ? 9 : 2);
+		} else if (w[0] != '-' || (w[1] == '-' && !w[2])) {
+			return false; /* a file's text, not written by this line ("--" ends the options) */
+		}
+	}
+	return true;
+}
+
+/* What cmd prints: echo/printf's words, or what cat/tee/dd/base64 -d/xxd -r/openssl/iconv pass on from their input. */
 static char *
 written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth)
 {
@@ -273,7 +299,8 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 				return NULL; /* a file's text: not written by this line; - is the input */
 		return written_stdin(sh, cmd, depth + 1);
 	}
-	if (!strcmp(n, "tee") || !strcmp(n, "dd"))
+	const char *iconv_out;
+	if (!strcmp(n, "tee") || !strcmp(n, "dd") || (!strcmp(n, "iconv") && iconv_reads_input(cmd, &iconv_out)))
 		return written_stdin(sh, cmd, depth + 1);
 	int how = decoding_of(cmd);
 	if (how >= 0 || ((!strcmp(n, "base32") || !strcmp(n, "basenc")) && has_option(cmd, decode)))
@@ -550,6 +577,30 @@ risk_secret_outbound(struct risk_state *st, const char *tool, const cJSON *input
 		guard_error_clear(); /* a text past the scan's limits: the host rule stands as it is */
 	cJSON_Delete(found);
 	guard_buf_release(&text);
+}
+
+/*
+ * A file or folder the line creates, at abs (shown as display): a name
+ * holding a secret (touch src/AKIA..., mkdir ghp_...) is committed and
+ * pushed like a file holding it, and is critical the same way.
+ */
+void
+risk_written_name(struct risk_state *st, const char *abs, const char *display)
+{
+	struct guard_scanner *sc;
+	cJSON *found;
+
+	if (!(sc = scanner(st)) || guard_scanner_excluded(sc, display))
+		return;
+	found = cJSON_CreateArray();
+	int n = guard_scanner_scan_new_names(sc, abs, found);
+	const cJSON *f = found->child;
+	if (n > 0 && f)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "guard-scan: this creates %s, whose name holds %s (rule %s); keep secrets out of file names",
+			  display, guard_json_str(f, "message", "a finding"), guard_json_str(f, "rule", "?"));
+	guard_error_clear();
+	cJSON_Delete(found);
 }
 
 /*
@@ -1038,6 +1089,12 @@ risk_written_cmd(struct risk_state *st, const struct risk_cmd *c)
 			}
 	} else if (!strcmp(c->name, "sed")) {
 		sed_in_place(st, c);
+	} else if (!strcmp(c->name, "iconv")) {
+		const char *out;
+		char *in = iconv_reads_input(cmd, &out) && out ? written_stdin(c->sh, cmd, 1) : NULL;
+		if (in)
+			written(st, "iconv", out, in, false);
+		free(in);
 	} else if ((!strcmp(c->name, "cp") || !strcmp(c->name, "install")) && c->argc >= 3 &&
 		   (!strcmp(c->argv[c->argc - 2].text, "/dev/stdin") || !strcmp(c->argv[c->argc - 2].text, "-"))) {
 		/* cp /dev/stdin FILE <<< TEXT: the input lands in FILE (finding M4) */
