@@ -92,3 +92,27 @@ setup() {
 	run --separate-stderr guard-risk -c 'ln -s ~ x && rm -rf x'
 	[ "$(jq -r .level <<<"$output")" != critical ]
 }
+
+# The hook's answer to a Write of CONTENT into FILE, in $got (allow when none).
+write_decides() { # file, content, wanted
+	local out
+	out=$(guard hook claude <<<"$(tool_payload Write "$(jq -cn --arg f "$PROJ/$1" --arg c "$2" '{file_path:$f, content:$c}')")" 2>/dev/null)
+	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"${out:-{\}}")
+	[ "$got" = "$3" ] || { echo "got $got (wanted $3) writing $1: $2"; echo "$out"; return 1; }
+}
+
+@test "well-known default and test passwords in files are not secrets: allowed" {
+	write_decides .env.example $'DATABASE_URL=postgres://dev:dev@localhost/app_dev\nAPI_KEY=your-key-here\n' allow
+	write_decides docker-compose.yml $'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n' allow
+	write_decides tests/conftest.py $'def settings():\n    return {"user": "test", "password": "test-password"}\n' allow
+	write_decides config/settings.example.yaml $'db:\n  password: changeme\n' allow
+	write_decides src/cache.py $'REDIS_URL = "redis://:redis@localhost:6379/0"\n' allow
+}
+
+@test "attacker twin: a chosen password or a real-shaped key is still found" {
+	write_decides .env.example $'DATABASE_URL=postgres://admin:S3cr3tXq9@db.prod.example.com/app\n' deny
+	write_decides docker-compose.yml $'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: Zq8r2LmWx7\n' deny
+	write_decides tests/conftest.py $'PASSWORD = "testing-Is-fun-9"\n' deny
+	write_decides src/keys.py $'AWS_ACCESS_KEY_ID = "AKIAQ3EGUXH7PLWZ4KTN"\n' deny
+	write_decides config/app.yaml $'api_key: sk-live-51HqLw8f0c9bRealLookingKey0001\n' deny
+}
