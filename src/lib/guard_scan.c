@@ -641,6 +641,47 @@ holds(const char *s, size_t len, const char *needle)
  * assignments). Redaction masks these all the same; a scan does not
  * report them.
  */
+/*
+ * A value that is a well-known default, not a secret someone chose: the
+ * password images and tutorials ship with (POSTGRES_PASSWORD: postgres)
+ * or one named for tests or development ('test-password', dev_secret).
+ */
+static bool
+default_value(const char *v, size_t n)
+{
+	static const char *const defaults[] = { "postgres", "root", "admin", "pass", "dev", "test", "guest", "mysql",
+		"redis", "user", "demo", "local", "default", "secret123", "password123", "123456", NULL };
+	static const char *const prefixes[] = { "test-", "test_", "dev-", "dev_", "local-", "local_", NULL };
+
+	while (n && strchr("\"'`", *v))
+		v++, n--;
+	while (n && strchr("\"'`;,)", v[n - 1]))
+		n--;
+	for (size_t i = 0; defaults[i]; i++)
+		if (n == strlen(defaults[i]) && !strncasecmp(v, defaults[i], n))
+			return true;
+	for (size_t i = 0; prefixes[i]; i++)
+		if (n > strlen(prefixes[i]) && !strncasecmp(v, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* scheme://USER:PASS@ whose password is the user name or a default (postgres://dev:dev@localhost). */
+static bool
+url_default_login(const char *m, size_t len)
+{
+	const char *user = memmem(m, len, "://", 3);
+	if (!user)
+		return false;
+	user += 3;
+	const char *end = m + len, *colon = memchr(user, ':', (size_t)(end - user));
+	const char *at = colon ? memchr(colon, '@', (size_t)(end - colon)) : NULL;
+	if (!at)
+		return false;
+	size_t ul = (size_t)(colon - user), pl = (size_t)(at - colon - 1);
+	return (ul == pl && !memcmp(user, colon + 1, ul)) || default_value(colon + 1, pl);
+}
+
 static bool
 not_a_secret(const char *m, size_t len)
 {
@@ -657,6 +698,8 @@ not_a_secret(const char *m, size_t len)
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
 		if (holds(m, len, marks[i]))
 			return true;
+	if (default_value(m, len) || url_default_login(m, len))
+		return true;
 	/* a value that is a bare word of the language (type hints, field kinds) */
 	size_t n = len;
 	while (n && strchr("\"';,)", m[n - 1]))

@@ -62,6 +62,9 @@ sub_dir(const char *root, const char *name)
 	free(p);
 }
 
+/* Project folders the cases delete (rm -r of a name that is not there deletes nothing), parents first. */
+static const char *const folders[] = { "src", "src/generated", "docs", "tests", "tests/fixtures", NULL };
+
 static void
 remove_dir(const char *root, const char *name)
 {
@@ -161,6 +164,8 @@ main(void)
 	sub_dir(project, ".git");
 	sub_dir(project, "build");
 	sub_dir(project, "node_modules");
+	for (size_t i = 0; folders[i]; i++)
+		sub_dir(project, folders[i]);
 	setenv("HOME", home, 1);
 	setenv("TMPDIR", "/tmp", 1); /* "$TMPDIR" resolves to the temp area that holds the project */
 
@@ -214,6 +219,8 @@ out:
 	remove_dir(project, ".git");
 	remove_dir(project, "build");
 	remove_dir(project, "node_modules");
+	for (size_t i = sizeof(folders) / sizeof(*folders) - 1; i-- > 0;)
+		remove_dir(project, folders[i]);
 	rmdir(project);
 	rmdir(home);
 	free(project);

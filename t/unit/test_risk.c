@@ -104,6 +104,9 @@ TEST(rm_by_place)
 	CHECK(r.cls == 'D' && guard_list_has(&r.targets, "file.txt"));
 	HIGH("rm -rf src");
 	CHECK(has_reason("project folder"));
+	LOW("rm -rf htmlcov"); /* not there, and nothing on the line makes it */
+	CHECK(has_reason("deletes nothing"));
+	HIGH("mv src htmlcov; rm -rf htmlcov");
 	HIGH("rm -rf /opt/app/cache/x");
 	CHECK(has_reason("outside the project"));
 	CRITICAL("rm -rf /");
@@ -1002,7 +1005,7 @@ setup(void)
 	snprintf(home, sizeof(home), "%s", h);
 	free(p);
 	free(h);
-	static const char *const dirs[] = { ".git", "build", "node_modules", NULL };
+	static const char *const dirs[] = { ".git", "build", "node_modules", "src", NULL };
 	for (size_t i = 0; dirs[i]; i++) {
 		char d[128];
 		snprintf(d, sizeof(d), "%s/%s", project, dirs[i]);
@@ -1032,7 +1035,7 @@ setup(void)
 static void
 teardown(void)
 {
-	static const char *const dirs[] = { ".git", "build", "node_modules", NULL };
+	static const char *const dirs[] = { ".git", "build", "node_modules", "src", NULL };
 	for (size_t i = 0; dirs[i]; i++) {
 		char d[128];
 		snprintf(d, sizeof(d), "%s/%s", project, dirs[i]);

@@ -736,6 +736,43 @@ risk_is_downloader(const char *name)
 	return v && v->downloader;
 }
 
+/* No pipe, redirection or substitution on the whole line: what ls prints goes only to the agent. */
+static bool
+output_stays(const struct risk_state *st, const struct risk_cmd *c)
+{
+	if (st->nest)
+		return false;
+	for (size_t i = 0; i < c->sh->ncmds; i++) {
+		const struct guard_shell_cmd *k = &c->sh->cmds[i];
+		if (k->piped_out || k->substituted || k->nredirs || k->depth || k->compound_from)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * ls and stat show a project file's name and metadata, never its bytes:
+ * `ls -la .env` or `stat .env` reads no secret (cat .env still does).
+ * Outside the project the operand is rated as before (an access there),
+ * and so is a listing whose output goes on (ls .env | xargs cat,
+ * cat $(ls .env), ls .env > f): there the name picks what is read.
+ */
+static bool
+secret_name_only(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w)
+{
+	if ((strcmp(c->name, "ls") && strcmp(c->name, "stat")) || (w->flags & GUARD_WORD_DYNAMIC) ||
+	    strpbrk(w->text, "*?[") || st->cwd_unknown || st->remote || !output_stays(st, c))
+		return false;
+	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	char *display = guard_path_display(st->ctx->project, abs);
+	bool name_only = display[0] != '/' && display[0] != '~' && risk_is_sensitive(st, display, abs);
+	if (name_only)
+		risk_explain(st, "    %s shows only the name and metadata of %s", c->name, display);
+	free(display);
+	free(abs);
+	return name_only;
+}
+
 /* Files read by a reader: its operands (after the pattern, for some). */
 static void
 rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
@@ -758,7 +795,7 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 		first = 0;
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	for (size_t i = first; i < n; i++)
-		if (strcmp(ops[i]->text, "-"))
+		if (strcmp(ops[i]->text, "-") && !secret_name_only(st, c, ops[i]))
 			risk_path(st, c->name, ops[i], PATH_READ);
 	/* grep -r ~, rg --hidden ~, find ~ ... -exec cat {}: every file below, keys among them */
 	bool hidden_too = strcmp(c->name, "rg") && strcmp(c->name, "ag") ? true

@@ -43,6 +43,19 @@ items_from_elsewhere(struct risk_state *st, const struct risk_cmd *c, const char
 	return false;
 }
 
+/*
+ * c is the line's only command, not wrapped, nested or looped: nothing ran
+ * before it that could put a folder or a link where a name is missing now
+ * (mv src x; rm -rf x, python -c "os.rename('src','x')"; rm -rf x,
+ * ln -s ~/.bashrc .env; cp .env.example .env).
+ */
+static bool
+alone_on_line(const struct risk_state *st, const struct risk_cmd *c)
+{
+	return st->nest == 0 && !st->cwd_unknown && c->sh->ncmds == 1 && c->cmd->argc &&
+	       !strcmp(risk_basename(c->cmd->argv[0].text), c->name);
+}
+
 static void
 rate_rm(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -57,11 +70,13 @@ rate_rm(struct risk_state *st, const struct risk_cmd *c)
 		return;
 	if (!n && !c->xargs)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_DELETE);
+	risk_rm_alone = alone_on_line(st, c);
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(ops[i]->text, "{}") && c->find_items)
 			continue;
 		risk_path(st, verb, ops[i], tree ? PATH_DELETE_TREE : PATH_DELETE);
 	}
+	risk_rm_alone = false;
 }
 
 /*
@@ -140,6 +155,49 @@ symlink_to_state(struct risk_state *st, const struct risk_cmd *c, const char *td
 	free(dabs);
 }
 
+/* A literal project path (abs and display made, caller frees) that is not a glob; false otherwise. */
+static bool
+project_word(const struct risk_state *st, const struct guard_shell_word *w, char **abs, char **display)
+{
+	if ((w->flags & GUARD_WORD_DYNAMIC) || strpbrk(w->text, "*?["))
+		return false;
+	*abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	*display = guard_path_display(st->ctx->project, *abs);
+	return true;
+}
+
+/*
+ * cp .env.example .env: a new env file made from the project's template,
+ * which holds no secret (sensitive_paths excludes it). Only onto a name
+ * that is not there (or with -n): over an existing .env it destroys the
+ * secrets in it, and through a link it writes elsewhere.
+ */
+static bool
+template_copy(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *const *ops, size_t n)
+{
+	char *sabs = NULL, *sdisp = NULL, *dabs = NULL, *ddisp = NULL;
+	struct stat sb;
+	bool ok = !strcmp(c->name, "cp") && n == 2 && !risk_opt_value(c, "-t", "--target-directory") &&
+		  !risk_flag(c, 'l', "link") && !risk_flag(c, 's', "symbolic-link") && alone_on_line(st, c) &&
+		  project_word(st, ops[0], &sabs, &sdisp) && project_word(st, ops[1], &dabs, &ddisp);
+	bool keep = risk_flag(c, 'n', "no-clobber") || risk_arg_has(c, "--update=none");
+
+	ok = ok && sdisp[0] != '/' && sdisp[0] != '~' && ddisp[0] != '/' && ddisp[0] != '~' &&
+	     !strncmp(risk_basename(sdisp), ".env", 4) && !risk_is_sensitive(st, sdisp, sabs) &&
+	     risk_memo_lstat(sabs, &sb) == 0 && S_ISREG(sb.st_mode) && risk_is_sensitive(st, ddisp, dabs) &&
+	     (keep || risk_memo_lstat(dabs, &sb) != 0);
+	if (ok) {
+		risk_path(st, c->name, ops[0], PATH_READ);
+		risk_rule(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE, "cp makes %s from the template %s (no secret in it)",
+			  ddisp, sdisp);
+	}
+	free(sabs);
+	free(sdisp);
+	free(dabs);
+	free(ddisp);
+	return ok;
+}
+
 /* cp/mv/install/ln: last operand (or -t DIR) is the destination. */
 static void
 rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
@@ -153,6 +211,8 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 	char verb[96];
 
 	snprintf(verb, sizeof(verb), "%s", c->name);
+	if (!move && !c->xargs && template_copy(st, c, ops, n))
+		return;
 	if (c->xargs && !c->find_items)
 		risk_rule(st, GUARD_LEVEL_MEDIUM, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
 			  "xargs %s: the files come from input", verb);

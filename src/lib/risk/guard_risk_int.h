@@ -110,6 +110,8 @@ enum risk_path_op {
 };
 void risk_path(struct risk_state *st, const char *verb, const struct guard_shell_word *w,
 	       enum risk_path_op op);
+/* Set by rm while it rates its operands when it is the line's only command (guard_risk_fs.c). */
+extern _Thread_local bool risk_rm_alone;
 void risk_path_str(struct risk_state *st, const char *verb, const char *path, enum risk_path_op op);
 /* A path in an argument such as --file=PATH or @PATH: check it only if sensitive. */
 void risk_sniff_arg(struct risk_state *st, const char *verb, const struct guard_shell_word *w);

@@ -1036,6 +1036,17 @@ holds_project_or_home(struct risk_state *st, const char *verb, enum place pl, co
 }
 
 /* Deleting, moving away or changing permissions, by place. */
+_Thread_local bool risk_rm_alone;
+
+/* rm -r, alone on the line, of a project name that is not there: it deletes nothing. */
+static bool
+deletes_nothing(const struct risk_state *st, const char *abs)
+{
+	struct stat sb;
+
+	return risk_rm_alone && !st->cwd_unknown && !strpbrk(abs, "*?[") && risk_memo_lstat(abs, &sb) != 0;
+}
+
 static void
 rate_destroy(struct risk_state *st, const char *verb, enum place pl, const char *abs, const char *shown,
 	     enum risk_path_op op)
@@ -1093,6 +1104,8 @@ rate_destroy(struct risk_state *st, const char *verb, enum place pl, const char 
 	case P_PROJECT:
 		if (perm || op == PATH_MOVE)
 			risk_base(st, GUARD_LEVEL_LOW, cls);
+		else if (tree && deletes_nothing(st, abs))
+			risk_rule(st, GUARD_LEVEL_LOW, cls, "%s deletes nothing: %s is not there", verb, shown);
 		else if (tree && !is_regular_file(abs))
 			risk_rule(st, GUARD_LEVEL_HIGH, cls, "%s deletes a project folder: %s", verb, shown);
 		else
@@ -1221,12 +1234,25 @@ has_dotdot(const char *path)
 
 #define LINK_HOPS 4 /* links made on the line followed from one to the next */
 
+/* "x/", "x/." or "x/./": the name is followed into the folder (a link to one too). */
+static bool
+names_inside(const char *text)
+{
+	size_t n = strlen(text);
+
+	while (n > 1 && (text[n - 1] == '/' || (text[n - 1] == '.' && text[n - 2] == '/')))
+		if (text[--n] == '/')
+			return true;
+	return false;
+}
+
 /*
  * abs is a link made earlier on this line (ln, ln -s, cp -l, cp -s), or
  * lies below one: the write lands where the link leads, and is judged
  * there too (a link to guard's state made and written through on one
  * line; ln -s ~/.bashrc x; echo ... >> x). Deleting or moving the link
- * touches only the link.
+ * touches only the link, unless its name is followed: rm -rf x/ empties
+ * the folder x leads to (ln -s ~ x; rm -rf x/ empties home).
  */
 static void
 through_line_link(struct risk_state *st, const char *verb, const char *abs, const char *shown, enum risk_path_op op)
@@ -1236,7 +1262,8 @@ through_line_link(struct risk_state *st, const char *verb, const char *abs, cons
 	const char *to = risk_later_link(st, abs, &rest);
 
 	/* rm -r LINK removes the link (below it, the files); chmod/chown follow it */
-	if (!to || hops >= LINK_HOPS || ((op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER) && !abs[rest]))
+	if (!to || hops >= LINK_HOPS ||
+	    ((op == PATH_DELETE_TREE || op == PATH_DELETE_UNDER) && !abs[rest] && !names_inside(shown)))
 		return;
 	char *target = guard_xasprintf("%s%s", to, abs + rest);
 	risk_explain(st, "    %s is reached through a link made earlier on this line: %s", shown, target);
