@@ -385,6 +385,66 @@ violations_logged() {
 	decides 'git push origin HEAD' allow
 }
 
+@test "a push from a repository guard's hooks do not watch is asked, the project's own as before (attack8 I16)" {
+	git init -q src/x
+	git init -q "$BATS_TEST_TMPDIR/other"
+	git worktree add -q "$BATS_TEST_TMPDIR/wt" -b feature
+	for cmd in 'git -C src/x push origin main' 'cd src/x && git push' '(cd src/x; git push origin main)' \
+		'env -C src/x git push' 'pushd src/x && git push' "sh -c 'cd src/x && git push'" \
+		'git clone "$(git remote get-url origin)" src/y && cd src/y && git commit -qam x && git push' \
+		'git -C src/new push' 'echo src/x | xargs -I{} git -C {} push' "cd $BATS_TEST_TMPDIR/other && git push" \
+		'git -C src/x push --force-with-lease origin feature' 'git -C src/x subtree push -P a origin main' 'cd "$D" && git push' \
+		'for d in src/x; do git -C $d push; done'; do
+		decides "$cmd" ask
+		[[ $REASON == *"guard's git hooks do not watch"* || $REASON == *"folder guard cannot work out"* ]]
+	done
+	decides 'git -C src/x push origin main' ask
+	[[ $REASON == *"src/x/.git (not the project's)"* ]]
+	decides 'git clone "$(git remote get-url origin)" src/y && cd src/y && git push' ask
+	[[ $REASON == *"a folder made on this line"* ]]
+	# verbs that send refs with no pre-push hook of the project: plumbing, submodules
+	for cmd in 'git send-pack ../r.git main' "git submodule foreach 'git push'" \
+		'git push --recurse-submodules=on-demand origin feature'; do
+		decides "$cmd" ask
+	done
+	# git-dir spellings were denied already (GIT_DIR), and stay so
+	decides 'git --git-dir=src/x/.git push' deny
+	decides 'GIT_DIR=src/x/.git git push' deny
+	# the project's own repository: its root, a subfolder, its linked worktree, its toplevel
+	for cmd in 'git push origin feature' 'cd src && git push origin feature' "git -C $BATS_TEST_TMPDIR/wt push" \
+		"cd $BATS_TEST_TMPDIR/wt && git push origin HEAD" 'cd "$(git rev-parse --show-toplevel)" && git push' \
+		'git -C src/x push --dry-run origin main' 'git -C src/x status' 'git subtree split -P src' \
+		'git send-pack --dry-run ../r.git main'; do
+		decides "$cmd" allow
+	done
+}
+
+@test "session: a push from another repository is denied (attack8 I16)" {
+	git init -q src/x
+	session
+	decides 'git -C src/x push origin HEAD' deny
+	decides 'cd src/x && git push' deny
+	decides "git push origin $OWN" allow
+}
+
+@test "a force push of HEAD sends the branch checked out where the push runs: a linked worktree's, after -C or cd (attack8 I17)" {
+	git worktree add -q "$BATS_TEST_TMPDIR/wt" -b feature
+	# the project on a feature branch, its linked worktree on main
+	git checkout -q -b side
+	git -C "$BATS_TEST_TMPDIR/wt" checkout -q main
+	for cmd in "git -C $BATS_TEST_TMPDIR/wt push --force" "cd $BATS_TEST_TMPDIR/wt && git push -f origin HEAD" \
+		"(cd $BATS_TEST_TMPDIR/wt; git push origin +@)"; do
+		decides "$cmd" deny
+		[[ $REASON == *"the branch checked out, main"* ]]
+	done
+	decides 'git push --force' ask
+	# the other way round: the worktree on a feature branch is judged by its own HEAD
+	git -C "$BATS_TEST_TMPDIR/wt" checkout -q -b wtfeature
+	git checkout -q main
+	decides "git -C $BATS_TEST_TMPDIR/wt push --force" ask
+	decides 'git push --force' deny
+}
+
 @test "session: --no-verif and -n (git's spellings of --no-verify) skip the hooks when run, so the hook denies them (attack8 I8)" {
 	guard-git install
 	git init -q --bare "$BATS_TEST_TMPDIR/remote.git"

@@ -318,3 +318,11 @@ cases() { # section, wanted decision regex
 	[ "$got" = allow ] || { echo "# $got (wanted allow): cat"; bad=$((bad + 1)); }
 	[ "$bad" -eq 0 ]
 }
+
+@test "redteam: a push from a repository guard's git hooks do not watch (git -C, cd, env -C, a clone made on the line, send-pack, submodules) goes to a person (attack8 I16)" {
+	cases "pushes guard's git hooks do not watch (attack8 I16)" 'deny|ask'
+}
+
+@test "redteam: a push from the project's own repository (a subfolder, its toplevel) and reads of a nested one stay allowed (attack8 I16)" {
+	cases "pushes in the project's own repository (attack8 I16)" allow
+}

@@ -207,6 +207,38 @@ oldpwd_word(struct risk_state *st, const struct guard_shell_word *w, char **out)
 	return false;
 }
 
+/*
+ * cd "$(git rev-parse --show-toplevel)": the top of the work tree around
+ * each place (the nearest folder up with a .git entry), not a computed
+ * place (a push after it is judged by its repository). True when w is so.
+ */
+static bool
+toplevel_word(struct risk_state *st, const struct guard_shell_word *w, struct landing *l)
+{
+	static const char *const forms[] = { "$(git rev-parse --show-toplevel)", "`git rev-parse --show-toplevel`", NULL };
+	struct stat sb;
+
+	if (!risk_name_in(forms, w->text))
+		return false;
+	for (size_t i = 0; i < st->ncwds && !l->unknown; i++) {
+		char *a = guard_xstrdup(st->cwds[i]), *git = guard_xasprintf("%s/.git", a);
+		while (risk_memo_lstat(git, &sb) != 0 && strcmp(a, "/")) {
+			char *slash = strrchr(a, '/');
+			slash[slash == a] = '\0';
+			free(git);
+			git = guard_xasprintf("%s/.git", a);
+		}
+		free(git);
+		if (!strcmp(a, "/")) {
+			free(a);
+			l->unknown = true;
+		} else {
+			land(l, a);
+		}
+	}
+	return true;
+}
+
 /* The new places: every candidate of l; the old folder (one, or none known) becomes $OLDPWD. */
 static void
 move_to(struct risk_state *st, struct landing *l, const char *why)
@@ -248,6 +280,8 @@ cd_to(struct risk_state *st, const struct guard_shell *sh, const struct guard_sh
 			land(&l, dir);
 		else
 			l.unknown = true;
+	} else if (w && toplevel_word(st, w, &l)) {
+		;
 	} else if (w && (w->flags & GUARD_WORD_DYNAMIC)) {
 		l.unknown = true;
 	} else {

@@ -214,16 +214,13 @@ after_dashdash(const struct git_args *a)
 }
 
 /*
- * The branch the project's HEAD names ("ref: refs/heads/NAME"), into out;
- * false when detached or unreadable. A push of HEAD, @ or no refspec at
- * all sends that branch (attack8 I17: `git push --force origin HEAD` on
- * main was rated as any force push, and an approval given on a feature
- * branch then let it rewrite main).
+ * The branch HEAD names ("ref: refs/heads/NAME") in the repository git
+ * works in from folder, into out; false when detached or unreadable.
  */
 static bool
-head_branch(const struct risk_state *st, char *out, size_t size)
+head_branch_in(const struct risk_state *st, const char *folder, char *out, size_t size)
 {
-	char *dir = risk_git_dir_of(st, st->ctx->project), *path = dir ? guard_xasprintf("%s/HEAD", dir) : NULL;
+	char *dir = risk_git_dir_of(st, folder), *path = dir ? guard_xasprintf("%s/HEAD", dir) : NULL;
 	char *text = NULL;
 	size_t len = 0;
 	bool ok = false;
@@ -237,6 +234,30 @@ head_branch(const struct risk_state *st, char *out, size_t size)
 	free(path);
 	free(dir);
 	return ok;
+}
+
+/*
+ * A push of HEAD, @ or no refspec at all sends the branch checked out
+ * where the push runs (attack8 I17: `git push --force origin HEAD` on
+ * main was rated as any force push; a linked worktree or a cd has its own
+ * HEAD): into out, the first protected one among the folders the shell
+ * may be in (git -C already applied), else any; false when none is read.
+ */
+static bool
+head_branch(const struct risk_state *st, char *out, size_t size)
+{
+	bool found = false;
+
+	for (size_t k = 0; k < st->ncwds; k++) {
+		char b[256];
+		if (!head_branch_in(st, st->cwds[k], b, sizeof(b)) || (found && !protected_branch(b)))
+			continue;
+		snprintf(out, size, "%s", b);
+		found = true;
+		if (protected_branch(b))
+			break;
+	}
+	return found;
 }
 
 static void
@@ -283,6 +304,10 @@ git_push(struct risk_state *st, const struct git_args *a)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --mirror overwrites every remote ref");
 	if (has(a, "--no-verify"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git push --no-verify skips the pre-push hook");
+	if (has(a, "--recurse-submodules=on-demand") || has(a, "--recurse-submodules=only"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git push --recurse-submodules pushes each submodule from its own repository, which guard's git "
+			  "hooks do not watch");
 	if ((force && !lease) || plus) {
 		if (via_head)
 			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
@@ -1484,6 +1509,10 @@ git_operand_runners(struct risk_state *st, const struct risk_cmd *c, size_t sub_
 			guard_buf_addf(&line, "%s%s", k > i ? " " : "", a->w[k].text);
 		if (line.len)
 			risk_git_runs(st, "git submodule foreach", &a->w[i], line.buf);
+		if (line.len && strstr(line.buf, "push"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git submodule foreach runs a push in each submodule: guard's git hooks do not watch "
+				  "those repositories");
 		guard_buf_release(&line);
 	} else if (!strcmp(sub, "bisect") && a->n >= 2 && !strcmp(a->w[0].text, "run")) {
 		struct risk_cmd inner = *c;
@@ -1704,6 +1733,16 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "add")) {
 		git_add(st, a);
+	} else if (!strcmp(sub, "send-pack") && !has(a, "--dry-run")) {
+		/* push's plumbing: git runs no pre-push hook for it, in the project too */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git send-pack sends refs without the pre-push hook: guard's git hooks (the session's branch, "
+			  "budgets, scans) do not see what it sends");
+	} else if (!strcmp(sub, "subtree")) {
+		/* subtree push runs git push (the hooks of the repository it runs in); add, merge, pull commit */
+		if (has(a, "push"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "git subtree push sends commits to a remote");
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "apply") || !strcmp(sub, "init") || !strcmp(sub, "notes") ||
 		   !strcmp(sub, "remote") ||
 		   !strcmp(sub, "lfs") || !strcmp(sub, "maintenance")) {
@@ -1914,16 +1953,19 @@ bool
 risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 {
 	size_t i = 1;
-	const char *dir = NULL;
+	char *dir = NULL;
 
 	if (strcmp(c->name, "git"))
 		return false;
 	size_t sub = risk_git_sub_index(c);
 	for (; i < sub; i++) {
 		const char *t = c->argv[i].text;
-		if (!strcmp(t, "-C") && i + 1 < c->argc)
-			dir = c->argv[++i].text;
-		else if (!strncmp(t, "--exec-path=", 12) || !strncmp(t, "--git-dir=", 10) ||
+		if (!strcmp(t, "-C") && i + 1 < c->argc) {
+			/* each -C is taken from the one before (git -C src -C x) */
+			char *next = guard_path_resolve(dir ? dir : st->cwds[0], c->argv[++i].text, st->ctx->home);
+			free(dir);
+			dir = next;
+		} else if (!strncmp(t, "--exec-path=", 12) || !strncmp(t, "--git-dir=", 10) ||
 			 (!strcmp(t, "--git-dir") && i + 1 < c->argc))
 			git_env_option(st, c, &i);
 		else if (!strncmp(t, "--work-tree", 11) && (t[11] == '=' || (!t[11] && i + 1 < c->argc))) {
@@ -1969,6 +2011,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 	risk_git_init_moves(st, c, sub);
 	risk_git_route_options(st, c, sub);
 	if (i >= c->argc) {
+		free(dir);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return true;
 	}
@@ -1977,7 +2020,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 	if (dir) {
 		/* git -C DIR: paths start there */
 		saved = st->cwds[0];
-		st->cwds[0] = guard_path_resolve(saved, dir, st->ctx->home);
+		st->cwds[0] = dir;
 	}
 	git_sub(st, c, c->argv[i].text, &a);
 	git_special_refs(st, c->argv[i].text, &a);

@@ -99,13 +99,6 @@ dotgit(const struct risk_state *st, const char *folder, bool *unknown)
 	return out;
 }
 
-char *
-risk_git_dir_of(const struct risk_state *st, const char *folder)
-{
-	bool unknown = false;
-	return dotgit(st, folder, &unknown);
-}
-
 /* A bare repository is its own git folder: HEAD, objects and refs in it. */
 static bool
 bare_here(const char *dir)
@@ -317,6 +310,21 @@ repo_find(const struct risk_state *st, const char *dir, const char *gitdir_opt, 
 	}
 }
 
+char *
+risk_git_dir_of(const struct risk_state *st, const char *folder)
+{
+	struct git_repo r = GIT_REPO_INIT;
+	char *out = NULL;
+
+	repo_find(st, folder, NULL, "", &r);
+	if (!r.missing && !r.unknown) {
+		out = r.gitdir;
+		r.gitdir = NULL;
+	}
+	repo_release(&r);
+	return out;
+}
+
 /* Where the repository's work tree is (wt_opt: --work-tree or GIT_WORK_TREE; wt_c: git -c core.worktree). */
 static void
 repo_worktree(const struct risk_state *st, const char *dir, const char *wt_opt, const char *wt_c, bool named,
@@ -497,19 +505,109 @@ global_opt(const struct risk_cmd *c, size_t *i, const char *o)
 	return NULL;
 }
 
+/* The folder git runs in from base: each -C before the subcommand taken in turn (physical, malloc'd). */
+static char *
+run_dir(const struct risk_state *st, const struct risk_cmd *c, size_t sub, const char *base)
+{
+	char *dir = guard_path_physical("/", base, st->ctx->home);
+
+	for (size_t i = 1; i < sub; i++) {
+		const char *v = global_opt(c, &i, "-C");
+		if (v) {
+			char *next = guard_path_physical(dir, v, st->ctx->home);
+			free(dir);
+			dir = next;
+		}
+	}
+	return dir;
+}
+
+/* Does git SUB (with its words) send refs to another repository: push, send-pack, subtree push (not a dry run)? */
+static bool
+sends_refs(const char *sub, const struct guard_shell_word *w, size_t n)
+{
+	static const char *const valued[] = { "-P", "--prefix", "-m", "--message", "-b", "--branch", "--onto", NULL };
+
+	if (!strcmp(sub, "push"))
+		return !word_is(w, n, "--dry-run") && !word_is(w, n, "-n");
+	if (!strcmp(sub, "send-pack"))
+		return !word_is(w, n, "--dry-run");
+	for (size_t i = 0; !strcmp(sub, "subtree") && i < n; i++) {
+		if (risk_name_in(valued, w[i].text))
+			i++;
+		else if (w[i].text[0] != '-')
+			return !strcmp(w[i].text, "push");
+	}
+	return false;
+}
+
+/* Has the project a repository of its own (whose hooks guard-git installs)? */
+static bool
+project_repo(const struct risk_state *st)
+{
+	bool unknown = false;
+	char *mine = dotgit(st, st->ctx->project, &unknown);
+	bool has = mine || *risk_common_git_dir(st);
+
+	free(mine);
+	return has;
+}
+
+/*
+ * A push from a repository other than the project's (attack8 I16: git -C
+ * src/x push, cd src/x && git push, a clone of origin made on the line):
+ * guard-git's pre-push (the session's branch, budgets, scans) runs in the
+ * project's repository and its linked worktrees only, so a person looks.
+ * Every folder the shell may be in counts; one guard cannot work out too.
+ */
+static void
+push_elsewhere(struct risk_state *st, const struct risk_cmd *c, size_t sub, const char *gitdir_opt)
+{
+	const char *verb = !strcmp(c->argv[sub].text, "subtree") ? "subtree push" : c->argv[sub].text;
+
+	if (!project_repo(st))
+		return;
+	bool computed = st->cwd_unknown;
+	for (size_t i = 1; i < sub; i++)
+		computed |= !strcmp(c->argv[i].text, "-C") && i + 1 < sub && (c->argv[i + 1].flags & GUARD_WORD_DYNAMIC);
+	if (computed) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "git %s runs in a folder guard cannot work out (a computed cd or -C): its repository may not be "
+			  "the project's, whose git hooks (pre-push) guard watches", verb);
+		return;
+	}
+	for (size_t k = 0; k < st->ncwds; k++) {
+		struct git_repo r = GIT_REPO_INIT;
+		char *dir = run_dir(st, c, sub, st->cwds[k]);
+		repo_find(st, dir, gitdir_opt, "", &r);
+		if (!r.own && (r.gitdir || r.unknown))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "git %s runs in %s, in the repository %s (not the project's%s): guard's git hooks do not "
+				  "watch that repository (no pre-push: the session's branch, budgets and scans do not apply)",
+				  verb, dir, r.gitdir ? r.gitdir : "(a .git guard cannot read)",
+				  r.missing ? "; a folder made on this line" : "");
+		free(dir);
+		repo_release(&r);
+	}
+}
+
 void
 risk_git_foreign(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 {
 	const char *gitdir_opt = NULL, *wt_opt = NULL, *wt_c = NULL, *v, *how = "the folder it runs in";
 
-	if (!st->ctx->project || st->remote || st->cwd_unknown || sub >= c->argc)
+	if (!st->ctx->project || st->remote || sub >= c->argc)
 		return;
-	char *dir = guard_path_physical("/", st->cwds[0], st->ctx->home);
+	for (size_t i = 1; i < sub; i++)
+		if ((v = global_opt(c, &i, "--git-dir")))
+			gitdir_opt = v;
+	if (sends_refs(c->argv[sub].text, c->argv + sub + 1, c->argc - sub - 1))
+		push_elsewhere(st, c, sub, gitdir_opt);
+	if (st->cwd_unknown)
+		return;
+	char *dir = run_dir(st, c, sub, st->cwds[0]);
 	for (size_t i = 1; i < sub; i++) {
 		if ((v = global_opt(c, &i, "-C"))) {
-			char *next = guard_path_physical(dir, v, st->ctx->home);
-			free(dir);
-			dir = next;
 			how = "-C";
 		} else if ((v = global_opt(c, &i, "--git-dir"))) {
 			gitdir_opt = v;
@@ -617,15 +715,7 @@ risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 	}
 	if (!sep)
 		return;
-	char *dir = guard_path_physical("/", st->cwds[0], st->ctx->home);
-	for (size_t k = 1; k < sub; k++) {
-		const char *v = global_opt(c, &k, "-C");
-		if (v) {
-			char *next = guard_path_physical(dir, v, st->ctx->home);
-			free(dir);
-			dir = next;
-		}
-	}
+	char *dir = run_dir(st, c, sub, st->cwds[0]);
 	char *target = where ? guard_path_physical(dir, where, st->ctx->home) : guard_xstrdup(dir);
 	bool unknown = false;
 	char *g = dotgit(st, target, &unknown);

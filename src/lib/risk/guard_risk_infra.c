@@ -527,6 +527,28 @@ rate_packages(struct risk_state *st, const struct risk_cmd *c)
 	return true;
 }
 
+/*
+ * gh repo sync: with a repository named, it moves that repository's branch
+ * on GitHub through the API (no git hook of the project sees it); without,
+ * it updates the local branch, --force by a hard reset.
+ */
+static void
+rate_gh_sync(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *dest = nth_word(c, 3, "-R --repo -b --branch -s --source");
+	bool force = any_arg_prefix(c, "--force");
+
+	if (*dest)
+		risk_rule(st, force ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+			  "gh repo sync %s%s moves a branch on GitHub through its API, where guard's git hooks do not run",
+			  dest, force ? " --force (it may rewrite the branch)" : "");
+	else if (force)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+			  "gh repo sync --force resets the local branch to the remote's (as git reset --hard)");
+	else
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
 static void
 rate_gh(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -534,6 +556,8 @@ rate_gh(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!strcmp(a, "repo") && (!strcmp(b, "delete") || !strcmp(b, "archive")))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "gh repo %s", b);
+	else if (!strcmp(a, "repo") && !strcmp(b, "sync"))
+		rate_gh_sync(st, c);
 	else if (!strcmp(a, "release") && !strcmp(b, "create"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gh release create publishes a release");
 	else if (!strcmp(a, "release") && !strcmp(b, "delete"))

@@ -253,7 +253,7 @@ void risk_git_foreign(struct risk_state *st, const struct risk_cmd *c, size_t su
 /* rsync -R: each source recreated below the destination (guard_risk_rsync.c). */
 void risk_rsync_relative(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *const *ops,
 			 size_t n);
-/* FOLDER's git folder (.git, or where its gitfile points), malloc'd; NULL: none readable (guard_risk_git_repo.c). */
+/* The git folder of the repository git works in from FOLDER (walking up as git does), malloc'd; NULL: none readable (guard_risk_git_repo.c). */
 char *risk_git_dir_of(const struct risk_state *st, const char *folder);
 /* export GIT_WORK_TREE to the project or above (guard_risk_git_repo.c). */
 void risk_git_worktree_export(struct risk_state *st, const char *value);
