@@ -312,6 +312,16 @@ struct wrapper {
 #define W_XARGS 0x02
 #define W_ASSIGN 0x04     /* NAME=value words may follow (env) */
 #define W_ALONE_SHELL 0x08 /* with no command: an interactive (root) shell */
+#define W_LEAD 0x10        /* one operand before the options (setarch ARCH -R CMD) */
+#define W_SHELL_TEXT 0x20  /* the rest is shell text (sg GROUP [-c] 'CMD') */
+
+/* bwrap's options taking one value, and two (--bind SRC DEST) */
+#define BWRAP_ONE "--args --argv0 --chdir --uid --gid --hostname --dir --tmpfs --proc --dev --mqueue --remount-ro " \
+	"--seccomp --add-seccomp-fd --info-fd --block-fd --userns-block-fd --sync-fd --json-status-fd --lock-file " \
+	"--cap-add --cap-drop --perms --size --exec-label --file-label --userns --userns2 --pidns --unsetenv " \
+	"--overlay-src --tmp-overlay --ro-overlay"
+#define BWRAP_TWO "--bind --ro-bind --dev-bind --bind-try --ro-bind-try --dev-bind-try --symlink --setenv --file " \
+	"--bind-data --ro-bind-data --chmod --bind-fd --ro-bind-fd"
 
 static const struct wrapper wrappers[] = {
 	{ "sudo", "-u -g -h -p -C -D -r -t -T -U --user --group --host --prompt --close-from --chdir --role --type --command-timeout --other-user", 0, W_ELEVATE | W_ASSIGN | W_ALONE_SHELL },
@@ -361,6 +371,38 @@ static const struct wrapper wrappers[] = {
 	{ "numactl", "-C -N -m -p -i -P --cpunodebind --physcpubind --membind --preferred --interleave --localalloc", 0, 0 },
 	{ "unshare", "-S -G -R -w --setuid --setgid --root --wd --propagation --setgroups --map-user --map-group --map-users --map-groups", 0, 0 },
 	{ "dbus-launch", NULL, 0, 0 },
+	/* attack9 J6: more programs that exec their arguments, with their options' arity */
+	{ "setarch", NULL, 0, W_LEAD }, /* its options are flags; its aliases take no ARCH */
+	{ "i386", NULL, 0, 0 },
+	{ "x86_64", NULL, 0, 0 },
+	{ "linux32", NULL, 0, 0 },
+	{ "linux64", NULL, 0, 0 },
+	{ "uname26", NULL, 0, 0 },
+	{ "setpriv", "--reuid --regid --groups --inh-caps --ambient-caps --bounding-set --securebits --selinux-label "
+		     "--apparmor-profile --landlock-access --landlock-rule --pdeathsig --ptracer --seccomp-filter", 0, 0 },
+	{ "nsenter", "-t --target -S --setuid -G --setgid -W --wdns", 0, W_ELEVATE },
+	{ "sg", NULL, 1, W_SHELL_TEXT },
+	{ "ssh-agent", "-a -E -O -P -t", 0, 0 },
+	{ "gpg-agent", "--homedir --options --log-file --debug-level --debug --pinentry-program --scdaemon-program "
+		       "--default-cache-ttl --max-cache-ttl --default-cache-ttl-ssh --max-cache-ttl-ssh "
+		       "--min-passphrase-len --min-passphrase-nonalpha --check-passphrase-pattern --max-passphrase-days "
+		       "--ssh-fingerprint-digest --extra-socket --browser-socket --pinentry-timeout --s2k-count "
+		       "--s2k-calibration --listen-backlog --ttyname --display --lc-ctype --lc-messages --xauthority "
+		       "--ttytype", 0, 0 },
+	{ "systemd-inhibit", "--what --who --why --mode", 0, 0 },
+	{ "faketime", "-p --date-prog", 1, 0 },
+	{ "chpst", "-u -U -b -e -/ -n -l -L -m -d -o -p -f -c -t", 0, 0 },
+	{ "eatmydata", NULL, 0, 0 },
+	{ "nocache", "-n", 0, 0 },
+	{ "trickle", "-d -u -w -t -l -n", 0, 0 },
+	{ "cpulimit", "-l --limit -p --pid -e --exe -P --path -s --signal -c --cpu", 0, 0 },
+	{ "uvx", "--from --with --with-editable --with-requirements -p --python --index --default-index --index-url -i "
+		 "--extra-index-url -f --find-links --upgrade-package -P --reinstall-package --index-strategy "
+		 "--keyring-provider --resolution --prerelease --exclude-newer -C --config-setting --link-mode "
+		 "--cache-dir --python-preference --directory --project --config-file --color --allow-insecure-host "
+		 "--env-file", 0, 0 },
+	{ "flatpak-spawn", NULL, 0, 0 },
+	{ "bwrap", BWRAP_ONE, 0, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 
@@ -443,16 +485,18 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 			nested_string(st, c, k + 1, "runuser -c");
 			return -1;
 		}
+	if ((w->flags & W_LEAD) && i < c->argc && c->argv[i].text[0] != '-')
+		i++; /* setarch ARCH */
 	for (; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
 		if (!strcmp(a, "--")) {
 			i++;
 			break;
 		}
-		if (!strcmp(a, "-") && !strcmp(w->name, "env"))
-			continue; /* env -: an empty environment, like -i */
-		if (a[0] != '-' || !a[1])
-			break;
+		if (!strcmp(a, "-") && (!strcmp(w->name, "env") || (w->flags & W_SHELL_TEXT)))
+			continue; /* env -: an empty environment, like -i; sg -: a login group */
+		if (a[0] != '-' || !a[1] || (w->positional && isdigit((unsigned char)a[1])))
+			break; /* faketime -1d CMD: the time, not an option */
 		if (!strcmp(w->name, "env") && (!strcmp(a, "-S") || !strncmp(a, "--split-string", 14) ||
 						 (!strncmp(a, "-S", 2) && a[2]))) {
 			const char *eq = a[1] == 'S' ? (a[2] ? a + 2 : NULL) : strchr(a, '=') ? strchr(a, '=') + 1 : NULL;
@@ -482,6 +526,8 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		}
 		if (option_takes_value(w->with_arg, a))
 			i++;
+		else if (!strcmp(w->name, "bwrap") && in_list(BWRAP_TWO, a, strlen(a)))
+			i += 2;
 	}
 	if (w->flags & W_ASSIGN)
 		while (i < c->argc && strchr(c->argv[i].text, '=') && c->argv[i].text[0] != '=' &&
@@ -498,6 +544,13 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 	}
 	for (unsigned k = 0; k < w->positional && i < c->argc; k++)
 		i++;
+	if ((w->flags & W_SHELL_TEXT) && i < c->argc) {
+		/* sg GROUP [-c] 'CMD': sh -c runs the text */
+		if (!strcmp(c->argv[i].text, "-c"))
+			i++;
+		nested_string(st, c, i, w->name);
+		return -1;
+	}
 	if (w->flags & W_ELEVATE)
 		c->elevated = true;
 	if (w->flags & W_XARGS)

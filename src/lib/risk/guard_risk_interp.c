@@ -1311,7 +1311,7 @@ js_runtime_eval(struct risk_state *st, const struct risk_cmd *c)
 }
 
 const char *const risk_interp_verbs[] = {
-	"python*", "pypy*", "node", "nodejs", "perl", "ruby", "php", "lua", "luajit", "Rscript", "osascript",
+	"python*", "pypy*", "node", "nodejs", "perl", "ruby", "php", "lua", "luajit", "Rscript", "R", "osascript",
 	"awk", "gawk", "mawk", "bun", "deno", NULL
 };
 
@@ -1335,7 +1335,9 @@ risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 		rate_interp(st, c, "php", "-r", "-d -c -f");
 	} else if (!strcmp(n, "lua") || !strcmp(n, "luajit")) {
 		rate_interp(st, c, "lua", "-e", "-l");
-	} else if (!strcmp(n, "Rscript")) {
+	} else if (!strcmp(n, "Rscript") || !strcmp(n, "R")) {
+		if (n[1] == '\0' && !risk_opt_value(c, "-e", NULL))
+			return false; /* R CMD build, R alone: a development tool (attack9 J7: R -e is code) */
 		rate_interp(st, c, "R", "-e", "");
 	} else if (!strcmp(n, "osascript")) {
 		rate_interp(st, c, "osascript", "-e", "-l");

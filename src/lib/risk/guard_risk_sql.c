@@ -70,6 +70,100 @@ has_keyword(const char *p, const char *end, const char *kw)
 	return false;
 }
 
+/* Does word (length n) abbreviate full, as sqlite3 takes its dot-commands (".sh" is .shell)? */
+static bool
+abbreviates(const char *word, size_t n, const char *full)
+{
+	return n >= 2 && n <= strlen(full) && !strncmp(word, full, n);
+}
+
+/*
+ * The shell text a client command hands to a pipe (".once '|CMD'", "\\o
+ * |CMD"; a quoted one with its backslash escapes taken, as sqlite3 does)
+ * into out, or false.
+ */
+static bool
+piped_command(const char *args, const char *end, char *out, size_t size)
+{
+	for (const char *a = args; a < end; a++) {
+		bool q = *a == '\'' || *a == '"';
+		if (a[q] != '|' || (a > args && !isspace((unsigned char)a[-1])))
+			continue;
+		if (q) {
+			risk_read_literal(a, out, size);
+			memmove(out, out + 1, strlen(out)); /* the '|' */
+		} else {
+			snprintf(out, size, "%.*s", (int)(end - a - 1), a + 1);
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A client's own command, to the end of its line (attack9 J7): sqlite3's
+ * .shell/.system (or a prefix: .sh) and a pipe in .once/.output/.read/
+ * .import, psql's and mysql's \\! and \\o |CMD, mysql's system: shell
+ * text run here. .read, .load, \\i, \\. and source take a file guard does
+ * not read.
+ */
+static void
+client_command(struct risk_state *st, const char *client, const char *p, const char *end)
+{
+	bool slash = p[0] == '\\', word = isalpha((unsigned char)p[0]); /* mysql: system CMD, source FILE */
+	const char *name = word ? p : p + 1;
+	size_t n = slash && name[0] == '!' ? 1 : strcspn(name, " \t\r\n");
+	char cmd[4096];
+
+	if (n > (size_t)(end - name))
+		n = (size_t)(end - name);
+	const char *args = name + n;
+	while (args < end && isspace((unsigned char)*args))
+		args++;
+	bool shell = slash ? name[0] == '!' : abbreviates(name, n, "shell") || abbreviates(name, n, "system");
+	bool file = slash ? name[0] == 'i' || name[0] == '.'
+			  : abbreviates(name, n, "read") || abbreviates(name, n, "load") || (word && keyword(p, "source"));
+	if (shell) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a shell command: %.*s", client, (int)(end - p), p);
+		risk_nested(st, client, args, (size_t)(end - args));
+	} else if (piped_command(args, end, cmd, sizeof(cmd))) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s pipes into a shell command: %.*s", client,
+			  (int)(end - p), p);
+		risk_nested(st, client, cmd, strlen(cmd));
+		char first[64];
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(cmd, " \t"), cmd);
+		if (risk_is_shell(risk_basename(first))) /* .once |sh: the query's output is the script */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s pipes query output into a shell: %s", client, cmd);
+	} else if (p[0] == '.' && (abbreviates(name, n, "output") || abbreviates(name, n, "once") ||
+				   abbreviates(name, n, "save") || abbreviates(name, n, "backup")) && args < end) {
+		/* .output FILE, .backup [DB] FILE: the last word is a file written */
+		const char *w = end;
+		while (w > args && !isspace((unsigned char)w[-1]))
+			w--;
+		snprintf(cmd, sizeof(cmd), "%.*s", (int)(end - w), w);
+		size_t wl = strlen(cmd);
+		if (wl > 1 && (cmd[0] == '\'' || cmd[0] == '"') && cmd[wl - 1] == cmd[0]) {
+			cmd[wl - 1] = '\0';
+			memmove(cmd, cmd + 1, wl - 1);
+		}
+		if (cmd[0] != '-' && cmd[0])
+			risk_path_str(st, client, cmd, PATH_TRUNCATE);
+	} else if (file) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands or code from a file guard does not read: %.*s",
+			  client, (int)(end - p), p);
+	} else {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	}
+}
+
+/* p starts a client command (a line of its own, not SQL). */
+static bool
+is_client_command(const char *p)
+{
+	return (p[0] == '.' && isalpha((unsigned char)p[1])) || (p[0] == '\\' && (isalpha((unsigned char)p[1]) || p[1] == '!' || p[1] == '.')) ||
+	       keyword(p, "system") || keyword(p, "source");
+}
+
 static void
 sql_statement(struct risk_state *st, const char *client, const char *p, const char *end)
 {
@@ -138,13 +232,23 @@ risk_sql_text(struct risk_state *st, const char *client, const char *sql)
 
 	if (mongo_text(st, client, sql))
 		return;
+	/* psql's \\g |CMD, \\! CMD after a statement on its line */
+	for (const char *b = strchr(sql, '\\'); b; b = strchr(b + 1, '\\'))
+		if ((b == sql || isspace((unsigned char)b[-1])) && is_client_command(b))
+			client_command(st, client, b, b + strcspn(b, "\n"));
 	while ((p = skip_noise(p)) != NULL) {
-		const char *end = statement_end(p);
+		bool own = is_client_command(p);
+		const char *end = own ? p + strcspn(p, "\n") : statement_end(p);
 		if (++count > 256) {
 			risk_unparsed(st, "more than 256 SQL statements");
 			return;
 		}
-		sql_statement(st, client, p, end);
+		if (own && p[0] != '\\')
+			client_command(st, client, p, end);
+		else if (!own)
+			sql_statement(st, client, p, end);
+		if (!own && strstr(client, "sqlite") && has_keyword(p, end, "edit"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s: edit() runs an editor program", client);
 		p = *end ? end + 1 : end;
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
@@ -220,6 +324,26 @@ rate_redis(struct risk_state *st, const struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
 
+/* sqlite3's operands (the database, then SQL): its options are words ("-cmd", "--init") and some take a value. */
+static size_t
+sqlite_operands(const struct risk_cmd *c, const struct guard_shell_word **out, size_t max)
+{
+	static const char *const valued[] = { "cmd", "separator", "nullvalue", "c", "init", "newline", "escape", "vfs",
+					      "maxsize", "mmap", "lookaside", "pagecache", "heap", "A", NULL };
+	size_t n = 0;
+
+	for (size_t i = 1; i < c->argc && n < max; i++) {
+		const char *a = c->argv[i].text;
+		if (a[0] != '-' || !a[1]) {
+			out[n++] = &c->argv[i];
+			continue;
+		}
+		if (risk_name_in(valued, a + 1 + (a[1] == '-')))
+			i++;
+	}
+	return n;
+}
+
 /* rails db:drop, prisma migrate reset, dropdb, ... */
 /* risk_verb_sql: the clients, then rate_migrations. */
 const char *const risk_sql_verbs[] = {
@@ -291,14 +415,19 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "sqlite3") || !strcmp(n, "sqlite") || !strcmp(n, "duckdb")) {
-		const struct guard_shell_word *ops[4];
-		size_t k = risk_operands(c, 1, "-cmd -separator -nullvalue -c", ops, 4);
-		found = sql_option(st, c, "-cmd", NULL) || sql_option(st, c, "-c", NULL);
+		/* every operand after the database is run, as -cmd's values are (attack9 J7) */
+		const struct guard_shell_word *ops[64];
+		size_t k = sqlite_operands(c, ops, 64);
+		found = sql_option(st, c, "-cmd", "--cmd") | sql_option(st, c, "-c", NULL);
+		const char *init = risk_opt_value(c, "-init", "--init");
+		if (init)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s -init runs commands from a file guard does not read: %s",
+				  n, init);
 		if (k >= 1)
 			risk_path(st, n, ops[0], PATH_WRITE);
-		if (k >= 2)
-			sql_word(st, n, ops[1]);
-		else if (!found)
+		for (size_t i = 1; i < k; i++)
+			sql_word(st, n, ops[i]);
+		if (k < 2 && !found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "mongo") || !strcmp(n, "mongosh")) {
 		found = sql_option(st, c, NULL, "--eval");
