@@ -846,21 +846,12 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 	}
 	int ch = shell_peek(p, 0);
 	size_t from = p->sh->ncmds;
-	if (ch == '(' && shell_peek(p, 1) == '(') {
-		/* (( arithmetic )): only the commands of its substitutions run */
-		p->pos += 2;
-		size_t depth = 2, expr = p->pos;
-		while (p->pos < p->len && depth) {
-			if (p->s[p->pos] == '(')
-				depth++;
-			else if (p->s[p->pos] == ')')
-				depth--;
-			p->pos++;
-		}
-		if (depth)
-			shell_fail(p, "unterminated ((");
-		else
-			shell_lex_substs(p, expr, p->pos - 2);
+	size_t arith = ch == '(' && shell_peek(p, 1) == '(' ? guard_shell_arith_end(p->s, p->len, p->pos) : 0;
+	if (arith) {
+		/* (( arithmetic )): only the commands of its substitutions run.
+		 * bash reads "((" any other way ("((cmd) )") as two subshells: below. */
+		shell_lex_substs(p, p->pos + 2, arith - 2);
+		p->pos = arith;
 		return;
 	}
 	if (ch == '(' || (ch == '{' && at_word(p, "{"))) {

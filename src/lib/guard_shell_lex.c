@@ -170,6 +170,11 @@ match_paren(const char *s, size_t len, size_t open)
 			if (!q)
 				return 0;
 			i = (size_t)(q - s);
+		} else if (c == '"') {
+			while (++i < len && s[i] != '"')
+				i += s[i] == '\\';
+			if (i >= len)
+				return 0;
 		} else if (c == '(') {
 			depth++;
 		} else if (c == ')' && --depth == 0) {
@@ -177,6 +182,14 @@ match_paren(const char *s, size_t len, size_t open)
 		}
 	}
 	return 0;
+}
+
+size_t
+guard_shell_arith_end(const char *s, size_t len, size_t open)
+{
+	size_t close = open + 1 < len ? match_paren(s, len, open + 1) : 0;
+
+	return close && close < len && s[close] == ')' ? close + 1 : 0;
 }
 
 static int
@@ -570,12 +583,10 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	size_t start = p->pos;
 	int c = shell_peek(p, 1);
 
-	if (c == '(' && shell_peek(p, 2) == '(') {
-		size_t end = match_paren(p->s, p->len, p->pos + 1);
-		if (!end) {
-			shell_fail(p, "unterminated $((");
-			return;
-		}
+	/* $((: arithmetic only when bash reads it so; $((cmd) ) is a command substitution */
+	size_t end = c == '(' && shell_peek(p, 2) == '(' ? guard_shell_arith_end(p->s, p->len, p->pos + 1) : 0;
+
+	if (end) {
 		shell_lex_substs(p, start + 3, end - 2);
 		p->pos = end;
 		add_unresolved(w, p->s + start, end - start, 0);

@@ -1,0 +1,32 @@
+#!/usr/bin/env bats
+# attack9 J1, J2, J3, J5 (share/doc/trust.md, "How bash reads the line"):
+# the shell lexer read four forms differently from bash, and the commands
+# bash ran were not rated. ((cmd) ) is two subshells and $((cmd) ) a
+# command substitution when no "))" closes them as arithmetic; a CR is a
+# word character, so x\r# is a word and not a comment; ${x@P} expands x's
+# value as a prompt, running its substitutions; an alias whose value ends
+# in a blank makes bash alias-expand the next word too. Each is tried
+# through the hook, next to the everyday form, and bash's own reading of
+# the form is checked with a harmless command.
+
+load helper
+
+setup() {
+	setup_guard
+	guard init >/dev/null
+}
+
+@test "J1: bash runs ((cmd) ) and \$((cmd) ) as commands; arithmetic stays arithmetic" {
+	[ "$(bash -c '((echo ran) )')" = ran ]
+	[ "$(bash -c 'echo $((echo ran) )')" = ran ]
+	[ "$(bash -c 'echo $(( (1+2) * 3 ))')" = 9 ]
+	decides '((rm -f .ai/policy.yaml; echo gone) )' deny
+	decides '((rm -rf ~) )' deny
+	decides 'for i in 1; do ((git push --force origin +main) ); done' deny
+	decides 'echo "$((rm -f .ai/policy.yaml; echo gone) )"' deny
+	decides 'echo $((rm -rf ~)|cat)' deny
+	decides 'x=$((rm -rf ~);)' deny
+	decides '((i = 1 + 2)) && echo $((i * 2))' allow
+	decides 'while ((i < 3)); do ((i++)); done' allow
+	decides 'echo $(( (2+3) * 4 ))' allow
+}
