@@ -30,3 +30,15 @@ setup() {
 	decides 'while ((i < 3)); do ((i++)); done' allow
 	decides 'echo $(( (2+3) * 4 ))' allow
 }
+
+@test "J2: a CR is a word character: x\\r# is no comment, what follows is rated" {
+	[ "$(bash -c $'true\r#; echo ran' 2>/dev/null)" = ran ]
+	decides $'echo x\r#; rm -f .ai/policy.yaml; echo gone' deny
+	decides $'ls\r#|rm -rf ~' deny
+	decides $'x=1\r#;git push --force origin +main' deny
+	decides $'echo $(echo x\r#; rm -rf ~)' deny
+	# a comment after a blank is still a comment; a heredoc ends only at its exact delimiter
+	decides $'echo hi # note\r; rm -rf ~' allow
+	decides $'cat <<EOF\nrm -rf ~\nEOF\r\nEOF\n' allow
+	decides $'git status\r\ngit diff\r\n' allow
+}

@@ -165,7 +165,7 @@ skip_blanks(struct shell_parser *p)
 {
 	for (;;) {
 		int c = shell_peek(p, 0);
-		if (c == ' ' || c == '\t' || c == '\r')
+		if (c == ' ' || c == '\t') /* bash's blanks; CR is a word character */
 			p->pos++;
 		else if (c == '\\' && shell_peek(p, 1) == '\n')
 			p->pos += 2;
@@ -191,8 +191,6 @@ read_heredocs(struct shell_parser *p)
 			size_t cn = n;
 			while (h->strip_tabs && cn && *cmp == '\t')
 				cmp++, cn--;
-			if (cn && cmp[cn - 1] == '\r')
-				cn--;
 			if (cn == dl && !memcmp(cmp, h->delim, dl))
 				break;
 			guard_buf_add(&body, cmp, cn);

@@ -75,11 +75,12 @@ shell_wordbuf_take(struct shell_wordbuf *w, struct guard_shell_word *out)
 	shell_wordbuf_release(w);
 }
 
+/* bash's metacharacters: a CR is none (x\r#... is one word, not a comment) */
 bool
 shell_is_meta(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-	       c == '(' || c == ')' || c == '<' || c == '>' || c == '\r';
+	       c == '(' || c == ')' || c == '<' || c == '>';
 }
 
 /* Literal text: goes to text and bare alike. */
