@@ -42,3 +42,14 @@ setup() {
 	decides $'cat <<EOF\nrm -rf ~\nEOF\r\nEOF\n' allow
 	decides $'git status\r\ngit diff\r\n' allow
 }
+
+@test "J3: \${x@P} runs the substitutions in x's value; an unknown value is asked" {
+	[ "$(bash -c $'x=\'$(echo ran)\'; echo "${x@P}"')" = ran ]
+	decides "x='\$(rm -f .ai/policy.yaml; echo gone >&2)'; : \${x@P}" deny
+	decides "x='\$(rm -rf ~)'; r=x; : \"\${!r@P}\"" deny
+	decides "x='\\044(rm -rf ~)'; : \"\${x[@]@P}\"" deny
+	decides "x=hi; printf -v x '%s' '\$(rm -rf ~)'; : \${x@P}" ask
+	decides 'read -r x < f.txt; : "${x@P}"' ask
+	decides "x='\$(date)'; echo \"\${x@Q}\" \"\${x@U}\" \"\${x@E}\"" allow
+	decides "p='\\u@\\h:\\w\\\$ '; echo \"\${p@P}\"" allow
+}

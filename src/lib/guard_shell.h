@@ -108,6 +108,8 @@ struct guard_shell {
 	bool want_tokens;
 	struct guard_list known_names;  /* variables assigned in the line */
 	struct guard_list known_values;
+	struct guard_list prompts; /* ${NAME@P} of values not known: bash expands them
+				      as prompts, running the substitutions in them */
 };
 
 /*

@@ -90,6 +90,12 @@ text_substs(struct risk_state *st, const char *what, const char *t, size_t from,
 {
 	bool any = false;
 
+	if (to - from >= 3 && memmem(t + from, to - from, "@P}", 3)) {
+		/* ${x@P} inside: x's value is expanded as a prompt too, and is not known here */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s expands a value as a prompt (${..@P}): not analysed",
+			  what);
+		any = true;
+	}
 	for (size_t i = from; i < to; i++) {
 		if (t[i] == '\\') {
 			i++;
