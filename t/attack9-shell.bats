@@ -53,3 +53,14 @@ setup() {
 	decides "x='\$(date)'; echo \"\${x@Q}\" \"\${x@U}\" \"\${x@E}\"" allow
 	decides "p='\\u@\\h:\\w\\\$ '; echo \"\${p@P}\"" allow
 }
+
+@test "J5: after an alias whose value ends in a blank, the next word is expanded too" {
+	[ "$(bash -c $'shopt -s expand_aliases\nalias e=\'env \' r=\'echo\'\ne e r ran')" = ran ]
+	local pre=$'shopt -s expand_aliases\n'
+	decides "${pre}alias e='env ' r='bash -c'"$'\n'"e r 'rm -rf ~/victim'" ask
+	decides "${pre}alias e='env '"$'\n'"e e e e rm -rf ~" deny
+	decides "${pre}alias s='sudo '"$'\n'"s s rm -rf ~" deny
+	decides "${pre}alias e='env ' r='x' x='rm -rf'"$'\n'"e r ~" deny
+	decides "${pre}alias e='env ' l='ls -la'"$'\n'"e l" allow
+	decides "${pre}alias e='env '"$'\n'"e ls" allow
+}
