@@ -50,15 +50,77 @@ shell_var_value(const struct shell_parser *p, const char *name, size_t n)
 	return NULL;
 }
 
-/* Remember NAME=value (unknown when the value is computed). */
+/* The latest value of NAME (n bytes) in sh: the value, "\x01" when unknown, NULL when never set. */
+static const char *
+latest_value(const struct guard_shell *sh, const char *name, size_t n)
+{
+	for (size_t i = sh->known_names.len; i-- > 0;)
+		if (strlen(sh->known_names.items[i]) == n && !memcmp(sh->known_names.items[i], name, n))
+			return sh->known_values.items[i];
+	return NULL;
+}
+
+/* Remember NAME=value (unknown when the value is computed); NAME+=value appends. */
 static void
 remember_var(struct guard_shell *sh, const struct guard_shell_word *assign)
 {
 	const char *eq = strchr(assign->text, '=');
 	if (!eq)
 		return;
-	guard_list_take(&sh->known_names, guard_xstrndup(assign->text, (size_t)(eq - assign->text)));
-	guard_list_add(&sh->known_values, (assign->flags & GUARD_WORD_DYNAMIC) ? "\x01" : eq + 1);
+	bool append = eq > assign->text && eq[-1] == '+';
+	size_t n = (size_t)(eq - assign->text) - append;
+	const char *old = append ? latest_value(sh, assign->text, n) : "";
+	guard_list_take(&sh->known_names, guard_xstrndup(assign->text, n));
+	if ((assign->flags & GUARD_WORD_DYNAMIC) || (old && old[0] == '\x01'))
+		guard_list_add(&sh->known_values, "\x01");
+	else
+		guard_list_take(&sh->known_values, guard_xasprintf("%s%s", old ? old : "", eq + 1));
+}
+
+static bool
+is_name(const char *t)
+{
+	if (!(isalpha((unsigned char)*t) || *t == '_'))
+		return false;
+	return t[strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")] == '\0';
+}
+
+/*
+ * read NAME, printf -v NAME, mapfile NAME, getopts S NAME, unset NAME:
+ * builtins that set variables to values not known here. Every name among
+ * their words becomes unknown (a later $NAME is computed, not the value
+ * an earlier NAME=value gave).
+ */
+static void
+forget_vars(struct guard_shell *sh, const struct guard_shell_cmd *c)
+{
+	static const char *const setters[] = { "read", "printf", "mapfile", "readarray", "getopts", "unset", NULL };
+	size_t k = 0;
+
+	if (!c->argc || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
+		return;
+	while (setters[k] && strcmp(setters[k], c->argv[0].text))
+		k++;
+	if (!setters[k])
+		return;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (k == 1 && (strncmp(t, "-v", 2) || (!t[2] && ++i >= c->argc)))
+			continue; /* printf: only -v NAME / -vNAME */
+		if (k == 1)
+			t = t[2] ? t + 2 : c->argv[i].text;
+		char *name = guard_xstrndup(t, strcspn(t, "["));
+		if (is_name(name)) {
+			guard_list_take(&sh->known_names, name);
+			guard_list_add(&sh->known_values, "\x01");
+		} else {
+			free(name);
+		}
+	}
+	if (k == 2 || k == 3) { /* mapfile's default array */
+		guard_list_add(&sh->known_names, "MAPFILE");
+		guard_list_add(&sh->known_values, "\x01");
+	}
 }
 
 static void
@@ -95,6 +157,7 @@ guard_shell_release(struct guard_shell *sh)
 	guard_list_clear(&sh->functions);
 	guard_list_clear(&sh->known_names);
 	guard_list_clear(&sh->known_values);
+	guard_list_clear(&sh->prompts);
 	memset(sh, 0, sizeof(*sh));
 }
 
@@ -147,6 +210,7 @@ append_cmd(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 	if (!c->argc && c->nassigns)
 		for (size_t i = 0; i < c->nassigns; i++)
 			remember_var(sh, &c->assigns[i]);
+	forget_vars(sh, c);
 	/* export/readonly/declare NAME=value set the variable too (local: the function binding does) */
 	static const char *const setters[] = { "export", "readonly", "declare" };
 	for (size_t k = 0; c->argc && !(c->argv[0].flags & GUARD_WORD_DYNAMIC) && k < 3; k++)
@@ -165,7 +229,7 @@ skip_blanks(struct shell_parser *p)
 {
 	for (;;) {
 		int c = shell_peek(p, 0);
-		if (c == ' ' || c == '\t' || c == '\r')
+		if (c == ' ' || c == '\t') /* bash's blanks; CR is a word character */
 			p->pos++;
 		else if (c == '\\' && shell_peek(p, 1) == '\n')
 			p->pos += 2;
@@ -191,8 +255,6 @@ read_heredocs(struct shell_parser *p)
 			size_t cn = n;
 			while (h->strip_tabs && cn && *cmp == '\t')
 				cmp++, cn--;
-			if (cn && cmp[cn - 1] == '\r')
-				cn--;
 			if (cn == dl && !memcmp(cmp, h->delim, dl))
 				break;
 			guard_buf_add(&body, cmp, cn);
@@ -846,21 +908,12 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 	}
 	int ch = shell_peek(p, 0);
 	size_t from = p->sh->ncmds;
-	if (ch == '(' && shell_peek(p, 1) == '(') {
-		/* (( arithmetic )): only the commands of its substitutions run */
-		p->pos += 2;
-		size_t depth = 2, expr = p->pos;
-		while (p->pos < p->len && depth) {
-			if (p->s[p->pos] == '(')
-				depth++;
-			else if (p->s[p->pos] == ')')
-				depth--;
-			p->pos++;
-		}
-		if (depth)
-			shell_fail(p, "unterminated ((");
-		else
-			shell_lex_substs(p, expr, p->pos - 2);
+	size_t arith = ch == '(' && shell_peek(p, 1) == '(' ? guard_shell_arith_end(p->s, p->len, p->pos) : 0;
+	if (arith) {
+		/* (( arithmetic )): only the commands of its substitutions run.
+		 * bash reads "((" any other way ("((cmd) )") as two subshells: below. */
+		shell_lex_substs(p, p->pos + 2, arith - 2);
+		p->pos = arith;
 		return;
 	}
 	if (ch == '(' || (ch == '{' && at_word(p, "{"))) {
@@ -971,22 +1024,42 @@ shell_parse_list(struct shell_parser *p, int term)
 	}
 }
 
+/* A parser of src one level below outer, into the same result. */
+static void
+sub_parser(struct shell_parser *p, const struct shell_parser *outer, const char *src, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	p->s = src;
+	p->len = len;
+	p->sh = outer->sh;
+	p->vars = outer->vars;
+	p->depth = outer->depth + 1;
+	p->substituted = true;
+	p->function = outer->function;
+	p->serial_next = outer->serial_next;
+}
+
 void
 shell_parse_sub(struct shell_parser *outer, const char *src, size_t len)
 {
 	struct shell_parser p;
 
-	memset(&p, 0, sizeof(p));
-	p.s = src;
-	p.len = len;
-	p.sh = outer->sh;
-	p.vars = outer->vars;
-	p.depth = outer->depth + 1;
-	p.substituted = true;
-	p.function = outer->function;
-	p.serial_next = outer->serial_next;
+	sub_parser(&p, outer, src, len);
 	shell_parse_list(&p, 0);
 	read_heredocs(&p);
+}
+
+void
+shell_parse_prompt(struct shell_parser *outer, const char *src, size_t len)
+{
+	struct shell_parser p;
+
+	if (outer->depth + 1 > GUARD_SHELL_MAX_DEPTH) {
+		shell_fail(outer, "nesting deeper than %d", GUARD_SHELL_MAX_DEPTH);
+		return;
+	}
+	sub_parser(&p, outer, src, len);
+	shell_lex_substs(&p, 0, len);
 }
 
 int

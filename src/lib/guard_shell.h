@@ -108,6 +108,8 @@ struct guard_shell {
 	bool want_tokens;
 	struct guard_list known_names;  /* variables assigned in the line */
 	struct guard_list known_values;
+	struct guard_list prompts; /* ${NAME@P} of values not known: bash expands them
+				      as prompts, running the substitutions in them */
 };
 
 /*
@@ -128,6 +130,14 @@ struct guard_buf;
  * NUL byte or stop output (\c).
  */
 bool guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard_buf *out);
+
+/*
+ * s[open] and s[open + 1] are "((" (the "((" of $(( too): the index just
+ * past the "))" when bash reads them as arithmetic, 0 when it reads them
+ * as two nested "(" (a subshell, or a command substitution of one): the
+ * ")" matching the second "(" must be followed at once by ")".
+ */
+size_t guard_shell_arith_end(const char *s, size_t len, size_t open);
 
 /* The command's pipeline predecessor in sh, or NULL. */
 const struct guard_shell_cmd *guard_shell_prev_in_pipe(const struct guard_shell *sh,

@@ -67,6 +67,8 @@ void shell_lex_substs(struct shell_parser *p, size_t from, size_t to);
 void shell_parse_list(struct shell_parser *p, int term);
 /* Run a nested parse of a separate buffer (backtick contents). */
 void shell_parse_sub(struct shell_parser *outer, const char *src, size_t len);
+/* Parse the substitutions of a separate buffer, a value bash expands as a prompt (${x@P}). */
+void shell_parse_prompt(struct shell_parser *outer, const char *src, size_t len);
 
 /* Variable lookup: the value when known, else NULL. */
 const char *shell_var_value(const struct shell_parser *p, const char *name, size_t n);

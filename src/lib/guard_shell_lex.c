@@ -75,11 +75,12 @@ shell_wordbuf_take(struct shell_wordbuf *w, struct guard_shell_word *out)
 	shell_wordbuf_release(w);
 }
 
+/* bash's metacharacters: a CR is none (x\r#... is one word, not a comment) */
 bool
 shell_is_meta(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-	       c == '(' || c == ')' || c == '<' || c == '>' || c == '\r';
+	       c == '(' || c == ')' || c == '<' || c == '>';
 }
 
 /* Literal text: goes to text and bare alike. */
@@ -170,6 +171,11 @@ match_paren(const char *s, size_t len, size_t open)
 			if (!q)
 				return 0;
 			i = (size_t)(q - s);
+		} else if (c == '"') {
+			while (++i < len && s[i] != '"')
+				i += s[i] == '\\';
+			if (i >= len)
+				return 0;
 		} else if (c == '(') {
 			depth++;
 		} else if (c == ')' && --depth == 0) {
@@ -177,6 +183,14 @@ match_paren(const char *s, size_t len, size_t open)
 		}
 	}
 	return 0;
+}
+
+size_t
+guard_shell_arith_end(const char *s, size_t len, size_t open)
+{
+	size_t close = open + 1 < len ? match_paren(s, len, open + 1) : 0;
+
+	return close && close < len && s[close] == ')' ? close + 1 : 0;
 }
 
 static int
@@ -489,28 +503,98 @@ lex_backtick(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	add_subst(p, w, first, start, quoted);
 }
 
+/* Index just past the "}" closing the "${" at s[at], or 0. */
+static size_t
+brace_end(const char *s, size_t len, size_t at)
+{
+	int depth = 1;
+
+	for (size_t i = at + 2; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}' && --depth == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Is body (of ${body}) the prompt transformation [!]NAME[SUBSCRIPT]@P? *k: NAME's length. */
+static bool
+prompt_body(const char *body, size_t n, size_t *k)
+{
+	if (n < 3 || body[n - 2] != '@' || body[n - 1] != 'P')
+		return false;
+	n -= 2;
+	size_t from = body[0] == '!';
+	*k = from;
+	if (*k < n && (body[*k] == '@' || body[*k] == '*'))
+		(*k)++;
+	else
+		while (*k < n && is_name_char((unsigned char)body[*k]))
+			(*k)++;
+	if (*k == from)
+		return false;
+	return *k == n || (body[*k] == '[' && body[n - 1] == ']');
+}
+
+/*
+ * ${NAME@P}, ${NAME[@]@P}, ${!REF@P}: bash expands the value as a prompt
+ * (octal escapes decoded first), so the $( ) and `..` in it run. A known
+ * value's are parsed; an unknown value is noted for the analyzer.
+ */
+static void
+prompt_transform(struct shell_parser *p, const char *body, size_t n)
+{
+	size_t k;
+
+	if (!prompt_body(body, n, &k))
+		return;
+	bool indirect = body[0] == '!';
+	const char *v = is_name_start((unsigned char)body[indirect]) ? shell_var_value(p, body + indirect, k - indirect)
+								     : NULL;
+	if (v && indirect) {
+		size_t m = strlen(v);
+		bool name = m && is_name_start((unsigned char)v[0]);
+		for (size_t i = 0; name && i < m; i++)
+			name = is_name_char((unsigned char)v[i]);
+		v = name ? shell_var_value(p, v, m) : NULL;
+	}
+	if (!v) {
+		guard_list_take(&p->sh->prompts, guard_xasprintf("${%.*s}", (int)n, body));
+		return;
+	}
+	struct guard_buf text = GUARD_BUF_INIT;
+	for (size_t i = 0; v[i]; i++) {
+		int digits = 0;
+		unsigned c = 0;
+		while (v[i] == '\\' && digits < 3 && v[i + 1 + digits] >= '0' && v[i + 1 + digits] <= '7')
+			c = c * 8 + (unsigned)(v[i + 1 + digits++] - '0');
+		if (digits && (c & 0xFF))
+			guard_buf_addch(&text, (char)c);
+		else
+			guard_buf_add(&text, v + i, digits + 1);
+		i += (size_t)digits;
+	}
+	shell_parse_prompt(p, text.buf, text.len);
+	guard_buf_release(&text);
+}
+
 /* ${...}: a known plain variable resolves; anything else stays unresolved. */
 static void
 lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 {
-	size_t start = p->pos, i = p->pos + 2;
-	int depth = 1;
+	size_t start = p->pos, i = brace_end(p->s, p->len, p->pos);
 
-	for (; i < p->len && depth; i++) {
-		if (p->s[i] == '\\')
-			i++;
-		else if (p->s[i] == '{')
-			depth++;
-		else if (p->s[i] == '}')
-			depth--;
-	}
-	if (depth) {
+	if (!i) {
 		shell_fail(p, "unterminated ${");
 		return;
 	}
 	const char *body = p->s + start + 2;
 	size_t n = i - 1 - (start + 2);
 	p->pos = i;
+	prompt_transform(p, body, n);
 	/* A command hidden in a default value, an offset or a subscript: its
 	 * commands are parsed (they run, and are rated), the rest refused. */
 	if (memmem(body, n, "$(", 2) || memchr(body, '`', n)) {
@@ -543,9 +627,14 @@ shell_lex_substs(struct shell_parser *p, size_t from, size_t to)
 {
 	size_t saved = p->pos;
 
+	size_t k, end;
+
 	for (size_t i = from; i < to && !shell_failed(p);) {
 		char c = p->s[i];
-		if ((c == '$' && i + 1 < to && p->s[i + 1] == '(') || c == '`') {
+		/* ${x@P} in arithmetic or a prompt's value: expanded, its value's substitutions run */
+		bool prompt = c == '$' && i + 1 < to && p->s[i + 1] == '{' && (end = brace_end(p->s, to, i)) &&
+			      prompt_body(p->s + i + 2, end - i - 3, &k);
+		if ((c == '$' && i + 1 < to && p->s[i + 1] == '(') || c == '`' || prompt) {
 			struct shell_wordbuf scratch;
 			shell_wordbuf_init(&scratch);
 			p->pos = i;
@@ -570,12 +659,10 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	size_t start = p->pos;
 	int c = shell_peek(p, 1);
 
-	if (c == '(' && shell_peek(p, 2) == '(') {
-		size_t end = match_paren(p->s, p->len, p->pos + 1);
-		if (!end) {
-			shell_fail(p, "unterminated $((");
-			return;
-		}
+	/* $((: arithmetic only when bash reads it so; $((cmd) ) is a command substitution */
+	size_t end = c == '(' && shell_peek(p, 2) == '(' ? guard_shell_arith_end(p->s, p->len, p->pos + 1) : 0;
+
+	if (end) {
 		shell_lex_substs(p, start + 3, end - 2);
 		p->pos = end;
 		add_unresolved(w, p->s + start, end - start, 0);

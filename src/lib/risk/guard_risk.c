@@ -323,6 +323,9 @@ risk_command_line(struct risk_state *st, const char *command, size_t len)
 	}
 	if (sh.unparsed)
 		risk_unparsed(st, "%s", sh.reason);
+	if (sh.prompts.len)
+		risk_unparsed(st, "%s expands a value guard does not know as a prompt, running the commands in it",
+			      sh.prompts.items[0]);
 	guard_shell_release(&sh);
 }
 

@@ -182,42 +182,84 @@ risk_alias_define(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/* The value of the latest alias named by the plain word w (*index: its definition), or NULL. */
+static const char *
+alias_value(const struct risk_state *st, const struct guard_shell_word *w, size_t *index)
+{
+	size_t n = strlen(w->text);
+
+	if ((w->flags & (GUARD_WORD_DYNAMIC | GUARD_WORD_QUOTED)) || !n)
+		return NULL;
+	for (size_t i = st->aliases.len; i-- > 0;) {
+		const char *def = st->aliases.items[i];
+		if (!strncmp(def, w->text, n) && def[n] == '=') {
+			*index = i;
+			return def + n + 1;
+		}
+	}
+	return NULL;
+}
+
+static bool
+ends_in_blank(const char *v)
+{
+	size_t n = strlen(v);
+	return n && (v[n - 1] == ' ' || v[n - 1] == '\t');
+}
+
+/* Append alias value v, its first word expanded when it names another alias not being expanded (as bash does). */
+static void
+add_alias_text(const struct risk_state *st, struct guard_buf *line, const char *v, unsigned active, unsigned depth)
+{
+	size_t first = strcspn(v, " \t"), j;
+	struct guard_shell_word head = { guard_xstrndup(v, first), NULL, 0 };
+	const char *inner = first && depth < RISK_MAX_ALIASES ? alias_value(st, &head, &j) : NULL;
+
+	free(head.text);
+	if (inner && !(j < 32 && (active & (1u << j)))) {
+		add_alias_text(st, line, inner, active | (j < 32 ? 1u << j : 0), depth + 1);
+		v += first;
+	}
+	guard_buf_addstr(line, v);
+}
+
 /*
  * x -rf / after alias x=rm: the alias's text replaces the command word
  * (the most recent definition; not inside its own expansion). Returns true
- * when c was an alias (and was rated).
+ * when c was an alias (and was rated). A value that ends in a blank makes
+ * bash expand the next word as an alias too.
  */
 bool
 risk_alias_expand(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell_word *w0 = &c->argv[0];
-	size_t n = strlen(w0->text);
+	size_t i, j, k = 1;
+	const char *v = alias_value(st, w0, &i);
 
-	if (!st->aliases.len || (w0->flags & (GUARD_WORD_DYNAMIC | GUARD_WORD_QUOTED)) || !n)
+	if (!v)
 		return false;
-	for (size_t i = st->aliases.len; i-- > 0;) {
-		const char *def = st->aliases.items[i];
-		if (strncmp(def, w0->text, n) || def[n] != '=')
-			continue;
-		if (i < 32 && (st->alias_active & (1u << i)))
-			return false; /* bash does not expand an alias inside itself */
-		struct guard_buf line = GUARD_BUF_INIT;
-		guard_buf_addstr(&line, def + n + 1);
-		for (size_t k = 1; k < c->argc; k++) {
-			guard_buf_addch(&line, ' ');
-			add_word_source(&line, &c->argv[k]);
-		}
-		char what[96];
-		snprintf(what, sizeof(what), "alias %.*s", (int)(n < 64 ? n : 64), w0->text);
-		unsigned saved = st->alias_active;
-		if (i < 32)
-			st->alias_active |= 1u << i;
-		risk_nested(st, what, line.buf, line.len);
-		st->alias_active = saved;
-		guard_buf_release(&line);
-		return true;
+	if (i < 32 && (st->alias_active & (1u << i)))
+		return false; /* bash does not expand an alias inside itself */
+	struct guard_buf line = GUARD_BUF_INIT;
+	guard_buf_addstr(&line, v);
+	/* a value ending in a blank: bash alias-expands the next word too (alias s='sudo '; s e rm ...) */
+	for (const char *next; ends_in_blank(v) && k < c->argc && (next = alias_value(st, &c->argv[k], &j)); k++) {
+		add_alias_text(st, &line, next, j < 32 ? 1u << j : 0, 0);
+		v = next;
 	}
-	return false;
+	for (; k < c->argc; k++) {
+		guard_buf_addch(&line, ' ');
+		add_word_source(&line, &c->argv[k]);
+	}
+	char what[96];
+	snprintf(what, sizeof(what), "alias %.*s", 64, w0->text);
+	unsigned saved = st->alias_active;
+	if (i < 32)
+		st->alias_active |= 1u << i;
+	risk_nested(st, what, line.buf, line.len);
+	st->alias_active = saved;
+	guard_buf_release(&line);
+	return true;
 }
 
 /* ---- downloads --------------------------------------------------------- */

@@ -90,10 +90,17 @@ text_substs(struct risk_state *st, const char *what, const char *t, size_t from,
 {
 	bool any = false;
 
+	if (to - from >= 3 && memmem(t + from, to - from, "@P}", 3)) {
+		/* ${x@P} inside: x's value is expanded as a prompt too, and is not known here */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s expands a value as a prompt (${..@P}): not analysed",
+			  what);
+		any = true;
+	}
 	for (size_t i = from; i < to; i++) {
 		if (t[i] == '\\') {
 			i++;
-		} else if (t[i] == '$' && i + 2 < to && t[i + 1] == '(' && t[i + 2] == '(') {
+		} else if (t[i] == '$' && i + 2 < to && t[i + 1] == '(' && t[i + 2] == '(' &&
+			   guard_shell_arith_end(t, to, i + 1)) {
 			i += 2; /* $(( )): arithmetic; substitutions inside are found as the scan goes on */
 		} else if (t[i] == '$' && i + 1 < to && t[i + 1] == '(') {
 			size_t end = subst_close(t, to, i);
