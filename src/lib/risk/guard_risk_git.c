@@ -44,8 +44,9 @@ risk_git_protected_dst(const char *dst)
 static bool
 protected_branch(const char *ref)
 {
-	const char *colon = strrchr(ref, ':');
-	return risk_git_protected_dst(colon ? colon + 1 : ref);
+	const char *colon = strrchr(ref, ':'), *dst = colon ? colon + 1 : ref;
+	/* a pattern counts when forced by its '+': a plain one only fast-forwards (and a person reads the line) */
+	return (ref[0] == '+' || !strchr(dst, '*')) && risk_git_protected_dst(dst);
 }
 
 /* Words after the subcommand, options first. */
