@@ -1180,6 +1180,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		risk_function_call(st, c); /* ls() { ...; }; ls: the body runs, not ls */
 	if (risk_guard_program(st, c, v || modules))
 		return;
+	risk_git_dashed(st, c); /* git-send-pack, .../git-core/git-remote-ext: rated as git VERB as well */
 	if (risk_renamed_program(st, c, v || modules))
 		return;
 	if (!v && glob_verb(st, c))

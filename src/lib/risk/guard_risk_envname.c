@@ -307,6 +307,15 @@ risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct guar
 		risk_env_set(st, word, how, for_git, for_guard);
 		script_var(st, c, word, how, respelled);
 		runner_var(st, word, how, respelled);
+		if (!strncmp(word, "GIT_TRACE", 9) && word[n] == '=' && !strstr(how, "unset")) {
+			char *what = guard_xasprintf("%s %.*s", how, (int)n, word);
+			risk_git_trace_target(st, what, word + n + 1); /* attack9 J18: git appends there */
+			free(what);
+		}
+		if (n == 16 && !strncmp(word, "GIT_TEMPLATE_DIR", 16) && word[n] == '=' && word[n + 1] && (strcmp(how, "sets") || !c->argc))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "%s GIT_TEMPLATE_DIR=%s: every later git init and clone copies hooks from there (attack9 J14)",
+				  how, word + n + 1);
 		free(through);
 	}
 	guard_list_clear(&names);

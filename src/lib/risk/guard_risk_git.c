@@ -18,19 +18,35 @@
 static const char *const protected_branches[] = { "main", "master", "develop", "production", "prod",
 						   "release", "trunk", NULL };
 
+/*
+ * Does a push destination name a protected branch on the remote, resolved
+ * as git does (attack9 J22)? A name not starting with refs/ is matched
+ * through git's rev-parse rules, so "heads/main" is refs/heads/main; a
+ * pattern ("refs/heads/<star>", "refs/heads/ma<star>") covering one is one.
+ */
+bool
+risk_git_protected_dst(const char *dst)
+{
+	char full[512];
+
+	if (*dst == '+')
+		dst++;
+	for (size_t i = 0; protected_branches[i]; i++) {
+		snprintf(full, sizeof(full), "refs/heads/%s", protected_branches[i]);
+		if (!strcmp(dst, protected_branches[i]) || !strcmp(dst, full) || !strcmp(dst, full + 5))
+			return true;
+		if (strchr(dst, '*') && (!fnmatch(dst, full, 0) || !fnmatch(dst, full + 5, 0)))
+			return true;
+	}
+	return false;
+}
+
 static bool
 protected_branch(const char *ref)
 {
-	const char *colon = strrchr(ref, ':');
-	const char *name = colon ? colon + 1 : ref;
-	if (*name == '+')
-		name++;
-	if (!strncmp(name, "refs/heads/", 11))
-		name += 11;
-	for (size_t i = 0; protected_branches[i]; i++)
-		if (!strcmp(name, protected_branches[i]))
-			return true;
-	return false;
+	const char *colon = strrchr(ref, ':'), *dst = colon ? colon + 1 : ref;
+	/* a pattern counts when forced by its '+': a plain one only fast-forwards (and a person reads the line) */
+	return (ref[0] == '+' || !strchr(dst, '*')) && risk_git_protected_dst(dst);
 }
 
 /* Words after the subcommand, options first. */
@@ -1077,6 +1093,7 @@ git_config_reroutes(struct risk_state *st, const struct git_args *a)
 }
 
 static void git_config_runner(struct risk_state *st, const struct git_args *a);
+static void git_c_setting(struct risk_state *st, const char *how, const struct guard_shell_word *w);
 
 /*
  * git config writes that change which files git's work-tree commands
@@ -1204,7 +1221,8 @@ static const char *const runner_keys[] = { "core.pager", "core.editor", "core.ss
 					   "sendemail.sendmailcmd", "sendemail.tocmd", "sendemail.cccmd",
 					   "sendemail.smtpserver", "browser.*.cmd", "browser.*.path", "man.*.cmd",
 					   "man.*.path", "trailer.*.command", "trailer.*.cmd", "hook.*.command",
-					   "gpg.ssh.defaultkeycommand", NULL };
+					   "gpg.ssh.defaultkeycommand", "imap.tunnel", "instaweb.httpd", "instaweb.browser",
+					   "web.browser", "help.browser", NULL };
 /*
  * Settings that name a file or folder git reads programs from: attributes
  * naming filter/diff/merge drivers, templates whose hooks git init and
@@ -1373,6 +1391,8 @@ git_config_runner(struct risk_state *st, const struct git_args *a)
 		code_file_rule(st, "git config", key);
 		return;
 	}
+	if (key_matches(key, klen, "trace2.*target"))
+		risk_git_trace_target(st, "git config trace2", value);
 	/* the value lands in a settings file as text: a key there is a secret in a file (git config user.token ...) */
 	const char *file = NULL;
 	for (size_t i = 0; i + 1 < a->n && !file; i++)
@@ -1566,6 +1586,22 @@ git_symbolic_ref(struct risk_state *st, const struct git_args *a)
 }
 
 /*
+ * git send-pack / http-push: git push without its transport layer, so the
+ * pre-push hook (guard-git's push.ref, budgets, secret scan, protected
+ * branches) never runs (attack9 J8). Rated as git push with the same
+ * refspecs and options, and never below high: unattended it is refused.
+ */
+static void
+git_push_unhooked(struct risk_state *st, const char *sub, const struct git_args *a)
+{
+	git_push(st, a);
+	if (has_short(a, 'D'))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s -D deletes remote branches", sub);
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+		  "git %s pushes without git push: it skips guard's pre-push hook (push rules, budgets, secret scan)", sub);
+}
+
+/*
  * refs/stash and refs/replace/ written by a ref plumbing command or a
  * refspec (update-ref, fetch and push into this repository): a stash
  * made of any commit (its files come back with pop), an object replaced.
@@ -1595,6 +1631,8 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 {
 	if (!strcmp(sub, "push")) {
 		git_push(st, a);
+	} else if (!strcmp(sub, "send-pack") || !strcmp(sub, "http-push")) {
+		git_push_unhooked(st, sub, a);
 	} else if (!strcmp(sub, "reset")) {
 		const char *how = has_long(a, "--hard", 4) ? "--hard" : has_long(a, "--merge", 4) ? "--merge"
 			: has_long(a, "--keep", 4) ? "--keep" : NULL;
@@ -1882,16 +1920,148 @@ git_transports(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 			continue;
 		risk_rule(st, allow ? GUARD_LEVEL_CRITICAL : GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "git's ext:: transport runs a command%s: %s", allow ? " (allowed on this line)" : "", t);
-		/* "% " is a space in an ext:: command, "%%" a percent sign */
-		struct guard_buf line = GUARD_BUF_INIT;
-		for (const char *p = ext + 5; *p; p++) {
-			if (p[0] == '%' && (p[1] == ' ' || p[1] == '%'))
-				p++;
-			guard_buf_addf(&line, "%c", *p);
+		risk_git_ext_command(st, "git's ext:: transport", &c->argv[i], ext + 5);
+	}
+}
+
+void
+risk_git_ext_command(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *text)
+{
+	/* words split on spaces, each quoted for the shell; "% " is a space inside a word, "%%" a percent sign */
+	struct guard_buf line = GUARD_BUF_INIT;
+	bool open = false, start = true;
+	for (const char *p = text; *p; p++) {
+		if (*p == ' ') {
+			guard_buf_addf(&line, open ? "' " : " ");
+			open = false;
+			start = true;
+			continue;
 		}
-		if (line.len)
-			risk_git_runs(st, "git's ext:: transport", &c->argv[i], line.buf);
-		guard_buf_release(&line);
+		/* a word holding a "% " or a shell character is one argument: quoted */
+		if (start && p[strcspn(p, "%'\"\\$`;&|<>()*?[]#!{}~")] && strcspn(p, "%'\"\\$`;&|<>()*?[]#!{}~") < strcspn(p, " ")) {
+			guard_buf_addf(&line, "'");
+			open = true;
+		}
+		start = false;
+		if (p[0] == '%' && (p[1] == ' ' || p[1] == '%'))
+			p++;
+		guard_buf_addf(&line, "%s", *p == '\'' ? "'\\''" : (char[]){ *p, 0 });
+	}
+	if (open)
+		guard_buf_addf(&line, "'");
+	if (line.len)
+		risk_git_runs(st, what, w, line.buf);
+	guard_buf_release(&line);
+}
+
+/* GIT_TEMPLATE_DIR=DIR in front of git (or given to env), or -c init.templateDir=DIR before the verb. */
+const char *
+risk_git_template_env(const struct risk_cmd *c, size_t sub)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+
+	for (size_t i = 0; i < cmd->nassigns + cmd->argc; i++) {
+		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[i - cmd->nassigns];
+		if (i >= cmd->nassigns && w >= c->argv)
+			break;
+		if (!strncmp(w->text, "GIT_TEMPLATE_DIR=", 17) && w->text[17])
+			return w->text + 17;
+	}
+	for (size_t i = 1; i + 1 < sub && i + 1 < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "-c") && key_is(c->argv[i + 1].text, "init.templateDir") &&
+		    strchr(c->argv[i + 1].text, '='))
+			return strchr(c->argv[i + 1].text, '=') + 1;
+	return NULL;
+}
+
+/*
+ * git clone/init --template=DIR (GIT_TEMPLATE_DIR=DIR): the template's
+ * hooks are copied into the repository and run at its checkout, commit
+ * or merge, as with init.templateDir (attack9 J14). clone -c/--config
+ * KEY=V writes KEY into the clone before its checkout: rated as git -c.
+ */
+void
+risk_git_template(struct risk_state *st, const struct risk_cmd *c, size_t sub)
+{
+	const char *verb = sub < c->argc ? c->argv[sub].text : "";
+	bool clone = !strcmp(verb, "clone");
+
+	if (!clone && strcmp(verb, "init") && strcmp(verb, "init-db"))
+		return;
+	const char *tpl = NULL, *how = "GIT_TEMPLATE_DIR";
+	for (size_t i = sub + 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+		const char *t = c->argv[i].text;
+		if (!strncmp(t, "--template=", 11))
+			tpl = t + 11, how = "--template";
+		else if (!strcmp(t, "--template") && i + 1 < c->argc)
+			tpl = c->argv[++i].text, how = "--template";
+		else if (clone && (!strcmp(t, "-c") || !strcmp(t, "--config")) && i + 1 < c->argc)
+			git_c_setting(st, "git clone -c", &c->argv[++i]);
+		else if (clone && (!strncmp(t, "--config=", 9) || (!strncmp(t, "-c", 2) && t[2]))) {
+			struct guard_shell_word kv = c->argv[i];
+			kv.text = (char *)t + (t[1] == 'c' ? 2 : 9);
+			git_c_setting(st, "git clone -c", &kv);
+		}
+	}
+	if (!tpl && !(tpl = risk_git_template_env(c, sub)))
+		return;
+	if (*tpl)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "git %s %s %s: git copies the template's hooks into the repository, and they run at its "
+			  "checkout, commit or merge (a place guard does not judge)", verb, how, tpl);
+}
+
+/*
+ * A value naming where git writes its trace (GIT_TRACE*, trace2.*Target):
+ * an absolute path (or any other text but a descriptor number, a boolean or
+ * a socket) is a file git appends to, guard's state too (attack9 J18).
+ */
+void
+risk_git_trace_target(struct risk_state *st, const char *how, const char *value)
+{
+	static const char *const not_file[] = { "", "true", "false", "yes", "no", "on", "off", NULL };
+
+	if (risk_name_in(not_file, value) || (isdigit((unsigned char)value[0]) && !value[1]) ||
+	    !strncasecmp(value, "af_unix:", 8))
+		return;
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s: git appends its trace to %s", how, value);
+	risk_path_str(st, how, value, PATH_WRITE);
+}
+
+/*
+ * One KEY=VALUE git takes for this run: "git -c", "git clone -c/--config"
+ * (written into the clone's settings, which the clone's checkout reads).
+ * A runner's value starting with "!" is shell text (credential.helper,
+ * diff.<x>.textconv: attack9 J12).
+ */
+static void
+git_c_setting(struct risk_state *st, const char *how, const struct guard_shell_word *w)
+{
+	const char *kv = w->text, *eq = strchr(kv, '=');
+	int klen = (int)strcspn(kv, "=");
+
+	if (!strncasecmp(kv, "core.hooksPath", 14) || !strncasecmp(kv, "include.", 8) || !strncasecmp(kv, "includeIf.", 10))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s %.*s bypasses guard's git hooks", how, klen, kv);
+	else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s %s runs a command", how, kv);
+	else if (key_is(kv, "core.worktree"))
+		risk_git_worktree(st, "git -c core.worktree", eq ? eq + 1 : "", true);
+	else if (key_is(kv, "core.sparseCheckout") || key_is(kv, "core.sparseCheckoutCone"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+			  "%s %.*s leaves files out of the work tree: guard's policy and settings among them", how, klen, kv);
+	else if (code_file_key(kv) && eq && eq[1])
+		code_file_rule(st, how, kv);
+	else if (key_matches(kv, (size_t)klen, "trace2.*target") && eq)
+	{
+		char what[96];
+		snprintf(what, sizeof(what), "%s %.*s", how, klen, kv);
+		risk_git_trace_target(st, what, eq + 1);
+	} else if (runner_key(kv) && eq && eq[1]) {
+		const char *cmd = runner_command(kv, (size_t)klen, eq + 1);
+		char what[96];
+		snprintf(what, sizeof(what), "%s %.*s", how, klen, kv);
+		if (cmd)
+			risk_git_runs(st, what, w, cmd);
 	}
 }
 
@@ -1983,32 +2153,14 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 					  "git --config-env %s runs a command taken from the environment", kv);
 		} else if (!strcmp(t, "-c") && i + 1 < c->argc) {
-			const char *kv = c->argv[++i].text;
-			if (!strncasecmp(kv, "core.hooksPath", 14) || !strncasecmp(kv, "include.", 8) ||
-			    !strncasecmp(kv, "includeIf.", 10))
-				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
-					  "git -c %.*s bypasses guard's git hooks", (int)strcspn(kv, "="), kv);
-			else if (!strncasecmp(kv, "core.fsmonitor", 14) || !strncasecmp(kv, "alias.", 6))
-				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git -c %s runs a command", kv);
-			else if (key_is(kv, "core.worktree"))
-				risk_git_worktree(st, "git -c core.worktree", strchr(kv, '=') ? strchr(kv, '=') + 1 : "", true);
-			else if (key_is(kv, "core.sparseCheckout") || key_is(kv, "core.sparseCheckoutCone"))
-				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
-					  "git -c %.*s leaves files out of the work tree: guard's policy and settings among "
-					  "them", (int)strcspn(kv, "="), kv);
-			else if (code_file_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1])
-				code_file_rule(st, "git -c", kv);
-			else if (runner_key(kv) && strchr(kv, '=') && strchr(kv, '=')[1]) {
-				char what[96];
-				snprintf(what, sizeof(what), "git -c %.*s", (int)strcspn(kv, "="), kv);
-				risk_git_runs(st, what, &c->argv[i], strchr(kv, '=') + 1);
-			}
+			git_c_setting(st, "git -c", &c->argv[++i]);
 		}
 	}
 	git_runner_env(st, c);
 	git_transports(st, c, sub);
 	risk_git_foreign(st, c, sub);
 	risk_git_init_moves(st, c, sub);
+	risk_git_template(st, c, sub);
 	risk_git_route_options(st, c, sub);
 	if (i >= c->argc) {
 		free(dir);
@@ -2022,13 +2174,14 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 		saved = st->cwds[0];
 		st->cwds[0] = dir;
 	}
-	git_sub(st, c, c->argv[i].text, &a);
+	if (!risk_git_transport_verb(st, c, i))
+		git_sub(st, c, c->argv[i].text, &a);
 	git_special_refs(st, c->argv[i].text, &a);
 	git_guard_ref(st, c->argv[i].text, &a);
 	risk_git_fetch_route(st, c, i);
 	git_option_runners(st, c->argv[i].text, &a);
 	git_operand_runners(st, c, i, c->argv[i].text, &a);
-	if (!strcmp(c->argv[i].text, "push"))
+	if (!strcmp(c->argv[i].text, "push") || !strcmp(c->argv[i].text, "send-pack") || !strcmp(c->argv[i].text, "http-push"))
 		risk_git_push_route(st, c, i);
 	risk_git_uploads(st, c, c->argv[i].text, a.w, a.n);
 	if (dir) {

@@ -698,7 +698,7 @@ risk_git_nested_write(struct risk_state *st, const char *verb, const char *abs, 
 void
 risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 {
-	const char *where = NULL, *sep = NULL;
+	const char *where = NULL, *sep = NULL, *tpl = risk_git_template_env(c, sub);
 	size_t i = sub + 1;
 
 	if (sub >= c->argc || strcmp(c->argv[sub].text, "init") || !st->ctx->project || st->cwd_unknown)
@@ -707,22 +707,30 @@ risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub)
 		const char *t = c->argv[i].text, *v;
 		if ((v = global_opt(c, &i, "--separate-git-dir")))
 			sep = v;
-		else if ((v = global_opt(c, &i, "--template")) || (v = global_opt(c, &i, "--object-format")) ||
+		else if ((v = global_opt(c, &i, "--template")))
+			tpl = v;
+		else if ((v = global_opt(c, &i, "--object-format")) ||
 			 (v = global_opt(c, &i, "-b")) || (v = global_opt(c, &i, "--initial-branch")))
 			continue;
 		else if (t[0] != '-')
 			where = t;
 	}
-	if (!sep)
+	if (!sep && !(tpl && *tpl))
 		return;
 	char *dir = run_dir(st, c, sub, st->cwds[0]);
 	char *target = where ? guard_path_physical(dir, where, st->ctx->home) : guard_xstrdup(dir);
 	bool unknown = false;
 	char *g = dotgit(st, target, &unknown);
-	if ((g && own_gitdir(st, g)) || unknown)
+	bool own = (g && own_gitdir(st, g)) || unknown;
+	if (own && sep)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 			  "git init --separate-git-dir %s moves the git folder of the repository in %s%s and leaves a "
 			  "gitfile: guard's .git/guard and git hooks leave with it", sep, target,
+			  unknown ? " (a .git guard cannot read)" : " (the project's)");
+	else if (own) /* attack9 J15: git init again copies every template file the repository lacks */
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "git init with the template %s over the repository in %s%s copies its hook files into .git/hooks "
+			  "(guard's state): they run at the next commit, merge or checkout", tpl, target,
 			  unknown ? " (a .git guard cannot read)" : " (the project's)");
 	free(g);
 	free(target);

@@ -395,10 +395,7 @@ push_refspec(struct risk_state *st, const char *spec, const char *from, bool for
 {
 	const char *colon = strrchr(spec, ':');
 	const char *dst = colon ? colon + 1 : spec[0] == '+' ? spec + 1 : spec;
-	static const char *const protected_names[] = { "main", "master", "develop", "production", "prod", "release",
-						       "trunk", NULL };
-	const char *name = !strncmp(dst, "refs/heads/", 11) ? dst + 11 : dst;
-	bool prot = risk_name_in(protected_names, name) || strchr(dst, '*') != NULL;
+	bool prot = risk_git_protected_dst(dst) || strchr(dst, '*') != NULL;
 
 	if (prune && strchr(spec, '*'))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,

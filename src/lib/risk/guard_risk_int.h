@@ -234,6 +234,10 @@ bool risk_verb_git(struct risk_state *st, struct risk_cmd *c);
 size_t risk_git_sub_index(const struct risk_cmd *c);
 /* Would a refspec destination (a '+' allowed) write refs/guard/audit: named, or a pattern covering it? */
 bool risk_git_dst_guard_ref(const char *dst);
+/* A push destination naming a protected branch as git resolves it (heads/main, refs/heads/<star>). */
+bool risk_git_protected_dst(const char *dst);
+/* A GIT_TRACE* / trace2.*Target value: a file git appends its trace to, rated as a write (J18). */
+void risk_git_trace_target(struct risk_state *st, const char *how, const char *value);
 /* git fetch / pull / remote update / remote prune: refspecs from git's settings covering refs/guard/audit. */
 void risk_git_fetch_route(struct risk_state *st, const struct risk_cmd *c, size_t sub);
 /* Long options given as a unique prefix written out in full; true: the rewritten command was rated. */
@@ -259,6 +263,16 @@ char *risk_git_dir_of(const struct risk_state *st, const char *folder);
 void risk_git_worktree_export(struct risk_state *st, const char *value);
 /* git init --separate-git-dir over an existing repository (guard_risk_git_repo.c). */
 void risk_git_init_moves(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+/* The template folder git init/clone take from GIT_TEMPLATE_DIR or -c init.templateDir on c's line (NULL: none). */
+const char *risk_git_template_env(const struct risk_cmd *c, size_t sub);
+/* git clone/init --template DIR (and the cut-short and env spellings): the template's hooks run (attack9 J14). */
+void risk_git_template(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+/* An ext:: command (words split on spaces, "% " a space, "%%" a percent sign) rated as the line git runs. */
+void risk_git_ext_command(struct risk_state *st, const char *what, const struct guard_shell_word *w, const char *text);
+/* git verbs that push, serve or run a transport by hand: send-pack, http-push, remote-ext, daemon, ... (attack9 J8, J13). */
+bool risk_git_transport_verb(struct risk_state *st, const struct risk_cmd *c, size_t sub);
+/* git-VERB (git-send-pack, /usr/lib/git-core/git-remote-ext): rated as git VERB too. */
+void risk_git_dashed(struct risk_state *st, const struct risk_cmd *c);
 /* A write of a nested repository's settings or of a gitfile (guard_risk_git_repo.c). */
 void risk_git_nested_write(struct risk_state *st, const char *verb, const char *abs, const char *shown);
 /*
