@@ -1050,7 +1050,6 @@ void
 risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 {
 	int stripped;
-	unsigned guard = 0;
 
 	risk_set_name(c);
 	if (c->argc && c->argv == c->cmd->argv && risk_alias_expand(st, c))
@@ -1059,9 +1058,14 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		return;
 	if (risk_longopt_wrapper(st, c)) /* nice --adj 5 rm: rated as nice --adjustment 5 rm */
 		return;
-	while (c->argc && c->name[0] && (stripped = strip_wrapper(st, c)) != 0 && guard++ < 16)
-		if (stripped < 0)
+	/* No count limit: each strip drops at least one word, so it ends (J4: 18 x env was medium). */
+	while (c->argc && c->name[0]) {
+		risk_env_wrapper(st, c); /* env -i / exec -c behind any wrappers (J19) */
+		if ((stripped = strip_wrapper(st, c)) < 0)
 			return;
+		if (!stripped)
+			break;
+	}
 	if (!c->argc)
 		return;
 	if (!c->name[0]) {

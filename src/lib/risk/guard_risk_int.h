@@ -411,6 +411,7 @@ const char *risk_make_shell(struct risk_state *st, const char *dir, const char *
 bool risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c);
 /* Variables that steer guard or what git reads, set or cleared for what runs (guard_risk_env.c). */
 void risk_env_part(struct risk_state *st, const struct risk_cmd *c);
+void risk_env_wrapper(struct risk_state *st, const struct risk_cmd *c);
 
 /*
  * Commands written as data that bash or a program runs (guard_risk_shellforms.c):
