@@ -279,7 +279,8 @@ nest_script(struct risk_state *st, const char *what, const struct guard_shell_wo
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a script named by a pattern (%s): its text "
 			  "is not read", what, w->text);
 	else if (!(w->flags & GUARD_WORD_DYNAMIC) && !st->remote && !risk_later_run(st, NULL, w, what))
-		risk_script_text(st, what, w->text, false);
+		/* must: one missing now and not followed from the line runs text guard never saw (J11) */
+		risk_script_text(st, what, w->text, true);
 }
 
 /*
@@ -827,8 +828,8 @@ rate_eval(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_ssh(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[64];
-	size_t n = risk_operands(c, 1, "-p -i -l -o -F -J -L -R -D -b -c -E -e -I -m -O -Q -S -W -w -B", ops, 64);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-p -i -l -o -F -J -L -R -D -b -c -E -e -I -m -O -Q -S -W -w -B", &ops);
 	struct guard_buf script = GUARD_BUF_INIT;
 	bool saved = st->remote;
 
