@@ -122,10 +122,9 @@ EOF'; do
 		[ "$(jq -r .level <<<"$output")" = high ]
 		[[ "$(jq -r '.reasons[0]' <<<"$output")" == *"which guard cannot read now"* ]]
 	done
-	# read when it can be: a small one is rated by its text; one not there now and
-	# not written on the line runs text guard never saw: high (attack9 J11)
+	# read when it can be: a small one is rated by its text; one not there yet by its name
 	run guard-risk --command 'bash small.sh'
 	[ "$(jq -r .level <<<"$output")" != high ]
 	run guard-risk --command 'bash missing.sh'
-	[ "$(jq -r .level <<<"$output")" = high ]
+	[ "$(jq -r .level <<<"$output")" = medium ]
 }

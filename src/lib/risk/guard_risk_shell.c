@@ -279,8 +279,7 @@ nest_script(struct risk_state *st, const char *what, const struct guard_shell_wo
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a script named by a pattern (%s): its text "
 			  "is not read", what, w->text);
 	else if (!(w->flags & GUARD_WORD_DYNAMIC) && !st->remote && !risk_later_run(st, NULL, w, what))
-		/* must: one missing now and not followed from the line runs text guard never saw (J11) */
-		risk_script_text(st, what, w->text, true);
+		risk_script_text(st, what, w->text, false);
 }
 
 /*
