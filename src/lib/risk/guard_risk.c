@@ -355,6 +355,7 @@ state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard
 	st->ncwds = 1;
 	st->scanner = &st->scanner_own;
 	st->files = &out->files;
+	st->held = &st->held_own;
 	st->vars = risk_line_vars_new();
 }
 
@@ -368,6 +369,7 @@ state_release(struct risk_state *st)
 	guard_list_clear(&st->hashed);
 	guard_list_clear(&st->downloads);
 	guard_list_clear(&st->later);
+	guard_list_clear(&st->held_own);
 	risk_scanner_release(st->scanner_own);
 	risk_line_vars_free(st->vars);
 }

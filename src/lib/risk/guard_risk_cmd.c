@@ -265,6 +265,17 @@ risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
 	return n < max ? n : max;
 }
 
+size_t
+risk_operands_all(struct risk_state *st, const struct risk_cmd *c, size_t from, const char *with_arg,
+		  const struct guard_shell_word ***out)
+{
+	const struct guard_shell_word **ops = guard_xcalloc(c->argc + 1, sizeof(*ops));
+
+	guard_list_take(st->held, (char *)ops);
+	*out = ops;
+	return risk_operands(c, from, with_arg, ops, c->argc + 1);
+}
+
 /* ---- redirections -------------------------------------------------- */
 
 static void
@@ -830,7 +841,7 @@ secret_name_only(struct risk_state *st, const struct risk_cmd *c, const struct g
 static void
 rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 {
-	const struct guard_shell_word *ops[64];
+	const struct guard_shell_word **ops;
 	const char *with_arg = pattern_first
 		? "-A -B -C -m -e -f -t -g -T -F -v --max-count --context --after-context --before-context "
 		  "--regexp --file --glob --type --type-not --max-depth --arg --argjson --slurpfile --rawfile "
@@ -839,7 +850,7 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 		? "-f -b -c -d --fields --bytes --characters --delimiter --output-delimiter"
 		: "-n -c -k -t -o -T -S -w -W -I -L -P --lines --bytes --key --field-separator --output "
 		  "--width -s --separator";
-	size_t n = risk_operands(c, 1, with_arg, ops, 64);
+	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	bool explicit_pattern = risk_opt_value(c, "-e", "--regexp") || risk_opt_value(c, "-f", "--file");
 	size_t first = pattern_first && !explicit_pattern ? 1 : 0;
 
@@ -1124,23 +1135,22 @@ built_runner(struct risk_state *st, const struct risk_cmd *c)
 void
 risk_analyse_as(struct risk_state *st, const struct risk_cmd *c, const char *name)
 {
-	struct guard_shell_word words[64];
-	size_t n = c->argc < 64 ? c->argc : 64;
+	/* every word, however many: a cut here dropped what came after the 64th */
+	struct guard_shell_word *words = guard_xcalloc(c->argc ? c->argc : 1, sizeof(*words));
 
-	memcpy(words, c->argv, n * sizeof(*words));
+	memcpy(words, c->argv, c->argc * sizeof(*words));
 	words[0].text = (char *)name;
 	words[0].flags = 0;
 	struct risk_cmd as = *c;
 	as.argv = words;
-	as.argc = n;
 	risk_analyse_cmd(st, &as);
+	free(words);
 }
 
 void
 risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 {
 	int stripped;
-	unsigned guard = 0;
 
 	risk_set_name(c);
 	if (c->argc && c->argv == c->cmd->argv && risk_alias_expand(st, c))
@@ -1149,9 +1159,14 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		return;
 	if (risk_longopt_wrapper(st, c)) /* nice --adj 5 rm: rated as nice --adjustment 5 rm */
 		return;
-	while (c->argc && c->name[0] && (stripped = strip_wrapper(st, c)) != 0 && guard++ < 16)
-		if (stripped < 0)
+	/* No count limit: each strip drops at least one word, so it ends (J4: 18 x env was medium). */
+	while (c->argc && c->name[0]) {
+		risk_env_wrapper(st, c); /* env -i / exec -c behind any wrappers (J19) */
+		if ((stripped = strip_wrapper(st, c)) < 0)
 			return;
+		if (!stripped)
+			break;
+	}
 	if (!c->argc)
 		return;
 	if (!c->name[0]) {

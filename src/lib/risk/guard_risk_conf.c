@@ -452,7 +452,7 @@ tmp_folder(struct risk_state *st, const struct risk_cmd *c, const char *var, con
 static void
 systemd_tmpfiles(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[64];
+	const struct guard_shell_word **ops;
 	const char *root = risk_opt_value(c, NULL, "--root");
 	const char *mode = tmp_writing_mode(c);
 	unsigned files = 0;
@@ -460,7 +460,7 @@ systemd_tmpfiles(struct risk_state *st, const struct risk_cmd *c)
 	if (risk_arg_has(c, "--cat-config") || risk_arg_has(c, "--tldr") || risk_flag(c, 'h', "help") ||
 	    risk_arg_has(c, "--version"))
 		return;
-	size_t k = risk_operands(c, 1, "--root --image --prefix --exclude-prefix --replace -E", ops, 64);
+	size_t k = risk_operands_all(st, c, 1, "--root --image --prefix --exclude-prefix --replace -E", &ops);
 	if (root && strpbrk(root, "$`"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "systemd-tmpfiles --root is computed: the files it writes are unknown");
 	for (size_t i = 0; i < k; i++) {
@@ -608,12 +608,12 @@ logrotate_text(struct risk_state *st, const char *conf, const char *text, const 
 static void
 logrotate(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[64];
+	const struct guard_shell_word **ops;
 
 	if (risk_flag(c, 'd', "debug") || risk_arg_has(c, "--help") || risk_arg_has(c, "--version") ||
 	    risk_arg_has(c, "--usage"))
 		return; /* -d: nothing is changed */
-	size_t k = risk_operands(c, 1, "-s -l -m --state --log --mail", ops, 64);
+	size_t k = risk_operands_all(st, c, 1, "-s -l -m --state --log --mail", &ops);
 	for (size_t i = 0; i < k; i++) {
 		bool unknown = false;
 		if (config_stdin(st, c, ops[i], "logrotate", logrotate_text, NULL))
@@ -704,12 +704,12 @@ static void
 rsync_files_from(struct risk_state *st, const struct risk_cmd *c)
 {
 	const char *list = risk_opt_value(c, NULL, "--files-from");
-	const struct guard_shell_word *ops[64];
+	const struct guard_shell_word **ops;
 
 	if (!list)
 		return;
-	size_t k = risk_operands(c, 1, "--files-from -e --rsh --exclude --include --filter -f --backup-dir "
-				 "--partial-dir -T --temp-dir", ops, 64);
+	size_t k = risk_operands_all(st, c, 1, "--files-from -e --rsh --exclude --include --filter -f --backup-dir "
+				 "--partial-dir -T --temp-dir", &ops);
 	if (!k)
 		return;
 	const struct guard_shell_word *dest = ops[k - 1];

@@ -294,21 +294,31 @@ risk_env_part(struct risk_state *st, const struct risk_cmd *c)
 				risk_env_word(st, c, &c->argv[i], how, false, false);
 		return;
 	}
-	for (size_t i = 0; i < c->argc && i < 8; i++) {
-		const char *w = risk_basename(c->argv[i].text);
-		if (!strcmp(w, "env") || !strcmp(w, "sudo") || !strcmp(w, "doas")) {
-			env_wrapper(st, c, i);
-			break;
+}
+
+/*
+ * env / sudo / doas / exec -c as the program of c. Called for each stage of
+ * the command rating's wrapper strip, so no wrapper count or wrapper argument
+ * (timeout 5, nice -n 5, flock F) hides it (J19).
+ */
+void
+risk_env_wrapper(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *w = c->argc ? risk_basename(c->argv[0].text) : "";
+
+	if (!strcmp(w, "env") || !strcmp(w, "sudo") || !strcmp(w, "doas"))
+		env_wrapper(st, c, 0);
+	/* bash's exec -c runs the command with an empty environment */
+	else if (!strcmp(w, "exec"))
+		for (size_t i = 1; i < c->argc && c->argv[i].text[0] == '-' && strcmp(c->argv[i].text, "--"); i++) {
+			if (!strcmp(c->argv[i].text, "-a")) { /* exec -a NAME: NAME is no option */
+				i++;
+				continue;
+			}
+			if (strchr(c->argv[i].text, 'c') && reaches_guarded(c, i)) {
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+					  "exec -c clears the agent's markers for git: guard's git hooks would take it for a person");
+				break;
+			}
 		}
-		/* bash's exec -c runs the command with an empty environment */
-		if (!strcmp(w, "exec") && i + 1 < c->argc && c->argv[i + 1].text[0] == '-' &&
-		    strchr(c->argv[i + 1].text, 'c') && reaches_guarded(c, i + 1)) {
-			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
-				  "exec -c clears the agent's markers for git: guard's git hooks would take it for a person");
-			break;
-		}
-		if (c->argv[i].text[0] != '-' && i > 0 && strcmp(w, "nice") && strcmp(w, "nohup") && strcmp(w, "exec") &&
-		    strcmp(w, "command") && strcmp(w, "time") && strcmp(w, "timeout"))
-			break;
-	}
 }

@@ -269,8 +269,10 @@ note_file(struct risk_state *st, const char *verb, const char *path)
 {
 	if (!path || !*path || !strcmp(path, "-") || st->remote)
 		return;
-	if (st->downloads.len >= RISK_MAX_DOWNLOADS)
+	if (st->downloads.len >= RISK_MAX_DOWNLOADS) { /* a later run of this one would not be known as downloaded (J11) */
+		risk_unparsed(st, "more than %d downloads saved on the line", RISK_MAX_DOWNLOADS);
 		return;
+	}
 	char *abs = guard_path_resolve(st->cwds[0], path, st->ctx->home);
 	risk_explain(st, "    %s saves a download to %s", verb, abs);
 	guard_list_add_unique(&st->downloads, abs);

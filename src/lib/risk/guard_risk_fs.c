@@ -8,14 +8,12 @@
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
-#define MAXOPS 256
-
 static void
 each_operand(struct risk_state *st, const struct risk_cmd *c, const char *with_arg, const char *verb,
 	     enum risk_path_op op)
 {
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, with_arg, ops, MAXOPS);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 
 	for (size_t i = 0; i < n; i++)
 		risk_path(st, verb, ops[i], op);
@@ -61,8 +59,8 @@ rate_rm(struct risk_state *st, const struct risk_cmd *c)
 {
 	bool tree = risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', NULL);
 	const char *verb = tree ? "rm -r" : "rm";
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, NULL, ops, MAXOPS);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, NULL, &ops);
 
 	if (risk_arg_has(c, "--no-preserve-root"))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "rm --no-preserve-root");
@@ -203,8 +201,8 @@ static void
 rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 {
 	const char *with_arg = "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group --backup";
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, with_arg, ops, MAXOPS);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	const char *tdir = risk_opt_value(c, "-t", "--target-directory");
 	size_t nsrc = tdir ? n : (n ? n - 1 : 0);
 	bool is_ln = !strcmp(c->name, "ln");
@@ -238,8 +236,8 @@ static void
 rate_perm(struct risk_state *st, const struct risk_cmd *c)
 {
 	bool tree = risk_flag(c, 'R', "recursive");
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, "--reference --from", ops, MAXOPS);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "--reference --from", &ops);
 	char verb[96];
 	size_t first = risk_opt_value(c, NULL, "--reference") ? 0 : 1;
 
@@ -303,8 +301,8 @@ rate_disk(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_truncate(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, "-s -r --size --reference", ops, MAXOPS);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-s -r --size --reference", &ops);
 	const char *size = risk_opt_value(c, "-s", "--size");
 
 	for (size_t i = 0; i < n; i++) {
@@ -437,8 +435,8 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 						       strspn(a + 1, "nrEsuzi") >= 1 && a[1] != 'e'))
 			inplace = true;
 	}
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, "-e -f -l --expression --file --line-length", ops, MAXOPS);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-e -f -l --expression --file --line-length", &ops);
 	size_t first = risk_opt_value(c, "-e", "--expression") || risk_opt_value(c, "-f", "--file") ? 0 : 1;
 	risk_base(st, GUARD_LEVEL_LOW, inplace ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
 	if (inplace && (c->xargs || c->find_items))
@@ -554,11 +552,11 @@ rate_unzip(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_rsync(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, "-e --rsh --exclude --include --filter -f --rsync-path --port "
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-e --rsh --exclude --include --filter -f --rsync-path --port "
 				 "--password-file --log-file --files-from --exclude-from --include-from -B "
 				 "--block-size --bwlimit --chmod --chown -T --temp-dir --partial-dir --backup-dir "
-				 "--suffix --timeout --contimeout --compare-dest --copy-dest --link-dest", ops, MAXOPS);
+				 "--suffix --timeout --contimeout --compare-dest --copy-dest --link-dest", &ops);
 	bool del = false;
 	for (size_t i = 1; i < c->argc; i++)
 		if (!strncmp(c->argv[i].text, "--delete", 8) || !strcmp(c->argv[i].text, "--remove-source-files"))
@@ -698,8 +696,8 @@ rate_split(struct risk_state *st, const struct risk_cmd *c)
 	const char *with_arg = cs ? "-b -f -n --suffix-format --prefix --digits"
 				  : "-a -b -C -l -n -t --suffix-length --additional-suffix --bytes --line-bytes --lines "
 				    "--number --separator --filter";
-	const struct guard_shell_word *ops[MAXOPS];
-	size_t n = risk_operands(c, 1, with_arg, ops, MAXOPS);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	struct guard_shell_word prefix = { (char *)(cs ? "xx" : "x"), NULL, 0 };
 	struct guard_buf names = GUARD_BUF_INIT;
 
@@ -795,8 +793,8 @@ risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
 		rate_find(st, c);
 	else if (!strcmp(n, "zip")) {
 		/* zip ARCHIVE FILE...: the archive is written, the files read; -x/-i take patterns */
-		const struct guard_shell_word *ops[MAXOPS];
-		size_t k = risk_operands(c, 1, "-x -i -b -n -t -tt -P -O --exclude --include", ops, MAXOPS);
+		const struct guard_shell_word **ops;
+		size_t k = risk_operands_all(st, c, 1, "-x -i -b -n -t -tt -P -O --exclude --include", &ops);
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		for (size_t i = 0; i < k && strcmp(ops[i]->text, "-x") && strcmp(ops[i]->text, "-i"); i++)
 			risk_path(st, n, ops[i], i ? PATH_READ : PATH_WRITE);

@@ -29,6 +29,8 @@ struct risk_state {
 	unsigned alias_active;       /* bit i: alias i is being expanded */
 	struct guard_list downloads; /* absolute paths a downloader wrote */
 	bool guard_mentioned;        /* an earlier part named guard's state */
+	struct guard_list *held;     /* the outermost state's arrays freed when the rating ends (risk_operands_all) */
+	struct guard_list held_own;
 	struct guard_list later;     /* files written, programs copied, npm scripts and
 					git aliases set, for later parts (guard_risk_run.c) */
 	const char *secret_pipe;     /* what secret the current pipeline carries (static text), or NULL */
@@ -178,6 +180,13 @@ bool risk_after_value_option(const struct risk_cmd *c, size_t i, const char *con
  */
 size_t risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
 		     const struct guard_shell_word **out, size_t max);
+/*
+ * Every operand of c from word from on, however many (J9: a cap let a
+ * target past the 256th go unrated). The array is owned by st's outermost
+ * state and freed when the rating ends.
+ */
+size_t risk_operands_all(struct risk_state *st, const struct risk_cmd *c, size_t from, const char *with_arg,
+			 const struct guard_shell_word ***out);
 bool risk_word_is(const struct guard_shell_word *w, const char *s);
 /*
  * Short option clusters as getopt reads them (guard_risk_getopt.c). The
@@ -437,6 +446,7 @@ const char *risk_make_shell(struct risk_state *st, const char *dir, const char *
 bool risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c);
 /* Variables that steer guard or what git reads, set or cleared for what runs (guard_risk_env.c). */
 void risk_env_part(struct risk_state *st, const struct risk_cmd *c);
+void risk_env_wrapper(struct risk_state *st, const struct risk_cmd *c);
 
 /*
  * Commands written as data that bash or a program runs (guard_risk_shellforms.c):

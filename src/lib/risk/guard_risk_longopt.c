@@ -19,7 +19,6 @@
 
 #include "risk_longopts.h"
 
-#define LONGOPT_MAX_WORDS 256 /* words of the rewritten command */
 #define LONGOPT_MAX_CANDS 16  /* readings of one ambiguous prefix */
 
 static const char *
@@ -76,17 +75,21 @@ candidates(const char *table, const char *name, size_t len, const char **cand, s
 }
 
 struct rewrite {
-	struct guard_shell_word words[LONGOPT_MAX_WORDS];
-	char *owned[LONGOPT_MAX_WORDS];
-	size_t n, nowned;
+	struct guard_shell_word *words; /* grown as needed: any length is rewritten (J10: 256 words was a cap) */
+	char **owned;
+	size_t n, nowned, alloc;
 	bool changed;
 };
 
 static void
 keep(struct rewrite *r, const struct guard_shell_word *w)
 {
-	if (r->n < LONGOPT_MAX_WORDS)
-		r->words[r->n++] = *w;
+	if (r->n == r->alloc) {
+		r->alloc = r->alloc ? r->alloc * 2 : 64;
+		r->words = guard_xrealloc(r->words, r->alloc * sizeof(*r->words));
+		r->owned = guard_xrealloc(r->owned, r->alloc * sizeof(*r->owned));
+	}
+	r->words[r->n++] = *w;
 }
 
 /* w (a long option) written out against table: appended to r. */
@@ -116,7 +119,7 @@ expand(struct risk_state *st, struct rewrite *r, const struct guard_shell_word *
 		risk_explain(st, "    %.*s is a prefix of %zu options: the first %d are read", (int)len, t, n,
 			     LONGOPT_MAX_CANDS);
 	n = n < LONGOPT_MAX_CANDS ? n : LONGOPT_MAX_CANDS;
-	for (size_t k = 0; k < n && r->n < LONGOPT_MAX_WORDS; k++) {
+	for (size_t k = 0; k < n; k++) {
 		struct guard_buf b = GUARD_BUF_INIT;
 		guard_buf_addf(&b, "%.*s%s", (int)clen[k], cand[k], open ? "" : t + len);
 		struct guard_shell_word nw = *w;
@@ -124,8 +127,9 @@ expand(struct risk_state *st, struct rewrite *r, const struct guard_shell_word *
 			nw.flags &= ~GUARD_WORD_DYNAMIC;
 			nw.bare = NULL;
 		}
-		nw.text = r->owned[r->nowned++] = guard_buf_detach(&b);
-		r->words[r->n++] = nw;
+		nw.text = guard_buf_detach(&b);
+		keep(r, &nw);
+		r->owned[r->nowned++] = (char *)nw.text;
 	}
 	risk_explain(st, "    %.*s is read as %.*s%s", (int)len, t, (int)clen[0], cand[0], n > 1 ? " (and the others it abbreviates)" : "");
 	r->changed = true;
@@ -159,6 +163,8 @@ rate_rewritten(struct risk_state *st, const struct risk_cmd *c, struct rewrite *
 	}
 	for (size_t k = 0; k < r->nowned; k++)
 		free(r->owned[k]);
+	free(r->owned);
+	free(r->words);
 	free(r);
 	return done;
 }
@@ -198,8 +204,7 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 			return false;
 	} else if (!(table = table_of(c->name)))
 		return false;
-	if (!(r = calloc(1, sizeof(*r))))
-		return false;
+	r = guard_xcalloc(1, sizeof(*r));
 	for (size_t i = 0; i < c->argc; i++) {
 		if (i >= from && !strcmp(c->argv[i].text, "--")) {
 			while (i < c->argc) /* operands from here */
@@ -231,8 +236,7 @@ risk_longopt_wrapper(struct risk_state *st, struct risk_cmd *c)
 
 	if (c->argc < 2 || c->argv == rewritten || !risk_name_in(wrappers, c->name) || !(table = table_of(c->name)))
 		return false;
-	if (!(r = calloc(1, sizeof(*r))))
-		return false;
+	r = guard_xcalloc(1, sizeof(*r));
 	keep(r, &c->argv[0]);
 	size_t i = 1;
 	for (; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {

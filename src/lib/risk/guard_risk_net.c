@@ -394,8 +394,8 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 			       "--cookie -c --cookie-jar -K --config -w --write-out --connect-timeout -m --max-time "
 			       "--retry -x --proxy --cacert --cert --key -E -r --range -P --output-dir --resolve "
 			       "-D --dump-header --json --url --connect-to --preproxy";
-	const struct guard_shell_word *ops[32];
-	size_t n = risk_operands(c, 1, with_arg, ops, 32);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	bool sends = false;
 	const char *n0 = c->name;
 
@@ -458,10 +458,10 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_wget(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[32];
-	size_t n = risk_operands(c, 1, "-O --output-document -o --output-file -P --directory-prefix -i --input-file "
-				 "-U --user-agent --header --post-data --post-file -t --tries -T --timeout -e --execute",
-				 ops, 32);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-O --output-document -o --output-file -P --directory-prefix "
+				     "-i --input-file -U --user-agent --header --post-data --post-file -t --tries "
+				     "-T --timeout -e --execute", &ops);
 	for (size_t i = 0; i < n; i++)
 		risk_host(st, "wget", ops[i]->text);
 	struct guard_shell_word w;
@@ -552,8 +552,8 @@ rate_netcat(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_scp(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[64];
-	size_t n = risk_operands(c, 1, "-P -i -l -o -F -J -S -c", ops, 64);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-P -i -l -o -F -J -S -c", &ops);
 
 	for (size_t i = 0; i < n; i++) {
 		const char *t = ops[i]->text, *colon = strchr(t, ':');

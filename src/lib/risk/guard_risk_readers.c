@@ -129,12 +129,12 @@ cpio_names(struct risk_state *st, const struct risk_cmd *c)
 static void
 ln_sources(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[64];
+	const struct guard_shell_word **ops;
 
 	if (risk_flag(c, 's', "symbolic"))
 		return;
 	bool into = risk_opt_value(c, "-t", "--target-directory") != NULL;
-	size_t n = risk_operands(c, 1, "-t --target-directory -S --suffix", ops, 64);
+	size_t n = risk_operands_all(st, c, 1, "-t --target-directory -S --suffix", &ops);
 	size_t last = into || n == 1 ? n : n - 1;
 	for (size_t i = 0; i < last; i++)
 		read_word(st, "ln (a hard link is a copy)", ops[i]);

@@ -767,8 +767,12 @@ pod_command(struct risk_state *st, const struct risk_cmd *c)
 static void
 later_add(struct risk_state *st, char kind, const char *key, const char *value, bool append)
 {
-	if (st->later.len >= RUN_MAX_LATER || strlen(value) > RUN_MAX_TEXT)
+	if (strlen(value) > RUN_MAX_TEXT)
 		return;
+	if (st->later.len >= RUN_MAX_LATER) { /* what later parts run from here on is not followed (J11) */
+		risk_unparsed(st, "more than %d things written for later parts of the line", RUN_MAX_LATER);
+		return;
+	}
 	char *entry = guard_xasprintf("%c%s\x1f%s", kind, key, value);
 	for (size_t i = st->later.len; append && i-- > 0;) {
 		const char *e = st->later.items[i];

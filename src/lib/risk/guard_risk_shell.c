@@ -828,8 +828,8 @@ rate_eval(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_ssh(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[64];
-	size_t n = risk_operands(c, 1, "-p -i -l -o -F -J -L -R -D -b -c -E -e -I -m -O -Q -S -W -w -B", ops, 64);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-p -i -l -o -F -J -L -R -D -b -c -E -e -I -m -O -Q -S -W -w -B", &ops);
 	struct guard_buf script = GUARD_BUF_INIT;
 	bool saved = st->remote;
 

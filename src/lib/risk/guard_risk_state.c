@@ -1102,9 +1102,9 @@ copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell
 static void
 rsync_link_dest(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[64];
-	size_t k = risk_operands(c, 1, "-e -f -T -B -M --rsh --filter --exclude --include --temp-dir --link-dest "
-				 "--compare-dest --copy-dest --backup-dir --partial-dir", ops, 64);
+	const struct guard_shell_word **ops;
+	size_t k = risk_operands_all(st, c, 1, "-e -f -T -B -M --rsh --filter --exclude --include --temp-dir --link-dest "
+				 "--compare-dest --copy-dest --backup-dir --partial-dir", &ops);
 	const char *dest = k ? ops[k - 1]->text : ".";
 
 	for (size_t i = 1; i < c->argc; i++) {
@@ -1172,7 +1172,7 @@ static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
 	const char *n = c->name;
-	const struct guard_shell_word *ops[64];
+	const struct guard_shell_word **ops;
 	char *root_dest = NULL;
 
 	if (!strcmp(n, "tar")) {
@@ -1208,7 +1208,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		const char *dir = risk_opt_value(c, "-d", NULL);
 		if ((root_dest = root_pattern(st, dir)) != NULL)
 			dir = root_dest;
-		size_t k = risk_operands(c, 1, "-d -x -P", ops, 64);
+		size_t k = risk_operands_all(st, c, 1, "-d -x -P", &ops);
 		for (size_t i = 0; i < k; i++)
 			if (!(ops[i]->flags & GUARD_WORD_DYNAMIC))
 				unknown_into(st, c, n, dir ? dir : ".", ops[i]->text, s);
@@ -1218,8 +1218,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			unknown_into(st, c, n, dir ? dir : ".", stdin_file(c), s);
 	} else if (!strcmp(n, "patch")) {
 		const char *in = risk_opt_value(c, "-i", "--input");
-		size_t k = risk_operands(c, 1, "-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output "
-					 "--reject-file --backup-if-mismatch", ops, 64);
+		size_t k = risk_operands_all(st, c, 1, "-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output "
+					 "--reject-file --backup-if-mismatch", &ops);
 		bool dynamic = k >= 2 && (ops[1]->flags & GUARD_WORD_DYNAMIC);
 		if (!in)
 			in = k >= 2 && !dynamic ? ops[1]->text : stdin_file(c);
@@ -1228,7 +1228,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		else if (dynamic || !c->cmd->pipe_pos)
 			unknown_source(st, "patch", "a patch");
 	} else if (!strcmp(n, "git") && (git_subcommand(c, "apply") || git_subcommand(c, "am"))) {
-		size_t k = risk_operands(c, 1, "-C -c -p --directory --exclude --include --git-dir --work-tree", ops, 64);
+		size_t k = risk_operands_all(st, c, 1, "-C -c -p --directory --exclude --include --git-dir --work-tree", &ops);
 		bool any = false;
 		for (size_t i = 0; i < k; i++) {
 			if (risk_word_is(ops[i], "apply") || risk_word_is(ops[i], "am"))
@@ -1246,8 +1246,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
 		if (!strcmp(n, "rsync"))
 			rsync_link_dest(st, c);
-		size_t k = risk_operands(c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
-					 "--filter -f --backup-dir --partial-dir", ops, 64);
+		size_t k = risk_operands_all(st, c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
+					 "--filter -f --backup-dir --partial-dir", &ops);
 		const char *t = risk_opt_value(c, "-t", "--target-directory");
 		const char *dest = t ? t : k ? ops[k - 1]->text : NULL;
 		/* a pattern for the project's root (../pro[j], /p*): the tree lands there as it would in "." */
@@ -1293,7 +1293,7 @@ static bool
 only_read_here(const struct risk_cmd *c, size_t k)
 {
 	const char *n = c->name, *a = c->argv[k].text, *prev = k > 1 ? c->argv[k - 1].text : "";
-	const struct guard_shell_word *ops[64];
+	const struct guard_shell_word *ops[64]; /* past 64 a word is taken as written: the safe side */
 
 	if (!strncmp(a, "--exclude", 9) || !strcmp(prev, "--exclude") || !strcmp(prev, "--exclude-dir") ||
 	    !strncmp(a, "--ignore", 8) || !strcmp(prev, "--ignore") || (!strcmp(n, "zip") && !strcmp(prev, "-x")))

@@ -75,13 +75,14 @@ names_guard(const char *pattern, bool regex)
 static void
 rate_pkill(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[32];
+	const struct guard_shell_word **ops;
 	const char *n = c->name;
 	bool regex = !!strcmp(n, "killall") || risk_flag(c, 'r', "regexp");
-	size_t k = risk_operands(c, 1, strcmp(n, "killall") ? "-s --signal -P --parent -g --pgroup -s --session -u --euid "
-							 "-U --uid -t --terminal -F --pidfile --ns --nslist"
-						       : "-s --signal -u --user -o --older-than -y --younger-than -n --ns",
-				 ops, 32);
+	size_t k = risk_operands_all(st, c, 1,
+				     strcmp(n, "killall") ? "-s --signal -P --parent -g --pgroup -s --session -u --euid "
+							    "-U --uid -t --terminal -F --pidfile --ns --nslist"
+							  : "-s --signal -u --user -o --older-than -y --younger-than -n --ns",
+				     &ops);
 
 	if (!strcmp(n, "killall5")) {
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "killall5 signals every process");
@@ -105,8 +106,8 @@ rate_pkill(struct risk_state *st, const struct risk_cmd *c)
 static void
 rate_kill(struct risk_state *st, const struct risk_cmd *c)
 {
-	const struct guard_shell_word *ops[32];
-	size_t n = risk_operands(c, 1, "-s -n", ops, 32);
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-s -n", &ops);
 
 	if (risk_flag(c, 'l', NULL) || risk_flag(c, 'L', NULL)) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
