@@ -1595,6 +1595,8 @@ static void
 git_push_unhooked(struct risk_state *st, const char *sub, const struct git_args *a)
 {
 	git_push(st, a);
+	if (has(a, "--dry-run"))
+		return; /* sends nothing: rated as push's dry run */
 	if (has_short(a, 'D'))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git %s -D deletes remote branches", sub);
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
@@ -1771,11 +1773,6 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 	} else if (!strcmp(sub, "add")) {
 		git_add(st, a);
-	} else if (!strcmp(sub, "send-pack") && !has(a, "--dry-run")) {
-		/* push's plumbing: git runs no pre-push hook for it, in the project too */
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
-			  "git send-pack sends refs without the pre-push hook: guard's git hooks (the session's branch, "
-			  "budgets, scans) do not see what it sends");
 	} else if (!strcmp(sub, "subtree")) {
 		/* subtree push runs git push (the hooks of the repository it runs in); add, merge, pull commit */
 		if (has(a, "push"))
