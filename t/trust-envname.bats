@@ -104,6 +104,9 @@ lands() {
 	decides 'cp src/fk/policy.yaml /proc/$$/cwd/.ai/' deny
 	decides 'mv src/fk/policy.yaml /proc/${PPID}/cwd/.ai/policy.yaml' deny
 	decides 'cp src/fk/policy.yaml /proc/$$/cwd/.ai/' deny
-	[[ $REASON == *".ai/policy.yaml"* ]]
+	# the first reason names the folder (a copy into .ai through /proc); the file that lands is named too
+	[[ $REASON == *"through another process's root or folder"* ]]
+	run guard-risk --command 'cp src/fk/policy.yaml /proc/$$/cwd/.ai/'
+	[[ $output == *"(.ai/policy.yaml)"* ]]
 	decides 'cat /proc/$$/cwd/.ai/policy.yaml' allow
 }
