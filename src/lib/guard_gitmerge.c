@@ -654,6 +654,7 @@ other_lines(git_repository *repo, struct incoming *in, const git_oid *cid, const
 	int rc;
 
 	if (!e->used) {
+		hide_index(in); /* each file's diff driver is looked up */
 		if ((rc = commit_diff(repo, cid, &diff)) == 0)
 			rc = diff_collect(diff, LINES, &lines);
 		git_diff_free(diff);
