@@ -11,6 +11,7 @@
 #include "guard_scan.h"
 #include "guard_session.h"
 #include "guard_stage.h"
+#include "guard_time.h"
 
 static guard_approval_tick wait_tick;
 static void *wait_arg;
@@ -101,6 +102,7 @@ await_approval(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, 
 		double t0 = guard_hook_clock_ms();
 		rc = guard_approval_wait(&st, id, wait_s, c.poll_ms, wait_tick, wait_arg, &req);
 		waited_ms += guard_hook_clock_ms() - t0;
+		guard_deadline_shift(guard_hook_clock_ms() - t0); /* a person's time is not guard's */
 		guard_approval_store_close(&st);
 		cJSON_Delete(req);
 		if (rc == 0)
@@ -201,22 +203,25 @@ scan_shell_write(cJSON *ev)
 
 /*
  * The hook's scan of a written text stops at HOOK_SCAN_FINDINGS (one is
- * enough to deny) and fails, so denies, past HOOK_SCAN_MS: an agent that
- * stops waiting for a hook runs the call (attack8 I12: 340,000 fake
- * tokens took the scan past Claude's 30 s timeout, unrated, unlogged).
+ * enough to deny). The whole call (the risk analysis with its walks and
+ * reads, the scan) fails, so denies, past HOOK_DEADLINE_MS of guard's own
+ * time (guard_deadline_set): an agent that stops waiting for a hook runs
+ * the call (attack8 I12: 340,000 fake tokens took the scan past Claude's
+ * 30 s timeout, unrated, unlogged; attack9 J17: glob patterns seven
+ * folders deep from / held the analysis past it).
  */
 #define HOOK_SCAN_FINDINGS 100
-#define HOOK_SCAN_MS 10000
+#define HOOK_DEADLINE_MS 10000
 
 /* GUARD_SCAN_DEADLINE_MS may only shorten it (tests): whoever sets it can make the hook deny sooner, never later. */
 static unsigned
-scan_ms(void)
+deadline_ms(void)
 {
 	const char *env = getenv("GUARD_SCAN_DEADLINE_MS");
 	char *end;
 	unsigned long v = env && *env ? strtoul(env, &end, 10) : 0;
 
-	return v > 0 && v < HOOK_SCAN_MS && !*end ? (unsigned)v : HOOK_SCAN_MS;
+	return v > 0 && v < HOOK_DEADLINE_MS && !*end ? (unsigned)v : HOOK_DEADLINE_MS;
 }
 
 /*
@@ -247,7 +252,6 @@ scan_edit(const struct guard_policy *p, cJSON *ev)
 		return rc;
 	guard_scanner_inline_allow(sc, false);
 	guard_scanner_limit(sc, HOOK_SCAN_FINDINGS);
-	guard_scanner_deadline(sc, scan_ms());
 	found = cJSON_CreateArray();
 	if ((rc = guard_scanner_tool_input(sc, ev, found)) > 0) {
 		const cJSON *f = cJSON_GetArrayItem(found, 0);
@@ -382,6 +386,7 @@ guard_hook_run(enum guard_agent agent, const struct guard_policy_sources *src,
 	int rc;
 
 	waited_ms = 0;
+	guard_deadline_set(deadline_ms());
 	if (session && !*session)
 		session = NULL;
 	guard_hook_stages(&stages, src);
@@ -452,6 +457,7 @@ fail:
 		audit_failure(&stages, ev, rc);
 	guard_adapter_reply_deny(agent, hook, guard_error_last(), r);
 out:
+	guard_deadline_set(0);
 	cJSON_Delete(raw);
 	cJSON_Delete(ev);
 	guard_stages_release(&stages);

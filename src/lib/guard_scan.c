@@ -15,6 +15,7 @@
 #include "guard_redact.h"
 #include "guard_regex.h"
 #include "guard_scan.h"
+#include "guard_time.h"
 
 #define SCAN_MATCH_LIMIT 1000000 /* as the redactor's: a hostile line cannot stall a scan */
 #define SCAN_DEPTH_LIMIT 10000
@@ -105,19 +106,13 @@ struct guard_scanner {
 	size_t max_findings;  /* stop at this many (0: all); capped says it stopped */
 	size_t nfound;
 	bool capped;
-	struct timespec deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
 };
 
-/* Past the scan's deadline? The error says so: a hook denies rather than answer after the agent stops waiting. */
+/* Past the call's deadline (guard_deadline_set)? The error says so: a hook denies rather than answer after the agent stops waiting. */
 static bool
-past_deadline(const struct guard_scanner *s)
+past_deadline(void)
 {
-	struct timespec now;
-
-	if (!s->deadline.tv_sec)
-		return false;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec < s->deadline.tv_sec || (now.tv_sec == s->deadline.tv_sec && now.tv_nsec < s->deadline.tv_nsec))
+	if (!guard_deadline_past())
 		return false;
 	guard_error(GUARD_EEXPIRED, "the secret scan did not finish in time (the text holds too much to scan before the "
 				    "agent stops waiting)");
@@ -914,7 +909,7 @@ guard_scanner_scan(struct guard_scanner *s, const char *path, const char *text, 
 				int m = match(s, r->re, r->jit && (len >= JIT_FROM || !s->jit_each_text), text, end, from);
 				if (m == PCRE2_ERROR_NOMATCH)
 					break;
-				if (past_deadline(s)) {
+				if (past_deadline()) {
 					found = GUARD_EEXPIRED;
 					goto out;
 				}
@@ -990,18 +985,6 @@ guard_scanner_limit(struct guard_scanner *s, size_t max_findings)
 	s->max_findings = max_findings;
 	s->nfound = 0;
 	s->capped = false;
-}
-
-void
-guard_scanner_deadline(struct guard_scanner *s, unsigned ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
-	s->deadline.tv_sec += ms / 1000;
-	s->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (s->deadline.tv_nsec >= 1000000000L) {
-		s->deadline.tv_sec++;
-		s->deadline.tv_nsec -= 1000000000L;
-	}
 }
 
 bool
@@ -1512,7 +1495,7 @@ scan_after_edits(struct guard_scanner *s, const char *path, const cJSON *const *
 		order_as_whole(s, now);
 	cJSON *f;
 	while (rc >= 0 && (f = cJSON_DetachItemFromArray(now, 0)) != NULL) {
-		if (past_deadline(s)) {
+		if (past_deadline()) {
 			cJSON_Delete(f);
 			rc = GUARD_EEXPIRED;
 			break;

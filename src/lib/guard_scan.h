@@ -32,8 +32,7 @@ int guard_scanner_new(const cJSON *policy_tree, struct guard_scanner **out);
  * the text holds (attack8 I12).
  */
 void guard_scanner_limit(struct guard_scanner *s, size_t max_findings);
-/* A scan running past ms from now fails with GUARD_EEXPIRED (a hook's answer is a deny, never late). */
-void guard_scanner_deadline(struct guard_scanner *s, unsigned ms);
+/* A scan running past the call's deadline (guard_deadline_set) fails with GUARD_EEXPIRED: a hook's answer is a deny, never late. */
 bool guard_scanner_capped(const struct guard_scanner *s);
 void guard_scanner_free(struct guard_scanner *s);
 

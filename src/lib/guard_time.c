@@ -195,3 +195,47 @@ guard_time_parse(const char *s, struct timespec *out)
 bad:
 	return guard_error(GUARD_EUSAGE, "bad time '%s' (want RFC 3339, e.g. 2026-11-21T03:04:05Z)", s);
 }
+
+static _Thread_local struct timespec deadline; /* CLOCK_MONOTONIC; tv_sec 0: none */
+
+/* ts moved by ms (may be fractional), normalised. */
+static void
+add_ms(struct timespec *ts, double ms)
+{
+	long long ns = (long long)ts->tv_nsec + (long long)(ms * 1e6);
+
+	ts->tv_sec += (time_t)(ns / 1000000000LL);
+	ts->tv_nsec = (long)(ns % 1000000000LL);
+	if (ts->tv_nsec < 0) {
+		ts->tv_sec--;
+		ts->tv_nsec += 1000000000L;
+	}
+}
+
+void
+guard_deadline_set(unsigned ms)
+{
+	memset(&deadline, 0, sizeof(deadline));
+	if (!ms)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	add_ms(&deadline, ms);
+}
+
+void
+guard_deadline_shift(double ms)
+{
+	if (deadline.tv_sec && ms > 0)
+		add_ms(&deadline, ms);
+}
+
+bool
+guard_deadline_past(void)
+{
+	struct timespec now;
+
+	if (!deadline.tv_sec)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec);
+}

@@ -2,6 +2,7 @@
 #ifndef GUARD_TIME_H
 #define GUARD_TIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -28,5 +29,17 @@ void guard_time_format(const struct timespec *ts, char out[GUARD_TIME_LEN]);
  * "+hh:mm" offset allowed) into UTC. GUARD_EUSAGE when malformed.
  */
 int guard_time_parse(const char *s, struct timespec *out);
+
+/*
+ * The call's deadline (this thread): a hook must answer before the agent
+ * stops waiting, and one that does not runs the call unrated (attack8 I12,
+ * attack9 J17). The hook sets it when a call arrives; the secret scan and
+ * the risk analysis (its walks, file reads, parts) stop and fail with
+ * GUARD_EEXPIRED past it. ms 0: no deadline (a stream, a test, an explain).
+ */
+void guard_deadline_set(unsigned ms);
+/* Move it later by ms (a wait for a person is not the call's own time). */
+void guard_deadline_shift(double ms);
+bool guard_deadline_past(void);
 
 #endif

@@ -302,7 +302,7 @@ risk_command_line(struct risk_state *st, const char *command, size_t len)
 	explain_tokens(st, &sh);
 	const char *body_of = NULL; /* the function whose body was last asked about */
 	bool deferred = false;
-	for (size_t i = 0; i < sh.ncmds; i++) {
+	for (size_t i = 0; i < sh.ncmds && !risk_walk_expired(); i++) {
 		const struct guard_shell_cmd *c = &sh.cmds[i];
 		struct risk_cmd rc;
 		explain_part(st, i + 1, c);
@@ -357,6 +357,7 @@ state_init(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard
 	st->files = &out->files;
 	st->held = &st->held_own;
 	st->vars = risk_line_vars_new();
+	risk_walk_start();
 }
 
 static void
@@ -411,9 +412,7 @@ guard_risk_command(const struct guard_risk_ctx *ctx, const char *command, struct
 	state_init(&st, ctx, out);
 	risk_explain(&st, "command: %s", command);
 	risk_command_line(&st, command, strlen(command));
-	risk_explain_result(&st);
-	state_release(&st);
-	return 0;
+	return risk_state_end(&st);
 }
 
 /* For guard_risk_tools.c: a state over ctx/out with explanation. */
@@ -423,11 +422,14 @@ risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct
 	state_init(st, ctx, out);
 }
 
-void
+int
 risk_state_end(struct risk_state *st)
 {
+	int rc = risk_walk_finish(st);
+
 	risk_explain_result(st);
 	state_release(st);
+	return rc;
 }
 
 static cJSON *

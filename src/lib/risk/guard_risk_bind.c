@@ -136,19 +136,19 @@ bind_tree(const struct risk_state *st, const char *abs, unsigned depth, size_t *
 			risk_bind_file(st, abs);
 		return;
 	}
-	DIR *d = depth < BIND_TREE_DEPTH ? opendir(abs) : NULL;
+	void *d = depth < BIND_TREE_DEPTH ? risk_memo_opendir(abs) : NULL;
 	if (!d) {
 		*over = true;
 		return;
 	}
-	for (struct dirent *e; !*over && (e = readdir(d)) != NULL;) {
+	for (struct dirent *e; !*over && (e = risk_memo_readdir(d)) != NULL;) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
 			continue;
 		char *p = guard_xasprintf("%s/%s", abs, e->d_name);
 		bind_tree(st, p, depth + 1, count, over);
 		free(p);
 	}
-	closedir(d);
+	risk_memo_closedir(d);
 }
 
 /*

@@ -95,22 +95,21 @@ static bool
 land_pattern(const char *base, const char *pattern, struct landing *l)
 {
 	char *full = pattern[0] == '/' ? guard_xstrdup(pattern) : guard_xasprintf("%s/%s", base, pattern);
-	glob_t g;
+	struct guard_list g = GUARD_LIST_INIT;
 	bool any = false;
 
-	memset(&g, 0, sizeof(g));
-	if (glob(full, GLOB_NOSORT | GLOB_ONLYDIR, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc && i < CD_MAX_MATCHES; i++) {
-			const char *b = strrchr(g.gl_pathv[i], '/');
-			if (b && (!strcmp(b, "/.") || !strcmp(b, "/..")))
-				continue;
-			land(l, guard_path_resolve("/", g.gl_pathv[i], NULL));
-			any = true;
-		}
-		if (g.gl_pathc > CD_MAX_MATCHES)
-			l->unknown = true;
+	if (!risk_glob(full, GLOB_NOSORT | GLOB_ONLYDIR, &g))
+		l->unknown = true; /* cut short by the rating's budget */
+	for (size_t i = 0; i < g.len && i < CD_MAX_MATCHES; i++) {
+		const char *b = strrchr(g.items[i], '/');
+		if (b && (!strcmp(b, "/.") || !strcmp(b, "/..")))
+			continue;
+		land(l, guard_path_resolve("/", g.items[i], NULL));
+		any = true;
 	}
-	globfree(&g);
+	if (g.len > CD_MAX_MATCHES)
+		l->unknown = true;
+	guard_list_clear(&g);
 	free(full);
 	return any;
 }

@@ -97,7 +97,7 @@ config_text(struct risk_state *st, const struct risk_cmd *c, const struct guard_
 		free(src);
 		return NULL;
 	}
-	if (guard_file_read(src, CONF_MAX, 0, &data, &len) < 0) {
+	if (risk_memo_read(src, CONF_MAX, &data, &len) < 0) {
 		*unknown = guard_error_code() != GUARD_ENOTFOUND;
 		guard_error_clear();
 		data = NULL;
@@ -287,19 +287,19 @@ static void
 conf_folder(struct risk_state *st, const char *dir, const char *suffix, unsigned *files,
 	    void (*rate)(struct risk_state *, const char *, const char *, const char *), const char *root)
 {
-	DIR *d = opendir(dir);
+	void *d = risk_memo_opendir(dir);
 	struct dirent *e;
 
 	if (!d)
 		return;
-	while ((e = readdir(d)) && *files < CONF_FILES) {
+	while ((e = risk_memo_readdir(d)) && *files < CONF_FILES) {
 		size_t n = strlen(e->d_name), sl = strlen(suffix);
 		if (e->d_name[0] == '.' || (sl && (n < sl || strcmp(e->d_name + n - sl, suffix))))
 			continue;
 		char *path = guard_xasprintf("%s/%s", dir, e->d_name);
 		char *data = NULL;
 		size_t len = 0;
-		if (guard_file_read(path, CONF_MAX, 0, &data, &len) == 0) {
+		if (risk_memo_read(path, CONF_MAX, &data, &len) == 0) {
 			(*files)++;
 			rate(st, path, data, root);
 		}
@@ -307,7 +307,7 @@ conf_folder(struct risk_state *st, const char *dir, const char *suffix, unsigned
 		free(data);
 		free(path);
 	}
-	closedir(d);
+	risk_memo_closedir(d);
 }
 
 /*
@@ -515,7 +515,7 @@ logrotate_include(struct risk_state *st, const char *conf, const char *what)
 	logrotate_depth++;
 	if (S_ISDIR(sb.st_mode)) {
 		conf_folder(st, what, "", &files, logrotate_text, NULL);
-	} else if (guard_file_read(what, CONF_MAX, 0, &data, &len) == 0) {
+	} else if (risk_memo_read(what, CONF_MAX, &data, &len) == 0) {
 		logrotate_text(st, what, data, NULL);
 	} else {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "logrotate: %s includes %s, which guard cannot read",
@@ -790,7 +790,7 @@ risk_config_unknown(struct risk_state *st, const struct risk_cmd *c)
 		if (earlier)
 			data = guard_xstrdup(earlier);
 		else if (risk_memo_stat(abs, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size <= (off_t)CONF_MAX &&
-			 guard_file_read(abs, CONF_MAX, 0, &data, &len) < 0)
+			 risk_memo_read(abs, CONF_MAX, &data, &len) < 0)
 			data = NULL;
 		guard_error_clear();
 		free(abs);

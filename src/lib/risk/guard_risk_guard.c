@@ -202,7 +202,7 @@ same_content(const char *path, const struct prog_id *id)
 	size_t la = 0, lb = 0;
 	bool same = false;
 
-	if (guard_file_read(path, 256u << 20, 0, &a, &la) == 0 && guard_file_read(id->path, 256u << 20, 0, &b, &lb) == 0)
+	if (risk_memo_read(path, 256u << 20, &a, &la) == 0 && risk_memo_read(id->path, 256u << 20, &b, &lb) == 0)
 		same = la == lb && !memcmp(a, b, la);
 	guard_error_clear();
 	free(a);

@@ -156,14 +156,14 @@ tf_runs_programs(const struct risk_state *st, const struct risk_cmd *c)
 	if (chdir && strpbrk(chdir, "$`"))
 		return "its folder is named by a variable";
 	char *dir = guard_path_resolve(st->cwds[0], chdir ? chdir : ".", st->ctx->home);
-	DIR *d = opendir(dir);
+	void *d = risk_memo_opendir(dir);
 	const char *why = NULL;
 	size_t n = 0;
 	if (!d) {
 		free(dir);
 		return NULL; /* no folder: terraform fails */
 	}
-	for (struct dirent *e; !why && (e = readdir(d)) != NULL;) {
+	for (struct dirent *e; !why && (e = risk_memo_readdir(d)) != NULL;) {
 		size_t l = strlen(e->d_name);
 		if (l < 4 || (strcmp(e->d_name + l - 3, ".tf") && (l < 9 || strcmp(e->d_name + l - 8, ".tf.json"))))
 			continue;
@@ -173,7 +173,7 @@ tf_runs_programs(const struct risk_state *st, const struct risk_cmd *c)
 		}
 		char *path = guard_xasprintf("%s/%s", dir, e->d_name), *data = NULL;
 		size_t len = 0;
-		if (guard_file_read(path, TF_FILE_MAX, 0, &data, &len) < 0) {
+		if (risk_memo_read(path, TF_FILE_MAX, &data, &len) < 0) {
 			guard_error_clear();
 			why = "a .tf file guard cannot read";
 		} else if (memmem(data, len, "\"external\"", 10) || memmem(data, len, "local-exec", 10)) {
@@ -182,7 +182,7 @@ tf_runs_programs(const struct risk_state *st, const struct risk_cmd *c)
 		free(data);
 		free(path);
 	}
-	closedir(d);
+	risk_memo_closedir(d);
 	free(dir);
 	return why;
 }
@@ -198,8 +198,8 @@ tf_bind(struct risk_state *st, const struct risk_cmd *c)
 	if ((chdir && strpbrk(chdir, "$`")) || st->remote)
 		return;
 	char *dir = guard_path_resolve(st->cwds[0], chdir ? chdir : ".", st->ctx->home);
-	DIR *d = opendir(dir);
-	for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+	void *d = risk_memo_opendir(dir);
+	for (struct dirent *e; d && (e = risk_memo_readdir(d)) != NULL;) {
 		const char *dot = strstr(e->d_name, ".tf");
 		if (!dot || (strcmp(dot, ".tf") && strcmp(dot, ".tf.json") && strcmp(dot, ".tfvars") &&
 			     strcmp(dot, ".tfvars.json")))
@@ -209,7 +209,7 @@ tf_bind(struct risk_state *st, const struct risk_cmd *c)
 		free(p);
 	}
 	if (d)
-		closedir(d);
+		risk_memo_closedir(d);
 	free(dir);
 	risk_bind_opts(st, c, NULL, "-var-file");
 }

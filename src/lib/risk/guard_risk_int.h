@@ -554,9 +554,28 @@ void risk_bind_path(const struct risk_state *st, const struct guard_shell_word *
 void risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt);
 /* ansible-playbook's playbooks and what they include, bound (attack8 I18). */
 void risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c);
+/* A folder listed through the memory; each opening and entry counts against the rating's budget (below). */
 void *risk_memo_opendir(const char *path);
 struct dirent *risk_memo_readdir(void *dir);
 void risk_memo_closedir(void *dir);
+/*
+ * The rating's budget (guard_risk_memo.c): folders opened and entries
+ * read, glob matches checked and bytes of files read, by the whole
+ * rating, and the call's deadline (guard_deadline_set). risk_walk_start
+ * when a rating begins; risk_walk_finish when it ends: past the budget
+ * the call is not fully analysed (high), past the deadline
+ * GUARD_EEXPIRED. risk_walk_match: may one more match be checked?
+ * risk_walk_read: n bytes were read (0: may a file be read?).
+ * risk_walk_expired: the deadline passed, stop. risk_glob: glob(3) of an absolute pattern through the memory and
+ * the budget, its matches appended to out (a repeat of the pattern in the
+ * rating is not read again); false when the budget or deadline cut it.
+ */
+void risk_walk_start(void);
+int risk_walk_finish(struct risk_state *st);
+bool risk_walk_match(void);
+bool risk_walk_read(size_t n);
+bool risk_walk_expired(void);
+bool risk_glob(const char *pattern, int flags, struct guard_list *out);
 /* Program text (python -c, a heredoc script): guard verbs it runs, state it writes. */
 void risk_guard_code(struct risk_state *st, const char *lang, const char *code);
 /* guard_risk_guard.c for guard_risk_state.c: a program's name (or a glob of one), or NULL. */
@@ -577,7 +596,8 @@ const char *risk_everyday_dead(void);
 void risk_glob_cache_epoch(unsigned long serial);
 
 void risk_state_begin(struct risk_state *st, const struct guard_risk_ctx *ctx, struct guard_risk *out);
-void risk_state_end(struct risk_state *st);
+/* The rating ends: risk_walk_finish's result (GUARD_EEXPIRED past the deadline). */
+int risk_state_end(struct risk_state *st);
 void risk_explain_result(struct risk_state *st);
 
 /* cd / pushd / popd c changes where later relative paths start (guard_risk_cd.c); sh: its line, for variables. */

@@ -45,12 +45,12 @@ link_try(struct link_walk *w, const char *abs, const struct stat *sb)
 static void
 link_walk_dir(struct link_walk *w, const char *dir, unsigned depth, bool deep)
 {
-	DIR *d = opendir(dir);
+	void *d = risk_memo_opendir(dir);
 	struct dirent *e;
 
 	if (!d)
 		return;
-	while (!w->found && w->budget && (e = readdir(d)) != NULL) {
+	while (!w->found && w->budget && (e = risk_memo_readdir(d)) != NULL) {
 		w->budget--;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -64,7 +64,7 @@ link_walk_dir(struct link_walk *w, const char *dir, unsigned depth, bool deep)
 		}
 		free(abs);
 	}
-	closedir(d);
+	risk_memo_closedir(d);
 }
 
 /* The files one protected glob can name: its literal start, walked when a folder. */
@@ -178,12 +178,12 @@ names_below(const struct link_tree *t, const char *rel)
 static void
 link_tree_walk(struct link_tree *t, const char *dir, unsigned depth)
 {
-	DIR *d = opendir(dir);
+	void *d = risk_memo_opendir(dir);
 	struct dirent *e;
 
 	if (!d)
 		return;
-	while (!t->hit && t->budget && (e = readdir(d)) != NULL) {
+	while (!t->hit && t->budget && (e = risk_memo_readdir(d)) != NULL) {
 		t->budget--;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git") ||
 		    !strcmp(e->d_name, "node_modules"))
@@ -200,7 +200,7 @@ link_tree_walk(struct link_tree *t, const char *dir, unsigned depth)
 		}
 		free(abs);
 	}
-	closedir(d);
+	risk_memo_closedir(d);
 }
 
 char *
@@ -209,7 +209,7 @@ risk_archive_link(const struct risk_state *st, const char *dir, const char *arch
 	char *data = NULL;
 	size_t len = 0;
 
-	if (st->remote || !archive || guard_file_read(archive, 64u << 20, 0, &data, &len) < 0) {
+	if (st->remote || !archive || risk_memo_read(archive, 64u << 20, &data, &len) < 0) {
 		guard_error_clear();
 		return NULL;
 	}

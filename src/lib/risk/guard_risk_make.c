@@ -256,17 +256,16 @@ wildcard(struct mk *m, struct guard_buf *out, const char *pats)
 	for (const char *p = pats; next_word(&p, &w, &wn);) {
 		char *pat = guard_xstrndup(w, wn);
 		char *abs = guard_path_lexical(m->dir, pat, m->st->ctx->home);
-		glob_t g;
-		if (glob(abs, 0, NULL, &g) == 0) {
-			size_t dl = strlen(m->dir);
-			for (size_t i = 0; i < g.gl_pathc; i++) {
-				const char *r = g.gl_pathv[i];
-				if (pat[0] != '/' && !strncmp(r, m->dir, dl) && r[dl] == '/')
-					r += dl + 1;
-				add_word(out, r, strlen(r));
-			}
-			globfree(&g);
+		struct guard_list g = GUARD_LIST_INIT;
+		risk_glob(abs, 0, &g);
+		size_t dl = strlen(m->dir);
+		for (size_t i = 0; i < g.len; i++) {
+			const char *r = g.items[i];
+			if (pat[0] != '/' && !strncmp(r, m->dir, dl) && r[dl] == '/')
+				r += dl + 1;
+			add_word(out, r, strlen(r));
 		}
+		guard_list_clear(&g);
 		free(abs);
 		free(pat);
 	}
@@ -694,13 +693,12 @@ include(struct mk *m, const char *names, bool optional, unsigned depth)
 		char *name = guard_xstrndup(w, wn);
 		guard_list_add(&m->goals, name); /* make remakes an included file first */
 		if (strpbrk(name, "*?[")) {
-			glob_t g;
+			struct guard_list g = GUARD_LIST_INIT;
 			char *abs = guard_path_lexical(m->dir, name, m->st->ctx->home);
-			if (glob(abs, 0, NULL, &g) == 0) {
-				for (size_t i = 0; i < g.gl_pathc; i++)
-					read_makefile(m, g.gl_pathv[i], depth + 1, optional);
-				globfree(&g);
-			}
+			risk_glob(abs, 0, &g);
+			for (size_t i = 0; i < g.len; i++)
+				read_makefile(m, g.items[i], depth + 1, optional);
+			guard_list_clear(&g);
 			free(abs);
 			free(name);
 			continue;

@@ -12,6 +12,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 #include "guard_hash.h"
 #include "guard_file.h"
 #include "guard_risk_int.h"
+#include "guard_time.h"
 
 #define MEMO_SLOTS 4096 /* at most (64 at first: guard_table_ready) */
 #define MEMO_READ_MAX (64u << 10) /* files larger than this are read every time */
@@ -197,9 +199,13 @@ risk_memo_read(const char *path, size_t max, char **data, size_t *len)
 {
 	bool fresh;
 
+	if (!risk_walk_read(0))
+		return -1;
 	if (!memo_on) {
 		int rc = guard_file_read(path, max, 0, data, len) < 0 ? -1 : 0;
 		guard_error_clear();
+		if (rc == 0)
+			risk_walk_read(*len);
 		return rc;
 	}
 	struct memo *m = slot(MEMO_READ, (int)(max > INT_MAX ? INT_MAX : max), path, &fresh);
@@ -207,6 +213,8 @@ risk_memo_read(const char *path, size_t max, char **data, size_t *len)
 	if (!fresh) {
 		m->rc = guard_file_read(path, max, 0, &m->data, &m->len) < 0 ? -1 : 0;
 		guard_error_clear();
+		if (m->rc == 0)
+			risk_walk_read(m->len);
 		if (m->rc == 0 && m->len > MEMO_READ_MAX) {
 			/* too big to keep: hand it over and forget it */
 			*data = m->data, *len = m->len;
@@ -222,6 +230,172 @@ risk_memo_read(const char *path, size_t max, char **data, size_t *len)
 	memcpy(*data, m->data, m->len + 1);
 	*len = m->len;
 	return 0;
+}
+
+/* ---- the rating's budget ----------------------------------------------- */
+
+/*
+ * One rating (one payload, whatever it holds: several lines, heredocs,
+ * nested shells, functions rated at each call) may open folders and read
+ * their entries WALK_ENTRIES times in all, check WALK_MATCHES glob
+ * matches one by one and read WALK_BYTES of files (scripts, archives,
+ * patches, configs), shared by every word, pattern, folder reader and
+ * file (attack9 J17: a bound per word let many patterns hold the hook for
+ * minutes). Past it the walks stop and the call is not fully analysed;
+ * past the call's deadline (guard_deadline_set) they stop too, and the
+ * rating fails. Outside a rating nothing is counted.
+ */
+#define WALK_ENTRIES 50000
+#define WALK_MATCHES 2048
+#define WALK_BYTES (128ul << 20)
+#define WALK_KEPT 256 /* expansions kept for a repeat of their pattern */
+
+struct kept_glob {
+	char *key; /* "FLAGS PATTERN" */
+	struct guard_list paths;
+	bool cut;
+};
+
+static _Thread_local struct {
+	bool on;
+	unsigned long entries, matches, bytes; /* left */
+	bool cut, cut_here;             /* the budget stopped a walk: in the rating, in this expansion */
+	bool expired;
+	struct kept_glob *kept;
+	size_t nkept;
+} walk;
+
+static void
+walk_forget(void)
+{
+	for (size_t i = 0; i < walk.nkept; i++) {
+		free(walk.kept[i].key);
+		guard_list_clear(&walk.kept[i].paths);
+	}
+	free(walk.kept);
+	memset(&walk, 0, sizeof(walk));
+}
+
+void
+risk_walk_start(void)
+{
+	walk_forget();
+	walk.on = true;
+	walk.entries = WALK_ENTRIES;
+	walk.matches = WALK_MATCHES;
+	walk.bytes = WALK_BYTES;
+}
+
+bool
+risk_walk_expired(void)
+{
+	return walk.on && (walk.expired || (walk.expired = guard_deadline_past()));
+}
+
+/* One more folder opened or entry read: false when the budget or the deadline says stop. */
+static bool
+walk_charge(void)
+{
+	if (!walk.on)
+		return true;
+	if (risk_walk_expired())
+		return false;
+	if (!walk.entries) {
+		walk.cut = walk.cut_here = true;
+		return false;
+	}
+	walk.entries--;
+	return true;
+}
+
+bool
+risk_walk_match(void)
+{
+	if (!walk.on)
+		return true;
+	if (!walk.matches || risk_walk_expired()) {
+		walk.cut = walk.cut_here = true;
+		return false;
+	}
+	walk.matches--;
+	return true;
+}
+
+bool
+risk_walk_read(size_t n)
+{
+	if (!walk.on)
+		return true;
+	if (!walk.bytes || risk_walk_expired()) {
+		walk.cut = true;
+		return false;
+	}
+	walk.bytes -= n < walk.bytes ? n : walk.bytes;
+	return true;
+}
+
+int
+risk_walk_finish(struct risk_state *st)
+{
+	bool expired = risk_walk_expired(), cut = walk.cut;
+
+	walk_forget();
+	if (expired) {
+		risk_unparsed(st, "the analysis ran past the hook's deadline");
+		return guard_error(GUARD_EEXPIRED, "the analysis of the call did not finish in time (its patterns, "
+				   "folders or files take too long to look at before the agent stops waiting)");
+	}
+	if (cut)
+		risk_unparsed(st, "its patterns, folder readers and files reach more than %d folder entries, %d "
+			      "matches or %lu MiB in all; the rest was not looked at", WALK_ENTRIES, WALK_MATCHES,
+			      WALK_BYTES >> 20);
+	return 0;
+}
+
+/* from's items from index start on, appended to to */
+static void
+add_from(struct guard_list *to, const struct guard_list *from, size_t start)
+{
+	for (size_t i = start; i < from->len; i++)
+		guard_list_add(to, from->items[i]);
+}
+
+bool
+risk_glob(const char *pattern, int flags, struct guard_list *out)
+{
+	char *key = guard_xasprintf("%d %s", flags, pattern);
+	size_t from = out->len;
+	glob_t g;
+
+	for (size_t i = 0; i < walk.nkept; i++)
+		if (!strcmp(walk.kept[i].key, key)) {
+			free(key);
+			add_from(out, &walk.kept[i].paths, 0);
+			return !walk.kept[i].cut;
+		}
+	memset(&g, 0, sizeof(g));
+	g.gl_opendir = risk_memo_opendir;
+	g.gl_readdir = risk_memo_readdir;
+	g.gl_closedir = risk_memo_closedir;
+	g.gl_lstat = risk_memo_lstat;
+	g.gl_stat = risk_memo_stat;
+	walk.cut_here = false;
+	if (glob(pattern, flags | GLOB_ALTDIRFUNC, NULL, &g) == 0)
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			guard_list_add(out, g.gl_pathv[i]);
+	globfree(&g);
+	bool whole = !walk.cut_here && !risk_walk_expired();
+	if (walk.on && walk.nkept < WALK_KEPT) {
+		if (!walk.nkept)
+			walk.kept = guard_xcalloc(WALK_KEPT, sizeof(*walk.kept));
+		struct kept_glob *k = &walk.kept[walk.nkept++];
+		k->key = key;
+		add_from(&k->paths, out, from);
+		k->cut = !whole;
+	} else {
+		free(key);
+	}
+	return whole;
 }
 
 /* ---- folders ----------------------------------------------------------- */
@@ -273,9 +447,12 @@ void *
 risk_memo_opendir(const char *path)
 {
 	bool fresh;
-	struct memo *m = memo_on ? slot(MEMO_DIR, 0, path, &fresh) : NULL;
+	struct memo *m;
 	struct risk_memo_dir *it;
 
+	if (!walk_charge())
+		return errno = EACCES, NULL;
+	m = memo_on ? slot(MEMO_DIR, 0, path, &fresh) : NULL;
 	if (!m) {
 		DIR *d = opendir(path);
 		if (!d)
@@ -309,6 +486,8 @@ risk_memo_readdir(void *dir)
 {
 	struct risk_memo_dir *it = dir;
 
+	if (!walk_charge())
+		return NULL;
 	if (it->d)
 		return readdir(it->d);
 	if (it->next == it->names->n)

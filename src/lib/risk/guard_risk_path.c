@@ -1555,35 +1555,6 @@ glob_could_match(struct risk_state *st, const char *verb, const char *abs, enum 
 		check_glob_list(st, verb, abs, op, cfg->protected_paths, cfg->nprotected_paths);
 }
 
-#define RISK_GLOB_MAX 256        /* matches checked one by one */
-#define RISK_GLOB_DIRENTS 4000   /* directory entries glob(3) may read per word */
-
-static _Thread_local unsigned long glob_budget;
-static _Thread_local bool glob_cut;
-
-static void *
-budget_opendir(const char *path)
-{
-	return risk_memo_opendir(path);
-}
-
-static struct dirent *
-budget_readdir(void *d)
-{
-	if (!glob_budget) {
-		glob_cut = true;
-		return NULL;
-	}
-	glob_budget--;
-	return risk_memo_readdir(d);
-}
-
-static void
-budget_closedir(void *d)
-{
-	risk_memo_closedir(d);
-}
-
 static void
 add_escaped(struct guard_buf *b, const char *s)
 {
@@ -1609,8 +1580,9 @@ quiet_level(struct risk_state *st, const char *verb, const char *cwd, const char
 }
 
 /*
- * An unquoted glob word: the files it names now (glob(3) from cwd, bounded),
- * each recorded and checked; one that rates higher than the pattern itself
+ * An unquoted glob word: the files it names now (glob(3) from cwd, within
+ * the rating's budget: risk_glob), each recorded and checked while the
+ * budget's matches last; one that rates higher than the pattern itself
  * (a secret, a system folder) adds its own reasons.
  */
 static void
@@ -1618,7 +1590,7 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 	    enum risk_path_op op)
 {
 	struct guard_buf pat = GUARD_BUF_INIT;
-	glob_t g;
+	struct guard_list matches = GUARD_LIST_INIT;
 
 	if (tilde && text[0] == '~' && (text[1] == '/' || !text[1])) {
 		if (!st->ctx->home)
@@ -1632,44 +1604,26 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 		guard_buf_addch(&pat, '/');
 		guard_buf_addstr(&pat, text);
 	}
-	memset(&g, 0, sizeof(g));
-	g.gl_opendir = budget_opendir;
-	g.gl_readdir = budget_readdir;
-	g.gl_closedir = budget_closedir;
-	g.gl_lstat = risk_memo_lstat;
-	g.gl_stat = risk_memo_stat;
-	glob_budget = RISK_GLOB_DIRENTS;
-	glob_cut = false;
-	int rc = glob(pat.buf, GLOB_NOSORT | GLOB_ALTDIRFUNC, NULL, &g);
-	if (rc == 0) {
-		enum guard_level seen = quiet_level(st, verb, cwd, text, op);
-		size_t n = g.gl_pathc < RISK_GLOB_MAX ? g.gl_pathc : RISK_GLOB_MAX;
-		risk_explain(st, "    glob %s matches %zu path%s%s", text, g.gl_pathc, g.gl_pathc == 1 ? "" : "s",
-			     glob_cut ? " (directory listing cut short)" : "");
-		for (size_t i = 0; i < n; i++) {
-			const char *m = g.gl_pathv[i];
-			const char *base = strrchr(m, '/');
-			base = base ? base + 1 : m;
-			if (!strcmp(base, ".") || !strcmp(base, ".."))
-				continue; /* bash skips them (globskipdots); rm refuses them */
-			enum guard_level level = quiet_level(st, verb, "/", m, op);
-			char *display = shown_path(st, m);
-			record(st, display, m, op);
-			free(display);
-			if (level > seen) {
-				path_from(st, verb, "/", m, op, false);
-				seen = level;
-			}
+	bool whole = risk_glob(pat.buf, GLOB_NOSORT, &matches);
+	risk_explain(st, "    glob %s matches %zu path%s%s", text, matches.len, matches.len == 1 ? "" : "s",
+		     whole ? "" : " (cut short: the rating's budget)");
+	enum guard_level seen = matches.len ? quiet_level(st, verb, cwd, text, op) : GUARD_LEVEL_LOW;
+	for (size_t i = 0; i < matches.len && risk_walk_match(); i++) {
+		const char *m = matches.items[i];
+		const char *base = strrchr(m, '/');
+		base = base ? base + 1 : m;
+		if (!strcmp(base, ".") || !strcmp(base, ".."))
+			continue; /* bash skips them (globskipdots); rm refuses them */
+		enum guard_level level = quiet_level(st, verb, "/", m, op);
+		char *display = shown_path(st, m);
+		record(st, display, m, op);
+		free(display);
+		if (level > seen) {
+			path_from(st, verb, "/", m, op, false);
+			seen = level;
 		}
-		if (g.gl_pathc > RISK_GLOB_MAX || glob_cut)
-			risk_rule(st, GUARD_LEVEL_MEDIUM, op == PATH_READ || op == PATH_EXEC ? GUARD_CLASS_READ
-				  : GUARD_CLASS_WRITE, "%s: %s matches more than %d paths, only the first were checked",
-				  verb, text, RISK_GLOB_MAX);
-	} else if (glob_cut) {
-		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s: %s reaches too many folders to check", verb,
-			  text);
 	}
-	globfree(&g);
+	guard_list_clear(&matches);
 	guard_buf_release(&pat);
 }
 

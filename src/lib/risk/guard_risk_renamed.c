@@ -127,9 +127,9 @@ copy_of(const char *path, off_t size)
 		if (known[i].size != size)
 			continue;
 		tried++;
-		if (!data && guard_file_read(path, RENAMED_MAX, 0, &data, &len) < 0)
+		if (!data && risk_memo_read(path, RENAMED_MAX, &data, &len) < 0)
 			break;
-		if (guard_file_read(known[i].path, RENAMED_MAX, 0, &other, &olen) == 0 && olen == len &&
+		if (risk_memo_read(known[i].path, RENAMED_MAX, &other, &olen) == 0 && olen == len &&
 		    !memcmp(data, other, len))
 			found = &known[i];
 		free(other);

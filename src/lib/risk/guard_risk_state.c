@@ -271,12 +271,11 @@ installed_named(const struct risk_state *st, const struct guard_shell_word *w)
 		found = risk_guard_installed(abs, false);
 		if (!found && (w->flags & GUARD_WORD_GLOB) && strpbrk(t, "*?[") &&
 		    risk_guard_program_glob(risk_basename(t))) {
-			glob_t g;
-			memset(&g, 0, sizeof(g));
-			if (glob(abs, GLOB_NOSORT, NULL, &g) == 0)
-				for (size_t i = 0; i < g.gl_pathc && i < PROGRAM_GLOB_MAX && !found; i++)
-					found = risk_guard_installed(g.gl_pathv[i], false);
-			globfree(&g);
+			struct guard_list g = GUARD_LIST_INIT;
+			risk_glob(abs, GLOB_NOSORT, &g);
+			for (size_t i = 0; i < g.len && i < PROGRAM_GLOB_MAX && !found; i++)
+				found = risk_guard_installed(g.items[i], false);
+			guard_list_clear(&g);
 		}
 		free(abs);
 	}
@@ -798,7 +797,7 @@ archive_look(const char *file, const struct stems *s)
 	char *data = NULL;
 	size_t len = 0;
 
-	if (!file || guard_file_read(file, 64u << 20, 0, &data, &len) < 0) {
+	if (!file || risk_memo_read(file, 64u << 20, &data, &len) < 0) {
 		guard_error_clear();
 		return look; /* missing: the command fails */
 	}
@@ -832,7 +831,7 @@ home_state_named(const struct risk_state *st, const char *dir, const char *file,
 	char *abs = guard_path_resolve(st->cwds[0], dir, home);
 	bool at_home = !strcmp(abs, home);
 	free(abs);
-	if (!at_home || guard_file_read(file, 64u << 20, 0, &data, &len) < 0) {
+	if (!at_home || risk_memo_read(file, 64u << 20, &data, &len) < 0) {
 		guard_error_clear();
 		return NULL;
 	}
@@ -983,7 +982,7 @@ patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb,
 				  "line): the files it changes are unknown", verb, file);
 		return;
 	}
-	int rc = guard_file_read(src, 8u << 20, 0, &data, &len);
+	int rc = risk_memo_read(src, 8u << 20, &data, &len);
 	if (rc == 0)
 		risk_bind_bytes(st, src, data, len); /* what it writes, for an approval */
 	else

@@ -643,8 +643,7 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		} else {
 			risk_explain(&st, "no tool: nothing to rate");
 		}
-		risk_state_end(&st);
-		return 0;
+		return risk_state_end(&st);
 	}
 	const char *tool = tv->valuestring;
 	const cJSON *at = guard_json_get(event, "agent_tool"); /* the agent's own name (Gemini's web_fetch) */
@@ -701,6 +700,5 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 	/* a token in the text of a call that goes out: the secret reaches a host no one allowed (attack9 J20) */
 	if (st.out->hosts.len && cJSON_IsObject(input))
 		risk_secret_outbound(&st, agent_tool, input);
-	risk_state_end(&st);
-	return 0;
+	return risk_state_end(&st);
 }
