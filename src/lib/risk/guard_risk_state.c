@@ -1570,12 +1570,13 @@ static void
 cluster_values(struct risk_state *st, const struct stems *s, const struct risk_cmd *c,
 	       const struct guard_shell_word *w, mention_fn found)
 {
-	const char *opts = risk_optstring(c->name);
-	size_t from = 1, tries = strlen(w->text) <= 256 ? 256 : 16; /* a long word: its first letters only */
-	const char *v;
+	size_t from = 1, tries;
+	const char *opts, *v;
 
 	if (w->text[0] != '-' || w->text[1] == '-' || (w->flags & GUARD_WORD_DYNAMIC))
-		return;
+		return; /* before the option table is looked up: most words are no cluster */
+	opts = risk_optstring(c->name);
+	tries = strlen(w->text) <= 256 ? 256 : 16; /* a long word: its first letters only */
 	while (tries-- && (v = risk_cluster_attached(opts, w->text, &from)) != NULL) {
 		char name[PATH_MAX];
 		int place;
