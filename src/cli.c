@@ -30,6 +30,7 @@ static _Thread_local struct {
 	char *base;
 	size_t used, cap;
 	bool on;
+	unsigned long outside; /* cJSON allocations since the reset that are not in it */
 } arena;
 
 /* Under ASan the arena is poisoned between events: a stale event is a report. */
@@ -44,6 +45,7 @@ static void
 arena_reset(void)
 {
 	arena.used = 0;
+	arena.outside = 0;
 	ASAN_POISON_MEMORY_REGION(arena.base, arena.cap);
 }
 
@@ -51,8 +53,10 @@ static void *
 arena_malloc(size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
-	if (n > arena.cap - arena.used)
+	if (n > arena.cap - arena.used) {
+		arena.outside++;
 		return guard_xmalloc(n); /* a big event: the rest on the heap */
+	}
 	void *p = arena.base + arena.used;
 	arena.used += n;
 	ASAN_UNPOISON_MEMORY_REGION(p, n);
@@ -97,6 +101,7 @@ hooked_malloc(size_t n)
 {
 	if (arena.on)
 		return arena_malloc(n);
+	arena.outside++;
 	if (bulk.on)
 		return bulk_malloc(n);
 	return guard_xmalloc(n);
@@ -468,11 +473,18 @@ arena_holds(const cJSON *item, uintptr_t base, uintptr_t cap)
 #undef IN
 }
 
-/* The event deleted: an event all in the arena goes with it at the next reset, without a walk of frees. */
+/*
+ * The event deleted: an event all in the arena goes with it at the next
+ * reset, without a walk of frees. It was parsed after the reset, and no
+ * stage moves a node made before it into an event, so when every cJSON
+ * allocation since the reset went into the arena the tree needs no walk.
+ */
 static void
 event_delete(cJSON *ev)
 {
-	if (!ev || !arena.base || !arena_holds(ev, (uintptr_t)arena.base, arena.cap))
+	if (!ev || (arena.base && !arena.outside))
+		return;
+	if (!arena.base || !arena_holds(ev, (uintptr_t)arena.base, arena.cap))
 		cJSON_Delete(ev);
 }
 

@@ -39,8 +39,16 @@ guard_table_hash(const void *p, size_t n, uint64_t seed)
 	}
 	for (w = 0; n > 0; n--)
 		w = (w << 8) | s[n - 1];
+	/*
+	 * A full mix of the last step (MurmurHash3's finaliser): the slot is
+	 * the low bits, and the bytes at the end of a short tail ("-n", "-b")
+	 * land in high bits a multiply never carries down.
+	 */
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	return (unsigned)(h ^ (h >> 29));
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (unsigned)h;
 }
 
 #endif

@@ -173,6 +173,12 @@ realpath_leaf(const char *path, int depth)
 	return resolve_keep(path, resolved);
 }
 
+char *
+guard_path_real(const char *path)
+{
+	return realpath_leaf(path, 0);
+}
+
 /* path made absolute against base (or home for "~/"), as written: nothing removed. */
 static void
 join(struct guard_buf *joined, const char *base, const char *path, const char *home)

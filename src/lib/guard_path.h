@@ -35,6 +35,13 @@ int guard_event_project_root(const char *cwd, char **out);
  */
 char *guard_path_resolve(const char *base, const char *path, const char *home);
 
+/*
+ * realpath(3) of path (malloc'd, or NULL), from the one-second memory of
+ * realpath answers guard_path_resolve is made of: a folder's answer and
+ * an lstat of the name for a name that is no symlink.
+ */
+char *guard_path_real(const char *path);
+
 /* As guard_path_resolve, lexically only: no symlink is followed. Caller frees. */
 char *guard_path_lexical(const char *base, const char *path, const char *home);
 

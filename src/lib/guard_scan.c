@@ -106,6 +106,7 @@ struct guard_scanner {
 	size_t max_findings;  /* stop at this many (0: all); capped says it stopped */
 	size_t nfound;
 	bool capped;
+	int (*lstat)(const char *path, struct stat *sb); /* NULL: lstat(2) */
 };
 
 /* Past the call's deadline (guard_deadline_set)? The error says so: a hook denies rather than answer after the agent stops waiting. */
@@ -436,6 +437,12 @@ void
 guard_scanner_jit_each_text(struct guard_scanner *s)
 {
 	s->jit_each_text = true;
+}
+
+void
+guard_scanner_lstat(struct guard_scanner *s, int (*fn)(const char *path, struct stat *sb))
+{
+	s->lstat = fn;
 }
 
 static bool
@@ -1556,7 +1563,7 @@ guard_scanner_scan_new_names(struct guard_scanner *s, const char *path, cJSON *f
 		if (path[i + 1] && path[i + 1] != '/')
 			continue;
 		char *part = guard_xstrndup(path, i + 1);
-		if (lstat(part, &st) < 0 && errno == ENOENT)
+		if ((s->lstat ? s->lstat(part, &st) : lstat(part, &st)) < 0 && errno == ENOENT)
 			n = (m = guard_scanner_scan_name(s, part, findings)) < 0 ? m : n + m;
 		free(part);
 	}

@@ -46,6 +46,14 @@ void guard_scanner_inline_allow(struct guard_scanner *s, bool on);
  */
 void guard_scanner_jit_each_text(struct guard_scanner *s);
 
+/*
+ * How the scanner asks whether a new name's folders are there (lstat(2)
+ * by default): the analyzer's scanner asks its one-second memory, as it
+ * does for every other look (guard_risk_memo.c).
+ */
+struct stat;
+void guard_scanner_lstat(struct guard_scanner *s, int (*fn)(const char *path, struct stat *sb));
+
 /* Whether the policy's scan.exclude globs name path (such a file is not scanned). */
 bool guard_scanner_excluded(const struct guard_scanner *s, const char *path);
 

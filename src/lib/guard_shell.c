@@ -296,6 +296,9 @@ skip_separators(struct shell_parser *p, bool semicolons)
 static bool
 at_word(const struct shell_parser *p, const char *w)
 {
+	/* the first byte first: the parser asks for a dozen keywords at each word */
+	if (p->pos >= p->len || p->s[p->pos] != w[0])
+		return false;
 	size_t n = strlen(w);
 	if (p->pos + n > p->len || memcmp(p->s + p->pos, w, n))
 		return false;

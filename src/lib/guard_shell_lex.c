@@ -94,10 +94,35 @@ add_lit(struct shell_wordbuf *w, const char *s, size_t n, bool quoted)
 		guard_buf_add(&w->text, s, n);
 		guard_buf_add(&w->bare, s, n);
 	}
-	for (size_t i = 0; i < n; i++)
+	if (n == 1) {
 		guard_buf_addch(&w->mask, quoted ? 'q' : 'u');
+	} else if (n > 1) { /* a run (plain_run) */
+		guard_buf_grow(&w->mask, n + 1);
+		memset(w->mask.buf + w->mask.len, quoted ? 'q' : 'u', n);
+		w->mask.len += n;
+		w->mask.buf[w->mask.len] = '\0';
+	}
 	if (quoted)
 		w->flags |= GUARD_WORD_QUOTED;
+}
+
+/*
+ * The bytes from s on that shell_lex_word adds as they are, with no other
+ * meaning (s[0] is one, as the caller found): a run of them is added at once.
+ */
+static size_t
+plain_run(const char *s, size_t len)
+{
+	static const unsigned char stop[256] = {
+		[' '] = 1, ['\t'] = 1, ['\n'] = 1, [';'] = 1, ['&'] = 1, ['|'] = 1, ['('] = 1, [')'] = 1, ['<'] = 1,
+		['>'] = 1, /* shell_is_meta's */
+		['\\'] = 1, ['\''] = 1, ['"'] = 1, ['$'] = 1, ['`'] = 1, ['~'] = 1, ['*'] = 1, ['?'] = 1, ['['] = 1,
+	};
+	size_t n = 1;
+
+	while (n < len && !stop[(unsigned char)s[n]])
+		n++;
+	return n;
 }
 
 static void
@@ -928,11 +953,15 @@ shell_lex_word(struct shell_parser *p, struct shell_wordbuf *w)
 			/* h=~ and h=~/x: the shell expands the tilde of an assignment */
 			add_lit(w, p->vars->home, strlen(p->vars->home), false);
 			p->pos++;
-		} else {
-			if (c == '*' || c == '?' || c == '[')
+		} else if (c == '*' || c == '?' || c == '[' || c == '~') {
+			if (c != '~')
 				w->flags |= GUARD_WORD_GLOB;
 			add_ch(w, c, false);
 			p->pos++;
+		} else {
+			size_t n = plain_run(p->s + p->pos, p->len - p->pos);
+			add_lit(w, p->s + p->pos, n, false);
+			p->pos += n;
 		}
 	}
 	shell_token(p, p->s + start, p->pos - start);

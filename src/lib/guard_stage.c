@@ -84,7 +84,9 @@ guard_stage_decide(struct guard_stages *s, cJSON *ev)
 	}
 	if ((rc = guard_stages_policy(s, guard_event_str(ev, "project"), &p)) < 0)
 		return rc;
+	guard_event_arena_on(); /* the decision goes with the event, as the risk object does */
 	guard_policy_decide(p, ev);
+	guard_event_arena_off();
 	return 0;
 }
 

@@ -539,6 +539,8 @@ int risk_memo_access(const char *path, int mode);
 int risk_memo_read(const char *path, size_t max, char **data, size_t *len);
 /* A stream only: the memory's stat(2) says path is not there (ENOENT, ENOTDIR); always false off a stream. */
 bool risk_memo_absent(const char *path);
+/* A stream only: true, with the second of the clock an answer kept now is good for; false off a stream. */
+bool risk_memo_second(time_t *now);
 
 /*
  * The files the rating depends on, into the result's "files" (an

@@ -302,7 +302,10 @@ risk_option_runners(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!c->name[0] || c->argc < 2)
 		return;
-	snprintf(prog, sizeof(prog), "%s", c->name);
+	/* what snprintf "%s" makes of the name, without its format walk (every simple command comes here) */
+	size_t n = strlen(c->name) < sizeof(prog) ? strlen(c->name) : sizeof(prog) - 1;
+	memcpy(prog, c->name, n);
+	prog[n] = '\0';
 	if (!strcmp(c->name, "git")) {
 		if ((from = risk_git_sub_index(c)) >= c->argc)
 			return;

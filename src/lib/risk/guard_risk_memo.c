@@ -82,6 +82,14 @@ now_sec(void)
 	return now.tv_sec;
 }
 
+bool
+risk_memo_second(time_t *now)
+{
+	if (memo_on)
+		*now = now_sec();
+	return memo_on;
+}
+
 static void
 memo_drop(void *at)
 {

@@ -661,7 +661,7 @@ guard_risk_path_secret(const struct guard_risk_ctx *ctx, const char *display, co
 bool
 risk_secret_source(struct risk_state *st, const char *what, const char *file, const char *abs)
 {
-	char *real = abs ? realpath(abs, NULL) : NULL;
+	char *real = abs ? guard_path_real(abs) : NULL;
 	bool secret = risk_is_sensitive(st, file, abs) || (real && risk_is_sensitive(st, real, real));
 
 	free(real);

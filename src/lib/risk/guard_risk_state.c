@@ -19,6 +19,7 @@
 #include "guard_buf.h"
 #include "guard_error.h"
 #include "guard_file.h"
+#include "guard_hash.h"
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
@@ -257,7 +258,7 @@ mention_read(struct risk_state *st, const char *verb, const char *token, int pla
  * or a pattern the shell expands to it. Its name, or NULL.
  */
 static const char *
-installed_named(const struct risk_state *st, const struct guard_shell_word *w)
+installed_named_now(const struct risk_state *st, const struct guard_shell_word *w)
 {
 	const char *t = w->text, *eq = strchr(t, '=');
 	const char *found = NULL;
@@ -279,6 +280,67 @@ installed_named(const struct risk_state *st, const struct guard_shell_word *w)
 		}
 		free(abs);
 	}
+	return found;
+}
+
+/*
+ * installed_named's answers in a stream, for the second the file-system
+ * memories keep theirs (risk_memo_second): every operand of most commands
+ * is resolved and stat'ed against guard's files, and a stream sees the
+ * same words in the same folders event after event. An answer depends on
+ * the folder, the home, the word and whether the shell globs it, the
+ * key; the names it returns are guard's own, static.
+ */
+#define INSTALLED_SLOTS 1024 /* at most (64 at first: guard_table_ready) */
+#define INSTALLED_KEY_MAX 1024
+
+struct installed_slot {
+	char *key;
+	size_t klen;
+	time_t at;
+	const char *found;
+};
+
+static _Thread_local struct guard_table installed_table;
+
+static void
+installed_drop(void *slot)
+{
+	free(((struct installed_slot *)slot)->key);
+}
+
+static const char *
+installed_named(const struct risk_state *st, const struct guard_shell_word *w)
+{
+	static _Thread_local struct installed_slot *memo;
+	const char *parts[3] = { st->cwds[0], st->ctx->home ? st->ctx->home : "", w->text };
+	char key[INSTALLED_KEY_MAX];
+	size_t klen = 0;
+	time_t now;
+
+	if (!risk_memo_second(&now))
+		return installed_named_now(st, w);
+	/* the glob flag and whether home is NULL, then the strings with their NULs */
+	key[klen++] = (char)(((w->flags & GUARD_WORD_GLOB) ? 1 : 0) | (st->ctx->home ? 2 : 0));
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]) + 1;
+		if (klen + n > sizeof(key))
+			return installed_named_now(st, w);
+		memcpy(key + klen, parts[i], n);
+		klen += n;
+	}
+	memo = guard_table_ready(memo, &installed_table, sizeof(*memo), 64, INSTALLED_SLOTS, installed_drop);
+	struct installed_slot *m = &memo[guard_table_hash(key, klen, 0) % installed_table.n];
+	if (m->key && m->at == now && m->klen == klen && !memcmp(m->key, key, klen))
+		return m->found;
+	const char *found = installed_named_now(st, w);
+	free(m->key);
+	m->key = guard_xmalloc(klen);
+	memcpy(m->key, key, klen);
+	m->klen = klen;
+	m->at = now;
+	m->found = found;
+	installed_table.writes++;
 	return found;
 }
 
@@ -1507,12 +1569,13 @@ static void
 cluster_values(struct risk_state *st, const struct stems *s, const struct risk_cmd *c,
 	       const struct guard_shell_word *w, mention_fn found)
 {
-	const char *opts = risk_optstring(c->name);
-	size_t from = 1, tries = strlen(w->text) <= 256 ? 256 : 16; /* a long word: its first letters only */
-	const char *v;
+	size_t from = 1, tries;
+	const char *opts, *v;
 
 	if (w->text[0] != '-' || w->text[1] == '-' || (w->flags & GUARD_WORD_DYNAMIC))
-		return;
+		return; /* before the option table is looked up: most words are no cluster */
+	opts = risk_optstring(c->name);
+	tries = strlen(w->text) <= 256 ? 256 : 16; /* a long word: its first letters only */
 	while (tries-- && (v = risk_cluster_attached(opts, w->text, &from)) != NULL) {
 		char name[PATH_MAX];
 		int place;

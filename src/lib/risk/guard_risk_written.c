@@ -474,6 +474,7 @@ scanner(struct risk_state *st)
 		}
 		guard_scanner_inline_allow(*st->scanner, false); /* the agent's own allow comments do not count */
 		guard_scanner_jit_each_text(*st->scanner);
+		guard_scanner_lstat(*st->scanner, risk_memo_lstat); /* a new name's folders: the stream's memory */
 		if (serial) {
 			guard_scanner_free(kept);
 			kept = *st->scanner;
