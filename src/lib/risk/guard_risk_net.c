@@ -305,6 +305,83 @@ risk_remote_host(struct risk_state *st, const char *verb, const char *url)
 	return risk_url_foreign(st, url);
 }
 
+/*
+ * A setting named n bytes of name that names a proxy: http_proxy,
+ * HTTPS_PROXY, ALL_PROXY, npm_config_proxy, PIP_PROXY, git's http.proxy
+ * and remote.NAME.proxy, pip's and npm's --proxy/--https-proxy; not
+ * no_proxy, use_proxy or --noproxy (which name no host).
+ */
+static bool
+proxy_name(const char *name, size_t n)
+{
+	while (n && *name == '-')
+		name++, n--;
+	if (n < 5 || strncasecmp(name + n - 5, "proxy", 5))
+		return false;
+	if (n == 5)
+		return true;
+	char sep = name[n - 6];
+	size_t stem = n - 6;
+	if (sep != '_' && sep != '.' && sep != '-')
+		return false;
+	return !(stem == 2 && !strncasecmp(name, "no", 2)) && !(stem == 3 && !strncasecmp(name, "use", 3));
+}
+
+/*
+ * NAME=VALUE setting a proxy (a variable, git -c, wget -e, --proxy=V): the
+ * proxy's host is a host the call reaches, and over http it reads every
+ * header and URL (attack10 K17). The reason names prog (or nothing) and NAME.
+ */
+void
+risk_proxy_set(struct risk_state *st, const char *prog, const char *word)
+{
+	size_t n = strcspn(word, "=");
+	char verb[128];
+
+	if (word[n] != '=' || !word[n + 1] || !proxy_name(word, n))
+		return;
+	snprintf(verb, sizeof(verb), "%s%s%.*s", prog ? prog : "", prog ? " " : "", (int)(n < 64 ? n : 64), word);
+	risk_host(st, verb, word + n + 1);
+}
+
+/*
+ * Options that send a command's traffic through a proxy: --proxy[=]V,
+ * --https-proxy V (pip, npm, pnpm, yarn, curl), wget -e/--execute
+ * http_proxy=V (wgetrc syntax: blanks around '=' allowed).
+ */
+void
+risk_proxy_options(struct risk_state *st, const struct risk_cmd *c)
+{
+	char buf[1024];
+
+	if (!strcmp(c->name, "curl"))
+		return; /* -x/--proxy/--preproxy/--socks5: curl_redirected */
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *v = NULL;
+		size_t n = strcspn(t, "=");
+		if (!strcmp(t, "--"))
+			break;
+		if (!strncmp(c->name, "wget", 4) && (!strcmp(t, "-e") || !strcmp(t, "--execute")) && i + 1 < c->argc)
+			v = c->argv[++i].text;
+		else if (!strncmp(c->name, "wget", 4) && (!strncmp(t, "-e", 2) || !strncmp(t, "--execute=", 10)))
+			v = t + (t[1] == 'e' ? 2 : 10);
+		if (v) { /* wgetrc "https_proxy = URL": its blanks dropped */
+			size_t k = 0;
+			for (; *v && k + 1 < sizeof(buf); v++)
+				if (*v != ' ' && *v != '\t')
+					buf[k++] = *v;
+			buf[k] = '\0';
+			risk_proxy_set(st, "wget -e", buf);
+		} else if (t[0] == '-' && t[1] == '-' && proxy_name(t, n)) {
+			if (!t[n] && i + 1 < c->argc)
+				snprintf(buf, sizeof(buf), "%s=%s", t, c->argv[++i].text);
+			else
+				snprintf(buf, sizeof(buf), "%s", t);
+			risk_proxy_set(st, c->name, buf);
+		}
+	}
+}
+
 static bool
 looks_like_url(const char *t)
 {
@@ -352,7 +429,8 @@ curl_redirected(struct risk_state *st, const struct risk_cmd *c, const struct gu
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *a = c->argv[i].text, *v = NULL;
 		bool eq = false;
-		static const char *const opts[] = { "--resolve", "--connect-to", "-x", "--proxy", "--preproxy", NULL };
+		static const char *const opts[] = { "--resolve", "--connect-to", "-x", "--proxy", "--preproxy",
+						    "--socks4", "--socks4a", "--socks5", "--socks5-hostname", NULL };
 		size_t which = 0;
 		for (size_t k = 0; opts[k] && !v; k++) {
 			size_t on = strlen(opts[k]);
@@ -464,7 +542,8 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 			       "-F --form -H --header -X --request -u --user -A --user-agent -e --referer -b "
 			       "--cookie -c --cookie-jar -K --config -w --write-out --connect-timeout -m --max-time "
 			       "--retry -x --proxy --cacert --cert --key -E -r --range -P --output-dir --resolve "
-			       "-D --dump-header --json --url --connect-to --preproxy";
+			       "-D --dump-header --json --url --connect-to --preproxy --socks4 --socks4a --socks5 "
+			       "--socks5-hostname --noproxy";
 	const struct guard_shell_word **ops;
 	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	bool sends = false;
