@@ -35,19 +35,6 @@ gemini_decides() {
 	fi
 }
 
-# tool_decides TOOL INPUT-JSON WANTED: guard hook claude's decision (allow|ask|deny).
-tool_decides() {
-	local out got
-	out=$(guard hook claude <<<"$(tool_payload "$1" "$2")" 2>/dev/null)
-	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
-	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
-	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
-	if [ "$got" != "$3" ]; then
-		echo "got $got (wanted $3) for $1 $2: $out"
-		return 1
-	fi
-}
-
 @test "attacker: programs that print a secret file without being known readers are denied as cat is; their reason never holds the secret" {
 	local cmd
 	for cmd in 'git diff --no-index /dev/null ~/.config/guard/keys/a@b.key' \

@@ -51,6 +51,19 @@ tool_payload() {
 		'{session_id:"s1",cwd:$cwd,hook_event_name:"PreToolUse",tool_name:$t,tool_input:$i,tool_use_id:"toolu_2"}'
 }
 
+# tool_decides TOOL INPUT-JSON WANTED: guard hook claude's decision (allow|ask|deny).
+tool_decides() {
+	local out got
+	out=$(guard hook claude <<<"$(tool_payload "$1" "$2")" 2>/dev/null)
+	got=$(jq -r '.hookSpecificOutput.permissionDecision // "allow"' <<<"$out")
+	REASON=$(jq -r '.hookSpecificOutput.permissionDecisionReason // ""' <<<"$out")
+	[[ $got == deny && $REASON == *"approval required"* ]] && got=ask
+	if [ "$got" != "$3" ]; then
+		echo "got $got (wanted $3) for $1 $2: $out"
+		return 1
+	fi
+}
+
 # The hook's answer to one Bash command from $PROJ (guard on PATH, or $HOOK).
 hook_on() {
 	"${HOOK:-guard}" hook claude <<<"$(bash_payload "$1")" 2>/dev/null

@@ -1179,6 +1179,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 		return;
 	risk_shell_forms_cmd(st, c);
 	risk_option_runners(st, c);
+	risk_proxy_options(st, c); /* --proxy V, wget -e https_proxy=V: the proxy's host is reached */
 	built_runner(st, c);
 	risk_secret_readers(st, c); /* git diff --no-index, xargs -a, cpio -o, ln of a secret (H18) */
 	if (c->xargs && !c->find_items && risk_xargs(st, c))

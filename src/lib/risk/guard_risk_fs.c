@@ -565,12 +565,8 @@ rate_rsync(struct risk_state *st, const struct risk_cmd *c)
 		const char *t = ops[i]->text, *colon = strchr(t, ':');
 		bool remote = colon && (!strchr(t, '/') || colon < strchr(t, '/'));
 		if (remote) {
-			char host[256];
-			size_t hl = (size_t)(colon - t);
-			const char *at = memchr(t, '@', hl);
-			if (at)
-				hl -= (size_t)(at + 1 - t), t = at + 1;
-			snprintf(host, sizeof(host), "%.*s", (int)hl, t);
+			char host[256]; /* USER@HOST: the net rules read the host as for any URL */
+			snprintf(host, sizeof(host), "%.*s", (int)(colon - t), t);
 			if (risk_remote_host(st, "rsync", host))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "rsync copies files to or from another machine");
 			continue;

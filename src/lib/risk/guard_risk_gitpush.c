@@ -227,6 +227,8 @@ risk_git_route_options(struct risk_state *st, const struct risk_cmd *c, size_t s
 			kv = t + 13, how = "git --config-env";
 		else if (!strcmp(t, "--config-env") && i + 1 < sub)
 			kv = c->argv[++i].text, how = "git --config-env";
+		if (kv && !strcmp(how, "git -c"))
+			risk_proxy_set(st, "git -c", kv); /* http.proxy, http.URL.proxy, remote.NAME.proxy (K17) */
 		if (!kv || !route_key(kv))
 			continue;
 		route_rule(st, how, kv);
@@ -262,8 +264,12 @@ risk_git_config_route(struct risk_state *st, const struct guard_shell_word *w, s
 	else if (m && (!strcmp(w[op[0]].text, "get") || !strcmp(w[op[0]].text, "unset") ||
 		       !strcmp(w[op[0]].text, "list")))
 		return;
-	if (m >= k + 2)
+	if (m >= k + 2) {
+		char *kv = guard_xasprintf("%s=%s", w[op[k]].text, w[op[k + 1]].text);
+		risk_proxy_set(st, "git config", kv); /* http.proxy: every later fetch and push goes through it (K17) */
+		free(kv);
 		fetch_refspec_set(st, w[op[k]].text, w[op[k + 1]].text);
+	}
 	if (m < k + 2 || !route_key(w[op[k]].text))
 		return;
 	route_rule(st, "git config", w[op[k]].text);

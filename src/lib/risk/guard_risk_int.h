@@ -156,6 +156,10 @@ bool risk_is_sensitive(const struct risk_state *st, const char *display, const c
 /* A sensitive glob below the folder (home holds ~/.ssh), or NULL; "/" holds them all. */
 const char *risk_sensitive_below(const struct risk_state *st, const char *display, const char *abs);
 void risk_host(struct risk_state *st, const char *verb, const char *url);
+/* NAME=VALUE setting a proxy (http_proxy=, git's http.proxy=, wget's -e https_proxy=): its host is reached (K17). */
+void risk_proxy_set(struct risk_state *st, const char *prog, const char *word);
+/* --proxy V, --https-proxy=V, wget -e http_proxy=V on any command: the proxy's host is reached. */
+void risk_proxy_options(struct risk_state *st, const struct risk_cmd *c);
 
 /* Argument helpers. */
 bool risk_flag(const struct risk_cmd *c, char letter, const char *longname);

@@ -15,26 +15,64 @@
 #include "guard_glob.h"
 #include "guard_risk_int.h"
 
-/* The host of a URL or "user@host:path" or bare host; "" when none. */
-static void
-host_of(const char *url, char *out, size_t size)
+/*
+ * Where a URL's authority starts (past "scheme://"; the whole text for
+ * "user@host:path" or a bare host). special: a scheme WHATWG (Node, so
+ * WebFetch and Node MCP servers) ends the authority at a backslash for.
+ */
+static const char *
+authority_start(const char *url, bool *special)
 {
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	const char *at = strchr(p, '@'), *slash = strchr(p, '/');
-	if (at && (!slash || at < slash))
-		p = at + 1;
+	static const char *const specials[] = { "http", "https", "ws", "wss", "ftp", "file", NULL };
 	size_t n = 0;
+
+	*special = false;
+	while (isalnum((unsigned char)url[n]) || url[n] == '+' || url[n] == '.' || url[n] == '-')
+		n++;
+	if (!n || !isalpha((unsigned char)url[0]) || strncmp(url + n, "://", 3))
+		return url;
+	for (size_t i = 0; specials[i]; i++)
+		if (strlen(specials[i]) == n && !strncasecmp(url, specials[i], n))
+			*special = true;
+	return url + n + 3;
+}
+
+/*
+ * The host part of a URL as a client reads it (attack10 K4): the authority
+ * ends at the first '/', '?' or '#' (RFC 3986, curl, wget), and also at
+ * a backslash for a special scheme when whatwg; its userinfo ends at the LAST '@'
+ * inside it. *end: the end of the authority.
+ */
+static const char *
+url_host_start(const char *url, bool whatwg, const char **end)
+{
+	bool special;
+	const char *p = authority_start(url, &special), *at = NULL;
+
+	*end = p + strcspn(p, whatwg && special ? "/?#\\" : "/?#");
+	for (const char *q = p; q < *end; q++)
+		if (*q == '@')
+			at = q;
+	return at ? at + 1 : p;
+}
+
+/* The host of a URL or "user@host:path" or bare host, lowercased; "" when none. */
+static void
+host_of_as(const char *url, bool whatwg, char *out, size_t size)
+{
+	const char *end, *p = url_host_start(url, whatwg, &end);
+	size_t n = 0;
+
 	if (p == url && p[0] == ':' && (isdigit((unsigned char)p[1]) || p[1] == '/' || !p[1])) {
 		snprintf(out, size, "localhost"); /* httpie and xh: ":3001/mcp" is localhost */
 		return;
 	}
 	if (*p == '[') { /* [::1]:8080 */
 		p++;
-		while (p[n] && p[n] != ']')
+		while (p + n < end && p[n] != ']')
 			n++;
 	} else {
-		while (p[n] && p[n] != '/' && p[n] != ':' && p[n] != '?' && p[n] != '#')
+		while (p + n < end && p[n] != ':')
 			n++;
 	}
 	if (n >= size)
@@ -44,10 +82,32 @@ host_of(const char *url, char *out, size_t size)
 	out[n] = '\0';
 }
 
+static void
+host_of(const char *url, char *out, size_t size)
+{
+	host_of_as(url, false, out, size);
+}
+
+/*
+ * The host WHATWG reads when it is not the one curl reads
+ * ("https://evil.example\\@allowed.host/": curl and wget go to
+ * allowed.host, Node and Python's urllib3 to evil.example); "" when both agree.
+ */
+static void
+host_other(const char *url, char *out, size_t size)
+{
+	char first[256];
+
+	host_of_as(url, true, out, size);
+	host_of(url, first, sizeof(first));
+	if (!strcmp(first, out))
+		out[0] = '\0';
+}
+
 void
 risk_url_host(const char *url, char *out, size_t size)
 {
-	host_of(url, out, size);
+	host_of_as(url, true, out, size);
 }
 
 static bool
@@ -129,11 +189,7 @@ port_of(const char *url)
 	const char *p = strstr(url, "://"), *end;
 	bool tls = p && p - url == 5 && !strncasecmp(url, "https", 5);
 
-	p = p ? p + 3 : url;
-	end = p + strcspn(p, "/?#");
-	const char *at = memchr(p, '@', (size_t)(end - p));
-	if (at)
-		p = at + 1;
+	p = url_host_start(url, false, &end);
 	if (*p == '[') {
 		const char *close = memchr(p, ']', (size_t)(end - p));
 		p = close ? close + 1 : end;
@@ -189,14 +245,27 @@ governed_upstream(const struct risk_state *st, const char *host, long port)
 	return hit;
 }
 
+static void host_record(struct risk_state *st, const char *verb, const char *url, const char *host);
+
+/* A host the call reaches: the one curl reads, and the one WHATWG reads when that differs (K4). */
 void
 risk_host(struct risk_state *st, const char *verb, const char *url)
 {
-	char host[256], *server;
+	char host[256];
 
 	host_of(url, host, sizeof(host));
-	if (!*host)
-		return;
+	if (*host)
+		host_record(st, verb, url, host);
+	host_other(url, host, sizeof(host));
+	if (*host)
+		host_record(st, verb, url, host);
+}
+
+static void
+host_record(struct risk_state *st, const char *verb, const char *url, const char *host)
+{
+	char *server;
+
 	guard_list_add_unique(&st->out->hosts, host);
 	if ((server = governed_upstream(st, host, port_of(url)))) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
@@ -216,9 +285,11 @@ risk_host(struct risk_state *st, const char *verb, const char *url)
 bool
 risk_url_foreign(const struct risk_state *st, const char *url)
 {
-	char host[256];
+	char host[256], other[256];
 	host_of(url, host, sizeof(host));
-	return *host && !risk_host_local(host) && !host_allowed(st, host);
+	host_other(url, other, sizeof(other));
+	return (*host && !risk_host_local(host) && !host_allowed(st, host)) ||
+	       (*other && !risk_host_local(other) && !host_allowed(st, other));
 }
 
 bool
@@ -232,6 +303,83 @@ risk_remote_host(struct risk_state *st, const char *verb, const char *url)
 {
 	risk_host(st, verb, url);
 	return risk_url_foreign(st, url);
+}
+
+/*
+ * A setting named n bytes of name that names a proxy: http_proxy,
+ * HTTPS_PROXY, ALL_PROXY, npm_config_proxy, PIP_PROXY, git's http.proxy
+ * and remote.NAME.proxy, pip's and npm's --proxy/--https-proxy; not
+ * no_proxy, use_proxy or --noproxy (which name no host).
+ */
+static bool
+proxy_name(const char *name, size_t n)
+{
+	while (n && *name == '-')
+		name++, n--;
+	if (n < 5 || strncasecmp(name + n - 5, "proxy", 5))
+		return false;
+	if (n == 5)
+		return true;
+	char sep = name[n - 6];
+	size_t stem = n - 6;
+	if (sep != '_' && sep != '.' && sep != '-')
+		return false;
+	return !(stem == 2 && !strncasecmp(name, "no", 2)) && !(stem == 3 && !strncasecmp(name, "use", 3));
+}
+
+/*
+ * NAME=VALUE setting a proxy (a variable, git -c, wget -e, --proxy=V): the
+ * proxy's host is a host the call reaches, and over http it reads every
+ * header and URL (attack10 K17). The reason names prog (or nothing) and NAME.
+ */
+void
+risk_proxy_set(struct risk_state *st, const char *prog, const char *word)
+{
+	size_t n = strcspn(word, "=");
+	char verb[128];
+
+	if (word[n] != '=' || !word[n + 1] || !proxy_name(word, n))
+		return;
+	snprintf(verb, sizeof(verb), "%s%s%.*s", prog ? prog : "", prog ? " " : "", (int)(n < 64 ? n : 64), word);
+	risk_host(st, verb, word + n + 1);
+}
+
+/*
+ * Options that send a command's traffic through a proxy: --proxy[=]V,
+ * --https-proxy V (pip, npm, pnpm, yarn, curl), wget -e/--execute
+ * http_proxy=V (wgetrc syntax: blanks around '=' allowed).
+ */
+void
+risk_proxy_options(struct risk_state *st, const struct risk_cmd *c)
+{
+	char buf[1024];
+
+	if (!strcmp(c->name, "curl"))
+		return; /* -x/--proxy/--preproxy/--socks5: curl_redirected */
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *v = NULL;
+		size_t n = strcspn(t, "=");
+		if (!strcmp(t, "--"))
+			break;
+		if (!strncmp(c->name, "wget", 4) && (!strcmp(t, "-e") || !strcmp(t, "--execute")) && i + 1 < c->argc)
+			v = c->argv[++i].text;
+		else if (!strncmp(c->name, "wget", 4) && (!strncmp(t, "-e", 2) || !strncmp(t, "--execute=", 10)))
+			v = t + (t[1] == 'e' ? 2 : 10);
+		if (v) { /* wgetrc "https_proxy = URL": its blanks dropped */
+			size_t k = 0;
+			for (; *v && k + 1 < sizeof(buf); v++)
+				if (*v != ' ' && *v != '\t')
+					buf[k++] = *v;
+			buf[k] = '\0';
+			risk_proxy_set(st, "wget -e", buf);
+		} else if (t[0] == '-' && t[1] == '-' && proxy_name(t, n)) {
+			if (!t[n] && i + 1 < c->argc)
+				snprintf(buf, sizeof(buf), "%s=%s", t, c->argv[++i].text);
+			else
+				snprintf(buf, sizeof(buf), "%s", t);
+			risk_proxy_set(st, c->name, buf);
+		}
+	}
 }
 
 static bool
@@ -281,7 +429,8 @@ curl_redirected(struct risk_state *st, const struct risk_cmd *c, const struct gu
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *a = c->argv[i].text, *v = NULL;
 		bool eq = false;
-		static const char *const opts[] = { "--resolve", "--connect-to", "-x", "--proxy", "--preproxy", NULL };
+		static const char *const opts[] = { "--resolve", "--connect-to", "-x", "--proxy", "--preproxy",
+						    "--socks4", "--socks4a", "--socks5", "--socks5-hostname", NULL };
 		size_t which = 0;
 		for (size_t k = 0; opts[k] && !v; k++) {
 			size_t on = strlen(opts[k]);
@@ -393,7 +542,8 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 			       "-F --form -H --header -X --request -u --user -A --user-agent -e --referer -b "
 			       "--cookie -c --cookie-jar -K --config -w --write-out --connect-timeout -m --max-time "
 			       "--retry -x --proxy --cacert --cert --key -E -r --range -P --output-dir --resolve "
-			       "-D --dump-header --json --url --connect-to --preproxy";
+			       "-D --dump-header --json --url --connect-to --preproxy --socks4 --socks4a --socks5 "
+			       "--socks5-hostname --noproxy";
 	const struct guard_shell_word **ops;
 	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	bool sends = false;

@@ -373,6 +373,55 @@ mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 }
 
 /*
+ * An MCP argument that is a web URL as a WHATWG parser reads it (Node
+ * servers: leading blanks dropped, "https:host" and "https:\\\\host" are
+ * https://host): into url as "scheme://rest"; false when it is none.
+ */
+static bool
+mcp_web_url(const char *s, struct guard_buf *url)
+{
+	static const char *const schemes[] = { "http", "https", "ws", "wss", "ftp", NULL };
+	size_t n = 0;
+
+	while (*s && (unsigned char)*s <= ' ')
+		s++;
+	while (isalpha((unsigned char)s[n]))
+		n++;
+	if (s[n] != ':')
+		return false;
+	for (size_t i = 0; schemes[i]; i++)
+		if (strlen(schemes[i]) == n && !strncasecmp(s, schemes[i], n)) {
+			const char *rest = s + n + 1;
+			while (*rest == '/' || *rest == '\\')
+				rest++;
+			guard_buf_addf(url, "%.*s://%s", (int)n, s, rest);
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Every string of an MCP tool's arguments that is a web URL, whatever its
+ * key (url, uri, href, endpoint, nested): a host the call reaches, for
+ * allowed_hosts, the session's host count and the secret rule (attack10 K5).
+ */
+static void
+mcp_arg_hosts(struct risk_state *st, const char *tool, const cJSON *v, int depth)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(v)) {
+		struct guard_buf url = GUARD_BUF_INIT;
+		if (mcp_web_url(v->valuestring, &url))
+			risk_host(st, tool, url.buf);
+		guard_buf_release(&url);
+	}
+	if (depth < 32)
+		cJSON_ArrayForEach(c, v)
+			mcp_arg_hosts(st, tool, c, depth + 1);
+}
+
+/*
  * The folders the MCP server was started with (guard mcp puts them in the
  * event as mcp_roots): the server resolves a relative path against its
  * own folder, so each is a place relative paths start from, as guard's
@@ -697,6 +746,8 @@ guard_risk_rate(const struct guard_risk_ctx *ctx, const cJSON *event, struct gua
 		if (!url && input_str(input, "prompt") && (!strcmp(tool, "WebFetch") || !strcmp(tool, "web_fetch")))
 			risk_fetch_prompt(&st, agent_tool, input_str(input, "prompt"));
 	}
+	if (!strncmp(tool, "mcp__", 5))
+		mcp_arg_hosts(&st, tool, input, 0);
 	/* a token in the text of a call that goes out: the secret reaches a host no one allowed (attack9 J20) */
 	if (st.out->hosts.len && cJSON_IsObject(input))
 		risk_secret_outbound(&st, agent_tool, input);

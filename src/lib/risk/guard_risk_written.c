@@ -535,7 +535,29 @@ scan_text(struct risk_state *st, const char *who, const char *path, const char *
 	free(abs);
 }
 
-/* Every string of v, one a line: what a call carries out (a command line, a URL, an MCP tool's arguments). */
+/* s with its %XX decoded (a URL's query: ?t=%67hp_...), one more line of b; nothing when s has none. */
+static void
+add_percent_decoded(struct guard_buf *b, const char *s)
+{
+	unsigned v;
+
+	if (!strchr(s, '%'))
+		return;
+	for (; *s; s++)
+		if (*s == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]) &&
+		    sscanf(s + 1, "%2x", &v) == 1 && v) {
+			guard_buf_addch(b, (char)v);
+			s += 2;
+		} else {
+			guard_buf_addch(b, *s);
+		}
+	guard_buf_addch(b, '\n');
+}
+
+/*
+ * Every string of v, one a line: what a call carries out (a command line,
+ * a URL, an MCP tool's arguments), and again percent-decoded (K4).
+ */
 static void
 strings_of(const cJSON *v, struct guard_buf *b, int depth)
 {
@@ -544,6 +566,7 @@ strings_of(const cJSON *v, struct guard_buf *b, int depth)
 	if (cJSON_IsString(v)) {
 		guard_buf_addstr(b, v->valuestring);
 		guard_buf_addch(b, '\n');
+		add_percent_decoded(b, v->valuestring);
 	}
 	if (depth < 32)
 		cJSON_ArrayForEach(c, v)
