@@ -138,6 +138,8 @@ bool guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard
  * ")" matching the second "(" must be followed at once by ")".
  */
 size_t guard_shell_arith_end(const char *s, size_t len, size_t open);
+/* the same for $(( )): bash also checks its parentheses balance as arithmetic */
+size_t guard_shell_dollar_arith_end(const char *s, size_t len, size_t open);
 
 /* The command's pipeline predecessor in sh, or NULL. */
 const struct guard_shell_cmd *guard_shell_prev_in_pipe(const struct guard_shell *sh,

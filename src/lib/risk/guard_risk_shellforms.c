@@ -100,7 +100,7 @@ text_substs(struct risk_state *st, const char *what, const char *t, size_t from,
 		if (t[i] == '\\') {
 			i++;
 		} else if (t[i] == '$' && i + 2 < to && t[i + 1] == '(' && t[i + 2] == '(' &&
-			   guard_shell_arith_end(t, to, i + 1)) {
+			   guard_shell_dollar_arith_end(t, to, i + 1)) {
 			i += 2; /* $(( )): arithmetic; substitutions inside are found as the scan goes on */
 		} else if (t[i] == '$' && i + 1 < to && t[i + 1] == '(') {
 			size_t end = subst_close(t, to, i);
