@@ -137,6 +137,12 @@ bool guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard
  * as two nested "(" (a subshell, or a command substitution of one): the
  * ")" matching the second "(" must be followed at once by ")".
  */
+/*
+ * A prompt's value as bash has it before expanding it: \[ and \] dropped,
+ * octal \NNN decoded, other escapes kept as written (bash's text for them
+ * is quoted). false when text not known here (\D{..}) may join a $( ).
+ */
+bool guard_shell_prompt_decode(const char *v, struct guard_buf *out);
 size_t guard_shell_arith_end(const char *s, size_t len, size_t open);
 /* the same for $(( )): bash also checks its parentheses balance as arithmetic */
 size_t guard_shell_dollar_arith_end(const char *s, size_t len, size_t open);

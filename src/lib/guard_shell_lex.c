@@ -606,6 +606,33 @@ prompt_body(const char *body, size_t n, size_t *k)
 	return *k == n || (body[*k] == '[' && body[n - 1] == ']');
 }
 
+bool
+guard_shell_prompt_decode(const char *v, struct guard_buf *out)
+{
+	for (size_t i = 0; v[i]; i++) {
+		int digits = 0;
+		unsigned c = 0;
+		if (v[i] != '\\' || !v[i + 1]) {
+			guard_buf_addch(out, v[i]);
+			continue;
+		}
+		if (v[i + 1] == 'D' && v[i + 2] == '{' && strpbrk(v, "(`"))
+			return false; /* strftime's text (maybe none) between $ and (: not known here */
+		if (v[i + 1] == '[' || v[i + 1] == ']') {
+			i++; /* readline's invisible-text markers: gone before the expansion */
+			continue;
+		}
+		while (digits < 3 && v[i + 1 + digits] >= '0' && v[i + 1 + digits] <= '7')
+			c = c * 8 + (unsigned)(v[i + 1 + digits++] - '0');
+		if (digits && (c & 0xFF))
+			guard_buf_addch(out, (char)c);
+		else
+			guard_buf_add(out, v + i, digits ? (size_t)digits + 1 : 2);
+		i += digits ? (size_t)digits : 1;
+	}
+	return true;
+}
+
 /*
  * ${NAME@P}, ${NAME[@]@P}, ${!REF@P}: bash expands the value as a prompt
  * (octal escapes decoded first), so the $( ) and `..` in it run. A known
@@ -633,18 +660,10 @@ prompt_transform(struct shell_parser *p, const char *body, size_t n)
 		return;
 	}
 	struct guard_buf text = GUARD_BUF_INIT;
-	for (size_t i = 0; v[i]; i++) {
-		int digits = 0;
-		unsigned c = 0;
-		while (v[i] == '\\' && digits < 3 && v[i + 1 + digits] >= '0' && v[i + 1 + digits] <= '7')
-			c = c * 8 + (unsigned)(v[i + 1 + digits++] - '0');
-		if (digits && (c & 0xFF))
-			guard_buf_addch(&text, (char)c);
-		else
-			guard_buf_add(&text, v + i, digits + 1);
-		i += (size_t)digits;
-	}
-	shell_parse_prompt(p, text.buf, text.len);
+	if (guard_shell_prompt_decode(v, &text))
+		shell_parse_prompt(p, text.buf, text.len);
+	else
+		guard_list_take(&p->sh->prompts, guard_xasprintf("${%.*s}", (int)n, body));
 	guard_buf_release(&text);
 }
 

@@ -237,7 +237,12 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 		if (w->flags & GUARD_WORD_SUBST) /* a program's output as the prompt: its $( ) run too */
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s is set to a program's output, which bash expands: %s",
 				  what, value);
-		text_substs(st, what, value, 0, strlen(value));
+		struct guard_buf dec = GUARD_BUF_INIT;
+		if (!guard_shell_prompt_decode(value, &dec))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s holds text guard does not know (\\D{..}): %s",
+				  what, value);
+		text_substs(st, what, dec.buf ? dec.buf : "", 0, dec.len);
+		guard_buf_release(&dec);
 	} else if (!strcmp(name, "BASH_CMDS") && w->text[n] == '[') {
 		/* BASH_CMDS[NAME]=PATH: hash -p PATH NAME */
 		const char *close = strchr(w->text + n, ']');
