@@ -78,3 +78,32 @@ setup() {
 	decides 'echo $(( (2+3) * 4 ))' allow
 	decides 'while ((i < 3)); do ((i++)); done' allow
 }
+
+@test "K14: \${x@P} and PS0..PS4 drop \\[ \\] before the substitutions run: they are rated" {
+	[ "$(x='$\[(echo ran)' bash -c 'echo "${x@P}"')" = ran ]
+	decides "x='\$\\[(rm -f .ai/policy.yaml; echo gone >&2)'; : \"\${x@P}\"" deny
+	decides "x='\$\\[(rm -rf ~)'; : \"\${x@P}\"" deny
+	decides "x='\$\\](rm -rf ~)'; : \"\${x@P}\"" deny
+	decides "x='\$\\[\\](rm -rf ~)'; : \"\${x@P}\"" deny
+	decides "x='\\[\`\\]rm -rf ~\`'; : \"\${x@P}\"" deny
+	decides "PS0='\$\\[(rm -rf ~)'" deny
+	decides "PS1='\\044(rm -rf ~)'; bash -i" deny
+	decides "x='\$\\D{}(rm -rf ~)'; : \"\${x@P}\"" 'deny|ask'
+	# the everyday prompts
+	decides "export PS1='\\[\\e[32m\\]\\u@\\h \\D{%H:%M}\\[\\e[0m\\]\\\$ '" allow
+	decides "x='\\u@\\h \\w'; echo \"\${x@P}\"" allow
+}
+
+@test "K15: a nameref (declare/typeset/local -n, any cluster, a later NAME=OTHER) is no known value" {
+	[ "$(bash -c "y='\$(echo ran)'; declare -n x=y; echo \"\${x@P}\"")" = ran ]
+	decides "y='\$(rm -f .ai/policy.yaml; echo gone >&2)'; declare -n x=y; : \"\${x@P}\"" 'deny|ask'
+	decides "y='\$(rm -rf ~)'; declare -n x; x=y; : \${x@P}" 'deny|ask'
+	decides "y='\$(rm -rf ~)'; declare -nr x=y; : \${x@P}" 'deny|ask'
+	decides "y='\$(rm -rf ~)'; declare -gn x=y; : \${x@P}" 'deny|ask'
+	decides "y='\$(rm -rf ~)'; declare -r -n x; x=y; : \${x@P}" 'deny|ask'
+	decides "y='\$(rm -rf ~)'; typeset -n x; x=y; : \${x@P}" 'deny|ask'
+	decides "y='\$(rm -rf ~)'; local -n x; x=y; : \${x@P}" 'deny|ask'
+	# the everyday forms
+	decides 'declare -r x=5; echo $x' allow
+	decides 'declare x=hello; echo "${x@P}"' allow
+}

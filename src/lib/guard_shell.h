@@ -110,6 +110,8 @@ struct guard_shell {
 	struct guard_list known_values;
 	struct guard_list prompts; /* ${NAME@P} of values not known: bash expands them
 				      as prompts, running the substitutions in them */
+	struct guard_list namerefs; /* declare -n NAME: another variable's name,
+				       so NAME's value is never known here */
 };
 
 /*
