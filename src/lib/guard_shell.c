@@ -70,8 +70,10 @@ remember_var(struct guard_shell *sh, const struct guard_shell_word *assign)
 	bool append = eq > assign->text && eq[-1] == '+';
 	size_t n = (size_t)(eq - assign->text) - append;
 	const char *old = append ? latest_value(sh, assign->text, n) : "";
-	guard_list_take(&sh->known_names, guard_xstrndup(assign->text, n));
-	if ((assign->flags & GUARD_WORD_DYNAMIC) || (old && old[0] == '\x01'))
+	char *name = guard_xstrndup(assign->text, n);
+	bool ref = guard_list_has(&sh->namerefs, name);
+	guard_list_take(&sh->known_names, name);
+	if (ref || (assign->flags & GUARD_WORD_DYNAMIC) || (old && old[0] == '\x01'))
 		guard_list_add(&sh->known_values, "\x01");
 	else
 		guard_list_take(&sh->known_values, guard_xasprintf("%s%s", old ? old : "", eq + 1));
@@ -123,6 +125,43 @@ forget_vars(struct guard_shell *sh, const struct guard_shell_cmd *c)
 	}
 }
 
+/*
+ * declare -n NAME[=OTHER] (typeset, local; -n in any option cluster):
+ * NAME names another variable from now on, a later NAME=OTHER too, so
+ * its value is not known here ($NAME and ${NAME@P} are computed).
+ */
+static void
+note_namerefs(struct guard_shell *sh, const struct guard_shell_cmd *c)
+{
+	static const char *const declarers[] = { "declare", "typeset", "local", NULL };
+	size_t k = 0, i = 1;
+	bool ref = false;
+
+	if (!c->argc || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
+		return;
+	while (declarers[k] && strcmp(declarers[k], c->argv[0].text))
+		k++;
+	for (; declarers[k] && i < c->argc &&
+	       ((c->argv[i].text[0] == '-' && c->argv[i].text[1]) || (c->argv[i].flags & GUARD_WORD_DYNAMIC));
+	     i++) {
+		if (!strcmp(c->argv[i].text, "--")) {
+			i++;
+			break;
+		}
+		ref = ref || strchr(c->argv[i].text, 'n') || (c->argv[i].flags & GUARD_WORD_DYNAMIC);
+	}
+	for (; ref && i < c->argc; i++) {
+		char *name = guard_xstrndup(c->argv[i].text, strcspn(c->argv[i].text, "=[+"));
+		if (!is_name(name)) {
+			free(name);
+			continue;
+		}
+		guard_list_add(&sh->namerefs, name);
+		guard_list_take(&sh->known_names, name);
+		guard_list_add(&sh->known_values, "\x01");
+	}
+}
+
 static void
 word_release(struct guard_shell_word *w)
 {
@@ -158,6 +197,7 @@ guard_shell_release(struct guard_shell *sh)
 	guard_list_clear(&sh->known_names);
 	guard_list_clear(&sh->known_values);
 	guard_list_clear(&sh->prompts);
+	guard_list_clear(&sh->namerefs);
 	memset(sh, 0, sizeof(*sh));
 }
 
@@ -221,6 +261,7 @@ append_cmd(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 				if (n && !isdigit((unsigned char)t[0]) && t[n] == '=')
 					remember_var(sh, &c->argv[i]);
 			}
+	note_namerefs(sh, c);
 	return sh->ncmds++;
 }
 

@@ -110,6 +110,8 @@ struct guard_shell {
 	struct guard_list known_values;
 	struct guard_list prompts; /* ${NAME@P} of values not known: bash expands them
 				      as prompts, running the substitutions in them */
+	struct guard_list namerefs; /* declare -n NAME: another variable's name,
+				       so NAME's value is never known here */
 };
 
 /*
@@ -137,7 +139,15 @@ bool guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard
  * as two nested "(" (a subshell, or a command substitution of one): the
  * ")" matching the second "(" must be followed at once by ")".
  */
+/*
+ * A prompt's value as bash has it before expanding it: \[ and \] dropped,
+ * octal \NNN decoded, other escapes kept as written (bash's text for them
+ * is quoted). false when text not known here (\D{..}) may join a $( ).
+ */
+bool guard_shell_prompt_decode(const char *v, struct guard_buf *out);
 size_t guard_shell_arith_end(const char *s, size_t len, size_t open);
+/* the same for $(( )): bash also checks its parentheses balance as arithmetic */
+size_t guard_shell_dollar_arith_end(const char *s, size_t len, size_t open);
 
 /* The command's pipeline predecessor in sh, or NULL. */
 const struct guard_shell_cmd *guard_shell_prev_in_pipe(const struct guard_shell *sh,

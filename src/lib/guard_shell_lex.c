@@ -182,28 +182,58 @@ is_name_char(int c)
 	return is_name_start(c) || (c >= '0' && c <= '9');
 }
 
-/* Index just past the ')' matching the '(' at open, honouring quotes; 0 if none. */
+#define PAREN_MAX_DEPTH 64
+
+static size_t paren_end(const char *s, size_t len, size_t open, int depth);
+
+/*
+ * Index of the character closing the quoted part that starts at s[i]:
+ * '..', $'..' (a backslash takes the next character), ".." (whose $( )
+ * and `..` nest) or `..`; 0 when it does not end. bash's
+ * parse_matched_pair reads a group's quotes so.
+ */
 static size_t
-match_paren(const char *s, size_t len, size_t open)
+quote_end(const char *s, size_t len, size_t i, int depth)
 {
-	int depth = 0;
+	bool ansi = s[i] == '$';
+	char q = s[i + ansi];
+
+	for (size_t k = i + ansi + 1; k < len; k++) {
+		if (s[k] == '\\' && (q != '\'' || ansi)) {
+			k++;
+		} else if (s[k] == q) {
+			return k;
+		} else if (q == '"' && s[k] == '$' && k + 1 < len && s[k + 1] == '(') {
+			size_t e = paren_end(s, len, k + 1, depth + 1);
+			if (!e)
+				return 0;
+			k = e - 1;
+		} else if (q == '"' && s[k] == '`') {
+			if (!(k = quote_end(s, len, k, depth + 1)))
+				return 0;
+		}
+	}
+	return 0;
+}
+
+/* Index just past the ')' matching the '(' at open, quoting as bash; 0 if none. */
+static size_t
+paren_end(const char *s, size_t len, size_t open, int depth)
+{
+	int level = 0;
+
+	if (depth > PAREN_MAX_DEPTH)
+		return 0;
 	for (size_t i = open; i < len; i++) {
 		char c = s[i];
 		if (c == '\\') {
 			i++;
-		} else if (c == '\'') {
-			const char *q = memchr(s + i + 1, '\'', len - i - 1);
-			if (!q)
-				return 0;
-			i = (size_t)(q - s);
-		} else if (c == '"') {
-			while (++i < len && s[i] != '"')
-				i += s[i] == '\\';
-			if (i >= len)
+		} else if (c == '\'' || c == '"' || c == '`' || (c == '$' && i + 1 < len && s[i + 1] == '\'')) {
+			if (!(i = quote_end(s, len, i, depth)))
 				return 0;
 		} else if (c == '(') {
-			depth++;
-		} else if (c == ')' && --depth == 0) {
+			level++;
+		} else if (c == ')' && --level == 0) {
 			return i + 1;
 		}
 	}
@@ -213,9 +243,46 @@ match_paren(const char *s, size_t len, size_t open)
 size_t
 guard_shell_arith_end(const char *s, size_t len, size_t open)
 {
-	size_t close = open + 1 < len ? match_paren(s, len, open + 1) : 0;
+	size_t close = open + 1 < len ? paren_end(s, len, open + 1, 0) : 0;
 
 	return close && close < len && s[close] == ')' ? close + 1 : 0;
+}
+
+/*
+ * bash's chk_arithsub: a $(( )) is arithmetic only when its text's
+ * parentheses also balance as that check quotes ('..' to the next quote,
+ * $'..' not known, ".." with backslashes); otherwise it is a command
+ * substitution of a subshell.
+ */
+static bool
+arith_balanced(const char *s, size_t len)
+{
+	int level = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\') {
+			i++;
+		} else if (s[i] == '\'') {
+			const char *q = memchr(s + i + 1, '\'', len - i - 1);
+			i = q ? (size_t)(q - s) : len;
+		} else if (s[i] == '"') {
+			while (++i < len && s[i] != '"')
+				i += s[i] == '\\';
+		} else if (s[i] == '(') {
+			level++;
+		} else if (s[i] == ')' && --level < 0) {
+			return false;
+		}
+	}
+	return level == 0;
+}
+
+size_t
+guard_shell_dollar_arith_end(const char *s, size_t len, size_t open)
+{
+	size_t end = guard_shell_arith_end(s, len, open);
+
+	return end && arith_balanced(s + open + 2, end - 2 - (open + 2)) ? end : 0;
 }
 
 static int
@@ -564,6 +631,33 @@ prompt_body(const char *body, size_t n, size_t *k)
 	return *k == n || (body[*k] == '[' && body[n - 1] == ']');
 }
 
+bool
+guard_shell_prompt_decode(const char *v, struct guard_buf *out)
+{
+	for (size_t i = 0; v[i]; i++) {
+		int digits = 0;
+		unsigned c = 0;
+		if (v[i] != '\\' || !v[i + 1]) {
+			guard_buf_addch(out, v[i]);
+			continue;
+		}
+		if (v[i + 1] == 'D' && v[i + 2] == '{' && strpbrk(v, "(`"))
+			return false; /* strftime's text (maybe none) between $ and (: not known here */
+		if (v[i + 1] == '[' || v[i + 1] == ']') {
+			i++; /* readline's invisible-text markers: gone before the expansion */
+			continue;
+		}
+		while (digits < 3 && v[i + 1 + digits] >= '0' && v[i + 1 + digits] <= '7')
+			c = c * 8 + (unsigned)(v[i + 1 + digits++] - '0');
+		if (digits && (c & 0xFF))
+			guard_buf_addch(out, (char)c);
+		else
+			guard_buf_add(out, v + i, digits ? (size_t)digits + 1 : 2);
+		i += digits ? (size_t)digits : 1;
+	}
+	return true;
+}
+
 /*
  * ${NAME@P}, ${NAME[@]@P}, ${!REF@P}: bash expands the value as a prompt
  * (octal escapes decoded first), so the $( ) and `..` in it run. A known
@@ -591,18 +685,10 @@ prompt_transform(struct shell_parser *p, const char *body, size_t n)
 		return;
 	}
 	struct guard_buf text = GUARD_BUF_INIT;
-	for (size_t i = 0; v[i]; i++) {
-		int digits = 0;
-		unsigned c = 0;
-		while (v[i] == '\\' && digits < 3 && v[i + 1 + digits] >= '0' && v[i + 1 + digits] <= '7')
-			c = c * 8 + (unsigned)(v[i + 1 + digits++] - '0');
-		if (digits && (c & 0xFF))
-			guard_buf_addch(&text, (char)c);
-		else
-			guard_buf_add(&text, v + i, digits + 1);
-		i += (size_t)digits;
-	}
-	shell_parse_prompt(p, text.buf, text.len);
+	if (guard_shell_prompt_decode(v, &text))
+		shell_parse_prompt(p, text.buf, text.len);
+	else
+		guard_list_take(&p->sh->prompts, guard_xasprintf("${%.*s}", (int)n, body));
 	guard_buf_release(&text);
 }
 
@@ -685,7 +771,7 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	int c = shell_peek(p, 1);
 
 	/* $((: arithmetic only when bash reads it so; $((cmd) ) is a command substitution */
-	size_t end = c == '(' && shell_peek(p, 2) == '(' ? guard_shell_arith_end(p->s, p->len, p->pos + 1) : 0;
+	size_t end = c == '(' && shell_peek(p, 2) == '(' ? guard_shell_dollar_arith_end(p->s, p->len, p->pos + 1) : 0;
 
 	if (end) {
 		shell_lex_substs(p, start + 3, end - 2);
@@ -757,6 +843,30 @@ read_digits(struct shell_parser *p, int base, int max, int *count)
 	return v;
 }
 
+/*
+ * \cX inside $'..' (p->pos at X). bash finds the string's end first (a
+ * backslash takes one character), so a quote right after \c closes the
+ * string and the \c stays as written; \c\\ is one control character,
+ * and \c\' is ^\ followed by a quote that does not close.
+ */
+static void
+lex_ansi_control(struct shell_parser *p, struct shell_wordbuf *w)
+{
+	int x = shell_peek(p, 0);
+
+	if (x < 0 || x == '\'') {
+		add_lit(w, "\\c", 2, true);
+		return;
+	}
+	add_ch(w, x & 0x1F, true);
+	p->pos++;
+	if (x == '\\' && (shell_peek(p, 0) == '\\' || shell_peek(p, 0) == '\'')) {
+		if (shell_peek(p, 0) == '\'')
+			add_ch(w, '\'', true);
+		p->pos++;
+	}
+}
+
 /* One escape inside $'..' (p->pos just after the backslash). */
 static void
 lex_ansi_escape(struct shell_parser *p, struct shell_wordbuf *w)
@@ -785,9 +895,8 @@ lex_ansi_escape(struct shell_parser *p, struct shell_wordbuf *w)
 		uint32_t v = read_digits(p, 8, 3, &n);
 		if (v)
 			add_ch(w, (int)(v & 0xFF), true);
-	} else if (c == 'c' && shell_peek(p, 0) >= 0) {
-		add_ch(w, shell_peek(p, 0) & 0x1F, true);
-		p->pos++;
+	} else if (c == 'c') {
+		lex_ansi_control(p, w);
 	} else {
 		add_ch(w, '\\', true);
 		add_ch(w, c, true);
@@ -871,8 +980,15 @@ static void
 lex_tilde(struct shell_parser *p, struct shell_wordbuf *w)
 {
 	size_t i = p->pos + 1;
-	while (i < p->len && !shell_is_meta((unsigned char)p->s[i]) && p->s[i] != '/')
+	while (i < p->len && !shell_is_meta((unsigned char)p->s[i]) && p->s[i] != '/' && !strchr("'\"\\$`", p->s[i]))
 		i++;
+	if (i < p->len && strchr("'\"\\$`", p->s[i])) {
+		/* ~'/x', ~root"/", ~$u: a quoted or expanded prefix is not
+		 * expanded (the ~ is literal); the quote is left to the word */
+		add_ch(w, '~', true);
+		p->pos++;
+		return;
+	}
 	if (i == p->pos + 1) {
 		add_ch(w, '~', false);
 		w->flags |= GUARD_WORD_TILDE;

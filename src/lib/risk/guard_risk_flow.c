@@ -61,8 +61,11 @@ add_word_source(struct guard_buf *b, const struct guard_shell_word *w)
 		return;
 	}
 	if ((w->flags & GUARD_WORD_TILDE) && t[0] == '~') {
+		/* ~/'x': the tilde and its slash bare (~'/x' is no tilde to bash) */
 		guard_buf_addch(b, '~');
 		t++;
+		if (*t == '/')
+			guard_buf_addch(b, *t++);
 		if (!*t)
 			return;
 	}

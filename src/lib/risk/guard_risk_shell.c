@@ -670,7 +670,7 @@ risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, cons
 
 	if (!(w->flags & GUARD_WORD_SUBST) || n < 3 ||
 	    !(ticks || (n >= 4 && ((t[0] == '<' && t[1] == '(') || (t[0] == '$' && t[1] == '(' &&
-							 !(t[2] == '(' && guard_shell_arith_end(t, n, 1)))))))
+							 !(t[2] == '(' && guard_shell_dollar_arith_end(t, n, 1)))))))
 		return false;
 	if (!ticks && close_paren(t, 1) != n)
 		return false;

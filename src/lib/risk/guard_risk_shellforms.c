@@ -100,7 +100,7 @@ text_substs(struct risk_state *st, const char *what, const char *t, size_t from,
 		if (t[i] == '\\') {
 			i++;
 		} else if (t[i] == '$' && i + 2 < to && t[i + 1] == '(' && t[i + 2] == '(' &&
-			   guard_shell_arith_end(t, to, i + 1)) {
+			   guard_shell_dollar_arith_end(t, to, i + 1)) {
 			i += 2; /* $(( )): arithmetic; substitutions inside are found as the scan goes on */
 		} else if (t[i] == '$' && i + 1 < to && t[i + 1] == '(') {
 			size_t end = subst_close(t, to, i);
@@ -237,7 +237,12 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 		if (w->flags & GUARD_WORD_SUBST) /* a program's output as the prompt: its $( ) run too */
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s is set to a program's output, which bash expands: %s",
 				  what, value);
-		text_substs(st, what, value, 0, strlen(value));
+		struct guard_buf dec = GUARD_BUF_INIT;
+		if (!guard_shell_prompt_decode(value, &dec))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s holds text guard does not know (\\D{..}): %s",
+				  what, value);
+		text_substs(st, what, dec.buf ? dec.buf : "", 0, dec.len);
+		guard_buf_release(&dec);
 	} else if (!strcmp(name, "BASH_CMDS") && w->text[n] == '[') {
 		/* BASH_CMDS[NAME]=PATH: hash -p PATH NAME */
 		const char *close = strchr(w->text + n, ']');
