@@ -325,6 +325,8 @@ struct wrapper {
 #define W_ALONE_SHELL 0x08 /* with no command: an interactive (root) shell */
 #define W_LEAD 0x10        /* one operand before the options (setarch ARCH -R CMD) */
 #define W_SHELL_TEXT 0x20  /* the rest is shell text (sg GROUP [-c] 'CMD') */
+#define W_BARE_SHELL 0x40  /* with no command: a shell that reads stdin (echo CMD | sg root, K11) */
+#define W_CAPSH 0x80       /* capsh: -- / -+ hand the rest to a shell, == / =+ to capsh again (K19) */
 
 /* bwrap's options taking one value, and two (--bind SRC DEST) */
 #define BWRAP_ONE "--args --argv0 --chdir --uid --gid --hostname --dir --tmpfs --proc --dev --mqueue --remount-ro " \
@@ -335,9 +337,9 @@ struct wrapper {
 	"--bind-data --ro-bind-data --chmod --bind-fd --ro-bind-fd"
 
 static const struct wrapper wrappers[] = {
-	{ "sudo", "-u -g -h -p -C -D -r -t -T -U --user --group --host --prompt --close-from --chdir --role --type --command-timeout --other-user", 0, W_ELEVATE | W_ASSIGN | W_ALONE_SHELL },
-	{ "doas", "-u -C", 0, W_ELEVATE | W_ALONE_SHELL },
-	{ "run0", "-u --user", 0, W_ELEVATE | W_ALONE_SHELL },
+	{ "sudo", "-u -g -h -p -C -D -r -t -T -U --user --group --host --prompt --close-from --chdir --role --type --command-timeout --other-user", 0, W_ELEVATE | W_ASSIGN | W_ALONE_SHELL | W_BARE_SHELL },
+	{ "doas", "-u -C", 0, W_ELEVATE | W_ALONE_SHELL | W_BARE_SHELL },
+	{ "run0", "-u --user", 0, W_ELEVATE | W_ALONE_SHELL | W_BARE_SHELL },
 	{ "env", "-u -C -S -P --unset --chdir --split-string", 0, W_ASSIGN },
 	{ "command", NULL, 0, 0 },
 	{ "builtin", NULL, 0, 0 },
@@ -348,7 +350,7 @@ static const struct wrapper wrappers[] = {
 	{ "ionice", "-c -n --class --classdata", 0, 0 },
 	{ "timeout", "-s -k --signal --kill-after", 1, 0 },
 	{ "stdbuf", "-i -o -e --input --output --error", 0, 0 },
-	{ "chroot", "--userspec --groups", 1, W_ELEVATE },
+	{ "chroot", "--userspec --groups", 1, W_ELEVATE | W_BARE_SHELL },
 	{ "xargs", "-I -J -L -l -n -P -d -E -e -s -a --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
 	{ "setsid", NULL, 0, 0 },
 	{ "unbuffer", NULL, 0, 0 },
@@ -359,7 +361,7 @@ static const struct wrapper wrappers[] = {
 	{ "strace", "-o -e -p -s -u -E -I -S -X -P -a -b", 0, 0 },
 	{ "ltrace", "-o -e -p -s -u -n -a", 0, 0 },
 	{ "valgrind", NULL, 0, 0 },
-	{ "fakeroot", NULL, 0, 0 },
+	{ "fakeroot", NULL, 0, W_BARE_SHELL },
 	{ "catchsegv", NULL, 0, 0 },
 	{ "npx", "-p --package -c --call", 0, 0 },
 	{ "bunx", "-p --package", 0, 0 },
@@ -369,30 +371,33 @@ static const struct wrapper wrappers[] = {
 	{ "nocorrect", NULL, 0, 0 },
 	{ "xvfb-run", "-n -s -f -e --server-num --server-args --auth-file --error-file", 0, 0 },
 	{ "dbus-run-session", NULL, 0, 0 },
-	{ "firejail", NULL, 0, 0 },
+	{ "firejail", NULL, 0, W_BARE_SHELL },
 	{ "flock", "-w -E --timeout --conflict-exit-code", 1, 0 },
-	{ "runuser", "-u -g -G --user --group -s --shell -w --whitelist-environment", 0, W_ELEVATE },
+	{ "runuser", "-u -g -G --user --group -s --shell -w --whitelist-environment", 0, W_ELEVATE | W_BARE_SHELL },
 	{ "chronic", NULL, 0, 0 },
-	{ "pkexec", "--user", 0, W_ELEVATE | W_ALONE_SHELL },
+	{ "pkexec", "--user", 0, W_ELEVATE | W_ALONE_SHELL | W_BARE_SHELL },
 	{ "watch", "-n -d -g -q --interval --differences --chgexit", 0, 0 },
 	/* schedulers and namespaces: the command after the mask, priority or options runs as itself */
 	{ "taskset", NULL, 1, 0 },
 	{ "chrt", "-T -P -D --sched-runtime --sched-period --sched-deadline", 1, 0 },
 	{ "prlimit", "-p --pid -o --output", 0, 0 },
 	{ "numactl", "-C -N -m -p -i -P --cpunodebind --physcpubind --membind --preferred --interleave --localalloc", 0, 0 },
-	{ "unshare", "-S -G -R -w --setuid --setgid --root --wd --propagation --setgroups --map-user --map-group --map-users --map-groups", 0, 0 },
+	{ "unshare", "-S -G -R -w --setuid --setgid --root --wd --propagation --setgroups --map-user --map-group --map-users --map-groups", 0, W_BARE_SHELL },
 	{ "dbus-launch", NULL, 0, 0 },
 	/* attack9 J6: more programs that exec their arguments, with their options' arity */
-	{ "setarch", NULL, 0, W_LEAD }, /* its options are flags; its aliases take no ARCH */
-	{ "i386", NULL, 0, 0 },
-	{ "x86_64", NULL, 0, 0 },
-	{ "linux32", NULL, 0, 0 },
-	{ "linux64", NULL, 0, 0 },
-	{ "uname26", NULL, 0, 0 },
+	{ "setarch", NULL, 0, W_LEAD | W_BARE_SHELL }, /* its options are flags; its aliases take no ARCH */
+	{ "i386", NULL, 0, W_BARE_SHELL },
+	{ "x86_64", NULL, 0, W_BARE_SHELL },
+	{ "linux32", NULL, 0, W_BARE_SHELL },
+	{ "linux64", NULL, 0, W_BARE_SHELL },
+	{ "uname26", NULL, 0, W_BARE_SHELL },
 	{ "setpriv", "--reuid --regid --groups --inh-caps --ambient-caps --bounding-set --securebits --selinux-label "
 		     "--apparmor-profile --landlock-access --landlock-rule --pdeathsig --ptracer --seccomp-filter", 0, 0 },
-	{ "nsenter", "-t --target -S --setuid -G --setgid -W --wdns", 0, W_ELEVATE },
-	{ "sg", NULL, 1, W_SHELL_TEXT },
+	{ "nsenter", "-t --target -S --setuid -G --setgid -W --wdns", 0, W_ELEVATE | W_BARE_SHELL },
+	{ "sg", NULL, 1, W_SHELL_TEXT | W_BARE_SHELL },
+	{ "newgrp", NULL, 1, W_SHELL_TEXT | W_BARE_SHELL }, /* newgrp [-] [GROUP]: always a shell */
+	/* capsh's options are --name[=value] words; what runs follows --, -+, == or =+ */
+	{ "capsh", NULL, 0, W_CAPSH },
 	{ "ssh-agent", "-a -E -O -P -t", 0, 0 },
 	{ "gpg-agent", "--homedir --options --log-file --debug-level --debug --pinentry-program --scdaemon-program "
 		       "--default-cache-ttl --max-cache-ttl --default-cache-ttl-ssh --max-cache-ttl-ssh "
@@ -453,6 +458,26 @@ nested_string(struct risk_state *st, struct risk_cmd *c, size_t at, const char *
 	guard_buf_release(&script);
 }
 
+/* xargs -d C: C, or one of the escapes xargs reads (\n, \t, \0, \\, \xHH, \NNN). */
+static void
+xargs_delimiter(struct risk_cmd *c, const char *v)
+{
+	if (!v)
+		return;
+	c->xargs_split = true;
+	c->xargs_delim = v[0];
+	if (v[0] != '\\' || !v[1])
+		return;
+	const char *esc = "n\nt\tr\rf\fv\va\ab\b";
+	const char *e = strchr(esc, v[1]);
+	if (e && (e - esc) % 2 == 0)
+		c->xargs_delim = e[1];
+	else if (v[1] == 'x' || isdigit((unsigned char)v[1]))
+		c->xargs_delim = (char)strtol(v + (v[1] == 'x' ? 2 : 1), NULL, v[1] == 'x' ? 16 : 8);
+	else
+		c->xargs_delim = v[1];
+}
+
 /* xargs's options that say where items go (-I R, -i[R], --replace[=R], -J R) and come from (-a FILE). */
 static void
 xargs_option(struct risk_cmd *c, const char *a, const char *next)
@@ -469,6 +494,177 @@ xargs_option(struct risk_cmd *c, const char *a, const char *next)
 		c->xargs_repl = a + 10;
 	else if (!strcmp(a, "-a") || !strncmp(a, "--arg-file", 10) || (!strncmp(a, "-a", 2) && a[2]))
 		c->xargs_file = true;
+	else if (!strcmp(a, "-0") || !strcmp(a, "--null"))
+		c->xargs_split = true, c->xargs_delim = '\0';
+	else if (!strncmp(a, "--delimiter", 11) || !strncmp(a, "-d", 2))
+		xargs_delimiter(c, a[1] == '-' ? (strchr(a, '=') ? strchr(a, '=') + 1 : next) : a[2] ? a + 2 : next);
+}
+
+/*
+ * capsh [--OPT[=V]...] -- ARGS: /bin/bash (or --shell=PATH) runs with ARGS;
+ * == ARGS: capsh again. Without either capsh only reports and exits.
+ */
+static int
+strip_capsh(struct risk_state *st, struct risk_cmd *c)
+{
+	const char *shell = "bash";
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		bool to_shell = !strcmp(a, "--") || !strcmp(a, "-+"), again = !strcmp(a, "==") || !strcmp(a, "=+");
+		if (!strncmp(a, "--shell=", 8)) {
+			if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "capsh runs a computed shell: %s", a);
+				return -1;
+			}
+			shell = a + 8;
+		} else if (!strncmp(a, "--chroot=", 9) || !strncmp(a, "--user=", 7) || !strncmp(a, "--uid=", 6)) {
+			c->elevated = true; /* changing root or user: capsh runs as root */
+		}
+		if (!to_shell && !again)
+			continue;
+		struct risk_cmd inner = *c;
+		inner.argv += i;
+		inner.argc -= i;
+		risk_explain(st, "    capsh %s: rated as %s with the words after it", a, again ? "capsh" : shell);
+		risk_analyse_as(st, &inner, again ? "capsh" : shell);
+		return -1;
+	}
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* capsh --print, --decode=: reports */
+	return -1;
+}
+
+/* flock FILE -c CMD: flock reads -c or --command (cut short too) after its FILE. */
+static bool
+flock_command(const char *a)
+{
+	size_t n = strlen(a);
+	return !strcmp(a, "-c") || (n >= 4 && !strncmp(a, "--command", n));
+}
+
+/*
+ * env -S TEXT split as env splits it: blanks part words, '..' and ".."
+ * quote, \_ is a blank (a space in ".."), \t \n \f \r \v \\ \" \' \$ \#
+ * escape, \c ends the text, # at a word's start comments out the rest.
+ * False when TEXT holds ${NAME} (a value from the environment).
+ */
+static bool
+env_split_text(const char *t, struct guard_list *out)
+{
+	struct guard_buf w = GUARD_BUF_INIT;
+	bool in_word = false;
+	char q = 0;
+
+	for (; *t; t++) {
+		if (*t == '$') {
+			guard_buf_release(&w);
+			return false;
+		}
+		if (!q && (*t == ' ' || *t == '\t' || *t == '\n' || (t[0] == '\\' && t[1] == '_'))) {
+			if (in_word)
+				guard_list_add(out, w.buf ? w.buf : "");
+			guard_buf_release(&w);
+			in_word = false;
+			t += *t == '\\';
+			continue;
+		}
+		if (!q && !in_word && *t == '#')
+			break;
+		in_word = true;
+		if (*t == q) {
+			q = 0;
+		} else if (!q && (*t == '\'' || *t == '"')) {
+			q = *t;
+		} else if (*t == '\\' && t[1] && (q != '\'' || t[1] == '\\' || t[1] == '\'')) {
+			const char *esc = "n\nt\tr\rf\fv\v_ ", *e = strchr(esc, *++t);
+			if (*t == 'c')
+				break;
+			guard_buf_addch(&w, e && (e - esc) % 2 == 0 ? e[1] : *t);
+		} else {
+			guard_buf_addch(&w, *t);
+		}
+	}
+	if (in_word)
+		guard_list_add(out, w.buf ? w.buf : "");
+	guard_buf_release(&w);
+	return true;
+}
+
+/*
+ * env's -S in c->argv[i] (-S, -STEXT, -viS, -iSTEXT, --split-string[=TEXT],
+ * cut to --s): its text is split and read as env's arguments again, its
+ * options first (env -S "-i -C / rm -rf x", K12). False: no -S there.
+ */
+static bool
+env_split_string(struct risk_state *st, struct risk_cmd *c, size_t i)
+{
+	const char *a = c->argv[i].text, *text, *eq = strchr(a, '=');
+	size_t rest = i + 1, len = eq ? (size_t)(eq - a) : strlen(a), lead = 0;
+
+	if (a[1] == '-') {
+		if (len < 3 || strncmp(a, "--split-string", len))
+			return false;
+		text = eq ? eq + 1 : NULL;
+	} else {
+		while (a[1 + lead] && strchr("iv0", a[1 + lead]))
+			lead++; /* -iS, -vS: env's flags clustered in front */
+		if (a[1 + lead] != 'S')
+			return false;
+		text = a[2 + lead] ? a + 2 + lead : NULL;
+	}
+	const struct guard_shell_word *tw = &c->argv[i];
+	if (!text && i + 1 < c->argc)
+		tw = &c->argv[rest++], text = tw->text;
+	if (!text)
+		return false;
+	struct guard_list split = GUARD_LIST_INIT;
+	if ((tw->flags & GUARD_WORD_DYNAMIC) || !env_split_text(text, &split)) {
+		guard_list_clear(&split);
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "env -S runs a computed command: %s", text);
+		return true;
+	}
+	/* env, the words before -S, its clustered flags, the split words, the words after TEXT */
+	struct guard_shell_word *words = guard_xcalloc(c->argc + split.len + 2, sizeof(*words));
+	char *flags = guard_xasprintf("-%.*s", (int)lead, a + 1);
+	size_t n = i;
+	memcpy(words, c->argv, i * sizeof(*words));
+	if (lead)
+		words[n++] = (struct guard_shell_word){ flags, NULL, 0 };
+	/* env leaves ~ as it is; read as the home folder all the same (the safe side, as before) */
+	for (size_t k = 0; k < split.len; k++)
+		words[n++] = (struct guard_shell_word){ split.items[k], NULL,
+							split.items[k][0] == '~' ? GUARD_WORD_TILDE : 0 };
+	for (size_t k = rest; k < c->argc; k++)
+		words[n++] = c->argv[k];
+	risk_explain(st, "    env -S splits its text into env's arguments");
+	struct risk_cmd inner = *c;
+	inner.argv = words;
+	inner.argc = n;
+	risk_analyse_cmd(st, &inner);
+	free(flags);
+	free(words);
+	guard_list_clear(&split);
+	return true;
+}
+
+/* A wrapper given no command (w: its entry, c: from it on): what runs then. */
+static void
+wrapper_alone(struct risk_state *st, struct risk_cmd *c, const struct wrapper *w)
+{
+	if (c->xargs && !(w->flags & W_XARGS)) {
+		/* xargs nice: the command word and its arguments come from xargs's input (K10) */
+		risk_xargs_input_command(st, c);
+		return;
+	}
+	if (w->flags & W_ALONE_SHELL)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", w->name);
+	else if (!strcmp(w->name, "env"))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "env prints the environment (may hold secrets)");
+	else if (w->flags & W_XARGS)
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* xargs alone is echo */
+	/* echo CMD | sg root, | setarch x86_64, | unshare: the shell started reads the pipe (K11) */
+	if (w->flags & W_BARE_SHELL)
+		risk_stdin_program(st, c, w->name, STDIN_SHELL);
 }
 
 /*
@@ -483,6 +679,8 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 
 	if (!w)
 		return 0;
+	if (w->flags & W_CAPSH)
+		return strip_capsh(st, c);
 	if (!strcmp(w->name, "command") && (risk_flag(c, 'v', NULL) || risk_flag(c, 'V', NULL))) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return -1;
@@ -508,18 +706,8 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 			continue; /* env -: an empty environment, like -i; sg -: a login group */
 		if (a[0] != '-' || !a[1] || (w->positional && isdigit((unsigned char)a[1])))
 			break; /* faketime -1d CMD: the time, not an option */
-		if (!strcmp(w->name, "env") && (!strcmp(a, "-S") || !strncmp(a, "--split-string", 14) ||
-						 (!strncmp(a, "-S", 2) && a[2]))) {
-			const char *eq = a[1] == 'S' ? (a[2] ? a + 2 : NULL) : strchr(a, '=') ? strchr(a, '=') + 1 : NULL;
-			if (eq) { /* --split-string=CMD, -SCMD: the command is in this word */
-				risk_nested(st, "env -S", eq, strlen(eq));
-				return -1;
-			}
-			if (i + 1 < c->argc) {
-				nested_string(st, c, i + 1, "env -S");
-				return -1;
-			}
-		}
+		if (!strcmp(w->name, "env") && env_split_string(st, c, i))
+			return -1;
 		if (!strcmp(w->name, "flock") && (!strcmp(a, "-c") || !strcmp(a, "--command"))) {
 			nested_string(st, c, i + 1, "flock -c");
 			return -1;
@@ -533,6 +721,7 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		if ((!strcmp(w->name, "sudo") || !strcmp(w->name, "doas")) && (!strcmp(a, "-s") || !strcmp(a, "-i")) &&
 		    i + 1 >= c->argc) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", w->name);
+			risk_stdin_program(st, c, w->name, STDIN_SHELL); /* echo CMD | sudo -s (K11) */
 			return -1;
 		}
 		if (option_takes_value(w->with_arg, a))
@@ -555,6 +744,10 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 	}
 	for (unsigned k = 0; k < w->positional && i < c->argc; k++)
 		i++;
+	if (!strcmp(w->name, "flock") && i < c->argc && flock_command(c->argv[i].text)) {
+		nested_string(st, c, i + 1, "flock -c"); /* flock FILE -c CMD: sh -c CMD (K9) */
+		return -1;
+	}
 	if ((w->flags & W_SHELL_TEXT) && i < c->argc) {
 		/* sg GROUP [-c] 'CMD': sh -c runs the text */
 		if (!strcmp(c->argv[i].text, "-c"))
@@ -568,12 +761,7 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		c->xargs = true;
 	risk_explain(st, "    wrapper: %s (seen through)", w->name);
 	if (i >= c->argc) {
-		if (w->flags & W_ALONE_SHELL)
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", w->name);
-		else if (!strcmp(w->name, "env"))
-			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "env prints the environment (may hold secrets)");
-		else if (w->flags & W_XARGS)
-			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* xargs alone is echo */
+		wrapper_alone(st, c, w);
 		return -1;
 	}
 	if (!strcmp(w->name, "watch")) {

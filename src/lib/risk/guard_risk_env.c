@@ -299,6 +299,34 @@ risk_env_part(struct risk_state *st, const struct risk_cmd *c)
 }
 
 /*
+ * setpriv --reset-env (cut to --res) keeps only TERM; systemd-run starts a
+ * service with the service manager's environment (not with --scope, which
+ * runs the command here). Either clears the agent's markers (K18, J19's rule).
+ */
+static void
+launcher_env(struct risk_state *st, const struct risk_cmd *c, const char *w)
+{
+	bool setpriv = !strcmp(w, "setpriv"), clears = !setpriv;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		size_t n = strlen(t);
+		if (!strcmp(t, "--") || t[0] != '-')
+			break;
+		if (setpriv && n >= 5 && !strncmp(t, "--reset-env", n))
+			clears = true;
+		/* --scope runs the command here; -H / -M on another machine or in a container */
+		if (!setpriv && (!strcmp(t, "--scope") || !strncmp(t, "-H", 2) || !strncmp(t, "-M", 2) ||
+				 !strncmp(t, "--host", 6) || !strncmp(t, "--machine", 9)))
+			clears = false;
+	}
+	if (clears && reaches_guarded(c, 1))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s%s clears the agent's markers for git: guard's git hooks would take it for a person", w,
+			  setpriv ? " --reset-env" : "");
+}
+
+/*
  * env / sudo / doas / exec -c as the program of c. Called for each stage of
  * the command rating's wrapper strip, so no wrapper count or wrapper argument
  * (timeout 5, nice -n 5, flock F) hides it (J19).
@@ -310,6 +338,8 @@ risk_env_wrapper(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!strcmp(w, "env") || !strcmp(w, "sudo") || !strcmp(w, "doas"))
 		env_wrapper(st, c, 0);
+	else if (!strcmp(w, "setpriv") || !strcmp(w, "systemd-run"))
+		launcher_env(st, c, w);
 	/* bash's exec -c runs the command with an empty environment */
 	else if (!strcmp(w, "exec"))
 		for (size_t i = 1; i < c->argc && c->argv[i].text[0] == '-' && strcmp(c->argv[i].text, "--"); i++) {

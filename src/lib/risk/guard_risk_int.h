@@ -60,6 +60,8 @@ struct risk_cmd {
 	bool find_filtered;    /* find selected some files (-name ...), not all */
 	const char *xargs_repl; /* xargs -I/-i/--replace/-J: the replacement string */
 	bool xargs_file;        /* xargs -a FILE: the items come from a file, not stdin */
+	bool xargs_split;       /* xargs -0 / -d C: an item is all up to xargs_delim (blanks and quotes kept) */
+	char xargs_delim;
 };
 
 /* Record a rule: merge level/class into the result, add the reason. */
@@ -318,6 +320,8 @@ bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
 
 /* Runners (guard_risk_run.c). xargs CMD (wrapper stripped): true when rated. */
 bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
+/* xargs WRAPPER with no command of its own (xargs nice): the command is xargs's input (K10). */
+void risk_xargs_input_command(struct risk_state *st, struct risk_cmd *c);
 /* Word k of parallel c is judged by the command parallel runs (or only read): not a write of parallel's own. */
 bool risk_parallel_judged(const struct risk_cmd *c, size_t k);
 /* docker exec, kubectl exec, npm scripts, git aliases: the command they run (never claims c). */

@@ -170,6 +170,7 @@ static const struct code_call calls[] = {
 	{ "os.exec", CALL_EXEC }, { "os.spawn", CALL_EXEC }, { "child_process", CALL_EXEC },
 	{ "execSync", CALL_EXEC }, { "spawnSync", CALL_EXEC }, { "execFile", CALL_EXEC },
 	{ "spawn(", CALL_EXEC }, { "system(", CALL_EXEC }, { "system ", CALL_EXEC }, { "exec(", CALL_EXEC },
+	{ "system2(", CALL_EXEC }, /* R: system2(CMD, ARGS) (K16) */
 	{ "shell_exec", CALL_EXEC }, { "passthru", CALL_EXEC }, { "popen", CALL_EXEC },
 	{ "proc_open", CALL_EXEC }, { "IO.popen", CALL_EXEC }, { "Open3", CALL_EXEC }, { "qx", CALL_QUOTED_EXEC },
 	{ "%x", CALL_QUOTED_EXEC }, { "exec ", CALL_EXEC }, { "spawn ", CALL_EXEC }, { "pcntl_exec", CALL_EXEC_ARGV },
@@ -1310,6 +1311,61 @@ js_runtime_eval(struct risk_state *st, const struct risk_cmd *c)
 	return true;
 }
 
+/*
+ * R without -e (K16): R CMD TOOL is one of R's tools, but R CMD PROG ARGS
+ * runs any other program; R CMD BATCH FILE, R -f FILE and --file=FILE run
+ * a script as Rscript FILE does; R given its code on stdin (a pipe, <<<,
+ * a heredoc, < FILE) runs it. R alone at a terminal is the console.
+ */
+static bool
+r_front_end(struct risk_state *st, struct risk_cmd *c)
+{
+	static const char *const tools[] = { "COMPILE", "SHLIB", "INSTALL", "REMOVE", "build", "check", "Rprof",
+					     "Rdconv", "Rd2pdf", "Rd2txt", "Stangle", "Sweave", "config", "javareconf",
+					     "rtags", "Rdiff", "LINK", "texify", "open", NULL };
+	struct risk_cmd inner = *c;
+
+	if (c->argc > 2 && !strcmp(c->argv[1].text, "CMD")) {
+		inner.argv += 2;
+		inner.argc -= 2;
+		if (!strcmp(c->argv[2].text, "BATCH")) {
+			risk_analyse_as(st, &inner, "Rscript");
+			return true;
+		}
+		if (!(c->argv[2].flags & GUARD_WORD_DYNAMIC) && risk_name_in(tools, c->argv[2].text))
+			return false; /* R CMD build / check / INSTALL: a development tool */
+		risk_explain(st, "    R CMD runs %s as a program", c->argv[2].text);
+		risk_analyse_cmd(st, &inner);
+		return true;
+	}
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if ((!strcmp(t, "-f") || !strcmp(t, "--file")) && i + 1 < c->argc) {
+			struct guard_shell_word words[2] = { c->argv[0], c->argv[i + 1] };
+			inner.argv = words;
+			inner.argc = 2;
+			risk_analyse_as(st, &inner, "Rscript");
+			return true;
+		}
+		if (!strncmp(t, "--file=", 7)) {
+			struct guard_shell_word words[2] = { c->argv[0], c->argv[i] };
+			words[1].text = (char *)t + 7;
+			inner.argv = words;
+			inner.argc = 2;
+			risk_analyse_as(st, &inner, "Rscript");
+			return true;
+		}
+	}
+	bool input = c->cmd->pipe_pos;
+	for (size_t i = 0; i < c->cmd->nredirs; i++)
+		input |= c->cmd->redirs[i].op == GUARD_REDIR_IN || c->cmd->redirs[i].op == GUARD_REDIR_HEREDOC ||
+			 c->cmd->redirs[i].op == GUARD_REDIR_HERESTRING;
+	if (!input)
+		return false; /* R, R --vanilla > log: the console (a development tool) */
+	risk_stdin_program(st, c, "R", STDIN_CODE);
+	return true;
+}
+
 const char *const risk_interp_verbs[] = {
 	"python*", "pypy*", "node", "nodejs", "perl", "ruby", "php", "lua", "luajit", "Rscript", "R", "osascript",
 	"awk", "gawk", "mawk", "bun", "deno", NULL
@@ -1335,9 +1391,9 @@ risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 		rate_interp(st, c, "php", "-r", "-d -c -f");
 	} else if (!strcmp(n, "lua") || !strcmp(n, "luajit")) {
 		rate_interp(st, c, "lua", "-e", "-l");
+	} else if (!strcmp(n, "R") && !risk_opt_value(c, "-e", NULL)) {
+		return r_front_end(st, c);
 	} else if (!strcmp(n, "Rscript") || !strcmp(n, "R")) {
-		if (n[1] == '\0' && !risk_opt_value(c, "-e", NULL))
-			return false; /* R CMD build, R alone: a development tool (attack9 J7: R -e is code) */
 		rate_interp(st, c, "R", "-e", "");
 	} else if (!strcmp(n, "osascript")) {
 		rate_interp(st, c, "osascript", "-e", "-l");

@@ -171,6 +171,7 @@ rate_script(struct risk_state *st, const struct risk_cmd *c)
 		}
 	}
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "script starts a recorded interactive shell");
+	risk_stdin_program(st, c, "script", STDIN_SHELL); /* echo CMD | script: its shell reads the pipe (K11) */
 }
 
 /* systemd-run [OPTIONS] CMD...: a transient service (root unless --user), maybe on another host. */
@@ -571,10 +572,23 @@ xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 	struct guard_buf line = GUARD_BUF_INIT;
 	struct risk_cmd self = *c;
 	join_words(&self, 0, c->argc, &line);
-	for (char *s = input; *s; s++)
-		if (*s == '\n')
-			*s = ' ';
-	guard_buf_addf(&line, " %s", input);
+	if (c->xargs_split) {
+		/* -0 / -d C: each item is one word, blanks and quotes in it kept (xargs -0 sh -c: the script) */
+		for (char *s = input, *end; *s; s = end + (*end != '\0')) {
+			end = c->xargs_delim ? strchr(s, c->xargs_delim) : NULL;
+			if (!end)
+				end = s + strlen(s);
+			char *item = guard_xstrndup(s, (size_t)(end - s));
+			guard_buf_addch(&line, ' ');
+			add_word(&line, item, false);
+			free(item);
+		}
+	} else {
+		for (char *s = input; *s; s++)
+			if (*s == '\n')
+				*s = ' ';
+		guard_buf_addf(&line, " %s", input);
+	}
 	risk_nested(st, "xargs", line.buf, line.len);
 	guard_buf_release(&line);
 	free(input);
@@ -698,6 +712,19 @@ xargs_unknown(struct risk_state *st, struct risk_cmd *c)
 	for (size_t i = 0; i < n; i++)
 		guard_buf_release(&texts[i]);
 	return true;
+}
+
+void
+risk_xargs_input_command(struct risk_state *st, struct risk_cmd *c)
+{
+	risk_explain(st, "    %s got no command: xargs's input is the command it runs", c->name);
+	bool known = xargs_literal(st, c);
+	/* -L1 / -n: a line (or a few words) a command; as a script, each line is one */
+	if (!c->xargs_file)
+		risk_stdin_program(st, c, "xargs", STDIN_SHELL);
+	if (!known)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "xargs runs a command read from its input (%s gets no command of its own)", c->name);
 }
 
 bool

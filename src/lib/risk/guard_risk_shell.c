@@ -866,6 +866,7 @@ rate_su(struct risk_state *st, struct risk_cmd *c)
 	const char *cmd = risk_opt_value(c, "-c", "--command");
 	if (!cmd) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s opens a root shell", c->name);
+		risk_stdin_program(st, c, c->name, STDIN_SHELL); /* echo CMD | su: the shell reads the pipe (K11) */
 		return;
 	}
 	for (size_t i = 1; i + 1 < c->argc; i++)
