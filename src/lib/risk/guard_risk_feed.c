@@ -8,6 +8,9 @@
  * sends into a pipe or a substitution, and every file interpreter code
  * opens by a literal name is bound. A character device (/dev/null) holds
  * nothing anyone wrote; /dev/stdin is the stream, judged where it comes from.
+ * A here-document or here-string is the line's own text: its variables
+ * are words of the line, and a substitution in it counts only when it
+ * prints a bound file ($(cat F), $(< F)).
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -26,7 +29,8 @@ bind_input(struct risk_state *st, const struct guard_shell_word *w)
 		return;
 	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
 	bool stream = !strncmp(abs, "/dev/fd/", 8) || !strcmp(abs, "/dev/stdin") || !strncmp(abs, "/proc/self/fd/", 14);
-	if (!stream && !(risk_memo_stat(abs, &sb) == 0 && S_ISCHR(sb.st_mode)))
+	/* a folder is no input (Path('.'), cat DIR fail or list it): not bound, as a device is not */
+	if (!stream && !(risk_memo_stat(abs, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISDIR(sb.st_mode))))
 		risk_bind_file(st, abs);
 	free(abs);
 }
@@ -90,6 +94,18 @@ feeder_bound(const struct guard_shell *sh, const struct guard_shell_cmd *prev)
 	return n > 0 && n < sizeof(ops) / sizeof(ops[0]);
 }
 
+/* Text of the line fed on stdin: no substitution but $(cat F) / $(< F), whose F is bound. */
+static bool
+text_bound(const char *t)
+{
+	if (strchr(t, '`'))
+		return false;
+	for (const char *p = strstr(t, "$("); p; p = strstr(p + 2, "$("))
+		if (strncmp(p + 2, "cat ", 4) && p[2] != '<')
+			return false;
+	return true;
+}
+
 bool
 risk_stdin_bound(const struct risk_cmd *c)
 {
@@ -102,10 +118,9 @@ risk_stdin_bound(const struct risk_cmd *c)
 		if (r->op == GUARD_REDIR_IN || r->op == GUARD_REDIR_RW)
 			return !(r->target.flags & GUARD_WORD_DYNAMIC) && strcmp(r->target.text, "/dev/stdin");
 		if (r->op == GUARD_REDIR_HEREDOC)
-			return r->body_literal || !strchr(r->body ? r->body : "", '$');
+			return r->body_literal || text_bound(r->body ? r->body : "");
 		if (r->op == GUARD_REDIR_HERESTRING)
-			return !(r->target.flags & GUARD_WORD_DYNAMIC) || !strncmp(r->target.text, "$(cat ", 6) ||
-			       !strncmp(r->target.text, "$(<", 3);
+			return !(r->target.flags & GUARD_WORD_DYNAMIC) || text_bound(r->target.text);
 	}
 	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(c->sh, cmd);
 	return prev && feeder_bound(c->sh, prev);
