@@ -76,8 +76,7 @@ load approve_helper
 	cmd='python3 src/f.py && git push --force origin fix/parser'
 	approve_it "$cmd"
 	asked_again "$cmd"
-	out=$(jq -cn --arg c "$cmd" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
-		guard-approve gate)
+	out=$(gate_of "$cmd")
 	[ "$(jq -r .decision.effect <<<"$out")" = ask ]
 	[[ "$(jq -r .approval.note <<<"$out")" == *"guard cannot read $PROJ/src/f.py"*"no approval can bind"* ]]
 	jq -e --arg p "$PROJ/src/f.py" '.risk.files | index("unreadable " + $p) != null' <<<"$out"

@@ -33,3 +33,9 @@ approve_it() {
 	[ -n "$id" ] && [ "$id" != null ]
 	guard-approve approve "$id" --as alice@example.com >/dev/null
 }
+
+# The gate's answer (JSON) for the agent's Bash command $1 from $PROJ.
+gate_of() {
+	jq -cn --arg c "$1" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
+		guard-approve gate
+}

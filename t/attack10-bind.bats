@@ -27,8 +27,7 @@ never_approvable() {
 	approve_it "$1"
 	asked_again "$1"
 	local out
-	out=$(jq -cn --arg c "$1" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
-		guard-approve gate)
+	out=$(gate_of "$1")
 	[ "$(jq -r .decision.effect <<<"$out")" = ask ]
 	[[ "$(jq -r .approval.note <<<"$out")" == *"remote or unseen"*"no approval is used"* ]]
 	jq -e --arg e "remote $2" '.risk.files | index($e) != null' <<<"$out"
