@@ -6,38 +6,7 @@
 # approval makes another action: asked again.
 
 load helper
-
-setup() {
-	setup_approvals
-	printf 'principals:\n  alice@example.com: {roles: [admin]}\n' >"$GUARD_USER_POLICY"
-	chmod 600 "$GUARD_USER_POLICY"
-}
-
-# The hook's answer for a Bash command: $output, and its decision in $dec.
-hook() {
-	run guard hook claude <<<"$(bash_payload "$1")"
-	[ "$status" -eq 0 ]
-	dec=$(decision_of)
-}
-
-# $1 is asked again: a new request, not the approval.
-asked_again() {
-	hook "$1"
-	[ "$dec" = deny ]
-	[[ "$output" == *"approval required"* ]]
-}
-
-# Ask for $1, approve the request it made, and print nothing. The request
-# is found by its command: two asked in the same second have no order.
-approve_it() {
-	hook "$1"
-	[ "$dec" = deny ]
-	local id
-	id=$(guard-approve list --json --as alice@example.com |
-		jq -r --arg c "$1" '[.[] | select(.status == "pending" and (.summary | contains($c)))] | last | .id')
-	[ -n "$id" ] && [ "$id" != null ]
-	guard-approve approve "$id" --as alice@example.com >/dev/null
-}
+load approve_helper
 
 @test "a script rewritten after its approval is asked again; the approved bytes are allowed once" {
 	printf 'git push --force origin fix/parser\n' >src/s.sh
@@ -107,8 +76,7 @@ approve_it() {
 	cmd='python3 src/f.py && git push --force origin fix/parser'
 	approve_it "$cmd"
 	asked_again "$cmd"
-	out=$(jq -cn --arg c "$cmd" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
-		guard-approve gate)
+	out=$(gate_of "$cmd")
 	[ "$(jq -r .decision.effect <<<"$out")" = ask ]
 	[[ "$(jq -r .approval.note <<<"$out")" == *"guard cannot read $PROJ/src/f.py"*"no approval can bind"* ]]
 	jq -e --arg p "$PROJ/src/f.py" '.risk.files | index("unreadable " + $p) != null' <<<"$out"

@@ -106,20 +106,33 @@ used_already(const char *root, const cJSON *req, char why[GUARD_APPROVAL_WHY_MAX
 
 /*
  * A file the command runs that guard could not read when rating (risk
- * "files": "unreadable PATH", or "secret PATH": not read): its bytes are unknown, so no approval can
- * bind them and none is used. The path, or NULL.
+ * "files": "unreadable PATH", or "secret PATH": not read), or content it
+ * fetches when it runs ("remote URL", J16): its bytes are unknown, so no
+ * approval can bind them and none is used. The entry, or NULL.
  */
 static const char *
 unbound_file(const cJSON *ev)
 {
+	static const char *const kinds[] = { "unreadable ", "secret ", "remote ", NULL };
 	const cJSON *f;
 
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "files"))
-		if (cJSON_IsString(f) && !strncmp(f->valuestring, "unreadable ", 11))
-			return f->valuestring + 11;
-		else if (cJSON_IsString(f) && !strncmp(f->valuestring, "secret ", 7))
-			return f->valuestring + 7; /* a secret is not read, so its bytes are not bound either */
+		for (size_t k = 0; cJSON_IsString(f) && kinds[k]; k++)
+			if (!strncmp(f->valuestring, kinds[k], strlen(kinds[k])))
+				return f->valuestring;
 	return NULL;
+}
+
+/* Why no approval is used for the unbound entry (unbound_file) e. */
+static void
+unbound_why(const char *e, char why[GUARD_APPROVAL_WHY_MAX])
+{
+	if (!strncmp(e, "remote ", 7))
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "the content this action runs is remote or unseen (%.120s): "
+			 "guard cannot bind its bytes, so no approval is used", e + 7);
+	else
+		snprintf(why, GUARD_APPROVAL_WHY_MAX, "guard cannot read %.120s, which this action runs (not a regular "
+			 "file, or unreadable): no approval can bind its bytes, so none is used", strchr(e, ' ') + 1);
 }
 
 static bool
@@ -172,8 +185,7 @@ guard_approval_gate(const struct guard_policy *p, const char *root, cJSON *ev)
 	}
 	const char *unbound = unbound_file(ev);
 	if (unbound)
-		snprintf(why, sizeof(why), "guard cannot read %.120s, which this action runs (not a regular file, or "
-			 "unreadable): no approval can bind its bytes, so none is used", unbound);
+		unbound_why(unbound, why);
 	if (req && !unbound && !strcmp(guard_approval_status(req, NULL), "approved")) {
 		enum guard_level level = GUARD_LEVEL_CRITICAL;
 		guard_level_parse(gap_str(cJSON_GetObjectItemCaseSensitive(ev, "risk"), "level"), &level);

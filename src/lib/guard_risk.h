@@ -24,7 +24,8 @@ struct guard_risk {
 	struct guard_list hosts;   /* network hosts reached */
 	struct guard_list creates; /* targets that did not exist: files made new (display form) */
 	struct guard_list files;   /* "sha256:HEX PATH", "absent PATH" or "unreadable PATH": files
-				      the rating read or the command runs (an approval binds them) */
+				      the rating read or the command runs (an approval binds them);
+				      "remote WHAT": content fetched when it runs (no approval holds) */
 	bool unparsed;             /* part of the input could not be analysed */
 };
 

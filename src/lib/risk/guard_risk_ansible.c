@@ -28,6 +28,7 @@ struct ansible_scan {
 	const char *why;	/* why --check is not trusted (static text), or NULL */
 	bool bind_all;		/* binding only: read every file whatever it holds */
 	char *what;		/* the file or name it concerns (owned) */
+	struct guard_list plays;/* the playbooks named on the command line (absolute) */
 };
 
 static void
@@ -72,6 +73,8 @@ scan_role(struct ansible_scan *a, const char *base, const char *name)
 			char *dir = guard_path_resolve(base, name, a->st->ctx->home);
 			struct stat sb;
 			if (risk_memo_stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				if (a->bind_all)
+					risk_bind_tree(a->st, dir); /* its files/, templates/ and library/ too (J16) */
 				scan_tree(a, dir, 0);
 			} else {
 				distrust(a, "names a role guard cannot find", name);
@@ -93,6 +96,8 @@ scan_role(struct ansible_scan *a, const char *base, const char *name)
 	for (size_t i = 0; i < 5 && !found; i++) {
 		struct stat sb;
 		if (cands[i] && risk_memo_stat(cands[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if (a->bind_all)
+				risk_bind_tree(a->st, cands[i]); /* its files/, templates/ and library/ too (J16) */
 			scan_tree(a, cands[i], 0);
 			found = true;
 		}
@@ -141,6 +146,27 @@ struct frame {
 	char owner[64]; /* for a mapping item of a sequence: the sequence's key */
 };
 
+/*
+ * A vars file (vars_files, include_vars): Jinja in its values runs where
+ * they are used, and it can set ansible_python_interpreter, so it is
+ * bound (J16); looked up beside the file that names it and in its vars/.
+ * A name computed by a template is not bound (the variables are).
+ */
+static void
+bind_vars(struct ansible_scan *a, const char *dir, const char *value)
+{
+	if (strstr(value, "{{"))
+		return;
+	char *p = guard_path_resolve(dir, value, a->st->ctx->home), *v = guard_xasprintf("%s/vars", dir);
+	char *q = guard_path_resolve(v, value, a->st->ctx->home);
+	risk_bind_tree(a->st, p);
+	if (strcmp(p, q))
+		risk_bind_tree(a->st, q);
+	free(p);
+	free(q);
+	free(v);
+}
+
 /* One scalar value under key (in a mapping whose own key is parent / that is an item of owner's list). */
 static void
 on_value(struct ansible_scan *a, const char *dir, const struct frame *f, const char *value)
@@ -160,6 +186,9 @@ on_value(struct ansible_scan *a, const char *dir, const struct frame *f, const c
 		char *p = guard_path_resolve(dir, value, a->st->ctx->home);
 		scan_file(a, p, false);
 		free(p);
+	} else if (a->bind_all && (!strcmp(k, "include_vars") || !strcmp(k, "vars_files") ||
+				   (!strcmp(parent, "include_vars") && (!strcmp(k, "file") || !strcmp(k, "dir"))))) {
+		bind_vars(a, dir, value);
 	} else if (((!strcmp(k, "name") || !strcmp(k, "role")) &&
 		    (!strcmp(parent, "include_role") || !strcmp(parent, "import_role") || !strcmp(owner, "roles") ||
 		     !strcmp(owner, "dependencies"))) ||
@@ -255,6 +284,8 @@ scan_yaml(struct ansible_scan *a, const char *dir, const char *data, size_t len,
 				const char *pk = short_key(top->parent);
 				if (!strcmp(pk, "roles") || !strcmp(pk, "dependencies"))
 					scan_role(a, dir, v);
+				else if (a->bind_all && (!strcmp(pk, "vars_files") || !strcmp(short_key(top->owner), "vars_files")))
+					bind_vars(a, dir, v);
 			}
 			break;
 		}
@@ -349,6 +380,7 @@ scan_playbooks(struct ansible_scan *a, const struct risk_cmd *c)
 			break;
 		}
 		char *abs = guard_path_resolve(a->st->cwds[0], ops[i]->text, a->st->ctx->home);
+		guard_list_add(&a->plays, abs);
 		scan_file(a, abs, false);
 		free(abs);
 	}
@@ -358,7 +390,7 @@ scan_playbooks(struct ansible_scan *a, const struct risk_cmd *c)
 bool
 risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 {
-	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, false, NULL };
+	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, false, NULL, GUARD_LIST_INIT };
 
 	if (strcmp(c->name, "ansible-playbook") || st->remote)
 		return true; /* ad-hoc ansible has no playbook to opt out in */
@@ -370,23 +402,105 @@ risk_ansible_check_honoured(struct risk_state *st, const struct risk_cmd *c)
 			  "machines", a.why, a.what);
 	free(a.what);
 	guard_list_clear(&a.seen);
+	guard_list_clear(&a.plays);
 	return ok;
+}
+
+static void
+bind_each(struct risk_state *st, const char *dir, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++) {
+		char *p = guard_xasprintf("%s/%s", dir, names[i]);
+		risk_bind_tree(st, p);
+		free(p);
+	}
+}
+
+/* Folders ansible reads beside a playbook or an inventory: variables, plugins, the files tasks copy. */
+static void
+bind_beside(struct risk_state *st, const char *dir, bool playbook)
+{
+	static const char *const vars[] = { "group_vars", "host_vars", NULL };
+	static const char *const plays[] = { "library", "module_utils", "filter_plugins", "lookup_plugins",
+					     "callback_plugins", "action_plugins", "vars_plugins", "connection_plugins",
+					     "inventory_plugins", "templates", "files", "vars", NULL };
+
+	bind_each(st, dir, vars);
+	if (playbook)
+		bind_each(st, dir, plays);
+}
+
+/*
+ * What else ansible reads for c (J16): the inventory (-i FILE or folder;
+ * "h1,h2," is a list of hosts) and the group_vars/host_vars beside it and
+ * beside each playbook, extra vars from a file (-e @FILE), the vault
+ * password file (a program when executable), ./ansible.cfg and the
+ * plugin, template and file folders beside a playbook. Inventory and vars
+ * set ansible_python_interpreter and hold Jinja that runs commands.
+ */
+static void
+ansible_bind_more(struct risk_state *st, const struct risk_cmd *c, const struct guard_list *playbooks)
+{
+	char *cfg = guard_xasprintf("%s/ansible.cfg", st->cwds[0]);
+	risk_bind_file(st, cfg);
+	free(cfg);
+	for (size_t i = 1; i + 1 < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+		const char *o = c->argv[i].text;
+		const struct guard_shell_word *w = &c->argv[i + 1];
+		if ((!strcmp(o, "-i") || !strcmp(o, "--inventory") || !strcmp(o, "--inventory-file")) &&
+		    !(w->flags & GUARD_WORD_DYNAMIC) && !strchr(w->text, ',')) {
+			char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+			struct stat sb;
+			risk_bind_tree(st, abs);
+			if (risk_memo_stat(abs, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+				char *dir = guard_path_resolve(abs, "..", NULL);
+				bind_beside(st, dir, false);
+				free(dir);
+			}
+			free(abs);
+		}
+	}
+	risk_bind_opts(st, c, NULL, "--vault-password-file");
+	risk_bind_opts(st, c, NULL, "--vault-pass-file");
+	for (size_t i = 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+		const char *o = c->argv[i].text, *v = NULL;
+		if ((!strcmp(o, "-e") || !strcmp(o, "--extra-vars")) && i + 1 < c->argc)
+			v = c->argv[++i].text;
+		else if (!strncmp(o, "--extra-vars=", 13))
+			v = o + 13;
+		else if (!strncmp(o, "-e", 2) && o[2])
+			v = o + 2;
+		if (v && v[0] == '@' && !(c->argv[i].flags & GUARD_WORD_DYNAMIC)) {
+			struct guard_shell_word w = { (char *)v + 1, NULL, 0 };
+			risk_bind_path(st, &w);
+		}
+	}
+	for (size_t i = 0; i < playbooks->len; i++) {
+		char *dir = guard_path_resolve(playbooks->items[i], "..", NULL);
+		bind_beside(st, dir, true);
+		free(dir);
+	}
 }
 
 /*
  * ansible-playbook without a trusted --check: its playbooks and the task
- * files, playbooks and roles they name are bound for an approval (scan_file
- * binds what it reads; bind_all reads on past what would distrust --check),
- * so a playbook rewritten after its approval is a new action (attack8 I18).
+ * files, playbooks, vars files and roles they name are bound for an
+ * approval (scan_file binds what it reads; bind_all reads on past what
+ * would distrust --check), so a playbook rewritten after its approval is
+ * a new action (attack8 I18); so is what ansible_bind_more names (J16).
  */
 void
 risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c)
 {
-	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, true, NULL };
+	struct ansible_scan a = { st, GUARD_LIST_INIT, NULL, true, NULL, GUARD_LIST_INIT };
+	struct guard_list none = GUARD_LIST_INIT;
 
-	if (strcmp(c->name, "ansible-playbook") || st->remote)
+	if (st->remote || (strcmp(c->name, "ansible-playbook") && strcmp(c->name, "ansible")))
 		return;
-	scan_playbooks(&a, c);
+	if (!strcmp(c->name, "ansible-playbook"))
+		scan_playbooks(&a, c);
+	ansible_bind_more(st, c, strcmp(c->name, "ansible-playbook") ? &none : &a.plays);
 	free(a.what);
 	guard_list_clear(&a.seen);
+	guard_list_clear(&a.plays);
 }

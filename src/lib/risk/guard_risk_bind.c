@@ -53,6 +53,18 @@ risk_bind_bytes(const struct risk_state *st, const char *abs, const char *data, 
 	add(st, what, abs);
 }
 
+/*
+ * Content the tool fetches from elsewhere when it runs (a URL, a chart
+ * repository, a remote kustomize base) or reads from a stream guard
+ * cannot see (what: "stdin of kubectl -f -"): there are no bytes to bind,
+ * so no approval can hold for it (J16), as for an unreadable file.
+ */
+void
+risk_bind_remote(const struct risk_state *st, const char *what)
+{
+	add(st, "remote", what);
+}
+
 /* abs could not be read by the analyzer (absent, or over its bound): hashed here when it is there. */
 void
 risk_bind_failed(const struct risk_state *st, const char *abs)
@@ -157,27 +169,39 @@ bind_tree(const struct risk_state *st, const char *abs, unsigned depth, size_t *
  * terraform's *.tf): bound like a script (attack8 I18: a manifest
  * rewritten after its approval ran as approved). A folder binds every file
  * below it (.git aside); one too big or too deep to walk is bound as
- * unreadable, which no approval matches. A value the shell computes is not
- * bound (the command's text is).
+ * unreadable, which no approval matches; a URL as remote, which none matches
+ * either (J16). A value the shell computes is not bound (the command's text is).
  */
 void
 risk_bind_path(const struct risk_state *st, const struct guard_shell_word *w)
 {
-	size_t count = 0;
-	bool over = false;
-
-	if (!st->files || st->remote || (w->flags & GUARD_WORD_DYNAMIC) || !strcmp(w->text, "-") ||
-	    strstr(w->text, "://"))
+	if (!st->files || st->remote || (w->flags & GUARD_WORD_DYNAMIC) || !strcmp(w->text, "-"))
 		return;
+	if (strstr(w->text, "://")) {
+		risk_bind_remote(st, w->text); /* kubectl -f https://..., helm -f URL: the server's bytes (J16) */
+		return;
+	}
 	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
-	bind_tree(st, abs, 0, &count, &over);
-	if (over)
-		add(st, "unreadable", abs);
+	risk_bind_tree(st, abs);
 	free(abs);
 }
 
 void
-risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+risk_bind_tree(const struct risk_state *st, const char *abs)
+{
+	size_t count = 0;
+	bool over = false;
+
+	if (!st->files || st->remote)
+		return;
+	bind_tree(st, abs, 0, &count, &over);
+	if (over)
+		add(st, "unreadable", abs);
+}
+
+static void
+bind_opts_with(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt,
+	       void (*bind)(const struct risk_state *, const struct guard_shell_word *))
 {
 	size_t sl = shortopt ? strlen(shortopt) : 0, ll = longopt ? strlen(longopt) : 0;
 
@@ -186,7 +210,7 @@ risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char
 		struct guard_shell_word w = { NULL, NULL, c->argv[i].flags & ~GUARD_WORD_TILDE };
 		if ((shortopt && !strcmp(a, shortopt)) || (longopt && !strcmp(a, longopt))) {
 			if (i + 1 < c->argc)
-				risk_bind_path(st, &c->argv[++i]);
+				bind(st, &c->argv[++i]);
 			continue;
 		}
 		if (longopt && !strncmp(a, longopt, ll) && a[ll] == '=')
@@ -194,6 +218,19 @@ risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char
 		else if (shortopt && sl == 2 && !strncmp(a, shortopt, 2) && a[2])
 			w.text = (char *)a + 2 + (a[2] == '=');
 		if (w.text)
-			risk_bind_path(st, &w);
+			bind(st, &w);
 	}
+}
+
+void
+risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+{
+	bind_opts_with(st, c, shortopt, longopt, risk_bind_path);
+}
+
+void
+risk_bind_kustomize_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt,
+			 const char *longopt)
+{
+	bind_opts_with(st, c, shortopt, longopt, risk_bind_kustomization);
 }

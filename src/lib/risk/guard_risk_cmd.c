@@ -1442,6 +1442,7 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	risk_env_part(st, c);
 	rate_redirs(st, c);
 	risk_set_name(c);
+	risk_bind_feeds(st, c);
 	risk_written_part(st, c);
 	risk_later_note(st, c);
 	if (c->cmd->nassigns || (c->cmd->argc && strstr(c->cmd->argv[0].text, "env")))

@@ -558,10 +558,29 @@ bool risk_memo_second(time_t *now);
 void risk_bind_bytes(const struct risk_state *st, const char *abs, const char *data, size_t len);
 void risk_bind_failed(const struct risk_state *st, const char *abs);
 void risk_bind_file(const struct risk_state *st, const char *abs);
+/* Content fetched when the command runs (a URL, a repository) or a stream guard cannot see: never approvable. */
+void risk_bind_remote(const struct risk_state *st, const char *what);
 /* A manifest, chart or folder a deploy tool reads: its files bound (a folder: each file below it, bounded). */
 void risk_bind_path(const struct risk_state *st, const struct guard_shell_word *w);
 /* Every option value of c given as shortopt/longopt (-f A -f B, --filename=C) bound with risk_bind_path. */
 void risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/* The folder abs and every file below it, bound (over the bound: unreadable). */
+void risk_bind_tree(const struct risk_state *st, const char *abs);
+/*
+ * A kustomization (kubectl -k DIR, kustomize build DIR): its folder and,
+ * recursively, the resources, bases, components, patches and generator
+ * files it names; a remote base as remote (J16).
+ */
+void risk_bind_kustomization(const struct risk_state *st, const struct guard_shell_word *w);
+/* Every option value of c given as shortopt/longopt bound as a kustomization. */
+void risk_bind_kustomize_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt,
+			      const char *longopt);
+/* What the command reads on stdin from a file the line names (CMD < F, cat F | CMD, $(cat F)): bound (J16). */
+void risk_bind_feeds(struct risk_state *st, const struct risk_cmd *c);
+/* Is what c reads on stdin bound or written in the line (a file, literal text, a kustomize build)? */
+bool risk_stdin_bound(const struct risk_cmd *c);
+/* Files interpreter code reads by a literal name (open('F'), readFileSync('F')): bound (J16). */
+void risk_bind_code_reads(struct risk_state *st, const char *code);
 /* ansible-playbook's playbooks and what they include, bound (attack8 I18). */
 void risk_ansible_bind(struct risk_state *st, const struct risk_cmd *c);
 /* A folder listed through the memory; each opening and entry counts against the rating's budget (below). */

@@ -889,6 +889,7 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 	code = text;
 	free(canon);
 	code_literals(st, lang, code);
+	risk_bind_code_reads(st, code);
 	risk_code_sockets(st, lang, code); /* HTTPConnection('H', P), net.connect(P, 'H'): H7 */
 	risk_guard_code(st, lang, code);
 	risk_written_code(st, lang, code);

@@ -5,6 +5,9 @@
  * deleting a namespace or --all are critical.
  */
 #include <ctype.h>
+#include <sys/stat.h>
+
+#include "guard_path.h"
 
 #include "guard_risk_int.h"
 
@@ -142,6 +145,8 @@ rate_with_ns(struct risk_state *st, const char *tool, const char *what, enum gua
 		risk_base(st, level, cls);
 }
 
+static void kubectl_bind(struct risk_state *st, const struct risk_cmd *c, const char *verb, size_t v);
+
 static void
 rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -159,7 +164,7 @@ rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 	    !strcmp(verb, "top") || !strcmp(verb, "explain") || !strcmp(verb, "version") ||
 	    !strcmp(verb, "api-resources") || !strcmp(verb, "cluster-info") || !strcmp(verb, "config") ||
 	    !strcmp(verb, "auth") || !strcmp(verb, "diff") || !strcmp(verb, "events") || !strcmp(verb, "wait") ||
-	    !strcmp(verb, "completion") || !strcmp(verb, "api-versions")) {
+	    !strcmp(verb, "completion") || !strcmp(verb, "api-versions") || !strcmp(verb, "kustomize")) {
 		if (!strcmp(verb, "get") && (!strncmp(kind, "secret", 6) || strstr(kind, ",secret")))
 			/* the one read a critical namespace raises: its credentials */
 			rate_with_ns(st, "kubectl", "get secrets", GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, ns);
@@ -213,9 +218,79 @@ rate_kubectl(struct risk_state *st, const struct risk_cmd *c)
 		struct guard_shell_word w = { (char *)f, NULL, 0 };
 		risk_path(st, "kubectl -f", &w, PATH_READ);
 	}
-	/* what is applied is what was approved (attack8 I18) */
+	kubectl_bind(st, c, verb, v);
+}
+
+/* -f - / --filename=- among c's options. */
+static bool
+reads_stdin(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
+		const char *a = c->argv[i].text;
+		if (((!strcmp(a, "-f") || !strcmp(a, "--filename")) && i + 1 < c->argc && !strcmp(c->argv[i + 1].text, "-")) ||
+		    !strcmp(a, "-f-") || !strcmp(a, "-f=-") || !strcmp(a, "--filename=-"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What is applied is what was approved (attack8 I18): the manifests, the
+ * kustomization and all it names (J16); a manifest from a URL, or on a
+ * stdin the line does not show (bound when it is `< F`, `cat F |`, a
+ * kustomize build), as remote, which no approval matches.
+ */
+static void
+kubectl_bind(struct risk_state *st, const struct risk_cmd *c, const char *verb, size_t v)
+{
 	risk_bind_opts(st, c, "-f", "--filename");
-	risk_bind_opts(st, c, "-k", "--kustomize");
+	risk_bind_kustomize_opts(st, c, "-k", "--kustomize");
+	if (!strcmp(verb, "kustomize")) {
+		const struct guard_shell_word *ops[2], dot = { ".", NULL, 0 };
+		size_t n = risk_operands(c, v + 1, "-o --output --load-restrictor --reorder --helm-command", ops, 2);
+		risk_bind_kustomization(st, n ? ops[0] : &dot);
+	}
+	if (reads_stdin(c) && !risk_stdin_bound(c))
+		risk_bind_remote(st, "the standard input of kubectl -f -");
+}
+
+#define HELM_WITH_ARG "-f --values --set --set-string --set-file --set-json --set-literal -n --namespace --version " 	"--repo --username --password --ca-file --cert-file --key-file --kube-context --kubeconfig --timeout " 	"--description --post-renderer --post-renderer-args --history-max -o --output --registry-config " 	"--repository-cache --repository-config --name-template --labels -l --kube-apiserver --kube-as-user " 	"--kube-as-group --kube-ca-file --kube-token --burst-limit --qps --kube-tls-server-name -a --api-versions " 	"--release-name -s --show-only --output-dir --kube-version --keyring --skip-schema-validation-for"
+
+/*
+ * The chart helm install/upgrade/template renders and its values (I18,
+ * J16): a local folder or .tgz however named (`chart` is the folder when
+ * it is there), bound; a chart from a repository (repo/name, oci://,
+ * --repo), the dependencies --dependency-update fetches or a values URL
+ * as remote, which no approval matches.
+ */
+static void
+helm_bind(struct risk_state *st, const struct risk_cmd *c, size_t v)
+{
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, v + 1, HELM_WITH_ARG, &ops);
+	const char *repo = risk_opt_value(c, NULL, "--repo");
+
+	for (size_t i = 0; i < n; i++) {
+		const char *a = ops[i]->text;
+		char *abs = (ops[i]->flags & GUARD_WORD_DYNAMIC) ? NULL : guard_path_resolve(st->cwds[0], a, st->ctx->home);
+		struct stat sb;
+		bool here = abs && risk_memo_stat(abs, &sb) == 0;
+		if (abs && (strstr(a, "://") || (repo && i + 1 == n) ||
+			    (!here && strchr(a, '/') && a[0] != '.' && a[0] != '/' && a[0] != '~')))
+			risk_bind_remote(st, repo && !strstr(a, "://") ? repo : a);
+		else if (abs && (here || i + 1 == n))
+			risk_bind_tree(st, abs); /* the chart named last is bound absent when not there */
+		free(abs);
+	}
+	if (risk_arg_has(c, "--dependency-update") || risk_arg_has(c, "--dep-up"))
+		risk_bind_remote(st, "the chart dependencies --dependency-update fetches");
+	risk_bind_opts(st, c, "-f", "--values");
+	risk_bind_opts(st, c, NULL, "--post-renderer");
+	for (size_t i = v + 1; i + 1 < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "--set-file") && strchr(c->argv[i + 1].text, '=')) {
+			struct guard_shell_word w = { strchr(c->argv[i + 1].text, '=') + 1, NULL, c->argv[i + 1].flags };
+			risk_bind_path(st, &w);
+		}
 }
 
 static void
@@ -231,29 +306,47 @@ rate_helm(struct risk_state *st, const struct risk_cmd *c)
 		rate_with_ns(st, "helm", "rollback", GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, ns);
 	else if (!strcmp(verb, "install") || !strcmp(verb, "upgrade")) {
 		rate_with_ns(st, "helm", verb, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, ns);
-		/* the chart (a local folder or .tgz; a repo name binds as absent) and its values files (I18) */
-		for (size_t i = v + 1; i < c->argc && strcmp(c->argv[i].text, "--"); i++) {
-			const char *a = c->argv[i].text;
-			if (a[0] == '-') {
-				if (!strchr(a, '=') && i + 1 < c->argc && c->argv[i + 1].text[0] != '-' &&
-				    strcmp(a, "--atomic") && strcmp(a, "--wait") && strcmp(a, "--install") &&
-				    strcmp(a, "-i") && strcmp(a, "--dry-run") && strcmp(a, "--debug") &&
-				    strcmp(a, "--create-namespace") && strcmp(a, "--force") && strcmp(a, "--reuse-values"))
-					i++; /* an option's value (-f values.yaml is bound below) */
-				continue;
-			}
-			if (strchr(a, '/') || strchr(a, '.'))
-				risk_bind_path(st, &c->argv[i]);
-		}
-		risk_bind_opts(st, c, "-f", "--values");
+		helm_bind(st, c, v);
 	}
 	else if (!strcmp(verb, "push") || (!strcmp(verb, "plugin") && risk_arg_has(c, "install")))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "helm %s", verb);
-	else
+	else {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		if (!strcmp(verb, "template"))
+			helm_bind(st, c, v); /* piped into kubectl apply -f - (J16) */
+	}
 }
 
-const char *const risk_k8s_verbs[] = { "kubectl", "oc", "k", "microk8s.kubectl", "helm", NULL };
+/*
+ * kustomize build DIR prints the rendered manifests (a read; bound, as
+ * it is often piped into kubectl apply -f -). With exec or alpha plugins
+ * or helm enabled it runs programs; edit/create change kustomization.yaml.
+ */
+static void
+rate_kustomize(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *sub = c->argc > 1 ? c->argv[1].text : "";
+
+	if (!strcmp(sub, "build")) {
+		const struct guard_shell_word *ops[2], dot = { ".", NULL, 0 };
+		size_t n = risk_operands(c, 2, "-o --output --load-restrictor --reorder --helm-command --env -e "
+					 "--mount --network-name --helm-api-versions --helm-kube-version", ops, 2);
+		if (risk_arg_has(c, "--enable-exec") || risk_arg_has(c, "--enable-alpha-plugins") ||
+		    risk_arg_has(c, "--enable-helm") || risk_arg_has(c, "--enable-star"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "kustomize build runs plugins or helm");
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		risk_bind_kustomization(st, n ? ops[0] : &dot);
+	} else if (!strcmp(sub, "edit") || !strcmp(sub, "create") || !strcmp(sub, "init")) {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "kustomize %s changes a kustomization", sub);
+	} else if (!strcmp(sub, "version") || !strcmp(sub, "completion") || !strcmp(sub, "help") || !*sub) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "kustomize %s", sub);
+	}
+}
+
+const char *const risk_k8s_verbs[] = { "kubectl", "oc", "k", "microk8s.kubectl", "helm", "kustomize", NULL };
 
 bool
 risk_verb_k8s(struct risk_state *st, struct risk_cmd *c)
@@ -263,6 +356,8 @@ risk_verb_k8s(struct risk_state *st, struct risk_cmd *c)
 		rate_kubectl(st, c);
 	else if (!strcmp(c->name, "helm"))
 		rate_helm(st, c);
+	else if (!strcmp(c->name, "kustomize"))
+		rate_kustomize(st, c);
 	else
 		return false;
 	return true;

@@ -297,6 +297,7 @@ sql_file(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, 
 		risk_path(st, c->name, &w, PATH_READ);
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file: %s", c->name, f);
 	}
+	risk_bind_opts(st, c, shortopt, longopt); /* what runs is what was approved (J16) */
 }
 
 static void
@@ -423,6 +424,7 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 		if (init)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s -init runs commands from a file guard does not read: %s",
 				  n, init);
+		risk_bind_opts(st, c, "-init", "--init");
 		if (k >= 1)
 			risk_path(st, n, ops[0], PATH_WRITE);
 		for (size_t i = 1; i < k; i++)
@@ -438,9 +440,11 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "clickhouse-client") || !strcmp(n, "clickhouse")) {
 		if (!sql_option(st, c, "-q", "--query"))
 			risk_stdin_program(st, c, n, STDIN_SQL);
+		risk_bind_opts(st, c, NULL, "--queries-file");
 	} else if (!strcmp(n, "sqlcmd")) {
 		if (!sql_option(st, c, "-Q", NULL) && !sql_option(st, c, "-q", NULL))
 			risk_stdin_program(st, c, n, STDIN_SQL);
+		risk_bind_opts(st, c, "-i", "--input-file");
 	} else {
 		return rate_migrations(st, c);
 	}
