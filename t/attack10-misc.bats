@@ -53,3 +53,19 @@ setup() {
 	decides "psql -c \"\\\\copy (select * from t where x = 'to') to stdout\"" allow
 	decides "psql -c \"\\\\copy t to program 'gzip > out.csv.gz'\"" allow
 }
+
+@test "K20: git's file-location variables are writes (or reads) of the paths they name" {
+	git -C "$PROJ" commit -qm init --allow-empty 2>/dev/null || true
+	decides 'GIT_INDEX_FILE=.ai/approvals/zz git read-tree HEAD' deny
+	decides 'GIT_INDEX_FILE=.claude/settings.local.json git read-tree HEAD' deny
+	decides 'GIT_INDEX_FILE=.git/hooks/pre-commit git read-tree HEAD' deny
+	decides 'export GIT_INDEX_FILE=.ai/approvals/x; git add .' deny
+	decides 'env GIT_INDEX_FILE=.ai/approvals/x git add .' deny
+	decides 'GIT_OBJECT_DIRECTORY=.ai/approvals git hash-object -w README.md' deny
+	decides 'declare -x GIT_OBJECT_DIRECTORY=.ai/audit; git hash-object -w README.md' deny
+	decides 'GIT_SHALLOW_FILE=.ai/policy.yaml git fetch --depth 1' deny
+	# a temporary index outside guard's state, and unsetting, keep their verdict
+	decides 'GIT_INDEX_FILE=/tmp/idx git read-tree HEAD' allow
+	decides 'GIT_OBJECT_DIRECTORY=/tmp/objs git hash-object -w README.md' allow
+	decides 'unset GIT_INDEX_FILE; git status' allow
+}
