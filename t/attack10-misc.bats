@@ -69,3 +69,26 @@ setup() {
 	decides 'GIT_OBJECT_DIRECTORY=/tmp/objs git hash-object -w README.md' allow
 	decides 'unset GIT_INDEX_FILE; git status' allow
 }
+
+@test "K21: guard-scan's reports show file names the agent chose without their terminal escapes" {
+	cd "$PROJ"
+	f=$'x\e]0;PWNED\a\e[2J.txt'
+	printf 'AKIAABCDEFGHIJKLMNOP\n' >"$f"
+	g=$'y\xe2\x80\xaeexe.txt' # a bidi override reorders the name on screen
+	printf 'AKIAABCDEFGHIJKLMNOP\n' >"$g"
+	git add -- "$f" "$g"
+	for how in staged 'files .'; do
+		run guard-scan $how --format table # what a terminal gets
+		[ "$status" -eq 1 ]
+		[[ $output != *$'\e'* && $output != *$'\a'* && $output != *$'\xe2\x80\xae'* ]]
+		[[ $output == *"\$'x\\E]0;PWNED"* ]]
+		run guard-scan $how --format jsonl
+		[[ $output != *$'\e'* && $output != *$'\xe2\x80\xae'* ]]
+		# JSON readers get the name back as it is
+		[ "$(guard-scan $how --format jsonl | jq -r .path | sort | head -1)" = "$f" ]
+	done
+	# a plain name is shown as it is
+	printf 'AKIAABCDEFGHIJKLMNOP\n' >plain.txt
+	run guard-scan files plain.txt --format table
+	[[ $output == "plain.txt:1:1 "* ]]
+}
