@@ -92,3 +92,24 @@ setup() {
 	run guard-scan files plain.txt --format table
 	[[ $output == "plain.txt:1:1 "* ]]
 }
+
+@test "K6: a recursive copy into the project from a folder guard cannot list now is asked; one the line fills with guard's state is denied" {
+	s=$BATS_TEST_TMPDIR/src-made-here
+	decides "mkdir -p $s && (cd $s && mkdir .claude && echo '{}' > .claude/settings.json) && cp -r $s/. ." deny
+	decides "mkdir -p $s/.claude && cp -r $s/. ." deny
+	decides "echo '{}' > $s/.mcp.json && cp -r $s/. ." deny
+	decides "mkdir -p $s/.git/hooks && cp -r $s/. ." deny
+	decides "git clone -q https://github.com/x/y $s && cp -r $s/. ." 'ask|deny'
+	decides "git clone -q /tmp/some-repo $s && cp -r $s/. ." 'ask|deny'
+	decides "git clone -q /tmp/some-repo.git $s && rsync -a $s/ ./" 'ask|deny'
+	decides "python3 -c \"import os; os.makedirs('$s/.a'+'i')\" && cp -r $s/. ." 'ask|deny'
+	decides "tar -xf x.tar -C $s && cp -r $s/. ." 'ask|deny'
+	decides "cp -r $BATS_TEST_TMPDIR/nonexistent/. ." 'ask|deny'
+	decides "cp -rT $BATS_TEST_TMPDIR/nonexistent ." 'ask|deny'
+	decides "(cd /tmp && true) && cp -r $BATS_TEST_TMPDIR/nonexistent/. ." 'ask|deny'
+	decides "cp -r $BATS_TEST_TMPDIR/nonexistent/. .claude" deny
+	# copies into a folder below the root, or out of the project, keep their verdict
+	decides 'mkdir -p build dist && cp -r build/. dist/' allow
+	decides "git clone -q https://github.com/x/y $s && cp -r $s/src ./vendor" allow
+	decides 'cp -r src/. /tmp/backup' allow
+}
