@@ -226,15 +226,6 @@ terminal_width(void)
 	return isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 40 ? w.ws_col : 0;
 }
 
-/* s with control characters made visible (a tool name comes from the agent), malloc'd. */
-static char *
-visible(const char *s)
-{
-	struct guard_buf b = GUARD_BUF_INIT;
-	guard_buf_add_visible(&b, s ? s : "");
-	return guard_buf_detach(&b);
-}
-
 /*
  * s made visible for the line being printed: every string a request file
  * holds may come from the agent (its tool input's member names, the
@@ -250,7 +241,7 @@ vis(const char *s)
 	char **slot = &ring[next++ % VIS_SLOTS];
 
 	free(*slot);
-	*slot = visible(s);
+	*slot = cli_visible(s);
 	return *slot;
 }
 
@@ -271,7 +262,7 @@ print_row(const struct row *r, int width, const struct widths *w, bool color)
 		short_duration(r->left, left_s, sizeof(left_s));
 	else
 		snprintf(left_s, sizeof(left_s), "-");
-	char *tool = visible(r->tool), *by = visible(r->by);
+	char *tool = cli_visible(r->tool), *by = cli_visible(r->by);
 	n = printf("%-8.8s  %s%s%s%-9s%s  %-8s  %5s  %5s  %-*.200s  %-*.200s  ", vis(r->id), *c ? "\033[" : "", c,
 		   *c ? "m" : "", r->state, *c ? "\033[0m" : "", vis(r->level), age, left_s, w->tool, tool, w->by, by);
 	free(tool);
@@ -345,7 +336,7 @@ approve_list(struct guard_approval_store *s, const struct approve_filter *f, enu
 		int width = terminal_width();
 		struct widths w = { 4, 12 };
 		for (size_t i = from; i < to; i++) {
-			char *tool = visible(sorted[i]->tool), *by = visible(sorted[i]->by);
+			char *tool = cli_visible(sorted[i]->tool), *by = cli_visible(sorted[i]->by);
 			int t = (int)strlen(tool), b = (int)strlen(by);
 			free(tool);
 			free(by);

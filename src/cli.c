@@ -213,6 +213,25 @@ cli_github_escaped(const char *s, bool property)
 	}
 }
 
+char *
+cli_visible(const char *s)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	guard_buf_add_visible(&b, s ? s : "");
+	return guard_buf_detach(&b);
+}
+
+void
+cli_json_line(const char *json)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+
+	guard_buf_add_json_shown(&b, json, strlen(json));
+	puts(b.buf ? b.buf : "");
+	guard_buf_release(&b);
+}
+
 int
 cli_fail(int rc)
 {

@@ -45,6 +45,12 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* s on stdout with GitHub's workflow-command escapes: data, or a property (also ':' and ','). */
 void cli_github_escaped(const char *s, bool property);
 
+/* s as a person's terminal should get it (guard_buf_add_visible: a name of the agent's cannot move the cursor), malloc'd. */
+char *cli_visible(const char *s);
+
+/* JSON text as one line on stdout, the code points that reorder or hide text escaped (guard_buf_add_json_shown). */
+void cli_json_line(const char *json);
+
 /* Print the last library error and return its exit status. */
 int cli_fail(int rc);
 

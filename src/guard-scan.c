@@ -206,10 +206,16 @@ print_table(const struct run *r)
 {
 	const cJSON *f;
 	cJSON_ArrayForEach(f, r->findings) {
-		char *s = shown(f);
-		printf("%s:%.0f:%.0f  %-8s  %-22s  %s  [%s]\n", str(f, "path"), guard_json_num(f, "line"),
-		       guard_json_num(f, "column"), str(f, "severity"), str(f, "rule"), str(f, "message"), s);
+		/* every string may come from the agent: a file's name, its text in the preview (attack10 K21) */
+		char *s = shown(f), *path = cli_visible(str(f, "path")), *rule = cli_visible(str(f, "rule")),
+		     *msg = cli_visible(str(f, "message")), *seen = cli_visible(s);
+		printf("%s:%.0f:%.0f  %-8s  %-22s  %s  [%s]\n", path, guard_json_num(f, "line"), guard_json_num(f, "column"),
+		       str(f, "severity"), rule, msg, seen);
 		free(s);
+		free(path);
+		free(rule);
+		free(msg);
+		free(seen);
 	}
 	printf("%d finding%s in %ld file%s scanned%s\n", cJSON_GetArraySize(r->findings),
 	       cJSON_GetArraySize(r->findings) == 1 ? "" : "s", r->files, r->files == 1 ? "" : "s",
@@ -372,7 +378,7 @@ finish(struct run *r)
 		const cJSON *f;
 		cJSON_ArrayForEach(f, r->findings) {
 			char *line = cJSON_PrintUnformatted(f);
-			puts(line);
+			cli_json_line(line);
 			free(line);
 		}
 	}
@@ -1060,10 +1066,13 @@ cmd_rules(int argc, char **argv)
 	cJSON_ArrayForEach(v, rules) {
 		if (strcmp(r.format, "table")) { /* a pipe: JSON Lines */
 			char *text = cJSON_PrintUnformatted(v);
-			puts(text);
+			cli_json_line(text);
 			cJSON_free(text);
 		} else {
-			printf("%-22s %-8s %-7s %s\n", str(v, "id"), str(v, "severity"), str(v, "kind"), str(v, "message"));
+			char *id = cli_visible(str(v, "id")), *msg = cli_visible(str(v, "message"));
+			printf("%-22s %-8s %-7s %s\n", id, str(v, "severity"), str(v, "kind"), msg);
+			free(id);
+			free(msg);
 		}
 	}
 out:

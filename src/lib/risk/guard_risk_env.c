@@ -11,7 +11,15 @@
 
 #include "guard_risk_int.h"
 
-enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME, ENV_LOADER, ENV_PATH, ENV_WORKTREE };
+enum env_kind { ENV_NONE, ENV_GUARD, ENV_MARKER, ENV_GITCONF, ENV_HOME, ENV_LOADER, ENV_PATH, ENV_WORKTREE, ENV_GITFILE };
+
+/*
+ * git's file-location variables: the index and shallow file git writes,
+ * the object folder it writes into, the alternates and graft file it reads
+ * (attack10 K20). Their values are paths for the path rules.
+ */
+static const char *const gitfiles[] = { "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_SHALLOW_FILE",
+					"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_GRAFT_FILE", NULL };
 
 static enum env_kind
 env_kind(const char *name, size_t n)
@@ -36,6 +44,9 @@ env_kind(const char *name, size_t n)
 		return ENV_PATH;
 	if (n == 13 && !strncmp(name, "GIT_WORK_TREE", 13))
 		return ENV_WORKTREE;
+	for (size_t i = 0; gitfiles[i]; i++)
+		if (n == strlen(gitfiles[i]) && !strncmp(name, gitfiles[i], n))
+			return ENV_GITFILE;
 	return ENV_NONE;
 }
 
@@ -126,6 +137,25 @@ path_set(struct risk_state *st, const char *word, const char *how, bool for_guar
 			  "too, git among them) may run programs put there", how, e);
 }
 
+/* GIT_INDEX_FILE=F and the like: each path of the value (a colon list for the alternates) written or read by git. */
+static void
+gitfile_set(struct risk_state *st, const char *word, size_t n, const char *how)
+{
+	bool read = !strncmp(word, "GIT_ALTERNATE_", 14) || !strncmp(word, "GIT_GRAFT_", 10);
+	char verb[64], path[4096];
+
+	if (word[n] != '=' || !word[n + 1] || !strcmp(how, "unset unsets") || !strcmp(how, "env -u unsets"))
+		return;
+	snprintf(verb, sizeof(verb), "git with %.*s", (int)n, word);
+	for (const char *p = word + n + 1; *p; p += *p == ':') {
+		size_t len = read ? strcspn(p, ":") : strlen(p);
+		snprintf(path, sizeof(path), "%.*s", (int)len, p);
+		if (path[0])
+			risk_path_str(st, verb, path, read ? PATH_READ : PATH_WRITE);
+		p += len;
+	}
+}
+
 /* Rate setting (or unsetting, when how says so) the variable NAME[=...] for what runs (git, guard: for_guard). */
 void
 risk_env_set(struct risk_state *st, const char *word, const char *how, bool for_git, bool for_guard)
@@ -170,6 +200,9 @@ risk_env_set(struct risk_state *st, const char *word, const char *how, bool for_
 			risk_git_worktree(st, "GIT_WORK_TREE", word + n + 1, false);
 		if (word[n] == '=' && !strcmp(how, "export exports"))
 			risk_git_worktree_export(st, word + n + 1);
+		break;
+	case ENV_GITFILE:
+		gitfile_set(st, word, n, how);
 		break;
 	case ENV_NONE:
 		break;

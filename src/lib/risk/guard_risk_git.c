@@ -1235,7 +1235,9 @@ static const char *const runner_keys[] = { "core.pager", "core.editor", "core.ss
 					   "sendemail.smtpserver", "browser.*.cmd", "browser.*.path", "man.*.cmd",
 					   "man.*.path", "trailer.*.command", "trailer.*.cmd", "hook.*.command",
 					   "gpg.ssh.defaultkeycommand", "imap.tunnel", "instaweb.httpd", "instaweb.browser",
-					   "web.browser", "help.browser", NULL };
+					   "web.browser", "help.browser", "tar.*.command", "guitool.*.cmd",
+					   "sendemail.*.sendmailcmd", "sendemail.*.tocmd", "sendemail.*.cccmd",
+					   "sendemail.*.smtpserver", NULL };
 /*
  * Settings that name a file or folder git reads programs from: attributes
  * naming filter/diff/merge drivers, templates whose hooks git init and
@@ -1309,25 +1311,36 @@ runner_key(const char *kv)
 	return false;
 }
 
+/* sendemail's smtpserver is a mail server's host name unless it is a path (a sendmail program). */
+static bool
+smtp_host(const char *key, size_t klen, const char *value)
+{
+	return (key_matches(key, klen, "sendemail.smtpserver") || key_matches(key, klen, "sendemail.*.smtpserver")) &&
+	       !strchr(value, '/');
+}
+
 /*
- * The command a runner setting's value makes git run, or NULL when the value
- * is not one: a credential helper by name runs git-credential-NAME, an alias
- * or a submodule update runs a shell only after "!".
+ * The command a runner setting's value makes git run (allocated), or NULL
+ * when the value is not one: an alias or a submodule update runs a shell
+ * only after "!". A credential helper that is not "!TEXT" or an absolute
+ * path still goes through the shell as "git credential-VALUE" (git's
+ * credential.c; attack10 K7): "x; CMD" runs CMD.
  */
-static const char *
+static char *
 runner_command(const char *key, size_t klen, const char *value)
 {
 	bool bang_only = key_matches(key, klen, "submodule.*.update") || key_matches(key, klen, "alias.*");
+	const char *bang = value + strspn(value, " \t"); /* a settings file drops the blanks before "!" */
 
-	if (value[0] == '!')
-		return value[1] ? value + 1 : NULL;
-	if (bang_only)
+	if (bang[0] == '!')
+		return bang[1] ? guard_xstrdup(bang + 1) : NULL;
+	if (bang_only || !value[0])
 		return NULL;
-	if ((key_matches(key, klen, "credential.helper") || key_matches(key, klen, "credential.*.helper") ||
-	     key_matches(key, klen, "sendemail.smtpserver")) &&
-	    !strchr(value, '/'))
-		return NULL; /* a helper's name, a mail server's host name */
-	return value[0] ? value : NULL;
+	if (key_matches(key, klen, "credential.helper") || key_matches(key, klen, "credential.*.helper"))
+		return value[0] == '/' ? guard_xstrdup(value) : guard_xasprintf("git credential-%s", value);
+	if (smtp_host(key, klen, value))
+		return NULL;
+	return guard_xstrdup(value);
 }
 
 /* A command string git hands to a shell: rated as a nested line. */
@@ -1415,12 +1428,12 @@ git_config_runner(struct risk_state *st, const struct git_args *a)
 				     strrchr(key, '.') ? strrchr(key, '.') + 1 : key, value);
 	risk_written_text(st, "git config", file ? file : has(a, "--global") ? "~/.gitconfig" : ".git/config", text);
 	free(text);
-	if (key_matches(key, klen, "sendemail.smtpserver") && !strchr(value, '/'))
+	if (smtp_host(key, klen, value))
 		return;
 	if (!runner_key(key) && !key_matches(key, klen, "alias.*") && !key_matches(key, klen, "core.fsmonitor"))
 		return;
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "git config %s: git runs its value later", key);
-	const char *cmd = runner_command(key, klen, value);
+	char *cmd = runner_command(key, klen, value);
 	if (cmd && !key_matches(key, klen, "alias.*")) {
 		char what[96];
 		snprintf(what, sizeof(what), "git config %s", key);
@@ -1428,6 +1441,7 @@ git_config_runner(struct risk_state *st, const struct git_args *a)
 	} else if (cmd) {
 		risk_git_runs(st, "a git alias", &a->w[op[k + 1]], cmd);
 	}
+	free(cmd);
 }
 
 /* NAME=VALUE words in front of git (assignments, or env's operands) that git runs. */
@@ -2067,11 +2081,12 @@ git_c_setting(struct risk_state *st, const char *how, const struct guard_shell_w
 		snprintf(what, sizeof(what), "%s %.*s", how, klen, kv);
 		risk_git_trace_target(st, what, eq + 1);
 	} else if (runner_key(kv) && eq && eq[1]) {
-		const char *cmd = runner_command(kv, (size_t)klen, eq + 1);
+		char *cmd = runner_command(kv, (size_t)klen, eq + 1);
 		char what[96];
 		snprintf(what, sizeof(what), "%s %.*s", how, klen, kv);
 		if (cmd)
 			risk_git_runs(st, what, w, cmd);
+		free(cmd);
 	}
 }
 

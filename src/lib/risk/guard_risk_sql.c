@@ -52,9 +52,9 @@ keyword(const char *p, const char *kw)
 	return !strncasecmp(p, kw, n) && !isalnum((unsigned char)p[n]) && p[n] != '_';
 }
 
-/* Does the statement [p, end) hold the keyword outside quotes? */
-static bool
-has_keyword(const char *p, const char *end, const char *kw)
+/* The keyword in the statement [p, end) outside quotes, or NULL. */
+static const char *
+find_keyword(const char *p, const char *end, const char *kw)
 {
 	char q = 0;
 	for (const char *s = p; s < end; s++) {
@@ -64,10 +64,68 @@ has_keyword(const char *p, const char *end, const char *kw)
 		} else if (*s == '\'' || *s == '"' || *s == '`') {
 			q = *s;
 		} else if ((s == p || !isalnum((unsigned char)s[-1])) && keyword(s, kw)) {
-			return true;
+			return s;
 		}
 	}
-	return false;
+	return NULL;
+}
+
+static bool
+has_keyword(const char *p, const char *end, const char *kw)
+{
+	return find_keyword(p, end, kw) != NULL;
+}
+
+/* The SQL string at k ('...', '' for a quote) into out; past it, or NULL when it does not end before end. */
+static const char *
+sql_string(const char *k, const char *end, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (k++; k < end; k++) {
+		if (*k == '\'' && (k + 1 >= end || k[1] != '\''))
+			break;
+		k += *k == '\'';
+		if (n + 1 < size)
+			out[n++] = *k;
+	}
+	out[n] = '\0';
+	return k < end ? k + 1 : NULL;
+}
+
+/*
+ * The command of "COPY ... PROGRAM 'CMD'" / psql's "\copy ... program
+ * 'CMD'" in [p, end) into out (SQL quoting: '' is a quote): 1; 0 without
+ * PROGRAM; -1 when its text is not a plain '...' string (E'..', $$..$$).
+ */
+static int
+copy_program(const char *p, const char *end, char *out, size_t size)
+{
+	const char *k = find_keyword(p, end, "PROGRAM");
+
+	if (!k)
+		return 0;
+	for (k += 7; k < end && isspace((unsigned char)*k); k++)
+		;
+	return k < end && *k == '\'' && sql_string(k, end, out, size) ? 1 : -1;
+}
+
+/* A copy to or from a program (attack10 K8): where is "on the client" (\\copy) or "on the database server". */
+static void
+copy_program_rule(struct risk_state *st, const char *client, const char *p, const char *end, bool server)
+{
+	char cmd[4096];
+	int got = copy_program(p, end, cmd, sizeof(cmd));
+
+	if (!got)
+		return;
+	risk_rule(st, server ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s: COPY runs a program %s: %.*s",
+		  client, server ? "on the database server, as its user" : "through the shell", (int)(end - p), p);
+	if (got < 0)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s: COPY runs a program guard cannot read: %.*s", client,
+			  (int)(end - p), p);
+	else
+		risk_nested(st, client, cmd, strlen(cmd));
 }
 
 /* Does word (length n) abbreviate full, as sqlite3 takes its dot-commands (".sh" is .shell)? */
@@ -98,6 +156,42 @@ piped_command(const char *args, const char *end, char *out, size_t size)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * psql's "\\copy TABLE|(QUERY) to|from FILE": the file is written or read
+ * here, as the agent's user (attack10 K8). stdin, stdout, pstdin and pstdout
+ * are no file.
+ */
+static void
+copy_file(struct risk_state *st, const char *client, const char *args, const char *end)
+{
+	int depth = 0;
+	char q = 0, file[4096];
+
+	for (const char *s = args; s < end; s++) {
+		if (q) {
+			q = *s == q ? 0 : q;
+		} else if (*s == '\'' || *s == '"') {
+			q = *s;
+		} else if (*s == '(' || *s == ')') {
+			depth += *s == '(' ? 1 : -1;
+		} else if (!depth && isspace((unsigned char)s[-1]) && (keyword(s, "to") || keyword(s, "from"))) {
+			bool to = keyword(s, "to");
+			const char *f = s + (to ? 2 : 4);
+			while (f < end && isspace((unsigned char)*f))
+				f++;
+			size_t n = *f == '\'' ? 0 : strcspn(f, " \t\r\n;");
+			if (*f == '\'')
+				sql_string(f, end, file, sizeof(file));
+			else
+				snprintf(file, sizeof(file), "%.*s", (int)(n < (size_t)(end - f) ? n : (size_t)(end - f)), f);
+			if (file[0] && strcasecmp(file, "stdin") && strcasecmp(file, "stdout") &&
+			    strcasecmp(file, "pstdin") && strcasecmp(file, "pstdout"))
+				risk_path_str(st, client, file, to ? PATH_TRUNCATE : PATH_READ);
+			return;
+		}
+	}
 }
 
 /*
@@ -148,6 +242,10 @@ client_command(struct risk_state *st, const char *client, const char *p, const c
 		}
 		if (cmd[0] != '-' && cmd[0])
 			risk_path_str(st, client, cmd, PATH_TRUNCATE);
+	} else if (slash && n == 4 && !strncasecmp(name, "copy", 4) && copy_program(args, end, cmd, sizeof(cmd))) {
+		copy_program_rule(st, client, p, end, false);
+	} else if (slash && n == 4 && !strncasecmp(name, "copy", 4)) {
+		copy_file(st, client, args, end);
 	} else if (file) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands or code from a file guard does not read: %.*s",
 			  client, (int)(end - p), p);
@@ -190,6 +288,8 @@ sql_statement(struct risk_state *st, const char *client, const char *p, const ch
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s: %s changes the schema or permissions", client, head);
 	else if (keyword(p, "FLUSHALL") || keyword(p, "FLUSHDB"))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: %s wipes the database", client, head);
+	else if (keyword(p, "COPY") && has_keyword(p, end, "PROGRAM"))
+		copy_program_rule(st, client, p, end, true);
 	else if (keyword(p, "SELECT") || keyword(p, "SHOW") || keyword(p, "EXPLAIN") || keyword(p, "DESCRIBE") ||
 		 keyword(p, "DESC") || keyword(p, "WITH") || keyword(p, "VALUES") || keyword(p, "PRAGMA") ||
 		 keyword(p, "BEGIN") || keyword(p, "COMMIT") || keyword(p, "ROLLBACK") || keyword(p, "SET") ||

@@ -821,9 +821,14 @@ risk_input_now(struct risk_state *st, const struct risk_cmd *c, const char *file
 static bool
 into_project(const struct risk_state *st, const char *dir)
 {
-	char *abs = guard_path_resolve(st->cwds[0], dir, st->ctx->home);
-	bool in = st->ctx->project && guard_path_inside(abs, st->ctx->project);
-	free(abs);
+	bool in = false;
+
+	/* any working directory the line may be in: "(cd /tmp/x && ...) && cp -r S/. ." is in the project */
+	for (size_t i = 0; i < st->ncwds && !in; i++) {
+		char *abs = guard_path_resolve(st->cwds[i], dir, st->ctx->home);
+		in = st->ctx->project && guard_path_inside(abs, st->ctx->project);
+		free(abs);
+	}
 	return in;
 }
 
@@ -1101,10 +1106,94 @@ recursive_copy(const struct risk_cmd *c)
 	return risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', NULL) || risk_flag(c, 'a', "archive");
 }
 
+/*
+ * Does word w (a path, or code holding the path text) name the folder abs
+ * (its text: text) or a path below it? *lands: guard's state (a place) that
+ * the path below abs lands on in dest, that path into landing.
+ */
+static bool
+word_reaches(struct risk_state *st, const struct guard_shell_word *w, const char *abs, const char *text,
+	     const char *dest, int *lands, char *landing, size_t lsize)
+{
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		return false;
+	bool in = false;
+	for (size_t i = 0; i < st->ncwds && !in; i++) {
+		char *p = guard_path_resolve(st->cwds[i], w->text, st->ctx->home);
+		if ((in = guard_path_inside(abs, p)) && p[strlen(abs)] == '/' && !*lands) {
+			char into[PATH_MAX];
+			snprintf(into, sizeof(into), "%s%s", dest, p + strlen(abs));
+			if ((*lands = risk_guard_place(st, into)) != 0)
+				snprintf(landing, lsize, "%s", into);
+		}
+		free(p);
+	}
+	/* code holding the path: os.makedirs('/tmp/x/.a'+'i') */
+	return in || (strlen(text) >= 4 && strchr(text, '/') && strstr(w->text, text));
+}
+
+/*
+ * A copy's source folder guard cannot list now (attack10 K6): not there,
+ * or reached by a command before the copy on the line (made, cloned,
+ * unpacked or written into: "mkdir S && (cd S && ...) && cp -r S/. .").
+ * *names: those commands name guard's state (mkdir .claude), into token.
+ */
+static bool
+source_unknown(struct risk_state *st, const struct risk_cmd *c, const char *text, const char *dest, bool *names, char *token,
+	       size_t size)
+{
+	char *abs = guard_path_resolve(st->cwds[0], text, st->ctx->home);
+	struct stat sb;
+	bool unknown = risk_memo_lstat(abs, &sb) < 0;
+
+	int lands = 0;
+	char landing[PATH_MAX];
+
+	*names = false;
+	for (size_t i = 0; c->sh && i < c->sh->ncmds && &c->sh->cmds[i] != c->cmd; i++) {
+		const struct guard_shell_cmd *w = &c->sh->cmds[i];
+		for (size_t k = 1; k < w->argc; k++)
+			unknown |= word_reaches(st, &w->argv[k], abs, text, dest, &lands, landing, sizeof(landing));
+		for (size_t r = 0; r < w->nredirs; r++)
+			unknown |= word_reaches(st, &w->redirs[r].target, abs, text, dest, &lands, landing, sizeof(landing));
+		for (size_t k = 1; k < w->argc && !*names; k++)
+			*names = !(w->argv[k].flags & GUARD_WORD_DYNAMIC) && risk_text_names_state(st, w->argv[k].text, token, size);
+		for (size_t r = 0; r < w->nredirs && !*names; r++)
+			*names = risk_text_names_state(st, w->redirs[r].target.text, token, size);
+	}
+	if (lands && !*names) {
+		*names = true;
+		snprintf(token, size, "%s", landing);
+	}
+	free(abs);
+	return unknown;
+}
+
+/* A recursive copy from a source guard cannot list now into the project's root or guard's state. */
+static void
+copy_unknown(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *src, const char *dest)
+{
+	char token[PATH_MAX];
+	bool names;
+	int place = risk_guard_place(st, dest);
+
+	if ((!place && !into_project(st, dest)) || !source_unknown(st, c, src, dest, &names, token, sizeof(token)))
+		return;
+	if (place)
+		mention_write(st, verb, dest, place);
+	else if (names)
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+			  "%s copies %s, made on this line with guard's own state in it (%s), into %s", verb, src, token, dest);
+	else
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s copies %s, which guard cannot list now (not there yet, or made on this line): what lands in "
+			  "%s is unknown", verb, src, dest);
+}
+
 /* Does the folder src hold something that would land on guard's state below dest? */
 static void
-copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell_word *src, const char *dest,
-	       const struct stems *s)
+copy_tree_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, const struct guard_shell_word *src,
+	       const char *dest, const struct stems *s)
 {
 	if (src->flags & GUARD_WORD_DYNAMIC) {
 		int place = risk_guard_place(st, dest);
@@ -1152,6 +1241,7 @@ copy_tree_into(struct risk_state *st, const char *verb, const struct guard_shell
 			return;
 		}
 	}
+	copy_unknown(st, c, verb, base, dest);
 }
 
 /*
@@ -1315,7 +1405,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		if (dest && (t || !(ops[k - 1]->flags & GUARD_WORD_DYNAMIC)) && (root_dest = root_pattern(st, dest)) != NULL)
 			dest = root_dest;
 		for (size_t i = 0; dest && i + (t ? 0 : 1) < k; i++)
-			copy_tree_into(st, n, ops[i], dest, s);
+			copy_tree_into(st, c, n, ops[i], dest, s);
 	}
 	free(root_dest);
 }
