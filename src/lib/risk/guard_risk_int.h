@@ -33,6 +33,7 @@ struct risk_state {
 	struct guard_list held_own;
 	struct guard_list later;     /* files written, programs copied, npm scripts and
 					git aliases set, for later parts (guard_risk_run.c) */
+	size_t part_later;           /* later's length when the part being rated began */
 	const char *secret_pipe;     /* what secret the current pipeline carries (static text), or NULL */
 	unsigned fn_calls;           /* function calls followed into their bodies */
 	const char *loader_set;      /* LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH exported earlier on the line (static text) */
@@ -330,6 +331,14 @@ const char *risk_later_link(const struct risk_state *st, const char *abs, size_t
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
 /* After c was rated: a link it made (ln, cp -l, cp -s), for writes through it later on the line. */
 void risk_later_note_links(struct risk_state *st, const struct risk_cmd *c);
+/* After a part guard cannot follow the writes of (python3 -c, make, tar x, an unknown program): what it is. */
+void risk_later_note_writer(struct risk_state *st, const char *name);
+/*
+ * abs (absent when the line is rated) may be made by such a part before
+ * the one being rated: the latest after anything the line is known to
+ * write there, or NULL.
+ */
+const char *risk_later_unseen_writer(const struct risk_state *st, const char *abs);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */
 bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *file,
 		    const char *what);
