@@ -660,6 +660,7 @@ static const struct verb_module {
 	{ risk_verb_sys, risk_sys_verbs },
 	{ risk_verb_net, risk_net_verbs },
 	{ risk_verb_run, risk_run_verbs },
+	{ risk_verb_progs, risk_progs_verbs },
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 

@@ -231,6 +231,7 @@ extern const char *const risk_sql_verbs[];
 extern const char *const risk_sys_verbs[];
 extern const char *const risk_net_verbs[];
 extern const char *const risk_run_verbs[];
+extern const char *const risk_progs_verbs[];
 /* Programs that download (guard_risk_flow.c), and a fast test for one. */
 extern const char *const risk_downloaders[];
 bool risk_is_downloader(const char *name);
@@ -312,6 +313,7 @@ bool risk_verb_sql(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_sys(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_net(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_progs(struct risk_state *st, struct risk_cmd *c);
 
 /* Runners (guard_risk_run.c). xargs CMD (wrapper stripped): true when rated. */
 bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
@@ -356,7 +358,11 @@ char *risk_hex_decode(const char *in);
 /* encoded decoded as decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) would; NULL when it cannot be. */
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
-enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
+enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL, STDIN_TCL };
+/* Tcl code (expect, tclsh): what its spawn, exec and open "|..." run, as shell lines (guard_risk_progs.c). */
+void risk_tcl_text(struct risk_state *st, const char *what, const char *text);
+/* A Tcl file run (expect -f F, tclsh F, tclsh < F): its text read now or written earlier on the line. */
+void risk_tcl_file(struct risk_state *st, const char *what, const struct guard_shell_word *w);
 void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
 			enum risk_stdin_kind kind);
 
@@ -364,6 +370,12 @@ void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const c
 const char *risk_read_literal(const char *p, char *out, size_t size);
 /* SQL and interpreter text scans (also used by tool inputs). */
 void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
+/*
+ * The SQL file a client runs (sqlite3 db < F, psql -f F): its text, as
+ * given with -c, when it can be read now (or was written earlier on the
+ * line); a file there but not read is high.
+ */
+void risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /*
  * Interpreter code with the other names of a copy/unpack/move/remove/run
