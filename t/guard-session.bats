@@ -1632,3 +1632,32 @@ watch_record() {
 	run --separate-stderr guard-session check --json
 	[ "$(jq -r '.changes[] | select(.path=="src/cr.c") | .added' <<<"$output")" = 53 ]
 }
+
+@test "attack9 J21: a binary file's bare-CR lines and lines of code with junk after them count; a picture's and an object file's bytes count next to nothing" {
+	start crbin
+	base=$(field .base)
+	# one NUL makes the file binary to git; its lines end with a bare CR, which gcc takes as line ends
+	python3 -c 'import sys; sys.stdout.buffer.write(b"/*\0*/\r" + b"".join(b"int f%d(void) { return %d; }\r" % (i, i) for i in range(60)))' >src/cr.c
+	# every line of code followed by junk bytes in a comment: less than four fifths text
+	python3 -c 'import sys; sys.stdout.buffer.write(b"/*\0*/\n" + b"".join(b"int g%d(void) { return %d; } /*" % (i, i) + b"\xff" * 40 + b"*/\n" for i in range(40)))' >src/junk.c
+	# benign twins: near-random bytes with bare CRs (a compressed picture) and a compiled object
+	python3 -c 'import random,sys; r=random.Random(11); sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n\0" + bytes(r.randrange(256) for _ in range(200000)))' >src/pic.png
+	python3 -c 'print("".join("int h%d(int x) { return x * %d + 1; }\n" % (i, i) for i in range(200)))' >/tmp/j21-$$.c
+	cc -O1 -c -o src/obj.o /tmp/j21-$$.c
+	rm -f /tmp/j21-$$.c
+	run --separate-stderr guard-session check --json
+	j=$output
+	[ "$(jq -r '.changes[] | select(.path=="src/cr.c") | .text_added' <<<"$j")" = 61 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/junk.c") | .text_added' <<<"$j")" = 41 ]
+	pic=$(jq -r '.changes[] | select(.path=="src/pic.png") | .text_added // 0' <<<"$j")
+	obj=$(jq -r '.changes[] | select(.path=="src/obj.o") | .text_added // 0' <<<"$j")
+	[ "$pic" -le 12 ]
+	[ "$obj" -le 10 ]
+	[ "$(jq -r .counters.loc <<<"$j")" = $((102 + pic + obj)) ]
+	# committed: guard-git check of the range (pre-push's count) sees them too
+	git add -A && git commit -qm hidden
+	run --separate-stderr guard-git check --base "$base" --head HEAD --json
+	[ "$(jq -r '.changes[] | select(.path=="src/cr.c") | .text_added' <<<"$output")" = 61 ]
+	[ "$(jq -r '.changes[] | select(.path=="src/junk.c") | .text_added' <<<"$output")" = 41 ]
+	[ "$(jq -r .loc.added <<<"$output")" = $((102 + pic + obj)) ]
+}

@@ -27,10 +27,12 @@ utf8_seq(const unsigned char *s, size_t n)
 static bool
 text_line(const unsigned char *s, size_t n, struct guard_buf *out)
 {
-	size_t text = 0, mark = out ? out->len : 0;
+	size_t text = 0, run = 0, longest = 0, mark = out ? out->len : 0;
 
 	for (size_t i = 0; i < n;) {
 		size_t k = s[i] < 0x80 ? (s[i] >= 0x20 && s[i] < 0x7F) || s[i] == '\t' || s[i] == '\r' : utf8_seq(s + i, n - i);
+		run = s[i] < 0x80 && k ? run + 1 : 0; /* printable ASCII in a row */
+		longest = run > longest ? run : longest;
 		if (k) {
 			if (out)
 				guard_buf_add(out, (const char *)s + i, k);
@@ -40,7 +42,7 @@ text_line(const unsigned char *s, size_t n, struct guard_buf *out)
 			i++;
 		}
 	}
-	if (text >= GUARD_TEXT_LINE_MIN && text * 5 >= n * 4) {
+	if ((text >= GUARD_TEXT_LINE_MIN && text * 5 >= n * 4) || longest >= GUARD_TEXT_RUN_MIN) {
 		if (out)
 			guard_buf_add(out, "\n", 1);
 		return true;
@@ -52,6 +54,20 @@ text_line(const unsigned char *s, size_t n, struct guard_buf *out)
 	return false;
 }
 
+/*
+ * The length of the line at s: up to a newline or a CR that ends no CRLF
+ * (compilers take a bare CR as a line end, attack9 J21), kept in a CRLF
+ * line as git keeps it.
+ */
+static size_t
+line_end(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+			return i;
+	return n;
+}
+
 size_t
 guard_text_lines(const char *data, size_t len, struct guard_buf *out)
 {
@@ -59,10 +75,9 @@ guard_text_lines(const char *data, size_t len, struct guard_buf *out)
 	size_t count = 0;
 
 	while (s < end) {
-		const unsigned char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		size_t n = line_end(s, (size_t)(end - s));
 		count += text_line(s, n, out);
-		s += n + (nl != NULL);
+		s += n + (s + n < end);
 	}
 	return count;
 }

@@ -746,6 +746,13 @@ TEST(text_lines_in_binary_files)
 	CHECK(guard_text_lines("abcd\x01\x02\n", 7, NULL) == 0);
 	CHECK(guard_text_lines("abcdefgh\x01\x02\n", 11, NULL) == 1);
 	CHECK(guard_text_lines("abcd\xc3\x28\xff\n", 8, NULL) == 0);
+	/* a bare CR ends a line, a CRLF's CR stays in it (attack9 J21) */
+	b.len = 0;
+	CHECK(guard_text_lines("\0int a;\rint b;\rint c;\r\n", 23, &b) == 3);
+	CHECK_STR(b.buf, "int a;\nint b;\nint c;\r\n");
+	/* 12 printable bytes in a row count, whatever junk follows (attack9 J21) */
+	CHECK(guard_text_lines("int f(void);\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\n", 28, NULL) == 1);
+	CHECK(guard_text_lines("int f(void)\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\n", 27, NULL) == 0);
 	/* near-random bytes (a compressed picture) make almost no line: fixed LCG bytes, 64 KiB */
 	char *noise = guard_xmalloc(65536);
 	unsigned long x = 7;

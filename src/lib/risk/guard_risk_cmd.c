@@ -848,6 +848,7 @@ static const struct verb_module {
 	{ risk_verb_sys, risk_sys_verbs },
 	{ risk_verb_net, risk_net_verbs },
 	{ risk_verb_run, risk_run_verbs },
+	{ risk_verb_progs, risk_progs_verbs },
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 
@@ -1432,12 +1433,63 @@ script_env(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/*
+ * Commands that make no file guard does not know the text of: readers,
+ * harmless commands, shells (what they run is rated part by part), and
+ * these. Anything else (python3 -c, tar x, git checkout, an unknown
+ * program) may write a script a later part runs (attack9 J11).
+ */
+static const char *const no_unseen_writes[] = {
+	"cd", "pushd", "popd", "chmod", "chown", "chgrp", "mkdir", "rmdir", "rm", "touch", "echo", "printf", "test",
+	"[", "[[", "true", "false", ":", "export", "set", "unset", "source", ".", "eval", "exec", "env", "alias",
+	"read", "shift", "return", "exit", "wait", "sleep", "local", "declare", "typeset", "readonly", NULL
+};
+
+/*
+ * Builders: what they make is the project's code built (gcc -o t t.c &&
+ * ./t, make && ./build/app), rated as running the project's code is.
+ */
+static const char *const builders[] = { "make", "gmake", "cmake", "ninja", "meson", "gcc", "cc", "clang", "g++", "c++",
+					"clang++", "ld", "go", "cargo", "rustc", "javac", "mvn", "gradle", "gradlew",
+					"dotnet", "tsc", "zig", "swiftc", "nvcc", "bazel", "autoreconf", "configure", NULL };
+
+/* Writers whose writes the line follows when they are plain (risk_later_note, risk_note_download). */
+static const char *const followed_writers[] = { "cp", "mv", "ln", "link", "install", "tee", "curl", "wget", NULL };
+
+/*
+ * After c was rated: may it have written files guard cannot read (a
+ * redirect to a computed name too)? followed: c's writes were recorded.
+ */
+static void
+note_unseen_writer(struct risk_state *st, const struct risk_cmd *c, bool followed)
+{
+	for (size_t i = 0; i < c->cmd->nredirs; i++) {
+		const struct guard_shell_redir *r = &c->cmd->redirs[i];
+		if ((r->op == GUARD_REDIR_OUT || r->op == GUARD_REDIR_APPEND || r->op == GUARD_REDIR_OUT_ALL) &&
+		    (r->target.flags & GUARD_WORD_DYNAMIC)) {
+			risk_later_note_writer(st, "a redirect to a computed name");
+			return;
+		}
+	}
+	if (!c->argc)
+		return;
+	const struct verb *v = c->name[0] ? verb_find(c->name) : NULL;
+	enum everyday e = v ? (enum everyday)v->everyday : EV_NONE;
+	if (e == EV_READER || e == EV_PATTERN_READER || e == EV_HARMLESS || risk_name_in(no_unseen_writes, c->name) ||
+	    risk_is_shell(c->name) || risk_name_in(builders, c->name) ||
+	    (followed && risk_name_in(followed_writers, c->name)))
+		return;
+	risk_later_note_writer(st, c->name[0] ? c->name : "a computed command");
+}
+
 void
 risk_part(struct risk_state *st, struct risk_cmd *c)
 {
 	enum guard_level outer = st->part_level;
+	size_t outer_later = st->part_later, downloads = st->downloads.len;
 
 	st->part_level = GUARD_LEVEL_LOW;
+	st->part_later = st->later.len;
 	risk_secret_part(st, c);
 	risk_env_part(st, c);
 	rate_redirs(st, c);
@@ -1455,6 +1507,8 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	if (c->elevated && st->part_level < GUARD_LEVEL_HIGH)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "runs as root: %s", c->name[0] ? c->name : "command");
 	risk_later_note_links(st, c);
+	note_unseen_writer(st, c, st->later.len > st->part_later || st->downloads.len > downloads);
+	st->part_later = outer_later;
 	if (st->part_level < outer)
 		st->part_level = outer;
 }

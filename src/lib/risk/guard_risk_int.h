@@ -33,6 +33,7 @@ struct risk_state {
 	struct guard_list held_own;
 	struct guard_list later;     /* files written, programs copied, npm scripts and
 					git aliases set, for later parts (guard_risk_run.c) */
+	size_t part_later;           /* later's length when the part being rated began */
 	const char *secret_pipe;     /* what secret the current pipeline carries (static text), or NULL */
 	unsigned fn_calls;           /* function calls followed into their bodies */
 	const char *loader_set;      /* LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH exported earlier on the line (static text) */
@@ -236,6 +237,7 @@ extern const char *const risk_sql_verbs[];
 extern const char *const risk_sys_verbs[];
 extern const char *const risk_net_verbs[];
 extern const char *const risk_run_verbs[];
+extern const char *const risk_progs_verbs[];
 /* Programs that download (guard_risk_flow.c), and a fast test for one. */
 extern const char *const risk_downloaders[];
 bool risk_is_downloader(const char *name);
@@ -317,6 +319,7 @@ bool risk_verb_sql(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_sys(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_net(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_progs(struct risk_state *st, struct risk_cmd *c);
 
 /* Runners (guard_risk_run.c). xargs CMD (wrapper stripped): true when rated. */
 bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
@@ -338,6 +341,14 @@ const char *risk_later_link(const struct risk_state *st, const char *abs, size_t
 void risk_later_note(struct risk_state *st, const struct risk_cmd *c);
 /* After c was rated: a link it made (ln, cp -l, cp -s), for writes through it later on the line. */
 void risk_later_note_links(struct risk_state *st, const struct risk_cmd *c);
+/* After a part guard cannot follow the writes of (python3 -c, make, tar x, an unknown program): what it is. */
+void risk_later_note_writer(struct risk_state *st, const char *name);
+/*
+ * abs (absent when the line is rated) may be made by such a part before
+ * the one being rated: the latest after anything the line is known to
+ * write there, or NULL.
+ */
+const char *risk_later_unseen_writer(const struct risk_state *st, const char *abs);
 /* file, run by c (or by a shell when c is NULL), was written earlier on the line: rated, true. */
 bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *file,
 		    const char *what);
@@ -355,7 +366,11 @@ char *risk_hex_decode(const char *in);
 /* encoded decoded as decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) would; NULL when it cannot be. */
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
-enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL };
+enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL, STDIN_TCL };
+/* Tcl code (expect, tclsh): what its spawn, exec and open "|..." run, as shell lines (guard_risk_progs.c). */
+void risk_tcl_text(struct risk_state *st, const char *what, const char *text);
+/* A Tcl file run (expect -f F, tclsh F, tclsh < F): its text read now or written earlier on the line. */
+void risk_tcl_file(struct risk_state *st, const char *what, const struct guard_shell_word *w);
 void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *what,
 			enum risk_stdin_kind kind);
 
@@ -363,6 +378,12 @@ void risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const c
 const char *risk_read_literal(const char *p, char *out, size_t size);
 /* SQL and interpreter text scans (also used by tool inputs). */
 void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
+/*
+ * The SQL file a client runs (sqlite3 db < F, psql -f F): its text, as
+ * given with -c, when it can be read now (or was written earlier on the
+ * line); a file there but not read is high.
+ */
+void risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /*
  * Interpreter code with the other names of a copy/unpack/move/remove/run

@@ -153,7 +153,7 @@ list_command(const char *after, struct guard_buf *cmd)
 struct code_call {
 	const char *needle;
 	enum { CALL_DELETE, CALL_DELETE_TREE, CALL_EXEC, CALL_WRITE, CALL_LITERAL_BEFORE_DELETE, CALL_OPEN,
-	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV, CALL_TREE } kind;
+	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV, CALL_TREE, CALL_EXEC_JOINED } kind;
 };
 
 static const struct code_call calls[] = {
@@ -176,7 +176,7 @@ static const struct code_call calls[] = {
 	{ "%x", CALL_QUOTED_EXEC }, { "exec ", CALL_EXEC }, { "spawn ", CALL_EXEC }, { "pcntl_exec", CALL_EXEC_ARGV },
 	{ "posix_spawn", CALL_EXEC_ARGV }, { "Bun.$", CALL_EXEC }, { "Deno.run", CALL_EXEC }, { "Deno.Command", CALL_EXEC }, { "Bun.spawn", CALL_EXEC },
 	{ "Runtime.getRuntime", CALL_EXEC }, { "do shell script", CALL_EXEC }, { "os.execute", CALL_EXEC },
-	{ "io.popen", CALL_EXEC },
+	{ "io.popen", CALL_EXEC }, { "system2", CALL_EXEC_JOINED },
 	{ "writeFileSync", CALL_WRITE }, { "write_text", CALL_LITERAL_BEFORE_DELETE }, { "File.write", CALL_WRITE },
 	{ "file_put_contents", CALL_WRITE }, { "open(", CALL_OPEN }, { "execFileSync", CALL_EXEC },
 	/* archives unpacked and folders copied by an API: rated as tar -x, unzip and cp -rT of the same names */
@@ -332,6 +332,51 @@ exec_argv(struct risk_state *st, const char *lang, const char *needle, const cha
 	risk_nested(st, what, cmd.buf, cmd.len);
 	guard_buf_release(&cmd);
 	guard_buf_release(&list);
+}
+
+/*
+ * R's system2("rm", c("-rf", "~")) or system2("rm", "-rf ~"): the
+ * command and its arguments joined by spaces, as shell text (R pastes
+ * them and runs the line through sh: "~" and "$(...)" in them count).
+ */
+static void
+joined_exec(struct risk_state *st, const char *lang, const char *after)
+{
+	char lit[1024], what[64];
+	struct guard_buf cmd = GUARD_BUF_INIT;
+	const char *p = after;
+
+	snprintf(what, sizeof(what), "%s shell-out", lang);
+	while (*p == ' ' || *p == '(')
+		p++;
+	if (!is_quote(*p) || !(p = risk_read_literal(p, lit, sizeof(lit))))
+		goto computed;
+	guard_buf_addstr(&cmd, lit);
+	while (*p == ' ' || *p == ',')
+		p++;
+	if (!strncmp(p, "args", 4) && p[4 + strspn(p + 4, " ")] == '=') /* args = ... */
+		p += strspn(p + 4, " =") + 4;
+	bool vector = p[0] == 'c' && p[1] == '(';
+	if (!vector && *p && *p != ')' && !is_quote(*p))
+		goto computed; /* system2("rm", args) */
+	for (p += vector ? 2 : 0; *p && *p != ')';) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == ')')
+			break;
+		if (!is_quote(*p) || !(p = risk_read_literal(p, lit, sizeof(lit))))
+			goto computed;
+		guard_buf_addf(&cmd, " %s", lit);
+		if (!vector)
+			break;
+	}
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a shell command", lang);
+	risk_nested(st, what, cmd.buf, cmd.len);
+	guard_buf_release(&cmd);
+	return;
+computed:
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed shell command", lang);
+	guard_buf_release(&cmd);
 }
 
 /* open("|cmd"), open(F, "cmd |"), open(F, "-|", "cmd"): perl and ruby run a command. */
@@ -635,6 +680,9 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 		return;
 	case CALL_EXEC_ARGV:
 		exec_argv(st, lang, k->needle, after);
+		return;
+	case CALL_EXEC_JOINED:
+		joined_exec(st, lang, after);
 		return;
 	case CALL_TREE:
 		tree_call(st, lang, code, p, k->needle);

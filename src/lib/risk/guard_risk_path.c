@@ -1119,6 +1119,26 @@ rate_destroy(struct risk_state *st, const char *verb, enum place pl, const char 
 	}
 }
 
+/*
+ * A script that is not there when the line is rated, which a part before
+ * it may make (python3 -c, tar x, an unknown program: attack9 J11): what
+ * runs is what that part writes, which guard cannot read. High.
+ */
+static bool
+unseen_script(struct risk_state *st, const char *verb, const char *abs, const char *shown)
+{
+	struct stat sb;
+	const char *writer;
+
+	if (st->remote || !st->later.len || strpbrk(abs, "*?[") || risk_memo_lstat(abs, &sb) == 0 ||
+	    !(writer = risk_later_unseen_writer(st, abs)))
+		return false;
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+		  "%s runs a script this line makes that guard cannot read: %s is not there when rated, and %s "
+		  "runs before it", verb, shown, writer);
+	return true;
+}
+
 static void
 rate_place(struct risk_state *st, const char *verb, const char *abs, const char *display,
 	   enum risk_path_op op)
@@ -1145,6 +1165,8 @@ rate_place(struct risk_state *st, const char *verb, const char *abs, const char 
 		rate_read(st, verb, pl, abs, shown);
 		break;
 	case PATH_EXEC:
+		if (unseen_script(st, verb, abs, shown))
+			break;
 		if (pl == P_PROJECT || pl == P_SCRATCH || pl == P_TEMP)
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a script: %s", verb, shown);
 		else

@@ -789,13 +789,22 @@ pod_command(struct risk_state *st, const struct risk_cmd *c)
  * U a file written with unknown content, P a file that is a copy of or
  * link to program VALUE, N an npm script KEY running VALUE, G a git
  * alias KEY standing for VALUE, L a link KEY (made by ln, cp -l, cp -s)
- * to the absolute path VALUE.
+ * to the absolute path VALUE, W a part (VALUE) that may write files
+ * guard does not follow (KEY empty). A text over RUN_MAX_TEXT is kept as
+ * U: a later run of the file is then high, not a run of a file unknown.
  */
 static void
 later_add(struct risk_state *st, char kind, const char *key, const char *value, bool append)
 {
-	if (strlen(value) > RUN_MAX_TEXT)
-		return;
+	if (strlen(value) > RUN_MAX_TEXT) {
+		if (kind != 'T') {
+			risk_unparsed(st, "a value over %u KiB set for later parts of the line", RUN_MAX_TEXT >> 10);
+			return;
+		}
+		kind = 'U';
+		value = "a command whose text is over 64 KiB (not read)";
+		append = false;
+	}
 	if (st->later.len >= RUN_MAX_LATER) { /* what later parts run from here on is not followed (J11) */
 		risk_unparsed(st, "more than %d things written for later parts of the line", RUN_MAX_LATER);
 		return;
@@ -806,7 +815,9 @@ later_add(struct risk_state *st, char kind, const char *key, const char *value, 
 		size_t kl = strlen(key);
 		if (e[0] == 'T' && kind == 'T' && !strncmp(e + 1, key, kl) && e[kl + 1] == '\x1f') {
 			free(entry);
-			entry = guard_xasprintf("T%s\x1f%s%s", key, e + kl + 2, value);
+			entry = strlen(e + kl + 2) + strlen(value) > RUN_MAX_TEXT /* appends past the size: not read */
+				? guard_xasprintf("U%s\x1f%s", key, "a command whose text is over 64 KiB (not read)")
+				: guard_xasprintf("T%s\x1f%s%s", key, e + kl + 2, value);
 			break;
 		}
 	}
@@ -1091,6 +1102,30 @@ risk_later_note(struct risk_state *st, const struct risk_cmd *c)
 		note_copy(st, c, false);
 	else if (!strcmp(c->name, "tee"))
 		note_tee(st, c);
+}
+
+void
+risk_later_note_writer(struct risk_state *st, const char *name)
+{
+	if (st->remote || (st->later.len && st->later.items[st->later.len - 1][0] == 'W'))
+		return; /* one after another: the first names them */
+	later_add(st, 'W', "", name, false);
+}
+
+const char *
+risk_later_unseen_writer(const struct risk_state *st, const char *abs)
+{
+	size_t kl = strlen(abs);
+
+	/* what the part itself runs (the script's own text) came after it began */
+	for (size_t i = st->part_later < st->later.len ? st->part_later : st->later.len; i-- > 0;) {
+		const char *e = st->later.items[i];
+		if (e[0] == 'W')
+			return e + 2;
+		if (!strncmp(e + 1, abs, kl) && e[kl + 1] == '\x1f' && strchr("TUPL", e[0]))
+			return NULL;
+	}
+	return NULL;
 }
 
 void

@@ -244,6 +244,8 @@ stdin_text(struct risk_state *st, const char *what, const char *text, enum risk_
 		risk_nested(st, what, text, strlen(text));
 	else if (kind == STDIN_SQL)
 		risk_sql_text(st, what, text);
+	else if (kind == STDIN_TCL)
+		risk_tcl_text(st, what, text);
 	else
 		risk_code_text(st, what, text);
 }
@@ -534,11 +536,17 @@ risk_stdin_program(struct risk_state *st, const struct risk_cmd *c, const char *
 				continue;
 			if (risk_subst_program(st, &r->target, what, kind))
 				return;
+			if (kind == STDIN_TCL) {
+				risk_tcl_file(st, what, &r->target);
+				return;
+			}
 			if (kind == STDIN_SHELL)
 				nest_script(st, what, &r->target);
 			risk_path(st, what, &r->target, kind == STDIN_SQL ? PATH_READ : PATH_EXEC);
-			if (kind == STDIN_SQL)
+			if (kind == STDIN_SQL) {
 				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file", what);
+				risk_sql_file(st, what, &r->target);
+			}
 			return;
 		}
 	}

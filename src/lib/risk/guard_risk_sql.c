@@ -5,7 +5,10 @@
  * migration tools that wipe databases.
  */
 #include <ctype.h>
+#include <sys/stat.h>
 
+#include "guard_error.h"
+#include "guard_path.h"
 #include "guard_risk_int.h"
 
 /* Next statement keyword at p (comments and blanks skipped); NULL at end. */
@@ -388,6 +391,42 @@ sql_option(struct risk_state *st, const struct risk_cmd *c, const char *shortopt
 	return found;
 }
 
+#define SQL_FILE_MAX (256u << 10)
+
+void
+risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w)
+{
+	char *data = NULL;
+	size_t len = 0;
+	struct stat sb;
+
+	if (st->remote || (w->flags & GUARD_WORD_DYNAMIC) || !strcmp(w->text, "-"))
+		return;
+	const char *earlier = risk_later_text(st, w->text);
+	if (earlier) {
+		risk_sql_text(st, client, earlier);
+		return;
+	}
+	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	if (risk_memo_read(abs, SQL_FILE_MAX, &data, &len) == 0) {
+		risk_bind_bytes(st, abs, data, len);
+		if (memchr(data, '\0', len)) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s, which holds a NUL byte: not read past it",
+				  client, w->text);
+		} else {
+			risk_explain(st, "    %s reads the SQL file %s", client, w->text);
+			risk_sql_text(st, client, data);
+		}
+	} else if (risk_memo_stat(abs, &sb) == 0) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s runs %s, which guard cannot read now (unreadable, no plain file or over %u KiB)", client,
+			  w->text, SQL_FILE_MAX >> 10);
+	}
+	guard_error_clear();
+	free(data);
+	free(abs);
+}
+
 static void
 sql_file(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
 {
@@ -396,6 +435,7 @@ sql_file(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, 
 		struct guard_shell_word w = { (char *)f, NULL, 0 };
 		risk_path(st, c->name, &w, PATH_READ);
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file: %s", c->name, f);
+		risk_sql_file(st, c->name, &w);
 	}
 	risk_bind_opts(st, c, shortopt, longopt); /* what runs is what was approved (J16) */
 }
