@@ -107,3 +107,18 @@ setup() {
 	decides 'declare -r x=5; echo $x' allow
 	decides 'declare x=hello; echo "${x@P}"' allow
 }
+
+@test "K13: BASH_ALIASES written in any spelling goes to a person; the alias builtin and reads of other arrays do not" {
+	# bash's reading: an entry of BASH_ALIASES is an alias
+	[ "$(bash -c $'shopt -s expand_aliases\nBASH_ALIASES[r]=\'echo\'\nr ran')" = ran ]
+	decides $'shopt -s expand_aliases\nBASH_ALIASES[r]=\'bash -c\'\nr \'rm -f .a""i/policy.yaml\'' ask
+	decides $'shopt -s expand_aliases\nBASH_ALIASES+=([r]=\'bash -c\')\nr \'touch x\'' ask
+	decides $'shopt -s expand_aliases\ndeclare -A BASH_ALIASES=([r]=\'sh -c\')\nr \'touch x\'' ask
+	decides $'shopt -s expand_aliases\nread "BASH_ALIASES[r]" <<< \'bash -c\'\nr \'touch x\'' ask
+	decides $'shopt -s expand_aliases\nprintf -v \'BASH_ALIASES[r]\' %s \'bash -c\'\nr \'touch x\'' ask
+	decides $'shopt -s expand_aliases\ndeclare -n a=BASH_ALIASES; a[r]=\'bash -c\'\nr \'touch x\'' ask
+	# the everyday forms
+	decides $'shopt -s expand_aliases\nalias ll=\'ls -l\'\nll' allow
+	decides 'declare -A colors=([red]=1); echo "${colors[red]}"' allow
+	decides 'echo "$BASH_ALIASES_FILE"' allow
+}

@@ -110,6 +110,10 @@ landings(struct risk_state *st, const struct risk_cmd *c, const char *verb, cons
 		if (scratch.level >= GUARD_LEVEL_HIGH && scratch.reasons.len)
 			risk_rule(st, scratch.level, scratch.cls, "%s into %s: %s", verb, dir, scratch.reasons.items[0]);
 		guard_risk_release(&scratch);
+		/* the name that lands is guard's, a folder too: mv S/.claude . makes .claude (attack10 K6) */
+		if (risk_guard_place(st, land))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
+				  "%s into %s puts %s there, a name of guard's own state", verb, dir, land);
 		free(land);
 	}
 }

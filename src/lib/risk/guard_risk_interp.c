@@ -170,7 +170,6 @@ static const struct code_call calls[] = {
 	{ "os.exec", CALL_EXEC }, { "os.spawn", CALL_EXEC }, { "child_process", CALL_EXEC },
 	{ "execSync", CALL_EXEC }, { "spawnSync", CALL_EXEC }, { "execFile", CALL_EXEC },
 	{ "spawn(", CALL_EXEC }, { "system(", CALL_EXEC }, { "system ", CALL_EXEC }, { "exec(", CALL_EXEC },
-	{ "system2(", CALL_EXEC }, /* R: system2(CMD, ARGS) (K16) */
 	{ "shell_exec", CALL_EXEC }, { "passthru", CALL_EXEC }, { "popen", CALL_EXEC },
 	{ "proc_open", CALL_EXEC }, { "IO.popen", CALL_EXEC }, { "Open3", CALL_EXEC }, { "qx", CALL_QUOTED_EXEC },
 	{ "%x", CALL_QUOTED_EXEC }, { "exec ", CALL_EXEC }, { "spawn ", CALL_EXEC }, { "pcntl_exec", CALL_EXEC_ARGV },

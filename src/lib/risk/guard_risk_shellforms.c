@@ -283,12 +283,45 @@ tracer_commands(struct risk_state *st, const struct guard_shell_cmd *cmd)
 	}
 }
 
+/*
+ * BASH_ALIASES[NAME]=VALUE defines an alias as `alias NAME=VALUE` does
+ * (attack10 K13), in any spelling that writes the array: an assignment,
+ * declare/typeset, read, printf -v, mapfile, a nameref to it. guard does
+ * not follow aliases made so: any word naming the array goes to a person.
+ */
+static bool
+names_bash_aliases(const char *t)
+{
+	static const char name[] = "BASH_ALIASES";
+	for (const char *p = strstr(t, name); p; p = strstr(p + 1, name)) {
+		char before = p == t ? ' ' : p[-1], after = p[sizeof(name) - 1];
+		if (!isalnum((unsigned char)before) && before != '_' && !isalnum((unsigned char)after) && after != '_')
+			return true;
+	}
+	return false;
+}
+
+static void
+bash_aliases(struct risk_state *st, const struct guard_shell_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->nassigns + cmd->argc; i++) {
+		const char *t = i < cmd->nassigns ? cmd->assigns[i].text : cmd->argv[i - cmd->nassigns].text;
+		if (names_bash_aliases(t)) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "BASH_ALIASES is bash's alias table: writing it defines an alias guard does not follow "
+				  "(its name then runs the value as a command): %s", t);
+			return;
+		}
+	}
+}
+
 void
 risk_shell_forms_part(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell_cmd *cmd = c->cmd;
 
 	tracer_commands(st, cmd);
+	bash_aliases(st, cmd);
 	/* a here-document whose delimiter is unquoted is expanded: its $( ) and `..` run */
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
