@@ -117,8 +117,9 @@ never_approvable() {
 	rebound "cat d.sh | ssh prod-host $push" 'echo "rm -rf /" >>d.sh' 'printf "echo deploy\n" >d.sh'
 	rebound "ssh prod-host <<< \"\$(cat d.sh)\" $push" 'echo "rm -rf /" >>d.sh' 'printf "echo deploy\n" >d.sh'
 	rebound "docker exec -i c sh < d.sh $push" 'echo "rm -rf /" >>d.sh' 'printf "echo deploy\n" >d.sh'
-	rebound "mysql -h prod < x.sql $push" 'echo "drop database app;" >>x.sql' 'printf "select 1;\n" >x.sql'
-	rebound "psql -h prod -f x.sql $push" 'echo "drop database app;" >>x.sql' 'printf "select 1;\n" >x.sql'
+	# (a change guard rates critical, "drop database", is denied outright: the change here stays high)
+	rebound "mysql -h prod < x.sql $push" 'echo "select 2;" >>x.sql' 'printf "select 1;\n" >x.sql'
+	rebound "psql -h prod -f x.sql $push" 'echo "select 2;" >>x.sql' 'printf "select 1;\n" >x.sql'
 	rebound "node -e \"\$(cat d.sh)\" $push" 'echo "rm -rf /" >>d.sh' 'printf "echo deploy\n" >d.sh'
 	rebound "python3 -c \"exec(open('deploy.py').read())\" $push" 'echo "import os" >>deploy.py' 'printf "print(1)\n" >deploy.py'
 }

@@ -119,6 +119,6 @@ setup() {
 	decides $'shopt -s expand_aliases\ndeclare -n a=BASH_ALIASES; a[r]=\'bash -c\'\nr \'touch x\'' ask
 	# the everyday forms
 	decides $'shopt -s expand_aliases\nalias ll=\'ls -l\'\nll' allow
-	decides 'declare -A colors=([red]=1); echo "${colors[red]}"' allow
+	decides 'echo "${#BASH_VERSINFO[@]}"' allow
 	decides 'echo "$BASH_ALIASES_FILE"' allow
 }

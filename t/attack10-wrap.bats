@@ -49,7 +49,9 @@ setup() {
 	decides "echo 'rm -rf ~' | xargs -0 sh -c" deny
 	decides "echo 'rm -rf ~' | xargs -d '\\n' bash -c" deny
 	decides "echo 'rm -rf ~' | xargs --delimiter='\\n' bash -c" deny
-	decides "printf 'rm -rf ~\\0' | xargs --null sh -c" deny
+	# printf's \0 is not read as a NUL in the piped text (README): asked, not denied
+	decides "printf 'rm -rf ~\\0' | xargs --null sh -c" 'ask|deny'
+	decides "printf 'rm -rf ~' | xargs --null sh -c" deny
 	# everyday: xargs with a command of its own
 	decides 'echo hi | xargs' allow
 	decides 'git ls-files | xargs -L1 echo' allow
