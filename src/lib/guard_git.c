@@ -4,7 +4,10 @@
 /* libgit2's *_INIT macros fill only the version field. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -359,30 +362,38 @@ index_bytes_without_attributes(struct guard_git *g)
 	return g->index_plain - 2;
 }
 
+/*
+ * The index mapped, not read: a read copies all of it (1.6 MB for 20,000
+ * files) into fresh heap pages, one page fault each, where a mapping of
+ * the cached file faults in 16 pages at a time (issue 11's check).
+ */
 static int
 index_bytes_scan(struct guard_git *g)
 {
 	const char *gitdir = git_repository_path(g->repo);
-	char *path = guard_xasprintf("%s%sindex", gitdir, gitdir[strlen(gitdir) - 1] == '/' ? "" : "/"), *text = NULL;
-	size_t len = 0;
-	int rc = 0;
+	char *path = guard_xasprintf("%s%sindex", gitdir, gitdir[strlen(gitdir) - 1] == '/' ? "" : "/");
+	struct stat st;
+	void *map;
+	int fd, rc;
 
 	if (git_repository_is_worktree(g->repo) || getenv("GIT_INDEX_FILE")) {
 		free(path);
 		return 0;
 	}
-	rc = guard_file_read(path, INDEX_SCAN_MAX, 1, &text, &len);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	free(path);
-	if (rc == GUARD_ENOTFOUND) {
-		guard_error_clear();
-		return 1; /* no index: nothing in it */
-	}
-	if (rc < 0) {
-		guard_error_clear();
+	if (fd < 0)
+		return errno == ENOENT ? 1 : 0; /* no index: nothing in it */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (size_t)st.st_size > INDEX_SCAN_MAX) {
+		close(fd);
 		return 0;
 	}
-	rc = index_entries_plain((const unsigned char *)text, len);
-	free(text);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 0;
+	rc = index_entries_plain(map, (size_t)st.st_size);
+	munmap(map, (size_t)st.st_size);
 	return rc;
 }
 
