@@ -83,30 +83,59 @@ rate_rm(struct risk_state *st, const struct risk_cmd *c)
  * state (N7: src/cfg -> ../.ai, then cp policy.yaml src/cfg/). Each
  * landing is rated on its own; what is high or worse is kept.
  */
-static void
-landings(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *tdir,
-	 const struct guard_shell_word *const *ops, size_t nsrc)
+/* The folder the sources land in (-t DIR, DIR/, or an existing folder), or NULL. */
+static const char *
+landing_dir(struct risk_state *st, const struct risk_cmd *c, const char *tdir, const struct guard_shell_word *const *ops,
+	    size_t nsrc)
 {
 	const char *dir = tdir ? tdir : ops[nsrc]->text;
 	size_t dl = strlen(dir);
 	struct stat sb;
 
 	if (st->remote || risk_flag(c, 'T', "no-target-directory") || (!tdir && (ops[nsrc]->flags & GUARD_WORD_DYNAMIC)))
-		return;
+		return NULL;
 	if (!tdir && !(dl && dir[dl - 1] == '/')) {
 		char *abs = guard_path_physical(st->cwds[0], dir, st->ctx->home);
 		bool is_dir = risk_memo_stat(abs, &sb) == 0 && S_ISDIR(sb.st_mode);
 		free(abs);
 		if (!is_dir)
-			return;
+			return NULL;
 	}
-	for (size_t i = 0; i < nsrc; i++) {
+	return dir;
+}
+
+/* DIR/NAME for a source (its last name, trailing slashes aside), or NULL when that is not one name. */
+static char *
+landing(const char *dir, const char *src)
+{
+	size_t dl = strlen(dir), end = strlen(src), start;
+
+	while (end > 1 && src[end - 1] == '/')
+		end--;
+	for (start = end; start > 0 && src[start - 1] != '/'; start--)
+		;
+	if (start == end || (end - start == 1 && src[start] == '.') ||
+	    (end - start == 2 && !strncmp(src + start, "..", 2)))
+		return NULL;
+	return guard_xasprintf("%s%s%.*s", dir, dl && dir[dl - 1] == '/' ? "" : "/", (int)(end - start), src + start);
+}
+
+static void
+landings(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *tdir,
+	 const struct guard_shell_word *const *ops, size_t nsrc, bool rated)
+{
+	const char *dir = landing_dir(st, c, tdir, ops, nsrc);
+
+	for (size_t i = 0; dir && i < nsrc; i++) {
 		if (ops[i]->flags & GUARD_WORD_DYNAMIC)
 			continue;
-		char *land = guard_xasprintf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", risk_basename(ops[i]->text));
+		char *land = landing(dir, ops[i]->text);
+		if (!land)
+			land = guard_xasprintf("%s/%s", dir, risk_basename(ops[i]->text));
 		struct guard_risk scratch;
 		struct risk_state quiet = risk_quiet(st, &scratch, false);
-		risk_path_str(&quiet, verb, land, PATH_WRITE);
+		if (!rated) /* the landings were not the targets: rated here, high or worse kept */
+			risk_path_str(&quiet, verb, land, PATH_WRITE);
 		if (scratch.level >= GUARD_LEVEL_HIGH && scratch.reasons.len)
 			risk_rule(st, scratch.level, scratch.cls, "%s into %s: %s", verb, dir, scratch.reasons.items[0]);
 		guard_risk_release(&scratch);
@@ -200,6 +229,33 @@ template_copy(struct risk_state *st, const struct risk_cmd *c, const struct guar
 	return ok;
 }
 
+/*
+ * Sources landing in a folder write DIR/NAME each: those are the targets,
+ * so a move into the project root (mv sub/f .) is not read as a change of
+ * "." and every folder under it, guard's state among them. False (the
+ * folder stays the target) when a source or the folder is not literal.
+ */
+static bool
+into_folder(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *tdir,
+	    const struct guard_shell_word *const *ops, size_t nsrc)
+{
+	const char *dir = landing_dir(st, c, tdir, ops, nsrc);
+	struct guard_list lands = GUARD_LIST_INIT;
+	bool ok = dir && dir[0] != '~' && nsrc;
+
+	for (size_t i = 0; ok && i < nsrc; i++) {
+		char *land = ops[i]->flags & GUARD_WORD_DYNAMIC ? NULL : landing(dir, ops[i]->text);
+		ok = land != NULL;
+		if (land)
+			guard_list_add(&lands, land);
+		free(land);
+	}
+	for (size_t i = 0; ok && i < lands.len; i++)
+		risk_path_str(st, verb, lands.items[i], PATH_WRITE);
+	guard_list_clear(&lands);
+	return ok;
+}
+
 /* cp/mv/install/ln: last operand (or -t DIR) is the destination. */
 static void
 rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
@@ -224,13 +280,16 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 		risk_path(st, verb, ops[i], move ? PATH_MOVE : PATH_READ);
 	}
 	struct guard_shell_word tw;
-	if (tdir && risk_opt_word(c, "-t", "--target-directory", &tw)) {
+	bool into = (tdir || n >= 2) && into_folder(st, c, verb, tdir, ops, nsrc);
+	if (into) {
+		/* the names written are the targets, not the folder they land in */
+	} else if (tdir && risk_opt_word(c, "-t", "--target-directory", &tw)) {
 		risk_path(st, verb, &tw, PATH_WRITE);
 	} else if (n) {
 		risk_path(st, verb, ops[n - 1], PATH_WRITE);
 	}
 	if (tdir || n >= 2)
-		landings(st, c, verb, tdir, ops, nsrc);
+		landings(st, c, verb, tdir, ops, nsrc, into);
 	if (is_ln)
 		symlink_to_state(st, c, tdir, ops, n, nsrc);
 	risk_base(st, GUARD_LEVEL_LOW, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE);
