@@ -1166,3 +1166,25 @@ exec_call() {
 	[[ "$(text 1)" == *"new files go only under src/ and tests/"* ]]
 	[ ! -e "$PROJ/outside/sub/n.txt" ]
 }
+
+@test "attacker: an exec call whose analysis runs past the deadline is denied and recorded, and the proxy goes on (the hook's 10 s bound, J17)" {
+	args_srv
+	# 1,600 folders to list: no analysis of the glob ends within 1 ms
+	mkdir -p t/d{1..40}/e{1..40}/f && : >t/d1/e1/f/x1
+	g='ls t/*/*/*/x*'
+	# GUARD_SCAN_DEADLINE_MS only shortens the deadline (tests)
+	GUARD_SCAN_DEADLINE_MS=1 run --separate-stderr client "[$(exec_call "$g")]" guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(is_error 0)" = true ]
+	[[ "$(text 0)" == *"did not finish in time"* ]]
+	refute grep -q '"method": *"tools/call"' "$log"
+	audit | has 'select(.event=="decision" and .tool=="mcp__args__exec") | .decision.effect == "deny" and
+		(.decision.reason | test("did not finish in time"))'
+	# the same call with the deadline as shipped: rated in full (an exec tool asks a person), and so is the next
+	run --separate-stderr client "[$(exec_call "$g"),$(exec_call 'ls src')]" guard mcp --name args -- "${ARGS[@]}"
+	[ "$status" -eq 0 ]
+	for i in 0 1; do
+		[[ "$(text $i)" != *"did not finish in time"* ]]
+		[[ "$(text $i)" == *"rule approve-high"* ]]
+	done
+}

@@ -317,11 +317,15 @@ guard_hook_pre(struct guard_stages *s, const struct guard_policy *p, cJSON *ev, 
 	return rc < 0 ? rc : pre_approve(s, p, ev, wait);
 }
 
+/* guard mcp's call: the same deadline over the analysis as the hook's (one call never holds the proxy). */
 int
 guard_hook_pre_gate(struct guard_stages *s, const struct guard_policy *p, cJSON *ev)
 {
-	int rc = pre_decide(s, p, ev);
+	int rc;
 
+	guard_deadline_set(deadline_ms());
+	rc = pre_decide(s, p, ev);
+	guard_deadline_set(0);
 	if (rc < 0 || stateless)
 		return rc;
 	return guard_stage_gate(s, ev);
