@@ -189,9 +189,39 @@ cli_error(const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", cli_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vline(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+/*
+ * Messages name files, branches and reasons an agent chose: one with
+ * control bytes or invisible code points is shown escaped, so it cannot
+ * move the cursor, recolour the screen or fake a line (attack9 J23).
+ */
+void
+cli_vline(FILE *f, const char *fmt, va_list ap)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0) {
+		fputs("(out of memory)\n", f);
+		return;
+	}
+	guard_buf_add_text_shown(&b, s);
+	fprintf(f, "%s\n", b.buf ? b.buf : "");
+	guard_buf_release(&b);
+	free(s);
+}
+
+void
+cli_line(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_vline(f, fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -5,7 +5,9 @@
 #ifndef GUARD_CLI_H
 #define GUARD_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -41,6 +43,9 @@ void cli_arena_release(void);
 
 /* "progname: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line of text for a terminal, what the arguments name shown escaped (cli_error's way); the newline is added. */
+void cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_vline(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* s on stdout with GitHub's workflow-command escapes: data, or a property (also ':' and ','). */
 void cli_github_escaped(const char *s, bool property);

@@ -55,11 +55,14 @@ problem(struct doctor *d, const char *fix, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("  problem: ");
+	char *what = NULL;
+
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
 	va_end(ap);
-	printf("; fix: %s\n", fix);
+	cli_line(stdout, "  problem: %s; fix: %s", what ? what : "(out of memory)", fix);
+	free(what);
 	d->problems++;
 }
 
@@ -645,9 +648,9 @@ doctor_policy(struct doctor *d)
 	src.project_root = d->root;
 	if (guard_policy_load(&d->p, &src, &errors) < 0) {
 		for (size_t i = 0; i < errors.len; i++)
-			printf("  error: %s\n", errors.items[i]);
+			cli_line(stdout, "  error: %s", errors.items[i]);
 		if (!errors.len)
-			printf("  error: %s\n", guard_error_last());
+			cli_line(stdout, "  error: %s", guard_error_last());
 		printf("policy: INVALID (every hook call is denied until it is fixed)\n");
 		status = GUARD_EPOLICY;
 	} else {
@@ -655,7 +658,7 @@ doctor_policy(struct doctor *d)
 		printf("policy: ok, %s%s%s\n", guard_policy_rev(d->p), guard_policy_unattended(d->p) ? ", unattended" : "",
 		       guard_policy_audit_mode(d->p) ? ", AUDIT MODE (allows all)" : "");
 		for (size_t i = 0; i < w->len; i++)
-			printf("  warning: %s\n", w->items[i]);
+			cli_line(stdout, "  warning: %s", w->items[i]);
 		doctor_approvals(d->p);
 		doctor_seals(d);
 		if (guard_approval_config(d->p, &c) >= 0)

@@ -78,7 +78,7 @@ static int
 print_errors(const struct guard_list *errors)
 {
 	for (size_t i = 0; i < errors->len; i++)
-		fprintf(stderr, "%s\n", errors->items[i]);
+		cli_line(stderr, "%s", errors->items[i]);
 	return GUARD_EXIT_POLICY;
 }
 
@@ -117,7 +117,7 @@ validate(struct guard_stages *s, const char *file, const char *layer_name)
 		if (rc >= 0) {
 			const struct guard_list *w = guard_policy_warnings(p);
 			for (size_t i = 0; i < w->len; i++)
-				fprintf(stderr, "warning: %s\n", w->items[i]);
+				cli_line(stderr, "warning: %s", w->items[i]);
 			printf("policy ok: %s\n", guard_policy_rev(p));
 		}
 		s->src.project_root = NULL;

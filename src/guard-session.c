@@ -453,11 +453,13 @@ print_table(const cJSON *state, const cJSON *breaches)
 	guard_duration_format(idle < 0 ? 0 : idle, e2, sizeof(e2));
 	guard_duration_format((long long)num(lim, "max_duration"), l1, sizeof(l1));
 	guard_duration_format((long long)num(lim, "idle_timeout"), l2, sizeof(l2));
-	printf("session   %s (%s)\ntask      %s\nbranch    %s (from %s at %.12s)\nstarted   %s\n",
-	       str(state, "id"), guard_session_status(state), str(state, "task"), str(state, "branch"),
-	       str(state, "base_branch"), str(state, "base"), str(state, "started_at"));
+	cli_line(stdout, "session   %s (%s)", str(state, "id"), guard_session_status(state));
+	cli_line(stdout, "task      %s", str(state, "task"));
+	cli_line(stdout, "branch    %s (from %s at %.12s)", str(state, "branch"), str(state, "base_branch"),
+		 str(state, "base"));
+	cli_line(stdout, "started   %s", str(state, "started_at"));
 	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(state, "ended_at")))
-		printf("ended     %s: %s\n", str(state, "ended_at"), str(state, "end_reason"));
+		cli_line(stdout, "ended     %s: %s", str(state, "ended_at"), str(state, "end_reason"));
 	printf("\n%-18s %10s %10s\n", "counter", "value", "limit");
 	printf("%-18s %10s %10s\n", "elapsed", e1, l1);
 	printf("%-18s %10s %10s\n", "idle", e2, l2);
@@ -470,8 +472,8 @@ print_table(const cJSON *state, const cJSON *breaches)
 		printf("%-18s %10.0f %10s\n", rows[i][0], num(cnt, rows[i][0]), lim_s);
 	}
 	cJSON_ArrayForEach(b, breaches)
-		printf("%s: %s: %s\n", !strcmp(str(b, "action"), "warn") ? "WARNING" : "BREACHED", str(b, "limit"),
-		       str(b, "message"));
+		cli_line(stdout, "%s: %s: %s", !strcmp(str(b, "action"), "warn") ? "WARNING" : "BREACHED", str(b, "limit"),
+			 str(b, "message"));
 }
 
 static int
@@ -615,9 +617,12 @@ verb_list(struct ctx *c)
 		printf("%-36s %-11s %-24s %6s %s\n", "id", "status", "started", "loc", "end");
 		cJSON_ArrayForEach(s, list) {
 			const char *st = guard_session_status(s), *k = color ? cli_color_of(st) : "";
-			printf("%-36s %s%s%s%-11s%s %-24s %6.0f %s\n", str(s, "id"), *k ? "\033[" : "", k, *k ? "m" : "", st,
+			char *id = cli_visible(str(s, "id")), *why = cli_visible(str(s, "end_reason"));
+			printf("%-36s %s%s%s%-11s%s %-24s %6.0f %s\n", id, *k ? "\033[" : "", k, *k ? "m" : "", st,
 			       *k ? "\033[0m" : "", str(s, "started_at"),
-			       num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc"), str(s, "end_reason"));
+			       num(cJSON_GetObjectItemCaseSensitive(s, "counters"), "loc"), why);
+			free(id);
+			free(why);
 		}
 	}
 	cJSON_Delete(list);

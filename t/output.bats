@@ -186,3 +186,19 @@ esc=$'\033'
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"table or jsonl"* ]]
 }
+
+@test "an error message quoting a name the agent chose shows its control bytes and bidi overrides escaped, never raw (J23's family)" {
+	n=$'zz\e]0;pwned\a\e[2J\u202e'
+	shown='zz\u001B]0;pwned\u0007\u001B[2J\u202E'
+	for c in "guard-audit verify --checkpoint-ref" "guard-session status --id" "guard-scan files" \
+		"guard-git check --head HEAD --base"; do
+		run --separate-stderr $c "$n"
+		[ "$status" -ne 0 ]
+		[[ "$stderr" != *$'\e'* && "$stderr" != *$'\a'* && "$stderr" != *$'\u202e'* ]] ||
+			{ echo "# $c: raw controls in: $stderr" >&2; false; }
+		[[ "$stderr" == *"$shown"* ]] || { echo "# $c: $stderr" >&2; false; }
+	done
+	# a name without them is printed as it is
+	run --separate-stderr guard-scan files no-such-file.txt
+	[[ "$stderr" == *"cannot scan no-such-file.txt: no such file"* ]]
+}

@@ -282,8 +282,8 @@ guard_utf8_invisible(const char *str, unsigned *cp)
 	return n > 1 && invisible(s, n, cp) ? n : 0;
 }
 
-void
-guard_buf_add_json_shown(struct guard_buf *b, const char *s, size_t len)
+static void
+add_shown(struct guard_buf *b, const char *s, size_t len, bool tabs)
 {
 	const char *end = s + len, *from = s;
 	unsigned cp;
@@ -291,7 +291,8 @@ guard_buf_add_json_shown(struct guard_buf *b, const char *s, size_t len)
 	while (s < end) {
 		unsigned char c = (unsigned char)*s;
 		/* the set is of 2- and 3-byte sequences; a lead byte's sequence must fit before end */
-		size_t want = c == 0x7F || c < 0x20 ? 1 : c >= 0xC2 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3 : 0;
+		size_t want = (c == '\t' && tabs) ? 0 : c == 0x7F || c < 0x20 ? 1 : c >= 0xC2 && c < 0xE0 ? 2
+			    : c >= 0xE0 && c < 0xF0 ? 3 : 0;
 		size_t n = want == 1 ? 1 : want && (size_t)(end - s) >= want ? guard_utf8_invisible(s, &cp) : 0;
 		if (!n) {
 			s++;
@@ -303,6 +304,18 @@ guard_buf_add_json_shown(struct guard_buf *b, const char *s, size_t len)
 		from = s;
 	}
 	guard_buf_add(b, from, (size_t)(s - from));
+}
+
+void
+guard_buf_add_json_shown(struct guard_buf *b, const char *s, size_t len)
+{
+	add_shown(b, s, len, false);
+}
+
+void
+guard_buf_add_text_shown(struct guard_buf *b, const char *s)
+{
+	add_shown(b, s, strlen(s), true);
 }
 
 static bool

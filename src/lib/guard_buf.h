@@ -113,4 +113,7 @@ size_t guard_utf8_invisible(const char *s, unsigned *cp);
 /* JSON text (len bytes) for a terminal: those code points, control bytes and DEL as \uXXXX escapes (JSON reads them back the same). */
 void guard_buf_add_json_shown(struct guard_buf *b, const char *s, size_t len);
 
+/* Free text for a terminal, on one line: the same escapes, a tab kept (a name in it cannot move the cursor or fake a line). */
+void guard_buf_add_text_shown(struct guard_buf *b, const char *s);
+
 #endif
