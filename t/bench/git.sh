@@ -100,9 +100,14 @@ done
 git commit -qam 'five hundred lines'
 git diff --numstat main...HEAD | awk '{ a += $1; d += $2 } END { print "changed lines: +" a " -" d }'
 with_before check-before "$before/guard-git check --base main --head HEAD --json" >"$tmp/args"
+# the floor of any libgit2 program here: one that links Debian's libgit2 and
+# returns (its 24 libraries loaded), beside git's own start
+printf '#include <git2.h>\nint main(void) { int a, b, c; return git_libgit2_version(&a, &b, &c); }\n' >"$tmp/floor.c"
+${CC:-cc} -O2 -o "$tmp/libgit2-floor" "$tmp/floor.c" $(pkg-config --cflags --libs libgit2)
 tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 3 -r 30 --export-json "$out/check.json" \
 	-n numstat "git diff --numstat main...HEAD" \
-	-n check "guard-git check --base main --head HEAD --json" >"$out/check.txt"
+	-n check "guard-git check --base main --head HEAD --json" \
+	-n libgit2-floor "$tmp/libgit2-floor" -n git-start "git --version" >"$out/check.txt"
 
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
 cpu() { jq -r --arg n "$2" '.results[] | select(.command == $n) | (.user + .system) * 1000' "$1"; }
@@ -122,3 +127,7 @@ for c in check ${before:+check-before}; do
 	awk -v c="$c" -v n="$n" -v m="$m" -v nc="$nc" -v mc="$mc" 'BEGIN {
 		printf "git diff --numstat %.2f ms, %s %.2f ms: ratio %.2f wall (median), %.2f CPU (mean)\n", n, c, m, m / n, mc / nc }'
 done
+f=$(median "$out/check.json" libgit2-floor) g=$(median "$out/check.json" git-start) m=$(median "$out/check.json" check)
+awk -v n="$n" -v m="$m" -v f="$f" -v g="$g" 'BEGIN {
+	printf "a program that only loads libgit2: %.2f ms, git --version: %.2f ms; past each start, check %.2f ms against numstat %.2f ms: ratio %.2f\n",
+		f, g, m - f, n - g, (m - f) / (n - g) }'
