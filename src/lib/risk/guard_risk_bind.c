@@ -175,15 +175,56 @@ bind_tree(const struct risk_state *st, const char *abs, unsigned depth, size_t *
 void
 risk_bind_path(const struct risk_state *st, const struct guard_shell_word *w)
 {
-	if (!st->files || st->remote || (w->flags & GUARD_WORD_DYNAMIC) || !strcmp(w->text, "-"))
+	if (!st->files || st->remote || !strcmp(w->text, "-"))
 		return;
 	if (strstr(w->text, "://")) {
 		risk_bind_remote(st, w->text); /* kubectl -f https://..., helm -f URL: the server's bytes (J16) */
 		return;
 	}
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		/* ${F:-k/d.yaml}, $F: a name the shell makes when it runs; nothing to bind now (attack11 L12) */
+		char *what = guard_xasprintf("a file named at run time: %s", w->text);
+		risk_bind_remote(st, what);
+		free(what);
+		return;
+	}
+	if (w->flags & GUARD_WORD_GLOB) {
+		/* what bash hands the tool: every match now, each bound; a new match makes another list (L12) */
+		struct guard_list m = GUARD_LIST_INIT;
+		bool whole = risk_glob_word(st, st->cwds[0], w->text, w->flags & GUARD_WORD_TILDE, &m);
+		if (!whole) {
+			risk_bind_remote(st, w->text);
+		} else if (m.len) {
+			for (size_t i = 0; i < m.len; i++)
+				risk_bind_tree(st, m.items[i]);
+			guard_list_clear(&m);
+			return;
+		}
+		guard_list_clear(&m);
+	}
 	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
 	risk_bind_tree(st, abs);
 	free(abs);
+}
+
+/* kubectl's -f and helm's -f/--values are string slices: A,B names two files (attack11 L12). */
+void
+risk_bind_path_list(const struct risk_state *st, const struct guard_shell_word *w)
+{
+	const char *comma = strchr(w->text, ',');
+
+	if (!comma || strstr(w->text, "://") || (w->flags & GUARD_WORD_DYNAMIC)) {
+		risk_bind_path(st, w);
+		return;
+	}
+	for (const char *p = w->text, *end; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		char *part = guard_xstrndup(p, (size_t)(end - p));
+		struct guard_shell_word one = { part, NULL, w->flags };
+		if (*part)
+			risk_bind_path(st, &one);
+		free(part);
+	}
 }
 
 void
@@ -226,6 +267,12 @@ void
 risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
 {
 	bind_opts_with(st, c, shortopt, longopt, risk_bind_path);
+}
+
+void
+risk_bind_list_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+{
+	bind_opts_with(st, c, shortopt, longopt, risk_bind_path_list);
 }
 
 void

@@ -585,6 +585,10 @@ void risk_bind_remote(const struct risk_state *st, const char *what);
 void risk_bind_path(const struct risk_state *st, const struct guard_shell_word *w);
 /* Every option value of c given as shortopt/longopt (-f A -f B, --filename=C) bound with risk_bind_path. */
 void risk_bind_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt);
+/* The same for a string-slice option (kubectl -f A,B, helm -f A,B): each comma-separated part bound. */
+void risk_bind_list_opts(const struct risk_state *st, const struct risk_cmd *c, const char *shortopt,
+			 const char *longopt);
+void risk_bind_path_list(const struct risk_state *st, const struct guard_shell_word *w);
 /* The folder abs and every file below it, bound (over the bound: unreadable). */
 void risk_bind_tree(const struct risk_state *st, const char *abs);
 /*
@@ -626,6 +630,8 @@ bool risk_walk_match(void);
 bool risk_walk_read(size_t n);
 bool risk_walk_expired(void);
 bool risk_glob(const char *pattern, int flags, struct guard_list *out);
+/* An unquoted glob word's matches now, from cwd (~ from home when tilde): risk_glob's answer. */
+bool risk_glob_word(const struct risk_state *st, const char *cwd, const char *text, bool tilde, struct guard_list *out);
 /* Program text (python -c, a heredoc script): guard verbs it runs, state it writes. */
 void risk_guard_code(struct risk_state *st, const char *lang, const char *code);
 /* guard_risk_guard.c for guard_risk_state.c: a program's name (or a glob of one), or NULL. */

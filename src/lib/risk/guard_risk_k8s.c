@@ -243,7 +243,7 @@ reads_stdin(const struct risk_cmd *c)
 static void
 kubectl_bind(struct risk_state *st, const struct risk_cmd *c, const char *verb, size_t v)
 {
-	risk_bind_opts(st, c, "-f", "--filename");
+	risk_bind_list_opts(st, c, "-f", "--filename");
 	risk_bind_kustomize_opts(st, c, "-k", "--kustomize");
 	if (!strcmp(verb, "kustomize")) {
 		const struct guard_shell_word *ops[2], dot = { ".", NULL, 0 };
@@ -284,7 +284,7 @@ helm_bind(struct risk_state *st, const struct risk_cmd *c, size_t v)
 	}
 	if (risk_arg_has(c, "--dependency-update") || risk_arg_has(c, "--dep-up"))
 		risk_bind_remote(st, "the chart dependencies --dependency-update fetches");
-	risk_bind_opts(st, c, "-f", "--values");
+	risk_bind_list_opts(st, c, "-f", "--values");
 	risk_bind_opts(st, c, NULL, "--post-renderer");
 	for (size_t i = v + 1; i + 1 < c->argc; i++)
 		if (!strcmp(c->argv[i].text, "--set-file") && strchr(c->argv[i + 1].text, '=')) {

@@ -1607,16 +1607,15 @@ quiet_level(struct risk_state *st, const char *verb, const char *cwd, const char
  * budget's matches last; one that rates higher than the pattern itself
  * (a secret, a system folder) adds its own reasons.
  */
-static void
-expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char *text, bool tilde,
-	    enum risk_path_op op)
+bool
+risk_glob_word(const struct risk_state *st, const char *cwd, const char *text, bool tilde, struct guard_list *out)
 {
 	struct guard_buf pat = GUARD_BUF_INIT;
-	struct guard_list matches = GUARD_LIST_INIT;
+	bool whole;
 
 	if (tilde && text[0] == '~' && (text[1] == '/' || !text[1])) {
 		if (!st->ctx->home)
-			return;
+			return true;
 		add_escaped(&pat, st->ctx->home);
 		guard_buf_addstr(&pat, text + 1);
 	} else if (text[0] == '/') {
@@ -1626,7 +1625,20 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 		guard_buf_addch(&pat, '/');
 		guard_buf_addstr(&pat, text);
 	}
-	bool whole = risk_glob(pat.buf, GLOB_NOSORT, &matches);
+	whole = risk_glob(pat.buf, GLOB_NOSORT, out);
+	guard_buf_release(&pat);
+	return whole;
+}
+
+static void
+expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char *text, bool tilde,
+	    enum risk_path_op op)
+{
+	struct guard_list matches = GUARD_LIST_INIT;
+
+	if (tilde && text[0] == '~' && (text[1] == '/' || !text[1]) && !st->ctx->home)
+		return;
+	bool whole = risk_glob_word(st, cwd, text, tilde, &matches);
 	risk_explain(st, "    glob %s matches %zu path%s%s", text, matches.len, matches.len == 1 ? "" : "s",
 		     whole ? "" : " (cut short: the rating's budget)");
 	enum guard_level seen = matches.len ? quiet_level(st, verb, cwd, text, op) : GUARD_LEVEL_LOW;
@@ -1646,7 +1658,6 @@ expand_glob(struct risk_state *st, const char *verb, const char *cwd, const char
 		}
 	}
 	guard_list_clear(&matches);
-	guard_buf_release(&pat);
 }
 
 static void
