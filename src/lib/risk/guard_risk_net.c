@@ -345,6 +345,31 @@ risk_proxy_set(struct risk_state *st, const char *prog, const char *word)
 }
 
 /*
+ * A wgetrc command NAME=VALUE: wget drops '_' and '-' from NAME and reads
+ * it in any case (httpproxy, HTTPS-Proxy, h_t_t_p_s_proxy are https_proxy:
+ * attack11 L14), so the proxy names are matched that way.
+ */
+static void
+wgetrc_proxy(struct risk_state *st, const char *word)
+{
+	static const char *const names[] = { "httpproxy", "httpsproxy", "ftpproxy", NULL };
+	size_t n = strcspn(word, "="), k = 0;
+	char name[64];
+
+	for (size_t i = 0; i < n && k + 1 < sizeof(name); i++)
+		if (word[i] != '_' && word[i] != '-')
+			name[k++] = (char)tolower((unsigned char)word[i]);
+	name[k] = '\0';
+	for (size_t i = 0; names[i] && word[n] == '=' && word[n + 1]; i++)
+		if (!strcmp(name, names[i])) {
+			char verb[96];
+			snprintf(verb, sizeof(verb), "wget -e %.*s", (int)(n < 48 ? n : 48), word);
+			risk_host(st, verb, word + n + 1);
+			return;
+		}
+}
+
+/*
  * Options that send a command's traffic through a proxy: --proxy[=]V,
  * --https-proxy V (pip, npm, pnpm, yarn, curl), wget -e/--execute
  * http_proxy=V (wgetrc syntax: blanks around '=' allowed).
@@ -371,7 +396,7 @@ risk_proxy_options(struct risk_state *st, const struct risk_cmd *c)
 				if (*v != ' ' && *v != '\t')
 					buf[k++] = *v;
 			buf[k] = '\0';
-			risk_proxy_set(st, "wget -e", buf);
+			wgetrc_proxy(st, buf);
 		} else if (t[0] == '-' && t[1] == '-' && proxy_name(t, n)) {
 			if (!t[n] && i + 1 < c->argc)
 				snprintf(buf, sizeof(buf), "%s=%s", t, c->argv[++i].text);
