@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -68,6 +70,43 @@ static void block_on_crash(void) {}
 #endif
 
 /*
+ * The hook's last bound: past HOOK_CPU_S seconds of CPU, whatever the
+ * analysis is doing, the answer is the blocking exit 2. Its 10 s deadline
+ * is looked at between steps; a step that runs on (attack11 L1: values
+ * doubled for 50 s) must not let the agent's own timeout pass the call
+ * unrated. CPU time, so a wait for a person costs nothing against it;
+ * GUARD_HOOK_CPU_S only shortens it (tests).
+ */
+#define HOOK_CPU_S 12
+
+static void
+cpu_spent(int sig)
+{
+	static const char msg[] = "guard: the hook's analysis ran past its CPU bound without an answer; failing closed "
+				  "(denied)\n";
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more to do */
+	}
+	_exit(2);
+}
+
+static void
+cpu_bound(void)
+{
+	const char *env = getenv("GUARD_HOOK_CPU_S");
+	char *end;
+	long s = env && *env ? strtol(env, &end, 10) : 0;
+	struct itimerval t = { { 0, 0 }, { s > 0 && s < HOOK_CPU_S && !*end ? s : HOOK_CPU_S, 0 } };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cpu_spent;
+	sigaction(SIGPROF, &sa, NULL);
+	setitimer(ITIMER_PROF, &t, NULL);
+}
+
+/*
  * The longest the hook may wait for a person: below the timeout the agent
  * runs it with (A7), as its settings say, or as guard init writes it when
  * they name none; 5 s kept for the answer (half of a short timeout).
@@ -94,6 +133,7 @@ cmd_hook(int argc, char **argv)
 
 	guard_oom_status = 2; /* out of memory in a hook must still block */
 	block_on_crash();
+	cpu_bound();
 	if (argc != 2 || guard_agent_parse(argv[1], &agent) < 0) {
 		/* Even a mis-wired hook must block, not pass: exit 2. */
 		static const char *const agents[] = { "claude", "gemini", "codex", NULL };

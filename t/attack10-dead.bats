@@ -112,3 +112,44 @@ $(ev "cat $(printf 't/*/*/*/* %.0s' $(seq 50))")"
 	[ "$(jq -sr '[.[].risk.level] | join(" ")' <<<"$output")" = "high low high" ]
 	[ "$(jq -sr '[.[].risk.unparsed] | join(" ")' <<<"$output")" = "true  true" ]
 }
+
+@test "attack11 L1: values doubled on the line are followed only so far: the rating ends, in little memory, with the command's own verdict" {
+	s='true || { x="echo hi"; '
+	for i in $(seq 26); do s+='x="$x; $x"; '; done
+	s+='}; rm -rf /root/a11-victim'
+	run guard hook claude <<<"$(bash_payload "$s")"
+	[ "$status" -eq 0 ]
+	[ "$(decision_of)" = deny ]
+	[[ "$(reason_of)" == *"system directory: /root/a11-victim"* ]]
+	# each form of doubling, and copies of a big value into many words or names
+	for form in '$x$x' '${x}${x}' 'declare x="$x$x"'; do
+		s='x="echo hi"; '
+		for i in $(seq 26); do [[ $form == declare* ]] && s+="$form; " || s+="x=$form; "; done
+		s+='rm -rf ~'
+		run guard-risk -c "$s"
+		[ "$(jq -r .level <<<"$output")" = critical ]
+	done
+	s='x=ab; '
+	for i in $(seq 14); do s+='x=$x$x; '; done
+	s+='echo'
+	for i in $(seq 3000); do s+=' $x'; done
+	run guard-risk -c "$s; rm -rf ~"
+	[ "$(jq -r .level <<<"$output")" = critical ]
+	# a value built from what is known stays known below the bound
+	run guard-risk -c 'd=/tmp/x; d="$d/y"; rm -rf "$d"'
+	[ "$(jq -r .level <<<"$output")" = low ]
+}
+
+@test "attack11 L1: past its CPU bound the hook answers with the blocking exit 2, whatever the analysis is doing" {
+	s='shopt -s expand_aliases'$'\n'
+	for i in $(seq 0 23); do s+="alias a$i='a$((i + 1)) a$((i + 1)) ; a$((i + 1)) '"$'\n'; done
+	s+='a0'
+	# GUARD_HOOK_CPU_S only shortens the bound (tests); the alias chain grows as 3^24
+	GUARD_HOOK_CPU_S=1 run --separate-stderr guard hook claude <<<"$(bash_payload "$s")"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"ran past its CPU bound"*"failing closed"* ]]
+	# an everyday call is far below it
+	GUARD_HOOK_CPU_S=1 run guard hook claude <<<"$(bash_payload 'git status')"
+	[ "$status" -eq 0 ]
+	[ "$(decision_of)" = allow ]
+}

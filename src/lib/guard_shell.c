@@ -73,10 +73,14 @@ remember_var(struct guard_shell *sh, const struct guard_shell_word *assign)
 	char *name = guard_xstrndup(assign->text, n);
 	bool ref = guard_list_has(&sh->namerefs, name);
 	guard_list_take(&sh->known_names, name);
-	if (ref || (assign->flags & GUARD_WORD_DYNAMIC) || (old && old[0] == '\x01'))
+	size_t len = (old ? strlen(old) : 0) + strlen(eq + 1);
+	if (ref || (assign->flags & GUARD_WORD_DYNAMIC) || (old && old[0] == '\x01') || len > GUARD_SHELL_VALUE_MAX ||
+	    sh->known_bytes + len > GUARD_SHELL_KNOWN_MAX) {
 		guard_list_add(&sh->known_values, "\x01");
-	else
+	} else {
 		guard_list_take(&sh->known_values, guard_xasprintf("%s%s", old ? old : "", eq + 1));
+		sh->known_bytes += len;
+	}
 }
 
 static bool

@@ -24,6 +24,15 @@
 #define GUARD_SHELL_MAX_TOKENS 8192
 #define GUARD_SHELL_MAX_CMDS 1024
 #define GUARD_SHELL_MAX_DEPTH 32
+/*
+ * Values followed through a line (attack11 L1: x="$x; $x" 26 times made a
+ * 640 MiB value, the hook ran 50 s in 3 GB): one value past VALUE_MAX, or
+ * past KNOWN_MAX of them all, is unknown (as a value read from a file);
+ * known values expanded into words past EXPAND_MAX stop the parse (high).
+ */
+#define GUARD_SHELL_VALUE_MAX (64 * 1024)
+#define GUARD_SHELL_KNOWN_MAX (1024 * 1024)
+#define GUARD_SHELL_EXPAND_MAX (4 * 1024 * 1024)
 
 /* Word flags. */
 #define GUARD_WORD_DYNAMIC 0x01 /* holds an expansion the parser cannot resolve */
@@ -100,6 +109,8 @@ struct guard_shell {
 	size_t ncmds;
 	size_t alloc;
 	size_t ntokens;
+	size_t known_bytes;      /* of known_values */
+	size_t expanded;         /* bytes of known values put into words */
 	unsigned npipelines;
 	bool unparsed;
 	char *reason;            /* why unparsed (owned), or NULL */

@@ -147,6 +147,18 @@ add_unresolved(struct shell_wordbuf *w, const char *s, size_t n, unsigned flags)
  * Unquoted, the shell splits it at $IFS (shown as spaces, flagged SPLIT)
  * and expands its globs.
  */
+/* May v (known) go into a word? Past the parse's budget the expansion is left unresolved (attack11 L1). */
+static bool
+value_fits(struct shell_parser *p, const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (!v || p->sh->expanded + n > GUARD_SHELL_EXPAND_MAX)
+		return false;
+	p->sh->expanded += n;
+	return true;
+}
+
 static void
 add_value(struct shell_parser *p, struct shell_wordbuf *w, const char *v, size_t n, bool quoted)
 {
@@ -533,7 +545,8 @@ add_subst(struct shell_parser *p, struct shell_wordbuf *w, size_t first, size_t 
 {
 	char *v = fold_subst(p, first, quoted);
 
-	if (!v) {
+	if (!value_fits(p, v)) {
+		free(v);
 		add_unresolved(w, p->s + start, p->pos - start, GUARD_WORD_SUBST);
 		return;
 	}
@@ -720,7 +733,7 @@ lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	const char *v = k == n && k ? shell_var_value(p, body, k) : NULL;
 	if (!v && !quoted && n == 3 && !memcmp(body, "IFS", 3))
 		v = " "; /* ${IFS} unquoted: a field separator */
-	if (v)
+	if (value_fits(p, v))
 		add_value(p, w, v, strlen(v), quoted);
 	else
 		add_unresolved(w, p->s + start, p->pos - start, 0);
@@ -790,7 +803,7 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 		if (!v && !quoted && i - start - 1 == 3 && !memcmp(p->s + start + 1, "IFS", 3))
 			v = " "; /* $IFS unquoted: a field separator */
 		p->pos = i;
-		if (v)
+		if (value_fits(p, v))
 			add_value(p, w, v, strlen(v), quoted);
 		else
 			add_unresolved(w, p->s + start, i - start, 0);
