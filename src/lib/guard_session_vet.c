@@ -140,6 +140,61 @@ vet_one(const char *root, const cJSON *tree, const struct eco *e, const char *na
 	return why;
 }
 
+/* pip options whose value names no package (a folder, a log, a number); -i and -f keep theirs vetted. */
+static bool
+pip_plain_value(const char *opt)
+{
+	static const char *const opts[] = { "-t", "--target", "--prefix", "--root", "--src", "--cache-dir", "--log",
+					    "--timeout", "--retries", "--progress-bar", "--upgrade-strategy",
+					    "--report", "--exists-action", NULL };
+	for (size_t i = 0; opts[i]; i++)
+		if (!strcmp(opt, opts[i]))
+			return true;
+	return false;
+}
+
+/* pip -r FILE / -c FILE (-rFILE, --requirement=FILE): FILE, or NULL when arg is no such option. */
+static const char *
+pip_list_file(const struct guard_shell_cmd *c, size_t *a)
+{
+	static const char *const opts[] = { "--requirement", "--constraint", "-r", "-c", NULL };
+	const char *t = c->argv[*a].text;
+
+	for (size_t i = 0; opts[i]; i++) {
+		size_t n = strlen(opts[i]);
+		if (strncmp(t, opts[i], n))
+			continue;
+		if (!t[n])
+			return *a + 1 < c->argc ? c->argv[++*a].text : "";
+		if (t[n] == '=' || n == 2)
+			return t + n + (t[n] == '=');
+	}
+	return NULL;
+}
+
+/*
+ * pip install -r FILE installs what FILE lists: allowed unvetted only when
+ * FILE is the project's own lockfile (requirements.txt in its root, the
+ * file every other name is vetted against) and the line runs there (no
+ * cd). Why not, or NULL.
+ */
+static char *
+vet_list_file(const char *root, const cJSON *ev, const struct guard_shell *sh, const struct eco *e,
+	      const struct guard_shell_word *w, const char *file)
+{
+	const char *cwd = guard_event_str(ev, "cwd"), *name = strncmp(file, "./", 2) ? file : file + 2;
+	bool moved = false;
+
+	for (size_t i = 0; i < sh->ncmds; i++)
+		moved = moved || (sh->cmds[i].argc && (!strcmp(sh->cmds[i].argv[0].text, "cd") ||
+						       !strcmp(sh->cmds[i].argv[0].text, "pushd")));
+	for (size_t i = 0; e->locks[i] && !(w->flags & GUARD_WORD_DYNAMIC) && !moved && cwd && !strcmp(cwd, root); i++)
+		if (!strcmp(name, e->locks[i]))
+			return NULL;
+	return guard_xasprintf("'%s' lists packages guard does not vet one by one: only the project's own %s, "
+			       "installed from its root, is taken as vetted", file, e->locks[0]);
+}
+
 char *
 guard_session_vet(const char *root, const cJSON *tree, const cJSON *ev)
 {
@@ -166,7 +221,15 @@ guard_session_vet(const char *root, const cJSON *tree, const cJSON *ev)
 			if (strcmp(tool, e->tool) || (strcmp(verb, e->verb1) && (!e->verb2 || strcmp(verb, e->verb2))))
 				continue;
 			for (size_t a = k + 2; a < c->argc && !why; a++) {
-				const char *arg = c->argv[a].text;
+				const char *arg = c->argv[a].text, *list;
+				if (!strcmp(e->name, "pypi") && (list = pip_list_file(c, &a))) {
+					why = vet_list_file(root, ev, &sh, e, &c->argv[a], list);
+					continue;
+				}
+				if (!strcmp(e->name, "pypi") && pip_plain_value(arg)) {
+					a++;
+					continue;
+				}
 				if (arg[0] == '-' || strchr(arg, '/') == arg || !strncmp(arg, "./", 2) || !strncmp(arg, "..", 2))
 					continue; /* options and local paths */
 				if (c->argv[a].flags & (GUARD_WORD_DYNAMIC)) {

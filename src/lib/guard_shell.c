@@ -43,6 +43,9 @@ shell_var_value(const struct shell_parser *p, const char *name, size_t n)
 	for (size_t i = sh->known_names.len; i-- > 0;)
 		if (strlen(sh->known_names.items[i]) == n && !memcmp(sh->known_names.items[i], name, n))
 			return sh->known_values.items[i][0] == '\x01' ? NULL : sh->known_values.items[i];
+	for (size_t i = p->vars && p->vars->names ? p->vars->names->len : 0; i-- > 0;)
+		if (strlen(p->vars->names->items[i]) == n && !memcmp(p->vars->names->items[i], name, n))
+			return p->vars->values->items[i];
 	if (p->vars && p->vars->home && n == 4 && !memcmp(name, "HOME", 4))
 		return p->vars->home;
 	if (p->vars && p->vars->pwd && n == 3 && !memcmp(name, "PWD", 3))
@@ -92,6 +95,33 @@ is_name(const char *t)
 }
 
 /*
+ * eval TEXT, . FILE, source FILE (after builtin or command): code run in
+ * this shell that guard reads apart from the line, so the variables it
+ * sets are not seen here.
+ */
+static bool
+runs_text_here(const struct guard_shell_cmd *c)
+{
+	size_t i = 0;
+
+	while (i + 1 < c->argc && (!strcmp(c->argv[i].text, "builtin") || !strcmp(c->argv[i].text, "command") ||
+				   (i && c->argv[i].text[0] == '-')))
+		i++;
+	const char *t = c->argv[i].text;
+	return (c->argv[i].flags & GUARD_WORD_DYNAMIC) || !strcmp(t, "eval") || !strcmp(t, ".") || !strcmp(t, "source");
+}
+
+/* Every variable assigned so far becomes unknown (eval "T=~" may have set any of them). */
+static void
+forget_all(struct guard_shell *sh)
+{
+	for (size_t i = 0, n = sh->known_names.len; i < n; i++) {
+		guard_list_add(&sh->known_names, sh->known_names.items[i]);
+		guard_list_add(&sh->known_values, "\x01");
+	}
+}
+
+/*
  * read NAME, printf -v NAME, mapfile NAME, getopts S NAME, unset NAME:
  * builtins that set variables to values not known here. Every name among
  * their words becomes unknown (a later $NAME is computed, not the value
@@ -105,6 +135,10 @@ forget_vars(struct guard_shell *sh, const struct guard_shell_cmd *c)
 
 	if (!c->argc || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
 		return;
+	if (runs_text_here(c)) {
+		forget_all(sh);
+		return;
+	}
 	while (setters[k] && strcmp(setters[k], c->argv[0].text))
 		k++;
 	if (!setters[k])
@@ -247,6 +281,7 @@ append_cmd(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 		c->compound_from = p->next_from;
 		p->next_from = 0;
 	}
+	c->nknown = sh->known_names.len;
 	sh->cmds[sh->ncmds] = *c;
 	for (size_t i = 0; i < p->npending; i++)
 		if (p->pending[i].serial == serial && p->pending[i].cmd == SIZE_MAX)

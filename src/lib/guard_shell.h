@@ -95,6 +95,7 @@ struct guard_shell_cmd {
 				 case, group or subshell whose output this command
 				 takes: redirected after its end (an empty command
 				 holding the redirections) or piped into it; 0 none */
+	size_t nknown;       /* variables known (sh->known_names) before this command */
 	size_t alloc_argv, alloc_assigns, alloc_redirs;
 };
 
@@ -102,6 +103,8 @@ struct guard_shell_cmd {
 struct guard_shell_vars {
 	const char *home; /* $HOME and ~ */
 	const char *pwd;  /* $PWD */
+	/* values known from an enclosing line (a trap's action), or NULL */
+	const struct guard_list *names, *values;
 };
 
 struct guard_shell {

@@ -7,11 +7,15 @@
 # Every ask or deny is listed with its reason; the last lines give the
 # false-block rate of each profile.
 #
-#   t/benign/run.sh [GUARD_BIN-dir]      (default: bin/ of this tree)
+#   t/benign/run.sh [GUARD_BIN-dir [DAY-file]]
+#
+# (defaults: bin/ of this tree, day.jsonl; day2.jsonl is the second set:
+# the look-alikes of dangerous commands an engineer types every day).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "${1:-$here/../../bin}" && pwd)
+day=$(cd "$(dirname "${2:-$here/day.jsonl}")" && pwd)/$(basename "${2:-day.jsonl}")
 export PATH="$bin:$PATH"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -44,7 +48,7 @@ run_day() {
 		[[ $got == deny && $why == *"approval required"* ]] && got=ask
 		printf '%s\t%s\t%s\n' "$n" "$got" "$why"
 		[ -z "${state:-}" ] || cp "$tmp/state0" "$state"
-	done <"$here/day.jsonl"
+	done <"$day"
 }
 
 # "PROFILE: B of N blocked (R%)" and the blocked calls with their reasons.
@@ -52,7 +56,7 @@ report() { # profile, results file
 	local total blocked
 	total=$(wc -l <"$2")
 	blocked=$(awk -F'\t' '$2 != "allow"' "$2" | wc -l)
-	awk -F'\t' -v d="$here/day.jsonl" '
+	awk -F'\t' -v d="$day" '
 		BEGIN { while ((getline l < d) > 0) call[++i] = l }
 		$2 != "allow" { printf "  %s %s %s\n      %s\n", $1, $2, call[$1], $3 }' "$2"
 	awk -v p="$1" -v b="$blocked" -v t="$total" \

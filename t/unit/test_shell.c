@@ -4,7 +4,7 @@
 #include "unit.h"
 
 static struct guard_shell sh;
-static const struct guard_shell_vars vars = { "/home/u", "/proj" };
+static const struct guard_shell_vars vars = { "/home/u", "/proj", NULL, NULL };
 
 static void
 parse(const char *s)

@@ -293,8 +293,9 @@ void
 risk_command_line(struct risk_state *st, const char *command, size_t len)
 {
 	struct guard_shell sh;
-	struct guard_shell_vars vars = { st->ctx->home, st->cwds[0] };
+	struct guard_shell_vars vars = { st->ctx->home, st->cwds[0], st->outer_names, st->outer_values };
 
+	st->outer_names = st->outer_values = NULL; /* a shell the action starts does not see them */
 	memset(&sh, 0, sizeof(sh));
 	sh.want_tokens = st->ex != NULL;
 	guard_shell_parse(&sh, command, len, &vars);

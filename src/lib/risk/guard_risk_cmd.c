@@ -1088,6 +1088,29 @@ rate_reader(struct risk_state *st, const struct risk_cmd *c, bool pattern_first)
 		risk_path(st, "sort -o", &ow, PATH_TRUNCATE);
 }
 
+/*
+ * The variables a trap's action can count on (T=$(mktemp -d); trap
+ * 'rm -rf "$T"' EXIT): set before the trap, and to one known value
+ * wherever the line sets them, so whenever the action runs it sees that
+ * value. A name set twice to different values, by eval or read, or only
+ * after the trap stays unknown.
+ */
+static void
+trap_vars(const struct risk_cmd *c, struct guard_list *names, struct guard_list *values)
+{
+	const struct guard_list *kn = &c->sh->known_names, *kv = &c->sh->known_values;
+
+	for (size_t i = 0; i < c->cmd->nknown && i < kn->len; i++) {
+		bool one = kv->items[i][0] != '\x01' && !guard_list_has(names, kn->items[i]);
+		for (size_t j = 0; one && j < kn->len; j++)
+			one = strcmp(kn->items[j], kn->items[i]) || !strcmp(kv->items[j], kv->items[i]);
+		if (one) {
+			guard_list_add(names, kn->items[i]);
+			guard_list_add(values, kv->items[i]);
+		}
+	}
+}
+
 /* trap ACTION SIGNAL...: the action is a command line run later. */
 static void
 shape_trap(struct risk_state *st, const struct risk_cmd *c)
@@ -1099,8 +1122,15 @@ shape_trap(struct risk_state *st, const struct risk_cmd *c)
 		return; /* trap -p, trap - SIG (reset) */
 	if (ops[0]->flags & GUARD_WORD_DYNAMIC)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "trap runs a computed command: %s", ops[0]->text);
-	else if (n > 1 || ops[0]->text[0])
+	else if (n > 1 || ops[0]->text[0]) {
+		struct guard_list names = { 0 }, values = { 0 };
+		trap_vars(c, &names, &values);
+		st->outer_names = &names, st->outer_values = &values;
 		risk_nested(st, "trap", ops[0]->text, strlen(ops[0]->text));
+		st->outer_names = st->outer_values = NULL;
+		guard_list_clear(&names);
+		guard_list_clear(&values);
+	}
 }
 
 /* dc: '!' runs the rest of the line in a shell. */

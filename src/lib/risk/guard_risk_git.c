@@ -936,6 +936,39 @@ clean_unforced(const struct risk_state *st, const struct risk_cmd *c)
 	return named;
 }
 
+/*
+ * git clean's pathspecs when each is a plain folder or file (not computed,
+ * no glob, no magic, not "."): how many there are, each rated as a
+ * deletion under it when verb is given; 0 when there are none or one is
+ * not plain. Each is rated as rm -r of it: with -d git takes whole
+ * folders. The values of -e/--exclude are patterns, not pathspecs.
+ */
+static size_t
+clean_paths(struct risk_state *st, const struct git_args *a, const char *verb)
+{
+	size_t dd = after_dashdash(a), n = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (i < dd && t[0] == '-') {
+			size_t len = strcspn(t, "=");
+			if (t[1] == '-' ? len > 3 && !strncmp(t + 2, "exclude", len - 2) && !t[len]
+					: t[strlen(t) - 1] == 'e')
+				i++; /* --exclude VALUE, -e VALUE, -fde VALUE (a joined value is in its word) */
+			continue;
+		}
+		if (i + 1 == dd && !strcmp(t, "--"))
+			continue;
+		if ((a->w[i].flags & GUARD_WORD_DYNAMIC) || !t[0] || t[0] == ':' || strpbrk(t, "*?[\\") ||
+		    !strcmp(t, ".") || !strcmp(t, "./"))
+			return 0;
+		if (verb)
+			risk_path_str(st, verb, t, PATH_DELETE_TREE);
+		n++;
+	}
+	return n;
+}
+
 static void
 git_clean(struct risk_state *st, const struct git_args *a, bool unforced)
 {
@@ -949,6 +982,15 @@ git_clean(struct risk_state *st, const struct git_args *a, bool unforced)
 		force = true;
 	}
 	bool x = has_short(a, 'x'), only_ignored = has_short(a, 'X');
+	/*
+	 * Plain pathspecs (git clean -fdX build/) limit it to those paths: each
+	 * is rated as rm -r of it would be (a scratch folder low, a source
+	 * folder high, guard's state critical).
+	 */
+	if ((force || x || only_ignored) && clean_paths(st, a, NULL)) {
+		clean_paths(st, a, only_ignored ? "git clean -X" : x ? "git clean -x" : "git clean -f");
+		return;
+	}
 	if (force)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "git clean -f deletes untracked files%s",
 			  x ? " (and ignored ones)" : only_ignored ? " (only ignored ones)" : "");

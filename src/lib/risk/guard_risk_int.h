@@ -22,6 +22,8 @@ struct risk_state {
 	bool cwd_unknown;           /* a cd to a computed place happened */
 	unsigned cd_depth;          /* nesting depth of the last cd */
 	char *cwd_before_cd;        /* to widen the candidates when a subshell ends */
+	/* variables a trap's action sees from the line that set it (or NULL) */
+	const struct guard_list *outer_names, *outer_values;
 	enum guard_level part_level; /* highest level of the part being rated */
 	/* What earlier parts of the line leave for later ones (owned by the
 	 * outermost state; copies made for quiet ratings only read them). */

@@ -683,7 +683,7 @@ risk_subst_program(struct risk_state *st, const struct guard_shell_word *w, cons
 	if (!ticks && close_paren(t, 1) != n)
 		return false;
 	struct guard_shell sh;
-	struct guard_shell_vars vars = { st->ctx->home, st->cwds[0] };
+	struct guard_shell_vars vars = { st->ctx->home, st->cwds[0], NULL, NULL };
 	const struct guard_shell_cmd *last = NULL;
 	const char *via = t[0] == '<' ? "a process substitution" : "a command substitution";
 
