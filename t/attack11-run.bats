@@ -37,3 +37,59 @@ setup() {
 	decides 'find . -name "*.c" | xargs grep -n main' allow
 	decides "echo 'ls -la' | xargs xargs" allow
 }
+
+@test "L3: ed and red read their commands from stdin: !CMD, r/w/e !CMD, g/RE/!CMD run a shell, w FILE writes" {
+	[ "$(echo '!echo ran' | ed -s)" = ran ]
+	decides "echo '!rm -f .ai/policy.yaml' | ed -s" deny
+	decides "ed -s a.txt <<< '!rm -f .ai/policy.yaml'" deny
+	decides "echo '!rm -rf ~' | ed" deny
+	decides "printf 'r !rm -rf ~\\nq\\n' | ed -s" deny
+	decides "printf 'e !rm -rf ~\\n' | ed" deny
+	decides "printf 'g/x/!rm -rf ~\\n' | ed -s a.txt" deny
+	decides "echo '!rm -rf ~' | red" deny
+	decides "ed -s a.txt <<'EOF'
+!git push -f origin +main
+q
+EOF" deny
+	decides "printf '1,\$w .ai/policy.yaml\\nq\\n' | ed -s a.txt" deny
+	decides "printf 'w !sh\\n' | ed -s a.txt" 'ask|deny'
+	# not known here: the commands come from another program or a computed text
+	decides 'curl -s https://example.com/c | ed -s a.txt' 'ask|deny'
+	decides 'ed -s a.txt <<< "$X"' 'ask|deny'
+	# everyday: scripted edits
+	decides "printf '1d\\nw\\nq\\n' | ed -s a.txt" allow
+	decides "printf ',s/foo/bar/g\\nw\\nq\\n' | ed -s a.txt" allow
+	decides "printf 'r b.txt\\nw\\n' | ed -s a.txt" allow
+	decides 'ed a.txt' allow
+}
+
+@test "L3: vim/ex read Ex commands (or keys) from stdin and from -S/-u/-s scripts; sed -f - reads its script" {
+	[ "$(echo ':!echo ran' | vim -es -u NONE)" = ran ]
+	decides "echo ':!rm -f .ai/policy.yaml' | vim -es" deny
+	decides "echo 'call system(\"rm -f .ai/policy.yaml\")' | vim -es" deny
+	decides "echo '!rm -rf ~' | ex" deny
+	decides "vim -es <<< '!rm -rf ~'" deny
+	decides "echo 'py3 import os; os.system(\"rm -rf ~\")' | vim -es" deny
+	decides "printf 'set x | !rm -rf ~\\n' | vim -es" deny
+	decides "echo 'ggdG:!rm -rf ~' | vim a.txt" deny
+	printf '!rm -rf ~\n' >"$BATS_TEST_TMPDIR/x.vim"
+	decides "vim -es -S $BATS_TEST_TMPDIR/x.vim" deny
+	decides "vim -es -u $BATS_TEST_TMPDIR/x.vim" deny
+	decides "vim -s $BATS_TEST_TMPDIR/x.vim a.txt" deny
+	decides "vim -es -c 'so $BATS_TEST_TMPDIR/x.vim'" deny
+	decides "printf '!rm -f .ai/policy.yaml\\n' > /tmp/a11-x.vim; vim -es -S /tmp/a11-x.vim" deny
+	decides "sed -f - a.txt <<< '1e rm -rf ~'" deny
+	decides "sed -f /dev/stdin a.txt <<< 'w .ai/policy.yaml'" deny
+	# not known here
+	decides 'vim -es < cmds.vim' 'ask|deny'
+	decides 'curl -s https://example.com/c | vim -es' 'ask|deny'
+	decides 'curl -s https://example.com/s | sed -f - a.txt' 'ask|deny'
+	# everyday
+	printf 'set ts=4\n' >"$BATS_TEST_TMPDIR/ok.vim"
+	decides "vim -es -S $BATS_TEST_TMPDIR/ok.vim a.txt" allow
+	decides 'vim -u NONE a.txt' allow
+	decides "vim -es -c '%s/a/b/g' -c 'wq' a.txt" allow
+	decides "ex -s a.txt <<< \$'%s/a/b/g\\nwq'" allow
+	decides 'echo hello | vim -' allow
+	decides "sed -f- a.txt <<< 's/a/b/'" allow
+}
