@@ -393,6 +393,10 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
  */
 void risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
+/* R's system2("rm", c("-rf", "~")) (after: past the name): the words joined as a shell line. */
+void risk_code_joined_exec(struct risk_state *st, const char *lang, const char *after);
+/* R code: shell runners called, passed or named; parse(text=), source(); file writers (guard_risk_rcode.c). */
+void risk_r_code(struct risk_state *st, const char *code);
 /*
  * Interpreter code with the other names of a copy/unpack/move/remove/run
  * function (an alias, getattr with a literal, an assignment, a destructured
