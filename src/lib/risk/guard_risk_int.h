@@ -240,6 +240,7 @@ extern const char *const risk_sys_verbs[];
 extern const char *const risk_net_verbs[];
 extern const char *const risk_run_verbs[];
 extern const char *const risk_progs_verbs[];
+extern const char *const risk_editor_verbs[];
 /* Programs that download (guard_risk_flow.c), and a fast test for one. */
 extern const char *const risk_downloaders[];
 bool risk_is_downloader(const char *name);
@@ -322,6 +323,13 @@ bool risk_verb_sys(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_net(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_progs(struct risk_state *st, struct risk_cmd *c);
+/* Editors that run the commands they read (guard_risk_editors.c): vim/ex -c, stdin, -S/-u; ed's stdin. */
+bool risk_verb_editor(struct risk_state *st, struct risk_cmd *c);
+/*
+ * The text of a script file a program runs (NUL-terminated, caller frees),
+ * or NULL when rated instead: a secret, or a file guard cannot read now (high).
+ */
+char *risk_command_file_text(struct risk_state *st, const char *what, const char *file);
 
 /* Runners (guard_risk_run.c). xargs CMD (wrapper stripped): true when rated. */
 bool risk_xargs(struct risk_state *st, struct risk_cmd *c);
@@ -387,6 +395,10 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
  */
 void risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
+/* R's system2("rm", c("-rf", "~")) (after: past the name): the words joined as a shell line. */
+void risk_code_joined_exec(struct risk_state *st, const char *lang, const char *after);
+/* R code: shell runners called, passed or named; parse(text=), source(); file writers (guard_risk_rcode.c). */
+void risk_r_code(struct risk_state *st, const char *code);
 /*
  * Interpreter code with the other names of a copy/unpack/move/remove/run
  * function (an alias, getattr with a literal, an assignment, a destructured

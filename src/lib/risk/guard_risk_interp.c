@@ -338,8 +338,8 @@ exec_argv(struct risk_state *st, const char *lang, const char *needle, const cha
  * command and its arguments joined by spaces, as shell text (R pastes
  * them and runs the line through sh: "~" and "$(...)" in them count).
  */
-static void
-joined_exec(struct risk_state *st, const char *lang, const char *after)
+void
+risk_code_joined_exec(struct risk_state *st, const char *lang, const char *after)
 {
 	char lit[1024], what[64];
 	struct guard_buf cmd = GUARD_BUF_INIT;
@@ -681,7 +681,7 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 		exec_argv(st, lang, k->needle, after);
 		return;
 	case CALL_EXEC_JOINED:
-		joined_exec(st, lang, after);
+		risk_code_joined_exec(st, lang, after);
 		return;
 	case CALL_TREE:
 		tree_call(st, lang, code, p, k->needle);
@@ -923,6 +923,8 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 				continue;
 			if (in_inert_literal(code, p))
 				continue; /* text the program prints, not a call */
+			if (!strcmp(lang, "R") && !strcmp(k->needle, "system("))
+				continue; /* R's system(CMD, intern = TRUE): its own reader (guard_risk_rcode.c) */
 			if (!strcmp(k->needle, "subprocess") && imported_alone(code, p))
 				continue; /* import subprocess; the calls follow as subprocess.run(...) */
 			found++;
@@ -931,6 +933,8 @@ risk_code_text(struct risk_state *st, const char *lang, const char *code)
 	}
 	if (!strcmp(lang, "ruby") || !strcmp(lang, "perl") || !strcmp(lang, "php"))
 		backquote_exec(st, lang, code);
+	if (!strcmp(lang, "R"))
+		risk_r_code(st, code);
 	if (found >= CODE_MAX_FINDINGS)
 		risk_unparsed(st, "%s code with too many calls", lang);
 	code = text;
@@ -1380,8 +1384,13 @@ r_front_end(struct risk_state *st, struct risk_cmd *c)
 			risk_analyse_as(st, &inner, "Rscript");
 			return true;
 		}
-		if (!(c->argv[2].flags & GUARD_WORD_DYNAMIC) && risk_name_in(tools, c->argv[2].text))
+		if (!(c->argv[2].flags & GUARD_WORD_DYNAMIC) && risk_name_in(tools, c->argv[2].text)) {
+			static const char *const runs_package[] = { "INSTALL", "build", "check", NULL };
+			if (risk_name_in(runs_package, c->argv[2].text)) /* as pip install does (attack11 L10) */
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
+					  "R CMD %s runs the package's own code (configure, Makevars, tests)", c->argv[2].text);
 			return false; /* R CMD build / check / INSTALL: a development tool */
+		}
 		risk_explain(st, "    R CMD runs %s as a program", c->argv[2].text);
 		risk_analyse_cmd(st, &inner);
 		return true;

@@ -1317,62 +1317,6 @@ rate_make(struct risk_state *st, const struct risk_cmd *c)
 	return handled;
 }
 
-/* One vim command (-c CMD, +CMD, --cmd CMD): :!cmd, :r !cmd, :w !cmd, system() run a shell. */
-static void
-vim_command(struct risk_state *st, const char *name, const struct guard_shell_word *w)
-{
-	const char *p = w->text;
-
-	while (*p == ':' || *p == ' ')
-		p++;
-	if (!strncmp(p, "silent", 6)) {
-		p += 6;
-		while (*p == '!' || *p == ' ')
-			p++;
-	}
-	while (*p == '%' || *p == '.' || *p == ',' || *p == '$' || (*p >= '0' && *p <= '9'))
-		p++; /* a range: :%!sort filters the buffer through sort */
-	const char *bang = NULL;
-	if (*p == '!')
-		bang = p + 1;
-	else if ((p[0] == 'r' || p[0] == 'w') && (bang = strchr(p, '!')) != NULL && strspn(p, "readwrit ") >= (size_t)(bang - p))
-		bang++;
-	else
-		bang = NULL;
-	bool calls = strstr(p, "system(") || strstr(p, "systemlist(") || strstr(p, "jobstart(") || strstr(p, "termopen(");
-	if (!bang && !calls)
-		return;
-	if (w->flags & GUARD_WORD_DYNAMIC) {
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed shell command", name);
-		return;
-	}
-	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s -c runs a shell command: %s", name, w->text);
-	if (bang)
-		risk_nested(st, name, bang, strlen(bang));
-	else
-		risk_code_text(st, name, p);
-}
-
-static bool
-rate_vim(struct risk_state *st, const struct risk_cmd *c)
-{
-	for (size_t i = 1; i < c->argc; i++) {
-		const char *a = c->argv[i].text;
-		if (!strcmp(a, "--"))
-			break;
-		if ((!strcmp(a, "-c") || !strcmp(a, "--cmd")) && i + 1 < c->argc) {
-			vim_command(st, c->name, &c->argv[++i]);
-		} else if (a[0] == '+' && a[1]) {
-			struct guard_shell_word w = c->argv[i];
-			w.text = (char *)a + 1;
-			vim_command(st, c->name, &w);
-		} else if (!strcmp(a, "-S") && i + 1 < c->argc) {
-			i++;
-		}
-	}
-	return false; /* the everyday rules still see its files */
-}
-
 /* ---- functions called with arguments ------------------------------------ */
 
 #define RUN_MAX_CALLS 32 /* function calls rated with their arguments, per line */
@@ -1749,8 +1693,7 @@ risk_function_call(struct risk_state *st, const struct risk_cmd *c)
 
 /* ---- the module ------------------------------------------------------- */
 
-const char *const risk_run_verbs[] = { "parallel", "script", "systemd-run", "tmux", "screen", "make", "gmake",
-					"vim", "vi", "nvim", "ex", "view", "gvim", NULL };
+const char *const risk_run_verbs[] = { "parallel", "script", "systemd-run", "tmux", "screen", "make", "gmake", NULL };
 
 bool
 risk_verb_run(struct risk_state *st, struct risk_cmd *c)
@@ -1769,8 +1712,6 @@ risk_verb_run(struct risk_state *st, struct risk_cmd *c)
 		rate_screen(st, c);
 	else if (!strcmp(n, "make") || !strcmp(n, "gmake"))
 		return rate_make(st, c);
-	else if (n[0] == 'v' || n[0] == 'e' || n[0] == 'n' || n[0] == 'g')
-		return rate_vim(st, c);
 	else
 		return false;
 	return true;

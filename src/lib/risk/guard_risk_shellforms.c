@@ -598,12 +598,12 @@ static void debugger_command(struct risk_state *st, const char *dbg, const char 
 			     unsigned depth);
 
 /*
- * The text of a debugger's script file (NUL-terminated, caller frees), or
- * NULL when it was rated instead: a secret, or a file guard cannot read
- * now (its commands would run unseen: high).
+ * The text of a debugger's (or editor's) script file (NUL-terminated,
+ * caller frees), or NULL when it was rated instead: a secret, or a file
+ * guard cannot read now (its commands would run unseen: high).
  */
-static char *
-debugger_file_text(struct risk_state *st, const char *what, const char *file)
+char *
+risk_command_file_text(struct risk_state *st, const char *what, const char *file)
 {
 	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home), *data = NULL;
 	size_t len = 0;
@@ -638,7 +638,7 @@ debugger_script(struct risk_state *st, const char *dbg, const char *prog, const 
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s scripts nested too deep: %s", dbg, file);
 		return;
 	}
-	char *data = debugger_file_text(st, dbg, file);
+	char *data = risk_command_file_text(st, dbg, file);
 	if (!data)
 		return;
 	size_t len = strlen(data);
