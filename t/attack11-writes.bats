@@ -1,0 +1,54 @@
+#!/usr/bin/env bats
+# attack11 L5, L6 (share/doc/trust.md, guard's own state): names a program
+# writes that are not the operand guard reads as the destination. cp/mv/
+# ln/install -b with -S/--suffix (or a suffix from the environment) move an
+# existing DEST to DEST+SUFFIX first; git's --output=FILE (log, show, diff,
+# whatchanged, rev-list ...), archive -o, format-patch -o and bundle create
+# write a named file. Each next to the everyday form.
+
+load helper
+
+setup() {
+	setup_guard
+	guard init >/dev/null
+}
+
+@test "L5: cp/mv/ln/install -b -S SUFFIX: DEST+SUFFIX is written (guard's state: denied)" {
+	echo old >"$BATS_TEST_TMPDIR/d" && echo new >"$BATS_TEST_TMPDIR/s"
+	cp -b -S .yaml "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/d"
+	[ "$(cat "$BATS_TEST_TMPDIR/d.yaml")" = old ]
+	decides 'cp -b -S .yaml /tmp/x .ai/policy' deny
+	decides 'cp -S .yaml -b /tmp/x .ai/policy' deny
+	decides 'cp --suffix=.yaml -b /tmp/x .ai/policy' deny
+	decides 'cp --suf=.yaml /tmp/x .ai/policy' deny
+	decides 'cp -bS.yaml /tmp/x .ai/policy' deny
+	decides 'cp --back=simple -S .yaml /tmp/x .ai/policy' deny
+	decides 'mv -b -S .yaml /tmp/x .ai/policy' deny
+	decides 'mv --suffix=.yaml -b /tmp/x .ai/policy' deny
+	decides 'ln -b -S .yaml /tmp/x .ai/policy' deny
+	decides 'install -b -S .yaml /tmp/x .ai/policy' deny
+	decides 'cp -b -S s.json /tmp/x .claude/setting' deny
+	decides 'ln -fb -S s.json /tmp/x .claude/setting' deny
+	decides 'cp /tmp/evil.yaml .ai/policy && cp -b -S .yaml /tmp/x .ai/policy' deny
+	# into a folder: the backup of DIR/NAME
+	decides 'cp -b -S .yaml -t .ai policy' deny
+	decides 'cp -b -S .yaml /tmp/policy .ai/' deny
+}
+
+@test "L5: a backup suffix from the environment or computed: any name DEST starts is judged" {
+	decides 'SIMPLE_BACKUP_SUFFIX=.yaml cp -b /tmp/x .ai/policy' deny
+	decides 'export SIMPLE_BACKUP_SUFFIX=.yaml; mv -b /tmp/x .ai/policy' deny
+	decides 'VERSION_CONTROL=simple SIMPLE_BACKUP_SUFFIX=.yaml cp --backup /tmp/x .ai/policy' deny
+	decides 'cp -b /tmp/x .claude/setting' deny
+	decides 'cp -S "$S" /tmp/x .ai/policy' deny
+}
+
+@test "L5 user twins: backups of project files, and no backup asked" {
+	decides 'cp -b a.txt b.txt' allow
+	decides 'cp -b -S .bak src/a.c src/b.c' allow
+	decides 'cp --backup=numbered a.txt b.txt' allow
+	decides 'mv -b old.txt new.txt' allow
+	decides 'install -b -m 644 build/tool build/tool2' allow
+	decides 'cp --backup=none -S .yaml /tmp/x .ai/policy' allow
+	decides 'cp /tmp/x .ai/notes' allow
+}
