@@ -52,3 +52,46 @@ setup() {
 	decides 'cp --backup=none -S .yaml /tmp/x .ai/policy' allow
 	decides 'cp /tmp/x .ai/notes' allow
 }
+
+@test "L6: git --output=FILE of any verb writes FILE (guard's state: denied)" {
+	git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x
+	git log -1 --format='tformat:hello' --output="$BATS_TEST_TMPDIR/o"
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = hello ]
+	decides "git log -1 --format='tformat:{}' --output=.claude/settings.json" deny
+	decides "git log -1 --format='tformat:rules: []' --output=.ai/policy.yaml" deny
+	decides 'git log -1 --format=tformat:x --output=.ai/audit/2026-12-07.jsonl' deny
+	decides 'git log --output=.ai/approvals/x' deny
+	decides 'git diff --output=.ai/policy.yaml' deny
+	decides 'git diff HEAD --output=.git/hooks/pre-push' deny
+	decides 'git show -s --format=tformat:{} --output=.claude/settings.json' deny
+	decides 'git -P log -1 --pretty=tformat:{} --output=.claude/settings.json' deny
+	decides 'git whatchanged --output=.ai/audit/log' deny
+	decides 'git log --output .ai/policy.yaml' deny
+	decides 'git rev-list HEAD --output=.ai/policy.yaml' deny
+	decides 'git shortlog HEAD --output=.claude/settings.json' deny
+	decides 'git range-diff A...B --output=.ai/policy.yaml' deny
+	decides 'git -C src log --output=../.ai/policy.yaml' deny
+	decides 'git log --output ~/.bashrc' 'ask|deny'
+	decides 'git log --output=/etc/cron.d/x' 'ask|deny'
+}
+
+@test "L6: git archive -o, format-patch -o, bundle create write the file or folder named" {
+	decides 'git archive -o .ai/policy.yaml HEAD' deny
+	decides 'git archive -o.claude/settings.json HEAD' deny
+	decides 'git archive --output ~/.bashrc HEAD' 'ask|deny'
+	decides 'git bundle create .ai/policy.yaml HEAD' deny
+	decides 'git bundle create ~/.bashrc HEAD' 'ask|deny'
+	decides 'git format-patch -o .claude HEAD~1' deny
+	decides 'git format-patch --output-directory /etc HEAD~1' 'ask|deny'
+}
+
+@test "L6 user twins: output files in the project, and options that are no output" {
+	decides 'git log --output=build/log.txt' allow
+	decides 'git diff --output=build/changes.diff' allow
+	decides 'git archive -o build/src.tar HEAD' allow
+	decides 'git bundle create build/repo.bundle HEAD' allow
+	decides 'git format-patch -o build/patches HEAD~1' allow
+	decides 'git grep -o TODO' allow
+	decides 'git log -- --output=x' allow
+	decides 'git log --oneline -5' allow
+}
