@@ -53,6 +53,22 @@ setup() {
 	decides 'cp /tmp/x .ai/notes' allow
 }
 
+@test "L5: sed -i SUFFIX keeps the old file as FILE+SUFFIX (or SUFFIX with * the name): a name written" {
+	echo a >"$BATS_TEST_TMPDIR/f"
+	sed -i.yml s/a/b/ "$BATS_TEST_TMPDIR/f"
+	[ "$(cat "$BATS_TEST_TMPDIR/f.yml")" = a ]
+	decides 'sed -i.yaml s/a/a/ .ai/policy' deny
+	decides 'sed -ni.yaml s/a/a/p .ai/policy' deny
+	decides 'sed --in-place=.yaml s/a/a/ .ai/policy' deny
+	decides "sed -i'../*.yaml' s/a/a/ .ai/x/policy" deny
+	decides "sed -i'policy.y*' s/a/a/ .ai/aml" deny
+	# everyday: a backup next to a project file, or none
+	decides 'sed -i.bak s/a/b/ src/f.txt' allow
+	decides 'sed -i.yml s/a/b/ src/f.txt' allow
+	decides 'sed -i s/a/b/ src/f.txt' allow
+	decides "sed -i'bak/*' s/a/b/ src/f.txt" allow
+}
+
 @test "L6: git --output=FILE of any verb writes FILE (guard's state: denied)" {
 	git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x
 	git log -1 --format='tformat:hello' --output="$BATS_TEST_TMPDIR/o"

@@ -538,17 +538,48 @@ sed_script(struct risk_state *st, const char *script)
 	}
 }
 
+/*
+ * sed -i SUFFIX keeps the old FILE as FILE+SUFFIX, or, when SUFFIX holds
+ * '*', as SUFFIX with each '*' the file's name, in the file's folder
+ * (-i with bak/ and a star): a name written (attack11 L5, sed -i.yaml on .ai/policy).
+ */
+static void
+sed_backup(struct risk_state *st, const char *file, const char *suffix)
+{
+	struct guard_buf name = GUARD_BUF_INIT;
+	const char *base = risk_basename(file);
+
+	if (!strchr(suffix, '*')) {
+		guard_buf_addf(&name, "%s%s", file, suffix);
+	} else {
+		guard_buf_add(&name, file, (size_t)(base - file));
+		for (const char *p = suffix; *p; p++)
+			if (*p == '*')
+				guard_buf_addstr(&name, base);
+			else
+				guard_buf_addch(&name, *p);
+	}
+	risk_path_str(st, "sed -i (its backup)", name.buf, PATH_WRITE);
+	guard_buf_release(&name);
+}
+
 static void
 rate_sed(struct risk_state *st, const struct risk_cmd *c)
 {
 	bool inplace = false;
+	const char *suffix = NULL;
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
 		if (!strcmp(a, "--"))
 			break;
 		if (!strncmp(a, "--in-place", 10) || (a[0] == '-' && a[1] != '-' && strchr(a, 'i') &&
-						       strspn(a + 1, "nrEsuzi") >= 1 && a[1] != 'e'))
+						       strspn(a + 1, "nrEsuzi") >= 1 && a[1] != 'e')) {
 			inplace = true;
+			/* -i.bak, -ni.bak, --in-place=.bak: the backup's suffix (attack11 L5) */
+			const char *v = a[1] == '-' ? strchr(a, '=') : strchr(a, 'i');
+			if (v && v[1] && !(c->argv[i].flags & GUARD_WORD_DYNAMIC))
+				suffix = v + 1;
+		}
 	}
 	const struct guard_shell_word **ops;
 	size_t n = risk_operands_all(st, c, 1, "-e -f -l --expression --file --line-length", &ops);
@@ -571,8 +602,11 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 	if (!scripts && n && first && !(ops[0]->flags & GUARD_WORD_DYNAMIC))
 		sed_script(st, ops[0]->text);
 	for (size_t i = first; i < n; i++)
-		if (strcmp(ops[i]->text, "{}"))
+		if (strcmp(ops[i]->text, "{}")) {
 			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);
+			if (suffix && !(ops[i]->flags & GUARD_WORD_DYNAMIC))
+				sed_backup(st, ops[i]->text, suffix);
+		}
 }
 
 /* tar --to-command, --checkpoint-action=exec=, -I/--use-compress-program, -F/--info-script: commands tar runs. */
