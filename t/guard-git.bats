@@ -590,7 +590,7 @@ random_history() {
 }
 
 @test "check: branch name, new files outside src/ tests/, docs outside docs/, limits; exit 1; GitHub annotations" {
-	git checkout -q -b ai/nightbuilder/bad-name
+	# the person's policy on main (an AI branch changing it is files.forbidden: attack11 L11)
 	mkdir -p .ai && cat >.ai/policy.yaml <<'Y'
 version: 1
 session:
@@ -599,6 +599,7 @@ session:
   max_files_modified: 0
 Y
 	git add .ai && git commit -qm policy
+	git checkout -q -b ai/nightbuilder/bad-name
 	echo x >top.txt && echo d >src/README.md && seq 10 >src/big.c && echo m >>src/main.c
 	git add -A && git commit -qm bad
 	run guard-git check --base main --head HEAD --json
