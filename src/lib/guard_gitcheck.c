@@ -263,7 +263,12 @@ session_record(struct guard_git *g, const char *path)
 	const char *name = path + 13;
 	struct stat st;
 
-	if (strncmp(path, ".ai/sessions/", 13) || !guard_session_guard_named(path) || !common)
+	if (!guard_session_guard_named(path))
+		return false;
+	/* guard's audit day files: staged by git add -A where no .gitignore keeps them out (left open, README) */
+	if (!strncmp(path, ".ai/audit/", 10))
+		return true;
+	if (strncmp(path, ".ai/sessions/", 13) || !common)
 		return false;
 	for (size_t i = 0; ends[i]; i++) {
 		size_t n = strlen(name), k = strlen(ends[i]);
