@@ -23,8 +23,10 @@ hooks_repo() {
 @test "pre-commit: the manifest's three hooks run through try-repo, offline" {
 	command -v pre-commit || { echo "pre-commit is not installed (DEBS_TEST)"; false; }
 	hooks_repo
-	git checkout -q -b ai/nightbuilder/2026-01-01/pc
+	# the person's policy on main (an AI branch changing it is files.forbidden: attack11 L11)
 	mkdir -p .ai && printf 'version: 1\nsession:\n  max_loc: 100\n' >.ai/policy.yaml
+	git add .ai/policy.yaml && git commit -qm policy
+	git checkout -q -b ai/nightbuilder/2026-01-01/pc
 	echo x >>src/main.c && git add -A && git commit -qm work
 	guard-audit append <<<'{"event":"note","summary":"x"}'
 	ls .ai/audit/*.jsonl

@@ -590,7 +590,7 @@ random_history() {
 }
 
 @test "check: branch name, new files outside src/ tests/, docs outside docs/, limits; exit 1; GitHub annotations" {
-	git checkout -q -b ai/nightbuilder/bad-name
+	# the person's policy on main (an AI branch changing it is files.forbidden: attack11 L11)
 	mkdir -p .ai && cat >.ai/policy.yaml <<'Y'
 version: 1
 session:
@@ -599,6 +599,7 @@ session:
   max_files_modified: 0
 Y
 	git add .ai && git commit -qm policy
+	git checkout -q -b ai/nightbuilder/bad-name
 	echo x >top.txt && echo d >src/README.md && seq 10 >src/big.c && echo m >>src/main.c
 	git add -A && git commit -qm bad
 	run guard-git check --base main --head HEAD --json
@@ -892,4 +893,49 @@ J
 	run guard-git cleanup --dry-run --json --prs - <<<'[]'
 	[ "$(jq length <<<"$output")" -eq 2 ]
 	git rev-parse -q --verify ai/nightbuilder/2026-01-01/old
+}
+
+@test "check: code committed by guard's file names counts and is refused; a policy change is forbidden (attack11 L11)" {
+	guard init >/dev/null && git add -A && git commit -qm 'guard init'
+	git checkout -q -b ai/nightbuilder/2026-01-01/names
+	mkdir -p .ai/approvals .ai/audit .ai/sessions .ai/plans
+	seq -f 'w%g = 1' 300 >.ai/approvals/zz-tool.json
+	seq -f 'w%g = 1' 300 >.ai/audit/tool.jsonl
+	seq -f 'w%g = 1' 300 >.ai/sessions/forged.log.jsonl
+	seq -f 'w%g = 1' 300 >.ai/sessions/forged.json
+	printf 'int x;\n' >src/new.c
+	git add -f .ai/approvals/zz-tool.json .ai/audit/tool.jsonl .ai/sessions/forged.log.jsonl .ai/sessions/forged.json src/new.c
+	git commit -qm names
+	run guard-git check --base main --head HEAD --json
+	[ "$status" -eq 1 ]
+	# .ai/audit/tool.jsonl stays out by its name (left open: README)
+	[ "$(jq .loc.added <<<"$output")" = 901 ]
+	for f in .ai/approvals/zz-tool.json .ai/sessions/forged.log.jsonl .ai/sessions/forged.json; do
+		[ "$(jq -r --arg f "$f" '[.violations[] | select(.rule == "files.guard_state" and .file == $f)] | length' <<<"$output")" = 1 ]
+	done
+	# the project's policy edited on the branch: its own error
+	printf '\n# agent edit\n' >>.ai/policy.yaml && git commit -qam policy
+	run guard-git check --base main --head HEAD --json
+	[ "$(jq -r '[.violations[] | select(.rule == "files.forbidden" and .file == ".ai/policy.yaml")] | length' <<<"$output")" -ge 1 ]
+	# a plan as a program (executable) is no plan: counted
+	git checkout -q main && git checkout -q -b ai/nightbuilder/2026-01-01/plans
+	seq 50 >.ai/plans/p.md && seq 40 >PENDING_PLANS.md && git add -f .ai/plans/p.md PENDING_PLANS.md && git commit -qm plans
+	run guard-git check --base main --head HEAD --json
+	[ "$(jq .loc.added <<<"$output")" = 0 ]
+	chmod +x PENDING_PLANS.md && git add PENDING_PLANS.md && git commit -qm exec
+	run guard-git check --base main --head HEAD --json
+	[ "$(jq .loc.added <<<"$output")" = 40 ]
+}
+
+@test "check user twin: a session's own records and plans stay out of the count (attack11 L11)" {
+	guard init >/dev/null && git add -A && git commit -qm 'guard init'
+	session
+	printf 'int y;\n' >src/own.c
+	mkdir -p .ai/plans && printf '# plan\n- later\n' >.ai/plans/later.md
+	git add -A && git commit -qm work
+	git cat-file -e "HEAD:.ai/sessions/$GUARD_SESSION.log.jsonl"
+	run guard-git check --base main --head HEAD --json
+	echo "$output"
+	[ "$(jq .loc.added <<<"$output")" = 1 ]
+	[ "$(jq -r '[.violations[] | select(.rule == "files.guard_state")] | length' <<<"$output")" = 0 ]
 }

@@ -269,7 +269,7 @@ budget_session() {
 	[ "$(jq -r .loc.added <<<"$output")" -ge 5000 ]
 }
 
-@test "H24: LOC counts code anywhere under .ai/ but the plans and the policy" {
+@test "H24: LOC counts code anywhere under .ai/ but the plans; the policy counts and is forbidden (attack11 L11)" {
 	git checkout -q -b ai/nightbuilder/2026-01-01/t
 	mkdir -p .ai/plans .ai/tools
 	seq 300 >.ai/tools/gen.py
@@ -277,6 +277,7 @@ budget_session() {
 	printf 'version: 1\n' >.ai/policy.yaml
 	git add .ai && git commit -qm x
 	run guard-git check --base main --json
-	[ "$(jq -r .loc.added <<<"$output")" -eq 300 ]
+	[ "$(jq -r .loc.added <<<"$output")" -eq 301 ]
 	[ "$(jq -r '[.violations[] | select(.rule == "files.guard_state")] | length' <<<"$output")" -eq 0 ]
+	[ "$(jq -r '[.violations[] | select(.rule == "files.forbidden" and .file == ".ai/policy.yaml")] | length' <<<"$output")" -ge 1 ]
 }

@@ -279,6 +279,8 @@ int guard_git_hook_is_ours(const char *path);
 /* ---- trees (guard_gittree.c) ------------------------------------------- */
 
 struct git_tree;
+/* A plan the LOC budget leaves out: .ai/plans/NAME.md or PENDING_PLANS.md as a plain file (mode 100644). */
+bool guard_git_plan_entry(const char *path, unsigned mode);
 /*
  * The paths of the files (and submodules) that differ between trees a and
  * b (either may be NULL: the empty tree), reading only the subtrees whose

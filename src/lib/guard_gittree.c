@@ -57,14 +57,23 @@ fail(const char *what)
 }
 
 /*
- * The plans and policy the budget leaves out, as the pathspecs below do:
- * .ai/'s other files are walked (guard's runtime folders committed are
- * refused by the caller, code anywhere under .ai/ counts: attack7 H24).
+ * The plans the budget leaves out (.ai/plans/NAME.md, PENDING_PLANS.md),
+ * as the pathspecs below do, only as the plain files plans are: an
+ * executable or a link by such a name counts. .ai/'s other files are
+ * walked: guard's runtime folders committed are refused by the caller,
+ * code anywhere under .ai/ counts (attack7 H24), and a change of
+ * .ai/policy.yaml is a change the policy's rules judge (attack11 L11).
  */
+bool
+guard_git_plan_entry(const char *path, unsigned mode)
+{
+	return mode == GIT_FILEMODE_BLOB && strcmp(path, ".ai/policy.yaml") && guard_session_plan_path(path);
+}
+
 static bool
 own_entry(const char *path, const git_tree_entry *e)
 {
-	return git_tree_entry_type(e) != GIT_OBJECT_TREE && guard_session_plan_path(path);
+	return guard_git_plan_entry(path, git_tree_entry_filemode(e));
 }
 
 static int trees(struct walk *w, const git_tree *a, const git_tree *b, int depth);
@@ -116,7 +125,7 @@ trees(struct walk *w, const git_tree *a, const git_tree *b, int depth)
 			continue;
 		const git_tree_entry *e = ea ? ea : eb;
 		guard_buf_addstr(&w->path, git_tree_entry_name(e));
-		if (w->own && own_entry(w->path.buf, e)) {
+		if (w->own && (!ea || own_entry(w->path.buf, ea)) && (!eb || own_entry(w->path.buf, eb))) {
 			w->path.len = len;
 			w->path.buf[len] = '\0';
 			continue;
@@ -154,7 +163,7 @@ guard_git_tree_diff(struct git_repository *repo, struct git_tree *a, struct git_
 		    struct git_diff **out)
 {
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	char *own_spec[] = { "!.ai/policy.yaml", "!PENDING_PLANS.md", "*" };
+	char *own_spec[] = { "!PENDING_PLANS.md", "*" };
 	struct guard_list paths = GUARD_LIST_INIT;
 	int rc;
 
@@ -169,7 +178,7 @@ guard_git_tree_diff(struct git_repository *repo, struct git_tree *a, struct git_
 		opts.pathspec.count = paths.len;
 	} else if (own) {
 		opts.pathspec.strings = own_spec;
-		opts.pathspec.count = 3;
+		opts.pathspec.count = 2;
 	}
 	rc = git_diff_tree_to_tree(out, repo, a, b, &opts) < 0 ? fail("cannot diff two trees") : 0;
 	guard_list_clear(&paths);

@@ -224,7 +224,7 @@ in_list(const char *list, const char *opt, size_t n)
 }
 
 static bool
-option_takes_value(const char *with_arg, const char *a)
+option_takes_value(const char *optstr, const char *with_arg, const char *a)
 {
 	if (a[1] == '-') {
 		if (strchr(a, '='))
@@ -234,6 +234,8 @@ option_takes_value(const char *with_arg, const char *a)
 	/* "-abc" as getopt reads it: the first letter taking a value takes the rest, or the next word */
 	for (const char *p = a + 1; *p; p++) {
 		char one[3] = { '-', *p, '\0' };
+		if (optstr && risk_opt_kind(optstr, *p) == 2)
+			return false; /* sed -i.yml: the rest is -i's own value, not -l's (attack11 L5) */
 		if (in_list(with_arg, one, 2))
 			return !p[1];
 	}
@@ -246,6 +248,7 @@ risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
 {
 	size_t n = 0;
 	bool opts = true;
+	const char *optstr = risk_optstring(c->name);
 
 	for (size_t i = from; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
@@ -254,7 +257,7 @@ risk_operands(const struct risk_cmd *c, size_t from, const char *with_arg,
 			continue;
 		}
 		if (opts && a[0] == '-' && a[1]) {
-			if (option_takes_value(with_arg, a))
+			if (option_takes_value(optstr, with_arg, a))
 				i++;
 			continue;
 		}
@@ -741,7 +744,7 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 			risk_stdin_program(st, c, w->name, STDIN_SHELL); /* echo CMD | sudo -s (K11) */
 			return -1;
 		}
-		if (option_takes_value(w->with_arg, a))
+		if (option_takes_value(NULL, w->with_arg, a))
 			i++;
 		else if (!strcmp(w->name, "bwrap") && in_list(BWRAP_TWO, a, strlen(a)))
 			i += 2;

@@ -256,11 +256,62 @@ into_folder(struct risk_state *st, const struct risk_cmd *c, const char *verb, c
 	return ok;
 }
 
+/*
+ * -b/--backup[=CONTROL], or -S/--suffix alone (GNU takes it as asking for
+ * one): an existing DEST is first renamed to DEST+SUFFIX or DEST.~N~, a
+ * second name written (attack11 L5: cp -b -S .yaml X .ai/policy puts the
+ * agent's .ai/policy at .ai/policy.yaml). With no literal suffix the
+ * environment picks it (SIMPLE_BACKUP_SUFFIX, VERSION_CONTROL, perhaps set
+ * before this line): every name starting with DEST is judged.
+ */
+static void
+backup_names(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *dest)
+{
+	const char *control = risk_opt_value(c, NULL, "--backup");
+	struct guard_shell_word sw;
+	bool suffix = risk_opt_word(c, "-S", "--suffix", &sw) && !(sw.flags & GUARD_WORD_DYNAMIC) && sw.text[0];
+	char what[112];
+
+	if (control && (!strcmp(control, "none") || !strcmp(control, "off")))
+		return;
+	if (!risk_flag(c, 'b', "backup") && !control && !risk_opt_value(c, "-S", "--suffix"))
+		return;
+	snprintf(what, sizeof(what), "%s (its backup of %s)", verb, dest);
+	char *name = guard_xasprintf("%s%s", dest, suffix ? sw.text : "*");
+	if (suffix)
+		risk_path_str(st, what, name, PATH_WRITE);
+	else {
+		risk_named_outputs(st, what, name);
+		risk_suffixed_outputs(st, what, dest);
+	}
+	free(name);
+	name = guard_xasprintf("%s.~*~", dest); /* numbered: VERSION_CONTROL=numbered or --backup=t */
+	risk_named_outputs(st, what, name);
+	free(name);
+}
+
+/* The backups of each name written: DIR/NAME for sources landing in a folder, else DEST. */
+static void
+backups(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *tdir,
+	const struct guard_shell_word *const *ops, size_t n, size_t nsrc)
+{
+	const char *dir = (tdir || n >= 2) && nsrc ? landing_dir(st, c, tdir, ops, nsrc) : NULL;
+
+	for (size_t i = 0; dir && i < nsrc; i++) {
+		char *land = ops[i]->flags & GUARD_WORD_DYNAMIC ? NULL : landing(dir, ops[i]->text);
+		if (land)
+			backup_names(st, c, verb, land);
+		free(land);
+	}
+	if (!dir && !tdir && n && !(ops[n - 1]->flags & GUARD_WORD_DYNAMIC))
+		backup_names(st, c, verb, ops[n - 1]->text);
+}
+
 /* cp/mv/install/ln: last operand (or -t DIR) is the destination. */
 static void
 rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 {
-	const char *with_arg = "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group --backup";
+	const char *with_arg = "-t -S -m -o -g -Z --target-directory --suffix --mode --owner --group";
 	const struct guard_shell_word **ops;
 	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	const char *tdir = risk_opt_value(c, "-t", "--target-directory");
@@ -290,6 +341,7 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 	}
 	if (tdir || n >= 2)
 		landings(st, c, verb, tdir, ops, nsrc, into);
+	backups(st, c, verb, tdir, ops, n, nsrc);
 	if (is_ln)
 		symlink_to_state(st, c, tdir, ops, n, nsrc);
 	risk_base(st, GUARD_LEVEL_LOW, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE);
@@ -528,17 +580,48 @@ sed_script_files(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/*
+ * sed -i SUFFIX keeps the old FILE as FILE+SUFFIX, or, when SUFFIX holds
+ * '*', as SUFFIX with each '*' the file's name, in the file's folder
+ * (-i with bak/ and a star): a name written (attack11 L5, sed -i.yaml on .ai/policy).
+ */
+static void
+sed_backup(struct risk_state *st, const char *file, const char *suffix)
+{
+	struct guard_buf name = GUARD_BUF_INIT;
+	const char *base = risk_basename(file);
+
+	if (!strchr(suffix, '*')) {
+		guard_buf_addf(&name, "%s%s", file, suffix);
+	} else {
+		guard_buf_add(&name, file, (size_t)(base - file));
+		for (const char *p = suffix; *p; p++)
+			if (*p == '*')
+				guard_buf_addstr(&name, base);
+			else
+				guard_buf_addch(&name, *p);
+	}
+	risk_path_str(st, "sed -i (its backup)", name.buf, PATH_WRITE);
+	guard_buf_release(&name);
+}
+
 static void
 rate_sed(struct risk_state *st, const struct risk_cmd *c)
 {
 	bool inplace = false;
+	const char *suffix = NULL;
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
 		if (!strcmp(a, "--"))
 			break;
 		if (!strncmp(a, "--in-place", 10) || (a[0] == '-' && a[1] != '-' && strchr(a, 'i') &&
-						       strspn(a + 1, "nrEsuzi") >= 1 && a[1] != 'e'))
+						       strspn(a + 1, "nrEsuzi") >= 1 && a[1] != 'e')) {
 			inplace = true;
+			/* -i.bak, -ni.bak, --in-place=.bak: the backup's suffix (attack11 L5) */
+			const char *v = a[1] == '-' ? strchr(a, '=') : strchr(a, 'i');
+			if (v && v[1] && !(c->argv[i].flags & GUARD_WORD_DYNAMIC))
+				suffix = v + 1;
+		}
 	}
 	const struct guard_shell_word **ops;
 	size_t n = risk_operands_all(st, c, 1, "-e -f -l --expression --file --line-length", &ops);
@@ -562,8 +645,11 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 		sed_script(st, ops[0]->text);
 	sed_script_files(st, c);
 	for (size_t i = first; i < n; i++)
-		if (strcmp(ops[i]->text, "{}"))
+		if (strcmp(ops[i]->text, "{}")) {
 			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);
+			if (suffix && !(ops[i]->flags & GUARD_WORD_DYNAMIC))
+				sed_backup(st, ops[i]->text, suffix);
+		}
 }
 
 /* tar --to-command, --checkpoint-action=exec=, -I/--use-compress-program, -F/--info-script: commands tar runs. */

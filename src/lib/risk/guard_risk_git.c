@@ -1577,6 +1577,49 @@ git_option_runners(struct risk_state *st, const char *sub, const struct git_args
 	}
 }
 
+/*
+ * Files git writes by name (attack11 L6): --output=F of every verb that
+ * takes diff or revision options (log, show, diff, whatchanged,
+ * range-diff, rev-list, shortlog, bundle create... open it as they parse
+ * it, whatever the verb), archive -o F, format-patch/bugreport/diagnose
+ * -o DIR and --output-directory, bundle create FILE: writes for the path
+ * rules, not the reads their verbs are.
+ */
+static void
+git_named_output(struct risk_state *st, const char *sub, const char *opt, const struct guard_shell_word *word,
+		 const char *v, enum risk_path_op op)
+{
+	struct guard_shell_word w = *word;
+	char what[64];
+
+	if (v != word->text) /* attached: --output=~/x keeps a literal ~, as bash does */
+		w = (struct guard_shell_word){ (char *)v, NULL, word->flags & ~GUARD_WORD_TILDE };
+	snprintf(what, sizeof(what), "git %s %.*s", sub, opt[1] == '-' ? (int)strcspn(opt, "=") : 2, opt);
+	risk_path(st, what, &w, op);
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+}
+
+static void
+git_output_files(struct risk_state *st, const char *sub, const struct git_args *a)
+{
+	static const char *const dirs[] = { "format-patch", "bugreport", "diagnose", NULL };
+	bool to_dir = risk_name_in(dirs, sub);
+	bool bundle = !strcmp(sub, "bundle") && a->n && !strcmp(a->w[0].text, "create");
+
+	for (size_t i = bundle; i < a->n && strcmp(a->w[i].text, "--"); i++) {
+		const char *v;
+		size_t at = i;
+		if ((v = opt_at(a, &i, !strcmp(sub, "archive") ? "-o" : NULL, "--output")))
+			git_named_output(st, sub, a->w[at].text, &a->w[i], v, PATH_TRUNCATE);
+		else if (to_dir && (v = opt_at(a, &i, "-o", "--output-directory")))
+			git_named_output(st, sub, a->w[at].text, &a->w[i], v, PATH_WRITE);
+		else if (bundle && a->w[i].text[0] != '-') {
+			git_named_output(st, sub, "create", &a->w[i], a->w[i].text, PATH_TRUNCATE);
+			bundle = false; /* the file; the rest are revisions */
+		}
+	}
+}
+
 /* submodule foreach CMD (a shell line), bisect run CMD ARGS (a program). */
 static void
 git_operand_runners(struct risk_state *st, const struct risk_cmd *c, size_t sub_at, const char *sub,
@@ -2247,6 +2290,7 @@ risk_verb_git(struct risk_state *st, struct risk_cmd *c)
 	git_guard_ref(st, c->argv[i].text, &a);
 	risk_git_fetch_route(st, c, i);
 	git_option_runners(st, c->argv[i].text, &a);
+	git_output_files(st, c->argv[i].text, &a);
 	git_operand_runners(st, c, i, c->argv[i].text, &a);
 	if (!strcmp(c->argv[i].text, "push") || !strcmp(c->argv[i].text, "send-pack") || !strcmp(c->argv[i].text, "http-push"))
 		risk_git_push_route(st, c, i);

@@ -173,6 +173,8 @@ const char *risk_opt_value(const struct risk_cmd *c, const char *shortopt, const
 void risk_env_option(struct risk_state *st, const char *word, const char *how);
 /* Files named by pattern (PREFIX*SUFFIX) are written: critical when guard's state can be among them. */
 void risk_named_outputs(struct risk_state *st, const char *verb, const char *pattern);
+/* Files named PREFIX + a suffix not known here are written: critical when one can be guard's. */
+void risk_suffixed_outputs(struct risk_state *st, const char *verb, const char *prefix);
 /* The option's value as a word: a separate word keeps its flags ("-C ~" is home); false: absent. */
 bool risk_opt_word(const struct risk_cmd *c, const char *shortopt, const char *longopt,
 		   struct guard_shell_word *out);

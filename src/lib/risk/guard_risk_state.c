@@ -1319,6 +1319,36 @@ risk_named_outputs(struct risk_state *st, const char *verb, const char *pattern)
 		mention_write(st, verb, name, RISK_GUARD_STATE);
 }
 
+/*
+ * A program writes PREFIX + a suffix it is not told here (a backup suffix
+ * from the environment): a critical write when some ending makes it one
+ * of guard's files. The endings tried are the tails of each protected
+ * path ("s*.json" of .claude/settings*.json, its '*' dropped), so
+ * .claude/setting + "s.json" is found as a pattern's prefix is not.
+ */
+void
+risk_suffixed_outputs(struct risk_state *st, const char *verb, const char *prefix)
+{
+	const struct guard_risk_config *cfg = st->ctx->cfg;
+	char cand[PATH_MAX];
+
+	for (size_t i = 0; cfg && i < cfg->nprotected_paths; i++) {
+		const char *g = cfg->protected_paths[i];
+		for (const char *t = g + strlen(g); t > g && t[-1] != '/'; t--) {
+			size_t at = (size_t)snprintf(cand, sizeof(cand), "%s", prefix);
+			for (const char *q = t - 1; *q && at + 1 < sizeof(cand); q++)
+				if (*q != '*')
+					cand[at++] = *q;
+			cand[at < sizeof(cand) ? at : sizeof(cand) - 1] = '\0';
+			int place = strpbrk(t - 1, "?[{") ? 0 : risk_guard_place(st, cand);
+			if (place) {
+				mention_write(st, verb, cand, place);
+				return;
+			}
+		}
+	}
+}
+
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
