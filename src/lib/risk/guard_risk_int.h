@@ -381,9 +381,9 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 /*
  * The SQL file a client runs (sqlite3 db < F, psql -f F): its text, as
  * given with -c, when it can be read now (or was written earlier on the
- * line); a file there but not read is high.
+ * line); a file there but not read is high. True when its text was rated.
  */
-void risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
+bool risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /*
  * Interpreter code with the other names of a copy/unpack/move/remove/run
