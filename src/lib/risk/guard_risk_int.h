@@ -141,6 +141,12 @@ size_t risk_host_lower(const char *host, char *out, size_t size);
 bool risk_addr_metadata(const char *host);
 /* The host of a URL ("[::1]" without its brackets, lower case) into out; "" when none. */
 void risk_url_host(const char *url, char *out, size_t size);
+/*
+ * An http:, https:, ws:, wss: or ftp: URL as WHATWG reads it (leading
+ * blanks dropped, any run of '/' and '\\' after the colon, none too:
+ * attack11 L4): where its authority starts; NULL for any other text.
+ */
+const char *risk_url_authority(const char *url);
 /* Gemini's web_fetch: every http(s) URL its prompt names, rated as a WebFetch url (guard_risk_fetch.c). */
 /*
  * Each match of PCRE2 pattern in text (bounded backtracking; at most max),
