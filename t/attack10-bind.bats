@@ -144,3 +144,22 @@ never_approvable() {
 	hook "$cmd"
 	[ "$dec" = allow ]
 }
+
+@test "L7 ansible: files tasks name (script, copy/template src, lookup('file')) are bound" {
+	mkdir -p ans/templates
+	printf -- '- hosts: all\n  tasks:\n    - script: run.sh --x\n    - copy: src=c.txt dest=/tmp/c\n    - ansible.builtin.template: {src: tpl.j2, dest: /tmp/t}\n    - debug: msg="{{ lookup('"'file'"', '"'lk.txt'"') }}"\n    - script:\n        cmd: two.sh\n' >ans/pb4.yml
+	printf 'echo hi\n' >ans/run.sh
+	printf 'echo two\n' >ans/two.sh
+	printf 'c\n' >ans/c.txt
+	printf 't\n' >ans/templates/tpl.j2
+	printf 'l\n' >ans/lk.txt
+	printf '[all]\nlocalhost\n' >ans/inv
+	rebound 'ansible-playbook -i ans/inv ans/pb4.yml' "echo 'rm -rf ~' >ans/run.sh" "printf 'echo hi\n' >ans/run.sh"
+	rebound 'ansible-playbook -i ans/inv ans/pb4.yml' "echo 'rm -rf ~' >ans/two.sh" "printf 'echo two\n' >ans/two.sh"
+	rebound 'ansible-playbook -i ans/inv ans/pb4.yml' \
+		"printf \"{{ lookup('pipe', 'rm -rf ~') }}\n\" >ans/templates/tpl.j2" "printf 't\n' >ans/templates/tpl.j2"
+	# a template put where ansible looks first (beside the playbook) is a change too
+	rebound 'ansible-playbook -i ans/inv ans/pb4.yml' "printf 'x\n' >ans/tpl.j2" 'rm ans/tpl.j2'
+	rebound 'ansible-playbook -i ans/inv ans/pb4.yml' "echo evil >ans/c.txt" "printf 'c\n' >ans/c.txt"
+	rebound 'ansible-playbook -i ans/inv ans/pb4.yml' "echo evil >ans/lk.txt" "printf 'l\n' >ans/lk.txt"
+}

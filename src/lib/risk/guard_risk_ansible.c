@@ -167,6 +167,66 @@ bind_vars(struct ansible_scan *a, const char *dir, const char *value)
 	free(v);
 }
 
+/*
+ * A file a task names (template/copy/unarchive src=, script, lookup('file',
+ * ...)): ansible looks for it in templates/ and files/ beside the file
+ * that names it and beside each playbook, and there itself, so each of
+ * those places is bound; a name computed by a template binds the playbooks'
+ * whole folders (attack11 L7: a template swapped after its approval ran
+ * lookup('pipe') on this machine).
+ */
+static void
+bind_task_file(struct ansible_scan *a, const char *dir, const char *name, size_t n)
+{
+	static const char *const subs[] = { "", "templates/", "files/", NULL };
+	char *v = guard_xstrndup(name, n);
+
+	for (size_t d = 0; d <= a->plays.len; d++) {
+		char *base = d ? guard_path_resolve(a->plays.items[d - 1], "..", NULL) : guard_xstrdup(dir);
+		for (size_t i = 0; subs[i] && v[0]; i++) {
+			if (strstr(v, "{{")) {
+				risk_bind_tree(a->st, base);
+				break;
+			}
+			char *rel = guard_xasprintf("%s%s", subs[i], v), *p = guard_path_resolve(base, rel, a->st->ctx->home);
+			risk_bind_tree(a->st, p);
+			free(p);
+			free(rel);
+		}
+		free(base);
+	}
+	free(v);
+}
+
+/* key=value words of a free-form module line ("src=tpl.j2 dest=/etc/x"): src='s file bound. */
+static void
+bind_free_form(struct ansible_scan *a, const char *dir, const char *line)
+{
+	for (const char *p = strstr(line, "src="); p; p = strstr(p + 4, "src="))
+		if (p == line || isspace((unsigned char)p[-1]))
+			bind_task_file(a, dir, p + 4, strcspn(p + 4, " \t\n"));
+}
+
+/* lookup('file'|'template'|..., 'NAME') and query(...) in a value: NAME bound. */
+static void
+bind_lookups(struct ansible_scan *a, const char *dir, const char *v)
+{
+	static const char *const calls[] = { "lookup(", "query(", "q(", NULL };
+
+	for (size_t k = 0; calls[k]; k++)
+		for (const char *p = strstr(v, calls[k]); p; p = strstr(p + 1, calls[k])) {
+			const char *s = p + strlen(calls[k]);
+			s += strspn(s, " ");
+			const char *end = (*s == '\'' || *s == '"') ? strchr(s + 1, *s) : NULL;
+			if (!end)
+				continue;
+			const char *c0 = end + 1 + strspn(end + 1, " ,");
+			const char *c1 = (*c0 == '\'' || *c0 == '"') ? strchr(c0 + 1, *c0) : NULL;
+			if (c1)
+				bind_task_file(a, dir, c0 + 1, (size_t)(c1 - c0 - 1));
+		}
+}
+
 /* One scalar value under key (in a mapping whose own key is parent / that is an item of owner's list). */
 static void
 on_value(struct ansible_scan *a, const char *dir, const struct frame *f, const char *value)
@@ -186,6 +246,13 @@ on_value(struct ansible_scan *a, const char *dir, const struct frame *f, const c
 		char *p = guard_path_resolve(dir, value, a->st->ctx->home);
 		scan_file(a, p, false);
 		free(p);
+	} else if (a->bind_all && (!strcmp(k, "src") || (!strcmp(k, "cmd") && !strcmp(parent, "script")))) {
+		bind_task_file(a, dir, value, strcspn(value, !strcmp(k, "cmd") ? " \t" : ""));
+	} else if (a->bind_all && !strcmp(k, "script")) {
+		bind_task_file(a, dir, value, strcspn(value, " \t"));
+	} else if (a->bind_all && (!strcmp(k, "template") || !strcmp(k, "copy") || !strcmp(k, "unarchive") ||
+				   !strcmp(k, "synchronize") || !strcmp(k, "assemble"))) {
+		bind_free_form(a, dir, value);
 	} else if (a->bind_all && (!strcmp(k, "include_vars") || !strcmp(k, "vars_files") ||
 				   (!strcmp(parent, "include_vars") && (!strcmp(k, "file") || !strcmp(k, "dir"))))) {
 		bind_vars(a, dir, value);
@@ -274,6 +341,8 @@ scan_yaml(struct ansible_scan *a, const char *dir, const char *data, size_t len,
 		case YAML_SCALAR_EVENT: {
 			const char *v = ev.type == YAML_SCALAR_EVENT ? (const char *)ev.data.scalar.value : "*alias";
 			scan_template(a, v);
+			if (a->bind_all)
+				bind_lookups(a, dir, v);
 			if (top && top->map && top->want_key) {
 				snprintf(top->key, sizeof(top->key), "%s", v);
 				top->want_key = false;

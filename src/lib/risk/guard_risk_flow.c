@@ -286,8 +286,8 @@ note_file(struct risk_state *st, const char *verb, const char *path)
 static char *
 url_file_name(const char *url, const char *fallback)
 {
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
+	const char *a = risk_url_authority(url), *sep = strstr(url, "://");
+	const char *p = a ? a : sep ? sep + 3 : url;
 	size_t n = strcspn(p, "?#");
 	const char *slash = memchr(p, '/', n);
 	if (!slash)
@@ -304,7 +304,7 @@ url_file_name(const char *url, const char *fallback)
 static bool
 looks_like_url(const char *t)
 {
-	return strstr(t, "://") != NULL || (t[0] != '-' && strchr(t, '/') && strchr(t, '.'));
+	return strstr(t, "://") != NULL || risk_url_authority(t) || (t[0] != '-' && strchr(t, '/') && strchr(t, '.'));
 }
 
 /*

@@ -143,6 +143,12 @@ size_t risk_host_lower(const char *host, char *out, size_t size);
 bool risk_addr_metadata(const char *host);
 /* The host of a URL ("[::1]" without its brackets, lower case) into out; "" when none. */
 void risk_url_host(const char *url, char *out, size_t size);
+/*
+ * An http:, https:, ws:, wss: or ftp: URL as WHATWG reads it (leading
+ * blanks dropped, any run of '/' and '\\' after the colon, none too:
+ * attack11 L4): where its authority starts; NULL for any other text.
+ */
+const char *risk_url_authority(const char *url);
 /* Gemini's web_fetch: every http(s) URL its prompt names, rated as a WebFetch url (guard_risk_fetch.c). */
 /*
  * Each match of PCRE2 pattern in text (bounded backtracking; at most max),
@@ -393,9 +399,9 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
 /*
  * The SQL file a client runs (sqlite3 db < F, psql -f F): its text, as
  * given with -c, when it can be read now (or was written earlier on the
- * line); a file there but not read is high.
+ * line); a file there but not read is high. True when its text was rated.
  */
-void risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
+bool risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /* R's system2("rm", c("-rf", "~")) (after: past the name): the words joined as a shell line. */
 void risk_code_joined_exec(struct risk_state *st, const char *lang, const char *after);

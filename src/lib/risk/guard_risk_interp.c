@@ -749,7 +749,7 @@ code_literals(struct risk_state *st, const char *lang, const char *code)
 		if (!end)
 			return;
 		struct guard_shell_word w = { lit, NULL, 0 };
-		if (!strncmp(lit, "http://", 7) || !strncmp(lit, "https://", 8))
+		if (risk_url_authority(lit)) /* https:host, https:///host too (L4) */
 			risk_host(st, lang, lit);
 		else if (lit[0] == '~')
 			w.flags = GUARD_WORD_TILDE, risk_sniff_arg(st, lang, &w);

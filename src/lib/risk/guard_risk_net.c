@@ -19,6 +19,10 @@
  * Where a URL's authority starts (past "scheme://"; the whole text for
  * "user@host:path" or a bare host). special: a scheme WHATWG (Node, so
  * WebFetch and Node MCP servers) ends the authority at a backslash for.
+ * After "http:" (any special scheme but file) WHATWG skips every '/' and
+ * '\' there are, none at all too, and curl takes one to three slashes:
+ * "https:///h/", "https:h/", "https:\\h/" and "https:/\h/" all name host
+ * h (attack11 L4).
  */
 static const char *
 authority_start(const char *url, bool *special)
@@ -29,12 +33,28 @@ authority_start(const char *url, bool *special)
 	*special = false;
 	while (isalnum((unsigned char)url[n]) || url[n] == '+' || url[n] == '.' || url[n] == '-')
 		n++;
-	if (!n || !isalpha((unsigned char)url[0]) || strncmp(url + n, "://", 3))
+	if (!n || !isalpha((unsigned char)url[0]) || url[n] != ':')
 		return url;
 	for (size_t i = 0; specials[i]; i++)
 		if (strlen(specials[i]) == n && !strncasecmp(url, specials[i], n))
 			*special = true;
+	if (*special && strncasecmp(url, "file", 4))
+		return url + n + 1 + strspn(url + n + 1, "/\\");
+	if (strncmp(url + n, "://", 3)) {
+		*special = false;
+		return url;
+	}
 	return url + n + 3;
+}
+
+const char *
+risk_url_authority(const char *url)
+{
+	bool special;
+
+	url += strspn(url, " \t\r\n\f\v"); /* WHATWG drops leading blanks */
+	const char *a = authority_start(url, &special);
+	return a != url && special && strncasecmp(url, "file", 4) ? a : NULL;
 }
 
 /*
@@ -186,8 +206,8 @@ risk_host_metadata(const char *host)
 static long
 port_of(const char *url)
 {
-	const char *p = strstr(url, "://"), *end;
-	bool tls = p && p - url == 5 && !strncasecmp(url, "https", 5);
+	const char *p, *end;
+	bool tls = !strncasecmp(url, "https:", 6) || !strncasecmp(url, "wss:", 4);
 
 	p = url_host_start(url, false, &end);
 	if (*p == '[') {
@@ -410,7 +430,7 @@ risk_proxy_options(struct risk_state *st, const struct risk_cmd *c)
 static bool
 looks_like_url(const char *t)
 {
-	return strstr(t, "://") != NULL || (!strchr(t, ' ') && strchr(t, '.') && t[0] != '-' && t[0] != '.' &&
+	return strstr(t, "://") != NULL || risk_url_authority(t) || (!strchr(t, ' ') && strchr(t, '.') && t[0] != '-' && t[0] != '.' &&
 					   t[0] != '/' && t[0] != '@' && !strchr(t, '='));
 }
 

@@ -345,7 +345,8 @@ shell_rc(const char *home, const char *abs)
 {
 	static const char *const files[] = { ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile",
 					     ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc",
-					     ".cshrc", ".tcshrc", ".login", ".config/fish/config.fish", NULL };
+					     ".cshrc", ".tcshrc", ".login", ".config/fish/config.fish",
+					     ".psqlrc", ".sqliterc", ".my.cnf", NULL }; /* clients' start-up files: \\!, .shell, pager= */
 	size_t hl = home ? strlen(home) : 0;
 
 	if (hl <= 1 || strncmp(abs, home, hl) || abs[hl] != '/')

@@ -220,7 +220,7 @@ secret_in_arguments(struct risk_state *st, const struct risk_cmd *c)
 
 	for (size_t i = 1; i < c->argc; i++) {
 		const char *t = c->argv[i].text;
-		if (strstr(t, "://") && !url)
+		if ((strstr(t, "://") || risk_url_authority(t)) && !url)
 			url = t;
 		if (!sent && secret_var(t, var, sizeof(var)))
 			sent = var; /* in the URL itself too: https://host/?k=$TOKEN */

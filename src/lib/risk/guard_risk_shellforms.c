@@ -224,6 +224,13 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 			runs_line(st, what, v + k, one);
 			k += one + 1;
 		}
+	} else if (!strcmp(name, "PSQLRC") && w->text[n] == '=' && *value) {
+		/* every psql reads it first, -c or not (attack11 L8): its \\! and `..` lines run */
+		struct guard_shell_word f = { (char *)value, NULL, w->flags };
+		bool seen = risk_sql_file(st, "PSQLRC", &f);
+		risk_rule(st, seen ? GUARD_LEVEL_MEDIUM : GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "PSQLRC names a file of commands psql runs first%s: %s", seen ? "" : " (one guard cannot read now)",
+			  value);
 	} else if (!strcmp(name, "PROMPT_COMMAND")) {
 		if (w->flags & GUARD_WORD_DYNAMIC)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,

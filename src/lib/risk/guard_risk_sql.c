@@ -197,6 +197,91 @@ copy_file(struct risk_state *st, const char *client, const char *args, const cha
 	}
 }
 
+/* The client's output piped into cmd (.once |CMD, \\o |CMD, psql -o '|CMD'). */
+static void
+pipe_into(struct risk_state *st, const char *client, const char *cmd)
+{
+	char first[64];
+
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s pipes into a shell command: %s", client, cmd);
+	risk_nested(st, client, cmd, strlen(cmd));
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(cmd, " \t"), cmd);
+	if (risk_is_shell(risk_basename(first))) /* .once |sh: the query's output is the script */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s pipes query output into a shell: %s", client, cmd);
+}
+
+static bool
+is_psql(const char *client)
+{
+	return !strcmp(client, "psql") || !strcmp(client, "pgcli") || !strcmp(client, "PSQLRC");
+}
+
+/*
+ * psql runs every `...` span in a backslash command's arguments with
+ * popen() and puts its output in their place, whatever the command
+ * (\\set x `CMD`, \\echo, \\setenv, \\cd, \\gset, attack11 L8): each span
+ * is a shell line. One that holds :NAME, :'NAME' or :"NAME" is filled from
+ * psql's variables first: a computed command. Quotes are not followed: a
+ * backquote inside '...' is rated too, on the safe side.
+ */
+static void
+backquoted(struct risk_state *st, const char *client, const char *args, const char *end)
+{
+	for (const char *a = memchr(args, '`', (size_t)(end - args)); a && a < end;) {
+		const char *b = memchr(a + 1, '`', (size_t)(end - a - 1));
+		const char *close = b ? b : end;
+		size_t n = (size_t)(close - a - 1);
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs backquoted text through the shell: %.*s", client,
+			  (int)n, a + 1);
+		bool var = false;
+		for (const char *v = a + 1; v + 1 < close && !var; v++)
+			var = v[0] == ':' && (isalpha((unsigned char)v[1]) || v[1] == '_' || v[1] == '\'' || v[1] == '"');
+		if (var)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a command filled from its variables: %.*s",
+				  client, (int)n, a + 1);
+		risk_nested(st, client, a + 1, n);
+		a = b ? memchr(b + 1, '`', (size_t)(end - b - 1)) : NULL;
+	}
+}
+
+/* The last word of [args, end), unquoted, into out (\\o FILE, \\lo_export OID FILE, tee FILE). */
+static void
+last_word(const char *args, const char *end, char *out, size_t size)
+{
+	const char *w = end;
+	while (w > args && isspace((unsigned char)w[-1]))
+		end = --w;
+	while (w > args && !isspace((unsigned char)w[-1]))
+		w--;
+	snprintf(out, size, "%.*s", (int)(end - w), w);
+	size_t wl = strlen(out);
+	if (wl > 1 && (out[0] == '\'' || out[0] == '"') && out[wl - 1] == out[0]) {
+		out[wl - 1] = '\0';
+		memmove(out, out + 1, wl - 1);
+	}
+}
+
+/*
+ * A client command that writes its output to a file (attack11 L8): psql's
+ * \\o/\\out, \\w/\\write, \\g/\\gx FILE, \\s FILE, \\lo_export OID FILE;
+ * mysql's tee/\\T FILE. True when name is one.
+ */
+static bool
+writes_file(struct risk_state *st, const char *client, const char *name, size_t n, const char *args, const char *end)
+{
+	static const char *const psql[] = { "o", "out", "w", "write", "g", "gx", "s", "lo_export", NULL };
+	char cmd[16], file[4096];
+	bool mysql = !is_psql(client);
+
+	snprintf(cmd, sizeof(cmd), "%.*s", (int)(n < 15 ? n : 15), name);
+	if (mysql ? strcmp(cmd, "T") && strcasecmp(cmd, "tee") : !risk_name_in(psql, cmd))
+		return false;
+	last_word(args, end, file, sizeof(file));
+	if (file[0])
+		risk_path_str(st, client, file, mysql ? PATH_WRITE : PATH_TRUNCATE);
+	return true;
+}
+
 /*
  * A client's own command, to the end of its line (attack9 J7): sqlite3's
  * .shell/.system (or a prefix: .sh) and a pipe in .once/.output/.read/
@@ -217,34 +302,26 @@ client_command(struct risk_state *st, const char *client, const char *p, const c
 	const char *args = name + n;
 	while (args < end && isspace((unsigned char)*args))
 		args++;
-	bool shell = slash ? name[0] == '!' : abbreviates(name, n, "shell") || abbreviates(name, n, "system");
+	bool psql = is_psql(client);
+	bool shell = slash ? name[0] == '!' || (!psql && n == 1 && name[0] == 'P')
+			   : abbreviates(name, n, "shell") || abbreviates(name, n, "system") || (word && keyword(p, "pager"));
 	bool file = slash ? name[0] == 'i' || name[0] == '.'
 			  : abbreviates(name, n, "read") || abbreviates(name, n, "load") || (word && keyword(p, "source"));
+	if (slash && psql)
+		backquoted(st, client, args, end);
 	if (shell) {
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs a shell command: %.*s", client, (int)(end - p), p);
 		risk_nested(st, client, args, (size_t)(end - args));
 	} else if (piped_command(args, end, cmd, sizeof(cmd))) {
-		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s pipes into a shell command: %.*s", client,
-			  (int)(end - p), p);
-		risk_nested(st, client, cmd, strlen(cmd));
-		char first[64];
-		snprintf(first, sizeof(first), "%.*s", (int)strcspn(cmd, " \t"), cmd);
-		if (risk_is_shell(risk_basename(first))) /* .once |sh: the query's output is the script */
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s pipes query output into a shell: %s", client, cmd);
+		pipe_into(st, client, cmd);
 	} else if (p[0] == '.' && (abbreviates(name, n, "output") || abbreviates(name, n, "once") ||
 				   abbreviates(name, n, "save") || abbreviates(name, n, "backup")) && args < end) {
 		/* .output FILE, .backup [DB] FILE: the last word is a file written */
-		const char *w = end;
-		while (w > args && !isspace((unsigned char)w[-1]))
-			w--;
-		snprintf(cmd, sizeof(cmd), "%.*s", (int)(end - w), w);
-		size_t wl = strlen(cmd);
-		if (wl > 1 && (cmd[0] == '\'' || cmd[0] == '"') && cmd[wl - 1] == cmd[0]) {
-			cmd[wl - 1] = '\0';
-			memmove(cmd, cmd + 1, wl - 1);
-		}
+		last_word(args, end, cmd, sizeof(cmd));
 		if (cmd[0] != '-' && cmd[0])
 			risk_path_str(st, client, cmd, PATH_TRUNCATE);
+	} else if ((slash || word) && writes_file(st, client, name, n, args, end)) {
+		/* its path rated */
 	} else if (slash && n == 4 && !strncasecmp(name, "copy", 4) && copy_program(args, end, cmd, sizeof(cmd))) {
 		copy_program_rule(st, client, p, end, false);
 	} else if (slash && n == 4 && !strncasecmp(name, "copy", 4)) {
@@ -262,7 +339,7 @@ static bool
 is_client_command(const char *p)
 {
 	return (p[0] == '.' && isalpha((unsigned char)p[1])) || (p[0] == '\\' && (isalpha((unsigned char)p[1]) || p[1] == '!' || p[1] == '.')) ||
-	       keyword(p, "system") || keyword(p, "source");
+	       keyword(p, "system") || keyword(p, "source") || keyword(p, "tee") || keyword(p, "pager");
 }
 
 static void
@@ -352,6 +429,8 @@ risk_sql_text(struct risk_state *st, const char *client, const char *sql)
 			sql_statement(st, client, p, end);
 		if (!own && strstr(client, "sqlite") && has_keyword(p, end, "edit"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s: edit() runs an editor program", client);
+		if (!own && strstr(client, "sqlite") && has_keyword(p, end, "load_extension")) /* the CLI allows it */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s: load_extension() runs a native library", client);
 		p = *end ? end + 1 : end;
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
@@ -393,22 +472,24 @@ sql_option(struct risk_state *st, const struct risk_cmd *c, const char *shortopt
 
 #define SQL_FILE_MAX (256u << 10)
 
-void
+bool
 risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w)
 {
 	char *data = NULL;
 	size_t len = 0;
 	struct stat sb;
+	bool seen = false;
 
 	if (st->remote || (w->flags & GUARD_WORD_DYNAMIC) || !strcmp(w->text, "-"))
-		return;
+		return false;
 	const char *earlier = risk_later_text(st, w->text);
 	if (earlier) {
 		risk_sql_text(st, client, earlier);
-		return;
+		return true;
 	}
 	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
 	if (risk_memo_read(abs, SQL_FILE_MAX, &data, &len) == 0) {
+		seen = true;
 		risk_bind_bytes(st, abs, data, len);
 		if (memchr(data, '\0', len)) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s, which holds a NUL byte: not read past it",
@@ -425,6 +506,7 @@ risk_sql_file(struct risk_state *st, const char *client, const struct guard_shel
 	guard_error_clear();
 	free(data);
 	free(abs);
+	return seen;
 }
 
 static void
@@ -483,6 +565,43 @@ sqlite_operands(const struct risk_cmd *c, const struct guard_shell_word **out, s
 			i++;
 	}
 	return n;
+}
+
+/*
+ * psql's own options (attack11 L8): -o/--output and -L/--log-file FILE are
+ * written; a -v/--set/--variable NAME=VALUE is text psql puts in place of
+ * :NAME in what it runs, so VALUE is rated as that text.
+ */
+static void
+psql_options(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const writes[][2] = { { "-o", "--output" }, { "-L", "--log-file" } };
+	static const char *const vars[][2] = { { "-v", "--set" }, { NULL, "--variable" } };
+
+	for (size_t k = 0; k < 2; k++) {
+		const char *f = risk_opt_value(c, writes[k][0], writes[k][1]);
+		if (f && f[0] == '|')
+			pipe_into(st, c->name, f + 1);
+		else if (f)
+			risk_path_str(st, c->name, f, PATH_TRUNCATE);
+	}
+	for (size_t i = 1; i + 1 < c->argc; i++)
+		for (size_t k = 0; k < 2; k++) {
+			const char *t = c->argv[i].text, *v = NULL;
+			size_t ll = strlen(vars[k][1]);
+			if ((vars[k][0] && !strcmp(t, vars[k][0])) || !strcmp(t, vars[k][1]))
+				v = c->argv[i + 1].text;
+			else if (!strncmp(t, vars[k][1], ll) && t[ll] == '=')
+				v = t + ll + 1;
+			else if (vars[k][0] && !strncmp(t, vars[k][0], 2) && t[2])
+				v = t + 2;
+			const char *eq = v ? strchr(v, '=') : NULL;
+			if (eq && eq[1] && (strpbrk(eq + 1, " \t\n`") || eq[1] == '\\')) { /* ON_ERROR_STOP=1 is a name */
+				struct guard_shell_word w = c->argv[i + (v == c->argv[i + 1].text)];
+				w.text = (char *)eq + 1;
+				sql_word(st, c->name, &w);
+			}
+		}
 }
 
 /* rails db:drop, prisma migrate reset, dropdb, ... */
@@ -546,6 +665,7 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	bool found;
 
 	if (!strcmp(n, "psql") || !strcmp(n, "pgcli")) {
+		psql_options(st, c);
 		found = sql_option(st, c, "-c", "--command");
 		sql_file(st, c, "-f", "--file");
 		if (!found && !risk_opt_value(c, "-f", "--file") && !risk_flag(c, 'l', "list"))

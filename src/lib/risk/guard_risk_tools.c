@@ -155,7 +155,7 @@ risk_fetch_url(struct risk_state *st, const char *tool, const char *url)
 		free(path);
 		return;
 	}
-	if (!strstr(url, "://")) {
+	if (!strstr(url, "://") && !risk_url_authority(url)) {
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "%s with an unusual URL: %s", tool, url);
 		return;
 	}
@@ -380,24 +380,13 @@ mcp_arg_targets(struct risk_state *st, const char *tool, const cJSON *input)
 static bool
 mcp_web_url(const char *s, struct guard_buf *url)
 {
-	static const char *const schemes[] = { "http", "https", "ws", "wss", "ftp", NULL };
-	size_t n = 0;
+	const char *rest = risk_url_authority(s);
 
-	while (*s && (unsigned char)*s <= ' ')
-		s++;
-	while (isalpha((unsigned char)s[n]))
-		n++;
-	if (s[n] != ':')
+	if (!rest)
 		return false;
-	for (size_t i = 0; schemes[i]; i++)
-		if (strlen(schemes[i]) == n && !strncasecmp(s, schemes[i], n)) {
-			const char *rest = s + n + 1;
-			while (*rest == '/' || *rest == '\\')
-				rest++;
-			guard_buf_addf(url, "%.*s://%s", (int)n, s, rest);
-			return true;
-		}
-	return false;
+	s += strspn(s, " \t\r\n\f\v");
+	guard_buf_addf(url, "%.*s://%s", (int)strcspn(s, ":"), s, rest);
+	return true;
 }
 
 /*
