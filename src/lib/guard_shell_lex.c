@@ -709,6 +709,8 @@ param_assigns(struct shell_parser *p, const char *body, size_t n, size_t k)
 	if (!old || (op > k && !old[0])) {
 		guard_list_take(&p->sh->known_names, name);
 		guard_list_take(&p->sh->known_values, literal ? word : guard_xstrdup("\x01"));
+		if (!literal)
+			free(word);
 		return;
 	}
 	free(name);
