@@ -54,13 +54,79 @@ shell_var_value(const struct shell_parser *p, const char *name, size_t n)
 }
 
 /* The latest value of NAME (n bytes) in sh: the value, "\x01" when unknown, NULL when never set. */
-static const char *
-latest_value(const struct guard_shell *sh, const char *name, size_t n)
+const char *
+shell_latest_value(const struct guard_shell *sh, const char *name, size_t n)
 {
 	for (size_t i = sh->known_names.len; i-- > 0;)
 		if (strlen(sh->known_names.items[i]) == n && !memcmp(sh->known_names.items[i], name, n))
 			return sh->known_values.items[i];
 	return NULL;
+}
+
+/* Record that the line assigns NAME (n bytes) by how: value, or NULL when not known here. */
+void
+shell_note_set(struct guard_shell *sh, const char *how, const char *name, size_t n, const char *value)
+{
+	guard_list_take(&sh->sets, guard_xasprintf("%s\x1f%.*s=%s", how, (int)n, name, value ? value : "\x01"));
+}
+
+/* An arithmetic assignment operator at s (=, +=, <<=, ..., not ==): its length, or 0. */
+static size_t
+arith_assign_op(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	if (n >= 2 && (s[0] == '<' || s[0] == '>') && s[1] == s[0])
+		k = 2;
+	else if (n >= 1 && strchr("+-*/%&|^", s[0]))
+		k = 1;
+	if (k < n && s[k] == '=' && (k + 1 >= n || s[k + 1] != '='))
+		return k + 1;
+	return 0;
+}
+
+/*
+ * Names bash arithmetic assigns in s (n bytes): NAME= and the other
+ * assignment operators, ++NAME, NAME--, with or without a subscript.
+ * Each becomes unknown and is recorded as set by how.
+ */
+void
+shell_note_arith(struct guard_shell *sh, const char *how, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		bool start = (isalpha((unsigned char)s[i]) || s[i] == '_') &&
+			     (!i || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_'));
+		if (!start) {
+			i++;
+			continue;
+		}
+		/* (( $n=0 )): $n expands to the name assigned, one guard reads as computed */
+		size_t from = i && s[i - 1] == '$' ? i - 1 : i;
+		while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+			i++;
+		size_t len = i - from, k = i;
+		for (int depth = 0; k < n && (depth || s[k] == '['); k++) {
+			if (s[k] == '[')
+				depth++;
+			else if (s[k] == ']' && --depth == 0) {
+				k++;
+				break;
+			}
+		}
+		while (k < n && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+		size_t b = from;
+		while (b && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+			b--;
+		bool incdec = (b >= 2 && (s[b - 1] == '+' || s[b - 1] == '-') && s[b - 2] == s[b - 1]) ||
+			      (k + 1 < n && (s[k] == '+' || s[k] == '-') && s[k + 1] == s[k]);
+		if (incdec || arith_assign_op(s + k, n - k)) {
+			char *name = guard_xstrndup(s + from, len);
+			shell_note_set(sh, how, name, len, NULL);
+			guard_list_take(&sh->known_names, name);
+			guard_list_add(&sh->known_values, "\x01");
+		}
+	}
 }
 
 /* Remember NAME=value (unknown when the value is computed); NAME+=value appends. */
@@ -72,7 +138,7 @@ remember_var(struct guard_shell *sh, const struct guard_shell_word *assign)
 		return;
 	bool append = eq > assign->text && eq[-1] == '+';
 	size_t n = (size_t)(eq - assign->text) - append;
-	const char *old = append ? latest_value(sh, assign->text, n) : "";
+	const char *old = append ? shell_latest_value(sh, assign->text, n) : "";
 	char *name = guard_xstrndup(assign->text, n);
 	bool ref = guard_list_has(&sh->namerefs, name);
 	guard_list_take(&sh->known_names, name);
@@ -151,6 +217,8 @@ forget_vars(struct guard_shell *sh, const struct guard_shell_cmd *c)
 			t = t[2] ? t + 2 : c->argv[i].text;
 		char *name = guard_xstrndup(t, strcspn(t, "["));
 		if (is_name(name)) {
+			if (k == 2 || k == 3 || k == 4) /* mapfile, readarray, getopts (read, printf -v, unset: rated where they are) */
+				shell_note_set(sh, setters[k], name, strlen(name), NULL);
 			guard_list_take(&sh->known_names, name);
 			guard_list_add(&sh->known_values, "\x01");
 		} else {
@@ -158,8 +226,54 @@ forget_vars(struct guard_shell *sh, const struct guard_shell_cmd *c)
 		}
 	}
 	if (k == 2 || k == 3) { /* mapfile's default array */
+		shell_note_set(sh, setters[k], "MAPFILE", 7, NULL);
 		guard_list_add(&sh->known_names, "MAPFILE");
 		guard_list_add(&sh->known_values, "\x01");
+	}
+}
+
+/* [[ ]]'s integer comparisons: their operands are arithmetic. */
+static bool
+int_test(const char *t)
+{
+	static const char *const ops[] = { "-eq", "-ne", "-lt", "-le", "-gt", "-ge", NULL };
+
+	for (size_t i = 0; ops[i]; i++)
+		if (!strcmp(t, ops[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Builtins whose words bash evaluates as arithmetic: let's operands, and
+ * the subscripts of the names the others take (test -v 'a[X=0]', [[ -v
+ * .. ]], declare, unset, read, printf -v): the names assigned there.
+ */
+static void
+arith_words(struct guard_shell *sh, const struct guard_shell_cmd *c)
+{
+	static const char *const subscripted[] = { "declare", "typeset", "local", "export", "readonly", "test", "[",
+						   "[[", "unset", "read", "printf", "mapfile", "readarray", "getopts",
+						   "wait", NULL };
+	if (!c->argc || (c->argv[0].flags & GUARD_WORD_DYNAMIC))
+		return;
+	const char *verb = c->argv[0].text;
+	bool let = !strcmp(verb, "let");
+	size_t k = 0;
+	while (subscripted[k] && strcmp(subscripted[k], verb))
+		k++;
+	if (!let && !subscripted[k])
+		return;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		const char *open = strchr(t, '[');
+		bool operand = !strcmp(verb, "[[") && ((i + 1 < c->argc && int_test(c->argv[i + 1].text)) ||
+						       int_test(c->argv[i - 1].text));
+		if (let || operand) /* [[ A -eq B ]] evaluates A and B as arithmetic */
+			shell_note_arith(sh, let ? "let assigns" : "[[ -eq ]] assigns", t, strlen(t));
+		else if (open && strchr(open, ']'))
+			shell_note_arith(sh, "bash arithmetic (a subscript) assigns", open + 1,
+					 (size_t)(strrchr(t, ']') - open - 1));
 	}
 }
 
@@ -194,6 +308,10 @@ note_namerefs(struct guard_shell *sh, const struct guard_shell_cmd *c)
 			free(name);
 			continue;
 		}
+		const char *eq = strchr(c->argv[i].text, '=');
+		const char *to = eq && !(c->argv[i].flags & GUARD_WORD_DYNAMIC) ? shell_latest_value(sh, eq + 1, strlen(eq + 1)) : NULL;
+		/* NAME's value is now OTHER's: known when the line gave OTHER a literal one */
+		shell_note_set(sh, "declare -n makes", name, strlen(name), to && to[0] != '\x01' ? to : NULL);
 		guard_list_add(&sh->namerefs, name);
 		guard_list_take(&sh->known_names, name);
 		guard_list_add(&sh->known_values, "\x01");
@@ -236,6 +354,7 @@ guard_shell_release(struct guard_shell *sh)
 	guard_list_clear(&sh->known_values);
 	guard_list_clear(&sh->prompts);
 	guard_list_clear(&sh->namerefs);
+	guard_list_clear(&sh->sets);
 	memset(sh, 0, sizeof(*sh));
 }
 
@@ -290,6 +409,7 @@ append_cmd(struct shell_parser *p, struct guard_shell_cmd *c, unsigned serial)
 		for (size_t i = 0; i < c->nassigns; i++)
 			remember_var(sh, &c->assigns[i]);
 	forget_vars(sh, c);
+	arith_words(sh, c);
 	/* export/readonly/declare NAME=value set the variable too (local: the function binding does) */
 	static const char *const setters[] = { "export", "readonly", "declare" };
 	for (size_t k = 0; c->argc && !(c->argv[0].flags & GUARD_WORD_DYNAMIC) && k < 3; k++)
@@ -626,9 +746,9 @@ parse_trailing_redirs(struct shell_parser *p, unsigned pipeline, unsigned pos, s
 	}
 }
 
-/* for NAME [in WORDS]: the loop variable becomes unknown. */
+/* for NAME [in WORDS]: the loop variable becomes unknown; each word is recorded as its value. */
 static void
-parse_for_head(struct shell_parser *p)
+parse_for_head(struct shell_parser *p, const char *how)
 {
 	struct shell_wordbuf w;
 
@@ -642,6 +762,7 @@ parse_for_head(struct shell_parser *p)
 			else if (p->s[p->pos] == ')' && --depth == 0) {
 				p->pos++;
 				shell_lex_substs(p, from, p->pos - 2);
+				shell_note_arith(p->sh, "for (( )) assigns", p->s + from, p->pos - 2 - from);
 				break;
 			}
 		}
@@ -649,22 +770,32 @@ parse_for_head(struct shell_parser *p)
 	}
 	shell_wordbuf_init(&w);
 	shell_lex_word(p, &w);
-	guard_list_add(&p->sh->known_names, w.text.buf);
+	char *name = guard_xstrdup(w.text.buf);
+	guard_list_add(&p->sh->known_names, name);
 	guard_list_add(&p->sh->known_values, "\x01");
 	shell_wordbuf_release(&w);
-	for (;;) {
+	bool words = false;
+	for (size_t n = 0;; n++) {
 		skip_blanks(p);
 		int c = shell_peek(p, 0);
 		if (c < 0 || c == ';' || c == '\n' || shell_failed(p) || at_word(p, "do"))
-			return;
+			break;
 		if (shell_is_meta(c)) {
 			shell_fail(p, "unexpected '%c' in for loop", c);
-			return;
+			break;
 		}
 		shell_wordbuf_init(&w);
 		shell_lex_word(p, &w);
+		if (n == 0 && !strcmp(w.text.buf, "in"))
+			words = true;
+		else if (words) /* a computed word (or one that splits or globs): not known */
+			shell_note_set(p->sh, how, name, strlen(name),
+				       w.flags & GUARD_WORD_DYNAMIC || strpbrk(w.text.buf, "*?[") ? NULL : w.text.buf);
 		shell_wordbuf_release(&w);
 	}
+	if (!words) /* for NAME; do: the positional parameters */
+		shell_note_set(p->sh, how, name, strlen(name), NULL);
+	free(name);
 }
 
 /*
@@ -826,8 +957,9 @@ skip_reserved(struct shell_parser *p)
 	if (at_word(p, "for") || at_word(p, "select")) {
 		if (p->nopen < GUARD_SHELL_MAX_DEPTH)
 			p->open[p->nopen++] = p->sh->ncmds;
-		p->pos += at_word(p, "for") ? 3 : 6;
-		parse_for_head(p);
+		bool select = !at_word(p, "for");
+		p->pos += select ? 6 : 3;
+		parse_for_head(p, select ? "select assigns" : "for assigns");
 		return true;
 	}
 	return false;
@@ -996,6 +1128,7 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 		/* (( arithmetic )): only the commands of its substitutions run.
 		 * bash reads "((" any other way ("((cmd) )") as two subshells: below. */
 		shell_lex_substs(p, p->pos + 2, arith - 2);
+		shell_note_arith(p->sh, "(( )) assigns", p->s + p->pos + 2, arith - 2 - (p->pos + 2));
 		p->pos = arith;
 		return;
 	}

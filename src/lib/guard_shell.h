@@ -126,6 +126,9 @@ struct guard_shell {
 				      as prompts, running the substitutions in them */
 	struct guard_list namerefs; /* declare -n NAME: another variable's name,
 				       so NAME's value is never known here */
+	struct guard_list sets; /* "HOW\x1fNAME=VALUE" assigned by for/select,
+				   arithmetic, let, mapfile, getopts, ${N:=V} or
+				   declare -n (VALUE "\x01": not known here) */
 };
 
 /*

@@ -72,5 +72,8 @@ void shell_parse_prompt(struct shell_parser *outer, const char *src, size_t len)
 
 /* Variable lookup: the value when known, else NULL. */
 const char *shell_var_value(const struct shell_parser *p, const char *name, size_t n);
+const char *shell_latest_value(const struct guard_shell *sh, const char *name, size_t n);
+void shell_note_set(struct guard_shell *sh, const char *how, const char *name, size_t n, const char *value);
+void shell_note_arith(struct guard_shell *sh, const char *how, const char *s, size_t n);
 
 #endif

@@ -705,6 +705,31 @@ prompt_transform(struct shell_parser *p, const char *body, size_t n)
 	guard_buf_release(&text);
 }
 
+/* ${NAME:=WORD}, ${NAME=WORD} (k: NAME's length) assign WORD when NAME is unset (or empty). */
+static void
+param_assigns(struct shell_parser *p, const char *body, size_t n, size_t k)
+{
+	size_t op = k < n && body[k] == ':' ? k + 1 : k;
+
+	if (!k || op >= n || body[op] != '=' || !is_name_start((unsigned char)body[0]))
+		return;
+	char *name = guard_xstrndup(body, k);
+	char *word = guard_xstrndup(body + op + 1, n - op - 1);
+	bool literal = !strpbrk(word, "$`'\"\\");
+	shell_note_set(p->sh, "${NAME:=WORD} assigns", name, k, literal ? word : NULL);
+	/* unset on the line (the environment's is taken as unset), or empty with ":=": now WORD */
+	const char *old = shell_latest_value(p->sh, name, k);
+	if (!old || (op > k && !old[0])) {
+		guard_list_take(&p->sh->known_names, name);
+		guard_list_take(&p->sh->known_values, literal ? word : guard_xstrdup("\x01"));
+		if (!literal)
+			free(word);
+		return;
+	}
+	free(name);
+	free(word);
+}
+
 /* ${...}: a known plain variable resolves; anything else stays unresolved. */
 static void
 lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
@@ -730,6 +755,7 @@ lex_brace_param(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	size_t k = 0;
 	while (k < n && is_name_char((unsigned char)body[k]))
 		k++;
+	param_assigns(p, body, n, k);
 	const char *v = k == n && k ? shell_var_value(p, body, k) : NULL;
 	if (!v && !quoted && n == 3 && !memcmp(body, "IFS", 3))
 		v = " "; /* ${IFS} unquoted: a field separator */
@@ -776,6 +802,20 @@ shell_lex_substs(struct shell_parser *p, size_t from, size_t to)
 		p->pos = saved;
 }
 
+/* The index of the "]" closing the "[" at s[open] (nested pairs skipped), or 0. */
+static size_t
+bracket_close(const char *s, size_t len, size_t open)
+{
+	int depth = 0;
+
+	for (size_t i = open; i < len; i++)
+		if (s[i] == '[')
+			depth++;
+		else if (s[i] == ']' && --depth == 0)
+			return i;
+	return 0;
+}
+
 /* After '$' at p->pos: every kind of parameter or substitution. */
 static void
 lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
@@ -783,11 +823,13 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	size_t start = p->pos;
 	int c = shell_peek(p, 1);
 
+	size_t close;
 	/* $((: arithmetic only when bash reads it so; $((cmd) ) is a command substitution */
 	size_t end = c == '(' && shell_peek(p, 2) == '(' ? guard_shell_dollar_arith_end(p->s, p->len, p->pos + 1) : 0;
 
 	if (end) {
 		shell_lex_substs(p, start + 3, end - 2);
+		shell_note_arith(p->sh, "$(( )) assigns", p->s + start + 3, end - 2 - (start + 3));
 		p->pos = end;
 		add_unresolved(w, p->s + start, end - start, 0);
 	} else if (c == '(') {
@@ -810,6 +852,12 @@ lex_dollar(struct shell_parser *p, struct shell_wordbuf *w, bool quoted)
 	} else if (c >= 0 && (isdigit(c) || strchr("@*#?$!-", c))) {
 		p->pos += 2;
 		add_unresolved(w, p->s + start, 2, 0);
+	} else if (c == '[' && (close = bracket_close(p->s, p->len, start + 1))) {
+		/* $[ ]: bash's old arithmetic, read as $(( )) is */
+		shell_lex_substs(p, start + 2, close);
+		shell_note_arith(p->sh, "$[ ] assigns", p->s + start + 2, close - start - 2);
+		p->pos = close + 1;
+		add_unresolved(w, p->s + start, close + 1 - start, 0);
 	} else {
 		p->pos++;
 		add_ch(w, '$', quoted);

@@ -313,6 +313,7 @@ risk_env_part(struct risk_state *st, const struct risk_cmd *c)
 	bool git = !strcmp(verb, "git") || (c->argc && !strcmp(runs_after(c, 0), "git"));
 	bool guarded = c->argc && reaches_guarded(c, 0);
 
+	risk_line_sets(st, c);
 	for (size_t i = 0; i < cmd->nassigns; i++)
 		risk_env_word(st, c, &cmd->assigns[i], c->argc ? "sets" : "assigns", git, guarded);
 	if (!c->argc || risk_env_builtins(st, c))

@@ -184,8 +184,8 @@ word_names(const struct risk_cmd *c, const struct guard_shell_word *w, struct gu
 }
 
 /* name (n bytes) made another name by declare -n: its target ("" when not known), or NULL. */
-static const char *
-ref_target(const struct risk_state *st, const char *name, size_t n)
+const char *
+risk_ref_target(const struct risk_state *st, const char *name, size_t n)
 {
 	const struct guard_list *refs = st->vars ? &st->vars->refs : NULL;
 
@@ -291,7 +291,7 @@ risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct guar
 	for (size_t i = 0; i < names.len; i++) {
 		const char *word = names.items[i];
 		size_t n = strcspn(word, "=");
-		const char *target = ref_target(st, word, n);
+		const char *target = risk_ref_target(st, word, n);
 		char *through = NULL;
 		if (target && !*target) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
@@ -331,17 +331,24 @@ has_option(const struct risk_cmd *c, char letter)
 	return false;
 }
 
-/* Rate name (a word of c) set to a value guard does not see here. */
+/* Rate name (a word of c) set to a value guard does not see here (for_git: git runs on the line). */
 static void
-set_unseen(struct risk_state *st, const struct risk_cmd *c, const char *name, const char *how, bool known, const char *value)
+set_unseen_for(struct risk_state *st, const struct risk_cmd *c, const char *name, const char *how, bool known,
+	       const char *value, bool for_git)
 {
 	char *t = known ? guard_xasprintf("%s=%s", name, value) : guard_xasprintf("%s=$(%s)", name, how);
 	struct guard_shell_word w = { t, NULL, known ? 0 : GUARD_WORD_DYNAMIC };
 	/* a computed name was kept as written: the word says so itself */
 	if (strpbrk(name, "$`"))
 		w.flags |= GUARD_WORD_DYNAMIC;
-	risk_env_word(st, c, &w, how, false, false);
+	risk_env_word(st, c, &w, how, for_git, for_git);
 	free(t);
+}
+
+static void
+set_unseen(struct risk_state *st, const struct risk_cmd *c, const char *name, const char *how, bool known, const char *value)
+{
+	set_unseen_for(st, c, name, how, known, value, false);
 }
 
 /* printf -v NAME FORMAT ARGS: NAME set to the formatted text (known when FORMAT is plain and alone). */
@@ -393,6 +400,68 @@ name_refs(struct risk_state *st, const struct risk_cmd *c)
 		bool known = !(w->flags & GUARD_WORD_DYNAMIC) && !strpbrk(w->text, "$`");
 		guard_list_take(&st->vars->refs, guard_xasprintf("%.*s\x1f%s", (int)(eq - w->text), w->text, known ? eq + 1 : ""));
 		risk_explain(st, "    %.*s is another name of %s", (int)(eq - w->text), w->text, known ? eq + 1 : "a computed name");
+	}
+}
+
+/* A command of sh runs git or one of guard's programs (in its first words: past env, sudo, timeout). */
+static bool
+line_runs_guarded(const struct guard_shell *sh)
+{
+	for (size_t i = 0; i < sh->ncmds; i++)
+		for (size_t k = 0; k < sh->cmds[i].argc && k < 4; k++) {
+			const char *b = risk_basename(sh->cmds[i].argv[k].text);
+			if (!strcmp(b, "git") || risk_guard_program_name(b))
+				return true;
+		}
+	return false;
+}
+
+/* Whether the sets of sh were rated already; marks them so. */
+static bool
+sets_rated(struct risk_state *st, const struct guard_shell *sh)
+{
+	struct risk_line_vars *v = st->vars;
+
+	if (!v)
+		return false;
+	for (size_t i = 0; i < v->nsets_rated; i++)
+		if (v->sets_rated[i] == sh)
+			return true;
+	if (v->nsets_rated < sizeof(v->sets_rated) / sizeof(v->sets_rated[0]))
+		v->sets_rated[v->nsets_rated++] = sh;
+	return false;
+}
+
+/*
+ * Variables the line assigns in ways no word spells as NAME=VALUE
+ * (attack11 L1/L9): for/select loop names, arithmetic ((( )), $(( )),
+ * let, subscripts), mapfile/readarray/getopts, ${NAME:=WORD}, declare -n
+ * NAME=OTHER. The parser lists them (sh->sets, the one answer to "does
+ * this line set NAME"); each is rated as that assignment is: the agent's
+ * markers, git's and the loader's variables, the prompts, PROMPT_COMMAND,
+ * BASH_ALIASES. A value not known here counts as computed.
+ */
+void
+risk_line_sets(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell *sh = c->sh;
+
+	if (!sh || !sh->sets.len || sets_rated(st, sh))
+		return;
+	bool git = line_runs_guarded(sh);
+	for (size_t i = 0; i < sh->sets.len; i++) {
+		const char *e = sh->sets.items[i], *sep = strchr(e, '\x1f'), *eq = strchr(sep, '=');
+		char *how = guard_xstrndup(e, (size_t)(sep - e)), *name = guard_xstrndup(sep + 1, (size_t)(eq - sep - 1));
+		const char *value = eq[1] == '\x01' ? NULL : eq + 1;
+		set_unseen_for(st, c, name, how, value != NULL, value, git);
+		if (!value && !strcmp(name, "PATH"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
+				  "%s PATH to a value guard does not know: later commands may run programs from a folder "
+				  "the agent wrote", how);
+		if (strncmp(how, "mapfile", 7) && strncmp(how, "readarray", 9)) /* rated with read's */
+			risk_shell_variable_set(st, how, name, value);
+		free(how);
+		free(name);
 	}
 }
 

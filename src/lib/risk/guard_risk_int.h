@@ -700,6 +700,12 @@ void risk_env_word(struct risk_state *st, const struct risk_cmd *c, const struct
 		   bool for_git, bool for_guard);
 /* declare -n, printf -v, read: the names they set or make other names of (declare -n: true, nothing else to rate). */
 bool risk_env_builtins(struct risk_state *st, const struct risk_cmd *c);
+/* The variables c's line assigns by for/select, arithmetic, mapfile, getopts, ${N:=V}, declare -n: rated once. */
+void risk_line_sets(struct risk_state *st, const struct risk_cmd *c);
+/* name (n bytes) made another name by declare -n: its target ("" when not known), or NULL. */
+const char *risk_ref_target(const struct risk_state *st, const char *name, size_t n);
+/* NAME set by how to value (NULL: not known here): rated if bash runs it (prompts, PROMPT_COMMAND, BASH_ALIASES). */
+void risk_shell_variable_set(struct risk_state *st, const char *how, const char *name, const char *value);
 /* name (n bytes) is a variable whose value git runs as a command (GIT_SSH_COMMAND, GIT_EDITOR, PAGER, ...). */
 bool risk_git_runner_var(const char *name, size_t n);
 /* git push's destination names a protected branch in a spelling the policy's text rules do not read. */

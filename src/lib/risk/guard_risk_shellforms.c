@@ -204,6 +204,17 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 		return;
 	char name[32];
 	snprintf(name, sizeof(name), "%.*s", (int)(n < 31 ? n : 31), w->text);
+	/* declare -n r=PS4; r=VALUE sets PS4 (a reference to a name not known here: any of them) */
+	const char *target = risk_ref_target(st, name, n);
+	if (target && !*target && strpbrk(value, "$`"))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s, a name reference to a computed name, is set to text bash may expand (a prompt or "
+			  "PROMPT_COMMAND): %s", name, value);
+	size_t end = n; /* where NAME ends in the word */
+	if (target && *target && strlen(target) < sizeof(name)) {
+		snprintf(name, sizeof(name), "%s", target);
+		n = strlen(name);
+	}
 
 	/* programs other than bash and git (guard_risk_env.c) run these through a shell: man, less, crontab -e, sudoedit */
 	static const char *const command_vars[] = { "PAGER", "MANPAGER", "EDITOR", "VISUAL", "FCEDIT", "SUDO_EDITOR",
@@ -211,7 +222,7 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 						    "KUBE_EDITOR", "PSQL_PAGER", "PSQL_EDITOR", NULL };
 
 	arith_subscripts(st, w->text);
-	if (risk_name_in(command_vars, name) && w->text[n] == '=') {
+	if (risk_name_in(command_vars, name) && w->text[end] == '=') {
 		char what[80];
 		snprintf(what, sizeof(what), "%s (a program runs it as a command)", name);
 		if (w->flags & GUARD_WORD_DYNAMIC) {
@@ -244,19 +255,39 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 		if (w->flags & GUARD_WORD_SUBST) /* a program's output as the prompt: its $( ) run too */
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s is set to a program's output, which bash expands: %s",
 				  what, value);
+		else if (w->flags & GUARD_WORD_DYNAMIC) /* $z filled by read, $1, a nameref: its $( ) run (attack11 L1) */
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "%s is set to a value guard does not know, which bash expands (its $( ) run): %s", what,
+				  value);
 		struct guard_buf dec = GUARD_BUF_INIT;
 		if (!guard_shell_prompt_decode(value, &dec))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s holds text guard does not know (\\D{..}): %s",
 				  what, value);
 		text_substs(st, what, dec.buf ? dec.buf : "", 0, dec.len);
 		guard_buf_release(&dec);
-	} else if (!strcmp(name, "BASH_CMDS") && w->text[n] == '[') {
+	} else if (!strcmp(name, "BASH_CMDS") && w->text[end] == '[') {
 		/* BASH_CMDS[NAME]=PATH: hash -p PATH NAME */
-		const char *close = strchr(w->text + n, ']');
-		char *key = guard_xstrndup(w->text + n + 1, (size_t)(close - w->text - n - 1));
+		const char *close = strchr(w->text + end, ']');
+		char *key = guard_xstrndup(w->text + end + 1, (size_t)(close - w->text - end - 1));
 		hash_note(st, "BASH_CMDS", key, value, (w->flags & GUARD_WORD_DYNAMIC) != 0);
 		free(key);
 	}
+}
+
+void
+risk_shell_variable_set(struct risk_state *st, const char *how, const char *name, const char *value)
+{
+	if (!strcmp(name, "BASH_ALIASES") || !strncmp(name, "BASH_ALIASES[", 13)) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "BASH_ALIASES is bash's alias table: writing it (%s) defines an alias guard does not follow", how);
+		return;
+	}
+	if (!runs_variable(name, strcspn(name, "[")))
+		return;
+	char *t = value ? guard_xasprintf("%s=%s", name, value) : guard_xasprintf("%s=(%s, not known here)", name, how);
+	struct guard_shell_word w = { t, NULL, value ? 0 : GUARD_WORD_DYNAMIC };
+	shell_variable(st, &w);
+	free(t);
 }
 
 /* strace -o '|CMD' / -o '!CMD' pipes its trace into CMD; valgrind --db-command=CMD runs CMD. */
@@ -342,9 +373,12 @@ risk_shell_forms_part(struct risk_state *st, const struct risk_cmd *c)
 	static const char *const assigners[] = { "export", "declare", "typeset", "local", "readonly", "env", "sudo",
 						 "doas", "builtin", "command", "exec", "nohup", "nice", "setsid", "time",
 						 NULL };
+	bool nameref = false; /* declare -n NAME=OTHER names a variable: rated with the line's sets */
 	for (size_t i = 0; i < cmd->argc; i++) {
 		const char *t = cmd->argv[i].text;
-		if (strchr(t, '='))
+		nameref = nameref || (t[0] == '-' && t[1] != '-' && strchr(t, 'n') && i && !strcmp(c->name, "declare")) ||
+			  (t[0] == '-' && strchr(t, 'n') && i && (!strcmp(c->name, "typeset") || !strcmp(c->name, "local")));
+		if (strchr(t, '=') && !nameref)
 			shell_variable(st, &cmd->argv[i]);
 		else if (t[0] != '-' && !risk_name_in(assigners, risk_basename(t)))
 			break;
@@ -442,13 +476,13 @@ stdin_literal(const struct risk_cmd *c)
 
 /* printf -v NAME / read NAME / mapfile NAME of a variable bash runs: its text rated as the assignment would be. */
 static void
-variable_from(struct risk_state *st, const char *name, const char *value)
+variable_from(struct risk_state *st, const char *name, const char *value, unsigned flags)
 {
 	if (!name || !value)
 		return;
 	struct guard_buf w = GUARD_BUF_INIT;
 	guard_buf_addf(&w, "%s=%s", name, value);
-	struct guard_shell_word word = { w.buf, NULL, 0 };
+	struct guard_shell_word word = { w.buf, NULL, flags };
 	shell_variable(st, &word);
 	guard_buf_release(&w);
 }
@@ -464,9 +498,12 @@ builtin_variables(struct risk_state *st, const struct risk_cmd *c)
 		/* printf -v VAR FORMAT ARGS: the format and arguments, joined, as the value */
 		if (var && at + 2 < c->argc) {
 			struct guard_buf v = GUARD_BUF_INIT;
-			for (size_t i = at + 2; i < c->argc; i++)
+			unsigned flags = 0;
+			for (size_t i = at + 2; i < c->argc; i++) {
 				guard_buf_addf(&v, "%s%s", i > at + 2 ? " " : "", c->argv[i].text);
-			variable_from(st, var, v.buf);
+				flags |= c->argv[i].flags & (GUARD_WORD_DYNAMIC | GUARD_WORD_SUBST);
+			}
+			variable_from(st, var, v.buf, flags);
 			guard_buf_release(&v);
 		}
 	} else if (!strcmp(n, "read") || !strcmp(n, "mapfile") || !strcmp(n, "readarray")) {
@@ -476,7 +513,7 @@ builtin_variables(struct risk_state *st, const struct risk_cmd *c)
 			if (v[0] == '-')
 				continue;
 			if (in)
-				variable_from(st, v, in);
+				variable_from(st, v, in, 0);
 			else if (runs_variable(v, strcspn(v, "[")))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 					  "%s reads %s, text bash runs, from input guard does not see", n, v);

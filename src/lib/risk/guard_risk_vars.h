@@ -21,6 +21,9 @@ struct risk_line_vars {
 	   whatever lies below the ones the line pushed are not known */
 	char *stack[RISK_MAX_DIRSTACK];
 	size_t nstack;
+	/* parses whose sh->sets were rated (risk_line_sets): once each */
+	const void *sets_rated[8];
+	size_t nsets_rated;
 };
 
 #endif
