@@ -85,7 +85,7 @@ setup() {
 	decides "printf -v PS4 %s \"\$(cat $BATS_TEST_TMPDIR/f)\"; set -x; :" 'deny|ask'
 	decides "z=\$(cat $BATS_TEST_TMPDIR/f); PS4=\$z; set -x; :" 'deny|ask'
 	decides 'PS4=$1; set -x; :' 'deny|ask'
-	decides 'export PS1="$z"' 'deny|ask'
+	decides 'export PS4="$z"; set -x; :' 'deny|ask'
 	decides "y='\$(rm -f .ai/policy.yaml)'; declare -n x=y; PS4=\$x; set -x; :" 'deny|ask'
 	decides "y='\$(rm -rf ~)'; declare -n x=y; export PS4=\"\$x\"; bash -xc :" 'deny|ask'
 	decides "for x in '\$(rm -rf ~)'; do PS4=\$x; set -x; :; done" 'deny|ask'
@@ -100,4 +100,55 @@ setup() {
 	decides "export PS1='\\u@\\h:\\w\\$ '" allow
 	decides "PS4='+ \${BASH_SOURCE}:\${LINENO}: '; set -x; ls" allow
 	decides "for PS4 in '+ '; do set -x; ls; done" allow
+	# PS0-PS2 only an interactive bash shows: a value kept from the environment is noted, not asked
+	decides 'PS1="(.venv) ${PS1:-}"; export PS1' allow
+	decides 'export PS1="$z"' allow
+	[[ "$(guard-risk -c 'export PS1="$z"' | jq -r '.reasons[0]')" == *"when interactive"* ]]
+}
+
+@test "everyday: a virtualenv's activate script is sourced without asking; functions and groups holding if/while parse" {
+	mkdir -p .venv/bin
+	# the shape of python3 -m venv's bin/activate (Debian 12)
+	cat >.venv/bin/activate <<'A'
+deactivate () {
+    if [ -n "${_OLD_VIRTUAL_PATH:-}" ] ; then
+        PATH="${_OLD_VIRTUAL_PATH:-}"
+        export PATH
+        unset _OLD_VIRTUAL_PATH
+    fi
+    hash -r 2> /dev/null
+    if [ -n "${_OLD_VIRTUAL_PS1:-}" ] ; then
+        PS1="${_OLD_VIRTUAL_PS1:-}"
+        export PS1
+        unset _OLD_VIRTUAL_PS1
+    fi
+    unset VIRTUAL_ENV
+    if [ ! "${1:-}" = "nondestructive" ] ; then
+    # Self destruct!
+        unset -f deactivate
+    fi
+}
+deactivate nondestructive
+VIRTUAL_ENV="$PWD/.venv"
+export VIRTUAL_ENV
+_OLD_VIRTUAL_PATH="$PATH"
+PATH="$VIRTUAL_ENV/bin:$PATH"
+export PATH
+if [ -z "${VIRTUAL_ENV_DISABLE_PROMPT:-}" ] ; then
+    _OLD_VIRTUAL_PS1="${PS1:-}"
+    PS1="(.venv) ${PS1:-}"
+    export PS1
+fi
+hash -r 2> /dev/null
+A
+	decides '. .venv/bin/activate && python3 -m pytest -q' allow
+	decides 'source .venv/bin/activate; pip install -r requirements.txt' allow
+	# a group or function body holding if/while ends at its brace (it was "missing '}'": high)
+	decides '{ if true; then ls; fi; }' allow
+	decides 'f() { while read -r l; do echo "$l"; done < README.md; }; f' allow
+	run guard-risk -c '{ if true; then ls; fi }'
+	[ "$(jq -r .level <<<"$output")" = low ]
+	# what such a body runs is rated as before
+	decides 'f() { if true; then rm -rf ~; fi; }; f' deny
+	decides '{ while true; do rm -f .ai/policy.yaml; done; }' deny
 }

@@ -1121,6 +1121,9 @@ parse_command(struct shell_parser *p, int term, unsigned pipeline, unsigned pos,
 			compound_ended(p, p->closed_from - 1);
 		skip_separators(p, true);
 	}
+	/* a group's end right after a reserved word ({ if x; then y; fi; }): the list ends it, as bash does */
+	if (term == '}' && at_word(p, "}"))
+		return;
 	int ch = shell_peek(p, 0);
 	size_t from = p->sh->ncmds;
 	size_t arith = ch == '(' && shell_peek(p, 1) == '(' ? guard_shell_arith_end(p->s, p->len, p->pos) : 0;

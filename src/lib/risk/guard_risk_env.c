@@ -86,6 +86,22 @@ loader_set(struct risk_state *st, const char *word, size_t n, const char *how, b
  * entry), the project's folder ($PWD, $(pwd)) or the temp area. NULL when
  * every entry is a fixed place ($HOME/.local/bin, /usr/local/bin, $PATH).
  */
+/* Bytes of p before the next ':' that separates PATH entries (one inside ${X:-Y} or $(...) does not). */
+static size_t
+entry_len(const char *p)
+{
+	size_t i = 0;
+	int depth = 0;
+
+	for (; p[i] && (depth || p[i] != ':'); i++) {
+		if (p[i] == '$' && (p[i + 1] == '{' || p[i + 1] == '('))
+			depth++, i++;
+		else if (depth && (p[i] == '}' || p[i] == ')'))
+			depth--;
+	}
+	return i;
+}
+
 static const char *
 path_writable_entry(const struct risk_state *st, const char *value, char *buf, size_t size)
 {
@@ -96,7 +112,7 @@ path_writable_entry(const struct risk_state *st, const char *value, char *buf, s
 						  "$TMPDIR", "${TMPDIR}", NULL };
 
 	for (const char *p = value;; p++) {
-		size_t n = strcspn(p, ":");
+		size_t n = entry_len(p);
 		snprintf(buf, size, "%.*s", (int)n, p);
 		bool fixed = buf[0] == '/' || buf[0] == '~' || buf[0] == '$' || buf[0] == '`', home_dir = false;
 		if (pl && !strncmp(buf, project, pl) && (!buf[pl] || buf[pl] == '/'))

@@ -251,12 +251,14 @@ shell_variable(struct risk_state *st, const struct guard_shell_word *w)
 	} else if (n == 3 && !strncmp(name, "PS", 2) && name[2] >= '0' && name[2] <= '4') {
 		char what[120];
 		snprintf(what, sizeof(what), "%s (a prompt bash expands%s)", name,
-			 name[2] == '4' ? " at each line set -x traces" : "");
+			 name[2] == '4' ? " at each line set -x traces" : name[2] == '3' ? "" : " when interactive");
 		if (w->flags & GUARD_WORD_SUBST) /* a program's output as the prompt: its $( ) run too */
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s is set to a program's output, which bash expands: %s",
 				  what, value);
 		else if (w->flags & GUARD_WORD_DYNAMIC) /* $z filled by read, $1, a nameref: its $( ) run (attack11 L1) */
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			/* PS0-PS2 only an interactive bash shows (a virtualenv's activate sets PS1="(.venv) ${PS1:-}");
+			 * PS4 every set -x traced line expands, PS3 every select */
+			risk_rule(st, name[2] >= '3' ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC,
 				  "%s is set to a value guard does not know, which bash expands (its $( ) run): %s", what,
 				  value);
 		struct guard_buf dec = GUARD_BUF_INIT;
