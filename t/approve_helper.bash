@@ -42,3 +42,15 @@ gate_of() {
 	jq -cn --arg c "$1" --arg cwd "$PROJ" '{tool:"Bash",input:{command:$c},cwd:$cwd,actor:{user:"claude",role:"agent"}}' |
 		guard-approve gate
 }
+
+# $1 approved; $2 (shell) changes what it reads: asked again; $3 undoes
+# the change: the approval is used, once.
+rebound() {
+	approve_it "$1"
+	eval "$2"
+	asked_again "$1"
+	eval "$3"
+	hook "$1"
+	[ "$dec" = allow ]
+	[[ "$output" == *guard.approved* ]]
+}

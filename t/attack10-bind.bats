@@ -10,18 +10,6 @@
 load helper
 load approve_helper
 
-# $1 approved; $2 (shell) changes what it reads: asked again; $3 undoes
-# the change: the approval is used, once.
-rebound() {
-	approve_it "$1"
-	eval "$2"
-	asked_again "$1"
-	eval "$3"
-	hook "$1"
-	[ "$dec" = allow ]
-	[[ "$output" == *guard.approved* ]]
-}
-
 # $1 is bound as remote ($2 in its files): approved, it is still asked, and the request says why.
 never_approvable() {
 	approve_it "$1"

@@ -9,16 +9,6 @@
 load helper
 load approve_helper
 
-rebound() {
-	approve_it "$1"
-	eval "$2"
-	asked_again "$1"
-	eval "$3"
-	hook "$1"
-	[ "$dec" = allow ]
-	[[ "$output" == *guard.approved* ]]
-}
-
 manifests() {
 	mkdir -p k
 	printf 'kind: ConfigMap\n' >k/d.yaml
