@@ -333,7 +333,16 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 	struct guard_shell_word tw;
 	bool into = (tdir || n >= 2) && into_folder(st, c, verb, tdir, ops, nsrc);
 	if (into) {
-		/* the names written are the targets, not the folder they land in */
+		/* the names written are the targets, not the folder they land in; what the folder
+		 * itself is still counts when it is critical (guard's folder through /proc/PID/cwd: G1) */
+		const struct guard_shell_word *dw = tdir && risk_opt_word(c, "-t", "--target-directory", &tw) ? &tw
+										     : ops[n - 1];
+		struct guard_risk scratch;
+		struct risk_state quiet = risk_quiet(st, &scratch, false);
+		risk_path(&quiet, verb, dw, PATH_WRITE);
+		if (scratch.level == GUARD_LEVEL_CRITICAL && scratch.reasons.len)
+			risk_rule(st, GUARD_LEVEL_CRITICAL, scratch.cls, "%s", scratch.reasons.items[0]);
+		guard_risk_release(&scratch);
 	} else if (tdir && risk_opt_word(c, "-t", "--target-directory", &tw)) {
 		risk_path(st, verb, &tw, PATH_WRITE);
 	} else if (n) {
