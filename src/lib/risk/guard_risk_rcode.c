@@ -238,6 +238,26 @@ r_calls(struct risk_state *st, const char *code, const char *const *names)
 	}
 }
 
+/*
+ * The next call of name in code at or after *p (the word, then '(', not
+ * in a string or a comment): its arguments (past the '('), *p moved past
+ * the name; NULL when there is none.
+ */
+static const char *
+r_next_call(const char *code, const char **p, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; (*p = strstr(*p, name)) != NULL; *p += n) {
+		const char *q = *p + n + strspn(*p + n, " \t");
+		if (r_word_at(code, *p, n) && *q == '(' && !r_place(code, *p)) {
+			*p += n;
+			return q + 1;
+		}
+	}
+	return NULL;
+}
+
 /* get(NAME), match.fun(NAME): a function fetched by a name built at run time may be system. */
 static void
 r_fetchers(struct risk_state *st, const char *code)
@@ -245,18 +265,13 @@ r_fetchers(struct risk_state *st, const char *code)
 	static const char *const fetchers[] = { "get", "get0", "mget", "match.fun", "getFunction", "dynGet", NULL };
 	char lit[256];
 
-	for (size_t i = 0; fetchers[i]; i++) {
-		size_t n = strlen(fetchers[i]);
-		for (const char *p = code; (p = strstr(p, fetchers[i])) != NULL; p += n) {
-			const char *q = p + n + strspn(p + n, " \t");
-			if (!r_word_at(code, p, n) || *q != '(' || r_place(code, p))
-				continue;
-			const char *a = r_arg(q + 1, "x", 0);
+	for (size_t i = 0; fetchers[i]; i++)
+		for (const char *p = code, *args; (args = r_next_call(code, &p, fetchers[i])) != NULL;) {
+			const char *a = r_arg(args, "x", 0);
 			if (!a || !r_literal(a, lit, sizeof(lit)))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 					  "R %s fetches a function by a computed name (it may run a shell)", fetchers[i]);
 		}
-	}
 }
 
 void
@@ -268,26 +283,13 @@ risk_r_code(struct risk_state *st, const char *code)
 
 	r_calls(st, code, r_shell_fns);
 	r_calls(st, code, r_runner_fns);
-	for (const char *const *set = parsers; set; set = set == parsers ? sources : NULL)
-		for (size_t i = 0; set[i]; i++) {
-			size_t n = strlen(set[i]);
-			for (const char *p = code; (p = strstr(p, set[i])) != NULL; p += n) {
-				const char *q = p + n + strspn(p + n, " \t");
-				if (!r_word_at(code, p, n) || *q != '(' || r_place(code, p))
-					continue;
-				if (set == parsers)
-					r_parse_call(st, set[i], q + 1);
-				else
-					r_source_call(st, set[i], q + 1);
-			}
-		}
-	for (size_t i = 0; i < sizeof(r_file_fns) / sizeof(*r_file_fns); i++) {
-		const struct r_file_fn *f = &r_file_fns[i];
-		size_t n = strlen(f->fn);
-		for (const char *p = code; (p = strstr(p, f->fn)) != NULL; p += n) {
-			const char *q = p + n + strspn(p + n, " \t");
-			if (r_word_at(code, p, n) && *q == '(' && !r_place(code, p))
-				r_file_call(st, f, q + 1);
-		}
-	}
+	for (size_t i = 0; parsers[i]; i++)
+		for (const char *p = code, *args; (args = r_next_call(code, &p, parsers[i])) != NULL;)
+			r_parse_call(st, parsers[i], args);
+	for (size_t i = 0; sources[i]; i++)
+		for (const char *p = code, *args; (args = r_next_call(code, &p, sources[i])) != NULL;)
+			r_source_call(st, sources[i], args);
+	for (size_t i = 0; i < sizeof(r_file_fns) / sizeof(*r_file_fns); i++)
+		for (const char *p = code, *args; (args = r_next_call(code, &p, r_file_fns[i].fn)) != NULL;)
+			r_file_call(st, &r_file_fns[i], args);
 }
