@@ -59,18 +59,26 @@ LDLIBS_COMMON = -lcjson -Wl,-Bstatic -lyaml -luuid -lsodium -lpcre2-8 -Wl,-Bdyna
 endif
 CPPFLAGS_GIT  = $(shell pkg-config --cflags $(PKGS_GIT) 2>/dev/null)
 LDLIBS_GIT    = $(shell pkg-config --libs $(PKGS_GIT) 2>/dev/null)
-# STATIC_GIT=1: libgit2 and the libraries it brings (mbedTLS, libssh2 with
-# OpenSSL's libcrypto, http-parser, zlib) linked in from Debian's .a files;
-# only Kerberos stays shared (no .a in Debian). The dynamic loader's work
-# for guard-scan range and guard-git halves (t/bench/RESULTS.md), but a
-# Debian security update of libgit2 or zlib, which read the repository's
-# objects, then needs a rebuild of guard: a measured option, never the
-# default. The TLS and SSH code linked in is never started (src/git_notls.c).
+# libgit2 and the libraries it brings (mbedTLS, libssh2 with OpenSSL's
+# libcrypto, http-parser, zlib, PCRE2) are linked in from Debian's .a files
+# by default; only Kerberos stays shared (no .a in Debian). With them shared
+# the dynamic loader's symbol lookups and relocations for 24 libraries cost
+# each guard-git, guard-scan range and guard-audit run about 8 M
+# instructions and 6 ms, more than git's whole start (t/bench/RESULTS.md,
+# issue 11). The price: a Debian security update of one of these archives
+# needs guard rebuilt. So the programs list the archives as prerequisites
+# (make relinks them after an update), the build records each archive's
+# size and time (src/git_linked.c), and guard doctor reports a program
+# linked with an archive that has changed since. The TLS and SSH code linked
+# in is never started (src/git_notls.c). STATIC_GIT=0 links them shared.
+STATIC_GIT   ?= 1
 ifeq ($(STATIC_GIT),1)
-LDLIBS_GIT    = -Wl,-Bstatic $(shell pkg-config --static --libs-only-l $(PKGS_GIT) 2>/dev/null) -lcrypto -lz \
-	-Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread -ldl
+LIBS_GIT_STATIC = $(shell pkg-config --static --libs-only-l $(PKGS_GIT) 2>/dev/null) -lcrypto -lz
+LDLIBS_GIT    = -Wl,-Bstatic $(LIBS_GIT_STATIC) -Wl,-Bdynamic -l:libgssapi_krb5.so.2 -lrt -lpthread -ldl
 NOTLS_WRAP    = $(foreach f,mbedtls_x509_crt_parse_file mbedtls_x509_crt_parse_path mbedtls_entropy_init \
 	mbedtls_ctr_drbg_seed libssh2_init,-Wl,--wrap=$(f))
+GIT_LIBDIR    = $(shell pkg-config --variable=libdir $(PKGS_GIT) 2>/dev/null)
+GIT_ARCHIVES  = $(filter-out %/librt.a,$(sort $(wildcard $(patsubst -l%,$(GIT_LIBDIR)/lib%.a,$(filter -l%,$(LIBS_GIT_STATIC))))))
 endif
 # Programs (and unit tests) that link libgit2: name them here.
 GIT_PROGRAMS  = guard-session guard-git guard-scan guard-audit
@@ -175,6 +183,17 @@ $(BUILD)/unit/test_fuzz_regressions: t/fuzz/targets.c
 # DATADIR is compiled in: a different PREFIX rebuilds the library.
 $(BUILD)/datadir.stamp: FORCE | $(BUILD)/lib
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+
+# The archives the git programs are linked with, each "PATH SIZE MTIME\n"
+# (empty when shared), for guard doctor; rewritten only when it changes, so
+# a Debian update of one archive, or STATIC_GIT changed, rebuilds doctor's
+# object and relinks the git programs.
+$(BUILD)/lib/git_linked.h: FORCE | $(BUILD)/lib
+	@{ printf '#define GUARD_GIT_ARCHIVES "'; \
+	   for a in $(GIT_ARCHIVES); do stat -L --printf '%n %s %Y\\n' "$$a" || exit 1; done; \
+	   printf '"\n'; } >$@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+$(BUILD)/doctor.o: $(BUILD)/lib/git_linked.h
+$(GIT_PROGRAMS:%=$(BIN)/%) $(GIT_UNITS:%=$(BUILD)/unit/%): $(BUILD)/lib/git_linked.h $(GIT_ARCHIVES)
 
 FORCE:
 

@@ -25,11 +25,13 @@
 #include "guard_error.h"
 #include "guard_file.h"
 #include "guard_githook_text.h"
+#include "guard_linked.h"
 #include "guard_list.h"
 #include "guard_path.h"
 #include "guard_policy.h"
 #include "guard_regex.h"
 #include "init.h"
+#include "git_linked.h" /* GUARD_GIT_ARCHIVES, written by the build */
 
 #define HOOK_OUT_MAX ((size_t)1 << 16)
 #define PROOF_DESTRUCTIVE "rm -rf ~"
@@ -542,6 +544,31 @@ doctor_githooks(struct doctor *d)
 	run_release(&r);
 }
 
+/* ---- libgit2 linked in (Makefile STATIC_GIT) ---- */
+
+/* The git programs hold the code of the archives they were linked with: an update of one needs a rebuild. */
+static void
+doctor_git_linked(struct doctor *d)
+{
+	struct guard_list changed = GUARD_LIST_INIT;
+	int n;
+
+	if (!*GUARD_GIT_ARCHIVES) {
+		printf("libgit2: shared (built with STATIC_GIT=0)\n");
+		return;
+	}
+	if ((n = guard_linked_changed(GUARD_GIT_ARCHIVES, &changed)) < 0)
+		problem(d, "rebuild guard (make && make install)", "libgit2: %s", guard_error_last());
+	else if (!n)
+		printf("libgit2: linked in, its archives unchanged since the build\n");
+	for (size_t i = 0; i < changed.len; i++)
+		problem(d, "rebuild and reinstall guard (make && make install)",
+			"guard-git, guard-scan, guard-session and guard-audit hold the code of %s, "
+			"which has changed since (a Debian update?)",
+			changed.items[i]);
+	guard_list_clear(&changed);
+}
+
 /* ---- the policy ---- */
 
 /* Who can approve, and whether their decisions are proof or a claim. */
@@ -692,6 +719,7 @@ cmd_doctor(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(agent_confs) / sizeof(agent_confs[0]); i++)
 		doctor_agent(&d, &agent_confs[i]);
 	doctor_githooks(&d);
+	doctor_git_linked(&d);
 	d.problems += doctor_mcp(root);
 	/* What only the operating system can give, said plainly. */
 	if (stat("/etc/guard/policy.yaml", &st) < 0 || st.st_uid != 0)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # How the programs that read git link libgit2 (src/git_notls.c, Makefile):
 # they never load the system's CA certificates or start libssh2, with the
-# libraries shared (the default) or linked in (make STATIC_GIT=1).
+# libraries linked in (the default) or shared (make STATIC_GIT=0); guard
+# doctor says whether an archive linked in has changed since the build.
 
 load helper
 
@@ -36,23 +37,41 @@ opens_ca() {
 	[ "$opens" -eq 0 ]
 }
 
-@test "make STATIC_GIT=1 links libgit2 in: the programs work, load no libgit2 and open no CA bundle" {
+@test "the git programs hold libgit2 linked in by default; guard doctor finds its archives unchanged" {
+	for p in guard-git guard-scan guard-audit guard-session; do
+		run ldd "$GUARD_BIN/$p"
+		[ "$status" -eq 0 ]
+		refute grep -q -e libgit2 -e libssh2 -e libcrypto <<<"$output"
+	done
+	# the hook's front and the other programs never load libgit2 at all
+	for p in guard guard-githook guard-risk guard-policy; do
+		run ldd "$GUARD_BIN/$p"
+		refute grep -q libgit2 <<<"$output"
+	done
+	run guard doctor
+	[[ "$output" == *"libgit2: linked in, its archives unchanged since the build"* ]]
+	refute grep -q "hold the code of" <<<"$output"
+}
+
+@test "make STATIC_GIT=0 links libgit2 shared: the programs work, open no CA bundle, say the same" {
 	[ -r "$CA" ]
-	bin=$BATS_TEST_TMPDIR/static-bin
-	# the plain build's objects, linked again (nothing is compiled when they are current)
-	run make -s -C "$REPO_ROOT" STATIC_GIT=1 BIN="$bin" "$bin/guard-scan" "$bin/guard-git"
+	bin=$BATS_TEST_TMPDIR/shared-bin
+	build=$BATS_TEST_TMPDIR/shared-build
+	# a build of its own: the build's record of archives differs (doctor's object)
+	run make -s -j2 -C "$REPO_ROOT" STATIC_GIT=0 BUILD="$build" BIN="$bin" "$bin/guard-scan" "$bin/guard-git" "$bin/guard"
 	[ "$status" -eq 0 ]
 	run ldd "$bin/guard-scan"
 	[ "$status" -eq 0 ]
-	refute grep -q libgit2 <<<"$output"
-	refute grep -q libssh2 <<<"$output"
+	grep -q libgit2 <<<"$output"
 	opens_ca "$bin/guard-scan" range main~1..main
 	[ "$status" -eq 1 ]
 	[[ "$output" == *aws-access-key* ]]
 	[ "$opens" -eq 0 ]
-	# the same findings as the shared build
+	# the same findings as the default build
 	diff <("$bin/guard-scan" range main~1..main --format jsonl) <(guard-scan range main~1..main --format jsonl)
 	opens_ca "$bin/guard-git" check --base main~1 --head main --json
 	[ "$opens" -eq 0 ]
 	diff <("$bin/guard-git" check --base main~1 --head main --json) <(guard-git check --base main~1 --head main --json)
+	run "$bin/guard" doctor
+	[[ "$output" == *"libgit2: shared (built with STATIC_GIT=0)"* ]]
 }

@@ -3,7 +3,8 @@
 # one run with hyperfine:
 #   1. the reference-transaction hook's cost per ref update: the same
 #      update-ref pair (the session's own branch moved to a commit and back)
-#      without guard's hooks, with them (no session), with them while
+#      without guard's hooks, with an empty compiled hook (git's own cost
+#      of running any hook), with guard's (no session), with them while
 #      an unattended session runs (every check of the session rules), and
 #      the same with another AI branch of one commit (its patch-ids);
 #   2. guard-git check against git diff --numstat on a range with 500
@@ -57,8 +58,15 @@ git checkout -q -b feature/bench
 for i in 1 2; do echo "$i" >>src/d0/f0.c; git commit -qam "feature $i"; done
 a=$(git rev-parse HEAD~1) b=$(git rev-parse HEAD)
 with_before hooks-before "$(upd "-c core.hooksPath=$tmp/hooks-before" refs/heads/feature/bench "$a" "$b")" >"$tmp/args"
+# git's own cost of running a hook: the same pair with a reference-transaction
+# that is a compiled program returning at once (git runs it for "prepared"
+# and "committed": two forks and execs per update, whatever the hook does)
+mkdir -p "$tmp/hooks-empty"
+printf 'int main(void) { return 0; }\n' >"$tmp/empty.c"
+${CC:-cc} -O2 -o "$tmp/hooks-empty/reference-transaction" "$tmp/empty.c"
 tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 5 -r 60 --export-json "$out/reftx-nosession.json" \
 	-n plain "$(upd '-c core.hooksPath=/dev/null' refs/heads/feature/bench "$a" "$b")" \
+	-n empty-hook "$(upd "-c core.hooksPath=$tmp/hooks-empty" refs/heads/feature/bench "$a" "$b")" \
 	-n hooks "$(upd '' refs/heads/feature/bench "$a" "$b")" >"$out/reftx-nosession.txt"
 git checkout -q main
 guard-session start --task bench >"$tmp/env"
@@ -100,14 +108,12 @@ done
 git commit -qam 'five hundred lines'
 git diff --numstat main...HEAD | awk '{ a += $1; d += $2 } END { print "changed lines: +" a " -" d }'
 with_before check-before "$before/guard-git check --base main --head HEAD --json" >"$tmp/args"
-# the floor of any libgit2 program here: one that links Debian's libgit2 and
-# returns (its 24 libraries loaded), beside git's own start
-printf '#include <git2.h>\nint main(void) { int a, b, c; return git_libgit2_version(&a, &b, &c); }\n' >"$tmp/floor.c"
-${CC:-cc} -O2 -o "$tmp/libgit2-floor" "$tmp/floor.c" $(pkg-config --cflags --libs libgit2)
+# each command's start beside it: guard-git's (libgit2 linked in, no policy
+# read) and git's
 tr '\n' '\0' <"$tmp/args" | xargs -0 hyperfine -N -w 3 -r 30 --export-json "$out/check.json" \
 	-n numstat "git diff --numstat main...HEAD" \
 	-n check "guard-git check --base main --head HEAD --json" \
-	-n libgit2-floor "$tmp/libgit2-floor" -n git-start "git --version" >"$out/check.txt"
+	-n guard-git-start "guard-git --version" -n git-start "git --version" >"$out/check.txt"
 
 median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
 cpu() { jq -r --arg n "$2" '.results[] | select(.command == $n) | (.user + .system) * 1000' "$1"; }
@@ -121,13 +127,20 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /
 				k, h, p, m, (m - p) / 2, (mc - pc) / 2 }'
 	done
 done
+[ "$part" = check ] || {
+	p=$(median "$out/reftx-nosession.json" plain) e=$(median "$out/reftx-nosession.json" empty-hook)
+	m=$(median "$out/reftx-nosession.json" hooks)
+	awk -v p="$p" -v e="$e" -v m="$m" 'BEGIN {
+		printf "git running an empty compiled hook: %.2f ms per ref update (the floor of any hook here); guard'"'"'s hooks without a session %.2f ms above that floor\n",
+			(e - p) / 2, (m - e) / 2 }'
+}
 n=$(median "$out/check.json" numstat) nc=$(cpu "$out/check.json" numstat)
 for c in check ${before:+check-before}; do
 	m=$(median "$out/check.json" "$c") mc=$(cpu "$out/check.json" "$c")
 	awk -v c="$c" -v n="$n" -v m="$m" -v nc="$nc" -v mc="$mc" 'BEGIN {
 		printf "git diff --numstat %.2f ms, %s %.2f ms: ratio %.2f wall (median), %.2f CPU (mean)\n", n, c, m, m / n, mc / nc }'
 done
-f=$(median "$out/check.json" libgit2-floor) g=$(median "$out/check.json" git-start) m=$(median "$out/check.json" check)
+f=$(median "$out/check.json" guard-git-start) g=$(median "$out/check.json" git-start) m=$(median "$out/check.json" check)
 awk -v n="$n" -v m="$m" -v f="$f" -v g="$g" 'BEGIN {
-	printf "a program that only loads libgit2: %.2f ms, git --version: %.2f ms; past each start, check %.2f ms against numstat %.2f ms: ratio %.2f\n",
+	printf "guard-git --version: %.2f ms, git --version: %.2f ms; past each start, check %.2f ms against numstat %.2f ms: ratio %.2f\n",
 		f, g, m - f, n - g, (m - f) / (n - g) }'

@@ -14,6 +14,7 @@
 #include "guard_glob.h"
 #include "guard_textlines.h"
 #include "guard_hash.h"
+#include "guard_linked.h"
 #include "guard_path.h"
 #include "guard_state.h"
 #include "guard_time.h"
@@ -822,6 +823,56 @@ TEST(text_wide_decoded)
 	guard_buf_release(&b);
 }
 
+/* guard doctor's check of the archives linked in (Makefile STATIC_GIT): a changed or missing one is named. */
+TEST(linked_archives_changed_since_the_build)
+{
+	char *a = tmp_path("lib a.a"), *b = tmp_path("libb.a"), *gone = tmp_path("libgone.a");
+	struct stat sa, sb;
+	struct guard_list changed = GUARD_LIST_INIT;
+
+	CHECK(guard_file_write_atomic(a, "archive a", 9, 0644) == 0);
+	CHECK(guard_file_write_atomic(b, "archive b!", 10, 0644) == 0);
+	CHECK(stat(a, &sa) == 0 && stat(b, &sb) == 0);
+	char *record = guard_xasprintf("%s %lld %lld\n%s %lld %lld\n", a, (long long)sa.st_size,
+				       (long long)sa.st_mtime, b, (long long)sb.st_size, (long long)sb.st_mtime);
+	CHECK(guard_linked_changed(record, &changed) == 0);
+	CHECK(changed.len == 0);
+	CHECK(guard_linked_changed("", &changed) == 0);
+
+	/* an update: the same size, another time (as dpkg leaves the package's times) */
+	struct timespec ts[2] = { { 1700000000, 0 }, { 1700000000, 0 } };
+	CHECK(utimensat(AT_FDCWD, b, ts, 0) == 0);
+	CHECK(guard_linked_changed(record, &changed) == 1);
+	CHECK(changed.len == 1 && strstr(changed.items[0], b) == changed.items[0]);
+	CHECK(strstr(changed.items[0], "(the file of 2") != NULL); /* the build's time, as a date */
+	guard_list_clear(&changed);
+
+	/* another size, the same time */
+	CHECK(guard_file_write_atomic(a, "archive a, longer", 17, 0644) == 0);
+	CHECK(utimensat(AT_FDCWD, a, (struct timespec[2]){ { sa.st_mtime, 0 }, { sa.st_mtime, 0 } }, 0) == 0);
+	CHECK(guard_linked_changed(record, &changed) == 2);
+	guard_list_clear(&changed);
+
+	/* missing */
+	char *r2 = guard_xasprintf("%s 10 1700000000", gone);
+	CHECK(guard_linked_changed(r2, &changed) == 1);
+	guard_list_clear(&changed);
+
+	/* a record the build did not write */
+	CHECK(guard_linked_changed("libgit2.a 10 1700000000\n", &changed) < 0); /* not absolute */
+	CHECK(guard_linked_changed("/usr/lib/libgit2.a 10\n", &changed) < 0);
+	CHECK(guard_linked_changed("/usr/lib/libgit2.a ten 1700000000\n", &changed) < 0);
+	CHECK(guard_linked_changed("/usr/lib/libgit2.a 10 17x\n", &changed) < 0);
+	CHECK(strstr(guard_error_last(), "line 1") != NULL);
+	CHECK(changed.len == 0);
+	guard_error_clear();
+	free(r2);
+	free(record);
+	free(a);
+	free(b);
+	free(gone);
+}
+
 int
 main(void)
 {
@@ -858,6 +909,7 @@ main(void)
 	RUN(cli_dispatch_runs_the_table);
 	RUN(text_lines_in_binary_files);
 	RUN(text_wide_decoded);
+	RUN(linked_archives_changed_since_the_build);
 	char *cmd = guard_xasprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", tmpdir);
