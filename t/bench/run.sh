@@ -288,6 +288,10 @@ rm -f "$tmp/events-audit.jsonl"
 hr "8. guard-approve: each verb with 10,000 requests on disk, list, concurrent cycles"
 sh t/bench/approve.sh | tee "$out/approve.txt"
 
+# ---------------------------------------------------------------- 9. guard-git
+hr "9. guard-git: reference-transaction per ref update, check vs git diff --numstat (20,000 files)"
+sh t/bench/git.sh "$root/bin" | tee "$out/git.txt"
+
 # ---------------------------------------------------------------- summary
 pol_last=$(awk '$1 == "last" {print $3}' "$out/policy.txt")
 mem_typ=$(awk -F'\t' '$1 == "typical" {m = $4 > m ? $4 : m} END {print m}' "$out/memory.tsv")
@@ -309,6 +313,8 @@ verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= 
 	say "hook peak RSS:          typical $mem_typ KiB, 1 MB Write $mem_big KiB (target <= 8192 KiB: $(verdict "$mem_big" 8192 le))"
 	say "audit append (batch):   $(awk -F'\t' '$1 ~ /batch/ {print $4}' "$out/audit.tsv") records/s (target >= 200000: $(verdict "$(awk -F'\t' '$1 ~ /batch/ {print $4}' "$out/audit.tsv")" 200000 ge))"
 	say "audit verify:           $(awk -F'\t' '$1 ~ /verify/ {print $4}' "$out/audit.tsv") records/s (target >= 500000: $(verdict "$(awk -F'\t' '$1 ~ /verify/ {print $4}' "$out/audit.tsv")" 500000 ge))"
+	say "guard-git check:        $(sed -n 's/^git diff --numstat .*check \([0-9.]*\) ms: ratio \([0-9.]*\) wall.*/\1 ms, \2x git diff --numstat/p' "$out/git.txt") (target <= 1.5x)"
+	say "ref update, any hook:   $(sed -n 's/^git running an empty compiled hook: \([0-9.]*\) ms.*session \([0-9.]*\) ms above.*/\1 ms git'"'"'s own floor, guard +\2 ms outside a session/p' "$out/git.txt") (target <= 3 ms)"
 	say "raw results:            t/bench/out/"
 } | tee "$out/summary.txt"
 
