@@ -44,6 +44,10 @@ static const struct optstring {
 	{ "truncate", "cors:r:" },
 	{ "xargs", "0prtxI:J:L:l::n:P:d:E:e::s:a:i::" },
 	{ "split", "de" "a:b:C:l:n:t:" },
+	/* psql 15's startup.c; mysql's and mariadb's my_getopt short options (-pSECRET only attached) */
+	{ "psql", "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:" },
+	{ "mysql", "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::" },
+	{ "mariadb", "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::" },
 	{ NULL, NULL }
 };
 

@@ -5,6 +5,7 @@
  * migration tools that wipe databases.
  */
 #include <ctype.h>
+#include <glob.h>
 #include <sys/stat.h>
 
 #include "guard_error.h"
@@ -213,7 +214,7 @@ pipe_into(struct risk_state *st, const char *client, const char *cmd)
 static bool
 is_psql(const char *client)
 {
-	return !strcmp(client, "psql") || !strcmp(client, "pgcli") || !strcmp(client, "PSQLRC");
+	return !strncmp(client, "psql", 4) || !strcmp(client, "pgcli") || !strcmp(client, "PSQLRC");
 }
 
 /*
@@ -450,12 +451,27 @@ static bool
 sql_option(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
 {
 	size_t ll = longopt ? strlen(longopt) : 0;
+	const char *opts = risk_optstring(c->name); /* the clients that read clusters */
 	bool found = false;
 
 	for (size_t i = 1; i < c->argc; i++) {
-		const char *t = c->argv[i].text;
+		const char *t = c->argv[i].text, *v;
+		bool next = false;
+		if (!strcmp(t, "--"))
+			break;
 		if (shortopt && !strcmp(t, shortopt) && i + 1 < c->argc) {
 			sql_word(st, c->name, &c->argv[++i]);
+			found = true;
+		} else if (shortopt && shortopt[1] && !shortopt[2] && opts &&
+			   ((v = risk_cluster_value(opts, t, shortopt[1], &next)) || next)) {
+			/* -tAc SQL, -c'SQL', -Bse'SQL': as getopt reads a cluster (sqlite3's -csv is a word) */
+			if (v) {
+				struct guard_shell_word w = c->argv[i];
+				w.text = (char *)v;
+				sql_word(st, c->name, &w);
+			} else if (i + 1 < c->argc) {
+				sql_word(st, c->name, &c->argv[++i]);
+			}
 			found = true;
 		} else if (longopt && !strncmp(t, longopt, ll) && t[ll] == '=') {
 			struct guard_shell_word w = c->argv[i];
@@ -604,6 +620,39 @@ psql_options(struct risk_state *st, const struct risk_cmd *c)
 		}
 }
 
+/*
+ * The start-up file a client runs before anything it is given, from
+ * home: psql's ~/.psqlrc and ~/.psqlrc-VERSION (the most specific one
+ * it finds; each is read here), sqlite3's ~/.sqliterc, duckdb's
+ * ~/.duckdbrc. A \\! or .shell line in one runs on every start (a file
+ * left by an earlier call; one written earlier on this line is read as
+ * written). The client's label names the file: "psql's ~/.psqlrc".
+ */
+static void
+startup_files(struct risk_state *st, const char *client, const char *name, bool versions)
+{
+	struct guard_list found = GUARD_LIST_INIT;
+	const char *home = st->ctx->home;
+
+	if (!home || *home != '/' || st->remote)
+		return;
+	guard_list_take(&found, guard_xasprintf("%s/%s", home, name));
+	if (versions) {
+		char *pattern = guard_xasprintf("%s/%s-*", home, name);
+		risk_glob(pattern, GLOB_NOSORT, &found);
+		free(pattern);
+	}
+	for (size_t i = 0; i < found.len; i++) {
+		const char *base = strrchr(found.items[i], '/') + 1;
+		char *label = guard_xasprintf("%s's ~/%s", client, base);
+		struct guard_shell_word w = { found.items[i], NULL, 0 };
+		if (risk_sql_file(st, label, &w))
+			risk_explain(st, "    %s runs ~/%s first", client, base);
+		free(label);
+	}
+	guard_list_clear(&found);
+}
+
 /* rails db:drop, prisma migrate reset, dropdb, ... */
 /* risk_verb_sql: the clients, then rate_migrations. */
 const char *const risk_sql_verbs[] = {
@@ -666,6 +715,8 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 
 	if (!strcmp(n, "psql") || !strcmp(n, "pgcli")) {
 		psql_options(st, c);
+		if (!strcmp(n, "psql") && !risk_flag(c, 'X', "no-psqlrc"))
+			startup_files(st, "psql", ".psqlrc", true);
 		found = sql_option(st, c, "-c", "--command");
 		sql_file(st, c, "-f", "--file");
 		if (!found && !risk_opt_value(c, "-f", "--file") && !risk_flag(c, 'l', "list"))
@@ -684,6 +735,8 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 		if (init)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s -init runs commands from a file guard does not read: %s",
 				  n, init);
+		else
+			startup_files(st, n, strcmp(n, "duckdb") ? ".sqliterc" : ".duckdbrc", false);
 		risk_bind_opts(st, c, "-init", "--init");
 		if (k >= 1)
 			risk_path(st, n, ops[0], PATH_WRITE);
