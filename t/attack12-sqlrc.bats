@@ -93,6 +93,13 @@ setup() {
 	decides "psql -U app -d db -tAc 'SELECT count(*) FROM users'" allow
 	decides "mysql -Bse 'select 1'" allow
 	decides "mysql -uroot -Be 'show databases'" allow
+	# the other clients whose option parsers group short options (argparse, click, pflag, boost)
+	decides "cqlsh -Ce 'DROP KEYSPACE prod'" deny
+	decides "mycli -e'DROP DATABASE prod'" deny
+	decides "clickhouse-client -nq 'DROP DATABASE prod'" deny
+	decides "cockroach sql -e'DROP DATABASE prod'" deny
+	decides "cqlsh -Ce 'SELECT * FROM ks.t LIMIT 10'" allow
+	decides "clickhouse-client -nq 'SELECT 1'" allow
 	# sqlite3's options are words, not clusters: -csv is no -c
 	decides "sqlite3 -csv app.db 'select 1'" allow
 	# a value that looks like an option is the option's value (-U c is a user)

@@ -48,6 +48,12 @@ static const struct optstring {
 	{ "psql", "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:" },
 	{ "mysql", "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::" },
 	{ "mariadb", "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::" },
+	/* argparse (cqlsh), click (mycli), pflag (cockroach), boost (clickhouse) group short options alike */
+	{ "cqlsh", "CV" "u:p:k:f:e:" },
+	{ "mycli", "vV" "h:P:u:S:p:D:e:R:l:d:" },
+	{ "cockroach", "e:f:u:d:" },
+	{ "clickhouse-client", "nmtEV" "h:u:d:q:f:C:" },
+	{ "clickhouse", "nmtEV" "h:u:d:q:f:C:" },
 	{ NULL, NULL }
 };
 
