@@ -81,11 +81,13 @@ find_rating(const struct guard_risk_config *cfg, const char *tool, bool *from_po
 		char tool[RATING_NAME_MAX];
 		const struct guard_tool_rating *r;
 		bool from_policy;
-	} memo[RATING_SLOTS];
+	} *memo; /* made on first use: a _Thread_local array is cleared at every program's start */
 	size_t n = strlen(tool);
 
 	if (!cfg || !cfg->serial || n >= RATING_NAME_MAX)
 		return find_rating_now(cfg, tool, from_policy);
+	if (!memo)
+		memo = guard_thread_calloc(RATING_SLOTS * sizeof(*memo));
 	struct rating_slot *m = &memo[guard_table_hash(tool, n, 0) % RATING_SLOTS];
 	if (m->serial != cfg->serial || strcmp(m->tool, tool)) {
 		m->r = find_rating_now(cfg, tool, &m->from_policy);
