@@ -508,14 +508,14 @@ normalise(enum guard_agent agent, cJSON **ev)
 	return 0;
 }
 
-/* Is every allocation of these items (and all below them) in [base, base + cap), so nothing is freed one by one? */
+/* Is every allocation of these items (and all below them) in [base, base + cap), so nothing is freed one by one? A constant key is no allocation. */
 static bool
 arena_holds(const cJSON *item, uintptr_t base, uintptr_t cap)
 {
 	/* p - base < cap, unsigned: inside; NULL (nothing to free) passes too */
 #define IN(p) (!(p) || (uintptr_t)(p) - base < cap)
 	for (; item; item = item->next)
-		if (!IN(item) || !IN(item->string) || !IN(item->valuestring) ||
+		if (!IN(item) || (!(item->type & cJSON_StringIsConst) && !IN(item->string)) || !IN(item->valuestring) ||
 		    (item->child && !arena_holds(item->child, base, cap)))
 			return false;
 	return true;

@@ -1558,15 +1558,17 @@ guard_scanner_scan_new_names(struct guard_scanner *s, const char *path, cJSON *f
 {
 	struct stat st;
 	int n = 0, m;
+	char *part = guard_xstrdup(path); /* each prefix ended in place, one copy for them all */
 
 	for (size_t i = 0; path[i] && n >= 0; i++) {
 		if (path[i + 1] && path[i + 1] != '/')
 			continue;
-		char *part = guard_xstrndup(path, i + 1);
+		part[i + 1] = '\0';
 		if ((s->lstat ? s->lstat(part, &st) : lstat(part, &st)) < 0 && errno == ENOENT)
 			n = (m = guard_scanner_scan_name(s, part, findings)) < 0 ? m : n + m;
-		free(part);
+		part[i + 1] = path[i + 1];
 	}
+	free(part);
 	return n;
 }
 

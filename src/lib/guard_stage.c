@@ -54,17 +54,20 @@ guard_stages_policy(struct guard_stages *s, const char *project, const struct gu
 int
 guard_stage_risk(struct guard_stages *s, cJSON *ev, struct guard_buf *explain)
 {
+	static const char *const names[] = { "project", "cwd" };
 	const struct guard_policy *p;
 	struct guard_risk_ctx ctx;
+	const cJSON *m[2];
 	int rc;
 
 	if ((rc = guard_event_complete(ev, NULL)) < 0)
 		return rc;
-	if ((rc = guard_stages_policy(s, guard_event_str(ev, "project"), &p)) < 0)
+	guard_event_members(ev, names, 2, m); /* both in one walk of the event */
+	ctx.project = cJSON_GetStringValue(m[0]);
+	ctx.cwd = cJSON_GetStringValue(m[1]);
+	if ((rc = guard_stages_policy(s, ctx.project, &p)) < 0)
 		return rc;
 	ctx.cfg = guard_policy_risk(p);
-	ctx.cwd = guard_event_str(ev, "cwd");
-	ctx.project = guard_event_str(ev, "project");
 	ctx.home = guard_home();
 	ctx.explain = explain;
 	return guard_risk_event(&ctx, ev);

@@ -807,6 +807,47 @@ risk_reasons(const struct guard_policy *p, const char *command)
  * loaded after another, even at the freed one's address, is rated by its
  * own rules, never by what was kept for the first.
  */
+/* A tool's rating is the policy's it is rated under: a policy loaded after another rates the same name its own way. */
+static char *
+tool_rating(const struct guard_policy *p, const char *tool)
+{
+	struct guard_risk_ctx ctx = { guard_policy_risk(p), tmpdir, tmpdir, tmpdir, NULL };
+	struct guard_risk r;
+	char *ev_text = guard_xasprintf("{\"tool\":\"%s\",\"phase\":\"pre\",\"input\":{}}", tool);
+	cJSON *ev = cJSON_Parse(ev_text);
+	char *out;
+
+	guard_risk_init(&r);
+	out = guard_risk_rate(&ctx, ev, &r) == 0 ? guard_xasprintf("%s/%c", guard_level_name(r.level), r.cls)
+						 : guard_xstrdup("error");
+	guard_risk_release(&r);
+	cJSON_Delete(ev);
+	free(ev_text);
+	return out;
+}
+
+TEST(policy_tool_rating_per_policy)
+{
+	for (int round = 0; round < 3; round++) {
+		struct guard_policy *a = load1(BASE "risk:\n  tools:\n    \"Frob|Zap\": low/R\n");
+		struct guard_policy *b = load1(BASE "risk:\n  tools:\n    Frob: high/W\n");
+		CHECK(a && b);
+		if (!a || !b)
+			return;
+		char *r[] = { tool_rating(a, "Frob"), tool_rating(b, "Frob"), tool_rating(a, "Frob"),
+			      tool_rating(b, "Zap"), tool_rating(a, "Zap") };
+		CHECK_STR(r[0], "low/R");
+		CHECK_STR(r[1], "high/W");
+		CHECK_STR(r[2], "low/R");
+		CHECK(strcmp(r[3], "low/R") != 0); /* not in b's table */
+		CHECK_STR(r[4], "low/R");
+		for (size_t i = 0; i < sizeof(r) / sizeof(*r); i++)
+			free(r[i]);
+		guard_policy_free(a);
+		guard_policy_free(b);
+	}
+}
+
 TEST(policy_risk_kept_per_policy)
 {
 	struct guard_policy *a = load1(RISK_POLICY("zz", "zebra"));
@@ -881,6 +922,7 @@ main(void)
 	RUN(policy_cases_default);
 	RUN(policy_cases_nightbuilder);
 	RUN(policy_risk_kept_per_policy);
+	RUN(policy_tool_rating_per_policy);
 	cJSON_Delete(last);
 	guard_list_clear(&errors);
 	{

@@ -523,6 +523,39 @@ TEST(buf_formats_around_the_stack_buffer)
 	free(empty);
 }
 
+/* The formats added without vsnprintf write what snprintf writes; the others (and a NULL string) still go to it. */
+TEST(buf_plain_formats_agree_with_snprintf)
+{
+	char want[512];
+	const char *abc = "abc";
+	int ints[] = { 0, 7, -1, 42, -2147483647 - 1, 2147483647 };
+
+	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++) {
+		char *s = guard_xasprintf("%d|%zu|%c%%%s", ints[i], (size_t)ints[i], 'q', "x");
+		snprintf(want, sizeof(want), "%d|%zu|%c%%%s", ints[i], (size_t)ints[i], 'q', "x");
+		CHECK_STR(s, want);
+		free(s);
+	}
+	for (int prec = -2; prec < 5; prec++) {
+		char *s = guard_xasprintf("<%.*s>%s", prec, abc, "/");
+		snprintf(want, sizeof(want), "<%.*s>%s", prec, abc, "/");
+		CHECK_STR(s, want);
+		free(s);
+	}
+	struct guard_buf b = GUARD_BUF_INIT;
+	guard_buf_addstr(&b, "ab");
+	guard_buf_addf(&b, "%s|%5s|%ld", "x", "y", 3L); /* a width and a long: vsnprintf's, after a plain start */
+	CHECK_STR(b.buf, "ab" "x|    y|3");
+	const char *volatile none = NULL; /* unknown to the compiler: it warns of a NULL %s */
+	guard_buf_addf(&b, "[%s]", none);
+	snprintf(want, sizeof(want), "ab" "x|    y|3[%s]", none);
+	CHECK_STR(b.buf, want);
+	guard_buf_release(&b);
+	guard_buf_addf(&b, "%c", 0); /* a NUL byte is written and counted, as vsnprintf does */
+	CHECK(b.len == 1 && b.buf[0] == '\0');
+	guard_buf_release(&b);
+}
+
 /* ".", "..", "//" and trailing slashes removed lexically; ".." never climbs above the root. */
 TEST(path_lexical_forms)
 {
@@ -898,6 +931,7 @@ main(void)
 	RUN(levels_and_effects);
 	RUN(buf_grows_and_formats);
 	RUN(buf_formats_around_the_stack_buffer);
+	RUN(buf_plain_formats_agree_with_snprintf);
 	RUN(strcmp_inline_agrees_with_libc);
 	RUN(table_grows_with_its_writes);
 	RUN(json_get_as_cjson);

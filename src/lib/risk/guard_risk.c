@@ -442,26 +442,30 @@ list_json(const struct guard_list *l)
 	return a;
 }
 
+/*
+ * The member names are literals: added as cJSON's constant keys (not
+ * copied, never freed), which every event's risk object spares.
+ */
 cJSON *
 guard_risk_to_json(const struct guard_risk *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	char cls[2] = { r->cls, '\0' };
 
-	cJSON_AddStringToObject(o, "level", guard_level_name(r->level));
-	cJSON_AddStringToObject(o, "class", cls);
-	cJSON_AddItemToObject(o, "reasons", list_json(&r->reasons));
-	cJSON_AddItemToObject(o, "targets", list_json(&r->targets));
+	cJSON_AddItemToObjectCS(o, "level", cJSON_CreateString(guard_level_name(r->level)));
+	cJSON_AddItemToObjectCS(o, "class", cJSON_CreateString(cls));
+	cJSON_AddItemToObjectCS(o, "reasons", list_json(&r->reasons));
+	cJSON_AddItemToObjectCS(o, "targets", list_json(&r->targets));
 	if (r->reads.len)
-		cJSON_AddItemToObject(o, "reads", list_json(&r->reads));
+		cJSON_AddItemToObjectCS(o, "reads", list_json(&r->reads));
 	if (r->hosts.len)
-		cJSON_AddItemToObject(o, "hosts", list_json(&r->hosts));
+		cJSON_AddItemToObjectCS(o, "hosts", list_json(&r->hosts));
 	if (r->creates.len)
-		cJSON_AddItemToObject(o, "creates", list_json(&r->creates));
+		cJSON_AddItemToObjectCS(o, "creates", list_json(&r->creates));
 	if (r->files.len)
-		cJSON_AddItemToObject(o, "files", list_json(&r->files));
+		cJSON_AddItemToObjectCS(o, "files", list_json(&r->files));
 	if (r->unparsed)
-		cJSON_AddBoolToObject(o, "unparsed", true);
+		cJSON_AddItemToObjectCS(o, "unparsed", cJSON_CreateTrue());
 	return o;
 }
 
@@ -480,7 +484,7 @@ guard_risk_event(const struct guard_risk_ctx *ctx, cJSON *event)
 		if (old)
 			cJSON_Delete(cJSON_DetachItemViaPointer(event, old));
 		guard_event_arena_on(); /* the risk object goes with the event */
-		cJSON_AddItemToObject(event, "risk", guard_risk_to_json(&r));
+		cJSON_AddItemToObjectCS(event, "risk", guard_risk_to_json(&r));
 		guard_event_arena_off();
 	}
 	guard_risk_release(&r);

@@ -37,6 +37,7 @@
 
 struct mk_var {
 	char *name;
+	size_t nlen;  /* strlen(name): every reference looks the names up */
 	char *value; /* NULL: unknown */
 };
 
@@ -82,7 +83,7 @@ static struct mk_var *
 var_find(struct mk *m, const char *name, size_t n)
 {
 	for (size_t i = 0; i < m->nvars; i++)
-		if (strlen(m->vars[i].name) == n && !memcmp(m->vars[i].name, name, n))
+		if (m->vars[i].nlen == n && !memcmp(m->vars[i].name, name, n))
 			return &m->vars[i];
 	return NULL;
 }
@@ -102,8 +103,10 @@ var_set(struct mk *m, const char *name, size_t n, const char *value, char op)
 		}
 		v = &m->vars[m->nvars++];
 		v->name = guard_xstrndup(name, n);
-		v->value = guard_xstrdup("");
-		op = '=';
+		v->nlen = n;
+		/* a new name is set whatever op says: its value, or unknown in a branch or from the environment */
+		v->value = !m->cond && value ? guard_xstrdup(value) : NULL;
+		return;
 	}
 	if (m->cond || !value || !v->value) {
 		/* set in a branch of a conditional, from the environment: either value may hold */

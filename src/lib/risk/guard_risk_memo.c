@@ -270,7 +270,7 @@ static _Thread_local struct {
 	bool cut, cut_here;             /* the budget stopped a walk: in the rating, in this expansion */
 	bool expired;
 	struct kept_glob *kept;
-	size_t nkept;
+	size_t nkept, kept_cap;
 } walk;
 
 static void
@@ -394,9 +394,13 @@ risk_glob(const char *pattern, int flags, struct guard_list *out)
 	globfree(&g);
 	bool whole = !walk.cut_here && !risk_walk_expired();
 	if (walk.on && walk.nkept < WALK_KEPT) {
-		if (!walk.nkept)
-			walk.kept = guard_xcalloc(WALK_KEPT, sizeof(*walk.kept));
+		/* grown as patterns come: most ratings expand one or two, and 256 cleared slots cost 10 k instructions */
+		if (walk.nkept == walk.kept_cap) {
+			walk.kept_cap = walk.kept_cap ? walk.kept_cap * 4 : 4;
+			walk.kept = guard_xrealloc(walk.kept, walk.kept_cap * sizeof(*walk.kept));
+		}
 		struct kept_glob *k = &walk.kept[walk.nkept++];
+		memset(k, 0, sizeof(*k));
 		k->key = key;
 		add_from(&k->paths, out, from);
 		k->cut = !whole;

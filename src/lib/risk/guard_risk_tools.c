@@ -8,6 +8,7 @@
 
 #include "guard_error.h"
 #include "guard_glob.h"
+#include "guard_hash.h"
 #include "guard_json.h"
 #include "guard_mcp.h"
 #include "guard_patch.h"
@@ -49,7 +50,7 @@ static const struct guard_tool_rating builtin_tools[] = {
 };
 
 static const struct guard_tool_rating *
-find_rating(const struct guard_risk_config *cfg, const char *tool, bool *from_policy)
+find_rating_now(const struct guard_risk_config *cfg, const char *tool, bool *from_policy)
 {
 	*from_policy = true;
 	for (size_t i = 0; cfg && i < cfg->ntools; i++)
@@ -60,6 +61,41 @@ find_rating(const struct guard_risk_config *cfg, const char *tool, bool *from_po
 		if (pattern_matches(builtin_tools[i].pattern, tool))
 			return &builtin_tools[i];
 	return NULL;
+}
+
+/*
+ * The tool table's answer for a tool name, kept for the compiled policy
+ * it came from: every event of a stream matches its tool against each
+ * pattern's alternatives again (about 600 instructions), for the same few
+ * names. Keyed on the policy's serial (never reused; a config made by
+ * hand, serial 0, is not kept) and the whole name.
+ */
+#define RATING_SLOTS 16
+#define RATING_NAME_MAX 64
+
+static const struct guard_tool_rating *
+find_rating(const struct guard_risk_config *cfg, const char *tool, bool *from_policy)
+{
+	static _Thread_local struct rating_slot {
+		unsigned long serial;
+		char tool[RATING_NAME_MAX];
+		const struct guard_tool_rating *r;
+		bool from_policy;
+	} *memo; /* made on first use: a _Thread_local array is cleared at every program's start */
+	size_t n = strlen(tool);
+
+	if (!cfg || !cfg->serial || n >= RATING_NAME_MAX)
+		return find_rating_now(cfg, tool, from_policy);
+	if (!memo)
+		memo = guard_thread_calloc(RATING_SLOTS * sizeof(*memo));
+	struct rating_slot *m = &memo[guard_table_hash(tool, n, 0) % RATING_SLOTS];
+	if (m->serial != cfg->serial || strcmp(m->tool, tool)) {
+		m->r = find_rating_now(cfg, tool, &m->from_policy);
+		m->serial = cfg->serial;
+		memcpy(m->tool, tool, n + 1);
+	}
+	*from_policy = m->from_policy;
+	return m->r;
 }
 
 static const char *
