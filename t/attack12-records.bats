@@ -64,6 +64,28 @@ plumb() {
 	[ "$(git rev-parse HEAD)" = "$BASE" ]
 }
 
+@test "rec11: guard's own content as a program or a link, another session's record under this one's name: refused" {
+	log=".ai/sessions/$GUARD_SESSION.log.jsonl"
+	cp "$log" "$T/log"
+	chmod +x "$log"
+	git add -f "$log"
+	refused files.guard_state git commit -qm x
+	git rm -q -f --cached "$log"
+	chmod -x "$log"
+	ln -s ../../src/main.c ".ai/sessions/$GUARD_SESSION.pr.md"
+	git add -f ".ai/sessions/$GUARD_SESSION.pr.md"
+	refused files.guard_state git commit -qm x
+	git rm -q -f --cached ".ai/sessions/$GUARD_SESSION.pr.md"
+	rm ".ai/sessions/$GUARD_SESSION.pr.md"
+	# this session's log under another id's name, today's audit records under another day's name
+	cp "$T/log" .ai/sessions/20200101-000000-x.log.jsonl
+	cp ".ai/audit/$DAY" .ai/audit/2020-01-01.jsonl
+	git add -f .ai/sessions/20200101-000000-x.log.jsonl .ai/audit/2020-01-01.jsonl
+	refused files.guard_state git commit -qm x
+	[[ $output == *"'.ai/sessions/20200101-000000-x.log.jsonl'"* && $output == *"'.ai/audit/2020-01-01.jsonl'"* ]]
+	[ "$(git rev-parse HEAD)" = "$BASE" ]
+}
+
 @test "rec11: guard's own log with lines added, an audit chain forged onto the real one: refused" {
 	mkdir -p src
 	printf 'int a;\n' >src/a.c

@@ -421,12 +421,16 @@ note_hashes(struct guard_audit *log)
 		log->hashes_fd = -1;
 	}
 	if (log->hashes_fd < 0) {
-		char *path = NULL, ext[32];
+		char *path = NULL, ext[32], *before = guard_xstrdup(guard_error_last());
+		int code = guard_error_code();
 		snprintf(ext, sizeof(ext), "%s.hashes", log->day);
 		if (audit_state_path(log->root, log->cfg.dir, ext, true, &path) == 0)
 			log->hashes_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+		else if (code)
+			guard_error(code, "%s", before); /* a caller's error outlives this */
 		else
 			guard_error_clear();
+		free(before);
 		free(path);
 		memcpy(log->hashes_day, log->day, sizeof(log->hashes_day));
 		if (log->hashes_fd < 0)

@@ -334,27 +334,34 @@ guard_session_forget(const char *root, const char *id)
  * session's files in the work tree (.ai/sessions/<id>.json, .log.jsonl,
  * .pr.md), one a line. A commit that carries such a file is guard's only
  * when its content is one of them: git can put anything under those
- * names in the work tree, but not in git's folder.
+ * names in the work tree, but not in git's folder. A ledger that cannot be
+ * kept costs no record: the version missing from it counts when committed.
  */
-int
+void
 guard_session_note_record(const char *root, const char *id, const void *data, size_t len)
 {
 	char *name = guard_xasprintf("%s.records", id), *path = NULL, hex[GUARD_SHA256_HEX + 1];
-	int fd = -1, rc;
+	char *before = guard_xstrdup(guard_error_last()); /* a caller's error outlives this */
+	int fd = -1, code = guard_error_code();
 
-	if ((rc = guard_session_id_check(id)) < 0 || (rc = state_file(root, name, true, &path)) < 0)
-		goto out;
-	guard_sha256_hex(data, len, hex);
-	hex[GUARD_SHA256_HEX - 1] = '\n';
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, hex, GUARD_SHA256_HEX) != (ssize_t)GUARD_SHA256_HEX)
-		rc = state_error(guard_error(GUARD_EIO, "cannot append to '%s': %s", path, strerror(errno)), path);
-out:
+	if (guard_session_id_check(id) == 0 && state_file(root, name, true, &path) == 0) {
+		guard_sha256_hex(data, len, hex);
+		hex[GUARD_SHA256_HEX - 1] = '\n';
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+		/* a short write is cut back: the lines after it keep their places */
+		if (fd >= 0 && write(fd, hex, GUARD_SHA256_HEX) != (ssize_t)GUARD_SHA256_HEX &&
+		    ftruncate(fd, lseek(fd, 0, SEEK_END) / GUARD_SHA256_HEX * GUARD_SHA256_HEX) < 0)
+			guard_error_clear();
+	}
+	if (code)
+		guard_error(code, "%s", before);
+	else
+		guard_error_clear();
 	if (fd >= 0)
 		close(fd);
+	free(before);
 	free(path);
 	free(name);
-	return rc;
 }
 
 bool
@@ -394,8 +401,8 @@ guard_session_report(const char *root, const cJSON *state)
 		goto out;
 	path = guard_session_path(root, id, ".json");
 	text = guard_json_pretty(copy, 1);
-	if ((rc = guard_session_note_record(root, id, text, strlen(text))) >= 0)
-		rc = guard_file_write_atomic(path, text, strlen(text), 0644);
+	guard_session_note_record(root, id, text, strlen(text));
+	rc = guard_file_write_atomic(path, text, strlen(text), 0644);
 out:
 	free(text);
 	free(path);
@@ -642,27 +649,21 @@ to_audit_log(const char *root, const struct guard_policy *policy, const char *id
  * (under the log's lock, which every writer of it takes): no version a
  * "git add" can stage is missing from it.
  */
-static int
-note_log(const char *root, const char *id, int fd, const char *path, const struct guard_buf *line)
+static void
+note_log(const char *root, const char *id, int fd, const struct guard_buf *line)
 {
 	struct guard_buf all = GUARD_BUF_INIT;
 	struct stat st;
-	int rc;
 
-	if (fstat(fd, &st) < 0)
-		return guard_error(GUARD_EIO, "cannot read '%s': %s", path, strerror(errno));
-	if ((size_t)st.st_size > GUARD_SESSION_MAX_BYTES)
-		return guard_error(GUARD_EIO, "'%s' is larger than a session's log can be", path);
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size > GUARD_SESSION_MAX_BYTES)
+		return;
 	guard_buf_grow(&all, (size_t)st.st_size + line->len);
-	if (pread(fd, all.buf, (size_t)st.st_size, 0) != (ssize_t)st.st_size) {
-		guard_buf_release(&all);
-		return guard_error(GUARD_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if (pread(fd, all.buf, (size_t)st.st_size, 0) == (ssize_t)st.st_size) {
+		all.len = (size_t)st.st_size;
+		guard_buf_add(&all, line->buf, line->len);
+		guard_session_note_record(root, id, all.buf, all.len);
 	}
-	all.len = (size_t)st.st_size;
-	guard_buf_add(&all, line->buf, line->len);
-	rc = guard_session_note_record(root, id, all.buf, all.len);
 	guard_buf_release(&all);
-	return rc;
 }
 
 int
@@ -689,10 +690,9 @@ guard_session_audit(const char *root, const struct guard_policy *policy, const c
 	if ((rc = guard_mkdirs(dir, 0755)) < 0)
 		goto out;
 	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0)
-		rc = guard_error(GUARD_EIO, "cannot append to '%s': %s", path, strerror(errno));
-	else if ((rc = id ? note_log(root, id, fd, path, &line) : 0) >= 0 &&
-		 (write(fd, line.buf, line.len) != (ssize_t)line.len || fsync(fd) < 0))
+	if (fd >= 0 && flock(fd, LOCK_EX) == 0 && id)
+		note_log(root, id, fd, &line);
+	if (fd < 0 || write(fd, line.buf, line.len) != (ssize_t)line.len || fsync(fd) < 0)
 		rc = guard_error(GUARD_EIO, "cannot append to '%s': %s", path, strerror(errno));
 out:
 	if (fd >= 0)

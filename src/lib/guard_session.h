@@ -63,10 +63,11 @@ int guard_session_report(const char *root, const cJSON *state);
  * The ledger of what guard wrote under the session's record names in the
  * work tree (.ai/sessions/<id>.json, .log.jsonl, .pr.md; attack11 L11):
  * note each version (its SHA-256, in "<state dir>/sessions/<id>.records")
- * before the file holds it. guard_session_owns: whether data is one of
- * them, sessions_dir being "<state dir>/sessions".
+ * before the file holds it; one that cannot be noted counts when committed.
+ * guard_session_owns: whether data is one of them, sessions_dir being
+ * "<state dir>/sessions".
  */
-int guard_session_note_record(const char *root, const char *id, const void *data, size_t len);
+void guard_session_note_record(const char *root, const char *id, const void *data, size_t len);
 bool guard_session_owns(const char *sessions_dir, const char *id, const void *data, size_t len);
 
 /*
