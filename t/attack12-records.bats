@@ -149,7 +149,11 @@ P
 @test "rec11 user twin: guard's own records staged by git add -A (no .gitignore) commit, push and count nothing" {
 	mkdir -p src
 	printf 'int a;\nint b;\n' >src/a.c
+	# a second start, refused, writes .ai/sessions/refused.log.jsonl
+	run guard-session start --task t2
+	[ "$status" -ne 0 ]
 	git add -A
+	git cat-file -e :.ai/sessions/refused.log.jsonl
 	git cat-file -e ":.ai/audit/$DAY"
 	git cat-file -e ":.ai/sessions/$GUARD_SESSION.log.jsonl"
 	git commit -qm work

@@ -690,8 +690,8 @@ guard_session_audit(const char *root, const struct guard_policy *policy, const c
 	if ((rc = guard_mkdirs(dir, 0755)) < 0)
 		goto out;
 	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd >= 0 && flock(fd, LOCK_EX) == 0 && id)
-		note_log(root, id, fd, &line);
+	if (fd >= 0 && flock(fd, LOCK_EX) == 0)
+		note_log(root, id ? id : "refused", fd, &line); /* refused.log.jsonl is guard's too */
 	if (fd < 0 || write(fd, line.buf, line.len) != (ssize_t)line.len || fsync(fd) < 0)
 		rc = guard_error(GUARD_EIO, "cannot append to '%s': %s", path, strerror(errno));
 out:
