@@ -790,6 +790,7 @@ end_session(struct ctx *c, const char *id, const char *why, const char *kind, in
 					  ch.items[i].added, ch.items[i].deleted);
 	guard_session_pr_body(state, c->tree, &pr, &left, commits, guard_scan_findings(scan), &body, &labels);
 	path = guard_xasprintf("%s/%s", c->root, rel);
+	guard_session_note_record(c->root, id, body.buf, body.len);
 	if ((rc = guard_session_save(c->root, state)) < 0 || (rc = guard_session_report(c->root, state)) < 0 ||
 	    (rc = guard_file_write_atomic(path, body.buf, body.len, 0644)) < 0)
 		goto out;

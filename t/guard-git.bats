@@ -908,9 +908,8 @@ J
 	git commit -qm names
 	run guard-git check --base main --head HEAD --json
 	[ "$status" -eq 1 ]
-	# .ai/audit/tool.jsonl stays out by its name (left open: README)
-	[ "$(jq .loc.added <<<"$output")" = 901 ]
-	for f in .ai/approvals/zz-tool.json .ai/sessions/forged.log.jsonl .ai/sessions/forged.json; do
+	[ "$(jq .loc.added <<<"$output")" = 1201 ]
+	for f in .ai/approvals/zz-tool.json .ai/audit/tool.jsonl .ai/sessions/forged.log.jsonl .ai/sessions/forged.json; do
 		[ "$(jq -r --arg f "$f" '[.violations[] | select(.rule == "files.guard_state" and .file == $f)] | length' <<<"$output")" = 1 ]
 	done
 	# the project's policy edited on the branch: its own error

@@ -305,6 +305,16 @@ int guard_audit_verify(const char *dir, const struct guard_audit_verify_opts *o,
 void guard_audit_verify_release(struct guard_audit_verify_result *res);
 
 /*
+ * Whether data, found committed as the day file name of the log in dir
+ * (root's project), holds only records guard's writer wrote there
+ * (attack11 L11): each line a record whose hash is right and is in the
+ * ledger the writer keeps of that day's records in the state folder (the
+ * agent writes neither), in the ledger's order. The day file itself is in
+ * the work tree, where git can put a chain of records of its own.
+ */
+bool guard_audit_owns(const char *root, const char *dir, const char *name, const void *data, size_t len);
+
+/*
  * Seal: for each day file whose end no checkpoint in <dir>/seals.jsonl
  * covers yet, make a checkpoint {v, type, file, records, first_seq,
  * last_seq, last_hash, ts, prev, hash} chained (prev) to the one before,

@@ -15,6 +15,8 @@
 #define AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define AUDIT_SEALS "seals.jsonl"
 #define AUDIT_LOCK ".lock"
+/* The hex of a record's hash its writer's ledger keeps: 128 bits, beyond reach of a second preimage. */
+#define AUDIT_LEDGER_HEX 32
 
 /* Event names only the log itself writes (audit.torn, audit.pruned): append and log refuse them. */
 #define AUDIT_OWN_PREFIX "audit."

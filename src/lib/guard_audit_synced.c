@@ -15,6 +15,7 @@
 
 #include "guard_audit_int.h"
 #include "guard_error.h"
+#include "guard_file.h"
 #include "guard_state.h"
 
 #define SYNCED_TAG "guard-audit-synced 1 "
@@ -166,4 +167,39 @@ audit_synced_intact(const char *dir, const struct audit_synced *w, int fd)
 	if (own >= 0)
 		close(own);
 	return ok;
+}
+
+/* Where the line after the one at at starts (n at the end). */
+static size_t
+next_line(const char *text, size_t n, size_t at)
+{
+	const char *nl = memchr(text + at, '\n', n - at);
+	return nl ? (size_t)(nl - text) + 1 : n;
+}
+
+bool
+guard_audit_owns(const char *root, const char *dir, const char *name, const void *data, size_t len)
+{
+	const char *p = data, *end = p + len, *nl;
+	char *path = NULL, *ledger = NULL, ext[32], hash[GUARD_AUDIT_HASH_LEN + 1];
+	size_t n = 0, at = 0;
+	bool owned = audit_is_day_file(name) && len && end[-1] == '\n';
+
+	snprintf(ext, sizeof(ext), "%.10s.hashes", name);
+	if (!owned || audit_state_path(root, dir, ext, false, &path) < 0 ||
+	    guard_file_read(path, (size_t)1 << 30, 1, &ledger, &n) < 0)
+		owned = false;
+	/* every line a record (its hash right) that the ledger holds, in the ledger's order */
+	for (; owned && p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+		owned = guard_audit_line_check(p, (size_t)(nl - p), hash) == 0;
+		while (owned && at + AUDIT_LEDGER_HEX < n &&
+		       (memcmp(ledger + at, hash, AUDIT_LEDGER_HEX) || ledger[at + AUDIT_LEDGER_HEX] != '\n'))
+			at = next_line(ledger, n, at);
+		owned = owned && at + AUDIT_LEDGER_HEX < n;
+		at = owned ? next_line(ledger, n, at) : at;
+	}
+	guard_error_clear();
+	free(ledger);
+	free(path);
+	return owned;
 }

@@ -43,6 +43,8 @@ struct guard_audit {
 	bool synced;                    /* sync_day synced the day file just now */
 	struct audit_fss fss;           /* the sealing key's epoch and timing (the key itself is not kept) */
 	char *fss_path;
+	int hashes_fd;                  /* the open ledger of the day's record hashes (audit_note_hashes), or -1 */
+	char hashes_day[11];
 };
 
 void
@@ -148,7 +150,7 @@ guard_audit_open(struct guard_audit **out, const char *project_root, const struc
 	int rc;
 
 	*out = NULL;
-	log->lockfd = log->fd = -1;
+	log->lockfd = log->fd = log->hashes_fd = -1;
 	guard_buf_init(&log->pending);
 	if ((rc = guard_audit_config(&log->cfg, project_root, policy)) < 0 ||
 	    (rc = guard_redactor_new(&log->red, redact)) < 0)
@@ -399,10 +401,58 @@ out:
 /* ---------------------------------------------------------------- batches */
 
 /* Write what is pending; on failure cut the file back so no partial record stays. */
+/*
+ * The ledger of the records written (attack11 L11): each pending record's
+ * hash (its first 128 bits, in hex), one a line, appended to <state folder>/audit-<dir>.<day>.hashes
+ * before the day file gets them, under the lock, in the file's order.
+ * The day file sits in the work tree, where git can write a chain of its
+ * own; the ledger is where guard_audit_owns tells guard's records from it.
+ * One write a batch; a ledger that cannot be kept costs no record (those
+ * records count as anyone's when a commit carries them).
+ */
+static void
+note_hashes(struct guard_audit *log)
+{
+	struct guard_buf b = GUARD_BUF_INIT;
+	const char *p = log->pending.buf, *end = p + log->pending.len, *nl;
+
+	if (log->hashes_fd >= 0 && strcmp(log->hashes_day, log->day)) {
+		close(log->hashes_fd);
+		log->hashes_fd = -1;
+	}
+	if (log->hashes_fd < 0) {
+		char *path = NULL, ext[32], *before = guard_xstrdup(guard_error_last());
+		int code = guard_error_code();
+		snprintf(ext, sizeof(ext), "%s.hashes", log->day);
+		if (audit_state_path(log->root, log->cfg.dir, ext, true, &path) == 0)
+			log->hashes_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+		else if (code)
+			guard_error(code, "%s", before); /* a caller's error outlives this */
+		else
+			guard_error_clear();
+		free(before);
+		free(path);
+		memcpy(log->hashes_day, log->day, sizeof(log->hashes_day));
+		if (log->hashes_fd < 0)
+			return;
+	}
+	/* each line ends ,"hash":"<64 hex>"}: the hex is 66 bytes before its newline */
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1)
+		if (nl - p >= (ptrdiff_t)AUDIT_HASH_TAIL) {
+			guard_buf_add(&b, nl - 2 - GUARD_AUDIT_HASH_LEN, AUDIT_LEDGER_HEX);
+			guard_buf_addch(&b, '\n');
+		}
+	if (b.len && write(log->hashes_fd, b.buf, b.len) != (ssize_t)b.len)
+		guard_error_clear(); /* a short write spoils one line: the records after it still match */
+	guard_buf_release(&b);
+}
+
 static int
 write_pending(struct guard_audit *log)
 {
 	size_t done = 0;
+
+	note_hashes(log);
 
 	while (done < log->pending.len) {
 		ssize_t n = write(log->fd, log->pending.buf + done, log->pending.len - done);
@@ -887,6 +937,8 @@ guard_audit_close(struct guard_audit *log)
 			fdatasync(log->fd);
 		close(log->fd);
 	}
+	if (log->hashes_fd >= 0)
+		close(log->hashes_fd);
 	guard_redactor_free(log->red);
 	guard_audit_config_release(&log->cfg);
 	free(log->root);

@@ -3,8 +3,6 @@
  * DESIGN.md section 9): for CI and pre-push, on trees only (the working
  * tree is guard_git_changes's business).
  */
-#include <sys/stat.h>
-
 #include <git2.h>
 
 /* libgit2's *_INIT macros fill only the version field. */
@@ -247,43 +245,6 @@ blob_patch(git_repository *repo, const git_diff_delta *d, git_patch **out, git_b
 	return 0;
 }
 
-/*
- * A session's own record committed by a plain "git add -A" (.ai/sessions/
- * ID.json, ID.log.jsonl, ID.pr.md): out of the count only when ID is a
- * session guard keeps state for in git's folder, where the agent cannot
- * write (attack11 L11). The name alone is not guard's: any other file by
- * such a name, and approvals and audit files (guard never commits those
- * for a session), is counted and refused.
- */
-static bool
-session_record(struct guard_git *g, const char *path)
-{
-	static const char *const ends[] = { ".log.jsonl", ".pr.md", ".json", NULL };
-	const char *common = git_repository_commondir(guard_git_repository(g));
-	const char *name = path + 13;
-	struct stat st;
-
-	if (!guard_session_guard_named(path))
-		return false;
-	/* guard's audit day files: staged by git add -A where no .gitignore keeps them out (left open, README) */
-	if (!strncmp(path, ".ai/audit/", 10))
-		return true;
-	if (strncmp(path, ".ai/sessions/", 13) || !common)
-		return false;
-	for (size_t i = 0; ends[i]; i++) {
-		size_t n = strlen(name), k = strlen(ends[i]);
-		if (n <= k || strcmp(name + n - k, ends[i]))
-			continue;
-		char *id = guard_xstrndup(name, n - k);
-		char *state = guard_xasprintf("%s/guard/sessions/%s.json", common, id);
-		bool known = guard_session_id_check(id) == 0 && stat(state, &st) == 0 && S_ISREG(st.st_mode);
-		free(id);
-		free(state);
-		return known;
-	}
-	return false;
-}
-
 static int
 diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report, cJSON *violations)
 {
@@ -319,13 +280,15 @@ diff_range(struct guard_git *g, git_commit *from, git_commit *to, cJSON *report,
 
 		if ((guard_git_plan_entry(path, d->new_file.mode ? d->new_file.mode : d->old_file.mode) &&
 		     (!d->old_file.mode || guard_git_plan_entry(path, d->old_file.mode))) ||
-		    session_record(g, path))
+		    guard_git_record_owned(g, path, d->status == GIT_DELTA_DELETED ? NULL : &d->new_file.id,
+					   d->new_file.mode))
 			continue;
 		/* guard's runtime state is guard's to write, never a branch's to carry (attack7 H24) */
 		if (violations && guard_session_runtime_path(path))
 			guard_git_violation(violations, "files.guard_state", "error", path,
 					    guard_xasprintf("'%s' is under guard's runtime folders (.ai/sessions, .ai/audit, "
-							    ".ai/approvals, .ai/state): guard writes them, an agent's branch never "
+							    ".ai/approvals, .ai/state): guard writes them (by guard's names, only what "
+							    "guard wrote passes), an agent's branch never "
 							    "carries them; take it out of the commits", path));
 		if ((rc = plain ? blob_patch(repo, d, &patch, &ba, &bb) : 1) < 0 ||
 		    (rc == 1 && git_patch_from_diff(&patch, diff, i) < 0)) {

@@ -48,11 +48,26 @@ sessions_text(const cJSON *sessions, struct guard_buf *b)
 	return b->buf;
 }
 
+/* Whether the file tree holds at path (or no longer holds) is guard's own record, as check judges it. */
+static bool
+carried_record(struct guard_git *g, git_tree *tree, const char *path)
+{
+	git_tree_entry *e = NULL;
+	bool owned;
+
+	if (git_tree_entry_bypath(&e, tree, path) < 0)
+		git_error_clear();
+	owned = guard_git_record_owned(g, path, e ? git_tree_entry_id(e) : NULL, e ? git_tree_entry_filemode(e) : 0);
+	git_tree_entry_free(e);
+	return owned;
+}
+
 /*
  * Files under guard's runtime folders that the session's branch would
  * carry at new_hex and its base did not hold the same (attack7 H24): a
  * commit of .ai/sessions/big.py hides its lines from the budget and
- * puts guard's state in a branch. One violation a file (the first 20).
+ * puts guard's state in a branch. guard's own records pass by content,
+ * as check judges them (attack11 L11). One violation a file (the first 20).
  */
 static int
 runtime_files(struct guard_git *g, const cJSON *session, const char *new_hex, const char *ref, cJSON *violations)
@@ -77,11 +92,11 @@ runtime_files(struct guard_git *g, const cJSON *session, const char *new_hex, co
 	if ((rc = guard_git_tree_paths(repo, ta, tb, false, NULL, &paths)) > 0)
 		rc = 0; /* deeper than the walk reads: not guard's folders, which are two levels down */
 	for (size_t i = 0; rc == 0 && i < paths.len; i++)
-		if (guard_session_runtime_path(paths.items[i]) && !guard_session_guard_named(paths.items[i]) &&
-		    shown++ < 20)
+		if (guard_session_runtime_path(paths.items[i]) && !carried_record(g, tb, paths.items[i]) && shown++ < 20)
 			guard_git_ref_violation(violations, "files.guard_state", ref,
 				  guard_xasprintf("'%s' would carry '%s', under guard's runtime folders (.ai/sessions, "
-						  ".ai/audit, .ai/approvals, .ai/state): guard writes them, an unattended "
+						  ".ai/audit, .ai/approvals, .ai/state): guard writes them (by guard's names, "
+						  "only what guard wrote passes), an unattended "
 						  "session never commits them (its lines would escape the LOC budget); "
 						  "unstage it (git rm -r --cached -- '%s') and stage code by its paths",
 						  ref + 11, paths.items[i], paths.items[i]));

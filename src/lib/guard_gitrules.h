@@ -299,6 +299,22 @@ int guard_git_tree_paths(struct git_repository *repo, const struct git_tree *a, 
 int guard_git_tree_diff(struct git_repository *repo, struct git_tree *a, struct git_tree *b, bool own,
 			struct git_diff **out);
 
+/* ---- guard's records on a branch (guard_gitrecord.c) -------------------- */
+
+struct git_oid;
+/*
+ * Whether the file a branch carries at path (blob id, mode; id NULL: the
+ * branch takes it away) under guard's runtime folders is a record guard
+ * itself wrote, by content, not by name (attack11 L11): a session's
+ * .ai/sessions/ID.json|.log.jsonl|.pr.md whose content is in the session's
+ * ledger (guard_session_owns), an audit day file .ai/audit/DAY.jsonl
+ * whose every line is a record guard's writer noted (guard_audit_owns), an
+ * empty .ai/audit/.lock. Approvals and every other file are not:
+ * guard-git check counts them (files.guard_state) and the ref hooks refuse
+ * them during a session. One rule for both.
+ */
+bool guard_git_record_owned(struct guard_git *g, const char *path, const struct git_oid *id, unsigned mode);
+
 /* ---- a session's LOC budget at commit and push time (guard_gitbudget.c) ---- */
 
 struct guard_changes;

@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -327,6 +328,64 @@ guard_session_forget(const char *root, const char *id)
 	return rc;
 }
 
+/*
+ * The ledger of a session's records (attack11 L11): "<state dir>/sessions/
+ * <id>.records" holds the SHA-256 of every version guard wrote of the
+ * session's files in the work tree (.ai/sessions/<id>.json, .log.jsonl,
+ * .pr.md), one a line. A commit that carries such a file is guard's only
+ * when its content is one of them: git can put anything under those
+ * names in the work tree, but not in git's folder. A ledger that cannot be
+ * kept costs no record: the version missing from it counts when committed.
+ */
+void
+guard_session_note_record(const char *root, const char *id, const void *data, size_t len)
+{
+	char *name = guard_xasprintf("%s.records", id), *path = NULL, hex[GUARD_SHA256_HEX + 1];
+	char *before = guard_xstrdup(guard_error_last()); /* a caller's error outlives this */
+	int fd = -1, code = guard_error_code();
+
+	if (guard_session_id_check(id) == 0 && state_file(root, name, true, &path) == 0) {
+		guard_sha256_hex(data, len, hex);
+		hex[GUARD_SHA256_HEX - 1] = '\n';
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+		/* a short write is cut back: the lines after it keep their places */
+		if (fd >= 0 && write(fd, hex, GUARD_SHA256_HEX) != (ssize_t)GUARD_SHA256_HEX &&
+		    ftruncate(fd, lseek(fd, 0, SEEK_END) / GUARD_SHA256_HEX * GUARD_SHA256_HEX) < 0)
+			guard_error_clear();
+	}
+	if (code)
+		guard_error(code, "%s", before);
+	else
+		guard_error_clear();
+	if (fd >= 0)
+		close(fd);
+	free(before);
+	free(path);
+	free(name);
+}
+
+bool
+guard_session_owns(const char *sessions_dir, const char *id, const void *data, size_t len)
+{
+	char *path, *text = NULL, hex[GUARD_SHA256_HEX];
+	size_t n = 0;
+	bool found = false;
+
+	if (guard_session_id_check(id) < 0) {
+		guard_error_clear();
+		return false;
+	}
+	path = guard_xasprintf("%s/%s.records", sessions_dir, id);
+	guard_sha256_hex(data, len, hex);
+	if (guard_file_read(path, GUARD_SESSION_MAX_BYTES, 1, &text, &n) >= 0)
+		for (size_t i = 0; !found && i + GUARD_SHA256_HEX <= n; i += GUARD_SHA256_HEX)
+			found = !memcmp(text + i, hex, GUARD_SHA256_HEX - 1) && text[i + GUARD_SHA256_HEX - 1] == '\n';
+	guard_error_clear();
+	free(text);
+	free(path);
+	return found;
+}
+
 int
 guard_session_report(const char *root, const cJSON *state)
 {
@@ -342,6 +401,7 @@ guard_session_report(const char *root, const cJSON *state)
 		goto out;
 	path = guard_session_path(root, id, ".json");
 	text = guard_json_pretty(copy, 1);
+	guard_session_note_record(root, id, text, strlen(text));
 	rc = guard_file_write_atomic(path, text, strlen(text), 0644);
 out:
 	free(text);
@@ -584,6 +644,28 @@ to_audit_log(const char *root, const struct guard_policy *policy, const char *id
 	return rc;
 }
 
+/*
+ * The log as it will be once line is appended, in the ledger before it is
+ * (under the log's lock, which every writer of it takes): no version a
+ * "git add" can stage is missing from it.
+ */
+static void
+note_log(const char *root, const char *id, int fd, const struct guard_buf *line)
+{
+	struct guard_buf all = GUARD_BUF_INIT;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size > GUARD_SESSION_MAX_BYTES)
+		return;
+	guard_buf_grow(&all, (size_t)st.st_size + line->len);
+	if (pread(fd, all.buf, (size_t)st.st_size, 0) == (ssize_t)st.st_size) {
+		all.len = (size_t)st.st_size;
+		guard_buf_add(&all, line->buf, line->len);
+		guard_session_note_record(root, id, all.buf, all.len);
+	}
+	guard_buf_release(&all);
+}
+
 int
 guard_session_audit(const char *root, const struct guard_policy *policy, const char *id, const char *name,
 		    cJSON *fields)
@@ -607,7 +689,9 @@ guard_session_audit(const char *root, const struct guard_policy *policy, const c
 	cJSON_Delete(rec);
 	if ((rc = guard_mkdirs(dir, 0755)) < 0)
 		goto out;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0 && flock(fd, LOCK_EX) == 0)
+		note_log(root, id ? id : "refused", fd, &line); /* refused.log.jsonl is guard's too */
 	if (fd < 0 || write(fd, line.buf, line.len) != (ssize_t)line.len || fsync(fd) < 0)
 		rc = guard_error(GUARD_EIO, "cannot append to '%s': %s", path, strerror(errno));
 out:

@@ -60,6 +60,17 @@ int guard_session_forget(const char *root, const char *id);
 int guard_session_report(const char *root, const cJSON *state);
 
 /*
+ * The ledger of what guard wrote under the session's record names in the
+ * work tree (.ai/sessions/<id>.json, .log.jsonl, .pr.md; attack11 L11):
+ * note each version (its SHA-256, in "<state dir>/sessions/<id>.records")
+ * before the file holds it; one that cannot be noted counts when committed.
+ * guard_session_owns: whether data is one of them, sessions_dir being
+ * "<state dir>/sessions".
+ */
+void guard_session_note_record(const char *root, const char *id, const void *data, size_t len);
+bool guard_session_owns(const char *sessions_dir, const char *id, const void *data, size_t len);
+
+/*
  * The session's lock ("<state dir>/sessions/<id>.lock"), waiting up to
  * 5 s. Taking it makes the state folder and imports old state; a folder
  * that cannot be made or written is an error (start refuses, the hook
