@@ -1083,6 +1083,8 @@ patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb,
 					place = risk_guard_place(st, target);
 				if (place)
 					mention_write(st, verb, rel, place);
+				if (!strcmp(verb, "patch"))
+					risk_patch_backups(st, c, rel);
 			}
 		}
 		line = end ? end + 1 : NULL;
@@ -1100,8 +1102,8 @@ stdin_file(const struct risk_cmd *c)
 	return NULL;
 }
 
-static bool
-recursive_copy(const struct risk_cmd *c)
+bool
+risk_recursive_copy(const struct risk_cmd *c)
 {
 	return risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', NULL) || risk_flag(c, 'a', "archive");
 }
@@ -1349,6 +1351,50 @@ risk_suffixed_outputs(struct risk_state *st, const char *verb, const char *prefi
 	}
 }
 
+/*
+ * tar -x --backup (or --suffix, which asks for one) renames a file a
+ * member replaces to NAME+SUFFIX (left12): with a literal suffix, a member
+ * named as guard's file less it is a write of that file; a suffix from the
+ * environment (SIMPLE_BACKUP_SUFFIX, "~") makes names guard cannot list.
+ */
+static void
+tar_backups(struct risk_state *st, const struct risk_cmd *c, const char *dir, const char *archive,
+	    const struct stems *s)
+{
+	const char *control = risk_opt_value(c, NULL, "--backup");
+	struct guard_shell_word sw;
+	bool has_suffix = risk_opt_word(c, NULL, "--suffix", &sw);
+	bool unknown = false;
+	char *data = NULL;
+	size_t len = 0, sl = has_suffix ? strlen(sw.text) : 0;
+
+	if ((!risk_arg_has(c, "--backup") && !control && !has_suffix) ||
+	    (control && (!strcmp(control, "none") || !strcmp(control, "off"))))
+		return;
+	if (!has_suffix || (sw.flags & GUARD_WORD_DYNAMIC)) {
+		if (into_project(st, dir))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "tar -x --backup renames the files it replaces in "
+				  "%s to names with a suffix not on the line: guard cannot list them", dir);
+		return;
+	}
+	char *src = archive && strcmp(archive, "-") ? input_now(st, c, archive, &unknown) : NULL;
+	if (!src || risk_memo_read(src, 64u << 20, &data, &len) < 0) {
+		guard_error_clear();
+		free(src);
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		size_t tl = strlen(s->text[i]);
+		if (s->text[i][0] != '/' && tl > sl && sl && !strcmp(s->text[i] + tl - sl, sw.text) &&
+		    memmem(data, len, s->text[i], tl - sl)) {
+			mention_write(st, "tar -x --backup", s->text[i], RISK_GUARD_STATE);
+			break;
+		}
+	}
+	free(data);
+	free(src);
+}
+
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
@@ -1381,6 +1427,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 				risk_unpack_unknown(st, "tar -x", dir ? dir : ".");
 			else
 				unknown_into(st, c, "tar -x", dir ? dir : ".", f, s);
+			tar_backups(st, c, dir ? dir : ".", f, s);
 		}
 	} else if (risk_name_in(extract_verbs, n) || (is_interp(n) && (risk_arg_has(c, "zipfile") || risk_arg_has(c, "tarfile")))) {
 		/* unzip A -d D, 7z x A -oD, jar xf A, python3 -m zipfile -e A D: each readable operand */
@@ -1399,8 +1446,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			unknown_into(st, c, n, dir ? dir : ".", stdin_file(c), s);
 	} else if (!strcmp(n, "patch")) {
 		const char *in = risk_opt_value(c, "-i", "--input");
-		size_t k = risk_operands_all(st, c, 1, "-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output "
-					 "--reject-file --backup-if-mismatch", &ops);
+		size_t k = risk_operands_all(st, c, 1, RISK_PATCH_WITH_ARG, &ops);
 		bool dynamic = k >= 2 && (ops[1]->flags & GUARD_WORD_DYNAMIC);
 		if (!in)
 			in = k >= 2 && !dynamic ? ops[1]->text : stdin_file(c);
@@ -1424,7 +1470,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			patch_targets(st, c, "git apply", stdin_file(c));
 		else if (!any && c->cmd->pipe_pos)
 			unknown_source(st, "git apply", "a patch from a pipe");
-	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
+	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && risk_recursive_copy(c)) {
 		if (!strcmp(n, "rsync"))
 			rsync_link_dest(st, c);
 		size_t k = risk_operands_all(st, c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
