@@ -186,6 +186,8 @@ void risk_patch_backups(struct risk_state *st, const struct risk_cmd *c, const c
 #define RISK_PATCH_WITH_ARG                                                                                         \
 	"-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output --reject-file --prefix "          \
 	"--basename-prefix --suffix --version-control --ifdef --fuzz --get --quoting-style"
+/* A folder a program makes, judged for guard's state (critical) and folders (high) only. */
+void risk_path_guard_write(struct risk_state *st, const char *verb, const char *path);
 /* cp/rsync -r, -R, -a: a tree is copied. */
 bool risk_recursive_copy(const struct risk_cmd *c);
 /* FILE's backup under a derived name (FILE+SUFFIX, '*' in SUFFIX: the name; SUFFIX NULL: any ending) is written. */

@@ -837,6 +837,7 @@ struct archive_look {
 	bool state;        /* names guard's state (a tar or zip keeps names in the clear) */
 	const char *packed; /* compressed (gzip, xz, ...): the compressor; its names cannot be read without unpacking */
 	const char *git;   /* names one of git's attribute or module files (static text), or NULL */
+	char folder[128];  /* names a name in one of guard's folders (".ai/"), or empty */
 };
 
 /* The compressor whose magic starts data, or NULL (7z and its headers count: its names are packed too). */
@@ -860,7 +861,7 @@ static struct archive_look
 archive_look(const char *file, const struct stems *s)
 {
 	static const char *const git_files[] = { ".gitattributes", ".gitmodules", NULL };
-	struct archive_look look = { false, NULL, NULL };
+	struct archive_look look = { false, NULL, NULL, "" };
 	char *data = NULL;
 	size_t len = 0;
 
@@ -871,6 +872,11 @@ archive_look(const char *file, const struct stems *s)
 	if ((look.packed = packed_by(data, len)) == NULL) {
 		for (size_t i = 0; i < s->n && !look.state; i++)
 			look.state = s->text[i][0] != '/' && memmem(data, len, s->text[i], strlen(s->text[i])) != NULL;
+		for (size_t i = 0; i < s->n && !look.state && !look.folder[0]; i++) {
+			size_t fl = s->folder_len[i];
+			if (s->text[i][0] != '/' && s->text[i][fl] == '/' && memmem(data, len, s->text[i], fl + 1))
+				snprintf(look.folder, sizeof(look.folder), "%.*s", (int)fl + 1, s->text[i]);
+		}
 		for (size_t i = 0; git_files[i] && !look.git; i++)
 			if (memmem(data, len, git_files[i], strlen(git_files[i])))
 				look.git = git_files[i];
@@ -988,6 +994,9 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 	if (look.state && into_project(st, dir))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 			  "%s unpacks guard's own state (%s names it) into %s", verb, archive, dir);
+	else if (look.folder[0] && into_project(st, dir))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s writes into guard's folder %s: %s names a file there", verb, look.folder, archive);
 }
 
 /* A patch or archive named by a variable: nothing can be checked. */
