@@ -386,7 +386,10 @@ bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struc
 
 /* Nested shells: is name a shell; what an interpreter reading stdin runs. */
 bool risk_is_shell(const char *name);
+/* What echo/printf print (NULs dropped); _nul: each NUL kept as RISK_NUL (a C string holds none). */
+#define RISK_NUL '\x1e'
 char *risk_printed_text(const struct guard_shell_cmd *c);
+char *risk_printed_text_nul(const struct guard_shell_cmd *c);
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64 or holds a NUL. Caller frees. */
 char *risk_base64_decode(const char *text);
 /* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
@@ -397,6 +400,7 @@ char *risk_hex_decode(const char *in);
 /* encoded decoded as decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) would; NULL when it cannot be. */
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
+char *risk_literal_stdin_nul(const struct risk_cmd *c);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL, STDIN_TCL };
 /* Tcl code (expect, tclsh): what its spawn, exec and open "|..." run, as shell lines (guard_risk_progs.c). */
 void risk_tcl_text(struct risk_state *st, const char *what, const char *text);
