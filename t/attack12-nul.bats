@@ -32,3 +32,25 @@ setup() {
 	decides "printf 'build/a.o\\0' | xargs -0 rm -f" 'allow'
 	decides "printf 'echo hi\\0' | xargs -0 sh -c" allow
 }
+
+@test "left12: mysql/mariadb --pager=CMD runs CMD, --tee=FILE writes FILE" {
+	decides "mysql --pager='rm -rf ~'" deny
+	decides "mysql --pager='sh -c \"rm -rf ~\"' db" deny
+	decides "mariadb --pag='rm -rf ~'" deny
+	decides "mysql --loose-pager='rm -rf ~' -e 'select 1'" deny
+	decides 'mysql --tee=.ai/policy.yaml' deny
+	printf '[client]\npager = rm -rf ~\n' >"$BATS_TEST_TMPDIR/my.cnf"
+	decides "mysql --defaults-extra-file=$BATS_TEST_TMPDIR/my.cnf -e 'select 1'" deny
+	printf '[mysql]\npager=rm -rf ~\n' >"$HOME/.my.cnf"
+	decides "mysql -e 'select 1'" deny
+	decides "mysql --no-defaults -e 'select 1'" allow
+	rm -f "$HOME/.my.cnf"
+}
+
+@test "left12 user twins: mysql with a pager, a port, no pager" {
+	decides "mysql --pager=less -e 'select 1'" allow
+	decides "mysql --pager='less -S' -e 'select 1'" allow
+	decides "mysql -P 3306 -h db -e 'select 1'" allow
+	decides "mysql --no-pager -e 'select 1'" allow
+	decides "mysql --tee=build/session.log -e 'select 1'" allow
+}
