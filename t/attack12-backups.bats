@@ -84,6 +84,9 @@ setup() {
 	decides 'xz -d .ai/policy.yaml.xz' deny
 	decides 'zstd -d .ai/policy.yaml.zst' deny
 	decides 'bzip2 -d .ai/policy.yaml.bz2' deny
+	decides 'bunzip2 .ai/policy.yaml.bz2' deny
+	decides 'unxz .ai/policy.yaml.xz' deny
+	decides 'unzstd .ai/policy.yaml.zst' deny
 }
 
 @test "left12 user twins: compressing and unpacking project files" {
@@ -92,6 +95,8 @@ setup() {
 	decides 'gunzip dist/a.tgz' allow
 	decides 'gzip -dc .ai/x.gz' allow
 	decides 'xz -d dist/data.xz' allow
+	decides 'unxz dist/data.xz' allow
+	decides 'bzcat .ai/x.bz2' allow
 }
 
 @test "left12: tar -x --backup/--suffix renames a replaced file: a member named as guard's file less the suffix" {

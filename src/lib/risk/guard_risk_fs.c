@@ -906,6 +906,10 @@ uncompressed_names(struct risk_state *st, const char *verb, const char *file, co
 	free(name);
 }
 
+/* The compressors, and their unpacking names (one program, told by its name: bunzip2 is bzip2 -d). */
+static const char *const compressors[] = { "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "lzma", "unlzma", "zstd",
+					   "unzstd", NULL };
+
 /*
  * gzip, bzip2, xz, zstd replace FILE by FILE+SUFFIX (-S/--suffix, else
  * their own or one set in GZIP/XZ_OPT: any ending), and -d by FILE less
@@ -918,7 +922,8 @@ rate_compress(struct risk_state *st, const struct risk_cmd *c)
 	const char *n = c->name;
 	bool prints = risk_flag(c, 'c', "stdout") || risk_flag(c, 'l', "list") || risk_flag(c, 't', "test");
 	bool keep = risk_flag(c, 'k', "keep");
-	bool unpack = !strcmp(n, "gunzip") || risk_flag(c, 'd', "decompress") || risk_flag(c, 0, "uncompress");
+	bool unpack = !strncmp(n, "gun", 3) || !strncmp(n, "un", 2) || !strncmp(n, "bun", 3) || risk_flag(c, 'd', "decompress") ||
+		      risk_flag(c, 0, "uncompress");
 	struct guard_shell_word sw;
 	bool has_suffix = risk_opt_word(c, "-S", "--suffix", &sw);
 	const char *suffix = has_suffix && !(sw.flags & GUARD_WORD_DYNAMIC) && sw.text[0] ? sw.text : NULL;
@@ -1129,7 +1134,7 @@ const char *const risk_fs_verbs[] = {
 	"wipefs", "fdisk", "sfdisk", "parted", "sgdisk", "gdisk", "mkswap", "blkdiscard", "cryptsetup",
 	"mke2fs", "truncate", "tee", "touch", "mkdir", "mkfifo", "mknod", "sed", "gsed", "tar", "bsdtar",
 	"unzip", "7z", "rsync", "find", "zip", "gzip", "gunzip", "bzip2", "xz", "zstd", "split", "csplit",
-	"patch", NULL
+	"patch", "bunzip2", "unxz", "unzstd", "lzma", "unlzma", NULL
 };
 
 bool
@@ -1185,8 +1190,7 @@ risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		for (size_t i = 0; i < k && strcmp(ops[i]->text, "-x") && strcmp(ops[i]->text, "-i"); i++)
 			risk_path(st, n, ops[i], i ? PATH_READ : PATH_WRITE);
-	} else if (!strcmp(n, "gzip") || !strcmp(n, "gunzip") || !strcmp(n, "bzip2") || !strcmp(n, "xz") ||
-		   !strcmp(n, "zstd")) {
+	} else if (risk_name_in(compressors, n)) {
 		rate_compress(st, c);
 	} else if (!strcmp(n, "split") || !strcmp(n, "csplit")) {
 		rate_split(st, c);
