@@ -49,8 +49,8 @@ setup() {
 	decides 'cp --backup=numbered a.txt b.txt' allow
 	decides 'mv -b old.txt new.txt' allow
 	decides 'install -b -m 644 build/tool build/tool2' allow
-	decides 'cp --backup=none -S .yaml /tmp/x .ai/policy' allow
-	decides 'cp /tmp/x .ai/notes' allow
+	decides 'cp --backup=none -S .md /tmp/x PENDING_PLANS' allow
+	decides 'cp /tmp/x .ai/plans/notes' allow
 }
 
 @test "L5: sed -i SUFFIX keeps the old file as FILE+SUFFIX (or SUFFIX with * the name): a name written" {

@@ -149,6 +149,8 @@ struct guard_buf;
  * NUL byte or stop output (\c).
  */
 bool guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard_buf *out);
+/* The same, a NUL byte written as nul (not '\0') instead of failing. */
+bool guard_shell_unescape_nul(const char *s, size_t n, bool zero_octal, char nul, struct guard_buf *out);
 
 /*
  * s[open] and s[open + 1] are "((" (the "((" of $(( too): the index just

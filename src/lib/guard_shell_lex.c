@@ -349,6 +349,12 @@ fold_words(const struct shell_parser *p, const struct guard_shell_cmd *c, size_t
 bool
 guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard_buf *out)
 {
+	return guard_shell_unescape_nul(s, n, zero_octal, '\0', out);
+}
+
+bool
+guard_shell_unescape_nul(const char *s, size_t n, bool zero_octal, char nul, struct guard_buf *out)
+{
 	static const char from[] = "abefnrtv\\\"'", to[] = "\a\b\033\f\n\r\t\v\\\"'";
 
 	for (size_t i = 0; i < n; i++) {
@@ -390,9 +396,9 @@ guard_shell_unescape(const char *s, size_t n, bool zero_octal, struct guard_buf 
 			guard_buf_addch(out, c);
 			continue;
 		}
-		if (!(v & 0xFF))
+		if (!(v & 0xFF) && !nul)
 			return false;
-		guard_buf_addch(out, (char)(v & 0xFF));
+		guard_buf_addch(out, v & 0xFF ? (char)(v & 0xFF) : nul);
 	}
 	return true;
 }

@@ -257,13 +257,44 @@ into_folder(struct risk_state *st, const struct risk_cmd *c, const char *verb, c
 }
 
 /*
- * -b/--backup[=CONTROL], or -S/--suffix alone (GNU takes it as asking for
- * one): an existing DEST is first renamed to DEST+SUFFIX or DEST.~N~, a
- * second name written (attack11 L5: cp -b -S .yaml X .ai/policy puts the
- * agent's .ai/policy at .ai/policy.yaml). With no literal suffix the
- * environment picks it (SIMPLE_BACKUP_SUFFIX, VERSION_CONTROL, perhaps set
- * before this line): every name starting with DEST is judged.
+ * A program keeps FILE's old text under a derived name before it writes
+ * FILE (attack11 L5: sed -i.yaml, cp -b -S .yaml on .ai/policy put the
+ * agent's text at .ai/policy.yaml): FILE+SUFFIX, or with '*' in SUFFIX,
+ * SUFFIX with each '*' the name (STAR_BASE: the base name, in FILE's
+ * folder, as sed; STAR_WHOLE: the name as given, as perl). SUFFIX NULL:
+ * the environment picks it (SIMPLE_BACKUP_SUFFIX, perhaps set before this
+ * line): every name starting with FILE is judged.
  */
+void
+risk_backup_write(struct risk_state *st, const char *verb, const char *file, const char *suffix,
+		  enum risk_backup_star star)
+{
+	struct guard_buf name = GUARD_BUF_INIT;
+	const char *base = risk_basename(file);
+
+	if (!suffix) {
+		char *any = guard_xasprintf("%s*", file);
+		risk_named_outputs(st, verb, any);
+		risk_suffixed_outputs(st, verb, file);
+		free(any);
+		return;
+	}
+	if (star == RISK_STAR_NONE || !strchr(suffix, '*')) {
+		guard_buf_addf(&name, "%s%s", file, suffix);
+	} else {
+		if (star == RISK_STAR_BASE)
+			guard_buf_add(&name, file, (size_t)(base - file));
+		for (const char *p = suffix; *p; p++)
+			if (*p == '*')
+				guard_buf_addstr(&name, star == RISK_STAR_BASE ? base : file);
+			else
+				guard_buf_addch(&name, *p);
+	}
+	risk_path_str(st, verb, name.buf, PATH_WRITE);
+	guard_buf_release(&name);
+}
+
+/* -b/--backup[=CONTROL], or -S/--suffix alone (GNU takes it as asking for one): DEST+SUFFIX or DEST.~N~. */
 static void
 backup_names(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *dest)
 {
@@ -277,15 +308,8 @@ backup_names(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 	if (!risk_flag(c, 'b', "backup") && !control && !risk_opt_value(c, "-S", "--suffix"))
 		return;
 	snprintf(what, sizeof(what), "%s (its backup of %s)", verb, dest);
-	char *name = guard_xasprintf("%s%s", dest, suffix ? sw.text : "*");
-	if (suffix)
-		risk_path_str(st, what, name, PATH_WRITE);
-	else {
-		risk_named_outputs(st, what, name);
-		risk_suffixed_outputs(st, what, dest);
-	}
-	free(name);
-	name = guard_xasprintf("%s.~*~", dest); /* numbered: VERSION_CONTROL=numbered or --backup=t */
+	risk_backup_write(st, what, dest, suffix ? sw.text : NULL, RISK_STAR_NONE);
+	char *name = guard_xasprintf("%s.~*~", dest); /* numbered: VERSION_CONTROL=numbered or --backup=t */
 	risk_named_outputs(st, what, name);
 	free(name);
 }
@@ -589,31 +613,6 @@ sed_script_files(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
-/*
- * sed -i SUFFIX keeps the old FILE as FILE+SUFFIX, or, when SUFFIX holds
- * '*', as SUFFIX with each '*' the file's name, in the file's folder
- * (-i with bak/ and a star): a name written (attack11 L5, sed -i.yaml on .ai/policy).
- */
-static void
-sed_backup(struct risk_state *st, const char *file, const char *suffix)
-{
-	struct guard_buf name = GUARD_BUF_INIT;
-	const char *base = risk_basename(file);
-
-	if (!strchr(suffix, '*')) {
-		guard_buf_addf(&name, "%s%s", file, suffix);
-	} else {
-		guard_buf_add(&name, file, (size_t)(base - file));
-		for (const char *p = suffix; *p; p++)
-			if (*p == '*')
-				guard_buf_addstr(&name, base);
-			else
-				guard_buf_addch(&name, *p);
-	}
-	risk_path_str(st, "sed -i (its backup)", name.buf, PATH_WRITE);
-	guard_buf_release(&name);
-}
-
 static void
 rate_sed(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -657,8 +656,96 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 		if (strcmp(ops[i]->text, "{}")) {
 			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);
 			if (suffix && !(ops[i]->flags & GUARD_WORD_DYNAMIC))
-				sed_backup(st, ops[i]->text, suffix);
+				risk_backup_write(st, "sed -i (its backup)", ops[i]->text, suffix, RISK_STAR_BASE);
 		}
+}
+
+/* patch's -B/-Y/-z value as written; *computed set when it is computed. */
+static const char *
+patch_part(const struct risk_cmd *c, const char *shortopt, const char *longopt, bool *computed)
+{
+	struct guard_shell_word w;
+
+	if (!risk_opt_word(c, shortopt, longopt, &w))
+		return NULL;
+	*computed |= (w.flags & GUARD_WORD_DYNAMIC) != 0;
+	return w.text;
+}
+
+/*
+ * patch keeps FILE's old text before it changes it: always with -b, and
+ * when a hunk needs fuzz (--backup-if-mismatch, GNU's default). The name
+ * is -B PRE before FILE, -Y PRE before its base name, -z SUF after it;
+ * none given: SIMPLE_BACKUP_SUFFIX or .orig, or FILE.~N~. Hunks that fail
+ * go to FILE.rej unless -r names the file. All relative to -d DIR.
+ */
+void
+risk_patch_backups(struct risk_state *st, const struct risk_cmd *c, const char *file)
+{
+	const char *dir = risk_opt_value(c, "-d", "--directory");
+	bool computed = false;
+	const char *pre = patch_part(c, "-B", "--prefix", &computed);
+	const char *ypre = patch_part(c, "-Y", "--basename-prefix", &computed);
+	const char *suf = patch_part(c, "-z", "--suffix", &computed);
+	struct guard_buf name = GUARD_BUF_INIT, path = GUARD_BUF_INIT;
+	const char *what = "patch (its backup)";
+
+	guard_buf_addf(&path, "%s%s%s", dir && file[0] != '/' ? dir : "", dir && file[0] != '/' ? "/" : "", file);
+	if (!risk_opt_value(c, "-r", "--reject-file")) {
+		guard_buf_addf(&name, "%s.rej", path.buf);
+		risk_path_str(st, "patch (its rejects)", name.buf, PATH_WRITE);
+	}
+	if (!risk_flag(c, 'b', "backup") && risk_arg_has(c, "--no-backup-if-mismatch") && !pre && !ypre && !suf)
+		goto out;
+	if (computed) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "patch keeps its backup of %s under a name computed "
+			  "at run time", file);
+	} else if (pre || ypre) {
+		const char *base = risk_basename(file);
+		guard_buf_release(&name);
+		if (dir && !(pre && pre[0] == '/'))
+			guard_buf_addf(&name, "%s/", dir);
+		guard_buf_addf(&name, "%s%.*s%s%s%s", pre ? pre : "", (int)(base - file), file, ypre ? ypre : "", base,
+			       suf ? suf : "");
+		risk_path_str(st, what, name.buf, PATH_WRITE);
+	} else {
+		risk_backup_write(st, what, path.buf, suf, RISK_STAR_NONE);
+		guard_buf_release(&name);
+		guard_buf_addf(&name, "%s.~*~", path.buf); /* -V numbered */
+		risk_named_outputs(st, what, name.buf);
+	}
+out:
+	guard_buf_release(&name);
+	guard_buf_release(&path);
+}
+
+/* patch [FILE [PATCHFILE]]: FILE (else the patch's own names) rewritten, its backups and rejects written. */
+static void
+rate_patch(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, RISK_PATCH_WITH_ARG, &ops);
+	struct guard_shell_word w;
+
+	const char *dir = risk_opt_value(c, "-d", "--directory");
+
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
+	if (n && dir && ops[0]->text[0] != '/') {
+		char *in = guard_xasprintf("%s/%s", dir, ops[0]->text); /* -d DIR: FILE is DIR/FILE */
+		risk_path_str(st, "patch", in, PATH_WRITE);
+		free(in);
+	}
+	if (n) {
+		risk_path(st, "patch", ops[0], PATH_WRITE);
+		if (!(ops[0]->flags & GUARD_WORD_DYNAMIC))
+			risk_patch_backups(st, c, ops[0]->text);
+	}
+	if (n > 1)
+		risk_path(st, "patch", ops[1], PATH_READ);
+	if (risk_opt_word(c, "-o", "--output", &w))
+		risk_path(st, "patch -o", &w, PATH_WRITE);
+	if (risk_opt_word(c, "-r", "--reject-file", &w))
+		risk_path(st, "patch -r", &w, PATH_WRITE);
 }
 
 /* tar --to-command, --checkpoint-action=exec=, -I/--use-compress-program, -F/--info-script: commands tar runs. */
@@ -750,6 +837,113 @@ rate_unzip(struct risk_state *st, const struct risk_cmd *c)
 	risk_path(st, c->name, &w, PATH_WRITE);
 }
 
+/*
+ * rsync -b keeps a file it replaces as NAME+SUFFIX (--suffix, "~" by
+ * default) or, with --backup-dir=DIR (which implies -b), as DIR/NAME+SUFFIX,
+ * DIR relative to the destination folder. A tree copy's names are not
+ * known here: every name in that folder counts as written.
+ */
+static void
+rsync_backups(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *const *ops, size_t n)
+{
+	const char *bdir = risk_opt_value(c, NULL, "--backup-dir");
+	struct guard_shell_word sw;
+	bool has_suffix = risk_opt_word(c, NULL, "--suffix", &sw);
+	const char *suffix = has_suffix ? (sw.flags & GUARD_WORD_DYNAMIC ? NULL : sw.text) : bdir ? "" : "~";
+	const char *dir = n >= 2 ? landing_dir(st, c, NULL, ops, n - 1) : NULL;
+	const char *dest = n >= 2 ? ops[n - 1]->text : "";
+	const char *what = "rsync (its backup)";
+
+	if ((!bdir && !risk_flag(c, 'b', "backup")) || n < 2 || (ops[n - 1]->flags & GUARD_WORD_DYNAMIC) ||
+	    strchr(dest, ':'))
+		return;
+	/* the destination folder: DEST/ or an existing DEST, else the folder DEST is in */
+	char *folder = dir ? guard_xstrdup(dir)
+			   : guard_xasprintf("%.*s", (int)(risk_basename(dest) - dest), dest);
+	char *where = !bdir ? guard_xstrdup(*folder ? folder : ".")
+		      : bdir[0] == '/' || !*folder ? guard_xstrdup(bdir) : guard_xasprintf("%s/%s", folder, bdir);
+	if (risk_recursive_copy(c)) {
+		char *any = guard_xasprintf("%s/*", where);
+		risk_named_outputs(st, what, any);
+		free(any);
+	} else {
+		for (size_t i = 0; i + 1 < n; i++) {
+			char *name = dir ? landing(where, ops[i]->text) : guard_xasprintf("%s/%s", where, risk_basename(dest));
+			if (name && !(ops[i]->flags & GUARD_WORD_DYNAMIC))
+				risk_backup_write(st, what, name, suffix, RISK_STAR_NONE);
+			free(name);
+		}
+	}
+	free(where);
+	free(folder);
+}
+
+/*
+ * What gzip -d and its kin write for FILE: FILE less -S SUF, else less its
+ * last extension (.tgz, .tbz2, .txz, .tzst: .tar too). NULL suffix: computed.
+ */
+static void
+uncompressed_names(struct risk_state *st, const char *verb, const char *file, const char *suffix)
+{
+	size_t fl = strlen(file), sl = suffix ? strlen(suffix) : 0;
+	const char *base = risk_basename(file), *dot = strrchr(base, '.');
+	char *name;
+
+	if (suffix && sl && sl < fl && !strcmp(file + fl - sl, suffix)) {
+		name = guard_xasprintf("%.*s", (int)(fl - sl), file);
+		risk_path_str(st, verb, name, PATH_WRITE);
+		free(name);
+	}
+	if (!dot || dot == base)
+		return;
+	name = guard_xasprintf("%.*s", (int)(dot - file), file);
+	risk_path_str(st, verb, name, PATH_WRITE);
+	if (dot[1] == 't' && strlen(dot) > 3) {
+		free(name);
+		name = guard_xasprintf("%.*s.tar", (int)(dot - file), file);
+		risk_path_str(st, verb, name, PATH_WRITE);
+	}
+	free(name);
+}
+
+/* The compressors, and their unpacking names (one program, told by its name: bunzip2 is bzip2 -d). */
+static const char *const compressors[] = { "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "lzma", "unlzma", "zstd",
+					   "unzstd", NULL };
+
+/*
+ * gzip, bzip2, xz, zstd replace FILE by FILE+SUFFIX (-S/--suffix, else
+ * their own or one set in GZIP/XZ_OPT: any ending), and -d by FILE less
+ * it: a derived name written (as a backup's). -k keeps FILE, -c/-l/-t
+ * write no file.
+ */
+static void
+rate_compress(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name;
+	bool prints = risk_flag(c, 'c', "stdout") || risk_flag(c, 'l', "list") || risk_flag(c, 't', "test");
+	bool keep = risk_flag(c, 'k', "keep");
+	bool unpack = !strncmp(n, "gun", 3) || !strncmp(n, "un", 2) || !strncmp(n, "bun", 3) || risk_flag(c, 'd', "decompress") ||
+		      risk_flag(c, 0, "uncompress");
+	struct guard_shell_word sw;
+	bool has_suffix = risk_opt_word(c, "-S", "--suffix", &sw);
+	const char *suffix = has_suffix && !(sw.flags & GUARD_WORD_DYNAMIC) && sw.text[0] ? sw.text : NULL;
+	const struct guard_shell_word **ops;
+	size_t k = risk_operands_all(st, c, 1, "-o -S --suffix", &ops);
+	char verb[96];
+
+	risk_base(st, GUARD_LEVEL_LOW, prints ? GUARD_CLASS_READ : GUARD_CLASS_WRITE);
+	snprintf(verb, sizeof(verb), "%s (the file it makes)", n);
+	for (size_t i = 0; i < k; i++) {
+		risk_path(st, n, ops[i], prints || keep ? PATH_READ : PATH_WRITE);
+		if (prints || (ops[i]->flags & GUARD_WORD_DYNAMIC) || !strcmp(ops[i]->text, "-"))
+			continue;
+		if (unpack)
+			uncompressed_names(st, verb, ops[i]->text, has_suffix ? suffix : NULL);
+		else
+			risk_backup_write(st, verb, ops[i]->text, suffix, RISK_STAR_NONE);
+	}
+}
+
 static void
 rate_rsync(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -778,6 +972,7 @@ rate_rsync(struct risk_state *st, const struct risk_cmd *c)
 			risk_path(st, del ? "rsync --delete" : "rsync", ops[i], del ? PATH_DELETE_TREE : PATH_WRITE);
 	}
 	risk_rsync_relative(st, c, ops, n);
+	rsync_backups(st, c, ops, n);
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 }
 
@@ -939,7 +1134,7 @@ const char *const risk_fs_verbs[] = {
 	"wipefs", "fdisk", "sfdisk", "parted", "sgdisk", "gdisk", "mkswap", "blkdiscard", "cryptsetup",
 	"mke2fs", "truncate", "tee", "touch", "mkdir", "mkfifo", "mknod", "sed", "gsed", "tar", "bsdtar",
 	"unzip", "7z", "rsync", "find", "zip", "gzip", "gunzip", "bzip2", "xz", "zstd", "split", "csplit",
-	"patch", NULL
+	"patch", "bunzip2", "unxz", "unzstd", "lzma", "unlzma", NULL
 };
 
 bool
@@ -995,18 +1190,12 @@ risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		for (size_t i = 0; i < k && strcmp(ops[i]->text, "-x") && strcmp(ops[i]->text, "-i"); i++)
 			risk_path(st, n, ops[i], i ? PATH_READ : PATH_WRITE);
-	} else if (!strcmp(n, "gzip") || !strcmp(n, "gunzip") || !strcmp(n, "bzip2") || !strcmp(n, "xz") ||
-		   !strcmp(n, "zstd")) {
-		/* compress in place replaces the file; -c, -k, -l, -t leave it */
-		bool keeps = risk_flag(c, 'c', "stdout") || risk_flag(c, 'k', "keep") || risk_flag(c, 'l', "list") ||
-			     risk_flag(c, 't', "test");
-		risk_base(st, GUARD_LEVEL_LOW, keeps ? GUARD_CLASS_READ : GUARD_CLASS_WRITE);
-		each_operand(st, c, "-o -S --suffix", n, keeps ? PATH_READ : PATH_WRITE);
+	} else if (risk_name_in(compressors, n)) {
+		rate_compress(st, c);
 	} else if (!strcmp(n, "split") || !strcmp(n, "csplit")) {
 		rate_split(st, c);
 	} else if (!strcmp(n, "patch")) {
-		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
-		each_operand(st, c, "-p -i -o -d -b -l -n -a --input --output --directory", n, PATH_WRITE);
+		rate_patch(st, c);
 	} else
 		return false;
 	return true;

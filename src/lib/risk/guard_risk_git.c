@@ -1740,9 +1740,66 @@ git_special_refs(struct risk_state *st, const char *sub, const struct git_args *
 	}
 }
 
+/*
+ * The folder a new repository or work tree is made in (left12: git init
+ * .ai/x, clone R .ai/x, worktree add .ai/wt, submodule add R .ai/x, and
+ * --separate-git-dir): a name written, judged as any write of it. A clone
+ * or submodule named by its URL alone lands in the URL's last name.
+ */
+static void
+git_new_tree(struct risk_state *st, const char *sub, const struct git_args *a)
+{
+	static const char *const with_value[] = {
+		"-o", "--origin", "-b", "--branch", "-u", "--upload-pack", "--reference", "--reference-if-able",
+		"--separate-git-dir", "--depth", "--shallow-since", "--shallow-exclude", "-c", "--config", "--template",
+		"-j", "--jobs", "--filter", "--server-option", "--bundle-uri", "--ref-format", "--object-format",
+		"--initial-branch", "-B", "--reason", "--name", "--shared", NULL };
+	bool worktree = !strcmp(sub, "worktree"), submodule = !strcmp(sub, "submodule");
+	bool url_first = !strcmp(sub, "clone") || submodule;
+	size_t i = worktree || submodule ? 1 : 0, got = 0;
+	const struct guard_shell_word *ops[2] = { NULL, NULL };
+	char verb[40];
+
+	if ((worktree || submodule) && (!a->n || strcmp(a->w[0].text, "add")))
+		return;
+	snprintf(verb, sizeof(verb), "git %s", sub);
+	for (; i < a->n; i++) {
+		const char *t = a->w[i].text;
+		if (!strncmp(t, "--separate-git-dir=", 19))
+			risk_path_guard_write(st, verb, t + 19);
+		else if (!strcmp(t, "--separate-git-dir") && i + 1 < a->n)
+			risk_path_guard_write(st, verb, a->w[i + 1].text);
+		if (!strcmp(t, "--") || t[0] != '-') {
+			if (strcmp(t, "--") && got < 2)
+				ops[got++] = &a->w[i];
+			continue;
+		}
+		if (risk_name_in(with_value, t))
+			i++;
+	}
+	const struct guard_shell_word *dir = url_first ? ops[1] : ops[0];
+	if (dir) {
+		risk_path_guard_write(st, verb, dir->text);
+	} else if (url_first && ops[0] && !(ops[0]->flags & GUARD_WORD_DYNAMIC)) {
+		const char *u = ops[0]->text, *end = u + strlen(u);
+		while (end > u && end[-1] == '/')
+			end--;
+		const char *b = end;
+		while (b > u && b[-1] != '/' && b[-1] != ':')
+			b--;
+		if (end - b > 4 && !strncmp(end - 4, ".git", 4))
+			end -= 4;
+		char *name = guard_xasprintf("%.*s", (int)(end - b), b);
+		risk_path_guard_write(st, verb, name);
+		free(name);
+	}
+}
+
 static void
 git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const struct git_args *a)
 {
+	if (!strcmp(sub, "init") || !strcmp(sub, "clone") || !strcmp(sub, "worktree") || !strcmp(sub, "submodule"))
+		git_new_tree(st, sub, a);
 	if (!strcmp(sub, "push")) {
 		git_push(st, a);
 	} else if (!strcmp(sub, "send-pack") || !strcmp(sub, "http-push")) {

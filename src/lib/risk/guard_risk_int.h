@@ -181,6 +181,19 @@ void risk_env_option(struct risk_state *st, const char *word, const char *how);
 void risk_named_outputs(struct risk_state *st, const char *verb, const char *pattern);
 /* Files named PREFIX + a suffix not known here are written: critical when one can be guard's. */
 void risk_suffixed_outputs(struct risk_state *st, const char *verb, const char *prefix);
+/* patch's backups and rejects of FILE it changes (-b, -B, -Y, -z, -d, -r); its options taking a value. */
+void risk_patch_backups(struct risk_state *st, const struct risk_cmd *c, const char *file);
+#define RISK_PATCH_WITH_ARG                                                                                         \
+	"-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output --reject-file --prefix "          \
+	"--basename-prefix --suffix --version-control --ifdef --fuzz --get --quoting-style"
+/* A folder a program makes, judged for guard's state (critical) and folders (high) only. */
+void risk_path_guard_write(struct risk_state *st, const char *verb, const char *path);
+/* cp/rsync -r, -R, -a: a tree is copied. */
+bool risk_recursive_copy(const struct risk_cmd *c);
+/* FILE's backup under a derived name (FILE+SUFFIX, '*' in SUFFIX: the name; SUFFIX NULL: any ending) is written. */
+enum risk_backup_star { RISK_STAR_NONE, RISK_STAR_BASE, RISK_STAR_WHOLE };
+void risk_backup_write(struct risk_state *st, const char *verb, const char *file, const char *suffix,
+		       enum risk_backup_star star);
 /* The option's value as a word: a separate word keeps its flags ("-C ~" is home); false: absent. */
 bool risk_opt_word(const struct risk_cmd *c, const char *shortopt, const char *longopt,
 		   struct guard_shell_word *out);
@@ -373,7 +386,10 @@ bool risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struc
 
 /* Nested shells: is name a shell; what an interpreter reading stdin runs. */
 bool risk_is_shell(const char *name);
+/* What echo/printf print (NULs dropped); _nul: each NUL kept as RISK_NUL (a C string holds none). */
+#define RISK_NUL '\x1e'
 char *risk_printed_text(const struct guard_shell_cmd *c);
+char *risk_printed_text_nul(const struct guard_shell_cmd *c);
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64 or holds a NUL. Caller frees. */
 char *risk_base64_decode(const char *text);
 /* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
@@ -384,6 +400,7 @@ char *risk_hex_decode(const char *in);
 /* encoded decoded as decoder (base64/base32/basenc -d, xxd -r [-p], openssl base64 -d) would; NULL when it cannot be. */
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
+char *risk_literal_stdin_nul(const struct risk_cmd *c);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL, STDIN_TCL };
 /* Tcl code (expect, tclsh): what its spawn, exec and open "|..." run, as shell lines (guard_risk_progs.c). */
 void risk_tcl_text(struct risk_state *st, const char *what, const char *text);
@@ -433,6 +450,9 @@ struct risk_interp_code {
 	size_t module_at;
 	size_t end;
 	bool unsure; /* a word after an unknown long option was read as its value: it may be the script */
+	bool inplace;        /* perl/ruby -i[SUFFIX]: the files are edited in place */
+	const char *backup;  /* its SUFFIX as written, NULL when none or computed */
+	bool backup_unknown; /* the SUFFIX is computed */
 };
 void risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_code *out);
 /* An interpreter's script word that is no file and is shaped as code: high (asked). */

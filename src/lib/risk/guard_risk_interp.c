@@ -1212,20 +1212,6 @@ program_args_read(struct risk_state *st, const struct risk_cmd *c, size_t from, 
 			risk_path(st, lang, &c->argv[k], PATH_READ);
 }
 
-/* perl -i / -pi -e: a flag cluster with i, not a -M/-I word that happens to hold one. */
-static bool
-perl_in_place(const struct risk_cmd *c)
-{
-	for (size_t i = 1; i < c->argc; i++) {
-		const char *a = c->argv[i].text;
-		if (!strcmp(a, "--") || a[0] != '-')
-			break;
-		if (a[1] != '-' && !strchr("MmIx", a[1]) && strchr(a, 'i'))
-			return true;
-	}
-	return false;
-}
-
 static void
 code_word(struct risk_state *st, const char *lang, const struct guard_shell_word *w, const char *text)
 {
@@ -1254,15 +1240,52 @@ python_module(struct risk_state *st, const struct risk_cmd *c, const char *lang,
 	}
 }
 
-/* After the code: perl -pi's files are edited in place, the others' read. */
-static void
-after_code(struct risk_state *st, const struct risk_cmd *c, const char *lang, size_t from)
+/*
+ * perl/ruby edit in place with -i, or when their code sets the in-place
+ * variable ($^I, $INPLACE_EDIT; ruby's $-i) to a suffix guard cannot see.
+ */
+static bool
+in_place(const char *lang, const struct risk_interp_code *found, const char **suffix, bool *unknown)
 {
-	if (!strcmp(lang, "perl") && perl_in_place(c))
-		for (size_t k = from; k < c->argc; k++)
-			risk_path(st, "perl -i", &c->argv[k], PATH_WRITE);
-	else
+	bool perl = !strcmp(lang, "perl"), ruby = !strcmp(lang, "ruby");
+
+	*suffix = found->backup;
+	*unknown = found->backup_unknown;
+	for (size_t k = 0; k < found->n && (perl || ruby); k++) {
+		const char *t = found->at[k].text;
+		if (perl ? strstr(t, "$^I") || strstr(t, "{^I}") || strstr(t, "INPLACE_EDIT") : strstr(t, "$-i") != NULL)
+			*unknown = true;
+	}
+	return (perl || ruby) && (found->inplace || *unknown);
+}
+
+/*
+ * The arguments after the code or the script: with -i each is rewritten and
+ * its old text kept under the backup's name (perl: '*' is the name as
+ * given; ruby appends), else each is read.
+ */
+static void
+after_code(struct risk_state *st, const struct risk_cmd *c, const char *lang, size_t from,
+	   const struct risk_interp_code *found)
+{
+	const char *suffix;
+	bool unknown;
+	char verb[32];
+
+	if (!in_place(lang, found, &suffix, &unknown)) {
 		program_args_read(st, c, from, lang);
+		return;
+	}
+	snprintf(verb, sizeof(verb), "%s -i", lang);
+	for (size_t k = from; k < c->argc; k++) {
+		const struct guard_shell_word *w = &c->argv[k];
+		if (w->text[0] == '-')
+			continue;
+		risk_path(st, verb, w, PATH_WRITE);
+		if (!(w->flags & GUARD_WORD_DYNAMIC) && (suffix || unknown))
+			risk_backup_write(st, verb, w->text, unknown ? NULL : suffix,
+					  strcmp(lang, "perl") ? RISK_STAR_NONE : RISK_STAR_WHOLE);
+	}
 }
 
 /*
@@ -1302,7 +1325,7 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 				seen |= found.at[k].w == w && found.at[k].text == w->text;
 			if (!seen)
 				code_word(st, lang, w, w->text);
-			after_code(st, c, lang, i + 2);
+			after_code(st, c, lang, i + 2, &found);
 			return;
 		}
 		if (!strcmp(t, "-m") && i + 1 < c->argc) {
@@ -1313,7 +1336,7 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 			i++;
 	}
 	if (found.n && !found.unsure) {
-		after_code(st, c, lang, found.end);
+		after_code(st, c, lang, found.end, &found);
 		return;
 	}
 	if (found.module) {
@@ -1326,7 +1349,7 @@ rate_interp(struct risk_state *st, const struct risk_cmd *c, const char *lang, c
 			return;
 		risk_path(st, lang, ops[0], PATH_EXEC);
 		risk_interp_script_unplaced(st, lang, ops[0]);
-		program_args_read(st, c, (size_t)(ops[0] - c->argv) + 1, lang);
+		after_code(st, c, lang, (size_t)(ops[0] - c->argv) + 1, &found);
 		if (!strcmp(risk_basename(ops[0]->text), "manage.py"))
 			risk_django(st, c);
 		return;

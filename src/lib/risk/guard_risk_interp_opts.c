@@ -79,6 +79,15 @@ add(struct risk_interp_code *out, const struct guard_shell_word *w, const char *
 	}
 }
 
+/* perl/ruby -i[SUFFIX] (-pi.bak, -i'*.orig'): edits in place, keeping a backup when SUFFIX is given. */
+static void
+in_place(struct risk_interp_code *out, const struct guard_shell_word *w, const char *v)
+{
+	out->inplace = true;
+	out->backup = v && *v && !(w->flags & GUARD_WORD_DYNAMIC) ? v : NULL;
+	out->backup_unknown = v && (w->flags & GUARD_WORD_DYNAMIC);
+}
+
 void
 risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_code *out)
 {
@@ -150,6 +159,8 @@ risk_interp_code(const struct risk_cmd *c, const char *lang, struct risk_interp_
 			}
 			if (v && strchr(s->code, *p))
 				add(out, vw, v);
+			if (*p == 'i' && kind == 2)
+				in_place(out, w, v);
 			if (v && *p == 'm' && !strcmp(lang, "python"))
 				out->module = v, out->module_at = i;
 			stop = strchr(s->stop, *p) != NULL;

@@ -1195,6 +1195,71 @@ secret_verb(enum risk_path_op op)
 	}
 }
 
+/* Places inside guard's folders that stay the agent's to write (policy/default.yaml: .ai/plans/). */
+static const char *const guard_writable[] = { ".ai/plans", NULL };
+
+/*
+ * The guard folder abs is inside (a folder above one of guard's own files:
+ * .ai, .claude, .git, ~/.claude; the project root and above are none), or
+ * NULL; .ai/plans/ and below are the agent's. Freed by the caller.
+ */
+static char *
+guard_folder_holding(const struct risk_state *st, const char *abs, const char *display)
+{
+	const char *home = st->ctx->home;
+	char *dir = guard_xstrdup(abs);
+
+	for (size_t i = 0; guard_writable[i]; i++) {
+		size_t n = strlen(guard_writable[i]);
+		if (!strncmp(display, guard_writable[i], n) && (!display[n] || display[n] == '/')) {
+			free(dir);
+			return NULL;
+		}
+	}
+	for (char *slash = strrchr(dir, '/'); slash && slash > dir; slash = strrchr(dir, '/')) {
+		*slash = '\0';
+		if (!strcmp(dir, "/") || (home && !strcmp(dir, home)) ||
+		    (st->ctx->project && guard_path_inside(dir, st->ctx->project)))
+			break;
+		char *ddisp = shown_path(st, dir);
+		bool guards = protected_above(st, ddisp, dir, in_common_git(st, dir));
+		if (guards) {
+			free(dir);
+			return ddisp;
+		}
+		free(ddisp);
+	}
+	free(dir);
+	return NULL;
+}
+
+/*
+ * A folder a program makes (git's new repositories and work trees) judged
+ * for guard's state and folders only: other places keep the program's own
+ * rating (a worktree beside the project stays as it was).
+ */
+void
+risk_path_guard_write(struct risk_state *st, const char *verb, const char *path)
+{
+	bool relative = path[0] != '/' && path[0] != '~';
+
+	if (!*path)
+		return;
+	for (size_t i = 0; i < (relative ? st->ncwds : 1); i++) {
+		char *abs = guard_path_resolve(st->cwds[i], path, st->ctx->home);
+		char *display = shown_path(st, abs);
+		if (risk_guard_place(st, path))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "%s changes guard's own state: %s", verb, display);
+		char *folder = guard_folder_holding(st, abs, display);
+		if (folder)
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s writes into guard's folder %s/: %s", verb, folder,
+				  display);
+		free(folder);
+		free(display);
+		free(abs);
+	}
+}
+
 /* Secrets and guard's own state, whatever the place. */
 static void
 rate_special(struct risk_state *st, const char *verb, const char *abs, const char *display,
@@ -1206,6 +1271,17 @@ rate_special(struct risk_state *st, const char *verb, const char *abs, const cha
 	bool prot = op != PATH_READ && op != PATH_EXEC && is_protected(st, display, abs, removes);
 	const char *program = op != PATH_READ && op != PATH_EXEC ? risk_guard_installed(abs, removes) : NULL;
 
+	if (!prot && !program && op != PATH_READ && op != PATH_EXEC) {
+		/* a new or changed name in guard's folder: not guard's file, still no place for the agent (left12) */
+		char *folder = guard_folder_holding(st, abs, display);
+		if (folder) {
+			pretty(st, display, shown, sizeof(shown));
+			risk_rule(st, GUARD_LEVEL_HIGH, removes ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+				  "%s %s guard's folder %s/: %s", verb, removes ? "removes a name in" : "writes into", folder,
+				  shown);
+		}
+		free(folder);
+	}
 	if (!sensitive && !prot && !program)
 		return;
 	pretty(st, display, shown, sizeof(shown));

@@ -535,10 +535,14 @@ has_repl(const struct risk_cmd *c, const char *w)
 static bool
 xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 {
-	char *input = c->xargs_file ? NULL : risk_literal_stdin(c);
+	char *input = c->xargs_file ? NULL : risk_literal_stdin_nul(c);
 
 	if (!input)
 		return false;
+	/* a NUL printed: -0's delimiter; elsewhere it ends the argument it is in (one split more is safe) */
+	char nul_as = c->xargs_split ? (c->xargs_delim ? c->xargs_delim : RISK_NUL) : '\n';
+	for (char *p = input; (p = strchr(p, RISK_NUL)) != NULL; p++)
+		*p = nul_as;
 	risk_explain(st, "    xargs input is literal: %s", input);
 	if (c->xargs_repl) {
 		/* -I R: one command per input line, R replaced by the line */
@@ -575,7 +579,7 @@ xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 	if (c->xargs_split) {
 		/* -0 / -d C: each item is one word, blanks and quotes in it kept (xargs -0 sh -c: the script) */
 		for (char *s = input, *end; *s; s = end + (*end != '\0')) {
-			end = c->xargs_delim ? strchr(s, c->xargs_delim) : NULL;
+			end = strchr(s, c->xargs_delim ? c->xargs_delim : RISK_NUL);
 			if (!end)
 				end = s + strlen(s);
 			char *item = guard_xstrndup(s, (size_t)(end - s));

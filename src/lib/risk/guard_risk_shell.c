@@ -86,7 +86,8 @@ add_unescaped(struct guard_buf *out, const char *t, bool zero_octal)
 {
 	struct guard_buf dec = GUARD_BUF_INIT;
 
-	if (strchr(t, '\\') && guard_shell_unescape(t, strlen(t), zero_octal, &dec))
+	/* a NUL (\0, \x00, \000) kept as RISK_NUL: xargs -0 splits there, a shell drops it */
+	if (strchr(t, '\\') && guard_shell_unescape_nul(t, strlen(t), zero_octal, RISK_NUL, &dec))
 		t = dec.buf;
 	for (const char *p = t; *p; p++) {
 		if (p[0] == '\\' && p[1] == 'n') {
@@ -170,8 +171,28 @@ printf_text(const struct guard_shell_cmd *c, size_t i)
 }
 
 /* The literal text echo/printf would print, or NULL. Caller frees. */
+/* text less the NULs printed in it (as bash reads a script: it drops them). */
+static char *
+without_nul(char *text)
+{
+	char *w = text;
+
+	for (const char *r = text; r && *r; r++)
+		if (*r != RISK_NUL)
+			*w++ = *r;
+	if (w)
+		*w = '\0';
+	return text;
+}
+
 char *
 risk_printed_text(const struct guard_shell_cmd *c)
+{
+	return without_nul(risk_printed_text_nul(c));
+}
+
+char *
+risk_printed_text_nul(const struct guard_shell_cmd *c)
 {
 	struct guard_buf out = GUARD_BUF_INIT;
 	size_t i = 1;
@@ -257,6 +278,12 @@ static void program_from(struct risk_state *st, const struct guard_shell *sh, co
 char *
 risk_literal_stdin(const struct risk_cmd *c)
 {
+	return without_nul(risk_literal_stdin_nul(c));
+}
+
+char *
+risk_literal_stdin_nul(const struct risk_cmd *c)
+{
 	const struct guard_shell_cmd *cmd = c->cmd;
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
@@ -266,7 +293,7 @@ risk_literal_stdin(const struct risk_cmd *c)
 			return guard_xstrdup(r->body);
 	}
 	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(c->sh, cmd);
-	return prev ? risk_printed_text(prev) : NULL;
+	return prev ? risk_printed_text_nul(prev) : NULL;
 }
 
 /*

@@ -653,6 +653,86 @@ startup_files(struct risk_state *st, const char *client, const char *name, bool 
 	guard_list_clear(&found);
 }
 
+/* --NAME=VALUE where NAME (past a --loose- prefix) is full or a start of opt of at least min letters: VALUE. */
+static const char *
+mysql_long_value(const char *arg, const char *opt, size_t min)
+{
+	const char *name = arg + 2, *eq = strchr(arg, '=');
+
+	if (strncmp(arg, "--", 2) || !eq)
+		return NULL;
+	if (!strncmp(name, "loose-", 6) || !strncmp(name, "loose_", 6))
+		name += 6;
+	size_t n = (size_t)(eq - name);
+	return n >= min && n <= strlen(opt) && !strncmp(name, opt, n) ? eq + 1 : NULL;
+}
+
+/* A client command line (pager CMD, tee FILE) as the client reads it in SQL. */
+static void
+as_client_command(struct risk_state *st, const char *client, const char *verb, const char *value)
+{
+	char *line = guard_xasprintf("%s %s", verb, value);
+	client_command(st, client, line, line + strlen(line));
+	free(line);
+}
+
+/* pager= and tee= lines of an option file (any group): rated as the options. */
+static void
+mysql_defaults(struct risk_state *st, const char *client, const char *file)
+{
+	char *data = NULL, *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
+	size_t len = 0;
+
+	if (risk_memo_read(abs, 1u << 20, &data, &len) < 0) {
+		guard_error_clear();
+		free(abs);
+		return;
+	}
+	free(abs);
+	for (char *line = data; line && *line;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		line += strspn(line, " \t");
+		for (const char *const *k = (const char *const[]){ "pager", "tee", NULL }; *k; k++) {
+			size_t n = strlen(*k);
+			const char *v = line + n;
+			v += strspn(v, " \t");
+			if (!strncasecmp(line, *k, n) && *v == '=' && v[1 + strspn(v + 1, " \t")])
+				as_client_command(st, client, *k, v + 1 + strspn(v + 1, " \t"));
+		}
+		line = end ? end + 1 : NULL;
+	}
+	free(data);
+}
+
+/*
+ * mysql/mariadb --pager=CMD hands the output to CMD through the shell, and
+ * --tee=FILE appends it to FILE, as the pager and tee commands do in SQL
+ * (left12); a long option may be cut short (--pag=) or marked --loose-. The
+ * same lines in a --defaults-file or --defaults-extra-file, and in
+ * ~/.my.cnf, which mysql reads at start-up.
+ */
+static void
+mysql_options(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *home = st->ctx->home;
+	char *mycnf = home ? guard_xasprintf("%s/.my.cnf", home) : NULL;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *v;
+		if ((v = mysql_long_value(a, "pager", 3)) != NULL && *v)
+			as_client_command(st, c->name, "pager", v);
+		else if ((v = mysql_long_value(a, "tee", 3)) != NULL && *v)
+			as_client_command(st, c->name, "tee", v);
+		else if ((v = mysql_long_value(a, "defaults-file", 10)) || (v = mysql_long_value(a, "defaults-extra-file", 10)))
+			mysql_defaults(st, c->name, v);
+	}
+	if (mycnf && !risk_arg_has(c, "--no-defaults"))
+		mysql_defaults(st, c->name, mycnf);
+	free(mycnf);
+}
+
 /* rails db:drop, prisma migrate reset, dropdb, ... */
 /* risk_verb_sql: the clients, then rate_migrations. */
 const char *const risk_sql_verbs[] = {
@@ -723,6 +803,8 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "mysql") || !strcmp(n, "mariadb") || !strcmp(n, "mycli") || !strcmp(n, "cqlsh") ||
 		   !strcmp(n, "cockroach")) {
+		if (!strcmp(n, "mysql") || !strcmp(n, "mariadb"))
+			mysql_options(st, c);
 		found = sql_option(st, c, "-e", "--execute");
 		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);

@@ -837,6 +837,7 @@ struct archive_look {
 	bool state;        /* names guard's state (a tar or zip keeps names in the clear) */
 	const char *packed; /* compressed (gzip, xz, ...): the compressor; its names cannot be read without unpacking */
 	const char *git;   /* names one of git's attribute or module files (static text), or NULL */
+	char folder[128];  /* names a name in one of guard's folders (".ai/"), or empty */
 };
 
 /* The compressor whose magic starts data, or NULL (7z and its headers count: its names are packed too). */
@@ -860,7 +861,7 @@ static struct archive_look
 archive_look(const char *file, const struct stems *s)
 {
 	static const char *const git_files[] = { ".gitattributes", ".gitmodules", NULL };
-	struct archive_look look = { false, NULL, NULL };
+	struct archive_look look = { false, NULL, NULL, "" };
 	char *data = NULL;
 	size_t len = 0;
 
@@ -871,6 +872,11 @@ archive_look(const char *file, const struct stems *s)
 	if ((look.packed = packed_by(data, len)) == NULL) {
 		for (size_t i = 0; i < s->n && !look.state; i++)
 			look.state = s->text[i][0] != '/' && memmem(data, len, s->text[i], strlen(s->text[i])) != NULL;
+		for (size_t i = 0; i < s->n && !look.state && !look.folder[0]; i++) {
+			size_t fl = s->folder_len[i];
+			if (s->text[i][0] != '/' && s->text[i][fl] == '/' && memmem(data, len, s->text[i], fl + 1))
+				snprintf(look.folder, sizeof(look.folder), "%.*s", (int)fl + 1, s->text[i]);
+		}
 		for (size_t i = 0; git_files[i] && !look.git; i++)
 			if (memmem(data, len, git_files[i], strlen(git_files[i])))
 				look.git = git_files[i];
@@ -988,6 +994,9 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 	if (look.state && into_project(st, dir))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
 			  "%s unpacks guard's own state (%s names it) into %s", verb, archive, dir);
+	else if (look.folder[0] && into_project(st, dir))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+			  "%s writes into guard's folder %s: %s names a file there", verb, look.folder, archive);
 }
 
 /* A patch or archive named by a variable: nothing can be checked. */
@@ -1083,6 +1092,8 @@ patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb,
 					place = risk_guard_place(st, target);
 				if (place)
 					mention_write(st, verb, rel, place);
+				if (!strcmp(verb, "patch"))
+					risk_patch_backups(st, c, rel);
 			}
 		}
 		line = end ? end + 1 : NULL;
@@ -1100,8 +1111,8 @@ stdin_file(const struct risk_cmd *c)
 	return NULL;
 }
 
-static bool
-recursive_copy(const struct risk_cmd *c)
+bool
+risk_recursive_copy(const struct risk_cmd *c)
 {
 	return risk_flag(c, 'r', "recursive") || risk_flag(c, 'R', NULL) || risk_flag(c, 'a', "archive");
 }
@@ -1349,6 +1360,50 @@ risk_suffixed_outputs(struct risk_state *st, const char *verb, const char *prefi
 	}
 }
 
+/*
+ * tar -x --backup (or --suffix, which asks for one) renames a file a
+ * member replaces to NAME+SUFFIX (left12): with a literal suffix, a member
+ * named as guard's file less it is a write of that file; a suffix from the
+ * environment (SIMPLE_BACKUP_SUFFIX, "~") makes names guard cannot list.
+ */
+static void
+tar_backups(struct risk_state *st, const struct risk_cmd *c, const char *dir, const char *archive,
+	    const struct stems *s)
+{
+	const char *control = risk_opt_value(c, NULL, "--backup");
+	struct guard_shell_word sw;
+	bool has_suffix = risk_opt_word(c, NULL, "--suffix", &sw);
+	bool unknown = false;
+	char *data = NULL;
+	size_t len = 0, sl = has_suffix ? strlen(sw.text) : 0;
+
+	if ((!risk_arg_has(c, "--backup") && !control && !has_suffix) ||
+	    (control && (!strcmp(control, "none") || !strcmp(control, "off"))))
+		return;
+	if (!has_suffix || (sw.flags & GUARD_WORD_DYNAMIC)) {
+		if (into_project(st, dir))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "tar -x --backup renames the files it replaces in "
+				  "%s to names with a suffix not on the line: guard cannot list them", dir);
+		return;
+	}
+	char *src = archive && strcmp(archive, "-") ? input_now(st, c, archive, &unknown) : NULL;
+	if (!src || risk_memo_read(src, 64u << 20, &data, &len) < 0) {
+		guard_error_clear();
+		free(src);
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		size_t tl = strlen(s->text[i]);
+		if (s->text[i][0] != '/' && tl > sl && sl && !strcmp(s->text[i] + tl - sl, sw.text) &&
+		    memmem(data, len, s->text[i], tl - sl)) {
+			mention_write(st, "tar -x --backup", s->text[i], RISK_GUARD_STATE);
+			break;
+		}
+	}
+	free(data);
+	free(src);
+}
+
 static void
 bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems *s)
 {
@@ -1381,6 +1436,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 				risk_unpack_unknown(st, "tar -x", dir ? dir : ".");
 			else
 				unknown_into(st, c, "tar -x", dir ? dir : ".", f, s);
+			tar_backups(st, c, dir ? dir : ".", f, s);
 		}
 	} else if (risk_name_in(extract_verbs, n) || (is_interp(n) && (risk_arg_has(c, "zipfile") || risk_arg_has(c, "tarfile")))) {
 		/* unzip A -d D, 7z x A -oD, jar xf A, python3 -m zipfile -e A D: each readable operand */
@@ -1399,8 +1455,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			unknown_into(st, c, n, dir ? dir : ".", stdin_file(c), s);
 	} else if (!strcmp(n, "patch")) {
 		const char *in = risk_opt_value(c, "-i", "--input");
-		size_t k = risk_operands_all(st, c, 1, "-i -p -d -o -D -B -F -r -V -Y -z -g --input --strip --directory --output "
-					 "--reject-file --backup-if-mismatch", &ops);
+		size_t k = risk_operands_all(st, c, 1, RISK_PATCH_WITH_ARG, &ops);
 		bool dynamic = k >= 2 && (ops[1]->flags & GUARD_WORD_DYNAMIC);
 		if (!in)
 			in = k >= 2 && !dynamic ? ops[1]->text : stdin_file(c);
@@ -1424,7 +1479,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			patch_targets(st, c, "git apply", stdin_file(c));
 		else if (!any && c->cmd->pipe_pos)
 			unknown_source(st, "git apply", "a patch from a pipe");
-	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && recursive_copy(c)) {
+	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && risk_recursive_copy(c)) {
 		if (!strcmp(n, "rsync"))
 			rsync_link_dest(st, c);
 		size_t k = risk_operands_all(st, c, 1, "-t -S --target-directory --suffix -e --rsh --exclude --include "
