@@ -139,6 +139,8 @@ $(BUILD)/policy-json: src/tools/policy_json.c $(BUILD)/libguard-core.a
 
 # Program-side helpers (they print; the library never does).
 CLI_OBJ = $(BUILD)/cli.o $(BUILD)/init.o $(BUILD)/agents.o $(BUILD)/doctor.o $(BUILD)/init_mcp.o
+# Reached only through the pattern rules: kept, or make deletes them after each build and compiles them again.
+.SECONDARY: $(CLI_OBJ)
 # Objects only one program needs, beside its main.
 PROG_OBJ_guard-audit = $(BUILD)/audit_read.o $(BUILD)/report_html.o $(BUILD)/git_notls.o
 # guard-git, guard-scan and guard-audit load no CA certificates (src/git_notls.c).
