@@ -158,7 +158,9 @@ audit_lines() { cat "$PROJ"/.ai/audit/*.jsonl 2>/dev/null | wc -l; }
 	keyed_alice </dev/null
 	id=$(guard-approve request --as claude --command "$force_push")
 	guard-approve approve "$id" --as alice@example.com >/dev/null
-	# .git/guard is a file: whether the id was used cannot be told
+	# .git/guard is a file: whether the id was used cannot be told (the
+	# audit log's ledger of hashes may have made the folder already)
+	rm -rf "$PROJ/.git/guard"
 	echo x >"$PROJ/.git/guard"
 	run hook "$force_push"
 	[ "$(decision_of)" = deny ]
