@@ -28,6 +28,12 @@ Architecture: $(dpkg --print-architecture)" ]
 	run dpkg-deb --info "$DEB"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Description: govern what AI coding agents do"* ]]
+	# the package links libgit2 shared (apt brings its security updates); its guard doctor says so
+	dpkg-deb -x "$DEB" "$BATS_TEST_TMPDIR/x"
+	run ldd "$BATS_TEST_TMPDIR/x/usr/bin/guard-git"
+	[[ "$output" == *libgit2* ]]
+	run "$BATS_TEST_TMPDIR/x/usr/bin/guard" doctor
+	[[ "$output" == *"libgit2: shared (built with STATIC_GIT=0)"* ]]
 }
 
 @test "the declared dependencies resolve with apt-get" {

@@ -3,6 +3,9 @@
 # its own (build/deb, so bin/ and build/ keep their PREFIX). The dependencies
 # are what dpkg-shlibdeps finds the programs (and the helpers in
 # /usr/lib/guard, guard-mcp-http's libmicrohttpd and libcurl) linked against.
+# libgit2 and its libraries are linked shared here (STATIC_GIT=0), unlike
+# make's default: a package depends on Debian's libgit2 and gets its
+# security updates from apt, not from a rebuild of guard.
 # usage: sh src/tools/deb.sh VERSION ARCH
 set -eu
 version=$1
@@ -12,7 +15,7 @@ root=$top/root
 deb=guard_${version}_${arch}.deb
 
 rm -rf "$root" "$top/shlibs"
-make --no-print-directory BUILD=build/deb/obj BIN=build/deb/bin PREFIX=/usr OPT=-O2 \
+make --no-print-directory BUILD=build/deb/obj BIN=build/deb/bin PREFIX=/usr OPT=-O2 STATIC_GIT=0 \
 	DESTDIR="$root" install >/dev/null
 # Debian's ways: man pages compressed, a copyright file beside the docs
 gzip -9nf "$root"/usr/share/man/man1/*.1 "$root"/usr/share/man/man5/*.5
