@@ -175,3 +175,31 @@ P
 	run --separate-stderr guard-git check --base main --head HEAD~1 --json
 	[ "$(jq -r '[.violations[] | select(.rule == "files.guard_state")] | length' <<<"$output")" = 0 ]
 }
+
+@test "attack12 M24: guard's audit day file with a record left out, or its first, is not guard's; an earlier state of it is" {
+	# refusals are records: a second start, moves of the protected base
+	run guard-session start --task t2
+	[ "$status" -ne 0 ]
+	git commit -q --allow-empty -m own
+	for i in 1 2 3; do
+		run git update-ref refs/heads/main HEAD
+		[ "$status" -ne 0 ]
+	done
+	n=$(wc -l <".ai/audit/$DAY")
+	[ "$n" -ge 3 ]
+	sed 2d ".ai/audit/$DAY" >"$T/middle"
+	sed 1d ".ai/audit/$DAY" >"$T/first"
+	head -n $((n - 1)) ".ai/audit/$DAY" >"$T/prefix"
+	for f in middle first; do
+		commit=$(plumb ".ai/audit/$DAY" "$T/$f")
+		refused files.guard_state git push -q origin "$commit:refs/heads/$OWN"
+		refute git --git-dir="$T/remote.git" cat-file -e "$commit"
+		run --separate-stderr guard-git check --base main --head "$commit" --json
+		[ "$(guard_state_of ".ai/audit/$DAY")" = 1 ]
+	done
+	# the log as it stood before its last record (what a commit made then held) is guard's
+	commit=$(plumb ".ai/audit/$DAY" "$T/prefix")
+	git push -q origin "$commit:refs/heads/$OWN"
+	run --separate-stderr guard-git check --base main --head "$commit" --json
+	[ "$(guard_state_of ".ai/audit/$DAY")" = 0 ]
+}

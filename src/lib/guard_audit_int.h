@@ -145,6 +145,9 @@ struct audit_seals_span {
 };
 int audit_seals_after(const char *dir, const char *after, struct guard_buf *out, struct audit_seals_span *span);
 
+/* seq and prev of a record line, read as verify reads them (0 and "" when it has none). */
+void audit_seq_prev_of(const char *line, size_t len, unsigned long *seq, char prev[GUARD_AUDIT_HASH_LEN + 1]);
+
 /* Lock the log directory (timeout from $GUARD_AUDIT_LOCK_TIMEOUT_MS or the default). */
 int audit_lock(const char *dir, int timeout_ms, int *fd);
 

@@ -181,22 +181,40 @@ bool
 guard_audit_owns(const char *root, const char *dir, const char *name, const void *data, size_t len)
 {
 	const char *p = data, *end = p + len, *nl;
-	char *path = NULL, *ledger = NULL, ext[32], hash[GUARD_AUDIT_HASH_LEN + 1];
+	char *path = NULL, *ledger = NULL, ext[32], hash[GUARD_AUDIT_HASH_LEN + 1], last_hash[GUARD_AUDIT_HASH_LEN + 1] = "";
 	size_t n = 0, at = 0;
+	unsigned long last_seq = 0;
 	bool owned = audit_is_day_file(name) && len && end[-1] == '\n';
 
 	snprintf(ext, sizeof(ext), "%.10s.hashes", name);
 	if (!owned || audit_state_path(root, dir, ext, false, &path) < 0 ||
 	    guard_file_read(path, (size_t)1 << 30, 1, &ledger, &n) < 0)
 		owned = false;
-	/* every line a record (its hash right) that the ledger holds, in the ledger's order */
+	/*
+	 * every line a record (its hash right) that the ledger holds, in the
+	 * ledger's order; the first the day's first, each after it chained to
+	 * the one before (its prev that one's hash, its seq one more): the
+	 * file is the day's records from the start with none left out (attack12
+	 * M24: a subset of guard's records, the rm -rf one taken away, is not
+	 * guard's). The ledger may hold more (a batch cut back on a failed write).
+	 */
 	for (; owned && p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+		unsigned long seq;
+		char prev[GUARD_AUDIT_HASH_LEN + 1];
 		owned = guard_audit_line_check(p, (size_t)(nl - p), hash) == 0;
+		audit_seq_prev_of(p, (size_t)(nl - p), &seq, prev);
+		if (owned && p == data)
+			owned = n > AUDIT_LEDGER_HEX && !memcmp(ledger, hash, AUDIT_LEDGER_HEX) &&
+				ledger[AUDIT_LEDGER_HEX] == '\n';
+		else if (owned)
+			owned = seq == last_seq + 1 && !strcmp(prev, last_hash);
 		while (owned && at + AUDIT_LEDGER_HEX < n &&
 		       (memcmp(ledger + at, hash, AUDIT_LEDGER_HEX) || ledger[at + AUDIT_LEDGER_HEX] != '\n'))
 			at = next_line(ledger, n, at);
 		owned = owned && at + AUDIT_LEDGER_HEX < n;
 		at = owned ? next_line(ledger, n, at) : at;
+		last_seq = seq;
+		memcpy(last_hash, hash, sizeof(last_hash));
 	}
 	guard_error_clear();
 	free(ledger);

@@ -1021,8 +1021,8 @@ out:
 /* ---------------------------------------------------------------- seal */
 
 /* seq and prev of a record line, read as verify reads them (0 and "" when it has none). */
-static void
-seq_prev_of(const char *line, size_t len, unsigned long *seq, char prev[GUARD_AUDIT_HASH_LEN + 1])
+void
+audit_seq_prev_of(const char *line, size_t len, unsigned long *seq, char prev[GUARD_AUDIT_HASH_LEN + 1])
 {
 	static const char *const names[2] = { "seq", "prev" };
 	struct span k[2];
@@ -1059,7 +1059,7 @@ file_head(const char *dir, const char *name, struct checkpoint *c, char *first_p
 			break;
 		}
 		if (f.lineno == 1) {
-			seq_prev_of(line, len, &c->first_seq, prev);
+			audit_seq_prev_of(line, len, &c->first_seq, prev);
 			if (first_prev)
 				memcpy(first_prev, prev, sizeof(prev));
 		}
@@ -1068,7 +1068,7 @@ file_head(const char *dir, const char *name, struct checkpoint *c, char *first_p
 		c->records = f.lineno;
 	}
 	if (rc == 0 && last) {
-		seq_prev_of(last, lastlen, &c->last_seq, prev);
+		audit_seq_prev_of(last, lastlen, &c->last_seq, prev);
 		rc = guard_audit_line_check(last, lastlen, c->last_hash);
 	}
 	guard_audit_file_close(&f);
