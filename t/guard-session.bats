@@ -1182,9 +1182,16 @@ cached_meta() {
 	[ "$status" -eq 7 ]
 }
 
+# has_libgit2 BIN: libgit2's code is in BIN, linked in (the default) or shared (STATIC_GIT=0)
+has_libgit2() {
+	{ nm "$1" 2>/dev/null; nm -D "$1" 2>/dev/null; } | grep -q ' [TU] git_repository_open$'
+}
+
 @test "guard links no libgit2; guard-session does" {
+	run has_libgit2 "$GUARD_BIN/guard"
+	[ "$status" -ne 0 ]
+	has_libgit2 "$GUARD_BIN/guard-session"
 	[ -z "$(ldd "$GUARD_BIN/guard" | grep git2)" ]
-	ldd "$GUARD_BIN/guard-session" | grep -q git2
 }
 
 # ---- Session state the work tree cannot lose (issue 10, item 5) ----------

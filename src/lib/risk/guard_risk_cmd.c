@@ -685,6 +685,74 @@ wrapper_alone(struct risk_state *st, struct risk_cmd *c, const struct wrapper *w
 }
 
 /*
+ * The files a wrapper writes itself (attack12 M1), whatever it runs:
+ * time -o/--output, strace and ltrace -o (strace's "|CMD" or "!CMD" a
+ * command the shell runs), xvfb-run -e/-f, valgrind's --log-file,
+ * --xml-file and its tools' --*-out-file; flock's lock FILE is made when
+ * missing. Each is rated as a redirection's file is: trace output over
+ * .claude/settings.json leaves the agent's hooks unloaded.
+ */
+static const struct {
+	const char *wrapper, *opts;
+} wrapper_outputs[] = {
+	{ "time", "-o --output" },
+	{ "strace", "-o --output" },
+	{ "ltrace", "-o --output" },
+	{ "xvfb-run", "-e -f --error-file --auth-file" },
+	{ NULL, NULL },
+};
+
+static void
+wrapper_output(struct risk_state *st, const char *wrapper, const struct guard_shell_word *arg, const char *value,
+	       enum risk_path_op op)
+{
+	struct guard_shell_word w = *arg;
+
+	w.text = (char *)value;
+	if (!strcmp(wrapper, "strace") && (*value == '|' || *value == '!')) {
+		risk_nested(st, "strace -o |CMD", value + 1, strlen(value + 1));
+		return;
+	}
+	if (*value)
+		risk_path(st, wrapper, &w, op);
+}
+
+static void
+wrapper_outputs_of(struct risk_state *st, const struct risk_cmd *c, const struct wrapper *w)
+{
+	const char *opts = NULL;
+
+	for (size_t k = 0; wrapper_outputs[k].wrapper; k++)
+		if (!strcmp(wrapper_outputs[k].wrapper, w->name))
+			opts = wrapper_outputs[k].opts;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *eq = strchr(a, '=');
+		size_t n = eq ? (size_t)(eq - a) : strlen(a);
+		if (!strcmp(a, "--") || a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(w->name, "valgrind")) {
+			/* --log-file=F, --xml-file=F, --callgrind-out-file=F, --massif-out-file=F, ... */
+			if (eq && n > 7 && !strncmp(eq - 5, "-file", 5) && strncmp(a, "--suppressions", n) &&
+			    strncmp(a, "--default-suppressions", n) && strncmp(a, "--read-var-info", n))
+				wrapper_output(st, w->name, &c->argv[i], eq + 1, PATH_TRUNCATE);
+			continue;
+		}
+		if (!opts)
+			break;
+		char name[32], one[3] = { '-', a[1], '\0' };
+		snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) ? n : 0), a);
+		if (a[1] != '-' && a[2] && in_list(opts, one, 2)) /* -o.ai/x: attached */
+			wrapper_output(st, w->name, &c->argv[i], a + 2, PATH_TRUNCATE);
+		else if (eq && a[1] == '-' && in_list(opts, name, strlen(name)))
+			wrapper_output(st, w->name, &c->argv[i], eq + 1, PATH_TRUNCATE);
+		else if (in_list(opts, a, strlen(a)) && i + 1 < c->argc)
+			wrapper_output(st, w->name, &c->argv[i + 1], c->argv[i + 1].text, PATH_TRUNCATE);
+		if (option_takes_value(NULL, w->with_arg, a))
+			i++;
+	}
+}
+
+/*
  * Strip one wrapper from the front of c. Returns 1 when stripped, 0 when
  * argv[0] is no wrapper, -1 when the wrapper settled the part itself.
  */
@@ -701,6 +769,7 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 	struct risk_cmd outer = *c;
 	if (w->flags & W_CAPSH)
 		return strip_capsh(st, c);
+	wrapper_outputs_of(st, c, w);
 	if (!strcmp(w->name, "command") && (risk_flag(c, 'v', NULL) || risk_flag(c, 'V', NULL))) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 		return -1;
@@ -729,6 +798,11 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		if (!strcmp(w->name, "env") && env_split_string(st, c, i))
 			return -1;
 		if (!strcmp(w->name, "flock") && (!strcmp(a, "-c") || !strcmp(a, "--command"))) {
+			for (size_t k = i + 2; k < c->argc; k++) /* flock -c CMD FILE: the lock file after it */
+				if (c->argv[k].text[0] != '-') {
+					risk_path(st, "flock", &c->argv[k], PATH_WRITE);
+					break;
+				}
 			nested_string(st, c, i + 1, "flock -c");
 			return -1;
 		}
@@ -762,6 +836,8 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 		risk_in_dir(st, dir, &inner);
 		return -1;
 	}
+	if (!strcmp(w->name, "flock") && i < c->argc)
+		risk_path(st, "flock", &c->argv[i], PATH_WRITE); /* the lock file, made when missing */
 	for (unsigned k = 0; k < w->positional && i < c->argc; k++)
 		i++;
 	if (!strcmp(w->name, "flock") && i < c->argc && flock_command(c->argv[i].text)) {
