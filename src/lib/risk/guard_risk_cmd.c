@@ -948,6 +948,7 @@ static const struct verb_module {
 	{ risk_verb_run, risk_run_verbs },
 	{ risk_verb_progs, risk_progs_verbs },
 	{ risk_verb_editor, risk_editor_verbs },
+	{ risk_verb_agent, risk_agent_verbs },
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 
