@@ -105,3 +105,15 @@ setup() {
 	# a value that looks like an option is the option's value (-U c is a user)
 	decides "psql -U c -d db" 'ask|allow'
 }
+
+@test "M7: a shell escape glued to the statement before it, and mysql's client commands in capitals, run" {
+	decides "mysql -e 'select 1\\! rm -rf ~'" deny
+	decides "mysql -e 'select 1;\\! rm -rf ~'" deny
+	decides "psql -c 'select 1\\! rm -rf ~'" deny
+	decides "mysql -e 'SYSTEM rm -rf ~'" deny
+	decides "mysql -e 'System rm -rf ~'" deny
+	# everyday
+	decides "mysql -e 'SHOW DATABASES'" allow
+	decides "mysql -e 'SELECT 1; SELECT 2'" allow
+	decides "psql -c 'select 1' -c '\\dt'" allow
+}

@@ -136,7 +136,7 @@ copy_program_rule(struct risk_state *st, const char *client, const char *p, cons
 static bool
 abbreviates(const char *word, size_t n, const char *full)
 {
-	return n >= 2 && n <= strlen(full) && !strncmp(word, full, n);
+	return n >= 2 && n <= strlen(full) && !strncasecmp(word, full, n); /* mysql's SYSTEM as system (attack12 M7) */
 }
 
 /*
@@ -413,9 +413,9 @@ risk_sql_text(struct risk_state *st, const char *client, const char *sql)
 
 	if (mongo_text(st, client, sql))
 		return;
-	/* psql's \\g |CMD, \\! CMD after a statement on its line */
+	/* psql's \\g |CMD, \\! CMD after a statement on its line; \\! glued to what is before it too (attack12 M7) */
 	for (const char *b = strchr(sql, '\\'); b; b = strchr(b + 1, '\\'))
-		if ((b == sql || isspace((unsigned char)b[-1])) && is_client_command(b))
+		if ((b == sql || isspace((unsigned char)b[-1]) || b[-1] == ';' || b[1] == '!') && is_client_command(b))
 			client_command(st, client, b, b + strcspn(b, "\n"));
 	while ((p = skip_noise(p)) != NULL) {
 		bool own = is_client_command(p);
