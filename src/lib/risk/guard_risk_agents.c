@@ -90,16 +90,19 @@ risk_verb_agent(struct risk_state *st, struct risk_cmd *c)
 	if (sub && (!strcmp(sub, "doctor") || !strcmp(sub, "config") || !strcmp(sub, "update") || !strcmp(sub, "login") ||
 		    !strcmp(sub, "logout")))
 		return true;
+	const char *const *opts = NULL;
 	for (size_t a = 0; a < sizeof(unguarded) / sizeof(*unguarded); a++)
-		for (size_t i = 1; !strcmp(unguarded[a].agent, c->name) && i < c->argc; i++)
-			for (size_t k = 0; unguarded[a].opts[k]; k++)
-				if (option_is(c->argv[i].text, unguarded[a].opts[k])) {
-					risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
-						  "%s starts another AI agent with its own permissions, settings or tools "
-						  "(%s): guard's hooks may not hold it",
-						  c->name, unguarded[a].opts[k]);
-					return true;
-				}
+		if (!strcmp(unguarded[a].agent, c->name))
+			opts = unguarded[a].opts;
+	for (size_t i = 1; opts && i < c->argc; i++)
+		for (size_t k = 0; opts[k]; k++)
+			if (option_is(c->argv[i].text, opts[k])) {
+				risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_EXEC,
+					  "%s starts another AI agent with its own permissions, settings or tools (%s): "
+					  "guard's hooks may not hold it",
+					  c->name, opts[k]);
+				return true;
+			}
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 		  "%s starts another AI agent: its tool calls are held only by the hooks its own settings load", c->name);
 	return true;

@@ -732,8 +732,7 @@ wrapper_outputs_of(struct risk_state *st, const struct risk_cmd *c, const struct
 			break;
 		if (!strcmp(w->name, "valgrind")) {
 			/* --log-file=F, --xml-file=F, --callgrind-out-file=F, --massif-out-file=F, ... */
-			if (eq && n > 7 && !strncmp(eq - 5, "-file", 5) && strncmp(a, "--suppressions", n) &&
-			    strncmp(a, "--default-suppressions", n) && strncmp(a, "--read-var-info", n))
+			if (eq && n > 7 && !strncmp(eq - 5, "-file", 5))
 				wrapper_output(st, w->name, &c->argv[i], eq + 1, PATH_TRUNCATE);
 			continue;
 		}

@@ -17,6 +17,15 @@
  * must be attached (sed -i.bak, make -j4). Only the letters taking a
  * value matter; the switches are listed where known.
  */
+/* One program under two names (gmake, gsed, gunzip, unxz, mariadb, clickhouse client) reads the same options. */
+#define MAKE_OPTS "bBdeiknpqrsStvwC:f:I:j::l::o:W:E:O::"
+#define SED_OPTS "nrsuzEe:f:i::l:"
+#define GZIP_OPTS "acdfhklLnNqrtvV123456789S:"
+#define XZ_OPTS "zdtlkcfqvhHVe0123456789S:T:F:C:M:"
+#define ZSTD_OPTS "zdtlkcfqvhHV0123456789o:D:T::"
+#define MYSQL_OPTS "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::"
+#define CLICKHOUSE_OPTS "nmtEV" "h:u:d:q:f:C:"
+
 static const struct optstring {
 	const char *name;
 	const char *opts;
@@ -27,19 +36,19 @@ static const struct optstring {
 	{ "install", "bcCsDdpTvZg:m:o:t:S:" },
 	{ "tar", "AcdrtuxjJzZaBhiklmMOpPRsSvwWb:C:f:F:g:H:I:K:L:N:T:V:X:" },
 	{ "rsync", "vqcaRrbulLkKHpEAXogDtOJSnWxyzCPFhe:B:f:T:M:@:" },
-	{ "make", "bBdeiknpqrsStvwC:f:I:j::l::o:W:E:O::" },
-	{ "gmake", "bBdeiknpqrsStvwC:f:I:j::l::o:W:E:O::" },
-	{ "sed", "nrsuzEe:f:i::l:" },
-	{ "gsed", "nrsuzEe:f:i::l:" },
+	{ "make", MAKE_OPTS },
+	{ "gmake", MAKE_OPTS },
+	{ "sed", SED_OPTS },
+	{ "gsed", SED_OPTS },
 	/* the compressors (attack12 M3: gzip -S.yaml is -S .yaml, not -l in ".yaml") */
-	{ "gzip", "acdfhklLnNqrtvV123456789S:" },
-	{ "gunzip", "acdfhklLnNqrtvV123456789S:" },
-	{ "xz", "zdtlkcfqvhHVe0123456789S:T:F:C:M:" },
-	{ "unxz", "zdtlkcfqvhHVe0123456789S:T:F:C:M:" },
-	{ "lzma", "zdtlkcfqvhHVe0123456789S:T:F:C:M:" },
-	{ "unlzma", "zdtlkcfqvhHVe0123456789S:T:F:C:M:" },
-	{ "zstd", "zdtlkcfqvhHV0123456789o:D:T::" },
-	{ "unzstd", "zdtlkcfqvhHV0123456789o:D:T::" },
+	{ "gzip", GZIP_OPTS },
+	{ "gunzip", GZIP_OPTS },
+	{ "xz", XZ_OPTS },
+	{ "unxz", XZ_OPTS },
+	{ "lzma", XZ_OPTS },
+	{ "unlzma", XZ_OPTS },
+	{ "zstd", ZSTD_OPTS },
+	{ "unzstd", ZSTD_OPTS },
 	{ "grep", "EFGPiywxvcLlmobHhnqsaIrRUZzTe:f:m:A:B:C:d:D:" },
 	{ "sort", "bdfgiMhnRrVcCmsuzk:o:t:T:S:" },
 	{ "awk", "f:v:F:" },
@@ -56,14 +65,14 @@ static const struct optstring {
 	{ "split", "de" "a:b:C:l:n:t:" },
 	/* psql 15's startup.c; mysql's and mariadb's my_getopt short options (-pSECRET only attached) */
 	{ "psql", "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:" },
-	{ "mysql", "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::" },
-	{ "mariadb", "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::" },
+	{ "mysql", MYSQL_OPTS },
+	{ "mariadb", MYSQL_OPTS },
 	/* argparse (cqlsh), click (mycli), pflag (cockroach), boost (clickhouse) group short options alike */
 	{ "cqlsh", "CV" "u:p:k:f:e:" },
 	{ "mycli", "vV" "h:P:u:S:p:D:e:R:l:d:" },
 	{ "cockroach", "e:f:u:d:" },
-	{ "clickhouse-client", "nmtEV" "h:u:d:q:f:C:" },
-	{ "clickhouse", "nmtEV" "h:u:d:q:f:C:" },
+	{ "clickhouse-client", CLICKHOUSE_OPTS },
+	{ "clickhouse", CLICKHOUSE_OPTS },
 	{ NULL, NULL }
 };
 
