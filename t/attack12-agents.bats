@@ -37,6 +37,15 @@ setup() {
 	decides "codex mcp add x -- npx y" deny
 }
 
+@test "M21: the agent's own settings changed through its CLI (config set/add) are denied; update asks" {
+	decides "claude config set -g theme dark" deny
+	decides "claude config add allowedTools Bash" deny
+	decides "claude config remove ignorePatterns x" deny
+	decides "claude update" ask
+	decides "claude config get theme" allow
+	decides "claude config list" allow
+}
+
 @test "M21 twins: a nested agent's plain run asks; its reads are allowed" {
 	decides "claude -p 'write the tests'" ask
 	decides "gemini -p 'summarise'" ask

@@ -10,7 +10,9 @@
  *     settings, MCP servers or setting sources: critical;
  *   - any other run with a prompt or a session: high ("starts another AI
  *     agent"), asked attended and denied unattended;
- *   - --version, --help, mcp list/get, doctor: reads.
+ *   - config set|add|remove: a write of the agent's settings; update:
+ *     its program replaced (high);
+ *   - --version, --help, mcp list/get, config get/list, doctor: reads.
  */
 #include "guard_risk_int.h"
 
@@ -87,9 +89,25 @@ risk_verb_agent(struct risk_state *st, struct risk_cmd *c)
 		mcp_change(st, c);
 		return true;
 	}
-	if (sub && (!strcmp(sub, "doctor") || !strcmp(sub, "config") || !strcmp(sub, "update") || !strcmp(sub, "login") ||
-		    !strcmp(sub, "logout")))
+	if (sub && (!strcmp(sub, "doctor") || !strcmp(sub, "login") || !strcmp(sub, "logout")))
 		return true;
+	if (sub && !strcmp(sub, "config")) {
+		/* config get|list reads; set, add, remove change the agent's own settings (its permissions among them) */
+		const char *verb = NULL;
+		for (size_t i = 1, seen = 0; i < c->argc && !verb; i++)
+			if (c->argv[i].text[0] != '-' && seen++ == 1)
+				verb = c->argv[i].text;
+		if (verb && (!strcmp(verb, "get") || !strcmp(verb, "list") || !strcmp(verb, "ls")))
+			return true;
+		if (!strcmp(c->name, "claude"))
+			risk_path_str(st, "claude config", "~/.claude.json", PATH_WRITE);
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s config changes the agent's own settings", c->name);
+		return true;
+	}
+	if (sub && !strcmp(sub, "update")) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s update replaces the agent's own program", c->name);
+		return true;
+	}
 	const char *const *opts = NULL;
 	for (size_t a = 0; a < sizeof(unguarded) / sizeof(*unguarded); a++)
 		if (!strcmp(unguarded[a].agent, c->name))
