@@ -968,6 +968,8 @@ TEST(stream_memo)
 	for (int tries = 0; tries < 3; tries++) {
 		/* on: the answers of one second are the same answers (unless the second turned between) */
 		struct timespec t0, t1;
+		if (tries) /* the last try's answers of its second must not be found again */
+			next_second();
 		clock_gettime(CLOCK_MONOTONIC_COARSE, &t0);
 		bool before = risk_memo_lstat(path, &sb) == 0;
 		size_t listed = names_in(dir, "Makefile");
