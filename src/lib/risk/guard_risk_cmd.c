@@ -940,6 +940,7 @@ static const struct verb_module {
 	{ risk_verb_shell, risk_shell_verbs },
 	{ risk_verb_interp, risk_interp_verbs },
 	{ risk_verb_k8s, risk_k8s_verbs },
+	{ risk_verb_storage, risk_storage_verbs }, /* before infra: gcloud storage */
 	{ risk_verb_infra, risk_infra_verbs },
 	{ risk_verb_sql, risk_sql_verbs },
 	{ risk_verb_sys, risk_sys_verbs },

@@ -311,7 +311,7 @@ rate_cloud(struct risk_state *st, const struct risk_cmd *c)
 /* risk_verb_infra: docker, terraform, cloud, gh, then rate_deploy and rate_packages. */
 const char *const risk_infra_verbs[] = {
 	"docker", "podman", "nerdctl", "docker-compose", "podman-compose", "terraform", "tofu", "terragrunt",
-	"pulumi", "aws", "gcloud", "az", "gsutil", "gh", "hub", "glab",
+	"pulumi", "aws", "gcloud", "az", "gh", "hub", "glab",
 	/* deploy */
 	"vercel", "netlify", "surge", "firebase", "fly", "flyctl", "heroku", "serverless", "sls", "cap",
 	"capistrano", "ansible-playbook", "ansible", "eb", "gcloud-deploy", "kamal", "railway", "render",
@@ -595,7 +595,7 @@ risk_verb_infra(struct risk_state *st, struct risk_cmd *c)
 		rate_docker(st, c);
 	else if (!strcmp(n, "terraform") || !strcmp(n, "tofu") || !strcmp(n, "terragrunt") || !strcmp(n, "pulumi"))
 		rate_terraform(st, c);
-	else if (!strcmp(n, "aws") || !strcmp(n, "gcloud") || !strcmp(n, "az") || !strcmp(n, "gsutil"))
+	else if (!strcmp(n, "aws") || !strcmp(n, "gcloud") || !strcmp(n, "az"))
 		rate_cloud(st, c);
 	else if (!strcmp(n, "gh") || !strcmp(n, "hub") || !strcmp(n, "glab"))
 		rate_gh(st, c);

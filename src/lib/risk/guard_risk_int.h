@@ -258,6 +258,7 @@ extern const char *const risk_k8s_verbs[];
 extern const char *const risk_infra_verbs[];
 extern const char *const risk_sql_verbs[];
 extern const char *const risk_agent_verbs[];
+extern const char *const risk_storage_verbs[];
 extern const char *const risk_sys_verbs[];
 extern const char *const risk_net_verbs[];
 extern const char *const risk_run_verbs[];
@@ -343,6 +344,7 @@ bool risk_verb_k8s(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_sql(struct risk_state *st, struct risk_cmd *c);
 /* claude, gemini, codex run as commands (guard_risk_agents.c). */
 bool risk_verb_agent(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_storage(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_sys(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_net(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);

@@ -19,7 +19,7 @@ enum secret_kind { SECRET_NONE, SECRET_ENV, SECRET_PUBKEYS, SECRET_CREDS };
 static const char *const network_sinks[] = { "curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh",
 					     "scp", "sftp", "ftp", "tftp", "http", "https", "xh", "openssl",
 					     "websocat", "mail", "mailx", "sendmail", "mutt", "rclone", "gsutil",
-					     NULL };
+					     "s3cmd", "mc", "mcli", "azcopy", "b2", "aws", "gcloud", "az", NULL };
 
 /* Credential printers: program, subcommand words (all must appear in order). */
 static const char *const cred_printers[][4] = {
@@ -31,6 +31,12 @@ static const char *const cred_printers[][4] = {
 	{ "gcloud", "auth", "print-identity-token", NULL },
 	{ "gcloud", "auth", "application-default", "print-access-token" },
 	{ "gh", "auth", "token", NULL },
+	{ "rclone", "config", "show", NULL },
+	{ "rclone", "config", "dump", NULL },
+	{ "mc", "alias", "list", NULL },
+	{ "mc", "alias", "ls", NULL },
+	{ "mc", "admin", "user", "svcacct" },
+	{ "az", "storage", "account", "keys" },
 	{ "glab", "auth", "token", NULL },
 	{ "az", "account", "get-access-token", NULL },
 	{ "heroku", "auth:token", NULL, NULL },
@@ -401,6 +407,9 @@ risk_secret_part(struct risk_state *st, const struct risk_cmd *part)
 		return;
 	if (c.cmd->piped_out)
 		st->secret_pipe = what == var ? "a secret variable" : what;
+	if (kind == SECRET_ENV && !strcmp(c.name, "printenv") && !names_other_variables(&c))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_READ, "printenv prints %s",
+			  c.argc > 1 ? "a secret variable" : "the environment (may hold secrets)");
 	if (kind == SECRET_ENV && redirected_to_file(&c) && !names_other_variables(&c))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
 			  "%s writes %s into a file, where a commit or an upload takes the secrets", c.name, what);
