@@ -940,6 +940,7 @@ static const struct verb_module {
 	{ risk_verb_shell, risk_shell_verbs },
 	{ risk_verb_interp, risk_interp_verbs },
 	{ risk_verb_k8s, risk_k8s_verbs },
+	{ risk_verb_runners, risk_runners_verbs }, /* before infra: uv run, poetry run, conda run */
 	{ risk_verb_storage, risk_storage_verbs }, /* before infra: gcloud storage */
 	{ risk_verb_infra, risk_infra_verbs },
 	{ risk_verb_sql, risk_sql_verbs },
@@ -949,6 +950,7 @@ static const struct verb_module {
 	{ risk_verb_progs, risk_progs_verbs },
 	{ risk_verb_editor, risk_editor_verbs },
 	{ risk_verb_agent, risk_agent_verbs },
+	{ risk_verb_stores, risk_stores_verbs },
 };
 #define N_VERB_MODULES (sizeof(verb_modules) / sizeof(*verb_modules))
 
@@ -1521,6 +1523,7 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
 	if (!v && glob_verb(st, c))
 		return;
 	risk_runs_inside(st, c);
+	risk_db_tasks(st, c);
 	risk_file_programs(st, c);
 	risk_config_writers(st, c);
 	for (size_t m = 0; m < N_VERB_MODULES; m++)
@@ -1587,6 +1590,36 @@ static const char *const builders[] = { "make", "gmake", "cmake", "ninja", "meso
 static const char *const followed_writers[] = { "cp", "mv", "ln", "link", "install", "tee", "curl", "wget", NULL };
 
 /*
+ * python -m venv DIR, virtualenv DIR, uv venv [DIR]: the files it makes
+ * (DIR/bin/activate ...) are the interpreter's own templates, so a later
+ * `. DIR/bin/activate` runs no text the agent chose. Only with plain
+ * words: the folder's name and --prompt are written into the activate
+ * script, unquoted by older Pythons (CVE-2024-9287).
+ */
+static bool
+venv_maker(const struct risk_cmd *c)
+{
+	size_t from;
+
+	if (!strncmp(c->name, "python", 6) && c->argc > 2 && !strcmp(c->argv[1].text, "-m") &&
+	    (!strcmp(c->argv[2].text, "venv") || !strcmp(c->argv[2].text, "virtualenv")))
+		from = 3;
+	else if (!strcmp(c->name, "virtualenv"))
+		from = 1;
+	else if (!strcmp(c->name, "uv") && c->argc > 1 && !strcmp(c->argv[1].text, "venv"))
+		from = 2;
+	else
+		return false;
+	for (size_t i = from; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if ((c->argv[i].flags & GUARD_WORD_DYNAMIC) || t[strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							  "0123456789._-/=")])
+			return false;
+	}
+	return true;
+}
+
+/*
  * After c was rated: may it have written files guard cannot read (a
  * redirect to a computed name too)? followed: c's writes were recorded.
  */
@@ -1607,7 +1640,7 @@ note_unseen_writer(struct risk_state *st, const struct risk_cmd *c, bool followe
 	enum everyday e = v ? (enum everyday)v->everyday : EV_NONE;
 	if (e == EV_READER || e == EV_PATTERN_READER || e == EV_HARMLESS || risk_name_in(no_unseen_writes, c->name) ||
 	    risk_is_shell(c->name) || risk_name_in(builders, c->name) ||
-	    (followed && risk_name_in(followed_writers, c->name)))
+	    (followed && risk_name_in(followed_writers, c->name)) || venv_maker(c))
 		return;
 	risk_later_note_writer(st, c->name[0] ? c->name : "a computed command");
 }

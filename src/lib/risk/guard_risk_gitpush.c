@@ -196,20 +196,33 @@ push_path(struct risk_state *st, const char *verb, const char *path)
 	risk_path_str(st, verb, path, PATH_WRITE);
 }
 
+/* A push to a host outside allowed_hosts sends the project's history where no one listed: high. */
+static void
+push_host(struct risk_state *st, const char *verb, const char *url)
+{
+	char host[256];
+
+	if (!risk_remote_host(st, verb, url) || strcmp(verb, "git push"))
+		return;
+	risk_url_host(url, host, sizeof(host));
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ,
+		  "git push sends the repository's commits to a host not in allowed_hosts: %s", *host ? host : url);
+}
+
 static void
 push_target(struct risk_state *st, const char *verb, const char *url)
 {
 	if (!strncasecmp(url, "file://", 7)) {
 		push_path(st, verb, url + 7);
 	} else if (strstr(url, "://")) {
-		risk_host(st, verb, url);
+		push_host(st, verb, url);
 	} else if (url[0] == '/' || url[0] == '.' || url[0] == '~') {
 		push_path(st, verb, url);
 	} else {
 		/* scp-like "[user@]host:path"; a bare word is a path */
 		const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
 		if (colon && colon > url && (!slash || colon < slash))
-			risk_host(st, verb, url);
+			push_host(st, verb, url);
 		else if (*url)
 			push_path(st, verb, url);
 	}

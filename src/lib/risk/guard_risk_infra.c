@@ -71,6 +71,21 @@ docker_run(struct risk_state *st, const struct risk_cmd *c, const char *tool)
 	}
 }
 
+/* docker stop $(docker ps -q), xargs docker kill: the containers are a listing's, so all of them. */
+static bool
+every_container(const struct risk_cmd *c)
+{
+	if (c->xargs)
+		return true;
+	for (size_t i = 2; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if ((strstr(t, "$(") || strchr(t, '`')) && strstr(t, " ps") && !strstr(t, "status=exited") &&
+		    !strstr(t, "status=created"))
+			return true;
+	}
+	return false;
+}
+
 static void
 rate_docker(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -107,6 +122,9 @@ rate_docker(struct risk_state *st, const struct risk_cmd *c)
 	    !strcmp(sub, "network") || !strcmp(sub, "builder") || !strcmp(sub, "buildx")) {
 		if (!strcmp(sub2, "prune"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s %s prune deletes data", tool, sub);
+		else if (!strcmp(sub, "system") && !strcmp(sub2, "reset"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+				  "%s system reset deletes every container, image and volume", tool);
 		else if (!strcmp(sub2, "rm") || !strcmp(sub2, "remove"))
 			risk_rule(st, !strcmp(sub, "volume") ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE,
 				  "%s %s rm", tool, sub);
@@ -115,8 +133,9 @@ rate_docker(struct risk_state *st, const struct risk_cmd *c)
 		return;
 	}
 	if (!strcmp(sub, "rm"))
-		risk_rule(st, force ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s rm%s removes containers",
-			  tool, force ? " -f" : "");
+		risk_rule(st, force || every_container(c) ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE,
+			  "%s rm%s removes %s", tool, force ? " -f" : "",
+			  every_container(c) ? "every container a listing names" : "containers");
 	else if (!strcmp(sub, "rmi"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s rmi removes images", tool);
 	else if (!strcmp(sub, "push"))
@@ -126,7 +145,8 @@ rate_docker(struct risk_state *st, const struct risk_cmd *c)
 	else if (!strcmp(sub, "exec"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s exec runs a command in a container", tool);
 	else if (!strcmp(sub, "stop") || !strcmp(sub, "kill") || !strcmp(sub, "restart") || !strcmp(sub, "pause"))
-		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s %s a container", tool, sub);
+		risk_rule(st, every_container(c) ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s %s %s",
+			  tool, sub, every_container(c) ? "every container a listing names" : "a container");
 	else if (!strcmp(sub, "login"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s login stores credentials", tool);
 	else if (!strcmp(sub, "build") || !strcmp(sub, "pull") || !strcmp(sub, "tag") || !strcmp(sub, "start") ||
@@ -232,6 +252,9 @@ rate_terraform(struct risk_state *st, const struct risk_cmd *c)
 			sub = "destroy";
 		risk_rule(st, GUARD_LEVEL_CRITICAL, !strcmp(sub, "destroy") ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
 			  "%s %s changes real infrastructure%s", tool, sub, auto_ok ? " (-auto-approve: no confirmation)" : "");
+	} else if (!strcmp(sub, "stack") && (!strcmp(nth_word(c, 2, NULL), "rm") || !strcmp(nth_word(c, 2, NULL), "remove"))) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s stack rm deletes a stack and its state%s", tool,
+			  risk_flag(c, 'f', "force") ? " (--force: its resources left running, untracked)" : "");
 	} else if (!strcmp(sub, "state")) {
 		const char *op = nth_word(c, 2, NULL);
 		if (!strcmp(op, "rm") || !strcmp(op, "mv") || !strcmp(op, "push") || !strcmp(op, "replace-provider"))
@@ -263,6 +286,17 @@ word_has(const struct risk_cmd *c, const char *needle)
 	return false;
 }
 
+/* word has part as one of its dash-separated parts ("batch-delete-image" has "delete"). */
+static bool
+hyphen_part(const char *word, const char *part)
+{
+	size_t n = strlen(part);
+	for (const char *p = word; (p = strstr(p, part)) != NULL; p += n)
+		if ((p == word || p[-1] == '-') && (!p[n] || p[n] == '-'))
+			return true;
+	return false;
+}
+
 /* aws/gcloud/az: reads are medium (cloud data), changes high, deletes high or critical. */
 static void
 rate_cloud(struct risk_state *st, const struct risk_cmd *c)
@@ -271,6 +305,9 @@ rate_cloud(struct risk_state *st, const struct risk_cmd *c)
 
 	if (word_has(c, "terminate-instances") || word_has(c, "delete-db") || word_has(c, "delete-stack") ||
 	    word_has(c, "delete-bucket") || word_has(c, "delete-cluster") || !strcmp(nth_word(c, 2, NULL), "rb") ||
+	    word_has(c, "delete-table") || word_has(c, "delete-file-system") || word_has(c, "delete-volume") ||
+	    word_has(c, "delete-snapshot") || word_has(c, "delete-backup") || word_has(c, "schedule-key-deletion") ||
+	    word_has(c, "--force-delete-without-recovery") || word_has(c, "delete-repository") ||
 	    (!strcmp(tool, "az") && !strcmp(nth_word(c, 1, NULL), "group") && !strcmp(nth_word(c, 2, NULL), "delete")) ||
 	    (!strcmp(tool, "gcloud") && word_has(c, "projects") && risk_arg_has(c, "delete"))) {
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s deletes cloud infrastructure", tool);
@@ -292,7 +329,8 @@ rate_cloud(struct risk_state *st, const struct risk_cmd *c)
 		if (t[0] == '-')
 			continue;
 		if (!strncmp(t, "delete", 6) || !strncmp(t, "remove", 6) || !strncmp(t, "destroy", 7) ||
-		    !strncmp(t, "terminate", 9) || !strncmp(t, "purge", 5)) {
+		    !strncmp(t, "terminate", 9) || !strncmp(t, "purge", 5) || hyphen_part(t, "delete") ||
+		    hyphen_part(t, "deletion") || hyphen_part(t, "deregister") || hyphen_part(t, "revoke")) {
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s %s deletes cloud resources", tool, t);
 			return;
 		}
@@ -395,8 +433,9 @@ rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 		   !strcmp(n, "amplify") || !strcmp(n, "doctl") || !strcmp(n, "skaffold")) {
 		if (!strcmp(sub, "deploy") || !strcmp(sub, "publish") || !strcmp(sub, "up") || !strcmp(sub, "run"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s %s deploys", n, sub);
-		else if (!strcmp(sub, "destroy") || !strcmp(sub, "delete") || !strcmp(sub, "terminate") || !strcmp(sub, "remove"))
-			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s %s destroys a deployment", n, sub);
+		else if (!strcmp(sub, "destroy") || !strcmp(sub, "delete") || !strcmp(sub, "terminate") || !strcmp(sub, "remove") ||
+			 (!strcmp(n, "doctl") && (risk_arg_has(c, "delete") || risk_arg_has(c, "rm") || risk_arg_has(c, "d"))))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s %s destroys a deployment or resource", n, sub);
 		else
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s %s", n, sub);
 	} else {

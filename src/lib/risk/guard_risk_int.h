@@ -259,6 +259,8 @@ extern const char *const risk_infra_verbs[];
 extern const char *const risk_sql_verbs[];
 extern const char *const risk_agent_verbs[];
 extern const char *const risk_storage_verbs[];
+extern const char *const risk_stores_verbs[];
+extern const char *const risk_runners_verbs[];
 extern const char *const risk_sys_verbs[];
 extern const char *const risk_net_verbs[];
 extern const char *const risk_run_verbs[];
@@ -345,6 +347,10 @@ bool risk_verb_sql(struct risk_state *st, struct risk_cmd *c);
 /* claude, gemini, codex run as commands (guard_risk_agents.c). */
 bool risk_verb_agent(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_storage(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_stores(struct risk_state *st, struct risk_cmd *c);
+bool risk_verb_runners(struct risk_state *st, struct risk_cmd *c);
+/* Frameworks' database tasks (artisan migrate:fresh, mix ecto.drop, ...), whatever module claims the program. */
+void risk_db_tasks(struct risk_state *st, const struct risk_cmd *c);
 bool risk_verb_sys(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_net(struct risk_state *st, struct risk_cmd *c);
 bool risk_verb_run(struct risk_state *st, struct risk_cmd *c);

@@ -554,13 +554,15 @@ long_name(const char *t, const char *const *names, bool eq, const char **value)
 	return hit && *hit ? hit : NULL;
 }
 
-/* curl's file readers: what a value names is sent. */
+/* curl's file readers: what a value names is sent (*file: a file's content, not text as written). */
 static void
-curl_sent(struct risk_state *st, const char *opt, const struct guard_shell_word *v, bool *sends)
+curl_sent(struct risk_state *st, const char *opt, const struct guard_shell_word *v, bool *sends, const char **file)
 {
 	*sends = true;
 	if (!strcmp(opt, "-T") || !strcmp(opt, "--upload-file")) {
 		risk_path(st, "curl upload", v, PATH_READ);
+		if (strcmp(v->text, "-") && strcmp(v->text, "."))
+			*file = v->text;
 		return;
 	}
 	if (!strcmp(opt, "--form-string") || !strcmp(opt, "--data-raw"))
@@ -574,7 +576,27 @@ curl_sent(struct risk_state *st, const char *opt, const struct guard_shell_word 
 		char *semi = strchr(w.text, ';');
 		if (!semi)
 			risk_path(st, "curl upload", &w, PATH_READ);
+		*file = at + 1;
 	}
+}
+
+/*
+ * A file's content sent to a host outside allowed_hosts (curl -T/-d @F/-F
+ * x=@F, wget --post-file): the project's code or data leaves to a place
+ * no one listed. Inline text (-d '{"a":1}') stays medium.
+ */
+static void
+file_to_foreign(struct risk_state *st, const char *verb, const char *file, const struct guard_shell_word *const *urls,
+		size_t n)
+{
+	for (size_t i = 0; file && i < n; i++)
+		if (strcmp(urls[i]->text, "-") && risk_url_foreign(st, urls[i]->text)) {
+			char host[256];
+			risk_url_host(urls[i]->text, host, sizeof(host));
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s sends a file to a host not in allowed_hosts: %s to %s",
+				  verb, file, *host ? host : urls[i]->text);
+			return;
+		}
 }
 
 static void
@@ -592,7 +614,7 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 	const struct guard_shell_word **ops;
 	size_t n = risk_operands_all(st, c, 1, with_arg, &ops);
 	bool sends = false;
-	const char *n0 = c->name;
+	const char *n0 = c->name, *file = NULL;
 
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(ops[i]->text, "-"))
@@ -637,9 +659,10 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 			risk_path(st, "curl -K", &v, PATH_READ);
 		} else if (!strcmp(opt, "-T") || !strcmp(opt, "-d") || !strcmp(opt, "-F") || !strncmp(opt, "--upload", 8) ||
 			   !strncmp(opt, "--data", 6) || !strncmp(opt, "--form", 6) || !strcmp(opt, "--json")) {
-			curl_sent(st, opt, &v, &sends);
+			curl_sent(st, opt, &v, &sends, &file);
 		}
 	}
+	file_to_foreign(st, n0, file, ops, n);
 	const char *method = risk_opt_value(c, "-X", "--request");
 	if (method && !strcasecmp(method, "DELETE"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s sends an HTTP DELETE", n0);
@@ -680,6 +703,7 @@ rate_wget(struct risk_state *st, const struct risk_cmd *c)
 			continue;
 		risk_path(st, opt, &w, PATH_READ);
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "wget uploads a file");
+		file_to_foreign(st, "wget", w.text, ops, n);
 	}
 	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }

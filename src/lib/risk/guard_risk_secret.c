@@ -43,6 +43,8 @@ static const char *const cred_printers[][4] = {
 	{ "doctl", "auth", "token", NULL },
 	{ "kubectl", "create", "token", NULL },
 	{ "vault", "print", "token", NULL },
+	{ "vault", "kv", "get", NULL },
+	{ "vault", "read", NULL, NULL },
 	{ "git", "credential", "fill", NULL },
 	{ "op", "read", NULL, NULL },
 	{ "security", "find-generic-password", NULL, NULL },

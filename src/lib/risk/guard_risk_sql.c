@@ -555,7 +555,9 @@ rate_redis(struct risk_state *st, const struct risk_cmd *c)
 		 !strcasecmp(cmd, "SLAVEOF") || !strcasecmp(cmd, "REPLICAOF"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "redis-cli %s changes the server", cmd);
 	else if (!strcasecmp(cmd, "DEL") || !strcasecmp(cmd, "UNLINK") || !strcasecmp(cmd, "EXPIRE"))
-		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "redis-cli %s deletes keys", cmd);
+		/* fed by xargs (redis-cli --scan --pattern 'x*' | xargs redis-cli DEL): every key a listing names */
+		risk_rule(st, c->xargs ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "redis-cli %s deletes %s",
+			  cmd, c->xargs ? "every key a listing names" : "keys");
 	else if (!strcasecmp(cmd, "SET") || !strcasecmp(cmd, "HSET") || !strcasecmp(cmd, "LPUSH") ||
 		 !strcasecmp(cmd, "RPUSH") || !strcasecmp(cmd, "SADD") || !strcasecmp(cmd, "INCR"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "redis-cli %s writes", cmd);

@@ -1,0 +1,198 @@
+/*
+ * Programs that run a command under a subcommand: `bundle exec CMD`,
+ * `direnv exec DIR CMD`, `conda run -n ENV CMD`, `aws-vault exec PROFILE --
+ * CMD`, `nix develop -c CMD`, `nix-shell --run 'CMD'`... The command after
+ * the subcommand, its options (with their values) and its own operands
+ * (an environment's folder, a profile) is rated as if typed alone. A
+ * program listed here without its runner subcommand falls through to the
+ * module that knows it (uv pip, conda install) or to the generic rating.
+ */
+#include "guard_risk_int.h"
+
+/* How the command follows: as words, or as one word of shell text (after opt). */
+enum how { ARGV, TEXT };
+
+static const struct runner {
+	const char *prog, *sub;  /* sub NULL: the program itself runs the rest */
+	const char *with_arg;    /* options taking a value (before the command) */
+	unsigned positional;     /* operands before the command (direnv exec DIR) */
+	enum how how;
+	const char *text_opt;    /* TEXT: the option whose value is the command ("--run") */
+} runners[] = {
+	{ "bundle", "exec", "--gemfile --keep-file-descriptors", 0, ARGV, NULL },
+	{ "bundler", "exec", "--gemfile", 0, ARGV, NULL },
+	{ "direnv", "exec", NULL, 1, ARGV, NULL },
+	{ "rbenv", "exec", NULL, 0, ARGV, NULL },
+	{ "pyenv", "exec", NULL, 0, ARGV, NULL },
+	{ "nodenv", "exec", NULL, 0, ARGV, NULL },
+	{ "goenv", "exec", NULL, 0, ARGV, NULL },
+	{ "asdf", "exec", NULL, 0, ARGV, NULL },
+	{ "mise", "exec", "-C --cd -j --jobs -E --env", 0, ARGV, NULL },
+	{ "mise", "x", "-C --cd -j --jobs -E --env", 0, ARGV, NULL },
+	{ "rtx", "exec", "-C --cd -j --jobs", 0, ARGV, NULL },
+	{ "pdm", "run", "-p --project -g --global", 0, ARGV, NULL },
+	{ "hatch", "run", "-e --env", 0, ARGV, NULL },
+	{ "rye", "run", "--pyproject", 0, ARGV, NULL },
+	{ "pixi", "run", "--manifest-path -e --environment", 0, ARGV, NULL },
+	{ "uv", "run", "--with --with-editable --with-requirements -p --python --index --default-index --index-url -i "
+		       "--extra-index-url -f --find-links --package --extra --group --only-group --no-group "
+		       "--env-file --directory --project --config-file --cache-dir -C --config-setting",
+	  0, ARGV, NULL },
+	{ "poetry", "run", "-C --directory -P --project", 0, ARGV, NULL },
+	{ "pipenv", "run", NULL, 0, ARGV, NULL },
+	{ "conda", "run", "-n --name -p --prefix --cwd", 0, ARGV, NULL },
+	{ "mamba", "run", "-n --name -p --prefix --cwd", 0, ARGV, NULL },
+	{ "micromamba", "run", "-n --name -p --prefix --cwd -r --root-prefix", 0, ARGV, NULL },
+	{ "devbox", "run", "-c --config -e --env --env-file", 0, ARGV, NULL },
+	{ "foreman", "run", "-e --env -f --procfile -d --root", 0, ARGV, NULL },
+	{ "dotenvx", "run", "-f --env-file -e --env --convention", 0, ARGV, NULL },
+	{ "op", "run", "--env-file --account", 0, ARGV, NULL },
+	{ "doppler", "run", "-p --project -c --config --token --mount --mount-format --name-transformer", 0, ARGV, NULL },
+	{ "aws-vault", "exec", "--duration -d --region --mfa-token -t --prompt", 1, ARGV, NULL },
+	{ "chamber", "exec", NULL, 0, ARGV, NULL }, /* its services end at -- */
+	{ "envchain", NULL, NULL, 1, ARGV, NULL },
+	{ "env-cmd", NULL, "-f --file -e --environments -r --rc-file", 0, ARGV, NULL },
+	{ "cross-env", NULL, NULL, 0, ARGV, NULL },
+	{ "cross-env-shell", NULL, NULL, 0, ARGV, NULL },
+	{ "proot", NULL, "-r --rootfs -b --bind -m --mount -w --pwd --cwd -q --qemu -k --kernel-release", 0, ARGV, NULL },
+	{ "fakechroot", NULL, "-l --lib -d --elfloader -s --use-system-libs -e --environment -c --config-dir", 0, ARGV, NULL },
+	{ "schroot", NULL, "-c --chroot -u --user -d --directory -p --preserve-environment -o --option -n --session-name", 0, ARGV, NULL },
+	{ "distrobox", "enter", "-n --name -e --exec", 1, ARGV, NULL },
+	{ "toolbox", "run", "-c --container -d --distro -r --release", 0, ARGV, NULL },
+	{ "tsocks", NULL, NULL, 0, ARGV, NULL },
+	{ "nix", "develop", "--profile -i --ignore-environment -k --keep --unset --arg --argstr -I --include", 0, ARGV, NULL },
+	{ "nix", "shell", "--arg --argstr -I --include", 0, ARGV, NULL },
+	{ "nix-shell", NULL, "-p --packages -A --attr --arg --argstr -I --include --keep", 0, TEXT, "--run" },
+	{ "nix-shell", NULL, "-p --packages -A --attr --arg --argstr -I --include --keep", 0, TEXT, "--command" },
+};
+
+/* The index of word sub (the subcommand) among c's words, 0 when absent. */
+static size_t
+sub_at(const struct risk_cmd *c, const char *sub)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!strcmp(t, sub))
+			return i;
+		if (t[0] != '-')
+			return 0; /* another subcommand: not the runner */
+	}
+	return 0;
+}
+
+static bool
+in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Do the operands before a later "--" name services or tools, not the command? */
+static bool
+until_dashdash(const struct risk_cmd *c, size_t i, const struct runner *r)
+{
+	if (!strcmp(r->prog, "chamber"))
+		return true;
+	if (strcmp(r->prog, "mise") && strcmp(r->prog, "rtx"))
+		return false;
+	for (; i < c->argc; i++)
+		if (!strcmp(c->argv[i].text, "--"))
+			return true;
+	return false;
+}
+
+/* The first word of the command run, c->argc when none. */
+static size_t
+command_at(const struct risk_cmd *c, size_t from, const struct runner *r)
+{
+	unsigned skip = r->positional;
+	bool dashdash = false;
+
+	for (size_t i = from; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!dashdash && !strcmp(t, "--")) {
+			dashdash = true;
+			continue;
+		}
+		if (!dashdash && t[0] == '-' && t[1]) {
+			if (in_list(r->with_arg, t) && !strchr(t, '='))
+				i++;
+			continue;
+		}
+		/* cross-env A=b CMD, env-cmd: assignments before the command */
+		if (!dashdash && strchr(t, '=') && (t[0] != '=') && !strcmp(r->prog, "cross-env"))
+			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
+		/* chamber exec SVC... -- CMD, mise exec TOOL@VER... -- CMD: the command starts after -- */
+		if (!dashdash && until_dashdash(c, i, r))
+			continue;
+		return i;
+	}
+	return c->argc;
+}
+
+bool
+risk_verb_runners(struct risk_state *st, struct risk_cmd *c)
+{
+	for (size_t k = 0; k < sizeof(runners) / sizeof(*runners); k++) {
+		const struct runner *r = &runners[k];
+		size_t from = 1;
+		if (strcmp(c->name, r->prog) || (r->sub && !(from = sub_at(c, r->sub))))
+			continue;
+		if (r->sub)
+			from++;
+		char what[96];
+		snprintf(what, sizeof(what), "%s%s%s", r->prog, r->sub ? " " : "", r->sub ? r->sub : "");
+		if (r->how == TEXT) {
+			struct guard_shell_word w;
+			if (!risk_opt_word(c, NULL, r->text_opt, &w))
+				continue; /* nix-shell without --run: the next row, or a shell */
+			if (w.flags & GUARD_WORD_DYNAMIC)
+				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what, w.text);
+			else
+				risk_nested(st, what, w.text, strlen(w.text));
+			return true;
+		}
+		/* nix develop -c CMD / --command CMD, nix shell ... -c CMD */
+		if (!strcmp(r->prog, "nix")) {
+			size_t i = from;
+			while (i < c->argc && strcmp(c->argv[i].text, "-c") && strcmp(c->argv[i].text, "--command"))
+				i++;
+			from = i + 1;
+			if (from >= c->argc) {
+				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s starts a shell", what);
+				return true;
+			}
+			struct risk_cmd inner = *c;
+			inner.argv = c->argv + from;
+			inner.argc = c->argc - from;
+			risk_set_name(&inner);
+			risk_analyse_cmd(st, &inner);
+			return true;
+		}
+		size_t at = command_at(c, from, r);
+		if (at >= c->argc) {
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs no command guard can see", what);
+			return true;
+		}
+		struct risk_cmd inner = *c;
+		inner.argv = c->argv + at;
+		inner.argc = c->argc - at;
+		risk_set_name(&inner);
+		risk_explain(st, "    %s runs: %s", what, inner.argv[0].text);
+		risk_analyse_cmd(st, &inner);
+		return true;
+	}
+	return false;
+}
+
+const char *const risk_runners_verbs[] = { "bundle", "bundler", "direnv", "rbenv", "pyenv", "nodenv", "goenv", "asdf",
+	"mise", "rtx", "pdm", "hatch", "rye", "pixi", "uv", "poetry", "pipenv", "conda", "mamba", "micromamba", "devbox",
+	"foreman", "dotenvx", "op", "doppler", "aws-vault", "chamber", "envchain", "env-cmd", "cross-env",
+	"cross-env-shell", "proot", "fakechroot", "schroot", "distrobox", "toolbox", "tsocks", "nix", "nix-shell", NULL };
