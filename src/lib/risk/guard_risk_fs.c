@@ -380,6 +380,24 @@ rate_copy(struct risk_state *st, const struct risk_cmd *c, bool move)
 	risk_base(st, GUARD_LEVEL_LOW, move ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE);
 }
 
+/* A chmod mode that lets every user write: octal with the others' w bit (777, 0666, 2757), or o or a given
+ * w by + or = ("o+w", "a=rwx", "ugo+rwx", "u+x,o+w"); "+w" alone is masked by the umask (022: the owner). */
+static bool
+world_writable(const char *mode)
+{
+	if (mode[strspn(mode, "01234567")] == '\0')
+		return *mode && strchr("2367", mode[strlen(mode) - 1]);
+	for (const char *clause = mode; *clause; clause += strcspn(clause, ","), clause += *clause == ',') {
+		size_t who = strspn(clause, "ugoa");
+		bool others = memchr(clause, 'o', who) || memchr(clause, 'a', who);
+		const char *op = clause + who;
+		size_t len = strcspn(op, ",");
+		if (others && (*op == '+' || *op == '=') && memchr(op, 'w', len))
+			return true;
+	}
+	return false;
+}
+
 static void
 rate_perm(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -400,8 +418,10 @@ rate_perm(struct risk_state *st, const struct risk_cmd *c)
 		if (!strcmp(c->name, "chmod") && (strstr(mode, "+s") || strstr(mode, "u+s") ||
 						   (strlen(mode) == 4 && (mode[0] == '4' || mode[0] == '6'))))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "chmod sets the setuid bit: %s", mode);
-		if (!strcmp(c->name, "chmod") && (strstr(mode, "777") || strstr(mode, "o+w") || strstr(mode, "a+w")))
-			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "chmod makes files world-writable: %s", mode);
+		if (!strcmp(c->name, "chmod") && world_writable(mode))
+			risk_rule(st, tree ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+				  "chmod%s makes %s world-writable: %s", tree ? " -R" : "", tree ? "every file below" : "files",
+				  mode);
 	}
 	if (c->xargs || c->find_items)
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s on files from input", verb);

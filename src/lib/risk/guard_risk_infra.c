@@ -353,7 +353,7 @@ const char *const risk_infra_verbs[] = {
 	/* deploy */
 	"vercel", "netlify", "surge", "firebase", "fly", "flyctl", "heroku", "serverless", "sls", "cap",
 	"capistrano", "ansible-playbook", "ansible", "eb", "gcloud-deploy", "kamal", "railway", "render",
-	"wrangler", "cdk", "sam", "amplify", "doctl", "skaffold",
+	"wrangler", "cdk", "sam", "amplify", "doctl", "skaffold", "argocd", "flux",
 	/* packages */
 	"npm", "yarn", "pnpm", "bun", "pip", "pip3", "pipx", "uv", "poetry", "pipenv", "conda", "mamba",
 	"cargo", "twine", "flit", "gem", "go", "mvn", "gradle", "gradlew", "dotnet", "nuget", "brew", NULL
@@ -428,6 +428,32 @@ rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s changes remote machines", n);
 			risk_ansible_bind(st, c);
 		}
+	} else if (!strcmp(n, "argocd")) {
+		const char *verb = nth_word(c, 2, "--server --auth-token --grpc-web-root-path --config");
+		if (!strcmp(sub, "app") && (!strcmp(verb, "delete") || !strcmp(verb, "delete-resource")))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "argocd app %s deletes an app's resources", verb);
+		else if (!strcmp(sub, "app") && !strcmp(verb, "sync"))
+			risk_rule(st, GUARD_LEVEL_HIGH, risk_arg_has(c, "--prune") ? GUARD_CLASS_DELETE : GUARD_CLASS_WRITE,
+				  "argocd app sync deploys%s", risk_arg_has(c, "--prune") ? " and --prune deletes what git lacks" : "");
+		else if (!strcmp(verb, "delete") || !strcmp(verb, "rm") || !strcmp(verb, "remove") ||
+			 (!strcmp(sub, "app") && (!strcmp(verb, "rollback") || !strcmp(verb, "set") || !strcmp(verb, "patch") ||
+						  !strcmp(verb, "terminate-op") || !strcmp(verb, "actions"))))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "argocd %s %s changes a live deployment", sub, verb);
+		else if (!strcmp(verb, "create") || !strcmp(verb, "add") || !strcmp(verb, "set") || !strcmp(verb, "update"))
+			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "argocd %s %s", sub, verb);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else if (!strcmp(n, "flux")) {
+		if (!strcmp(sub, "uninstall"))
+			risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "flux uninstall removes GitOps from the cluster");
+		else if (!strcmp(sub, "delete"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "flux delete removes a source or its workloads");
+		else if (!strcmp(sub, "bootstrap") || !strcmp(sub, "install") || !strcmp(sub, "suspend") ||
+			 !strcmp(sub, "resume") || !strcmp(sub, "reconcile") || !strcmp(sub, "create"))
+			risk_rule(st, !strcmp(sub, "bootstrap") || !strcmp(sub, "install") ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM,
+				  GUARD_CLASS_WRITE, "flux %s changes what the cluster runs", sub);
+		else
+			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	} else if (!strcmp(n, "eb") || !strcmp(n, "gcloud-deploy") || !strcmp(n, "kamal") || !strcmp(n, "railway") ||
 		   !strcmp(n, "render") || !strcmp(n, "wrangler") || !strcmp(n, "cdk") || !strcmp(n, "sam") ||
 		   !strcmp(n, "amplify") || !strcmp(n, "doctl") || !strcmp(n, "skaffold")) {
@@ -444,6 +470,37 @@ rate_deploy(struct risk_state *st, const struct risk_cmd *c)
 	return true;
 }
 
+/*
+ * A package manager's setting of where packages come from or whether they
+ * are checked (npm config set registry URL, pip config set
+ * global.index-url URL, strict-ssl false, trusted-host): every later
+ * install takes code from there. sub: the first operand.
+ */
+static bool
+registry_set(const struct risk_cmd *c, const char *sub)
+{
+	static const char *const keys[] = { "registry", "index-url", "extra-index-url", "trusted-host", "strict-ssl",
+		"npmRegistryServer", "unsafeHttpWhitelist", "enableStrictSsl", "cafile", "find-links", "index", "channels",
+		"default_channels", "custom_channels", "ssl_verify", NULL };
+	static const char *const setters[] = { "set", "--set", "--add", "--prepend", "--append", NULL };
+
+	if (strcmp(sub, "config") && strcmp(sub, "set"))
+		return false;
+	for (size_t i = 1; i + 1 < c->argc; i++) {
+		if (!risk_name_in(setters, c->argv[i].text))
+			continue;
+		/* the key's last part: global.index-url, @scope:registry, //host/:_authToken */
+		char whole[256];
+		snprintf(whole, sizeof(whole), "%s", c->argv[i + 1].text);
+		whole[strcspn(whole, "=")] = '\0';
+		const char *dot = strrchr(whole, '.'), *colon = strrchr(whole, ':');
+		const char *key = dot && dot[1] && (!colon || dot > colon) ? dot + 1 : colon && colon[1] ? colon + 1 : whole;
+		if (risk_name_in(keys, key))
+			return true;
+	}
+	return false;
+}
+
 /* npm/yarn/pnpm/bun: local installs and scripts are everyday; publish is not. */
 static void
 rate_js_pm(struct risk_state *st, const struct risk_cmd *c)
@@ -454,6 +511,9 @@ rate_js_pm(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s publish releases a package", n);
 	else if (!strcmp(sub, "unpublish") || (!strcmp(sub, "deprecate")))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s %s removes a published package", n, sub);
+	else if (registry_set(c, sub))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s %s changes where packages come from or how they are checked",
+			  n, sub);
 	else if (!strcmp(sub, "dist-tag") || !strcmp(sub, "owner") || !strcmp(sub, "access") || !strcmp(sub, "token") ||
 		 !strcmp(sub, "adduser") || !strcmp(sub, "login"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s %s changes registry settings", n, sub);
@@ -491,6 +551,9 @@ rate_packages(struct risk_state *st, const struct risk_cmd *c)
 		   !strcmp(n, "poetry") || !strcmp(n, "pipenv") || !strcmp(n, "conda") || !strcmp(n, "mamba")) {
 		if (!strcmp(sub, "publish") || (!strcmp(n, "uv") && !strcmp(sub, "publish")))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s publish releases a package", n);
+		else if (registry_set(c, !strcmp(sub, "config") || !strcmp(sub, "set") ? "config" : sub))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "%s config changes where packages come from or how they are checked", n);
 		else if (!strcmp(sub, "install") || !strcmp(sub, "add") || !strcmp(sub, "sync") || !strcmp(sub, "create")) {
 			if (risk_arg_has(c, "--break-system-packages") || (c->elevated))
 				risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s installs into the system", n);
@@ -613,8 +676,20 @@ rate_gh(struct risk_state *st, const struct risk_cmd *c)
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "gh api %s", m);
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
-	} else if (!strcmp(b, "delete") || !strcmp(b, "close"))
-		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "gh %s %s", a, b);
+	} else if (!strcmp(a, "repo") && !strcmp(b, "edit") && (any_arg_prefix(c, "--visibility=public") ||
+							     (risk_arg_has(c, "--visibility") && risk_arg_has(c, "public"))))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "gh repo edit --visibility public publishes the repository");
+	else if ((!strcmp(a, "mr") && !strcmp(b, "merge")) || (!strcmp(a, "repo") && !strcmp(b, "rename")) ||
+		 (!strcmp(a, "workflow") && !strcmp(b, "disable")) || (!strcmp(a, "ruleset") && strcmp(b, "list") &&
+									 strcmp(b, "view") && strcmp(b, "check")))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s %s %s changes the repository on the server", c->name, a,
+			  b);
+	else if (!strcmp(b, "delete") || !strcmp(b, "remove") || !strcmp(b, "rm"))
+		risk_rule(st, !strcmp(a, "pr") || !strcmp(a, "mr") ? GUARD_LEVEL_MEDIUM : GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+			  "%s %s %s deletes it on the server (no undo)", c->name, a, b);
+	else if (!strcmp(b, "close") || (!strcmp(a, "run") && !strcmp(b, "cancel")) ||
+		 (!strcmp(a, "auth") && !strcmp(b, "logout")))
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s %s %s", c->name, a, b);
 	else if (!strcmp(a, "workflow") && !strcmp(b, "run"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "gh workflow run starts CI");
 	else if (!strcmp(b, "create") || !strcmp(b, "edit") || !strcmp(b, "comment") || !strcmp(b, "review"))

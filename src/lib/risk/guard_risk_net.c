@@ -786,10 +786,54 @@ rate_scp(struct risk_state *st, const struct risk_cmd *c)
 	}
 }
 
+/*
+ * ssh-keygen's files: -R removes a host from known_hosts (-f FILE, else
+ * ~/.ssh/known_hosts), a new key or a passphrase change writes -f FILE
+ * and FILE.pub (else ~/.ssh/id_TYPE); -l, -y, -e, -F and the rest read
+ * -f FILE. The paths are rated as what is done to them (~/.ssh is a
+ * sensitive folder).
+ */
+static void
+rate_ssh_keygen(struct risk_state *st, const struct risk_cmd *c)
+{
+	struct guard_shell_word f;
+	bool has_f = risk_opt_word(c, "-f", NULL, &f);
+	const char *type = risk_opt_value(c, "-t", NULL);
+
+	if (risk_opt_value(c, "-R", NULL)) {
+		risk_path_str(st, "ssh-keygen -R", has_f ? f.text : "~/.ssh/known_hosts", PATH_WRITE);
+	} else if (type || risk_flag(c, 'p', NULL) || risk_flag(c, 'A', NULL) || (!has_f && c->argc == 1)) {
+		char def[64];
+		snprintf(def, sizeof(def), "~/.ssh/id_%s", type ? type : "ed25519");
+		const char *key = has_f ? f.text : def;
+		char *pub = guard_xasprintf("%s.pub", key);
+		risk_path_str(st, "ssh-keygen", key, PATH_WRITE);
+		risk_path_str(st, "ssh-keygen", pub, PATH_WRITE);
+		free(pub);
+	} else if (has_f) {
+		risk_path(st, "ssh-keygen", &f, PATH_READ);
+	}
+	risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+/* ssh-copy-id [-i KEY] [-p PORT] [-o OPT] [USER@]HOST: this machine's key let into another one. */
+static void
+rate_ssh_copy_id(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[4];
+	size_t n = risk_operands(c, 1, "-i -p -o -F -t", ops, 4);
+	const char *host = n ? ops[n - 1]->text : "";
+	const char *at = strrchr(host, '@');
+
+	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "ssh-copy-id lets this machine's SSH key into %s", *host ? host : "another machine");
+	if (*host)
+		risk_host(st, "ssh-copy-id", at ? at + 1 : host);
+}
+
 const char *const risk_net_verbs[] = {
 	"curl", "http", "https", "xh", "httpie", "wget", "wget2", "aria2c", "nc", "ncat", "netcat", "socat",
 	"telnet", "scp", "sftp", "ftp", "lftp", "tftp", "dig", "nslookup", "host", "ping", "ping6", "traceroute",
-	"tracepath", "mtr", "whois", "drill", NULL
+	"tracepath", "mtr", "whois", "drill", "ssh-keygen", "ssh-copy-id", NULL
 };
 
 bool
@@ -806,6 +850,10 @@ risk_verb_net(struct risk_state *st, struct risk_cmd *c)
 		rate_netcat(st, c);
 	else if (!strcmp(n, "scp") || !strcmp(n, "sftp"))
 		rate_scp(st, c);
+	else if (!strcmp(n, "ssh-keygen"))
+		rate_ssh_keygen(st, c);
+	else if (!strcmp(n, "ssh-copy-id"))
+		rate_ssh_copy_id(st, c);
 	else if (!strcmp(n, "ftp") || !strcmp(n, "lftp") || !strcmp(n, "tftp"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "%s transfers files", n);
 	else if (!risk_resolver(st, c))
