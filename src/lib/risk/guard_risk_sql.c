@@ -283,6 +283,38 @@ writes_file(struct risk_state *st, const char *client, const char *name, size_t 
 	return true;
 }
 
+/* Files included from files followed at once, and in all from one top-level include (a file may include itself). */
+#define SQL_INCLUDE_DEPTH 4
+#define SQL_INCLUDE_COUNT 32
+
+/*
+ * The file of "\\i FILE", mysql's "source FILE" / "\\. FILE", sqlite3's
+ * ".read FILE" (attack12 M22): its text rated as the client runs it. True
+ * when read; false leaves it to the caller (a file guard does not read).
+ */
+static bool
+included_file(struct risk_state *st, const char *client, const char *args, const char *end)
+{
+	static _Thread_local unsigned depth, count;
+	char file[4096];
+	bool seen = false;
+
+	last_word(args, end, file, sizeof(file));
+	size_t fl = strlen(file);
+	if (fl && file[fl - 1] == ';' && !is_psql(client)) /* mysql: "source f.sql;" */
+		file[--fl] = '\0';
+	if (!depth)
+		count = 0;
+	if (!fl || depth >= SQL_INCLUDE_DEPTH || count >= SQL_INCLUDE_COUNT)
+		return false;
+	struct guard_shell_word w = { file, NULL, 0 };
+	depth++;
+	count++;
+	seen = risk_sql_file(st, client, &w);
+	depth--;
+	return seen;
+}
+
 /*
  * A client's own command, to the end of its line (attack9 J7): sqlite3's
  * .shell/.system (or a prefix: .sh) and a pipe in .once/.output/.read/
@@ -308,6 +340,10 @@ client_command(struct risk_state *st, const char *client, const char *p, const c
 			   : abbreviates(name, n, "shell") || abbreviates(name, n, "system") || (word && keyword(p, "pager"));
 	bool file = slash ? name[0] == 'i' || name[0] == '.'
 			  : abbreviates(name, n, "read") || abbreviates(name, n, "load") || (word && keyword(p, "source"));
+	/* \\i, \\ir, \\include, \\. (mysql), .read, source: SQL from a file (M22); .load is a native library */
+	bool include = slash ? (n <= 2 && (name[0] == '.' || !strncmp(name, "ir", n))) ||
+				       (n >= 7 && !strncmp(name, "include_relative", n))
+			     : file && !abbreviates(name, n, "load");
 	if (slash && psql)
 		backquoted(st, client, args, end);
 	if (shell) {
@@ -327,10 +363,10 @@ client_command(struct risk_state *st, const char *client, const char *p, const c
 		copy_program_rule(st, client, p, end, false);
 	} else if (slash && n == 4 && !strncasecmp(name, "copy", 4)) {
 		copy_file(st, client, args, end);
-	} else if (file) {
+	} else if (file && !(include && included_file(st, client, args, end))) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands or code from a file guard does not read: %.*s",
 			  client, (int)(end - p), p);
-	} else {
+	} else if (!file) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	}
 }
@@ -446,44 +482,61 @@ sql_word(struct risk_state *st, const char *client, const struct guard_shell_wor
 		risk_sql_text(st, client, w->text);
 }
 
+/* What is done with one value of a client's option: its SQL rated, its file read. */
+typedef void (*value_fn)(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w);
+
+/*
+ * Each value of the option, every time it is given (psql -f a -f b runs
+ * both): "-c V", "-tAc V" and "-cV" as getopt reads a cluster (sqlite3's
+ * -csv is a word), "--long=V", "--long V". multi: the words after a value
+ * that are no option are values too (boost's multitoken: clickhouse
+ * --queries-file a.sql b.sql; sqlcmd -i a.sql b.sql). The count.
+ */
+static size_t
+each_value(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt, bool multi,
+	   value_fn fn)
+{
+	size_t ll = longopt ? strlen(longopt) : 0, found = 0;
+	const char *opts = risk_optstring(c->name); /* the clients that read clusters */
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *v = NULL;
+		bool next = false;
+		if (!strcmp(t, "--"))
+			break;
+		if ((shortopt && !strcmp(t, shortopt)) || (longopt && !strcmp(t, longopt)))
+			next = true;
+		else if (shortopt && shortopt[1] && !shortopt[2] && opts)
+			v = risk_cluster_value(opts, t, shortopt[1], &next);
+		if (!v && !next && longopt && !strncmp(t, longopt, ll) && t[ll] == '=')
+			v = t + ll + 1;
+		if (v) {
+			struct guard_shell_word w = c->argv[i];
+			w.text = (char *)v;
+			fn(st, c, &w);
+		} else if (next && i + 1 < c->argc) {
+			fn(st, c, &c->argv[++i]);
+		} else {
+			continue;
+		}
+		found++;
+		while (multi && i + 1 < c->argc && c->argv[i + 1].text[0] != '-')
+			fn(st, c, &c->argv[++i]);
+	}
+	return found;
+}
+
+static void
+sql_value(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w)
+{
+	sql_word(st, c->name, w);
+}
+
 /* The SQL given by option (-c, -e, --eval, ...); true when found. */
 static bool
 sql_option(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
 {
-	size_t ll = longopt ? strlen(longopt) : 0;
-	const char *opts = risk_optstring(c->name); /* the clients that read clusters */
-	bool found = false;
-
-	for (size_t i = 1; i < c->argc; i++) {
-		const char *t = c->argv[i].text, *v;
-		bool next = false;
-		if (!strcmp(t, "--"))
-			break;
-		if (shortopt && !strcmp(t, shortopt) && i + 1 < c->argc) {
-			sql_word(st, c->name, &c->argv[++i]);
-			found = true;
-		} else if (shortopt && shortopt[1] && !shortopt[2] && opts &&
-			   ((v = risk_cluster_value(opts, t, shortopt[1], &next)) || next)) {
-			/* -tAc SQL, -c'SQL', -Bse'SQL': as getopt reads a cluster (sqlite3's -csv is a word) */
-			if (v) {
-				struct guard_shell_word w = c->argv[i];
-				w.text = (char *)v;
-				sql_word(st, c->name, &w);
-			} else if (i + 1 < c->argc) {
-				sql_word(st, c->name, &c->argv[++i]);
-			}
-			found = true;
-		} else if (longopt && !strncmp(t, longopt, ll) && t[ll] == '=') {
-			struct guard_shell_word w = c->argv[i];
-			w.text = (char *)t + ll + 1;
-			sql_word(st, c->name, &w);
-			found = true;
-		} else if (longopt && !strcmp(t, longopt) && i + 1 < c->argc) {
-			sql_word(st, c->name, &c->argv[++i]);
-			found = true;
-		}
-	}
-	return found;
+	return each_value(st, c, shortopt, longopt, false, sql_value) > 0;
 }
 
 #define SQL_FILE_MAX (256u << 10)
@@ -525,17 +578,53 @@ risk_sql_file(struct risk_state *st, const char *client, const struct guard_shel
 	return seen;
 }
 
+/*
+ * One SQL file a client runs (psql -f, cqlsh -f, cockroach sql --file,
+ * clickhouse --queries-file, sqlcmd -i, duckdb -f; attack12 M22): its
+ * text rated as the client runs it. sqlcmd -i takes a list "a.sql,b.sql".
+ */
 static void
-sql_file(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+file_value(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w)
 {
-	const char *f = risk_opt_value(c, shortopt, longopt);
-	if (f) {
-		struct guard_shell_word w = { (char *)f, NULL, 0 };
-		risk_path(st, c->name, &w, PATH_READ);
-		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file: %s", c->name, f);
-		risk_sql_file(st, c->name, &w);
+	const char *comma = strcmp(c->name, "sqlcmd") ? NULL : strchr(w->text, ',');
+
+	if (comma) {
+		struct guard_shell_word part = *w;
+		part.text = guard_xasprintf("%.*s", (int)(comma - w->text), w->text);
+		file_value(st, c, &part);
+		free(part.text);
+		part.text = (char *)comma + 1;
+		file_value(st, c, &part);
+		return;
 	}
+	if (!w->text[0])
+		return;
+	risk_path(st, c->name, w, PATH_READ);
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file: %s", c->name, w->text);
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs an SQL file named by a computed word: %s", c->name,
+			  w->text);
+	else
+		risk_sql_file(st, c->name, w);
+}
+
+/* The SQL files given by option (every one); true when one is. */
+static bool
+sql_files(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt, bool multi)
+{
+	bool found = each_value(st, c, shortopt, longopt, multi, file_value) > 0;
+
 	risk_bind_opts(st, c, shortopt, longopt); /* what runs is what was approved (J16) */
+	return found;
+}
+
+/* sqlite3/duckdb -init FILE, run in place of the start-up file: read; one guard cannot read is high. */
+static void
+init_value(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w)
+{
+	if (!risk_sql_file(st, c->name, w))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s -init runs commands from a file guard does not read: %s",
+			  c->name, w->text);
 }
 
 static void
@@ -568,7 +657,7 @@ static size_t
 sqlite_operands(const struct risk_cmd *c, const struct guard_shell_word **out, size_t max)
 {
 	static const char *const valued[] = { "cmd", "separator", "nullvalue", "c", "init", "newline", "escape", "vfs",
-					      "maxsize", "mmap", "lookaside", "pagecache", "heap", "A", NULL };
+					      "maxsize", "mmap", "lookaside", "pagecache", "heap", "A", "f", "s", NULL };
 	size_t n = 0;
 
 	for (size_t i = 1; i < c->argc && n < max; i++) {
@@ -797,27 +886,25 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 		psql_options(st, c);
 		if (!strcmp(n, "psql") && !risk_flag(c, 'X', "no-psqlrc"))
 			startup_files(st, "psql", ".psqlrc", true);
-		found = sql_option(st, c, "-c", "--command");
-		sql_file(st, c, "-f", "--file");
-		if (!found && !risk_opt_value(c, "-f", "--file") && !risk_flag(c, 'l', "list"))
+		found = sql_option(st, c, "-c", "--command") | sql_files(st, c, "-f", "--file", false);
+		if (!found && !risk_flag(c, 'l', "list"))
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "mysql") || !strcmp(n, "mariadb") || !strcmp(n, "mycli") || !strcmp(n, "cqlsh") ||
 		   !strcmp(n, "cockroach")) {
 		if (!strcmp(n, "mysql") || !strcmp(n, "mariadb"))
 			mysql_options(st, c);
 		found = sql_option(st, c, "-e", "--execute");
+		if (!strcmp(n, "cqlsh") || !strcmp(n, "cockroach")) /* cqlsh -f, cockroach sql -f/--file (M22) */
+			found |= sql_files(st, c, "-f", "--file", false);
 		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "sqlite3") || !strcmp(n, "sqlite") || !strcmp(n, "duckdb")) {
 		/* every operand after the database is run, as -cmd's values are (attack9 J7) */
 		const struct guard_shell_word *ops[64];
 		size_t k = sqlite_operands(c, ops, 64);
-		found = sql_option(st, c, "-cmd", "--cmd") | sql_option(st, c, "-c", NULL);
-		const char *init = risk_opt_value(c, "-init", "--init");
-		if (init)
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s -init runs commands from a file guard does not read: %s",
-				  n, init);
-		else
+		found = sql_option(st, c, "-cmd", "--cmd") | sql_option(st, c, "-c", NULL) |
+			sql_option(st, c, "-s", NULL) | sql_files(st, c, "-f", NULL, false); /* duckdb 1.x */
+		if (!each_value(st, c, "-init", "--init", false, init_value)) /* it replaces the start-up file */
 			startup_files(st, n, strcmp(n, "duckdb") ? ".sqliterc" : ".duckdbrc", false);
 		risk_bind_opts(st, c, "-init", "--init");
 		if (k >= 1)
@@ -833,13 +920,14 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "redis-cli") || !strcmp(n, "valkey-cli")) {
 		rate_redis(st, c);
 	} else if (!strcmp(n, "clickhouse-client") || !strcmp(n, "clickhouse")) {
-		if (!sql_option(st, c, "-q", "--query"))
+		found = sql_option(st, c, "-q", "--query") | sql_files(st, c, NULL, "--queries-file", true);
+		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
-		risk_bind_opts(st, c, NULL, "--queries-file");
 	} else if (!strcmp(n, "sqlcmd")) {
-		if (!sql_option(st, c, "-Q", NULL) && !sql_option(st, c, "-q", NULL))
+		found = sql_option(st, c, "-Q", NULL) | sql_option(st, c, "-q", NULL) |
+			sql_files(st, c, "-i", "--input-file", true);
+		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
-		risk_bind_opts(st, c, "-i", "--input-file");
 	} else {
 		return rate_migrations(st, c);
 	}
