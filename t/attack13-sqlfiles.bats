@@ -70,3 +70,60 @@ setup() {
 	decides "sqlite3 app.db .tables" allow
 	decides "duckdb -c 'select 42'" allow
 }
+
+@test "M4: a value-taking option whose value is -X or -init hides no start-up file" {
+	printf '\\! rm -rf ~\n' >"$HOME/.psqlrc"
+	decides "psql -F -X -c 'select 1'" deny
+	decides "psql -o -X -c 'select 1'" deny
+	decides "psql -v -X -c 'select 1'" deny
+	decides "psql -FX -c 'select 1'" deny
+	decides "psql -F --no-psqlrc -c 'select 1'" deny
+	decides "psql --set -X -c 'select 1'" deny
+	decides "psql -F -l" deny
+	# everyday: -X itself, after a value, in a cluster, cut short
+	decides "psql -X -c 'select 1'" allow
+	decides "psql -F, -X -c 'select 1'" allow
+	decides "psql -F ',' -X -c 'select 1'" allow
+	decides "psql -qX -c 'select 1'" allow
+	decides "psql --no-psql -c 'select 1'" allow
+	rm "$HOME/.psqlrc"
+	printf '.shell rm -rf ~\n' >"$HOME/.sqliterc"
+	decides "sqlite3 -separator -init app.db 'select 1'" deny
+	decides "sqlite3 -cmd -init app.db 'select 1'" deny
+	printf '.headers on\n' >init.sql
+	decides "sqlite3 -init init.sql app.db 'select 1'" allow
+	decides "sqlite3 -separator , -init init.sql app.db 'select 1'" allow
+}
+
+@test "M8: long options cut short, mysql's --loose-/--maximum-/_ spellings and --init-command are read" {
+	decides "mysql --exec='DROP DATABASE prod'" deny
+	decides "mysql --execu='DROP DATABASE prod'" deny
+	decides "mysql --exe 'DROP DATABASE prod'" deny
+	decides "mysql --loose-execute='DROP DATABASE prod'" deny
+	decides "mysql --loose_execute='DROP DATABASE prod'" deny
+	decides "mysql --maximum-execute='DROP DATABASE prod'" deny
+	decides "mariadb --loose-exec='DROP DATABASE prod'" deny
+	decides "mysql --init-command='DROP DATABASE prod'" deny
+	decides "mysql --init_command='DROP DATABASE prod' -e 'select 1'" deny
+	decides "mysql --init='DROP DATABASE prod' -e 'select 1'" deny
+	decides "mysql --loose-init-command 'DROP DATABASE prod' -e 'select 1'" deny
+	decides "cqlsh --exec='DROP KEYSPACE prod'" deny
+	decides "psql --comm='DROP TABLE users'" deny
+	decides "psql --fi=drop.sql" deny
+	decides "sqlcmd -Q'DROP DATABASE prod'" deny
+	decides "sqlcmd -idrop.sql" deny
+	decides "pgcli -c'DROP DATABASE prod'" deny
+	decides "duckdb -s 'DROP TABLE t' app.duckdb" deny
+	# everyday
+	decides "mysql --exec='show tables'" allow
+	decides "mysql --loose-execute='SELECT 1'" allow
+	decides "mysql --init-command='SET NAMES utf8mb4' -e 'select 1'" allow
+	decides "mysql --batch --execute='show tables'" allow
+	decides "mysql -e 'show tables'" allow
+	decides "cqlsh --exec='SELECT * FROM ks.t LIMIT 10'" allow
+	decides "psql --comm='select 1'" allow
+	decides "psql -c 'select 1'" allow
+	decides "sqlcmd -S db -Q'SELECT 1'" allow
+	decides "pgcli -c'select 1'" allow
+	decides "duckdb app.duckdb -s 'select 42'" allow
+}

@@ -71,6 +71,9 @@ static const struct optstring {
 	{ "cqlsh", "CV" "u:p:k:f:e:" },
 	{ "mycli", "vV" "h:P:u:S:p:D:e:R:l:d:" },
 	{ "cockroach", "e:f:u:d:" },
+	/* pgcli (click), sqlcmd (its own parser and go-sqlcmd's pflag): -c'SQL', -Q'SQL' attached (attack12 M8) */
+	{ "pgcli", "lvwW" "h:p:U:u:d:D:c:" },
+	{ "sqlcmd", "bCEeINpXrWAGM" "S:U:P:d:H:l:t:h:s:w:a:i:o:q:Q:v:f:K:y:Y:c:" },
 	{ "clickhouse-client", CLICKHOUSE_OPTS },
 	{ "clickhouse", CLICKHOUSE_OPTS },
 	{ NULL, NULL }
@@ -133,6 +136,36 @@ risk_cluster_has(const char *opts, const char *word, char letter)
 			return true;
 		if (opts && letter_value(opts, *p))
 			return false;
+	}
+	return false;
+}
+
+bool
+risk_getopt_flag(const struct risk_cmd *c, char letter, const char *longname, const char *const *long_valued)
+{
+	const char *opts = risk_optstring(c->name);
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			return false;
+		if (a[0] != '-' || !a[1])
+			continue;
+		if (a[1] == '-') {
+			if (longname && !strcmp(a + 2, longname))
+				return true;
+			i += !strchr(a, '=') && risk_name_in(long_valued, a + 2); /* --set -X: -X is its value */
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == letter)
+				return true;
+			int kind = risk_opt_kind(opts, *p);
+			if (kind) { /* the rest, or the next word (-F -X), is its value */
+				i += kind == 1 && !p[1];
+				break;
+			}
+		}
 	}
 	return false;
 }

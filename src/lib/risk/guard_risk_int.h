@@ -235,6 +235,14 @@ int risk_opt_kind(const char *opts, char letter);
 const char *risk_cluster_value(const char *opts, const char *word, char letter, bool *next);
 bool risk_cluster_has(const char *opts, const char *word, char letter);
 const char *risk_cluster_attached(const char *opts, const char *word, size_t *from);
+/*
+ * Is -letter (in a cluster) or --longname given as an option, read as
+ * getopt_long reads argv with c's optstring (attack12 M4): the word after
+ * an option taking a value is that value whatever it looks like ("psql
+ * -F -X": -X is the field separator). long_valued: the long options
+ * (without "--") that take the next word, NULL-terminated.
+ */
+bool risk_getopt_flag(const struct risk_cmd *c, char letter, const char *longname, const char *const *long_valued);
 /* name is one of the NULL-terminated names. */
 /* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
 void risk_set_name(struct risk_cmd *c);

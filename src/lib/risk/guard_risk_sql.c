@@ -652,20 +652,26 @@ rate_redis(struct risk_state *st, const struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
 
-/* sqlite3's operands (the database, then SQL): its options are words ("-cmd", "--init") and some take a value. */
+/*
+ * sqlite3's operands (the database, then SQL): its options are words
+ * ("-cmd", "--init") and some take a value. *init: -init is one of the
+ * options, not a value ("-separator -init": attack12 M4).
+ */
 static size_t
-sqlite_operands(const struct risk_cmd *c, const struct guard_shell_word **out, size_t max)
+sqlite_operands(const struct risk_cmd *c, const struct guard_shell_word **out, size_t max, bool *init)
 {
 	static const char *const valued[] = { "cmd", "separator", "nullvalue", "c", "init", "newline", "escape", "vfs",
 					      "maxsize", "mmap", "lookaside", "pagecache", "heap", "A", "f", "s", NULL };
 	size_t n = 0;
 
-	for (size_t i = 1; i < c->argc && n < max; i++) {
+	for (size_t i = 1; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
 		if (a[0] != '-' || !a[1]) {
-			out[n++] = &c->argv[i];
+			if (n < max)
+				out[n++] = &c->argv[i];
 			continue;
 		}
+		*init = *init || !strcmp(a + 1 + (a[1] == '-'), "init");
 		if (risk_name_in(valued, a + 1 + (a[1] == '-')))
 			i++;
 	}
@@ -883,16 +889,22 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	bool found;
 
 	if (!strcmp(n, "psql") || !strcmp(n, "pgcli")) {
+		/* psql 15's long options taking the next word: "-F -X", "--set -X" give no -X (attack12 M4) */
+		static const char *const valued[] = { "command", "dbname", "file", "field-separator", "host", "log-file",
+						      "output", "port", "pset", "record-separator", "table-attr", "username",
+						      "set", "variable", NULL };
 		psql_options(st, c);
-		if (!strcmp(n, "psql") && !risk_flag(c, 'X', "no-psqlrc"))
+		if (!strcmp(n, "psql") && !risk_getopt_flag(c, 'X', "no-psqlrc", valued))
 			startup_files(st, "psql", ".psqlrc", true);
 		found = sql_option(st, c, "-c", "--command") | sql_files(st, c, "-f", "--file", false);
-		if (!found && !risk_flag(c, 'l', "list"))
+		if (!found && !risk_getopt_flag(c, 'l', "list", valued))
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "mysql") || !strcmp(n, "mariadb") || !strcmp(n, "mycli") || !strcmp(n, "cqlsh") ||
 		   !strcmp(n, "cockroach")) {
-		if (!strcmp(n, "mysql") || !strcmp(n, "mariadb"))
+		if (!strcmp(n, "mysql") || !strcmp(n, "mariadb")) {
 			mysql_options(st, c);
+			sql_option(st, c, NULL, "--init-command"); /* SQL run at connect (M8); the start stays interactive */
+		}
 		found = sql_option(st, c, "-e", "--execute");
 		if (!strcmp(n, "cqlsh") || !strcmp(n, "cockroach")) /* cqlsh -f, cockroach sql -f/--file (M22) */
 			found |= sql_files(st, c, "-f", "--file", false);
@@ -901,10 +913,12 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	} else if (!strcmp(n, "sqlite3") || !strcmp(n, "sqlite") || !strcmp(n, "duckdb")) {
 		/* every operand after the database is run, as -cmd's values are (attack9 J7) */
 		const struct guard_shell_word *ops[64];
-		size_t k = sqlite_operands(c, ops, 64);
+		bool init = false;
+		size_t k = sqlite_operands(c, ops, 64, &init);
 		found = sql_option(st, c, "-cmd", "--cmd") | sql_option(st, c, "-c", NULL) |
 			sql_option(st, c, "-s", NULL) | sql_files(st, c, "-f", NULL, false); /* duckdb 1.x */
-		if (!each_value(st, c, "-init", "--init", false, init_value)) /* it replaces the start-up file */
+		each_value(st, c, "-init", "--init", false, init_value);
+		if (!init) /* -init replaces the start-up file */
 			startup_files(st, n, strcmp(n, "duckdb") ? ".sqliterc" : ".duckdbrc", false);
 		risk_bind_opts(st, c, "-init", "--init");
 		if (k >= 1)
