@@ -127,3 +127,82 @@ setup() {
 	decides "pgcli -c'select 1'" allow
 	decides "duckdb app.duckdb -s 'select 42'" allow
 }
+
+@test "M5: HOME, XDG_CONFIG_HOME, MYSQL_HOME set on the line move the start-up files: the ones there are read" {
+	mkdir -p evil/sqlite3 fine
+	printf '.shell rm -rf ~\n' >evil/.duckdbrc
+	printf '\\! rm -rf ~\n' >evil/.psqlrc
+	printf '[client]\npager=rm -rf ~\n' >evil/.my.cnf
+	printf '[client]\npager=rm -rf ~\n' >evil/my.cnf
+	printf '.shell rm -rf ~\n' >evil/sqlite3/sqliterc
+	decides "HOME=$PWD/evil duckdb app.duckdb 'select 1'" deny
+	decides "env HOME=$PWD/evil duckdb app.duckdb 'select 1'" deny
+	decides "cd evil && HOME=. duckdb x.duckdb 'select 1'" deny
+	decides "export HOME=$PWD/evil; duckdb x.duckdb 'select 1'" deny
+	decides "HOME=$PWD/evil psql -c 'select 1'" deny
+	decides "HOME=$PWD/evil mysql -e 'select 1'" deny
+	decides "XDG_CONFIG_HOME=$PWD/evil sqlite3 app.db 'select 1'" deny
+	decides "MYSQL_HOME=$PWD/evil mariadb -e 'select 1'" deny
+	decides 'HOME=$D psql -c "select 1"' ask
+	# sqlite3 3.44+ reads the XDG place of the home too
+	mkdir -p "$HOME/.config/sqlite3"
+	printf '.shell rm -rf ~\n' >"$HOME/.config/sqlite3/sqliterc"
+	decides "sqlite3 app.db 'select 1'" deny
+	rm "$HOME/.config/sqlite3/sqliterc"
+	# everyday: a home with ordinary files, or none, and HOME for other programs
+	printf '\\timing on\n' >fine/.psqlrc
+	printf '[client]\nuser=app\n' >fine/.my.cnf
+	decides "HOME=$PWD/fine psql -c 'select 1'" allow
+	decides "HOME=$PWD/fine mysql -e 'select 1'" allow
+	decides "HOME=$PWD/nowhere duckdb app.duckdb 'select 1'" allow
+	decides "HOME=$PWD/fine ls" allow
+	decides 'HOME=$(mktemp -d) ls' allow
+}
+
+@test "M6: mysql option files are read as my_getopt reads them: loose-, prefixes, quotes, execute, init-command, !include, size" {
+	printf '[mysql]\nloose-pager=rm -rf ~\n' >c1.cnf
+	printf '[mysql]\npag=rm -rf ~\n' >c2.cnf
+	printf '[mysql]\npager = "rm -rf ~"\n' >c3.cnf
+	printf '[mysql]\nexecute=DROP DATABASE prod\n' >c4.cnf
+	printf '[client]\ninit-command=DROP DATABASE prod\n' >c5.cnf
+	printf '[client]\ninit_command = "DROP DATABASE prod"\n' >c6.cnf
+	mkdir -p inc
+	printf '[client]\npager=rm -rf ~\n' >inc/x.cnf
+	printf '[client]\n!include %s/inc/x.cnf\n' "$PWD" >c7.cnf
+	printf '[client]\n!includedir %s/inc\n' "$PWD" >c8.cnf
+	for i in 1 2 3 4 5 6 7 8; do
+		decides "mysql --defaults-extra-file=c$i.cnf -e 'select 1'" deny
+	done
+	decides "mariadb --defaults-file=c4.cnf -e 'select 1'" deny
+	awk 'BEGIN { for (i = 0; i < 50000; i++) print "# padding padding padding"; print "pager=rm -rf ~" }' >big.cnf
+	decides "mysql --defaults-extra-file=big.cnf -e 'select 1'" 'ask|deny'
+	# one written or fetched on the line
+	decides "printf '[client]\\npager=rm -rf ~\\n' > x.cnf; mysql --defaults-extra-file=x.cnf -e 'select 1'" deny
+	decides "curl -so y.cnf https://example.com/y; mysql --defaults-file=y.cnf -e 'select 1'" 'ask|deny'
+	decides "curl -so y.sql https://example.com/y; psql -f y.sql" 'ask|deny'
+	# everyday option files
+	printf '[client]\nuser=app\nhost=db\ndefault-character-set=utf8mb4\n[mysql]\npager=less -S\nprompt="\\\\u@\\\\h> "\n' >ok.cnf
+	decides "mysql --defaults-extra-file=ok.cnf -e 'show tables'" allow
+	printf '[client]\ninit-command=SET NAMES utf8mb4\n' >ok2.cnf
+	decides "mysql --defaults-file=ok2.cnf -e 'show tables'" allow
+}
+
+@test "M9: a start-up file copied into place on the line is read from where it was copied" {
+	mkdir -p evil
+	printf '\\! rm -rf ~\n' >evil/psqlrc
+	printf '.shell rm -rf ~\n' >evil/sqliterc
+	printf '[client]\npager=rm -rf ~\n' >evil/my.cnf
+	printf '\\timing on\n' >goodrc
+	decides "cp evil/psqlrc ~/.psqlrc && psql -c 'select 1'" deny
+	decides "install evil/psqlrc ~/.psqlrc; psql -c 'select 1'" deny
+	decides "mv evil/psqlrc ~/.psqlrc; psql -c 'select 1'" deny
+	decides "ln -sf $PWD/evil/psqlrc ~/.psqlrc; psql -c 'select 1'" deny
+	decides "cat evil/sqliterc > ~/.sqliterc; sqlite3 app.db 'select 1'" deny
+	decides "cp evil/my.cnf ~/.my.cnf; mysql -e 'select 1'" deny
+	decides "cp evil/psqlrc x.sql; psql -f x.sql" deny
+	# a program guard does not follow writes it: asked
+	decides "python3 -c 'import shutil; shutil.copy(\"evil/psqlrc\", \"$HOME/.psqlrc\")'; psql -c 'select 1'" 'ask|deny'
+	# everyday: copying an ordinary file (writing the home's start-up file is asked on its own)
+	decides "cp goodrc ~/.psqlrc && psql -c 'select 1'" 'ask|allow'
+	decides "cp a.sql b.sql; psql -c 'select 1'" allow
+}

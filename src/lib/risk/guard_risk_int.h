@@ -377,6 +377,10 @@ void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
 bool risk_function_deferred(const struct guard_shell *sh, const char *name);
 /* The text written earlier on the line into path (as written; appends joined), or NULL when not known. */
 const char *risk_later_text(const struct risk_state *st, const char *path);
+/* path was copied earlier on the line from a file on disk (cp, install, mv, cat F >, a link made): that file (owned), or NULL. */
+char *risk_later_copy(const struct risk_state *st, const char *path);
+/* abs (absent now) is written earlier on the line with text not known here (a program's output, a download): by what, or NULL. */
+const char *risk_later_writer(const struct risk_state *st, const char *abs);
 /* abs is a link made earlier on the line, or lies below one: where the link leads (*rest: abs's length matched), or NULL. */
 const char *risk_later_link(const struct risk_state *st, const char *abs, size_t *rest);
 /* What part c leaves for later parts: files written, programs copied. */
@@ -430,6 +434,8 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
  * line); a file there but not read is high. True when its text was rated.
  */
 bool risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
+/* HOME, XDG_CONFIG_HOME, MYSQL_HOME or MARIADB_HOME=DIR set on the line: the database clients' start-up files in DIR rated (attack12 M5). */
+void risk_sql_home(struct risk_state *st, const char *word);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /* R's system2("rm", c("-rf", "~")) (after: past the name): the words joined as a shell line. */
 void risk_code_joined_exec(struct risk_state *st, const char *lang, const char *after);

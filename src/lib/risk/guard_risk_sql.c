@@ -556,7 +556,11 @@ risk_sql_file(struct risk_state *st, const char *client, const struct guard_shel
 		risk_sql_text(st, client, earlier);
 		return true;
 	}
-	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	char *copy = risk_later_copy(st, w->text); /* cp F ~/.psqlrc; psql: F is what runs (attack12 M9) */
+	char *abs = copy ? copy : guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	const char *who = NULL;
+	if (copy)
+		risk_explain(st, "    %s is a copy of %s made earlier on this line", w->text, copy);
 	if (risk_memo_read(abs, SQL_FILE_MAX, &data, &len) == 0) {
 		seen = true;
 		risk_bind_bytes(st, abs, data, len);
@@ -571,6 +575,9 @@ risk_sql_file(struct risk_state *st, const char *client, const struct guard_shel
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s runs %s, which guard cannot read now (unreadable, no plain file or over %u KiB)", client,
 			  w->text, SQL_FILE_MAX >> 10);
+	} else if (!copy && (who = risk_later_writer(st, abs)) != NULL) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s runs %s, written earlier on this line by %s: its text is not known here", client, w->text, who);
 	}
 	guard_error_clear();
 	free(data);
@@ -716,36 +723,47 @@ psql_options(struct risk_state *st, const struct risk_cmd *c)
 }
 
 /*
- * The start-up file a client runs before anything it is given, from
- * home: psql's ~/.psqlrc and ~/.psqlrc-VERSION (the most specific one
- * it finds; each is read here), sqlite3's ~/.sqliterc, duckdb's
+ * The start-up file a client runs before anything it is given, from a
+ * home folder: psql's ~/.psqlrc and ~/.psqlrc-VERSION (the most specific
+ * one it finds; each is read here), sqlite3's ~/.sqliterc, duckdb's
  * ~/.duckdbrc. A \\! or .shell line in one runs on every start (a file
  * left by an earlier call; one written earlier on this line is read as
- * written). The client's label names the file: "psql's ~/.psqlrc".
+ * written). The client's label names the file: "psql's ~/.psqlrc"; a
+ * home set on the line (attack12 M5) is named as it is.
  */
 static void
-startup_files(struct risk_state *st, const char *client, const char *name, bool versions)
+startup_files_in(struct risk_state *st, const char *client, const char *dir, const char *name, bool versions)
 {
 	struct guard_list found = GUARD_LIST_INIT;
 	const char *home = st->ctx->home;
+	bool own = home && !strcmp(dir, home);
 
-	if (!home || *home != '/' || st->remote)
+	if (*dir != '/' || st->remote)
 		return;
-	guard_list_take(&found, guard_xasprintf("%s/%s", home, name));
+	guard_list_take(&found, guard_xasprintf("%s/%s", dir, name));
 	if (versions) {
-		char *pattern = guard_xasprintf("%s/%s-*", home, name);
+		char *pattern = guard_xasprintf("%s/%s-*", dir, name);
 		risk_glob(pattern, GLOB_NOSORT, &found);
 		free(pattern);
 	}
 	for (size_t i = 0; i < found.len; i++) {
-		const char *base = strrchr(found.items[i], '/') + 1;
-		char *label = guard_xasprintf("%s's ~/%s", client, base);
+		const char *base = found.items[i] + strlen(dir) + 1;
+		char *label = own ? guard_xasprintf("%s's ~/%s", client, base) : guard_xasprintf("%s's %s", client, found.items[i]);
 		struct guard_shell_word w = { found.items[i], NULL, 0 };
 		if (risk_sql_file(st, label, &w))
-			risk_explain(st, "    %s runs ~/%s first", client, base);
+			risk_explain(st, "    %s runs %s first", client, label + strlen(client) + 3);
 		free(label);
 	}
 	guard_list_clear(&found);
+}
+
+static void
+startup_files(struct risk_state *st, const char *client, const char *name, bool versions)
+{
+	const char *home = st->ctx->home;
+
+	if (home && *home == '/')
+		startup_files_in(st, client, home, name, versions);
 }
 
 /* --NAME=VALUE where NAME (past a --loose- prefix) is full or a start of opt of at least min letters: VALUE. */
@@ -771,34 +789,185 @@ as_client_command(struct risk_state *st, const char *client, const char *verb, c
 	free(line);
 }
 
-/* pager= and tee= lines of an option file (any group): rated as the options. */
+/*
+ * One mysql option NAME=VALUE as my_getopt reads it, from the command
+ * line or an option file (attack12 M6): "_" is "-", a "loose-" or
+ * "maximum-" in front is dropped, NAME may be cut short. pager= is shell
+ * text, tee= a file appended to, execute= and init-command= SQL run.
+ */
 static void
-mysql_defaults(struct risk_state *st, const char *client, const char *file)
+mysql_option(struct risk_state *st, const char *client, const char *name, size_t n, const char *value)
 {
-	char *data = NULL, *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
-	size_t len = 0;
+	static const struct {
+		const char *opt, *verb;
+		size_t min;
+	} opts[] = { { "pager", "pager", 3 }, { "tee", "tee", 3 }, { "execute", NULL, 2 }, { "init-command", NULL, 2 } };
+	char key[64];
 
-	if (risk_memo_read(abs, 1u << 20, &data, &len) < 0) {
-		guard_error_clear();
-		free(abs);
+	snprintf(key, sizeof(key), "%.*s", (int)(n < 63 ? n : 63), name);
+	for (char *p = key; *p; p++)
+		*p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+	const char *k = key;
+	while (!strncmp(k, "loose-", 6) || !strncmp(k, "maximum-", 8))
+		k += k[0] == 'l' ? 6 : 8;
+	size_t kl = strlen(k);
+	for (size_t i = 0; i < sizeof(opts) / sizeof(*opts) && *value; i++) {
+		if (kl < opts[i].min || kl > strlen(opts[i].opt) || strncmp(k, opts[i].opt, kl))
+			continue;
+		if (opts[i].verb)
+			as_client_command(st, client, opts[i].verb, value);
+		else
+			risk_sql_text(st, client, value);
+	}
+}
+
+#define MYSQL_CNF_MAX (1u << 20)
+#define MYSQL_CNF_DEPTH 4
+
+static void mysql_defaults(struct risk_state *st, const char *client, const char *file, unsigned depth);
+
+/* An option file's line: [group], # comment, !include FILE, !includedir DIR, NAME = "VALUE". */
+static void
+mysql_cnf_line(struct risk_state *st, const char *client, const char *file, char *line, unsigned depth)
+{
+	line += strspn(line, " \t");
+	char *end = line + strlen(line);
+	while (end > line && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (!strncmp(line, "!include", 8) && isspace((unsigned char)line[8 + (line[8] == 'd' ? 3 : 0)])) {
+		bool dir = !strncmp(line, "!includedir", 11);
+		char *arg = line + (dir ? 11 : 8);
+		arg += strspn(arg, " \t");
+		char *from = guard_xstrdup(file), *slash = strrchr(from, '/');
+		if (slash)
+			*slash = '\0';
+		char *path = guard_path_resolve(slash ? from : st->cwds[0], arg, st->ctx->home);
+		if (dir) { /* every *.cnf file there */
+			struct guard_list found = GUARD_LIST_INIT;
+			char *pattern = guard_xasprintf("%s/*.cnf", path);
+			risk_glob(pattern, 0, &found);
+			for (size_t i = 0; i < found.len; i++)
+				mysql_defaults(st, client, found.items[i], depth + 1);
+			guard_list_clear(&found);
+			free(pattern);
+		} else {
+			mysql_defaults(st, client, path, depth + 1);
+		}
+		free(path);
+		free(from);
 		return;
 	}
-	free(abs);
+	if (!*line || *line == '#' || *line == ';' || *line == '[')
+		return;
+	size_t n = strcspn(line, "=");
+	if (!line[n])
+		return;
+	char *value = line + n + 1;
+	while (n && isspace((unsigned char)line[n - 1]))
+		n--;
+	value += strspn(value, " \t");
+	size_t vl = strlen(value);
+	if (vl >= 2 && (value[0] == '"' || value[0] == '\'') && value[vl - 1] == value[0]) { /* mysql strips the quotes */
+		value[vl - 1] = '\0';
+		value++;
+	}
+	mysql_option(st, client, line, n, value);
+}
+
+/*
+ * An option file mysql reads (~/.my.cnf, --defaults-file, --defaults-extra-file,
+ * MYSQL_HOME's my.cnf, !include): every group's lines rated as the
+ * options (attack12 M6); one written earlier on the line as written; one
+ * there but unreadable or over 1 MiB is high.
+ */
+static void
+mysql_defaults(struct risk_state *st, const char *client, const char *file, unsigned depth)
+{
+	char *data = NULL, *copy = risk_later_copy(st, file);
+	char *abs = copy ? copy : guard_path_resolve(st->cwds[0], file, st->ctx->home);
+	const char *earlier = risk_later_text(st, file), *who = NULL;
+	size_t len = 0;
+	struct stat sb;
+
+	if (depth > MYSQL_CNF_DEPTH) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s: option files include each other too deep to follow: %s",
+			  client, file);
+	} else if (earlier) {
+		data = guard_xstrdup(earlier);
+	} else if (risk_memo_read(abs, MYSQL_CNF_MAX, &data, &len) == 0) {
+		risk_bind_bytes(st, abs, data, len);
+	} else if (risk_memo_stat(abs, &sb) == 0) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s reads the option file %s, which guard cannot read now (unreadable, no plain file or over %u KiB)",
+			  client, file, MYSQL_CNF_MAX >> 10);
+	} else if (!copy && (who = risk_later_writer(st, abs)) != NULL) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s reads the option file %s, written earlier on this line by %s: its text is not known here", client,
+			  file, who);
+	}
+	guard_error_clear();
 	for (char *line = data; line && *line;) {
 		char *end = strchr(line, '\n');
 		if (end)
 			*end = '\0';
-		line += strspn(line, " \t");
-		for (const char *const *k = (const char *const[]){ "pager", "tee", NULL }; *k; k++) {
-			size_t n = strlen(*k);
-			const char *v = line + n;
-			v += strspn(v, " \t");
-			if (!strncasecmp(line, *k, n) && *v == '=' && v[1 + strspn(v + 1, " \t")])
-				as_client_command(st, client, *k, v + 1 + strspn(v + 1, " \t"));
-		}
+		mysql_cnf_line(st, client, abs, line, depth);
 		line = end ? end + 1 : NULL;
 	}
 	free(data);
+	free(abs);
+}
+
+/*
+ * HOME, XDG_CONFIG_HOME, MYSQL_HOME or MARIADB_HOME set on the line
+ * (assigned, exported, given to env; attack12 M5): the clients read their
+ * start-up files there (psql's .psqlrc, duckdb's .duckdbrc, mysql's
+ * .my.cnf and my.cnf, sqlite3's sqlite3/sqliterc): read as theirs.
+ */
+void
+risk_sql_home(struct risk_state *st, const char *word)
+{
+	size_t n = strcspn(word, "=");
+
+	if (word[n] != '=' || !word[n + 1] || st->remote)
+		return;
+	bool home = n == 4 && !strncmp(word, "HOME", 4), xdg = n == 15 && !strncmp(word, "XDG_CONFIG_HOME", 15);
+	bool my = (n == 10 && !strncmp(word, "MYSQL_HOME", 10)) || (n == 12 && !strncmp(word, "MARIADB_HOME", 12));
+	if (!home && !xdg && !my)
+		return;
+	char *dir = guard_path_resolve(st->cwds[0], word + n + 1, st->ctx->home);
+	if (home && (!st->ctx->home || strcmp(dir, st->ctx->home))) {
+		char *cnf = guard_xasprintf("%s/.my.cnf", dir);
+		startup_files_in(st, "psql", dir, ".psqlrc", true);
+		startup_files_in(st, "duckdb", dir, ".duckdbrc", false);
+		mysql_defaults(st, "mysql", cnf, 0);
+		free(cnf);
+	} else if (xdg) {
+		char *sub = guard_xasprintf("%s/sqlite3", dir);
+		startup_files_in(st, "sqlite3", sub, "sqliterc", false);
+		free(sub);
+	} else if (my) {
+		char *cnf = guard_xasprintf("%s/my.cnf", dir);
+		mysql_defaults(st, "mysql", cnf, 0);
+		free(cnf);
+	}
+	free(dir);
+}
+
+/* HOME=$X psql ...: the client's start-up file is in a folder guard cannot know (attack12 M5). */
+static void
+home_computed(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const homes[] = { "HOME", "XDG_CONFIG_HOME", "MYSQL_HOME", "MARIADB_HOME", NULL };
+	static const char *const readers[] = { "psql", "mysql", "mariadb", "sqlite3", "sqlite", "duckdb", NULL };
+
+	for (size_t i = 0; c->cmd && risk_name_in(readers, c->name) && i < c->cmd->nassigns; i++) {
+		const struct guard_shell_word *w = &c->cmd->assigns[i];
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(w->text, "="), w->text);
+		if ((w->flags & GUARD_WORD_DYNAMIC) && risk_name_in(homes, name))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "%s reads its start-up files from a folder guard cannot know: %s", c->name, w->text);
+	}
 }
 
 /*
@@ -821,10 +990,10 @@ mysql_options(struct risk_state *st, const struct risk_cmd *c)
 		else if ((v = mysql_long_value(a, "tee", 3)) != NULL && *v)
 			as_client_command(st, c->name, "tee", v);
 		else if ((v = mysql_long_value(a, "defaults-file", 10)) || (v = mysql_long_value(a, "defaults-extra-file", 10)))
-			mysql_defaults(st, c->name, v);
+			mysql_defaults(st, c->name, v, 0);
 	}
 	if (mycnf && !risk_arg_has(c, "--no-defaults"))
-		mysql_defaults(st, c->name, mycnf);
+		mysql_defaults(st, c->name, mycnf, 0);
 	free(mycnf);
 }
 
@@ -888,6 +1057,7 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	const char *n = c->name;
 	bool found;
 
+	home_computed(st, c);
 	if (!strcmp(n, "psql") || !strcmp(n, "pgcli")) {
 		/* psql 15's long options taking the next word: "-F -X", "--set -X" give no -X (attack12 M4) */
 		static const char *const valued[] = { "command", "dbname", "file", "field-separator", "host", "log-file",
@@ -920,6 +1090,8 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 		each_value(st, c, "-init", "--init", false, init_value);
 		if (!init) /* -init replaces the start-up file */
 			startup_files(st, n, strcmp(n, "duckdb") ? ".sqliterc" : ".duckdbrc", false);
+		if (!init && strcmp(n, "duckdb")) /* sqlite3 3.44+: the XDG place first (attack12 M5) */
+			startup_files(st, n, ".config/sqlite3/sqliterc", false);
 		risk_bind_opts(st, c, "-init", "--init");
 		if (k >= 1)
 			risk_path(st, n, ops[0], PATH_WRITE);
