@@ -206,3 +206,37 @@ setup() {
 	decides "cp goodrc ~/.psqlrc && psql -c 'select 1'" 'ask|allow'
 	decides "cp a.sql b.sql; psql -c 'select 1'" allow
 }
+
+@test "M10: the other database clients' SQL is read: usql, ysqlsh, vsql, litecli, clickhouse-local, snowsql, trino, influx, bq, sqlplus" {
+	decides "usql pg://h/db -c 'DROP DATABASE prod'" deny
+	decides "ysqlsh -c 'DROP DATABASE prod'" deny
+	decides "vsql -c 'DROP TABLE t'" deny
+	decides "litecli -e 'DROP TABLE t' app.db" deny
+	decides "clickhouse-local -q 'DROP TABLE t'" deny
+	decides "snowsql -q 'DROP DATABASE prod'" deny
+	decides "snowsql -f drop.sql" deny
+	decides "trino --execute 'DROP TABLE t'" deny
+	decides "presto --execute='DROP TABLE t'" deny
+	decides "influx -execute 'DROP DATABASE prod'" deny
+	decides "bq query 'DROP TABLE ds.t'" deny
+	decides "bq rm -r -f ds" deny
+	decides "sqlplus -s u/p@db @drop" deny
+	decides "sqlplus -s u/p@db @drop.sql" deny
+	decides "psql -tAc 'DO \$\$ BEGIN EXECUTE \$q\$DROP TABLE users\$q\$; END \$\$'" deny
+	# usql's own start-up file
+	printf '\\! rm -rf ~\n' >"$HOME/.usqlrc"
+	decides "usql pg://h/db -c 'select 1'" deny
+	rm "$HOME/.usqlrc"
+	# everyday
+	decides "usql pg://h/db -c 'select 1'" allow
+	decides "ysqlsh -c 'select 1'" allow
+	decides "vsql -c 'select 1'" allow
+	decides "litecli -e 'select 1' app.db" allow
+	decides "clickhouse-local -q 'SELECT 1'" allow
+	decides "snowsql -q 'select current_date'" allow
+	decides "trino --execute 'SHOW CATALOGS'" allow
+	decides "influx -execute 'SHOW DATABASES'" allow
+	decides "bq query --use_legacy_sql=false 'SELECT 1'" allow
+	decides "bq ls" allow
+	decides "sqlplus -s u/p@db @ok.sql" allow
+}

@@ -25,6 +25,7 @@
 #define ZSTD_OPTS "zdtlkcfqvhHV0123456789o:D:T::"
 #define MYSQL_OPTS "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::"
 #define CLICKHOUSE_OPTS "nmtEV" "h:u:d:q:f:C:"
+#define PSQL_OPTS "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:"
 
 static const struct optstring {
 	const char *name;
@@ -64,7 +65,14 @@ static const struct optstring {
 	{ "xargs", "0prtxI:J:L:l::n:P:d:E:e::s:a:i::" },
 	{ "split", "de" "a:b:C:l:n:t:" },
 	/* psql 15's startup.c; mysql's and mariadb's my_getopt short options (-pSECRET only attached) */
-	{ "psql", "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:" },
+	{ "psql", PSQL_OPTS },
+	/* its fork and kin (attack12 M10): -c SQL and -f FILE as psql reads them */
+	{ "ysqlsh", PSQL_OPTS },
+	{ "vsql", PSQL_OPTS },
+	{ "usql", PSQL_OPTS },
+	{ "litecli", "vV" "D:R:l:e:" },
+	{ "snowsql", "a:u:d:s:r:w:h:p:q:f:o:D:c:" },
+	{ "clickhouse-local", CLICKHOUSE_OPTS },
 	{ "mysql", MYSQL_OPTS },
 	{ "mariadb", MYSQL_OPTS },
 	/* argparse (cqlsh), click (mycli), pflag (cockroach), boost (clickhouse) group short options alike */

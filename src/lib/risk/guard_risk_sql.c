@@ -214,7 +214,8 @@ pipe_into(struct risk_state *st, const char *client, const char *cmd)
 static bool
 is_psql(const char *client)
 {
-	return !strncmp(client, "psql", 4) || !strcmp(client, "pgcli") || !strcmp(client, "PSQLRC");
+	return !strncmp(client, "psql", 4) || !strcmp(client, "pgcli") || !strcmp(client, "PSQLRC") ||
+	       !strncmp(client, "usql", 4) || !strncmp(client, "ysqlsh", 6) || !strncmp(client, "vsql", 4); /* psql's forks and kin */
 }
 
 /*
@@ -405,6 +406,9 @@ sql_statement(struct risk_state *st, const char *client, const char *p, const ch
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s: %s changes the schema or permissions", client, head);
 	else if (keyword(p, "FLUSHALL") || keyword(p, "FLUSHDB"))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: %s wipes the database", client, head);
+	else if (keyword(p, "DO") && (has_keyword(p, end, "DROP") || has_keyword(p, end, "TRUNCATE")))
+		/* DO $$ ... EXECUTE $q$DROP ...$q$ $$: dollar quotes are no quotes here, the words are seen (M10) */
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: a DO block drops or empties tables", client);
 	else if (keyword(p, "COPY") && has_keyword(p, end, "PROGRAM"))
 		copy_program_rule(st, client, p, end, true);
 	else if (keyword(p, "SELECT") || keyword(p, "SHOW") || keyword(p, "EXPLAIN") || keyword(p, "DESCRIBE") ||
@@ -1002,11 +1006,96 @@ mysql_options(struct risk_state *st, const struct risk_cmd *c)
 const char *const risk_sql_verbs[] = {
 	"psql", "pgcli", "mysql", "mariadb", "mycli", "cqlsh", "cockroach", "sqlite3", "sqlite", "duckdb",
 	"mongo", "mongosh", "redis-cli", "valkey-cli", "clickhouse-client", "clickhouse", "sqlcmd",
+	/* the other clients (attack12 M10) */
+	"usql", "ysqlsh", "vsql", "litecli", "clickhouse-local", "snowsql", "trino", "presto", "influx", "bq", "sqlplus",
 	/* migrations */
 	"rails", "rake", "bin/rails", "dropdb", "mysqladmin", "prisma", "alembic", "knex", "sequelize",
 	"flyway", "liquibase", "migrate", "goose", "dbmate", "pg_restore", "pg_dump", "mysqldump",
 	"createdb", "pg_isready", NULL
 };
+
+/* sqlplus @FILE (@@FILE): SQL*Plus runs FILE, or FILE.sql when the name has no extension. */
+static void
+sqlplus_scripts(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool found = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] != '@')
+			continue;
+		struct guard_shell_word w = c->argv[i];
+		t += 1 + (t[1] == '@');
+		const char *base = risk_basename(t);
+		char *name = strchr(base, '.') ? guard_xstrdup(t) : guard_xasprintf("%s.sql", t);
+		w.text = name;
+		file_value(st, c, &w);
+		free(name);
+		found = true;
+	}
+	if (!found)
+		risk_stdin_program(st, c, c->name, STDIN_SQL);
+}
+
+/* bq query 'SQL' (its operands), bq rm (a dataset or table deleted), the rest reads or changes little. */
+static void
+rate_bq(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t i = 1;
+
+	while (i < c->argc && c->argv[i].text[0] == '-')
+		i++;
+	const char *sub = i < c->argc ? c->argv[i].text : "";
+	if (!strcmp(sub, "query")) {
+		bool found = false;
+		for (size_t k = i + 1; k < c->argc; k++)
+			if (c->argv[k].text[0] != '-') {
+				sql_word(st, c->name, &c->argv[k]);
+				found = true;
+			}
+		if (!found)
+			risk_stdin_program(st, c, c->name, STDIN_SQL);
+	} else if (!strcmp(sub, "rm")) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "bq rm deletes a dataset, table or model");
+	} else if (!strcmp(sub, "ls") || !strcmp(sub, "show") || !strcmp(sub, "head") || !strcmp(sub, "help")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "bq %s changes data or settings", sub);
+	}
+}
+
+/*
+ * The other database clients (attack12 M10): litecli -e, snowsql -q/-f,
+ * trino/presto --execute/-f, influx -execute, bq query, sqlplus @FILE.
+ * False: not one of them.
+ */
+static bool
+rate_other_clients(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name;
+	bool found;
+
+	if (!strcmp(n, "litecli")) {
+		found = sql_option(st, c, "-e", "--execute");
+	} else if (!strcmp(n, "snowsql")) {
+		found = sql_option(st, c, "-q", "--query") | sql_files(st, c, "-f", "--filename", false);
+	} else if (!strcmp(n, "trino") || !strcmp(n, "presto")) {
+		found = sql_option(st, c, NULL, "--execute") | sql_files(st, c, "-f", "--file", false);
+	} else if (!strcmp(n, "influx")) { /* Go's flag package: -execute and --execute alike */
+		found = sql_option(st, c, NULL, "-execute") | sql_option(st, c, NULL, "--execute");
+	} else if (!strcmp(n, "bq")) {
+		rate_bq(st, c);
+		return true;
+	} else if (!strcmp(n, "sqlplus")) {
+		sqlplus_scripts(st, c);
+		return true;
+	} else {
+		return false;
+	}
+	if (!found)
+		risk_stdin_program(st, c, n, STDIN_SQL);
+	return true;
+}
 
 static bool
 rate_migrations(struct risk_state *st, const struct risk_cmd *c)
@@ -1058,14 +1147,15 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	bool found;
 
 	home_computed(st, c);
-	if (!strcmp(n, "psql") || !strcmp(n, "pgcli")) {
+	if (!strcmp(n, "psql") || !strcmp(n, "pgcli") || !strcmp(n, "usql") || !strcmp(n, "ysqlsh") || !strcmp(n, "vsql")) {
 		/* psql 15's long options taking the next word: "-F -X", "--set -X" give no -X (attack12 M4) */
 		static const char *const valued[] = { "command", "dbname", "file", "field-separator", "host", "log-file",
 						      "output", "port", "pset", "record-separator", "table-attr", "username",
 						      "set", "variable", NULL };
 		psql_options(st, c);
-		if (!strcmp(n, "psql") && !risk_getopt_flag(c, 'X', "no-psqlrc", valued))
-			startup_files(st, "psql", ".psqlrc", true);
+		bool psqlrc = !strcmp(n, "psql") || !strcmp(n, "ysqlsh"); /* ysqlsh is a fork of psql; usql and vsql have their own */
+		if (strcmp(n, "pgcli") && !risk_getopt_flag(c, 'X', "no-psqlrc", valued))
+			startup_files(st, n, psqlrc ? ".psqlrc" : !strcmp(n, "usql") ? ".usqlrc" : ".vsqlrc", psqlrc);
 		found = sql_option(st, c, "-c", "--command") | sql_files(st, c, "-f", "--file", false);
 		if (!found && !risk_getopt_flag(c, 'l', "list", valued))
 			risk_stdin_program(st, c, n, STDIN_SQL);
@@ -1105,7 +1195,7 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "redis-cli") || !strcmp(n, "valkey-cli")) {
 		rate_redis(st, c);
-	} else if (!strcmp(n, "clickhouse-client") || !strcmp(n, "clickhouse")) {
+	} else if (!strcmp(n, "clickhouse-client") || !strcmp(n, "clickhouse") || !strcmp(n, "clickhouse-local")) {
 		found = sql_option(st, c, "-q", "--query") | sql_files(st, c, NULL, "--queries-file", true);
 		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
@@ -1115,7 +1205,7 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else {
-		return rate_migrations(st, c);
+		return rate_other_clients(st, c) || rate_migrations(st, c);
 	}
 	return true;
 }
