@@ -62,9 +62,9 @@ setup() {
 	decides "sqlite3 -csv app.db 'select 1'" deny
 	run guard-risk -c "sqlite3 app.db 'select 1'"
 	[[ "$output" == *"sqlite3's ~/.sqliterc runs a shell command"* ]]
-	# -init replaces it (the named file is what is asked about)
+	# -init replaces it: the named file is what is read (attack12 M22)
 	printf 'select 1;\n' >init.sql
-	decides "sqlite3 -init init.sql app.db 'select 1'" 'ask|deny'
+	decides "sqlite3 -init init.sql app.db 'select 1'" allow
 	run guard-risk -c "sqlite3 -init init.sql app.db 'select 1'"
 	[[ "$output" != *"~/.sqliterc"* ]]
 	rm "$HOME/.sqliterc"

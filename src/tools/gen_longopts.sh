@@ -11,6 +11,7 @@
 # (log, diff, rev-list...) take no prefixes and are left out.
 # GNU programs: the long options named by --help.
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git init -q "$tmp/r"
@@ -70,3 +71,7 @@ for p in sort tar split csplit sed grep cp mv ln install rm rmdir mkdir chmod ch
 	out=$("$p" --help 2>/dev/null | grep -o -- '--[A-Za-z][A-Za-z0-9-]*' || true)
 	[ -n "$out" ] && printf '%s %s\n' "$p" "$(printf '%s\n' "$out" | opts)"
 done
+# Database clients (attack12 M8), kept by hand from their --help (not installed where this runs):
+# psql 15 (getopt_long), mysql 8 and mariadb 10.11 (my_getopt; its loose-/maximum- and "_" are read in
+# guard_risk_longopt.c), cqlsh (optparse). cockroach (pflag), sqlcmd and clickhouse take no prefixes.
+cat "$here/longopts-db.txt"

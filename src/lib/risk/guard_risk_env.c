@@ -178,8 +178,10 @@ risk_env_set(struct risk_state *st, const char *word, const char *how, bool for_
 {
 	size_t n = strcspn(word, "=");
 
-	if (strcmp(how, "unset unsets") && strcmp(how, "env -u unsets"))
+	if (strcmp(how, "unset unsets") && strcmp(how, "env -u unsets")) {
 		risk_proxy_set(st, NULL, word); /* http_proxy=, HTTPS_PROXY=, ALL_PROXY=: the proxy is reached (K17) */
+		risk_sql_home(st, word);        /* HOME=DIR: psql runs DIR/.psqlrc (attack12 M5) */
+	}
 	switch (env_kind(word, n)) {
 	case ENV_GUARD:
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,

@@ -25,6 +25,7 @@
 #define ZSTD_OPTS "zdtlkcfqvhHV0123456789o:D:T::"
 #define MYSQL_OPTS "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::"
 #define CLICKHOUSE_OPTS "nmtEV" "h:u:d:q:f:C:"
+#define PSQL_OPTS "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:"
 
 static const struct optstring {
 	const char *name;
@@ -64,13 +65,23 @@ static const struct optstring {
 	{ "xargs", "0prtxI:J:L:l::n:P:d:E:e::s:a:i::" },
 	{ "split", "de" "a:b:C:l:n:t:" },
 	/* psql 15's startup.c; mysql's and mariadb's my_getopt short options (-pSECRET only attached) */
-	{ "psql", "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:" },
+	{ "psql", PSQL_OPTS },
+	/* its fork and kin (attack12 M10): -c SQL and -f FILE as psql reads them */
+	{ "ysqlsh", PSQL_OPTS },
+	{ "vsql", PSQL_OPTS },
+	{ "usql", PSQL_OPTS },
+	{ "litecli", "vV" "D:R:l:e:" },
+	{ "snowsql", "a:u:d:s:r:w:h:p:q:f:o:D:c:" },
+	{ "clickhouse-local", CLICKHOUSE_OPTS },
 	{ "mysql", MYSQL_OPTS },
 	{ "mariadb", MYSQL_OPTS },
 	/* argparse (cqlsh), click (mycli), pflag (cockroach), boost (clickhouse) group short options alike */
 	{ "cqlsh", "CV" "u:p:k:f:e:" },
 	{ "mycli", "vV" "h:P:u:S:p:D:e:R:l:d:" },
 	{ "cockroach", "e:f:u:d:" },
+	/* pgcli (click), sqlcmd (its own parser and go-sqlcmd's pflag): -c'SQL', -Q'SQL' attached (attack12 M8) */
+	{ "pgcli", "lvwW" "h:p:U:u:d:D:c:" },
+	{ "sqlcmd", "bCEeINpXrWAGM" "S:U:P:d:H:l:t:h:s:w:a:i:o:q:Q:v:f:K:y:Y:c:" },
 	{ "clickhouse-client", CLICKHOUSE_OPTS },
 	{ "clickhouse", CLICKHOUSE_OPTS },
 	{ NULL, NULL }
@@ -133,6 +144,36 @@ risk_cluster_has(const char *opts, const char *word, char letter)
 			return true;
 		if (opts && letter_value(opts, *p))
 			return false;
+	}
+	return false;
+}
+
+bool
+risk_getopt_flag(const struct risk_cmd *c, char letter, const char *longname, const char *const *long_valued)
+{
+	const char *opts = risk_optstring(c->name);
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (!strcmp(a, "--"))
+			return false;
+		if (a[0] != '-' || !a[1])
+			continue;
+		if (a[1] == '-') {
+			if (longname && !strcmp(a + 2, longname))
+				return true;
+			i += !strchr(a, '=') && risk_name_in(long_valued, a + 2); /* --set -X: -X is its value */
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == letter)
+				return true;
+			int kind = risk_opt_kind(opts, *p);
+			if (kind) { /* the rest, or the next word (-F -X), is its value */
+				i += kind == 1 && !p[1];
+				break;
+			}
+		}
 	}
 	return false;
 }

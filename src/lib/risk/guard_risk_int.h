@@ -235,6 +235,14 @@ int risk_opt_kind(const char *opts, char letter);
 const char *risk_cluster_value(const char *opts, const char *word, char letter, bool *next);
 bool risk_cluster_has(const char *opts, const char *word, char letter);
 const char *risk_cluster_attached(const char *opts, const char *word, size_t *from);
+/*
+ * Is -letter (in a cluster) or --longname given as an option, read as
+ * getopt_long reads argv with c's optstring (attack12 M4): the word after
+ * an option taking a value is that value whatever it looks like ("psql
+ * -F -X": -X is the field separator). long_valued: the long options
+ * (without "--") that take the next word, NULL-terminated.
+ */
+bool risk_getopt_flag(const struct risk_cmd *c, char letter, const char *longname, const char *const *long_valued);
 /* name is one of the NULL-terminated names. */
 /* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
 void risk_set_name(struct risk_cmd *c);
@@ -377,6 +385,10 @@ void risk_function_call(struct risk_state *st, const struct risk_cmd *c);
 bool risk_function_deferred(const struct guard_shell *sh, const char *name);
 /* The text written earlier on the line into path (as written; appends joined), or NULL when not known. */
 const char *risk_later_text(const struct risk_state *st, const char *path);
+/* path was copied earlier on the line from a file on disk (cp, install, mv, cat F >, a link made): that file (owned), or NULL. */
+char *risk_later_copy(const struct risk_state *st, const char *path);
+/* abs (absent now) is written earlier on the line with text not known here (a program's output, a download): by what, or NULL. */
+const char *risk_later_writer(const struct risk_state *st, const char *abs);
 /* abs is a link made earlier on the line, or lies below one: where the link leads (*rest: abs's length matched), or NULL. */
 const char *risk_later_link(const struct risk_state *st, const char *abs, size_t *rest);
 /* What part c leaves for later parts: files written, programs copied. */
@@ -430,6 +442,8 @@ void risk_sql_text(struct risk_state *st, const char *client, const char *sql);
  * line); a file there but not read is high. True when its text was rated.
  */
 bool risk_sql_file(struct risk_state *st, const char *client, const struct guard_shell_word *w);
+/* HOME, XDG_CONFIG_HOME, MYSQL_HOME or MARIADB_HOME=DIR set on the line: the database clients' start-up files in DIR rated (attack12 M5). */
+void risk_sql_home(struct risk_state *st, const char *word);
 void risk_code_text(struct risk_state *st, const char *lang, const char *code);
 /* R's system2("rm", c("-rf", "~")) (after: past the name): the words joined as a shell line. */
 void risk_code_joined_exec(struct risk_state *st, const char *lang, const char *after);

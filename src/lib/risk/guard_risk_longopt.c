@@ -87,7 +87,8 @@ keep(struct rewrite *r, const struct guard_shell_word *w)
 	if (r->n == r->alloc) {
 		r->alloc = r->alloc ? r->alloc * 2 : 64;
 		r->words = guard_xrealloc(r->words, r->alloc * sizeof(*r->words));
-		r->owned = guard_xrealloc(r->owned, r->alloc * sizeof(*r->owned));
+		/* twice: a word respelled (expand_my) owns its text besides its expansions */
+		r->owned = guard_xrealloc(r->owned, 2 * r->alloc * sizeof(*r->owned));
 	}
 	r->words[r->n++] = *w;
 }
@@ -133,6 +134,40 @@ expand(struct risk_state *st, struct rewrite *r, const struct guard_shell_word *
 	}
 	risk_explain(st, "    %.*s is read as %.*s%s", (int)len, t, (int)clen[0], cand[0], n > 1 ? " (and the others it abbreviates)" : "");
 	r->changed = true;
+}
+
+/*
+ * my_getopt (mysql, mariadb) reads "--loose-NAME" and "--maximum-NAME"
+ * as --NAME, and "_" in NAME as "-" (attack12 M8: --loose-execute=SQL
+ * runs it): the plain spelling is written out, then its prefix.
+ */
+static void
+expand_my(struct risk_state *st, struct rewrite *r, const struct guard_shell_word *w, const char *table)
+{
+	const char *t = w->text;
+	size_t len = strcspn(t, "=");
+
+	if (strncmp(t, "--", 2) || (w->flags & GUARD_WORD_DYNAMIC) || (!memchr(t, '_', len) &&
+	    strncmp(t, "--loose-", 8) && strncmp(t, "--maximum-", 10) && strncmp(t, "--loose_", 8) &&
+	    strncmp(t, "--maximum_", 10))) {
+		expand(st, r, w, table);
+		return;
+	}
+	char *name = guard_xasprintf("%.*s", (int)(len - 2), t + 2);
+	for (char *p = name; *p; p++)
+		*p = *p == '_' ? '-' : *p;
+	const char *plain = name;
+	for (bool more = true; more;) {
+		more = !strncmp(plain, "loose-", 6) || !strncmp(plain, "maximum-", 8);
+		plain += more ? (plain[0] == 'l' ? 6 : 8) : 0;
+	}
+	struct guard_shell_word nw = *w;
+	nw.text = guard_xasprintf("--%s%s", plain, t + len);
+	free(name);
+	risk_explain(st, "    %s is read as %s", t, nw.text);
+	r->changed = true;
+	expand(st, r, &nw, table);
+	r->owned[r->nowned++] = (char *)nw.text; /* after expand kept a word: room for it (keep) */
 }
 
 /* The first operand at or after i (not an option), or c->argc. */
@@ -213,6 +248,8 @@ risk_longopt_expand(struct risk_state *st, struct risk_cmd *c)
 		}
 		if (i < from)
 			keep(r, &c->argv[i]);
+		else if (!strcmp(c->name, "mysql") || !strcmp(c->name, "mariadb"))
+			expand_my(st, r, &c->argv[i], table);
 		else
 			expand(st, r, &c->argv[i], i > switch_at ? sub_table : table);
 	}

@@ -793,7 +793,8 @@ pod_command(struct risk_state *st, const struct risk_cmd *c)
  * U a file written with unknown content, P a file that is a copy of or
  * link to program VALUE, N an npm script KEY running VALUE, G a git
  * alias KEY standing for VALUE, L a link KEY (made by ln, cp -l, cp -s)
- * to the absolute path VALUE, W a part (VALUE) that may write files
+ * to the absolute path VALUE, C a copy KEY of the file on disk VALUE
+ * (cp, ln, install, mv, cat F > KEY), W a part (VALUE) that may write files
  * guard does not follow (KEY empty). A text over RUN_MAX_TEXT is kept as
  * U: a later run of the file is then high, not a run of a file unknown.
  */
@@ -853,9 +854,40 @@ risk_later_text(const struct risk_state *st, const char *path)
 	if (!st->later.len)
 		return NULL;
 	char *abs = guard_path_resolve(st->cwds[0], path, st->ctx->home);
-	const char *v = later_find(st, "TU", abs, &kind);
+	const char *v = later_find(st, "TUC", abs, &kind);
 	free(abs);
 	return v && kind == 'T' ? v : NULL;
+}
+
+char *
+risk_later_copy(const struct risk_state *st, const char *path)
+{
+	char kind = 0;
+	size_t rest = 0;
+
+	if (!st->later.len)
+		return NULL;
+	char *abs = guard_path_resolve(st->cwds[0], path, st->ctx->home), *from = NULL;
+	const char *v = later_find(st, "TUC", abs, &kind), *to = risk_later_link(st, abs, &rest);
+	if (v && kind == 'C')
+		from = guard_xstrdup(v);
+	else if (!v && to)
+		from = guard_xasprintf("%s%s", to, abs + rest);
+	free(abs);
+	return from;
+}
+
+const char *
+risk_later_writer(const struct risk_state *st, const char *abs)
+{
+	char kind = 0;
+	const char *v = st->later.len ? later_find(st, "TUC", abs, &kind) : NULL;
+
+	if (v && kind == 'U')
+		return v;
+	if (guard_list_has(&st->downloads, abs))
+		return "a download";
+	return v ? NULL : risk_later_unseen_writer(st, abs);
 }
 
 static const char *const bin_dirs[] = { "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin",
@@ -901,7 +933,7 @@ note_copy(struct risk_state *st, const struct risk_cmd *c, bool after)
 		? guard_xasprintf("%s/%s", dst_text, risk_basename(ops[0]->text)) : guard_xstrdup(dst_text);
 	char *dst_abs = guard_path_resolve(st->cwds[0], dst, st->ctx->home);
 	char kind = 0;
-	const char *what = later_find(st, !strcmp(c->name, "mv") ? "TUPL" : "TUP", src, &kind);
+	const char *what = later_find(st, !strcmp(c->name, "mv") ? "TUPLC" : "TUPC", src, &kind);
 	if (links_made(c) && after) {
 		/* ln -s T L: T is read from L's folder; ln T L, cp -l/-s: from here */
 		char *dir = guard_xstrdup(dst_abs), *slash = strrchr(dir, '/');
@@ -921,13 +953,17 @@ note_copy(struct risk_state *st, const struct risk_cmd *c, bool after)
 	} else {
 		char *dir = guard_xstrdup(src);
 		char *slash = strrchr(dir, '/');
+		bool program = false;
 		if (slash && slash != dir) {
 			*slash = '\0';
-			if (risk_name_in(bin_dirs, dir))
+			program = risk_name_in(bin_dirs, dir);
+			if (program)
 				later_add(st, 'P', dst_abs, slash + 1, false);
 		} else if (!strchr(ops[0]->text, '/') && !strcmp(c->name, "ln")) {
 			/* ln -s rm x: a relative link names a file here, not a program */
 		}
+		if (!program && !links_made(c)) /* a link is noted after c (risk_later_link) */
+			later_add(st, 'C', dst_abs, src, false);
 		free(dir);
 	}
 	free(src);
@@ -955,10 +991,21 @@ note_redirect_writes(struct risk_state *st, const struct risk_cmd *c)
 			free(text);
 			text = line;
 		}
-		if (text)
+		bool cat = cmd->argc == 2 && !strcmp(risk_basename(cmd->argv[0].text), "cat") && cmd->argv[1].text[0] != '-' &&
+			   !(cmd->argv[1].flags & GUARD_WORD_DYNAMIC) && r->op != GUARD_REDIR_APPEND;
+		if (text) {
 			later_add(st, 'T', abs, text, r->op == GUARD_REDIR_APPEND);
-		else if (cmd->argc)
+		} else if (cat) { /* cat F > X: a copy of F (attack12 M9); U too, for a run of X (risk_later_run) */
+			char *src = guard_path_resolve(st->cwds[0], cmd->argv[1].text, st->ctx->home);
+			char kind = 0;
+			const char *known = later_find(st, "TUC", src, &kind); /* F itself written on the line */
+			later_add(st, known && kind == 'T' ? 'T' : 'U', abs, known && kind == 'T' ? known : "cat", false);
+			if (!known || kind == 'C')
+				later_add(st, 'C', abs, known ? known : src, false);
+			free(src);
+		} else if (cmd->argc) {
 			later_add(st, 'U', abs, cmd->argv[0].text, false);
+		}
 		free(text);
 		free(abs);
 	}
@@ -1126,7 +1173,7 @@ risk_later_unseen_writer(const struct risk_state *st, const char *abs)
 		const char *e = st->later.items[i];
 		if (e[0] == 'W')
 			return e + 2;
-		if (!strncmp(e + 1, abs, kl) && e[kl + 1] == '\x1f' && strchr("TUPL", e[0]))
+		if (!strncmp(e + 1, abs, kl) && e[kl + 1] == '\x1f' && strchr("TUPLC", e[0]))
 			return NULL;
 	}
 	return NULL;

@@ -214,7 +214,8 @@ pipe_into(struct risk_state *st, const char *client, const char *cmd)
 static bool
 is_psql(const char *client)
 {
-	return !strncmp(client, "psql", 4) || !strcmp(client, "pgcli") || !strcmp(client, "PSQLRC");
+	return !strncmp(client, "psql", 4) || !strcmp(client, "pgcli") || !strcmp(client, "PSQLRC") ||
+	       !strncmp(client, "usql", 4) || !strncmp(client, "ysqlsh", 6) || !strncmp(client, "vsql", 4); /* psql's forks and kin */
 }
 
 /*
@@ -283,6 +284,38 @@ writes_file(struct risk_state *st, const char *client, const char *name, size_t 
 	return true;
 }
 
+/* Files included from files followed at once, and in all from one top-level include (a file may include itself). */
+#define SQL_INCLUDE_DEPTH 4
+#define SQL_INCLUDE_COUNT 32
+
+/*
+ * The file of "\\i FILE", mysql's "source FILE" / "\\. FILE", sqlite3's
+ * ".read FILE" (attack12 M22): its text rated as the client runs it. True
+ * when read; false leaves it to the caller (a file guard does not read).
+ */
+static bool
+included_file(struct risk_state *st, const char *client, const char *args, const char *end)
+{
+	static _Thread_local unsigned depth, count;
+	char file[4096];
+	bool seen = false;
+
+	last_word(args, end, file, sizeof(file));
+	size_t fl = strlen(file);
+	if (fl && file[fl - 1] == ';' && !is_psql(client)) /* mysql: "source f.sql;" */
+		file[--fl] = '\0';
+	if (!depth)
+		count = 0;
+	if (!fl || depth >= SQL_INCLUDE_DEPTH || count >= SQL_INCLUDE_COUNT)
+		return false;
+	struct guard_shell_word w = { file, NULL, 0 };
+	depth++;
+	count++;
+	seen = risk_sql_file(st, client, &w);
+	depth--;
+	return seen;
+}
+
 /*
  * A client's own command, to the end of its line (attack9 J7): sqlite3's
  * .shell/.system (or a prefix: .sh) and a pipe in .once/.output/.read/
@@ -308,6 +341,10 @@ client_command(struct risk_state *st, const char *client, const char *p, const c
 			   : abbreviates(name, n, "shell") || abbreviates(name, n, "system") || (word && keyword(p, "pager"));
 	bool file = slash ? name[0] == 'i' || name[0] == '.'
 			  : abbreviates(name, n, "read") || abbreviates(name, n, "load") || (word && keyword(p, "source"));
+	/* \\i, \\ir, \\include, \\. (mysql), .read, source: SQL from a file (M22); .load is a native library */
+	bool include = slash ? (n <= 2 && (name[0] == '.' || !strncmp(name, "ir", n))) ||
+				       (n >= 7 && !strncmp(name, "include_relative", n))
+			     : file && !abbreviates(name, n, "load");
 	if (slash && psql)
 		backquoted(st, client, args, end);
 	if (shell) {
@@ -327,10 +364,10 @@ client_command(struct risk_state *st, const char *client, const char *p, const c
 		copy_program_rule(st, client, p, end, false);
 	} else if (slash && n == 4 && !strncasecmp(name, "copy", 4)) {
 		copy_file(st, client, args, end);
-	} else if (file) {
+	} else if (file && !(include && included_file(st, client, args, end))) {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs commands or code from a file guard does not read: %.*s",
 			  client, (int)(end - p), p);
-	} else {
+	} else if (!file) {
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	}
 }
@@ -369,6 +406,9 @@ sql_statement(struct risk_state *st, const char *client, const char *p, const ch
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "%s: %s changes the schema or permissions", client, head);
 	else if (keyword(p, "FLUSHALL") || keyword(p, "FLUSHDB"))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: %s wipes the database", client, head);
+	else if (keyword(p, "DO") && (has_keyword(p, end, "DROP") || has_keyword(p, end, "TRUNCATE")))
+		/* DO $$ ... EXECUTE $q$DROP ...$q$ $$: dollar quotes are no quotes here, the words are seen (M10) */
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s: a DO block drops or empties tables", client);
 	else if (keyword(p, "COPY") && has_keyword(p, end, "PROGRAM"))
 		copy_program_rule(st, client, p, end, true);
 	else if (keyword(p, "SELECT") || keyword(p, "SHOW") || keyword(p, "EXPLAIN") || keyword(p, "DESCRIBE") ||
@@ -446,44 +486,61 @@ sql_word(struct risk_state *st, const char *client, const struct guard_shell_wor
 		risk_sql_text(st, client, w->text);
 }
 
+/* What is done with one value of a client's option: its SQL rated, its file read. */
+typedef void (*value_fn)(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w);
+
+/*
+ * Each value of the option, every time it is given (psql -f a -f b runs
+ * both): "-c V", "-tAc V" and "-cV" as getopt reads a cluster (sqlite3's
+ * -csv is a word), "--long=V", "--long V". multi: the words after a value
+ * that are no option are values too (boost's multitoken: clickhouse
+ * --queries-file a.sql b.sql; sqlcmd -i a.sql b.sql). The count.
+ */
+static size_t
+each_value(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt, bool multi,
+	   value_fn fn)
+{
+	size_t ll = longopt ? strlen(longopt) : 0, found = 0;
+	const char *opts = risk_optstring(c->name); /* the clients that read clusters */
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text, *v = NULL;
+		bool next = false;
+		if (!strcmp(t, "--"))
+			break;
+		if ((shortopt && !strcmp(t, shortopt)) || (longopt && !strcmp(t, longopt)))
+			next = true;
+		else if (shortopt && shortopt[1] && !shortopt[2] && opts)
+			v = risk_cluster_value(opts, t, shortopt[1], &next);
+		if (!v && !next && longopt && !strncmp(t, longopt, ll) && t[ll] == '=')
+			v = t + ll + 1;
+		if (v) {
+			struct guard_shell_word w = c->argv[i];
+			w.text = (char *)v;
+			fn(st, c, &w);
+		} else if (next && i + 1 < c->argc) {
+			fn(st, c, &c->argv[++i]);
+		} else {
+			continue;
+		}
+		found++;
+		while (multi && i + 1 < c->argc && c->argv[i + 1].text[0] != '-')
+			fn(st, c, &c->argv[++i]);
+	}
+	return found;
+}
+
+static void
+sql_value(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w)
+{
+	sql_word(st, c->name, w);
+}
+
 /* The SQL given by option (-c, -e, --eval, ...); true when found. */
 static bool
 sql_option(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
 {
-	size_t ll = longopt ? strlen(longopt) : 0;
-	const char *opts = risk_optstring(c->name); /* the clients that read clusters */
-	bool found = false;
-
-	for (size_t i = 1; i < c->argc; i++) {
-		const char *t = c->argv[i].text, *v;
-		bool next = false;
-		if (!strcmp(t, "--"))
-			break;
-		if (shortopt && !strcmp(t, shortopt) && i + 1 < c->argc) {
-			sql_word(st, c->name, &c->argv[++i]);
-			found = true;
-		} else if (shortopt && shortopt[1] && !shortopt[2] && opts &&
-			   ((v = risk_cluster_value(opts, t, shortopt[1], &next)) || next)) {
-			/* -tAc SQL, -c'SQL', -Bse'SQL': as getopt reads a cluster (sqlite3's -csv is a word) */
-			if (v) {
-				struct guard_shell_word w = c->argv[i];
-				w.text = (char *)v;
-				sql_word(st, c->name, &w);
-			} else if (i + 1 < c->argc) {
-				sql_word(st, c->name, &c->argv[++i]);
-			}
-			found = true;
-		} else if (longopt && !strncmp(t, longopt, ll) && t[ll] == '=') {
-			struct guard_shell_word w = c->argv[i];
-			w.text = (char *)t + ll + 1;
-			sql_word(st, c->name, &w);
-			found = true;
-		} else if (longopt && !strcmp(t, longopt) && i + 1 < c->argc) {
-			sql_word(st, c->name, &c->argv[++i]);
-			found = true;
-		}
-	}
-	return found;
+	return each_value(st, c, shortopt, longopt, false, sql_value) > 0;
 }
 
 #define SQL_FILE_MAX (256u << 10)
@@ -503,7 +560,11 @@ risk_sql_file(struct risk_state *st, const char *client, const struct guard_shel
 		risk_sql_text(st, client, earlier);
 		return true;
 	}
-	char *abs = guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	char *copy = risk_later_copy(st, w->text); /* cp F ~/.psqlrc; psql: F is what runs (attack12 M9) */
+	char *abs = copy ? copy : guard_path_resolve(st->cwds[0], w->text, st->ctx->home);
+	const char *who = NULL;
+	if (copy)
+		risk_explain(st, "    %s is a copy of %s made earlier on this line", w->text, copy);
 	if (risk_memo_read(abs, SQL_FILE_MAX, &data, &len) == 0) {
 		seen = true;
 		risk_bind_bytes(st, abs, data, len);
@@ -518,6 +579,9 @@ risk_sql_file(struct risk_state *st, const char *client, const struct guard_shel
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
 			  "%s runs %s, which guard cannot read now (unreadable, no plain file or over %u KiB)", client,
 			  w->text, SQL_FILE_MAX >> 10);
+	} else if (!copy && (who = risk_later_writer(st, abs)) != NULL) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s runs %s, written earlier on this line by %s: its text is not known here", client, w->text, who);
 	}
 	guard_error_clear();
 	free(data);
@@ -525,17 +589,53 @@ risk_sql_file(struct risk_state *st, const char *client, const struct guard_shel
 	return seen;
 }
 
+/*
+ * One SQL file a client runs (psql -f, cqlsh -f, cockroach sql --file,
+ * clickhouse --queries-file, sqlcmd -i, duckdb -f; attack12 M22): its
+ * text rated as the client runs it. sqlcmd -i takes a list "a.sql,b.sql".
+ */
 static void
-sql_file(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt)
+file_value(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w)
 {
-	const char *f = risk_opt_value(c, shortopt, longopt);
-	if (f) {
-		struct guard_shell_word w = { (char *)f, NULL, 0 };
-		risk_path(st, c->name, &w, PATH_READ);
-		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file: %s", c->name, f);
-		risk_sql_file(st, c->name, &w);
+	const char *comma = strcmp(c->name, "sqlcmd") ? NULL : strchr(w->text, ',');
+
+	if (comma) {
+		struct guard_shell_word part = *w;
+		part.text = guard_xasprintf("%.*s", (int)(comma - w->text), w->text);
+		file_value(st, c, &part);
+		free(part.text);
+		part.text = (char *)comma + 1;
+		file_value(st, c, &part);
+		return;
 	}
+	if (!w->text[0])
+		return;
+	risk_path(st, c->name, w, PATH_READ);
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs an SQL file: %s", c->name, w->text);
+	if (w->flags & GUARD_WORD_DYNAMIC)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs an SQL file named by a computed word: %s", c->name,
+			  w->text);
+	else
+		risk_sql_file(st, c->name, w);
+}
+
+/* The SQL files given by option (every one); true when one is. */
+static bool
+sql_files(struct risk_state *st, const struct risk_cmd *c, const char *shortopt, const char *longopt, bool multi)
+{
+	bool found = each_value(st, c, shortopt, longopt, multi, file_value) > 0;
+
 	risk_bind_opts(st, c, shortopt, longopt); /* what runs is what was approved (J16) */
+	return found;
+}
+
+/* sqlite3/duckdb -init FILE, run in place of the start-up file: read; one guard cannot read is high. */
+static void
+init_value(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *w)
+{
+	if (!risk_sql_file(st, c->name, w))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s -init runs commands from a file guard does not read: %s",
+			  c->name, w->text);
 }
 
 static void
@@ -565,20 +665,26 @@ rate_redis(struct risk_state *st, const struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
 
-/* sqlite3's operands (the database, then SQL): its options are words ("-cmd", "--init") and some take a value. */
+/*
+ * sqlite3's operands (the database, then SQL): its options are words
+ * ("-cmd", "--init") and some take a value. *init: -init is one of the
+ * options, not a value ("-separator -init": attack12 M4).
+ */
 static size_t
-sqlite_operands(const struct risk_cmd *c, const struct guard_shell_word **out, size_t max)
+sqlite_operands(const struct risk_cmd *c, const struct guard_shell_word **out, size_t max, bool *init)
 {
 	static const char *const valued[] = { "cmd", "separator", "nullvalue", "c", "init", "newline", "escape", "vfs",
-					      "maxsize", "mmap", "lookaside", "pagecache", "heap", "A", NULL };
+					      "maxsize", "mmap", "lookaside", "pagecache", "heap", "A", "f", "s", NULL };
 	size_t n = 0;
 
-	for (size_t i = 1; i < c->argc && n < max; i++) {
+	for (size_t i = 1; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
 		if (a[0] != '-' || !a[1]) {
-			out[n++] = &c->argv[i];
+			if (n < max)
+				out[n++] = &c->argv[i];
 			continue;
 		}
+		*init = *init || !strcmp(a + 1 + (a[1] == '-'), "init");
 		if (risk_name_in(valued, a + 1 + (a[1] == '-')))
 			i++;
 	}
@@ -623,36 +729,47 @@ psql_options(struct risk_state *st, const struct risk_cmd *c)
 }
 
 /*
- * The start-up file a client runs before anything it is given, from
- * home: psql's ~/.psqlrc and ~/.psqlrc-VERSION (the most specific one
- * it finds; each is read here), sqlite3's ~/.sqliterc, duckdb's
+ * The start-up file a client runs before anything it is given, from a
+ * home folder: psql's ~/.psqlrc and ~/.psqlrc-VERSION (the most specific
+ * one it finds; each is read here), sqlite3's ~/.sqliterc, duckdb's
  * ~/.duckdbrc. A \\! or .shell line in one runs on every start (a file
  * left by an earlier call; one written earlier on this line is read as
- * written). The client's label names the file: "psql's ~/.psqlrc".
+ * written). The client's label names the file: "psql's ~/.psqlrc"; a
+ * home set on the line (attack12 M5) is named as it is.
  */
 static void
-startup_files(struct risk_state *st, const char *client, const char *name, bool versions)
+startup_files_in(struct risk_state *st, const char *client, const char *dir, const char *name, bool versions)
 {
 	struct guard_list found = GUARD_LIST_INIT;
 	const char *home = st->ctx->home;
+	bool own = home && !strcmp(dir, home);
 
-	if (!home || *home != '/' || st->remote)
+	if (*dir != '/' || st->remote)
 		return;
-	guard_list_take(&found, guard_xasprintf("%s/%s", home, name));
+	guard_list_take(&found, guard_xasprintf("%s/%s", dir, name));
 	if (versions) {
-		char *pattern = guard_xasprintf("%s/%s-*", home, name);
+		char *pattern = guard_xasprintf("%s/%s-*", dir, name);
 		risk_glob(pattern, GLOB_NOSORT, &found);
 		free(pattern);
 	}
 	for (size_t i = 0; i < found.len; i++) {
-		const char *base = strrchr(found.items[i], '/') + 1;
-		char *label = guard_xasprintf("%s's ~/%s", client, base);
+		const char *base = found.items[i] + strlen(dir) + 1;
+		char *label = own ? guard_xasprintf("%s's ~/%s", client, base) : guard_xasprintf("%s's %s", client, found.items[i]);
 		struct guard_shell_word w = { found.items[i], NULL, 0 };
 		if (risk_sql_file(st, label, &w))
-			risk_explain(st, "    %s runs ~/%s first", client, base);
+			risk_explain(st, "    %s runs %s first", client, label + strlen(client) + 3);
 		free(label);
 	}
 	guard_list_clear(&found);
+}
+
+static void
+startup_files(struct risk_state *st, const char *client, const char *name, bool versions)
+{
+	const char *home = st->ctx->home;
+
+	if (home && *home == '/')
+		startup_files_in(st, client, home, name, versions);
 }
 
 /* --NAME=VALUE where NAME (past a --loose- prefix) is full or a start of opt of at least min letters: VALUE. */
@@ -678,34 +795,185 @@ as_client_command(struct risk_state *st, const char *client, const char *verb, c
 	free(line);
 }
 
-/* pager= and tee= lines of an option file (any group): rated as the options. */
+/*
+ * One mysql option NAME=VALUE as my_getopt reads it, from the command
+ * line or an option file (attack12 M6): "_" is "-", a "loose-" or
+ * "maximum-" in front is dropped, NAME may be cut short. pager= is shell
+ * text, tee= a file appended to, execute= and init-command= SQL run.
+ */
 static void
-mysql_defaults(struct risk_state *st, const char *client, const char *file)
+mysql_option(struct risk_state *st, const char *client, const char *name, size_t n, const char *value)
 {
-	char *data = NULL, *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home);
-	size_t len = 0;
+	static const struct {
+		const char *opt, *verb;
+		size_t min;
+	} opts[] = { { "pager", "pager", 3 }, { "tee", "tee", 3 }, { "execute", NULL, 2 }, { "init-command", NULL, 2 } };
+	char key[64];
 
-	if (risk_memo_read(abs, 1u << 20, &data, &len) < 0) {
-		guard_error_clear();
-		free(abs);
+	snprintf(key, sizeof(key), "%.*s", (int)(n < 63 ? n : 63), name);
+	for (char *p = key; *p; p++)
+		*p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+	const char *k = key;
+	while (!strncmp(k, "loose-", 6) || !strncmp(k, "maximum-", 8))
+		k += k[0] == 'l' ? 6 : 8;
+	size_t kl = strlen(k);
+	for (size_t i = 0; i < sizeof(opts) / sizeof(*opts) && *value; i++) {
+		if (kl < opts[i].min || kl > strlen(opts[i].opt) || strncmp(k, opts[i].opt, kl))
+			continue;
+		if (opts[i].verb)
+			as_client_command(st, client, opts[i].verb, value);
+		else
+			risk_sql_text(st, client, value);
+	}
+}
+
+#define MYSQL_CNF_MAX (1u << 20)
+#define MYSQL_CNF_DEPTH 4
+
+static void mysql_defaults(struct risk_state *st, const char *client, const char *file, unsigned depth);
+
+/* An option file's line: [group], # comment, !include FILE, !includedir DIR, NAME = "VALUE". */
+static void
+mysql_cnf_line(struct risk_state *st, const char *client, const char *file, char *line, unsigned depth)
+{
+	line += strspn(line, " \t");
+	char *end = line + strlen(line);
+	while (end > line && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (!strncmp(line, "!include", 8) && isspace((unsigned char)line[8 + (line[8] == 'd' ? 3 : 0)])) {
+		bool dir = !strncmp(line, "!includedir", 11);
+		char *arg = line + (dir ? 11 : 8);
+		arg += strspn(arg, " \t");
+		char *from = guard_xstrdup(file), *slash = strrchr(from, '/');
+		if (slash)
+			*slash = '\0';
+		char *path = guard_path_resolve(slash ? from : st->cwds[0], arg, st->ctx->home);
+		if (dir) { /* every *.cnf file there */
+			struct guard_list found = GUARD_LIST_INIT;
+			char *pattern = guard_xasprintf("%s/*.cnf", path);
+			risk_glob(pattern, 0, &found);
+			for (size_t i = 0; i < found.len; i++)
+				mysql_defaults(st, client, found.items[i], depth + 1);
+			guard_list_clear(&found);
+			free(pattern);
+		} else {
+			mysql_defaults(st, client, path, depth + 1);
+		}
+		free(path);
+		free(from);
 		return;
 	}
-	free(abs);
+	if (!*line || *line == '#' || *line == ';' || *line == '[')
+		return;
+	size_t n = strcspn(line, "=");
+	if (!line[n])
+		return;
+	char *value = line + n + 1;
+	while (n && isspace((unsigned char)line[n - 1]))
+		n--;
+	value += strspn(value, " \t");
+	size_t vl = strlen(value);
+	if (vl >= 2 && (value[0] == '"' || value[0] == '\'') && value[vl - 1] == value[0]) { /* mysql strips the quotes */
+		value[vl - 1] = '\0';
+		value++;
+	}
+	mysql_option(st, client, line, n, value);
+}
+
+/*
+ * An option file mysql reads (~/.my.cnf, --defaults-file, --defaults-extra-file,
+ * MYSQL_HOME's my.cnf, !include): every group's lines rated as the
+ * options (attack12 M6); one written earlier on the line as written; one
+ * there but unreadable or over 1 MiB is high.
+ */
+static void
+mysql_defaults(struct risk_state *st, const char *client, const char *file, unsigned depth)
+{
+	char *data = NULL, *copy = risk_later_copy(st, file);
+	char *abs = copy ? copy : guard_path_resolve(st->cwds[0], file, st->ctx->home);
+	const char *earlier = risk_later_text(st, file), *who = NULL;
+	size_t len = 0;
+	struct stat sb;
+
+	if (depth > MYSQL_CNF_DEPTH) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s: option files include each other too deep to follow: %s",
+			  client, file);
+	} else if (earlier) {
+		data = guard_xstrdup(earlier);
+	} else if (risk_memo_read(abs, MYSQL_CNF_MAX, &data, &len) == 0) {
+		risk_bind_bytes(st, abs, data, len);
+	} else if (risk_memo_stat(abs, &sb) == 0) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s reads the option file %s, which guard cannot read now (unreadable, no plain file or over %u KiB)",
+			  client, file, MYSQL_CNF_MAX >> 10);
+	} else if (!copy && (who = risk_later_writer(st, abs)) != NULL) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+			  "%s reads the option file %s, written earlier on this line by %s: its text is not known here", client,
+			  file, who);
+	}
+	guard_error_clear();
 	for (char *line = data; line && *line;) {
 		char *end = strchr(line, '\n');
 		if (end)
 			*end = '\0';
-		line += strspn(line, " \t");
-		for (const char *const *k = (const char *const[]){ "pager", "tee", NULL }; *k; k++) {
-			size_t n = strlen(*k);
-			const char *v = line + n;
-			v += strspn(v, " \t");
-			if (!strncasecmp(line, *k, n) && *v == '=' && v[1 + strspn(v + 1, " \t")])
-				as_client_command(st, client, *k, v + 1 + strspn(v + 1, " \t"));
-		}
+		mysql_cnf_line(st, client, abs, line, depth);
 		line = end ? end + 1 : NULL;
 	}
 	free(data);
+	free(abs);
+}
+
+/*
+ * HOME, XDG_CONFIG_HOME, MYSQL_HOME or MARIADB_HOME set on the line
+ * (assigned, exported, given to env; attack12 M5): the clients read their
+ * start-up files there (psql's .psqlrc, duckdb's .duckdbrc, mysql's
+ * .my.cnf and my.cnf, sqlite3's sqlite3/sqliterc): read as theirs.
+ */
+void
+risk_sql_home(struct risk_state *st, const char *word)
+{
+	size_t n = strcspn(word, "=");
+
+	if (word[n] != '=' || !word[n + 1] || st->remote)
+		return;
+	bool home = n == 4 && !strncmp(word, "HOME", 4), xdg = n == 15 && !strncmp(word, "XDG_CONFIG_HOME", 15);
+	bool my = (n == 10 && !strncmp(word, "MYSQL_HOME", 10)) || (n == 12 && !strncmp(word, "MARIADB_HOME", 12));
+	if (!home && !xdg && !my)
+		return;
+	char *dir = guard_path_resolve(st->cwds[0], word + n + 1, st->ctx->home);
+	if (home && (!st->ctx->home || strcmp(dir, st->ctx->home))) {
+		char *cnf = guard_xasprintf("%s/.my.cnf", dir);
+		startup_files_in(st, "psql", dir, ".psqlrc", true);
+		startup_files_in(st, "duckdb", dir, ".duckdbrc", false);
+		mysql_defaults(st, "mysql", cnf, 0);
+		free(cnf);
+	} else if (xdg) {
+		char *sub = guard_xasprintf("%s/sqlite3", dir);
+		startup_files_in(st, "sqlite3", sub, "sqliterc", false);
+		free(sub);
+	} else if (my) {
+		char *cnf = guard_xasprintf("%s/my.cnf", dir);
+		mysql_defaults(st, "mysql", cnf, 0);
+		free(cnf);
+	}
+	free(dir);
+}
+
+/* HOME=$X psql ...: the client's start-up file is in a folder guard cannot know (attack12 M5). */
+static void
+home_computed(struct risk_state *st, const struct risk_cmd *c)
+{
+	static const char *const homes[] = { "HOME", "XDG_CONFIG_HOME", "MYSQL_HOME", "MARIADB_HOME", NULL };
+	static const char *const readers[] = { "psql", "mysql", "mariadb", "sqlite3", "sqlite", "duckdb", NULL };
+
+	for (size_t i = 0; c->cmd && risk_name_in(readers, c->name) && i < c->cmd->nassigns; i++) {
+		const struct guard_shell_word *w = &c->cmd->assigns[i];
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(w->text, "="), w->text);
+		if ((w->flags & GUARD_WORD_DYNAMIC) && risk_name_in(homes, name))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "%s reads its start-up files from a folder guard cannot know: %s", c->name, w->text);
+	}
 }
 
 /*
@@ -728,10 +996,10 @@ mysql_options(struct risk_state *st, const struct risk_cmd *c)
 		else if ((v = mysql_long_value(a, "tee", 3)) != NULL && *v)
 			as_client_command(st, c->name, "tee", v);
 		else if ((v = mysql_long_value(a, "defaults-file", 10)) || (v = mysql_long_value(a, "defaults-extra-file", 10)))
-			mysql_defaults(st, c->name, v);
+			mysql_defaults(st, c->name, v, 0);
 	}
 	if (mycnf && !risk_arg_has(c, "--no-defaults"))
-		mysql_defaults(st, c->name, mycnf);
+		mysql_defaults(st, c->name, mycnf, 0);
 	free(mycnf);
 }
 
@@ -740,11 +1008,96 @@ mysql_options(struct risk_state *st, const struct risk_cmd *c)
 const char *const risk_sql_verbs[] = {
 	"psql", "pgcli", "mysql", "mariadb", "mycli", "cqlsh", "cockroach", "sqlite3", "sqlite", "duckdb",
 	"mongo", "mongosh", "redis-cli", "valkey-cli", "clickhouse-client", "clickhouse", "sqlcmd",
+	/* the other clients (attack12 M10) */
+	"usql", "ysqlsh", "vsql", "litecli", "clickhouse-local", "snowsql", "trino", "presto", "influx", "bq", "sqlplus",
 	/* migrations */
 	"rails", "rake", "bin/rails", "dropdb", "mysqladmin", "prisma", "alembic", "knex", "sequelize",
 	"flyway", "liquibase", "migrate", "goose", "dbmate", "pg_restore", "pg_dump", "mysqldump",
 	"createdb", "pg_isready", NULL
 };
+
+/* sqlplus @FILE (@@FILE): SQL*Plus runs FILE, or FILE.sql when the name has no extension. */
+static void
+sqlplus_scripts(struct risk_state *st, const struct risk_cmd *c)
+{
+	bool found = false;
+
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] != '@')
+			continue;
+		struct guard_shell_word w = c->argv[i];
+		t += 1 + (t[1] == '@');
+		const char *base = risk_basename(t);
+		char *name = strchr(base, '.') ? guard_xstrdup(t) : guard_xasprintf("%s.sql", t);
+		w.text = name;
+		file_value(st, c, &w);
+		free(name);
+		found = true;
+	}
+	if (!found)
+		risk_stdin_program(st, c, c->name, STDIN_SQL);
+}
+
+/* bq query 'SQL' (its operands), bq rm (a dataset or table deleted), the rest reads or changes little. */
+static void
+rate_bq(struct risk_state *st, const struct risk_cmd *c)
+{
+	size_t i = 1;
+
+	while (i < c->argc && c->argv[i].text[0] == '-')
+		i++;
+	const char *sub = i < c->argc ? c->argv[i].text : "";
+	if (!strcmp(sub, "query")) {
+		bool found = false;
+		for (size_t k = i + 1; k < c->argc; k++)
+			if (c->argv[k].text[0] != '-') {
+				sql_word(st, c->name, &c->argv[k]);
+				found = true;
+			}
+		if (!found)
+			risk_stdin_program(st, c, c->name, STDIN_SQL);
+	} else if (!strcmp(sub, "rm")) {
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "bq rm deletes a dataset, table or model");
+	} else if (!strcmp(sub, "ls") || !strcmp(sub, "show") || !strcmp(sub, "head") || !strcmp(sub, "help")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+	} else {
+		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "bq %s changes data or settings", sub);
+	}
+}
+
+/*
+ * The other database clients (attack12 M10): litecli -e, snowsql -q/-f,
+ * trino/presto --execute/-f, influx -execute, bq query, sqlplus @FILE.
+ * False: not one of them.
+ */
+static bool
+rate_other_clients(struct risk_state *st, const struct risk_cmd *c)
+{
+	const char *n = c->name;
+	bool found;
+
+	if (!strcmp(n, "litecli")) {
+		found = sql_option(st, c, "-e", "--execute");
+	} else if (!strcmp(n, "snowsql")) {
+		found = sql_option(st, c, "-q", "--query") | sql_files(st, c, "-f", "--filename", false);
+	} else if (!strcmp(n, "trino") || !strcmp(n, "presto")) {
+		found = sql_option(st, c, NULL, "--execute") | sql_files(st, c, "-f", "--file", false);
+	} else if (!strcmp(n, "influx")) { /* Go's flag package: -execute and --execute alike */
+		found = sql_option(st, c, NULL, "-execute") | sql_option(st, c, NULL, "--execute");
+	} else if (!strcmp(n, "bq")) {
+		rate_bq(st, c);
+		return true;
+	} else if (!strcmp(n, "sqlplus")) {
+		sqlplus_scripts(st, c);
+		return true;
+	} else {
+		return false;
+	}
+	if (!found)
+		risk_stdin_program(st, c, n, STDIN_SQL);
+	return true;
+}
 
 static bool
 rate_migrations(struct risk_state *st, const struct risk_cmd *c)
@@ -795,32 +1148,42 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 	const char *n = c->name;
 	bool found;
 
-	if (!strcmp(n, "psql") || !strcmp(n, "pgcli")) {
+	home_computed(st, c);
+	if (!strcmp(n, "psql") || !strcmp(n, "pgcli") || !strcmp(n, "usql") || !strcmp(n, "ysqlsh") || !strcmp(n, "vsql")) {
+		/* psql 15's long options taking the next word: "-F -X", "--set -X" give no -X (attack12 M4) */
+		static const char *const valued[] = { "command", "dbname", "file", "field-separator", "host", "log-file",
+						      "output", "port", "pset", "record-separator", "table-attr", "username",
+						      "set", "variable", NULL };
 		psql_options(st, c);
-		if (!strcmp(n, "psql") && !risk_flag(c, 'X', "no-psqlrc"))
-			startup_files(st, "psql", ".psqlrc", true);
-		found = sql_option(st, c, "-c", "--command");
-		sql_file(st, c, "-f", "--file");
-		if (!found && !risk_opt_value(c, "-f", "--file") && !risk_flag(c, 'l', "list"))
+		bool psqlrc = !strcmp(n, "psql") || !strcmp(n, "ysqlsh"); /* ysqlsh is a fork of psql; usql and vsql have their own */
+		if (strcmp(n, "pgcli") && !risk_getopt_flag(c, 'X', "no-psqlrc", valued))
+			startup_files(st, n, psqlrc ? ".psqlrc" : !strcmp(n, "usql") ? ".usqlrc" : ".vsqlrc", psqlrc);
+		found = sql_option(st, c, "-c", "--command") | sql_files(st, c, "-f", "--file", false);
+		if (!found && !risk_getopt_flag(c, 'l', "list", valued))
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "mysql") || !strcmp(n, "mariadb") || !strcmp(n, "mycli") || !strcmp(n, "cqlsh") ||
 		   !strcmp(n, "cockroach")) {
-		if (!strcmp(n, "mysql") || !strcmp(n, "mariadb"))
+		if (!strcmp(n, "mysql") || !strcmp(n, "mariadb")) {
 			mysql_options(st, c);
+			sql_option(st, c, NULL, "--init-command"); /* SQL run at connect (M8); the start stays interactive */
+		}
 		found = sql_option(st, c, "-e", "--execute");
+		if (!strcmp(n, "cqlsh") || !strcmp(n, "cockroach")) /* cqlsh -f, cockroach sql -f/--file (M22) */
+			found |= sql_files(st, c, "-f", "--file", false);
 		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "sqlite3") || !strcmp(n, "sqlite") || !strcmp(n, "duckdb")) {
 		/* every operand after the database is run, as -cmd's values are (attack9 J7) */
 		const struct guard_shell_word *ops[64];
-		size_t k = sqlite_operands(c, ops, 64);
-		found = sql_option(st, c, "-cmd", "--cmd") | sql_option(st, c, "-c", NULL);
-		const char *init = risk_opt_value(c, "-init", "--init");
-		if (init)
-			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s -init runs commands from a file guard does not read: %s",
-				  n, init);
-		else
+		bool init = false;
+		size_t k = sqlite_operands(c, ops, 64, &init);
+		found = sql_option(st, c, "-cmd", "--cmd") | sql_option(st, c, "-c", NULL) |
+			sql_option(st, c, "-s", NULL) | sql_files(st, c, "-f", NULL, false); /* duckdb 1.x */
+		each_value(st, c, "-init", "--init", false, init_value);
+		if (!init) /* -init replaces the start-up file */
 			startup_files(st, n, strcmp(n, "duckdb") ? ".sqliterc" : ".duckdbrc", false);
+		if (!init && strcmp(n, "duckdb")) /* sqlite3 3.44+: the XDG place first (attack12 M5) */
+			startup_files(st, n, ".config/sqlite3/sqliterc", false);
 		risk_bind_opts(st, c, "-init", "--init");
 		if (k >= 1)
 			risk_path(st, n, ops[0], PATH_WRITE);
@@ -834,16 +1197,17 @@ risk_verb_sql(struct risk_state *st, struct risk_cmd *c)
 			risk_stdin_program(st, c, n, STDIN_SQL);
 	} else if (!strcmp(n, "redis-cli") || !strcmp(n, "valkey-cli")) {
 		rate_redis(st, c);
-	} else if (!strcmp(n, "clickhouse-client") || !strcmp(n, "clickhouse")) {
-		if (!sql_option(st, c, "-q", "--query"))
+	} else if (!strcmp(n, "clickhouse-client") || !strcmp(n, "clickhouse") || !strcmp(n, "clickhouse-local")) {
+		found = sql_option(st, c, "-q", "--query") | sql_files(st, c, NULL, "--queries-file", true);
+		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
-		risk_bind_opts(st, c, NULL, "--queries-file");
 	} else if (!strcmp(n, "sqlcmd")) {
-		if (!sql_option(st, c, "-Q", NULL) && !sql_option(st, c, "-q", NULL))
+		found = sql_option(st, c, "-Q", NULL) | sql_option(st, c, "-q", NULL) |
+			sql_files(st, c, "-i", "--input-file", true);
+		if (!found)
 			risk_stdin_program(st, c, n, STDIN_SQL);
-		risk_bind_opts(st, c, "-i", "--input-file");
 	} else {
-		return rate_migrations(st, c);
+		return rate_other_clients(st, c) || rate_migrations(st, c);
 	}
 	return true;
 }
