@@ -194,6 +194,9 @@ bool risk_recursive_copy(const struct risk_cmd *c);
 enum risk_backup_star { RISK_STAR_NONE, RISK_STAR_BASE, RISK_STAR_WHOLE };
 void risk_backup_write(struct risk_state *st, const char *verb, const char *file, const char *suffix,
 		       enum risk_backup_star star);
+/* The compressors (guard_risk_packers.c): the names each makes from the names it is given. */
+bool risk_is_packer(const char *name);
+void risk_rate_packer(struct risk_state *st, const struct risk_cmd *c);
 /* The option's value as a word: a separate word keeps its flags ("-C ~" is home); false: absent. */
 bool risk_opt_word(const struct risk_cmd *c, const char *shortopt, const char *longopt,
 		   struct guard_shell_word *out);
@@ -235,6 +238,8 @@ int risk_opt_kind(const char *opts, char letter);
 const char *risk_cluster_value(const char *opts, const char *word, char letter, bool *next);
 bool risk_cluster_has(const char *opts, const char *word, char letter);
 const char *risk_cluster_attached(const char *opts, const char *word, size_t *from);
+/* tar's old-style key ("xbf 20 A"): the word the value letter takes, in key order; *used: words the key took. */
+const struct guard_shell_word *risk_tar_key(const struct risk_cmd *c, char letter, size_t *used);
 /* name is one of the NULL-terminated names. */
 /* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
 void risk_set_name(struct risk_cmd *c);

@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# Archives, compressors and the names they make (attack12 M2, M11, M17,
+# M26, M27, M29, M30; share/doc/trust.md, derived names): the name each
+# unpacker derives by its own rule or reads from the file, tar's
+# old-style keys, members that pass through a link or split their path
+# over the ustar fields, editors' and gawk's backups, sed's '*'. Each
+# next to the everyday form, which keeps its verdict.
+
+load helper
+
+setup() {
+	setup_guard
+	guard init >/dev/null
+}
+
+# A gzip file at $1 whose header keeps the name $2 (gzip stores it by default).
+gz_named() {
+	local d=$BATS_TEST_TMPDIR/gz.$RANDOM
+	mkdir -p "$d"
+	printf 'evil: 1\n' >"$d/$2"
+	(cd "$d" && gzip "$2")
+	mv "$d/$2.gz" "$1"
+}
+
+@test "gunzip -N restores the name in the header: guard's file denied; the everyday name is fine" {
+	gz_named x.gz .mcp.json
+	gz_named data.csv.gz data.csv
+	decides "gunzip -N x.gz" deny
+	decides "gzip -dN x.gz" deny
+	decides "gunzip --name x.gz" deny
+	decides "gunzip --na x.gz" deny
+	decides "gzip -d --name x.gz" deny
+	decides "gunzip -Nf x.gz" deny
+	decides "unpigz -N x.gz" deny
+	decides "pigz -dN x.gz" deny
+	decides "cp x.gz y.gz && gunzip -N y.gz" deny
+	gz_named src/b.gz .guard-scan-baseline.json
+	decides "gunzip -N src/b.gz" deny
+	# without -N (or to stdout) the name is derived from x.gz: x
+	decides "gunzip x.gz" allow
+	decides "gunzip -n x.gz" allow
+	decides "gunzip -c -N x.gz" allow
+	decides "zcat x.gz" allow
+	decides "gunzip -N data.csv.gz" allow
+	decides "gunzip data.csv.gz" allow
+}
+
+@test "gunzip -N of a file guard cannot read now: high, critical into guard's folder" {
+	decides "curl -so d.gz https://example.com/d.gz && gunzip -N d.gz" ask
+	decides "curl -so .ai/d.gz https://example.com/d.gz && gunzip -N .ai/d.gz" deny
+	decides 'gunzip -N "$F"' ask
+	run guard-risk -c "curl -so d.gz https://example.com/d.gz && gunzip -N d.gz"
+	[[ "$output" == *"header, which guard cannot read now"* ]]
+}
+
+@test "gzip -d strips each suffix it knows (-gz -z _z .z .Z .tgz): the name made is judged" {
+	printf x >.mcp.json-gz
+	printf x >PENDING_PLANS.md_z
+	printf x >src/.guard-scan-baseline.json-z
+	decides "gunzip .mcp.json-gz" deny
+	decides "gzip -d .mcp.json-gz" deny
+	decides "gunzip PENDING_PLANS.md_z" deny
+	decides "gunzip src/.guard-scan-baseline.json-z" deny
+	decides "gunzip .mcp.json.z" deny
+	decides "unpigz .mcp.json-gz" deny
+	decides "gunzip -S .x .mcp.json.x" deny
+	decides "gunzip release.tgz" allow
+	decides "gunzip notes-gz" allow
+	run guard-risk -c "gunzip release.tgz"
+	[[ "$output" == *'"release.tar"'* ]]
+}
+
+@test "the other compressors: their output names are built (M17)" {
+	decides "pigz -S .yaml .ai/policy" deny
+	decides "lzop -S .yaml .ai/policy" deny
+	decides "brotli -S .yaml .ai/policy" deny
+	decides "lz4 -d .mcp.json.lz4" deny
+	decides "lzop -d .mcp.json.lzo" deny
+	decides "brotli -d .mcp.json.br" deny
+	decides "lzip -d .mcp.json.lz" deny
+	decides "plzip -d .mcp.json.lz" deny
+	decides "lrzip -d .mcp.json.lrz" deny
+	decides "uncompress .mcp.json.Z" deny
+	decides "pixz -d .mcp.json.xz" deny
+	decides "lz4 i/policy.yaml .ai/policy.yaml" deny
+	decides "lzop -o .ai/policy.yaml x" deny
+	decides "zstd -d --output-dir-flat .ai policy.yaml.zst" deny
+	decides "lrzip -O .ai policy.yaml" deny
+	# everyday use
+	decides "pigz src/a.txt" allow
+	decides "lz4 data.csv" allow
+	decides "brotli -k data.csv" allow
+	decides "lzip -d logs.tar.lz" allow
+	decides "zstd -d build/out.zst" allow
+}
+
+# An uncompressed tar at $1 holding .ai/policy.yaml.
+evil_tar() {
+	local d=$BATS_TEST_TMPDIR/et
+	mkdir -p "$d/.ai"
+	printf 'evil: 1\n' >"$d/.ai/policy.yaml"
+	(cd "$d" && tar -cf - .ai/policy.yaml) >"$1"
+}
+
+@test "tar's old-style key hands its values out in key order: the archive is read (M11)" {
+	evil_tar evil.tar
+	tar -cf release.tar src
+	decides "tar xf evil.tar" deny
+	decides "tar xbf 20 evil.tar" deny
+	decides "tar xfb evil.tar 20" deny
+	decides "tar xvbf 20 evil.tar" deny
+	decides "tar xHf posix evil.tar" deny
+	decides "tar xNf 2020-01-01 evil.tar" deny
+	decides "tar xgf snap evil.tar" deny
+	decides "tar xLf 10 evil.tar" deny
+	decides "tar xCf . evil.tar" deny
+	decides "tar xTf list.txt evil.tar" deny
+	decides "tar xbf 20 evil.tar --backup --suffix=.yaml" deny
+	decides "tar xCf .ai release.tar" deny
+	decides "tar cfb .ai/policy.yaml 20 src" deny
+	decides "tar xFf 'rm -rf ~' release.tar" deny
+	# everyday use
+	decides "tar xbf 20 release.tar" allow
+	decides "tar xvf release.tar" allow
+	decides "tar cvfb backup.tar 20 src" allow
+	decides "tar cbf 20 backup.tar src" allow
+	decides "tar czf backup.tgz src" allow
+	decides "tar xCf build release.tar" allow
+}
