@@ -127,3 +127,24 @@ evil_tar() {
 	decides "tar czf backup.tgz src" allow
 	decides "tar xCf build release.tar" allow
 }
+
+@test "sed -i with '*' in the suffix puts the operand as given there (M26): a '/' makes a path" {
+	mkdir -p i d bak_d
+	printf 'evil: 1\n' >i/policy.yaml
+	echo a >d/f
+	# GNU sed itself: the whole name where the * is
+	sed -i'bak_*' s/a/b/ d/f
+	[ "$(cat bak_d/f)" = a ]
+	decides "sed -i'.a*' s/a/a/ i/policy.yaml" deny
+	decides 'sed -i.a\* 1p i/policy.yaml' deny
+	decides "sed --in-place='.a*' -n p i/policy.yaml" deny
+	decides "sed -ni'.a*' p i/policy.yaml" deny
+	decides "gsed -i'.a*' s/a/a/ i/policy.yaml" deny
+	decides "sed -i'.cl*' s/a/a/ aude/settings.json" deny
+	decides "sed -i'.ai/*' s/a/b/ policy.yaml" deny
+	# everyday backups
+	decides "sed -i'bak/*' s/a/b/ src/a.c" allow
+	decides "sed -i'*.orig' s/a/b/ src/a.c" allow
+	decides "sed -i'old_*' s/a/b/ notes.txt" allow
+	decides "sed -i.bak s/a/b/ src/a.c" allow
+}

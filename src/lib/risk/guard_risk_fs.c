@@ -260,8 +260,9 @@ into_folder(struct risk_state *st, const struct risk_cmd *c, const char *verb, c
  * A program keeps FILE's old text under a derived name before it writes
  * FILE (attack11 L5: sed -i.yaml, cp -b -S .yaml on .ai/policy put the
  * agent's text at .ai/policy.yaml): FILE+SUFFIX, or with '*' in SUFFIX,
- * SUFFIX with each '*' the name (STAR_BASE: the base name, in FILE's
- * folder, as sed; STAR_WHOLE: the name as given, as perl). SUFFIX NULL:
+ * SUFFIX with each '*' the name as given (STAR_WHOLE: perl, and GNU sed,
+ * checked: sed -i'bak_*' on d/f renames it to bak_d/f, attack12 M26; a '/'
+ * in SUFFIX makes a path). SUFFIX NULL:
  * the environment picks it (SIMPLE_BACKUP_SUFFIX, perhaps set before this
  * line): every name starting with FILE is judged.
  */
@@ -270,7 +271,6 @@ risk_backup_write(struct risk_state *st, const char *verb, const char *file, con
 		  enum risk_backup_star star)
 {
 	struct guard_buf name = GUARD_BUF_INIT;
-	const char *base = risk_basename(file);
 
 	if (!suffix) {
 		char *any = guard_xasprintf("%s*", file);
@@ -282,11 +282,9 @@ risk_backup_write(struct risk_state *st, const char *verb, const char *file, con
 	if (star == RISK_STAR_NONE || !strchr(suffix, '*')) {
 		guard_buf_addf(&name, "%s%s", file, suffix);
 	} else {
-		if (star == RISK_STAR_BASE)
-			guard_buf_add(&name, file, (size_t)(base - file));
 		for (const char *p = suffix; *p; p++)
 			if (*p == '*')
-				guard_buf_addstr(&name, star == RISK_STAR_BASE ? base : file);
+				guard_buf_addstr(&name, file);
 			else
 				guard_buf_addch(&name, *p);
 	}
@@ -656,7 +654,7 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 		if (strcmp(ops[i]->text, "{}")) {
 			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);
 			if (suffix && !(ops[i]->flags & GUARD_WORD_DYNAMIC))
-				risk_backup_write(st, "sed -i (its backup)", ops[i]->text, suffix, RISK_STAR_BASE);
+				risk_backup_write(st, "sed -i (its backup)", ops[i]->text, suffix, RISK_STAR_WHOLE);
 		}
 }
 

@@ -191,7 +191,7 @@ void risk_path_guard_write(struct risk_state *st, const char *verb, const char *
 /* cp/rsync -r, -R, -a: a tree is copied. */
 bool risk_recursive_copy(const struct risk_cmd *c);
 /* FILE's backup under a derived name (FILE+SUFFIX, '*' in SUFFIX: the name; SUFFIX NULL: any ending) is written. */
-enum risk_backup_star { RISK_STAR_NONE, RISK_STAR_BASE, RISK_STAR_WHOLE };
+enum risk_backup_star { RISK_STAR_NONE, RISK_STAR_WHOLE };
 void risk_backup_write(struct risk_state *st, const char *verb, const char *file, const char *suffix,
 		       enum risk_backup_star star);
 /* The compressors (guard_risk_packers.c): the names each makes from the names it is given. */
