@@ -148,3 +148,45 @@ evil_tar() {
 	decides "sed -i'old_*' s/a/b/ notes.txt" allow
 	decides "sed -i.bak s/a/b/ src/a.c" allow
 }
+
+# A tar at $1: a symlink member l -> $2, then $3 written as l/$3 through it.
+link_tar() {
+	local d=$BATS_TEST_TMPDIR/lt.$RANDOM
+	mkdir -p "$d/x"
+	printf 'evil: 1\n' >"$d/x/$3"
+	ln -s "$2" "$d/l"
+	(cd "$d" && tar -cf - l) >"$1"
+	(cd "$d" && tar --transform 's,^x/,l/,' -rf "$PROJ/$1" "x/$3")
+}
+
+@test "a tar member written through a symlink member before it, or split over the ustar prefix (M29, M30)" {
+	link_tar evil1.tar .ai policy.yaml
+	link_tar evil2.tar .claude settings.json
+	python3 "$REPO_ROOT/t/ustar.py" us.tar .ai policy.yaml 'evil: 3'
+	python3 "$REPO_ROOT/t/ustar.py" us2.tar .claude settings.json '{}'
+	python3 "$REPO_ROOT/t/ustar.py" usok.tar src/lib util.c 'int x;'
+	tar -tf us.tar | grep -qx .ai/policy.yaml
+	decides "tar -xf evil1.tar" deny
+	decides "tar xf evil1.tar" deny
+	decides "tar xbf 20 evil1.tar" deny
+	decides "bsdtar -xf evil1.tar" deny
+	decides "tar -xf evil2.tar" deny
+	decides "tar -xf us.tar" deny
+	decides "tar xf us.tar" deny
+	decides "bsdtar -xf us.tar" deny
+	decides "tar -xf us2.tar" deny
+	run guard-risk -c "tar -xf evil1.tar"
+	[[ "$output" == *"member l/policy.yaml lands on it"* ]]
+	# a link to guard's folder alone: asked
+	local d=$BATS_TEST_TMPDIR/ol
+	mkdir -p "$d" && ln -s .ai "$d/l" && (cd "$d" && tar -cf - l) >onlylink.tar
+	decides "tar -xf onlylink.tar" ask
+	# everyday: a split path in the project, links among the project's files, another folder
+	decides "tar -xf usok.tar" allow
+	mkdir -p "$BATS_TEST_TMPDIR/ok" && printf x >"$BATS_TEST_TMPDIR/ok/lib.so.1"
+	ln -s lib.so.1 "$BATS_TEST_TMPDIR/ok/lib.so"
+	(cd "$BATS_TEST_TMPDIR/ok" && tar -cf - lib.so lib.so.1) >links.tar
+	decides "tar -xf links.tar" allow
+	decides "tar -xf evil1.tar -C build" allow
+	decides "tar -tf evil1.tar" allow
+}

@@ -605,6 +605,8 @@ bool risk_guard_program_glob(const char *pattern);
 const char *risk_guard_installed(const char *abs, bool holds);
 /* A symlink below dir to guard's state that a member of archive unpacks through (owned), or NULL. */
 char *risk_archive_link(const struct risk_state *st, const char *dir, const char *archive);
+/* A tar's members as tar joins them and writes them, links followed (guard_risk_tarhdr.c): guard's state, folders. */
+void risk_tar_members(struct risk_state *st, const char *verb, const char *dir, const char *file, const char *archive);
 
 /*
  * The file system with a one-second memory (guard_risk_memo.c): stat(2),

@@ -972,6 +972,8 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 			  "%s unpacks %s, which guard cannot read now (a FIFO, not there yet, or written on this line): "
 			  "what lands in %s is unknown", verb, archive, dir);
 	struct archive_look look = archive_look(src, s);
+	if (!look.state && !look.packed)
+		risk_tar_members(st, verb, dir, src, archive); /* names split over fields, written through a link member */
 	char *link = look.state || look.packed ? NULL : risk_archive_link(st, dir, src);
 	if (link)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
