@@ -190,3 +190,37 @@ link_tar() {
 	decides "tar -xf evil1.tar -C build" allow
 	decides "tar -tf evil1.tar" allow
 }
+
+@test "vim's backup (backup/bex, patchmode, backupdir) and :w FILE are names written (M17)" {
+	decides "vim -c 'set backup backupext=.yaml' -c wq .ai/policy" deny
+	decides "vim -c 'set bk bex=.yaml' -c wq .ai/policy" deny
+	decides "vim '+set backup bex=.yaml' '+wq' .ai/policy" deny
+	decides "vim -c 'set patchmode=.yaml' -c wq .ai/policy" deny
+	decides "vim -c 'set backup backupdir=.ai bex=' -c wq policy.yaml" deny
+	decides "vim -c 'let &bex=\".ya\".\"ml\"' -c 'set bk' -c wq .ai/policy" deny
+	decides "vim -c 'w .ai/policy.yaml' -c q src/a.c" deny
+	decides "vim -c 'w >> .ai/policy.yaml' -c q src/a.c" deny
+	decides "vim -c 'sav .claude/settings.json' -c q src/a.c" deny
+	decides "vim -c wq .ai/x" ask
+	decides "vim -es '+wq' .ai/x" ask
+	# everyday editing
+	decides "vim src/a.c" allow
+	decides "vim -c 'set number' src/a.c" allow
+	decides "vim -c 'set backup bex=.bak' -c wq src/a.c" allow
+	decides "vim -es -c '%s/a/b/g' -c wq src/a.c" allow
+	decides "vim -c 'w /tmp/out.txt' -c q src/a.c" allow
+}
+
+@test "gawk -i inplace rewrites its files and keeps FILE+INPLACE_SUFFIX (M17)" {
+	decides "gawk -i inplace -v INPLACE_SUFFIX=.yaml 1 .ai/policy" deny
+	decides "awk -i inplace -v inplace::suffix=.yaml 1 .ai/policy" deny
+	decides "gawk -iinplace -vINPLACE_SUFFIX=.yaml 1 .ai/policy" deny
+	decides "gawk -i inplace 1 INPLACE_SUFFIX=.yaml .ai/policy" deny
+	decides "gawk --include=inplace 'BEGIN{INPLACE_SUFFIX=\".yaml\"} 1' .ai/policy" deny
+	decides "gawk -i inplace -f prog.awk -v INPLACE_SUFFIX=.yaml .ai/policy" deny
+	decides "gawk -i inplace 1 .ai/x" ask
+	# everyday
+	decides "gawk -i inplace -v INPLACE_SUFFIX=.bak '{gsub(/a/,\"b\")}1' src/a.c" allow
+	decides "gawk -i inplace '{print}' src/a.c" allow
+	decides "awk '{print \$1}' data.csv" allow
+}
