@@ -224,3 +224,13 @@ link_tar() {
 	decides "gawk -i inplace '{print}' src/a.c" allow
 	decides "awk '{print \$1}' data.csv" allow
 }
+
+@test "ed's plain w writes the edited file, f FILE names the one w writes (M17)" {
+	decides "ed -s .ai/x <<< w" ask
+	decides "printf '1d\\nw\\nq\\n' | ed -s .ai/x" ask
+	decides "printf 'f .ai/policy.yaml\\nw\\n' | ed -s src/a.c" deny
+	decides "ed -s .ai/policy.yaml <<< wq" deny
+	# everyday
+	decides "printf '1d\\nw\\nq\\n' | ed -s src/a.c" allow
+	decides "ed -s src/a.c <<< ,p" allow
+}

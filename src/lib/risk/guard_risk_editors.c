@@ -143,6 +143,8 @@ ed_address(const char *p)
 	}
 }
 
+static _Thread_local bool *ed_writes; /* a plain w/wq met: the edited file is written (rate_ed) */
+
 /* One ed command line: !CMD; e/E/f/r/w/W/wq with !CMD or a FILE; g/RE/CMD and v/RE/CMD's command. */
 static void
 ed_command(struct risk_state *st, const char *what, const char *line, unsigned depth)
@@ -175,17 +177,27 @@ ed_command(struct risk_state *st, const char *what, const char *line, unsigned d
 		editor_pipe(st, what, p + 1);
 	else if (*p == '!')
 		editor_shell(st, what, p + 1); /* f !CMD names the command later w/r/e run: the same */
-	else if (*p && (cmd == 'w' || cmd == 'W'))
-		risk_path_str(st, what, p, PATH_WRITE);
-	else if (*p && cmd != 'f')
+	else if (*p && (cmd == 'w' || cmd == 'W' || cmd == 'f'))
+		risk_path_str(st, what, p, PATH_WRITE); /* f FILE: the name a later w writes */
+	else if (*p)
 		risk_path_str(st, what, p, PATH_READ);
+	else if ((cmd == 'w' || cmd == 'W') && ed_writes)
+		*ed_writes = true;
 }
 
-/* ed/red [-s] [FILE]: FILE stays the everyday rules'; the commands on stdin are read. */
+/* ed/red [-s] [FILE]: the commands on stdin are read; a plain w among them writes FILE. */
 static void
 rate_ed(struct risk_state *st, const struct risk_cmd *c)
 {
+	bool writes = false, *outer = ed_writes;
+	const struct guard_shell_word **ops;
+
+	ed_writes = &writes;
 	editor_stdin(st, c, c->name, ed_command);
+	ed_writes = outer;
+	size_t n = risk_operands_all(st, c, 1, "-p --prompt", &ops);
+	for (size_t i = 0; writes && i < n; i++)
+		risk_path(st, c->name, ops[i], PATH_WRITE); /* ed -s FILE <<< w (attack12 M17) */
 }
 
 /* ---- vim, ex, nvim ------------------------------------------------------- */
