@@ -60,8 +60,9 @@ setup() {
 	decides 'sed -i.yaml s/a/a/ .ai/policy' deny
 	decides 'sed -ni.yaml s/a/a/p .ai/policy' deny
 	decides 'sed --in-place=.yaml s/a/a/ .ai/policy' deny
-	decides "sed -i'../*.yaml' s/a/a/ .ai/x/policy" deny
-	decides "sed -i'policy.y*' s/a/a/ .ai/aml" deny
+	# GNU sed puts the operand as given where the * is (attack12 M26): .ai/policy.yaml
+	decides "sed -i'.ai/*.yaml' s/a/a/ policy" deny
+	decides "sed -i'.a*' s/a/a/ i/policy.yaml" deny
 	# everyday: a backup next to a project file, or none
 	decides 'sed -i.bak s/a/b/ src/f.txt' allow
 	decides 'sed -i.yml s/a/b/ src/f.txt' allow

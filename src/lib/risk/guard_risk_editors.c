@@ -143,6 +143,8 @@ ed_address(const char *p)
 	}
 }
 
+static _Thread_local bool *ed_writes; /* a plain w/wq met: the edited file is written (rate_ed) */
+
 /* One ed command line: !CMD; e/E/f/r/w/W/wq with !CMD or a FILE; g/RE/CMD and v/RE/CMD's command. */
 static void
 ed_command(struct risk_state *st, const char *what, const char *line, unsigned depth)
@@ -175,20 +177,34 @@ ed_command(struct risk_state *st, const char *what, const char *line, unsigned d
 		editor_pipe(st, what, p + 1);
 	else if (*p == '!')
 		editor_shell(st, what, p + 1); /* f !CMD names the command later w/r/e run: the same */
-	else if (*p && (cmd == 'w' || cmd == 'W'))
-		risk_path_str(st, what, p, PATH_WRITE);
-	else if (*p && cmd != 'f')
+	else if (*p && (cmd == 'w' || cmd == 'W' || cmd == 'f'))
+		risk_path_str(st, what, p, PATH_WRITE); /* f FILE: the name a later w writes */
+	else if (*p)
 		risk_path_str(st, what, p, PATH_READ);
+	else if ((cmd == 'w' || cmd == 'W') && ed_writes)
+		*ed_writes = true;
 }
 
-/* ed/red [-s] [FILE]: FILE stays the everyday rules'; the commands on stdin are read. */
+/* ed/red [-s] [FILE]: the commands on stdin are read; a plain w among them writes FILE. */
 static void
 rate_ed(struct risk_state *st, const struct risk_cmd *c)
 {
+	bool writes = false, *outer = ed_writes;
+	const struct guard_shell_word **ops;
+
+	ed_writes = &writes;
 	editor_stdin(st, c, c->name, ed_command);
+	ed_writes = outer;
+	size_t n = risk_operands_all(st, c, 1, "-p --prompt", &ops);
+	for (size_t i = 0; writes && i < n; i++)
+		risk_path(st, c->name, ops[i], PATH_WRITE); /* ed -s FILE <<< w (attack12 M17) */
 }
 
 /* ---- vim, ex, nvim ------------------------------------------------------- */
+
+struct vim_writes;
+static void vim_commands(struct risk_state *st, const struct risk_cmd *c);
+static void vim_files(struct risk_state *st, const struct risk_cmd *c, const struct vim_writes *vw);
 
 static void vim_line(struct risk_state *st, const char *what, const char *line, unsigned depth);
 
@@ -236,6 +252,88 @@ vim_source(struct risk_state *st, const char *what, const char *p, unsigned dept
 	return false;
 }
 
+/* What vim's commands make it write, gathered while they are read (rate_vim). */
+struct vim_writes {
+	bool backup;     /* set backup/bk, patchmode/pm: FILE's old text kept */
+	bool computed;   /* the suffix or folder set by :let or otherwise not known */
+	bool writes;     /* :w, :wq, :x, :up ...: the edited files are written */
+	char ext[256];   /* backupext/bex ("~" unless set), patchmode's suffix */
+	char dir[1024];  /* backupdir/bdir's first folder, "" for the file's own */
+};
+static _Thread_local struct vim_writes *vim_out;
+
+/* :set OPTIONS: backup, bk, backupext=, bex=, patchmode=, pm=, backupdir=, bdir= (the first folder). */
+static void
+vim_set(const char *p)
+{
+	while (*p) {
+		size_t n = strcspn(p, " 	|");
+		char opt[1280];
+		snprintf(opt, sizeof(opt), "%.*s", (int)n, p);
+		char *eq = strchr(opt, '=');
+		if (eq && eq > opt && strchr("+-^", eq[-1]))
+			vim_out->computed = true, eq[-1] = '\0'; /* bex+=X: added to a value guard may not know */
+		if (eq)
+			*eq++ = '\0';
+		if (!strcmp(opt, "backup") || !strcmp(opt, "bk"))
+			vim_out->backup = true;
+		else if (eq && (!strcmp(opt, "backupext") || !strcmp(opt, "bex")))
+			snprintf(vim_out->ext, sizeof(vim_out->ext), "%s", eq);
+		else if (eq && (!strcmp(opt, "patchmode") || !strcmp(opt, "pm")) && *eq)
+			vim_out->backup = true, snprintf(vim_out->ext, sizeof(vim_out->ext), "%s", eq);
+		else if (eq && (!strcmp(opt, "backupdir") || !strcmp(opt, "bdir")))
+			snprintf(vim_out->dir, sizeof(vim_out->dir), "%.*s", (int)strcspn(eq, ","), eq);
+		p += n;
+		if (*p == '|')
+			break;
+		p += strspn(p, " 	");
+	}
+}
+
+/* :w FILE, :w >> FILE, :sav FILE, :wq, :x, :up ...: a file vim writes (its name, "" the buffer's). */
+static void
+vim_write(struct risk_state *st, const char *name, const char *p)
+{
+	static const char *const cmds[] = { "w", "write", "wq", "x", "xit", "exi", "exit", "sav", "saveas",
+					    "up", "update", "wa", "wall", "wqa", "wqall", "xa", "xall", NULL };
+	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz");
+	char word[16];
+
+	snprintf(word, sizeof(word), "%.*s", (int)(n < 15 ? n : 15), p);
+	if (!n || n > 6 || !risk_name_in(cmds, word))
+		return;
+	vim_out->writes = true;
+	p += n;
+	p += strspn(p, "! 	");
+	if (!strncmp(p, ">>", 2))
+		p += 2 + strspn(p + 2, " 	");
+	size_t fl = strcspn(p, "|");
+	while (fl && (p[fl - 1] == ' ' || p[fl - 1] == '	'))
+		fl--;
+	if (fl && p[0] != '!') {
+		char *file = guard_xasprintf("%.*s", (int)fl, p);
+		char verb[96];
+		snprintf(verb, sizeof(verb), "%s :w", name);
+		risk_path_str(st, verb, file, PATH_WRITE);
+		free(file);
+	}
+}
+
+/* :set / :let &opt / a write command, noted for rate_vim. */
+static void
+vim_options(struct risk_state *st, const char *name, const char *p)
+{
+	if (!vim_out)
+		return;
+	if (!strncmp(p, "se ", 3) || !strncmp(p, "set ", 4) || !strncmp(p, "setl ", 5) || !strncmp(p, "setlocal ", 9) ||
+	    !strncmp(p, "setg ", 5) || !strncmp(p, "setglobal ", 10))
+		vim_set(p + strcspn(p, " ") + 1);
+	else if (!strncmp(p, "let", 3) && (strstr(p, "&b") || strstr(p, "&pm") || strstr(p, "&patchmode")))
+		vim_out->backup = vim_out->computed = true; /* let &bex = ..., &backup = 1: computed */
+	else
+		vim_write(st, name, p);
+}
+
 /* One vim command (-c CMD, +CMD, --cmd CMD, a script's line): :!cmd, :r !cmd, :w !cmd, system(), py3 ... */
 static void
 vim_command(struct risk_state *st, const char *name, const struct guard_shell_word *w, unsigned depth)
@@ -259,6 +357,8 @@ vim_command(struct risk_state *st, const char *name, const struct guard_shell_wo
 	else
 		bang = NULL;
 	bool calls = strstr(p, "system(") || strstr(p, "systemlist(") || strstr(p, "jobstart(") || strstr(p, "termopen(");
+	if (!bang && !(w->flags & GUARD_WORD_DYNAMIC))
+		vim_options(st, name, p);
 	if (!bang && !calls && !lang) {
 		if (!(w->flags & GUARD_WORD_DYNAMIC))
 			vim_source(st, name, p, depth);
@@ -306,6 +406,17 @@ vimrc_none(const char *f)
 static void
 rate_vim(struct risk_state *st, const struct risk_cmd *c)
 {
+	struct vim_writes vw = { false, false, false, "~", "" }, *outer = vim_out;
+
+	vim_out = &vw;
+	vim_commands(st, c);
+	vim_out = outer;
+	vim_files(st, c, &vw);
+}
+
+static void
+vim_commands(struct risk_state *st, const struct risk_cmd *c)
+{
 	bool text_in = false, ex_mode = !strncmp(c->name, "ex", 2);
 
 	for (size_t i = 1; i < c->argc; i++) {
@@ -341,6 +452,34 @@ rate_vim(struct risk_state *st, const struct risk_cmd *c)
 	}
 	if (!text_in)
 		editor_stdin(st, c, c->name, vim_line);
+}
+
+/* The edited files vim's commands write, and the backups its options keep (attack12 M17). */
+static void
+vim_files(struct risk_state *st, const struct risk_cmd *c, const struct vim_writes *vw)
+{
+	const struct guard_shell_word **ops;
+	size_t n = risk_operands_all(st, c, 1, "-c --cmd -S -u -U -i -T -w -W -t -q -r -L --servername --remote "
+				     "--remote-silent --startuptime", &ops);
+	char verb[96];
+
+	snprintf(verb, sizeof(verb), "%s (its backup)", c->name);
+	for (size_t i = 0; i < n; i++) {
+		const char *f = ops[i]->text;
+		if (f[0] == '+' || (ops[i]->flags & GUARD_WORD_DYNAMIC))
+			continue;
+		if (vw->writes)
+			risk_path(st, c->name, ops[i], PATH_WRITE);
+		if (!vw->backup)
+			continue;
+		/* backupdir's first folder (".": the file's own; "//" at its end: a name made of the path) */
+		size_t dl = strlen(vw->dir);
+		bool own = !dl || !strcmp(vw->dir, ".") || !strncmp(vw->dir, "./", 2);
+		char *at = own ? guard_xstrdup(f) : guard_xasprintf("%s/%s", vw->dir, risk_basename(f));
+		bool computed = vw->computed || (dl >= 2 && !strcmp(vw->dir + dl - 2, "//")) || strpbrk(vw->dir, "$~");
+		risk_backup_write(st, verb, at, computed ? NULL : vw->ext, RISK_STAR_NONE);
+		free(at);
+	}
 }
 
 /* ---- the module ------------------------------------------------------- */

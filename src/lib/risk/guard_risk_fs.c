@@ -260,8 +260,9 @@ into_folder(struct risk_state *st, const struct risk_cmd *c, const char *verb, c
  * A program keeps FILE's old text under a derived name before it writes
  * FILE (attack11 L5: sed -i.yaml, cp -b -S .yaml on .ai/policy put the
  * agent's text at .ai/policy.yaml): FILE+SUFFIX, or with '*' in SUFFIX,
- * SUFFIX with each '*' the name (STAR_BASE: the base name, in FILE's
- * folder, as sed; STAR_WHOLE: the name as given, as perl). SUFFIX NULL:
+ * SUFFIX with each '*' the name as given (STAR_WHOLE: perl, and GNU sed,
+ * checked: sed -i'bak_*' on d/f renames it to bak_d/f, attack12 M26; a '/'
+ * in SUFFIX makes a path). SUFFIX NULL:
  * the environment picks it (SIMPLE_BACKUP_SUFFIX, perhaps set before this
  * line): every name starting with FILE is judged.
  */
@@ -270,7 +271,6 @@ risk_backup_write(struct risk_state *st, const char *verb, const char *file, con
 		  enum risk_backup_star star)
 {
 	struct guard_buf name = GUARD_BUF_INIT;
-	const char *base = risk_basename(file);
 
 	if (!suffix) {
 		char *any = guard_xasprintf("%s*", file);
@@ -282,11 +282,9 @@ risk_backup_write(struct risk_state *st, const char *verb, const char *file, con
 	if (star == RISK_STAR_NONE || !strchr(suffix, '*')) {
 		guard_buf_addf(&name, "%s%s", file, suffix);
 	} else {
-		if (star == RISK_STAR_BASE)
-			guard_buf_add(&name, file, (size_t)(base - file));
 		for (const char *p = suffix; *p; p++)
 			if (*p == '*')
-				guard_buf_addstr(&name, star == RISK_STAR_BASE ? base : file);
+				guard_buf_addstr(&name, file);
 			else
 				guard_buf_addch(&name, *p);
 	}
@@ -676,7 +674,7 @@ rate_sed(struct risk_state *st, const struct risk_cmd *c)
 		if (strcmp(ops[i]->text, "{}")) {
 			risk_path(st, inplace ? "sed -i" : "sed", ops[i], inplace ? PATH_WRITE : PATH_READ);
 			if (suffix && !(ops[i]->flags & GUARD_WORD_DYNAMIC))
-				risk_backup_write(st, "sed -i (its backup)", ops[i]->text, suffix, RISK_STAR_BASE);
+				risk_backup_write(st, "sed -i (its backup)", ops[i]->text, suffix, RISK_STAR_WHOLE);
 		}
 }
 
@@ -789,6 +787,12 @@ tar_commands(struct risk_state *st, const struct risk_cmd *c)
 		}
 		if (!cmd && (!strcmp(a, "-I") || !strcmp(a, "-F")) && i + 1 < c->argc)
 			w = &c->argv[++i], cmd = w->text;
+		if (!cmd && i == 1 && (risk_tar_key(c, 'I', NULL) || risk_tar_key(c, 'F', NULL))) {
+			/* old-style "xIf PROG A": the program taken in key order */
+			bool prog = risk_tar_key(c, 'I', NULL) != NULL;
+			w = risk_tar_key(c, prog ? 'I' : 'F', NULL);
+			cmd = w->text, opt = prog ? "-I" : "-F";
+		}
 		if (!cmd)
 			continue;
 		if (w->flags & GUARD_WORD_DYNAMIC) {
@@ -808,14 +812,16 @@ rate_tar(struct risk_state *st, const struct risk_cmd *c)
 	bool oldstyle = mode[0] && mode[0] != '-';
 	bool extract = risk_flag(c, 'x', "extract") || risk_flag(c, 'x', "get") || (oldstyle && strchr(mode, 'x'));
 	bool create = risk_flag(c, 'c', "create") || (oldstyle && strchr(mode, 'c'));
-	const char *dir = risk_opt_value(c, "-C", "--directory");
-	const char *file = risk_opt_value(c, NULL, "--file");
+	size_t keyed;
+	const struct guard_shell_word *kf = risk_tar_key(c, 'f', &keyed), *kc = risk_tar_key(c, 'C', NULL);
+	const char *dir = kc ? kc->text : risk_opt_value(c, "-C", "--directory");
+	const char *file = kf ? kf->text : risk_opt_value(c, NULL, "--file");
 
-	/* "-xzf FILE" and old-style "xzf FILE": the word after the f cluster */
+	/* "-xzf FILE": the word after the f cluster (old-style keys: risk_tar_key) */
 	for (size_t i = 1; !file && i + 1 < c->argc; i++) {
 		const char *a = c->argv[i].text;
 		size_t l = strlen(a);
-		if (((a[0] == '-' && a[1] != '-') || (i == 1 && oldstyle)) && l && a[l - 1] == 'f')
+		if (a[0] == '-' && a[1] != '-' && l && a[l - 1] == 'f')
 			file = c->argv[i + 1].text;
 	}
 	risk_base(st, GUARD_LEVEL_LOW, extract || create ? GUARD_CLASS_WRITE : GUARD_CLASS_READ);
@@ -826,12 +832,15 @@ rate_tar(struct risk_state *st, const struct risk_cmd *c)
 	}
 	if (extract) {
 		struct guard_shell_word w = { (char *)".", NULL, 0 };
-		risk_opt_word(c, "-C", "--directory", &w); /* "-C ~" is the home folder */
+		if (kc)
+			w = *kc;
+		else
+			risk_opt_word(c, "-C", "--directory", &w); /* "-C ~" is the home folder */
 		risk_path(st, "tar -x", &w, PATH_WRITE);
 	}
 	if (create) {
 		/* what goes into the archive is read */
-		for (size_t i = oldstyle ? 2 : 1; i < c->argc; i++) {
+		for (size_t i = 1 + keyed; i < c->argc; i++) {
 			const char *a = c->argv[i].text;
 			if (a[0] == '-' || (file && !strcmp(a, file)) || (dir && !strcmp(a, dir)))
 				continue;
@@ -896,72 +905,6 @@ rsync_backups(struct risk_state *st, const struct risk_cmd *c, const struct guar
 	}
 	free(where);
 	free(folder);
-}
-
-/*
- * What gzip -d and its kin write for FILE: FILE less -S SUF, else less its
- * last extension (.tgz, .tbz2, .txz, .tzst: .tar too). NULL suffix: computed.
- */
-static void
-uncompressed_names(struct risk_state *st, const char *verb, const char *file, const char *suffix)
-{
-	size_t fl = strlen(file), sl = suffix ? strlen(suffix) : 0;
-	const char *base = risk_basename(file), *dot = strrchr(base, '.');
-	char *name;
-
-	if (suffix && sl && sl < fl && !strcmp(file + fl - sl, suffix)) {
-		name = guard_xasprintf("%.*s", (int)(fl - sl), file);
-		risk_path_str(st, verb, name, PATH_WRITE);
-		free(name);
-	}
-	if (!dot || dot == base)
-		return;
-	name = guard_xasprintf("%.*s", (int)(dot - file), file);
-	risk_path_str(st, verb, name, PATH_WRITE);
-	if (dot[1] == 't' && strlen(dot) > 3) {
-		free(name);
-		name = guard_xasprintf("%.*s.tar", (int)(dot - file), file);
-		risk_path_str(st, verb, name, PATH_WRITE);
-	}
-	free(name);
-}
-
-/* The compressors, and their unpacking names (one program, told by its name: bunzip2 is bzip2 -d). */
-static const char *const compressors[] = { "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "lzma", "unlzma", "zstd",
-					   "unzstd", NULL };
-
-/*
- * gzip, bzip2, xz, zstd replace FILE by FILE+SUFFIX (-S/--suffix, else
- * their own or one set in GZIP/XZ_OPT: any ending), and -d by FILE less
- * it: a derived name written (as a backup's). -k keeps FILE, -c/-l/-t
- * write no file.
- */
-static void
-rate_compress(struct risk_state *st, const struct risk_cmd *c)
-{
-	const char *n = c->name;
-	bool prints = risk_flag(c, 'c', "stdout") || risk_flag(c, 'l', "list") || risk_flag(c, 't', "test");
-	bool keep = risk_flag(c, 'k', "keep");
-	bool unpack = !strncmp(n, "gun", 3) || !strncmp(n, "un", 2) || !strncmp(n, "bun", 3) || risk_flag(c, 'd', "decompress") ||
-		      risk_flag(c, 0, "uncompress");
-	struct guard_shell_word sw;
-	bool has_suffix = risk_opt_word(c, "-S", "--suffix", &sw);
-	const char *suffix = has_suffix && !(sw.flags & GUARD_WORD_DYNAMIC) && sw.text[0] ? sw.text : NULL;
-	const struct guard_shell_word **ops;
-	size_t k = risk_operands_all(st, c, 1, "-o -S --suffix", &ops);
-	char verb[96];
-
-	risk_base(st, GUARD_LEVEL_LOW, prints ? GUARD_CLASS_READ : GUARD_CLASS_WRITE);
-	snprintf(verb, sizeof(verb), "%s (the file it makes)", n);
-	for (size_t i = 0; i < k; i++) {
-		risk_path(st, n, ops[i], prints || keep ? PATH_READ : PATH_WRITE);
-		if (prints || (ops[i]->flags & GUARD_WORD_DYNAMIC) || !strcmp(ops[i]->text, "-"))
-			continue;
-		if (unpack)
-			uncompressed_names(st, verb, ops[i]->text, has_suffix ? suffix : NULL);
-		else
-			risk_backup_write(st, verb, ops[i]->text, suffix, RISK_STAR_NONE);
-	}
 }
 
 static void
@@ -1154,7 +1097,9 @@ const char *const risk_fs_verbs[] = {
 	"wipefs", "fdisk", "sfdisk", "parted", "sgdisk", "gdisk", "mkswap", "blkdiscard", "cryptsetup",
 	"mke2fs", "truncate", "tee", "touch", "mkdir", "mkfifo", "mknod", "sed", "gsed", "tar", "bsdtar",
 	"unzip", "7z", "rsync", "find", "zip", "gzip", "gunzip", "bzip2", "xz", "zstd", "split", "csplit",
-	"patch", "bunzip2", "unxz", "unzstd", "lzma", "unlzma", NULL
+	"patch", "bunzip2", "unxz", "unzstd", "lzma", "unlzma", "pigz", "unpigz", "pbzip2", "lbzip2", "pzstd", "zstdmt",
+	"lz4", "unlz4", "lzop", "brotli", "unbrotli", "lzip", "plzip", "clzip", "pdlzip", "lunzip", "lrzip", "lrunzip",
+	"compress", "uncompress", "pixz", NULL
 };
 
 bool
@@ -1210,8 +1155,8 @@ risk_verb_fs(struct risk_state *st, struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 		for (size_t i = 0; i < k && strcmp(ops[i]->text, "-x") && strcmp(ops[i]->text, "-i"); i++)
 			risk_path(st, n, ops[i], i ? PATH_READ : PATH_WRITE);
-	} else if (risk_name_in(compressors, n)) {
-		rate_compress(st, c);
+	} else if (risk_is_packer(n)) {
+		risk_rate_packer(st, c);
 	} else if (!strcmp(n, "split") || !strcmp(n, "csplit")) {
 		rate_split(st, c);
 	} else if (!strcmp(n, "patch")) {

@@ -23,6 +23,11 @@
 #define GZIP_OPTS "acdfhklLnNqrtvV123456789S:"
 #define XZ_OPTS "zdtlkcfqvhHVe0123456789S:T:F:C:M:"
 #define ZSTD_OPTS "zdtlkcfqvhHV0123456789o:D:T::"
+#define PIGZ_OPTS "0123456789cdfhikKlLmMnNOqrRtTUvVYzFH" "b:p:S:I:J:C:A:"
+#define LZ4_OPTS "0123456789cdfhHlmrtvqVz" "B::"
+#define BROTLI_OPTS "0123456789cdfhjkntvZ" "o:q:w:S:D:"
+#define LZIP_OPTS "0123456789acdfFhklqtvV" "b:m:o:s:S:n:B:"
+#define LRZIP_OPTS "bcdDefghiklLnNqrtTUvVz" "S:o:O:L:N:p:w:m:"
 #define MYSQL_OPTS "ABbCcEfGgHijkLnNoqrstUvVwWXx" "D:e:h:P:S:u:p::"
 #define CLICKHOUSE_OPTS "nmtEV" "h:u:d:q:f:C:"
 #define PSQL_OPTS "aAbeEHlnqsStVwWxXz01" "c:d:f:F:h:L:o:p:P:R:T:U:v:"
@@ -50,6 +55,19 @@ static const struct optstring {
 	{ "unlzma", XZ_OPTS },
 	{ "zstd", ZSTD_OPTS },
 	{ "unzstd", ZSTD_OPTS },
+	{ "pigz", PIGZ_OPTS },
+	{ "unpigz", PIGZ_OPTS },
+	{ "lz4", LZ4_OPTS },
+	{ "unlz4", LZ4_OPTS },
+	{ "lzop", "0123456789cdfhklLnNPqtUvV" "o:S:p::" },
+	{ "brotli", BROTLI_OPTS },
+	{ "unbrotli", BROTLI_OPTS },
+	{ "lzip", LZIP_OPTS },
+	{ "plzip", LZIP_OPTS },
+	{ "lrzip", LRZIP_OPTS },
+	{ "lrunzip", LRZIP_OPTS },
+	{ "compress", "cdfrvV" "b:" },
+	{ "pixz", "dxlptkhe0123456789" "i:o:f:q:" },
 	{ "grep", "EFGPiywxvcLlmobHhnqsaIrRUZzTe:f:m:A:B:C:d:D:" },
 	{ "sort", "bdfgiMhnRrVcCmsuzk:o:t:T:S:" },
 	{ "awk", "f:v:F:" },
@@ -197,4 +215,34 @@ risk_cluster_attached(const char *opts, const char *word, size_t *from)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * tar's old-style key (a first word without '-', "xbf 20 A"): each letter
+ * taking a value (tar's optstring) takes the next word after the key, in
+ * the key's order (attack12 M11: "xbf 20 A" is -b 20 -f A). The word
+ * letter takes, or NULL; *used (when asked) the words the key consumed.
+ */
+const struct guard_shell_word *
+risk_tar_key(const struct risk_cmd *c, char letter, size_t *used)
+{
+	const char *key = c->argc > 1 ? c->argv[1].text : "";
+	const char *opts = risk_optstring("tar");
+	const struct guard_shell_word *hit = NULL;
+	size_t k = 2;
+
+	if (used)
+		*used = 0;
+	if (!key[0] || key[0] == '-')
+		return NULL;
+	for (const char *p = key; *p; p++) {
+		if (!letter_value(opts, *p))
+			continue;
+		if (*p == letter && !hit && k < c->argc)
+			hit = &c->argv[k];
+		k++;
+	}
+	if (used)
+		*used = (k < c->argc ? k : c->argc) - 1;
+	return hit;
 }

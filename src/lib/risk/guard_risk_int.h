@@ -191,9 +191,12 @@ void risk_path_guard_write(struct risk_state *st, const char *verb, const char *
 /* cp/rsync -r, -R, -a: a tree is copied. */
 bool risk_recursive_copy(const struct risk_cmd *c);
 /* FILE's backup under a derived name (FILE+SUFFIX, '*' in SUFFIX: the name; SUFFIX NULL: any ending) is written. */
-enum risk_backup_star { RISK_STAR_NONE, RISK_STAR_BASE, RISK_STAR_WHOLE };
+enum risk_backup_star { RISK_STAR_NONE, RISK_STAR_WHOLE };
 void risk_backup_write(struct risk_state *st, const char *verb, const char *file, const char *suffix,
 		       enum risk_backup_star star);
+/* The compressors (guard_risk_packers.c): the names each makes from the names it is given. */
+bool risk_is_packer(const char *name);
+void risk_rate_packer(struct risk_state *st, const struct risk_cmd *c);
 /* The option's value as a word: a separate word keeps its flags ("-C ~" is home); false: absent. */
 bool risk_opt_word(const struct risk_cmd *c, const char *shortopt, const char *longopt,
 		   struct guard_shell_word *out);
@@ -243,6 +246,8 @@ const char *risk_cluster_attached(const char *opts, const char *word, size_t *fr
  * (without "--") that take the next word, NULL-terminated.
  */
 bool risk_getopt_flag(const struct risk_cmd *c, char letter, const char *longname, const char *const *long_valued);
+/* tar's old-style key ("xbf 20 A"): the word the value letter takes, in key order; *used: words the key took. */
+const struct guard_shell_word *risk_tar_key(const struct risk_cmd *c, char letter, size_t *used);
 /* name is one of the NULL-terminated names. */
 /* c->name: the basename of argv[0], cut to fit; empty when the word is computed */
 void risk_set_name(struct risk_cmd *c);
@@ -622,6 +627,8 @@ bool risk_guard_program_glob(const char *pattern);
 const char *risk_guard_installed(const char *abs, bool holds);
 /* A symlink below dir to guard's state that a member of archive unpacks through (owned), or NULL. */
 char *risk_archive_link(const struct risk_state *st, const char *dir, const char *archive);
+/* A tar's members as tar joins them and writes them, links followed (guard_risk_tarhdr.c): guard's state, folders. */
+void risk_tar_members(struct risk_state *st, const char *verb, const char *dir, const char *file, const char *archive);
 
 /*
  * The file system with a one-second memory (guard_risk_memo.c): stat(2),

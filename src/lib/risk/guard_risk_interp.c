@@ -974,6 +974,66 @@ awk_regex_at(const char *code, const char *p)
 	return p == code || strchr("(,{;~!&|=<>?:\n}", p[-1]);
 }
 
+/* gawk -i inplace, -iinplace, --include[=]inplace (inplace.awk too): the files are rewritten. */
+static bool
+awk_inplace_on(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *v = NULL;
+		if ((!strcmp(a, "-i") || !strcmp(a, "--include")) && i + 1 < c->argc)
+			v = c->argv[i + 1].text;
+		else if (!strncmp(a, "-i", 2) || !strncmp(a, "--include=", 10))
+			v = a[1] == '-' ? a + 10 : a + 2;
+		if (v && (!strcmp(v, "inplace") || !strcmp(v, "inplace.awk")))
+			return true;
+	}
+	return false;
+}
+
+/* A word setting gawk's in-place suffix (INPLACE_SUFFIX=, inplace::suffix=): its value, else NULL. */
+static const char *
+awk_suffix_set(const char *w)
+{
+	if (!strncmp(w, "INPLACE_SUFFIX=", 15))
+		return w + 15;
+	return !strncmp(w, "inplace::suffix=", 16) ? w + 16 : NULL;
+}
+
+/*
+ * gawk -i inplace rewrites each file operand, keeping FILE+SUFFIX when
+ * INPLACE_SUFFIX (inplace::suffix) is set by -v or an operand assignment
+ * (attack12 M17); set in the program or computed: any ending.
+ */
+static void
+awk_inplace(struct risk_state *st, const struct risk_cmd *c, const struct guard_shell_word *const *ops, size_t n)
+{
+	const char *suffix = NULL;
+	size_t first = risk_opt_value(c, "-f", "--file") || risk_opt_value(c, "-e", "--source") ? 0 : 1;
+	bool any = first && n && (strstr(ops[0]->text, "INPLACE_SUFFIX") || strstr(ops[0]->text, "inplace::suffix"));
+
+	if (!awk_inplace_on(c))
+		return;
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *v = NULL;
+		if (!strcmp(a, "-v") && i + 1 < c->argc)
+			v = awk_suffix_set(c->argv[++i].text);
+		else if (!strncmp(a, "-v", 2) || (a[0] != '-' && (!first || !n || &c->argv[i] != ops[0])))
+			v = awk_suffix_set(a[0] == '-' ? a + 2 : a);
+		if (v && (c->argv[i].flags & GUARD_WORD_DYNAMIC))
+			any = true;
+		else if (v)
+			suffix = v;
+	}
+	for (size_t i = first; i < n; i++) {
+		if (strchr(ops[i]->text, '=') || (ops[i]->flags & GUARD_WORD_DYNAMIC))
+			continue; /* an assignment operand */
+		risk_path(st, "gawk -i inplace", ops[i], PATH_WRITE);
+		if (any || suffix)
+			risk_backup_write(st, "gawk -i inplace (its backup)", ops[i]->text, any ? NULL : suffix,
+					  RISK_STAR_NONE);
+	}
+}
+
 /* The value of awk variable name: -v name=VALUE, or name = "literal" in the program; NULL when not known. */
 static char *
 awk_var(const struct risk_cmd *c, const char *code, const char *name, size_t n)
@@ -1485,6 +1545,9 @@ risk_verb_interp(struct risk_state *st, struct risk_cmd *c)
 		for (size_t i = 1; i + 1 < c->argc; i++) /* awk -f FILE: a program that runs, its text not read */
 			if (!strcmp(c->argv[i].text, "-f") || !strcmp(c->argv[i].text, "--file"))
 				risk_path(st, "awk -f", &c->argv[i + 1], PATH_EXEC);
+		const struct guard_shell_word **all;
+		size_t nall = risk_operands_all(st, c, 1, "-f -v -F -i --include -e -l -E", &all);
+		awk_inplace(st, c, all, nall);
 		if (!risk_opt_value(c, "-f", "--file") && risk_operands(c, 1, "-f -v -F", ops, 1)) {
 			if (ops[0]->flags & GUARD_WORD_DYNAMIC)
 				risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "awk runs a computed program: %s", ops[0]->text);

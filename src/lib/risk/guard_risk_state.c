@@ -972,6 +972,8 @@ unknown_into(struct risk_state *st, const struct risk_cmd *c, const char *verb, 
 			  "%s unpacks %s, which guard cannot read now (a FIFO, not there yet, or written on this line): "
 			  "what lands in %s is unknown", verb, archive, dir);
 	struct archive_look look = archive_look(src, s);
+	if (!look.state && !look.packed)
+		risk_tar_members(st, verb, dir, src, archive); /* names split over fields, written through a link member */
 	char *link = look.state || look.packed ? NULL : risk_archive_link(st, dir, src);
 	if (link)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE,
@@ -1416,15 +1418,16 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		bool extract = risk_flag(c, 'x', "extract") || risk_arg_has(c, "--get") ||
 			       (first[0] != '-' && strchr(first, 'x'));
 		if (extract) {
-			const char *dir = risk_opt_value(c, "-C", "--directory");
+			const struct guard_shell_word *kc = risk_tar_key(c, 'C', NULL), *kf = risk_tar_key(c, 'f', NULL);
+			const char *dir = kc ? kc->text : risk_opt_value(c, "-C", "--directory");
 			if ((root_dest = root_pattern(st, dir)) != NULL)
 				dir = root_dest; /* tar -x -C ../p[r]oj: into the root */
-			const char *f = risk_opt_value(c, "-f", "--file");
-			/* tar xf FILE, tar -xzf FILE: a bundle ending in f takes the next word */
+			/* old-style keys take their values in key order ("xbf 20 A"), tar -xzf FILE */
+			const char *f = kf ? kf->text : risk_opt_value(c, "-f", "--file");
 			for (size_t i = 1; !f && i + 1 < c->argc; i++) {
 				const char *a = c->argv[i].text;
 				size_t al = strlen(a);
-				if ((i == 1 || (a[0] == '-' && a[1] != '-')) && al && a[al - 1] == 'f')
+				if (a[0] == '-' && a[1] != '-' && al && a[al - 1] == 'f')
 					f = c->argv[i + 1].text;
 			}
 			if (!f || !strcmp(f, "-"))
@@ -1577,8 +1580,12 @@ only_read_here(const struct risk_cmd *c, size_t k)
 	if (!strcmp(n, "tar")) {
 		const char *first = c->argc > 1 ? c->argv[1].text : "";
 		bool create = risk_flag(c, 'c', "create") || (first[0] != '-' && strchr(first, 'c'));
-		return create && !(k > 1 && (!strcmp(prev, "-f") || (prev[0] == '-' && prev[strlen(prev) - 1] == 'f') ||
-					     (k == 2 && first[0] != '-' && strchr(first, 'f'))));
+		size_t keyed;
+		const struct guard_shell_word *kf = risk_tar_key(c, 'f', &keyed);
+		/* the archive (-f A, an f cluster, the key's f word) is written; the key's other values are no file */
+		if (kf == &c->argv[k] || (k > 1 && k <= keyed))
+			return !(kf == &c->argv[k]) && create;
+		return create && !(k > 1 && (!strcmp(prev, "-f") || (prev[0] == '-' && prev[strlen(prev) - 1] == 'f')));
 	}
 	if (!strcmp(n, "zip")) {
 		size_t got = risk_operands(c, 1, "-x -i -b -n -t -tt -P -O --exclude --include", ops, 64);
