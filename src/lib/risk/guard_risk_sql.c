@@ -1085,6 +1085,9 @@ rate_other_clients(struct risk_state *st, const struct risk_cmd *c)
 		found = sql_option(st, c, NULL, "--execute") | sql_files(st, c, "-f", "--file", false);
 	} else if (!strcmp(n, "influx")) { /* Go's flag package: -execute and --execute alike */
 		found = sql_option(st, c, NULL, "-execute") | sql_option(st, c, NULL, "--execute");
+		const struct guard_shell_word *sub[1];
+		if (!found && risk_operands(c, 1, "-host -port -username -password -database -format -precision", sub, 1))
+			return false; /* the 2.x CLI's subcommands (influx delete, bucket delete): guard_risk_stores.c */
 	} else if (!strcmp(n, "bq")) {
 		rate_bq(st, c);
 		return true;

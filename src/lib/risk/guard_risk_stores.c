@@ -112,11 +112,9 @@ rate_influx(struct risk_state *st, const struct risk_cmd *c)
 	const char *with = "--host -t --token -o --org --org-id -b --bucket --bucket-id --start --stop -p "
 			   "--predicate --configs-path -c --active-config";
 	const char *sub = operand(c, 0, with), *verb = operand(c, 1, with);
-	const char *q = risk_opt_value(c, NULL, "-execute");
 
-	if (q) /* the 1.x shell: InfluxQL, read as SQL (DROP, DELETE) */
-		risk_sql_text(st, "influx", q);
-	else if (!strcmp(sub, "delete"))
+	/* the 1.x shell (-execute, stdin) is guard_risk_sql.c's */
+	if (!strcmp(sub, "delete"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "influx delete deletes points%s",
 			  risk_opt_value(c, "-p", "--predicate") ? "" : " (no predicate: all in the range)");
 	else if ((!strcmp(sub, "bucket") || !strcmp(sub, "org") || !strcmp(sub, "user") || !strcmp(sub, "auth") ||
