@@ -393,6 +393,10 @@ bool risk_is_shell(const char *name);
 #define RISK_NUL '\x1e'
 char *risk_printed_text(const struct guard_shell_cmd *c);
 char *risk_printed_text_nul(const struct guard_shell_cmd *c);
+/* What cmd (a part of sh) writes to its stdout when known: echo/printf, cat/tee passing their input on (NULs kept). */
+char *risk_pipe_output_nul(const struct guard_shell *sh, const struct guard_shell_cmd *cmd);
+/* The index of the word cmd runs through plain wrappers (env X=1, command, stdbuf -o0, busybox): 0 when none. */
+size_t risk_wrapped_at(const struct guard_shell_cmd *cmd);
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64 or holds a NUL. Caller frees. */
 char *risk_base64_decode(const char *text);
 /* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
