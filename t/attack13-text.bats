@@ -83,3 +83,44 @@ setup() {
 	# cat -v shows a NUL as ^@: the text is not passed on as it is
 	decides "printf 'a\\0b' | cat -v" allow
 }
+
+@test "M31: interpreters' copy, rename and link calls write their destination" {
+	decides "python3 -c 'import shutil; shutil.copy(\"/tmp/evil\", \".git/config\")'" '(ask|deny)'
+	decides "python3 -c 'import shutil; shutil.copy2(\"x\", \".claude/settings.json\")'" deny
+	decides "python3 -c 'import shutil; shutil.copyfile(\"x\", \"$HOME/.gitconfig\")'" '(ask|deny)'
+	decides "python3 -c 'from shutil import copy; copy(\"/tmp/evil\", \".git/config\")'" '(ask|deny)'
+	decides "python3 -c 'import os; os.rename(\"x\", \".git/config\")'" '(ask|deny)'
+	decides "python3 -c 'import os; os.replace(\"x\", \".ai/x\")'" '(ask|deny)'
+	decides "python3 -c 'import os; os.symlink(\"/tmp/evil\", \".git/config\")'" '(ask|deny)'
+	decides "python3 -c 'import os; os.link(\"/tmp/evil\", \".git/config\")'" '(ask|deny)'
+	decides "python3 -c 'import os; os.open(\".git/config\", os.O_WRONLY | os.O_CREAT)'" '(ask|deny)'
+	decides "python3 -c 'from pathlib import Path; Path(\"x\").rename(\".git/config\")'" '(ask|deny)'
+	decides "python3 -c 'from pathlib import Path; Path(\"x\").replace(\".ai/x\")'" '(ask|deny)'
+	decides "python3 -c 'from pathlib import Path; Path(\".git/config\").symlink_to(\"/tmp/evil\")'" '(ask|deny)'
+	decides "python3 -c 'from pathlib import Path; Path(\".ai/x\").hardlink_to(\"y\")'" '(ask|deny)'
+	decides "python3 -c 'from pathlib import Path; Path(\".ai/x\").touch()'" '(ask|deny)'
+	decides "python3 -c 'from pathlib import Path; Path(\".ai/x\").write_bytes(b\"x\")'" '(ask|deny)'
+	decides "node -e 'require(\"fs\").copyFileSync(\"/tmp/evil\", \".git/config\")'" '(ask|deny)'
+	decides "node -e 'const fs = require(\"fs\"); fs.renameSync(\"x\", \".git/config\")'" '(ask|deny)'
+	decides "node -e 'const fs = require(\"fs\"); fs.symlinkSync(\"/tmp/evil\", \".ai/x\")'" '(ask|deny)'
+	decides "node -e 'require(\"fs\").appendFileSync(\".git/config\", \"x\")'" '(ask|deny)'
+	decides "ruby -e 'File.rename(\"x\", \".git/config\")'" '(ask|deny)'
+	decides "ruby -e 'require \"fileutils\"; FileUtils.cp(\"/tmp/evil\", \".git/config\")'" '(ask|deny)'
+	decides "ruby -e 'require \"fileutils\"; FileUtils.ln_s(\"/tmp/evil\", \".ai/x\")'" '(ask|deny)'
+	decides "perl -e 'rename(\"x\", \".git/config\")'" '(ask|deny)'
+	decides "perl -e 'symlink(\"/tmp/evil\", \".ai/x\")'" '(ask|deny)'
+	decides "perl -e 'use File::Copy; copy(\"/tmp/evil\", \".git/config\")'" '(ask|deny)'
+	decides "perl -e 'use File::Copy; move(\"x\", \".claude/settings.json\")'" deny
+}
+
+@test "M31 user twins: copies and renames in the project, str.replace, copy.copy" {
+	decides "python3 -c 'import shutil; shutil.copy(\"a\", \"b\")'" allow
+	decides "python3 -c 'import os; os.rename(\"build/a\", \"build/b\")'" allow
+	decides "python3 -c 'import os; os.open(\"README.md\", os.O_RDONLY)'" allow
+	decides "python3 -c 'from pathlib import Path; Path(\"a\").rename(\"b\")'" allow
+	decides "python3 -c 'print(\"a.b\".replace(\".\", \"/\"))'" allow
+	decides "python3 -c 'import copy; print(copy.copy({}))'" allow
+	decides "node -e 'require(\"fs\").copyFileSync(\"a\", \"b\")'" allow
+	decides "ruby -e 'require \"fileutils\"; FileUtils.cp(\"a\", \"b\")'" allow
+	decides "perl -e 'use File::Copy; copy(\"a\", \"b\")'" allow
+}
