@@ -124,3 +124,26 @@ setup() {
 	decides "ruby -e 'require \"fileutils\"; FileUtils.cp(\"a\", \"b\")'" allow
 	decides "perl -e 'use File::Copy; copy(\"a\", \"b\")'" allow
 }
+
+@test "M14: echo's escapes read as zsh, sh (dash) and bash's xpg_echo print them" {
+	decides "shopt -s xpg_echo; echo 'r\\0m -rf ~' | sh" deny
+	decides "echo 'r\\0m -rf ~' | sh" deny
+	decides "echo 'r\\x00m -rf ~' | bash" deny
+	decides "sh -c \"echo 'r\\0m -rf ~' | sh\"" deny
+	decides "dash -c \"echo 'r\\0m -rf ~' | dash\"" deny
+	decides "zsh -c \"echo 'r\\0m -rf ~' | bash\"" deny
+	decides "echo -E 'r\\0m -rf ~' | sh" deny
+	decides "echo 'rm -rf ~\\0' | xargs -0 sh -c" deny
+	decides "env echo 'r\\0m -rf ~' | tee x | sh" deny
+	run guard-risk -c "echo 'r\\0m -rf ~' | sh"
+	[[ $output == *"removes the home directory"* ]]
+}
+
+@test "M14 user twins: echo with backslashes into a shell or xargs" {
+	decides "echo 'echo hi' | sh" allow
+	decides "echo 'printf \"a\\tb\\n\"' | sh" allow
+	decides "echo 'echo a\\\\b' | sh" allow
+	decides "echo 'a\\0b' | xargs -0 echo" allow
+	decides "echo 'src/a.c' | xargs wc -l" allow
+	decides "echo 'echo done\\c' | sh" allow
+}

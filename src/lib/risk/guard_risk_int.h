@@ -408,6 +408,8 @@ char *risk_hex_decode(const char *in);
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
 char *risk_literal_stdin_nul(const struct risk_cmd *c);
+/* The same where echo decodes escapes by default (zsh, dash, bash's xpg_echo); NULL when no other than plain. */
+char *risk_literal_stdin_xpg_nul(const struct risk_cmd *c, const char *plain);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL, STDIN_TCL };
 /* Tcl code (expect, tclsh): what its spawn, exec and open "|..." run, as shell lines (guard_risk_progs.c). */
 void risk_tcl_text(struct risk_state *st, const char *what, const char *text);
