@@ -311,6 +311,30 @@ hexval(int c)
 
 #define SHELL_MAX_FOLD 4096
 
+/* Code point cp as UTF-8 in b; its length (0 past U+10FFFF). */
+static size_t
+utf8_encode(uint32_t cp, char b[4])
+{
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp > 0x10FFFF)
+		return 0;
+	b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
 /* Append the words of c from i, joined by sep; false on anything not literal. */
 static bool
 fold_words(const struct shell_parser *p, const struct guard_shell_cmd *c, size_t i, size_t end, const char *sep,
@@ -389,6 +413,21 @@ guard_shell_unescape_nul(const char *s, size_t n, bool zero_octal, char nul, str
 			}
 			while (digits < max && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7')
 				v = v * 8 + (unsigned)(s[++i] - '0'), digits++;
+		} else if (c == 'u' || c == 'U') {
+			/* bash: \u with 1-4 hex digits, \U with 1-8, a code point (\u0 is a NUL) */
+			uint32_t cp = 0;
+			while (digits < (c == 'u' ? 4 : 8) && i + 1 < n && hexval((unsigned char)s[i + 1]) >= 0)
+				cp = cp * 16 + (uint32_t)hexval((unsigned char)s[++i]), digits++;
+			if (!digits) {
+				guard_buf_addch(out, '\\');
+				guard_buf_addch(out, c);
+				continue;
+			}
+			if (cp) {
+				char b[4];
+				guard_buf_add(out, b, utf8_encode(cp, b));
+				continue;
+			}
 		} else if (c == 'c') {
 			return false;
 		} else {
@@ -876,21 +915,7 @@ static void
 add_utf8(struct shell_wordbuf *w, uint32_t cp)
 {
 	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-	} else {
-		if (cp > 0x10FFFF)
-			return;
-		b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-	}
-	add_lit(w, b, n, true);
+	add_lit(w, b, utf8_encode(cp, b), true);
 }
 
 /* Read up to max digits of the given base at p->pos; returns the value. */

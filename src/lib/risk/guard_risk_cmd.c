@@ -751,6 +751,24 @@ wrapper_outputs_of(struct risk_state *st, const struct risk_cmd *c, const struct
 	}
 }
 
+/* The words a wrapper's option a takes after it (bwrap --bind SRC DEST: 2). */
+static size_t
+option_values(const struct wrapper *w, const char *a)
+{
+	if (option_takes_value(NULL, w->with_arg, a))
+		return 1;
+	return !strcmp(w->name, "bwrap") && in_list(BWRAP_TWO, a, strlen(a)) ? 2 : 0;
+}
+
+/* Past env's NAME=value words from i. */
+static size_t
+past_assignments(const struct guard_shell_word *argv, size_t argc, size_t i)
+{
+	while (i < argc && strchr(argv[i].text, '=') && argv[i].text[0] != '=' && argv[i].text[0] != '-')
+		i++;
+	return i;
+}
+
 /*
  * Strip one wrapper from the front of c. Returns 1 when stripped, 0 when
  * argv[0] is no wrapper, -1 when the wrapper settled the part itself.
@@ -817,15 +835,10 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 			risk_stdin_program(st, c, w->name, STDIN_SHELL); /* echo CMD | sudo -s (K11) */
 			return -1;
 		}
-		if (option_takes_value(NULL, w->with_arg, a))
-			i++;
-		else if (!strcmp(w->name, "bwrap") && in_list(BWRAP_TWO, a, strlen(a)))
-			i += 2;
+		i += option_values(w, a);
 	}
 	if (w->flags & W_ASSIGN)
-		while (i < c->argc && strchr(c->argv[i].text, '=') && c->argv[i].text[0] != '=' &&
-		       c->argv[i].text[0] != '-')
-			i++;
+		i = past_assignments(c->argv, c->argc, i);
 	const char *dir = !strcmp(w->name, "env") ? risk_opt_value(c, "-C", "--chdir") : NULL;
 	if (dir && i < c->argc) {
 		/* env -C DIR CMD: CMD's relative paths start at DIR */
@@ -869,6 +882,56 @@ strip_wrapper(struct risk_state *st, struct risk_cmd *c)
 	c->argc -= i;
 	risk_set_name(c);
 	return 1;
+}
+
+/* Past one plain wrapper at argv[i] (its options, assignments, operands): the next word, or i when none. */
+static size_t
+past_wrapper(const struct guard_shell_cmd *cmd, size_t i)
+{
+	const char *name = risk_basename(cmd->argv[i].text);
+	const struct wrapper *w = find_wrapper(name);
+
+	if (!strcmp(name, "busybox") || !strcmp(name, "toybox"))
+		return i + 1; /* busybox APPLET ARGS */
+	if (!w || (w->flags & (W_XARGS | W_SHELL_TEXT | W_CAPSH)) || !strcmp(w->name, "watch"))
+		return i; /* these run their words some other way */
+	size_t k = i + 1;
+	if ((w->flags & W_LEAD) && k < cmd->argc && cmd->argv[k].text[0] != '-')
+		k++;
+	for (; k < cmd->argc; k++) {
+		const char *a = cmd->argv[k].text;
+		if (cmd->argv[k].flags & GUARD_WORD_DYNAMIC)
+			return i;
+		if (!strcmp(a, "--")) {
+			k++;
+			break;
+		}
+		if (a[0] != '-' || !a[1] || (w->positional && isdigit((unsigned char)a[1])))
+			break;
+		if (!strcmp(w->name, "env") && (a[1] == 'S' || !strncmp(a, "--split-string", 14)))
+			return i; /* env -S: the words are in a string */
+		if (!strcmp(w->name, "command") && (strchr(a, 'v') || strchr(a, 'V')))
+			return i; /* command -v: names, runs nothing */
+		k += option_values(w, a);
+	}
+	if (w->flags & W_ASSIGN)
+		k = past_assignments(cmd->argv, cmd->argc, k);
+	k += w->positional;
+	return k < cmd->argc ? k : i;
+}
+
+size_t
+risk_wrapped_at(const struct guard_shell_cmd *cmd)
+{
+	size_t i = 0;
+
+	for (unsigned n = 0; n < 16 && i < cmd->argc && !(cmd->argv[i].flags & GUARD_WORD_DYNAMIC); n++) {
+		size_t next = past_wrapper(cmd, i);
+		if (next == i)
+			break;
+		i = next;
+	}
+	return i;
 }
 
 /* ---- policy command entries ------------------------------------------ */

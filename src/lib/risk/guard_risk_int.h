@@ -418,6 +418,10 @@ bool risk_is_shell(const char *name);
 #define RISK_NUL '\x1e'
 char *risk_printed_text(const struct guard_shell_cmd *c);
 char *risk_printed_text_nul(const struct guard_shell_cmd *c);
+/* What cmd (a part of sh) writes to its stdout when known: echo/printf, cat/tee passing their input on (NULs kept). */
+char *risk_pipe_output_nul(const struct guard_shell *sh, const struct guard_shell_cmd *cmd);
+/* The index of the word cmd runs through plain wrappers (env X=1, command, stdbuf -o0, busybox): 0 when none. */
+size_t risk_wrapped_at(const struct guard_shell_cmd *cmd);
 /* Base64 decode of text (whitespace skipped); NULL when it is not base64 or holds a NUL. Caller frees. */
 char *risk_base64_decode(const char *text);
 /* The same for the other RFC 4648 alphabets (base32 -d, basenc --base32/--base32hex/--base64url -d). */
@@ -429,6 +433,8 @@ char *risk_hex_decode(const char *in);
 char *risk_decode_as(const struct guard_shell_cmd *decoder, const char *encoded);
 char *risk_literal_stdin(const struct risk_cmd *c);
 char *risk_literal_stdin_nul(const struct risk_cmd *c);
+/* The same where echo decodes escapes by default (zsh, dash, bash's xpg_echo); NULL when no other than plain. */
+char *risk_literal_stdin_xpg_nul(const struct risk_cmd *c, const char *plain);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL, STDIN_TCL };
 /* Tcl code (expect, tclsh): what its spawn, exec and open "|..." run, as shell lines (guard_risk_progs.c). */
 void risk_tcl_text(struct risk_state *st, const char *what, const char *text);

@@ -153,7 +153,7 @@ list_command(const char *after, struct guard_buf *cmd)
 struct code_call {
 	const char *needle;
 	enum { CALL_DELETE, CALL_DELETE_TREE, CALL_EXEC, CALL_WRITE, CALL_LITERAL_BEFORE_DELETE, CALL_OPEN,
-	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV, CALL_TREE, CALL_EXEC_JOINED } kind;
+	       CALL_QUOTED_EXEC, CALL_EXEC_ARGV, CALL_TREE, CALL_EXEC_JOINED, CALL_COPY } kind;
 };
 
 static const struct code_call calls[] = {
@@ -185,7 +185,19 @@ static const struct code_call calls[] = {
 	{ "fs.cp(", CALL_TREE }, { "promises.cp(", CALL_TREE }, { "dircopy", CALL_TREE }, { "rcopy", CALL_TREE },
 	{ "cp_r", CALL_TREE }, { "copy_entry", CALL_TREE }, { "fs-extra", CALL_TREE }, { "->extract", CALL_TREE },
 	{ "extractTree", CALL_TREE }, { "fcopy", CALL_TREE }, { "shutil.move", CALL_TREE }, { "FileUtils.mv", CALL_TREE },
-	{ "FileUtils.move", CALL_TREE }, { NULL, 0 },
+	{ "FileUtils.move", CALL_TREE },
+	/* files copied, renamed and linked by an API: rated as cp, mv, ln of the same names (attack12 M31) */
+	{ "shutil.copy(", CALL_COPY }, { "shutil.copy2(", CALL_COPY }, { "shutil.copyfile(", CALL_COPY },
+	{ "copy(", CALL_COPY }, { "copy2(", CALL_COPY }, { "copyfile(", CALL_COPY }, { "move(", CALL_COPY },
+	{ "rename(", CALL_COPY }, { "renames(", CALL_COPY }, { "os.replace(", CALL_COPY }, { "link(", CALL_COPY },
+	{ "symlink(", CALL_COPY }, { "copyFileSync(", CALL_COPY }, { "copyFile(", CALL_COPY },
+	{ "renameSync(", CALL_COPY }, { "symlinkSync(", CALL_COPY }, { "linkSync(", CALL_COPY },
+	{ "FileUtils.cp(", CALL_COPY }, { "FileUtils.copy(", CALL_COPY }, { "FileUtils.copy_file(", CALL_COPY },
+	{ "FileUtils.install(", CALL_COPY }, { "FileUtils.ln(", CALL_COPY }, { "FileUtils.ln_s(", CALL_COPY },
+	{ "FileUtils.ln_sf(", CALL_COPY }, { "cp(", CALL_COPY }, { "mv(", CALL_COPY },
+	{ ".rename(", CALL_COPY }, { ".replace(", CALL_COPY }, { ".symlink_to(", CALL_COPY },
+	{ ".hardlink_to(", CALL_COPY }, { ".touch(", CALL_COPY }, { ".write_bytes(", CALL_LITERAL_BEFORE_DELETE },
+	{ "appendFileSync(", CALL_WRITE }, { "appendFile(", CALL_WRITE }, { NULL, 0 },
 };
 
 /* Whole-identifier match for short needles ("unlink" not in "unlinkSync"). */
@@ -663,6 +675,90 @@ out:
 	guard_buf_release(&cmd);
 }
 
+/* os.open(P, os.O_WRONLY | os.O_CREAT): flags that write (attack12 M31); rest is past P. */
+static bool
+os_open_writes(const char *code, const char *call, const char *rest)
+{
+	static const char *const flags[] = { "O_WRONLY", "O_RDWR", "O_CREAT", "O_APPEND", "O_TRUNC", NULL };
+	size_t n = strcspn(rest, ")");
+
+	if (call - code < 3 || strncmp(call - 3, "os.", 3))
+		return false;
+	for (size_t i = 0; flags[i]; i++) {
+		const char *f = strstr(rest, flags[i]);
+		if (f && (size_t)(f - rest) < n)
+			return true;
+	}
+	return false;
+}
+
+/* The shell command a copy/rename/link API is rated as (its needle names it). */
+static const char *
+copy_verb(const char *needle)
+{
+	if (strstr(needle, "symlink") || strstr(needle, "ln_s"))
+		return "ln -s";
+	if (strstr(needle, "link") || strstr(needle, ".ln("))
+		return "ln";
+	if (strstr(needle, "touch"))
+		return "touch";
+	if (strstr(needle, "rename") || strstr(needle, "replace") || strstr(needle, "move") || strstr(needle, "mv("))
+		return "mv";
+	return "cp";
+}
+
+/*
+ * shutil.copy(SRC, DST), os.rename, os.link/symlink, fs.copyFileSync,
+ * File.rename, FileUtils.cp/ln_s, perl's rename/link/symlink and
+ * File::Copy's copy/move (attack12 M31): rated as cp/mv/ln SRC DST, so
+ * DST is judged as the write it is. pathlib's P.rename(DST)/.replace(DST)
+ * move P, P.symlink_to(T)/.hardlink_to(T) make P, P.touch() writes P. A
+ * computed destination is left as it was rated before.
+ */
+static void
+copy_call(struct risk_state *st, const char *lang, const char *code, const char *p, const char *needle)
+{
+	struct tree_args t = { .n = 0 };
+	struct guard_buf cmd = GUARD_BUF_INIT;
+	char what[96], recv[1024];
+	bool method = needle[0] == '.';
+	const char *verb = copy_verb(needle);
+
+	/* copy(/move(/cp(/mv( after a dot: another object's method (the module's own needles cover shutil., FileUtils.) */
+	if (!method && p > code && p[-1] == '.' && (!strcmp(needle, "copy(") || !strcmp(needle, "copy2(") ||
+	    !strcmp(needle, "copyfile(") || !strcmp(needle, "move(") || !strcmp(needle, "cp(") || !strcmp(needle, "mv(")))
+		return;
+	if (method) {
+		/* os.rename(, File.rename(, fs.rename(: two names, read by the plain needle */
+		const char *id = p;
+		while (id > code && (isalnum((unsigned char)id[-1]) || id[-1] == '_'))
+			id--;
+		static const char *const modules[] = { "os", "File", "fs", "promises", "FileUtils", NULL };
+		char name[16];
+		snprintf(name, sizeof(name), "%.*s", (int)(p - id < 15 ? p - id : 15), id);
+		if (risk_name_in(modules, name) || !strstr(code, "Path") || !literal_before(code, p, recv, sizeof(recv)))
+			return; /* pathlib's methods on a Path of a literal name only ("s".replace(a, b) is text) */
+	}
+	if (!tree_args_parse(lang, p + strlen(needle) - 1, &t, '(', ')'))
+		return;
+	const struct tree_arg *a0 = tree_arg(&t, 0, "src|source|target|existing|old"),
+			      *a1 = tree_arg(&t, 1, "dst|dest|destination|link_name|new|to");
+	struct tree_arg r = { "", "", true };
+	snprintf(r.text, sizeof(r.text), "%s", recv);
+	const struct tree_arg *src = method ? (!strcmp(verb, "mv") ? &r : a0) : a0;
+	const struct tree_arg *dst = method ? (!strcmp(verb, "mv") ? a0 : &r) : a1;
+	if (!dst || !dst->literal)
+		return;
+	snprintf(what, sizeof(what), "%s %.*s", lang, (int)strlen(needle) - 1, needle);
+	guard_buf_addstr(&cmd, verb);
+	if (strcmp(verb, "touch"))
+		tree_word(&cmd, src, NULL);
+	tree_word(&cmd, dst, NULL);
+	risk_explain(st, "    %s is rated as: %s", what, cmd.buf);
+	risk_nested(st, what, cmd.buf, cmd.len);
+	guard_buf_release(&cmd);
+}
+
 static void
 code_call(struct risk_state *st, const char *lang, const char *code, const char *p, const struct code_call *k)
 {
@@ -685,6 +781,9 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 		return;
 	case CALL_TREE:
 		tree_call(st, lang, code, p, k->needle);
+		return;
+	case CALL_COPY:
+		copy_call(st, lang, code, p, k->needle);
 		return;
 	case CALL_OPEN: {
 		/* open('path', 'w'): the mode says read or write */
@@ -711,6 +810,8 @@ code_call(struct risk_state *st, const char *lang, const char *code, const char 
 			rest++;
 		if (is_quote(*rest))
 			risk_read_literal(rest, mode, sizeof(mode));
+		else if (os_open_writes(code, p, rest))
+			snprintf(mode, sizeof(mode), "w");
 		risk_path_str(st, verb, lit, strpbrk(mode, "wax+") ? PATH_TRUNCATE : PATH_READ);
 		return;
 	}

@@ -531,6 +531,8 @@ has_repl(const struct risk_cmd *c, const char *w)
 	return c->xargs_repl && *c->xargs_repl && strstr(w, c->xargs_repl);
 }
 
+static void xargs_input(struct risk_state *st, const struct risk_cmd *c, char *input);
+
 /* xargs fed literal data (<<< "/", echo a b |): the full command is known. */
 static bool
 xargs_literal(struct risk_state *st, const struct risk_cmd *c)
@@ -539,6 +541,18 @@ xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!input)
 		return false;
+	/* zsh, sh (dash), bash with xpg_echo: echo decodes its escapes without -e (attack12 M14) */
+	char *alt = risk_literal_stdin_xpg_nul(c, input);
+	xargs_input(st, c, input);
+	if (alt)
+		xargs_input(st, c, alt);
+	return true;
+}
+
+/* Rate the commands xargs runs with input (freed here). */
+static void
+xargs_input(struct risk_state *st, const struct risk_cmd *c, char *input)
+{
 	/* a NUL printed: -0's delimiter; elsewhere it ends the argument it is in (one split more is safe) */
 	char nul_as = c->xargs_split ? (c->xargs_delim ? c->xargs_delim : RISK_NUL) : '\n';
 	for (char *p = input; (p = strchr(p, RISK_NUL)) != NULL; p++)
@@ -571,7 +585,7 @@ xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 			guard_buf_release(&line);
 		}
 		free(input);
-		return true;
+		return;
 	}
 	struct guard_buf line = GUARD_BUF_INIT;
 	struct risk_cmd self = *c;
@@ -596,7 +610,6 @@ xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 	risk_nested(st, "xargs", line.buf, line.len);
 	guard_buf_release(&line);
 	free(input);
-	return true;
 }
 
 /*

@@ -191,11 +191,20 @@ risk_printed_text(const struct guard_shell_cmd *c)
 	return without_nul(risk_printed_text_nul(c));
 }
 
-char *
-risk_printed_text_nul(const struct guard_shell_cmd *c)
+/*
+ * What echo/printf print; xpg: echo decodes escapes without -e, as zsh's,
+ * dash's (sh) and bash's with xpg_echo do (attack12 M14).
+ */
+static char *
+printed_text(const struct guard_shell_cmd *cmd, bool xpg)
 {
 	struct guard_buf out = GUARD_BUF_INIT;
-	size_t i = 1;
+	size_t i = 1, at = cmd->argc ? risk_wrapped_at(cmd) : 0;
+	/* env printf, command echo, stdbuf -o0 printf, busybox echo: the same text (M16) */
+	struct guard_shell_cmd view = *cmd;
+	const struct guard_shell_cmd *c = &view;
+	view.argv += at;
+	view.argc -= at;
 	const char *name = c->argc ? risk_basename(c->argv[0].text) : "";
 
 	if (strcmp(name, "echo") && strcmp(name, "printf"))
@@ -205,7 +214,7 @@ risk_printed_text_nul(const struct guard_shell_cmd *c)
 			return NULL;
 	if (!strcmp(name, "printf"))
 		return c->argc > 1 && !strcmp(c->argv[1].text, "-v") ? guard_xstrdup("") : printf_text(c, 1);
-	bool escapes = false;
+	bool escapes = xpg;
 	while (i < c->argc && c->argv[i].text[0] == '-' && strspn(c->argv[i].text + 1, "neE") ==
 	       strlen(c->argv[i].text + 1))
 		escapes |= strchr(c->argv[i++].text, 'e') != NULL;
@@ -225,6 +234,12 @@ risk_printed_text_nul(const struct guard_shell_cmd *c)
 		}
 	}
 	return guard_buf_detach(&out);
+}
+
+char *
+risk_printed_text_nul(const struct guard_shell_cmd *cmd)
+{
+	return printed_text(cmd, false);
 }
 
 static bool
@@ -281,10 +296,33 @@ risk_literal_stdin(const struct risk_cmd *c)
 	return without_nul(risk_literal_stdin_nul(c));
 }
 
-char *
-risk_literal_stdin_nul(const struct risk_cmd *c)
+#define PIPE_DEPTH 8 /* cat | tee x | cat |...: links followed back */
+
+/* tee, and cat with no file of its own (wrappers seen through): their input passes on as it is. */
+static bool
+passes_input(const struct guard_shell_cmd *cmd)
 {
-	const struct guard_shell_cmd *cmd = c->cmd;
+	size_t at = cmd->argc ? risk_wrapped_at(cmd) : 0;
+
+	if (at >= cmd->argc || (cmd->argv[at].flags & GUARD_WORD_DYNAMIC))
+		return false;
+	const char *n = risk_basename(cmd->argv[at].text);
+	if (!strcmp(n, "tee"))
+		return true; /* its files get a copy; stdout the same text */
+	if (strcmp(n, "cat"))
+		return false;
+	for (size_t i = at + 1; i < cmd->argc; i++) /* cat -v/-A/-n change the text; cat FILE prints FILE */
+		if (strcmp(cmd->argv[i].text, "-") && strcmp(cmd->argv[i].text, "-u") && strcmp(cmd->argv[i].text, "--"))
+			return false;
+	return true;
+}
+
+static char *pipe_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth, bool xpg);
+
+/* The literal data on cmd's stdin: a here-string, heredoc, or what the command before it in a pipe prints. */
+static char *
+stdin_of(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth, bool xpg)
+{
 	for (size_t i = 0; i < cmd->nredirs; i++) {
 		const struct guard_shell_redir *r = &cmd->redirs[i];
 		if (r->op == GUARD_REDIR_HERESTRING && !(r->target.flags & GUARD_WORD_DYNAMIC))
@@ -292,8 +330,47 @@ risk_literal_stdin_nul(const struct risk_cmd *c)
 		if (r->op == GUARD_REDIR_HEREDOC && r->body && r->body_literal)
 			return guard_xstrdup(r->body);
 	}
-	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(c->sh, cmd);
-	return prev ? risk_printed_text_nul(prev) : NULL;
+	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(sh, cmd);
+	return prev ? pipe_output(sh, prev, depth + 1, xpg) : NULL;
+}
+
+static char *
+pipe_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, unsigned depth, bool xpg)
+{
+	if (depth > PIPE_DEPTH)
+		return NULL;
+	return passes_input(cmd) ? stdin_of(sh, cmd, depth, xpg) : printed_text(cmd, xpg);
+}
+
+char *
+risk_pipe_output_nul(const struct guard_shell *sh, const struct guard_shell_cmd *cmd)
+{
+	return pipe_output(sh, cmd, 0, false);
+}
+
+/* The other reading of the text piped on: echo's escapes decoded; NULL when it is the same text. */
+static char *
+other_reading(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, const char *plain, bool from_stdin)
+{
+	char *alt = from_stdin ? stdin_of(sh, cmd, 0, true) : pipe_output(sh, cmd, 0, true);
+
+	if (alt && plain && !strcmp(alt, plain)) {
+		free(alt);
+		return NULL;
+	}
+	return alt;
+}
+
+char *
+risk_literal_stdin_xpg_nul(const struct risk_cmd *c, const char *plain)
+{
+	return other_reading(c->sh, c->cmd, plain, true);
+}
+
+char *
+risk_literal_stdin_nul(const struct risk_cmd *c)
+{
+	return stdin_of(c->sh, c->cmd, 0, false);
 }
 
 /*
@@ -632,10 +709,10 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 			  prev->argv[0].text);
 		return;
 	}
-	char *text = risk_printed_text(prev);
+	char *text = without_nul(risk_pipe_output_nul(sh, prev));
 	if (!text && is_decoder(prev)) {
 		const struct guard_shell_cmd *src = guard_shell_prev_in_pipe(sh, prev);
-		char *encoded = src ? risk_printed_text(src) : NULL;
+		char *encoded = src ? without_nul(risk_pipe_output_nul(sh, src)) : NULL;
 		for (size_t i = 0; !encoded && i < prev->nredirs; i++)
 			if (prev->redirs[i].op == GUARD_REDIR_HERESTRING && !(prev->redirs[i].target.flags & GUARD_WORD_DYNAMIC))
 				encoded = guard_xstrdup(prev->redirs[i].target.text);
@@ -650,6 +727,13 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 	if (text) {
 		risk_explain(st, "    %s reads from the pipe: %s", what, text);
 		stdin_text(st, what, text, kind);
+		/* the agent's shell may be zsh, or sh, or bash with xpg_echo: echo's escapes read too (M14) */
+		char *alt = other_reading(sh, prev, text, false);
+		if (alt && strcmp(without_nul(alt), text)) {
+			risk_explain(st, "    %s reads, where echo decodes escapes: %s", what, alt);
+			stdin_text(st, what, alt, kind);
+		}
+		free(alt);
 		free(text);
 		return;
 	}

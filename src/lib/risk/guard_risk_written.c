@@ -59,24 +59,15 @@ has_option(const struct guard_shell_cmd *cmd, const char *const *opts)
 
 /*
  * cmd without the wrappers that run the rest as it is (finding M4):
- * command, builtin, nohup, time, nice [-n N], env [-i] [VAR=value...].
- * view shares cmd's words.
+ * command, builtin, nohup, time, nice [-n N], env [-i] [VAR=value...],
+ * stdbuf, busybox (risk_wrapped_at). view shares cmd's words.
  */
 static const struct guard_shell_cmd *
 unwrapped(const struct guard_shell_cmd *cmd, struct guard_shell_cmd *view)
 {
-	static const char *const wrappers[] = { "command", "builtin", "nohup", "time", "nice", "env", NULL };
-	size_t i = 0;
+	size_t i = cmd->argc ? risk_wrapped_at(cmd) : 0;
 
-	while (i < cmd->argc && !(cmd->argv[i].flags & GUARD_WORD_DYNAMIC) &&
-	       risk_name_in(wrappers, risk_basename(cmd->argv[i].text))) {
-		const char *w = risk_basename(cmd->argv[i++].text);
-		while (i < cmd->argc && (cmd->argv[i].text[0] == '-' || (!strcmp(w, "env") && strchr(cmd->argv[i].text, '=')))) {
-			bool takes = !strcmp(w, "nice") && !strcmp(cmd->argv[i].text, "-n");
-			i += takes ? 2 : 1;
-		}
-	}
-	if (!i || i >= cmd->argc)
+	if (!i)
 		return cmd;
 	*view = *cmd;
 	view->argv = cmd->argv + i;
@@ -297,15 +288,15 @@ written_output(const struct guard_shell *sh, const struct guard_shell_cmd *cmd, 
 		for (size_t i = 1; i < cmd->argc; i++)
 			if (cmd->argv[i].text[0] != '-')
 				return NULL; /* a file's text: not written by this line; - is the input */
-		return written_stdin(sh, cmd, depth + 1);
+		return written_stdin(sh, line_cmd, depth + 1);
 	}
 	const char *iconv_out;
 	if (!strcmp(n, "tee") || !strcmp(n, "dd") || (!strcmp(n, "iconv") && iconv_reads_input(cmd, &iconv_out)))
-		return written_stdin(sh, cmd, depth + 1);
+		return written_stdin(sh, line_cmd, depth + 1);
 	int how = decoding_of(cmd);
 	if (how >= 0 || ((!strcmp(n, "base32") || !strcmp(n, "basenc")) && has_option(cmd, decode)))
 		/* an encoding not decoded here (basenc --z85 -d) passes its input on as it is */
-		return how < 0 ? written_stdin(sh, cmd, depth + 1) : decoded(written_stdin(sh, cmd, depth + 1), how);
+		return how < 0 ? written_stdin(sh, line_cmd, depth + 1) : decoded(written_stdin(sh, line_cmd, depth + 1), how);
 	return NULL;
 }
 
