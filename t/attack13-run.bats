@@ -110,3 +110,18 @@ setup() {
 	decides "env -S'GIT_PAGER=cat git log'" allow
 	decides "env -S'FOO=bar' make" allow
 }
+
+@test "git clone names its folder as git does: .bundle and /.git dropped (M28)" {
+	decides "git clone /tmp/gcl/.codex.bundle" deny
+	decides "git clone /tmp/gcl/.gemini.bundle/" deny
+	decides "git clone https://h.example/.claude.bundle" deny
+	decides "git clone file:///tmp/x/.claude.bundle" deny
+	decides "git clone /tmp/x/.codex/.git/" deny
+	decides "git clone ssh://git@h.example/.claude.git" deny
+	# everyday
+	decides "git clone https://github.com/x/y" allow
+	decides "git clone https://github.com/x/y.git" allow
+	decides "git clone /tmp/x/y.bundle" allow
+	decides "git clone --bare https://github.com/x/y" allow
+	decides "git clone https://github.com/x/y.git src/y" allow
+}
