@@ -125,3 +125,17 @@ setup() {
 	decides "git clone --bare https://github.com/x/y" allow
 	decides "git clone https://github.com/x/y.git src/y" allow
 }
+
+@test "git rm --cached of guard's state is asked: the next commit deletes it from the branch (M23)" {
+	decides "git rm -r --cached .claude" ask
+	decides "git rm -r --cached .ai" ask
+	decides "git rm --cached .claude/settings.json" ask
+	decides "git rm --cached -r -- .ai" ask
+	decides "git rm -rq --cached .ai/policy.yaml" ask
+	decides "git rm --cached '.claude/*'" ask
+	decides "git -C . rm -r --cached .claude" ask
+	# everyday: build output and the whole tree before git add .
+	decides "git rm -r --cached build" allow
+	decides "git rm -r --cached node_modules" allow
+	decides "git rm -r --cached ." allow
+}

@@ -1941,6 +1941,16 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 				  "reads as the agent's work");
 	} else if (!strcmp(sub, "rm")) {
 		if (has(a, "--cached")) {
+			/* guard's state out of the index: the next commit deletes it from the branch (attack12 M23) */
+			for (size_t i = 0; i < a->n; i++) {
+				const char *t = a->w[i].text;
+				/* the whole tree (git rm -r --cached . before git add .) stays everyday */
+				if ((t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") &&
+				    (risk_guard_place(st, t) || (strpbrk(t, "*?[:") && pathspec_guard(st, t))))
+					risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+						  "git rm --cached %s takes guard's state out of the index: the next commit "
+						  "deletes it from the branch (and from every clone that pulls it)", t);
+			}
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 			return;
 		}
