@@ -139,3 +139,19 @@ setup() {
 	decides "git rm -r --cached node_modules" allow
 	decides "git rm -r --cached ." allow
 }
+
+@test "a patch from a pipe is read: the files it names are writes; one guard cannot read is asked (M12)" {
+	printf -- '--- a/.ai/policy.yaml\n+++ b/.ai/policy.yaml\n@@ -1 +1 @@\n-version: 1\n+version: 2\n' >gp.diff
+	printf -- '--- a/src/x.c\n+++ b/src/x.c\n@@ -1 +1 @@\n-a\n+b\n' >fix.diff
+	decides "cat gp.diff | patch -p1" deny
+	decides "head -n 50 gp.diff | patch -p1" deny
+	decides "cat gp.diff | patch -p1 -b -z .yaml" deny
+	decides "cat gp.diff | git apply" deny
+	decides "printf -- '--- a/.ai/policy.yaml\\n+++ b/.ai/policy.yaml\\n' | patch -p1" deny
+	decides "curl -s http://x.example/p | patch -p1" "ask|deny"
+	decides "git show HEAD:gp.diff | patch -p1" ask
+	# everyday
+	decides "cat fix.diff | patch -p1" allow
+	decides "patch -p1 < fix.diff" allow
+	decides "cat fix.diff | git apply" allow
+}
