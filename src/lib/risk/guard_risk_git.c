@@ -1945,7 +1945,8 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 			for (size_t i = 0; i < a->n; i++) {
 				const char *t = a->w[i].text;
 				/* the whole tree (git rm -r --cached . before git add .) stays everyday */
-				if ((t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") &&
+				/* .ai/audit: the log kept out of git, untracking it is everyday */
+				if ((t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") && !strstr(t, ".ai/audit") &&
 				    (risk_guard_place(st, t) || (strpbrk(t, "*?[:") && pathspec_guard(st, t))))
 					risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
 						  "git rm --cached %s takes guard's state out of the index: the next commit "
