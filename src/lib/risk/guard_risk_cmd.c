@@ -354,7 +354,7 @@ static const struct wrapper wrappers[] = {
 	{ "timeout", "-s -k --signal --kill-after", 1, 0 },
 	{ "stdbuf", "-i -o -e --input --output --error", 0, 0 },
 	{ "chroot", "--userspec --groups", 1, W_ELEVATE | W_BARE_SHELL },
-	{ "xargs", "-I -J -L -l -n -P -d -E -e -s -a --arg-file --delimiter --eof --replace --max-lines --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
+	{ "xargs", "-I -J -L -n -P -d -E -s -a --arg-file --delimiter --max-args --max-procs --max-chars --process-slot-var", 0, W_XARGS },
 	{ "setsid", NULL, 0, 0 },
 	{ "unbuffer", NULL, 0, 0 },
 	{ "caffeinate", "-t -w", 0, 0 },
@@ -481,26 +481,71 @@ xargs_delimiter(struct risk_cmd *c, const char *v)
 		c->xargs_delim = v[1];
 }
 
-/* xargs's options that say where items go (-I R, -i[R], --replace[=R], -J R) and come from (-a FILE). */
+/* xargs -n N / -L N / -l[N]: how many items (or lines) one command gets (M15). */
+static void
+xargs_count(struct risk_cmd *c, const char *v, bool lines)
+{
+	long n = v ? strtol(v, NULL, 10) : 1;
+
+	c->xargs_max = n > 0 && n < 100000 ? (unsigned)n : 1;
+	c->xargs_lines = lines;
+}
+
+/* A short-option cluster of xargs (-0n1, -rI{}, -ta FILE), read as getopt does. */
+static void
+xargs_short(struct risk_cmd *c, const char *a, const char *next)
+{
+	const char *opts = risk_optstring("xargs"), *v;
+	bool nx;
+
+	if (risk_cluster_has(opts, a, '0'))
+		c->xargs_split = true, c->xargs_delim = '\0';
+	if ((v = risk_cluster_value(opts, a, 'I', &nx)) || nx)
+		c->xargs_repl = v ? v : next;
+	if ((v = risk_cluster_value(opts, a, 'J', &nx)) || nx)
+		c->xargs_repl = v ? v : next;
+	if (risk_cluster_has(opts, a, 'i'))
+		c->xargs_repl = (v = risk_cluster_value(opts, a, 'i', &nx)) ? v : "{}";
+	if ((v = risk_cluster_value(opts, a, 'a', &nx)) || nx)
+		c->xargs_file = true, c->xargs_from = v ? v : next;
+	if ((v = risk_cluster_value(opts, a, 'd', &nx)) || nx)
+		xargs_delimiter(c, v ? v : next);
+	if ((v = risk_cluster_value(opts, a, 'n', &nx)) || nx)
+		xargs_count(c, v ? v : next, false);
+	if ((v = risk_cluster_value(opts, a, 'L', &nx)) || nx)
+		xargs_count(c, v ? v : next, true);
+	if (risk_cluster_has(opts, a, 'l'))
+		xargs_count(c, risk_cluster_value(opts, a, 'l', &nx), true);
+}
+
+/*
+ * xargs's options that say where items go (-I R, -i[R], --replace[=R], -J R),
+ * come from (-a FILE) and how many a command gets (-n, -L, -l).
+ */
 static void
 xargs_option(struct risk_cmd *c, const char *a, const char *next)
 {
-	if (!strcmp(a, "-I") || !strcmp(a, "-J"))
-		c->xargs_repl = next;
-	else if ((!strncmp(a, "-I", 2) || !strncmp(a, "-J", 2)) && a[2])
-		c->xargs_repl = a + 2;
-	else if (!strcmp(a, "-i") || !strcmp(a, "--replace"))
+	const char *eq = strchr(a, '=');
+	const char *v = eq ? eq + 1 : next;
+
+	if (a[0] == '-' && a[1] != '-') {
+		xargs_short(c, a, next);
+		return;
+	}
+	if (!strcmp(a, "--replace"))
 		c->xargs_repl = "{}";
-	else if (!strncmp(a, "-i", 2) && a[2])
-		c->xargs_repl = a + 2;
 	else if (!strncmp(a, "--replace=", 10))
 		c->xargs_repl = a + 10;
-	else if (!strcmp(a, "-a") || !strncmp(a, "--arg-file", 10) || (!strncmp(a, "-a", 2) && a[2]))
-		c->xargs_file = true;
-	else if (!strcmp(a, "-0") || !strcmp(a, "--null"))
+	else if (!strncmp(a, "--arg-file", 10))
+		c->xargs_file = true, c->xargs_from = v;
+	else if (!strcmp(a, "--null"))
 		c->xargs_split = true, c->xargs_delim = '\0';
-	else if (!strncmp(a, "--delimiter", 11) || !strncmp(a, "-d", 2))
-		xargs_delimiter(c, a[1] == '-' ? (strchr(a, '=') ? strchr(a, '=') + 1 : next) : a[2] ? a + 2 : next);
+	else if (!strncmp(a, "--delimiter", 11))
+		xargs_delimiter(c, v);
+	else if (!strncmp(a, "--max-args", 10))
+		xargs_count(c, v, false);
+	else if (!strncmp(a, "--max-lines", 11))
+		xargs_count(c, eq ? v : NULL, true); /* --max-lines takes an optional attached value */
 }
 
 /* xargs ... xargs: the words reaching the inner command were split by the outer xargs's options. */
@@ -511,6 +556,9 @@ xargs_keep_outer(struct risk_cmd *c, const struct risk_cmd *outer)
 	c->xargs_file = outer->xargs_file;
 	c->xargs_split = outer->xargs_split;
 	c->xargs_delim = outer->xargs_delim;
+	c->xargs_from = outer->xargs_from;
+	c->xargs_max = outer->xargs_max;
+	c->xargs_lines = outer->xargs_lines;
 }
 
 /*
@@ -603,61 +651,130 @@ env_split_text(const char *t, struct guard_list *out)
 	return true;
 }
 
-/*
- * env's -S in c->argv[i] (-S, -STEXT, -viS, -iSTEXT, --split-string[=TEXT],
- * cut to --s): its text is split and read as env's arguments again, its
- * options first (env -S "-i -C / rm -rf x", K12). False: no -S there.
- */
-static bool
-env_split_string(struct risk_state *st, struct risk_cmd *c, size_t i)
+/* env -S's words: argv with the option at i replaced by env's flags clustered in front of S and the split text. */
+struct env_split {
+	struct guard_shell_word *words;
+	size_t n;
+	char *flags;
+	struct guard_list split;
+	const char *text; /* the option's text (for a computed one's reason) */
+};
+
+static void
+env_split_release(struct env_split *es)
 {
-	const char *a = c->argv[i].text, *text, *eq = strchr(a, '=');
+	free(es->words);
+	free(es->flags);
+	guard_list_clear(&es->split);
+}
+
+/*
+ * env's -S at argv[i] (-S, -STEXT, -viS, -iSTEXT, --split-string[=TEXT],
+ * cut to --s) split into es: 1; 0 no -S there; -1 a computed text.
+ */
+static int
+env_split_words(const struct guard_shell_word *argv, size_t argc, size_t i, struct env_split *es)
+{
+	const char *a = argv[i].text, *text, *eq = strchr(a, '=');
 	size_t rest = i + 1, len = eq ? (size_t)(eq - a) : strlen(a), lead = 0;
 
+	memset(es, 0, sizeof(*es));
+	if (a[0] != '-')
+		return 0;
 	if (a[1] == '-') {
 		if (len < 3 || strncmp(a, "--split-string", len))
-			return false;
+			return 0;
 		text = eq ? eq + 1 : NULL;
 	} else {
 		while (a[1 + lead] && strchr("iv0", a[1 + lead]))
 			lead++; /* -iS, -vS: env's flags clustered in front */
 		if (a[1 + lead] != 'S')
-			return false;
+			return 0;
 		text = a[2 + lead] ? a + 2 + lead : NULL;
 	}
-	const struct guard_shell_word *tw = &c->argv[i];
-	if (!text && i + 1 < c->argc)
-		tw = &c->argv[rest++], text = tw->text;
+	const struct guard_shell_word *tw = &argv[i];
+	if (!text && i + 1 < argc)
+		tw = &argv[rest++], text = tw->text;
 	if (!text)
-		return false;
-	struct guard_list split = GUARD_LIST_INIT;
-	if ((tw->flags & GUARD_WORD_DYNAMIC) || !env_split_text(text, &split)) {
-		guard_list_clear(&split);
-		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "env -S runs a computed command: %s", text);
-		return true;
-	}
+		return 0;
+	es->text = text;
+	if ((tw->flags & GUARD_WORD_DYNAMIC) || !env_split_text(text, &es->split))
+		return -1;
 	/* env, the words before -S, its clustered flags, the split words, the words after TEXT */
-	struct guard_shell_word *words = guard_xcalloc(c->argc + split.len + 2, sizeof(*words));
-	char *flags = guard_xasprintf("-%.*s", (int)lead, a + 1);
-	size_t n = i;
-	memcpy(words, c->argv, i * sizeof(*words));
+	es->words = guard_xcalloc(argc + es->split.len + 2, sizeof(*es->words));
+	es->flags = guard_xasprintf("-%.*s", (int)lead, a + 1);
+	memcpy(es->words, argv, i * sizeof(*es->words));
+	es->n = i;
 	if (lead)
-		words[n++] = (struct guard_shell_word){ flags, NULL, 0 };
+		es->words[es->n++] = (struct guard_shell_word){ es->flags, NULL, 0 };
 	/* env leaves ~ as it is; read as the home folder all the same (the safe side, as before) */
-	for (size_t k = 0; k < split.len; k++)
-		words[n++] = (struct guard_shell_word){ split.items[k], NULL,
-							split.items[k][0] == '~' ? GUARD_WORD_TILDE : 0 };
-	for (size_t k = rest; k < c->argc; k++)
-		words[n++] = c->argv[k];
-	risk_explain(st, "    env -S splits its text into env's arguments");
-	struct risk_cmd inner = *c;
-	inner.argv = words;
-	inner.argc = n;
-	risk_analyse_cmd(st, &inner);
-	free(flags);
-	free(words);
-	guard_list_clear(&split);
-	return true;
+	for (size_t k = 0; k < es->split.len; k++)
+		es->words[es->n++] = (struct guard_shell_word){ es->split.items[k], NULL,
+								es->split.items[k][0] == '~' ? GUARD_WORD_TILDE : 0 };
+	for (size_t k = rest; k < argc; k++)
+		es->words[es->n++] = argv[k];
+	return 1;
+}
+
+/*
+ * env -S behind env (or its wrappers) in a part's own words: the split
+ * words stand in the part's parse while the part is rated, so the readers
+ * of the words in front of the program (GIT_EXTERNAL_DIFF= for git,
+ * BASH_ENV=, PSQLRC=, LD_PRELOAD=, PATH= ...) read them as for a plain
+ * env A=b (attack12 M25). es holds the words; the caller puts back
+ * saved / saved_n and releases es. False: no -S to split.
+ */
+static bool
+env_split_part(struct risk_cmd *c, struct env_split *es, struct guard_shell_word **saved, size_t *saved_n)
+{
+	struct guard_shell_cmd *sc = (struct guard_shell_cmd *)c->cmd;
+
+	if (c->argv != sc->argv)
+		return false;
+	for (size_t e = 0; e < sc->argc; e++) {
+		if ((sc->argv[e].flags & GUARD_WORD_DYNAMIC) || strcmp(risk_basename(sc->argv[e].text), "env"))
+			continue;
+		for (size_t i = e + 1; i < sc->argc && sc->argv[i].text[0] == '-' && strcmp(sc->argv[i].text, "--"); i++) {
+			int r = env_split_words(sc->argv, sc->argc, i, es);
+			if (r < 0)
+				env_split_release(es);
+			if (r <= 0)
+				continue;
+			*saved = sc->argv;
+			*saved_n = sc->argc;
+			sc->argv = es->words;
+			sc->argc = es->n;
+			c->argv = es->words;
+			c->argc = es->n;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * env's -S in c->argv[i] met while stripping wrappers (an -S the part did
+ * not split: inside the split text, or of a command built from other
+ * text): its text is split and read as env's arguments again, its options
+ * first (env -S "-i -C / rm -rf x", K12). False: no -S there.
+ */
+static bool
+env_split_string(struct risk_state *st, struct risk_cmd *c, size_t i)
+{
+	struct env_split es;
+	int r = env_split_words(c->argv, c->argc, i, &es);
+
+	if (r < 0)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "env -S runs a computed command: %s", es.text);
+	if (r > 0) {
+		risk_explain(st, "    env -S splits its text into env's arguments");
+		struct risk_cmd inner = *c;
+		inner.argv = es.words;
+		inner.argc = es.n;
+		risk_analyse_cmd(st, &inner);
+	}
+	env_split_release(&es);
+	return r != 0;
 }
 
 /*
@@ -1708,8 +1825,8 @@ note_unseen_writer(struct risk_state *st, const struct risk_cmd *c, bool followe
 	risk_later_note_writer(st, c->name[0] ? c->name : "a computed command");
 }
 
-void
-risk_part(struct risk_state *st, struct risk_cmd *c)
+static void
+part_rate(struct risk_state *st, struct risk_cmd *c)
 {
 	enum guard_level outer = st->part_level;
 	size_t outer_later = st->part_later, downloads = st->downloads.len;
@@ -1737,4 +1854,22 @@ risk_part(struct risk_state *st, struct risk_cmd *c)
 	st->part_later = outer_later;
 	if (st->part_level < outer)
 		st->part_level = outer;
+}
+
+void
+risk_part(struct risk_state *st, struct risk_cmd *c)
+{
+	struct env_split es;
+	struct guard_shell_word *saved = NULL;
+	size_t saved_n = 0;
+
+	if (!env_split_part(c, &es, &saved, &saved_n)) {
+		part_rate(st, c);
+		return;
+	}
+	risk_explain(st, "    env -S splits its text into env's arguments");
+	part_rate(st, c);
+	((struct guard_shell_cmd *)c->cmd)->argv = saved;
+	((struct guard_shell_cmd *)c->cmd)->argc = saved_n;
+	env_split_release(&es);
 }

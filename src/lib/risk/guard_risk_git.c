@@ -1741,6 +1741,48 @@ git_special_refs(struct risk_state *st, const char *sub, const struct git_args *
 }
 
 /*
+ * The folder git clone makes from URL u alone, as git's git_url_basename
+ * does (attack12 M28): the scheme and user@ skipped, trailing slashes and
+ * "/.git" dropped, a bare host's :port dropped, the last name (after '/'
+ * or ':') less ".bundle" (a bundle file) or ".git"; --bare/--mirror add
+ * ".git". Caller frees.
+ */
+static char *
+clone_dir_name(const char *u, bool bare)
+{
+	const char *start = strstr(u, "://"), *end;
+
+	start = start ? start + 3 : u;
+	const char *at = strchr(start, '@'), *slash = strchr(start, '/');
+	if (at && (!slash || at < slash))
+		start = at + 1;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == '/' || isspace((unsigned char)end[-1])))
+		end--;
+	if (end - start > 5 && end[-5] == '/' && !strncmp(end - 4, ".git", 4)) {
+		end -= 5;
+		while (end > start && end[-1] == '/')
+			end--;
+	}
+	size_t n = strcspn(start, "/"), colon = strcspn(start, ":");
+	if (start + n >= end && start + colon < end) { /* a host alone: its :port is no name */
+		while (end > start && isdigit((unsigned char)end[-1]))
+			end--;
+		if (end > start && end[-1] == ':')
+			end--;
+	}
+	const char *b = end;
+	while (b > start && b[-1] != '/' && b[-1] != ':')
+		b--;
+	size_t len = (size_t)(end - b);
+	if (len > 7 && !strncmp(end - 7, ".bundle", 7))
+		len -= 7;
+	else if (len > 4 && !strncmp(end - 4, ".git", 4))
+		len -= 4;
+	return guard_xasprintf("%.*s%s", (int)len, b, bare ? ".git" : "");
+}
+
+/*
  * The folder a new repository or work tree is made in (left12: git init
  * .ai/x, clone R .ai/x, worktree add .ai/wt, submodule add R .ai/x, and
  * --separate-git-dir): a name written, judged as any write of it. A clone
@@ -1755,7 +1797,7 @@ git_new_tree(struct risk_state *st, const char *sub, const struct git_args *a)
 		"-j", "--jobs", "--filter", "--server-option", "--bundle-uri", "--ref-format", "--object-format",
 		"--initial-branch", "-B", "--reason", "--name", "--shared", NULL };
 	bool worktree = !strcmp(sub, "worktree"), submodule = !strcmp(sub, "submodule");
-	bool url_first = !strcmp(sub, "clone") || submodule;
+	bool url_first = !strcmp(sub, "clone") || submodule, bare = false;
 	size_t i = worktree || submodule ? 1 : 0, got = 0;
 	const struct guard_shell_word *ops[2] = { NULL, NULL };
 	char verb[40];
@@ -1776,20 +1818,13 @@ git_new_tree(struct risk_state *st, const char *sub, const struct git_args *a)
 		}
 		if (risk_name_in(with_value, t))
 			i++;
+		bare |= !strcmp(t, "--bare") || !strcmp(t, "--mirror");
 	}
 	const struct guard_shell_word *dir = url_first ? ops[1] : ops[0];
 	if (dir) {
 		risk_path_guard_write(st, verb, dir->text);
 	} else if (url_first && ops[0] && !(ops[0]->flags & GUARD_WORD_DYNAMIC)) {
-		const char *u = ops[0]->text, *end = u + strlen(u);
-		while (end > u && end[-1] == '/')
-			end--;
-		const char *b = end;
-		while (b > u && b[-1] != '/' && b[-1] != ':')
-			b--;
-		if (end - b > 4 && !strncmp(end - 4, ".git", 4))
-			end -= 4;
-		char *name = guard_xasprintf("%.*s", (int)(end - b), b);
+		char *name = clone_dir_name(ops[0]->text, bare && !submodule);
 		risk_path_guard_write(st, verb, name);
 		free(name);
 	}
@@ -1906,6 +1941,17 @@ git_sub(struct risk_state *st, const struct risk_cmd *c, const char *sub, const 
 				  "reads as the agent's work");
 	} else if (!strcmp(sub, "rm")) {
 		if (has(a, "--cached")) {
+			/* guard's state out of the index: the next commit deletes it from the branch (attack12 M23) */
+			for (size_t i = 0; i < a->n; i++) {
+				const char *t = a->w[i].text;
+				/* the whole tree (git rm -r --cached . before git add .) stays everyday */
+				/* .ai/audit: the log kept out of git, untracking it is everyday */
+				if ((t[0] != '-' || i >= after_dashdash(a)) && strcmp(t, "--") && !strstr(t, ".ai/audit") &&
+				    (risk_guard_place(st, t) || (strpbrk(t, "*?[:") && pathspec_guard(st, t))))
+					risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
+						  "git rm --cached %s takes guard's state out of the index: the next commit "
+						  "deletes it from the branch (and from every clone that pulls it)", t);
+			}
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_WRITE);
 			return;
 		}

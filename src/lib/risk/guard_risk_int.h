@@ -65,6 +65,9 @@ struct risk_cmd {
 	bool xargs_file;        /* xargs -a FILE: the items come from a file, not stdin */
 	bool xargs_split;       /* xargs -0 / -d C: an item is all up to xargs_delim (blanks and quotes kept) */
 	char xargs_delim;
+	const char *xargs_from; /* that FILE (NULL: not known) */
+	unsigned xargs_max;     /* xargs -n N / -L N: items (lines) a command gets; 0: as many as fit */
+	bool xargs_lines;       /* that count is of lines (-L, -l) */
 };
 
 /* Record a rule: merge level/class into the result, add the reason. */
@@ -435,6 +438,14 @@ char *risk_literal_stdin(const struct risk_cmd *c);
 char *risk_literal_stdin_nul(const struct risk_cmd *c);
 /* The same where echo decodes escapes by default (zsh, dash, bash's xpg_echo); NULL when no other than plain. */
 char *risk_literal_stdin_xpg_nul(const struct risk_cmd *c, const char *plain);
+/*
+ * A data file's text for a program that uses it (xargs -a F, cat F | patch),
+ * NULs as RISK_NUL: NULL when it is a secret, no plain file or not readable
+ * now (nothing rated here: the caller falls back to "not known").
+ */
+char *risk_data_file_text(struct risk_state *st, const char *file);
+/* The data on c's stdin when guard knows it: literal, < F, or what cat F (head F ...) prints. Caller frees. */
+char *risk_stdin_data(struct risk_state *st, const struct risk_cmd *c);
 enum risk_stdin_kind { STDIN_SHELL, STDIN_CODE, STDIN_SQL, STDIN_TCL };
 /* Tcl code (expect, tclsh): what its spawn, exec and open "|..." run, as shell lines (guard_risk_progs.c). */
 void risk_tcl_text(struct risk_state *st, const char *what, const char *text);

@@ -12,7 +12,7 @@
 #include "guard_path.h"
 #include "guard_risk_int.h"
 
-#define RUN_MAX_ITEMS 16  /* literal arguments rated one by one (parallel, xargs -I) */
+#define XARGS_MAX_ITEMS 256 /* input items rated one by one (xargs -n/-L/-I, parallel) */
 #define RUN_MAX_LATER 64  /* things recorded for later parts */
 #define RUN_MAX_TEXT (64u << 10)
 
@@ -128,24 +128,6 @@ first_operand_at(const struct risk_cmd *c, size_t from, const char *with_arg)
 	if (!risk_operands(c, from, with_arg, ops, 1))
 		return c->argc;
 	return (size_t)(ops[0] - c->argv);
-}
-
-/* The next non-empty line of *p (terminated in place), or NULL. */
-static char *
-next_line(char **p)
-{
-	while (**p == '\n')
-		(*p)++;
-	if (!**p)
-		return NULL;
-	char *start = *p, *nl = strchr(start, '\n');
-	if (nl) {
-		*nl = '\0';
-		*p = nl + 1;
-	} else {
-		*p = start + strlen(start);
-	}
-	return start;
 }
 
 /* ---- script, systemd-run, tmux, screen -------------------------------- */
@@ -422,25 +404,161 @@ risk_parallel_judged(const struct risk_cmd *c, size_t k)
 	return true;
 }
 
+/* The arguments parallel hands out, where guard knows them. */
+struct parallel_args {
+	char *item[XARGS_MAX_ITEMS];
+	bool tilde[XARGS_MAX_ITEMS];
+	size_t n;
+	bool known, over, from_file;
+};
+
+/* parallel's item separator: -0 / --null NUL, -d C (\n, \0 read), else a line break. */
+static char
+parallel_item_sep(const struct risk_cmd *c, size_t to)
+{
+	char sep = '\n';
+
+	for (size_t i = 1; i < to; i++) {
+		const char *a = c->argv[i].text, *v = NULL;
+		if (!strcmp(a, "-0") || !strcmp(a, "--null"))
+			sep = RISK_NUL;
+		else if ((!strcmp(a, "-d") || !strcmp(a, "--delimiter")) && i + 1 < to)
+			v = c->argv[i + 1].text;
+		else if (!strncmp(a, "--delimiter=", 12))
+			v = a + 12;
+		if (v && *v)
+			sep = v[0] != '\\' ? v[0] : v[1] == '0' ? RISK_NUL : v[1] == 't' ? '\t' : '\n';
+	}
+	return sep;
+}
+
+/* The items of data (split at sep, empty ones dropped) added to items; false when over the count rated. */
+static bool
+parallel_items(char *data, char sep, struct parallel_args *pa)
+{
+	if (sep != RISK_NUL) /* without -0 a NUL is text: split there too (one split more is safe) */
+		for (char *p = data; (p = strchr(p, RISK_NUL)) != NULL; p++)
+			*p = sep;
+	for (char *s = data, *end; *s; s = end + (*end != '\0')) {
+		end = strchr(s, sep);
+		if (!end)
+			end = s + strlen(s);
+		if (end == s)
+			continue;
+		if (pa->n >= XARGS_MAX_ITEMS)
+			return false;
+		pa->tilde[pa->n] = false;
+		pa->item[pa->n++] = guard_xstrndup(s, (size_t)(end - s));
+	}
+	return true;
+}
+
+/* A file of items (-a F, :::: F): read when guard can, else the items are not known. */
+static void
+parallel_file(struct risk_state *st, const struct guard_shell_word *w, const char *name, char sep,
+	      struct parallel_args *pa)
+{
+	char *data = (w && (w->flags & GUARD_WORD_DYNAMIC)) || !name ? NULL : risk_data_file_text(st, name);
+
+	if (!data)
+		pa->known = false;
+	else if (!parallel_items(data, sep, pa))
+		pa->over = true;
+	free(data);
+}
+
+/* parallel's -a FILE / --arg-file[=]FILE options before the command (at cmd_from). */
+static void
+parallel_option_files(struct risk_state *st, const struct risk_cmd *c, size_t cmd_from, char sep,
+		      struct parallel_args *pa)
+{
+	for (size_t i = 1; i < cmd_from; i += parallel_takes_value(c->argv[i].text) ? 2 : 1) {
+		const char *a = c->argv[i].text;
+		if (!parallel_arg_file(a))
+			continue;
+		pa->from_file = true;
+		if (!strcmp(a, "-a") || !strcmp(a, "--arg-file"))
+			parallel_file(st, i + 1 < c->argc ? &c->argv[i + 1] : NULL,
+				      i + 1 < c->argc ? c->argv[i + 1].text : NULL, sep, pa);
+		else
+			parallel_file(st, &c->argv[i], a[1] == '-' ? a + 11 : a + 2, sep, pa);
+	}
+}
+
+/* The arguments after ::: (literal) and :::: (files of items), from word i on. */
+static void
+parallel_sources(struct risk_state *st, const struct risk_cmd *c, size_t i, char sep, struct parallel_args *pa)
+{
+	bool files = false;
+
+	for (; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+		if (parallel_sep(a)) {
+			files = !strncmp(a, "::::", 4);
+			continue;
+		}
+		if (files) {
+			parallel_file(st, &c->argv[i], a, sep, pa);
+			continue;
+		}
+		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
+			pa->known = false;
+			continue;
+		}
+		if (pa->n >= XARGS_MAX_ITEMS) {
+			pa->over = true;
+			continue;
+		}
+		pa->tilde[pa->n] = c->argv[i].flags & GUARD_WORD_TILDE;
+		pa->item[pa->n++] = guard_xstrdup(a);
+	}
+}
+
+/*
+ * parallel --pipe CMD: CMD reads chunks of parallel's stdin. Known data:
+ * rated as CMD reading it (a heredoc); else CMD as written, a shell
+ * reading code it is not shown at least high.
+ */
+static void
+parallel_pipe(struct risk_state *st, const struct risk_cmd *c, const char *tpl)
+{
+	char *input = risk_stdin_data(st, c);
+
+	if (input && !strstr(input, "GUARD_PARALLEL_PIPE") && !strchr(input, RISK_NUL)) {
+		char *line = guard_xasprintf("%s <<'GUARD_PARALLEL_PIPE'\n%s\nGUARD_PARALLEL_PIPE\n", tpl, input);
+		risk_nested(st, "parallel --pipe", line, strlen(line));
+		free(line);
+	} else {
+		char *sp = strchr(tpl, ' ');
+		char *first = guard_xstrndup(tpl, sp ? (size_t)(sp - tpl) : strlen(tpl));
+		if (risk_is_shell(risk_basename(first)) && !strstr(tpl, " -c"))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC,
+				  "parallel --pipe feeds %s commands from its input", first);
+		free(first);
+		risk_nested(st, "parallel --pipe", tpl, strlen(tpl));
+	}
+	free(input);
+}
+
 /*
  * parallel [OPTIONS] [CMD ...] [::: ARGS | :::: FILES]: the command
  * (joined into a shell line, as parallel does) runs once per argument,
- * {} standing for it; without a command each argument is a command
- * line. Arguments from files or stdin are not known.
+ * {} standing for it (quoted, as parallel quotes it); without a command
+ * each argument is a command line. Arguments from stdin, -a FILE or
+ * :::: FILE are read where guard knows them (M15).
  */
 static void
 rate_parallel(struct risk_state *st, const struct risk_cmd *c)
 {
 	size_t i, cmd_from, cmd_to;
-	bool pipe = false, args_known = true, have_sep = false;
+	bool pipe = false, have_sep = false;
+	struct parallel_args pa = { .known = true };
 
 	cmd_from = parallel_command_at(c);
 	for (i = 1; i < cmd_from; i += parallel_takes_value(c->argv[i].text) ? 2 : 1) {
 		const char *a = c->argv[i].text;
 		if (!strcmp(a, "--pipe") || !strcmp(a, "--pipepart") || !strcmp(a, "--spreadstdin"))
 			pipe = true;
-		if (parallel_arg_file(a))
-			args_known = false;
 		if (!strcmp(a, "-S") || !strcmp(a, "--sshlogin") || !strcmp(a, "--sshloginfile") ||
 		    !strncmp(a, "--sshlogin=", 11))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel --sshlogin runs commands on other machines");
@@ -464,61 +582,46 @@ rate_parallel(struct risk_state *st, const struct risk_cmd *c)
 		guard_buf_release(&tpl);
 		return;
 	}
-	if (pipe) { /* the command reads chunks of stdin: it runs as written */
+	if (pipe) {
 		if (tpl.len)
-			risk_nested(st, "parallel --pipe", tpl.buf, tpl.len);
+			parallel_pipe(st, c, tpl.buf);
 		guard_buf_release(&tpl);
 		return;
 	}
-	/* the arguments: after ::: they are literal; :::: names files; none: stdin */
-	const char *items[RUN_MAX_ITEMS];
-	bool tildes[RUN_MAX_ITEMS];
-	size_t nitems = 0, nstdin = 0;
-	char *input = NULL;
-	if (!have_sep) {
-		struct risk_cmd self = *c;
-		input = risk_literal_stdin(&self);
+	/* the arguments: after ::: literal; :::: and -a name files; none of them: stdin */
+	char sep = parallel_item_sep(c, cmd_from);
+	parallel_option_files(st, c, cmd_from, sep, &pa);
+	if (!have_sep && !pa.from_file) {
+		char *input = risk_stdin_data(st, c);
 		if (!input)
-			args_known = false;
-		else
-			for (char *p = input, *s; nitems < RUN_MAX_ITEMS && (s = next_line(&p));)
-				tildes[nitems] = false, items[nitems++] = s;
-		nstdin = nitems; /* the shell's view of echo's output: kept as shell text */
+			pa.known = false;
+		else if (!parallel_items(input, sep, &pa))
+			pa.over = true;
+		free(input);
 	}
-	for (; i < c->argc; i++) {
-		const char *a = c->argv[i].text;
-		if (!strcmp(a, "::::") || !strcmp(a, "::::+")) {
-			args_known = false;
-			break;
-		}
-		if (parallel_sep(a))
-			continue;
-		if (c->argv[i].flags & GUARD_WORD_DYNAMIC) {
-			args_known = false;
-			continue;
-		}
-		if (nitems < RUN_MAX_ITEMS)
-			tildes[nitems] = c->argv[i].flags & GUARD_WORD_TILDE, items[nitems++] = a;
-	}
-	if (!tpl.len && !args_known)
+	parallel_sources(st, c, i, sep, &pa);
+	if (pa.over)
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel gets more than %d arguments: not all rated",
+			  XARGS_MAX_ITEMS);
+	if (!tpl.len && !pa.known)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "parallel runs commands from its input");
-	else if (!args_known) {
+	else if (!pa.known) {
 		/* the template with an unknown argument */
 		struct guard_buf line = GUARD_BUF_INIT;
 		fill_template(&line, tpl.buf, "\"$parallel_input\"", true, false);
 		risk_nested(st, "parallel", line.buf, line.len);
 		guard_buf_release(&line);
 	}
-	for (size_t k = 0; k < nitems; k++) {
+	for (size_t k = 0; k < pa.n; k++) {
 		struct guard_buf line = GUARD_BUF_INIT;
 		if (tpl.len)
-			fill_template(&line, tpl.buf, items[k], k < nstdin, tildes[k]);
+			fill_template(&line, tpl.buf, pa.item[k], false, pa.tilde[k]);
 		else
-			guard_buf_addstr(&line, items[k]);
+			guard_buf_addstr(&line, pa.item[k]);
 		risk_nested(st, "parallel", line.buf, line.len);
 		guard_buf_release(&line);
+		free(pa.item[k]);
 	}
-	free(input);
 	guard_buf_release(&tpl);
 }
 
@@ -533,16 +636,121 @@ has_repl(const struct risk_cmd *c, const char *w)
 
 static void xargs_input(struct risk_state *st, const struct risk_cmd *c, char *input);
 
-/* xargs fed literal data (<<< "/", echo a b |): the full command is known. */
+/* An item xargs hands out, and whether an input line ends with it (-L counts lines). */
+struct xitem {
+	char *text;
+	bool eol;
+};
+
+/* One word of xargs's default input reading: blanks end it, '...' "..." and \C quote (into *w). */
+static const char *
+xargs_word(const char *p, struct guard_buf *w)
+{
+	while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+		if (*p == '\'' || *p == '"') {
+			const char *q = strchr(p + 1, *p);
+			size_t n = q ? (size_t)(q - p - 1) : strlen(p + 1);
+			guard_buf_add(w, p + 1, n);
+			p = q ? q + 1 : p + 1 + n;
+		} else if (*p == '\\' && p[1]) {
+			guard_buf_addch(w, p[1]);
+			p += 2;
+		} else {
+			guard_buf_addch(w, *p++);
+		}
+	}
+	return p;
+}
+
+/*
+ * The items of input as xargs reads them into it[]: -0/-d C split at C
+ * (each item a line for -L); -I a line each (leading blanks dropped);
+ * else words. Their count, or XARGS_MAX_ITEMS + 1 when there are more.
+ */
+static size_t
+xargs_items(const struct risk_cmd *c, const char *input, struct xitem *it)
+{
+	size_t n = 0;
+	char sep = c->xargs_split ? (c->xargs_delim ? c->xargs_delim : RISK_NUL) : '\n';
+
+	for (const char *p = input; *p && n <= XARGS_MAX_ITEMS;) {
+		if (c->xargs_split || c->xargs_repl) {
+			const char *end = strchr(p, sep);
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			if (!c->xargs_split)
+				for (; len && (*p == ' ' || *p == '\t'); len--)
+					p++;
+			if (len || c->xargs_split) /* -I skips empty lines */
+				it[n++] = (struct xitem){ guard_xstrndup(p, len), true };
+			p += len + (end != NULL);
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n') {
+			if (*p++ == '\n' && n)
+				it[n - 1].eol = true;
+			continue;
+		}
+		struct guard_buf w = GUARD_BUF_INIT;
+		p = xargs_word(p, &w);
+		it[n++] = (struct xitem){ w.buf ? guard_buf_detach(&w) : guard_xstrdup(""), false };
+	}
+	return n;
+}
+
+/* Word i of c with each replacement string R in it replaced by item (-I R). */
+static void
+xargs_replace(const struct risk_cmd *c, size_t i, const char *item, struct guard_buf *word)
+{
+	size_t rl = strlen(c->xargs_repl);
+
+	for (const char *t = c->argv[i].text; *t;) {
+		if (rl && !strncmp(t, c->xargs_repl, rl)) {
+			guard_buf_addstr(word, item);
+			t += rl;
+		} else {
+			guard_buf_addch(word, *t++);
+		}
+	}
+}
+
+/* The command line of c run with items it[from..to): after c's words, or in place of -I's string. */
+static void
+xargs_line(const struct risk_cmd *c, const struct xitem *it, size_t from, size_t to, struct guard_buf *line)
+{
+	if (c->xargs_repl) {
+		for (size_t i = 0; i < c->argc; i++) {
+			struct guard_buf word = GUARD_BUF_INIT;
+			xargs_replace(c, i, it[from].text, &word);
+			if (i)
+				guard_buf_addch(line, ' ');
+			add_word(line, word.buf ? word.buf : "", true);
+			guard_buf_release(&word);
+		}
+		return;
+	}
+	struct risk_cmd self = *c;
+	join_words(&self, 0, c->argc, line);
+	for (size_t k = from; k < to; k++) {
+		guard_buf_addch(line, ' ');
+		add_word(line, it[k].text, false);
+	}
+}
+
+/*
+ * xargs fed known data (<<< "/", echo a b |, cat F |, -a F): each command
+ * it runs is rated, with the items it gets (-n N items, -L N lines, -I one
+ * line each; all of them otherwise). Too many items to rate: high.
+ */
 static bool
 xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 {
-	char *input = c->xargs_file ? NULL : risk_literal_stdin_nul(c);
+	char *input = c->xargs_file ? (c->xargs_from ? risk_data_file_text(st, c->xargs_from) : NULL)
+				    : risk_stdin_data(st, c);
 
 	if (!input)
 		return false;
 	/* zsh, sh (dash), bash with xpg_echo: echo decodes its escapes without -e (attack12 M14) */
-	char *alt = risk_literal_stdin_xpg_nul(c, input);
+	char *alt = c->xargs_file ? NULL : risk_literal_stdin_xpg_nul(c, input);
 	xargs_input(st, c, input);
 	if (alt)
 		xargs_input(st, c, alt);
@@ -553,62 +761,49 @@ xargs_literal(struct risk_state *st, const struct risk_cmd *c)
 static void
 xargs_input(struct risk_state *st, const struct risk_cmd *c, char *input)
 {
-	/* a NUL printed: -0's delimiter; elsewhere it ends the argument it is in (one split more is safe) */
-	char nul_as = c->xargs_split ? (c->xargs_delim ? c->xargs_delim : RISK_NUL) : '\n';
-	for (char *p = input; (p = strchr(p, RISK_NUL)) != NULL; p++)
-		*p = nul_as;
-	risk_explain(st, "    xargs input is literal: %s", input);
-	if (c->xargs_repl) {
-		/* -I R: one command per input line, R replaced by the line */
-		size_t n = 0;
-		for (char *p = input, *s; n++ < RUN_MAX_ITEMS && (s = next_line(&p));) {
-			struct guard_buf line = GUARD_BUF_INIT;
-			while (*s == ' ' || *s == '\t')
-				s++;
-			for (size_t i = 0; i < c->argc; i++) {
-				struct guard_buf word = GUARD_BUF_INIT;
-				size_t rl = strlen(c->xargs_repl);
-				for (const char *t = c->argv[i].text; *t;) {
-					if (rl && !strncmp(t, c->xargs_repl, rl)) {
-						guard_buf_addstr(&word, s);
-						t += rl;
-					} else {
-						guard_buf_addch(&word, *t++);
-					}
-				}
-				if (i)
-					guard_buf_addch(&line, ' ');
-				add_word(&line, word.buf ? word.buf : "", true);
-				guard_buf_release(&word);
-			}
-			risk_nested(st, "xargs -I", line.buf, line.len);
-			guard_buf_release(&line);
-		}
-		free(input);
-		return;
-	}
-	struct guard_buf line = GUARD_BUF_INIT;
-	struct risk_cmd self = *c;
-	join_words(&self, 0, c->argc, &line);
-	if (c->xargs_split) {
-		/* -0 / -d C: each item is one word, blanks and quotes in it kept (xargs -0 sh -c: the script) */
-		for (char *s = input, *end; *s; s = end + (*end != '\0')) {
-			end = strchr(s, c->xargs_delim ? c->xargs_delim : RISK_NUL);
-			if (!end)
-				end = s + strlen(s);
-			char *item = guard_xstrndup(s, (size_t)(end - s));
-			guard_buf_addch(&line, ' ');
-			add_word(&line, item, false);
-			free(item);
-		}
-	} else {
+	if (!c->xargs_split) /* a NUL printed ends the argument it is in (one split more is safe) */
+		for (char *p = input; (p = strchr(p, RISK_NUL)) != NULL; p++)
+			*p = '\n';
+	risk_explain(st, "    xargs input is known: %s", input);
+	if (!c->xargs_split && !c->xargs_repl && !c->xargs_max) {
+		/* all in one command, as the shell would split them (quotes read alike) */
+		struct guard_buf line = GUARD_BUF_INIT;
+		struct risk_cmd self = *c;
+		join_words(&self, 0, c->argc, &line);
 		for (char *s = input; *s; s++)
 			if (*s == '\n')
 				*s = ' ';
 		guard_buf_addf(&line, " %s", input);
+		risk_nested(st, "xargs", line.buf, line.len);
+		guard_buf_release(&line);
+		free(input);
+		return;
 	}
-	risk_nested(st, "xargs", line.buf, line.len);
-	guard_buf_release(&line);
+	struct xitem *it = guard_xmalloc((XARGS_MAX_ITEMS + 1) * sizeof(*it));
+	size_t got = xargs_items(c, input, it), n = got;
+	if (n > XARGS_MAX_ITEMS) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "xargs gets more than %d items: not all rated",
+			  XARGS_MAX_ITEMS);
+		n = XARGS_MAX_ITEMS;
+	}
+	unsigned per = c->xargs_repl ? 1 : c->xargs_max;
+	for (size_t from = 0, to; from < n; from = to) {
+		to = from + 1;
+		if (!per)
+			to = n;
+		else if (c->xargs_lines && !c->xargs_repl)
+			for (unsigned lines = it[from].eol; to < n && lines < per; to++)
+				lines += it[to].eol;
+		else
+			to = from + per < n ? from + per : n;
+		struct guard_buf line = GUARD_BUF_INIT;
+		xargs_line(c, it, from, to, &line);
+		risk_nested(st, c->xargs_repl ? "xargs -I" : "xargs", line.buf, line.len);
+		guard_buf_release(&line);
+	}
+	for (size_t k = 0; k < got; k++)
+		free(it[k].text);
+	free(it);
 	free(input);
 }
 

@@ -614,6 +614,53 @@ printer_of(const struct guard_shell_cmd *prev, struct printer *p)
 	return false;
 }
 
+char *
+risk_data_file_text(struct risk_state *st, const char *file)
+{
+	char *abs = guard_path_resolve(st->cwds[0], file, st->ctx->home), *real = NULL, *data = NULL;
+	size_t len = 0;
+	struct stat sb;
+
+	if (!abs || risk_is_sensitive(st, file, abs) || ((real = guard_path_real(abs)) && risk_is_sensitive(st, real, real)) ||
+	    risk_memo_stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode) || risk_memo_read(abs, SCRIPT_MAX, &data, &len) != 0) {
+		guard_error_clear();
+		free(real);
+		free(abs);
+		return NULL;
+	}
+	risk_bind_bytes(st, abs, data, len);
+	for (size_t i = 0; i < len; i++)
+		if (!data[i])
+			data[i] = RISK_NUL;
+	free(real);
+	free(abs);
+	return data;
+}
+
+char *
+risk_stdin_data(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_cmd *cmd = c->cmd;
+	struct printer p;
+
+	for (size_t i = 0; i < cmd->nredirs; i++)
+		if (cmd->redirs[i].op == GUARD_REDIR_IN)
+			return cmd->redirs[i].target.flags & GUARD_WORD_DYNAMIC ? NULL
+				: risk_data_file_text(st, cmd->redirs[i].target.text);
+	char *lit = risk_literal_stdin_nul(c);
+	if (lit)
+		return lit;
+	const struct guard_shell_cmd *prev = guard_shell_prev_in_pipe(c->sh, cmd);
+	if (!prev || !printer_of(prev, &p))
+		return NULL;
+	char *data = risk_data_file_text(st, p.file->text);
+	if (!data)
+		return NULL;
+	char *text = printed_lines(&p, data, strlen(data));
+	free(data);
+	return text;
+}
+
 /*
  * What an interpreter reading stdin (sh, bash, python -) will run: the
  * previous command of its pipeline, a heredoc, a here-string or a file.

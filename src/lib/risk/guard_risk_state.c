@@ -1044,6 +1044,9 @@ risk_text_names_state(struct risk_state *st, const char *text, char *token, size
 	return hits > 0 && token[0];
 }
 
+static void patch_text_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb, char *data);
+static void unknown_source(struct risk_state *st, const char *verb, const char *what);
+
 /* A patch's target files ("+++ b/x", "rename to x"), each checked as a write. */
 static void
 patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb, const char *file)
@@ -1074,6 +1077,31 @@ patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb,
 				  file);
 		return;
 	}
+	patch_text_targets(st, c, verb, data);
+	free(data);
+}
+
+/*
+ * A patch fed on a pipe (cat P | patch -p1, printf ... | git apply,
+ * attack12 M12): its text read where guard knows it, else high.
+ */
+static void
+patch_from_pipe(struct risk_state *st, const struct risk_cmd *c, const char *verb)
+{
+	char *data = risk_stdin_data(st, c);
+
+	if (!data) {
+		unknown_source(st, verb, "a patch from a pipe");
+		return;
+	}
+	patch_text_targets(st, c, verb, data);
+	free(data);
+}
+
+/* The files patch text data (changed in place) names, each checked as a write. */
+static void
+patch_text_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb, char *data)
+{
 	for (char *line = data; line && *line;) {
 		char *end = strchr(line, '\n');
 		if (end)
@@ -1100,7 +1128,17 @@ patch_targets(struct risk_state *st, const struct risk_cmd *c, const char *verb,
 		}
 		line = end ? end + 1 : NULL;
 	}
-	free(data);
+}
+
+/* A here-string or heredoc on c's stdin. */
+static bool
+literal_stdin(const struct risk_cmd *c)
+{
+	char *t = risk_literal_stdin_nul(c);
+	bool got = t != NULL;
+
+	free(t);
+	return got;
 }
 
 /* The file a command reads on stdin (< FILE), or NULL. */
@@ -1464,7 +1502,9 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			in = k >= 2 && !dynamic ? ops[1]->text : stdin_file(c);
 		if (in)
 			patch_targets(st, c, "patch", in);
-		else if (dynamic || !c->cmd->pipe_pos)
+		else if (!dynamic && (c->cmd->pipe_pos || literal_stdin(c)))
+			patch_from_pipe(st, c, "patch");
+		else
 			unknown_source(st, "patch", "a patch");
 	} else if (!strcmp(n, "git") && (git_subcommand(c, "apply") || git_subcommand(c, "am"))) {
 		size_t k = risk_operands_all(st, c, 1, "-C -c -p --directory --exclude --include --git-dir --work-tree", &ops);
@@ -1481,7 +1521,7 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		if (!any && stdin_file(c))
 			patch_targets(st, c, "git apply", stdin_file(c));
 		else if (!any && c->cmd->pipe_pos)
-			unknown_source(st, "git apply", "a patch from a pipe");
+			patch_from_pipe(st, c, "git apply");
 	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && risk_recursive_copy(c)) {
 		if (!strcmp(n, "rsync"))
 			rsync_link_dest(st, c);
