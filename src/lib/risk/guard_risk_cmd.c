@@ -1721,14 +1721,18 @@ static void
 script_env(struct risk_state *st, const struct risk_cmd *c)
 {
 	const struct guard_shell_cmd *cmd = c->cmd;
-	bool env = cmd->argc && !strcmp(risk_basename(cmd->argv[0].text), "env"), shell = false;
-	size_t n = cmd->nassigns + (env ? cmd->argc : 0);
+	size_t env = 0; /* env's place + 1: first, or behind other wrappers (nice env BASH_ENV=F bash) */
+	bool shell = false;
 
+	for (size_t i = 0; i < cmd->argc && !env; i++)
+		if (!(cmd->argv[i].flags & GUARD_WORD_DYNAMIC) && !strcmp(risk_basename(cmd->argv[i].text), "env"))
+			env = i + 1;
+	size_t n = cmd->nassigns + (env ? cmd->argc - env : 0);
 	for (size_t i = 0; i < cmd->argc && !shell; i++) /* only a shell reads ENV (ENV=production make is a name) */
 		shell = risk_is_shell(risk_basename(cmd->argv[i].text));
 
 	for (size_t i = 0; i < n; i++) {
-		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[i - cmd->nassigns];
+		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[env + i - cmd->nassigns];
 		size_t off = !strncmp(w->text, "BASH_ENV=", 9) ? 9 : !strncmp(w->text, "ENV=", 4) ? 4 : 0;
 		if (!off || !w->text[off] || (off == 4 && !shell))
 			continue;
@@ -1840,8 +1844,8 @@ part_rate(struct risk_state *st, struct risk_cmd *c)
 	risk_bind_feeds(st, c);
 	risk_written_part(st, c);
 	risk_later_note(st, c);
-	if (c->cmd->nassigns || (c->cmd->argc && strstr(c->cmd->argv[0].text, "env")))
-		script_env(st, c);
+	if (c->cmd->nassigns || c->cmd->argc)
+		script_env(st, c); /* env may stand behind other wrappers (nice env BASH_ENV=F bash) */
 	risk_shell_forms_part(st, c);
 	if (c->argc)
 		risk_analyse_cmd(st, c);
