@@ -1733,6 +1733,16 @@ script_env(struct risk_state *st, const struct risk_cmd *c)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[env + i - cmd->nassigns];
+		if (!strncmp(w->text, "BASH_FUNC_", 10) && strchr(w->text, '=')) {
+			/* BASH_FUNC_NAME%%=() { ...; }: every bash started imports NAME, which then runs in place of
+			 * the command of that name (attack13 P1) */
+			const char *body = strchr(w->text, '=') + 1;
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%.*s exports a function every bash this starts runs",
+				  (int)(strchr(w->text, '=') - w->text), w->text);
+			if (!(w->flags & GUARD_WORD_DYNAMIC) && !strncmp(body, "()", 2))
+				risk_nested(st, "an exported bash function", body + 2, strlen(body + 2));
+			continue;
+		}
 		size_t off = !strncmp(w->text, "BASH_ENV=", 9) ? 9 : !strncmp(w->text, "ENV=", 4) ? 4 : 0;
 		if (!off || !w->text[off] || (off == 4 && !shell))
 			continue;

@@ -1405,11 +1405,26 @@ risk_later_run(struct risk_state *st, const struct risk_cmd *c, const struct gua
 
 	if (!st->later.len || (file->flags & GUARD_WORD_DYNAMIC))
 		return false;
-	char *abs = guard_path_resolve(st->cwds[0], file->text, st->ctx->home);
-	const char *v = later_find(st, "TUP", abs, &kind);
+	char *abs = guard_path_resolve(st->cwds[0], file->text, st->ctx->home), *linked = NULL;
+	const char *v = later_find(st, "TUPC", abs, &kind);
+	size_t rest = 0;
+	const char *to = v ? NULL : risk_later_link(st, abs, &rest);
+	if (to) /* ln x.sh y.sh && . y.sh: the link's target runs */
+		v = linked = guard_xasprintf("%s%s", to, abs + rest), kind = 'C';
 	free(abs);
 	if (!v)
 		return false;
+	if (kind == 'C') {
+		/* cp x.sh y.sh && . y.sh: what runs is x.sh's text as it is on disk now (attack13 P3) */
+		char nwhat[256];
+		snprintf(nwhat, sizeof(nwhat), "%.40s %.60s (a copy of %.60s made earlier on this line)", what, file->text,
+			 risk_basename(v));
+		risk_explain(st, "    %s is a copy of %s: its text is run", file->text, v);
+		if (!st->remote)
+			risk_script_text(st, nwhat, v, false);
+		free(linked);
+		return true;
+	}
 	if (kind == 'U') {
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs %s, written earlier on this line by %s",
 			  what, file->text, v);

@@ -786,6 +786,22 @@ program_from(struct risk_state *st, const struct guard_shell *sh, const struct g
 	}
 	/* cat F, or another printer of F's lines (head, tail, sed -n, awk 1, tac, cut -c1-): what it prints */
 	struct printer p;
+	if (printer_of(prev, &p) && kind != STDIN_SHELL) {
+		/* cat drop.sql | psql: the printed lines are SQL (or code), not a shell script */
+		char *data = st->remote || (p.file->flags & GUARD_WORD_DYNAMIC) ? NULL : risk_data_file_text(st, p.file->text);
+		risk_path(st, what, p.file, PATH_READ);
+		if (!data) {
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs what %s prints, which guard cannot read now: %s",
+				  what, prev->argv[0].text, p.file->text);
+			return;
+		}
+		char *printed = printed_lines(&p, data, strlen(data));
+		free(data);
+		risk_explain(st, "    %s reads what %s prints of %s", what, prev->argv[0].text, p.file->text);
+		stdin_text(st, what, without_nul(printed), kind);
+		free(printed);
+		return;
+	}
 	if (printer_of(prev, &p)) {
 		bool whole = !p.reverse && p.from <= 1 && p.to == 0 && p.last < 0;
 		if (!st->remote && !risk_later_run(st, NULL, p.file, what))

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# The attacker's thirteenth pass against this session's families (findings
+# P1-P29, /tmp report summarised in README): what the shell hands a
+# command besides its words. An exported bash function, a copy or link of
+# a script run later on the line, a file printed into an SQL client, and
+# BASH_ENV given to an env behind another wrapper. Each next to the
+# everyday form.
+
+load helper
+
+setup() {
+	setup_guard
+	guard init >/dev/null
+	printf 'rm -rf /home/u\n' >wipe.sh
+	printf 'echo hello\n' >hello.sh
+	printf 'DROP TABLE users;\n' >drop.sql
+	printf 'select 1;\n' >ok.sql
+}
+
+@test "P1: an exported bash function (BASH_FUNC_NAME%%=) is read as the code it runs" {
+	decides "env 'BASH_FUNC_ls%%=() { rm -rf /home/u; }' bash -c ls" deny
+	decides "nice env 'BASH_FUNC_make%%=() { rm -rf /home/u; }' bash -c make" deny
+	decides "env 'BASH_FUNC_greet%%=() { echo hi; }' bash -c greet" ask
+	# everyday: a plain variable for bash
+	decides "env GREETING=hi bash -c 'echo \$GREETING'" allow
+}
+
+@test "P3: a script copied, moved or linked earlier on the line runs its source's text" {
+	decides "cp wipe.sh y.sh && . y.sh" deny
+	decides "cp wipe.sh y.sh && bash y.sh" deny
+	decides "mv wipe.sh y.sh && sh y.sh" deny
+	decides "ln wipe.sh y.sh && . y.sh" deny
+	decides "ln -s wipe.sh y.sh && ./y.sh" deny
+	decides "python3 -m venv .venv && cp wipe.sh .venv/bin/activate && . .venv/bin/activate" deny
+	# everyday: a harmless script copied and run
+	decides "cp hello.sh y.sh && . y.sh" allow
+	decides "ln -s hello.sh y.sh && bash y.sh" allow
+	decides "python3 -m venv .venv && . .venv/bin/activate" allow
+}
+
+@test "P16: a file printed into an SQL client is read as SQL" {
+	decides "cat drop.sql | psql" deny
+	decides "head -n 1 drop.sql | mysql app" deny
+	decides "cat drop.sql | sqlite3 app.db" deny
+	decides "cat missing.sql | psql" ask
+	# everyday: a query file printed into the client
+	decides "cat ok.sql | psql" allow
+}
+
+@test "BASH_ENV and ENV given to an env behind another wrapper name a script every shell runs first" {
+	decides "nice env BASH_ENV=wipe.sh bash -c true" deny
+	decides "timeout 5 env BASH_ENV=wipe.sh bash -c true" deny
+	decides "nice env ENV=wipe.sh sh -c true" deny
+	# everyday
+	decides "nice env BASH_ENV=hello.sh bash -c true" allow
+	decides "nice env ENV=production make -n" allow
+}
