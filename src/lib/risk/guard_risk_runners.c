@@ -17,56 +17,65 @@ static const struct runner {
 	const char *with_arg;    /* options taking a value (before the command) */
 	unsigned positional;     /* operands before the command (direnv exec DIR) */
 	enum how how;
-	const char *text_opt;    /* TEXT: the option whose value is the command ("--run") */
+	const char *text_opt;    /* the option whose value is the command as one string ("--run") */
+	const char *text_short;  /* its short spelling, or NULL */
+	bool shell_text;         /* the command's words are joined into one shell line */
 } runners[] = {
-	{ "bundle", "exec", "--gemfile --keep-file-descriptors", 0, ARGV, NULL },
-	{ "bundler", "exec", "--gemfile", 0, ARGV, NULL },
-	{ "direnv", "exec", NULL, 1, ARGV, NULL },
-	{ "rbenv", "exec", NULL, 0, ARGV, NULL },
-	{ "pyenv", "exec", NULL, 0, ARGV, NULL },
-	{ "nodenv", "exec", NULL, 0, ARGV, NULL },
-	{ "goenv", "exec", NULL, 0, ARGV, NULL },
-	{ "asdf", "exec", NULL, 0, ARGV, NULL },
-	{ "mise", "exec", "-C --cd -j --jobs -E --env", 0, ARGV, NULL },
-	{ "mise", "x", "-C --cd -j --jobs -E --env", 0, ARGV, NULL },
-	{ "rtx", "exec", "-C --cd -j --jobs", 0, ARGV, NULL },
-	{ "pdm", "run", "-p --project -g --global", 0, ARGV, NULL },
-	{ "hatch", "run", "-e --env", 0, ARGV, NULL },
-	{ "rye", "run", "--pyproject", 0, ARGV, NULL },
-	{ "pixi", "run", "--manifest-path -e --environment", 0, ARGV, NULL },
+	{ "bundle", "exec", "--gemfile", 0, ARGV, NULL, NULL, false },
+	{ "bundler", "exec", "--gemfile", 0, ARGV, NULL, NULL, false },
+	{ "direnv", "exec", NULL, 1, ARGV, NULL, NULL, false },
+	{ "rbenv", "exec", NULL, 0, ARGV, NULL, NULL, false },
+	{ "pyenv", "exec", NULL, 0, ARGV, NULL, NULL, false },
+	{ "nodenv", "exec", NULL, 0, ARGV, NULL, NULL, false },
+	{ "goenv", "exec", NULL, 0, ARGV, NULL, NULL, false },
+	{ "asdf", "exec", NULL, 0, ARGV, NULL, NULL, false },
+	{ "mise", "exec", "-C --cd -j --jobs -E --env", 0, ARGV, "--command", "-c", false },
+	{ "mise", "x", "-C --cd -j --jobs -E --env", 0, ARGV, "--command", "-c", false },
+	{ "rtx", "exec", "-C --cd -j --jobs", 0, ARGV, NULL, NULL, false },
+	{ "pdm", "run", "-p --project", 0, ARGV, NULL, NULL, false },
+	{ "hatch", "run", "-e --env", 0, ARGV, NULL, NULL, false },
+	{ "rye", "run", "--pyproject", 0, ARGV, NULL, NULL, false },
+	{ "pixi", "run", "--manifest-path -e --environment", 0, ARGV, NULL, NULL, false },
 	{ "uv", "run", "--with --with-editable --with-requirements -p --python --index --default-index --index-url -i "
 		       "--extra-index-url -f --find-links --package --extra --group --only-group --no-group "
 		       "--env-file --directory --project --config-file --cache-dir -C --config-setting",
-	  0, ARGV, NULL },
-	{ "poetry", "run", "-C --directory -P --project", 0, ARGV, NULL },
-	{ "pipenv", "run", NULL, 0, ARGV, NULL },
-	{ "conda", "run", "-n --name -p --prefix --cwd", 0, ARGV, NULL },
-	{ "mamba", "run", "-n --name -p --prefix --cwd", 0, ARGV, NULL },
-	{ "micromamba", "run", "-n --name -p --prefix --cwd -r --root-prefix", 0, ARGV, NULL },
-	{ "devbox", "run", "-c --config -e --env --env-file", 0, ARGV, NULL },
-	{ "foreman", "run", "-e --env -f --procfile -d --root", 0, ARGV, NULL },
-	{ "dotenvx", "run", "-f --env-file -e --env --convention", 0, ARGV, NULL },
-	{ "op", "run", "--env-file --account", 0, ARGV, NULL },
-	{ "doppler", "run", "-p --project -c --config --token --mount --mount-format --name-transformer", 0, ARGV, NULL },
-	{ "aws-vault", "exec", "--duration -d --region --mfa-token -t --prompt", 1, ARGV, NULL },
-	{ "chamber", "exec", NULL, 0, ARGV, NULL }, /* its services end at -- */
-	{ "envchain", NULL, NULL, 1, ARGV, NULL },
-	{ "env-cmd", NULL, "-f --file -e --environments -r --rc-file", 0, ARGV, NULL },
-	{ "cross-env", NULL, NULL, 0, ARGV, NULL },
-	{ "cross-env-shell", NULL, NULL, 0, ARGV, NULL },
-	{ "proot", NULL, "-r --rootfs -b --bind -m --mount -w --pwd --cwd -q --qemu -k --kernel-release", 0, ARGV, NULL },
-	{ "fakechroot", NULL, "-l --lib -d --elfloader -s --use-system-libs -e --environment -c --config-dir", 0, ARGV, NULL },
-	{ "schroot", NULL, "-c --chroot -u --user -d --directory -p --preserve-environment -o --option -n --session-name", 0, ARGV, NULL },
-	{ "distrobox", "enter", "-n --name -e --exec", 1, ARGV, NULL },
-	{ "toolbox", "run", "-c --container -d --distro -r --release", 0, ARGV, NULL },
-	{ "tsocks", NULL, NULL, 0, ARGV, NULL },
-	{ "nix", "develop", "--profile -i --ignore-environment -k --keep --unset --arg --argstr -I --include", 0, ARGV, NULL },
-	{ "nix", "shell", "--arg --argstr -I --include", 0, ARGV, NULL },
-	{ "nix-shell", NULL, "-p --packages -A --attr --arg --argstr -I --include --keep", 0, TEXT, "--run" },
-	{ "nix-shell", NULL, "-p --packages -A --attr --arg --argstr -I --include --keep", 0, TEXT, "--command" },
+	  0, ARGV, NULL, NULL, false },
+	{ "poetry", "run", "-C --directory -P --project", 0, ARGV, NULL, NULL, false },
+	{ "pipenv", "run", NULL, 0, ARGV, NULL, NULL, false },
+	{ "conda", "run", "-n --name -p --prefix --cwd", 0, ARGV, NULL, NULL, false },
+	{ "mamba", "run", "-n --name -p --prefix --cwd", 0, ARGV, NULL, NULL, false },
+	{ "micromamba", "run", "-n --name -p --prefix --cwd -r --root-prefix", 0, ARGV, NULL, NULL, false },
+	{ "devbox", "run", "-c --config -e --env --env-file", 0, ARGV, NULL, NULL, false },
+	{ "foreman", "run", "-e --env -f --procfile -d --root", 0, ARGV, NULL, NULL, false },
+	{ "dotenvx", "run", "-f --env-file -e --env --convention", 0, ARGV, NULL, NULL, false },
+	{ "op", "run", "--env-file --account --session --config --encoding --cache", 0, ARGV, NULL, NULL, false },
+	{ "doppler", "run", "-p --project -c --config --token --mount --mount-format --name-transformer --scope --configuration --config-dir", 0, ARGV, "--command", NULL, false },
+	{ "aws-vault", "exec", "--duration -d --region --mfa-token -t --prompt", 1, ARGV, NULL, NULL, false },
+	{ "chamber", "exec", NULL, 0, ARGV, NULL, NULL, false }, /* its services end at -- */
+	{ "envchain", NULL, NULL, 1, ARGV, NULL, NULL, false },
+	{ "env-cmd", NULL, "-f --file -e --environments -r --rc-file", 0, ARGV, NULL, NULL, false },
+	{ "cross-env", NULL, NULL, 0, ARGV, NULL, NULL, false },
+	{ "cross-env-shell", NULL, NULL, 0, ARGV, NULL, NULL, true },
+	{ "proot", NULL, "-r --rootfs -R -S -b --bind -m --mount -w --pwd --cwd -q --qemu -k --kernel-release", 0, ARGV, NULL, NULL, false },
+	{ "fakechroot", NULL, "-l --lib -d --elfloader -s --use-system-libs -e --environment -c --config-dir", 0, ARGV, NULL, NULL, false },
+	{ "schroot", NULL, "-c --chroot -u --user -d --directory -p --preserve-environment -o --option -n --session-name", 0, ARGV, NULL, NULL, false },
+	{ "distrobox", "enter", "-n --name -e --exec", 1, ARGV, NULL, NULL, false },
+	{ "toolbox", "run", "-c --container -d --distro -r --release", 0, ARGV, NULL, NULL, false },
+	{ "tsocks", NULL, NULL, 0, ARGV, NULL, NULL, false },
+	{ "pixi", "exec", "-s --spec -c --channel --platform", 0, ARGV, NULL, NULL, false },
+	{ "sem", NULL, "-j --jobs --id --semaphorename --semaphoretimeout --st", 0, ARGV, NULL, NULL, false },
+	{ "nix", "develop", "--profile -i --ignore-environment -k --keep --unset --arg --argstr -I --include", 0, ARGV, NULL, NULL, false },
+	{ "nix", "shell", "--arg --argstr -I --include", 0, ARGV, NULL, NULL, false },
+	{ "nix-shell", NULL, "-p --packages -A --attr --arg --argstr -I --include --keep", 0, TEXT, "--run", NULL, false },
+	{ "nix-shell", NULL, "-p --packages -A --attr --arg --argstr -I --include --keep", 0, TEXT, "--command", NULL, false },
 };
 
-/* The index of word sub (the subcommand) among c's words, 0 when absent. */
+/*
+ * The index of word sub (the subcommand) among c's words, 0 when absent.
+ * Global options may stand before it, with or without a value (poetry -C
+ * DIR run, uv --color always run, hatch -e test run): a word right after
+ * an option may be its value (attack13 P4).
+ */
 static size_t
 sub_at(const struct risk_cmd *c, const char *sub)
 {
@@ -74,7 +83,8 @@ sub_at(const struct risk_cmd *c, const char *sub)
 		const char *t = c->argv[i].text;
 		if (!strcmp(t, sub))
 			return i;
-		if (t[0] != '-')
+		const char *before = c->argv[i - 1].text;
+		if (t[0] != '-' && !(i > 1 && before[0] == '-' && before[1] && !strchr(before, '=')))
 			return 0; /* another subcommand: not the runner */
 	}
 	return 0;
@@ -125,7 +135,7 @@ command_at(const struct risk_cmd *c, size_t from, const struct runner *r)
 		/* cross-env A=b CMD, env-cmd: assignments before the command */
 		if (!dashdash && strchr(t, '=') && (t[0] != '=') && !strcmp(r->prog, "cross-env"))
 			continue;
-		if (skip) {
+		if (skip && !dashdash) { /* distrobox enter -n box -- CMD: the command after -- is no name */
 			skip--;
 			continue;
 		}
@@ -135,6 +145,26 @@ command_at(const struct risk_cmd *c, size_t from, const struct runner *r)
 		return i;
 	}
 	return c->argc;
+}
+
+/* Rate c's words from at on as the command the runner runs (shell_text: joined, as one shell line). */
+static void
+run_from(struct risk_state *st, const struct risk_cmd *c, size_t at, const char *what, bool shell_text)
+{
+	if (shell_text) { /* cross-env-shell, env-cmd --use-shell: the words are joined into a shell line */
+		struct guard_buf line = GUARD_BUF_INIT;
+		for (size_t i = at; i < c->argc; i++)
+			guard_buf_addf(&line, "%s%s", i > at ? " " : "", c->argv[i].text);
+		risk_nested(st, what, line.buf ? line.buf : "", line.len);
+		guard_buf_release(&line);
+		return;
+	}
+	struct risk_cmd inner = *c;
+	inner.argv = c->argv + at;
+	inner.argc = c->argc - at;
+	risk_set_name(&inner);
+	risk_explain(st, "    %s runs: %s", what, inner.argv[0].text);
+	risk_analyse_cmd(st, &inner);
 }
 
 bool
@@ -176,17 +206,37 @@ risk_verb_runners(struct risk_state *st, struct risk_cmd *c)
 			risk_analyse_cmd(st, &inner);
 			return true;
 		}
+		if (r->text_opt) { /* a runner that also takes the command as one string (mise x -c 'CMD') */
+			struct guard_shell_word w;
+			if (risk_opt_word(c, NULL, r->text_opt, &w) ||
+			    (r->text_short && risk_opt_word(c, r->text_short, NULL, &w))) {
+				if (w.flags & GUARD_WORD_DYNAMIC)
+					risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s runs a computed command: %s", what,
+						  w.text);
+				else
+					risk_nested(st, what, w.text, strlen(w.text));
+				return true;
+			}
+		}
 		size_t at = command_at(c, from, r);
 		if (at >= c->argc) {
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s runs no command guard can see", what);
 			return true;
 		}
-		struct risk_cmd inner = *c;
-		inner.argv = c->argv + at;
-		inner.argc = c->argc - at;
-		risk_set_name(&inner);
-		risk_explain(st, "    %s runs: %s", what, inner.argv[0].text);
-		risk_analyse_cmd(st, &inner);
+		bool shell_text = r->shell_text || (!strcmp(r->prog, "env-cmd") && risk_arg_has(c, "--use-shell"));
+		run_from(st, c, at, what, shell_text);
+		/*
+		 * An option guard does not list right before the command word may
+		 * take it as its value (op run --session T -- CMD): the next word
+		 * is rated as the command too (attack13 P4).
+		 */
+		const char *before = c->argv[at - 1].text;
+		if (before[0] == '-' && before[1] && strcmp(before, "--") && !strchr(before, '=') &&
+		    !in_list(r->with_arg, before)) {
+			size_t next = command_at(c, at + 1, &(struct runner){ r->prog, r->sub, r->with_arg, 0, ARGV, NULL, NULL, false });
+			if (next < c->argc)
+				run_from(st, c, next, what, shell_text);
+		}
 		return true;
 	}
 	return false;
@@ -195,4 +245,4 @@ risk_verb_runners(struct risk_state *st, struct risk_cmd *c)
 const char *const risk_runners_verbs[] = { "bundle", "bundler", "direnv", "rbenv", "pyenv", "nodenv", "goenv", "asdf",
 	"mise", "rtx", "pdm", "hatch", "rye", "pixi", "uv", "poetry", "pipenv", "conda", "mamba", "micromamba", "devbox",
 	"foreman", "dotenvx", "op", "doppler", "aws-vault", "chamber", "envchain", "env-cmd", "cross-env",
-	"cross-env-shell", "proot", "fakechroot", "schroot", "distrobox", "toolbox", "tsocks", "nix", "nix-shell", NULL };
+	"cross-env-shell", "proot", "fakechroot", "schroot", "distrobox", "toolbox", "tsocks", "nix", "nix-shell", "sem", NULL };
