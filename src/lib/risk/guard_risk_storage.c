@@ -15,7 +15,7 @@
  */
 #include "guard_risk_int.h"
 
-const char *const risk_storage_verbs[] = { "gsutil", "gcloud", "rclone", "s3cmd", "mc", "mcli", "azcopy", "b2", NULL };
+const char *const risk_storage_verbs[] = { "gsutil", "gcloud", "rclone", "s3cmd", "mc", "mcli", "azcopy", "b2", "s5cmd", NULL };
 
 enum what { LIST, COPY, MOVE, REMOVE, SYNC_REMOVE, BUCKET, SETTINGS };
 
@@ -25,6 +25,12 @@ static const struct storage_verb {
 } storage_verbs[] = {
 	{ "gsutil", "rm", REMOVE },          { "gsutil", "del", REMOVE },        { "gsutil", "delete", REMOVE },
 	{ "gsutil", "remove", REMOVE },      { "gsutil", "rb", BUCKET },         { "gsutil", "mv", MOVE },
+	{ "gsutil", "rd", BUCKET },          { "gsutil", "removebucket", BUCKET }, { "gsutil", "deletebucket", BUCKET },
+	{ "gsutil", "rmdir", BUCKET },       { "gsutil", "move", MOVE },         { "gsutil", "ren", MOVE },
+	{ "gsutil", "rename", MOVE },        { "gsutil", "copy", COPY },
+	{ "s5cmd", "rm", REMOVE },           { "s5cmd", "rb", BUCKET },          { "s5cmd", "mv", MOVE },
+	{ "s5cmd", "cp", COPY },             { "s5cmd", "sync", COPY },          { "s5cmd", "mb", COPY },
+	{ "s5cmd", "run", SETTINGS },        /* a file of commands: not read here */
 	{ "gsutil", "cp", COPY },            { "gsutil", "compose", COPY },      { "gsutil", "rewrite", COPY },
 	{ "gsutil", "mb", COPY },            { "gsutil", "acl", SETTINGS },      { "gsutil", "iam", SETTINGS },
 	{ "gsutil", "defacl", SETTINGS },    { "gsutil", "lifecycle", SETTINGS }, { "gsutil", "retention", SETTINGS },
@@ -67,7 +73,7 @@ static const char *
 with_arg(const char *tool)
 {
 	if (!strcmp(tool, "gsutil"))
-		return "-o -h -u -i -p -x -j -z -a -s -c -D";
+		return "-o -h -u -i -p -x -j -z -a -s -c";
 	if (!strcmp(tool, "rclone"))
 		return "--config --include --exclude --filter --include-from --exclude-from --filter-from --files-from "
 		       "--backup-dir --suffix --transfers --checkers --bwlimit --max-age --min-age --max-size "
@@ -76,7 +82,7 @@ with_arg(const char *tool)
 	if (!strcmp(tool, "s3cmd"))
 		return "-c --config --acl-grant --acl-revoke --exclude --include --rexclude --rinclude "
 		       "--exclude-from --include-from --region --bucket-location --storage-class --mime-type "
-		       "--add-header -r";
+		       "--add-header";
 	if (!strcmp(tool, "azcopy"))
 		return "--include-pattern --exclude-pattern --include-path --exclude-path --from-to --log-level "
 		       "--cap-mbps --block-size-mb --list-of-files --list-of-versions";
@@ -132,6 +138,12 @@ recursive(const struct risk_cmd *c)
 static bool
 sync_removes(const struct risk_cmd *c)
 {
+	/* gsutil rsync -rd, -dr: a cluster of its short switches */
+	for (size_t i = 1; !strcmp(c->name, "gsutil") && i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (t[0] == '-' && t[1] != '-' && strchr(t + 1, 'd') && strspn(t + 1, "acCdeiJjnpPrRUux") == strlen(t + 1))
+			return true;
+	}
 	static const char *const opts[] = { "-d", "--delete", "--delete-removed", "--delete-after",
 		"--delete-unmatched-destination-objects", "--delete-destination", "--remove", "--overwrite", NULL };
 	return has_opt(c, opts);
@@ -167,14 +179,16 @@ gcloud_storage_verb(const struct guard_shell_word *const *ops, size_t n, bool *o
 {
 	static const char *const groups[] = { "buckets", "objects", "managed-folders", "folders", NULL };
 
+	size_t k = n && (!strcmp(ops[0]->text, "alpha") || !strcmp(ops[0]->text, "beta")); /* gcloud alpha storage */
+
 	*objects = false;
-	if (n < 2 || strcmp(ops[0]->text, "storage"))
+	if (n < k + 2 || strcmp(ops[k]->text, "storage"))
 		return n;
-	if (n >= 3 && risk_name_in(groups, ops[1]->text)) {
-		*objects = strcmp(ops[1]->text, "buckets") != 0;
-		return 2;
+	if (n >= k + 3 && risk_name_in(groups, ops[k + 1]->text)) {
+		*objects = strcmp(ops[k + 1]->text, "buckets") != 0;
+		return k + 2;
 	}
-	return 1;
+	return k + 1;
 }
 
 bool
@@ -187,9 +201,15 @@ risk_verb_storage(struct risk_state *st, struct risk_cmd *c)
 	bool objects = false;
 	if (!strcmp(tool, "gcloud") && (at = gcloud_storage_verb(ops, n, &objects)) == n)
 		return false; /* other gcloud groups: rate_cloud */
-	const struct storage_verb *v = at < n ? verb_of(tool, objects && !strcmp(ops[at]->text, "delete") ? "rm"
-										  : ops[at]->text)
-					      : NULL;
+	const struct storage_verb *v = NULL;
+	/* b2's newer spelling: b2 bucket delete, b2 file delete (rm) */
+	if (!strcmp(tool, "b2") && at + 1 < n && (!strcmp(ops[at]->text, "bucket") || !strcmp(ops[at]->text, "file")) &&
+	    (!strcmp(ops[at + 1]->text, "delete") || !strcmp(ops[at + 1]->text, "rm")))
+		v = verb_of(tool, !strcmp(ops[at]->text, "bucket") ? "delete-bucket" : "rm"), at++;
+	/* the first operand that is a verb: an option's value guard does not list may come first (rclone --retries 3 purge) */
+	for (size_t k = at; !v && k < n && (k == at || strcmp(tool, "gcloud")); k++)
+		if ((v = verb_of(tool, objects && !strcmp(ops[k]->text, "delete") ? "rm" : ops[k]->text)) != NULL)
+			at = k;
 	if (!v) {
 		if (!strcmp(tool, "mc") || !strcmp(tool, "mcli"))
 			return false; /* Midnight Commander, or a MinIO verb not known: as any program */

@@ -12,7 +12,7 @@
 #include "guard_risk_int.h"
 
 const char *const risk_stores_verbs[] = { "etcdctl", "consul", "vault", "influx", "pg_dropcluster", "lvremove",
-	"vgremove", "pvremove", "lvreduce", "zpool", "zfs", "btrfs", "mdadm", "journalctl", NULL };
+	"vgremove", "pvremove", "lvreduce", "zpool", "zfs", "btrfs", "mdadm", "journalctl", "lvm", NULL };
 
 /* The i-th operand (0: the subcommand), skipping options and the values of with_arg's. */
 static const char *
@@ -36,14 +36,50 @@ whole_space(const char *key)
 	return !*key || !strcmp(key, "/") || !strcmp(key, "*") || !strcmp(key, "\"\"");
 }
 
+/* A switch given as NAME, NAME=true or NAME=1 (Go's flag package). */
+static bool
+flag_on(const struct risk_cmd *c, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!strncmp(t, name, n) && (!t[n] || !strcmp(t + n, "=true") || !strcmp(t + n, "=1")))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The index among c's operands of the first that is one of verbs (an
+ * option's value guard does not list may come first: etcdctl
+ * --keepalive-time 2s del), or 0.
+ */
+static size_t
+verb_index(const struct risk_cmd *c, const char *with, const char *const *verbs)
+{
+	const struct guard_shell_word *ops[8];
+	size_t n = risk_operands(c, 1, with, ops, 8);
+	for (size_t i = 0; i < n; i++)
+		if (risk_name_in(verbs, ops[i]->text))
+			return i;
+	return 0;
+}
+
 static void
 rate_etcd(struct risk_state *st, const struct risk_cmd *c)
 {
+	static const char *const verbs[] = { "del", "rm", "rmdir", "put", "set", "mk", "mkdir", "update", "get", "ls",
+		"watch", "snapshot", "member", "auth", "role", "user", "lease", "alarm", "move-leader", "downgrade", "txn",
+		"compaction", "defrag", "lock", "elect", "endpoint", "version", "check", NULL };
 	const char *with = "--endpoints --cacert --cert --key --user --password --command-timeout --dial-timeout -w "
-			   "--write-out";
-	const char *sub = operand(c, 0, with), *key = operand(c, 1, with);
-	bool prefix = risk_arg_has(c, "--prefix") || risk_arg_has(c, "--from-key");
+			   "--write-out --keepalive-time --keepalive-timeout --discovery-srv --discovery-srv-name";
+	size_t v = verb_index(c, with, verbs);
+	const char *sub = operand(c, v, with), *key = operand(c, v + 1, with);
+	bool prefix = flag_on(c, "--prefix") || flag_on(c, "--from-key") || flag_on(c, "--recursive") ||
+		      flag_on(c, "-r");
 
+	if (!strcmp(sub, "rm") || !strcmp(sub, "rmdir")) /* the v2 API: rm -r /, rmdir */
+		sub = "del";
 	if (!strcmp(sub, "del"))
 		risk_rule(st, prefix && whole_space(key) ? GUARD_LEVEL_CRITICAL : GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
 			  "etcdctl del deletes %s", prefix && whole_space(key) ? "every key" : prefix ? "keys under a prefix" : "a key");
@@ -63,9 +99,12 @@ static void
 rate_consul(struct risk_state *st, const struct risk_cmd *c)
 {
 	const char *sub = operand(c, 0, NULL), *verb = operand(c, 1, NULL), *key = operand(c, 2, NULL);
-	bool recurse = risk_arg_has(c, "-recurse") || risk_arg_has(c, "--recurse");
+	bool recurse = flag_on(c, "-recurse") || flag_on(c, "--recurse");
 
-	if (!strcmp(sub, "kv") && !strcmp(verb, "delete"))
+	if (strcmp(sub, "kv") && (!strcmp(verb, "delete") || !strcmp(key, "delete") || !strcmp(verb, "deregister")))
+		/* consul acl token delete, consul config delete, services deregister */
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "consul %s %s deletes what the cluster runs on", sub, verb);
+	else if (!strcmp(sub, "kv") && !strcmp(verb, "delete"))
 		risk_rule(st, recurse && whole_space(key) ? GUARD_LEVEL_CRITICAL : GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE,
 			  "consul kv delete deletes %s", recurse && whole_space(key) ? "every key" : recurse ? "keys under a prefix" : "a key");
 	else if (!strcmp(sub, "snapshot") && !strcmp(verb, "restore"))
@@ -89,9 +128,12 @@ rate_vault(struct risk_state *st, const struct risk_cmd *c)
 	const char *sub = operand(c, 0, with), *verb = operand(c, 1, with);
 
 	if ((!strcmp(sub, "secrets") && (!strcmp(verb, "disable") || !strcmp(verb, "move"))) ||
-	    (!strcmp(sub, "operator") && (!strcmp(verb, "seal") || !strcmp(verb, "step-down") || !strcmp(verb, "raft"))))
+	    (!strcmp(sub, "operator") && (!strcmp(verb, "seal") || !strcmp(verb, "step-down") || !strcmp(verb, "raft") ||
+					  !strcmp(verb, "rekey") || !strcmp(verb, "generate-root"))))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "vault %s %s %s", sub, verb,
-			  !strcmp(sub, "secrets") ? "removes every secret of the engine" : "stops the service");
+			  !strcmp(sub, "secrets")				      ? "removes every secret of the engine"
+			  : !strcmp(verb, "seal") || !strcmp(verb, "step-down") ? "stops the service"
+									       : "changes the vault's keys or cluster");
 	else if ((!strcmp(sub, "kv") && (!strcmp(verb, "delete") || !strcmp(verb, "destroy") || !strcmp(verb, "metadata"))) ||
 		 !strcmp(sub, "delete") || (!strcmp(sub, "lease") && !strcmp(verb, "revoke")) ||
 		 (!strcmp(sub, "token") && !strcmp(verb, "revoke")) ||
@@ -117,15 +159,23 @@ rate_influx(struct risk_state *st, const struct risk_cmd *c)
 	if (!strcmp(sub, "delete"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "influx delete deletes points%s",
 			  risk_opt_value(c, "-p", "--predicate") ? "" : " (no predicate: all in the range)");
-	else if ((!strcmp(sub, "bucket") || !strcmp(sub, "org") || !strcmp(sub, "user") || !strcmp(sub, "auth") ||
-		  !strcmp(sub, "task") || !strcmp(sub, "stacks") || !strcmp(sub, "v1")) &&
-		 !strcmp(verb, "delete"))
+	else if (!strcmp(verb, "delete") || !strcmp(verb, "remove") || !strcmp(sub, "restore"))
 		risk_rule(st, !strcmp(sub, "bucket") || !strcmp(sub, "org") ? GUARD_LEVEL_CRITICAL : GUARD_LEVEL_HIGH,
-			  GUARD_CLASS_DELETE, "influx %s delete removes it with its data", sub);
-	else if (!strcmp(sub, "write") || !strcmp(verb, "create") || !strcmp(verb, "update") || !strcmp(sub, "restore"))
+			  GUARD_CLASS_DELETE, "influx %s %s %s", sub, verb,
+			  !strcmp(sub, "restore") ? "replaces the data" : "removes it with its data");
+	else if (!strcmp(sub, "write") || !strcmp(verb, "create") || !strcmp(verb, "update"))
 		risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "influx %s %s writes", sub, verb);
 	else
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+}
+
+static bool
+any_prefix(const struct risk_cmd *c, const char *prefix)
+{
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strncmp(c->argv[i].text, prefix, strlen(prefix)))
+			return true;
+	return false;
 }
 
 /* LVM, ZFS, btrfs, mdadm: a pool, volume, dataset or array removed takes its data with it. */
@@ -136,9 +186,8 @@ rate_volumes(struct risk_state *st, const struct risk_cmd *c)
 
 	if (!strcmp(n, "lvremove") || !strcmp(n, "vgremove") || !strcmp(n, "pvremove") ||
 	    ((!strcmp(n, "zpool") || !strcmp(n, "zfs")) && (!strcmp(sub, "destroy") || !strcmp(sub, "labelclear"))) ||
-	    (!strcmp(n, "btrfs") && !strcmp(verb, "delete")) ||
-	    (!strcmp(n, "mdadm") && (risk_arg_has(c, "--zero-superblock") || risk_arg_has(c, "--create") ||
-				     risk_arg_has(c, "-C"))))
+	    (!strcmp(n, "btrfs") && !strncmp(verb, "del", 3)) || /* btrfs takes any unique start: sub del */
+	    (!strcmp(n, "mdadm") && (any_prefix(c, "--zero") || any_prefix(c, "--create") || risk_arg_has(c, "-C"))))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s%s%s destroys a volume or pool with its data", n,
 			  *sub && strcmp(n, "lvremove") && strcmp(n, "vgremove") && strcmp(n, "pvremove") ? " " : "",
 			  strcmp(n, "lvremove") && strcmp(n, "vgremove") && strcmp(n, "pvremove") ? sub : "");
@@ -191,7 +240,13 @@ risk_verb_stores(struct risk_state *st, struct risk_cmd *c)
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "pg_dropcluster deletes a PostgreSQL cluster with its data");
 	else if (!strcmp(n, "journalctl"))
 		rate_journal(st, c);
-	else
+	else if (!strcmp(n, "lvm") && c->argc > 1) { /* lvm lvremove ...: the tool named */
+		struct risk_cmd inner = *c;
+		inner.argv++;
+		inner.argc--;
+		risk_set_name(&inner);
+		risk_analyse_cmd(st, &inner);
+	} else
 		rate_volumes(st, c);
 	return true;
 }
