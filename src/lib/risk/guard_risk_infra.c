@@ -3,6 +3,7 @@
  * cloud CLIs, deploy commands, package publishing, package managers and
  * the GitHub CLI.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <string.h>
 
@@ -480,22 +481,31 @@ static bool
 registry_set(const struct risk_cmd *c, const char *sub)
 {
 	static const char *const keys[] = { "registry", "index-url", "extra-index-url", "trusted-host", "strict-ssl",
-		"npmRegistryServer", "unsafeHttpWhitelist", "enableStrictSsl", "cafile", "find-links", "index", "channels",
-		"default_channels", "custom_channels", "ssl_verify", NULL };
+		"npmregistryserver", "unsafehttpwhitelist", "enablestrictssl", "cafile", "find-links", "index", "channels",
+		"default-channels", "custom-channels", "ssl-verify", "channel-alias", "default-registry", NULL };
 	static const char *const setters[] = { "set", "--set", "--add", "--prepend", "--append", NULL };
 
-	if (strcmp(sub, "config") && strcmp(sub, "set"))
+	if (strcmp(sub, "config") && strcmp(sub, "set") && strcmp(sub, "c"))
 		return false;
 	for (size_t i = 1; i + 1 < c->argc; i++) {
 		if (!risk_name_in(setters, c->argv[i].text))
 			continue;
-		/* the key's last part: global.index-url, @scope:registry, //host/:_authToken */
+		/* options may stand between the verb and the key (npm config set --location=project registry URL) */
+		size_t k = i + 1;
+		while (k + 1 < c->argc && c->argv[k].text[0] == '-')
+			k += !strchr(c->argv[k].text, '=') && (!strcmp(c->argv[k].text, "--location") ||
+								 !strcmp(c->argv[k].text, "-L")) ? 2 : 1;
+		if (k >= c->argc)
+			break;
+		/* the key's last part, any case, '_' as '-': global.index-url, @scope:registry, INDEX_URL */
 		char whole[256];
-		snprintf(whole, sizeof(whole), "%s", c->argv[i + 1].text);
+		snprintf(whole, sizeof(whole), "%s", c->argv[k].text);
 		whole[strcspn(whole, "=")] = '\0';
+		for (char *p = whole; *p; p++)
+			*p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
 		const char *dot = strrchr(whole, '.'), *colon = strrchr(whole, ':');
 		const char *key = dot && dot[1] && (!colon || dot > colon) ? dot + 1 : colon && colon[1] ? colon + 1 : whole;
-		if (risk_name_in(keys, key))
+		if (risk_name_in(keys, key) || (!strncmp(key, "pip-", 4) && risk_name_in(keys, key + 4)))
 			return true;
 	}
 	return false;
@@ -595,14 +605,22 @@ rate_packages(struct risk_state *st, const struct risk_cmd *c)
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	} else if (!strcmp(n, "gem")) {
-		if (!strcmp(sub, "push") || !strcmp(sub, "yank") || !strcmp(sub, "owner"))
+		if (!strcmp(sub, "sources") && (risk_arg_has(c, "--add") || risk_arg_has(c, "-a")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gem sources --add changes where gems come from");
+		else if (!strcmp(sub, "push") || !strcmp(sub, "yank") || !strcmp(sub, "owner"))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gem %s changes a published gem", sub);
 		else if (!strcmp(sub, "install") || !strcmp(sub, "uninstall"))
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "gem %s", sub);
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	} else if (!strcmp(n, "go")) {
-		if (!strcmp(sub, "install") || !strcmp(sub, "get"))
+		if (!strcmp(sub, "env") && (risk_arg_has(c, "-w") || risk_arg_has(c, "-u")) &&
+		    (word_has(c, "GOPROXY") || word_has(c, "GOSUMDB") || word_has(c, "GONOSUMDB") ||
+		     word_has(c, "GONOSUMCHECK") || word_has(c, "GOINSECURE") || word_has(c, "GOPRIVATE") ||
+		     word_has(c, "GOFLAGS") || word_has(c, "GONOPROXY") || word_has(c, "GOTOOLCHAIN")))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE,
+				  "go env -w changes where modules come from or how they are checked");
+		else if (!strcmp(sub, "install") || !strcmp(sub, "get"))
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "go %s downloads and installs", sub);
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_EXEC);
