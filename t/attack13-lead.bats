@@ -55,3 +55,20 @@ setup() {
 	decides "nice env BASH_ENV=hello.sh bash -c true" allow
 	decides "nice env ENV=production make -n" allow
 }
+
+@test "P22: direnv allow reads the .envrc it lets run in every later shell" {
+	printf 'rm -rf /home/u\n' >.envrc
+	decides "direnv allow" deny
+	decides "direnv allow ." deny
+	printf 'export APP_ENV=dev\n' >.envrc
+	decides "direnv allow" allow
+	decides "direnv status" allow
+}
+
+@test "P25: runners nested past 16 levels are not followed, and the answer comes at once" {
+	local many
+	many=$(printf 'tsocks %.0s' $(seq 1 3000))
+	decides "$many rm -rf /home/u" ask
+	decides "tsocks tsocks rm -rf /home/u" deny
+	decides "tsocks tsocks ls" allow
+}

@@ -390,8 +390,14 @@ world_writable(const char *mode)
 		bool others = memchr(clause, 'o', who) || memchr(clause, 'a', who);
 		const char *op = clause + who;
 		size_t len = strcspn(op, ",");
-		if (others && (*op == '+' || *op == '=') && memchr(op, 'w', len))
-			return true;
+		/* each action of the clause: +w, =rwx, o=u (the user's bits, w among them), o-w+w */
+		for (size_t k = 0; others && k < len; k++)
+			if ((op[k] == '+' || op[k] == '=') && k + 1 <= len) {
+				size_t perms = strcspn(op + k + 1, "+-=,");
+				if (memchr(op + k + 1, 'w', perms) || memchr(op + k + 1, 'u', perms) ||
+				    memchr(op + k + 1, 'g', perms))
+					return true;
+			}
 	}
 	return false;
 }
@@ -416,9 +422,10 @@ rate_perm(struct risk_state *st, const struct risk_cmd *c)
 		if (!strcmp(c->name, "chmod") && (strstr(mode, "+s") || strstr(mode, "u+s") ||
 						   (strlen(mode) == 4 && (mode[0] == '4' || mode[0] == '6'))))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "chmod sets the setuid bit: %s", mode);
+		bool many = tree || c->xargs || c->find_items; /* find -exec chmod 777 {} +, xargs chmod 777 */
 		if (!strcmp(c->name, "chmod") && world_writable(mode))
-			risk_rule(st, tree ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
-				  "chmod%s makes %s world-writable: %s", tree ? " -R" : "", tree ? "every file below" : "files",
+			risk_rule(st, many ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
+				  "chmod%s makes %s world-writable: %s", tree ? " -R" : "", many ? "every file it is given" : "files",
 				  mode);
 	}
 	if (c->xargs || c->find_items)

@@ -812,8 +812,12 @@ rate_ssh_keygen(struct risk_state *st, const struct risk_cmd *c)
 	bool has_f = risk_opt_word(c, "-f", NULL, &f);
 	const char *type = risk_opt_value(c, "-t", NULL);
 
-	if (risk_opt_value(c, "-R", NULL)) {
-		risk_path_str(st, "ssh-keygen -R", has_f ? f.text : "~/.ssh/known_hosts", PATH_WRITE);
+	struct guard_shell_word ca;
+	if (risk_opt_word(c, "-s", NULL, &ca)) /* signs with a CA key: the key is read */
+		risk_path(st, "ssh-keygen -s", &ca, PATH_READ);
+	if (risk_opt_value(c, "-R", NULL) || risk_flag(c, 'H', NULL)) { /* -H hashes known_hosts in place */
+		risk_path_str(st, risk_flag(c, 'H', NULL) ? "ssh-keygen -H" : "ssh-keygen -R",
+			      has_f ? f.text : "~/.ssh/known_hosts", PATH_WRITE);
 	} else if (type || risk_flag(c, 'p', NULL) || risk_flag(c, 'A', NULL) || (!has_f && c->argc == 1)) {
 		char def[64];
 		snprintf(def, sizeof(def), "~/.ssh/id_%s", type ? type : "ed25519");

@@ -167,9 +167,56 @@ run_from(struct risk_state *st, const struct risk_cmd *c, size_t at, const char 
 	risk_analyse_cmd(st, &inner);
 }
 
+/* runners inside runners (tsocks tsocks ... CMD): each level re-reads the rest, so the depth is bounded */
+#define RUNNERS_MAX_DEPTH 16
+static _Thread_local unsigned runner_depth;
+
+static bool runners_rate(struct risk_state *st, struct risk_cmd *c);
+
 bool
 risk_verb_runners(struct risk_state *st, struct risk_cmd *c)
 {
+	if (runner_depth >= RUNNERS_MAX_DEPTH) {
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_EXEC, "%s: runners nested more than %d deep are not followed",
+			  c->name, RUNNERS_MAX_DEPTH);
+		return true;
+	}
+	runner_depth++;
+	bool done = runners_rate(st, c);
+	runner_depth--;
+	return done;
+}
+
+/*
+ * direnv allow [PATH]: the folder's .envrc then runs in every shell that
+ * enters it, outside any hook (attack13 P22): its text is rated as the
+ * script it is.
+ */
+static bool
+direnv_allow(struct risk_state *st, const struct risk_cmd *c)
+{
+	const struct guard_shell_word *ops[3];
+	size_t n = risk_operands(c, 1, NULL, ops, 3);
+
+	if (strcmp(c->name, "direnv") || !n || (strcmp(ops[0]->text, "allow") && strcmp(ops[0]->text, "permit") &&
+						 strcmp(ops[0]->text, "grant")))
+		return false;
+	const char *dir = n > 1 ? ops[1]->text : ".";
+	size_t len = strlen(dir);
+	char *envrc = len > 6 && !strcmp(dir + len - 6, ".envrc") ? guard_xstrdup(dir) : guard_xasprintf("%s/.envrc", dir);
+	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "direnv allow lets %s run in every shell that enters its folder",
+		  envrc);
+	if (!st->remote && !(n > 1 && (ops[1]->flags & GUARD_WORD_DYNAMIC)))
+		risk_script_text(st, "direnv's .envrc", envrc, false);
+	free(envrc);
+	return true;
+}
+
+static bool
+runners_rate(struct risk_state *st, struct risk_cmd *c)
+{
+	if (direnv_allow(st, c))
+		return true;
 	for (size_t k = 0; k < sizeof(runners) / sizeof(*runners); k++) {
 		const struct runner *r = &runners[k];
 		size_t from = 1;

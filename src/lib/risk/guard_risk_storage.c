@@ -105,7 +105,7 @@ local_path(const char *tool, const char *arg)
 		return arg[0] == '/' || arg[0] == '.' || arg[0] == '~'; /* ALIAS/BUCKET, bucket names otherwise */
 	if (!strcmp(tool, "rclone")) {
 		const char *colon = strchr(arg, ':'), *slash = strchr(arg, '/');
-		return !colon || (slash && slash < colon);
+		return !colon || (slash && slash < colon) || !strncmp(arg, ":local:", 7);
 	}
 	return true;
 }
@@ -116,8 +116,12 @@ has_opt(const struct risk_cmd *c, const char *const *names)
 	for (size_t i = 1; i < c->argc; i++)
 		for (const char *const *n = names; *n; n++) {
 			size_t len = strlen(*n);
-			if (!strncmp(c->argv[i].text, *n, len) && (!c->argv[i].text[len] || c->argv[i].text[len] == '='))
-				return strcmp(c->argv[i].text + len, "=false") != 0;
+			const char *t = c->argv[i].text;
+			if (strncmp(t, *n, len) || (t[len] && t[len] != '='))
+				continue;
+			/* --delete-destination=false, --delete-destination false: off */
+			const char *v = t[len] ? t + len + 1 : i + 1 < c->argc ? c->argv[i + 1].text : "";
+			return strcasecmp(v, "false") != 0;
 		}
 	return false;
 }
@@ -164,9 +168,16 @@ static void
 local_paths(struct risk_state *st, const char *verb, const char *tool, const struct guard_shell_word *const *ops,
 	    size_t n, enum risk_path_op op)
 {
-	for (size_t i = 0; i < n; i++)
-		if (local_path(tool, ops[i]->text))
-			risk_path(st, verb, ops[i], op);
+	for (size_t i = 0; i < n; i++) {
+		if (!local_path(tool, ops[i]->text))
+			continue;
+		struct guard_shell_word w = *ops[i];
+		if (!strncmp(w.text, ":local:", 7)) { /* rclone's on-the-fly local backend: the rest is the path */
+			w.text += 7;
+			w.flags = w.text[0] == '~' ? w.flags | GUARD_WORD_TILDE : w.flags & ~GUARD_WORD_TILDE;
+		}
+		risk_path(st, verb, &w, op);
+	}
 }
 
 /*

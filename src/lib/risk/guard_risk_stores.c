@@ -134,7 +134,8 @@ rate_vault(struct risk_state *st, const struct risk_cmd *c)
 			  !strcmp(sub, "secrets")				      ? "removes every secret of the engine"
 			  : !strcmp(verb, "seal") || !strcmp(verb, "step-down") ? "stops the service"
 									       : "changes the vault's keys or cluster");
-	else if ((!strcmp(sub, "kv") && (!strcmp(verb, "delete") || !strcmp(verb, "destroy") || !strcmp(verb, "metadata"))) ||
+	else if ((!strcmp(sub, "kv") && (!strcmp(verb, "delete") || !strcmp(verb, "destroy") ||
+					  (!strcmp(verb, "metadata") && !strcmp(operand(c, 2, with), "delete")))) ||
 		 !strcmp(sub, "delete") || (!strcmp(sub, "lease") && !strcmp(verb, "revoke")) ||
 		 (!strcmp(sub, "token") && !strcmp(verb, "revoke")) ||
 		 ((!strcmp(sub, "auth") || !strcmp(sub, "audit")) && !strcmp(verb, "disable")) ||
@@ -198,6 +199,8 @@ rate_volumes(struct risk_state *st, const struct risk_cmd *c)
 			  !strcmp(n, "lvreduce") ? "shrinks a volume:" : sub);
 	else if ((!strcmp(n, "zpool") || !strcmp(n, "zfs") || !strcmp(n, "btrfs")) &&
 		 (!strcmp(sub, "list") || !strcmp(sub, "status") || !strcmp(sub, "get") || !strcmp(sub, "iostat") ||
+		  !strcmp(sub, "snapshot") || !strcmp(sub, "snap") || !strcmp(sub, "send") || !strcmp(sub, "diff") ||
+		  !strcmp(sub, "history") || !strcmp(sub, "events") ||
 		  !strcmp(verb, "list") || !strcmp(verb, "show") || !strcmp(verb, "df") || !strcmp(sub, "version")))
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 	else if (!strcmp(n, "mdadm") && (risk_arg_has(c, "--detail") || risk_arg_has(c, "-D") ||
