@@ -72,3 +72,20 @@ setup() {
 	decides "tsocks tsocks rm -rf /home/u" deny
 	decides "tsocks tsocks ls" allow
 }
+
+@test "P2: git apply - and git am read the patch on stdin, a heredoc's too" {
+	printf -- '--- a/.ai/policy.yaml\n+++ b/.ai/policy.yaml\n@@ -0,0 +1 @@\n+x\n' >pol.diff
+	printf -- '--- a/src/x.c\n+++ b/src/x.c\n@@ -0,0 +1 @@\n+int x;\n' >fix.diff
+	decides "git apply - < pol.diff" deny
+	decides "git am < pol.diff" deny
+	decides "git apply <<'EOF'
+--- a/.ai/policy.yaml
++++ b/.ai/policy.yaml
+@@ -0,0 +1 @@
++x
+EOF" deny
+	decides 'git apply <<< "$(cat pol.diff)"' ask
+	# everyday: a fix applied
+	decides "git apply - < fix.diff" allow
+	decides "git apply fix.diff" allow
+}

@@ -1138,6 +1138,10 @@ literal_stdin(const struct risk_cmd *c)
 	bool got = t != NULL;
 
 	free(t);
+	/* a computed here-string or heredoc is stdin too: unknown, so asked (git apply <<< "$(cat P)") */
+	for (size_t i = 0; !got && i < c->cmd->nredirs; i++)
+		got = c->cmd->redirs[i].op == GUARD_REDIR_HEREDOC || c->cmd->redirs[i].op == GUARD_REDIR_HERESTRING ||
+		      (c->cmd->redirs[i].op == GUARD_REDIR_IN && (c->cmd->redirs[i].target.flags & GUARD_WORD_DYNAMIC));
 	return got;
 }
 
@@ -1508,20 +1512,26 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 			unknown_source(st, "patch", "a patch");
 	} else if (!strcmp(n, "git") && (git_subcommand(c, "apply") || git_subcommand(c, "am"))) {
 		size_t k = risk_operands_all(st, c, 1, "-C -c -p --directory --exclude --include --git-dir --work-tree", &ops);
-		bool any = false;
+		bool any = false, from_stdin = false;
 		for (size_t i = 0; i < k; i++) {
 			if (risk_word_is(ops[i], "apply") || risk_word_is(ops[i], "am"))
 				continue;
+			if (risk_word_is(ops[i], "-")) { /* git apply - : the patch on stdin (attack13 P2) */
+				from_stdin = true;
+				continue;
+			}
 			any = true;
 			if (ops[i]->flags & GUARD_WORD_DYNAMIC)
 				unknown_source(st, "git apply", "a patch");
 			else
 				patch_targets(st, c, "git apply", ops[i]->text);
 		}
-		if (!any && stdin_file(c))
+		if ((!any || from_stdin) && stdin_file(c))
 			patch_targets(st, c, "git apply", stdin_file(c));
-		else if (!any && c->cmd->pipe_pos)
-			patch_from_pipe(st, c, "git apply");
+		else if ((!any || from_stdin) && (c->cmd->pipe_pos || literal_stdin(c)))
+			patch_from_pipe(st, c, "git apply"); /* a pipe, a heredoc or a here-string */
+		else if (from_stdin)
+			unknown_source(st, "git apply", "a patch");
 	} else if ((!strcmp(n, "cp") || !strcmp(n, "rsync")) && risk_recursive_copy(c)) {
 		if (!strcmp(n, "rsync"))
 			rsync_link_dest(st, c);
