@@ -89,3 +89,17 @@ EOF" deny
 	decides "git apply - < fix.diff" allow
 	decides "git apply fix.diff" allow
 }
+
+@test "P1b: HOME= or ZDOTDIR= in front of a shell moves its start-up files, which are read" {
+	mkdir -p z
+	printf 'rm -rf /home/u\n' >.bash_profile
+	printf 'rm -rf /home/u\n' >z/.zshenv
+	decides "HOME=. bash -l -c true" deny
+	decides "env HOME=. bash --login -c true" deny
+	decides "ZDOTDIR=z zsh -c true" deny
+	decides "HOME=z zsh -c true" deny
+	# everyday: a non-login bash reads none of them; a folder without them
+	decides "HOME=. bash -c true" allow
+	printf 'export PATH=$PATH:/opt/bin\n' >.bash_profile
+	decides "HOME=. bash -l -c true" allow
+}

@@ -1717,6 +1717,66 @@ risk_analyse_cmd(struct risk_state *st, struct risk_cmd *c)
  * command starts runs FILE first. It is rated as a script that runs (one
  * written earlier on the line is followed there).
  */
+/*
+ * HOME=DIR or ZDOTDIR=DIR in front of a shell (attack13 P1b): zsh runs
+ * DIR/.zshenv first, always; a login bash DIR/.bash_profile (or
+ * .bash_login, .profile), an interactive one DIR/.bashrc; a login sh
+ * DIR/.profile. Those files, when there, are rated as the script they are.
+ */
+static void
+shell_startup_env(struct risk_state *st, const struct guard_shell_cmd *cmd, size_t env)
+{
+	const char *home = NULL, *zdot = NULL, *shell = NULL;
+	bool login = false, inter = false;
+	size_t n = cmd->nassigns + (env ? cmd->argc - env : 0);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[env + i - cmd->nassigns];
+		if (w->flags & GUARD_WORD_DYNAMIC)
+			continue;
+		if (!strncmp(w->text, "HOME=", 5))
+			home = w->text + 5;
+		else if (!strncmp(w->text, "ZDOTDIR=", 8))
+			zdot = w->text + 8;
+	}
+	if (!home && !zdot)
+		return;
+	for (size_t i = 0; i < cmd->argc; i++) {
+		const char *t = cmd->argv[i].text;
+		if (!shell && risk_is_shell(risk_basename(t)))
+			shell = risk_basename(t);
+		else if (shell && t[0] == '-' && t[1] != '-' && t[1])
+			login |= strchr(t, 'l') != NULL, inter |= strchr(t, 'i') != NULL;
+		else if (shell && (!strcmp(t, "--login") || !strcmp(t, "-")))
+			login = true;
+	}
+	if (!shell)
+		return;
+	const char *files[4] = { NULL };
+	const char *dir = home;
+	if (!strcmp(shell, "zsh")) {
+		dir = zdot ? zdot : home;
+		files[0] = ".zshenv";
+		files[1] = login ? ".zprofile" : NULL;
+		files[2] = inter ? ".zshrc" : NULL;
+	} else if (!strcmp(shell, "bash") && home) {
+		files[0] = login ? ".bash_profile" : inter ? ".bashrc" : NULL;
+		files[1] = login ? ".bash_login" : NULL;
+		files[2] = login ? ".profile" : NULL;
+	} else if (home && login) {
+		files[0] = ".profile";
+	}
+	for (size_t k = 0; dir && k < 3; k++) {
+		if (!files[k])
+			continue;
+		char *path = guard_xasprintf("%s/%s", dir, files[k]), *what = guard_xasprintf("%s's %s", shell, files[k]);
+		if (!st->remote)
+			risk_script_text(st, what, path, false);
+		free(path);
+		free(what);
+	}
+}
+
 static void
 script_env(struct risk_state *st, const struct risk_cmd *c)
 {
@@ -1730,6 +1790,8 @@ script_env(struct risk_state *st, const struct risk_cmd *c)
 	size_t n = cmd->nassigns + (env ? cmd->argc - env : 0);
 	for (size_t i = 0; i < cmd->argc && !shell; i++) /* only a shell reads ENV (ENV=production make is a name) */
 		shell = risk_is_shell(risk_basename(cmd->argv[i].text));
+	if (shell)
+		shell_startup_env(st, cmd, env);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct guard_shell_word *w = i < cmd->nassigns ? &cmd->assigns[i] : &cmd->argv[env + i - cmd->nassigns];
