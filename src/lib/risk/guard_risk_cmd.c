@@ -127,6 +127,19 @@ risk_arg_has(const struct risk_cmd *c, const char *s)
 }
 
 bool
+risk_help_asked(const struct risk_cmd *c, const char *shortopt)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		const char *t = c->argv[i].text;
+		if (!strcmp(t, "--"))
+			return false; /* after --, --help is an operand */
+		if (!strcmp(t, "--help") || (shortopt && !strcmp(t, shortopt)))
+			return !(c->argv[i].flags & GUARD_WORD_DYNAMIC);
+	}
+	return false;
+}
+
+bool
 risk_flag(const struct risk_cmd *c, char letter, const char *longname)
 {
 	for (size_t i = 1; i < c->argc; i++) {

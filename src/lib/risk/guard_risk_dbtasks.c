@@ -152,7 +152,7 @@ risk_db_tasks(struct risk_state *st, const struct risk_cmd *c)
 		if (!i || (t->task[1] && (i + 1 >= c->argc || strcmp(c->argv[i + 1].text, t->task[1]))))
 			continue;
 		/* help on a task runs nothing: Symfony's console answers --help/-h before any command runs; mix help TASK */
-		if ((console && (risk_arg_has(c, "--help") || risk_arg_has(c, "-h"))) ||
+		if ((console && risk_help_asked(c, "-h")) ||
 		    (!strcmp(t->prog, "mix") && i > 1 && !strcmp(c->argv[i - 1].text, "help")))
 			return;
 		/* dotnet ef database update 0: back to no migration at all */

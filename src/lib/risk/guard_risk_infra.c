@@ -686,6 +686,17 @@ rate_gh(struct risk_state *st, const struct risk_cmd *c)
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gh pr merge merges into the base branch");
 	else if (!strcmp(a, "secret") || !strcmp(a, "variable") || (!strcmp(a, "auth") && !strcmp(b, "token")))
 		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gh %s %s handles secrets", a, b);
+	else if (!strcmp(a, "auth") && !strcmp(b, "status") && (risk_arg_has(c, "--show-token") || risk_arg_has(c, "-t")))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_READ, "gh auth status --show-token prints the token");
+	else if ((!strcmp(a, "ssh-key") || !strcmp(a, "deploy-key") || (!strcmp(a, "repo") && !strcmp(b, "deploy-key"))) &&
+		 (word_has(c, "add") || word_has(c, "create")))
+		risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "gh %s add gives a key lasting access", a);
+	else if (!strcmp(a, "api") && (word_has(c, "deleteRepository") || word_has(c, "transferRepository") ||
+				       word_has(c, "private=false") || word_has(c, "visibility=public") ||
+				       (word_has(c, "updateRepository") && word_has(c, "PUBLIC")) ||
+				       (word_has(c, "/transfer") && !word_has(c, "GET"))))
+		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE,
+			  "gh api deletes, transfers or publishes a repository");
 	else if (!strcmp(a, "api")) {
 		const char *m = risk_opt_value(c, "-X", "--method");
 		if (m && !strcasecmp(m, "DELETE"))

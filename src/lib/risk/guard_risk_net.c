@@ -841,6 +841,10 @@ rate_ssh_copy_id(struct risk_state *st, const struct risk_cmd *c)
 	const char *host = n ? ops[n - 1]->text : "";
 	const char *at = strrchr(host, '@');
 
+	if (risk_help_asked(c, "-h") || risk_help_asked(c, "-?")) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* its usage only */
+		return;
+	}
 	risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_WRITE, "ssh-copy-id lets this machine's SSH key into %s", *host ? host : "another machine");
 	if (*host)
 		risk_host(st, "ssh-copy-id", at ? at + 1 : host);

@@ -1145,6 +1145,26 @@ literal_stdin(const struct risk_cmd *c)
 	return got;
 }
 
+/* patch --dry-run, not as the value of an option before it (patch -o --dry-run writes a file so named). */
+static bool
+patch_dry_run(const struct risk_cmd *c)
+{
+	for (size_t i = 1; i < c->argc; i++) {
+		if (!strcmp(c->argv[i].text, "--"))
+			return false;
+		if (strcmp(c->argv[i].text, "--dry-run"))
+			continue;
+		const char *before = c->argv[i - 1].text;
+		size_t bl = strlen(before);
+		const char *with = RISK_PATCH_WITH_ARG;
+		for (const char *p = with; (p = strstr(p, before)) != NULL; p += bl)
+			if (bl && (p == with || p[-1] == ' ') && (!p[bl] || p[bl] == ' '))
+				return false;
+		return true;
+	}
+	return false;
+}
+
 /* The file a command reads on stdin (< FILE), or NULL. */
 static const char *
 stdin_file(const struct risk_cmd *c)
@@ -1459,7 +1479,9 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 		const char *first = c->argc > 1 ? c->argv[1].text : "";
 		bool extract = risk_flag(c, 'x', "extract") || risk_arg_has(c, "--get") ||
 			       (first[0] != '-' && strchr(first, 'x'));
-		if (extract) {
+		/* -O / --to-stdout: the members go to stdout, no file is made (attack13 P23) */
+		bool to_stdout = risk_flag(c, 'O', "to-stdout") || (first[0] != '-' && strchr(first, 'O'));
+		if (extract && !to_stdout) {
 			const struct guard_shell_word *kc = risk_tar_key(c, 'C', NULL), *kf = risk_tar_key(c, 'f', NULL);
 			const char *dir = kc ? kc->text : risk_opt_value(c, "-C", "--directory");
 			if ((root_dest = root_pattern(st, dir)) != NULL)
@@ -1498,6 +1520,8 @@ bulk_writers(struct risk_state *st, const struct risk_cmd *c, const struct stems
 				risk_unpack_unknown(st, n, dir ? dir : ".");
 		if (stdin_file(c))
 			unknown_into(st, c, n, dir ? dir : ".", stdin_file(c), s);
+	} else if (!strcmp(n, "patch") && patch_dry_run(c)) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ); /* --dry-run: it only says what it would do */
 	} else if (!strcmp(n, "patch")) {
 		const char *in = risk_opt_value(c, "-i", "--input");
 		size_t k = risk_operands_all(st, c, 1, RISK_PATCH_WITH_ARG, &ops);

@@ -212,6 +212,11 @@ risk_verb_storage(struct risk_state *st, struct risk_cmd *c)
 	bool objects = false;
 	if (!strcmp(tool, "gcloud") && (at = gcloud_storage_verb(ops, n, &objects)) == n)
 		return false; /* other gcloud groups: rate_cloud */
+	/* --help (and -h, but for gsutil, where -h is a header) prints the usage and runs nothing (attack13 P23) */
+	if (risk_help_asked(c, strcmp(tool, "gsutil") ? "-h" : NULL)) {
+		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
+		return true;
+	}
 	const struct storage_verb *v = NULL;
 	/* b2's newer spelling: b2 bucket delete, b2 file delete (rm) */
 	if (!strcmp(tool, "b2") && at + 1 < n && (!strcmp(ops[at]->text, "bucket") || !strcmp(ops[at]->text, "file")) &&
