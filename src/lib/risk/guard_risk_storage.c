@@ -206,8 +206,8 @@ bool
 risk_verb_storage(struct risk_state *st, struct risk_cmd *c)
 {
 	const char *tool = c->name;
-	const struct guard_shell_word *ops[64];
-	size_t n = risk_operands(c, 1, with_arg(tool), ops, 64), at = 0;
+	const struct guard_shell_word **ops; /* all of them: the last is where a copy lands (attack13 P26) */
+	size_t n = risk_operands_all(st, c, 1, with_arg(tool), &ops), at = 0;
 
 	bool objects = false;
 	if (!strcmp(tool, "gcloud") && (at = gcloud_storage_verb(ops, n, &objects)) == n)
