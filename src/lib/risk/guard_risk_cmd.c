@@ -127,6 +127,16 @@ risk_arg_has(const struct risk_cmd *c, const char *s)
 }
 
 bool
+risk_arg_prefix(const struct risk_cmd *c, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (size_t i = 1; i < c->argc; i++)
+		if (!strncmp(c->argv[i].text, prefix, n))
+			return true;
+	return false;
+}
+
+bool
 risk_help_asked(const struct risk_cmd *c, const char *shortopt)
 {
 	for (size_t i = 1; i < c->argc; i++) {

@@ -30,19 +30,11 @@ nth_word(const struct risk_cmd *c, unsigned n, const char *with_arg)
 	return "";
 }
 
-static bool
-any_arg_prefix(const struct risk_cmd *c, const char *prefix)
-{
-	for (size_t i = 1; i < c->argc; i++)
-		if (!strncmp(c->argv[i].text, prefix, strlen(prefix)))
-			return true;
-	return false;
-}
 
 static void
 docker_run(struct risk_state *st, const struct risk_cmd *c, const char *tool)
 {
-	bool priv = risk_arg_has(c, "--privileged") || any_arg_prefix(c, "--cap-add=SYS_ADMIN") ||
+	bool priv = risk_arg_has(c, "--privileged") || risk_arg_prefix(c, "--cap-add=SYS_ADMIN") ||
 		    risk_arg_has(c, "--pid=host") || risk_arg_has(c, "--net=host") || risk_arg_has(c, "--network=host");
 	risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_EXEC, "%s run starts a container", tool);
 	if (priv)
@@ -107,7 +99,7 @@ rate_docker(struct risk_state *st, const struct risk_cmd *c)
 				struct guard_shell_word w = { (char *)defaults[k], NULL, 0 };
 				risk_bind_path(st, &w);
 			}
-		if (!strcmp(verb, "down") && (risk_flag(c, 'v', "volumes") || any_arg_prefix(c, "--rmi")))
+		if (!strcmp(verb, "down") && (risk_flag(c, 'v', "volumes") || risk_arg_prefix(c, "--rmi")))
 			risk_rule(st, GUARD_LEVEL_HIGH, GUARD_CLASS_DELETE, "%s compose down -v deletes volumes", tool);
 		else if (!strcmp(verb, "down") || !strcmp(verb, "rm") || !strcmp(verb, "stop") || !strcmp(verb, "kill"))
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_DELETE, "%s compose %s", tool, verb);
@@ -656,7 +648,7 @@ static void
 rate_gh_sync(struct risk_state *st, const struct risk_cmd *c)
 {
 	const char *dest = nth_word(c, 3, "-R --repo -b --branch -s --source");
-	bool force = any_arg_prefix(c, "--force");
+	bool force = risk_arg_prefix(c, "--force");
 
 	if (*dest)
 		risk_rule(st, force ? GUARD_LEVEL_HIGH : GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE,
@@ -705,7 +697,7 @@ rate_gh(struct risk_state *st, const struct risk_cmd *c)
 			risk_rule(st, GUARD_LEVEL_MEDIUM, GUARD_CLASS_WRITE, "gh api %s", m);
 		else
 			risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
-	} else if (!strcmp(a, "repo") && !strcmp(b, "edit") && (any_arg_prefix(c, "--visibility=public") ||
+	} else if (!strcmp(a, "repo") && !strcmp(b, "edit") && (risk_arg_prefix(c, "--visibility=public") ||
 							     (risk_arg_has(c, "--visibility") && risk_arg_has(c, "public"))))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_WRITE, "gh repo edit --visibility public publishes the repository");
 	else if ((!strcmp(a, "mr") && !strcmp(b, "merge")) || (!strcmp(a, "repo") && !strcmp(b, "rename")) ||

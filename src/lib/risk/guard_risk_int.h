@@ -258,6 +258,8 @@ bool risk_name_in(const char *const *names, const char *name);
 /* text holds one of the NULL-terminated needles somewhere. */
 bool risk_text_has_any(const char *text, const char *const *needles);
 bool risk_arg_has(const struct risk_cmd *c, const char *s);
+/* An argument starts with prefix (--rmi=all, --zero-superblock by --zero). */
+bool risk_arg_prefix(const struct risk_cmd *c, const char *prefix);
 /* --help (or shortopt, NULL: none) given before any "--": the program prints its usage and does nothing else. */
 bool risk_help_asked(const struct risk_cmd *c, const char *shortopt);
 bool risk_ieq(const char *a, const char *b);

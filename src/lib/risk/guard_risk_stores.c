@@ -170,15 +170,6 @@ rate_influx(struct risk_state *st, const struct risk_cmd *c)
 		risk_base(st, GUARD_LEVEL_LOW, GUARD_CLASS_READ);
 }
 
-static bool
-any_prefix(const struct risk_cmd *c, const char *prefix)
-{
-	for (size_t i = 1; i < c->argc; i++)
-		if (!strncmp(c->argv[i].text, prefix, strlen(prefix)))
-			return true;
-	return false;
-}
-
 /* LVM, ZFS, btrfs, mdadm: a pool, volume, dataset or array removed takes its data with it. */
 static void
 rate_volumes(struct risk_state *st, const struct risk_cmd *c)
@@ -188,7 +179,7 @@ rate_volumes(struct risk_state *st, const struct risk_cmd *c)
 	if (!strcmp(n, "lvremove") || !strcmp(n, "vgremove") || !strcmp(n, "pvremove") ||
 	    ((!strcmp(n, "zpool") || !strcmp(n, "zfs")) && (!strcmp(sub, "destroy") || !strcmp(sub, "labelclear"))) ||
 	    (!strcmp(n, "btrfs") && !strncmp(verb, "del", 3)) || /* btrfs takes any unique start: sub del */
-	    (!strcmp(n, "mdadm") && (any_prefix(c, "--zero") || any_prefix(c, "--create") || risk_arg_has(c, "-C"))))
+	    (!strcmp(n, "mdadm") && (risk_arg_prefix(c, "--zero") || risk_arg_prefix(c, "--create") || risk_arg_has(c, "-C"))))
 		risk_rule(st, GUARD_LEVEL_CRITICAL, GUARD_CLASS_DELETE, "%s%s%s destroys a volume or pool with its data", n,
 			  *sub && strcmp(n, "lvremove") && strcmp(n, "vgremove") && strcmp(n, "pvremove") ? " " : "",
 			  strcmp(n, "lvremove") && strcmp(n, "vgremove") && strcmp(n, "pvremove") ? sub : "");
